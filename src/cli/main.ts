@@ -1,0 +1,174 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { collectFiles } from '../adapters/files.js';
+import { loadConfigFile } from '../adapters/config-file.js';
+import { ConfigurationError } from '../config/errors.js';
+import { autofix } from '../core/autofix.js';
+import { scanFiles } from '../core/scan.js';
+import { SEVERITIES, isSeverity } from '../core/types.js';
+import { registry } from '../rules/index.js';
+import { formatJson } from '../report/json.js';
+import { toSarif } from '../report/sarif.js';
+import { countFindings } from '../report/summary.js';
+import { formatText } from '../report/text.js';
+import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+
+export interface CliIo {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown };
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+
+const USAGE = `Usage: ${TOOL_NAME} scan [PATH...] [options]
+
+Checks Kubernetes manifests for ServiceAccount token hardening.
+
+Options:
+  --config FILE             config file (default: .github/kube-token-guard.yml when present)
+  --format text|json|sarif  output format (default: text)
+  --output FILE             write the report to FILE instead of standard output
+  --fail-on SEVERITY        lowest severity that fails: ${SEVERITIES.join(', ')}, none (default: from config, high)
+  --fix                     apply the safe fixes to the files, then report what remains
+  --show-suppressed         list suppressed findings in text output too
+  --no-color                plain text output
+  -h, --help                show this help
+  -v, --version             show the version
+
+Exit status: 0 nothing at or above fail-on, 1 findings at or above fail-on, 2 usage, config or input error.
+`;
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  try {
+    return await run(argv, io);
+  } catch (error) {
+    if (error instanceof ConfigurationError) {
+      io.stderr.write(`${TOOL_NAME}: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+}
+
+async function run(argv: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string' },
+        format: { type: 'string', default: 'text' },
+        output: { type: 'string' },
+        'fail-on': { type: 'string' },
+        fix: { type: 'boolean', default: false },
+        'show-suppressed': { type: 'boolean', default: false },
+        color: { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'v', default: false },
+      },
+    });
+  } catch (error) {
+    throw new ConfigurationError(`${(error as Error).message}\n\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return EXIT_OK;
+  }
+  if (values.version) {
+    io.stdout.write(`${TOOL_VERSION}\n`);
+    return EXIT_OK;
+  }
+  const [command, ...paths] = positionals;
+  if (command !== 'scan') {
+    throw new ConfigurationError(
+      `${command ? `unknown command \`${command}\`` : 'no command given'}\n\n${USAGE}`,
+    );
+  }
+  const format = values.format;
+  if (format !== 'text' && format !== 'json' && format !== 'sarif') {
+    throw new ConfigurationError(`--format must be text, json or sarif, not \`${format}\``);
+  }
+  const failOnFlag = values['fail-on'];
+  if (failOnFlag !== undefined && failOnFlag !== 'none' && !isSeverity(failOnFlag)) {
+    throw new ConfigurationError(
+      `--fail-on must be one of ${SEVERITIES.join(', ')}, none; not \`${failOnFlag}\``,
+    );
+  }
+
+  const started = performance.now();
+  const config = await loadConfigFile(io.cwd, values.config);
+  const failOn = (failOnFlag as typeof config.failOn | undefined) ?? config.failOn;
+  const collected = await collectFiles({
+    root: io.cwd,
+    paths,
+    include: config.include,
+    exclude: config.exclude,
+  });
+
+  let result;
+  const log: string[] = [];
+  if (values.fix) {
+    const fixed = autofix(collected.files, config);
+    result = fixed.result;
+    const originals = new Map(collected.files.map((file) => [file.path, file.text]));
+    for (const file of fixed.files) {
+      if (file.text !== originals.get(file.path)) await writeFile(resolve(io.cwd, file.path), file.text);
+    }
+    const total = [...fixed.changed.values()].reduce((sum, count) => sum + count, 0);
+    log.push(
+      total > 0
+        ? `Fixed ${total} finding${total === 1 ? '' : 's'} in ${fixed.changed.size} file${fixed.changed.size === 1 ? '' : 's'}: ${[...fixed.changed].map(([path, count]) => `${path} (${count})`).join(', ')}`
+        : 'Nothing to fix automatically.',
+    );
+    for (const path of fixed.reverted)
+      log.push(`Fixes for ${path} were not applied: the result did not parse.`);
+  } else {
+    result = scanFiles(collected.files, config);
+  }
+  const errors = [...collected.errors, ...result.errors];
+  const notices = [...collected.notices, ...result.notices];
+  const elapsed = Math.round(performance.now() - started);
+
+  let report: string;
+  if (format === 'json') report = formatJson(result.findings, errors);
+  else if (format === 'sarif') {
+    const rules = registry.rules
+      .filter((rule) => config.rules[rule.meta.id]?.enabled)
+      .map((rule) => rule.meta);
+    report = `${JSON.stringify(toSarif(result.findings, errors, rules), null, 2)}\n`;
+  } else {
+    const color =
+      values['no-color'] !== true &&
+      (values.color === true || (io.stdout.isTTY === true && !io.env.NO_COLOR && !values.output));
+    report = formatText(result.findings, errors, format === 'text' ? notices : [], {
+      color,
+      failOn,
+      showSuppressed: values['show-suppressed'],
+    });
+  }
+  if (values.output) await writeFile(resolve(io.cwd, values.output), report);
+  else io.stdout.write(report);
+
+  if (format !== 'text') {
+    for (const notice of notices) io.stderr.write(`notice: ${notice.file}: ${notice.message}\n`);
+  }
+  for (const line of log) io.stderr.write(`${line}\n`);
+  io.stderr.write(
+    `${TOOL_NAME}: scanned ${result.stats.files} file${result.stats.files === 1 ? '' : 's'} ` +
+      `(${result.stats.documents} documents, ${result.stats.resources} resources, ${result.stats.workloads} workloads) in ${elapsed} ms` +
+      `${config.file ? ` with ${config.file}` : ' with the default configuration'}\n`,
+  );
+
+  const counts = countFindings(result.findings, failOn);
+  if (counts.blocking > 0) return EXIT_FINDINGS;
+  if (errors.length > 0) return EXIT_USAGE;
+  return EXIT_OK;
+}

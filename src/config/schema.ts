@@ -1,0 +1,112 @@
+import { CATALOG } from '../rules/catalog.generated.js';
+import { PRESETS, type RuleMeta } from '../rules/types.js';
+import { SEVERITIES } from '../core/types.js';
+
+const stringList = (description: string) => ({
+  type: 'array',
+  items: { type: 'string', minLength: 1 },
+  description,
+});
+
+function ruleSchema(meta: RuleMeta): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const [name, option] of Object.entries(meta.options)) options[name] = option;
+  return {
+    description: `${meta.title}. Default severity: ${meta.severity}. \`off\` disables it; a severity replaces the rule's own.`,
+    anyOf: [
+      { enum: ['off', 'on', ...SEVERITIES] },
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          severity: {
+            enum: ['off', 'on', ...SEVERITIES],
+            description: 'Severity of every finding of the rule, or off.',
+          },
+          ...options,
+        },
+      },
+    ],
+  };
+}
+
+/** The JSON Schema of `.github/kube-token-guard.yml`, written to `schema/` for editors by `npm run docs`. */
+export function configSchema(): Record<string, unknown> {
+  const rules: Record<string, unknown> = {};
+  for (const meta of Object.values(CATALOG as Record<string, RuleMeta>)) rules[meta.id] = ruleSchema(meta);
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'kube-token-guard configuration',
+    description: 'Configuration of kube-token-guard, read from .github/kube-token-guard.yml.',
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      extends: {
+        enum: [...PRESETS],
+        default: 'recommended',
+        description:
+          'Preset to start from: `recommended` (default) or `strict` (adds missing-service-account, fails on medium).',
+      },
+      'fail-on': {
+        enum: [...SEVERITIES, 'none'],
+        description:
+          'Lowest severity that fails the check (new findings only in a pull request, unless `report: all`). Default: high (medium with strict). `none` never fails.',
+      },
+      report: {
+        enum: ['new', 'all'],
+        default: 'new',
+        description:
+          'In a pull request, whether `fail-on` applies to the findings the pull request introduces (`new`) or to every finding in the changed files (`all`).',
+      },
+      'default-namespace': {
+        type: 'string',
+        pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+        maxLength: 63,
+        default: 'default',
+        description: 'Namespace of resources that set none and are not rendered into one.',
+      },
+      include: {
+        ...stringList('Globs of files to scan, relative to the repository root.'),
+        default: ['**/*.yaml', '**/*.yml', '**/*.json'],
+      },
+      exclude: {
+        ...stringList('Globs of files never to scan, relative to the repository root.'),
+        default: ['**/node_modules/**'],
+      },
+      rules: {
+        type: 'object',
+        additionalProperties: false,
+        description: 'Per-rule settings: `off`, a severity, or a map with `severity` and the rule options.',
+        properties: rules,
+      },
+      exemptions: {
+        type: 'array',
+        description:
+          'Findings not to report (counted as suppressed). Every filter given must match; globs except for rule ids.',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['reason'],
+          properties: {
+            rule: { type: 'string', enum: Object.keys(CATALOG), description: 'A rule id.' },
+            rules: {
+              type: 'array',
+              items: { type: 'string', enum: Object.keys(CATALOG) },
+              description: 'Rule ids.',
+            },
+            kinds: stringList('Resource kinds (globs).'),
+            namespaces: stringList('Namespaces (globs).'),
+            names: stringList('Resource names (globs).'),
+            paths: stringList('File paths relative to the repository root (globs).'),
+            reason: {
+              type: 'string',
+              minLength: 1,
+              pattern: '\\S',
+              description: 'Why the finding is accepted. Required.',
+            },
+          },
+        },
+      },
+    },
+  };
+}

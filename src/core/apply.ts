@@ -1,0 +1,47 @@
+import type { Fix, TextEdit } from './types.js';
+
+export interface ApplyResult {
+  text: string;
+  /** Fixes whose edits all went in. */
+  applied: number;
+  /** Fixes left out because they overlap one applied before them; a re-scan offers them again. */
+  skipped: number;
+}
+
+/**
+ * Applies whole fixes, in order of their first edit, leaving out any fix that overlaps one already taken (two inserts
+ * at the same offset count as overlapping: their order would be a guess). As ESLint does, the caller re-parses and
+ * re-checks, and applies again until nothing is left or a pass limit is reached.
+ */
+export function applyFixes(text: string, fixes: readonly Fix[]): ApplyResult {
+  const ordered = [...fixes].sort((a, b) => firstStart(a) - firstStart(b));
+  const taken: TextEdit[] = [];
+  let applied = 0;
+  let skipped = 0;
+  for (const fix of ordered) {
+    if (fix.edits.some((edit) => taken.some((other) => overlaps(edit, other)))) {
+      skipped++;
+      continue;
+    }
+    taken.push(...fix.edits);
+    applied++;
+  }
+  taken.sort((a, b) => a.start - b.start);
+  let result = '';
+  let cursor = 0;
+  for (const edit of taken) {
+    result += text.slice(cursor, edit.start) + edit.text;
+    cursor = edit.end;
+  }
+  result += text.slice(cursor);
+  return { text: result, applied, skipped };
+}
+
+function firstStart(fix: Fix): number {
+  return Math.min(...fix.edits.map((edit) => edit.start));
+}
+
+function overlaps(a: TextEdit, b: TextEdit): boolean {
+  if (a.start === b.start) return true;
+  return a.start < b.end && b.start < a.end;
+}

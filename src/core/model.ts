@@ -1,0 +1,271 @@
+import type { LoadedObject, PathSegment } from './load.js';
+import type { ResourceRef } from './types.js';
+
+export type Json = Record<string, unknown>;
+
+export interface Resource {
+  object: LoadedObject;
+  ref: ResourceRef;
+  /** `metadata.annotations` with string values only. */
+  annotations: Record<string, string>;
+}
+
+export interface Workload {
+  resource: Resource;
+  /** Path of the pod spec below the object, e.g. ['spec', 'template', 'spec']. */
+  podSpecPath: PathSegment[];
+  podSpec: Json;
+  /** Path of the pod template's metadata, when the workload has a template. */
+  templateMetadataPath: PathSegment[] | null;
+  templateAnnotations: Record<string, string>;
+  /** The ServiceAccount the pod runs as: `serviceAccountName`, else `serviceAccount`, else `default`. */
+  serviceAccountName: string;
+  /** Which field named it, or null when it defaulted. */
+  serviceAccountField: 'serviceAccountName' | 'serviceAccount' | null;
+}
+
+/** Kinds that are not namespaced; every other kind takes the namespace defaulting below. */
+const CLUSTER_SCOPED_KINDS = new Set([
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'StorageClass',
+  'PriorityClass',
+  'IngressClass',
+  'RuntimeClass',
+  'CSIDriver',
+  'CSINode',
+  'APIService',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'PodSecurityPolicy',
+  'ClusterIssuer',
+  'VolumeSnapshotClass',
+]);
+
+/** Where the pod spec sits for the kinds the design names; anything else with `spec.template.spec.containers` too. */
+const POD_SPEC_PATHS: Record<string, { spec: PathSegment[]; metadata: PathSegment[] | null }> = {
+  Pod: { spec: ['spec'], metadata: null },
+  PodTemplate: { spec: ['template', 'spec'], metadata: ['template', 'metadata'] },
+  CronJob: {
+    spec: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+    metadata: ['spec', 'jobTemplate', 'spec', 'template', 'metadata'],
+  },
+};
+const TEMPLATE_SPEC = { spec: ['spec', 'template', 'spec'], metadata: ['spec', 'template', 'metadata'] };
+
+export interface Model {
+  resources: Resource[];
+  workloads: Workload[];
+  serviceAccounts: Resource[];
+  roles: Resource[];
+  clusterRoles: Resource[];
+  bindings: Resource[];
+  secrets: Resource[];
+  namespaces: Resource[];
+  defaultNamespace: string;
+  /** Look-ups by `namespace/name` (ClusterRoles by name). Several entries when a name is declared more than once. */
+  serviceAccountIndex: Map<string, Resource[]>;
+  roleIndex: Map<string, Resource[]>;
+  clusterRoleIndex: Map<string, Resource[]>;
+  secretIndex: Map<string, Resource[]>;
+}
+
+export function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function getPath(value: unknown, path: readonly PathSegment[]): unknown {
+  let current = value;
+  for (const segment of path) {
+    if (typeof segment === 'number') {
+      if (!Array.isArray(current)) return undefined;
+      current = current[segment];
+    } else {
+      if (!isRecord(current)) return undefined;
+      current = current[segment];
+    }
+  }
+  return current;
+}
+
+export function stringMap(value: unknown): Record<string, string> {
+  const result: Record<string, string> = {};
+  if (!isRecord(value)) return result;
+  for (const [key, entry] of Object.entries(value)) {
+    if (typeof entry === 'string') result[key] = entry;
+    else if (typeof entry === 'number' || typeof entry === 'boolean') result[key] = String(entry);
+  }
+  return result;
+}
+
+export function nsKey(namespace: string | null, name: string): string {
+  return `${namespace ?? ''}/${name}`;
+}
+
+function addTo(index: Map<string, Resource[]>, key: string, resource: Resource): void {
+  const list = index.get(key);
+  if (list) list.push(resource);
+  else index.set(key, [resource]);
+}
+
+/** Builds the model of every scanned object: the joins rules need are indexes built once, not scans per finding. */
+export function buildModel(objects: readonly LoadedObject[], defaultNamespace: string): Model {
+  const model: Model = {
+    resources: [],
+    workloads: [],
+    serviceAccounts: [],
+    roles: [],
+    clusterRoles: [],
+    bindings: [],
+    secrets: [],
+    namespaces: [],
+    defaultNamespace,
+    serviceAccountIndex: new Map(),
+    roleIndex: new Map(),
+    clusterRoleIndex: new Map(),
+    secretIndex: new Map(),
+  };
+  for (const object of objects) {
+    const resource = toResource(object, defaultNamespace);
+    model.resources.push(resource);
+    const { kind, namespace, name } = resource.ref;
+    const core = isCoreGroup(resource.ref.apiVersion);
+    const rbac = resource.ref.apiVersion.startsWith('rbac.authorization.k8s.io/');
+    if (kind === 'ServiceAccount' && core) {
+      model.serviceAccounts.push(resource);
+      addTo(model.serviceAccountIndex, nsKey(namespace, name), resource);
+    } else if (kind === 'Secret' && core) {
+      model.secrets.push(resource);
+      addTo(model.secretIndex, nsKey(namespace, name), resource);
+    } else if (kind === 'Namespace' && core) {
+      model.namespaces.push(resource);
+    } else if (kind === 'Role' && rbac) {
+      model.roles.push(resource);
+      addTo(model.roleIndex, nsKey(namespace, name), resource);
+    } else if (kind === 'ClusterRole' && rbac) {
+      model.clusterRoles.push(resource);
+      addTo(model.clusterRoleIndex, name, resource);
+    } else if ((kind === 'RoleBinding' || kind === 'ClusterRoleBinding') && rbac) {
+      model.bindings.push(resource);
+    } else {
+      const workload = toWorkload(resource);
+      if (workload) model.workloads.push(workload);
+    }
+  }
+  return model;
+}
+
+function isCoreGroup(apiVersion: string): boolean {
+  return apiVersion === 'v1';
+}
+
+function toResource(object: LoadedObject, defaultNamespace: string): Resource {
+  const value = object.value;
+  const metadata = isRecord(value.metadata) ? value.metadata : {};
+  const kind = String(value.kind);
+  const declared =
+    typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : null;
+  const namespace = CLUSTER_SCOPED_KINDS.has(kind)
+    ? null
+    : (declared ?? object.file.renderNamespace ?? defaultNamespace);
+  const name =
+    typeof metadata.name === 'string' && metadata.name !== ''
+      ? metadata.name
+      : typeof metadata.generateName === 'string'
+        ? `${metadata.generateName}*`
+        : '(unnamed)';
+  return {
+    object,
+    ref: { apiVersion: String(value.apiVersion), kind, namespace, name },
+    annotations: stringMap(metadata.annotations),
+  };
+}
+
+function toWorkload(resource: Resource): Workload | null {
+  const value = resource.object.value;
+  const known = POD_SPEC_PATHS[resource.ref.kind];
+  let paths = known;
+  if (!paths) {
+    const candidate = getPath(value, TEMPLATE_SPEC.spec);
+    if (!isRecord(candidate) || !Array.isArray(candidate.containers)) return null;
+    paths = TEMPLATE_SPEC;
+  }
+  const podSpec = getPath(value, paths.spec);
+  if (!isRecord(podSpec)) return null;
+  // A Pod is only a workload if it looks like one; other kinds are recognised by their well-known template path.
+  if (resource.ref.kind === 'Pod' && !Array.isArray(podSpec.containers)) return null;
+  const templateMetadata = paths.metadata ? getPath(value, paths.metadata) : undefined;
+  const templateAnnotations = isRecord(templateMetadata) ? stringMap(templateMetadata.annotations) : {};
+  const byName = nonEmptyString(podSpec.serviceAccountName);
+  const byDeprecated = nonEmptyString(podSpec.serviceAccount);
+  return {
+    resource,
+    podSpecPath: paths.spec,
+    podSpec,
+    templateMetadataPath: paths.metadata,
+    templateAnnotations,
+    serviceAccountName: byName ?? byDeprecated ?? 'default',
+    serviceAccountField: byName ? 'serviceAccountName' : byDeprecated ? 'serviceAccount' : null,
+  };
+}
+
+function nonEmptyString(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+export function resourceLabel(ref: ResourceRef): string {
+  return ref.namespace ? `${ref.kind} ${ref.namespace}/${ref.name}` : `${ref.kind} ${ref.name}`;
+}
+
+/**
+ * All containers of a pod spec with their paths: containers, initContainers and ephemeralContainers.
+ */
+export function containersOf(workload: Workload): { container: Json; path: PathSegment[] }[] {
+  const result: { container: Json; path: PathSegment[] }[] = [];
+  for (const field of ['initContainers', 'containers', 'ephemeralContainers']) {
+    const list = workload.podSpec[field];
+    if (!Array.isArray(list)) continue;
+    list.forEach((container, index) => {
+      if (isRecord(container)) result.push({ container, path: [...workload.podSpecPath, field, index] });
+    });
+  }
+  return result;
+}
+
+/** The pod spec's volumes with their paths. */
+export function volumesOf(workload: Workload): { volume: Json; path: PathSegment[] }[] {
+  const list = workload.podSpec.volumes;
+  if (!Array.isArray(list)) return [];
+  const result: { volume: Json; path: PathSegment[] }[] = [];
+  list.forEach((volume, index) => {
+    if (isRecord(volume)) result.push({ volume, path: [...workload.podSpecPath, 'volumes', index] });
+  });
+  return result;
+}
+
+/** Every projected `serviceAccountToken` source of a pod's volumes, with its path. */
+export function projectedTokensOf(
+  workload: Workload,
+): { token: Json; path: PathSegment[]; volume: string }[] {
+  const result: { token: Json; path: PathSegment[]; volume: string }[] = [];
+  for (const { volume, path } of volumesOf(workload)) {
+    const projected = volume.projected;
+    if (!isRecord(projected) || !Array.isArray(projected.sources)) continue;
+    projected.sources.forEach((source, index) => {
+      if (isRecord(source) && isRecord(source.serviceAccountToken)) {
+        result.push({
+          token: source.serviceAccountToken,
+          path: [...path, 'projected', 'sources', index, 'serviceAccountToken'],
+          volume: typeof volume.name === 'string' ? volume.name : String(index),
+        });
+      }
+    });
+  }
+  return result;
+}

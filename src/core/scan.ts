@@ -1,0 +1,172 @@
+import type { ResolvedConfig } from '../config/config.js';
+import { registry as defaultRegistry, type RuleRegistry } from '../rules/index.js';
+import type { EngineSettings, Report, RuleContext } from '../rules/types.js';
+import { type LoadedObject, loadDocuments, spanOf } from './load.js';
+import { type Model, type Resource, type Workload, buildModel } from './model.js';
+import { buildRbacIndex } from './rbac.js';
+import { IGNORE_ANNOTATION, exemptionFor, ignoreCovers, parseIgnoreAnnotation } from './suppress.js';
+import type { Finding, ScanError, ScanNotice, SourceFile } from './types.js';
+
+export interface ScanStats {
+  files: number;
+  documents: number;
+  resources: number;
+  workloads: number;
+}
+
+export interface ScanResult {
+  findings: Finding[];
+  errors: ScanError[];
+  notices: ScanNotice[];
+  stats: ScanStats;
+}
+
+/**
+ * Text in, findings out: loads every file, builds one model of all of them (so ServiceAccounts and bindings in any
+ * file count), runs the enabled rules and applies suppressions. No I/O.
+ */
+export function scanFiles(
+  files: readonly SourceFile[],
+  config: ResolvedConfig,
+  registry: RuleRegistry = defaultRegistry,
+): ScanResult {
+  const objects: LoadedObject[] = [];
+  const errors: ScanError[] = [];
+  const notices: ScanNotice[] = [];
+  let documents = 0;
+  for (const file of files) {
+    const loaded = loadDocuments(file);
+    objects.push(...loaded.objects);
+    errors.push(...loaded.errors);
+    notices.push(...loaded.notices);
+    documents += loaded.documents;
+  }
+  const model = buildModel(objects, config.defaultNamespace);
+  const findings = evaluate(model, config, registry);
+  return {
+    findings,
+    errors,
+    notices,
+    stats: {
+      files: files.length,
+      documents,
+      resources: model.resources.length,
+      workloads: model.workloads.length,
+    },
+  };
+}
+
+export function evaluate(
+  model: Model,
+  config: ResolvedConfig,
+  registry: RuleRegistry = defaultRegistry,
+): Finding[] {
+  const option = (rule: string, name: string) => config.rules[rule]?.options[name];
+  const settings: EngineSettings = {
+    privilegedRoles: (option('sa-privileged-rbac', 'privileged-roles') as string[] | undefined) ?? [
+      'cluster-admin',
+      'admin',
+      'edit',
+    ],
+    assumeUnresolvedMounts: option('automount-token', 'assume-unresolved-mounts') !== false,
+    knownRules: new Set(registry.ids),
+  };
+  const rbac = buildRbacIndex(model, settings.privilegedRoles);
+  const workloads = new Map<Resource, Workload>(
+    model.workloads.map((workload) => [workload.resource, workload]),
+  );
+  const findings: Finding[] = [];
+  for (const rule of registry.rules) {
+    const setting = config.rules[rule.meta.id];
+    if (!setting?.enabled) continue;
+    const context: RuleContext = {
+      model,
+      rbac,
+      options: setting.options,
+      settings,
+      workloadOf: (resource) => workloads.get(resource),
+      report: (report) =>
+        findings.push(toFinding(rule.meta.id, rule.meta.severity, setting.severity, report)),
+    };
+    rule.check(context);
+  }
+  for (const finding of findings) suppress(finding, config, workloads, settings.knownRules);
+  return sortFindings(findings);
+}
+
+const findingResource = new WeakMap<Finding, Resource>();
+
+function toFinding(
+  ruleId: string,
+  defaultSeverity: Finding['severity'],
+  configured: Finding['severity'] | null,
+  report: Report,
+): Finding {
+  const { object, ref } = report.resource;
+  const span = spanOf(object, report.path);
+  const rendered = object.file.rendered === true;
+  const group = ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] : '';
+  const finding: Finding = {
+    ruleId,
+    severity: configured ?? report.severity ?? defaultSeverity,
+    message: report.message,
+    file: object.file.path,
+    line: span.line,
+    endLine: span.endLine,
+    resource: { ...ref },
+    suppressed: false,
+    fix: rendered ? null : (report.fix ?? null),
+    identity: [
+      ruleId,
+      group,
+      ref.kind,
+      ref.namespace ?? '',
+      ref.name,
+      report.key ?? report.path.join('.'),
+    ].join('|'),
+  };
+  if (rendered) finding.rendered = true;
+  findingResource.set(finding, report.resource);
+  return finding;
+}
+
+function suppress(
+  finding: Finding,
+  config: ResolvedConfig,
+  workloads: Map<Resource, Workload>,
+  knownRules: ReadonlySet<string>,
+): void {
+  // A broken suppression cannot suppress the report that says it is broken.
+  if (finding.ruleId === 'invalid-suppression') return;
+  const resource = findingResource.get(finding);
+  if (resource) {
+    const sources = [
+      resource.annotations[IGNORE_ANNOTATION],
+      workloads.get(resource)?.templateAnnotations[IGNORE_ANNOTATION],
+    ];
+    for (const value of sources) {
+      if (value === undefined) continue;
+      const entry = ignoreCovers(parseIgnoreAnnotation(value, knownRules).entries, finding.ruleId);
+      if (entry) {
+        finding.suppressed = true;
+        finding.suppression = { kind: 'annotation', reason: entry.reason };
+        return;
+      }
+    }
+  }
+  const exemption = exemptionFor(finding, config.exemptions);
+  if (exemption) {
+    finding.suppressed = true;
+    finding.suppression = { kind: 'config', reason: exemption.reason };
+  }
+}
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort(
+    (a, b) =>
+      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+      a.line - b.line ||
+      (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
+      (a.identity < b.identity ? -1 : a.identity > b.identity ? 1 : 0),
+  );
+}

@@ -1,0 +1,82 @@
+/** Severities, lowest to highest. The order of this array is the order of severity. */
+export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.indexOf(severity);
+}
+
+export function isSeverity(value: unknown): value is Severity {
+  return typeof value === 'string' && (SEVERITIES as readonly string[]).includes(value);
+}
+
+export function atLeast(severity: Severity, threshold: Severity): boolean {
+  return severityRank(severity) >= severityRank(threshold);
+}
+
+/** A text file handed to the core. `path` is relative to the scanned root, with forward slashes. */
+export interface SourceFile {
+  path: string;
+  text: string;
+  /** Namespace given to the render (helm --namespace, kustomize namespace), used when a document has none. */
+  renderNamespace?: string;
+  /** The file is the output of a renderer: findings point at `# Source:` templates and carry no fixes. */
+  rendered?: boolean;
+}
+
+export interface ResourceRef {
+  apiVersion: string;
+  kind: string;
+  namespace: string | null;
+  name: string;
+}
+
+/** One text replacement against the original file text: characters [start, end) become `text`. */
+export interface TextEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface Fix {
+  edits: TextEdit[];
+  /** First and last 1-based line the change touches, and the full text of those lines after the change. */
+  startLine: number;
+  endLine: number;
+  replacement: string;
+}
+
+export interface Suppression {
+  kind: 'annotation' | 'config';
+  reason: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  file: string;
+  line: number;
+  endLine: number;
+  resource: ResourceRef;
+  suppressed: boolean;
+  suppression?: Suppression;
+  fix: Fix | null;
+  rendered?: boolean;
+  /**
+   * Identity of the finding independent of line numbers: rule, resource and the part of the resource it is
+   * about. Base and head findings with the same identity are the same finding.
+   */
+  identity: string;
+}
+
+export interface ScanError {
+  file: string;
+  line: number | null;
+  message: string;
+}
+
+export interface ScanNotice {
+  file: string;
+  message: string;
+}

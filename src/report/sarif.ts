@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import type * as Sarif from 'sarif';
+import type { Finding, ScanError, Severity } from '../core/types.js';
+import type { RuleMeta } from '../rules/types.js';
+import { RULE_DOCS_URL, PROJECT_URL, TOOL_NAME, TOOL_VERSION } from '../version.js';
+
+const LEVEL: Record<Severity, Sarif.ReportingConfiguration.level> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+  info: 'note',
+};
+
+/** GitHub code scanning reads `security-severity` (0-10) to rank security alerts. */
+const SECURITY_SEVERITY: Record<Severity, string> = {
+  critical: '9.5',
+  high: '8.0',
+  medium: '5.5',
+  low: '3.0',
+  info: '0.0',
+};
+
+export function fingerprint(finding: Finding): string {
+  return createHash('sha256').update(finding.identity).digest('hex').slice(0, 32);
+}
+
+function ruleDescriptor(meta: RuleMeta): Sarif.ReportingDescriptor {
+  const helpUri = `${RULE_DOCS_URL}/${meta.id}.md`;
+  return {
+    id: meta.id,
+    name: meta.id.replace(/(^|-)([a-z])/g, (_, _dash: string, letter: string) => letter.toUpperCase()),
+    shortDescription: { text: meta.summary },
+    fullDescription: { text: meta.description },
+    help: {
+      text: `${meta.rationale}\n\n${meta.remediation}\n\nDocumentation: ${helpUri}`,
+      markdown: `${meta.rationale}\n\n**How to fix.** ${meta.remediation}\n\n[Documentation](${helpUri})`,
+    },
+    helpUri,
+    defaultConfiguration: { level: LEVEL[meta.severity] },
+    properties: {
+      'security-severity': SECURITY_SEVERITY[meta.severity],
+      precision: 'high',
+      tags: ['security', 'kubernetes', 'serviceaccount'],
+    },
+  };
+}
+
+/** A SARIF 2.1.0 log of one run; file URIs are relative to the repository root (`%SRCROOT%`). */
+export function toSarif(
+  findings: readonly Finding[],
+  errors: readonly ScanError[],
+  rules: readonly RuleMeta[],
+): Sarif.Log {
+  const ruleIndex = new Map(rules.map((meta, index) => [meta.id, index]));
+  const results: Sarif.Result[] = findings.map((finding) => {
+    const result: Sarif.Result = {
+      ruleId: finding.ruleId,
+      level: LEVEL[finding.severity],
+      message: { text: finding.message },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: encodeURI(finding.file), uriBaseId: '%SRCROOT%' },
+            region: { startLine: finding.line, endLine: finding.endLine },
+          },
+        },
+      ],
+      partialFingerprints: { 'kubeTokenGuardIdentity/v1': fingerprint(finding) },
+      properties: {
+        'security-severity': SECURITY_SEVERITY[finding.severity],
+        severity: finding.severity,
+        resource: finding.resource,
+      },
+    };
+    const index = ruleIndex.get(finding.ruleId);
+    if (index !== undefined) result.ruleIndex = index;
+    if (finding.suppressed && finding.suppression) {
+      result.suppressions = [
+        {
+          kind: finding.suppression.kind === 'annotation' ? 'inSource' : 'external',
+          justification: finding.suppression.reason,
+        },
+      ];
+    }
+    if (finding.fix) {
+      result.fixes = [
+        {
+          description: { text: 'Apply the suggested change' },
+          artifactChanges: [
+            {
+              artifactLocation: { uri: encodeURI(finding.file), uriBaseId: '%SRCROOT%' },
+              replacements: finding.fix.edits.map((edit) => ({
+                deletedRegion: { charOffset: edit.start, charLength: edit.end - edit.start },
+                insertedContent: { text: edit.text },
+              })),
+            },
+          ],
+        },
+      ];
+    }
+    return result;
+  });
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: TOOL_NAME,
+            version: TOOL_VERSION,
+            semanticVersion: TOOL_VERSION,
+            informationUri: PROJECT_URL,
+            rules: rules.map(ruleDescriptor),
+          },
+        },
+        invocations: [
+          {
+            executionSuccessful: errors.length === 0,
+            toolExecutionNotifications: errors.map((error) => ({
+              level: 'error',
+              message: { text: error.message },
+              locations: [
+                {
+                  physicalLocation: {
+                    artifactLocation: { uri: encodeURI(error.file), uriBaseId: '%SRCROOT%' },
+                    ...(error.line ? { region: { startLine: error.line } } : {}),
+                  },
+                },
+              ],
+            })),
+          },
+        ],
+        columnKind: 'utf16CodeUnits',
+        results,
+      },
+    ],
+  };
+}

@@ -1,0 +1,42 @@
+import { type Finding, type Severity, SEVERITIES, atLeast } from '../core/types.js';
+
+export interface Counts {
+  total: number;
+  bySeverity: Record<Severity, number>;
+  suppressed: number;
+  fixable: number;
+  files: number;
+  blocking: number;
+}
+
+/** Counts of the unsuppressed findings; `blocking` are those at or above `failOn`. */
+export function countFindings(findings: readonly Finding[], failOn: Severity | 'none'): Counts {
+  const bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<
+    Severity,
+    number
+  >;
+  const files = new Set<string>();
+  let suppressed = 0;
+  let fixable = 0;
+  let blocking = 0;
+  for (const finding of findings) {
+    if (finding.suppressed) {
+      suppressed++;
+      continue;
+    }
+    bySeverity[finding.severity]++;
+    files.add(finding.file);
+    if (finding.fix) fixable++;
+    if (failOn !== 'none' && atLeast(finding.severity, failOn)) blocking++;
+  }
+  const total = findings.length - suppressed;
+  return { total, bySeverity, suppressed, fixable, files: files.size, blocking };
+}
+
+export function severityBreakdown(counts: Counts): string {
+  return [...SEVERITIES]
+    .reverse()
+    .filter((severity) => counts.bySeverity[severity] > 0)
+    .map((severity) => `${counts.bySeverity[severity]} ${severity}`)
+    .join(', ');
+}

@@ -1,0 +1,79 @@
+import type { ScanError, ScanNotice, Severity } from '../core/types.js';
+import type { Finding } from '../core/types.js';
+import { countFindings, severityBreakdown } from './summary.js';
+
+const COLORS: Record<Severity | 'dim' | 'bold' | 'path', [number, number]> = {
+  critical: [35, 39],
+  high: [31, 39],
+  medium: [33, 39],
+  low: [36, 39],
+  info: [2, 22],
+  dim: [2, 22],
+  bold: [1, 22],
+  path: [4, 24],
+};
+
+export interface TextOptions {
+  color: boolean;
+  failOn: Severity | 'none';
+  showSuppressed?: boolean;
+}
+
+/** Human-readable report: findings grouped by file, then errors, then one summary line. */
+export function formatText(
+  findings: readonly Finding[],
+  errors: readonly ScanError[],
+  notices: readonly ScanNotice[],
+  options: TextOptions,
+): string {
+  const paint = (style: keyof typeof COLORS, text: string) =>
+    options.color ? `\u001b[${COLORS[style][0]}m${text}\u001b[${COLORS[style][1]}m` : text;
+  const out: string[] = [];
+  const shown = findings.filter((finding) => options.showSuppressed || !finding.suppressed);
+  const byFile = new Map<string, Finding[]>();
+  for (const finding of shown) {
+    const list = byFile.get(finding.file);
+    if (list) list.push(finding);
+    else byFile.set(finding.file, [finding]);
+  }
+  for (const [file, list] of byFile) {
+    out.push(paint('path', file));
+    const width = Math.max(...list.map((finding) => String(finding.line).length));
+    for (const finding of list) {
+      const tags = [
+        finding.fix ? 'fixable' : '',
+        finding.suppressed ? `suppressed: ${finding.suppression?.reason ?? ''}` : '',
+      ]
+        .filter(Boolean)
+        .join(', ');
+      out.push(
+        `  ${paint('dim', String(finding.line).padStart(width))}  ${paint(finding.severity, finding.severity.padEnd(8))} ` +
+          `${paint('bold', finding.ruleId)}  ${finding.message}${tags ? paint('dim', ` [${tags}]`) : ''}`,
+      );
+    }
+    out.push('');
+  }
+  for (const error of errors) {
+    out.push(
+      `${paint('high', 'error')} ${error.file}${error.line ? `:${error.line}` : ''}: ${error.message}`,
+    );
+  }
+  for (const notice of notices) out.push(`${paint('dim', 'notice')} ${notice.file}: ${notice.message}`);
+  if (errors.length > 0 || notices.length > 0) out.push('');
+
+  const counts = countFindings(findings, options.failOn);
+  const parts: string[] = [];
+  if (counts.total === 0) parts.push('No findings');
+  else {
+    parts.push(
+      `${counts.total} finding${counts.total === 1 ? '' : 's'} (${severityBreakdown(counts)}) in ${counts.files} file${counts.files === 1 ? '' : 's'}`,
+    );
+  }
+  if (counts.blocking > 0) parts.push(`${counts.blocking} at or above ${options.failOn}`);
+  if (counts.fixable > 0) parts.push(`${counts.fixable} fixable with --fix`);
+  if (counts.suppressed > 0) parts.push(`${counts.suppressed} suppressed`);
+  if (errors.length > 0) parts.push(`${errors.length} error${errors.length === 1 ? '' : 's'}`);
+  const mark = counts.blocking > 0 || errors.length > 0 ? paint('high', '✖') : paint('low', '✔');
+  out.push(`${mark} ${parts.join(' · ')}`);
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,36 @@
+import type { PathSegment } from '../core/load.js';
+import { resourceLabel } from '../core/model.js';
+import { IGNORE_ANNOTATION, parseIgnoreAnnotation } from '../core/suppress.js';
+import { metaOf } from './meta.js';
+import type { Rule } from './types.js';
+
+export const invalidSuppression: Rule = {
+  meta: metaOf('invalid-suppression'),
+  check(context) {
+    const places = context.model.resources.flatMap((resource) => {
+      const list: { annotations: Record<string, string>; path: PathSegment[] }[] = [
+        { annotations: resource.annotations, path: ['metadata', 'annotations', IGNORE_ANNOTATION] },
+      ];
+      const workload = context.workloadOf(resource);
+      if (workload?.templateMetadataPath) {
+        list.push({
+          annotations: workload.templateAnnotations,
+          path: [...workload.templateMetadataPath, 'annotations', IGNORE_ANNOTATION],
+        });
+      }
+      return list.map((place) => ({ ...place, resource }));
+    });
+    for (const { annotations, path, resource } of places) {
+      const value = annotations[IGNORE_ANNOTATION];
+      if (value === undefined) continue;
+      const { problems } = parseIgnoreAnnotation(value, context.settings.knownRules);
+      if (problems.length === 0) continue;
+      context.report({
+        resource,
+        path,
+        key: path.join('.'),
+        message: `${resourceLabel(resource.ref)}: \`${IGNORE_ANNOTATION}\` does not take effect as written: ${problems.join('; ')}.`,
+      });
+    }
+  },
+};

@@ -1,0 +1,33 @@
+import { resourceLabel } from '../core/model.js';
+import { metaOf } from './meta.js';
+import type { Rule } from './types.js';
+
+export const LEGACY_TOKEN_TYPE = 'kubernetes.io/service-account-token';
+
+export const legacyTokenSecret: Rule = {
+  meta: metaOf('legacy-token-secret'),
+  check(context) {
+    for (const secret of context.model.secrets) {
+      if (secret.object.value.type !== LEGACY_TOKEN_TYPE) continue;
+      const owner = secret.annotations['kubernetes.io/service-account.name'];
+      context.report({
+        resource: secret,
+        path: ['type'],
+        message:
+          `${resourceLabel(secret.ref)} is a long-lived ServiceAccount token${owner ? ` for \`${owner}\`` : ''}: it never ` +
+          'expires and stays valid until the Secret is deleted. Use a projected token (TokenRequest) with an audience and an expiration.',
+      });
+    }
+    for (const account of context.model.serviceAccounts) {
+      const secrets = account.object.value.secrets;
+      if (!Array.isArray(secrets) || secrets.length === 0) continue;
+      context.report({
+        resource: account,
+        path: ['secrets'],
+        message:
+          `${resourceLabel(account.ref)} lists token \`secrets\`, the legacy long-lived token mechanism. ` +
+          'Remove the list and use projected tokens.',
+      });
+    }
+  },
+};

@@ -1,0 +1,32 @@
+import { appendDocument } from '../core/fix.js';
+import { nsKey } from '../core/model.js';
+import { metaOf } from './meta.js';
+import type { Rule } from './types.js';
+
+export const namespaceDefaultSa: Rule = {
+  meta: metaOf('namespace-default-sa'),
+  check(context) {
+    const { model } = context;
+    for (const namespace of model.namespaces) {
+      const name = namespace.ref.name;
+      // A declared but unhardened `default` ServiceAccount is default-sa-automount's finding, not this one.
+      if (model.serviceAccountIndex.has(nsKey(name, 'default'))) continue;
+      const document = [
+        'apiVersion: v1',
+        'kind: ServiceAccount',
+        'metadata:',
+        '  name: default',
+        `  namespace: ${name}`,
+        'automountServiceAccountToken: false',
+      ].join('\n');
+      context.report({
+        resource: namespace,
+        path: ['metadata', 'name'],
+        message:
+          `Namespace \`${name}\` has no \`default\` ServiceAccount declared, so the one Kubernetes creates mounts its ` +
+          'token into every pod that names no ServiceAccount. Declare it with `automountServiceAccountToken: false`.',
+        fix: appendDocument(namespace.object, document),
+      });
+    }
+  },
+};

@@ -1,0 +1,98 @@
+import { containersOf, isRecord, resourceLabel } from '../core/model.js';
+import { metaOf } from './meta.js';
+import type { Rule } from './types.js';
+
+/** Environment variables the cloud SDKs read static credentials from. */
+const CREDENTIAL_ENV: Record<string, string> = {
+  AWS_ACCESS_KEY_ID: 'an AWS access key',
+  AWS_SECRET_ACCESS_KEY: 'an AWS secret access key',
+  AWS_SESSION_TOKEN: 'an AWS session token',
+  GOOGLE_APPLICATION_CREDENTIALS: 'a GCP service-account key file',
+  AZURE_CLIENT_SECRET: 'an Azure client secret',
+  AZURE_CLIENT_CERTIFICATE_PASSWORD: 'an Azure client certificate password',
+};
+
+/** Secret keys, compared lower-case with `-` and `.` read as `_`. */
+const CREDENTIAL_KEYS: Record<string, string> = {
+  aws_access_key_id: 'an AWS access key',
+  aws_secret_access_key: 'an AWS secret access key',
+  aws_session_token: 'an AWS session token',
+  azure_client_secret: 'an Azure client secret',
+  azure_client_certificate_password: 'an Azure client certificate password',
+};
+
+const AWS_KEY_ID = /^(AKIA|ASIA)[A-Z0-9]{16}$/;
+
+function normaliseKey(key: string): string {
+  return key.toLowerCase().replace(/[-.]/g, '_');
+}
+
+/** What a Secret value holds, judged by its content: a GCP key JSON or an AWS credentials file. Never returned. */
+function credentialInContent(content: string): string | null {
+  if (/"type"\s*:\s*"service_account"/.test(content) && content.includes('private_key')) {
+    return 'a GCP service-account key';
+  }
+  if (/aws_secret_access_key\s*=/i.test(content)) return 'an AWS credentials file';
+  return null;
+}
+
+function decodeBase64(value: string): string {
+  try {
+    return Buffer.from(value, 'base64').toString('utf8');
+  } catch {
+    return '';
+  }
+}
+
+export const staticCloudCredentials: Rule = {
+  meta: metaOf('static-cloud-credentials'),
+  check(context) {
+    const extra = (context.options['extra-env-names'] as string[] | undefined) ?? [];
+    const envNames: Record<string, string> = { ...CREDENTIAL_ENV };
+    for (const name of extra) envNames[name] = 'a static cloud credential';
+    for (const workload of context.model.workloads) {
+      const label = resourceLabel(workload.resource.ref);
+      for (const { container, path } of containersOf(workload)) {
+        if (!Array.isArray(container.env)) continue;
+        container.env.forEach((variable, index) => {
+          if (!isRecord(variable) || typeof variable.name !== 'string') return;
+          const literalKeyId = typeof variable.value === 'string' && AWS_KEY_ID.test(variable.value.trim());
+          const what = envNames[variable.name] ?? (literalKeyId ? 'an AWS access key' : undefined);
+          if (!what) return;
+          const source =
+            typeof variable.value === 'string' ? 'written in the manifest' : 'read from a Secret';
+          context.report({
+            resource: workload.resource,
+            path: [...path, 'env', index],
+            key: `${String(container.name)}:${variable.name}`,
+            message:
+              `${label}: container \`${String(container.name)}\` gets ${what} in \`${variable.name}\` (${source}). ` +
+              'Static keys do not expire and leak with the pod; use workload identity (IRSA, GKE Workload Identity, Azure Workload Identity).',
+          });
+        });
+      }
+    }
+    for (const secret of context.model.secrets) {
+      const label = resourceLabel(secret.ref);
+      for (const field of ['data', 'stringData'] as const) {
+        const entries = secret.object.value[field];
+        if (!isRecord(entries)) continue;
+        for (const [key, value] of Object.entries(entries)) {
+          let what: string | null = CREDENTIAL_KEYS[normaliseKey(key)] ?? null;
+          if (!what && typeof value === 'string') {
+            what = credentialInContent(field === 'data' ? decodeBase64(value) : value);
+          }
+          if (!what) continue;
+          context.report({
+            resource: secret,
+            path: [field, key],
+            key: `${field}:${key}`,
+            message:
+              `${label} holds ${what} in key \`${key}\`. Static cloud keys do not expire; use workload identity ` +
+              'and remove the key.',
+          });
+        }
+      }
+    }
+  },
+};
