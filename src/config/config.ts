@@ -66,12 +66,14 @@ export function parseConfig(text: string, file: string): ResolvedConfig {
   }
   const errors = relevantErrors(validate(value));
   if (errors.length > 0) {
-    const details = errors.slice(0, MAX_REPORTED_ERRORS).map((error) => {
+    const located = errors.map((error) => {
       const path = pathOf(error);
       const line = lineOf(doc.contents as ParsedNode | null, path, lines);
       const property = path.length > 0 ? path.join('.') : '(top level)';
-      return `${file}:${line}: ${property}: ${describe(error)}`;
+      return { line, text: `${file}:${line}: ${property}: ${describe(error)}` };
     });
+    located.sort((a, b) => a.line - b.line);
+    const details = located.slice(0, MAX_REPORTED_ERRORS).map((entry) => entry.text);
     if (errors.length > MAX_REPORTED_ERRORS)
       details.push(`… and ${errors.length - MAX_REPORTED_ERRORS} more`);
     throw new ConfigurationError(`${file}: invalid configuration`, details);

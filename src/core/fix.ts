@@ -62,7 +62,8 @@ export function toLineFix(text: string, edits: TextEdit[], lineOf: (offset: numb
   return {
     edits: sorted,
     startLine: lineOf(regionStart),
-    endLine: lineOf(Math.max(regionStart, regionEnd === text.length ? regionEnd : regionEnd - 1)),
+    // A line break belongs to the line it ends.
+    endLine: lineOf(nextBreak === -1 ? text.length : nextBreak),
     replacement,
   };
 }

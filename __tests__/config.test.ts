@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import { defaultConfig, parseConfig } from '../src/config/config.js';
+import { ConfigurationError } from '../src/config/errors.js';
+import { yaml } from './helpers.js';
+
+const FILE = '.github/kube-token-guard.yml';
+
+function configError(text: string): ConfigurationError {
+  try {
+    parseConfig(text, FILE);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigurationError);
+    return error as ConfigurationError;
+  }
+  throw new Error('expected a ConfigurationError');
+}
+
+describe('defaults', () => {
+  it('enables the recommended rules, fails on high, and defaults the namespace', () => {
+    const config = defaultConfig();
+    expect(config.file).toBeNull();
+    expect(config.preset).toBe('recommended');
+    expect(config.failOn).toBe('high');
+    expect(config.defaultNamespace).toBe('default');
+    expect(config.rules['automount-token']).toEqual({
+      enabled: true,
+      severity: null,
+      options: { 'assume-unresolved-mounts': true },
+    });
+    expect(config.rules['missing-service-account']!.enabled).toBe(false);
+    expect(config.rules['projected-token-expiration']!.options['max-expiration-seconds']).toBe(3600);
+  });
+
+  it('an empty file is the defaults', () => {
+    expect(parseConfig('', FILE).rules).toEqual(defaultConfig().rules);
+    expect(parseConfig('# only a comment\n', FILE).failOn).toBe('high');
+  });
+});
+
+describe('settings', () => {
+  it('strict enables missing-service-account and fails on medium', () => {
+    const config = parseConfig('extends: strict\n', FILE);
+    expect(config.rules['missing-service-account']!.enabled).toBe(true);
+    expect(config.failOn).toBe('medium');
+  });
+
+  it('turns rules off, sets severities and options', () => {
+    const config = parseConfig(
+      yaml`
+        fail-on: medium
+        default-namespace: shop
+        rules:
+          shared-service-account: off
+          default-sa-rbac: critical
+          projected-token-expiration:
+            severity: high
+            max-expiration-seconds: 1800
+          projected-token-audience:
+            allowed-audiences: [vault, sts.amazonaws.com]
+          missing-service-account: on
+      `,
+      FILE,
+    );
+    expect(config.failOn).toBe('medium');
+    expect(config.defaultNamespace).toBe('shop');
+    expect(config.rules['shared-service-account']!.enabled).toBe(false);
+    expect(config.rules['default-sa-rbac']).toMatchObject({ enabled: true, severity: 'critical' });
+    expect(config.rules['projected-token-expiration']).toEqual({
+      enabled: true,
+      severity: 'high',
+      options: { 'max-expiration-seconds': 1800 },
+    });
+    expect(config.rules['projected-token-audience']!.options['allowed-audiences']).toEqual([
+      'vault',
+      'sts.amazonaws.com',
+    ]);
+    expect(config.rules['missing-service-account']!.enabled).toBe(true);
+  });
+
+  it('reads exemptions', () => {
+    const config = parseConfig(
+      yaml`
+        exemptions:
+          - rule: automount-token
+            namespaces: [kube-system]
+            names: ["argocd-*"]
+            reason: operators call the API
+      `,
+      FILE,
+    );
+    expect(config.exemptions).toEqual([
+      {
+        rules: ['automount-token'],
+        kinds: null,
+        namespaces: ['kube-system'],
+        names: ['argocd-*'],
+        paths: null,
+        reason: 'operators call the API',
+      },
+    ]);
+  });
+});
+
+describe('errors name file, line and property', () => {
+  it('reports an unknown top-level setting', () => {
+    const error = configError('extends: recommended\nfail_on: high\n');
+    expect(error.details).toEqual([`${FILE}:2: fail_on: unknown setting`]);
+  });
+
+  it('reports an unknown rule and a bad severity', () => {
+    const error = configError(
+      yaml`
+        rules:
+          automount-token: hgih
+          no-such-rule: off
+      `,
+    );
+    expect(error.details).toContain(
+      `${FILE}:2: rules.automount-token: must be \`off\`, \`on\`, a severity (info, low, medium, high, critical), or a map with \`severity\` and the rule options`,
+    );
+    expect(error.details).toContain(`${FILE}:3: rules.no-such-rule: unknown setting`);
+  });
+
+  it('reports a bad option inside a rule map', () => {
+    const error = configError(
+      yaml`
+        rules:
+          projected-token-expiration:
+            max-expiration-seconds: 60
+            max-expiry: 10
+      `,
+    );
+    expect(error.details).toEqual([
+      `${FILE}:3: rules.projected-token-expiration.max-expiration-seconds: must be >= 600`,
+      `${FILE}:4: rules.projected-token-expiration.max-expiry: unknown setting`,
+    ]);
+  });
+
+  it('requires a reason for every exemption', () => {
+    const error = configError(
+      yaml`
+        exemptions:
+          - rule: automount-token
+            names: [web]
+          - rule: automount-token
+            reason: "  "
+      `,
+    );
+    expect(error.details).toEqual([
+      `${FILE}:2: exemptions.0: \`reason\` is required`,
+      `${FILE}:5: exemptions.1.reason: must not be empty`,
+    ]);
+  });
+
+  it('lists at most 10 problems', () => {
+    const lines = Array.from({ length: 14 }, (_, index) => `unknown-${index}: 1`).join('\n');
+    const error = configError(lines);
+    expect(error.details).toHaveLength(11);
+    expect(error.details[10]).toBe('… and 4 more');
+    expect(error.details[0]).toBe(`${FILE}:1: unknown-0: unknown setting`);
+  });
+
+  it('reports YAML syntax errors with their line', () => {
+    const error = configError('rules:\n  automount-token: [off\n');
+    expect(error.message).toContain(`${FILE}: invalid YAML`);
+    expect(error.details[0]).toMatch(new RegExp(`^${FILE.replace(/\./g, '\\.')}:\\d+: `));
+  });
+
+  it('rejects a config that is not a map', () => {
+    expect(configError('- a\n- b\n').message).toBe(`${FILE}:1: the configuration must be a map of settings`);
+  });
+
+  it('rejects a bad fail-on and namespace', () => {
+    const error = configError('fail-on: severe\ndefault-namespace: Not_Valid\n');
+    expect(error.details).toEqual([
+      `${FILE}:1: fail-on: must be one of info, low, medium, high, critical, none`,
+      `${FILE}:2: default-namespace: must match ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`,
+    ]);
+  });
+});

@@ -1,0 +1,38 @@
+import { defaultConfig, parseConfig, type ResolvedConfig } from '../src/config/config.js';
+import { type ScanResult, scanFiles } from '../src/core/scan.js';
+import type { Finding, SourceFile } from '../src/core/types.js';
+
+/** Strips the common indentation of a template literal, so manifests can be written indented in tests. */
+export function yaml(strings: TemplateStringsArray, ...values: unknown[]): string {
+  const raw = strings.reduce(
+    (text, part, index) => text + part + (index < values.length ? String(values[index]) : ''),
+    '',
+  );
+  const lines = raw.replace(/^\n/, '').split('\n');
+  const indents = lines.filter((line) => line.trim() !== '').map((line) => /^ */.exec(line)![0].length);
+  const cut = indents.length > 0 ? Math.min(...indents) : 0;
+  return lines
+    .map((line) => line.slice(cut))
+    .join('\n')
+    .replace(/[ \t]+$/, '');
+}
+
+export function config(text?: string): ResolvedConfig {
+  return text === undefined ? defaultConfig() : parseConfig(text, '.github/kube-token-guard.yml');
+}
+
+/** Scans one or more files (a string is one file, `manifest.yaml`) with the given config text (default config). */
+export function scan(files: string | Record<string, string> | SourceFile[], configText?: string): ScanResult {
+  const list: SourceFile[] =
+    typeof files === 'string'
+      ? [{ path: 'manifest.yaml', text: files }]
+      : Array.isArray(files)
+        ? files
+        : Object.entries(files).map(([path, text]) => ({ path, text }));
+  return scanFiles(list, config(configText));
+}
+
+/** The unsuppressed findings of one rule. */
+export function findingsOf(result: ScanResult, ruleId: string): Finding[] {
+  return result.findings.filter((finding) => finding.ruleId === ruleId && !finding.suppressed);
+}

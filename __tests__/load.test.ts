@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import { loadDocuments, spanOf } from '../src/core/load.js';
+import { yaml } from './helpers.js';
+
+const load = (text: string, path = 'manifest.yaml') => loadDocuments({ path, text });
+
+describe('loadDocuments', () => {
+  it('reads every document of a multi-document file', () => {
+    const result = load(yaml`
+      apiVersion: v1
+      kind: ServiceAccount
+      metadata: {name: a}
+      ---
+      # a comment-only preamble
+      apiVersion: v1
+      kind: ServiceAccount
+      metadata: {name: b}
+      ---
+    `);
+    expect(result.objects.map((object) => object.value.metadata)).toEqual([{ name: 'a' }, { name: 'b' }]);
+    expect(result.objects.map((object) => object.docIndex)).toEqual([0, 1]);
+    expect(result.errors).toEqual([]);
+  });
+
+  it('expands List items, keeping their place for line numbers', () => {
+    const result = load(yaml`
+      apiVersion: v1
+      kind: List
+      items:
+        - apiVersion: v1
+          kind: ServiceAccount
+          metadata:
+            name: first
+        - apiVersion: v1
+          kind: ServiceAccount
+          metadata:
+            name: second
+    `);
+    expect(result.objects).toHaveLength(2);
+    expect(result.objects[1]!.basePath).toEqual(['items', 1]);
+    expect(spanOf(result.objects[1]!, ['metadata', 'name'])).toEqual({ line: 11, endLine: 11 });
+  });
+
+  it('reads JSON manifests with line numbers', () => {
+    const text =
+      '{\n  "apiVersion": "v1",\n  "kind": "ServiceAccount",\n  "metadata": {\n    "name": "json-sa"\n  }\n}\n';
+    const result = load(text, 'sa.json');
+    expect(result.objects).toHaveLength(1);
+    expect(spanOf(result.objects[0]!, ['metadata', 'name']).line).toBe(5);
+  });
+
+  it('quietly skips YAML that is not a Kubernetes object', () => {
+    const result = load(yaml`
+      name: CI
+      on: [push]
+      jobs: {}
+      ---
+      services:
+        web: {image: nginx}
+      ---
+      - just
+      - a list
+      ---
+      plain scalar
+    `);
+    expect(result.objects).toEqual([]);
+    expect(result.errors).toEqual([]);
+    expect(result.notices).toEqual([]);
+  });
+
+  it('reads booleans the way the API server does (YAML 1.1)', () => {
+    const result = load(
+      'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: x}\nautomountServiceAccountToken: no\n',
+    );
+    expect(result.objects[0]!.value.automountServiceAccountToken).toBe(false);
+  });
+
+  it('reports a syntax error with its line and keeps the other documents', () => {
+    const result = load(yaml`
+      apiVersion: v1
+      kind: ServiceAccount
+      metadata: {name: ok}
+      ---
+      apiVersion: v1
+      kind: ServiceAccount
+      metadata:
+        name: [broken
+    `);
+    expect(result.objects.map((object) => (object.value.metadata as { name: string }).name)).toEqual(['ok']);
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toMatchObject({
+      file: 'manifest.yaml',
+      message: expect.stringMatching(/YAML syntax error/),
+    });
+    expect(result.errors[0]!.line).toBeGreaterThanOrEqual(7);
+  });
+
+  it('reports duplicate keys as errors naming the line', () => {
+    const result = load('apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a}\nkind: Secret\n');
+    expect(result.errors).toEqual([
+      { file: 'manifest.yaml', line: 4, message: expect.stringMatching(/duplicate key/) },
+    ]);
+  });
+
+  it('skips Go templates outside a chart with a notice, not an error', () => {
+    const result = load(yaml`
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata:
+        name: {{ .Release.Name }}
+      spec:
+        replicas: {{ .Values.replicas }}
+    `);
+    expect(result.objects).toEqual([]);
+    expect(result.errors).toEqual([]);
+    expect(result.notices).toHaveLength(1);
+    expect(result.notices[0]!.message).toMatch(/Go template/);
+  });
+
+  it('keeps manifests whose string values hold template text', () => {
+    const result = load(yaml`
+      apiVersion: v1
+      kind: ConfigMap
+      metadata:
+        name: alerts
+      data:
+        rule: |
+          summary: "{{ $labels.instance }} is down"
+        inline: "{{ .Values.notATemplateHere }}"
+    `);
+    expect(result.objects).toHaveLength(1);
+    expect(result.notices).toEqual([]);
+  });
+
+  it('refuses alias bombs instead of expanding them', () => {
+    const levels = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
+    for (let index = 1; index < 9; index++) {
+      const previous = String.fromCharCode(96 + index);
+      const name = String.fromCharCode(97 + index);
+      levels.push(`${name}: &${name} [${Array(10).fill(`*${previous}`).join(',')}]`);
+    }
+    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n${levels.map((line) => `  ${line}`).join('\n')}\n`;
+    const result = load(text);
+    expect(result.objects).toEqual([]);
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]!.message).toMatch(/alias/i);
+  });
+});
+
+describe('spanOf', () => {
+  const object = load(yaml`
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: web
+    spec:
+      template:
+        spec:
+          serviceAccountName: web
+          containers:
+            - name: app
+              image: nginx
+  `).objects[0]!;
+
+  it('points at a key with a scalar value', () => {
+    expect(spanOf(object, ['spec', 'template', 'spec', 'serviceAccountName'])).toEqual({
+      line: 8,
+      endLine: 8,
+    });
+  });
+
+  it('points at the key of a collection', () => {
+    expect(spanOf(object, ['spec', 'template', 'spec'])).toEqual({ line: 7, endLine: 7 });
+  });
+
+  it('falls back to the closest existing ancestor', () => {
+    expect(spanOf(object, ['spec', 'template', 'spec', 'volumes', 0])).toEqual({ line: 7, endLine: 7 });
+    expect(spanOf(object, ['status'])).toEqual({ line: 1, endLine: 1 });
+  });
+});
