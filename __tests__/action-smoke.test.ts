@@ -20,7 +20,11 @@ function runAction(workspace: string, inputs: Record<string, string>) {
     GITHUB_OUTPUT: output,
   };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  const result = spawnSync(process.execPath, [join(ROOT, 'dist/index.js')], { cwd: workspace, env, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [join(ROOT, 'dist/index.js')], {
+    cwd: workspace,
+    env,
+    encoding: 'utf8',
+  });
   return { ...result, summary: readFileSync(summary, 'utf8'), outputs: readFileSync(output, 'utf8') };
 }
 
@@ -35,7 +39,9 @@ describe('the bundled Action (dist/index.js) on the workspace', () => {
     const workspace = examplesWorkspace();
     const result = runAction(workspace, { paths: 'examples/insecure', 'sarif-file': 'out.sarif' });
     expect(result.status).toBe(1);
-    expect(result.stdout).toMatch(/::error title=automount-token,file=examples\/insecure\/api\.yaml,line=\d+/);
+    expect(result.stdout).toMatch(
+      /::error title=automount-token,file=examples\/insecure\/api\.yaml,line=\d+/,
+    );
     expect(result.stdout).toMatch(/::error::\d+ finding\(s\) at or above high/);
     const sarif = JSON.parse(readFileSync(join(workspace, 'out.sarif'), 'utf8'));
     expect(sarif.runs[0].results.length).toBeGreaterThan(10);

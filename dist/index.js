@@ -42737,11 +42737,14 @@ const legacyTokenSecret = {
                 });
                 continue;
             }
+            const names = secrets
+                .map((entry) => (isRecord(entry) && typeof entry.name === 'string' ? `\`${entry.name}\`` : null))
+                .filter((name) => name !== null);
             context.report({
                 resource: account,
                 path: ['secrets'],
-                message: `${resourceLabel(account.ref)} lists token \`secrets\`, the legacy long-lived token mechanism. ` +
-                    'Remove the list and use projected tokens.',
+                message: `${resourceLabel(account.ref)} lists token \`secrets\`${names.length > 0 ? ` (${names.join(', ')})` : ''}, ` +
+                    'the legacy long-lived token mechanism. Remove the list and use projected tokens.',
             });
         }
     },
@@ -43106,7 +43109,14 @@ const staticCloudCredentials = {
                     const what = envNames[variable.name] ?? (literalKeyId ? 'an AWS access key' : undefined);
                     if (!what)
                         return;
-                    const source = typeof variable.value === 'string' ? 'written in the manifest' : 'read from a Secret';
+                    const from = isRecord(variable.valueFrom) ? variable.valueFrom : {};
+                    const source = typeof variable.value === 'string'
+                        ? 'written in the manifest'
+                        : isRecord(from.secretKeyRef)
+                            ? 'read from a Secret'
+                            : isRecord(from.configMapKeyRef)
+                                ? 'read from a ConfigMap'
+                                : 'set at run time';
                     context.report({
                         resource: workload.resource,
                         path: [...path, 'env', index],

@@ -43,12 +43,15 @@ export const legacyTokenSecret: Rule = {
         });
         continue;
       }
+      const names = secrets
+        .map((entry) => (isRecord(entry) && typeof entry.name === 'string' ? `\`${entry.name}\`` : null))
+        .filter((name): name is string => name !== null);
       context.report({
         resource: account,
         path: ['secrets'],
         message:
-          `${resourceLabel(account.ref)} lists token \`secrets\`, the legacy long-lived token mechanism. ` +
-          'Remove the list and use projected tokens.',
+          `${resourceLabel(account.ref)} lists token \`secrets\`${names.length > 0 ? ` (${names.join(', ')})` : ''}, ` +
+          'the legacy long-lived token mechanism. Remove the list and use projected tokens.',
       });
     }
   },

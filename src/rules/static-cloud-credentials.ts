@@ -59,8 +59,15 @@ export const staticCloudCredentials: Rule = {
           const literalKeyId = typeof variable.value === 'string' && AWS_KEY_ID.test(variable.value.trim());
           const what = envNames[variable.name] ?? (literalKeyId ? 'an AWS access key' : undefined);
           if (!what) return;
+          const from = isRecord(variable.valueFrom) ? variable.valueFrom : {};
           const source =
-            typeof variable.value === 'string' ? 'written in the manifest' : 'read from a Secret';
+            typeof variable.value === 'string'
+              ? 'written in the manifest'
+              : isRecord(from.secretKeyRef)
+                ? 'read from a Secret'
+                : isRecord(from.configMapKeyRef)
+                  ? 'read from a ConfigMap'
+                  : 'set at run time';
           context.report({
             resource: workload.resource,
             path: [...path, 'env', index],
