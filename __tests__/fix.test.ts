@@ -82,18 +82,36 @@ describe('automount-token fix', () => {
     expect(fixed.replace(/\r\n/g, '')).not.toContain('\n');
   });
 
-  it('offers no fix for flow-style pod specs or JSON rather than risk a wrong one', () => {
+  it('inserts into a flow-style pod spec beside its siblings', () => {
     const flow =
       'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a, image: b}]}\n';
-    const finding = findingsOf(scan(flow), 'automount-token')[0]!;
-    expect(finding.fix).toBeNull();
-    const json = JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: 'p' },
-      spec: { containers: [] },
+    const fix = onlyFix(flow, 'automount-token');
+    expect(fix.replacement).toBe(
+      'spec: {automountServiceAccountToken: false, containers: [{name: a, image: b}]}',
+    );
+    expect(findingsOf(scan(applyFixes(flow, [fix]).text), 'automount-token')).toEqual([]);
+  });
+
+  it('inserts into a pretty-printed JSON pod spec with a comma, at the siblings indentation', () => {
+    const json = `${JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { serviceAccountName: 'p', containers: [] } }, null, 2)}\n`;
+    const fix = findingsOf(scan({ 'pod.json': json }), 'automount-token')[0]!.fix!;
+    expect(fix.replacement).toBe(
+      '    "serviceAccountName": "p",\n    "automountServiceAccountToken": false,',
+    );
+    const fixed = applyFixes(json, [fix]).text;
+    expect(JSON.parse(fixed).spec).toEqual({
+      serviceAccountName: 'p',
+      automountServiceAccountToken: false,
+      containers: [],
     });
-    expect(findingsOf(scan({ 'pod.json': json }), 'automount-token')[0]!.fix).toBeNull();
+  });
+
+  it('does not insert where it would change a block scalar keeping its trailing lines', () => {
+    const text =
+      'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n  annotations:\n    note: |+\n      kept\n\n';
+    const fix = findingsOf(scan(text), 'default-sa-automount')[0]!.fix!;
+    expect(fix).toMatchObject({ startLine: 2, endLine: 2 });
+    expect(fix.replacement).toBe('kind: ServiceAccount\nautomountServiceAccountToken: false');
   });
 });
 

@@ -10943,11 +10943,9 @@ function documentStart(object) {
 ;// CONCATENATED MODULE: ./src/core/fix.ts
 
 
-/**
- * Fixes are minimal edits against the original text, never a re-serialised document: the `yaml` package keeps
- * comments but not bytes, and a suggestion that reformats a user's file will not be accepted.
- * Where a safe edit cannot be made (flow style, unusual layout), no fix is offered and the finding stands.
- */
+
+const PARSE_OPTIONS = { version: '1.1', uniqueKeys: true, prettyErrors: false };
+const fix_MAX_ALIAS_COUNT = 1000;
 function newlineOf(text) {
     return text.includes('\r\n') ? '\r\n' : '\n';
 }
@@ -10960,7 +10958,7 @@ function lineEndOf(text, offset) {
     const end = next === -1 ? text.length : next;
     return end > 0 && text[end - 1] === '\r' ? end - 1 : end;
 }
-/** Last non-blank character offset before `offset` (the end of a node's content, leaving trailing space out). */
+/** The offset just after the last non-blank character before `offset`. */
 function contentEnd(text, offset) {
     let end = offset;
     while (end > 0 && /\s/.test(text[end - 1]))
@@ -10972,9 +10970,14 @@ function pairOf(map, key) {
         return undefined;
     return map.items.find((item) => (0,dist/* isScalar */.jn)(item.key) && item.key.value === key);
 }
-function isJson(object) {
-    const path = object.file.path.toLowerCase();
-    return path.endsWith('.json');
+function applyEdits(text, edits) {
+    let result = '';
+    let cursor = 0;
+    for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
+        result += text.slice(cursor, edit.start) + edit.text;
+        cursor = edit.end;
+    }
+    return result + text.slice(cursor);
 }
 /** The line form of a set of edits: the whole lines they touch, and those lines after the edits. */
 function toLineFix(text, edits, lineOf) {
@@ -11002,106 +11005,270 @@ function toLineFix(text, edits, lineOf) {
         replacement,
     };
 }
-function fixFrom(object, edits) {
-    return toLineFix(object.file.text, edits, (offset) => object.lines.linePos(offset).line);
+/** Walks to the container at `path` in plain data, or undefined. */
+function containerAt(root, path) {
+    let current = root;
+    for (const segment of path) {
+        if (current === null || typeof current !== 'object')
+            return undefined;
+        current = current[segment];
+    }
+    return current;
 }
 /**
- * Sets `key: value` in the block map at `mapPath`: replaces the value when the key exists, else inserts a new line at
- * the siblings' indentation, after the first of `position.after` present (else as first key), or as the last key.
+ * Builds the fix when the edited document parses to exactly the original with `mutate` applied to the object,
+ * and nothing else: no other field, no other document, no comment turned into content.
+ */
+function verifiedFix(object, edits, mutate) {
+    const text = object.file.text;
+    const [start, , end] = object.doc.range;
+    if (edits.some((edit) => edit.start < start || edit.end > end))
+        return null;
+    let expected;
+    try {
+        expected = object.doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT });
+    }
+    catch {
+        return null;
+    }
+    const target = containerAt(expected, object.basePath);
+    if (target === null || typeof target !== 'object' || !mutate(target))
+        return null;
+    const shifted = edits.map((edit) => ({ ...edit, start: edit.start - start, end: edit.end - start }));
+    const edited = applyEdits(text.slice(start, end), shifted);
+    const docs = (0,dist/* parseAllDocuments */.hR)(edited, PARSE_OPTIONS);
+    if (!Array.isArray(docs) || docs.length !== 1 || docs[0].errors.length > 0)
+        return null;
+    let actual;
+    try {
+        actual = docs[0].toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT });
+    }
+    catch {
+        return null;
+    }
+    if (!(0,external_node_util_namespaceObject.isDeepStrictEqual)(actual, expected))
+        return null;
+    return toLineFix(text, edits, (offset) => object.lines.linePos(offset).line);
+}
+function parseValue(valueText) {
+    return (0,dist/* parse */.qg)(valueText, PARSE_OPTIONS);
+}
+/** How the keys of a map are written: quoted like JSON, single-quoted, or plain. */
+function keyQuote(text, key) {
+    const first = text[key.range[0]];
+    return first === '"' || first === "'" ? first : '';
+}
+/**
+ * Sets `key: value` in the map at `mapPath`. An existing scalar value is replaced. Otherwise the entry is inserted
+ * after the first of `position.after` present (else as the first key), or as the last key: in a block map as a line
+ * of its own at the siblings' indentation; in a flow map or JSON object beside its siblings, in their layout.
  */
 function setMapEntry(object, mapPath, key, valueText, position) {
     const map = nodeAt(object, mapPath);
-    if (!map || !(0,dist/* isMap */.jh)(map) || map.flow || map.items.length === 0 || isJson(object))
+    if (!map || !(0,dist/* isMap */.jh)(map) || map.items.length === 0)
         return null;
-    const text = object.file.text;
+    const value = parseValue(valueText);
+    const mutate = (root) => {
+        const container = containerAt(root, mapPath);
+        if (container === null || typeof container !== 'object' || Array.isArray(container))
+            return false;
+        container[key] = value;
+        return true;
+    };
     const existing = pairOf(map, key);
     if (existing) {
-        const value = existing.value;
-        if (!value || !(0,dist/* isScalar */.jn)(value) || !value.range)
+        const node = existing.value;
+        if (!node || !(0,dist/* isScalar */.jn)(node) || !node.range)
             return null;
-        return fixFrom(object, [{ start: value.range[0], end: value.range[1], text: valueText }]);
+        return verifiedFix(object, [{ start: node.range[0], end: node.range[1], text: valueText }], mutate);
     }
-    const firstKey = map.items[0].key;
+    let anchor;
+    if (position === 'last')
+        anchor = map.items[map.items.length - 1];
+    else if (position !== 'first')
+        anchor = position.after.map((name) => pairOf(map, name)).find(Boolean);
+    const edit = map.flow
+        ? flowInsert(object, map.items, key, valueText, anchor)
+        : blockInsert(object, map.items, key, valueText, anchor);
+    return edit ? verifiedFix(object, [edit], mutate) : null;
+}
+function blockInsert(object, items, key, valueText, anchor) {
+    const text = object.file.text;
+    const firstKey = items[0].key;
     if (!firstKey?.range)
         return null;
     const keyStart = firstKey.range[0];
     const firstLineStart = lineStartOf(text, keyStart);
     const indent = keyStart - firstLineStart;
     const newline = newlineOf(text);
-    const entry = `${' '.repeat(indent)}${key}: ${valueText}`;
-    const leadingIsIndent = /^[ ]*$/.test(text.slice(firstLineStart, keyStart));
-    let anchor;
-    if (position === 'last')
-        anchor = map.items[map.items.length - 1];
-    else if (position !== 'first')
-        anchor = position.after.map((name) => pairOf(map, name)).find(Boolean);
-    if (!anchor && !leadingIsIndent)
-        anchor = map.items[0];
+    const quote = keyQuote(text, firstKey);
+    const entry = `${' '.repeat(indent)}${quote}${key}${quote}: ${valueText}`;
+    // The first key shares its line with a `- ` (a sequence item): a new first line cannot go before it.
+    const ownLine = /^[ ]*$/.test(text.slice(firstLineStart, keyStart));
+    if (!anchor && !ownLine)
+        anchor = items[0];
     if (!anchor) {
-        return fixFrom(object, [{ start: firstLineStart, end: firstLineStart, text: `${entry}${newline}` }]);
+        // Go above comment lines that introduce the first key, so they keep introducing it.
+        let at = firstLineStart;
+        while (at > 0) {
+            const previousStart = lineStartOf(text, at - 1);
+            const previous = text.slice(previousStart, at).replace(/\r?\n$/, '');
+            if (!/^ *#/.test(previous) || previous.length - previous.trimStart().length !== indent)
+                break;
+            at = previousStart;
+        }
+        return { start: at, end: at, text: `${entry}${newline}` };
     }
-    const anchorNode = (anchor.value ?? anchor.key);
-    if (!anchorNode?.range)
+    const node = (anchor.value ?? anchor.key);
+    if (!node?.range)
+        return null;
+    if ((0,dist/* isScalar */.jn)(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED'))
         return null;
     // Insert at the end of the anchor's last line, keeping whatever comment sits on it.
-    const end = lineEndOf(text, contentEnd(text, anchorNode.range[1]) - 1);
-    if (anchor.value && !(0,dist/* isScalar */.jn)(anchor.value) && anchor.value.flow !== true) {
-        // A block collection value: its last content line must belong to it, not to a following comment block.
-        if (end < anchorNode.range[0])
-            return null;
-    }
-    return fixFrom(object, [{ start: end, end, text: `${newline}${entry}` }]);
+    const end = lineEndOf(text, contentEnd(text, node.range[1]) - 1);
+    if (end < node.range[0])
+        return null;
+    return { start: end, end, text: `${newline}${entry}` };
 }
-/** Renames the key at `path` (a map entry), keeping its value and layout. */
+function flowInsert(object, items, key, valueText, anchor) {
+    const text = object.file.text;
+    const firstKey = items[0].key;
+    if (!firstKey?.range)
+        return null;
+    const quote = keyQuote(text, firstKey);
+    const entry = `${quote}${key}${quote}: ${valueText}`;
+    // One entry per line (pretty-printed JSON) or all on one line: the new entry follows the same layout.
+    const multiline = items.length > 1 && lineStartOf(text, items[1].key.range[0]) !== lineStartOf(text, firstKey.range[0]);
+    const keyLineStart = lineStartOf(text, firstKey.range[0]);
+    const ownLine = /^[ ]*$/.test(text.slice(keyLineStart, firstKey.range[0]));
+    const separator = multiline && ownLine ? `${newlineOf(text)}${' '.repeat(firstKey.range[0] - keyLineStart)}` : ' ';
+    if (!anchor)
+        return { start: firstKey.range[0], end: firstKey.range[0], text: `${entry},${separator}` };
+    const node = (anchor.value ?? anchor.key);
+    if (!node?.range)
+        return null;
+    const end = contentEnd(text, node.range[1]);
+    return { start: end, end, text: `,${separator}${entry}` };
+}
+/** Renames the key at `path` (a map entry), keeping its value, quoting and layout. */
 function renameKey(object, path, newKey) {
-    const map = nodeAt(object, path.slice(0, -1));
-    const pair = map ? pairOf(map, String(path[path.length - 1])) : undefined;
+    const parentPath = path.slice(0, -1);
+    const oldKey = String(path[path.length - 1]);
+    const map = nodeAt(object, parentPath);
+    const pair = map ? pairOf(map, oldKey) : undefined;
     const key = pair?.key;
     if (!key?.range || !(0,dist/* isScalar */.jn)(key))
         return null;
-    const text = object.file.text;
-    const source = text.slice(key.range[0], key.range[1]);
-    const quote = source.startsWith('"') ? '"' : source.startsWith("'") ? "'" : '';
-    return fixFrom(object, [{ start: key.range[0], end: key.range[1], text: `${quote}${newKey}${quote}` }]);
+    const quote = keyQuote(object.file.text, key);
+    return verifiedFix(object, [{ start: key.range[0], end: key.range[1], text: `${quote}${newKey}${quote}` }], (root) => {
+        const container = containerAt(root, parentPath);
+        if (!container || !(oldKey in container) || newKey in container)
+            return false;
+        container[newKey] = container[oldKey];
+        delete container[oldKey];
+        return true;
+    });
 }
-/** Removes the whole line of a single-line block map entry at `path`. */
-function removeEntryLine(object, path) {
-    const map = nodeAt(object, path.slice(0, -1));
-    if (!map || !(0,dist/* isMap */.jh)(map) || map.flow || map.items.length < 2)
+/**
+ * Removes the map entry at `path`: its whole line in a block map (a single-line entry only), or the entry and one
+ * separating comma in a flow map or JSON object.
+ */
+function removeEntry(object, path) {
+    const parentPath = path.slice(0, -1);
+    const name = String(path[path.length - 1]);
+    const map = nodeAt(object, parentPath);
+    if (!map || !(0,dist/* isMap */.jh)(map) || map.items.length < 2)
         return null;
-    const pair = pairOf(map, String(path[path.length - 1]));
+    const index = map.items.findIndex((item) => (0,dist/* isScalar */.jn)(item.key) && item.key.value === name);
+    const pair = map.items[index];
     const key = pair?.key;
     const value = pair?.value;
     if (!key?.range || !value?.range || !(0,dist/* isScalar */.jn)(value))
         return null;
     const text = object.file.text;
-    const start = lineStartOf(text, key.range[0]);
-    if (!/^[ ]*$/.test(text.slice(start, key.range[0])))
-        return null;
-    const lineEnd = lineEndOf(text, key.range[0]);
-    if (lineEnd < contentEnd(text, value.range[1]))
-        return null;
-    const next = text.indexOf('\n', lineEnd);
-    return fixFrom(object, [{ start, end: next === -1 ? text.length : next + 1, text: '' }]);
+    let edit;
+    if (map.flow) {
+        const next = map.items[index + 1];
+        if (next?.key?.range) {
+            edit = { start: key.range[0], end: next.key.range[0], text: '' };
+        }
+        else {
+            const previous = map.items[index - 1];
+            const previousEnd = (previous.value ?? previous.key).range[1];
+            edit = { start: contentEnd(text, previousEnd), end: contentEnd(text, value.range[1]), text: '' };
+        }
+    }
+    else {
+        const start = lineStartOf(text, key.range[0]);
+        if (!/^[ ]*$/.test(text.slice(start, key.range[0])))
+            return null;
+        const lineEnd = lineEndOf(text, key.range[0]);
+        if (lineEnd < contentEnd(text, value.range[1]))
+            return null;
+        const next = text.indexOf('\n', lineEnd);
+        edit = { start, end: next === -1 ? text.length : next + 1, text: '' };
+    }
+    return verifiedFix(object, [edit], (root) => {
+        const container = containerAt(root, parentPath);
+        if (!container || !(name in container))
+            return false;
+        delete container[name];
+        return true;
+    });
 }
 /** Replaces the scalar at `path` with `valueText`. */
 function replaceScalar(object, path, valueText) {
     const node = nodeAt(object, path);
     if (!node || !(0,dist/* isScalar */.jn)(node) || !node.range)
         return null;
-    return fixFrom(object, [{ start: node.range[0], end: node.range[1], text: valueText }]);
+    const value = parseValue(valueText);
+    return verifiedFix(object, [{ start: node.range[0], end: node.range[1], text: valueText }], (root) => {
+        const container = containerAt(root, path.slice(0, -1));
+        if (container === null || typeof container !== 'object')
+            return false;
+        container[path[path.length - 1]] = value;
+        return true;
+    });
 }
-/** Appends a YAML document at the end of the file holding `object`. */
+/** Appends a YAML document at the end of the file holding `object` (not to JSON files, which hold one value). */
 function appendDocument(object, documentText) {
-    if (isJson(object))
-        return null;
     const text = object.file.text;
+    if (object.file.path.toLowerCase().endsWith('.json'))
+        return null;
     const newline = newlineOf(text);
     const body = documentText.replace(/\n$/, '').replace(/\n/g, newline);
     // Insert before the final line break, so the change is anchored on the last line of the file, which a review
     // suggestion can address, and the file keeps ending the way it did.
     const end = text.endsWith(newline) ? text.length - newline.length : text.length;
-    return fixFrom(object, [{ start: end, end, text: `${newline}---${newline}${body}` }]);
+    const edit = { start: end, end, text: `${newline}---${newline}${body}` };
+    // The whole file is checked: every document as before, and the new one as intended.
+    const before = (0,dist/* parseAllDocuments */.hR)(text, PARSE_OPTIONS);
+    const after = (0,dist/* parseAllDocuments */.hR)(applyEdits(text, [edit]), PARSE_OPTIONS);
+    if (!Array.isArray(before) || !Array.isArray(after) || after.length !== before.length + 1)
+        return null;
+    if (after.some((doc) => doc.errors.length > 0))
+        return null;
+    try {
+        const expected = [
+            ...before.map((doc) => doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT })),
+            parseValue(documentText),
+        ];
+        const actual = after.map((doc) => doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }));
+        if (!(0,external_node_util_namespaceObject.isDeepStrictEqual)(actual, expected))
+            return null;
+    }
+    catch {
+        return null;
+    }
+    return toLineFix(text, [edit], (offset) => object.lines.linePos(offset).line);
+}
+/**
+ * `automountServiceAccountToken: false` on a ServiceAccount: as its last key, where people write it, or after
+ * `kind` when the end of the document cannot take a line (a block scalar keeping its trailing lines).
+ */
+function setServiceAccountAutomount(account) {
+    return (setMapEntry(account.object, [], 'automountServiceAccountToken', 'false', 'last') ??
+        setMapEntry(account.object, [], 'automountServiceAccountToken', 'false', { after: ['kind'] }));
 }
 
 ;// CONCATENATED MODULE: ./src/rules/meta.ts
@@ -11193,7 +11360,7 @@ const defaultSaAutomount = {
                 message: `The \`default\` ServiceAccount of namespace \`${account.ref.namespace}\` ` +
                     `${field === true ? 'sets `automountServiceAccountToken: true`' : 'does not set `automountServiceAccountToken: false`'}, ` +
                     'so every pod that names no ServiceAccount gets its API token. Set it to `false`.',
-                fix: setMapEntry(account.object, [], 'automountServiceAccountToken', 'false', 'last'),
+                fix: setServiceAccountAutomount(account),
             });
         }
     },
@@ -11306,7 +11473,7 @@ const deprecatedServiceAccountField = {
                     resource: workload.resource,
                     path,
                     message: `${label} repeats its ServiceAccount in the deprecated \`serviceAccount\` field; remove it and keep \`serviceAccountName\`.`,
-                    fix: removeEntryLine(object, path),
+                    fix: removeEntry(object, path),
                 });
             }
             else {
@@ -11891,7 +12058,7 @@ const workloadIdentityAutomount = {
                 message: `${resourceLabel(account.ref)} is set up for ${WORKLOAD_IDENTITY_ANNOTATIONS[annotation]} (\`${annotation}\`) ` +
                     'but still mounts the Kubernetes API token into its pods. Cloud identity does not need it; set ' +
                     '`automountServiceAccountToken: false`.',
-                fix: setMapEntry(account.object, [], 'automountServiceAccountToken', 'false', 'last'),
+                fix: setServiceAccountAutomount(account),
             });
         }
     },
@@ -17046,7 +17213,7 @@ __webpack_unused_export__ = cst;
 __webpack_unused_export__ = lexer.Lexer;
 exports.HN = lineCounter.LineCounter;
 __webpack_unused_export__ = parser.Parser;
-__webpack_unused_export__ = publicApi.parse;
+exports.qg = publicApi.parse;
 exports.hR = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
 __webpack_unused_export__ = publicApi.stringify;

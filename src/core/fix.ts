@@ -1,12 +1,23 @@
-import { type Pair, type ParsedNode, isMap, isScalar } from 'yaml';
+import { isDeepStrictEqual } from 'node:util';
+import { type Pair, type ParsedNode, isMap, isScalar, parse, parseAllDocuments } from 'yaml';
 import { type LoadedObject, type PathSegment, nodeAt } from './load.js';
+import type { Resource } from './model.js';
 import type { Fix, TextEdit } from './types.js';
 
 /**
  * Fixes are minimal edits against the original text, never a re-serialised document: the `yaml` package keeps
  * comments but not bytes, and a suggestion that reformats a user's file will not be accepted.
- * Where a safe edit cannot be made (flow style, unusual layout), no fix is offered and the finding stands.
+ *
+ * Every fix is verified before it is offered: the edited document is parsed again and must equal the original with
+ * exactly the intended change. Where a safe edit cannot be made, or the check fails, no fix is offered and the
+ * finding stands without one.
  */
+
+type Json = Record<string, unknown>;
+type AnyPair = Pair<ParsedNode, ParsedNode | null>;
+
+const PARSE_OPTIONS = { version: '1.1', uniqueKeys: true, prettyErrors: false } as const;
+const MAX_ALIAS_COUNT = 1000;
 
 export function newlineOf(text: string): string {
   return text.includes('\r\n') ? '\r\n' : '\n';
@@ -23,22 +34,26 @@ function lineEndOf(text: string, offset: number): number {
   return end > 0 && text[end - 1] === '\r' ? end - 1 : end;
 }
 
-/** Last non-blank character offset before `offset` (the end of a node's content, leaving trailing space out). */
+/** The offset just after the last non-blank character before `offset`. */
 function contentEnd(text: string, offset: number): number {
   let end = offset;
   while (end > 0 && /\s/.test(text[end - 1]!)) end--;
   return end;
 }
 
-function pairOf(map: ParsedNode, key: string): Pair<ParsedNode, ParsedNode | null> | undefined {
+function pairOf(map: ParsedNode, key: string): AnyPair | undefined {
   if (!isMap(map)) return undefined;
-  return map.items.find((item) => isScalar(item.key) && item.key.value === key) as
-    Pair<ParsedNode, ParsedNode | null> | undefined;
+  return map.items.find((item) => isScalar(item.key) && item.key.value === key) as AnyPair | undefined;
 }
 
-function isJson(object: LoadedObject): boolean {
-  const path = object.file.path.toLowerCase();
-  return path.endsWith('.json');
+function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  let result = '';
+  let cursor = 0;
+  for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
+    result += text.slice(cursor, edit.start) + edit.text;
+    cursor = edit.end;
+  }
+  return result + text.slice(cursor);
 }
 
 /** The line form of a set of edits: the whole lines they touch, and those lines after the edits. */
@@ -68,15 +83,62 @@ export function toLineFix(text: string, edits: TextEdit[], lineOf: (offset: numb
   };
 }
 
-function fixFrom(object: LoadedObject, edits: TextEdit[]): Fix {
-  return toLineFix(object.file.text, edits, (offset) => object.lines.linePos(offset).line);
+/** Walks to the container at `path` in plain data, or undefined. */
+function containerAt(root: unknown, path: readonly PathSegment[]): unknown {
+  let current = root;
+  for (const segment of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string | number, unknown>)[segment];
+  }
+  return current;
+}
+
+/**
+ * Builds the fix when the edited document parses to exactly the original with `mutate` applied to the object,
+ * and nothing else: no other field, no other document, no comment turned into content.
+ */
+function verifiedFix(object: LoadedObject, edits: TextEdit[], mutate: (value: Json) => boolean): Fix | null {
+  const text = object.file.text;
+  const [start, , end] = object.doc.range;
+  if (edits.some((edit) => edit.start < start || edit.end > end)) return null;
+  let expected: unknown;
+  try {
+    expected = object.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch {
+    return null;
+  }
+  const target = containerAt(expected, object.basePath);
+  if (target === null || typeof target !== 'object' || !mutate(target as Json)) return null;
+  const shifted = edits.map((edit) => ({ ...edit, start: edit.start - start, end: edit.end - start }));
+  const edited = applyEdits(text.slice(start, end), shifted);
+  const docs = parseAllDocuments(edited, PARSE_OPTIONS);
+  if (!Array.isArray(docs) || docs.length !== 1 || docs[0]!.errors.length > 0) return null;
+  let actual: unknown;
+  try {
+    actual = docs[0]!.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch {
+    return null;
+  }
+  if (!isDeepStrictEqual(actual, expected)) return null;
+  return toLineFix(text, edits, (offset) => object.lines.linePos(offset).line);
+}
+
+function parseValue(valueText: string): unknown {
+  return parse(valueText, PARSE_OPTIONS);
+}
+
+/** How the keys of a map are written: quoted like JSON, single-quoted, or plain. */
+function keyQuote(text: string, key: ParsedNode): string {
+  const first = text[key.range![0]];
+  return first === '"' || first === "'" ? first : '';
 }
 
 export type InsertPosition = { after: string[] } | 'first' | 'last';
 
 /**
- * Sets `key: value` in the block map at `mapPath`: replaces the value when the key exists, else inserts a new line at
- * the siblings' indentation, after the first of `position.after` present (else as first key), or as the last key.
+ * Sets `key: value` in the map at `mapPath`. An existing scalar value is replaced. Otherwise the entry is inserted
+ * after the first of `position.after` present (else as the first key), or as the last key: in a block map as a line
+ * of its own at the siblings' indentation; in a flow map or JSON object beside its siblings, in their layout.
  */
 export function setMapEntry(
   object: LoadedObject,
@@ -86,69 +148,156 @@ export function setMapEntry(
   position: InsertPosition,
 ): Fix | null {
   const map = nodeAt(object, mapPath);
-  if (!map || !isMap(map) || map.flow || map.items.length === 0 || isJson(object)) return null;
-  const text = object.file.text;
+  if (!map || !isMap(map) || map.items.length === 0) return null;
+  const value = parseValue(valueText);
+  const mutate = (root: Json) => {
+    const container = containerAt(root, mapPath);
+    if (container === null || typeof container !== 'object' || Array.isArray(container)) return false;
+    (container as Json)[key] = value;
+    return true;
+  };
   const existing = pairOf(map, key);
   if (existing) {
-    const value = existing.value;
-    if (!value || !isScalar(value) || !value.range) return null;
-    return fixFrom(object, [{ start: value.range[0], end: value.range[1], text: valueText }]);
+    const node = existing.value;
+    if (!node || !isScalar(node) || !node.range) return null;
+    return verifiedFix(object, [{ start: node.range[0], end: node.range[1], text: valueText }], mutate);
   }
-  const firstKey = map.items[0]!.key as ParsedNode | null;
+  let anchor: AnyPair | undefined;
+  if (position === 'last') anchor = map.items[map.items.length - 1] as AnyPair;
+  else if (position !== 'first') anchor = position.after.map((name) => pairOf(map, name)).find(Boolean);
+  const edit = map.flow
+    ? flowInsert(object, map.items as AnyPair[], key, valueText, anchor)
+    : blockInsert(object, map.items as AnyPair[], key, valueText, anchor);
+  return edit ? verifiedFix(object, [edit], mutate) : null;
+}
+
+function blockInsert(
+  object: LoadedObject,
+  items: AnyPair[],
+  key: string,
+  valueText: string,
+  anchor: AnyPair | undefined,
+): TextEdit | null {
+  const text = object.file.text;
+  const firstKey = items[0]!.key;
   if (!firstKey?.range) return null;
   const keyStart = firstKey.range[0];
   const firstLineStart = lineStartOf(text, keyStart);
   const indent = keyStart - firstLineStart;
   const newline = newlineOf(text);
-  const entry = `${' '.repeat(indent)}${key}: ${valueText}`;
-  const leadingIsIndent = /^[ ]*$/.test(text.slice(firstLineStart, keyStart));
-
-  let anchor: Pair<ParsedNode, ParsedNode | null> | undefined;
-  if (position === 'last') anchor = map.items[map.items.length - 1] as Pair<ParsedNode, ParsedNode | null>;
-  else if (position !== 'first') anchor = position.after.map((name) => pairOf(map, name)).find(Boolean);
-  if (!anchor && !leadingIsIndent) anchor = map.items[0] as Pair<ParsedNode, ParsedNode | null>;
+  const quote = keyQuote(text, firstKey);
+  const entry = `${' '.repeat(indent)}${quote}${key}${quote}: ${valueText}`;
+  // The first key shares its line with a `- ` (a sequence item): a new first line cannot go before it.
+  const ownLine = /^[ ]*$/.test(text.slice(firstLineStart, keyStart));
+  if (!anchor && !ownLine) anchor = items[0];
 
   if (!anchor) {
-    return fixFrom(object, [{ start: firstLineStart, end: firstLineStart, text: `${entry}${newline}` }]);
+    // Go above comment lines that introduce the first key, so they keep introducing it.
+    let at = firstLineStart;
+    while (at > 0) {
+      const previousStart = lineStartOf(text, at - 1);
+      const previous = text.slice(previousStart, at).replace(/\r?\n$/, '');
+      if (!/^ *#/.test(previous) || previous.length - previous.trimStart().length !== indent) break;
+      at = previousStart;
+    }
+    return { start: at, end: at, text: `${entry}${newline}` };
   }
-  const anchorNode = (anchor.value ?? anchor.key) as ParsedNode | null;
-  if (!anchorNode?.range) return null;
+  const node = (anchor.value ?? anchor.key) as ParsedNode | null;
+  if (!node?.range) return null;
+  if (isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED')) return null;
   // Insert at the end of the anchor's last line, keeping whatever comment sits on it.
-  const end = lineEndOf(text, contentEnd(text, anchorNode.range[1]) - 1);
-  if (anchor.value && !isScalar(anchor.value) && (anchor.value as { flow?: boolean }).flow !== true) {
-    // A block collection value: its last content line must belong to it, not to a following comment block.
-    if (end < anchorNode.range[0]) return null;
-  }
-  return fixFrom(object, [{ start: end, end, text: `${newline}${entry}` }]);
+  const end = lineEndOf(text, contentEnd(text, node.range[1]) - 1);
+  if (end < node.range[0]) return null;
+  return { start: end, end, text: `${newline}${entry}` };
 }
 
-/** Renames the key at `path` (a map entry), keeping its value and layout. */
-export function renameKey(object: LoadedObject, path: readonly PathSegment[], newKey: string): Fix | null {
-  const map = nodeAt(object, path.slice(0, -1));
-  const pair = map ? pairOf(map, String(path[path.length - 1])) : undefined;
-  const key = pair?.key as ParsedNode | undefined;
-  if (!key?.range || !isScalar(key)) return null;
+function flowInsert(
+  object: LoadedObject,
+  items: AnyPair[],
+  key: string,
+  valueText: string,
+  anchor: AnyPair | undefined,
+): TextEdit | null {
   const text = object.file.text;
-  const source = text.slice(key.range[0], key.range[1]);
-  const quote = source.startsWith('"') ? '"' : source.startsWith("'") ? "'" : '';
-  return fixFrom(object, [{ start: key.range[0], end: key.range[1], text: `${quote}${newKey}${quote}` }]);
+  const firstKey = items[0]!.key;
+  if (!firstKey?.range) return null;
+  const quote = keyQuote(text, firstKey);
+  const entry = `${quote}${key}${quote}: ${valueText}`;
+  // One entry per line (pretty-printed JSON) or all on one line: the new entry follows the same layout.
+  const multiline =
+    items.length > 1 && lineStartOf(text, items[1]!.key!.range![0]) !== lineStartOf(text, firstKey.range[0]);
+  const keyLineStart = lineStartOf(text, firstKey.range[0]);
+  const ownLine = /^[ ]*$/.test(text.slice(keyLineStart, firstKey.range[0]));
+  const separator =
+    multiline && ownLine ? `${newlineOf(text)}${' '.repeat(firstKey.range[0] - keyLineStart)}` : ' ';
+  if (!anchor) return { start: firstKey.range[0], end: firstKey.range[0], text: `${entry},${separator}` };
+  const node = (anchor.value ?? anchor.key) as ParsedNode | null;
+  if (!node?.range) return null;
+  const end = contentEnd(text, node.range[1]);
+  return { start: end, end, text: `,${separator}${entry}` };
 }
 
-/** Removes the whole line of a single-line block map entry at `path`. */
-export function removeEntryLine(object: LoadedObject, path: readonly PathSegment[]): Fix | null {
-  const map = nodeAt(object, path.slice(0, -1));
-  if (!map || !isMap(map) || map.flow || map.items.length < 2) return null;
-  const pair = pairOf(map, String(path[path.length - 1]));
-  const key = pair?.key as ParsedNode | undefined;
-  const value = pair?.value as ParsedNode | undefined;
+/** Renames the key at `path` (a map entry), keeping its value, quoting and layout. */
+export function renameKey(object: LoadedObject, path: readonly PathSegment[], newKey: string): Fix | null {
+  const parentPath = path.slice(0, -1);
+  const oldKey = String(path[path.length - 1]);
+  const map = nodeAt(object, parentPath);
+  const pair = map ? pairOf(map, oldKey) : undefined;
+  const key = pair?.key;
+  if (!key?.range || !isScalar(key)) return null;
+  const quote = keyQuote(object.file.text, key);
+  return verifiedFix(
+    object,
+    [{ start: key.range[0], end: key.range[1], text: `${quote}${newKey}${quote}` }],
+    (root) => {
+      const container = containerAt(root, parentPath) as Json | undefined;
+      if (!container || !(oldKey in container) || newKey in container) return false;
+      container[newKey] = container[oldKey];
+      delete container[oldKey];
+      return true;
+    },
+  );
+}
+
+/**
+ * Removes the map entry at `path`: its whole line in a block map (a single-line entry only), or the entry and one
+ * separating comma in a flow map or JSON object.
+ */
+export function removeEntry(object: LoadedObject, path: readonly PathSegment[]): Fix | null {
+  const parentPath = path.slice(0, -1);
+  const name = String(path[path.length - 1]);
+  const map = nodeAt(object, parentPath);
+  if (!map || !isMap(map) || map.items.length < 2) return null;
+  const index = map.items.findIndex((item) => isScalar(item.key) && item.key.value === name);
+  const pair = map.items[index] as AnyPair | undefined;
+  const key = pair?.key;
+  const value = pair?.value;
   if (!key?.range || !value?.range || !isScalar(value)) return null;
   const text = object.file.text;
-  const start = lineStartOf(text, key.range[0]);
-  if (!/^[ ]*$/.test(text.slice(start, key.range[0]))) return null;
-  const lineEnd = lineEndOf(text, key.range[0]);
-  if (lineEnd < contentEnd(text, value.range[1])) return null;
-  const next = text.indexOf('\n', lineEnd);
-  return fixFrom(object, [{ start, end: next === -1 ? text.length : next + 1, text: '' }]);
+  let edit: TextEdit;
+  if (map.flow) {
+    const next = map.items[index + 1] as AnyPair | undefined;
+    if (next?.key?.range) {
+      edit = { start: key.range[0], end: next.key.range[0], text: '' };
+    } else {
+      const previous = map.items[index - 1] as AnyPair;
+      const previousEnd = (previous.value ?? previous.key)!.range![1];
+      edit = { start: contentEnd(text, previousEnd), end: contentEnd(text, value.range[1]), text: '' };
+    }
+  } else {
+    const start = lineStartOf(text, key.range[0]);
+    if (!/^[ ]*$/.test(text.slice(start, key.range[0]))) return null;
+    const lineEnd = lineEndOf(text, key.range[0]);
+    if (lineEnd < contentEnd(text, value.range[1])) return null;
+    const next = text.indexOf('\n', lineEnd);
+    edit = { start, end: next === -1 ? text.length : next + 1, text: '' };
+  }
+  return verifiedFix(object, [edit], (root) => {
+    const container = containerAt(root, parentPath) as Json | undefined;
+    if (!container || !(name in container)) return false;
+    delete container[name];
+    return true;
+  });
 }
 
 /** Replaces the scalar at `path` with `valueText`. */
@@ -159,17 +308,50 @@ export function replaceScalar(
 ): Fix | null {
   const node = nodeAt(object, path);
   if (!node || !isScalar(node) || !node.range) return null;
-  return fixFrom(object, [{ start: node.range[0], end: node.range[1], text: valueText }]);
+  const value = parseValue(valueText);
+  return verifiedFix(object, [{ start: node.range[0], end: node.range[1], text: valueText }], (root) => {
+    const container = containerAt(root, path.slice(0, -1));
+    if (container === null || typeof container !== 'object') return false;
+    (container as Record<string | number, unknown>)[path[path.length - 1]!] = value;
+    return true;
+  });
 }
 
-/** Appends a YAML document at the end of the file holding `object`. */
+/** Appends a YAML document at the end of the file holding `object` (not to JSON files, which hold one value). */
 export function appendDocument(object: LoadedObject, documentText: string): Fix | null {
-  if (isJson(object)) return null;
   const text = object.file.text;
+  if (object.file.path.toLowerCase().endsWith('.json')) return null;
   const newline = newlineOf(text);
   const body = documentText.replace(/\n$/, '').replace(/\n/g, newline);
   // Insert before the final line break, so the change is anchored on the last line of the file, which a review
   // suggestion can address, and the file keeps ending the way it did.
   const end = text.endsWith(newline) ? text.length - newline.length : text.length;
-  return fixFrom(object, [{ start: end, end, text: `${newline}---${newline}${body}` }]);
+  const edit = { start: end, end, text: `${newline}---${newline}${body}` };
+  // The whole file is checked: every document as before, and the new one as intended.
+  const before = parseAllDocuments(text, PARSE_OPTIONS);
+  const after = parseAllDocuments(applyEdits(text, [edit]), PARSE_OPTIONS);
+  if (!Array.isArray(before) || !Array.isArray(after) || after.length !== before.length + 1) return null;
+  if (after.some((doc) => doc.errors.length > 0)) return null;
+  try {
+    const expected = [
+      ...before.map((doc) => doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT })),
+      parseValue(documentText),
+    ];
+    const actual = after.map((doc) => doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
+    if (!isDeepStrictEqual(actual, expected)) return null;
+  } catch {
+    return null;
+  }
+  return toLineFix(text, [edit], (offset) => object.lines.linePos(offset).line);
+}
+
+/**
+ * `automountServiceAccountToken: false` on a ServiceAccount: as its last key, where people write it, or after
+ * `kind` when the end of the document cannot take a line (a block scalar keeping its trailing lines).
+ */
+export function setServiceAccountAutomount(account: Resource): Fix | null {
+  return (
+    setMapEntry(account.object, [], 'automountServiceAccountToken', 'false', 'last') ??
+    setMapEntry(account.object, [], 'automountServiceAccountToken', 'false', { after: ['kind'] })
+  );
 }

@@ -1,4 +1,4 @@
-import { setMapEntry } from '../core/fix.js';
+import { setServiceAccountAutomount } from '../core/fix.js';
 import { automountField } from '../core/serviceaccounts.js';
 import { metaOf } from './meta.js';
 import type { Rule } from './types.js';
@@ -18,7 +18,7 @@ export const defaultSaAutomount: Rule = {
           `The \`default\` ServiceAccount of namespace \`${account.ref.namespace}\` ` +
           `${field === true ? 'sets `automountServiceAccountToken: true`' : 'does not set `automountServiceAccountToken: false`'}, ` +
           'so every pod that names no ServiceAccount gets its API token. Set it to `false`.',
-        fix: setMapEntry(account.object, [], 'automountServiceAccountToken', 'false', 'last'),
+        fix: setServiceAccountAutomount(account),
       });
     }
   },

@@ -1,5 +1,5 @@
 import { resourceLabel } from '../core/model.js';
-import { removeEntryLine, renameKey } from '../core/fix.js';
+import { removeEntry, renameKey } from '../core/fix.js';
 import { metaOf } from './meta.js';
 import type { Rule } from './types.js';
 
@@ -26,7 +26,7 @@ export const deprecatedServiceAccountField: Rule = {
           resource: workload.resource,
           path,
           message: `${label} repeats its ServiceAccount in the deprecated \`serviceAccount\` field; remove it and keep \`serviceAccountName\`.`,
-          fix: removeEntryLine(object, path),
+          fix: removeEntry(object, path),
         });
       } else {
         context.report({

@@ -1,4 +1,4 @@
-import { setMapEntry } from '../core/fix.js';
+import { setServiceAccountAutomount } from '../core/fix.js';
 import { resourceLabel } from '../core/model.js';
 import { automountField } from '../core/serviceaccounts.js';
 import { metaOf } from './meta.js';
@@ -23,7 +23,7 @@ export const workloadIdentityAutomount: Rule = {
           `${resourceLabel(account.ref)} is set up for ${WORKLOAD_IDENTITY_ANNOTATIONS[annotation]} (\`${annotation}\`) ` +
           'but still mounts the Kubernetes API token into its pods. Cloud identity does not need it; set ' +
           '`automountServiceAccountToken: false`.',
-        fix: setMapEntry(account.object, [], 'automountServiceAccountToken', 'false', 'last'),
+        fix: setServiceAccountAutomount(account),
       });
     }
   },
