@@ -219,17 +219,24 @@ function flowInsert(
   anchor: AnyPair | undefined,
 ): TextEdit | null {
   const text = object.file.text;
-  const firstKey = items[0]!.key;
+  const first = items[0]!;
+  const firstKey = first.key;
   if (!firstKey?.range) return null;
   const quote = keyQuote(text, firstKey);
-  const entry = `${quote}${key}${quote}: ${valueText}`;
-  // One entry per line (pretty-printed JSON) or all on one line: the new entry follows the same layout.
-  const multiline =
-    items.length > 1 && lineStartOf(text, items[1]!.key!.range![0]) !== lineStartOf(text, firstKey.range[0]);
+  // The siblings' own spacing: `"k": v` or `"k":v`, and `, ` or `,` between entries on one line.
+  const colon = first.value?.range ? text.slice(firstKey.range[1], first.value.range[0]) : ': ';
+  const entry = `${quote}${key}${quote}${/^[ ]*:[ ]*$/.test(colon) ? colon : ': '}${valueText}`;
+  const second = items[1];
   const keyLineStart = lineStartOf(text, firstKey.range[0]);
+  const multiline =
+    second?.key?.range !== undefined && lineStartOf(text, second.key.range[0]) !== keyLineStart;
   const ownLine = /^[ ]*$/.test(text.slice(keyLineStart, firstKey.range[0]));
-  const separator =
-    multiline && ownLine ? `${newlineOf(text)}${' '.repeat(firstKey.range[0] - keyLineStart)}` : ' ';
+  let separator = ' ';
+  if (multiline && ownLine) separator = `${newlineOf(text)}${' '.repeat(firstKey.range[0] - keyLineStart)}`;
+  else if (second?.key?.range && (first.value ?? firstKey).range) {
+    const between = text.slice(contentEnd(text, (first.value ?? firstKey).range![1]), second.key.range[0]);
+    if (/^,[ ]*$/.test(between)) separator = between.slice(1);
+  }
   if (!anchor) return { start: firstKey.range[0], end: firstKey.range[0], text: `${entry},${separator}` };
   const node = (anchor.value ?? anchor.key) as ParsedNode | null;
   if (!node?.range) return null;
