@@ -53,7 +53,7 @@ describe('the bundled Action (dist/index.js) on the workspace', () => {
     const result = runAction(examplesWorkspace(), { paths: 'examples/hardened' });
     expect(result.status).toBe(0);
     expect(result.outputs).toMatch(/findings<<.*\n0\n/);
-    expect(result.summary).toContain('No ServiceAccount token findings.');
+    expect(result.summary).toContain('✅ No ServiceAccount token findings.');
   });
 
   it('fails with a clear message on a bad fail-on input', () => {

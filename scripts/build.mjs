@@ -1,39 +1,30 @@
 // Bundles the Action (dist/index.js) and the CLI (dist/cli/index.js) with @vercel/ncc.
+// ncc type-checks src/ (tsconfig.json); tests and scripts are checked by `npm run typecheck`. The bundle is built into
+// a fresh folder and swapped in only when every entry built, so a failed build never leaves dist/ half-written or gone.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
+const staging = join(root, '.dist-build');
 const bundles = [
-  { entry: 'src/index.ts', out: 'dist' },
-  { entry: 'src/cli/index.ts', out: 'dist/cli' },
+  { entry: 'src/index.ts', out: '' },
+  { entry: 'src/cli/index.ts', out: 'cli' },
 ];
-rmSync(join(root, 'dist'), { recursive: true, force: true });
+rmSync(staging, { recursive: true, force: true });
 for (const bundle of bundles) {
+  const out = join(staging, bundle.out);
   execFileSync(
     process.execPath,
-    [
-      ncc,
-      'build',
-      bundle.entry,
-      '-o',
-      bundle.out,
-      '--no-source-map-register',
-      '--license',
-      'licenses.txt',
-      '--quiet',
-    ],
-    {
-      cwd: root,
-      stdio: 'inherit',
-    },
+    [ncc, 'build', bundle.entry, '-o', out, '--no-source-map-register', '--license', 'licenses.txt', '--quiet'],
+    { cwd: root, stdio: 'inherit' },
   );
   // ncc names ESM output index.mjs; the package is "type": "module", so index.js is ESM too and is the stable name.
-  const mjs = join(root, bundle.out, 'index.mjs');
-  if (existsSync(mjs)) renameSync(mjs, join(root, bundle.out, 'index.js'));
+  const mjs = join(out, 'index.mjs');
+  if (existsSync(mjs)) renameSync(mjs, join(out, 'index.js'));
 }
-console.log(`Built ${bundles.map((bundle) => `${bundle.out}/index.js`).join(', ')}`);
-for (const name of readdirSync(join(root, 'dist')))
-  if (name.endsWith('.d.ts')) rmSync(join(root, 'dist', name));
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+renameSync(staging, join(root, 'dist'));
+console.log(`Built ${bundles.map((bundle) => join('dist', bundle.out, 'index.js')).join(', ')}`);

@@ -1,104 +1,131 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
+import { readRunContext } from './action/context.js';
 import { readInputs } from './action/inputs.js';
+import { reviewPullRequest } from './action/pull-request.js';
 import { loadConfigFile } from './adapters/config-file.js';
 import { collectFiles } from './adapters/files.js';
+import { createGitHub } from './api/client.js';
 import { ConfigurationError } from './config/errors.js';
 import { scanFiles } from './core/scan.js';
-import { registry } from './rules/index.js';
+import { type Finding, atLeast } from './core/types.js';
+import { findingList, summaryMarkdown } from './pr/summary.js';
 import { toSarif } from './report/sarif.js';
-import { countFindings, severityBreakdown } from './report/summary.js';
-import { RULE_DOCS_URL } from './version.js';
+import { countFindings } from './report/summary.js';
+import { registry } from './rules/index.js';
 
 /**
- * The Action's entry: scans the workspace, annotates findings, writes SARIF and the job summary, and fails the step
- * when findings reach `fail-on`. Pull-request review and check runs build on this (see the README).
+ * The Action's entry. On a pull request: one review with suggestions, a check run, the job summary and SARIF, and a
+ * failed step when the pull request introduces findings at or above `fail-on`. On other events: the same scan of the
+ * workspace, reported as workflow annotations, job summary and SARIF.
  */
 export async function run(): Promise<void> {
   try {
-    const inputs = readInputs();
     const started = performance.now();
+    const inputs = readInputs();
+    const context = await readRunContext(process.env);
     const config = await loadConfigFile(inputs.workingDirectory, inputs.config);
     const failOn = inputs.failOn ?? config.failOn;
-    const collected = await collectFiles({
-      root: inputs.workingDirectory,
-      paths: inputs.paths,
-      include: config.include,
-      exclude: config.exclude,
-    });
-    const result = scanFiles(collected.files, config);
-    const errors = [...collected.errors, ...result.errors];
     core.info(
-      `Scanned ${result.stats.files} files (${result.stats.documents} documents, ${result.stats.workloads} workloads) ` +
-        `in ${Math.round(performance.now() - started)} ms with ${config.file ?? 'the default configuration'}.`,
+      `kube-token-guard: ${config.file ? `config ${config.file}` : 'default configuration'}, fail-on ${failOn}.`,
     );
-    for (const notice of [...collected.notices, ...result.notices])
-      core.info(`${notice.file}: ${notice.message}`);
+
+    let findings: Finding[];
+    let errors;
+    let summary: string;
+    let blocking: Finding[];
+    let introducedCount: number | null = null;
+    if (context.pullRequest) {
+      if (!inputs.token)
+        throw new ConfigurationError('input token is empty: pass `token: ${{ github.token }}` (the default)');
+      const github = createGitHub(inputs.token, context.apiUrl);
+      const outcome = await reviewPullRequest(github, inputs, context, config, failOn);
+      findings = outcome.head.findings;
+      errors = [...outcome.head.collected.errors, ...outcome.head.errors];
+      blocking = outcome.blocking;
+      introducedCount = outcome.introduced.filter((finding) => !finding.suppressed).length;
+      summary = [
+        summaryMarkdown({
+          introduced: outcome.introduced,
+          existing: outcome.existing,
+          failOn,
+          blocking,
+          changedManifests: new Set(
+            [...outcome.introduced, ...outcome.existing].map((finding) => finding.file),
+          ).size,
+          notes: outcome.notes,
+        }),
+        outcome.introduced.length > 0
+          ? `\n### New findings\n\n${findingList(outcome.introduced, 20000)}`
+          : '',
+      ].join('\n');
+    } else {
+      const collected = await collectFiles({
+        root: inputs.workingDirectory,
+        paths: inputs.paths,
+        include: config.include,
+        exclude: config.exclude,
+      });
+      const result = scanFiles(collected.files, config);
+      findings = result.findings;
+      errors = [...collected.errors, ...result.errors];
+      for (const notice of [...collected.notices, ...result.notices])
+        core.info(`${notice.file}: ${notice.message}`);
+      for (const finding of findings) {
+        if (finding.suppressed) continue;
+        const properties = {
+          title: finding.ruleId,
+          file: finding.file,
+          startLine: finding.line,
+          endLine: finding.endLine,
+        };
+        if (finding.severity === 'critical' || finding.severity === 'high')
+          core.error(finding.message, properties);
+        else if (finding.severity === 'medium') core.warning(finding.message, properties);
+        else core.notice(finding.message, properties);
+      }
+      blocking = findings.filter(
+        (finding) => !finding.suppressed && failOn !== 'none' && atLeast(finding.severity, failOn),
+      );
+      summary = [
+        summaryMarkdown({
+          introduced: findings,
+          existing: [],
+          failOn,
+          blocking,
+          changedManifests: collected.files.length,
+          scope: 'workspace',
+          notes: [],
+        }),
+        findings.length > 0 ? `\n${findingList(findings, 20000)}` : '',
+      ].join('\n');
+    }
     for (const error of errors)
       core.error(error.message, { file: error.file, startLine: error.line ?? undefined });
-    for (const finding of result.findings) {
-      if (finding.suppressed) continue;
-      const properties = {
-        title: finding.ruleId,
-        file: finding.file,
-        startLine: finding.line,
-        endLine: finding.endLine,
-      };
-      if (finding.severity === 'critical' || finding.severity === 'high')
-        core.error(finding.message, properties);
-      else if (finding.severity === 'medium') core.warning(finding.message, properties);
-      else core.notice(finding.message, properties);
-    }
+
     const rules = registry.rules
       .filter((rule) => config.rules[rule.meta.id]?.enabled)
       .map((rule) => rule.meta);
     const sarifPath = resolve(inputs.workingDirectory, inputs.sarifFile);
-    await writeFile(sarifPath, JSON.stringify(toSarif(result.findings, errors, rules)));
+    await writeFile(sarifPath, JSON.stringify(toSarif(findings, errors, rules)));
 
-    const counts = countFindings(result.findings, failOn);
-    const conclusion = counts.blocking > 0 ? 'failure' : 'success';
+    const counts = countFindings(findings, failOn);
+    const conclusion = blocking.length > 0 ? 'failure' : 'success';
     core.setOutput('findings', counts.total);
-    core.setOutput('blocking', counts.blocking);
+    core.setOutput('new-findings', introducedCount ?? counts.total);
+    core.setOutput('blocking', blocking.length);
     core.setOutput('suppressed', counts.suppressed);
     core.setOutput('sarif-file', sarifPath);
     core.setOutput('conclusion', conclusion);
 
-    const rows = registry.rules
-      .map((rule) => {
-        const list = result.findings.filter((finding) => finding.ruleId === rule.meta.id);
-        return {
-          id: rule.meta.id,
-          open: list.filter((f) => !f.suppressed).length,
-          suppressed: list.filter((f) => f.suppressed).length,
-        };
-      })
-      .filter((row) => row.open + row.suppressed > 0)
-      .map((row) => [
-        `[\`${row.id}\`](${RULE_DOCS_URL}/${row.id}.md)`,
-        String(row.open),
-        String(row.suppressed),
-      ]);
-    core.summary.addHeading('kube-token-guard', 2);
-    core.summary.addRaw(
-      counts.total === 0
-        ? 'No ServiceAccount token findings.'
-        : `${counts.total} findings (${severityBreakdown(counts)}), ${counts.blocking} at or above \`${failOn}\`.`,
-      true,
-    );
-    if (rows.length > 0)
-      core.summary.addTable([
-        [
-          { data: 'Rule', header: true },
-          { data: 'Open', header: true },
-          { data: 'Suppressed', header: true },
-        ],
-        ...rows,
-      ]);
-    await core.summary.write();
+    await core.summary.addHeading('kube-token-guard', 2).addRaw(summary, true).write();
+    core.info(`Done in ${Math.round(performance.now() - started)} ms.`);
 
-    if (counts.blocking > 0) {
-      core.setFailed(`${counts.blocking} finding(s) at or above ${failOn}.`);
+    if (blocking.length > 0) {
+      core.setFailed(
+        `${blocking.length} ${introducedCount === null ? '' : 'new '}finding(s) at or above ${failOn}. See the check run, the review comments or the job summary.`,
+      );
     } else if (errors.length > 0) {
       core.setFailed(`${errors.length} file(s) could not be scanned; see the errors above.`);
     }

@@ -9384,6 +9384,40 @@ const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
 function toPosix(path) {
     return path.split(external_node_path_namespaceObject.sep).join('/');
 }
+function matchesAny(path, globs) {
+    return globs.some((glob) => minimatch(path, glob, { dot: true }));
+}
+/** A file's bytes as a SourceFile, or the reason it is not scanned. */
+function decodeFile(path, buffer) {
+    if (buffer.length > MAX_FILE_BYTES) {
+        return {
+            file: path,
+            line: null,
+            message: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; not scanned`,
+        };
+    }
+    if (buffer.includes(0))
+        return { file: path, line: null, message: 'binary content (NUL bytes); not scanned' };
+    return { path, text: buffer.toString('utf8').replace(/^\uFEFF/, '') };
+}
+/** Picks the files to scan from a repository listing (paths relative to the root, forward slashes). */
+function selectPaths(paths, include, exclude) {
+    const charts = paths
+        .filter((path) => path === 'Chart.yaml' || path.endsWith('/Chart.yaml'))
+        .map((path) => path.slice(0, -'Chart.yaml'.length).replace(/\/$/, ''));
+    const inChart = (path) => charts.some((chart) => chart === '' || path.startsWith(`${chart}/`));
+    const skipped = (path) => path.split('/').some((part) => SKIPPED_DIRECTORIES.has(part));
+    const selected = paths
+        .filter((path) => !skipped(path) && !inChart(path) && matchesAny(path, include) && !matchesAny(path, exclude))
+        .sort();
+    return { selected, charts: charts.sort() };
+}
+function chartNotice(chart) {
+    return {
+        file: chart || '.',
+        message: 'Helm chart: not scanned, rendering charts with helm is not supported yet',
+    };
+}
 /**
  * Reads the files to scan below `root`: named files always, folders walked with the include/exclude globs. Nothing
  * outside `root` is read, whatever symlinks say; Helm charts are left to the chart renderer.
@@ -9392,12 +9426,11 @@ async function collectFiles(options) {
     const root = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(options.root));
     const result = { files: [], errors: [], notices: [] };
     const seen = new Set();
-    const matches = (path, globs) => globs.some((glob) => minimatch(path, glob, { dot: true }));
     const addFile = async (absolute, explicit) => {
         const path = toPosix((0,external_node_path_namespaceObject.relative)(root, absolute));
         if (seen.has(path))
             return;
-        if (!explicit && (!matches(path, options.include) || matches(path, options.exclude)))
+        if (!explicit && (!matchesAny(path, options.include) || matchesAny(path, options.exclude)))
             return;
         seen.add(path);
         const real = await (0,promises_namespaceObject.realpath)(absolute);
@@ -9405,29 +9438,18 @@ async function collectFiles(options) {
             result.notices.push({ file: path, message: 'links outside the scanned root; skipped' });
             return;
         }
-        const info = await (0,promises_namespaceObject.stat)(real);
-        if (info.size > MAX_FILE_BYTES) {
-            result.errors.push({
-                file: path,
-                line: null,
-                message: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; not scanned`,
-            });
-            return;
-        }
-        const buffer = await (0,promises_namespaceObject.readFile)(real);
-        if (buffer.includes(0)) {
-            result.errors.push({ file: path, line: null, message: 'binary content (NUL bytes); not scanned' });
-            return;
-        }
-        result.files.push({ path, text: buffer.toString('utf8').replace(/^\uFEFF/, '') });
+        // Checked before reading, so a huge file is never loaded.
+        const tooLarge = (await (0,promises_namespaceObject.stat)(real)).size > MAX_FILE_BYTES;
+        const decoded = decodeFile(path, tooLarge ? Buffer.alloc(MAX_FILE_BYTES + 1) : await (0,promises_namespaceObject.readFile)(real));
+        if ('text' in decoded)
+            result.files.push(decoded);
+        else
+            result.errors.push(decoded);
     };
     const walk = async (directory) => {
         const entries = await (0,promises_namespaceObject.readdir)(directory, { withFileTypes: true });
         if (entries.some((entry) => entry.name === 'Chart.yaml' && entry.isFile())) {
-            result.notices.push({
-                file: toPosix((0,external_node_path_namespaceObject.relative)(root, directory)) || '.',
-                message: 'Helm chart: not scanned, rendering charts with helm is not supported yet',
-            });
+            result.notices.push(chartNotice(toPosix((0,external_node_path_namespaceObject.relative)(root, directory))));
             return;
         }
         entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -9459,6 +9481,23 @@ async function collectFiles(options) {
             await addFile(real, true);
     }
     result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return result;
+}
+/** The files to scan at a git revision, read from the object store (the working tree may hold another commit). */
+async function collectFromGit(repo, rev, include, exclude) {
+    const { selected, charts } = selectPaths(await repo.listFiles(rev), include, exclude);
+    const contents = await repo.readFiles(rev, selected);
+    const result = { files: [], errors: [], notices: charts.map(chartNotice) };
+    for (const path of selected) {
+        const buffer = contents.get(path);
+        if (!buffer)
+            continue;
+        const decoded = decodeFile(path, buffer);
+        if ('text' in decoded)
+            result.files.push(decoded);
+        else
+            result.errors.push(decoded);
+    }
     return result;
 }
 
@@ -11536,7 +11575,7 @@ function parseIgnoreAnnotation(value, knownRules) {
 function ignoreCovers(entries, ruleId) {
     return entries.find((entry) => entry.rules.includes(ruleId) || entry.rules.includes('all'));
 }
-function matchesAny(value, globs) {
+function suppress_matchesAny(value, globs) {
     if (!globs)
         return true;
     return globs.some((glob) => minimatch(value ?? '', glob, { dot: true }));
@@ -11544,10 +11583,10 @@ function matchesAny(value, globs) {
 /** The first config exemption covering a finding: every filter given must match, globs for all but rule ids. */
 function exemptionFor(finding, exemptions) {
     return exemptions.find((exemption) => (!exemption.rules || exemption.rules.includes(finding.ruleId)) &&
-        matchesAny(finding.resource.kind, exemption.kinds) &&
-        matchesAny(finding.resource.namespace, exemption.namespaces) &&
-        matchesAny(finding.resource.name, exemption.names) &&
-        matchesAny(finding.file, exemption.paths));
+        suppress_matchesAny(finding.resource.kind, exemption.kinds) &&
+        suppress_matchesAny(finding.resource.namespace, exemption.namespaces) &&
+        suppress_matchesAny(finding.resource.name, exemption.names) &&
+        suppress_matchesAny(finding.file, exemption.paths));
 }
 
 ;// CONCATENATED MODULE: ./src/rules/invalid-suppression.ts

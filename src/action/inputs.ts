@@ -2,9 +2,16 @@ import * as core from '@actions/core';
 import { ConfigurationError } from '../config/errors.js';
 import { type Severity, SEVERITIES, isSeverity } from '../core/types.js';
 
+export const COMMENT_MODES = ['review', 'summary', 'off'] as const;
+export type CommentMode = (typeof COMMENT_MODES)[number];
+
 export interface ActionInputs {
+  token: string;
   config: string | undefined;
   failOn: Severity | 'none' | undefined;
+  commentMode: CommentMode;
+  checkName: string;
+  maxComments: number;
   paths: string[];
   sarifFile: string;
   workingDirectory: string;
@@ -18,9 +25,25 @@ export function readInputs(): ActionInputs {
       `input fail-on must be one of ${SEVERITIES.join(', ')}, none; not \`${failOn}\``,
     );
   }
+  const commentMode = core.getInput('comment-mode') || 'review';
+  if (!(COMMENT_MODES as readonly string[]).includes(commentMode)) {
+    throw new ConfigurationError(
+      `input comment-mode must be one of ${COMMENT_MODES.join(', ')}; not \`${commentMode}\``,
+    );
+  }
+  const maxComments = Number(core.getInput('max-comments') || '25');
+  if (!Number.isInteger(maxComments) || maxComments < 0) {
+    throw new ConfigurationError(
+      `input max-comments must be a whole number, not \`${core.getInput('max-comments')}\``,
+    );
+  }
   return {
+    token: core.getInput('token'),
     config: core.getInput('config') || undefined,
     failOn: failOn as ActionInputs['failOn'],
+    commentMode: commentMode as CommentMode,
+    checkName: core.getInput('check-name') || 'kube-token-guard',
+    maxComments,
     paths: core.getMultilineInput('paths').filter((line) => line.trim() !== ''),
     sarifFile: core.getInput('sarif-file') || 'kube-token-guard.sarif',
     workingDirectory: core.getInput('working-directory') || process.env.GITHUB_WORKSPACE || process.cwd(),

@@ -3,6 +3,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { minimatch } from 'minimatch';
 import type { ScanError, ScanNotice, SourceFile } from '../core/types.js';
 import { ConfigurationError } from '../config/errors.js';
+import type { GitRepository } from './git.js';
 
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
@@ -24,6 +25,56 @@ function toPosix(path: string): string {
   return path.split(sep).join('/');
 }
 
+function matchesAny(path: string, globs: readonly string[]): boolean {
+  return globs.some((glob) => minimatch(path, glob, { dot: true }));
+}
+
+/** A file's bytes as a SourceFile, or the reason it is not scanned. */
+export function decodeFile(path: string, buffer: Buffer): SourceFile | ScanError {
+  if (buffer.length > MAX_FILE_BYTES) {
+    return {
+      file: path,
+      line: null,
+      message: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; not scanned`,
+    };
+  }
+  if (buffer.includes(0))
+    return { file: path, line: null, message: 'binary content (NUL bytes); not scanned' };
+  return { path, text: buffer.toString('utf8').replace(/^\uFEFF/, '') };
+}
+
+export interface PathSelection {
+  selected: string[];
+  /** Folders holding a Helm chart: their files are the renderer's, not plain manifests. */
+  charts: string[];
+}
+
+/** Picks the files to scan from a repository listing (paths relative to the root, forward slashes). */
+export function selectPaths(
+  paths: readonly string[],
+  include: readonly string[],
+  exclude: readonly string[],
+): PathSelection {
+  const charts = paths
+    .filter((path) => path === 'Chart.yaml' || path.endsWith('/Chart.yaml'))
+    .map((path) => path.slice(0, -'Chart.yaml'.length).replace(/\/$/, ''));
+  const inChart = (path: string) => charts.some((chart) => chart === '' || path.startsWith(`${chart}/`));
+  const skipped = (path: string) => path.split('/').some((part) => SKIPPED_DIRECTORIES.has(part));
+  const selected = paths
+    .filter(
+      (path) => !skipped(path) && !inChart(path) && matchesAny(path, include) && !matchesAny(path, exclude),
+    )
+    .sort();
+  return { selected, charts: charts.sort() };
+}
+
+export function chartNotice(chart: string): ScanNotice {
+  return {
+    file: chart || '.',
+    message: 'Helm chart: not scanned, rendering charts with helm is not supported yet',
+  };
+}
+
 /**
  * Reads the files to scan below `root`: named files always, folders walked with the include/exclude globs. Nothing
  * outside `root` is read, whatever symlinks say; Helm charts are left to the chart renderer.
@@ -32,43 +83,28 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
   const root = await realpath(resolve(options.root));
   const result: CollectedFiles = { files: [], errors: [], notices: [] };
   const seen = new Set<string>();
-  const matches = (path: string, globs: string[]) =>
-    globs.some((glob) => minimatch(path, glob, { dot: true }));
 
   const addFile = async (absolute: string, explicit: boolean) => {
     const path = toPosix(relative(root, absolute));
     if (seen.has(path)) return;
-    if (!explicit && (!matches(path, options.include) || matches(path, options.exclude))) return;
+    if (!explicit && (!matchesAny(path, options.include) || matchesAny(path, options.exclude))) return;
     seen.add(path);
     const real = await realpath(absolute);
     if (real !== root && !real.startsWith(root + sep)) {
       result.notices.push({ file: path, message: 'links outside the scanned root; skipped' });
       return;
     }
-    const info = await stat(real);
-    if (info.size > MAX_FILE_BYTES) {
-      result.errors.push({
-        file: path,
-        line: null,
-        message: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; not scanned`,
-      });
-      return;
-    }
-    const buffer = await readFile(real);
-    if (buffer.includes(0)) {
-      result.errors.push({ file: path, line: null, message: 'binary content (NUL bytes); not scanned' });
-      return;
-    }
-    result.files.push({ path, text: buffer.toString('utf8').replace(/^\uFEFF/, '') });
+    // Checked before reading, so a huge file is never loaded.
+    const tooLarge = (await stat(real)).size > MAX_FILE_BYTES;
+    const decoded = decodeFile(path, tooLarge ? Buffer.alloc(MAX_FILE_BYTES + 1) : await readFile(real));
+    if ('text' in decoded) result.files.push(decoded);
+    else result.errors.push(decoded);
   };
 
   const walk = async (directory: string): Promise<void> => {
     const entries = await readdir(directory, { withFileTypes: true });
     if (entries.some((entry) => entry.name === 'Chart.yaml' && entry.isFile())) {
-      result.notices.push({
-        file: toPosix(relative(root, directory)) || '.',
-        message: 'Helm chart: not scanned, rendering charts with helm is not supported yet',
-      });
+      result.notices.push(chartNotice(toPosix(relative(root, directory))));
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -95,5 +131,25 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
     else await addFile(real, true);
   }
   result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return result;
+}
+
+/** The files to scan at a git revision, read from the object store (the working tree may hold another commit). */
+export async function collectFromGit(
+  repo: GitRepository,
+  rev: string,
+  include: readonly string[],
+  exclude: readonly string[],
+): Promise<CollectedFiles> {
+  const { selected, charts } = selectPaths(await repo.listFiles(rev), include, exclude);
+  const contents = await repo.readFiles(rev, selected);
+  const result: CollectedFiles = { files: [], errors: [], notices: charts.map(chartNotice) };
+  for (const path of selected) {
+    const buffer = contents.get(path);
+    if (!buffer) continue;
+    const decoded = decodeFile(path, buffer);
+    if ('text' in decoded) result.files.push(decoded);
+    else result.errors.push(decoded);
+  }
   return result;
 }

@@ -1,0 +1,78 @@
+import { readFile } from 'node:fs/promises';
+import { ConfigurationError } from '../config/errors.js';
+
+export interface PullRequestContext {
+  owner: string;
+  repo: string;
+  number: number;
+  headSha: string;
+  baseSha: string;
+  headRepo: string;
+  baseRepo: string;
+  /** From another repository: the workflow's token cannot write to this one. */
+  fork: boolean;
+}
+
+export interface RunContext {
+  eventName: string;
+  apiUrl: string;
+  serverUrl: string;
+  repository: string;
+  runUrl: string | null;
+  pullRequest: PullRequestContext | null;
+}
+
+type Payload = {
+  pull_request?: {
+    number?: number;
+    head?: { sha?: string; repo?: { full_name?: string } | null };
+    base?: { sha?: string; repo?: { full_name?: string } };
+  };
+  repository?: { full_name?: string; name?: string; owner?: { login?: string } };
+};
+
+/** Reads the run's context from the runner's environment and event payload, once, when the run starts. */
+export async function readRunContext(env: NodeJS.ProcessEnv): Promise<RunContext> {
+  const eventName = env.GITHUB_EVENT_NAME ?? '';
+  const serverUrl = env.GITHUB_SERVER_URL ?? 'https://github.com';
+  const repository = env.GITHUB_REPOSITORY ?? '';
+  const runUrl =
+    env.GITHUB_RUN_ID && repository ? `${serverUrl}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : null;
+  const context: RunContext = {
+    eventName,
+    apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+    serverUrl,
+    repository,
+    runUrl,
+    pullRequest: null,
+  };
+  if (!env.GITHUB_EVENT_PATH || !['pull_request', 'pull_request_target'].includes(eventName)) return context;
+  let payload: Payload;
+  try {
+    payload = JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) as Payload;
+  } catch (error) {
+    throw new ConfigurationError(
+      `cannot read the event payload ${env.GITHUB_EVENT_PATH}: ${(error as Error).message}`,
+    );
+  }
+  const pull = payload.pull_request;
+  const baseRepo = pull?.base?.repo?.full_name ?? payload.repository?.full_name ?? repository;
+  const [owner, repo] = baseRepo.split('/');
+  if (!pull?.number || !pull.head?.sha || !pull.base?.sha || !owner || !repo) {
+    throw new ConfigurationError(
+      'the pull_request event payload lacks the pull request number, head or base',
+    );
+  }
+  const headRepo = pull.head.repo?.full_name ?? '';
+  context.pullRequest = {
+    owner,
+    repo,
+    number: pull.number,
+    headSha: pull.head.sha,
+    baseSha: pull.base.sha,
+    headRepo,
+    baseRepo,
+    fork: headRepo !== baseRepo,
+  };
+  return context;
+}

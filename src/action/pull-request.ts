@@ -1,0 +1,386 @@
+import * as core from '@actions/core';
+import { type CollectedFiles, collectFiles, collectFromGit, decodeFile } from '../adapters/files.js';
+import { GitRepository } from '../adapters/git.js';
+import { type GitHub, statusOf } from '../api/client.js';
+import { publishCheckRun } from '../api/check-run.js';
+import { getFileContent, getMergeBase } from '../api/contents.js';
+import { createReview } from '../api/create-review.js';
+import { type PullFile, listPullFiles } from '../api/pull-files.js';
+import { listReviewComments, updateReviewComment } from '../api/review-comments.js';
+import type { ResolvedConfig } from '../config/config.js';
+import { type ScanResult, scanFiles } from '../core/scan.js';
+import { type Finding, type Severity, type SourceFile, atLeast } from '../core/types.js';
+import { splitFindings } from '../pr/differential.js';
+import { type CommentableLines, diffContents, parsePatch } from '../pr/patch.js';
+import { planReview, resolvedBody, severityCounts } from '../pr/review.js';
+import { annotationLevel, findingList, summaryMarkdown, truncate, MAX_OUTPUT_CHARS } from '../pr/summary.js';
+import { registry } from '../rules/index.js';
+import type { RuleMeta } from '../rules/types.js';
+import type { ActionInputs } from './inputs.js';
+import type { PullRequestContext, RunContext } from './context.js';
+
+export interface PullRequestOutcome {
+  head: ScanResult & { collected: CollectedFiles };
+  introduced: Finding[];
+  existing: Finding[];
+  blocking: Finding[];
+  /** Where findings were published, and what could not be. */
+  notes: string[];
+}
+
+/** Milliseconds since `start`, for the log. */
+function since(start: number): string {
+  return `${Math.round(performance.now() - start)} ms`;
+}
+
+/** The permission a 403 from a write points to, for a message the user can act on. */
+function permissionHint(error: unknown, permission: string): string {
+  const status = statusOf(error);
+  if (status === 403 || status === 404) {
+    return `the token cannot do this (HTTP ${status}); grant it \`${permission}\` in the workflow's \`permissions:\` block`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Reviews one pull request: scans the repository at the head and at the merge base, reports the findings of the
+ * changed files as introduced or existing, and publishes them as one review, a check run and the job summary.
+ */
+export async function reviewPullRequest(
+  github: GitHub,
+  inputs: ActionInputs,
+  context: RunContext,
+  config: ResolvedConfig,
+  failOn: Severity | 'none',
+): Promise<PullRequestOutcome> {
+  const pr = context.pullRequest!;
+  const { owner, repo } = pr;
+  const notes: string[] = [];
+
+  let started = performance.now();
+  const files = await listPullFiles(github, owner, repo, pr.number).catch((error: unknown) => {
+    throw new Error(`cannot list the pull request's files: ${permissionHint(error, 'pull-requests: read')}`);
+  });
+  core.info(`Pull request #${pr.number} changes ${files.length} files (listed in ${since(started)}).`);
+
+  started = performance.now();
+  const git = new GitRepository(inputs.workingDirectory);
+  const head = await readHead(git, inputs, config, pr);
+  const headResult = scanFiles(head.files, config);
+  core.info(
+    `Scanned the head: ${headResult.stats.files} files, ${headResult.stats.documents} documents, ` +
+      `${headResult.findings.length} findings in ${since(started)}.`,
+  );
+
+  started = performance.now();
+  const headPaths = new Set(head.files.map((file) => file.path));
+  const changed = files.filter((file) => file.status !== 'removed' && headPaths.has(file.filename));
+  const changedPaths = new Set(changed.map((file) => file.filename));
+  const baseTexts = await readBase(github, git, pr, files);
+  const baseFiles = baseFileSet(head.files, files, baseTexts);
+  const baseResult = scanFiles(baseFiles, config);
+  core.info(
+    `Scanned the merge base: ${baseFiles.length} files, ${baseResult.findings.length} findings in ${since(started)}.`,
+  );
+
+  const { introduced, existing } = splitFindings(headResult.findings, baseResult.findings, changedPaths);
+  const counted = config.report === 'all' ? [...introduced, ...existing] : introduced;
+  const blocking = counted.filter(
+    (finding) => !finding.suppressed && failOn !== 'none' && atLeast(finding.severity, failOn),
+  );
+  const open = introduced.filter((finding) => !finding.suppressed);
+  core.info(
+    `${open.length} new findings${open.length > 0 ? ` (${severityCounts(open)})` : ''}, ` +
+      `${existing.filter((finding) => !finding.suppressed).length} existing, ${blocking.length} blocking.`,
+  );
+
+  const lines = new Map<string, CommentableLines>();
+  const texts = new Map(head.files.map((file) => [file.path, file.text]));
+  for (const file of changed) {
+    lines.set(
+      file.filename,
+      file.patch !== undefined && file.patch !== null
+        ? parsePatch(file.patch)
+        : diffContents(
+            baseTexts.get(file.previous_filename ?? file.filename) ?? '',
+            texts.get(file.filename) ?? '',
+          ),
+    );
+  }
+
+  const rules = new Map<string, RuleMeta>(registry.rules.map((rule) => [rule.meta.id, rule.meta]));
+  const canWrite = !pr.fork;
+  if (pr.fork) {
+    notes.push(
+      'This pull request comes from a fork, so the workflow token is read-only: findings are reported as workflow ' +
+        'annotations, in this summary and in SARIF instead of a review and a check run.',
+    );
+  }
+
+  let published = false;
+  if (canWrite && inputs.commentMode !== 'off') {
+    published = await publishReview(
+      github,
+      pr,
+      inputs,
+      introduced,
+      { rules, lines, texts, maxComments: inputs.commentMode === 'summary' ? 0 : inputs.maxComments },
+      failOn,
+      blocking,
+      notes,
+    );
+  }
+  let checked = false;
+  if (canWrite) {
+    started = performance.now();
+    const summary = summaryMarkdown({
+      introduced,
+      existing,
+      failOn,
+      blocking,
+      changedManifests: changed.length,
+      notes: [],
+    });
+    try {
+      const run = await publishCheckRun(github, owner, repo, {
+        name: inputs.checkName,
+        headSha: pr.headSha,
+        conclusion: blocking.length > 0 ? 'failure' : 'success',
+        output: {
+          title: checkTitle(introduced, blocking, failOn),
+          summary,
+          text: truncate(
+            [
+              introduced.length > 0 ? `### New findings\n\n${findingList(introduced)}` : '',
+              existing.length > 0
+                ? `### Existing findings in the changed files\n\n${findingList(existing)}`
+                : '',
+            ]
+              .filter(Boolean)
+              .join('\n\n') || 'No findings in the changed files.',
+            MAX_OUTPUT_CHARS,
+          ),
+        },
+        annotations: [...introduced, ...existing]
+          .filter((finding) => !finding.suppressed)
+          .map((finding) => ({
+            path: finding.file,
+            start_line: finding.line,
+            end_line: finding.endLine,
+            annotation_level: annotationLevel(finding, failOn, introduced.includes(finding)),
+            title: `${finding.ruleId} (${finding.severity}, ${introduced.includes(finding) ? 'new' : 'existing'})`,
+            message: finding.message,
+          })),
+        detailsUrl: context.runUrl ?? undefined,
+      });
+      checked = true;
+      core.info(`Published check run "${inputs.checkName}" (${run.id}) in ${since(started)}.`);
+    } catch (error) {
+      notes.push(
+        `The check run was not created: ${permissionHint(error, 'checks: write')}. Findings are reported as workflow annotations instead.`,
+      );
+    }
+  }
+  if (!checked) {
+    for (const finding of [...introduced, ...existing]) {
+      if (finding.suppressed) continue;
+      const level = annotationLevel(finding, failOn, introduced.includes(finding));
+      const properties = {
+        title: finding.ruleId,
+        file: finding.file,
+        startLine: finding.line,
+        endLine: finding.endLine,
+      };
+      if (level === 'failure') core.error(finding.message, properties);
+      else if (level === 'warning') core.warning(finding.message, properties);
+      else core.notice(finding.message, properties);
+    }
+  }
+  if (!published && canWrite && inputs.commentMode !== 'off') core.info('No review was posted.');
+  for (const note of notes) core.warning(note);
+  return { head: { ...headResult, collected: head }, introduced, existing, blocking, notes };
+}
+
+function checkTitle(introduced: Finding[], blocking: Finding[], failOn: Severity | 'none'): string {
+  const open = introduced.filter((finding) => !finding.suppressed);
+  if (blocking.length > 0)
+    return `${blocking.length} new finding${blocking.length === 1 ? '' : 's'} at or above ${failOn}`;
+  if (open.length > 0)
+    return `${open.length} new finding${open.length === 1 ? '' : 's'} (${severityCounts(open)})`;
+  return 'No new ServiceAccount token findings';
+}
+
+/** The repository at the pull request's head: the workspace when it is checked out there, else git's objects. */
+async function readHead(
+  git: GitRepository,
+  inputs: ActionInputs,
+  config: ResolvedConfig,
+  pr: PullRequestContext,
+): Promise<CollectedFiles> {
+  const checkedOut = await git.head();
+  if (checkedOut !== pr.headSha && checkedOut !== null && (await git.hasCommit(pr.headSha))) {
+    core.info(
+      `The workspace is at ${checkedOut.slice(0, 7)}; reading the pull request head ${pr.headSha.slice(0, 7)} from git.`,
+    );
+    return collectFromGit(git, pr.headSha, config.include, config.exclude);
+  }
+  if (checkedOut !== null && checkedOut !== pr.headSha) {
+    core.warning(
+      `The workspace is at ${checkedOut.slice(0, 7)}, not the pull request head ${pr.headSha.slice(0, 7)}, and git does not have the head: ` +
+        'findings may point at lines that differ. Check out `${{ github.event.pull_request.head.sha }}` with `fetch-depth: 0`.',
+    );
+  }
+  return collectFiles({
+    root: inputs.workingDirectory,
+    paths: inputs.paths,
+    include: config.include,
+    exclude: config.exclude,
+  });
+}
+
+/**
+ * Contents of the changed files at the merge base (the differential's reference, not the base branch's tip): from git
+ * when the checkout has it, else from the API. Null for files that did not exist there.
+ */
+async function readBase(
+  github: GitHub,
+  git: GitRepository,
+  pr: PullRequestContext,
+  files: PullFile[],
+): Promise<Map<string, string | null>> {
+  const paths = files
+    .filter((file) => file.status !== 'added')
+    .map((file) => file.previous_filename ?? file.filename);
+  const result = new Map<string, string | null>(paths.map((path) => [path, null]));
+  const fromGit = (await git.hasCommit(pr.baseSha)) && (await git.hasCommit(pr.headSha));
+  let mergeBase = fromGit ? await git.mergeBase(pr.baseSha, pr.headSha) : null;
+  if (!mergeBase) {
+    mergeBase = await getMergeBase(github, pr.owner, pr.repo, pr.baseSha, pr.headSha).catch(
+      (error: unknown) => {
+        core.warning(
+          `Cannot find the merge base (${permissionHint(error, 'contents: read')}); comparing with the base branch tip.`,
+        );
+        return pr.baseSha;
+      },
+    );
+  }
+  if (await git.hasCommit(mergeBase)) {
+    const contents = await git.readFiles(mergeBase, paths);
+    for (const [path, buffer] of contents) {
+      const decoded = decodeFile(path, buffer);
+      result.set(path, 'text' in decoded ? decoded.text : null);
+    }
+    return result;
+  }
+  // Only files the scan could read matter; the others' base versions would not be scanned anyway.
+  const wanted = paths.filter((path) => /\.(ya?ml|json)$/i.test(path));
+  core.info(
+    `The checkout lacks the merge base ${mergeBase.slice(0, 7)}: reading ${wanted.length} base files through the API.`,
+  );
+  for (const path of wanted) {
+    const buffer = await getFileContent(github, pr.owner, pr.repo, path, mergeBase);
+    if (!buffer) continue;
+    const decoded = decodeFile(path, buffer);
+    result.set(path, 'text' in decoded ? decoded.text : null);
+  }
+  return result;
+}
+
+/** The repository at the merge base: the head's files, with the changed ones as they were there. */
+function baseFileSet(
+  headFiles: SourceFile[],
+  files: PullFile[],
+  baseTexts: Map<string, string | null>,
+): SourceFile[] {
+  const changedAtHead = new Set(files.map((file) => file.filename));
+  const result = headFiles.filter((file) => !changedAtHead.has(file.path));
+  for (const file of files) {
+    if (file.status === 'added') continue;
+    const path = file.previous_filename ?? file.filename;
+    const text = baseTexts.get(path);
+    if (text !== null && text !== undefined) result.push({ path, text });
+  }
+  return result;
+}
+
+async function publishReview(
+  github: GitHub,
+  pr: PullRequestContext,
+  inputs: ActionInputs,
+  introduced: Finding[],
+  commentContext: Parameters<typeof planReview>[2],
+  failOn: Severity | 'none',
+  blocking: Finding[],
+  notes: string[],
+): Promise<boolean> {
+  const started = performance.now();
+  let existing: { id: number; body: string }[];
+  try {
+    existing = (await listReviewComments(github, pr.owner, pr.repo, pr.number)).map((comment) => ({
+      id: Number(comment.id),
+      body: comment.body,
+    }));
+  } catch (error) {
+    notes.push(`Review comments could not be read: ${permissionHint(error, 'pull-requests: read')}.`);
+    return false;
+  }
+  const plan = planReview(introduced, existing, commentContext);
+  for (const comment of plan.resolved) {
+    await updateReviewComment(
+      github,
+      pr.owner,
+      pr.repo,
+      comment.id,
+      resolvedBody(comment.body, pr.headSha),
+    ).catch((error: unknown) => {
+      notes.push(
+        `An earlier comment could not be marked resolved: ${permissionHint(error, 'pull-requests: write')}.`,
+      );
+    });
+  }
+  if (plan.comments.length === 0 && plan.inBody.length === 0) {
+    core.info(
+      `Review: nothing new to comment (${plan.alreadyCommented.length} already commented, ${plan.resolved.length} marked resolved).`,
+    );
+    return false;
+  }
+  const open = introduced.filter((finding) => !finding.suppressed);
+  const body = [
+    '### kube-token-guard',
+    '',
+    `This pull request introduces ${open.length} ServiceAccount token finding${open.length === 1 ? '' : 's'} (${severityCounts(open)})` +
+      (blocking.length > 0 ? `; ${blocking.length} at or above \`${failOn}\` block the merge.` : '.'),
+    plan.comments.length > 0
+      ? `${plan.comments.length} ${plan.comments.length === 1 ? 'is' : 'are'} commented inline${plan.comments.some((comment) => comment.body.includes('````suggestion')) ? ' with suggested fixes' : ''}.`
+      : '',
+    plan.inBody.length > 0
+      ? `\nNot commented inline (outside the diff${inputs.maxComments > 0 ? ' or over the comment limit' : ''}):\n\n${findingList(plan.inBody, 60000)}`
+      : '',
+  ]
+    .filter((line) => line !== '')
+    .join('\n');
+  try {
+    await createReview(
+      github,
+      pr.owner,
+      pr.repo,
+      pr.number,
+      pr.headSha,
+      body,
+      plan.comments.map((comment) => ({
+        path: comment.path,
+        line: comment.line,
+        side: 'RIGHT' as const,
+        ...(comment.startLine !== undefined
+          ? { start_line: comment.startLine, start_side: 'RIGHT' as const }
+          : {}),
+        body: comment.body,
+      })),
+    );
+    core.info(`Posted a review with ${plan.comments.length} inline comments in ${since(started)}.`);
+    return true;
+  } catch (error) {
+    notes.push(`The review was not posted: ${permissionHint(error, 'pull-requests: write')}.`);
+    return false;
+  }
+}

@@ -1,0 +1,90 @@
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/**
+ * Reads a local git repository without a shell: PR-controlled text (paths, refs) is only ever an argument.
+ */
+export class GitRepository {
+  constructor(readonly dir: string) {}
+
+  private async git(args: string[]): Promise<string> {
+    const { stdout } = await run('git', ['-C', this.dir, ...args], {
+      maxBuffer: 256 * 1024 * 1024,
+      encoding: 'utf8',
+    });
+    return stdout;
+  }
+
+  async isRepository(): Promise<boolean> {
+    return this.git(['rev-parse', '--git-dir']).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  async head(): Promise<string | null> {
+    return this.git(['rev-parse', 'HEAD']).then(
+      (out) => out.trim(),
+      () => null,
+    );
+  }
+
+  async hasCommit(sha: string): Promise<boolean> {
+    if (!/^[0-9a-f]{7,64}$/i.test(sha)) return false;
+    return this.git(['cat-file', '-e', `${sha}^{commit}`]).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  async mergeBase(a: string, b: string): Promise<string | null> {
+    return this.git(['merge-base', a, b]).then(
+      (out) => out.trim() || null,
+      () => null,
+    );
+  }
+
+  /** Paths of every file at `rev`. */
+  async listFiles(rev: string): Promise<string[]> {
+    const out = await this.git(['ls-tree', '-r', '-z', '--name-only', rev]);
+    return out.split('\0').filter((path) => path !== '');
+  }
+
+  /**
+   * Contents of `paths` at `rev`, read in one `git cat-file --batch` process; paths absent at `rev` are left out.
+   */
+  async readFiles(rev: string, paths: readonly string[]): Promise<Map<string, Buffer>> {
+    const result = new Map<string, Buffer>();
+    if (paths.length === 0) return result;
+    const child = spawn('git', ['-C', this.dir, 'cat-file', '--batch'], {
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const done = new Promise<void>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (code) =>
+        code === 0 ? resolve() : reject(new Error(`git cat-file exited with ${code}`)),
+      );
+    });
+    const valid = paths.filter((path) => !path.includes('\n'));
+    child.stdin.end(valid.map((path) => `${rev}:${path}\n`).join(''));
+    await done;
+    const output = Buffer.concat(chunks);
+    let offset = 0;
+    for (const path of valid) {
+      const headerEnd = output.indexOf(0x0a, offset);
+      if (headerEnd === -1) break;
+      const header = output.subarray(offset, headerEnd).toString('utf8');
+      offset = headerEnd + 1;
+      if (header.endsWith(' missing') || header.endsWith(' ambiguous')) continue;
+      const size = Number(header.split(' ')[2]);
+      const type = header.split(' ')[1];
+      if (type === 'blob') result.set(path, output.subarray(offset, offset + size));
+      offset += size + 1;
+    }
+    return result;
+  }
+}

@@ -1,0 +1,110 @@
+import { type Finding, type Severity, severityRank } from '../core/types.js';
+import { RULE_DOCS_URL } from '../version.js';
+import { escapeMarkdown, severityCounts } from './review.js';
+
+/** GitHub refuses check run summaries and texts longer than this. */
+export const MAX_OUTPUT_CHARS = 65535;
+
+export interface SummaryInput {
+  introduced: Finding[];
+  existing: Finding[];
+  failOn: Severity | 'none';
+  blocking: Finding[];
+  changedManifests: number;
+  notes: string[];
+  /** A pull request's findings are new or existing; a workspace scan's are just findings. */
+  scope?: 'pull-request' | 'workspace';
+}
+
+function row(cells: string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+/** The table of the check run, the job summary and the review body: new, existing and suppressed per rule. */
+export function summaryMarkdown(input: SummaryInput): string {
+  const all = [...input.introduced, ...input.existing];
+  const rules = [...new Set(all.map((finding) => finding.ruleId))].sort((a, b) => {
+    const top = (id: string) =>
+      Math.max(...all.filter((f) => f.ruleId === id).map((f) => severityRank(f.severity)));
+    return top(b) - top(a) || a.localeCompare(b);
+  });
+  const open = (list: Finding[]) => list.filter((finding) => !finding.suppressed);
+  const lines: string[] = [];
+  const newOpen = open(input.introduced);
+  const workspace = input.scope === 'workspace';
+  const noun = (count: number) => `${workspace ? '' : 'new '}finding${count === 1 ? '' : 's'}`;
+  if (input.blocking.length > 0) {
+    lines.push(
+      `❌ **${input.blocking.length} ${noun(input.blocking.length)} at or above \`${input.failOn}\` fail the check.**`,
+    );
+  } else if (newOpen.length > 0) {
+    lines.push(
+      `⚠️ ${newOpen.length} ${noun(newOpen.length)} (${severityCounts(newOpen)}), none at or above \`${input.failOn}\`.`,
+    );
+  } else {
+    lines.push(
+      workspace
+        ? '✅ No ServiceAccount token findings.'
+        : '✅ This pull request introduces no ServiceAccount token findings.',
+    );
+  }
+  lines.push('');
+  if (rules.length > 0) {
+    lines.push(
+      row(['Rule', 'Highest severity', 'New', 'Existing', 'Suppressed']),
+      row(['---', '---', '---:', '---:', '---:']),
+    );
+    for (const id of rules) {
+      const of = (list: Finding[]) => list.filter((finding) => finding.ruleId === id);
+      const highest = all
+        .filter((finding) => finding.ruleId === id)
+        .reduce<Severity>(
+          (top, finding) => (severityRank(finding.severity) > severityRank(top) ? finding.severity : top),
+          'info',
+        );
+      lines.push(
+        row([
+          `[\`${id}\`](${RULE_DOCS_URL}/${id}.md)`,
+          highest,
+          String(open(of(input.introduced)).length),
+          String(open(of(input.existing)).length),
+          String(of(all).filter((finding) => finding.suppressed).length),
+        ]),
+      );
+    }
+    lines.push('');
+  }
+  const files = [...new Set(all.map((finding) => finding.file))].sort();
+  lines.push(
+    `${input.changedManifests} ${workspace ? '' : 'changed '}file${input.changedManifests === 1 ? '' : 's'} scanned` +
+      (files.length > 0 ? `; findings in ${files.map((file) => `\`${file}\``).join(', ')}` : '') +
+      '.',
+  );
+  for (const note of input.notes) lines.push('', note);
+  return truncate(lines.join('\n'), MAX_OUTPUT_CHARS);
+}
+
+/** One line per finding, for the check run's text and the review body. */
+export function findingList(findings: readonly Finding[], limit = MAX_OUTPUT_CHARS): string {
+  const lines = findings.map(
+    (finding) =>
+      `- **${finding.severity}** \`${finding.ruleId}\` \`${finding.file}:${finding.line}\`${finding.suppressed ? ' (suppressed)' : ''}: ${escapeMarkdown(finding.message)}`,
+  );
+  return truncate(lines.join('\n'), limit);
+}
+
+export function truncate(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  const note = '\n\n… (truncated: the full list is in the SARIF report and the job log)';
+  return text.slice(0, limit - note.length) + note;
+}
+
+export function annotationLevel(
+  finding: Finding,
+  failOn: Severity | 'none',
+  introduced: boolean,
+): 'notice' | 'warning' | 'failure' {
+  if (introduced && failOn !== 'none' && severityRank(finding.severity) >= severityRank(failOn))
+    return 'failure';
+  return severityRank(finding.severity) >= severityRank('medium') ? 'warning' : 'notice';
+}
