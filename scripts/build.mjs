@@ -18,7 +18,17 @@ for (const bundle of bundles) {
   const out = join(staging, bundle.out);
   execFileSync(
     process.execPath,
-    [ncc, 'build', bundle.entry, '-o', out, '--no-source-map-register', '--license', 'licenses.txt', '--quiet'],
+    [
+      ncc,
+      'build',
+      bundle.entry,
+      '-o',
+      out,
+      '--no-source-map-register',
+      '--license',
+      'licenses.txt',
+      '--quiet',
+    ],
     { cwd: root, stdio: 'inherit' },
   );
   // ncc names ESM output index.mjs; the package is "type": "module", so index.js is ESM too and is the stable name.
