@@ -47824,6 +47824,28 @@ async function createReview(github, owner, repo, pullNumber, commitId, body, com
     });
     return response.data.id;
 }
+/**
+ * Deletes the token's own pending reviews (only their author can see them): GitHub allows one per user and pull
+ * request, and a leftover one from an interrupted run would refuse every new review.
+ */
+async function deletePendingReviews(github, owner, repo, pullNumber) {
+    const reviews = await github.paginate(github.rest.pulls.listReviews, {
+        owner,
+        repo,
+        pull_number: pullNumber,
+        per_page: 100,
+    });
+    const pending = reviews.filter((review) => review.state === 'PENDING');
+    for (const review of pending) {
+        await github.rest.pulls.deletePendingReview({
+            owner,
+            repo,
+            pull_number: pullNumber,
+            review_id: review.id,
+        });
+    }
+    return pending.length;
+}
 
 ;// CONCATENATED MODULE: ./src/api/pull-files.ts
 /** GitHub lists at most 3000 files of a pull request. */
@@ -51719,16 +51741,28 @@ async function publishReview(github, pr, inputs, introduced, commentContext, fai
     ]
         .filter((line) => line !== '')
         .join('\n');
+    const comments = plan.comments.map((comment) => ({
+        path: comment.path,
+        line: comment.line,
+        side: 'RIGHT',
+        ...(comment.startLine !== undefined
+            ? { start_line: comment.startLine, start_side: 'RIGHT' }
+            : {}),
+        body: comment.body,
+    }));
+    const post = () => createReview(github, pr.owner, pr.repo, pr.number, pr.headSha, body, comments);
     try {
-        await createReview(github, pr.owner, pr.repo, pr.number, pr.headSha, body, plan.comments.map((comment) => ({
-            path: comment.path,
-            line: comment.line,
-            side: 'RIGHT',
-            ...(comment.startLine !== undefined
-                ? { start_line: comment.startLine, start_side: 'RIGHT' }
-                : {}),
-            body: comment.body,
-        })));
+        try {
+            await post();
+        }
+        catch (error) {
+            if (statusOf(error) !== 422 || !/pending review/i.test(String(error.message)))
+                throw error;
+            // A run that died between creating and submitting a review leaves it pending, and GitHub then refuses new ones.
+            const deleted = await deletePendingReviews(github, pr.owner, pr.repo, pr.number);
+            info(`Deleted ${deleted} leftover pending review(s) of this token; posting again.`);
+            await post();
+        }
         info(`Posted a review with ${plan.comments.length} inline comments in ${since(started)}.`);
         return true;
     }

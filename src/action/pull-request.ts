@@ -4,7 +4,7 @@ import { GitRepository } from '../adapters/git.js';
 import { type GitHub, statusOf } from '../api/client.js';
 import { publishCheckRun } from '../api/check-run.js';
 import { getFileContent, getMergeBase } from '../api/contents.js';
-import { createReview } from '../api/create-review.js';
+import { createReview, deletePendingReviews } from '../api/create-review.js';
 import { type PullFile, listPullFiles } from '../api/pull-files.js';
 import { listReviewComments, updateReviewComment } from '../api/review-comments.js';
 import type { ResolvedConfig } from '../config/config.js';
@@ -359,24 +359,26 @@ async function publishReview(
   ]
     .filter((line) => line !== '')
     .join('\n');
+  const comments = plan.comments.map((comment) => ({
+    path: comment.path,
+    line: comment.line,
+    side: 'RIGHT' as const,
+    ...(comment.startLine !== undefined
+      ? { start_line: comment.startLine, start_side: 'RIGHT' as const }
+      : {}),
+    body: comment.body,
+  }));
+  const post = () => createReview(github, pr.owner, pr.repo, pr.number, pr.headSha, body, comments);
   try {
-    await createReview(
-      github,
-      pr.owner,
-      pr.repo,
-      pr.number,
-      pr.headSha,
-      body,
-      plan.comments.map((comment) => ({
-        path: comment.path,
-        line: comment.line,
-        side: 'RIGHT' as const,
-        ...(comment.startLine !== undefined
-          ? { start_line: comment.startLine, start_side: 'RIGHT' as const }
-          : {}),
-        body: comment.body,
-      })),
-    );
+    try {
+      await post();
+    } catch (error) {
+      if (statusOf(error) !== 422 || !/pending review/i.test(String((error as Error).message))) throw error;
+      // A run that died between creating and submitting a review leaves it pending, and GitHub then refuses new ones.
+      const deleted = await deletePendingReviews(github, pr.owner, pr.repo, pr.number);
+      core.info(`Deleted ${deleted} leftover pending review(s) of this token; posting again.`);
+      await post();
+    }
     core.info(`Posted a review with ${plan.comments.length} inline comments in ${since(started)}.`);
     return true;
   } catch (error) {

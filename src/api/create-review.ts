@@ -30,3 +30,31 @@ export async function createReview(
   });
   return response.data.id;
 }
+
+/**
+ * Deletes the token's own pending reviews (only their author can see them): GitHub allows one per user and pull
+ * request, and a leftover one from an interrupted run would refuse every new review.
+ */
+export async function deletePendingReviews(
+  github: GitHub,
+  owner: string,
+  repo: string,
+  pullNumber: number,
+): Promise<number> {
+  const reviews = await github.paginate(github.rest.pulls.listReviews, {
+    owner,
+    repo,
+    pull_number: pullNumber,
+    per_page: 100,
+  });
+  const pending = reviews.filter((review) => review.state === 'PENDING');
+  for (const review of pending) {
+    await github.rest.pulls.deletePendingReview({
+      owner,
+      repo,
+      pull_number: pullNumber,
+      review_id: review.id,
+    });
+  }
+  return pending.length;
+}
