@@ -51027,7 +51027,7 @@ function splitLines(text) {
 const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
 /** Reads a unified diff as GitHub returns it in `patch` (hunks only, no file headers). */
 function parsePatch(patch) {
-    const result = { hunks: [], right: new Set(), added: new Set() };
+    const result = { hunks: [], right: new Set(), added: new Set(), inline: true };
     let line = 0;
     let hunk = null;
     for (const text of patch.split('\n')) {
@@ -51062,7 +51062,7 @@ function diffContents(before, after) {
     for (const hunk of patch.hunks) {
         lines.push(`@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`, ...hunk.lines);
     }
-    return parsePatch(lines.join('\n'));
+    return { ...parsePatch(lines.join('\n')), inline: false };
 }
 /** Whether lines `start`..`end` all lie inside one hunk, as GitHub requires of a multi-line comment. */
 function inOneHunk(lines, start, end) {
@@ -51347,10 +51347,13 @@ function planReview(introduced, existing, context) {
         for (const group of groupByFixLines(findings, context.texts.get(path))) {
             const fix = group.fix;
             const anchor = group.findings[0];
-            if (lines && fix && inOneHunk(lines, fix.startLine, fix.endLine)) {
+            if (!lines?.inline) {
+                plan.inBody.push(...group.findings);
+            }
+            else if (fix && inOneHunk(lines, fix.startLine, fix.endLine)) {
                 candidates.push(comment(path, fix.startLine, fix.endLine, group.findings, fix, context));
             }
-            else if (lines?.right.has(anchor.line)) {
+            else if (lines.right.has(anchor.line)) {
                 candidates.push(comment(path, anchor.line, anchor.line, group.findings, null, context));
             }
             else {

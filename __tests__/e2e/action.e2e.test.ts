@@ -245,6 +245,40 @@ describe.each(runtimes)('the Action on a pull request (%s)', (_name, node) => {
   });
 });
 
+describe('a changed file GitHub shows no diff for (no patch)', () => {
+  it('lists its findings in the review body instead of commenting lines GitHub would refuse', async () => {
+    const repo = makeRepo({
+      base: { 'deploy/web.yaml': HARDENED_APP },
+      head: { 'deploy/worker.yaml': INSECURE_WORKER },
+    });
+    const files = repo.files.map((file) => ({ ...file, patch: undefined }));
+    const fake = await FakeGitHub.start({
+      owner: OWNER,
+      repo: REPO,
+      pull: {
+        number: NUMBER,
+        headSha: repo.headSha,
+        baseSha: repo.baseSha,
+        mergeBaseSha: repo.mergeBaseSha,
+        files,
+      },
+    });
+    fixtures.push({ repo, fake });
+    const eventPath = writePullRequestEvent({
+      owner: OWNER,
+      repo: REPO,
+      number: NUMBER,
+      headSha: repo.headSha,
+      baseSha: repo.baseSha,
+    });
+    const run = await runAction({ workspace: repo.dir, eventPath, apiUrl: fake.url, inputs: {} });
+    expect(fake.violations).toEqual([]);
+    expect(run.status).toBe(1);
+    expect(fake.reviewComments).toEqual([]);
+    expect(fake.reviews[0]!.body).toContain('`automount-token` `deploy/worker.yaml:');
+  });
+});
+
 describe('a pull request with 300 changed files', () => {
   it('pages through the files, keeps the API calls bounded, and batches annotations by 50', async () => {
     const head: Record<string, string> = {};

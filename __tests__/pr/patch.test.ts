@@ -46,6 +46,9 @@ describe('diffContents', () => {
     const lines = diffContents(before, after);
     expect(lines.hunks).toEqual([{ start: 13, end: 19 }]);
     expect([...lines.added]).toEqual([16]);
+    // GitHub takes no line comments on a file it shows no diff for.
+    expect(lines.inline).toBe(false);
+    expect(parsePatch('@@ -1 +1 @@\n-a\n+b').inline).toBe(true);
   });
 
   it('treats a new file as one hunk of added lines', () => {

@@ -28,7 +28,7 @@ const DEPLOYMENT = yaml`
 function context(text: string, changedFrom: string, maxComments = 25): CommentContext {
   return {
     rules: new Map(registry.rules.map((rule) => [rule.meta.id, rule.meta])),
-    lines: new Map([['deploy.yaml', diffContents(changedFrom, text)]]),
+    lines: new Map([['deploy.yaml', { ...diffContents(changedFrom, text), inline: true }]]),
     texts: new Map([['deploy.yaml', text]]),
     maxComments,
   };
@@ -82,6 +82,18 @@ describe('planReview', () => {
 
   it('caps the inline comments, by severity, and lists the rest in the body', () => {
     const plan = planReview(findings(), [], context(DEPLOYMENT, '', 0));
+    expect(plan.comments).toEqual([]);
+    expect(plan.inBody).toHaveLength(2);
+  });
+});
+
+describe('files GitHub shows no diff for', () => {
+  it('get no inline comments: their findings go to the body', () => {
+    const noPatch = {
+      ...context(DEPLOYMENT, ''),
+      lines: new Map([['deploy.yaml', diffContents('', DEPLOYMENT)]]),
+    };
+    const plan = planReview(findings(), [], noPatch);
     expect(plan.comments).toEqual([]);
     expect(plan.inBody).toHaveLength(2);
   });

@@ -8,13 +8,18 @@ export interface CommentableLines {
   right: Set<number>;
   /** New-file lines the pull request added or changed. */
   added: Set<number>;
+  /**
+   * Whether GitHub takes line comments on the file: not when it shows no diff for it (no `patch`: binary or too
+   * large), even though the changed lines are known from the contents.
+   */
+  inline: boolean;
 }
 
 const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
 
 /** Reads a unified diff as GitHub returns it in `patch` (hunks only, no file headers). */
 export function parsePatch(patch: string): CommentableLines {
-  const result: CommentableLines = { hunks: [], right: new Set(), added: new Set() };
+  const result: CommentableLines = { hunks: [], right: new Set(), added: new Set(), inline: true };
   let line = 0;
   let hunk: { start: number; end: number } | null = null;
   for (const text of patch.split('\n')) {
@@ -47,7 +52,7 @@ export function diffContents(before: string, after: string): CommentableLines {
   for (const hunk of patch.hunks) {
     lines.push(`@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`, ...hunk.lines);
   }
-  return parsePatch(lines.join('\n'));
+  return { ...parsePatch(lines.join('\n')), inline: false };
 }
 
 /** Whether lines `start`..`end` all lie inside one hunk, as GitHub requires of a multi-line comment. */

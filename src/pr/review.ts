@@ -146,9 +146,11 @@ export function planReview(
     for (const group of groupByFixLines(findings, context.texts.get(path))) {
       const fix = group.fix;
       const anchor = group.findings[0]!;
-      if (lines && fix && inOneHunk(lines, fix.startLine, fix.endLine)) {
+      if (!lines?.inline) {
+        plan.inBody.push(...group.findings);
+      } else if (fix && inOneHunk(lines, fix.startLine, fix.endLine)) {
         candidates.push(comment(path, fix.startLine, fix.endLine, group.findings, fix, context));
-      } else if (lines?.right.has(anchor.line)) {
+      } else if (lines.right.has(anchor.line)) {
         candidates.push(comment(path, anchor.line, anchor.line, group.findings, null, context));
       } else {
         plan.inBody.push(...group.findings);
