@@ -51574,7 +51574,7 @@ async function reviewPullRequest(github, inputs, context, config, failOn) {
                 headSha: pr.headSha,
                 conclusion: blocking.length > 0 ? 'failure' : 'success',
                 output: {
-                    title: checkTitle(introduced, blocking, failOn),
+                    title: checkTitle(introduced, blocking, failOn, config.report),
                     summary,
                     text: truncate([
                         introduced.length > 0 ? `### New findings\n\n${findingList(introduced)}` : '',
@@ -51629,10 +51629,12 @@ async function reviewPullRequest(github, inputs, context, config, failOn) {
         warning(note);
     return { head: { ...headResult, collected: head }, introduced, existing, blocking, notes };
 }
-function checkTitle(introduced, blocking, failOn) {
+function checkTitle(introduced, blocking, failOn, report) {
     const open = introduced.filter((finding) => !finding.suppressed);
-    if (blocking.length > 0)
-        return `${blocking.length} new finding${blocking.length === 1 ? '' : 's'} at or above ${failOn}`;
+    if (blocking.length > 0) {
+        const kind = report === 'all' ? '' : 'new ';
+        return `${blocking.length} ${kind}finding${blocking.length === 1 ? '' : 's'} at or above ${failOn}`;
+    }
     if (open.length > 0)
         return `${open.length} new finding${open.length === 1 ? '' : 's'} (${severityCounts(open)})`;
     return 'No new ServiceAccount token findings';
@@ -52227,7 +52229,7 @@ async function main_run() {
         await summary_summary.addHeading('kube-token-guard', 2).addRaw(summary, true).write();
         info(`Done in ${Math.round(performance.now() - started)} ms.`);
         if (blocking.length > 0) {
-            setFailed(`${blocking.length} ${introducedCount === null ? '' : 'new '}finding(s) at or above ${failOn}. See the check run, the review comments or the job summary.`);
+            setFailed(`${blocking.length} ${introducedCount === null || config.report === 'all' ? '' : 'new '}finding(s) at or above ${failOn}. See the check run, the review comments or the job summary.`);
         }
         else if (errors.length > 0) {
             setFailed(`${errors.length} file(s) could not be scanned; see the errors above.`);

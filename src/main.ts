@@ -124,7 +124,7 @@ export async function run(): Promise<void> {
 
     if (blocking.length > 0) {
       core.setFailed(
-        `${blocking.length} ${introducedCount === null ? '' : 'new '}finding(s) at or above ${failOn}. See the check run, the review comments or the job summary.`,
+        `${blocking.length} ${introducedCount === null || config.report === 'all' ? '' : 'new '}finding(s) at or above ${failOn}. See the check run, the review comments or the job summary.`,
       );
     } else if (errors.length > 0) {
       core.setFailed(`${errors.length} file(s) could not be scanned; see the errors above.`);

@@ -245,6 +245,69 @@ describe.each(runtimes)('the Action on a pull request (%s)', (_name, node) => {
   });
 });
 
+describe('follow-up runs', () => {
+  it('marks an earlier comment resolved when a later push fixes its finding', async () => {
+    const first = await setUp({ 'deploy/web.yaml': HARDENED_APP }, { 'deploy/worker.yaml': INSECURE_WORKER });
+    await runAction({
+      workspace: first.repo.dir,
+      eventPath: first.eventPath,
+      apiUrl: first.fake.url,
+      inputs: {},
+    });
+    const posted = first.fake.visibleReviewComments.map((comment) => ({
+      id: comment.id,
+      path: comment.path,
+      body: comment.body,
+      line: null,
+    }));
+    expect(posted).toHaveLength(2);
+
+    const hardenedWorker = INSECURE_WORKER.replace(
+      '      containers:',
+      '      serviceAccountName: worker\n      automountServiceAccountToken: false\n      containers:',
+    );
+    const worker = yaml`
+      apiVersion: v1
+      kind: ServiceAccount
+      metadata:
+        name: worker
+        namespace: shop
+      automountServiceAccountToken: false
+    `;
+    const second = await setUp(
+      { 'deploy/web.yaml': HARDENED_APP },
+      { 'deploy/worker.yaml': `${hardenedWorker}---\n${worker}` },
+      { existingReviewComments: posted },
+    );
+    const run = await runAction({
+      workspace: second.repo.dir,
+      eventPath: second.eventPath,
+      apiUrl: second.fake.url,
+      inputs: {},
+    });
+    expect(second.fake.violations).toEqual([]);
+    expect(run.status).toBe(0);
+    expect(second.fake.reviews).toEqual([]);
+    const bodies = second.fake.reviewComments.map((comment) => comment.body);
+    expect(bodies.every((body) => body.startsWith('✅ **Resolved**'))).toBe(true);
+    expect(bodies.every((body) => !body.includes('````suggestion'))).toBe(true);
+  });
+
+  it('with `report: all`, existing findings in changed files block too', async () => {
+    const { repo, fake, eventPath } = await setUp(
+      { 'deploy/worker.yaml': INSECURE_WORKER, '.github/kube-token-guard.yml': 'report: all\n' },
+      { 'deploy/worker.yaml': INSECURE_WORKER.replace('busybox:1.36', 'busybox:1.37') },
+    );
+    const run = await runAction({ workspace: repo.dir, eventPath, apiUrl: fake.url, inputs: {} });
+    expect(fake.violations).toEqual([]);
+    expect(run.status).toBe(1);
+    expect(fake.checkRuns[0]!.conclusion).toBe('failure');
+    expect(fake.checkRuns[0]!.output?.title).toBe('1 finding at or above high');
+    expect(run.stdout).toContain('::error::1 finding(s) at or above high');
+    expect(run.outputs).toMatchObject({ 'new-findings': '0', blocking: '1' });
+  });
+});
+
 describe('a changed file GitHub shows no diff for (no patch)', () => {
   it('lists its findings in the review body instead of commenting lines GitHub would refuse', async () => {
     const repo = makeRepo({

@@ -147,7 +147,7 @@ export async function reviewPullRequest(
         headSha: pr.headSha,
         conclusion: blocking.length > 0 ? 'failure' : 'success',
         output: {
-          title: checkTitle(introduced, blocking, failOn),
+          title: checkTitle(introduced, blocking, failOn, config.report),
           summary,
           text: truncate(
             [
@@ -201,10 +201,17 @@ export async function reviewPullRequest(
   return { head: { ...headResult, collected: head }, introduced, existing, blocking, notes };
 }
 
-function checkTitle(introduced: Finding[], blocking: Finding[], failOn: Severity | 'none'): string {
+function checkTitle(
+  introduced: Finding[],
+  blocking: Finding[],
+  failOn: Severity | 'none',
+  report: 'new' | 'all',
+): string {
   const open = introduced.filter((finding) => !finding.suppressed);
-  if (blocking.length > 0)
-    return `${blocking.length} new finding${blocking.length === 1 ? '' : 's'} at or above ${failOn}`;
+  if (blocking.length > 0) {
+    const kind = report === 'all' ? '' : 'new ';
+    return `${blocking.length} ${kind}finding${blocking.length === 1 ? '' : 's'} at or above ${failOn}`;
+  }
   if (open.length > 0)
     return `${open.length} new finding${open.length === 1 ? '' : 's'} (${severityCounts(open)})`;
   return 'No new ServiceAccount token findings';
