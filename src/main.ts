@@ -6,6 +6,7 @@ import { readInputs } from './action/inputs.js';
 import { reviewPullRequest } from './action/pull-request.js';
 import { loadConfigFile } from './adapters/config-file.js';
 import { collectFiles } from './adapters/files.js';
+import { mapRenderedFindings, renderCollectedCharts } from './adapters/helm.js';
 import { createGitHub } from './api/client.js';
 import { ConfigurationError } from './config/errors.js';
 import { scanFiles } from './core/scan.js';
@@ -67,7 +68,15 @@ export async function run(): Promise<void> {
         include: config.include,
         exclude: config.exclude,
       });
+      const rendering = await renderCollectedCharts(
+        collected,
+        inputs.workingDirectory,
+        config.defaultNamespace,
+        process.env.KUBE_TOKEN_GUARD_HELM,
+      );
+      if (rendering) core.info(rendering);
       const result = scanFiles(collected.files, config);
+      await mapRenderedFindings(result.findings, inputs.workingDirectory);
       findings = result.findings;
       errors = [...collected.errors, ...result.errors];
       for (const notice of [...collected.notices, ...result.notices])

@@ -5808,7 +5808,7 @@ function escapeJsonPtr(str) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5695);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4299);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .ak)(process.argv.slice(2), {
     cwd: process.cwd(),
@@ -5822,7 +5822,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5695:
+/***/ 4299:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -9415,7 +9415,7 @@ function selectPaths(paths, include, exclude) {
 function chartNotice(chart) {
     return {
         file: chart || '.',
-        message: 'Helm chart: not scanned, rendering charts with helm is not supported yet',
+        message: 'Helm chart: not rendered in pull request reviews yet; run the CLI to scan it',
     };
 }
 /**
@@ -9424,7 +9424,7 @@ function chartNotice(chart) {
  */
 async function collectFiles(options) {
     const root = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(options.root));
-    const result = { files: [], errors: [], notices: [] };
+    const result = { files: [], charts: [], errors: [], notices: [] };
     const seen = new Set();
     const addFile = async (absolute, explicit) => {
         const path = toPosix((0,external_node_path_namespaceObject.relative)(root, absolute));
@@ -9449,7 +9449,7 @@ async function collectFiles(options) {
     const walk = async (directory) => {
         const entries = await (0,promises_namespaceObject.readdir)(directory, { withFileTypes: true });
         if (entries.some((entry) => entry.name === 'Chart.yaml' && entry.isFile())) {
-            result.notices.push(chartNotice(toPosix((0,external_node_path_namespaceObject.relative)(root, directory))));
+            result.charts.push(toPosix((0,external_node_path_namespaceObject.relative)(root, directory)));
             return;
         }
         entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -9487,7 +9487,7 @@ async function collectFiles(options) {
 async function collectFromGit(repo, rev, include, exclude) {
     const { selected, charts } = selectPaths(await repo.listFiles(rev), include, exclude);
     const contents = await repo.readFiles(rev, selected);
-    const result = { files: [], errors: [], notices: charts.map(chartNotice) };
+    const result = { files: [], charts, errors: [], notices: [] };
     for (const path of selected) {
         const buffer = contents.get(path);
         if (!buffer)
@@ -10347,6 +10347,212 @@ async function loadConfigFile(root, explicit) {
         return parseConfig(text, candidate);
     }
     return defaultConfig();
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/core/source-map.ts
+const SOURCE_COMMENT = /^# Source: (.+?)\s*$/m;
+/** Splits `helm template` output into its documents, each with the template that produced it. */
+function splitRenderedDocuments(output) {
+    const documents = [];
+    for (const chunk of output.split(/^---[ \t]*(?:\r?\n|$)/m)) {
+        if (chunk.trim() === '')
+            continue;
+        const source = SOURCE_COMMENT.exec(chunk)?.[1] ?? null;
+        documents.push({ source, text: chunk.endsWith('\n') ? chunk : `${chunk}\n` });
+    }
+    return documents;
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/**
+ * The line of a template that best matches a field of the rendered object: each key of `path` is looked for in
+ * turn inside the block of the previous one (deeper indentation, before the block ends), starting from the document's
+ * top-level keys, so `spec.template.spec` lands on the pod spec's `spec:` rather than the first `spec:`. Keys the
+ * template builds with actions (`{{ include ... }}`) are not found and leave the closest written ancestor.
+ */
+function templateLine(template, path) {
+    const lines = template.split('\n');
+    let current = -1;
+    let parentIndent = -1;
+    for (const segment of path) {
+        if (typeof segment !== 'string')
+            continue;
+        const key = new RegExp(`^(\\s*(?:-\\s+)?)["']?${escapeRegExp(segment)}["']?\\s*:`);
+        let found = -1;
+        for (let index = current + 1; index < lines.length; index++) {
+            const line = lines[index];
+            const trimmed = line.trimStart();
+            if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('{{'))
+                continue;
+            const indent = line.length - trimmed.length;
+            if (current >= 0 && indent <= parentIndent)
+                break;
+            if (trimmed === '---' && current >= 0)
+                break;
+            const match = key.exec(line);
+            if (match && (current >= 0 || match[1].length === 0)) {
+                found = index;
+                parentIndent = match[1].length;
+                break;
+            }
+        }
+        if (found === -1)
+            break;
+        current = found;
+    }
+    return current === -1 ? 1 : current + 1;
+}
+
+;// CONCATENATED MODULE: ./src/adapters/helm.ts
+
+
+
+
+
+
+const DEFAULT_KUBE_VERSION = '1.31.0';
+const DEFAULT_TIMEOUT_MS = 60_000;
+function runProcess(binary, args, env, timeout) {
+    return new Promise((done) => {
+        (0,external_node_child_process_namespaceObject.execFile)(binary, args, { env, timeout, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
+            const code = error ? (error.code ?? (error.killed ? 'TIMEOUT' : 1)) : 0;
+            done({ code, stdout, stderr });
+        });
+    });
+}
+/**
+ * Renders a chart with the real `helm template`, offline: helm's cache, config and data go to a fresh folder, so
+ * no repository or plugin of the machine is used, and dependencies must be vendored in `charts/`. The output is cut
+ * into one file per template (`# Source:`), so findings point at the files users edit.
+ */
+async function renderChart(chart, options) {
+    const started = performance.now();
+    const result = { chart, files: [], errors: [], notices: [], milliseconds: 0 };
+    const chartFile = `${chart.dir ? `${chart.dir}/` : ''}Chart.yaml`;
+    const home = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'ktg-helm-'));
+    try {
+        const args = [
+            'template',
+            chart.release,
+            (0,external_node_path_namespaceObject.resolve)(options.root, chart.dir || '.'),
+            '--namespace',
+            chart.namespace,
+            '--kube-version',
+            chart.kubeVersion,
+            ...chart.valuesFiles.flatMap((file) => ['--values', (0,external_node_path_namespaceObject.resolve)(options.root, file)]),
+            ...Object.entries(chart.set).flatMap(([key, value]) => ['--set', `${key}=${value}`]),
+        ];
+        const env = {
+            PATH: process.env.PATH ?? '',
+            HOME: home,
+            HELM_CACHE_HOME: (0,external_node_path_namespaceObject.join)(home, 'cache'),
+            HELM_CONFIG_HOME: (0,external_node_path_namespaceObject.join)(home, 'config'),
+            HELM_DATA_HOME: (0,external_node_path_namespaceObject.join)(home, 'data'),
+        };
+        const output = await runProcess(options.binary ?? 'helm', args, env, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+        if (output.code === 'ENOENT') {
+            result.notices.push({ file: chartFile, message: 'Helm chart not rendered: helm is not installed' });
+            return result;
+        }
+        if (output.code !== 0) {
+            const reason = output.code === 'TIMEOUT'
+                ? `timed out after ${(options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`
+                : output.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500) ||
+                    `exit code ${String(output.code)}`;
+            result.errors.push({ file: chartFile, line: null, message: `helm template failed: ${reason}` });
+            return result;
+        }
+        const byTemplate = new Map();
+        for (const document of splitRenderedDocuments(output.stdout)) {
+            const path = templatePath(chart.dir, document.source);
+            byTemplate.set(path, [...(byTemplate.get(path) ?? []), document.text]);
+        }
+        for (const [path, documents] of byTemplate) {
+            result.files.push({
+                path,
+                text: documents.join('---\n'),
+                rendered: true,
+                renderNamespace: chart.namespace,
+            });
+        }
+        return result;
+    }
+    finally {
+        result.milliseconds = Math.round(performance.now() - started);
+        await (0,promises_namespaceObject.rm)(home, { recursive: true, force: true });
+    }
+}
+/** `# Source: <chart>/templates/x.yaml` names the template below the chart's folder (subcharts included). */
+function templatePath(chartDir, source) {
+    const prefix = chartDir ? `${chartDir}/` : '';
+    if (!source)
+        return `${prefix}templates`;
+    const slash = source.indexOf('/');
+    return `${prefix}${slash === -1 ? source : source.slice(slash + 1)}`;
+}
+/** The release name, namespace and values helm is given for a chart found in the repository. */
+async function defaultRender(root, dir, namespace) {
+    let name = (0,external_node_path_namespaceObject.basename)(dir || (0,external_node_path_namespaceObject.resolve)(root));
+    try {
+        const chart = (0,dist/* parse */.qg)(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, dir, 'Chart.yaml'), 'utf8'));
+        if (typeof chart?.name === 'string' && chart.name !== '')
+            name = chart.name;
+    }
+    catch {
+        // helm reports a broken Chart.yaml itself.
+    }
+    return { dir, release: name, namespace, kubeVersion: DEFAULT_KUBE_VERSION, valuesFiles: [], set: {} };
+}
+/** Renders charts a few at a time (helm is CPU-bound; more than the cores only queue). */
+async function renderCharts(charts, options, parallel = 2) {
+    const results = new Array(charts.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < charts.length) {
+            const index = next++;
+            results[index] = await renderChart(charts[index], options);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(parallel, charts.length) }, worker));
+    return results;
+}
+/**
+ * Points findings on rendered output at the best line of their template: the line of the field when the template
+ * writes it literally, else its closest written ancestor.
+ */
+async function mapRenderedFindings(findings, root) {
+    const templates = new Map();
+    for (const finding of findings) {
+        if (!finding.rendered)
+            continue;
+        if (!templates.has(finding.file)) {
+            templates.set(finding.file, await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, finding.file), 'utf8').catch(() => null));
+        }
+        const template = templates.get(finding.file);
+        if (!template)
+            continue;
+        finding.line = templateLine(template, finding.path);
+        finding.endLine = finding.line;
+    }
+}
+/** Renders the charts found while collecting files and adds their templates, errors and notices to the collection. */
+async function renderCollectedCharts(collected, root, namespace, binary) {
+    if (collected.charts.length === 0)
+        return null;
+    const renders = await Promise.all(collected.charts.map((dir) => defaultRender(root, dir, namespace)));
+    const rendered = await renderCharts(renders, { root, binary });
+    for (const chart of rendered) {
+        collected.files.push(...chart.files);
+        collected.errors.push(...chart.errors);
+        collected.notices.push(...chart.notices);
+    }
+    const milliseconds = rendered.reduce((sum, chart) => sum + chart.milliseconds, 0);
+    return `Rendered ${rendered.length} Helm chart${rendered.length === 1 ? '' : 's'} (${milliseconds} ms of helm).`;
 }
 
 ;// CONCATENATED MODULE: ./src/core/apply.ts
@@ -12252,6 +12458,7 @@ function toFinding(ruleId, defaultSeverity, configured, report) {
         resource: { ...ref },
         suppressed: false,
         fix: rendered ? null : (report.fix ?? null),
+        path: report.path,
         identity: [
             ruleId,
             group,
@@ -12646,6 +12853,7 @@ function formatText(findings, errors, notices, options) {
 
 
 
+
 const EXIT_OK = 0;
 const EXIT_FINDINGS = 1;
 const EXIT_USAGE = 2;
@@ -12731,8 +12939,11 @@ async function run(argv, io) {
         include: config.include,
         exclude: config.exclude,
     });
-    let result;
     const log = [];
+    const rendering = await renderCollectedCharts(collected, io.cwd, config.defaultNamespace, io.env.KUBE_TOKEN_GUARD_HELM);
+    if (rendering)
+        log.push(rendering);
+    let result;
     if (values.fix) {
         const fixed = autofix(collected.files, config);
         result = fixed.result;
@@ -12751,6 +12962,7 @@ async function run(argv, io) {
     else {
         result = scanFiles(collected.files, config);
     }
+    await mapRenderedFindings(result.findings, io.cwd);
     const errors = [...collected.errors, ...result.errors];
     const notices = [...collected.notices, ...result.notices];
     const elapsed = Math.round(performance.now() - started);

@@ -17,6 +17,8 @@ export interface CollectOptions {
 
 export interface CollectedFiles {
   files: SourceFile[];
+  /** Folders holding a Helm chart (relative to the root): rendered with helm, not read as plain manifests. */
+  charts: string[];
   errors: ScanError[];
   notices: ScanNotice[];
 }
@@ -71,7 +73,7 @@ export function selectPaths(
 export function chartNotice(chart: string): ScanNotice {
   return {
     file: chart || '.',
-    message: 'Helm chart: not scanned, rendering charts with helm is not supported yet',
+    message: 'Helm chart: not rendered in pull request reviews yet; run the CLI to scan it',
   };
 }
 
@@ -81,7 +83,7 @@ export function chartNotice(chart: string): ScanNotice {
  */
 export async function collectFiles(options: CollectOptions): Promise<CollectedFiles> {
   const root = await realpath(resolve(options.root));
-  const result: CollectedFiles = { files: [], errors: [], notices: [] };
+  const result: CollectedFiles = { files: [], charts: [], errors: [], notices: [] };
   const seen = new Set<string>();
 
   const addFile = async (absolute: string, explicit: boolean) => {
@@ -104,7 +106,7 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
   const walk = async (directory: string): Promise<void> => {
     const entries = await readdir(directory, { withFileTypes: true });
     if (entries.some((entry) => entry.name === 'Chart.yaml' && entry.isFile())) {
-      result.notices.push(chartNotice(toPosix(relative(root, directory))));
+      result.charts.push(toPosix(relative(root, directory)));
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -143,7 +145,7 @@ export async function collectFromGit(
 ): Promise<CollectedFiles> {
   const { selected, charts } = selectPaths(await repo.listFiles(rev), include, exclude);
   const contents = await repo.readFiles(rev, selected);
-  const result: CollectedFiles = { files: [], errors: [], notices: charts.map(chartNotice) };
+  const result: CollectedFiles = { files: [], charts, errors: [], notices: [] };
   for (const path of selected) {
     const buffer = contents.get(path);
     if (!buffer) continue;

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { collectFiles } from '../adapters/files.js';
 import { loadConfigFile } from '../adapters/config-file.js';
+import { mapRenderedFindings, renderCollectedCharts } from '../adapters/helm.js';
 import { ConfigurationError } from '../config/errors.js';
 import { autofix } from '../core/autofix.js';
 import { scanFiles } from '../core/scan.js';
@@ -113,8 +114,16 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     exclude: config.exclude,
   });
 
-  let result;
   const log: string[] = [];
+  const rendering = await renderCollectedCharts(
+    collected,
+    io.cwd,
+    config.defaultNamespace,
+    io.env.KUBE_TOKEN_GUARD_HELM,
+  );
+  if (rendering) log.push(rendering);
+
+  let result;
   if (values.fix) {
     const fixed = autofix(collected.files, config);
     result = fixed.result;
@@ -133,6 +142,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   } else {
     result = scanFiles(collected.files, config);
   }
+  await mapRenderedFindings(result.findings, io.cwd);
   const errors = [...collected.errors, ...result.errors];
   const notices = [...collected.notices, ...result.notices];
   const elapsed = Math.round(performance.now() - started);

@@ -116,6 +116,7 @@ function toFinding(
     resource: { ...ref },
     suppressed: false,
     fix: rendered ? null : (report.fix ?? null),
+    path: report.path,
     identity: [
       ruleId,
       group,

@@ -63,6 +63,8 @@ export interface Finding {
   suppression?: Suppression;
   fix: Fix | null;
   rendered?: boolean;
+  /** The field the finding is about, below the resource's object (for mapping rendered output back to templates). */
+  path: (string | number)[];
   /**
    * Identity of the finding independent of line numbers: rule, resource and the part of the resource it is
    * about. Base and head findings with the same identity are the same finding.

@@ -1,0 +1,143 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
+import { runCli } from '../src/cli/main.js';
+import { splitRenderedDocuments, templateLine } from '../src/core/source-map.js';
+import { templatePath } from '../src/adapters/helm.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const CORPUS_CHARTS = join(ROOT, '../shared/corpus/charts');
+
+/** helm built by .ci/run into .tools/bin, else one on PATH; the tests that need it say so when it is absent. */
+function findHelm(): string | null {
+  const local = join(ROOT, '.tools/bin/helm');
+  if (existsSync(local)) return local;
+  try {
+    execFileSync('helm', ['version', '--short'], { stdio: 'ignore' });
+    return 'helm';
+  } catch {
+    return null;
+  }
+}
+const HELM = findHelm();
+if (!HELM)
+  console.warn('helm is not installed (bash .ci/run installs it into .tools/bin): skipping the chart tests');
+
+async function scanJson(cwd: string, args: string[] = []) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(['scan', '--format', 'json', '--fail-on', 'none', ...args], {
+    cwd,
+    env: { KUBE_TOKEN_GUARD_HELM: HELM ?? undefined },
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+  });
+  return {
+    code,
+    report: JSON.parse(stdout) as { findings: Record<string, unknown>[]; errors: Record<string, unknown>[] },
+    stderr,
+  };
+}
+
+describe('rendered output mapping', () => {
+  it('splits helm output by document with its # Source template', () => {
+    const output =
+      '---\n# Source: app/templates/sa.yaml\napiVersion: v1\nkind: ServiceAccount\n---\n# Source: app/charts/db/templates/sts.yaml\nkind: StatefulSet\n';
+    expect(splitRenderedDocuments(output)).toEqual([
+      {
+        source: 'app/templates/sa.yaml',
+        text: '# Source: app/templates/sa.yaml\napiVersion: v1\nkind: ServiceAccount\n',
+      },
+      {
+        source: 'app/charts/db/templates/sts.yaml',
+        text: '# Source: app/charts/db/templates/sts.yaml\nkind: StatefulSet\n',
+      },
+    ]);
+    expect(templatePath('deploy/app', 'app/charts/db/templates/sts.yaml')).toBe(
+      'deploy/app/charts/db/templates/sts.yaml',
+    );
+    expect(templatePath('', 'app/templates/sa.yaml')).toBe('templates/sa.yaml');
+  });
+
+  it('finds the best template line for a field, key by key', () => {
+    const template = [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'spec:',
+      '  template:',
+      '    metadata:',
+      '      labels: {{- include "x.labels" . | nindent 8 }}',
+      '    spec:',
+      '      serviceAccountName: {{ include "x.sa" . }}',
+      '      containers:',
+    ].join('\n');
+    expect(templateLine(template, ['spec', 'template', 'spec'])).toBe(7);
+    expect(templateLine(template, ['spec', 'template', 'spec', 'serviceAccountName'])).toBe(8);
+    expect(templateLine(template, ['spec', 'template', 'spec', 'automountServiceAccountToken'])).toBe(7);
+    expect(templateLine(template, ['metadata', 'name'])).toBe(1);
+  });
+});
+
+describe.skipIf(!HELM)('Helm charts rendered with the real helm', () => {
+  function workspace(): string {
+    return mkdtempSync(join(tmpdir(), 'ktg-helm-test-'));
+  }
+
+  it('renders a `helm create` chart and points findings at its templates', async () => {
+    const dir = workspace();
+    execFileSync(HELM!, ['create', 'web'], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir } });
+    // Run as the namespace's `default` ServiceAccount: the chart's Deployment then mounts a shared token.
+    const values = join(dir, 'web/values.yaml');
+    const document = parseDocument(readFileSync(values, 'utf8'));
+    document.setIn(['serviceAccount', 'create'], false);
+    writeFileSync(values, document.toString());
+    const { report, stderr } = await scanJson(dir);
+    expect(report.errors).toEqual([]);
+    expect(stderr).toMatch(/Rendered 1 Helm chart/);
+    const automount = report.findings.find((finding) => finding.ruleId === 'automount-token')!;
+    expect(automount).toMatchObject({
+      file: 'web/templates/deployment.yaml',
+      rendered: true,
+      severity: 'high',
+      fix: null,
+    });
+    const template = readFileSync(join(dir, 'web/templates/deployment.yaml'), 'utf8').split('\n');
+    expect(template[(automount.line as number) - 1]).toMatch(/^\s+spec:/);
+    expect((automount.resource as { namespace: string }).namespace).toBe('default');
+  });
+
+  it('renders the charts of the shared corpus and reports on their templates', async () => {
+    if (!existsSync(CORPUS_CHARTS)) return;
+    const dir = workspace();
+    cpSync(CORPUS_CHARTS, join(dir, 'charts'), { recursive: true });
+    const { report, stderr } = await scanJson(dir);
+    expect(report.errors).toEqual([]);
+    expect(stderr).toMatch(/Rendered 3 Helm charts/);
+    const files = new Set(report.findings.map((finding) => finding.file as string));
+    expect([...files].every((file) => /^charts\/[^/]+\/templates\//.test(file))).toBe(true);
+    expect(report.findings.some((finding) => finding.ruleId === 'sa-privileged-rbac')).toBe(true);
+  });
+
+  it('reports a broken chart as an error of that chart and still scans the others', async () => {
+    const dir = workspace();
+    execFileSync(HELM!, ['create', 'good'], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir } });
+    execFileSync(HELM!, ['create', 'broken'], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir } });
+    writeFileSync(
+      join(dir, 'broken/templates/service.yaml'),
+      'kind: Service\nmetadata:\n  name: {{ .Values.missing.deeper }\n',
+    );
+    writeFileSync(
+      join(dir, 'plain.yaml'),
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a, image: b}]}\n',
+    );
+    const { report, code } = await scanJson(dir);
+    expect(report.errors).toEqual([
+      { file: 'broken/Chart.yaml', line: null, message: expect.stringMatching(/^helm template failed: /) },
+    ]);
+    expect(report.findings.some((finding) => finding.file === 'plain.yaml')).toBe(true);
+    expect(code).toBe(2);
+  });
+});

@@ -1,0 +1,205 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { splitRenderedDocuments, templateLine } from '../core/source-map.js';
+import type { Finding, ScanError, ScanNotice, SourceFile } from '../core/types.js';
+
+export interface ChartRender {
+  /** The chart's folder, relative to the root. */
+  dir: string;
+  release: string;
+  namespace: string;
+  kubeVersion: string;
+  /** Values files, relative to the root. */
+  valuesFiles: string[];
+  set: Record<string, string>;
+}
+
+export interface RenderedChart {
+  chart: ChartRender;
+  /** One file per template that produced documents, at the template's path, marked rendered. */
+  files: SourceFile[];
+  errors: ScanError[];
+  notices: ScanNotice[];
+  milliseconds: number;
+}
+
+export interface HelmOptions {
+  root: string;
+  /** The helm binary; `helm` from PATH by default. */
+  binary?: string;
+  timeoutMs?: number;
+}
+
+export const DEFAULT_KUBE_VERSION = '1.31.0';
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+interface ProcessResult {
+  code: number | string | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runProcess(
+  binary: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeout: number,
+): Promise<ProcessResult> {
+  return new Promise((done) => {
+    execFile(
+      binary,
+      args,
+      { env, timeout, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        const code = error ? ((error as NodeJS.ErrnoException).code ?? (error.killed ? 'TIMEOUT' : 1)) : 0;
+        done({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/**
+ * Renders a chart with the real `helm template`, offline: helm's cache, config and data go to a fresh folder, so
+ * no repository or plugin of the machine is used, and dependencies must be vendored in `charts/`. The output is cut
+ * into one file per template (`# Source:`), so findings point at the files users edit.
+ */
+export async function renderChart(chart: ChartRender, options: HelmOptions): Promise<RenderedChart> {
+  const started = performance.now();
+  const result: RenderedChart = { chart, files: [], errors: [], notices: [], milliseconds: 0 };
+  const chartFile = `${chart.dir ? `${chart.dir}/` : ''}Chart.yaml`;
+  const home = await mkdtemp(join(tmpdir(), 'ktg-helm-'));
+  try {
+    const args = [
+      'template',
+      chart.release,
+      resolve(options.root, chart.dir || '.'),
+      '--namespace',
+      chart.namespace,
+      '--kube-version',
+      chart.kubeVersion,
+      ...chart.valuesFiles.flatMap((file) => ['--values', resolve(options.root, file)]),
+      ...Object.entries(chart.set).flatMap(([key, value]) => ['--set', `${key}=${value}`]),
+    ];
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: home,
+      HELM_CACHE_HOME: join(home, 'cache'),
+      HELM_CONFIG_HOME: join(home, 'config'),
+      HELM_DATA_HOME: join(home, 'data'),
+    };
+    const output = await runProcess(
+      options.binary ?? 'helm',
+      args,
+      env,
+      options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    );
+    if (output.code === 'ENOENT') {
+      result.notices.push({ file: chartFile, message: 'Helm chart not rendered: helm is not installed' });
+      return result;
+    }
+    if (output.code !== 0) {
+      const reason =
+        output.code === 'TIMEOUT'
+          ? `timed out after ${(options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`
+          : output.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500) ||
+            `exit code ${String(output.code)}`;
+      result.errors.push({ file: chartFile, line: null, message: `helm template failed: ${reason}` });
+      return result;
+    }
+    const byTemplate = new Map<string, string[]>();
+    for (const document of splitRenderedDocuments(output.stdout)) {
+      const path = templatePath(chart.dir, document.source);
+      byTemplate.set(path, [...(byTemplate.get(path) ?? []), document.text]);
+    }
+    for (const [path, documents] of byTemplate) {
+      result.files.push({
+        path,
+        text: documents.join('---\n'),
+        rendered: true,
+        renderNamespace: chart.namespace,
+      });
+    }
+    return result;
+  } finally {
+    result.milliseconds = Math.round(performance.now() - started);
+    await rm(home, { recursive: true, force: true });
+  }
+}
+
+/** `# Source: <chart>/templates/x.yaml` names the template below the chart's folder (subcharts included). */
+export function templatePath(chartDir: string, source: string | null): string {
+  const prefix = chartDir ? `${chartDir}/` : '';
+  if (!source) return `${prefix}templates`;
+  const slash = source.indexOf('/');
+  return `${prefix}${slash === -1 ? source : source.slice(slash + 1)}`;
+}
+
+/** The release name, namespace and values helm is given for a chart found in the repository. */
+export async function defaultRender(root: string, dir: string, namespace: string): Promise<ChartRender> {
+  let name = basename(dir || resolve(root));
+  try {
+    const chart = parse(await readFile(resolve(root, dir, 'Chart.yaml'), 'utf8')) as { name?: unknown };
+    if (typeof chart?.name === 'string' && chart.name !== '') name = chart.name;
+  } catch {
+    // helm reports a broken Chart.yaml itself.
+  }
+  return { dir, release: name, namespace, kubeVersion: DEFAULT_KUBE_VERSION, valuesFiles: [], set: {} };
+}
+
+/** Renders charts a few at a time (helm is CPU-bound; more than the cores only queue). */
+export async function renderCharts(
+  charts: ChartRender[],
+  options: HelmOptions,
+  parallel = 2,
+): Promise<RenderedChart[]> {
+  const results: RenderedChart[] = new Array(charts.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < charts.length) {
+      const index = next++;
+      results[index] = await renderChart(charts[index]!, options);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, charts.length) }, worker));
+  return results;
+}
+
+/**
+ * Points findings on rendered output at the best line of their template: the line of the field when the template
+ * writes it literally, else its closest written ancestor.
+ */
+export async function mapRenderedFindings(findings: Finding[], root: string): Promise<void> {
+  const templates = new Map<string, string | null>();
+  for (const finding of findings) {
+    if (!finding.rendered) continue;
+    if (!templates.has(finding.file)) {
+      templates.set(finding.file, await readFile(resolve(root, finding.file), 'utf8').catch(() => null));
+    }
+    const template = templates.get(finding.file);
+    if (!template) continue;
+    finding.line = templateLine(template, finding.path);
+    finding.endLine = finding.line;
+  }
+}
+
+/** Renders the charts found while collecting files and adds their templates, errors and notices to the collection. */
+export async function renderCollectedCharts(
+  collected: { files: SourceFile[]; charts: string[]; errors: ScanError[]; notices: ScanNotice[] },
+  root: string,
+  namespace: string,
+  binary?: string,
+): Promise<string | null> {
+  if (collected.charts.length === 0) return null;
+  const renders = await Promise.all(collected.charts.map((dir) => defaultRender(root, dir, namespace)));
+  const rendered = await renderCharts(renders, { root, binary });
+  for (const chart of rendered) {
+    collected.files.push(...chart.files);
+    collected.errors.push(...chart.errors);
+    collected.notices.push(...chart.notices);
+  }
+  const milliseconds = rendered.reduce((sum, chart) => sum + chart.milliseconds, 0);
+  return `Rendered ${rendered.length} Helm chart${rendered.length === 1 ? '' : 's'} (${milliseconds} ms of helm).`;
+}
