@@ -35706,7 +35706,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1738);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1340);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -35715,7 +35715,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1738:
+/***/ 1340:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38673,6 +38673,29 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/action/annotations.ts
+
+/** Workflow annotations (`::error` and kin) for findings, where no check run carries them. */
+function annotate(findings, levelOf) {
+    for (const finding of findings) {
+        if (finding.suppressed)
+            continue;
+        const properties = {
+            title: finding.ruleId,
+            file: finding.file,
+            startLine: finding.line,
+            endLine: finding.endLine,
+        };
+        const level = levelOf(finding);
+        if (level === 'failure')
+            core_error(finding.message, properties);
+        else if (level === 'warning')
+            warning(finding.message, properties);
+        else
+            notice(finding.message, properties);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/config/errors.ts
 /** A problem in what the user gave us (config, arguments, inputs), as opposed to a bug: exit 2, no stack trace. */
 class ConfigurationError extends Error {
@@ -48295,6 +48318,47 @@ function effectiveAutomount(model, workload, assumeUnresolvedMounts) {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/core/apply.ts
+/**
+ * Applies whole fixes, in order of their first edit, leaving out any fix that overlaps one already taken (two inserts
+ * at the same offset count as overlapping: their order would be a guess). As ESLint does, the caller re-parses and
+ * re-checks, and applies again until nothing is left or a pass limit is reached.
+ */
+function applyFixes(text, fixes) {
+    const ordered = [...fixes].sort((a, b) => firstStart(a) - firstStart(b));
+    const taken = [];
+    let applied = 0;
+    let skipped = 0;
+    for (const fix of ordered) {
+        if (fix.edits.some((edit) => taken.some((other) => overlaps(edit, other)))) {
+            skipped++;
+            continue;
+        }
+        taken.push(...fix.edits);
+        applied++;
+    }
+    const result = applyEdits(text, taken);
+    return { text: result, applied, skipped };
+}
+/** Applies non-overlapping edits, each against the original offsets. */
+function applyEdits(text, edits) {
+    let result = '';
+    let cursor = 0;
+    for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
+        result += text.slice(cursor, edit.start) + edit.text;
+        cursor = edit.end;
+    }
+    return result + text.slice(cursor);
+}
+function firstStart(fix) {
+    return Math.min(...fix.edits.map((edit) => edit.start));
+}
+function overlaps(a, b) {
+    if (a.start === b.start)
+        return true;
+    return a.start < b.end && b.start < a.end;
+}
+
 ;// CONCATENATED MODULE: ./src/core/load.ts
 
 /** Aliases a document may expand before it is refused (guards against "billion laughs"). */
@@ -48476,6 +48540,7 @@ function documentStart(object) {
 
 
 
+
 const PARSE_OPTIONS = { version: '1.1', uniqueKeys: true, prettyErrors: false };
 const fix_MAX_ALIAS_COUNT = 1000;
 function newlineOf(text) {
@@ -48502,15 +48567,6 @@ function pairOf(map, key) {
         return undefined;
     return map.items.find((item) => (0,dist/* isScalar */.jn)(item.key) && item.key.value === key);
 }
-function applyEdits(text, edits) {
-    let result = '';
-    let cursor = 0;
-    for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
-        result += text.slice(cursor, edit.start) + edit.text;
-        cursor = edit.end;
-    }
-    return result + text.slice(cursor);
-}
 /** The line form of a set of edits: the whole lines they touch, and those lines after the edits. */
 function toLineFix(text, edits, lineOf) {
     const sorted = [...edits].sort((a, b) => a.start - b.start);
@@ -48521,13 +48577,7 @@ function toLineFix(text, edits, lineOf) {
     const lastOffset = last.end > last.start && text[last.end - 1] === '\n' ? last.end - 1 : last.end;
     const nextBreak = text.indexOf('\n', lastOffset);
     const regionEnd = nextBreak === -1 ? text.length : nextBreak + 1;
-    let region = '';
-    let cursor = regionStart;
-    for (const edit of sorted) {
-        region += text.slice(cursor, edit.start) + edit.text;
-        cursor = edit.end;
-    }
-    region += text.slice(cursor, regionEnd);
+    const region = applyEdits(text.slice(regionStart, regionEnd), sorted.map((edit) => ({ ...edit, start: edit.start - regionStart, end: edit.end - regionStart })));
     const replacement = region.replace(/\r?\n$/, '').replace(/\r\n/g, '\n');
     return {
         edits: sorted,
@@ -51070,44 +51120,6 @@ function inOneHunk(lines, start, end) {
     return lines.hunks.some((hunk) => hunk.start <= start && end <= hunk.end);
 }
 
-;// CONCATENATED MODULE: ./src/core/apply.ts
-/**
- * Applies whole fixes, in order of their first edit, leaving out any fix that overlaps one already taken (two inserts
- * at the same offset count as overlapping: their order would be a guess). As ESLint does, the caller re-parses and
- * re-checks, and applies again until nothing is left or a pass limit is reached.
- */
-function applyFixes(text, fixes) {
-    const ordered = [...fixes].sort((a, b) => firstStart(a) - firstStart(b));
-    const taken = [];
-    let applied = 0;
-    let skipped = 0;
-    for (const fix of ordered) {
-        if (fix.edits.some((edit) => taken.some((other) => overlaps(edit, other)))) {
-            skipped++;
-            continue;
-        }
-        taken.push(...fix.edits);
-        applied++;
-    }
-    taken.sort((a, b) => a.start - b.start);
-    let result = '';
-    let cursor = 0;
-    for (const edit of taken) {
-        result += text.slice(cursor, edit.start) + edit.text;
-        cursor = edit.end;
-    }
-    result += text.slice(cursor);
-    return { text: result, applied, skipped };
-}
-function firstStart(fix) {
-    return Math.min(...fix.edits.map((edit) => edit.start));
-}
-function overlaps(a, b) {
-    if (a.start === b.start)
-        return true;
-    return a.start < b.end && b.start < a.end;
-}
-
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/version.ts
@@ -51496,6 +51508,7 @@ function annotationLevel(finding, failOn, introduced) {
 
 
 
+
 /** Milliseconds since `start`, for the log. */
 function since(start) {
     return `${Math.round(performance.now() - start)} ms`;
@@ -51610,23 +51623,7 @@ async function reviewPullRequest(github, inputs, context, config, failOn) {
         }
     }
     if (!checked) {
-        for (const finding of [...introduced, ...existing]) {
-            if (finding.suppressed)
-                continue;
-            const level = annotationLevel(finding, failOn, introduced.includes(finding));
-            const properties = {
-                title: finding.ruleId,
-                file: finding.file,
-                startLine: finding.line,
-                endLine: finding.endLine,
-            };
-            if (level === 'failure')
-                core_error(finding.message, properties);
-            else if (level === 'warning')
-                warning(finding.message, properties);
-            else
-                notice(finding.message, properties);
-        }
+        annotate([...introduced, ...existing], (finding) => annotationLevel(finding, failOn, introduced.includes(finding)));
     }
     if (!published && canWrite && inputs.commentMode !== 'off')
         info('No review was posted.');
@@ -52338,6 +52335,7 @@ function severityBreakdown(counts) {
 
 
 
+
 /**
  * The Action's entry. On a pull request: one review with suggestions, a check run, the job summary and SARIF, and a
  * failed step when the pull request introduces findings at or above `fail-on`. On other events: the same scan of the
@@ -52395,22 +52393,7 @@ async function main_run() {
             errors = [...collected.errors, ...result.errors];
             for (const notice of [...collected.notices, ...result.notices])
                 info(`${notice.file}: ${notice.message}`);
-            for (const finding of findings) {
-                if (finding.suppressed)
-                    continue;
-                const properties = {
-                    title: finding.ruleId,
-                    file: finding.file,
-                    startLine: finding.line,
-                    endLine: finding.endLine,
-                };
-                if (finding.severity === 'critical' || finding.severity === 'high')
-                    core_error(finding.message, properties);
-                else if (finding.severity === 'medium')
-                    warning(finding.message, properties);
-                else
-                    notice(finding.message, properties);
-            }
+            annotate(findings, (finding) => annotationLevel(finding, failOn, true));
             blocking = findings.filter((finding) => !finding.suppressed && failOn !== 'none' && atLeast(finding.severity, failOn));
             summary = [
                 summaryMarkdown({

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
+import { annotate } from './action/annotations.js';
 import { readRunContext } from './action/context.js';
 import { readInputs } from './action/inputs.js';
 import { reviewPullRequest } from './action/pull-request.js';
@@ -11,7 +12,7 @@ import { createGitHub } from './api/client.js';
 import { ConfigurationError } from './config/errors.js';
 import { scanFiles } from './core/scan.js';
 import { type Finding, atLeast } from './core/types.js';
-import { findingList, summaryMarkdown } from './pr/summary.js';
+import { annotationLevel, findingList, summaryMarkdown } from './pr/summary.js';
 import { toSarif } from './report/sarif.js';
 import { countFindings } from './report/summary.js';
 import { registry } from './rules/index.js';
@@ -81,19 +82,7 @@ export async function run(): Promise<void> {
       errors = [...collected.errors, ...result.errors];
       for (const notice of [...collected.notices, ...result.notices])
         core.info(`${notice.file}: ${notice.message}`);
-      for (const finding of findings) {
-        if (finding.suppressed) continue;
-        const properties = {
-          title: finding.ruleId,
-          file: finding.file,
-          startLine: finding.line,
-          endLine: finding.endLine,
-        };
-        if (finding.severity === 'critical' || finding.severity === 'high')
-          core.error(finding.message, properties);
-        else if (finding.severity === 'medium') core.warning(finding.message, properties);
-        else core.notice(finding.message, properties);
-      }
+      annotate(findings, (finding) => annotationLevel(finding, failOn, true));
       blocking = findings.filter(
         (finding) => !finding.suppressed && failOn !== 'none' && atLeast(finding.severity, failOn),
       );

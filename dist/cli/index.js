@@ -10574,15 +10574,18 @@ function applyFixes(text, fixes) {
         taken.push(...fix.edits);
         applied++;
     }
-    taken.sort((a, b) => a.start - b.start);
+    const result = applyEdits(text, taken);
+    return { text: result, applied, skipped };
+}
+/** Applies non-overlapping edits, each against the original offsets. */
+function applyEdits(text, edits) {
     let result = '';
     let cursor = 0;
-    for (const edit of taken) {
+    for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
         result += text.slice(cursor, edit.start) + edit.text;
         cursor = edit.end;
     }
-    result += text.slice(cursor);
-    return { text: result, applied, skipped };
+    return result + text.slice(cursor);
 }
 function firstStart(fix) {
     return Math.min(...fix.edits.map((edit) => edit.start));
@@ -11189,6 +11192,7 @@ function documentStart(object) {
 
 
 
+
 const PARSE_OPTIONS = { version: '1.1', uniqueKeys: true, prettyErrors: false };
 const fix_MAX_ALIAS_COUNT = 1000;
 function newlineOf(text) {
@@ -11215,15 +11219,6 @@ function pairOf(map, key) {
         return undefined;
     return map.items.find((item) => (0,dist/* isScalar */.jn)(item.key) && item.key.value === key);
 }
-function applyEdits(text, edits) {
-    let result = '';
-    let cursor = 0;
-    for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
-        result += text.slice(cursor, edit.start) + edit.text;
-        cursor = edit.end;
-    }
-    return result + text.slice(cursor);
-}
 /** The line form of a set of edits: the whole lines they touch, and those lines after the edits. */
 function toLineFix(text, edits, lineOf) {
     const sorted = [...edits].sort((a, b) => a.start - b.start);
@@ -11234,13 +11229,7 @@ function toLineFix(text, edits, lineOf) {
     const lastOffset = last.end > last.start && text[last.end - 1] === '\n' ? last.end - 1 : last.end;
     const nextBreak = text.indexOf('\n', lastOffset);
     const regionEnd = nextBreak === -1 ? text.length : nextBreak + 1;
-    let region = '';
-    let cursor = regionStart;
-    for (const edit of sorted) {
-        region += text.slice(cursor, edit.start) + edit.text;
-        cursor = edit.end;
-    }
-    region += text.slice(cursor, regionEnd);
+    const region = applyEdits(text.slice(regionStart, regionEnd), sorted.map((edit) => ({ ...edit, start: edit.start - regionStart, end: edit.end - regionStart })));
     const replacement = region.replace(/\r?\n$/, '').replace(/\r\n/g, '\n');
     return {
         edits: sorted,

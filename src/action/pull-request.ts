@@ -22,6 +22,7 @@ import { planReview, resolvedBody, severityCounts } from '../pr/review.js';
 import { annotationLevel, findingList, summaryMarkdown, truncate, MAX_OUTPUT_CHARS } from '../pr/summary.js';
 import { registry } from '../rules/index.js';
 import type { RuleMeta } from '../rules/types.js';
+import { annotate } from './annotations.js';
 import type { ActionInputs } from './inputs.js';
 import type { PullRequestContext, RunContext } from './context.js';
 
@@ -191,19 +192,9 @@ export async function reviewPullRequest(
     }
   }
   if (!checked) {
-    for (const finding of [...introduced, ...existing]) {
-      if (finding.suppressed) continue;
-      const level = annotationLevel(finding, failOn, introduced.includes(finding));
-      const properties = {
-        title: finding.ruleId,
-        file: finding.file,
-        startLine: finding.line,
-        endLine: finding.endLine,
-      };
-      if (level === 'failure') core.error(finding.message, properties);
-      else if (level === 'warning') core.warning(finding.message, properties);
-      else core.notice(finding.message, properties);
-    }
+    annotate([...introduced, ...existing], (finding) =>
+      annotationLevel(finding, failOn, introduced.includes(finding)),
+    );
   }
   if (!published && canWrite && inputs.commentMode !== 'off') core.info('No review was posted.');
   for (const note of notes) core.warning(note);

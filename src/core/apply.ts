@@ -26,15 +26,19 @@ export function applyFixes(text: string, fixes: readonly Fix[]): ApplyResult {
     taken.push(...fix.edits);
     applied++;
   }
-  taken.sort((a, b) => a.start - b.start);
+  const result = applyEdits(text, taken);
+  return { text: result, applied, skipped };
+}
+
+/** Applies non-overlapping edits, each against the original offsets. */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   let result = '';
   let cursor = 0;
-  for (const edit of taken) {
+  for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
     result += text.slice(cursor, edit.start) + edit.text;
     cursor = edit.end;
   }
-  result += text.slice(cursor);
-  return { text: result, applied, skipped };
+  return result + text.slice(cursor);
 }
 
 function firstStart(fix: Fix): number {

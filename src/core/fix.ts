@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { type Pair, type ParsedNode, isMap, isScalar, parse, parseAllDocuments } from 'yaml';
+import { applyEdits } from './apply.js';
 import { type LoadedObject, type PathSegment, nodeAt } from './load.js';
 import type { Resource } from './model.js';
 import type { Fix, TextEdit } from './types.js';
@@ -46,16 +47,6 @@ function pairOf(map: ParsedNode, key: string): AnyPair | undefined {
   return map.items.find((item) => isScalar(item.key) && item.key.value === key) as AnyPair | undefined;
 }
 
-function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  let result = '';
-  let cursor = 0;
-  for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
-    result += text.slice(cursor, edit.start) + edit.text;
-    cursor = edit.end;
-  }
-  return result + text.slice(cursor);
-}
-
 /** The line form of a set of edits: the whole lines they touch, and those lines after the edits. */
 export function toLineFix(text: string, edits: TextEdit[], lineOf: (offset: number) => number): Fix {
   const sorted = [...edits].sort((a, b) => a.start - b.start);
@@ -66,13 +57,10 @@ export function toLineFix(text: string, edits: TextEdit[], lineOf: (offset: numb
   const lastOffset = last.end > last.start && text[last.end - 1] === '\n' ? last.end - 1 : last.end;
   const nextBreak = text.indexOf('\n', lastOffset);
   const regionEnd = nextBreak === -1 ? text.length : nextBreak + 1;
-  let region = '';
-  let cursor = regionStart;
-  for (const edit of sorted) {
-    region += text.slice(cursor, edit.start) + edit.text;
-    cursor = edit.end;
-  }
-  region += text.slice(cursor, regionEnd);
+  const region = applyEdits(
+    text.slice(regionStart, regionEnd),
+    sorted.map((edit) => ({ ...edit, start: edit.start - regionStart, end: edit.end - regionStart })),
+  );
   const replacement = region.replace(/\r?\n$/, '').replace(/\r\n/g, '\n');
   return {
     edits: sorted,
