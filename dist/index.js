@@ -38798,6 +38798,8 @@ function readInputs() {
     };
 }
 
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./node_modules/balanced-match/dist/esm/index.js
 const balanced = (a, b, str) => {
     const ma = a instanceof RegExp ? maybeMatch(a, str) : a;
@@ -42360,12 +42362,6 @@ function selectPaths(paths, include, exclude) {
         .sort();
     return { selected, charts: charts.sort() };
 }
-function chartNotice(chart) {
-    return {
-        file: chart || '.',
-        message: 'Helm chart: not rendered in pull request reviews yet; run the CLI to scan it',
-    };
-}
 /**
  * Reads the files to scan below `root`: named files always, folders walked with the include/exclude globs. Nothing
  * outside `root` is read, whatever symlinks say; Helm charts are left to the chart renderer.
@@ -42456,6 +42452,8 @@ var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./src/adapters/git.ts
 
 
+
+
 const run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
 /**
  * Reads a local git repository without a shell: PR-controlled text (paths, refs) is only ever an argument.
@@ -42528,6 +42526,222 @@ class GitRepository {
         }
         return result;
     }
+}
+/** Writes the files below `prefix` at `rev` into `dest` (same relative paths), for tools that read a folder. */
+async function materialize(repo, rev, prefix, dest) {
+    const below = prefix === '' ? '' : `${prefix}/`;
+    const paths = (await repo.listFiles(rev)).filter((path) => path.startsWith(below));
+    const contents = await repo.readFiles(rev, paths);
+    for (const [path, buffer] of contents) {
+        const target = (0,external_node_path_namespaceObject.join)(dest, path);
+        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(target), { recursive: true });
+        await (0,promises_namespaceObject.writeFile)(target, buffer);
+    }
+    return contents.size;
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/core/source-map.ts
+const SOURCE_COMMENT = /^# Source: (.+?)\s*$/m;
+/** Splits `helm template` output into its documents, each with the template that produced it. */
+function splitRenderedDocuments(output) {
+    const documents = [];
+    for (const chunk of output.split(/^---[ \t]*(?:\r?\n|$)/m)) {
+        if (chunk.trim() === '')
+            continue;
+        const source = SOURCE_COMMENT.exec(chunk)?.[1] ?? null;
+        documents.push({ source, text: chunk.endsWith('\n') ? chunk : `${chunk}\n` });
+    }
+    return documents;
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/**
+ * The line of a template that best matches a field of the rendered object: each key of `path` is looked for in
+ * turn inside the block of the previous one (deeper indentation, before the block ends), starting from the document's
+ * top-level keys, so `spec.template.spec` lands on the pod spec's `spec:` rather than the first `spec:`. Keys the
+ * template builds with actions (`{{ include ... }}`) are not found and leave the closest written ancestor.
+ */
+function templateLine(template, path) {
+    const lines = template.split('\n');
+    let current = -1;
+    let parentIndent = -1;
+    for (const segment of path) {
+        if (typeof segment !== 'string')
+            continue;
+        const key = new RegExp(`^(\\s*(?:-\\s+)?)["']?${escapeRegExp(segment)}["']?\\s*:`);
+        let found = -1;
+        for (let index = current + 1; index < lines.length; index++) {
+            const line = lines[index];
+            const trimmed = line.trimStart();
+            if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('{{'))
+                continue;
+            const indent = line.length - trimmed.length;
+            if (current >= 0 && indent <= parentIndent)
+                break;
+            if (trimmed === '---' && current >= 0)
+                break;
+            const match = key.exec(line);
+            if (match && (current >= 0 || match[1].length === 0)) {
+                found = index;
+                parentIndent = match[1].length;
+                break;
+            }
+        }
+        if (found === -1)
+            break;
+        current = found;
+    }
+    return current === -1 ? 1 : current + 1;
+}
+
+;// CONCATENATED MODULE: ./src/adapters/helm.ts
+
+
+
+
+
+
+const DEFAULT_KUBE_VERSION = '1.31.0';
+const DEFAULT_TIMEOUT_MS = 60_000;
+function runProcess(binary, args, env, timeout) {
+    return new Promise((done) => {
+        (0,external_node_child_process_namespaceObject.execFile)(binary, args, { env, timeout, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
+            const code = error ? (error.code ?? (error.killed ? 'TIMEOUT' : 1)) : 0;
+            done({ code, stdout, stderr });
+        });
+    });
+}
+/**
+ * Renders a chart with the real `helm template`, offline: helm's cache, config and data go to a fresh folder, so
+ * no repository or plugin of the machine is used, and dependencies must be vendored in `charts/`. The output is cut
+ * into one file per template (`# Source:`), so findings point at the files users edit.
+ */
+async function renderChart(chart, options) {
+    const started = performance.now();
+    const result = { chart, files: [], errors: [], notices: [], milliseconds: 0 };
+    const chartFile = `${chart.dir ? `${chart.dir}/` : ''}Chart.yaml`;
+    const home = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'ktg-helm-'));
+    try {
+        const args = [
+            'template',
+            chart.release,
+            (0,external_node_path_namespaceObject.resolve)(options.root, chart.dir || '.'),
+            '--namespace',
+            chart.namespace,
+            '--kube-version',
+            chart.kubeVersion,
+            ...chart.valuesFiles.flatMap((file) => ['--values', (0,external_node_path_namespaceObject.resolve)(options.root, file)]),
+            ...Object.entries(chart.set).flatMap(([key, value]) => ['--set', `${key}=${value}`]),
+        ];
+        const env = {
+            PATH: process.env.PATH ?? '',
+            HOME: home,
+            HELM_CACHE_HOME: (0,external_node_path_namespaceObject.join)(home, 'cache'),
+            HELM_CONFIG_HOME: (0,external_node_path_namespaceObject.join)(home, 'config'),
+            HELM_DATA_HOME: (0,external_node_path_namespaceObject.join)(home, 'data'),
+        };
+        const output = await runProcess(options.binary ?? 'helm', args, env, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+        if (output.code === 'ENOENT') {
+            result.notices.push({ file: chartFile, message: 'Helm chart not rendered: helm is not installed' });
+            return result;
+        }
+        if (output.code !== 0) {
+            const reason = output.code === 'TIMEOUT'
+                ? `timed out after ${(options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`
+                : output.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500) ||
+                    `exit code ${String(output.code)}`;
+            result.errors.push({ file: chartFile, line: null, message: `helm template failed: ${reason}` });
+            return result;
+        }
+        const byTemplate = new Map();
+        for (const document of splitRenderedDocuments(output.stdout)) {
+            const path = templatePath(chart.dir, document.source);
+            byTemplate.set(path, [...(byTemplate.get(path) ?? []), document.text]);
+        }
+        for (const [path, documents] of byTemplate) {
+            result.files.push({
+                path,
+                text: documents.join('---\n'),
+                rendered: true,
+                renderNamespace: chart.namespace,
+            });
+        }
+        return result;
+    }
+    finally {
+        result.milliseconds = Math.round(performance.now() - started);
+        await (0,promises_namespaceObject.rm)(home, { recursive: true, force: true });
+    }
+}
+/** `# Source: <chart>/templates/x.yaml` names the template below the chart's folder (subcharts included). */
+function templatePath(chartDir, source) {
+    const prefix = chartDir ? `${chartDir}/` : '';
+    if (!source)
+        return `${prefix}templates`;
+    const slash = source.indexOf('/');
+    return `${prefix}${slash === -1 ? source : source.slice(slash + 1)}`;
+}
+/** The release name, namespace and values helm is given for a chart found in the repository. */
+async function defaultRender(root, dir, namespace) {
+    let name = (0,external_node_path_namespaceObject.basename)(dir || (0,external_node_path_namespaceObject.resolve)(root));
+    try {
+        const chart = (0,dist/* parse */.qg)(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, dir, 'Chart.yaml'), 'utf8'));
+        if (typeof chart?.name === 'string' && chart.name !== '')
+            name = chart.name;
+    }
+    catch {
+        // helm reports a broken Chart.yaml itself.
+    }
+    return { dir, release: name, namespace, kubeVersion: DEFAULT_KUBE_VERSION, valuesFiles: [], set: {} };
+}
+/** Renders charts a few at a time (helm is CPU-bound; more than the cores only queue). */
+async function renderCharts(charts, options, parallel = 2) {
+    const results = new Array(charts.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < charts.length) {
+            const index = next++;
+            results[index] = await renderChart(charts[index], options);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(parallel, charts.length) }, worker));
+    return results;
+}
+/**
+ * Points findings on rendered output at the best line of their template: the line of the field when the template
+ * writes it literally, else its closest written ancestor.
+ */
+async function mapRenderedFindings(findings, root) {
+    const templates = new Map();
+    for (const finding of findings) {
+        if (!finding.rendered)
+            continue;
+        if (!templates.has(finding.file)) {
+            templates.set(finding.file, await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, finding.file), 'utf8').catch(() => null));
+        }
+        const template = templates.get(finding.file);
+        if (!template)
+            continue;
+        finding.line = templateLine(template, finding.path);
+        finding.endLine = finding.line;
+    }
+}
+/** Renders the charts found while collecting files and adds their templates, errors and notices to the collection. */
+async function renderCollectedCharts(collected, root, namespace, binary) {
+    if (collected.charts.length === 0)
+        return null;
+    const renders = await Promise.all(collected.charts.map((dir) => defaultRender(root, dir, namespace)));
+    const rendered = await renderCharts(renders, { root, binary });
+    for (const chart of rendered) {
+        collected.files.push(...chart.files);
+        collected.errors.push(...chart.errors);
+        collected.notices.push(...chart.notices);
+    }
+    const milliseconds = rendered.reduce((sum, chart) => sum + chart.milliseconds, 0);
+    return `Rendered ${rendered.length} Helm chart${rendered.length === 1 ? '' : 's'} (${milliseconds} ms of helm).`;
 }
 
 // EXTERNAL MODULE: ./node_modules/bottleneck/light.js
@@ -48316,8 +48530,6 @@ function effectiveAutomount(model, workload, assumeUnresolvedMounts) {
     return { mounts: assumeUnresolvedMounts, source: 'unresolved', serviceAccount: null, optedIn: false };
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/core/apply.ts
 /**
  * Applies whole fixes, in order of their first edit, leaving out any fix that overlaps one already taken (two inserts
@@ -51509,6 +51721,10 @@ function annotationLevel(finding, failOn, introduced) {
 
 
 
+
+
+
+
 /** Milliseconds since `start`, for the log. */
 function since(start) {
     return `${Math.round(performance.now() - start)} ms`;
@@ -51536,100 +51752,143 @@ async function reviewPullRequest(github, inputs, context, config, failOn) {
     info(`Pull request #${pr.number} changes ${files.length} files (listed in ${since(started)}).`);
     started = performance.now();
     const git = new GitRepository(inputs.workingDirectory);
-    const head = await readHead(git, inputs, config, pr);
-    // Charts need rendering at both the head and the merge base to tell new findings from old; not done yet.
-    head.notices.push(...head.charts.map(chartNotice));
-    for (const notice of head.notices)
-        info(`${notice.file}: ${notice.message}`);
-    const headResult = scanFiles(head.files, config);
-    info(`Scanned the head: ${headResult.stats.files} files, ${headResult.stats.documents} documents, ` +
-        `${headResult.findings.length} findings in ${since(started)}.`);
-    started = performance.now();
-    const headPaths = new Set(head.files.map((file) => file.path));
-    const changed = files.filter((file) => file.status !== 'removed' && headPaths.has(file.filename));
-    const changedPaths = new Set(changed.map((file) => file.filename));
-    const baseTexts = await readBase(github, git, pr, files);
-    const baseFiles = baseFileSet(head.files, files, baseTexts);
-    const baseResult = scanFiles(baseFiles, config);
-    info(`Scanned the merge base: ${baseFiles.length} files, ${baseResult.findings.length} findings in ${since(started)}.`);
-    const { introduced, existing } = splitFindings(headResult.findings, baseResult.findings, changedPaths);
-    const counted = config.report === 'all' ? [...introduced, ...existing] : introduced;
-    const blocking = counted.filter((finding) => !finding.suppressed && failOn !== 'none' && atLeast(finding.severity, failOn));
-    const open = introduced.filter((finding) => !finding.suppressed);
-    info(`${open.length} new findings${open.length > 0 ? ` (${severityCounts(open)})` : ''}, ` +
-        `${existing.filter((finding) => !finding.suppressed).length} existing, ${blocking.length} blocking.`);
-    const lines = new Map();
-    const texts = new Map(head.files.map((file) => [file.path, file.text]));
-    for (const file of changed) {
-        lines.set(file.filename, file.patch !== undefined && file.patch !== null
-            ? parsePatch(file.patch)
-            : diffContents(baseTexts.get(file.previous_filename ?? file.filename) ?? '', texts.get(file.filename) ?? ''));
-    }
-    const rules = new Map(rules_registry.rules.map((rule) => [rule.meta.id, rule.meta]));
-    const canWrite = !pr.fork;
-    if (pr.fork) {
-        notes.push('This pull request comes from a fork, so the workflow token is read-only: findings are reported as workflow ' +
-            'annotations, in this summary and in SARIF instead of a review and a check run.');
-    }
-    let published = false;
-    if (canWrite && inputs.commentMode !== 'off') {
-        published = await publishReview(github, pr, inputs, introduced, { rules, lines, texts, maxComments: inputs.commentMode === 'summary' ? 0 : inputs.maxComments }, failOn, blocking, notes);
-    }
-    let checked = false;
-    if (canWrite) {
+    const temporary = [];
+    try {
+        const { collected: head, fromGit } = await readHead(git, inputs, config, pr);
+        const charts = head.charts;
+        const touched = charts.filter((dir) => files.some((file) => under(file.filename, dir) || (file.previous_filename && under(file.previous_filename, dir))));
+        const headRender = await renderChartsAt(charts, fromGit ? { git, rev: pr.headSha } : { root: inputs.workingDirectory }, config, temporary);
+        head.files.push(...headRender.files);
+        head.errors.push(...headRender.errors);
+        head.notices.push(...headRender.notices);
+        for (const notice of head.notices)
+            info(`${notice.file}: ${notice.message}`);
+        const headResult = scanFiles(head.files, config);
+        await mapRenderedFindings(headResult.findings, headRender.root);
+        info(`Scanned the head: ${headResult.stats.files} files, ${headResult.stats.documents} documents, ` +
+            `${headResult.findings.length} findings in ${since(started)}` +
+            (charts.length > 0 ? ` (${charts.length} Helm charts, ${headRender.milliseconds} ms of helm).` : '.'));
         started = performance.now();
-        const summary = summaryMarkdown({
+        const inChart = (path) => charts.some((dir) => under(path, dir));
+        const headPaths = new Set(head.files.map((file) => file.path));
+        const changed = files.filter((file) => file.status !== 'removed' && headPaths.has(file.filename));
+        // A chart the pull request touches (a template, values, a dependency) may change every template's output.
+        const changedPaths = new Set([
+            ...changed.map((file) => file.filename),
+            ...headRender.files
+                .filter((file) => touched.some((dir) => under(file.path, dir)))
+                .map((file) => file.path),
+        ]);
+        const base = await readBase(github, git, pr, files.filter((file) => !inChart(file.previous_filename ?? file.filename)));
+        let baseCharts;
+        if (touched.length === 0) {
+            baseCharts = [];
+        }
+        else if (await git.hasCommit(base.mergeBase)) {
+            const rendered = await renderChartsAt(touched, { git, rev: base.mergeBase }, config, temporary);
+            baseCharts = rendered.files;
+        }
+        else {
+            notes.push('The checkout lacks the merge base, so touched Helm charts were not rendered there: their findings count as ' +
+                'existing. Check out with `fetch-depth: 0` to tell new chart findings from old ones.');
+            baseCharts = headRender.files.filter((file) => touched.some((dir) => under(file.path, dir)));
+        }
+        const baseFiles = [
+            ...baseFileSet(head.files, files, base.texts, inChart),
+            ...headRender.files.filter((file) => !touched.some((dir) => under(file.path, dir))),
+            ...baseCharts,
+        ];
+        const baseResult = scanFiles(baseFiles, config);
+        info(`Scanned the merge base: ${baseFiles.length} files, ${baseResult.findings.length} findings in ${since(started)}.`);
+        const { introduced, existing } = splitFindings(headResult.findings, baseResult.findings, changedPaths);
+        const counted = config.report === 'all' ? [...introduced, ...existing] : introduced;
+        const blocking = counted.filter((finding) => !finding.suppressed && failOn !== 'none' && atLeast(finding.severity, failOn));
+        const open = introduced.filter((finding) => !finding.suppressed);
+        info(`${open.length} new findings${open.length > 0 ? ` (${severityCounts(open)})` : ''}, ` +
+            `${existing.filter((finding) => !finding.suppressed).length} existing, ${blocking.length} blocking.`);
+        const lines = new Map();
+        const texts = new Map(head.files.map((file) => [file.path, file.text]));
+        for (const file of changed) {
+            lines.set(file.filename, file.patch !== undefined && file.patch !== null
+                ? parsePatch(file.patch)
+                : diffContents(base.texts.get(file.previous_filename ?? file.filename) ?? '', texts.get(file.filename) ?? ''));
+        }
+        const rules = new Map(rules_registry.rules.map((rule) => [rule.meta.id, rule.meta]));
+        const canWrite = !pr.fork;
+        if (pr.fork) {
+            notes.push('This pull request comes from a fork, so the workflow token is read-only: findings are reported as workflow ' +
+                'annotations, in this summary and in SARIF instead of a review and a check run.');
+        }
+        let published = false;
+        if (canWrite && inputs.commentMode !== 'off') {
+            published = await publishReview(github, pr, inputs, introduced, { rules, lines, texts, maxComments: inputs.commentMode === 'summary' ? 0 : inputs.maxComments }, failOn, blocking, notes);
+        }
+        let checked = false;
+        if (canWrite) {
+            started = performance.now();
+            const summary = summaryMarkdown({
+                introduced,
+                existing,
+                failOn,
+                blocking,
+                changedManifests: changedPaths.size,
+                notes: [],
+            });
+            try {
+                const run = await publishCheckRun(github, owner, repo, {
+                    name: inputs.checkName,
+                    headSha: pr.headSha,
+                    conclusion: blocking.length > 0 ? 'failure' : 'success',
+                    output: {
+                        title: checkTitle(introduced, blocking, failOn, config.report),
+                        summary,
+                        text: truncate([
+                            introduced.length > 0 ? `### New findings\n\n${findingList(introduced)}` : '',
+                            existing.length > 0
+                                ? `### Existing findings in the changed files\n\n${findingList(existing)}`
+                                : '',
+                        ]
+                            .filter(Boolean)
+                            .join('\n\n') || 'No findings in the changed files.', MAX_OUTPUT_CHARS),
+                    },
+                    annotations: [...introduced, ...existing]
+                        .filter((finding) => !finding.suppressed)
+                        .map((finding) => ({
+                        path: finding.file,
+                        start_line: finding.line,
+                        end_line: finding.endLine,
+                        annotation_level: annotationLevel(finding, failOn, introduced.includes(finding)),
+                        title: `${finding.ruleId} (${finding.severity}, ${introduced.includes(finding) ? 'new' : 'existing'})`,
+                        message: finding.message,
+                    })),
+                    detailsUrl: context.runUrl ?? undefined,
+                });
+                checked = true;
+                info(`Published check run "${inputs.checkName}" (${run.id}) in ${since(started)}.`);
+            }
+            catch (error) {
+                notes.push(`The check run was not created: ${permissionHint(error, 'checks: write')}. Findings are reported as workflow annotations instead.`);
+            }
+        }
+        if (!checked) {
+            annotate([...introduced, ...existing], (finding) => annotationLevel(finding, failOn, introduced.includes(finding)));
+        }
+        if (!published && canWrite && inputs.commentMode !== 'off')
+            info('No review was posted.');
+        for (const note of notes)
+            warning(note);
+        return {
+            head: { ...headResult, collected: head },
             introduced,
             existing,
-            failOn,
             blocking,
-            changedManifests: changed.length,
-            notes: [],
-        });
-        try {
-            const run = await publishCheckRun(github, owner, repo, {
-                name: inputs.checkName,
-                headSha: pr.headSha,
-                conclusion: blocking.length > 0 ? 'failure' : 'success',
-                output: {
-                    title: checkTitle(introduced, blocking, failOn, config.report),
-                    summary,
-                    text: truncate([
-                        introduced.length > 0 ? `### New findings\n\n${findingList(introduced)}` : '',
-                        existing.length > 0
-                            ? `### Existing findings in the changed files\n\n${findingList(existing)}`
-                            : '',
-                    ]
-                        .filter(Boolean)
-                        .join('\n\n') || 'No findings in the changed files.', MAX_OUTPUT_CHARS),
-                },
-                annotations: [...introduced, ...existing]
-                    .filter((finding) => !finding.suppressed)
-                    .map((finding) => ({
-                    path: finding.file,
-                    start_line: finding.line,
-                    end_line: finding.endLine,
-                    annotation_level: annotationLevel(finding, failOn, introduced.includes(finding)),
-                    title: `${finding.ruleId} (${finding.severity}, ${introduced.includes(finding) ? 'new' : 'existing'})`,
-                    message: finding.message,
-                })),
-                detailsUrl: context.runUrl ?? undefined,
-            });
-            checked = true;
-            info(`Published check run "${inputs.checkName}" (${run.id}) in ${since(started)}.`);
-        }
-        catch (error) {
-            notes.push(`The check run was not created: ${permissionHint(error, 'checks: write')}. Findings are reported as workflow annotations instead.`);
-        }
+            changedFiles: changedPaths.size,
+            notes,
+        };
     }
-    if (!checked) {
-        annotate([...introduced, ...existing], (finding) => annotationLevel(finding, failOn, introduced.includes(finding)));
+    finally {
+        await Promise.all(temporary.map((dir) => (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true })));
     }
-    if (!published && canWrite && inputs.commentMode !== 'off')
-        info('No review was posted.');
-    for (const note of notes)
-        warning(note);
-    return { head: { ...headResult, collected: head }, introduced, existing, blocking, notes };
 }
 function checkTitle(introduced, blocking, failOn, report) {
     const open = introduced.filter((finding) => !finding.suppressed);
@@ -51646,18 +51905,22 @@ async function readHead(git, inputs, config, pr) {
     const checkedOut = await git.head();
     if (checkedOut !== pr.headSha && checkedOut !== null && (await git.hasCommit(pr.headSha))) {
         info(`The workspace is at ${checkedOut.slice(0, 7)}; reading the pull request head ${pr.headSha.slice(0, 7)} from git.`);
-        return collectFromGit(git, pr.headSha, config.include, config.exclude);
+        return {
+            collected: await collectFromGit(git, pr.headSha, config.include, config.exclude),
+            fromGit: true,
+        };
     }
     if (checkedOut !== null && checkedOut !== pr.headSha) {
         warning(`The workspace is at ${checkedOut.slice(0, 7)}, not the pull request head ${pr.headSha.slice(0, 7)}, and git does not have the head: ` +
             'findings may point at lines that differ. Check out `${{ github.event.pull_request.head.sha }}` with `fetch-depth: 0`.');
     }
-    return collectFiles({
+    const collected = await collectFiles({
         root: inputs.workingDirectory,
         paths: inputs.paths,
         include: config.include,
         exclude: config.exclude,
     });
+    return { collected, fromGit: false };
 }
 /**
  * Contents of the changed files at the merge base (the differential's reference, not the base branch's tip): from git
@@ -51682,7 +51945,7 @@ async function readBase(github, git, pr, files) {
             const decoded = decodeFile(path, buffer);
             result.set(path, 'text' in decoded ? decoded.text : null);
         }
-        return result;
+        return { texts: result, mergeBase };
     }
     // Only files the scan could read matter; the others' base versions would not be scanned anyway.
     const wanted = paths.filter((path) => /\.(ya?ml|json)$/i.test(path));
@@ -51694,21 +51957,53 @@ async function readBase(github, git, pr, files) {
         const decoded = decodeFile(path, buffer);
         result.set(path, 'text' in decoded ? decoded.text : null);
     }
-    return result;
+    return { texts: result, mergeBase };
 }
-/** The repository at the merge base: the head's files, with the changed ones as they were there. */
-function baseFileSet(headFiles, files, baseTexts) {
+/**
+ * The plain files of the repository at the merge base: the head's plain files, with the changed ones as they were
+ * there. Charts are rendered separately.
+ */
+function baseFileSet(headFiles, files, baseTexts, inChart) {
     const changedAtHead = new Set(files.map((file) => file.filename));
-    const result = headFiles.filter((file) => !changedAtHead.has(file.path));
+    const result = headFiles.filter((file) => !file.rendered && !changedAtHead.has(file.path));
     for (const file of files) {
         if (file.status === 'added')
             continue;
         const path = file.previous_filename ?? file.filename;
         const text = baseTexts.get(path);
-        if (text !== null && text !== undefined)
+        if (text !== null && text !== undefined && !inChart(path))
             result.push({ path, text });
     }
     return result;
+}
+/** Whether `path` lies in folder `dir` (the repository root when empty). */
+function under(path, dir) {
+    return dir === '' || path.startsWith(`${dir}/`);
+}
+/**
+ * Renders charts as they are in the workspace, or at a git revision (written to a temporary folder, removed by the
+ * caller), returning the rendered files and the folder their templates are read from.
+ */
+async function renderChartsAt(charts, source, config, temporary) {
+    let root;
+    if ('root' in source) {
+        root = source.root;
+    }
+    else {
+        root = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'ktg-charts-'));
+        temporary.push(root);
+        for (const dir of charts)
+            await materialize(source.git, source.rev, dir, root);
+    }
+    const collected = {
+        files: [],
+        charts,
+        errors: [],
+        notices: [],
+    };
+    const started = performance.now();
+    await renderCollectedCharts(collected, root, config.defaultNamespace, process.env.KUBE_TOKEN_GUARD_HELM);
+    return { ...collected, root, milliseconds: Math.round(performance.now() - started) };
 }
 async function publishReview(github, pr, inputs, introduced, commentContext, failOn, blocking, notes) {
     const started = performance.now();
@@ -52081,210 +52376,6 @@ async function loadConfigFile(root, explicit) {
     return defaultConfig();
 }
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/core/source-map.ts
-const SOURCE_COMMENT = /^# Source: (.+?)\s*$/m;
-/** Splits `helm template` output into its documents, each with the template that produced it. */
-function splitRenderedDocuments(output) {
-    const documents = [];
-    for (const chunk of output.split(/^---[ \t]*(?:\r?\n|$)/m)) {
-        if (chunk.trim() === '')
-            continue;
-        const source = SOURCE_COMMENT.exec(chunk)?.[1] ?? null;
-        documents.push({ source, text: chunk.endsWith('\n') ? chunk : `${chunk}\n` });
-    }
-    return documents;
-}
-function escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-/**
- * The line of a template that best matches a field of the rendered object: each key of `path` is looked for in
- * turn inside the block of the previous one (deeper indentation, before the block ends), starting from the document's
- * top-level keys, so `spec.template.spec` lands on the pod spec's `spec:` rather than the first `spec:`. Keys the
- * template builds with actions (`{{ include ... }}`) are not found and leave the closest written ancestor.
- */
-function templateLine(template, path) {
-    const lines = template.split('\n');
-    let current = -1;
-    let parentIndent = -1;
-    for (const segment of path) {
-        if (typeof segment !== 'string')
-            continue;
-        const key = new RegExp(`^(\\s*(?:-\\s+)?)["']?${escapeRegExp(segment)}["']?\\s*:`);
-        let found = -1;
-        for (let index = current + 1; index < lines.length; index++) {
-            const line = lines[index];
-            const trimmed = line.trimStart();
-            if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('{{'))
-                continue;
-            const indent = line.length - trimmed.length;
-            if (current >= 0 && indent <= parentIndent)
-                break;
-            if (trimmed === '---' && current >= 0)
-                break;
-            const match = key.exec(line);
-            if (match && (current >= 0 || match[1].length === 0)) {
-                found = index;
-                parentIndent = match[1].length;
-                break;
-            }
-        }
-        if (found === -1)
-            break;
-        current = found;
-    }
-    return current === -1 ? 1 : current + 1;
-}
-
-;// CONCATENATED MODULE: ./src/adapters/helm.ts
-
-
-
-
-
-
-const DEFAULT_KUBE_VERSION = '1.31.0';
-const DEFAULT_TIMEOUT_MS = 60_000;
-function runProcess(binary, args, env, timeout) {
-    return new Promise((done) => {
-        (0,external_node_child_process_namespaceObject.execFile)(binary, args, { env, timeout, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
-            const code = error ? (error.code ?? (error.killed ? 'TIMEOUT' : 1)) : 0;
-            done({ code, stdout, stderr });
-        });
-    });
-}
-/**
- * Renders a chart with the real `helm template`, offline: helm's cache, config and data go to a fresh folder, so
- * no repository or plugin of the machine is used, and dependencies must be vendored in `charts/`. The output is cut
- * into one file per template (`# Source:`), so findings point at the files users edit.
- */
-async function renderChart(chart, options) {
-    const started = performance.now();
-    const result = { chart, files: [], errors: [], notices: [], milliseconds: 0 };
-    const chartFile = `${chart.dir ? `${chart.dir}/` : ''}Chart.yaml`;
-    const home = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'ktg-helm-'));
-    try {
-        const args = [
-            'template',
-            chart.release,
-            (0,external_node_path_namespaceObject.resolve)(options.root, chart.dir || '.'),
-            '--namespace',
-            chart.namespace,
-            '--kube-version',
-            chart.kubeVersion,
-            ...chart.valuesFiles.flatMap((file) => ['--values', (0,external_node_path_namespaceObject.resolve)(options.root, file)]),
-            ...Object.entries(chart.set).flatMap(([key, value]) => ['--set', `${key}=${value}`]),
-        ];
-        const env = {
-            PATH: process.env.PATH ?? '',
-            HOME: home,
-            HELM_CACHE_HOME: (0,external_node_path_namespaceObject.join)(home, 'cache'),
-            HELM_CONFIG_HOME: (0,external_node_path_namespaceObject.join)(home, 'config'),
-            HELM_DATA_HOME: (0,external_node_path_namespaceObject.join)(home, 'data'),
-        };
-        const output = await runProcess(options.binary ?? 'helm', args, env, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-        if (output.code === 'ENOENT') {
-            result.notices.push({ file: chartFile, message: 'Helm chart not rendered: helm is not installed' });
-            return result;
-        }
-        if (output.code !== 0) {
-            const reason = output.code === 'TIMEOUT'
-                ? `timed out after ${(options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`
-                : output.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500) ||
-                    `exit code ${String(output.code)}`;
-            result.errors.push({ file: chartFile, line: null, message: `helm template failed: ${reason}` });
-            return result;
-        }
-        const byTemplate = new Map();
-        for (const document of splitRenderedDocuments(output.stdout)) {
-            const path = templatePath(chart.dir, document.source);
-            byTemplate.set(path, [...(byTemplate.get(path) ?? []), document.text]);
-        }
-        for (const [path, documents] of byTemplate) {
-            result.files.push({
-                path,
-                text: documents.join('---\n'),
-                rendered: true,
-                renderNamespace: chart.namespace,
-            });
-        }
-        return result;
-    }
-    finally {
-        result.milliseconds = Math.round(performance.now() - started);
-        await (0,promises_namespaceObject.rm)(home, { recursive: true, force: true });
-    }
-}
-/** `# Source: <chart>/templates/x.yaml` names the template below the chart's folder (subcharts included). */
-function templatePath(chartDir, source) {
-    const prefix = chartDir ? `${chartDir}/` : '';
-    if (!source)
-        return `${prefix}templates`;
-    const slash = source.indexOf('/');
-    return `${prefix}${slash === -1 ? source : source.slice(slash + 1)}`;
-}
-/** The release name, namespace and values helm is given for a chart found in the repository. */
-async function defaultRender(root, dir, namespace) {
-    let name = (0,external_node_path_namespaceObject.basename)(dir || (0,external_node_path_namespaceObject.resolve)(root));
-    try {
-        const chart = (0,dist/* parse */.qg)(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, dir, 'Chart.yaml'), 'utf8'));
-        if (typeof chart?.name === 'string' && chart.name !== '')
-            name = chart.name;
-    }
-    catch {
-        // helm reports a broken Chart.yaml itself.
-    }
-    return { dir, release: name, namespace, kubeVersion: DEFAULT_KUBE_VERSION, valuesFiles: [], set: {} };
-}
-/** Renders charts a few at a time (helm is CPU-bound; more than the cores only queue). */
-async function renderCharts(charts, options, parallel = 2) {
-    const results = new Array(charts.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < charts.length) {
-            const index = next++;
-            results[index] = await renderChart(charts[index], options);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(parallel, charts.length) }, worker));
-    return results;
-}
-/**
- * Points findings on rendered output at the best line of their template: the line of the field when the template
- * writes it literally, else its closest written ancestor.
- */
-async function mapRenderedFindings(findings, root) {
-    const templates = new Map();
-    for (const finding of findings) {
-        if (!finding.rendered)
-            continue;
-        if (!templates.has(finding.file)) {
-            templates.set(finding.file, await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, finding.file), 'utf8').catch(() => null));
-        }
-        const template = templates.get(finding.file);
-        if (!template)
-            continue;
-        finding.line = templateLine(template, finding.path);
-        finding.endLine = finding.line;
-    }
-}
-/** Renders the charts found while collecting files and adds their templates, errors and notices to the collection. */
-async function renderCollectedCharts(collected, root, namespace, binary) {
-    if (collected.charts.length === 0)
-        return null;
-    const renders = await Promise.all(collected.charts.map((dir) => defaultRender(root, dir, namespace)));
-    const rendered = await renderCharts(renders, { root, binary });
-    for (const chart of rendered) {
-        collected.files.push(...chart.files);
-        collected.errors.push(...chart.errors);
-        collected.notices.push(...chart.notices);
-    }
-    const milliseconds = rendered.reduce((sum, chart) => sum + chart.milliseconds, 0);
-    return `Rendered ${rendered.length} Helm chart${rendered.length === 1 ? '' : 's'} (${milliseconds} ms of helm).`;
-}
-
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 
 /** Counts of the unsuppressed findings; `blocking` are those at or above `failOn`. */
@@ -52369,7 +52460,7 @@ async function main_run() {
                     existing: outcome.existing,
                     failOn,
                     blocking,
-                    changedManifests: new Set([...outcome.introduced, ...outcome.existing].map((finding) => finding.file)).size,
+                    changedManifests: outcome.changedFiles,
                     notes: outcome.notes,
                 }),
                 outcome.introduced.length > 0

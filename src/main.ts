@@ -53,9 +53,7 @@ export async function run(): Promise<void> {
           existing: outcome.existing,
           failOn,
           blocking,
-          changedManifests: new Set(
-            [...outcome.introduced, ...outcome.existing].map((finding) => finding.file),
-          ).size,
+          changedManifests: outcome.changedFiles,
           notes: outcome.notes,
         }),
         outcome.introduced.length > 0

@@ -9412,12 +9412,6 @@ function selectPaths(paths, include, exclude) {
         .sort();
     return { selected, charts: charts.sort() };
 }
-function chartNotice(chart) {
-    return {
-        file: chart || '.',
-        message: 'Helm chart: not rendered in pull request reviews yet; run the CLI to scan it',
-    };
-}
 /**
  * Reads the files to scan below `root`: named files always, folders walked with the include/exclude globs. Nothing
  * outside `root` is read, whatever symlinks say; Helm charts are left to the chart renderer.

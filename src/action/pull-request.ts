@@ -1,12 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as core from '@actions/core';
-import {
-  type CollectedFiles,
-  chartNotice,
-  collectFiles,
-  collectFromGit,
-  decodeFile,
-} from '../adapters/files.js';
-import { GitRepository } from '../adapters/git.js';
+import { type CollectedFiles, collectFiles, collectFromGit, decodeFile } from '../adapters/files.js';
+import { GitRepository, materialize } from '../adapters/git.js';
+import { mapRenderedFindings, renderCollectedCharts } from '../adapters/helm.js';
 import { type GitHub, statusOf } from '../api/client.js';
 import { publishCheckRun } from '../api/check-run.js';
 import { getFileContent, getMergeBase } from '../api/contents.js';
@@ -15,7 +13,14 @@ import { type PullFile, listPullFiles } from '../api/pull-files.js';
 import { listReviewComments, updateReviewComment } from '../api/review-comments.js';
 import type { ResolvedConfig } from '../config/config.js';
 import { type ScanResult, scanFiles } from '../core/scan.js';
-import { type Finding, type Severity, type SourceFile, atLeast } from '../core/types.js';
+import {
+  type Finding,
+  type ScanError,
+  type ScanNotice,
+  type Severity,
+  type SourceFile,
+  atLeast,
+} from '../core/types.js';
 import { splitFindings } from '../pr/differential.js';
 import { type CommentableLines, diffContents, parsePatch } from '../pr/patch.js';
 import { planReview, resolvedBody, severityCounts } from '../pr/review.js';
@@ -31,6 +36,8 @@ export interface PullRequestOutcome {
   introduced: Finding[];
   existing: Finding[];
   blocking: Finding[];
+  /** Scanned files the pull request changes, rendered templates of the charts it touches included. */
+  changedFiles: number;
   /** Where findings were published, and what could not be. */
   notes: string[];
 }
@@ -72,133 +79,188 @@ export async function reviewPullRequest(
 
   started = performance.now();
   const git = new GitRepository(inputs.workingDirectory);
-  const head = await readHead(git, inputs, config, pr);
-  // Charts need rendering at both the head and the merge base to tell new findings from old; not done yet.
-  head.notices.push(...head.charts.map(chartNotice));
-  for (const notice of head.notices) core.info(`${notice.file}: ${notice.message}`);
-  const headResult = scanFiles(head.files, config);
-  core.info(
-    `Scanned the head: ${headResult.stats.files} files, ${headResult.stats.documents} documents, ` +
-      `${headResult.findings.length} findings in ${since(started)}.`,
-  );
-
-  started = performance.now();
-  const headPaths = new Set(head.files.map((file) => file.path));
-  const changed = files.filter((file) => file.status !== 'removed' && headPaths.has(file.filename));
-  const changedPaths = new Set(changed.map((file) => file.filename));
-  const baseTexts = await readBase(github, git, pr, files);
-  const baseFiles = baseFileSet(head.files, files, baseTexts);
-  const baseResult = scanFiles(baseFiles, config);
-  core.info(
-    `Scanned the merge base: ${baseFiles.length} files, ${baseResult.findings.length} findings in ${since(started)}.`,
-  );
-
-  const { introduced, existing } = splitFindings(headResult.findings, baseResult.findings, changedPaths);
-  const counted = config.report === 'all' ? [...introduced, ...existing] : introduced;
-  const blocking = counted.filter(
-    (finding) => !finding.suppressed && failOn !== 'none' && atLeast(finding.severity, failOn),
-  );
-  const open = introduced.filter((finding) => !finding.suppressed);
-  core.info(
-    `${open.length} new findings${open.length > 0 ? ` (${severityCounts(open)})` : ''}, ` +
-      `${existing.filter((finding) => !finding.suppressed).length} existing, ${blocking.length} blocking.`,
-  );
-
-  const lines = new Map<string, CommentableLines>();
-  const texts = new Map(head.files.map((file) => [file.path, file.text]));
-  for (const file of changed) {
-    lines.set(
-      file.filename,
-      file.patch !== undefined && file.patch !== null
-        ? parsePatch(file.patch)
-        : diffContents(
-            baseTexts.get(file.previous_filename ?? file.filename) ?? '',
-            texts.get(file.filename) ?? '',
-          ),
+  const temporary: string[] = [];
+  try {
+    const { collected: head, fromGit } = await readHead(git, inputs, config, pr);
+    const charts = head.charts;
+    const touched = charts.filter((dir) =>
+      files.some(
+        (file) => under(file.filename, dir) || (file.previous_filename && under(file.previous_filename, dir)),
+      ),
     );
-  }
-
-  const rules = new Map<string, RuleMeta>(registry.rules.map((rule) => [rule.meta.id, rule.meta]));
-  const canWrite = !pr.fork;
-  if (pr.fork) {
-    notes.push(
-      'This pull request comes from a fork, so the workflow token is read-only: findings are reported as workflow ' +
-        'annotations, in this summary and in SARIF instead of a review and a check run.',
+    const headRender = await renderChartsAt(
+      charts,
+      fromGit ? { git, rev: pr.headSha } : { root: inputs.workingDirectory },
+      config,
+      temporary,
     );
-  }
-
-  let published = false;
-  if (canWrite && inputs.commentMode !== 'off') {
-    published = await publishReview(
-      github,
-      pr,
-      inputs,
-      introduced,
-      { rules, lines, texts, maxComments: inputs.commentMode === 'summary' ? 0 : inputs.maxComments },
-      failOn,
-      blocking,
-      notes,
+    head.files.push(...headRender.files);
+    head.errors.push(...headRender.errors);
+    head.notices.push(...headRender.notices);
+    for (const notice of head.notices) core.info(`${notice.file}: ${notice.message}`);
+    const headResult = scanFiles(head.files, config);
+    await mapRenderedFindings(headResult.findings, headRender.root);
+    core.info(
+      `Scanned the head: ${headResult.stats.files} files, ${headResult.stats.documents} documents, ` +
+        `${headResult.findings.length} findings in ${since(started)}` +
+        (charts.length > 0 ? ` (${charts.length} Helm charts, ${headRender.milliseconds} ms of helm).` : '.'),
     );
-  }
-  let checked = false;
-  if (canWrite) {
+
     started = performance.now();
-    const summary = summaryMarkdown({
-      introduced,
-      existing,
-      failOn,
-      blocking,
-      changedManifests: changed.length,
-      notes: [],
-    });
-    try {
-      const run = await publishCheckRun(github, owner, repo, {
-        name: inputs.checkName,
-        headSha: pr.headSha,
-        conclusion: blocking.length > 0 ? 'failure' : 'success',
-        output: {
-          title: checkTitle(introduced, blocking, failOn, config.report),
-          summary,
-          text: truncate(
-            [
-              introduced.length > 0 ? `### New findings\n\n${findingList(introduced)}` : '',
-              existing.length > 0
-                ? `### Existing findings in the changed files\n\n${findingList(existing)}`
-                : '',
-            ]
-              .filter(Boolean)
-              .join('\n\n') || 'No findings in the changed files.',
-            MAX_OUTPUT_CHARS,
-          ),
-        },
-        annotations: [...introduced, ...existing]
-          .filter((finding) => !finding.suppressed)
-          .map((finding) => ({
-            path: finding.file,
-            start_line: finding.line,
-            end_line: finding.endLine,
-            annotation_level: annotationLevel(finding, failOn, introduced.includes(finding)),
-            title: `${finding.ruleId} (${finding.severity}, ${introduced.includes(finding) ? 'new' : 'existing'})`,
-            message: finding.message,
-          })),
-        detailsUrl: context.runUrl ?? undefined,
-      });
-      checked = true;
-      core.info(`Published check run "${inputs.checkName}" (${run.id}) in ${since(started)}.`);
-    } catch (error) {
+    const inChart = (path: string) => charts.some((dir) => under(path, dir));
+    const headPaths = new Set(head.files.map((file) => file.path));
+    const changed = files.filter((file) => file.status !== 'removed' && headPaths.has(file.filename));
+    // A chart the pull request touches (a template, values, a dependency) may change every template's output.
+    const changedPaths = new Set([
+      ...changed.map((file) => file.filename),
+      ...headRender.files
+        .filter((file) => touched.some((dir) => under(file.path, dir)))
+        .map((file) => file.path),
+    ]);
+    const base = await readBase(
+      github,
+      git,
+      pr,
+      files.filter((file) => !inChart(file.previous_filename ?? file.filename)),
+    );
+    let baseCharts: SourceFile[];
+    if (touched.length === 0) {
+      baseCharts = [];
+    } else if (await git.hasCommit(base.mergeBase)) {
+      const rendered = await renderChartsAt(touched, { git, rev: base.mergeBase }, config, temporary);
+      baseCharts = rendered.files;
+    } else {
       notes.push(
-        `The check run was not created: ${permissionHint(error, 'checks: write')}. Findings are reported as workflow annotations instead.`,
+        'The checkout lacks the merge base, so touched Helm charts were not rendered there: their findings count as ' +
+          'existing. Check out with `fetch-depth: 0` to tell new chart findings from old ones.',
+      );
+      baseCharts = headRender.files.filter((file) => touched.some((dir) => under(file.path, dir)));
+    }
+    const baseFiles = [
+      ...baseFileSet(head.files, files, base.texts, inChart),
+      ...headRender.files.filter((file) => !touched.some((dir) => under(file.path, dir))),
+      ...baseCharts,
+    ];
+    const baseResult = scanFiles(baseFiles, config);
+    core.info(
+      `Scanned the merge base: ${baseFiles.length} files, ${baseResult.findings.length} findings in ${since(started)}.`,
+    );
+    const { introduced, existing } = splitFindings(headResult.findings, baseResult.findings, changedPaths);
+    const counted = config.report === 'all' ? [...introduced, ...existing] : introduced;
+    const blocking = counted.filter(
+      (finding) => !finding.suppressed && failOn !== 'none' && atLeast(finding.severity, failOn),
+    );
+    const open = introduced.filter((finding) => !finding.suppressed);
+    core.info(
+      `${open.length} new findings${open.length > 0 ? ` (${severityCounts(open)})` : ''}, ` +
+        `${existing.filter((finding) => !finding.suppressed).length} existing, ${blocking.length} blocking.`,
+    );
+
+    const lines = new Map<string, CommentableLines>();
+    const texts = new Map(head.files.map((file) => [file.path, file.text]));
+    for (const file of changed) {
+      lines.set(
+        file.filename,
+        file.patch !== undefined && file.patch !== null
+          ? parsePatch(file.patch)
+          : diffContents(
+              base.texts.get(file.previous_filename ?? file.filename) ?? '',
+              texts.get(file.filename) ?? '',
+            ),
       );
     }
+
+    const rules = new Map<string, RuleMeta>(registry.rules.map((rule) => [rule.meta.id, rule.meta]));
+    const canWrite = !pr.fork;
+    if (pr.fork) {
+      notes.push(
+        'This pull request comes from a fork, so the workflow token is read-only: findings are reported as workflow ' +
+          'annotations, in this summary and in SARIF instead of a review and a check run.',
+      );
+    }
+
+    let published = false;
+    if (canWrite && inputs.commentMode !== 'off') {
+      published = await publishReview(
+        github,
+        pr,
+        inputs,
+        introduced,
+        { rules, lines, texts, maxComments: inputs.commentMode === 'summary' ? 0 : inputs.maxComments },
+        failOn,
+        blocking,
+        notes,
+      );
+    }
+    let checked = false;
+    if (canWrite) {
+      started = performance.now();
+      const summary = summaryMarkdown({
+        introduced,
+        existing,
+        failOn,
+        blocking,
+        changedManifests: changedPaths.size,
+        notes: [],
+      });
+      try {
+        const run = await publishCheckRun(github, owner, repo, {
+          name: inputs.checkName,
+          headSha: pr.headSha,
+          conclusion: blocking.length > 0 ? 'failure' : 'success',
+          output: {
+            title: checkTitle(introduced, blocking, failOn, config.report),
+            summary,
+            text: truncate(
+              [
+                introduced.length > 0 ? `### New findings\n\n${findingList(introduced)}` : '',
+                existing.length > 0
+                  ? `### Existing findings in the changed files\n\n${findingList(existing)}`
+                  : '',
+              ]
+                .filter(Boolean)
+                .join('\n\n') || 'No findings in the changed files.',
+              MAX_OUTPUT_CHARS,
+            ),
+          },
+          annotations: [...introduced, ...existing]
+            .filter((finding) => !finding.suppressed)
+            .map((finding) => ({
+              path: finding.file,
+              start_line: finding.line,
+              end_line: finding.endLine,
+              annotation_level: annotationLevel(finding, failOn, introduced.includes(finding)),
+              title: `${finding.ruleId} (${finding.severity}, ${introduced.includes(finding) ? 'new' : 'existing'})`,
+              message: finding.message,
+            })),
+          detailsUrl: context.runUrl ?? undefined,
+        });
+        checked = true;
+        core.info(`Published check run "${inputs.checkName}" (${run.id}) in ${since(started)}.`);
+      } catch (error) {
+        notes.push(
+          `The check run was not created: ${permissionHint(error, 'checks: write')}. Findings are reported as workflow annotations instead.`,
+        );
+      }
+    }
+    if (!checked) {
+      annotate([...introduced, ...existing], (finding) =>
+        annotationLevel(finding, failOn, introduced.includes(finding)),
+      );
+    }
+    if (!published && canWrite && inputs.commentMode !== 'off') core.info('No review was posted.');
+    for (const note of notes) core.warning(note);
+    return {
+      head: { ...headResult, collected: head },
+      introduced,
+      existing,
+      blocking,
+      changedFiles: changedPaths.size,
+      notes,
+    };
+  } finally {
+    await Promise.all(temporary.map((dir) => rm(dir, { recursive: true, force: true })));
   }
-  if (!checked) {
-    annotate([...introduced, ...existing], (finding) =>
-      annotationLevel(finding, failOn, introduced.includes(finding)),
-    );
-  }
-  if (!published && canWrite && inputs.commentMode !== 'off') core.info('No review was posted.');
-  for (const note of notes) core.warning(note);
-  return { head: { ...headResult, collected: head }, introduced, existing, blocking, notes };
 }
 
 function checkTitle(
@@ -223,13 +285,16 @@ async function readHead(
   inputs: ActionInputs,
   config: ResolvedConfig,
   pr: PullRequestContext,
-): Promise<CollectedFiles> {
+): Promise<{ collected: CollectedFiles; fromGit: boolean }> {
   const checkedOut = await git.head();
   if (checkedOut !== pr.headSha && checkedOut !== null && (await git.hasCommit(pr.headSha))) {
     core.info(
       `The workspace is at ${checkedOut.slice(0, 7)}; reading the pull request head ${pr.headSha.slice(0, 7)} from git.`,
     );
-    return collectFromGit(git, pr.headSha, config.include, config.exclude);
+    return {
+      collected: await collectFromGit(git, pr.headSha, config.include, config.exclude),
+      fromGit: true,
+    };
   }
   if (checkedOut !== null && checkedOut !== pr.headSha) {
     core.warning(
@@ -237,12 +302,13 @@ async function readHead(
         'findings may point at lines that differ. Check out `${{ github.event.pull_request.head.sha }}` with `fetch-depth: 0`.',
     );
   }
-  return collectFiles({
+  const collected = await collectFiles({
     root: inputs.workingDirectory,
     paths: inputs.paths,
     include: config.include,
     exclude: config.exclude,
   });
+  return { collected, fromGit: false };
 }
 
 /**
@@ -254,7 +320,7 @@ async function readBase(
   git: GitRepository,
   pr: PullRequestContext,
   files: PullFile[],
-): Promise<Map<string, string | null>> {
+): Promise<{ texts: Map<string, string | null>; mergeBase: string }> {
   const paths = files
     .filter((file) => file.status !== 'added')
     .map((file) => file.previous_filename ?? file.filename);
@@ -277,7 +343,7 @@ async function readBase(
       const decoded = decodeFile(path, buffer);
       result.set(path, 'text' in decoded ? decoded.text : null);
     }
-    return result;
+    return { texts: result, mergeBase };
   }
   // Only files the scan could read matter; the others' base versions would not be scanned anyway.
   const wanted = paths.filter((path) => /\.(ya?ml|json)$/i.test(path));
@@ -290,24 +356,68 @@ async function readBase(
     const decoded = decodeFile(path, buffer);
     result.set(path, 'text' in decoded ? decoded.text : null);
   }
-  return result;
+  return { texts: result, mergeBase };
 }
 
-/** The repository at the merge base: the head's files, with the changed ones as they were there. */
+/**
+ * The plain files of the repository at the merge base: the head's plain files, with the changed ones as they were
+ * there. Charts are rendered separately.
+ */
 function baseFileSet(
   headFiles: SourceFile[],
   files: PullFile[],
   baseTexts: Map<string, string | null>,
+  inChart: (path: string) => boolean,
 ): SourceFile[] {
   const changedAtHead = new Set(files.map((file) => file.filename));
-  const result = headFiles.filter((file) => !changedAtHead.has(file.path));
+  const result = headFiles.filter((file) => !file.rendered && !changedAtHead.has(file.path));
   for (const file of files) {
     if (file.status === 'added') continue;
     const path = file.previous_filename ?? file.filename;
     const text = baseTexts.get(path);
-    if (text !== null && text !== undefined) result.push({ path, text });
+    if (text !== null && text !== undefined && !inChart(path)) result.push({ path, text });
   }
   return result;
+}
+
+/** Whether `path` lies in folder `dir` (the repository root when empty). */
+function under(path: string, dir: string): boolean {
+  return dir === '' || path.startsWith(`${dir}/`);
+}
+
+/**
+ * Renders charts as they are in the workspace, or at a git revision (written to a temporary folder, removed by the
+ * caller), returning the rendered files and the folder their templates are read from.
+ */
+async function renderChartsAt(
+  charts: string[],
+  source: { root: string } | { git: GitRepository; rev: string },
+  config: ResolvedConfig,
+  temporary: string[],
+): Promise<{
+  files: SourceFile[];
+  errors: ScanError[];
+  notices: ScanNotice[];
+  root: string;
+  milliseconds: number;
+}> {
+  let root: string;
+  if ('root' in source) {
+    root = source.root;
+  } else {
+    root = await mkdtemp(join(tmpdir(), 'ktg-charts-'));
+    temporary.push(root);
+    for (const dir of charts) await materialize(source.git, source.rev, dir, root);
+  }
+  const collected = {
+    files: [] as SourceFile[],
+    charts,
+    errors: [] as ScanError[],
+    notices: [] as ScanNotice[],
+  };
+  const started = performance.now();
+  await renderCollectedCharts(collected, root, config.defaultNamespace, process.env.KUBE_TOKEN_GUARD_HELM);
+  return { ...collected, root, milliseconds: Math.round(performance.now() - started) };
 }
 
 async function publishReview(

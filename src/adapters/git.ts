@@ -1,4 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -87,4 +89,22 @@ export class GitRepository {
     }
     return result;
   }
+}
+
+/** Writes the files below `prefix` at `rev` into `dest` (same relative paths), for tools that read a folder. */
+export async function materialize(
+  repo: GitRepository,
+  rev: string,
+  prefix: string,
+  dest: string,
+): Promise<number> {
+  const below = prefix === '' ? '' : `${prefix}/`;
+  const paths = (await repo.listFiles(rev)).filter((path) => path.startsWith(below));
+  const contents = await repo.readFiles(rev, paths);
+  for (const [path, buffer] of contents) {
+    const target = join(dest, path);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, buffer);
+  }
+  return contents.size;
 }

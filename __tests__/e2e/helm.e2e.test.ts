@@ -1,0 +1,122 @@
+/**
+ * Pull requests that touch Helm charts: the Action renders the chart at the head and at the merge base with the real
+ * helm, reports findings on the templates, and tells new ones from old ones.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
+import { writePullRequestEvent } from './event.js';
+import { FakeGitHub } from './fake-github.js';
+import { type RepoFixture, makeRepo } from './git-fixture.js';
+import { REPO_ROOT, runAction } from './run-action.js';
+
+const HELM = join(REPO_ROOT, '.tools/bin/helm');
+const OWNER = 'octo-org';
+const REPO = 'manifests';
+
+function helmCreate(name: string): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'ktg-chart-'));
+  execFileSync(HELM, ['create', name], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir } });
+  const files: Record<string, string> = {};
+  const walk = (folder: string) => {
+    for (const entry of readdirSync(folder)) {
+      const path = join(folder, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else files[`charts/${relative(dir, path)}`] = readFileSync(path, 'utf8');
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+const fixtures: { repo: RepoFixture; fake: FakeGitHub }[] = [];
+afterEach(async () => {
+  for (const { repo, fake } of fixtures.splice(0)) {
+    await fake.stop();
+    repo.remove();
+  }
+});
+
+async function review(base: Record<string, string>, head: Record<string, string | null>) {
+  const repo = makeRepo({ base, head, owner: OWNER, repo: REPO });
+  const fake = await FakeGitHub.start({
+    owner: OWNER,
+    repo: REPO,
+    validateResponses: true,
+    pull: {
+      number: 3,
+      headSha: repo.headSha,
+      baseSha: repo.baseSha,
+      mergeBaseSha: repo.mergeBaseSha,
+      files: repo.files,
+    },
+  });
+  fixtures.push({ repo, fake });
+  const eventPath = writePullRequestEvent({
+    owner: OWNER,
+    repo: REPO,
+    number: 3,
+    headSha: repo.headSha,
+    baseSha: repo.baseSha,
+  });
+  const run = await runAction({
+    workspace: repo.dir,
+    eventPath,
+    apiUrl: fake.url,
+    inputs: {},
+    env: { KUBE_TOKEN_GUARD_HELM: HELM },
+  });
+  return { repo, fake, run };
+}
+
+describe.skipIf(!existsSync(HELM))('pull requests touching Helm charts (helm from .tools/bin)', () => {
+  it('a values change that moves the chart to the default ServiceAccount is a new finding on its template', async () => {
+    const chart = helmCreate('web');
+    const values = parseDocument(chart['charts/web/values.yaml']!);
+    values.setIn(['serviceAccount', 'create'], false);
+    const { fake, run } = await review(chart, { 'charts/web/values.yaml': values.toString() });
+    expect(fake.violations).toEqual([]);
+    expect(run.status, run.stdout).toBe(1);
+    expect(run.stdout).toMatch(/Scanned the head: .*\(1 Helm charts/);
+    const check = fake.checkRuns[0]!;
+    expect(check.conclusion).toBe('failure');
+    const paths = new Set(check.annotations.map((annotation) => annotation.path));
+    expect(paths).toContain('charts/web/templates/deployment.yaml');
+    // The template is not in the diff: the finding is listed in the review body, not commented on a line.
+    expect(fake.reviewComments).toEqual([]);
+    expect(fake.reviews[0]!.body).toContain('`automount-token` `charts/web/templates/deployment.yaml:');
+  });
+
+  it('findings the chart already had stay existing when the pull request touches it', async () => {
+    const chart = helmCreate('web');
+    const values = parseDocument(chart['charts/web/values.yaml']!);
+    values.setIn(['serviceAccount', 'create'], false);
+    const insecure = { ...chart, 'charts/web/values.yaml': values.toString() };
+    const bumped = parseDocument(values.toString());
+    bumped.setIn(['replicaCount'], 3);
+    const { fake, run } = await review(insecure, { 'charts/web/values.yaml': bumped.toString() });
+    expect(fake.violations).toEqual([]);
+    expect(run.status, run.stdout).toBe(0);
+    expect(fake.checkRuns[0]!.conclusion).toBe('success');
+    // The Deployment and the chart's test Pod both run as `default`, before and after.
+    expect(fake.checkRuns[0]!.output?.summary).toMatch(
+      /\| \[`automount-token`\]\([^)]*\) \| high \| 0 \| 2 \| 0 \|/,
+    );
+  });
+
+  it('an untouched chart is rendered for context but not reported', async () => {
+    const chart = helmCreate('web');
+    const values = parseDocument(chart['charts/web/values.yaml']!);
+    values.setIn(['serviceAccount', 'create'], false);
+    const { fake, run } = await review(
+      { ...chart, 'charts/web/values.yaml': values.toString() },
+      { 'deploy/note.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: note}\ndata: {a: b}\n' },
+    );
+    expect(fake.violations).toEqual([]);
+    expect(run.status).toBe(0);
+    expect(fake.checkRuns[0]!.annotations).toEqual([]);
+  });
+});
