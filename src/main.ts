@@ -7,7 +7,7 @@ import { readInputs } from './action/inputs.js';
 import { reviewPullRequest } from './action/pull-request.js';
 import { loadConfigFile } from './adapters/config-file.js';
 import { collectFiles } from './adapters/files.js';
-import { mapRenderedFindings, renderCollectedCharts } from './adapters/helm.js';
+import { mapRenderedFindings, renderCollected, renderTools } from './adapters/render.js';
 import { createGitHub } from './api/client.js';
 import { ConfigurationError } from './config/errors.js';
 import { scanFiles } from './core/scan.js';
@@ -67,11 +67,11 @@ export async function run(): Promise<void> {
         include: config.include,
         exclude: config.exclude,
       });
-      const rendering = await renderCollectedCharts(
+      const rendering = await renderCollected(
         collected,
         inputs.workingDirectory,
         config.defaultNamespace,
-        process.env.KUBE_TOKEN_GUARD_HELM,
+        renderTools(process.env),
       );
       if (rendering) core.info(rendering);
       const result = scanFiles(collected.files, config);

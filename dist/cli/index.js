@@ -50,7 +50,7 @@ Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function (
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-var validation_error_1 = __nccwpck_require__(3021);
+var validation_error_1 = __nccwpck_require__(5402);
 Object.defineProperty(exports, "ValidationError", ({ enumerable: true, get: function () { return validation_error_1.default; } }));
 var ref_error_1 = __nccwpck_require__(3162);
 Object.defineProperty(exports, "MissingRefError", ({ enumerable: true, get: function () { return ref_error_1.default; } }));
@@ -227,7 +227,7 @@ exports.regexpCode = regexpCode;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.or = exports.and = exports.not = exports.CodeGen = exports.operators = exports.varKinds = exports.ValueScopeName = exports.ValueScope = exports.Scope = exports.Name = exports.regexpCode = exports.stringify = exports.getProperty = exports.nil = exports.strConcat = exports.str = exports._ = void 0;
 const code_1 = __nccwpck_require__(567);
-const scope_1 = __nccwpck_require__(7788);
+const scope_1 = __nccwpck_require__(5407);
 var code_2 = __nccwpck_require__(567);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return code_2._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return code_2.str; } }));
@@ -237,7 +237,7 @@ Object.defineProperty(exports, "getProperty", ({ enumerable: true, get: function
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return code_2.stringify; } }));
 Object.defineProperty(exports, "regexpCode", ({ enumerable: true, get: function () { return code_2.regexpCode; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return code_2.Name; } }));
-var scope_2 = __nccwpck_require__(7788);
+var scope_2 = __nccwpck_require__(5407);
 Object.defineProperty(exports, "Scope", ({ enumerable: true, get: function () { return scope_2.Scope; } }));
 Object.defineProperty(exports, "ValueScope", ({ enumerable: true, get: function () { return scope_2.ValueScope; } }));
 Object.defineProperty(exports, "ValueScopeName", ({ enumerable: true, get: function () { return scope_2.ValueScopeName; } }));
@@ -923,7 +923,7 @@ function par(x) {
 
 /***/ }),
 
-/***/ 7788:
+/***/ 5407:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -1208,7 +1208,7 @@ function extraErrorProps(cxt, { params, message }, keyValues) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.resolveSchema = exports.getCompilingSchema = exports.resolveRef = exports.compileSchema = exports.SchemaEnv = void 0;
 const codegen_1 = __nccwpck_require__(1436);
-const validation_error_1 = __nccwpck_require__(3021);
+const validation_error_1 = __nccwpck_require__(5402);
 const names_1 = __nccwpck_require__(630);
 const resolve_1 = __nccwpck_require__(4090);
 const util_1 = __nccwpck_require__(4464);
@@ -2967,7 +2967,7 @@ Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function (
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-const validation_error_1 = __nccwpck_require__(3021);
+const validation_error_1 = __nccwpck_require__(5402);
 const ref_error_1 = __nccwpck_require__(3162);
 const rules_1 = __nccwpck_require__(7353);
 const compile_1 = __nccwpck_require__(2718);
@@ -3631,7 +3631,7 @@ exports["default"] = uri;
 
 /***/ }),
 
-/***/ 3021:
+/***/ 5402:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -4146,7 +4146,7 @@ const anyOf_1 = __nccwpck_require__(9380);
 const oneOf_1 = __nccwpck_require__(2490);
 const allOf_1 = __nccwpck_require__(9205);
 const if_1 = __nccwpck_require__(8584);
-const thenElse_1 = __nccwpck_require__(6829);
+const thenElse_1 = __nccwpck_require__(9210);
 function getApplicator(draft2020 = false) {
     const applicator = [
         // any
@@ -4571,7 +4571,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6829:
+/***/ 9210:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -5808,7 +5808,7 @@ function escapeJsonPtr(str) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4299);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3304);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .ak)(process.argv.slice(2), {
     cwd: process.cwd(),
@@ -5822,7 +5822,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4299:
+/***/ 3304:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -9374,14 +9374,153 @@ class ConfigurationError extends Error {
     }
 }
 
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/adapters/kustomize.ts
+
+
+
+
+
+const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
+const DEFAULT_TIMEOUT_MS = 60_000;
+function toPosix(path) {
+    return path.split(external_node_path_namespaceObject.sep).join('/');
+}
+/**
+ * The overlays to build: folders with a kustomization that no other kustomization of the repository includes
+ * (as a resource, base or component). Those it includes are built as part of them.
+ */
+async function findOverlays(root, kustomizationDirs) {
+    const included = new Set();
+    for (const dir of kustomizationDirs) {
+        const file = await findKustomizationFile(root, dir);
+        if (!file)
+            continue;
+        let content;
+        try {
+            content = (0,dist/* parse */.qg)(await (0,promises_namespaceObject.readFile)(file, 'utf8'));
+        }
+        catch {
+            continue;
+        }
+        if (typeof content !== 'object' || content === null)
+            continue;
+        const record = content;
+        for (const field of ['resources', 'bases', 'components']) {
+            const entries = record[field];
+            if (!Array.isArray(entries))
+                continue;
+            for (const entry of entries) {
+                if (typeof entry !== 'string' || /^[a-z]+:\/\//i.test(entry) || entry.includes('?'))
+                    continue;
+                included.add(toPosix((0,external_node_path_namespaceObject.relative)(root, (0,external_node_path_namespaceObject.resolve)(root, dir, entry))));
+            }
+        }
+    }
+    return kustomizationDirs.filter((dir) => !included.has(dir === '' ? '' : dir)).sort();
+}
+async function findKustomizationFile(root, dir) {
+    for (const name of KUSTOMIZATION_FILES) {
+        const path = (0,external_node_path_namespaceObject.join)(root, dir, name);
+        try {
+            await (0,promises_namespaceObject.readFile)(path);
+            return path;
+        }
+        catch {
+            // try the next name
+        }
+    }
+    return null;
+}
+/**
+ * Builds an overlay with the real `kustomize build`, through a wrapper kustomization that adds origin annotations,
+ * so each resource can be reported on the file it was written in. The user's files are not touched.
+ */
+async function buildOverlay(root, dir, options = {}) {
+    const started = performance.now();
+    const result = { dir, files: [], errors: [], notices: [], milliseconds: 0 };
+    const label = dir === '' ? 'kustomization.yaml' : `${dir}/kustomization.yaml`;
+    const wrapper = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'ktg-kustomize-'));
+    try {
+        const target = toPosix((0,external_node_path_namespaceObject.relative)(wrapper, (0,external_node_path_namespaceObject.resolve)(root, dir)));
+        await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(wrapper, 'kustomization.yaml'), `resources:\n  - ${JSON.stringify(target)}\nbuildMetadata: [originAnnotations]\n`);
+        const output = await new Promise((done) => {
+            (0,external_node_child_process_namespaceObject.execFile)(options.binary ?? 'kustomize', ['build', wrapper, '--load-restrictor', 'LoadRestrictionsNone'], {
+                env: { PATH: process.env.PATH ?? '', HOME: wrapper },
+                timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+                maxBuffer: 512 * 1024 * 1024,
+                encoding: 'utf8',
+            }, (error, stdout, stderr) => {
+                const code = error
+                    ? (error.code ?? (error.killed ? 'TIMEOUT' : 1))
+                    : 0;
+                done({ code, stdout, stderr });
+            });
+        });
+        if (output.code === 'ENOENT') {
+            result.notices.push({
+                file: label,
+                message: 'kustomize overlay not built: kustomize is not installed',
+            });
+            return result;
+        }
+        if (output.code !== 0) {
+            const reason = output.code === 'TIMEOUT'
+                ? 'timed out'
+                : output.stderr.trim().split('\n').slice(-2).join(' ').slice(0, 500) ||
+                    `exit code ${String(output.code)}`;
+            result.errors.push({ file: label, line: null, message: `kustomize build failed: ${reason}` });
+            return result;
+        }
+        const bySource = new Map();
+        for (const document of (0,dist/* parseAllDocuments */.hR)(output.stdout)) {
+            if (document.errors.length > 0 || !document.contents)
+                continue;
+            const origin = document.getIn(['metadata', 'annotations', ORIGIN_ANNOTATION]);
+            const path = typeof origin === 'string' ? (/^path:\s*(.+)$/m.exec(origin)?.[1]?.trim() ?? null) : null;
+            document.deleteIn(['metadata', 'annotations', ORIGIN_ANNOTATION]);
+            const annotations = document.getIn(['metadata', 'annotations']);
+            if (annotations?.items?.length === 0)
+                document.deleteIn(['metadata', 'annotations']);
+            const source = path ? toPosix((0,external_node_path_namespaceObject.relative)(root, (0,external_node_path_namespaceObject.resolve)(wrapper, path))) : label;
+            bySource.set(source, [...(bySource.get(source) ?? []), document.toString()]);
+        }
+        for (const [path, documents] of bySource) {
+            result.files.push({ path, text: documents.join('---\n'), rendered: true });
+        }
+        return result;
+    }
+    finally {
+        result.milliseconds = Math.round(performance.now() - started);
+        await (0,promises_namespaceObject.rm)(wrapper, { recursive: true, force: true });
+    }
+}
+/** Folders (relative to the root) holding a kustomization, from a list of repository paths. */
+function kustomize_kustomizationDirs(paths) {
+    const dirs = new Set();
+    for (const path of paths) {
+        const name = path.slice(path.lastIndexOf('/') + 1);
+        if (KUSTOMIZATION_FILES.includes(name))
+            dirs.add(dirname(path) === '.' ? '' : toPosix(dirname(path)));
+    }
+    return [...dirs].sort();
+}
+
 ;// CONCATENATED MODULE: ./src/adapters/files.ts
+
 
 
 
 
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
-function toPosix(path) {
+function files_toPosix(path) {
     return path.split(external_node_path_namespaceObject.sep).join('/');
 }
 function matchesAny(path, globs) {
@@ -9406,11 +9545,17 @@ function selectPaths(paths, include, exclude) {
         .filter((path) => path === 'Chart.yaml' || path.endsWith('/Chart.yaml'))
         .map((path) => path.slice(0, -'Chart.yaml'.length).replace(/\/$/, ''));
     const inChart = (path) => charts.some((chart) => chart === '' || path.startsWith(`${chart}/`));
+    const kustomizations = kustomizationDirs(paths).filter((dir) => !inChart(`${dir}/x`));
+    const inKustomization = (path) => kustomizations.some((dir) => dir === '' || path.startsWith(`${dir}/`));
     const skipped = (path) => path.split('/').some((part) => SKIPPED_DIRECTORIES.has(part));
     const selected = paths
-        .filter((path) => !skipped(path) && !inChart(path) && matchesAny(path, include) && !matchesAny(path, exclude))
+        .filter((path) => !skipped(path) &&
+        !inChart(path) &&
+        !inKustomization(path) &&
+        matchesAny(path, include) &&
+        !matchesAny(path, exclude))
         .sort();
-    return { selected, charts: charts.sort() };
+    return { selected, charts: charts.sort(), kustomizations };
 }
 /**
  * Reads the files to scan below `root`: named files always, folders walked with the include/exclude globs. Nothing
@@ -9418,10 +9563,10 @@ function selectPaths(paths, include, exclude) {
  */
 async function collectFiles(options) {
     const root = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(options.root));
-    const result = { files: [], charts: [], errors: [], notices: [] };
+    const result = { files: [], charts: [], kustomizations: [], errors: [], notices: [] };
     const seen = new Set();
     const addFile = async (absolute, explicit) => {
-        const path = toPosix((0,external_node_path_namespaceObject.relative)(root, absolute));
+        const path = files_toPosix((0,external_node_path_namespaceObject.relative)(root, absolute));
         if (seen.has(path))
             return;
         if (!explicit && (!matchesAny(path, options.include) || matchesAny(path, options.exclude)))
@@ -9440,20 +9585,24 @@ async function collectFiles(options) {
         else
             result.errors.push(decoded);
     };
-    const walk = async (directory) => {
+    const walk = async (directory, inKustomization) => {
         const entries = await (0,promises_namespaceObject.readdir)(directory, { withFileTypes: true });
         if (entries.some((entry) => entry.name === 'Chart.yaml' && entry.isFile())) {
-            result.charts.push(toPosix((0,external_node_path_namespaceObject.relative)(root, directory)));
+            result.charts.push(files_toPosix((0,external_node_path_namespaceObject.relative)(root, directory)));
             return;
+        }
+        if (entries.some((entry) => KUSTOMIZATION_FILES.includes(entry.name) && entry.isFile())) {
+            result.kustomizations.push(files_toPosix((0,external_node_path_namespaceObject.relative)(root, directory)));
+            inKustomization = true;
         }
         entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
         for (const entry of entries) {
             const absolute = (0,external_node_path_namespaceObject.join)(directory, entry.name);
             if (entry.isDirectory()) {
                 if (!SKIPPED_DIRECTORIES.has(entry.name))
-                    await walk(absolute);
+                    await walk(absolute, inKustomization);
             }
-            else if (entry.isFile() || entry.isSymbolicLink()) {
+            else if (!inKustomization && (entry.isFile() || entry.isSymbolicLink())) {
                 if (entry.isSymbolicLink() && !(await (0,promises_namespaceObject.stat)(absolute).catch(() => null))?.isFile())
                     continue;
                 await addFile(absolute, false);
@@ -9470,7 +9619,7 @@ async function collectFiles(options) {
             throw new ConfigurationError(`${given}: outside the scanned root ${root}`);
         }
         if ((await (0,promises_namespaceObject.stat)(real)).isDirectory())
-            await walk(real);
+            await walk(real, false);
         else
             await addFile(real, true);
     }
@@ -9479,9 +9628,9 @@ async function collectFiles(options) {
 }
 /** The files to scan at a git revision, read from the object store (the working tree may hold another commit). */
 async function collectFromGit(repo, rev, include, exclude) {
-    const { selected, charts } = selectPaths(await repo.listFiles(rev), include, exclude);
+    const { selected, charts, kustomizations } = selectPaths(await repo.listFiles(rev), include, exclude);
     const contents = await repo.readFiles(rev, selected);
-    const result = { files: [], charts, errors: [], notices: [] };
+    const result = { files: [], charts, kustomizations, errors: [], notices: [] };
     for (const path of selected) {
         const buffer = contents.get(path);
         if (!buffer)
@@ -9497,8 +9646,6 @@ async function collectFromGit(repo, rev, include, exclude) {
 
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
 var ajv = __nccwpck_require__(2463);
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/core/types.ts
 /** Severities, lowest to highest. The order of this array is the order of severity. */
 const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
@@ -10343,10 +10490,183 @@ async function loadConfigFile(root, explicit) {
     return defaultConfig();
 }
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/core/load.ts
+
+/** Aliases a document may expand before it is refused (guards against "billion laughs"). */
+const MAX_ALIAS_COUNT = 1000;
+/**
+ * Parses a YAML or JSON file into the Kubernetes objects it holds.
+ *
+ * YAML 1.1 is used on purpose: Kubernetes reads manifests with a YAML 1.1 parser, so `automountServiceAccountToken: no`
+ * is `false` to the API server and must be `false` to us too.
+ */
+function loadDocuments(file) {
+    const result = { objects: [], errors: [], notices: [], documents: 0 };
+    const lines = new dist/* LineCounter */.HN();
+    const text = file.text;
+    let docs;
+    try {
+        docs = (0,dist/* parseAllDocuments */.hR)(text, {
+            lineCounter: lines,
+            version: '1.1',
+            prettyErrors: false,
+            uniqueKeys: true,
+            keepSourceTokens: false,
+        });
+    }
+    catch (error) {
+        result.errors.push({ file: file.path, line: null, message: `cannot parse: ${messageOf(error)}` });
+        return result;
+    }
+    if (!Array.isArray(docs))
+        docs = [docs];
+    const templated = text.includes('{{') && docs.some((doc) => looksLikeGoTemplate(doc));
+    if (templated) {
+        result.notices.push({
+            file: file.path,
+            message: 'contains Go template markers ({{ ... }}) outside of a Helm chart; skipped. Scan the rendered output, or the chart itself.',
+        });
+        return result;
+    }
+    docs.forEach((doc, docIndex) => {
+        if (doc.contents === null && doc.errors.length === 0)
+            return;
+        result.documents++;
+        if (doc.errors.length > 0) {
+            for (const error of doc.errors) {
+                const offset = error.pos?.[0];
+                result.errors.push({
+                    file: file.path,
+                    line: offset === undefined ? null : lines.linePos(offset).line,
+                    message: `YAML ${error.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'syntax error'}: ${firstLine(error.message)}`,
+                });
+            }
+            return;
+        }
+        let value;
+        try {
+            value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+        }
+        catch (error) {
+            const line = doc.contents?.range ? lines.linePos(doc.contents.range[0]).line : null;
+            result.errors.push({ file: file.path, line, message: `cannot read document: ${messageOf(error)}` });
+            return;
+        }
+        if (!isKubernetesObject(value))
+            return;
+        const items = value.items;
+        if (typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(items)) {
+            items.forEach((item, itemIndex) => {
+                if (isKubernetesObject(item)) {
+                    result.objects.push({
+                        file,
+                        doc,
+                        basePath: ['items', itemIndex],
+                        value: item,
+                        lines,
+                        docIndex,
+                        itemIndex,
+                    });
+                }
+            });
+            return;
+        }
+        result.objects.push({ file, doc, basePath: [], value, lines, docIndex, itemIndex: null });
+    });
+    return result;
+}
+function isKubernetesObject(value) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return false;
+    const record = value;
+    return (typeof record.apiVersion === 'string' &&
+        record.apiVersion !== '' &&
+        typeof record.kind === 'string' &&
+        record.kind !== '');
+}
+/**
+ * Template actions such as `{{ .Values.x }}` or `{{- if ... }}` either break the YAML or parse as flow maps whose
+ * keys are maps, which no manifest has. `{{` inside quoted or block strings (alert templates, scripts) is data.
+ */
+function looksLikeGoTemplate(doc) {
+    if (doc.errors.length > 0)
+        return true;
+    let found = false;
+    (0,dist/* visit */.YR)(doc, {
+        Pair(_, pair) {
+            if ((0,dist/* isCollection */.P3)(pair.key)) {
+                found = true;
+                return dist/* visit */.YR.BREAK;
+            }
+            return undefined;
+        },
+    });
+    return found;
+}
+function firstLine(message) {
+    return message.split('\n')[0].trim();
+}
+function messageOf(error) {
+    return firstLine(error instanceof Error ? error.message : String(error));
+}
+/** The AST node at `path` below the object, or undefined. */
+function nodeAt(object, path) {
+    let node = object.doc.contents;
+    for (const segment of [...object.basePath, ...path]) {
+        if ((0,dist/* isMap */.jh)(node)) {
+            const pair = node.items.find((item) => (0,dist/* isPair */.tO)(item) && (0,dist/* isScalar */.jn)(item.key) && item.key.value === segment);
+            node = pair?.value ?? undefined;
+        }
+        else if ((0,dist/* isSeq */.oP)(node) && typeof segment === 'number') {
+            node = node.items[segment];
+        }
+        else {
+            return undefined;
+        }
+        if (node === undefined || node === null)
+            return undefined;
+    }
+    return node;
+}
+/** The key node of the pair at `path` (the last segment must be a key), or undefined. */
+function keyNodeAt(object, path) {
+    if (path.length === 0)
+        return undefined;
+    const parent = path.length === 1 ? nodeAt(object, []) : nodeAt(object, path.slice(0, -1));
+    const key = path[path.length - 1];
+    if (!(0,dist/* isMap */.jh)(parent))
+        return undefined;
+    const pair = parent.items.find((item) => (0,dist/* isScalar */.jn)(item.key) && item.key.value === key);
+    return pair?.key ?? undefined;
+}
+/**
+ * The lines of the deepest node along `path` that exists: the field itself when present, else its closest ancestor,
+ * else the start of the object. A key with a scalar value spans its own line; a collection is pointed at by its key.
+ */
+function spanOf(object, path) {
+    for (let depth = path.length; depth > 0; depth--) {
+        const prefix = path.slice(0, depth);
+        const key = typeof prefix[prefix.length - 1] === 'string' ? keyNodeAt(object, prefix) : undefined;
+        const node = nodeAt(object, prefix);
+        if (key?.range) {
+            const line = object.lines.linePos(key.range[0]).line;
+            const end = node && (0,dist/* isScalar */.jn)(node) && node.range ? object.lines.linePos(node.range[1]).line : line;
+            return { line, endLine: Math.max(line, end) };
+        }
+        if (node?.range) {
+            const line = object.lines.linePos(node.range[0]).line;
+            return { line, endLine: line };
+        }
+    }
+    return documentStart(object);
+}
+function documentStart(object) {
+    const node = nodeAt(object, []);
+    const offset = node?.range?.[0] ?? object.doc.range[0];
+    const line = object.lines.linePos(offset).line;
+    return { line, endLine: line };
+}
+
 ;// CONCATENATED MODULE: ./src/core/source-map.ts
 const SOURCE_COMMENT = /^# Source: (.+?)\s*$/m;
 /** Splits `helm template` output into its documents, each with the template that produced it. */
@@ -10410,7 +10730,7 @@ function templateLine(template, path) {
 
 
 const DEFAULT_KUBE_VERSION = '1.31.0';
-const DEFAULT_TIMEOUT_MS = 60_000;
+const helm_DEFAULT_TIMEOUT_MS = 60_000;
 function runProcess(binary, args, env, timeout) {
     return new Promise((done) => {
         (0,external_node_child_process_namespaceObject.execFile)(binary, args, { env, timeout, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
@@ -10448,14 +10768,14 @@ async function renderChart(chart, options) {
             HELM_CONFIG_HOME: (0,external_node_path_namespaceObject.join)(home, 'config'),
             HELM_DATA_HOME: (0,external_node_path_namespaceObject.join)(home, 'data'),
         };
-        const output = await runProcess(options.binary ?? 'helm', args, env, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+        const output = await runProcess(options.binary ?? 'helm', args, env, options.timeoutMs ?? helm_DEFAULT_TIMEOUT_MS);
         if (output.code === 'ENOENT') {
             result.notices.push({ file: chartFile, message: 'Helm chart not rendered: helm is not installed' });
             return result;
         }
         if (output.code !== 0) {
             const reason = output.code === 'TIMEOUT'
-                ? `timed out after ${(options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`
+                ? `timed out after ${(options.timeoutMs ?? helm_DEFAULT_TIMEOUT_MS) / 1000} s`
                 : output.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500) ||
                     `exit code ${String(output.code)}`;
             result.errors.push({ file: chartFile, line: null, message: `helm template failed: ${reason}` });
@@ -10502,51 +10822,86 @@ async function defaultRender(root, dir, namespace) {
     }
     return { dir, release: name, namespace, kubeVersion: DEFAULT_KUBE_VERSION, valuesFiles: [], set: {} };
 }
-/** Renders charts a few at a time (helm is CPU-bound; more than the cores only queue). */
-async function renderCharts(charts, options, parallel = 2) {
-    const results = new Array(charts.length);
+
+;// CONCATENATED MODULE: ./src/adapters/render.ts
+
+
+
+
+
+
+/** Runs `work` over `items`, `parallel` at a time, keeping the order of the results. */
+async function pooled(items, parallel, work) {
+    const results = new Array(items.length);
     let next = 0;
     const worker = async () => {
-        while (next < charts.length) {
+        while (next < items.length) {
             const index = next++;
-            results[index] = await renderChart(charts[index], options);
+            results[index] = await work(items[index]);
         }
     };
-    await Promise.all(Array.from({ length: Math.min(parallel, charts.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
     return results;
 }
 /**
- * Points findings on rendered output at the best line of their template: the line of the field when the template
- * writes it literally, else its closest written ancestor.
+ * Renders the Helm charts and builds the kustomize overlays found while collecting files, two at a time (the tools
+ * are CPU-bound), and adds their output, errors and notices to the collection. Returns a line for the log.
+ */
+async function renderCollected(collected, root, namespace, tools = {}) {
+    const overlays = await findOverlays(root, collected.kustomizations);
+    const jobs = [
+        ...collected.charts.map((dir) => async () => renderChart(await defaultRender(root, dir, namespace), { root, binary: tools.helm })),
+        ...overlays.map((dir) => () => buildOverlay(root, dir, { binary: tools.kustomize })),
+    ];
+    if (jobs.length === 0)
+        return null;
+    const results = await pooled(jobs, 2, (job) => job());
+    for (const result of results) {
+        collected.files.push(...result.files);
+        collected.errors.push(...result.errors);
+        collected.notices.push(...result.notices);
+    }
+    const milliseconds = results.reduce((sum, result) => sum + result.milliseconds, 0);
+    const parts = [
+        collected.charts.length > 0
+            ? `${collected.charts.length} Helm chart${collected.charts.length === 1 ? '' : 's'}`
+            : '',
+        overlays.length > 0 ? `${overlays.length} kustomize overlay${overlays.length === 1 ? '' : 's'}` : '',
+    ].filter(Boolean);
+    return `Rendered ${parts.join(' and ')} (${milliseconds} ms of helm/kustomize).`;
+}
+function renderTools(env) {
+    return { helm: env.KUBE_TOKEN_GUARD_HELM, kustomize: env.KUBE_TOKEN_GUARD_KUSTOMIZE };
+}
+/**
+ * Points findings on rendered output at the file users edit: in a plain source (a kustomize base or patch) the exact
+ * line of the field in the resource's document (matched by kind and name, names possibly prefixed or suffixed by the
+ * overlay); in a Helm template the best line found key by key. Reads the sources from `root`.
  */
 async function mapRenderedFindings(findings, root) {
-    const templates = new Map();
+    const sources = new Map();
     for (const finding of findings) {
         if (!finding.rendered)
             continue;
-        if (!templates.has(finding.file)) {
-            templates.set(finding.file, await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, finding.file), 'utf8').catch(() => null));
+        if (!sources.has(finding.file)) {
+            sources.set(finding.file, await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, finding.file), 'utf8').catch(() => null));
         }
-        const template = templates.get(finding.file);
-        if (!template)
+        const text = sources.get(finding.file);
+        if (!text)
             continue;
-        finding.line = templateLine(template, finding.path);
-        finding.endLine = finding.line;
+        const loaded = loadDocuments({ path: finding.file, text });
+        const candidates = loaded.objects.filter((object) => object.value.kind === finding.resource.kind);
+        const named = candidates.find((object) => {
+            const name = object.value.metadata?.name;
+            return typeof name === 'string' && name !== '' && finding.resource.name.includes(name);
+        });
+        const object = named ?? (candidates.length === 1 ? candidates[0] : undefined);
+        const span = object
+            ? spanOf(object, finding.path)
+            : { line: templateLine(text, finding.path), endLine: 0 };
+        finding.line = span.line;
+        finding.endLine = Math.max(span.line, span.endLine);
     }
-}
-/** Renders the charts found while collecting files and adds their templates, errors and notices to the collection. */
-async function renderCollectedCharts(collected, root, namespace, binary) {
-    if (collected.charts.length === 0)
-        return null;
-    const renders = await Promise.all(collected.charts.map((dir) => defaultRender(root, dir, namespace)));
-    const rendered = await renderCharts(renders, { root, binary });
-    for (const chart of rendered) {
-        collected.files.push(...chart.files);
-        collected.errors.push(...chart.errors);
-        collected.notices.push(...chart.notices);
-    }
-    const milliseconds = rendered.reduce((sum, chart) => sum + chart.milliseconds, 0);
-    return `Rendered ${rendered.length} Helm chart${rendered.length === 1 ? '' : 's'} (${milliseconds} ms of helm).`;
 }
 
 ;// CONCATENATED MODULE: ./src/core/apply.ts
@@ -11003,183 +11358,6 @@ function effectiveAutomount(model, workload, assumeUnresolvedMounts) {
         return { mounts: true, source: 'default', serviceAccount, optedIn: false };
     }
     return { mounts: assumeUnresolvedMounts, source: 'unresolved', serviceAccount: null, optedIn: false };
-}
-
-;// CONCATENATED MODULE: ./src/core/load.ts
-
-/** Aliases a document may expand before it is refused (guards against "billion laughs"). */
-const MAX_ALIAS_COUNT = 1000;
-/**
- * Parses a YAML or JSON file into the Kubernetes objects it holds.
- *
- * YAML 1.1 is used on purpose: Kubernetes reads manifests with a YAML 1.1 parser, so `automountServiceAccountToken: no`
- * is `false` to the API server and must be `false` to us too.
- */
-function loadDocuments(file) {
-    const result = { objects: [], errors: [], notices: [], documents: 0 };
-    const lines = new dist/* LineCounter */.HN();
-    const text = file.text;
-    let docs;
-    try {
-        docs = (0,dist/* parseAllDocuments */.hR)(text, {
-            lineCounter: lines,
-            version: '1.1',
-            prettyErrors: false,
-            uniqueKeys: true,
-            keepSourceTokens: false,
-        });
-    }
-    catch (error) {
-        result.errors.push({ file: file.path, line: null, message: `cannot parse: ${messageOf(error)}` });
-        return result;
-    }
-    if (!Array.isArray(docs))
-        docs = [docs];
-    const templated = text.includes('{{') && docs.some((doc) => looksLikeGoTemplate(doc));
-    if (templated) {
-        result.notices.push({
-            file: file.path,
-            message: 'contains Go template markers ({{ ... }}) outside of a Helm chart; skipped. Scan the rendered output, or the chart itself.',
-        });
-        return result;
-    }
-    docs.forEach((doc, docIndex) => {
-        if (doc.contents === null && doc.errors.length === 0)
-            return;
-        result.documents++;
-        if (doc.errors.length > 0) {
-            for (const error of doc.errors) {
-                const offset = error.pos?.[0];
-                result.errors.push({
-                    file: file.path,
-                    line: offset === undefined ? null : lines.linePos(offset).line,
-                    message: `YAML ${error.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'syntax error'}: ${firstLine(error.message)}`,
-                });
-            }
-            return;
-        }
-        let value;
-        try {
-            value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-        }
-        catch (error) {
-            const line = doc.contents?.range ? lines.linePos(doc.contents.range[0]).line : null;
-            result.errors.push({ file: file.path, line, message: `cannot read document: ${messageOf(error)}` });
-            return;
-        }
-        if (!isKubernetesObject(value))
-            return;
-        const items = value.items;
-        if (typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(items)) {
-            items.forEach((item, itemIndex) => {
-                if (isKubernetesObject(item)) {
-                    result.objects.push({
-                        file,
-                        doc,
-                        basePath: ['items', itemIndex],
-                        value: item,
-                        lines,
-                        docIndex,
-                        itemIndex,
-                    });
-                }
-            });
-            return;
-        }
-        result.objects.push({ file, doc, basePath: [], value, lines, docIndex, itemIndex: null });
-    });
-    return result;
-}
-function isKubernetesObject(value) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value))
-        return false;
-    const record = value;
-    return (typeof record.apiVersion === 'string' &&
-        record.apiVersion !== '' &&
-        typeof record.kind === 'string' &&
-        record.kind !== '');
-}
-/**
- * Template actions such as `{{ .Values.x }}` or `{{- if ... }}` either break the YAML or parse as flow maps whose
- * keys are maps, which no manifest has. `{{` inside quoted or block strings (alert templates, scripts) is data.
- */
-function looksLikeGoTemplate(doc) {
-    if (doc.errors.length > 0)
-        return true;
-    let found = false;
-    (0,dist/* visit */.YR)(doc, {
-        Pair(_, pair) {
-            if ((0,dist/* isCollection */.P3)(pair.key)) {
-                found = true;
-                return dist/* visit */.YR.BREAK;
-            }
-            return undefined;
-        },
-    });
-    return found;
-}
-function firstLine(message) {
-    return message.split('\n')[0].trim();
-}
-function messageOf(error) {
-    return firstLine(error instanceof Error ? error.message : String(error));
-}
-/** The AST node at `path` below the object, or undefined. */
-function nodeAt(object, path) {
-    let node = object.doc.contents;
-    for (const segment of [...object.basePath, ...path]) {
-        if ((0,dist/* isMap */.jh)(node)) {
-            const pair = node.items.find((item) => (0,dist/* isPair */.tO)(item) && (0,dist/* isScalar */.jn)(item.key) && item.key.value === segment);
-            node = pair?.value ?? undefined;
-        }
-        else if ((0,dist/* isSeq */.oP)(node) && typeof segment === 'number') {
-            node = node.items[segment];
-        }
-        else {
-            return undefined;
-        }
-        if (node === undefined || node === null)
-            return undefined;
-    }
-    return node;
-}
-/** The key node of the pair at `path` (the last segment must be a key), or undefined. */
-function keyNodeAt(object, path) {
-    if (path.length === 0)
-        return undefined;
-    const parent = path.length === 1 ? nodeAt(object, []) : nodeAt(object, path.slice(0, -1));
-    const key = path[path.length - 1];
-    if (!(0,dist/* isMap */.jh)(parent))
-        return undefined;
-    const pair = parent.items.find((item) => (0,dist/* isScalar */.jn)(item.key) && item.key.value === key);
-    return pair?.key ?? undefined;
-}
-/**
- * The lines of the deepest node along `path` that exists: the field itself when present, else its closest ancestor,
- * else the start of the object. A key with a scalar value spans its own line; a collection is pointed at by its key.
- */
-function spanOf(object, path) {
-    for (let depth = path.length; depth > 0; depth--) {
-        const prefix = path.slice(0, depth);
-        const key = typeof prefix[prefix.length - 1] === 'string' ? keyNodeAt(object, prefix) : undefined;
-        const node = nodeAt(object, prefix);
-        if (key?.range) {
-            const line = object.lines.linePos(key.range[0]).line;
-            const end = node && (0,dist/* isScalar */.jn)(node) && node.range ? object.lines.linePos(node.range[1]).line : line;
-            return { line, endLine: Math.max(line, end) };
-        }
-        if (node?.range) {
-            const line = object.lines.linePos(node.range[0]).line;
-            return { line, endLine: line };
-        }
-    }
-    return documentStart(object);
-}
-function documentStart(object) {
-    const node = nodeAt(object, []);
-    const offset = node?.range?.[0] ?? object.doc.range[0];
-    const line = object.lines.linePos(offset).line;
-    return { line, endLine: line };
 }
 
 ;// CONCATENATED MODULE: ./src/core/fix.ts
@@ -12923,7 +13101,7 @@ async function run(argv, io) {
         exclude: config.exclude,
     });
     const log = [];
-    const rendering = await renderCollectedCharts(collected, io.cwd, config.defaultNamespace, io.env.KUBE_TOKEN_GUARD_HELM);
+    const rendering = await renderCollected(collected, io.cwd, config.defaultNamespace, renderTools(io.env));
     if (rendering)
         log.push(rendering);
     let result;
@@ -14910,9 +15088,9 @@ exports.composeCollection = composeCollection;
 
 
 
-var Document = __nccwpck_require__(5402);
+var Document = __nccwpck_require__(3021);
 var composeNode = __nccwpck_require__(5937);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 var resolveProps = __nccwpck_require__(4631);
 
 function composeDoc(options, directives, { offset, start, value, end }, onError) {
@@ -14966,7 +15144,7 @@ var Alias = __nccwpck_require__(4065);
 var identity = __nccwpck_require__(1127);
 var composeCollection = __nccwpck_require__(7349);
 var composeScalar = __nccwpck_require__(5413);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 var utilEmptyScalarPosition = __nccwpck_require__(2599);
 
 const CN = { composeNode, composeEmptyNode };
@@ -15178,11 +15356,11 @@ exports.composeScalar = composeScalar;
 
 var node_process = __nccwpck_require__(932);
 var directives = __nccwpck_require__(1342);
-var Document = __nccwpck_require__(5402);
+var Document = __nccwpck_require__(3021);
 var errors = __nccwpck_require__(1464);
 var identity = __nccwpck_require__(1127);
 var composeDoc = __nccwpck_require__(3683);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 
 function getErrorPos(src) {
     if (typeof src === 'number')
@@ -15791,7 +15969,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 5407:
+/***/ 7788:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -15846,7 +16024,7 @@ var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
 var YAMLMap = __nccwpck_require__(4454);
 var YAMLSeq = __nccwpck_require__(2223);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 var resolveProps = __nccwpck_require__(4631);
 var utilContainsNewline = __nccwpck_require__(9499);
 var utilMapIncludes = __nccwpck_require__(1187);
@@ -16059,7 +16237,7 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 
 var Scalar = __nccwpck_require__(3301);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 
 function resolveFlowScalar(scalar, strict, onError) {
     const { offset, type, source, end } = scalar;
@@ -16567,7 +16745,7 @@ exports.mapIncludes = mapIncludes;
 
 /***/ }),
 
-/***/ 5402:
+/***/ 3021:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -16578,7 +16756,7 @@ var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
 var toJS = __nccwpck_require__(4043);
 var Schema = __nccwpck_require__(5840);
-var stringifyDocument = __nccwpck_require__(9210);
+var stringifyDocument = __nccwpck_require__(6829);
 var anchors = __nccwpck_require__(1596);
 var applyReviver = __nccwpck_require__(3661);
 var createNode = __nccwpck_require__(2404);
@@ -17416,7 +17594,7 @@ var __webpack_unused_export__;
 
 
 var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(5402);
+var Document = __nccwpck_require__(3021);
 var Schema = __nccwpck_require__(5840);
 var errors = __nccwpck_require__(1464);
 var Alias = __nccwpck_require__(4065);
@@ -20650,7 +20828,7 @@ exports.Parser = Parser;
 
 
 var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(5402);
+var Document = __nccwpck_require__(3021);
 var errors = __nccwpck_require__(1464);
 var log = __nccwpck_require__(7249);
 var identity = __nccwpck_require__(1127);
@@ -22500,7 +22678,7 @@ exports.stringifyComment = stringifyComment;
 
 /***/ }),
 
-/***/ 9210:
+/***/ 6829:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 

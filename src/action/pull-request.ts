@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as core from '@actions/core';
 import { type CollectedFiles, collectFiles, collectFromGit, decodeFile } from '../adapters/files.js';
 import { GitRepository, materialize } from '../adapters/git.js';
-import { mapRenderedFindings, renderCollectedCharts } from '../adapters/helm.js';
+import { mapRenderedFindings, renderCollected, renderTools } from '../adapters/render.js';
 import { type GitHub, statusOf } from '../api/client.js';
 import { publishCheckRun } from '../api/check-run.js';
 import { getFileContent, getMergeBase } from '../api/contents.js';
@@ -82,14 +82,20 @@ export async function reviewPullRequest(
   const temporary: string[] = [];
   try {
     const { collected: head, fromGit } = await readHead(git, inputs, config, pr);
-    const charts = head.charts;
-    const touched = charts.filter((dir) =>
+    const { charts, kustomizations } = head;
+    const isTouched = (dir: string) =>
       files.some(
         (file) => under(file.filename, dir) || (file.previous_filename && under(file.previous_filename, dir)),
-      ),
-    );
-    const headRender = await renderChartsAt(
-      charts,
+      );
+    const touchedCharts = charts.filter(isTouched);
+    // Overlays share bases and patches across folders: a change to any kustomization folder may change any output.
+    const kustomizeTouched = kustomizations.some(isTouched);
+    const inChart = (path: string) => charts.some((dir) => under(path, dir));
+    const fromTouchedChart = (file: SourceFile) => touchedCharts.some((dir) => under(file.path, dir));
+    const fromKustomize = (file: SourceFile) => file.rendered === true && !inChart(file.path);
+
+    const headRender = await renderAt(
+      head,
       fromGit ? { git, rev: pr.headSha } : { root: inputs.workingDirectory },
       config,
       temporary,
@@ -103,43 +109,45 @@ export async function reviewPullRequest(
     core.info(
       `Scanned the head: ${headResult.stats.files} files, ${headResult.stats.documents} documents, ` +
         `${headResult.findings.length} findings in ${since(started)}` +
-        (charts.length > 0 ? ` (${charts.length} Helm charts, ${headRender.milliseconds} ms of helm).` : '.'),
+        (headRender.log ? ` (${headRender.log})` : '.'),
     );
 
     started = performance.now();
-    const inChart = (path: string) => charts.some((dir) => under(path, dir));
+    const inRendered = (path: string) => inChart(path) || kustomizations.some((dir) => under(path, dir));
     const headPaths = new Set(head.files.map((file) => file.path));
     const changed = files.filter((file) => file.status !== 'removed' && headPaths.has(file.filename));
-    // A chart the pull request touches (a template, values, a dependency) may change every template's output.
+    // A chart or overlay the pull request touches (a template, values, a patch) may change any of its output.
     const changedPaths = new Set([
       ...changed.map((file) => file.filename),
       ...headRender.files
-        .filter((file) => touched.some((dir) => under(file.path, dir)))
+        .filter((file) => fromTouchedChart(file) || (kustomizeTouched && fromKustomize(file)))
         .map((file) => file.path),
     ]);
     const base = await readBase(
       github,
       git,
       pr,
-      files.filter((file) => !inChart(file.previous_filename ?? file.filename)),
+      files.filter((file) => !inRendered(file.previous_filename ?? file.filename)),
     );
-    let baseCharts: SourceFile[];
-    if (touched.length === 0) {
-      baseCharts = [];
-    } else if (await git.hasCommit(base.mergeBase)) {
-      const rendered = await renderChartsAt(touched, { git, rev: base.mergeBase }, config, temporary);
-      baseCharts = rendered.files;
-    } else {
-      notes.push(
-        'The checkout lacks the merge base, so touched Helm charts were not rendered there: their findings count as ' +
-          'existing. Check out with `fetch-depth: 0` to tell new chart findings from old ones.',
-      );
-      baseCharts = headRender.files.filter((file) => touched.some((dir) => under(file.path, dir)));
+    const rerender = { charts: touchedCharts, kustomizations: kustomizeTouched ? kustomizations : [] };
+    let baseRendered: SourceFile[] = [];
+    if (rerender.charts.length > 0 || rerender.kustomizations.length > 0) {
+      if (await git.hasCommit(base.mergeBase)) {
+        baseRendered = (await renderAt(rerender, { git, rev: base.mergeBase }, config, temporary)).files;
+      } else {
+        notes.push(
+          'The checkout lacks the merge base, so touched Helm charts and kustomize overlays were not rendered there: ' +
+            'their findings count as existing. Check out with `fetch-depth: 0` to tell new findings from old ones.',
+        );
+        baseRendered = headRender.files.filter((file) => fromTouchedChart(file) || fromKustomize(file));
+      }
     }
     const baseFiles = [
-      ...baseFileSet(head.files, files, base.texts, inChart),
-      ...headRender.files.filter((file) => !touched.some((dir) => under(file.path, dir))),
-      ...baseCharts,
+      ...baseFileSet(head.files, files, base.texts, inRendered),
+      ...headRender.files.filter(
+        (file) => !fromTouchedChart(file) && !(kustomizeTouched && fromKustomize(file)),
+      ),
+      ...baseRendered,
     ];
     const baseResult = scanFiles(baseFiles, config);
     core.info(
@@ -386,11 +394,11 @@ function under(path: string, dir: string): boolean {
 }
 
 /**
- * Renders charts as they are in the workspace, or at a git revision (written to a temporary folder, removed by the
- * caller), returning the rendered files and the folder their templates are read from.
+ * Renders charts and builds overlays as they are in the workspace, or at a git revision (written to a temporary
+ * folder, removed by the caller), returning the rendered files and the folder their sources are read from.
  */
-async function renderChartsAt(
-  charts: string[],
+async function renderAt(
+  units: { charts: string[]; kustomizations: string[] },
   source: { root: string } | { git: GitRepository; rev: string },
   config: ResolvedConfig,
   temporary: string[],
@@ -399,25 +407,26 @@ async function renderChartsAt(
   errors: ScanError[];
   notices: ScanNotice[];
   root: string;
-  milliseconds: number;
+  log: string | null;
 }> {
   let root: string;
   if ('root' in source) {
     root = source.root;
   } else {
-    root = await mkdtemp(join(tmpdir(), 'ktg-charts-'));
+    root = await mkdtemp(join(tmpdir(), 'ktg-render-'));
     temporary.push(root);
-    for (const dir of charts) await materialize(source.git, source.rev, dir, root);
+    for (const dir of [...units.charts, ...units.kustomizations])
+      await materialize(source.git, source.rev, dir, root);
   }
   const collected = {
     files: [] as SourceFile[],
-    charts,
+    charts: units.charts,
+    kustomizations: units.kustomizations,
     errors: [] as ScanError[],
     notices: [] as ScanNotice[],
   };
-  const started = performance.now();
-  await renderCollectedCharts(collected, root, config.defaultNamespace, process.env.KUBE_TOKEN_GUARD_HELM);
-  return { ...collected, root, milliseconds: Math.round(performance.now() - started) };
+  const log = await renderCollected(collected, root, config.defaultNamespace, renderTools(process.env));
+  return { ...collected, root, log };
 }
 
 async function publishReview(

@@ -4,6 +4,7 @@ import { minimatch } from 'minimatch';
 import type { ScanError, ScanNotice, SourceFile } from '../core/types.js';
 import { ConfigurationError } from '../config/errors.js';
 import type { GitRepository } from './git.js';
+import { KUSTOMIZATION_FILES, kustomizationDirs } from './kustomize.js';
 
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
@@ -19,6 +20,11 @@ export interface CollectedFiles {
   files: SourceFile[];
   /** Folders holding a Helm chart (relative to the root): rendered with helm, not read as plain manifests. */
   charts: string[];
+  /**
+   * Folders holding a kustomization (relative to the root): their files are built by kustomize (patches are partial
+   * objects), not read as plain manifests.
+   */
+  kustomizations: string[];
   errors: ScanError[];
   notices: ScanNotice[];
 }
@@ -47,6 +53,7 @@ export function decodeFile(path: string, buffer: Buffer): SourceFile | ScanError
 
 export interface PathSelection {
   selected: string[];
+  kustomizations: string[];
   /** Folders holding a Helm chart: their files are the renderer's, not plain manifests. */
   charts: string[];
 }
@@ -61,13 +68,21 @@ export function selectPaths(
     .filter((path) => path === 'Chart.yaml' || path.endsWith('/Chart.yaml'))
     .map((path) => path.slice(0, -'Chart.yaml'.length).replace(/\/$/, ''));
   const inChart = (path: string) => charts.some((chart) => chart === '' || path.startsWith(`${chart}/`));
+  const kustomizations = kustomizationDirs(paths).filter((dir) => !inChart(`${dir}/x`));
+  const inKustomization = (path: string) =>
+    kustomizations.some((dir) => dir === '' || path.startsWith(`${dir}/`));
   const skipped = (path: string) => path.split('/').some((part) => SKIPPED_DIRECTORIES.has(part));
   const selected = paths
     .filter(
-      (path) => !skipped(path) && !inChart(path) && matchesAny(path, include) && !matchesAny(path, exclude),
+      (path) =>
+        !skipped(path) &&
+        !inChart(path) &&
+        !inKustomization(path) &&
+        matchesAny(path, include) &&
+        !matchesAny(path, exclude),
     )
     .sort();
-  return { selected, charts: charts.sort() };
+  return { selected, charts: charts.sort(), kustomizations };
 }
 
 /**
@@ -76,7 +91,7 @@ export function selectPaths(
  */
 export async function collectFiles(options: CollectOptions): Promise<CollectedFiles> {
   const root = await realpath(resolve(options.root));
-  const result: CollectedFiles = { files: [], charts: [], errors: [], notices: [] };
+  const result: CollectedFiles = { files: [], charts: [], kustomizations: [], errors: [], notices: [] };
   const seen = new Set<string>();
 
   const addFile = async (absolute: string, explicit: boolean) => {
@@ -96,18 +111,22 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
     else result.errors.push(decoded);
   };
 
-  const walk = async (directory: string): Promise<void> => {
+  const walk = async (directory: string, inKustomization: boolean): Promise<void> => {
     const entries = await readdir(directory, { withFileTypes: true });
     if (entries.some((entry) => entry.name === 'Chart.yaml' && entry.isFile())) {
       result.charts.push(toPosix(relative(root, directory)));
       return;
     }
+    if (entries.some((entry) => KUSTOMIZATION_FILES.includes(entry.name) && entry.isFile())) {
+      result.kustomizations.push(toPosix(relative(root, directory)));
+      inKustomization = true;
+    }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const absolute = join(directory, entry.name);
       if (entry.isDirectory()) {
-        if (!SKIPPED_DIRECTORIES.has(entry.name)) await walk(absolute);
-      } else if (entry.isFile() || entry.isSymbolicLink()) {
+        if (!SKIPPED_DIRECTORIES.has(entry.name)) await walk(absolute, inKustomization);
+      } else if (!inKustomization && (entry.isFile() || entry.isSymbolicLink())) {
         if (entry.isSymbolicLink() && !(await stat(absolute).catch(() => null))?.isFile()) continue;
         await addFile(absolute, false);
       }
@@ -122,7 +141,7 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
     if (real !== root && !real.startsWith(root + sep)) {
       throw new ConfigurationError(`${given}: outside the scanned root ${root}`);
     }
-    if ((await stat(real)).isDirectory()) await walk(real);
+    if ((await stat(real)).isDirectory()) await walk(real, false);
     else await addFile(real, true);
   }
   result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -136,9 +155,9 @@ export async function collectFromGit(
   include: readonly string[],
   exclude: readonly string[],
 ): Promise<CollectedFiles> {
-  const { selected, charts } = selectPaths(await repo.listFiles(rev), include, exclude);
+  const { selected, charts, kustomizations } = selectPaths(await repo.listFiles(rev), include, exclude);
   const contents = await repo.readFiles(rev, selected);
-  const result: CollectedFiles = { files: [], charts, errors: [], notices: [] };
+  const result: CollectedFiles = { files: [], charts, kustomizations, errors: [], notices: [] };
   for (const path of selected) {
     const buffer = contents.get(path);
     if (!buffer) continue;

@@ -3,8 +3,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { splitRenderedDocuments, templateLine } from '../core/source-map.js';
-import type { Finding, ScanError, ScanNotice, SourceFile } from '../core/types.js';
+import { splitRenderedDocuments } from '../core/source-map.js';
+import type { ScanError, ScanNotice, SourceFile } from '../core/types.js';
 
 export interface ChartRender {
   /** The chart's folder, relative to the root. */
@@ -147,59 +147,4 @@ export async function defaultRender(root: string, dir: string, namespace: string
     // helm reports a broken Chart.yaml itself.
   }
   return { dir, release: name, namespace, kubeVersion: DEFAULT_KUBE_VERSION, valuesFiles: [], set: {} };
-}
-
-/** Renders charts a few at a time (helm is CPU-bound; more than the cores only queue). */
-export async function renderCharts(
-  charts: ChartRender[],
-  options: HelmOptions,
-  parallel = 2,
-): Promise<RenderedChart[]> {
-  const results: RenderedChart[] = new Array(charts.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < charts.length) {
-      const index = next++;
-      results[index] = await renderChart(charts[index]!, options);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(parallel, charts.length) }, worker));
-  return results;
-}
-
-/**
- * Points findings on rendered output at the best line of their template: the line of the field when the template
- * writes it literally, else its closest written ancestor.
- */
-export async function mapRenderedFindings(findings: Finding[], root: string): Promise<void> {
-  const templates = new Map<string, string | null>();
-  for (const finding of findings) {
-    if (!finding.rendered) continue;
-    if (!templates.has(finding.file)) {
-      templates.set(finding.file, await readFile(resolve(root, finding.file), 'utf8').catch(() => null));
-    }
-    const template = templates.get(finding.file);
-    if (!template) continue;
-    finding.line = templateLine(template, finding.path);
-    finding.endLine = finding.line;
-  }
-}
-
-/** Renders the charts found while collecting files and adds their templates, errors and notices to the collection. */
-export async function renderCollectedCharts(
-  collected: { files: SourceFile[]; charts: string[]; errors: ScanError[]; notices: ScanNotice[] },
-  root: string,
-  namespace: string,
-  binary?: string,
-): Promise<string | null> {
-  if (collected.charts.length === 0) return null;
-  const renders = await Promise.all(collected.charts.map((dir) => defaultRender(root, dir, namespace)));
-  const rendered = await renderCharts(renders, { root, binary });
-  for (const chart of rendered) {
-    collected.files.push(...chart.files);
-    collected.errors.push(...chart.errors);
-    collected.notices.push(...chart.notices);
-  }
-  const milliseconds = rendered.reduce((sum, chart) => sum + chart.milliseconds, 0);
-  return `Rendered ${rendered.length} Helm chart${rendered.length === 1 ? '' : 's'} (${milliseconds} ms of helm).`;
 }

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { collectFiles } from '../adapters/files.js';
 import { loadConfigFile } from '../adapters/config-file.js';
-import { mapRenderedFindings, renderCollectedCharts } from '../adapters/helm.js';
+import { mapRenderedFindings, renderCollected, renderTools } from '../adapters/render.js';
 import { ConfigurationError } from '../config/errors.js';
 import { autofix } from '../core/autofix.js';
 import { scanFiles } from '../core/scan.js';
@@ -115,12 +115,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   });
 
   const log: string[] = [];
-  const rendering = await renderCollectedCharts(
-    collected,
-    io.cwd,
-    config.defaultNamespace,
-    io.env.KUBE_TOKEN_GUARD_HELM,
-  );
+  const rendering = await renderCollected(collected, io.cwd, config.defaultNamespace, renderTools(io.env));
   if (rendering) log.push(rendering);
 
   let result;

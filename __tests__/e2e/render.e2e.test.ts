@@ -1,6 +1,6 @@
 /**
- * Pull requests that touch Helm charts: the Action renders the chart at the head and at the merge base with the real
- * helm, reports findings on the templates, and tells new ones from old ones.
+ * Pull requests that touch Helm charts or kustomize overlays: the Action renders them at the head and at the merge
+ * base with the real tools, reports findings on the files users edit, and tells new ones from old ones.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { type RepoFixture, makeRepo } from './git-fixture.js';
 import { REPO_ROOT, runAction } from './run-action.js';
 
 const HELM = join(REPO_ROOT, '.tools/bin/helm');
+const KUSTOMIZE = join(REPO_ROOT, '.tools/bin/kustomize');
 const OWNER = 'octo-org';
 const REPO = 'manifests';
 
@@ -67,7 +68,7 @@ async function review(base: Record<string, string>, head: Record<string, string 
     eventPath,
     apiUrl: fake.url,
     inputs: {},
-    env: { KUBE_TOKEN_GUARD_HELM: HELM },
+    env: { KUBE_TOKEN_GUARD_HELM: HELM, KUBE_TOKEN_GUARD_KUSTOMIZE: KUSTOMIZE },
   });
   return { repo, fake, run };
 }
@@ -80,7 +81,7 @@ describe.skipIf(!existsSync(HELM))('pull requests touching Helm charts (helm fro
     const { fake, run } = await review(chart, { 'charts/web/values.yaml': values.toString() });
     expect(fake.violations).toEqual([]);
     expect(run.status, run.stdout).toBe(1);
-    expect(run.stdout).toMatch(/Scanned the head: .*\(1 Helm charts/);
+    expect(run.stdout).toMatch(/Scanned the head: .*\(Rendered 1 Helm chart /);
     const check = fake.checkRuns[0]!;
     expect(check.conclusion).toBe('failure');
     const paths = new Set(check.annotations.map((annotation) => annotation.path));
@@ -120,3 +121,58 @@ describe.skipIf(!existsSync(HELM))('pull requests touching Helm charts (helm fro
     expect(fake.checkRuns[0]!.annotations).toEqual([]);
   });
 });
+
+describe.skipIf(!existsSync(KUSTOMIZE))(
+  'pull requests touching kustomize overlays (kustomize from .tools/bin)',
+  () => {
+    const deployment = [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      '  name: api',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      serviceAccountName: api',
+      '      containers:',
+      '        - name: api',
+      '          image: ghcr.io/acme/api:1.0.0',
+      '',
+    ].join('\n');
+    const hardening =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      automountServiceAccountToken: false\n';
+    const repo = {
+      'deploy/base/kustomization.yaml': 'resources:\n  - deployment.yaml\n',
+      'deploy/base/deployment.yaml': deployment,
+      'deploy/prod/kustomization.yaml':
+        'namespace: prod\nresources:\n  - ../base\n  - sa.yaml\npatches:\n  - path: harden.yaml\n',
+      'deploy/prod/sa.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api\n',
+      'deploy/prod/harden.yaml': hardening,
+    };
+
+    it('dropping a hardening patch is a new finding on the base file the resource is written in', async () => {
+      const { fake, run } = await review(repo, {
+        'deploy/prod/harden.yaml':
+          'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: 2\n',
+      });
+      expect(fake.violations).toEqual([]);
+      expect(run.stdout).toMatch(/Scanned the head: .*\(Rendered 1 kustomize overlay/);
+      const annotation = fake.checkRuns[0]!.annotations.find((entry) =>
+        entry.title?.startsWith('automount-token'),
+      )!;
+      expect(annotation).toMatchObject({ path: 'deploy/base/deployment.yaml', start_line: 7 });
+      expect(annotation.title).toContain('new');
+      expect(fake.reviews[0]!.body).toContain('`automount-token` `deploy/base/deployment.yaml:7`');
+    });
+
+    it('a change elsewhere in the overlay leaves the existing output alone', async () => {
+      const { fake, run } = await review(repo, {
+        'deploy/prod/sa.yaml':
+          'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api\n  labels: {team: a}\n',
+      });
+      expect(fake.violations).toEqual([]);
+      expect(run.status).toBe(0);
+      expect(fake.checkRuns[0]!.annotations).toEqual([]);
+    });
+  },
+);

@@ -1,0 +1,128 @@
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findOverlays, kustomizationDirs } from '../src/adapters/kustomize.js';
+import { runCli } from '../src/cli/main.js';
+import { yaml } from './helpers.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const KUSTOMIZE = join(ROOT, '.tools/bin/kustomize');
+if (!existsSync(KUSTOMIZE))
+  console.warn('kustomize is not in .tools/bin (bash .ci/run builds it): skipping the overlay builds');
+
+const OVERLAY_REPO: Record<string, string> = {
+  'deploy/base/kustomization.yaml': 'resources:\n  - deployment.yaml\n',
+  'deploy/base/deployment.yaml': yaml`
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: api
+    spec:
+      selector:
+        matchLabels: {app: api}
+      template:
+        metadata:
+          labels: {app: api}
+        spec:
+          serviceAccountName: api
+          containers:
+            - name: api
+              image: ghcr.io/acme/api:1.0.0
+  `,
+  'deploy/overlays/prod/kustomization.yaml': yaml`
+    namespace: prod
+    namePrefix: prod-
+    resources:
+      - ../../base
+      - serviceaccount.yaml
+    patches:
+      - path: replicas.yaml
+  `,
+  'deploy/overlays/prod/serviceaccount.yaml':
+    'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api\n',
+  // A patch is a partial object: read as a plain manifest it would look like a Deployment without a ServiceAccount.
+  'deploy/overlays/prod/replicas.yaml':
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: 3\n',
+};
+
+function workspace(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ktg-kustomize-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+async function scanJson(cwd: string) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(['scan', '--format', 'json', '--fail-on', 'none'], {
+    cwd,
+    env: { KUBE_TOKEN_GUARD_KUSTOMIZE: KUSTOMIZE },
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+  });
+  return {
+    code,
+    stderr,
+    report: JSON.parse(stdout) as { findings: Record<string, unknown>[]; errors: unknown[] },
+  };
+}
+
+describe('overlay discovery', () => {
+  it('builds the kustomizations no other one includes', async () => {
+    const dir = workspace(OVERLAY_REPO);
+    const dirs = kustomizationDirs(Object.keys(OVERLAY_REPO));
+    expect(dirs).toEqual(['deploy/base', 'deploy/overlays/prod']);
+    expect(await findOverlays(dir, dirs)).toEqual(['deploy/overlays/prod']);
+  });
+});
+
+describe.skipIf(!existsSync(KUSTOMIZE))('kustomize overlays built with the real kustomize', () => {
+  it('reports on the base file users edit, in the overlay namespace, and does not read patches as manifests', async () => {
+    const { report, stderr } = await scanJson(workspace(OVERLAY_REPO));
+    expect(report.errors).toEqual([]);
+    expect(stderr).toContain('Rendered 1 kustomize overlay');
+    expect(report.findings).toHaveLength(1);
+    expect(report.findings[0]).toMatchObject({
+      ruleId: 'automount-token',
+      file: 'deploy/base/deployment.yaml',
+      line: 11,
+      rendered: true,
+      resource: { kind: 'Deployment', namespace: 'prod', name: 'prod-api' },
+    });
+  });
+
+  it('sees a hardening written in an overlay patch', async () => {
+    const files = {
+      ...OVERLAY_REPO,
+      'deploy/overlays/prod/replicas.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      automountServiceAccountToken: false\n',
+    };
+    const { report } = await scanJson(workspace(files));
+    expect(report.findings).toEqual([]);
+  });
+
+  it('reports an overlay that does not build as an error of that overlay, and scans the rest', async () => {
+    const files = {
+      ...OVERLAY_REPO,
+      'deploy/overlays/broken/kustomization.yaml': 'resources:\n  - missing.yaml\n',
+      'plain/pod.yaml':
+        'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a, image: b}]}\n',
+    };
+    const { report, code } = await scanJson(workspace(files));
+    expect(report.errors).toEqual([
+      {
+        file: 'deploy/overlays/broken/kustomization.yaml',
+        line: null,
+        message: expect.stringMatching(/^kustomize build failed: /),
+      },
+    ]);
+    expect(report.findings.map((finding) => finding.file)).toEqual(
+      expect.arrayContaining(['deploy/base/deployment.yaml', 'plain/pod.yaml']),
+    );
+    expect(code).toBe(2);
+  });
+});

@@ -1,0 +1,150 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+import type { ScanError, ScanNotice, SourceFile } from '../core/types.js';
+
+export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+export interface RenderedOverlay {
+  dir: string;
+  files: SourceFile[];
+  errors: ScanError[];
+  notices: ScanNotice[];
+  milliseconds: number;
+}
+
+function toPosix(path: string): string {
+  return path.split(sep).join('/');
+}
+
+/**
+ * The overlays to build: folders with a kustomization that no other kustomization of the repository includes
+ * (as a resource, base or component). Those it includes are built as part of them.
+ */
+export async function findOverlays(root: string, kustomizationDirs: readonly string[]): Promise<string[]> {
+  const included = new Set<string>();
+  for (const dir of kustomizationDirs) {
+    const file = await findKustomizationFile(root, dir);
+    if (!file) continue;
+    let content: unknown;
+    try {
+      content = parse(await readFile(file, 'utf8'));
+    } catch {
+      continue;
+    }
+    if (typeof content !== 'object' || content === null) continue;
+    const record = content as Record<string, unknown>;
+    for (const field of ['resources', 'bases', 'components']) {
+      const entries = record[field];
+      if (!Array.isArray(entries)) continue;
+      for (const entry of entries) {
+        if (typeof entry !== 'string' || /^[a-z]+:\/\//i.test(entry) || entry.includes('?')) continue;
+        included.add(toPosix(relative(root, resolve(root, dir, entry))));
+      }
+    }
+  }
+  return kustomizationDirs.filter((dir) => !included.has(dir === '' ? '' : dir)).sort();
+}
+
+async function findKustomizationFile(root: string, dir: string): Promise<string | null> {
+  for (const name of KUSTOMIZATION_FILES) {
+    const path = join(root, dir, name);
+    try {
+      await readFile(path);
+      return path;
+    } catch {
+      // try the next name
+    }
+  }
+  return null;
+}
+
+/**
+ * Builds an overlay with the real `kustomize build`, through a wrapper kustomization that adds origin annotations,
+ * so each resource can be reported on the file it was written in. The user's files are not touched.
+ */
+export async function buildOverlay(
+  root: string,
+  dir: string,
+  options: { binary?: string; timeoutMs?: number } = {},
+): Promise<RenderedOverlay> {
+  const started = performance.now();
+  const result: RenderedOverlay = { dir, files: [], errors: [], notices: [], milliseconds: 0 };
+  const label = dir === '' ? 'kustomization.yaml' : `${dir}/kustomization.yaml`;
+  const wrapper = await mkdtemp(join(tmpdir(), 'ktg-kustomize-'));
+  try {
+    const target = toPosix(relative(wrapper, resolve(root, dir)));
+    await writeFile(
+      join(wrapper, 'kustomization.yaml'),
+      `resources:\n  - ${JSON.stringify(target)}\nbuildMetadata: [originAnnotations]\n`,
+    );
+    const output = await new Promise<{ code: number | string | null; stdout: string; stderr: string }>(
+      (done) => {
+        execFile(
+          options.binary ?? 'kustomize',
+          ['build', wrapper, '--load-restrictor', 'LoadRestrictionsNone'],
+          {
+            env: { PATH: process.env.PATH ?? '', HOME: wrapper },
+            timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+            maxBuffer: 512 * 1024 * 1024,
+            encoding: 'utf8',
+          },
+          (error, stdout, stderr) => {
+            const code = error
+              ? ((error as NodeJS.ErrnoException).code ?? (error.killed ? 'TIMEOUT' : 1))
+              : 0;
+            done({ code, stdout, stderr });
+          },
+        );
+      },
+    );
+    if (output.code === 'ENOENT') {
+      result.notices.push({
+        file: label,
+        message: 'kustomize overlay not built: kustomize is not installed',
+      });
+      return result;
+    }
+    if (output.code !== 0) {
+      const reason =
+        output.code === 'TIMEOUT'
+          ? 'timed out'
+          : output.stderr.trim().split('\n').slice(-2).join(' ').slice(0, 500) ||
+            `exit code ${String(output.code)}`;
+      result.errors.push({ file: label, line: null, message: `kustomize build failed: ${reason}` });
+      return result;
+    }
+    const bySource = new Map<string, string[]>();
+    for (const document of parseAllDocuments(output.stdout)) {
+      if (document.errors.length > 0 || !document.contents) continue;
+      const origin = document.getIn(['metadata', 'annotations', ORIGIN_ANNOTATION]);
+      const path = typeof origin === 'string' ? (/^path:\s*(.+)$/m.exec(origin)?.[1]?.trim() ?? null) : null;
+      document.deleteIn(['metadata', 'annotations', ORIGIN_ANNOTATION]);
+      const annotations = document.getIn(['metadata', 'annotations']) as { items?: unknown[] } | undefined;
+      if (annotations?.items?.length === 0) document.deleteIn(['metadata', 'annotations']);
+      const source = path ? toPosix(relative(root, resolve(wrapper, path))) : label;
+      bySource.set(source, [...(bySource.get(source) ?? []), document.toString()]);
+    }
+    for (const [path, documents] of bySource) {
+      result.files.push({ path, text: documents.join('---\n'), rendered: true });
+    }
+    return result;
+  } finally {
+    result.milliseconds = Math.round(performance.now() - started);
+    await rm(wrapper, { recursive: true, force: true });
+  }
+}
+
+/** Folders (relative to the root) holding a kustomization, from a list of repository paths. */
+export function kustomizationDirs(paths: readonly string[]): string[] {
+  const dirs = new Set<string>();
+  for (const path of paths) {
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    if (KUSTOMIZATION_FILES.includes(name)) dirs.add(dirname(path) === '.' ? '' : toPosix(dirname(path)));
+  }
+  return [...dirs].sort();
+}

@@ -1,0 +1,111 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { loadDocuments, spanOf } from '../core/load.js';
+import { templateLine } from '../core/source-map.js';
+import type { Finding, ScanError, ScanNotice, SourceFile } from '../core/types.js';
+import { defaultRender, renderChart } from './helm.js';
+import { buildOverlay, findOverlays } from './kustomize.js';
+
+export interface RenderInput {
+  files: SourceFile[];
+  charts: string[];
+  kustomizations: string[];
+  errors: ScanError[];
+  notices: ScanNotice[];
+}
+
+export interface RenderTools {
+  helm?: string;
+  kustomize?: string;
+}
+
+/** Runs `work` over `items`, `parallel` at a time, keeping the order of the results. */
+async function pooled<T, R>(
+  items: readonly T[],
+  parallel: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
+  return results;
+}
+
+/**
+ * Renders the Helm charts and builds the kustomize overlays found while collecting files, two at a time (the tools
+ * are CPU-bound), and adds their output, errors and notices to the collection. Returns a line for the log.
+ */
+export async function renderCollected(
+  collected: RenderInput,
+  root: string,
+  namespace: string,
+  tools: RenderTools = {},
+): Promise<string | null> {
+  const overlays = await findOverlays(root, collected.kustomizations);
+  const jobs: (() => Promise<{
+    files: SourceFile[];
+    errors: ScanError[];
+    notices: ScanNotice[];
+    milliseconds: number;
+  }>)[] = [
+    ...collected.charts.map(
+      (dir) => async () =>
+        renderChart(await defaultRender(root, dir, namespace), { root, binary: tools.helm }),
+    ),
+    ...overlays.map((dir) => () => buildOverlay(root, dir, { binary: tools.kustomize })),
+  ];
+  if (jobs.length === 0) return null;
+  const results = await pooled(jobs, 2, (job) => job());
+  for (const result of results) {
+    collected.files.push(...result.files);
+    collected.errors.push(...result.errors);
+    collected.notices.push(...result.notices);
+  }
+  const milliseconds = results.reduce((sum, result) => sum + result.milliseconds, 0);
+  const parts = [
+    collected.charts.length > 0
+      ? `${collected.charts.length} Helm chart${collected.charts.length === 1 ? '' : 's'}`
+      : '',
+    overlays.length > 0 ? `${overlays.length} kustomize overlay${overlays.length === 1 ? '' : 's'}` : '',
+  ].filter(Boolean);
+  return `Rendered ${parts.join(' and ')} (${milliseconds} ms of helm/kustomize).`;
+}
+
+export function renderTools(env: Record<string, string | undefined>): RenderTools {
+  return { helm: env.KUBE_TOKEN_GUARD_HELM, kustomize: env.KUBE_TOKEN_GUARD_KUSTOMIZE };
+}
+
+/**
+ * Points findings on rendered output at the file users edit: in a plain source (a kustomize base or patch) the exact
+ * line of the field in the resource's document (matched by kind and name, names possibly prefixed or suffixed by the
+ * overlay); in a Helm template the best line found key by key. Reads the sources from `root`.
+ */
+export async function mapRenderedFindings(findings: Finding[], root: string): Promise<void> {
+  const sources = new Map<string, string | null>();
+  for (const finding of findings) {
+    if (!finding.rendered) continue;
+    if (!sources.has(finding.file)) {
+      sources.set(finding.file, await readFile(resolve(root, finding.file), 'utf8').catch(() => null));
+    }
+    const text = sources.get(finding.file);
+    if (!text) continue;
+    const loaded = loadDocuments({ path: finding.file, text });
+    const candidates = loaded.objects.filter((object) => object.value.kind === finding.resource.kind);
+    const named = candidates.find((object) => {
+      const name = (object.value.metadata as { name?: unknown } | undefined)?.name;
+      return typeof name === 'string' && name !== '' && finding.resource.name.includes(name);
+    });
+    const object = named ?? (candidates.length === 1 ? candidates[0] : undefined);
+    const span = object
+      ? spanOf(object, finding.path)
+      : { line: templateLine(text, finding.path), endLine: 0 };
+    finding.line = span.line;
+    finding.endLine = Math.max(span.line, span.endLine);
+  }
+}
