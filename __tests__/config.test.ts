@@ -178,3 +178,41 @@ describe('errors name file, line and property', () => {
     ]);
   });
 });
+
+describe('render settings', () => {
+  it('reads charts, overlays and the kube version, normalising paths', () => {
+    const config = parseConfig(
+      yaml`
+        kube-version: v1.30
+        charts:
+          - path: ./charts/web/
+            release: web
+            values: [charts/web/values-prod.yaml]
+            set: {replicaCount: 2, serviceAccount.create: false}
+        overlays: [deploy/prod]
+      `,
+      FILE,
+    );
+    expect(config.kubeVersion).toBe('1.30');
+    expect(config.charts).toEqual([
+      {
+        path: 'charts/web',
+        release: 'web',
+        namespace: null,
+        values: ['charts/web/values-prod.yaml'],
+        set: { replicaCount: '2', 'serviceAccount.create': 'false' },
+        kubeVersion: null,
+      },
+    ]);
+    expect(config.overlays).toEqual(['deploy/prod']);
+    expect(defaultConfig().overlays).toBeNull();
+  });
+
+  it('names a bad chart entry by file, line and property', () => {
+    const error = configError('charts:\n  - path: web\n    valuesFiles: [a.yaml]\n  - release: x\n');
+    expect(error.details).toEqual([
+      `${FILE}:3: charts.0.valuesFiles: unknown setting`,
+      `${FILE}:4: charts.1: \`path\` is required`,
+    ]);
+  });
+});

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { runCli } from '../src/cli/main.js';
@@ -139,5 +139,104 @@ describe.skipIf(!HELM)('Helm charts rendered with the real helm', () => {
     ]);
     expect(report.findings.some((finding) => finding.file === 'plain.yaml')).toBe(true);
     expect(code).toBe(2);
+  });
+});
+
+describe.skipIf(!HELM)('chart settings, dependencies and safety', () => {
+  function chartRepo(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'ktg-helm-settings-'));
+    execFileSync(HELM!, ['create', 'web'], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir } });
+    return dir;
+  }
+
+  it('renders a chart listed in the config with its release, namespace, values files and --set values', async () => {
+    const dir = chartRepo();
+    writeFileSync(join(dir, 'prod-values.yaml'), 'serviceAccount:\n  create: false\n');
+    mkdirSync(join(dir, '.github'));
+    writeFileSync(
+      join(dir, '.github/kube-token-guard.yml'),
+      'charts:\n  - path: web\n    release: storefront\n    namespace: shop\n    values: [prod-values.yaml]\n    set: {replicaCount: 2}\n',
+    );
+    const { report } = await scanJson(dir);
+    expect(report.errors).toEqual([]);
+    const automount = report.findings.find(
+      (finding) => finding.ruleId === 'automount-token' && finding.file === 'web/templates/deployment.yaml',
+    )!;
+    expect(automount.resource).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      namespace: 'shop',
+      name: 'storefront-web',
+    });
+  });
+
+  it('uses a library chart vendored in charts/, offline', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ktg-helm-library-'));
+    const files: Record<string, string> = {
+      'app/Chart.yaml':
+        'apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: common\n    version: 1.0.0\n    repository: https://charts.example.com\n',
+      'app/values.yaml': 'automount: true\n',
+      'app/templates/deployment.yaml': '{{ include "common.deployment" . }}\n',
+      'app/charts/common/Chart.yaml': 'apiVersion: v2\nname: common\nversion: 1.0.0\ntype: library\n',
+      'app/charts/common/templates/_deployment.tpl': [
+        '{{- define "common.deployment" -}}',
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata:',
+        '  name: {{ .Release.Name }}',
+        'spec:',
+        '  template:',
+        '    spec:',
+        '      automountServiceAccountToken: {{ .Values.automount }}',
+        '      containers:',
+        '        - name: app',
+        '          image: nginx',
+        '{{- end }}',
+      ].join('\n'),
+    };
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    const { report } = await scanJson(dir);
+    expect(report.errors).toEqual([]);
+    expect(report.findings.find((finding) => finding.ruleId === 'default-service-account')).toMatchObject({
+      file: 'app/templates/deployment.yaml',
+      severity: 'high',
+      rendered: true,
+    });
+  });
+
+  it('reports a dependency that is not vendored as an error of that chart', async () => {
+    const dir = chartRepo();
+    writeFileSync(
+      join(dir, 'web/Chart.yaml'),
+      `${readFileSync(join(dir, 'web/Chart.yaml'), 'utf8')}dependencies:\n  - name: redis\n    version: 19.0.0\n    repository: https://charts.example.com\n`,
+    );
+    const { report } = await scanJson(dir);
+    expect(report.errors).toEqual([
+      {
+        file: 'web/Chart.yaml',
+        line: null,
+        message: expect.stringMatching(/^helm template failed: .*missing in charts\/ directory/),
+      },
+    ]);
+  });
+
+  it('refuses values files outside the repository', async () => {
+    const dir = chartRepo();
+    mkdirSync(join(dir, '.github'));
+    writeFileSync(
+      join(dir, '.github/kube-token-guard.yml'),
+      'charts:\n  - path: web\n    values: [../../etc/passwd]\n',
+    );
+    const { report } = await scanJson(dir);
+    expect(report.errors).toEqual([
+      {
+        file: 'web/Chart.yaml',
+        line: null,
+        message: 'values file ../../etc/passwd is outside the repository; the chart is not rendered',
+      },
+    ]);
   });
 });

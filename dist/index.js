@@ -42394,6 +42394,15 @@ async function buildOverlay(root, dir, options = {}) {
     const started = performance.now();
     const result = { dir, files: [], errors: [], notices: [], milliseconds: 0 };
     const label = dir === '' ? 'kustomization.yaml' : `${dir}/kustomization.yaml`;
+    const within = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(root), (0,external_node_path_namespaceObject.resolve)(root, dir));
+    if (within.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(within)) {
+        result.errors.push({
+            file: label,
+            line: null,
+            message: 'the overlay is outside the repository; not built',
+        });
+        return result;
+    }
     const wrapper = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'ktg-kustomize-'));
     try {
         const target = toPosix((0,external_node_path_namespaceObject.relative)(wrapper, (0,external_node_path_namespaceObject.resolve)(root, dir)));
@@ -42943,6 +42952,20 @@ async function renderChart(chart, options) {
     const started = performance.now();
     const result = { chart, files: [], errors: [], notices: [], milliseconds: 0 };
     const chartFile = `${chart.dir ? `${chart.dir}/` : ''}Chart.yaml`;
+    // Values files come from the config, which a pull request can change: never read outside the repository.
+    const outside = chart.valuesFiles.filter((file) => {
+        const path = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(options.root), (0,external_node_path_namespaceObject.resolve)(options.root, file));
+        return path.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(path);
+    });
+    if (outside.length > 0) {
+        result.errors.push({
+            file: chartFile,
+            line: null,
+            message: `values file ${outside.join(', ')} is outside the repository; the chart is not rendered`,
+        });
+        result.milliseconds = Math.round(performance.now() - started);
+        return result;
+    }
     const home = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'ktg-helm-'));
     try {
         const args = [
@@ -43042,10 +43065,36 @@ async function pooled(items, parallel, work) {
  * Renders the Helm charts and builds the kustomize overlays found while collecting files, two at a time (the tools
  * are CPU-bound), and adds their output, errors and notices to the collection. Returns a line for the log.
  */
-async function renderCollected(collected, root, namespace, tools = {}) {
-    const overlays = await findOverlays(root, collected.kustomizations);
+async function renderCollected(collected, root, config, tools = {}) {
+    const overlays = config.overlays ?? (await findOverlays(root, collected.kustomizations));
+    const renders = [];
+    for (const dir of collected.charts) {
+        const base = await defaultRender(root, dir, config.defaultNamespace);
+        base.kubeVersion = config.kubeVersion;
+        const listed = config.charts.filter((chart) => chart.path === dir);
+        if (listed.length === 0)
+            renders.push(base);
+        for (const chart of listed) {
+            renders.push({
+                dir,
+                release: chart.release ?? base.release,
+                namespace: chart.namespace ?? config.defaultNamespace,
+                kubeVersion: chart.kubeVersion ?? config.kubeVersion,
+                valuesFiles: chart.values,
+                set: chart.set,
+            });
+        }
+    }
+    for (const chart of config.charts) {
+        if (!collected.charts.includes(chart.path)) {
+            collected.notices.push({
+                file: chart.path || '.',
+                message: 'listed in the config `charts` but no chart (Chart.yaml) was found there among the scanned files',
+            });
+        }
+    }
     const jobs = [
-        ...collected.charts.map((dir) => async () => renderChart(await defaultRender(root, dir, namespace), { root, binary: tools.helm })),
+        ...renders.map((render) => () => renderChart(render, { root, binary: tools.helm })),
         ...overlays.map((dir) => () => buildOverlay(root, dir, { binary: tools.kustomize })),
     ];
     if (jobs.length === 0)
@@ -52185,7 +52234,7 @@ async function renderAt(units, source, config, temporary) {
         errors: [],
         notices: [],
     };
-    const log = await renderCollected(collected, root, config.defaultNamespace, renderTools(process.env));
+    const log = await renderCollected(collected, root, config, renderTools(process.env));
     return { ...collected, root, log };
 }
 async function publishReview(github, pr, inputs, introduced, commentContext, failOn, blocking, notes) {
@@ -52326,6 +52375,48 @@ function configSchema() {
                 default: 'default',
                 description: 'Namespace of resources that set none and are not rendered into one.',
             },
+            'kube-version': {
+                type: 'string',
+                pattern: '^v?\\d+\\.\\d+(\\.\\d+)?$',
+                default: '1.31.0',
+                description: 'Kubernetes version Helm charts are rendered for (`helm template --kube-version`).',
+            },
+            charts: {
+                type: 'array',
+                description: 'How to render Helm charts. A chart listed here is rendered once per entry with its settings; charts found but not listed are rendered with their own values, the chart name as release and `default-namespace`.',
+                items: {
+                    type: 'object',
+                    additionalProperties: false,
+                    required: ['path'],
+                    properties: {
+                        path: {
+                            type: 'string',
+                            minLength: 1,
+                            description: 'Folder of the chart (holding Chart.yaml), relative to the repository root.',
+                        },
+                        release: { type: 'string', minLength: 1, description: 'Release name. Default: the chart name.' },
+                        namespace: {
+                            type: 'string',
+                            minLength: 1,
+                            description: 'Namespace to render into. Default: `default-namespace`.',
+                        },
+                        values: stringList('Values files, relative to the repository root, in order.'),
+                        set: {
+                            type: 'object',
+                            additionalProperties: { type: ['string', 'number', 'boolean'] },
+                            description: 'Values set on the command line (`--set key=value`).',
+                        },
+                        'kube-version': {
+                            type: 'string',
+                            pattern: '^v?\\d+\\.\\d+(\\.\\d+)?$',
+                            description: 'Overrides the top-level `kube-version`.',
+                        },
+                    },
+                },
+            },
+            overlays: {
+                ...stringList('Kustomize overlays to build, relative to the repository root. Default: every folder with a kustomization that no other kustomization includes.'),
+            },
             include: {
                 ...stringList('Globs of files to scan, relative to the repository root.'),
                 default: ['**/*.yaml', '**/*.yml', '**/*.json'],
@@ -52454,6 +52545,16 @@ function resolveConfig(raw, file) {
         failOn: raw['fail-on'] ?? PRESET_FAIL_ON[preset],
         report: raw.report ?? 'new',
         defaultNamespace: raw['default-namespace'] ?? 'default',
+        kubeVersion: (raw['kube-version'] ?? '1.31.0').replace(/^v/, ''),
+        charts: (raw.charts ?? []).map((chart) => ({
+            path: normalisePath(chart.path),
+            release: chart.release ?? null,
+            namespace: chart.namespace ?? null,
+            values: (chart.values ?? []).map(normalisePath),
+            set: Object.fromEntries(Object.entries(chart.set ?? {}).map(([key, value]) => [key, String(value)])),
+            kubeVersion: chart['kube-version']?.replace(/^v/, '') ?? null,
+        })),
+        overlays: raw.overlays ? raw.overlays.map(normalisePath) : null,
         include: raw.include ?? ['**/*.yaml', '**/*.yml', '**/*.json'],
         exclude: raw.exclude ?? ['**/node_modules/**'],
         rules,
@@ -52466,6 +52567,14 @@ function resolveConfig(raw, file) {
             reason: exemption.reason.trim(),
         })),
     };
+}
+/** Repository paths as the scanner writes them: forward slashes, no `./` or trailing slash, `` for the root. */
+function normalisePath(path) {
+    const normalised = path
+        .replace(/\\/g, '/')
+        .replace(/^\.\/+/, '')
+        .replace(/\/+$/, '');
+    return normalised === '.' ? '' : normalised;
 }
 /** `anyOf` failures come with one error per branch; keep the most specific ones. */
 function relevantErrors(errors) {
@@ -52658,7 +52767,7 @@ async function main_run() {
                 include: config.include,
                 exclude: config.exclude,
             });
-            const rendering = await renderCollected(collected, inputs.workingDirectory, config.defaultNamespace, renderTools(process.env));
+            const rendering = await renderCollected(collected, inputs.workingDirectory, config, renderTools(process.env));
             if (rendering)
                 info(rendering);
             const result = scanFiles(collected.files, config);

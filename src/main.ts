@@ -70,7 +70,7 @@ export async function run(): Promise<void> {
       const rendering = await renderCollected(
         collected,
         inputs.workingDirectory,
-        config.defaultNamespace,
+        config,
         renderTools(process.env),
       );
       if (rendering) core.info(rendering);

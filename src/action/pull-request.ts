@@ -425,7 +425,7 @@ async function renderAt(
     errors: [] as ScanError[],
     notices: [] as ScanNotice[],
   };
-  const log = await renderCollected(collected, root, config.defaultNamespace, renderTools(process.env));
+  const log = await renderCollected(collected, root, config, renderTools(process.env));
   return { ...collected, root, log };
 }
 

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { splitRenderedDocuments } from '../core/source-map.js';
 import type { ScanError, ScanNotice, SourceFile } from '../core/types.js';
@@ -70,6 +70,20 @@ export async function renderChart(chart: ChartRender, options: HelmOptions): Pro
   const started = performance.now();
   const result: RenderedChart = { chart, files: [], errors: [], notices: [], milliseconds: 0 };
   const chartFile = `${chart.dir ? `${chart.dir}/` : ''}Chart.yaml`;
+  // Values files come from the config, which a pull request can change: never read outside the repository.
+  const outside = chart.valuesFiles.filter((file) => {
+    const path = relative(resolve(options.root), resolve(options.root, file));
+    return path.startsWith('..') || isAbsolute(path);
+  });
+  if (outside.length > 0) {
+    result.errors.push({
+      file: chartFile,
+      line: null,
+      message: `values file ${outside.join(', ')} is outside the repository; the chart is not rendered`,
+    });
+    result.milliseconds = Math.round(performance.now() - started);
+    return result;
+  }
   const home = await mkdtemp(join(tmpdir(), 'ktg-helm-'));
   try {
     const args = [

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import type { ScanError, ScanNotice, SourceFile } from '../core/types.js';
 
@@ -75,6 +75,15 @@ export async function buildOverlay(
   const started = performance.now();
   const result: RenderedOverlay = { dir, files: [], errors: [], notices: [], milliseconds: 0 };
   const label = dir === '' ? 'kustomization.yaml' : `${dir}/kustomization.yaml`;
+  const within = relative(resolve(root), resolve(root, dir));
+  if (within.startsWith('..') || isAbsolute(within)) {
+    result.errors.push({
+      file: label,
+      line: null,
+      message: 'the overlay is outside the repository; not built',
+    });
+    return result;
+  }
   const wrapper = await mkdtemp(join(tmpdir(), 'ktg-kustomize-'));
   try {
     const target = toPosix(relative(wrapper, resolve(root, dir)));

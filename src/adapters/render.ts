@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { loadDocuments, spanOf } from '../core/load.js';
 import { templateLine } from '../core/source-map.js';
 import type { Finding, ScanError, ScanNotice, SourceFile } from '../core/types.js';
-import { defaultRender, renderChart } from './helm.js';
+import type { ResolvedConfig } from '../config/config.js';
+import { type ChartRender, defaultRender, renderChart } from './helm.js';
 import { buildOverlay, findOverlays } from './kustomize.js';
 
 export interface RenderInput {
@@ -44,20 +45,43 @@ async function pooled<T, R>(
 export async function renderCollected(
   collected: RenderInput,
   root: string,
-  namespace: string,
+  config: Pick<ResolvedConfig, 'defaultNamespace' | 'kubeVersion' | 'charts' | 'overlays'>,
   tools: RenderTools = {},
 ): Promise<string | null> {
-  const overlays = await findOverlays(root, collected.kustomizations);
+  const overlays = config.overlays ?? (await findOverlays(root, collected.kustomizations));
+  const renders: ChartRender[] = [];
+  for (const dir of collected.charts) {
+    const base = await defaultRender(root, dir, config.defaultNamespace);
+    base.kubeVersion = config.kubeVersion;
+    const listed = config.charts.filter((chart) => chart.path === dir);
+    if (listed.length === 0) renders.push(base);
+    for (const chart of listed) {
+      renders.push({
+        dir,
+        release: chart.release ?? base.release,
+        namespace: chart.namespace ?? config.defaultNamespace,
+        kubeVersion: chart.kubeVersion ?? config.kubeVersion,
+        valuesFiles: chart.values,
+        set: chart.set,
+      });
+    }
+  }
+  for (const chart of config.charts) {
+    if (!collected.charts.includes(chart.path)) {
+      collected.notices.push({
+        file: chart.path || '.',
+        message:
+          'listed in the config `charts` but no chart (Chart.yaml) was found there among the scanned files',
+      });
+    }
+  }
   const jobs: (() => Promise<{
     files: SourceFile[];
     errors: ScanError[];
     notices: ScanNotice[];
     milliseconds: number;
   }>)[] = [
-    ...collected.charts.map(
-      (dir) => async () =>
-        renderChart(await defaultRender(root, dir, namespace), { root, binary: tools.helm }),
-    ),
+    ...renders.map((render) => () => renderChart(render, { root, binary: tools.helm })),
     ...overlays.map((dir) => () => buildOverlay(root, dir, { binary: tools.kustomize })),
   ];
   if (jobs.length === 0) return null;

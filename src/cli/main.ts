@@ -115,7 +115,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   });
 
   const log: string[] = [];
-  const rendering = await renderCollected(collected, io.cwd, config.defaultNamespace, renderTools(io.env));
+  const rendering = await renderCollected(collected, io.cwd, config, renderTools(io.env));
   if (rendering) log.push(rendering);
 
   let result;

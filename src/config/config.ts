@@ -16,6 +16,15 @@ export interface RuleSetting {
   options: Record<string, unknown>;
 }
 
+export interface ChartSetting {
+  path: string;
+  release: string | null;
+  namespace: string | null;
+  values: string[];
+  set: Record<string, string>;
+  kubeVersion: string | null;
+}
+
 export interface ResolvedConfig {
   /** The file the config came from, or null for the embedded defaults. */
   file: string | null;
@@ -23,6 +32,11 @@ export interface ResolvedConfig {
   failOn: Severity | 'none';
   report: 'new' | 'all';
   defaultNamespace: string;
+  kubeVersion: string;
+  /** Charts with render settings; charts found and not listed render with defaults. */
+  charts: ChartSetting[];
+  /** Overlays to build, or null to build every overlay found. */
+  overlays: string[] | null;
   include: string[];
   exclude: string[];
   rules: Record<string, RuleSetting>;
@@ -86,6 +100,16 @@ interface RawConfig {
   'fail-on'?: Severity | 'none';
   report?: 'new' | 'all';
   'default-namespace'?: string;
+  'kube-version'?: string;
+  charts?: {
+    path: string;
+    release?: string;
+    namespace?: string;
+    values?: string[];
+    set?: Record<string, string | number | boolean>;
+    'kube-version'?: string;
+  }[];
+  overlays?: string[];
   include?: string[];
   exclude?: string[];
   rules?: Record<string, string | Record<string, unknown>>;
@@ -127,6 +151,16 @@ function resolveConfig(raw: RawConfig, file: string | null): ResolvedConfig {
     failOn: raw['fail-on'] ?? PRESET_FAIL_ON[preset],
     report: raw.report ?? 'new',
     defaultNamespace: raw['default-namespace'] ?? 'default',
+    kubeVersion: (raw['kube-version'] ?? '1.31.0').replace(/^v/, ''),
+    charts: (raw.charts ?? []).map((chart) => ({
+      path: normalisePath(chart.path),
+      release: chart.release ?? null,
+      namespace: chart.namespace ?? null,
+      values: (chart.values ?? []).map(normalisePath),
+      set: Object.fromEntries(Object.entries(chart.set ?? {}).map(([key, value]) => [key, String(value)])),
+      kubeVersion: chart['kube-version']?.replace(/^v/, '') ?? null,
+    })),
+    overlays: raw.overlays ? raw.overlays.map(normalisePath) : null,
     include: raw.include ?? ['**/*.yaml', '**/*.yml', '**/*.json'],
     exclude: raw.exclude ?? ['**/node_modules/**'],
     rules,
@@ -139,6 +173,15 @@ function resolveConfig(raw: RawConfig, file: string | null): ResolvedConfig {
       reason: exemption.reason.trim(),
     })),
   };
+}
+
+/** Repository paths as the scanner writes them: forward slashes, no `./` or trailing slash, `` for the root. */
+function normalisePath(path: string): string {
+  const normalised = path
+    .replace(/\\/g, '/')
+    .replace(/^\.\/+/, '')
+    .replace(/\/+$/, '');
+  return normalised === '.' ? '' : normalised;
 }
 
 /** `anyOf` failures come with one error per branch; keep the most specific ones. */

@@ -65,6 +65,51 @@ export function configSchema(): Record<string, unknown> {
         default: 'default',
         description: 'Namespace of resources that set none and are not rendered into one.',
       },
+      'kube-version': {
+        type: 'string',
+        pattern: '^v?\\d+\\.\\d+(\\.\\d+)?$',
+        default: '1.31.0',
+        description: 'Kubernetes version Helm charts are rendered for (`helm template --kube-version`).',
+      },
+      charts: {
+        type: 'array',
+        description:
+          'How to render Helm charts. A chart listed here is rendered once per entry with its settings; charts found but not listed are rendered with their own values, the chart name as release and `default-namespace`.',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['path'],
+          properties: {
+            path: {
+              type: 'string',
+              minLength: 1,
+              description: 'Folder of the chart (holding Chart.yaml), relative to the repository root.',
+            },
+            release: { type: 'string', minLength: 1, description: 'Release name. Default: the chart name.' },
+            namespace: {
+              type: 'string',
+              minLength: 1,
+              description: 'Namespace to render into. Default: `default-namespace`.',
+            },
+            values: stringList('Values files, relative to the repository root, in order.'),
+            set: {
+              type: 'object',
+              additionalProperties: { type: ['string', 'number', 'boolean'] },
+              description: 'Values set on the command line (`--set key=value`).',
+            },
+            'kube-version': {
+              type: 'string',
+              pattern: '^v?\\d+\\.\\d+(\\.\\d+)?$',
+              description: 'Overrides the top-level `kube-version`.',
+            },
+          },
+        },
+      },
+      overlays: {
+        ...stringList(
+          'Kustomize overlays to build, relative to the repository root. Default: every folder with a kustomization that no other kustomization includes.',
+        ),
+      },
       include: {
         ...stringList('Globs of files to scan, relative to the repository root.'),
         default: ['**/*.yaml', '**/*.yml', '**/*.json'],
