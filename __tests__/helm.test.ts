@@ -240,3 +240,61 @@ describe.skipIf(!HELM)('chart settings, dependencies and safety', () => {
     ]);
   });
 });
+
+const HELM4 = existsSync(join(ROOT, '.tools/helm4/helm')) ? join(ROOT, '.tools/helm4/helm') : null;
+const helms = [HELM && ['helm v3', HELM], HELM4 && ['helm v4', HELM4]].filter(Boolean) as [string, string][];
+
+describe.skipIf(helms.length === 0).each(helms)('fix at the source: values probing (%s)', (_name, helm) => {
+  async function run(cwd: string, args: string[]) {
+    let stdout = '';
+    let stderr = '';
+    const code = await runCli(['scan', '--format', 'json', '--fail-on', 'none', ...args], {
+      cwd,
+      env: { KUBE_TOKEN_GUARD_HELM: helm },
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: (text: string) => (stderr += text) },
+    });
+    return {
+      code,
+      stderr,
+      report: JSON.parse(stdout) as { findings: Record<string, unknown>[]; errors: unknown[] },
+    };
+  }
+
+  /** A `helm create` chart whose ServiceAccount uses IRSA and keeps `serviceAccount.automount: true`. */
+  function irsaChart(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'ktg-probe-'));
+    execFileSync(helm, ['create', 'web'], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir } });
+    const values = join(dir, 'web/values.yaml');
+    const document = parseDocument(readFileSync(values, 'utf8'));
+    document.setIn(['serviceAccount', 'annotations'], {
+      'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/web',
+    });
+    writeFileSync(values, document.toString());
+    return dir;
+  }
+
+  it('finds the value that controls a finding and offers the values.yaml edit', async () => {
+    const dir = irsaChart();
+    const { report, stderr } = await run(dir, []);
+    expect(stderr).toMatch(/Probed chart values with \d+ renders? .*1 findings fixable in values files/);
+    const finding = report.findings.find((entry) => entry.ruleId === 'workload-identity-automount')!;
+    expect(finding).toMatchObject({ file: 'web/templates/serviceaccount.yaml', rendered: true });
+    const fix = finding.fix as { file: string; startLine: number; replacement: string };
+    expect(fix.file).toBe('web/values.yaml');
+    expect(fix.replacement).toBe('  automount: false');
+    expect(readFileSync(join(dir, 'web/values.yaml'), 'utf8').split('\n')[fix.startLine - 1]).toBe(
+      '  automount: true',
+    );
+  });
+
+  it('--fix edits values.yaml and the finding is gone on re-render', async () => {
+    const dir = irsaChart();
+    const fixed = await run(dir, ['--fix']);
+    expect(fixed.stderr).toMatch(/Fixed 1 finding in 1 file: web\/values.yaml \(1\)/);
+    expect(fixed.report.findings.map((finding) => finding.ruleId)).not.toContain(
+      'workload-identity-automount',
+    );
+    expect(readFileSync(join(dir, 'web/values.yaml'), 'utf8')).toContain('  automount: false');
+  });
+});

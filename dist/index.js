@@ -2220,7 +2220,7 @@ const applicability_1 = __nccwpck_require__(7692);
 const dataType_2 = __nccwpck_require__(6685);
 const defaults_1 = __nccwpck_require__(1699);
 const keyword_1 = __nccwpck_require__(5202);
-const subschema_1 = __nccwpck_require__(6200);
+const subschema_1 = __nccwpck_require__(3819);
 const codegen_1 = __nccwpck_require__(1436);
 const names_1 = __nccwpck_require__(630);
 const resolve_1 = __nccwpck_require__(4090);
@@ -2864,7 +2864,7 @@ exports.validateKeywordUsage = validateKeywordUsage;
 
 /***/ }),
 
-/***/ 6200:
+/***/ 3819:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -35706,7 +35706,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1527);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6200);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -35715,7 +35715,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1527:
+/***/ 6200:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42694,6 +42694,47 @@ async function materialize(repo, rev, prefix, dest) {
     return contents.size;
 }
 
+;// CONCATENATED MODULE: ./src/core/apply.ts
+/**
+ * Applies whole fixes, in order of their first edit, leaving out any fix that overlaps one already taken (two inserts
+ * at the same offset count as overlapping: their order would be a guess). As ESLint does, the caller re-parses and
+ * re-checks, and applies again until nothing is left or a pass limit is reached.
+ */
+function applyFixes(text, fixes) {
+    const ordered = [...fixes].sort((a, b) => firstStart(a) - firstStart(b));
+    const taken = [];
+    let applied = 0;
+    let skipped = 0;
+    for (const fix of ordered) {
+        if (fix.edits.some((edit) => taken.some((other) => overlaps(edit, other)))) {
+            skipped++;
+            continue;
+        }
+        taken.push(...fix.edits);
+        applied++;
+    }
+    const result = applyEdits(text, taken);
+    return { text: result, applied, skipped };
+}
+/** Applies non-overlapping edits, each against the original offsets. */
+function applyEdits(text, edits) {
+    let result = '';
+    let cursor = 0;
+    for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
+        result += text.slice(cursor, edit.start) + edit.text;
+        cursor = edit.end;
+    }
+    return result + text.slice(cursor);
+}
+function firstStart(fix) {
+    return Math.min(...fix.edits.map((edit) => edit.start));
+}
+function overlaps(a, b) {
+    if (a.start === b.start)
+        return true;
+    return a.start < b.end && b.start < a.end;
+}
+
 ;// CONCATENATED MODULE: ./src/core/load.ts
 
 /** Aliases a document may expand before it is refused (guards against "billion laughs"). */
@@ -42871,6 +42912,2291 @@ function documentStart(object) {
     return { line, endLine: line };
 }
 
+;// CONCATENATED MODULE: ./src/core/fix.ts
+
+
+
+
+const PARSE_OPTIONS = { version: '1.1', uniqueKeys: true, prettyErrors: false };
+const fix_MAX_ALIAS_COUNT = 1000;
+function newlineOf(text) {
+    return text.includes('\r\n') ? '\r\n' : '\n';
+}
+function lineStartOf(text, offset) {
+    return text.lastIndexOf('\n', offset - 1) + 1;
+}
+/** Offset of the end of the line holding `offset`, before its line break. */
+function lineEndOf(text, offset) {
+    const next = text.indexOf('\n', offset);
+    const end = next === -1 ? text.length : next;
+    return end > 0 && text[end - 1] === '\r' ? end - 1 : end;
+}
+/** The offset just after the last non-blank character before `offset`. */
+function contentEnd(text, offset) {
+    let end = offset;
+    while (end > 0 && /\s/.test(text[end - 1]))
+        end--;
+    return end;
+}
+function pairOf(map, key) {
+    if (!(0,dist/* isMap */.jh)(map))
+        return undefined;
+    return map.items.find((item) => (0,dist/* isScalar */.jn)(item.key) && item.key.value === key);
+}
+/** The line form of a set of edits: the whole lines they touch, and those lines after the edits. */
+function toLineFix(text, edits, lineOf) {
+    const sorted = [...edits].sort((a, b) => a.start - b.start);
+    const first = sorted[0];
+    const last = sorted.reduce((max, edit) => (edit.end > max.end ? edit : max), first);
+    const regionStart = lineStartOf(text, first.start);
+    // An edit that ends right after a line break ends on the previous line.
+    const lastOffset = last.end > last.start && text[last.end - 1] === '\n' ? last.end - 1 : last.end;
+    const nextBreak = text.indexOf('\n', lastOffset);
+    const regionEnd = nextBreak === -1 ? text.length : nextBreak + 1;
+    const region = applyEdits(text.slice(regionStart, regionEnd), sorted.map((edit) => ({ ...edit, start: edit.start - regionStart, end: edit.end - regionStart })));
+    const replacement = region.replace(/\r?\n$/, '').replace(/\r\n/g, '\n');
+    return {
+        edits: sorted,
+        startLine: lineOf(regionStart),
+        // A line break belongs to the line it ends.
+        endLine: lineOf(nextBreak === -1 ? text.length : nextBreak),
+        replacement,
+    };
+}
+/** Walks to the container at `path` in plain data, or undefined. */
+function containerAt(root, path) {
+    let current = root;
+    for (const segment of path) {
+        if (current === null || typeof current !== 'object')
+            return undefined;
+        current = current[segment];
+    }
+    return current;
+}
+/**
+ * Builds the fix when the edited document parses to exactly the original with `mutate` applied to the object,
+ * and nothing else: no other field, no other document, no comment turned into content.
+ */
+function verifiedFix(object, edits, mutate) {
+    const text = object.file.text;
+    const [start, , end] = object.doc.range;
+    if (edits.some((edit) => edit.start < start || edit.end > end))
+        return null;
+    let expected;
+    try {
+        expected = object.doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT });
+    }
+    catch {
+        return null;
+    }
+    const target = containerAt(expected, object.basePath);
+    if (target === null || typeof target !== 'object' || !mutate(target))
+        return null;
+    const shifted = edits.map((edit) => ({ ...edit, start: edit.start - start, end: edit.end - start }));
+    const edited = applyEdits(text.slice(start, end), shifted);
+    const docs = (0,dist/* parseAllDocuments */.hR)(edited, PARSE_OPTIONS);
+    if (!Array.isArray(docs) || docs.length !== 1 || docs[0].errors.length > 0)
+        return null;
+    let actual;
+    try {
+        actual = docs[0].toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT });
+    }
+    catch {
+        return null;
+    }
+    if (!(0,external_node_util_.isDeepStrictEqual)(actual, expected))
+        return null;
+    return toLineFix(text, edits, (offset) => object.lines.linePos(offset).line);
+}
+function parseValue(valueText) {
+    return (0,dist/* parse */.qg)(valueText, PARSE_OPTIONS);
+}
+/** How the keys of a map are written: quoted like JSON, single-quoted, or plain. */
+function keyQuote(text, key) {
+    const first = text[key.range[0]];
+    return first === '"' || first === "'" ? first : '';
+}
+/**
+ * Sets `key: value` in the map at `mapPath`. An existing scalar value is replaced. Otherwise the entry is inserted
+ * after the first of `position.after` present (else as the first key), or as the last key: in a block map as a line
+ * of its own at the siblings' indentation; in a flow map or JSON object beside its siblings, in their layout.
+ */
+function setMapEntry(object, mapPath, key, valueText, position) {
+    const map = nodeAt(object, mapPath);
+    if (!map || !(0,dist/* isMap */.jh)(map) || map.items.length === 0)
+        return null;
+    const value = parseValue(valueText);
+    const mutate = (root) => {
+        const container = containerAt(root, mapPath);
+        if (container === null || typeof container !== 'object' || Array.isArray(container))
+            return false;
+        container[key] = value;
+        return true;
+    };
+    const existing = pairOf(map, key);
+    if (existing) {
+        const node = existing.value;
+        if (!node || !(0,dist/* isScalar */.jn)(node) || !node.range)
+            return null;
+        return verifiedFix(object, [{ start: node.range[0], end: node.range[1], text: valueText }], mutate);
+    }
+    let anchor;
+    if (position === 'last')
+        anchor = map.items[map.items.length - 1];
+    else if (position !== 'first')
+        anchor = position.after.map((name) => pairOf(map, name)).find(Boolean);
+    const edit = map.flow
+        ? flowInsert(object, map.items, key, valueText, anchor)
+        : blockInsert(object, map.items, key, valueText, anchor);
+    return edit ? verifiedFix(object, [edit], mutate) : null;
+}
+function blockInsert(object, items, key, valueText, anchor) {
+    const text = object.file.text;
+    const firstKey = items[0].key;
+    if (!firstKey?.range)
+        return null;
+    const keyStart = firstKey.range[0];
+    const firstLineStart = lineStartOf(text, keyStart);
+    const indent = keyStart - firstLineStart;
+    const newline = newlineOf(text);
+    const quote = keyQuote(text, firstKey);
+    const entry = `${' '.repeat(indent)}${quote}${key}${quote}: ${valueText}`;
+    // The first key shares its line with a `- ` (a sequence item): a new first line cannot go before it.
+    const ownLine = /^[ ]*$/.test(text.slice(firstLineStart, keyStart));
+    if (!anchor && !ownLine)
+        anchor = items[0];
+    if (!anchor) {
+        // Go above comment lines that introduce the first key, so they keep introducing it.
+        let at = firstLineStart;
+        while (at > 0) {
+            const previousStart = lineStartOf(text, at - 1);
+            const previous = text.slice(previousStart, at).replace(/\r?\n$/, '');
+            if (!/^ *#/.test(previous) || previous.length - previous.trimStart().length !== indent)
+                break;
+            at = previousStart;
+        }
+        return { start: at, end: at, text: `${entry}${newline}` };
+    }
+    const node = (anchor.value ?? anchor.key);
+    if (!node?.range)
+        return null;
+    if ((0,dist/* isScalar */.jn)(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED'))
+        return null;
+    // Insert at the end of the anchor's last line, keeping whatever comment sits on it.
+    const end = lineEndOf(text, contentEnd(text, node.range[1]) - 1);
+    if (end < node.range[0])
+        return null;
+    return { start: end, end, text: `${newline}${entry}` };
+}
+function flowInsert(object, items, key, valueText, anchor) {
+    const text = object.file.text;
+    const first = items[0];
+    const firstKey = first.key;
+    if (!firstKey?.range)
+        return null;
+    const quote = keyQuote(text, firstKey);
+    // The siblings' own spacing: `"k": v` or `"k":v`, and `, ` or `,` between entries on one line.
+    const colon = first.value?.range ? text.slice(firstKey.range[1], first.value.range[0]) : ': ';
+    const entry = `${quote}${key}${quote}${/^[ ]*:[ ]*$/.test(colon) ? colon : ': '}${valueText}`;
+    const second = items[1];
+    const keyLineStart = lineStartOf(text, firstKey.range[0]);
+    const multiline = second?.key?.range !== undefined && lineStartOf(text, second.key.range[0]) !== keyLineStart;
+    const ownLine = /^[ ]*$/.test(text.slice(keyLineStart, firstKey.range[0]));
+    let separator = ' ';
+    if (multiline && ownLine)
+        separator = `${newlineOf(text)}${' '.repeat(firstKey.range[0] - keyLineStart)}`;
+    else if (second?.key?.range && (first.value ?? firstKey).range) {
+        const between = text.slice(contentEnd(text, (first.value ?? firstKey).range[1]), second.key.range[0]);
+        if (/^,[ ]*$/.test(between))
+            separator = between.slice(1);
+    }
+    if (!anchor)
+        return { start: firstKey.range[0], end: firstKey.range[0], text: `${entry},${separator}` };
+    const node = (anchor.value ?? anchor.key);
+    if (!node?.range)
+        return null;
+    const end = contentEnd(text, node.range[1]);
+    return { start: end, end, text: `,${separator}${entry}` };
+}
+/** Renames the key at `path` (a map entry), keeping its value, quoting and layout. */
+function renameKey(object, path, newKey) {
+    const parentPath = path.slice(0, -1);
+    const oldKey = String(path[path.length - 1]);
+    const map = nodeAt(object, parentPath);
+    const pair = map ? pairOf(map, oldKey) : undefined;
+    const key = pair?.key;
+    if (!key?.range || !(0,dist/* isScalar */.jn)(key))
+        return null;
+    const quote = keyQuote(object.file.text, key);
+    return verifiedFix(object, [{ start: key.range[0], end: key.range[1], text: `${quote}${newKey}${quote}` }], (root) => {
+        const container = containerAt(root, parentPath);
+        if (!container || !(oldKey in container) || newKey in container)
+            return false;
+        container[newKey] = container[oldKey];
+        delete container[oldKey];
+        return true;
+    });
+}
+/**
+ * Removes the map entry at `path`: its whole line in a block map (a single-line entry only), or the entry and one
+ * separating comma in a flow map or JSON object.
+ */
+function removeEntry(object, path) {
+    const parentPath = path.slice(0, -1);
+    const name = String(path[path.length - 1]);
+    const map = nodeAt(object, parentPath);
+    if (!map || !(0,dist/* isMap */.jh)(map) || map.items.length < 2)
+        return null;
+    const index = map.items.findIndex((item) => (0,dist/* isScalar */.jn)(item.key) && item.key.value === name);
+    const pair = map.items[index];
+    const key = pair?.key;
+    const value = pair?.value;
+    if (!key?.range || !value?.range || !(0,dist/* isScalar */.jn)(value))
+        return null;
+    const text = object.file.text;
+    let edit;
+    if (map.flow) {
+        const next = map.items[index + 1];
+        if (next?.key?.range) {
+            edit = { start: key.range[0], end: next.key.range[0], text: '' };
+        }
+        else {
+            const previous = map.items[index - 1];
+            const previousEnd = (previous.value ?? previous.key).range[1];
+            edit = { start: contentEnd(text, previousEnd), end: contentEnd(text, value.range[1]), text: '' };
+        }
+    }
+    else {
+        const start = lineStartOf(text, key.range[0]);
+        if (!/^[ ]*$/.test(text.slice(start, key.range[0])))
+            return null;
+        const lineEnd = lineEndOf(text, key.range[0]);
+        if (lineEnd < contentEnd(text, value.range[1]))
+            return null;
+        const next = text.indexOf('\n', lineEnd);
+        edit = { start, end: next === -1 ? text.length : next + 1, text: '' };
+    }
+    return verifiedFix(object, [edit], (root) => {
+        const container = containerAt(root, parentPath);
+        if (!container || !(name in container))
+            return false;
+        delete container[name];
+        return true;
+    });
+}
+/** Replaces the scalar at `path` with `valueText`. */
+function replaceScalar(object, path, valueText) {
+    const node = nodeAt(object, path);
+    if (!node || !(0,dist/* isScalar */.jn)(node) || !node.range)
+        return null;
+    const value = parseValue(valueText);
+    return verifiedFix(object, [{ start: node.range[0], end: node.range[1], text: valueText }], (root) => {
+        const container = containerAt(root, path.slice(0, -1));
+        if (container === null || typeof container !== 'object')
+            return false;
+        container[path[path.length - 1]] = value;
+        return true;
+    });
+}
+/** Appends a YAML document at the end of the file holding `object` (not to JSON files, which hold one value). */
+function appendDocument(object, documentText) {
+    const text = object.file.text;
+    if (object.file.path.toLowerCase().endsWith('.json'))
+        return null;
+    const newline = newlineOf(text);
+    const body = documentText.replace(/\n$/, '').replace(/\n/g, newline);
+    // Insert before the final line break, so the change is anchored on the last line of the file, which a review
+    // suggestion can address, and the file keeps ending the way it did.
+    const end = text.endsWith(newline) ? text.length - newline.length : text.length;
+    const edit = { start: end, end, text: `${newline}---${newline}${body}` };
+    // The whole file is checked: every document as before, and the new one as intended.
+    const before = (0,dist/* parseAllDocuments */.hR)(text, PARSE_OPTIONS);
+    const after = (0,dist/* parseAllDocuments */.hR)(applyEdits(text, [edit]), PARSE_OPTIONS);
+    if (!Array.isArray(before) || !Array.isArray(after) || after.length !== before.length + 1)
+        return null;
+    if (after.some((doc) => doc.errors.length > 0))
+        return null;
+    try {
+        const expected = [
+            ...before.map((doc) => doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT })),
+            parseValue(documentText),
+        ];
+        const actual = after.map((doc) => doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }));
+        if (!(0,external_node_util_.isDeepStrictEqual)(actual, expected))
+            return null;
+    }
+    catch {
+        return null;
+    }
+    return toLineFix(text, [edit], (offset) => object.lines.linePos(offset).line);
+}
+/**
+ * `automountServiceAccountToken: false` on a ServiceAccount: as its last key, where people write it, or after
+ * `kind` when the end of the document cannot take a line (a block scalar keeping its trailing lines).
+ */
+function setServiceAccountAutomount(account) {
+    return (setMapEntry(account.object, [], 'automountServiceAccountToken', 'false', 'last') ??
+        setMapEntry(account.object, [], 'automountServiceAccountToken', 'false', { after: ['kind'] }));
+}
+/**
+ * Replaces the scalar at `keyPath` of a plain YAML file (a chart's values file) with `valueText`, verified like every
+ * fix: the edited file must parse to the original with only that value changed.
+ */
+function setYamlScalar(path, text, keyPath, valueText) {
+    const lines = new dist/* LineCounter */.HN();
+    const doc = (0,dist/* parseDocument */.Tp)(text, { ...PARSE_OPTIONS, lineCounter: lines });
+    if (doc.errors.length > 0)
+        return null;
+    const node = doc.getIn(keyPath, true);
+    if (!node || !(0,dist/* isScalar */.jn)(node) || !node.range)
+        return null;
+    const edits = [{ start: node.range[0], end: node.range[1], text: valueText }];
+    let expected;
+    try {
+        expected = doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT });
+        let container = expected;
+        for (const key of keyPath.slice(0, -1))
+            container = container[key];
+        container[keyPath[keyPath.length - 1]] = parseValue(valueText);
+        const edited = (0,dist/* parseDocument */.Tp)(applyEdits(text, edits), PARSE_OPTIONS);
+        if (edited.errors.length > 0 ||
+            !(0,external_node_util_.isDeepStrictEqual)(edited.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }), expected)) {
+            return null;
+        }
+    }
+    catch {
+        return null;
+    }
+    return { file: path, ...toLineFix(text, edits, (offset) => lines.linePos(offset).line) };
+}
+
+;// CONCATENATED MODULE: ./src/core/model.ts
+/** Kinds that are not namespaced; every other kind takes the namespace defaulting below. */
+const CLUSTER_SCOPED_KINDS = new Set([
+    'Namespace',
+    'Node',
+    'PersistentVolume',
+    'ClusterRole',
+    'ClusterRoleBinding',
+    'CustomResourceDefinition',
+    'StorageClass',
+    'PriorityClass',
+    'IngressClass',
+    'RuntimeClass',
+    'CSIDriver',
+    'CSINode',
+    'APIService',
+    'MutatingWebhookConfiguration',
+    'ValidatingWebhookConfiguration',
+    'ValidatingAdmissionPolicy',
+    'ValidatingAdmissionPolicyBinding',
+    'PodSecurityPolicy',
+    'ClusterIssuer',
+    'VolumeSnapshotClass',
+]);
+/** Where the pod spec sits for the kinds the design names; anything else with `spec.template.spec.containers` too. */
+const POD_SPEC_PATHS = {
+    Pod: { spec: ['spec'], metadata: null },
+    PodTemplate: { spec: ['template', 'spec'], metadata: ['template', 'metadata'] },
+    CronJob: {
+        spec: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+        metadata: ['spec', 'jobTemplate', 'spec', 'template', 'metadata'],
+    },
+};
+const TEMPLATE_SPEC = { spec: ['spec', 'template', 'spec'], metadata: ['spec', 'template', 'metadata'] };
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function getPath(value, path) {
+    let current = value;
+    for (const segment of path) {
+        if (typeof segment === 'number') {
+            if (!Array.isArray(current))
+                return undefined;
+            current = current[segment];
+        }
+        else {
+            if (!isRecord(current))
+                return undefined;
+            current = current[segment];
+        }
+    }
+    return current;
+}
+function stringMap(value) {
+    const result = {};
+    if (!isRecord(value))
+        return result;
+    for (const [key, entry] of Object.entries(value)) {
+        if (typeof entry === 'string')
+            result[key] = entry;
+        else if (typeof entry === 'number' || typeof entry === 'boolean')
+            result[key] = String(entry);
+    }
+    return result;
+}
+function nsKey(namespace, name) {
+    return `${namespace ?? ''}/${name}`;
+}
+function addTo(index, key, resource) {
+    const list = index.get(key);
+    if (list)
+        list.push(resource);
+    else
+        index.set(key, [resource]);
+}
+/** Builds the model of every scanned object: the joins rules need are indexes built once, not scans per finding. */
+function buildModel(objects, defaultNamespace) {
+    const model = {
+        resources: [],
+        workloads: [],
+        serviceAccounts: [],
+        roles: [],
+        clusterRoles: [],
+        bindings: [],
+        secrets: [],
+        namespaces: [],
+        defaultNamespace,
+        serviceAccountIndex: new Map(),
+        roleIndex: new Map(),
+        clusterRoleIndex: new Map(),
+        secretIndex: new Map(),
+    };
+    for (const object of objects) {
+        const resource = toResource(object, defaultNamespace);
+        model.resources.push(resource);
+        const { kind, namespace, name } = resource.ref;
+        const core = isCoreGroup(resource.ref.apiVersion);
+        const rbac = resource.ref.apiVersion.startsWith('rbac.authorization.k8s.io/');
+        if (kind === 'ServiceAccount' && core) {
+            model.serviceAccounts.push(resource);
+            addTo(model.serviceAccountIndex, nsKey(namespace, name), resource);
+        }
+        else if (kind === 'Secret' && core) {
+            model.secrets.push(resource);
+            addTo(model.secretIndex, nsKey(namespace, name), resource);
+        }
+        else if (kind === 'Namespace' && core) {
+            model.namespaces.push(resource);
+        }
+        else if (kind === 'Role' && rbac) {
+            model.roles.push(resource);
+            addTo(model.roleIndex, nsKey(namespace, name), resource);
+        }
+        else if (kind === 'ClusterRole' && rbac) {
+            model.clusterRoles.push(resource);
+            addTo(model.clusterRoleIndex, name, resource);
+        }
+        else if ((kind === 'RoleBinding' || kind === 'ClusterRoleBinding') && rbac) {
+            model.bindings.push(resource);
+        }
+        else {
+            const workload = toWorkload(resource);
+            if (workload)
+                model.workloads.push(workload);
+        }
+    }
+    return model;
+}
+function isCoreGroup(apiVersion) {
+    return apiVersion === 'v1';
+}
+function toResource(object, defaultNamespace) {
+    const value = object.value;
+    const metadata = isRecord(value.metadata) ? value.metadata : {};
+    const kind = String(value.kind);
+    const declared = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : null;
+    const namespace = CLUSTER_SCOPED_KINDS.has(kind)
+        ? null
+        : (declared ?? object.file.renderNamespace ?? defaultNamespace);
+    const name = typeof metadata.name === 'string' && metadata.name !== ''
+        ? metadata.name
+        : typeof metadata.generateName === 'string'
+            ? `${metadata.generateName}*`
+            : '(unnamed)';
+    return {
+        object,
+        ref: { apiVersion: String(value.apiVersion), kind, namespace, name },
+        annotations: stringMap(metadata.annotations),
+    };
+}
+function toWorkload(resource) {
+    const value = resource.object.value;
+    const known = POD_SPEC_PATHS[resource.ref.kind];
+    let paths = known;
+    if (!paths) {
+        const candidate = getPath(value, TEMPLATE_SPEC.spec);
+        if (!isRecord(candidate) || !Array.isArray(candidate.containers))
+            return null;
+        paths = TEMPLATE_SPEC;
+    }
+    const podSpec = getPath(value, paths.spec);
+    if (!isRecord(podSpec))
+        return null;
+    // A Pod is only a workload if it looks like one; other kinds are recognised by their well-known template path.
+    if (resource.ref.kind === 'Pod' && !Array.isArray(podSpec.containers))
+        return null;
+    const templateMetadata = paths.metadata ? getPath(value, paths.metadata) : undefined;
+    const templateAnnotations = isRecord(templateMetadata) ? stringMap(templateMetadata.annotations) : {};
+    const byName = nonEmptyString(podSpec.serviceAccountName);
+    const byDeprecated = nonEmptyString(podSpec.serviceAccount);
+    return {
+        resource,
+        podSpecPath: paths.spec,
+        podSpec,
+        templateMetadataPath: paths.metadata,
+        templateAnnotations,
+        serviceAccountName: byName ?? byDeprecated ?? 'default',
+        serviceAccountField: byName ? 'serviceAccountName' : byDeprecated ? 'serviceAccount' : null,
+    };
+}
+function nonEmptyString(value) {
+    return typeof value === 'string' && value !== '' ? value : null;
+}
+function resourceLabel(ref) {
+    return ref.namespace ? `${ref.kind} ${ref.namespace}/${ref.name}` : `${ref.kind} ${ref.name}`;
+}
+/**
+ * All containers of a pod spec with their paths: containers, initContainers and ephemeralContainers.
+ */
+function containersOf(workload) {
+    const result = [];
+    for (const field of ['initContainers', 'containers', 'ephemeralContainers']) {
+        const list = workload.podSpec[field];
+        if (!Array.isArray(list))
+            continue;
+        list.forEach((container, index) => {
+            if (isRecord(container))
+                result.push({ container, path: [...workload.podSpecPath, field, index] });
+        });
+    }
+    return result;
+}
+/** The pod spec's volumes with their paths. */
+function volumesOf(workload) {
+    const list = workload.podSpec.volumes;
+    if (!Array.isArray(list))
+        return [];
+    const result = [];
+    list.forEach((volume, index) => {
+        if (isRecord(volume))
+            result.push({ volume, path: [...workload.podSpecPath, 'volumes', index] });
+    });
+    return result;
+}
+/** Every projected `serviceAccountToken` source of a pod's volumes, with its path. */
+function projectedTokensOf(workload) {
+    const result = [];
+    for (const { volume, path } of volumesOf(workload)) {
+        const projected = volume.projected;
+        if (!isRecord(projected) || !Array.isArray(projected.sources))
+            continue;
+        projected.sources.forEach((source, index) => {
+            if (isRecord(source) && isRecord(source.serviceAccountToken)) {
+                result.push({
+                    token: source.serviceAccountToken,
+                    path: [...path, 'projected', 'sources', index, 'serviceAccountToken'],
+                    volume: typeof volume.name === 'string' ? volume.name : String(index),
+                });
+            }
+        });
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/core/rbac.ts
+
+const SERVICE_ACCOUNT_USER = /^system:serviceaccount:([^:]+):([^:]+)$/;
+/** The ServiceAccount a binding subject denotes, if it denotes one. */
+function serviceAccountOfSubject(subject, binding, defaultNamespace) {
+    const kind = subject.kind;
+    const name = typeof subject.name === 'string' ? subject.name : '';
+    if (kind === 'ServiceAccount' && name !== '') {
+        const namespace = typeof subject.namespace === 'string' && subject.namespace !== ''
+            ? subject.namespace
+            : (binding.ref.namespace ?? defaultNamespace);
+        return { namespace, name };
+    }
+    if (kind === 'User') {
+        const match = SERVICE_ACCOUNT_USER.exec(name);
+        if (match)
+            return { namespace: match[1], name: match[2] };
+    }
+    return null;
+}
+function subjectsOf(binding) {
+    const subjects = binding.object.value.subjects;
+    return Array.isArray(subjects) ? subjects.filter(isRecord) : [];
+}
+function roleOf(binding, model) {
+    const roleRef = binding.object.value.roleRef;
+    if (!isRecord(roleRef) || typeof roleRef.name !== 'string')
+        return null;
+    if (roleRef.kind === 'ClusterRole') {
+        return {
+            kind: 'ClusterRole',
+            name: roleRef.name,
+            resource: model.clusterRoleIndex.get(roleRef.name)?.[0] ?? null,
+        };
+    }
+    if (roleRef.kind === 'Role' && binding.ref.kind === 'RoleBinding') {
+        const key = nsKey(binding.ref.namespace, roleRef.name);
+        return { kind: 'Role', name: roleRef.name, resource: model.roleIndex.get(key)?.[0] ?? null };
+    }
+    return null;
+}
+function strings(value) {
+    return Array.isArray(value) ? value.filter((item) => typeof item === 'string') : [];
+}
+/**
+ * What makes a set of RBAC rules dangerous for a token holder: anything that reads credentials, runs code in other
+ * pods, mints tokens, or widens its own permissions. Every rule is looked at, not only the first.
+ */
+function privilegeOfRules(rules) {
+    const reasons = new Set();
+    let clusterAdmin = false;
+    const list = Array.isArray(rules) ? rules.filter(isRecord) : [];
+    for (const rule of list) {
+        const verbs = strings(rule.verbs);
+        const resources = strings(rule.resources);
+        const apiGroups = rule.apiGroups === undefined ? [''] : strings(rule.apiGroups);
+        const resourceNames = strings(rule.resourceNames);
+        const anyVerb = verbs.includes('*');
+        const anyResource = resources.includes('*');
+        const anyGroup = apiGroups.includes('*');
+        if (anyVerb)
+            reasons.add('`*` in verbs');
+        if (anyResource)
+            reasons.add('`*` in resources');
+        if (anyGroup)
+            reasons.add('`*` in apiGroups');
+        if (anyVerb && anyResource && anyGroup)
+            clusterAdmin = true;
+        const core = anyGroup || apiGroups.includes('');
+        const verb = (name) => anyVerb || verbs.includes(name);
+        const resource = (name) => core && (anyResource || resources.includes(name));
+        for (const name of ['impersonate', 'bind', 'escalate']) {
+            if (verbs.includes(name))
+                reasons.add(`\`${name}\` verb`);
+        }
+        if (resource('secrets')) {
+            const readVerbs = ['list', 'watch'].filter(verb);
+            // Reading one named Secret is a scoped grant; reading all of them is not.
+            if (verb('get') && resourceNames.length === 0)
+                readVerbs.unshift('get');
+            if (readVerbs.length > 0)
+                reasons.add(`secrets ${readVerbs.join('/')}`);
+        }
+        if (resource('pods') && verb('create'))
+            reasons.add('pods create');
+        if (resource('pods/exec') && (anyVerb || verbs.length > 0))
+            reasons.add('pods/exec');
+        if (resource('serviceaccounts/token') && verb('create'))
+            reasons.add('serviceaccounts/token create');
+        if (resource('nodes/proxy') && (anyVerb || verbs.length > 0))
+            reasons.add('nodes/proxy');
+    }
+    return { reasons: [...reasons], clusterAdmin };
+}
+function privilegeOfRole(role, privilegedRoles) {
+    if (role.kind === 'ClusterRole' && privilegedRoles.includes(role.name)) {
+        const fromRules = role.resource ? privilegeOfRules(role.resource.object.value.rules) : null;
+        return {
+            reasons: [`ClusterRole \`${role.name}\``, ...(fromRules?.reasons ?? [])],
+            clusterAdmin: role.name === 'cluster-admin' || (fromRules?.clusterAdmin ?? false),
+        };
+    }
+    if (!role.resource)
+        return null;
+    const privilege = privilegeOfRules(role.resource.object.value.rules);
+    return privilege.reasons.length > 0 ? privilege : null;
+}
+function buildRbacIndex(model, privilegedRoles) {
+    const grants = [];
+    const bySubject = new Map();
+    for (const binding of model.bindings) {
+        const role = roleOf(binding, model);
+        if (!role)
+            continue;
+        const privilege = privilegeOfRole(role, privilegedRoles);
+        subjectsOf(binding).forEach((subject, subjectIndex) => {
+            const grant = { binding, subjectIndex, subject, role, privilege };
+            grants.push(grant);
+            const account = serviceAccountOfSubject(subject, binding, model.defaultNamespace);
+            if (!account)
+                return;
+            const key = nsKey(account.namespace, account.name);
+            const list = bySubject.get(key);
+            if (list)
+                list.push(grant);
+            else
+                bySubject.set(key, [grant]);
+        });
+    }
+    return {
+        grants,
+        grantsToServiceAccount: (namespace, name) => bySubject.get(nsKey(namespace, name)) ?? [],
+    };
+}
+function describeGrant(grant) {
+    return `${resourceLabel(grant.binding.ref)} → ${grant.role.kind} ${grant.role.name}`;
+}
+
+;// CONCATENATED MODULE: ./src/core/serviceaccounts.ts
+
+/** `automountServiceAccountToken` of an object part, or null when unset or not a boolean. */
+function automountField(value) {
+    if (typeof value !== 'object' || value === null)
+        return null;
+    const field = value.automountServiceAccountToken;
+    return typeof field === 'boolean' ? field : null;
+}
+/**
+ * The declaration of ServiceAccount `namespace/name` in the scanned set. When it is declared more than once
+ * (overlays, copies), the one that mounts the token is taken: we must not assume a hardening that one copy lacks.
+ */
+function resolveServiceAccount(model, namespace, name) {
+    const candidates = model.serviceAccountIndex.get(nsKey(namespace, name));
+    if (!candidates || candidates.length === 0)
+        return null;
+    return candidates.find((account) => automountField(account.object.value) !== false) ?? candidates[0];
+}
+/** Kubernetes' precedence: the pod's field wins when set, then the ServiceAccount's, then `true`. */
+function effectiveAutomount(model, workload, assumeUnresolvedMounts) {
+    const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
+    const serviceAccount = resolveServiceAccount(model, namespace, workload.serviceAccountName);
+    const dedicated = workload.serviceAccountName !== 'default';
+    const podField = automountField(workload.podSpec);
+    if (podField !== null) {
+        return { mounts: podField, source: 'pod', serviceAccount, optedIn: podField };
+    }
+    if (serviceAccount) {
+        const accountField = automountField(serviceAccount.object.value);
+        if (accountField !== null) {
+            return {
+                mounts: accountField,
+                source: 'serviceaccount',
+                serviceAccount,
+                optedIn: accountField && dedicated,
+            };
+        }
+        return { mounts: true, source: 'default', serviceAccount, optedIn: false };
+    }
+    return { mounts: assumeUnresolvedMounts, source: 'unresolved', serviceAccount: null, optedIn: false };
+}
+
+;// CONCATENATED MODULE: ./src/rules/catalog.generated.ts
+const CATALOG = {
+    "automount-token": {
+        "id": "automount-token",
+        "title": "Pod mounts an API token it did not ask for",
+        "severity": "medium",
+        "fixable": true,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags workloads whose pods get a Kubernetes API token mounted although nobody explicitly asked for one.",
+        "description": "The rule works out the *effective* automount setting of every pod spec (Pod, Deployment, StatefulSet,\nDaemonSet, ReplicaSet, ReplicationController, Job, CronJob, PodTemplate and any object with\n`spec.template.spec.containers`) the way the API server does:\n\n1. `automountServiceAccountToken` in the pod spec, when it is set, decides;\n2. otherwise the field on the pod's ServiceAccount decides;\n3. otherwise the token is mounted (Kubernetes defaults to `true`).\n\nThe pod's ServiceAccount is `serviceAccountName`, else the deprecated `serviceAccount`, else `default`. It is\nlooked up by name in the workload's namespace across every scanned document, not only the changed files.\nWhen it is declared more than once (overlays, copies), a copy that mounts the token is the one used, so a\nhardening that only one copy has is not assumed.\nYAML 1.1 booleans count as the API server reads them, so `automountServiceAccountToken: no` or `off` is\n`false`.\n\nIt fires when the token ends up mounted **without explicit opt-in**. Opt-in means `true` written in the pod\nspec, or `true` on a dedicated (non-`default`) ServiceAccount. A `true` on the `default` ServiceAccount is not\nconsent from the workload and does not count.\n\nWhen the ServiceAccount is not declared anywhere in the scanned set it is *unresolved*. With\n`assume-unresolved-mounts` on (the default) an unresolved ServiceAccount is treated as mounting the token, as\nKubernetes would for an account created without the field, and the message says the ServiceAccount was not\nfound. Turn the option off to skip such workloads instead.\n\nSeverity is `medium`, raised to `high` when the ServiceAccount is `default`, or when it is the subject of a\nbinding to privileged RBAC in the scanned set (see `sa-privileged-rbac`); the message then names the binding\nand the role.\n\nIt does not fire when the effective value is `false`, or when the workload opted in as described above.",
+        "rationale": "A mounted token lets anything running in the container call the Kubernetes API as the pod's ServiceAccount.\nMost application pods never talk to the API, so for them the token is pure attack surface: a remote code\nexecution bug, a path traversal or a server-side request forgery that can read\n`/var/run/secrets/kubernetes.io/serviceaccount/token` hands the attacker a cluster credential. How far the\nattacker gets then depends on the RBAC bound to that account, which is why a token for `default` or for a\nprivileged account is rated higher.",
+        "remediation": "Set `automountServiceAccountToken: false` in the pod spec, or on a dedicated ServiceAccount used only by this\nworkload. The automatic fix inserts `automountServiceAccountToken: false` into the pod spec, next to\n`serviceAccountName` when that key is present.\n\nWhen the workload really calls the Kubernetes API (an operator, a controller, a leader-election sidecar), give\nit a dedicated ServiceAccount bound to a least-privilege Role and say `automountServiceAccountToken: true`\nexplicitly in the pod spec; the rule then treats the mount as intended. If the workload only needs to prove\nits identity to another service, prefer a projected `serviceAccountToken` volume with an `audience` and a\nshort `expirationSeconds`. For a case that fits neither, suppress it with\n`kube-token-guard.io/ignore: \"automount-token: <reason>\"` or a config exemption, both of which need a reason.",
+        "options": {
+            "assume-unresolved-mounts": {
+                "type": "boolean",
+                "default": true,
+                "description": "Treat a ServiceAccount that is not declared in the scanned files as mounting the token, as Kubernetes does when the field is unset."
+            }
+        },
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: payments-api\n  namespace: payments\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: payments-api\n  namespace: payments\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: payments-api\n  template:\n    metadata:\n      labels:\n        app: payments-api\n    spec:\n      serviceAccountName: payments-api\n      containers:\n        - name: api\n          image: registry.example.com/payments-api:1.8.2\n          ports:\n            - containerPort: 8080\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: payments-api\n  namespace: payments\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: payments-api\n  namespace: payments\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: payments-api\n  template:\n    metadata:\n      labels:\n        app: payments-api\n    spec:\n      serviceAccountName: payments-api\n      automountServiceAccountToken: false\n      containers:\n        - name: api\n          image: registry.example.com/payments-api:1.8.2\n          ports:\n            - containerPort: 8080\n"
+        },
+        "references": [
+            {
+                "title": "Configure Service Accounts for Pods",
+                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
+            },
+            {
+                "title": "Service Accounts",
+                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
+            },
+            {
+                "title": "Managing Service Accounts",
+                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/"
+            }
+        ]
+    },
+    "default-sa-automount": {
+        "id": "default-sa-automount",
+        "title": "Default ServiceAccount still automounts its token",
+        "severity": "medium",
+        "fixable": true,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags declared `default` ServiceAccounts that do not set `automountServiceAccountToken` to `false`.",
+        "description": "Fires for each ServiceAccount named `default` in the scanned set whose `automountServiceAccountToken` is\nmissing or `true`. YAML 1.1 booleans count as the API server reads them, so `no` and `off` are `false` and\nmake the account compliant.\n\nIt does not fire when the field is `false`. When a Namespace is scanned but no `default` ServiceAccount is\ndeclared for it at all, `namespace-default-sa` reports that instead.",
+        "rationale": "Every pod that names no ServiceAccount runs as `default`, so this one field decides whether all of those pods\ncarry an API token. Turning it off at the account is a namespace-wide safety net: a workload added later, or\na chart that forgets `serviceAccountName`, no longer gets a credential it did not ask for. Workloads that need\nthe API keep working once they opt in on a dedicated account.",
+        "remediation": "Add `automountServiceAccountToken: false` at the top level of the `default` ServiceAccount (next to\n`metadata`, not inside it). The automatic fix adds the field, or replaces a `true` value with `false`.\n\nBefore applying it, check for pods in the namespace that run as `default` and really call the API: give them a\ndedicated ServiceAccount and an explicit `automountServiceAccountToken: true` in their pod spec.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n  namespace: storefront\nimagePullSecrets:\n  - name: registry-credentials\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n  namespace: storefront\nimagePullSecrets:\n  - name: registry-credentials\nautomountServiceAccountToken: false\n"
+        },
+        "references": [
+            {
+                "title": "Configure Service Accounts for Pods (opt out of API credential automounting)",
+                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
+            },
+            {
+                "title": "Service Accounts",
+                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
+            }
+        ]
+    },
+    "default-sa-rbac": {
+        "id": "default-sa-rbac",
+        "title": "RBAC grants permissions to a default or catch-all identity",
+        "severity": "high",
+        "fixable": false,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags RoleBindings and ClusterRoleBindings whose subjects are `default` ServiceAccounts or groups that include every ServiceAccount or every caller.",
+        "description": "Fires once per offending subject of a RoleBinding or ClusterRoleBinding, whatever role it grants, when the\nsubject is:\n\n- a `ServiceAccount` named `default` (its namespace is the subject's `namespace`, else the binding's);\n- a `User` named `system:serviceaccount:<namespace>:default`, which is the same identity spelled as a user;\n- the `Group` `system:serviceaccounts` (every ServiceAccount in the cluster) or\n  `system:serviceaccounts:<namespace>` (every ServiceAccount in one namespace);\n- the `Group` `system:authenticated` (every authenticated caller) or `system:unauthenticated` (anonymous\n  requests).\n\nIt does not fire for subjects that name a dedicated ServiceAccount, a user or an ordinary group. Whether the\ngranted role is privileged is judged separately by `sa-privileged-rbac`.",
+        "rationale": "A grant to `default` reaches every pod in the namespace that names no ServiceAccount, including ones added\nlater by other teams or charts. A grant to the `system:serviceaccounts` groups reaches every workload in the\nnamespace or cluster, and `system:authenticated` or `system:unauthenticated` reach any caller at all. One\ncompromised pod, or an anonymous request, then holds whatever the role allows, and the grant cannot be\nrevoked for one workload without breaking the others.",
+        "remediation": "Create a dedicated ServiceAccount for the workload that needs the permissions and bind the role to that\naccount only. Remove the `default` or group subject. There is no automatic fix, because which workload\nactually relies on the grant has to be decided by a person.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: report-builder-view\n  namespace: reporting\nsubjects:\n  - kind: ServiceAccount\n    name: default\n    namespace: reporting\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: view\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: report-builder\n  namespace: reporting\nautomountServiceAccountToken: false\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: report-builder-view\n  namespace: reporting\nsubjects:\n  - kind: ServiceAccount\n    name: report-builder\n    namespace: reporting\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: view\n"
+        },
+        "references": [
+            {
+                "title": "Using RBAC Authorization (default roles and role bindings)",
+                "url": "https://kubernetes.io/docs/reference/access-authn-authz/rbac/"
+            },
+            {
+                "title": "Role Based Access Control Good Practices",
+                "url": "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"
+            }
+        ]
+    },
+    "default-service-account": {
+        "id": "default-service-account",
+        "title": "Workload runs as the namespace's default ServiceAccount",
+        "severity": "medium",
+        "fixable": false,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags workloads that run as the `default` ServiceAccount instead of an identity of their own.",
+        "description": "Fires for every pod spec whose ServiceAccount is `default`: neither `serviceAccountName` nor the deprecated\n`serviceAccount` is set, one of them is an empty string, or one of them says `default`.\n\nIt fires whatever the effective automount setting is, because the identity itself is shared: even with the\ntoken unmounted, any RBAC granted to `default` (now or later) applies to this workload, and audit logs cannot\ntell its requests apart from those of other pods.\n\nSeverity is `medium`, raised to `high` when the workload also forces the token to be mounted: the pod spec\nsays `automountServiceAccountToken: true`, or the `default` ServiceAccount declared for that namespace in the\nscanned set says `true`.\n\nIt does not fire for workloads that name any other ServiceAccount, whether or not that account is declared in\nthe scanned set (see `missing-service-account` for the latter).",
+        "rationale": "`default` is created by Kubernetes in every namespace and is used by every pod that names no other account,\nso it is the identity most likely to collect permissions over time: one team binds a Role to it \"to make\nsomething work\" and every pod in the namespace inherits the grant. A compromise of any of those pods then\nexposes all of them, and least privilege per workload becomes impossible. A dedicated ServiceAccount per\nworkload keeps grants, audit trails and revocation scoped to one application.",
+        "remediation": "Create a ServiceAccount for the workload (usually named after it) with `automountServiceAccountToken: false`,\nbind to it only the Roles the workload needs with a RoleBinding, and set `serviceAccountName` in the pod\nspec. There is no automatic fix, since the new account and its grants are a design decision; the finding's\nmessage shows the account to create.\n\nVendor charts that cannot be changed can be exempted with\n`kube-token-guard.io/ignore: \"default-service-account: <reason>\"` or a config exemption with a reason.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: storefront-web\n  namespace: storefront\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: storefront-web\n  template:\n    metadata:\n      labels:\n        app: storefront-web\n    spec:\n      automountServiceAccountToken: false\n      containers:\n        - name: web\n          image: registry.example.com/storefront-web:2.4.0\n          ports:\n            - containerPort: 3000\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: storefront-web\n  namespace: storefront\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: storefront-web\n  namespace: storefront\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: storefront-web\n  template:\n    metadata:\n      labels:\n        app: storefront-web\n    spec:\n      serviceAccountName: storefront-web\n      automountServiceAccountToken: false\n      containers:\n        - name: web\n          image: registry.example.com/storefront-web:2.4.0\n          ports:\n            - containerPort: 3000\n"
+        },
+        "references": [
+            {
+                "title": "Configure Service Accounts for Pods",
+                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
+            },
+            {
+                "title": "Service Accounts",
+                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
+            },
+            {
+                "title": "Role Based Access Control Good Practices",
+                "url": "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"
+            }
+        ]
+    },
+    "deprecated-service-account-field": {
+        "id": "deprecated-service-account-field",
+        "title": "Pod spec uses the deprecated serviceAccount field",
+        "severity": "low",
+        "fixable": true,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags pod specs that name their ServiceAccount with the deprecated `serviceAccount` field.",
+        "description": "Fires when a pod spec (of any workload kind) contains the key `serviceAccount`, the old alias of\n`serviceAccountName`.\n\n- Only `serviceAccount` is set: the finding asks for the key to be renamed.\n- Both are set to the same value: the finding asks for the redundant `serviceAccount` line to be removed.\n- Both are set to different values: Kubernetes uses `serviceAccountName` and ignores the alias, so the\n  manifest reads as one identity while the pod runs as another; the finding asks for a human to decide and\n  carries no fix.\n\nIt does not fire for pod specs that only use `serviceAccountName`. For working out which ServiceAccount the\npod runs as (in the other rules), `serviceAccount` is still honoured when `serviceAccountName` is absent.",
+        "rationale": "`serviceAccount` has been deprecated for years and is kept only for compatibility. Tools, policies and\nreviewers that look at `serviceAccountName` alone can miss the real identity of the pod, and a manifest that\nsets both to different values silently runs as the one a reader is less likely to notice. Using the single\nsupported field keeps the identity of a workload obvious.",
+        "remediation": "Use `serviceAccountName`. The automatic fix renames the `serviceAccount` key to `serviceAccountName` when it\nis alone, or deletes the `serviceAccount` line when `serviceAccountName` is also present with the same value.\nWhen the two disagree, check which account the workload should run as and keep only `serviceAccountName`.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: inventory-sync\n  namespace: warehouse\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: inventory-sync\n  namespace: warehouse\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: inventory-sync\n  template:\n    metadata:\n      labels:\n        app: inventory-sync\n    spec:\n      serviceAccount: inventory-sync\n      containers:\n        - name: sync\n          image: registry.example.com/inventory-sync:0.9.1\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: inventory-sync\n  namespace: warehouse\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: inventory-sync\n  namespace: warehouse\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: inventory-sync\n  template:\n    metadata:\n      labels:\n        app: inventory-sync\n    spec:\n      serviceAccountName: inventory-sync\n      containers:\n        - name: sync\n          image: registry.example.com/inventory-sync:0.9.1\n"
+        },
+        "references": [
+            {
+                "title": "Pod v1 API reference (serviceAccountName)",
+                "url": "https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/"
+            },
+            {
+                "title": "Configure Service Accounts for Pods",
+                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
+            }
+        ]
+    },
+    "invalid-suppression": {
+        "id": "invalid-suppression",
+        "title": "Suppression annotation is malformed and has no effect",
+        "severity": "low",
+        "fixable": false,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags `kube-token-guard.io/ignore` annotations that give no reason or name a rule that does not exist.",
+        "description": "A finding can be suppressed with the annotation\n`kube-token-guard.io/ignore: \"<rule>[,<rule>]: <reason>\"` on the resource's own `metadata`, or on the pod\ntemplate's `metadata` of a workload; the rule list may also be `all`. Everything after the first `:` is the\nreason. This rule checks every such annotation and fires when:\n\n- there is no reason: no `:` after the rule list, or nothing but spaces after it;\n- the rule list is empty; or\n- a listed rule id is not a rule of kube-token-guard (for example a typo such as `automount-tokens`); the\n  message names the unknown ids.\n\nA malformed suppression does not take effect for what it gets wrong, so a typo or a missing reason never\nsilently weakens the scan: an annotation without a reason, or without rules, suppresses nothing, and an\nunknown rule id suppresses nothing (valid ids listed next to it, with a reason, still apply). The findings it\nmeant to hide are reported as usual until the annotation is fixed. It does not fire for well-formed\nannotations, whether or not a finding matches them.",
+        "rationale": "A suppression is a decision to accept a risk, and the reason is what lets a reviewer or an auditor judge it\nlater. An exception without a reason tends to outlive whatever justified it. A misspelled rule id is worse:\nthe author believes a finding is handled on purpose while the annotation does nothing, or, if it were\nhonoured loosely, could hide more than intended.",
+        "remediation": "Write the annotation as `kube-token-guard.io/ignore: \"<rule-id>[,<rule-id>]: <why this is acceptable>\"`,\nwith rule ids exactly as listed in the rule catalog (or `all`, sparingly) and a reason a reviewer can check,\nfor example `\"automount-token: the operator reconciles ConfigMaps through the API\"`. Quote the whole value,\nsince it contains `: `. For exceptions that apply to many resources, prefer a config `exemptions` entry,\nwhich also requires a reason. There is no automatic fix.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: legacy-reports\n  namespace: reporting\n  annotations:\n    kube-token-guard.io/ignore: default-service-account\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: legacy-reports\n  template:\n    metadata:\n      labels:\n        app: legacy-reports\n    spec:\n      automountServiceAccountToken: false\n      containers:\n        - name: reports\n          image: registry.example.com/legacy-reports:7.3.1\n",
+            "hardened": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: legacy-reports\n  namespace: reporting\n  annotations:\n    kube-token-guard.io/ignore: \"default-service-account: vendor image is certified only with the default account; token not mounted, see OPS-412\"\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: legacy-reports\n  template:\n    metadata:\n      labels:\n        app: legacy-reports\n    spec:\n      automountServiceAccountToken: false\n      containers:\n        - name: reports\n          image: registry.example.com/legacy-reports:7.3.1\n"
+        },
+        "references": [
+            {
+                "title": "Annotations",
+                "url": "https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations/"
+            }
+        ]
+    },
+    "legacy-token-mount": {
+        "id": "legacy-token-mount",
+        "title": "Pod uses a long-lived ServiceAccount token Secret",
+        "severity": "high",
+        "fixable": false,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags pods that mount or read a Secret of type `kubernetes.io/service-account-token`.",
+        "description": "Fires once per reference when a pod spec uses a Secret that is a legacy token Secret, meaning a Secret of\ntype `kubernetes.io/service-account-token` declared in the same namespace in the scanned set. A reference is\nany of:\n\n- a `secret` volume (`secretName`);\n- a `secret` source of a `projected` volume;\n- an environment variable with `valueFrom.secretKeyRef`;\n- an `envFrom` entry with `secretRef`;\n\nin any container, init container or ephemeral container. It does not fire for Secrets of other types, or\nfor Secrets that are not declared in the scanned set (their type is unknown). The Secret itself is reported\nby `legacy-token-secret`.",
+        "rationale": "A token read from such a Secret never expires and is not bound to the pod, so if the pod is compromised the\nattacker leaves with a credential that keeps working after the pod, its node and even the workload are\ngone. Exposing it as an environment variable makes it worse: environment variables end up in crash dumps,\ndebug endpoints and logs far more often than files do.",
+        "remediation": "Replace the Secret with a projected `serviceAccountToken` volume source. Set `audience` to the service that\nwill check the token (so it is not a general API token) and keep `expirationSeconds` short; the kubelet\nrotates the file before it expires, so the application should re-read it rather than cache it. If the pod\nneeds the Kubernetes API itself, run it under a dedicated ServiceAccount and opt in with\n`automountServiceAccountToken: true`. Then delete the legacy Secret. There is no automatic fix.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ledger-sync\n  namespace: finance\nautomountServiceAccountToken: false\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: ledger-sync-token\n  namespace: finance\n  annotations:\n    kubernetes.io/service-account.name: ledger-sync\ntype: kubernetes.io/service-account-token\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ledger-sync\n  namespace: finance\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: ledger-sync\n  template:\n    metadata:\n      labels:\n        app: ledger-sync\n    spec:\n      serviceAccountName: ledger-sync\n      containers:\n        - name: sync\n          image: registry.example.com/ledger-sync:3.1.0\n          env:\n            - name: VAULT_ADDR\n              value: https://vault.example.internal:8200\n          volumeMounts:\n            - name: sa-token\n              mountPath: /var/run/secrets/ledger-sync\n              readOnly: true\n      volumes:\n        - name: sa-token\n          secret:\n            secretName: ledger-sync-token\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ledger-sync\n  namespace: finance\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ledger-sync\n  namespace: finance\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: ledger-sync\n  template:\n    metadata:\n      labels:\n        app: ledger-sync\n    spec:\n      serviceAccountName: ledger-sync\n      containers:\n        - name: sync\n          image: registry.example.com/ledger-sync:3.1.0\n          env:\n            - name: VAULT_ADDR\n              value: https://vault.example.internal:8200\n          volumeMounts:\n            - name: vault-token\n              mountPath: /var/run/secrets/ledger-sync\n              readOnly: true\n      volumes:\n        - name: vault-token\n          projected:\n            sources:\n              - serviceAccountToken:\n                  path: token\n                  audience: vault\n                  expirationSeconds: 3600\n"
+        },
+        "references": [
+            {
+                "title": "Projected Volumes (serviceAccountToken)",
+                "url": "https://kubernetes.io/docs/concepts/storage/projected-volumes/"
+            },
+            {
+                "title": "Managing Service Accounts (legacy token cleanup)",
+                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/"
+            }
+        ]
+    },
+    "legacy-token-secret": {
+        "id": "legacy-token-secret",
+        "title": "Long-lived ServiceAccount token stored in a Secret",
+        "severity": "high",
+        "fixable": false,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags Secrets of type `kubernetes.io/service-account-token` and ServiceAccounts that list token Secrets.",
+        "description": "Fires for:\n\n- each Secret whose `type` is `kubernetes.io/service-account-token`. Kubernetes fills such a Secret with a\n  token for the ServiceAccount named in its `kubernetes.io/service-account.name` annotation, and that token\n  does not expire;\n- each ServiceAccount with a non-empty `secrets` list, the field through which older clusters attached\n  generated token Secrets to the account. When the account carries\n  `kubernetes.io/enforce-mountable-secrets: \"true\"`, the list is an allow-list of Secrets its pods may mount,\n  so only entries that are token Secrets in the scanned set are reported.\n\nThe finding names the Secret or the listed entries, never any Secret data. It does not fire for other Secret\ntypes, or for ServiceAccounts without `secrets` (an `imagePullSecrets` list is fine). Workloads that mount or\nread such a Secret are reported separately by `legacy-token-mount`.",
+        "rationale": "A Secret-based token is valid until the Secret is deleted: it has no expiry, is not bound to a pod, and keeps\nworking after the workload that used it is gone. Anyone who can read Secrets in the namespace, a leaked\nbackup, or a copy pasted into a CI system holds a permanent credential for the account. Tokens from the\nTokenRequest API (projected volumes, `kubectl create token`) expire and are bound to their pod, so a leak is\nlimited in time.",
+        "remediation": "Delete the Secret and the `secrets` entries, and obtain tokens through the TokenRequest API instead: a\nprojected `serviceAccountToken` volume with an `audience` and a short `expirationSeconds` for pods, or\n`kubectl create token <account> --duration=...` for tools outside the cluster. If an external system really\nneeds a long-lived credential, prefer its own identity federation (OIDC) over a Kubernetes token. There is no\nautomatic fix, because the consumers of the token have to be moved first. A documented exception can be\nrecorded with `kube-token-guard.io/ignore: \"legacy-token-secret: <reason>\"`.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: build-bot\n  namespace: ci\nautomountServiceAccountToken: false\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: build-bot-token\n  namespace: ci\n  annotations:\n    kubernetes.io/service-account.name: build-bot\ntype: kubernetes.io/service-account-token\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: build-bot\n  namespace: ci\nautomountServiceAccountToken: false\n"
+        },
+        "references": [
+            {
+                "title": "Managing Service Accounts (legacy token cleanup)",
+                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/"
+            },
+            {
+                "title": "Secrets (service account token Secrets)",
+                "url": "https://kubernetes.io/docs/concepts/configuration/secret/"
+            },
+            {
+                "title": "Service Accounts (get a token)",
+                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
+            }
+        ]
+    },
+    "missing-service-account": {
+        "id": "missing-service-account",
+        "title": "Workload names a ServiceAccount that is not declared",
+        "severity": "low",
+        "fixable": false,
+        "presets": [
+            "strict"
+        ],
+        "summary": "Flags workloads that run as a non-default ServiceAccount not declared anywhere in the scanned manifests.",
+        "description": "Enabled by the `strict` preset only. Fires when a pod spec names a ServiceAccount other than `default` (with\n`serviceAccountName`, or the deprecated `serviceAccount`) and no ServiceAccount of that name is declared in\nthe workload's namespace in any scanned document.\n\nIt does not fire for `default`, which Kubernetes always creates, or when the account is declared in any\nscanned file, changed or not.",
+        "rationale": "When the account is defined elsewhere (by hand, by another repository, or not at all), its\n`automountServiceAccountToken` setting, its workload identity annotations and its RBAC cannot be reviewed\ntogether with the workload, and the other rules must guess: `automount-token` assumes such an account mounts\nthe token. If the account does not exist, the pods are not created at all, which usually surfaces as a\nstuck rollout rather than a clear error.",
+        "remediation": "Declare the ServiceAccount next to the workload that uses it, with `automountServiceAccountToken: false`\nunless the workload needs the API, or include the manifests that declare it in the scan. If it is managed\non purpose by another system (a platform team, an operator), exempt the workload with a config exemption or\n`kube-token-guard.io/ignore: \"missing-service-account: <reason>\"`. There is no automatic fix.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: search-indexer\n  namespace: catalog\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: search-indexer\n  template:\n    metadata:\n      labels:\n        app: search-indexer\n    spec:\n      serviceAccountName: search-indexer\n      automountServiceAccountToken: false\n      containers:\n        - name: indexer\n          image: registry.example.com/search-indexer:0.14.2\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: search-indexer\n  namespace: catalog\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: search-indexer\n  namespace: catalog\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: search-indexer\n  template:\n    metadata:\n      labels:\n        app: search-indexer\n    spec:\n      serviceAccountName: search-indexer\n      automountServiceAccountToken: false\n      containers:\n        - name: indexer\n          image: registry.example.com/search-indexer:0.14.2\n"
+        },
+        "references": [
+            {
+                "title": "Configure Service Accounts for Pods",
+                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
+            },
+            {
+                "title": "Managing Service Accounts",
+                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/"
+            }
+        ]
+    },
+    "namespace-default-sa": {
+        "id": "namespace-default-sa",
+        "title": "Namespace has no hardened default ServiceAccount",
+        "severity": "low",
+        "fixable": true,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags Namespaces in the scanned set for which no `default` ServiceAccount is declared.",
+        "description": "Fires for each Namespace object in the scanned set when no ServiceAccount named `default` is declared in that\nnamespace in any scanned document. A ServiceAccount's namespace is its `metadata.namespace`, else the render\nnamespace (Helm, kustomize), else the configured default namespace.\n\nIt does not fire when such a ServiceAccount is declared, whatever it says: a declared `default` account that\nis not hardened is reported by `default-sa-automount` instead, so the same gap is never reported twice.\nNamespaces that are only referenced (by `metadata.namespace` of other objects) but not declared as a\nNamespace object are not checked.",
+        "rationale": "Kubernetes creates the `default` ServiceAccount of a new namespace on its own, with token automounting on.\nIf the manifests that create the namespace do not also declare that account, every pod there that forgets\n`serviceAccountName` silently receives an API token, and nothing in the repository shows it. Declaring the\nhardened account next to the Namespace makes the safe setting part of the namespace's definition.",
+        "remediation": "Declare the `default` ServiceAccount of the namespace with `automountServiceAccountToken: false` in the same\nchange that creates the Namespace. The automatic fix appends such a ServiceAccount document for the\nnamespace to the file that declares the Namespace. Applying it with `kubectl apply` updates the account\nKubernetes already created.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: checkout\n  labels:\n    team: payments\n",
+            "hardened": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: checkout\n  labels:\n    team: payments\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n  namespace: checkout\nautomountServiceAccountToken: false\n"
+        },
+        "references": [
+            {
+                "title": "Service Accounts (default service accounts)",
+                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
+            },
+            {
+                "title": "Configure Service Accounts for Pods",
+                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
+            }
+        ]
+    },
+    "projected-token-audience": {
+        "id": "projected-token-audience",
+        "title": "Projected token has no specific audience",
+        "severity": "low",
+        "fixable": false,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags projected `serviceAccountToken` sources that leave `audience` unset, or set one outside the allowed list.",
+        "description": "Looks at every `serviceAccountToken` source of every `projected` volume in a pod spec and fires when:\n\n- `audience` is absent or empty. The token then defaults to the API server's own audience, so it is a full\n  Kubernetes API token for the pod's ServiceAccount, just mounted at a different path. Severity `low`, or\n  `medium` when `allowed-audiences` is configured;\n- `allowed-audiences` is non-empty and `audience` is not one of its entries. Severity `medium`.\n\nWith the default empty `allowed-audiences`, any explicit audience is accepted.",
+        "rationale": "Audiences keep a token from being replayed elsewhere: a token minted for Vault or for an internal service\nshould be refused by the Kubernetes API and by every other service. Without an audience, whichever service\nreceives the token (and whoever can read its logs or compromise it) can turn around and call the Kubernetes\nAPI as the pod. An allow-list of audiences also catches typos and tokens aimed at unexpected third parties.",
+        "remediation": "Set `audience` to the identifier of the service that validates the token (for example `vault`, or\n`sts.amazonaws.com`), and make that service require it. If the pod needs a token for the Kubernetes API\nitself, use the regular mounted token with an explicit `automountServiceAccountToken: true` on a dedicated\nServiceAccount instead of hiding it in a projected volume. There is no automatic fix, since the right\naudience depends on the receiving service.",
+        "options": {
+            "allowed-audiences": {
+                "type": "array",
+                "items": {
+                    "type": "string"
+                },
+                "default": [],
+                "description": "Audiences a projected token may name. When non-empty, a missing audience or one outside this list fires with severity medium."
+            }
+        },
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: invoice-renderer\n  template:\n    metadata:\n      labels:\n        app: invoice-renderer\n    spec:\n      serviceAccountName: invoice-renderer\n      containers:\n        - name: renderer\n          image: registry.example.com/invoice-renderer:5.0.3\n          volumeMounts:\n            - name: vault-token\n              mountPath: /var/run/secrets/vault\n              readOnly: true\n      volumes:\n        - name: vault-token\n          projected:\n            sources:\n              - serviceAccountToken:\n                  path: token\n                  expirationSeconds: 3600\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: invoice-renderer\n  template:\n    metadata:\n      labels:\n        app: invoice-renderer\n    spec:\n      serviceAccountName: invoice-renderer\n      containers:\n        - name: renderer\n          image: registry.example.com/invoice-renderer:5.0.3\n          volumeMounts:\n            - name: vault-token\n              mountPath: /var/run/secrets/vault\n              readOnly: true\n      volumes:\n        - name: vault-token\n          projected:\n            sources:\n              - serviceAccountToken:\n                  path: token\n                  audience: vault\n                  expirationSeconds: 3600\n"
+        },
+        "references": [
+            {
+                "title": "Projected Volumes (serviceAccountToken)",
+                "url": "https://kubernetes.io/docs/concepts/storage/projected-volumes/"
+            },
+            {
+                "title": "TokenRequest v1 API reference (audiences)",
+                "url": "https://kubernetes.io/docs/reference/kubernetes-api/authentication-resources/token-request-v1/"
+            }
+        ]
+    },
+    "projected-token-expiration": {
+        "id": "projected-token-expiration",
+        "title": "Projected token lives too long or too short",
+        "severity": "medium",
+        "fixable": true,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags projected `serviceAccountToken` sources whose `expirationSeconds` is above the configured maximum or below the API's minimum of 600.",
+        "description": "Looks at every `serviceAccountToken` source of every `projected` volume in a pod spec and fires when its\n`expirationSeconds`:\n\n- is greater than `max-expiration-seconds` (3600 by default); or\n- is less than 600, which the API server rejects, so the workload would fail to be created.\n\nWhen `expirationSeconds` is absent the API server uses 3600; the rule then fires only if\n`max-expiration-seconds` is set lower than 3600. It does not fire for values between 600 and the maximum,\ninclusive. The automatically mounted `kube-api-access-*` volume is added by the API server at admission and\nnever appears in manifests, so it is not judged here (see `automount-token`).",
+        "rationale": "A projected token is bound to its pod and is invalidated when the pod is deleted, but until then it is\naccepted for its whole lifetime wherever it is presented. A token copied out of a running pod with a\nlifetime of a day or more gives an attacker a long window, and it stays useful even after the vulnerability\nthat leaked it is patched, as long as the pod keeps running. The kubelet refreshes the file well before\nexpiry, so a short lifetime costs nothing for applications that re-read the token.",
+        "remediation": "Set `expirationSeconds` to a value between 600 and the configured maximum, and make sure the application\nre-reads the token file instead of caching it at start-up. The automatic fix sets `expirationSeconds` to the\nconfigured maximum (adding the field when it is absent and the maximum is below the default of 3600).",
+        "options": {
+            "max-expiration-seconds": {
+                "type": "integer",
+                "minimum": 600,
+                "default": 3600,
+                "description": "Longest token lifetime accepted, in seconds."
+            }
+        },
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: invoice-renderer\n  template:\n    metadata:\n      labels:\n        app: invoice-renderer\n    spec:\n      serviceAccountName: invoice-renderer\n      containers:\n        - name: renderer\n          image: registry.example.com/invoice-renderer:5.0.3\n          volumeMounts:\n            - name: vault-token\n              mountPath: /var/run/secrets/vault\n              readOnly: true\n      volumes:\n        - name: vault-token\n          projected:\n            sources:\n              - serviceAccountToken:\n                  path: token\n                  audience: vault\n                  expirationSeconds: 86400\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: invoice-renderer\n  template:\n    metadata:\n      labels:\n        app: invoice-renderer\n    spec:\n      serviceAccountName: invoice-renderer\n      containers:\n        - name: renderer\n          image: registry.example.com/invoice-renderer:5.0.3\n          volumeMounts:\n            - name: vault-token\n              mountPath: /var/run/secrets/vault\n              readOnly: true\n      volumes:\n        - name: vault-token\n          projected:\n            sources:\n              - serviceAccountToken:\n                  path: token\n                  audience: vault\n                  expirationSeconds: 3600\n"
+        },
+        "references": [
+            {
+                "title": "Projected Volumes (serviceAccountToken)",
+                "url": "https://kubernetes.io/docs/concepts/storage/projected-volumes/"
+            },
+            {
+                "title": "Configure Service Accounts for Pods (ServiceAccount token volume projection)",
+                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
+            }
+        ]
+    },
+    "sa-privileged-rbac": {
+        "id": "sa-privileged-rbac",
+        "title": "ServiceAccount is bound to privileged RBAC",
+        "severity": "high",
+        "fixable": false,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags bindings that give a ServiceAccount a role able to read Secrets, run code in other pods, mint tokens or widen its own access.",
+        "description": "Fires once per ServiceAccount subject of a RoleBinding or ClusterRoleBinding (a `ServiceAccount` subject, or\na `User` named `system:serviceaccount:<namespace>:<name>`) when the bound role is privileged. A role is\nprivileged when:\n\n- it is a ClusterRole whose name is in `privileged-roles` (by default `cluster-admin`, `admin` and `edit`),\n  whether or not its definition is in the scanned set; or\n- its definition (a Role in the binding's namespace, or a ClusterRole) is in the scanned set and **any** of\n  its rules, not only the first:\n  - has `*` in `verbs`, `resources` or `apiGroups`;\n  - grants `get`, `list` or `watch` on `secrets` (a `get` limited by `resourceNames` is not counted, since it\n    reads only the named Secrets; `list` and `watch` always count);\n  - grants `create` on `pods`, or any verb on `pods/exec`;\n  - grants `create` on `serviceaccounts/token`;\n  - grants the verbs `impersonate`, `bind` or `escalate` on anything;\n  - grants any verb on `nodes/proxy`.\n\n  The resource checks apply to rules whose `apiGroups` include the core group (`\"\"`) or `*`; a rule without\n  `apiGroups` is read as the core group.\n\nThe message names the binding, the role and every reason found. Severity is `high`, raised to `critical` when\nthe grant is equivalent to cluster-admin (the built-in `cluster-admin`, or a role with one rule that has `*`\nin verbs, resources and apiGroups at once) **and** is made through a ClusterRoleBinding, so it applies in\nevery namespace. The same role granted by a RoleBinding stays `high`.\n\nRoles that are referenced but neither in the scanned set nor named in `privileged-roles` are not judged.\nGroup subjects are not reported here; grants to catch-all groups are reported by `default-sa-rbac`.",
+        "rationale": "A ServiceAccount's token is only as dangerous as its RBAC. Reading Secrets exposes every credential in the\nnamespace, including other accounts' tokens; creating pods or exec-ing into them runs arbitrary code with\nother identities; creating tokens, impersonating, binding or escalating lets the holder give itself more\nrights; `nodes/proxy` reaches the kubelet API. Once such a token leaks from a pod, the attacker usually owns\nthe namespace, and with a cluster-wide admin grant the whole cluster.",
+        "remediation": "Replace the broad role with a Role that lists only the resources, verbs and, where possible, `resourceNames`\nthe workload needs, bound with a RoleBinding in its own namespace rather than a ClusterRoleBinding. Pods\nusing the account should also not mount its token unless they need it (see `automount-token`).\n\nControllers and operators that legitimately need such rights (a secrets operator, a CI deployer) can be\nexempted with `kube-token-guard.io/ignore: \"sa-privileged-rbac: <reason>\"` on the binding, or a config\nexemption with a reason; keep such accounts few and their pods isolated.",
+        "options": {
+            "privileged-roles": {
+                "type": "array",
+                "items": {
+                    "type": "string"
+                },
+                "default": [
+                    "cluster-admin",
+                    "admin",
+                    "edit"
+                ],
+                "description": "ClusterRole names treated as privileged by name, even when their definition is not in the scanned files."
+            }
+        },
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: config-loader\n  namespace: payments\nautomountServiceAccountToken: false\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: config-loader\n  namespace: payments\nrules:\n  - apiGroups: [\"\"]\n    resources: [\"configmaps\"]\n    verbs: [\"get\", \"list\", \"watch\"]\n  - apiGroups: [\"\"]\n    resources: [\"secrets\"]\n    verbs: [\"get\", \"list\"]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: config-loader\n  namespace: payments\nsubjects:\n  - kind: ServiceAccount\n    name: config-loader\n    namespace: payments\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: config-loader\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: config-loader\n  namespace: payments\nautomountServiceAccountToken: false\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: config-loader\n  namespace: payments\nrules:\n  - apiGroups: [\"\"]\n    resources: [\"configmaps\"]\n    verbs: [\"get\", \"list\", \"watch\"]\n  - apiGroups: [\"\"]\n    resources: [\"secrets\"]\n    resourceNames: [\"payments-api-tls\"]\n    verbs: [\"get\"]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: config-loader\n  namespace: payments\nsubjects:\n  - kind: ServiceAccount\n    name: config-loader\n    namespace: payments\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: config-loader\n"
+        },
+        "references": [
+            {
+                "title": "Role Based Access Control Good Practices",
+                "url": "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"
+            },
+            {
+                "title": "Using RBAC Authorization",
+                "url": "https://kubernetes.io/docs/reference/access-authn-authz/rbac/"
+            }
+        ]
+    },
+    "shared-service-account": {
+        "id": "shared-service-account",
+        "title": "ServiceAccount is shared by several workloads",
+        "severity": "low",
+        "fixable": false,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags workloads that run as a non-default ServiceAccount also used by another workload in the same namespace.",
+        "description": "Groups the workloads of each namespace by the ServiceAccount they run as (`serviceAccountName`, else the\ndeprecated `serviceAccount`) and fires when one account is used by more than one distinct workload, counting\nworkloads by kind and name (a Deployment and a CronJob with the same name are two workloads). The finding is\nreported on each of the workloads, and its message names the others.\n\nIt does not fire for the `default` ServiceAccount, which `default-service-account` covers, or for an account\nused by exactly one workload. The ServiceAccount does not have to be declared in the scanned set.",
+        "rationale": "A ServiceAccount is the unit RBAC and cloud identity are granted to. When several workloads share one, each\nof them holds the union of what all of them need, so a compromise of the least important one (a batch job, a\ndebug tool) yields the permissions of the most important one. Shared accounts also make audit logs ambiguous\nand make it impossible to revoke or rotate access for one application alone.",
+        "remediation": "Give each workload its own ServiceAccount, with `automountServiceAccountToken: false` unless it needs the\nAPI, and bind to each one only the roles that workload needs. There is no automatic fix. When several\nworkloads are really one application (for example a server and its migration Job from the same release) and\nmust share an identity, suppress it with `kube-token-guard.io/ignore: \"shared-service-account: <reason>\"` or\na config exemption.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: storefront\n  namespace: storefront\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: storefront-web\n  namespace: storefront\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: storefront-web\n  template:\n    metadata:\n      labels:\n        app: storefront-web\n    spec:\n      serviceAccountName: storefront\n      containers:\n        - name: web\n          image: registry.example.com/storefront-web:2.4.0\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: storefront-sitemap\n  namespace: storefront\nspec:\n  schedule: \"0 3 * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          serviceAccountName: storefront\n          restartPolicy: OnFailure\n          containers:\n            - name: sitemap\n              image: registry.example.com/storefront-sitemap:1.2.0\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: storefront-web\n  namespace: storefront\nautomountServiceAccountToken: false\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: storefront-sitemap\n  namespace: storefront\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: storefront-web\n  namespace: storefront\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: storefront-web\n  template:\n    metadata:\n      labels:\n        app: storefront-web\n    spec:\n      serviceAccountName: storefront-web\n      containers:\n        - name: web\n          image: registry.example.com/storefront-web:2.4.0\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: storefront-sitemap\n  namespace: storefront\nspec:\n  schedule: \"0 3 * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          serviceAccountName: storefront-sitemap\n          restartPolicy: OnFailure\n          containers:\n            - name: sitemap\n              image: registry.example.com/storefront-sitemap:1.2.0\n"
+        },
+        "references": [
+            {
+                "title": "Role Based Access Control Good Practices (least privilege)",
+                "url": "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"
+            },
+            {
+                "title": "Service Accounts",
+                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
+            }
+        ]
+    },
+    "static-cloud-credentials": {
+        "id": "static-cloud-credentials",
+        "title": "Static cloud credentials in environment variables or Secrets",
+        "severity": "medium",
+        "fixable": false,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags container environment variables and Secret keys that carry long-lived AWS, GCP or Azure credentials.",
+        "description": "Fires for:\n\n- a container (including init and ephemeral containers) with an environment variable named\n  `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `GOOGLE_APPLICATION_CREDENTIALS`\n  (which points the Google client libraries at a service-account key file), `AZURE_CLIENT_SECRET` or\n  `AZURE_CLIENT_CERTIFICATE_PASSWORD`, or any name listed in `extra-env-names`, whether the value is written\n  inline or comes from a Secret or ConfigMap;\n- an environment variable of any name whose inline `value` has the shape of an AWS access key id (`AKIA` or\n  `ASIA` followed by 16 upper-case letters or digits);\n- a Secret (`data` or `stringData`) with a key such as `aws_access_key_id`, `aws_secret_access_key`,\n  `aws_session_token`, `AZURE_CLIENT_SECRET` or `AZURE_CLIENT_CERTIFICATE_PASSWORD` (compared without regard\n  to case, with `-` and `.` read as `_`), or a key whose value is a GCP service-account key (JSON with\n  `\"type\": \"service_account\"` and a `private_key`) or an AWS credentials file (`aws_secret_access_key = ...`).\n\nOnly the names of variables and keys appear in findings; values are never printed, in any output format.\nIt does not fire for other names, such as `AWS_REGION`, `AWS_ROLE_ARN` or `AZURE_CLIENT_ID`, which identify\nan account or role without granting access.",
+        "rationale": "Static cloud keys do not expire on their own and work from anywhere. Anyone who can read the pod spec, the\nSecret, the environment of the process (a debug endpoint, a crash report) or a backup of the cluster can use\nthem until someone notices and rotates them, and the cloud audit trail shows the application, not the\nattacker. Cloud workload identity gives the same access with short-lived credentials tied to the pod's\nServiceAccount, with nothing to leak or rotate.",
+        "remediation": "Move the workload to the cloud's workload identity: annotate a dedicated ServiceAccount with\n`eks.amazonaws.com/role-arn` (EKS), `iam.gke.io/gcp-service-account` (GKE) or\n`azure.workload.identity/client-id` (AKS), keep `automountServiceAccountToken: false` on it, remove the\nvariables and the Secret, and revoke the old keys. Outside those platforms, use a secrets manager that issues\nshort-lived credentials. There is no automatic fix. Where static keys are unavoidable for now (for example a\nthird-party system with no federation), record the exception with\n`kube-token-guard.io/ignore: \"static-cloud-credentials: <reason>\"` or a config exemption.",
+        "options": {
+            "extra-env-names": {
+                "type": "array",
+                "items": {
+                    "type": "string"
+                },
+                "default": [],
+                "description": "More environment variable names to treat as static cloud credentials, for example an application's own `S3_SECRET_KEY`."
+            }
+        },
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: order-exporter\n  namespace: orders\nautomountServiceAccountToken: false\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: order-exporter\n  namespace: orders\nspec:\n  schedule: \"30 1 * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          serviceAccountName: order-exporter\n          restartPolicy: OnFailure\n          containers:\n            - name: export\n              image: registry.example.com/order-exporter:4.2.0\n              env:\n                - name: AWS_REGION\n                  value: eu-west-1\n                - name: AWS_ACCESS_KEY_ID\n                  value: AKIAEXAMPLEEXAMPLE00\n                - name: AWS_SECRET_ACCESS_KEY\n                  valueFrom:\n                    secretKeyRef:\n                      name: order-exporter-aws\n                      key: secret-access-key\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: order-exporter\n  namespace: orders\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/order-exporter\nautomountServiceAccountToken: false\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: order-exporter\n  namespace: orders\nspec:\n  schedule: \"30 1 * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          serviceAccountName: order-exporter\n          restartPolicy: OnFailure\n          containers:\n            - name: export\n              image: registry.example.com/order-exporter:4.2.0\n              env:\n                - name: AWS_REGION\n                  value: eu-west-1\n"
+        },
+        "references": [
+            {
+                "title": "IAM roles for service accounts (Amazon EKS)",
+                "url": "https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html"
+            },
+            {
+                "title": "Workload Identity Federation for GKE",
+                "url": "https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity"
+            },
+            {
+                "title": "Microsoft Entra Workload ID with AKS",
+                "url": "https://learn.microsoft.com/en-us/azure/aks/workload-identity-overview"
+            }
+        ]
+    },
+    "workload-identity-automount": {
+        "id": "workload-identity-automount",
+        "title": "Cloud workload identity account still mounts the API token",
+        "severity": "medium",
+        "fixable": true,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags ServiceAccounts set up for cloud workload identity that do not turn off Kubernetes API token automounting.",
+        "description": "Fires for each ServiceAccount that carries one of these annotations:\n\n- `eks.amazonaws.com/role-arn` (EKS IAM Roles for Service Accounts);\n- `iam.gke.io/gcp-service-account` (GKE Workload Identity);\n- `azure.workload.identity/client-id` (Azure AD Workload Identity);\n\nand whose `automountServiceAccountToken` is missing or `true` (YAML 1.1 `no`/`off` count as `false`).\n\nIt does not fire when the ServiceAccount says `false`. A pod-level `true` on a workload using the account is\nstill allowed and is judged by `automount-token` as an explicit opt-in.",
+        "rationale": "Workload identity exists so that pods reach cloud APIs without static keys. The cloud integrations get\ntheir credential from their own mechanism (a projected token with a cloud audience injected by a webhook, or\nthe metadata server), not from the regular Kubernetes API token. Leaving automount on therefore adds a\nsecond, unrelated credential to pods that are often among the most sensitive in the cluster, and a leak of\nit lets an attacker act in the cluster as well as in the cloud account.",
+        "remediation": "Add `automountServiceAccountToken: false` at the top level of the ServiceAccount. The automatic fix adds the\nfield, or replaces a `true` value with `false`. Cloud credentials keep working: the EKS, GKE and Azure\nintegrations do not rely on the automatically mounted API token. If a pod using the account also needs the\nKubernetes API, opt in with `automountServiceAccountToken: true` in that pod's spec.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: order-exporter\n  namespace: orders\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/order-exporter\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: order-exporter\n  namespace: orders\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/order-exporter\nautomountServiceAccountToken: false\n"
+        },
+        "references": [
+            {
+                "title": "IAM roles for service accounts (Amazon EKS)",
+                "url": "https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html"
+            },
+            {
+                "title": "Workload Identity Federation for GKE",
+                "url": "https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity"
+            },
+            {
+                "title": "Microsoft Entra Workload ID with AKS",
+                "url": "https://learn.microsoft.com/en-us/azure/aks/workload-identity-overview"
+            },
+            {
+                "title": "Configure Service Accounts for Pods",
+                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
+            }
+        ]
+    }
+};
+
+;// CONCATENATED MODULE: ./src/rules/meta.ts
+
+/** The catalog entry of a rule; a rule module without one is a build error caught by the registry test. */
+function metaOf(id) {
+    const meta = CATALOG[id];
+    if (!meta)
+        throw new Error(`policies/${id}.yml is missing: every rule needs its catalog entry`);
+    return meta;
+}
+
+;// CONCATENATED MODULE: ./src/rules/automount-token.ts
+
+
+
+
+
+const automountToken = {
+    meta: metaOf('automount-token'),
+    check(context) {
+        const { model } = context;
+        for (const workload of model.workloads) {
+            const decision = effectiveAutomount(model, workload, context.settings.assumeUnresolvedMounts);
+            if (!decision.mounts || decision.optedIn)
+                continue;
+            const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
+            const account = workload.serviceAccountName;
+            const privileged = context.rbac
+                .grantsToServiceAccount(namespace, account)
+                .filter((grant) => grant.privilege);
+            const isDefault = account === 'default';
+            let why;
+            if (decision.source === 'unresolved') {
+                why = isDefault
+                    ? `the \`default\` ServiceAccount of namespace \`${namespace}\` is not declared in the scanned files, and Kubernetes creates it with automounting on`
+                    : `ServiceAccount \`${namespace}/${account}\` is not declared in the scanned files, so it is assumed to mount the token as Kubernetes does by default`;
+            }
+            else if (decision.source === 'serviceaccount') {
+                why = `the \`default\` ServiceAccount sets \`automountServiceAccountToken: true\`, which is not a workload's own consent`;
+            }
+            else {
+                why = `neither the pod spec nor ServiceAccount \`${namespace}/${account}\` sets \`automountServiceAccountToken\`, and Kubernetes mounts it by default`;
+            }
+            const parts = [
+                `${resourceLabel(workload.resource.ref)} mounts the API token of ServiceAccount \`${account}\`: ${why}.`,
+            ];
+            if (privileged.length > 0) {
+                const grants = privileged
+                    .slice(0, 3)
+                    .map((grant) => `${describeGrant(grant)} (${grant.privilege.reasons.join(', ')})`)
+                    .join('; ');
+                parts.push(`A stolen token carries privileged RBAC: ${grants}${privileged.length > 3 ? '; …' : ''}.`);
+            }
+            else if (isDefault) {
+                parts.push('It is the shared identity of every pod in the namespace that names no other.');
+            }
+            parts.push('Set `automountServiceAccountToken: false` in the pod spec; a pod that calls the API should use a dedicated ServiceAccount and say `true` explicitly.');
+            context.report({
+                resource: workload.resource,
+                path: workload.podSpecPath,
+                severity: isDefault || privileged.length > 0 ? 'high' : undefined,
+                message: parts.join(' '),
+                fix: setMapEntry(workload.resource.object, workload.podSpecPath, 'automountServiceAccountToken', 'false', {
+                    after: ['serviceAccountName', 'serviceAccount'],
+                }),
+            });
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/default-sa-automount.ts
+
+
+
+const defaultSaAutomount = {
+    meta: metaOf('default-sa-automount'),
+    check(context) {
+        for (const account of context.model.serviceAccounts) {
+            if (account.ref.name !== 'default')
+                continue;
+            const field = automountField(account.object.value);
+            if (field === false)
+                continue;
+            const set = 'automountServiceAccountToken' in account.object.value;
+            context.report({
+                resource: account,
+                path: set ? ['automountServiceAccountToken'] : ['metadata', 'name'],
+                message: `The \`default\` ServiceAccount of namespace \`${account.ref.namespace}\` ` +
+                    `${field === true ? 'sets `automountServiceAccountToken: true`' : 'does not set `automountServiceAccountToken: false`'}, ` +
+                    'so every pod that names no ServiceAccount gets its API token. Set it to `false`.',
+                fix: setServiceAccountAutomount(account),
+            });
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/default-sa-rbac.ts
+
+
+
+const BROAD_GROUPS = {
+    'system:serviceaccounts': 'every ServiceAccount in the cluster',
+    'system:authenticated': 'every authenticated identity in the cluster',
+    'system:unauthenticated': 'anonymous requests',
+};
+function roleText(roleRef) {
+    return isRecord(roleRef) ? `${String(roleRef.kind)} \`${String(roleRef.name)}\`` : 'its role';
+}
+const defaultSaRbac = {
+    meta: metaOf('default-sa-rbac'),
+    check(context) {
+        for (const binding of context.model.bindings) {
+            const role = roleText(binding.object.value.roleRef);
+            const label = resourceLabel(binding.ref);
+            subjectsOf(binding).forEach((subject, index) => {
+                const name = typeof subject.name === 'string' ? subject.name : '';
+                let who = null;
+                const account = serviceAccountOfSubject(subject, binding, context.model.defaultNamespace);
+                if (account?.name === 'default') {
+                    who = `the \`default\` ServiceAccount of namespace \`${account.namespace}\`, the identity of every pod there that names no other`;
+                }
+                else if (subject.kind === 'Group' && BROAD_GROUPS[name]) {
+                    who = `group \`${name}\`, ${BROAD_GROUPS[name]}`;
+                }
+                else if (subject.kind === 'Group' && name.startsWith('system:serviceaccounts:')) {
+                    who = `group \`${name}\`, every ServiceAccount of namespace \`${name.slice('system:serviceaccounts:'.length)}\``;
+                }
+                if (!who)
+                    return;
+                context.report({
+                    resource: binding,
+                    path: ['subjects', index],
+                    key: `${String(subject.kind)}:${account ? `${account.namespace}:` : ''}${name}`,
+                    message: `${label} grants ${role} to ${who}. Bind the role to a dedicated ServiceAccount of the workload that needs it.`,
+                });
+            });
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/default-service-account.ts
+
+
+
+const defaultServiceAccount = {
+    meta: metaOf('default-service-account'),
+    check(context) {
+        const { model } = context;
+        for (const workload of model.workloads) {
+            if (workload.serviceAccountName !== 'default')
+                continue;
+            const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
+            const declared = resolveServiceAccount(model, namespace, 'default');
+            const forced = automountField(workload.podSpec) === true ||
+                (declared !== null && automountField(declared.object.value) === true);
+            const name = workload.resource.ref.name;
+            const how = workload.serviceAccountField === null
+                ? 'names no ServiceAccount, so it runs as'
+                : `sets \`${workload.serviceAccountField}: default\`, so it runs as`;
+            context.report({
+                resource: workload.resource,
+                path: workload.serviceAccountField
+                    ? [...workload.podSpecPath, workload.serviceAccountField]
+                    : workload.podSpecPath,
+                severity: forced ? 'high' : undefined,
+                message: `${resourceLabel(workload.resource.ref)} ${how} the \`default\` ServiceAccount of namespace \`${namespace}\`, ` +
+                    `an identity shared by every pod there that names no other${forced ? ', and forces its token to be mounted' : ''}. ` +
+                    `Create a dedicated ServiceAccount \`${namespace}/${name}\` with \`automountServiceAccountToken: false\`, ` +
+                    `grant it only what it needs with a RoleBinding, and set \`serviceAccountName: ${name}\`.`,
+            });
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/deprecated-service-account-field.ts
+
+
+
+const deprecatedServiceAccountField = {
+    meta: metaOf('deprecated-service-account-field'),
+    check(context) {
+        for (const workload of context.model.workloads) {
+            const spec = workload.podSpec;
+            if (!('serviceAccount' in spec))
+                continue;
+            const path = [...workload.podSpecPath, 'serviceAccount'];
+            const object = workload.resource.object;
+            const label = resourceLabel(workload.resource.ref);
+            const deprecated = spec.serviceAccount;
+            const current = spec.serviceAccountName;
+            if (current === undefined) {
+                context.report({
+                    resource: workload.resource,
+                    path,
+                    message: `${label} uses the deprecated \`serviceAccount\` field; use \`serviceAccountName\`.`,
+                    fix: renameKey(object, path, 'serviceAccountName'),
+                });
+            }
+            else if (current === deprecated) {
+                context.report({
+                    resource: workload.resource,
+                    path,
+                    message: `${label} repeats its ServiceAccount in the deprecated \`serviceAccount\` field; remove it and keep \`serviceAccountName\`.`,
+                    fix: removeEntry(object, path),
+                });
+            }
+            else {
+                context.report({
+                    resource: workload.resource,
+                    path,
+                    message: `${label} sets the deprecated \`serviceAccount\` and \`serviceAccountName\` to different values; ` +
+                        `Kubernetes uses \`serviceAccountName\`. Remove \`serviceAccount\` after checking which identity is intended.`,
+                });
+            }
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/core/suppress.ts
+
+const IGNORE_ANNOTATION = 'kube-token-guard.io/ignore';
+/**
+ * Reads `kube-token-guard.io/ignore: "<rule>[,<rule>]: <reason>"` (`all` covers every rule). Everything after the
+ * first colon is the reason, whatever it holds. A suppression without a reason, or naming an unknown rule, is a
+ * problem and does not take effect for what it gets wrong.
+ */
+function parseIgnoreAnnotation(value, knownRules) {
+    const result = { entries: [], problems: [] };
+    const text = value.trim();
+    const colon = text.indexOf(':');
+    const rulesText = colon === -1 ? text : text.slice(0, colon);
+    const reason = colon === -1 ? '' : text.slice(colon + 1).trim();
+    const rules = rulesText
+        .split(',')
+        .map((rule) => rule.trim())
+        .filter((rule) => rule !== '');
+    if (rules.length === 0) {
+        result.problems.push('it names no rule (write `<rule>[,<rule>]: <reason>`)');
+        return result;
+    }
+    const unknown = rules.filter((rule) => rule !== 'all' && !knownRules.has(rule));
+    if (unknown.length > 0) {
+        result.problems.push(`\`${unknown.join('`, `')}\` ${unknown.length === 1 ? 'is not a rule id' : 'are not rule ids'}`);
+    }
+    if (reason === '') {
+        result.problems.push(`it gives no reason (write \`${rules.join(',')}: <reason>\`)`);
+        return result;
+    }
+    const known = rules.filter((rule) => rule === 'all' || knownRules.has(rule));
+    if (known.length > 0)
+        result.entries.push({ rules: known, reason });
+    return result;
+}
+function ignoreCovers(entries, ruleId) {
+    return entries.find((entry) => entry.rules.includes(ruleId) || entry.rules.includes('all'));
+}
+function suppress_matchesAny(value, globs) {
+    if (!globs)
+        return true;
+    return globs.some((glob) => minimatch(value ?? '', glob, { dot: true }));
+}
+/** The first config exemption covering a finding: every filter given must match, globs for all but rule ids. */
+function exemptionFor(finding, exemptions) {
+    return exemptions.find((exemption) => (!exemption.rules || exemption.rules.includes(finding.ruleId)) &&
+        suppress_matchesAny(finding.resource.kind, exemption.kinds) &&
+        suppress_matchesAny(finding.resource.namespace, exemption.namespaces) &&
+        suppress_matchesAny(finding.resource.name, exemption.names) &&
+        suppress_matchesAny(finding.file, exemption.paths));
+}
+
+;// CONCATENATED MODULE: ./src/rules/invalid-suppression.ts
+
+
+
+const invalidSuppression = {
+    meta: metaOf('invalid-suppression'),
+    check(context) {
+        const places = context.model.resources.flatMap((resource) => {
+            const list = [
+                { annotations: resource.annotations, path: ['metadata', 'annotations', IGNORE_ANNOTATION] },
+            ];
+            const workload = context.workloadOf(resource);
+            if (workload?.templateMetadataPath) {
+                list.push({
+                    annotations: workload.templateAnnotations,
+                    path: [...workload.templateMetadataPath, 'annotations', IGNORE_ANNOTATION],
+                });
+            }
+            return list.map((place) => ({ ...place, resource }));
+        });
+        for (const { annotations, path, resource } of places) {
+            const value = annotations[IGNORE_ANNOTATION];
+            if (value === undefined)
+                continue;
+            const { problems } = parseIgnoreAnnotation(value, context.settings.knownRules);
+            if (problems.length === 0)
+                continue;
+            context.report({
+                resource,
+                path,
+                key: path.join('.'),
+                message: `${resourceLabel(resource.ref)}: \`${IGNORE_ANNOTATION}\` does not take effect as written: ${problems.join('; ')}.`,
+            });
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/legacy-token-secret.ts
+
+
+const LEGACY_TOKEN_TYPE = 'kubernetes.io/service-account-token';
+const ENFORCE_MOUNTABLE_SECRETS = 'kubernetes.io/enforce-mountable-secrets';
+const legacyTokenSecret = {
+    meta: metaOf('legacy-token-secret'),
+    check(context) {
+        for (const secret of context.model.secrets) {
+            if (secret.object.value.type !== LEGACY_TOKEN_TYPE)
+                continue;
+            const owner = secret.annotations['kubernetes.io/service-account.name'];
+            context.report({
+                resource: secret,
+                path: ['type'],
+                message: `${resourceLabel(secret.ref)} is a long-lived ServiceAccount token${owner ? ` for \`${owner}\`` : ''}: it never ` +
+                    'expires and stays valid until the Secret is deleted. Use a projected token (TokenRequest) with an audience and an expiration.',
+            });
+        }
+        const tokenSecrets = new Set(context.model.secrets
+            .filter((secret) => secret.object.value.type === LEGACY_TOKEN_TYPE)
+            .map((secret) => nsKey(secret.ref.namespace, secret.ref.name)));
+        for (const account of context.model.serviceAccounts) {
+            const secrets = account.object.value.secrets;
+            if (!Array.isArray(secrets) || secrets.length === 0)
+                continue;
+            // With enforce-mountable-secrets the list says which Secrets pods may mount: only token Secrets in it count.
+            if (account.annotations[ENFORCE_MOUNTABLE_SECRETS] === 'true') {
+                secrets.forEach((entry, index) => {
+                    const name = isRecord(entry) && typeof entry.name === 'string' ? entry.name : null;
+                    if (!name || !tokenSecrets.has(nsKey(account.ref.namespace, name)))
+                        return;
+                    context.report({
+                        resource: account,
+                        path: ['secrets', index],
+                        key: `secrets:${name}`,
+                        message: `${resourceLabel(account.ref)} lists the long-lived token Secret \`${name}\` among its mountable ` +
+                            'secrets. Remove it and use projected tokens.',
+                    });
+                });
+                continue;
+            }
+            const names = secrets
+                .map((entry) => (isRecord(entry) && typeof entry.name === 'string' ? `\`${entry.name}\`` : null))
+                .filter((name) => name !== null);
+            context.report({
+                resource: account,
+                path: ['secrets'],
+                message: `${resourceLabel(account.ref)} lists token \`secrets\`${names.length > 0 ? ` (${names.join(', ')})` : ''}, ` +
+                    'the legacy long-lived token mechanism. Remove the list and use projected tokens.',
+            });
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/legacy-token-mount.ts
+
+
+
+const legacyTokenMount = {
+    meta: metaOf('legacy-token-mount'),
+    check(context) {
+        const { model } = context;
+        const legacy = new Set(model.secrets
+            .filter((secret) => secret.object.value.type === LEGACY_TOKEN_TYPE)
+            .map((secret) => nsKey(secret.ref.namespace, secret.ref.name)));
+        if (legacy.size === 0)
+            return;
+        for (const workload of model.workloads) {
+            const namespace = workload.resource.ref.namespace;
+            const label = resourceLabel(workload.resource.ref);
+            const uses = [];
+            for (const { volume, path } of volumesOf(workload)) {
+                const name = String(volume.name ?? '');
+                if (isRecord(volume.secret) && typeof volume.secret.secretName === 'string') {
+                    uses.push({
+                        secret: volume.secret.secretName,
+                        path: [...path, 'secret', 'secretName'],
+                        how: `volume \`${name}\``,
+                    });
+                }
+                const sources = isRecord(volume.projected) ? volume.projected.sources : undefined;
+                if (Array.isArray(sources)) {
+                    sources.forEach((source, index) => {
+                        if (isRecord(source) && isRecord(source.secret) && typeof source.secret.name === 'string') {
+                            uses.push({
+                                secret: source.secret.name,
+                                path: [...path, 'projected', 'sources', index, 'secret', 'name'],
+                                how: `projected volume \`${name}\``,
+                            });
+                        }
+                    });
+                }
+            }
+            for (const { container, path } of containersOf(workload)) {
+                const containerName = String(container.name ?? '');
+                if (Array.isArray(container.env)) {
+                    container.env.forEach((variable, index) => {
+                        const ref = isRecord(variable) && isRecord(variable.valueFrom)
+                            ? variable.valueFrom.secretKeyRef
+                            : undefined;
+                        if (isRecord(ref) && typeof ref.name === 'string') {
+                            uses.push({
+                                secret: ref.name,
+                                path: [...path, 'env', index, 'valueFrom', 'secretKeyRef', 'name'],
+                                how: `environment variable \`${String(variable.name)}\` of container \`${containerName}\``,
+                            });
+                        }
+                    });
+                }
+                if (Array.isArray(container.envFrom)) {
+                    container.envFrom.forEach((source, index) => {
+                        if (isRecord(source) && isRecord(source.secretRef) && typeof source.secretRef.name === 'string') {
+                            uses.push({
+                                secret: source.secretRef.name,
+                                path: [...path, 'envFrom', index, 'secretRef', 'name'],
+                                how: `\`envFrom\` of container \`${containerName}\``,
+                            });
+                        }
+                    });
+                }
+            }
+            for (const use of uses) {
+                if (!legacy.has(nsKey(namespace, use.secret)))
+                    continue;
+                context.report({
+                    resource: workload.resource,
+                    path: use.path,
+                    key: `${use.how}:${use.secret}`,
+                    message: `${label} reads the long-lived ServiceAccount token Secret \`${use.secret}\` through ${use.how}. ` +
+                        'Such a token never expires; use a projected `serviceAccountToken` volume with an audience and an expiration.',
+                });
+            }
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/missing-service-account.ts
+
+
+
+const missingServiceAccount = {
+    meta: metaOf('missing-service-account'),
+    check(context) {
+        const { model } = context;
+        for (const workload of model.workloads) {
+            if (workload.serviceAccountName === 'default')
+                continue;
+            const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
+            if (resolveServiceAccount(model, namespace, workload.serviceAccountName))
+                continue;
+            context.report({
+                resource: workload.resource,
+                path: [...workload.podSpecPath, workload.serviceAccountField],
+                message: `${resourceLabel(workload.resource.ref)} runs as ServiceAccount \`${namespace}/${workload.serviceAccountName}\`, ` +
+                    'which is not declared in the scanned files, so its automount setting and RBAC cannot be checked. ' +
+                    'Declare it next to the workload.',
+            });
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/namespace-default-sa.ts
+
+
+
+const namespaceDefaultSa = {
+    meta: metaOf('namespace-default-sa'),
+    check(context) {
+        const { model } = context;
+        for (const namespace of model.namespaces) {
+            const name = namespace.ref.name;
+            // A declared but unhardened `default` ServiceAccount is default-sa-automount's finding, not this one.
+            if (model.serviceAccountIndex.has(nsKey(name, 'default')))
+                continue;
+            const document = [
+                'apiVersion: v1',
+                'kind: ServiceAccount',
+                'metadata:',
+                '  name: default',
+                `  namespace: ${name}`,
+                'automountServiceAccountToken: false',
+            ].join('\n');
+            context.report({
+                resource: namespace,
+                path: ['metadata', 'name'],
+                message: `Namespace \`${name}\` has no \`default\` ServiceAccount declared, so the one Kubernetes creates mounts its ` +
+                    'token into every pod that names no ServiceAccount. Declare it with `automountServiceAccountToken: false`.',
+                fix: appendDocument(namespace.object, document),
+            });
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/projected-token-audience.ts
+
+
+const projectedTokenAudience = {
+    meta: metaOf('projected-token-audience'),
+    check(context) {
+        const allowed = context.options['allowed-audiences'] ?? [];
+        for (const workload of context.model.workloads) {
+            const label = resourceLabel(workload.resource.ref);
+            for (const { token, path, volume } of projectedTokensOf(workload)) {
+                const audience = typeof token.audience === 'string' ? token.audience : '';
+                if (audience === '') {
+                    context.report({
+                        resource: workload.resource,
+                        path,
+                        key: volume,
+                        severity: allowed.length > 0 ? 'medium' : undefined,
+                        message: `${label}: the projected token of volume \`${volume}\` has no \`audience\`, so it is issued for the API ` +
+                            'server itself and works against it. Set the audience of the service that will verify the token.',
+                    });
+                }
+                else if (allowed.length > 0 && !allowed.includes(audience)) {
+                    context.report({
+                        resource: workload.resource,
+                        path: [...path, 'audience'],
+                        key: volume,
+                        severity: 'medium',
+                        message: `${label}: the projected token of volume \`${volume}\` has audience \`${audience}\`, which is not in ` +
+                            `the allowed audiences (${allowed.map((entry) => `\`${entry}\``).join(', ')}).`,
+                    });
+                }
+            }
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/projected-token-expiration.ts
+
+
+
+/** The API server rejects shorter tokens, and uses one hour when the field is absent. */
+const MIN_EXPIRATION = 600;
+const DEFAULT_EXPIRATION = 3600;
+const projectedTokenExpiration = {
+    meta: metaOf('projected-token-expiration'),
+    check(context) {
+        const max = Number(context.options['max-expiration-seconds']);
+        for (const workload of context.model.workloads) {
+            const label = resourceLabel(workload.resource.ref);
+            for (const { token, path, volume } of projectedTokensOf(workload)) {
+                const seconds = token.expirationSeconds;
+                const object = workload.resource.object;
+                if (seconds === undefined || seconds === null) {
+                    if (DEFAULT_EXPIRATION <= max)
+                        continue;
+                    context.report({
+                        resource: workload.resource,
+                        path,
+                        key: volume,
+                        message: `${label}: the projected token of volume \`${volume}\` sets no \`expirationSeconds\`, so it lives ` +
+                            `${DEFAULT_EXPIRATION} seconds, longer than the allowed ${max}.`,
+                        fix: setMapEntry(object, path, 'expirationSeconds', String(max), 'last'),
+                    });
+                    continue;
+                }
+                if (typeof seconds !== 'number')
+                    continue;
+                if (seconds >= MIN_EXPIRATION && seconds <= max)
+                    continue;
+                const problem = seconds < MIN_EXPIRATION
+                    ? `is below ${MIN_EXPIRATION}, the shortest lifetime the API server accepts, so the pod will not be created`
+                    : `exceeds the allowed maximum of ${max}; a stolen token stays valid that long`;
+                context.report({
+                    resource: workload.resource,
+                    path: [...path, 'expirationSeconds'],
+                    key: volume,
+                    message: `${label}: the projected token of volume \`${volume}\` has \`expirationSeconds: ${seconds}\`, which ${problem}.`,
+                    fix: replaceScalar(object, [...path, 'expirationSeconds'], String(max)),
+                });
+            }
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/sa-privileged-rbac.ts
+
+
+
+const saPrivilegedRbac = {
+    meta: metaOf('sa-privileged-rbac'),
+    check(context) {
+        for (const grant of context.rbac.grants) {
+            if (!grant.privilege)
+                continue;
+            const account = serviceAccountOfSubject(grant.subject, grant.binding, context.model.defaultNamespace);
+            if (!account)
+                continue;
+            const viaClusterBinding = grant.binding.ref.kind === 'ClusterRoleBinding';
+            const critical = grant.privilege.clusterAdmin && viaClusterBinding;
+            const scope = viaClusterBinding ? 'cluster-wide' : `in namespace \`${grant.binding.ref.namespace}\``;
+            context.report({
+                resource: grant.binding,
+                path: ['subjects', grant.subjectIndex],
+                key: `ServiceAccount:${account.namespace}:${account.name}`,
+                severity: critical ? 'critical' : undefined,
+                message: `${resourceLabel(grant.binding.ref)} grants ${grant.role.kind} \`${grant.role.name}\` ` +
+                    `(${grant.privilege.reasons.join(', ')}) ${scope} to ServiceAccount \`${account.namespace}/${account.name}\`` +
+                    `${critical ? ', which makes it cluster-admin' : ''}. Any pod running as it with a mounted token holds these ` +
+                    'permissions; grant only the verbs and resources the workload uses.',
+            });
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/shared-service-account.ts
+
+
+const MAX_NAMED = 5;
+const sharedServiceAccount = {
+    meta: metaOf('shared-service-account'),
+    check(context) {
+        const byAccount = new Map();
+        for (const workload of context.model.workloads) {
+            if (workload.serviceAccountName === 'default')
+                continue;
+            const key = nsKey(workload.resource.ref.namespace, workload.serviceAccountName);
+            const identity = `${workload.resource.ref.kind}/${workload.resource.ref.name}`;
+            let users = byAccount.get(key);
+            if (!users)
+                byAccount.set(key, (users = new Map()));
+            const copies = users.get(identity);
+            if (copies)
+                copies.push(workload);
+            else
+                users.set(identity, [workload]);
+        }
+        for (const users of byAccount.values()) {
+            if (users.size < 2)
+                continue;
+            for (const [identity, workloads] of users) {
+                const others = [...users.keys()].filter((other) => other !== identity);
+                const named = others
+                    .slice(0, MAX_NAMED)
+                    .map((other) => `\`${other}\``)
+                    .join(', ');
+                const more = others.length > MAX_NAMED ? ` and ${others.length - MAX_NAMED} more` : '';
+                for (const workload of workloads) {
+                    const field = workload.serviceAccountField;
+                    context.report({
+                        resource: workload.resource,
+                        path: [...workload.podSpecPath, field],
+                        message: `${resourceLabel(workload.resource.ref)} shares ServiceAccount \`${workload.serviceAccountName}\` with ` +
+                            `${named}${more}: each holds the union of the permissions all of them need. Give each workload its own ServiceAccount.`,
+                    });
+                }
+            }
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/static-cloud-credentials.ts
+
+
+/** Environment variables the cloud SDKs read static credentials from. */
+const CREDENTIAL_ENV = {
+    AWS_ACCESS_KEY_ID: 'an AWS access key',
+    AWS_SECRET_ACCESS_KEY: 'an AWS secret access key',
+    AWS_SESSION_TOKEN: 'an AWS session token',
+    GOOGLE_APPLICATION_CREDENTIALS: 'a GCP service-account key file',
+    AZURE_CLIENT_SECRET: 'an Azure client secret',
+    AZURE_CLIENT_CERTIFICATE_PASSWORD: 'an Azure client certificate password',
+};
+/** Secret keys, compared lower-case with `-` and `.` read as `_`. */
+const CREDENTIAL_KEYS = {
+    aws_access_key_id: 'an AWS access key',
+    aws_secret_access_key: 'an AWS secret access key',
+    aws_session_token: 'an AWS session token',
+    azure_client_secret: 'an Azure client secret',
+    azure_client_certificate_password: 'an Azure client certificate password',
+};
+const AWS_KEY_ID = /^(AKIA|ASIA)[A-Z0-9]{16}$/;
+function normaliseKey(key) {
+    return key.toLowerCase().replace(/[-.]/g, '_');
+}
+/** What a Secret value holds, judged by its content: a GCP key JSON or an AWS credentials file. Never returned. */
+function credentialInContent(content) {
+    if (/"type"\s*:\s*"service_account"/.test(content) && content.includes('private_key')) {
+        return 'a GCP service-account key';
+    }
+    if (/aws_secret_access_key\s*=/i.test(content))
+        return 'an AWS credentials file';
+    return null;
+}
+function decodeBase64(value) {
+    try {
+        return Buffer.from(value, 'base64').toString('utf8');
+    }
+    catch {
+        return '';
+    }
+}
+const staticCloudCredentials = {
+    meta: metaOf('static-cloud-credentials'),
+    check(context) {
+        const extra = context.options['extra-env-names'] ?? [];
+        const envNames = { ...CREDENTIAL_ENV };
+        for (const name of extra)
+            envNames[name] = 'a static cloud credential';
+        for (const workload of context.model.workloads) {
+            const label = resourceLabel(workload.resource.ref);
+            for (const { container, path } of containersOf(workload)) {
+                if (!Array.isArray(container.env))
+                    continue;
+                container.env.forEach((variable, index) => {
+                    if (!isRecord(variable) || typeof variable.name !== 'string')
+                        return;
+                    const literalKeyId = typeof variable.value === 'string' && AWS_KEY_ID.test(variable.value.trim());
+                    const what = envNames[variable.name] ?? (literalKeyId ? 'an AWS access key' : undefined);
+                    if (!what)
+                        return;
+                    const from = isRecord(variable.valueFrom) ? variable.valueFrom : {};
+                    const source = typeof variable.value === 'string'
+                        ? 'written in the manifest'
+                        : isRecord(from.secretKeyRef)
+                            ? 'read from a Secret'
+                            : isRecord(from.configMapKeyRef)
+                                ? 'read from a ConfigMap'
+                                : 'set at run time';
+                    context.report({
+                        resource: workload.resource,
+                        path: [...path, 'env', index],
+                        key: `${String(container.name)}:${variable.name}`,
+                        message: `${label}: container \`${String(container.name)}\` gets ${what} in \`${variable.name}\` (${source}). ` +
+                            'Static keys do not expire and leak with the pod; use workload identity (IRSA, GKE Workload Identity, Azure Workload Identity).',
+                    });
+                });
+            }
+        }
+        for (const secret of context.model.secrets) {
+            const label = resourceLabel(secret.ref);
+            for (const field of ['data', 'stringData']) {
+                const entries = secret.object.value[field];
+                if (!isRecord(entries))
+                    continue;
+                for (const [key, value] of Object.entries(entries)) {
+                    let what = CREDENTIAL_KEYS[normaliseKey(key)] ?? null;
+                    if (!what && typeof value === 'string') {
+                        what = credentialInContent(field === 'data' ? decodeBase64(value) : value);
+                    }
+                    if (!what)
+                        continue;
+                    context.report({
+                        resource: secret,
+                        path: [field, key],
+                        key: `${field}:${key}`,
+                        message: `${label} holds ${what} in key \`${key}\`. Static cloud keys do not expire; use workload identity ` +
+                            'and remove the key.',
+                    });
+                }
+            }
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/workload-identity-automount.ts
+
+
+
+
+const WORKLOAD_IDENTITY_ANNOTATIONS = {
+    'eks.amazonaws.com/role-arn': 'EKS IAM roles for service accounts',
+    'iam.gke.io/gcp-service-account': 'GKE Workload Identity',
+    'azure.workload.identity/client-id': 'Azure Workload Identity',
+};
+const workloadIdentityAutomount = {
+    meta: metaOf('workload-identity-automount'),
+    check(context) {
+        for (const account of context.model.serviceAccounts) {
+            const annotation = Object.keys(WORKLOAD_IDENTITY_ANNOTATIONS).find((key) => key in account.annotations);
+            if (!annotation || automountField(account.object.value) === false)
+                continue;
+            context.report({
+                resource: account,
+                path: ['metadata', 'annotations', annotation],
+                message: `${resourceLabel(account.ref)} is set up for ${WORKLOAD_IDENTITY_ANNOTATIONS[annotation]} (\`${annotation}\`) ` +
+                    'but still mounts the Kubernetes API token into its pods. Cloud identity does not need it; set ' +
+                    '`automountServiceAccountToken: false`.',
+                fix: setServiceAccountAutomount(account),
+            });
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/index.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+class RuleRegistry {
+    byId = new Map();
+    constructor(rules) {
+        for (const rule of rules) {
+            if (this.byId.has(rule.meta.id))
+                throw new Error(`duplicate rule id: ${rule.meta.id}`);
+            this.byId.set(rule.meta.id, rule);
+        }
+    }
+    get(id) {
+        return this.byId.get(id);
+    }
+    get ids() {
+        return [...this.byId.keys()];
+    }
+    get rules() {
+        return [...this.byId.values()];
+    }
+}
+const rules_registry = new RuleRegistry([
+    automountToken,
+    defaultServiceAccount,
+    deprecatedServiceAccountField,
+    defaultSaAutomount,
+    namespaceDefaultSa,
+    defaultSaRbac,
+    saPrivilegedRbac,
+    legacyTokenSecret,
+    legacyTokenMount,
+    projectedTokenExpiration,
+    projectedTokenAudience,
+    sharedServiceAccount,
+    workloadIdentityAutomount,
+    staticCloudCredentials,
+    missingServiceAccount,
+    invalidSuppression,
+]);
+
+;// CONCATENATED MODULE: ./src/core/scan.ts
+
+
+
+
+
+/**
+ * Text in, findings out: loads every file, builds one model of all of them (so ServiceAccounts and bindings in any
+ * file count), runs the enabled rules and applies suppressions. No I/O.
+ */
+function scanFiles(files, config, registry = rules_registry) {
+    const objects = [];
+    const errors = [];
+    const notices = [];
+    let documents = 0;
+    for (const file of files) {
+        const loaded = loadDocuments(file);
+        objects.push(...loaded.objects);
+        errors.push(...loaded.errors);
+        notices.push(...loaded.notices);
+        documents += loaded.documents;
+    }
+    const model = buildModel(objects, config.defaultNamespace);
+    const findings = evaluate(model, config, registry);
+    return {
+        findings,
+        errors,
+        notices,
+        stats: {
+            files: files.length,
+            documents,
+            resources: model.resources.length,
+            workloads: model.workloads.length,
+        },
+    };
+}
+function evaluate(model, config, registry = rules_registry) {
+    const option = (rule, name) => config.rules[rule]?.options[name];
+    const settings = {
+        privilegedRoles: option('sa-privileged-rbac', 'privileged-roles') ?? [
+            'cluster-admin',
+            'admin',
+            'edit',
+        ],
+        assumeUnresolvedMounts: option('automount-token', 'assume-unresolved-mounts') !== false,
+        knownRules: new Set(registry.ids),
+    };
+    const rbac = buildRbacIndex(model, settings.privilegedRoles);
+    const workloads = new Map(model.workloads.map((workload) => [workload.resource, workload]));
+    const findings = [];
+    for (const rule of registry.rules) {
+        const setting = config.rules[rule.meta.id];
+        if (!setting?.enabled)
+            continue;
+        const context = {
+            model,
+            rbac,
+            options: setting.options,
+            settings,
+            workloadOf: (resource) => workloads.get(resource),
+            report: (report) => findings.push(toFinding(rule.meta.id, rule.meta.severity, setting.severity, report)),
+        };
+        rule.check(context);
+    }
+    for (const finding of findings)
+        suppress(finding, config, workloads, settings.knownRules);
+    return sortFindings(findings);
+}
+const findingResource = new WeakMap();
+function toFinding(ruleId, defaultSeverity, configured, report) {
+    const { object, ref } = report.resource;
+    const span = spanOf(object, report.path);
+    const rendered = object.file.rendered === true;
+    const group = ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] : '';
+    const finding = {
+        ruleId,
+        severity: configured ?? report.severity ?? defaultSeverity,
+        message: report.message,
+        file: object.file.path,
+        line: span.line,
+        endLine: span.endLine,
+        resource: { ...ref },
+        suppressed: false,
+        fix: rendered ? null : (report.fix ?? null),
+        path: report.path,
+        identity: [
+            ruleId,
+            group,
+            ref.kind,
+            ref.namespace ?? '',
+            ref.name,
+            report.key ?? report.path.join('.'),
+        ].join('|'),
+    };
+    if (rendered)
+        finding.rendered = true;
+    findingResource.set(finding, report.resource);
+    return finding;
+}
+function suppress(finding, config, workloads, knownRules) {
+    // A broken suppression cannot suppress the report that says it is broken.
+    if (finding.ruleId === 'invalid-suppression')
+        return;
+    const resource = findingResource.get(finding);
+    if (resource) {
+        const sources = [
+            resource.annotations[IGNORE_ANNOTATION],
+            workloads.get(resource)?.templateAnnotations[IGNORE_ANNOTATION],
+        ];
+        for (const value of sources) {
+            if (value === undefined)
+                continue;
+            const entry = ignoreCovers(parseIgnoreAnnotation(value, knownRules).entries, finding.ruleId);
+            if (entry) {
+                finding.suppressed = true;
+                finding.suppression = { kind: 'annotation', reason: entry.reason };
+                return;
+            }
+        }
+    }
+    const exemption = exemptionFor(finding, config.exemptions);
+    if (exemption) {
+        finding.suppressed = true;
+        finding.suppression = { kind: 'config', reason: exemption.reason };
+    }
+}
+function sortFindings(findings) {
+    return findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+        a.line - b.line ||
+        (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
+        (a.identity < b.identity ? -1 : a.identity > b.identity ? 1 : 0));
+}
+
 ;// CONCATENATED MODULE: ./src/core/source-map.ts
 const SOURCE_COMMENT = /^# Source: (.+?)\s*$/m;
 /** Splits `helm template` output into its documents, each with the template that produced it. */
@@ -43041,6 +45367,100 @@ async function defaultRender(root, dir, namespace) {
     return { dir, release: name, namespace, kubeVersion: DEFAULT_KUBE_VERSION, valuesFiles: [], set: {} };
 }
 
+;// CONCATENATED MODULE: ./src/adapters/probe.ts
+
+
+
+
+
+
+/** Findings a chart value can switch off, and so fix at the source. */
+const PROBED_RULES = new Set(['automount-token', 'default-sa-automount', 'workload-identity-automount']);
+/** Keys worth probing: only settings of automounting can matter to those rules. */
+const CANDIDATE_KEY = /automount/i;
+/** Paths of the values that could switch automounting off: keys about it, currently true or empty. */
+function candidateValues(valuesText) {
+    const doc = (0,dist/* parseDocument */.Tp)(valuesText, { version: '1.1' });
+    if (doc.errors.length > 0)
+        return [];
+    const paths = [];
+    const walk = (node, path) => {
+        if (!(0,dist/* isMap */.jh)(node))
+            return;
+        for (const pair of node.items) {
+            if (!(0,dist/* isScalar */.jn)(pair.key))
+                continue;
+            const key = String(pair.key.value);
+            const value = pair.value;
+            if ((0,dist/* isMap */.jh)(value))
+                walk(value, [...path, key]);
+            else if (CANDIDATE_KEY.test(key) && (0,dist/* isScalar */.jn)(value) && (value.value === true || value.value === null)) {
+                paths.push([...path, key]);
+            }
+        }
+    };
+    walk(doc.contents, []);
+    return paths;
+}
+/** `--set` syntax for a key path: dots inside keys escaped. */
+function setKey(path) {
+    return path.map((key) => key.replace(/([.,\\=])/g, '\\$1')).join('.');
+}
+/**
+ * Fixes at the source: for each chart whose rendered output has findings a value can switch off, re-renders the
+ * chart with each candidate value (automount settings of its values.yaml) set to false, re-scans, and gives the
+ * findings that disappear, with nothing new appearing, a fix that sets that value in values.yaml. Renders are bounded
+ * by the candidates (usually one or two per chart); charts rendered with extra values files or `--set` are skipped,
+ * since their values.yaml may not be what decides.
+ */
+async function probeValues(options) {
+    const started = performance.now();
+    const report = { renders: 0, fixed: 0, milliseconds: 0 };
+    const before = new Set(options.findings.map((finding) => finding.identity));
+    for (const { render, files: rendered } of options.charts) {
+        if (render.valuesFiles.length > 0 || Object.keys(render.set).length > 0)
+            continue;
+        const renderedPaths = new Set(rendered.map((file) => file.path));
+        const targets = options.findings.filter((finding) => finding.rendered &&
+            !finding.suppressed &&
+            !finding.fix &&
+            PROBED_RULES.has(finding.ruleId) &&
+            renderedPaths.has(finding.file));
+        if (targets.length === 0)
+            continue;
+        const valuesPath = `${render.dir ? `${render.dir}/` : ''}values.yaml`;
+        const valuesText = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(options.root, valuesPath), 'utf8').catch(() => null);
+        if (valuesText === null)
+            continue;
+        const others = options.files.filter((file) => !renderedPaths.has(file.path));
+        for (const path of candidateValues(valuesText)) {
+            const remaining = targets.filter((finding) => !finding.fix);
+            if (remaining.length === 0)
+                break;
+            const probe = await renderChart({ ...render, set: { [setKey(path)]: 'false' } }, { root: options.root, binary: options.helm });
+            report.renders++;
+            if (probe.errors.length > 0)
+                continue;
+            const after = new Set(scanFiles([...others, ...probe.files], options.config).findings.map((finding) => finding.identity));
+            // A value that makes something else appear is not a fix.
+            if ([...after].some((identity) => !before.has(identity)))
+                continue;
+            const fix = setYamlScalar(valuesPath, valuesText, path, 'false');
+            if (!fix)
+                continue;
+            for (const finding of remaining) {
+                if (after.has(finding.identity))
+                    continue;
+                finding.fix = fix;
+                finding.message += ` Fix at the source: set \`${path.join('.')}: false\` in \`${valuesPath}\`.`;
+                report.fixed++;
+            }
+        }
+    }
+    report.milliseconds = Math.round(performance.now() - started);
+    return report;
+}
+
 ;// CONCATENATED MODULE: ./src/adapters/render.ts
 
 
@@ -43098,7 +45518,7 @@ async function renderCollected(collected, root, config, tools = {}) {
         ...overlays.map((dir) => () => buildOverlay(root, dir, { binary: tools.kustomize })),
     ];
     if (jobs.length === 0)
-        return null;
+        return { log: null, charts: [] };
     const results = await pooled(jobs, 2, (job) => job());
     for (const result of results) {
         collected.files.push(...result.files);
@@ -43112,7 +45532,10 @@ async function renderCollected(collected, root, config, tools = {}) {
             : '',
         overlays.length > 0 ? `${overlays.length} kustomize overlay${overlays.length === 1 ? '' : 's'}` : '',
     ].filter(Boolean);
-    return `Rendered ${parts.join(' and ')} (${milliseconds} ms of helm/kustomize).`;
+    return {
+        log: `Rendered ${parts.join(' and ')} (${milliseconds} ms of helm/kustomize).`,
+        charts: renders.map((render, index) => ({ render, files: results[index].files })),
+    };
 }
 function renderTools(env) {
     return { helm: env.KUBE_TOKEN_GUARD_HELM, kustomize: env.KUBE_TOKEN_GUARD_KUSTOMIZE };
@@ -48519,2301 +50942,6 @@ async function updateReviewComment(github, owner, repo, commentId, body) {
     await github.rest.pulls.updateReviewComment({ owner, repo, comment_id: commentId, body });
 }
 
-;// CONCATENATED MODULE: ./src/core/model.ts
-/** Kinds that are not namespaced; every other kind takes the namespace defaulting below. */
-const CLUSTER_SCOPED_KINDS = new Set([
-    'Namespace',
-    'Node',
-    'PersistentVolume',
-    'ClusterRole',
-    'ClusterRoleBinding',
-    'CustomResourceDefinition',
-    'StorageClass',
-    'PriorityClass',
-    'IngressClass',
-    'RuntimeClass',
-    'CSIDriver',
-    'CSINode',
-    'APIService',
-    'MutatingWebhookConfiguration',
-    'ValidatingWebhookConfiguration',
-    'ValidatingAdmissionPolicy',
-    'ValidatingAdmissionPolicyBinding',
-    'PodSecurityPolicy',
-    'ClusterIssuer',
-    'VolumeSnapshotClass',
-]);
-/** Where the pod spec sits for the kinds the design names; anything else with `spec.template.spec.containers` too. */
-const POD_SPEC_PATHS = {
-    Pod: { spec: ['spec'], metadata: null },
-    PodTemplate: { spec: ['template', 'spec'], metadata: ['template', 'metadata'] },
-    CronJob: {
-        spec: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-        metadata: ['spec', 'jobTemplate', 'spec', 'template', 'metadata'],
-    },
-};
-const TEMPLATE_SPEC = { spec: ['spec', 'template', 'spec'], metadata: ['spec', 'template', 'metadata'] };
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function getPath(value, path) {
-    let current = value;
-    for (const segment of path) {
-        if (typeof segment === 'number') {
-            if (!Array.isArray(current))
-                return undefined;
-            current = current[segment];
-        }
-        else {
-            if (!isRecord(current))
-                return undefined;
-            current = current[segment];
-        }
-    }
-    return current;
-}
-function stringMap(value) {
-    const result = {};
-    if (!isRecord(value))
-        return result;
-    for (const [key, entry] of Object.entries(value)) {
-        if (typeof entry === 'string')
-            result[key] = entry;
-        else if (typeof entry === 'number' || typeof entry === 'boolean')
-            result[key] = String(entry);
-    }
-    return result;
-}
-function nsKey(namespace, name) {
-    return `${namespace ?? ''}/${name}`;
-}
-function addTo(index, key, resource) {
-    const list = index.get(key);
-    if (list)
-        list.push(resource);
-    else
-        index.set(key, [resource]);
-}
-/** Builds the model of every scanned object: the joins rules need are indexes built once, not scans per finding. */
-function buildModel(objects, defaultNamespace) {
-    const model = {
-        resources: [],
-        workloads: [],
-        serviceAccounts: [],
-        roles: [],
-        clusterRoles: [],
-        bindings: [],
-        secrets: [],
-        namespaces: [],
-        defaultNamespace,
-        serviceAccountIndex: new Map(),
-        roleIndex: new Map(),
-        clusterRoleIndex: new Map(),
-        secretIndex: new Map(),
-    };
-    for (const object of objects) {
-        const resource = toResource(object, defaultNamespace);
-        model.resources.push(resource);
-        const { kind, namespace, name } = resource.ref;
-        const core = isCoreGroup(resource.ref.apiVersion);
-        const rbac = resource.ref.apiVersion.startsWith('rbac.authorization.k8s.io/');
-        if (kind === 'ServiceAccount' && core) {
-            model.serviceAccounts.push(resource);
-            addTo(model.serviceAccountIndex, nsKey(namespace, name), resource);
-        }
-        else if (kind === 'Secret' && core) {
-            model.secrets.push(resource);
-            addTo(model.secretIndex, nsKey(namespace, name), resource);
-        }
-        else if (kind === 'Namespace' && core) {
-            model.namespaces.push(resource);
-        }
-        else if (kind === 'Role' && rbac) {
-            model.roles.push(resource);
-            addTo(model.roleIndex, nsKey(namespace, name), resource);
-        }
-        else if (kind === 'ClusterRole' && rbac) {
-            model.clusterRoles.push(resource);
-            addTo(model.clusterRoleIndex, name, resource);
-        }
-        else if ((kind === 'RoleBinding' || kind === 'ClusterRoleBinding') && rbac) {
-            model.bindings.push(resource);
-        }
-        else {
-            const workload = toWorkload(resource);
-            if (workload)
-                model.workloads.push(workload);
-        }
-    }
-    return model;
-}
-function isCoreGroup(apiVersion) {
-    return apiVersion === 'v1';
-}
-function toResource(object, defaultNamespace) {
-    const value = object.value;
-    const metadata = isRecord(value.metadata) ? value.metadata : {};
-    const kind = String(value.kind);
-    const declared = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : null;
-    const namespace = CLUSTER_SCOPED_KINDS.has(kind)
-        ? null
-        : (declared ?? object.file.renderNamespace ?? defaultNamespace);
-    const name = typeof metadata.name === 'string' && metadata.name !== ''
-        ? metadata.name
-        : typeof metadata.generateName === 'string'
-            ? `${metadata.generateName}*`
-            : '(unnamed)';
-    return {
-        object,
-        ref: { apiVersion: String(value.apiVersion), kind, namespace, name },
-        annotations: stringMap(metadata.annotations),
-    };
-}
-function toWorkload(resource) {
-    const value = resource.object.value;
-    const known = POD_SPEC_PATHS[resource.ref.kind];
-    let paths = known;
-    if (!paths) {
-        const candidate = getPath(value, TEMPLATE_SPEC.spec);
-        if (!isRecord(candidate) || !Array.isArray(candidate.containers))
-            return null;
-        paths = TEMPLATE_SPEC;
-    }
-    const podSpec = getPath(value, paths.spec);
-    if (!isRecord(podSpec))
-        return null;
-    // A Pod is only a workload if it looks like one; other kinds are recognised by their well-known template path.
-    if (resource.ref.kind === 'Pod' && !Array.isArray(podSpec.containers))
-        return null;
-    const templateMetadata = paths.metadata ? getPath(value, paths.metadata) : undefined;
-    const templateAnnotations = isRecord(templateMetadata) ? stringMap(templateMetadata.annotations) : {};
-    const byName = nonEmptyString(podSpec.serviceAccountName);
-    const byDeprecated = nonEmptyString(podSpec.serviceAccount);
-    return {
-        resource,
-        podSpecPath: paths.spec,
-        podSpec,
-        templateMetadataPath: paths.metadata,
-        templateAnnotations,
-        serviceAccountName: byName ?? byDeprecated ?? 'default',
-        serviceAccountField: byName ? 'serviceAccountName' : byDeprecated ? 'serviceAccount' : null,
-    };
-}
-function nonEmptyString(value) {
-    return typeof value === 'string' && value !== '' ? value : null;
-}
-function resourceLabel(ref) {
-    return ref.namespace ? `${ref.kind} ${ref.namespace}/${ref.name}` : `${ref.kind} ${ref.name}`;
-}
-/**
- * All containers of a pod spec with their paths: containers, initContainers and ephemeralContainers.
- */
-function containersOf(workload) {
-    const result = [];
-    for (const field of ['initContainers', 'containers', 'ephemeralContainers']) {
-        const list = workload.podSpec[field];
-        if (!Array.isArray(list))
-            continue;
-        list.forEach((container, index) => {
-            if (isRecord(container))
-                result.push({ container, path: [...workload.podSpecPath, field, index] });
-        });
-    }
-    return result;
-}
-/** The pod spec's volumes with their paths. */
-function volumesOf(workload) {
-    const list = workload.podSpec.volumes;
-    if (!Array.isArray(list))
-        return [];
-    const result = [];
-    list.forEach((volume, index) => {
-        if (isRecord(volume))
-            result.push({ volume, path: [...workload.podSpecPath, 'volumes', index] });
-    });
-    return result;
-}
-/** Every projected `serviceAccountToken` source of a pod's volumes, with its path. */
-function projectedTokensOf(workload) {
-    const result = [];
-    for (const { volume, path } of volumesOf(workload)) {
-        const projected = volume.projected;
-        if (!isRecord(projected) || !Array.isArray(projected.sources))
-            continue;
-        projected.sources.forEach((source, index) => {
-            if (isRecord(source) && isRecord(source.serviceAccountToken)) {
-                result.push({
-                    token: source.serviceAccountToken,
-                    path: [...path, 'projected', 'sources', index, 'serviceAccountToken'],
-                    volume: typeof volume.name === 'string' ? volume.name : String(index),
-                });
-            }
-        });
-    }
-    return result;
-}
-
-;// CONCATENATED MODULE: ./src/core/rbac.ts
-
-const SERVICE_ACCOUNT_USER = /^system:serviceaccount:([^:]+):([^:]+)$/;
-/** The ServiceAccount a binding subject denotes, if it denotes one. */
-function serviceAccountOfSubject(subject, binding, defaultNamespace) {
-    const kind = subject.kind;
-    const name = typeof subject.name === 'string' ? subject.name : '';
-    if (kind === 'ServiceAccount' && name !== '') {
-        const namespace = typeof subject.namespace === 'string' && subject.namespace !== ''
-            ? subject.namespace
-            : (binding.ref.namespace ?? defaultNamespace);
-        return { namespace, name };
-    }
-    if (kind === 'User') {
-        const match = SERVICE_ACCOUNT_USER.exec(name);
-        if (match)
-            return { namespace: match[1], name: match[2] };
-    }
-    return null;
-}
-function subjectsOf(binding) {
-    const subjects = binding.object.value.subjects;
-    return Array.isArray(subjects) ? subjects.filter(isRecord) : [];
-}
-function roleOf(binding, model) {
-    const roleRef = binding.object.value.roleRef;
-    if (!isRecord(roleRef) || typeof roleRef.name !== 'string')
-        return null;
-    if (roleRef.kind === 'ClusterRole') {
-        return {
-            kind: 'ClusterRole',
-            name: roleRef.name,
-            resource: model.clusterRoleIndex.get(roleRef.name)?.[0] ?? null,
-        };
-    }
-    if (roleRef.kind === 'Role' && binding.ref.kind === 'RoleBinding') {
-        const key = nsKey(binding.ref.namespace, roleRef.name);
-        return { kind: 'Role', name: roleRef.name, resource: model.roleIndex.get(key)?.[0] ?? null };
-    }
-    return null;
-}
-function strings(value) {
-    return Array.isArray(value) ? value.filter((item) => typeof item === 'string') : [];
-}
-/**
- * What makes a set of RBAC rules dangerous for a token holder: anything that reads credentials, runs code in other
- * pods, mints tokens, or widens its own permissions. Every rule is looked at, not only the first.
- */
-function privilegeOfRules(rules) {
-    const reasons = new Set();
-    let clusterAdmin = false;
-    const list = Array.isArray(rules) ? rules.filter(isRecord) : [];
-    for (const rule of list) {
-        const verbs = strings(rule.verbs);
-        const resources = strings(rule.resources);
-        const apiGroups = rule.apiGroups === undefined ? [''] : strings(rule.apiGroups);
-        const resourceNames = strings(rule.resourceNames);
-        const anyVerb = verbs.includes('*');
-        const anyResource = resources.includes('*');
-        const anyGroup = apiGroups.includes('*');
-        if (anyVerb)
-            reasons.add('`*` in verbs');
-        if (anyResource)
-            reasons.add('`*` in resources');
-        if (anyGroup)
-            reasons.add('`*` in apiGroups');
-        if (anyVerb && anyResource && anyGroup)
-            clusterAdmin = true;
-        const core = anyGroup || apiGroups.includes('');
-        const verb = (name) => anyVerb || verbs.includes(name);
-        const resource = (name) => core && (anyResource || resources.includes(name));
-        for (const name of ['impersonate', 'bind', 'escalate']) {
-            if (verbs.includes(name))
-                reasons.add(`\`${name}\` verb`);
-        }
-        if (resource('secrets')) {
-            const readVerbs = ['list', 'watch'].filter(verb);
-            // Reading one named Secret is a scoped grant; reading all of them is not.
-            if (verb('get') && resourceNames.length === 0)
-                readVerbs.unshift('get');
-            if (readVerbs.length > 0)
-                reasons.add(`secrets ${readVerbs.join('/')}`);
-        }
-        if (resource('pods') && verb('create'))
-            reasons.add('pods create');
-        if (resource('pods/exec') && (anyVerb || verbs.length > 0))
-            reasons.add('pods/exec');
-        if (resource('serviceaccounts/token') && verb('create'))
-            reasons.add('serviceaccounts/token create');
-        if (resource('nodes/proxy') && (anyVerb || verbs.length > 0))
-            reasons.add('nodes/proxy');
-    }
-    return { reasons: [...reasons], clusterAdmin };
-}
-function privilegeOfRole(role, privilegedRoles) {
-    if (role.kind === 'ClusterRole' && privilegedRoles.includes(role.name)) {
-        const fromRules = role.resource ? privilegeOfRules(role.resource.object.value.rules) : null;
-        return {
-            reasons: [`ClusterRole \`${role.name}\``, ...(fromRules?.reasons ?? [])],
-            clusterAdmin: role.name === 'cluster-admin' || (fromRules?.clusterAdmin ?? false),
-        };
-    }
-    if (!role.resource)
-        return null;
-    const privilege = privilegeOfRules(role.resource.object.value.rules);
-    return privilege.reasons.length > 0 ? privilege : null;
-}
-function buildRbacIndex(model, privilegedRoles) {
-    const grants = [];
-    const bySubject = new Map();
-    for (const binding of model.bindings) {
-        const role = roleOf(binding, model);
-        if (!role)
-            continue;
-        const privilege = privilegeOfRole(role, privilegedRoles);
-        subjectsOf(binding).forEach((subject, subjectIndex) => {
-            const grant = { binding, subjectIndex, subject, role, privilege };
-            grants.push(grant);
-            const account = serviceAccountOfSubject(subject, binding, model.defaultNamespace);
-            if (!account)
-                return;
-            const key = nsKey(account.namespace, account.name);
-            const list = bySubject.get(key);
-            if (list)
-                list.push(grant);
-            else
-                bySubject.set(key, [grant]);
-        });
-    }
-    return {
-        grants,
-        grantsToServiceAccount: (namespace, name) => bySubject.get(nsKey(namespace, name)) ?? [],
-    };
-}
-function describeGrant(grant) {
-    return `${resourceLabel(grant.binding.ref)} → ${grant.role.kind} ${grant.role.name}`;
-}
-
-;// CONCATENATED MODULE: ./src/core/serviceaccounts.ts
-
-/** `automountServiceAccountToken` of an object part, or null when unset or not a boolean. */
-function automountField(value) {
-    if (typeof value !== 'object' || value === null)
-        return null;
-    const field = value.automountServiceAccountToken;
-    return typeof field === 'boolean' ? field : null;
-}
-/**
- * The declaration of ServiceAccount `namespace/name` in the scanned set. When it is declared more than once
- * (overlays, copies), the one that mounts the token is taken: we must not assume a hardening that one copy lacks.
- */
-function resolveServiceAccount(model, namespace, name) {
-    const candidates = model.serviceAccountIndex.get(nsKey(namespace, name));
-    if (!candidates || candidates.length === 0)
-        return null;
-    return candidates.find((account) => automountField(account.object.value) !== false) ?? candidates[0];
-}
-/** Kubernetes' precedence: the pod's field wins when set, then the ServiceAccount's, then `true`. */
-function effectiveAutomount(model, workload, assumeUnresolvedMounts) {
-    const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
-    const serviceAccount = resolveServiceAccount(model, namespace, workload.serviceAccountName);
-    const dedicated = workload.serviceAccountName !== 'default';
-    const podField = automountField(workload.podSpec);
-    if (podField !== null) {
-        return { mounts: podField, source: 'pod', serviceAccount, optedIn: podField };
-    }
-    if (serviceAccount) {
-        const accountField = automountField(serviceAccount.object.value);
-        if (accountField !== null) {
-            return {
-                mounts: accountField,
-                source: 'serviceaccount',
-                serviceAccount,
-                optedIn: accountField && dedicated,
-            };
-        }
-        return { mounts: true, source: 'default', serviceAccount, optedIn: false };
-    }
-    return { mounts: assumeUnresolvedMounts, source: 'unresolved', serviceAccount: null, optedIn: false };
-}
-
-;// CONCATENATED MODULE: ./src/core/apply.ts
-/**
- * Applies whole fixes, in order of their first edit, leaving out any fix that overlaps one already taken (two inserts
- * at the same offset count as overlapping: their order would be a guess). As ESLint does, the caller re-parses and
- * re-checks, and applies again until nothing is left or a pass limit is reached.
- */
-function applyFixes(text, fixes) {
-    const ordered = [...fixes].sort((a, b) => firstStart(a) - firstStart(b));
-    const taken = [];
-    let applied = 0;
-    let skipped = 0;
-    for (const fix of ordered) {
-        if (fix.edits.some((edit) => taken.some((other) => overlaps(edit, other)))) {
-            skipped++;
-            continue;
-        }
-        taken.push(...fix.edits);
-        applied++;
-    }
-    const result = applyEdits(text, taken);
-    return { text: result, applied, skipped };
-}
-/** Applies non-overlapping edits, each against the original offsets. */
-function applyEdits(text, edits) {
-    let result = '';
-    let cursor = 0;
-    for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
-        result += text.slice(cursor, edit.start) + edit.text;
-        cursor = edit.end;
-    }
-    return result + text.slice(cursor);
-}
-function firstStart(fix) {
-    return Math.min(...fix.edits.map((edit) => edit.start));
-}
-function overlaps(a, b) {
-    if (a.start === b.start)
-        return true;
-    return a.start < b.end && b.start < a.end;
-}
-
-;// CONCATENATED MODULE: ./src/core/fix.ts
-
-
-
-
-const PARSE_OPTIONS = { version: '1.1', uniqueKeys: true, prettyErrors: false };
-const fix_MAX_ALIAS_COUNT = 1000;
-function newlineOf(text) {
-    return text.includes('\r\n') ? '\r\n' : '\n';
-}
-function lineStartOf(text, offset) {
-    return text.lastIndexOf('\n', offset - 1) + 1;
-}
-/** Offset of the end of the line holding `offset`, before its line break. */
-function lineEndOf(text, offset) {
-    const next = text.indexOf('\n', offset);
-    const end = next === -1 ? text.length : next;
-    return end > 0 && text[end - 1] === '\r' ? end - 1 : end;
-}
-/** The offset just after the last non-blank character before `offset`. */
-function contentEnd(text, offset) {
-    let end = offset;
-    while (end > 0 && /\s/.test(text[end - 1]))
-        end--;
-    return end;
-}
-function pairOf(map, key) {
-    if (!(0,dist/* isMap */.jh)(map))
-        return undefined;
-    return map.items.find((item) => (0,dist/* isScalar */.jn)(item.key) && item.key.value === key);
-}
-/** The line form of a set of edits: the whole lines they touch, and those lines after the edits. */
-function toLineFix(text, edits, lineOf) {
-    const sorted = [...edits].sort((a, b) => a.start - b.start);
-    const first = sorted[0];
-    const last = sorted.reduce((max, edit) => (edit.end > max.end ? edit : max), first);
-    const regionStart = lineStartOf(text, first.start);
-    // An edit that ends right after a line break ends on the previous line.
-    const lastOffset = last.end > last.start && text[last.end - 1] === '\n' ? last.end - 1 : last.end;
-    const nextBreak = text.indexOf('\n', lastOffset);
-    const regionEnd = nextBreak === -1 ? text.length : nextBreak + 1;
-    const region = applyEdits(text.slice(regionStart, regionEnd), sorted.map((edit) => ({ ...edit, start: edit.start - regionStart, end: edit.end - regionStart })));
-    const replacement = region.replace(/\r?\n$/, '').replace(/\r\n/g, '\n');
-    return {
-        edits: sorted,
-        startLine: lineOf(regionStart),
-        // A line break belongs to the line it ends.
-        endLine: lineOf(nextBreak === -1 ? text.length : nextBreak),
-        replacement,
-    };
-}
-/** Walks to the container at `path` in plain data, or undefined. */
-function containerAt(root, path) {
-    let current = root;
-    for (const segment of path) {
-        if (current === null || typeof current !== 'object')
-            return undefined;
-        current = current[segment];
-    }
-    return current;
-}
-/**
- * Builds the fix when the edited document parses to exactly the original with `mutate` applied to the object,
- * and nothing else: no other field, no other document, no comment turned into content.
- */
-function verifiedFix(object, edits, mutate) {
-    const text = object.file.text;
-    const [start, , end] = object.doc.range;
-    if (edits.some((edit) => edit.start < start || edit.end > end))
-        return null;
-    let expected;
-    try {
-        expected = object.doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT });
-    }
-    catch {
-        return null;
-    }
-    const target = containerAt(expected, object.basePath);
-    if (target === null || typeof target !== 'object' || !mutate(target))
-        return null;
-    const shifted = edits.map((edit) => ({ ...edit, start: edit.start - start, end: edit.end - start }));
-    const edited = applyEdits(text.slice(start, end), shifted);
-    const docs = (0,dist/* parseAllDocuments */.hR)(edited, PARSE_OPTIONS);
-    if (!Array.isArray(docs) || docs.length !== 1 || docs[0].errors.length > 0)
-        return null;
-    let actual;
-    try {
-        actual = docs[0].toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT });
-    }
-    catch {
-        return null;
-    }
-    if (!(0,external_node_util_.isDeepStrictEqual)(actual, expected))
-        return null;
-    return toLineFix(text, edits, (offset) => object.lines.linePos(offset).line);
-}
-function parseValue(valueText) {
-    return (0,dist/* parse */.qg)(valueText, PARSE_OPTIONS);
-}
-/** How the keys of a map are written: quoted like JSON, single-quoted, or plain. */
-function keyQuote(text, key) {
-    const first = text[key.range[0]];
-    return first === '"' || first === "'" ? first : '';
-}
-/**
- * Sets `key: value` in the map at `mapPath`. An existing scalar value is replaced. Otherwise the entry is inserted
- * after the first of `position.after` present (else as the first key), or as the last key: in a block map as a line
- * of its own at the siblings' indentation; in a flow map or JSON object beside its siblings, in their layout.
- */
-function setMapEntry(object, mapPath, key, valueText, position) {
-    const map = nodeAt(object, mapPath);
-    if (!map || !(0,dist/* isMap */.jh)(map) || map.items.length === 0)
-        return null;
-    const value = parseValue(valueText);
-    const mutate = (root) => {
-        const container = containerAt(root, mapPath);
-        if (container === null || typeof container !== 'object' || Array.isArray(container))
-            return false;
-        container[key] = value;
-        return true;
-    };
-    const existing = pairOf(map, key);
-    if (existing) {
-        const node = existing.value;
-        if (!node || !(0,dist/* isScalar */.jn)(node) || !node.range)
-            return null;
-        return verifiedFix(object, [{ start: node.range[0], end: node.range[1], text: valueText }], mutate);
-    }
-    let anchor;
-    if (position === 'last')
-        anchor = map.items[map.items.length - 1];
-    else if (position !== 'first')
-        anchor = position.after.map((name) => pairOf(map, name)).find(Boolean);
-    const edit = map.flow
-        ? flowInsert(object, map.items, key, valueText, anchor)
-        : blockInsert(object, map.items, key, valueText, anchor);
-    return edit ? verifiedFix(object, [edit], mutate) : null;
-}
-function blockInsert(object, items, key, valueText, anchor) {
-    const text = object.file.text;
-    const firstKey = items[0].key;
-    if (!firstKey?.range)
-        return null;
-    const keyStart = firstKey.range[0];
-    const firstLineStart = lineStartOf(text, keyStart);
-    const indent = keyStart - firstLineStart;
-    const newline = newlineOf(text);
-    const quote = keyQuote(text, firstKey);
-    const entry = `${' '.repeat(indent)}${quote}${key}${quote}: ${valueText}`;
-    // The first key shares its line with a `- ` (a sequence item): a new first line cannot go before it.
-    const ownLine = /^[ ]*$/.test(text.slice(firstLineStart, keyStart));
-    if (!anchor && !ownLine)
-        anchor = items[0];
-    if (!anchor) {
-        // Go above comment lines that introduce the first key, so they keep introducing it.
-        let at = firstLineStart;
-        while (at > 0) {
-            const previousStart = lineStartOf(text, at - 1);
-            const previous = text.slice(previousStart, at).replace(/\r?\n$/, '');
-            if (!/^ *#/.test(previous) || previous.length - previous.trimStart().length !== indent)
-                break;
-            at = previousStart;
-        }
-        return { start: at, end: at, text: `${entry}${newline}` };
-    }
-    const node = (anchor.value ?? anchor.key);
-    if (!node?.range)
-        return null;
-    if ((0,dist/* isScalar */.jn)(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED'))
-        return null;
-    // Insert at the end of the anchor's last line, keeping whatever comment sits on it.
-    const end = lineEndOf(text, contentEnd(text, node.range[1]) - 1);
-    if (end < node.range[0])
-        return null;
-    return { start: end, end, text: `${newline}${entry}` };
-}
-function flowInsert(object, items, key, valueText, anchor) {
-    const text = object.file.text;
-    const first = items[0];
-    const firstKey = first.key;
-    if (!firstKey?.range)
-        return null;
-    const quote = keyQuote(text, firstKey);
-    // The siblings' own spacing: `"k": v` or `"k":v`, and `, ` or `,` between entries on one line.
-    const colon = first.value?.range ? text.slice(firstKey.range[1], first.value.range[0]) : ': ';
-    const entry = `${quote}${key}${quote}${/^[ ]*:[ ]*$/.test(colon) ? colon : ': '}${valueText}`;
-    const second = items[1];
-    const keyLineStart = lineStartOf(text, firstKey.range[0]);
-    const multiline = second?.key?.range !== undefined && lineStartOf(text, second.key.range[0]) !== keyLineStart;
-    const ownLine = /^[ ]*$/.test(text.slice(keyLineStart, firstKey.range[0]));
-    let separator = ' ';
-    if (multiline && ownLine)
-        separator = `${newlineOf(text)}${' '.repeat(firstKey.range[0] - keyLineStart)}`;
-    else if (second?.key?.range && (first.value ?? firstKey).range) {
-        const between = text.slice(contentEnd(text, (first.value ?? firstKey).range[1]), second.key.range[0]);
-        if (/^,[ ]*$/.test(between))
-            separator = between.slice(1);
-    }
-    if (!anchor)
-        return { start: firstKey.range[0], end: firstKey.range[0], text: `${entry},${separator}` };
-    const node = (anchor.value ?? anchor.key);
-    if (!node?.range)
-        return null;
-    const end = contentEnd(text, node.range[1]);
-    return { start: end, end, text: `,${separator}${entry}` };
-}
-/** Renames the key at `path` (a map entry), keeping its value, quoting and layout. */
-function renameKey(object, path, newKey) {
-    const parentPath = path.slice(0, -1);
-    const oldKey = String(path[path.length - 1]);
-    const map = nodeAt(object, parentPath);
-    const pair = map ? pairOf(map, oldKey) : undefined;
-    const key = pair?.key;
-    if (!key?.range || !(0,dist/* isScalar */.jn)(key))
-        return null;
-    const quote = keyQuote(object.file.text, key);
-    return verifiedFix(object, [{ start: key.range[0], end: key.range[1], text: `${quote}${newKey}${quote}` }], (root) => {
-        const container = containerAt(root, parentPath);
-        if (!container || !(oldKey in container) || newKey in container)
-            return false;
-        container[newKey] = container[oldKey];
-        delete container[oldKey];
-        return true;
-    });
-}
-/**
- * Removes the map entry at `path`: its whole line in a block map (a single-line entry only), or the entry and one
- * separating comma in a flow map or JSON object.
- */
-function removeEntry(object, path) {
-    const parentPath = path.slice(0, -1);
-    const name = String(path[path.length - 1]);
-    const map = nodeAt(object, parentPath);
-    if (!map || !(0,dist/* isMap */.jh)(map) || map.items.length < 2)
-        return null;
-    const index = map.items.findIndex((item) => (0,dist/* isScalar */.jn)(item.key) && item.key.value === name);
-    const pair = map.items[index];
-    const key = pair?.key;
-    const value = pair?.value;
-    if (!key?.range || !value?.range || !(0,dist/* isScalar */.jn)(value))
-        return null;
-    const text = object.file.text;
-    let edit;
-    if (map.flow) {
-        const next = map.items[index + 1];
-        if (next?.key?.range) {
-            edit = { start: key.range[0], end: next.key.range[0], text: '' };
-        }
-        else {
-            const previous = map.items[index - 1];
-            const previousEnd = (previous.value ?? previous.key).range[1];
-            edit = { start: contentEnd(text, previousEnd), end: contentEnd(text, value.range[1]), text: '' };
-        }
-    }
-    else {
-        const start = lineStartOf(text, key.range[0]);
-        if (!/^[ ]*$/.test(text.slice(start, key.range[0])))
-            return null;
-        const lineEnd = lineEndOf(text, key.range[0]);
-        if (lineEnd < contentEnd(text, value.range[1]))
-            return null;
-        const next = text.indexOf('\n', lineEnd);
-        edit = { start, end: next === -1 ? text.length : next + 1, text: '' };
-    }
-    return verifiedFix(object, [edit], (root) => {
-        const container = containerAt(root, parentPath);
-        if (!container || !(name in container))
-            return false;
-        delete container[name];
-        return true;
-    });
-}
-/** Replaces the scalar at `path` with `valueText`. */
-function replaceScalar(object, path, valueText) {
-    const node = nodeAt(object, path);
-    if (!node || !(0,dist/* isScalar */.jn)(node) || !node.range)
-        return null;
-    const value = parseValue(valueText);
-    return verifiedFix(object, [{ start: node.range[0], end: node.range[1], text: valueText }], (root) => {
-        const container = containerAt(root, path.slice(0, -1));
-        if (container === null || typeof container !== 'object')
-            return false;
-        container[path[path.length - 1]] = value;
-        return true;
-    });
-}
-/** Appends a YAML document at the end of the file holding `object` (not to JSON files, which hold one value). */
-function appendDocument(object, documentText) {
-    const text = object.file.text;
-    if (object.file.path.toLowerCase().endsWith('.json'))
-        return null;
-    const newline = newlineOf(text);
-    const body = documentText.replace(/\n$/, '').replace(/\n/g, newline);
-    // Insert before the final line break, so the change is anchored on the last line of the file, which a review
-    // suggestion can address, and the file keeps ending the way it did.
-    const end = text.endsWith(newline) ? text.length - newline.length : text.length;
-    const edit = { start: end, end, text: `${newline}---${newline}${body}` };
-    // The whole file is checked: every document as before, and the new one as intended.
-    const before = (0,dist/* parseAllDocuments */.hR)(text, PARSE_OPTIONS);
-    const after = (0,dist/* parseAllDocuments */.hR)(applyEdits(text, [edit]), PARSE_OPTIONS);
-    if (!Array.isArray(before) || !Array.isArray(after) || after.length !== before.length + 1)
-        return null;
-    if (after.some((doc) => doc.errors.length > 0))
-        return null;
-    try {
-        const expected = [
-            ...before.map((doc) => doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT })),
-            parseValue(documentText),
-        ];
-        const actual = after.map((doc) => doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }));
-        if (!(0,external_node_util_.isDeepStrictEqual)(actual, expected))
-            return null;
-    }
-    catch {
-        return null;
-    }
-    return toLineFix(text, [edit], (offset) => object.lines.linePos(offset).line);
-}
-/**
- * `automountServiceAccountToken: false` on a ServiceAccount: as its last key, where people write it, or after
- * `kind` when the end of the document cannot take a line (a block scalar keeping its trailing lines).
- */
-function setServiceAccountAutomount(account) {
-    return (setMapEntry(account.object, [], 'automountServiceAccountToken', 'false', 'last') ??
-        setMapEntry(account.object, [], 'automountServiceAccountToken', 'false', { after: ['kind'] }));
-}
-
-;// CONCATENATED MODULE: ./src/rules/catalog.generated.ts
-const CATALOG = {
-    "automount-token": {
-        "id": "automount-token",
-        "title": "Pod mounts an API token it did not ask for",
-        "severity": "medium",
-        "fixable": true,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags workloads whose pods get a Kubernetes API token mounted although nobody explicitly asked for one.",
-        "description": "The rule works out the *effective* automount setting of every pod spec (Pod, Deployment, StatefulSet,\nDaemonSet, ReplicaSet, ReplicationController, Job, CronJob, PodTemplate and any object with\n`spec.template.spec.containers`) the way the API server does:\n\n1. `automountServiceAccountToken` in the pod spec, when it is set, decides;\n2. otherwise the field on the pod's ServiceAccount decides;\n3. otherwise the token is mounted (Kubernetes defaults to `true`).\n\nThe pod's ServiceAccount is `serviceAccountName`, else the deprecated `serviceAccount`, else `default`. It is\nlooked up by name in the workload's namespace across every scanned document, not only the changed files.\nWhen it is declared more than once (overlays, copies), a copy that mounts the token is the one used, so a\nhardening that only one copy has is not assumed.\nYAML 1.1 booleans count as the API server reads them, so `automountServiceAccountToken: no` or `off` is\n`false`.\n\nIt fires when the token ends up mounted **without explicit opt-in**. Opt-in means `true` written in the pod\nspec, or `true` on a dedicated (non-`default`) ServiceAccount. A `true` on the `default` ServiceAccount is not\nconsent from the workload and does not count.\n\nWhen the ServiceAccount is not declared anywhere in the scanned set it is *unresolved*. With\n`assume-unresolved-mounts` on (the default) an unresolved ServiceAccount is treated as mounting the token, as\nKubernetes would for an account created without the field, and the message says the ServiceAccount was not\nfound. Turn the option off to skip such workloads instead.\n\nSeverity is `medium`, raised to `high` when the ServiceAccount is `default`, or when it is the subject of a\nbinding to privileged RBAC in the scanned set (see `sa-privileged-rbac`); the message then names the binding\nand the role.\n\nIt does not fire when the effective value is `false`, or when the workload opted in as described above.",
-        "rationale": "A mounted token lets anything running in the container call the Kubernetes API as the pod's ServiceAccount.\nMost application pods never talk to the API, so for them the token is pure attack surface: a remote code\nexecution bug, a path traversal or a server-side request forgery that can read\n`/var/run/secrets/kubernetes.io/serviceaccount/token` hands the attacker a cluster credential. How far the\nattacker gets then depends on the RBAC bound to that account, which is why a token for `default` or for a\nprivileged account is rated higher.",
-        "remediation": "Set `automountServiceAccountToken: false` in the pod spec, or on a dedicated ServiceAccount used only by this\nworkload. The automatic fix inserts `automountServiceAccountToken: false` into the pod spec, next to\n`serviceAccountName` when that key is present.\n\nWhen the workload really calls the Kubernetes API (an operator, a controller, a leader-election sidecar), give\nit a dedicated ServiceAccount bound to a least-privilege Role and say `automountServiceAccountToken: true`\nexplicitly in the pod spec; the rule then treats the mount as intended. If the workload only needs to prove\nits identity to another service, prefer a projected `serviceAccountToken` volume with an `audience` and a\nshort `expirationSeconds`. For a case that fits neither, suppress it with\n`kube-token-guard.io/ignore: \"automount-token: <reason>\"` or a config exemption, both of which need a reason.",
-        "options": {
-            "assume-unresolved-mounts": {
-                "type": "boolean",
-                "default": true,
-                "description": "Treat a ServiceAccount that is not declared in the scanned files as mounting the token, as Kubernetes does when the field is unset."
-            }
-        },
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: payments-api\n  namespace: payments\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: payments-api\n  namespace: payments\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: payments-api\n  template:\n    metadata:\n      labels:\n        app: payments-api\n    spec:\n      serviceAccountName: payments-api\n      containers:\n        - name: api\n          image: registry.example.com/payments-api:1.8.2\n          ports:\n            - containerPort: 8080\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: payments-api\n  namespace: payments\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: payments-api\n  namespace: payments\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: payments-api\n  template:\n    metadata:\n      labels:\n        app: payments-api\n    spec:\n      serviceAccountName: payments-api\n      automountServiceAccountToken: false\n      containers:\n        - name: api\n          image: registry.example.com/payments-api:1.8.2\n          ports:\n            - containerPort: 8080\n"
-        },
-        "references": [
-            {
-                "title": "Configure Service Accounts for Pods",
-                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
-            },
-            {
-                "title": "Service Accounts",
-                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
-            },
-            {
-                "title": "Managing Service Accounts",
-                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/"
-            }
-        ]
-    },
-    "default-sa-automount": {
-        "id": "default-sa-automount",
-        "title": "Default ServiceAccount still automounts its token",
-        "severity": "medium",
-        "fixable": true,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags declared `default` ServiceAccounts that do not set `automountServiceAccountToken` to `false`.",
-        "description": "Fires for each ServiceAccount named `default` in the scanned set whose `automountServiceAccountToken` is\nmissing or `true`. YAML 1.1 booleans count as the API server reads them, so `no` and `off` are `false` and\nmake the account compliant.\n\nIt does not fire when the field is `false`. When a Namespace is scanned but no `default` ServiceAccount is\ndeclared for it at all, `namespace-default-sa` reports that instead.",
-        "rationale": "Every pod that names no ServiceAccount runs as `default`, so this one field decides whether all of those pods\ncarry an API token. Turning it off at the account is a namespace-wide safety net: a workload added later, or\na chart that forgets `serviceAccountName`, no longer gets a credential it did not ask for. Workloads that need\nthe API keep working once they opt in on a dedicated account.",
-        "remediation": "Add `automountServiceAccountToken: false` at the top level of the `default` ServiceAccount (next to\n`metadata`, not inside it). The automatic fix adds the field, or replaces a `true` value with `false`.\n\nBefore applying it, check for pods in the namespace that run as `default` and really call the API: give them a\ndedicated ServiceAccount and an explicit `automountServiceAccountToken: true` in their pod spec.",
-        "options": {},
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n  namespace: storefront\nimagePullSecrets:\n  - name: registry-credentials\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n  namespace: storefront\nimagePullSecrets:\n  - name: registry-credentials\nautomountServiceAccountToken: false\n"
-        },
-        "references": [
-            {
-                "title": "Configure Service Accounts for Pods (opt out of API credential automounting)",
-                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
-            },
-            {
-                "title": "Service Accounts",
-                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
-            }
-        ]
-    },
-    "default-sa-rbac": {
-        "id": "default-sa-rbac",
-        "title": "RBAC grants permissions to a default or catch-all identity",
-        "severity": "high",
-        "fixable": false,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags RoleBindings and ClusterRoleBindings whose subjects are `default` ServiceAccounts or groups that include every ServiceAccount or every caller.",
-        "description": "Fires once per offending subject of a RoleBinding or ClusterRoleBinding, whatever role it grants, when the\nsubject is:\n\n- a `ServiceAccount` named `default` (its namespace is the subject's `namespace`, else the binding's);\n- a `User` named `system:serviceaccount:<namespace>:default`, which is the same identity spelled as a user;\n- the `Group` `system:serviceaccounts` (every ServiceAccount in the cluster) or\n  `system:serviceaccounts:<namespace>` (every ServiceAccount in one namespace);\n- the `Group` `system:authenticated` (every authenticated caller) or `system:unauthenticated` (anonymous\n  requests).\n\nIt does not fire for subjects that name a dedicated ServiceAccount, a user or an ordinary group. Whether the\ngranted role is privileged is judged separately by `sa-privileged-rbac`.",
-        "rationale": "A grant to `default` reaches every pod in the namespace that names no ServiceAccount, including ones added\nlater by other teams or charts. A grant to the `system:serviceaccounts` groups reaches every workload in the\nnamespace or cluster, and `system:authenticated` or `system:unauthenticated` reach any caller at all. One\ncompromised pod, or an anonymous request, then holds whatever the role allows, and the grant cannot be\nrevoked for one workload without breaking the others.",
-        "remediation": "Create a dedicated ServiceAccount for the workload that needs the permissions and bind the role to that\naccount only. Remove the `default` or group subject. There is no automatic fix, because which workload\nactually relies on the grant has to be decided by a person.",
-        "options": {},
-        "examples": {
-            "insecure": "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: report-builder-view\n  namespace: reporting\nsubjects:\n  - kind: ServiceAccount\n    name: default\n    namespace: reporting\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: view\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: report-builder\n  namespace: reporting\nautomountServiceAccountToken: false\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: report-builder-view\n  namespace: reporting\nsubjects:\n  - kind: ServiceAccount\n    name: report-builder\n    namespace: reporting\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: view\n"
-        },
-        "references": [
-            {
-                "title": "Using RBAC Authorization (default roles and role bindings)",
-                "url": "https://kubernetes.io/docs/reference/access-authn-authz/rbac/"
-            },
-            {
-                "title": "Role Based Access Control Good Practices",
-                "url": "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"
-            }
-        ]
-    },
-    "default-service-account": {
-        "id": "default-service-account",
-        "title": "Workload runs as the namespace's default ServiceAccount",
-        "severity": "medium",
-        "fixable": false,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags workloads that run as the `default` ServiceAccount instead of an identity of their own.",
-        "description": "Fires for every pod spec whose ServiceAccount is `default`: neither `serviceAccountName` nor the deprecated\n`serviceAccount` is set, one of them is an empty string, or one of them says `default`.\n\nIt fires whatever the effective automount setting is, because the identity itself is shared: even with the\ntoken unmounted, any RBAC granted to `default` (now or later) applies to this workload, and audit logs cannot\ntell its requests apart from those of other pods.\n\nSeverity is `medium`, raised to `high` when the workload also forces the token to be mounted: the pod spec\nsays `automountServiceAccountToken: true`, or the `default` ServiceAccount declared for that namespace in the\nscanned set says `true`.\n\nIt does not fire for workloads that name any other ServiceAccount, whether or not that account is declared in\nthe scanned set (see `missing-service-account` for the latter).",
-        "rationale": "`default` is created by Kubernetes in every namespace and is used by every pod that names no other account,\nso it is the identity most likely to collect permissions over time: one team binds a Role to it \"to make\nsomething work\" and every pod in the namespace inherits the grant. A compromise of any of those pods then\nexposes all of them, and least privilege per workload becomes impossible. A dedicated ServiceAccount per\nworkload keeps grants, audit trails and revocation scoped to one application.",
-        "remediation": "Create a ServiceAccount for the workload (usually named after it) with `automountServiceAccountToken: false`,\nbind to it only the Roles the workload needs with a RoleBinding, and set `serviceAccountName` in the pod\nspec. There is no automatic fix, since the new account and its grants are a design decision; the finding's\nmessage shows the account to create.\n\nVendor charts that cannot be changed can be exempted with\n`kube-token-guard.io/ignore: \"default-service-account: <reason>\"` or a config exemption with a reason.",
-        "options": {},
-        "examples": {
-            "insecure": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: storefront-web\n  namespace: storefront\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: storefront-web\n  template:\n    metadata:\n      labels:\n        app: storefront-web\n    spec:\n      automountServiceAccountToken: false\n      containers:\n        - name: web\n          image: registry.example.com/storefront-web:2.4.0\n          ports:\n            - containerPort: 3000\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: storefront-web\n  namespace: storefront\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: storefront-web\n  namespace: storefront\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: storefront-web\n  template:\n    metadata:\n      labels:\n        app: storefront-web\n    spec:\n      serviceAccountName: storefront-web\n      automountServiceAccountToken: false\n      containers:\n        - name: web\n          image: registry.example.com/storefront-web:2.4.0\n          ports:\n            - containerPort: 3000\n"
-        },
-        "references": [
-            {
-                "title": "Configure Service Accounts for Pods",
-                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
-            },
-            {
-                "title": "Service Accounts",
-                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
-            },
-            {
-                "title": "Role Based Access Control Good Practices",
-                "url": "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"
-            }
-        ]
-    },
-    "deprecated-service-account-field": {
-        "id": "deprecated-service-account-field",
-        "title": "Pod spec uses the deprecated serviceAccount field",
-        "severity": "low",
-        "fixable": true,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags pod specs that name their ServiceAccount with the deprecated `serviceAccount` field.",
-        "description": "Fires when a pod spec (of any workload kind) contains the key `serviceAccount`, the old alias of\n`serviceAccountName`.\n\n- Only `serviceAccount` is set: the finding asks for the key to be renamed.\n- Both are set to the same value: the finding asks for the redundant `serviceAccount` line to be removed.\n- Both are set to different values: Kubernetes uses `serviceAccountName` and ignores the alias, so the\n  manifest reads as one identity while the pod runs as another; the finding asks for a human to decide and\n  carries no fix.\n\nIt does not fire for pod specs that only use `serviceAccountName`. For working out which ServiceAccount the\npod runs as (in the other rules), `serviceAccount` is still honoured when `serviceAccountName` is absent.",
-        "rationale": "`serviceAccount` has been deprecated for years and is kept only for compatibility. Tools, policies and\nreviewers that look at `serviceAccountName` alone can miss the real identity of the pod, and a manifest that\nsets both to different values silently runs as the one a reader is less likely to notice. Using the single\nsupported field keeps the identity of a workload obvious.",
-        "remediation": "Use `serviceAccountName`. The automatic fix renames the `serviceAccount` key to `serviceAccountName` when it\nis alone, or deletes the `serviceAccount` line when `serviceAccountName` is also present with the same value.\nWhen the two disagree, check which account the workload should run as and keep only `serviceAccountName`.",
-        "options": {},
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: inventory-sync\n  namespace: warehouse\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: inventory-sync\n  namespace: warehouse\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: inventory-sync\n  template:\n    metadata:\n      labels:\n        app: inventory-sync\n    spec:\n      serviceAccount: inventory-sync\n      containers:\n        - name: sync\n          image: registry.example.com/inventory-sync:0.9.1\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: inventory-sync\n  namespace: warehouse\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: inventory-sync\n  namespace: warehouse\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: inventory-sync\n  template:\n    metadata:\n      labels:\n        app: inventory-sync\n    spec:\n      serviceAccountName: inventory-sync\n      containers:\n        - name: sync\n          image: registry.example.com/inventory-sync:0.9.1\n"
-        },
-        "references": [
-            {
-                "title": "Pod v1 API reference (serviceAccountName)",
-                "url": "https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/"
-            },
-            {
-                "title": "Configure Service Accounts for Pods",
-                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
-            }
-        ]
-    },
-    "invalid-suppression": {
-        "id": "invalid-suppression",
-        "title": "Suppression annotation is malformed and has no effect",
-        "severity": "low",
-        "fixable": false,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags `kube-token-guard.io/ignore` annotations that give no reason or name a rule that does not exist.",
-        "description": "A finding can be suppressed with the annotation\n`kube-token-guard.io/ignore: \"<rule>[,<rule>]: <reason>\"` on the resource's own `metadata`, or on the pod\ntemplate's `metadata` of a workload; the rule list may also be `all`. Everything after the first `:` is the\nreason. This rule checks every such annotation and fires when:\n\n- there is no reason: no `:` after the rule list, or nothing but spaces after it;\n- the rule list is empty; or\n- a listed rule id is not a rule of kube-token-guard (for example a typo such as `automount-tokens`); the\n  message names the unknown ids.\n\nA malformed suppression does not take effect for what it gets wrong, so a typo or a missing reason never\nsilently weakens the scan: an annotation without a reason, or without rules, suppresses nothing, and an\nunknown rule id suppresses nothing (valid ids listed next to it, with a reason, still apply). The findings it\nmeant to hide are reported as usual until the annotation is fixed. It does not fire for well-formed\nannotations, whether or not a finding matches them.",
-        "rationale": "A suppression is a decision to accept a risk, and the reason is what lets a reviewer or an auditor judge it\nlater. An exception without a reason tends to outlive whatever justified it. A misspelled rule id is worse:\nthe author believes a finding is handled on purpose while the annotation does nothing, or, if it were\nhonoured loosely, could hide more than intended.",
-        "remediation": "Write the annotation as `kube-token-guard.io/ignore: \"<rule-id>[,<rule-id>]: <why this is acceptable>\"`,\nwith rule ids exactly as listed in the rule catalog (or `all`, sparingly) and a reason a reviewer can check,\nfor example `\"automount-token: the operator reconciles ConfigMaps through the API\"`. Quote the whole value,\nsince it contains `: `. For exceptions that apply to many resources, prefer a config `exemptions` entry,\nwhich also requires a reason. There is no automatic fix.",
-        "options": {},
-        "examples": {
-            "insecure": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: legacy-reports\n  namespace: reporting\n  annotations:\n    kube-token-guard.io/ignore: default-service-account\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: legacy-reports\n  template:\n    metadata:\n      labels:\n        app: legacy-reports\n    spec:\n      automountServiceAccountToken: false\n      containers:\n        - name: reports\n          image: registry.example.com/legacy-reports:7.3.1\n",
-            "hardened": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: legacy-reports\n  namespace: reporting\n  annotations:\n    kube-token-guard.io/ignore: \"default-service-account: vendor image is certified only with the default account; token not mounted, see OPS-412\"\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: legacy-reports\n  template:\n    metadata:\n      labels:\n        app: legacy-reports\n    spec:\n      automountServiceAccountToken: false\n      containers:\n        - name: reports\n          image: registry.example.com/legacy-reports:7.3.1\n"
-        },
-        "references": [
-            {
-                "title": "Annotations",
-                "url": "https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations/"
-            }
-        ]
-    },
-    "legacy-token-mount": {
-        "id": "legacy-token-mount",
-        "title": "Pod uses a long-lived ServiceAccount token Secret",
-        "severity": "high",
-        "fixable": false,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags pods that mount or read a Secret of type `kubernetes.io/service-account-token`.",
-        "description": "Fires once per reference when a pod spec uses a Secret that is a legacy token Secret, meaning a Secret of\ntype `kubernetes.io/service-account-token` declared in the same namespace in the scanned set. A reference is\nany of:\n\n- a `secret` volume (`secretName`);\n- a `secret` source of a `projected` volume;\n- an environment variable with `valueFrom.secretKeyRef`;\n- an `envFrom` entry with `secretRef`;\n\nin any container, init container or ephemeral container. It does not fire for Secrets of other types, or\nfor Secrets that are not declared in the scanned set (their type is unknown). The Secret itself is reported\nby `legacy-token-secret`.",
-        "rationale": "A token read from such a Secret never expires and is not bound to the pod, so if the pod is compromised the\nattacker leaves with a credential that keeps working after the pod, its node and even the workload are\ngone. Exposing it as an environment variable makes it worse: environment variables end up in crash dumps,\ndebug endpoints and logs far more often than files do.",
-        "remediation": "Replace the Secret with a projected `serviceAccountToken` volume source. Set `audience` to the service that\nwill check the token (so it is not a general API token) and keep `expirationSeconds` short; the kubelet\nrotates the file before it expires, so the application should re-read it rather than cache it. If the pod\nneeds the Kubernetes API itself, run it under a dedicated ServiceAccount and opt in with\n`automountServiceAccountToken: true`. Then delete the legacy Secret. There is no automatic fix.",
-        "options": {},
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ledger-sync\n  namespace: finance\nautomountServiceAccountToken: false\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: ledger-sync-token\n  namespace: finance\n  annotations:\n    kubernetes.io/service-account.name: ledger-sync\ntype: kubernetes.io/service-account-token\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ledger-sync\n  namespace: finance\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: ledger-sync\n  template:\n    metadata:\n      labels:\n        app: ledger-sync\n    spec:\n      serviceAccountName: ledger-sync\n      containers:\n        - name: sync\n          image: registry.example.com/ledger-sync:3.1.0\n          env:\n            - name: VAULT_ADDR\n              value: https://vault.example.internal:8200\n          volumeMounts:\n            - name: sa-token\n              mountPath: /var/run/secrets/ledger-sync\n              readOnly: true\n      volumes:\n        - name: sa-token\n          secret:\n            secretName: ledger-sync-token\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ledger-sync\n  namespace: finance\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ledger-sync\n  namespace: finance\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: ledger-sync\n  template:\n    metadata:\n      labels:\n        app: ledger-sync\n    spec:\n      serviceAccountName: ledger-sync\n      containers:\n        - name: sync\n          image: registry.example.com/ledger-sync:3.1.0\n          env:\n            - name: VAULT_ADDR\n              value: https://vault.example.internal:8200\n          volumeMounts:\n            - name: vault-token\n              mountPath: /var/run/secrets/ledger-sync\n              readOnly: true\n      volumes:\n        - name: vault-token\n          projected:\n            sources:\n              - serviceAccountToken:\n                  path: token\n                  audience: vault\n                  expirationSeconds: 3600\n"
-        },
-        "references": [
-            {
-                "title": "Projected Volumes (serviceAccountToken)",
-                "url": "https://kubernetes.io/docs/concepts/storage/projected-volumes/"
-            },
-            {
-                "title": "Managing Service Accounts (legacy token cleanup)",
-                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/"
-            }
-        ]
-    },
-    "legacy-token-secret": {
-        "id": "legacy-token-secret",
-        "title": "Long-lived ServiceAccount token stored in a Secret",
-        "severity": "high",
-        "fixable": false,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags Secrets of type `kubernetes.io/service-account-token` and ServiceAccounts that list token Secrets.",
-        "description": "Fires for:\n\n- each Secret whose `type` is `kubernetes.io/service-account-token`. Kubernetes fills such a Secret with a\n  token for the ServiceAccount named in its `kubernetes.io/service-account.name` annotation, and that token\n  does not expire;\n- each ServiceAccount with a non-empty `secrets` list, the field through which older clusters attached\n  generated token Secrets to the account. When the account carries\n  `kubernetes.io/enforce-mountable-secrets: \"true\"`, the list is an allow-list of Secrets its pods may mount,\n  so only entries that are token Secrets in the scanned set are reported.\n\nThe finding names the Secret or the listed entries, never any Secret data. It does not fire for other Secret\ntypes, or for ServiceAccounts without `secrets` (an `imagePullSecrets` list is fine). Workloads that mount or\nread such a Secret are reported separately by `legacy-token-mount`.",
-        "rationale": "A Secret-based token is valid until the Secret is deleted: it has no expiry, is not bound to a pod, and keeps\nworking after the workload that used it is gone. Anyone who can read Secrets in the namespace, a leaked\nbackup, or a copy pasted into a CI system holds a permanent credential for the account. Tokens from the\nTokenRequest API (projected volumes, `kubectl create token`) expire and are bound to their pod, so a leak is\nlimited in time.",
-        "remediation": "Delete the Secret and the `secrets` entries, and obtain tokens through the TokenRequest API instead: a\nprojected `serviceAccountToken` volume with an `audience` and a short `expirationSeconds` for pods, or\n`kubectl create token <account> --duration=...` for tools outside the cluster. If an external system really\nneeds a long-lived credential, prefer its own identity federation (OIDC) over a Kubernetes token. There is no\nautomatic fix, because the consumers of the token have to be moved first. A documented exception can be\nrecorded with `kube-token-guard.io/ignore: \"legacy-token-secret: <reason>\"`.",
-        "options": {},
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: build-bot\n  namespace: ci\nautomountServiceAccountToken: false\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: build-bot-token\n  namespace: ci\n  annotations:\n    kubernetes.io/service-account.name: build-bot\ntype: kubernetes.io/service-account-token\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: build-bot\n  namespace: ci\nautomountServiceAccountToken: false\n"
-        },
-        "references": [
-            {
-                "title": "Managing Service Accounts (legacy token cleanup)",
-                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/"
-            },
-            {
-                "title": "Secrets (service account token Secrets)",
-                "url": "https://kubernetes.io/docs/concepts/configuration/secret/"
-            },
-            {
-                "title": "Service Accounts (get a token)",
-                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
-            }
-        ]
-    },
-    "missing-service-account": {
-        "id": "missing-service-account",
-        "title": "Workload names a ServiceAccount that is not declared",
-        "severity": "low",
-        "fixable": false,
-        "presets": [
-            "strict"
-        ],
-        "summary": "Flags workloads that run as a non-default ServiceAccount not declared anywhere in the scanned manifests.",
-        "description": "Enabled by the `strict` preset only. Fires when a pod spec names a ServiceAccount other than `default` (with\n`serviceAccountName`, or the deprecated `serviceAccount`) and no ServiceAccount of that name is declared in\nthe workload's namespace in any scanned document.\n\nIt does not fire for `default`, which Kubernetes always creates, or when the account is declared in any\nscanned file, changed or not.",
-        "rationale": "When the account is defined elsewhere (by hand, by another repository, or not at all), its\n`automountServiceAccountToken` setting, its workload identity annotations and its RBAC cannot be reviewed\ntogether with the workload, and the other rules must guess: `automount-token` assumes such an account mounts\nthe token. If the account does not exist, the pods are not created at all, which usually surfaces as a\nstuck rollout rather than a clear error.",
-        "remediation": "Declare the ServiceAccount next to the workload that uses it, with `automountServiceAccountToken: false`\nunless the workload needs the API, or include the manifests that declare it in the scan. If it is managed\non purpose by another system (a platform team, an operator), exempt the workload with a config exemption or\n`kube-token-guard.io/ignore: \"missing-service-account: <reason>\"`. There is no automatic fix.",
-        "options": {},
-        "examples": {
-            "insecure": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: search-indexer\n  namespace: catalog\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: search-indexer\n  template:\n    metadata:\n      labels:\n        app: search-indexer\n    spec:\n      serviceAccountName: search-indexer\n      automountServiceAccountToken: false\n      containers:\n        - name: indexer\n          image: registry.example.com/search-indexer:0.14.2\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: search-indexer\n  namespace: catalog\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: search-indexer\n  namespace: catalog\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: search-indexer\n  template:\n    metadata:\n      labels:\n        app: search-indexer\n    spec:\n      serviceAccountName: search-indexer\n      automountServiceAccountToken: false\n      containers:\n        - name: indexer\n          image: registry.example.com/search-indexer:0.14.2\n"
-        },
-        "references": [
-            {
-                "title": "Configure Service Accounts for Pods",
-                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
-            },
-            {
-                "title": "Managing Service Accounts",
-                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/"
-            }
-        ]
-    },
-    "namespace-default-sa": {
-        "id": "namespace-default-sa",
-        "title": "Namespace has no hardened default ServiceAccount",
-        "severity": "low",
-        "fixable": true,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags Namespaces in the scanned set for which no `default` ServiceAccount is declared.",
-        "description": "Fires for each Namespace object in the scanned set when no ServiceAccount named `default` is declared in that\nnamespace in any scanned document. A ServiceAccount's namespace is its `metadata.namespace`, else the render\nnamespace (Helm, kustomize), else the configured default namespace.\n\nIt does not fire when such a ServiceAccount is declared, whatever it says: a declared `default` account that\nis not hardened is reported by `default-sa-automount` instead, so the same gap is never reported twice.\nNamespaces that are only referenced (by `metadata.namespace` of other objects) but not declared as a\nNamespace object are not checked.",
-        "rationale": "Kubernetes creates the `default` ServiceAccount of a new namespace on its own, with token automounting on.\nIf the manifests that create the namespace do not also declare that account, every pod there that forgets\n`serviceAccountName` silently receives an API token, and nothing in the repository shows it. Declaring the\nhardened account next to the Namespace makes the safe setting part of the namespace's definition.",
-        "remediation": "Declare the `default` ServiceAccount of the namespace with `automountServiceAccountToken: false` in the same\nchange that creates the Namespace. The automatic fix appends such a ServiceAccount document for the\nnamespace to the file that declares the Namespace. Applying it with `kubectl apply` updates the account\nKubernetes already created.",
-        "options": {},
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: checkout\n  labels:\n    team: payments\n",
-            "hardened": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: checkout\n  labels:\n    team: payments\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n  namespace: checkout\nautomountServiceAccountToken: false\n"
-        },
-        "references": [
-            {
-                "title": "Service Accounts (default service accounts)",
-                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
-            },
-            {
-                "title": "Configure Service Accounts for Pods",
-                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
-            }
-        ]
-    },
-    "projected-token-audience": {
-        "id": "projected-token-audience",
-        "title": "Projected token has no specific audience",
-        "severity": "low",
-        "fixable": false,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags projected `serviceAccountToken` sources that leave `audience` unset, or set one outside the allowed list.",
-        "description": "Looks at every `serviceAccountToken` source of every `projected` volume in a pod spec and fires when:\n\n- `audience` is absent or empty. The token then defaults to the API server's own audience, so it is a full\n  Kubernetes API token for the pod's ServiceAccount, just mounted at a different path. Severity `low`, or\n  `medium` when `allowed-audiences` is configured;\n- `allowed-audiences` is non-empty and `audience` is not one of its entries. Severity `medium`.\n\nWith the default empty `allowed-audiences`, any explicit audience is accepted.",
-        "rationale": "Audiences keep a token from being replayed elsewhere: a token minted for Vault or for an internal service\nshould be refused by the Kubernetes API and by every other service. Without an audience, whichever service\nreceives the token (and whoever can read its logs or compromise it) can turn around and call the Kubernetes\nAPI as the pod. An allow-list of audiences also catches typos and tokens aimed at unexpected third parties.",
-        "remediation": "Set `audience` to the identifier of the service that validates the token (for example `vault`, or\n`sts.amazonaws.com`), and make that service require it. If the pod needs a token for the Kubernetes API\nitself, use the regular mounted token with an explicit `automountServiceAccountToken: true` on a dedicated\nServiceAccount instead of hiding it in a projected volume. There is no automatic fix, since the right\naudience depends on the receiving service.",
-        "options": {
-            "allowed-audiences": {
-                "type": "array",
-                "items": {
-                    "type": "string"
-                },
-                "default": [],
-                "description": "Audiences a projected token may name. When non-empty, a missing audience or one outside this list fires with severity medium."
-            }
-        },
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: invoice-renderer\n  template:\n    metadata:\n      labels:\n        app: invoice-renderer\n    spec:\n      serviceAccountName: invoice-renderer\n      containers:\n        - name: renderer\n          image: registry.example.com/invoice-renderer:5.0.3\n          volumeMounts:\n            - name: vault-token\n              mountPath: /var/run/secrets/vault\n              readOnly: true\n      volumes:\n        - name: vault-token\n          projected:\n            sources:\n              - serviceAccountToken:\n                  path: token\n                  expirationSeconds: 3600\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: invoice-renderer\n  template:\n    metadata:\n      labels:\n        app: invoice-renderer\n    spec:\n      serviceAccountName: invoice-renderer\n      containers:\n        - name: renderer\n          image: registry.example.com/invoice-renderer:5.0.3\n          volumeMounts:\n            - name: vault-token\n              mountPath: /var/run/secrets/vault\n              readOnly: true\n      volumes:\n        - name: vault-token\n          projected:\n            sources:\n              - serviceAccountToken:\n                  path: token\n                  audience: vault\n                  expirationSeconds: 3600\n"
-        },
-        "references": [
-            {
-                "title": "Projected Volumes (serviceAccountToken)",
-                "url": "https://kubernetes.io/docs/concepts/storage/projected-volumes/"
-            },
-            {
-                "title": "TokenRequest v1 API reference (audiences)",
-                "url": "https://kubernetes.io/docs/reference/kubernetes-api/authentication-resources/token-request-v1/"
-            }
-        ]
-    },
-    "projected-token-expiration": {
-        "id": "projected-token-expiration",
-        "title": "Projected token lives too long or too short",
-        "severity": "medium",
-        "fixable": true,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags projected `serviceAccountToken` sources whose `expirationSeconds` is above the configured maximum or below the API's minimum of 600.",
-        "description": "Looks at every `serviceAccountToken` source of every `projected` volume in a pod spec and fires when its\n`expirationSeconds`:\n\n- is greater than `max-expiration-seconds` (3600 by default); or\n- is less than 600, which the API server rejects, so the workload would fail to be created.\n\nWhen `expirationSeconds` is absent the API server uses 3600; the rule then fires only if\n`max-expiration-seconds` is set lower than 3600. It does not fire for values between 600 and the maximum,\ninclusive. The automatically mounted `kube-api-access-*` volume is added by the API server at admission and\nnever appears in manifests, so it is not judged here (see `automount-token`).",
-        "rationale": "A projected token is bound to its pod and is invalidated when the pod is deleted, but until then it is\naccepted for its whole lifetime wherever it is presented. A token copied out of a running pod with a\nlifetime of a day or more gives an attacker a long window, and it stays useful even after the vulnerability\nthat leaked it is patched, as long as the pod keeps running. The kubelet refreshes the file well before\nexpiry, so a short lifetime costs nothing for applications that re-read the token.",
-        "remediation": "Set `expirationSeconds` to a value between 600 and the configured maximum, and make sure the application\nre-reads the token file instead of caching it at start-up. The automatic fix sets `expirationSeconds` to the\nconfigured maximum (adding the field when it is absent and the maximum is below the default of 3600).",
-        "options": {
-            "max-expiration-seconds": {
-                "type": "integer",
-                "minimum": 600,
-                "default": 3600,
-                "description": "Longest token lifetime accepted, in seconds."
-            }
-        },
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: invoice-renderer\n  template:\n    metadata:\n      labels:\n        app: invoice-renderer\n    spec:\n      serviceAccountName: invoice-renderer\n      containers:\n        - name: renderer\n          image: registry.example.com/invoice-renderer:5.0.3\n          volumeMounts:\n            - name: vault-token\n              mountPath: /var/run/secrets/vault\n              readOnly: true\n      volumes:\n        - name: vault-token\n          projected:\n            sources:\n              - serviceAccountToken:\n                  path: token\n                  audience: vault\n                  expirationSeconds: 86400\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: invoice-renderer\n  template:\n    metadata:\n      labels:\n        app: invoice-renderer\n    spec:\n      serviceAccountName: invoice-renderer\n      containers:\n        - name: renderer\n          image: registry.example.com/invoice-renderer:5.0.3\n          volumeMounts:\n            - name: vault-token\n              mountPath: /var/run/secrets/vault\n              readOnly: true\n      volumes:\n        - name: vault-token\n          projected:\n            sources:\n              - serviceAccountToken:\n                  path: token\n                  audience: vault\n                  expirationSeconds: 3600\n"
-        },
-        "references": [
-            {
-                "title": "Projected Volumes (serviceAccountToken)",
-                "url": "https://kubernetes.io/docs/concepts/storage/projected-volumes/"
-            },
-            {
-                "title": "Configure Service Accounts for Pods (ServiceAccount token volume projection)",
-                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
-            }
-        ]
-    },
-    "sa-privileged-rbac": {
-        "id": "sa-privileged-rbac",
-        "title": "ServiceAccount is bound to privileged RBAC",
-        "severity": "high",
-        "fixable": false,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags bindings that give a ServiceAccount a role able to read Secrets, run code in other pods, mint tokens or widen its own access.",
-        "description": "Fires once per ServiceAccount subject of a RoleBinding or ClusterRoleBinding (a `ServiceAccount` subject, or\na `User` named `system:serviceaccount:<namespace>:<name>`) when the bound role is privileged. A role is\nprivileged when:\n\n- it is a ClusterRole whose name is in `privileged-roles` (by default `cluster-admin`, `admin` and `edit`),\n  whether or not its definition is in the scanned set; or\n- its definition (a Role in the binding's namespace, or a ClusterRole) is in the scanned set and **any** of\n  its rules, not only the first:\n  - has `*` in `verbs`, `resources` or `apiGroups`;\n  - grants `get`, `list` or `watch` on `secrets` (a `get` limited by `resourceNames` is not counted, since it\n    reads only the named Secrets; `list` and `watch` always count);\n  - grants `create` on `pods`, or any verb on `pods/exec`;\n  - grants `create` on `serviceaccounts/token`;\n  - grants the verbs `impersonate`, `bind` or `escalate` on anything;\n  - grants any verb on `nodes/proxy`.\n\n  The resource checks apply to rules whose `apiGroups` include the core group (`\"\"`) or `*`; a rule without\n  `apiGroups` is read as the core group.\n\nThe message names the binding, the role and every reason found. Severity is `high`, raised to `critical` when\nthe grant is equivalent to cluster-admin (the built-in `cluster-admin`, or a role with one rule that has `*`\nin verbs, resources and apiGroups at once) **and** is made through a ClusterRoleBinding, so it applies in\nevery namespace. The same role granted by a RoleBinding stays `high`.\n\nRoles that are referenced but neither in the scanned set nor named in `privileged-roles` are not judged.\nGroup subjects are not reported here; grants to catch-all groups are reported by `default-sa-rbac`.",
-        "rationale": "A ServiceAccount's token is only as dangerous as its RBAC. Reading Secrets exposes every credential in the\nnamespace, including other accounts' tokens; creating pods or exec-ing into them runs arbitrary code with\nother identities; creating tokens, impersonating, binding or escalating lets the holder give itself more\nrights; `nodes/proxy` reaches the kubelet API. Once such a token leaks from a pod, the attacker usually owns\nthe namespace, and with a cluster-wide admin grant the whole cluster.",
-        "remediation": "Replace the broad role with a Role that lists only the resources, verbs and, where possible, `resourceNames`\nthe workload needs, bound with a RoleBinding in its own namespace rather than a ClusterRoleBinding. Pods\nusing the account should also not mount its token unless they need it (see `automount-token`).\n\nControllers and operators that legitimately need such rights (a secrets operator, a CI deployer) can be\nexempted with `kube-token-guard.io/ignore: \"sa-privileged-rbac: <reason>\"` on the binding, or a config\nexemption with a reason; keep such accounts few and their pods isolated.",
-        "options": {
-            "privileged-roles": {
-                "type": "array",
-                "items": {
-                    "type": "string"
-                },
-                "default": [
-                    "cluster-admin",
-                    "admin",
-                    "edit"
-                ],
-                "description": "ClusterRole names treated as privileged by name, even when their definition is not in the scanned files."
-            }
-        },
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: config-loader\n  namespace: payments\nautomountServiceAccountToken: false\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: config-loader\n  namespace: payments\nrules:\n  - apiGroups: [\"\"]\n    resources: [\"configmaps\"]\n    verbs: [\"get\", \"list\", \"watch\"]\n  - apiGroups: [\"\"]\n    resources: [\"secrets\"]\n    verbs: [\"get\", \"list\"]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: config-loader\n  namespace: payments\nsubjects:\n  - kind: ServiceAccount\n    name: config-loader\n    namespace: payments\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: config-loader\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: config-loader\n  namespace: payments\nautomountServiceAccountToken: false\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: config-loader\n  namespace: payments\nrules:\n  - apiGroups: [\"\"]\n    resources: [\"configmaps\"]\n    verbs: [\"get\", \"list\", \"watch\"]\n  - apiGroups: [\"\"]\n    resources: [\"secrets\"]\n    resourceNames: [\"payments-api-tls\"]\n    verbs: [\"get\"]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: config-loader\n  namespace: payments\nsubjects:\n  - kind: ServiceAccount\n    name: config-loader\n    namespace: payments\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: config-loader\n"
-        },
-        "references": [
-            {
-                "title": "Role Based Access Control Good Practices",
-                "url": "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"
-            },
-            {
-                "title": "Using RBAC Authorization",
-                "url": "https://kubernetes.io/docs/reference/access-authn-authz/rbac/"
-            }
-        ]
-    },
-    "shared-service-account": {
-        "id": "shared-service-account",
-        "title": "ServiceAccount is shared by several workloads",
-        "severity": "low",
-        "fixable": false,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags workloads that run as a non-default ServiceAccount also used by another workload in the same namespace.",
-        "description": "Groups the workloads of each namespace by the ServiceAccount they run as (`serviceAccountName`, else the\ndeprecated `serviceAccount`) and fires when one account is used by more than one distinct workload, counting\nworkloads by kind and name (a Deployment and a CronJob with the same name are two workloads). The finding is\nreported on each of the workloads, and its message names the others.\n\nIt does not fire for the `default` ServiceAccount, which `default-service-account` covers, or for an account\nused by exactly one workload. The ServiceAccount does not have to be declared in the scanned set.",
-        "rationale": "A ServiceAccount is the unit RBAC and cloud identity are granted to. When several workloads share one, each\nof them holds the union of what all of them need, so a compromise of the least important one (a batch job, a\ndebug tool) yields the permissions of the most important one. Shared accounts also make audit logs ambiguous\nand make it impossible to revoke or rotate access for one application alone.",
-        "remediation": "Give each workload its own ServiceAccount, with `automountServiceAccountToken: false` unless it needs the\nAPI, and bind to each one only the roles that workload needs. There is no automatic fix. When several\nworkloads are really one application (for example a server and its migration Job from the same release) and\nmust share an identity, suppress it with `kube-token-guard.io/ignore: \"shared-service-account: <reason>\"` or\na config exemption.",
-        "options": {},
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: storefront\n  namespace: storefront\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: storefront-web\n  namespace: storefront\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: storefront-web\n  template:\n    metadata:\n      labels:\n        app: storefront-web\n    spec:\n      serviceAccountName: storefront\n      containers:\n        - name: web\n          image: registry.example.com/storefront-web:2.4.0\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: storefront-sitemap\n  namespace: storefront\nspec:\n  schedule: \"0 3 * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          serviceAccountName: storefront\n          restartPolicy: OnFailure\n          containers:\n            - name: sitemap\n              image: registry.example.com/storefront-sitemap:1.2.0\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: storefront-web\n  namespace: storefront\nautomountServiceAccountToken: false\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: storefront-sitemap\n  namespace: storefront\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: storefront-web\n  namespace: storefront\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: storefront-web\n  template:\n    metadata:\n      labels:\n        app: storefront-web\n    spec:\n      serviceAccountName: storefront-web\n      containers:\n        - name: web\n          image: registry.example.com/storefront-web:2.4.0\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: storefront-sitemap\n  namespace: storefront\nspec:\n  schedule: \"0 3 * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          serviceAccountName: storefront-sitemap\n          restartPolicy: OnFailure\n          containers:\n            - name: sitemap\n              image: registry.example.com/storefront-sitemap:1.2.0\n"
-        },
-        "references": [
-            {
-                "title": "Role Based Access Control Good Practices (least privilege)",
-                "url": "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"
-            },
-            {
-                "title": "Service Accounts",
-                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
-            }
-        ]
-    },
-    "static-cloud-credentials": {
-        "id": "static-cloud-credentials",
-        "title": "Static cloud credentials in environment variables or Secrets",
-        "severity": "medium",
-        "fixable": false,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags container environment variables and Secret keys that carry long-lived AWS, GCP or Azure credentials.",
-        "description": "Fires for:\n\n- a container (including init and ephemeral containers) with an environment variable named\n  `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `GOOGLE_APPLICATION_CREDENTIALS`\n  (which points the Google client libraries at a service-account key file), `AZURE_CLIENT_SECRET` or\n  `AZURE_CLIENT_CERTIFICATE_PASSWORD`, or any name listed in `extra-env-names`, whether the value is written\n  inline or comes from a Secret or ConfigMap;\n- an environment variable of any name whose inline `value` has the shape of an AWS access key id (`AKIA` or\n  `ASIA` followed by 16 upper-case letters or digits);\n- a Secret (`data` or `stringData`) with a key such as `aws_access_key_id`, `aws_secret_access_key`,\n  `aws_session_token`, `AZURE_CLIENT_SECRET` or `AZURE_CLIENT_CERTIFICATE_PASSWORD` (compared without regard\n  to case, with `-` and `.` read as `_`), or a key whose value is a GCP service-account key (JSON with\n  `\"type\": \"service_account\"` and a `private_key`) or an AWS credentials file (`aws_secret_access_key = ...`).\n\nOnly the names of variables and keys appear in findings; values are never printed, in any output format.\nIt does not fire for other names, such as `AWS_REGION`, `AWS_ROLE_ARN` or `AZURE_CLIENT_ID`, which identify\nan account or role without granting access.",
-        "rationale": "Static cloud keys do not expire on their own and work from anywhere. Anyone who can read the pod spec, the\nSecret, the environment of the process (a debug endpoint, a crash report) or a backup of the cluster can use\nthem until someone notices and rotates them, and the cloud audit trail shows the application, not the\nattacker. Cloud workload identity gives the same access with short-lived credentials tied to the pod's\nServiceAccount, with nothing to leak or rotate.",
-        "remediation": "Move the workload to the cloud's workload identity: annotate a dedicated ServiceAccount with\n`eks.amazonaws.com/role-arn` (EKS), `iam.gke.io/gcp-service-account` (GKE) or\n`azure.workload.identity/client-id` (AKS), keep `automountServiceAccountToken: false` on it, remove the\nvariables and the Secret, and revoke the old keys. Outside those platforms, use a secrets manager that issues\nshort-lived credentials. There is no automatic fix. Where static keys are unavoidable for now (for example a\nthird-party system with no federation), record the exception with\n`kube-token-guard.io/ignore: \"static-cloud-credentials: <reason>\"` or a config exemption.",
-        "options": {
-            "extra-env-names": {
-                "type": "array",
-                "items": {
-                    "type": "string"
-                },
-                "default": [],
-                "description": "More environment variable names to treat as static cloud credentials, for example an application's own `S3_SECRET_KEY`."
-            }
-        },
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: order-exporter\n  namespace: orders\nautomountServiceAccountToken: false\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: order-exporter\n  namespace: orders\nspec:\n  schedule: \"30 1 * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          serviceAccountName: order-exporter\n          restartPolicy: OnFailure\n          containers:\n            - name: export\n              image: registry.example.com/order-exporter:4.2.0\n              env:\n                - name: AWS_REGION\n                  value: eu-west-1\n                - name: AWS_ACCESS_KEY_ID\n                  value: AKIAEXAMPLEEXAMPLE00\n                - name: AWS_SECRET_ACCESS_KEY\n                  valueFrom:\n                    secretKeyRef:\n                      name: order-exporter-aws\n                      key: secret-access-key\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: order-exporter\n  namespace: orders\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/order-exporter\nautomountServiceAccountToken: false\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: order-exporter\n  namespace: orders\nspec:\n  schedule: \"30 1 * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          serviceAccountName: order-exporter\n          restartPolicy: OnFailure\n          containers:\n            - name: export\n              image: registry.example.com/order-exporter:4.2.0\n              env:\n                - name: AWS_REGION\n                  value: eu-west-1\n"
-        },
-        "references": [
-            {
-                "title": "IAM roles for service accounts (Amazon EKS)",
-                "url": "https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html"
-            },
-            {
-                "title": "Workload Identity Federation for GKE",
-                "url": "https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity"
-            },
-            {
-                "title": "Microsoft Entra Workload ID with AKS",
-                "url": "https://learn.microsoft.com/en-us/azure/aks/workload-identity-overview"
-            }
-        ]
-    },
-    "workload-identity-automount": {
-        "id": "workload-identity-automount",
-        "title": "Cloud workload identity account still mounts the API token",
-        "severity": "medium",
-        "fixable": true,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags ServiceAccounts set up for cloud workload identity that do not turn off Kubernetes API token automounting.",
-        "description": "Fires for each ServiceAccount that carries one of these annotations:\n\n- `eks.amazonaws.com/role-arn` (EKS IAM Roles for Service Accounts);\n- `iam.gke.io/gcp-service-account` (GKE Workload Identity);\n- `azure.workload.identity/client-id` (Azure AD Workload Identity);\n\nand whose `automountServiceAccountToken` is missing or `true` (YAML 1.1 `no`/`off` count as `false`).\n\nIt does not fire when the ServiceAccount says `false`. A pod-level `true` on a workload using the account is\nstill allowed and is judged by `automount-token` as an explicit opt-in.",
-        "rationale": "Workload identity exists so that pods reach cloud APIs without static keys. The cloud integrations get\ntheir credential from their own mechanism (a projected token with a cloud audience injected by a webhook, or\nthe metadata server), not from the regular Kubernetes API token. Leaving automount on therefore adds a\nsecond, unrelated credential to pods that are often among the most sensitive in the cluster, and a leak of\nit lets an attacker act in the cluster as well as in the cloud account.",
-        "remediation": "Add `automountServiceAccountToken: false` at the top level of the ServiceAccount. The automatic fix adds the\nfield, or replaces a `true` value with `false`. Cloud credentials keep working: the EKS, GKE and Azure\nintegrations do not rely on the automatically mounted API token. If a pod using the account also needs the\nKubernetes API, opt in with `automountServiceAccountToken: true` in that pod's spec.",
-        "options": {},
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: order-exporter\n  namespace: orders\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/order-exporter\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: order-exporter\n  namespace: orders\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/order-exporter\nautomountServiceAccountToken: false\n"
-        },
-        "references": [
-            {
-                "title": "IAM roles for service accounts (Amazon EKS)",
-                "url": "https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html"
-            },
-            {
-                "title": "Workload Identity Federation for GKE",
-                "url": "https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity"
-            },
-            {
-                "title": "Microsoft Entra Workload ID with AKS",
-                "url": "https://learn.microsoft.com/en-us/azure/aks/workload-identity-overview"
-            },
-            {
-                "title": "Configure Service Accounts for Pods",
-                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
-            }
-        ]
-    }
-};
-
-;// CONCATENATED MODULE: ./src/rules/meta.ts
-
-/** The catalog entry of a rule; a rule module without one is a build error caught by the registry test. */
-function metaOf(id) {
-    const meta = CATALOG[id];
-    if (!meta)
-        throw new Error(`policies/${id}.yml is missing: every rule needs its catalog entry`);
-    return meta;
-}
-
-;// CONCATENATED MODULE: ./src/rules/automount-token.ts
-
-
-
-
-
-const automountToken = {
-    meta: metaOf('automount-token'),
-    check(context) {
-        const { model } = context;
-        for (const workload of model.workloads) {
-            const decision = effectiveAutomount(model, workload, context.settings.assumeUnresolvedMounts);
-            if (!decision.mounts || decision.optedIn)
-                continue;
-            const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
-            const account = workload.serviceAccountName;
-            const privileged = context.rbac
-                .grantsToServiceAccount(namespace, account)
-                .filter((grant) => grant.privilege);
-            const isDefault = account === 'default';
-            let why;
-            if (decision.source === 'unresolved') {
-                why = isDefault
-                    ? `the \`default\` ServiceAccount of namespace \`${namespace}\` is not declared in the scanned files, and Kubernetes creates it with automounting on`
-                    : `ServiceAccount \`${namespace}/${account}\` is not declared in the scanned files, so it is assumed to mount the token as Kubernetes does by default`;
-            }
-            else if (decision.source === 'serviceaccount') {
-                why = `the \`default\` ServiceAccount sets \`automountServiceAccountToken: true\`, which is not a workload's own consent`;
-            }
-            else {
-                why = `neither the pod spec nor ServiceAccount \`${namespace}/${account}\` sets \`automountServiceAccountToken\`, and Kubernetes mounts it by default`;
-            }
-            const parts = [
-                `${resourceLabel(workload.resource.ref)} mounts the API token of ServiceAccount \`${account}\`: ${why}.`,
-            ];
-            if (privileged.length > 0) {
-                const grants = privileged
-                    .slice(0, 3)
-                    .map((grant) => `${describeGrant(grant)} (${grant.privilege.reasons.join(', ')})`)
-                    .join('; ');
-                parts.push(`A stolen token carries privileged RBAC: ${grants}${privileged.length > 3 ? '; …' : ''}.`);
-            }
-            else if (isDefault) {
-                parts.push('It is the shared identity of every pod in the namespace that names no other.');
-            }
-            parts.push('Set `automountServiceAccountToken: false` in the pod spec; a pod that calls the API should use a dedicated ServiceAccount and say `true` explicitly.');
-            context.report({
-                resource: workload.resource,
-                path: workload.podSpecPath,
-                severity: isDefault || privileged.length > 0 ? 'high' : undefined,
-                message: parts.join(' '),
-                fix: setMapEntry(workload.resource.object, workload.podSpecPath, 'automountServiceAccountToken', 'false', {
-                    after: ['serviceAccountName', 'serviceAccount'],
-                }),
-            });
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/default-sa-automount.ts
-
-
-
-const defaultSaAutomount = {
-    meta: metaOf('default-sa-automount'),
-    check(context) {
-        for (const account of context.model.serviceAccounts) {
-            if (account.ref.name !== 'default')
-                continue;
-            const field = automountField(account.object.value);
-            if (field === false)
-                continue;
-            const set = 'automountServiceAccountToken' in account.object.value;
-            context.report({
-                resource: account,
-                path: set ? ['automountServiceAccountToken'] : ['metadata', 'name'],
-                message: `The \`default\` ServiceAccount of namespace \`${account.ref.namespace}\` ` +
-                    `${field === true ? 'sets `automountServiceAccountToken: true`' : 'does not set `automountServiceAccountToken: false`'}, ` +
-                    'so every pod that names no ServiceAccount gets its API token. Set it to `false`.',
-                fix: setServiceAccountAutomount(account),
-            });
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/default-sa-rbac.ts
-
-
-
-const BROAD_GROUPS = {
-    'system:serviceaccounts': 'every ServiceAccount in the cluster',
-    'system:authenticated': 'every authenticated identity in the cluster',
-    'system:unauthenticated': 'anonymous requests',
-};
-function roleText(roleRef) {
-    return isRecord(roleRef) ? `${String(roleRef.kind)} \`${String(roleRef.name)}\`` : 'its role';
-}
-const defaultSaRbac = {
-    meta: metaOf('default-sa-rbac'),
-    check(context) {
-        for (const binding of context.model.bindings) {
-            const role = roleText(binding.object.value.roleRef);
-            const label = resourceLabel(binding.ref);
-            subjectsOf(binding).forEach((subject, index) => {
-                const name = typeof subject.name === 'string' ? subject.name : '';
-                let who = null;
-                const account = serviceAccountOfSubject(subject, binding, context.model.defaultNamespace);
-                if (account?.name === 'default') {
-                    who = `the \`default\` ServiceAccount of namespace \`${account.namespace}\`, the identity of every pod there that names no other`;
-                }
-                else if (subject.kind === 'Group' && BROAD_GROUPS[name]) {
-                    who = `group \`${name}\`, ${BROAD_GROUPS[name]}`;
-                }
-                else if (subject.kind === 'Group' && name.startsWith('system:serviceaccounts:')) {
-                    who = `group \`${name}\`, every ServiceAccount of namespace \`${name.slice('system:serviceaccounts:'.length)}\``;
-                }
-                if (!who)
-                    return;
-                context.report({
-                    resource: binding,
-                    path: ['subjects', index],
-                    key: `${String(subject.kind)}:${account ? `${account.namespace}:` : ''}${name}`,
-                    message: `${label} grants ${role} to ${who}. Bind the role to a dedicated ServiceAccount of the workload that needs it.`,
-                });
-            });
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/default-service-account.ts
-
-
-
-const defaultServiceAccount = {
-    meta: metaOf('default-service-account'),
-    check(context) {
-        const { model } = context;
-        for (const workload of model.workloads) {
-            if (workload.serviceAccountName !== 'default')
-                continue;
-            const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
-            const declared = resolveServiceAccount(model, namespace, 'default');
-            const forced = automountField(workload.podSpec) === true ||
-                (declared !== null && automountField(declared.object.value) === true);
-            const name = workload.resource.ref.name;
-            const how = workload.serviceAccountField === null
-                ? 'names no ServiceAccount, so it runs as'
-                : `sets \`${workload.serviceAccountField}: default\`, so it runs as`;
-            context.report({
-                resource: workload.resource,
-                path: workload.serviceAccountField
-                    ? [...workload.podSpecPath, workload.serviceAccountField]
-                    : workload.podSpecPath,
-                severity: forced ? 'high' : undefined,
-                message: `${resourceLabel(workload.resource.ref)} ${how} the \`default\` ServiceAccount of namespace \`${namespace}\`, ` +
-                    `an identity shared by every pod there that names no other${forced ? ', and forces its token to be mounted' : ''}. ` +
-                    `Create a dedicated ServiceAccount \`${namespace}/${name}\` with \`automountServiceAccountToken: false\`, ` +
-                    `grant it only what it needs with a RoleBinding, and set \`serviceAccountName: ${name}\`.`,
-            });
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/deprecated-service-account-field.ts
-
-
-
-const deprecatedServiceAccountField = {
-    meta: metaOf('deprecated-service-account-field'),
-    check(context) {
-        for (const workload of context.model.workloads) {
-            const spec = workload.podSpec;
-            if (!('serviceAccount' in spec))
-                continue;
-            const path = [...workload.podSpecPath, 'serviceAccount'];
-            const object = workload.resource.object;
-            const label = resourceLabel(workload.resource.ref);
-            const deprecated = spec.serviceAccount;
-            const current = spec.serviceAccountName;
-            if (current === undefined) {
-                context.report({
-                    resource: workload.resource,
-                    path,
-                    message: `${label} uses the deprecated \`serviceAccount\` field; use \`serviceAccountName\`.`,
-                    fix: renameKey(object, path, 'serviceAccountName'),
-                });
-            }
-            else if (current === deprecated) {
-                context.report({
-                    resource: workload.resource,
-                    path,
-                    message: `${label} repeats its ServiceAccount in the deprecated \`serviceAccount\` field; remove it and keep \`serviceAccountName\`.`,
-                    fix: removeEntry(object, path),
-                });
-            }
-            else {
-                context.report({
-                    resource: workload.resource,
-                    path,
-                    message: `${label} sets the deprecated \`serviceAccount\` and \`serviceAccountName\` to different values; ` +
-                        `Kubernetes uses \`serviceAccountName\`. Remove \`serviceAccount\` after checking which identity is intended.`,
-                });
-            }
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/core/suppress.ts
-
-const IGNORE_ANNOTATION = 'kube-token-guard.io/ignore';
-/**
- * Reads `kube-token-guard.io/ignore: "<rule>[,<rule>]: <reason>"` (`all` covers every rule). Everything after the
- * first colon is the reason, whatever it holds. A suppression without a reason, or naming an unknown rule, is a
- * problem and does not take effect for what it gets wrong.
- */
-function parseIgnoreAnnotation(value, knownRules) {
-    const result = { entries: [], problems: [] };
-    const text = value.trim();
-    const colon = text.indexOf(':');
-    const rulesText = colon === -1 ? text : text.slice(0, colon);
-    const reason = colon === -1 ? '' : text.slice(colon + 1).trim();
-    const rules = rulesText
-        .split(',')
-        .map((rule) => rule.trim())
-        .filter((rule) => rule !== '');
-    if (rules.length === 0) {
-        result.problems.push('it names no rule (write `<rule>[,<rule>]: <reason>`)');
-        return result;
-    }
-    const unknown = rules.filter((rule) => rule !== 'all' && !knownRules.has(rule));
-    if (unknown.length > 0) {
-        result.problems.push(`\`${unknown.join('`, `')}\` ${unknown.length === 1 ? 'is not a rule id' : 'are not rule ids'}`);
-    }
-    if (reason === '') {
-        result.problems.push(`it gives no reason (write \`${rules.join(',')}: <reason>\`)`);
-        return result;
-    }
-    const known = rules.filter((rule) => rule === 'all' || knownRules.has(rule));
-    if (known.length > 0)
-        result.entries.push({ rules: known, reason });
-    return result;
-}
-function ignoreCovers(entries, ruleId) {
-    return entries.find((entry) => entry.rules.includes(ruleId) || entry.rules.includes('all'));
-}
-function suppress_matchesAny(value, globs) {
-    if (!globs)
-        return true;
-    return globs.some((glob) => minimatch(value ?? '', glob, { dot: true }));
-}
-/** The first config exemption covering a finding: every filter given must match, globs for all but rule ids. */
-function exemptionFor(finding, exemptions) {
-    return exemptions.find((exemption) => (!exemption.rules || exemption.rules.includes(finding.ruleId)) &&
-        suppress_matchesAny(finding.resource.kind, exemption.kinds) &&
-        suppress_matchesAny(finding.resource.namespace, exemption.namespaces) &&
-        suppress_matchesAny(finding.resource.name, exemption.names) &&
-        suppress_matchesAny(finding.file, exemption.paths));
-}
-
-;// CONCATENATED MODULE: ./src/rules/invalid-suppression.ts
-
-
-
-const invalidSuppression = {
-    meta: metaOf('invalid-suppression'),
-    check(context) {
-        const places = context.model.resources.flatMap((resource) => {
-            const list = [
-                { annotations: resource.annotations, path: ['metadata', 'annotations', IGNORE_ANNOTATION] },
-            ];
-            const workload = context.workloadOf(resource);
-            if (workload?.templateMetadataPath) {
-                list.push({
-                    annotations: workload.templateAnnotations,
-                    path: [...workload.templateMetadataPath, 'annotations', IGNORE_ANNOTATION],
-                });
-            }
-            return list.map((place) => ({ ...place, resource }));
-        });
-        for (const { annotations, path, resource } of places) {
-            const value = annotations[IGNORE_ANNOTATION];
-            if (value === undefined)
-                continue;
-            const { problems } = parseIgnoreAnnotation(value, context.settings.knownRules);
-            if (problems.length === 0)
-                continue;
-            context.report({
-                resource,
-                path,
-                key: path.join('.'),
-                message: `${resourceLabel(resource.ref)}: \`${IGNORE_ANNOTATION}\` does not take effect as written: ${problems.join('; ')}.`,
-            });
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/legacy-token-secret.ts
-
-
-const LEGACY_TOKEN_TYPE = 'kubernetes.io/service-account-token';
-const ENFORCE_MOUNTABLE_SECRETS = 'kubernetes.io/enforce-mountable-secrets';
-const legacyTokenSecret = {
-    meta: metaOf('legacy-token-secret'),
-    check(context) {
-        for (const secret of context.model.secrets) {
-            if (secret.object.value.type !== LEGACY_TOKEN_TYPE)
-                continue;
-            const owner = secret.annotations['kubernetes.io/service-account.name'];
-            context.report({
-                resource: secret,
-                path: ['type'],
-                message: `${resourceLabel(secret.ref)} is a long-lived ServiceAccount token${owner ? ` for \`${owner}\`` : ''}: it never ` +
-                    'expires and stays valid until the Secret is deleted. Use a projected token (TokenRequest) with an audience and an expiration.',
-            });
-        }
-        const tokenSecrets = new Set(context.model.secrets
-            .filter((secret) => secret.object.value.type === LEGACY_TOKEN_TYPE)
-            .map((secret) => nsKey(secret.ref.namespace, secret.ref.name)));
-        for (const account of context.model.serviceAccounts) {
-            const secrets = account.object.value.secrets;
-            if (!Array.isArray(secrets) || secrets.length === 0)
-                continue;
-            // With enforce-mountable-secrets the list says which Secrets pods may mount: only token Secrets in it count.
-            if (account.annotations[ENFORCE_MOUNTABLE_SECRETS] === 'true') {
-                secrets.forEach((entry, index) => {
-                    const name = isRecord(entry) && typeof entry.name === 'string' ? entry.name : null;
-                    if (!name || !tokenSecrets.has(nsKey(account.ref.namespace, name)))
-                        return;
-                    context.report({
-                        resource: account,
-                        path: ['secrets', index],
-                        key: `secrets:${name}`,
-                        message: `${resourceLabel(account.ref)} lists the long-lived token Secret \`${name}\` among its mountable ` +
-                            'secrets. Remove it and use projected tokens.',
-                    });
-                });
-                continue;
-            }
-            const names = secrets
-                .map((entry) => (isRecord(entry) && typeof entry.name === 'string' ? `\`${entry.name}\`` : null))
-                .filter((name) => name !== null);
-            context.report({
-                resource: account,
-                path: ['secrets'],
-                message: `${resourceLabel(account.ref)} lists token \`secrets\`${names.length > 0 ? ` (${names.join(', ')})` : ''}, ` +
-                    'the legacy long-lived token mechanism. Remove the list and use projected tokens.',
-            });
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/legacy-token-mount.ts
-
-
-
-const legacyTokenMount = {
-    meta: metaOf('legacy-token-mount'),
-    check(context) {
-        const { model } = context;
-        const legacy = new Set(model.secrets
-            .filter((secret) => secret.object.value.type === LEGACY_TOKEN_TYPE)
-            .map((secret) => nsKey(secret.ref.namespace, secret.ref.name)));
-        if (legacy.size === 0)
-            return;
-        for (const workload of model.workloads) {
-            const namespace = workload.resource.ref.namespace;
-            const label = resourceLabel(workload.resource.ref);
-            const uses = [];
-            for (const { volume, path } of volumesOf(workload)) {
-                const name = String(volume.name ?? '');
-                if (isRecord(volume.secret) && typeof volume.secret.secretName === 'string') {
-                    uses.push({
-                        secret: volume.secret.secretName,
-                        path: [...path, 'secret', 'secretName'],
-                        how: `volume \`${name}\``,
-                    });
-                }
-                const sources = isRecord(volume.projected) ? volume.projected.sources : undefined;
-                if (Array.isArray(sources)) {
-                    sources.forEach((source, index) => {
-                        if (isRecord(source) && isRecord(source.secret) && typeof source.secret.name === 'string') {
-                            uses.push({
-                                secret: source.secret.name,
-                                path: [...path, 'projected', 'sources', index, 'secret', 'name'],
-                                how: `projected volume \`${name}\``,
-                            });
-                        }
-                    });
-                }
-            }
-            for (const { container, path } of containersOf(workload)) {
-                const containerName = String(container.name ?? '');
-                if (Array.isArray(container.env)) {
-                    container.env.forEach((variable, index) => {
-                        const ref = isRecord(variable) && isRecord(variable.valueFrom)
-                            ? variable.valueFrom.secretKeyRef
-                            : undefined;
-                        if (isRecord(ref) && typeof ref.name === 'string') {
-                            uses.push({
-                                secret: ref.name,
-                                path: [...path, 'env', index, 'valueFrom', 'secretKeyRef', 'name'],
-                                how: `environment variable \`${String(variable.name)}\` of container \`${containerName}\``,
-                            });
-                        }
-                    });
-                }
-                if (Array.isArray(container.envFrom)) {
-                    container.envFrom.forEach((source, index) => {
-                        if (isRecord(source) && isRecord(source.secretRef) && typeof source.secretRef.name === 'string') {
-                            uses.push({
-                                secret: source.secretRef.name,
-                                path: [...path, 'envFrom', index, 'secretRef', 'name'],
-                                how: `\`envFrom\` of container \`${containerName}\``,
-                            });
-                        }
-                    });
-                }
-            }
-            for (const use of uses) {
-                if (!legacy.has(nsKey(namespace, use.secret)))
-                    continue;
-                context.report({
-                    resource: workload.resource,
-                    path: use.path,
-                    key: `${use.how}:${use.secret}`,
-                    message: `${label} reads the long-lived ServiceAccount token Secret \`${use.secret}\` through ${use.how}. ` +
-                        'Such a token never expires; use a projected `serviceAccountToken` volume with an audience and an expiration.',
-                });
-            }
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/missing-service-account.ts
-
-
-
-const missingServiceAccount = {
-    meta: metaOf('missing-service-account'),
-    check(context) {
-        const { model } = context;
-        for (const workload of model.workloads) {
-            if (workload.serviceAccountName === 'default')
-                continue;
-            const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
-            if (resolveServiceAccount(model, namespace, workload.serviceAccountName))
-                continue;
-            context.report({
-                resource: workload.resource,
-                path: [...workload.podSpecPath, workload.serviceAccountField],
-                message: `${resourceLabel(workload.resource.ref)} runs as ServiceAccount \`${namespace}/${workload.serviceAccountName}\`, ` +
-                    'which is not declared in the scanned files, so its automount setting and RBAC cannot be checked. ' +
-                    'Declare it next to the workload.',
-            });
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/namespace-default-sa.ts
-
-
-
-const namespaceDefaultSa = {
-    meta: metaOf('namespace-default-sa'),
-    check(context) {
-        const { model } = context;
-        for (const namespace of model.namespaces) {
-            const name = namespace.ref.name;
-            // A declared but unhardened `default` ServiceAccount is default-sa-automount's finding, not this one.
-            if (model.serviceAccountIndex.has(nsKey(name, 'default')))
-                continue;
-            const document = [
-                'apiVersion: v1',
-                'kind: ServiceAccount',
-                'metadata:',
-                '  name: default',
-                `  namespace: ${name}`,
-                'automountServiceAccountToken: false',
-            ].join('\n');
-            context.report({
-                resource: namespace,
-                path: ['metadata', 'name'],
-                message: `Namespace \`${name}\` has no \`default\` ServiceAccount declared, so the one Kubernetes creates mounts its ` +
-                    'token into every pod that names no ServiceAccount. Declare it with `automountServiceAccountToken: false`.',
-                fix: appendDocument(namespace.object, document),
-            });
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/projected-token-audience.ts
-
-
-const projectedTokenAudience = {
-    meta: metaOf('projected-token-audience'),
-    check(context) {
-        const allowed = context.options['allowed-audiences'] ?? [];
-        for (const workload of context.model.workloads) {
-            const label = resourceLabel(workload.resource.ref);
-            for (const { token, path, volume } of projectedTokensOf(workload)) {
-                const audience = typeof token.audience === 'string' ? token.audience : '';
-                if (audience === '') {
-                    context.report({
-                        resource: workload.resource,
-                        path,
-                        key: volume,
-                        severity: allowed.length > 0 ? 'medium' : undefined,
-                        message: `${label}: the projected token of volume \`${volume}\` has no \`audience\`, so it is issued for the API ` +
-                            'server itself and works against it. Set the audience of the service that will verify the token.',
-                    });
-                }
-                else if (allowed.length > 0 && !allowed.includes(audience)) {
-                    context.report({
-                        resource: workload.resource,
-                        path: [...path, 'audience'],
-                        key: volume,
-                        severity: 'medium',
-                        message: `${label}: the projected token of volume \`${volume}\` has audience \`${audience}\`, which is not in ` +
-                            `the allowed audiences (${allowed.map((entry) => `\`${entry}\``).join(', ')}).`,
-                    });
-                }
-            }
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/projected-token-expiration.ts
-
-
-
-/** The API server rejects shorter tokens, and uses one hour when the field is absent. */
-const MIN_EXPIRATION = 600;
-const DEFAULT_EXPIRATION = 3600;
-const projectedTokenExpiration = {
-    meta: metaOf('projected-token-expiration'),
-    check(context) {
-        const max = Number(context.options['max-expiration-seconds']);
-        for (const workload of context.model.workloads) {
-            const label = resourceLabel(workload.resource.ref);
-            for (const { token, path, volume } of projectedTokensOf(workload)) {
-                const seconds = token.expirationSeconds;
-                const object = workload.resource.object;
-                if (seconds === undefined || seconds === null) {
-                    if (DEFAULT_EXPIRATION <= max)
-                        continue;
-                    context.report({
-                        resource: workload.resource,
-                        path,
-                        key: volume,
-                        message: `${label}: the projected token of volume \`${volume}\` sets no \`expirationSeconds\`, so it lives ` +
-                            `${DEFAULT_EXPIRATION} seconds, longer than the allowed ${max}.`,
-                        fix: setMapEntry(object, path, 'expirationSeconds', String(max), 'last'),
-                    });
-                    continue;
-                }
-                if (typeof seconds !== 'number')
-                    continue;
-                if (seconds >= MIN_EXPIRATION && seconds <= max)
-                    continue;
-                const problem = seconds < MIN_EXPIRATION
-                    ? `is below ${MIN_EXPIRATION}, the shortest lifetime the API server accepts, so the pod will not be created`
-                    : `exceeds the allowed maximum of ${max}; a stolen token stays valid that long`;
-                context.report({
-                    resource: workload.resource,
-                    path: [...path, 'expirationSeconds'],
-                    key: volume,
-                    message: `${label}: the projected token of volume \`${volume}\` has \`expirationSeconds: ${seconds}\`, which ${problem}.`,
-                    fix: replaceScalar(object, [...path, 'expirationSeconds'], String(max)),
-                });
-            }
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/sa-privileged-rbac.ts
-
-
-
-const saPrivilegedRbac = {
-    meta: metaOf('sa-privileged-rbac'),
-    check(context) {
-        for (const grant of context.rbac.grants) {
-            if (!grant.privilege)
-                continue;
-            const account = serviceAccountOfSubject(grant.subject, grant.binding, context.model.defaultNamespace);
-            if (!account)
-                continue;
-            const viaClusterBinding = grant.binding.ref.kind === 'ClusterRoleBinding';
-            const critical = grant.privilege.clusterAdmin && viaClusterBinding;
-            const scope = viaClusterBinding ? 'cluster-wide' : `in namespace \`${grant.binding.ref.namespace}\``;
-            context.report({
-                resource: grant.binding,
-                path: ['subjects', grant.subjectIndex],
-                key: `ServiceAccount:${account.namespace}:${account.name}`,
-                severity: critical ? 'critical' : undefined,
-                message: `${resourceLabel(grant.binding.ref)} grants ${grant.role.kind} \`${grant.role.name}\` ` +
-                    `(${grant.privilege.reasons.join(', ')}) ${scope} to ServiceAccount \`${account.namespace}/${account.name}\`` +
-                    `${critical ? ', which makes it cluster-admin' : ''}. Any pod running as it with a mounted token holds these ` +
-                    'permissions; grant only the verbs and resources the workload uses.',
-            });
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/shared-service-account.ts
-
-
-const MAX_NAMED = 5;
-const sharedServiceAccount = {
-    meta: metaOf('shared-service-account'),
-    check(context) {
-        const byAccount = new Map();
-        for (const workload of context.model.workloads) {
-            if (workload.serviceAccountName === 'default')
-                continue;
-            const key = nsKey(workload.resource.ref.namespace, workload.serviceAccountName);
-            const identity = `${workload.resource.ref.kind}/${workload.resource.ref.name}`;
-            let users = byAccount.get(key);
-            if (!users)
-                byAccount.set(key, (users = new Map()));
-            const copies = users.get(identity);
-            if (copies)
-                copies.push(workload);
-            else
-                users.set(identity, [workload]);
-        }
-        for (const users of byAccount.values()) {
-            if (users.size < 2)
-                continue;
-            for (const [identity, workloads] of users) {
-                const others = [...users.keys()].filter((other) => other !== identity);
-                const named = others
-                    .slice(0, MAX_NAMED)
-                    .map((other) => `\`${other}\``)
-                    .join(', ');
-                const more = others.length > MAX_NAMED ? ` and ${others.length - MAX_NAMED} more` : '';
-                for (const workload of workloads) {
-                    const field = workload.serviceAccountField;
-                    context.report({
-                        resource: workload.resource,
-                        path: [...workload.podSpecPath, field],
-                        message: `${resourceLabel(workload.resource.ref)} shares ServiceAccount \`${workload.serviceAccountName}\` with ` +
-                            `${named}${more}: each holds the union of the permissions all of them need. Give each workload its own ServiceAccount.`,
-                    });
-                }
-            }
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/static-cloud-credentials.ts
-
-
-/** Environment variables the cloud SDKs read static credentials from. */
-const CREDENTIAL_ENV = {
-    AWS_ACCESS_KEY_ID: 'an AWS access key',
-    AWS_SECRET_ACCESS_KEY: 'an AWS secret access key',
-    AWS_SESSION_TOKEN: 'an AWS session token',
-    GOOGLE_APPLICATION_CREDENTIALS: 'a GCP service-account key file',
-    AZURE_CLIENT_SECRET: 'an Azure client secret',
-    AZURE_CLIENT_CERTIFICATE_PASSWORD: 'an Azure client certificate password',
-};
-/** Secret keys, compared lower-case with `-` and `.` read as `_`. */
-const CREDENTIAL_KEYS = {
-    aws_access_key_id: 'an AWS access key',
-    aws_secret_access_key: 'an AWS secret access key',
-    aws_session_token: 'an AWS session token',
-    azure_client_secret: 'an Azure client secret',
-    azure_client_certificate_password: 'an Azure client certificate password',
-};
-const AWS_KEY_ID = /^(AKIA|ASIA)[A-Z0-9]{16}$/;
-function normaliseKey(key) {
-    return key.toLowerCase().replace(/[-.]/g, '_');
-}
-/** What a Secret value holds, judged by its content: a GCP key JSON or an AWS credentials file. Never returned. */
-function credentialInContent(content) {
-    if (/"type"\s*:\s*"service_account"/.test(content) && content.includes('private_key')) {
-        return 'a GCP service-account key';
-    }
-    if (/aws_secret_access_key\s*=/i.test(content))
-        return 'an AWS credentials file';
-    return null;
-}
-function decodeBase64(value) {
-    try {
-        return Buffer.from(value, 'base64').toString('utf8');
-    }
-    catch {
-        return '';
-    }
-}
-const staticCloudCredentials = {
-    meta: metaOf('static-cloud-credentials'),
-    check(context) {
-        const extra = context.options['extra-env-names'] ?? [];
-        const envNames = { ...CREDENTIAL_ENV };
-        for (const name of extra)
-            envNames[name] = 'a static cloud credential';
-        for (const workload of context.model.workloads) {
-            const label = resourceLabel(workload.resource.ref);
-            for (const { container, path } of containersOf(workload)) {
-                if (!Array.isArray(container.env))
-                    continue;
-                container.env.forEach((variable, index) => {
-                    if (!isRecord(variable) || typeof variable.name !== 'string')
-                        return;
-                    const literalKeyId = typeof variable.value === 'string' && AWS_KEY_ID.test(variable.value.trim());
-                    const what = envNames[variable.name] ?? (literalKeyId ? 'an AWS access key' : undefined);
-                    if (!what)
-                        return;
-                    const from = isRecord(variable.valueFrom) ? variable.valueFrom : {};
-                    const source = typeof variable.value === 'string'
-                        ? 'written in the manifest'
-                        : isRecord(from.secretKeyRef)
-                            ? 'read from a Secret'
-                            : isRecord(from.configMapKeyRef)
-                                ? 'read from a ConfigMap'
-                                : 'set at run time';
-                    context.report({
-                        resource: workload.resource,
-                        path: [...path, 'env', index],
-                        key: `${String(container.name)}:${variable.name}`,
-                        message: `${label}: container \`${String(container.name)}\` gets ${what} in \`${variable.name}\` (${source}). ` +
-                            'Static keys do not expire and leak with the pod; use workload identity (IRSA, GKE Workload Identity, Azure Workload Identity).',
-                    });
-                });
-            }
-        }
-        for (const secret of context.model.secrets) {
-            const label = resourceLabel(secret.ref);
-            for (const field of ['data', 'stringData']) {
-                const entries = secret.object.value[field];
-                if (!isRecord(entries))
-                    continue;
-                for (const [key, value] of Object.entries(entries)) {
-                    let what = CREDENTIAL_KEYS[normaliseKey(key)] ?? null;
-                    if (!what && typeof value === 'string') {
-                        what = credentialInContent(field === 'data' ? decodeBase64(value) : value);
-                    }
-                    if (!what)
-                        continue;
-                    context.report({
-                        resource: secret,
-                        path: [field, key],
-                        key: `${field}:${key}`,
-                        message: `${label} holds ${what} in key \`${key}\`. Static cloud keys do not expire; use workload identity ` +
-                            'and remove the key.',
-                    });
-                }
-            }
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/workload-identity-automount.ts
-
-
-
-
-const WORKLOAD_IDENTITY_ANNOTATIONS = {
-    'eks.amazonaws.com/role-arn': 'EKS IAM roles for service accounts',
-    'iam.gke.io/gcp-service-account': 'GKE Workload Identity',
-    'azure.workload.identity/client-id': 'Azure Workload Identity',
-};
-const workloadIdentityAutomount = {
-    meta: metaOf('workload-identity-automount'),
-    check(context) {
-        for (const account of context.model.serviceAccounts) {
-            const annotation = Object.keys(WORKLOAD_IDENTITY_ANNOTATIONS).find((key) => key in account.annotations);
-            if (!annotation || automountField(account.object.value) === false)
-                continue;
-            context.report({
-                resource: account,
-                path: ['metadata', 'annotations', annotation],
-                message: `${resourceLabel(account.ref)} is set up for ${WORKLOAD_IDENTITY_ANNOTATIONS[annotation]} (\`${annotation}\`) ` +
-                    'but still mounts the Kubernetes API token into its pods. Cloud identity does not need it; set ' +
-                    '`automountServiceAccountToken: false`.',
-                fix: setServiceAccountAutomount(account),
-            });
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/index.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-class RuleRegistry {
-    byId = new Map();
-    constructor(rules) {
-        for (const rule of rules) {
-            if (this.byId.has(rule.meta.id))
-                throw new Error(`duplicate rule id: ${rule.meta.id}`);
-            this.byId.set(rule.meta.id, rule);
-        }
-    }
-    get(id) {
-        return this.byId.get(id);
-    }
-    get ids() {
-        return [...this.byId.keys()];
-    }
-    get rules() {
-        return [...this.byId.values()];
-    }
-}
-const rules_registry = new RuleRegistry([
-    automountToken,
-    defaultServiceAccount,
-    deprecatedServiceAccountField,
-    defaultSaAutomount,
-    namespaceDefaultSa,
-    defaultSaRbac,
-    saPrivilegedRbac,
-    legacyTokenSecret,
-    legacyTokenMount,
-    projectedTokenExpiration,
-    projectedTokenAudience,
-    sharedServiceAccount,
-    workloadIdentityAutomount,
-    staticCloudCredentials,
-    missingServiceAccount,
-    invalidSuppression,
-]);
-
-;// CONCATENATED MODULE: ./src/core/scan.ts
-
-
-
-
-
-/**
- * Text in, findings out: loads every file, builds one model of all of them (so ServiceAccounts and bindings in any
- * file count), runs the enabled rules and applies suppressions. No I/O.
- */
-function scanFiles(files, config, registry = rules_registry) {
-    const objects = [];
-    const errors = [];
-    const notices = [];
-    let documents = 0;
-    for (const file of files) {
-        const loaded = loadDocuments(file);
-        objects.push(...loaded.objects);
-        errors.push(...loaded.errors);
-        notices.push(...loaded.notices);
-        documents += loaded.documents;
-    }
-    const model = buildModel(objects, config.defaultNamespace);
-    const findings = evaluate(model, config, registry);
-    return {
-        findings,
-        errors,
-        notices,
-        stats: {
-            files: files.length,
-            documents,
-            resources: model.resources.length,
-            workloads: model.workloads.length,
-        },
-    };
-}
-function evaluate(model, config, registry = rules_registry) {
-    const option = (rule, name) => config.rules[rule]?.options[name];
-    const settings = {
-        privilegedRoles: option('sa-privileged-rbac', 'privileged-roles') ?? [
-            'cluster-admin',
-            'admin',
-            'edit',
-        ],
-        assumeUnresolvedMounts: option('automount-token', 'assume-unresolved-mounts') !== false,
-        knownRules: new Set(registry.ids),
-    };
-    const rbac = buildRbacIndex(model, settings.privilegedRoles);
-    const workloads = new Map(model.workloads.map((workload) => [workload.resource, workload]));
-    const findings = [];
-    for (const rule of registry.rules) {
-        const setting = config.rules[rule.meta.id];
-        if (!setting?.enabled)
-            continue;
-        const context = {
-            model,
-            rbac,
-            options: setting.options,
-            settings,
-            workloadOf: (resource) => workloads.get(resource),
-            report: (report) => findings.push(toFinding(rule.meta.id, rule.meta.severity, setting.severity, report)),
-        };
-        rule.check(context);
-    }
-    for (const finding of findings)
-        suppress(finding, config, workloads, settings.knownRules);
-    return sortFindings(findings);
-}
-const findingResource = new WeakMap();
-function toFinding(ruleId, defaultSeverity, configured, report) {
-    const { object, ref } = report.resource;
-    const span = spanOf(object, report.path);
-    const rendered = object.file.rendered === true;
-    const group = ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] : '';
-    const finding = {
-        ruleId,
-        severity: configured ?? report.severity ?? defaultSeverity,
-        message: report.message,
-        file: object.file.path,
-        line: span.line,
-        endLine: span.endLine,
-        resource: { ...ref },
-        suppressed: false,
-        fix: rendered ? null : (report.fix ?? null),
-        path: report.path,
-        identity: [
-            ruleId,
-            group,
-            ref.kind,
-            ref.namespace ?? '',
-            ref.name,
-            report.key ?? report.path.join('.'),
-        ].join('|'),
-    };
-    if (rendered)
-        finding.rendered = true;
-    findingResource.set(finding, report.resource);
-    return finding;
-}
-function suppress(finding, config, workloads, knownRules) {
-    // A broken suppression cannot suppress the report that says it is broken.
-    if (finding.ruleId === 'invalid-suppression')
-        return;
-    const resource = findingResource.get(finding);
-    if (resource) {
-        const sources = [
-            resource.annotations[IGNORE_ANNOTATION],
-            workloads.get(resource)?.templateAnnotations[IGNORE_ANNOTATION],
-        ];
-        for (const value of sources) {
-            if (value === undefined)
-                continue;
-            const entry = ignoreCovers(parseIgnoreAnnotation(value, knownRules).entries, finding.ruleId);
-            if (entry) {
-                finding.suppressed = true;
-                finding.suppression = { kind: 'annotation', reason: entry.reason };
-                return;
-            }
-        }
-    }
-    const exemption = exemptionFor(finding, config.exemptions);
-    if (exemption) {
-        finding.suppressed = true;
-        finding.suppression = { kind: 'config', reason: exemption.reason };
-    }
-}
-function sortFindings(findings) {
-    return findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
-        a.line - b.line ||
-        (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
-        (a.identity < b.identity ? -1 : a.identity > b.identity ? 1 : 0));
-}
-
 ;// CONCATENATED MODULE: ./src/pr/differential.ts
 /**
  * Splits the head's findings in the changed files into introduced and existing ones. A finding is matched by its
@@ -51791,8 +51919,11 @@ function planReview(introduced, existing, context) {
         return !finding.suppressed;
     });
     const byFile = new Map();
-    for (const finding of pending)
-        byFile.set(finding.file, [...(byFile.get(finding.file) ?? []), finding]);
+    // A fix may live in another file than its finding (a chart's values file): the suggestion goes where the fix is.
+    for (const finding of pending) {
+        const path = finding.fix?.file ?? finding.file;
+        byFile.set(path, [...(byFile.get(path) ?? []), finding]);
+    }
     const candidates = [];
     for (const [path, findings] of byFile) {
         const lines = context.lines.get(path);
@@ -51805,7 +51936,7 @@ function planReview(introduced, existing, context) {
             else if (fix && inOneHunk(lines, fix.startLine, fix.endLine)) {
                 candidates.push(comment(path, fix.startLine, fix.endLine, group.findings, fix, context));
             }
-            else if (lines.right.has(anchor.line)) {
+            else if (anchor.file === path && lines.right.has(anchor.line)) {
                 candidates.push(comment(path, anchor.line, anchor.line, group.findings, null, context));
             }
             else {
@@ -51915,7 +52046,10 @@ function summaryMarkdown(input) {
 }
 /** One line per finding, for the check run's text and the review body. */
 function findingList(findings, limit = MAX_OUTPUT_CHARS) {
-    const lines = findings.map((finding) => `- **${finding.severity}** \`${finding.ruleId}\` \`${finding.file}:${finding.line}\`${finding.suppressed ? ' (suppressed)' : ''}: ${escapeMarkdown(finding.message)}`);
+    const lines = findings.map((finding) => `- **${finding.severity}** \`${finding.ruleId}\` \`${finding.file}:${finding.line}\`${finding.suppressed ? ' (suppressed)' : ''}: ${escapeMarkdown(finding.message)}` +
+        (finding.fix?.file
+            ? ` Suggested change at \`${finding.fix.file}:${finding.fix.startLine}\`:\n\n  \`\`\`yaml\n  ${finding.fix.replacement.split('\n').join('\n  ')}\n  \`\`\``
+            : ''));
     return truncate(lines.join('\n'), limit);
 }
 function truncate(text, limit) {
@@ -51931,6 +52065,7 @@ function annotationLevel(finding, failOn, introduced) {
 }
 
 ;// CONCATENATED MODULE: ./src/action/pull-request.ts
+
 
 
 
@@ -51998,6 +52133,17 @@ async function reviewPullRequest(github, inputs, context, config, failOn) {
             info(`${notice.file}: ${notice.message}`);
         const headResult = scanFiles(head.files, config);
         await mapRenderedFindings(headResult.findings, headRender.root);
+        const probe = await probeValues({
+            root: headRender.root,
+            config,
+            helm: renderTools(process.env).helm,
+            charts: headRender.rendered,
+            files: head.files,
+            findings: headResult.findings,
+        });
+        if (probe.renders > 0) {
+            info(`Probed chart values with ${probe.renders} renders in ${probe.milliseconds} ms: ${probe.fixed} fixable in values files.`);
+        }
         info(`Scanned the head: ${headResult.stats.files} files, ${headResult.stats.documents} documents, ` +
             `${headResult.findings.length} findings in ${since(started)}` +
             (headRender.log ? ` (${headRender.log})` : '.'));
@@ -52044,6 +52190,11 @@ async function reviewPullRequest(github, inputs, context, config, failOn) {
             lines.set(file.filename, file.patch !== undefined && file.patch !== null
                 ? parsePatch(file.patch)
                 : diffContents(base.texts.get(file.previous_filename ?? file.filename) ?? '', texts.get(file.filename) ?? ''));
+        }
+        // Files that are not scanned themselves but can hold a fix: a chart's values file.
+        for (const file of files) {
+            if (file.status !== 'removed' && !lines.has(file.filename) && file.patch)
+                lines.set(file.filename, parsePatch(file.patch));
         }
         const rules = new Map(rules_registry.rules.map((rule) => [rule.meta.id, rule.meta]));
         const canWrite = !pr.fork;
@@ -52234,8 +52385,8 @@ async function renderAt(units, source, config, temporary) {
         errors: [],
         notices: [],
     };
-    const log = await renderCollected(collected, root, config, renderTools(process.env));
-    return { ...collected, root, log };
+    const rendering = await renderCollected(collected, root, config, renderTools(process.env));
+    return { ...collected, root, log: rendering.log, rendered: rendering.charts };
 }
 async function publishReview(github, pr, inputs, introduced, commentContext, failOn, blocking, notes) {
     const started = performance.now();
@@ -52719,6 +52870,7 @@ function severityBreakdown(counts) {
 
 
 
+
 /**
  * The Action's entry. On a pull request: one review with suggestions, a check run, the job summary and SARIF, and a
  * failed step when the pull request introduces findings at or above `fail-on`. On other events: the same scan of the
@@ -52767,11 +52919,20 @@ async function main_run() {
                 include: config.include,
                 exclude: config.exclude,
             });
-            const rendering = await renderCollected(collected, inputs.workingDirectory, config, renderTools(process.env));
-            if (rendering)
-                info(rendering);
+            const tools = renderTools(process.env);
+            const rendering = await renderCollected(collected, inputs.workingDirectory, config, tools);
+            if (rendering.log)
+                info(rendering.log);
             const result = scanFiles(collected.files, config);
             await mapRenderedFindings(result.findings, inputs.workingDirectory);
+            await probeValues({
+                root: inputs.workingDirectory,
+                config,
+                helm: tools.helm,
+                charts: rendering.charts,
+                files: collected.files,
+                findings: result.findings,
+            });
             findings = result.findings;
             errors = [...collected.errors, ...result.errors];
             for (const notice of [...collected.notices, ...result.notices])

@@ -7,6 +7,7 @@ import { readInputs } from './action/inputs.js';
 import { reviewPullRequest } from './action/pull-request.js';
 import { loadConfigFile } from './adapters/config-file.js';
 import { collectFiles } from './adapters/files.js';
+import { probeValues } from './adapters/probe.js';
 import { mapRenderedFindings, renderCollected, renderTools } from './adapters/render.js';
 import { createGitHub } from './api/client.js';
 import { ConfigurationError } from './config/errors.js';
@@ -67,15 +68,19 @@ export async function run(): Promise<void> {
         include: config.include,
         exclude: config.exclude,
       });
-      const rendering = await renderCollected(
-        collected,
-        inputs.workingDirectory,
-        config,
-        renderTools(process.env),
-      );
-      if (rendering) core.info(rendering);
+      const tools = renderTools(process.env);
+      const rendering = await renderCollected(collected, inputs.workingDirectory, config, tools);
+      if (rendering.log) core.info(rendering.log);
       const result = scanFiles(collected.files, config);
       await mapRenderedFindings(result.findings, inputs.workingDirectory);
+      await probeValues({
+        root: inputs.workingDirectory,
+        config,
+        helm: tools.helm,
+        charts: rendering.charts,
+        files: collected.files,
+        findings: result.findings,
+      });
       findings = result.findings;
       errors = [...collected.errors, ...result.errors];
       for (const notice of [...collected.notices, ...result.notices])

@@ -5808,7 +5808,7 @@ function escapeJsonPtr(str) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3304);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(437);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .ak)(process.argv.slice(2), {
     cwd: process.cwd(),
@@ -5822,7 +5822,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3304:
+/***/ 437:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -10559,6 +10559,47 @@ async function loadConfigFile(root, explicit) {
     return defaultConfig();
 }
 
+;// CONCATENATED MODULE: ./src/core/apply.ts
+/**
+ * Applies whole fixes, in order of their first edit, leaving out any fix that overlaps one already taken (two inserts
+ * at the same offset count as overlapping: their order would be a guess). As ESLint does, the caller re-parses and
+ * re-checks, and applies again until nothing is left or a pass limit is reached.
+ */
+function applyFixes(text, fixes) {
+    const ordered = [...fixes].sort((a, b) => firstStart(a) - firstStart(b));
+    const taken = [];
+    let applied = 0;
+    let skipped = 0;
+    for (const fix of ordered) {
+        if (fix.edits.some((edit) => taken.some((other) => overlaps(edit, other)))) {
+            skipped++;
+            continue;
+        }
+        taken.push(...fix.edits);
+        applied++;
+    }
+    const result = applyEdits(text, taken);
+    return { text: result, applied, skipped };
+}
+/** Applies non-overlapping edits, each against the original offsets. */
+function applyEdits(text, edits) {
+    let result = '';
+    let cursor = 0;
+    for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
+        result += text.slice(cursor, edit.start) + edit.text;
+        cursor = edit.end;
+    }
+    return result + text.slice(cursor);
+}
+function firstStart(fix) {
+    return Math.min(...fix.edits.map((edit) => edit.start));
+}
+function overlaps(a, b) {
+    if (a.start === b.start)
+        return true;
+    return a.start < b.end && b.start < a.end;
+}
+
 ;// CONCATENATED MODULE: ./src/core/load.ts
 
 /** Aliases a document may expand before it is refused (guards against "billion laughs"). */
@@ -10736,322 +10777,362 @@ function documentStart(object) {
     return { line, endLine: line };
 }
 
-;// CONCATENATED MODULE: ./src/core/source-map.ts
-const SOURCE_COMMENT = /^# Source: (.+?)\s*$/m;
-/** Splits `helm template` output into its documents, each with the template that produced it. */
-function splitRenderedDocuments(output) {
-    const documents = [];
-    for (const chunk of output.split(/^---[ \t]*(?:\r?\n|$)/m)) {
-        if (chunk.trim() === '')
-            continue;
-        const source = SOURCE_COMMENT.exec(chunk)?.[1] ?? null;
-        documents.push({ source, text: chunk.endsWith('\n') ? chunk : `${chunk}\n` });
-    }
-    return documents;
+;// CONCATENATED MODULE: ./src/core/fix.ts
+
+
+
+
+const PARSE_OPTIONS = { version: '1.1', uniqueKeys: true, prettyErrors: false };
+const fix_MAX_ALIAS_COUNT = 1000;
+function newlineOf(text) {
+    return text.includes('\r\n') ? '\r\n' : '\n';
 }
-function escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+function lineStartOf(text, offset) {
+    return text.lastIndexOf('\n', offset - 1) + 1;
 }
-/**
- * The line of a template that best matches a field of the rendered object: each key of `path` is looked for in
- * turn inside the block of the previous one (deeper indentation, before the block ends), starting from the document's
- * top-level keys, so `spec.template.spec` lands on the pod spec's `spec:` rather than the first `spec:`. Keys the
- * template builds with actions (`{{ include ... }}`) are not found and leave the closest written ancestor.
- */
-function templateLine(template, path) {
-    const lines = template.split('\n');
-    let current = -1;
-    let parentIndent = -1;
+/** Offset of the end of the line holding `offset`, before its line break. */
+function lineEndOf(text, offset) {
+    const next = text.indexOf('\n', offset);
+    const end = next === -1 ? text.length : next;
+    return end > 0 && text[end - 1] === '\r' ? end - 1 : end;
+}
+/** The offset just after the last non-blank character before `offset`. */
+function contentEnd(text, offset) {
+    let end = offset;
+    while (end > 0 && /\s/.test(text[end - 1]))
+        end--;
+    return end;
+}
+function pairOf(map, key) {
+    if (!(0,dist/* isMap */.jh)(map))
+        return undefined;
+    return map.items.find((item) => (0,dist/* isScalar */.jn)(item.key) && item.key.value === key);
+}
+/** The line form of a set of edits: the whole lines they touch, and those lines after the edits. */
+function toLineFix(text, edits, lineOf) {
+    const sorted = [...edits].sort((a, b) => a.start - b.start);
+    const first = sorted[0];
+    const last = sorted.reduce((max, edit) => (edit.end > max.end ? edit : max), first);
+    const regionStart = lineStartOf(text, first.start);
+    // An edit that ends right after a line break ends on the previous line.
+    const lastOffset = last.end > last.start && text[last.end - 1] === '\n' ? last.end - 1 : last.end;
+    const nextBreak = text.indexOf('\n', lastOffset);
+    const regionEnd = nextBreak === -1 ? text.length : nextBreak + 1;
+    const region = applyEdits(text.slice(regionStart, regionEnd), sorted.map((edit) => ({ ...edit, start: edit.start - regionStart, end: edit.end - regionStart })));
+    const replacement = region.replace(/\r?\n$/, '').replace(/\r\n/g, '\n');
+    return {
+        edits: sorted,
+        startLine: lineOf(regionStart),
+        // A line break belongs to the line it ends.
+        endLine: lineOf(nextBreak === -1 ? text.length : nextBreak),
+        replacement,
+    };
+}
+/** Walks to the container at `path` in plain data, or undefined. */
+function containerAt(root, path) {
+    let current = root;
     for (const segment of path) {
-        if (typeof segment !== 'string')
-            continue;
-        const key = new RegExp(`^(\\s*(?:-\\s+)?)["']?${escapeRegExp(segment)}["']?\\s*:`);
-        let found = -1;
-        for (let index = current + 1; index < lines.length; index++) {
-            const line = lines[index];
-            const trimmed = line.trimStart();
-            if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('{{'))
-                continue;
-            const indent = line.length - trimmed.length;
-            if (current >= 0 && indent <= parentIndent)
-                break;
-            if (trimmed === '---' && current >= 0)
-                break;
-            const match = key.exec(line);
-            if (match && (current >= 0 || match[1].length === 0)) {
-                found = index;
-                parentIndent = match[1].length;
-                break;
-            }
-        }
-        if (found === -1)
-            break;
-        current = found;
+        if (current === null || typeof current !== 'object')
+            return undefined;
+        current = current[segment];
     }
-    return current === -1 ? 1 : current + 1;
-}
-
-;// CONCATENATED MODULE: ./src/adapters/helm.ts
-
-
-
-
-
-
-const DEFAULT_KUBE_VERSION = '1.31.0';
-const helm_DEFAULT_TIMEOUT_MS = 60_000;
-function runProcess(binary, args, env, timeout) {
-    return new Promise((done) => {
-        (0,external_node_child_process_namespaceObject.execFile)(binary, args, { env, timeout, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
-            const code = error ? (error.code ?? (error.killed ? 'TIMEOUT' : 1)) : 0;
-            done({ code, stdout, stderr });
-        });
-    });
+    return current;
 }
 /**
- * Renders a chart with the real `helm template`, offline: helm's cache, config and data go to a fresh folder, so
- * no repository or plugin of the machine is used, and dependencies must be vendored in `charts/`. The output is cut
- * into one file per template (`# Source:`), so findings point at the files users edit.
+ * Builds the fix when the edited document parses to exactly the original with `mutate` applied to the object,
+ * and nothing else: no other field, no other document, no comment turned into content.
  */
-async function renderChart(chart, options) {
-    const started = performance.now();
-    const result = { chart, files: [], errors: [], notices: [], milliseconds: 0 };
-    const chartFile = `${chart.dir ? `${chart.dir}/` : ''}Chart.yaml`;
-    // Values files come from the config, which a pull request can change: never read outside the repository.
-    const outside = chart.valuesFiles.filter((file) => {
-        const path = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(options.root), (0,external_node_path_namespaceObject.resolve)(options.root, file));
-        return path.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(path);
-    });
-    if (outside.length > 0) {
-        result.errors.push({
-            file: chartFile,
-            line: null,
-            message: `values file ${outside.join(', ')} is outside the repository; the chart is not rendered`,
-        });
-        result.milliseconds = Math.round(performance.now() - started);
-        return result;
-    }
-    const home = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'ktg-helm-'));
+function verifiedFix(object, edits, mutate) {
+    const text = object.file.text;
+    const [start, , end] = object.doc.range;
+    if (edits.some((edit) => edit.start < start || edit.end > end))
+        return null;
+    let expected;
     try {
-        const args = [
-            'template',
-            chart.release,
-            (0,external_node_path_namespaceObject.resolve)(options.root, chart.dir || '.'),
-            '--namespace',
-            chart.namespace,
-            '--kube-version',
-            chart.kubeVersion,
-            ...chart.valuesFiles.flatMap((file) => ['--values', (0,external_node_path_namespaceObject.resolve)(options.root, file)]),
-            ...Object.entries(chart.set).flatMap(([key, value]) => ['--set', `${key}=${value}`]),
-        ];
-        const env = {
-            PATH: process.env.PATH ?? '',
-            HOME: home,
-            HELM_CACHE_HOME: (0,external_node_path_namespaceObject.join)(home, 'cache'),
-            HELM_CONFIG_HOME: (0,external_node_path_namespaceObject.join)(home, 'config'),
-            HELM_DATA_HOME: (0,external_node_path_namespaceObject.join)(home, 'data'),
-        };
-        const output = await runProcess(options.binary ?? 'helm', args, env, options.timeoutMs ?? helm_DEFAULT_TIMEOUT_MS);
-        if (output.code === 'ENOENT') {
-            result.notices.push({ file: chartFile, message: 'Helm chart not rendered: helm is not installed' });
-            return result;
-        }
-        if (output.code !== 0) {
-            const reason = output.code === 'TIMEOUT'
-                ? `timed out after ${(options.timeoutMs ?? helm_DEFAULT_TIMEOUT_MS) / 1000} s`
-                : output.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500) ||
-                    `exit code ${String(output.code)}`;
-            result.errors.push({ file: chartFile, line: null, message: `helm template failed: ${reason}` });
-            return result;
-        }
-        const byTemplate = new Map();
-        for (const document of splitRenderedDocuments(output.stdout)) {
-            const path = templatePath(chart.dir, document.source);
-            byTemplate.set(path, [...(byTemplate.get(path) ?? []), document.text]);
-        }
-        for (const [path, documents] of byTemplate) {
-            result.files.push({
-                path,
-                text: documents.join('---\n'),
-                rendered: true,
-                renderNamespace: chart.namespace,
-            });
-        }
-        return result;
-    }
-    finally {
-        result.milliseconds = Math.round(performance.now() - started);
-        await (0,promises_namespaceObject.rm)(home, { recursive: true, force: true });
-    }
-}
-/** `# Source: <chart>/templates/x.yaml` names the template below the chart's folder (subcharts included). */
-function templatePath(chartDir, source) {
-    const prefix = chartDir ? `${chartDir}/` : '';
-    if (!source)
-        return `${prefix}templates`;
-    const slash = source.indexOf('/');
-    return `${prefix}${slash === -1 ? source : source.slice(slash + 1)}`;
-}
-/** The release name, namespace and values helm is given for a chart found in the repository. */
-async function defaultRender(root, dir, namespace) {
-    let name = (0,external_node_path_namespaceObject.basename)(dir || (0,external_node_path_namespaceObject.resolve)(root));
-    try {
-        const chart = (0,dist/* parse */.qg)(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, dir, 'Chart.yaml'), 'utf8'));
-        if (typeof chart?.name === 'string' && chart.name !== '')
-            name = chart.name;
+        expected = object.doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT });
     }
     catch {
-        // helm reports a broken Chart.yaml itself.
-    }
-    return { dir, release: name, namespace, kubeVersion: DEFAULT_KUBE_VERSION, valuesFiles: [], set: {} };
-}
-
-;// CONCATENATED MODULE: ./src/adapters/render.ts
-
-
-
-
-
-
-/** Runs `work` over `items`, `parallel` at a time, keeping the order of the results. */
-async function pooled(items, parallel, work) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await work(items[index]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
-    return results;
-}
-/**
- * Renders the Helm charts and builds the kustomize overlays found while collecting files, two at a time (the tools
- * are CPU-bound), and adds their output, errors and notices to the collection. Returns a line for the log.
- */
-async function renderCollected(collected, root, config, tools = {}) {
-    const overlays = config.overlays ?? (await findOverlays(root, collected.kustomizations));
-    const renders = [];
-    for (const dir of collected.charts) {
-        const base = await defaultRender(root, dir, config.defaultNamespace);
-        base.kubeVersion = config.kubeVersion;
-        const listed = config.charts.filter((chart) => chart.path === dir);
-        if (listed.length === 0)
-            renders.push(base);
-        for (const chart of listed) {
-            renders.push({
-                dir,
-                release: chart.release ?? base.release,
-                namespace: chart.namespace ?? config.defaultNamespace,
-                kubeVersion: chart.kubeVersion ?? config.kubeVersion,
-                valuesFiles: chart.values,
-                set: chart.set,
-            });
-        }
-    }
-    for (const chart of config.charts) {
-        if (!collected.charts.includes(chart.path)) {
-            collected.notices.push({
-                file: chart.path || '.',
-                message: 'listed in the config `charts` but no chart (Chart.yaml) was found there among the scanned files',
-            });
-        }
-    }
-    const jobs = [
-        ...renders.map((render) => () => renderChart(render, { root, binary: tools.helm })),
-        ...overlays.map((dir) => () => buildOverlay(root, dir, { binary: tools.kustomize })),
-    ];
-    if (jobs.length === 0)
         return null;
-    const results = await pooled(jobs, 2, (job) => job());
-    for (const result of results) {
-        collected.files.push(...result.files);
-        collected.errors.push(...result.errors);
-        collected.notices.push(...result.notices);
     }
-    const milliseconds = results.reduce((sum, result) => sum + result.milliseconds, 0);
-    const parts = [
-        collected.charts.length > 0
-            ? `${collected.charts.length} Helm chart${collected.charts.length === 1 ? '' : 's'}`
-            : '',
-        overlays.length > 0 ? `${overlays.length} kustomize overlay${overlays.length === 1 ? '' : 's'}` : '',
-    ].filter(Boolean);
-    return `Rendered ${parts.join(' and ')} (${milliseconds} ms of helm/kustomize).`;
+    const target = containerAt(expected, object.basePath);
+    if (target === null || typeof target !== 'object' || !mutate(target))
+        return null;
+    const shifted = edits.map((edit) => ({ ...edit, start: edit.start - start, end: edit.end - start }));
+    const edited = applyEdits(text.slice(start, end), shifted);
+    const docs = (0,dist/* parseAllDocuments */.hR)(edited, PARSE_OPTIONS);
+    if (!Array.isArray(docs) || docs.length !== 1 || docs[0].errors.length > 0)
+        return null;
+    let actual;
+    try {
+        actual = docs[0].toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT });
+    }
+    catch {
+        return null;
+    }
+    if (!(0,external_node_util_namespaceObject.isDeepStrictEqual)(actual, expected))
+        return null;
+    return toLineFix(text, edits, (offset) => object.lines.linePos(offset).line);
 }
-function renderTools(env) {
-    return { helm: env.KUBE_TOKEN_GUARD_HELM, kustomize: env.KUBE_TOKEN_GUARD_KUSTOMIZE };
+function parseValue(valueText) {
+    return (0,dist/* parse */.qg)(valueText, PARSE_OPTIONS);
+}
+/** How the keys of a map are written: quoted like JSON, single-quoted, or plain. */
+function keyQuote(text, key) {
+    const first = text[key.range[0]];
+    return first === '"' || first === "'" ? first : '';
 }
 /**
- * Points findings on rendered output at the file users edit: in a plain source (a kustomize base or patch) the exact
- * line of the field in the resource's document (matched by kind and name, names possibly prefixed or suffixed by the
- * overlay); in a Helm template the best line found key by key. Reads the sources from `root`.
+ * Sets `key: value` in the map at `mapPath`. An existing scalar value is replaced. Otherwise the entry is inserted
+ * after the first of `position.after` present (else as the first key), or as the last key: in a block map as a line
+ * of its own at the siblings' indentation; in a flow map or JSON object beside its siblings, in their layout.
  */
-async function mapRenderedFindings(findings, root) {
-    const sources = new Map();
-    for (const finding of findings) {
-        if (!finding.rendered)
-            continue;
-        if (!sources.has(finding.file)) {
-            sources.set(finding.file, await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, finding.file), 'utf8').catch(() => null));
-        }
-        const text = sources.get(finding.file);
-        if (!text)
-            continue;
-        const loaded = loadDocuments({ path: finding.file, text });
-        const candidates = loaded.objects.filter((object) => object.value.kind === finding.resource.kind);
-        const named = candidates.find((object) => {
-            const name = object.value.metadata?.name;
-            return typeof name === 'string' && name !== '' && finding.resource.name.includes(name);
-        });
-        const object = named ?? (candidates.length === 1 ? candidates[0] : undefined);
-        const span = object
-            ? spanOf(object, finding.path)
-            : { line: templateLine(text, finding.path), endLine: 0 };
-        finding.line = span.line;
-        finding.endLine = Math.max(span.line, span.endLine);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/core/apply.ts
-/**
- * Applies whole fixes, in order of their first edit, leaving out any fix that overlaps one already taken (two inserts
- * at the same offset count as overlapping: their order would be a guess). As ESLint does, the caller re-parses and
- * re-checks, and applies again until nothing is left or a pass limit is reached.
- */
-function applyFixes(text, fixes) {
-    const ordered = [...fixes].sort((a, b) => firstStart(a) - firstStart(b));
-    const taken = [];
-    let applied = 0;
-    let skipped = 0;
-    for (const fix of ordered) {
-        if (fix.edits.some((edit) => taken.some((other) => overlaps(edit, other)))) {
-            skipped++;
-            continue;
-        }
-        taken.push(...fix.edits);
-        applied++;
-    }
-    const result = applyEdits(text, taken);
-    return { text: result, applied, skipped };
-}
-/** Applies non-overlapping edits, each against the original offsets. */
-function applyEdits(text, edits) {
-    let result = '';
-    let cursor = 0;
-    for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
-        result += text.slice(cursor, edit.start) + edit.text;
-        cursor = edit.end;
-    }
-    return result + text.slice(cursor);
-}
-function firstStart(fix) {
-    return Math.min(...fix.edits.map((edit) => edit.start));
-}
-function overlaps(a, b) {
-    if (a.start === b.start)
+function setMapEntry(object, mapPath, key, valueText, position) {
+    const map = nodeAt(object, mapPath);
+    if (!map || !(0,dist/* isMap */.jh)(map) || map.items.length === 0)
+        return null;
+    const value = parseValue(valueText);
+    const mutate = (root) => {
+        const container = containerAt(root, mapPath);
+        if (container === null || typeof container !== 'object' || Array.isArray(container))
+            return false;
+        container[key] = value;
         return true;
-    return a.start < b.end && b.start < a.end;
+    };
+    const existing = pairOf(map, key);
+    if (existing) {
+        const node = existing.value;
+        if (!node || !(0,dist/* isScalar */.jn)(node) || !node.range)
+            return null;
+        return verifiedFix(object, [{ start: node.range[0], end: node.range[1], text: valueText }], mutate);
+    }
+    let anchor;
+    if (position === 'last')
+        anchor = map.items[map.items.length - 1];
+    else if (position !== 'first')
+        anchor = position.after.map((name) => pairOf(map, name)).find(Boolean);
+    const edit = map.flow
+        ? flowInsert(object, map.items, key, valueText, anchor)
+        : blockInsert(object, map.items, key, valueText, anchor);
+    return edit ? verifiedFix(object, [edit], mutate) : null;
+}
+function blockInsert(object, items, key, valueText, anchor) {
+    const text = object.file.text;
+    const firstKey = items[0].key;
+    if (!firstKey?.range)
+        return null;
+    const keyStart = firstKey.range[0];
+    const firstLineStart = lineStartOf(text, keyStart);
+    const indent = keyStart - firstLineStart;
+    const newline = newlineOf(text);
+    const quote = keyQuote(text, firstKey);
+    const entry = `${' '.repeat(indent)}${quote}${key}${quote}: ${valueText}`;
+    // The first key shares its line with a `- ` (a sequence item): a new first line cannot go before it.
+    const ownLine = /^[ ]*$/.test(text.slice(firstLineStart, keyStart));
+    if (!anchor && !ownLine)
+        anchor = items[0];
+    if (!anchor) {
+        // Go above comment lines that introduce the first key, so they keep introducing it.
+        let at = firstLineStart;
+        while (at > 0) {
+            const previousStart = lineStartOf(text, at - 1);
+            const previous = text.slice(previousStart, at).replace(/\r?\n$/, '');
+            if (!/^ *#/.test(previous) || previous.length - previous.trimStart().length !== indent)
+                break;
+            at = previousStart;
+        }
+        return { start: at, end: at, text: `${entry}${newline}` };
+    }
+    const node = (anchor.value ?? anchor.key);
+    if (!node?.range)
+        return null;
+    if ((0,dist/* isScalar */.jn)(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED'))
+        return null;
+    // Insert at the end of the anchor's last line, keeping whatever comment sits on it.
+    const end = lineEndOf(text, contentEnd(text, node.range[1]) - 1);
+    if (end < node.range[0])
+        return null;
+    return { start: end, end, text: `${newline}${entry}` };
+}
+function flowInsert(object, items, key, valueText, anchor) {
+    const text = object.file.text;
+    const first = items[0];
+    const firstKey = first.key;
+    if (!firstKey?.range)
+        return null;
+    const quote = keyQuote(text, firstKey);
+    // The siblings' own spacing: `"k": v` or `"k":v`, and `, ` or `,` between entries on one line.
+    const colon = first.value?.range ? text.slice(firstKey.range[1], first.value.range[0]) : ': ';
+    const entry = `${quote}${key}${quote}${/^[ ]*:[ ]*$/.test(colon) ? colon : ': '}${valueText}`;
+    const second = items[1];
+    const keyLineStart = lineStartOf(text, firstKey.range[0]);
+    const multiline = second?.key?.range !== undefined && lineStartOf(text, second.key.range[0]) !== keyLineStart;
+    const ownLine = /^[ ]*$/.test(text.slice(keyLineStart, firstKey.range[0]));
+    let separator = ' ';
+    if (multiline && ownLine)
+        separator = `${newlineOf(text)}${' '.repeat(firstKey.range[0] - keyLineStart)}`;
+    else if (second?.key?.range && (first.value ?? firstKey).range) {
+        const between = text.slice(contentEnd(text, (first.value ?? firstKey).range[1]), second.key.range[0]);
+        if (/^,[ ]*$/.test(between))
+            separator = between.slice(1);
+    }
+    if (!anchor)
+        return { start: firstKey.range[0], end: firstKey.range[0], text: `${entry},${separator}` };
+    const node = (anchor.value ?? anchor.key);
+    if (!node?.range)
+        return null;
+    const end = contentEnd(text, node.range[1]);
+    return { start: end, end, text: `,${separator}${entry}` };
+}
+/** Renames the key at `path` (a map entry), keeping its value, quoting and layout. */
+function renameKey(object, path, newKey) {
+    const parentPath = path.slice(0, -1);
+    const oldKey = String(path[path.length - 1]);
+    const map = nodeAt(object, parentPath);
+    const pair = map ? pairOf(map, oldKey) : undefined;
+    const key = pair?.key;
+    if (!key?.range || !(0,dist/* isScalar */.jn)(key))
+        return null;
+    const quote = keyQuote(object.file.text, key);
+    return verifiedFix(object, [{ start: key.range[0], end: key.range[1], text: `${quote}${newKey}${quote}` }], (root) => {
+        const container = containerAt(root, parentPath);
+        if (!container || !(oldKey in container) || newKey in container)
+            return false;
+        container[newKey] = container[oldKey];
+        delete container[oldKey];
+        return true;
+    });
+}
+/**
+ * Removes the map entry at `path`: its whole line in a block map (a single-line entry only), or the entry and one
+ * separating comma in a flow map or JSON object.
+ */
+function removeEntry(object, path) {
+    const parentPath = path.slice(0, -1);
+    const name = String(path[path.length - 1]);
+    const map = nodeAt(object, parentPath);
+    if (!map || !(0,dist/* isMap */.jh)(map) || map.items.length < 2)
+        return null;
+    const index = map.items.findIndex((item) => (0,dist/* isScalar */.jn)(item.key) && item.key.value === name);
+    const pair = map.items[index];
+    const key = pair?.key;
+    const value = pair?.value;
+    if (!key?.range || !value?.range || !(0,dist/* isScalar */.jn)(value))
+        return null;
+    const text = object.file.text;
+    let edit;
+    if (map.flow) {
+        const next = map.items[index + 1];
+        if (next?.key?.range) {
+            edit = { start: key.range[0], end: next.key.range[0], text: '' };
+        }
+        else {
+            const previous = map.items[index - 1];
+            const previousEnd = (previous.value ?? previous.key).range[1];
+            edit = { start: contentEnd(text, previousEnd), end: contentEnd(text, value.range[1]), text: '' };
+        }
+    }
+    else {
+        const start = lineStartOf(text, key.range[0]);
+        if (!/^[ ]*$/.test(text.slice(start, key.range[0])))
+            return null;
+        const lineEnd = lineEndOf(text, key.range[0]);
+        if (lineEnd < contentEnd(text, value.range[1]))
+            return null;
+        const next = text.indexOf('\n', lineEnd);
+        edit = { start, end: next === -1 ? text.length : next + 1, text: '' };
+    }
+    return verifiedFix(object, [edit], (root) => {
+        const container = containerAt(root, parentPath);
+        if (!container || !(name in container))
+            return false;
+        delete container[name];
+        return true;
+    });
+}
+/** Replaces the scalar at `path` with `valueText`. */
+function replaceScalar(object, path, valueText) {
+    const node = nodeAt(object, path);
+    if (!node || !(0,dist/* isScalar */.jn)(node) || !node.range)
+        return null;
+    const value = parseValue(valueText);
+    return verifiedFix(object, [{ start: node.range[0], end: node.range[1], text: valueText }], (root) => {
+        const container = containerAt(root, path.slice(0, -1));
+        if (container === null || typeof container !== 'object')
+            return false;
+        container[path[path.length - 1]] = value;
+        return true;
+    });
+}
+/** Appends a YAML document at the end of the file holding `object` (not to JSON files, which hold one value). */
+function appendDocument(object, documentText) {
+    const text = object.file.text;
+    if (object.file.path.toLowerCase().endsWith('.json'))
+        return null;
+    const newline = newlineOf(text);
+    const body = documentText.replace(/\n$/, '').replace(/\n/g, newline);
+    // Insert before the final line break, so the change is anchored on the last line of the file, which a review
+    // suggestion can address, and the file keeps ending the way it did.
+    const end = text.endsWith(newline) ? text.length - newline.length : text.length;
+    const edit = { start: end, end, text: `${newline}---${newline}${body}` };
+    // The whole file is checked: every document as before, and the new one as intended.
+    const before = (0,dist/* parseAllDocuments */.hR)(text, PARSE_OPTIONS);
+    const after = (0,dist/* parseAllDocuments */.hR)(applyEdits(text, [edit]), PARSE_OPTIONS);
+    if (!Array.isArray(before) || !Array.isArray(after) || after.length !== before.length + 1)
+        return null;
+    if (after.some((doc) => doc.errors.length > 0))
+        return null;
+    try {
+        const expected = [
+            ...before.map((doc) => doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT })),
+            parseValue(documentText),
+        ];
+        const actual = after.map((doc) => doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }));
+        if (!(0,external_node_util_namespaceObject.isDeepStrictEqual)(actual, expected))
+            return null;
+    }
+    catch {
+        return null;
+    }
+    return toLineFix(text, [edit], (offset) => object.lines.linePos(offset).line);
+}
+/**
+ * `automountServiceAccountToken: false` on a ServiceAccount: as its last key, where people write it, or after
+ * `kind` when the end of the document cannot take a line (a block scalar keeping its trailing lines).
+ */
+function setServiceAccountAutomount(account) {
+    return (setMapEntry(account.object, [], 'automountServiceAccountToken', 'false', 'last') ??
+        setMapEntry(account.object, [], 'automountServiceAccountToken', 'false', { after: ['kind'] }));
+}
+/**
+ * Replaces the scalar at `keyPath` of a plain YAML file (a chart's values file) with `valueText`, verified like every
+ * fix: the edited file must parse to the original with only that value changed.
+ */
+function setYamlScalar(path, text, keyPath, valueText) {
+    const lines = new dist/* LineCounter */.HN();
+    const doc = (0,dist/* parseDocument */.Tp)(text, { ...PARSE_OPTIONS, lineCounter: lines });
+    if (doc.errors.length > 0)
+        return null;
+    const node = doc.getIn(keyPath, true);
+    if (!node || !(0,dist/* isScalar */.jn)(node) || !node.range)
+        return null;
+    const edits = [{ start: node.range[0], end: node.range[1], text: valueText }];
+    let expected;
+    try {
+        expected = doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT });
+        let container = expected;
+        for (const key of keyPath.slice(0, -1))
+            container = container[key];
+        container[keyPath[keyPath.length - 1]] = parseValue(valueText);
+        const edited = (0,dist/* parseDocument */.Tp)(applyEdits(text, edits), PARSE_OPTIONS);
+        if (edited.errors.length > 0 ||
+            !(0,external_node_util_namespaceObject.isDeepStrictEqual)(edited.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }), expected)) {
+            return null;
+        }
+    }
+    catch {
+        return null;
+    }
+    return { file: path, ...toLineFix(text, edits, (offset) => lines.linePos(offset).line) };
 }
 
 ;// CONCATENATED MODULE: ./src/core/model.ts
@@ -11467,333 +11548,6 @@ function effectiveAutomount(model, workload, assumeUnresolvedMounts) {
         return { mounts: true, source: 'default', serviceAccount, optedIn: false };
     }
     return { mounts: assumeUnresolvedMounts, source: 'unresolved', serviceAccount: null, optedIn: false };
-}
-
-;// CONCATENATED MODULE: ./src/core/fix.ts
-
-
-
-
-const PARSE_OPTIONS = { version: '1.1', uniqueKeys: true, prettyErrors: false };
-const fix_MAX_ALIAS_COUNT = 1000;
-function newlineOf(text) {
-    return text.includes('\r\n') ? '\r\n' : '\n';
-}
-function lineStartOf(text, offset) {
-    return text.lastIndexOf('\n', offset - 1) + 1;
-}
-/** Offset of the end of the line holding `offset`, before its line break. */
-function lineEndOf(text, offset) {
-    const next = text.indexOf('\n', offset);
-    const end = next === -1 ? text.length : next;
-    return end > 0 && text[end - 1] === '\r' ? end - 1 : end;
-}
-/** The offset just after the last non-blank character before `offset`. */
-function contentEnd(text, offset) {
-    let end = offset;
-    while (end > 0 && /\s/.test(text[end - 1]))
-        end--;
-    return end;
-}
-function pairOf(map, key) {
-    if (!(0,dist/* isMap */.jh)(map))
-        return undefined;
-    return map.items.find((item) => (0,dist/* isScalar */.jn)(item.key) && item.key.value === key);
-}
-/** The line form of a set of edits: the whole lines they touch, and those lines after the edits. */
-function toLineFix(text, edits, lineOf) {
-    const sorted = [...edits].sort((a, b) => a.start - b.start);
-    const first = sorted[0];
-    const last = sorted.reduce((max, edit) => (edit.end > max.end ? edit : max), first);
-    const regionStart = lineStartOf(text, first.start);
-    // An edit that ends right after a line break ends on the previous line.
-    const lastOffset = last.end > last.start && text[last.end - 1] === '\n' ? last.end - 1 : last.end;
-    const nextBreak = text.indexOf('\n', lastOffset);
-    const regionEnd = nextBreak === -1 ? text.length : nextBreak + 1;
-    const region = applyEdits(text.slice(regionStart, regionEnd), sorted.map((edit) => ({ ...edit, start: edit.start - regionStart, end: edit.end - regionStart })));
-    const replacement = region.replace(/\r?\n$/, '').replace(/\r\n/g, '\n');
-    return {
-        edits: sorted,
-        startLine: lineOf(regionStart),
-        // A line break belongs to the line it ends.
-        endLine: lineOf(nextBreak === -1 ? text.length : nextBreak),
-        replacement,
-    };
-}
-/** Walks to the container at `path` in plain data, or undefined. */
-function containerAt(root, path) {
-    let current = root;
-    for (const segment of path) {
-        if (current === null || typeof current !== 'object')
-            return undefined;
-        current = current[segment];
-    }
-    return current;
-}
-/**
- * Builds the fix when the edited document parses to exactly the original with `mutate` applied to the object,
- * and nothing else: no other field, no other document, no comment turned into content.
- */
-function verifiedFix(object, edits, mutate) {
-    const text = object.file.text;
-    const [start, , end] = object.doc.range;
-    if (edits.some((edit) => edit.start < start || edit.end > end))
-        return null;
-    let expected;
-    try {
-        expected = object.doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT });
-    }
-    catch {
-        return null;
-    }
-    const target = containerAt(expected, object.basePath);
-    if (target === null || typeof target !== 'object' || !mutate(target))
-        return null;
-    const shifted = edits.map((edit) => ({ ...edit, start: edit.start - start, end: edit.end - start }));
-    const edited = applyEdits(text.slice(start, end), shifted);
-    const docs = (0,dist/* parseAllDocuments */.hR)(edited, PARSE_OPTIONS);
-    if (!Array.isArray(docs) || docs.length !== 1 || docs[0].errors.length > 0)
-        return null;
-    let actual;
-    try {
-        actual = docs[0].toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT });
-    }
-    catch {
-        return null;
-    }
-    if (!(0,external_node_util_namespaceObject.isDeepStrictEqual)(actual, expected))
-        return null;
-    return toLineFix(text, edits, (offset) => object.lines.linePos(offset).line);
-}
-function parseValue(valueText) {
-    return (0,dist/* parse */.qg)(valueText, PARSE_OPTIONS);
-}
-/** How the keys of a map are written: quoted like JSON, single-quoted, or plain. */
-function keyQuote(text, key) {
-    const first = text[key.range[0]];
-    return first === '"' || first === "'" ? first : '';
-}
-/**
- * Sets `key: value` in the map at `mapPath`. An existing scalar value is replaced. Otherwise the entry is inserted
- * after the first of `position.after` present (else as the first key), or as the last key: in a block map as a line
- * of its own at the siblings' indentation; in a flow map or JSON object beside its siblings, in their layout.
- */
-function setMapEntry(object, mapPath, key, valueText, position) {
-    const map = nodeAt(object, mapPath);
-    if (!map || !(0,dist/* isMap */.jh)(map) || map.items.length === 0)
-        return null;
-    const value = parseValue(valueText);
-    const mutate = (root) => {
-        const container = containerAt(root, mapPath);
-        if (container === null || typeof container !== 'object' || Array.isArray(container))
-            return false;
-        container[key] = value;
-        return true;
-    };
-    const existing = pairOf(map, key);
-    if (existing) {
-        const node = existing.value;
-        if (!node || !(0,dist/* isScalar */.jn)(node) || !node.range)
-            return null;
-        return verifiedFix(object, [{ start: node.range[0], end: node.range[1], text: valueText }], mutate);
-    }
-    let anchor;
-    if (position === 'last')
-        anchor = map.items[map.items.length - 1];
-    else if (position !== 'first')
-        anchor = position.after.map((name) => pairOf(map, name)).find(Boolean);
-    const edit = map.flow
-        ? flowInsert(object, map.items, key, valueText, anchor)
-        : blockInsert(object, map.items, key, valueText, anchor);
-    return edit ? verifiedFix(object, [edit], mutate) : null;
-}
-function blockInsert(object, items, key, valueText, anchor) {
-    const text = object.file.text;
-    const firstKey = items[0].key;
-    if (!firstKey?.range)
-        return null;
-    const keyStart = firstKey.range[0];
-    const firstLineStart = lineStartOf(text, keyStart);
-    const indent = keyStart - firstLineStart;
-    const newline = newlineOf(text);
-    const quote = keyQuote(text, firstKey);
-    const entry = `${' '.repeat(indent)}${quote}${key}${quote}: ${valueText}`;
-    // The first key shares its line with a `- ` (a sequence item): a new first line cannot go before it.
-    const ownLine = /^[ ]*$/.test(text.slice(firstLineStart, keyStart));
-    if (!anchor && !ownLine)
-        anchor = items[0];
-    if (!anchor) {
-        // Go above comment lines that introduce the first key, so they keep introducing it.
-        let at = firstLineStart;
-        while (at > 0) {
-            const previousStart = lineStartOf(text, at - 1);
-            const previous = text.slice(previousStart, at).replace(/\r?\n$/, '');
-            if (!/^ *#/.test(previous) || previous.length - previous.trimStart().length !== indent)
-                break;
-            at = previousStart;
-        }
-        return { start: at, end: at, text: `${entry}${newline}` };
-    }
-    const node = (anchor.value ?? anchor.key);
-    if (!node?.range)
-        return null;
-    if ((0,dist/* isScalar */.jn)(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED'))
-        return null;
-    // Insert at the end of the anchor's last line, keeping whatever comment sits on it.
-    const end = lineEndOf(text, contentEnd(text, node.range[1]) - 1);
-    if (end < node.range[0])
-        return null;
-    return { start: end, end, text: `${newline}${entry}` };
-}
-function flowInsert(object, items, key, valueText, anchor) {
-    const text = object.file.text;
-    const first = items[0];
-    const firstKey = first.key;
-    if (!firstKey?.range)
-        return null;
-    const quote = keyQuote(text, firstKey);
-    // The siblings' own spacing: `"k": v` or `"k":v`, and `, ` or `,` between entries on one line.
-    const colon = first.value?.range ? text.slice(firstKey.range[1], first.value.range[0]) : ': ';
-    const entry = `${quote}${key}${quote}${/^[ ]*:[ ]*$/.test(colon) ? colon : ': '}${valueText}`;
-    const second = items[1];
-    const keyLineStart = lineStartOf(text, firstKey.range[0]);
-    const multiline = second?.key?.range !== undefined && lineStartOf(text, second.key.range[0]) !== keyLineStart;
-    const ownLine = /^[ ]*$/.test(text.slice(keyLineStart, firstKey.range[0]));
-    let separator = ' ';
-    if (multiline && ownLine)
-        separator = `${newlineOf(text)}${' '.repeat(firstKey.range[0] - keyLineStart)}`;
-    else if (second?.key?.range && (first.value ?? firstKey).range) {
-        const between = text.slice(contentEnd(text, (first.value ?? firstKey).range[1]), second.key.range[0]);
-        if (/^,[ ]*$/.test(between))
-            separator = between.slice(1);
-    }
-    if (!anchor)
-        return { start: firstKey.range[0], end: firstKey.range[0], text: `${entry},${separator}` };
-    const node = (anchor.value ?? anchor.key);
-    if (!node?.range)
-        return null;
-    const end = contentEnd(text, node.range[1]);
-    return { start: end, end, text: `,${separator}${entry}` };
-}
-/** Renames the key at `path` (a map entry), keeping its value, quoting and layout. */
-function renameKey(object, path, newKey) {
-    const parentPath = path.slice(0, -1);
-    const oldKey = String(path[path.length - 1]);
-    const map = nodeAt(object, parentPath);
-    const pair = map ? pairOf(map, oldKey) : undefined;
-    const key = pair?.key;
-    if (!key?.range || !(0,dist/* isScalar */.jn)(key))
-        return null;
-    const quote = keyQuote(object.file.text, key);
-    return verifiedFix(object, [{ start: key.range[0], end: key.range[1], text: `${quote}${newKey}${quote}` }], (root) => {
-        const container = containerAt(root, parentPath);
-        if (!container || !(oldKey in container) || newKey in container)
-            return false;
-        container[newKey] = container[oldKey];
-        delete container[oldKey];
-        return true;
-    });
-}
-/**
- * Removes the map entry at `path`: its whole line in a block map (a single-line entry only), or the entry and one
- * separating comma in a flow map or JSON object.
- */
-function removeEntry(object, path) {
-    const parentPath = path.slice(0, -1);
-    const name = String(path[path.length - 1]);
-    const map = nodeAt(object, parentPath);
-    if (!map || !(0,dist/* isMap */.jh)(map) || map.items.length < 2)
-        return null;
-    const index = map.items.findIndex((item) => (0,dist/* isScalar */.jn)(item.key) && item.key.value === name);
-    const pair = map.items[index];
-    const key = pair?.key;
-    const value = pair?.value;
-    if (!key?.range || !value?.range || !(0,dist/* isScalar */.jn)(value))
-        return null;
-    const text = object.file.text;
-    let edit;
-    if (map.flow) {
-        const next = map.items[index + 1];
-        if (next?.key?.range) {
-            edit = { start: key.range[0], end: next.key.range[0], text: '' };
-        }
-        else {
-            const previous = map.items[index - 1];
-            const previousEnd = (previous.value ?? previous.key).range[1];
-            edit = { start: contentEnd(text, previousEnd), end: contentEnd(text, value.range[1]), text: '' };
-        }
-    }
-    else {
-        const start = lineStartOf(text, key.range[0]);
-        if (!/^[ ]*$/.test(text.slice(start, key.range[0])))
-            return null;
-        const lineEnd = lineEndOf(text, key.range[0]);
-        if (lineEnd < contentEnd(text, value.range[1]))
-            return null;
-        const next = text.indexOf('\n', lineEnd);
-        edit = { start, end: next === -1 ? text.length : next + 1, text: '' };
-    }
-    return verifiedFix(object, [edit], (root) => {
-        const container = containerAt(root, parentPath);
-        if (!container || !(name in container))
-            return false;
-        delete container[name];
-        return true;
-    });
-}
-/** Replaces the scalar at `path` with `valueText`. */
-function replaceScalar(object, path, valueText) {
-    const node = nodeAt(object, path);
-    if (!node || !(0,dist/* isScalar */.jn)(node) || !node.range)
-        return null;
-    const value = parseValue(valueText);
-    return verifiedFix(object, [{ start: node.range[0], end: node.range[1], text: valueText }], (root) => {
-        const container = containerAt(root, path.slice(0, -1));
-        if (container === null || typeof container !== 'object')
-            return false;
-        container[path[path.length - 1]] = value;
-        return true;
-    });
-}
-/** Appends a YAML document at the end of the file holding `object` (not to JSON files, which hold one value). */
-function appendDocument(object, documentText) {
-    const text = object.file.text;
-    if (object.file.path.toLowerCase().endsWith('.json'))
-        return null;
-    const newline = newlineOf(text);
-    const body = documentText.replace(/\n$/, '').replace(/\n/g, newline);
-    // Insert before the final line break, so the change is anchored on the last line of the file, which a review
-    // suggestion can address, and the file keeps ending the way it did.
-    const end = text.endsWith(newline) ? text.length - newline.length : text.length;
-    const edit = { start: end, end, text: `${newline}---${newline}${body}` };
-    // The whole file is checked: every document as before, and the new one as intended.
-    const before = (0,dist/* parseAllDocuments */.hR)(text, PARSE_OPTIONS);
-    const after = (0,dist/* parseAllDocuments */.hR)(applyEdits(text, [edit]), PARSE_OPTIONS);
-    if (!Array.isArray(before) || !Array.isArray(after) || after.length !== before.length + 1)
-        return null;
-    if (after.some((doc) => doc.errors.length > 0))
-        return null;
-    try {
-        const expected = [
-            ...before.map((doc) => doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT })),
-            parseValue(documentText),
-        ];
-        const actual = after.map((doc) => doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }));
-        if (!(0,external_node_util_namespaceObject.isDeepStrictEqual)(actual, expected))
-            return null;
-    }
-    catch {
-        return null;
-    }
-    return toLineFix(text, [edit], (offset) => object.lines.linePos(offset).line);
-}
-/**
- * `automountServiceAccountToken: false` on a ServiceAccount: as its last key, where people write it, or after
- * `kind` when the end of the document cannot take a line (a block scalar keeping its trailing lines).
- */
-function setServiceAccountAutomount(account) {
-    return (setMapEntry(account.object, [], 'automountServiceAccountToken', 'false', 'last') ??
-        setMapEntry(account.object, [], 'automountServiceAccountToken', 'false', { after: ['kind'] }));
 }
 
 ;// CONCATENATED MODULE: ./src/rules/meta.ts
@@ -12777,6 +12531,380 @@ function sortFindings(findings) {
         (a.identity < b.identity ? -1 : a.identity > b.identity ? 1 : 0));
 }
 
+;// CONCATENATED MODULE: ./src/core/source-map.ts
+const SOURCE_COMMENT = /^# Source: (.+?)\s*$/m;
+/** Splits `helm template` output into its documents, each with the template that produced it. */
+function splitRenderedDocuments(output) {
+    const documents = [];
+    for (const chunk of output.split(/^---[ \t]*(?:\r?\n|$)/m)) {
+        if (chunk.trim() === '')
+            continue;
+        const source = SOURCE_COMMENT.exec(chunk)?.[1] ?? null;
+        documents.push({ source, text: chunk.endsWith('\n') ? chunk : `${chunk}\n` });
+    }
+    return documents;
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/**
+ * The line of a template that best matches a field of the rendered object: each key of `path` is looked for in
+ * turn inside the block of the previous one (deeper indentation, before the block ends), starting from the document's
+ * top-level keys, so `spec.template.spec` lands on the pod spec's `spec:` rather than the first `spec:`. Keys the
+ * template builds with actions (`{{ include ... }}`) are not found and leave the closest written ancestor.
+ */
+function templateLine(template, path) {
+    const lines = template.split('\n');
+    let current = -1;
+    let parentIndent = -1;
+    for (const segment of path) {
+        if (typeof segment !== 'string')
+            continue;
+        const key = new RegExp(`^(\\s*(?:-\\s+)?)["']?${escapeRegExp(segment)}["']?\\s*:`);
+        let found = -1;
+        for (let index = current + 1; index < lines.length; index++) {
+            const line = lines[index];
+            const trimmed = line.trimStart();
+            if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('{{'))
+                continue;
+            const indent = line.length - trimmed.length;
+            if (current >= 0 && indent <= parentIndent)
+                break;
+            if (trimmed === '---' && current >= 0)
+                break;
+            const match = key.exec(line);
+            if (match && (current >= 0 || match[1].length === 0)) {
+                found = index;
+                parentIndent = match[1].length;
+                break;
+            }
+        }
+        if (found === -1)
+            break;
+        current = found;
+    }
+    return current === -1 ? 1 : current + 1;
+}
+
+;// CONCATENATED MODULE: ./src/adapters/helm.ts
+
+
+
+
+
+
+const DEFAULT_KUBE_VERSION = '1.31.0';
+const helm_DEFAULT_TIMEOUT_MS = 60_000;
+function runProcess(binary, args, env, timeout) {
+    return new Promise((done) => {
+        (0,external_node_child_process_namespaceObject.execFile)(binary, args, { env, timeout, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
+            const code = error ? (error.code ?? (error.killed ? 'TIMEOUT' : 1)) : 0;
+            done({ code, stdout, stderr });
+        });
+    });
+}
+/**
+ * Renders a chart with the real `helm template`, offline: helm's cache, config and data go to a fresh folder, so
+ * no repository or plugin of the machine is used, and dependencies must be vendored in `charts/`. The output is cut
+ * into one file per template (`# Source:`), so findings point at the files users edit.
+ */
+async function renderChart(chart, options) {
+    const started = performance.now();
+    const result = { chart, files: [], errors: [], notices: [], milliseconds: 0 };
+    const chartFile = `${chart.dir ? `${chart.dir}/` : ''}Chart.yaml`;
+    // Values files come from the config, which a pull request can change: never read outside the repository.
+    const outside = chart.valuesFiles.filter((file) => {
+        const path = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(options.root), (0,external_node_path_namespaceObject.resolve)(options.root, file));
+        return path.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(path);
+    });
+    if (outside.length > 0) {
+        result.errors.push({
+            file: chartFile,
+            line: null,
+            message: `values file ${outside.join(', ')} is outside the repository; the chart is not rendered`,
+        });
+        result.milliseconds = Math.round(performance.now() - started);
+        return result;
+    }
+    const home = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'ktg-helm-'));
+    try {
+        const args = [
+            'template',
+            chart.release,
+            (0,external_node_path_namespaceObject.resolve)(options.root, chart.dir || '.'),
+            '--namespace',
+            chart.namespace,
+            '--kube-version',
+            chart.kubeVersion,
+            ...chart.valuesFiles.flatMap((file) => ['--values', (0,external_node_path_namespaceObject.resolve)(options.root, file)]),
+            ...Object.entries(chart.set).flatMap(([key, value]) => ['--set', `${key}=${value}`]),
+        ];
+        const env = {
+            PATH: process.env.PATH ?? '',
+            HOME: home,
+            HELM_CACHE_HOME: (0,external_node_path_namespaceObject.join)(home, 'cache'),
+            HELM_CONFIG_HOME: (0,external_node_path_namespaceObject.join)(home, 'config'),
+            HELM_DATA_HOME: (0,external_node_path_namespaceObject.join)(home, 'data'),
+        };
+        const output = await runProcess(options.binary ?? 'helm', args, env, options.timeoutMs ?? helm_DEFAULT_TIMEOUT_MS);
+        if (output.code === 'ENOENT') {
+            result.notices.push({ file: chartFile, message: 'Helm chart not rendered: helm is not installed' });
+            return result;
+        }
+        if (output.code !== 0) {
+            const reason = output.code === 'TIMEOUT'
+                ? `timed out after ${(options.timeoutMs ?? helm_DEFAULT_TIMEOUT_MS) / 1000} s`
+                : output.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500) ||
+                    `exit code ${String(output.code)}`;
+            result.errors.push({ file: chartFile, line: null, message: `helm template failed: ${reason}` });
+            return result;
+        }
+        const byTemplate = new Map();
+        for (const document of splitRenderedDocuments(output.stdout)) {
+            const path = templatePath(chart.dir, document.source);
+            byTemplate.set(path, [...(byTemplate.get(path) ?? []), document.text]);
+        }
+        for (const [path, documents] of byTemplate) {
+            result.files.push({
+                path,
+                text: documents.join('---\n'),
+                rendered: true,
+                renderNamespace: chart.namespace,
+            });
+        }
+        return result;
+    }
+    finally {
+        result.milliseconds = Math.round(performance.now() - started);
+        await (0,promises_namespaceObject.rm)(home, { recursive: true, force: true });
+    }
+}
+/** `# Source: <chart>/templates/x.yaml` names the template below the chart's folder (subcharts included). */
+function templatePath(chartDir, source) {
+    const prefix = chartDir ? `${chartDir}/` : '';
+    if (!source)
+        return `${prefix}templates`;
+    const slash = source.indexOf('/');
+    return `${prefix}${slash === -1 ? source : source.slice(slash + 1)}`;
+}
+/** The release name, namespace and values helm is given for a chart found in the repository. */
+async function defaultRender(root, dir, namespace) {
+    let name = (0,external_node_path_namespaceObject.basename)(dir || (0,external_node_path_namespaceObject.resolve)(root));
+    try {
+        const chart = (0,dist/* parse */.qg)(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, dir, 'Chart.yaml'), 'utf8'));
+        if (typeof chart?.name === 'string' && chart.name !== '')
+            name = chart.name;
+    }
+    catch {
+        // helm reports a broken Chart.yaml itself.
+    }
+    return { dir, release: name, namespace, kubeVersion: DEFAULT_KUBE_VERSION, valuesFiles: [], set: {} };
+}
+
+;// CONCATENATED MODULE: ./src/adapters/probe.ts
+
+
+
+
+
+
+/** Findings a chart value can switch off, and so fix at the source. */
+const PROBED_RULES = new Set(['automount-token', 'default-sa-automount', 'workload-identity-automount']);
+/** Keys worth probing: only settings of automounting can matter to those rules. */
+const CANDIDATE_KEY = /automount/i;
+/** Paths of the values that could switch automounting off: keys about it, currently true or empty. */
+function candidateValues(valuesText) {
+    const doc = (0,dist/* parseDocument */.Tp)(valuesText, { version: '1.1' });
+    if (doc.errors.length > 0)
+        return [];
+    const paths = [];
+    const walk = (node, path) => {
+        if (!(0,dist/* isMap */.jh)(node))
+            return;
+        for (const pair of node.items) {
+            if (!(0,dist/* isScalar */.jn)(pair.key))
+                continue;
+            const key = String(pair.key.value);
+            const value = pair.value;
+            if ((0,dist/* isMap */.jh)(value))
+                walk(value, [...path, key]);
+            else if (CANDIDATE_KEY.test(key) && (0,dist/* isScalar */.jn)(value) && (value.value === true || value.value === null)) {
+                paths.push([...path, key]);
+            }
+        }
+    };
+    walk(doc.contents, []);
+    return paths;
+}
+/** `--set` syntax for a key path: dots inside keys escaped. */
+function setKey(path) {
+    return path.map((key) => key.replace(/([.,\\=])/g, '\\$1')).join('.');
+}
+/**
+ * Fixes at the source: for each chart whose rendered output has findings a value can switch off, re-renders the
+ * chart with each candidate value (automount settings of its values.yaml) set to false, re-scans, and gives the
+ * findings that disappear, with nothing new appearing, a fix that sets that value in values.yaml. Renders are bounded
+ * by the candidates (usually one or two per chart); charts rendered with extra values files or `--set` are skipped,
+ * since their values.yaml may not be what decides.
+ */
+async function probeValues(options) {
+    const started = performance.now();
+    const report = { renders: 0, fixed: 0, milliseconds: 0 };
+    const before = new Set(options.findings.map((finding) => finding.identity));
+    for (const { render, files: rendered } of options.charts) {
+        if (render.valuesFiles.length > 0 || Object.keys(render.set).length > 0)
+            continue;
+        const renderedPaths = new Set(rendered.map((file) => file.path));
+        const targets = options.findings.filter((finding) => finding.rendered &&
+            !finding.suppressed &&
+            !finding.fix &&
+            PROBED_RULES.has(finding.ruleId) &&
+            renderedPaths.has(finding.file));
+        if (targets.length === 0)
+            continue;
+        const valuesPath = `${render.dir ? `${render.dir}/` : ''}values.yaml`;
+        const valuesText = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(options.root, valuesPath), 'utf8').catch(() => null);
+        if (valuesText === null)
+            continue;
+        const others = options.files.filter((file) => !renderedPaths.has(file.path));
+        for (const path of candidateValues(valuesText)) {
+            const remaining = targets.filter((finding) => !finding.fix);
+            if (remaining.length === 0)
+                break;
+            const probe = await renderChart({ ...render, set: { [setKey(path)]: 'false' } }, { root: options.root, binary: options.helm });
+            report.renders++;
+            if (probe.errors.length > 0)
+                continue;
+            const after = new Set(scanFiles([...others, ...probe.files], options.config).findings.map((finding) => finding.identity));
+            // A value that makes something else appear is not a fix.
+            if ([...after].some((identity) => !before.has(identity)))
+                continue;
+            const fix = setYamlScalar(valuesPath, valuesText, path, 'false');
+            if (!fix)
+                continue;
+            for (const finding of remaining) {
+                if (after.has(finding.identity))
+                    continue;
+                finding.fix = fix;
+                finding.message += ` Fix at the source: set \`${path.join('.')}: false\` in \`${valuesPath}\`.`;
+                report.fixed++;
+            }
+        }
+    }
+    report.milliseconds = Math.round(performance.now() - started);
+    return report;
+}
+
+;// CONCATENATED MODULE: ./src/adapters/render.ts
+
+
+
+
+
+
+/** Runs `work` over `items`, `parallel` at a time, keeping the order of the results. */
+async function pooled(items, parallel, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await work(items[index]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
+    return results;
+}
+/**
+ * Renders the Helm charts and builds the kustomize overlays found while collecting files, two at a time (the tools
+ * are CPU-bound), and adds their output, errors and notices to the collection. Returns a line for the log.
+ */
+async function renderCollected(collected, root, config, tools = {}) {
+    const overlays = config.overlays ?? (await findOverlays(root, collected.kustomizations));
+    const renders = [];
+    for (const dir of collected.charts) {
+        const base = await defaultRender(root, dir, config.defaultNamespace);
+        base.kubeVersion = config.kubeVersion;
+        const listed = config.charts.filter((chart) => chart.path === dir);
+        if (listed.length === 0)
+            renders.push(base);
+        for (const chart of listed) {
+            renders.push({
+                dir,
+                release: chart.release ?? base.release,
+                namespace: chart.namespace ?? config.defaultNamespace,
+                kubeVersion: chart.kubeVersion ?? config.kubeVersion,
+                valuesFiles: chart.values,
+                set: chart.set,
+            });
+        }
+    }
+    for (const chart of config.charts) {
+        if (!collected.charts.includes(chart.path)) {
+            collected.notices.push({
+                file: chart.path || '.',
+                message: 'listed in the config `charts` but no chart (Chart.yaml) was found there among the scanned files',
+            });
+        }
+    }
+    const jobs = [
+        ...renders.map((render) => () => renderChart(render, { root, binary: tools.helm })),
+        ...overlays.map((dir) => () => buildOverlay(root, dir, { binary: tools.kustomize })),
+    ];
+    if (jobs.length === 0)
+        return { log: null, charts: [] };
+    const results = await pooled(jobs, 2, (job) => job());
+    for (const result of results) {
+        collected.files.push(...result.files);
+        collected.errors.push(...result.errors);
+        collected.notices.push(...result.notices);
+    }
+    const milliseconds = results.reduce((sum, result) => sum + result.milliseconds, 0);
+    const parts = [
+        collected.charts.length > 0
+            ? `${collected.charts.length} Helm chart${collected.charts.length === 1 ? '' : 's'}`
+            : '',
+        overlays.length > 0 ? `${overlays.length} kustomize overlay${overlays.length === 1 ? '' : 's'}` : '',
+    ].filter(Boolean);
+    return {
+        log: `Rendered ${parts.join(' and ')} (${milliseconds} ms of helm/kustomize).`,
+        charts: renders.map((render, index) => ({ render, files: results[index].files })),
+    };
+}
+function renderTools(env) {
+    return { helm: env.KUBE_TOKEN_GUARD_HELM, kustomize: env.KUBE_TOKEN_GUARD_KUSTOMIZE };
+}
+/**
+ * Points findings on rendered output at the file users edit: in a plain source (a kustomize base or patch) the exact
+ * line of the field in the resource's document (matched by kind and name, names possibly prefixed or suffixed by the
+ * overlay); in a Helm template the best line found key by key. Reads the sources from `root`.
+ */
+async function mapRenderedFindings(findings, root) {
+    const sources = new Map();
+    for (const finding of findings) {
+        if (!finding.rendered)
+            continue;
+        if (!sources.has(finding.file)) {
+            sources.set(finding.file, await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, finding.file), 'utf8').catch(() => null));
+        }
+        const text = sources.get(finding.file);
+        if (!text)
+            continue;
+        const loaded = loadDocuments({ path: finding.file, text });
+        const candidates = loaded.objects.filter((object) => object.value.kind === finding.resource.kind);
+        const named = candidates.find((object) => {
+            const name = object.value.metadata?.name;
+            return typeof name === 'string' && name !== '' && finding.resource.name.includes(name);
+        });
+        const object = named ?? (candidates.length === 1 ? candidates[0] : undefined);
+        const span = object
+            ? spanOf(object, finding.path)
+            : { line: templateLine(text, finding.path), endLine: 0 };
+        finding.line = span.line;
+        finding.endLine = Math.max(span.line, span.endLine);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/core/autofix.ts
 
 
@@ -13124,6 +13252,8 @@ function formatText(findings, errors, notices, options) {
 
 
 
+
+
 const EXIT_OK = 0;
 const EXIT_FINDINGS = 1;
 const EXIT_USAGE = 2;
@@ -13144,6 +13274,35 @@ Options:
 
 Exit status: 0 nothing at or above fail-on, 1 findings at or above fail-on, 2 usage, config or input error.
 `;
+/** Collects, renders, scans and maps back: what a scan of the working directory is. */
+async function scanWorkspace(io, config, paths, log) {
+    const collected = await collectFiles({
+        root: io.cwd,
+        paths,
+        include: config.include,
+        exclude: config.exclude,
+    });
+    const tools = renderTools(io.env);
+    const rendering = await renderCollected(collected, io.cwd, config, tools);
+    if (rendering.log)
+        log.push(rendering.log);
+    const result = scanFiles(collected.files, config);
+    await mapRenderedFindings(result.findings, io.cwd);
+    if (rendering.charts.length > 0) {
+        const probe = await probeValues({
+            root: io.cwd,
+            config,
+            helm: tools.helm,
+            charts: rendering.charts,
+            files: collected.files,
+            findings: result.findings,
+        });
+        if (probe.renders > 0) {
+            log.push(`Probed chart values with ${probe.renders} renders in ${probe.milliseconds} ms: ${probe.fixed} findings fixable in values files.`);
+        }
+    }
+    return { collected, result };
+}
 async function runCli(argv, io) {
     try {
         return await run(argv, io);
@@ -13203,36 +13362,39 @@ async function run(argv, io) {
     const started = performance.now();
     const config = await loadConfigFile(io.cwd, values.config);
     const failOn = failOnFlag ?? config.failOn;
-    const collected = await collectFiles({
-        root: io.cwd,
-        paths,
-        include: config.include,
-        exclude: config.exclude,
-    });
     const log = [];
-    const rendering = await renderCollected(collected, io.cwd, config, renderTools(io.env));
-    if (rendering)
-        log.push(rendering);
-    let result;
+    let { collected, result } = await scanWorkspace(io, config, paths, log);
     if (values.fix) {
+        // Plain files first, in passes until stable; then values files of charts, once, since their effect shows only
+        // after rendering again.
         const fixed = autofix(collected.files, config);
-        result = fixed.result;
         const originals = new Map(collected.files.map((file) => [file.path, file.text]));
         for (const file of fixed.files) {
-            if (file.text !== originals.get(file.path))
+            if (!file.rendered && file.text !== originals.get(file.path))
                 await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.resolve)(io.cwd, file.path), file.text);
         }
-        const total = [...fixed.changed.values()].reduce((sum, count) => sum + count, 0);
+        const changed = new Map(fixed.changed);
+        const valuesFixes = new Map();
+        for (const finding of result.findings) {
+            if (finding.suppressed || !finding.fix?.file)
+                continue;
+            valuesFixes.set(finding.fix.file, [...(valuesFixes.get(finding.fix.file) ?? []), finding.fix]);
+        }
+        for (const [path, fixes] of valuesFixes) {
+            const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(io.cwd, path), 'utf8');
+            const applied = applyFixes(text, fixes);
+            await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.resolve)(io.cwd, path), applied.text);
+            changed.set(path, (changed.get(path) ?? 0) + fixes.length);
+        }
+        const total = [...changed.values()].reduce((sum, count) => sum + count, 0);
         log.push(total > 0
-            ? `Fixed ${total} finding${total === 1 ? '' : 's'} in ${fixed.changed.size} file${fixed.changed.size === 1 ? '' : 's'}: ${[...fixed.changed].map(([path, count]) => `${path} (${count})`).join(', ')}`
+            ? `Fixed ${total} finding${total === 1 ? '' : 's'} in ${changed.size} file${changed.size === 1 ? '' : 's'}: ${[...changed].map(([path, count]) => `${path} (${count})`).join(', ')}`
             : 'Nothing to fix automatically.');
         for (const path of fixed.reverted)
             log.push(`Fixes for ${path} were not applied: the result did not parse.`);
+        if (total > 0)
+            ({ collected, result } = await scanWorkspace(io, config, paths, []));
     }
-    else {
-        result = scanFiles(collected.files, config);
-    }
-    await mapRenderedFindings(result.findings, io.cwd);
     const errors = [...collected.errors, ...result.errors];
     const notices = [...collected.notices, ...result.notices];
     const elapsed = Math.round(performance.now() - started);

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import * as core from '@actions/core';
 import { type CollectedFiles, collectFiles, collectFromGit, decodeFile } from '../adapters/files.js';
 import { GitRepository, materialize } from '../adapters/git.js';
-import { mapRenderedFindings, renderCollected, renderTools } from '../adapters/render.js';
+import { probeValues } from '../adapters/probe.js';
+import { type RenderOutcome, mapRenderedFindings, renderCollected, renderTools } from '../adapters/render.js';
 import { type GitHub, statusOf } from '../api/client.js';
 import { publishCheckRun } from '../api/check-run.js';
 import { getFileContent, getMergeBase } from '../api/contents.js';
@@ -106,6 +107,19 @@ export async function reviewPullRequest(
     for (const notice of head.notices) core.info(`${notice.file}: ${notice.message}`);
     const headResult = scanFiles(head.files, config);
     await mapRenderedFindings(headResult.findings, headRender.root);
+    const probe = await probeValues({
+      root: headRender.root,
+      config,
+      helm: renderTools(process.env).helm,
+      charts: headRender.rendered,
+      files: head.files,
+      findings: headResult.findings,
+    });
+    if (probe.renders > 0) {
+      core.info(
+        `Probed chart values with ${probe.renders} renders in ${probe.milliseconds} ms: ${probe.fixed} fixable in values files.`,
+      );
+    }
     core.info(
       `Scanned the head: ${headResult.stats.files} files, ${headResult.stats.documents} documents, ` +
         `${headResult.findings.length} findings in ${since(started)}` +
@@ -176,6 +190,11 @@ export async function reviewPullRequest(
               texts.get(file.filename) ?? '',
             ),
       );
+    }
+    // Files that are not scanned themselves but can hold a fix: a chart's values file.
+    for (const file of files) {
+      if (file.status !== 'removed' && !lines.has(file.filename) && file.patch)
+        lines.set(file.filename, parsePatch(file.patch));
     }
 
     const rules = new Map<string, RuleMeta>(registry.rules.map((rule) => [rule.meta.id, rule.meta]));
@@ -408,6 +427,7 @@ async function renderAt(
   notices: ScanNotice[];
   root: string;
   log: string | null;
+  rendered: RenderOutcome['charts'];
 }> {
   let root: string;
   if ('root' in source) {
@@ -425,8 +445,8 @@ async function renderAt(
     errors: [] as ScanError[],
     notices: [] as ScanNotice[],
   };
-  const log = await renderCollected(collected, root, config, renderTools(process.env));
-  return { ...collected, root, log };
+  const rendering = await renderCollected(collected, root, config, renderTools(process.env));
+  return { ...collected, root, log: rendering.log, rendered: rendering.charts };
 }
 
 async function publishReview(

@@ -15,6 +15,13 @@ export interface RenderInput {
   notices: ScanNotice[];
 }
 
+export interface RenderOutcome {
+  /** A line for the log, or null when there was nothing to render. */
+  log: string | null;
+  /** Each chart render with the files it produced (for values probing). */
+  charts: { render: ChartRender; files: SourceFile[] }[];
+}
+
 export interface RenderTools {
   helm?: string;
   kustomize?: string;
@@ -47,7 +54,7 @@ export async function renderCollected(
   root: string,
   config: Pick<ResolvedConfig, 'defaultNamespace' | 'kubeVersion' | 'charts' | 'overlays'>,
   tools: RenderTools = {},
-): Promise<string | null> {
+): Promise<RenderOutcome> {
   const overlays = config.overlays ?? (await findOverlays(root, collected.kustomizations));
   const renders: ChartRender[] = [];
   for (const dir of collected.charts) {
@@ -84,7 +91,7 @@ export async function renderCollected(
     ...renders.map((render) => () => renderChart(render, { root, binary: tools.helm })),
     ...overlays.map((dir) => () => buildOverlay(root, dir, { binary: tools.kustomize })),
   ];
-  if (jobs.length === 0) return null;
+  if (jobs.length === 0) return { log: null, charts: [] };
   const results = await pooled(jobs, 2, (job) => job());
   for (const result of results) {
     collected.files.push(...result.files);
@@ -98,7 +105,10 @@ export async function renderCollected(
       : '',
     overlays.length > 0 ? `${overlays.length} kustomize overlay${overlays.length === 1 ? '' : 's'}` : '',
   ].filter(Boolean);
-  return `Rendered ${parts.join(' and ')} (${milliseconds} ms of helm/kustomize).`;
+  return {
+    log: `Rendered ${parts.join(' and ')} (${milliseconds} ms of helm/kustomize).`,
+    charts: renders.map((render, index) => ({ render, files: results[index]!.files })),
+  };
 }
 
 export function renderTools(env: Record<string, string | undefined>): RenderTools {

@@ -1,13 +1,16 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { collectFiles } from '../adapters/files.js';
 import { loadConfigFile } from '../adapters/config-file.js';
+import { probeValues } from '../adapters/probe.js';
 import { mapRenderedFindings, renderCollected, renderTools } from '../adapters/render.js';
+import type { ResolvedConfig } from '../config/config.js';
 import { ConfigurationError } from '../config/errors.js';
+import { applyFixes } from '../core/apply.js';
 import { autofix } from '../core/autofix.js';
 import { scanFiles } from '../core/scan.js';
-import { SEVERITIES, isSeverity } from '../core/types.js';
+import { type Fix, SEVERITIES, isSeverity } from '../core/types.js';
 import { registry } from '../rules/index.js';
 import { formatJson } from '../report/json.js';
 import { toSarif } from '../report/sarif.js';
@@ -43,6 +46,37 @@ Options:
 
 Exit status: 0 nothing at or above fail-on, 1 findings at or above fail-on, 2 usage, config or input error.
 `;
+
+/** Collects, renders, scans and maps back: what a scan of the working directory is. */
+async function scanWorkspace(io: CliIo, config: ResolvedConfig, paths: string[], log: string[]) {
+  const collected = await collectFiles({
+    root: io.cwd,
+    paths,
+    include: config.include,
+    exclude: config.exclude,
+  });
+  const tools = renderTools(io.env);
+  const rendering = await renderCollected(collected, io.cwd, config, tools);
+  if (rendering.log) log.push(rendering.log);
+  const result = scanFiles(collected.files, config);
+  await mapRenderedFindings(result.findings, io.cwd);
+  if (rendering.charts.length > 0) {
+    const probe = await probeValues({
+      root: io.cwd,
+      config,
+      helm: tools.helm,
+      charts: rendering.charts,
+      files: collected.files,
+      findings: result.findings,
+    });
+    if (probe.renders > 0) {
+      log.push(
+        `Probed chart values with ${probe.renders} renders in ${probe.milliseconds} ms: ${probe.fixed} findings fixable in values files.`,
+      );
+    }
+  }
+  return { collected, result };
+}
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
@@ -107,37 +141,39 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const started = performance.now();
   const config = await loadConfigFile(io.cwd, values.config);
   const failOn = (failOnFlag as typeof config.failOn | undefined) ?? config.failOn;
-  const collected = await collectFiles({
-    root: io.cwd,
-    paths,
-    include: config.include,
-    exclude: config.exclude,
-  });
-
   const log: string[] = [];
-  const rendering = await renderCollected(collected, io.cwd, config, renderTools(io.env));
-  if (rendering) log.push(rendering);
-
-  let result;
+  let { collected, result } = await scanWorkspace(io, config, paths, log);
   if (values.fix) {
+    // Plain files first, in passes until stable; then values files of charts, once, since their effect shows only
+    // after rendering again.
     const fixed = autofix(collected.files, config);
-    result = fixed.result;
     const originals = new Map(collected.files.map((file) => [file.path, file.text]));
     for (const file of fixed.files) {
-      if (file.text !== originals.get(file.path)) await writeFile(resolve(io.cwd, file.path), file.text);
+      if (!file.rendered && file.text !== originals.get(file.path))
+        await writeFile(resolve(io.cwd, file.path), file.text);
     }
-    const total = [...fixed.changed.values()].reduce((sum, count) => sum + count, 0);
+    const changed = new Map(fixed.changed);
+    const valuesFixes = new Map<string, Fix[]>();
+    for (const finding of result.findings) {
+      if (finding.suppressed || !finding.fix?.file) continue;
+      valuesFixes.set(finding.fix.file, [...(valuesFixes.get(finding.fix.file) ?? []), finding.fix]);
+    }
+    for (const [path, fixes] of valuesFixes) {
+      const text = await readFile(resolve(io.cwd, path), 'utf8');
+      const applied = applyFixes(text, fixes);
+      await writeFile(resolve(io.cwd, path), applied.text);
+      changed.set(path, (changed.get(path) ?? 0) + fixes.length);
+    }
+    const total = [...changed.values()].reduce((sum, count) => sum + count, 0);
     log.push(
       total > 0
-        ? `Fixed ${total} finding${total === 1 ? '' : 's'} in ${fixed.changed.size} file${fixed.changed.size === 1 ? '' : 's'}: ${[...fixed.changed].map(([path, count]) => `${path} (${count})`).join(', ')}`
+        ? `Fixed ${total} finding${total === 1 ? '' : 's'} in ${changed.size} file${changed.size === 1 ? '' : 's'}: ${[...changed].map(([path, count]) => `${path} (${count})`).join(', ')}`
         : 'Nothing to fix automatically.',
     );
     for (const path of fixed.reverted)
       log.push(`Fixes for ${path} were not applied: the result did not parse.`);
-  } else {
-    result = scanFiles(collected.files, config);
+    if (total > 0) ({ collected, result } = await scanWorkspace(io, config, paths, []));
   }
-  await mapRenderedFindings(result.findings, io.cwd);
   const errors = [...collected.errors, ...result.errors];
   const notices = [...collected.notices, ...result.notices];
   const elapsed = Math.round(performance.now() - started);

@@ -39,6 +39,11 @@ export interface TextEdit {
 }
 
 export interface Fix {
+  /**
+   * The file the edits apply to, when it is not the finding's own: for output rendered from a Helm chart, the
+   * chart's values file whose setting controls the finding.
+   */
+  file?: string;
   edits: TextEdit[];
   /** First and last 1-based line the change touches, and the full text of those lines after the change. */
   startLine: number;

@@ -138,7 +138,11 @@ export function planReview(
     return !finding.suppressed;
   });
   const byFile = new Map<string, Finding[]>();
-  for (const finding of pending) byFile.set(finding.file, [...(byFile.get(finding.file) ?? []), finding]);
+  // A fix may live in another file than its finding (a chart's values file): the suggestion goes where the fix is.
+  for (const finding of pending) {
+    const path = finding.fix?.file ?? finding.file;
+    byFile.set(path, [...(byFile.get(path) ?? []), finding]);
+  }
 
   const candidates: PlannedComment[] = [];
   for (const [path, findings] of byFile) {
@@ -150,7 +154,7 @@ export function planReview(
         plan.inBody.push(...group.findings);
       } else if (fix && inOneHunk(lines, fix.startLine, fix.endLine)) {
         candidates.push(comment(path, fix.startLine, fix.endLine, group.findings, fix, context));
-      } else if (lines.right.has(anchor.line)) {
+      } else if (anchor.file === path && lines.right.has(anchor.line)) {
         candidates.push(comment(path, anchor.line, anchor.line, group.findings, null, context));
       } else {
         plan.inBody.push(...group.findings);

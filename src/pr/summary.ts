@@ -88,7 +88,10 @@ export function summaryMarkdown(input: SummaryInput): string {
 export function findingList(findings: readonly Finding[], limit = MAX_OUTPUT_CHARS): string {
   const lines = findings.map(
     (finding) =>
-      `- **${finding.severity}** \`${finding.ruleId}\` \`${finding.file}:${finding.line}\`${finding.suppressed ? ' (suppressed)' : ''}: ${escapeMarkdown(finding.message)}`,
+      `- **${finding.severity}** \`${finding.ruleId}\` \`${finding.file}:${finding.line}\`${finding.suppressed ? ' (suppressed)' : ''}: ${escapeMarkdown(finding.message)}` +
+      (finding.fix?.file
+        ? ` Suggested change at \`${finding.fix.file}:${finding.fix.startLine}\`:\n\n  \`\`\`yaml\n  ${finding.fix.replacement.split('\n').join('\n  ')}\n  \`\`\``
+        : ''),
   );
   return truncate(lines.join('\n'), limit);
 }
