@@ -7,6 +7,8 @@ import { parseDocument } from 'yaml';
 import { runCli } from '../src/cli/main.js';
 import { splitRenderedDocuments, templateLine } from '../src/core/source-map.js';
 import { templatePath } from '../src/adapters/helm.js';
+import { podSpecInsertion } from '../src/adapters/probe.js';
+import { applyEdits } from '../src/core/apply.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const CORPUS_CHARTS = join(ROOT, '../shared/corpus/charts');
@@ -102,10 +104,14 @@ describe.skipIf(!HELM)('Helm charts rendered with the real helm', () => {
       file: 'web/templates/deployment.yaml',
       rendered: true,
       severity: 'high',
-      fix: null,
     });
     const template = readFileSync(join(dir, 'web/templates/deployment.yaml'), 'utf8').split('\n');
     expect(template[(automount.line as number) - 1]).toMatch(/^\s+spec:/);
+    // No value controls it, but the pod spec is written literally: the fix goes into the template, under `spec:`.
+    const fix = automount.fix as { file: string; startLine: number; replacement: string };
+    expect(fix.file).toBe('web/templates/deployment.yaml');
+    expect(fix.startLine).toBe((automount.line as number) + 1);
+    expect(fix.replacement.split('\n')[0]).toMatch(/^\s+automountServiceAccountToken: false$/);
     expect((automount.resource as { namespace: string }).namespace).toBe('default');
   });
 
@@ -277,7 +283,7 @@ describe.skipIf(helms.length === 0).each(helms)('fix at the source: values probi
   it('finds the value that controls a finding and offers the values.yaml edit', async () => {
     const dir = irsaChart();
     const { report, stderr } = await run(dir, []);
-    expect(stderr).toMatch(/Probed chart values with \d+ renders? .*1 findings fixable in values files/);
+    expect(stderr).toMatch(/Probed chart values with \d+ renders? .*2 findings fixable at the source/);
     const finding = report.findings.find((entry) => entry.ruleId === 'workload-identity-automount')!;
     expect(finding).toMatchObject({ file: 'web/templates/serviceaccount.yaml', rendered: true });
     const fix = finding.fix as { file: string; startLine: number; replacement: string };
@@ -291,10 +297,28 @@ describe.skipIf(helms.length === 0).each(helms)('fix at the source: values probi
   it('--fix edits values.yaml and the finding is gone on re-render', async () => {
     const dir = irsaChart();
     const fixed = await run(dir, ['--fix']);
-    expect(fixed.stderr).toMatch(/Fixed 1 finding in 1 file: web\/values.yaml \(1\)/);
+    expect(fixed.stderr).toMatch(
+      /Fixed 2 findings in 2 files: web\/values.yaml \(1\), web\/templates\/tests\/test-connection.yaml \(1\)/,
+    );
+    expect(fixed.report.findings.map((finding) => finding.ruleId)).not.toContain('automount-token');
     expect(fixed.report.findings.map((finding) => finding.ruleId)).not.toContain(
       'workload-identity-automount',
     );
     expect(readFileSync(join(dir, 'web/values.yaml'), 'utf8')).toContain('  automount: false');
+  });
+});
+
+describe('template fixes', () => {
+  it('inserts under a literal pod spec line, at the children indentation, skipping template actions', () => {
+    const template =
+      'kind: Deployment\nspec:\n  template:\n    spec:\n      {{- with .Values.x }}\n      {{- end }}\n      containers:\n        - name: a\n';
+    const edit = podSpecInsertion(template, ['spec', 'template', 'spec'])!;
+    expect(applyEdits(template, [edit])).toBe(
+      template.replace('    spec:\n', '    spec:\n      automountServiceAccountToken: false\n'),
+    );
+  });
+
+  it('does not insert where the pod spec is not written literally', () => {
+    expect(podSpecInsertion('kind: Pod\nspec: {{ toYaml .Values.spec | nindent 2 }}\n', ['spec'])).toBeNull();
   });
 });

@@ -11135,6 +11135,61 @@ function setYamlScalar(path, text, keyPath, valueText) {
     return { file: path, ...toLineFix(text, edits, (offset) => lines.linePos(offset).line) };
 }
 
+;// CONCATENATED MODULE: ./src/core/source-map.ts
+const SOURCE_COMMENT = /^# Source: (.+?)\s*$/m;
+/** Splits `helm template` output into its documents, each with the template that produced it. */
+function splitRenderedDocuments(output) {
+    const documents = [];
+    for (const chunk of output.split(/^---[ \t]*(?:\r?\n|$)/m)) {
+        if (chunk.trim() === '')
+            continue;
+        const source = SOURCE_COMMENT.exec(chunk)?.[1] ?? null;
+        documents.push({ source, text: chunk.endsWith('\n') ? chunk : `${chunk}\n` });
+    }
+    return documents;
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/**
+ * The line of a template that best matches a field of the rendered object: each key of `path` is looked for in
+ * turn inside the block of the previous one (deeper indentation, before the block ends), starting from the document's
+ * top-level keys, so `spec.template.spec` lands on the pod spec's `spec:` rather than the first `spec:`. Keys the
+ * template builds with actions (`{{ include ... }}`) are not found and leave the closest written ancestor.
+ */
+function templateLine(template, path) {
+    const lines = template.split('\n');
+    let current = -1;
+    let parentIndent = -1;
+    for (const segment of path) {
+        if (typeof segment !== 'string')
+            continue;
+        const key = new RegExp(`^(\\s*(?:-\\s+)?)["']?${escapeRegExp(segment)}["']?\\s*:`);
+        let found = -1;
+        for (let index = current + 1; index < lines.length; index++) {
+            const line = lines[index];
+            const trimmed = line.trimStart();
+            if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('{{'))
+                continue;
+            const indent = line.length - trimmed.length;
+            if (current >= 0 && indent <= parentIndent)
+                break;
+            if (trimmed === '---' && current >= 0)
+                break;
+            const match = key.exec(line);
+            if (match && (current >= 0 || match[1].length === 0)) {
+                found = index;
+                parentIndent = match[1].length;
+                break;
+            }
+        }
+        if (found === -1)
+            break;
+        current = found;
+    }
+    return current === -1 ? 1 : current + 1;
+}
+
 ;// CONCATENATED MODULE: ./src/core/model.ts
 /** Kinds that are not namespaced; every other kind takes the namespace defaulting below. */
 const CLUSTER_SCOPED_KINDS = new Set([
@@ -12531,61 +12586,6 @@ function sortFindings(findings) {
         (a.identity < b.identity ? -1 : a.identity > b.identity ? 1 : 0));
 }
 
-;// CONCATENATED MODULE: ./src/core/source-map.ts
-const SOURCE_COMMENT = /^# Source: (.+?)\s*$/m;
-/** Splits `helm template` output into its documents, each with the template that produced it. */
-function splitRenderedDocuments(output) {
-    const documents = [];
-    for (const chunk of output.split(/^---[ \t]*(?:\r?\n|$)/m)) {
-        if (chunk.trim() === '')
-            continue;
-        const source = SOURCE_COMMENT.exec(chunk)?.[1] ?? null;
-        documents.push({ source, text: chunk.endsWith('\n') ? chunk : `${chunk}\n` });
-    }
-    return documents;
-}
-function escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-/**
- * The line of a template that best matches a field of the rendered object: each key of `path` is looked for in
- * turn inside the block of the previous one (deeper indentation, before the block ends), starting from the document's
- * top-level keys, so `spec.template.spec` lands on the pod spec's `spec:` rather than the first `spec:`. Keys the
- * template builds with actions (`{{ include ... }}`) are not found and leave the closest written ancestor.
- */
-function templateLine(template, path) {
-    const lines = template.split('\n');
-    let current = -1;
-    let parentIndent = -1;
-    for (const segment of path) {
-        if (typeof segment !== 'string')
-            continue;
-        const key = new RegExp(`^(\\s*(?:-\\s+)?)["']?${escapeRegExp(segment)}["']?\\s*:`);
-        let found = -1;
-        for (let index = current + 1; index < lines.length; index++) {
-            const line = lines[index];
-            const trimmed = line.trimStart();
-            if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('{{'))
-                continue;
-            const indent = line.length - trimmed.length;
-            if (current >= 0 && indent <= parentIndent)
-                break;
-            if (trimmed === '---' && current >= 0)
-                break;
-            const match = key.exec(line);
-            if (match && (current >= 0 || match[1].length === 0)) {
-                found = index;
-                parentIndent = match[1].length;
-                break;
-            }
-        }
-        if (found === -1)
-            break;
-        current = found;
-    }
-    return current === -1 ? 1 : current + 1;
-}
-
 ;// CONCATENATED MODULE: ./src/adapters/helm.ts
 
 
@@ -12708,6 +12708,9 @@ async function defaultRender(root, dir, namespace) {
 
 
 
+
+
+
 /** Findings a chart value can switch off, and so fix at the source. */
 const PROBED_RULES = new Set(['automount-token', 'default-sa-automount', 'workload-identity-automount']);
 /** Keys worth probing: only settings of automounting can matter to those rules. */
@@ -12791,8 +12794,90 @@ async function probeValues(options) {
             }
         }
     }
+    await probeTemplateFixes(options, before, report);
     report.milliseconds = Math.round(performance.now() - started);
     return report;
+}
+/**
+ * Where no value decides, the template itself: when the pod spec's `spec:` is written literally in the template,
+ * `automountServiceAccountToken: false` is inserted under it, and kept only if rendering the edited chart (in a
+ * temporary copy) removes the finding and adds nothing.
+ */
+async function probeTemplateFixes(options, before, report) {
+    for (const { render, files: rendered } of options.charts) {
+        const renderedPaths = new Set(rendered.map((file) => file.path));
+        const targets = options.findings.filter((finding) => finding.rendered &&
+            !finding.suppressed &&
+            !finding.fix &&
+            finding.ruleId === 'automount-token' &&
+            renderedPaths.has(finding.file));
+        const others = options.files.filter((file) => !renderedPaths.has(file.path));
+        for (const finding of targets) {
+            const template = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(options.root, finding.file), 'utf8').catch(() => null);
+            if (template === null)
+                continue;
+            const edit = podSpecInsertion(template, finding.path);
+            if (!edit)
+                continue;
+            const copy = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'ktg-template-'));
+            try {
+                await (0,promises_namespaceObject.cp)((0,external_node_path_namespaceObject.resolve)(options.root, render.dir || '.'), (0,external_node_path_namespaceObject.join)(copy, render.dir || '.'), {
+                    recursive: true,
+                });
+                await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(copy, finding.file), applyEdits(template, [edit]));
+                const probe = await renderChart(render, { root: copy, binary: options.helm });
+                report.renders++;
+                if (probe.errors.length > 0)
+                    continue;
+                const after = new Set(scanFiles([...others, ...probe.files], options.config).findings.map((entry) => entry.identity));
+                if (after.has(finding.identity) || [...after].some((identity) => !before.has(identity)))
+                    continue;
+            }
+            finally {
+                await (0,promises_namespaceObject.rm)(copy, { recursive: true, force: true });
+            }
+            const lines = new dist/* LineCounter */.HN();
+            let offset = 0;
+            for (const line of template.split('\n')) {
+                lines.addNewLine(offset);
+                offset += line.length + 1;
+            }
+            finding.fix = {
+                file: finding.file,
+                ...toLineFix(template, [edit], (position) => lines.linePos(position).line),
+            };
+            report.fixed++;
+        }
+    }
+}
+/** The insertion of `automountServiceAccountToken: false` under a literal pod spec `spec:` line of a template. */
+function podSpecInsertion(template, podSpecPath) {
+    if (podSpecPath[podSpecPath.length - 1] !== 'spec')
+        return null;
+    const lines = template.split('\n');
+    const line = templateLine(template, podSpecPath);
+    const text = lines[line - 1];
+    if (text === undefined || !/^\s*spec:\s*(#.*)?\r?$/.test(text))
+        return null;
+    const indent = text.length - text.trimStart().length;
+    // The children's indentation: the first following key line, else two more spaces.
+    let child = indent + 2;
+    for (const next of lines.slice(line)) {
+        const trimmed = next.trimStart();
+        if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('{{'))
+            continue;
+        const nextIndent = next.length - trimmed.length;
+        if (nextIndent > indent && /^["']?[A-Za-z]/.test(trimmed))
+            child = nextIndent;
+        break;
+    }
+    const lineStart = lines.slice(0, line).reduce((sum, entry) => sum + entry.length + 1, 0);
+    const newline = text.endsWith('\r') ? '\r\n' : '\n';
+    return {
+        start: lineStart,
+        end: lineStart,
+        text: `${' '.repeat(child)}automountServiceAccountToken: false${newline}`,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/adapters/render.ts
@@ -13298,7 +13383,7 @@ async function scanWorkspace(io, config, paths, log) {
             findings: result.findings,
         });
         if (probe.renders > 0) {
-            log.push(`Probed chart values with ${probe.renders} renders in ${probe.milliseconds} ms: ${probe.fixed} findings fixable in values files.`);
+            log.push(`Probed chart values with ${probe.renders} renders in ${probe.milliseconds} ms: ${probe.fixed} findings fixable at the source (values or templates).`);
         }
     }
     return { collected, result };

@@ -117,7 +117,7 @@ export async function reviewPullRequest(
     });
     if (probe.renders > 0) {
       core.info(
-        `Probed chart values with ${probe.renders} renders in ${probe.milliseconds} ms: ${probe.fixed} fixable in values files.`,
+        `Probed chart values with ${probe.renders} renders in ${probe.milliseconds} ms: ${probe.fixed} fixable at the source (values or templates).`,
       );
     }
     core.info(

@@ -1,10 +1,13 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { isMap, isScalar, parseDocument } from 'yaml';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { LineCounter, isMap, isScalar, parseDocument } from 'yaml';
 import type { ResolvedConfig } from '../config/config.js';
-import { setYamlScalar } from '../core/fix.js';
+import { applyEdits } from '../core/apply.js';
+import { setYamlScalar, toLineFix } from '../core/fix.js';
+import { templateLine } from '../core/source-map.js';
 import { scanFiles } from '../core/scan.js';
-import type { Finding, SourceFile } from '../core/types.js';
+import type { Finding, SourceFile, TextEdit } from '../core/types.js';
 import { type ChartRender, renderChart } from './helm.js';
 
 /** Findings a chart value can switch off, and so fix at the source. */
@@ -104,6 +107,93 @@ export async function probeValues(options: {
       }
     }
   }
+  await probeTemplateFixes(options, before, report);
   report.milliseconds = Math.round(performance.now() - started);
   return report;
+}
+
+/**
+ * Where no value decides, the template itself: when the pod spec's `spec:` is written literally in the template,
+ * `automountServiceAccountToken: false` is inserted under it, and kept only if rendering the edited chart (in a
+ * temporary copy) removes the finding and adds nothing.
+ */
+async function probeTemplateFixes(
+  options: Parameters<typeof probeValues>[0],
+  before: Set<string>,
+  report: ProbeReport,
+): Promise<void> {
+  for (const { render, files: rendered } of options.charts) {
+    const renderedPaths = new Set(rendered.map((file) => file.path));
+    const targets = options.findings.filter(
+      (finding) =>
+        finding.rendered &&
+        !finding.suppressed &&
+        !finding.fix &&
+        finding.ruleId === 'automount-token' &&
+        renderedPaths.has(finding.file),
+    );
+    const others = options.files.filter((file) => !renderedPaths.has(file.path));
+    for (const finding of targets) {
+      const template = await readFile(resolve(options.root, finding.file), 'utf8').catch(() => null);
+      if (template === null) continue;
+      const edit = podSpecInsertion(template, finding.path);
+      if (!edit) continue;
+      const copy = await mkdtemp(join(tmpdir(), 'ktg-template-'));
+      try {
+        await cp(resolve(options.root, render.dir || '.'), join(copy, render.dir || '.'), {
+          recursive: true,
+        });
+        await writeFile(join(copy, finding.file), applyEdits(template, [edit]));
+        const probe = await renderChart(render, { root: copy, binary: options.helm });
+        report.renders++;
+        if (probe.errors.length > 0) continue;
+        const after = new Set(
+          scanFiles([...others, ...probe.files], options.config).findings.map((entry) => entry.identity),
+        );
+        if (after.has(finding.identity) || [...after].some((identity) => !before.has(identity))) continue;
+      } finally {
+        await rm(copy, { recursive: true, force: true });
+      }
+      const lines = new LineCounter();
+      let offset = 0;
+      for (const line of template.split('\n')) {
+        lines.addNewLine(offset);
+        offset += line.length + 1;
+      }
+      finding.fix = {
+        file: finding.file,
+        ...toLineFix(template, [edit], (position) => lines.linePos(position).line),
+      };
+      report.fixed++;
+    }
+  }
+}
+
+/** The insertion of `automountServiceAccountToken: false` under a literal pod spec `spec:` line of a template. */
+export function podSpecInsertion(
+  template: string,
+  podSpecPath: readonly (string | number)[],
+): TextEdit | null {
+  if (podSpecPath[podSpecPath.length - 1] !== 'spec') return null;
+  const lines = template.split('\n');
+  const line = templateLine(template, podSpecPath);
+  const text = lines[line - 1];
+  if (text === undefined || !/^\s*spec:\s*(#.*)?\r?$/.test(text)) return null;
+  const indent = text.length - text.trimStart().length;
+  // The children's indentation: the first following key line, else two more spaces.
+  let child = indent + 2;
+  for (const next of lines.slice(line)) {
+    const trimmed = next.trimStart();
+    if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('{{')) continue;
+    const nextIndent = next.length - trimmed.length;
+    if (nextIndent > indent && /^["']?[A-Za-z]/.test(trimmed)) child = nextIndent;
+    break;
+  }
+  const lineStart = lines.slice(0, line).reduce((sum, entry) => sum + entry.length + 1, 0);
+  const newline = text.endsWith('\r') ? '\r\n' : '\n';
+  return {
+    start: lineStart,
+    end: lineStart,
+    text: `${' '.repeat(child)}automountServiceAccountToken: false${newline}`,
+  };
 }

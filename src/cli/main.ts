@@ -71,7 +71,7 @@ async function scanWorkspace(io: CliIo, config: ResolvedConfig, paths: string[],
     });
     if (probe.renders > 0) {
       log.push(
-        `Probed chart values with ${probe.renders} renders in ${probe.milliseconds} ms: ${probe.fixed} findings fixable in values files.`,
+        `Probed chart values with ${probe.renders} renders in ${probe.milliseconds} ms: ${probe.fixed} findings fixable at the source (values or templates).`,
       );
     }
   }
