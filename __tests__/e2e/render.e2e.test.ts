@@ -91,6 +91,20 @@ describe.skipIf(!existsSync(HELM))('pull requests touching Helm charts (helm fro
     expect(fake.reviews[0]!.body).toContain('`automount-token` `charts/web/templates/deployment.yaml:');
   });
 
+  it('a values change whose fix is a nearby value gets a suggestion on the values file', async () => {
+    const chart = helmCreate('web');
+    const values = parseDocument(chart['charts/web/values.yaml']!);
+    values.setIn(['serviceAccount', 'annotations'], {
+      'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/web',
+    });
+    const { fake, run } = await review(chart, { 'charts/web/values.yaml': values.toString() });
+    expect(fake.violations).toEqual([]);
+    expect(run.stdout).toMatch(/Probed chart values with \d+ renders/);
+    const comment = fake.reviewComments.find((entry) => entry.path === 'charts/web/values.yaml')!;
+    expect(comment.body).toContain('`workload-identity-automount`');
+    expect(comment.body).toContain('````suggestion\n  automount: false\n````');
+  });
+
   it('findings the chart already had stay existing when the pull request touches it', async () => {
     const chart = helmCreate('web');
     const values = parseDocument(chart['charts/web/values.yaml']!);
