@@ -2220,7 +2220,7 @@ const applicability_1 = __nccwpck_require__(7692);
 const dataType_2 = __nccwpck_require__(6685);
 const defaults_1 = __nccwpck_require__(1699);
 const keyword_1 = __nccwpck_require__(5202);
-const subschema_1 = __nccwpck_require__(3819);
+const subschema_1 = __nccwpck_require__(6200);
 const codegen_1 = __nccwpck_require__(1436);
 const names_1 = __nccwpck_require__(630);
 const resolve_1 = __nccwpck_require__(4090);
@@ -2864,7 +2864,7 @@ exports.validateKeywordUsage = validateKeywordUsage;
 
 /***/ }),
 
-/***/ 3819:
+/***/ 6200:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -35706,7 +35706,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6200);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8184);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -35715,7 +35715,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6200:
+/***/ 8184:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38745,6 +38745,7 @@ async function readRunContext(env) {
         repo,
         number: pull.number,
         headSha: pull.head.sha,
+        headRef: pull.head.ref ?? '',
         baseSha: pull.base.sha,
         headRepo,
         baseRepo,
@@ -38793,9 +38794,21 @@ function readInputs() {
         checkName: getInput('check-name') || 'kube-token-guard',
         maxComments,
         paths: getMultilineInput('paths').filter((line) => line.trim() !== ''),
+        autofix: booleanInput('autofix', false),
+        autofixMessage: getInput('autofix-message') || 'Harden ServiceAccount tokens (kube-token-guard)',
         sarifFile: getInput('sarif-file') || 'kube-token-guard.sarif',
         workingDirectory: getInput('working-directory') || process.env.GITHUB_WORKSPACE || process.cwd(),
     };
+}
+function booleanInput(name, fallback) {
+    const value = getInput(name).trim().toLowerCase();
+    if (value === '')
+        return fallback;
+    if (value === 'true')
+        return true;
+    if (value === 'false')
+        return false;
+    throw new ConfigurationError(`input ${name} must be true or false, not \`${getInput(name)}\``);
 }
 
 ;// CONCATENATED MODULE: external "node:os"
@@ -42637,6 +42650,12 @@ class GitRepository {
     }
     async mergeBase(a, b) {
         return this.git(['merge-base', a, b]).then((out) => out.trim() || null, () => null);
+    }
+    /** The full message of commit `sha`, or null when git does not have it. */
+    async commitMessage(sha) {
+        if (!(await this.hasCommit(sha)))
+            return null;
+        return this.git(['log', '-1', '--format=%B', sha]).then((out) => out, () => null);
     }
     /** Paths of every file at `rev`. */
     async listFiles(rev) {
@@ -52149,7 +52168,292 @@ function annotationLevel(finding, failOn, introduced) {
     return severityRank(finding.severity) >= severityRank('medium') ? 'warning' : 'notice';
 }
 
+;// CONCATENATED MODULE: ./src/api/commit.ts
+
+/** GitHub's own commit of file changes: verified (signed by GitHub) and refused when the branch moved. */
+const CREATE_COMMIT = `
+mutation ($input: CreateCommitOnBranchInput!) {
+  createCommitOnBranch(input: $input) {
+    commit { oid url }
+  }
+}`;
+/**
+ * Commits the files on the branch with `createCommitOnBranch`; where GraphQL or the mutation is not available (older
+ * GitHub Enterprise Server), with the Git Data API (blob-less tree, commit, fast-forward ref update).
+ */
+async function commitFiles(github, request) {
+    try {
+        const response = await github.graphql(CREATE_COMMIT, {
+            input: {
+                branch: { repositoryNameWithOwner: `${request.owner}/${request.repo}`, branchName: request.branch },
+                expectedHeadOid: request.expectedHeadOid,
+                message: { headline: request.headline, body: request.body },
+                fileChanges: {
+                    additions: request.files.map((file) => ({
+                        path: file.path,
+                        contents: Buffer.from(file.contents, 'utf8').toString('base64'),
+                    })),
+                },
+            },
+        });
+        return { kind: 'committed', oid: response.createCommitOnBranch.commit.oid, via: 'graphql' };
+    }
+    catch (error) {
+        const failure = error;
+        const types = (failure.errors ?? []).map((entry) => entry.type);
+        if (types.includes('STALE_DATA'))
+            return { kind: 'head-moved', current: null };
+        if (types.includes('FORBIDDEN'))
+            return { kind: 'forbidden', message: failure.errors[0].message ?? 'forbidden' };
+        const unavailable = statusOf(error) === 404 ||
+            (failure.errors ?? []).some((entry) => /createCommitOnBranch|CreateCommitOnBranchInput/.test(entry.message ?? ''));
+        if (!unavailable)
+            throw error;
+    }
+    return commitWithGitData(github, request);
+}
+async function commitWithGitData(github, request) {
+    const { owner, repo } = request;
+    try {
+        const ref = await github.rest.git.getRef({ owner, repo, ref: `heads/${request.branch}` });
+        if (ref.data.object.sha !== request.expectedHeadOid)
+            return { kind: 'head-moved', current: ref.data.object.sha };
+        const parent = await github.rest.git.getCommit({ owner, repo, commit_sha: request.expectedHeadOid });
+        const tree = await github.rest.git.createTree({
+            owner,
+            repo,
+            base_tree: parent.data.tree.sha,
+            tree: request.files.map((file) => ({
+                path: file.path,
+                mode: '100644',
+                type: 'blob',
+                content: file.contents,
+            })),
+        });
+        const commit = await github.rest.git.createCommit({
+            owner,
+            repo,
+            message: `${request.headline}\n\n${request.body}`,
+            tree: tree.data.sha,
+            parents: [request.expectedHeadOid],
+        });
+        try {
+            await github.rest.git.updateRef({
+                owner,
+                repo,
+                ref: `heads/${request.branch}`,
+                sha: commit.data.sha,
+                force: false,
+            });
+        }
+        catch (error) {
+            if (statusOf(error) === 422)
+                return { kind: 'head-moved', current: null };
+            throw error;
+        }
+        return { kind: 'committed', oid: commit.data.sha, via: 'git-data' };
+    }
+    catch (error) {
+        if (statusOf(error) === 403 || statusOf(error) === 404) {
+            return { kind: 'forbidden', message: error.message };
+        }
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/autofix.ts
+
+
+const MAX_PASSES = 10;
+/**
+ * Applies every fix of every unsuppressed finding, re-scanning after each pass so that fixes left out for overlapping
+ * are offered again against the new text, until nothing is left to fix or the pass limit is reached.
+ */
+function autofix(input, config, select = () => true) {
+    let files = [...input];
+    const changed = new Map();
+    const reverted = new Set();
+    let result = scanFiles(files, config);
+    for (let pass = 0; pass < MAX_PASSES; pass++) {
+        const byFile = new Map();
+        for (const finding of result.findings) {
+            if (finding.suppressed ||
+                !finding.fix ||
+                finding.rendered ||
+                reverted.has(finding.file) ||
+                !select(finding))
+                continue;
+            const list = byFile.get(finding.file);
+            if (list)
+                list.push(finding.fix);
+            else
+                byFile.set(finding.file, [finding.fix]);
+        }
+        if (byFile.size === 0)
+            break;
+        const errorsBefore = countErrorsByFile(result);
+        const previous = files;
+        let progress = false;
+        files = files.map((file) => {
+            const fixes = byFile.get(file.path);
+            if (!fixes)
+                return file;
+            const applied = applyFixes(file.text, fixes);
+            if (applied.applied === 0 || applied.text === file.text)
+                return file;
+            progress = true;
+            changed.set(file.path, (changed.get(file.path) ?? 0) + applied.applied);
+            return { ...file, text: applied.text };
+        });
+        if (!progress)
+            break;
+        result = scanFiles(files, config);
+        const errorsAfter = countErrorsByFile(result);
+        const broken = files.filter((file, index) => file !== previous[index] && (errorsAfter.get(file.path) ?? 0) > (errorsBefore.get(file.path) ?? 0));
+        if (broken.length > 0) {
+            for (const file of broken) {
+                reverted.add(file.path);
+                changed.delete(file.path);
+            }
+            files = files.map((file) => reverted.has(file.path) ? input.find((original) => original.path === file.path) : file);
+            result = scanFiles(files, config);
+        }
+    }
+    return { files, changed, result, reverted: [...reverted] };
+}
+function countErrorsByFile(result) {
+    const counts = new Map();
+    for (const error of result.errors)
+        counts.set(error.file, (counts.get(error.file) ?? 0) + 1);
+    return counts;
+}
+
+;// CONCATENATED MODULE: ./src/action/autofix.ts
+
+
+
+
+
+
+
+/** The trailer that marks the Action's own commits, so a run on one of them does not fix again (no loop). */
+const AUTOFIX_TRAILER = 'Kube-Token-Guard-Autofix: true';
+/**
+ * Applies every safe fix of the findings in the pull request's changed files: manifest edits (in passes until stable),
+ * values and template edits found by probing charts, hardened `default` ServiceAccounts for new Namespaces. Never
+ * touches `.github/`. Pushes one commit to the pull request's branch, or for forks writes a patch instead.
+ */
+async function runAutofix(options) {
+    const { github, git, pr, inputs, config } = options;
+    const outcome = {
+        commit: null,
+        fixed: new Set(),
+        files: new Map(),
+        patch: null,
+        notes: [],
+    };
+    const headMessage = (await git.commitMessage(pr.headSha)) ?? (await headCommitMessage(github, pr));
+    if (headMessage?.includes(AUTOFIX_TRAILER)) {
+        info("Autofix: the head commit is this Action's own autofix commit; not fixing again.");
+        return outcome;
+    }
+    const allowed = (path) => !path.startsWith('.github/');
+    const inScope = (finding) => !finding.suppressed &&
+        finding.fix !== null &&
+        options.changedPaths.has(finding.file) &&
+        allowed(finding.fix.file ?? finding.file);
+    const plainFiles = options.files.filter((file) => !file.rendered);
+    const plain = autofix(plainFiles, config, (finding) => inScope(finding));
+    const before = new Set(options.findings
+        .filter((finding) => inScope(finding) && !finding.rendered)
+        .map((finding) => finding.identity));
+    const after = new Set(plain.result.findings.map((finding) => finding.identity));
+    for (const identity of before)
+        if (!after.has(identity))
+            outcome.fixed.add(identity);
+    const originals = new Map(plainFiles.map((file) => [file.path, file.text]));
+    for (const file of plain.files) {
+        if (file.text !== originals.get(file.path))
+            outcome.files.set(file.path, file.text);
+    }
+    // Values and template fixes of rendered output were verified by rendering; they apply once.
+    const bySource = new Map();
+    for (const finding of options.findings) {
+        if (!finding.rendered || !inScope(finding) || !finding.fix?.file)
+            continue;
+        const entry = bySource.get(finding.fix.file) ?? { fixes: [], findings: [] };
+        entry.fixes.push(finding.fix);
+        entry.findings.push(finding);
+        bySource.set(finding.fix.file, entry);
+    }
+    const sources = new Map(plainFiles.map((file) => [file.path, file.text]));
+    for (const [path, { fixes, findings }] of bySource) {
+        const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(options.renderRoot, path), 'utf8');
+        sources.set(path, text);
+        const applied = applyFixes(text, fixes);
+        if (applied.applied === 0)
+            continue;
+        outcome.files.set(path, applied.text);
+        // Fixes applied together may be the same edit (one values key for several findings): all of those are fixed.
+        for (const finding of findings)
+            outcome.fixed.add(finding.identity);
+    }
+    if (outcome.files.size === 0) {
+        info('Autofix: nothing to fix automatically in the changed files.');
+        return outcome;
+    }
+    outcome.patch = [...outcome.files]
+        .map(([path, text]) => createTwoFilesPatch(`a/${path}`, `b/${path}`, sources.get(path) ?? '', text, '', '', { context: 3 }))
+        .join('');
+    if (pr.fork) {
+        const patchPath = (0,external_node_path_namespaceObject.resolve)(inputs.workingDirectory, 'kube-token-guard.patch');
+        await (0,promises_namespaceObject.writeFile)(patchPath, outcome.patch);
+        setOutput('patch-file', patchPath);
+        outcome.notes.push(`The fixes were not pushed: this pull request comes from a fork, which the workflow token cannot write to. ` +
+            `They are in the suggestions and in \`kube-token-guard.patch\` (apply with \`git apply\`).`);
+        return outcome;
+    }
+    if (!pr.headRef) {
+        outcome.notes.push('The fixes were not pushed: the event payload does not name the head branch.');
+        return outcome;
+    }
+    const count = outcome.fixed.size;
+    const result = await commitFiles(github, {
+        owner: pr.owner,
+        repo: pr.repo,
+        branch: pr.headRef,
+        expectedHeadOid: pr.headSha,
+        headline: inputs.autofixMessage,
+        body: `Fixes ${count} ServiceAccount token finding${count === 1 ? '' : 's'} in ${[...outcome.files.keys()].map((path) => `${path}`).join(', ')}.\n\n${AUTOFIX_TRAILER}`,
+        files: [...outcome.files].map(([path, contents]) => ({ path, contents })),
+    });
+    if (result.kind === 'committed') {
+        outcome.commit = result.oid;
+        info(`Autofix: pushed ${result.oid.slice(0, 7)} to ${pr.headRef} (${result.via}), fixing ${count} findings.`);
+        outcome.notes.push(`${count} finding${count === 1 ? ' was' : 's were'} fixed by commit ${result.oid.slice(0, 7)}, pushed to \`${pr.headRef}\`.`);
+    }
+    else if (result.kind === 'head-moved') {
+        outcome.fixed.clear();
+        outcome.notes.push(`The fixes were not pushed: \`${pr.headRef}\` moved since ${pr.headSha.slice(0, 7)} was scanned. The next run will fix the new head.`);
+    }
+    else {
+        outcome.fixed.clear();
+        outcome.notes.push(`The fixes were not pushed: the token cannot write to the branch (${result.message}); grant it \`contents: write\`.`);
+    }
+    return outcome;
+}
+async function headCommitMessage(github, pr) {
+    try {
+        const response = await github.rest.repos.getCommit({ owner: pr.owner, repo: pr.repo, ref: pr.headSha });
+        return response.data.commit.message;
+    }
+    catch {
+        return null;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/action/pull-request.ts
+
 
 
 
@@ -52263,7 +52567,32 @@ async function reviewPullRequest(github, inputs, context, config, failOn) {
         ];
         const baseResult = scanFiles(baseFiles, config);
         info(`Scanned the merge base: ${baseFiles.length} files, ${baseResult.findings.length} findings in ${since(started)}.`);
-        const { introduced, existing } = splitFindings(headResult.findings, baseResult.findings, changedPaths);
+        const split = splitFindings(headResult.findings, baseResult.findings, changedPaths);
+        let autofixCommit = null;
+        let fixedCount = 0;
+        if (inputs.autofix) {
+            const fixed = await runAutofix({
+                github,
+                git,
+                pr,
+                inputs,
+                config,
+                files: head.files,
+                findings: [...split.introduced, ...split.existing],
+                changedPaths,
+                renderRoot: headRender.root,
+            });
+            notes.push(...fixed.notes);
+            autofixCommit = fixed.commit;
+            if (fixed.commit)
+                fixedCount = fixed.fixed.size;
+            // What the pushed commit fixed neither blocks nor gets a comment.
+            if (fixed.commit) {
+                split.introduced = split.introduced.filter((finding) => !fixed.fixed.has(finding.identity));
+                split.existing = split.existing.filter((finding) => !fixed.fixed.has(finding.identity));
+            }
+        }
+        const { introduced, existing } = split;
         const counted = config.report === 'all' ? [...introduced, ...existing] : introduced;
         const blocking = counted.filter((finding) => !finding.suppressed && failOn !== 'none' && atLeast(finding.severity, failOn));
         const open = introduced.filter((finding) => !finding.suppressed);
@@ -52305,7 +52634,8 @@ async function reviewPullRequest(github, inputs, context, config, failOn) {
             try {
                 const run = await publishCheckRun(github, owner, repo, {
                     name: inputs.checkName,
-                    headSha: pr.headSha,
+                    // After an autofix commit the check belongs to the new head: that is what a merge would take.
+                    headSha: autofixCommit ?? pr.headSha,
                     conclusion: blocking.length > 0 ? 'failure' : 'success',
                     output: {
                         title: checkTitle(introduced, blocking, failOn, config.report),
@@ -52351,6 +52681,8 @@ async function reviewPullRequest(github, inputs, context, config, failOn) {
             existing,
             blocking,
             changedFiles: changedPaths.size,
+            autofixCommit,
+            fixedCount,
             notes,
         };
     }
@@ -52983,6 +53315,8 @@ async function main_run() {
             errors = [...outcome.head.collected.errors, ...outcome.head.errors];
             blocking = outcome.blocking;
             introducedCount = outcome.introduced.filter((finding) => !finding.suppressed).length;
+            setOutput('autofix-commit', outcome.autofixCommit ?? '');
+            setOutput('fixed', outcome.fixedCount);
             summary = [
                 summaryMarkdown({
                     introduced: outcome.introduced,

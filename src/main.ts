@@ -48,6 +48,8 @@ export async function run(): Promise<void> {
       errors = [...outcome.head.collected.errors, ...outcome.head.errors];
       blocking = outcome.blocking;
       introducedCount = outcome.introduced.filter((finding) => !finding.suppressed).length;
+      core.setOutput('autofix-commit', outcome.autofixCommit ?? '');
+      core.setOutput('fixed', outcome.fixedCount);
       summary = [
         summaryMarkdown({
           introduced: outcome.introduced,

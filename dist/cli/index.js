@@ -12998,7 +12998,7 @@ const MAX_PASSES = 10;
  * Applies every fix of every unsuppressed finding, re-scanning after each pass so that fixes left out for overlapping
  * are offered again against the new text, until nothing is left to fix or the pass limit is reached.
  */
-function autofix(input, config) {
+function autofix(input, config, select = () => true) {
     let files = [...input];
     const changed = new Map();
     const reverted = new Set();
@@ -13006,7 +13006,11 @@ function autofix(input, config) {
     for (let pass = 0; pass < MAX_PASSES; pass++) {
         const byFile = new Map();
         for (const finding of result.findings) {
-            if (finding.suppressed || !finding.fix || finding.rendered || reverted.has(finding.file))
+            if (finding.suppressed ||
+                !finding.fix ||
+                finding.rendered ||
+                reverted.has(finding.file) ||
+                !select(finding))
                 continue;
             const list = byFile.get(finding.file);
             if (list)

@@ -6,6 +6,8 @@ export interface PullRequestContext {
   repo: string;
   number: number;
   headSha: string;
+  /** The head branch, where an autofix commit goes. */
+  headRef: string;
   baseSha: string;
   headRepo: string;
   baseRepo: string;
@@ -25,7 +27,7 @@ export interface RunContext {
 type Payload = {
   pull_request?: {
     number?: number;
-    head?: { sha?: string; repo?: { full_name?: string } | null };
+    head?: { sha?: string; ref?: string; repo?: { full_name?: string } | null };
     base?: { sha?: string; repo?: { full_name?: string } };
   };
   repository?: { full_name?: string; name?: string; owner?: { login?: string } };
@@ -69,6 +71,7 @@ export async function readRunContext(env: NodeJS.ProcessEnv): Promise<RunContext
     repo,
     number: pull.number,
     headSha: pull.head.sha,
+    headRef: pull.head.ref ?? '',
     baseSha: pull.base.sha,
     headRepo,
     baseRepo,

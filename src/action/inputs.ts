@@ -13,6 +13,9 @@ export interface ActionInputs {
   checkName: string;
   maxComments: number;
   paths: string[];
+  /** Push one commit with every safe fix to the pull request's branch. */
+  autofix: boolean;
+  autofixMessage: string;
   sarifFile: string;
   workingDirectory: string;
 }
@@ -45,7 +48,17 @@ export function readInputs(): ActionInputs {
     checkName: core.getInput('check-name') || 'kube-token-guard',
     maxComments,
     paths: core.getMultilineInput('paths').filter((line) => line.trim() !== ''),
+    autofix: booleanInput('autofix', false),
+    autofixMessage: core.getInput('autofix-message') || 'Harden ServiceAccount tokens (kube-token-guard)',
     sarifFile: core.getInput('sarif-file') || 'kube-token-guard.sarif',
     workingDirectory: core.getInput('working-directory') || process.env.GITHUB_WORKSPACE || process.cwd(),
   };
+}
+
+function booleanInput(name: string, fallback: boolean): boolean {
+  const value = core.getInput(name).trim().toLowerCase();
+  if (value === '') return fallback;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new ConfigurationError(`input ${name} must be true or false, not \`${core.getInput(name)}\``);
 }

@@ -29,6 +29,7 @@ import { annotationLevel, findingList, summaryMarkdown, truncate, MAX_OUTPUT_CHA
 import { registry } from '../rules/index.js';
 import type { RuleMeta } from '../rules/types.js';
 import { annotate } from './annotations.js';
+import { runAutofix } from './autofix.js';
 import type { ActionInputs } from './inputs.js';
 import type { PullRequestContext, RunContext } from './context.js';
 
@@ -39,6 +40,9 @@ export interface PullRequestOutcome {
   blocking: Finding[];
   /** Scanned files the pull request changes, rendered templates of the charts it touches included. */
   changedFiles: number;
+  /** The autofix commit pushed to the branch, and how many findings it fixed. */
+  autofixCommit: string | null;
+  fixedCount: number;
   /** Where findings were published, and what could not be. */
   notes: string[];
 }
@@ -167,7 +171,31 @@ export async function reviewPullRequest(
     core.info(
       `Scanned the merge base: ${baseFiles.length} files, ${baseResult.findings.length} findings in ${since(started)}.`,
     );
-    const { introduced, existing } = splitFindings(headResult.findings, baseResult.findings, changedPaths);
+    const split = splitFindings(headResult.findings, baseResult.findings, changedPaths);
+    let autofixCommit: string | null = null;
+    let fixedCount = 0;
+    if (inputs.autofix) {
+      const fixed = await runAutofix({
+        github,
+        git,
+        pr,
+        inputs,
+        config,
+        files: head.files,
+        findings: [...split.introduced, ...split.existing],
+        changedPaths,
+        renderRoot: headRender.root,
+      });
+      notes.push(...fixed.notes);
+      autofixCommit = fixed.commit;
+      if (fixed.commit) fixedCount = fixed.fixed.size;
+      // What the pushed commit fixed neither blocks nor gets a comment.
+      if (fixed.commit) {
+        split.introduced = split.introduced.filter((finding) => !fixed.fixed.has(finding.identity));
+        split.existing = split.existing.filter((finding) => !fixed.fixed.has(finding.identity));
+      }
+    }
+    const { introduced, existing } = split;
     const counted = config.report === 'all' ? [...introduced, ...existing] : introduced;
     const blocking = counted.filter(
       (finding) => !finding.suppressed && failOn !== 'none' && atLeast(finding.severity, failOn),
@@ -233,7 +261,8 @@ export async function reviewPullRequest(
       try {
         const run = await publishCheckRun(github, owner, repo, {
           name: inputs.checkName,
-          headSha: pr.headSha,
+          // After an autofix commit the check belongs to the new head: that is what a merge would take.
+          headSha: autofixCommit ?? pr.headSha,
           conclusion: blocking.length > 0 ? 'failure' : 'success',
           output: {
             title: checkTitle(introduced, blocking, failOn, config.report),
@@ -283,6 +312,8 @@ export async function reviewPullRequest(
       existing,
       blocking,
       changedFiles: changedPaths.size,
+      autofixCommit,
+      fixedCount,
       notes,
     };
   } finally {

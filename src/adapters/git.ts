@@ -48,6 +48,15 @@ export class GitRepository {
     );
   }
 
+  /** The full message of commit `sha`, or null when git does not have it. */
+  async commitMessage(sha: string): Promise<string | null> {
+    if (!(await this.hasCommit(sha))) return null;
+    return this.git(['log', '-1', '--format=%B', sha]).then(
+      (out) => out,
+      () => null,
+    );
+  }
+
   /** Paths of every file at `rev`. */
   async listFiles(rev: string): Promise<string[]> {
     const out = await this.git(['ls-tree', '-r', '-z', '--name-only', rev]);

@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../config/config.js';
 import { applyFixes } from './apply.js';
 import { type ScanResult, scanFiles } from './scan.js';
-import type { Fix, SourceFile } from './types.js';
+import type { Finding, Fix, SourceFile } from './types.js';
 
 export interface AutofixResult {
   /** The files after fixing; unchanged files are the same objects as given. */
@@ -20,7 +20,11 @@ const MAX_PASSES = 10;
  * Applies every fix of every unsuppressed finding, re-scanning after each pass so that fixes left out for overlapping
  * are offered again against the new text, until nothing is left to fix or the pass limit is reached.
  */
-export function autofix(input: readonly SourceFile[], config: ResolvedConfig): AutofixResult {
+export function autofix(
+  input: readonly SourceFile[],
+  config: ResolvedConfig,
+  select: (finding: Finding) => boolean = () => true,
+): AutofixResult {
   let files = [...input];
   const changed = new Map<string, number>();
   const reverted = new Set<string>();
@@ -28,7 +32,14 @@ export function autofix(input: readonly SourceFile[], config: ResolvedConfig): A
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const byFile = new Map<string, Fix[]>();
     for (const finding of result.findings) {
-      if (finding.suppressed || !finding.fix || finding.rendered || reverted.has(finding.file)) continue;
+      if (
+        finding.suppressed ||
+        !finding.fix ||
+        finding.rendered ||
+        reverted.has(finding.file) ||
+        !select(finding)
+      )
+        continue;
       const list = byFile.get(finding.file);
       if (list) list.push(finding.fix);
       else byFile.set(finding.file, [finding.fix]);

@@ -1,0 +1,164 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import * as core from '@actions/core';
+import { createTwoFilesPatch } from 'diff';
+import type { GitRepository } from '../adapters/git.js';
+import type { GitHub } from '../api/client.js';
+import { commitFiles } from '../api/commit.js';
+import type { ResolvedConfig } from '../config/config.js';
+import { applyFixes } from '../core/apply.js';
+import { autofix } from '../core/autofix.js';
+import type { Finding, Fix, SourceFile } from '../core/types.js';
+import type { PullRequestContext } from './context.js';
+import type { ActionInputs } from './inputs.js';
+
+/** The trailer that marks the Action's own commits, so a run on one of them does not fix again (no loop). */
+export const AUTOFIX_TRAILER = 'Kube-Token-Guard-Autofix: true';
+
+export interface AutofixOutcome {
+  /** The pushed commit, when one was pushed. */
+  commit: string | null;
+  /** Identities of the findings the fixes remove. */
+  fixed: Set<string>;
+  /** Files changed and their new contents (also for the patch of a fork pull request). */
+  files: Map<string, string>;
+  /** The unified diff of the changes, for fork pull requests. */
+  patch: string | null;
+  notes: string[];
+}
+
+/**
+ * Applies every safe fix of the findings in the pull request's changed files: manifest edits (in passes until stable),
+ * values and template edits found by probing charts, hardened `default` ServiceAccounts for new Namespaces. Never
+ * touches `.github/`. Pushes one commit to the pull request's branch, or for forks writes a patch instead.
+ */
+export async function runAutofix(options: {
+  github: GitHub;
+  git: GitRepository;
+  pr: PullRequestContext;
+  inputs: ActionInputs;
+  config: ResolvedConfig;
+  files: SourceFile[];
+  findings: Finding[];
+  changedPaths: ReadonlySet<string>;
+  /** Where rendered findings' sources (values files, templates) are read from. */
+  renderRoot: string;
+}): Promise<AutofixOutcome> {
+  const { github, git, pr, inputs, config } = options;
+  const outcome: AutofixOutcome = {
+    commit: null,
+    fixed: new Set(),
+    files: new Map(),
+    patch: null,
+    notes: [],
+  };
+  const headMessage = (await git.commitMessage(pr.headSha)) ?? (await headCommitMessage(github, pr));
+  if (headMessage?.includes(AUTOFIX_TRAILER)) {
+    core.info("Autofix: the head commit is this Action's own autofix commit; not fixing again.");
+    return outcome;
+  }
+  const allowed = (path: string) => !path.startsWith('.github/');
+  const inScope = (finding: Finding) =>
+    !finding.suppressed &&
+    finding.fix !== null &&
+    options.changedPaths.has(finding.file) &&
+    allowed(finding.fix.file ?? finding.file);
+
+  const plainFiles = options.files.filter((file) => !file.rendered);
+  const plain = autofix(plainFiles, config, (finding) => inScope(finding));
+  const before = new Set(
+    options.findings
+      .filter((finding) => inScope(finding) && !finding.rendered)
+      .map((finding) => finding.identity),
+  );
+  const after = new Set(plain.result.findings.map((finding) => finding.identity));
+  for (const identity of before) if (!after.has(identity)) outcome.fixed.add(identity);
+  const originals = new Map(plainFiles.map((file) => [file.path, file.text]));
+  for (const file of plain.files) {
+    if (file.text !== originals.get(file.path)) outcome.files.set(file.path, file.text);
+  }
+
+  // Values and template fixes of rendered output were verified by rendering; they apply once.
+  const bySource = new Map<string, { fixes: Fix[]; findings: Finding[] }>();
+  for (const finding of options.findings) {
+    if (!finding.rendered || !inScope(finding) || !finding.fix?.file) continue;
+    const entry = bySource.get(finding.fix.file) ?? { fixes: [], findings: [] };
+    entry.fixes.push(finding.fix);
+    entry.findings.push(finding);
+    bySource.set(finding.fix.file, entry);
+  }
+  const sources = new Map(plainFiles.map((file) => [file.path, file.text]));
+  for (const [path, { fixes, findings }] of bySource) {
+    const text = await readFile(resolve(options.renderRoot, path), 'utf8');
+    sources.set(path, text);
+    const applied = applyFixes(text, fixes);
+    if (applied.applied === 0) continue;
+    outcome.files.set(path, applied.text);
+    // Fixes applied together may be the same edit (one values key for several findings): all of those are fixed.
+    for (const finding of findings) outcome.fixed.add(finding.identity);
+  }
+  if (outcome.files.size === 0) {
+    core.info('Autofix: nothing to fix automatically in the changed files.');
+    return outcome;
+  }
+
+  outcome.patch = [...outcome.files]
+    .map(([path, text]) =>
+      createTwoFilesPatch(`a/${path}`, `b/${path}`, sources.get(path) ?? '', text, '', '', { context: 3 }),
+    )
+    .join('');
+
+  if (pr.fork) {
+    const patchPath = resolve(inputs.workingDirectory, 'kube-token-guard.patch');
+    await writeFile(patchPath, outcome.patch);
+    core.setOutput('patch-file', patchPath);
+    outcome.notes.push(
+      `The fixes were not pushed: this pull request comes from a fork, which the workflow token cannot write to. ` +
+        `They are in the suggestions and in \`kube-token-guard.patch\` (apply with \`git apply\`).`,
+    );
+    return outcome;
+  }
+  if (!pr.headRef) {
+    outcome.notes.push('The fixes were not pushed: the event payload does not name the head branch.');
+    return outcome;
+  }
+  const count = outcome.fixed.size;
+  const result = await commitFiles(github, {
+    owner: pr.owner,
+    repo: pr.repo,
+    branch: pr.headRef,
+    expectedHeadOid: pr.headSha,
+    headline: inputs.autofixMessage,
+    body: `Fixes ${count} ServiceAccount token finding${count === 1 ? '' : 's'} in ${[...outcome.files.keys()].map((path) => `${path}`).join(', ')}.\n\n${AUTOFIX_TRAILER}`,
+    files: [...outcome.files].map(([path, contents]) => ({ path, contents })),
+  });
+  if (result.kind === 'committed') {
+    outcome.commit = result.oid;
+    core.info(
+      `Autofix: pushed ${result.oid.slice(0, 7)} to ${pr.headRef} (${result.via}), fixing ${count} findings.`,
+    );
+    outcome.notes.push(
+      `${count} finding${count === 1 ? ' was' : 's were'} fixed by commit ${result.oid.slice(0, 7)}, pushed to \`${pr.headRef}\`.`,
+    );
+  } else if (result.kind === 'head-moved') {
+    outcome.fixed.clear();
+    outcome.notes.push(
+      `The fixes were not pushed: \`${pr.headRef}\` moved since ${pr.headSha.slice(0, 7)} was scanned. The next run will fix the new head.`,
+    );
+  } else {
+    outcome.fixed.clear();
+    outcome.notes.push(
+      `The fixes were not pushed: the token cannot write to the branch (${result.message}); grant it \`contents: write\`.`,
+    );
+  }
+  return outcome;
+}
+
+async function headCommitMessage(github: GitHub, pr: PullRequestContext): Promise<string | null> {
+  try {
+    const response = await github.rest.repos.getCommit({ owner: pr.owner, repo: pr.repo, ref: pr.headSha });
+    return response.data.commit.message;
+  } catch {
+    return null;
+  }
+}

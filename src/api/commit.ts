@@ -1,0 +1,123 @@
+import type { GitHub } from './client.js';
+import { statusOf } from './client.js';
+
+export interface FileAddition {
+  path: string;
+  /** New contents of the file. */
+  contents: string;
+}
+
+export interface CommitRequest {
+  owner: string;
+  repo: string;
+  branch: string;
+  /** The head the scan saw: the commit is refused if the branch moved since. */
+  expectedHeadOid: string;
+  headline: string;
+  body: string;
+  files: FileAddition[];
+}
+
+export type CommitResult =
+  | { kind: 'committed'; oid: string; via: 'graphql' | 'git-data' }
+  | { kind: 'head-moved'; current: string | null }
+  | { kind: 'forbidden'; message: string };
+
+/** GitHub's own commit of file changes: verified (signed by GitHub) and refused when the branch moved. */
+const CREATE_COMMIT = `
+mutation ($input: CreateCommitOnBranchInput!) {
+  createCommitOnBranch(input: $input) {
+    commit { oid url }
+  }
+}`;
+
+interface GraphqlFailure {
+  status?: number;
+  errors?: { type?: string; message?: string }[];
+  message?: string;
+}
+
+/**
+ * Commits the files on the branch with `createCommitOnBranch`; where GraphQL or the mutation is not available (older
+ * GitHub Enterprise Server), with the Git Data API (blob-less tree, commit, fast-forward ref update).
+ */
+export async function commitFiles(github: GitHub, request: CommitRequest): Promise<CommitResult> {
+  try {
+    const response = await github.graphql<{ createCommitOnBranch: { commit: { oid: string } } }>(
+      CREATE_COMMIT,
+      {
+        input: {
+          branch: { repositoryNameWithOwner: `${request.owner}/${request.repo}`, branchName: request.branch },
+          expectedHeadOid: request.expectedHeadOid,
+          message: { headline: request.headline, body: request.body },
+          fileChanges: {
+            additions: request.files.map((file) => ({
+              path: file.path,
+              contents: Buffer.from(file.contents, 'utf8').toString('base64'),
+            })),
+          },
+        },
+      },
+    );
+    return { kind: 'committed', oid: response.createCommitOnBranch.commit.oid, via: 'graphql' };
+  } catch (error) {
+    const failure = error as GraphqlFailure;
+    const types = (failure.errors ?? []).map((entry) => entry.type);
+    if (types.includes('STALE_DATA')) return { kind: 'head-moved', current: null };
+    if (types.includes('FORBIDDEN'))
+      return { kind: 'forbidden', message: failure.errors![0]!.message ?? 'forbidden' };
+    const unavailable =
+      statusOf(error) === 404 ||
+      (failure.errors ?? []).some((entry) =>
+        /createCommitOnBranch|CreateCommitOnBranchInput/.test(entry.message ?? ''),
+      );
+    if (!unavailable) throw error;
+  }
+  return commitWithGitData(github, request);
+}
+
+async function commitWithGitData(github: GitHub, request: CommitRequest): Promise<CommitResult> {
+  const { owner, repo } = request;
+  try {
+    const ref = await github.rest.git.getRef({ owner, repo, ref: `heads/${request.branch}` });
+    if (ref.data.object.sha !== request.expectedHeadOid)
+      return { kind: 'head-moved', current: ref.data.object.sha };
+    const parent = await github.rest.git.getCommit({ owner, repo, commit_sha: request.expectedHeadOid });
+    const tree = await github.rest.git.createTree({
+      owner,
+      repo,
+      base_tree: parent.data.tree.sha,
+      tree: request.files.map((file) => ({
+        path: file.path,
+        mode: '100644' as const,
+        type: 'blob' as const,
+        content: file.contents,
+      })),
+    });
+    const commit = await github.rest.git.createCommit({
+      owner,
+      repo,
+      message: `${request.headline}\n\n${request.body}`,
+      tree: tree.data.sha,
+      parents: [request.expectedHeadOid],
+    });
+    try {
+      await github.rest.git.updateRef({
+        owner,
+        repo,
+        ref: `heads/${request.branch}`,
+        sha: commit.data.sha,
+        force: false,
+      });
+    } catch (error) {
+      if (statusOf(error) === 422) return { kind: 'head-moved', current: null };
+      throw error;
+    }
+    return { kind: 'committed', oid: commit.data.sha, via: 'git-data' };
+  } catch (error) {
+    if (statusOf(error) === 403 || statusOf(error) === 404) {
+      return { kind: 'forbidden', message: (error as Error).message };
+    }
+    throw error;
+  }
+}
