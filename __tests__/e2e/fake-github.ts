@@ -21,6 +21,8 @@ import {
   timestamp,
   userObject,
 } from './github-objects.js';
+import { type FlatTree, type GitPerson, GitStore, splitMessage } from './git-store.js';
+import { GitHubGraphqlError, runGraphql } from './graphql.js';
 import {
   type Operation,
   type ValidationProblem,
@@ -113,14 +115,25 @@ export interface FakeGitHubOptions {
   defaultBranch?: string;
   /** Check the fake's own responses against the OpenAPI response schemas, into `responseProblems`. */
   validateResponses?: boolean;
+  /** `disabled`: `POST /graphql` answers 404, as an old GitHub Enterprise Server does. Default `enabled`. */
+  graphql?: 'enabled' | 'disabled';
+  /**
+   * The pull request's branch points to this commit instead of `pull.headSha`: someone pushed after the event
+   * (and the scan). Its files are `contents[headMoved]`, else those of `pull.headSha`.
+   */
+  headMoved?: string;
+  /** The message of the commit `pull.headSha`; default `Update manifests`. */
+  headCommitMessage?: string;
 }
 
 export interface RecordedRequest {
   method: string;
   /** Path without the query string, as sent (percent-encoded). */
   path: string;
-  /** `null` when no documented operation matches. */
+  /** `graphql` for `POST /graphql`; `null` when no documented operation matches. */
   operationId: string | null;
+  /** For `POST /graphql`: the root fields of the executed operation (`createCommitOnBranch`, `repository`). */
+  graphqlFields?: string[];
   query: Record<string, string>;
   /** The parsed JSON body, `undefined` when there is none. */
   body: unknown;
@@ -201,6 +214,25 @@ export interface FakeFileCommit {
   content: string;
 }
 
+/**
+ * A commit pushed to a branch with `createCommitOnBranch` (`via: 'graphql'`) or with the Git Data API (`git-data`:
+ * recorded when `PATCH /git/refs/{ref}` moves the branch to it, one entry per new commit, oldest first).
+ */
+export interface FakeBranchCommit {
+  oid: string;
+  via: 'graphql' | 'git-data';
+  branch: string;
+  /** The first parent: the branch head before the commit. */
+  parent: string;
+  parents: string[];
+  /** The whole message: `headline`, a blank line and `body` (when there is a body). */
+  message: string;
+  headline: string;
+  body: string;
+  /** The files the commit changed, with their contents after it (decoded as UTF-8); `null` for a deleted file. */
+  files: Record<string, string | null>;
+}
+
 interface Reply {
   status: number;
   /** Errors GitHub answers for any operation, which the description does not document per operation. */
@@ -247,6 +279,19 @@ const DOCS = 'https://docs.github.com/rest';
 /** GitHub Actions' app, the `app` of check runs created with a workflow token. */
 const ACTIONS_APP_ID = 15368;
 
+/** The author and committer of the commits a test names. */
+const SEEDED_AUTHOR: GitPerson = {
+  name: 'Test Author',
+  email: 'author@example.com',
+  date: '2024-01-01T00:00:00Z',
+};
+const ACTIONS_BOT_PERSON = {
+  name: 'github-actions[bot]',
+  email: '41898282+github-actions[bot]@users.noreply.github.com',
+};
+/** The committer of `createCommitOnBranch` commits, which GitHub signs. */
+const GITHUB_COMMITTER = { name: 'GitHub', email: 'noreply@github.com' };
+
 export class FakeGitHub {
   readonly requests: RecordedRequest[] = [];
   readonly reviews: FakeReview[] = [];
@@ -256,6 +301,8 @@ export class FakeGitHub {
   readonly issueComments: FakeIssueComment[] = [];
   readonly deletedIssueComments: FakeIssueComment[] = [];
   readonly commits: FakeFileCommit[] = [];
+  /** Commits pushed with `createCommitOnBranch` or the Git Data API, in the order the branch got them. */
+  readonly branchCommits: FakeBranchCommit[] = [];
   /** Every request that did not validate or broke one of GitHub's rules. */
   readonly violations: string[] = [];
   /** Responses of the fake that do not match the OpenAPI description (with `validateResponses`). */
@@ -268,6 +315,13 @@ export class FakeGitHub {
   readonly #handlers: Record<string, Handler>;
   #url = '';
   #nextId = { review: 80_000_001, comment: 10_000_001, checkRun: 40_000_001, issueComment: 20_000_001 };
+  /** The repository's git objects and branches. */
+  readonly #git = new GitStore();
+  /** The head of a fork's branch, which is not a branch of the repository. */
+  #forkHead = '';
+  /** Commits the client made (contents API, GraphQL, Git Data API). */
+  readonly #madeCommits = new Set<string>();
+  #commitClock = 0;
 
   private constructor(options: FakeGitHubOptions) {
     this.#options = options;
@@ -302,6 +356,21 @@ export class FakeGitHub {
     });
   }
 
+  /** The commits of {@link branchCommits} made with `createCommitOnBranch`. */
+  get graphqlCommits(): FakeBranchCommit[] {
+    return this.branchCommits.filter((commit) => commit.via === 'graphql');
+  }
+
+  /** The commit a branch of the repository points to now (`undefined` for no such branch). */
+  branchHead(branch: string): string | undefined {
+    return this.#git.branches.get(branch);
+  }
+
+  /** The files of a commit the fake knows (decoded as UTF-8): to check what a pushed commit contains. */
+  filesAt(oid: string): Map<string, string> | undefined {
+    return this.#git.commits.has(oid) ? this.#git.filesOf(oid) : undefined;
+  }
+
   /** Review comments as `GET /pulls/{n}/comments` lists them: those of submitted reviews, oldest first. */
   get visibleReviewComments(): FakeReviewComment[] {
     return this.reviewComments.filter((comment) => this.#reviewOf(comment)?.state !== 'PENDING');
@@ -332,7 +401,88 @@ export class FakeGitHub {
     return head !== undefined && head.toLowerCase() !== this.#fullName.toLowerCase();
   }
 
+  /** The pull request's head now: `headMoved`, or the last commit pushed to its branch, else `pull.headSha`. */
+  get #headOid(): string {
+    return this.#isFork ? this.#forkHead : (this.#git.branches.get(this.#pull.headRef) ?? this.#pull.headSha);
+  }
+
+  /** The commits of the pull request and its refs, with the files `contents` gives them. */
+  #seedGit(): void {
+    const pull = this.#pull;
+    const git = this.#git;
+    const branchNames = (branch: string) => [branch, `refs/heads/${branch}`, `heads/${branch}`];
+    const filesOf = (aliases: string[]) => {
+      const key = aliases.find((alias) => this.#contents.has(alias));
+      return key === undefined ? undefined : this.#contents.get(key);
+    };
+    const seed = (oid: string, aliases: string[], parents: string[], message?: string) => {
+      if (git.commits.has(oid)) return;
+      const files = filesOf([oid, ...aliases]);
+      const tree = git.putFiles(files ?? new Map());
+      if (!files) git.incompleteTrees.add(tree);
+      git.putCommit(
+        {
+          tree,
+          parents: parents.filter((parent) => parent !== oid),
+          message: message ?? `Commit ${oid.slice(0, 7)}`,
+          author: SEEDED_AUTHOR,
+          committer: SEEDED_AUTHOR,
+        },
+        oid,
+      );
+    };
+    seed(
+      pull.headSha,
+      [...branchNames(pull.headRef), `refs/pull/${pull.number}/head`],
+      [pull.mergeBaseSha],
+      this.#options.headCommitMessage ?? 'Update manifests',
+    );
+    const baseAliases = branchNames(pull.baseRef);
+    if (pull.baseRef === this.#defaultBranch) baseAliases.push('HEAD');
+    seed(pull.baseSha, baseAliases, [pull.mergeBaseSha]);
+    seed(pull.mergeBaseSha, [], []);
+    seed(
+      pull.mergeCommitSha,
+      [`refs/pull/${pull.number}/merge`],
+      [pull.baseSha, pull.headSha],
+      `Merge ${pull.headSha} into ${pull.baseSha}`,
+    );
+    const moved = this.#options.headMoved;
+    if (moved !== undefined && !git.commits.has(moved)) {
+      const files = this.#contents.get(moved);
+      const head = git.commits.get(pull.headSha)!;
+      git.putCommit(
+        {
+          tree: files ? git.putFiles(files) : head.tree,
+          parents: [pull.headSha],
+          message: 'Update manifests again',
+          author: SEEDED_AUTHOR,
+          committer: SEEDED_AUTHOR,
+        },
+        moved,
+      );
+    }
+    for (const key of this.#contents.keys()) if (/^[0-9a-f]{40}$/.test(key)) seed(key, [], []);
+    git.branches.set(pull.baseRef, pull.baseSha);
+    if (pull.baseRef !== this.#defaultBranch) {
+      const files = filesOf([...branchNames(this.#defaultBranch), 'HEAD']);
+      if (files) {
+        const oid = git.putCommit({
+          tree: git.putFiles(files),
+          parents: [],
+          message: `Commit on ${this.#defaultBranch}`,
+          author: SEEDED_AUTHOR,
+          committer: SEEDED_AUTHOR,
+        });
+        git.branches.set(this.#defaultBranch, oid);
+      }
+    }
+    if (this.#isFork) this.#forkHead = moved ?? pull.headSha;
+    else git.branches.set(pull.headRef, moved ?? pull.headSha);
+  }
+
   #seed(): void {
+    this.#seedGit();
     if (this.#options.existingPendingReview) {
       this.reviews.push({
         id: this.#nextId.review++,
@@ -490,6 +640,14 @@ export class FakeGitHub {
           `body is not JSON: ${JSON.stringify(raw.slice(0, 80))}`,
         );
       }
+    }
+
+    if (record.method === 'POST' && url.pathname === '/graphql') {
+      if (this.#options.graphql === 'disabled') {
+        // An old GitHub Enterprise Server: no GraphQL API. A client must fall back, which is no violation.
+        throw new HttpError(404, { message: 'Not Found', documentation_url: DOCS, status: '404' });
+      }
+      return this.#graphql(record);
     }
 
     const match = matchOperation(record.method, url.pathname);
@@ -683,6 +841,13 @@ export class FakeGitHub {
       'repos/get-content': (context) => this.#getContent(context),
       'repos/create-or-update-file-contents': (context) => this.#putContent(context),
       'repos/compare-commits-with-basehead': (context) => this.#compare(context),
+      'repos/get-commit': (context) => this.#getCommit(context),
+      'git/get-ref': (context) => ({ status: 200, json: this.#refJson(this.#branchOfRef(context, false)) }),
+      'git/get-commit': (context) => this.#getGitCommit(context),
+      'git/create-blob': (context) => this.#createBlob(context),
+      'git/create-tree': (context) => this.#createTree(context),
+      'git/create-commit': (context) => this.#createGitCommit(context),
+      'git/update-ref': (context) => this.#updateRef(context),
       'issues/list-comments': (context) =>
         this.#page(context, this.issueComments, (comment) => this.#issueCommentJson(comment)),
       'issues/get-comment': (context) => ({
@@ -741,7 +906,7 @@ export class FakeGitHub {
       review_comments_url: `${api}/pulls/${pull.number}/comments`,
       review_comment_url: `${api}/pulls/comments{/number}`,
       comments_url: `${api}/issues/${pull.number}/comments`,
-      statuses_url: `${api}/statuses/${pull.headSha}`,
+      statuses_url: `${api}/statuses/${this.#headOid}`,
       number: pull.number,
       state: 'open',
       locked: false,
@@ -763,7 +928,7 @@ export class FakeGitHub {
       head: {
         label: `${headOwner}:${pull.headRef}`,
         ref: pull.headRef,
-        sha: pull.headSha,
+        sha: this.#headOid,
         user: userObject(this.#url, { login: headOwner, type: this.#isFork ? 'User' : 'Organization' }),
         repo: repositoryObject(this.#url, {
           fullName: headFullName,
@@ -787,7 +952,7 @@ export class FakeGitHub {
         review_comments: link(`${api}/pulls/${pull.number}/comments`),
         review_comment: link(`${api}/pulls/comments{/number}`),
         commits: link(`${api}/pulls/${pull.number}/commits`),
-        statuses: link(`${api}/statuses/${pull.headSha}`),
+        statuses: link(`${api}/statuses/${this.#headOid}`),
       },
       author_association: this.#isFork ? 'CONTRIBUTOR' : 'MEMBER',
       auto_merge: null,
@@ -814,7 +979,7 @@ export class FakeGitHub {
       id: 900_000_000 + pull.number,
       number: pull.number,
       url: `${this.#url}/repos/${this.#fullName}/pulls/${pull.number}`,
-      head: { ref: pull.headRef, sha: pull.headSha, repo },
+      head: { ref: pull.headRef, sha: this.#headOid, repo },
       base: { ref: pull.baseRef, sha: pull.baseSha, repo },
     };
   }
@@ -1329,21 +1494,29 @@ export class FakeGitHub {
 
   // ---------------------------------------------------------------------------------------------- check runs
 
-  #knownCommits(): Map<string, string> {
+  /** What a commit of the repository is, for messages; `undefined` for a sha that is no commit. */
+  #describeCommit(sha: string): string | undefined {
     const pull = this.#pull;
-    return new Map([
+    const known = new Map([
       [pull.headSha, 'the pull request head'],
       [pull.baseSha, 'the base branch head'],
       [pull.mergeBaseSha, 'the merge base'],
       [pull.mergeCommitSha, 'the test merge commit (GITHUB_SHA of a pull_request run)'],
     ]);
+    if (this.#options.headMoved !== undefined) {
+      known.set(this.#options.headMoved, 'the head pushed after the event, which the scan did not see');
+    }
+    const description = known.get(sha);
+    if (description) return description;
+    if (this.#madeCommits.has(sha)) return 'a commit the client made';
+    return this.#git.commits.has(sha) ? 'a commit of the repository' : undefined;
   }
 
   #createCheckRun(context: Context): Reply {
     this.#requirePermission('checks', context);
     const body = context.body as BodyOf<'checks/create'>;
     const pull = this.#pull;
-    const known = this.#knownCommits().get(body.head_sha);
+    const known = this.#describeCommit(body.head_sha);
     if (!known) {
       throw this.#unprocessable(
         context,
@@ -1360,7 +1533,8 @@ export class FakeGitHub {
       );
     }
     this.#checkRunRules(context, body, true);
-    if (body.head_sha !== pull.headSha) {
+    // The scanned head, or a commit the client pushed to the pull request's branch (an autofix commit).
+    if (body.head_sha !== pull.headSha && !this.#madeCommits.has(body.head_sha)) {
       this.#violate(
         context.record,
         `check run on ${body.head_sha} (${known}), not on the pull request head ${pull.headSha}: ` +
@@ -1489,7 +1663,7 @@ export class FakeGitHub {
 
   #checkRunJson(run: FakeCheckRun): Schemas['check-run'] {
     const url = `${this.#url}/repos/${this.#fullName}/check-runs/${run.id}`;
-    const onPull = run.head_sha === this.#options.pull.headSha && !this.#isFork;
+    const onPull = run.head_sha === this.#headOid && !this.#isFork;
     return {
       id: run.id,
       head_sha: run.head_sha,
@@ -1560,39 +1734,26 @@ export class FakeGitHub {
 
   // ---------------------------------------------------------------------------------------------- contents
 
-  /** The refs naming the same commit: a sha, its branch names and `refs/...` forms. */
-  #refAliases(): string[][] {
-    const pull = this.#pull;
-    const base = [pull.baseSha, pull.baseRef, `refs/heads/${pull.baseRef}`, `heads/${pull.baseRef}`];
-    if (pull.baseRef === this.#defaultBranch) base.push('HEAD');
-    return [
-      [
-        pull.headSha,
-        pull.headRef,
-        `refs/heads/${pull.headRef}`,
-        `heads/${pull.headRef}`,
-        `refs/pull/${pull.number}/head`,
-      ],
-      base,
-      [pull.mergeBaseSha],
-      [pull.mergeCommitSha, `refs/pull/${pull.number}/merge`],
-    ];
-  }
-
-  /** The sha a ref names, when it is one of the pull request's commits or refs. */
+  /**
+   * The sha a ref names: a commit the fake knows, a branch (`name`, `heads/name`, `refs/heads/name`), `HEAD`, or
+   * `refs/pull/{n}/head|merge`. The branch of a fork's pull request resolves to the pull request's head, for reads.
+   */
   #resolveRef(ref: string): string | undefined {
-    const group = this.#refAliases().find((aliases) => aliases.includes(ref));
-    if (group) return group[0];
-    return this.#contents.has(ref) && /^[0-9a-f]{40}$/.test(ref) ? ref : undefined;
+    if (/^[0-9a-f]{40}$/.test(ref)) return this.#git.commits.has(ref) ? ref : undefined;
+    const pull = this.#pull;
+    if (ref === `refs/pull/${pull.number}/head`) return this.#headOid;
+    if (ref === `refs/pull/${pull.number}/merge`) return pull.mergeCommitSha;
+    if (ref === 'HEAD') return this.#git.branches.get(this.#defaultBranch);
+    const branch = ref.replace(/^(?:refs\/)?heads\//, '');
+    if (this.#isFork && branch === pull.headRef) return this.#headOid;
+    return this.#git.branches.get(branch);
   }
 
-  /** The files at a ref: those of `contents` under the ref or any alias of it. */
+  /** The files at a ref: those of the commit it names, else `contents[ref]` (a ref the fake does not model). */
   #filesAt(ref: string): Map<string, string> | undefined {
-    if (this.#contents.has(ref)) return this.#contents.get(ref);
-    const group = this.#refAliases().find((aliases) => aliases.includes(ref));
-    const key = group?.find((alias) => this.#contents.has(alias));
-    if (key !== undefined) return this.#contents.get(key);
-    return group ? new Map() : undefined;
+    const sha = this.#resolveRef(ref);
+    if (sha !== undefined) return this.#git.filesOf(sha);
+    return this.#contents.get(ref);
   }
 
   #getContent(context: Context): Reply {
@@ -1692,7 +1853,8 @@ export class FakeGitHub {
         'Invalid request.',
       );
     }
-    const files = this.#filesAt(branch) ?? new Map<string, string>();
+    const parent = this.#branchHeadForWrite(branch);
+    const files = this.#git.filesOf(parent);
     const existing = files.get(path);
     if (existing !== undefined && body.sha === undefined) {
       throw this.#unprocessable(
@@ -1713,13 +1875,24 @@ export class FakeGitHub {
         `sha ${body.sha} is not the current blob of ${path} (${gitBlobSha(existing)})`,
       );
     }
-    const content = Buffer.from(body.content, 'base64').toString('utf8');
-    const updated = new Map(files).set(path, content);
-    this.#contents.set(branch, updated);
-    const sha = gitBlobSha(`commit ${this.commits.length} ${path} ${content}`);
+    const bytes = Buffer.from(body.content, 'base64');
+    const content = bytes.toString('utf8');
+    const tree = this.#git.treeFiles(this.#git.commits.get(parent)!.tree);
+    tree.set(path, { mode: tree.get(path)?.mode ?? '100644', sha: this.#git.putBlob(bytes) });
+    const author = { ...ACTIONS_BOT_PERSON, date: this.#nextCommitDate() };
+    const treeSha = this.#putTreeFrom(tree, parent);
+    const sha = this.#git.putCommit({
+      tree: treeSha,
+      parents: [parent],
+      message: body.message,
+      author,
+      committer: author,
+    });
+    this.#madeCommits.add(sha);
+    this.#git.branches.set(branch, sha);
     this.commits.push({ sha, branch, path, message: body.message, content });
-    const entry = this.#contentEntry(path, 'file', Buffer.byteLength(content), gitBlobSha(content), branch);
-    const commit = commitObject(this.#url, this.#fullName, sha, [pull.headSha]);
+    const entry = this.#contentEntry(path, 'file', bytes.length, gitBlobSha(bytes), branch);
+    const commit = commitObject(this.#url, this.#fullName, sha, [parent]);
     return {
       status: existing === undefined ? 201 : 200,
       json: {
@@ -1729,10 +1902,10 @@ export class FakeGitHub {
           node_id: commit.node_id,
           url: commit.commit.url,
           html_url: commit.html_url,
-          author: commit.commit.author ?? undefined,
-          committer: commit.commit.committer ?? undefined,
+          author,
+          committer: author,
           message: body.message,
-          tree: commit.commit.tree,
+          tree: { sha: treeSha, url: `${this.#url}/repos/${this.#fullName}/git/trees/${treeSha}` },
           parents: commit.parents,
           verification: {
             verified: false,
@@ -1776,6 +1949,625 @@ export class FakeGitHub {
       files: identical ? [] : pull.files.slice(0, MAX_COMPARE_FILES),
     };
     return { status: 200, json: comparison };
+  }
+
+  // ---------------------------------------------------------------------------------------------- commits: GraphQL
+
+  #graphql(record: RecordedRequest): Reply {
+    record.operationId = 'graphql';
+    const outcome = runGraphql(record.body, this.#graphqlRoot(record));
+    record.graphqlFields = outcome.rootFields;
+    for (const violation of outcome.violations) this.#violate(record, violation);
+    return { status: 200, json: outcome.json, headers: { 'x-ratelimit-resource': 'graphql' } };
+  }
+
+  /** The root fields the fake resolves; any other field is reported as not implemented. */
+  #graphqlRoot(record: RecordedRequest): Record<string, unknown> {
+    return {
+      repository: ({ owner, name }: { owner: string; name: string }) => {
+        const fullName = `${owner}/${name}`;
+        if (fullName.toLowerCase() !== this.#fullName.toLowerCase()) {
+          throw new GitHubGraphqlError(
+            'NOT_FOUND',
+            `Could not resolve to a Repository with the name '${fullName}'.`,
+            `repository ${fullName} is not the pull request's repository ${this.#fullName}`,
+          );
+        }
+        return this.#repositoryNode();
+      },
+      createCommitOnBranch: ({ input }: { input: CreateCommitOnBranchInput }) =>
+        this.#createCommitOnBranch(input, record),
+    };
+  }
+
+  #repositoryNode(): Record<string, unknown> {
+    const info = this.#repositoryInfo();
+    return {
+      __typename: 'Repository',
+      id: nodeId('Repository', info.id),
+      databaseId: info.id,
+      name: this.#options.repo,
+      nameWithOwner: this.#fullName,
+      url: `${SERVER_URL}/${this.#fullName}`,
+      isFork: false,
+      owner: { __typename: 'Organization', login: this.#options.owner },
+      defaultBranchRef: () => this.#refNode(this.#defaultBranch) ?? null,
+      // Fully qualified names first, then short ones, as GitHub does; only branches are modelled.
+      ref: ({ qualifiedName }: { qualifiedName: string }) =>
+        /^refs\/(?!heads\/)/.test(qualifiedName)
+          ? null
+          : (this.#refNode(qualifiedName.replace(/^refs\/heads\//, '')) ?? null),
+      object: ({ oid, expression }: { oid?: string | null; expression?: string | null }) => {
+        const sha = oid ?? (expression ? this.#resolveRef(expression) : undefined);
+        return sha && this.#git.commits.has(sha) ? this.#commitNode(sha) : null;
+      },
+    };
+  }
+
+  /** The node id of a branch's ref, in the form of GitHub's legacy ids (`03:Ref{repository}:refs/heads/{branch}`). */
+  #refId(branch: string): string {
+    return Buffer.from(`03:Ref${this.#repositoryInfo().id}:refs/heads/${branch}`).toString('base64');
+  }
+
+  #refNode(branch: string): Record<string, unknown> | undefined {
+    const oid = this.#git.branches.get(branch);
+    if (oid === undefined) return undefined;
+    return {
+      __typename: 'Ref',
+      id: this.#refId(branch),
+      name: branch,
+      prefix: 'refs/heads/',
+      target: () => this.#commitNode(oid),
+      repository: () => this.#repositoryNode(),
+    };
+  }
+
+  #commitNode(oid: string): Record<string, unknown> {
+    const commit = this.#git.commits.get(oid)!;
+    const { headline, body } = splitMessage(commit.message);
+    const url = `${SERVER_URL}/${this.#fullName}/commit/${oid}`;
+    const actor = (person: GitPerson) => ({ name: person.name, email: person.email, date: person.date });
+    return {
+      __typename: 'Commit',
+      id: Buffer.from(`06:Commit${this.#repositoryInfo().id}:${oid}`).toString('base64'),
+      oid,
+      abbreviatedOid: oid.slice(0, 7),
+      url,
+      commitUrl: url,
+      resourcePath: `/${this.#fullName}/commit/${oid}`,
+      message: commit.message,
+      messageHeadline: headline,
+      messageBody: body,
+      authoredDate: commit.author.date,
+      committedDate: commit.committer.date,
+      author: actor(commit.author),
+      committer: actor(commit.committer),
+      tree: { __typename: 'Tree', oid: commit.tree },
+      parents: () => {
+        const parents = commit.parents.filter((parent) => this.#git.commits.has(parent));
+        return { totalCount: parents.length, nodes: parents.map((parent) => this.#commitNode(parent)) };
+      },
+      repository: () => this.#repositoryNode(),
+    };
+  }
+
+  /** The branch a `CommittableBranch` names; GitHub's error (and the violation) when it names none. */
+  #committableBranch(input: CreateCommitOnBranchInput['branch']): string {
+    const pull = this.#pull;
+    const { id, repositoryNameWithOwner: nameWithOwner, branchName } = input;
+    let branch: string;
+    if (id !== undefined && id !== null) {
+      if (nameWithOwner != null || branchName != null) {
+        throw new GitHubGraphqlError(
+          'UNPROCESSABLE',
+          'Specify either the branch id, or repositoryNameWithOwner and branchName.',
+          'branch has both an id and repositoryNameWithOwner/branchName',
+        );
+      }
+      const decoded = Buffer.from(id, 'base64').toString('utf8');
+      const match = /^03:Ref(\d+):refs\/heads\/(.+)$/.exec(decoded);
+      if (!match || Number(match[1]) !== this.#repositoryInfo().id) {
+        throw new GitHubGraphqlError(
+          'NOT_FOUND',
+          `Could not resolve to a node with the global id of '${id}'`,
+          `branch id ${id} is not the id of a ref of ${this.#fullName}`,
+        );
+      }
+      branch = match[2]!;
+    } else {
+      if (nameWithOwner == null || branchName == null) {
+        throw new GitHubGraphqlError(
+          'UNPROCESSABLE',
+          'A branch must be given by id, or by repositoryNameWithOwner and branchName.',
+          'branch has neither an id nor both repositoryNameWithOwner and branchName',
+        );
+      }
+      if (nameWithOwner.toLowerCase() !== this.#fullName.toLowerCase()) {
+        const fork = this.#isFork && nameWithOwner.toLowerCase() === pull.headRepoFullName?.toLowerCase();
+        throw new GitHubGraphqlError(
+          'NOT_FOUND',
+          `Could not resolve to a Repository with the name '${nameWithOwner}'.`,
+          fork
+            ? `commits to the fork ${nameWithOwner}: a workflow token cannot push to forks`
+            : `repository ${nameWithOwner} is not the pull request's repository ${this.#fullName}`,
+        );
+      }
+      branch = branchName.replace(/^refs\/heads\//, '');
+    }
+    if (!this.#git.branches.has(branch)) {
+      throw new GitHubGraphqlError(
+        'NOT_FOUND',
+        `A ref named "refs/heads/${branch}" does not exist in ${this.#fullName}.`,
+        this.#isFork && branch === pull.headRef
+          ? `branch ${branch} of the pull request is in the fork ${pull.headRepoFullName}, not in ${this.#fullName}: ` +
+              'a workflow token cannot push to forks'
+          : `branch ${branch} does not exist in ${this.#fullName}`,
+      );
+    }
+    return branch;
+  }
+
+  #createCommitOnBranch(input: CreateCommitOnBranchInput, record: RecordedRequest): Record<string, unknown> {
+    const pull = this.#pull;
+    const branch = this.#committableBranch(input.branch);
+    if ((this.#options.permissions?.contents ?? 'write') !== 'write') {
+      throw new GitHubGraphqlError('FORBIDDEN', 'Resource not accessible by integration', undefined, {
+        saml_failure: false,
+      });
+    }
+    const head = this.#git.branches.get(branch)!;
+    if (input.expectedHeadOid !== head) {
+      // The branch moved since the client read it: no violation, a client must expect it.
+      throw new GitHubGraphqlError(
+        'STALE_DATA',
+        `Expected branch to point to "${input.expectedHeadOid}" but it did not. Pull and try again.`,
+      );
+    }
+    const additions = input.fileChanges?.additions ?? [];
+    const deletions = input.fileChanges?.deletions ?? [];
+    const problems: string[] = [];
+    const paths = [...additions, ...deletions].map((change) => change.path);
+    for (const path of paths) {
+      const problem = pathProblem(path);
+      if (problem) problems.push(problem);
+    }
+    const duplicates = paths.filter((path, index) => paths.indexOf(path) !== index);
+    if (duplicates.length > 0) {
+      problems.push(
+        `paths must be unique across additions and deletions: ${[...new Set(duplicates)].join(', ')}`,
+      );
+    }
+    if (problems.length > 0) {
+      throw new GitHubGraphqlError(
+        'UNPROCESSABLE',
+        problems.join('; '),
+        `createCommitOnBranch: ${problems.join('; ')}`,
+      );
+    }
+    const tree = this.#git.treeFiles(this.#git.commits.get(head)!.tree);
+    for (const { path } of deletions) {
+      if (!tree.delete(path) && this.#git.isComplete(head)) {
+        throw new GitHubGraphqlError(
+          'UNPROCESSABLE',
+          `A path was requested for deletion which does not exist as of commit oid \`${head}\``,
+          `createCommitOnBranch deletes ${path}, which does not exist at ${head}`,
+        );
+      }
+    }
+    for (const { path, contents } of additions) {
+      tree.set(path, {
+        mode: tree.get(path)?.mode ?? '100644',
+        sha: this.#git.putBlob(Buffer.from(contents, 'base64')),
+      });
+    }
+    const conflict = treeConflict(tree);
+    if (conflict) {
+      throw new GitHubGraphqlError('UNPROCESSABLE', conflict, `createCommitOnBranch: ${conflict}`);
+    }
+    if (branch !== pull.headRef || this.#isFork) {
+      this.#violate(record, `commits to ${branch}, not to the pull request's branch ${pull.headRef}`);
+    }
+    const headline = input.message.headline;
+    const body = input.message.body ?? '';
+    const date = this.#nextCommitDate();
+    const oid = this.#git.putCommit({
+      tree: this.#putTreeFrom(tree, head),
+      parents: [head],
+      message: body === '' ? headline : `${headline}\n\n${body}`,
+      author: { ...ACTIONS_BOT_PERSON, date },
+      committer: { ...GITHUB_COMMITTER, date },
+    });
+    this.#moveBranch(branch, oid, 'graphql');
+    return {
+      clientMutationId: input.clientMutationId ?? null,
+      commit: this.#commitNode(oid),
+      ref: this.#refNode(branch),
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------- commits: Git Data API
+
+  /** Stores a tree made from the files of `base` (a commit or a tree): incomplete when the base is. */
+  #putTreeFrom(tree: FlatTree, base: string | undefined): string {
+    const sha = this.#git.putTree(tree);
+    if (base !== undefined && !this.#git.isComplete(base)) this.#git.incompleteTrees.add(sha);
+    return sha;
+  }
+
+  /** Commit dates: one second apart from 2024-01-03, so commits (and their oids) are the same on every run. */
+  #nextCommitDate(): string {
+    this.#commitClock += 1;
+    return timestamp(new Date(Date.UTC(2024, 0, 3) + this.#commitClock * 1000));
+  }
+
+  /** A branch's head for a contents API write; the default branch gets an empty root commit when no test named it. */
+  #branchHeadForWrite(branch: string): string {
+    let head = this.#git.branches.get(branch);
+    if (head === undefined) {
+      const tree = this.#git.putFiles(new Map());
+      this.#git.incompleteTrees.add(tree);
+      head = this.#git.putCommit({
+        tree,
+        parents: [],
+        message: `Commit on ${branch}`,
+        author: SEEDED_AUTHOR,
+        committer: SEEDED_AUTHOR,
+      });
+      this.#git.branches.set(branch, head);
+    }
+    return head;
+  }
+
+  /** Moves a branch to `oid` and records the commits it gained in `branchCommits`. */
+  #moveBranch(branch: string, oid: string, via: FakeBranchCommit['via']): void {
+    const git = this.#git;
+    const gained = git.commitsBetween(git.branches.get(branch)!, oid);
+    git.branches.set(branch, oid);
+    for (const sha of gained) {
+      this.#madeCommits.add(sha);
+      const commit = git.commits.get(sha)!;
+      const parent = commit.parents[0];
+      const before = parent === undefined ? new Map() : git.treeFiles(git.commits.get(parent)?.tree ?? '');
+      const after = git.treeFiles(commit.tree);
+      const changed = new Set<string>();
+      for (const [path, file] of after) {
+        if (before.get(path)?.sha !== file.sha || before.get(path)?.mode !== file.mode) changed.add(path);
+      }
+      for (const path of before.keys()) if (!after.has(path)) changed.add(path);
+      const files: Record<string, string | null> = {};
+      for (const path of [...changed].sort()) {
+        const file = after.get(path);
+        files[path] = file ? (git.blobs.get(file.sha)?.toString('utf8') ?? '') : null;
+      }
+      this.branchCommits.push({
+        oid: sha,
+        via,
+        branch,
+        parent: parent ?? '',
+        parents: [...commit.parents],
+        message: commit.message,
+        ...splitMessage(commit.message),
+        files,
+      });
+    }
+  }
+
+  #refJson(branch: string): Schemas['git-ref'] {
+    const sha = this.#git.branches.get(branch)!;
+    const api = `${this.#url}/repos/${this.#fullName}`;
+    return {
+      ref: `refs/heads/${branch}`,
+      node_id: this.#refId(branch),
+      url: `${api}/git/refs/heads/${branch}`,
+      object: { type: 'commit', sha, url: `${api}/git/commits/${sha}` },
+    };
+  }
+
+  /**
+   * The branch of a `git/ref(s)/{ref}` parameter, which is `heads/<branch>`. GitHub answers 404 (reads) or 422
+   * `Reference does not exist` (updates) for any other ref; a wrong form, another repository's branch or an update
+   * of a missing branch is a violation.
+   */
+  #branchOfRef(context: Context, update: boolean): string {
+    const ref = String(context.params.ref);
+    const pull = this.#pull;
+    const missing = (violation?: string) =>
+      update
+        ? new HttpError(
+            422,
+            {
+              message: 'Reference does not exist',
+              documentation_url: context.operation.documentationUrl,
+              status: '422',
+            },
+            violation ?? `updates ${ref}, which does not exist`,
+          )
+        : this.#notFound(context, violation);
+    if (ref.startsWith('refs/')) {
+      throw missing(`ref ${ref}: the Git refs API takes heads/<branch>, without refs/`);
+    }
+    const branch = /^heads\/(.+)$/.exec(ref)?.[1];
+    if (branch === undefined) throw missing(update ? `updates ${ref}, which is not a branch` : undefined);
+    if (!this.#git.branches.has(branch)) {
+      throw missing(
+        this.#isFork && branch === pull.headRef
+          ? `branch ${branch} of the pull request is in the fork ${pull.headRepoFullName}, not in ${this.#fullName}`
+          : undefined,
+      );
+    }
+    return branch;
+  }
+
+  #gitCommitJson(oid: string): Schemas['git-commit'] {
+    const commit = this.#git.commits.get(oid)!;
+    const api = `${this.#url}/repos/${this.#fullName}`;
+    const signed = commit.committer.email === GITHUB_COMMITTER.email;
+    return {
+      sha: oid,
+      node_id: Buffer.from(`06:Commit${this.#repositoryInfo().id}:${oid}`).toString('base64'),
+      url: `${api}/git/commits/${oid}`,
+      html_url: `${SERVER_URL}/${this.#fullName}/commit/${oid}`,
+      author: commit.author,
+      committer: commit.committer,
+      message: commit.message,
+      tree: { sha: commit.tree, url: `${api}/git/trees/${commit.tree}` },
+      parents: commit.parents.map((parent) => ({
+        sha: parent,
+        url: `${api}/git/commits/${parent}`,
+        html_url: `${SERVER_URL}/${this.#fullName}/commit/${parent}`,
+      })),
+      verification: {
+        verified: signed,
+        reason: signed ? 'valid' : 'unsigned',
+        signature: null,
+        payload: null,
+        verified_at: signed ? commit.committer.date : null,
+      },
+    };
+  }
+
+  #getGitCommit(context: Context): Reply {
+    const sha = String(context.params.commit_sha);
+    if (!this.#git.commits.has(sha)) throw this.#notFound(context);
+    return { status: 200, json: this.#gitCommitJson(sha) };
+  }
+
+  #createBlob(context: Context): Reply {
+    this.#requirePermission('contents', context);
+    const body = context.body as BodyOf<'git/create-blob'>;
+    const encoding = body.encoding ?? 'utf-8';
+    if (encoding !== 'utf-8' && encoding !== 'base64') {
+      throw this.#unprocessable(
+        context,
+        [
+          {
+            resource: 'Blob',
+            code: 'invalid',
+            field: 'encoding',
+            message: `encoding ${encoding} is not supported`,
+          },
+        ],
+        `blob encoding ${JSON.stringify(encoding)} is neither utf-8 nor base64`,
+        'Invalid request.',
+      );
+    }
+    let bytes = Buffer.from(body.content, 'utf8');
+    if (encoding === 'base64') {
+      const text = body.content.replace(/\s/g, '');
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 === 1) {
+        throw this.#unprocessable(
+          context,
+          [{ resource: 'Blob', code: 'invalid', field: 'content', message: 'content is not valid Base64' }],
+          'blob content is not valid Base64',
+          'Invalid request.',
+        );
+      }
+      bytes = Buffer.from(text, 'base64');
+    }
+    const sha = this.#git.putBlob(bytes);
+    return { status: 201, json: { url: `${this.#url}/repos/${this.#fullName}/git/blobs/${sha}`, sha } };
+  }
+
+  #createTree(context: Context): Reply {
+    this.#requirePermission('contents', context);
+    const body = context.body as BodyOf<'git/create-tree'>;
+    const git = this.#git;
+    if (body.base_tree !== undefined && !git.trees.has(body.base_tree)) {
+      throw this.#unprocessable(
+        context,
+        [{ resource: 'Tree', code: 'invalid', field: 'base_tree', message: 'base_tree is not a valid tree' }],
+        `base_tree ${body.base_tree} is not a tree of the repository (the tree of a commit: GET .../git/commits/{sha})`,
+        'Invalid request.',
+      );
+    }
+    const tree: FlatTree = body.base_tree === undefined ? new Map() : git.treeFiles(body.base_tree);
+    const complete = body.base_tree === undefined || git.isComplete(body.base_tree);
+    const errors: string[] = [];
+    body.tree.forEach((entry, index) => {
+      const where = `tree.${index}`;
+      const pathError = pathProblem(entry.path);
+      if (pathError || entry.path === undefined) {
+        errors.push(`${where}: ${pathError ?? 'path is missing'}`);
+        return;
+      }
+      const path = entry.path;
+      const modes = { blob: ['100644', '100755', '120000'], tree: ['040000'], commit: ['160000'] };
+      if (entry.type === undefined || entry.mode === undefined || !modes[entry.type].includes(entry.mode)) {
+        errors.push(`${where}: mode ${String(entry.mode)} does not go with type ${String(entry.type)}`);
+        return;
+      }
+      if (entry.sha !== undefined && entry.content !== undefined) {
+        errors.push(`${where}: use either sha or content, not both`);
+        return;
+      }
+      if (entry.sha === undefined && entry.content === undefined) {
+        errors.push(`${where}: sha or content is required`);
+        return;
+      }
+      if (entry.type === 'commit') {
+        errors.push(`${where}: the fake GitHub does not implement submodules`);
+        return;
+      }
+      const under = [...tree.keys()].filter((file) => file.startsWith(`${path}/`));
+      if (entry.type === 'blob') {
+        if (entry.sha === null) {
+          if (!tree.delete(path) && complete) errors.push(`${where}: ${path} does not exist in base_tree`);
+        } else if (entry.content !== undefined) {
+          tree.set(path, { mode: entry.mode, sha: git.putBlob(entry.content) });
+        } else if (entry.sha === undefined || !git.hasBlob(entry.sha)) {
+          errors.push(`${where}: ${String(entry.sha)} is not a blob of the repository`);
+        } else {
+          tree.set(path, { mode: entry.mode, sha: entry.sha });
+        }
+        return;
+      }
+      const subtree = entry.sha;
+      if (subtree === undefined || entry.content !== undefined) {
+        errors.push(`${where}: a tree entry takes a sha, not content`);
+        return;
+      }
+      if (subtree !== null && !git.trees.has(subtree)) {
+        errors.push(`${where}: ${subtree} is not a tree of the repository`);
+        return;
+      }
+      if (subtree === null && under.length === 0 && complete) {
+        errors.push(`${where}: directory ${path} does not exist in base_tree`);
+      }
+      for (const file of under) tree.delete(file);
+      if (subtree !== null) {
+        for (const [file, blob] of git.treeFiles(subtree)) tree.set(`${path}/${file}`, blob);
+      }
+    });
+    const conflict = errors.length === 0 ? treeConflict(tree) : undefined;
+    if (conflict) errors.push(conflict);
+    if (errors.length > 0) {
+      throw this.#unprocessable(
+        context,
+        errors.map((message) => ({ resource: 'Tree', code: 'custom', field: 'tree', message })),
+        errors.join('; '),
+        'Invalid tree info',
+      );
+    }
+    const sha = git.putTree(tree);
+    if (!complete) git.incompleteTrees.add(sha);
+    const api = `${this.#url}/repos/${this.#fullName}`;
+    return {
+      status: 201,
+      json: {
+        sha,
+        url: `${api}/git/trees/${sha}`,
+        truncated: false,
+        tree: git.listTree(sha).map((entry) => ({
+          ...entry,
+          url: `${api}/git/${entry.type === 'tree' ? 'trees' : 'blobs'}/${entry.sha}`,
+        })),
+      } satisfies Schemas['git-tree'],
+    };
+  }
+
+  #createGitCommit(context: Context): Reply {
+    this.#requirePermission('contents', context);
+    const body = context.body as BodyOf<'git/create-commit'>;
+    const git = this.#git;
+    if (!git.trees.has(body.tree)) {
+      throw this.#unprocessable(
+        context,
+        [],
+        `tree ${body.tree} is not a tree of the repository (create it with POST .../git/trees)`,
+        'Tree SHA does not exist',
+      );
+    }
+    const parents = body.parents ?? [];
+    const unknown = parents.filter((parent) => !git.commits.has(parent));
+    if (unknown.length > 0) {
+      throw this.#unprocessable(
+        context,
+        [],
+        `parents ${unknown.join(', ')} are not commits of the repository`,
+        'Parent SHA does not exist or is not a commit object',
+      );
+    }
+    if (parents.length === 0) {
+      this.#violate(
+        context.record,
+        'creates a root commit (no parents): on the branch it would replace the whole history',
+      );
+    }
+    const date = this.#nextCommitDate();
+    const author = body.author
+      ? { name: body.author.name, email: body.author.email, date: body.author.date ?? date }
+      : { ...ACTIONS_BOT_PERSON, date };
+    const committer = body.committer
+      ? {
+          name: body.committer.name ?? author.name,
+          email: body.committer.email ?? author.email,
+          date: body.committer.date ?? date,
+        }
+      : author;
+    const oid = git.putCommit({ tree: body.tree, parents, message: body.message, author, committer });
+    this.#madeCommits.add(oid);
+    return { status: 201, json: this.#gitCommitJson(oid) };
+  }
+
+  #updateRef(context: Context): Reply {
+    this.#requirePermission('contents', context);
+    const branch = this.#branchOfRef(context, true);
+    const body = context.body as BodyOf<'git/update-ref'>;
+    const pull = this.#pull;
+    if (!this.#git.commits.has(body.sha)) {
+      throw this.#unprocessable(
+        context,
+        [],
+        `sha ${body.sha} is not a commit of the repository`,
+        'Object does not exist',
+      );
+    }
+    const current = this.#git.branches.get(branch)!;
+    if (body.force === true) {
+      this.#violate(
+        context.record,
+        `force-updates ${branch} (force: true): an update must fast-forward, never drop commits someone pushed`,
+      );
+    } else if (!this.#git.isAncestor(current, body.sha)) {
+      // The branch moved since the client read it (or the commit is not built on it): GitHub refuses it.
+      throw new HttpError(422, {
+        message: 'Update is not a fast forward',
+        documentation_url: context.operation.documentationUrl,
+        status: '422',
+      });
+    }
+    if (branch !== pull.headRef || this.#isFork) {
+      this.#violate(context.record, `moves ${branch}, not the pull request's branch ${pull.headRef}`);
+    }
+    this.#moveBranch(branch, body.sha, 'git-data');
+    return { status: 200, json: this.#refJson(branch) };
+  }
+
+  /** `GET /repos/{owner}/{repo}/commits/{ref}`: a commit by sha (full or abbreviated) or by branch. */
+  #getCommit(context: Context): Reply {
+    const ref = String(context.params.ref);
+    let sha = this.#resolveRef(ref);
+    if (sha === undefined && /^[0-9a-f]{7,39}$/.test(ref)) {
+      const matches = [...this.#git.commits.keys()].filter((candidate) => candidate.startsWith(ref));
+      if (matches.length === 1) sha = matches[0];
+    }
+    if (sha === undefined) {
+      throw new HttpError(422, {
+        message: `No commit found for SHA: ${ref}`,
+        documentation_url: context.operation.documentationUrl,
+        status: '422',
+      });
+    }
+    const commit = this.#git.commits.get(sha)!;
+    const json = commitObject(this.#url, this.#fullName, sha, commit.parents);
+    json.commit.message = commit.message;
+    json.commit.author = commit.author;
+    json.commit.committer = commit.committer;
+    json.commit.tree = {
+      sha: commit.tree,
+      url: `${this.#url}/repos/${this.#fullName}/git/trees/${commit.tree}`,
+    };
+    return { status: 200, json };
   }
 
   // ---------------------------------------------------------------------------------------------- issue comments
@@ -1854,6 +2646,45 @@ interface Placement {
 /** The test merge commit GitHub makes for a pull request, when a test does not name one. */
 export function defaultMergeCommitSha(headSha: string, baseSha: string): string {
   return gitBlobSha(`merge ${headSha} into ${baseSha}`);
+}
+
+/** The input of `createCommitOnBranch`, as graphql-js coerces it from the query and its variables. */
+interface CreateCommitOnBranchInput {
+  branch: { id?: string | null; repositoryNameWithOwner?: string | null; branchName?: string | null };
+  clientMutationId?: string | null;
+  expectedHeadOid: string;
+  fileChanges?: {
+    additions?: { path: string; contents: string }[] | null;
+    deletions?: { path: string }[] | null;
+  } | null;
+  message: { headline: string; body?: string | null };
+}
+
+/** Why a path cannot be a file's path in a git tree, if it cannot. */
+function pathProblem(path: string | undefined): string | undefined {
+  if (path === undefined) return undefined;
+  if (path === '') return 'a path is empty';
+  if (path.startsWith('/') || path.endsWith('/'))
+    return `path ${JSON.stringify(path)} starts or ends with a slash`;
+  const segments = path.split('/');
+  if (segments.some((segment) => segment === '' || segment === '.' || segment === '..')) {
+    return `path ${JSON.stringify(path)} has an empty, . or .. segment`;
+  }
+  if (segments.some((segment) => segment.toLowerCase() === '.git'))
+    return `path ${JSON.stringify(path)} is in .git`;
+  return undefined;
+}
+
+/** A path that is both a file and a directory of a tree, if there is one. */
+function treeConflict(tree: FlatTree): string | undefined {
+  for (const path of tree.keys()) {
+    const parts = path.split('/');
+    for (let end = 1; end < parts.length; end += 1) {
+      const directory = parts.slice(0, end).join('/');
+      if (tree.has(directory)) return `${directory} would be both a file and a directory`;
+    }
+  }
+  return undefined;
 }
 
 function generic(...args: ConstructorParameters<typeof HttpError>): HttpError {

@@ -1,0 +1,195 @@
+/**
+ * The autofix commit, end to end: the bundled Action against the fake GitHub (GraphQL createCommitOnBranch validated
+ * against GitHub's GraphQL schema, and the Git Data API).
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../src/config/config.js';
+import { autofix } from '../../src/core/autofix.js';
+import { yaml } from '../helpers.js';
+import { writePullRequestEvent } from './event.js';
+import { FakeGitHub, type FakeGitHubOptions } from './fake-github.js';
+import { type RepoFixture, makeRepo } from './git-fixture.js';
+import { runAction } from './run-action.js';
+
+const OWNER = 'octo-org';
+const REPO = 'manifests';
+
+const WORKER = yaml`
+  apiVersion: apps/v1
+  kind: Deployment
+  metadata:
+    name: worker
+    namespace: shop
+  spec:
+    template:
+      spec:
+        containers:
+          - name: worker
+            image: busybox:1.36
+`;
+
+const fixtures: { repo: RepoFixture; fake: FakeGitHub }[] = [];
+afterEach(async () => {
+  for (const { repo, fake } of fixtures.splice(0)) {
+    await fake.stop();
+    repo.remove();
+  }
+});
+
+async function setUp(
+  head: Record<string, string>,
+  options: Partial<FakeGitHubOptions> & { fork?: boolean; headMessage?: string } = {},
+) {
+  const repo = makeRepo({ base: { 'README.md': '# manifests\n' }, head, owner: OWNER, repo: REPO });
+  if (options.headMessage) {
+    // The head commit as the Action's own autofix commit would be: the same tree, with its message.
+    const git = (args: string[]) =>
+      execFileSync('git', args, {
+        cwd: repo.dir,
+        encoding: 'utf8',
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: repo.dir,
+          GIT_CONFIG_GLOBAL: '/dev/null',
+          GIT_CONFIG_NOSYSTEM: '1',
+        },
+      });
+    git([
+      '-c',
+      'user.name=bot',
+      '-c',
+      'user.email=bot@example.com',
+      'commit',
+      '--amend',
+      '--quiet',
+      '-m',
+      options.headMessage,
+    ]);
+    repo.headSha = git(['rev-parse', 'HEAD']).trim();
+  }
+  const headRepoFullName = options.fork ? 'contributor/manifests' : `${OWNER}/${REPO}`;
+  const fake = await FakeGitHub.start({
+    owner: OWNER,
+    repo: REPO,
+    validateResponses: true,
+    ...options,
+    pull: {
+      number: 11,
+      headSha: repo.headSha,
+      baseSha: repo.baseSha,
+      mergeBaseSha: repo.mergeBaseSha,
+      headRef: repo.headRef,
+      headRepoFullName,
+      files: repo.files,
+    },
+  });
+  fixtures.push({ repo, fake });
+  const eventPath = writePullRequestEvent({
+    owner: OWNER,
+    repo: REPO,
+    number: 11,
+    headSha: repo.headSha,
+    baseSha: repo.baseSha,
+    headRef: repo.headRef,
+    headRepoFullName,
+  });
+  const run = await runAction({
+    workspace: repo.dir,
+    eventPath,
+    apiUrl: fake.url,
+    inputs: { autofix: 'true' },
+  });
+  return { repo, fake, run };
+}
+
+describe('autofix: true', () => {
+  it('pushes one commit whose files equal the --fix result, and checks the new head', async () => {
+    const { repo, fake, run } = await setUp({ 'deploy/worker.yaml': WORKER });
+    expect(fake.violations).toEqual([]);
+    expect(fake.graphqlCommits).toHaveLength(1);
+    const commit = fake.graphqlCommits[0]!;
+    expect(commit).toMatchObject({ branch: repo.headRef, parent: repo.headSha });
+    expect(commit.headline).toBe('Harden ServiceAccount tokens (kube-token-guard)');
+    expect(commit.body).toContain('Kube-Token-Guard-Autofix: true');
+    const expected = autofix([{ path: 'deploy/worker.yaml', text: WORKER }], defaultConfig()).files[0]!.text;
+    expect(commit.files).toEqual({ 'deploy/worker.yaml': expected });
+    expect(fake.branchHead(repo.headRef)).toBe(commit.oid);
+    // What remains (default-service-account, medium) does not block; the check is on the fixed head.
+    expect(run.status).toBe(0);
+    expect(fake.checkRuns[0]).toMatchObject({ head_sha: commit.oid, conclusion: 'success' });
+    expect(run.outputs).toMatchObject({ 'autofix-commit': commit.oid, fixed: '1' });
+    expect(run.summary).toContain(`fixed by commit ${commit.oid.slice(0, 7)}`);
+    expect(fake.reviewComments.some((comment) => comment.body.includes('`automount-token`'))).toBe(false);
+  });
+
+  it('does not push when the head moved after the scan', async () => {
+    const { fake, run } = await setUp({ 'deploy/worker.yaml': WORKER }, { headMoved: 'f'.repeat(40) });
+    expect(fake.violations).toEqual([]);
+    expect(fake.branchCommits).toEqual([]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('moved since');
+  });
+
+  it('on a fork pull request pushes nothing and writes a patch', async () => {
+    const { repo, fake, run } = await setUp(
+      { 'deploy/worker.yaml': WORKER },
+      { fork: true, permissions: { checks: 'none', pullRequests: 'read', contents: 'read' } },
+    );
+    expect(fake.violations).toEqual([]);
+    expect(fake.branchCommits).toEqual([]);
+    expect(run.stdout).toContain('comes from a fork');
+    const patch = readFileSync(run.outputs['patch-file']!, 'utf8');
+    expect(patch).toContain('+++ b/deploy/worker.yaml');
+    expect(patch).toContain('+      automountServiceAccountToken: false');
+    expect(run.outputs['patch-file']).toBe(join(repo.dir, 'kube-token-guard.patch'));
+  });
+
+  it("does not fix again on the Action's own commit (no loop)", async () => {
+    const message = 'Harden ServiceAccount tokens (kube-token-guard)\n\nKube-Token-Guard-Autofix: true\n';
+    const { fake, run } = await setUp(
+      { 'deploy/worker.yaml': WORKER },
+      { headMessage: message, headCommitMessage: message },
+    );
+    expect(fake.violations).toEqual([]);
+    expect(fake.branchCommits).toEqual([]);
+    expect(run.stdout, run.stdout).toContain("the head commit is this Action's own autofix commit");
+  });
+
+  it('pushes nothing when the only findings cannot be fixed automatically', async () => {
+    const binding = yaml`
+      apiVersion: rbac.authorization.k8s.io/v1
+      kind: RoleBinding
+      metadata:
+        name: reader
+        namespace: shop
+      roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+      subjects:
+        - kind: ServiceAccount
+          name: default
+          namespace: shop
+    `;
+    const { fake, run } = await setUp({ 'deploy/binding.yaml': binding });
+    expect(fake.violations).toEqual([]);
+    expect(fake.branchCommits).toEqual([]);
+    expect(run.stdout).toContain('nothing to fix automatically');
+    expect(run.status).toBe(1);
+  });
+
+  it('falls back to the Git Data API where GraphQL is not available', async () => {
+    const { repo, fake, run } = await setUp({ 'deploy/worker.yaml': WORKER }, { graphql: 'disabled' });
+    expect(fake.violations).toEqual([]);
+    expect(fake.branchCommits).toHaveLength(1);
+    expect(fake.branchCommits[0]).toMatchObject({
+      via: 'git-data',
+      branch: repo.headRef,
+      parent: repo.headSha,
+    });
+    expect(fake.branchCommits[0]!.files['deploy/worker.yaml']).toContain(
+      'automountServiceAccountToken: false',
+    );
+    expect(run.status).toBe(0);
+  });
+});
