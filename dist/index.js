@@ -52570,6 +52570,7 @@ async function reviewPullRequest(github, inputs, context, config, failOn) {
         const split = splitFindings(headResult.findings, baseResult.findings, changedPaths);
         let autofixCommit = null;
         let fixedCount = 0;
+        let patch = null;
         if (inputs.autofix) {
             const fixed = await runAutofix({
                 github,
@@ -52584,6 +52585,8 @@ async function reviewPullRequest(github, inputs, context, config, failOn) {
             });
             notes.push(...fixed.notes);
             autofixCommit = fixed.commit;
+            if (!fixed.commit)
+                patch = fixed.patch;
             if (fixed.commit)
                 fixedCount = fixed.fixed.size;
             // What the pushed commit fixed neither blocks nor gets a comment.
@@ -52629,7 +52632,8 @@ async function reviewPullRequest(github, inputs, context, config, failOn) {
                 failOn,
                 blocking,
                 changedManifests: changedPaths.size,
-                notes: [],
+                // What happened so far (an autofix commit, a review that could not be posted) belongs on the check too.
+                notes: [...notes],
             });
             try {
                 const run = await publishCheckRun(github, owner, repo, {
@@ -52683,6 +52687,7 @@ async function reviewPullRequest(github, inputs, context, config, failOn) {
             changedFiles: changedPaths.size,
             autofixCommit,
             fixedCount,
+            patch,
             notes,
         };
     }
@@ -53326,6 +53331,9 @@ async function main_run() {
                     changedManifests: outcome.changedFiles,
                     notes: outcome.notes,
                 }),
+                outcome.patch
+                    ? `\n<details><summary>The fixes as a patch (apply with <code>git apply</code>)</summary>\n\n\`\`\`\`diff\n${truncate(outcome.patch, 30000)}\n\`\`\`\`\n\n</details>\n`
+                    : '',
                 outcome.introduced.length > 0
                     ? `\n### New findings\n\n${findingList(outcome.introduced, 20000)}`
                     : '',

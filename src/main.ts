@@ -13,7 +13,7 @@ import { createGitHub } from './api/client.js';
 import { ConfigurationError } from './config/errors.js';
 import { scanFiles } from './core/scan.js';
 import { type Finding, atLeast } from './core/types.js';
-import { annotationLevel, findingList, summaryMarkdown } from './pr/summary.js';
+import { annotationLevel, findingList, summaryMarkdown, truncate } from './pr/summary.js';
 import { toSarif } from './report/sarif.js';
 import { countFindings } from './report/summary.js';
 import { registry } from './rules/index.js';
@@ -59,6 +59,9 @@ export async function run(): Promise<void> {
           changedManifests: outcome.changedFiles,
           notes: outcome.notes,
         }),
+        outcome.patch
+          ? `\n<details><summary>The fixes as a patch (apply with <code>git apply</code>)</summary>\n\n\`\`\`\`diff\n${truncate(outcome.patch, 30000)}\n\`\`\`\`\n\n</details>\n`
+          : '',
         outcome.introduced.length > 0
           ? `\n### New findings\n\n${findingList(outcome.introduced, 20000)}`
           : '',

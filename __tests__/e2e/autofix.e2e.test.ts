@@ -122,6 +122,7 @@ describe('autofix: true', () => {
     expect(fake.checkRuns[0]).toMatchObject({ head_sha: commit.oid, conclusion: 'success' });
     expect(run.outputs).toMatchObject({ 'autofix-commit': commit.oid, fixed: '1' });
     expect(run.summary).toContain(`fixed by commit ${commit.oid.slice(0, 7)}`);
+    expect(fake.checkRuns[0]!.output?.summary).toContain(`fixed by commit ${commit.oid.slice(0, 7)}`);
     expect(fake.reviewComments.some((comment) => comment.body.includes('`automount-token`'))).toBe(false);
   });
 
@@ -145,6 +146,8 @@ describe('autofix: true', () => {
     expect(patch).toContain('+++ b/deploy/worker.yaml');
     expect(patch).toContain('+      automountServiceAccountToken: false');
     expect(run.outputs['patch-file']).toBe(join(repo.dir, 'kube-token-guard.patch'));
+    expect(run.summary).toContain('````diff\n');
+    expect(run.summary).toContain('+      automountServiceAccountToken: false');
   });
 
   it("does not fix again on the Action's own commit (no loop)", async () => {

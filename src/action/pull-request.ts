@@ -43,6 +43,8 @@ export interface PullRequestOutcome {
   /** The autofix commit pushed to the branch, and how many findings it fixed. */
   autofixCommit: string | null;
   fixedCount: number;
+  /** The fixes as a unified diff, when they were not pushed (fork pull requests). */
+  patch: string | null;
   /** Where findings were published, and what could not be. */
   notes: string[];
 }
@@ -174,6 +176,7 @@ export async function reviewPullRequest(
     const split = splitFindings(headResult.findings, baseResult.findings, changedPaths);
     let autofixCommit: string | null = null;
     let fixedCount = 0;
+    let patch: string | null = null;
     if (inputs.autofix) {
       const fixed = await runAutofix({
         github,
@@ -188,6 +191,7 @@ export async function reviewPullRequest(
       });
       notes.push(...fixed.notes);
       autofixCommit = fixed.commit;
+      if (!fixed.commit) patch = fixed.patch;
       if (fixed.commit) fixedCount = fixed.fixed.size;
       // What the pushed commit fixed neither blocks nor gets a comment.
       if (fixed.commit) {
@@ -256,7 +260,8 @@ export async function reviewPullRequest(
         failOn,
         blocking,
         changedManifests: changedPaths.size,
-        notes: [],
+        // What happened so far (an autofix commit, a review that could not be posted) belongs on the check too.
+        notes: [...notes],
       });
       try {
         const run = await publishCheckRun(github, owner, repo, {
@@ -314,6 +319,7 @@ export async function reviewPullRequest(
       changedFiles: changedPaths.size,
       autofixCommit,
       fixedCount,
+      patch,
       notes,
     };
   } finally {
