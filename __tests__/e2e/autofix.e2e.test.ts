@@ -181,6 +181,21 @@ describe('autofix: true', () => {
     expect(run.status).toBe(1);
   });
 
+  it('never changes files under .github/', async () => {
+    const { fake, run } = await setUp({
+      '.github/ci/runner-pod.yaml': WORKER.replace(/worker/g, 'runner'),
+      'deploy/worker.yaml': WORKER,
+    });
+    expect(fake.violations).toEqual([]);
+    expect(fake.branchCommits).toHaveLength(1);
+    expect(Object.keys(fake.branchCommits[0]!.files)).toEqual(['deploy/worker.yaml']);
+    // The finding in .github/ is still reported, and still blocks.
+    expect(run.status).toBe(1);
+    expect(
+      fake.checkRuns[0]!.annotations.some((annotation) => annotation.path === '.github/ci/runner-pod.yaml'),
+    ).toBe(true);
+  });
+
   it('falls back to the Git Data API where GraphQL is not available', async () => {
     const { repo, fake, run } = await setUp({ 'deploy/worker.yaml': WORKER }, { graphql: 'disabled' });
     expect(fake.violations).toEqual([]);
