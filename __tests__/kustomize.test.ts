@@ -105,6 +105,23 @@ describe.skipIf(!existsSync(KUSTOMIZE))('kustomize overlays built with the real 
     expect(report.findings).toEqual([]);
   });
 
+  it('never fetches a remote base: the build fails at once with an error of that overlay', async () => {
+    const files = {
+      'remote/kustomization.yaml':
+        'resources:\n  - https://github.com/kubernetes-sigs/kustomize//examples/helloWorld?ref=v5.0.0\n',
+    };
+    const started = Date.now();
+    const { report } = await scanJson(workspace(files));
+    expect(report.errors).toEqual([
+      {
+        file: 'remote/kustomization.yaml',
+        line: null,
+        message: expect.stringMatching(/^kustomize build failed: /),
+      },
+    ]);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
   it('reports an overlay that does not build as an error of that overlay, and scans the rest', async () => {
     const files = {
       ...OVERLAY_REPO,

@@ -34,6 +34,20 @@ export interface HelmOptions {
 }
 
 export const DEFAULT_KUBE_VERSION = '1.31.0';
+
+/**
+ * Renders never reach the network: a chart repository or a remote kustomize base would be a download of code the
+ * pull request chose. Every proxy points at a closed local port, so such a fetch fails at once with a clear error.
+ */
+export const OFFLINE: Record<string, string> = {
+  HTTP_PROXY: 'http://127.0.0.1:9',
+  HTTPS_PROXY: 'http://127.0.0.1:9',
+  http_proxy: 'http://127.0.0.1:9',
+  https_proxy: 'http://127.0.0.1:9',
+  NO_PROXY: '',
+  no_proxy: '',
+  GIT_TERMINAL_PROMPT: '0',
+};
 const DEFAULT_TIMEOUT_MS = 60_000;
 
 interface ProcessResult {
@@ -98,6 +112,7 @@ export async function renderChart(chart: ChartRender, options: HelmOptions): Pro
       ...Object.entries(chart.set).flatMap(([key, value]) => ['--set', `${key}=${value}`]),
     ];
     const env = {
+      ...OFFLINE,
       PATH: process.env.PATH ?? '',
       HOME: home,
       HELM_CACHE_HOME: join(home, 'cache'),

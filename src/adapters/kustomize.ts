@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import type { ScanError, ScanNotice, SourceFile } from '../core/types.js';
+import { OFFLINE } from './helm.js';
 
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
@@ -97,7 +98,7 @@ export async function buildOverlay(
           options.binary ?? 'kustomize',
           ['build', wrapper, '--load-restrictor', 'LoadRestrictionsNone'],
           {
-            env: { PATH: process.env.PATH ?? '', HOME: wrapper },
+            env: { ...OFFLINE, PATH: process.env.PATH ?? '', HOME: wrapper },
             timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
             maxBuffer: 512 * 1024 * 1024,
             encoding: 'utf8',
