@@ -35706,7 +35706,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8184);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5700);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -35715,7 +35715,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8184:
+/***/ 5700:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45439,6 +45439,14 @@ function candidateValues(valuesText) {
     walk(doc.contents, []);
     return paths;
 }
+/** Open findings of some rules on a chart's rendered files that have no fix yet. */
+function unfixedRendered(findings, renderedPaths, rules) {
+    return findings.filter((finding) => finding.rendered &&
+        !finding.suppressed &&
+        !finding.fix &&
+        rules.has(finding.ruleId) &&
+        renderedPaths.has(finding.file));
+}
 /** `--set` syntax for a key path: dots inside keys escaped. */
 function setKey(path) {
     return path.map((key) => key.replace(/([.,\\=])/g, '\\$1')).join('.');
@@ -45458,11 +45466,7 @@ async function probeValues(options) {
         if (render.valuesFiles.length > 0 || Object.keys(render.set).length > 0)
             continue;
         const renderedPaths = new Set(rendered.map((file) => file.path));
-        const targets = options.findings.filter((finding) => finding.rendered &&
-            !finding.suppressed &&
-            !finding.fix &&
-            PROBED_RULES.has(finding.ruleId) &&
-            renderedPaths.has(finding.file));
+        const targets = unfixedRendered(options.findings, renderedPaths, PROBED_RULES);
         if (targets.length === 0)
             continue;
         const valuesPath = `${render.dir ? `${render.dir}/` : ''}values.yaml`;
@@ -45506,11 +45510,7 @@ async function probeValues(options) {
 async function probeTemplateFixes(options, before, report) {
     for (const { render, files: rendered } of options.charts) {
         const renderedPaths = new Set(rendered.map((file) => file.path));
-        const targets = options.findings.filter((finding) => finding.rendered &&
-            !finding.suppressed &&
-            !finding.fix &&
-            finding.ruleId === 'automount-token' &&
-            renderedPaths.has(finding.file));
+        const targets = unfixedRendered(options.findings, renderedPaths, new Set(['automount-token']));
         const others = options.files.filter((file) => !renderedPaths.has(file.path));
         for (const finding of targets) {
             const template = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(options.root, finding.file), 'utf8').catch(() => null);
@@ -53256,6 +53256,40 @@ async function loadConfigFile(root, explicit) {
     return defaultConfig();
 }
 
+;// CONCATENATED MODULE: ./src/adapters/workspace.ts
+
+
+
+
+/**
+ * A scan of a working tree, as the CLI and the Action's non-pull-request runs make it: collect the files, render
+ * charts and overlays, scan everything together, point rendered findings at their sources and look for fixes at
+ * the source. Progress lines go to `log`.
+ */
+async function scanWorkspace(root, paths, config, tools, log) {
+    const collected = await collectFiles({ root, paths, include: config.include, exclude: config.exclude });
+    const rendering = await renderCollected(collected, root, config, tools);
+    if (rendering.log)
+        log(rendering.log);
+    const result = scanFiles(collected.files, config);
+    await mapRenderedFindings(result.findings, root);
+    if (rendering.charts.length > 0) {
+        const probe = await probeValues({
+            root,
+            config,
+            helm: tools.helm,
+            charts: rendering.charts,
+            files: collected.files,
+            findings: result.findings,
+        });
+        if (probe.renders > 0) {
+            log(`Probed chart values with ${probe.renders} renders in ${probe.milliseconds} ms: ` +
+                `${probe.fixed} findings fixable at the source (values or templates).`);
+        }
+    }
+    return { collected, result };
+}
+
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 
 /** Counts of the unsuppressed findings; `blocking` are those at or above `failOn`. */
@@ -53289,8 +53323,6 @@ function severityBreakdown(counts) {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
-
-
 
 
 
@@ -53355,26 +53387,7 @@ async function main_run() {
             ].join('\n');
         }
         else {
-            const collected = await collectFiles({
-                root: inputs.workingDirectory,
-                paths: inputs.paths,
-                include: config.include,
-                exclude: config.exclude,
-            });
-            const tools = renderTools(process.env);
-            const rendering = await renderCollected(collected, inputs.workingDirectory, config, tools);
-            if (rendering.log)
-                info(rendering.log);
-            const result = scanFiles(collected.files, config);
-            await mapRenderedFindings(result.findings, inputs.workingDirectory);
-            await probeValues({
-                root: inputs.workingDirectory,
-                config,
-                helm: tools.helm,
-                charts: rendering.charts,
-                files: collected.files,
-                findings: result.findings,
-            });
+            const { collected, result } = await scanWorkspace(inputs.workingDirectory, inputs.paths, config, renderTools(process.env), (line) => info(line));
             findings = result.findings;
             errors = [...collected.errors, ...result.errors];
             for (const notice of [...collected.notices, ...result.notices])

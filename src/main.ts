@@ -6,12 +6,10 @@ import { readRunContext } from './action/context.js';
 import { readInputs } from './action/inputs.js';
 import { reviewPullRequest } from './action/pull-request.js';
 import { loadConfigFile } from './adapters/config-file.js';
-import { collectFiles } from './adapters/files.js';
-import { probeValues } from './adapters/probe.js';
-import { mapRenderedFindings, renderCollected, renderTools } from './adapters/render.js';
+import { renderTools } from './adapters/render.js';
+import { scanWorkspace } from './adapters/workspace.js';
 import { createGitHub } from './api/client.js';
 import { ConfigurationError } from './config/errors.js';
-import { scanFiles } from './core/scan.js';
 import { type Finding, atLeast } from './core/types.js';
 import { annotationLevel, findingList, summaryMarkdown, truncate } from './pr/summary.js';
 import { toSarif } from './report/sarif.js';
@@ -67,25 +65,13 @@ export async function run(): Promise<void> {
           : '',
       ].join('\n');
     } else {
-      const collected = await collectFiles({
-        root: inputs.workingDirectory,
-        paths: inputs.paths,
-        include: config.include,
-        exclude: config.exclude,
-      });
-      const tools = renderTools(process.env);
-      const rendering = await renderCollected(collected, inputs.workingDirectory, config, tools);
-      if (rendering.log) core.info(rendering.log);
-      const result = scanFiles(collected.files, config);
-      await mapRenderedFindings(result.findings, inputs.workingDirectory);
-      await probeValues({
-        root: inputs.workingDirectory,
+      const { collected, result } = await scanWorkspace(
+        inputs.workingDirectory,
+        inputs.paths,
         config,
-        helm: tools.helm,
-        charts: rendering.charts,
-        files: collected.files,
-        findings: result.findings,
-      });
+        renderTools(process.env),
+        (line) => core.info(line),
+      );
       findings = result.findings;
       errors = [...collected.errors, ...result.errors];
       for (const notice of [...collected.notices, ...result.notices])

@@ -50,7 +50,7 @@ Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function (
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-var validation_error_1 = __nccwpck_require__(5402);
+var validation_error_1 = __nccwpck_require__(3021);
 Object.defineProperty(exports, "ValidationError", ({ enumerable: true, get: function () { return validation_error_1.default; } }));
 var ref_error_1 = __nccwpck_require__(3162);
 Object.defineProperty(exports, "MissingRefError", ({ enumerable: true, get: function () { return ref_error_1.default; } }));
@@ -227,7 +227,7 @@ exports.regexpCode = regexpCode;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.or = exports.and = exports.not = exports.CodeGen = exports.operators = exports.varKinds = exports.ValueScopeName = exports.ValueScope = exports.Scope = exports.Name = exports.regexpCode = exports.stringify = exports.getProperty = exports.nil = exports.strConcat = exports.str = exports._ = void 0;
 const code_1 = __nccwpck_require__(567);
-const scope_1 = __nccwpck_require__(5407);
+const scope_1 = __nccwpck_require__(7788);
 var code_2 = __nccwpck_require__(567);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return code_2._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return code_2.str; } }));
@@ -237,7 +237,7 @@ Object.defineProperty(exports, "getProperty", ({ enumerable: true, get: function
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return code_2.stringify; } }));
 Object.defineProperty(exports, "regexpCode", ({ enumerable: true, get: function () { return code_2.regexpCode; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return code_2.Name; } }));
-var scope_2 = __nccwpck_require__(5407);
+var scope_2 = __nccwpck_require__(7788);
 Object.defineProperty(exports, "Scope", ({ enumerable: true, get: function () { return scope_2.Scope; } }));
 Object.defineProperty(exports, "ValueScope", ({ enumerable: true, get: function () { return scope_2.ValueScope; } }));
 Object.defineProperty(exports, "ValueScopeName", ({ enumerable: true, get: function () { return scope_2.ValueScopeName; } }));
@@ -923,7 +923,7 @@ function par(x) {
 
 /***/ }),
 
-/***/ 5407:
+/***/ 7788:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -1208,7 +1208,7 @@ function extraErrorProps(cxt, { params, message }, keyValues) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.resolveSchema = exports.getCompilingSchema = exports.resolveRef = exports.compileSchema = exports.SchemaEnv = void 0;
 const codegen_1 = __nccwpck_require__(1436);
-const validation_error_1 = __nccwpck_require__(5402);
+const validation_error_1 = __nccwpck_require__(3021);
 const names_1 = __nccwpck_require__(630);
 const resolve_1 = __nccwpck_require__(4090);
 const util_1 = __nccwpck_require__(4464);
@@ -2967,7 +2967,7 @@ Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function (
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-const validation_error_1 = __nccwpck_require__(5402);
+const validation_error_1 = __nccwpck_require__(3021);
 const ref_error_1 = __nccwpck_require__(3162);
 const rules_1 = __nccwpck_require__(7353);
 const compile_1 = __nccwpck_require__(2718);
@@ -3631,7 +3631,7 @@ exports["default"] = uri;
 
 /***/ }),
 
-/***/ 5402:
+/***/ 3021:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -4146,7 +4146,7 @@ const anyOf_1 = __nccwpck_require__(9380);
 const oneOf_1 = __nccwpck_require__(2490);
 const allOf_1 = __nccwpck_require__(9205);
 const if_1 = __nccwpck_require__(8584);
-const thenElse_1 = __nccwpck_require__(9210);
+const thenElse_1 = __nccwpck_require__(6829);
 function getApplicator(draft2020 = false) {
     const applicator = [
         // any
@@ -4571,7 +4571,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 9210:
+/***/ 6829:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -5808,7 +5808,7 @@ function escapeJsonPtr(str) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(437);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(410);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .ak)(process.argv.slice(2), {
     cwd: process.cwd(),
@@ -5822,7 +5822,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 437:
+/***/ 410:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -5839,6 +5839,2573 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
+var ajv = __nccwpck_require__(2463);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/core/types.ts
+/** Severities, lowest to highest. The order of this array is the order of severity. */
+const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
+function severityRank(severity) {
+    return SEVERITIES.indexOf(severity);
+}
+function isSeverity(value) {
+    return typeof value === 'string' && SEVERITIES.includes(value);
+}
+function atLeast(severity, threshold) {
+    return severityRank(severity) >= severityRank(threshold);
+}
+
+;// CONCATENATED MODULE: ./src/rules/catalog.generated.ts
+const CATALOG = {
+    "automount-token": {
+        "id": "automount-token",
+        "title": "Pod mounts an API token it did not ask for",
+        "severity": "medium",
+        "fixable": true,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags workloads whose pods get a Kubernetes API token mounted although nobody explicitly asked for one.",
+        "description": "The rule works out the *effective* automount setting of every pod spec (Pod, Deployment, StatefulSet,\nDaemonSet, ReplicaSet, ReplicationController, Job, CronJob, PodTemplate and any object with\n`spec.template.spec.containers`) the way the API server does:\n\n1. `automountServiceAccountToken` in the pod spec, when it is set, decides;\n2. otherwise the field on the pod's ServiceAccount decides;\n3. otherwise the token is mounted (Kubernetes defaults to `true`).\n\nThe pod's ServiceAccount is `serviceAccountName`, else the deprecated `serviceAccount`, else `default`. It is\nlooked up by name in the workload's namespace across every scanned document, not only the changed files.\nWhen it is declared more than once (overlays, copies), a copy that mounts the token is the one used, so a\nhardening that only one copy has is not assumed.\nYAML 1.1 booleans count as the API server reads them, so `automountServiceAccountToken: no` or `off` is\n`false`.\n\nIt fires when the token ends up mounted **without explicit opt-in**. Opt-in means `true` written in the pod\nspec, or `true` on a dedicated (non-`default`) ServiceAccount. A `true` on the `default` ServiceAccount is not\nconsent from the workload and does not count.\n\nWhen the ServiceAccount is not declared anywhere in the scanned set it is *unresolved*. With\n`assume-unresolved-mounts` on (the default) an unresolved ServiceAccount is treated as mounting the token, as\nKubernetes would for an account created without the field, and the message says the ServiceAccount was not\nfound. Turn the option off to skip such workloads instead.\n\nSeverity is `medium`, raised to `high` when the ServiceAccount is `default`, or when it is the subject of a\nbinding to privileged RBAC in the scanned set (see `sa-privileged-rbac`); the message then names the binding\nand the role.\n\nIt does not fire when the effective value is `false`, or when the workload opted in as described above.",
+        "rationale": "A mounted token lets anything running in the container call the Kubernetes API as the pod's ServiceAccount.\nMost application pods never talk to the API, so for them the token is pure attack surface: a remote code\nexecution bug, a path traversal or a server-side request forgery that can read\n`/var/run/secrets/kubernetes.io/serviceaccount/token` hands the attacker a cluster credential. How far the\nattacker gets then depends on the RBAC bound to that account, which is why a token for `default` or for a\nprivileged account is rated higher.",
+        "remediation": "Set `automountServiceAccountToken: false` in the pod spec, or on a dedicated ServiceAccount used only by this\nworkload. The automatic fix inserts `automountServiceAccountToken: false` into the pod spec, next to\n`serviceAccountName` when that key is present.\n\nWhen the workload really calls the Kubernetes API (an operator, a controller, a leader-election sidecar), give\nit a dedicated ServiceAccount bound to a least-privilege Role and say `automountServiceAccountToken: true`\nexplicitly in the pod spec; the rule then treats the mount as intended. If the workload only needs to prove\nits identity to another service, prefer a projected `serviceAccountToken` volume with an `audience` and a\nshort `expirationSeconds`. For a case that fits neither, suppress it with\n`kube-token-guard.io/ignore: \"automount-token: <reason>\"` or a config exemption, both of which need a reason.",
+        "options": {
+            "assume-unresolved-mounts": {
+                "type": "boolean",
+                "default": true,
+                "description": "Treat a ServiceAccount that is not declared in the scanned files as mounting the token, as Kubernetes does when the field is unset."
+            }
+        },
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: payments-api\n  namespace: payments\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: payments-api\n  namespace: payments\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: payments-api\n  template:\n    metadata:\n      labels:\n        app: payments-api\n    spec:\n      serviceAccountName: payments-api\n      containers:\n        - name: api\n          image: registry.example.com/payments-api:1.8.2\n          ports:\n            - containerPort: 8080\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: payments-api\n  namespace: payments\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: payments-api\n  namespace: payments\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: payments-api\n  template:\n    metadata:\n      labels:\n        app: payments-api\n    spec:\n      serviceAccountName: payments-api\n      automountServiceAccountToken: false\n      containers:\n        - name: api\n          image: registry.example.com/payments-api:1.8.2\n          ports:\n            - containerPort: 8080\n"
+        },
+        "references": [
+            {
+                "title": "Configure Service Accounts for Pods",
+                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
+            },
+            {
+                "title": "Service Accounts",
+                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
+            },
+            {
+                "title": "Managing Service Accounts",
+                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/"
+            }
+        ]
+    },
+    "default-sa-automount": {
+        "id": "default-sa-automount",
+        "title": "Default ServiceAccount still automounts its token",
+        "severity": "medium",
+        "fixable": true,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags declared `default` ServiceAccounts that do not set `automountServiceAccountToken` to `false`.",
+        "description": "Fires for each ServiceAccount named `default` in the scanned set whose `automountServiceAccountToken` is\nmissing or `true`. YAML 1.1 booleans count as the API server reads them, so `no` and `off` are `false` and\nmake the account compliant.\n\nIt does not fire when the field is `false`. When a Namespace is scanned but no `default` ServiceAccount is\ndeclared for it at all, `namespace-default-sa` reports that instead.",
+        "rationale": "Every pod that names no ServiceAccount runs as `default`, so this one field decides whether all of those pods\ncarry an API token. Turning it off at the account is a namespace-wide safety net: a workload added later, or\na chart that forgets `serviceAccountName`, no longer gets a credential it did not ask for. Workloads that need\nthe API keep working once they opt in on a dedicated account.",
+        "remediation": "Add `automountServiceAccountToken: false` at the top level of the `default` ServiceAccount (next to\n`metadata`, not inside it). The automatic fix adds the field, or replaces a `true` value with `false`.\n\nBefore applying it, check for pods in the namespace that run as `default` and really call the API: give them a\ndedicated ServiceAccount and an explicit `automountServiceAccountToken: true` in their pod spec.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n  namespace: storefront\nimagePullSecrets:\n  - name: registry-credentials\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n  namespace: storefront\nimagePullSecrets:\n  - name: registry-credentials\nautomountServiceAccountToken: false\n"
+        },
+        "references": [
+            {
+                "title": "Configure Service Accounts for Pods (opt out of API credential automounting)",
+                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
+            },
+            {
+                "title": "Service Accounts",
+                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
+            }
+        ]
+    },
+    "default-sa-rbac": {
+        "id": "default-sa-rbac",
+        "title": "RBAC grants permissions to a default or catch-all identity",
+        "severity": "high",
+        "fixable": false,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags RoleBindings and ClusterRoleBindings whose subjects are `default` ServiceAccounts or groups that include every ServiceAccount or every caller.",
+        "description": "Fires once per offending subject of a RoleBinding or ClusterRoleBinding, whatever role it grants, when the\nsubject is:\n\n- a `ServiceAccount` named `default` (its namespace is the subject's `namespace`, else the binding's);\n- a `User` named `system:serviceaccount:<namespace>:default`, which is the same identity spelled as a user;\n- the `Group` `system:serviceaccounts` (every ServiceAccount in the cluster) or\n  `system:serviceaccounts:<namespace>` (every ServiceAccount in one namespace);\n- the `Group` `system:authenticated` (every authenticated caller) or `system:unauthenticated` (anonymous\n  requests).\n\nIt does not fire for subjects that name a dedicated ServiceAccount, a user or an ordinary group. Whether the\ngranted role is privileged is judged separately by `sa-privileged-rbac`.",
+        "rationale": "A grant to `default` reaches every pod in the namespace that names no ServiceAccount, including ones added\nlater by other teams or charts. A grant to the `system:serviceaccounts` groups reaches every workload in the\nnamespace or cluster, and `system:authenticated` or `system:unauthenticated` reach any caller at all. One\ncompromised pod, or an anonymous request, then holds whatever the role allows, and the grant cannot be\nrevoked for one workload without breaking the others.",
+        "remediation": "Create a dedicated ServiceAccount for the workload that needs the permissions and bind the role to that\naccount only. Remove the `default` or group subject. There is no automatic fix, because which workload\nactually relies on the grant has to be decided by a person.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: report-builder-view\n  namespace: reporting\nsubjects:\n  - kind: ServiceAccount\n    name: default\n    namespace: reporting\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: view\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: report-builder\n  namespace: reporting\nautomountServiceAccountToken: false\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: report-builder-view\n  namespace: reporting\nsubjects:\n  - kind: ServiceAccount\n    name: report-builder\n    namespace: reporting\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: view\n"
+        },
+        "references": [
+            {
+                "title": "Using RBAC Authorization (default roles and role bindings)",
+                "url": "https://kubernetes.io/docs/reference/access-authn-authz/rbac/"
+            },
+            {
+                "title": "Role Based Access Control Good Practices",
+                "url": "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"
+            }
+        ]
+    },
+    "default-service-account": {
+        "id": "default-service-account",
+        "title": "Workload runs as the namespace's default ServiceAccount",
+        "severity": "medium",
+        "fixable": false,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags workloads that run as the `default` ServiceAccount instead of an identity of their own.",
+        "description": "Fires for every pod spec whose ServiceAccount is `default`: neither `serviceAccountName` nor the deprecated\n`serviceAccount` is set, one of them is an empty string, or one of them says `default`.\n\nIt fires whatever the effective automount setting is, because the identity itself is shared: even with the\ntoken unmounted, any RBAC granted to `default` (now or later) applies to this workload, and audit logs cannot\ntell its requests apart from those of other pods.\n\nSeverity is `medium`, raised to `high` when the workload also forces the token to be mounted: the pod spec\nsays `automountServiceAccountToken: true`, or the `default` ServiceAccount declared for that namespace in the\nscanned set says `true`.\n\nIt does not fire for workloads that name any other ServiceAccount, whether or not that account is declared in\nthe scanned set (see `missing-service-account` for the latter).",
+        "rationale": "`default` is created by Kubernetes in every namespace and is used by every pod that names no other account,\nso it is the identity most likely to collect permissions over time: one team binds a Role to it \"to make\nsomething work\" and every pod in the namespace inherits the grant. A compromise of any of those pods then\nexposes all of them, and least privilege per workload becomes impossible. A dedicated ServiceAccount per\nworkload keeps grants, audit trails and revocation scoped to one application.",
+        "remediation": "Create a ServiceAccount for the workload (usually named after it) with `automountServiceAccountToken: false`,\nbind to it only the Roles the workload needs with a RoleBinding, and set `serviceAccountName` in the pod\nspec. There is no automatic fix, since the new account and its grants are a design decision; the finding's\nmessage shows the account to create.\n\nVendor charts that cannot be changed can be exempted with\n`kube-token-guard.io/ignore: \"default-service-account: <reason>\"` or a config exemption with a reason.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: storefront-web\n  namespace: storefront\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: storefront-web\n  template:\n    metadata:\n      labels:\n        app: storefront-web\n    spec:\n      automountServiceAccountToken: false\n      containers:\n        - name: web\n          image: registry.example.com/storefront-web:2.4.0\n          ports:\n            - containerPort: 3000\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: storefront-web\n  namespace: storefront\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: storefront-web\n  namespace: storefront\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: storefront-web\n  template:\n    metadata:\n      labels:\n        app: storefront-web\n    spec:\n      serviceAccountName: storefront-web\n      automountServiceAccountToken: false\n      containers:\n        - name: web\n          image: registry.example.com/storefront-web:2.4.0\n          ports:\n            - containerPort: 3000\n"
+        },
+        "references": [
+            {
+                "title": "Configure Service Accounts for Pods",
+                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
+            },
+            {
+                "title": "Service Accounts",
+                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
+            },
+            {
+                "title": "Role Based Access Control Good Practices",
+                "url": "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"
+            }
+        ]
+    },
+    "deprecated-service-account-field": {
+        "id": "deprecated-service-account-field",
+        "title": "Pod spec uses the deprecated serviceAccount field",
+        "severity": "low",
+        "fixable": true,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags pod specs that name their ServiceAccount with the deprecated `serviceAccount` field.",
+        "description": "Fires when a pod spec (of any workload kind) contains the key `serviceAccount`, the old alias of\n`serviceAccountName`.\n\n- Only `serviceAccount` is set: the finding asks for the key to be renamed.\n- Both are set to the same value: the finding asks for the redundant `serviceAccount` line to be removed.\n- Both are set to different values: Kubernetes uses `serviceAccountName` and ignores the alias, so the\n  manifest reads as one identity while the pod runs as another; the finding asks for a human to decide and\n  carries no fix.\n\nIt does not fire for pod specs that only use `serviceAccountName`. For working out which ServiceAccount the\npod runs as (in the other rules), `serviceAccount` is still honoured when `serviceAccountName` is absent.",
+        "rationale": "`serviceAccount` has been deprecated for years and is kept only for compatibility. Tools, policies and\nreviewers that look at `serviceAccountName` alone can miss the real identity of the pod, and a manifest that\nsets both to different values silently runs as the one a reader is less likely to notice. Using the single\nsupported field keeps the identity of a workload obvious.",
+        "remediation": "Use `serviceAccountName`. The automatic fix renames the `serviceAccount` key to `serviceAccountName` when it\nis alone, or deletes the `serviceAccount` line when `serviceAccountName` is also present with the same value.\nWhen the two disagree, check which account the workload should run as and keep only `serviceAccountName`.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: inventory-sync\n  namespace: warehouse\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: inventory-sync\n  namespace: warehouse\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: inventory-sync\n  template:\n    metadata:\n      labels:\n        app: inventory-sync\n    spec:\n      serviceAccount: inventory-sync\n      containers:\n        - name: sync\n          image: registry.example.com/inventory-sync:0.9.1\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: inventory-sync\n  namespace: warehouse\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: inventory-sync\n  namespace: warehouse\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: inventory-sync\n  template:\n    metadata:\n      labels:\n        app: inventory-sync\n    spec:\n      serviceAccountName: inventory-sync\n      containers:\n        - name: sync\n          image: registry.example.com/inventory-sync:0.9.1\n"
+        },
+        "references": [
+            {
+                "title": "Pod v1 API reference (serviceAccountName)",
+                "url": "https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/"
+            },
+            {
+                "title": "Configure Service Accounts for Pods",
+                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
+            }
+        ]
+    },
+    "invalid-suppression": {
+        "id": "invalid-suppression",
+        "title": "Suppression annotation is malformed and has no effect",
+        "severity": "low",
+        "fixable": false,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags `kube-token-guard.io/ignore` annotations that give no reason or name a rule that does not exist.",
+        "description": "A finding can be suppressed with the annotation\n`kube-token-guard.io/ignore: \"<rule>[,<rule>]: <reason>\"` on the resource's own `metadata`, or on the pod\ntemplate's `metadata` of a workload; the rule list may also be `all`. Everything after the first `:` is the\nreason. This rule checks every such annotation and fires when:\n\n- there is no reason: no `:` after the rule list, or nothing but spaces after it;\n- the rule list is empty; or\n- a listed rule id is not a rule of kube-token-guard (for example a typo such as `automount-tokens`); the\n  message names the unknown ids.\n\nA malformed suppression does not take effect for what it gets wrong, so a typo or a missing reason never\nsilently weakens the scan: an annotation without a reason, or without rules, suppresses nothing, and an\nunknown rule id suppresses nothing (valid ids listed next to it, with a reason, still apply). The findings it\nmeant to hide are reported as usual until the annotation is fixed. It does not fire for well-formed\nannotations, whether or not a finding matches them.",
+        "rationale": "A suppression is a decision to accept a risk, and the reason is what lets a reviewer or an auditor judge it\nlater. An exception without a reason tends to outlive whatever justified it. A misspelled rule id is worse:\nthe author believes a finding is handled on purpose while the annotation does nothing, or, if it were\nhonoured loosely, could hide more than intended.",
+        "remediation": "Write the annotation as `kube-token-guard.io/ignore: \"<rule-id>[,<rule-id>]: <why this is acceptable>\"`,\nwith rule ids exactly as listed in the rule catalog (or `all`, sparingly) and a reason a reviewer can check,\nfor example `\"automount-token: the operator reconciles ConfigMaps through the API\"`. Quote the whole value,\nsince it contains `: `. For exceptions that apply to many resources, prefer a config `exemptions` entry,\nwhich also requires a reason. There is no automatic fix.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: legacy-reports\n  namespace: reporting\n  annotations:\n    kube-token-guard.io/ignore: default-service-account\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: legacy-reports\n  template:\n    metadata:\n      labels:\n        app: legacy-reports\n    spec:\n      automountServiceAccountToken: false\n      containers:\n        - name: reports\n          image: registry.example.com/legacy-reports:7.3.1\n",
+            "hardened": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: legacy-reports\n  namespace: reporting\n  annotations:\n    kube-token-guard.io/ignore: \"default-service-account: vendor image is certified only with the default account; token not mounted, see OPS-412\"\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: legacy-reports\n  template:\n    metadata:\n      labels:\n        app: legacy-reports\n    spec:\n      automountServiceAccountToken: false\n      containers:\n        - name: reports\n          image: registry.example.com/legacy-reports:7.3.1\n"
+        },
+        "references": [
+            {
+                "title": "Annotations",
+                "url": "https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations/"
+            }
+        ]
+    },
+    "legacy-token-mount": {
+        "id": "legacy-token-mount",
+        "title": "Pod uses a long-lived ServiceAccount token Secret",
+        "severity": "high",
+        "fixable": false,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags pods that mount or read a Secret of type `kubernetes.io/service-account-token`.",
+        "description": "Fires once per reference when a pod spec uses a Secret that is a legacy token Secret, meaning a Secret of\ntype `kubernetes.io/service-account-token` declared in the same namespace in the scanned set. A reference is\nany of:\n\n- a `secret` volume (`secretName`);\n- a `secret` source of a `projected` volume;\n- an environment variable with `valueFrom.secretKeyRef`;\n- an `envFrom` entry with `secretRef`;\n\nin any container, init container or ephemeral container. It does not fire for Secrets of other types, or\nfor Secrets that are not declared in the scanned set (their type is unknown). The Secret itself is reported\nby `legacy-token-secret`.",
+        "rationale": "A token read from such a Secret never expires and is not bound to the pod, so if the pod is compromised the\nattacker leaves with a credential that keeps working after the pod, its node and even the workload are\ngone. Exposing it as an environment variable makes it worse: environment variables end up in crash dumps,\ndebug endpoints and logs far more often than files do.",
+        "remediation": "Replace the Secret with a projected `serviceAccountToken` volume source. Set `audience` to the service that\nwill check the token (so it is not a general API token) and keep `expirationSeconds` short; the kubelet\nrotates the file before it expires, so the application should re-read it rather than cache it. If the pod\nneeds the Kubernetes API itself, run it under a dedicated ServiceAccount and opt in with\n`automountServiceAccountToken: true`. Then delete the legacy Secret. There is no automatic fix.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ledger-sync\n  namespace: finance\nautomountServiceAccountToken: false\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: ledger-sync-token\n  namespace: finance\n  annotations:\n    kubernetes.io/service-account.name: ledger-sync\ntype: kubernetes.io/service-account-token\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ledger-sync\n  namespace: finance\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: ledger-sync\n  template:\n    metadata:\n      labels:\n        app: ledger-sync\n    spec:\n      serviceAccountName: ledger-sync\n      containers:\n        - name: sync\n          image: registry.example.com/ledger-sync:3.1.0\n          env:\n            - name: VAULT_ADDR\n              value: https://vault.example.internal:8200\n          volumeMounts:\n            - name: sa-token\n              mountPath: /var/run/secrets/ledger-sync\n              readOnly: true\n      volumes:\n        - name: sa-token\n          secret:\n            secretName: ledger-sync-token\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ledger-sync\n  namespace: finance\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ledger-sync\n  namespace: finance\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: ledger-sync\n  template:\n    metadata:\n      labels:\n        app: ledger-sync\n    spec:\n      serviceAccountName: ledger-sync\n      containers:\n        - name: sync\n          image: registry.example.com/ledger-sync:3.1.0\n          env:\n            - name: VAULT_ADDR\n              value: https://vault.example.internal:8200\n          volumeMounts:\n            - name: vault-token\n              mountPath: /var/run/secrets/ledger-sync\n              readOnly: true\n      volumes:\n        - name: vault-token\n          projected:\n            sources:\n              - serviceAccountToken:\n                  path: token\n                  audience: vault\n                  expirationSeconds: 3600\n"
+        },
+        "references": [
+            {
+                "title": "Projected Volumes (serviceAccountToken)",
+                "url": "https://kubernetes.io/docs/concepts/storage/projected-volumes/"
+            },
+            {
+                "title": "Managing Service Accounts (legacy token cleanup)",
+                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/"
+            }
+        ]
+    },
+    "legacy-token-secret": {
+        "id": "legacy-token-secret",
+        "title": "Long-lived ServiceAccount token stored in a Secret",
+        "severity": "high",
+        "fixable": false,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags Secrets of type `kubernetes.io/service-account-token` and ServiceAccounts that list token Secrets.",
+        "description": "Fires for:\n\n- each Secret whose `type` is `kubernetes.io/service-account-token`. Kubernetes fills such a Secret with a\n  token for the ServiceAccount named in its `kubernetes.io/service-account.name` annotation, and that token\n  does not expire;\n- each ServiceAccount with a non-empty `secrets` list, the field through which older clusters attached\n  generated token Secrets to the account. When the account carries\n  `kubernetes.io/enforce-mountable-secrets: \"true\"`, the list is an allow-list of Secrets its pods may mount,\n  so only entries that are token Secrets in the scanned set are reported.\n\nThe finding names the Secret or the listed entries, never any Secret data. It does not fire for other Secret\ntypes, or for ServiceAccounts without `secrets` (an `imagePullSecrets` list is fine). Workloads that mount or\nread such a Secret are reported separately by `legacy-token-mount`.",
+        "rationale": "A Secret-based token is valid until the Secret is deleted: it has no expiry, is not bound to a pod, and keeps\nworking after the workload that used it is gone. Anyone who can read Secrets in the namespace, a leaked\nbackup, or a copy pasted into a CI system holds a permanent credential for the account. Tokens from the\nTokenRequest API (projected volumes, `kubectl create token`) expire and are bound to their pod, so a leak is\nlimited in time.",
+        "remediation": "Delete the Secret and the `secrets` entries, and obtain tokens through the TokenRequest API instead: a\nprojected `serviceAccountToken` volume with an `audience` and a short `expirationSeconds` for pods, or\n`kubectl create token <account> --duration=...` for tools outside the cluster. If an external system really\nneeds a long-lived credential, prefer its own identity federation (OIDC) over a Kubernetes token. There is no\nautomatic fix, because the consumers of the token have to be moved first. A documented exception can be\nrecorded with `kube-token-guard.io/ignore: \"legacy-token-secret: <reason>\"`.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: build-bot\n  namespace: ci\nautomountServiceAccountToken: false\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: build-bot-token\n  namespace: ci\n  annotations:\n    kubernetes.io/service-account.name: build-bot\ntype: kubernetes.io/service-account-token\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: build-bot\n  namespace: ci\nautomountServiceAccountToken: false\n"
+        },
+        "references": [
+            {
+                "title": "Managing Service Accounts (legacy token cleanup)",
+                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/"
+            },
+            {
+                "title": "Secrets (service account token Secrets)",
+                "url": "https://kubernetes.io/docs/concepts/configuration/secret/"
+            },
+            {
+                "title": "Service Accounts (get a token)",
+                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
+            }
+        ]
+    },
+    "missing-service-account": {
+        "id": "missing-service-account",
+        "title": "Workload names a ServiceAccount that is not declared",
+        "severity": "low",
+        "fixable": false,
+        "presets": [
+            "strict"
+        ],
+        "summary": "Flags workloads that run as a non-default ServiceAccount not declared anywhere in the scanned manifests.",
+        "description": "Enabled by the `strict` preset only. Fires when a pod spec names a ServiceAccount other than `default` (with\n`serviceAccountName`, or the deprecated `serviceAccount`) and no ServiceAccount of that name is declared in\nthe workload's namespace in any scanned document.\n\nIt does not fire for `default`, which Kubernetes always creates, or when the account is declared in any\nscanned file, changed or not.",
+        "rationale": "When the account is defined elsewhere (by hand, by another repository, or not at all), its\n`automountServiceAccountToken` setting, its workload identity annotations and its RBAC cannot be reviewed\ntogether with the workload, and the other rules must guess: `automount-token` assumes such an account mounts\nthe token. If the account does not exist, the pods are not created at all, which usually surfaces as a\nstuck rollout rather than a clear error.",
+        "remediation": "Declare the ServiceAccount next to the workload that uses it, with `automountServiceAccountToken: false`\nunless the workload needs the API, or include the manifests that declare it in the scan. If it is managed\non purpose by another system (a platform team, an operator), exempt the workload with a config exemption or\n`kube-token-guard.io/ignore: \"missing-service-account: <reason>\"`. There is no automatic fix.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: search-indexer\n  namespace: catalog\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: search-indexer\n  template:\n    metadata:\n      labels:\n        app: search-indexer\n    spec:\n      serviceAccountName: search-indexer\n      automountServiceAccountToken: false\n      containers:\n        - name: indexer\n          image: registry.example.com/search-indexer:0.14.2\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: search-indexer\n  namespace: catalog\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: search-indexer\n  namespace: catalog\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: search-indexer\n  template:\n    metadata:\n      labels:\n        app: search-indexer\n    spec:\n      serviceAccountName: search-indexer\n      automountServiceAccountToken: false\n      containers:\n        - name: indexer\n          image: registry.example.com/search-indexer:0.14.2\n"
+        },
+        "references": [
+            {
+                "title": "Configure Service Accounts for Pods",
+                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
+            },
+            {
+                "title": "Managing Service Accounts",
+                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/"
+            }
+        ]
+    },
+    "namespace-default-sa": {
+        "id": "namespace-default-sa",
+        "title": "Namespace has no hardened default ServiceAccount",
+        "severity": "low",
+        "fixable": true,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags Namespaces in the scanned set for which no `default` ServiceAccount is declared.",
+        "description": "Fires for each Namespace object in the scanned set when no ServiceAccount named `default` is declared in that\nnamespace in any scanned document. A ServiceAccount's namespace is its `metadata.namespace`, else the render\nnamespace (Helm, kustomize), else the configured default namespace.\n\nIt does not fire when such a ServiceAccount is declared, whatever it says: a declared `default` account that\nis not hardened is reported by `default-sa-automount` instead, so the same gap is never reported twice.\nNamespaces that are only referenced (by `metadata.namespace` of other objects) but not declared as a\nNamespace object are not checked.",
+        "rationale": "Kubernetes creates the `default` ServiceAccount of a new namespace on its own, with token automounting on.\nIf the manifests that create the namespace do not also declare that account, every pod there that forgets\n`serviceAccountName` silently receives an API token, and nothing in the repository shows it. Declaring the\nhardened account next to the Namespace makes the safe setting part of the namespace's definition.",
+        "remediation": "Declare the `default` ServiceAccount of the namespace with `automountServiceAccountToken: false` in the same\nchange that creates the Namespace. The automatic fix appends such a ServiceAccount document for the\nnamespace to the file that declares the Namespace. Applying it with `kubectl apply` updates the account\nKubernetes already created.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: checkout\n  labels:\n    team: payments\n",
+            "hardened": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: checkout\n  labels:\n    team: payments\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n  namespace: checkout\nautomountServiceAccountToken: false\n"
+        },
+        "references": [
+            {
+                "title": "Service Accounts (default service accounts)",
+                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
+            },
+            {
+                "title": "Configure Service Accounts for Pods",
+                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
+            }
+        ]
+    },
+    "projected-token-audience": {
+        "id": "projected-token-audience",
+        "title": "Projected token has no specific audience",
+        "severity": "low",
+        "fixable": false,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags projected `serviceAccountToken` sources that leave `audience` unset, or set one outside the allowed list.",
+        "description": "Looks at every `serviceAccountToken` source of every `projected` volume in a pod spec and fires when:\n\n- `audience` is absent or empty. The token then defaults to the API server's own audience, so it is a full\n  Kubernetes API token for the pod's ServiceAccount, just mounted at a different path. Severity `low`, or\n  `medium` when `allowed-audiences` is configured;\n- `allowed-audiences` is non-empty and `audience` is not one of its entries. Severity `medium`.\n\nWith the default empty `allowed-audiences`, any explicit audience is accepted.",
+        "rationale": "Audiences keep a token from being replayed elsewhere: a token minted for Vault or for an internal service\nshould be refused by the Kubernetes API and by every other service. Without an audience, whichever service\nreceives the token (and whoever can read its logs or compromise it) can turn around and call the Kubernetes\nAPI as the pod. An allow-list of audiences also catches typos and tokens aimed at unexpected third parties.",
+        "remediation": "Set `audience` to the identifier of the service that validates the token (for example `vault`, or\n`sts.amazonaws.com`), and make that service require it. If the pod needs a token for the Kubernetes API\nitself, use the regular mounted token with an explicit `automountServiceAccountToken: true` on a dedicated\nServiceAccount instead of hiding it in a projected volume. There is no automatic fix, since the right\naudience depends on the receiving service.",
+        "options": {
+            "allowed-audiences": {
+                "type": "array",
+                "items": {
+                    "type": "string"
+                },
+                "default": [],
+                "description": "Audiences a projected token may name. When non-empty, a missing audience or one outside this list fires with severity medium."
+            }
+        },
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: invoice-renderer\n  template:\n    metadata:\n      labels:\n        app: invoice-renderer\n    spec:\n      serviceAccountName: invoice-renderer\n      containers:\n        - name: renderer\n          image: registry.example.com/invoice-renderer:5.0.3\n          volumeMounts:\n            - name: vault-token\n              mountPath: /var/run/secrets/vault\n              readOnly: true\n      volumes:\n        - name: vault-token\n          projected:\n            sources:\n              - serviceAccountToken:\n                  path: token\n                  expirationSeconds: 3600\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: invoice-renderer\n  template:\n    metadata:\n      labels:\n        app: invoice-renderer\n    spec:\n      serviceAccountName: invoice-renderer\n      containers:\n        - name: renderer\n          image: registry.example.com/invoice-renderer:5.0.3\n          volumeMounts:\n            - name: vault-token\n              mountPath: /var/run/secrets/vault\n              readOnly: true\n      volumes:\n        - name: vault-token\n          projected:\n            sources:\n              - serviceAccountToken:\n                  path: token\n                  audience: vault\n                  expirationSeconds: 3600\n"
+        },
+        "references": [
+            {
+                "title": "Projected Volumes (serviceAccountToken)",
+                "url": "https://kubernetes.io/docs/concepts/storage/projected-volumes/"
+            },
+            {
+                "title": "TokenRequest v1 API reference (audiences)",
+                "url": "https://kubernetes.io/docs/reference/kubernetes-api/authentication-resources/token-request-v1/"
+            }
+        ]
+    },
+    "projected-token-expiration": {
+        "id": "projected-token-expiration",
+        "title": "Projected token lives too long or too short",
+        "severity": "medium",
+        "fixable": true,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags projected `serviceAccountToken` sources whose `expirationSeconds` is above the configured maximum or below the API's minimum of 600.",
+        "description": "Looks at every `serviceAccountToken` source of every `projected` volume in a pod spec and fires when its\n`expirationSeconds`:\n\n- is greater than `max-expiration-seconds` (3600 by default); or\n- is less than 600, which the API server rejects, so the workload would fail to be created.\n\nWhen `expirationSeconds` is absent the API server uses 3600; the rule then fires only if\n`max-expiration-seconds` is set lower than 3600. It does not fire for values between 600 and the maximum,\ninclusive. The automatically mounted `kube-api-access-*` volume is added by the API server at admission and\nnever appears in manifests, so it is not judged here (see `automount-token`).",
+        "rationale": "A projected token is bound to its pod and is invalidated when the pod is deleted, but until then it is\naccepted for its whole lifetime wherever it is presented. A token copied out of a running pod with a\nlifetime of a day or more gives an attacker a long window, and it stays useful even after the vulnerability\nthat leaked it is patched, as long as the pod keeps running. The kubelet refreshes the file well before\nexpiry, so a short lifetime costs nothing for applications that re-read the token.",
+        "remediation": "Set `expirationSeconds` to a value between 600 and the configured maximum, and make sure the application\nre-reads the token file instead of caching it at start-up. The automatic fix sets `expirationSeconds` to the\nconfigured maximum (adding the field when it is absent and the maximum is below the default of 3600).",
+        "options": {
+            "max-expiration-seconds": {
+                "type": "integer",
+                "minimum": 600,
+                "default": 3600,
+                "description": "Longest token lifetime accepted, in seconds."
+            }
+        },
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: invoice-renderer\n  template:\n    metadata:\n      labels:\n        app: invoice-renderer\n    spec:\n      serviceAccountName: invoice-renderer\n      containers:\n        - name: renderer\n          image: registry.example.com/invoice-renderer:5.0.3\n          volumeMounts:\n            - name: vault-token\n              mountPath: /var/run/secrets/vault\n              readOnly: true\n      volumes:\n        - name: vault-token\n          projected:\n            sources:\n              - serviceAccountToken:\n                  path: token\n                  audience: vault\n                  expirationSeconds: 86400\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: invoice-renderer\n  template:\n    metadata:\n      labels:\n        app: invoice-renderer\n    spec:\n      serviceAccountName: invoice-renderer\n      containers:\n        - name: renderer\n          image: registry.example.com/invoice-renderer:5.0.3\n          volumeMounts:\n            - name: vault-token\n              mountPath: /var/run/secrets/vault\n              readOnly: true\n      volumes:\n        - name: vault-token\n          projected:\n            sources:\n              - serviceAccountToken:\n                  path: token\n                  audience: vault\n                  expirationSeconds: 3600\n"
+        },
+        "references": [
+            {
+                "title": "Projected Volumes (serviceAccountToken)",
+                "url": "https://kubernetes.io/docs/concepts/storage/projected-volumes/"
+            },
+            {
+                "title": "Configure Service Accounts for Pods (ServiceAccount token volume projection)",
+                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
+            }
+        ]
+    },
+    "sa-privileged-rbac": {
+        "id": "sa-privileged-rbac",
+        "title": "ServiceAccount is bound to privileged RBAC",
+        "severity": "high",
+        "fixable": false,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags bindings that give a ServiceAccount a role able to read Secrets, run code in other pods, mint tokens or widen its own access.",
+        "description": "Fires once per ServiceAccount subject of a RoleBinding or ClusterRoleBinding (a `ServiceAccount` subject, or\na `User` named `system:serviceaccount:<namespace>:<name>`) when the bound role is privileged. A role is\nprivileged when:\n\n- it is a ClusterRole whose name is in `privileged-roles` (by default `cluster-admin`, `admin` and `edit`),\n  whether or not its definition is in the scanned set; or\n- its definition (a Role in the binding's namespace, or a ClusterRole) is in the scanned set and **any** of\n  its rules, not only the first:\n  - has `*` in `verbs`, `resources` or `apiGroups`;\n  - grants `get`, `list` or `watch` on `secrets` (a `get` limited by `resourceNames` is not counted, since it\n    reads only the named Secrets; `list` and `watch` always count);\n  - grants `create` on `pods`, or any verb on `pods/exec`;\n  - grants `create` on `serviceaccounts/token`;\n  - grants the verbs `impersonate`, `bind` or `escalate` on anything;\n  - grants any verb on `nodes/proxy`.\n\n  The resource checks apply to rules whose `apiGroups` include the core group (`\"\"`) or `*`; a rule without\n  `apiGroups` is read as the core group.\n\nThe message names the binding, the role and every reason found. Severity is `high`, raised to `critical` when\nthe grant is equivalent to cluster-admin (the built-in `cluster-admin`, or a role with one rule that has `*`\nin verbs, resources and apiGroups at once) **and** is made through a ClusterRoleBinding, so it applies in\nevery namespace. The same role granted by a RoleBinding stays `high`.\n\nRoles that are referenced but neither in the scanned set nor named in `privileged-roles` are not judged.\nGroup subjects are not reported here; grants to catch-all groups are reported by `default-sa-rbac`.",
+        "rationale": "A ServiceAccount's token is only as dangerous as its RBAC. Reading Secrets exposes every credential in the\nnamespace, including other accounts' tokens; creating pods or exec-ing into them runs arbitrary code with\nother identities; creating tokens, impersonating, binding or escalating lets the holder give itself more\nrights; `nodes/proxy` reaches the kubelet API. Once such a token leaks from a pod, the attacker usually owns\nthe namespace, and with a cluster-wide admin grant the whole cluster.",
+        "remediation": "Replace the broad role with a Role that lists only the resources, verbs and, where possible, `resourceNames`\nthe workload needs, bound with a RoleBinding in its own namespace rather than a ClusterRoleBinding. Pods\nusing the account should also not mount its token unless they need it (see `automount-token`).\n\nControllers and operators that legitimately need such rights (a secrets operator, a CI deployer) can be\nexempted with `kube-token-guard.io/ignore: \"sa-privileged-rbac: <reason>\"` on the binding, or a config\nexemption with a reason; keep such accounts few and their pods isolated.",
+        "options": {
+            "privileged-roles": {
+                "type": "array",
+                "items": {
+                    "type": "string"
+                },
+                "default": [
+                    "cluster-admin",
+                    "admin",
+                    "edit"
+                ],
+                "description": "ClusterRole names treated as privileged by name, even when their definition is not in the scanned files."
+            }
+        },
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: config-loader\n  namespace: payments\nautomountServiceAccountToken: false\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: config-loader\n  namespace: payments\nrules:\n  - apiGroups: [\"\"]\n    resources: [\"configmaps\"]\n    verbs: [\"get\", \"list\", \"watch\"]\n  - apiGroups: [\"\"]\n    resources: [\"secrets\"]\n    verbs: [\"get\", \"list\"]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: config-loader\n  namespace: payments\nsubjects:\n  - kind: ServiceAccount\n    name: config-loader\n    namespace: payments\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: config-loader\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: config-loader\n  namespace: payments\nautomountServiceAccountToken: false\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: config-loader\n  namespace: payments\nrules:\n  - apiGroups: [\"\"]\n    resources: [\"configmaps\"]\n    verbs: [\"get\", \"list\", \"watch\"]\n  - apiGroups: [\"\"]\n    resources: [\"secrets\"]\n    resourceNames: [\"payments-api-tls\"]\n    verbs: [\"get\"]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: config-loader\n  namespace: payments\nsubjects:\n  - kind: ServiceAccount\n    name: config-loader\n    namespace: payments\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: config-loader\n"
+        },
+        "references": [
+            {
+                "title": "Role Based Access Control Good Practices",
+                "url": "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"
+            },
+            {
+                "title": "Using RBAC Authorization",
+                "url": "https://kubernetes.io/docs/reference/access-authn-authz/rbac/"
+            }
+        ]
+    },
+    "shared-service-account": {
+        "id": "shared-service-account",
+        "title": "ServiceAccount is shared by several workloads",
+        "severity": "low",
+        "fixable": false,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags workloads that run as a non-default ServiceAccount also used by another workload in the same namespace.",
+        "description": "Groups the workloads of each namespace by the ServiceAccount they run as (`serviceAccountName`, else the\ndeprecated `serviceAccount`) and fires when one account is used by more than one distinct workload, counting\nworkloads by kind and name (a Deployment and a CronJob with the same name are two workloads). The finding is\nreported on each of the workloads, and its message names the others.\n\nIt does not fire for the `default` ServiceAccount, which `default-service-account` covers, or for an account\nused by exactly one workload. The ServiceAccount does not have to be declared in the scanned set.",
+        "rationale": "A ServiceAccount is the unit RBAC and cloud identity are granted to. When several workloads share one, each\nof them holds the union of what all of them need, so a compromise of the least important one (a batch job, a\ndebug tool) yields the permissions of the most important one. Shared accounts also make audit logs ambiguous\nand make it impossible to revoke or rotate access for one application alone.",
+        "remediation": "Give each workload its own ServiceAccount, with `automountServiceAccountToken: false` unless it needs the\nAPI, and bind to each one only the roles that workload needs. There is no automatic fix. When several\nworkloads are really one application (for example a server and its migration Job from the same release) and\nmust share an identity, suppress it with `kube-token-guard.io/ignore: \"shared-service-account: <reason>\"` or\na config exemption.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: storefront\n  namespace: storefront\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: storefront-web\n  namespace: storefront\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: storefront-web\n  template:\n    metadata:\n      labels:\n        app: storefront-web\n    spec:\n      serviceAccountName: storefront\n      containers:\n        - name: web\n          image: registry.example.com/storefront-web:2.4.0\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: storefront-sitemap\n  namespace: storefront\nspec:\n  schedule: \"0 3 * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          serviceAccountName: storefront\n          restartPolicy: OnFailure\n          containers:\n            - name: sitemap\n              image: registry.example.com/storefront-sitemap:1.2.0\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: storefront-web\n  namespace: storefront\nautomountServiceAccountToken: false\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: storefront-sitemap\n  namespace: storefront\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: storefront-web\n  namespace: storefront\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: storefront-web\n  template:\n    metadata:\n      labels:\n        app: storefront-web\n    spec:\n      serviceAccountName: storefront-web\n      containers:\n        - name: web\n          image: registry.example.com/storefront-web:2.4.0\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: storefront-sitemap\n  namespace: storefront\nspec:\n  schedule: \"0 3 * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          serviceAccountName: storefront-sitemap\n          restartPolicy: OnFailure\n          containers:\n            - name: sitemap\n              image: registry.example.com/storefront-sitemap:1.2.0\n"
+        },
+        "references": [
+            {
+                "title": "Role Based Access Control Good Practices (least privilege)",
+                "url": "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"
+            },
+            {
+                "title": "Service Accounts",
+                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
+            }
+        ]
+    },
+    "static-cloud-credentials": {
+        "id": "static-cloud-credentials",
+        "title": "Static cloud credentials in environment variables or Secrets",
+        "severity": "medium",
+        "fixable": false,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags container environment variables and Secret keys that carry long-lived AWS, GCP or Azure credentials.",
+        "description": "Fires for:\n\n- a container (including init and ephemeral containers) with an environment variable named\n  `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `GOOGLE_APPLICATION_CREDENTIALS`\n  (which points the Google client libraries at a service-account key file), `AZURE_CLIENT_SECRET` or\n  `AZURE_CLIENT_CERTIFICATE_PASSWORD`, or any name listed in `extra-env-names`, whether the value is written\n  inline or comes from a Secret or ConfigMap;\n- an environment variable of any name whose inline `value` has the shape of an AWS access key id (`AKIA` or\n  `ASIA` followed by 16 upper-case letters or digits);\n- a Secret (`data` or `stringData`) with a key such as `aws_access_key_id`, `aws_secret_access_key`,\n  `aws_session_token`, `AZURE_CLIENT_SECRET` or `AZURE_CLIENT_CERTIFICATE_PASSWORD` (compared without regard\n  to case, with `-` and `.` read as `_`), or a key whose value is a GCP service-account key (JSON with\n  `\"type\": \"service_account\"` and a `private_key`) or an AWS credentials file (`aws_secret_access_key = ...`).\n\nOnly the names of variables and keys appear in findings; values are never printed, in any output format.\nIt does not fire for other names, such as `AWS_REGION`, `AWS_ROLE_ARN` or `AZURE_CLIENT_ID`, which identify\nan account or role without granting access.",
+        "rationale": "Static cloud keys do not expire on their own and work from anywhere. Anyone who can read the pod spec, the\nSecret, the environment of the process (a debug endpoint, a crash report) or a backup of the cluster can use\nthem until someone notices and rotates them, and the cloud audit trail shows the application, not the\nattacker. Cloud workload identity gives the same access with short-lived credentials tied to the pod's\nServiceAccount, with nothing to leak or rotate.",
+        "remediation": "Move the workload to the cloud's workload identity: annotate a dedicated ServiceAccount with\n`eks.amazonaws.com/role-arn` (EKS), `iam.gke.io/gcp-service-account` (GKE) or\n`azure.workload.identity/client-id` (AKS), keep `automountServiceAccountToken: false` on it, remove the\nvariables and the Secret, and revoke the old keys. Outside those platforms, use a secrets manager that issues\nshort-lived credentials. There is no automatic fix. Where static keys are unavoidable for now (for example a\nthird-party system with no federation), record the exception with\n`kube-token-guard.io/ignore: \"static-cloud-credentials: <reason>\"` or a config exemption.",
+        "options": {
+            "extra-env-names": {
+                "type": "array",
+                "items": {
+                    "type": "string"
+                },
+                "default": [],
+                "description": "More environment variable names to treat as static cloud credentials, for example an application's own `S3_SECRET_KEY`."
+            }
+        },
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: order-exporter\n  namespace: orders\nautomountServiceAccountToken: false\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: order-exporter\n  namespace: orders\nspec:\n  schedule: \"30 1 * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          serviceAccountName: order-exporter\n          restartPolicy: OnFailure\n          containers:\n            - name: export\n              image: registry.example.com/order-exporter:4.2.0\n              env:\n                - name: AWS_REGION\n                  value: eu-west-1\n                - name: AWS_ACCESS_KEY_ID\n                  value: AKIAEXAMPLEEXAMPLE00\n                - name: AWS_SECRET_ACCESS_KEY\n                  valueFrom:\n                    secretKeyRef:\n                      name: order-exporter-aws\n                      key: secret-access-key\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: order-exporter\n  namespace: orders\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/order-exporter\nautomountServiceAccountToken: false\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: order-exporter\n  namespace: orders\nspec:\n  schedule: \"30 1 * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          serviceAccountName: order-exporter\n          restartPolicy: OnFailure\n          containers:\n            - name: export\n              image: registry.example.com/order-exporter:4.2.0\n              env:\n                - name: AWS_REGION\n                  value: eu-west-1\n"
+        },
+        "references": [
+            {
+                "title": "IAM roles for service accounts (Amazon EKS)",
+                "url": "https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html"
+            },
+            {
+                "title": "Workload Identity Federation for GKE",
+                "url": "https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity"
+            },
+            {
+                "title": "Microsoft Entra Workload ID with AKS",
+                "url": "https://learn.microsoft.com/en-us/azure/aks/workload-identity-overview"
+            }
+        ]
+    },
+    "workload-identity-automount": {
+        "id": "workload-identity-automount",
+        "title": "Cloud workload identity account still mounts the API token",
+        "severity": "medium",
+        "fixable": true,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags ServiceAccounts set up for cloud workload identity that do not turn off Kubernetes API token automounting.",
+        "description": "Fires for each ServiceAccount that carries one of these annotations:\n\n- `eks.amazonaws.com/role-arn` (EKS IAM Roles for Service Accounts);\n- `iam.gke.io/gcp-service-account` (GKE Workload Identity);\n- `azure.workload.identity/client-id` (Azure AD Workload Identity);\n\nand whose `automountServiceAccountToken` is missing or `true` (YAML 1.1 `no`/`off` count as `false`).\n\nIt does not fire when the ServiceAccount says `false`. A pod-level `true` on a workload using the account is\nstill allowed and is judged by `automount-token` as an explicit opt-in.",
+        "rationale": "Workload identity exists so that pods reach cloud APIs without static keys. The cloud integrations get\ntheir credential from their own mechanism (a projected token with a cloud audience injected by a webhook, or\nthe metadata server), not from the regular Kubernetes API token. Leaving automount on therefore adds a\nsecond, unrelated credential to pods that are often among the most sensitive in the cluster, and a leak of\nit lets an attacker act in the cluster as well as in the cloud account.",
+        "remediation": "Add `automountServiceAccountToken: false` at the top level of the ServiceAccount. The automatic fix adds the\nfield, or replaces a `true` value with `false`. Cloud credentials keep working: the EKS, GKE and Azure\nintegrations do not rely on the automatically mounted API token. If a pod using the account also needs the\nKubernetes API, opt in with `automountServiceAccountToken: true` in that pod's spec.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: order-exporter\n  namespace: orders\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/order-exporter\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: order-exporter\n  namespace: orders\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/order-exporter\nautomountServiceAccountToken: false\n"
+        },
+        "references": [
+            {
+                "title": "IAM roles for service accounts (Amazon EKS)",
+                "url": "https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html"
+            },
+            {
+                "title": "Workload Identity Federation for GKE",
+                "url": "https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity"
+            },
+            {
+                "title": "Microsoft Entra Workload ID with AKS",
+                "url": "https://learn.microsoft.com/en-us/azure/aks/workload-identity-overview"
+            },
+            {
+                "title": "Configure Service Accounts for Pods",
+                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
+            }
+        ]
+    }
+};
+
+;// CONCATENATED MODULE: ./src/config/errors.ts
+/** A problem in what the user gave us (config, arguments, inputs), as opposed to a bug: exit 2, no stack trace. */
+class ConfigurationError extends Error {
+    details;
+    constructor(message, details = []) {
+        super(details.length > 0 ? `${message}\n${details.map((detail) => `  - ${detail}`).join('\n')}` : message);
+        this.details = details;
+        this.name = 'ConfigurationError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/rules/types.ts
+const PRESETS = ['recommended', 'strict'];
+
+;// CONCATENATED MODULE: ./src/config/schema.ts
+
+
+
+const stringList = (description) => ({
+    type: 'array',
+    items: { type: 'string', minLength: 1 },
+    description,
+});
+function ruleSchema(meta) {
+    const options = {};
+    for (const [name, option] of Object.entries(meta.options))
+        options[name] = option;
+    return {
+        description: `${meta.title}. Default severity: ${meta.severity}. \`off\` disables it; a severity replaces the rule's own.`,
+        anyOf: [
+            { enum: ['off', 'on', ...SEVERITIES] },
+            {
+                type: 'object',
+                additionalProperties: false,
+                properties: {
+                    severity: {
+                        enum: ['off', 'on', ...SEVERITIES],
+                        description: 'Severity of every finding of the rule, or off.',
+                    },
+                    ...options,
+                },
+            },
+        ],
+    };
+}
+/** The JSON Schema of `.github/kube-token-guard.yml`, written to `schema/` for editors by `npm run docs`. */
+function configSchema() {
+    const rules = {};
+    for (const meta of Object.values(CATALOG))
+        rules[meta.id] = ruleSchema(meta);
+    return {
+        $schema: 'http://json-schema.org/draft-07/schema#',
+        title: 'kube-token-guard configuration',
+        description: 'Configuration of kube-token-guard, read from .github/kube-token-guard.yml.',
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            extends: {
+                enum: [...PRESETS],
+                default: 'recommended',
+                description: 'Preset to start from: `recommended` (default) or `strict` (adds missing-service-account, fails on medium).',
+            },
+            'fail-on': {
+                enum: [...SEVERITIES, 'none'],
+                description: 'Lowest severity that fails the check (new findings only in a pull request, unless `report: all`). Default: high (medium with strict). `none` never fails.',
+            },
+            report: {
+                enum: ['new', 'all'],
+                default: 'new',
+                description: 'In a pull request, whether `fail-on` applies to the findings the pull request introduces (`new`) or to every finding in the changed files (`all`).',
+            },
+            'default-namespace': {
+                type: 'string',
+                pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+                maxLength: 63,
+                default: 'default',
+                description: 'Namespace of resources that set none and are not rendered into one.',
+            },
+            'kube-version': {
+                type: 'string',
+                pattern: '^v?\\d+\\.\\d+(\\.\\d+)?$',
+                default: '1.31.0',
+                description: 'Kubernetes version Helm charts are rendered for (`helm template --kube-version`).',
+            },
+            charts: {
+                type: 'array',
+                description: 'How to render Helm charts. A chart listed here is rendered once per entry with its settings; charts found but not listed are rendered with their own values, the chart name as release and `default-namespace`.',
+                items: {
+                    type: 'object',
+                    additionalProperties: false,
+                    required: ['path'],
+                    properties: {
+                        path: {
+                            type: 'string',
+                            minLength: 1,
+                            description: 'Folder of the chart (holding Chart.yaml), relative to the repository root.',
+                        },
+                        release: { type: 'string', minLength: 1, description: 'Release name. Default: the chart name.' },
+                        namespace: {
+                            type: 'string',
+                            minLength: 1,
+                            description: 'Namespace to render into. Default: `default-namespace`.',
+                        },
+                        values: stringList('Values files, relative to the repository root, in order.'),
+                        set: {
+                            type: 'object',
+                            additionalProperties: { type: ['string', 'number', 'boolean'] },
+                            description: 'Values set on the command line (`--set key=value`).',
+                        },
+                        'kube-version': {
+                            type: 'string',
+                            pattern: '^v?\\d+\\.\\d+(\\.\\d+)?$',
+                            description: 'Overrides the top-level `kube-version`.',
+                        },
+                    },
+                },
+            },
+            overlays: {
+                ...stringList('Kustomize overlays to build, relative to the repository root. Default: every folder with a kustomization that no other kustomization includes.'),
+            },
+            include: {
+                ...stringList('Globs of files to scan, relative to the repository root.'),
+                default: ['**/*.yaml', '**/*.yml', '**/*.json'],
+            },
+            exclude: {
+                ...stringList('Globs of files never to scan, relative to the repository root.'),
+                default: ['**/node_modules/**'],
+            },
+            rules: {
+                type: 'object',
+                additionalProperties: false,
+                description: 'Per-rule settings: `off`, a severity, or a map with `severity` and the rule options.',
+                properties: rules,
+            },
+            exemptions: {
+                type: 'array',
+                description: 'Findings not to report (counted as suppressed). Every filter given must match; globs except for rule ids.',
+                items: {
+                    type: 'object',
+                    additionalProperties: false,
+                    required: ['reason'],
+                    properties: {
+                        rule: { type: 'string', enum: Object.keys(CATALOG), description: 'A rule id.' },
+                        rules: {
+                            type: 'array',
+                            items: { type: 'string', enum: Object.keys(CATALOG) },
+                            description: 'Rule ids.',
+                        },
+                        kinds: stringList('Resource kinds (globs).'),
+                        namespaces: stringList('Namespaces (globs).'),
+                        names: stringList('Resource names (globs).'),
+                        paths: stringList('File paths relative to the repository root (globs).'),
+                        reason: {
+                            type: 'string',
+                            minLength: 1,
+                            pattern: '\\S',
+                            description: 'Why the finding is accepted. Required.',
+                        },
+                    },
+                },
+            },
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/config/config.ts
+
+
+
+
+
+
+const DEFAULT_CONFIG_PATHS = ['.github/kube-token-guard.yml', '.github/kube-token-guard.yaml'];
+const PRESET_FAIL_ON = { recommended: 'high', strict: 'medium' };
+const MAX_REPORTED_ERRORS = 10;
+let validator;
+function validate(value) {
+    validator ??= new ajv.Ajv({ allErrors: true, strict: false }).compile(configSchema());
+    return validator(value) ? [] : [...(validator.errors ?? [])];
+}
+function catalog() {
+    return Object.values(CATALOG);
+}
+/** The configuration used when the repository has no config file. */
+function defaultConfig() {
+    return resolveConfig({}, null);
+}
+/** Parses and validates a config file; every problem (up to 10) is reported with its line and property. */
+function parseConfig(text, file) {
+    const lines = new dist/* LineCounter */.HN();
+    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    if (doc.errors.length > 0) {
+        throw new ConfigurationError(`${file}: invalid YAML`, doc.errors.slice(0, MAX_REPORTED_ERRORS).map((error) => {
+            const line = error.pos ? lines.linePos(error.pos[0]).line : 1;
+            return `${file}:${line}: ${error.message.split('\n')[0]}`;
+        }));
+    }
+    const value = doc.toJS({ maxAliasCount: 100 }) ?? {};
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        throw new ConfigurationError(`${file}:1: the configuration must be a map of settings`);
+    }
+    const errors = relevantErrors(validate(value));
+    if (errors.length > 0) {
+        const located = errors.map((error) => {
+            const path = pathOf(error);
+            const line = lineOf(doc.contents, path, lines);
+            const property = path.length > 0 ? path.join('.') : '(top level)';
+            return { line, text: `${file}:${line}: ${property}: ${describe(error)}` };
+        });
+        located.sort((a, b) => a.line - b.line);
+        const details = located.slice(0, MAX_REPORTED_ERRORS).map((entry) => entry.text);
+        if (errors.length > MAX_REPORTED_ERRORS)
+            details.push(`… and ${errors.length - MAX_REPORTED_ERRORS} more`);
+        throw new ConfigurationError(`${file}: invalid configuration`, details);
+    }
+    return resolveConfig(value, file);
+}
+function resolveConfig(raw, file) {
+    const preset = raw.extends ?? 'recommended';
+    const rules = {};
+    for (const meta of catalog()) {
+        const options = {};
+        for (const [name, option] of Object.entries(meta.options))
+            options[name] = option.default;
+        rules[meta.id] = { enabled: meta.presets.includes(preset), severity: null, options };
+    }
+    for (const [id, setting] of Object.entries(raw.rules ?? {})) {
+        const rule = rules[id];
+        const { severity, ...options } = typeof setting === 'string' ? { severity: setting } : setting;
+        if (severity === 'off')
+            rule.enabled = false;
+        else if (severity === 'on')
+            rule.enabled = true;
+        else if (isSeverity(severity)) {
+            rule.enabled = true;
+            rule.severity = severity;
+        }
+        else if (typeof setting === 'object') {
+            rule.enabled = true;
+        }
+        Object.assign(rule.options, options);
+    }
+    return {
+        file,
+        preset,
+        failOn: raw['fail-on'] ?? PRESET_FAIL_ON[preset],
+        report: raw.report ?? 'new',
+        defaultNamespace: raw['default-namespace'] ?? 'default',
+        kubeVersion: (raw['kube-version'] ?? '1.31.0').replace(/^v/, ''),
+        charts: (raw.charts ?? []).map((chart) => ({
+            path: normalisePath(chart.path),
+            release: chart.release ?? null,
+            namespace: chart.namespace ?? null,
+            values: (chart.values ?? []).map(normalisePath),
+            set: Object.fromEntries(Object.entries(chart.set ?? {}).map(([key, value]) => [key, String(value)])),
+            kubeVersion: chart['kube-version']?.replace(/^v/, '') ?? null,
+        })),
+        overlays: raw.overlays ? raw.overlays.map(normalisePath) : null,
+        include: raw.include ?? ['**/*.yaml', '**/*.yml', '**/*.json'],
+        exclude: raw.exclude ?? ['**/node_modules/**'],
+        rules,
+        exemptions: (raw.exemptions ?? []).map((exemption) => ({
+            rules: exemption.rules ?? (exemption.rule ? [exemption.rule] : null),
+            kinds: exemption.kinds ?? null,
+            namespaces: exemption.namespaces ?? null,
+            names: exemption.names ?? null,
+            paths: exemption.paths ?? null,
+            reason: exemption.reason.trim(),
+        })),
+    };
+}
+/** Repository paths as the scanner writes them: forward slashes, no `./` or trailing slash, `` for the root. */
+function normalisePath(path) {
+    const normalised = path
+        .replace(/\\/g, '/')
+        .replace(/^\.\/+/, '')
+        .replace(/\/+$/, '');
+    return normalised === '.' ? '' : normalised;
+}
+/** `anyOf` failures come with one error per branch; keep the most specific ones. */
+function relevantErrors(errors) {
+    const anyOfPaths = new Set(errors.filter((error) => error.keyword === 'anyOf').map((error) => error.instancePath));
+    // A branch's own type/enum error at the anyOf's path says less than the anyOf summary or the other branch's errors.
+    const kept = errors.filter((error) => !(anyOfPaths.has(error.instancePath) && (error.keyword === 'type' || error.keyword === 'enum')));
+    return kept.filter((error) => error.keyword !== 'anyOf' ||
+        !kept.some((other) => other.keyword !== 'anyOf' &&
+            (other.instancePath === error.instancePath ||
+                other.instancePath.startsWith(`${error.instancePath}/`))));
+}
+function pathOf(error) {
+    const path = error.instancePath
+        .split('/')
+        .slice(1)
+        .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+    if (error.keyword === 'additionalProperties')
+        path.push(String(error.params.additionalProperty));
+    return path;
+}
+function describe(error) {
+    switch (error.keyword) {
+        case 'additionalProperties':
+            return 'unknown setting';
+        case 'enum':
+            return `must be one of ${error.params.allowedValues.map((value) => String(value)).join(', ')}`;
+        case 'anyOf':
+            return 'must be `off`, `on`, a severity (info, low, medium, high, critical), or a map with `severity` and the rule options';
+        case 'required':
+            return `\`${String(error.params.missingProperty)}\` is required`;
+        case 'pattern':
+            return error.instancePath.endsWith('/reason')
+                ? 'must not be empty'
+                : `must match ${String(error.params.pattern)}`;
+        default:
+            return error.message ?? 'is invalid';
+    }
+}
+/** Line of the deepest node along `path` that exists in the config document. */
+function lineOf(root, path, lines) {
+    let node = root;
+    let offset = root?.range?.[0] ?? 0;
+    for (const segment of path) {
+        if ((0,dist/* isMap */.jh)(node)) {
+            const pair = node.items.find((item) => (0,dist/* isScalar */.jn)(item.key) && String(item.key.value) === segment);
+            if (!pair)
+                break;
+            const key = pair.key;
+            if (key.range)
+                offset = key.range[0];
+            node = pair.value;
+        }
+        else if ((0,dist/* isSeq */.oP)(node)) {
+            const item = node.items[Number(segment)];
+            if (!item)
+                break;
+            if (item.range)
+                offset = item.range[0];
+            node = item;
+        }
+        else {
+            break;
+        }
+    }
+    return lines.linePos(offset).line;
+}
+
+;// CONCATENATED MODULE: ./src/adapters/config-file.ts
+
+
+
+
+/**
+ * The repository's config: the file named (which must exist), else `.github/kube-token-guard.yml` when present,
+ * else the embedded defaults.
+ */
+async function loadConfigFile(root, explicit) {
+    const candidates = explicit ? [explicit] : DEFAULT_CONFIG_PATHS;
+    for (const candidate of candidates) {
+        let text;
+        try {
+            text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, candidate), 'utf8');
+        }
+        catch (error) {
+            if (error.code === 'ENOENT' && !explicit)
+                continue;
+            throw new ConfigurationError(`${candidate}: cannot read the config file (${error.message})`);
+        }
+        return parseConfig(text, candidate);
+    }
+    return defaultConfig();
+}
+
+;// CONCATENATED MODULE: ./src/core/load.ts
+
+/** Aliases a document may expand before it is refused (guards against "billion laughs"). */
+const MAX_ALIAS_COUNT = 1000;
+/**
+ * Parses a YAML or JSON file into the Kubernetes objects it holds.
+ *
+ * YAML 1.1 is used on purpose: Kubernetes reads manifests with a YAML 1.1 parser, so `automountServiceAccountToken: no`
+ * is `false` to the API server and must be `false` to us too.
+ */
+function loadDocuments(file) {
+    const result = { objects: [], errors: [], notices: [], documents: 0 };
+    const lines = new dist/* LineCounter */.HN();
+    const text = file.text;
+    let docs;
+    try {
+        docs = (0,dist/* parseAllDocuments */.hR)(text, {
+            lineCounter: lines,
+            version: '1.1',
+            prettyErrors: false,
+            uniqueKeys: true,
+            keepSourceTokens: false,
+        });
+    }
+    catch (error) {
+        result.errors.push({ file: file.path, line: null, message: `cannot parse: ${messageOf(error)}` });
+        return result;
+    }
+    if (!Array.isArray(docs))
+        docs = [docs];
+    const templated = text.includes('{{') && docs.some((doc) => looksLikeGoTemplate(doc));
+    if (templated) {
+        result.notices.push({
+            file: file.path,
+            message: 'contains Go template markers ({{ ... }}) outside of a Helm chart; skipped. Scan the rendered output, or the chart itself.',
+        });
+        return result;
+    }
+    docs.forEach((doc, docIndex) => {
+        if (doc.contents === null && doc.errors.length === 0)
+            return;
+        result.documents++;
+        if (doc.errors.length > 0) {
+            for (const error of doc.errors) {
+                const offset = error.pos?.[0];
+                result.errors.push({
+                    file: file.path,
+                    line: offset === undefined ? null : lines.linePos(offset).line,
+                    message: `YAML ${error.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'syntax error'}: ${firstLine(error.message)}`,
+                });
+            }
+            return;
+        }
+        let value;
+        try {
+            value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+        }
+        catch (error) {
+            const line = doc.contents?.range ? lines.linePos(doc.contents.range[0]).line : null;
+            result.errors.push({ file: file.path, line, message: `cannot read document: ${messageOf(error)}` });
+            return;
+        }
+        if (!isKubernetesObject(value))
+            return;
+        const items = value.items;
+        if (typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(items)) {
+            items.forEach((item, itemIndex) => {
+                if (isKubernetesObject(item)) {
+                    result.objects.push({
+                        file,
+                        doc,
+                        basePath: ['items', itemIndex],
+                        value: item,
+                        lines,
+                        docIndex,
+                        itemIndex,
+                    });
+                }
+            });
+            return;
+        }
+        result.objects.push({ file, doc, basePath: [], value, lines, docIndex, itemIndex: null });
+    });
+    return result;
+}
+function isKubernetesObject(value) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return false;
+    const record = value;
+    return (typeof record.apiVersion === 'string' &&
+        record.apiVersion !== '' &&
+        typeof record.kind === 'string' &&
+        record.kind !== '');
+}
+/**
+ * Template actions such as `{{ .Values.x }}` or `{{- if ... }}` either break the YAML or parse as flow maps whose
+ * keys are maps, which no manifest has. `{{` inside quoted or block strings (alert templates, scripts) is data.
+ */
+function looksLikeGoTemplate(doc) {
+    if (doc.errors.length > 0)
+        return true;
+    let found = false;
+    (0,dist/* visit */.YR)(doc, {
+        Pair(_, pair) {
+            if ((0,dist/* isCollection */.P3)(pair.key)) {
+                found = true;
+                return dist/* visit */.YR.BREAK;
+            }
+            return undefined;
+        },
+    });
+    return found;
+}
+function firstLine(message) {
+    return message.split('\n')[0].trim();
+}
+function messageOf(error) {
+    return firstLine(error instanceof Error ? error.message : String(error));
+}
+/** The AST node at `path` below the object, or undefined. */
+function nodeAt(object, path) {
+    let node = object.doc.contents;
+    for (const segment of [...object.basePath, ...path]) {
+        if ((0,dist/* isMap */.jh)(node)) {
+            const pair = node.items.find((item) => (0,dist/* isPair */.tO)(item) && (0,dist/* isScalar */.jn)(item.key) && item.key.value === segment);
+            node = pair?.value ?? undefined;
+        }
+        else if ((0,dist/* isSeq */.oP)(node) && typeof segment === 'number') {
+            node = node.items[segment];
+        }
+        else {
+            return undefined;
+        }
+        if (node === undefined || node === null)
+            return undefined;
+    }
+    return node;
+}
+/** The key node of the pair at `path` (the last segment must be a key), or undefined. */
+function keyNodeAt(object, path) {
+    if (path.length === 0)
+        return undefined;
+    const parent = path.length === 1 ? nodeAt(object, []) : nodeAt(object, path.slice(0, -1));
+    const key = path[path.length - 1];
+    if (!(0,dist/* isMap */.jh)(parent))
+        return undefined;
+    const pair = parent.items.find((item) => (0,dist/* isScalar */.jn)(item.key) && item.key.value === key);
+    return pair?.key ?? undefined;
+}
+/**
+ * The lines of the deepest node along `path` that exists: the field itself when present, else its closest ancestor,
+ * else the start of the object. A key with a scalar value spans its own line; a collection is pointed at by its key.
+ */
+function spanOf(object, path) {
+    for (let depth = path.length; depth > 0; depth--) {
+        const prefix = path.slice(0, depth);
+        const key = typeof prefix[prefix.length - 1] === 'string' ? keyNodeAt(object, prefix) : undefined;
+        const node = nodeAt(object, prefix);
+        if (key?.range) {
+            const line = object.lines.linePos(key.range[0]).line;
+            const end = node && (0,dist/* isScalar */.jn)(node) && node.range ? object.lines.linePos(node.range[1]).line : line;
+            return { line, endLine: Math.max(line, end) };
+        }
+        if (node?.range) {
+            const line = object.lines.linePos(node.range[0]).line;
+            return { line, endLine: line };
+        }
+    }
+    return documentStart(object);
+}
+function documentStart(object) {
+    const node = nodeAt(object, []);
+    const offset = node?.range?.[0] ?? object.doc.range[0];
+    const line = object.lines.linePos(offset).line;
+    return { line, endLine: line };
+}
+
+;// CONCATENATED MODULE: ./src/core/source-map.ts
+const SOURCE_COMMENT = /^# Source: (.+?)\s*$/m;
+/** Splits `helm template` output into its documents, each with the template that produced it. */
+function splitRenderedDocuments(output) {
+    const documents = [];
+    for (const chunk of output.split(/^---[ \t]*(?:\r?\n|$)/m)) {
+        if (chunk.trim() === '')
+            continue;
+        const source = SOURCE_COMMENT.exec(chunk)?.[1] ?? null;
+        documents.push({ source, text: chunk.endsWith('\n') ? chunk : `${chunk}\n` });
+    }
+    return documents;
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/**
+ * The line of a template that best matches a field of the rendered object: each key of `path` is looked for in
+ * turn inside the block of the previous one (deeper indentation, before the block ends), starting from the document's
+ * top-level keys, so `spec.template.spec` lands on the pod spec's `spec:` rather than the first `spec:`. Keys the
+ * template builds with actions (`{{ include ... }}`) are not found and leave the closest written ancestor.
+ */
+function templateLine(template, path) {
+    const lines = template.split('\n');
+    let current = -1;
+    let parentIndent = -1;
+    for (const segment of path) {
+        if (typeof segment !== 'string')
+            continue;
+        const key = new RegExp(`^(\\s*(?:-\\s+)?)["']?${escapeRegExp(segment)}["']?\\s*:`);
+        let found = -1;
+        for (let index = current + 1; index < lines.length; index++) {
+            const line = lines[index];
+            const trimmed = line.trimStart();
+            if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('{{'))
+                continue;
+            const indent = line.length - trimmed.length;
+            if (current >= 0 && indent <= parentIndent)
+                break;
+            if (trimmed === '---' && current >= 0)
+                break;
+            const match = key.exec(line);
+            if (match && (current >= 0 || match[1].length === 0)) {
+                found = index;
+                parentIndent = match[1].length;
+                break;
+            }
+        }
+        if (found === -1)
+            break;
+        current = found;
+    }
+    return current === -1 ? 1 : current + 1;
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/adapters/helm.ts
+
+
+
+
+
+
+const DEFAULT_KUBE_VERSION = '1.31.0';
+/**
+ * Renders never reach the network: a chart repository or a remote kustomize base would be a download of code the
+ * pull request chose. Every proxy points at a closed local port, so such a fetch fails at once with a clear error.
+ */
+const OFFLINE = {
+    HTTP_PROXY: 'http://127.0.0.1:9',
+    HTTPS_PROXY: 'http://127.0.0.1:9',
+    http_proxy: 'http://127.0.0.1:9',
+    https_proxy: 'http://127.0.0.1:9',
+    NO_PROXY: '',
+    no_proxy: '',
+    GIT_TERMINAL_PROMPT: '0',
+};
+const DEFAULT_TIMEOUT_MS = 60_000;
+function runProcess(binary, args, env, timeout) {
+    return new Promise((done) => {
+        (0,external_node_child_process_namespaceObject.execFile)(binary, args, { env, timeout, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
+            const code = error ? (error.code ?? (error.killed ? 'TIMEOUT' : 1)) : 0;
+            done({ code, stdout, stderr });
+        });
+    });
+}
+/**
+ * Renders a chart with the real `helm template`, offline: helm's cache, config and data go to a fresh folder, so
+ * no repository or plugin of the machine is used, and dependencies must be vendored in `charts/`. The output is cut
+ * into one file per template (`# Source:`), so findings point at the files users edit.
+ */
+async function renderChart(chart, options) {
+    const started = performance.now();
+    const result = { chart, files: [], errors: [], notices: [], milliseconds: 0 };
+    const chartFile = `${chart.dir ? `${chart.dir}/` : ''}Chart.yaml`;
+    // Values files come from the config, which a pull request can change: never read outside the repository.
+    const outside = chart.valuesFiles.filter((file) => {
+        const path = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(options.root), (0,external_node_path_namespaceObject.resolve)(options.root, file));
+        return path.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(path);
+    });
+    if (outside.length > 0) {
+        result.errors.push({
+            file: chartFile,
+            line: null,
+            message: `values file ${outside.join(', ')} is outside the repository; the chart is not rendered`,
+        });
+        result.milliseconds = Math.round(performance.now() - started);
+        return result;
+    }
+    const home = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'ktg-helm-'));
+    try {
+        const args = [
+            'template',
+            chart.release,
+            (0,external_node_path_namespaceObject.resolve)(options.root, chart.dir || '.'),
+            '--namespace',
+            chart.namespace,
+            '--kube-version',
+            chart.kubeVersion,
+            ...chart.valuesFiles.flatMap((file) => ['--values', (0,external_node_path_namespaceObject.resolve)(options.root, file)]),
+            ...Object.entries(chart.set).flatMap(([key, value]) => ['--set', `${key}=${value}`]),
+        ];
+        const env = {
+            ...OFFLINE,
+            PATH: process.env.PATH ?? '',
+            HOME: home,
+            HELM_CACHE_HOME: (0,external_node_path_namespaceObject.join)(home, 'cache'),
+            HELM_CONFIG_HOME: (0,external_node_path_namespaceObject.join)(home, 'config'),
+            HELM_DATA_HOME: (0,external_node_path_namespaceObject.join)(home, 'data'),
+        };
+        const output = await runProcess(options.binary ?? 'helm', args, env, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+        if (output.code === 'ENOENT') {
+            result.notices.push({ file: chartFile, message: 'Helm chart not rendered: helm is not installed' });
+            return result;
+        }
+        if (output.code !== 0) {
+            const reason = output.code === 'TIMEOUT'
+                ? `timed out after ${(options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`
+                : output.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500) ||
+                    `exit code ${String(output.code)}`;
+            result.errors.push({ file: chartFile, line: null, message: `helm template failed: ${reason}` });
+            return result;
+        }
+        const byTemplate = new Map();
+        for (const document of splitRenderedDocuments(output.stdout)) {
+            const path = templatePath(chart.dir, document.source);
+            byTemplate.set(path, [...(byTemplate.get(path) ?? []), document.text]);
+        }
+        for (const [path, documents] of byTemplate) {
+            result.files.push({
+                path,
+                text: documents.join('---\n'),
+                rendered: true,
+                renderNamespace: chart.namespace,
+            });
+        }
+        return result;
+    }
+    finally {
+        result.milliseconds = Math.round(performance.now() - started);
+        await (0,promises_namespaceObject.rm)(home, { recursive: true, force: true });
+    }
+}
+/** `# Source: <chart>/templates/x.yaml` names the template below the chart's folder (subcharts included). */
+function templatePath(chartDir, source) {
+    const prefix = chartDir ? `${chartDir}/` : '';
+    if (!source)
+        return `${prefix}templates`;
+    const slash = source.indexOf('/');
+    return `${prefix}${slash === -1 ? source : source.slice(slash + 1)}`;
+}
+/** The release name, namespace and values helm is given for a chart found in the repository. */
+async function defaultRender(root, dir, namespace) {
+    let name = (0,external_node_path_namespaceObject.basename)(dir || (0,external_node_path_namespaceObject.resolve)(root));
+    try {
+        const chart = (0,dist/* parse */.qg)(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, dir, 'Chart.yaml'), 'utf8'));
+        if (typeof chart?.name === 'string' && chart.name !== '')
+            name = chart.name;
+    }
+    catch {
+        // helm reports a broken Chart.yaml itself.
+    }
+    return { dir, release: name, namespace, kubeVersion: DEFAULT_KUBE_VERSION, valuesFiles: [], set: {} };
+}
+
+;// CONCATENATED MODULE: ./src/adapters/kustomize.ts
+
+
+
+
+
+
+const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
+const kustomize_DEFAULT_TIMEOUT_MS = 60_000;
+function toPosix(path) {
+    return path.split(external_node_path_namespaceObject.sep).join('/');
+}
+/**
+ * The overlays to build: folders with a kustomization that no other kustomization of the repository includes
+ * (as a resource, base or component). Those it includes are built as part of them.
+ */
+async function findOverlays(root, kustomizationDirs) {
+    const included = new Set();
+    for (const dir of kustomizationDirs) {
+        const file = await findKustomizationFile(root, dir);
+        if (!file)
+            continue;
+        let content;
+        try {
+            content = (0,dist/* parse */.qg)(await (0,promises_namespaceObject.readFile)(file, 'utf8'));
+        }
+        catch {
+            continue;
+        }
+        if (typeof content !== 'object' || content === null)
+            continue;
+        const record = content;
+        for (const field of ['resources', 'bases', 'components']) {
+            const entries = record[field];
+            if (!Array.isArray(entries))
+                continue;
+            for (const entry of entries) {
+                if (typeof entry !== 'string' || /^[a-z]+:\/\//i.test(entry) || entry.includes('?'))
+                    continue;
+                included.add(toPosix((0,external_node_path_namespaceObject.relative)(root, (0,external_node_path_namespaceObject.resolve)(root, dir, entry))));
+            }
+        }
+    }
+    return kustomizationDirs.filter((dir) => !included.has(dir === '' ? '' : dir)).sort();
+}
+async function findKustomizationFile(root, dir) {
+    for (const name of KUSTOMIZATION_FILES) {
+        const path = (0,external_node_path_namespaceObject.join)(root, dir, name);
+        try {
+            await (0,promises_namespaceObject.readFile)(path);
+            return path;
+        }
+        catch {
+            // try the next name
+        }
+    }
+    return null;
+}
+/**
+ * Builds an overlay with the real `kustomize build`, through a wrapper kustomization that adds origin annotations,
+ * so each resource can be reported on the file it was written in. The user's files are not touched.
+ */
+async function buildOverlay(root, dir, options = {}) {
+    const started = performance.now();
+    const result = { dir, files: [], errors: [], notices: [], milliseconds: 0 };
+    const label = dir === '' ? 'kustomization.yaml' : `${dir}/kustomization.yaml`;
+    const within = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(root), (0,external_node_path_namespaceObject.resolve)(root, dir));
+    if (within.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(within)) {
+        result.errors.push({
+            file: label,
+            line: null,
+            message: 'the overlay is outside the repository; not built',
+        });
+        return result;
+    }
+    const wrapper = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'ktg-kustomize-'));
+    try {
+        const target = toPosix((0,external_node_path_namespaceObject.relative)(wrapper, (0,external_node_path_namespaceObject.resolve)(root, dir)));
+        await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(wrapper, 'kustomization.yaml'), `resources:\n  - ${JSON.stringify(target)}\nbuildMetadata: [originAnnotations]\n`);
+        const output = await new Promise((done) => {
+            (0,external_node_child_process_namespaceObject.execFile)(options.binary ?? 'kustomize', ['build', wrapper, '--load-restrictor', 'LoadRestrictionsNone'], {
+                env: { ...OFFLINE, PATH: process.env.PATH ?? '', HOME: wrapper },
+                timeout: options.timeoutMs ?? kustomize_DEFAULT_TIMEOUT_MS,
+                maxBuffer: 512 * 1024 * 1024,
+                encoding: 'utf8',
+            }, (error, stdout, stderr) => {
+                const code = error
+                    ? (error.code ?? (error.killed ? 'TIMEOUT' : 1))
+                    : 0;
+                done({ code, stdout, stderr });
+            });
+        });
+        if (output.code === 'ENOENT') {
+            result.notices.push({
+                file: label,
+                message: 'kustomize overlay not built: kustomize is not installed',
+            });
+            return result;
+        }
+        if (output.code !== 0) {
+            const reason = output.code === 'TIMEOUT'
+                ? 'timed out'
+                : output.stderr.trim().split('\n').slice(-2).join(' ').slice(0, 500) ||
+                    `exit code ${String(output.code)}`;
+            result.errors.push({ file: label, line: null, message: `kustomize build failed: ${reason}` });
+            return result;
+        }
+        const bySource = new Map();
+        for (const document of (0,dist/* parseAllDocuments */.hR)(output.stdout)) {
+            if (document.errors.length > 0 || !document.contents)
+                continue;
+            const origin = document.getIn(['metadata', 'annotations', ORIGIN_ANNOTATION]);
+            const path = typeof origin === 'string' ? (/^path:\s*(.+)$/m.exec(origin)?.[1]?.trim() ?? null) : null;
+            document.deleteIn(['metadata', 'annotations', ORIGIN_ANNOTATION]);
+            const annotations = document.getIn(['metadata', 'annotations']);
+            if (annotations?.items?.length === 0)
+                document.deleteIn(['metadata', 'annotations']);
+            const source = path ? toPosix((0,external_node_path_namespaceObject.relative)(root, (0,external_node_path_namespaceObject.resolve)(wrapper, path))) : label;
+            bySource.set(source, [...(bySource.get(source) ?? []), document.toString()]);
+        }
+        for (const [path, documents] of bySource) {
+            result.files.push({ path, text: documents.join('---\n'), rendered: true });
+        }
+        return result;
+    }
+    finally {
+        result.milliseconds = Math.round(performance.now() - started);
+        await (0,promises_namespaceObject.rm)(wrapper, { recursive: true, force: true });
+    }
+}
+/** Folders (relative to the root) holding a kustomization, from a list of repository paths. */
+function kustomize_kustomizationDirs(paths) {
+    const dirs = new Set();
+    for (const path of paths) {
+        const name = path.slice(path.lastIndexOf('/') + 1);
+        if (KUSTOMIZATION_FILES.includes(name))
+            dirs.add(dirname(path) === '.' ? '' : toPosix(dirname(path)));
+    }
+    return [...dirs].sort();
+}
+
+;// CONCATENATED MODULE: ./src/adapters/render.ts
+
+
+
+
+
+
+/** Runs `work` over `items`, `parallel` at a time, keeping the order of the results. */
+async function pooled(items, parallel, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await work(items[index]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
+    return results;
+}
+/**
+ * Renders the Helm charts and builds the kustomize overlays found while collecting files, two at a time (the tools
+ * are CPU-bound), and adds their output, errors and notices to the collection. Returns a line for the log.
+ */
+async function renderCollected(collected, root, config, tools = {}) {
+    const overlays = config.overlays ?? (await findOverlays(root, collected.kustomizations));
+    const renders = [];
+    for (const dir of collected.charts) {
+        const base = await defaultRender(root, dir, config.defaultNamespace);
+        base.kubeVersion = config.kubeVersion;
+        const listed = config.charts.filter((chart) => chart.path === dir);
+        if (listed.length === 0)
+            renders.push(base);
+        for (const chart of listed) {
+            renders.push({
+                dir,
+                release: chart.release ?? base.release,
+                namespace: chart.namespace ?? config.defaultNamespace,
+                kubeVersion: chart.kubeVersion ?? config.kubeVersion,
+                valuesFiles: chart.values,
+                set: chart.set,
+            });
+        }
+    }
+    for (const chart of config.charts) {
+        if (!collected.charts.includes(chart.path)) {
+            collected.notices.push({
+                file: chart.path || '.',
+                message: 'listed in the config `charts` but no chart (Chart.yaml) was found there among the scanned files',
+            });
+        }
+    }
+    const jobs = [
+        ...renders.map((render) => () => renderChart(render, { root, binary: tools.helm })),
+        ...overlays.map((dir) => () => buildOverlay(root, dir, { binary: tools.kustomize })),
+    ];
+    if (jobs.length === 0)
+        return { log: null, charts: [] };
+    const results = await pooled(jobs, 2, (job) => job());
+    for (const result of results) {
+        collected.files.push(...result.files);
+        collected.errors.push(...result.errors);
+        collected.notices.push(...result.notices);
+    }
+    const milliseconds = results.reduce((sum, result) => sum + result.milliseconds, 0);
+    const parts = [
+        collected.charts.length > 0
+            ? `${collected.charts.length} Helm chart${collected.charts.length === 1 ? '' : 's'}`
+            : '',
+        overlays.length > 0 ? `${overlays.length} kustomize overlay${overlays.length === 1 ? '' : 's'}` : '',
+    ].filter(Boolean);
+    return {
+        log: `Rendered ${parts.join(' and ')} (${milliseconds} ms of helm/kustomize).`,
+        charts: renders.map((render, index) => ({ render, files: results[index].files })),
+    };
+}
+function renderTools(env) {
+    return { helm: env.KUBE_TOKEN_GUARD_HELM, kustomize: env.KUBE_TOKEN_GUARD_KUSTOMIZE };
+}
+/**
+ * Points findings on rendered output at the file users edit: in a plain source (a kustomize base or patch) the exact
+ * line of the field in the resource's document (matched by kind and name, names possibly prefixed or suffixed by the
+ * overlay); in a Helm template the best line found key by key. Reads the sources from `root`.
+ */
+async function mapRenderedFindings(findings, root) {
+    const sources = new Map();
+    for (const finding of findings) {
+        if (!finding.rendered)
+            continue;
+        if (!sources.has(finding.file)) {
+            sources.set(finding.file, await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, finding.file), 'utf8').catch(() => null));
+        }
+        const text = sources.get(finding.file);
+        if (!text)
+            continue;
+        const loaded = loadDocuments({ path: finding.file, text });
+        const candidates = loaded.objects.filter((object) => object.value.kind === finding.resource.kind);
+        const named = candidates.find((object) => {
+            const name = object.value.metadata?.name;
+            return typeof name === 'string' && name !== '' && finding.resource.name.includes(name);
+        });
+        const object = named ?? (candidates.length === 1 ? candidates[0] : undefined);
+        const span = object
+            ? spanOf(object, finding.path)
+            : { line: templateLine(text, finding.path), endLine: 0 };
+        finding.line = span.line;
+        finding.endLine = Math.max(span.line, span.endLine);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/model.ts
+/** Kinds that are not namespaced; every other kind takes the namespace defaulting below. */
+const CLUSTER_SCOPED_KINDS = new Set([
+    'Namespace',
+    'Node',
+    'PersistentVolume',
+    'ClusterRole',
+    'ClusterRoleBinding',
+    'CustomResourceDefinition',
+    'StorageClass',
+    'PriorityClass',
+    'IngressClass',
+    'RuntimeClass',
+    'CSIDriver',
+    'CSINode',
+    'APIService',
+    'MutatingWebhookConfiguration',
+    'ValidatingWebhookConfiguration',
+    'ValidatingAdmissionPolicy',
+    'ValidatingAdmissionPolicyBinding',
+    'PodSecurityPolicy',
+    'ClusterIssuer',
+    'VolumeSnapshotClass',
+]);
+/** Where the pod spec sits for the kinds the design names; anything else with `spec.template.spec.containers` too. */
+const POD_SPEC_PATHS = {
+    Pod: { spec: ['spec'], metadata: null },
+    PodTemplate: { spec: ['template', 'spec'], metadata: ['template', 'metadata'] },
+    CronJob: {
+        spec: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+        metadata: ['spec', 'jobTemplate', 'spec', 'template', 'metadata'],
+    },
+};
+const TEMPLATE_SPEC = { spec: ['spec', 'template', 'spec'], metadata: ['spec', 'template', 'metadata'] };
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function getPath(value, path) {
+    let current = value;
+    for (const segment of path) {
+        if (typeof segment === 'number') {
+            if (!Array.isArray(current))
+                return undefined;
+            current = current[segment];
+        }
+        else {
+            if (!isRecord(current))
+                return undefined;
+            current = current[segment];
+        }
+    }
+    return current;
+}
+function stringMap(value) {
+    const result = {};
+    if (!isRecord(value))
+        return result;
+    for (const [key, entry] of Object.entries(value)) {
+        if (typeof entry === 'string')
+            result[key] = entry;
+        else if (typeof entry === 'number' || typeof entry === 'boolean')
+            result[key] = String(entry);
+    }
+    return result;
+}
+function nsKey(namespace, name) {
+    return `${namespace ?? ''}/${name}`;
+}
+function addTo(index, key, resource) {
+    const list = index.get(key);
+    if (list)
+        list.push(resource);
+    else
+        index.set(key, [resource]);
+}
+/** Builds the model of every scanned object: the joins rules need are indexes built once, not scans per finding. */
+function buildModel(objects, defaultNamespace) {
+    const model = {
+        resources: [],
+        workloads: [],
+        serviceAccounts: [],
+        roles: [],
+        clusterRoles: [],
+        bindings: [],
+        secrets: [],
+        namespaces: [],
+        defaultNamespace,
+        serviceAccountIndex: new Map(),
+        roleIndex: new Map(),
+        clusterRoleIndex: new Map(),
+        secretIndex: new Map(),
+    };
+    for (const object of objects) {
+        const resource = toResource(object, defaultNamespace);
+        model.resources.push(resource);
+        const { kind, namespace, name } = resource.ref;
+        const core = isCoreGroup(resource.ref.apiVersion);
+        const rbac = resource.ref.apiVersion.startsWith('rbac.authorization.k8s.io/');
+        if (kind === 'ServiceAccount' && core) {
+            model.serviceAccounts.push(resource);
+            addTo(model.serviceAccountIndex, nsKey(namespace, name), resource);
+        }
+        else if (kind === 'Secret' && core) {
+            model.secrets.push(resource);
+            addTo(model.secretIndex, nsKey(namespace, name), resource);
+        }
+        else if (kind === 'Namespace' && core) {
+            model.namespaces.push(resource);
+        }
+        else if (kind === 'Role' && rbac) {
+            model.roles.push(resource);
+            addTo(model.roleIndex, nsKey(namespace, name), resource);
+        }
+        else if (kind === 'ClusterRole' && rbac) {
+            model.clusterRoles.push(resource);
+            addTo(model.clusterRoleIndex, name, resource);
+        }
+        else if ((kind === 'RoleBinding' || kind === 'ClusterRoleBinding') && rbac) {
+            model.bindings.push(resource);
+        }
+        else {
+            const workload = toWorkload(resource);
+            if (workload)
+                model.workloads.push(workload);
+        }
+    }
+    return model;
+}
+function isCoreGroup(apiVersion) {
+    return apiVersion === 'v1';
+}
+function toResource(object, defaultNamespace) {
+    const value = object.value;
+    const metadata = isRecord(value.metadata) ? value.metadata : {};
+    const kind = String(value.kind);
+    const declared = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : null;
+    const namespace = CLUSTER_SCOPED_KINDS.has(kind)
+        ? null
+        : (declared ?? object.file.renderNamespace ?? defaultNamespace);
+    const name = typeof metadata.name === 'string' && metadata.name !== ''
+        ? metadata.name
+        : typeof metadata.generateName === 'string'
+            ? `${metadata.generateName}*`
+            : '(unnamed)';
+    return {
+        object,
+        ref: { apiVersion: String(value.apiVersion), kind, namespace, name },
+        annotations: stringMap(metadata.annotations),
+    };
+}
+function toWorkload(resource) {
+    const value = resource.object.value;
+    const known = POD_SPEC_PATHS[resource.ref.kind];
+    let paths = known;
+    if (!paths) {
+        const candidate = getPath(value, TEMPLATE_SPEC.spec);
+        if (!isRecord(candidate) || !Array.isArray(candidate.containers))
+            return null;
+        paths = TEMPLATE_SPEC;
+    }
+    const podSpec = getPath(value, paths.spec);
+    if (!isRecord(podSpec))
+        return null;
+    // A Pod is only a workload if it looks like one; other kinds are recognised by their well-known template path.
+    if (resource.ref.kind === 'Pod' && !Array.isArray(podSpec.containers))
+        return null;
+    const templateMetadata = paths.metadata ? getPath(value, paths.metadata) : undefined;
+    const templateAnnotations = isRecord(templateMetadata) ? stringMap(templateMetadata.annotations) : {};
+    const byName = nonEmptyString(podSpec.serviceAccountName);
+    const byDeprecated = nonEmptyString(podSpec.serviceAccount);
+    return {
+        resource,
+        podSpecPath: paths.spec,
+        podSpec,
+        templateMetadataPath: paths.metadata,
+        templateAnnotations,
+        serviceAccountName: byName ?? byDeprecated ?? 'default',
+        serviceAccountField: byName ? 'serviceAccountName' : byDeprecated ? 'serviceAccount' : null,
+    };
+}
+function nonEmptyString(value) {
+    return typeof value === 'string' && value !== '' ? value : null;
+}
+function resourceLabel(ref) {
+    return ref.namespace ? `${ref.kind} ${ref.namespace}/${ref.name}` : `${ref.kind} ${ref.name}`;
+}
+/**
+ * All containers of a pod spec with their paths: containers, initContainers and ephemeralContainers.
+ */
+function containersOf(workload) {
+    const result = [];
+    for (const field of ['initContainers', 'containers', 'ephemeralContainers']) {
+        const list = workload.podSpec[field];
+        if (!Array.isArray(list))
+            continue;
+        list.forEach((container, index) => {
+            if (isRecord(container))
+                result.push({ container, path: [...workload.podSpecPath, field, index] });
+        });
+    }
+    return result;
+}
+/** The pod spec's volumes with their paths. */
+function volumesOf(workload) {
+    const list = workload.podSpec.volumes;
+    if (!Array.isArray(list))
+        return [];
+    const result = [];
+    list.forEach((volume, index) => {
+        if (isRecord(volume))
+            result.push({ volume, path: [...workload.podSpecPath, 'volumes', index] });
+    });
+    return result;
+}
+/** Every projected `serviceAccountToken` source of a pod's volumes, with its path. */
+function projectedTokensOf(workload) {
+    const result = [];
+    for (const { volume, path } of volumesOf(workload)) {
+        const projected = volume.projected;
+        if (!isRecord(projected) || !Array.isArray(projected.sources))
+            continue;
+        projected.sources.forEach((source, index) => {
+            if (isRecord(source) && isRecord(source.serviceAccountToken)) {
+                result.push({
+                    token: source.serviceAccountToken,
+                    path: [...path, 'projected', 'sources', index, 'serviceAccountToken'],
+                    volume: typeof volume.name === 'string' ? volume.name : String(index),
+                });
+            }
+        });
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/core/rbac.ts
+
+const SERVICE_ACCOUNT_USER = /^system:serviceaccount:([^:]+):([^:]+)$/;
+/** The ServiceAccount a binding subject denotes, if it denotes one. */
+function serviceAccountOfSubject(subject, binding, defaultNamespace) {
+    const kind = subject.kind;
+    const name = typeof subject.name === 'string' ? subject.name : '';
+    if (kind === 'ServiceAccount' && name !== '') {
+        const namespace = typeof subject.namespace === 'string' && subject.namespace !== ''
+            ? subject.namespace
+            : (binding.ref.namespace ?? defaultNamespace);
+        return { namespace, name };
+    }
+    if (kind === 'User') {
+        const match = SERVICE_ACCOUNT_USER.exec(name);
+        if (match)
+            return { namespace: match[1], name: match[2] };
+    }
+    return null;
+}
+function subjectsOf(binding) {
+    const subjects = binding.object.value.subjects;
+    return Array.isArray(subjects) ? subjects.filter(isRecord) : [];
+}
+function roleOf(binding, model) {
+    const roleRef = binding.object.value.roleRef;
+    if (!isRecord(roleRef) || typeof roleRef.name !== 'string')
+        return null;
+    if (roleRef.kind === 'ClusterRole') {
+        return {
+            kind: 'ClusterRole',
+            name: roleRef.name,
+            resource: model.clusterRoleIndex.get(roleRef.name)?.[0] ?? null,
+        };
+    }
+    if (roleRef.kind === 'Role' && binding.ref.kind === 'RoleBinding') {
+        const key = nsKey(binding.ref.namespace, roleRef.name);
+        return { kind: 'Role', name: roleRef.name, resource: model.roleIndex.get(key)?.[0] ?? null };
+    }
+    return null;
+}
+function strings(value) {
+    return Array.isArray(value) ? value.filter((item) => typeof item === 'string') : [];
+}
+/**
+ * What makes a set of RBAC rules dangerous for a token holder: anything that reads credentials, runs code in other
+ * pods, mints tokens, or widens its own permissions. Every rule is looked at, not only the first.
+ */
+function privilegeOfRules(rules) {
+    const reasons = new Set();
+    let clusterAdmin = false;
+    const list = Array.isArray(rules) ? rules.filter(isRecord) : [];
+    for (const rule of list) {
+        const verbs = strings(rule.verbs);
+        const resources = strings(rule.resources);
+        const apiGroups = rule.apiGroups === undefined ? [''] : strings(rule.apiGroups);
+        const resourceNames = strings(rule.resourceNames);
+        const anyVerb = verbs.includes('*');
+        const anyResource = resources.includes('*');
+        const anyGroup = apiGroups.includes('*');
+        if (anyVerb)
+            reasons.add('`*` in verbs');
+        if (anyResource)
+            reasons.add('`*` in resources');
+        if (anyGroup)
+            reasons.add('`*` in apiGroups');
+        if (anyVerb && anyResource && anyGroup)
+            clusterAdmin = true;
+        const core = anyGroup || apiGroups.includes('');
+        const verb = (name) => anyVerb || verbs.includes(name);
+        const resource = (name) => core && (anyResource || resources.includes(name));
+        for (const name of ['impersonate', 'bind', 'escalate']) {
+            if (verbs.includes(name))
+                reasons.add(`\`${name}\` verb`);
+        }
+        if (resource('secrets')) {
+            const readVerbs = ['list', 'watch'].filter(verb);
+            // Reading one named Secret is a scoped grant; reading all of them is not.
+            if (verb('get') && resourceNames.length === 0)
+                readVerbs.unshift('get');
+            if (readVerbs.length > 0)
+                reasons.add(`secrets ${readVerbs.join('/')}`);
+        }
+        if (resource('pods') && verb('create'))
+            reasons.add('pods create');
+        if (resource('pods/exec') && (anyVerb || verbs.length > 0))
+            reasons.add('pods/exec');
+        if (resource('serviceaccounts/token') && verb('create'))
+            reasons.add('serviceaccounts/token create');
+        if (resource('nodes/proxy') && (anyVerb || verbs.length > 0))
+            reasons.add('nodes/proxy');
+    }
+    return { reasons: [...reasons], clusterAdmin };
+}
+function privilegeOfRole(role, privilegedRoles) {
+    if (role.kind === 'ClusterRole' && privilegedRoles.includes(role.name)) {
+        const fromRules = role.resource ? privilegeOfRules(role.resource.object.value.rules) : null;
+        return {
+            reasons: [`ClusterRole \`${role.name}\``, ...(fromRules?.reasons ?? [])],
+            clusterAdmin: role.name === 'cluster-admin' || (fromRules?.clusterAdmin ?? false),
+        };
+    }
+    if (!role.resource)
+        return null;
+    const privilege = privilegeOfRules(role.resource.object.value.rules);
+    return privilege.reasons.length > 0 ? privilege : null;
+}
+function buildRbacIndex(model, privilegedRoles) {
+    const grants = [];
+    const bySubject = new Map();
+    for (const binding of model.bindings) {
+        const role = roleOf(binding, model);
+        if (!role)
+            continue;
+        const privilege = privilegeOfRole(role, privilegedRoles);
+        subjectsOf(binding).forEach((subject, subjectIndex) => {
+            const grant = { binding, subjectIndex, subject, role, privilege };
+            grants.push(grant);
+            const account = serviceAccountOfSubject(subject, binding, model.defaultNamespace);
+            if (!account)
+                return;
+            const key = nsKey(account.namespace, account.name);
+            const list = bySubject.get(key);
+            if (list)
+                list.push(grant);
+            else
+                bySubject.set(key, [grant]);
+        });
+    }
+    return {
+        grants,
+        grantsToServiceAccount: (namespace, name) => bySubject.get(nsKey(namespace, name)) ?? [],
+    };
+}
+function describeGrant(grant) {
+    return `${resourceLabel(grant.binding.ref)} → ${grant.role.kind} ${grant.role.name}`;
+}
+
+;// CONCATENATED MODULE: ./src/core/serviceaccounts.ts
+
+/** `automountServiceAccountToken` of an object part, or null when unset or not a boolean. */
+function automountField(value) {
+    if (typeof value !== 'object' || value === null)
+        return null;
+    const field = value.automountServiceAccountToken;
+    return typeof field === 'boolean' ? field : null;
+}
+/**
+ * The declaration of ServiceAccount `namespace/name` in the scanned set. When it is declared more than once
+ * (overlays, copies), the one that mounts the token is taken: we must not assume a hardening that one copy lacks.
+ */
+function resolveServiceAccount(model, namespace, name) {
+    const candidates = model.serviceAccountIndex.get(nsKey(namespace, name));
+    if (!candidates || candidates.length === 0)
+        return null;
+    return candidates.find((account) => automountField(account.object.value) !== false) ?? candidates[0];
+}
+/** Kubernetes' precedence: the pod's field wins when set, then the ServiceAccount's, then `true`. */
+function effectiveAutomount(model, workload, assumeUnresolvedMounts) {
+    const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
+    const serviceAccount = resolveServiceAccount(model, namespace, workload.serviceAccountName);
+    const dedicated = workload.serviceAccountName !== 'default';
+    const podField = automountField(workload.podSpec);
+    if (podField !== null) {
+        return { mounts: podField, source: 'pod', serviceAccount, optedIn: podField };
+    }
+    if (serviceAccount) {
+        const accountField = automountField(serviceAccount.object.value);
+        if (accountField !== null) {
+            return {
+                mounts: accountField,
+                source: 'serviceaccount',
+                serviceAccount,
+                optedIn: accountField && dedicated,
+            };
+        }
+        return { mounts: true, source: 'default', serviceAccount, optedIn: false };
+    }
+    return { mounts: assumeUnresolvedMounts, source: 'unresolved', serviceAccount: null, optedIn: false };
+}
+
+;// CONCATENATED MODULE: ./src/core/apply.ts
+/**
+ * Applies whole fixes, in order of their first edit, leaving out any fix that overlaps one already taken (two inserts
+ * at the same offset count as overlapping: their order would be a guess). As ESLint does, the caller re-parses and
+ * re-checks, and applies again until nothing is left or a pass limit is reached.
+ */
+function applyFixes(text, fixes) {
+    const ordered = [...fixes].sort((a, b) => firstStart(a) - firstStart(b));
+    const taken = [];
+    let applied = 0;
+    let skipped = 0;
+    for (const fix of ordered) {
+        if (fix.edits.some((edit) => taken.some((other) => overlaps(edit, other)))) {
+            skipped++;
+            continue;
+        }
+        taken.push(...fix.edits);
+        applied++;
+    }
+    const result = applyEdits(text, taken);
+    return { text: result, applied, skipped };
+}
+/** Applies non-overlapping edits, each against the original offsets. */
+function applyEdits(text, edits) {
+    let result = '';
+    let cursor = 0;
+    for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
+        result += text.slice(cursor, edit.start) + edit.text;
+        cursor = edit.end;
+    }
+    return result + text.slice(cursor);
+}
+function firstStart(fix) {
+    return Math.min(...fix.edits.map((edit) => edit.start));
+}
+function overlaps(a, b) {
+    if (a.start === b.start)
+        return true;
+    return a.start < b.end && b.start < a.end;
+}
+
+;// CONCATENATED MODULE: ./src/core/fix.ts
+
+
+
+
+const PARSE_OPTIONS = { version: '1.1', uniqueKeys: true, prettyErrors: false };
+const fix_MAX_ALIAS_COUNT = 1000;
+function newlineOf(text) {
+    return text.includes('\r\n') ? '\r\n' : '\n';
+}
+function lineStartOf(text, offset) {
+    return text.lastIndexOf('\n', offset - 1) + 1;
+}
+/** Offset of the end of the line holding `offset`, before its line break. */
+function lineEndOf(text, offset) {
+    const next = text.indexOf('\n', offset);
+    const end = next === -1 ? text.length : next;
+    return end > 0 && text[end - 1] === '\r' ? end - 1 : end;
+}
+/** The offset just after the last non-blank character before `offset`. */
+function contentEnd(text, offset) {
+    let end = offset;
+    while (end > 0 && /\s/.test(text[end - 1]))
+        end--;
+    return end;
+}
+function pairOf(map, key) {
+    if (!(0,dist/* isMap */.jh)(map))
+        return undefined;
+    return map.items.find((item) => (0,dist/* isScalar */.jn)(item.key) && item.key.value === key);
+}
+/** The line form of a set of edits: the whole lines they touch, and those lines after the edits. */
+function toLineFix(text, edits, lineOf) {
+    const sorted = [...edits].sort((a, b) => a.start - b.start);
+    const first = sorted[0];
+    const last = sorted.reduce((max, edit) => (edit.end > max.end ? edit : max), first);
+    const regionStart = lineStartOf(text, first.start);
+    // An edit that ends right after a line break ends on the previous line.
+    const lastOffset = last.end > last.start && text[last.end - 1] === '\n' ? last.end - 1 : last.end;
+    const nextBreak = text.indexOf('\n', lastOffset);
+    const regionEnd = nextBreak === -1 ? text.length : nextBreak + 1;
+    const region = applyEdits(text.slice(regionStart, regionEnd), sorted.map((edit) => ({ ...edit, start: edit.start - regionStart, end: edit.end - regionStart })));
+    const replacement = region.replace(/\r?\n$/, '').replace(/\r\n/g, '\n');
+    return {
+        edits: sorted,
+        startLine: lineOf(regionStart),
+        // A line break belongs to the line it ends.
+        endLine: lineOf(nextBreak === -1 ? text.length : nextBreak),
+        replacement,
+    };
+}
+/** Walks to the container at `path` in plain data, or undefined. */
+function containerAt(root, path) {
+    let current = root;
+    for (const segment of path) {
+        if (current === null || typeof current !== 'object')
+            return undefined;
+        current = current[segment];
+    }
+    return current;
+}
+/**
+ * Builds the fix when the edited document parses to exactly the original with `mutate` applied to the object,
+ * and nothing else: no other field, no other document, no comment turned into content.
+ */
+function verifiedFix(object, edits, mutate) {
+    const text = object.file.text;
+    const [start, , end] = object.doc.range;
+    if (edits.some((edit) => edit.start < start || edit.end > end))
+        return null;
+    let expected;
+    try {
+        expected = object.doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT });
+    }
+    catch {
+        return null;
+    }
+    const target = containerAt(expected, object.basePath);
+    if (target === null || typeof target !== 'object' || !mutate(target))
+        return null;
+    const shifted = edits.map((edit) => ({ ...edit, start: edit.start - start, end: edit.end - start }));
+    const edited = applyEdits(text.slice(start, end), shifted);
+    const docs = (0,dist/* parseAllDocuments */.hR)(edited, PARSE_OPTIONS);
+    if (!Array.isArray(docs) || docs.length !== 1 || docs[0].errors.length > 0)
+        return null;
+    let actual;
+    try {
+        actual = docs[0].toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT });
+    }
+    catch {
+        return null;
+    }
+    if (!(0,external_node_util_namespaceObject.isDeepStrictEqual)(actual, expected))
+        return null;
+    return toLineFix(text, edits, (offset) => object.lines.linePos(offset).line);
+}
+function parseValue(valueText) {
+    return (0,dist/* parse */.qg)(valueText, PARSE_OPTIONS);
+}
+/** How the keys of a map are written: quoted like JSON, single-quoted, or plain. */
+function keyQuote(text, key) {
+    const first = text[key.range[0]];
+    return first === '"' || first === "'" ? first : '';
+}
+/**
+ * Sets `key: value` in the map at `mapPath`. An existing scalar value is replaced. Otherwise the entry is inserted
+ * after the first of `position.after` present (else as the first key), or as the last key: in a block map as a line
+ * of its own at the siblings' indentation; in a flow map or JSON object beside its siblings, in their layout.
+ */
+function setMapEntry(object, mapPath, key, valueText, position) {
+    const map = nodeAt(object, mapPath);
+    if (!map || !(0,dist/* isMap */.jh)(map) || map.items.length === 0)
+        return null;
+    const value = parseValue(valueText);
+    const mutate = (root) => {
+        const container = containerAt(root, mapPath);
+        if (container === null || typeof container !== 'object' || Array.isArray(container))
+            return false;
+        container[key] = value;
+        return true;
+    };
+    const existing = pairOf(map, key);
+    if (existing) {
+        const node = existing.value;
+        if (!node || !(0,dist/* isScalar */.jn)(node) || !node.range)
+            return null;
+        return verifiedFix(object, [{ start: node.range[0], end: node.range[1], text: valueText }], mutate);
+    }
+    let anchor;
+    if (position === 'last')
+        anchor = map.items[map.items.length - 1];
+    else if (position !== 'first')
+        anchor = position.after.map((name) => pairOf(map, name)).find(Boolean);
+    const edit = map.flow
+        ? flowInsert(object, map.items, key, valueText, anchor)
+        : blockInsert(object, map.items, key, valueText, anchor);
+    return edit ? verifiedFix(object, [edit], mutate) : null;
+}
+function blockInsert(object, items, key, valueText, anchor) {
+    const text = object.file.text;
+    const firstKey = items[0].key;
+    if (!firstKey?.range)
+        return null;
+    const keyStart = firstKey.range[0];
+    const firstLineStart = lineStartOf(text, keyStart);
+    const indent = keyStart - firstLineStart;
+    const newline = newlineOf(text);
+    const quote = keyQuote(text, firstKey);
+    const entry = `${' '.repeat(indent)}${quote}${key}${quote}: ${valueText}`;
+    // The first key shares its line with a `- ` (a sequence item): a new first line cannot go before it.
+    const ownLine = /^[ ]*$/.test(text.slice(firstLineStart, keyStart));
+    if (!anchor && !ownLine)
+        anchor = items[0];
+    if (!anchor) {
+        // Go above comment lines that introduce the first key, so they keep introducing it.
+        let at = firstLineStart;
+        while (at > 0) {
+            const previousStart = lineStartOf(text, at - 1);
+            const previous = text.slice(previousStart, at).replace(/\r?\n$/, '');
+            if (!/^ *#/.test(previous) || previous.length - previous.trimStart().length !== indent)
+                break;
+            at = previousStart;
+        }
+        return { start: at, end: at, text: `${entry}${newline}` };
+    }
+    const node = (anchor.value ?? anchor.key);
+    if (!node?.range)
+        return null;
+    if ((0,dist/* isScalar */.jn)(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED'))
+        return null;
+    // Insert at the end of the anchor's last line, keeping whatever comment sits on it.
+    const end = lineEndOf(text, contentEnd(text, node.range[1]) - 1);
+    if (end < node.range[0])
+        return null;
+    return { start: end, end, text: `${newline}${entry}` };
+}
+function flowInsert(object, items, key, valueText, anchor) {
+    const text = object.file.text;
+    const first = items[0];
+    const firstKey = first.key;
+    if (!firstKey?.range)
+        return null;
+    const quote = keyQuote(text, firstKey);
+    // The siblings' own spacing: `"k": v` or `"k":v`, and `, ` or `,` between entries on one line.
+    const colon = first.value?.range ? text.slice(firstKey.range[1], first.value.range[0]) : ': ';
+    const entry = `${quote}${key}${quote}${/^[ ]*:[ ]*$/.test(colon) ? colon : ': '}${valueText}`;
+    const second = items[1];
+    const keyLineStart = lineStartOf(text, firstKey.range[0]);
+    const multiline = second?.key?.range !== undefined && lineStartOf(text, second.key.range[0]) !== keyLineStart;
+    const ownLine = /^[ ]*$/.test(text.slice(keyLineStart, firstKey.range[0]));
+    let separator = ' ';
+    if (multiline && ownLine)
+        separator = `${newlineOf(text)}${' '.repeat(firstKey.range[0] - keyLineStart)}`;
+    else if (second?.key?.range && (first.value ?? firstKey).range) {
+        const between = text.slice(contentEnd(text, (first.value ?? firstKey).range[1]), second.key.range[0]);
+        if (/^,[ ]*$/.test(between))
+            separator = between.slice(1);
+    }
+    if (!anchor)
+        return { start: firstKey.range[0], end: firstKey.range[0], text: `${entry},${separator}` };
+    const node = (anchor.value ?? anchor.key);
+    if (!node?.range)
+        return null;
+    const end = contentEnd(text, node.range[1]);
+    return { start: end, end, text: `,${separator}${entry}` };
+}
+/** Renames the key at `path` (a map entry), keeping its value, quoting and layout. */
+function renameKey(object, path, newKey) {
+    const parentPath = path.slice(0, -1);
+    const oldKey = String(path[path.length - 1]);
+    const map = nodeAt(object, parentPath);
+    const pair = map ? pairOf(map, oldKey) : undefined;
+    const key = pair?.key;
+    if (!key?.range || !(0,dist/* isScalar */.jn)(key))
+        return null;
+    const quote = keyQuote(object.file.text, key);
+    return verifiedFix(object, [{ start: key.range[0], end: key.range[1], text: `${quote}${newKey}${quote}` }], (root) => {
+        const container = containerAt(root, parentPath);
+        if (!container || !(oldKey in container) || newKey in container)
+            return false;
+        container[newKey] = container[oldKey];
+        delete container[oldKey];
+        return true;
+    });
+}
+/**
+ * Removes the map entry at `path`: its whole line in a block map (a single-line entry only), or the entry and one
+ * separating comma in a flow map or JSON object.
+ */
+function removeEntry(object, path) {
+    const parentPath = path.slice(0, -1);
+    const name = String(path[path.length - 1]);
+    const map = nodeAt(object, parentPath);
+    if (!map || !(0,dist/* isMap */.jh)(map) || map.items.length < 2)
+        return null;
+    const index = map.items.findIndex((item) => (0,dist/* isScalar */.jn)(item.key) && item.key.value === name);
+    const pair = map.items[index];
+    const key = pair?.key;
+    const value = pair?.value;
+    if (!key?.range || !value?.range || !(0,dist/* isScalar */.jn)(value))
+        return null;
+    const text = object.file.text;
+    let edit;
+    if (map.flow) {
+        const next = map.items[index + 1];
+        if (next?.key?.range) {
+            edit = { start: key.range[0], end: next.key.range[0], text: '' };
+        }
+        else {
+            const previous = map.items[index - 1];
+            const previousEnd = (previous.value ?? previous.key).range[1];
+            edit = { start: contentEnd(text, previousEnd), end: contentEnd(text, value.range[1]), text: '' };
+        }
+    }
+    else {
+        const start = lineStartOf(text, key.range[0]);
+        if (!/^[ ]*$/.test(text.slice(start, key.range[0])))
+            return null;
+        const lineEnd = lineEndOf(text, key.range[0]);
+        if (lineEnd < contentEnd(text, value.range[1]))
+            return null;
+        const next = text.indexOf('\n', lineEnd);
+        edit = { start, end: next === -1 ? text.length : next + 1, text: '' };
+    }
+    return verifiedFix(object, [edit], (root) => {
+        const container = containerAt(root, parentPath);
+        if (!container || !(name in container))
+            return false;
+        delete container[name];
+        return true;
+    });
+}
+/** Replaces the scalar at `path` with `valueText`. */
+function replaceScalar(object, path, valueText) {
+    const node = nodeAt(object, path);
+    if (!node || !(0,dist/* isScalar */.jn)(node) || !node.range)
+        return null;
+    const value = parseValue(valueText);
+    return verifiedFix(object, [{ start: node.range[0], end: node.range[1], text: valueText }], (root) => {
+        const container = containerAt(root, path.slice(0, -1));
+        if (container === null || typeof container !== 'object')
+            return false;
+        container[path[path.length - 1]] = value;
+        return true;
+    });
+}
+/** Appends a YAML document at the end of the file holding `object` (not to JSON files, which hold one value). */
+function appendDocument(object, documentText) {
+    const text = object.file.text;
+    if (object.file.path.toLowerCase().endsWith('.json'))
+        return null;
+    const newline = newlineOf(text);
+    const body = documentText.replace(/\n$/, '').replace(/\n/g, newline);
+    // Insert before the final line break, so the change is anchored on the last line of the file, which a review
+    // suggestion can address, and the file keeps ending the way it did.
+    const end = text.endsWith(newline) ? text.length - newline.length : text.length;
+    const edit = { start: end, end, text: `${newline}---${newline}${body}` };
+    // The whole file is checked: every document as before, and the new one as intended.
+    const before = (0,dist/* parseAllDocuments */.hR)(text, PARSE_OPTIONS);
+    const after = (0,dist/* parseAllDocuments */.hR)(applyEdits(text, [edit]), PARSE_OPTIONS);
+    if (!Array.isArray(before) || !Array.isArray(after) || after.length !== before.length + 1)
+        return null;
+    if (after.some((doc) => doc.errors.length > 0))
+        return null;
+    try {
+        const expected = [
+            ...before.map((doc) => doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT })),
+            parseValue(documentText),
+        ];
+        const actual = after.map((doc) => doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }));
+        if (!(0,external_node_util_namespaceObject.isDeepStrictEqual)(actual, expected))
+            return null;
+    }
+    catch {
+        return null;
+    }
+    return toLineFix(text, [edit], (offset) => object.lines.linePos(offset).line);
+}
+/**
+ * `automountServiceAccountToken: false` on a ServiceAccount: as its last key, where people write it, or after
+ * `kind` when the end of the document cannot take a line (a block scalar keeping its trailing lines).
+ */
+function setServiceAccountAutomount(account) {
+    return (setMapEntry(account.object, [], 'automountServiceAccountToken', 'false', 'last') ??
+        setMapEntry(account.object, [], 'automountServiceAccountToken', 'false', { after: ['kind'] }));
+}
+/**
+ * Replaces the scalar at `keyPath` of a plain YAML file (a chart's values file) with `valueText`, verified like every
+ * fix: the edited file must parse to the original with only that value changed.
+ */
+function setYamlScalar(path, text, keyPath, valueText) {
+    const lines = new dist/* LineCounter */.HN();
+    const doc = (0,dist/* parseDocument */.Tp)(text, { ...PARSE_OPTIONS, lineCounter: lines });
+    if (doc.errors.length > 0)
+        return null;
+    const node = doc.getIn(keyPath, true);
+    if (!node || !(0,dist/* isScalar */.jn)(node) || !node.range)
+        return null;
+    const edits = [{ start: node.range[0], end: node.range[1], text: valueText }];
+    let expected;
+    try {
+        expected = doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT });
+        let container = expected;
+        for (const key of keyPath.slice(0, -1))
+            container = container[key];
+        container[keyPath[keyPath.length - 1]] = parseValue(valueText);
+        const edited = (0,dist/* parseDocument */.Tp)(applyEdits(text, edits), PARSE_OPTIONS);
+        if (edited.errors.length > 0 ||
+            !(0,external_node_util_namespaceObject.isDeepStrictEqual)(edited.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }), expected)) {
+            return null;
+        }
+    }
+    catch {
+        return null;
+    }
+    return { file: path, ...toLineFix(text, edits, (offset) => lines.linePos(offset).line) };
+}
+
+;// CONCATENATED MODULE: ./src/rules/meta.ts
+
+/** The catalog entry of a rule; a rule module without one is a build error caught by the registry test. */
+function metaOf(id) {
+    const meta = CATALOG[id];
+    if (!meta)
+        throw new Error(`policies/${id}.yml is missing: every rule needs its catalog entry`);
+    return meta;
+}
+
+;// CONCATENATED MODULE: ./src/rules/automount-token.ts
+
+
+
+
+
+const automountToken = {
+    meta: metaOf('automount-token'),
+    check(context) {
+        const { model } = context;
+        for (const workload of model.workloads) {
+            const decision = effectiveAutomount(model, workload, context.settings.assumeUnresolvedMounts);
+            if (!decision.mounts || decision.optedIn)
+                continue;
+            const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
+            const account = workload.serviceAccountName;
+            const privileged = context.rbac
+                .grantsToServiceAccount(namespace, account)
+                .filter((grant) => grant.privilege);
+            const isDefault = account === 'default';
+            let why;
+            if (decision.source === 'unresolved') {
+                why = isDefault
+                    ? `the \`default\` ServiceAccount of namespace \`${namespace}\` is not declared in the scanned files, and Kubernetes creates it with automounting on`
+                    : `ServiceAccount \`${namespace}/${account}\` is not declared in the scanned files, so it is assumed to mount the token as Kubernetes does by default`;
+            }
+            else if (decision.source === 'serviceaccount') {
+                why = `the \`default\` ServiceAccount sets \`automountServiceAccountToken: true\`, which is not a workload's own consent`;
+            }
+            else {
+                why = `neither the pod spec nor ServiceAccount \`${namespace}/${account}\` sets \`automountServiceAccountToken\`, and Kubernetes mounts it by default`;
+            }
+            const parts = [
+                `${resourceLabel(workload.resource.ref)} mounts the API token of ServiceAccount \`${account}\`: ${why}.`,
+            ];
+            if (privileged.length > 0) {
+                const grants = privileged
+                    .slice(0, 3)
+                    .map((grant) => `${describeGrant(grant)} (${grant.privilege.reasons.join(', ')})`)
+                    .join('; ');
+                parts.push(`A stolen token carries privileged RBAC: ${grants}${privileged.length > 3 ? '; …' : ''}.`);
+            }
+            else if (isDefault) {
+                parts.push('It is the shared identity of every pod in the namespace that names no other.');
+            }
+            parts.push('Set `automountServiceAccountToken: false` in the pod spec; a pod that calls the API should use a dedicated ServiceAccount and say `true` explicitly.');
+            context.report({
+                resource: workload.resource,
+                path: workload.podSpecPath,
+                severity: isDefault || privileged.length > 0 ? 'high' : undefined,
+                message: parts.join(' '),
+                fix: setMapEntry(workload.resource.object, workload.podSpecPath, 'automountServiceAccountToken', 'false', {
+                    after: ['serviceAccountName', 'serviceAccount'],
+                }),
+            });
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/default-sa-automount.ts
+
+
+
+const defaultSaAutomount = {
+    meta: metaOf('default-sa-automount'),
+    check(context) {
+        for (const account of context.model.serviceAccounts) {
+            if (account.ref.name !== 'default')
+                continue;
+            const field = automountField(account.object.value);
+            if (field === false)
+                continue;
+            const set = 'automountServiceAccountToken' in account.object.value;
+            context.report({
+                resource: account,
+                path: set ? ['automountServiceAccountToken'] : ['metadata', 'name'],
+                message: `The \`default\` ServiceAccount of namespace \`${account.ref.namespace}\` ` +
+                    `${field === true ? 'sets `automountServiceAccountToken: true`' : 'does not set `automountServiceAccountToken: false`'}, ` +
+                    'so every pod that names no ServiceAccount gets its API token. Set it to `false`.',
+                fix: setServiceAccountAutomount(account),
+            });
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/default-sa-rbac.ts
+
+
+
+const BROAD_GROUPS = {
+    'system:serviceaccounts': 'every ServiceAccount in the cluster',
+    'system:authenticated': 'every authenticated identity in the cluster',
+    'system:unauthenticated': 'anonymous requests',
+};
+function roleText(roleRef) {
+    return isRecord(roleRef) ? `${String(roleRef.kind)} \`${String(roleRef.name)}\`` : 'its role';
+}
+const defaultSaRbac = {
+    meta: metaOf('default-sa-rbac'),
+    check(context) {
+        for (const binding of context.model.bindings) {
+            const role = roleText(binding.object.value.roleRef);
+            const label = resourceLabel(binding.ref);
+            subjectsOf(binding).forEach((subject, index) => {
+                const name = typeof subject.name === 'string' ? subject.name : '';
+                let who = null;
+                const account = serviceAccountOfSubject(subject, binding, context.model.defaultNamespace);
+                if (account?.name === 'default') {
+                    who = `the \`default\` ServiceAccount of namespace \`${account.namespace}\`, the identity of every pod there that names no other`;
+                }
+                else if (subject.kind === 'Group' && BROAD_GROUPS[name]) {
+                    who = `group \`${name}\`, ${BROAD_GROUPS[name]}`;
+                }
+                else if (subject.kind === 'Group' && name.startsWith('system:serviceaccounts:')) {
+                    who = `group \`${name}\`, every ServiceAccount of namespace \`${name.slice('system:serviceaccounts:'.length)}\``;
+                }
+                if (!who)
+                    return;
+                context.report({
+                    resource: binding,
+                    path: ['subjects', index],
+                    key: `${String(subject.kind)}:${account ? `${account.namespace}:` : ''}${name}`,
+                    message: `${label} grants ${role} to ${who}. Bind the role to a dedicated ServiceAccount of the workload that needs it.`,
+                });
+            });
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/default-service-account.ts
+
+
+
+const defaultServiceAccount = {
+    meta: metaOf('default-service-account'),
+    check(context) {
+        const { model } = context;
+        for (const workload of model.workloads) {
+            if (workload.serviceAccountName !== 'default')
+                continue;
+            const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
+            const declared = resolveServiceAccount(model, namespace, 'default');
+            const forced = automountField(workload.podSpec) === true ||
+                (declared !== null && automountField(declared.object.value) === true);
+            const name = workload.resource.ref.name;
+            const how = workload.serviceAccountField === null
+                ? 'names no ServiceAccount, so it runs as'
+                : `sets \`${workload.serviceAccountField}: default\`, so it runs as`;
+            context.report({
+                resource: workload.resource,
+                path: workload.serviceAccountField
+                    ? [...workload.podSpecPath, workload.serviceAccountField]
+                    : workload.podSpecPath,
+                severity: forced ? 'high' : undefined,
+                message: `${resourceLabel(workload.resource.ref)} ${how} the \`default\` ServiceAccount of namespace \`${namespace}\`, ` +
+                    `an identity shared by every pod there that names no other${forced ? ', and forces its token to be mounted' : ''}. ` +
+                    `Create a dedicated ServiceAccount \`${namespace}/${name}\` with \`automountServiceAccountToken: false\`, ` +
+                    `grant it only what it needs with a RoleBinding, and set \`serviceAccountName: ${name}\`.`,
+            });
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/deprecated-service-account-field.ts
+
+
+
+const deprecatedServiceAccountField = {
+    meta: metaOf('deprecated-service-account-field'),
+    check(context) {
+        for (const workload of context.model.workloads) {
+            const spec = workload.podSpec;
+            if (!('serviceAccount' in spec))
+                continue;
+            const path = [...workload.podSpecPath, 'serviceAccount'];
+            const object = workload.resource.object;
+            const label = resourceLabel(workload.resource.ref);
+            const deprecated = spec.serviceAccount;
+            const current = spec.serviceAccountName;
+            if (current === undefined) {
+                context.report({
+                    resource: workload.resource,
+                    path,
+                    message: `${label} uses the deprecated \`serviceAccount\` field; use \`serviceAccountName\`.`,
+                    fix: renameKey(object, path, 'serviceAccountName'),
+                });
+            }
+            else if (current === deprecated) {
+                context.report({
+                    resource: workload.resource,
+                    path,
+                    message: `${label} repeats its ServiceAccount in the deprecated \`serviceAccount\` field; remove it and keep \`serviceAccountName\`.`,
+                    fix: removeEntry(object, path),
+                });
+            }
+            else {
+                context.report({
+                    resource: workload.resource,
+                    path,
+                    message: `${label} sets the deprecated \`serviceAccount\` and \`serviceAccountName\` to different values; ` +
+                        `Kubernetes uses \`serviceAccountName\`. Remove \`serviceAccount\` after checking which identity is intended.`,
+                });
+            }
+        }
+    },
+};
+
 ;// CONCATENATED MODULE: ./node_modules/balanced-match/dist/esm/index.js
 const balanced = (a, b, str) => {
     const ma = a instanceof RegExp ? maybeMatch(a, str) : a;
@@ -9363,2595 +11930,6 @@ minimatch.Minimatch = Minimatch;
 minimatch.escape = escape_escape;
 minimatch.unescape = unescape_unescape;
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./src/config/errors.ts
-/** A problem in what the user gave us (config, arguments, inputs), as opposed to a bug: exit 2, no stack trace. */
-class ConfigurationError extends Error {
-    details;
-    constructor(message, details = []) {
-        super(details.length > 0 ? `${message}\n${details.map((detail) => `  - ${detail}`).join('\n')}` : message);
-        this.details = details;
-        this.name = 'ConfigurationError';
-    }
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/core/source-map.ts
-const SOURCE_COMMENT = /^# Source: (.+?)\s*$/m;
-/** Splits `helm template` output into its documents, each with the template that produced it. */
-function splitRenderedDocuments(output) {
-    const documents = [];
-    for (const chunk of output.split(/^---[ \t]*(?:\r?\n|$)/m)) {
-        if (chunk.trim() === '')
-            continue;
-        const source = SOURCE_COMMENT.exec(chunk)?.[1] ?? null;
-        documents.push({ source, text: chunk.endsWith('\n') ? chunk : `${chunk}\n` });
-    }
-    return documents;
-}
-function escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-/**
- * The line of a template that best matches a field of the rendered object: each key of `path` is looked for in
- * turn inside the block of the previous one (deeper indentation, before the block ends), starting from the document's
- * top-level keys, so `spec.template.spec` lands on the pod spec's `spec:` rather than the first `spec:`. Keys the
- * template builds with actions (`{{ include ... }}`) are not found and leave the closest written ancestor.
- */
-function templateLine(template, path) {
-    const lines = template.split('\n');
-    let current = -1;
-    let parentIndent = -1;
-    for (const segment of path) {
-        if (typeof segment !== 'string')
-            continue;
-        const key = new RegExp(`^(\\s*(?:-\\s+)?)["']?${escapeRegExp(segment)}["']?\\s*:`);
-        let found = -1;
-        for (let index = current + 1; index < lines.length; index++) {
-            const line = lines[index];
-            const trimmed = line.trimStart();
-            if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('{{'))
-                continue;
-            const indent = line.length - trimmed.length;
-            if (current >= 0 && indent <= parentIndent)
-                break;
-            if (trimmed === '---' && current >= 0)
-                break;
-            const match = key.exec(line);
-            if (match && (current >= 0 || match[1].length === 0)) {
-                found = index;
-                parentIndent = match[1].length;
-                break;
-            }
-        }
-        if (found === -1)
-            break;
-        current = found;
-    }
-    return current === -1 ? 1 : current + 1;
-}
-
-;// CONCATENATED MODULE: ./src/adapters/helm.ts
-
-
-
-
-
-
-const DEFAULT_KUBE_VERSION = '1.31.0';
-/**
- * Renders never reach the network: a chart repository or a remote kustomize base would be a download of code the
- * pull request chose. Every proxy points at a closed local port, so such a fetch fails at once with a clear error.
- */
-const OFFLINE = {
-    HTTP_PROXY: 'http://127.0.0.1:9',
-    HTTPS_PROXY: 'http://127.0.0.1:9',
-    http_proxy: 'http://127.0.0.1:9',
-    https_proxy: 'http://127.0.0.1:9',
-    NO_PROXY: '',
-    no_proxy: '',
-    GIT_TERMINAL_PROMPT: '0',
-};
-const DEFAULT_TIMEOUT_MS = 60_000;
-function runProcess(binary, args, env, timeout) {
-    return new Promise((done) => {
-        (0,external_node_child_process_namespaceObject.execFile)(binary, args, { env, timeout, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
-            const code = error ? (error.code ?? (error.killed ? 'TIMEOUT' : 1)) : 0;
-            done({ code, stdout, stderr });
-        });
-    });
-}
-/**
- * Renders a chart with the real `helm template`, offline: helm's cache, config and data go to a fresh folder, so
- * no repository or plugin of the machine is used, and dependencies must be vendored in `charts/`. The output is cut
- * into one file per template (`# Source:`), so findings point at the files users edit.
- */
-async function renderChart(chart, options) {
-    const started = performance.now();
-    const result = { chart, files: [], errors: [], notices: [], milliseconds: 0 };
-    const chartFile = `${chart.dir ? `${chart.dir}/` : ''}Chart.yaml`;
-    // Values files come from the config, which a pull request can change: never read outside the repository.
-    const outside = chart.valuesFiles.filter((file) => {
-        const path = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(options.root), (0,external_node_path_namespaceObject.resolve)(options.root, file));
-        return path.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(path);
-    });
-    if (outside.length > 0) {
-        result.errors.push({
-            file: chartFile,
-            line: null,
-            message: `values file ${outside.join(', ')} is outside the repository; the chart is not rendered`,
-        });
-        result.milliseconds = Math.round(performance.now() - started);
-        return result;
-    }
-    const home = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'ktg-helm-'));
-    try {
-        const args = [
-            'template',
-            chart.release,
-            (0,external_node_path_namespaceObject.resolve)(options.root, chart.dir || '.'),
-            '--namespace',
-            chart.namespace,
-            '--kube-version',
-            chart.kubeVersion,
-            ...chart.valuesFiles.flatMap((file) => ['--values', (0,external_node_path_namespaceObject.resolve)(options.root, file)]),
-            ...Object.entries(chart.set).flatMap(([key, value]) => ['--set', `${key}=${value}`]),
-        ];
-        const env = {
-            ...OFFLINE,
-            PATH: process.env.PATH ?? '',
-            HOME: home,
-            HELM_CACHE_HOME: (0,external_node_path_namespaceObject.join)(home, 'cache'),
-            HELM_CONFIG_HOME: (0,external_node_path_namespaceObject.join)(home, 'config'),
-            HELM_DATA_HOME: (0,external_node_path_namespaceObject.join)(home, 'data'),
-        };
-        const output = await runProcess(options.binary ?? 'helm', args, env, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-        if (output.code === 'ENOENT') {
-            result.notices.push({ file: chartFile, message: 'Helm chart not rendered: helm is not installed' });
-            return result;
-        }
-        if (output.code !== 0) {
-            const reason = output.code === 'TIMEOUT'
-                ? `timed out after ${(options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`
-                : output.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500) ||
-                    `exit code ${String(output.code)}`;
-            result.errors.push({ file: chartFile, line: null, message: `helm template failed: ${reason}` });
-            return result;
-        }
-        const byTemplate = new Map();
-        for (const document of splitRenderedDocuments(output.stdout)) {
-            const path = templatePath(chart.dir, document.source);
-            byTemplate.set(path, [...(byTemplate.get(path) ?? []), document.text]);
-        }
-        for (const [path, documents] of byTemplate) {
-            result.files.push({
-                path,
-                text: documents.join('---\n'),
-                rendered: true,
-                renderNamespace: chart.namespace,
-            });
-        }
-        return result;
-    }
-    finally {
-        result.milliseconds = Math.round(performance.now() - started);
-        await (0,promises_namespaceObject.rm)(home, { recursive: true, force: true });
-    }
-}
-/** `# Source: <chart>/templates/x.yaml` names the template below the chart's folder (subcharts included). */
-function templatePath(chartDir, source) {
-    const prefix = chartDir ? `${chartDir}/` : '';
-    if (!source)
-        return `${prefix}templates`;
-    const slash = source.indexOf('/');
-    return `${prefix}${slash === -1 ? source : source.slice(slash + 1)}`;
-}
-/** The release name, namespace and values helm is given for a chart found in the repository. */
-async function defaultRender(root, dir, namespace) {
-    let name = (0,external_node_path_namespaceObject.basename)(dir || (0,external_node_path_namespaceObject.resolve)(root));
-    try {
-        const chart = (0,dist/* parse */.qg)(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, dir, 'Chart.yaml'), 'utf8'));
-        if (typeof chart?.name === 'string' && chart.name !== '')
-            name = chart.name;
-    }
-    catch {
-        // helm reports a broken Chart.yaml itself.
-    }
-    return { dir, release: name, namespace, kubeVersion: DEFAULT_KUBE_VERSION, valuesFiles: [], set: {} };
-}
-
-;// CONCATENATED MODULE: ./src/adapters/kustomize.ts
-
-
-
-
-
-
-const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
-const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
-const kustomize_DEFAULT_TIMEOUT_MS = 60_000;
-function toPosix(path) {
-    return path.split(external_node_path_namespaceObject.sep).join('/');
-}
-/**
- * The overlays to build: folders with a kustomization that no other kustomization of the repository includes
- * (as a resource, base or component). Those it includes are built as part of them.
- */
-async function findOverlays(root, kustomizationDirs) {
-    const included = new Set();
-    for (const dir of kustomizationDirs) {
-        const file = await findKustomizationFile(root, dir);
-        if (!file)
-            continue;
-        let content;
-        try {
-            content = (0,dist/* parse */.qg)(await (0,promises_namespaceObject.readFile)(file, 'utf8'));
-        }
-        catch {
-            continue;
-        }
-        if (typeof content !== 'object' || content === null)
-            continue;
-        const record = content;
-        for (const field of ['resources', 'bases', 'components']) {
-            const entries = record[field];
-            if (!Array.isArray(entries))
-                continue;
-            for (const entry of entries) {
-                if (typeof entry !== 'string' || /^[a-z]+:\/\//i.test(entry) || entry.includes('?'))
-                    continue;
-                included.add(toPosix((0,external_node_path_namespaceObject.relative)(root, (0,external_node_path_namespaceObject.resolve)(root, dir, entry))));
-            }
-        }
-    }
-    return kustomizationDirs.filter((dir) => !included.has(dir === '' ? '' : dir)).sort();
-}
-async function findKustomizationFile(root, dir) {
-    for (const name of KUSTOMIZATION_FILES) {
-        const path = (0,external_node_path_namespaceObject.join)(root, dir, name);
-        try {
-            await (0,promises_namespaceObject.readFile)(path);
-            return path;
-        }
-        catch {
-            // try the next name
-        }
-    }
-    return null;
-}
-/**
- * Builds an overlay with the real `kustomize build`, through a wrapper kustomization that adds origin annotations,
- * so each resource can be reported on the file it was written in. The user's files are not touched.
- */
-async function buildOverlay(root, dir, options = {}) {
-    const started = performance.now();
-    const result = { dir, files: [], errors: [], notices: [], milliseconds: 0 };
-    const label = dir === '' ? 'kustomization.yaml' : `${dir}/kustomization.yaml`;
-    const within = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(root), (0,external_node_path_namespaceObject.resolve)(root, dir));
-    if (within.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(within)) {
-        result.errors.push({
-            file: label,
-            line: null,
-            message: 'the overlay is outside the repository; not built',
-        });
-        return result;
-    }
-    const wrapper = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'ktg-kustomize-'));
-    try {
-        const target = toPosix((0,external_node_path_namespaceObject.relative)(wrapper, (0,external_node_path_namespaceObject.resolve)(root, dir)));
-        await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(wrapper, 'kustomization.yaml'), `resources:\n  - ${JSON.stringify(target)}\nbuildMetadata: [originAnnotations]\n`);
-        const output = await new Promise((done) => {
-            (0,external_node_child_process_namespaceObject.execFile)(options.binary ?? 'kustomize', ['build', wrapper, '--load-restrictor', 'LoadRestrictionsNone'], {
-                env: { ...OFFLINE, PATH: process.env.PATH ?? '', HOME: wrapper },
-                timeout: options.timeoutMs ?? kustomize_DEFAULT_TIMEOUT_MS,
-                maxBuffer: 512 * 1024 * 1024,
-                encoding: 'utf8',
-            }, (error, stdout, stderr) => {
-                const code = error
-                    ? (error.code ?? (error.killed ? 'TIMEOUT' : 1))
-                    : 0;
-                done({ code, stdout, stderr });
-            });
-        });
-        if (output.code === 'ENOENT') {
-            result.notices.push({
-                file: label,
-                message: 'kustomize overlay not built: kustomize is not installed',
-            });
-            return result;
-        }
-        if (output.code !== 0) {
-            const reason = output.code === 'TIMEOUT'
-                ? 'timed out'
-                : output.stderr.trim().split('\n').slice(-2).join(' ').slice(0, 500) ||
-                    `exit code ${String(output.code)}`;
-            result.errors.push({ file: label, line: null, message: `kustomize build failed: ${reason}` });
-            return result;
-        }
-        const bySource = new Map();
-        for (const document of (0,dist/* parseAllDocuments */.hR)(output.stdout)) {
-            if (document.errors.length > 0 || !document.contents)
-                continue;
-            const origin = document.getIn(['metadata', 'annotations', ORIGIN_ANNOTATION]);
-            const path = typeof origin === 'string' ? (/^path:\s*(.+)$/m.exec(origin)?.[1]?.trim() ?? null) : null;
-            document.deleteIn(['metadata', 'annotations', ORIGIN_ANNOTATION]);
-            const annotations = document.getIn(['metadata', 'annotations']);
-            if (annotations?.items?.length === 0)
-                document.deleteIn(['metadata', 'annotations']);
-            const source = path ? toPosix((0,external_node_path_namespaceObject.relative)(root, (0,external_node_path_namespaceObject.resolve)(wrapper, path))) : label;
-            bySource.set(source, [...(bySource.get(source) ?? []), document.toString()]);
-        }
-        for (const [path, documents] of bySource) {
-            result.files.push({ path, text: documents.join('---\n'), rendered: true });
-        }
-        return result;
-    }
-    finally {
-        result.milliseconds = Math.round(performance.now() - started);
-        await (0,promises_namespaceObject.rm)(wrapper, { recursive: true, force: true });
-    }
-}
-/** Folders (relative to the root) holding a kustomization, from a list of repository paths. */
-function kustomize_kustomizationDirs(paths) {
-    const dirs = new Set();
-    for (const path of paths) {
-        const name = path.slice(path.lastIndexOf('/') + 1);
-        if (KUSTOMIZATION_FILES.includes(name))
-            dirs.add(dirname(path) === '.' ? '' : toPosix(dirname(path)));
-    }
-    return [...dirs].sort();
-}
-
-;// CONCATENATED MODULE: ./src/adapters/files.ts
-
-
-
-
-
-const MAX_FILE_BYTES = 20 * 1024 * 1024;
-const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
-function files_toPosix(path) {
-    return path.split(external_node_path_namespaceObject.sep).join('/');
-}
-function matchesAny(path, globs) {
-    return globs.some((glob) => minimatch(path, glob, { dot: true }));
-}
-/** A file's bytes as a SourceFile, or the reason it is not scanned. */
-function decodeFile(path, buffer) {
-    if (buffer.length > MAX_FILE_BYTES) {
-        return {
-            file: path,
-            line: null,
-            message: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; not scanned`,
-        };
-    }
-    if (buffer.includes(0))
-        return { file: path, line: null, message: 'binary content (NUL bytes); not scanned' };
-    return { path, text: buffer.toString('utf8').replace(/^\uFEFF/, '') };
-}
-/** Picks the files to scan from a repository listing (paths relative to the root, forward slashes). */
-function selectPaths(paths, include, exclude) {
-    const charts = paths
-        .filter((path) => path === 'Chart.yaml' || path.endsWith('/Chart.yaml'))
-        .map((path) => path.slice(0, -'Chart.yaml'.length).replace(/\/$/, ''));
-    const inChart = (path) => charts.some((chart) => chart === '' || path.startsWith(`${chart}/`));
-    const kustomizations = kustomizationDirs(paths).filter((dir) => !inChart(`${dir}/x`));
-    const inKustomization = (path) => kustomizations.some((dir) => dir === '' || path.startsWith(`${dir}/`));
-    const skipped = (path) => path.split('/').some((part) => SKIPPED_DIRECTORIES.has(part));
-    const selected = paths
-        .filter((path) => !skipped(path) &&
-        !inChart(path) &&
-        !inKustomization(path) &&
-        matchesAny(path, include) &&
-        !matchesAny(path, exclude))
-        .sort();
-    return { selected, charts: charts.sort(), kustomizations };
-}
-/**
- * Reads the files to scan below `root`: named files always, folders walked with the include/exclude globs. Nothing
- * outside `root` is read, whatever symlinks say; Helm charts are left to the chart renderer.
- */
-async function collectFiles(options) {
-    const root = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(options.root));
-    const result = { files: [], charts: [], kustomizations: [], errors: [], notices: [] };
-    const seen = new Set();
-    const addFile = async (absolute, explicit) => {
-        const path = files_toPosix((0,external_node_path_namespaceObject.relative)(root, absolute));
-        if (seen.has(path))
-            return;
-        if (!explicit && (!matchesAny(path, options.include) || matchesAny(path, options.exclude)))
-            return;
-        seen.add(path);
-        const real = await (0,promises_namespaceObject.realpath)(absolute);
-        if (real !== root && !real.startsWith(root + external_node_path_namespaceObject.sep)) {
-            result.notices.push({ file: path, message: 'links outside the scanned root; skipped' });
-            return;
-        }
-        // Checked before reading, so a huge file is never loaded.
-        const tooLarge = (await (0,promises_namespaceObject.stat)(real)).size > MAX_FILE_BYTES;
-        const decoded = decodeFile(path, tooLarge ? Buffer.alloc(MAX_FILE_BYTES + 1) : await (0,promises_namespaceObject.readFile)(real));
-        if ('text' in decoded)
-            result.files.push(decoded);
-        else
-            result.errors.push(decoded);
-    };
-    const walk = async (directory, inKustomization) => {
-        const entries = await (0,promises_namespaceObject.readdir)(directory, { withFileTypes: true });
-        if (entries.some((entry) => entry.name === 'Chart.yaml' && entry.isFile())) {
-            result.charts.push(files_toPosix((0,external_node_path_namespaceObject.relative)(root, directory)));
-            return;
-        }
-        if (entries.some((entry) => KUSTOMIZATION_FILES.includes(entry.name) && entry.isFile())) {
-            result.kustomizations.push(files_toPosix((0,external_node_path_namespaceObject.relative)(root, directory)));
-            inKustomization = true;
-        }
-        entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-        for (const entry of entries) {
-            const absolute = (0,external_node_path_namespaceObject.join)(directory, entry.name);
-            if (entry.isDirectory()) {
-                if (!SKIPPED_DIRECTORIES.has(entry.name))
-                    await walk(absolute, inKustomization);
-            }
-            else if (!inKustomization && (entry.isFile() || entry.isSymbolicLink())) {
-                if (entry.isSymbolicLink() && !(await (0,promises_namespaceObject.stat)(absolute).catch(() => null))?.isFile())
-                    continue;
-                await addFile(absolute, false);
-            }
-        }
-    };
-    for (const given of options.paths.length > 0 ? options.paths : ['.']) {
-        const absolute = (0,external_node_path_namespaceObject.resolve)(options.root, given);
-        const info = await (0,promises_namespaceObject.lstat)(absolute).catch(() => null);
-        if (!info)
-            throw new ConfigurationError(`${given}: no such file or directory`);
-        const real = await (0,promises_namespaceObject.realpath)(absolute);
-        if (real !== root && !real.startsWith(root + external_node_path_namespaceObject.sep)) {
-            throw new ConfigurationError(`${given}: outside the scanned root ${root}`);
-        }
-        if ((await (0,promises_namespaceObject.stat)(real)).isDirectory())
-            await walk(real, false);
-        else
-            await addFile(real, true);
-    }
-    result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    return result;
-}
-/** The files to scan at a git revision, read from the object store (the working tree may hold another commit). */
-async function collectFromGit(repo, rev, include, exclude) {
-    const { selected, charts, kustomizations } = selectPaths(await repo.listFiles(rev), include, exclude);
-    const contents = await repo.readFiles(rev, selected);
-    const result = { files: [], charts, kustomizations, errors: [], notices: [] };
-    for (const path of selected) {
-        const buffer = contents.get(path);
-        if (!buffer)
-            continue;
-        const decoded = decodeFile(path, buffer);
-        if ('text' in decoded)
-            result.files.push(decoded);
-        else
-            result.errors.push(decoded);
-    }
-    return result;
-}
-
-// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
-var ajv = __nccwpck_require__(2463);
-;// CONCATENATED MODULE: ./src/core/types.ts
-/** Severities, lowest to highest. The order of this array is the order of severity. */
-const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
-function severityRank(severity) {
-    return SEVERITIES.indexOf(severity);
-}
-function isSeverity(value) {
-    return typeof value === 'string' && SEVERITIES.includes(value);
-}
-function atLeast(severity, threshold) {
-    return severityRank(severity) >= severityRank(threshold);
-}
-
-;// CONCATENATED MODULE: ./src/rules/catalog.generated.ts
-const CATALOG = {
-    "automount-token": {
-        "id": "automount-token",
-        "title": "Pod mounts an API token it did not ask for",
-        "severity": "medium",
-        "fixable": true,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags workloads whose pods get a Kubernetes API token mounted although nobody explicitly asked for one.",
-        "description": "The rule works out the *effective* automount setting of every pod spec (Pod, Deployment, StatefulSet,\nDaemonSet, ReplicaSet, ReplicationController, Job, CronJob, PodTemplate and any object with\n`spec.template.spec.containers`) the way the API server does:\n\n1. `automountServiceAccountToken` in the pod spec, when it is set, decides;\n2. otherwise the field on the pod's ServiceAccount decides;\n3. otherwise the token is mounted (Kubernetes defaults to `true`).\n\nThe pod's ServiceAccount is `serviceAccountName`, else the deprecated `serviceAccount`, else `default`. It is\nlooked up by name in the workload's namespace across every scanned document, not only the changed files.\nWhen it is declared more than once (overlays, copies), a copy that mounts the token is the one used, so a\nhardening that only one copy has is not assumed.\nYAML 1.1 booleans count as the API server reads them, so `automountServiceAccountToken: no` or `off` is\n`false`.\n\nIt fires when the token ends up mounted **without explicit opt-in**. Opt-in means `true` written in the pod\nspec, or `true` on a dedicated (non-`default`) ServiceAccount. A `true` on the `default` ServiceAccount is not\nconsent from the workload and does not count.\n\nWhen the ServiceAccount is not declared anywhere in the scanned set it is *unresolved*. With\n`assume-unresolved-mounts` on (the default) an unresolved ServiceAccount is treated as mounting the token, as\nKubernetes would for an account created without the field, and the message says the ServiceAccount was not\nfound. Turn the option off to skip such workloads instead.\n\nSeverity is `medium`, raised to `high` when the ServiceAccount is `default`, or when it is the subject of a\nbinding to privileged RBAC in the scanned set (see `sa-privileged-rbac`); the message then names the binding\nand the role.\n\nIt does not fire when the effective value is `false`, or when the workload opted in as described above.",
-        "rationale": "A mounted token lets anything running in the container call the Kubernetes API as the pod's ServiceAccount.\nMost application pods never talk to the API, so for them the token is pure attack surface: a remote code\nexecution bug, a path traversal or a server-side request forgery that can read\n`/var/run/secrets/kubernetes.io/serviceaccount/token` hands the attacker a cluster credential. How far the\nattacker gets then depends on the RBAC bound to that account, which is why a token for `default` or for a\nprivileged account is rated higher.",
-        "remediation": "Set `automountServiceAccountToken: false` in the pod spec, or on a dedicated ServiceAccount used only by this\nworkload. The automatic fix inserts `automountServiceAccountToken: false` into the pod spec, next to\n`serviceAccountName` when that key is present.\n\nWhen the workload really calls the Kubernetes API (an operator, a controller, a leader-election sidecar), give\nit a dedicated ServiceAccount bound to a least-privilege Role and say `automountServiceAccountToken: true`\nexplicitly in the pod spec; the rule then treats the mount as intended. If the workload only needs to prove\nits identity to another service, prefer a projected `serviceAccountToken` volume with an `audience` and a\nshort `expirationSeconds`. For a case that fits neither, suppress it with\n`kube-token-guard.io/ignore: \"automount-token: <reason>\"` or a config exemption, both of which need a reason.",
-        "options": {
-            "assume-unresolved-mounts": {
-                "type": "boolean",
-                "default": true,
-                "description": "Treat a ServiceAccount that is not declared in the scanned files as mounting the token, as Kubernetes does when the field is unset."
-            }
-        },
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: payments-api\n  namespace: payments\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: payments-api\n  namespace: payments\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: payments-api\n  template:\n    metadata:\n      labels:\n        app: payments-api\n    spec:\n      serviceAccountName: payments-api\n      containers:\n        - name: api\n          image: registry.example.com/payments-api:1.8.2\n          ports:\n            - containerPort: 8080\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: payments-api\n  namespace: payments\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: payments-api\n  namespace: payments\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: payments-api\n  template:\n    metadata:\n      labels:\n        app: payments-api\n    spec:\n      serviceAccountName: payments-api\n      automountServiceAccountToken: false\n      containers:\n        - name: api\n          image: registry.example.com/payments-api:1.8.2\n          ports:\n            - containerPort: 8080\n"
-        },
-        "references": [
-            {
-                "title": "Configure Service Accounts for Pods",
-                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
-            },
-            {
-                "title": "Service Accounts",
-                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
-            },
-            {
-                "title": "Managing Service Accounts",
-                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/"
-            }
-        ]
-    },
-    "default-sa-automount": {
-        "id": "default-sa-automount",
-        "title": "Default ServiceAccount still automounts its token",
-        "severity": "medium",
-        "fixable": true,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags declared `default` ServiceAccounts that do not set `automountServiceAccountToken` to `false`.",
-        "description": "Fires for each ServiceAccount named `default` in the scanned set whose `automountServiceAccountToken` is\nmissing or `true`. YAML 1.1 booleans count as the API server reads them, so `no` and `off` are `false` and\nmake the account compliant.\n\nIt does not fire when the field is `false`. When a Namespace is scanned but no `default` ServiceAccount is\ndeclared for it at all, `namespace-default-sa` reports that instead.",
-        "rationale": "Every pod that names no ServiceAccount runs as `default`, so this one field decides whether all of those pods\ncarry an API token. Turning it off at the account is a namespace-wide safety net: a workload added later, or\na chart that forgets `serviceAccountName`, no longer gets a credential it did not ask for. Workloads that need\nthe API keep working once they opt in on a dedicated account.",
-        "remediation": "Add `automountServiceAccountToken: false` at the top level of the `default` ServiceAccount (next to\n`metadata`, not inside it). The automatic fix adds the field, or replaces a `true` value with `false`.\n\nBefore applying it, check for pods in the namespace that run as `default` and really call the API: give them a\ndedicated ServiceAccount and an explicit `automountServiceAccountToken: true` in their pod spec.",
-        "options": {},
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n  namespace: storefront\nimagePullSecrets:\n  - name: registry-credentials\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n  namespace: storefront\nimagePullSecrets:\n  - name: registry-credentials\nautomountServiceAccountToken: false\n"
-        },
-        "references": [
-            {
-                "title": "Configure Service Accounts for Pods (opt out of API credential automounting)",
-                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
-            },
-            {
-                "title": "Service Accounts",
-                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
-            }
-        ]
-    },
-    "default-sa-rbac": {
-        "id": "default-sa-rbac",
-        "title": "RBAC grants permissions to a default or catch-all identity",
-        "severity": "high",
-        "fixable": false,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags RoleBindings and ClusterRoleBindings whose subjects are `default` ServiceAccounts or groups that include every ServiceAccount or every caller.",
-        "description": "Fires once per offending subject of a RoleBinding or ClusterRoleBinding, whatever role it grants, when the\nsubject is:\n\n- a `ServiceAccount` named `default` (its namespace is the subject's `namespace`, else the binding's);\n- a `User` named `system:serviceaccount:<namespace>:default`, which is the same identity spelled as a user;\n- the `Group` `system:serviceaccounts` (every ServiceAccount in the cluster) or\n  `system:serviceaccounts:<namespace>` (every ServiceAccount in one namespace);\n- the `Group` `system:authenticated` (every authenticated caller) or `system:unauthenticated` (anonymous\n  requests).\n\nIt does not fire for subjects that name a dedicated ServiceAccount, a user or an ordinary group. Whether the\ngranted role is privileged is judged separately by `sa-privileged-rbac`.",
-        "rationale": "A grant to `default` reaches every pod in the namespace that names no ServiceAccount, including ones added\nlater by other teams or charts. A grant to the `system:serviceaccounts` groups reaches every workload in the\nnamespace or cluster, and `system:authenticated` or `system:unauthenticated` reach any caller at all. One\ncompromised pod, or an anonymous request, then holds whatever the role allows, and the grant cannot be\nrevoked for one workload without breaking the others.",
-        "remediation": "Create a dedicated ServiceAccount for the workload that needs the permissions and bind the role to that\naccount only. Remove the `default` or group subject. There is no automatic fix, because which workload\nactually relies on the grant has to be decided by a person.",
-        "options": {},
-        "examples": {
-            "insecure": "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: report-builder-view\n  namespace: reporting\nsubjects:\n  - kind: ServiceAccount\n    name: default\n    namespace: reporting\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: view\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: report-builder\n  namespace: reporting\nautomountServiceAccountToken: false\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: report-builder-view\n  namespace: reporting\nsubjects:\n  - kind: ServiceAccount\n    name: report-builder\n    namespace: reporting\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: view\n"
-        },
-        "references": [
-            {
-                "title": "Using RBAC Authorization (default roles and role bindings)",
-                "url": "https://kubernetes.io/docs/reference/access-authn-authz/rbac/"
-            },
-            {
-                "title": "Role Based Access Control Good Practices",
-                "url": "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"
-            }
-        ]
-    },
-    "default-service-account": {
-        "id": "default-service-account",
-        "title": "Workload runs as the namespace's default ServiceAccount",
-        "severity": "medium",
-        "fixable": false,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags workloads that run as the `default` ServiceAccount instead of an identity of their own.",
-        "description": "Fires for every pod spec whose ServiceAccount is `default`: neither `serviceAccountName` nor the deprecated\n`serviceAccount` is set, one of them is an empty string, or one of them says `default`.\n\nIt fires whatever the effective automount setting is, because the identity itself is shared: even with the\ntoken unmounted, any RBAC granted to `default` (now or later) applies to this workload, and audit logs cannot\ntell its requests apart from those of other pods.\n\nSeverity is `medium`, raised to `high` when the workload also forces the token to be mounted: the pod spec\nsays `automountServiceAccountToken: true`, or the `default` ServiceAccount declared for that namespace in the\nscanned set says `true`.\n\nIt does not fire for workloads that name any other ServiceAccount, whether or not that account is declared in\nthe scanned set (see `missing-service-account` for the latter).",
-        "rationale": "`default` is created by Kubernetes in every namespace and is used by every pod that names no other account,\nso it is the identity most likely to collect permissions over time: one team binds a Role to it \"to make\nsomething work\" and every pod in the namespace inherits the grant. A compromise of any of those pods then\nexposes all of them, and least privilege per workload becomes impossible. A dedicated ServiceAccount per\nworkload keeps grants, audit trails and revocation scoped to one application.",
-        "remediation": "Create a ServiceAccount for the workload (usually named after it) with `automountServiceAccountToken: false`,\nbind to it only the Roles the workload needs with a RoleBinding, and set `serviceAccountName` in the pod\nspec. There is no automatic fix, since the new account and its grants are a design decision; the finding's\nmessage shows the account to create.\n\nVendor charts that cannot be changed can be exempted with\n`kube-token-guard.io/ignore: \"default-service-account: <reason>\"` or a config exemption with a reason.",
-        "options": {},
-        "examples": {
-            "insecure": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: storefront-web\n  namespace: storefront\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: storefront-web\n  template:\n    metadata:\n      labels:\n        app: storefront-web\n    spec:\n      automountServiceAccountToken: false\n      containers:\n        - name: web\n          image: registry.example.com/storefront-web:2.4.0\n          ports:\n            - containerPort: 3000\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: storefront-web\n  namespace: storefront\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: storefront-web\n  namespace: storefront\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: storefront-web\n  template:\n    metadata:\n      labels:\n        app: storefront-web\n    spec:\n      serviceAccountName: storefront-web\n      automountServiceAccountToken: false\n      containers:\n        - name: web\n          image: registry.example.com/storefront-web:2.4.0\n          ports:\n            - containerPort: 3000\n"
-        },
-        "references": [
-            {
-                "title": "Configure Service Accounts for Pods",
-                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
-            },
-            {
-                "title": "Service Accounts",
-                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
-            },
-            {
-                "title": "Role Based Access Control Good Practices",
-                "url": "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"
-            }
-        ]
-    },
-    "deprecated-service-account-field": {
-        "id": "deprecated-service-account-field",
-        "title": "Pod spec uses the deprecated serviceAccount field",
-        "severity": "low",
-        "fixable": true,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags pod specs that name their ServiceAccount with the deprecated `serviceAccount` field.",
-        "description": "Fires when a pod spec (of any workload kind) contains the key `serviceAccount`, the old alias of\n`serviceAccountName`.\n\n- Only `serviceAccount` is set: the finding asks for the key to be renamed.\n- Both are set to the same value: the finding asks for the redundant `serviceAccount` line to be removed.\n- Both are set to different values: Kubernetes uses `serviceAccountName` and ignores the alias, so the\n  manifest reads as one identity while the pod runs as another; the finding asks for a human to decide and\n  carries no fix.\n\nIt does not fire for pod specs that only use `serviceAccountName`. For working out which ServiceAccount the\npod runs as (in the other rules), `serviceAccount` is still honoured when `serviceAccountName` is absent.",
-        "rationale": "`serviceAccount` has been deprecated for years and is kept only for compatibility. Tools, policies and\nreviewers that look at `serviceAccountName` alone can miss the real identity of the pod, and a manifest that\nsets both to different values silently runs as the one a reader is less likely to notice. Using the single\nsupported field keeps the identity of a workload obvious.",
-        "remediation": "Use `serviceAccountName`. The automatic fix renames the `serviceAccount` key to `serviceAccountName` when it\nis alone, or deletes the `serviceAccount` line when `serviceAccountName` is also present with the same value.\nWhen the two disagree, check which account the workload should run as and keep only `serviceAccountName`.",
-        "options": {},
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: inventory-sync\n  namespace: warehouse\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: inventory-sync\n  namespace: warehouse\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: inventory-sync\n  template:\n    metadata:\n      labels:\n        app: inventory-sync\n    spec:\n      serviceAccount: inventory-sync\n      containers:\n        - name: sync\n          image: registry.example.com/inventory-sync:0.9.1\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: inventory-sync\n  namespace: warehouse\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: inventory-sync\n  namespace: warehouse\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: inventory-sync\n  template:\n    metadata:\n      labels:\n        app: inventory-sync\n    spec:\n      serviceAccountName: inventory-sync\n      containers:\n        - name: sync\n          image: registry.example.com/inventory-sync:0.9.1\n"
-        },
-        "references": [
-            {
-                "title": "Pod v1 API reference (serviceAccountName)",
-                "url": "https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/"
-            },
-            {
-                "title": "Configure Service Accounts for Pods",
-                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
-            }
-        ]
-    },
-    "invalid-suppression": {
-        "id": "invalid-suppression",
-        "title": "Suppression annotation is malformed and has no effect",
-        "severity": "low",
-        "fixable": false,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags `kube-token-guard.io/ignore` annotations that give no reason or name a rule that does not exist.",
-        "description": "A finding can be suppressed with the annotation\n`kube-token-guard.io/ignore: \"<rule>[,<rule>]: <reason>\"` on the resource's own `metadata`, or on the pod\ntemplate's `metadata` of a workload; the rule list may also be `all`. Everything after the first `:` is the\nreason. This rule checks every such annotation and fires when:\n\n- there is no reason: no `:` after the rule list, or nothing but spaces after it;\n- the rule list is empty; or\n- a listed rule id is not a rule of kube-token-guard (for example a typo such as `automount-tokens`); the\n  message names the unknown ids.\n\nA malformed suppression does not take effect for what it gets wrong, so a typo or a missing reason never\nsilently weakens the scan: an annotation without a reason, or without rules, suppresses nothing, and an\nunknown rule id suppresses nothing (valid ids listed next to it, with a reason, still apply). The findings it\nmeant to hide are reported as usual until the annotation is fixed. It does not fire for well-formed\nannotations, whether or not a finding matches them.",
-        "rationale": "A suppression is a decision to accept a risk, and the reason is what lets a reviewer or an auditor judge it\nlater. An exception without a reason tends to outlive whatever justified it. A misspelled rule id is worse:\nthe author believes a finding is handled on purpose while the annotation does nothing, or, if it were\nhonoured loosely, could hide more than intended.",
-        "remediation": "Write the annotation as `kube-token-guard.io/ignore: \"<rule-id>[,<rule-id>]: <why this is acceptable>\"`,\nwith rule ids exactly as listed in the rule catalog (or `all`, sparingly) and a reason a reviewer can check,\nfor example `\"automount-token: the operator reconciles ConfigMaps through the API\"`. Quote the whole value,\nsince it contains `: `. For exceptions that apply to many resources, prefer a config `exemptions` entry,\nwhich also requires a reason. There is no automatic fix.",
-        "options": {},
-        "examples": {
-            "insecure": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: legacy-reports\n  namespace: reporting\n  annotations:\n    kube-token-guard.io/ignore: default-service-account\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: legacy-reports\n  template:\n    metadata:\n      labels:\n        app: legacy-reports\n    spec:\n      automountServiceAccountToken: false\n      containers:\n        - name: reports\n          image: registry.example.com/legacy-reports:7.3.1\n",
-            "hardened": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: legacy-reports\n  namespace: reporting\n  annotations:\n    kube-token-guard.io/ignore: \"default-service-account: vendor image is certified only with the default account; token not mounted, see OPS-412\"\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: legacy-reports\n  template:\n    metadata:\n      labels:\n        app: legacy-reports\n    spec:\n      automountServiceAccountToken: false\n      containers:\n        - name: reports\n          image: registry.example.com/legacy-reports:7.3.1\n"
-        },
-        "references": [
-            {
-                "title": "Annotations",
-                "url": "https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations/"
-            }
-        ]
-    },
-    "legacy-token-mount": {
-        "id": "legacy-token-mount",
-        "title": "Pod uses a long-lived ServiceAccount token Secret",
-        "severity": "high",
-        "fixable": false,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags pods that mount or read a Secret of type `kubernetes.io/service-account-token`.",
-        "description": "Fires once per reference when a pod spec uses a Secret that is a legacy token Secret, meaning a Secret of\ntype `kubernetes.io/service-account-token` declared in the same namespace in the scanned set. A reference is\nany of:\n\n- a `secret` volume (`secretName`);\n- a `secret` source of a `projected` volume;\n- an environment variable with `valueFrom.secretKeyRef`;\n- an `envFrom` entry with `secretRef`;\n\nin any container, init container or ephemeral container. It does not fire for Secrets of other types, or\nfor Secrets that are not declared in the scanned set (their type is unknown). The Secret itself is reported\nby `legacy-token-secret`.",
-        "rationale": "A token read from such a Secret never expires and is not bound to the pod, so if the pod is compromised the\nattacker leaves with a credential that keeps working after the pod, its node and even the workload are\ngone. Exposing it as an environment variable makes it worse: environment variables end up in crash dumps,\ndebug endpoints and logs far more often than files do.",
-        "remediation": "Replace the Secret with a projected `serviceAccountToken` volume source. Set `audience` to the service that\nwill check the token (so it is not a general API token) and keep `expirationSeconds` short; the kubelet\nrotates the file before it expires, so the application should re-read it rather than cache it. If the pod\nneeds the Kubernetes API itself, run it under a dedicated ServiceAccount and opt in with\n`automountServiceAccountToken: true`. Then delete the legacy Secret. There is no automatic fix.",
-        "options": {},
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ledger-sync\n  namespace: finance\nautomountServiceAccountToken: false\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: ledger-sync-token\n  namespace: finance\n  annotations:\n    kubernetes.io/service-account.name: ledger-sync\ntype: kubernetes.io/service-account-token\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ledger-sync\n  namespace: finance\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: ledger-sync\n  template:\n    metadata:\n      labels:\n        app: ledger-sync\n    spec:\n      serviceAccountName: ledger-sync\n      containers:\n        - name: sync\n          image: registry.example.com/ledger-sync:3.1.0\n          env:\n            - name: VAULT_ADDR\n              value: https://vault.example.internal:8200\n          volumeMounts:\n            - name: sa-token\n              mountPath: /var/run/secrets/ledger-sync\n              readOnly: true\n      volumes:\n        - name: sa-token\n          secret:\n            secretName: ledger-sync-token\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ledger-sync\n  namespace: finance\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ledger-sync\n  namespace: finance\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: ledger-sync\n  template:\n    metadata:\n      labels:\n        app: ledger-sync\n    spec:\n      serviceAccountName: ledger-sync\n      containers:\n        - name: sync\n          image: registry.example.com/ledger-sync:3.1.0\n          env:\n            - name: VAULT_ADDR\n              value: https://vault.example.internal:8200\n          volumeMounts:\n            - name: vault-token\n              mountPath: /var/run/secrets/ledger-sync\n              readOnly: true\n      volumes:\n        - name: vault-token\n          projected:\n            sources:\n              - serviceAccountToken:\n                  path: token\n                  audience: vault\n                  expirationSeconds: 3600\n"
-        },
-        "references": [
-            {
-                "title": "Projected Volumes (serviceAccountToken)",
-                "url": "https://kubernetes.io/docs/concepts/storage/projected-volumes/"
-            },
-            {
-                "title": "Managing Service Accounts (legacy token cleanup)",
-                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/"
-            }
-        ]
-    },
-    "legacy-token-secret": {
-        "id": "legacy-token-secret",
-        "title": "Long-lived ServiceAccount token stored in a Secret",
-        "severity": "high",
-        "fixable": false,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags Secrets of type `kubernetes.io/service-account-token` and ServiceAccounts that list token Secrets.",
-        "description": "Fires for:\n\n- each Secret whose `type` is `kubernetes.io/service-account-token`. Kubernetes fills such a Secret with a\n  token for the ServiceAccount named in its `kubernetes.io/service-account.name` annotation, and that token\n  does not expire;\n- each ServiceAccount with a non-empty `secrets` list, the field through which older clusters attached\n  generated token Secrets to the account. When the account carries\n  `kubernetes.io/enforce-mountable-secrets: \"true\"`, the list is an allow-list of Secrets its pods may mount,\n  so only entries that are token Secrets in the scanned set are reported.\n\nThe finding names the Secret or the listed entries, never any Secret data. It does not fire for other Secret\ntypes, or for ServiceAccounts without `secrets` (an `imagePullSecrets` list is fine). Workloads that mount or\nread such a Secret are reported separately by `legacy-token-mount`.",
-        "rationale": "A Secret-based token is valid until the Secret is deleted: it has no expiry, is not bound to a pod, and keeps\nworking after the workload that used it is gone. Anyone who can read Secrets in the namespace, a leaked\nbackup, or a copy pasted into a CI system holds a permanent credential for the account. Tokens from the\nTokenRequest API (projected volumes, `kubectl create token`) expire and are bound to their pod, so a leak is\nlimited in time.",
-        "remediation": "Delete the Secret and the `secrets` entries, and obtain tokens through the TokenRequest API instead: a\nprojected `serviceAccountToken` volume with an `audience` and a short `expirationSeconds` for pods, or\n`kubectl create token <account> --duration=...` for tools outside the cluster. If an external system really\nneeds a long-lived credential, prefer its own identity federation (OIDC) over a Kubernetes token. There is no\nautomatic fix, because the consumers of the token have to be moved first. A documented exception can be\nrecorded with `kube-token-guard.io/ignore: \"legacy-token-secret: <reason>\"`.",
-        "options": {},
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: build-bot\n  namespace: ci\nautomountServiceAccountToken: false\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: build-bot-token\n  namespace: ci\n  annotations:\n    kubernetes.io/service-account.name: build-bot\ntype: kubernetes.io/service-account-token\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: build-bot\n  namespace: ci\nautomountServiceAccountToken: false\n"
-        },
-        "references": [
-            {
-                "title": "Managing Service Accounts (legacy token cleanup)",
-                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/"
-            },
-            {
-                "title": "Secrets (service account token Secrets)",
-                "url": "https://kubernetes.io/docs/concepts/configuration/secret/"
-            },
-            {
-                "title": "Service Accounts (get a token)",
-                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
-            }
-        ]
-    },
-    "missing-service-account": {
-        "id": "missing-service-account",
-        "title": "Workload names a ServiceAccount that is not declared",
-        "severity": "low",
-        "fixable": false,
-        "presets": [
-            "strict"
-        ],
-        "summary": "Flags workloads that run as a non-default ServiceAccount not declared anywhere in the scanned manifests.",
-        "description": "Enabled by the `strict` preset only. Fires when a pod spec names a ServiceAccount other than `default` (with\n`serviceAccountName`, or the deprecated `serviceAccount`) and no ServiceAccount of that name is declared in\nthe workload's namespace in any scanned document.\n\nIt does not fire for `default`, which Kubernetes always creates, or when the account is declared in any\nscanned file, changed or not.",
-        "rationale": "When the account is defined elsewhere (by hand, by another repository, or not at all), its\n`automountServiceAccountToken` setting, its workload identity annotations and its RBAC cannot be reviewed\ntogether with the workload, and the other rules must guess: `automount-token` assumes such an account mounts\nthe token. If the account does not exist, the pods are not created at all, which usually surfaces as a\nstuck rollout rather than a clear error.",
-        "remediation": "Declare the ServiceAccount next to the workload that uses it, with `automountServiceAccountToken: false`\nunless the workload needs the API, or include the manifests that declare it in the scan. If it is managed\non purpose by another system (a platform team, an operator), exempt the workload with a config exemption or\n`kube-token-guard.io/ignore: \"missing-service-account: <reason>\"`. There is no automatic fix.",
-        "options": {},
-        "examples": {
-            "insecure": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: search-indexer\n  namespace: catalog\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: search-indexer\n  template:\n    metadata:\n      labels:\n        app: search-indexer\n    spec:\n      serviceAccountName: search-indexer\n      automountServiceAccountToken: false\n      containers:\n        - name: indexer\n          image: registry.example.com/search-indexer:0.14.2\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: search-indexer\n  namespace: catalog\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: search-indexer\n  namespace: catalog\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: search-indexer\n  template:\n    metadata:\n      labels:\n        app: search-indexer\n    spec:\n      serviceAccountName: search-indexer\n      automountServiceAccountToken: false\n      containers:\n        - name: indexer\n          image: registry.example.com/search-indexer:0.14.2\n"
-        },
-        "references": [
-            {
-                "title": "Configure Service Accounts for Pods",
-                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
-            },
-            {
-                "title": "Managing Service Accounts",
-                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/"
-            }
-        ]
-    },
-    "namespace-default-sa": {
-        "id": "namespace-default-sa",
-        "title": "Namespace has no hardened default ServiceAccount",
-        "severity": "low",
-        "fixable": true,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags Namespaces in the scanned set for which no `default` ServiceAccount is declared.",
-        "description": "Fires for each Namespace object in the scanned set when no ServiceAccount named `default` is declared in that\nnamespace in any scanned document. A ServiceAccount's namespace is its `metadata.namespace`, else the render\nnamespace (Helm, kustomize), else the configured default namespace.\n\nIt does not fire when such a ServiceAccount is declared, whatever it says: a declared `default` account that\nis not hardened is reported by `default-sa-automount` instead, so the same gap is never reported twice.\nNamespaces that are only referenced (by `metadata.namespace` of other objects) but not declared as a\nNamespace object are not checked.",
-        "rationale": "Kubernetes creates the `default` ServiceAccount of a new namespace on its own, with token automounting on.\nIf the manifests that create the namespace do not also declare that account, every pod there that forgets\n`serviceAccountName` silently receives an API token, and nothing in the repository shows it. Declaring the\nhardened account next to the Namespace makes the safe setting part of the namespace's definition.",
-        "remediation": "Declare the `default` ServiceAccount of the namespace with `automountServiceAccountToken: false` in the same\nchange that creates the Namespace. The automatic fix appends such a ServiceAccount document for the\nnamespace to the file that declares the Namespace. Applying it with `kubectl apply` updates the account\nKubernetes already created.",
-        "options": {},
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: checkout\n  labels:\n    team: payments\n",
-            "hardened": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: checkout\n  labels:\n    team: payments\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n  namespace: checkout\nautomountServiceAccountToken: false\n"
-        },
-        "references": [
-            {
-                "title": "Service Accounts (default service accounts)",
-                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
-            },
-            {
-                "title": "Configure Service Accounts for Pods",
-                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
-            }
-        ]
-    },
-    "projected-token-audience": {
-        "id": "projected-token-audience",
-        "title": "Projected token has no specific audience",
-        "severity": "low",
-        "fixable": false,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags projected `serviceAccountToken` sources that leave `audience` unset, or set one outside the allowed list.",
-        "description": "Looks at every `serviceAccountToken` source of every `projected` volume in a pod spec and fires when:\n\n- `audience` is absent or empty. The token then defaults to the API server's own audience, so it is a full\n  Kubernetes API token for the pod's ServiceAccount, just mounted at a different path. Severity `low`, or\n  `medium` when `allowed-audiences` is configured;\n- `allowed-audiences` is non-empty and `audience` is not one of its entries. Severity `medium`.\n\nWith the default empty `allowed-audiences`, any explicit audience is accepted.",
-        "rationale": "Audiences keep a token from being replayed elsewhere: a token minted for Vault or for an internal service\nshould be refused by the Kubernetes API and by every other service. Without an audience, whichever service\nreceives the token (and whoever can read its logs or compromise it) can turn around and call the Kubernetes\nAPI as the pod. An allow-list of audiences also catches typos and tokens aimed at unexpected third parties.",
-        "remediation": "Set `audience` to the identifier of the service that validates the token (for example `vault`, or\n`sts.amazonaws.com`), and make that service require it. If the pod needs a token for the Kubernetes API\nitself, use the regular mounted token with an explicit `automountServiceAccountToken: true` on a dedicated\nServiceAccount instead of hiding it in a projected volume. There is no automatic fix, since the right\naudience depends on the receiving service.",
-        "options": {
-            "allowed-audiences": {
-                "type": "array",
-                "items": {
-                    "type": "string"
-                },
-                "default": [],
-                "description": "Audiences a projected token may name. When non-empty, a missing audience or one outside this list fires with severity medium."
-            }
-        },
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: invoice-renderer\n  template:\n    metadata:\n      labels:\n        app: invoice-renderer\n    spec:\n      serviceAccountName: invoice-renderer\n      containers:\n        - name: renderer\n          image: registry.example.com/invoice-renderer:5.0.3\n          volumeMounts:\n            - name: vault-token\n              mountPath: /var/run/secrets/vault\n              readOnly: true\n      volumes:\n        - name: vault-token\n          projected:\n            sources:\n              - serviceAccountToken:\n                  path: token\n                  expirationSeconds: 3600\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: invoice-renderer\n  template:\n    metadata:\n      labels:\n        app: invoice-renderer\n    spec:\n      serviceAccountName: invoice-renderer\n      containers:\n        - name: renderer\n          image: registry.example.com/invoice-renderer:5.0.3\n          volumeMounts:\n            - name: vault-token\n              mountPath: /var/run/secrets/vault\n              readOnly: true\n      volumes:\n        - name: vault-token\n          projected:\n            sources:\n              - serviceAccountToken:\n                  path: token\n                  audience: vault\n                  expirationSeconds: 3600\n"
-        },
-        "references": [
-            {
-                "title": "Projected Volumes (serviceAccountToken)",
-                "url": "https://kubernetes.io/docs/concepts/storage/projected-volumes/"
-            },
-            {
-                "title": "TokenRequest v1 API reference (audiences)",
-                "url": "https://kubernetes.io/docs/reference/kubernetes-api/authentication-resources/token-request-v1/"
-            }
-        ]
-    },
-    "projected-token-expiration": {
-        "id": "projected-token-expiration",
-        "title": "Projected token lives too long or too short",
-        "severity": "medium",
-        "fixable": true,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags projected `serviceAccountToken` sources whose `expirationSeconds` is above the configured maximum or below the API's minimum of 600.",
-        "description": "Looks at every `serviceAccountToken` source of every `projected` volume in a pod spec and fires when its\n`expirationSeconds`:\n\n- is greater than `max-expiration-seconds` (3600 by default); or\n- is less than 600, which the API server rejects, so the workload would fail to be created.\n\nWhen `expirationSeconds` is absent the API server uses 3600; the rule then fires only if\n`max-expiration-seconds` is set lower than 3600. It does not fire for values between 600 and the maximum,\ninclusive. The automatically mounted `kube-api-access-*` volume is added by the API server at admission and\nnever appears in manifests, so it is not judged here (see `automount-token`).",
-        "rationale": "A projected token is bound to its pod and is invalidated when the pod is deleted, but until then it is\naccepted for its whole lifetime wherever it is presented. A token copied out of a running pod with a\nlifetime of a day or more gives an attacker a long window, and it stays useful even after the vulnerability\nthat leaked it is patched, as long as the pod keeps running. The kubelet refreshes the file well before\nexpiry, so a short lifetime costs nothing for applications that re-read the token.",
-        "remediation": "Set `expirationSeconds` to a value between 600 and the configured maximum, and make sure the application\nre-reads the token file instead of caching it at start-up. The automatic fix sets `expirationSeconds` to the\nconfigured maximum (adding the field when it is absent and the maximum is below the default of 3600).",
-        "options": {
-            "max-expiration-seconds": {
-                "type": "integer",
-                "minimum": 600,
-                "default": 3600,
-                "description": "Longest token lifetime accepted, in seconds."
-            }
-        },
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: invoice-renderer\n  template:\n    metadata:\n      labels:\n        app: invoice-renderer\n    spec:\n      serviceAccountName: invoice-renderer\n      containers:\n        - name: renderer\n          image: registry.example.com/invoice-renderer:5.0.3\n          volumeMounts:\n            - name: vault-token\n              mountPath: /var/run/secrets/vault\n              readOnly: true\n      volumes:\n        - name: vault-token\n          projected:\n            sources:\n              - serviceAccountToken:\n                  path: token\n                  audience: vault\n                  expirationSeconds: 86400\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: invoice-renderer\n  template:\n    metadata:\n      labels:\n        app: invoice-renderer\n    spec:\n      serviceAccountName: invoice-renderer\n      containers:\n        - name: renderer\n          image: registry.example.com/invoice-renderer:5.0.3\n          volumeMounts:\n            - name: vault-token\n              mountPath: /var/run/secrets/vault\n              readOnly: true\n      volumes:\n        - name: vault-token\n          projected:\n            sources:\n              - serviceAccountToken:\n                  path: token\n                  audience: vault\n                  expirationSeconds: 3600\n"
-        },
-        "references": [
-            {
-                "title": "Projected Volumes (serviceAccountToken)",
-                "url": "https://kubernetes.io/docs/concepts/storage/projected-volumes/"
-            },
-            {
-                "title": "Configure Service Accounts for Pods (ServiceAccount token volume projection)",
-                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
-            }
-        ]
-    },
-    "sa-privileged-rbac": {
-        "id": "sa-privileged-rbac",
-        "title": "ServiceAccount is bound to privileged RBAC",
-        "severity": "high",
-        "fixable": false,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags bindings that give a ServiceAccount a role able to read Secrets, run code in other pods, mint tokens or widen its own access.",
-        "description": "Fires once per ServiceAccount subject of a RoleBinding or ClusterRoleBinding (a `ServiceAccount` subject, or\na `User` named `system:serviceaccount:<namespace>:<name>`) when the bound role is privileged. A role is\nprivileged when:\n\n- it is a ClusterRole whose name is in `privileged-roles` (by default `cluster-admin`, `admin` and `edit`),\n  whether or not its definition is in the scanned set; or\n- its definition (a Role in the binding's namespace, or a ClusterRole) is in the scanned set and **any** of\n  its rules, not only the first:\n  - has `*` in `verbs`, `resources` or `apiGroups`;\n  - grants `get`, `list` or `watch` on `secrets` (a `get` limited by `resourceNames` is not counted, since it\n    reads only the named Secrets; `list` and `watch` always count);\n  - grants `create` on `pods`, or any verb on `pods/exec`;\n  - grants `create` on `serviceaccounts/token`;\n  - grants the verbs `impersonate`, `bind` or `escalate` on anything;\n  - grants any verb on `nodes/proxy`.\n\n  The resource checks apply to rules whose `apiGroups` include the core group (`\"\"`) or `*`; a rule without\n  `apiGroups` is read as the core group.\n\nThe message names the binding, the role and every reason found. Severity is `high`, raised to `critical` when\nthe grant is equivalent to cluster-admin (the built-in `cluster-admin`, or a role with one rule that has `*`\nin verbs, resources and apiGroups at once) **and** is made through a ClusterRoleBinding, so it applies in\nevery namespace. The same role granted by a RoleBinding stays `high`.\n\nRoles that are referenced but neither in the scanned set nor named in `privileged-roles` are not judged.\nGroup subjects are not reported here; grants to catch-all groups are reported by `default-sa-rbac`.",
-        "rationale": "A ServiceAccount's token is only as dangerous as its RBAC. Reading Secrets exposes every credential in the\nnamespace, including other accounts' tokens; creating pods or exec-ing into them runs arbitrary code with\nother identities; creating tokens, impersonating, binding or escalating lets the holder give itself more\nrights; `nodes/proxy` reaches the kubelet API. Once such a token leaks from a pod, the attacker usually owns\nthe namespace, and with a cluster-wide admin grant the whole cluster.",
-        "remediation": "Replace the broad role with a Role that lists only the resources, verbs and, where possible, `resourceNames`\nthe workload needs, bound with a RoleBinding in its own namespace rather than a ClusterRoleBinding. Pods\nusing the account should also not mount its token unless they need it (see `automount-token`).\n\nControllers and operators that legitimately need such rights (a secrets operator, a CI deployer) can be\nexempted with `kube-token-guard.io/ignore: \"sa-privileged-rbac: <reason>\"` on the binding, or a config\nexemption with a reason; keep such accounts few and their pods isolated.",
-        "options": {
-            "privileged-roles": {
-                "type": "array",
-                "items": {
-                    "type": "string"
-                },
-                "default": [
-                    "cluster-admin",
-                    "admin",
-                    "edit"
-                ],
-                "description": "ClusterRole names treated as privileged by name, even when their definition is not in the scanned files."
-            }
-        },
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: config-loader\n  namespace: payments\nautomountServiceAccountToken: false\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: config-loader\n  namespace: payments\nrules:\n  - apiGroups: [\"\"]\n    resources: [\"configmaps\"]\n    verbs: [\"get\", \"list\", \"watch\"]\n  - apiGroups: [\"\"]\n    resources: [\"secrets\"]\n    verbs: [\"get\", \"list\"]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: config-loader\n  namespace: payments\nsubjects:\n  - kind: ServiceAccount\n    name: config-loader\n    namespace: payments\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: config-loader\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: config-loader\n  namespace: payments\nautomountServiceAccountToken: false\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: config-loader\n  namespace: payments\nrules:\n  - apiGroups: [\"\"]\n    resources: [\"configmaps\"]\n    verbs: [\"get\", \"list\", \"watch\"]\n  - apiGroups: [\"\"]\n    resources: [\"secrets\"]\n    resourceNames: [\"payments-api-tls\"]\n    verbs: [\"get\"]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: config-loader\n  namespace: payments\nsubjects:\n  - kind: ServiceAccount\n    name: config-loader\n    namespace: payments\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: config-loader\n"
-        },
-        "references": [
-            {
-                "title": "Role Based Access Control Good Practices",
-                "url": "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"
-            },
-            {
-                "title": "Using RBAC Authorization",
-                "url": "https://kubernetes.io/docs/reference/access-authn-authz/rbac/"
-            }
-        ]
-    },
-    "shared-service-account": {
-        "id": "shared-service-account",
-        "title": "ServiceAccount is shared by several workloads",
-        "severity": "low",
-        "fixable": false,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags workloads that run as a non-default ServiceAccount also used by another workload in the same namespace.",
-        "description": "Groups the workloads of each namespace by the ServiceAccount they run as (`serviceAccountName`, else the\ndeprecated `serviceAccount`) and fires when one account is used by more than one distinct workload, counting\nworkloads by kind and name (a Deployment and a CronJob with the same name are two workloads). The finding is\nreported on each of the workloads, and its message names the others.\n\nIt does not fire for the `default` ServiceAccount, which `default-service-account` covers, or for an account\nused by exactly one workload. The ServiceAccount does not have to be declared in the scanned set.",
-        "rationale": "A ServiceAccount is the unit RBAC and cloud identity are granted to. When several workloads share one, each\nof them holds the union of what all of them need, so a compromise of the least important one (a batch job, a\ndebug tool) yields the permissions of the most important one. Shared accounts also make audit logs ambiguous\nand make it impossible to revoke or rotate access for one application alone.",
-        "remediation": "Give each workload its own ServiceAccount, with `automountServiceAccountToken: false` unless it needs the\nAPI, and bind to each one only the roles that workload needs. There is no automatic fix. When several\nworkloads are really one application (for example a server and its migration Job from the same release) and\nmust share an identity, suppress it with `kube-token-guard.io/ignore: \"shared-service-account: <reason>\"` or\na config exemption.",
-        "options": {},
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: storefront\n  namespace: storefront\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: storefront-web\n  namespace: storefront\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: storefront-web\n  template:\n    metadata:\n      labels:\n        app: storefront-web\n    spec:\n      serviceAccountName: storefront\n      containers:\n        - name: web\n          image: registry.example.com/storefront-web:2.4.0\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: storefront-sitemap\n  namespace: storefront\nspec:\n  schedule: \"0 3 * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          serviceAccountName: storefront\n          restartPolicy: OnFailure\n          containers:\n            - name: sitemap\n              image: registry.example.com/storefront-sitemap:1.2.0\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: storefront-web\n  namespace: storefront\nautomountServiceAccountToken: false\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: storefront-sitemap\n  namespace: storefront\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: storefront-web\n  namespace: storefront\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: storefront-web\n  template:\n    metadata:\n      labels:\n        app: storefront-web\n    spec:\n      serviceAccountName: storefront-web\n      containers:\n        - name: web\n          image: registry.example.com/storefront-web:2.4.0\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: storefront-sitemap\n  namespace: storefront\nspec:\n  schedule: \"0 3 * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          serviceAccountName: storefront-sitemap\n          restartPolicy: OnFailure\n          containers:\n            - name: sitemap\n              image: registry.example.com/storefront-sitemap:1.2.0\n"
-        },
-        "references": [
-            {
-                "title": "Role Based Access Control Good Practices (least privilege)",
-                "url": "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"
-            },
-            {
-                "title": "Service Accounts",
-                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
-            }
-        ]
-    },
-    "static-cloud-credentials": {
-        "id": "static-cloud-credentials",
-        "title": "Static cloud credentials in environment variables or Secrets",
-        "severity": "medium",
-        "fixable": false,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags container environment variables and Secret keys that carry long-lived AWS, GCP or Azure credentials.",
-        "description": "Fires for:\n\n- a container (including init and ephemeral containers) with an environment variable named\n  `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `GOOGLE_APPLICATION_CREDENTIALS`\n  (which points the Google client libraries at a service-account key file), `AZURE_CLIENT_SECRET` or\n  `AZURE_CLIENT_CERTIFICATE_PASSWORD`, or any name listed in `extra-env-names`, whether the value is written\n  inline or comes from a Secret or ConfigMap;\n- an environment variable of any name whose inline `value` has the shape of an AWS access key id (`AKIA` or\n  `ASIA` followed by 16 upper-case letters or digits);\n- a Secret (`data` or `stringData`) with a key such as `aws_access_key_id`, `aws_secret_access_key`,\n  `aws_session_token`, `AZURE_CLIENT_SECRET` or `AZURE_CLIENT_CERTIFICATE_PASSWORD` (compared without regard\n  to case, with `-` and `.` read as `_`), or a key whose value is a GCP service-account key (JSON with\n  `\"type\": \"service_account\"` and a `private_key`) or an AWS credentials file (`aws_secret_access_key = ...`).\n\nOnly the names of variables and keys appear in findings; values are never printed, in any output format.\nIt does not fire for other names, such as `AWS_REGION`, `AWS_ROLE_ARN` or `AZURE_CLIENT_ID`, which identify\nan account or role without granting access.",
-        "rationale": "Static cloud keys do not expire on their own and work from anywhere. Anyone who can read the pod spec, the\nSecret, the environment of the process (a debug endpoint, a crash report) or a backup of the cluster can use\nthem until someone notices and rotates them, and the cloud audit trail shows the application, not the\nattacker. Cloud workload identity gives the same access with short-lived credentials tied to the pod's\nServiceAccount, with nothing to leak or rotate.",
-        "remediation": "Move the workload to the cloud's workload identity: annotate a dedicated ServiceAccount with\n`eks.amazonaws.com/role-arn` (EKS), `iam.gke.io/gcp-service-account` (GKE) or\n`azure.workload.identity/client-id` (AKS), keep `automountServiceAccountToken: false` on it, remove the\nvariables and the Secret, and revoke the old keys. Outside those platforms, use a secrets manager that issues\nshort-lived credentials. There is no automatic fix. Where static keys are unavoidable for now (for example a\nthird-party system with no federation), record the exception with\n`kube-token-guard.io/ignore: \"static-cloud-credentials: <reason>\"` or a config exemption.",
-        "options": {
-            "extra-env-names": {
-                "type": "array",
-                "items": {
-                    "type": "string"
-                },
-                "default": [],
-                "description": "More environment variable names to treat as static cloud credentials, for example an application's own `S3_SECRET_KEY`."
-            }
-        },
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: order-exporter\n  namespace: orders\nautomountServiceAccountToken: false\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: order-exporter\n  namespace: orders\nspec:\n  schedule: \"30 1 * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          serviceAccountName: order-exporter\n          restartPolicy: OnFailure\n          containers:\n            - name: export\n              image: registry.example.com/order-exporter:4.2.0\n              env:\n                - name: AWS_REGION\n                  value: eu-west-1\n                - name: AWS_ACCESS_KEY_ID\n                  value: AKIAEXAMPLEEXAMPLE00\n                - name: AWS_SECRET_ACCESS_KEY\n                  valueFrom:\n                    secretKeyRef:\n                      name: order-exporter-aws\n                      key: secret-access-key\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: order-exporter\n  namespace: orders\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/order-exporter\nautomountServiceAccountToken: false\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: order-exporter\n  namespace: orders\nspec:\n  schedule: \"30 1 * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          serviceAccountName: order-exporter\n          restartPolicy: OnFailure\n          containers:\n            - name: export\n              image: registry.example.com/order-exporter:4.2.0\n              env:\n                - name: AWS_REGION\n                  value: eu-west-1\n"
-        },
-        "references": [
-            {
-                "title": "IAM roles for service accounts (Amazon EKS)",
-                "url": "https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html"
-            },
-            {
-                "title": "Workload Identity Federation for GKE",
-                "url": "https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity"
-            },
-            {
-                "title": "Microsoft Entra Workload ID with AKS",
-                "url": "https://learn.microsoft.com/en-us/azure/aks/workload-identity-overview"
-            }
-        ]
-    },
-    "workload-identity-automount": {
-        "id": "workload-identity-automount",
-        "title": "Cloud workload identity account still mounts the API token",
-        "severity": "medium",
-        "fixable": true,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags ServiceAccounts set up for cloud workload identity that do not turn off Kubernetes API token automounting.",
-        "description": "Fires for each ServiceAccount that carries one of these annotations:\n\n- `eks.amazonaws.com/role-arn` (EKS IAM Roles for Service Accounts);\n- `iam.gke.io/gcp-service-account` (GKE Workload Identity);\n- `azure.workload.identity/client-id` (Azure AD Workload Identity);\n\nand whose `automountServiceAccountToken` is missing or `true` (YAML 1.1 `no`/`off` count as `false`).\n\nIt does not fire when the ServiceAccount says `false`. A pod-level `true` on a workload using the account is\nstill allowed and is judged by `automount-token` as an explicit opt-in.",
-        "rationale": "Workload identity exists so that pods reach cloud APIs without static keys. The cloud integrations get\ntheir credential from their own mechanism (a projected token with a cloud audience injected by a webhook, or\nthe metadata server), not from the regular Kubernetes API token. Leaving automount on therefore adds a\nsecond, unrelated credential to pods that are often among the most sensitive in the cluster, and a leak of\nit lets an attacker act in the cluster as well as in the cloud account.",
-        "remediation": "Add `automountServiceAccountToken: false` at the top level of the ServiceAccount. The automatic fix adds the\nfield, or replaces a `true` value with `false`. Cloud credentials keep working: the EKS, GKE and Azure\nintegrations do not rely on the automatically mounted API token. If a pod using the account also needs the\nKubernetes API, opt in with `automountServiceAccountToken: true` in that pod's spec.",
-        "options": {},
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: order-exporter\n  namespace: orders\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/order-exporter\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: order-exporter\n  namespace: orders\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/order-exporter\nautomountServiceAccountToken: false\n"
-        },
-        "references": [
-            {
-                "title": "IAM roles for service accounts (Amazon EKS)",
-                "url": "https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html"
-            },
-            {
-                "title": "Workload Identity Federation for GKE",
-                "url": "https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity"
-            },
-            {
-                "title": "Microsoft Entra Workload ID with AKS",
-                "url": "https://learn.microsoft.com/en-us/azure/aks/workload-identity-overview"
-            },
-            {
-                "title": "Configure Service Accounts for Pods",
-                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
-            }
-        ]
-    }
-};
-
-;// CONCATENATED MODULE: ./src/rules/types.ts
-const PRESETS = ['recommended', 'strict'];
-
-;// CONCATENATED MODULE: ./src/config/schema.ts
-
-
-
-const stringList = (description) => ({
-    type: 'array',
-    items: { type: 'string', minLength: 1 },
-    description,
-});
-function ruleSchema(meta) {
-    const options = {};
-    for (const [name, option] of Object.entries(meta.options))
-        options[name] = option;
-    return {
-        description: `${meta.title}. Default severity: ${meta.severity}. \`off\` disables it; a severity replaces the rule's own.`,
-        anyOf: [
-            { enum: ['off', 'on', ...SEVERITIES] },
-            {
-                type: 'object',
-                additionalProperties: false,
-                properties: {
-                    severity: {
-                        enum: ['off', 'on', ...SEVERITIES],
-                        description: 'Severity of every finding of the rule, or off.',
-                    },
-                    ...options,
-                },
-            },
-        ],
-    };
-}
-/** The JSON Schema of `.github/kube-token-guard.yml`, written to `schema/` for editors by `npm run docs`. */
-function configSchema() {
-    const rules = {};
-    for (const meta of Object.values(CATALOG))
-        rules[meta.id] = ruleSchema(meta);
-    return {
-        $schema: 'http://json-schema.org/draft-07/schema#',
-        title: 'kube-token-guard configuration',
-        description: 'Configuration of kube-token-guard, read from .github/kube-token-guard.yml.',
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-            extends: {
-                enum: [...PRESETS],
-                default: 'recommended',
-                description: 'Preset to start from: `recommended` (default) or `strict` (adds missing-service-account, fails on medium).',
-            },
-            'fail-on': {
-                enum: [...SEVERITIES, 'none'],
-                description: 'Lowest severity that fails the check (new findings only in a pull request, unless `report: all`). Default: high (medium with strict). `none` never fails.',
-            },
-            report: {
-                enum: ['new', 'all'],
-                default: 'new',
-                description: 'In a pull request, whether `fail-on` applies to the findings the pull request introduces (`new`) or to every finding in the changed files (`all`).',
-            },
-            'default-namespace': {
-                type: 'string',
-                pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
-                maxLength: 63,
-                default: 'default',
-                description: 'Namespace of resources that set none and are not rendered into one.',
-            },
-            'kube-version': {
-                type: 'string',
-                pattern: '^v?\\d+\\.\\d+(\\.\\d+)?$',
-                default: '1.31.0',
-                description: 'Kubernetes version Helm charts are rendered for (`helm template --kube-version`).',
-            },
-            charts: {
-                type: 'array',
-                description: 'How to render Helm charts. A chart listed here is rendered once per entry with its settings; charts found but not listed are rendered with their own values, the chart name as release and `default-namespace`.',
-                items: {
-                    type: 'object',
-                    additionalProperties: false,
-                    required: ['path'],
-                    properties: {
-                        path: {
-                            type: 'string',
-                            minLength: 1,
-                            description: 'Folder of the chart (holding Chart.yaml), relative to the repository root.',
-                        },
-                        release: { type: 'string', minLength: 1, description: 'Release name. Default: the chart name.' },
-                        namespace: {
-                            type: 'string',
-                            minLength: 1,
-                            description: 'Namespace to render into. Default: `default-namespace`.',
-                        },
-                        values: stringList('Values files, relative to the repository root, in order.'),
-                        set: {
-                            type: 'object',
-                            additionalProperties: { type: ['string', 'number', 'boolean'] },
-                            description: 'Values set on the command line (`--set key=value`).',
-                        },
-                        'kube-version': {
-                            type: 'string',
-                            pattern: '^v?\\d+\\.\\d+(\\.\\d+)?$',
-                            description: 'Overrides the top-level `kube-version`.',
-                        },
-                    },
-                },
-            },
-            overlays: {
-                ...stringList('Kustomize overlays to build, relative to the repository root. Default: every folder with a kustomization that no other kustomization includes.'),
-            },
-            include: {
-                ...stringList('Globs of files to scan, relative to the repository root.'),
-                default: ['**/*.yaml', '**/*.yml', '**/*.json'],
-            },
-            exclude: {
-                ...stringList('Globs of files never to scan, relative to the repository root.'),
-                default: ['**/node_modules/**'],
-            },
-            rules: {
-                type: 'object',
-                additionalProperties: false,
-                description: 'Per-rule settings: `off`, a severity, or a map with `severity` and the rule options.',
-                properties: rules,
-            },
-            exemptions: {
-                type: 'array',
-                description: 'Findings not to report (counted as suppressed). Every filter given must match; globs except for rule ids.',
-                items: {
-                    type: 'object',
-                    additionalProperties: false,
-                    required: ['reason'],
-                    properties: {
-                        rule: { type: 'string', enum: Object.keys(CATALOG), description: 'A rule id.' },
-                        rules: {
-                            type: 'array',
-                            items: { type: 'string', enum: Object.keys(CATALOG) },
-                            description: 'Rule ids.',
-                        },
-                        kinds: stringList('Resource kinds (globs).'),
-                        namespaces: stringList('Namespaces (globs).'),
-                        names: stringList('Resource names (globs).'),
-                        paths: stringList('File paths relative to the repository root (globs).'),
-                        reason: {
-                            type: 'string',
-                            minLength: 1,
-                            pattern: '\\S',
-                            description: 'Why the finding is accepted. Required.',
-                        },
-                    },
-                },
-            },
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ./src/config/config.ts
-
-
-
-
-
-
-const DEFAULT_CONFIG_PATHS = ['.github/kube-token-guard.yml', '.github/kube-token-guard.yaml'];
-const PRESET_FAIL_ON = { recommended: 'high', strict: 'medium' };
-const MAX_REPORTED_ERRORS = 10;
-let validator;
-function validate(value) {
-    validator ??= new ajv.Ajv({ allErrors: true, strict: false }).compile(configSchema());
-    return validator(value) ? [] : [...(validator.errors ?? [])];
-}
-function catalog() {
-    return Object.values(CATALOG);
-}
-/** The configuration used when the repository has no config file. */
-function defaultConfig() {
-    return resolveConfig({}, null);
-}
-/** Parses and validates a config file; every problem (up to 10) is reported with its line and property. */
-function parseConfig(text, file) {
-    const lines = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-    if (doc.errors.length > 0) {
-        throw new ConfigurationError(`${file}: invalid YAML`, doc.errors.slice(0, MAX_REPORTED_ERRORS).map((error) => {
-            const line = error.pos ? lines.linePos(error.pos[0]).line : 1;
-            return `${file}:${line}: ${error.message.split('\n')[0]}`;
-        }));
-    }
-    const value = doc.toJS({ maxAliasCount: 100 }) ?? {};
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        throw new ConfigurationError(`${file}:1: the configuration must be a map of settings`);
-    }
-    const errors = relevantErrors(validate(value));
-    if (errors.length > 0) {
-        const located = errors.map((error) => {
-            const path = pathOf(error);
-            const line = lineOf(doc.contents, path, lines);
-            const property = path.length > 0 ? path.join('.') : '(top level)';
-            return { line, text: `${file}:${line}: ${property}: ${describe(error)}` };
-        });
-        located.sort((a, b) => a.line - b.line);
-        const details = located.slice(0, MAX_REPORTED_ERRORS).map((entry) => entry.text);
-        if (errors.length > MAX_REPORTED_ERRORS)
-            details.push(`… and ${errors.length - MAX_REPORTED_ERRORS} more`);
-        throw new ConfigurationError(`${file}: invalid configuration`, details);
-    }
-    return resolveConfig(value, file);
-}
-function resolveConfig(raw, file) {
-    const preset = raw.extends ?? 'recommended';
-    const rules = {};
-    for (const meta of catalog()) {
-        const options = {};
-        for (const [name, option] of Object.entries(meta.options))
-            options[name] = option.default;
-        rules[meta.id] = { enabled: meta.presets.includes(preset), severity: null, options };
-    }
-    for (const [id, setting] of Object.entries(raw.rules ?? {})) {
-        const rule = rules[id];
-        const { severity, ...options } = typeof setting === 'string' ? { severity: setting } : setting;
-        if (severity === 'off')
-            rule.enabled = false;
-        else if (severity === 'on')
-            rule.enabled = true;
-        else if (isSeverity(severity)) {
-            rule.enabled = true;
-            rule.severity = severity;
-        }
-        else if (typeof setting === 'object') {
-            rule.enabled = true;
-        }
-        Object.assign(rule.options, options);
-    }
-    return {
-        file,
-        preset,
-        failOn: raw['fail-on'] ?? PRESET_FAIL_ON[preset],
-        report: raw.report ?? 'new',
-        defaultNamespace: raw['default-namespace'] ?? 'default',
-        kubeVersion: (raw['kube-version'] ?? '1.31.0').replace(/^v/, ''),
-        charts: (raw.charts ?? []).map((chart) => ({
-            path: normalisePath(chart.path),
-            release: chart.release ?? null,
-            namespace: chart.namespace ?? null,
-            values: (chart.values ?? []).map(normalisePath),
-            set: Object.fromEntries(Object.entries(chart.set ?? {}).map(([key, value]) => [key, String(value)])),
-            kubeVersion: chart['kube-version']?.replace(/^v/, '') ?? null,
-        })),
-        overlays: raw.overlays ? raw.overlays.map(normalisePath) : null,
-        include: raw.include ?? ['**/*.yaml', '**/*.yml', '**/*.json'],
-        exclude: raw.exclude ?? ['**/node_modules/**'],
-        rules,
-        exemptions: (raw.exemptions ?? []).map((exemption) => ({
-            rules: exemption.rules ?? (exemption.rule ? [exemption.rule] : null),
-            kinds: exemption.kinds ?? null,
-            namespaces: exemption.namespaces ?? null,
-            names: exemption.names ?? null,
-            paths: exemption.paths ?? null,
-            reason: exemption.reason.trim(),
-        })),
-    };
-}
-/** Repository paths as the scanner writes them: forward slashes, no `./` or trailing slash, `` for the root. */
-function normalisePath(path) {
-    const normalised = path
-        .replace(/\\/g, '/')
-        .replace(/^\.\/+/, '')
-        .replace(/\/+$/, '');
-    return normalised === '.' ? '' : normalised;
-}
-/** `anyOf` failures come with one error per branch; keep the most specific ones. */
-function relevantErrors(errors) {
-    const anyOfPaths = new Set(errors.filter((error) => error.keyword === 'anyOf').map((error) => error.instancePath));
-    // A branch's own type/enum error at the anyOf's path says less than the anyOf summary or the other branch's errors.
-    const kept = errors.filter((error) => !(anyOfPaths.has(error.instancePath) && (error.keyword === 'type' || error.keyword === 'enum')));
-    return kept.filter((error) => error.keyword !== 'anyOf' ||
-        !kept.some((other) => other.keyword !== 'anyOf' &&
-            (other.instancePath === error.instancePath ||
-                other.instancePath.startsWith(`${error.instancePath}/`))));
-}
-function pathOf(error) {
-    const path = error.instancePath
-        .split('/')
-        .slice(1)
-        .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
-    if (error.keyword === 'additionalProperties')
-        path.push(String(error.params.additionalProperty));
-    return path;
-}
-function describe(error) {
-    switch (error.keyword) {
-        case 'additionalProperties':
-            return 'unknown setting';
-        case 'enum':
-            return `must be one of ${error.params.allowedValues.map((value) => String(value)).join(', ')}`;
-        case 'anyOf':
-            return 'must be `off`, `on`, a severity (info, low, medium, high, critical), or a map with `severity` and the rule options';
-        case 'required':
-            return `\`${String(error.params.missingProperty)}\` is required`;
-        case 'pattern':
-            return error.instancePath.endsWith('/reason')
-                ? 'must not be empty'
-                : `must match ${String(error.params.pattern)}`;
-        default:
-            return error.message ?? 'is invalid';
-    }
-}
-/** Line of the deepest node along `path` that exists in the config document. */
-function lineOf(root, path, lines) {
-    let node = root;
-    let offset = root?.range?.[0] ?? 0;
-    for (const segment of path) {
-        if ((0,dist/* isMap */.jh)(node)) {
-            const pair = node.items.find((item) => (0,dist/* isScalar */.jn)(item.key) && String(item.key.value) === segment);
-            if (!pair)
-                break;
-            const key = pair.key;
-            if (key.range)
-                offset = key.range[0];
-            node = pair.value;
-        }
-        else if ((0,dist/* isSeq */.oP)(node)) {
-            const item = node.items[Number(segment)];
-            if (!item)
-                break;
-            if (item.range)
-                offset = item.range[0];
-            node = item;
-        }
-        else {
-            break;
-        }
-    }
-    return lines.linePos(offset).line;
-}
-
-;// CONCATENATED MODULE: ./src/adapters/config-file.ts
-
-
-
-
-/**
- * The repository's config: the file named (which must exist), else `.github/kube-token-guard.yml` when present,
- * else the embedded defaults.
- */
-async function loadConfigFile(root, explicit) {
-    const candidates = explicit ? [explicit] : DEFAULT_CONFIG_PATHS;
-    for (const candidate of candidates) {
-        let text;
-        try {
-            text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, candidate), 'utf8');
-        }
-        catch (error) {
-            if (error.code === 'ENOENT' && !explicit)
-                continue;
-            throw new ConfigurationError(`${candidate}: cannot read the config file (${error.message})`);
-        }
-        return parseConfig(text, candidate);
-    }
-    return defaultConfig();
-}
-
-;// CONCATENATED MODULE: ./src/core/apply.ts
-/**
- * Applies whole fixes, in order of their first edit, leaving out any fix that overlaps one already taken (two inserts
- * at the same offset count as overlapping: their order would be a guess). As ESLint does, the caller re-parses and
- * re-checks, and applies again until nothing is left or a pass limit is reached.
- */
-function applyFixes(text, fixes) {
-    const ordered = [...fixes].sort((a, b) => firstStart(a) - firstStart(b));
-    const taken = [];
-    let applied = 0;
-    let skipped = 0;
-    for (const fix of ordered) {
-        if (fix.edits.some((edit) => taken.some((other) => overlaps(edit, other)))) {
-            skipped++;
-            continue;
-        }
-        taken.push(...fix.edits);
-        applied++;
-    }
-    const result = applyEdits(text, taken);
-    return { text: result, applied, skipped };
-}
-/** Applies non-overlapping edits, each against the original offsets. */
-function applyEdits(text, edits) {
-    let result = '';
-    let cursor = 0;
-    for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
-        result += text.slice(cursor, edit.start) + edit.text;
-        cursor = edit.end;
-    }
-    return result + text.slice(cursor);
-}
-function firstStart(fix) {
-    return Math.min(...fix.edits.map((edit) => edit.start));
-}
-function overlaps(a, b) {
-    if (a.start === b.start)
-        return true;
-    return a.start < b.end && b.start < a.end;
-}
-
-;// CONCATENATED MODULE: ./src/core/load.ts
-
-/** Aliases a document may expand before it is refused (guards against "billion laughs"). */
-const MAX_ALIAS_COUNT = 1000;
-/**
- * Parses a YAML or JSON file into the Kubernetes objects it holds.
- *
- * YAML 1.1 is used on purpose: Kubernetes reads manifests with a YAML 1.1 parser, so `automountServiceAccountToken: no`
- * is `false` to the API server and must be `false` to us too.
- */
-function loadDocuments(file) {
-    const result = { objects: [], errors: [], notices: [], documents: 0 };
-    const lines = new dist/* LineCounter */.HN();
-    const text = file.text;
-    let docs;
-    try {
-        docs = (0,dist/* parseAllDocuments */.hR)(text, {
-            lineCounter: lines,
-            version: '1.1',
-            prettyErrors: false,
-            uniqueKeys: true,
-            keepSourceTokens: false,
-        });
-    }
-    catch (error) {
-        result.errors.push({ file: file.path, line: null, message: `cannot parse: ${messageOf(error)}` });
-        return result;
-    }
-    if (!Array.isArray(docs))
-        docs = [docs];
-    const templated = text.includes('{{') && docs.some((doc) => looksLikeGoTemplate(doc));
-    if (templated) {
-        result.notices.push({
-            file: file.path,
-            message: 'contains Go template markers ({{ ... }}) outside of a Helm chart; skipped. Scan the rendered output, or the chart itself.',
-        });
-        return result;
-    }
-    docs.forEach((doc, docIndex) => {
-        if (doc.contents === null && doc.errors.length === 0)
-            return;
-        result.documents++;
-        if (doc.errors.length > 0) {
-            for (const error of doc.errors) {
-                const offset = error.pos?.[0];
-                result.errors.push({
-                    file: file.path,
-                    line: offset === undefined ? null : lines.linePos(offset).line,
-                    message: `YAML ${error.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'syntax error'}: ${firstLine(error.message)}`,
-                });
-            }
-            return;
-        }
-        let value;
-        try {
-            value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-        }
-        catch (error) {
-            const line = doc.contents?.range ? lines.linePos(doc.contents.range[0]).line : null;
-            result.errors.push({ file: file.path, line, message: `cannot read document: ${messageOf(error)}` });
-            return;
-        }
-        if (!isKubernetesObject(value))
-            return;
-        const items = value.items;
-        if (typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(items)) {
-            items.forEach((item, itemIndex) => {
-                if (isKubernetesObject(item)) {
-                    result.objects.push({
-                        file,
-                        doc,
-                        basePath: ['items', itemIndex],
-                        value: item,
-                        lines,
-                        docIndex,
-                        itemIndex,
-                    });
-                }
-            });
-            return;
-        }
-        result.objects.push({ file, doc, basePath: [], value, lines, docIndex, itemIndex: null });
-    });
-    return result;
-}
-function isKubernetesObject(value) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value))
-        return false;
-    const record = value;
-    return (typeof record.apiVersion === 'string' &&
-        record.apiVersion !== '' &&
-        typeof record.kind === 'string' &&
-        record.kind !== '');
-}
-/**
- * Template actions such as `{{ .Values.x }}` or `{{- if ... }}` either break the YAML or parse as flow maps whose
- * keys are maps, which no manifest has. `{{` inside quoted or block strings (alert templates, scripts) is data.
- */
-function looksLikeGoTemplate(doc) {
-    if (doc.errors.length > 0)
-        return true;
-    let found = false;
-    (0,dist/* visit */.YR)(doc, {
-        Pair(_, pair) {
-            if ((0,dist/* isCollection */.P3)(pair.key)) {
-                found = true;
-                return dist/* visit */.YR.BREAK;
-            }
-            return undefined;
-        },
-    });
-    return found;
-}
-function firstLine(message) {
-    return message.split('\n')[0].trim();
-}
-function messageOf(error) {
-    return firstLine(error instanceof Error ? error.message : String(error));
-}
-/** The AST node at `path` below the object, or undefined. */
-function nodeAt(object, path) {
-    let node = object.doc.contents;
-    for (const segment of [...object.basePath, ...path]) {
-        if ((0,dist/* isMap */.jh)(node)) {
-            const pair = node.items.find((item) => (0,dist/* isPair */.tO)(item) && (0,dist/* isScalar */.jn)(item.key) && item.key.value === segment);
-            node = pair?.value ?? undefined;
-        }
-        else if ((0,dist/* isSeq */.oP)(node) && typeof segment === 'number') {
-            node = node.items[segment];
-        }
-        else {
-            return undefined;
-        }
-        if (node === undefined || node === null)
-            return undefined;
-    }
-    return node;
-}
-/** The key node of the pair at `path` (the last segment must be a key), or undefined. */
-function keyNodeAt(object, path) {
-    if (path.length === 0)
-        return undefined;
-    const parent = path.length === 1 ? nodeAt(object, []) : nodeAt(object, path.slice(0, -1));
-    const key = path[path.length - 1];
-    if (!(0,dist/* isMap */.jh)(parent))
-        return undefined;
-    const pair = parent.items.find((item) => (0,dist/* isScalar */.jn)(item.key) && item.key.value === key);
-    return pair?.key ?? undefined;
-}
-/**
- * The lines of the deepest node along `path` that exists: the field itself when present, else its closest ancestor,
- * else the start of the object. A key with a scalar value spans its own line; a collection is pointed at by its key.
- */
-function spanOf(object, path) {
-    for (let depth = path.length; depth > 0; depth--) {
-        const prefix = path.slice(0, depth);
-        const key = typeof prefix[prefix.length - 1] === 'string' ? keyNodeAt(object, prefix) : undefined;
-        const node = nodeAt(object, prefix);
-        if (key?.range) {
-            const line = object.lines.linePos(key.range[0]).line;
-            const end = node && (0,dist/* isScalar */.jn)(node) && node.range ? object.lines.linePos(node.range[1]).line : line;
-            return { line, endLine: Math.max(line, end) };
-        }
-        if (node?.range) {
-            const line = object.lines.linePos(node.range[0]).line;
-            return { line, endLine: line };
-        }
-    }
-    return documentStart(object);
-}
-function documentStart(object) {
-    const node = nodeAt(object, []);
-    const offset = node?.range?.[0] ?? object.doc.range[0];
-    const line = object.lines.linePos(offset).line;
-    return { line, endLine: line };
-}
-
-;// CONCATENATED MODULE: ./src/core/fix.ts
-
-
-
-
-const PARSE_OPTIONS = { version: '1.1', uniqueKeys: true, prettyErrors: false };
-const fix_MAX_ALIAS_COUNT = 1000;
-function newlineOf(text) {
-    return text.includes('\r\n') ? '\r\n' : '\n';
-}
-function lineStartOf(text, offset) {
-    return text.lastIndexOf('\n', offset - 1) + 1;
-}
-/** Offset of the end of the line holding `offset`, before its line break. */
-function lineEndOf(text, offset) {
-    const next = text.indexOf('\n', offset);
-    const end = next === -1 ? text.length : next;
-    return end > 0 && text[end - 1] === '\r' ? end - 1 : end;
-}
-/** The offset just after the last non-blank character before `offset`. */
-function contentEnd(text, offset) {
-    let end = offset;
-    while (end > 0 && /\s/.test(text[end - 1]))
-        end--;
-    return end;
-}
-function pairOf(map, key) {
-    if (!(0,dist/* isMap */.jh)(map))
-        return undefined;
-    return map.items.find((item) => (0,dist/* isScalar */.jn)(item.key) && item.key.value === key);
-}
-/** The line form of a set of edits: the whole lines they touch, and those lines after the edits. */
-function toLineFix(text, edits, lineOf) {
-    const sorted = [...edits].sort((a, b) => a.start - b.start);
-    const first = sorted[0];
-    const last = sorted.reduce((max, edit) => (edit.end > max.end ? edit : max), first);
-    const regionStart = lineStartOf(text, first.start);
-    // An edit that ends right after a line break ends on the previous line.
-    const lastOffset = last.end > last.start && text[last.end - 1] === '\n' ? last.end - 1 : last.end;
-    const nextBreak = text.indexOf('\n', lastOffset);
-    const regionEnd = nextBreak === -1 ? text.length : nextBreak + 1;
-    const region = applyEdits(text.slice(regionStart, regionEnd), sorted.map((edit) => ({ ...edit, start: edit.start - regionStart, end: edit.end - regionStart })));
-    const replacement = region.replace(/\r?\n$/, '').replace(/\r\n/g, '\n');
-    return {
-        edits: sorted,
-        startLine: lineOf(regionStart),
-        // A line break belongs to the line it ends.
-        endLine: lineOf(nextBreak === -1 ? text.length : nextBreak),
-        replacement,
-    };
-}
-/** Walks to the container at `path` in plain data, or undefined. */
-function containerAt(root, path) {
-    let current = root;
-    for (const segment of path) {
-        if (current === null || typeof current !== 'object')
-            return undefined;
-        current = current[segment];
-    }
-    return current;
-}
-/**
- * Builds the fix when the edited document parses to exactly the original with `mutate` applied to the object,
- * and nothing else: no other field, no other document, no comment turned into content.
- */
-function verifiedFix(object, edits, mutate) {
-    const text = object.file.text;
-    const [start, , end] = object.doc.range;
-    if (edits.some((edit) => edit.start < start || edit.end > end))
-        return null;
-    let expected;
-    try {
-        expected = object.doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT });
-    }
-    catch {
-        return null;
-    }
-    const target = containerAt(expected, object.basePath);
-    if (target === null || typeof target !== 'object' || !mutate(target))
-        return null;
-    const shifted = edits.map((edit) => ({ ...edit, start: edit.start - start, end: edit.end - start }));
-    const edited = applyEdits(text.slice(start, end), shifted);
-    const docs = (0,dist/* parseAllDocuments */.hR)(edited, PARSE_OPTIONS);
-    if (!Array.isArray(docs) || docs.length !== 1 || docs[0].errors.length > 0)
-        return null;
-    let actual;
-    try {
-        actual = docs[0].toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT });
-    }
-    catch {
-        return null;
-    }
-    if (!(0,external_node_util_namespaceObject.isDeepStrictEqual)(actual, expected))
-        return null;
-    return toLineFix(text, edits, (offset) => object.lines.linePos(offset).line);
-}
-function parseValue(valueText) {
-    return (0,dist/* parse */.qg)(valueText, PARSE_OPTIONS);
-}
-/** How the keys of a map are written: quoted like JSON, single-quoted, or plain. */
-function keyQuote(text, key) {
-    const first = text[key.range[0]];
-    return first === '"' || first === "'" ? first : '';
-}
-/**
- * Sets `key: value` in the map at `mapPath`. An existing scalar value is replaced. Otherwise the entry is inserted
- * after the first of `position.after` present (else as the first key), or as the last key: in a block map as a line
- * of its own at the siblings' indentation; in a flow map or JSON object beside its siblings, in their layout.
- */
-function setMapEntry(object, mapPath, key, valueText, position) {
-    const map = nodeAt(object, mapPath);
-    if (!map || !(0,dist/* isMap */.jh)(map) || map.items.length === 0)
-        return null;
-    const value = parseValue(valueText);
-    const mutate = (root) => {
-        const container = containerAt(root, mapPath);
-        if (container === null || typeof container !== 'object' || Array.isArray(container))
-            return false;
-        container[key] = value;
-        return true;
-    };
-    const existing = pairOf(map, key);
-    if (existing) {
-        const node = existing.value;
-        if (!node || !(0,dist/* isScalar */.jn)(node) || !node.range)
-            return null;
-        return verifiedFix(object, [{ start: node.range[0], end: node.range[1], text: valueText }], mutate);
-    }
-    let anchor;
-    if (position === 'last')
-        anchor = map.items[map.items.length - 1];
-    else if (position !== 'first')
-        anchor = position.after.map((name) => pairOf(map, name)).find(Boolean);
-    const edit = map.flow
-        ? flowInsert(object, map.items, key, valueText, anchor)
-        : blockInsert(object, map.items, key, valueText, anchor);
-    return edit ? verifiedFix(object, [edit], mutate) : null;
-}
-function blockInsert(object, items, key, valueText, anchor) {
-    const text = object.file.text;
-    const firstKey = items[0].key;
-    if (!firstKey?.range)
-        return null;
-    const keyStart = firstKey.range[0];
-    const firstLineStart = lineStartOf(text, keyStart);
-    const indent = keyStart - firstLineStart;
-    const newline = newlineOf(text);
-    const quote = keyQuote(text, firstKey);
-    const entry = `${' '.repeat(indent)}${quote}${key}${quote}: ${valueText}`;
-    // The first key shares its line with a `- ` (a sequence item): a new first line cannot go before it.
-    const ownLine = /^[ ]*$/.test(text.slice(firstLineStart, keyStart));
-    if (!anchor && !ownLine)
-        anchor = items[0];
-    if (!anchor) {
-        // Go above comment lines that introduce the first key, so they keep introducing it.
-        let at = firstLineStart;
-        while (at > 0) {
-            const previousStart = lineStartOf(text, at - 1);
-            const previous = text.slice(previousStart, at).replace(/\r?\n$/, '');
-            if (!/^ *#/.test(previous) || previous.length - previous.trimStart().length !== indent)
-                break;
-            at = previousStart;
-        }
-        return { start: at, end: at, text: `${entry}${newline}` };
-    }
-    const node = (anchor.value ?? anchor.key);
-    if (!node?.range)
-        return null;
-    if ((0,dist/* isScalar */.jn)(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED'))
-        return null;
-    // Insert at the end of the anchor's last line, keeping whatever comment sits on it.
-    const end = lineEndOf(text, contentEnd(text, node.range[1]) - 1);
-    if (end < node.range[0])
-        return null;
-    return { start: end, end, text: `${newline}${entry}` };
-}
-function flowInsert(object, items, key, valueText, anchor) {
-    const text = object.file.text;
-    const first = items[0];
-    const firstKey = first.key;
-    if (!firstKey?.range)
-        return null;
-    const quote = keyQuote(text, firstKey);
-    // The siblings' own spacing: `"k": v` or `"k":v`, and `, ` or `,` between entries on one line.
-    const colon = first.value?.range ? text.slice(firstKey.range[1], first.value.range[0]) : ': ';
-    const entry = `${quote}${key}${quote}${/^[ ]*:[ ]*$/.test(colon) ? colon : ': '}${valueText}`;
-    const second = items[1];
-    const keyLineStart = lineStartOf(text, firstKey.range[0]);
-    const multiline = second?.key?.range !== undefined && lineStartOf(text, second.key.range[0]) !== keyLineStart;
-    const ownLine = /^[ ]*$/.test(text.slice(keyLineStart, firstKey.range[0]));
-    let separator = ' ';
-    if (multiline && ownLine)
-        separator = `${newlineOf(text)}${' '.repeat(firstKey.range[0] - keyLineStart)}`;
-    else if (second?.key?.range && (first.value ?? firstKey).range) {
-        const between = text.slice(contentEnd(text, (first.value ?? firstKey).range[1]), second.key.range[0]);
-        if (/^,[ ]*$/.test(between))
-            separator = between.slice(1);
-    }
-    if (!anchor)
-        return { start: firstKey.range[0], end: firstKey.range[0], text: `${entry},${separator}` };
-    const node = (anchor.value ?? anchor.key);
-    if (!node?.range)
-        return null;
-    const end = contentEnd(text, node.range[1]);
-    return { start: end, end, text: `,${separator}${entry}` };
-}
-/** Renames the key at `path` (a map entry), keeping its value, quoting and layout. */
-function renameKey(object, path, newKey) {
-    const parentPath = path.slice(0, -1);
-    const oldKey = String(path[path.length - 1]);
-    const map = nodeAt(object, parentPath);
-    const pair = map ? pairOf(map, oldKey) : undefined;
-    const key = pair?.key;
-    if (!key?.range || !(0,dist/* isScalar */.jn)(key))
-        return null;
-    const quote = keyQuote(object.file.text, key);
-    return verifiedFix(object, [{ start: key.range[0], end: key.range[1], text: `${quote}${newKey}${quote}` }], (root) => {
-        const container = containerAt(root, parentPath);
-        if (!container || !(oldKey in container) || newKey in container)
-            return false;
-        container[newKey] = container[oldKey];
-        delete container[oldKey];
-        return true;
-    });
-}
-/**
- * Removes the map entry at `path`: its whole line in a block map (a single-line entry only), or the entry and one
- * separating comma in a flow map or JSON object.
- */
-function removeEntry(object, path) {
-    const parentPath = path.slice(0, -1);
-    const name = String(path[path.length - 1]);
-    const map = nodeAt(object, parentPath);
-    if (!map || !(0,dist/* isMap */.jh)(map) || map.items.length < 2)
-        return null;
-    const index = map.items.findIndex((item) => (0,dist/* isScalar */.jn)(item.key) && item.key.value === name);
-    const pair = map.items[index];
-    const key = pair?.key;
-    const value = pair?.value;
-    if (!key?.range || !value?.range || !(0,dist/* isScalar */.jn)(value))
-        return null;
-    const text = object.file.text;
-    let edit;
-    if (map.flow) {
-        const next = map.items[index + 1];
-        if (next?.key?.range) {
-            edit = { start: key.range[0], end: next.key.range[0], text: '' };
-        }
-        else {
-            const previous = map.items[index - 1];
-            const previousEnd = (previous.value ?? previous.key).range[1];
-            edit = { start: contentEnd(text, previousEnd), end: contentEnd(text, value.range[1]), text: '' };
-        }
-    }
-    else {
-        const start = lineStartOf(text, key.range[0]);
-        if (!/^[ ]*$/.test(text.slice(start, key.range[0])))
-            return null;
-        const lineEnd = lineEndOf(text, key.range[0]);
-        if (lineEnd < contentEnd(text, value.range[1]))
-            return null;
-        const next = text.indexOf('\n', lineEnd);
-        edit = { start, end: next === -1 ? text.length : next + 1, text: '' };
-    }
-    return verifiedFix(object, [edit], (root) => {
-        const container = containerAt(root, parentPath);
-        if (!container || !(name in container))
-            return false;
-        delete container[name];
-        return true;
-    });
-}
-/** Replaces the scalar at `path` with `valueText`. */
-function replaceScalar(object, path, valueText) {
-    const node = nodeAt(object, path);
-    if (!node || !(0,dist/* isScalar */.jn)(node) || !node.range)
-        return null;
-    const value = parseValue(valueText);
-    return verifiedFix(object, [{ start: node.range[0], end: node.range[1], text: valueText }], (root) => {
-        const container = containerAt(root, path.slice(0, -1));
-        if (container === null || typeof container !== 'object')
-            return false;
-        container[path[path.length - 1]] = value;
-        return true;
-    });
-}
-/** Appends a YAML document at the end of the file holding `object` (not to JSON files, which hold one value). */
-function appendDocument(object, documentText) {
-    const text = object.file.text;
-    if (object.file.path.toLowerCase().endsWith('.json'))
-        return null;
-    const newline = newlineOf(text);
-    const body = documentText.replace(/\n$/, '').replace(/\n/g, newline);
-    // Insert before the final line break, so the change is anchored on the last line of the file, which a review
-    // suggestion can address, and the file keeps ending the way it did.
-    const end = text.endsWith(newline) ? text.length - newline.length : text.length;
-    const edit = { start: end, end, text: `${newline}---${newline}${body}` };
-    // The whole file is checked: every document as before, and the new one as intended.
-    const before = (0,dist/* parseAllDocuments */.hR)(text, PARSE_OPTIONS);
-    const after = (0,dist/* parseAllDocuments */.hR)(applyEdits(text, [edit]), PARSE_OPTIONS);
-    if (!Array.isArray(before) || !Array.isArray(after) || after.length !== before.length + 1)
-        return null;
-    if (after.some((doc) => doc.errors.length > 0))
-        return null;
-    try {
-        const expected = [
-            ...before.map((doc) => doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT })),
-            parseValue(documentText),
-        ];
-        const actual = after.map((doc) => doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }));
-        if (!(0,external_node_util_namespaceObject.isDeepStrictEqual)(actual, expected))
-            return null;
-    }
-    catch {
-        return null;
-    }
-    return toLineFix(text, [edit], (offset) => object.lines.linePos(offset).line);
-}
-/**
- * `automountServiceAccountToken: false` on a ServiceAccount: as its last key, where people write it, or after
- * `kind` when the end of the document cannot take a line (a block scalar keeping its trailing lines).
- */
-function setServiceAccountAutomount(account) {
-    return (setMapEntry(account.object, [], 'automountServiceAccountToken', 'false', 'last') ??
-        setMapEntry(account.object, [], 'automountServiceAccountToken', 'false', { after: ['kind'] }));
-}
-/**
- * Replaces the scalar at `keyPath` of a plain YAML file (a chart's values file) with `valueText`, verified like every
- * fix: the edited file must parse to the original with only that value changed.
- */
-function setYamlScalar(path, text, keyPath, valueText) {
-    const lines = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { ...PARSE_OPTIONS, lineCounter: lines });
-    if (doc.errors.length > 0)
-        return null;
-    const node = doc.getIn(keyPath, true);
-    if (!node || !(0,dist/* isScalar */.jn)(node) || !node.range)
-        return null;
-    const edits = [{ start: node.range[0], end: node.range[1], text: valueText }];
-    let expected;
-    try {
-        expected = doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT });
-        let container = expected;
-        for (const key of keyPath.slice(0, -1))
-            container = container[key];
-        container[keyPath[keyPath.length - 1]] = parseValue(valueText);
-        const edited = (0,dist/* parseDocument */.Tp)(applyEdits(text, edits), PARSE_OPTIONS);
-        if (edited.errors.length > 0 ||
-            !(0,external_node_util_namespaceObject.isDeepStrictEqual)(edited.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }), expected)) {
-            return null;
-        }
-    }
-    catch {
-        return null;
-    }
-    return { file: path, ...toLineFix(text, edits, (offset) => lines.linePos(offset).line) };
-}
-
-;// CONCATENATED MODULE: ./src/core/model.ts
-/** Kinds that are not namespaced; every other kind takes the namespace defaulting below. */
-const CLUSTER_SCOPED_KINDS = new Set([
-    'Namespace',
-    'Node',
-    'PersistentVolume',
-    'ClusterRole',
-    'ClusterRoleBinding',
-    'CustomResourceDefinition',
-    'StorageClass',
-    'PriorityClass',
-    'IngressClass',
-    'RuntimeClass',
-    'CSIDriver',
-    'CSINode',
-    'APIService',
-    'MutatingWebhookConfiguration',
-    'ValidatingWebhookConfiguration',
-    'ValidatingAdmissionPolicy',
-    'ValidatingAdmissionPolicyBinding',
-    'PodSecurityPolicy',
-    'ClusterIssuer',
-    'VolumeSnapshotClass',
-]);
-/** Where the pod spec sits for the kinds the design names; anything else with `spec.template.spec.containers` too. */
-const POD_SPEC_PATHS = {
-    Pod: { spec: ['spec'], metadata: null },
-    PodTemplate: { spec: ['template', 'spec'], metadata: ['template', 'metadata'] },
-    CronJob: {
-        spec: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-        metadata: ['spec', 'jobTemplate', 'spec', 'template', 'metadata'],
-    },
-};
-const TEMPLATE_SPEC = { spec: ['spec', 'template', 'spec'], metadata: ['spec', 'template', 'metadata'] };
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function getPath(value, path) {
-    let current = value;
-    for (const segment of path) {
-        if (typeof segment === 'number') {
-            if (!Array.isArray(current))
-                return undefined;
-            current = current[segment];
-        }
-        else {
-            if (!isRecord(current))
-                return undefined;
-            current = current[segment];
-        }
-    }
-    return current;
-}
-function stringMap(value) {
-    const result = {};
-    if (!isRecord(value))
-        return result;
-    for (const [key, entry] of Object.entries(value)) {
-        if (typeof entry === 'string')
-            result[key] = entry;
-        else if (typeof entry === 'number' || typeof entry === 'boolean')
-            result[key] = String(entry);
-    }
-    return result;
-}
-function nsKey(namespace, name) {
-    return `${namespace ?? ''}/${name}`;
-}
-function addTo(index, key, resource) {
-    const list = index.get(key);
-    if (list)
-        list.push(resource);
-    else
-        index.set(key, [resource]);
-}
-/** Builds the model of every scanned object: the joins rules need are indexes built once, not scans per finding. */
-function buildModel(objects, defaultNamespace) {
-    const model = {
-        resources: [],
-        workloads: [],
-        serviceAccounts: [],
-        roles: [],
-        clusterRoles: [],
-        bindings: [],
-        secrets: [],
-        namespaces: [],
-        defaultNamespace,
-        serviceAccountIndex: new Map(),
-        roleIndex: new Map(),
-        clusterRoleIndex: new Map(),
-        secretIndex: new Map(),
-    };
-    for (const object of objects) {
-        const resource = toResource(object, defaultNamespace);
-        model.resources.push(resource);
-        const { kind, namespace, name } = resource.ref;
-        const core = isCoreGroup(resource.ref.apiVersion);
-        const rbac = resource.ref.apiVersion.startsWith('rbac.authorization.k8s.io/');
-        if (kind === 'ServiceAccount' && core) {
-            model.serviceAccounts.push(resource);
-            addTo(model.serviceAccountIndex, nsKey(namespace, name), resource);
-        }
-        else if (kind === 'Secret' && core) {
-            model.secrets.push(resource);
-            addTo(model.secretIndex, nsKey(namespace, name), resource);
-        }
-        else if (kind === 'Namespace' && core) {
-            model.namespaces.push(resource);
-        }
-        else if (kind === 'Role' && rbac) {
-            model.roles.push(resource);
-            addTo(model.roleIndex, nsKey(namespace, name), resource);
-        }
-        else if (kind === 'ClusterRole' && rbac) {
-            model.clusterRoles.push(resource);
-            addTo(model.clusterRoleIndex, name, resource);
-        }
-        else if ((kind === 'RoleBinding' || kind === 'ClusterRoleBinding') && rbac) {
-            model.bindings.push(resource);
-        }
-        else {
-            const workload = toWorkload(resource);
-            if (workload)
-                model.workloads.push(workload);
-        }
-    }
-    return model;
-}
-function isCoreGroup(apiVersion) {
-    return apiVersion === 'v1';
-}
-function toResource(object, defaultNamespace) {
-    const value = object.value;
-    const metadata = isRecord(value.metadata) ? value.metadata : {};
-    const kind = String(value.kind);
-    const declared = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : null;
-    const namespace = CLUSTER_SCOPED_KINDS.has(kind)
-        ? null
-        : (declared ?? object.file.renderNamespace ?? defaultNamespace);
-    const name = typeof metadata.name === 'string' && metadata.name !== ''
-        ? metadata.name
-        : typeof metadata.generateName === 'string'
-            ? `${metadata.generateName}*`
-            : '(unnamed)';
-    return {
-        object,
-        ref: { apiVersion: String(value.apiVersion), kind, namespace, name },
-        annotations: stringMap(metadata.annotations),
-    };
-}
-function toWorkload(resource) {
-    const value = resource.object.value;
-    const known = POD_SPEC_PATHS[resource.ref.kind];
-    let paths = known;
-    if (!paths) {
-        const candidate = getPath(value, TEMPLATE_SPEC.spec);
-        if (!isRecord(candidate) || !Array.isArray(candidate.containers))
-            return null;
-        paths = TEMPLATE_SPEC;
-    }
-    const podSpec = getPath(value, paths.spec);
-    if (!isRecord(podSpec))
-        return null;
-    // A Pod is only a workload if it looks like one; other kinds are recognised by their well-known template path.
-    if (resource.ref.kind === 'Pod' && !Array.isArray(podSpec.containers))
-        return null;
-    const templateMetadata = paths.metadata ? getPath(value, paths.metadata) : undefined;
-    const templateAnnotations = isRecord(templateMetadata) ? stringMap(templateMetadata.annotations) : {};
-    const byName = nonEmptyString(podSpec.serviceAccountName);
-    const byDeprecated = nonEmptyString(podSpec.serviceAccount);
-    return {
-        resource,
-        podSpecPath: paths.spec,
-        podSpec,
-        templateMetadataPath: paths.metadata,
-        templateAnnotations,
-        serviceAccountName: byName ?? byDeprecated ?? 'default',
-        serviceAccountField: byName ? 'serviceAccountName' : byDeprecated ? 'serviceAccount' : null,
-    };
-}
-function nonEmptyString(value) {
-    return typeof value === 'string' && value !== '' ? value : null;
-}
-function resourceLabel(ref) {
-    return ref.namespace ? `${ref.kind} ${ref.namespace}/${ref.name}` : `${ref.kind} ${ref.name}`;
-}
-/**
- * All containers of a pod spec with their paths: containers, initContainers and ephemeralContainers.
- */
-function containersOf(workload) {
-    const result = [];
-    for (const field of ['initContainers', 'containers', 'ephemeralContainers']) {
-        const list = workload.podSpec[field];
-        if (!Array.isArray(list))
-            continue;
-        list.forEach((container, index) => {
-            if (isRecord(container))
-                result.push({ container, path: [...workload.podSpecPath, field, index] });
-        });
-    }
-    return result;
-}
-/** The pod spec's volumes with their paths. */
-function volumesOf(workload) {
-    const list = workload.podSpec.volumes;
-    if (!Array.isArray(list))
-        return [];
-    const result = [];
-    list.forEach((volume, index) => {
-        if (isRecord(volume))
-            result.push({ volume, path: [...workload.podSpecPath, 'volumes', index] });
-    });
-    return result;
-}
-/** Every projected `serviceAccountToken` source of a pod's volumes, with its path. */
-function projectedTokensOf(workload) {
-    const result = [];
-    for (const { volume, path } of volumesOf(workload)) {
-        const projected = volume.projected;
-        if (!isRecord(projected) || !Array.isArray(projected.sources))
-            continue;
-        projected.sources.forEach((source, index) => {
-            if (isRecord(source) && isRecord(source.serviceAccountToken)) {
-                result.push({
-                    token: source.serviceAccountToken,
-                    path: [...path, 'projected', 'sources', index, 'serviceAccountToken'],
-                    volume: typeof volume.name === 'string' ? volume.name : String(index),
-                });
-            }
-        });
-    }
-    return result;
-}
-
-;// CONCATENATED MODULE: ./src/core/rbac.ts
-
-const SERVICE_ACCOUNT_USER = /^system:serviceaccount:([^:]+):([^:]+)$/;
-/** The ServiceAccount a binding subject denotes, if it denotes one. */
-function serviceAccountOfSubject(subject, binding, defaultNamespace) {
-    const kind = subject.kind;
-    const name = typeof subject.name === 'string' ? subject.name : '';
-    if (kind === 'ServiceAccount' && name !== '') {
-        const namespace = typeof subject.namespace === 'string' && subject.namespace !== ''
-            ? subject.namespace
-            : (binding.ref.namespace ?? defaultNamespace);
-        return { namespace, name };
-    }
-    if (kind === 'User') {
-        const match = SERVICE_ACCOUNT_USER.exec(name);
-        if (match)
-            return { namespace: match[1], name: match[2] };
-    }
-    return null;
-}
-function subjectsOf(binding) {
-    const subjects = binding.object.value.subjects;
-    return Array.isArray(subjects) ? subjects.filter(isRecord) : [];
-}
-function roleOf(binding, model) {
-    const roleRef = binding.object.value.roleRef;
-    if (!isRecord(roleRef) || typeof roleRef.name !== 'string')
-        return null;
-    if (roleRef.kind === 'ClusterRole') {
-        return {
-            kind: 'ClusterRole',
-            name: roleRef.name,
-            resource: model.clusterRoleIndex.get(roleRef.name)?.[0] ?? null,
-        };
-    }
-    if (roleRef.kind === 'Role' && binding.ref.kind === 'RoleBinding') {
-        const key = nsKey(binding.ref.namespace, roleRef.name);
-        return { kind: 'Role', name: roleRef.name, resource: model.roleIndex.get(key)?.[0] ?? null };
-    }
-    return null;
-}
-function strings(value) {
-    return Array.isArray(value) ? value.filter((item) => typeof item === 'string') : [];
-}
-/**
- * What makes a set of RBAC rules dangerous for a token holder: anything that reads credentials, runs code in other
- * pods, mints tokens, or widens its own permissions. Every rule is looked at, not only the first.
- */
-function privilegeOfRules(rules) {
-    const reasons = new Set();
-    let clusterAdmin = false;
-    const list = Array.isArray(rules) ? rules.filter(isRecord) : [];
-    for (const rule of list) {
-        const verbs = strings(rule.verbs);
-        const resources = strings(rule.resources);
-        const apiGroups = rule.apiGroups === undefined ? [''] : strings(rule.apiGroups);
-        const resourceNames = strings(rule.resourceNames);
-        const anyVerb = verbs.includes('*');
-        const anyResource = resources.includes('*');
-        const anyGroup = apiGroups.includes('*');
-        if (anyVerb)
-            reasons.add('`*` in verbs');
-        if (anyResource)
-            reasons.add('`*` in resources');
-        if (anyGroup)
-            reasons.add('`*` in apiGroups');
-        if (anyVerb && anyResource && anyGroup)
-            clusterAdmin = true;
-        const core = anyGroup || apiGroups.includes('');
-        const verb = (name) => anyVerb || verbs.includes(name);
-        const resource = (name) => core && (anyResource || resources.includes(name));
-        for (const name of ['impersonate', 'bind', 'escalate']) {
-            if (verbs.includes(name))
-                reasons.add(`\`${name}\` verb`);
-        }
-        if (resource('secrets')) {
-            const readVerbs = ['list', 'watch'].filter(verb);
-            // Reading one named Secret is a scoped grant; reading all of them is not.
-            if (verb('get') && resourceNames.length === 0)
-                readVerbs.unshift('get');
-            if (readVerbs.length > 0)
-                reasons.add(`secrets ${readVerbs.join('/')}`);
-        }
-        if (resource('pods') && verb('create'))
-            reasons.add('pods create');
-        if (resource('pods/exec') && (anyVerb || verbs.length > 0))
-            reasons.add('pods/exec');
-        if (resource('serviceaccounts/token') && verb('create'))
-            reasons.add('serviceaccounts/token create');
-        if (resource('nodes/proxy') && (anyVerb || verbs.length > 0))
-            reasons.add('nodes/proxy');
-    }
-    return { reasons: [...reasons], clusterAdmin };
-}
-function privilegeOfRole(role, privilegedRoles) {
-    if (role.kind === 'ClusterRole' && privilegedRoles.includes(role.name)) {
-        const fromRules = role.resource ? privilegeOfRules(role.resource.object.value.rules) : null;
-        return {
-            reasons: [`ClusterRole \`${role.name}\``, ...(fromRules?.reasons ?? [])],
-            clusterAdmin: role.name === 'cluster-admin' || (fromRules?.clusterAdmin ?? false),
-        };
-    }
-    if (!role.resource)
-        return null;
-    const privilege = privilegeOfRules(role.resource.object.value.rules);
-    return privilege.reasons.length > 0 ? privilege : null;
-}
-function buildRbacIndex(model, privilegedRoles) {
-    const grants = [];
-    const bySubject = new Map();
-    for (const binding of model.bindings) {
-        const role = roleOf(binding, model);
-        if (!role)
-            continue;
-        const privilege = privilegeOfRole(role, privilegedRoles);
-        subjectsOf(binding).forEach((subject, subjectIndex) => {
-            const grant = { binding, subjectIndex, subject, role, privilege };
-            grants.push(grant);
-            const account = serviceAccountOfSubject(subject, binding, model.defaultNamespace);
-            if (!account)
-                return;
-            const key = nsKey(account.namespace, account.name);
-            const list = bySubject.get(key);
-            if (list)
-                list.push(grant);
-            else
-                bySubject.set(key, [grant]);
-        });
-    }
-    return {
-        grants,
-        grantsToServiceAccount: (namespace, name) => bySubject.get(nsKey(namespace, name)) ?? [],
-    };
-}
-function describeGrant(grant) {
-    return `${resourceLabel(grant.binding.ref)} → ${grant.role.kind} ${grant.role.name}`;
-}
-
-;// CONCATENATED MODULE: ./src/core/serviceaccounts.ts
-
-/** `automountServiceAccountToken` of an object part, or null when unset or not a boolean. */
-function automountField(value) {
-    if (typeof value !== 'object' || value === null)
-        return null;
-    const field = value.automountServiceAccountToken;
-    return typeof field === 'boolean' ? field : null;
-}
-/**
- * The declaration of ServiceAccount `namespace/name` in the scanned set. When it is declared more than once
- * (overlays, copies), the one that mounts the token is taken: we must not assume a hardening that one copy lacks.
- */
-function resolveServiceAccount(model, namespace, name) {
-    const candidates = model.serviceAccountIndex.get(nsKey(namespace, name));
-    if (!candidates || candidates.length === 0)
-        return null;
-    return candidates.find((account) => automountField(account.object.value) !== false) ?? candidates[0];
-}
-/** Kubernetes' precedence: the pod's field wins when set, then the ServiceAccount's, then `true`. */
-function effectiveAutomount(model, workload, assumeUnresolvedMounts) {
-    const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
-    const serviceAccount = resolveServiceAccount(model, namespace, workload.serviceAccountName);
-    const dedicated = workload.serviceAccountName !== 'default';
-    const podField = automountField(workload.podSpec);
-    if (podField !== null) {
-        return { mounts: podField, source: 'pod', serviceAccount, optedIn: podField };
-    }
-    if (serviceAccount) {
-        const accountField = automountField(serviceAccount.object.value);
-        if (accountField !== null) {
-            return {
-                mounts: accountField,
-                source: 'serviceaccount',
-                serviceAccount,
-                optedIn: accountField && dedicated,
-            };
-        }
-        return { mounts: true, source: 'default', serviceAccount, optedIn: false };
-    }
-    return { mounts: assumeUnresolvedMounts, source: 'unresolved', serviceAccount: null, optedIn: false };
-}
-
-;// CONCATENATED MODULE: ./src/rules/meta.ts
-
-/** The catalog entry of a rule; a rule module without one is a build error caught by the registry test. */
-function metaOf(id) {
-    const meta = CATALOG[id];
-    if (!meta)
-        throw new Error(`policies/${id}.yml is missing: every rule needs its catalog entry`);
-    return meta;
-}
-
-;// CONCATENATED MODULE: ./src/rules/automount-token.ts
-
-
-
-
-
-const automountToken = {
-    meta: metaOf('automount-token'),
-    check(context) {
-        const { model } = context;
-        for (const workload of model.workloads) {
-            const decision = effectiveAutomount(model, workload, context.settings.assumeUnresolvedMounts);
-            if (!decision.mounts || decision.optedIn)
-                continue;
-            const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
-            const account = workload.serviceAccountName;
-            const privileged = context.rbac
-                .grantsToServiceAccount(namespace, account)
-                .filter((grant) => grant.privilege);
-            const isDefault = account === 'default';
-            let why;
-            if (decision.source === 'unresolved') {
-                why = isDefault
-                    ? `the \`default\` ServiceAccount of namespace \`${namespace}\` is not declared in the scanned files, and Kubernetes creates it with automounting on`
-                    : `ServiceAccount \`${namespace}/${account}\` is not declared in the scanned files, so it is assumed to mount the token as Kubernetes does by default`;
-            }
-            else if (decision.source === 'serviceaccount') {
-                why = `the \`default\` ServiceAccount sets \`automountServiceAccountToken: true\`, which is not a workload's own consent`;
-            }
-            else {
-                why = `neither the pod spec nor ServiceAccount \`${namespace}/${account}\` sets \`automountServiceAccountToken\`, and Kubernetes mounts it by default`;
-            }
-            const parts = [
-                `${resourceLabel(workload.resource.ref)} mounts the API token of ServiceAccount \`${account}\`: ${why}.`,
-            ];
-            if (privileged.length > 0) {
-                const grants = privileged
-                    .slice(0, 3)
-                    .map((grant) => `${describeGrant(grant)} (${grant.privilege.reasons.join(', ')})`)
-                    .join('; ');
-                parts.push(`A stolen token carries privileged RBAC: ${grants}${privileged.length > 3 ? '; …' : ''}.`);
-            }
-            else if (isDefault) {
-                parts.push('It is the shared identity of every pod in the namespace that names no other.');
-            }
-            parts.push('Set `automountServiceAccountToken: false` in the pod spec; a pod that calls the API should use a dedicated ServiceAccount and say `true` explicitly.');
-            context.report({
-                resource: workload.resource,
-                path: workload.podSpecPath,
-                severity: isDefault || privileged.length > 0 ? 'high' : undefined,
-                message: parts.join(' '),
-                fix: setMapEntry(workload.resource.object, workload.podSpecPath, 'automountServiceAccountToken', 'false', {
-                    after: ['serviceAccountName', 'serviceAccount'],
-                }),
-            });
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/default-sa-automount.ts
-
-
-
-const defaultSaAutomount = {
-    meta: metaOf('default-sa-automount'),
-    check(context) {
-        for (const account of context.model.serviceAccounts) {
-            if (account.ref.name !== 'default')
-                continue;
-            const field = automountField(account.object.value);
-            if (field === false)
-                continue;
-            const set = 'automountServiceAccountToken' in account.object.value;
-            context.report({
-                resource: account,
-                path: set ? ['automountServiceAccountToken'] : ['metadata', 'name'],
-                message: `The \`default\` ServiceAccount of namespace \`${account.ref.namespace}\` ` +
-                    `${field === true ? 'sets `automountServiceAccountToken: true`' : 'does not set `automountServiceAccountToken: false`'}, ` +
-                    'so every pod that names no ServiceAccount gets its API token. Set it to `false`.',
-                fix: setServiceAccountAutomount(account),
-            });
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/default-sa-rbac.ts
-
-
-
-const BROAD_GROUPS = {
-    'system:serviceaccounts': 'every ServiceAccount in the cluster',
-    'system:authenticated': 'every authenticated identity in the cluster',
-    'system:unauthenticated': 'anonymous requests',
-};
-function roleText(roleRef) {
-    return isRecord(roleRef) ? `${String(roleRef.kind)} \`${String(roleRef.name)}\`` : 'its role';
-}
-const defaultSaRbac = {
-    meta: metaOf('default-sa-rbac'),
-    check(context) {
-        for (const binding of context.model.bindings) {
-            const role = roleText(binding.object.value.roleRef);
-            const label = resourceLabel(binding.ref);
-            subjectsOf(binding).forEach((subject, index) => {
-                const name = typeof subject.name === 'string' ? subject.name : '';
-                let who = null;
-                const account = serviceAccountOfSubject(subject, binding, context.model.defaultNamespace);
-                if (account?.name === 'default') {
-                    who = `the \`default\` ServiceAccount of namespace \`${account.namespace}\`, the identity of every pod there that names no other`;
-                }
-                else if (subject.kind === 'Group' && BROAD_GROUPS[name]) {
-                    who = `group \`${name}\`, ${BROAD_GROUPS[name]}`;
-                }
-                else if (subject.kind === 'Group' && name.startsWith('system:serviceaccounts:')) {
-                    who = `group \`${name}\`, every ServiceAccount of namespace \`${name.slice('system:serviceaccounts:'.length)}\``;
-                }
-                if (!who)
-                    return;
-                context.report({
-                    resource: binding,
-                    path: ['subjects', index],
-                    key: `${String(subject.kind)}:${account ? `${account.namespace}:` : ''}${name}`,
-                    message: `${label} grants ${role} to ${who}. Bind the role to a dedicated ServiceAccount of the workload that needs it.`,
-                });
-            });
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/default-service-account.ts
-
-
-
-const defaultServiceAccount = {
-    meta: metaOf('default-service-account'),
-    check(context) {
-        const { model } = context;
-        for (const workload of model.workloads) {
-            if (workload.serviceAccountName !== 'default')
-                continue;
-            const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
-            const declared = resolveServiceAccount(model, namespace, 'default');
-            const forced = automountField(workload.podSpec) === true ||
-                (declared !== null && automountField(declared.object.value) === true);
-            const name = workload.resource.ref.name;
-            const how = workload.serviceAccountField === null
-                ? 'names no ServiceAccount, so it runs as'
-                : `sets \`${workload.serviceAccountField}: default\`, so it runs as`;
-            context.report({
-                resource: workload.resource,
-                path: workload.serviceAccountField
-                    ? [...workload.podSpecPath, workload.serviceAccountField]
-                    : workload.podSpecPath,
-                severity: forced ? 'high' : undefined,
-                message: `${resourceLabel(workload.resource.ref)} ${how} the \`default\` ServiceAccount of namespace \`${namespace}\`, ` +
-                    `an identity shared by every pod there that names no other${forced ? ', and forces its token to be mounted' : ''}. ` +
-                    `Create a dedicated ServiceAccount \`${namespace}/${name}\` with \`automountServiceAccountToken: false\`, ` +
-                    `grant it only what it needs with a RoleBinding, and set \`serviceAccountName: ${name}\`.`,
-            });
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/deprecated-service-account-field.ts
-
-
-
-const deprecatedServiceAccountField = {
-    meta: metaOf('deprecated-service-account-field'),
-    check(context) {
-        for (const workload of context.model.workloads) {
-            const spec = workload.podSpec;
-            if (!('serviceAccount' in spec))
-                continue;
-            const path = [...workload.podSpecPath, 'serviceAccount'];
-            const object = workload.resource.object;
-            const label = resourceLabel(workload.resource.ref);
-            const deprecated = spec.serviceAccount;
-            const current = spec.serviceAccountName;
-            if (current === undefined) {
-                context.report({
-                    resource: workload.resource,
-                    path,
-                    message: `${label} uses the deprecated \`serviceAccount\` field; use \`serviceAccountName\`.`,
-                    fix: renameKey(object, path, 'serviceAccountName'),
-                });
-            }
-            else if (current === deprecated) {
-                context.report({
-                    resource: workload.resource,
-                    path,
-                    message: `${label} repeats its ServiceAccount in the deprecated \`serviceAccount\` field; remove it and keep \`serviceAccountName\`.`,
-                    fix: removeEntry(object, path),
-                });
-            }
-            else {
-                context.report({
-                    resource: workload.resource,
-                    path,
-                    message: `${label} sets the deprecated \`serviceAccount\` and \`serviceAccountName\` to different values; ` +
-                        `Kubernetes uses \`serviceAccountName\`. Remove \`serviceAccount\` after checking which identity is intended.`,
-                });
-            }
-        }
-    },
-};
-
 ;// CONCATENATED MODULE: ./src/core/suppress.ts
 
 const IGNORE_ANNOTATION = 'kube-token-guard.io/ignore';
@@ -11990,7 +11968,7 @@ function parseIgnoreAnnotation(value, knownRules) {
 function ignoreCovers(entries, ruleId) {
     return entries.find((entry) => entry.rules.includes(ruleId) || entry.rules.includes('all'));
 }
-function suppress_matchesAny(value, globs) {
+function matchesAny(value, globs) {
     if (!globs)
         return true;
     return globs.some((glob) => minimatch(value ?? '', glob, { dot: true }));
@@ -11998,10 +11976,10 @@ function suppress_matchesAny(value, globs) {
 /** The first config exemption covering a finding: every filter given must match, globs for all but rule ids. */
 function exemptionFor(finding, exemptions) {
     return exemptions.find((exemption) => (!exemption.rules || exemption.rules.includes(finding.ruleId)) &&
-        suppress_matchesAny(finding.resource.kind, exemption.kinds) &&
-        suppress_matchesAny(finding.resource.namespace, exemption.namespaces) &&
-        suppress_matchesAny(finding.resource.name, exemption.names) &&
-        suppress_matchesAny(finding.file, exemption.paths));
+        matchesAny(finding.resource.kind, exemption.kinds) &&
+        matchesAny(finding.resource.namespace, exemption.namespaces) &&
+        matchesAny(finding.resource.name, exemption.names) &&
+        matchesAny(finding.file, exemption.paths));
 }
 
 ;// CONCATENATED MODULE: ./src/rules/invalid-suppression.ts
@@ -12716,6 +12694,138 @@ function sortFindings(findings) {
         (a.identity < b.identity ? -1 : a.identity > b.identity ? 1 : 0));
 }
 
+;// CONCATENATED MODULE: ./src/adapters/files.ts
+
+
+
+
+
+const MAX_FILE_BYTES = 20 * 1024 * 1024;
+const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
+function files_toPosix(path) {
+    return path.split(external_node_path_namespaceObject.sep).join('/');
+}
+function files_matchesAny(path, globs) {
+    return globs.some((glob) => minimatch(path, glob, { dot: true }));
+}
+/** A file's bytes as a SourceFile, or the reason it is not scanned. */
+function decodeFile(path, buffer) {
+    if (buffer.length > MAX_FILE_BYTES) {
+        return {
+            file: path,
+            line: null,
+            message: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; not scanned`,
+        };
+    }
+    if (buffer.includes(0))
+        return { file: path, line: null, message: 'binary content (NUL bytes); not scanned' };
+    return { path, text: buffer.toString('utf8').replace(/^\uFEFF/, '') };
+}
+/** Picks the files to scan from a repository listing (paths relative to the root, forward slashes). */
+function selectPaths(paths, include, exclude) {
+    const charts = paths
+        .filter((path) => path === 'Chart.yaml' || path.endsWith('/Chart.yaml'))
+        .map((path) => path.slice(0, -'Chart.yaml'.length).replace(/\/$/, ''));
+    const inChart = (path) => charts.some((chart) => chart === '' || path.startsWith(`${chart}/`));
+    const kustomizations = kustomizationDirs(paths).filter((dir) => !inChart(`${dir}/x`));
+    const inKustomization = (path) => kustomizations.some((dir) => dir === '' || path.startsWith(`${dir}/`));
+    const skipped = (path) => path.split('/').some((part) => SKIPPED_DIRECTORIES.has(part));
+    const selected = paths
+        .filter((path) => !skipped(path) &&
+        !inChart(path) &&
+        !inKustomization(path) &&
+        files_matchesAny(path, include) &&
+        !files_matchesAny(path, exclude))
+        .sort();
+    return { selected, charts: charts.sort(), kustomizations };
+}
+/**
+ * Reads the files to scan below `root`: named files always, folders walked with the include/exclude globs. Nothing
+ * outside `root` is read, whatever symlinks say; Helm charts are left to the chart renderer.
+ */
+async function collectFiles(options) {
+    const root = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(options.root));
+    const result = { files: [], charts: [], kustomizations: [], errors: [], notices: [] };
+    const seen = new Set();
+    const addFile = async (absolute, explicit) => {
+        const path = files_toPosix((0,external_node_path_namespaceObject.relative)(root, absolute));
+        if (seen.has(path))
+            return;
+        if (!explicit && (!files_matchesAny(path, options.include) || files_matchesAny(path, options.exclude)))
+            return;
+        seen.add(path);
+        const real = await (0,promises_namespaceObject.realpath)(absolute);
+        if (real !== root && !real.startsWith(root + external_node_path_namespaceObject.sep)) {
+            result.notices.push({ file: path, message: 'links outside the scanned root; skipped' });
+            return;
+        }
+        // Checked before reading, so a huge file is never loaded.
+        const tooLarge = (await (0,promises_namespaceObject.stat)(real)).size > MAX_FILE_BYTES;
+        const decoded = decodeFile(path, tooLarge ? Buffer.alloc(MAX_FILE_BYTES + 1) : await (0,promises_namespaceObject.readFile)(real));
+        if ('text' in decoded)
+            result.files.push(decoded);
+        else
+            result.errors.push(decoded);
+    };
+    const walk = async (directory, inKustomization) => {
+        const entries = await (0,promises_namespaceObject.readdir)(directory, { withFileTypes: true });
+        if (entries.some((entry) => entry.name === 'Chart.yaml' && entry.isFile())) {
+            result.charts.push(files_toPosix((0,external_node_path_namespaceObject.relative)(root, directory)));
+            return;
+        }
+        if (entries.some((entry) => KUSTOMIZATION_FILES.includes(entry.name) && entry.isFile())) {
+            result.kustomizations.push(files_toPosix((0,external_node_path_namespaceObject.relative)(root, directory)));
+            inKustomization = true;
+        }
+        entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        for (const entry of entries) {
+            const absolute = (0,external_node_path_namespaceObject.join)(directory, entry.name);
+            if (entry.isDirectory()) {
+                if (!SKIPPED_DIRECTORIES.has(entry.name))
+                    await walk(absolute, inKustomization);
+            }
+            else if (!inKustomization && (entry.isFile() || entry.isSymbolicLink())) {
+                if (entry.isSymbolicLink() && !(await (0,promises_namespaceObject.stat)(absolute).catch(() => null))?.isFile())
+                    continue;
+                await addFile(absolute, false);
+            }
+        }
+    };
+    for (const given of options.paths.length > 0 ? options.paths : ['.']) {
+        const absolute = (0,external_node_path_namespaceObject.resolve)(options.root, given);
+        const info = await (0,promises_namespaceObject.lstat)(absolute).catch(() => null);
+        if (!info)
+            throw new ConfigurationError(`${given}: no such file or directory`);
+        const real = await (0,promises_namespaceObject.realpath)(absolute);
+        if (real !== root && !real.startsWith(root + external_node_path_namespaceObject.sep)) {
+            throw new ConfigurationError(`${given}: outside the scanned root ${root}`);
+        }
+        if ((await (0,promises_namespaceObject.stat)(real)).isDirectory())
+            await walk(real, false);
+        else
+            await addFile(real, true);
+    }
+    result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return result;
+}
+/** The files to scan at a git revision, read from the object store (the working tree may hold another commit). */
+async function collectFromGit(repo, rev, include, exclude) {
+    const { selected, charts, kustomizations } = selectPaths(await repo.listFiles(rev), include, exclude);
+    const contents = await repo.readFiles(rev, selected);
+    const result = { files: [], charts, kustomizations, errors: [], notices: [] };
+    for (const path of selected) {
+        const buffer = contents.get(path);
+        if (!buffer)
+            continue;
+        const decoded = decodeFile(path, buffer);
+        if ('text' in decoded)
+            result.files.push(decoded);
+        else
+            result.errors.push(decoded);
+    }
+    return result;
+}
+
 ;// CONCATENATED MODULE: ./src/adapters/probe.ts
 
 
@@ -12754,6 +12864,14 @@ function candidateValues(valuesText) {
     walk(doc.contents, []);
     return paths;
 }
+/** Open findings of some rules on a chart's rendered files that have no fix yet. */
+function unfixedRendered(findings, renderedPaths, rules) {
+    return findings.filter((finding) => finding.rendered &&
+        !finding.suppressed &&
+        !finding.fix &&
+        rules.has(finding.ruleId) &&
+        renderedPaths.has(finding.file));
+}
 /** `--set` syntax for a key path: dots inside keys escaped. */
 function setKey(path) {
     return path.map((key) => key.replace(/([.,\\=])/g, '\\$1')).join('.');
@@ -12773,11 +12891,7 @@ async function probeValues(options) {
         if (render.valuesFiles.length > 0 || Object.keys(render.set).length > 0)
             continue;
         const renderedPaths = new Set(rendered.map((file) => file.path));
-        const targets = options.findings.filter((finding) => finding.rendered &&
-            !finding.suppressed &&
-            !finding.fix &&
-            PROBED_RULES.has(finding.ruleId) &&
-            renderedPaths.has(finding.file));
+        const targets = unfixedRendered(options.findings, renderedPaths, PROBED_RULES);
         if (targets.length === 0)
             continue;
         const valuesPath = `${render.dir ? `${render.dir}/` : ''}values.yaml`;
@@ -12821,11 +12935,7 @@ async function probeValues(options) {
 async function probeTemplateFixes(options, before, report) {
     for (const { render, files: rendered } of options.charts) {
         const renderedPaths = new Set(rendered.map((file) => file.path));
-        const targets = options.findings.filter((finding) => finding.rendered &&
-            !finding.suppressed &&
-            !finding.fix &&
-            finding.ruleId === 'automount-token' &&
-            renderedPaths.has(finding.file));
+        const targets = unfixedRendered(options.findings, renderedPaths, new Set(['automount-token']));
         const others = options.files.filter((file) => !renderedPaths.has(file.path));
         for (const finding of targets) {
             const template = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(options.root, finding.file), 'utf8').catch(() => null);
@@ -12895,114 +13005,38 @@ function podSpecInsertion(template, podSpecPath) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/adapters/render.ts
+;// CONCATENATED MODULE: ./src/adapters/workspace.ts
 
 
 
 
-
-
-/** Runs `work` over `items`, `parallel` at a time, keeping the order of the results. */
-async function pooled(items, parallel, work) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await work(items[index]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
-    return results;
-}
 /**
- * Renders the Helm charts and builds the kustomize overlays found while collecting files, two at a time (the tools
- * are CPU-bound), and adds their output, errors and notices to the collection. Returns a line for the log.
+ * A scan of a working tree, as the CLI and the Action's non-pull-request runs make it: collect the files, render
+ * charts and overlays, scan everything together, point rendered findings at their sources and look for fixes at
+ * the source. Progress lines go to `log`.
  */
-async function renderCollected(collected, root, config, tools = {}) {
-    const overlays = config.overlays ?? (await findOverlays(root, collected.kustomizations));
-    const renders = [];
-    for (const dir of collected.charts) {
-        const base = await defaultRender(root, dir, config.defaultNamespace);
-        base.kubeVersion = config.kubeVersion;
-        const listed = config.charts.filter((chart) => chart.path === dir);
-        if (listed.length === 0)
-            renders.push(base);
-        for (const chart of listed) {
-            renders.push({
-                dir,
-                release: chart.release ?? base.release,
-                namespace: chart.namespace ?? config.defaultNamespace,
-                kubeVersion: chart.kubeVersion ?? config.kubeVersion,
-                valuesFiles: chart.values,
-                set: chart.set,
-            });
-        }
-    }
-    for (const chart of config.charts) {
-        if (!collected.charts.includes(chart.path)) {
-            collected.notices.push({
-                file: chart.path || '.',
-                message: 'listed in the config `charts` but no chart (Chart.yaml) was found there among the scanned files',
-            });
-        }
-    }
-    const jobs = [
-        ...renders.map((render) => () => renderChart(render, { root, binary: tools.helm })),
-        ...overlays.map((dir) => () => buildOverlay(root, dir, { binary: tools.kustomize })),
-    ];
-    if (jobs.length === 0)
-        return { log: null, charts: [] };
-    const results = await pooled(jobs, 2, (job) => job());
-    for (const result of results) {
-        collected.files.push(...result.files);
-        collected.errors.push(...result.errors);
-        collected.notices.push(...result.notices);
-    }
-    const milliseconds = results.reduce((sum, result) => sum + result.milliseconds, 0);
-    const parts = [
-        collected.charts.length > 0
-            ? `${collected.charts.length} Helm chart${collected.charts.length === 1 ? '' : 's'}`
-            : '',
-        overlays.length > 0 ? `${overlays.length} kustomize overlay${overlays.length === 1 ? '' : 's'}` : '',
-    ].filter(Boolean);
-    return {
-        log: `Rendered ${parts.join(' and ')} (${milliseconds} ms of helm/kustomize).`,
-        charts: renders.map((render, index) => ({ render, files: results[index].files })),
-    };
-}
-function renderTools(env) {
-    return { helm: env.KUBE_TOKEN_GUARD_HELM, kustomize: env.KUBE_TOKEN_GUARD_KUSTOMIZE };
-}
-/**
- * Points findings on rendered output at the file users edit: in a plain source (a kustomize base or patch) the exact
- * line of the field in the resource's document (matched by kind and name, names possibly prefixed or suffixed by the
- * overlay); in a Helm template the best line found key by key. Reads the sources from `root`.
- */
-async function mapRenderedFindings(findings, root) {
-    const sources = new Map();
-    for (const finding of findings) {
-        if (!finding.rendered)
-            continue;
-        if (!sources.has(finding.file)) {
-            sources.set(finding.file, await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, finding.file), 'utf8').catch(() => null));
-        }
-        const text = sources.get(finding.file);
-        if (!text)
-            continue;
-        const loaded = loadDocuments({ path: finding.file, text });
-        const candidates = loaded.objects.filter((object) => object.value.kind === finding.resource.kind);
-        const named = candidates.find((object) => {
-            const name = object.value.metadata?.name;
-            return typeof name === 'string' && name !== '' && finding.resource.name.includes(name);
+async function scanWorkspace(root, paths, config, tools, log) {
+    const collected = await collectFiles({ root, paths, include: config.include, exclude: config.exclude });
+    const rendering = await renderCollected(collected, root, config, tools);
+    if (rendering.log)
+        log(rendering.log);
+    const result = scanFiles(collected.files, config);
+    await mapRenderedFindings(result.findings, root);
+    if (rendering.charts.length > 0) {
+        const probe = await probeValues({
+            root,
+            config,
+            helm: tools.helm,
+            charts: rendering.charts,
+            files: collected.files,
+            findings: result.findings,
         });
-        const object = named ?? (candidates.length === 1 ? candidates[0] : undefined);
-        const span = object
-            ? spanOf(object, finding.path)
-            : { line: templateLine(text, finding.path), endLine: 0 };
-        finding.line = span.line;
-        finding.endLine = Math.max(span.line, span.endLine);
+        if (probe.renders > 0) {
+            log(`Probed chart values with ${probe.renders} renders in ${probe.milliseconds} ms: ` +
+                `${probe.fixed} findings fixable at the source (values or templates).`);
+        }
     }
+    return { collected, result };
 }
 
 ;// CONCATENATED MODULE: ./src/core/autofix.ts
@@ -13356,8 +13390,6 @@ function formatText(findings, errors, notices, options) {
 
 
 
-
-
 const EXIT_OK = 0;
 const EXIT_FINDINGS = 1;
 const EXIT_USAGE = 2;
@@ -13378,35 +13410,6 @@ Options:
 
 Exit status: 0 nothing at or above fail-on, 1 findings at or above fail-on, 2 usage, config or input error.
 `;
-/** Collects, renders, scans and maps back: what a scan of the working directory is. */
-async function scanWorkspace(io, config, paths, log) {
-    const collected = await collectFiles({
-        root: io.cwd,
-        paths,
-        include: config.include,
-        exclude: config.exclude,
-    });
-    const tools = renderTools(io.env);
-    const rendering = await renderCollected(collected, io.cwd, config, tools);
-    if (rendering.log)
-        log.push(rendering.log);
-    const result = scanFiles(collected.files, config);
-    await mapRenderedFindings(result.findings, io.cwd);
-    if (rendering.charts.length > 0) {
-        const probe = await probeValues({
-            root: io.cwd,
-            config,
-            helm: tools.helm,
-            charts: rendering.charts,
-            files: collected.files,
-            findings: result.findings,
-        });
-        if (probe.renders > 0) {
-            log.push(`Probed chart values with ${probe.renders} renders in ${probe.milliseconds} ms: ${probe.fixed} findings fixable at the source (values or templates).`);
-        }
-    }
-    return { collected, result };
-}
 async function runCli(argv, io) {
     try {
         return await run(argv, io);
@@ -13467,7 +13470,8 @@ async function run(argv, io) {
     const config = await loadConfigFile(io.cwd, values.config);
     const failOn = failOnFlag ?? config.failOn;
     const log = [];
-    let { collected, result } = await scanWorkspace(io, config, paths, log);
+    const tools = renderTools(io.env);
+    let { collected, result } = await scanWorkspace(io.cwd, paths, config, tools, (line) => log.push(line));
     if (values.fix) {
         // Plain files first, in passes until stable; then values files of charts, once, since their effect shows only
         // after rendering again.
@@ -13497,7 +13501,7 @@ async function run(argv, io) {
         for (const path of fixed.reverted)
             log.push(`Fixes for ${path} were not applied: the result did not parse.`);
         if (total > 0)
-            ({ collected, result } = await scanWorkspace(io, config, paths, []));
+            ({ collected, result } = await scanWorkspace(io.cwd, paths, config, tools, () => { }));
     }
     const errors = [...collected.errors, ...result.errors];
     const notices = [...collected.notices, ...result.notices];
@@ -15463,9 +15467,9 @@ exports.composeCollection = composeCollection;
 
 
 
-var Document = __nccwpck_require__(3021);
+var Document = __nccwpck_require__(5402);
 var composeNode = __nccwpck_require__(5937);
-var resolveEnd = __nccwpck_require__(7788);
+var resolveEnd = __nccwpck_require__(5407);
 var resolveProps = __nccwpck_require__(4631);
 
 function composeDoc(options, directives, { offset, start, value, end }, onError) {
@@ -15519,7 +15523,7 @@ var Alias = __nccwpck_require__(4065);
 var identity = __nccwpck_require__(1127);
 var composeCollection = __nccwpck_require__(7349);
 var composeScalar = __nccwpck_require__(5413);
-var resolveEnd = __nccwpck_require__(7788);
+var resolveEnd = __nccwpck_require__(5407);
 var utilEmptyScalarPosition = __nccwpck_require__(2599);
 
 const CN = { composeNode, composeEmptyNode };
@@ -15731,11 +15735,11 @@ exports.composeScalar = composeScalar;
 
 var node_process = __nccwpck_require__(932);
 var directives = __nccwpck_require__(1342);
-var Document = __nccwpck_require__(3021);
+var Document = __nccwpck_require__(5402);
 var errors = __nccwpck_require__(1464);
 var identity = __nccwpck_require__(1127);
 var composeDoc = __nccwpck_require__(3683);
-var resolveEnd = __nccwpck_require__(7788);
+var resolveEnd = __nccwpck_require__(5407);
 
 function getErrorPos(src) {
     if (typeof src === 'number')
@@ -16344,7 +16348,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 7788:
+/***/ 5407:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -16399,7 +16403,7 @@ var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
 var YAMLMap = __nccwpck_require__(4454);
 var YAMLSeq = __nccwpck_require__(2223);
-var resolveEnd = __nccwpck_require__(7788);
+var resolveEnd = __nccwpck_require__(5407);
 var resolveProps = __nccwpck_require__(4631);
 var utilContainsNewline = __nccwpck_require__(9499);
 var utilMapIncludes = __nccwpck_require__(1187);
@@ -16612,7 +16616,7 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 
 var Scalar = __nccwpck_require__(3301);
-var resolveEnd = __nccwpck_require__(7788);
+var resolveEnd = __nccwpck_require__(5407);
 
 function resolveFlowScalar(scalar, strict, onError) {
     const { offset, type, source, end } = scalar;
@@ -17120,7 +17124,7 @@ exports.mapIncludes = mapIncludes;
 
 /***/ }),
 
-/***/ 3021:
+/***/ 5402:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -17131,7 +17135,7 @@ var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
 var toJS = __nccwpck_require__(4043);
 var Schema = __nccwpck_require__(5840);
-var stringifyDocument = __nccwpck_require__(6829);
+var stringifyDocument = __nccwpck_require__(9210);
 var anchors = __nccwpck_require__(1596);
 var applyReviver = __nccwpck_require__(3661);
 var createNode = __nccwpck_require__(2404);
@@ -17969,7 +17973,7 @@ var __webpack_unused_export__;
 
 
 var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(3021);
+var Document = __nccwpck_require__(5402);
 var Schema = __nccwpck_require__(5840);
 var errors = __nccwpck_require__(1464);
 var Alias = __nccwpck_require__(4065);
@@ -21203,7 +21207,7 @@ exports.Parser = Parser;
 
 
 var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(3021);
+var Document = __nccwpck_require__(5402);
 var errors = __nccwpck_require__(1464);
 var log = __nccwpck_require__(7249);
 var identity = __nccwpck_require__(1127);
@@ -23053,7 +23057,7 @@ exports.stringifyComment = stringifyComment;
 
 /***/ }),
 
-/***/ 6829:
+/***/ 9210:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 

@@ -44,6 +44,22 @@ export function candidateValues(valuesText: string): string[][] {
   return paths;
 }
 
+/** Open findings of some rules on a chart's rendered files that have no fix yet. */
+function unfixedRendered(
+  findings: Finding[],
+  renderedPaths: ReadonlySet<string>,
+  rules: ReadonlySet<string>,
+): Finding[] {
+  return findings.filter(
+    (finding) =>
+      finding.rendered &&
+      !finding.suppressed &&
+      !finding.fix &&
+      rules.has(finding.ruleId) &&
+      renderedPaths.has(finding.file),
+  );
+}
+
 /** `--set` syntax for a key path: dots inside keys escaped. */
 function setKey(path: readonly string[]): string {
   return path.map((key) => key.replace(/([.,\\=])/g, '\\$1')).join('.');
@@ -70,14 +86,7 @@ export async function probeValues(options: {
   for (const { render, files: rendered } of options.charts) {
     if (render.valuesFiles.length > 0 || Object.keys(render.set).length > 0) continue;
     const renderedPaths = new Set(rendered.map((file) => file.path));
-    const targets = options.findings.filter(
-      (finding) =>
-        finding.rendered &&
-        !finding.suppressed &&
-        !finding.fix &&
-        PROBED_RULES.has(finding.ruleId) &&
-        renderedPaths.has(finding.file),
-    );
+    const targets = unfixedRendered(options.findings, renderedPaths, PROBED_RULES);
     if (targets.length === 0) continue;
     const valuesPath = `${render.dir ? `${render.dir}/` : ''}values.yaml`;
     const valuesText = await readFile(resolve(options.root, valuesPath), 'utf8').catch(() => null);
@@ -124,14 +133,7 @@ async function probeTemplateFixes(
 ): Promise<void> {
   for (const { render, files: rendered } of options.charts) {
     const renderedPaths = new Set(rendered.map((file) => file.path));
-    const targets = options.findings.filter(
-      (finding) =>
-        finding.rendered &&
-        !finding.suppressed &&
-        !finding.fix &&
-        finding.ruleId === 'automount-token' &&
-        renderedPaths.has(finding.file),
-    );
+    const targets = unfixedRendered(options.findings, renderedPaths, new Set(['automount-token']));
     const others = options.files.filter((file) => !renderedPaths.has(file.path));
     for (const finding of targets) {
       const template = await readFile(resolve(options.root, finding.file), 'utf8').catch(() => null);

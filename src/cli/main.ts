@@ -1,15 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { collectFiles } from '../adapters/files.js';
 import { loadConfigFile } from '../adapters/config-file.js';
-import { probeValues } from '../adapters/probe.js';
-import { mapRenderedFindings, renderCollected, renderTools } from '../adapters/render.js';
-import type { ResolvedConfig } from '../config/config.js';
+import { renderTools } from '../adapters/render.js';
+import { scanWorkspace } from '../adapters/workspace.js';
 import { ConfigurationError } from '../config/errors.js';
 import { applyFixes } from '../core/apply.js';
 import { autofix } from '../core/autofix.js';
-import { scanFiles } from '../core/scan.js';
 import { type Fix, SEVERITIES, isSeverity } from '../core/types.js';
 import { registry } from '../rules/index.js';
 import { formatJson } from '../report/json.js';
@@ -46,37 +43,6 @@ Options:
 
 Exit status: 0 nothing at or above fail-on, 1 findings at or above fail-on, 2 usage, config or input error.
 `;
-
-/** Collects, renders, scans and maps back: what a scan of the working directory is. */
-async function scanWorkspace(io: CliIo, config: ResolvedConfig, paths: string[], log: string[]) {
-  const collected = await collectFiles({
-    root: io.cwd,
-    paths,
-    include: config.include,
-    exclude: config.exclude,
-  });
-  const tools = renderTools(io.env);
-  const rendering = await renderCollected(collected, io.cwd, config, tools);
-  if (rendering.log) log.push(rendering.log);
-  const result = scanFiles(collected.files, config);
-  await mapRenderedFindings(result.findings, io.cwd);
-  if (rendering.charts.length > 0) {
-    const probe = await probeValues({
-      root: io.cwd,
-      config,
-      helm: tools.helm,
-      charts: rendering.charts,
-      files: collected.files,
-      findings: result.findings,
-    });
-    if (probe.renders > 0) {
-      log.push(
-        `Probed chart values with ${probe.renders} renders in ${probe.milliseconds} ms: ${probe.fixed} findings fixable at the source (values or templates).`,
-      );
-    }
-  }
-  return { collected, result };
-}
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
@@ -142,7 +108,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const config = await loadConfigFile(io.cwd, values.config);
   const failOn = (failOnFlag as typeof config.failOn | undefined) ?? config.failOn;
   const log: string[] = [];
-  let { collected, result } = await scanWorkspace(io, config, paths, log);
+  const tools = renderTools(io.env);
+  let { collected, result } = await scanWorkspace(io.cwd, paths, config, tools, (line) => log.push(line));
   if (values.fix) {
     // Plain files first, in passes until stable; then values files of charts, once, since their effect shows only
     // after rendering again.
@@ -172,7 +139,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     );
     for (const path of fixed.reverted)
       log.push(`Fixes for ${path} were not applied: the result did not parse.`);
-    if (total > 0) ({ collected, result } = await scanWorkspace(io, config, paths, []));
+    if (total > 0) ({ collected, result } = await scanWorkspace(io.cwd, paths, config, tools, () => {}));
   }
   const errors = [...collected.errors, ...result.errors];
   const notices = [...collected.notices, ...result.notices];

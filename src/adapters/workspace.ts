@@ -1,0 +1,41 @@
+import type { ResolvedConfig } from '../config/config.js';
+import { type ScanResult, scanFiles } from '../core/scan.js';
+import { type CollectedFiles, collectFiles } from './files.js';
+import { probeValues } from './probe.js';
+import { type RenderTools, mapRenderedFindings, renderCollected } from './render.js';
+
+/**
+ * A scan of a working tree, as the CLI and the Action's non-pull-request runs make it: collect the files, render
+ * charts and overlays, scan everything together, point rendered findings at their sources and look for fixes at
+ * the source. Progress lines go to `log`.
+ */
+export async function scanWorkspace(
+  root: string,
+  paths: string[],
+  config: ResolvedConfig,
+  tools: RenderTools,
+  log: (line: string) => void,
+): Promise<{ collected: CollectedFiles; result: ScanResult }> {
+  const collected = await collectFiles({ root, paths, include: config.include, exclude: config.exclude });
+  const rendering = await renderCollected(collected, root, config, tools);
+  if (rendering.log) log(rendering.log);
+  const result = scanFiles(collected.files, config);
+  await mapRenderedFindings(result.findings, root);
+  if (rendering.charts.length > 0) {
+    const probe = await probeValues({
+      root,
+      config,
+      helm: tools.helm,
+      charts: rendering.charts,
+      files: collected.files,
+      findings: result.findings,
+    });
+    if (probe.renders > 0) {
+      log(
+        `Probed chart values with ${probe.renders} renders in ${probe.milliseconds} ms: ` +
+          `${probe.fixed} findings fixable at the source (values or templates).`,
+      );
+    }
+  }
+  return { collected, result };
+}
