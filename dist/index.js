@@ -52541,7 +52541,8 @@ async function reviewPullRequest(github, inputs, context, config, failOn) {
             root: headRender.root,
             config,
             helm: renderTools(process.env).helm,
-            charts: headRender.rendered,
+            // Only charts the pull request touches report findings here; probing the others would be wasted renders.
+            charts: headRender.rendered.filter((chart) => touchedCharts.includes(chart.render.dir)),
             files: head.files,
             findings: headResult.findings,
         });

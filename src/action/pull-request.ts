@@ -117,7 +117,8 @@ export async function reviewPullRequest(
       root: headRender.root,
       config,
       helm: renderTools(process.env).helm,
-      charts: headRender.rendered,
+      // Only charts the pull request touches report findings here; probing the others would be wasted renders.
+      charts: headRender.rendered.filter((chart) => touchedCharts.includes(chart.render.dir)),
       files: head.files,
       findings: headResult.findings,
     });
