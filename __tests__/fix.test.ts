@@ -187,6 +187,30 @@ describe('other fixes', () => {
   });
 });
 
+describe('secret hygiene of suggestions', () => {
+  it('anchors the appended ServiceAccount on the Namespace, never on a following Secret', () => {
+    const text = yaml`
+      apiVersion: v1
+      kind: Namespace
+      metadata:
+        name: shop
+      ---
+      apiVersion: v1
+      kind: Secret
+      metadata: {name: db, namespace: shop}
+      data:
+        password: c3VwZXItc2VjcmV0LXZhbHVl
+    `;
+    const fix = onlyFix(text, 'namespace-default-sa');
+    expect(fix.startLine).toBe(4);
+    expect(fix.replacement).not.toContain('c3VwZXItc2VjcmV0LXZhbHVl');
+    const fixed = applyFixes(text, [fix]).text;
+    expect(fixed).toContain('  name: shop\n---\napiVersion: v1\nkind: ServiceAccount');
+    expect(fixed.endsWith('password: c3VwZXItc2VjcmV0LXZhbHVl\n')).toBe(true);
+    expect(scan(fixed).errors).toEqual([]);
+  });
+});
+
 describe('applyFixes', () => {
   it('skips a fix that overlaps one already taken', () => {
     const one: Fix = {

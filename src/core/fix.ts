@@ -324,23 +324,23 @@ export function replaceScalar(
 /** Appends a YAML document at the end of the file holding `object` (not to JSON files, which hold one value). */
 export function appendDocument(object: LoadedObject, documentText: string): Fix | null {
   const text = object.file.text;
-  if (object.file.path.toLowerCase().endsWith('.json')) return null;
+  if (object.file.path.toLowerCase().endsWith('.json') || object.basePath.length > 0) return null;
   const newline = newlineOf(text);
   const body = documentText.replace(/\n$/, '').replace(/\n/g, newline);
-  // Insert before the final line break, so the change is anchored on the last line of the file, which a review
-  // suggestion can address, and the file keeps ending the way it did.
-  const end = text.endsWith(newline) ? text.length - newline.length : text.length;
+  // The new document goes right after the object's own document, anchored on its last line: a review suggestion
+  // then shows that line and never the neighbouring document's (which may be a Secret's data).
+  const contentEndOffset = contentEnd(text, object.doc.range[1]);
+  if (contentEndOffset <= object.doc.range[0]) return null;
+  const end = lineEndOf(text, contentEndOffset - 1);
   const edit = { start: end, end, text: `${newline}---${newline}${body}` };
-  // The whole file is checked: every document as before, and the new one as intended.
+  // The whole file is checked: every document as before, and the new one, as intended, after the object's.
   const before = parseAllDocuments(text, PARSE_OPTIONS);
   const after = parseAllDocuments(applyEdits(text, [edit]), PARSE_OPTIONS);
   if (!Array.isArray(before) || !Array.isArray(after) || after.length !== before.length + 1) return null;
   if (after.some((doc) => doc.errors.length > 0)) return null;
   try {
-    const expected = [
-      ...before.map((doc) => doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT })),
-      parseValue(documentText),
-    ];
+    const expected: unknown[] = before.map((doc) => doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
+    expected.splice(object.docIndex + 1, 0, parseValue(documentText));
     const actual = after.map((doc) => doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
     if (!isDeepStrictEqual(actual, expected)) return null;
   } catch {
