@@ -35706,7 +35706,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5700);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9924);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -35715,7 +35715,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5700:
+/***/ 9924:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42337,73 +42337,12 @@ minimatch.Minimatch = Minimatch;
 minimatch.escape = escape_escape;
 minimatch.unescape = unescape_unescape;
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/core/source-map.ts
-const SOURCE_COMMENT = /^# Source: (.+?)\s*$/m;
-/** Splits `helm template` output into its documents, each with the template that produced it. */
-function splitRenderedDocuments(output) {
-    const documents = [];
-    for (const chunk of output.split(/^---[ \t]*(?:\r?\n|$)/m)) {
-        if (chunk.trim() === '')
-            continue;
-        const source = SOURCE_COMMENT.exec(chunk)?.[1] ?? null;
-        documents.push({ source, text: chunk.endsWith('\n') ? chunk : `${chunk}\n` });
-    }
-    return documents;
-}
-function escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-/**
- * The line of a template that best matches a field of the rendered object: each key of `path` is looked for in
- * turn inside the block of the previous one (deeper indentation, before the block ends), starting from the document's
- * top-level keys, so `spec.template.spec` lands on the pod spec's `spec:` rather than the first `spec:`. Keys the
- * template builds with actions (`{{ include ... }}`) are not found and leave the closest written ancestor.
- */
-function templateLine(template, path) {
-    const lines = template.split('\n');
-    let current = -1;
-    let parentIndent = -1;
-    for (const segment of path) {
-        if (typeof segment !== 'string')
-            continue;
-        const key = new RegExp(`^(\\s*(?:-\\s+)?)["']?${escapeRegExp(segment)}["']?\\s*:`);
-        let found = -1;
-        for (let index = current + 1; index < lines.length; index++) {
-            const line = lines[index];
-            const trimmed = line.trimStart();
-            if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('{{'))
-                continue;
-            const indent = line.length - trimmed.length;
-            if (current >= 0 && indent <= parentIndent)
-                break;
-            if (trimmed === '---' && current >= 0)
-                break;
-            const match = key.exec(line);
-            if (match && (current >= 0 || match[1].length === 0)) {
-                found = index;
-                parentIndent = match[1].length;
-                break;
-            }
-        }
-        if (found === -1)
-            break;
-        current = found;
-    }
-    return current === -1 ? 1 : current + 1;
-}
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/adapters/process.ts
 
-;// CONCATENATED MODULE: ./src/adapters/helm.ts
-
-
-
-
-
-
-const DEFAULT_KUBE_VERSION = '1.31.0';
 /**
  * Renders never reach the network: a chart repository or a remote kustomize base would be a download of code the
  * pull request chose. Every proxy points at a closed local port, so such a fetch fails at once with a clear error.
@@ -42417,112 +42356,20 @@ const OFFLINE = {
     no_proxy: '',
     GIT_TERMINAL_PROMPT: '0',
 };
-const DEFAULT_TIMEOUT_MS = 60_000;
-function runProcess(binary, args, env, timeout) {
+/** Runs a rendering tool without a shell, offline, with a timeout; never rejects. */
+function runTool(binary, args, env, timeout) {
     return new Promise((done) => {
-        (0,external_node_child_process_namespaceObject.execFile)(binary, args, { env, timeout, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
+        (0,external_node_child_process_namespaceObject.execFile)(binary, args, { env: { ...env, ...OFFLINE }, timeout, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
             const code = error ? (error.code ?? (error.killed ? 'TIMEOUT' : 1)) : 0;
             done({ code, stdout, stderr });
         });
     });
 }
-/**
- * Renders a chart with the real `helm template`, offline: helm's cache, config and data go to a fresh folder, so
- * no repository or plugin of the machine is used, and dependencies must be vendored in `charts/`. The output is cut
- * into one file per template (`# Source:`), so findings point at the files users edit.
- */
-async function renderChart(chart, options) {
-    const started = performance.now();
-    const result = { chart, files: [], errors: [], notices: [], milliseconds: 0 };
-    const chartFile = `${chart.dir ? `${chart.dir}/` : ''}Chart.yaml`;
-    // Values files come from the config, which a pull request can change: never read outside the repository.
-    const outside = chart.valuesFiles.filter((file) => {
-        const path = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(options.root), (0,external_node_path_namespaceObject.resolve)(options.root, file));
-        return path.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(path);
-    });
-    if (outside.length > 0) {
-        result.errors.push({
-            file: chartFile,
-            line: null,
-            message: `values file ${outside.join(', ')} is outside the repository; the chart is not rendered`,
-        });
-        result.milliseconds = Math.round(performance.now() - started);
-        return result;
-    }
-    const home = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'ktg-helm-'));
-    try {
-        const args = [
-            'template',
-            chart.release,
-            (0,external_node_path_namespaceObject.resolve)(options.root, chart.dir || '.'),
-            '--namespace',
-            chart.namespace,
-            '--kube-version',
-            chart.kubeVersion,
-            ...chart.valuesFiles.flatMap((file) => ['--values', (0,external_node_path_namespaceObject.resolve)(options.root, file)]),
-            ...Object.entries(chart.set).flatMap(([key, value]) => ['--set', `${key}=${value}`]),
-        ];
-        const env = {
-            ...OFFLINE,
-            PATH: process.env.PATH ?? '',
-            HOME: home,
-            HELM_CACHE_HOME: (0,external_node_path_namespaceObject.join)(home, 'cache'),
-            HELM_CONFIG_HOME: (0,external_node_path_namespaceObject.join)(home, 'config'),
-            HELM_DATA_HOME: (0,external_node_path_namespaceObject.join)(home, 'data'),
-        };
-        const output = await runProcess(options.binary ?? 'helm', args, env, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-        if (output.code === 'ENOENT') {
-            result.notices.push({ file: chartFile, message: 'Helm chart not rendered: helm is not installed' });
-            return result;
-        }
-        if (output.code !== 0) {
-            const reason = output.code === 'TIMEOUT'
-                ? `timed out after ${(options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`
-                : output.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500) ||
-                    `exit code ${String(output.code)}`;
-            result.errors.push({ file: chartFile, line: null, message: `helm template failed: ${reason}` });
-            return result;
-        }
-        const byTemplate = new Map();
-        for (const document of splitRenderedDocuments(output.stdout)) {
-            const path = templatePath(chart.dir, document.source);
-            byTemplate.set(path, [...(byTemplate.get(path) ?? []), document.text]);
-        }
-        for (const [path, documents] of byTemplate) {
-            result.files.push({
-                path,
-                text: documents.join('---\n'),
-                rendered: true,
-                renderNamespace: chart.namespace,
-            });
-        }
-        return result;
-    }
-    finally {
-        result.milliseconds = Math.round(performance.now() - started);
-        await (0,promises_namespaceObject.rm)(home, { recursive: true, force: true });
-    }
-}
-/** `# Source: <chart>/templates/x.yaml` names the template below the chart's folder (subcharts included). */
-function templatePath(chartDir, source) {
-    const prefix = chartDir ? `${chartDir}/` : '';
-    if (!source)
-        return `${prefix}templates`;
-    const slash = source.indexOf('/');
-    return `${prefix}${slash === -1 ? source : source.slice(slash + 1)}`;
-}
-/** The release name, namespace and values helm is given for a chart found in the repository. */
-async function defaultRender(root, dir, namespace) {
-    let name = (0,external_node_path_namespaceObject.basename)(dir || (0,external_node_path_namespaceObject.resolve)(root));
-    try {
-        const chart = (0,dist/* parse */.qg)(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, dir, 'Chart.yaml'), 'utf8'));
-        if (typeof chart?.name === 'string' && chart.name !== '')
-            name = chart.name;
-    }
-    catch {
-        // helm reports a broken Chart.yaml itself.
-    }
-    return { dir, release: name, namespace, kubeVersion: DEFAULT_KUBE_VERSION, valuesFiles: [], set: {} };
+/** Why a tool run failed, in one line: a timeout, or the end of what it wrote to stderr. */
+function failureReason(result, timeoutMs) {
+    if (result.code === 'TIMEOUT')
+        return `timed out after ${timeoutMs / 1000} s`;
+    return (result.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500) || `exit code ${String(result.code)}`);
 }
 
 ;// CONCATENATED MODULE: ./src/adapters/kustomize.ts
@@ -42531,10 +42378,9 @@ async function defaultRender(root, dir, namespace) {
 
 
 
-
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
-const kustomize_DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_TIMEOUT_MS = 60_000;
 function toPosix(path) {
     return path.split(external_node_path_namespaceObject.sep).join('/');
 }
@@ -42605,19 +42451,8 @@ async function buildOverlay(root, dir, options = {}) {
     try {
         const target = toPosix((0,external_node_path_namespaceObject.relative)(wrapper, (0,external_node_path_namespaceObject.resolve)(root, dir)));
         await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(wrapper, 'kustomization.yaml'), `resources:\n  - ${JSON.stringify(target)}\nbuildMetadata: [originAnnotations]\n`);
-        const output = await new Promise((done) => {
-            (0,external_node_child_process_namespaceObject.execFile)(options.binary ?? 'kustomize', ['build', wrapper, '--load-restrictor', 'LoadRestrictionsNone'], {
-                env: { ...OFFLINE, PATH: process.env.PATH ?? '', HOME: wrapper },
-                timeout: options.timeoutMs ?? kustomize_DEFAULT_TIMEOUT_MS,
-                maxBuffer: 512 * 1024 * 1024,
-                encoding: 'utf8',
-            }, (error, stdout, stderr) => {
-                const code = error
-                    ? (error.code ?? (error.killed ? 'TIMEOUT' : 1))
-                    : 0;
-                done({ code, stdout, stderr });
-            });
-        });
+        const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+        const output = await runTool(options.binary ?? 'kustomize', ['build', wrapper, '--load-restrictor', 'LoadRestrictionsNone'], { PATH: process.env.PATH ?? '', HOME: wrapper }, timeout);
         if (output.code === 'ENOENT') {
             result.notices.push({
                 file: label,
@@ -42626,10 +42461,7 @@ async function buildOverlay(root, dir, options = {}) {
             return result;
         }
         if (output.code !== 0) {
-            const reason = output.code === 'TIMEOUT'
-                ? 'timed out'
-                : output.stderr.trim().split('\n').slice(-2).join(' ').slice(0, 500) ||
-                    `exit code ${String(output.code)}`;
+            const reason = failureReason(output, timeout);
             result.errors.push({ file: label, line: null, message: `kustomize build failed: ${reason}` });
             return result;
         }
@@ -43473,6 +43305,61 @@ function setYamlScalar(path, text, keyPath, valueText) {
         return null;
     }
     return { file: path, ...toLineFix(text, edits, (offset) => lines.linePos(offset).line) };
+}
+
+;// CONCATENATED MODULE: ./src/core/source-map.ts
+const SOURCE_COMMENT = /^# Source: (.+?)\s*$/m;
+/** Splits `helm template` output into its documents, each with the template that produced it. */
+function splitRenderedDocuments(output) {
+    const documents = [];
+    for (const chunk of output.split(/^---[ \t]*(?:\r?\n|$)/m)) {
+        if (chunk.trim() === '')
+            continue;
+        const source = SOURCE_COMMENT.exec(chunk)?.[1] ?? null;
+        documents.push({ source, text: chunk.endsWith('\n') ? chunk : `${chunk}\n` });
+    }
+    return documents;
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/**
+ * The line of a template that best matches a field of the rendered object: each key of `path` is looked for in
+ * turn inside the block of the previous one (deeper indentation, before the block ends), starting from the document's
+ * top-level keys, so `spec.template.spec` lands on the pod spec's `spec:` rather than the first `spec:`. Keys the
+ * template builds with actions (`{{ include ... }}`) are not found and leave the closest written ancestor.
+ */
+function templateLine(template, path) {
+    const lines = template.split('\n');
+    let current = -1;
+    let parentIndent = -1;
+    for (const segment of path) {
+        if (typeof segment !== 'string')
+            continue;
+        const key = new RegExp(`^(\\s*(?:-\\s+)?)["']?${escapeRegExp(segment)}["']?\\s*:`);
+        let found = -1;
+        for (let index = current + 1; index < lines.length; index++) {
+            const line = lines[index];
+            const trimmed = line.trimStart();
+            if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('{{'))
+                continue;
+            const indent = line.length - trimmed.length;
+            if (current >= 0 && indent <= parentIndent)
+                break;
+            if (trimmed === '---' && current >= 0)
+                break;
+            const match = key.exec(line);
+            if (match && (current >= 0 || match[1].length === 0)) {
+                found = index;
+                parentIndent = match[1].length;
+                break;
+            }
+        }
+        if (found === -1)
+            break;
+        current = found;
+    }
+    return current === -1 ? 1 : current + 1;
 }
 
 ;// CONCATENATED MODULE: ./src/core/model.ts
@@ -45400,6 +45287,111 @@ function sortFindings(findings) {
         a.line - b.line ||
         (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
         (a.identity < b.identity ? -1 : a.identity > b.identity ? 1 : 0));
+}
+
+;// CONCATENATED MODULE: ./src/adapters/helm.ts
+
+
+
+
+
+
+const DEFAULT_KUBE_VERSION = '1.31.0';
+const helm_DEFAULT_TIMEOUT_MS = 60_000;
+/**
+ * Renders a chart with the real `helm template`, offline: helm's cache, config and data go to a fresh folder, so
+ * no repository or plugin of the machine is used, and dependencies must be vendored in `charts/`. The output is cut
+ * into one file per template (`# Source:`), so findings point at the files users edit.
+ */
+async function renderChart(chart, options) {
+    const started = performance.now();
+    const result = { chart, files: [], errors: [], notices: [], milliseconds: 0 };
+    const chartFile = `${chart.dir ? `${chart.dir}/` : ''}Chart.yaml`;
+    // Values files come from the config, which a pull request can change: never read outside the repository.
+    const outside = chart.valuesFiles.filter((file) => {
+        const path = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(options.root), (0,external_node_path_namespaceObject.resolve)(options.root, file));
+        return path.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(path);
+    });
+    if (outside.length > 0) {
+        result.errors.push({
+            file: chartFile,
+            line: null,
+            message: `values file ${outside.join(', ')} is outside the repository; the chart is not rendered`,
+        });
+        result.milliseconds = Math.round(performance.now() - started);
+        return result;
+    }
+    const home = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'ktg-helm-'));
+    try {
+        const args = [
+            'template',
+            chart.release,
+            (0,external_node_path_namespaceObject.resolve)(options.root, chart.dir || '.'),
+            '--namespace',
+            chart.namespace,
+            '--kube-version',
+            chart.kubeVersion,
+            ...chart.valuesFiles.flatMap((file) => ['--values', (0,external_node_path_namespaceObject.resolve)(options.root, file)]),
+            ...Object.entries(chart.set).flatMap(([key, value]) => ['--set', `${key}=${value}`]),
+        ];
+        const env = {
+            PATH: process.env.PATH ?? '',
+            HOME: home,
+            HELM_CACHE_HOME: (0,external_node_path_namespaceObject.join)(home, 'cache'),
+            HELM_CONFIG_HOME: (0,external_node_path_namespaceObject.join)(home, 'config'),
+            HELM_DATA_HOME: (0,external_node_path_namespaceObject.join)(home, 'data'),
+        };
+        const timeout = options.timeoutMs ?? helm_DEFAULT_TIMEOUT_MS;
+        const output = await runTool(options.binary ?? 'helm', args, env, timeout);
+        if (output.code === 'ENOENT') {
+            result.notices.push({ file: chartFile, message: 'Helm chart not rendered: helm is not installed' });
+            return result;
+        }
+        if (output.code !== 0) {
+            const reason = failureReason(output, timeout);
+            result.errors.push({ file: chartFile, line: null, message: `helm template failed: ${reason}` });
+            return result;
+        }
+        const byTemplate = new Map();
+        for (const document of splitRenderedDocuments(output.stdout)) {
+            const path = templatePath(chart.dir, document.source);
+            byTemplate.set(path, [...(byTemplate.get(path) ?? []), document.text]);
+        }
+        for (const [path, documents] of byTemplate) {
+            result.files.push({
+                path,
+                text: documents.join('---\n'),
+                rendered: true,
+                renderNamespace: chart.namespace,
+            });
+        }
+        return result;
+    }
+    finally {
+        result.milliseconds = Math.round(performance.now() - started);
+        await (0,promises_namespaceObject.rm)(home, { recursive: true, force: true });
+    }
+}
+/** `# Source: <chart>/templates/x.yaml` names the template below the chart's folder (subcharts included). */
+function templatePath(chartDir, source) {
+    const prefix = chartDir ? `${chartDir}/` : '';
+    if (!source)
+        return `${prefix}templates`;
+    const slash = source.indexOf('/');
+    return `${prefix}${slash === -1 ? source : source.slice(slash + 1)}`;
+}
+/** The release name, namespace and values helm is given for a chart found in the repository. */
+async function defaultRender(root, dir, namespace) {
+    let name = (0,external_node_path_namespaceObject.basename)(dir || (0,external_node_path_namespaceObject.resolve)(root));
+    try {
+        const chart = (0,dist/* parse */.qg)(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, dir, 'Chart.yaml'), 'utf8'));
+        if (typeof chart?.name === 'string' && chart.name !== '')
+            name = chart.name;
+    }
+    catch {
+        // helm reports a broken Chart.yaml itself.
+    }
+    return { dir, release: name, namespace, kubeVersion: DEFAULT_KUBE_VERSION, valuesFiles: [], set: {} };
 }
 
 ;// CONCATENATED MODULE: ./src/adapters/probe.ts

@@ -5808,7 +5808,7 @@ function escapeJsonPtr(str) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(410);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(934);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .ak)(process.argv.slice(2), {
     cwd: process.cwd(),
@@ -5822,7 +5822,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 410:
+/***/ 934:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -6990,18 +6990,12 @@ function templateLine(template, path) {
     return current === -1 ? 1 : current + 1;
 }
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/adapters/helm.ts
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/adapters/process.ts
 
-
-
-
-
-
-const DEFAULT_KUBE_VERSION = '1.31.0';
 /**
  * Renders never reach the network: a chart repository or a remote kustomize base would be a download of code the
  * pull request chose. Every proxy points at a closed local port, so such a fetch fails at once with a clear error.
@@ -7015,15 +7009,31 @@ const OFFLINE = {
     no_proxy: '',
     GIT_TERMINAL_PROMPT: '0',
 };
-const DEFAULT_TIMEOUT_MS = 60_000;
-function runProcess(binary, args, env, timeout) {
+/** Runs a rendering tool without a shell, offline, with a timeout; never rejects. */
+function runTool(binary, args, env, timeout) {
     return new Promise((done) => {
-        (0,external_node_child_process_namespaceObject.execFile)(binary, args, { env, timeout, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
+        (0,external_node_child_process_namespaceObject.execFile)(binary, args, { env: { ...env, ...OFFLINE }, timeout, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
             const code = error ? (error.code ?? (error.killed ? 'TIMEOUT' : 1)) : 0;
             done({ code, stdout, stderr });
         });
     });
 }
+/** Why a tool run failed, in one line: a timeout, or the end of what it wrote to stderr. */
+function failureReason(result, timeoutMs) {
+    if (result.code === 'TIMEOUT')
+        return `timed out after ${timeoutMs / 1000} s`;
+    return (result.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500) || `exit code ${String(result.code)}`);
+}
+
+;// CONCATENATED MODULE: ./src/adapters/helm.ts
+
+
+
+
+
+
+const DEFAULT_KUBE_VERSION = '1.31.0';
+const DEFAULT_TIMEOUT_MS = 60_000;
 /**
  * Renders a chart with the real `helm template`, offline: helm's cache, config and data go to a fresh folder, so
  * no repository or plugin of the machine is used, and dependencies must be vendored in `charts/`. The output is cut
@@ -7061,23 +7071,20 @@ async function renderChart(chart, options) {
             ...Object.entries(chart.set).flatMap(([key, value]) => ['--set', `${key}=${value}`]),
         ];
         const env = {
-            ...OFFLINE,
             PATH: process.env.PATH ?? '',
             HOME: home,
             HELM_CACHE_HOME: (0,external_node_path_namespaceObject.join)(home, 'cache'),
             HELM_CONFIG_HOME: (0,external_node_path_namespaceObject.join)(home, 'config'),
             HELM_DATA_HOME: (0,external_node_path_namespaceObject.join)(home, 'data'),
         };
-        const output = await runProcess(options.binary ?? 'helm', args, env, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+        const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+        const output = await runTool(options.binary ?? 'helm', args, env, timeout);
         if (output.code === 'ENOENT') {
             result.notices.push({ file: chartFile, message: 'Helm chart not rendered: helm is not installed' });
             return result;
         }
         if (output.code !== 0) {
-            const reason = output.code === 'TIMEOUT'
-                ? `timed out after ${(options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`
-                : output.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500) ||
-                    `exit code ${String(output.code)}`;
+            const reason = failureReason(output, timeout);
             result.errors.push({ file: chartFile, line: null, message: `helm template failed: ${reason}` });
             return result;
         }
@@ -7124,7 +7131,6 @@ async function defaultRender(root, dir, namespace) {
 }
 
 ;// CONCATENATED MODULE: ./src/adapters/kustomize.ts
-
 
 
 
@@ -7203,19 +7209,8 @@ async function buildOverlay(root, dir, options = {}) {
     try {
         const target = toPosix((0,external_node_path_namespaceObject.relative)(wrapper, (0,external_node_path_namespaceObject.resolve)(root, dir)));
         await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(wrapper, 'kustomization.yaml'), `resources:\n  - ${JSON.stringify(target)}\nbuildMetadata: [originAnnotations]\n`);
-        const output = await new Promise((done) => {
-            (0,external_node_child_process_namespaceObject.execFile)(options.binary ?? 'kustomize', ['build', wrapper, '--load-restrictor', 'LoadRestrictionsNone'], {
-                env: { ...OFFLINE, PATH: process.env.PATH ?? '', HOME: wrapper },
-                timeout: options.timeoutMs ?? kustomize_DEFAULT_TIMEOUT_MS,
-                maxBuffer: 512 * 1024 * 1024,
-                encoding: 'utf8',
-            }, (error, stdout, stderr) => {
-                const code = error
-                    ? (error.code ?? (error.killed ? 'TIMEOUT' : 1))
-                    : 0;
-                done({ code, stdout, stderr });
-            });
-        });
+        const timeout = options.timeoutMs ?? kustomize_DEFAULT_TIMEOUT_MS;
+        const output = await runTool(options.binary ?? 'kustomize', ['build', wrapper, '--load-restrictor', 'LoadRestrictionsNone'], { PATH: process.env.PATH ?? '', HOME: wrapper }, timeout);
         if (output.code === 'ENOENT') {
             result.notices.push({
                 file: label,
@@ -7224,10 +7219,7 @@ async function buildOverlay(root, dir, options = {}) {
             return result;
         }
         if (output.code !== 0) {
-            const reason = output.code === 'TIMEOUT'
-                ? 'timed out'
-                : output.stderr.trim().split('\n').slice(-2).join(' ').slice(0, 500) ||
-                    `exit code ${String(output.code)}`;
+            const reason = failureReason(output, timeout);
             result.errors.push({ file: label, line: null, message: `kustomize build failed: ${reason}` });
             return result;
         }

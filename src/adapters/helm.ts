@@ -1,10 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { splitRenderedDocuments } from '../core/source-map.js';
 import type { ScanError, ScanNotice, SourceFile } from '../core/types.js';
+import { failureReason, runTool } from './process.js';
 
 export interface ChartRender {
   /** The chart's folder, relative to the root. */
@@ -35,45 +35,7 @@ export interface HelmOptions {
 
 export const DEFAULT_KUBE_VERSION = '1.31.0';
 
-/**
- * Renders never reach the network: a chart repository or a remote kustomize base would be a download of code the
- * pull request chose. Every proxy points at a closed local port, so such a fetch fails at once with a clear error.
- */
-export const OFFLINE: Record<string, string> = {
-  HTTP_PROXY: 'http://127.0.0.1:9',
-  HTTPS_PROXY: 'http://127.0.0.1:9',
-  http_proxy: 'http://127.0.0.1:9',
-  https_proxy: 'http://127.0.0.1:9',
-  NO_PROXY: '',
-  no_proxy: '',
-  GIT_TERMINAL_PROMPT: '0',
-};
 const DEFAULT_TIMEOUT_MS = 60_000;
-
-interface ProcessResult {
-  code: number | string | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runProcess(
-  binary: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  timeout: number,
-): Promise<ProcessResult> {
-  return new Promise((done) => {
-    execFile(
-      binary,
-      args,
-      { env, timeout, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' },
-      (error, stdout, stderr) => {
-        const code = error ? ((error as NodeJS.ErrnoException).code ?? (error.killed ? 'TIMEOUT' : 1)) : 0;
-        done({ code, stdout, stderr });
-      },
-    );
-  });
-}
 
 /**
  * Renders a chart with the real `helm template`, offline: helm's cache, config and data go to a fresh folder, so
@@ -112,29 +74,20 @@ export async function renderChart(chart: ChartRender, options: HelmOptions): Pro
       ...Object.entries(chart.set).flatMap(([key, value]) => ['--set', `${key}=${value}`]),
     ];
     const env = {
-      ...OFFLINE,
       PATH: process.env.PATH ?? '',
       HOME: home,
       HELM_CACHE_HOME: join(home, 'cache'),
       HELM_CONFIG_HOME: join(home, 'config'),
       HELM_DATA_HOME: join(home, 'data'),
     };
-    const output = await runProcess(
-      options.binary ?? 'helm',
-      args,
-      env,
-      options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    );
+    const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const output = await runTool(options.binary ?? 'helm', args, env, timeout);
     if (output.code === 'ENOENT') {
       result.notices.push({ file: chartFile, message: 'Helm chart not rendered: helm is not installed' });
       return result;
     }
     if (output.code !== 0) {
-      const reason =
-        output.code === 'TIMEOUT'
-          ? `timed out after ${(options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`
-          : output.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500) ||
-            `exit code ${String(output.code)}`;
+      const reason = failureReason(output, timeout);
       result.errors.push({ file: chartFile, line: null, message: `helm template failed: ${reason}` });
       return result;
     }

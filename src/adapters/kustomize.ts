@@ -1,10 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import type { ScanError, ScanNotice, SourceFile } from '../core/types.js';
-import { OFFLINE } from './helm.js';
+import { failureReason, runTool } from './process.js';
 
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
@@ -92,25 +91,12 @@ export async function buildOverlay(
       join(wrapper, 'kustomization.yaml'),
       `resources:\n  - ${JSON.stringify(target)}\nbuildMetadata: [originAnnotations]\n`,
     );
-    const output = await new Promise<{ code: number | string | null; stdout: string; stderr: string }>(
-      (done) => {
-        execFile(
-          options.binary ?? 'kustomize',
-          ['build', wrapper, '--load-restrictor', 'LoadRestrictionsNone'],
-          {
-            env: { ...OFFLINE, PATH: process.env.PATH ?? '', HOME: wrapper },
-            timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-            maxBuffer: 512 * 1024 * 1024,
-            encoding: 'utf8',
-          },
-          (error, stdout, stderr) => {
-            const code = error
-              ? ((error as NodeJS.ErrnoException).code ?? (error.killed ? 'TIMEOUT' : 1))
-              : 0;
-            done({ code, stdout, stderr });
-          },
-        );
-      },
+    const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const output = await runTool(
+      options.binary ?? 'kustomize',
+      ['build', wrapper, '--load-restrictor', 'LoadRestrictionsNone'],
+      { PATH: process.env.PATH ?? '', HOME: wrapper },
+      timeout,
     );
     if (output.code === 'ENOENT') {
       result.notices.push({
@@ -120,11 +106,7 @@ export async function buildOverlay(
       return result;
     }
     if (output.code !== 0) {
-      const reason =
-        output.code === 'TIMEOUT'
-          ? 'timed out'
-          : output.stderr.trim().split('\n').slice(-2).join(' ').slice(0, 500) ||
-            `exit code ${String(output.code)}`;
+      const reason = failureReason(output, timeout);
       result.errors.push({ file: label, line: null, message: `kustomize build failed: ${reason}` });
       return result;
     }
