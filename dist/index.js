@@ -38756,12 +38756,12 @@ async function readRunContext(env) {
 
 ;// CONCATENATED MODULE: ./src/core/types.ts
 /** Severities, lowest to highest. The order of this array is the order of severity. */
-const types_SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
+const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
 function severityRank(severity) {
-    return types_SEVERITIES.indexOf(severity);
+    return SEVERITIES.indexOf(severity);
 }
 function isSeverity(value) {
-    return typeof value === 'string' && types_SEVERITIES.includes(value);
+    return typeof value === 'string' && SEVERITIES.includes(value);
 }
 function atLeast(severity, threshold) {
     return severityRank(severity) >= severityRank(threshold);
@@ -38776,7 +38776,7 @@ const COMMENT_MODES = ['review', 'summary', 'off'];
 function readInputs() {
     const failOn = getInput('fail-on') || undefined;
     if (failOn !== undefined && failOn !== 'none' && !isSeverity(failOn)) {
-        throw new ConfigurationError(`input fail-on must be one of ${types_SEVERITIES.join(', ')}, none; not \`${failOn}\``);
+        throw new ConfigurationError(`input fail-on must be one of ${SEVERITIES.join(', ')}, none; not \`${failOn}\``);
     }
     const commentMode = getInput('comment-mode') || 'review';
     if (!COMMENT_MODES.includes(commentMode)) {
@@ -42391,12 +42391,12 @@ function toPosix(path) {
 async function findOverlays(root, kustomizationDirs) {
     const included = new Set();
     for (const dir of kustomizationDirs) {
-        const file = await findKustomizationFile(root, dir);
-        if (!file)
+        const text = await readKustomization(root, dir);
+        if (text === null)
             continue;
         let content;
         try {
-            content = (0,dist/* parse */.qg)(await (0,promises_namespaceObject.readFile)(file, 'utf8'));
+            content = (0,dist/* parse */.qg)(text);
         }
         catch {
             continue;
@@ -42415,14 +42415,13 @@ async function findOverlays(root, kustomizationDirs) {
             }
         }
     }
-    return kustomizationDirs.filter((dir) => !included.has(dir === '' ? '' : dir)).sort();
+    return kustomizationDirs.filter((dir) => !included.has(dir)).sort();
 }
-async function findKustomizationFile(root, dir) {
+/** The text of a folder's kustomization file, whichever of its names it has, or null. */
+async function readKustomization(root, dir) {
     for (const name of KUSTOMIZATION_FILES) {
-        const path = (0,external_node_path_namespaceObject.join)(root, dir, name);
         try {
-            await (0,promises_namespaceObject.readFile)(path);
-            return path;
+            return await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, dir, name), 'utf8');
         }
         catch {
             // try the next name
@@ -42998,6 +42997,16 @@ function toLineFix(text, edits, lineOf) {
         endLine: lineOf(nextBreak === -1 ? text.length : nextBreak),
         replacement,
     };
+}
+/** The line form of edits to a text that has no line index at hand: one is built from the text. */
+function lineFixOf(text, edits) {
+    const lines = new dist/* LineCounter */.HN();
+    let offset = 0;
+    for (const line of text.split('\n')) {
+        lines.addNewLine(offset);
+        offset += line.length + 1;
+    }
+    return toLineFix(text, edits, (position) => lines.linePos(position).line);
 }
 /** Walks to the container at `path` in plain data, or undefined. */
 function containerAt(root, path) {
@@ -45529,16 +45538,7 @@ async function probeTemplateFixes(options, before, report) {
             finally {
                 await (0,promises_namespaceObject.rm)(copy, { recursive: true, force: true });
             }
-            const lines = new dist/* LineCounter */.HN();
-            let offset = 0;
-            for (const line of template.split('\n')) {
-                lines.addNewLine(offset);
-                offset += line.length + 1;
-            }
-            finding.fix = {
-                file: finding.file,
-                ...toLineFix(template, [edit], (position) => lines.linePos(position).line),
-            };
+            finding.fix = { file: finding.file, ...lineFixOf(template, [edit]) };
             report.fixed++;
         }
     }
@@ -51938,6 +51938,42 @@ function toSarif(findings, errors, rules) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/report/summary.ts
+
+/** Whether a finding fails the check: unsuppressed and at or above `failOn`. */
+function isBlocking(finding, failOn) {
+    return !finding.suppressed && failOn !== 'none' && atLeast(finding.severity, failOn);
+}
+/** Counts of the unsuppressed findings; `blocking` are those at or above `failOn`. */
+function countFindings(findings, failOn) {
+    const bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0]));
+    const files = new Set();
+    let suppressed = 0;
+    let fixable = 0;
+    let blocking = 0;
+    for (const finding of findings) {
+        if (finding.suppressed) {
+            suppressed++;
+            continue;
+        }
+        bySeverity[finding.severity]++;
+        files.add(finding.file);
+        if (finding.fix)
+            fixable++;
+        if (isBlocking(finding, failOn))
+            blocking++;
+    }
+    const total = findings.length - suppressed;
+    return { total, bySeverity, suppressed, fixable, files: files.size, blocking };
+}
+function severityBreakdown(counts) {
+    return [...SEVERITIES]
+        .reverse()
+        .filter((severity) => counts.bySeverity[severity] > 0)
+        .map((severity) => `${counts.bySeverity[severity]} ${severity}`)
+        .join(', ');
+}
+
 ;// CONCATENATED MODULE: ./src/pr/review.ts
 
 
@@ -51991,13 +52027,7 @@ function mergeFixes(text, fixes) {
     const edits = fixes.flatMap((fix) => fix.edits);
     if (applyFixes(text, fixes).applied !== fixes.length)
         return null;
-    const lines = new dist/* LineCounter */.HN();
-    let offset = 0;
-    for (const line of text.split('\n')) {
-        lines.addNewLine(offset);
-        offset += line.length + 1;
-    }
-    return toLineFix(text, edits, (position) => lines.linePos(position).line);
+    return lineFixOf(text, edits);
 }
 /**
  * Plans the inline comments of one review: a comment per introduced finding (or group of findings sharing their
@@ -52088,14 +52118,9 @@ function resolvedBody(body, headSha) {
     const original = body.replace(/^````suggestion$/m, '````yaml');
     return `✅ **Resolved**: no longer reported at ${headSha.slice(0, 7)}.\n\n<details><summary>Original comment</summary>\n\n${original}\n\n</details>\n${RESOLVED_MARKER}`;
 }
+/** `2 high, 1 medium`: the unsuppressed findings by severity, highest first (as the CLI's summary line). */
 function severityCounts(findings) {
-    const counts = new Map();
-    for (const finding of findings)
-        counts.set(finding.severity, (counts.get(finding.severity) ?? 0) + 1);
-    return [...counts]
-        .sort((a, b) => severityRank(b[0]) - severityRank(a[0]))
-        .map(([severity, count]) => `${count} ${severity}`)
-        .join(', ');
+    return severityBreakdown(countFindings(findings, 'none'));
 }
 
 ;// CONCATENATED MODULE: ./src/pr/summary.ts
@@ -52606,7 +52631,7 @@ async function reviewPullRequest(github, inputs, context, config, failOn) {
         }
         const { introduced, existing } = split;
         const counted = config.report === 'all' ? [...introduced, ...existing] : introduced;
-        const blocking = counted.filter((finding) => !finding.suppressed && failOn !== 'none' && atLeast(finding.severity, failOn));
+        const blocking = counted.filter((finding) => isBlocking(finding, failOn));
         const open = introduced.filter((finding) => !finding.suppressed);
         info(`${open.length} new findings${open.length > 0 ? ` (${severityCounts(open)})` : ''}, ` +
             `${existing.filter((finding) => !finding.suppressed).length} existing, ${blocking.length} blocking.`);
@@ -52909,13 +52934,13 @@ function ruleSchema(meta) {
     return {
         description: `${meta.title}. Default severity: ${meta.severity}. \`off\` disables it; a severity replaces the rule's own.`,
         anyOf: [
-            { enum: ['off', 'on', ...types_SEVERITIES] },
+            { enum: ['off', 'on', ...SEVERITIES] },
             {
                 type: 'object',
                 additionalProperties: false,
                 properties: {
                     severity: {
-                        enum: ['off', 'on', ...types_SEVERITIES],
+                        enum: ['off', 'on', ...SEVERITIES],
                         description: 'Severity of every finding of the rule, or off.',
                     },
                     ...options,
@@ -52942,7 +52967,7 @@ function configSchema() {
                 description: 'Preset to start from: `recommended` (default) or `strict` (adds missing-service-account, fails on medium).',
             },
             'fail-on': {
-                enum: [...types_SEVERITIES, 'none'],
+                enum: [...SEVERITIES, 'none'],
                 description: 'Lowest severity that fails the check (new findings only in a pull request, unless `report: all`). Default: high (medium with strict). `none` never fails.',
             },
             report: {
@@ -53284,40 +53309,7 @@ async function scanWorkspace(root, paths, config, tools, log) {
     return { collected, result };
 }
 
-;// CONCATENATED MODULE: ./src/report/summary.ts
-
-/** Counts of the unsuppressed findings; `blocking` are those at or above `failOn`. */
-function countFindings(findings, failOn) {
-    const bySeverity = Object.fromEntries(types_SEVERITIES.map((severity) => [severity, 0]));
-    const files = new Set();
-    let suppressed = 0;
-    let fixable = 0;
-    let blocking = 0;
-    for (const finding of findings) {
-        if (finding.suppressed) {
-            suppressed++;
-            continue;
-        }
-        bySeverity[finding.severity]++;
-        files.add(finding.file);
-        if (finding.fix)
-            fixable++;
-        if (failOn !== 'none' && atLeast(finding.severity, failOn))
-            blocking++;
-    }
-    const total = findings.length - suppressed;
-    return { total, bySeverity, suppressed, fixable, files: files.size, blocking };
-}
-function severityBreakdown(counts) {
-    return [...SEVERITIES]
-        .reverse()
-        .filter((severity) => counts.bySeverity[severity] > 0)
-        .map((severity) => `${counts.bySeverity[severity]} ${severity}`)
-        .join(', ');
-}
-
 ;// CONCATENATED MODULE: ./src/main.ts
-
 
 
 
@@ -53387,7 +53379,7 @@ async function main_run() {
             for (const notice of [...collected.notices, ...result.notices])
                 info(`${notice.file}: ${notice.message}`);
             annotate(findings, (finding) => annotationLevel(finding, failOn, true));
-            blocking = findings.filter((finding) => !finding.suppressed && failOn !== 'none' && atLeast(finding.severity, failOn));
+            blocking = findings.filter((finding) => isBlocking(finding, failOn));
             summary = [
                 summaryMarkdown({
                     introduced: findings,

@@ -10,10 +10,10 @@ import { renderTools } from './adapters/render.js';
 import { scanWorkspace } from './adapters/workspace.js';
 import { createGitHub } from './api/client.js';
 import { ConfigurationError } from './config/errors.js';
-import { type Finding, atLeast } from './core/types.js';
+import type { Finding } from './core/types.js';
 import { annotationLevel, findingList, summaryMarkdown, truncate } from './pr/summary.js';
 import { toSarif } from './report/sarif.js';
-import { countFindings } from './report/summary.js';
+import { countFindings, isBlocking } from './report/summary.js';
 import { registry } from './rules/index.js';
 
 /**
@@ -77,9 +77,7 @@ export async function run(): Promise<void> {
       for (const notice of [...collected.notices, ...result.notices])
         core.info(`${notice.file}: ${notice.message}`);
       annotate(findings, (finding) => annotationLevel(finding, failOn, true));
-      blocking = findings.filter(
-        (finding) => !finding.suppressed && failOn !== 'none' && atLeast(finding.severity, failOn),
-      );
+      blocking = findings.filter((finding) => isBlocking(finding, failOn));
       summary = [
         summaryMarkdown({
           introduced: findings,

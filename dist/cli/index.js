@@ -7149,12 +7149,12 @@ function toPosix(path) {
 async function findOverlays(root, kustomizationDirs) {
     const included = new Set();
     for (const dir of kustomizationDirs) {
-        const file = await findKustomizationFile(root, dir);
-        if (!file)
+        const text = await readKustomization(root, dir);
+        if (text === null)
             continue;
         let content;
         try {
-            content = (0,dist/* parse */.qg)(await (0,promises_namespaceObject.readFile)(file, 'utf8'));
+            content = (0,dist/* parse */.qg)(text);
         }
         catch {
             continue;
@@ -7173,14 +7173,13 @@ async function findOverlays(root, kustomizationDirs) {
             }
         }
     }
-    return kustomizationDirs.filter((dir) => !included.has(dir === '' ? '' : dir)).sort();
+    return kustomizationDirs.filter((dir) => !included.has(dir)).sort();
 }
-async function findKustomizationFile(root, dir) {
+/** The text of a folder's kustomization file, whichever of its names it has, or null. */
+async function readKustomization(root, dir) {
     for (const name of KUSTOMIZATION_FILES) {
-        const path = (0,external_node_path_namespaceObject.join)(root, dir, name);
         try {
-            await (0,promises_namespaceObject.readFile)(path);
-            return path;
+            return await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, dir, name), 'utf8');
         }
         catch {
             // try the next name
@@ -7873,6 +7872,16 @@ function toLineFix(text, edits, lineOf) {
         endLine: lineOf(nextBreak === -1 ? text.length : nextBreak),
         replacement,
     };
+}
+/** The line form of edits to a text that has no line index at hand: one is built from the text. */
+function lineFixOf(text, edits) {
+    const lines = new dist/* LineCounter */.HN();
+    let offset = 0;
+    for (const line of text.split('\n')) {
+        lines.addNewLine(offset);
+        offset += line.length + 1;
+    }
+    return toLineFix(text, edits, (position) => lines.linePos(position).line);
 }
 /** Walks to the container at `path` in plain data, or undefined. */
 function containerAt(root, path) {
@@ -12954,16 +12963,7 @@ async function probeTemplateFixes(options, before, report) {
             finally {
                 await (0,promises_namespaceObject.rm)(copy, { recursive: true, force: true });
             }
-            const lines = new dist/* LineCounter */.HN();
-            let offset = 0;
-            for (const line of template.split('\n')) {
-                lines.addNewLine(offset);
-                offset += line.length + 1;
-            }
-            finding.fix = {
-                file: finding.file,
-                ...toLineFix(template, [edit], (position) => lines.linePos(position).line),
-            };
+            finding.fix = { file: finding.file, ...lineFixOf(template, [edit]) };
             report.fixed++;
         }
     }
@@ -13269,6 +13269,10 @@ function toSarif(findings, errors, rules) {
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 
+/** Whether a finding fails the check: unsuppressed and at or above `failOn`. */
+function isBlocking(finding, failOn) {
+    return !finding.suppressed && failOn !== 'none' && atLeast(finding.severity, failOn);
+}
 /** Counts of the unsuppressed findings; `blocking` are those at or above `failOn`. */
 function countFindings(findings, failOn) {
     const bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0]));
@@ -13285,7 +13289,7 @@ function countFindings(findings, failOn) {
         files.add(finding.file);
         if (finding.fix)
             fixable++;
-        if (failOn !== 'none' && atLeast(finding.severity, failOn))
+        if (isBlocking(finding, failOn))
             blocking++;
     }
     const total = findings.length - suppressed;

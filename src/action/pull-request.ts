@@ -20,12 +20,12 @@ import {
   type ScanNotice,
   type Severity,
   type SourceFile,
-  atLeast,
 } from '../core/types.js';
 import { splitFindings } from '../pr/differential.js';
 import { type CommentableLines, diffContents, parsePatch } from '../pr/patch.js';
 import { planReview, resolvedBody, severityCounts } from '../pr/review.js';
 import { annotationLevel, findingList, summaryMarkdown, truncate, MAX_OUTPUT_CHARS } from '../pr/summary.js';
+import { isBlocking } from '../report/summary.js';
 import { registry } from '../rules/index.js';
 import type { RuleMeta } from '../rules/types.js';
 import { annotate } from './annotations.js';
@@ -202,9 +202,7 @@ export async function reviewPullRequest(
     }
     const { introduced, existing } = split;
     const counted = config.report === 'all' ? [...introduced, ...existing] : introduced;
-    const blocking = counted.filter(
-      (finding) => !finding.suppressed && failOn !== 'none' && atLeast(finding.severity, failOn),
-    );
+    const blocking = counted.filter((finding) => isBlocking(finding, failOn));
     const open = introduced.filter((finding) => !finding.suppressed);
     core.info(
       `${open.length} new findings${open.length > 0 ? ` (${severityCounts(open)})` : ''}, ` +

@@ -28,11 +28,11 @@ function toPosix(path: string): string {
 export async function findOverlays(root: string, kustomizationDirs: readonly string[]): Promise<string[]> {
   const included = new Set<string>();
   for (const dir of kustomizationDirs) {
-    const file = await findKustomizationFile(root, dir);
-    if (!file) continue;
+    const text = await readKustomization(root, dir);
+    if (text === null) continue;
     let content: unknown;
     try {
-      content = parse(await readFile(file, 'utf8'));
+      content = parse(text);
     } catch {
       continue;
     }
@@ -47,15 +47,14 @@ export async function findOverlays(root: string, kustomizationDirs: readonly str
       }
     }
   }
-  return kustomizationDirs.filter((dir) => !included.has(dir === '' ? '' : dir)).sort();
+  return kustomizationDirs.filter((dir) => !included.has(dir)).sort();
 }
 
-async function findKustomizationFile(root: string, dir: string): Promise<string | null> {
+/** The text of a folder's kustomization file, whichever of its names it has, or null. */
+async function readKustomization(root: string, dir: string): Promise<string | null> {
   for (const name of KUSTOMIZATION_FILES) {
-    const path = join(root, dir, name);
     try {
-      await readFile(path);
-      return path;
+      return await readFile(join(root, dir, name), 'utf8');
     } catch {
       // try the next name
     }

@@ -1,10 +1,10 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { LineCounter, isMap, isScalar, parseDocument } from 'yaml';
+import { isMap, isScalar, parseDocument } from 'yaml';
 import type { ResolvedConfig } from '../config/config.js';
 import { applyEdits } from '../core/apply.js';
-import { setYamlScalar, toLineFix } from '../core/fix.js';
+import { lineFixOf, setYamlScalar } from '../core/fix.js';
 import { templateLine } from '../core/source-map.js';
 import { scanFiles } from '../core/scan.js';
 import type { Finding, SourceFile, TextEdit } from '../core/types.js';
@@ -156,16 +156,7 @@ async function probeTemplateFixes(
       } finally {
         await rm(copy, { recursive: true, force: true });
       }
-      const lines = new LineCounter();
-      let offset = 0;
-      for (const line of template.split('\n')) {
-        lines.addNewLine(offset);
-        offset += line.length + 1;
-      }
-      finding.fix = {
-        file: finding.file,
-        ...toLineFix(template, [edit], (position) => lines.linePos(position).line),
-      };
+      finding.fix = { file: finding.file, ...lineFixOf(template, [edit]) };
       report.fixed++;
     }
   }

@@ -80,6 +80,17 @@ export function toLineFix(text: string, edits: TextEdit[], lineOf: (offset: numb
   };
 }
 
+/** The line form of edits to a text that has no line index at hand: one is built from the text. */
+export function lineFixOf(text: string, edits: TextEdit[]): Fix {
+  const lines = new LineCounter();
+  let offset = 0;
+  for (const line of text.split('\n')) {
+    lines.addNewLine(offset);
+    offset += line.length + 1;
+  }
+  return toLineFix(text, edits, (position) => lines.linePos(position).line);
+}
+
 /** Walks to the container at `path` in plain data, or undefined. */
 function containerAt(root: unknown, path: readonly PathSegment[]): unknown {
   let current = root;

@@ -1,8 +1,8 @@
-import { LineCounter } from 'yaml';
 import { applyFixes } from '../core/apply.js';
-import { toLineFix } from '../core/fix.js';
-import { type Finding, type Fix, type Severity, severityRank } from '../core/types.js';
+import { lineFixOf } from '../core/fix.js';
+import { type Finding, type Fix, severityRank } from '../core/types.js';
 import { fingerprint } from '../report/sarif.js';
+import { countFindings, severityBreakdown } from '../report/summary.js';
 import type { RuleMeta } from '../rules/types.js';
 import { RULE_DOCS_URL } from '../version.js';
 import { type CommentableLines, inOneHunk } from './patch.js';
@@ -87,13 +87,7 @@ function groupByFixLines(
 function mergeFixes(text: string, fixes: Fix[]): Fix | null {
   const edits = fixes.flatMap((fix) => fix.edits);
   if (applyFixes(text, fixes).applied !== fixes.length) return null;
-  const lines = new LineCounter();
-  let offset = 0;
-  for (const line of text.split('\n')) {
-    lines.addNewLine(offset);
-    offset += line.length + 1;
-  }
-  return toLineFix(text, edits, (position) => lines.linePos(position).line);
+  return lineFixOf(text, edits);
 }
 
 export interface CommentContext {
@@ -207,11 +201,7 @@ export function resolvedBody(body: string, headSha: string): string {
   return `✅ **Resolved**: no longer reported at ${headSha.slice(0, 7)}.\n\n<details><summary>Original comment</summary>\n\n${original}\n\n</details>\n${RESOLVED_MARKER}`;
 }
 
+/** `2 high, 1 medium`: the unsuppressed findings by severity, highest first (as the CLI's summary line). */
 export function severityCounts(findings: readonly Finding[]): string {
-  const counts = new Map<Severity, number>();
-  for (const finding of findings) counts.set(finding.severity, (counts.get(finding.severity) ?? 0) + 1);
-  return [...counts]
-    .sort((a, b) => severityRank(b[0]) - severityRank(a[0]))
-    .map(([severity, count]) => `${count} ${severity}`)
-    .join(', ');
+  return severityBreakdown(countFindings(findings, 'none'));
 }

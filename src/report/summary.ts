@@ -9,6 +9,11 @@ export interface Counts {
   blocking: number;
 }
 
+/** Whether a finding fails the check: unsuppressed and at or above `failOn`. */
+export function isBlocking(finding: Finding, failOn: Severity | 'none'): boolean {
+  return !finding.suppressed && failOn !== 'none' && atLeast(finding.severity, failOn);
+}
+
 /** Counts of the unsuppressed findings; `blocking` are those at or above `failOn`. */
 export function countFindings(findings: readonly Finding[], failOn: Severity | 'none'): Counts {
   const bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<
@@ -27,7 +32,7 @@ export function countFindings(findings: readonly Finding[], failOn: Severity | '
     bySeverity[finding.severity]++;
     files.add(finding.file);
     if (finding.fix) fixable++;
-    if (failOn !== 'none' && atLeast(finding.severity, failOn)) blocking++;
+    if (isBlocking(finding, failOn)) blocking++;
   }
   const total = findings.length - suppressed;
   return { total, bySeverity, suppressed, fixable, files: files.size, blocking };
