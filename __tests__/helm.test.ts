@@ -284,6 +284,7 @@ describe.skipIf(helms.length === 0).each(helms)('fix at the source: values probi
     const dir = irsaChart();
     const { report, stderr } = await run(dir, []);
     expect(stderr).toMatch(/Probed chart values with \d+ renders? .*2 findings fixable at the source/);
+    expect(stderr).toMatch(/^Timing: read \d+ ms, render \d+ ms, scan \d+ ms, probe \d+ ms\.$/m);
     const finding = report.findings.find((entry) => entry.ruleId === 'workload-identity-automount')!;
     expect(finding).toMatchObject({ file: 'web/templates/serviceaccount.yaml', rendered: true });
     const fix = finding.fix as { file: string; startLine: number; replacement: string };

@@ -1,3 +1,5 @@
+import { useEnvironmentCopy } from './environment.js';
 import { run } from './main.js';
 
+useEnvironmentCopy();
 await run();

@@ -16,11 +16,16 @@ export async function scanWorkspace(
   tools: RenderTools,
   log: (line: string) => void,
 ): Promise<{ collected: CollectedFiles; result: ScanResult }> {
+  const clock = stopwatch();
   const collected = await collectFiles({ root, paths, include: config.include, exclude: config.exclude });
+  const collecting = clock();
   const rendering = await renderCollected(collected, root, config, tools);
+  const rendered = clock();
   if (rendering.log) log(rendering.log);
   const result = scanFiles(collected.files, config);
   await mapRenderedFindings(result.findings, root);
+  const scanning = clock();
+  let probing = 0;
   if (rendering.charts.length > 0) {
     const probe = await probeValues({
       root,
@@ -36,6 +41,22 @@ export async function scanWorkspace(
           `${probe.fixed} findings fixable at the source (values or templates).`,
       );
     }
+    probing = clock();
   }
+  log(
+    `Timing: read ${collecting} ms, render ${rendered} ms, scan ${scanning} ms` +
+      (rendering.charts.length > 0 ? `, probe ${probing} ms.` : '.'),
+  );
   return { collected, result };
+}
+
+/** Each call returns the whole milliseconds since the previous call (or since the stopwatch was made). */
+function stopwatch(): () => number {
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    const elapsed = Math.round(now - last);
+    last = now;
+    return elapsed;
+  };
 }

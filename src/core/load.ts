@@ -11,6 +11,8 @@ import {
   parseAllDocuments,
   visit,
 } from 'yaml';
+import { load as loadQuickly } from 'js-yaml';
+import { MODEL_KINDS, mayMatter } from './model.js';
 import type { ScanError, ScanNotice, SourceFile } from './types.js';
 
 export type PathSegment = string | number;
@@ -36,6 +38,8 @@ export interface LoadResult {
   notices: ScanNotice[];
   /** YAML documents read, Kubernetes or not. */
   documents: number;
+  /** Kubernetes objects read that cannot matter to any rule (not in `objects`). */
+  inert: number;
 }
 
 /** Aliases a document may expand before it is refused (guards against "billion laughs"). */
@@ -48,12 +52,15 @@ const MAX_ALIAS_COUNT = 1000;
  * is `false` to the API server and must be `false` to us too.
  */
 export function loadDocuments(file: SourceFile): LoadResult {
-  const result: LoadResult = { objects: [], errors: [], notices: [], documents: 0 };
+  const result: LoadResult = { objects: [], errors: [], notices: [], documents: 0, inert: 0 };
   const lines = new LineCounter();
   const text = file.text;
+  const templated = text.includes('{{');
+  const masked = templated ? { text, inert: 0 } : maskInertDocuments(text);
+  result.inert = masked.inert;
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, {
+    docs = parseAllDocuments(masked.text, {
       lineCounter: lines,
       version: '1.1',
       prettyErrors: false,
@@ -66,8 +73,7 @@ export function loadDocuments(file: SourceFile): LoadResult {
   }
   if (!Array.isArray(docs)) docs = [docs];
 
-  const templated = text.includes('{{') && docs.some((doc) => looksLikeGoTemplate(doc));
-  if (templated) {
+  if (templated && docs.some((doc) => looksLikeGoTemplate(doc))) {
     result.notices.push({
       file: file.path,
       message:
@@ -119,6 +125,64 @@ export function loadDocuments(file: SourceFile): LoadResult {
     result.objects.push({ file, doc, basePath: [], value, lines, docIndex, itemIndex: null });
   });
   return result;
+}
+
+/** A document marker line: `---` or `...`, alone or followed by a comment. */
+const MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
+const MARKER_REST = /^[ \t]*(?:#[^\n]*)?\r?$/;
+/** A top-level `kind:` written as a plain scalar, the way nearly every manifest writes it. */
+const KIND_LINE = /^kind:[ \t]*([A-Za-z][\w.-]*)[ \t]*(?:#[^\n]*)?\r?$/m;
+/** An anchor: documents with aliases go the full way, which refuses alias bombs with an error of their own. */
+export const ANCHOR = /(?:^|[\s[{,])&[^\s,[\]{}]/;
+
+/**
+ * Blanks out the documents that cannot matter to any rule, keeping every offset and line where it was.
+ *
+ * CustomResourceDefinitions, Services, ConfigMaps and the like are often half the bytes of a repository, and the
+ * parser that keeps source ranges costs about seven times more per byte than js-yaml. Such a document is read by
+ * js-yaml; when that succeeds and the object is of a kind the model never reads (no pod template, no suppression
+ * annotation), the full parse sees `~` and blanks in its place. Whatever js-yaml rejects or doubts goes the full way,
+ * so syntax errors are still reported by the full parser, in its words. Document markers are found textually, which
+ * YAML allows: `---` and `...` at the start of a line cannot occur inside any scalar.
+ */
+function maskInertDocuments(text: string): { text: string; inert: number } {
+  const chunks: Array<[number, number]> = [];
+  let start = 0;
+  MARKER.lastIndex = 0;
+  for (let match = MARKER.exec(text); match !== null; match = MARKER.exec(text)) {
+    const lineEnd = text.indexOf('\n', match.index);
+    const end = lineEnd === -1 ? text.length : lineEnd;
+    // `--- {a: 1}`, `--- |` and directives start a document on the marker line; such files go the full way.
+    if (!MARKER_REST.test(text.slice(match.index + 3, end))) return { text, inert: 0 };
+    chunks.push([start, match.index]);
+    start = end;
+  }
+  chunks.push([start, text.length]);
+  if (/^%/m.test(text)) return { text, inert: 0 };
+  let inert = 0;
+  let out = '';
+  let copied = 0;
+  for (const [from, to] of chunks) {
+    const chunk = text.slice(from, to);
+    const kind = KIND_LINE.exec(chunk);
+    if (!kind || MODEL_KINDS.has(kind[1]!) || kind[1]!.endsWith('List') || ANCHOR.test(chunk)) continue;
+    let value: unknown;
+    try {
+      value = loadQuickly(chunk);
+    } catch {
+      continue;
+    }
+    if (!isKubernetesObject(value) || value.kind !== kind[1] || mayMatter(value)) continue;
+    inert++;
+    out +=
+      text.slice(copied, from) + blank(chunk.slice(0, kind.index)) + '~' + blank(chunk.slice(kind.index + 1));
+    copied = to;
+  }
+  return inert === 0 ? { text, inert } : { text: out + text.slice(copied), inert };
+}
+
+function blank(text: string): string {
+  return text.replace(/[^\r\n]+/g, (run) => ' '.repeat(run.length));
 }
 
 function isKubernetesObject(

@@ -1,4 +1,5 @@
 import type { LoadedObject, PathSegment } from './load.js';
+import { IGNORE_ANNOTATION } from './suppress.js';
 import type { ResourceRef } from './types.js';
 
 export type Json = Record<string, unknown>;
@@ -58,6 +59,31 @@ const POD_SPEC_PATHS: Record<string, { spec: PathSegment[]; metadata: PathSegmen
   },
 };
 const TEMPLATE_SPEC = { spec: ['spec', 'template', 'spec'], metadata: ['spec', 'template', 'metadata'] };
+
+/** Kinds the model reads by name; every other kind matters only when it carries a pod template. */
+export const MODEL_KINDS: ReadonlySet<string> = new Set([
+  ...Object.keys(POD_SPEC_PATHS),
+  'ServiceAccount',
+  'Secret',
+  'Namespace',
+  'Role',
+  'ClusterRole',
+  'RoleBinding',
+  'ClusterRoleBinding',
+]);
+
+/**
+ * Whether an object can change what the rules see: a kind the model reads, a List, anything with a pod template,
+ * or anything carrying a suppression annotation (a broken one is reported wherever it is written).
+ */
+export function mayMatter(value: Record<string, unknown>): boolean {
+  const kind = typeof value.kind === 'string' ? value.kind : '';
+  if (MODEL_KINDS.has(kind) || kind.endsWith('List')) return true;
+  const templateSpec = getPath(value, TEMPLATE_SPEC.spec);
+  if (isRecord(templateSpec) && 'containers' in templateSpec) return true;
+  const metadata = isRecord(value.metadata) ? value.metadata : {};
+  return isRecord(metadata.annotations) && IGNORE_ANNOTATION in metadata.annotations;
+}
 
 export interface Model {
   resources: Resource[];
@@ -189,7 +215,10 @@ function toResource(object: LoadedObject, defaultNamespace: string): Resource {
 
 function toWorkload(resource: Resource): Workload | null {
   const value = resource.object.value;
-  const known = POD_SPEC_PATHS[resource.ref.kind];
+  // Own keys only: a kind such as `constructor` must not find Object's prototype.
+  const known = Object.hasOwn(POD_SPEC_PATHS, resource.ref.kind)
+    ? POD_SPEC_PATHS[resource.ref.kind]
+    : undefined;
   let paths = known;
   if (!paths) {
     const candidate = getPath(value, TEMPLATE_SPEC.spec);

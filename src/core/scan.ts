@@ -4,6 +4,7 @@ import type { EngineSettings, Report, RuleContext } from '../rules/types.js';
 import { type LoadedObject, loadDocuments, spanOf } from './load.js';
 import { type Model, type Resource, type Workload, buildModel } from './model.js';
 import { buildRbacIndex } from './rbac.js';
+import { extraCredentialEnvNames, secretLines, withholdSecretFixes } from './secrets.js';
 import { IGNORE_ANNOTATION, exemptionFor, ignoreCovers, parseIgnoreAnnotation } from './suppress.js';
 import type { Finding, ScanError, ScanNotice, SourceFile } from './types.js';
 
@@ -34,12 +35,14 @@ export function scanFiles(
   const errors: ScanError[] = [];
   const notices: ScanNotice[] = [];
   let documents = 0;
+  let inert = 0;
   for (const file of files) {
     const loaded = loadDocuments(file);
     objects.push(...loaded.objects);
     errors.push(...loaded.errors);
     notices.push(...loaded.notices);
     documents += loaded.documents;
+    inert += loaded.inert;
   }
   const model = buildModel(objects, config.defaultNamespace);
   const findings = evaluate(model, config, registry);
@@ -50,7 +53,7 @@ export function scanFiles(
     stats: {
       files: files.length,
       documents,
-      resources: model.resources.length,
+      resources: model.resources.length + inert,
       workloads: model.workloads.length,
     },
   };
@@ -91,6 +94,8 @@ export function evaluate(
     rule.check(context);
   }
   for (const finding of findings) suppress(finding, config, workloads, settings.knownRules);
+  // A fix is shown as the whole lines it touches: none may quote a Secret or a literal credential.
+  withholdSecretFixes(findings, secretLines(model, extraCredentialEnvNames(config)));
   return sortFindings(findings);
 }
 

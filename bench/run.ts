@@ -1,0 +1,256 @@
+/**
+ * `npm run bench`: kube-token-guard side by side with peer scanners on the same generated corpora.
+ *
+ *   npm run bench                      # 2,000, 20,000 and 100,000 documents, 5 runs each
+ *   npm run bench -- --sizes 20000 --runs 3
+ *
+ * Peers are installed with `go install` (pinned) into `.tools/bin`; one that cannot be installed is listed with the
+ * reason instead of a time. Wall time is the median of the runs, peak RSS the largest of them (GNU time's `%M`).
+ * The table goes to stdout and to `.bench/results.md`; `docs/performance.md` quotes the latest one.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { generateCorpus } from './generate-corpus.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BENCH = join(ROOT, '.bench');
+const GOBIN = join(ROOT, '.tools', 'bin');
+const CLI = join(ROOT, 'dist', 'cli', 'index.js');
+
+interface Peer {
+  name: string;
+  module: string;
+  binary: string;
+  /** The command line for a corpus folder and its files. */
+  args: (folder: string, files: string[]) => string[];
+}
+
+/** kube-linter limited to its ServiceAccount and RBAC checks, as the issue compares. */
+const KUBE_LINTER_CHECKS = [
+  'access-to-create-pods',
+  'access-to-secrets',
+  'cluster-admin-role-binding',
+  'default-service-account',
+  'deprecated-service-account-field',
+  'non-existent-service-account',
+  'wildcard-in-rules',
+];
+
+const PEERS: Peer[] = [
+  {
+    name: 'kube-linter (ServiceAccount and RBAC checks)',
+    module: 'golang.stackrox.io/kube-linter/cmd/kube-linter@v0.8.3',
+    binary: 'kube-linter',
+    args: (folder) => [
+      'lint',
+      '--do-not-auto-add-defaults',
+      ...KUBE_LINTER_CHECKS.flatMap((check) => ['--include', check]),
+      folder,
+    ],
+  },
+  {
+    name: 'kube-score (all default checks)',
+    module: 'github.com/zegl/kube-score/cmd/kube-score@v1.20.0',
+    binary: 'kube-score',
+    args: (_folder, files) => ['score', '--output-format', 'ci', ...files],
+  },
+];
+
+interface Measurement {
+  tool: string;
+  documents: number;
+  wallMs: number[];
+  peakRssKb: number | null;
+  note?: string;
+}
+
+function main(): void {
+  const { values } = parseArgs({
+    options: {
+      sizes: { type: 'string', default: '2000,20000,100000' },
+      runs: { type: 'string', default: '5' },
+    },
+  });
+  const sizes = values.sizes.split(',').map(Number);
+  const runs = Number(values.runs);
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
+  const timeBinary = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+  const peers = PEERS.map((peer) => ({ peer, install: installPeer(peer) }));
+
+  const measurements: Measurement[] = [];
+  for (const size of sizes) {
+    const folder = corpus(size);
+    const files = readdirSync(folder)
+      .filter((name) => name.endsWith('.yaml'))
+      .map((name) => join(folder, name));
+    const own = measure(
+      'kube-token-guard',
+      size,
+      runs,
+      process.execPath,
+      [CLI, 'scan', folder, '--fail-on', 'none'],
+      timeBinary,
+    );
+    measurements.push(own);
+    for (const { peer, install } of peers) {
+      if (install.ok) {
+        measurements.push(measure(peer.name, size, runs, install.path, peer.args(folder, files), timeBinary));
+      } else {
+        measurements.push({
+          tool: peer.name,
+          documents: size,
+          wallMs: [],
+          peakRssKb: null,
+          note: install.reason,
+        });
+      }
+    }
+  }
+  const startup = coldStart(runs);
+  const report = formatReport(measurements, startup, runs);
+  mkdirSync(BENCH, { recursive: true });
+  writeFileSync(join(BENCH, 'results.md'), report);
+  process.stdout.write(report);
+}
+
+/** A corpus of `size` documents in `.bench/corpus-<size>`, written once (the generator is deterministic). */
+function corpus(size: number): string {
+  const folder = join(BENCH, `corpus-${size}`);
+  const stamp = join(folder, '.complete');
+  if (!existsSync(stamp)) {
+    process.stderr.write(`Writing a corpus of ${size} documents to ${folder}\n`);
+    generateCorpus(size, folder);
+    writeFileSync(stamp, '');
+  }
+  return folder;
+}
+
+function installPeer(peer: Peer): { ok: true; path: string } | { ok: false; reason: string } {
+  const path = join(GOBIN, peer.binary);
+  if (existsSync(path)) return { ok: true, path };
+  process.stderr.write(`Installing ${peer.module} with go install\n`);
+  const result = spawnSync('go', ['install', peer.module], {
+    env: { ...process.env, GOBIN, GOFLAGS: '-mod=mod' },
+    encoding: 'utf8',
+  });
+  if (result.status === 0 && existsSync(path)) return { ok: true, path };
+  const output = `${result.stderr ?? ''}${result.error?.message ?? ''}`;
+  const reason =
+    output.split('\n').find((line) => /error|forbidden|not found|\b\d{3}\b/i.test(line)) ?? output;
+  return {
+    ok: false,
+    reason: `not installed: \`go install ${peer.module}\` failed: ${reason.trim().slice(0, 200)}`,
+  };
+}
+
+function measure(
+  tool: string,
+  documents: number,
+  runs: number,
+  command: string,
+  args: string[],
+  timeBinary: string | null,
+): Measurement {
+  const wallMs: number[] = [];
+  let peakRssKb: number | null = null;
+  const scratch = join(tmpdir(), `ktg-bench-${process.pid}`);
+  mkdirSync(scratch, { recursive: true });
+  const usage = join(scratch, 'usage');
+  for (let run = 0; run < runs; run++) {
+    const [binary, argv] = timeBinary
+      ? [timeBinary, ['-f', '%M', '-o', usage, command, ...args]]
+      : [command, args];
+    const started = performance.now();
+    const result = spawnSync(binary, argv, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 });
+    wallMs.push(performance.now() - started);
+    if (result.error) throw result.error;
+    if (timeBinary) {
+      const kb = Number(readFileSync(usage, 'utf8').trim().split('\n').pop());
+      if (Number.isFinite(kb)) peakRssKb = Math.max(peakRssKb ?? 0, kb);
+    }
+    process.stderr.write(
+      `${tool} · ${documents} documents · run ${run + 1}: ${Math.round(wallMs.at(-1)!)} ms\n`,
+    );
+  }
+  rmSync(scratch, { recursive: true, force: true });
+  return { tool, documents, wallMs, peakRssKb };
+}
+
+/** Time from starting `node dist/index.js` to its exit, outside of a pull request (it loads, reads inputs, stops). */
+function coldStart(runs: number): { actionMs: number; cliMs: number } {
+  const env = {
+    PATH: process.env.PATH,
+    GITHUB_EVENT_NAME: 'workflow_dispatch',
+    GITHUB_WORKSPACE: join(ROOT, 'examples'),
+    INPUT_PATHS: 'does-not-exist',
+  };
+  const time = (args: string[], environment?: NodeJS.ProcessEnv) =>
+    median(
+      Array.from({ length: runs }, () => {
+        const started = performance.now();
+        spawnSync(process.execPath, args, { stdio: 'ignore', env: environment });
+        return performance.now() - started;
+      }),
+    );
+  return {
+    actionMs: time([join(ROOT, 'dist', 'index.js')], env),
+    cliMs: time([CLI, '--version']),
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function formatReport(
+  measurements: Measurement[],
+  startup: { actionMs: number; cliMs: number },
+  runs: number,
+) {
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  const lines = [
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}; median of ${runs} runs.`,
+    '',
+    '| tool | documents | wall time (median) | peak RSS | ratio to kube-token-guard |',
+    '| --- | ---: | ---: | ---: | ---: |',
+  ];
+  for (const entry of measurements) {
+    if (entry.wallMs.length === 0) {
+      lines.push(`| ${entry.tool} | ${entry.documents} | ${entry.note ?? 'not run'} | | |`);
+      continue;
+    }
+    const own = measurements.find(
+      (other) => other.tool === 'kube-token-guard' && other.documents === entry.documents,
+    )!;
+    const ratio = median(entry.wallMs) / median(own.wallMs);
+    const rss = entry.peakRssKb === null ? 'n/a' : `${Math.round(entry.peakRssKb / 1024)} MB`;
+    lines.push(
+      `| ${entry.tool} | ${entry.documents} | ${seconds(median(entry.wallMs))} | ${rss} | ${ratio.toFixed(2)} |`,
+    );
+  }
+  const own = measurements.filter((entry) => entry.tool === 'kube-token-guard');
+  if (own.length > 1) {
+    const perDocument = own.map(
+      (entry) => `${((median(entry.wallMs) * 1000) / entry.documents).toFixed(0)} µs`,
+    );
+    lines.push(
+      '',
+      `kube-token-guard time per document: ${perDocument.join(' → ')} (flat means linear growth).`,
+    );
+  }
+  lines.push(
+    '',
+    `Cold start: \`node dist/index.js\` outside a pull request ${Math.round(startup.actionMs)} ms; ` +
+      `\`node dist/cli/index.js --version\` ${Math.round(startup.cliMs)} ms.`,
+    '',
+  );
+  return lines.join('\n');
+}
+
+main();
