@@ -139,12 +139,10 @@ function installPeer(peer: Peer): { ok: true; path: string } | { ok: false; reas
   });
   if (result.status === 0 && existsSync(path)) return { ok: true, path };
   const output = `${result.stderr ?? ''}${result.error?.message ?? ''}`;
-  const reason =
-    output.split('\n').find((line) => /error|forbidden|not found|\b\d{3}\b/i.test(line)) ?? output;
-  return {
-    ok: false,
-    reason: `not installed: \`go install ${peer.module}\` failed: ${reason.trim().slice(0, 200)}`,
-  };
+  const status = /: (\d{3} [A-Za-z ]+)\s*$/m.exec(output);
+  const lastLine = output.trim().split('\n').pop() ?? '';
+  const reason = status ? `the Go module proxy answered ${status[1]!.trim()}` : lastLine.slice(0, 160);
+  return { ok: false, reason: `not installed: \`go install ${peer.module}\` failed (${reason})` };
 }
 
 function measure(

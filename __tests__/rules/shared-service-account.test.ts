@@ -109,6 +109,52 @@ ruleTester('shared-service-account', {
       ],
     },
     {
+      name: 'eight workloads: each names the first five others and counts the rest',
+      files: Object.fromEntries([...'abcdefgh'].map((name) => [`${name}.yaml`, workload(name, 'api')])),
+      findings: [
+        {
+          file: 'a.yaml',
+          message:
+            'with `Deployment/b`, `Deployment/c`, `Deployment/d`, `Deployment/e`, `Deployment/f` and 2 more:',
+        },
+        {
+          file: 'b.yaml',
+          message:
+            'with `Deployment/a`, `Deployment/c`, `Deployment/d`, `Deployment/e`, `Deployment/f` and 2 more:',
+        },
+        {
+          file: 'c.yaml',
+          message:
+            'with `Deployment/a`, `Deployment/b`, `Deployment/d`, `Deployment/e`, `Deployment/f` and 2 more:',
+        },
+        {
+          file: 'd.yaml',
+          message:
+            'with `Deployment/a`, `Deployment/b`, `Deployment/c`, `Deployment/e`, `Deployment/f` and 2 more:',
+        },
+        {
+          file: 'e.yaml',
+          message:
+            'with `Deployment/a`, `Deployment/b`, `Deployment/c`, `Deployment/d`, `Deployment/f` and 2 more:',
+        },
+        {
+          file: 'f.yaml',
+          message:
+            'with `Deployment/a`, `Deployment/b`, `Deployment/c`, `Deployment/d`, `Deployment/e` and 2 more:',
+        },
+        {
+          file: 'g.yaml',
+          message:
+            'with `Deployment/a`, `Deployment/b`, `Deployment/c`, `Deployment/d`, `Deployment/e` and 2 more:',
+        },
+        {
+          file: 'h.yaml',
+          message:
+            'with `Deployment/a`, `Deployment/b`, `Deployment/c`, `Deployment/d`, `Deployment/e` and 2 more:',
+        },
+      ],
+    },
+    {
       name: 'workloads without namespace share within `default`',
       files: {
         'a.yaml': workload('a', 'api').replace('  namespace: shop\n', ''),

@@ -20,13 +20,16 @@ export const sharedServiceAccount: Rule = {
     }
     for (const users of byAccount.values()) {
       if (users.size < 2) continue;
+      // Only the first few other users are named, so a ServiceAccount shared by thousands stays linear.
+      const firstUsers = [...users.keys()].slice(0, MAX_NAMED + 1);
       for (const [identity, workloads] of users) {
-        const others = [...users.keys()].filter((other) => other !== identity);
-        const named = others
+        const named = firstUsers
+          .filter((other) => other !== identity)
           .slice(0, MAX_NAMED)
           .map((other) => `\`${other}\``)
           .join(', ');
-        const more = others.length > MAX_NAMED ? ` and ${others.length - MAX_NAMED} more` : '';
+        const othersCount = users.size - 1;
+        const more = othersCount > MAX_NAMED ? ` and ${othersCount - MAX_NAMED} more` : '';
         for (const workload of workloads) {
           const field = workload.serviceAccountField!;
           context.report({
