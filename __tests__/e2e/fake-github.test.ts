@@ -4,7 +4,7 @@
  */
 import { Octokit } from '@octokit/rest';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeGitHub, type FakeGitHubOptions, type PullFile } from './fake-github.js';
+import { FakeGitHub, type FakeGitHubOptions, type PullFile, githubFaults } from './fake-github.js';
 
 const OWNER = 'octo-org';
 const REPO = 'manifests';
@@ -544,5 +544,129 @@ describe('contents, compare and issue comments', () => {
     const { data: repository } = await octokit.rest.repos.get(repo);
     expect(repository.default_branch).toBe('main');
     expect(fake.violations).toEqual([]);
+  });
+});
+
+interface Failure {
+  status: number;
+  message: string;
+  cause?: Error & { cause?: unknown };
+  response: { headers: Record<string, string> };
+}
+
+/** The error of a request that must fail. */
+async function failureOf(promise: Promise<unknown>): Promise<Failure> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Failure;
+  }
+  throw new Error('the request succeeded');
+}
+
+describe('fault injection', () => {
+  it('answers matching requests with the fault as many times as asked, then handles them again', async () => {
+    const { fake, octokit } = await start({
+      faults: [
+        { method: 'GET', operationId: 'pulls/list-files', times: 2, respond: githubFaults.serverError() },
+      ],
+    });
+    expect(await statusOf(octokit.rest.pulls.listFiles(pull))).toBe(500);
+    // Another operation, or another method on the same path, is not matched.
+    await octokit.rest.pulls.get(pull);
+    expect(await statusOf(octokit.rest.pulls.listFiles(pull))).toBe(500);
+    const { data } = await octokit.rest.pulls.listFiles(pull);
+    expect(data.map((entry) => entry.filename)).toEqual(['deploy/app.yaml', 'charts/logo.png']);
+    expect(fake.requests.map((request) => [request.operationId, request.status, request.fault])).toEqual([
+      ['pulls/list-files', 500, 0],
+      ['pulls/get', 200, undefined],
+      ['pulls/list-files', 500, 0],
+      ['pulls/list-files', 200, undefined],
+    ]);
+    expect(fake.faultHits).toEqual([2]);
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('matches by path pattern and by the request body, and takes the first matching rule', async () => {
+    const { fake, octokit } = await start();
+    fake.addFault({
+      path: /\/pulls\/\d+\/reviews$/,
+      when: (request) => JSON.stringify(request.body).includes('"line":23'),
+      respond: githubFaults.unplaceableReviewComment(),
+    });
+    fake.addFault({ path: /\/pulls\/\d+\/reviews$/, times: 1, respond: githubFaults.serverError(502) });
+    const review = (line: number) =>
+      octokit.rest.pulls.createReview({
+        ...pull,
+        commit_id: HEAD,
+        event: 'COMMENT',
+        comments: [{ path: 'deploy/app.yaml', line, side: 'RIGHT', body: 'a comment' }],
+      });
+    const refused = await failureOf(review(23));
+    expect(refused).toMatchObject({ status: 422 });
+    expect(refused.message).toContain('Pull request review thread line must be part of the diff');
+    const unavailable = await failureOf(review(22));
+    expect(unavailable.status).toBe(502);
+    expect(unavailable.message).toContain('No server is currently available');
+    await review(22);
+    expect(fake.faultHits).toEqual([1, 1]);
+    expect(fake.reviews).toHaveLength(1);
+    expect(fake.reviewComments.map((comment) => comment.line)).toEqual([22]);
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('still validates a faulted request: what GitHub would reject stays a violation', async () => {
+    const { fake, octokit } = await start({ faults: [{ respond: githubFaults.serverError() }] });
+    expect(
+      await statusOf(
+        untyped(octokit, 'GET /repos/{owner}/{repo}/pulls/{pull_number}', { ...pull, page: 'x' }),
+      ),
+    ).toBe(422);
+    expect(fake.faultHits).toEqual([0]);
+    expect(fake.violations).toEqual([expect.stringContaining('invalid request')]);
+  });
+
+  it('resets the connection without an answer', async () => {
+    const { fake, octokit } = await start({
+      faults: [{ operationId: 'pulls/get', times: 1, respond: 'reset' }],
+    });
+    const error = await failureOf(octokit.rest.pulls.get(pull));
+    // @octokit/request turns a failed fetch into a RequestError of status 500.
+    expect(error).toMatchObject({ status: 500 });
+    // The fetch failed because the other side closed the socket.
+    expect(String(error.cause?.cause)).toMatch(/other side closed/i);
+    const { data } = await octokit.rest.pulls.get(pull);
+    expect(data.number).toBe(NUMBER);
+    expect(fake.requests.map((request) => request.status)).toEqual([0, 200]);
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('answers rate limits as GitHub does: the primary with its reset time, the secondary with retry-after', async () => {
+    const { octokit } = await start({
+      faults: [
+        { operationId: 'pulls/get', times: 1, respond: githubFaults.rateLimit(30) },
+        { operationId: 'pulls/get', times: 1, respond: githubFaults.secondaryRateLimit(429, 2) },
+      ],
+    });
+    const primary = await failureOf(octokit.rest.pulls.get(pull));
+    expect(primary.status).toBe(403);
+    expect(primary.response.headers['x-ratelimit-remaining']).toBe('0');
+    const reset = Number(primary.response.headers['x-ratelimit-reset']) - Date.now() / 1000;
+    expect(reset).toBeGreaterThan(28);
+    expect(reset).toBeLessThanOrEqual(30);
+    const secondary = await failureOf(octokit.rest.pulls.get(pull));
+    expect(secondary.status).toBe(429);
+    expect(secondary.message).toMatch(/secondary rate limit/);
+    expect(secondary.response.headers['retry-after']).toBe('2');
+  });
+
+  it('names the missing permission in a 403', async () => {
+    const { fake, octokit } = await start({
+      faults: [{ operationId: 'checks/create', respond: githubFaults.forbidden('checks=write') }],
+    });
+    const error = await failureOf(octokit.rest.checks.create({ ...repo, name: 'n', head_sha: HEAD }));
+    expect(error.status).toBe(403);
+    expect(error.response.headers['x-accepted-github-permissions']).toBe('checks=write');
+    expect(fake.checkRuns).toEqual([]);
   });
 });

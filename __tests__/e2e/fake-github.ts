@@ -124,6 +124,33 @@ export interface FakeGitHubOptions {
   headMoved?: string;
   /** The message of the commit `pull.headSha`; default `Update manifests`. */
   headCommitMessage?: string;
+  /** Faults to inject, first matching rule first; more can be added with `addFault`. */
+  faults?: FaultRule[];
+}
+
+/** What a fault answers: an HTTP error of GitHub's shape, or `reset` (the connection is destroyed, no answer). */
+export type FaultResponse =
+  | { status: number; json?: unknown; text?: string; contentType?: string; headers?: Record<string, string> }
+  | 'reset';
+
+/**
+ * A fault the fake answers instead of handling a request: rate limits, server errors, refusals, dropped
+ * connections. A request matches when it meets every condition given; it is still validated first, so a faulted
+ * request that GitHub would reject is a violation all the same.
+ */
+export interface FaultRule {
+  /** `GET`, `POST`, ...; default any. */
+  method?: string;
+  /** The operation, as in `RecordedRequest.operationId` (`pulls/create-review`, `graphql`). */
+  operationId?: string;
+  /** The path without the query string: exactly, or matching a pattern. */
+  path?: string | RegExp;
+  /** Any other condition on the request (its parsed `body`, say). */
+  when?: (request: RecordedRequest) => boolean;
+  /** How many matching requests get the fault; default every one. */
+  times?: number;
+  /** The answer, or a function computing it when the request comes (a rate limit's reset time, say). */
+  respond: FaultResponse | ((request: RecordedRequest) => FaultResponse);
 }
 
 export interface RecordedRequest {
@@ -137,7 +164,12 @@ export interface RecordedRequest {
   query: Record<string, string>;
   /** The parsed JSON body, `undefined` when there is none. */
   body: unknown;
+  /** `0` when the connection was reset. */
   status: number;
+  /** The index of the fault rule that answered, when one did. */
+  fault?: number;
+  /** When the request came (`Date.now()`), to check a client's waits. */
+  time: number;
 }
 
 export type ReviewState = 'PENDING' | 'COMMENTED' | 'APPROVED' | 'CHANGES_REQUESTED';
@@ -241,6 +273,8 @@ interface Reply {
   text?: string;
   contentType?: string;
   headers?: Record<string, string>;
+  /** Destroy the connection instead of answering (an injected network fault). */
+  reset?: boolean;
 }
 
 /** An error response; `violation` says what rule the client broke, when it is the client's fault. */
@@ -322,6 +356,8 @@ export class FakeGitHub {
   /** Commits the client made (contents API, GraphQL, Git Data API). */
   readonly #madeCommits = new Set<string>();
   #commitClock = 0;
+  /** Injected faults and how many requests each has answered. */
+  readonly #faults: { rule: FaultRule; hits: number }[] = [];
 
   private constructor(options: FakeGitHubOptions) {
     this.#options = options;
@@ -330,6 +366,7 @@ export class FakeGitHub {
     );
     this.#server = createServer((request, response) => void this.#handle(request, response));
     this.#handlers = this.#routes();
+    for (const rule of options.faults ?? []) this.addFault(rule);
   }
 
   static async start(options: FakeGitHubOptions): Promise<FakeGitHub> {
@@ -342,6 +379,16 @@ export class FakeGitHub {
     const { port } = fake.#server.address() as AddressInfo;
     fake.#url = `http://127.0.0.1:${port}`;
     return fake;
+  }
+
+  /** Adds a fault rule, after those already there; returns its index (`RecordedRequest.fault`). */
+  addFault(rule: FaultRule): number {
+    return this.#faults.push({ rule, hits: 0 }) - 1;
+  }
+
+  /** How many requests each fault rule has answered, by index. */
+  get faultHits(): number[] {
+    return this.#faults.map((fault) => fault.hits);
   }
 
   /** Base URL of the API: the `GITHUB_API_URL` of the Action under test. */
@@ -545,6 +592,7 @@ export class FakeGitHub {
       query: Object.fromEntries(url.searchParams),
       body: undefined,
       status: 0,
+      time: Date.now(),
     };
     this.requests.push(record);
     const matched: { operation?: Operation } = {};
@@ -564,8 +612,30 @@ export class FakeGitHub {
       }
     }
     record.status = reply.status;
-    if (this.#options.validateResponses && matched.operation) this.#checkResponse(matched.operation, reply);
+    if (this.#options.validateResponses && matched.operation && record.fault === undefined) {
+      this.#checkResponse(matched.operation, reply);
+    }
     this.#send(response, reply);
+  }
+
+  /** The answer of the first fault rule the request matches and that has hits left. */
+  #injectFault(record: RecordedRequest): Reply | undefined {
+    const index = this.#faults.findIndex(({ rule, hits }) => {
+      if (rule.times !== undefined && hits >= rule.times) return false;
+      if (rule.method !== undefined && rule.method.toUpperCase() !== record.method) return false;
+      if (rule.operationId !== undefined && rule.operationId !== record.operationId) return false;
+      if (typeof rule.path === 'string' && rule.path !== record.path) return false;
+      if (rule.path instanceof RegExp && !rule.path.test(record.path)) return false;
+      return rule.when === undefined || rule.when(record);
+    });
+    if (index < 0) return undefined;
+    const fault = this.#faults[index]!;
+    fault.hits += 1;
+    record.fault = index;
+    const response =
+      typeof fault.rule.respond === 'function' ? fault.rule.respond(record) : fault.rule.respond;
+    if (response === 'reset') return { status: 0, reset: true };
+    return { ...response, generic: true };
   }
 
   #checkResponse(operation: Operation, reply: Reply): void {
@@ -580,6 +650,11 @@ export class FakeGitHub {
   }
 
   #send(response: ServerResponse, reply: Reply): void {
+    if (reply.reset) {
+      // The request was read; the client sees the connection close without an answer.
+      response.socket?.destroy();
+      return;
+    }
     const headers: Record<string, string> = {
       'x-github-api-version-selected': '2022-11-28',
       'x-github-media-type': 'github.v3; format=json',
@@ -647,7 +722,8 @@ export class FakeGitHub {
         // An old GitHub Enterprise Server: no GraphQL API. A client must fall back, which is no violation.
         throw new HttpError(404, { message: 'Not Found', documentation_url: DOCS, status: '404' });
       }
-      return this.#graphql(record);
+      record.operationId = 'graphql';
+      return this.#injectFault(record) ?? this.#graphql(record);
     }
 
     const match = matchOperation(record.method, url.pathname);
@@ -711,6 +787,8 @@ export class FakeGitHub {
       accept: request.headers.accept ?? '',
     };
     this.#checkScope(context);
+    const fault = this.#injectFault(record);
+    if (fault) return fault;
     const handler = this.#handlers[operation.operationId];
     if (!handler) {
       throw new HttpError(
@@ -2686,6 +2764,73 @@ function treeConflict(tree: FlatTree): string | undefined {
   }
   return undefined;
 }
+
+/** Faults as GitHub answers them, for `FakeGitHubOptions.faults` and `addFault`. */
+export const githubFaults = {
+  /** A permission the token lacks (`checks=write`, `pull_requests=write`), named in GitHub's header. */
+  forbidden(permission: string): FaultResponse {
+    return {
+      status: 403,
+      json: { message: 'Resource not accessible by integration', documentation_url: DOCS, status: '403' },
+      headers: { 'x-accepted-github-permissions': permission },
+    };
+  },
+  /** The primary rate limit is used up, until `seconds` from the moment of the request. */
+  rateLimit(seconds = 1): () => FaultResponse {
+    return () => ({
+      status: 403,
+      json: {
+        message: 'API rate limit exceeded for installation ID 4242.',
+        documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api`,
+        status: '403',
+      },
+      headers: {
+        'x-ratelimit-limit': '1000',
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-used': '1000',
+        'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + seconds),
+      },
+    });
+  },
+  /** A secondary rate limit (too many requests at once or too fast), answered with 403 or 429 and `retry-after`. */
+  secondaryRateLimit(status: 403 | 429 = 429, retryAfter = 1): FaultResponse {
+    return {
+      status,
+      json: {
+        message:
+          'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. ' +
+          'If you reach out to GitHub Support for help, please include the request ID 0000:1111:2222:3333.',
+        documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits`,
+        status: String(status),
+      },
+      headers: { 'retry-after': String(retryAfter) },
+    };
+  },
+  /** 500 as JSON; 502 and 503 as the HTML page GitHub's front end serves. */
+  serverError(status: 500 | 502 | 503 = 500): FaultResponse {
+    if (status === 500)
+      return { status, json: { message: 'Server Error', documentation_url: DOCS, status: '500' } };
+    return {
+      status,
+      text: `<!DOCTYPE html>\n<html><head><title>Unicorn! · GitHub</title></head><body>No server is currently available to service your request.</body></html>\n`,
+      contentType: 'text/html; charset=utf-8',
+    };
+  },
+  /** The answer to a review with a comment GitHub cannot place: it does not say which comment. */
+  unplaceableReviewComment(): FaultResponse {
+    return {
+      status: 422,
+      json: {
+        message: 'Unprocessable Entity',
+        errors: [
+          "Pull request review thread line must be part of the diff and Pull request review thread diff hunk can't be blank",
+        ],
+        documentation_url: `${DOCS}/pulls/reviews#create-a-review-for-a-pull-request`,
+        status: '422',
+      },
+    };
+  },
+};
 
 function generic(...args: ConstructorParameters<typeof HttpError>): HttpError {
   const error = new HttpError(...args);

@@ -20,3 +20,16 @@ export function annotate(
     else core.notice(finding.message, properties);
   }
 }
+
+/**
+ * Text from the repository (a file path, a message naming resources) made safe for one line of the log. The runner
+ * reads any line that starts with `::` as a workflow command, and a path may hold line breaks: without this, a file
+ * named `x\n::stop-commands::t` would silence every annotation after it. Line breaks and other control characters are
+ * written as escapes; callers start the line with their own words, never with such text.
+ */
+export function logText(text: string): string {
+  return text.replace(
+    /[\p{Cc}\u2028\u2029]/gu,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}

@@ -1,14 +1,16 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
-import { createTwoFilesPatch } from 'diff';
 import type { GitRepository } from '../adapters/git.js';
 import type { GitHub } from '../api/client.js';
 import { commitFiles } from '../api/commit.js';
 import type { ResolvedConfig } from '../config/config.js';
 import { applyFixes } from '../core/apply.js';
 import { autofix } from '../core/autofix.js';
+import { secretLinesOfFiles } from '../core/secrets.js';
 import type { Finding, Fix, SourceFile } from '../core/types.js';
+import { patchWithoutSecrets } from '../pr/fix-patch.js';
+import { codeSpan, escapeMarkdown } from '../pr/review.js';
 import type { PullRequestContext } from './context.js';
 import type { ActionInputs } from './inputs.js';
 
@@ -24,6 +26,8 @@ export interface AutofixOutcome {
   files: Map<string, string>;
   /** The unified diff of the changes, for fork pull requests. */
   patch: string | null;
+  /** The command that applies `patch`. */
+  applyCommand: string;
   notes: string[];
 }
 
@@ -50,6 +54,7 @@ export async function runAutofix(options: {
     fixed: new Set(),
     files: new Map(),
     patch: null,
+    applyCommand: 'git apply',
     notes: [],
   };
   const headMessage = (await git.commitMessage(pr.headSha)) ?? (await headCommitMessage(github, pr));
@@ -102,11 +107,25 @@ export async function runAutofix(options: {
     return outcome;
   }
 
-  outcome.patch = [...outcome.files]
-    .map(([path, text]) =>
-      createTwoFilesPatch(`a/${path}`, `b/${path}`, sources.get(path) ?? '', text, '', '', { context: 3 }),
-    )
-    .join('');
+  // The patch is shown in the job summary: its context lines must not quote a Secret or a credential next to a fix.
+  const secret = secretLinesOfFiles(
+    [...outcome.files.keys()].map((path) => ({ path, text: sources.get(path) ?? '' })),
+    config,
+  );
+  const pieces: string[] = [];
+  const withheld: string[] = [];
+  for (const [path, text] of outcome.files) {
+    const piece = patchWithoutSecrets(path, sources.get(path) ?? '', text, secret.get(path) ?? new Set());
+    if (piece.text === null) withheld.push(path);
+    else pieces.push(piece.text);
+    if (piece.needsUnidiffZero) outcome.applyCommand = 'git apply --unidiff-zero';
+  }
+  outcome.patch = pieces.join('');
+  if (withheld.length > 0) {
+    outcome.notes.push(
+      `The patch leaves out the fixes of ${withheld.map((path) => codeSpan(path)).join(', ')}: they change lines next to Secret data.`,
+    );
+  }
 
   if (pr.fork) {
     const patchPath = resolve(inputs.workingDirectory, 'kube-token-guard.patch');
@@ -114,7 +133,7 @@ export async function runAutofix(options: {
     core.setOutput('patch-file', patchPath);
     outcome.notes.push(
       `The fixes were not pushed: this pull request comes from a fork, which the workflow token cannot write to. ` +
-        `They are in the suggestions and in \`kube-token-guard.patch\` (apply with \`git apply\`).`,
+        `They are in the suggestions and in \`kube-token-guard.patch\` (apply with \`${outcome.applyCommand}\`).`,
     );
     return outcome;
   }
@@ -138,17 +157,17 @@ export async function runAutofix(options: {
       `Autofix: pushed ${result.oid.slice(0, 7)} to ${pr.headRef} (${result.via}), fixing ${count} findings.`,
     );
     outcome.notes.push(
-      `${count} finding${count === 1 ? ' was' : 's were'} fixed by commit ${result.oid.slice(0, 7)}, pushed to \`${pr.headRef}\`.`,
+      `${count} finding${count === 1 ? ' was' : 's were'} fixed by commit ${result.oid.slice(0, 7)}, pushed to ${codeSpan(pr.headRef)}.`,
     );
   } else if (result.kind === 'head-moved') {
     outcome.fixed.clear();
     outcome.notes.push(
-      `The fixes were not pushed: \`${pr.headRef}\` moved since ${pr.headSha.slice(0, 7)} was scanned. The next run will fix the new head.`,
+      `The fixes were not pushed: ${codeSpan(pr.headRef)} moved since ${pr.headSha.slice(0, 7)} was scanned. The next run will fix the new head.`,
     );
   } else {
     outcome.fixed.clear();
     outcome.notes.push(
-      `The fixes were not pushed: the token cannot write to the branch (${result.message}); grant it \`contents: write\`.`,
+      `The fixes were not pushed: the token cannot write to the branch (${escapeMarkdown(result.message)}); grant it \`contents: write\`.`,
     );
   }
   return outcome;

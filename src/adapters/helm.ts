@@ -4,6 +4,7 @@ import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { splitRenderedDocuments } from '../core/source-map.js';
 import type { ScanError, ScanNotice, SourceFile } from '../core/types.js';
+import { linkLeaving, resolvesInside } from './links.js';
 import { failureReason, runTool } from './process.js';
 
 export interface ChartRender {
@@ -47,10 +48,22 @@ export async function renderChart(chart: ChartRender, options: HelmOptions): Pro
   const result: RenderedChart = { chart, files: [], errors: [], notices: [], milliseconds: 0 };
   const chartFile = `${chart.dir ? `${chart.dir}/` : ''}Chart.yaml`;
   // Values files come from the config, which a pull request can change: never read outside the repository.
-  const outside = chart.valuesFiles.filter((file) => {
+  const outside: string[] = [];
+  for (const file of chart.valuesFiles) {
     const path = relative(resolve(options.root), resolve(options.root, file));
-    return path.startsWith('..') || isAbsolute(path);
-  });
+    if (path.startsWith('..') || isAbsolute(path) || !(await resolvesInside(options.root, file)))
+      outside.push(file);
+  }
+  const link = await linkLeaving(options.root, chart.dir || '.');
+  if (link !== null) {
+    result.errors.push({
+      file: chartFile,
+      line: null,
+      message: `${link} is a symbolic link leaving the repository; the chart is not rendered`,
+    });
+    result.milliseconds = Math.round(performance.now() - started);
+    return result;
+  }
   if (outside.length > 0) {
     result.errors.push({
       file: chartFile,

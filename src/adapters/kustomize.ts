@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import type { ScanError, ScanNotice, SourceFile } from '../core/types.js';
+import { linkLeaving } from './links.js';
 import { failureReason, runTool } from './process.js';
 
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
@@ -83,6 +84,15 @@ export async function buildOverlay(
     });
     return result;
   }
+  const link = await linkLeaving(root, dir);
+  if (link !== null) {
+    result.errors.push({
+      file: label,
+      line: null,
+      message: `${link} is a symbolic link leaving the repository; the overlay is not built`,
+    });
+    return result;
+  }
   const wrapper = await mkdtemp(join(tmpdir(), 'ktg-kustomize-'));
   try {
     const target = toPosix(relative(wrapper, resolve(root, dir)));
@@ -93,7 +103,9 @@ export async function buildOverlay(
     const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const output = await runTool(
       options.binary ?? 'kustomize',
-      ['build', wrapper, '--load-restrictor', 'LoadRestrictionsNone'],
+      // kustomize's default restrictor: a kustomization reads files only below its own folder (bases are folders
+      // of their own), so an overlay cannot pull a file of the runner, such as ~/.ssh or /etc, into the output.
+      ['build', wrapper],
       { PATH: process.env.PATH ?? '', HOME: wrapper },
       timeout,
     );

@@ -1,4 +1,4 @@
-import type { GitHub } from './client.js';
+import { type GitHub, statusOf } from './client.js';
 
 export interface DraftReviewComment {
   path: string;
@@ -29,6 +29,44 @@ export async function createReview(
     comments,
   });
   return response.data.id;
+}
+
+/** GitHub refuses a new review while the token's user has a pending one on the pull request. */
+export function isPendingReviewConflict(error: unknown): boolean {
+  return (
+    statusOf(error) === 422 && /pending review/i.test(error instanceof Error ? error.message : String(error))
+  );
+}
+
+/**
+ * Whether GitHub accepts these inline comments, found out without publishing anything: they are created as a pending
+ * review (which only the token's user sees) and deleted at once. False when GitHub refuses them (422).
+ */
+export async function acceptsReviewComments(
+  github: GitHub,
+  owner: string,
+  repo: string,
+  pullNumber: number,
+  commitId: string,
+  comments: DraftReviewComment[],
+): Promise<boolean> {
+  let reviewId: number;
+  try {
+    // Without an event the review stays pending.
+    const response = await github.rest.pulls.createReview({
+      owner,
+      repo,
+      pull_number: pullNumber,
+      commit_id: commitId,
+      comments,
+    });
+    reviewId = response.data.id;
+  } catch (error) {
+    if (statusOf(error) === 422 && !isPendingReviewConflict(error)) return false;
+    throw error;
+  }
+  await github.rest.pulls.deletePendingReview({ owner, repo, pull_number: pullNumber, review_id: reviewId });
+  return true;
 }
 
 /**

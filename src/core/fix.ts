@@ -27,7 +27,8 @@ import type { Fix, TextEdit } from './types.js';
 type Json = Record<string, unknown>;
 type AnyPair = Pair<ParsedNode, ParsedNode | null>;
 
-const PARSE_OPTIONS = { version: '1.1', uniqueKeys: true, prettyErrors: false } as const;
+// `logLevel: 'error'`: yaml's warnings go to the process's stderr and quote the source (a Secret's, say).
+const PARSE_OPTIONS = { version: '1.1', uniqueKeys: true, prettyErrors: false, logLevel: 'error' } as const;
 const MAX_ALIAS_COUNT = 1000;
 
 export function newlineOf(text: string): string {

@@ -66,6 +66,8 @@ export function loadDocuments(file: SourceFile): LoadResult {
       prettyErrors: false,
       uniqueKeys: true,
       keepSourceTokens: false,
+      // The parser's warnings go to the process's stderr and quote the source, which may be a Secret's data.
+      logLevel: 'error',
     }) as Document.Parsed[];
   } catch (error) {
     result.errors.push({ file: file.path, line: null, message: `cannot parse: ${messageOf(error)}` });
@@ -91,7 +93,7 @@ export function loadDocuments(file: SourceFile): LoadResult {
         result.errors.push({
           file: file.path,
           line: offset === undefined ? null : lines.linePos(offset).line,
-          message: `YAML ${error.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'syntax error'}: ${firstLine(error.message)}`,
+          message: `YAML ${error.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'syntax error'}: ${withoutQuotedSource(firstLine(error.message))}`,
         });
       }
       return;
@@ -222,7 +224,15 @@ function firstLine(message: string): string {
 }
 
 function messageOf(error: unknown): string {
-  return firstLine(error instanceof Error ? error.message : String(error));
+  return withoutQuotedSource(firstLine(error instanceof Error ? error.message : String(error)));
+}
+
+/**
+ * A value written as `*something` is read as an alias, and the parser's message names it: that name is the user's
+ * value (a password, say), so it is left out.
+ */
+function withoutQuotedSource(message: string): string {
+  return message.replace(/^(Unresolved alias[^:]*):.*$/, '$1');
 }
 
 /** The AST node at `path` below the object, or undefined. */

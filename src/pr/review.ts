@@ -10,22 +10,85 @@ import { type CommentableLines, inOneHunk } from './patch.js';
 const MARKER = /<!-- kube-token-guard:fingerprints=([0-9a-f,]+) -->/;
 const RESOLVED_MARKER = '<!-- kube-token-guard:resolved -->';
 
-/** Escapes text for GitHub Markdown outside code spans: no HTML, no mentions, no links smuggled in by names. */
-export function escapeMarkdown(text: string): string {
+/** Line breaks of every kind: a message is one paragraph, and a break could start a heading, list or HTML block. */
+const LINE_BREAKS = /\r\n|[\r\n\u2028\u2029\u0085]/g;
+
+/**
+ * Plain text made inert, rendered as it reads: no HTML or entities, no mentions (a zero-width space after `@`), no
+ * links, images or autolinked URLs (escaped brackets, `\://` and `www\.`), no emphasis, nothing that ends a table
+ * cell.
+ */
+function escapeText(text: string): string {
   return text
-    .split('`')
-    .map((part, index) =>
-      index % 2 === 1
-        ? part
-        : part
-            .replace(/&/g, '&amp;')
-            .replace(/</g, '&lt;')
-            .replace(/>/g, '&gt;')
-            .replace(/@/g, '@\u200b')
-            .replace(/\[/g, '\\[')
-            .replace(/\]/g, '\\]'),
-    )
-    .join('`');
+    .replace(/[\\`|[\]*_~]/g, (char) => `\\${char}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/@/g, '@\u200b')
+    .replace(/:\/\//g, '\\://')
+    .replace(/(www)\./gi, '$1\\.');
+}
+
+/**
+ * Escapes a message for GitHub Markdown, keeping the code spans rules write (`like this`). Names in a message come
+ * from the scanned files and may hold anything, so code spans are recognised exactly as Markdown pairs them (a single
+ * backtick up to the next single backtick) and everything else is escaped, stray backticks and backslashes included:
+ * no HTML, no mentions, no links or images, nothing that breaks out of a paragraph or a table row.
+ */
+export function escapeMarkdown(text: string): string {
+  // Leading blanks would make an indented code block; trailing ones a hard line break.
+  const flat = text.replace(LINE_BREAKS, ' ').trim();
+  let result = '';
+  let index = 0;
+  while (index < flat.length) {
+    const tick = flat.indexOf('`', index);
+    if (tick === -1) {
+      result += escapeText(flat.slice(index));
+      break;
+    }
+    result += escapeText(flat.slice(index, tick));
+    const run = /^`+/.exec(flat.slice(tick))![0].length;
+    const close = run === 1 ? closingTick(flat, tick + 1) : -1;
+    if (close === -1) {
+      result += '\\`'.repeat(run);
+      index = tick + run;
+    } else {
+      result += flat.slice(tick, close + 1);
+      index = close + 1;
+    }
+  }
+  // A paragraph that starts like a heading, list item, fence or thematic break would become one.
+  return result.replace(/^([#+=-]|\d+[.)])/, (marker: string) =>
+    /^\d/.test(marker) ? `${marker.slice(0, -1)}\\${marker.slice(-1)}` : `\\${marker}`,
+  );
+}
+
+/** The offset of the single backtick that closes a code span opened before `from`, or -1. */
+function closingTick(text: string, from: number): number {
+  const pattern = /`+/g;
+  pattern.lastIndex = from;
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+    if (match[0].length === 1) return match.index;
+  }
+  return -1;
+}
+
+/** Any text (a file path, a branch name) as one inline code span, whatever backticks or line breaks it holds. */
+export function codeSpan(text: string): string {
+  const flat = text.replace(LINE_BREAKS, ' ');
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  // Markdown strips one space from each end of a span that has both, and a span cannot start or end with a backtick.
+  if (flat.trim() === '') return flat === '' ? '` `' : `${fence}${flat}${fence}`;
+  const pad =
+    flat.startsWith('`') || flat.endsWith('`') || (flat.startsWith(' ') && flat.endsWith(' ')) ? ' ' : '';
+  return `${fence}${pad}${flat}${pad}${fence}`;
+}
+
+/** The backticks of a fenced block holding `content`: longer than any run inside it, and at least `minimum`. */
+export function codeFence(content: string, minimum = 3): string {
+  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+  return '`'.repeat(Math.max(minimum, longest + 1));
 }
 
 export interface PlannedComment {
@@ -182,8 +245,9 @@ function comment(
     parts.push('');
   }
   if (fix) {
-    // Four backticks, so that a replacement holding a fence of three cannot end the block early.
-    parts.push('````suggestion', fix.replacement, '````', '');
+    // At least four backticks, and more than any run in the replacement, which could otherwise end the block early.
+    const fence = codeFence(fix.replacement, 4);
+    parts.push(`${fence}suggestion`, fix.replacement, fence, '');
   }
   const ids = [...new Set(findings.map((finding) => finding.ruleId))].join(',');
   parts.push(
@@ -197,7 +261,7 @@ function comment(
 
 /** The body of a comment whose finding is gone: struck through and marked, so later runs leave it alone. */
 export function resolvedBody(body: string, headSha: string): string {
-  const original = body.replace(/^````suggestion$/m, '````yaml');
+  const original = body.replace(/^(````+)suggestion$/m, '$1yaml');
   return `✅ **Resolved**: no longer reported at ${headSha.slice(0, 7)}.\n\n<details><summary>Original comment</summary>\n\n${original}\n\n</details>\n${RESOLVED_MARKER}`;
 }
 

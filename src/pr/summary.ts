@@ -1,6 +1,6 @@
 import { type Finding, type Severity, severityRank } from '../core/types.js';
 import { RULE_DOCS_URL } from '../version.js';
-import { escapeMarkdown, severityCounts } from './review.js';
+import { codeFence, codeSpan, escapeMarkdown, severityCounts } from './review.js';
 
 /** GitHub refuses check run summaries and texts longer than this. */
 export const MAX_OUTPUT_CHARS = 65535;
@@ -77,7 +77,7 @@ export function summaryMarkdown(input: SummaryInput): string {
   const files = [...new Set(all.map((finding) => finding.file))].sort();
   lines.push(
     `${input.changedManifests} ${workspace ? '' : 'changed '}file${input.changedManifests === 1 ? '' : 's'} scanned` +
-      (files.length > 0 ? `; findings in ${files.map((file) => `\`${file}\``).join(', ')}` : '') +
+      (files.length > 0 ? `; findings in ${files.map((file) => codeSpan(file)).join(', ')}` : '') +
       '.',
   );
   for (const note of input.notes) lines.push('', note);
@@ -86,13 +86,18 @@ export function summaryMarkdown(input: SummaryInput): string {
 
 /** One line per finding, for the check run's text and the review body. */
 export function findingList(findings: readonly Finding[], limit = MAX_OUTPUT_CHARS): string {
-  const lines = findings.map(
-    (finding) =>
-      `- **${finding.severity}** \`${finding.ruleId}\` \`${finding.file}:${finding.line}\`${finding.suppressed ? ' (suppressed)' : ''}: ${escapeMarkdown(finding.message)}` +
-      (finding.fix?.file
-        ? ` Suggested change at \`${finding.fix.file}:${finding.fix.startLine}\`:\n\n  \`\`\`yaml\n  ${finding.fix.replacement.split('\n').join('\n  ')}\n  \`\`\``
-        : ''),
-  );
+  const lines = findings.map((finding) => {
+    const line =
+      `- **${finding.severity}** \`${finding.ruleId}\` ${codeSpan(`${finding.file}:${finding.line}`)}` +
+      `${finding.suppressed ? ' (suppressed)' : ''}: ${escapeMarkdown(finding.message)}`;
+    const fix = finding.fix;
+    if (!fix?.file) return line;
+    const fence = codeFence(fix.replacement);
+    return (
+      `${line} Suggested change at ${codeSpan(`${fix.file}:${fix.startLine}`)}:\n\n` +
+      `  ${fence}yaml\n  ${fix.replacement.split('\n').join('\n  ')}\n  ${fence}`
+    );
+  });
   return truncate(lines.join('\n'), limit);
 }
 

@@ -25,7 +25,7 @@ export const defaultSaRbac: Rule = {
         const account = serviceAccountOfSubject(subject, binding, context.model.defaultNamespace);
         if (account?.name === 'default') {
           who = `the \`default\` ServiceAccount of namespace \`${account.namespace}\`, the identity of every pod there that names no other`;
-        } else if (subject.kind === 'Group' && BROAD_GROUPS[name]) {
+        } else if (subject.kind === 'Group' && Object.hasOwn(BROAD_GROUPS, name)) {
           who = `group \`${name}\`, ${BROAD_GROUPS[name]}`;
         } else if (subject.kind === 'Group' && name.startsWith('system:serviceaccounts:')) {
           who = `group \`${name}\`, every ServiceAccount of namespace \`${name.slice('system:serviceaccounts:'.length)}\``;

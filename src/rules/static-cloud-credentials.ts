@@ -1,16 +1,7 @@
 import { containersOf, isRecord, resourceLabel } from '../core/model.js';
+import { AWS_KEY_ID, CREDENTIAL_ENV, credentialInContent } from '../core/secrets.js';
 import { metaOf } from './meta.js';
 import type { Rule } from './types.js';
-
-/** Environment variables the cloud SDKs read static credentials from. */
-const CREDENTIAL_ENV: Record<string, string> = {
-  AWS_ACCESS_KEY_ID: 'an AWS access key',
-  AWS_SECRET_ACCESS_KEY: 'an AWS secret access key',
-  AWS_SESSION_TOKEN: 'an AWS session token',
-  GOOGLE_APPLICATION_CREDENTIALS: 'a GCP service-account key file',
-  AZURE_CLIENT_SECRET: 'an Azure client secret',
-  AZURE_CLIENT_CERTIFICATE_PASSWORD: 'an Azure client certificate password',
-};
 
 /** Secret keys, compared lower-case with `-` and `.` read as `_`. */
 const CREDENTIAL_KEYS: Record<string, string> = {
@@ -21,19 +12,8 @@ const CREDENTIAL_KEYS: Record<string, string> = {
   azure_client_certificate_password: 'an Azure client certificate password',
 };
 
-const AWS_KEY_ID = /^(AKIA|ASIA)[A-Z0-9]{16}$/;
-
 function normaliseKey(key: string): string {
   return key.toLowerCase().replace(/[-.]/g, '_');
-}
-
-/** What a Secret value holds, judged by its content: a GCP key JSON or an AWS credentials file. Never returned. */
-function credentialInContent(content: string): string | null {
-  if (/"type"\s*:\s*"service_account"/.test(content) && content.includes('private_key')) {
-    return 'a GCP service-account key';
-  }
-  if (/aws_secret_access_key\s*=/i.test(content)) return 'an AWS credentials file';
-  return null;
 }
 
 function decodeBase64(value: string): string {
@@ -57,7 +37,9 @@ export const staticCloudCredentials: Rule = {
         container.env.forEach((variable, index) => {
           if (!isRecord(variable) || typeof variable.name !== 'string') return;
           const literalKeyId = typeof variable.value === 'string' && AWS_KEY_ID.test(variable.value.trim());
-          const what = envNames[variable.name] ?? (literalKeyId ? 'an AWS access key' : undefined);
+          // Own keys only: a variable named `constructor` or `toString` is not a credential.
+          const named = Object.hasOwn(envNames, variable.name) ? envNames[variable.name] : undefined;
+          const what = named ?? (literalKeyId ? 'an AWS access key' : undefined);
           if (!what) return;
           const from = isRecord(variable.valueFrom) ? variable.valueFrom : {};
           const source =
@@ -85,7 +67,10 @@ export const staticCloudCredentials: Rule = {
         const entries = secret.object.value[field];
         if (!isRecord(entries)) continue;
         for (const [key, value] of Object.entries(entries)) {
-          let what: string | null = CREDENTIAL_KEYS[normaliseKey(key)] ?? null;
+          const normalised = normaliseKey(key);
+          let what: string | null = Object.hasOwn(CREDENTIAL_KEYS, normalised)
+            ? CREDENTIAL_KEYS[normalised]!
+            : null;
           if (!what && typeof value === 'string') {
             what = credentialInContent(field === 'data' ? decodeBase64(value) : value);
           }

@@ -1,0 +1,191 @@
+/**
+ * Secret hygiene of the Action, end to end: the bundled dist/index.js reviews a pull request that adds manifests full of
+ * planted Secret data and static cloud credentials (../secret-material.ts), against the fake GitHub. Nothing it
+ * publishes may hold them, in any encoding: no request body the fake received (review, comments, check run, its
+ * annotations, commit message), nothing in the log, the job summary, the outputs, the SARIF file or the fork patch.
+ *
+ * The autofix commit is the one place the files' own text goes, by design (the fixed files are written back); it is
+ * checked to carry exactly the fixed files, with every secret line as it was, and nothing else.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../src/config/config.js';
+import { autofix } from '../../src/core/autofix.js';
+import { EXPECTED_RULES, SECRET_MANIFESTS, leaksIn } from '../secret-material.js';
+import { writePullRequestEvent } from './event.js';
+import { FakeGitHub, type FakeGitHubOptions, type RecordedRequest } from './fake-github.js';
+import { type RepoFixture, makeRepo } from './git-fixture.js';
+import { type ActionRun, runAction } from './run-action.js';
+
+const OWNER = 'octo-org';
+const REPO = 'manifests';
+const NUMBER = 31;
+
+const fixtures: { repo: RepoFixture; fake: FakeGitHub }[] = [];
+afterEach(async () => {
+  for (const { repo, fake } of fixtures.splice(0)) {
+    await fake.stop();
+    repo.remove();
+  }
+});
+
+async function review(options: {
+  inputs?: Record<string, string>;
+  fork?: boolean;
+  fake?: Partial<FakeGitHubOptions>;
+}): Promise<{ repo: RepoFixture; fake: FakeGitHub; run: ActionRun }> {
+  const repo = makeRepo({
+    base: { 'README.md': '# manifests\n' },
+    head: SECRET_MANIFESTS,
+    owner: OWNER,
+    repo: REPO,
+  });
+  const headRepoFullName = options.fork ? 'contributor/manifests' : `${OWNER}/${REPO}`;
+  const fake = await FakeGitHub.start({
+    owner: OWNER,
+    repo: REPO,
+    validateResponses: true,
+    ...options.fake,
+    pull: {
+      number: NUMBER,
+      headSha: repo.headSha,
+      baseSha: repo.baseSha,
+      mergeBaseSha: repo.mergeBaseSha,
+      headRef: repo.headRef,
+      headRepoFullName,
+      files: repo.files,
+    },
+  });
+  fixtures.push({ repo, fake });
+  const eventPath = writePullRequestEvent({
+    owner: OWNER,
+    repo: REPO,
+    number: NUMBER,
+    headSha: repo.headSha,
+    baseSha: repo.baseSha,
+    headRef: repo.headRef,
+    headRepoFullName,
+  });
+  const run = await runAction({
+    workspace: repo.dir,
+    eventPath,
+    apiUrl: fake.url,
+    inputs: { 'max-comments': '100', ...options.inputs },
+  });
+  return { repo, fake, run };
+}
+
+/** A request as text to search: method, path, query and body; the file contents of a commit are left out. */
+function requestText(request: RecordedRequest): string {
+  const body = structuredClone(request.body) as Record<string, unknown> | undefined;
+  const input = (body?.variables as { input?: { fileChanges?: unknown } } | undefined)?.input;
+  if (input?.fileChanges) input.fileChanges = '(the fixed files, checked separately)';
+  return `${request.method} ${request.path} ${JSON.stringify(request.query)} ${JSON.stringify(body ?? null)}`;
+}
+
+/** Everything the run published or left behind, by where it went. */
+function outputsOf(repo: RepoFixture, fake: FakeGitHub, run: ActionRun): Record<string, string> {
+  const places: Record<string, string> = {
+    stdout: run.stdout,
+    stderr: run.stderr,
+    'job summary': run.summary,
+    'step outputs': JSON.stringify(run.outputs),
+    'SARIF file': readFileSync(join(repo.dir, 'kube-token-guard.sarif'), 'utf8'),
+  };
+  fake.requests.forEach((request, index) => {
+    places[`request ${index} ${request.operationId ?? request.path}`] = requestText(request);
+  });
+  // What the fake holds, in case it was built from more than the request bodies (not `diff_hunk`: GitHub's own view of
+  // the diff, which quotes the file).
+  places['reviews'] = JSON.stringify(fake.reviews.map((entry) => entry.body));
+  places['review comments'] = JSON.stringify(fake.reviewComments.map((entry) => [entry.path, entry.history]));
+  places['check runs'] = JSON.stringify(fake.checkRuns.map((entry) => [entry.output, entry.annotations]));
+  places['commit messages'] = JSON.stringify(fake.branchCommits.map((commit) => commit.message));
+  if (run.outputs['patch-file']) places['patch file'] = readFileSync(run.outputs['patch-file'], 'utf8');
+  return places;
+}
+
+function expectNoLeaks(places: Record<string, string>): void {
+  const leaks = Object.entries(places)
+    .map(([place, text]) => [place, leaksIn(text)] as const)
+    .filter(([, found]) => found.length > 0)
+    .map(([place, found]) => `${place}: ${found.join(', ')}`);
+  expect(leaks).toEqual([]);
+}
+
+describe('the Action never publishes secret material', () => {
+  it('in a review with suggestions, the check run, its annotations, the job summary and SARIF', async () => {
+    const { repo, fake, run } = await review({});
+    expect(fake.violations).toEqual([]);
+    expect(run.status, run.stdout).toBe(1);
+    // It did publish: a review with inline suggestions and a check run with an annotation for each rule.
+    expect(fake.reviews).toHaveLength(1);
+    expect(fake.reviewComments.some((comment) => comment.body.includes('suggestion'))).toBe(true);
+    const titles = new Set(
+      fake.checkRuns[0]!.annotations.map((annotation) => annotation.title?.split(' ')[0]),
+    );
+    for (const rule of EXPECTED_RULES) expect(titles, rule).toContain(rule);
+    expectNoLeaks(outputsOf(repo, fake, run));
+  });
+
+  it('in the findings listed in the review body (comment-mode: summary)', async () => {
+    const { repo, fake, run } = await review({ inputs: { 'comment-mode': 'summary' } });
+    expect(fake.violations).toEqual([]);
+    expect(fake.reviews[0]!.body).toContain('static-cloud-credentials');
+    expectNoLeaks(outputsOf(repo, fake, run));
+  });
+
+  it('from a fork: in workflow annotations, the job summary and the patch, which still applies', async () => {
+    const { repo, fake, run } = await review({
+      fork: true,
+      inputs: { autofix: 'true' },
+      fake: { permissions: { checks: 'none', pullRequests: 'read', contents: 'read' } },
+    });
+    expect(fake.violations).toEqual([]);
+    expect(fake.branchCommits).toEqual([]);
+    expect(run.stdout).toMatch(/::error title=legacy-token-secret/);
+    const patchFile = run.outputs['patch-file']!;
+    const patch = readFileSync(patchFile, 'utf8');
+    expect(patch).toContain('+kind: ServiceAccount');
+    expect(run.summary).toContain('automountServiceAccountToken: false');
+    expectNoLeaks(outputsOf(repo, fake, run));
+
+    // The patch leaves context out next to secrets; it must still give exactly the fixed files.
+    const expected = autofix(
+      Object.entries(SECRET_MANIFESTS).map(([path, text]) => ({ path, text })),
+      defaultConfig(),
+    ).files;
+    const apply = /apply with `([^`]+)`/.exec(run.summary + run.stdout)?.[1] ?? 'git apply';
+    writeFileSync(join(repo.dir, 'fixes.patch'), patch);
+    execFileSync(apply.split(' ')[0]!, [...apply.split(' ').slice(1), 'fixes.patch'], {
+      cwd: repo.dir,
+      env: { PATH: process.env.PATH ?? '', HOME: repo.dir, GIT_CONFIG_GLOBAL: '/dev/null' },
+    });
+    for (const file of expected) {
+      expect(readFileSync(join(repo.dir, file.path), 'utf8'), file.path).toBe(file.text);
+    }
+  });
+
+  it('with an autofix commit: only the fixed files go out, with their secret lines untouched', async () => {
+    const { repo, fake, run } = await review({ inputs: { autofix: 'true' } });
+    expect(fake.violations).toEqual([]);
+    expect(fake.branchCommits).toHaveLength(1);
+    expectNoLeaks(outputsOf(repo, fake, run));
+    const expected = new Map(
+      autofix(
+        Object.entries(SECRET_MANIFESTS).map(([path, text]) => ({ path, text })),
+        defaultConfig(),
+      ).files.map((file) => [file.path, file.text]),
+    );
+    const committed = fake.branchCommits[0]!.files;
+    expect(Object.keys(committed).length).toBeGreaterThan(0);
+    for (const [path, text] of Object.entries(committed)) {
+      expect(text, path).toBe(expected.get(path));
+      expect(text, path).not.toBe(SECRET_MANIFESTS[path]);
+      const secretLines = (source: string) => source.split('\n').filter((line) => leaksIn(line).length > 0);
+      expect(secretLines(text!), path).toEqual(secretLines(SECRET_MANIFESTS[path]!));
+    }
+  });
+});

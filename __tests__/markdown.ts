@@ -1,0 +1,100 @@
+/**
+ * What a piece of GitHub Markdown turns into, read with a CommonMark parser (markdown-it, with GFM tables and
+ * autolinks of URLs): the links, images, raw HTML, mentions, headings and table rows it makes. Tests compare that with
+ * what the tool meant to write, so a name from a manifest that smuggles in any of these shows up as a difference.
+ */
+import MarkdownIt from 'markdown-it';
+
+type Token = ReturnType<InstanceType<typeof MarkdownIt>['parse']>[number];
+
+const parser = new MarkdownIt({ html: true, linkify: true });
+// GitHub links URLs with a scheme and `www.` names, not bare domains. Its e-mail autolinks need an ASCII domain right
+// after the `@`, which the zero-width space of escaped text breaks; linkify-it takes any Unicode there, so e-mail
+// autolinks are left to the mention check.
+parser.linkify.set({ fuzzyLink: false, fuzzyEmail: false });
+
+export interface MarkdownShape {
+  links: string[];
+  images: string[];
+  /** Raw HTML, inline or block, comments included. */
+  html: string[];
+  /** `@name` or `@org/team` in text GitHub would notify (outside code). */
+  mentions: string[];
+  headings: number;
+  /** Cells of each table row, per table. */
+  tables: number[][];
+  /** Fenced and indented code blocks, with their info string. */
+  fences: string[];
+  /** The text a reader sees, code included, without markup. */
+  text: string;
+}
+
+const MENTION = /(?:^|[^\w`])@([A-Za-z0-9][A-Za-z0-9-]*(?:\/[A-Za-z0-9][\w.-]*)?)/g;
+
+export function markdownShape(markdown: string): MarkdownShape {
+  const shape: MarkdownShape = {
+    links: [],
+    images: [],
+    html: [],
+    mentions: [],
+    headings: 0,
+    tables: [],
+    fences: [],
+    text: '',
+  };
+  let row: number | null = null;
+  const visit = (tokens: Token[]) => {
+    for (const token of tokens) {
+      switch (token.type) {
+        case 'link_open':
+          shape.links.push(String(token.attrGet('href') ?? ''));
+          break;
+        case 'image':
+          shape.images.push(String(token.attrGet('src') ?? ''));
+          break;
+        case 'html_inline':
+        case 'html_block':
+          shape.html.push(token.content.trim());
+          break;
+        case 'heading_open':
+          shape.headings++;
+          break;
+        case 'table_open':
+          shape.tables.push([]);
+          break;
+        case 'tr_open':
+          row = 0;
+          break;
+        case 'th_open':
+        case 'td_open':
+          if (row !== null) row++;
+          break;
+        case 'tr_close':
+          shape.tables[shape.tables.length - 1]!.push(row ?? 0);
+          row = null;
+          break;
+        case 'fence':
+        case 'code_block':
+          shape.fences.push(token.info);
+          shape.text += token.content;
+          break;
+        case 'text':
+          shape.text += token.content;
+          for (const match of token.content.matchAll(MENTION)) shape.mentions.push(match[1]!);
+          break;
+        case 'code_inline':
+          shape.text += token.content;
+          break;
+        case 'softbreak':
+        case 'hardbreak':
+          shape.text += '\n';
+          break;
+        default:
+          break;
+      }
+      if (token.children) visit(token.children);
+    }
+  };
+  visit(parser.parse(markdown, {}));
+  return shape;
+}

@@ -1,0 +1,121 @@
+/**
+ * Rendering never reads outside the repository: not through a values file, not through a symbolic link a pull
+ * request adds to a chart or an overlay, not through a file an overlay names by an absolute or `..` path.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { renderChart } from '../src/adapters/helm.js';
+import { buildOverlay } from '../src/adapters/kustomize.js';
+import { linkLeaving } from '../src/adapters/links.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const KUSTOMIZE = join(ROOT, '.tools/bin/kustomize');
+const MARKER = 'ktg-outside-marker-4242';
+
+const folders: string[] = [];
+afterEach(() => {
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+/** A repository folder and, beside it (outside it), a file holding a marker that must never be read. */
+function setUp(files: Record<string, string>): { repo: string; outside: string } {
+  const top = mkdtempSync(join(tmpdir(), 'ktg-paths-'));
+  folders.push(top);
+  const repo = join(top, 'repo');
+  const outside = join(top, 'secret.yaml');
+  writeFileSync(outside, `token: ${MARKER}\n`);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(repo, path, '..'), { recursive: true });
+    writeFileSync(join(repo, path), text);
+  }
+  return { repo, outside };
+}
+
+const CHART = {
+  'web/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 0.1.0\n',
+  'web/values.yaml': 'name: web\n',
+  'web/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: {{ .Values.name }}}\n',
+};
+const render = (root: string, valuesFiles: string[] = []) =>
+  renderChart(
+    { dir: 'web', release: 'web', namespace: 'default', kubeVersion: '1.33.0', valuesFiles, set: {} },
+    { root, binary: '/nonexistent/helm-is-never-run' },
+  );
+
+describe('charts', () => {
+  it('a symbolic link in a chart that leaves the repository stops the render, naming the link', async () => {
+    const { repo, outside } = setUp(CHART);
+    symlinkSync(outside, join(repo, 'web/files-secret.yaml'));
+    const result = await render(repo);
+    expect(result.files).toEqual([]);
+    expect(result.errors).toEqual([
+      {
+        file: 'web/Chart.yaml',
+        line: null,
+        message: 'web/files-secret.yaml is a symbolic link leaving the repository; the chart is not rendered',
+      },
+    ]);
+    expect(JSON.stringify(result)).not.toContain(MARKER);
+  });
+
+  it('a values file that is a link to outside the repository is refused like a `..` path', async () => {
+    const { repo, outside } = setUp(CHART);
+    symlinkSync(outside, join(repo, 'prod-values.yaml'));
+    const result = await render(repo, ['prod-values.yaml']);
+    expect(result.errors[0]!.message).toBe(
+      'values file prod-values.yaml is outside the repository; the chart is not rendered',
+    );
+    expect(JSON.stringify(result)).not.toContain(MARKER);
+  });
+
+  it('links inside the repository, and dangling links, are fine', async () => {
+    const { repo } = setUp({ ...CHART, 'shared/common.yaml': 'a: 1\n' });
+    symlinkSync(join(repo, 'shared/common.yaml'), join(repo, 'web/common.yaml'));
+    symlinkSync(join(repo, 'does-not-exist'), join(repo, 'web/dangling.yaml'));
+    expect(await linkLeaving(repo, 'web')).toBeNull();
+  });
+});
+
+describe.skipIf(!existsSync(KUSTOMIZE))('kustomize overlays', () => {
+  const OVERLAY = {
+    'base/kustomization.yaml': 'resources: [cm.yaml]\n',
+    'base/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: base}\n',
+  };
+
+  it('a symbolic link in the overlay that leaves the repository stops the build', async () => {
+    const { repo, outside } = setUp({
+      ...OVERLAY,
+      'prod/kustomization.yaml': 'resources: [../base, extra.yaml]\n',
+    });
+    symlinkSync(outside, join(repo, 'prod/extra.yaml'));
+    const result = await buildOverlay(repo, 'prod', { binary: KUSTOMIZE });
+    expect(result.files).toEqual([]);
+    expect(result.errors[0]!.message).toBe(
+      'prod/extra.yaml is a symbolic link leaving the repository; the overlay is not built',
+    );
+  });
+
+  it('a file named by a `..` path out of the repository is not read: the build fails', async () => {
+    const { repo } = setUp({
+      ...OVERLAY,
+      'prod/kustomization.yaml':
+        'resources: [../base]\nconfigMapGenerator:\n  - name: leak\n    files: [../../secret.yaml]\n',
+    });
+    const result = await buildOverlay(repo, 'prod', { binary: KUSTOMIZE });
+    expect(result.files).toEqual([]);
+    expect(result.errors).toHaveLength(1);
+    expect(JSON.stringify(result)).not.toContain(MARKER);
+  });
+
+  it('the usual base and overlay layout still builds', async () => {
+    const { repo } = setUp({
+      ...OVERLAY,
+      'prod/kustomization.yaml': 'resources: [../base]\nnamePrefix: prod-\n',
+    });
+    const result = await buildOverlay(repo, 'prod', { binary: KUSTOMIZE });
+    expect(result.errors).toEqual([]);
+    expect(result.files.map((file) => file.text).join('\n')).toContain('name: prod-base');
+  });
+});

@@ -1,0 +1,127 @@
+import type { ResolvedConfig } from '../config/config.js';
+import { type LoadedObject, type PathSegment, loadDocuments, nodeAt } from './load.js';
+import { type Model, buildModel, containersOf, isRecord } from './model.js';
+import type { Finding, SourceFile } from './types.js';
+
+/**
+ * Secret material in manifests: what it is, and where it sits in a file's text.
+ *
+ * Findings name keys and variables, never values. What remains to guard is text the tool quotes from a user's file:
+ * the whole lines a fix touches (review suggestions, `fix.replacement`) and the lines around them (patches). Any
+ * line that holds a Secret or a literal static cloud credential is treated as secret, and is never quoted.
+ */
+
+/** Environment variables the cloud SDKs read static credentials from, with what each holds. */
+export const CREDENTIAL_ENV: Readonly<Record<string, string>> = {
+  AWS_ACCESS_KEY_ID: 'an AWS access key',
+  AWS_SECRET_ACCESS_KEY: 'an AWS secret access key',
+  AWS_SESSION_TOKEN: 'an AWS session token',
+  GOOGLE_APPLICATION_CREDENTIALS: 'a GCP service-account key file',
+  AZURE_CLIENT_SECRET: 'an Azure client secret',
+  AZURE_CLIENT_CERTIFICATE_PASSWORD: 'an Azure client certificate password',
+};
+
+/** The shape of an AWS access key id (long-lived `AKIA`, temporary `ASIA`). */
+export const AWS_KEY_ID = /^(AKIA|ASIA)[A-Z0-9]{16}$/;
+
+/** What a text holds when it is a credential document: a GCP key JSON or an AWS credentials file. Never returned. */
+export function credentialInContent(content: string): string | null {
+  if (/"type"\s*:\s*"service_account"/.test(content) && content.includes('private_key')) {
+    return 'a GCP service-account key';
+  }
+  if (/aws_secret_access_key\s*=/i.test(content)) return 'an AWS credentials file';
+  return null;
+}
+
+/** The option of `static-cloud-credentials` naming more variables; they are secret whether the rule runs or not. */
+export function extraCredentialEnvNames(config: ResolvedConfig): string[] {
+  const names = config.rules['static-cloud-credentials']?.options['extra-env-names'];
+  return Array.isArray(names) ? names.filter((name): name is string => typeof name === 'string') : [];
+}
+
+/**
+ * Whether a container's literal `env[].value` is secret material: the variable has a credential's name, or the value
+ * has the shape of an AWS key id or of a credential document.
+ */
+function isSecretEnvValue(variable: Record<string, unknown>, extraNames: ReadonlySet<string>): boolean {
+  if (typeof variable.value !== 'string' || variable.value === '') return false;
+  const name = typeof variable.name === 'string' ? variable.name : '';
+  return (
+    Object.hasOwn(CREDENTIAL_ENV, name) ||
+    extraNames.has(name) ||
+    AWS_KEY_ID.test(variable.value.trim()) ||
+    credentialInContent(variable.value) !== null
+  );
+}
+
+/** Adds the lines (1-based) a node spans, from its first character to its last non-blank one. */
+function addNodeLines(lines: Set<number>, object: LoadedObject, path: readonly PathSegment[]): void {
+  const node = nodeAt(object, path);
+  const range = node?.range;
+  if (!range) return;
+  const text = object.file.text;
+  let last = Math.max(range[0], range[1] - 1);
+  while (last > range[0] && /\s/.test(text[last] ?? '')) last--;
+  const first = object.lines.linePos(range[0]).line;
+  const end = object.lines.linePos(last).line;
+  for (let line = first; line <= end; line++) lines.add(line);
+}
+
+/**
+ * The lines of each file that hold secret material: every line of a Secret object (its data, and annotations such
+ * as `last-applied-configuration` that copy it), and the lines of literal credential values of container variables.
+ */
+export function secretLines(model: Model, extraEnvNames: readonly string[] = []): Map<string, Set<number>> {
+  const result = new Map<string, Set<number>>();
+  const linesOf = (object: LoadedObject) => {
+    let lines = result.get(object.file.path);
+    if (!lines) {
+      lines = new Set();
+      result.set(object.file.path, lines);
+    }
+    return lines;
+  };
+  for (const secret of model.secrets) addNodeLines(linesOf(secret.object), secret.object, []);
+  const extra = new Set(extraEnvNames);
+  for (const workload of model.workloads) {
+    for (const { container, path } of containersOf(workload)) {
+      if (!Array.isArray(container.env)) continue;
+      container.env.forEach((variable, index) => {
+        if (!isRecord(variable) || !isSecretEnvValue(variable, extra)) return;
+        const object = workload.resource.object;
+        addNodeLines(linesOf(object), object, [...path, 'env', index, 'value']);
+      });
+    }
+  }
+  return result;
+}
+
+/** The secret lines of files given as text: for callers outside a scan (the patch of a fork pull request). */
+export function secretLinesOfFiles(
+  files: readonly SourceFile[],
+  config: ResolvedConfig,
+): Map<string, Set<number>> {
+  const objects = files.flatMap((file) => loadDocuments(file).objects);
+  return secretLines(buildModel(objects, config.defaultNamespace), extraCredentialEnvNames(config));
+}
+
+/**
+ * Withholds the fixes whose whole lines would quote secret material: a fix is shown as those lines (a review
+ * suggestion, `fix.replacement`), so one that touches a line shared with a Secret or a credential (a one-line JSON
+ * List, a flow-style pod spec) is not offered, as when no safe edit can be made.
+ */
+export function withholdSecretFixes(findings: Finding[], secret: ReadonlyMap<string, Set<number>>): void {
+  for (const finding of findings) {
+    const fix = finding.fix;
+    // A fix in another file (a chart's values) is not in the scanned text; its lines were read from that file.
+    if (!fix || fix.file !== undefined) continue;
+    const lines = secret.get(finding.file);
+    if (!lines) continue;
+    for (let line = fix.startLine; line <= fix.endLine; line++) {
+      if (lines.has(line)) {
+        finding.fix = null;
+        break;
+      }
+    }
+  }
+}
