@@ -35702,12 +35702,36 @@ module.exports = {
 
 /***/ }),
 
+/***/ 2678:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _: () => (/* binding */ useEnvironmentCopy)
+/* harmony export */ });
+/**
+ * Replaces `process.env` with a plain copy of itself.
+ *
+ * The `yaml` parser reads `process.env.LOG_TOKENS` for every token it sees, and `process.env` is backed by the
+ * operating system's environment, so each read costs far more than a property look-up: on a 20,000-document scan
+ * that is about a quarter of the parse time. The copy holds the same values; child processes inherit it as before
+ * (they are given `process.env` when they start), and writes to it are seen by everything in this process.
+ */
+function useEnvironmentCopy() {
+    process.env = { ...process.env };
+}
+
+
+/***/ }),
+
 /***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9924);
+/* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2678);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1839);
 
+
+(0,_environment_js__WEBPACK_IMPORTED_MODULE_1__/* .useEnvironmentCopy */ ._)();
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
 __webpack_async_result__();
@@ -35715,7 +35739,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9924:
+/***/ 1839:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38555,7 +38579,7 @@ function isDebug() {
  * @param message debug message
  */
 function core_debug(message) {
-    issueCommand('debug', {}, message);
+    command_issueCommand('debug', {}, message);
 }
 /**
  * Adds an error issue
@@ -38695,6 +38719,15 @@ function annotate(findings, levelOf) {
             notice(finding.message, properties);
     }
 }
+/**
+ * Text from the repository (a file path, a message naming resources) made safe for one line of the log. The runner
+ * reads any line that starts with `::` as a workflow command, and a path may hold line breaks: without this, a file
+ * named `x\n::stop-commands::t` would silence every annotation after it. Line breaks and other control characters are
+ * written as escapes; callers start the line with their own words, never with such text.
+ */
+function logText(text) {
+    return text.replace(/[\p{Cc}\u2028\u2029]/gu, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
 
 ;// CONCATENATED MODULE: ./src/config/errors.ts
 /** A problem in what the user gave us (config, arguments, inputs), as opposed to a bug: exit 2, no stack trace. */
@@ -38723,8 +38756,10 @@ async function readRunContext(env) {
         repository,
         runUrl,
         pullRequest: null,
+        workflowRun: null,
     };
-    if (!env.GITHUB_EVENT_PATH || !['pull_request', 'pull_request_target'].includes(eventName))
+    const events = ['pull_request', 'pull_request_target', 'workflow_run'];
+    if (!env.GITHUB_EVENT_PATH || !events.includes(eventName))
         return context;
     let payload;
     try {
@@ -38732,6 +38767,22 @@ async function readRunContext(env) {
     }
     catch (error) {
         throw new ConfigurationError(`cannot read the event payload ${env.GITHUB_EVENT_PATH}: ${error.message}`);
+    }
+    if (eventName === 'workflow_run') {
+        const run = payload.workflow_run;
+        if (!run?.id || !run.head_sha || !run.event) {
+            throw new ConfigurationError('the workflow_run event payload lacks the run id, event or head commit');
+        }
+        context.workflowRun = {
+            id: run.id,
+            event: run.event,
+            headSha: run.head_sha,
+            headRepo: run.head_repository?.full_name ?? '',
+            pullRequests: (run.pull_requests ?? [])
+                .map((pull) => pull.number)
+                .filter((number) => typeof number === 'number'),
+        };
+        return context;
     }
     const pull = payload.pull_request;
     const baseRepo = pull?.base?.repo?.full_name ?? payload.repository?.full_name ?? repository;
@@ -38772,6 +38823,7 @@ function atLeast(severity, threshold) {
 
 
 const COMMENT_MODES = ['review', 'summary', 'off'];
+const MODES = ['auto', 'scan', 'publish'];
 /** Reads every input once, when the run starts (never at import time). */
 function readInputs() {
     const failOn = getInput('fail-on') || undefined;
@@ -38786,7 +38838,13 @@ function readInputs() {
     if (!Number.isInteger(maxComments) || maxComments < 0) {
         throw new ConfigurationError(`input max-comments must be a whole number, not \`${getInput('max-comments')}\``);
     }
+    const mode = getInput('mode') || 'auto';
+    if (!MODES.includes(mode)) {
+        throw new ConfigurationError(`input mode must be one of ${MODES.join(', ')}; not \`${mode}\``);
+    }
     return {
+        mode: mode,
+        resultsFile: getInput('results-file') || 'kube-token-guard-results.json',
         token: getInput('token'),
         config: getInput('config') || undefined,
         failOn: failOn,
@@ -38811,8 +38869,3871 @@ function booleanInput(name, fallback) {
     throw new ConfigurationError(`input ${name} must be true or false, not \`${getInput(name)}\``);
 }
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/api/pull-files.ts
+/** GitHub lists at most 3000 files of a pull request. */
+const MAX_PULL_FILES = 3000;
+async function listPullFiles(github, owner, repo, pullNumber) {
+    const files = [];
+    for await (const page of github.paginate.iterator(github.rest.pulls.listFiles, {
+        owner,
+        repo,
+        pull_number: pullNumber,
+        per_page: 100,
+    })) {
+        files.push(...page.data);
+        if (files.length >= MAX_PULL_FILES)
+            break;
+    }
+    return files.slice(0, MAX_PULL_FILES);
+}
+
+;// CONCATENATED MODULE: ./src/api/pull-request.ts
+async function getPullRequest(github, owner, repo, pullNumber) {
+    const { data } = await github.rest.pulls.get({ owner, repo, pull_number: pullNumber });
+    return data;
+}
+
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/base.js
+class Diff {
+    diff(oldStr, newStr, 
+    // Type below is not accurate/complete - see above for full possibilities - but it compiles
+    options = {}) {
+        let callback;
+        if (typeof options === 'function') {
+            callback = options;
+            options = {};
+        }
+        else if ('callback' in options) {
+            callback = options.callback;
+        }
+        // Allow subclasses to massage the input prior to running
+        const oldString = this.castInput(oldStr, options);
+        const newString = this.castInput(newStr, options);
+        const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+        const newTokens = this.removeEmpty(this.tokenize(newString, options));
+        return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+    }
+    diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+        var _a;
+        const done = (value) => {
+            value = this.postProcess(value, options);
+            if (callback) {
+                setTimeout(function () { callback(value); }, 0);
+                return undefined;
+            }
+            else {
+                return value;
+            }
+        };
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let editLength = 1;
+        let maxEditLength = newLen + oldLen;
+        if (options.maxEditLength != null) {
+            maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+        }
+        const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
+        const abortAfterTimestamp = Date.now() + maxExecutionTime;
+        const bestPath = [{ oldPos: -1, lastComponent: undefined }];
+        // Seed editLength = 0, i.e. the content starts with the same values
+        let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+        if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+            // Identity per the equality and tokenizer
+            return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+        }
+        // Once we hit the right edge of the edit graph on some diagonal k, we can
+        // definitely reach the end of the edit graph in no more than k edits, so
+        // there's no point in considering any moves to diagonal k+1 any more (from
+        // which we're guaranteed to need at least k+1 more edits).
+        // Similarly, once we've reached the bottom of the edit graph, there's no
+        // point considering moves to lower diagonals.
+        // We record this fact by setting minDiagonalToConsider and
+        // maxDiagonalToConsider to some finite value once we've hit the edge of
+        // the edit graph.
+        // This optimization is not faithful to the original algorithm presented in
+        // Myers's paper, which instead pointlessly extends D-paths off the end of
+        // the edit graph - see page 7 of Myers's paper which notes this point
+        // explicitly and illustrates it with a diagram. This has major performance
+        // implications for some common scenarios. For instance, to compute a diff
+        // where the new text simply appends d characters on the end of the
+        // original text of length n, the true Myers algorithm will take O(n+d^2)
+        // time while this optimization needs only O(n+d) time.
+        let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+        // Main worker method. checks all permutations of a given edit length for acceptance.
+        const execEditLength = () => {
+            for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+                let basePath;
+                const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
+                if (removePath) {
+                    // No one else is going to attempt to use this value, clear it
+                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
+                    bestPath[diagonalPath - 1] = undefined;
+                }
+                let canAdd = false;
+                if (addPath) {
+                    // what newPos will be after we do an insertion:
+                    const addPathNewPos = addPath.oldPos - diagonalPath;
+                    canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
+                }
+                const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+                if (!canAdd && !canRemove) {
+                    // If this path is a terminal then prune
+                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
+                    bestPath[diagonalPath] = undefined;
+                    continue;
+                }
+                // Select the diagonal that we want to branch from. We select the prior
+                // path whose position in the old string is the farthest from the origin
+                // and does not pass the bounds of the diff graph
+                if (!canRemove || (canAdd && removePath.oldPos < addPath.oldPos)) {
+                    basePath = this.addToPath(addPath, true, false, 0, options);
+                }
+                else {
+                    basePath = this.addToPath(removePath, false, true, 1, options);
+                }
+                newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+                if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+                    // If we have hit the end of both strings, then we are done
+                    return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+                }
+                else {
+                    bestPath[diagonalPath] = basePath;
+                    if (basePath.oldPos + 1 >= oldLen) {
+                        maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+                    }
+                    if (newPos + 1 >= newLen) {
+                        minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+                    }
+                }
+            }
+            editLength++;
+        };
+        // Performs the length of edit iteration. Is a bit fugly as this has to support the
+        // sync and async mode which is never fun. Loops over execEditLength until a value
+        // is produced, or until the edit length exceeds options.maxEditLength (if given),
+        // in which case it will return undefined.
+        if (callback) {
+            (function exec() {
+                setTimeout(function () {
+                    if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+                        return callback(undefined);
+                    }
+                    if (!execEditLength()) {
+                        exec();
+                    }
+                }, 0);
+            }());
+        }
+        else {
+            while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+                const ret = execEditLength();
+                if (ret) {
+                    return ret;
+                }
+            }
+        }
+    }
+    addToPath(path, added, removed, oldPosInc, options) {
+        const last = path.lastComponent;
+        if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
+            return {
+                oldPos: path.oldPos + oldPosInc,
+                lastComponent: { count: last.count + 1, added: added, removed: removed, previousComponent: last.previousComponent }
+            };
+        }
+        else {
+            return {
+                oldPos: path.oldPos + oldPosInc,
+                lastComponent: { count: 1, added: added, removed: removed, previousComponent: last }
+            };
+        }
+    }
+    extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+        while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+            newPos++;
+            oldPos++;
+            commonCount++;
+            if (options.oneChangePerToken) {
+                basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+            }
+        }
+        if (commonCount && !options.oneChangePerToken) {
+            basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+        }
+        basePath.oldPos = oldPos;
+        return newPos;
+    }
+    equals(left, right, options) {
+        if (options.comparator) {
+            return options.comparator(left, right);
+        }
+        else {
+            return left === right
+                || (!!options.ignoreCase && left.toLowerCase() === right.toLowerCase());
+        }
+    }
+    removeEmpty(array) {
+        const ret = [];
+        for (let i = 0; i < array.length; i++) {
+            if (array[i]) {
+                ret.push(array[i]);
+            }
+        }
+        return ret;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    castInput(value, options) {
+        return value;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    tokenize(value, options) {
+        return Array.from(value);
+    }
+    join(chars) {
+        // Assumes ValueT is string, which is the case for most subclasses.
+        // When it's false, e.g. in diffArrays, this method needs to be overridden (e.g. with a no-op)
+        // Yes, the casts are verbose and ugly, because this pattern - of having the base class SORT OF
+        // assume tokens and values are strings, but not completely - is weird and janky.
+        return chars.join('');
+    }
+    postProcess(changeObjects, 
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    options) {
+        return changeObjects;
+    }
+    get useLongestToken() {
+        return false;
+    }
+    buildValues(lastComponent, newTokens, oldTokens) {
+        // First we convert our linked list of components in reverse order to an
+        // array in the right order:
+        const components = [];
+        let nextComponent;
+        while (lastComponent) {
+            components.push(lastComponent);
+            nextComponent = lastComponent.previousComponent;
+            delete lastComponent.previousComponent;
+            lastComponent = nextComponent;
+        }
+        components.reverse();
+        const componentLen = components.length;
+        let componentPos = 0, newPos = 0, oldPos = 0;
+        for (; componentPos < componentLen; componentPos++) {
+            const component = components[componentPos];
+            if (!component.removed) {
+                if (!component.added && this.useLongestToken) {
+                    let value = newTokens.slice(newPos, newPos + component.count);
+                    value = value.map(function (value, i) {
+                        const oldValue = oldTokens[oldPos + i];
+                        return oldValue.length > value.length ? oldValue : value;
+                    });
+                    component.value = this.join(value);
+                }
+                else {
+                    component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+                }
+                newPos += component.count;
+                // Common case
+                if (!component.added) {
+                    oldPos += component.count;
+                }
+            }
+            else {
+                component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+                oldPos += component.count;
+            }
+        }
+        return components;
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/line.js
+
+
+class LineDiff extends Diff {
+    constructor() {
+        super(...arguments);
+        this.tokenize = tokenize;
+    }
+    equals(left, right, options) {
+        // If we're ignoring whitespace, we need to normalise lines by stripping
+        // whitespace before checking equality. (This has an annoying interaction
+        // with newlineIsToken that requires special handling: if newlines get their
+        // own token, then we DON'T want to trim the *newline* tokens down to empty
+        // strings, since this would cause us to treat whitespace-only line content
+        // as equal to a separator between lines, which would be weird and
+        // inconsistent with the documented behavior of the options.)
+        if (options.ignoreWhitespace) {
+            if (!options.newlineIsToken || !left.includes('\n')) {
+                left = left.trim();
+            }
+            if (!options.newlineIsToken || !right.includes('\n')) {
+                right = right.trim();
+            }
+        }
+        else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
+            if (left.endsWith('\n')) {
+                left = left.slice(0, -1);
+            }
+            if (right.endsWith('\n')) {
+                right = right.slice(0, -1);
+            }
+        }
+        return super.equals(left, right, options);
+    }
+}
+const lineDiff = new LineDiff();
+function diffLines(oldStr, newStr, options) {
+    return lineDiff.diff(oldStr, newStr, options);
+}
+function diffTrimmedLines(oldStr, newStr, options) {
+    options = generateOptions(options, { ignoreWhitespace: true });
+    return lineDiff.diff(oldStr, newStr, options);
+}
+// Exported standalone so it can be used from jsonDiff too.
+function tokenize(value, options) {
+    if (options.stripTrailingCr) {
+        // remove one \r before \n to match GNU diff's --strip-trailing-cr behavior
+        value = value.replace(/\r\n/g, '\n');
+    }
+    const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
+    // Ignore the final empty token that occurs if the string ends with a new line
+    if (!linesAndNewlines[linesAndNewlines.length - 1]) {
+        linesAndNewlines.pop();
+    }
+    // Merge the content and line separators into single tokens
+    for (let i = 0; i < linesAndNewlines.length; i++) {
+        const line = linesAndNewlines[i];
+        if (i % 2 && !options.newlineIsToken) {
+            retLines[retLines.length - 1] += line;
+        }
+        else {
+            retLines.push(line);
+        }
+    }
+    return retLines;
+}
+
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/patch/create.js
+
+/**
+ * Returns true if the filename contains characters that require C-style
+ * quoting (as used by Git and GNU diffutils in diff output).
+ */
+function needsQuoting(s) {
+    for (let i = 0; i < s.length; i++) {
+        if (s[i] < '\x20' || s[i] > '\x7e' || s[i] === '"' || s[i] === '\\') {
+            return true;
+        }
+    }
+    return false;
+}
+/**
+ * C-style quotes a filename, encoding special characters as escape sequences
+ * and non-ASCII bytes as octal escapes. This is the inverse of
+ * `parseQuotedFileName` in parse.ts.
+ *
+ * Non-ASCII bytes are encoded as UTF-8 before being emitted as octal escapes.
+ * This matches the behaviour of both Git and GNU diffutils, which always emit
+ * UTF-8 octal escapes regardless of the underlying filesystem encoding (e.g.
+ * Git for Windows converts from NTFS's UTF-16 to UTF-8 internally).
+ *
+ * If the filename doesn't need quoting, returns it as-is.
+ */
+function quoteFileNameIfNeeded(s) {
+    if (!needsQuoting(s)) {
+        return s;
+    }
+    let result = '"';
+    const bytes = new TextEncoder().encode(s);
+    let i = 0;
+    while (i < bytes.length) {
+        const b = bytes[i];
+        // See https://en.wikipedia.org/wiki/Escape_sequences_in_C#Escape_sequences
+        if (b === 0x07) {
+            result += '\\a';
+        }
+        else if (b === 0x08) {
+            result += '\\b';
+        }
+        else if (b === 0x09) {
+            result += '\\t';
+        }
+        else if (b === 0x0a) {
+            result += '\\n';
+        }
+        else if (b === 0x0b) {
+            result += '\\v';
+        }
+        else if (b === 0x0c) {
+            result += '\\f';
+        }
+        else if (b === 0x0d) {
+            result += '\\r';
+        }
+        else if (b === 0x22) {
+            result += '\\"';
+        }
+        else if (b === 0x5c) {
+            result += '\\\\';
+        }
+        else if (b >= 0x20 && b <= 0x7e) {
+            // Just a printable ASCII character that is neither a double quote nor a
+            // backslash; no need to escape it.
+            result += String.fromCharCode(b);
+        }
+        else {
+            // Either part of a non-ASCII character or a control character without a
+            // special escape sequence; needs escaping as a 3-digit octal escape
+            result += '\\' + b.toString(8).padStart(3, '0');
+        }
+        i++;
+    }
+    result += '"';
+    return result;
+}
+const INCLUDE_HEADERS = {
+    includeIndex: true,
+    includeUnderline: true,
+    includeFileHeaders: true
+};
+const FILE_HEADERS_ONLY = {
+    includeIndex: false,
+    includeUnderline: false,
+    includeFileHeaders: true
+};
+const OMIT_HEADERS = {
+    includeIndex: false,
+    includeUnderline: false,
+    includeFileHeaders: false
+};
+function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+    let optionsObj;
+    if (!options) {
+        optionsObj = {};
+    }
+    else if (typeof options === 'function') {
+        optionsObj = { callback: options };
+    }
+    else {
+        optionsObj = options;
+    }
+    if (typeof optionsObj.context === 'undefined') {
+        optionsObj.context = 4;
+    }
+    // We copy this into its own variable to placate TypeScript, which thinks
+    // optionsObj.context might be undefined in the callbacks below.
+    const context = optionsObj.context;
+    // @ts-expect-error (runtime check for something that is correctly a static type error)
+    if (optionsObj.newlineIsToken) {
+        throw new Error('newlineIsToken may not be used with patch-generation functions, only with diffing functions');
+    }
+    if (!optionsObj.callback) {
+        return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
+    }
+    else {
+        const { callback } = optionsObj;
+        diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
+                const patch = diffLinesResultToPatch(diff);
+                // TypeScript is unhappy without the cast because it does not understand that `patch` may
+                // be undefined here only if `callback` is StructuredPatchCallbackAbortable:
+                callback(patch);
+            } }));
+    }
+    function diffLinesResultToPatch(diff) {
+        // STEP 1: Build up the patch with no "\ No newline at end of file" lines and with the arrays
+        //         of lines containing trailing newline characters. We'll tidy up later...
+        if (!diff) {
+            return;
+        }
+        diff.push({ value: '', lines: [] }); // Append an empty value to make cleanup easier
+        function contextLines(lines) {
+            return lines.map(function (entry) { return ' ' + entry; });
+        }
+        const hunks = [];
+        let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
+        for (let i = 0; i < diff.length; i++) {
+            const current = diff[i], lines = current.lines || splitLines(current.value);
+            current.lines = lines;
+            if (current.added || current.removed) {
+                // If we have previous context, start with that
+                if (!oldRangeStart) {
+                    const prev = diff[i - 1];
+                    oldRangeStart = oldLine;
+                    newRangeStart = newLine;
+                    if (prev) {
+                        curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
+                        oldRangeStart -= curRange.length;
+                        newRangeStart -= curRange.length;
+                    }
+                }
+                // Output our changes
+                for (const line of lines) {
+                    curRange.push((current.added ? '+' : '-') + line);
+                }
+                // Track the updated file position
+                if (current.added) {
+                    newLine += lines.length;
+                }
+                else {
+                    oldLine += lines.length;
+                }
+            }
+            else {
+                // Identical context lines. Track line changes
+                if (oldRangeStart) {
+                    // Close out any changes that have been output (or join overlapping)
+                    if (lines.length <= context * 2 && i < diff.length - 2) {
+                        // Overlapping
+                        for (const line of contextLines(lines)) {
+                            curRange.push(line);
+                        }
+                    }
+                    else {
+                        // end the range and output
+                        const contextSize = Math.min(lines.length, context);
+                        for (const line of contextLines(lines.slice(0, contextSize))) {
+                            curRange.push(line);
+                        }
+                        const hunk = {
+                            oldStart: oldRangeStart,
+                            oldLines: (oldLine - oldRangeStart + contextSize),
+                            newStart: newRangeStart,
+                            newLines: (newLine - newRangeStart + contextSize),
+                            lines: curRange
+                        };
+                        hunks.push(hunk);
+                        oldRangeStart = 0;
+                        newRangeStart = 0;
+                        curRange = [];
+                    }
+                }
+                oldLine += lines.length;
+                newLine += lines.length;
+            }
+        }
+        // Step 2: eliminate the trailing `\n` from each line of each hunk, and, where needed, add
+        //         "\ No newline at end of file".
+        for (const hunk of hunks) {
+            for (let i = 0; i < hunk.lines.length; i++) {
+                if (hunk.lines[i].endsWith('\n')) {
+                    hunk.lines[i] = hunk.lines[i].slice(0, -1);
+                }
+                else {
+                    hunk.lines.splice(i + 1, 0, '\\ No newline at end of file');
+                    i++; // Skip the line we just added, then continue iterating
+                }
+            }
+        }
+        return {
+            oldFileName: oldFileName, newFileName: newFileName,
+            oldHeader: oldHeader, newHeader: newHeader,
+            hunks: hunks
+        };
+    }
+}
+/**
+ * creates a unified diff patch.
+ *
+ * @param patch either a single structured patch object (as returned by `structuredPatch`) or an
+ *   array of them (as returned by `parsePatch`).
+ * @param headerOptions behaves the same as the `headerOptions` option of `createTwoFilesPatch`.
+ *   Ignored for patches where `isGit` is `true`.
+ *
+ * When a patch has `isGit: true`, `formatPatch` output is changed to more closely match Git's
+ * output: it emits a `diff --git` header, emits Git extended headers as appropriate based on
+ * properties like `isRename`, `isCreate`, `newMode`, etc, and will omit `---`/`+++` file
+ * headers for patches with no hunks (e.g. renames without content changes).
+ */
+function formatPatch(patch, headerOptions) {
+    var _a, _b, _c, _d, _e, _f;
+    if (!headerOptions) {
+        headerOptions = INCLUDE_HEADERS;
+    }
+    if (Array.isArray(patch)) {
+        if (patch.length > 1 && !headerOptions.includeFileHeaders && !patch.every(p => p.isGit)) {
+            throw new Error('Cannot omit file headers on a multi-file patch. '
+                + '(The result would be unparseable; how would a tool trying to apply '
+                + 'the patch know which changes are to which file?)');
+        }
+        return patch.map(p => formatPatch(p, headerOptions)).join('\n');
+    }
+    const ret = [];
+    // Git patches have a fixed header format (diff --git, extended headers,
+    // and ---/+++ when hunks are present), so headerOptions is ignored.
+    if (patch.isGit) {
+        headerOptions = INCLUDE_HEADERS;
+        // Emit Git-style diff --git header and extended headers.
+        // Git never puts /dev/null in the "diff --git" line; for file
+        // creations/deletions it uses the real filename on both sides.
+        if (!patch.oldFileName) {
+            throw new Error('oldFileName must be specified for Git patches');
+        }
+        if (!patch.newFileName) {
+            throw new Error('newFileName must be specified for Git patches');
+        }
+        let gitOldName = patch.oldFileName;
+        let gitNewName = patch.newFileName;
+        if (patch.isCreate && gitOldName === '/dev/null') {
+            gitOldName = gitNewName.replace(/^b\//, 'a/');
+        }
+        else if (patch.isDelete && gitNewName === '/dev/null') {
+            gitNewName = gitOldName.replace(/^a\//, 'b/');
+        }
+        ret.push('diff --git ' + quoteFileNameIfNeeded(gitOldName) + ' ' + quoteFileNameIfNeeded(gitNewName));
+        if (patch.isDelete) {
+            ret.push('deleted file mode ' + ((_a = patch.oldMode) !== null && _a !== void 0 ? _a : '100644'));
+        }
+        if (patch.isCreate) {
+            ret.push('new file mode ' + ((_b = patch.newMode) !== null && _b !== void 0 ? _b : '100644'));
+        }
+        if (patch.oldMode && patch.newMode && !patch.isDelete && !patch.isCreate) {
+            ret.push('old mode ' + patch.oldMode);
+            ret.push('new mode ' + patch.newMode);
+        }
+        if (patch.isRename) {
+            ret.push('rename from ' + quoteFileNameIfNeeded(((_c = patch.oldFileName) !== null && _c !== void 0 ? _c : '').replace(/^a\//, '')));
+            ret.push('rename to ' + quoteFileNameIfNeeded(((_d = patch.newFileName) !== null && _d !== void 0 ? _d : '').replace(/^b\//, '')));
+        }
+        if (patch.isCopy) {
+            ret.push('copy from ' + quoteFileNameIfNeeded(((_e = patch.oldFileName) !== null && _e !== void 0 ? _e : '').replace(/^a\//, '')));
+            ret.push('copy to ' + quoteFileNameIfNeeded(((_f = patch.newFileName) !== null && _f !== void 0 ? _f : '').replace(/^b\//, '')));
+        }
+    }
+    else {
+        if (headerOptions.includeIndex && patch.oldFileName == patch.newFileName && patch.oldFileName !== undefined) {
+            ret.push('Index: ' + patch.oldFileName);
+        }
+        if (headerOptions.includeUnderline) {
+            ret.push('===================================================================');
+        }
+    }
+    // Emit --- / +++ file headers. For Git patches with no hunks (e.g.
+    // pure renames, mode-only changes), Git omits these, so we do too.
+    const hasHunks = patch.hunks.length > 0;
+    if (headerOptions.includeFileHeaders && patch.oldFileName !== undefined && patch.newFileName !== undefined
+        && (!patch.isGit || hasHunks)) {
+        ret.push('--- ' + quoteFileNameIfNeeded(patch.oldFileName) + (patch.oldHeader ? '\t' + patch.oldHeader : ''));
+        ret.push('+++ ' + quoteFileNameIfNeeded(patch.newFileName) + (patch.newHeader ? '\t' + patch.newHeader : ''));
+    }
+    for (let i = 0; i < patch.hunks.length; i++) {
+        const hunk = patch.hunks[i];
+        // Unified Diff Format quirk: If the chunk size is 0,
+        // the first number is one lower than one would expect.
+        // https://www.artima.com/weblogs/viewpost.jsp?thread=164293
+        const oldStart = hunk.oldLines === 0 ? hunk.oldStart - 1 : hunk.oldStart;
+        const newStart = hunk.newLines === 0 ? hunk.newStart - 1 : hunk.newStart;
+        ret.push('@@ -' + oldStart + ',' + hunk.oldLines
+            + ' +' + newStart + ',' + hunk.newLines
+            + ' @@');
+        for (const line of hunk.lines) {
+            ret.push(line);
+        }
+    }
+    return ret.join('\n') + '\n';
+}
+function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+    if (typeof options === 'function') {
+        options = { callback: options };
+    }
+    if (!(options === null || options === void 0 ? void 0 : options.callback)) {
+        const patchObj = structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options);
+        if (!patchObj) {
+            return;
+        }
+        return formatPatch(patchObj, options === null || options === void 0 ? void 0 : options.headerOptions);
+    }
+    else {
+        const { callback } = options;
+        structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, Object.assign(Object.assign({}, options), { callback: patchObj => {
+                if (!patchObj) {
+                    callback(undefined);
+                }
+                else {
+                    callback(formatPatch(patchObj, options.headerOptions));
+                }
+            } }));
+    }
+}
+function createPatch(fileName, oldStr, newStr, oldHeader, newHeader, options) {
+    return createTwoFilesPatch(fileName, fileName, oldStr, newStr, oldHeader, newHeader, options);
+}
+/**
+ * Split `text` into an array of lines, including the trailing newline character (where present)
+ */
+function splitLines(text) {
+    const hasTrailingNl = text.endsWith('\n');
+    const result = text.split('\n').map(line => line + '\n');
+    if (hasTrailingNl) {
+        result.pop();
+    }
+    else {
+        result.push(result.pop().slice(0, -1));
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/pr/patch.ts
+
+const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+/** Reads a unified diff as GitHub returns it in `patch` (hunks only, no file headers). */
+function parsePatch(patch) {
+    const result = { hunks: [], right: new Set(), added: new Set(), inline: true };
+    let line = 0;
+    let hunk = null;
+    for (const text of patch.split('\n')) {
+        const header = HUNK_HEADER.exec(text);
+        if (header) {
+            line = Number(header[3]);
+            hunk = { start: line, end: line - 1 };
+            result.hunks.push(hunk);
+            continue;
+        }
+        if (!hunk)
+            continue;
+        const marker = text[0];
+        if (marker === '+' || marker === ' ') {
+            result.right.add(line);
+            if (marker === '+')
+                result.added.add(line);
+            hunk.end = line;
+            line++;
+        }
+        else if (marker === undefined && text === '') {
+            // A trailing empty string after the final newline is not a line of the diff.
+        }
+    }
+    result.hunks = result.hunks.filter((entry) => entry.end >= entry.start);
+    return result;
+}
+/** The same, computed from both versions of a file, for files whose patch GitHub leaves out (large diffs). */
+function diffContents(before, after) {
+    const patch = structuredPatch('a', 'b', before, after, '', '', { context: 3 });
+    const lines = [];
+    for (const hunk of patch.hunks) {
+        lines.push(`@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`, ...hunk.lines);
+    }
+    return { ...parsePatch(lines.join('\n')), inline: false };
+}
+/** Whether lines `start`..`end` all lie inside one hunk, as GitHub requires of a multi-line comment. */
+function inOneHunk(lines, start, end) {
+    return lines.hunks.some((hunk) => hunk.start <= start && end <= hunk.end);
+}
+
+;// CONCATENATED MODULE: ./src/core/apply.ts
+/**
+ * Applies whole fixes, in order of their first edit, leaving out any fix that overlaps one already taken (two inserts
+ * at the same offset count as overlapping: their order would be a guess). As ESLint does, the caller re-parses and
+ * re-checks, and applies again until nothing is left or a pass limit is reached.
+ */
+function applyFixes(text, fixes) {
+    const ordered = [...fixes].sort((a, b) => firstStart(a) - firstStart(b));
+    const taken = [];
+    let applied = 0;
+    let skipped = 0;
+    for (const fix of ordered) {
+        if (fix.edits.some((edit) => taken.some((other) => overlaps(edit, other)))) {
+            skipped++;
+            continue;
+        }
+        taken.push(...fix.edits);
+        applied++;
+    }
+    const result = applyEdits(text, taken);
+    return { text: result, applied, skipped };
+}
+/** Applies non-overlapping edits, each against the original offsets. */
+function applyEdits(text, edits) {
+    let result = '';
+    let cursor = 0;
+    for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
+        result += text.slice(cursor, edit.start) + edit.text;
+        cursor = edit.end;
+    }
+    return result + text.slice(cursor);
+}
+function firstStart(fix) {
+    return Math.min(...fix.edits.map((edit) => edit.start));
+}
+function overlaps(a, b) {
+    if (a.start === b.start)
+        return true;
+    return a.start < b.end && b.start < a.end;
+}
+
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
+function getDefaultExportFromCjs(x) {
+  return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, "default") ? x["default"] : x;
+}
+var jsYaml = {};
+var loader = {};
+var common = {};
+var hasRequiredCommon;
+function requireCommon() {
+  if (hasRequiredCommon) return common;
+  hasRequiredCommon = 1;
+  function isNothing(subject) {
+    return typeof subject === "undefined" || subject === null;
+  }
+  function isObject(subject) {
+    return typeof subject === "object" && subject !== null;
+  }
+  function toArray(sequence) {
+    if (Array.isArray(sequence)) return sequence;
+    else if (isNothing(sequence)) return [];
+    return [sequence];
+  }
+  function extend(target, source) {
+    if (source) {
+      const sourceKeys = Object.keys(source);
+      for (let index = 0, length = sourceKeys.length; index < length; index += 1) {
+        const key = sourceKeys[index];
+        target[key] = source[key];
+      }
+    }
+    return target;
+  }
+  function repeat(string, count) {
+    let result = "";
+    for (let cycle = 0; cycle < count; cycle += 1) {
+      result += string;
+    }
+    return result;
+  }
+  function isNegativeZero(number) {
+    return number === 0 && Number.NEGATIVE_INFINITY === 1 / number;
+  }
+  common.isNothing = isNothing;
+  common.isObject = isObject;
+  common.toArray = toArray;
+  common.repeat = repeat;
+  common.isNegativeZero = isNegativeZero;
+  common.extend = extend;
+  return common;
+}
+var exception;
+var hasRequiredException;
+function requireException() {
+  if (hasRequiredException) return exception;
+  hasRequiredException = 1;
+  function formatError(exception2, compact) {
+    let where = "";
+    const message = exception2.reason || "(unknown reason)";
+    if (!exception2.mark) return message;
+    if (exception2.mark.name) {
+      where += 'in "' + exception2.mark.name + '" ';
+    }
+    where += "(" + (exception2.mark.line + 1) + ":" + (exception2.mark.column + 1) + ")";
+    if (!compact && exception2.mark.snippet) {
+      where += "\n\n" + exception2.mark.snippet;
+    }
+    return message + " " + where;
+  }
+  function YAMLException2(reason, mark) {
+    Error.call(this);
+    this.name = "YAMLException";
+    this.reason = reason;
+    this.mark = mark;
+    this.message = formatError(this, false);
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
+    } else {
+      this.stack = new Error().stack || "";
+    }
+  }
+  YAMLException2.prototype = Object.create(Error.prototype);
+  YAMLException2.prototype.constructor = YAMLException2;
+  YAMLException2.prototype.toString = function toString(compact) {
+    return this.name + ": " + formatError(this, compact);
+  };
+  exception = YAMLException2;
+  return exception;
+}
+var snippet;
+var hasRequiredSnippet;
+function requireSnippet() {
+  if (hasRequiredSnippet) return snippet;
+  hasRequiredSnippet = 1;
+  const common2 = requireCommon();
+  function getLine(buffer, lineStart, lineEnd, position, maxLineLength) {
+    let head = "";
+    let tail = "";
+    const maxHalfLength = Math.floor(maxLineLength / 2) - 1;
+    if (position - lineStart > maxHalfLength) {
+      head = " ... ";
+      lineStart = position - maxHalfLength + head.length;
+    }
+    if (lineEnd - position > maxHalfLength) {
+      tail = " ...";
+      lineEnd = position + maxHalfLength - tail.length;
+    }
+    return {
+      str: head + buffer.slice(lineStart, lineEnd).replace(/\t/g, "→") + tail,
+      pos: position - lineStart + head.length
+      // relative position
+    };
+  }
+  function padStart(string, max) {
+    return common2.repeat(" ", max - string.length) + string;
+  }
+  function makeSnippet(mark, options) {
+    options = Object.create(options || null);
+    if (!mark.buffer) return null;
+    if (!options.maxLength) options.maxLength = 79;
+    if (typeof options.indent !== "number") options.indent = 1;
+    if (typeof options.linesBefore !== "number") options.linesBefore = 3;
+    if (typeof options.linesAfter !== "number") options.linesAfter = 2;
+    const re = /\r?\n|\r|\0/g;
+    const lineStarts = [0];
+    const lineEnds = [];
+    let match;
+    let foundLineNo = -1;
+    while (match = re.exec(mark.buffer)) {
+      lineEnds.push(match.index);
+      lineStarts.push(match.index + match[0].length);
+      if (mark.position <= match.index && foundLineNo < 0) {
+        foundLineNo = lineStarts.length - 2;
+      }
+    }
+    if (foundLineNo < 0) foundLineNo = lineStarts.length - 1;
+    let result = "";
+    const lineNoLength = Math.min(mark.line + options.linesAfter, lineEnds.length).toString().length;
+    const maxLineLength = options.maxLength - (options.indent + lineNoLength + 3);
+    for (let i = 1; i <= options.linesBefore; i++) {
+      if (foundLineNo - i < 0) break;
+      const line2 = getLine(
+        mark.buffer,
+        lineStarts[foundLineNo - i],
+        lineEnds[foundLineNo - i],
+        mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo - i]),
+        maxLineLength
+      );
+      result = common2.repeat(" ", options.indent) + padStart((mark.line - i + 1).toString(), lineNoLength) + " | " + line2.str + "\n" + result;
+    }
+    const line = getLine(mark.buffer, lineStarts[foundLineNo], lineEnds[foundLineNo], mark.position, maxLineLength);
+    result += common2.repeat(" ", options.indent) + padStart((mark.line + 1).toString(), lineNoLength) + " | " + line.str + "\n";
+    result += common2.repeat("-", options.indent + lineNoLength + 3 + line.pos) + "^\n";
+    for (let i = 1; i <= options.linesAfter; i++) {
+      if (foundLineNo + i >= lineEnds.length) break;
+      const line2 = getLine(
+        mark.buffer,
+        lineStarts[foundLineNo + i],
+        lineEnds[foundLineNo + i],
+        mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo + i]),
+        maxLineLength
+      );
+      result += common2.repeat(" ", options.indent) + padStart((mark.line + i + 1).toString(), lineNoLength) + " | " + line2.str + "\n";
+    }
+    return result.replace(/\n$/, "");
+  }
+  snippet = makeSnippet;
+  return snippet;
+}
+var type;
+var hasRequiredType;
+function requireType() {
+  if (hasRequiredType) return type;
+  hasRequiredType = 1;
+  const YAMLException2 = requireException();
+  const TYPE_CONSTRUCTOR_OPTIONS = [
+    "kind",
+    "multi",
+    "resolve",
+    "construct",
+    "instanceOf",
+    "predicate",
+    "represent",
+    "representName",
+    "defaultStyle",
+    "styleAliases"
+  ];
+  const YAML_NODE_KINDS = [
+    "scalar",
+    "sequence",
+    "mapping"
+  ];
+  function compileStyleAliases(map2) {
+    const result = {};
+    if (map2 !== null) {
+      Object.keys(map2).forEach(function(style) {
+        map2[style].forEach(function(alias) {
+          result[String(alias)] = style;
+        });
+      });
+    }
+    return result;
+  }
+  function Type2(tag, options) {
+    options = options || {};
+    Object.keys(options).forEach(function(name) {
+      if (TYPE_CONSTRUCTOR_OPTIONS.indexOf(name) === -1) {
+        throw new YAMLException2('Unknown option "' + name + '" is met in definition of "' + tag + '" YAML type.');
+      }
+    });
+    this.options = options;
+    this.tag = tag;
+    this.kind = options["kind"] || null;
+    this.resolve = options["resolve"] || function() {
+      return true;
+    };
+    this.construct = options["construct"] || function(data) {
+      return data;
+    };
+    this.instanceOf = options["instanceOf"] || null;
+    this.predicate = options["predicate"] || null;
+    this.represent = options["represent"] || null;
+    this.representName = options["representName"] || null;
+    this.defaultStyle = options["defaultStyle"] || null;
+    this.multi = options["multi"] || false;
+    this.styleAliases = compileStyleAliases(options["styleAliases"] || null);
+    if (YAML_NODE_KINDS.indexOf(this.kind) === -1) {
+      throw new YAMLException2('Unknown kind "' + this.kind + '" is specified for "' + tag + '" YAML type.');
+    }
+  }
+  type = Type2;
+  return type;
+}
+var schema;
+var hasRequiredSchema;
+function requireSchema() {
+  if (hasRequiredSchema) return schema;
+  hasRequiredSchema = 1;
+  const YAMLException2 = requireException();
+  const Type2 = requireType();
+  function compileList(schema2, name) {
+    const result = [];
+    schema2[name].forEach(function(currentType) {
+      let newIndex = result.length;
+      result.forEach(function(previousType, previousIndex) {
+        if (previousType.tag === currentType.tag && previousType.kind === currentType.kind && previousType.multi === currentType.multi) {
+          newIndex = previousIndex;
+        }
+      });
+      result[newIndex] = currentType;
+    });
+    return result;
+  }
+  function compileMap() {
+    const result = {
+      scalar: {},
+      sequence: {},
+      mapping: {},
+      fallback: {},
+      multi: {
+        scalar: [],
+        sequence: [],
+        mapping: [],
+        fallback: []
+      }
+    };
+    function collectType(type2) {
+      if (type2.multi) {
+        result.multi[type2.kind].push(type2);
+        result.multi["fallback"].push(type2);
+      } else {
+        result[type2.kind][type2.tag] = result["fallback"][type2.tag] = type2;
+      }
+    }
+    for (let index = 0, length = arguments.length; index < length; index += 1) {
+      arguments[index].forEach(collectType);
+    }
+    return result;
+  }
+  function Schema2(definition) {
+    return this.extend(definition);
+  }
+  Schema2.prototype.extend = function extend(definition) {
+    let implicit = [];
+    let explicit = [];
+    if (definition instanceof Type2) {
+      explicit.push(definition);
+    } else if (Array.isArray(definition)) {
+      explicit = explicit.concat(definition);
+    } else if (definition && (Array.isArray(definition.implicit) || Array.isArray(definition.explicit))) {
+      if (definition.implicit) implicit = implicit.concat(definition.implicit);
+      if (definition.explicit) explicit = explicit.concat(definition.explicit);
+    } else {
+      throw new YAMLException2("Schema.extend argument should be a Type, [ Type ], or a schema definition ({ implicit: [...], explicit: [...] })");
+    }
+    implicit.forEach(function(type2) {
+      if (!(type2 instanceof Type2)) {
+        throw new YAMLException2("Specified list of YAML types (or a single Type object) contains a non-Type object.");
+      }
+      if (type2.loadKind && type2.loadKind !== "scalar") {
+        throw new YAMLException2("There is a non-scalar type in the implicit list of a schema. Implicit resolving of such types is not supported.");
+      }
+      if (type2.multi) {
+        throw new YAMLException2("There is a multi type in the implicit list of a schema. Multi tags can only be listed as explicit.");
+      }
+    });
+    explicit.forEach(function(type2) {
+      if (!(type2 instanceof Type2)) {
+        throw new YAMLException2("Specified list of YAML types (or a single Type object) contains a non-Type object.");
+      }
+    });
+    const result = Object.create(Schema2.prototype);
+    result.implicit = (this.implicit || []).concat(implicit);
+    result.explicit = (this.explicit || []).concat(explicit);
+    result.compiledImplicit = compileList(result, "implicit");
+    result.compiledExplicit = compileList(result, "explicit");
+    result.compiledTypeMap = compileMap(result.compiledImplicit, result.compiledExplicit);
+    return result;
+  };
+  schema = Schema2;
+  return schema;
+}
+var str;
+var hasRequiredStr;
+function requireStr() {
+  if (hasRequiredStr) return str;
+  hasRequiredStr = 1;
+  const Type2 = requireType();
+  str = new Type2("tag:yaml.org,2002:str", {
+    kind: "scalar",
+    construct: function(data) {
+      return data !== null ? data : "";
+    }
+  });
+  return str;
+}
+var seq;
+var hasRequiredSeq;
+function requireSeq() {
+  if (hasRequiredSeq) return seq;
+  hasRequiredSeq = 1;
+  const Type2 = requireType();
+  seq = new Type2("tag:yaml.org,2002:seq", {
+    kind: "sequence",
+    construct: function(data) {
+      return data !== null ? data : [];
+    }
+  });
+  return seq;
+}
+var map;
+var hasRequiredMap;
+function requireMap() {
+  if (hasRequiredMap) return map;
+  hasRequiredMap = 1;
+  const Type2 = requireType();
+  map = new Type2("tag:yaml.org,2002:map", {
+    kind: "mapping",
+    construct: function(data) {
+      return data !== null ? data : {};
+    }
+  });
+  return map;
+}
+var failsafe;
+var hasRequiredFailsafe;
+function requireFailsafe() {
+  if (hasRequiredFailsafe) return failsafe;
+  hasRequiredFailsafe = 1;
+  const Schema2 = requireSchema();
+  failsafe = new Schema2({
+    explicit: [
+      requireStr(),
+      requireSeq(),
+      requireMap()
+    ]
+  });
+  return failsafe;
+}
+var _null;
+var hasRequired_null;
+function require_null() {
+  if (hasRequired_null) return _null;
+  hasRequired_null = 1;
+  const Type2 = requireType();
+  function resolveYamlNull(data) {
+    if (data === null) return true;
+    const max = data.length;
+    return max === 1 && data === "~" || max === 4 && (data === "null" || data === "Null" || data === "NULL");
+  }
+  function constructYamlNull() {
+    return null;
+  }
+  function isNull(object) {
+    return object === null;
+  }
+  _null = new Type2("tag:yaml.org,2002:null", {
+    kind: "scalar",
+    resolve: resolveYamlNull,
+    construct: constructYamlNull,
+    predicate: isNull,
+    represent: {
+      canonical: function() {
+        return "~";
+      },
+      lowercase: function() {
+        return "null";
+      },
+      uppercase: function() {
+        return "NULL";
+      },
+      camelcase: function() {
+        return "Null";
+      },
+      empty: function() {
+        return "";
+      }
+    },
+    defaultStyle: "lowercase"
+  });
+  return _null;
+}
+var bool;
+var hasRequiredBool;
+function requireBool() {
+  if (hasRequiredBool) return bool;
+  hasRequiredBool = 1;
+  const Type2 = requireType();
+  function resolveYamlBoolean(data) {
+    if (data === null) return false;
+    const max = data.length;
+    return max === 4 && (data === "true" || data === "True" || data === "TRUE") || max === 5 && (data === "false" || data === "False" || data === "FALSE");
+  }
+  function constructYamlBoolean(data) {
+    return data === "true" || data === "True" || data === "TRUE";
+  }
+  function isBoolean(object) {
+    return Object.prototype.toString.call(object) === "[object Boolean]";
+  }
+  bool = new Type2("tag:yaml.org,2002:bool", {
+    kind: "scalar",
+    resolve: resolveYamlBoolean,
+    construct: constructYamlBoolean,
+    predicate: isBoolean,
+    represent: {
+      lowercase: function(object) {
+        return object ? "true" : "false";
+      },
+      uppercase: function(object) {
+        return object ? "TRUE" : "FALSE";
+      },
+      camelcase: function(object) {
+        return object ? "True" : "False";
+      }
+    },
+    defaultStyle: "lowercase"
+  });
+  return bool;
+}
+var js_yaml_int;
+var hasRequiredInt;
+function requireInt() {
+  if (hasRequiredInt) return js_yaml_int;
+  hasRequiredInt = 1;
+  const common2 = requireCommon();
+  const Type2 = requireType();
+  function isHexCode(c) {
+    return c >= 48 && c <= 57 || c >= 65 && c <= 70 || c >= 97 && c <= 102;
+  }
+  function isOctCode(c) {
+    return c >= 48 && c <= 55;
+  }
+  function isDecCode(c) {
+    return c >= 48 && c <= 57;
+  }
+  function resolveYamlInteger(data) {
+    if (data === null) return false;
+    const max = data.length;
+    let index = 0;
+    let hasDigits = false;
+    if (!max) return false;
+    let ch = data[index];
+    if (ch === "-" || ch === "+") {
+      ch = data[++index];
+    }
+    if (ch === "0") {
+      if (index + 1 === max) return true;
+      ch = data[++index];
+      if (ch === "b") {
+        index++;
+        for (; index < max; index++) {
+          ch = data[index];
+          if (ch !== "0" && ch !== "1") return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+      if (ch === "x") {
+        index++;
+        for (; index < max; index++) {
+          if (!isHexCode(data.charCodeAt(index))) return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+      if (ch === "o") {
+        index++;
+        for (; index < max; index++) {
+          if (!isOctCode(data.charCodeAt(index))) return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+    }
+    for (; index < max; index++) {
+      if (!isDecCode(data.charCodeAt(index))) {
+        return false;
+      }
+      hasDigits = true;
+    }
+    if (!hasDigits) return false;
+    return isFinite(parseYamlInteger(data));
+  }
+  function parseYamlInteger(data) {
+    let value = data;
+    let sign = 1;
+    let ch = value[0];
+    if (ch === "-" || ch === "+") {
+      if (ch === "-") sign = -1;
+      value = value.slice(1);
+      ch = value[0];
+    }
+    if (value === "0") return 0;
+    if (ch === "0") {
+      if (value[1] === "b") return sign * parseInt(value.slice(2), 2);
+      if (value[1] === "x") return sign * parseInt(value.slice(2), 16);
+      if (value[1] === "o") return sign * parseInt(value.slice(2), 8);
+    }
+    return sign * parseInt(value, 10);
+  }
+  function constructYamlInteger(data) {
+    return parseYamlInteger(data);
+  }
+  function isInteger(object) {
+    return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 === 0 && !common2.isNegativeZero(object));
+  }
+  js_yaml_int = new Type2("tag:yaml.org,2002:int", {
+    kind: "scalar",
+    resolve: resolveYamlInteger,
+    construct: constructYamlInteger,
+    predicate: isInteger,
+    represent: {
+      binary: function(obj) {
+        return obj >= 0 ? "0b" + obj.toString(2) : "-0b" + obj.toString(2).slice(1);
+      },
+      octal: function(obj) {
+        return obj >= 0 ? "0o" + obj.toString(8) : "-0o" + obj.toString(8).slice(1);
+      },
+      decimal: function(obj) {
+        return obj.toString(10);
+      },
+      hexadecimal: function(obj) {
+        return obj >= 0 ? "0x" + obj.toString(16).toUpperCase() : "-0x" + obj.toString(16).toUpperCase().slice(1);
+      }
+    },
+    defaultStyle: "decimal",
+    styleAliases: {
+      binary: [2, "bin"],
+      octal: [8, "oct"],
+      decimal: [10, "dec"],
+      hexadecimal: [16, "hex"]
+    }
+  });
+  return js_yaml_int;
+}
+var js_yaml_float;
+var hasRequiredFloat;
+function requireFloat() {
+  if (hasRequiredFloat) return js_yaml_float;
+  hasRequiredFloat = 1;
+  const common2 = requireCommon();
+  const Type2 = requireType();
+  const YAML_FLOAT_PATTERN = new RegExp(
+    // 2.5e4, 2.5 and integers
+    "^(?:[-+]?(?:[0-9]+)(?:\\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|\\.[0-9]+(?:[eE][-+]?[0-9]+)?|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
+  );
+  const YAML_FLOAT_SPECIAL_PATTERN = new RegExp(
+    "^(?:[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
+  );
+  function resolveYamlFloat(data) {
+    if (data === null) return false;
+    if (!YAML_FLOAT_PATTERN.test(data)) {
+      return false;
+    }
+    if (isFinite(parseFloat(data, 10))) {
+      return true;
+    }
+    return YAML_FLOAT_SPECIAL_PATTERN.test(data);
+  }
+  function constructYamlFloat(data) {
+    let value = data.toLowerCase();
+    const sign = value[0] === "-" ? -1 : 1;
+    if ("+-".indexOf(value[0]) >= 0) {
+      value = value.slice(1);
+    }
+    if (value === ".inf") {
+      return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    } else if (value === ".nan") {
+      return NaN;
+    }
+    return sign * parseFloat(value, 10);
+  }
+  const SCIENTIFIC_WITHOUT_DOT = /^[-+]?[0-9]+e/;
+  function representYamlFloat(object, style) {
+    if (isNaN(object)) {
+      switch (style) {
+        case "lowercase":
+          return ".nan";
+        case "uppercase":
+          return ".NAN";
+        case "camelcase":
+          return ".NaN";
+      }
+    } else if (Number.POSITIVE_INFINITY === object) {
+      switch (style) {
+        case "lowercase":
+          return ".inf";
+        case "uppercase":
+          return ".INF";
+        case "camelcase":
+          return ".Inf";
+      }
+    } else if (Number.NEGATIVE_INFINITY === object) {
+      switch (style) {
+        case "lowercase":
+          return "-.inf";
+        case "uppercase":
+          return "-.INF";
+        case "camelcase":
+          return "-.Inf";
+      }
+    } else if (common2.isNegativeZero(object)) {
+      return "-0.0";
+    }
+    const res = object.toString(10);
+    return SCIENTIFIC_WITHOUT_DOT.test(res) ? res.replace("e", ".e") : res;
+  }
+  function isFloat(object) {
+    return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 !== 0 || common2.isNegativeZero(object));
+  }
+  js_yaml_float = new Type2("tag:yaml.org,2002:float", {
+    kind: "scalar",
+    resolve: resolveYamlFloat,
+    construct: constructYamlFloat,
+    predicate: isFloat,
+    represent: representYamlFloat,
+    defaultStyle: "lowercase"
+  });
+  return js_yaml_float;
+}
+var json;
+var hasRequiredJson;
+function requireJson() {
+  if (hasRequiredJson) return json;
+  hasRequiredJson = 1;
+  json = requireFailsafe().extend({
+    implicit: [
+      require_null(),
+      requireBool(),
+      requireInt(),
+      requireFloat()
+    ]
+  });
+  return json;
+}
+var core;
+var hasRequiredCore;
+function requireCore() {
+  if (hasRequiredCore) return core;
+  hasRequiredCore = 1;
+  core = requireJson();
+  return core;
+}
+var timestamp;
+var hasRequiredTimestamp;
+function requireTimestamp() {
+  if (hasRequiredTimestamp) return timestamp;
+  hasRequiredTimestamp = 1;
+  const Type2 = requireType();
+  const YAML_DATE_REGEXP = new RegExp(
+    "^([0-9][0-9][0-9][0-9])-([0-9][0-9])-([0-9][0-9])$"
+  );
+  const YAML_TIMESTAMP_REGEXP = new RegExp(
+    "^([0-9][0-9][0-9][0-9])-([0-9][0-9]?)-([0-9][0-9]?)(?:[Tt]|[ \\t]+)([0-9][0-9]?):([0-9][0-9]):([0-9][0-9])(?:\\.([0-9]*))?(?:[ \\t]*(Z|([-+])([0-9][0-9]?)(?::([0-9][0-9]))?))?$"
+  );
+  function resolveYamlTimestamp(data) {
+    if (data === null) return false;
+    if (YAML_DATE_REGEXP.exec(data) !== null) return true;
+    if (YAML_TIMESTAMP_REGEXP.exec(data) !== null) return true;
+    return false;
+  }
+  function constructYamlTimestamp(data) {
+    let fraction = 0;
+    let delta = null;
+    let match = YAML_DATE_REGEXP.exec(data);
+    if (match === null) match = YAML_TIMESTAMP_REGEXP.exec(data);
+    if (match === null) throw new Error("Date resolve error");
+    const year = +match[1];
+    const month = +match[2] - 1;
+    const day = +match[3];
+    if (!match[4]) {
+      return new Date(Date.UTC(year, month, day));
+    }
+    const hour = +match[4];
+    const minute = +match[5];
+    const second = +match[6];
+    if (match[7]) {
+      fraction = match[7].slice(0, 3);
+      while (fraction.length < 3) {
+        fraction += "0";
+      }
+      fraction = +fraction;
+    }
+    if (match[9]) {
+      const tzHour = +match[10];
+      const tzMinute = +(match[11] || 0);
+      delta = (tzHour * 60 + tzMinute) * 6e4;
+      if (match[9] === "-") delta = -delta;
+    }
+    const date = new Date(Date.UTC(year, month, day, hour, minute, second, fraction));
+    if (delta) date.setTime(date.getTime() - delta);
+    return date;
+  }
+  function representYamlTimestamp(object) {
+    return object.toISOString();
+  }
+  timestamp = new Type2("tag:yaml.org,2002:timestamp", {
+    kind: "scalar",
+    resolve: resolveYamlTimestamp,
+    construct: constructYamlTimestamp,
+    instanceOf: Date,
+    represent: representYamlTimestamp
+  });
+  return timestamp;
+}
+var merge;
+var hasRequiredMerge;
+function requireMerge() {
+  if (hasRequiredMerge) return merge;
+  hasRequiredMerge = 1;
+  const Type2 = requireType();
+  function resolveYamlMerge(data) {
+    return data === "<<" || data === null;
+  }
+  merge = new Type2("tag:yaml.org,2002:merge", {
+    kind: "scalar",
+    resolve: resolveYamlMerge
+  });
+  return merge;
+}
+var binary;
+var hasRequiredBinary;
+function requireBinary() {
+  if (hasRequiredBinary) return binary;
+  hasRequiredBinary = 1;
+  const Type2 = requireType();
+  const BASE64_MAP = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\n\r";
+  function resolveYamlBinary(data) {
+    if (data === null) return false;
+    let bitlen = 0;
+    const max = data.length;
+    const map2 = BASE64_MAP;
+    for (let idx = 0; idx < max; idx++) {
+      const code = map2.indexOf(data.charAt(idx));
+      if (code > 64) continue;
+      if (code < 0) return false;
+      bitlen += 6;
+    }
+    return bitlen % 8 === 0;
+  }
+  function constructYamlBinary(data) {
+    const input = data.replace(/[\r\n=]/g, "");
+    const max = input.length;
+    const map2 = BASE64_MAP;
+    let bits = 0;
+    const result = [];
+    for (let idx = 0; idx < max; idx++) {
+      if (idx % 4 === 0 && idx) {
+        result.push(bits >> 16 & 255);
+        result.push(bits >> 8 & 255);
+        result.push(bits & 255);
+      }
+      bits = bits << 6 | map2.indexOf(input.charAt(idx));
+    }
+    const tailbits = max % 4 * 6;
+    if (tailbits === 0) {
+      result.push(bits >> 16 & 255);
+      result.push(bits >> 8 & 255);
+      result.push(bits & 255);
+    } else if (tailbits === 18) {
+      result.push(bits >> 10 & 255);
+      result.push(bits >> 2 & 255);
+    } else if (tailbits === 12) {
+      result.push(bits >> 4 & 255);
+    }
+    return new Uint8Array(result);
+  }
+  function representYamlBinary(object) {
+    let result = "";
+    let bits = 0;
+    const max = object.length;
+    const map2 = BASE64_MAP;
+    for (let idx = 0; idx < max; idx++) {
+      if (idx % 3 === 0 && idx) {
+        result += map2[bits >> 18 & 63];
+        result += map2[bits >> 12 & 63];
+        result += map2[bits >> 6 & 63];
+        result += map2[bits & 63];
+      }
+      bits = (bits << 8) + object[idx];
+    }
+    const tail = max % 3;
+    if (tail === 0) {
+      result += map2[bits >> 18 & 63];
+      result += map2[bits >> 12 & 63];
+      result += map2[bits >> 6 & 63];
+      result += map2[bits & 63];
+    } else if (tail === 2) {
+      result += map2[bits >> 10 & 63];
+      result += map2[bits >> 4 & 63];
+      result += map2[bits << 2 & 63];
+      result += map2[64];
+    } else if (tail === 1) {
+      result += map2[bits >> 2 & 63];
+      result += map2[bits << 4 & 63];
+      result += map2[64];
+      result += map2[64];
+    }
+    return result;
+  }
+  function isBinary(obj) {
+    return Object.prototype.toString.call(obj) === "[object Uint8Array]";
+  }
+  binary = new Type2("tag:yaml.org,2002:binary", {
+    kind: "scalar",
+    resolve: resolveYamlBinary,
+    construct: constructYamlBinary,
+    predicate: isBinary,
+    represent: representYamlBinary
+  });
+  return binary;
+}
+var omap;
+var hasRequiredOmap;
+function requireOmap() {
+  if (hasRequiredOmap) return omap;
+  hasRequiredOmap = 1;
+  const Type2 = requireType();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const _toString = Object.prototype.toString;
+  function resolveYamlOmap(data) {
+    if (data === null) return true;
+    const objectKeys = {};
+    const object = data;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      let pairHasKey = false;
+      if (_toString.call(pair) !== "[object Object]") return false;
+      let pairKey;
+      for (pairKey in pair) {
+        if (_hasOwnProperty.call(pair, pairKey)) {
+          if (!pairHasKey) pairHasKey = true;
+          else return false;
+        }
+      }
+      if (!pairHasKey) return false;
+      if (_hasOwnProperty.call(objectKeys, pairKey)) return false;
+      Object.defineProperty(objectKeys, pairKey, { value: true });
+    }
+    return true;
+  }
+  function constructYamlOmap(data) {
+    return data !== null ? data : [];
+  }
+  omap = new Type2("tag:yaml.org,2002:omap", {
+    kind: "sequence",
+    resolve: resolveYamlOmap,
+    construct: constructYamlOmap
+  });
+  return omap;
+}
+var pairs;
+var hasRequiredPairs;
+function requirePairs() {
+  if (hasRequiredPairs) return pairs;
+  hasRequiredPairs = 1;
+  const Type2 = requireType();
+  const _toString = Object.prototype.toString;
+  function resolveYamlPairs(data) {
+    if (data === null) return true;
+    const object = data;
+    const result = new Array(object.length);
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      if (_toString.call(pair) !== "[object Object]") return false;
+      const keys = Object.keys(pair);
+      if (keys.length !== 1) return false;
+      result[index] = [keys[0], pair[keys[0]]];
+    }
+    return true;
+  }
+  function constructYamlPairs(data) {
+    if (data === null) return [];
+    const object = data;
+    const result = new Array(object.length);
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      const keys = Object.keys(pair);
+      result[index] = [keys[0], pair[keys[0]]];
+    }
+    return result;
+  }
+  pairs = new Type2("tag:yaml.org,2002:pairs", {
+    kind: "sequence",
+    resolve: resolveYamlPairs,
+    construct: constructYamlPairs
+  });
+  return pairs;
+}
+var set;
+var hasRequiredSet;
+function requireSet() {
+  if (hasRequiredSet) return set;
+  hasRequiredSet = 1;
+  const Type2 = requireType();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  function resolveYamlSet(data) {
+    if (data === null) return true;
+    const object = data;
+    for (const key in object) {
+      if (_hasOwnProperty.call(object, key)) {
+        if (object[key] !== null) return false;
+      }
+    }
+    return true;
+  }
+  function constructYamlSet(data) {
+    return data !== null ? data : {};
+  }
+  set = new Type2("tag:yaml.org,2002:set", {
+    kind: "mapping",
+    resolve: resolveYamlSet,
+    construct: constructYamlSet
+  });
+  return set;
+}
+var _default;
+var hasRequired_default;
+function require_default() {
+  if (hasRequired_default) return _default;
+  hasRequired_default = 1;
+  _default = requireCore().extend({
+    implicit: [
+      requireTimestamp(),
+      requireMerge()
+    ],
+    explicit: [
+      requireBinary(),
+      requireOmap(),
+      requirePairs(),
+      requireSet()
+    ]
+  });
+  return _default;
+}
+var hasRequiredLoader;
+function requireLoader() {
+  if (hasRequiredLoader) return loader;
+  hasRequiredLoader = 1;
+  const common2 = requireCommon();
+  const YAMLException2 = requireException();
+  const makeSnippet = requireSnippet();
+  const DEFAULT_SCHEMA2 = require_default();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const CONTEXT_FLOW_IN = 1;
+  const CONTEXT_FLOW_OUT = 2;
+  const CONTEXT_BLOCK_IN = 3;
+  const CONTEXT_BLOCK_OUT = 4;
+  const CHOMPING_CLIP = 1;
+  const CHOMPING_STRIP = 2;
+  const CHOMPING_KEEP = 3;
+  const PATTERN_NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
+  const PATTERN_NON_ASCII_LINE_BREAKS = /[\x85\u2028\u2029]/;
+  const PATTERN_FLOW_INDICATORS = /[,\[\]{}]/;
+  const PATTERN_TAG_HANDLE = /^(?:!|!!|![0-9A-Za-z-]+!)$/;
+  const PATTERN_TAG_URI = /^(?:!|[^,\[\]{}])(?:%[0-9a-f]{2}|[0-9a-z\-#;/?:@&=+$,_.!~*'()\[\]])*$/i;
+  function _class(obj) {
+    return Object.prototype.toString.call(obj);
+  }
+  function isEol(c) {
+    return c === 10 || c === 13;
+  }
+  function isWhiteSpace(c) {
+    return c === 9 || c === 32;
+  }
+  function isWsOrEol(c) {
+    return c === 9 || c === 32 || c === 10 || c === 13;
+  }
+  function isFlowIndicator(c) {
+    return c === 44 || c === 91 || c === 93 || c === 123 || c === 125;
+  }
+  function fromHexCode(c) {
+    if (c >= 48 && c <= 57) {
+      return c - 48;
+    }
+    const lc = c | 32;
+    if (lc >= 97 && lc <= 102) {
+      return lc - 97 + 10;
+    }
+    return -1;
+  }
+  function escapedHexLen(c) {
+    if (c === 120) {
+      return 2;
+    }
+    if (c === 117) {
+      return 4;
+    }
+    if (c === 85) {
+      return 8;
+    }
+    return 0;
+  }
+  function fromDecimalCode(c) {
+    if (c >= 48 && c <= 57) {
+      return c - 48;
+    }
+    return -1;
+  }
+  function simpleEscapeSequence(c) {
+    switch (c) {
+      case 48:
+        return "\0";
+      case 97:
+        return "\x07";
+      case 98:
+        return "\b";
+      case 116:
+        return "	";
+      case 9:
+        return "	";
+      case 110:
+        return "\n";
+      case 118:
+        return "\v";
+      case 102:
+        return "\f";
+      case 114:
+        return "\r";
+      case 101:
+        return "\x1B";
+      case 32:
+        return " ";
+      case 34:
+        return '"';
+      case 47:
+        return "/";
+      case 92:
+        return "\\";
+      case 78:
+        return "";
+      case 95:
+        return " ";
+      case 76:
+        return "\u2028";
+      case 80:
+        return "\u2029";
+      default:
+        return "";
+    }
+  }
+  function charFromCodepoint(c) {
+    if (c <= 65535) {
+      return String.fromCharCode(c);
+    }
+    return String.fromCharCode(
+      (c - 65536 >> 10) + 55296,
+      (c - 65536 & 1023) + 56320
+    );
+  }
+  function setProperty(object, key, value) {
+    if (key === "__proto__") {
+      Object.defineProperty(object, key, {
+        configurable: true,
+        enumerable: true,
+        writable: true,
+        value
+      });
+    } else {
+      object[key] = value;
+    }
+  }
+  const simpleEscapeCheck = new Array(256);
+  const simpleEscapeMap = new Array(256);
+  for (let i = 0; i < 256; i++) {
+    simpleEscapeCheck[i] = simpleEscapeSequence(i) ? 1 : 0;
+    simpleEscapeMap[i] = simpleEscapeSequence(i);
+  }
+  function State(input, options) {
+    this.input = input;
+    this.filename = options["filename"] || null;
+    this.schema = options["schema"] || DEFAULT_SCHEMA2;
+    this.onWarning = options["onWarning"] || null;
+    this.legacy = options["legacy"] || false;
+    this.json = options["json"] || false;
+    this.listener = options["listener"] || null;
+    this.maxDepth = typeof options["maxDepth"] === "number" ? options["maxDepth"] : 100;
+    this.maxTotalMergeKeys = typeof options["maxTotalMergeKeys"] === "number" ? options["maxTotalMergeKeys"] : 1e4;
+    this.implicitTypes = this.schema.compiledImplicit;
+    this.typeMap = this.schema.compiledTypeMap;
+    this.length = input.length;
+    this.position = 0;
+    this.line = 0;
+    this.lineStart = 0;
+    this.lineIndent = 0;
+    this.depth = 0;
+    this.totalMergeKeys = 0;
+    this.firstTabInLine = -1;
+    this.documents = [];
+    this.anchorMapTransactions = [];
+  }
+  function generateError(state, message) {
+    const mark = {
+      name: state.filename,
+      buffer: state.input.slice(0, -1),
+      // omit trailing \0
+      position: state.position,
+      line: state.line,
+      column: state.position - state.lineStart
+    };
+    mark.snippet = makeSnippet(mark);
+    return new YAMLException2(message, mark);
+  }
+  function throwError(state, message) {
+    throw generateError(state, message);
+  }
+  function throwWarning(state, message) {
+    if (state.onWarning) {
+      state.onWarning.call(null, generateError(state, message));
+    }
+  }
+  function storeAnchor(state, name, value) {
+    const transactions = state.anchorMapTransactions;
+    if (transactions.length !== 0) {
+      const transaction = transactions[transactions.length - 1];
+      if (!_hasOwnProperty.call(transaction, name)) {
+        transaction[name] = {
+          existed: _hasOwnProperty.call(state.anchorMap, name),
+          value: state.anchorMap[name]
+        };
+      }
+    }
+    state.anchorMap[name] = value;
+  }
+  function beginAnchorTransaction(state) {
+    state.anchorMapTransactions.push(/* @__PURE__ */ Object.create(null));
+  }
+  function commitAnchorTransaction(state) {
+    const transaction = state.anchorMapTransactions.pop();
+    const transactions = state.anchorMapTransactions;
+    if (transactions.length === 0) return;
+    const parent = transactions[transactions.length - 1];
+    const names = Object.keys(transaction);
+    for (let index = 0, length = names.length; index < length; index += 1) {
+      const name = names[index];
+      if (!_hasOwnProperty.call(parent, name)) {
+        parent[name] = transaction[name];
+      }
+    }
+  }
+  function rollbackAnchorTransaction(state) {
+    const transaction = state.anchorMapTransactions.pop();
+    const names = Object.keys(transaction);
+    for (let index = names.length - 1; index >= 0; index -= 1) {
+      const entry = transaction[names[index]];
+      if (entry.existed) {
+        state.anchorMap[names[index]] = entry.value;
+      } else {
+        delete state.anchorMap[names[index]];
+      }
+    }
+  }
+  function snapshotState(state) {
+    return {
+      position: state.position,
+      line: state.line,
+      lineStart: state.lineStart,
+      lineIndent: state.lineIndent,
+      firstTabInLine: state.firstTabInLine,
+      tag: state.tag,
+      anchor: state.anchor,
+      kind: state.kind,
+      result: state.result
+    };
+  }
+  function restoreState(state, snapshot) {
+    state.position = snapshot.position;
+    state.line = snapshot.line;
+    state.lineStart = snapshot.lineStart;
+    state.lineIndent = snapshot.lineIndent;
+    state.firstTabInLine = snapshot.firstTabInLine;
+    state.tag = snapshot.tag;
+    state.anchor = snapshot.anchor;
+    state.kind = snapshot.kind;
+    state.result = snapshot.result;
+  }
+  const directiveHandlers = {
+    YAML: function handleYamlDirective(state, name, args) {
+      if (state.version !== null) {
+        throwError(state, "duplication of %YAML directive");
+      }
+      if (args.length !== 1) {
+        throwError(state, "YAML directive accepts exactly one argument");
+      }
+      const match = /^([0-9]+)\.([0-9]+)$/.exec(args[0]);
+      if (match === null) {
+        throwError(state, "ill-formed argument of the YAML directive");
+      }
+      const major = parseInt(match[1], 10);
+      const minor = parseInt(match[2], 10);
+      if (major !== 1) {
+        throwError(state, "unacceptable YAML version of the document");
+      }
+      state.version = args[0];
+      state.checkLineBreaks = minor < 2;
+      if (minor !== 1 && minor !== 2) {
+        throwWarning(state, "unsupported YAML version of the document");
+      }
+    },
+    TAG: function handleTagDirective(state, name, args) {
+      let prefix;
+      if (args.length !== 2) {
+        throwError(state, "TAG directive accepts exactly two arguments");
+      }
+      const handle = args[0];
+      prefix = args[1];
+      if (!PATTERN_TAG_HANDLE.test(handle)) {
+        throwError(state, "ill-formed tag handle (first argument) of the TAG directive");
+      }
+      if (_hasOwnProperty.call(state.tagMap, handle)) {
+        throwError(state, 'there is a previously declared suffix for "' + handle + '" tag handle');
+      }
+      if (!PATTERN_TAG_URI.test(prefix)) {
+        throwError(state, "ill-formed tag prefix (second argument) of the TAG directive");
+      }
+      try {
+        prefix = decodeURIComponent(prefix);
+      } catch (err) {
+        throwError(state, "tag prefix is malformed: " + prefix);
+      }
+      state.tagMap[handle] = prefix;
+    }
+  };
+  function captureSegment(state, start, end, checkJson) {
+    if (start < end) {
+      const _result = state.input.slice(start, end);
+      if (checkJson) {
+        for (let _position = 0, _length = _result.length; _position < _length; _position += 1) {
+          const _character = _result.charCodeAt(_position);
+          if (!(_character === 9 || _character >= 32 && _character <= 1114111)) {
+            throwError(state, "expected valid JSON character");
+          }
+        }
+      } else if (PATTERN_NON_PRINTABLE.test(_result)) {
+        throwError(state, "the stream contains non-printable characters");
+      }
+      state.result += _result;
+    }
+  }
+  function chargeMergeWork(state) {
+    state.totalMergeKeys++;
+    if (state.maxTotalMergeKeys !== -1 && state.totalMergeKeys > state.maxTotalMergeKeys) {
+      throwError(state, "merge keys exceeded maxTotalMergeKeys (" + state.maxTotalMergeKeys + ")");
+    }
+  }
+  function mergeMappings(state, destination, source, overridableKeys) {
+    if (!common2.isObject(source)) {
+      throwError(state, "cannot merge mappings; the provided source object is unacceptable");
+    }
+    chargeMergeWork(state);
+    const sourceKeys = Object.keys(source);
+    for (let index = 0, quantity = sourceKeys.length; index < quantity; index += 1) {
+      const key = sourceKeys[index];
+      chargeMergeWork(state);
+      if (!_hasOwnProperty.call(destination, key)) {
+        setProperty(destination, key, source[key]);
+        overridableKeys[key] = true;
+      }
+    }
+  }
+  function storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, startLine, startLineStart, startPos) {
+    if (Array.isArray(keyNode)) {
+      keyNode = Array.prototype.slice.call(keyNode);
+      for (let index = 0, quantity = keyNode.length; index < quantity; index += 1) {
+        if (Array.isArray(keyNode[index])) {
+          throwError(state, "nested arrays are not supported inside keys");
+        }
+        if (typeof keyNode === "object" && _class(keyNode[index]) === "[object Object]") {
+          keyNode[index] = "[object Object]";
+        }
+      }
+    }
+    if (typeof keyNode === "object" && _class(keyNode) === "[object Object]") {
+      keyNode = "[object Object]";
+    }
+    keyNode = String(keyNode);
+    if (_result === null) {
+      _result = {};
+    }
+    if (keyTag === "tag:yaml.org,2002:merge") {
+      if (Array.isArray(valueNode)) {
+        if (valueNode.length > 100) {
+          throwError(state, "abnormal merge sequence size");
+        }
+        for (let index = 0, quantity = valueNode.length; index < quantity; index += 1) {
+          mergeMappings(state, _result, valueNode[index], overridableKeys);
+        }
+      } else {
+        mergeMappings(state, _result, valueNode, overridableKeys);
+      }
+    } else {
+      if (!state.json && !_hasOwnProperty.call(overridableKeys, keyNode) && _hasOwnProperty.call(_result, keyNode)) {
+        state.line = startLine || state.line;
+        state.lineStart = startLineStart || state.lineStart;
+        state.position = startPos || state.position;
+        throwError(state, "duplicated mapping key");
+      }
+      setProperty(_result, keyNode, valueNode);
+      delete overridableKeys[keyNode];
+    }
+    return _result;
+  }
+  function readLineBreak(state) {
+    const ch = state.input.charCodeAt(state.position);
+    if (ch === 10) {
+      state.position++;
+    } else if (ch === 13) {
+      state.position++;
+      if (state.input.charCodeAt(state.position) === 10) {
+        state.position++;
+      }
+    } else {
+      throwError(state, "a line break is expected");
+    }
+    state.line += 1;
+    state.lineStart = state.position;
+    state.firstTabInLine = -1;
+  }
+  function skipSeparationSpace(state, allowComments, checkIndent) {
+    let lineBreaks = 0;
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      while (isWhiteSpace(ch)) {
+        if (ch === 9 && state.firstTabInLine === -1) {
+          state.firstTabInLine = state.position;
+        }
+        ch = state.input.charCodeAt(++state.position);
+      }
+      if (allowComments && ch === 35) {
+        do {
+          ch = state.input.charCodeAt(++state.position);
+        } while (ch !== 10 && ch !== 13 && ch !== 0);
+      }
+      if (isEol(ch)) {
+        readLineBreak(state);
+        ch = state.input.charCodeAt(state.position);
+        lineBreaks++;
+        state.lineIndent = 0;
+        while (ch === 32) {
+          state.lineIndent++;
+          ch = state.input.charCodeAt(++state.position);
+        }
+      } else {
+        break;
+      }
+    }
+    if (checkIndent !== -1 && lineBreaks !== 0 && state.lineIndent < checkIndent) {
+      throwWarning(state, "deficient indentation");
+    }
+    return lineBreaks;
+  }
+  function testDocumentSeparator(state) {
+    let _position = state.position;
+    let ch = state.input.charCodeAt(_position);
+    if ((ch === 45 || ch === 46) && ch === state.input.charCodeAt(_position + 1) && ch === state.input.charCodeAt(_position + 2)) {
+      _position += 3;
+      ch = state.input.charCodeAt(_position);
+      if (ch === 0 || isWsOrEol(ch)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  function writeFoldedLines(state, count) {
+    if (count === 1) {
+      state.result += " ";
+    } else if (count > 1) {
+      state.result += common2.repeat("\n", count - 1);
+    }
+  }
+  function readPlainScalar(state, nodeIndent, withinFlowCollection) {
+    let captureStart;
+    let captureEnd;
+    let hasPendingContent;
+    let _line;
+    let _lineStart;
+    let _lineIndent;
+    const _kind = state.kind;
+    const _result = state.result;
+    let ch = state.input.charCodeAt(state.position);
+    if (isWsOrEol(ch) || isFlowIndicator(ch) || ch === 35 || ch === 38 || ch === 42 || ch === 33 || ch === 124 || ch === 62 || ch === 39 || ch === 34 || ch === 37 || ch === 64 || ch === 96) {
+      return false;
+    }
+    if (ch === 63 || ch === 45) {
+      const following = state.input.charCodeAt(state.position + 1);
+      if (isWsOrEol(following) || withinFlowCollection && isFlowIndicator(following)) {
+        return false;
+      }
+    }
+    state.kind = "scalar";
+    state.result = "";
+    captureStart = captureEnd = state.position;
+    hasPendingContent = false;
+    while (ch !== 0) {
+      if (ch === 58) {
+        const following = state.input.charCodeAt(state.position + 1);
+        if (isWsOrEol(following) || withinFlowCollection && isFlowIndicator(following)) {
+          break;
+        }
+      } else if (ch === 35) {
+        const preceding = state.input.charCodeAt(state.position - 1);
+        if (isWsOrEol(preceding)) {
+          break;
+        }
+      } else if (state.position === state.lineStart && testDocumentSeparator(state) || withinFlowCollection && isFlowIndicator(ch)) {
+        break;
+      } else if (isEol(ch)) {
+        _line = state.line;
+        _lineStart = state.lineStart;
+        _lineIndent = state.lineIndent;
+        skipSeparationSpace(state, false, -1);
+        if (state.lineIndent >= nodeIndent) {
+          hasPendingContent = true;
+          ch = state.input.charCodeAt(state.position);
+          continue;
+        } else {
+          state.position = captureEnd;
+          state.line = _line;
+          state.lineStart = _lineStart;
+          state.lineIndent = _lineIndent;
+          break;
+        }
+      }
+      if (hasPendingContent) {
+        captureSegment(state, captureStart, captureEnd, false);
+        writeFoldedLines(state, state.line - _line);
+        captureStart = captureEnd = state.position;
+        hasPendingContent = false;
+      }
+      if (!isWhiteSpace(ch)) {
+        captureEnd = state.position + 1;
+      }
+      ch = state.input.charCodeAt(++state.position);
+    }
+    captureSegment(state, captureStart, captureEnd, false);
+    if (state.result) {
+      return true;
+    }
+    state.kind = _kind;
+    state.result = _result;
+    return false;
+  }
+  function readSingleQuotedScalar(state, nodeIndent) {
+    let captureStart;
+    let captureEnd;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 39) {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    state.position++;
+    captureStart = captureEnd = state.position;
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      if (ch === 39) {
+        captureSegment(state, captureStart, state.position, true);
+        ch = state.input.charCodeAt(++state.position);
+        if (ch === 39) {
+          captureStart = state.position;
+          state.position++;
+          captureEnd = state.position;
+        } else {
+          return true;
+        }
+      } else if (isEol(ch)) {
+        captureSegment(state, captureStart, captureEnd, true);
+        writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
+        captureStart = captureEnd = state.position;
+      } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
+        throwError(state, "unexpected end of the document within a single quoted scalar");
+      } else {
+        state.position++;
+        if (!isWhiteSpace(ch)) {
+          captureEnd = state.position;
+        }
+      }
+    }
+    throwError(state, "unexpected end of the stream within a single quoted scalar");
+  }
+  function readDoubleQuotedScalar(state, nodeIndent) {
+    let captureStart;
+    let captureEnd;
+    let tmp;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 34) {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    state.position++;
+    captureStart = captureEnd = state.position;
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      if (ch === 34) {
+        captureSegment(state, captureStart, state.position, true);
+        state.position++;
+        return true;
+      } else if (ch === 92) {
+        captureSegment(state, captureStart, state.position, true);
+        ch = state.input.charCodeAt(++state.position);
+        if (isEol(ch)) {
+          skipSeparationSpace(state, false, nodeIndent);
+        } else if (ch < 256 && simpleEscapeCheck[ch]) {
+          state.result += simpleEscapeMap[ch];
+          state.position++;
+        } else if ((tmp = escapedHexLen(ch)) > 0) {
+          let hexLength = tmp;
+          let hexResult = 0;
+          for (; hexLength > 0; hexLength--) {
+            ch = state.input.charCodeAt(++state.position);
+            if ((tmp = fromHexCode(ch)) >= 0) {
+              hexResult = (hexResult << 4) + tmp;
+            } else {
+              throwError(state, "expected hexadecimal character");
+            }
+          }
+          state.result += charFromCodepoint(hexResult);
+          state.position++;
+        } else {
+          throwError(state, "unknown escape sequence");
+        }
+        captureStart = captureEnd = state.position;
+      } else if (isEol(ch)) {
+        captureSegment(state, captureStart, captureEnd, true);
+        writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
+        captureStart = captureEnd = state.position;
+      } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
+        throwError(state, "unexpected end of the document within a double quoted scalar");
+      } else {
+        state.position++;
+        if (!isWhiteSpace(ch)) {
+          captureEnd = state.position;
+        }
+      }
+    }
+    throwError(state, "unexpected end of the stream within a double quoted scalar");
+  }
+  function readFlowCollection(state, nodeIndent) {
+    let readNext = true;
+    let _line;
+    let _lineStart;
+    let _pos;
+    const _tag = state.tag;
+    let _result;
+    const _anchor = state.anchor;
+    let terminator;
+    let isPair;
+    let isExplicitPair;
+    let isMapping;
+    const overridableKeys = /* @__PURE__ */ Object.create(null);
+    let keyNode;
+    let keyTag;
+    let valueNode;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch === 91) {
+      terminator = 93;
+      isMapping = false;
+      _result = [];
+    } else if (ch === 123) {
+      terminator = 125;
+      isMapping = true;
+      _result = {};
+    } else {
+      return false;
+    }
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    ch = state.input.charCodeAt(++state.position);
+    while (ch !== 0) {
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if (ch === terminator) {
+        state.position++;
+        state.tag = _tag;
+        state.anchor = _anchor;
+        state.kind = isMapping ? "mapping" : "sequence";
+        state.result = _result;
+        return true;
+      } else if (!readNext) {
+        throwError(state, "missed comma between flow collection entries");
+      } else if (ch === 44) {
+        throwError(state, "expected the node content, but found ','");
+      }
+      keyTag = keyNode = valueNode = null;
+      isPair = isExplicitPair = false;
+      if (ch === 63) {
+        const following = state.input.charCodeAt(state.position + 1);
+        if (isWsOrEol(following)) {
+          isPair = isExplicitPair = true;
+          state.position++;
+          skipSeparationSpace(state, true, nodeIndent);
+        }
+      }
+      _line = state.line;
+      _lineStart = state.lineStart;
+      _pos = state.position;
+      composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
+      keyTag = state.tag;
+      keyNode = state.result;
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if ((isExplicitPair || state.line === _line) && ch === 58) {
+        isPair = true;
+        ch = state.input.charCodeAt(++state.position);
+        skipSeparationSpace(state, true, nodeIndent);
+        composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
+        valueNode = state.result;
+      }
+      if (isMapping) {
+        storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos);
+      } else if (isPair) {
+        _result.push(storeMappingPair(state, null, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos));
+      } else {
+        _result.push(keyNode);
+      }
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if (ch === 44) {
+        readNext = true;
+        ch = state.input.charCodeAt(++state.position);
+      } else {
+        readNext = false;
+      }
+    }
+    throwError(state, "unexpected end of the stream within a flow collection");
+  }
+  function readBlockScalar(state, nodeIndent) {
+    let folding;
+    let chomping = CHOMPING_CLIP;
+    let didReadContent = false;
+    let detectedIndent = false;
+    let textIndent = nodeIndent;
+    let emptyLines = 0;
+    let atMoreIndented = false;
+    let tmp;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch === 124) {
+      folding = false;
+    } else if (ch === 62) {
+      folding = true;
+    } else {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    while (ch !== 0) {
+      ch = state.input.charCodeAt(++state.position);
+      if (ch === 43 || ch === 45) {
+        if (CHOMPING_CLIP === chomping) {
+          chomping = ch === 43 ? CHOMPING_KEEP : CHOMPING_STRIP;
+        } else {
+          throwError(state, "repeat of a chomping mode identifier");
+        }
+      } else if ((tmp = fromDecimalCode(ch)) >= 0) {
+        if (tmp === 0) {
+          throwError(state, "bad explicit indentation width of a block scalar; it cannot be less than one");
+        } else if (!detectedIndent) {
+          textIndent = nodeIndent + tmp - 1;
+          detectedIndent = true;
+        } else {
+          throwError(state, "repeat of an indentation width identifier");
+        }
+      } else {
+        break;
+      }
+    }
+    if (isWhiteSpace(ch)) {
+      do {
+        ch = state.input.charCodeAt(++state.position);
+      } while (isWhiteSpace(ch));
+      if (ch === 35) {
+        do {
+          ch = state.input.charCodeAt(++state.position);
+        } while (!isEol(ch) && ch !== 0);
+      }
+    }
+    while (ch !== 0) {
+      readLineBreak(state);
+      state.lineIndent = 0;
+      ch = state.input.charCodeAt(state.position);
+      while ((!detectedIndent || state.lineIndent < textIndent) && ch === 32) {
+        state.lineIndent++;
+        ch = state.input.charCodeAt(++state.position);
+      }
+      if (!detectedIndent && state.lineIndent > textIndent) {
+        textIndent = state.lineIndent;
+      }
+      if (isEol(ch)) {
+        emptyLines++;
+        continue;
+      }
+      if (!detectedIndent && textIndent === 0) {
+        throwError(state, "missing indentation for block scalar");
+      }
+      if (state.lineIndent < textIndent) {
+        if (chomping === CHOMPING_KEEP) {
+          state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+        } else if (chomping === CHOMPING_CLIP) {
+          if (didReadContent) {
+            state.result += "\n";
+          }
+        }
+        break;
+      }
+      if (folding) {
+        if (isWhiteSpace(ch)) {
+          atMoreIndented = true;
+          state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+        } else if (atMoreIndented) {
+          atMoreIndented = false;
+          state.result += common2.repeat("\n", emptyLines + 1);
+        } else if (emptyLines === 0) {
+          if (didReadContent) {
+            state.result += " ";
+          }
+        } else {
+          state.result += common2.repeat("\n", emptyLines);
+        }
+      } else {
+        state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+      }
+      didReadContent = true;
+      detectedIndent = true;
+      emptyLines = 0;
+      const captureStart = state.position;
+      while (!isEol(ch) && ch !== 0) {
+        ch = state.input.charCodeAt(++state.position);
+      }
+      captureSegment(state, captureStart, state.position, false);
+    }
+    return true;
+  }
+  function readBlockSequence(state, nodeIndent) {
+    const _tag = state.tag;
+    const _anchor = state.anchor;
+    const _result = [];
+    let detected = false;
+    if (state.firstTabInLine !== -1) return false;
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      if (state.firstTabInLine !== -1) {
+        state.position = state.firstTabInLine;
+        throwError(state, "tab characters must not be used in indentation");
+      }
+      if (ch !== 45) {
+        break;
+      }
+      const following = state.input.charCodeAt(state.position + 1);
+      if (!isWsOrEol(following)) {
+        break;
+      }
+      detected = true;
+      state.position++;
+      if (skipSeparationSpace(state, true, -1)) {
+        if (state.lineIndent <= nodeIndent) {
+          _result.push(null);
+          ch = state.input.charCodeAt(state.position);
+          continue;
+        }
+      }
+      const _line = state.line;
+      composeNode(state, nodeIndent, CONTEXT_BLOCK_IN, false, true);
+      _result.push(state.result);
+      skipSeparationSpace(state, true, -1);
+      ch = state.input.charCodeAt(state.position);
+      if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
+        throwError(state, "bad indentation of a sequence entry");
+      } else if (state.lineIndent < nodeIndent) {
+        break;
+      }
+    }
+    if (detected) {
+      state.tag = _tag;
+      state.anchor = _anchor;
+      state.kind = "sequence";
+      state.result = _result;
+      return true;
+    }
+    return false;
+  }
+  function readBlockMapping(state, nodeIndent, flowIndent) {
+    let allowCompact;
+    let _keyLine;
+    let _keyLineStart;
+    let _keyPos;
+    const _tag = state.tag;
+    const _anchor = state.anchor;
+    const _result = {};
+    const overridableKeys = /* @__PURE__ */ Object.create(null);
+    let keyTag = null;
+    let keyNode = null;
+    let valueNode = null;
+    let atExplicitKey = false;
+    let detected = false;
+    if (state.firstTabInLine !== -1) return false;
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      if (!atExplicitKey && state.firstTabInLine !== -1) {
+        state.position = state.firstTabInLine;
+        throwError(state, "tab characters must not be used in indentation");
+      }
+      const following = state.input.charCodeAt(state.position + 1);
+      const _line = state.line;
+      if ((ch === 63 || ch === 58) && isWsOrEol(following)) {
+        if (ch === 63) {
+          if (atExplicitKey) {
+            storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+            keyTag = keyNode = valueNode = null;
+          }
+          detected = true;
+          atExplicitKey = true;
+          allowCompact = true;
+        } else if (atExplicitKey) {
+          atExplicitKey = false;
+          allowCompact = true;
+        } else {
+          throwError(state, "incomplete explicit mapping pair; a key node is missed; or followed by a non-tabulated empty line");
+        }
+        state.position += 1;
+        ch = following;
+      } else {
+        _keyLine = state.line;
+        _keyLineStart = state.lineStart;
+        _keyPos = state.position;
+        if (!composeNode(state, flowIndent, CONTEXT_FLOW_OUT, false, true)) {
+          break;
+        }
+        if (state.line === _line) {
+          ch = state.input.charCodeAt(state.position);
+          while (isWhiteSpace(ch)) {
+            ch = state.input.charCodeAt(++state.position);
+          }
+          if (ch === 58) {
+            ch = state.input.charCodeAt(++state.position);
+            if (!isWsOrEol(ch)) {
+              throwError(state, "a whitespace character is expected after the key-value separator within a block mapping");
+            }
+            if (atExplicitKey) {
+              storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+              keyTag = keyNode = valueNode = null;
+            }
+            detected = true;
+            atExplicitKey = false;
+            allowCompact = false;
+            keyTag = state.tag;
+            keyNode = state.result;
+          } else if (detected) {
+            throwError(state, "can not read an implicit mapping pair; a colon is missed");
+          } else {
+            state.tag = _tag;
+            state.anchor = _anchor;
+            return true;
+          }
+        } else if (detected) {
+          throwError(state, "can not read a block mapping entry; a multiline key may not be an implicit key");
+        } else {
+          state.tag = _tag;
+          state.anchor = _anchor;
+          return true;
+        }
+      }
+      if (state.line === _line || state.lineIndent > nodeIndent) {
+        if (atExplicitKey) {
+          _keyLine = state.line;
+          _keyLineStart = state.lineStart;
+          _keyPos = state.position;
+        }
+        if (composeNode(state, nodeIndent, CONTEXT_BLOCK_OUT, true, allowCompact)) {
+          if (atExplicitKey) {
+            keyNode = state.result;
+          } else {
+            valueNode = state.result;
+          }
+        }
+        if (!atExplicitKey) {
+          storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _keyLine, _keyLineStart, _keyPos);
+          keyTag = keyNode = valueNode = null;
+        }
+        skipSeparationSpace(state, true, -1);
+        ch = state.input.charCodeAt(state.position);
+      }
+      if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
+        throwError(state, "bad indentation of a mapping entry");
+      } else if (state.lineIndent < nodeIndent) {
+        break;
+      }
+    }
+    if (atExplicitKey) {
+      storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+    }
+    if (detected) {
+      state.tag = _tag;
+      state.anchor = _anchor;
+      state.kind = "mapping";
+      state.result = _result;
+    }
+    return detected;
+  }
+  function readTagProperty(state) {
+    let isVerbatim = false;
+    let isNamed = false;
+    let tagHandle;
+    let tagName;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 33) return false;
+    if (state.tag !== null) {
+      throwError(state, "duplication of a tag property");
+    }
+    ch = state.input.charCodeAt(++state.position);
+    if (ch === 60) {
+      isVerbatim = true;
+      ch = state.input.charCodeAt(++state.position);
+    } else if (ch === 33) {
+      isNamed = true;
+      tagHandle = "!!";
+      ch = state.input.charCodeAt(++state.position);
+    } else {
+      tagHandle = "!";
+    }
+    let _position = state.position;
+    if (isVerbatim) {
+      do {
+        ch = state.input.charCodeAt(++state.position);
+      } while (ch !== 0 && ch !== 62);
+      if (state.position < state.length) {
+        tagName = state.input.slice(_position, state.position);
+        ch = state.input.charCodeAt(++state.position);
+      } else {
+        throwError(state, "unexpected end of the stream within a verbatim tag");
+      }
+    } else {
+      while (ch !== 0 && !isWsOrEol(ch)) {
+        if (ch === 33) {
+          if (!isNamed) {
+            tagHandle = state.input.slice(_position - 1, state.position + 1);
+            if (!PATTERN_TAG_HANDLE.test(tagHandle)) {
+              throwError(state, "named tag handle cannot contain such characters");
+            }
+            isNamed = true;
+            _position = state.position + 1;
+          } else {
+            throwError(state, "tag suffix cannot contain exclamation marks");
+          }
+        }
+        ch = state.input.charCodeAt(++state.position);
+      }
+      tagName = state.input.slice(_position, state.position);
+      if (PATTERN_FLOW_INDICATORS.test(tagName)) {
+        throwError(state, "tag suffix cannot contain flow indicator characters");
+      }
+    }
+    if (tagName && !PATTERN_TAG_URI.test(tagName)) {
+      throwError(state, "tag name cannot contain such characters: " + tagName);
+    }
+    try {
+      tagName = decodeURIComponent(tagName);
+    } catch (err) {
+      throwError(state, "tag name is malformed: " + tagName);
+    }
+    if (isVerbatim) {
+      state.tag = tagName;
+    } else if (_hasOwnProperty.call(state.tagMap, tagHandle)) {
+      state.tag = state.tagMap[tagHandle] + tagName;
+    } else if (tagHandle === "!") {
+      state.tag = "!" + tagName;
+    } else if (tagHandle === "!!") {
+      state.tag = "tag:yaml.org,2002:" + tagName;
+    } else {
+      throwError(state, 'undeclared tag handle "' + tagHandle + '"');
+    }
+    return true;
+  }
+  function readAnchorProperty(state) {
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 38) return false;
+    if (state.anchor !== null) {
+      throwError(state, "duplication of an anchor property");
+    }
+    ch = state.input.charCodeAt(++state.position);
+    const _position = state.position;
+    while (ch !== 0 && !isWsOrEol(ch) && !isFlowIndicator(ch)) {
+      ch = state.input.charCodeAt(++state.position);
+    }
+    if (state.position === _position) {
+      throwError(state, "name of an anchor node must contain at least one character");
+    }
+    state.anchor = state.input.slice(_position, state.position);
+    return true;
+  }
+  function readAlias(state) {
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 42) return false;
+    ch = state.input.charCodeAt(++state.position);
+    const _position = state.position;
+    while (ch !== 0 && !isWsOrEol(ch) && !isFlowIndicator(ch)) {
+      ch = state.input.charCodeAt(++state.position);
+    }
+    if (state.position === _position) {
+      throwError(state, "name of an alias node must contain at least one character");
+    }
+    const alias = state.input.slice(_position, state.position);
+    if (!_hasOwnProperty.call(state.anchorMap, alias)) {
+      throwError(state, 'unidentified alias "' + alias + '"');
+    }
+    state.result = state.anchorMap[alias];
+    skipSeparationSpace(state, true, -1);
+    return true;
+  }
+  function tryReadBlockMappingFromProperty(state, propertyStart, nodeIndent, flowIndent) {
+    const fallbackState = snapshotState(state);
+    beginAnchorTransaction(state);
+    restoreState(state, propertyStart);
+    state.tag = null;
+    state.anchor = null;
+    state.kind = null;
+    state.result = null;
+    if (readBlockMapping(state, nodeIndent, flowIndent) && state.kind === "mapping") {
+      commitAnchorTransaction(state);
+      return true;
+    }
+    rollbackAnchorTransaction(state);
+    restoreState(state, fallbackState);
+    return false;
+  }
+  function composeNode(state, parentIndent, nodeContext, allowToSeek, allowCompact) {
+    let allowBlockScalars;
+    let allowBlockCollections;
+    let indentStatus = 1;
+    let atNewLine = false;
+    let hasContent = false;
+    let propertyStart = null;
+    let type2;
+    let flowIndent;
+    let blockIndent;
+    if (state.depth >= state.maxDepth) {
+      throwError(state, "nesting exceeded maxDepth (" + state.maxDepth + ")");
+    }
+    state.depth += 1;
+    if (state.listener !== null) {
+      state.listener("open", state);
+    }
+    state.tag = null;
+    state.anchor = null;
+    state.kind = null;
+    state.result = null;
+    const allowBlockStyles = allowBlockScalars = allowBlockCollections = CONTEXT_BLOCK_OUT === nodeContext || CONTEXT_BLOCK_IN === nodeContext;
+    if (allowToSeek) {
+      if (skipSeparationSpace(state, true, -1)) {
+        atNewLine = true;
+        if (state.lineIndent > parentIndent) {
+          indentStatus = 1;
+        } else if (state.lineIndent === parentIndent) {
+          indentStatus = 0;
+        } else if (state.lineIndent < parentIndent) {
+          indentStatus = -1;
+        }
+      }
+    }
+    if (indentStatus === 1) {
+      while (true) {
+        const ch = state.input.charCodeAt(state.position);
+        const propertyState = snapshotState(state);
+        if (atNewLine && (ch === 33 && state.tag !== null || ch === 38 && state.anchor !== null)) {
+          break;
+        }
+        if (!readTagProperty(state) && !readAnchorProperty(state)) {
+          break;
+        }
+        if (propertyStart === null) {
+          propertyStart = propertyState;
+        }
+        if (skipSeparationSpace(state, true, -1)) {
+          atNewLine = true;
+          allowBlockCollections = allowBlockStyles;
+          if (state.lineIndent > parentIndent) {
+            indentStatus = 1;
+          } else if (state.lineIndent === parentIndent) {
+            indentStatus = 0;
+          } else if (state.lineIndent < parentIndent) {
+            indentStatus = -1;
+          }
+        } else {
+          allowBlockCollections = false;
+        }
+      }
+    }
+    if (allowBlockCollections) {
+      allowBlockCollections = atNewLine || allowCompact;
+    }
+    if (indentStatus === 1 || CONTEXT_BLOCK_OUT === nodeContext) {
+      if (CONTEXT_FLOW_IN === nodeContext || CONTEXT_FLOW_OUT === nodeContext) {
+        flowIndent = parentIndent;
+      } else {
+        flowIndent = parentIndent + 1;
+      }
+      blockIndent = state.position - state.lineStart;
+      if (indentStatus === 1) {
+        if (allowBlockCollections && (readBlockSequence(state, blockIndent) || readBlockMapping(state, blockIndent, flowIndent)) || readFlowCollection(state, flowIndent)) {
+          hasContent = true;
+        } else {
+          const ch = state.input.charCodeAt(state.position);
+          if (propertyStart !== null && allowBlockStyles && !allowBlockCollections && ch !== 124 && ch !== 62 && tryReadBlockMappingFromProperty(
+            state,
+            propertyStart,
+            propertyStart.position - propertyStart.lineStart,
+            flowIndent
+          )) {
+            hasContent = true;
+          } else if (allowBlockScalars && readBlockScalar(state, flowIndent) || readSingleQuotedScalar(state, flowIndent) || readDoubleQuotedScalar(state, flowIndent)) {
+            hasContent = true;
+          } else if (readAlias(state)) {
+            hasContent = true;
+            if (state.tag !== null || state.anchor !== null) {
+              throwError(state, "alias node should not have any properties");
+            }
+          } else if (readPlainScalar(state, flowIndent, CONTEXT_FLOW_IN === nodeContext)) {
+            hasContent = true;
+            if (state.tag === null) {
+              state.tag = "?";
+            }
+          }
+          if (state.anchor !== null) {
+            storeAnchor(state, state.anchor, state.result);
+          }
+        }
+      } else if (indentStatus === 0) {
+        hasContent = allowBlockCollections && readBlockSequence(state, blockIndent);
+      }
+    }
+    if (state.tag === null) {
+      if (state.anchor !== null) {
+        storeAnchor(state, state.anchor, state.result);
+      }
+    } else if (state.tag === "?") {
+      if (state.result !== null && state.kind !== "scalar") {
+        throwError(state, 'unacceptable node kind for !<?> tag; it should be "scalar", not "' + state.kind + '"');
+      }
+      for (let typeIndex = 0, typeQuantity = state.implicitTypes.length; typeIndex < typeQuantity; typeIndex += 1) {
+        type2 = state.implicitTypes[typeIndex];
+        if (type2.resolve(state.result)) {
+          state.result = type2.construct(state.result);
+          state.tag = type2.tag;
+          if (state.anchor !== null) {
+            storeAnchor(state, state.anchor, state.result);
+          }
+          break;
+        }
+      }
+    } else if (state.tag !== "!") {
+      if (_hasOwnProperty.call(state.typeMap[state.kind || "fallback"], state.tag)) {
+        type2 = state.typeMap[state.kind || "fallback"][state.tag];
+      } else {
+        type2 = null;
+        const typeList = state.typeMap.multi[state.kind || "fallback"];
+        for (let typeIndex = 0, typeQuantity = typeList.length; typeIndex < typeQuantity; typeIndex += 1) {
+          if (state.tag.slice(0, typeList[typeIndex].tag.length) === typeList[typeIndex].tag) {
+            type2 = typeList[typeIndex];
+            break;
+          }
+        }
+      }
+      if (!type2) {
+        throwError(state, "unknown tag !<" + state.tag + ">");
+      }
+      if (state.result !== null && type2.kind !== state.kind) {
+        throwError(state, "unacceptable node kind for !<" + state.tag + '> tag; it should be "' + type2.kind + '", not "' + state.kind + '"');
+      }
+      if (!type2.resolve(state.result, state.tag)) {
+        throwError(state, "cannot resolve a node with !<" + state.tag + "> explicit tag");
+      } else {
+        state.result = type2.construct(state.result, state.tag);
+        if (state.anchor !== null) {
+          storeAnchor(state, state.anchor, state.result);
+        }
+      }
+    }
+    if (state.listener !== null) {
+      state.listener("close", state);
+    }
+    state.depth -= 1;
+    return state.tag !== null || state.anchor !== null || hasContent;
+  }
+  function readDocument(state) {
+    const documentStart = state.position;
+    let hasDirectives = false;
+    let ch;
+    state.version = null;
+    state.checkLineBreaks = state.legacy;
+    state.tagMap = /* @__PURE__ */ Object.create(null);
+    state.anchorMap = /* @__PURE__ */ Object.create(null);
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      skipSeparationSpace(state, true, -1);
+      ch = state.input.charCodeAt(state.position);
+      if (state.lineIndent > 0 || ch !== 37) {
+        break;
+      }
+      hasDirectives = true;
+      ch = state.input.charCodeAt(++state.position);
+      let _position = state.position;
+      while (ch !== 0 && !isWsOrEol(ch)) {
+        ch = state.input.charCodeAt(++state.position);
+      }
+      const directiveName = state.input.slice(_position, state.position);
+      const directiveArgs = [];
+      if (directiveName.length < 1) {
+        throwError(state, "directive name must not be less than one character in length");
+      }
+      while (ch !== 0) {
+        while (isWhiteSpace(ch)) {
+          ch = state.input.charCodeAt(++state.position);
+        }
+        if (ch === 35) {
+          do {
+            ch = state.input.charCodeAt(++state.position);
+          } while (ch !== 0 && !isEol(ch));
+          break;
+        }
+        if (isEol(ch)) break;
+        _position = state.position;
+        while (ch !== 0 && !isWsOrEol(ch)) {
+          ch = state.input.charCodeAt(++state.position);
+        }
+        directiveArgs.push(state.input.slice(_position, state.position));
+      }
+      if (ch !== 0) readLineBreak(state);
+      if (_hasOwnProperty.call(directiveHandlers, directiveName)) {
+        directiveHandlers[directiveName](state, directiveName, directiveArgs);
+      } else {
+        throwWarning(state, 'unknown document directive "' + directiveName + '"');
+      }
+    }
+    skipSeparationSpace(state, true, -1);
+    if (state.lineIndent === 0 && state.input.charCodeAt(state.position) === 45 && state.input.charCodeAt(state.position + 1) === 45 && state.input.charCodeAt(state.position + 2) === 45) {
+      state.position += 3;
+      skipSeparationSpace(state, true, -1);
+    } else if (hasDirectives) {
+      throwError(state, "directives end mark is expected");
+    }
+    composeNode(state, state.lineIndent - 1, CONTEXT_BLOCK_OUT, false, true);
+    skipSeparationSpace(state, true, -1);
+    if (state.checkLineBreaks && PATTERN_NON_ASCII_LINE_BREAKS.test(state.input.slice(documentStart, state.position))) {
+      throwWarning(state, "non-ASCII line breaks are interpreted as content");
+    }
+    state.documents.push(state.result);
+    if (state.position === state.lineStart && testDocumentSeparator(state)) {
+      if (state.input.charCodeAt(state.position) === 46) {
+        state.position += 3;
+        skipSeparationSpace(state, true, -1);
+      }
+      return;
+    }
+    if (state.position < state.length - 1) {
+      throwError(state, "end of the stream or a document separator is expected");
+    }
+  }
+  function loadDocuments(input, options) {
+    input = String(input);
+    options = options || {};
+    if (input.length !== 0) {
+      if (input.charCodeAt(input.length - 1) !== 10 && input.charCodeAt(input.length - 1) !== 13) {
+        input += "\n";
+      }
+      if (input.charCodeAt(0) === 65279) {
+        input = input.slice(1);
+      }
+    }
+    const state = new State(input, options);
+    const nullpos = input.indexOf("\0");
+    if (nullpos !== -1) {
+      state.position = nullpos;
+      throwError(state, "null byte is not allowed in input");
+    }
+    state.input += "\0";
+    while (state.input.charCodeAt(state.position) === 32) {
+      state.lineIndent += 1;
+      state.position += 1;
+    }
+    while (state.position < state.length - 1) {
+      readDocument(state);
+    }
+    return state.documents;
+  }
+  function loadAll2(input, iterator, options) {
+    if (iterator !== null && typeof iterator === "object" && typeof options === "undefined") {
+      options = iterator;
+      iterator = null;
+    }
+    const documents = loadDocuments(input, options);
+    if (typeof iterator !== "function") {
+      return documents;
+    }
+    for (let index = 0, length = documents.length; index < length; index += 1) {
+      iterator(documents[index]);
+    }
+  }
+  function load2(input, options) {
+    const documents = loadDocuments(input, options);
+    if (documents.length === 0) {
+      return void 0;
+    } else if (documents.length === 1) {
+      return documents[0];
+    }
+    throw new YAMLException2("expected a single document in the stream, but found more");
+  }
+  loader.loadAll = loadAll2;
+  loader.load = load2;
+  return loader;
+}
+var dumper = {};
+var hasRequiredDumper;
+function requireDumper() {
+  if (hasRequiredDumper) return dumper;
+  hasRequiredDumper = 1;
+  const common2 = requireCommon();
+  const YAMLException2 = requireException();
+  const DEFAULT_SCHEMA2 = require_default();
+  const _toString = Object.prototype.toString;
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const CHAR_BOM = 65279;
+  const CHAR_TAB = 9;
+  const CHAR_LINE_FEED = 10;
+  const CHAR_CARRIAGE_RETURN = 13;
+  const CHAR_SPACE = 32;
+  const CHAR_EXCLAMATION = 33;
+  const CHAR_DOUBLE_QUOTE = 34;
+  const CHAR_SHARP = 35;
+  const CHAR_PERCENT = 37;
+  const CHAR_AMPERSAND = 38;
+  const CHAR_SINGLE_QUOTE = 39;
+  const CHAR_ASTERISK = 42;
+  const CHAR_COMMA = 44;
+  const CHAR_MINUS = 45;
+  const CHAR_COLON = 58;
+  const CHAR_EQUALS = 61;
+  const CHAR_GREATER_THAN = 62;
+  const CHAR_QUESTION = 63;
+  const CHAR_COMMERCIAL_AT = 64;
+  const CHAR_LEFT_SQUARE_BRACKET = 91;
+  const CHAR_RIGHT_SQUARE_BRACKET = 93;
+  const CHAR_GRAVE_ACCENT = 96;
+  const CHAR_LEFT_CURLY_BRACKET = 123;
+  const CHAR_VERTICAL_LINE = 124;
+  const CHAR_RIGHT_CURLY_BRACKET = 125;
+  const ESCAPE_SEQUENCES = {};
+  ESCAPE_SEQUENCES[0] = "\\0";
+  ESCAPE_SEQUENCES[7] = "\\a";
+  ESCAPE_SEQUENCES[8] = "\\b";
+  ESCAPE_SEQUENCES[9] = "\\t";
+  ESCAPE_SEQUENCES[10] = "\\n";
+  ESCAPE_SEQUENCES[11] = "\\v";
+  ESCAPE_SEQUENCES[12] = "\\f";
+  ESCAPE_SEQUENCES[13] = "\\r";
+  ESCAPE_SEQUENCES[27] = "\\e";
+  ESCAPE_SEQUENCES[34] = '\\"';
+  ESCAPE_SEQUENCES[92] = "\\\\";
+  ESCAPE_SEQUENCES[133] = "\\N";
+  ESCAPE_SEQUENCES[160] = "\\_";
+  ESCAPE_SEQUENCES[8232] = "\\L";
+  ESCAPE_SEQUENCES[8233] = "\\P";
+  const DEPRECATED_BOOLEANS_SYNTAX = [
+    "y",
+    "Y",
+    "yes",
+    "Yes",
+    "YES",
+    "on",
+    "On",
+    "ON",
+    "n",
+    "N",
+    "no",
+    "No",
+    "NO",
+    "off",
+    "Off",
+    "OFF"
+  ];
+  const DEPRECATED_BASE60_SYNTAX = /^[-+]?[0-9_]+(?::[0-9_]+)+(?:\.[0-9_]*)?$/;
+  function compileStyleMap(schema2, map2) {
+    if (map2 === null) return {};
+    const result = {};
+    const keys = Object.keys(map2);
+    for (let index = 0, length = keys.length; index < length; index += 1) {
+      let tag = keys[index];
+      let style = String(map2[tag]);
+      if (tag.slice(0, 2) === "!!") {
+        tag = "tag:yaml.org,2002:" + tag.slice(2);
+      }
+      const type2 = schema2.compiledTypeMap["fallback"][tag];
+      if (type2 && _hasOwnProperty.call(type2.styleAliases, style)) {
+        style = type2.styleAliases[style];
+      }
+      result[tag] = style;
+    }
+    return result;
+  }
+  function encodeHex(character) {
+    let handle;
+    let length;
+    const string = character.toString(16).toUpperCase();
+    if (character <= 255) {
+      handle = "x";
+      length = 2;
+    } else if (character <= 65535) {
+      handle = "u";
+      length = 4;
+    } else if (character <= 4294967295) {
+      handle = "U";
+      length = 8;
+    } else {
+      throw new YAMLException2("code point within a string may not be greater than 0xFFFFFFFF");
+    }
+    return "\\" + handle + common2.repeat("0", length - string.length) + string;
+  }
+  const QUOTING_TYPE_SINGLE = 1;
+  const QUOTING_TYPE_DOUBLE = 2;
+  function State(options) {
+    this.schema = options["schema"] || DEFAULT_SCHEMA2;
+    this.indent = Math.max(1, options["indent"] || 2);
+    this.noArrayIndent = options["noArrayIndent"] || false;
+    this.skipInvalid = options["skipInvalid"] || false;
+    this.flowLevel = common2.isNothing(options["flowLevel"]) ? -1 : options["flowLevel"];
+    this.styleMap = compileStyleMap(this.schema, options["styles"] || null);
+    this.sortKeys = options["sortKeys"] || false;
+    this.lineWidth = options["lineWidth"] || 80;
+    this.noRefs = options["noRefs"] || false;
+    this.noCompatMode = options["noCompatMode"] || false;
+    this.condenseFlow = options["condenseFlow"] || false;
+    this.quotingType = options["quotingType"] === '"' ? QUOTING_TYPE_DOUBLE : QUOTING_TYPE_SINGLE;
+    this.forceQuotes = options["forceQuotes"] || false;
+    this.replacer = typeof options["replacer"] === "function" ? options["replacer"] : null;
+    this.implicitTypes = this.schema.compiledImplicit;
+    this.explicitTypes = this.schema.compiledExplicit;
+    this.tag = null;
+    this.result = "";
+    this.duplicates = [];
+    this.usedDuplicates = null;
+  }
+  function indentString(string, spaces) {
+    const ind = common2.repeat(" ", spaces);
+    let position = 0;
+    let result = "";
+    const length = string.length;
+    while (position < length) {
+      let line;
+      const next = string.indexOf("\n", position);
+      if (next === -1) {
+        line = string.slice(position);
+        position = length;
+      } else {
+        line = string.slice(position, next + 1);
+        position = next + 1;
+      }
+      if (line.length && line !== "\n") result += ind;
+      result += line;
+    }
+    return result;
+  }
+  function generateNextLine(state, level) {
+    return "\n" + common2.repeat(" ", state.indent * level);
+  }
+  function testImplicitResolving(state, str2) {
+    for (let index = 0, length = state.implicitTypes.length; index < length; index += 1) {
+      const type2 = state.implicitTypes[index];
+      if (type2.resolve(str2)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  function isWhitespace(c) {
+    return c === CHAR_SPACE || c === CHAR_TAB;
+  }
+  function isPrintable(c) {
+    return c >= 32 && c <= 126 || c >= 161 && c <= 55295 && c !== 8232 && c !== 8233 || c >= 57344 && c <= 65533 && c !== CHAR_BOM || c >= 65536 && c <= 1114111;
+  }
+  function isNsCharOrWhitespace(c) {
+    return isPrintable(c) && c !== CHAR_BOM && // - b-char
+    c !== CHAR_CARRIAGE_RETURN && c !== CHAR_LINE_FEED;
+  }
+  function isPlainSafe(c, prev, inblock) {
+    const cIsNsCharOrWhitespace = isNsCharOrWhitespace(c);
+    const cIsNsChar = cIsNsCharOrWhitespace && !isWhitespace(c);
+    return (
+      // ns-plain-safe
+      (inblock ? cIsNsCharOrWhitespace : cIsNsCharOrWhitespace && // - c-flow-indicator
+      c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET) && // ns-plain-char
+      c !== CHAR_SHARP && // false on '#'
+      !(prev === CHAR_COLON && !cIsNsChar) || // false on ': '
+      isNsCharOrWhitespace(prev) && !isWhitespace(prev) && c === CHAR_SHARP || // change to true on '[^ ]#'
+      prev === CHAR_COLON && cIsNsChar
+    );
+  }
+  function isPlainSafeFirst(c) {
+    return isPrintable(c) && c !== CHAR_BOM && !isWhitespace(c) && // - s-white
+    // - (c-indicator ::=
+    // “-” | “?” | “:” | “,” | “[” | “]” | “{” | “}”
+    c !== CHAR_MINUS && c !== CHAR_QUESTION && c !== CHAR_COLON && c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET && // | “#” | “&” | “*” | “!” | “|” | “=” | “>” | “'” | “"”
+    c !== CHAR_SHARP && c !== CHAR_AMPERSAND && c !== CHAR_ASTERISK && c !== CHAR_EXCLAMATION && c !== CHAR_VERTICAL_LINE && c !== CHAR_EQUALS && c !== CHAR_GREATER_THAN && c !== CHAR_SINGLE_QUOTE && c !== CHAR_DOUBLE_QUOTE && // | “%” | “@” | “`”)
+    c !== CHAR_PERCENT && c !== CHAR_COMMERCIAL_AT && c !== CHAR_GRAVE_ACCENT;
+  }
+  function isPlainSafeLast(c) {
+    return !isWhitespace(c) && c !== CHAR_COLON;
+  }
+  function codePointAt(string, pos) {
+    const first = string.charCodeAt(pos);
+    let second;
+    if (first >= 55296 && first <= 56319 && pos + 1 < string.length) {
+      second = string.charCodeAt(pos + 1);
+      if (second >= 56320 && second <= 57343) {
+        return (first - 55296) * 1024 + second - 56320 + 65536;
+      }
+    }
+    return first;
+  }
+  function needIndentIndicator(string) {
+    const leadingSpaceRe = /^\n* /;
+    return leadingSpaceRe.test(string);
+  }
+  const STYLE_PLAIN = 1;
+  const STYLE_SINGLE = 2;
+  const STYLE_LITERAL = 3;
+  const STYLE_FOLDED = 4;
+  const STYLE_DOUBLE = 5;
+  function chooseScalarStyle(string, singleLineOnly, indentPerLevel, lineWidth, testAmbiguousType, quotingType, forceQuotes, inblock) {
+    let i;
+    let char = 0;
+    let prevChar = null;
+    let hasLineBreak = false;
+    let hasFoldableLine = false;
+    const shouldTrackWidth = lineWidth !== -1;
+    let previousLineBreak = -1;
+    let plain = isPlainSafeFirst(codePointAt(string, 0)) && isPlainSafeLast(codePointAt(string, string.length - 1));
+    if (singleLineOnly || forceQuotes) {
+      for (i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+        char = codePointAt(string, i);
+        if (!isPrintable(char)) {
+          return STYLE_DOUBLE;
+        }
+        plain = plain && isPlainSafe(char, prevChar, inblock);
+        prevChar = char;
+      }
+    } else {
+      for (i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+        char = codePointAt(string, i);
+        if (char === CHAR_LINE_FEED) {
+          hasLineBreak = true;
+          if (shouldTrackWidth) {
+            hasFoldableLine = hasFoldableLine || // Foldable line = too long, and not more-indented.
+            i - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ";
+            previousLineBreak = i;
+          }
+        } else if (!isPrintable(char)) {
+          return STYLE_DOUBLE;
+        }
+        plain = plain && isPlainSafe(char, prevChar, inblock);
+        prevChar = char;
+      }
+      hasFoldableLine = hasFoldableLine || shouldTrackWidth && (i - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ");
+    }
+    if (!hasLineBreak && !hasFoldableLine) {
+      if (plain && !forceQuotes && !testAmbiguousType(string)) {
+        return STYLE_PLAIN;
+      }
+      return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
+    }
+    if (indentPerLevel > 9 && needIndentIndicator(string)) {
+      return STYLE_DOUBLE;
+    }
+    if (!forceQuotes) {
+      return hasFoldableLine ? STYLE_FOLDED : STYLE_LITERAL;
+    }
+    return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
+  }
+  function writeScalar(state, string, level, iskey, inblock) {
+    state.dump = (function() {
+      if (string.length === 0) {
+        return state.quotingType === QUOTING_TYPE_DOUBLE ? '""' : "''";
+      }
+      if (!state.noCompatMode) {
+        if (DEPRECATED_BOOLEANS_SYNTAX.indexOf(string) !== -1 || DEPRECATED_BASE60_SYNTAX.test(string)) {
+          return state.quotingType === QUOTING_TYPE_DOUBLE ? '"' + string + '"' : "'" + string + "'";
+        }
+      }
+      const indent = state.indent * Math.max(1, level);
+      const lineWidth = state.lineWidth === -1 ? -1 : Math.max(Math.min(state.lineWidth, 40), state.lineWidth - indent);
+      const singleLineOnly = iskey || // No block styles in flow mode.
+      state.flowLevel > -1 && level >= state.flowLevel;
+      function testAmbiguity(string2) {
+        return testImplicitResolving(state, string2);
+      }
+      switch (chooseScalarStyle(
+        string,
+        singleLineOnly,
+        state.indent,
+        lineWidth,
+        testAmbiguity,
+        state.quotingType,
+        state.forceQuotes && !iskey,
+        inblock
+      )) {
+        case STYLE_PLAIN:
+          return string;
+        case STYLE_SINGLE:
+          return "'" + string.replace(/'/g, "''") + "'";
+        case STYLE_LITERAL:
+          return "|" + blockHeader(string, state.indent) + dropEndingNewline(indentString(string, indent));
+        case STYLE_FOLDED:
+          return ">" + blockHeader(string, state.indent) + dropEndingNewline(indentString(foldString(string, lineWidth), indent));
+        case STYLE_DOUBLE:
+          return '"' + escapeString(string) + '"';
+        default:
+          throw new YAMLException2("impossible error: invalid scalar style");
+      }
+    })();
+  }
+  function blockHeader(string, indentPerLevel) {
+    const indentIndicator = needIndentIndicator(string) ? String(indentPerLevel) : "";
+    const clip = string[string.length - 1] === "\n";
+    const keep = clip && (string[string.length - 2] === "\n" || string === "\n");
+    const chomp = keep ? "+" : clip ? "" : "-";
+    return indentIndicator + chomp + "\n";
+  }
+  function dropEndingNewline(string) {
+    return string[string.length - 1] === "\n" ? string.slice(0, -1) : string;
+  }
+  function foldString(string, width) {
+    const lineRe = /(\n+)([^\n]*)/g;
+    let result = (function() {
+      let nextLF = string.indexOf("\n");
+      nextLF = nextLF !== -1 ? nextLF : string.length;
+      lineRe.lastIndex = nextLF;
+      return foldLine(string.slice(0, nextLF), width);
+    })();
+    let prevMoreIndented = string[0] === "\n" || string[0] === " ";
+    let moreIndented;
+    let match;
+    while (match = lineRe.exec(string)) {
+      const prefix = match[1];
+      const line = match[2];
+      moreIndented = line[0] === " ";
+      result += prefix + (!prevMoreIndented && !moreIndented && line !== "" ? "\n" : "") + foldLine(line, width);
+      prevMoreIndented = moreIndented;
+    }
+    return result;
+  }
+  function foldLine(line, width) {
+    if (line === "" || line[0] === " ") return line;
+    const breakRe = / [^ ]/g;
+    let match;
+    let start = 0;
+    let end;
+    let curr = 0;
+    let next = 0;
+    let result = "";
+    while (match = breakRe.exec(line)) {
+      next = match.index;
+      if (next - start > width) {
+        end = curr > start ? curr : next;
+        result += "\n" + line.slice(start, end);
+        start = end + 1;
+      }
+      curr = next;
+    }
+    result += "\n";
+    if (line.length - start > width && curr > start) {
+      result += line.slice(start, curr) + "\n" + line.slice(curr + 1);
+    } else {
+      result += line.slice(start);
+    }
+    return result.slice(1);
+  }
+  function escapeString(string) {
+    let result = "";
+    let char = 0;
+    for (let i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+      char = codePointAt(string, i);
+      const escapeSeq = ESCAPE_SEQUENCES[char];
+      if (!escapeSeq && isPrintable(char)) {
+        result += string[i];
+        if (char >= 65536) result += string[i + 1];
+      } else {
+        result += escapeSeq || encodeHex(char);
+      }
+    }
+    return result;
+  }
+  function writeFlowSequence(state, level, object) {
+    let _result = "";
+    const _tag = state.tag;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      let value = object[index];
+      if (state.replacer) {
+        value = state.replacer.call(object, String(index), value);
+      }
+      if (writeNode(state, level, value, false, false) || typeof value === "undefined" && writeNode(state, level, null, false, false)) {
+        if (_result !== "") _result += "," + (!state.condenseFlow ? " " : "");
+        _result += state.dump;
+      }
+    }
+    state.tag = _tag;
+    state.dump = "[" + _result + "]";
+  }
+  function writeBlockSequence(state, level, object, compact) {
+    let _result = "";
+    const _tag = state.tag;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      let value = object[index];
+      if (state.replacer) {
+        value = state.replacer.call(object, String(index), value);
+      }
+      if (writeNode(state, level + 1, value, true, true, false, true) || typeof value === "undefined" && writeNode(state, level + 1, null, true, true, false, true)) {
+        if (!compact || _result !== "") {
+          _result += generateNextLine(state, level);
+        }
+        if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+          _result += "-";
+        } else {
+          _result += "- ";
+        }
+        _result += state.dump;
+      }
+    }
+    state.tag = _tag;
+    state.dump = _result || "[]";
+  }
+  function writeFlowMapping(state, level, object) {
+    let _result = "";
+    const _tag = state.tag;
+    const objectKeyList = Object.keys(object);
+    for (let index = 0, length = objectKeyList.length; index < length; index += 1) {
+      let pairBuffer = "";
+      if (_result !== "") pairBuffer += ", ";
+      if (state.condenseFlow) pairBuffer += '"';
+      const objectKey = objectKeyList[index];
+      let objectValue = object[objectKey];
+      if (state.replacer) {
+        objectValue = state.replacer.call(object, objectKey, objectValue);
+      }
+      if (!writeNode(state, level, objectKey, false, false)) {
+        continue;
+      }
+      if (state.dump.length > 1024) pairBuffer += "? ";
+      pairBuffer += state.dump + (state.condenseFlow ? '"' : "") + ":" + (state.condenseFlow ? "" : " ");
+      if (!writeNode(state, level, objectValue, false, false)) {
+        continue;
+      }
+      pairBuffer += state.dump;
+      _result += pairBuffer;
+    }
+    state.tag = _tag;
+    state.dump = "{" + _result + "}";
+  }
+  function writeBlockMapping(state, level, object, compact) {
+    let _result = "";
+    const _tag = state.tag;
+    const objectKeyList = Object.keys(object);
+    if (state.sortKeys === true) {
+      objectKeyList.sort();
+    } else if (typeof state.sortKeys === "function") {
+      objectKeyList.sort(state.sortKeys);
+    } else if (state.sortKeys) {
+      throw new YAMLException2("sortKeys must be a boolean or a function");
+    }
+    for (let index = 0, length = objectKeyList.length; index < length; index += 1) {
+      let pairBuffer = "";
+      if (!compact || _result !== "") {
+        pairBuffer += generateNextLine(state, level);
+      }
+      const objectKey = objectKeyList[index];
+      let objectValue = object[objectKey];
+      if (state.replacer) {
+        objectValue = state.replacer.call(object, objectKey, objectValue);
+      }
+      if (!writeNode(state, level + 1, objectKey, true, true, true)) {
+        continue;
+      }
+      const explicitPair = state.tag !== null && state.tag !== "?" || state.dump && state.dump.length > 1024;
+      if (explicitPair) {
+        if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+          pairBuffer += "?";
+        } else {
+          pairBuffer += "? ";
+        }
+      }
+      pairBuffer += state.dump;
+      if (explicitPair) {
+        pairBuffer += generateNextLine(state, level);
+      }
+      if (!writeNode(state, level + 1, objectValue, true, explicitPair)) {
+        continue;
+      }
+      if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+        pairBuffer += ":";
+      } else {
+        pairBuffer += ": ";
+      }
+      pairBuffer += state.dump;
+      _result += pairBuffer;
+    }
+    state.tag = _tag;
+    state.dump = _result || "{}";
+  }
+  function detectType(state, object, explicit) {
+    const typeList = explicit ? state.explicitTypes : state.implicitTypes;
+    for (let index = 0, length = typeList.length; index < length; index += 1) {
+      const type2 = typeList[index];
+      if ((type2.instanceOf || type2.predicate) && (!type2.instanceOf || typeof object === "object" && object instanceof type2.instanceOf) && (!type2.predicate || type2.predicate(object))) {
+        if (explicit) {
+          if (type2.multi && type2.representName) {
+            state.tag = type2.representName(object);
+          } else {
+            state.tag = type2.tag;
+          }
+        } else {
+          state.tag = "?";
+        }
+        if (type2.represent) {
+          const style = state.styleMap[type2.tag] || type2.defaultStyle;
+          let _result;
+          if (_toString.call(type2.represent) === "[object Function]") {
+            _result = type2.represent(object, style);
+          } else if (_hasOwnProperty.call(type2.represent, style)) {
+            _result = type2.represent[style](object, style);
+          } else {
+            throw new YAMLException2("!<" + type2.tag + '> tag resolver accepts not "' + style + '" style');
+          }
+          state.dump = _result;
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+  function writeNode(state, level, object, block, compact, iskey, isblockseq) {
+    state.tag = null;
+    state.dump = object;
+    if (!detectType(state, object, false)) {
+      detectType(state, object, true);
+    }
+    const type2 = _toString.call(state.dump);
+    const inblock = block;
+    if (block) {
+      block = state.flowLevel < 0 || state.flowLevel > level;
+    }
+    const objectOrArray = type2 === "[object Object]" || type2 === "[object Array]";
+    let duplicateIndex;
+    let duplicate;
+    if (objectOrArray) {
+      duplicateIndex = state.duplicates.indexOf(object);
+      duplicate = duplicateIndex !== -1;
+    }
+    if (state.tag !== null && state.tag !== "?" || duplicate || state.indent !== 2 && level > 0) {
+      compact = false;
+    }
+    if (duplicate && state.usedDuplicates[duplicateIndex]) {
+      state.dump = "*ref_" + duplicateIndex;
+    } else {
+      if (objectOrArray && duplicate && !state.usedDuplicates[duplicateIndex]) {
+        state.usedDuplicates[duplicateIndex] = true;
+      }
+      if (type2 === "[object Object]") {
+        if (block && Object.keys(state.dump).length !== 0) {
+          writeBlockMapping(state, level, state.dump, compact);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + state.dump;
+          }
+        } else {
+          writeFlowMapping(state, level, state.dump);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + " " + state.dump;
+          }
+        }
+      } else if (type2 === "[object Array]") {
+        if (block && state.dump.length !== 0) {
+          if (state.noArrayIndent && !isblockseq && level > 0) {
+            writeBlockSequence(state, level - 1, state.dump, compact);
+          } else {
+            writeBlockSequence(state, level, state.dump, compact);
+          }
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + state.dump;
+          }
+        } else {
+          writeFlowSequence(state, level, state.dump);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + " " + state.dump;
+          }
+        }
+      } else if (type2 === "[object String]") {
+        if (state.tag !== "?") {
+          writeScalar(state, state.dump, level, iskey, inblock);
+        }
+      } else if (type2 === "[object Undefined]") {
+        return false;
+      } else {
+        if (state.skipInvalid) return false;
+        throw new YAMLException2("unacceptable kind of an object to dump " + type2);
+      }
+      if (state.tag !== null && state.tag !== "?") {
+        let tagStr = encodeURI(
+          state.tag[0] === "!" ? state.tag.slice(1) : state.tag
+        ).replace(/!/g, "%21");
+        if (state.tag[0] === "!") {
+          tagStr = "!" + tagStr;
+        } else if (tagStr.slice(0, 18) === "tag:yaml.org,2002:") {
+          tagStr = "!!" + tagStr.slice(18);
+        } else {
+          tagStr = "!<" + tagStr + ">";
+        }
+        state.dump = tagStr + " " + state.dump;
+      }
+    }
+    return true;
+  }
+  function getDuplicateReferences(object, state) {
+    const objects = [];
+    const duplicatesIndexes = [];
+    inspectNode(object, objects, duplicatesIndexes);
+    const length = duplicatesIndexes.length;
+    for (let index = 0; index < length; index += 1) {
+      state.duplicates.push(objects[duplicatesIndexes[index]]);
+    }
+    state.usedDuplicates = new Array(length);
+  }
+  function inspectNode(object, objects, duplicatesIndexes) {
+    if (object !== null && typeof object === "object") {
+      const index = objects.indexOf(object);
+      if (index !== -1) {
+        if (duplicatesIndexes.indexOf(index) === -1) {
+          duplicatesIndexes.push(index);
+        }
+      } else {
+        objects.push(object);
+        if (Array.isArray(object)) {
+          for (let i = 0, length = object.length; i < length; i += 1) {
+            inspectNode(object[i], objects, duplicatesIndexes);
+          }
+        } else {
+          const objectKeyList = Object.keys(object);
+          for (let i = 0, length = objectKeyList.length; i < length; i += 1) {
+            inspectNode(object[objectKeyList[i]], objects, duplicatesIndexes);
+          }
+        }
+      }
+    }
+  }
+  function dump2(input, options) {
+    options = options || {};
+    const state = new State(options);
+    if (!state.noRefs) getDuplicateReferences(input, state);
+    let value = input;
+    if (state.replacer) {
+      value = state.replacer.call({ "": value }, "", value);
+    }
+    if (writeNode(state, 0, value, true, true)) return state.dump + "\n";
+    return "";
+  }
+  dumper.dump = dump2;
+  return dumper;
+}
+var hasRequiredJsYaml;
+function requireJsYaml() {
+  if (hasRequiredJsYaml) return jsYaml;
+  hasRequiredJsYaml = 1;
+  const loader2 = requireLoader();
+  const dumper2 = requireDumper();
+  function renamed(from, to) {
+    return function() {
+      throw new Error("Function yaml." + from + " is removed in js-yaml 4. Use yaml." + to + " instead, which is now safe by default.");
+    };
+  }
+  jsYaml.Type = requireType();
+  jsYaml.Schema = requireSchema();
+  jsYaml.FAILSAFE_SCHEMA = requireFailsafe();
+  jsYaml.JSON_SCHEMA = requireJson();
+  jsYaml.CORE_SCHEMA = requireCore();
+  jsYaml.DEFAULT_SCHEMA = require_default();
+  jsYaml.load = loader2.load;
+  jsYaml.loadAll = loader2.loadAll;
+  jsYaml.dump = dumper2.dump;
+  jsYaml.YAMLException = requireException();
+  jsYaml.types = {
+    binary: requireBinary(),
+    float: requireFloat(),
+    map: requireMap(),
+    null: require_null(),
+    pairs: requirePairs(),
+    set: requireSet(),
+    timestamp: requireTimestamp(),
+    bool: requireBool(),
+    int: requireInt(),
+    merge: requireMerge(),
+    omap: requireOmap(),
+    seq: requireSeq(),
+    str: requireStr()
+  };
+  jsYaml.safeLoad = renamed("safeLoad", "load");
+  jsYaml.safeLoadAll = renamed("safeLoadAll", "loadAll");
+  jsYaml.safeDump = renamed("safeDump", "dump");
+  return jsYaml;
+}
+var jsYamlExports = requireJsYaml();
+const yaml = /* @__PURE__ */ getDefaultExportFromCjs(jsYamlExports);
+const {
+  Type,
+  Schema,
+  FAILSAFE_SCHEMA,
+  JSON_SCHEMA,
+  CORE_SCHEMA,
+  DEFAULT_SCHEMA,
+  load,
+  loadAll,
+  dump,
+  YAMLException,
+  types,
+  safeLoad,
+  safeLoadAll,
+  safeDump
+} = yaml;
+
+//# sourceMappingURL=js-yaml.mjs.map
+
 ;// CONCATENATED MODULE: ./node_modules/balanced-match/dist/esm/index.js
 const balanced = (a, b, str) => {
     const ma = a instanceof RegExp ? maybeMatch(a, str) : a;
@@ -39632,7 +43553,7 @@ const litMatch = (l, c) => {
     ascii[code] ||= l.re.test(c) ? 1 : 2;
     return ascii[code] === 1;
 };
-const tokenize = (p, nocase, noext, form, mark) => {
+const esm_tokenize = (p, nocase, noext, form, mark) => {
     const toks = [];
     for (let i = 0; i < p.length;) {
         const c = String.fromCodePoint(p.codePointAt(i));
@@ -40217,7 +44138,7 @@ class Matcher {
         // a pattern that is only an empty extglob is a literal string,
         // except for `!()`, which matches any non-empty string
         const literal = /^[?*+@]\(\)$/.test(pattern);
-        const toks = tokenize(pattern, nocase, noext || literal, this.#form, options.rangeMark);
+        const toks = esm_tokenize(pattern, nocase, noext || literal, this.#form, options.rangeMark);
         let [items] = build(toks, pair(toks), 0, toks.length, true);
         if (this.#form)
             items = normalize(items, this.#form);
@@ -42337,440 +46258,324 @@ minimatch.Minimatch = Minimatch;
 minimatch.escape = escape_escape;
 minimatch.unescape = unescape_unescape;
 //# sourceMappingURL=index.js.map
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/adapters/process.ts
+;// CONCATENATED MODULE: ./src/core/suppress.ts
 
+const IGNORE_ANNOTATION = 'kube-token-guard.io/ignore';
 /**
- * Renders never reach the network: a chart repository or a remote kustomize base would be a download of code the
- * pull request chose. Every proxy points at a closed local port, so such a fetch fails at once with a clear error.
+ * Reads `kube-token-guard.io/ignore: "<rule>[,<rule>]: <reason>"` (`all` covers every rule). Everything after the
+ * first colon is the reason, whatever it holds. A suppression without a reason, or naming an unknown rule, is a
+ * problem and does not take effect for what it gets wrong.
  */
-const OFFLINE = {
-    HTTP_PROXY: 'http://127.0.0.1:9',
-    HTTPS_PROXY: 'http://127.0.0.1:9',
-    http_proxy: 'http://127.0.0.1:9',
-    https_proxy: 'http://127.0.0.1:9',
-    NO_PROXY: '',
-    no_proxy: '',
-    GIT_TERMINAL_PROMPT: '0',
-};
-/** Runs a rendering tool without a shell, offline, with a timeout; never rejects. */
-function runTool(binary, args, env, timeout) {
-    return new Promise((done) => {
-        (0,external_node_child_process_namespaceObject.execFile)(binary, args, { env: { ...env, ...OFFLINE }, timeout, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
-            const code = error ? (error.code ?? (error.killed ? 'TIMEOUT' : 1)) : 0;
-            done({ code, stdout, stderr });
-        });
-    });
-}
-/** Why a tool run failed, in one line: a timeout, or the end of what it wrote to stderr. */
-function failureReason(result, timeoutMs) {
-    if (result.code === 'TIMEOUT')
-        return `timed out after ${timeoutMs / 1000} s`;
-    return (result.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500) || `exit code ${String(result.code)}`);
-}
-
-;// CONCATENATED MODULE: ./src/adapters/kustomize.ts
-
-
-
-
-
-const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
-const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
-const DEFAULT_TIMEOUT_MS = 60_000;
-function toPosix(path) {
-    return path.split(external_node_path_namespaceObject.sep).join('/');
-}
-/**
- * The overlays to build: folders with a kustomization that no other kustomization of the repository includes
- * (as a resource, base or component). Those it includes are built as part of them.
- */
-async function findOverlays(root, kustomizationDirs) {
-    const included = new Set();
-    for (const dir of kustomizationDirs) {
-        const text = await readKustomization(root, dir);
-        if (text === null)
-            continue;
-        let content;
-        try {
-            content = (0,dist/* parse */.qg)(text);
-        }
-        catch {
-            continue;
-        }
-        if (typeof content !== 'object' || content === null)
-            continue;
-        const record = content;
-        for (const field of ['resources', 'bases', 'components']) {
-            const entries = record[field];
-            if (!Array.isArray(entries))
-                continue;
-            for (const entry of entries) {
-                if (typeof entry !== 'string' || /^[a-z]+:\/\//i.test(entry) || entry.includes('?'))
-                    continue;
-                included.add(toPosix((0,external_node_path_namespaceObject.relative)(root, (0,external_node_path_namespaceObject.resolve)(root, dir, entry))));
-            }
-        }
-    }
-    return kustomizationDirs.filter((dir) => !included.has(dir)).sort();
-}
-/** The text of a folder's kustomization file, whichever of its names it has, or null. */
-async function readKustomization(root, dir) {
-    for (const name of KUSTOMIZATION_FILES) {
-        try {
-            return await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, dir, name), 'utf8');
-        }
-        catch {
-            // try the next name
-        }
-    }
-    return null;
-}
-/**
- * Builds an overlay with the real `kustomize build`, through a wrapper kustomization that adds origin annotations,
- * so each resource can be reported on the file it was written in. The user's files are not touched.
- */
-async function buildOverlay(root, dir, options = {}) {
-    const started = performance.now();
-    const result = { dir, files: [], errors: [], notices: [], milliseconds: 0 };
-    const label = dir === '' ? 'kustomization.yaml' : `${dir}/kustomization.yaml`;
-    const within = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(root), (0,external_node_path_namespaceObject.resolve)(root, dir));
-    if (within.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(within)) {
-        result.errors.push({
-            file: label,
-            line: null,
-            message: 'the overlay is outside the repository; not built',
-        });
+function parseIgnoreAnnotation(value, knownRules) {
+    const result = { entries: [], problems: [] };
+    const text = value.trim();
+    const colon = text.indexOf(':');
+    const rulesText = colon === -1 ? text : text.slice(0, colon);
+    const reason = colon === -1 ? '' : text.slice(colon + 1).trim();
+    const rules = rulesText
+        .split(',')
+        .map((rule) => rule.trim())
+        .filter((rule) => rule !== '');
+    if (rules.length === 0) {
+        result.problems.push('it names no rule (write `<rule>[,<rule>]: <reason>`)');
         return result;
     }
-    const wrapper = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'ktg-kustomize-'));
-    try {
-        const target = toPosix((0,external_node_path_namespaceObject.relative)(wrapper, (0,external_node_path_namespaceObject.resolve)(root, dir)));
-        await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(wrapper, 'kustomization.yaml'), `resources:\n  - ${JSON.stringify(target)}\nbuildMetadata: [originAnnotations]\n`);
-        const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-        const output = await runTool(options.binary ?? 'kustomize', ['build', wrapper, '--load-restrictor', 'LoadRestrictionsNone'], { PATH: process.env.PATH ?? '', HOME: wrapper }, timeout);
-        if (output.code === 'ENOENT') {
-            result.notices.push({
-                file: label,
-                message: 'kustomize overlay not built: kustomize is not installed',
-            });
-            return result;
-        }
-        if (output.code !== 0) {
-            const reason = failureReason(output, timeout);
-            result.errors.push({ file: label, line: null, message: `kustomize build failed: ${reason}` });
-            return result;
-        }
-        const bySource = new Map();
-        for (const document of (0,dist/* parseAllDocuments */.hR)(output.stdout)) {
-            if (document.errors.length > 0 || !document.contents)
-                continue;
-            const origin = document.getIn(['metadata', 'annotations', ORIGIN_ANNOTATION]);
-            const path = typeof origin === 'string' ? (/^path:\s*(.+)$/m.exec(origin)?.[1]?.trim() ?? null) : null;
-            document.deleteIn(['metadata', 'annotations', ORIGIN_ANNOTATION]);
-            const annotations = document.getIn(['metadata', 'annotations']);
-            if (annotations?.items?.length === 0)
-                document.deleteIn(['metadata', 'annotations']);
-            const source = path ? toPosix((0,external_node_path_namespaceObject.relative)(root, (0,external_node_path_namespaceObject.resolve)(wrapper, path))) : label;
-            bySource.set(source, [...(bySource.get(source) ?? []), document.toString()]);
-        }
-        for (const [path, documents] of bySource) {
-            result.files.push({ path, text: documents.join('---\n'), rendered: true });
-        }
+    const unknown = rules.filter((rule) => rule !== 'all' && !knownRules.has(rule));
+    if (unknown.length > 0) {
+        result.problems.push(`\`${unknown.join('`, `')}\` ${unknown.length === 1 ? 'is not a rule id' : 'are not rule ids'}`);
+    }
+    if (reason === '') {
+        result.problems.push(`it gives no reason (write \`${rules.join(',')}: <reason>\`)`);
         return result;
     }
-    finally {
-        result.milliseconds = Math.round(performance.now() - started);
-        await (0,promises_namespaceObject.rm)(wrapper, { recursive: true, force: true });
-    }
-}
-/** Folders (relative to the root) holding a kustomization, from a list of repository paths. */
-function kustomizationDirs(paths) {
-    const dirs = new Set();
-    for (const path of paths) {
-        const name = path.slice(path.lastIndexOf('/') + 1);
-        if (KUSTOMIZATION_FILES.includes(name))
-            dirs.add((0,external_node_path_namespaceObject.dirname)(path) === '.' ? '' : toPosix((0,external_node_path_namespaceObject.dirname)(path)));
-    }
-    return [...dirs].sort();
-}
-
-;// CONCATENATED MODULE: ./src/adapters/files.ts
-
-
-
-
-
-const MAX_FILE_BYTES = 20 * 1024 * 1024;
-const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
-function files_toPosix(path) {
-    return path.split(external_node_path_namespaceObject.sep).join('/');
-}
-function matchesAny(path, globs) {
-    return globs.some((glob) => minimatch(path, glob, { dot: true }));
-}
-/** A file's bytes as a SourceFile, or the reason it is not scanned. */
-function decodeFile(path, buffer) {
-    if (buffer.length > MAX_FILE_BYTES) {
-        return {
-            file: path,
-            line: null,
-            message: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; not scanned`,
-        };
-    }
-    if (buffer.includes(0))
-        return { file: path, line: null, message: 'binary content (NUL bytes); not scanned' };
-    return { path, text: buffer.toString('utf8').replace(/^\uFEFF/, '') };
-}
-/** Picks the files to scan from a repository listing (paths relative to the root, forward slashes). */
-function selectPaths(paths, include, exclude) {
-    const charts = paths
-        .filter((path) => path === 'Chart.yaml' || path.endsWith('/Chart.yaml'))
-        .map((path) => path.slice(0, -'Chart.yaml'.length).replace(/\/$/, ''));
-    const inChart = (path) => charts.some((chart) => chart === '' || path.startsWith(`${chart}/`));
-    const kustomizations = kustomizationDirs(paths).filter((dir) => !inChart(`${dir}/x`));
-    const inKustomization = (path) => kustomizations.some((dir) => dir === '' || path.startsWith(`${dir}/`));
-    const skipped = (path) => path.split('/').some((part) => SKIPPED_DIRECTORIES.has(part));
-    const selected = paths
-        .filter((path) => !skipped(path) &&
-        !inChart(path) &&
-        !inKustomization(path) &&
-        matchesAny(path, include) &&
-        !matchesAny(path, exclude))
-        .sort();
-    return { selected, charts: charts.sort(), kustomizations };
-}
-/**
- * Reads the files to scan below `root`: named files always, folders walked with the include/exclude globs. Nothing
- * outside `root` is read, whatever symlinks say; Helm charts are left to the chart renderer.
- */
-async function collectFiles(options) {
-    const root = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(options.root));
-    const result = { files: [], charts: [], kustomizations: [], errors: [], notices: [] };
-    const seen = new Set();
-    const addFile = async (absolute, explicit) => {
-        const path = files_toPosix((0,external_node_path_namespaceObject.relative)(root, absolute));
-        if (seen.has(path))
-            return;
-        if (!explicit && (!matchesAny(path, options.include) || matchesAny(path, options.exclude)))
-            return;
-        seen.add(path);
-        const real = await (0,promises_namespaceObject.realpath)(absolute);
-        if (real !== root && !real.startsWith(root + external_node_path_namespaceObject.sep)) {
-            result.notices.push({ file: path, message: 'links outside the scanned root; skipped' });
-            return;
-        }
-        // Checked before reading, so a huge file is never loaded.
-        const tooLarge = (await (0,promises_namespaceObject.stat)(real)).size > MAX_FILE_BYTES;
-        const decoded = decodeFile(path, tooLarge ? Buffer.alloc(MAX_FILE_BYTES + 1) : await (0,promises_namespaceObject.readFile)(real));
-        if ('text' in decoded)
-            result.files.push(decoded);
-        else
-            result.errors.push(decoded);
-    };
-    const walk = async (directory, inKustomization) => {
-        const entries = await (0,promises_namespaceObject.readdir)(directory, { withFileTypes: true });
-        if (entries.some((entry) => entry.name === 'Chart.yaml' && entry.isFile())) {
-            result.charts.push(files_toPosix((0,external_node_path_namespaceObject.relative)(root, directory)));
-            return;
-        }
-        if (entries.some((entry) => KUSTOMIZATION_FILES.includes(entry.name) && entry.isFile())) {
-            result.kustomizations.push(files_toPosix((0,external_node_path_namespaceObject.relative)(root, directory)));
-            inKustomization = true;
-        }
-        entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-        for (const entry of entries) {
-            const absolute = (0,external_node_path_namespaceObject.join)(directory, entry.name);
-            if (entry.isDirectory()) {
-                if (!SKIPPED_DIRECTORIES.has(entry.name))
-                    await walk(absolute, inKustomization);
-            }
-            else if (!inKustomization && (entry.isFile() || entry.isSymbolicLink())) {
-                if (entry.isSymbolicLink() && !(await (0,promises_namespaceObject.stat)(absolute).catch(() => null))?.isFile())
-                    continue;
-                await addFile(absolute, false);
-            }
-        }
-    };
-    for (const given of options.paths.length > 0 ? options.paths : ['.']) {
-        const absolute = (0,external_node_path_namespaceObject.resolve)(options.root, given);
-        const info = await (0,promises_namespaceObject.lstat)(absolute).catch(() => null);
-        if (!info)
-            throw new ConfigurationError(`${given}: no such file or directory`);
-        const real = await (0,promises_namespaceObject.realpath)(absolute);
-        if (real !== root && !real.startsWith(root + external_node_path_namespaceObject.sep)) {
-            throw new ConfigurationError(`${given}: outside the scanned root ${root}`);
-        }
-        if ((await (0,promises_namespaceObject.stat)(real)).isDirectory())
-            await walk(real, false);
-        else
-            await addFile(real, true);
-    }
-    result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const known = rules.filter((rule) => rule === 'all' || knownRules.has(rule));
+    if (known.length > 0)
+        result.entries.push({ rules: known, reason });
     return result;
 }
-/** The files to scan at a git revision, read from the object store (the working tree may hold another commit). */
-async function collectFromGit(repo, rev, include, exclude) {
-    const { selected, charts, kustomizations } = selectPaths(await repo.listFiles(rev), include, exclude);
-    const contents = await repo.readFiles(rev, selected);
-    const result = { files: [], charts, kustomizations, errors: [], notices: [] };
-    for (const path of selected) {
-        const buffer = contents.get(path);
-        if (!buffer)
-            continue;
-        const decoded = decodeFile(path, buffer);
-        if ('text' in decoded)
-            result.files.push(decoded);
-        else
-            result.errors.push(decoded);
-    }
-    return result;
+function ignoreCovers(entries, ruleId) {
+    return entries.find((entry) => entry.rules.includes(ruleId) || entry.rules.includes('all'));
 }
-
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
-;// CONCATENATED MODULE: ./src/adapters/git.ts
-
-
-
-
-const run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
-/**
- * Reads a local git repository without a shell: PR-controlled text (paths, refs) is only ever an argument.
- */
-class GitRepository {
-    dir;
-    constructor(dir) {
-        this.dir = dir;
-    }
-    async git(args) {
-        const { stdout } = await run('git', ['-C', this.dir, ...args], {
-            maxBuffer: 256 * 1024 * 1024,
-            encoding: 'utf8',
-        });
-        return stdout;
-    }
-    async isRepository() {
-        return this.git(['rev-parse', '--git-dir']).then(() => true, () => false);
-    }
-    async head() {
-        return this.git(['rev-parse', 'HEAD']).then((out) => out.trim(), () => null);
-    }
-    async hasCommit(sha) {
-        if (!/^[0-9a-f]{7,64}$/i.test(sha))
-            return false;
-        return this.git(['cat-file', '-e', `${sha}^{commit}`]).then(() => true, () => false);
-    }
-    async mergeBase(a, b) {
-        return this.git(['merge-base', a, b]).then((out) => out.trim() || null, () => null);
-    }
-    /** The full message of commit `sha`, or null when git does not have it. */
-    async commitMessage(sha) {
-        if (!(await this.hasCommit(sha)))
-            return null;
-        return this.git(['log', '-1', '--format=%B', sha]).then((out) => out, () => null);
-    }
-    /** Paths of every file at `rev`. */
-    async listFiles(rev) {
-        const out = await this.git(['ls-tree', '-r', '-z', '--name-only', rev]);
-        return out.split('\0').filter((path) => path !== '');
-    }
-    /**
-     * Contents of `paths` at `rev`, read in one `git cat-file --batch` process; paths absent at `rev` are left out.
-     */
-    async readFiles(rev, paths) {
-        const result = new Map();
-        if (paths.length === 0)
-            return result;
-        const child = (0,external_node_child_process_namespaceObject.spawn)('git', ['-C', this.dir, 'cat-file', '--batch'], {
-            stdio: ['pipe', 'pipe', 'ignore'],
-        });
-        const chunks = [];
-        child.stdout.on('data', (chunk) => chunks.push(chunk));
-        const done = new Promise((resolve, reject) => {
-            child.on('error', reject);
-            child.on('close', (code) => code === 0 ? resolve() : reject(new Error(`git cat-file exited with ${code}`)));
-        });
-        const valid = paths.filter((path) => !path.includes('\n'));
-        child.stdin.end(valid.map((path) => `${rev}:${path}\n`).join(''));
-        await done;
-        const output = Buffer.concat(chunks);
-        let offset = 0;
-        for (const path of valid) {
-            const headerEnd = output.indexOf(0x0a, offset);
-            if (headerEnd === -1)
-                break;
-            const header = output.subarray(offset, headerEnd).toString('utf8');
-            offset = headerEnd + 1;
-            if (header.endsWith(' missing') || header.endsWith(' ambiguous'))
-                continue;
-            const size = Number(header.split(' ')[2]);
-            const type = header.split(' ')[1];
-            if (type === 'blob')
-                result.set(path, output.subarray(offset, offset + size));
-            offset += size + 1;
-        }
-        return result;
-    }
-}
-/** Writes the files below `prefix` at `rev` into `dest` (same relative paths), for tools that read a folder. */
-async function materialize(repo, rev, prefix, dest) {
-    const below = prefix === '' ? '' : `${prefix}/`;
-    const paths = (await repo.listFiles(rev)).filter((path) => path.startsWith(below));
-    const contents = await repo.readFiles(rev, paths);
-    for (const [path, buffer] of contents) {
-        const target = (0,external_node_path_namespaceObject.join)(dest, path);
-        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(target), { recursive: true });
-        await (0,promises_namespaceObject.writeFile)(target, buffer);
-    }
-    return contents.size;
-}
-
-;// CONCATENATED MODULE: ./src/core/apply.ts
-/**
- * Applies whole fixes, in order of their first edit, leaving out any fix that overlaps one already taken (two inserts
- * at the same offset count as overlapping: their order would be a guess). As ESLint does, the caller re-parses and
- * re-checks, and applies again until nothing is left or a pass limit is reached.
- */
-function applyFixes(text, fixes) {
-    const ordered = [...fixes].sort((a, b) => firstStart(a) - firstStart(b));
-    const taken = [];
-    let applied = 0;
-    let skipped = 0;
-    for (const fix of ordered) {
-        if (fix.edits.some((edit) => taken.some((other) => overlaps(edit, other)))) {
-            skipped++;
-            continue;
-        }
-        taken.push(...fix.edits);
-        applied++;
-    }
-    const result = applyEdits(text, taken);
-    return { text: result, applied, skipped };
-}
-/** Applies non-overlapping edits, each against the original offsets. */
-function applyEdits(text, edits) {
-    let result = '';
-    let cursor = 0;
-    for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
-        result += text.slice(cursor, edit.start) + edit.text;
-        cursor = edit.end;
-    }
-    return result + text.slice(cursor);
-}
-function firstStart(fix) {
-    return Math.min(...fix.edits.map((edit) => edit.start));
-}
-function overlaps(a, b) {
-    if (a.start === b.start)
+function matchesAny(value, globs) {
+    if (!globs)
         return true;
-    return a.start < b.end && b.start < a.end;
+    return globs.some((glob) => minimatch(value ?? '', glob, { dot: true }));
+}
+/** The first config exemption covering a finding: every filter given must match, globs for all but rule ids. */
+function exemptionFor(finding, exemptions) {
+    return exemptions.find((exemption) => (!exemption.rules || exemption.rules.includes(finding.ruleId)) &&
+        matchesAny(finding.resource.kind, exemption.kinds) &&
+        matchesAny(finding.resource.namespace, exemption.namespaces) &&
+        matchesAny(finding.resource.name, exemption.names) &&
+        matchesAny(finding.file, exemption.paths));
+}
+
+;// CONCATENATED MODULE: ./src/core/model.ts
+
+/** Kinds that are not namespaced; every other kind takes the namespace defaulting below. */
+const CLUSTER_SCOPED_KINDS = new Set([
+    'Namespace',
+    'Node',
+    'PersistentVolume',
+    'ClusterRole',
+    'ClusterRoleBinding',
+    'CustomResourceDefinition',
+    'StorageClass',
+    'PriorityClass',
+    'IngressClass',
+    'RuntimeClass',
+    'CSIDriver',
+    'CSINode',
+    'APIService',
+    'MutatingWebhookConfiguration',
+    'ValidatingWebhookConfiguration',
+    'ValidatingAdmissionPolicy',
+    'ValidatingAdmissionPolicyBinding',
+    'PodSecurityPolicy',
+    'ClusterIssuer',
+    'VolumeSnapshotClass',
+]);
+/** Where the pod spec sits for the kinds the design names; anything else with `spec.template.spec.containers` too. */
+const POD_SPEC_PATHS = {
+    Pod: { spec: ['spec'], metadata: null },
+    PodTemplate: { spec: ['template', 'spec'], metadata: ['template', 'metadata'] },
+    CronJob: {
+        spec: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+        metadata: ['spec', 'jobTemplate', 'spec', 'template', 'metadata'],
+    },
+};
+const TEMPLATE_SPEC = { spec: ['spec', 'template', 'spec'], metadata: ['spec', 'template', 'metadata'] };
+/** Kinds the model reads by name; every other kind matters only when it carries a pod template. */
+const MODEL_KINDS = new Set([
+    ...Object.keys(POD_SPEC_PATHS),
+    'ServiceAccount',
+    'Secret',
+    'Namespace',
+    'Role',
+    'ClusterRole',
+    'RoleBinding',
+    'ClusterRoleBinding',
+]);
+/**
+ * Whether an object can change what the rules see: a kind the model reads, a List, anything with a pod template,
+ * or anything carrying a suppression annotation (a broken one is reported wherever it is written).
+ */
+function mayMatter(value) {
+    const kind = typeof value.kind === 'string' ? value.kind : '';
+    if (MODEL_KINDS.has(kind) || kind.endsWith('List'))
+        return true;
+    const templateSpec = getPath(value, TEMPLATE_SPEC.spec);
+    if (isRecord(templateSpec) && 'containers' in templateSpec)
+        return true;
+    const metadata = isRecord(value.metadata) ? value.metadata : {};
+    return isRecord(metadata.annotations) && IGNORE_ANNOTATION in metadata.annotations;
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function getPath(value, path) {
+    let current = value;
+    for (const segment of path) {
+        if (typeof segment === 'number') {
+            if (!Array.isArray(current))
+                return undefined;
+            current = current[segment];
+        }
+        else {
+            if (!isRecord(current))
+                return undefined;
+            current = current[segment];
+        }
+    }
+    return current;
+}
+function stringMap(value) {
+    const result = {};
+    if (!isRecord(value))
+        return result;
+    for (const [key, entry] of Object.entries(value)) {
+        if (typeof entry === 'string')
+            result[key] = entry;
+        else if (typeof entry === 'number' || typeof entry === 'boolean')
+            result[key] = String(entry);
+    }
+    return result;
+}
+function nsKey(namespace, name) {
+    return `${namespace ?? ''}/${name}`;
+}
+function addTo(index, key, resource) {
+    const list = index.get(key);
+    if (list)
+        list.push(resource);
+    else
+        index.set(key, [resource]);
+}
+/** Builds the model of every scanned object: the joins rules need are indexes built once, not scans per finding. */
+function buildModel(objects, defaultNamespace) {
+    const model = {
+        resources: [],
+        workloads: [],
+        serviceAccounts: [],
+        roles: [],
+        clusterRoles: [],
+        bindings: [],
+        secrets: [],
+        namespaces: [],
+        defaultNamespace,
+        serviceAccountIndex: new Map(),
+        roleIndex: new Map(),
+        clusterRoleIndex: new Map(),
+        secretIndex: new Map(),
+    };
+    for (const object of objects) {
+        const resource = toResource(object, defaultNamespace);
+        model.resources.push(resource);
+        const { kind, namespace, name } = resource.ref;
+        const core = isCoreGroup(resource.ref.apiVersion);
+        const rbac = resource.ref.apiVersion.startsWith('rbac.authorization.k8s.io/');
+        if (kind === 'ServiceAccount' && core) {
+            model.serviceAccounts.push(resource);
+            addTo(model.serviceAccountIndex, nsKey(namespace, name), resource);
+        }
+        else if (kind === 'Secret' && core) {
+            model.secrets.push(resource);
+            addTo(model.secretIndex, nsKey(namespace, name), resource);
+        }
+        else if (kind === 'Namespace' && core) {
+            model.namespaces.push(resource);
+        }
+        else if (kind === 'Role' && rbac) {
+            model.roles.push(resource);
+            addTo(model.roleIndex, nsKey(namespace, name), resource);
+        }
+        else if (kind === 'ClusterRole' && rbac) {
+            model.clusterRoles.push(resource);
+            addTo(model.clusterRoleIndex, name, resource);
+        }
+        else if ((kind === 'RoleBinding' || kind === 'ClusterRoleBinding') && rbac) {
+            model.bindings.push(resource);
+        }
+        else {
+            const workload = toWorkload(resource);
+            if (workload)
+                model.workloads.push(workload);
+        }
+    }
+    return model;
+}
+function isCoreGroup(apiVersion) {
+    return apiVersion === 'v1';
+}
+function toResource(object, defaultNamespace) {
+    const value = object.value;
+    const metadata = isRecord(value.metadata) ? value.metadata : {};
+    const kind = String(value.kind);
+    const declared = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : null;
+    const namespace = CLUSTER_SCOPED_KINDS.has(kind)
+        ? null
+        : (declared ?? object.file.renderNamespace ?? defaultNamespace);
+    const name = typeof metadata.name === 'string' && metadata.name !== ''
+        ? metadata.name
+        : typeof metadata.generateName === 'string'
+            ? `${metadata.generateName}*`
+            : '(unnamed)';
+    return {
+        object,
+        ref: { apiVersion: String(value.apiVersion), kind, namespace, name },
+        annotations: stringMap(metadata.annotations),
+    };
+}
+function toWorkload(resource) {
+    const value = resource.object.value;
+    // Own keys only: a kind such as `constructor` must not find Object's prototype.
+    const known = Object.hasOwn(POD_SPEC_PATHS, resource.ref.kind)
+        ? POD_SPEC_PATHS[resource.ref.kind]
+        : undefined;
+    let paths = known;
+    if (!paths) {
+        const candidate = getPath(value, TEMPLATE_SPEC.spec);
+        if (!isRecord(candidate) || !Array.isArray(candidate.containers))
+            return null;
+        paths = TEMPLATE_SPEC;
+    }
+    const podSpec = getPath(value, paths.spec);
+    if (!isRecord(podSpec))
+        return null;
+    // A Pod is only a workload if it looks like one; other kinds are recognised by their well-known template path.
+    if (resource.ref.kind === 'Pod' && !Array.isArray(podSpec.containers))
+        return null;
+    const templateMetadata = paths.metadata ? getPath(value, paths.metadata) : undefined;
+    const templateAnnotations = isRecord(templateMetadata) ? stringMap(templateMetadata.annotations) : {};
+    const byName = nonEmptyString(podSpec.serviceAccountName);
+    const byDeprecated = nonEmptyString(podSpec.serviceAccount);
+    return {
+        resource,
+        podSpecPath: paths.spec,
+        podSpec,
+        templateMetadataPath: paths.metadata,
+        templateAnnotations,
+        serviceAccountName: byName ?? byDeprecated ?? 'default',
+        serviceAccountField: byName ? 'serviceAccountName' : byDeprecated ? 'serviceAccount' : null,
+    };
+}
+function nonEmptyString(value) {
+    return typeof value === 'string' && value !== '' ? value : null;
+}
+function resourceLabel(ref) {
+    return ref.namespace ? `${ref.kind} ${ref.namespace}/${ref.name}` : `${ref.kind} ${ref.name}`;
+}
+/**
+ * All containers of a pod spec with their paths: containers, initContainers and ephemeralContainers.
+ */
+function containersOf(workload) {
+    const result = [];
+    for (const field of ['initContainers', 'containers', 'ephemeralContainers']) {
+        const list = workload.podSpec[field];
+        if (!Array.isArray(list))
+            continue;
+        list.forEach((container, index) => {
+            if (isRecord(container))
+                result.push({ container, path: [...workload.podSpecPath, field, index] });
+        });
+    }
+    return result;
+}
+/** The pod spec's volumes with their paths. */
+function volumesOf(workload) {
+    const list = workload.podSpec.volumes;
+    if (!Array.isArray(list))
+        return [];
+    const result = [];
+    list.forEach((volume, index) => {
+        if (isRecord(volume))
+            result.push({ volume, path: [...workload.podSpecPath, 'volumes', index] });
+    });
+    return result;
+}
+/** Every projected `serviceAccountToken` source of a pod's volumes, with its path. */
+function projectedTokensOf(workload) {
+    const result = [];
+    for (const { volume, path } of volumesOf(workload)) {
+        const projected = volume.projected;
+        if (!isRecord(projected) || !Array.isArray(projected.sources))
+            continue;
+        projected.sources.forEach((source, index) => {
+            if (isRecord(source) && isRecord(source.serviceAccountToken)) {
+                result.push({
+                    token: source.serviceAccountToken,
+                    path: [...path, 'projected', 'sources', index, 'serviceAccountToken'],
+                    volume: typeof volume.name === 'string' ? volume.name : String(index),
+                });
+            }
+        });
+    }
+    return result;
 }
 
 ;// CONCATENATED MODULE: ./src/core/load.ts
+
+
 
 /** Aliases a document may expand before it is refused (guards against "billion laughs"). */
 const MAX_ALIAS_COUNT = 1000;
@@ -42781,17 +46586,22 @@ const MAX_ALIAS_COUNT = 1000;
  * is `false` to the API server and must be `false` to us too.
  */
 function loadDocuments(file) {
-    const result = { objects: [], errors: [], notices: [], documents: 0 };
+    const result = { objects: [], errors: [], notices: [], documents: 0, inert: 0 };
     const lines = new dist/* LineCounter */.HN();
     const text = file.text;
+    const templated = text.includes('{{');
+    const masked = templated ? { text, inert: 0 } : maskInertDocuments(text);
+    result.inert = masked.inert;
     let docs;
     try {
-        docs = (0,dist/* parseAllDocuments */.hR)(text, {
+        docs = (0,dist/* parseAllDocuments */.hR)(masked.text, {
             lineCounter: lines,
             version: '1.1',
             prettyErrors: false,
             uniqueKeys: true,
             keepSourceTokens: false,
+            // The parser's warnings go to the process's stderr and quote the source, which may be a Secret's data.
+            logLevel: 'error',
         });
     }
     catch (error) {
@@ -42800,8 +46610,7 @@ function loadDocuments(file) {
     }
     if (!Array.isArray(docs))
         docs = [docs];
-    const templated = text.includes('{{') && docs.some((doc) => looksLikeGoTemplate(doc));
-    if (templated) {
+    if (templated && docs.some((doc) => looksLikeGoTemplate(doc))) {
         result.notices.push({
             file: file.path,
             message: 'contains Go template markers ({{ ... }}) outside of a Helm chart; skipped. Scan the rendered output, or the chart itself.',
@@ -42818,7 +46627,7 @@ function loadDocuments(file) {
                 result.errors.push({
                     file: file.path,
                     line: offset === undefined ? null : lines.linePos(offset).line,
-                    message: `YAML ${error.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'syntax error'}: ${firstLine(error.message)}`,
+                    message: `YAML ${error.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'syntax error'}: ${withoutQuotedSource(firstLine(error.message))}`,
                 });
             }
             return;
@@ -42855,6 +46664,66 @@ function loadDocuments(file) {
     });
     return result;
 }
+/** A document marker line: `---` or `...`, alone or followed by a comment. */
+const MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
+const MARKER_REST = /^[ \t]*(?:#[^\n]*)?\r?$/;
+/** A top-level `kind:` written as a plain scalar, the way nearly every manifest writes it. */
+const KIND_LINE = /^kind:[ \t]*([A-Za-z][\w.-]*)[ \t]*(?:#[^\n]*)?\r?$/m;
+/** An anchor: documents with aliases go the full way, which refuses alias bombs with an error of their own. */
+const ANCHOR = /(?:^|[\s[{,])&[^\s,[\]{}]/;
+/**
+ * Blanks out the documents that cannot matter to any rule, keeping every offset and line where it was.
+ *
+ * CustomResourceDefinitions, Services, ConfigMaps and the like are often half the bytes of a repository, and the
+ * parser that keeps source ranges costs about seven times more per byte than js-yaml. Such a document is read by
+ * js-yaml; when that succeeds and the object is of a kind the model never reads (no pod template, no suppression
+ * annotation), the full parse sees `~` and blanks in its place. Whatever js-yaml rejects or doubts goes the full way,
+ * so syntax errors are still reported by the full parser, in its words. Document markers are found textually, which
+ * YAML allows: `---` and `...` at the start of a line cannot occur inside any scalar.
+ */
+function maskInertDocuments(text) {
+    const chunks = [];
+    let start = 0;
+    MARKER.lastIndex = 0;
+    for (let match = MARKER.exec(text); match !== null; match = MARKER.exec(text)) {
+        const lineEnd = text.indexOf('\n', match.index);
+        const end = lineEnd === -1 ? text.length : lineEnd;
+        // `--- {a: 1}`, `--- |` and directives start a document on the marker line; such files go the full way.
+        if (!MARKER_REST.test(text.slice(match.index + 3, end)))
+            return { text, inert: 0 };
+        chunks.push([start, match.index]);
+        start = end;
+    }
+    chunks.push([start, text.length]);
+    if (/^%/m.test(text))
+        return { text, inert: 0 };
+    let inert = 0;
+    let out = '';
+    let copied = 0;
+    for (const [from, to] of chunks) {
+        const chunk = text.slice(from, to);
+        const kind = KIND_LINE.exec(chunk);
+        if (!kind || MODEL_KINDS.has(kind[1]) || kind[1].endsWith('List') || ANCHOR.test(chunk))
+            continue;
+        let value;
+        try {
+            value = load(chunk);
+        }
+        catch {
+            continue;
+        }
+        if (!isKubernetesObject(value) || value.kind !== kind[1] || mayMatter(value))
+            continue;
+        inert++;
+        out +=
+            text.slice(copied, from) + blank(chunk.slice(0, kind.index)) + '~' + blank(chunk.slice(kind.index + 1));
+        copied = to;
+    }
+    return inert === 0 ? { text, inert } : { text: out + text.slice(copied), inert };
+}
+function blank(text) {
+    return text.replace(/[^\r\n]+/g, (run) => ' '.repeat(run.length));
+}
 function isKubernetesObject(value) {
     if (typeof value !== 'object' || value === null || Array.isArray(value))
         return false;
@@ -42887,7 +46756,14 @@ function firstLine(message) {
     return message.split('\n')[0].trim();
 }
 function messageOf(error) {
-    return firstLine(error instanceof Error ? error.message : String(error));
+    return withoutQuotedSource(firstLine(error instanceof Error ? error.message : String(error)));
+}
+/**
+ * A value written as `*something` is read as an alias, and the parser's message names it: that name is the user's
+ * value (a password, say), so it is left out.
+ */
+function withoutQuotedSource(message) {
+    return message.replace(/^(Unresolved alias[^:]*):.*$/, '$1');
 }
 /** The AST node at `path` below the object, or undefined. */
 function nodeAt(object, path) {
@@ -42952,7 +46828,9 @@ function documentStart(object) {
 
 
 
-const PARSE_OPTIONS = { version: '1.1', uniqueKeys: true, prettyErrors: false };
+
+// `logLevel: 'error'`: yaml's warnings go to the process's stderr and quote the source (a Secret's, say).
+const PARSE_OPTIONS = { version: '1.1', uniqueKeys: true, prettyErrors: false, logLevel: 'error' };
 const fix_MAX_ALIAS_COUNT = 1000;
 function newlineOf(text) {
     return text.includes('\r\n') ? '\r\n' : '\n';
@@ -43027,31 +46905,60 @@ function verifiedFix(object, edits, mutate) {
     const [start, , end] = object.doc.range;
     if (edits.some((edit) => edit.start < start || edit.end > end))
         return null;
+    const original = text.slice(start, end);
+    const shifted = edits.map((edit) => ({ ...edit, start: edit.start - start, end: edit.end - start }));
+    const edited = applyEdits(original, shifted);
+    const verdict = verifyQuickly(original, edited, object.basePath, mutate) ?? verifyFully(object, edited, mutate);
+    return verdict ? toLineFix(text, edits, (offset) => object.lines.linePos(offset).line) : null;
+}
+/**
+ * The check made with js-yaml, about seven times faster than the parser that keeps source ranges: both sides are read
+ * by the same parser, so the question "did the edit change exactly the intended field" has the same answer. Returns
+ * undefined when js-yaml cannot read the original (then the full parser decides) or the document has anchors (whose
+ * aliases only the full parser expands with a limit).
+ */
+function verifyQuickly(original, edited, basePath, mutate) {
+    if (ANCHOR.test(original))
+        return undefined;
+    let expected;
+    try {
+        expected = loadAll(original);
+    }
+    catch {
+        return undefined;
+    }
+    if (expected.length !== 1)
+        return undefined;
+    const target = containerAt(expected[0], basePath);
+    if (target === null || typeof target !== 'object' || !mutate(target))
+        return false;
+    try {
+        return (0,external_node_util_.isDeepStrictEqual)(loadAll(edited), expected);
+    }
+    catch {
+        return false;
+    }
+}
+function verifyFully(object, edited, mutate) {
     let expected;
     try {
         expected = object.doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT });
     }
     catch {
-        return null;
+        return false;
     }
     const target = containerAt(expected, object.basePath);
     if (target === null || typeof target !== 'object' || !mutate(target))
-        return null;
-    const shifted = edits.map((edit) => ({ ...edit, start: edit.start - start, end: edit.end - start }));
-    const edited = applyEdits(text.slice(start, end), shifted);
+        return false;
     const docs = (0,dist/* parseAllDocuments */.hR)(edited, PARSE_OPTIONS);
     if (!Array.isArray(docs) || docs.length !== 1 || docs[0].errors.length > 0)
-        return null;
-    let actual;
+        return false;
     try {
-        actual = docs[0].toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT });
+        return (0,external_node_util_.isDeepStrictEqual)(docs[0].toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }), expected);
     }
     catch {
-        return null;
+        return false;
     }
-    if (!(0,external_node_util_.isDeepStrictEqual)(actual, expected))
-        return null;
-    return toLineFix(text, edits, (offset) => object.lines.linePos(offset).line);
 }
 function parseValue(valueText) {
     return (0,dist/* parse */.qg)(valueText, PARSE_OPTIONS);
@@ -43316,293 +47223,389 @@ function setYamlScalar(path, text, keyPath, valueText) {
     return { file: path, ...toLineFix(text, edits, (offset) => lines.linePos(offset).line) };
 }
 
-;// CONCATENATED MODULE: ./src/core/source-map.ts
-const SOURCE_COMMENT = /^# Source: (.+?)\s*$/m;
-/** Splits `helm template` output into its documents, each with the template that produced it. */
-function splitRenderedDocuments(output) {
-    const documents = [];
-    for (const chunk of output.split(/^---[ \t]*(?:\r?\n|$)/m)) {
-        if (chunk.trim() === '')
-            continue;
-        const source = SOURCE_COMMENT.exec(chunk)?.[1] ?? null;
-        documents.push({ source, text: chunk.endsWith('\n') ? chunk : `${chunk}\n` });
-    }
-    return documents;
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/version.ts
+const TOOL_NAME = 'kube-token-guard';
+const TOOL_VERSION = '0.1.0';
+const PROJECT_URL = 'https://github.com/kube-token-guard/kube-token-guard';
+const RULE_DOCS_URL = `${PROJECT_URL}/blob/main/docs/rules`;
+
+;// CONCATENATED MODULE: ./src/report/sarif.ts
+
+
+const LEVEL = {
+    critical: 'error',
+    high: 'error',
+    medium: 'warning',
+    low: 'note',
+    info: 'note',
+};
+/** GitHub code scanning reads `security-severity` (0-10) to rank security alerts. */
+const SECURITY_SEVERITY = {
+    critical: '9.5',
+    high: '8.0',
+    medium: '5.5',
+    low: '3.0',
+    info: '0.0',
+};
+function fingerprint(finding) {
+    return (0,external_node_crypto_.createHash)('sha256').update(finding.identity).digest('hex').slice(0, 32);
 }
-function escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+function ruleDescriptor(meta) {
+    const helpUri = `${RULE_DOCS_URL}/${meta.id}.md`;
+    return {
+        id: meta.id,
+        name: meta.id.replace(/(^|-)([a-z])/g, (_, _dash, letter) => letter.toUpperCase()),
+        shortDescription: { text: meta.summary },
+        fullDescription: { text: meta.description },
+        help: {
+            text: `${meta.rationale}\n\n${meta.remediation}\n\nDocumentation: ${helpUri}`,
+            markdown: `${meta.rationale}\n\n**How to fix.** ${meta.remediation}\n\n[Documentation](${helpUri})`,
+        },
+        helpUri,
+        defaultConfiguration: { level: LEVEL[meta.severity] },
+        properties: {
+            'security-severity': SECURITY_SEVERITY[meta.severity],
+            precision: 'high',
+            tags: ['security', 'kubernetes', 'serviceaccount'],
+        },
+    };
 }
-/**
- * The line of a template that best matches a field of the rendered object: each key of `path` is looked for in
- * turn inside the block of the previous one (deeper indentation, before the block ends), starting from the document's
- * top-level keys, so `spec.template.spec` lands on the pod spec's `spec:` rather than the first `spec:`. Keys the
- * template builds with actions (`{{ include ... }}`) are not found and leave the closest written ancestor.
- */
-function templateLine(template, path) {
-    const lines = template.split('\n');
-    let current = -1;
-    let parentIndent = -1;
-    for (const segment of path) {
-        if (typeof segment !== 'string')
-            continue;
-        const key = new RegExp(`^(\\s*(?:-\\s+)?)["']?${escapeRegExp(segment)}["']?\\s*:`);
-        let found = -1;
-        for (let index = current + 1; index < lines.length; index++) {
-            const line = lines[index];
-            const trimmed = line.trimStart();
-            if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('{{'))
-                continue;
-            const indent = line.length - trimmed.length;
-            if (current >= 0 && indent <= parentIndent)
-                break;
-            if (trimmed === '---' && current >= 0)
-                break;
-            const match = key.exec(line);
-            if (match && (current >= 0 || match[1].length === 0)) {
-                found = index;
-                parentIndent = match[1].length;
-                break;
-            }
+/** A SARIF 2.1.0 log of one run; file URIs are relative to the repository root (`%SRCROOT%`). */
+function toSarif(findings, errors, rules) {
+    const ruleIndex = new Map(rules.map((meta, index) => [meta.id, index]));
+    const results = findings.map((finding) => {
+        const result = {
+            ruleId: finding.ruleId,
+            level: LEVEL[finding.severity],
+            message: { text: finding.message },
+            locations: [
+                {
+                    physicalLocation: {
+                        artifactLocation: { uri: encodeURI(finding.file), uriBaseId: '%SRCROOT%' },
+                        region: { startLine: finding.line, endLine: finding.endLine },
+                    },
+                },
+            ],
+            partialFingerprints: { 'kubeTokenGuardIdentity/v1': fingerprint(finding) },
+            properties: {
+                'security-severity': SECURITY_SEVERITY[finding.severity],
+                severity: finding.severity,
+                resource: finding.resource,
+            },
+        };
+        const index = ruleIndex.get(finding.ruleId);
+        if (index !== undefined)
+            result.ruleIndex = index;
+        if (finding.suppressed && finding.suppression) {
+            result.suppressions = [
+                {
+                    kind: finding.suppression.kind === 'annotation' ? 'inSource' : 'external',
+                    justification: finding.suppression.reason,
+                },
+            ];
         }
-        if (found === -1)
-            break;
-        current = found;
-    }
-    return current === -1 ? 1 : current + 1;
+        if (finding.fix) {
+            result.fixes = [
+                {
+                    description: { text: 'Apply the suggested change' },
+                    artifactChanges: [
+                        {
+                            artifactLocation: { uri: encodeURI(finding.file), uriBaseId: '%SRCROOT%' },
+                            replacements: finding.fix.edits.map((edit) => ({
+                                deletedRegion: { charOffset: edit.start, charLength: edit.end - edit.start },
+                                insertedContent: { text: edit.text },
+                            })),
+                        },
+                    ],
+                },
+            ];
+        }
+        return result;
+    });
+    return {
+        $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+        version: '2.1.0',
+        runs: [
+            {
+                tool: {
+                    driver: {
+                        name: TOOL_NAME,
+                        version: TOOL_VERSION,
+                        semanticVersion: TOOL_VERSION,
+                        informationUri: PROJECT_URL,
+                        rules: rules.map(ruleDescriptor),
+                    },
+                },
+                invocations: [
+                    {
+                        executionSuccessful: errors.length === 0,
+                        toolExecutionNotifications: errors.map((error) => ({
+                            level: 'error',
+                            message: { text: error.message },
+                            locations: [
+                                {
+                                    physicalLocation: {
+                                        artifactLocation: { uri: encodeURI(error.file), uriBaseId: '%SRCROOT%' },
+                                        ...(error.line ? { region: { startLine: error.line } } : {}),
+                                    },
+                                },
+                            ],
+                        })),
+                    },
+                ],
+                columnKind: 'utf16CodeUnits',
+                results,
+            },
+        ],
+    };
 }
 
-;// CONCATENATED MODULE: ./src/core/model.ts
-/** Kinds that are not namespaced; every other kind takes the namespace defaulting below. */
-const CLUSTER_SCOPED_KINDS = new Set([
-    'Namespace',
-    'Node',
-    'PersistentVolume',
-    'ClusterRole',
-    'ClusterRoleBinding',
-    'CustomResourceDefinition',
-    'StorageClass',
-    'PriorityClass',
-    'IngressClass',
-    'RuntimeClass',
-    'CSIDriver',
-    'CSINode',
-    'APIService',
-    'MutatingWebhookConfiguration',
-    'ValidatingWebhookConfiguration',
-    'ValidatingAdmissionPolicy',
-    'ValidatingAdmissionPolicyBinding',
-    'PodSecurityPolicy',
-    'ClusterIssuer',
-    'VolumeSnapshotClass',
-]);
-/** Where the pod spec sits for the kinds the design names; anything else with `spec.template.spec.containers` too. */
-const POD_SPEC_PATHS = {
-    Pod: { spec: ['spec'], metadata: null },
-    PodTemplate: { spec: ['template', 'spec'], metadata: ['template', 'metadata'] },
-    CronJob: {
-        spec: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-        metadata: ['spec', 'jobTemplate', 'spec', 'template', 'metadata'],
-    },
-};
-const TEMPLATE_SPEC = { spec: ['spec', 'template', 'spec'], metadata: ['spec', 'template', 'metadata'] };
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
+;// CONCATENATED MODULE: ./src/report/summary.ts
+
+/** Whether a finding fails the check: unsuppressed and at or above `failOn`. */
+function isBlocking(finding, failOn) {
+    return !finding.suppressed && failOn !== 'none' && atLeast(finding.severity, failOn);
 }
-function getPath(value, path) {
-    let current = value;
-    for (const segment of path) {
-        if (typeof segment === 'number') {
-            if (!Array.isArray(current))
-                return undefined;
-            current = current[segment];
+/** Counts of the unsuppressed findings; `blocking` are those at or above `failOn`. */
+function countFindings(findings, failOn) {
+    const bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0]));
+    const files = new Set();
+    let suppressed = 0;
+    let fixable = 0;
+    let blocking = 0;
+    for (const finding of findings) {
+        if (finding.suppressed) {
+            suppressed++;
+            continue;
         }
-        else {
-            if (!isRecord(current))
-                return undefined;
-            current = current[segment];
-        }
+        bySeverity[finding.severity]++;
+        files.add(finding.file);
+        if (finding.fix)
+            fixable++;
+        if (isBlocking(finding, failOn))
+            blocking++;
     }
-    return current;
+    const total = findings.length - suppressed;
+    return { total, bySeverity, suppressed, fixable, files: files.size, blocking };
 }
-function stringMap(value) {
-    const result = {};
-    if (!isRecord(value))
-        return result;
-    for (const [key, entry] of Object.entries(value)) {
-        if (typeof entry === 'string')
-            result[key] = entry;
-        else if (typeof entry === 'number' || typeof entry === 'boolean')
-            result[key] = String(entry);
-    }
-    return result;
+function severityBreakdown(counts) {
+    return [...SEVERITIES]
+        .reverse()
+        .filter((severity) => counts.bySeverity[severity] > 0)
+        .map((severity) => `${counts.bySeverity[severity]} ${severity}`)
+        .join(', ');
 }
-function nsKey(namespace, name) {
-    return `${namespace ?? ''}/${name}`;
-}
-function addTo(index, key, resource) {
-    const list = index.get(key);
-    if (list)
-        list.push(resource);
-    else
-        index.set(key, [resource]);
-}
-/** Builds the model of every scanned object: the joins rules need are indexes built once, not scans per finding. */
-function buildModel(objects, defaultNamespace) {
-    const model = {
-        resources: [],
-        workloads: [],
-        serviceAccounts: [],
-        roles: [],
-        clusterRoles: [],
-        bindings: [],
-        secrets: [],
-        namespaces: [],
-        defaultNamespace,
-        serviceAccountIndex: new Map(),
-        roleIndex: new Map(),
-        clusterRoleIndex: new Map(),
-        secretIndex: new Map(),
-    };
-    for (const object of objects) {
-        const resource = toResource(object, defaultNamespace);
-        model.resources.push(resource);
-        const { kind, namespace, name } = resource.ref;
-        const core = isCoreGroup(resource.ref.apiVersion);
-        const rbac = resource.ref.apiVersion.startsWith('rbac.authorization.k8s.io/');
-        if (kind === 'ServiceAccount' && core) {
-            model.serviceAccounts.push(resource);
-            addTo(model.serviceAccountIndex, nsKey(namespace, name), resource);
-        }
-        else if (kind === 'Secret' && core) {
-            model.secrets.push(resource);
-            addTo(model.secretIndex, nsKey(namespace, name), resource);
-        }
-        else if (kind === 'Namespace' && core) {
-            model.namespaces.push(resource);
-        }
-        else if (kind === 'Role' && rbac) {
-            model.roles.push(resource);
-            addTo(model.roleIndex, nsKey(namespace, name), resource);
-        }
-        else if (kind === 'ClusterRole' && rbac) {
-            model.clusterRoles.push(resource);
-            addTo(model.clusterRoleIndex, name, resource);
-        }
-        else if ((kind === 'RoleBinding' || kind === 'ClusterRoleBinding') && rbac) {
-            model.bindings.push(resource);
-        }
-        else {
-            const workload = toWorkload(resource);
-            if (workload)
-                model.workloads.push(workload);
-        }
-    }
-    return model;
-}
-function isCoreGroup(apiVersion) {
-    return apiVersion === 'v1';
-}
-function toResource(object, defaultNamespace) {
-    const value = object.value;
-    const metadata = isRecord(value.metadata) ? value.metadata : {};
-    const kind = String(value.kind);
-    const declared = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : null;
-    const namespace = CLUSTER_SCOPED_KINDS.has(kind)
-        ? null
-        : (declared ?? object.file.renderNamespace ?? defaultNamespace);
-    const name = typeof metadata.name === 'string' && metadata.name !== ''
-        ? metadata.name
-        : typeof metadata.generateName === 'string'
-            ? `${metadata.generateName}*`
-            : '(unnamed)';
-    return {
-        object,
-        ref: { apiVersion: String(value.apiVersion), kind, namespace, name },
-        annotations: stringMap(metadata.annotations),
-    };
-}
-function toWorkload(resource) {
-    const value = resource.object.value;
-    const known = POD_SPEC_PATHS[resource.ref.kind];
-    let paths = known;
-    if (!paths) {
-        const candidate = getPath(value, TEMPLATE_SPEC.spec);
-        if (!isRecord(candidate) || !Array.isArray(candidate.containers))
-            return null;
-        paths = TEMPLATE_SPEC;
-    }
-    const podSpec = getPath(value, paths.spec);
-    if (!isRecord(podSpec))
-        return null;
-    // A Pod is only a workload if it looks like one; other kinds are recognised by their well-known template path.
-    if (resource.ref.kind === 'Pod' && !Array.isArray(podSpec.containers))
-        return null;
-    const templateMetadata = paths.metadata ? getPath(value, paths.metadata) : undefined;
-    const templateAnnotations = isRecord(templateMetadata) ? stringMap(templateMetadata.annotations) : {};
-    const byName = nonEmptyString(podSpec.serviceAccountName);
-    const byDeprecated = nonEmptyString(podSpec.serviceAccount);
-    return {
-        resource,
-        podSpecPath: paths.spec,
-        podSpec,
-        templateMetadataPath: paths.metadata,
-        templateAnnotations,
-        serviceAccountName: byName ?? byDeprecated ?? 'default',
-        serviceAccountField: byName ? 'serviceAccountName' : byDeprecated ? 'serviceAccount' : null,
-    };
-}
-function nonEmptyString(value) {
-    return typeof value === 'string' && value !== '' ? value : null;
-}
-function resourceLabel(ref) {
-    return ref.namespace ? `${ref.kind} ${ref.namespace}/${ref.name}` : `${ref.kind} ${ref.name}`;
+
+;// CONCATENATED MODULE: ./src/pr/review.ts
+
+
+
+
+
+
+
+const review_MARKER = /<!-- kube-token-guard:fingerprints=([0-9a-f,]+) -->/;
+const RESOLVED_MARKER = '<!-- kube-token-guard:resolved -->';
+/** Line breaks of every kind: a message is one paragraph, and a break could start a heading, list or HTML block. */
+const LINE_BREAKS = /\r\n|[\r\n\u2028\u2029\u0085]/g;
+/**
+ * Plain text made inert, rendered as it reads: no HTML or entities, no mentions (a zero-width space after `@`), no
+ * links, images or autolinked URLs (escaped brackets, `\://` and `www\.`), no emphasis, nothing that ends a table
+ * cell.
+ */
+function escapeText(text) {
+    return text
+        .replace(/[\\`|[\]*_~]/g, (char) => `\\${char}`)
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/@/g, '@\u200b')
+        .replace(/:\/\//g, '\\://')
+        .replace(/(www)\./gi, '$1\\.');
 }
 /**
- * All containers of a pod spec with their paths: containers, initContainers and ephemeralContainers.
+ * Escapes a message for GitHub Markdown, keeping the code spans rules write (`like this`). Names in a message come
+ * from the scanned files and may hold anything, so code spans are recognised exactly as Markdown pairs them (a single
+ * backtick up to the next single backtick) and everything else is escaped, stray backticks and backslashes included:
+ * no HTML, no mentions, no links or images, nothing that breaks out of a paragraph or a table row.
  */
-function containersOf(workload) {
-    const result = [];
-    for (const field of ['initContainers', 'containers', 'ephemeralContainers']) {
-        const list = workload.podSpec[field];
-        if (!Array.isArray(list))
-            continue;
-        list.forEach((container, index) => {
-            if (isRecord(container))
-                result.push({ container, path: [...workload.podSpecPath, field, index] });
-        });
+function escapeMarkdown(text) {
+    // Leading blanks would make an indented code block; trailing ones a hard line break.
+    const flat = text.replace(LINE_BREAKS, ' ').trim();
+    let result = '';
+    let index = 0;
+    while (index < flat.length) {
+        const tick = flat.indexOf('`', index);
+        if (tick === -1) {
+            result += escapeText(flat.slice(index));
+            break;
+        }
+        result += escapeText(flat.slice(index, tick));
+        const run = /^`+/.exec(flat.slice(tick))[0].length;
+        const close = run === 1 ? closingTick(flat, tick + 1) : -1;
+        if (close === -1) {
+            result += '\\`'.repeat(run);
+            index = tick + run;
+        }
+        else {
+            result += flat.slice(tick, close + 1);
+            index = close + 1;
+        }
     }
-    return result;
+    // A paragraph that starts like a heading, list item, fence or thematic break would become one.
+    return result.replace(/^([#+=-]|\d+[.)])/, (marker) => /^\d/.test(marker) ? `${marker.slice(0, -1)}\\${marker.slice(-1)}` : `\\${marker}`);
 }
-/** The pod spec's volumes with their paths. */
-function volumesOf(workload) {
-    const list = workload.podSpec.volumes;
-    if (!Array.isArray(list))
-        return [];
-    const result = [];
-    list.forEach((volume, index) => {
-        if (isRecord(volume))
-            result.push({ volume, path: [...workload.podSpecPath, 'volumes', index] });
-    });
-    return result;
+/** The offset of the single backtick that closes a code span opened before `from`, or -1. */
+function closingTick(text, from) {
+    const pattern = /`+/g;
+    pattern.lastIndex = from;
+    for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+        if (match[0].length === 1)
+            return match.index;
+    }
+    return -1;
 }
-/** Every projected `serviceAccountToken` source of a pod's volumes, with its path. */
-function projectedTokensOf(workload) {
-    const result = [];
-    for (const { volume, path } of volumesOf(workload)) {
-        const projected = volume.projected;
-        if (!isRecord(projected) || !Array.isArray(projected.sources))
-            continue;
-        projected.sources.forEach((source, index) => {
-            if (isRecord(source) && isRecord(source.serviceAccountToken)) {
-                result.push({
-                    token: source.serviceAccountToken,
-                    path: [...path, 'projected', 'sources', index, 'serviceAccountToken'],
-                    volume: typeof volume.name === 'string' ? volume.name : String(index),
-                });
+/** Any text (a file path, a branch name) as one inline code span, whatever backticks or line breaks it holds. */
+function codeSpan(text) {
+    const flat = text.replace(LINE_BREAKS, ' ');
+    const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(longest + 1);
+    // Markdown strips one space from each end of a span that has both, and a span cannot start or end with a backtick.
+    if (flat.trim() === '')
+        return flat === '' ? '` `' : `${fence}${flat}${fence}`;
+    const pad = flat.startsWith('`') || flat.endsWith('`') || (flat.startsWith(' ') && flat.endsWith(' ')) ? ' ' : '';
+    return `${fence}${pad}${flat}${pad}${fence}`;
+}
+/** The backticks of a fenced block holding `content`: longer than any run inside it, and at least `minimum`. */
+function codeFence(content, minimum = 3) {
+    const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+    return '`'.repeat(Math.max(minimum, longest + 1));
+}
+function bySeverity(a, b) {
+    return (severityRank(b.severity) - severityRank(a.severity) || a.file.localeCompare(b.file) || a.line - b.line);
+}
+/**
+ * Findings whose fixes touch overlapping lines become one suggestion: two suggestions on one line would conflict, and
+ * accepting one would make the other outdated.
+ */
+function groupByFixLines(findings, text) {
+    const groups = [];
+    for (const finding of [...findings].sort((a, b) => (a.fix?.startLine ?? a.line) - (b.fix?.startLine ?? b.line))) {
+        const fix = finding.fix;
+        const last = groups[groups.length - 1];
+        if (fix && last?.fix && text !== undefined && fix.startLine <= last.fix.endLine) {
+            const merged = mergeFixes(text, [last.fix, fix]);
+            if (merged) {
+                last.findings.push(finding);
+                last.fix = merged;
+                continue;
             }
-        });
+        }
+        groups.push({ findings: [finding], fix });
     }
-    return result;
+    return groups;
+}
+function mergeFixes(text, fixes) {
+    const edits = fixes.flatMap((fix) => fix.edits);
+    if (applyFixes(text, fixes).applied !== fixes.length)
+        return null;
+    return lineFixOf(text, edits);
+}
+/**
+ * Plans the inline comments of one review: a comment per introduced finding (or group of findings sharing their
+ * fix's lines) that lies inside the diff, with a suggestion when its fix does; the rest go to the review body.
+ * Findings an earlier run already commented are not commented again.
+ */
+function planReview(introduced, existing, context) {
+    const posted = new Map();
+    for (const comment of existing) {
+        const match = review_MARKER.exec(comment.body);
+        if (!match)
+            continue;
+        for (const print of match[1].split(','))
+            posted.set(print, comment);
+    }
+    const plan = { comments: [], inBody: [], alreadyCommented: [], resolved: [] };
+    const current = new Set(introduced.map(fingerprint));
+    for (const comment of new Set(posted.values())) {
+        if (comment.body.includes(RESOLVED_MARKER))
+            continue;
+        const prints = review_MARKER.exec(comment.body)[1].split(',');
+        if (!prints.some((print) => current.has(print)))
+            plan.resolved.push(comment);
+    }
+    const pending = introduced.filter((finding) => {
+        const comment = posted.get(fingerprint(finding));
+        if (comment && !comment.body.includes(RESOLVED_MARKER)) {
+            plan.alreadyCommented.push(finding);
+            return false;
+        }
+        return !finding.suppressed;
+    });
+    const byFile = new Map();
+    // A fix may live in another file than its finding (a chart's values file): the suggestion goes where the fix is.
+    for (const finding of pending) {
+        const path = finding.fix?.file ?? finding.file;
+        byFile.set(path, [...(byFile.get(path) ?? []), finding]);
+    }
+    const candidates = [];
+    for (const [path, findings] of byFile) {
+        const lines = context.lines.get(path);
+        for (const group of groupByFixLines(findings, context.texts.get(path))) {
+            const fix = group.fix;
+            const anchor = group.findings[0];
+            if (!lines?.inline) {
+                plan.inBody.push(...group.findings);
+            }
+            else if (fix && inOneHunk(lines, fix.startLine, fix.endLine)) {
+                candidates.push(comment(path, fix.startLine, fix.endLine, group.findings, fix, context));
+            }
+            else if (anchor.file === path && lines.right.has(anchor.line)) {
+                candidates.push(comment(path, anchor.line, anchor.line, group.findings, null, context));
+            }
+            else {
+                plan.inBody.push(...group.findings);
+            }
+        }
+    }
+    candidates.sort((a, b) => bySeverity(a.findings[0], b.findings[0]));
+    plan.comments = candidates.slice(0, Math.max(0, context.maxComments));
+    for (const over of candidates.slice(plan.comments.length))
+        plan.inBody.push(...over.findings);
+    plan.inBody.sort(bySeverity);
+    return plan;
+}
+function comment(path, start, end, findings, fix, context) {
+    const parts = [];
+    for (const finding of findings) {
+        const meta = context.rules.get(finding.ruleId);
+        parts.push(`**kube-token-guard** · [\`${finding.ruleId}\`](${RULE_DOCS_URL}/${finding.ruleId}.md) · **${finding.severity}**`, '', escapeMarkdown(finding.message));
+        if (meta)
+            parts.push('', `<details><summary>Why it matters</summary>\n\n${meta.rationale}\n\n</details>`);
+        parts.push('');
+    }
+    if (fix) {
+        // At least four backticks, and more than any run in the replacement, which could otherwise end the block early.
+        const fence = codeFence(fix.replacement, 4);
+        parts.push(`${fence}suggestion`, fix.replacement, fence, '');
+    }
+    const ids = [...new Set(findings.map((finding) => finding.ruleId))].join(',');
+    parts.push(`<sub>An accepted exception can be recorded on the resource: \`kube-token-guard.io/ignore: "${ids}: <reason>"\`.</sub>`, `<!-- kube-token-guard:fingerprints=${findings.map(fingerprint).join(',')} -->`);
+    const planned = { path, line: end, body: parts.join('\n'), findings };
+    if (start !== end)
+        planned.startLine = start;
+    return planned;
+}
+/** The body of a comment whose finding is gone: struck through and marked, so later runs leave it alone. */
+function resolvedBody(body, headSha) {
+    const original = body.replace(/^(````+)suggestion$/m, '$1yaml');
+    return `✅ **Resolved**: no longer reported at ${headSha.slice(0, 7)}.\n\n<details><summary>Original comment</summary>\n\n${original}\n\n</details>\n${RESOLVED_MARKER}`;
+}
+/** `2 high, 1 medium`: the unsuppressed findings by severity, highest first (as the CLI's summary line). */
+function severityCounts(findings) {
+    return severityBreakdown(countFindings(findings, 'none'));
 }
 
 ;// CONCATENATED MODULE: ./src/core/rbac.ts
@@ -44437,7 +48440,7 @@ const defaultSaRbac = {
                 if (account?.name === 'default') {
                     who = `the \`default\` ServiceAccount of namespace \`${account.namespace}\`, the identity of every pod there that names no other`;
                 }
-                else if (subject.kind === 'Group' && BROAD_GROUPS[name]) {
+                else if (subject.kind === 'Group' && Object.hasOwn(BROAD_GROUPS, name)) {
                     who = `group \`${name}\`, ${BROAD_GROUPS[name]}`;
                 }
                 else if (subject.kind === 'Group' && name.startsWith('system:serviceaccounts:')) {
@@ -44533,58 +48536,6 @@ const deprecatedServiceAccountField = {
         }
     },
 };
-
-;// CONCATENATED MODULE: ./src/core/suppress.ts
-
-const IGNORE_ANNOTATION = 'kube-token-guard.io/ignore';
-/**
- * Reads `kube-token-guard.io/ignore: "<rule>[,<rule>]: <reason>"` (`all` covers every rule). Everything after the
- * first colon is the reason, whatever it holds. A suppression without a reason, or naming an unknown rule, is a
- * problem and does not take effect for what it gets wrong.
- */
-function parseIgnoreAnnotation(value, knownRules) {
-    const result = { entries: [], problems: [] };
-    const text = value.trim();
-    const colon = text.indexOf(':');
-    const rulesText = colon === -1 ? text : text.slice(0, colon);
-    const reason = colon === -1 ? '' : text.slice(colon + 1).trim();
-    const rules = rulesText
-        .split(',')
-        .map((rule) => rule.trim())
-        .filter((rule) => rule !== '');
-    if (rules.length === 0) {
-        result.problems.push('it names no rule (write `<rule>[,<rule>]: <reason>`)');
-        return result;
-    }
-    const unknown = rules.filter((rule) => rule !== 'all' && !knownRules.has(rule));
-    if (unknown.length > 0) {
-        result.problems.push(`\`${unknown.join('`, `')}\` ${unknown.length === 1 ? 'is not a rule id' : 'are not rule ids'}`);
-    }
-    if (reason === '') {
-        result.problems.push(`it gives no reason (write \`${rules.join(',')}: <reason>\`)`);
-        return result;
-    }
-    const known = rules.filter((rule) => rule === 'all' || knownRules.has(rule));
-    if (known.length > 0)
-        result.entries.push({ rules: known, reason });
-    return result;
-}
-function ignoreCovers(entries, ruleId) {
-    return entries.find((entry) => entry.rules.includes(ruleId) || entry.rules.includes('all'));
-}
-function suppress_matchesAny(value, globs) {
-    if (!globs)
-        return true;
-    return globs.some((glob) => minimatch(value ?? '', glob, { dot: true }));
-}
-/** The first config exemption covering a finding: every filter given must match, globs for all but rule ids. */
-function exemptionFor(finding, exemptions) {
-    return exemptions.find((exemption) => (!exemption.rules || exemption.rules.includes(finding.ruleId)) &&
-        suppress_matchesAny(finding.resource.kind, exemption.kinds) &&
-        suppress_matchesAny(finding.resource.namespace, exemption.namespaces) &&
-        suppress_matchesAny(finding.resource.name, exemption.names) &&
-        suppress_matchesAny(finding.file, exemption.paths));
-}
 
 ;// CONCATENATED MODULE: ./src/rules/invalid-suppression.ts
 
@@ -44956,13 +48907,16 @@ const sharedServiceAccount = {
         for (const users of byAccount.values()) {
             if (users.size < 2)
                 continue;
+            // Only the first few other users are named, so a ServiceAccount shared by thousands stays linear.
+            const firstUsers = [...users.keys()].slice(0, MAX_NAMED + 1);
             for (const [identity, workloads] of users) {
-                const others = [...users.keys()].filter((other) => other !== identity);
-                const named = others
+                const named = firstUsers
+                    .filter((other) => other !== identity)
                     .slice(0, MAX_NAMED)
                     .map((other) => `\`${other}\``)
                     .join(', ');
-                const more = others.length > MAX_NAMED ? ` and ${others.length - MAX_NAMED} more` : '';
+                const othersCount = users.size - 1;
+                const more = othersCount > MAX_NAMED ? ` and ${othersCount - MAX_NAMED} more` : '';
                 for (const workload of workloads) {
                     const field = workload.serviceAccountField;
                     context.report({
@@ -44977,10 +48931,17 @@ const sharedServiceAccount = {
     },
 };
 
-;// CONCATENATED MODULE: ./src/rules/static-cloud-credentials.ts
+;// CONCATENATED MODULE: ./src/core/secrets.ts
 
 
-/** Environment variables the cloud SDKs read static credentials from. */
+/**
+ * Secret material in manifests: what it is, and where it sits in a file's text.
+ *
+ * Findings name keys and variables, never values. What remains to guard is text the tool quotes from a user's file:
+ * the whole lines a fix touches (review suggestions, `fix.replacement`) and the lines around them (patches). Any
+ * line that holds a Secret or a literal static cloud credential is treated as secret, and is never quoted.
+ */
+/** Environment variables the cloud SDKs read static credentials from, with what each holds. */
 const CREDENTIAL_ENV = {
     AWS_ACCESS_KEY_ID: 'an AWS access key',
     AWS_SECRET_ACCESS_KEY: 'an AWS secret access key',
@@ -44989,6 +48950,113 @@ const CREDENTIAL_ENV = {
     AZURE_CLIENT_SECRET: 'an Azure client secret',
     AZURE_CLIENT_CERTIFICATE_PASSWORD: 'an Azure client certificate password',
 };
+/** The shape of an AWS access key id (long-lived `AKIA`, temporary `ASIA`). */
+const AWS_KEY_ID = /^(AKIA|ASIA)[A-Z0-9]{16}$/;
+/** What a text holds when it is a credential document: a GCP key JSON or an AWS credentials file. Never returned. */
+function credentialInContent(content) {
+    if (/"type"\s*:\s*"service_account"/.test(content) && content.includes('private_key')) {
+        return 'a GCP service-account key';
+    }
+    if (/aws_secret_access_key\s*=/i.test(content))
+        return 'an AWS credentials file';
+    return null;
+}
+/** The option of `static-cloud-credentials` naming more variables; they are secret whether the rule runs or not. */
+function extraCredentialEnvNames(config) {
+    const names = config.rules['static-cloud-credentials']?.options['extra-env-names'];
+    return Array.isArray(names) ? names.filter((name) => typeof name === 'string') : [];
+}
+/**
+ * Whether a container's literal `env[].value` is secret material: the variable has a credential's name, or the value
+ * has the shape of an AWS key id or of a credential document.
+ */
+function isSecretEnvValue(variable, extraNames) {
+    if (typeof variable.value !== 'string' || variable.value === '')
+        return false;
+    const name = typeof variable.name === 'string' ? variable.name : '';
+    return (Object.hasOwn(CREDENTIAL_ENV, name) ||
+        extraNames.has(name) ||
+        AWS_KEY_ID.test(variable.value.trim()) ||
+        credentialInContent(variable.value) !== null);
+}
+/** Adds the lines (1-based) a node spans, from its first character to its last non-blank one. */
+function addNodeLines(lines, object, path) {
+    const node = nodeAt(object, path);
+    const range = node?.range;
+    if (!range)
+        return;
+    const text = object.file.text;
+    let last = Math.max(range[0], range[1] - 1);
+    while (last > range[0] && /\s/.test(text[last] ?? ''))
+        last--;
+    const first = object.lines.linePos(range[0]).line;
+    const end = object.lines.linePos(last).line;
+    for (let line = first; line <= end; line++)
+        lines.add(line);
+}
+/**
+ * The lines of each file that hold secret material: every line of a Secret object (its data, and annotations such
+ * as `last-applied-configuration` that copy it), and the lines of literal credential values of container variables.
+ */
+function secretLines(model, extraEnvNames = []) {
+    const result = new Map();
+    const linesOf = (object) => {
+        let lines = result.get(object.file.path);
+        if (!lines) {
+            lines = new Set();
+            result.set(object.file.path, lines);
+        }
+        return lines;
+    };
+    for (const secret of model.secrets)
+        addNodeLines(linesOf(secret.object), secret.object, []);
+    const extra = new Set(extraEnvNames);
+    for (const workload of model.workloads) {
+        for (const { container, path } of containersOf(workload)) {
+            if (!Array.isArray(container.env))
+                continue;
+            container.env.forEach((variable, index) => {
+                if (!isRecord(variable) || !isSecretEnvValue(variable, extra))
+                    return;
+                const object = workload.resource.object;
+                addNodeLines(linesOf(object), object, [...path, 'env', index, 'value']);
+            });
+        }
+    }
+    return result;
+}
+/** The secret lines of files given as text: for callers outside a scan (the patch of a fork pull request). */
+function secretLinesOfFiles(files, config) {
+    const objects = files.flatMap((file) => loadDocuments(file).objects);
+    return secretLines(buildModel(objects, config.defaultNamespace), extraCredentialEnvNames(config));
+}
+/**
+ * Withholds the fixes whose whole lines would quote secret material: a fix is shown as those lines (a review
+ * suggestion, `fix.replacement`), so one that touches a line shared with a Secret or a credential (a one-line JSON
+ * List, a flow-style pod spec) is not offered, as when no safe edit can be made.
+ */
+function withholdSecretFixes(findings, secret) {
+    for (const finding of findings) {
+        const fix = finding.fix;
+        // A fix in another file (a chart's values) is not in the scanned text; its lines were read from that file.
+        if (!fix || fix.file !== undefined)
+            continue;
+        const lines = secret.get(finding.file);
+        if (!lines)
+            continue;
+        for (let line = fix.startLine; line <= fix.endLine; line++) {
+            if (lines.has(line)) {
+                finding.fix = null;
+                break;
+            }
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/rules/static-cloud-credentials.ts
+
+
+
 /** Secret keys, compared lower-case with `-` and `.` read as `_`. */
 const CREDENTIAL_KEYS = {
     aws_access_key_id: 'an AWS access key',
@@ -44997,18 +49065,8 @@ const CREDENTIAL_KEYS = {
     azure_client_secret: 'an Azure client secret',
     azure_client_certificate_password: 'an Azure client certificate password',
 };
-const AWS_KEY_ID = /^(AKIA|ASIA)[A-Z0-9]{16}$/;
 function normaliseKey(key) {
     return key.toLowerCase().replace(/[-.]/g, '_');
-}
-/** What a Secret value holds, judged by its content: a GCP key JSON or an AWS credentials file. Never returned. */
-function credentialInContent(content) {
-    if (/"type"\s*:\s*"service_account"/.test(content) && content.includes('private_key')) {
-        return 'a GCP service-account key';
-    }
-    if (/aws_secret_access_key\s*=/i.test(content))
-        return 'an AWS credentials file';
-    return null;
 }
 function decodeBase64(value) {
     try {
@@ -45034,7 +49092,9 @@ const staticCloudCredentials = {
                     if (!isRecord(variable) || typeof variable.name !== 'string')
                         return;
                     const literalKeyId = typeof variable.value === 'string' && AWS_KEY_ID.test(variable.value.trim());
-                    const what = envNames[variable.name] ?? (literalKeyId ? 'an AWS access key' : undefined);
+                    // Own keys only: a variable named `constructor` or `toString` is not a credential.
+                    const named = Object.hasOwn(envNames, variable.name) ? envNames[variable.name] : undefined;
+                    const what = named ?? (literalKeyId ? 'an AWS access key' : undefined);
                     if (!what)
                         return;
                     const from = isRecord(variable.valueFrom) ? variable.valueFrom : {};
@@ -45062,7 +49122,10 @@ const staticCloudCredentials = {
                 if (!isRecord(entries))
                     continue;
                 for (const [key, value] of Object.entries(entries)) {
-                    let what = CREDENTIAL_KEYS[normaliseKey(key)] ?? null;
+                    const normalised = normaliseKey(key);
+                    let what = Object.hasOwn(CREDENTIAL_KEYS, normalised)
+                        ? CREDENTIAL_KEYS[normalised]
+                        : null;
                     if (!what && typeof value === 'string') {
                         what = credentialInContent(field === 'data' ? decodeBase64(value) : value);
                     }
@@ -45165,7 +49228,513 @@ const rules_registry = new RuleRegistry([
     invalidSuppression,
 ]);
 
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/adapters/links.ts
+
+
+/** More entries than any chart or overlay has; a folder beyond it is not walked further (and not refused for it). */
+const MAX_ENTRIES = 20_000;
+/**
+ * The first symbolic link below `dir` (or `dir` itself) that resolves outside `root`, as a path relative to `root`,
+ * or null. helm follows links inside a chart (`.Files.Get` reads them into the output) and kustomize follows them in
+ * an overlay, so a link a pull request adds could otherwise pull any file of the runner into rendered manifests.
+ */
+async function linkLeaving(root, dir) {
+    const top = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(root));
+    const inside = (path) => path === top || path.startsWith(top + external_node_path_namespaceObject.sep);
+    let visited = 0;
+    const walk = async (path) => {
+        if (++visited > MAX_ENTRIES)
+            return null;
+        const stats = await (0,promises_namespaceObject.lstat)(path).catch(() => null);
+        if (!stats)
+            return null;
+        if (stats.isSymbolicLink()) {
+            const target = await (0,promises_namespaceObject.realpath)(path).catch(() => null);
+            // A dangling link reads nothing; one that resolves must stay inside the repository.
+            return target !== null && !inside(target) ? (0,external_node_path_namespaceObject.relative)(root, path).split(external_node_path_namespaceObject.sep).join('/') : null;
+        }
+        if (!stats.isDirectory())
+            return null;
+        for (const entry of await (0,promises_namespaceObject.readdir)(path)) {
+            const found = await walk((0,external_node_path_namespaceObject.join)(path, entry));
+            if (found)
+                return found;
+        }
+        return null;
+    };
+    return walk((0,external_node_path_namespaceObject.resolve)(root, dir));
+}
+/** Whether `file` (relative to `root`) resolves, links followed, to a place inside `root`. Missing files count as inside. */
+async function resolvesInside(root, file) {
+    const top = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(root));
+    const target = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(root, file)).catch(() => null);
+    if (target === null) {
+        const path = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(root), (0,external_node_path_namespaceObject.resolve)(root, file));
+        return !path.startsWith('..') && !path.startsWith(external_node_path_namespaceObject.sep);
+    }
+    return target === top || target.startsWith(top + external_node_path_namespaceObject.sep);
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/adapters/process.ts
+
+/**
+ * Renders never reach the network: a chart repository or a remote kustomize base would be a download of code the
+ * pull request chose. Every proxy points at a closed local port, so such a fetch fails at once with a clear error.
+ */
+const OFFLINE = {
+    HTTP_PROXY: 'http://127.0.0.1:9',
+    HTTPS_PROXY: 'http://127.0.0.1:9',
+    http_proxy: 'http://127.0.0.1:9',
+    https_proxy: 'http://127.0.0.1:9',
+    NO_PROXY: '',
+    no_proxy: '',
+    GIT_TERMINAL_PROMPT: '0',
+};
+/** Runs a rendering tool without a shell, offline, with a timeout; never rejects. */
+function runTool(binary, args, env, timeout) {
+    return new Promise((done) => {
+        (0,external_node_child_process_namespaceObject.execFile)(binary, args, { env: { ...env, ...OFFLINE }, timeout, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
+            const code = error ? (error.code ?? (error.killed ? 'TIMEOUT' : 1)) : 0;
+            done({ code, stdout, stderr });
+        });
+    });
+}
+/** Why a tool run failed, in one line: a timeout, or the end of what it wrote to stderr. */
+function failureReason(result, timeoutMs) {
+    if (result.code === 'TIMEOUT')
+        return `timed out after ${timeoutMs / 1000} s`;
+    return (result.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500) || `exit code ${String(result.code)}`);
+}
+
+;// CONCATENATED MODULE: ./src/adapters/kustomize.ts
+
+
+
+
+
+
+const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
+const DEFAULT_TIMEOUT_MS = 60_000;
+function toPosix(path) {
+    return path.split(external_node_path_namespaceObject.sep).join('/');
+}
+/**
+ * The overlays to build: folders with a kustomization that no other kustomization of the repository includes
+ * (as a resource, base or component). Those it includes are built as part of them.
+ */
+async function findOverlays(root, kustomizationDirs) {
+    const included = new Set();
+    for (const dir of kustomizationDirs) {
+        const text = await readKustomization(root, dir);
+        if (text === null)
+            continue;
+        let content;
+        try {
+            content = (0,dist/* parse */.qg)(text);
+        }
+        catch {
+            continue;
+        }
+        if (typeof content !== 'object' || content === null)
+            continue;
+        const record = content;
+        for (const field of ['resources', 'bases', 'components']) {
+            const entries = record[field];
+            if (!Array.isArray(entries))
+                continue;
+            for (const entry of entries) {
+                if (typeof entry !== 'string' || /^[a-z]+:\/\//i.test(entry) || entry.includes('?'))
+                    continue;
+                included.add(toPosix((0,external_node_path_namespaceObject.relative)(root, (0,external_node_path_namespaceObject.resolve)(root, dir, entry))));
+            }
+        }
+    }
+    return kustomizationDirs.filter((dir) => !included.has(dir)).sort();
+}
+/** The text of a folder's kustomization file, whichever of its names it has, or null. */
+async function readKustomization(root, dir) {
+    for (const name of KUSTOMIZATION_FILES) {
+        try {
+            return await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, dir, name), 'utf8');
+        }
+        catch {
+            // try the next name
+        }
+    }
+    return null;
+}
+/**
+ * Builds an overlay with the real `kustomize build`, through a wrapper kustomization that adds origin annotations,
+ * so each resource can be reported on the file it was written in. The user's files are not touched.
+ */
+async function buildOverlay(root, dir, options = {}) {
+    const started = performance.now();
+    const result = { dir, files: [], errors: [], notices: [], milliseconds: 0 };
+    const label = dir === '' ? 'kustomization.yaml' : `${dir}/kustomization.yaml`;
+    const within = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(root), (0,external_node_path_namespaceObject.resolve)(root, dir));
+    if (within.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(within)) {
+        result.errors.push({
+            file: label,
+            line: null,
+            message: 'the overlay is outside the repository; not built',
+        });
+        return result;
+    }
+    const link = await linkLeaving(root, dir);
+    if (link !== null) {
+        result.errors.push({
+            file: label,
+            line: null,
+            message: `${link} is a symbolic link leaving the repository; the overlay is not built`,
+        });
+        return result;
+    }
+    const wrapper = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'ktg-kustomize-'));
+    try {
+        const target = toPosix((0,external_node_path_namespaceObject.relative)(wrapper, (0,external_node_path_namespaceObject.resolve)(root, dir)));
+        await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(wrapper, 'kustomization.yaml'), `resources:\n  - ${JSON.stringify(target)}\nbuildMetadata: [originAnnotations]\n`);
+        const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+        const output = await runTool(options.binary ?? 'kustomize', 
+        // kustomize's default restrictor: a kustomization reads files only below its own folder (bases are folders
+        // of their own), so an overlay cannot pull a file of the runner, such as ~/.ssh or /etc, into the output.
+        ['build', wrapper], { PATH: process.env.PATH ?? '', HOME: wrapper }, timeout);
+        if (output.code === 'ENOENT') {
+            result.notices.push({
+                file: label,
+                message: 'kustomize overlay not built: kustomize is not installed',
+            });
+            return result;
+        }
+        if (output.code !== 0) {
+            const reason = failureReason(output, timeout);
+            result.errors.push({ file: label, line: null, message: `kustomize build failed: ${reason}` });
+            return result;
+        }
+        const bySource = new Map();
+        for (const document of (0,dist/* parseAllDocuments */.hR)(output.stdout)) {
+            if (document.errors.length > 0 || !document.contents)
+                continue;
+            const origin = document.getIn(['metadata', 'annotations', ORIGIN_ANNOTATION]);
+            const path = typeof origin === 'string' ? (/^path:\s*(.+)$/m.exec(origin)?.[1]?.trim() ?? null) : null;
+            document.deleteIn(['metadata', 'annotations', ORIGIN_ANNOTATION]);
+            const annotations = document.getIn(['metadata', 'annotations']);
+            if (annotations?.items?.length === 0)
+                document.deleteIn(['metadata', 'annotations']);
+            const source = path ? toPosix((0,external_node_path_namespaceObject.relative)(root, (0,external_node_path_namespaceObject.resolve)(wrapper, path))) : label;
+            bySource.set(source, [...(bySource.get(source) ?? []), document.toString()]);
+        }
+        for (const [path, documents] of bySource) {
+            result.files.push({ path, text: documents.join('---\n'), rendered: true });
+        }
+        return result;
+    }
+    finally {
+        result.milliseconds = Math.round(performance.now() - started);
+        await (0,promises_namespaceObject.rm)(wrapper, { recursive: true, force: true });
+    }
+}
+/** Folders (relative to the root) holding a kustomization, from a list of repository paths. */
+function kustomizationDirs(paths) {
+    const dirs = new Set();
+    for (const path of paths) {
+        const name = path.slice(path.lastIndexOf('/') + 1);
+        if (KUSTOMIZATION_FILES.includes(name))
+            dirs.add((0,external_node_path_namespaceObject.dirname)(path) === '.' ? '' : toPosix((0,external_node_path_namespaceObject.dirname)(path)));
+    }
+    return [...dirs].sort();
+}
+
+;// CONCATENATED MODULE: ./src/adapters/files.ts
+
+
+
+
+
+const MAX_FILE_BYTES = 20 * 1024 * 1024;
+const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
+function files_toPosix(path) {
+    return path.split(external_node_path_namespaceObject.sep).join('/');
+}
+function files_matchesAny(path, globs) {
+    return globs.some((glob) => minimatch(path, glob, { dot: true }));
+}
+/** A file's bytes as a SourceFile, or the reason it is not scanned. */
+function decodeFile(path, buffer) {
+    if (buffer.length > MAX_FILE_BYTES) {
+        return {
+            file: path,
+            line: null,
+            message: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; not scanned`,
+        };
+    }
+    if (buffer.includes(0))
+        return { file: path, line: null, message: 'binary content (NUL bytes); not scanned' };
+    return { path, text: buffer.toString('utf8').replace(/^\uFEFF/, '') };
+}
+/** Picks the files to scan from a repository listing (paths relative to the root, forward slashes). */
+function selectPaths(paths, include, exclude) {
+    const charts = paths
+        .filter((path) => path === 'Chart.yaml' || path.endsWith('/Chart.yaml'))
+        .map((path) => path.slice(0, -'Chart.yaml'.length).replace(/\/$/, ''));
+    const inChart = (path) => charts.some((chart) => chart === '' || path.startsWith(`${chart}/`));
+    const kustomizations = kustomizationDirs(paths).filter((dir) => !inChart(`${dir}/x`));
+    const inKustomization = (path) => kustomizations.some((dir) => dir === '' || path.startsWith(`${dir}/`));
+    const skipped = (path) => path.split('/').some((part) => SKIPPED_DIRECTORIES.has(part));
+    const selected = paths
+        .filter((path) => !skipped(path) &&
+        !inChart(path) &&
+        !inKustomization(path) &&
+        files_matchesAny(path, include) &&
+        !files_matchesAny(path, exclude))
+        .sort();
+    return { selected, charts: charts.sort(), kustomizations };
+}
+/**
+ * Reads the files to scan below `root`: named files always, folders walked with the include/exclude globs. Nothing
+ * outside `root` is read, whatever symlinks say; Helm charts are left to the chart renderer.
+ */
+async function collectFiles(options) {
+    const root = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(options.root));
+    const result = { files: [], charts: [], kustomizations: [], errors: [], notices: [] };
+    const seen = new Set();
+    const addFile = async (absolute, explicit) => {
+        const path = files_toPosix((0,external_node_path_namespaceObject.relative)(root, absolute));
+        if (seen.has(path))
+            return;
+        if (!explicit && (!files_matchesAny(path, options.include) || files_matchesAny(path, options.exclude)))
+            return;
+        seen.add(path);
+        const real = await (0,promises_namespaceObject.realpath)(absolute);
+        if (real !== root && !real.startsWith(root + external_node_path_namespaceObject.sep)) {
+            result.notices.push({ file: path, message: 'links outside the scanned root; skipped' });
+            return;
+        }
+        // Checked before reading, so a huge file is never loaded.
+        const tooLarge = (await (0,promises_namespaceObject.stat)(real)).size > MAX_FILE_BYTES;
+        const decoded = decodeFile(path, tooLarge ? Buffer.alloc(MAX_FILE_BYTES + 1) : await (0,promises_namespaceObject.readFile)(real));
+        if ('text' in decoded)
+            result.files.push(decoded);
+        else
+            result.errors.push(decoded);
+    };
+    const walk = async (directory, inKustomization) => {
+        const entries = await (0,promises_namespaceObject.readdir)(directory, { withFileTypes: true });
+        if (entries.some((entry) => entry.name === 'Chart.yaml' && entry.isFile())) {
+            result.charts.push(files_toPosix((0,external_node_path_namespaceObject.relative)(root, directory)));
+            return;
+        }
+        if (entries.some((entry) => KUSTOMIZATION_FILES.includes(entry.name) && entry.isFile())) {
+            result.kustomizations.push(files_toPosix((0,external_node_path_namespaceObject.relative)(root, directory)));
+            inKustomization = true;
+        }
+        entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        for (const entry of entries) {
+            const absolute = (0,external_node_path_namespaceObject.join)(directory, entry.name);
+            if (entry.isDirectory()) {
+                if (!SKIPPED_DIRECTORIES.has(entry.name))
+                    await walk(absolute, inKustomization);
+            }
+            else if (!inKustomization && (entry.isFile() || entry.isSymbolicLink())) {
+                if (entry.isSymbolicLink() && !(await (0,promises_namespaceObject.stat)(absolute).catch(() => null))?.isFile())
+                    continue;
+                await addFile(absolute, false);
+            }
+        }
+    };
+    for (const given of options.paths.length > 0 ? options.paths : ['.']) {
+        const absolute = (0,external_node_path_namespaceObject.resolve)(options.root, given);
+        const info = await (0,promises_namespaceObject.lstat)(absolute).catch(() => null);
+        if (!info)
+            throw new ConfigurationError(`${given}: no such file or directory`);
+        const real = await (0,promises_namespaceObject.realpath)(absolute);
+        if (real !== root && !real.startsWith(root + external_node_path_namespaceObject.sep)) {
+            throw new ConfigurationError(`${given}: outside the scanned root ${root}`);
+        }
+        if ((await (0,promises_namespaceObject.stat)(real)).isDirectory())
+            await walk(real, false);
+        else
+            await addFile(real, true);
+    }
+    result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return result;
+}
+/** The files to scan at a git revision, read from the object store (the working tree may hold another commit). */
+async function collectFromGit(repo, rev, include, exclude) {
+    const { selected, charts, kustomizations } = selectPaths(await repo.listFiles(rev), include, exclude);
+    const contents = await repo.readFiles(rev, selected);
+    const result = { files: [], charts, kustomizations, errors: [], notices: [] };
+    for (const path of selected) {
+        const buffer = contents.get(path);
+        if (!buffer)
+            continue;
+        const decoded = decodeFile(path, buffer);
+        if ('text' in decoded)
+            result.files.push(decoded);
+        else
+            result.errors.push(decoded);
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/adapters/git.ts
+
+
+
+
+const run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
+/**
+ * Reads a local git repository without a shell: PR-controlled text (paths, refs) is only ever an argument.
+ */
+class GitRepository {
+    dir;
+    constructor(dir) {
+        this.dir = dir;
+    }
+    async git(args) {
+        const { stdout } = await run('git', ['-C', this.dir, ...args], {
+            maxBuffer: 256 * 1024 * 1024,
+            encoding: 'utf8',
+        });
+        return stdout;
+    }
+    async isRepository() {
+        return this.git(['rev-parse', '--git-dir']).then(() => true, () => false);
+    }
+    async head() {
+        return this.git(['rev-parse', 'HEAD']).then((out) => out.trim(), () => null);
+    }
+    async hasCommit(sha) {
+        if (!/^[0-9a-f]{7,64}$/i.test(sha))
+            return false;
+        return this.git(['cat-file', '-e', `${sha}^{commit}`]).then(() => true, () => false);
+    }
+    async mergeBase(a, b) {
+        return this.git(['merge-base', a, b]).then((out) => out.trim() || null, () => null);
+    }
+    /** The full message of commit `sha`, or null when git does not have it. */
+    async commitMessage(sha) {
+        if (!(await this.hasCommit(sha)))
+            return null;
+        return this.git(['log', '-1', '--format=%B', sha]).then((out) => out, () => null);
+    }
+    /** Paths of every file at `rev`. */
+    async listFiles(rev) {
+        const out = await this.git(['ls-tree', '-r', '-z', '--name-only', rev]);
+        return out.split('\0').filter((path) => path !== '');
+    }
+    /**
+     * Contents of `paths` at `rev`, read in one `git cat-file --batch` process; paths absent at `rev` are left out.
+     */
+    async readFiles(rev, paths) {
+        const result = new Map();
+        if (paths.length === 0)
+            return result;
+        const child = (0,external_node_child_process_namespaceObject.spawn)('git', ['-C', this.dir, 'cat-file', '--batch'], {
+            stdio: ['pipe', 'pipe', 'ignore'],
+        });
+        const chunks = [];
+        child.stdout.on('data', (chunk) => chunks.push(chunk));
+        const done = new Promise((resolve, reject) => {
+            child.on('error', reject);
+            child.on('close', (code) => code === 0 ? resolve() : reject(new Error(`git cat-file exited with ${code}`)));
+        });
+        const valid = paths.filter((path) => !path.includes('\n'));
+        child.stdin.end(valid.map((path) => `${rev}:${path}\n`).join(''));
+        await done;
+        const output = Buffer.concat(chunks);
+        let offset = 0;
+        for (const path of valid) {
+            const headerEnd = output.indexOf(0x0a, offset);
+            if (headerEnd === -1)
+                break;
+            const header = output.subarray(offset, headerEnd).toString('utf8');
+            offset = headerEnd + 1;
+            if (header.endsWith(' missing') || header.endsWith(' ambiguous'))
+                continue;
+            const size = Number(header.split(' ')[2]);
+            const type = header.split(' ')[1];
+            if (type === 'blob')
+                result.set(path, output.subarray(offset, offset + size));
+            offset += size + 1;
+        }
+        return result;
+    }
+}
+/** Writes the files below `prefix` at `rev` into `dest` (same relative paths), for tools that read a folder. */
+async function materialize(repo, rev, prefix, dest) {
+    const below = prefix === '' ? '' : `${prefix}/`;
+    const paths = (await repo.listFiles(rev)).filter((path) => path.startsWith(below));
+    const contents = await repo.readFiles(rev, paths);
+    for (const [path, buffer] of contents) {
+        const target = (0,external_node_path_namespaceObject.join)(dest, path);
+        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(target), { recursive: true });
+        await (0,promises_namespaceObject.writeFile)(target, buffer);
+    }
+    return contents.size;
+}
+
+;// CONCATENATED MODULE: ./src/core/source-map.ts
+const SOURCE_COMMENT = /^# Source: (.+?)\s*$/m;
+/** Splits `helm template` output into its documents, each with the template that produced it. */
+function splitRenderedDocuments(output) {
+    const documents = [];
+    for (const chunk of output.split(/^---[ \t]*(?:\r?\n|$)/m)) {
+        if (chunk.trim() === '')
+            continue;
+        const source = SOURCE_COMMENT.exec(chunk)?.[1] ?? null;
+        documents.push({ source, text: chunk.endsWith('\n') ? chunk : `${chunk}\n` });
+    }
+    return documents;
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/**
+ * The line of a template that best matches a field of the rendered object: each key of `path` is looked for in
+ * turn inside the block of the previous one (deeper indentation, before the block ends), starting from the document's
+ * top-level keys, so `spec.template.spec` lands on the pod spec's `spec:` rather than the first `spec:`. Keys the
+ * template builds with actions (`{{ include ... }}`) are not found and leave the closest written ancestor.
+ */
+function templateLine(template, path) {
+    const lines = template.split('\n');
+    let current = -1;
+    let parentIndent = -1;
+    for (const segment of path) {
+        if (typeof segment !== 'string')
+            continue;
+        const key = new RegExp(`^(\\s*(?:-\\s+)?)["']?${escapeRegExp(segment)}["']?\\s*:`);
+        let found = -1;
+        for (let index = current + 1; index < lines.length; index++) {
+            const line = lines[index];
+            const trimmed = line.trimStart();
+            if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('{{'))
+                continue;
+            const indent = line.length - trimmed.length;
+            if (current >= 0 && indent <= parentIndent)
+                break;
+            if (trimmed === '---' && current >= 0)
+                break;
+            const match = key.exec(line);
+            if (match && (current >= 0 || match[1].length === 0)) {
+                found = index;
+                parentIndent = match[1].length;
+                break;
+            }
+        }
+        if (found === -1)
+            break;
+        current = found;
+    }
+    return current === -1 ? 1 : current + 1;
+}
+
 ;// CONCATENATED MODULE: ./src/core/scan.ts
+
 
 
 
@@ -45180,12 +49749,14 @@ function scanFiles(files, config, registry = rules_registry) {
     const errors = [];
     const notices = [];
     let documents = 0;
+    let inert = 0;
     for (const file of files) {
         const loaded = loadDocuments(file);
         objects.push(...loaded.objects);
         errors.push(...loaded.errors);
         notices.push(...loaded.notices);
         documents += loaded.documents;
+        inert += loaded.inert;
     }
     const model = buildModel(objects, config.defaultNamespace);
     const findings = evaluate(model, config, registry);
@@ -45196,7 +49767,7 @@ function scanFiles(files, config, registry = rules_registry) {
         stats: {
             files: files.length,
             documents,
-            resources: model.resources.length,
+            resources: model.resources.length + inert,
             workloads: model.workloads.length,
         },
     };
@@ -45231,6 +49802,8 @@ function evaluate(model, config, registry = rules_registry) {
     }
     for (const finding of findings)
         suppress(finding, config, workloads, settings.knownRules);
+    // A fix is shown as the whole lines it touches: none may quote a Secret or a literal credential.
+    withholdSecretFixes(findings, secretLines(model, extraCredentialEnvNames(config)));
     return sortFindings(findings);
 }
 const findingResource = new WeakMap();
@@ -45305,6 +49878,7 @@ function sortFindings(findings) {
 
 
 
+
 const DEFAULT_KUBE_VERSION = '1.31.0';
 const helm_DEFAULT_TIMEOUT_MS = 60_000;
 /**
@@ -45317,10 +49891,22 @@ async function renderChart(chart, options) {
     const result = { chart, files: [], errors: [], notices: [], milliseconds: 0 };
     const chartFile = `${chart.dir ? `${chart.dir}/` : ''}Chart.yaml`;
     // Values files come from the config, which a pull request can change: never read outside the repository.
-    const outside = chart.valuesFiles.filter((file) => {
+    const outside = [];
+    for (const file of chart.valuesFiles) {
         const path = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(options.root), (0,external_node_path_namespaceObject.resolve)(options.root, file));
-        return path.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(path);
-    });
+        if (path.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(path) || !(await resolvesInside(options.root, file)))
+            outside.push(file);
+    }
+    const link = await linkLeaving(options.root, chart.dir || '.');
+    if (link !== null) {
+        result.errors.push({
+            file: chartFile,
+            line: null,
+            message: `${link} is a symbolic link leaving the repository; the chart is not rendered`,
+        });
+        result.milliseconds = Math.round(performance.now() - started);
+        return result;
+    }
     if (outside.length > 0) {
         result.errors.push({
             file: chartFile,
@@ -46278,7 +50864,7 @@ function removeUndefinedProperties(obj) {
 }
 
 // pkg/dist-src/merge.js
-function merge(defaults, route, options) {
+function dist_bundle_merge(defaults, route, options) {
   if (typeof route === "string") {
     let [method, url] = route.split(" ");
     options = Object.assign(url ? { method, url } : { url: method }, options);
@@ -46538,17 +51124,17 @@ function parse(options) {
 
 // pkg/dist-src/endpoint-with-defaults.js
 function endpointWithDefaults(defaults, route, options) {
-  return parse(merge(defaults, route, options));
+  return parse(dist_bundle_merge(defaults, route, options));
 }
 
 // pkg/dist-src/with-defaults.js
 function withDefaults(oldDefaults, newDefaults) {
-  const DEFAULTS2 = merge(oldDefaults, newDefaults);
+  const DEFAULTS2 = dist_bundle_merge(oldDefaults, newDefaults);
   const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
   return Object.assign(endpoint2, {
     DEFAULTS: DEFAULTS2,
     defaults: withDefaults.bind(null, DEFAULTS2),
-    merge: merge.bind(null, DEFAULTS2),
+    merge: dist_bundle_merge.bind(null, DEFAULTS2),
     parse
   });
 }
@@ -50898,34 +55484,142 @@ const dist_src_Octokit = Octokit.plugin(requestLog, legacyRestEndpointMethods, p
 
 
 
-const GitHubClient = dist_src_Octokit.plugin(throttling, retry);
+/** How often a request that failed for a server error or a dropped connection is tried again, with backoff. */
+const RETRIES = 3;
+/** Statuses that repeating the same request cannot change (403 rate limits are the throttling plugin's). */
+const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 451];
 /**
- * An Octokit that waits out rate limits (a few times) and retries server errors with backoff, for github.com or a
- * GitHub Enterprise Server given by `GITHUB_API_URL`.
+ * Says in the log why a run pauses: each failed attempt that the retry plugin (an outer hook) will repeat. Rate limits
+ * are left to the throttling plugin's own handlers, which log them.
+ */
+const logRetries = (octokit) => {
+    octokit.hook.wrap('request', async (request, options) => {
+        try {
+            return await request(options);
+        }
+        catch (error) {
+            const status = statusOf(error);
+            const attempt = Number(options.request?.retryCount ?? 0) + 1;
+            if (status !== undefined &&
+                status >= 400 &&
+                !DO_NOT_RETRY.includes(status) &&
+                !isThrottled(error) &&
+                attempt <= RETRIES) {
+                const { method, url } = octokit.request.endpoint.parse(options);
+                info(`${failureOf(error)} on ${method} ${new URL(url).pathname}; trying again (attempt ${attempt + 1} of ${RETRIES + 1}).`);
+            }
+            throw error;
+        }
+    });
+};
+const GitHubClient = dist_src_Octokit.plugin(logRetries, throttling, retry);
+/**
+ * The longest a request waits for a rate limit to lift. The primary limit of a workflow token resets hourly: waiting
+ * that out would hold the runner for nothing, while giving up still leaves the annotations, summary and SARIF.
+ */
+const MAX_RATE_LIMIT_WAIT_SECONDS = 120;
+/**
+ * An Octokit that waits out rate limits (a few times, when they lift soon enough) and retries server errors and
+ * dropped connections with backoff, for github.com or a GitHub Enterprise Server given by `GITHUB_API_URL`.
  */
 function createGitHub(token, baseUrl) {
-    return new GitHubClient({
+    const waitOrGiveUp = (kind, retryAfter, request, again) => {
+        if (!again) {
+            warning(`GitHub ${kind} on ${request} persists; giving up on this request.`);
+            return false;
+        }
+        if (retryAfter > MAX_RATE_LIMIT_WAIT_SECONDS) {
+            warning(`GitHub ${kind} on ${request} lifts in ${retryAfter} s, later than this run waits (${MAX_RATE_LIMIT_WAIT_SECONDS} s); giving up on this request.`);
+            return false;
+        }
+        warning(`GitHub ${kind} on ${request}; retrying in ${retryAfter} s`);
+        return true;
+    };
+    const github = new GitHubClient({
         auth: token,
         baseUrl,
         userAgent: 'kube-token-guard',
-        throttle: {
-            onRateLimit: (retryAfter, options, _octokit, retryCount) => {
-                warning(`GitHub rate limit hit on ${options.method} ${options.url}; retrying in ${retryAfter} s`);
-                return retryCount < 2;
-            },
-            onSecondaryRateLimit: (retryAfter, options, _octokit, retryCount) => {
-                warning(`GitHub secondary rate limit on ${options.method} ${options.url}; retrying in ${retryAfter} s`);
-                return retryCount < 1;
-            },
+        // Octokit logs every failed attempt to stderr; what matters is said by `logRetries` and by the callers.
+        log: {
+            debug: () => undefined,
+            info: (message) => core_debug(message),
+            warn: (message) => warning(message),
+            error: (message) => core_debug(message),
         },
-        retry: { doNotRetry: [400, 401, 403, 404, 409, 422, 451] },
+        throttle: {
+            onRateLimit: (retryAfter, options, _octokit, retryCount) => waitOrGiveUp('rate limit hit', retryAfter, `${options.method} ${options.url}`, retryCount < 2),
+            onSecondaryRateLimit: (retryAfter, options, _octokit, retryCount) => waitOrGiveUp('secondary rate limit', retryAfter, `${options.method} ${options.url}`, retryCount < 1),
+        },
+        // Retried: 5xx, 429 without rate limit headers, and network failures (which Octokit reports as 500).
+        retry: { doNotRetry: DO_NOT_RETRY, retries: RETRIES },
     });
+    // Octokit gives every request the same `request` options object, in which the retry plugin counts attempts: shared,
+    // one retried request would make each later one start at a longer backoff. The hooks of one request share its
+    // options object, so this outermost hook gives that object a `request` of its own.
+    github.hook.wrap('request', (request, options) => {
+        const own = { ...options.request };
+        delete own.retryCount;
+        options.request = own;
+        return request(options);
+    });
+    return github;
 }
 /** The HTTP status of an Octokit request error, if it is one. */
 function statusOf(error) {
     return typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number'
         ? error.status
         : undefined;
+}
+function responseOf(error) {
+    if (typeof error !== 'object' || error === null || !('response' in error))
+        return undefined;
+    const response = error.response;
+    return typeof response === 'object' && response !== null ? response : undefined;
+}
+/** A failed attempt in a few words: GitHub's status, or what broke the connection (Octokit calls that a 500). */
+function failureOf(error) {
+    if (responseOf(error) === undefined && error instanceof Error && error.cause instanceof Error) {
+        const cause = error.cause.cause instanceof Error ? error.cause.cause : error.cause;
+        return `The connection to GitHub failed (${cause.message})`;
+    }
+    return `GitHub answered HTTP ${statusOf(error)}`;
+}
+/** Whether the throttling plugin takes an error for a rate limit, which it waits out or gives up on (and says so). */
+function isThrottled(error) {
+    const status = statusOf(error);
+    if (status !== 403 && status !== 429)
+        return false;
+    const remaining = responseOf(error)?.headers?.['x-ratelimit-remaining'];
+    return String(remaining) === '0' || /\bsecondary rate\b/i.test(apiErrorDetail(error));
+}
+/** Whether an error is GitHub refusing for a rate limit (primary or secondary), rather than for a permission. */
+function isRateLimited(error) {
+    const status = statusOf(error);
+    return (status === 429 || isThrottled(error) || (status === 403 && /rate limit/i.test(apiErrorDetail(error))));
+}
+/**
+ * What GitHub said about a failed request, in one line: the `errors` it listed (it names no field or comment for a
+ * review it cannot place), else its message.
+ */
+function apiErrorDetail(error) {
+    const data = responseOf(error)?.data;
+    if (typeof data === 'object' && data !== null) {
+        const { message, errors } = data;
+        const listed = Array.isArray(errors)
+            ? errors
+                .map((entry) => typeof entry === 'string'
+                ? entry
+                : typeof entry === 'object' && entry !== null && 'message' in entry
+                    ? String(entry.message)
+                    : '')
+                .filter((text) => text !== '')
+            : [];
+        if (listed.length > 0)
+            return listed.join('; ');
+        if (typeof message === 'string' && message !== '')
+            return message;
+    }
+    return (error instanceof Error ? error.message : String(error)).split('\n')[0];
 }
 
 ;// CONCATENATED MODULE: ./src/api/check-run.ts
@@ -50987,6 +55681,7 @@ async function getMergeBase(github, owner, repo, base, head) {
 }
 
 ;// CONCATENATED MODULE: ./src/api/create-review.ts
+
 /** Posts one review with all its inline comments at once (event COMMENT: it neither approves nor blocks). */
 async function createReview(github, owner, repo, pullNumber, commitId, body, comments) {
     const response = await github.rest.pulls.createReview({
@@ -50999,6 +55694,35 @@ async function createReview(github, owner, repo, pullNumber, commitId, body, com
         comments,
     });
     return response.data.id;
+}
+/** GitHub refuses a new review while the token's user has a pending one on the pull request. */
+function isPendingReviewConflict(error) {
+    return (statusOf(error) === 422 && /pending review/i.test(error instanceof Error ? error.message : String(error)));
+}
+/**
+ * Whether GitHub accepts these inline comments, found out without publishing anything: they are created as a pending
+ * review (which only the token's user sees) and deleted at once. False when GitHub refuses them (422).
+ */
+async function acceptsReviewComments(github, owner, repo, pullNumber, commitId, comments) {
+    let reviewId;
+    try {
+        // Without an event the review stays pending.
+        const response = await github.rest.pulls.createReview({
+            owner,
+            repo,
+            pull_number: pullNumber,
+            commit_id: commitId,
+            comments,
+        });
+        reviewId = response.data.id;
+    }
+    catch (error) {
+        if (statusOf(error) === 422 && !isPendingReviewConflict(error))
+            return false;
+        throw error;
+    }
+    await github.rest.pulls.deletePendingReview({ owner, repo, pull_number: pullNumber, review_id: reviewId });
+    return true;
 }
 /**
  * Deletes the token's own pending reviews (only their author can see them): GitHub allows one per user and pull
@@ -51021,24 +55745,6 @@ async function deletePendingReviews(github, owner, repo, pullNumber) {
         });
     }
     return pending.length;
-}
-
-;// CONCATENATED MODULE: ./src/api/pull-files.ts
-/** GitHub lists at most 3000 files of a pull request. */
-const MAX_PULL_FILES = 3000;
-async function listPullFiles(github, owner, repo, pullNumber) {
-    const files = [];
-    for await (const page of github.paginate.iterator(github.rest.pulls.listFiles, {
-        owner,
-        repo,
-        pull_number: pullNumber,
-        per_page: 100,
-    })) {
-        files.push(...page.data);
-        if (files.length >= MAX_PULL_FILES)
-            break;
-    }
-    return files.slice(0, MAX_PULL_FILES);
 }
 
 ;// CONCATENATED MODULE: ./src/api/review-comments.ts
@@ -51071,1056 +55777,73 @@ function splitFindings(head, base, changedFiles) {
     return result;
 }
 
-;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/base.js
-class Diff {
-    diff(oldStr, newStr, 
-    // Type below is not accurate/complete - see above for full possibilities - but it compiles
-    options = {}) {
-        let callback;
-        if (typeof options === 'function') {
-            callback = options;
-            options = {};
-        }
-        else if ('callback' in options) {
-            callback = options.callback;
-        }
-        // Allow subclasses to massage the input prior to running
-        const oldString = this.castInput(oldStr, options);
-        const newString = this.castInput(newStr, options);
-        const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
-        const newTokens = this.removeEmpty(this.tokenize(newString, options));
-        return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
-    }
-    diffWithOptionsObj(oldTokens, newTokens, options, callback) {
-        var _a;
-        const done = (value) => {
-            value = this.postProcess(value, options);
-            if (callback) {
-                setTimeout(function () { callback(value); }, 0);
-                return undefined;
-            }
-            else {
-                return value;
-            }
-        };
-        const newLen = newTokens.length, oldLen = oldTokens.length;
-        let editLength = 1;
-        let maxEditLength = newLen + oldLen;
-        if (options.maxEditLength != null) {
-            maxEditLength = Math.min(maxEditLength, options.maxEditLength);
-        }
-        const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
-        const abortAfterTimestamp = Date.now() + maxExecutionTime;
-        const bestPath = [{ oldPos: -1, lastComponent: undefined }];
-        // Seed editLength = 0, i.e. the content starts with the same values
-        let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
-        if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
-            // Identity per the equality and tokenizer
-            return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
-        }
-        // Once we hit the right edge of the edit graph on some diagonal k, we can
-        // definitely reach the end of the edit graph in no more than k edits, so
-        // there's no point in considering any moves to diagonal k+1 any more (from
-        // which we're guaranteed to need at least k+1 more edits).
-        // Similarly, once we've reached the bottom of the edit graph, there's no
-        // point considering moves to lower diagonals.
-        // We record this fact by setting minDiagonalToConsider and
-        // maxDiagonalToConsider to some finite value once we've hit the edge of
-        // the edit graph.
-        // This optimization is not faithful to the original algorithm presented in
-        // Myers's paper, which instead pointlessly extends D-paths off the end of
-        // the edit graph - see page 7 of Myers's paper which notes this point
-        // explicitly and illustrates it with a diagram. This has major performance
-        // implications for some common scenarios. For instance, to compute a diff
-        // where the new text simply appends d characters on the end of the
-        // original text of length n, the true Myers algorithm will take O(n+d^2)
-        // time while this optimization needs only O(n+d) time.
-        let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
-        // Main worker method. checks all permutations of a given edit length for acceptance.
-        const execEditLength = () => {
-            for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
-                let basePath;
-                const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
-                if (removePath) {
-                    // No one else is going to attempt to use this value, clear it
-                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
-                    bestPath[diagonalPath - 1] = undefined;
-                }
-                let canAdd = false;
-                if (addPath) {
-                    // what newPos will be after we do an insertion:
-                    const addPathNewPos = addPath.oldPos - diagonalPath;
-                    canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
-                }
-                const canRemove = removePath && removePath.oldPos + 1 < oldLen;
-                if (!canAdd && !canRemove) {
-                    // If this path is a terminal then prune
-                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
-                    bestPath[diagonalPath] = undefined;
-                    continue;
-                }
-                // Select the diagonal that we want to branch from. We select the prior
-                // path whose position in the old string is the farthest from the origin
-                // and does not pass the bounds of the diff graph
-                if (!canRemove || (canAdd && removePath.oldPos < addPath.oldPos)) {
-                    basePath = this.addToPath(addPath, true, false, 0, options);
-                }
-                else {
-                    basePath = this.addToPath(removePath, false, true, 1, options);
-                }
-                newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
-                if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
-                    // If we have hit the end of both strings, then we are done
-                    return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
-                }
-                else {
-                    bestPath[diagonalPath] = basePath;
-                    if (basePath.oldPos + 1 >= oldLen) {
-                        maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
-                    }
-                    if (newPos + 1 >= newLen) {
-                        minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
-                    }
-                }
-            }
-            editLength++;
-        };
-        // Performs the length of edit iteration. Is a bit fugly as this has to support the
-        // sync and async mode which is never fun. Loops over execEditLength until a value
-        // is produced, or until the edit length exceeds options.maxEditLength (if given),
-        // in which case it will return undefined.
-        if (callback) {
-            (function exec() {
-                setTimeout(function () {
-                    if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
-                        return callback(undefined);
-                    }
-                    if (!execEditLength()) {
-                        exec();
-                    }
-                }, 0);
-            }());
-        }
-        else {
-            while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
-                const ret = execEditLength();
-                if (ret) {
-                    return ret;
-                }
-            }
-        }
-    }
-    addToPath(path, added, removed, oldPosInc, options) {
-        const last = path.lastComponent;
-        if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
-            return {
-                oldPos: path.oldPos + oldPosInc,
-                lastComponent: { count: last.count + 1, added: added, removed: removed, previousComponent: last.previousComponent }
-            };
-        }
-        else {
-            return {
-                oldPos: path.oldPos + oldPosInc,
-                lastComponent: { count: 1, added: added, removed: removed, previousComponent: last }
-            };
-        }
-    }
-    extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
-        const newLen = newTokens.length, oldLen = oldTokens.length;
-        let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
-        while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
-            newPos++;
-            oldPos++;
-            commonCount++;
-            if (options.oneChangePerToken) {
-                basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
-            }
-        }
-        if (commonCount && !options.oneChangePerToken) {
-            basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
-        }
-        basePath.oldPos = oldPos;
-        return newPos;
-    }
-    equals(left, right, options) {
-        if (options.comparator) {
-            return options.comparator(left, right);
-        }
-        else {
-            return left === right
-                || (!!options.ignoreCase && left.toLowerCase() === right.toLowerCase());
-        }
-    }
-    removeEmpty(array) {
-        const ret = [];
-        for (let i = 0; i < array.length; i++) {
-            if (array[i]) {
-                ret.push(array[i]);
-            }
-        }
-        return ret;
-    }
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    castInput(value, options) {
-        return value;
-    }
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    tokenize(value, options) {
-        return Array.from(value);
-    }
-    join(chars) {
-        // Assumes ValueT is string, which is the case for most subclasses.
-        // When it's false, e.g. in diffArrays, this method needs to be overridden (e.g. with a no-op)
-        // Yes, the casts are verbose and ugly, because this pattern - of having the base class SORT OF
-        // assume tokens and values are strings, but not completely - is weird and janky.
-        return chars.join('');
-    }
-    postProcess(changeObjects, 
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    options) {
-        return changeObjects;
-    }
-    get useLongestToken() {
-        return false;
-    }
-    buildValues(lastComponent, newTokens, oldTokens) {
-        // First we convert our linked list of components in reverse order to an
-        // array in the right order:
-        const components = [];
-        let nextComponent;
-        while (lastComponent) {
-            components.push(lastComponent);
-            nextComponent = lastComponent.previousComponent;
-            delete lastComponent.previousComponent;
-            lastComponent = nextComponent;
-        }
-        components.reverse();
-        const componentLen = components.length;
-        let componentPos = 0, newPos = 0, oldPos = 0;
-        for (; componentPos < componentLen; componentPos++) {
-            const component = components[componentPos];
-            if (!component.removed) {
-                if (!component.added && this.useLongestToken) {
-                    let value = newTokens.slice(newPos, newPos + component.count);
-                    value = value.map(function (value, i) {
-                        const oldValue = oldTokens[oldPos + i];
-                        return oldValue.length > value.length ? oldValue : value;
-                    });
-                    component.value = this.join(value);
-                }
-                else {
-                    component.value = this.join(newTokens.slice(newPos, newPos + component.count));
-                }
-                newPos += component.count;
-                // Common case
-                if (!component.added) {
-                    oldPos += component.count;
-                }
-            }
-            else {
-                component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
-                oldPos += component.count;
-            }
-        }
-        return components;
-    }
-}
-
-;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/line.js
-
-
-class LineDiff extends Diff {
-    constructor() {
-        super(...arguments);
-        this.tokenize = line_tokenize;
-    }
-    equals(left, right, options) {
-        // If we're ignoring whitespace, we need to normalise lines by stripping
-        // whitespace before checking equality. (This has an annoying interaction
-        // with newlineIsToken that requires special handling: if newlines get their
-        // own token, then we DON'T want to trim the *newline* tokens down to empty
-        // strings, since this would cause us to treat whitespace-only line content
-        // as equal to a separator between lines, which would be weird and
-        // inconsistent with the documented behavior of the options.)
-        if (options.ignoreWhitespace) {
-            if (!options.newlineIsToken || !left.includes('\n')) {
-                left = left.trim();
-            }
-            if (!options.newlineIsToken || !right.includes('\n')) {
-                right = right.trim();
-            }
-        }
-        else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
-            if (left.endsWith('\n')) {
-                left = left.slice(0, -1);
-            }
-            if (right.endsWith('\n')) {
-                right = right.slice(0, -1);
-            }
-        }
-        return super.equals(left, right, options);
-    }
-}
-const lineDiff = new LineDiff();
-function diffLines(oldStr, newStr, options) {
-    return lineDiff.diff(oldStr, newStr, options);
-}
-function diffTrimmedLines(oldStr, newStr, options) {
-    options = generateOptions(options, { ignoreWhitespace: true });
-    return lineDiff.diff(oldStr, newStr, options);
-}
-// Exported standalone so it can be used from jsonDiff too.
-function line_tokenize(value, options) {
-    if (options.stripTrailingCr) {
-        // remove one \r before \n to match GNU diff's --strip-trailing-cr behavior
-        value = value.replace(/\r\n/g, '\n');
-    }
-    const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
-    // Ignore the final empty token that occurs if the string ends with a new line
-    if (!linesAndNewlines[linesAndNewlines.length - 1]) {
-        linesAndNewlines.pop();
-    }
-    // Merge the content and line separators into single tokens
-    for (let i = 0; i < linesAndNewlines.length; i++) {
-        const line = linesAndNewlines[i];
-        if (i % 2 && !options.newlineIsToken) {
-            retLines[retLines.length - 1] += line;
-        }
-        else {
-            retLines.push(line);
-        }
-    }
-    return retLines;
-}
-
-;// CONCATENATED MODULE: ./node_modules/diff/libesm/patch/create.js
-
+;// CONCATENATED MODULE: ./src/pr/isolate.ts
 /**
- * Returns true if the filename contains characters that require C-style
- * quoting (as used by Git and GNU diffutils in diff output).
+ * Tells the items a judge accepts from those it refuses, when the judge only answers for a whole group and is known
+ * to refuse `items` as a whole (GitHub refusing a review for one comment it does not name). A refused group is
+ * halved until the refused item is alone; the halves left aside on the way are asked about together afterwards, as
+ * they are most likely fine: one refused item among n takes about log2(n) + 1 questions. At most `maxQuestions` are
+ * asked; what is still undecided then counts as refused, and so does everything undecided when a question throws.
  */
-function needsQuoting(s) {
-    for (let i = 0; i < s.length; i++) {
-        if (s[i] < '\x20' || s[i] > '\x7e' || s[i] === '"' || s[i] === '\\') {
-            return true;
+async function isolateRefused(items, accepts, maxQuestions) {
+    const order = new Map(items.map((item, index) => [item, index]));
+    const accepted = new Set();
+    /** Groups nothing is known about yet. */
+    let asideGroups = [];
+    let questions = 0;
+    let error;
+    let failed = false;
+    /** Yes, no, or undefined when no question may be asked any more. */
+    const ask = async (group) => {
+        if (failed || questions >= maxQuestions)
+            return undefined;
+        questions += 1;
+        try {
+            return await accepts(group);
         }
-    }
-    return false;
-}
-/**
- * C-style quotes a filename, encoding special characters as escape sequences
- * and non-ASCII bytes as octal escapes. This is the inverse of
- * `parseQuotedFileName` in parse.ts.
- *
- * Non-ASCII bytes are encoded as UTF-8 before being emitted as octal escapes.
- * This matches the behaviour of both Git and GNU diffutils, which always emit
- * UTF-8 octal escapes regardless of the underlying filesystem encoding (e.g.
- * Git for Windows converts from NTFS's UTF-16 to UTF-8 internally).
- *
- * If the filename doesn't need quoting, returns it as-is.
- */
-function quoteFileNameIfNeeded(s) {
-    if (!needsQuoting(s)) {
-        return s;
-    }
-    let result = '"';
-    const bytes = new TextEncoder().encode(s);
-    let i = 0;
-    while (i < bytes.length) {
-        const b = bytes[i];
-        // See https://en.wikipedia.org/wiki/Escape_sequences_in_C#Escape_sequences
-        if (b === 0x07) {
-            result += '\\a';
+        catch (caught) {
+            failed = true;
+            error = caught;
+            return undefined;
         }
-        else if (b === 0x08) {
-            result += '\\b';
-        }
-        else if (b === 0x09) {
-            result += '\\t';
-        }
-        else if (b === 0x0a) {
-            result += '\\n';
-        }
-        else if (b === 0x0b) {
-            result += '\\v';
-        }
-        else if (b === 0x0c) {
-            result += '\\f';
-        }
-        else if (b === 0x0d) {
-            result += '\\r';
-        }
-        else if (b === 0x22) {
-            result += '\\"';
-        }
-        else if (b === 0x5c) {
-            result += '\\\\';
-        }
-        else if (b >= 0x20 && b <= 0x7e) {
-            // Just a printable ASCII character that is neither a double quote nor a
-            // backslash; no need to escape it.
-            result += String.fromCharCode(b);
-        }
-        else {
-            // Either part of a non-ASCII character or a control character without a
-            // special escape sequence; needs escaping as a 3-digit octal escape
-            result += '\\' + b.toString(8).padStart(3, '0');
-        }
-        i++;
-    }
-    result += '"';
-    return result;
-}
-const INCLUDE_HEADERS = {
-    includeIndex: true,
-    includeUnderline: true,
-    includeFileHeaders: true
-};
-const FILE_HEADERS_ONLY = {
-    includeIndex: false,
-    includeUnderline: false,
-    includeFileHeaders: true
-};
-const OMIT_HEADERS = {
-    includeIndex: false,
-    includeUnderline: false,
-    includeFileHeaders: false
-};
-function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
-    let optionsObj;
-    if (!options) {
-        optionsObj = {};
-    }
-    else if (typeof options === 'function') {
-        optionsObj = { callback: options };
-    }
-    else {
-        optionsObj = options;
-    }
-    if (typeof optionsObj.context === 'undefined') {
-        optionsObj.context = 4;
-    }
-    // We copy this into its own variable to placate TypeScript, which thinks
-    // optionsObj.context might be undefined in the callbacks below.
-    const context = optionsObj.context;
-    // @ts-expect-error (runtime check for something that is correctly a static type error)
-    if (optionsObj.newlineIsToken) {
-        throw new Error('newlineIsToken may not be used with patch-generation functions, only with diffing functions');
-    }
-    if (!optionsObj.callback) {
-        return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
-    }
-    else {
-        const { callback } = optionsObj;
-        diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
-                const patch = diffLinesResultToPatch(diff);
-                // TypeScript is unhappy without the cast because it does not understand that `patch` may
-                // be undefined here only if `callback` is StructuredPatchCallbackAbortable:
-                callback(patch);
-            } }));
-    }
-    function diffLinesResultToPatch(diff) {
-        // STEP 1: Build up the patch with no "\ No newline at end of file" lines and with the arrays
-        //         of lines containing trailing newline characters. We'll tidy up later...
-        if (!diff) {
-            return;
-        }
-        diff.push({ value: '', lines: [] }); // Append an empty value to make cleanup easier
-        function contextLines(lines) {
-            return lines.map(function (entry) { return ' ' + entry; });
-        }
-        const hunks = [];
-        let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
-        for (let i = 0; i < diff.length; i++) {
-            const current = diff[i], lines = current.lines || splitLines(current.value);
-            current.lines = lines;
-            if (current.added || current.removed) {
-                // If we have previous context, start with that
-                if (!oldRangeStart) {
-                    const prev = diff[i - 1];
-                    oldRangeStart = oldLine;
-                    newRangeStart = newLine;
-                    if (prev) {
-                        curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
-                        oldRangeStart -= curRange.length;
-                        newRangeStart -= curRange.length;
-                    }
-                }
-                // Output our changes
-                for (const line of lines) {
-                    curRange.push((current.added ? '+' : '-') + line);
-                }
-                // Track the updated file position
-                if (current.added) {
-                    newLine += lines.length;
-                }
-                else {
-                    oldLine += lines.length;
-                }
-            }
-            else {
-                // Identical context lines. Track line changes
-                if (oldRangeStart) {
-                    // Close out any changes that have been output (or join overlapping)
-                    if (lines.length <= context * 2 && i < diff.length - 2) {
-                        // Overlapping
-                        for (const line of contextLines(lines)) {
-                            curRange.push(line);
-                        }
-                    }
-                    else {
-                        // end the range and output
-                        const contextSize = Math.min(lines.length, context);
-                        for (const line of contextLines(lines.slice(0, contextSize))) {
-                            curRange.push(line);
-                        }
-                        const hunk = {
-                            oldStart: oldRangeStart,
-                            oldLines: (oldLine - oldRangeStart + contextSize),
-                            newStart: newRangeStart,
-                            newLines: (newLine - newRangeStart + contextSize),
-                            lines: curRange
-                        };
-                        hunks.push(hunk);
-                        oldRangeStart = 0;
-                        newRangeStart = 0;
-                        curRange = [];
-                    }
-                }
-                oldLine += lines.length;
-                newLine += lines.length;
-            }
-        }
-        // Step 2: eliminate the trailing `\n` from each line of each hunk, and, where needed, add
-        //         "\ No newline at end of file".
-        for (const hunk of hunks) {
-            for (let i = 0; i < hunk.lines.length; i++) {
-                if (hunk.lines[i].endsWith('\n')) {
-                    hunk.lines[i] = hunk.lines[i].slice(0, -1);
-                }
-                else {
-                    hunk.lines.splice(i + 1, 0, '\\ No newline at end of file');
-                    i++; // Skip the line we just added, then continue iterating
-                }
-            }
-        }
-        return {
-            oldFileName: oldFileName, newFileName: newFileName,
-            oldHeader: oldHeader, newHeader: newHeader,
-            hunks: hunks
-        };
-    }
-}
-/**
- * creates a unified diff patch.
- *
- * @param patch either a single structured patch object (as returned by `structuredPatch`) or an
- *   array of them (as returned by `parsePatch`).
- * @param headerOptions behaves the same as the `headerOptions` option of `createTwoFilesPatch`.
- *   Ignored for patches where `isGit` is `true`.
- *
- * When a patch has `isGit: true`, `formatPatch` output is changed to more closely match Git's
- * output: it emits a `diff --git` header, emits Git extended headers as appropriate based on
- * properties like `isRename`, `isCreate`, `newMode`, etc, and will omit `---`/`+++` file
- * headers for patches with no hunks (e.g. renames without content changes).
- */
-function formatPatch(patch, headerOptions) {
-    var _a, _b, _c, _d, _e, _f;
-    if (!headerOptions) {
-        headerOptions = INCLUDE_HEADERS;
-    }
-    if (Array.isArray(patch)) {
-        if (patch.length > 1 && !headerOptions.includeFileHeaders && !patch.every(p => p.isGit)) {
-            throw new Error('Cannot omit file headers on a multi-file patch. '
-                + '(The result would be unparseable; how would a tool trying to apply '
-                + 'the patch know which changes are to which file?)');
-        }
-        return patch.map(p => formatPatch(p, headerOptions)).join('\n');
-    }
-    const ret = [];
-    // Git patches have a fixed header format (diff --git, extended headers,
-    // and ---/+++ when hunks are present), so headerOptions is ignored.
-    if (patch.isGit) {
-        headerOptions = INCLUDE_HEADERS;
-        // Emit Git-style diff --git header and extended headers.
-        // Git never puts /dev/null in the "diff --git" line; for file
-        // creations/deletions it uses the real filename on both sides.
-        if (!patch.oldFileName) {
-            throw new Error('oldFileName must be specified for Git patches');
-        }
-        if (!patch.newFileName) {
-            throw new Error('newFileName must be specified for Git patches');
-        }
-        let gitOldName = patch.oldFileName;
-        let gitNewName = patch.newFileName;
-        if (patch.isCreate && gitOldName === '/dev/null') {
-            gitOldName = gitNewName.replace(/^b\//, 'a/');
-        }
-        else if (patch.isDelete && gitNewName === '/dev/null') {
-            gitNewName = gitOldName.replace(/^a\//, 'b/');
-        }
-        ret.push('diff --git ' + quoteFileNameIfNeeded(gitOldName) + ' ' + quoteFileNameIfNeeded(gitNewName));
-        if (patch.isDelete) {
-            ret.push('deleted file mode ' + ((_a = patch.oldMode) !== null && _a !== void 0 ? _a : '100644'));
-        }
-        if (patch.isCreate) {
-            ret.push('new file mode ' + ((_b = patch.newMode) !== null && _b !== void 0 ? _b : '100644'));
-        }
-        if (patch.oldMode && patch.newMode && !patch.isDelete && !patch.isCreate) {
-            ret.push('old mode ' + patch.oldMode);
-            ret.push('new mode ' + patch.newMode);
-        }
-        if (patch.isRename) {
-            ret.push('rename from ' + quoteFileNameIfNeeded(((_c = patch.oldFileName) !== null && _c !== void 0 ? _c : '').replace(/^a\//, '')));
-            ret.push('rename to ' + quoteFileNameIfNeeded(((_d = patch.newFileName) !== null && _d !== void 0 ? _d : '').replace(/^b\//, '')));
-        }
-        if (patch.isCopy) {
-            ret.push('copy from ' + quoteFileNameIfNeeded(((_e = patch.oldFileName) !== null && _e !== void 0 ? _e : '').replace(/^a\//, '')));
-            ret.push('copy to ' + quoteFileNameIfNeeded(((_f = patch.newFileName) !== null && _f !== void 0 ? _f : '').replace(/^b\//, '')));
-        }
-    }
-    else {
-        if (headerOptions.includeIndex && patch.oldFileName == patch.newFileName && patch.oldFileName !== undefined) {
-            ret.push('Index: ' + patch.oldFileName);
-        }
-        if (headerOptions.includeUnderline) {
-            ret.push('===================================================================');
-        }
-    }
-    // Emit --- / +++ file headers. For Git patches with no hunks (e.g.
-    // pure renames, mode-only changes), Git omits these, so we do too.
-    const hasHunks = patch.hunks.length > 0;
-    if (headerOptions.includeFileHeaders && patch.oldFileName !== undefined && patch.newFileName !== undefined
-        && (!patch.isGit || hasHunks)) {
-        ret.push('--- ' + quoteFileNameIfNeeded(patch.oldFileName) + (patch.oldHeader ? '\t' + patch.oldHeader : ''));
-        ret.push('+++ ' + quoteFileNameIfNeeded(patch.newFileName) + (patch.newHeader ? '\t' + patch.newHeader : ''));
-    }
-    for (let i = 0; i < patch.hunks.length; i++) {
-        const hunk = patch.hunks[i];
-        // Unified Diff Format quirk: If the chunk size is 0,
-        // the first number is one lower than one would expect.
-        // https://www.artima.com/weblogs/viewpost.jsp?thread=164293
-        const oldStart = hunk.oldLines === 0 ? hunk.oldStart - 1 : hunk.oldStart;
-        const newStart = hunk.newLines === 0 ? hunk.newStart - 1 : hunk.newStart;
-        ret.push('@@ -' + oldStart + ',' + hunk.oldLines
-            + ' +' + newStart + ',' + hunk.newLines
-            + ' @@');
-        for (const line of hunk.lines) {
-            ret.push(line);
-        }
-    }
-    return ret.join('\n') + '\n';
-}
-function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
-    if (typeof options === 'function') {
-        options = { callback: options };
-    }
-    if (!(options === null || options === void 0 ? void 0 : options.callback)) {
-        const patchObj = structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options);
-        if (!patchObj) {
-            return;
-        }
-        return formatPatch(patchObj, options === null || options === void 0 ? void 0 : options.headerOptions);
-    }
-    else {
-        const { callback } = options;
-        structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, Object.assign(Object.assign({}, options), { callback: patchObj => {
-                if (!patchObj) {
-                    callback(undefined);
-                }
-                else {
-                    callback(formatPatch(patchObj, options.headerOptions));
-                }
-            } }));
-    }
-}
-function createPatch(fileName, oldStr, newStr, oldHeader, newHeader, options) {
-    return createTwoFilesPatch(fileName, fileName, oldStr, newStr, oldHeader, newHeader, options);
-}
-/**
- * Split `text` into an array of lines, including the trailing newline character (where present)
- */
-function splitLines(text) {
-    const hasTrailingNl = text.endsWith('\n');
-    const result = text.split('\n').map(line => line + '\n');
-    if (hasTrailingNl) {
-        result.pop();
-    }
-    else {
-        result.push(result.pop().slice(0, -1));
-    }
-    return result;
-}
-
-;// CONCATENATED MODULE: ./src/pr/patch.ts
-
-const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
-/** Reads a unified diff as GitHub returns it in `patch` (hunks only, no file headers). */
-function parsePatch(patch) {
-    const result = { hunks: [], right: new Set(), added: new Set(), inline: true };
-    let line = 0;
-    let hunk = null;
-    for (const text of patch.split('\n')) {
-        const header = HUNK_HEADER.exec(text);
-        if (header) {
-            line = Number(header[3]);
-            hunk = { start: line, end: line - 1 };
-            result.hunks.push(hunk);
-            continue;
-        }
-        if (!hunk)
-            continue;
-        const marker = text[0];
-        if (marker === '+' || marker === ' ') {
-            result.right.add(line);
-            if (marker === '+')
-                result.added.add(line);
-            hunk.end = line;
-            line++;
-        }
-        else if (marker === undefined && text === '') {
-            // A trailing empty string after the final newline is not a line of the diff.
-        }
-    }
-    result.hunks = result.hunks.filter((entry) => entry.end >= entry.start);
-    return result;
-}
-/** The same, computed from both versions of a file, for files whose patch GitHub leaves out (large diffs). */
-function diffContents(before, after) {
-    const patch = structuredPatch('a', 'b', before, after, '', '', { context: 3 });
-    const lines = [];
-    for (const hunk of patch.hunks) {
-        lines.push(`@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`, ...hunk.lines);
-    }
-    return { ...parsePatch(lines.join('\n')), inline: false };
-}
-/** Whether lines `start`..`end` all lie inside one hunk, as GitHub requires of a multi-line comment. */
-function inOneHunk(lines, start, end) {
-    return lines.hunks.some((hunk) => hunk.start <= start && end <= hunk.end);
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/version.ts
-const TOOL_NAME = 'kube-token-guard';
-const TOOL_VERSION = '0.1.0';
-const PROJECT_URL = 'https://github.com/kube-token-guard/kube-token-guard';
-const RULE_DOCS_URL = `${PROJECT_URL}/blob/main/docs/rules`;
-
-;// CONCATENATED MODULE: ./src/report/sarif.ts
-
-
-const LEVEL = {
-    critical: 'error',
-    high: 'error',
-    medium: 'warning',
-    low: 'note',
-    info: 'note',
-};
-/** GitHub code scanning reads `security-severity` (0-10) to rank security alerts. */
-const SECURITY_SEVERITY = {
-    critical: '9.5',
-    high: '8.0',
-    medium: '5.5',
-    low: '3.0',
-    info: '0.0',
-};
-function fingerprint(finding) {
-    return (0,external_node_crypto_.createHash)('sha256').update(finding.identity).digest('hex').slice(0, 32);
-}
-function ruleDescriptor(meta) {
-    const helpUri = `${RULE_DOCS_URL}/${meta.id}.md`;
-    return {
-        id: meta.id,
-        name: meta.id.replace(/(^|-)([a-z])/g, (_, _dash, letter) => letter.toUpperCase()),
-        shortDescription: { text: meta.summary },
-        fullDescription: { text: meta.description },
-        help: {
-            text: `${meta.rationale}\n\n${meta.remediation}\n\nDocumentation: ${helpUri}`,
-            markdown: `${meta.rationale}\n\n**How to fix.** ${meta.remediation}\n\n[Documentation](${helpUri})`,
-        },
-        helpUri,
-        defaultConfiguration: { level: LEVEL[meta.severity] },
-        properties: {
-            'security-severity': SECURITY_SEVERITY[meta.severity],
-            precision: 'high',
-            tags: ['security', 'kubernetes', 'serviceaccount'],
-        },
     };
-}
-/** A SARIF 2.1.0 log of one run; file URIs are relative to the repository root (`%SRCROOT%`). */
-function toSarif(findings, errors, rules) {
-    const ruleIndex = new Map(rules.map((meta, index) => [meta.id, index]));
-    const results = findings.map((finding) => {
-        const result = {
-            ruleId: finding.ruleId,
-            level: LEVEL[finding.severity],
-            message: { text: finding.message },
-            locations: [
-                {
-                    physicalLocation: {
-                        artifactLocation: { uri: encodeURI(finding.file), uriBaseId: '%SRCROOT%' },
-                        region: { startLine: finding.line, endLine: finding.endLine },
-                    },
-                },
-            ],
-            partialFingerprints: { 'kubeTokenGuardIdentity/v1': fingerprint(finding) },
-            properties: {
-                'security-severity': SECURITY_SEVERITY[finding.severity],
-                severity: finding.severity,
-                resource: finding.resource,
-            },
-        };
-        const index = ruleIndex.get(finding.ruleId);
-        if (index !== undefined)
-            result.ruleIndex = index;
-        if (finding.suppressed && finding.suppression) {
-            result.suppressions = [
-                {
-                    kind: finding.suppression.kind === 'annotation' ? 'inSource' : 'external',
-                    justification: finding.suppression.reason,
-                },
-            ];
-        }
-        if (finding.fix) {
-            result.fixes = [
-                {
-                    description: { text: 'Apply the suggested change' },
-                    artifactChanges: [
-                        {
-                            artifactLocation: { uri: encodeURI(finding.file), uriBaseId: '%SRCROOT%' },
-                            replacements: finding.fix.edits.map((edit) => ({
-                                deletedRegion: { charOffset: edit.start, charLength: edit.end - edit.start },
-                                insertedContent: { text: edit.text },
-                            })),
-                        },
-                    ],
-                },
-            ];
-        }
-        return result;
-    });
-    return {
-        $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-        version: '2.1.0',
-        runs: [
-            {
-                tool: {
-                    driver: {
-                        name: TOOL_NAME,
-                        version: TOOL_VERSION,
-                        semanticVersion: TOOL_VERSION,
-                        informationUri: PROJECT_URL,
-                        rules: rules.map(ruleDescriptor),
-                    },
-                },
-                invocations: [
-                    {
-                        executionSuccessful: errors.length === 0,
-                        toolExecutionNotifications: errors.map((error) => ({
-                            level: 'error',
-                            message: { text: error.message },
-                            locations: [
-                                {
-                                    physicalLocation: {
-                                        artifactLocation: { uri: encodeURI(error.file), uriBaseId: '%SRCROOT%' },
-                                        ...(error.line ? { region: { startLine: error.line } } : {}),
-                                    },
-                                },
-                            ],
-                        })),
-                    },
-                ],
-                columnKind: 'utf16CodeUnits',
-                results,
-            },
-        ],
-    };
-}
-
-;// CONCATENATED MODULE: ./src/report/summary.ts
-
-/** Whether a finding fails the check: unsuppressed and at or above `failOn`. */
-function isBlocking(finding, failOn) {
-    return !finding.suppressed && failOn !== 'none' && atLeast(finding.severity, failOn);
-}
-/** Counts of the unsuppressed findings; `blocking` are those at or above `failOn`. */
-function countFindings(findings, failOn) {
-    const bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0]));
-    const files = new Set();
-    let suppressed = 0;
-    let fixable = 0;
-    let blocking = 0;
-    for (const finding of findings) {
-        if (finding.suppressed) {
-            suppressed++;
-            continue;
-        }
-        bySeverity[finding.severity]++;
-        files.add(finding.file);
-        if (finding.fix)
-            fixable++;
-        if (isBlocking(finding, failOn))
-            blocking++;
-    }
-    const total = findings.length - suppressed;
-    return { total, bySeverity, suppressed, fixable, files: files.size, blocking };
-}
-function severityBreakdown(counts) {
-    return [...SEVERITIES]
-        .reverse()
-        .filter((severity) => counts.bySeverity[severity] > 0)
-        .map((severity) => `${counts.bySeverity[severity]} ${severity}`)
-        .join(', ');
-}
-
-;// CONCATENATED MODULE: ./src/pr/review.ts
-
-
-
-
-
-
-
-const MARKER = /<!-- kube-token-guard:fingerprints=([0-9a-f,]+) -->/;
-const RESOLVED_MARKER = '<!-- kube-token-guard:resolved -->';
-/** Escapes text for GitHub Markdown outside code spans: no HTML, no mentions, no links smuggled in by names. */
-function escapeMarkdown(text) {
-    return text
-        .split('`')
-        .map((part, index) => index % 2 === 1
-        ? part
-        : part
-            .replace(/&/g, '&amp;')
-            .replace(/</g, '&lt;')
-            .replace(/>/g, '&gt;')
-            .replace(/@/g, '@\u200b')
-            .replace(/\[/g, '\\[')
-            .replace(/\]/g, '\\]'))
-        .join('`');
-}
-function bySeverity(a, b) {
-    return (severityRank(b.severity) - severityRank(a.severity) || a.file.localeCompare(b.file) || a.line - b.line);
-}
-/**
- * Findings whose fixes touch overlapping lines become one suggestion: two suggestions on one line would conflict, and
- * accepting one would make the other outdated.
- */
-function groupByFixLines(findings, text) {
-    const groups = [];
-    for (const finding of [...findings].sort((a, b) => (a.fix?.startLine ?? a.line) - (b.fix?.startLine ?? b.line))) {
-        const fix = finding.fix;
-        const last = groups[groups.length - 1];
-        if (fix && last?.fix && text !== undefined && fix.startLine <= last.fix.endLine) {
-            const merged = mergeFixes(text, [last.fix, fix]);
-            if (merged) {
-                last.findings.push(finding);
-                last.fix = merged;
-                continue;
-            }
-        }
-        groups.push({ findings: [finding], fix });
-    }
-    return groups;
-}
-function mergeFixes(text, fixes) {
-    const edits = fixes.flatMap((fix) => fix.edits);
-    if (applyFixes(text, fixes).applied !== fixes.length)
-        return null;
-    return lineFixOf(text, edits);
-}
-/**
- * Plans the inline comments of one review: a comment per introduced finding (or group of findings sharing their
- * fix's lines) that lies inside the diff, with a suggestion when its fix does; the rest go to the review body.
- * Findings an earlier run already commented are not commented again.
- */
-function planReview(introduced, existing, context) {
-    const posted = new Map();
-    for (const comment of existing) {
-        const match = MARKER.exec(comment.body);
-        if (!match)
-            continue;
-        for (const print of match[1].split(','))
-            posted.set(print, comment);
-    }
-    const plan = { comments: [], inBody: [], alreadyCommented: [], resolved: [] };
-    const current = new Set(introduced.map(fingerprint));
-    for (const comment of new Set(posted.values())) {
-        if (comment.body.includes(RESOLVED_MARKER))
-            continue;
-        const prints = MARKER.exec(comment.body)[1].split(',');
-        if (!prints.some((print) => current.has(print)))
-            plan.resolved.push(comment);
-    }
-    const pending = introduced.filter((finding) => {
-        const comment = posted.get(fingerprint(finding));
-        if (comment && !comment.body.includes(RESOLVED_MARKER)) {
-            plan.alreadyCommented.push(finding);
-            return false;
-        }
-        return !finding.suppressed;
-    });
-    const byFile = new Map();
-    // A fix may live in another file than its finding (a chart's values file): the suggestion goes where the fix is.
-    for (const finding of pending) {
-        const path = finding.fix?.file ?? finding.file;
-        byFile.set(path, [...(byFile.get(path) ?? []), finding]);
-    }
-    const candidates = [];
-    for (const [path, findings] of byFile) {
-        const lines = context.lines.get(path);
-        for (const group of groupByFixLines(findings, context.texts.get(path))) {
-            const fix = group.fix;
-            const anchor = group.findings[0];
-            if (!lines?.inline) {
-                plan.inBody.push(...group.findings);
-            }
-            else if (fix && inOneHunk(lines, fix.startLine, fix.endLine)) {
-                candidates.push(comment(path, fix.startLine, fix.endLine, group.findings, fix, context));
-            }
-            else if (anchor.file === path && lines.right.has(anchor.line)) {
-                candidates.push(comment(path, anchor.line, anchor.line, group.findings, null, context));
+    /** Halves `group`, which holds at least one refused item, down to that item. */
+    const narrow = async (group) => {
+        while (group.length > 1) {
+            const half = Math.ceil(group.length / 2);
+            const first = group.slice(0, half);
+            const second = group.slice(half);
+            const answer = await ask(first);
+            if (answer === undefined)
+                return;
+            if (answer) {
+                for (const item of first)
+                    accepted.add(item);
+                group = second;
             }
             else {
-                plan.inBody.push(...group.findings);
+                asideGroups.push(second);
+                group = first;
             }
         }
+    };
+    await narrow([...items]);
+    while (asideGroups.length > 0 && !failed && questions < maxQuestions) {
+        const aside = asideGroups.flat().sort((a, b) => order.get(a) - order.get(b));
+        asideGroups = [];
+        const answer = await ask(aside);
+        if (answer === true)
+            for (const item of aside)
+                accepted.add(item);
+        else if (answer === false)
+            await narrow(aside);
     }
-    candidates.sort((a, b) => bySeverity(a.findings[0], b.findings[0]));
-    plan.comments = candidates.slice(0, Math.max(0, context.maxComments));
-    for (const over of candidates.slice(plan.comments.length))
-        plan.inBody.push(...over.findings);
-    plan.inBody.sort(bySeverity);
-    return plan;
-}
-function comment(path, start, end, findings, fix, context) {
-    const parts = [];
-    for (const finding of findings) {
-        const meta = context.rules.get(finding.ruleId);
-        parts.push(`**kube-token-guard** · [\`${finding.ruleId}\`](${RULE_DOCS_URL}/${finding.ruleId}.md) · **${finding.severity}**`, '', escapeMarkdown(finding.message));
-        if (meta)
-            parts.push('', `<details><summary>Why it matters</summary>\n\n${meta.rationale}\n\n</details>`);
-        parts.push('');
-    }
-    if (fix) {
-        // Four backticks, so that a replacement holding a fence of three cannot end the block early.
-        parts.push('````suggestion', fix.replacement, '````', '');
-    }
-    const ids = [...new Set(findings.map((finding) => finding.ruleId))].join(',');
-    parts.push(`<sub>An accepted exception can be recorded on the resource: \`kube-token-guard.io/ignore: "${ids}: <reason>"\`.</sub>`, `<!-- kube-token-guard:fingerprints=${findings.map(fingerprint).join(',')} -->`);
-    const planned = { path, line: end, body: parts.join('\n'), findings };
-    if (start !== end)
-        planned.startLine = start;
-    return planned;
-}
-/** The body of a comment whose finding is gone: struck through and marked, so later runs leave it alone. */
-function resolvedBody(body, headSha) {
-    const original = body.replace(/^````suggestion$/m, '````yaml');
-    return `✅ **Resolved**: no longer reported at ${headSha.slice(0, 7)}.\n\n<details><summary>Original comment</summary>\n\n${original}\n\n</details>\n${RESOLVED_MARKER}`;
-}
-/** `2 high, 1 medium`: the unsuppressed findings by severity, highest first (as the CLI's summary line). */
-function severityCounts(findings) {
-    return severityBreakdown(countFindings(findings, 'none'));
+    return {
+        accepted: items.filter((item) => accepted.has(item)),
+        refused: items.filter((item) => !accepted.has(item)),
+        questions,
+        ...(failed ? { error } : {}),
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/pr/summary.ts
@@ -52175,7 +55898,7 @@ function summaryMarkdown(input) {
     }
     const files = [...new Set(all.map((finding) => finding.file))].sort();
     lines.push(`${input.changedManifests} ${workspace ? '' : 'changed '}file${input.changedManifests === 1 ? '' : 's'} scanned` +
-        (files.length > 0 ? `; findings in ${files.map((file) => `\`${file}\``).join(', ')}` : '') +
+        (files.length > 0 ? `; findings in ${files.map((file) => codeSpan(file)).join(', ')}` : '') +
         '.');
     for (const note of input.notes)
         lines.push('', note);
@@ -52183,10 +55906,16 @@ function summaryMarkdown(input) {
 }
 /** One line per finding, for the check run's text and the review body. */
 function findingList(findings, limit = MAX_OUTPUT_CHARS) {
-    const lines = findings.map((finding) => `- **${finding.severity}** \`${finding.ruleId}\` \`${finding.file}:${finding.line}\`${finding.suppressed ? ' (suppressed)' : ''}: ${escapeMarkdown(finding.message)}` +
-        (finding.fix?.file
-            ? ` Suggested change at \`${finding.fix.file}:${finding.fix.startLine}\`:\n\n  \`\`\`yaml\n  ${finding.fix.replacement.split('\n').join('\n  ')}\n  \`\`\``
-            : ''));
+    const lines = findings.map((finding) => {
+        const line = `- **${finding.severity}** \`${finding.ruleId}\` ${codeSpan(`${finding.file}:${finding.line}`)}` +
+            `${finding.suppressed ? ' (suppressed)' : ''}: ${escapeMarkdown(finding.message)}`;
+        const fix = finding.fix;
+        if (!fix?.file)
+            return line;
+        const fence = codeFence(fix.replacement);
+        return (`${line} Suggested change at ${codeSpan(`${fix.file}:${fix.startLine}`)}:\n\n` +
+            `  ${fence}yaml\n  ${fix.replacement.split('\n').join('\n  ')}\n  ${fence}`);
+    });
     return truncate(lines.join('\n'), limit);
 }
 function truncate(text, limit) {
@@ -52361,7 +56090,88 @@ function countErrorsByFile(result) {
     return counts;
 }
 
+;// CONCATENATED MODULE: ./src/pr/fix-patch.ts
+
+const CONTEXT = 3;
+/**
+ * The unified diff of `before` to `after` that never quotes a secret line of `before` (1-based line numbers): context
+ * lines that are secret are left out, splitting their hunk in two. A changed line that is secret cannot be left out;
+ * then there is no patch at all (fixes never touch such lines, so this is a safety net).
+ */
+function patchWithoutSecrets(path, before, after, secret) {
+    const patch = structuredPatch(`a/${path}`, `b/${path}`, before, after, '', '', { context: CONTEXT });
+    const hunks = [];
+    let needsUnidiffZero = false;
+    for (const hunk of patch.hunks) {
+        let oldLine = hunk.oldStart;
+        let newLine = hunk.newStart;
+        let current = null;
+        let changed = false;
+        let kept = false;
+        const close = (trailingCut) => {
+            if (current && changed) {
+                if (trailingCut && trailingContext(current) === 0)
+                    needsUnidiffZero = true;
+                hunks.push(current);
+            }
+            current = null;
+            changed = false;
+        };
+        for (const line of hunk.lines) {
+            const marker = line[0];
+            if (marker === '\\') {
+                // "\ No newline at end of file" belongs to the line before it, kept or not.
+                if (kept && current)
+                    current.lines.push(line);
+                continue;
+            }
+            if (marker === ' ' && secret.has(oldLine)) {
+                close(true);
+                oldLine++;
+                newLine++;
+                kept = false;
+                continue;
+            }
+            if (marker === '-' && secret.has(oldLine))
+                return { text: null, needsUnidiffZero: false };
+            // A hunk may start with no leading context, right after a secret line: git accepts that.
+            current ??= { oldStart: oldLine, oldLines: 0, newStart: newLine, newLines: 0, lines: [] };
+            const hunkNow = current;
+            hunkNow.lines.push(line);
+            kept = true;
+            if (marker === ' ' || marker === '-') {
+                hunkNow.oldLines++;
+                oldLine++;
+            }
+            if (marker === ' ' || marker === '+') {
+                hunkNow.newLines++;
+                newLine++;
+            }
+            if (marker !== ' ')
+                changed = true;
+        }
+        close(false);
+    }
+    // Segments made only of context (between two secret lines) were dropped above.
+    const text = hunks.length === 0 ? '' : formatPatch({ ...patch, hunks });
+    return { text, needsUnidiffZero };
+}
+function trailingContext(hunk) {
+    let count = 0;
+    for (let index = hunk.lines.length - 1; index >= 0; index--) {
+        const marker = hunk.lines[index][0];
+        if (marker === '\\')
+            continue;
+        if (marker !== ' ')
+            break;
+        count++;
+    }
+    return count;
+}
+
 ;// CONCATENATED MODULE: ./src/action/autofix.ts
+
+
 
 
 
@@ -52383,6 +56193,7 @@ async function runAutofix(options) {
         fixed: new Set(),
         files: new Map(),
         patch: null,
+        applyCommand: 'git apply',
         notes: [],
     };
     const headMessage = (await git.commitMessage(pr.headSha)) ?? (await headCommitMessage(github, pr));
@@ -52435,15 +56246,29 @@ async function runAutofix(options) {
         info('Autofix: nothing to fix automatically in the changed files.');
         return outcome;
     }
-    outcome.patch = [...outcome.files]
-        .map(([path, text]) => createTwoFilesPatch(`a/${path}`, `b/${path}`, sources.get(path) ?? '', text, '', '', { context: 3 }))
-        .join('');
+    // The patch is shown in the job summary: its context lines must not quote a Secret or a credential next to a fix.
+    const secret = secretLinesOfFiles([...outcome.files.keys()].map((path) => ({ path, text: sources.get(path) ?? '' })), config);
+    const pieces = [];
+    const withheld = [];
+    for (const [path, text] of outcome.files) {
+        const piece = patchWithoutSecrets(path, sources.get(path) ?? '', text, secret.get(path) ?? new Set());
+        if (piece.text === null)
+            withheld.push(path);
+        else
+            pieces.push(piece.text);
+        if (piece.needsUnidiffZero)
+            outcome.applyCommand = 'git apply --unidiff-zero';
+    }
+    outcome.patch = pieces.join('');
+    if (withheld.length > 0) {
+        outcome.notes.push(`The patch leaves out the fixes of ${withheld.map((path) => codeSpan(path)).join(', ')}: they change lines next to Secret data.`);
+    }
     if (pr.fork) {
         const patchPath = (0,external_node_path_namespaceObject.resolve)(inputs.workingDirectory, 'kube-token-guard.patch');
         await (0,promises_namespaceObject.writeFile)(patchPath, outcome.patch);
         setOutput('patch-file', patchPath);
         outcome.notes.push(`The fixes were not pushed: this pull request comes from a fork, which the workflow token cannot write to. ` +
-            `They are in the suggestions and in \`kube-token-guard.patch\` (apply with \`git apply\`).`);
+            `They are in the suggestions and in \`kube-token-guard.patch\` (apply with \`${outcome.applyCommand}\`).`);
         return outcome;
     }
     if (!pr.headRef) {
@@ -52463,15 +56288,15 @@ async function runAutofix(options) {
     if (result.kind === 'committed') {
         outcome.commit = result.oid;
         info(`Autofix: pushed ${result.oid.slice(0, 7)} to ${pr.headRef} (${result.via}), fixing ${count} findings.`);
-        outcome.notes.push(`${count} finding${count === 1 ? ' was' : 's were'} fixed by commit ${result.oid.slice(0, 7)}, pushed to \`${pr.headRef}\`.`);
+        outcome.notes.push(`${count} finding${count === 1 ? ' was' : 's were'} fixed by commit ${result.oid.slice(0, 7)}, pushed to ${codeSpan(pr.headRef)}.`);
     }
     else if (result.kind === 'head-moved') {
         outcome.fixed.clear();
-        outcome.notes.push(`The fixes were not pushed: \`${pr.headRef}\` moved since ${pr.headSha.slice(0, 7)} was scanned. The next run will fix the new head.`);
+        outcome.notes.push(`The fixes were not pushed: ${codeSpan(pr.headRef)} moved since ${pr.headSha.slice(0, 7)} was scanned. The next run will fix the new head.`);
     }
     else {
         outcome.fixed.clear();
-        outcome.notes.push(`The fixes were not pushed: the token cannot write to the branch (${result.message}); grant it \`contents: write\`.`);
+        outcome.notes.push(`The fixes were not pushed: the token cannot write to the branch (${escapeMarkdown(result.message)}); grant it \`contents: write\`.`);
     }
     return outcome;
 }
@@ -52509,18 +56334,30 @@ async function headCommitMessage(github, pr) {
 
 
 
+
+
+
 /** Milliseconds since `start`, for the log. */
 function since(start) {
     return `${Math.round(performance.now() - start)} ms`;
 }
-/** The permission a 403 from a write points to, for a message the user can act on. */
+/** Why a request failed, for a message the user can act on: the permission a 403 or 404 points to, say. */
 function permissionHint(error, permission) {
     const status = statusOf(error);
-    if (status === 403 || status === 404) {
-        return `the token cannot do this (HTTP ${status}); grant it \`${permission}\` in the workflow's \`permissions:\` block`;
+    if (isRateLimited(error)) {
+        return `GitHub's rate limit did not lift in time (HTTP ${status}: ${apiErrorDetail(error)})`;
     }
-    return error instanceof Error ? error.message : String(error);
+    if (status === 403 || status === 404) {
+        return `the token cannot do this (HTTP ${status}: ${apiErrorDetail(error)}); grant it \`${permission}\` in the workflow's \`permissions:\` block`;
+    }
+    return status !== undefined ? `HTTP ${status}: ${apiErrorDetail(error)}` : apiErrorDetail(error);
 }
+/**
+ * The most trial reviews (pending, deleted at once) spent on finding the inline comments GitHub refuses when it
+ * refuses a review without naming them: enough to find one among 32 comments. Each costs two requests, and GitHub
+ * paces review creation, so a few seconds.
+ */
+const MAX_REVIEW_PROBES = 6;
 /**
  * Reviews one pull request: scans the repository at the head and at the merge base, reports the findings of the
  * changed files as introduced or existing, and publishes them as one review, a check run and the job summary.
@@ -52531,6 +56368,9 @@ async function reviewPullRequest(github, inputs, context, config, failOn) {
     const notes = [];
     let started = performance.now();
     const files = await listPullFiles(github, owner, repo, pr.number).catch((error) => {
+        // A server error that outlived the retries is reported by run() with the request it was.
+        if ((statusOf(error) ?? 0) >= 500)
+            throw error;
         throw new Error(`cannot list the pull request's files: ${permissionHint(error, 'pull-requests: read')}`);
     });
     info(`Pull request #${pr.number} changes ${files.length} files (listed in ${since(started)}).`);
@@ -52552,7 +56392,7 @@ async function reviewPullRequest(github, inputs, context, config, failOn) {
         head.errors.push(...headRender.errors);
         head.notices.push(...headRender.notices);
         for (const notice of head.notices)
-            info(`${notice.file}: ${notice.message}`);
+            info(`Notice: ${logText(notice.file)}: ${logText(notice.message)}`);
         const headResult = scanFiles(head.files, config);
         await mapRenderedFindings(headResult.findings, headRender.root);
         const probe = await probeValues({
@@ -52605,11 +56445,13 @@ async function reviewPullRequest(github, inputs, context, config, failOn) {
         let autofixCommit = null;
         let fixedCount = 0;
         let patch = null;
+        let applyCommand = 'git apply';
         if (inputs.autofix) {
             const fixed = await runAutofix({
                 github,
                 git,
-                pr,
+                // The scanning half of the fork-safe pair has a read-only token: its fixes go to a patch, as for a fork.
+                pr: inputs.mode === 'scan' ? { ...pr, fork: true } : pr,
                 inputs,
                 config,
                 files: head.files,
@@ -52621,6 +56463,7 @@ async function reviewPullRequest(github, inputs, context, config, failOn) {
             autofixCommit = fixed.commit;
             if (!fixed.commit)
                 patch = fixed.patch;
+            applyCommand = fixed.applyCommand;
             if (fixed.commit)
                 fixedCount = fixed.fixed.size;
             // What the pushed commit fixed neither blocks nor gets a comment.
@@ -52647,70 +56490,30 @@ async function reviewPullRequest(github, inputs, context, config, failOn) {
             if (file.status !== 'removed' && !lines.has(file.filename) && file.patch)
                 lines.set(file.filename, parsePatch(file.patch));
         }
-        const rules = new Map(rules_registry.rules.map((rule) => [rule.meta.id, rule.meta]));
-        const canWrite = !pr.fork;
-        if (pr.fork) {
-            notes.push('This pull request comes from a fork, so the workflow token is read-only: findings are reported as workflow ' +
-                'annotations, in this summary and in SARIF instead of a review and a check run.');
-        }
-        let published = false;
-        if (canWrite && inputs.commentMode !== 'off') {
-            published = await publishReview(github, pr, inputs, introduced, { rules, lines, texts, maxComments: inputs.commentMode === 'summary' ? 0 : inputs.maxComments }, failOn, blocking, notes);
-        }
-        let checked = false;
-        if (canWrite) {
-            started = performance.now();
-            const summary = summaryMarkdown({
-                introduced,
-                existing,
-                failOn,
-                blocking,
-                changedManifests: changedPaths.size,
-                // What happened so far (an autofix commit, a review that could not be posted) belongs on the check too.
-                notes: [...notes],
-            });
-            try {
-                const run = await publishCheckRun(github, owner, repo, {
-                    name: inputs.checkName,
-                    // After an autofix commit the check belongs to the new head: that is what a merge would take.
-                    headSha: autofixCommit ?? pr.headSha,
-                    conclusion: blocking.length > 0 ? 'failure' : 'success',
-                    output: {
-                        title: checkTitle(introduced, blocking, failOn, config.report),
-                        summary,
-                        text: truncate([
-                            introduced.length > 0 ? `### New findings\n\n${findingList(introduced)}` : '',
-                            existing.length > 0
-                                ? `### Existing findings in the changed files\n\n${findingList(existing)}`
-                                : '',
-                        ]
-                            .filter(Boolean)
-                            .join('\n\n') || 'No findings in the changed files.', MAX_OUTPUT_CHARS),
-                    },
-                    annotations: [...introduced, ...existing]
-                        .filter((finding) => !finding.suppressed)
-                        .map((finding) => ({
-                        path: finding.file,
-                        start_line: finding.line,
-                        end_line: finding.endLine,
-                        annotation_level: annotationLevel(finding, failOn, introduced.includes(finding)),
-                        title: `${finding.ruleId} (${finding.severity}, ${introduced.includes(finding) ? 'new' : 'existing'})`,
-                        message: finding.message,
-                    })),
-                    detailsUrl: context.runUrl ?? undefined,
-                });
-                checked = true;
-                info(`Published check run "${inputs.checkName}" (${run.id}) in ${since(started)}.`);
-            }
-            catch (error) {
-                notes.push(`The check run was not created: ${permissionHint(error, 'checks: write')}. Findings are reported as workflow annotations instead.`);
-            }
-        }
-        if (!checked) {
+        const results = {
+            introduced,
+            existing,
+            blocking,
+            changedFiles: changedPaths.size,
+            lines,
+            texts,
+            notes,
+            // After an autofix commit the check belongs to the new head: that is what a merge would take.
+            checkSha: autofixCommit ?? pr.headSha,
+        };
+        if (inputs.mode === 'scan') {
+            const path = await writeResults(inputs, pr, results);
+            info(`Wrote the results for the publishing job to ${path} (upload it as an artifact).`);
             annotate([...introduced, ...existing], (finding) => annotationLevel(finding, failOn, introduced.includes(finding)));
         }
-        if (!published && canWrite && inputs.commentMode !== 'off')
-            info('No review was posted.');
+        else {
+            if (pr.fork) {
+                notes.push('This pull request comes from a fork, so the workflow token is read-only: findings are reported as workflow ' +
+                    'annotations, in this summary and in SARIF instead of a review and a check run. The fork-safe mode ' +
+                    '(`mode: scan` and `mode: publish`) posts them as a review and a check run.');
+            }
+            await publishPullRequest(github, context, inputs, pr, failOn, config.report, results, !pr.fork);
+        }
         for (const note of notes)
             warning(note);
         return {
@@ -52722,12 +56525,80 @@ async function reviewPullRequest(github, inputs, context, config, failOn) {
             autofixCommit,
             fixedCount,
             patch,
+            applyCommand,
             notes,
         };
     }
     finally {
         await Promise.all(temporary.map((dir) => (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true })));
     }
+}
+/**
+ * Publishes the review and the check run of a scanned pull request (falling back to workflow annotations when the
+ * check run cannot be created, or `canWrite` is false). Notes on what could not be done are added to `results.notes`.
+ */
+async function publishPullRequest(github, context, inputs, pr, failOn, report, results, canWrite) {
+    const { introduced, existing, blocking, lines, texts, notes } = results;
+    const { owner, repo } = pr;
+    let started;
+    const rules = new Map(rules_registry.rules.map((rule) => [rule.meta.id, rule.meta]));
+    let published = false;
+    if (canWrite && inputs.commentMode !== 'off') {
+        published = await publishReview(github, pr, inputs, introduced, { rules, lines, texts, maxComments: inputs.commentMode === 'summary' ? 0 : inputs.maxComments }, failOn, blocking, notes);
+    }
+    let checked = false;
+    if (canWrite) {
+        started = performance.now();
+        const summary = summaryMarkdown({
+            introduced,
+            existing,
+            failOn,
+            blocking,
+            changedManifests: results.changedFiles,
+            // What happened so far (an autofix commit, a review that could not be posted) belongs on the check too.
+            notes: [...notes],
+        });
+        try {
+            const run = await publishCheckRun(github, owner, repo, {
+                name: inputs.checkName,
+                headSha: results.checkSha,
+                conclusion: blocking.length > 0 ? 'failure' : 'success',
+                output: {
+                    title: checkTitle(introduced, blocking, failOn, report),
+                    summary,
+                    text: truncate([
+                        introduced.length > 0 ? `### New findings\n\n${findingList(introduced)}` : '',
+                        existing.length > 0
+                            ? `### Existing findings in the changed files\n\n${findingList(existing)}`
+                            : '',
+                    ]
+                        .filter(Boolean)
+                        .join('\n\n') || 'No findings in the changed files.', MAX_OUTPUT_CHARS),
+                },
+                annotations: [...introduced, ...existing]
+                    .filter((finding) => !finding.suppressed)
+                    .map((finding) => ({
+                    path: finding.file,
+                    start_line: finding.line,
+                    end_line: finding.endLine,
+                    annotation_level: annotationLevel(finding, failOn, introduced.includes(finding)),
+                    title: `${finding.ruleId} (${finding.severity}, ${introduced.includes(finding) ? 'new' : 'existing'})`,
+                    message: finding.message,
+                })),
+                detailsUrl: context.runUrl ?? undefined,
+            });
+            checked = true;
+            info(`Published check run "${inputs.checkName}" (${run.id}) in ${since(started)}.`);
+        }
+        catch (error) {
+            notes.push(`The check run was not created: ${permissionHint(error, 'checks: write')}. Findings are reported as workflow annotations instead.`);
+        }
+    }
+    if (!checked) {
+        annotate([...introduced, ...existing], (finding) => annotationLevel(finding, failOn, introduced.includes(finding)));
+    }
+    if (!published && canWrite && inputs.commentMode !== 'off')
+        info('No review was posted.');
 }
 function checkTitle(introduced, blocking, failOn, report) {
     const open = introduced.filter((finding) => !finding.suppressed);
@@ -52868,21 +56739,71 @@ async function publishReview(github, pr, inputs, introduced, commentContext, fai
         return false;
     }
     const open = introduced.filter((finding) => !finding.suppressed);
-    const body = [
-        '### kube-token-guard',
-        '',
-        `This pull request introduces ${open.length} ServiceAccount token finding${open.length === 1 ? '' : 's'} (${severityCounts(open)})` +
-            (blocking.length > 0 ? `; ${blocking.length} at or above \`${failOn}\` block the merge.` : '.'),
-        plan.comments.length > 0
-            ? `${plan.comments.length} ${plan.comments.length === 1 ? 'is' : 'are'} commented inline${plan.comments.some((comment) => comment.body.includes('````suggestion')) ? ' with suggested fixes' : ''}.`
-            : '',
-        plan.inBody.length > 0
-            ? `\nNot commented inline (outside the diff${inputs.maxComments > 0 ? ' or over the comment limit' : ''}):\n\n${findingList(plan.inBody, 60000)}`
-            : '',
-    ]
-        .filter((line) => line !== '')
-        .join('\n');
-    const comments = plan.comments.map((comment) => ({
+    const bodyOf = (inline, refused) => reviewBody({
+        open,
+        blocking,
+        failOn,
+        inline,
+        inBody: plan.inBody,
+        refused,
+        maxComments: inputs.maxComments,
+    });
+    const post = (inline, refused) => createReview(github, pr.owner, pr.repo, pr.number, pr.headSha, bodyOf(inline, refused), inline.map(draft));
+    // A run that died between creating and submitting a review leaves it pending, and GitHub then refuses new ones.
+    const postClearingPending = async (inline, refused) => {
+        try {
+            await post(inline, refused);
+        }
+        catch (error) {
+            if (!isPendingReviewConflict(error))
+                throw error;
+            const deleted = await deletePendingReviews(github, pr.owner, pr.repo, pr.number);
+            info(`Deleted ${deleted} leftover pending review(s) of this token; posting again.`);
+            await post(inline, refused);
+        }
+    };
+    let inline = plan.comments;
+    try {
+        try {
+            await postClearingPending(plan.comments, []);
+        }
+        catch (error) {
+            // A 422 that is not about a pending review: GitHub cannot place some inline comment, and does not say which.
+            if (statusOf(error) !== 422 || isPendingReviewConflict(error) || plan.comments.length === 0)
+                throw error;
+            const detail = apiErrorDetail(error);
+            let refused = await findRefusedComments(github, pr, plan.comments, detail);
+            inline = plan.comments.filter((comment) => !refused.includes(comment));
+            try {
+                await postClearingPending(inline, refused);
+            }
+            catch (again) {
+                if (statusOf(again) !== 422 || inline.length === 0)
+                    throw again;
+                // Refused again: the trials and the review disagree. Every finding goes to the body rather than none.
+                info(`GitHub refused the review again (${apiErrorDetail(again)}); posting it without inline comments.`);
+                refused = plan.comments;
+                inline = [];
+                await post([], refused);
+            }
+            const count = refused.length;
+            const places = refused.slice(0, 5).map((comment) => `${comment.path}:${comment.line}`);
+            if (count > places.length)
+                places.push(`${count - places.length} more`);
+            notes.push(`GitHub refused ${count} inline comment${count === 1 ? '' : 's'} (${places.join(', ')}): ${detail}. ` +
+                `The findings ${count === 1 ? 'it carried are' : 'they carried are'} listed in the review body instead.`);
+        }
+        info(`Posted a review with ${inline.length} inline comments in ${since(started)}.`);
+        return true;
+    }
+    catch (error) {
+        notes.push(`The review was not posted: ${permissionHint(error, 'pull-requests: write')}.`);
+        return false;
+    }
+}
+/** A planned comment as the review request carries it. */
+function draft(comment) {
+    return {
         path: comment.path,
         line: comment.line,
         side: 'RIGHT',
@@ -52890,27 +56811,295 @@ async function publishReview(github, pr, inputs, introduced, commentContext, fai
             ? { start_line: comment.startLine, start_side: 'RIGHT' }
             : {}),
         body: comment.body,
-    }));
-    const post = () => createReview(github, pr.owner, pr.repo, pr.number, pr.headSha, body, comments);
+    };
+}
+/**
+ * The inline comments GitHub refuses, when it refused a review with all of them (422) without saying which: found with
+ * a few trial reviews, pending and deleted at once, of half the comments at a time. Comments of one file go together,
+ * as a file GitHub cannot resolve or whose diff it sees otherwise makes all of them fail.
+ */
+async function findRefusedComments(github, pr, comments, detail) {
+    const started = performance.now();
+    info(`GitHub refused the review with ${comments.length} inline comments (HTTP 422: ${detail}) without naming one; ` +
+        `finding which with at most ${MAX_REVIEW_PROBES} trial reviews, deleted at once.`);
+    const byFile = [...comments].sort((a, b) => a.path.localeCompare(b.path));
+    const isolated = await isolateRefused(byFile, (group) => acceptsReviewComments(github, pr.owner, pr.repo, pr.number, pr.headSha, group.map(draft)), MAX_REVIEW_PROBES);
+    info(`${isolated.refused.length} of ${comments.length} inline comments refused or undecided after ${isolated.questions} trial reviews in ${since(started)}` +
+        (isolated.error !== undefined
+            ? ` (a trial failed: ${permissionHint(isolated.error, 'pull-requests: write')})`
+            : '') +
+        '.');
+    return comments.filter((comment) => isolated.refused.includes(comment));
+}
+/** The review's own text: what the pull request introduces, and the findings without an inline comment. */
+function reviewBody(input) {
+    const { open, blocking, failOn, inline, refused } = input;
+    const listed = [...input.inBody, ...refused.flatMap((comment) => comment.findings)].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.file.localeCompare(b.file) || a.line - b.line);
+    const reasons = ['outside the diff', ...(input.maxComments > 0 ? ['over the comment limit'] : [])];
+    if (refused.length > 0)
+        reasons.push('refused by GitHub');
+    const last = reasons.pop();
+    const reasonText = reasons.length > 0 ? `${reasons.join(', ')} or ${last}` : last;
+    return [
+        '### kube-token-guard',
+        '',
+        `This pull request introduces ${open.length} ServiceAccount token finding${open.length === 1 ? '' : 's'} (${severityCounts(open)})` +
+            (blocking.length > 0 ? `; ${blocking.length} at or above \`${failOn}\` block the merge.` : '.'),
+        inline.length > 0
+            ? `${inline.length} ${inline.length === 1 ? 'is' : 'are'} commented inline${inline.some((comment) => comment.body.includes('````suggestion')) ? ' with suggested fixes' : ''}.`
+            : '',
+        refused.length > 0
+            ? `GitHub refused ${refused.length} inline comment${refused.length === 1 ? '' : 's'}; the findings ${refused.length === 1 ? 'it carried are' : 'they carried are'} listed below.`
+            : '',
+        listed.length > 0 ? `\nNot commented inline (${reasonText}):\n\n${findingList(listed, 60000)}` : '',
+    ]
+        .filter((line) => line !== '')
+        .join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/action/fork-safe.ts
+/**
+ * The fork-safe pair. A `pull_request` job from a fork gets a read-only token, so `mode: scan` writes what the review
+ * and the check run are made from to a results file, which the workflow uploads as an artifact. A `workflow_run` job,
+ * which has a write token and runs the base repository's workflow, downloads it and `mode: publish` posts them,
+ * without checking out or running anything of the pull request.
+ *
+ * The results file was made by a job the pull request's author controls, so the publisher trusts none of it: it
+ * finds the pull request through GitHub and requires its head to be the commit the scanning run ran on, recomputes
+ * the commentable lines from GitHub's own diff, applies its own `fail-on`, drops any finding that is malformed,
+ * names an unknown rule or a file the pull request does not change, and escapes the notes it passes on.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+const FORMAT = 'kube-token-guard-results';
+const fork_safe_VERSION = 1;
+/** Bounds on what the publisher reads: far above any real scan, far below what could exhaust the runner. */
+const fork_safe_MAX_FILE_BYTES = 50 * 1024 * 1024;
+const MAX_FINDINGS = 20_000;
+const MAX_NOTES = 20;
+const MAX_TEXT = 2_000;
+/** `mode: scan`: writes the results next to the workspace and returns the absolute path. */
+async function writeResults(inputs, pr, results) {
+    const withFindings = new Set(results.introduced.map((finding) => finding.file));
+    const file = {
+        format: FORMAT,
+        version: fork_safe_VERSION,
+        pullRequest: { number: pr.number, headSha: pr.headSha },
+        introduced: results.introduced,
+        existing: results.existing,
+        changedFiles: results.changedFiles,
+        notes: results.notes,
+        texts: Object.fromEntries([...results.texts].filter(([path]) => withFindings.has(path))),
+    };
+    const path = (0,external_node_path_namespaceObject.resolve)(inputs.workingDirectory, inputs.resultsFile);
+    await (0,promises_namespaceObject.writeFile)(path, `${JSON.stringify(file)}\n`);
+    return path;
+}
+/** `mode: publish`: posts the review and the check run of the results the scanning run left. */
+async function publishFromResults(github, inputs, context, config, failOn) {
+    const run = context.workflowRun;
+    if (!run) {
+        throw new ConfigurationError(`mode publish runs on workflow_run events (this is ${context.eventName || 'no event'}): see docs/examples/fork-safe-publish.yml`);
+    }
+    if (run.event !== 'pull_request') {
+        throw new ConfigurationError(`mode publish publishes scans of pull requests; workflow run ${run.id} ran on ${run.event}`);
+    }
+    const path = (0,external_node_path_namespaceObject.resolve)(inputs.workingDirectory, inputs.resultsFile);
+    const results = parseResults(await readResults(path), path);
+    const [owner, repo] = context.repository.split('/');
+    if (!owner || !repo)
+        throw new ConfigurationError('GITHUB_REPOSITORY is not set');
+    const number = results.file.pullRequest.number;
+    if (run.pullRequests.length > 0 && !run.pullRequests.includes(number)) {
+        throw new ConfigurationError(`the results are for pull request #${number}, but workflow run ${run.id} ran for #${run.pullRequests.join(', #')}`);
+    }
+    const pull = await getPullRequest(github, owner, repo, number);
+    // The one fact the publisher takes from GitHub rather than the file: which commit was scanned.
+    if (pull.head.sha !== run.headSha || results.file.pullRequest.headSha !== run.headSha) {
+        throw new ConfigurationError(`the results do not belong to this workflow run: it ran on ${run.headSha}, pull request #${number} is at ` +
+            `${pull.head.sha} and the results claim ${results.file.pullRequest.headSha}`);
+    }
+    const headRepo = pull.head.repo?.full_name ?? '';
+    const pr = {
+        owner,
+        repo,
+        number,
+        headSha: pull.head.sha,
+        headRef: pull.head.ref,
+        baseSha: pull.base.sha,
+        headRepo,
+        baseRepo: pull.base.repo.full_name,
+        fork: headRepo !== pull.base.repo.full_name,
+    };
+    info(`Publishing the results of workflow run ${run.id} for pull request #${number} (${pr.headSha.slice(0, 7)}).`);
+    const files = await listPullFiles(github, owner, repo, number);
+    const lines = new Map();
+    for (const file of files) {
+        if (file.status !== 'removed')
+            lines.set(file.filename, file.patch ? parsePatch(file.patch) : EMPTY_LINES);
+    }
+    const notes = results.file.notes.map((note) => escapeMarkdown(note));
+    const inPullRequest = (finding) => lines.has(finding.file);
+    const introduced = results.file.introduced.filter(inPullRequest);
+    const existing = results.file.existing.filter(inPullRequest);
+    const outside = results.file.introduced.length + results.file.existing.length - introduced.length - existing.length;
+    if (results.dropped > 0 || outside > 0) {
+        notes.push(`${results.dropped + outside} finding(s) of the results file were left out: ` +
+            `${results.dropped} malformed or of an unknown rule, ${outside} in files the pull request does not change.`);
+    }
+    const counted = config.report === 'all' ? [...introduced, ...existing] : introduced;
+    const blocking = counted.filter((finding) => isBlocking(finding, failOn));
+    const texts = new Map(Object.entries(results.file.texts).filter(([file]) => lines.has(file) && typeof file === 'string'));
+    const publishable = {
+        introduced,
+        existing,
+        blocking,
+        changedFiles: results.file.changedFiles,
+        lines,
+        texts,
+        notes,
+        checkSha: pr.headSha,
+    };
+    await publishPullRequest(github, context, inputs, pr, failOn, config.report, publishable, true);
+    for (const note of notes)
+        warning(note);
+    return { pr, introduced, existing, blocking, changedFiles: results.file.changedFiles, notes };
+}
+const EMPTY_LINES = parsePatch('');
+async function readResults(path) {
+    let text;
     try {
-        try {
-            await post();
-        }
-        catch (error) {
-            if (statusOf(error) !== 422 || !/pending review/i.test(String(error.message)))
-                throw error;
-            // A run that died between creating and submitting a review leaves it pending, and GitHub then refuses new ones.
-            const deleted = await deletePendingReviews(github, pr.owner, pr.repo, pr.number);
-            info(`Deleted ${deleted} leftover pending review(s) of this token; posting again.`);
-            await post();
-        }
-        info(`Posted a review with ${plan.comments.length} inline comments in ${since(started)}.`);
-        return true;
+        text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
     }
     catch (error) {
-        notes.push(`The review was not posted: ${permissionHint(error, 'pull-requests: write')}.`);
-        return false;
+        throw new ConfigurationError(`cannot read the results file ${path} (${error.code ?? 'error'}): download the ` +
+            "scanning run's artifact first, e.g. actions/download-artifact with `run-id: ${{ github.event.workflow_run.id }}`");
     }
+    if (Buffer.byteLength(text) > fork_safe_MAX_FILE_BYTES) {
+        throw new ConfigurationError(`the results file ${path} is larger than ${fork_safe_MAX_FILE_BYTES} bytes`);
+    }
+    return text;
+}
+/** Checks the untrusted file's shape; findings that do not pass are dropped and counted, the rest kept. */
+function parseResults(text, path) {
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch (error) {
+        throw new ConfigurationError(`the results file ${path} is not JSON: ${error.message}`);
+    }
+    const record = fork_safe_isRecord(value) ? value : {};
+    const pull = fork_safe_isRecord(record.pullRequest) ? record.pullRequest : {};
+    if (record.format !== FORMAT || record.version !== fork_safe_VERSION) {
+        throw new ConfigurationError(`${path} is not a kube-token-guard results file of version ${fork_safe_VERSION}: use the same version of the Action in both jobs`);
+    }
+    if (!isCount(pull.number) ||
+        pull.number < 1 ||
+        typeof pull.headSha !== 'string' ||
+        !/^[0-9a-f]{40}$/.test(pull.headSha)) {
+        throw new ConfigurationError(`${path} names no pull request number and head commit`);
+    }
+    let dropped = 0;
+    const findings = (list) => {
+        const items = Array.isArray(list) ? list.slice(0, MAX_FINDINGS) : [];
+        dropped += (Array.isArray(list) ? list.length : 0) - items.length;
+        return items.filter((item) => {
+            const ok = isFinding(item);
+            if (!ok)
+                dropped++;
+            return ok;
+        });
+    };
+    const texts = {};
+    if (fork_safe_isRecord(record.texts)) {
+        for (const [file, content] of Object.entries(record.texts)) {
+            if (typeof content === 'string')
+                texts[file] = content;
+        }
+    }
+    const file = {
+        format: FORMAT,
+        version: fork_safe_VERSION,
+        pullRequest: { number: pull.number, headSha: pull.headSha },
+        introduced: findings(record.introduced),
+        existing: findings(record.existing),
+        changedFiles: isCount(record.changedFiles) ? record.changedFiles : 0,
+        notes: (Array.isArray(record.notes) ? record.notes : [])
+            .filter((note) => typeof note === 'string')
+            .slice(0, MAX_NOTES)
+            .map((note) => note.slice(0, MAX_TEXT)),
+        texts,
+    };
+    return { file, dropped };
+}
+function isFinding(value) {
+    if (!fork_safe_isRecord(value))
+        return false;
+    const { resource, fix, suppression } = value;
+    return (typeof value.ruleId === 'string' &&
+        rules_registry.ids.includes(value.ruleId) &&
+        isSeverity(value.severity) &&
+        isText(value.message, 8_000) &&
+        isRelativePath(value.file) &&
+        isCount(value.line) &&
+        value.line >= 1 &&
+        isCount(value.endLine) &&
+        value.endLine >= value.line &&
+        typeof value.suppressed === 'boolean' &&
+        (suppression === undefined ||
+            (fork_safe_isRecord(suppression) &&
+                (suppression.kind === 'annotation' || suppression.kind === 'config') &&
+                isText(suppression.reason, MAX_TEXT))) &&
+        (value.rendered === undefined || typeof value.rendered === 'boolean') &&
+        isText(value.identity, MAX_TEXT) &&
+        Array.isArray(value.path) &&
+        value.path.every((segment) => typeof segment === 'string' || isCount(segment)) &&
+        fork_safe_isRecord(resource) &&
+        isText(resource.apiVersion, 300) &&
+        isText(resource.kind, 300) &&
+        isText(resource.name, 300) &&
+        (resource.namespace === null || isText(resource.namespace, 300)) &&
+        (fix === null || isFix(fix)));
+}
+function isFix(value) {
+    if (!fork_safe_isRecord(value))
+        return false;
+    return ((value.file === undefined || isRelativePath(value.file)) &&
+        Array.isArray(value.edits) &&
+        value.edits.every((edit) => fork_safe_isRecord(edit) && isCount(edit.start) && isCount(edit.end) && isText(edit.text, 100_000)) &&
+        isCount(value.startLine) &&
+        value.startLine >= 1 &&
+        isCount(value.endLine) &&
+        value.endLine >= value.startLine &&
+        isText(value.replacement, 100_000));
+}
+function isRelativePath(value) {
+    return (isText(value, 1_000) &&
+        value !== '' &&
+        !value.startsWith('/') &&
+        !value.split('/').includes('..') &&
+        // eslint-disable-next-line no-control-regex -- control characters are what is refused here
+        !/[\u0000-\u001f]/.test(value));
+}
+function isText(value, max) {
+    return typeof value === 'string' && value.length <= max;
+}
+function isCount(value) {
+    return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+function fork_safe_isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
@@ -53286,12 +57475,17 @@ async function loadConfigFile(root, explicit) {
  * the source. Progress lines go to `log`.
  */
 async function scanWorkspace(root, paths, config, tools, log) {
+    const clock = stopwatch();
     const collected = await collectFiles({ root, paths, include: config.include, exclude: config.exclude });
+    const collecting = clock();
     const rendering = await renderCollected(collected, root, config, tools);
+    const rendered = clock();
     if (rendering.log)
         log(rendering.log);
     const result = scanFiles(collected.files, config);
     await mapRenderedFindings(result.findings, root);
+    const scanning = clock();
+    let probing = 0;
     if (rendering.charts.length > 0) {
         const probe = await probeValues({
             root,
@@ -53305,11 +57499,26 @@ async function scanWorkspace(root, paths, config, tools, log) {
             log(`Probed chart values with ${probe.renders} renders in ${probe.milliseconds} ms: ` +
                 `${probe.fixed} findings fixable at the source (values or templates).`);
         }
+        probing = clock();
     }
+    log(`Timing: read ${collecting} ms, render ${rendered} ms, scan ${scanning} ms` +
+        (rendering.charts.length > 0 ? `, probe ${probing} ms.` : '.'));
     return { collected, result };
+}
+/** Each call returns the whole milliseconds since the previous call (or since the stopwatch was made). */
+function stopwatch() {
+    let last = performance.now();
+    return () => {
+        const now = performance.now();
+        const elapsed = Math.round(now - last);
+        last = now;
+        return elapsed;
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
 
 
 
@@ -53344,7 +57553,30 @@ async function main_run() {
         let summary;
         let blocking;
         let introducedCount = null;
-        if (context.pullRequest) {
+        if (inputs.mode === 'publish') {
+            if (!inputs.token)
+                throw new ConfigurationError('input token is empty: pass `token: ${{ github.token }}` (the default)');
+            const github = createGitHub(inputs.token, context.apiUrl);
+            const outcome = await publishFromResults(github, inputs, context, config, failOn);
+            findings = [...outcome.introduced, ...outcome.existing];
+            errors = [];
+            blocking = outcome.blocking;
+            introducedCount = outcome.introduced.filter((finding) => !finding.suppressed).length;
+            summary = [
+                summaryMarkdown({
+                    introduced: outcome.introduced,
+                    existing: outcome.existing,
+                    failOn,
+                    blocking,
+                    changedManifests: outcome.changedFiles,
+                    notes: outcome.notes,
+                }),
+                outcome.introduced.length > 0
+                    ? `\n### New findings\n\n${findingList(outcome.introduced, 20000)}`
+                    : '',
+            ].join('\n');
+        }
+        else if (context.pullRequest) {
             if (!inputs.token)
                 throw new ConfigurationError('input token is empty: pass `token: ${{ github.token }}` (the default)');
             const github = createGitHub(inputs.token, context.apiUrl);
@@ -53364,20 +57596,21 @@ async function main_run() {
                     changedManifests: outcome.changedFiles,
                     notes: outcome.notes,
                 }),
-                outcome.patch
-                    ? `\n<details><summary>The fixes as a patch (apply with <code>git apply</code>)</summary>\n\n\`\`\`\`diff\n${truncate(outcome.patch, 30000)}\n\`\`\`\`\n\n</details>\n`
-                    : '',
+                outcome.patch ? patchDetails(outcome.patch, outcome.applyCommand) : '',
                 outcome.introduced.length > 0
                     ? `\n### New findings\n\n${findingList(outcome.introduced, 20000)}`
                     : '',
             ].join('\n');
         }
         else {
-            const { collected, result } = await scanWorkspace(inputs.workingDirectory, inputs.paths, config, renderTools(process.env), (line) => info(line));
+            if (inputs.mode === 'scan') {
+                throw new ConfigurationError(`mode scan runs on pull_request events (this is ${context.eventName || 'no event'}): it scans a pull request for a later publish job`);
+            }
+            const { collected, result } = await scanWorkspace(inputs.workingDirectory, inputs.paths, config, renderTools(process.env), (line) => info(logText(line)));
             findings = result.findings;
             errors = [...collected.errors, ...result.errors];
             for (const notice of [...collected.notices, ...result.notices])
-                info(`${notice.file}: ${notice.message}`);
+                info(`Notice: ${logText(notice.file)}: ${logText(notice.message)}`);
             annotate(findings, (finding) => annotationLevel(finding, failOn, true));
             blocking = findings.filter((finding) => isBlocking(finding, failOn));
             summary = [
@@ -53418,11 +57651,30 @@ async function main_run() {
         }
     }
     catch (error) {
+        const status = statusOf(error);
         if (error instanceof ConfigurationError)
             setFailed(error.message);
+        else if (status !== undefined) {
+            // GitHub kept refusing after the retries: say which request and what GitHub said, not a stack trace.
+            const request = error.request;
+            setFailed(`kube-token-guard could not finish: GitHub answered HTTP ${status} to ${request?.method ?? 'a request'} ` +
+                `${request?.url ?? ''}${status >= 500 ? ' after retrying' : ''} (${oneLine(apiErrorDetail(error))}). ` +
+                'Re-run the job: what was already posted is not posted twice.');
+        }
         else
             setFailed(`kube-token-guard failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
+}
+/** An error text on one short line; an HTML error page (GitHub's 502/503) is named, not quoted. */
+function oneLine(text) {
+    const line = text.trim().split('\n')[0].trim();
+    return line.startsWith('<') ? 'an HTML error page' : line.slice(0, 300);
+}
+/** The fixes of a fork pull request as a patch in the job summary, in a fence no line of the patch can close. */
+function patchDetails(patch, applyCommand) {
+    const text = truncate(patch, 30000);
+    const fence = codeFence(text, 4);
+    return `\n<details><summary>The fixes as a patch (apply with <code>${applyCommand}</code>)</summary>\n\n${fence}diff\n${text}\n${fence}\n\n</details>\n`;
 }
 
 

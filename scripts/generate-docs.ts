@@ -1,6 +1,8 @@
 /**
  * Generates, from `policies/*.yml`: the rule catalog compiled into the engine (`src/rules/catalog.generated.ts`),
- * the rule docs (`docs/rules/`), and the config JSON Schema for editors (`schema/kube-token-guard.schema.json`).
+ * the rule docs (`docs/rules/`), and the config JSON Schema for editors (`schema/kube-token-guard.schema.json`);
+ * and the README's tables between their markers: the Action's inputs and outputs (from `action.yml`), the
+ * configuration reference (from the schema) and the rule index (from the policies).
  * With `--check`, writes nothing and fails when any of them is stale (CI runs this).
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -8,6 +10,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
 import type { OptionSchema, RuleMeta } from '../src/rules/types.js';
+import {
+  type ActionMetadata,
+  type JsonSchema,
+  fillReadme,
+  inputsTable,
+  outputsTable,
+  referenceTable,
+  ruleIndexTable,
+} from './readme-sections.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const check = process.argv.includes('--check');
@@ -187,9 +198,24 @@ async function main(): Promise<void> {
   if (!check) write(catalogPath, outputs.get('src/rules/catalog.generated.ts')!);
   // The schema is built by the engine's own code from the catalog, so editors and the validator agree.
   const { configSchema } = (await import(pathToFileURL(join(root, 'src/config/schema.ts')).href)) as {
-    configSchema: () => unknown;
+    configSchema: () => JsonSchema;
   };
-  outputs.set('schema/kube-token-guard.schema.json', `${JSON.stringify(configSchema(), null, 2)}\n`);
+  const schema = configSchema();
+  outputs.set('schema/kube-token-guard.schema.json', `${JSON.stringify(schema, null, 2)}\n`);
+  const action = parse(readFileSync(join(root, 'action.yml'), 'utf8')) as ActionMetadata;
+  try {
+    outputs.set(
+      'README.md',
+      fillReadme(readFileSync(join(root, 'README.md'), 'utf8'), {
+        'action-inputs': inputsTable(action),
+        'action-outputs': outputsTable(action),
+        'config-reference': referenceTable(schema, rules),
+        'rule-index': ruleIndexTable(rules),
+      }),
+    );
+  } catch (error) {
+    fail((error as Error).message);
+  }
 
   const stale: string[] = [];
   for (const [relative, content] of outputs) {

@@ -1,16 +1,18 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
-import { annotate } from './action/annotations.js';
+import { annotate, logText } from './action/annotations.js';
 import { readRunContext } from './action/context.js';
 import { readInputs } from './action/inputs.js';
+import { publishFromResults } from './action/fork-safe.js';
 import { reviewPullRequest } from './action/pull-request.js';
 import { loadConfigFile } from './adapters/config-file.js';
 import { renderTools } from './adapters/render.js';
 import { scanWorkspace } from './adapters/workspace.js';
-import { createGitHub } from './api/client.js';
+import { apiErrorDetail, createGitHub, statusOf } from './api/client.js';
 import { ConfigurationError } from './config/errors.js';
-import type { Finding } from './core/types.js';
+import type { Finding, ScanError } from './core/types.js';
+import { codeFence } from './pr/review.js';
 import { annotationLevel, findingList, summaryMarkdown, truncate } from './pr/summary.js';
 import { toSarif } from './report/sarif.js';
 import { countFindings, isBlocking } from './report/summary.js';
@@ -33,11 +35,33 @@ export async function run(): Promise<void> {
     );
 
     let findings: Finding[];
-    let errors;
+    let errors: ScanError[];
     let summary: string;
     let blocking: Finding[];
     let introducedCount: number | null = null;
-    if (context.pullRequest) {
+    if (inputs.mode === 'publish') {
+      if (!inputs.token)
+        throw new ConfigurationError('input token is empty: pass `token: ${{ github.token }}` (the default)');
+      const github = createGitHub(inputs.token, context.apiUrl);
+      const outcome = await publishFromResults(github, inputs, context, config, failOn);
+      findings = [...outcome.introduced, ...outcome.existing];
+      errors = [];
+      blocking = outcome.blocking;
+      introducedCount = outcome.introduced.filter((finding) => !finding.suppressed).length;
+      summary = [
+        summaryMarkdown({
+          introduced: outcome.introduced,
+          existing: outcome.existing,
+          failOn,
+          blocking,
+          changedManifests: outcome.changedFiles,
+          notes: outcome.notes,
+        }),
+        outcome.introduced.length > 0
+          ? `\n### New findings\n\n${findingList(outcome.introduced, 20000)}`
+          : '',
+      ].join('\n');
+    } else if (context.pullRequest) {
       if (!inputs.token)
         throw new ConfigurationError('input token is empty: pass `token: ${{ github.token }}` (the default)');
       const github = createGitHub(inputs.token, context.apiUrl);
@@ -57,25 +81,28 @@ export async function run(): Promise<void> {
           changedManifests: outcome.changedFiles,
           notes: outcome.notes,
         }),
-        outcome.patch
-          ? `\n<details><summary>The fixes as a patch (apply with <code>git apply</code>)</summary>\n\n\`\`\`\`diff\n${truncate(outcome.patch, 30000)}\n\`\`\`\`\n\n</details>\n`
-          : '',
+        outcome.patch ? patchDetails(outcome.patch, outcome.applyCommand) : '',
         outcome.introduced.length > 0
           ? `\n### New findings\n\n${findingList(outcome.introduced, 20000)}`
           : '',
       ].join('\n');
     } else {
+      if (inputs.mode === 'scan') {
+        throw new ConfigurationError(
+          `mode scan runs on pull_request events (this is ${context.eventName || 'no event'}): it scans a pull request for a later publish job`,
+        );
+      }
       const { collected, result } = await scanWorkspace(
         inputs.workingDirectory,
         inputs.paths,
         config,
         renderTools(process.env),
-        (line) => core.info(line),
+        (line) => core.info(logText(line)),
       );
       findings = result.findings;
       errors = [...collected.errors, ...result.errors];
       for (const notice of [...collected.notices, ...result.notices])
-        core.info(`${notice.file}: ${notice.message}`);
+        core.info(`Notice: ${logText(notice.file)}: ${logText(notice.message)}`);
       annotate(findings, (finding) => annotationLevel(finding, failOn, true));
       blocking = findings.filter((finding) => isBlocking(finding, failOn));
       summary = [
@@ -120,10 +147,32 @@ export async function run(): Promise<void> {
       core.setFailed(`${errors.length} file(s) could not be scanned; see the errors above.`);
     }
   } catch (error) {
+    const status = statusOf(error);
     if (error instanceof ConfigurationError) core.setFailed(error.message);
-    else
+    else if (status !== undefined) {
+      // GitHub kept refusing after the retries: say which request and what GitHub said, not a stack trace.
+      const request = (error as { request?: { method?: string; url?: string } }).request;
+      core.setFailed(
+        `kube-token-guard could not finish: GitHub answered HTTP ${status} to ${request?.method ?? 'a request'} ` +
+          `${request?.url ?? ''}${status >= 500 ? ' after retrying' : ''} (${oneLine(apiErrorDetail(error))}). ` +
+          'Re-run the job: what was already posted is not posted twice.',
+      );
+    } else
       core.setFailed(
         `kube-token-guard failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
       );
   }
+}
+
+/** An error text on one short line; an HTML error page (GitHub's 502/503) is named, not quoted. */
+function oneLine(text: string): string {
+  const line = text.trim().split('\n')[0]!.trim();
+  return line.startsWith('<') ? 'an HTML error page' : line.slice(0, 300);
+}
+
+/** The fixes of a fork pull request as a patch in the job summary, in a fence no line of the patch can close. */
+function patchDetails(patch: string, applyCommand: string): string {
+  const text = truncate(patch, 30000);
+  const fence = codeFence(text, 4);
+  return `\n<details><summary>The fixes as a patch (apply with <code>${applyCommand}</code>)</summary>\n\n${fence}diff\n${text}\n${fence}\n\n</details>\n`;
 }

@@ -132,3 +132,57 @@ export function writePullRequestEvent(options: PullRequestEventOptions): string 
   writeFileSync(file, JSON.stringify(pullRequestEvent(options), null, 2));
   return file;
 }
+
+export interface WorkflowRunEventOptions {
+  owner: string;
+  repo: string;
+  /** The commit the scanning run ran on: the pull request's head. */
+  headSha: string;
+  /** `owner/repo` the head commit comes from (a fork's for a fork's pull request). */
+  headRepoFullName: string;
+  /** What GitHub lists in `workflow_run.pull_requests`: nothing for a fork's pull request. */
+  pullRequests?: number[];
+  /** Default `pull_request`. */
+  event?: string;
+  runId?: number;
+}
+
+/**
+ * The `workflow_run` `completed` payload a fork-safe publishing job receives, from GitHub's real example with the
+ * repository, the run's event, head commit and pull requests replaced.
+ */
+export function writeWorkflowRunEvent(options: WorkflowRunEventOptions): string {
+  const require = createRequire(import.meta.url);
+  const definitions = require('@octokit/webhooks-examples') as WebhookDefinition[];
+  const example = definitions
+    .find((definition): definition is WebhookDefinition<'workflow_run'> => definition.name === 'workflow_run')
+    ?.examples.find((candidate) => candidate.action === 'completed');
+  if (!example) throw new Error('@octokit/webhooks-examples has no workflow_run completed example');
+  const fullName = `${options.owner}/${options.repo}`;
+  const payload = structuredClone(example);
+  payload.repository.name = options.repo;
+  payload.repository.full_name = fullName;
+  payload.repository.owner.login = options.owner;
+  const run = payload.workflow_run;
+  run.id = options.runId ?? 4_242_424_242;
+  run.event = options.event ?? 'pull_request';
+  run.head_sha = options.headSha;
+  run.status = 'completed';
+  run.conclusion = 'failure';
+  run.head_repository.full_name = options.headRepoFullName;
+  run.repository.full_name = fullName;
+  run.pull_requests = (options.pullRequests ?? []).map(
+    (number) =>
+      ({
+        number,
+        id: number,
+        url: `https://api.github.com/repos/${fullName}/pulls/${number}`,
+        head: { ref: 'feature', sha: options.headSha, repo: { id: 1, name: options.repo, url: '' } },
+        base: { ref: 'main', sha: options.headSha, repo: { id: 1, name: options.repo, url: '' } },
+      }) as (typeof run.pull_requests)[number],
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'ktg-event-'));
+  const file = join(dir, 'event.json');
+  writeFileSync(file, JSON.stringify(payload, null, 2));
+  return file;
+}

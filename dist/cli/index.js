@@ -5808,8 +5808,11 @@ function escapeJsonPtr(str) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(934);
+/* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2678);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1147);
 
+
+(0,_environment_js__WEBPACK_IMPORTED_MODULE_1__/* .useEnvironmentCopy */ ._)();
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .ak)(process.argv.slice(2), {
     cwd: process.cwd(),
     env: process.env,
@@ -5822,7 +5825,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 934:
+/***/ 1147:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -6758,1655 +6761,3073 @@ async function loadConfigFile(root, explicit) {
     return defaultConfig();
 }
 
-;// CONCATENATED MODULE: ./src/core/load.ts
-
-/** Aliases a document may expand before it is refused (guards against "billion laughs"). */
-const MAX_ALIAS_COUNT = 1000;
-/**
- * Parses a YAML or JSON file into the Kubernetes objects it holds.
- *
- * YAML 1.1 is used on purpose: Kubernetes reads manifests with a YAML 1.1 parser, so `automountServiceAccountToken: no`
- * is `false` to the API server and must be `false` to us too.
- */
-function loadDocuments(file) {
-    const result = { objects: [], errors: [], notices: [], documents: 0 };
-    const lines = new dist/* LineCounter */.HN();
-    const text = file.text;
-    let docs;
-    try {
-        docs = (0,dist/* parseAllDocuments */.hR)(text, {
-            lineCounter: lines,
-            version: '1.1',
-            prettyErrors: false,
-            uniqueKeys: true,
-            keepSourceTokens: false,
-        });
+;// CONCATENATED MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
+function getDefaultExportFromCjs(x) {
+  return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, "default") ? x["default"] : x;
+}
+var jsYaml = {};
+var loader = {};
+var common = {};
+var hasRequiredCommon;
+function requireCommon() {
+  if (hasRequiredCommon) return common;
+  hasRequiredCommon = 1;
+  function isNothing(subject) {
+    return typeof subject === "undefined" || subject === null;
+  }
+  function isObject(subject) {
+    return typeof subject === "object" && subject !== null;
+  }
+  function toArray(sequence) {
+    if (Array.isArray(sequence)) return sequence;
+    else if (isNothing(sequence)) return [];
+    return [sequence];
+  }
+  function extend(target, source) {
+    if (source) {
+      const sourceKeys = Object.keys(source);
+      for (let index = 0, length = sourceKeys.length; index < length; index += 1) {
+        const key = sourceKeys[index];
+        target[key] = source[key];
+      }
     }
-    catch (error) {
-        result.errors.push({ file: file.path, line: null, message: `cannot parse: ${messageOf(error)}` });
-        return result;
+    return target;
+  }
+  function repeat(string, count) {
+    let result = "";
+    for (let cycle = 0; cycle < count; cycle += 1) {
+      result += string;
     }
-    if (!Array.isArray(docs))
-        docs = [docs];
-    const templated = text.includes('{{') && docs.some((doc) => looksLikeGoTemplate(doc));
-    if (templated) {
-        result.notices.push({
-            file: file.path,
-            message: 'contains Go template markers ({{ ... }}) outside of a Helm chart; skipped. Scan the rendered output, or the chart itself.',
-        });
-        return result;
-    }
-    docs.forEach((doc, docIndex) => {
-        if (doc.contents === null && doc.errors.length === 0)
-            return;
-        result.documents++;
-        if (doc.errors.length > 0) {
-            for (const error of doc.errors) {
-                const offset = error.pos?.[0];
-                result.errors.push({
-                    file: file.path,
-                    line: offset === undefined ? null : lines.linePos(offset).line,
-                    message: `YAML ${error.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'syntax error'}: ${firstLine(error.message)}`,
-                });
-            }
-            return;
-        }
-        let value;
-        try {
-            value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-        }
-        catch (error) {
-            const line = doc.contents?.range ? lines.linePos(doc.contents.range[0]).line : null;
-            result.errors.push({ file: file.path, line, message: `cannot read document: ${messageOf(error)}` });
-            return;
-        }
-        if (!isKubernetesObject(value))
-            return;
-        const items = value.items;
-        if (typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(items)) {
-            items.forEach((item, itemIndex) => {
-                if (isKubernetesObject(item)) {
-                    result.objects.push({
-                        file,
-                        doc,
-                        basePath: ['items', itemIndex],
-                        value: item,
-                        lines,
-                        docIndex,
-                        itemIndex,
-                    });
-                }
-            });
-            return;
-        }
-        result.objects.push({ file, doc, basePath: [], value, lines, docIndex, itemIndex: null });
-    });
     return result;
+  }
+  function isNegativeZero(number) {
+    return number === 0 && Number.NEGATIVE_INFINITY === 1 / number;
+  }
+  common.isNothing = isNothing;
+  common.isObject = isObject;
+  common.toArray = toArray;
+  common.repeat = repeat;
+  common.isNegativeZero = isNegativeZero;
+  common.extend = extend;
+  return common;
 }
-function isKubernetesObject(value) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value))
-        return false;
-    const record = value;
-    return (typeof record.apiVersion === 'string' &&
-        record.apiVersion !== '' &&
-        typeof record.kind === 'string' &&
-        record.kind !== '');
-}
-/**
- * Template actions such as `{{ .Values.x }}` or `{{- if ... }}` either break the YAML or parse as flow maps whose
- * keys are maps, which no manifest has. `{{` inside quoted or block strings (alert templates, scripts) is data.
- */
-function looksLikeGoTemplate(doc) {
-    if (doc.errors.length > 0)
-        return true;
-    let found = false;
-    (0,dist/* visit */.YR)(doc, {
-        Pair(_, pair) {
-            if ((0,dist/* isCollection */.P3)(pair.key)) {
-                found = true;
-                return dist/* visit */.YR.BREAK;
-            }
-            return undefined;
-        },
-    });
-    return found;
-}
-function firstLine(message) {
-    return message.split('\n')[0].trim();
-}
-function messageOf(error) {
-    return firstLine(error instanceof Error ? error.message : String(error));
-}
-/** The AST node at `path` below the object, or undefined. */
-function nodeAt(object, path) {
-    let node = object.doc.contents;
-    for (const segment of [...object.basePath, ...path]) {
-        if ((0,dist/* isMap */.jh)(node)) {
-            const pair = node.items.find((item) => (0,dist/* isPair */.tO)(item) && (0,dist/* isScalar */.jn)(item.key) && item.key.value === segment);
-            node = pair?.value ?? undefined;
-        }
-        else if ((0,dist/* isSeq */.oP)(node) && typeof segment === 'number') {
-            node = node.items[segment];
-        }
-        else {
-            return undefined;
-        }
-        if (node === undefined || node === null)
-            return undefined;
+var exception;
+var hasRequiredException;
+function requireException() {
+  if (hasRequiredException) return exception;
+  hasRequiredException = 1;
+  function formatError(exception2, compact) {
+    let where = "";
+    const message = exception2.reason || "(unknown reason)";
+    if (!exception2.mark) return message;
+    if (exception2.mark.name) {
+      where += 'in "' + exception2.mark.name + '" ';
     }
-    return node;
-}
-/** The key node of the pair at `path` (the last segment must be a key), or undefined. */
-function keyNodeAt(object, path) {
-    if (path.length === 0)
-        return undefined;
-    const parent = path.length === 1 ? nodeAt(object, []) : nodeAt(object, path.slice(0, -1));
-    const key = path[path.length - 1];
-    if (!(0,dist/* isMap */.jh)(parent))
-        return undefined;
-    const pair = parent.items.find((item) => (0,dist/* isScalar */.jn)(item.key) && item.key.value === key);
-    return pair?.key ?? undefined;
-}
-/**
- * The lines of the deepest node along `path` that exists: the field itself when present, else its closest ancestor,
- * else the start of the object. A key with a scalar value spans its own line; a collection is pointed at by its key.
- */
-function spanOf(object, path) {
-    for (let depth = path.length; depth > 0; depth--) {
-        const prefix = path.slice(0, depth);
-        const key = typeof prefix[prefix.length - 1] === 'string' ? keyNodeAt(object, prefix) : undefined;
-        const node = nodeAt(object, prefix);
-        if (key?.range) {
-            const line = object.lines.linePos(key.range[0]).line;
-            const end = node && (0,dist/* isScalar */.jn)(node) && node.range ? object.lines.linePos(node.range[1]).line : line;
-            return { line, endLine: Math.max(line, end) };
-        }
-        if (node?.range) {
-            const line = object.lines.linePos(node.range[0]).line;
-            return { line, endLine: line };
-        }
+    where += "(" + (exception2.mark.line + 1) + ":" + (exception2.mark.column + 1) + ")";
+    if (!compact && exception2.mark.snippet) {
+      where += "\n\n" + exception2.mark.snippet;
     }
-    return documentStart(object);
-}
-function documentStart(object) {
-    const node = nodeAt(object, []);
-    const offset = node?.range?.[0] ?? object.doc.range[0];
-    const line = object.lines.linePos(offset).line;
-    return { line, endLine: line };
-}
-
-;// CONCATENATED MODULE: ./src/core/source-map.ts
-const SOURCE_COMMENT = /^# Source: (.+?)\s*$/m;
-/** Splits `helm template` output into its documents, each with the template that produced it. */
-function splitRenderedDocuments(output) {
-    const documents = [];
-    for (const chunk of output.split(/^---[ \t]*(?:\r?\n|$)/m)) {
-        if (chunk.trim() === '')
-            continue;
-        const source = SOURCE_COMMENT.exec(chunk)?.[1] ?? null;
-        documents.push({ source, text: chunk.endsWith('\n') ? chunk : `${chunk}\n` });
+    return message + " " + where;
+  }
+  function YAMLException2(reason, mark) {
+    Error.call(this);
+    this.name = "YAMLException";
+    this.reason = reason;
+    this.mark = mark;
+    this.message = formatError(this, false);
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
+    } else {
+      this.stack = new Error().stack || "";
     }
-    return documents;
+  }
+  YAMLException2.prototype = Object.create(Error.prototype);
+  YAMLException2.prototype.constructor = YAMLException2;
+  YAMLException2.prototype.toString = function toString(compact) {
+    return this.name + ": " + formatError(this, compact);
+  };
+  exception = YAMLException2;
+  return exception;
 }
-function escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-/**
- * The line of a template that best matches a field of the rendered object: each key of `path` is looked for in
- * turn inside the block of the previous one (deeper indentation, before the block ends), starting from the document's
- * top-level keys, so `spec.template.spec` lands on the pod spec's `spec:` rather than the first `spec:`. Keys the
- * template builds with actions (`{{ include ... }}`) are not found and leave the closest written ancestor.
- */
-function templateLine(template, path) {
-    const lines = template.split('\n');
-    let current = -1;
-    let parentIndent = -1;
-    for (const segment of path) {
-        if (typeof segment !== 'string')
-            continue;
-        const key = new RegExp(`^(\\s*(?:-\\s+)?)["']?${escapeRegExp(segment)}["']?\\s*:`);
-        let found = -1;
-        for (let index = current + 1; index < lines.length; index++) {
-            const line = lines[index];
-            const trimmed = line.trimStart();
-            if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('{{'))
-                continue;
-            const indent = line.length - trimmed.length;
-            if (current >= 0 && indent <= parentIndent)
-                break;
-            if (trimmed === '---' && current >= 0)
-                break;
-            const match = key.exec(line);
-            if (match && (current >= 0 || match[1].length === 0)) {
-                found = index;
-                parentIndent = match[1].length;
-                break;
-            }
-        }
-        if (found === -1)
-            break;
-        current = found;
+var snippet;
+var hasRequiredSnippet;
+function requireSnippet() {
+  if (hasRequiredSnippet) return snippet;
+  hasRequiredSnippet = 1;
+  const common2 = requireCommon();
+  function getLine(buffer, lineStart, lineEnd, position, maxLineLength) {
+    let head = "";
+    let tail = "";
+    const maxHalfLength = Math.floor(maxLineLength / 2) - 1;
+    if (position - lineStart > maxHalfLength) {
+      head = " ... ";
+      lineStart = position - maxHalfLength + head.length;
     }
-    return current === -1 ? 1 : current + 1;
-}
-
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/adapters/process.ts
-
-/**
- * Renders never reach the network: a chart repository or a remote kustomize base would be a download of code the
- * pull request chose. Every proxy points at a closed local port, so such a fetch fails at once with a clear error.
- */
-const OFFLINE = {
-    HTTP_PROXY: 'http://127.0.0.1:9',
-    HTTPS_PROXY: 'http://127.0.0.1:9',
-    http_proxy: 'http://127.0.0.1:9',
-    https_proxy: 'http://127.0.0.1:9',
-    NO_PROXY: '',
-    no_proxy: '',
-    GIT_TERMINAL_PROMPT: '0',
-};
-/** Runs a rendering tool without a shell, offline, with a timeout; never rejects. */
-function runTool(binary, args, env, timeout) {
-    return new Promise((done) => {
-        (0,external_node_child_process_namespaceObject.execFile)(binary, args, { env: { ...env, ...OFFLINE }, timeout, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
-            const code = error ? (error.code ?? (error.killed ? 'TIMEOUT' : 1)) : 0;
-            done({ code, stdout, stderr });
-        });
-    });
-}
-/** Why a tool run failed, in one line: a timeout, or the end of what it wrote to stderr. */
-function failureReason(result, timeoutMs) {
-    if (result.code === 'TIMEOUT')
-        return `timed out after ${timeoutMs / 1000} s`;
-    return (result.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500) || `exit code ${String(result.code)}`);
-}
-
-;// CONCATENATED MODULE: ./src/adapters/helm.ts
-
-
-
-
-
-
-const DEFAULT_KUBE_VERSION = '1.31.0';
-const DEFAULT_TIMEOUT_MS = 60_000;
-/**
- * Renders a chart with the real `helm template`, offline: helm's cache, config and data go to a fresh folder, so
- * no repository or plugin of the machine is used, and dependencies must be vendored in `charts/`. The output is cut
- * into one file per template (`# Source:`), so findings point at the files users edit.
- */
-async function renderChart(chart, options) {
-    const started = performance.now();
-    const result = { chart, files: [], errors: [], notices: [], milliseconds: 0 };
-    const chartFile = `${chart.dir ? `${chart.dir}/` : ''}Chart.yaml`;
-    // Values files come from the config, which a pull request can change: never read outside the repository.
-    const outside = chart.valuesFiles.filter((file) => {
-        const path = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(options.root), (0,external_node_path_namespaceObject.resolve)(options.root, file));
-        return path.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(path);
-    });
-    if (outside.length > 0) {
-        result.errors.push({
-            file: chartFile,
-            line: null,
-            message: `values file ${outside.join(', ')} is outside the repository; the chart is not rendered`,
-        });
-        result.milliseconds = Math.round(performance.now() - started);
-        return result;
+    if (lineEnd - position > maxHalfLength) {
+      tail = " ...";
+      lineEnd = position + maxHalfLength - tail.length;
     }
-    const home = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'ktg-helm-'));
-    try {
-        const args = [
-            'template',
-            chart.release,
-            (0,external_node_path_namespaceObject.resolve)(options.root, chart.dir || '.'),
-            '--namespace',
-            chart.namespace,
-            '--kube-version',
-            chart.kubeVersion,
-            ...chart.valuesFiles.flatMap((file) => ['--values', (0,external_node_path_namespaceObject.resolve)(options.root, file)]),
-            ...Object.entries(chart.set).flatMap(([key, value]) => ['--set', `${key}=${value}`]),
-        ];
-        const env = {
-            PATH: process.env.PATH ?? '',
-            HOME: home,
-            HELM_CACHE_HOME: (0,external_node_path_namespaceObject.join)(home, 'cache'),
-            HELM_CONFIG_HOME: (0,external_node_path_namespaceObject.join)(home, 'config'),
-            HELM_DATA_HOME: (0,external_node_path_namespaceObject.join)(home, 'data'),
-        };
-        const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-        const output = await runTool(options.binary ?? 'helm', args, env, timeout);
-        if (output.code === 'ENOENT') {
-            result.notices.push({ file: chartFile, message: 'Helm chart not rendered: helm is not installed' });
-            return result;
-        }
-        if (output.code !== 0) {
-            const reason = failureReason(output, timeout);
-            result.errors.push({ file: chartFile, line: null, message: `helm template failed: ${reason}` });
-            return result;
-        }
-        const byTemplate = new Map();
-        for (const document of splitRenderedDocuments(output.stdout)) {
-            const path = templatePath(chart.dir, document.source);
-            byTemplate.set(path, [...(byTemplate.get(path) ?? []), document.text]);
-        }
-        for (const [path, documents] of byTemplate) {
-            result.files.push({
-                path,
-                text: documents.join('---\n'),
-                rendered: true,
-                renderNamespace: chart.namespace,
-            });
-        }
-        return result;
-    }
-    finally {
-        result.milliseconds = Math.round(performance.now() - started);
-        await (0,promises_namespaceObject.rm)(home, { recursive: true, force: true });
-    }
-}
-/** `# Source: <chart>/templates/x.yaml` names the template below the chart's folder (subcharts included). */
-function templatePath(chartDir, source) {
-    const prefix = chartDir ? `${chartDir}/` : '';
-    if (!source)
-        return `${prefix}templates`;
-    const slash = source.indexOf('/');
-    return `${prefix}${slash === -1 ? source : source.slice(slash + 1)}`;
-}
-/** The release name, namespace and values helm is given for a chart found in the repository. */
-async function defaultRender(root, dir, namespace) {
-    let name = (0,external_node_path_namespaceObject.basename)(dir || (0,external_node_path_namespaceObject.resolve)(root));
-    try {
-        const chart = (0,dist/* parse */.qg)(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, dir, 'Chart.yaml'), 'utf8'));
-        if (typeof chart?.name === 'string' && chart.name !== '')
-            name = chart.name;
-    }
-    catch {
-        // helm reports a broken Chart.yaml itself.
-    }
-    return { dir, release: name, namespace, kubeVersion: DEFAULT_KUBE_VERSION, valuesFiles: [], set: {} };
-}
-
-;// CONCATENATED MODULE: ./src/adapters/kustomize.ts
-
-
-
-
-
-const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
-const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
-const kustomize_DEFAULT_TIMEOUT_MS = 60_000;
-function toPosix(path) {
-    return path.split(external_node_path_namespaceObject.sep).join('/');
-}
-/**
- * The overlays to build: folders with a kustomization that no other kustomization of the repository includes
- * (as a resource, base or component). Those it includes are built as part of them.
- */
-async function findOverlays(root, kustomizationDirs) {
-    const included = new Set();
-    for (const dir of kustomizationDirs) {
-        const text = await readKustomization(root, dir);
-        if (text === null)
-            continue;
-        let content;
-        try {
-            content = (0,dist/* parse */.qg)(text);
-        }
-        catch {
-            continue;
-        }
-        if (typeof content !== 'object' || content === null)
-            continue;
-        const record = content;
-        for (const field of ['resources', 'bases', 'components']) {
-            const entries = record[field];
-            if (!Array.isArray(entries))
-                continue;
-            for (const entry of entries) {
-                if (typeof entry !== 'string' || /^[a-z]+:\/\//i.test(entry) || entry.includes('?'))
-                    continue;
-                included.add(toPosix((0,external_node_path_namespaceObject.relative)(root, (0,external_node_path_namespaceObject.resolve)(root, dir, entry))));
-            }
-        }
-    }
-    return kustomizationDirs.filter((dir) => !included.has(dir)).sort();
-}
-/** The text of a folder's kustomization file, whichever of its names it has, or null. */
-async function readKustomization(root, dir) {
-    for (const name of KUSTOMIZATION_FILES) {
-        try {
-            return await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, dir, name), 'utf8');
-        }
-        catch {
-            // try the next name
-        }
-    }
-    return null;
-}
-/**
- * Builds an overlay with the real `kustomize build`, through a wrapper kustomization that adds origin annotations,
- * so each resource can be reported on the file it was written in. The user's files are not touched.
- */
-async function buildOverlay(root, dir, options = {}) {
-    const started = performance.now();
-    const result = { dir, files: [], errors: [], notices: [], milliseconds: 0 };
-    const label = dir === '' ? 'kustomization.yaml' : `${dir}/kustomization.yaml`;
-    const within = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(root), (0,external_node_path_namespaceObject.resolve)(root, dir));
-    if (within.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(within)) {
-        result.errors.push({
-            file: label,
-            line: null,
-            message: 'the overlay is outside the repository; not built',
-        });
-        return result;
-    }
-    const wrapper = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'ktg-kustomize-'));
-    try {
-        const target = toPosix((0,external_node_path_namespaceObject.relative)(wrapper, (0,external_node_path_namespaceObject.resolve)(root, dir)));
-        await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(wrapper, 'kustomization.yaml'), `resources:\n  - ${JSON.stringify(target)}\nbuildMetadata: [originAnnotations]\n`);
-        const timeout = options.timeoutMs ?? kustomize_DEFAULT_TIMEOUT_MS;
-        const output = await runTool(options.binary ?? 'kustomize', ['build', wrapper, '--load-restrictor', 'LoadRestrictionsNone'], { PATH: process.env.PATH ?? '', HOME: wrapper }, timeout);
-        if (output.code === 'ENOENT') {
-            result.notices.push({
-                file: label,
-                message: 'kustomize overlay not built: kustomize is not installed',
-            });
-            return result;
-        }
-        if (output.code !== 0) {
-            const reason = failureReason(output, timeout);
-            result.errors.push({ file: label, line: null, message: `kustomize build failed: ${reason}` });
-            return result;
-        }
-        const bySource = new Map();
-        for (const document of (0,dist/* parseAllDocuments */.hR)(output.stdout)) {
-            if (document.errors.length > 0 || !document.contents)
-                continue;
-            const origin = document.getIn(['metadata', 'annotations', ORIGIN_ANNOTATION]);
-            const path = typeof origin === 'string' ? (/^path:\s*(.+)$/m.exec(origin)?.[1]?.trim() ?? null) : null;
-            document.deleteIn(['metadata', 'annotations', ORIGIN_ANNOTATION]);
-            const annotations = document.getIn(['metadata', 'annotations']);
-            if (annotations?.items?.length === 0)
-                document.deleteIn(['metadata', 'annotations']);
-            const source = path ? toPosix((0,external_node_path_namespaceObject.relative)(root, (0,external_node_path_namespaceObject.resolve)(wrapper, path))) : label;
-            bySource.set(source, [...(bySource.get(source) ?? []), document.toString()]);
-        }
-        for (const [path, documents] of bySource) {
-            result.files.push({ path, text: documents.join('---\n'), rendered: true });
-        }
-        return result;
-    }
-    finally {
-        result.milliseconds = Math.round(performance.now() - started);
-        await (0,promises_namespaceObject.rm)(wrapper, { recursive: true, force: true });
-    }
-}
-/** Folders (relative to the root) holding a kustomization, from a list of repository paths. */
-function kustomize_kustomizationDirs(paths) {
-    const dirs = new Set();
-    for (const path of paths) {
-        const name = path.slice(path.lastIndexOf('/') + 1);
-        if (KUSTOMIZATION_FILES.includes(name))
-            dirs.add(dirname(path) === '.' ? '' : toPosix(dirname(path)));
-    }
-    return [...dirs].sort();
-}
-
-;// CONCATENATED MODULE: ./src/adapters/render.ts
-
-
-
-
-
-
-/** Runs `work` over `items`, `parallel` at a time, keeping the order of the results. */
-async function pooled(items, parallel, work) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await work(items[index]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
-    return results;
-}
-/**
- * Renders the Helm charts and builds the kustomize overlays found while collecting files, two at a time (the tools
- * are CPU-bound), and adds their output, errors and notices to the collection. Returns a line for the log.
- */
-async function renderCollected(collected, root, config, tools = {}) {
-    const overlays = config.overlays ?? (await findOverlays(root, collected.kustomizations));
-    const renders = [];
-    for (const dir of collected.charts) {
-        const base = await defaultRender(root, dir, config.defaultNamespace);
-        base.kubeVersion = config.kubeVersion;
-        const listed = config.charts.filter((chart) => chart.path === dir);
-        if (listed.length === 0)
-            renders.push(base);
-        for (const chart of listed) {
-            renders.push({
-                dir,
-                release: chart.release ?? base.release,
-                namespace: chart.namespace ?? config.defaultNamespace,
-                kubeVersion: chart.kubeVersion ?? config.kubeVersion,
-                valuesFiles: chart.values,
-                set: chart.set,
-            });
-        }
-    }
-    for (const chart of config.charts) {
-        if (!collected.charts.includes(chart.path)) {
-            collected.notices.push({
-                file: chart.path || '.',
-                message: 'listed in the config `charts` but no chart (Chart.yaml) was found there among the scanned files',
-            });
-        }
-    }
-    const jobs = [
-        ...renders.map((render) => () => renderChart(render, { root, binary: tools.helm })),
-        ...overlays.map((dir) => () => buildOverlay(root, dir, { binary: tools.kustomize })),
-    ];
-    if (jobs.length === 0)
-        return { log: null, charts: [] };
-    const results = await pooled(jobs, 2, (job) => job());
-    for (const result of results) {
-        collected.files.push(...result.files);
-        collected.errors.push(...result.errors);
-        collected.notices.push(...result.notices);
-    }
-    const milliseconds = results.reduce((sum, result) => sum + result.milliseconds, 0);
-    const parts = [
-        collected.charts.length > 0
-            ? `${collected.charts.length} Helm chart${collected.charts.length === 1 ? '' : 's'}`
-            : '',
-        overlays.length > 0 ? `${overlays.length} kustomize overlay${overlays.length === 1 ? '' : 's'}` : '',
-    ].filter(Boolean);
     return {
-        log: `Rendered ${parts.join(' and ')} (${milliseconds} ms of helm/kustomize).`,
-        charts: renders.map((render, index) => ({ render, files: results[index].files })),
+      str: head + buffer.slice(lineStart, lineEnd).replace(/\t/g, "→") + tail,
+      pos: position - lineStart + head.length
+      // relative position
     };
-}
-function renderTools(env) {
-    return { helm: env.KUBE_TOKEN_GUARD_HELM, kustomize: env.KUBE_TOKEN_GUARD_KUSTOMIZE };
-}
-/**
- * Points findings on rendered output at the file users edit: in a plain source (a kustomize base or patch) the exact
- * line of the field in the resource's document (matched by kind and name, names possibly prefixed or suffixed by the
- * overlay); in a Helm template the best line found key by key. Reads the sources from `root`.
- */
-async function mapRenderedFindings(findings, root) {
-    const sources = new Map();
-    for (const finding of findings) {
-        if (!finding.rendered)
-            continue;
-        if (!sources.has(finding.file)) {
-            sources.set(finding.file, await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, finding.file), 'utf8').catch(() => null));
-        }
-        const text = sources.get(finding.file);
-        if (!text)
-            continue;
-        const loaded = loadDocuments({ path: finding.file, text });
-        const candidates = loaded.objects.filter((object) => object.value.kind === finding.resource.kind);
-        const named = candidates.find((object) => {
-            const name = object.value.metadata?.name;
-            return typeof name === 'string' && name !== '' && finding.resource.name.includes(name);
-        });
-        const object = named ?? (candidates.length === 1 ? candidates[0] : undefined);
-        const span = object
-            ? spanOf(object, finding.path)
-            : { line: templateLine(text, finding.path), endLine: 0 };
-        finding.line = span.line;
-        finding.endLine = Math.max(span.line, span.endLine);
+  }
+  function padStart(string, max) {
+    return common2.repeat(" ", max - string.length) + string;
+  }
+  function makeSnippet(mark, options) {
+    options = Object.create(options || null);
+    if (!mark.buffer) return null;
+    if (!options.maxLength) options.maxLength = 79;
+    if (typeof options.indent !== "number") options.indent = 1;
+    if (typeof options.linesBefore !== "number") options.linesBefore = 3;
+    if (typeof options.linesAfter !== "number") options.linesAfter = 2;
+    const re = /\r?\n|\r|\0/g;
+    const lineStarts = [0];
+    const lineEnds = [];
+    let match;
+    let foundLineNo = -1;
+    while (match = re.exec(mark.buffer)) {
+      lineEnds.push(match.index);
+      lineStarts.push(match.index + match[0].length);
+      if (mark.position <= match.index && foundLineNo < 0) {
+        foundLineNo = lineStarts.length - 2;
+      }
     }
-}
-
-;// CONCATENATED MODULE: ./src/core/model.ts
-/** Kinds that are not namespaced; every other kind takes the namespace defaulting below. */
-const CLUSTER_SCOPED_KINDS = new Set([
-    'Namespace',
-    'Node',
-    'PersistentVolume',
-    'ClusterRole',
-    'ClusterRoleBinding',
-    'CustomResourceDefinition',
-    'StorageClass',
-    'PriorityClass',
-    'IngressClass',
-    'RuntimeClass',
-    'CSIDriver',
-    'CSINode',
-    'APIService',
-    'MutatingWebhookConfiguration',
-    'ValidatingWebhookConfiguration',
-    'ValidatingAdmissionPolicy',
-    'ValidatingAdmissionPolicyBinding',
-    'PodSecurityPolicy',
-    'ClusterIssuer',
-    'VolumeSnapshotClass',
-]);
-/** Where the pod spec sits for the kinds the design names; anything else with `spec.template.spec.containers` too. */
-const POD_SPEC_PATHS = {
-    Pod: { spec: ['spec'], metadata: null },
-    PodTemplate: { spec: ['template', 'spec'], metadata: ['template', 'metadata'] },
-    CronJob: {
-        spec: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-        metadata: ['spec', 'jobTemplate', 'spec', 'template', 'metadata'],
-    },
-};
-const TEMPLATE_SPEC = { spec: ['spec', 'template', 'spec'], metadata: ['spec', 'template', 'metadata'] };
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function getPath(value, path) {
-    let current = value;
-    for (const segment of path) {
-        if (typeof segment === 'number') {
-            if (!Array.isArray(current))
-                return undefined;
-            current = current[segment];
-        }
-        else {
-            if (!isRecord(current))
-                return undefined;
-            current = current[segment];
-        }
+    if (foundLineNo < 0) foundLineNo = lineStarts.length - 1;
+    let result = "";
+    const lineNoLength = Math.min(mark.line + options.linesAfter, lineEnds.length).toString().length;
+    const maxLineLength = options.maxLength - (options.indent + lineNoLength + 3);
+    for (let i = 1; i <= options.linesBefore; i++) {
+      if (foundLineNo - i < 0) break;
+      const line2 = getLine(
+        mark.buffer,
+        lineStarts[foundLineNo - i],
+        lineEnds[foundLineNo - i],
+        mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo - i]),
+        maxLineLength
+      );
+      result = common2.repeat(" ", options.indent) + padStart((mark.line - i + 1).toString(), lineNoLength) + " | " + line2.str + "\n" + result;
     }
-    return current;
+    const line = getLine(mark.buffer, lineStarts[foundLineNo], lineEnds[foundLineNo], mark.position, maxLineLength);
+    result += common2.repeat(" ", options.indent) + padStart((mark.line + 1).toString(), lineNoLength) + " | " + line.str + "\n";
+    result += common2.repeat("-", options.indent + lineNoLength + 3 + line.pos) + "^\n";
+    for (let i = 1; i <= options.linesAfter; i++) {
+      if (foundLineNo + i >= lineEnds.length) break;
+      const line2 = getLine(
+        mark.buffer,
+        lineStarts[foundLineNo + i],
+        lineEnds[foundLineNo + i],
+        mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo + i]),
+        maxLineLength
+      );
+      result += common2.repeat(" ", options.indent) + padStart((mark.line + i + 1).toString(), lineNoLength) + " | " + line2.str + "\n";
+    }
+    return result.replace(/\n$/, "");
+  }
+  snippet = makeSnippet;
+  return snippet;
 }
-function stringMap(value) {
+var type;
+var hasRequiredType;
+function requireType() {
+  if (hasRequiredType) return type;
+  hasRequiredType = 1;
+  const YAMLException2 = requireException();
+  const TYPE_CONSTRUCTOR_OPTIONS = [
+    "kind",
+    "multi",
+    "resolve",
+    "construct",
+    "instanceOf",
+    "predicate",
+    "represent",
+    "representName",
+    "defaultStyle",
+    "styleAliases"
+  ];
+  const YAML_NODE_KINDS = [
+    "scalar",
+    "sequence",
+    "mapping"
+  ];
+  function compileStyleAliases(map2) {
     const result = {};
-    if (!isRecord(value))
-        return result;
-    for (const [key, entry] of Object.entries(value)) {
-        if (typeof entry === 'string')
-            result[key] = entry;
-        else if (typeof entry === 'number' || typeof entry === 'boolean')
-            result[key] = String(entry);
-    }
-    return result;
-}
-function nsKey(namespace, name) {
-    return `${namespace ?? ''}/${name}`;
-}
-function addTo(index, key, resource) {
-    const list = index.get(key);
-    if (list)
-        list.push(resource);
-    else
-        index.set(key, [resource]);
-}
-/** Builds the model of every scanned object: the joins rules need are indexes built once, not scans per finding. */
-function buildModel(objects, defaultNamespace) {
-    const model = {
-        resources: [],
-        workloads: [],
-        serviceAccounts: [],
-        roles: [],
-        clusterRoles: [],
-        bindings: [],
-        secrets: [],
-        namespaces: [],
-        defaultNamespace,
-        serviceAccountIndex: new Map(),
-        roleIndex: new Map(),
-        clusterRoleIndex: new Map(),
-        secretIndex: new Map(),
-    };
-    for (const object of objects) {
-        const resource = toResource(object, defaultNamespace);
-        model.resources.push(resource);
-        const { kind, namespace, name } = resource.ref;
-        const core = isCoreGroup(resource.ref.apiVersion);
-        const rbac = resource.ref.apiVersion.startsWith('rbac.authorization.k8s.io/');
-        if (kind === 'ServiceAccount' && core) {
-            model.serviceAccounts.push(resource);
-            addTo(model.serviceAccountIndex, nsKey(namespace, name), resource);
-        }
-        else if (kind === 'Secret' && core) {
-            model.secrets.push(resource);
-            addTo(model.secretIndex, nsKey(namespace, name), resource);
-        }
-        else if (kind === 'Namespace' && core) {
-            model.namespaces.push(resource);
-        }
-        else if (kind === 'Role' && rbac) {
-            model.roles.push(resource);
-            addTo(model.roleIndex, nsKey(namespace, name), resource);
-        }
-        else if (kind === 'ClusterRole' && rbac) {
-            model.clusterRoles.push(resource);
-            addTo(model.clusterRoleIndex, name, resource);
-        }
-        else if ((kind === 'RoleBinding' || kind === 'ClusterRoleBinding') && rbac) {
-            model.bindings.push(resource);
-        }
-        else {
-            const workload = toWorkload(resource);
-            if (workload)
-                model.workloads.push(workload);
-        }
-    }
-    return model;
-}
-function isCoreGroup(apiVersion) {
-    return apiVersion === 'v1';
-}
-function toResource(object, defaultNamespace) {
-    const value = object.value;
-    const metadata = isRecord(value.metadata) ? value.metadata : {};
-    const kind = String(value.kind);
-    const declared = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : null;
-    const namespace = CLUSTER_SCOPED_KINDS.has(kind)
-        ? null
-        : (declared ?? object.file.renderNamespace ?? defaultNamespace);
-    const name = typeof metadata.name === 'string' && metadata.name !== ''
-        ? metadata.name
-        : typeof metadata.generateName === 'string'
-            ? `${metadata.generateName}*`
-            : '(unnamed)';
-    return {
-        object,
-        ref: { apiVersion: String(value.apiVersion), kind, namespace, name },
-        annotations: stringMap(metadata.annotations),
-    };
-}
-function toWorkload(resource) {
-    const value = resource.object.value;
-    const known = POD_SPEC_PATHS[resource.ref.kind];
-    let paths = known;
-    if (!paths) {
-        const candidate = getPath(value, TEMPLATE_SPEC.spec);
-        if (!isRecord(candidate) || !Array.isArray(candidate.containers))
-            return null;
-        paths = TEMPLATE_SPEC;
-    }
-    const podSpec = getPath(value, paths.spec);
-    if (!isRecord(podSpec))
-        return null;
-    // A Pod is only a workload if it looks like one; other kinds are recognised by their well-known template path.
-    if (resource.ref.kind === 'Pod' && !Array.isArray(podSpec.containers))
-        return null;
-    const templateMetadata = paths.metadata ? getPath(value, paths.metadata) : undefined;
-    const templateAnnotations = isRecord(templateMetadata) ? stringMap(templateMetadata.annotations) : {};
-    const byName = nonEmptyString(podSpec.serviceAccountName);
-    const byDeprecated = nonEmptyString(podSpec.serviceAccount);
-    return {
-        resource,
-        podSpecPath: paths.spec,
-        podSpec,
-        templateMetadataPath: paths.metadata,
-        templateAnnotations,
-        serviceAccountName: byName ?? byDeprecated ?? 'default',
-        serviceAccountField: byName ? 'serviceAccountName' : byDeprecated ? 'serviceAccount' : null,
-    };
-}
-function nonEmptyString(value) {
-    return typeof value === 'string' && value !== '' ? value : null;
-}
-function resourceLabel(ref) {
-    return ref.namespace ? `${ref.kind} ${ref.namespace}/${ref.name}` : `${ref.kind} ${ref.name}`;
-}
-/**
- * All containers of a pod spec with their paths: containers, initContainers and ephemeralContainers.
- */
-function containersOf(workload) {
-    const result = [];
-    for (const field of ['initContainers', 'containers', 'ephemeralContainers']) {
-        const list = workload.podSpec[field];
-        if (!Array.isArray(list))
-            continue;
-        list.forEach((container, index) => {
-            if (isRecord(container))
-                result.push({ container, path: [...workload.podSpecPath, field, index] });
+    if (map2 !== null) {
+      Object.keys(map2).forEach(function(style) {
+        map2[style].forEach(function(alias) {
+          result[String(alias)] = style;
         });
+      });
     }
     return result;
+  }
+  function Type2(tag, options) {
+    options = options || {};
+    Object.keys(options).forEach(function(name) {
+      if (TYPE_CONSTRUCTOR_OPTIONS.indexOf(name) === -1) {
+        throw new YAMLException2('Unknown option "' + name + '" is met in definition of "' + tag + '" YAML type.');
+      }
+    });
+    this.options = options;
+    this.tag = tag;
+    this.kind = options["kind"] || null;
+    this.resolve = options["resolve"] || function() {
+      return true;
+    };
+    this.construct = options["construct"] || function(data) {
+      return data;
+    };
+    this.instanceOf = options["instanceOf"] || null;
+    this.predicate = options["predicate"] || null;
+    this.represent = options["represent"] || null;
+    this.representName = options["representName"] || null;
+    this.defaultStyle = options["defaultStyle"] || null;
+    this.multi = options["multi"] || false;
+    this.styleAliases = compileStyleAliases(options["styleAliases"] || null);
+    if (YAML_NODE_KINDS.indexOf(this.kind) === -1) {
+      throw new YAMLException2('Unknown kind "' + this.kind + '" is specified for "' + tag + '" YAML type.');
+    }
+  }
+  type = Type2;
+  return type;
 }
-/** The pod spec's volumes with their paths. */
-function volumesOf(workload) {
-    const list = workload.podSpec.volumes;
-    if (!Array.isArray(list))
-        return [];
+var schema;
+var hasRequiredSchema;
+function requireSchema() {
+  if (hasRequiredSchema) return schema;
+  hasRequiredSchema = 1;
+  const YAMLException2 = requireException();
+  const Type2 = requireType();
+  function compileList(schema2, name) {
     const result = [];
-    list.forEach((volume, index) => {
-        if (isRecord(volume))
-            result.push({ volume, path: [...workload.podSpecPath, 'volumes', index] });
+    schema2[name].forEach(function(currentType) {
+      let newIndex = result.length;
+      result.forEach(function(previousType, previousIndex) {
+        if (previousType.tag === currentType.tag && previousType.kind === currentType.kind && previousType.multi === currentType.multi) {
+          newIndex = previousIndex;
+        }
+      });
+      result[newIndex] = currentType;
     });
     return result;
-}
-/** Every projected `serviceAccountToken` source of a pod's volumes, with its path. */
-function projectedTokensOf(workload) {
-    const result = [];
-    for (const { volume, path } of volumesOf(workload)) {
-        const projected = volume.projected;
-        if (!isRecord(projected) || !Array.isArray(projected.sources))
-            continue;
-        projected.sources.forEach((source, index) => {
-            if (isRecord(source) && isRecord(source.serviceAccountToken)) {
-                result.push({
-                    token: source.serviceAccountToken,
-                    path: [...path, 'projected', 'sources', index, 'serviceAccountToken'],
-                    volume: typeof volume.name === 'string' ? volume.name : String(index),
-                });
-            }
-        });
+  }
+  function compileMap() {
+    const result = {
+      scalar: {},
+      sequence: {},
+      mapping: {},
+      fallback: {},
+      multi: {
+        scalar: [],
+        sequence: [],
+        mapping: [],
+        fallback: []
+      }
+    };
+    function collectType(type2) {
+      if (type2.multi) {
+        result.multi[type2.kind].push(type2);
+        result.multi["fallback"].push(type2);
+      } else {
+        result[type2.kind][type2.tag] = result["fallback"][type2.tag] = type2;
+      }
+    }
+    for (let index = 0, length = arguments.length; index < length; index += 1) {
+      arguments[index].forEach(collectType);
     }
     return result;
+  }
+  function Schema2(definition) {
+    return this.extend(definition);
+  }
+  Schema2.prototype.extend = function extend(definition) {
+    let implicit = [];
+    let explicit = [];
+    if (definition instanceof Type2) {
+      explicit.push(definition);
+    } else if (Array.isArray(definition)) {
+      explicit = explicit.concat(definition);
+    } else if (definition && (Array.isArray(definition.implicit) || Array.isArray(definition.explicit))) {
+      if (definition.implicit) implicit = implicit.concat(definition.implicit);
+      if (definition.explicit) explicit = explicit.concat(definition.explicit);
+    } else {
+      throw new YAMLException2("Schema.extend argument should be a Type, [ Type ], or a schema definition ({ implicit: [...], explicit: [...] })");
+    }
+    implicit.forEach(function(type2) {
+      if (!(type2 instanceof Type2)) {
+        throw new YAMLException2("Specified list of YAML types (or a single Type object) contains a non-Type object.");
+      }
+      if (type2.loadKind && type2.loadKind !== "scalar") {
+        throw new YAMLException2("There is a non-scalar type in the implicit list of a schema. Implicit resolving of such types is not supported.");
+      }
+      if (type2.multi) {
+        throw new YAMLException2("There is a multi type in the implicit list of a schema. Multi tags can only be listed as explicit.");
+      }
+    });
+    explicit.forEach(function(type2) {
+      if (!(type2 instanceof Type2)) {
+        throw new YAMLException2("Specified list of YAML types (or a single Type object) contains a non-Type object.");
+      }
+    });
+    const result = Object.create(Schema2.prototype);
+    result.implicit = (this.implicit || []).concat(implicit);
+    result.explicit = (this.explicit || []).concat(explicit);
+    result.compiledImplicit = compileList(result, "implicit");
+    result.compiledExplicit = compileList(result, "explicit");
+    result.compiledTypeMap = compileMap(result.compiledImplicit, result.compiledExplicit);
+    return result;
+  };
+  schema = Schema2;
+  return schema;
 }
-
-;// CONCATENATED MODULE: ./src/core/rbac.ts
-
-const SERVICE_ACCOUNT_USER = /^system:serviceaccount:([^:]+):([^:]+)$/;
-/** The ServiceAccount a binding subject denotes, if it denotes one. */
-function serviceAccountOfSubject(subject, binding, defaultNamespace) {
-    const kind = subject.kind;
-    const name = typeof subject.name === 'string' ? subject.name : '';
-    if (kind === 'ServiceAccount' && name !== '') {
-        const namespace = typeof subject.namespace === 'string' && subject.namespace !== ''
-            ? subject.namespace
-            : (binding.ref.namespace ?? defaultNamespace);
-        return { namespace, name };
+var str;
+var hasRequiredStr;
+function requireStr() {
+  if (hasRequiredStr) return str;
+  hasRequiredStr = 1;
+  const Type2 = requireType();
+  str = new Type2("tag:yaml.org,2002:str", {
+    kind: "scalar",
+    construct: function(data) {
+      return data !== null ? data : "";
     }
-    if (kind === 'User') {
-        const match = SERVICE_ACCOUNT_USER.exec(name);
-        if (match)
-            return { namespace: match[1], name: match[2] };
+  });
+  return str;
+}
+var seq;
+var hasRequiredSeq;
+function requireSeq() {
+  if (hasRequiredSeq) return seq;
+  hasRequiredSeq = 1;
+  const Type2 = requireType();
+  seq = new Type2("tag:yaml.org,2002:seq", {
+    kind: "sequence",
+    construct: function(data) {
+      return data !== null ? data : [];
     }
+  });
+  return seq;
+}
+var map;
+var hasRequiredMap;
+function requireMap() {
+  if (hasRequiredMap) return map;
+  hasRequiredMap = 1;
+  const Type2 = requireType();
+  map = new Type2("tag:yaml.org,2002:map", {
+    kind: "mapping",
+    construct: function(data) {
+      return data !== null ? data : {};
+    }
+  });
+  return map;
+}
+var failsafe;
+var hasRequiredFailsafe;
+function requireFailsafe() {
+  if (hasRequiredFailsafe) return failsafe;
+  hasRequiredFailsafe = 1;
+  const Schema2 = requireSchema();
+  failsafe = new Schema2({
+    explicit: [
+      requireStr(),
+      requireSeq(),
+      requireMap()
+    ]
+  });
+  return failsafe;
+}
+var _null;
+var hasRequired_null;
+function require_null() {
+  if (hasRequired_null) return _null;
+  hasRequired_null = 1;
+  const Type2 = requireType();
+  function resolveYamlNull(data) {
+    if (data === null) return true;
+    const max = data.length;
+    return max === 1 && data === "~" || max === 4 && (data === "null" || data === "Null" || data === "NULL");
+  }
+  function constructYamlNull() {
     return null;
+  }
+  function isNull(object) {
+    return object === null;
+  }
+  _null = new Type2("tag:yaml.org,2002:null", {
+    kind: "scalar",
+    resolve: resolveYamlNull,
+    construct: constructYamlNull,
+    predicate: isNull,
+    represent: {
+      canonical: function() {
+        return "~";
+      },
+      lowercase: function() {
+        return "null";
+      },
+      uppercase: function() {
+        return "NULL";
+      },
+      camelcase: function() {
+        return "Null";
+      },
+      empty: function() {
+        return "";
+      }
+    },
+    defaultStyle: "lowercase"
+  });
+  return _null;
 }
-function subjectsOf(binding) {
-    const subjects = binding.object.value.subjects;
-    return Array.isArray(subjects) ? subjects.filter(isRecord) : [];
+var bool;
+var hasRequiredBool;
+function requireBool() {
+  if (hasRequiredBool) return bool;
+  hasRequiredBool = 1;
+  const Type2 = requireType();
+  function resolveYamlBoolean(data) {
+    if (data === null) return false;
+    const max = data.length;
+    return max === 4 && (data === "true" || data === "True" || data === "TRUE") || max === 5 && (data === "false" || data === "False" || data === "FALSE");
+  }
+  function constructYamlBoolean(data) {
+    return data === "true" || data === "True" || data === "TRUE";
+  }
+  function isBoolean(object) {
+    return Object.prototype.toString.call(object) === "[object Boolean]";
+  }
+  bool = new Type2("tag:yaml.org,2002:bool", {
+    kind: "scalar",
+    resolve: resolveYamlBoolean,
+    construct: constructYamlBoolean,
+    predicate: isBoolean,
+    represent: {
+      lowercase: function(object) {
+        return object ? "true" : "false";
+      },
+      uppercase: function(object) {
+        return object ? "TRUE" : "FALSE";
+      },
+      camelcase: function(object) {
+        return object ? "True" : "False";
+      }
+    },
+    defaultStyle: "lowercase"
+  });
+  return bool;
 }
-function roleOf(binding, model) {
-    const roleRef = binding.object.value.roleRef;
-    if (!isRecord(roleRef) || typeof roleRef.name !== 'string')
-        return null;
-    if (roleRef.kind === 'ClusterRole') {
-        return {
-            kind: 'ClusterRole',
-            name: roleRef.name,
-            resource: model.clusterRoleIndex.get(roleRef.name)?.[0] ?? null,
+var js_yaml_int;
+var hasRequiredInt;
+function requireInt() {
+  if (hasRequiredInt) return js_yaml_int;
+  hasRequiredInt = 1;
+  const common2 = requireCommon();
+  const Type2 = requireType();
+  function isHexCode(c) {
+    return c >= 48 && c <= 57 || c >= 65 && c <= 70 || c >= 97 && c <= 102;
+  }
+  function isOctCode(c) {
+    return c >= 48 && c <= 55;
+  }
+  function isDecCode(c) {
+    return c >= 48 && c <= 57;
+  }
+  function resolveYamlInteger(data) {
+    if (data === null) return false;
+    const max = data.length;
+    let index = 0;
+    let hasDigits = false;
+    if (!max) return false;
+    let ch = data[index];
+    if (ch === "-" || ch === "+") {
+      ch = data[++index];
+    }
+    if (ch === "0") {
+      if (index + 1 === max) return true;
+      ch = data[++index];
+      if (ch === "b") {
+        index++;
+        for (; index < max; index++) {
+          ch = data[index];
+          if (ch !== "0" && ch !== "1") return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+      if (ch === "x") {
+        index++;
+        for (; index < max; index++) {
+          if (!isHexCode(data.charCodeAt(index))) return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+      if (ch === "o") {
+        index++;
+        for (; index < max; index++) {
+          if (!isOctCode(data.charCodeAt(index))) return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+    }
+    for (; index < max; index++) {
+      if (!isDecCode(data.charCodeAt(index))) {
+        return false;
+      }
+      hasDigits = true;
+    }
+    if (!hasDigits) return false;
+    return isFinite(parseYamlInteger(data));
+  }
+  function parseYamlInteger(data) {
+    let value = data;
+    let sign = 1;
+    let ch = value[0];
+    if (ch === "-" || ch === "+") {
+      if (ch === "-") sign = -1;
+      value = value.slice(1);
+      ch = value[0];
+    }
+    if (value === "0") return 0;
+    if (ch === "0") {
+      if (value[1] === "b") return sign * parseInt(value.slice(2), 2);
+      if (value[1] === "x") return sign * parseInt(value.slice(2), 16);
+      if (value[1] === "o") return sign * parseInt(value.slice(2), 8);
+    }
+    return sign * parseInt(value, 10);
+  }
+  function constructYamlInteger(data) {
+    return parseYamlInteger(data);
+  }
+  function isInteger(object) {
+    return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 === 0 && !common2.isNegativeZero(object));
+  }
+  js_yaml_int = new Type2("tag:yaml.org,2002:int", {
+    kind: "scalar",
+    resolve: resolveYamlInteger,
+    construct: constructYamlInteger,
+    predicate: isInteger,
+    represent: {
+      binary: function(obj) {
+        return obj >= 0 ? "0b" + obj.toString(2) : "-0b" + obj.toString(2).slice(1);
+      },
+      octal: function(obj) {
+        return obj >= 0 ? "0o" + obj.toString(8) : "-0o" + obj.toString(8).slice(1);
+      },
+      decimal: function(obj) {
+        return obj.toString(10);
+      },
+      hexadecimal: function(obj) {
+        return obj >= 0 ? "0x" + obj.toString(16).toUpperCase() : "-0x" + obj.toString(16).toUpperCase().slice(1);
+      }
+    },
+    defaultStyle: "decimal",
+    styleAliases: {
+      binary: [2, "bin"],
+      octal: [8, "oct"],
+      decimal: [10, "dec"],
+      hexadecimal: [16, "hex"]
+    }
+  });
+  return js_yaml_int;
+}
+var js_yaml_float;
+var hasRequiredFloat;
+function requireFloat() {
+  if (hasRequiredFloat) return js_yaml_float;
+  hasRequiredFloat = 1;
+  const common2 = requireCommon();
+  const Type2 = requireType();
+  const YAML_FLOAT_PATTERN = new RegExp(
+    // 2.5e4, 2.5 and integers
+    "^(?:[-+]?(?:[0-9]+)(?:\\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|\\.[0-9]+(?:[eE][-+]?[0-9]+)?|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
+  );
+  const YAML_FLOAT_SPECIAL_PATTERN = new RegExp(
+    "^(?:[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
+  );
+  function resolveYamlFloat(data) {
+    if (data === null) return false;
+    if (!YAML_FLOAT_PATTERN.test(data)) {
+      return false;
+    }
+    if (isFinite(parseFloat(data, 10))) {
+      return true;
+    }
+    return YAML_FLOAT_SPECIAL_PATTERN.test(data);
+  }
+  function constructYamlFloat(data) {
+    let value = data.toLowerCase();
+    const sign = value[0] === "-" ? -1 : 1;
+    if ("+-".indexOf(value[0]) >= 0) {
+      value = value.slice(1);
+    }
+    if (value === ".inf") {
+      return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    } else if (value === ".nan") {
+      return NaN;
+    }
+    return sign * parseFloat(value, 10);
+  }
+  const SCIENTIFIC_WITHOUT_DOT = /^[-+]?[0-9]+e/;
+  function representYamlFloat(object, style) {
+    if (isNaN(object)) {
+      switch (style) {
+        case "lowercase":
+          return ".nan";
+        case "uppercase":
+          return ".NAN";
+        case "camelcase":
+          return ".NaN";
+      }
+    } else if (Number.POSITIVE_INFINITY === object) {
+      switch (style) {
+        case "lowercase":
+          return ".inf";
+        case "uppercase":
+          return ".INF";
+        case "camelcase":
+          return ".Inf";
+      }
+    } else if (Number.NEGATIVE_INFINITY === object) {
+      switch (style) {
+        case "lowercase":
+          return "-.inf";
+        case "uppercase":
+          return "-.INF";
+        case "camelcase":
+          return "-.Inf";
+      }
+    } else if (common2.isNegativeZero(object)) {
+      return "-0.0";
+    }
+    const res = object.toString(10);
+    return SCIENTIFIC_WITHOUT_DOT.test(res) ? res.replace("e", ".e") : res;
+  }
+  function isFloat(object) {
+    return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 !== 0 || common2.isNegativeZero(object));
+  }
+  js_yaml_float = new Type2("tag:yaml.org,2002:float", {
+    kind: "scalar",
+    resolve: resolveYamlFloat,
+    construct: constructYamlFloat,
+    predicate: isFloat,
+    represent: representYamlFloat,
+    defaultStyle: "lowercase"
+  });
+  return js_yaml_float;
+}
+var json;
+var hasRequiredJson;
+function requireJson() {
+  if (hasRequiredJson) return json;
+  hasRequiredJson = 1;
+  json = requireFailsafe().extend({
+    implicit: [
+      require_null(),
+      requireBool(),
+      requireInt(),
+      requireFloat()
+    ]
+  });
+  return json;
+}
+var core;
+var hasRequiredCore;
+function requireCore() {
+  if (hasRequiredCore) return core;
+  hasRequiredCore = 1;
+  core = requireJson();
+  return core;
+}
+var timestamp;
+var hasRequiredTimestamp;
+function requireTimestamp() {
+  if (hasRequiredTimestamp) return timestamp;
+  hasRequiredTimestamp = 1;
+  const Type2 = requireType();
+  const YAML_DATE_REGEXP = new RegExp(
+    "^([0-9][0-9][0-9][0-9])-([0-9][0-9])-([0-9][0-9])$"
+  );
+  const YAML_TIMESTAMP_REGEXP = new RegExp(
+    "^([0-9][0-9][0-9][0-9])-([0-9][0-9]?)-([0-9][0-9]?)(?:[Tt]|[ \\t]+)([0-9][0-9]?):([0-9][0-9]):([0-9][0-9])(?:\\.([0-9]*))?(?:[ \\t]*(Z|([-+])([0-9][0-9]?)(?::([0-9][0-9]))?))?$"
+  );
+  function resolveYamlTimestamp(data) {
+    if (data === null) return false;
+    if (YAML_DATE_REGEXP.exec(data) !== null) return true;
+    if (YAML_TIMESTAMP_REGEXP.exec(data) !== null) return true;
+    return false;
+  }
+  function constructYamlTimestamp(data) {
+    let fraction = 0;
+    let delta = null;
+    let match = YAML_DATE_REGEXP.exec(data);
+    if (match === null) match = YAML_TIMESTAMP_REGEXP.exec(data);
+    if (match === null) throw new Error("Date resolve error");
+    const year = +match[1];
+    const month = +match[2] - 1;
+    const day = +match[3];
+    if (!match[4]) {
+      return new Date(Date.UTC(year, month, day));
+    }
+    const hour = +match[4];
+    const minute = +match[5];
+    const second = +match[6];
+    if (match[7]) {
+      fraction = match[7].slice(0, 3);
+      while (fraction.length < 3) {
+        fraction += "0";
+      }
+      fraction = +fraction;
+    }
+    if (match[9]) {
+      const tzHour = +match[10];
+      const tzMinute = +(match[11] || 0);
+      delta = (tzHour * 60 + tzMinute) * 6e4;
+      if (match[9] === "-") delta = -delta;
+    }
+    const date = new Date(Date.UTC(year, month, day, hour, minute, second, fraction));
+    if (delta) date.setTime(date.getTime() - delta);
+    return date;
+  }
+  function representYamlTimestamp(object) {
+    return object.toISOString();
+  }
+  timestamp = new Type2("tag:yaml.org,2002:timestamp", {
+    kind: "scalar",
+    resolve: resolveYamlTimestamp,
+    construct: constructYamlTimestamp,
+    instanceOf: Date,
+    represent: representYamlTimestamp
+  });
+  return timestamp;
+}
+var merge;
+var hasRequiredMerge;
+function requireMerge() {
+  if (hasRequiredMerge) return merge;
+  hasRequiredMerge = 1;
+  const Type2 = requireType();
+  function resolveYamlMerge(data) {
+    return data === "<<" || data === null;
+  }
+  merge = new Type2("tag:yaml.org,2002:merge", {
+    kind: "scalar",
+    resolve: resolveYamlMerge
+  });
+  return merge;
+}
+var binary;
+var hasRequiredBinary;
+function requireBinary() {
+  if (hasRequiredBinary) return binary;
+  hasRequiredBinary = 1;
+  const Type2 = requireType();
+  const BASE64_MAP = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\n\r";
+  function resolveYamlBinary(data) {
+    if (data === null) return false;
+    let bitlen = 0;
+    const max = data.length;
+    const map2 = BASE64_MAP;
+    for (let idx = 0; idx < max; idx++) {
+      const code = map2.indexOf(data.charAt(idx));
+      if (code > 64) continue;
+      if (code < 0) return false;
+      bitlen += 6;
+    }
+    return bitlen % 8 === 0;
+  }
+  function constructYamlBinary(data) {
+    const input = data.replace(/[\r\n=]/g, "");
+    const max = input.length;
+    const map2 = BASE64_MAP;
+    let bits = 0;
+    const result = [];
+    for (let idx = 0; idx < max; idx++) {
+      if (idx % 4 === 0 && idx) {
+        result.push(bits >> 16 & 255);
+        result.push(bits >> 8 & 255);
+        result.push(bits & 255);
+      }
+      bits = bits << 6 | map2.indexOf(input.charAt(idx));
+    }
+    const tailbits = max % 4 * 6;
+    if (tailbits === 0) {
+      result.push(bits >> 16 & 255);
+      result.push(bits >> 8 & 255);
+      result.push(bits & 255);
+    } else if (tailbits === 18) {
+      result.push(bits >> 10 & 255);
+      result.push(bits >> 2 & 255);
+    } else if (tailbits === 12) {
+      result.push(bits >> 4 & 255);
+    }
+    return new Uint8Array(result);
+  }
+  function representYamlBinary(object) {
+    let result = "";
+    let bits = 0;
+    const max = object.length;
+    const map2 = BASE64_MAP;
+    for (let idx = 0; idx < max; idx++) {
+      if (idx % 3 === 0 && idx) {
+        result += map2[bits >> 18 & 63];
+        result += map2[bits >> 12 & 63];
+        result += map2[bits >> 6 & 63];
+        result += map2[bits & 63];
+      }
+      bits = (bits << 8) + object[idx];
+    }
+    const tail = max % 3;
+    if (tail === 0) {
+      result += map2[bits >> 18 & 63];
+      result += map2[bits >> 12 & 63];
+      result += map2[bits >> 6 & 63];
+      result += map2[bits & 63];
+    } else if (tail === 2) {
+      result += map2[bits >> 10 & 63];
+      result += map2[bits >> 4 & 63];
+      result += map2[bits << 2 & 63];
+      result += map2[64];
+    } else if (tail === 1) {
+      result += map2[bits >> 2 & 63];
+      result += map2[bits << 4 & 63];
+      result += map2[64];
+      result += map2[64];
+    }
+    return result;
+  }
+  function isBinary(obj) {
+    return Object.prototype.toString.call(obj) === "[object Uint8Array]";
+  }
+  binary = new Type2("tag:yaml.org,2002:binary", {
+    kind: "scalar",
+    resolve: resolveYamlBinary,
+    construct: constructYamlBinary,
+    predicate: isBinary,
+    represent: representYamlBinary
+  });
+  return binary;
+}
+var omap;
+var hasRequiredOmap;
+function requireOmap() {
+  if (hasRequiredOmap) return omap;
+  hasRequiredOmap = 1;
+  const Type2 = requireType();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const _toString = Object.prototype.toString;
+  function resolveYamlOmap(data) {
+    if (data === null) return true;
+    const objectKeys = {};
+    const object = data;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      let pairHasKey = false;
+      if (_toString.call(pair) !== "[object Object]") return false;
+      let pairKey;
+      for (pairKey in pair) {
+        if (_hasOwnProperty.call(pair, pairKey)) {
+          if (!pairHasKey) pairHasKey = true;
+          else return false;
+        }
+      }
+      if (!pairHasKey) return false;
+      if (_hasOwnProperty.call(objectKeys, pairKey)) return false;
+      Object.defineProperty(objectKeys, pairKey, { value: true });
+    }
+    return true;
+  }
+  function constructYamlOmap(data) {
+    return data !== null ? data : [];
+  }
+  omap = new Type2("tag:yaml.org,2002:omap", {
+    kind: "sequence",
+    resolve: resolveYamlOmap,
+    construct: constructYamlOmap
+  });
+  return omap;
+}
+var pairs;
+var hasRequiredPairs;
+function requirePairs() {
+  if (hasRequiredPairs) return pairs;
+  hasRequiredPairs = 1;
+  const Type2 = requireType();
+  const _toString = Object.prototype.toString;
+  function resolveYamlPairs(data) {
+    if (data === null) return true;
+    const object = data;
+    const result = new Array(object.length);
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      if (_toString.call(pair) !== "[object Object]") return false;
+      const keys = Object.keys(pair);
+      if (keys.length !== 1) return false;
+      result[index] = [keys[0], pair[keys[0]]];
+    }
+    return true;
+  }
+  function constructYamlPairs(data) {
+    if (data === null) return [];
+    const object = data;
+    const result = new Array(object.length);
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      const keys = Object.keys(pair);
+      result[index] = [keys[0], pair[keys[0]]];
+    }
+    return result;
+  }
+  pairs = new Type2("tag:yaml.org,2002:pairs", {
+    kind: "sequence",
+    resolve: resolveYamlPairs,
+    construct: constructYamlPairs
+  });
+  return pairs;
+}
+var set;
+var hasRequiredSet;
+function requireSet() {
+  if (hasRequiredSet) return set;
+  hasRequiredSet = 1;
+  const Type2 = requireType();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  function resolveYamlSet(data) {
+    if (data === null) return true;
+    const object = data;
+    for (const key in object) {
+      if (_hasOwnProperty.call(object, key)) {
+        if (object[key] !== null) return false;
+      }
+    }
+    return true;
+  }
+  function constructYamlSet(data) {
+    return data !== null ? data : {};
+  }
+  set = new Type2("tag:yaml.org,2002:set", {
+    kind: "mapping",
+    resolve: resolveYamlSet,
+    construct: constructYamlSet
+  });
+  return set;
+}
+var _default;
+var hasRequired_default;
+function require_default() {
+  if (hasRequired_default) return _default;
+  hasRequired_default = 1;
+  _default = requireCore().extend({
+    implicit: [
+      requireTimestamp(),
+      requireMerge()
+    ],
+    explicit: [
+      requireBinary(),
+      requireOmap(),
+      requirePairs(),
+      requireSet()
+    ]
+  });
+  return _default;
+}
+var hasRequiredLoader;
+function requireLoader() {
+  if (hasRequiredLoader) return loader;
+  hasRequiredLoader = 1;
+  const common2 = requireCommon();
+  const YAMLException2 = requireException();
+  const makeSnippet = requireSnippet();
+  const DEFAULT_SCHEMA2 = require_default();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const CONTEXT_FLOW_IN = 1;
+  const CONTEXT_FLOW_OUT = 2;
+  const CONTEXT_BLOCK_IN = 3;
+  const CONTEXT_BLOCK_OUT = 4;
+  const CHOMPING_CLIP = 1;
+  const CHOMPING_STRIP = 2;
+  const CHOMPING_KEEP = 3;
+  const PATTERN_NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
+  const PATTERN_NON_ASCII_LINE_BREAKS = /[\x85\u2028\u2029]/;
+  const PATTERN_FLOW_INDICATORS = /[,\[\]{}]/;
+  const PATTERN_TAG_HANDLE = /^(?:!|!!|![0-9A-Za-z-]+!)$/;
+  const PATTERN_TAG_URI = /^(?:!|[^,\[\]{}])(?:%[0-9a-f]{2}|[0-9a-z\-#;/?:@&=+$,_.!~*'()\[\]])*$/i;
+  function _class(obj) {
+    return Object.prototype.toString.call(obj);
+  }
+  function isEol(c) {
+    return c === 10 || c === 13;
+  }
+  function isWhiteSpace(c) {
+    return c === 9 || c === 32;
+  }
+  function isWsOrEol(c) {
+    return c === 9 || c === 32 || c === 10 || c === 13;
+  }
+  function isFlowIndicator(c) {
+    return c === 44 || c === 91 || c === 93 || c === 123 || c === 125;
+  }
+  function fromHexCode(c) {
+    if (c >= 48 && c <= 57) {
+      return c - 48;
+    }
+    const lc = c | 32;
+    if (lc >= 97 && lc <= 102) {
+      return lc - 97 + 10;
+    }
+    return -1;
+  }
+  function escapedHexLen(c) {
+    if (c === 120) {
+      return 2;
+    }
+    if (c === 117) {
+      return 4;
+    }
+    if (c === 85) {
+      return 8;
+    }
+    return 0;
+  }
+  function fromDecimalCode(c) {
+    if (c >= 48 && c <= 57) {
+      return c - 48;
+    }
+    return -1;
+  }
+  function simpleEscapeSequence(c) {
+    switch (c) {
+      case 48:
+        return "\0";
+      case 97:
+        return "\x07";
+      case 98:
+        return "\b";
+      case 116:
+        return "	";
+      case 9:
+        return "	";
+      case 110:
+        return "\n";
+      case 118:
+        return "\v";
+      case 102:
+        return "\f";
+      case 114:
+        return "\r";
+      case 101:
+        return "\x1B";
+      case 32:
+        return " ";
+      case 34:
+        return '"';
+      case 47:
+        return "/";
+      case 92:
+        return "\\";
+      case 78:
+        return "";
+      case 95:
+        return " ";
+      case 76:
+        return "\u2028";
+      case 80:
+        return "\u2029";
+      default:
+        return "";
+    }
+  }
+  function charFromCodepoint(c) {
+    if (c <= 65535) {
+      return String.fromCharCode(c);
+    }
+    return String.fromCharCode(
+      (c - 65536 >> 10) + 55296,
+      (c - 65536 & 1023) + 56320
+    );
+  }
+  function setProperty(object, key, value) {
+    if (key === "__proto__") {
+      Object.defineProperty(object, key, {
+        configurable: true,
+        enumerable: true,
+        writable: true,
+        value
+      });
+    } else {
+      object[key] = value;
+    }
+  }
+  const simpleEscapeCheck = new Array(256);
+  const simpleEscapeMap = new Array(256);
+  for (let i = 0; i < 256; i++) {
+    simpleEscapeCheck[i] = simpleEscapeSequence(i) ? 1 : 0;
+    simpleEscapeMap[i] = simpleEscapeSequence(i);
+  }
+  function State(input, options) {
+    this.input = input;
+    this.filename = options["filename"] || null;
+    this.schema = options["schema"] || DEFAULT_SCHEMA2;
+    this.onWarning = options["onWarning"] || null;
+    this.legacy = options["legacy"] || false;
+    this.json = options["json"] || false;
+    this.listener = options["listener"] || null;
+    this.maxDepth = typeof options["maxDepth"] === "number" ? options["maxDepth"] : 100;
+    this.maxTotalMergeKeys = typeof options["maxTotalMergeKeys"] === "number" ? options["maxTotalMergeKeys"] : 1e4;
+    this.implicitTypes = this.schema.compiledImplicit;
+    this.typeMap = this.schema.compiledTypeMap;
+    this.length = input.length;
+    this.position = 0;
+    this.line = 0;
+    this.lineStart = 0;
+    this.lineIndent = 0;
+    this.depth = 0;
+    this.totalMergeKeys = 0;
+    this.firstTabInLine = -1;
+    this.documents = [];
+    this.anchorMapTransactions = [];
+  }
+  function generateError(state, message) {
+    const mark = {
+      name: state.filename,
+      buffer: state.input.slice(0, -1),
+      // omit trailing \0
+      position: state.position,
+      line: state.line,
+      column: state.position - state.lineStart
+    };
+    mark.snippet = makeSnippet(mark);
+    return new YAMLException2(message, mark);
+  }
+  function throwError(state, message) {
+    throw generateError(state, message);
+  }
+  function throwWarning(state, message) {
+    if (state.onWarning) {
+      state.onWarning.call(null, generateError(state, message));
+    }
+  }
+  function storeAnchor(state, name, value) {
+    const transactions = state.anchorMapTransactions;
+    if (transactions.length !== 0) {
+      const transaction = transactions[transactions.length - 1];
+      if (!_hasOwnProperty.call(transaction, name)) {
+        transaction[name] = {
+          existed: _hasOwnProperty.call(state.anchorMap, name),
+          value: state.anchorMap[name]
         };
+      }
     }
-    if (roleRef.kind === 'Role' && binding.ref.kind === 'RoleBinding') {
-        const key = nsKey(binding.ref.namespace, roleRef.name);
-        return { kind: 'Role', name: roleRef.name, resource: model.roleIndex.get(key)?.[0] ?? null };
+    state.anchorMap[name] = value;
+  }
+  function beginAnchorTransaction(state) {
+    state.anchorMapTransactions.push(/* @__PURE__ */ Object.create(null));
+  }
+  function commitAnchorTransaction(state) {
+    const transaction = state.anchorMapTransactions.pop();
+    const transactions = state.anchorMapTransactions;
+    if (transactions.length === 0) return;
+    const parent = transactions[transactions.length - 1];
+    const names = Object.keys(transaction);
+    for (let index = 0, length = names.length; index < length; index += 1) {
+      const name = names[index];
+      if (!_hasOwnProperty.call(parent, name)) {
+        parent[name] = transaction[name];
+      }
     }
-    return null;
-}
-function strings(value) {
-    return Array.isArray(value) ? value.filter((item) => typeof item === 'string') : [];
-}
-/**
- * What makes a set of RBAC rules dangerous for a token holder: anything that reads credentials, runs code in other
- * pods, mints tokens, or widens its own permissions. Every rule is looked at, not only the first.
- */
-function privilegeOfRules(rules) {
-    const reasons = new Set();
-    let clusterAdmin = false;
-    const list = Array.isArray(rules) ? rules.filter(isRecord) : [];
-    for (const rule of list) {
-        const verbs = strings(rule.verbs);
-        const resources = strings(rule.resources);
-        const apiGroups = rule.apiGroups === undefined ? [''] : strings(rule.apiGroups);
-        const resourceNames = strings(rule.resourceNames);
-        const anyVerb = verbs.includes('*');
-        const anyResource = resources.includes('*');
-        const anyGroup = apiGroups.includes('*');
-        if (anyVerb)
-            reasons.add('`*` in verbs');
-        if (anyResource)
-            reasons.add('`*` in resources');
-        if (anyGroup)
-            reasons.add('`*` in apiGroups');
-        if (anyVerb && anyResource && anyGroup)
-            clusterAdmin = true;
-        const core = anyGroup || apiGroups.includes('');
-        const verb = (name) => anyVerb || verbs.includes(name);
-        const resource = (name) => core && (anyResource || resources.includes(name));
-        for (const name of ['impersonate', 'bind', 'escalate']) {
-            if (verbs.includes(name))
-                reasons.add(`\`${name}\` verb`);
-        }
-        if (resource('secrets')) {
-            const readVerbs = ['list', 'watch'].filter(verb);
-            // Reading one named Secret is a scoped grant; reading all of them is not.
-            if (verb('get') && resourceNames.length === 0)
-                readVerbs.unshift('get');
-            if (readVerbs.length > 0)
-                reasons.add(`secrets ${readVerbs.join('/')}`);
-        }
-        if (resource('pods') && verb('create'))
-            reasons.add('pods create');
-        if (resource('pods/exec') && (anyVerb || verbs.length > 0))
-            reasons.add('pods/exec');
-        if (resource('serviceaccounts/token') && verb('create'))
-            reasons.add('serviceaccounts/token create');
-        if (resource('nodes/proxy') && (anyVerb || verbs.length > 0))
-            reasons.add('nodes/proxy');
+  }
+  function rollbackAnchorTransaction(state) {
+    const transaction = state.anchorMapTransactions.pop();
+    const names = Object.keys(transaction);
+    for (let index = names.length - 1; index >= 0; index -= 1) {
+      const entry = transaction[names[index]];
+      if (entry.existed) {
+        state.anchorMap[names[index]] = entry.value;
+      } else {
+        delete state.anchorMap[names[index]];
+      }
     }
-    return { reasons: [...reasons], clusterAdmin };
-}
-function privilegeOfRole(role, privilegedRoles) {
-    if (role.kind === 'ClusterRole' && privilegedRoles.includes(role.name)) {
-        const fromRules = role.resource ? privilegeOfRules(role.resource.object.value.rules) : null;
-        return {
-            reasons: [`ClusterRole \`${role.name}\``, ...(fromRules?.reasons ?? [])],
-            clusterAdmin: role.name === 'cluster-admin' || (fromRules?.clusterAdmin ?? false),
-        };
-    }
-    if (!role.resource)
-        return null;
-    const privilege = privilegeOfRules(role.resource.object.value.rules);
-    return privilege.reasons.length > 0 ? privilege : null;
-}
-function buildRbacIndex(model, privilegedRoles) {
-    const grants = [];
-    const bySubject = new Map();
-    for (const binding of model.bindings) {
-        const role = roleOf(binding, model);
-        if (!role)
-            continue;
-        const privilege = privilegeOfRole(role, privilegedRoles);
-        subjectsOf(binding).forEach((subject, subjectIndex) => {
-            const grant = { binding, subjectIndex, subject, role, privilege };
-            grants.push(grant);
-            const account = serviceAccountOfSubject(subject, binding, model.defaultNamespace);
-            if (!account)
-                return;
-            const key = nsKey(account.namespace, account.name);
-            const list = bySubject.get(key);
-            if (list)
-                list.push(grant);
-            else
-                bySubject.set(key, [grant]);
-        });
-    }
+  }
+  function snapshotState(state) {
     return {
-        grants,
-        grantsToServiceAccount: (namespace, name) => bySubject.get(nsKey(namespace, name)) ?? [],
+      position: state.position,
+      line: state.line,
+      lineStart: state.lineStart,
+      lineIndent: state.lineIndent,
+      firstTabInLine: state.firstTabInLine,
+      tag: state.tag,
+      anchor: state.anchor,
+      kind: state.kind,
+      result: state.result
     };
-}
-function describeGrant(grant) {
-    return `${resourceLabel(grant.binding.ref)} → ${grant.role.kind} ${grant.role.name}`;
-}
-
-;// CONCATENATED MODULE: ./src/core/serviceaccounts.ts
-
-/** `automountServiceAccountToken` of an object part, or null when unset or not a boolean. */
-function automountField(value) {
-    if (typeof value !== 'object' || value === null)
-        return null;
-    const field = value.automountServiceAccountToken;
-    return typeof field === 'boolean' ? field : null;
-}
-/**
- * The declaration of ServiceAccount `namespace/name` in the scanned set. When it is declared more than once
- * (overlays, copies), the one that mounts the token is taken: we must not assume a hardening that one copy lacks.
- */
-function resolveServiceAccount(model, namespace, name) {
-    const candidates = model.serviceAccountIndex.get(nsKey(namespace, name));
-    if (!candidates || candidates.length === 0)
-        return null;
-    return candidates.find((account) => automountField(account.object.value) !== false) ?? candidates[0];
-}
-/** Kubernetes' precedence: the pod's field wins when set, then the ServiceAccount's, then `true`. */
-function effectiveAutomount(model, workload, assumeUnresolvedMounts) {
-    const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
-    const serviceAccount = resolveServiceAccount(model, namespace, workload.serviceAccountName);
-    const dedicated = workload.serviceAccountName !== 'default';
-    const podField = automountField(workload.podSpec);
-    if (podField !== null) {
-        return { mounts: podField, source: 'pod', serviceAccount, optedIn: podField };
+  }
+  function restoreState(state, snapshot) {
+    state.position = snapshot.position;
+    state.line = snapshot.line;
+    state.lineStart = snapshot.lineStart;
+    state.lineIndent = snapshot.lineIndent;
+    state.firstTabInLine = snapshot.firstTabInLine;
+    state.tag = snapshot.tag;
+    state.anchor = snapshot.anchor;
+    state.kind = snapshot.kind;
+    state.result = snapshot.result;
+  }
+  const directiveHandlers = {
+    YAML: function handleYamlDirective(state, name, args) {
+      if (state.version !== null) {
+        throwError(state, "duplication of %YAML directive");
+      }
+      if (args.length !== 1) {
+        throwError(state, "YAML directive accepts exactly one argument");
+      }
+      const match = /^([0-9]+)\.([0-9]+)$/.exec(args[0]);
+      if (match === null) {
+        throwError(state, "ill-formed argument of the YAML directive");
+      }
+      const major = parseInt(match[1], 10);
+      const minor = parseInt(match[2], 10);
+      if (major !== 1) {
+        throwError(state, "unacceptable YAML version of the document");
+      }
+      state.version = args[0];
+      state.checkLineBreaks = minor < 2;
+      if (minor !== 1 && minor !== 2) {
+        throwWarning(state, "unsupported YAML version of the document");
+      }
+    },
+    TAG: function handleTagDirective(state, name, args) {
+      let prefix;
+      if (args.length !== 2) {
+        throwError(state, "TAG directive accepts exactly two arguments");
+      }
+      const handle = args[0];
+      prefix = args[1];
+      if (!PATTERN_TAG_HANDLE.test(handle)) {
+        throwError(state, "ill-formed tag handle (first argument) of the TAG directive");
+      }
+      if (_hasOwnProperty.call(state.tagMap, handle)) {
+        throwError(state, 'there is a previously declared suffix for "' + handle + '" tag handle');
+      }
+      if (!PATTERN_TAG_URI.test(prefix)) {
+        throwError(state, "ill-formed tag prefix (second argument) of the TAG directive");
+      }
+      try {
+        prefix = decodeURIComponent(prefix);
+      } catch (err) {
+        throwError(state, "tag prefix is malformed: " + prefix);
+      }
+      state.tagMap[handle] = prefix;
     }
-    if (serviceAccount) {
-        const accountField = automountField(serviceAccount.object.value);
-        if (accountField !== null) {
-            return {
-                mounts: accountField,
-                source: 'serviceaccount',
-                serviceAccount,
-                optedIn: accountField && dedicated,
-            };
+  };
+  function captureSegment(state, start, end, checkJson) {
+    if (start < end) {
+      const _result = state.input.slice(start, end);
+      if (checkJson) {
+        for (let _position = 0, _length = _result.length; _position < _length; _position += 1) {
+          const _character = _result.charCodeAt(_position);
+          if (!(_character === 9 || _character >= 32 && _character <= 1114111)) {
+            throwError(state, "expected valid JSON character");
+          }
         }
-        return { mounts: true, source: 'default', serviceAccount, optedIn: false };
+      } else if (PATTERN_NON_PRINTABLE.test(_result)) {
+        throwError(state, "the stream contains non-printable characters");
+      }
+      state.result += _result;
     }
-    return { mounts: assumeUnresolvedMounts, source: 'unresolved', serviceAccount: null, optedIn: false };
-}
-
-;// CONCATENATED MODULE: ./src/core/apply.ts
-/**
- * Applies whole fixes, in order of their first edit, leaving out any fix that overlaps one already taken (two inserts
- * at the same offset count as overlapping: their order would be a guess). As ESLint does, the caller re-parses and
- * re-checks, and applies again until nothing is left or a pass limit is reached.
- */
-function applyFixes(text, fixes) {
-    const ordered = [...fixes].sort((a, b) => firstStart(a) - firstStart(b));
-    const taken = [];
-    let applied = 0;
-    let skipped = 0;
-    for (const fix of ordered) {
-        if (fix.edits.some((edit) => taken.some((other) => overlaps(edit, other)))) {
-            skipped++;
-            continue;
+  }
+  function chargeMergeWork(state) {
+    state.totalMergeKeys++;
+    if (state.maxTotalMergeKeys !== -1 && state.totalMergeKeys > state.maxTotalMergeKeys) {
+      throwError(state, "merge keys exceeded maxTotalMergeKeys (" + state.maxTotalMergeKeys + ")");
+    }
+  }
+  function mergeMappings(state, destination, source, overridableKeys) {
+    if (!common2.isObject(source)) {
+      throwError(state, "cannot merge mappings; the provided source object is unacceptable");
+    }
+    chargeMergeWork(state);
+    const sourceKeys = Object.keys(source);
+    for (let index = 0, quantity = sourceKeys.length; index < quantity; index += 1) {
+      const key = sourceKeys[index];
+      chargeMergeWork(state);
+      if (!_hasOwnProperty.call(destination, key)) {
+        setProperty(destination, key, source[key]);
+        overridableKeys[key] = true;
+      }
+    }
+  }
+  function storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, startLine, startLineStart, startPos) {
+    if (Array.isArray(keyNode)) {
+      keyNode = Array.prototype.slice.call(keyNode);
+      for (let index = 0, quantity = keyNode.length; index < quantity; index += 1) {
+        if (Array.isArray(keyNode[index])) {
+          throwError(state, "nested arrays are not supported inside keys");
         }
-        taken.push(...fix.edits);
-        applied++;
+        if (typeof keyNode === "object" && _class(keyNode[index]) === "[object Object]") {
+          keyNode[index] = "[object Object]";
+        }
+      }
     }
-    const result = applyEdits(text, taken);
-    return { text: result, applied, skipped };
-}
-/** Applies non-overlapping edits, each against the original offsets. */
-function applyEdits(text, edits) {
-    let result = '';
-    let cursor = 0;
-    for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
-        result += text.slice(cursor, edit.start) + edit.text;
-        cursor = edit.end;
+    if (typeof keyNode === "object" && _class(keyNode) === "[object Object]") {
+      keyNode = "[object Object]";
     }
-    return result + text.slice(cursor);
-}
-function firstStart(fix) {
-    return Math.min(...fix.edits.map((edit) => edit.start));
-}
-function overlaps(a, b) {
-    if (a.start === b.start)
+    keyNode = String(keyNode);
+    if (_result === null) {
+      _result = {};
+    }
+    if (keyTag === "tag:yaml.org,2002:merge") {
+      if (Array.isArray(valueNode)) {
+        if (valueNode.length > 100) {
+          throwError(state, "abnormal merge sequence size");
+        }
+        for (let index = 0, quantity = valueNode.length; index < quantity; index += 1) {
+          mergeMappings(state, _result, valueNode[index], overridableKeys);
+        }
+      } else {
+        mergeMappings(state, _result, valueNode, overridableKeys);
+      }
+    } else {
+      if (!state.json && !_hasOwnProperty.call(overridableKeys, keyNode) && _hasOwnProperty.call(_result, keyNode)) {
+        state.line = startLine || state.line;
+        state.lineStart = startLineStart || state.lineStart;
+        state.position = startPos || state.position;
+        throwError(state, "duplicated mapping key");
+      }
+      setProperty(_result, keyNode, valueNode);
+      delete overridableKeys[keyNode];
+    }
+    return _result;
+  }
+  function readLineBreak(state) {
+    const ch = state.input.charCodeAt(state.position);
+    if (ch === 10) {
+      state.position++;
+    } else if (ch === 13) {
+      state.position++;
+      if (state.input.charCodeAt(state.position) === 10) {
+        state.position++;
+      }
+    } else {
+      throwError(state, "a line break is expected");
+    }
+    state.line += 1;
+    state.lineStart = state.position;
+    state.firstTabInLine = -1;
+  }
+  function skipSeparationSpace(state, allowComments, checkIndent) {
+    let lineBreaks = 0;
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      while (isWhiteSpace(ch)) {
+        if (ch === 9 && state.firstTabInLine === -1) {
+          state.firstTabInLine = state.position;
+        }
+        ch = state.input.charCodeAt(++state.position);
+      }
+      if (allowComments && ch === 35) {
+        do {
+          ch = state.input.charCodeAt(++state.position);
+        } while (ch !== 10 && ch !== 13 && ch !== 0);
+      }
+      if (isEol(ch)) {
+        readLineBreak(state);
+        ch = state.input.charCodeAt(state.position);
+        lineBreaks++;
+        state.lineIndent = 0;
+        while (ch === 32) {
+          state.lineIndent++;
+          ch = state.input.charCodeAt(++state.position);
+        }
+      } else {
+        break;
+      }
+    }
+    if (checkIndent !== -1 && lineBreaks !== 0 && state.lineIndent < checkIndent) {
+      throwWarning(state, "deficient indentation");
+    }
+    return lineBreaks;
+  }
+  function testDocumentSeparator(state) {
+    let _position = state.position;
+    let ch = state.input.charCodeAt(_position);
+    if ((ch === 45 || ch === 46) && ch === state.input.charCodeAt(_position + 1) && ch === state.input.charCodeAt(_position + 2)) {
+      _position += 3;
+      ch = state.input.charCodeAt(_position);
+      if (ch === 0 || isWsOrEol(ch)) {
         return true;
-    return a.start < b.end && b.start < a.end;
+      }
+    }
+    return false;
+  }
+  function writeFoldedLines(state, count) {
+    if (count === 1) {
+      state.result += " ";
+    } else if (count > 1) {
+      state.result += common2.repeat("\n", count - 1);
+    }
+  }
+  function readPlainScalar(state, nodeIndent, withinFlowCollection) {
+    let captureStart;
+    let captureEnd;
+    let hasPendingContent;
+    let _line;
+    let _lineStart;
+    let _lineIndent;
+    const _kind = state.kind;
+    const _result = state.result;
+    let ch = state.input.charCodeAt(state.position);
+    if (isWsOrEol(ch) || isFlowIndicator(ch) || ch === 35 || ch === 38 || ch === 42 || ch === 33 || ch === 124 || ch === 62 || ch === 39 || ch === 34 || ch === 37 || ch === 64 || ch === 96) {
+      return false;
+    }
+    if (ch === 63 || ch === 45) {
+      const following = state.input.charCodeAt(state.position + 1);
+      if (isWsOrEol(following) || withinFlowCollection && isFlowIndicator(following)) {
+        return false;
+      }
+    }
+    state.kind = "scalar";
+    state.result = "";
+    captureStart = captureEnd = state.position;
+    hasPendingContent = false;
+    while (ch !== 0) {
+      if (ch === 58) {
+        const following = state.input.charCodeAt(state.position + 1);
+        if (isWsOrEol(following) || withinFlowCollection && isFlowIndicator(following)) {
+          break;
+        }
+      } else if (ch === 35) {
+        const preceding = state.input.charCodeAt(state.position - 1);
+        if (isWsOrEol(preceding)) {
+          break;
+        }
+      } else if (state.position === state.lineStart && testDocumentSeparator(state) || withinFlowCollection && isFlowIndicator(ch)) {
+        break;
+      } else if (isEol(ch)) {
+        _line = state.line;
+        _lineStart = state.lineStart;
+        _lineIndent = state.lineIndent;
+        skipSeparationSpace(state, false, -1);
+        if (state.lineIndent >= nodeIndent) {
+          hasPendingContent = true;
+          ch = state.input.charCodeAt(state.position);
+          continue;
+        } else {
+          state.position = captureEnd;
+          state.line = _line;
+          state.lineStart = _lineStart;
+          state.lineIndent = _lineIndent;
+          break;
+        }
+      }
+      if (hasPendingContent) {
+        captureSegment(state, captureStart, captureEnd, false);
+        writeFoldedLines(state, state.line - _line);
+        captureStart = captureEnd = state.position;
+        hasPendingContent = false;
+      }
+      if (!isWhiteSpace(ch)) {
+        captureEnd = state.position + 1;
+      }
+      ch = state.input.charCodeAt(++state.position);
+    }
+    captureSegment(state, captureStart, captureEnd, false);
+    if (state.result) {
+      return true;
+    }
+    state.kind = _kind;
+    state.result = _result;
+    return false;
+  }
+  function readSingleQuotedScalar(state, nodeIndent) {
+    let captureStart;
+    let captureEnd;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 39) {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    state.position++;
+    captureStart = captureEnd = state.position;
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      if (ch === 39) {
+        captureSegment(state, captureStart, state.position, true);
+        ch = state.input.charCodeAt(++state.position);
+        if (ch === 39) {
+          captureStart = state.position;
+          state.position++;
+          captureEnd = state.position;
+        } else {
+          return true;
+        }
+      } else if (isEol(ch)) {
+        captureSegment(state, captureStart, captureEnd, true);
+        writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
+        captureStart = captureEnd = state.position;
+      } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
+        throwError(state, "unexpected end of the document within a single quoted scalar");
+      } else {
+        state.position++;
+        if (!isWhiteSpace(ch)) {
+          captureEnd = state.position;
+        }
+      }
+    }
+    throwError(state, "unexpected end of the stream within a single quoted scalar");
+  }
+  function readDoubleQuotedScalar(state, nodeIndent) {
+    let captureStart;
+    let captureEnd;
+    let tmp;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 34) {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    state.position++;
+    captureStart = captureEnd = state.position;
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      if (ch === 34) {
+        captureSegment(state, captureStart, state.position, true);
+        state.position++;
+        return true;
+      } else if (ch === 92) {
+        captureSegment(state, captureStart, state.position, true);
+        ch = state.input.charCodeAt(++state.position);
+        if (isEol(ch)) {
+          skipSeparationSpace(state, false, nodeIndent);
+        } else if (ch < 256 && simpleEscapeCheck[ch]) {
+          state.result += simpleEscapeMap[ch];
+          state.position++;
+        } else if ((tmp = escapedHexLen(ch)) > 0) {
+          let hexLength = tmp;
+          let hexResult = 0;
+          for (; hexLength > 0; hexLength--) {
+            ch = state.input.charCodeAt(++state.position);
+            if ((tmp = fromHexCode(ch)) >= 0) {
+              hexResult = (hexResult << 4) + tmp;
+            } else {
+              throwError(state, "expected hexadecimal character");
+            }
+          }
+          state.result += charFromCodepoint(hexResult);
+          state.position++;
+        } else {
+          throwError(state, "unknown escape sequence");
+        }
+        captureStart = captureEnd = state.position;
+      } else if (isEol(ch)) {
+        captureSegment(state, captureStart, captureEnd, true);
+        writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
+        captureStart = captureEnd = state.position;
+      } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
+        throwError(state, "unexpected end of the document within a double quoted scalar");
+      } else {
+        state.position++;
+        if (!isWhiteSpace(ch)) {
+          captureEnd = state.position;
+        }
+      }
+    }
+    throwError(state, "unexpected end of the stream within a double quoted scalar");
+  }
+  function readFlowCollection(state, nodeIndent) {
+    let readNext = true;
+    let _line;
+    let _lineStart;
+    let _pos;
+    const _tag = state.tag;
+    let _result;
+    const _anchor = state.anchor;
+    let terminator;
+    let isPair;
+    let isExplicitPair;
+    let isMapping;
+    const overridableKeys = /* @__PURE__ */ Object.create(null);
+    let keyNode;
+    let keyTag;
+    let valueNode;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch === 91) {
+      terminator = 93;
+      isMapping = false;
+      _result = [];
+    } else if (ch === 123) {
+      terminator = 125;
+      isMapping = true;
+      _result = {};
+    } else {
+      return false;
+    }
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    ch = state.input.charCodeAt(++state.position);
+    while (ch !== 0) {
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if (ch === terminator) {
+        state.position++;
+        state.tag = _tag;
+        state.anchor = _anchor;
+        state.kind = isMapping ? "mapping" : "sequence";
+        state.result = _result;
+        return true;
+      } else if (!readNext) {
+        throwError(state, "missed comma between flow collection entries");
+      } else if (ch === 44) {
+        throwError(state, "expected the node content, but found ','");
+      }
+      keyTag = keyNode = valueNode = null;
+      isPair = isExplicitPair = false;
+      if (ch === 63) {
+        const following = state.input.charCodeAt(state.position + 1);
+        if (isWsOrEol(following)) {
+          isPair = isExplicitPair = true;
+          state.position++;
+          skipSeparationSpace(state, true, nodeIndent);
+        }
+      }
+      _line = state.line;
+      _lineStart = state.lineStart;
+      _pos = state.position;
+      composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
+      keyTag = state.tag;
+      keyNode = state.result;
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if ((isExplicitPair || state.line === _line) && ch === 58) {
+        isPair = true;
+        ch = state.input.charCodeAt(++state.position);
+        skipSeparationSpace(state, true, nodeIndent);
+        composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
+        valueNode = state.result;
+      }
+      if (isMapping) {
+        storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos);
+      } else if (isPair) {
+        _result.push(storeMappingPair(state, null, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos));
+      } else {
+        _result.push(keyNode);
+      }
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if (ch === 44) {
+        readNext = true;
+        ch = state.input.charCodeAt(++state.position);
+      } else {
+        readNext = false;
+      }
+    }
+    throwError(state, "unexpected end of the stream within a flow collection");
+  }
+  function readBlockScalar(state, nodeIndent) {
+    let folding;
+    let chomping = CHOMPING_CLIP;
+    let didReadContent = false;
+    let detectedIndent = false;
+    let textIndent = nodeIndent;
+    let emptyLines = 0;
+    let atMoreIndented = false;
+    let tmp;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch === 124) {
+      folding = false;
+    } else if (ch === 62) {
+      folding = true;
+    } else {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    while (ch !== 0) {
+      ch = state.input.charCodeAt(++state.position);
+      if (ch === 43 || ch === 45) {
+        if (CHOMPING_CLIP === chomping) {
+          chomping = ch === 43 ? CHOMPING_KEEP : CHOMPING_STRIP;
+        } else {
+          throwError(state, "repeat of a chomping mode identifier");
+        }
+      } else if ((tmp = fromDecimalCode(ch)) >= 0) {
+        if (tmp === 0) {
+          throwError(state, "bad explicit indentation width of a block scalar; it cannot be less than one");
+        } else if (!detectedIndent) {
+          textIndent = nodeIndent + tmp - 1;
+          detectedIndent = true;
+        } else {
+          throwError(state, "repeat of an indentation width identifier");
+        }
+      } else {
+        break;
+      }
+    }
+    if (isWhiteSpace(ch)) {
+      do {
+        ch = state.input.charCodeAt(++state.position);
+      } while (isWhiteSpace(ch));
+      if (ch === 35) {
+        do {
+          ch = state.input.charCodeAt(++state.position);
+        } while (!isEol(ch) && ch !== 0);
+      }
+    }
+    while (ch !== 0) {
+      readLineBreak(state);
+      state.lineIndent = 0;
+      ch = state.input.charCodeAt(state.position);
+      while ((!detectedIndent || state.lineIndent < textIndent) && ch === 32) {
+        state.lineIndent++;
+        ch = state.input.charCodeAt(++state.position);
+      }
+      if (!detectedIndent && state.lineIndent > textIndent) {
+        textIndent = state.lineIndent;
+      }
+      if (isEol(ch)) {
+        emptyLines++;
+        continue;
+      }
+      if (!detectedIndent && textIndent === 0) {
+        throwError(state, "missing indentation for block scalar");
+      }
+      if (state.lineIndent < textIndent) {
+        if (chomping === CHOMPING_KEEP) {
+          state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+        } else if (chomping === CHOMPING_CLIP) {
+          if (didReadContent) {
+            state.result += "\n";
+          }
+        }
+        break;
+      }
+      if (folding) {
+        if (isWhiteSpace(ch)) {
+          atMoreIndented = true;
+          state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+        } else if (atMoreIndented) {
+          atMoreIndented = false;
+          state.result += common2.repeat("\n", emptyLines + 1);
+        } else if (emptyLines === 0) {
+          if (didReadContent) {
+            state.result += " ";
+          }
+        } else {
+          state.result += common2.repeat("\n", emptyLines);
+        }
+      } else {
+        state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+      }
+      didReadContent = true;
+      detectedIndent = true;
+      emptyLines = 0;
+      const captureStart = state.position;
+      while (!isEol(ch) && ch !== 0) {
+        ch = state.input.charCodeAt(++state.position);
+      }
+      captureSegment(state, captureStart, state.position, false);
+    }
+    return true;
+  }
+  function readBlockSequence(state, nodeIndent) {
+    const _tag = state.tag;
+    const _anchor = state.anchor;
+    const _result = [];
+    let detected = false;
+    if (state.firstTabInLine !== -1) return false;
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      if (state.firstTabInLine !== -1) {
+        state.position = state.firstTabInLine;
+        throwError(state, "tab characters must not be used in indentation");
+      }
+      if (ch !== 45) {
+        break;
+      }
+      const following = state.input.charCodeAt(state.position + 1);
+      if (!isWsOrEol(following)) {
+        break;
+      }
+      detected = true;
+      state.position++;
+      if (skipSeparationSpace(state, true, -1)) {
+        if (state.lineIndent <= nodeIndent) {
+          _result.push(null);
+          ch = state.input.charCodeAt(state.position);
+          continue;
+        }
+      }
+      const _line = state.line;
+      composeNode(state, nodeIndent, CONTEXT_BLOCK_IN, false, true);
+      _result.push(state.result);
+      skipSeparationSpace(state, true, -1);
+      ch = state.input.charCodeAt(state.position);
+      if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
+        throwError(state, "bad indentation of a sequence entry");
+      } else if (state.lineIndent < nodeIndent) {
+        break;
+      }
+    }
+    if (detected) {
+      state.tag = _tag;
+      state.anchor = _anchor;
+      state.kind = "sequence";
+      state.result = _result;
+      return true;
+    }
+    return false;
+  }
+  function readBlockMapping(state, nodeIndent, flowIndent) {
+    let allowCompact;
+    let _keyLine;
+    let _keyLineStart;
+    let _keyPos;
+    const _tag = state.tag;
+    const _anchor = state.anchor;
+    const _result = {};
+    const overridableKeys = /* @__PURE__ */ Object.create(null);
+    let keyTag = null;
+    let keyNode = null;
+    let valueNode = null;
+    let atExplicitKey = false;
+    let detected = false;
+    if (state.firstTabInLine !== -1) return false;
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      if (!atExplicitKey && state.firstTabInLine !== -1) {
+        state.position = state.firstTabInLine;
+        throwError(state, "tab characters must not be used in indentation");
+      }
+      const following = state.input.charCodeAt(state.position + 1);
+      const _line = state.line;
+      if ((ch === 63 || ch === 58) && isWsOrEol(following)) {
+        if (ch === 63) {
+          if (atExplicitKey) {
+            storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+            keyTag = keyNode = valueNode = null;
+          }
+          detected = true;
+          atExplicitKey = true;
+          allowCompact = true;
+        } else if (atExplicitKey) {
+          atExplicitKey = false;
+          allowCompact = true;
+        } else {
+          throwError(state, "incomplete explicit mapping pair; a key node is missed; or followed by a non-tabulated empty line");
+        }
+        state.position += 1;
+        ch = following;
+      } else {
+        _keyLine = state.line;
+        _keyLineStart = state.lineStart;
+        _keyPos = state.position;
+        if (!composeNode(state, flowIndent, CONTEXT_FLOW_OUT, false, true)) {
+          break;
+        }
+        if (state.line === _line) {
+          ch = state.input.charCodeAt(state.position);
+          while (isWhiteSpace(ch)) {
+            ch = state.input.charCodeAt(++state.position);
+          }
+          if (ch === 58) {
+            ch = state.input.charCodeAt(++state.position);
+            if (!isWsOrEol(ch)) {
+              throwError(state, "a whitespace character is expected after the key-value separator within a block mapping");
+            }
+            if (atExplicitKey) {
+              storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+              keyTag = keyNode = valueNode = null;
+            }
+            detected = true;
+            atExplicitKey = false;
+            allowCompact = false;
+            keyTag = state.tag;
+            keyNode = state.result;
+          } else if (detected) {
+            throwError(state, "can not read an implicit mapping pair; a colon is missed");
+          } else {
+            state.tag = _tag;
+            state.anchor = _anchor;
+            return true;
+          }
+        } else if (detected) {
+          throwError(state, "can not read a block mapping entry; a multiline key may not be an implicit key");
+        } else {
+          state.tag = _tag;
+          state.anchor = _anchor;
+          return true;
+        }
+      }
+      if (state.line === _line || state.lineIndent > nodeIndent) {
+        if (atExplicitKey) {
+          _keyLine = state.line;
+          _keyLineStart = state.lineStart;
+          _keyPos = state.position;
+        }
+        if (composeNode(state, nodeIndent, CONTEXT_BLOCK_OUT, true, allowCompact)) {
+          if (atExplicitKey) {
+            keyNode = state.result;
+          } else {
+            valueNode = state.result;
+          }
+        }
+        if (!atExplicitKey) {
+          storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _keyLine, _keyLineStart, _keyPos);
+          keyTag = keyNode = valueNode = null;
+        }
+        skipSeparationSpace(state, true, -1);
+        ch = state.input.charCodeAt(state.position);
+      }
+      if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
+        throwError(state, "bad indentation of a mapping entry");
+      } else if (state.lineIndent < nodeIndent) {
+        break;
+      }
+    }
+    if (atExplicitKey) {
+      storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+    }
+    if (detected) {
+      state.tag = _tag;
+      state.anchor = _anchor;
+      state.kind = "mapping";
+      state.result = _result;
+    }
+    return detected;
+  }
+  function readTagProperty(state) {
+    let isVerbatim = false;
+    let isNamed = false;
+    let tagHandle;
+    let tagName;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 33) return false;
+    if (state.tag !== null) {
+      throwError(state, "duplication of a tag property");
+    }
+    ch = state.input.charCodeAt(++state.position);
+    if (ch === 60) {
+      isVerbatim = true;
+      ch = state.input.charCodeAt(++state.position);
+    } else if (ch === 33) {
+      isNamed = true;
+      tagHandle = "!!";
+      ch = state.input.charCodeAt(++state.position);
+    } else {
+      tagHandle = "!";
+    }
+    let _position = state.position;
+    if (isVerbatim) {
+      do {
+        ch = state.input.charCodeAt(++state.position);
+      } while (ch !== 0 && ch !== 62);
+      if (state.position < state.length) {
+        tagName = state.input.slice(_position, state.position);
+        ch = state.input.charCodeAt(++state.position);
+      } else {
+        throwError(state, "unexpected end of the stream within a verbatim tag");
+      }
+    } else {
+      while (ch !== 0 && !isWsOrEol(ch)) {
+        if (ch === 33) {
+          if (!isNamed) {
+            tagHandle = state.input.slice(_position - 1, state.position + 1);
+            if (!PATTERN_TAG_HANDLE.test(tagHandle)) {
+              throwError(state, "named tag handle cannot contain such characters");
+            }
+            isNamed = true;
+            _position = state.position + 1;
+          } else {
+            throwError(state, "tag suffix cannot contain exclamation marks");
+          }
+        }
+        ch = state.input.charCodeAt(++state.position);
+      }
+      tagName = state.input.slice(_position, state.position);
+      if (PATTERN_FLOW_INDICATORS.test(tagName)) {
+        throwError(state, "tag suffix cannot contain flow indicator characters");
+      }
+    }
+    if (tagName && !PATTERN_TAG_URI.test(tagName)) {
+      throwError(state, "tag name cannot contain such characters: " + tagName);
+    }
+    try {
+      tagName = decodeURIComponent(tagName);
+    } catch (err) {
+      throwError(state, "tag name is malformed: " + tagName);
+    }
+    if (isVerbatim) {
+      state.tag = tagName;
+    } else if (_hasOwnProperty.call(state.tagMap, tagHandle)) {
+      state.tag = state.tagMap[tagHandle] + tagName;
+    } else if (tagHandle === "!") {
+      state.tag = "!" + tagName;
+    } else if (tagHandle === "!!") {
+      state.tag = "tag:yaml.org,2002:" + tagName;
+    } else {
+      throwError(state, 'undeclared tag handle "' + tagHandle + '"');
+    }
+    return true;
+  }
+  function readAnchorProperty(state) {
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 38) return false;
+    if (state.anchor !== null) {
+      throwError(state, "duplication of an anchor property");
+    }
+    ch = state.input.charCodeAt(++state.position);
+    const _position = state.position;
+    while (ch !== 0 && !isWsOrEol(ch) && !isFlowIndicator(ch)) {
+      ch = state.input.charCodeAt(++state.position);
+    }
+    if (state.position === _position) {
+      throwError(state, "name of an anchor node must contain at least one character");
+    }
+    state.anchor = state.input.slice(_position, state.position);
+    return true;
+  }
+  function readAlias(state) {
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 42) return false;
+    ch = state.input.charCodeAt(++state.position);
+    const _position = state.position;
+    while (ch !== 0 && !isWsOrEol(ch) && !isFlowIndicator(ch)) {
+      ch = state.input.charCodeAt(++state.position);
+    }
+    if (state.position === _position) {
+      throwError(state, "name of an alias node must contain at least one character");
+    }
+    const alias = state.input.slice(_position, state.position);
+    if (!_hasOwnProperty.call(state.anchorMap, alias)) {
+      throwError(state, 'unidentified alias "' + alias + '"');
+    }
+    state.result = state.anchorMap[alias];
+    skipSeparationSpace(state, true, -1);
+    return true;
+  }
+  function tryReadBlockMappingFromProperty(state, propertyStart, nodeIndent, flowIndent) {
+    const fallbackState = snapshotState(state);
+    beginAnchorTransaction(state);
+    restoreState(state, propertyStart);
+    state.tag = null;
+    state.anchor = null;
+    state.kind = null;
+    state.result = null;
+    if (readBlockMapping(state, nodeIndent, flowIndent) && state.kind === "mapping") {
+      commitAnchorTransaction(state);
+      return true;
+    }
+    rollbackAnchorTransaction(state);
+    restoreState(state, fallbackState);
+    return false;
+  }
+  function composeNode(state, parentIndent, nodeContext, allowToSeek, allowCompact) {
+    let allowBlockScalars;
+    let allowBlockCollections;
+    let indentStatus = 1;
+    let atNewLine = false;
+    let hasContent = false;
+    let propertyStart = null;
+    let type2;
+    let flowIndent;
+    let blockIndent;
+    if (state.depth >= state.maxDepth) {
+      throwError(state, "nesting exceeded maxDepth (" + state.maxDepth + ")");
+    }
+    state.depth += 1;
+    if (state.listener !== null) {
+      state.listener("open", state);
+    }
+    state.tag = null;
+    state.anchor = null;
+    state.kind = null;
+    state.result = null;
+    const allowBlockStyles = allowBlockScalars = allowBlockCollections = CONTEXT_BLOCK_OUT === nodeContext || CONTEXT_BLOCK_IN === nodeContext;
+    if (allowToSeek) {
+      if (skipSeparationSpace(state, true, -1)) {
+        atNewLine = true;
+        if (state.lineIndent > parentIndent) {
+          indentStatus = 1;
+        } else if (state.lineIndent === parentIndent) {
+          indentStatus = 0;
+        } else if (state.lineIndent < parentIndent) {
+          indentStatus = -1;
+        }
+      }
+    }
+    if (indentStatus === 1) {
+      while (true) {
+        const ch = state.input.charCodeAt(state.position);
+        const propertyState = snapshotState(state);
+        if (atNewLine && (ch === 33 && state.tag !== null || ch === 38 && state.anchor !== null)) {
+          break;
+        }
+        if (!readTagProperty(state) && !readAnchorProperty(state)) {
+          break;
+        }
+        if (propertyStart === null) {
+          propertyStart = propertyState;
+        }
+        if (skipSeparationSpace(state, true, -1)) {
+          atNewLine = true;
+          allowBlockCollections = allowBlockStyles;
+          if (state.lineIndent > parentIndent) {
+            indentStatus = 1;
+          } else if (state.lineIndent === parentIndent) {
+            indentStatus = 0;
+          } else if (state.lineIndent < parentIndent) {
+            indentStatus = -1;
+          }
+        } else {
+          allowBlockCollections = false;
+        }
+      }
+    }
+    if (allowBlockCollections) {
+      allowBlockCollections = atNewLine || allowCompact;
+    }
+    if (indentStatus === 1 || CONTEXT_BLOCK_OUT === nodeContext) {
+      if (CONTEXT_FLOW_IN === nodeContext || CONTEXT_FLOW_OUT === nodeContext) {
+        flowIndent = parentIndent;
+      } else {
+        flowIndent = parentIndent + 1;
+      }
+      blockIndent = state.position - state.lineStart;
+      if (indentStatus === 1) {
+        if (allowBlockCollections && (readBlockSequence(state, blockIndent) || readBlockMapping(state, blockIndent, flowIndent)) || readFlowCollection(state, flowIndent)) {
+          hasContent = true;
+        } else {
+          const ch = state.input.charCodeAt(state.position);
+          if (propertyStart !== null && allowBlockStyles && !allowBlockCollections && ch !== 124 && ch !== 62 && tryReadBlockMappingFromProperty(
+            state,
+            propertyStart,
+            propertyStart.position - propertyStart.lineStart,
+            flowIndent
+          )) {
+            hasContent = true;
+          } else if (allowBlockScalars && readBlockScalar(state, flowIndent) || readSingleQuotedScalar(state, flowIndent) || readDoubleQuotedScalar(state, flowIndent)) {
+            hasContent = true;
+          } else if (readAlias(state)) {
+            hasContent = true;
+            if (state.tag !== null || state.anchor !== null) {
+              throwError(state, "alias node should not have any properties");
+            }
+          } else if (readPlainScalar(state, flowIndent, CONTEXT_FLOW_IN === nodeContext)) {
+            hasContent = true;
+            if (state.tag === null) {
+              state.tag = "?";
+            }
+          }
+          if (state.anchor !== null) {
+            storeAnchor(state, state.anchor, state.result);
+          }
+        }
+      } else if (indentStatus === 0) {
+        hasContent = allowBlockCollections && readBlockSequence(state, blockIndent);
+      }
+    }
+    if (state.tag === null) {
+      if (state.anchor !== null) {
+        storeAnchor(state, state.anchor, state.result);
+      }
+    } else if (state.tag === "?") {
+      if (state.result !== null && state.kind !== "scalar") {
+        throwError(state, 'unacceptable node kind for !<?> tag; it should be "scalar", not "' + state.kind + '"');
+      }
+      for (let typeIndex = 0, typeQuantity = state.implicitTypes.length; typeIndex < typeQuantity; typeIndex += 1) {
+        type2 = state.implicitTypes[typeIndex];
+        if (type2.resolve(state.result)) {
+          state.result = type2.construct(state.result);
+          state.tag = type2.tag;
+          if (state.anchor !== null) {
+            storeAnchor(state, state.anchor, state.result);
+          }
+          break;
+        }
+      }
+    } else if (state.tag !== "!") {
+      if (_hasOwnProperty.call(state.typeMap[state.kind || "fallback"], state.tag)) {
+        type2 = state.typeMap[state.kind || "fallback"][state.tag];
+      } else {
+        type2 = null;
+        const typeList = state.typeMap.multi[state.kind || "fallback"];
+        for (let typeIndex = 0, typeQuantity = typeList.length; typeIndex < typeQuantity; typeIndex += 1) {
+          if (state.tag.slice(0, typeList[typeIndex].tag.length) === typeList[typeIndex].tag) {
+            type2 = typeList[typeIndex];
+            break;
+          }
+        }
+      }
+      if (!type2) {
+        throwError(state, "unknown tag !<" + state.tag + ">");
+      }
+      if (state.result !== null && type2.kind !== state.kind) {
+        throwError(state, "unacceptable node kind for !<" + state.tag + '> tag; it should be "' + type2.kind + '", not "' + state.kind + '"');
+      }
+      if (!type2.resolve(state.result, state.tag)) {
+        throwError(state, "cannot resolve a node with !<" + state.tag + "> explicit tag");
+      } else {
+        state.result = type2.construct(state.result, state.tag);
+        if (state.anchor !== null) {
+          storeAnchor(state, state.anchor, state.result);
+        }
+      }
+    }
+    if (state.listener !== null) {
+      state.listener("close", state);
+    }
+    state.depth -= 1;
+    return state.tag !== null || state.anchor !== null || hasContent;
+  }
+  function readDocument(state) {
+    const documentStart = state.position;
+    let hasDirectives = false;
+    let ch;
+    state.version = null;
+    state.checkLineBreaks = state.legacy;
+    state.tagMap = /* @__PURE__ */ Object.create(null);
+    state.anchorMap = /* @__PURE__ */ Object.create(null);
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      skipSeparationSpace(state, true, -1);
+      ch = state.input.charCodeAt(state.position);
+      if (state.lineIndent > 0 || ch !== 37) {
+        break;
+      }
+      hasDirectives = true;
+      ch = state.input.charCodeAt(++state.position);
+      let _position = state.position;
+      while (ch !== 0 && !isWsOrEol(ch)) {
+        ch = state.input.charCodeAt(++state.position);
+      }
+      const directiveName = state.input.slice(_position, state.position);
+      const directiveArgs = [];
+      if (directiveName.length < 1) {
+        throwError(state, "directive name must not be less than one character in length");
+      }
+      while (ch !== 0) {
+        while (isWhiteSpace(ch)) {
+          ch = state.input.charCodeAt(++state.position);
+        }
+        if (ch === 35) {
+          do {
+            ch = state.input.charCodeAt(++state.position);
+          } while (ch !== 0 && !isEol(ch));
+          break;
+        }
+        if (isEol(ch)) break;
+        _position = state.position;
+        while (ch !== 0 && !isWsOrEol(ch)) {
+          ch = state.input.charCodeAt(++state.position);
+        }
+        directiveArgs.push(state.input.slice(_position, state.position));
+      }
+      if (ch !== 0) readLineBreak(state);
+      if (_hasOwnProperty.call(directiveHandlers, directiveName)) {
+        directiveHandlers[directiveName](state, directiveName, directiveArgs);
+      } else {
+        throwWarning(state, 'unknown document directive "' + directiveName + '"');
+      }
+    }
+    skipSeparationSpace(state, true, -1);
+    if (state.lineIndent === 0 && state.input.charCodeAt(state.position) === 45 && state.input.charCodeAt(state.position + 1) === 45 && state.input.charCodeAt(state.position + 2) === 45) {
+      state.position += 3;
+      skipSeparationSpace(state, true, -1);
+    } else if (hasDirectives) {
+      throwError(state, "directives end mark is expected");
+    }
+    composeNode(state, state.lineIndent - 1, CONTEXT_BLOCK_OUT, false, true);
+    skipSeparationSpace(state, true, -1);
+    if (state.checkLineBreaks && PATTERN_NON_ASCII_LINE_BREAKS.test(state.input.slice(documentStart, state.position))) {
+      throwWarning(state, "non-ASCII line breaks are interpreted as content");
+    }
+    state.documents.push(state.result);
+    if (state.position === state.lineStart && testDocumentSeparator(state)) {
+      if (state.input.charCodeAt(state.position) === 46) {
+        state.position += 3;
+        skipSeparationSpace(state, true, -1);
+      }
+      return;
+    }
+    if (state.position < state.length - 1) {
+      throwError(state, "end of the stream or a document separator is expected");
+    }
+  }
+  function loadDocuments(input, options) {
+    input = String(input);
+    options = options || {};
+    if (input.length !== 0) {
+      if (input.charCodeAt(input.length - 1) !== 10 && input.charCodeAt(input.length - 1) !== 13) {
+        input += "\n";
+      }
+      if (input.charCodeAt(0) === 65279) {
+        input = input.slice(1);
+      }
+    }
+    const state = new State(input, options);
+    const nullpos = input.indexOf("\0");
+    if (nullpos !== -1) {
+      state.position = nullpos;
+      throwError(state, "null byte is not allowed in input");
+    }
+    state.input += "\0";
+    while (state.input.charCodeAt(state.position) === 32) {
+      state.lineIndent += 1;
+      state.position += 1;
+    }
+    while (state.position < state.length - 1) {
+      readDocument(state);
+    }
+    return state.documents;
+  }
+  function loadAll2(input, iterator, options) {
+    if (iterator !== null && typeof iterator === "object" && typeof options === "undefined") {
+      options = iterator;
+      iterator = null;
+    }
+    const documents = loadDocuments(input, options);
+    if (typeof iterator !== "function") {
+      return documents;
+    }
+    for (let index = 0, length = documents.length; index < length; index += 1) {
+      iterator(documents[index]);
+    }
+  }
+  function load2(input, options) {
+    const documents = loadDocuments(input, options);
+    if (documents.length === 0) {
+      return void 0;
+    } else if (documents.length === 1) {
+      return documents[0];
+    }
+    throw new YAMLException2("expected a single document in the stream, but found more");
+  }
+  loader.loadAll = loadAll2;
+  loader.load = load2;
+  return loader;
 }
-
-;// CONCATENATED MODULE: ./src/core/fix.ts
-
-
-
-
-const PARSE_OPTIONS = { version: '1.1', uniqueKeys: true, prettyErrors: false };
-const fix_MAX_ALIAS_COUNT = 1000;
-function newlineOf(text) {
-    return text.includes('\r\n') ? '\r\n' : '\n';
+var dumper = {};
+var hasRequiredDumper;
+function requireDumper() {
+  if (hasRequiredDumper) return dumper;
+  hasRequiredDumper = 1;
+  const common2 = requireCommon();
+  const YAMLException2 = requireException();
+  const DEFAULT_SCHEMA2 = require_default();
+  const _toString = Object.prototype.toString;
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const CHAR_BOM = 65279;
+  const CHAR_TAB = 9;
+  const CHAR_LINE_FEED = 10;
+  const CHAR_CARRIAGE_RETURN = 13;
+  const CHAR_SPACE = 32;
+  const CHAR_EXCLAMATION = 33;
+  const CHAR_DOUBLE_QUOTE = 34;
+  const CHAR_SHARP = 35;
+  const CHAR_PERCENT = 37;
+  const CHAR_AMPERSAND = 38;
+  const CHAR_SINGLE_QUOTE = 39;
+  const CHAR_ASTERISK = 42;
+  const CHAR_COMMA = 44;
+  const CHAR_MINUS = 45;
+  const CHAR_COLON = 58;
+  const CHAR_EQUALS = 61;
+  const CHAR_GREATER_THAN = 62;
+  const CHAR_QUESTION = 63;
+  const CHAR_COMMERCIAL_AT = 64;
+  const CHAR_LEFT_SQUARE_BRACKET = 91;
+  const CHAR_RIGHT_SQUARE_BRACKET = 93;
+  const CHAR_GRAVE_ACCENT = 96;
+  const CHAR_LEFT_CURLY_BRACKET = 123;
+  const CHAR_VERTICAL_LINE = 124;
+  const CHAR_RIGHT_CURLY_BRACKET = 125;
+  const ESCAPE_SEQUENCES = {};
+  ESCAPE_SEQUENCES[0] = "\\0";
+  ESCAPE_SEQUENCES[7] = "\\a";
+  ESCAPE_SEQUENCES[8] = "\\b";
+  ESCAPE_SEQUENCES[9] = "\\t";
+  ESCAPE_SEQUENCES[10] = "\\n";
+  ESCAPE_SEQUENCES[11] = "\\v";
+  ESCAPE_SEQUENCES[12] = "\\f";
+  ESCAPE_SEQUENCES[13] = "\\r";
+  ESCAPE_SEQUENCES[27] = "\\e";
+  ESCAPE_SEQUENCES[34] = '\\"';
+  ESCAPE_SEQUENCES[92] = "\\\\";
+  ESCAPE_SEQUENCES[133] = "\\N";
+  ESCAPE_SEQUENCES[160] = "\\_";
+  ESCAPE_SEQUENCES[8232] = "\\L";
+  ESCAPE_SEQUENCES[8233] = "\\P";
+  const DEPRECATED_BOOLEANS_SYNTAX = [
+    "y",
+    "Y",
+    "yes",
+    "Yes",
+    "YES",
+    "on",
+    "On",
+    "ON",
+    "n",
+    "N",
+    "no",
+    "No",
+    "NO",
+    "off",
+    "Off",
+    "OFF"
+  ];
+  const DEPRECATED_BASE60_SYNTAX = /^[-+]?[0-9_]+(?::[0-9_]+)+(?:\.[0-9_]*)?$/;
+  function compileStyleMap(schema2, map2) {
+    if (map2 === null) return {};
+    const result = {};
+    const keys = Object.keys(map2);
+    for (let index = 0, length = keys.length; index < length; index += 1) {
+      let tag = keys[index];
+      let style = String(map2[tag]);
+      if (tag.slice(0, 2) === "!!") {
+        tag = "tag:yaml.org,2002:" + tag.slice(2);
+      }
+      const type2 = schema2.compiledTypeMap["fallback"][tag];
+      if (type2 && _hasOwnProperty.call(type2.styleAliases, style)) {
+        style = type2.styleAliases[style];
+      }
+      result[tag] = style;
+    }
+    return result;
+  }
+  function encodeHex(character) {
+    let handle;
+    let length;
+    const string = character.toString(16).toUpperCase();
+    if (character <= 255) {
+      handle = "x";
+      length = 2;
+    } else if (character <= 65535) {
+      handle = "u";
+      length = 4;
+    } else if (character <= 4294967295) {
+      handle = "U";
+      length = 8;
+    } else {
+      throw new YAMLException2("code point within a string may not be greater than 0xFFFFFFFF");
+    }
+    return "\\" + handle + common2.repeat("0", length - string.length) + string;
+  }
+  const QUOTING_TYPE_SINGLE = 1;
+  const QUOTING_TYPE_DOUBLE = 2;
+  function State(options) {
+    this.schema = options["schema"] || DEFAULT_SCHEMA2;
+    this.indent = Math.max(1, options["indent"] || 2);
+    this.noArrayIndent = options["noArrayIndent"] || false;
+    this.skipInvalid = options["skipInvalid"] || false;
+    this.flowLevel = common2.isNothing(options["flowLevel"]) ? -1 : options["flowLevel"];
+    this.styleMap = compileStyleMap(this.schema, options["styles"] || null);
+    this.sortKeys = options["sortKeys"] || false;
+    this.lineWidth = options["lineWidth"] || 80;
+    this.noRefs = options["noRefs"] || false;
+    this.noCompatMode = options["noCompatMode"] || false;
+    this.condenseFlow = options["condenseFlow"] || false;
+    this.quotingType = options["quotingType"] === '"' ? QUOTING_TYPE_DOUBLE : QUOTING_TYPE_SINGLE;
+    this.forceQuotes = options["forceQuotes"] || false;
+    this.replacer = typeof options["replacer"] === "function" ? options["replacer"] : null;
+    this.implicitTypes = this.schema.compiledImplicit;
+    this.explicitTypes = this.schema.compiledExplicit;
+    this.tag = null;
+    this.result = "";
+    this.duplicates = [];
+    this.usedDuplicates = null;
+  }
+  function indentString(string, spaces) {
+    const ind = common2.repeat(" ", spaces);
+    let position = 0;
+    let result = "";
+    const length = string.length;
+    while (position < length) {
+      let line;
+      const next = string.indexOf("\n", position);
+      if (next === -1) {
+        line = string.slice(position);
+        position = length;
+      } else {
+        line = string.slice(position, next + 1);
+        position = next + 1;
+      }
+      if (line.length && line !== "\n") result += ind;
+      result += line;
+    }
+    return result;
+  }
+  function generateNextLine(state, level) {
+    return "\n" + common2.repeat(" ", state.indent * level);
+  }
+  function testImplicitResolving(state, str2) {
+    for (let index = 0, length = state.implicitTypes.length; index < length; index += 1) {
+      const type2 = state.implicitTypes[index];
+      if (type2.resolve(str2)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  function isWhitespace(c) {
+    return c === CHAR_SPACE || c === CHAR_TAB;
+  }
+  function isPrintable(c) {
+    return c >= 32 && c <= 126 || c >= 161 && c <= 55295 && c !== 8232 && c !== 8233 || c >= 57344 && c <= 65533 && c !== CHAR_BOM || c >= 65536 && c <= 1114111;
+  }
+  function isNsCharOrWhitespace(c) {
+    return isPrintable(c) && c !== CHAR_BOM && // - b-char
+    c !== CHAR_CARRIAGE_RETURN && c !== CHAR_LINE_FEED;
+  }
+  function isPlainSafe(c, prev, inblock) {
+    const cIsNsCharOrWhitespace = isNsCharOrWhitespace(c);
+    const cIsNsChar = cIsNsCharOrWhitespace && !isWhitespace(c);
+    return (
+      // ns-plain-safe
+      (inblock ? cIsNsCharOrWhitespace : cIsNsCharOrWhitespace && // - c-flow-indicator
+      c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET) && // ns-plain-char
+      c !== CHAR_SHARP && // false on '#'
+      !(prev === CHAR_COLON && !cIsNsChar) || // false on ': '
+      isNsCharOrWhitespace(prev) && !isWhitespace(prev) && c === CHAR_SHARP || // change to true on '[^ ]#'
+      prev === CHAR_COLON && cIsNsChar
+    );
+  }
+  function isPlainSafeFirst(c) {
+    return isPrintable(c) && c !== CHAR_BOM && !isWhitespace(c) && // - s-white
+    // - (c-indicator ::=
+    // “-” | “?” | “:” | “,” | “[” | “]” | “{” | “}”
+    c !== CHAR_MINUS && c !== CHAR_QUESTION && c !== CHAR_COLON && c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET && // | “#” | “&” | “*” | “!” | “|” | “=” | “>” | “'” | “"”
+    c !== CHAR_SHARP && c !== CHAR_AMPERSAND && c !== CHAR_ASTERISK && c !== CHAR_EXCLAMATION && c !== CHAR_VERTICAL_LINE && c !== CHAR_EQUALS && c !== CHAR_GREATER_THAN && c !== CHAR_SINGLE_QUOTE && c !== CHAR_DOUBLE_QUOTE && // | “%” | “@” | “`”)
+    c !== CHAR_PERCENT && c !== CHAR_COMMERCIAL_AT && c !== CHAR_GRAVE_ACCENT;
+  }
+  function isPlainSafeLast(c) {
+    return !isWhitespace(c) && c !== CHAR_COLON;
+  }
+  function codePointAt(string, pos) {
+    const first = string.charCodeAt(pos);
+    let second;
+    if (first >= 55296 && first <= 56319 && pos + 1 < string.length) {
+      second = string.charCodeAt(pos + 1);
+      if (second >= 56320 && second <= 57343) {
+        return (first - 55296) * 1024 + second - 56320 + 65536;
+      }
+    }
+    return first;
+  }
+  function needIndentIndicator(string) {
+    const leadingSpaceRe = /^\n* /;
+    return leadingSpaceRe.test(string);
+  }
+  const STYLE_PLAIN = 1;
+  const STYLE_SINGLE = 2;
+  const STYLE_LITERAL = 3;
+  const STYLE_FOLDED = 4;
+  const STYLE_DOUBLE = 5;
+  function chooseScalarStyle(string, singleLineOnly, indentPerLevel, lineWidth, testAmbiguousType, quotingType, forceQuotes, inblock) {
+    let i;
+    let char = 0;
+    let prevChar = null;
+    let hasLineBreak = false;
+    let hasFoldableLine = false;
+    const shouldTrackWidth = lineWidth !== -1;
+    let previousLineBreak = -1;
+    let plain = isPlainSafeFirst(codePointAt(string, 0)) && isPlainSafeLast(codePointAt(string, string.length - 1));
+    if (singleLineOnly || forceQuotes) {
+      for (i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+        char = codePointAt(string, i);
+        if (!isPrintable(char)) {
+          return STYLE_DOUBLE;
+        }
+        plain = plain && isPlainSafe(char, prevChar, inblock);
+        prevChar = char;
+      }
+    } else {
+      for (i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+        char = codePointAt(string, i);
+        if (char === CHAR_LINE_FEED) {
+          hasLineBreak = true;
+          if (shouldTrackWidth) {
+            hasFoldableLine = hasFoldableLine || // Foldable line = too long, and not more-indented.
+            i - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ";
+            previousLineBreak = i;
+          }
+        } else if (!isPrintable(char)) {
+          return STYLE_DOUBLE;
+        }
+        plain = plain && isPlainSafe(char, prevChar, inblock);
+        prevChar = char;
+      }
+      hasFoldableLine = hasFoldableLine || shouldTrackWidth && (i - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ");
+    }
+    if (!hasLineBreak && !hasFoldableLine) {
+      if (plain && !forceQuotes && !testAmbiguousType(string)) {
+        return STYLE_PLAIN;
+      }
+      return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
+    }
+    if (indentPerLevel > 9 && needIndentIndicator(string)) {
+      return STYLE_DOUBLE;
+    }
+    if (!forceQuotes) {
+      return hasFoldableLine ? STYLE_FOLDED : STYLE_LITERAL;
+    }
+    return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
+  }
+  function writeScalar(state, string, level, iskey, inblock) {
+    state.dump = (function() {
+      if (string.length === 0) {
+        return state.quotingType === QUOTING_TYPE_DOUBLE ? '""' : "''";
+      }
+      if (!state.noCompatMode) {
+        if (DEPRECATED_BOOLEANS_SYNTAX.indexOf(string) !== -1 || DEPRECATED_BASE60_SYNTAX.test(string)) {
+          return state.quotingType === QUOTING_TYPE_DOUBLE ? '"' + string + '"' : "'" + string + "'";
+        }
+      }
+      const indent = state.indent * Math.max(1, level);
+      const lineWidth = state.lineWidth === -1 ? -1 : Math.max(Math.min(state.lineWidth, 40), state.lineWidth - indent);
+      const singleLineOnly = iskey || // No block styles in flow mode.
+      state.flowLevel > -1 && level >= state.flowLevel;
+      function testAmbiguity(string2) {
+        return testImplicitResolving(state, string2);
+      }
+      switch (chooseScalarStyle(
+        string,
+        singleLineOnly,
+        state.indent,
+        lineWidth,
+        testAmbiguity,
+        state.quotingType,
+        state.forceQuotes && !iskey,
+        inblock
+      )) {
+        case STYLE_PLAIN:
+          return string;
+        case STYLE_SINGLE:
+          return "'" + string.replace(/'/g, "''") + "'";
+        case STYLE_LITERAL:
+          return "|" + blockHeader(string, state.indent) + dropEndingNewline(indentString(string, indent));
+        case STYLE_FOLDED:
+          return ">" + blockHeader(string, state.indent) + dropEndingNewline(indentString(foldString(string, lineWidth), indent));
+        case STYLE_DOUBLE:
+          return '"' + escapeString(string) + '"';
+        default:
+          throw new YAMLException2("impossible error: invalid scalar style");
+      }
+    })();
+  }
+  function blockHeader(string, indentPerLevel) {
+    const indentIndicator = needIndentIndicator(string) ? String(indentPerLevel) : "";
+    const clip = string[string.length - 1] === "\n";
+    const keep = clip && (string[string.length - 2] === "\n" || string === "\n");
+    const chomp = keep ? "+" : clip ? "" : "-";
+    return indentIndicator + chomp + "\n";
+  }
+  function dropEndingNewline(string) {
+    return string[string.length - 1] === "\n" ? string.slice(0, -1) : string;
+  }
+  function foldString(string, width) {
+    const lineRe = /(\n+)([^\n]*)/g;
+    let result = (function() {
+      let nextLF = string.indexOf("\n");
+      nextLF = nextLF !== -1 ? nextLF : string.length;
+      lineRe.lastIndex = nextLF;
+      return foldLine(string.slice(0, nextLF), width);
+    })();
+    let prevMoreIndented = string[0] === "\n" || string[0] === " ";
+    let moreIndented;
+    let match;
+    while (match = lineRe.exec(string)) {
+      const prefix = match[1];
+      const line = match[2];
+      moreIndented = line[0] === " ";
+      result += prefix + (!prevMoreIndented && !moreIndented && line !== "" ? "\n" : "") + foldLine(line, width);
+      prevMoreIndented = moreIndented;
+    }
+    return result;
+  }
+  function foldLine(line, width) {
+    if (line === "" || line[0] === " ") return line;
+    const breakRe = / [^ ]/g;
+    let match;
+    let start = 0;
+    let end;
+    let curr = 0;
+    let next = 0;
+    let result = "";
+    while (match = breakRe.exec(line)) {
+      next = match.index;
+      if (next - start > width) {
+        end = curr > start ? curr : next;
+        result += "\n" + line.slice(start, end);
+        start = end + 1;
+      }
+      curr = next;
+    }
+    result += "\n";
+    if (line.length - start > width && curr > start) {
+      result += line.slice(start, curr) + "\n" + line.slice(curr + 1);
+    } else {
+      result += line.slice(start);
+    }
+    return result.slice(1);
+  }
+  function escapeString(string) {
+    let result = "";
+    let char = 0;
+    for (let i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+      char = codePointAt(string, i);
+      const escapeSeq = ESCAPE_SEQUENCES[char];
+      if (!escapeSeq && isPrintable(char)) {
+        result += string[i];
+        if (char >= 65536) result += string[i + 1];
+      } else {
+        result += escapeSeq || encodeHex(char);
+      }
+    }
+    return result;
+  }
+  function writeFlowSequence(state, level, object) {
+    let _result = "";
+    const _tag = state.tag;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      let value = object[index];
+      if (state.replacer) {
+        value = state.replacer.call(object, String(index), value);
+      }
+      if (writeNode(state, level, value, false, false) || typeof value === "undefined" && writeNode(state, level, null, false, false)) {
+        if (_result !== "") _result += "," + (!state.condenseFlow ? " " : "");
+        _result += state.dump;
+      }
+    }
+    state.tag = _tag;
+    state.dump = "[" + _result + "]";
+  }
+  function writeBlockSequence(state, level, object, compact) {
+    let _result = "";
+    const _tag = state.tag;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      let value = object[index];
+      if (state.replacer) {
+        value = state.replacer.call(object, String(index), value);
+      }
+      if (writeNode(state, level + 1, value, true, true, false, true) || typeof value === "undefined" && writeNode(state, level + 1, null, true, true, false, true)) {
+        if (!compact || _result !== "") {
+          _result += generateNextLine(state, level);
+        }
+        if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+          _result += "-";
+        } else {
+          _result += "- ";
+        }
+        _result += state.dump;
+      }
+    }
+    state.tag = _tag;
+    state.dump = _result || "[]";
+  }
+  function writeFlowMapping(state, level, object) {
+    let _result = "";
+    const _tag = state.tag;
+    const objectKeyList = Object.keys(object);
+    for (let index = 0, length = objectKeyList.length; index < length; index += 1) {
+      let pairBuffer = "";
+      if (_result !== "") pairBuffer += ", ";
+      if (state.condenseFlow) pairBuffer += '"';
+      const objectKey = objectKeyList[index];
+      let objectValue = object[objectKey];
+      if (state.replacer) {
+        objectValue = state.replacer.call(object, objectKey, objectValue);
+      }
+      if (!writeNode(state, level, objectKey, false, false)) {
+        continue;
+      }
+      if (state.dump.length > 1024) pairBuffer += "? ";
+      pairBuffer += state.dump + (state.condenseFlow ? '"' : "") + ":" + (state.condenseFlow ? "" : " ");
+      if (!writeNode(state, level, objectValue, false, false)) {
+        continue;
+      }
+      pairBuffer += state.dump;
+      _result += pairBuffer;
+    }
+    state.tag = _tag;
+    state.dump = "{" + _result + "}";
+  }
+  function writeBlockMapping(state, level, object, compact) {
+    let _result = "";
+    const _tag = state.tag;
+    const objectKeyList = Object.keys(object);
+    if (state.sortKeys === true) {
+      objectKeyList.sort();
+    } else if (typeof state.sortKeys === "function") {
+      objectKeyList.sort(state.sortKeys);
+    } else if (state.sortKeys) {
+      throw new YAMLException2("sortKeys must be a boolean or a function");
+    }
+    for (let index = 0, length = objectKeyList.length; index < length; index += 1) {
+      let pairBuffer = "";
+      if (!compact || _result !== "") {
+        pairBuffer += generateNextLine(state, level);
+      }
+      const objectKey = objectKeyList[index];
+      let objectValue = object[objectKey];
+      if (state.replacer) {
+        objectValue = state.replacer.call(object, objectKey, objectValue);
+      }
+      if (!writeNode(state, level + 1, objectKey, true, true, true)) {
+        continue;
+      }
+      const explicitPair = state.tag !== null && state.tag !== "?" || state.dump && state.dump.length > 1024;
+      if (explicitPair) {
+        if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+          pairBuffer += "?";
+        } else {
+          pairBuffer += "? ";
+        }
+      }
+      pairBuffer += state.dump;
+      if (explicitPair) {
+        pairBuffer += generateNextLine(state, level);
+      }
+      if (!writeNode(state, level + 1, objectValue, true, explicitPair)) {
+        continue;
+      }
+      if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+        pairBuffer += ":";
+      } else {
+        pairBuffer += ": ";
+      }
+      pairBuffer += state.dump;
+      _result += pairBuffer;
+    }
+    state.tag = _tag;
+    state.dump = _result || "{}";
+  }
+  function detectType(state, object, explicit) {
+    const typeList = explicit ? state.explicitTypes : state.implicitTypes;
+    for (let index = 0, length = typeList.length; index < length; index += 1) {
+      const type2 = typeList[index];
+      if ((type2.instanceOf || type2.predicate) && (!type2.instanceOf || typeof object === "object" && object instanceof type2.instanceOf) && (!type2.predicate || type2.predicate(object))) {
+        if (explicit) {
+          if (type2.multi && type2.representName) {
+            state.tag = type2.representName(object);
+          } else {
+            state.tag = type2.tag;
+          }
+        } else {
+          state.tag = "?";
+        }
+        if (type2.represent) {
+          const style = state.styleMap[type2.tag] || type2.defaultStyle;
+          let _result;
+          if (_toString.call(type2.represent) === "[object Function]") {
+            _result = type2.represent(object, style);
+          } else if (_hasOwnProperty.call(type2.represent, style)) {
+            _result = type2.represent[style](object, style);
+          } else {
+            throw new YAMLException2("!<" + type2.tag + '> tag resolver accepts not "' + style + '" style');
+          }
+          state.dump = _result;
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+  function writeNode(state, level, object, block, compact, iskey, isblockseq) {
+    state.tag = null;
+    state.dump = object;
+    if (!detectType(state, object, false)) {
+      detectType(state, object, true);
+    }
+    const type2 = _toString.call(state.dump);
+    const inblock = block;
+    if (block) {
+      block = state.flowLevel < 0 || state.flowLevel > level;
+    }
+    const objectOrArray = type2 === "[object Object]" || type2 === "[object Array]";
+    let duplicateIndex;
+    let duplicate;
+    if (objectOrArray) {
+      duplicateIndex = state.duplicates.indexOf(object);
+      duplicate = duplicateIndex !== -1;
+    }
+    if (state.tag !== null && state.tag !== "?" || duplicate || state.indent !== 2 && level > 0) {
+      compact = false;
+    }
+    if (duplicate && state.usedDuplicates[duplicateIndex]) {
+      state.dump = "*ref_" + duplicateIndex;
+    } else {
+      if (objectOrArray && duplicate && !state.usedDuplicates[duplicateIndex]) {
+        state.usedDuplicates[duplicateIndex] = true;
+      }
+      if (type2 === "[object Object]") {
+        if (block && Object.keys(state.dump).length !== 0) {
+          writeBlockMapping(state, level, state.dump, compact);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + state.dump;
+          }
+        } else {
+          writeFlowMapping(state, level, state.dump);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + " " + state.dump;
+          }
+        }
+      } else if (type2 === "[object Array]") {
+        if (block && state.dump.length !== 0) {
+          if (state.noArrayIndent && !isblockseq && level > 0) {
+            writeBlockSequence(state, level - 1, state.dump, compact);
+          } else {
+            writeBlockSequence(state, level, state.dump, compact);
+          }
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + state.dump;
+          }
+        } else {
+          writeFlowSequence(state, level, state.dump);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + " " + state.dump;
+          }
+        }
+      } else if (type2 === "[object String]") {
+        if (state.tag !== "?") {
+          writeScalar(state, state.dump, level, iskey, inblock);
+        }
+      } else if (type2 === "[object Undefined]") {
+        return false;
+      } else {
+        if (state.skipInvalid) return false;
+        throw new YAMLException2("unacceptable kind of an object to dump " + type2);
+      }
+      if (state.tag !== null && state.tag !== "?") {
+        let tagStr = encodeURI(
+          state.tag[0] === "!" ? state.tag.slice(1) : state.tag
+        ).replace(/!/g, "%21");
+        if (state.tag[0] === "!") {
+          tagStr = "!" + tagStr;
+        } else if (tagStr.slice(0, 18) === "tag:yaml.org,2002:") {
+          tagStr = "!!" + tagStr.slice(18);
+        } else {
+          tagStr = "!<" + tagStr + ">";
+        }
+        state.dump = tagStr + " " + state.dump;
+      }
+    }
+    return true;
+  }
+  function getDuplicateReferences(object, state) {
+    const objects = [];
+    const duplicatesIndexes = [];
+    inspectNode(object, objects, duplicatesIndexes);
+    const length = duplicatesIndexes.length;
+    for (let index = 0; index < length; index += 1) {
+      state.duplicates.push(objects[duplicatesIndexes[index]]);
+    }
+    state.usedDuplicates = new Array(length);
+  }
+  function inspectNode(object, objects, duplicatesIndexes) {
+    if (object !== null && typeof object === "object") {
+      const index = objects.indexOf(object);
+      if (index !== -1) {
+        if (duplicatesIndexes.indexOf(index) === -1) {
+          duplicatesIndexes.push(index);
+        }
+      } else {
+        objects.push(object);
+        if (Array.isArray(object)) {
+          for (let i = 0, length = object.length; i < length; i += 1) {
+            inspectNode(object[i], objects, duplicatesIndexes);
+          }
+        } else {
+          const objectKeyList = Object.keys(object);
+          for (let i = 0, length = objectKeyList.length; i < length; i += 1) {
+            inspectNode(object[objectKeyList[i]], objects, duplicatesIndexes);
+          }
+        }
+      }
+    }
+  }
+  function dump2(input, options) {
+    options = options || {};
+    const state = new State(options);
+    if (!state.noRefs) getDuplicateReferences(input, state);
+    let value = input;
+    if (state.replacer) {
+      value = state.replacer.call({ "": value }, "", value);
+    }
+    if (writeNode(state, 0, value, true, true)) return state.dump + "\n";
+    return "";
+  }
+  dumper.dump = dump2;
+  return dumper;
 }
-function lineStartOf(text, offset) {
-    return text.lastIndexOf('\n', offset - 1) + 1;
-}
-/** Offset of the end of the line holding `offset`, before its line break. */
-function lineEndOf(text, offset) {
-    const next = text.indexOf('\n', offset);
-    const end = next === -1 ? text.length : next;
-    return end > 0 && text[end - 1] === '\r' ? end - 1 : end;
-}
-/** The offset just after the last non-blank character before `offset`. */
-function contentEnd(text, offset) {
-    let end = offset;
-    while (end > 0 && /\s/.test(text[end - 1]))
-        end--;
-    return end;
-}
-function pairOf(map, key) {
-    if (!(0,dist/* isMap */.jh)(map))
-        return undefined;
-    return map.items.find((item) => (0,dist/* isScalar */.jn)(item.key) && item.key.value === key);
-}
-/** The line form of a set of edits: the whole lines they touch, and those lines after the edits. */
-function toLineFix(text, edits, lineOf) {
-    const sorted = [...edits].sort((a, b) => a.start - b.start);
-    const first = sorted[0];
-    const last = sorted.reduce((max, edit) => (edit.end > max.end ? edit : max), first);
-    const regionStart = lineStartOf(text, first.start);
-    // An edit that ends right after a line break ends on the previous line.
-    const lastOffset = last.end > last.start && text[last.end - 1] === '\n' ? last.end - 1 : last.end;
-    const nextBreak = text.indexOf('\n', lastOffset);
-    const regionEnd = nextBreak === -1 ? text.length : nextBreak + 1;
-    const region = applyEdits(text.slice(regionStart, regionEnd), sorted.map((edit) => ({ ...edit, start: edit.start - regionStart, end: edit.end - regionStart })));
-    const replacement = region.replace(/\r?\n$/, '').replace(/\r\n/g, '\n');
-    return {
-        edits: sorted,
-        startLine: lineOf(regionStart),
-        // A line break belongs to the line it ends.
-        endLine: lineOf(nextBreak === -1 ? text.length : nextBreak),
-        replacement,
+var hasRequiredJsYaml;
+function requireJsYaml() {
+  if (hasRequiredJsYaml) return jsYaml;
+  hasRequiredJsYaml = 1;
+  const loader2 = requireLoader();
+  const dumper2 = requireDumper();
+  function renamed(from, to) {
+    return function() {
+      throw new Error("Function yaml." + from + " is removed in js-yaml 4. Use yaml." + to + " instead, which is now safe by default.");
     };
+  }
+  jsYaml.Type = requireType();
+  jsYaml.Schema = requireSchema();
+  jsYaml.FAILSAFE_SCHEMA = requireFailsafe();
+  jsYaml.JSON_SCHEMA = requireJson();
+  jsYaml.CORE_SCHEMA = requireCore();
+  jsYaml.DEFAULT_SCHEMA = require_default();
+  jsYaml.load = loader2.load;
+  jsYaml.loadAll = loader2.loadAll;
+  jsYaml.dump = dumper2.dump;
+  jsYaml.YAMLException = requireException();
+  jsYaml.types = {
+    binary: requireBinary(),
+    float: requireFloat(),
+    map: requireMap(),
+    null: require_null(),
+    pairs: requirePairs(),
+    set: requireSet(),
+    timestamp: requireTimestamp(),
+    bool: requireBool(),
+    int: requireInt(),
+    merge: requireMerge(),
+    omap: requireOmap(),
+    seq: requireSeq(),
+    str: requireStr()
+  };
+  jsYaml.safeLoad = renamed("safeLoad", "load");
+  jsYaml.safeLoadAll = renamed("safeLoadAll", "loadAll");
+  jsYaml.safeDump = renamed("safeDump", "dump");
+  return jsYaml;
 }
-/** The line form of edits to a text that has no line index at hand: one is built from the text. */
-function lineFixOf(text, edits) {
-    const lines = new dist/* LineCounter */.HN();
-    let offset = 0;
-    for (const line of text.split('\n')) {
-        lines.addNewLine(offset);
-        offset += line.length + 1;
-    }
-    return toLineFix(text, edits, (position) => lines.linePos(position).line);
-}
-/** Walks to the container at `path` in plain data, or undefined. */
-function containerAt(root, path) {
-    let current = root;
-    for (const segment of path) {
-        if (current === null || typeof current !== 'object')
-            return undefined;
-        current = current[segment];
-    }
-    return current;
-}
-/**
- * Builds the fix when the edited document parses to exactly the original with `mutate` applied to the object,
- * and nothing else: no other field, no other document, no comment turned into content.
- */
-function verifiedFix(object, edits, mutate) {
-    const text = object.file.text;
-    const [start, , end] = object.doc.range;
-    if (edits.some((edit) => edit.start < start || edit.end > end))
-        return null;
-    let expected;
-    try {
-        expected = object.doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT });
-    }
-    catch {
-        return null;
-    }
-    const target = containerAt(expected, object.basePath);
-    if (target === null || typeof target !== 'object' || !mutate(target))
-        return null;
-    const shifted = edits.map((edit) => ({ ...edit, start: edit.start - start, end: edit.end - start }));
-    const edited = applyEdits(text.slice(start, end), shifted);
-    const docs = (0,dist/* parseAllDocuments */.hR)(edited, PARSE_OPTIONS);
-    if (!Array.isArray(docs) || docs.length !== 1 || docs[0].errors.length > 0)
-        return null;
-    let actual;
-    try {
-        actual = docs[0].toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT });
-    }
-    catch {
-        return null;
-    }
-    if (!(0,external_node_util_namespaceObject.isDeepStrictEqual)(actual, expected))
-        return null;
-    return toLineFix(text, edits, (offset) => object.lines.linePos(offset).line);
-}
-function parseValue(valueText) {
-    return (0,dist/* parse */.qg)(valueText, PARSE_OPTIONS);
-}
-/** How the keys of a map are written: quoted like JSON, single-quoted, or plain. */
-function keyQuote(text, key) {
-    const first = text[key.range[0]];
-    return first === '"' || first === "'" ? first : '';
-}
-/**
- * Sets `key: value` in the map at `mapPath`. An existing scalar value is replaced. Otherwise the entry is inserted
- * after the first of `position.after` present (else as the first key), or as the last key: in a block map as a line
- * of its own at the siblings' indentation; in a flow map or JSON object beside its siblings, in their layout.
- */
-function setMapEntry(object, mapPath, key, valueText, position) {
-    const map = nodeAt(object, mapPath);
-    if (!map || !(0,dist/* isMap */.jh)(map) || map.items.length === 0)
-        return null;
-    const value = parseValue(valueText);
-    const mutate = (root) => {
-        const container = containerAt(root, mapPath);
-        if (container === null || typeof container !== 'object' || Array.isArray(container))
-            return false;
-        container[key] = value;
-        return true;
-    };
-    const existing = pairOf(map, key);
-    if (existing) {
-        const node = existing.value;
-        if (!node || !(0,dist/* isScalar */.jn)(node) || !node.range)
-            return null;
-        return verifiedFix(object, [{ start: node.range[0], end: node.range[1], text: valueText }], mutate);
-    }
-    let anchor;
-    if (position === 'last')
-        anchor = map.items[map.items.length - 1];
-    else if (position !== 'first')
-        anchor = position.after.map((name) => pairOf(map, name)).find(Boolean);
-    const edit = map.flow
-        ? flowInsert(object, map.items, key, valueText, anchor)
-        : blockInsert(object, map.items, key, valueText, anchor);
-    return edit ? verifiedFix(object, [edit], mutate) : null;
-}
-function blockInsert(object, items, key, valueText, anchor) {
-    const text = object.file.text;
-    const firstKey = items[0].key;
-    if (!firstKey?.range)
-        return null;
-    const keyStart = firstKey.range[0];
-    const firstLineStart = lineStartOf(text, keyStart);
-    const indent = keyStart - firstLineStart;
-    const newline = newlineOf(text);
-    const quote = keyQuote(text, firstKey);
-    const entry = `${' '.repeat(indent)}${quote}${key}${quote}: ${valueText}`;
-    // The first key shares its line with a `- ` (a sequence item): a new first line cannot go before it.
-    const ownLine = /^[ ]*$/.test(text.slice(firstLineStart, keyStart));
-    if (!anchor && !ownLine)
-        anchor = items[0];
-    if (!anchor) {
-        // Go above comment lines that introduce the first key, so they keep introducing it.
-        let at = firstLineStart;
-        while (at > 0) {
-            const previousStart = lineStartOf(text, at - 1);
-            const previous = text.slice(previousStart, at).replace(/\r?\n$/, '');
-            if (!/^ *#/.test(previous) || previous.length - previous.trimStart().length !== indent)
-                break;
-            at = previousStart;
-        }
-        return { start: at, end: at, text: `${entry}${newline}` };
-    }
-    const node = (anchor.value ?? anchor.key);
-    if (!node?.range)
-        return null;
-    if ((0,dist/* isScalar */.jn)(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED'))
-        return null;
-    // Insert at the end of the anchor's last line, keeping whatever comment sits on it.
-    const end = lineEndOf(text, contentEnd(text, node.range[1]) - 1);
-    if (end < node.range[0])
-        return null;
-    return { start: end, end, text: `${newline}${entry}` };
-}
-function flowInsert(object, items, key, valueText, anchor) {
-    const text = object.file.text;
-    const first = items[0];
-    const firstKey = first.key;
-    if (!firstKey?.range)
-        return null;
-    const quote = keyQuote(text, firstKey);
-    // The siblings' own spacing: `"k": v` or `"k":v`, and `, ` or `,` between entries on one line.
-    const colon = first.value?.range ? text.slice(firstKey.range[1], first.value.range[0]) : ': ';
-    const entry = `${quote}${key}${quote}${/^[ ]*:[ ]*$/.test(colon) ? colon : ': '}${valueText}`;
-    const second = items[1];
-    const keyLineStart = lineStartOf(text, firstKey.range[0]);
-    const multiline = second?.key?.range !== undefined && lineStartOf(text, second.key.range[0]) !== keyLineStart;
-    const ownLine = /^[ ]*$/.test(text.slice(keyLineStart, firstKey.range[0]));
-    let separator = ' ';
-    if (multiline && ownLine)
-        separator = `${newlineOf(text)}${' '.repeat(firstKey.range[0] - keyLineStart)}`;
-    else if (second?.key?.range && (first.value ?? firstKey).range) {
-        const between = text.slice(contentEnd(text, (first.value ?? firstKey).range[1]), second.key.range[0]);
-        if (/^,[ ]*$/.test(between))
-            separator = between.slice(1);
-    }
-    if (!anchor)
-        return { start: firstKey.range[0], end: firstKey.range[0], text: `${entry},${separator}` };
-    const node = (anchor.value ?? anchor.key);
-    if (!node?.range)
-        return null;
-    const end = contentEnd(text, node.range[1]);
-    return { start: end, end, text: `,${separator}${entry}` };
-}
-/** Renames the key at `path` (a map entry), keeping its value, quoting and layout. */
-function renameKey(object, path, newKey) {
-    const parentPath = path.slice(0, -1);
-    const oldKey = String(path[path.length - 1]);
-    const map = nodeAt(object, parentPath);
-    const pair = map ? pairOf(map, oldKey) : undefined;
-    const key = pair?.key;
-    if (!key?.range || !(0,dist/* isScalar */.jn)(key))
-        return null;
-    const quote = keyQuote(object.file.text, key);
-    return verifiedFix(object, [{ start: key.range[0], end: key.range[1], text: `${quote}${newKey}${quote}` }], (root) => {
-        const container = containerAt(root, parentPath);
-        if (!container || !(oldKey in container) || newKey in container)
-            return false;
-        container[newKey] = container[oldKey];
-        delete container[oldKey];
-        return true;
-    });
-}
-/**
- * Removes the map entry at `path`: its whole line in a block map (a single-line entry only), or the entry and one
- * separating comma in a flow map or JSON object.
- */
-function removeEntry(object, path) {
-    const parentPath = path.slice(0, -1);
-    const name = String(path[path.length - 1]);
-    const map = nodeAt(object, parentPath);
-    if (!map || !(0,dist/* isMap */.jh)(map) || map.items.length < 2)
-        return null;
-    const index = map.items.findIndex((item) => (0,dist/* isScalar */.jn)(item.key) && item.key.value === name);
-    const pair = map.items[index];
-    const key = pair?.key;
-    const value = pair?.value;
-    if (!key?.range || !value?.range || !(0,dist/* isScalar */.jn)(value))
-        return null;
-    const text = object.file.text;
-    let edit;
-    if (map.flow) {
-        const next = map.items[index + 1];
-        if (next?.key?.range) {
-            edit = { start: key.range[0], end: next.key.range[0], text: '' };
-        }
-        else {
-            const previous = map.items[index - 1];
-            const previousEnd = (previous.value ?? previous.key).range[1];
-            edit = { start: contentEnd(text, previousEnd), end: contentEnd(text, value.range[1]), text: '' };
-        }
-    }
-    else {
-        const start = lineStartOf(text, key.range[0]);
-        if (!/^[ ]*$/.test(text.slice(start, key.range[0])))
-            return null;
-        const lineEnd = lineEndOf(text, key.range[0]);
-        if (lineEnd < contentEnd(text, value.range[1]))
-            return null;
-        const next = text.indexOf('\n', lineEnd);
-        edit = { start, end: next === -1 ? text.length : next + 1, text: '' };
-    }
-    return verifiedFix(object, [edit], (root) => {
-        const container = containerAt(root, parentPath);
-        if (!container || !(name in container))
-            return false;
-        delete container[name];
-        return true;
-    });
-}
-/** Replaces the scalar at `path` with `valueText`. */
-function replaceScalar(object, path, valueText) {
-    const node = nodeAt(object, path);
-    if (!node || !(0,dist/* isScalar */.jn)(node) || !node.range)
-        return null;
-    const value = parseValue(valueText);
-    return verifiedFix(object, [{ start: node.range[0], end: node.range[1], text: valueText }], (root) => {
-        const container = containerAt(root, path.slice(0, -1));
-        if (container === null || typeof container !== 'object')
-            return false;
-        container[path[path.length - 1]] = value;
-        return true;
-    });
-}
-/** Appends a YAML document at the end of the file holding `object` (not to JSON files, which hold one value). */
-function appendDocument(object, documentText) {
-    const text = object.file.text;
-    if (object.file.path.toLowerCase().endsWith('.json') || object.basePath.length > 0)
-        return null;
-    const newline = newlineOf(text);
-    const body = documentText.replace(/\n$/, '').replace(/\n/g, newline);
-    // The new document goes right after the object's own document, anchored on its last line: a review suggestion
-    // then shows that line and never the neighbouring document's (which may be a Secret's data).
-    const contentEndOffset = contentEnd(text, object.doc.range[1]);
-    if (contentEndOffset <= object.doc.range[0])
-        return null;
-    const end = lineEndOf(text, contentEndOffset - 1);
-    const edit = { start: end, end, text: `${newline}---${newline}${body}` };
-    // The whole file is checked: every document as before, and the new one, as intended, after the object's.
-    const before = (0,dist/* parseAllDocuments */.hR)(text, PARSE_OPTIONS);
-    const after = (0,dist/* parseAllDocuments */.hR)(applyEdits(text, [edit]), PARSE_OPTIONS);
-    if (!Array.isArray(before) || !Array.isArray(after) || after.length !== before.length + 1)
-        return null;
-    if (after.some((doc) => doc.errors.length > 0))
-        return null;
-    try {
-        const expected = before.map((doc) => doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }));
-        expected.splice(object.docIndex + 1, 0, parseValue(documentText));
-        const actual = after.map((doc) => doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }));
-        if (!(0,external_node_util_namespaceObject.isDeepStrictEqual)(actual, expected))
-            return null;
-    }
-    catch {
-        return null;
-    }
-    return toLineFix(text, [edit], (offset) => object.lines.linePos(offset).line);
-}
-/**
- * `automountServiceAccountToken: false` on a ServiceAccount: as its last key, where people write it, or after
- * `kind` when the end of the document cannot take a line (a block scalar keeping its trailing lines).
- */
-function setServiceAccountAutomount(account) {
-    return (setMapEntry(account.object, [], 'automountServiceAccountToken', 'false', 'last') ??
-        setMapEntry(account.object, [], 'automountServiceAccountToken', 'false', { after: ['kind'] }));
-}
-/**
- * Replaces the scalar at `keyPath` of a plain YAML file (a chart's values file) with `valueText`, verified like every
- * fix: the edited file must parse to the original with only that value changed.
- */
-function setYamlScalar(path, text, keyPath, valueText) {
-    const lines = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { ...PARSE_OPTIONS, lineCounter: lines });
-    if (doc.errors.length > 0)
-        return null;
-    const node = doc.getIn(keyPath, true);
-    if (!node || !(0,dist/* isScalar */.jn)(node) || !node.range)
-        return null;
-    const edits = [{ start: node.range[0], end: node.range[1], text: valueText }];
-    let expected;
-    try {
-        expected = doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT });
-        let container = expected;
-        for (const key of keyPath.slice(0, -1))
-            container = container[key];
-        container[keyPath[keyPath.length - 1]] = parseValue(valueText);
-        const edited = (0,dist/* parseDocument */.Tp)(applyEdits(text, edits), PARSE_OPTIONS);
-        if (edited.errors.length > 0 ||
-            !(0,external_node_util_namespaceObject.isDeepStrictEqual)(edited.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }), expected)) {
-            return null;
-        }
-    }
-    catch {
-        return null;
-    }
-    return { file: path, ...toLineFix(text, edits, (offset) => lines.linePos(offset).line) };
-}
+var jsYamlExports = requireJsYaml();
+const yaml = /* @__PURE__ */ getDefaultExportFromCjs(jsYamlExports);
+const {
+  Type,
+  Schema,
+  FAILSAFE_SCHEMA,
+  JSON_SCHEMA,
+  CORE_SCHEMA,
+  DEFAULT_SCHEMA,
+  load,
+  loadAll,
+  dump,
+  YAMLException,
+  types,
+  safeLoad,
+  safeLoadAll,
+  safeDump
+} = yaml;
 
-;// CONCATENATED MODULE: ./src/rules/meta.ts
-
-/** The catalog entry of a rule; a rule module without one is a build error caught by the registry test. */
-function metaOf(id) {
-    const meta = CATALOG[id];
-    if (!meta)
-        throw new Error(`policies/${id}.yml is missing: every rule needs its catalog entry`);
-    return meta;
-}
-
-;// CONCATENATED MODULE: ./src/rules/automount-token.ts
-
-
-
-
-
-const automountToken = {
-    meta: metaOf('automount-token'),
-    check(context) {
-        const { model } = context;
-        for (const workload of model.workloads) {
-            const decision = effectiveAutomount(model, workload, context.settings.assumeUnresolvedMounts);
-            if (!decision.mounts || decision.optedIn)
-                continue;
-            const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
-            const account = workload.serviceAccountName;
-            const privileged = context.rbac
-                .grantsToServiceAccount(namespace, account)
-                .filter((grant) => grant.privilege);
-            const isDefault = account === 'default';
-            let why;
-            if (decision.source === 'unresolved') {
-                why = isDefault
-                    ? `the \`default\` ServiceAccount of namespace \`${namespace}\` is not declared in the scanned files, and Kubernetes creates it with automounting on`
-                    : `ServiceAccount \`${namespace}/${account}\` is not declared in the scanned files, so it is assumed to mount the token as Kubernetes does by default`;
-            }
-            else if (decision.source === 'serviceaccount') {
-                why = `the \`default\` ServiceAccount sets \`automountServiceAccountToken: true\`, which is not a workload's own consent`;
-            }
-            else {
-                why = `neither the pod spec nor ServiceAccount \`${namespace}/${account}\` sets \`automountServiceAccountToken\`, and Kubernetes mounts it by default`;
-            }
-            const parts = [
-                `${resourceLabel(workload.resource.ref)} mounts the API token of ServiceAccount \`${account}\`: ${why}.`,
-            ];
-            if (privileged.length > 0) {
-                const grants = privileged
-                    .slice(0, 3)
-                    .map((grant) => `${describeGrant(grant)} (${grant.privilege.reasons.join(', ')})`)
-                    .join('; ');
-                parts.push(`A stolen token carries privileged RBAC: ${grants}${privileged.length > 3 ? '; …' : ''}.`);
-            }
-            else if (isDefault) {
-                parts.push('It is the shared identity of every pod in the namespace that names no other.');
-            }
-            parts.push('Set `automountServiceAccountToken: false` in the pod spec; a pod that calls the API should use a dedicated ServiceAccount and say `true` explicitly.');
-            context.report({
-                resource: workload.resource,
-                path: workload.podSpecPath,
-                severity: isDefault || privileged.length > 0 ? 'high' : undefined,
-                message: parts.join(' '),
-                fix: setMapEntry(workload.resource.object, workload.podSpecPath, 'automountServiceAccountToken', 'false', {
-                    after: ['serviceAccountName', 'serviceAccount'],
-                }),
-            });
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/default-sa-automount.ts
-
-
-
-const defaultSaAutomount = {
-    meta: metaOf('default-sa-automount'),
-    check(context) {
-        for (const account of context.model.serviceAccounts) {
-            if (account.ref.name !== 'default')
-                continue;
-            const field = automountField(account.object.value);
-            if (field === false)
-                continue;
-            const set = 'automountServiceAccountToken' in account.object.value;
-            context.report({
-                resource: account,
-                path: set ? ['automountServiceAccountToken'] : ['metadata', 'name'],
-                message: `The \`default\` ServiceAccount of namespace \`${account.ref.namespace}\` ` +
-                    `${field === true ? 'sets `automountServiceAccountToken: true`' : 'does not set `automountServiceAccountToken: false`'}, ` +
-                    'so every pod that names no ServiceAccount gets its API token. Set it to `false`.',
-                fix: setServiceAccountAutomount(account),
-            });
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/default-sa-rbac.ts
-
-
-
-const BROAD_GROUPS = {
-    'system:serviceaccounts': 'every ServiceAccount in the cluster',
-    'system:authenticated': 'every authenticated identity in the cluster',
-    'system:unauthenticated': 'anonymous requests',
-};
-function roleText(roleRef) {
-    return isRecord(roleRef) ? `${String(roleRef.kind)} \`${String(roleRef.name)}\`` : 'its role';
-}
-const defaultSaRbac = {
-    meta: metaOf('default-sa-rbac'),
-    check(context) {
-        for (const binding of context.model.bindings) {
-            const role = roleText(binding.object.value.roleRef);
-            const label = resourceLabel(binding.ref);
-            subjectsOf(binding).forEach((subject, index) => {
-                const name = typeof subject.name === 'string' ? subject.name : '';
-                let who = null;
-                const account = serviceAccountOfSubject(subject, binding, context.model.defaultNamespace);
-                if (account?.name === 'default') {
-                    who = `the \`default\` ServiceAccount of namespace \`${account.namespace}\`, the identity of every pod there that names no other`;
-                }
-                else if (subject.kind === 'Group' && BROAD_GROUPS[name]) {
-                    who = `group \`${name}\`, ${BROAD_GROUPS[name]}`;
-                }
-                else if (subject.kind === 'Group' && name.startsWith('system:serviceaccounts:')) {
-                    who = `group \`${name}\`, every ServiceAccount of namespace \`${name.slice('system:serviceaccounts:'.length)}\``;
-                }
-                if (!who)
-                    return;
-                context.report({
-                    resource: binding,
-                    path: ['subjects', index],
-                    key: `${String(subject.kind)}:${account ? `${account.namespace}:` : ''}${name}`,
-                    message: `${label} grants ${role} to ${who}. Bind the role to a dedicated ServiceAccount of the workload that needs it.`,
-                });
-            });
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/default-service-account.ts
-
-
-
-const defaultServiceAccount = {
-    meta: metaOf('default-service-account'),
-    check(context) {
-        const { model } = context;
-        for (const workload of model.workloads) {
-            if (workload.serviceAccountName !== 'default')
-                continue;
-            const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
-            const declared = resolveServiceAccount(model, namespace, 'default');
-            const forced = automountField(workload.podSpec) === true ||
-                (declared !== null && automountField(declared.object.value) === true);
-            const name = workload.resource.ref.name;
-            const how = workload.serviceAccountField === null
-                ? 'names no ServiceAccount, so it runs as'
-                : `sets \`${workload.serviceAccountField}: default\`, so it runs as`;
-            context.report({
-                resource: workload.resource,
-                path: workload.serviceAccountField
-                    ? [...workload.podSpecPath, workload.serviceAccountField]
-                    : workload.podSpecPath,
-                severity: forced ? 'high' : undefined,
-                message: `${resourceLabel(workload.resource.ref)} ${how} the \`default\` ServiceAccount of namespace \`${namespace}\`, ` +
-                    `an identity shared by every pod there that names no other${forced ? ', and forces its token to be mounted' : ''}. ` +
-                    `Create a dedicated ServiceAccount \`${namespace}/${name}\` with \`automountServiceAccountToken: false\`, ` +
-                    `grant it only what it needs with a RoleBinding, and set \`serviceAccountName: ${name}\`.`,
-            });
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/deprecated-service-account-field.ts
-
-
-
-const deprecatedServiceAccountField = {
-    meta: metaOf('deprecated-service-account-field'),
-    check(context) {
-        for (const workload of context.model.workloads) {
-            const spec = workload.podSpec;
-            if (!('serviceAccount' in spec))
-                continue;
-            const path = [...workload.podSpecPath, 'serviceAccount'];
-            const object = workload.resource.object;
-            const label = resourceLabel(workload.resource.ref);
-            const deprecated = spec.serviceAccount;
-            const current = spec.serviceAccountName;
-            if (current === undefined) {
-                context.report({
-                    resource: workload.resource,
-                    path,
-                    message: `${label} uses the deprecated \`serviceAccount\` field; use \`serviceAccountName\`.`,
-                    fix: renameKey(object, path, 'serviceAccountName'),
-                });
-            }
-            else if (current === deprecated) {
-                context.report({
-                    resource: workload.resource,
-                    path,
-                    message: `${label} repeats its ServiceAccount in the deprecated \`serviceAccount\` field; remove it and keep \`serviceAccountName\`.`,
-                    fix: removeEntry(object, path),
-                });
-            }
-            else {
-                context.report({
-                    resource: workload.resource,
-                    path,
-                    message: `${label} sets the deprecated \`serviceAccount\` and \`serviceAccountName\` to different values; ` +
-                        `Kubernetes uses \`serviceAccountName\`. Remove \`serviceAccount\` after checking which identity is intended.`,
-                });
-            }
-        }
-    },
-};
+//# sourceMappingURL=js-yaml.mjs.map
 
 ;// CONCATENATED MODULE: ./node_modules/balanced-match/dist/esm/index.js
 const balanced = (a, b, str) => {
@@ -11984,6 +13405,1862 @@ function exemptionFor(finding, exemptions) {
         matchesAny(finding.file, exemption.paths));
 }
 
+;// CONCATENATED MODULE: ./src/core/model.ts
+
+/** Kinds that are not namespaced; every other kind takes the namespace defaulting below. */
+const CLUSTER_SCOPED_KINDS = new Set([
+    'Namespace',
+    'Node',
+    'PersistentVolume',
+    'ClusterRole',
+    'ClusterRoleBinding',
+    'CustomResourceDefinition',
+    'StorageClass',
+    'PriorityClass',
+    'IngressClass',
+    'RuntimeClass',
+    'CSIDriver',
+    'CSINode',
+    'APIService',
+    'MutatingWebhookConfiguration',
+    'ValidatingWebhookConfiguration',
+    'ValidatingAdmissionPolicy',
+    'ValidatingAdmissionPolicyBinding',
+    'PodSecurityPolicy',
+    'ClusterIssuer',
+    'VolumeSnapshotClass',
+]);
+/** Where the pod spec sits for the kinds the design names; anything else with `spec.template.spec.containers` too. */
+const POD_SPEC_PATHS = {
+    Pod: { spec: ['spec'], metadata: null },
+    PodTemplate: { spec: ['template', 'spec'], metadata: ['template', 'metadata'] },
+    CronJob: {
+        spec: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+        metadata: ['spec', 'jobTemplate', 'spec', 'template', 'metadata'],
+    },
+};
+const TEMPLATE_SPEC = { spec: ['spec', 'template', 'spec'], metadata: ['spec', 'template', 'metadata'] };
+/** Kinds the model reads by name; every other kind matters only when it carries a pod template. */
+const MODEL_KINDS = new Set([
+    ...Object.keys(POD_SPEC_PATHS),
+    'ServiceAccount',
+    'Secret',
+    'Namespace',
+    'Role',
+    'ClusterRole',
+    'RoleBinding',
+    'ClusterRoleBinding',
+]);
+/**
+ * Whether an object can change what the rules see: a kind the model reads, a List, anything with a pod template,
+ * or anything carrying a suppression annotation (a broken one is reported wherever it is written).
+ */
+function mayMatter(value) {
+    const kind = typeof value.kind === 'string' ? value.kind : '';
+    if (MODEL_KINDS.has(kind) || kind.endsWith('List'))
+        return true;
+    const templateSpec = getPath(value, TEMPLATE_SPEC.spec);
+    if (isRecord(templateSpec) && 'containers' in templateSpec)
+        return true;
+    const metadata = isRecord(value.metadata) ? value.metadata : {};
+    return isRecord(metadata.annotations) && IGNORE_ANNOTATION in metadata.annotations;
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function getPath(value, path) {
+    let current = value;
+    for (const segment of path) {
+        if (typeof segment === 'number') {
+            if (!Array.isArray(current))
+                return undefined;
+            current = current[segment];
+        }
+        else {
+            if (!isRecord(current))
+                return undefined;
+            current = current[segment];
+        }
+    }
+    return current;
+}
+function stringMap(value) {
+    const result = {};
+    if (!isRecord(value))
+        return result;
+    for (const [key, entry] of Object.entries(value)) {
+        if (typeof entry === 'string')
+            result[key] = entry;
+        else if (typeof entry === 'number' || typeof entry === 'boolean')
+            result[key] = String(entry);
+    }
+    return result;
+}
+function nsKey(namespace, name) {
+    return `${namespace ?? ''}/${name}`;
+}
+function addTo(index, key, resource) {
+    const list = index.get(key);
+    if (list)
+        list.push(resource);
+    else
+        index.set(key, [resource]);
+}
+/** Builds the model of every scanned object: the joins rules need are indexes built once, not scans per finding. */
+function model_buildModel(objects, defaultNamespace) {
+    const model = {
+        resources: [],
+        workloads: [],
+        serviceAccounts: [],
+        roles: [],
+        clusterRoles: [],
+        bindings: [],
+        secrets: [],
+        namespaces: [],
+        defaultNamespace,
+        serviceAccountIndex: new Map(),
+        roleIndex: new Map(),
+        clusterRoleIndex: new Map(),
+        secretIndex: new Map(),
+    };
+    for (const object of objects) {
+        const resource = toResource(object, defaultNamespace);
+        model.resources.push(resource);
+        const { kind, namespace, name } = resource.ref;
+        const core = isCoreGroup(resource.ref.apiVersion);
+        const rbac = resource.ref.apiVersion.startsWith('rbac.authorization.k8s.io/');
+        if (kind === 'ServiceAccount' && core) {
+            model.serviceAccounts.push(resource);
+            addTo(model.serviceAccountIndex, nsKey(namespace, name), resource);
+        }
+        else if (kind === 'Secret' && core) {
+            model.secrets.push(resource);
+            addTo(model.secretIndex, nsKey(namespace, name), resource);
+        }
+        else if (kind === 'Namespace' && core) {
+            model.namespaces.push(resource);
+        }
+        else if (kind === 'Role' && rbac) {
+            model.roles.push(resource);
+            addTo(model.roleIndex, nsKey(namespace, name), resource);
+        }
+        else if (kind === 'ClusterRole' && rbac) {
+            model.clusterRoles.push(resource);
+            addTo(model.clusterRoleIndex, name, resource);
+        }
+        else if ((kind === 'RoleBinding' || kind === 'ClusterRoleBinding') && rbac) {
+            model.bindings.push(resource);
+        }
+        else {
+            const workload = toWorkload(resource);
+            if (workload)
+                model.workloads.push(workload);
+        }
+    }
+    return model;
+}
+function isCoreGroup(apiVersion) {
+    return apiVersion === 'v1';
+}
+function toResource(object, defaultNamespace) {
+    const value = object.value;
+    const metadata = isRecord(value.metadata) ? value.metadata : {};
+    const kind = String(value.kind);
+    const declared = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : null;
+    const namespace = CLUSTER_SCOPED_KINDS.has(kind)
+        ? null
+        : (declared ?? object.file.renderNamespace ?? defaultNamespace);
+    const name = typeof metadata.name === 'string' && metadata.name !== ''
+        ? metadata.name
+        : typeof metadata.generateName === 'string'
+            ? `${metadata.generateName}*`
+            : '(unnamed)';
+    return {
+        object,
+        ref: { apiVersion: String(value.apiVersion), kind, namespace, name },
+        annotations: stringMap(metadata.annotations),
+    };
+}
+function toWorkload(resource) {
+    const value = resource.object.value;
+    // Own keys only: a kind such as `constructor` must not find Object's prototype.
+    const known = Object.hasOwn(POD_SPEC_PATHS, resource.ref.kind)
+        ? POD_SPEC_PATHS[resource.ref.kind]
+        : undefined;
+    let paths = known;
+    if (!paths) {
+        const candidate = getPath(value, TEMPLATE_SPEC.spec);
+        if (!isRecord(candidate) || !Array.isArray(candidate.containers))
+            return null;
+        paths = TEMPLATE_SPEC;
+    }
+    const podSpec = getPath(value, paths.spec);
+    if (!isRecord(podSpec))
+        return null;
+    // A Pod is only a workload if it looks like one; other kinds are recognised by their well-known template path.
+    if (resource.ref.kind === 'Pod' && !Array.isArray(podSpec.containers))
+        return null;
+    const templateMetadata = paths.metadata ? getPath(value, paths.metadata) : undefined;
+    const templateAnnotations = isRecord(templateMetadata) ? stringMap(templateMetadata.annotations) : {};
+    const byName = nonEmptyString(podSpec.serviceAccountName);
+    const byDeprecated = nonEmptyString(podSpec.serviceAccount);
+    return {
+        resource,
+        podSpecPath: paths.spec,
+        podSpec,
+        templateMetadataPath: paths.metadata,
+        templateAnnotations,
+        serviceAccountName: byName ?? byDeprecated ?? 'default',
+        serviceAccountField: byName ? 'serviceAccountName' : byDeprecated ? 'serviceAccount' : null,
+    };
+}
+function nonEmptyString(value) {
+    return typeof value === 'string' && value !== '' ? value : null;
+}
+function resourceLabel(ref) {
+    return ref.namespace ? `${ref.kind} ${ref.namespace}/${ref.name}` : `${ref.kind} ${ref.name}`;
+}
+/**
+ * All containers of a pod spec with their paths: containers, initContainers and ephemeralContainers.
+ */
+function containersOf(workload) {
+    const result = [];
+    for (const field of ['initContainers', 'containers', 'ephemeralContainers']) {
+        const list = workload.podSpec[field];
+        if (!Array.isArray(list))
+            continue;
+        list.forEach((container, index) => {
+            if (isRecord(container))
+                result.push({ container, path: [...workload.podSpecPath, field, index] });
+        });
+    }
+    return result;
+}
+/** The pod spec's volumes with their paths. */
+function volumesOf(workload) {
+    const list = workload.podSpec.volumes;
+    if (!Array.isArray(list))
+        return [];
+    const result = [];
+    list.forEach((volume, index) => {
+        if (isRecord(volume))
+            result.push({ volume, path: [...workload.podSpecPath, 'volumes', index] });
+    });
+    return result;
+}
+/** Every projected `serviceAccountToken` source of a pod's volumes, with its path. */
+function projectedTokensOf(workload) {
+    const result = [];
+    for (const { volume, path } of volumesOf(workload)) {
+        const projected = volume.projected;
+        if (!isRecord(projected) || !Array.isArray(projected.sources))
+            continue;
+        projected.sources.forEach((source, index) => {
+            if (isRecord(source) && isRecord(source.serviceAccountToken)) {
+                result.push({
+                    token: source.serviceAccountToken,
+                    path: [...path, 'projected', 'sources', index, 'serviceAccountToken'],
+                    volume: typeof volume.name === 'string' ? volume.name : String(index),
+                });
+            }
+        });
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/core/load.ts
+
+
+
+/** Aliases a document may expand before it is refused (guards against "billion laughs"). */
+const MAX_ALIAS_COUNT = 1000;
+/**
+ * Parses a YAML or JSON file into the Kubernetes objects it holds.
+ *
+ * YAML 1.1 is used on purpose: Kubernetes reads manifests with a YAML 1.1 parser, so `automountServiceAccountToken: no`
+ * is `false` to the API server and must be `false` to us too.
+ */
+function load_loadDocuments(file) {
+    const result = { objects: [], errors: [], notices: [], documents: 0, inert: 0 };
+    const lines = new dist/* LineCounter */.HN();
+    const text = file.text;
+    const templated = text.includes('{{');
+    const masked = templated ? { text, inert: 0 } : maskInertDocuments(text);
+    result.inert = masked.inert;
+    let docs;
+    try {
+        docs = (0,dist/* parseAllDocuments */.hR)(masked.text, {
+            lineCounter: lines,
+            version: '1.1',
+            prettyErrors: false,
+            uniqueKeys: true,
+            keepSourceTokens: false,
+            // The parser's warnings go to the process's stderr and quote the source, which may be a Secret's data.
+            logLevel: 'error',
+        });
+    }
+    catch (error) {
+        result.errors.push({ file: file.path, line: null, message: `cannot parse: ${messageOf(error)}` });
+        return result;
+    }
+    if (!Array.isArray(docs))
+        docs = [docs];
+    if (templated && docs.some((doc) => looksLikeGoTemplate(doc))) {
+        result.notices.push({
+            file: file.path,
+            message: 'contains Go template markers ({{ ... }}) outside of a Helm chart; skipped. Scan the rendered output, or the chart itself.',
+        });
+        return result;
+    }
+    docs.forEach((doc, docIndex) => {
+        if (doc.contents === null && doc.errors.length === 0)
+            return;
+        result.documents++;
+        if (doc.errors.length > 0) {
+            for (const error of doc.errors) {
+                const offset = error.pos?.[0];
+                result.errors.push({
+                    file: file.path,
+                    line: offset === undefined ? null : lines.linePos(offset).line,
+                    message: `YAML ${error.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'syntax error'}: ${withoutQuotedSource(firstLine(error.message))}`,
+                });
+            }
+            return;
+        }
+        let value;
+        try {
+            value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+        }
+        catch (error) {
+            const line = doc.contents?.range ? lines.linePos(doc.contents.range[0]).line : null;
+            result.errors.push({ file: file.path, line, message: `cannot read document: ${messageOf(error)}` });
+            return;
+        }
+        if (!isKubernetesObject(value))
+            return;
+        const items = value.items;
+        if (typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(items)) {
+            items.forEach((item, itemIndex) => {
+                if (isKubernetesObject(item)) {
+                    result.objects.push({
+                        file,
+                        doc,
+                        basePath: ['items', itemIndex],
+                        value: item,
+                        lines,
+                        docIndex,
+                        itemIndex,
+                    });
+                }
+            });
+            return;
+        }
+        result.objects.push({ file, doc, basePath: [], value, lines, docIndex, itemIndex: null });
+    });
+    return result;
+}
+/** A document marker line: `---` or `...`, alone or followed by a comment. */
+const MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
+const MARKER_REST = /^[ \t]*(?:#[^\n]*)?\r?$/;
+/** A top-level `kind:` written as a plain scalar, the way nearly every manifest writes it. */
+const KIND_LINE = /^kind:[ \t]*([A-Za-z][\w.-]*)[ \t]*(?:#[^\n]*)?\r?$/m;
+/** An anchor: documents with aliases go the full way, which refuses alias bombs with an error of their own. */
+const ANCHOR = /(?:^|[\s[{,])&[^\s,[\]{}]/;
+/**
+ * Blanks out the documents that cannot matter to any rule, keeping every offset and line where it was.
+ *
+ * CustomResourceDefinitions, Services, ConfigMaps and the like are often half the bytes of a repository, and the
+ * parser that keeps source ranges costs about seven times more per byte than js-yaml. Such a document is read by
+ * js-yaml; when that succeeds and the object is of a kind the model never reads (no pod template, no suppression
+ * annotation), the full parse sees `~` and blanks in its place. Whatever js-yaml rejects or doubts goes the full way,
+ * so syntax errors are still reported by the full parser, in its words. Document markers are found textually, which
+ * YAML allows: `---` and `...` at the start of a line cannot occur inside any scalar.
+ */
+function maskInertDocuments(text) {
+    const chunks = [];
+    let start = 0;
+    MARKER.lastIndex = 0;
+    for (let match = MARKER.exec(text); match !== null; match = MARKER.exec(text)) {
+        const lineEnd = text.indexOf('\n', match.index);
+        const end = lineEnd === -1 ? text.length : lineEnd;
+        // `--- {a: 1}`, `--- |` and directives start a document on the marker line; such files go the full way.
+        if (!MARKER_REST.test(text.slice(match.index + 3, end)))
+            return { text, inert: 0 };
+        chunks.push([start, match.index]);
+        start = end;
+    }
+    chunks.push([start, text.length]);
+    if (/^%/m.test(text))
+        return { text, inert: 0 };
+    let inert = 0;
+    let out = '';
+    let copied = 0;
+    for (const [from, to] of chunks) {
+        const chunk = text.slice(from, to);
+        const kind = KIND_LINE.exec(chunk);
+        if (!kind || MODEL_KINDS.has(kind[1]) || kind[1].endsWith('List') || ANCHOR.test(chunk))
+            continue;
+        let value;
+        try {
+            value = load(chunk);
+        }
+        catch {
+            continue;
+        }
+        if (!isKubernetesObject(value) || value.kind !== kind[1] || mayMatter(value))
+            continue;
+        inert++;
+        out +=
+            text.slice(copied, from) + blank(chunk.slice(0, kind.index)) + '~' + blank(chunk.slice(kind.index + 1));
+        copied = to;
+    }
+    return inert === 0 ? { text, inert } : { text: out + text.slice(copied), inert };
+}
+function blank(text) {
+    return text.replace(/[^\r\n]+/g, (run) => ' '.repeat(run.length));
+}
+function isKubernetesObject(value) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return false;
+    const record = value;
+    return (typeof record.apiVersion === 'string' &&
+        record.apiVersion !== '' &&
+        typeof record.kind === 'string' &&
+        record.kind !== '');
+}
+/**
+ * Template actions such as `{{ .Values.x }}` or `{{- if ... }}` either break the YAML or parse as flow maps whose
+ * keys are maps, which no manifest has. `{{` inside quoted or block strings (alert templates, scripts) is data.
+ */
+function looksLikeGoTemplate(doc) {
+    if (doc.errors.length > 0)
+        return true;
+    let found = false;
+    (0,dist/* visit */.YR)(doc, {
+        Pair(_, pair) {
+            if ((0,dist/* isCollection */.P3)(pair.key)) {
+                found = true;
+                return dist/* visit */.YR.BREAK;
+            }
+            return undefined;
+        },
+    });
+    return found;
+}
+function firstLine(message) {
+    return message.split('\n')[0].trim();
+}
+function messageOf(error) {
+    return withoutQuotedSource(firstLine(error instanceof Error ? error.message : String(error)));
+}
+/**
+ * A value written as `*something` is read as an alias, and the parser's message names it: that name is the user's
+ * value (a password, say), so it is left out.
+ */
+function withoutQuotedSource(message) {
+    return message.replace(/^(Unresolved alias[^:]*):.*$/, '$1');
+}
+/** The AST node at `path` below the object, or undefined. */
+function nodeAt(object, path) {
+    let node = object.doc.contents;
+    for (const segment of [...object.basePath, ...path]) {
+        if ((0,dist/* isMap */.jh)(node)) {
+            const pair = node.items.find((item) => (0,dist/* isPair */.tO)(item) && (0,dist/* isScalar */.jn)(item.key) && item.key.value === segment);
+            node = pair?.value ?? undefined;
+        }
+        else if ((0,dist/* isSeq */.oP)(node) && typeof segment === 'number') {
+            node = node.items[segment];
+        }
+        else {
+            return undefined;
+        }
+        if (node === undefined || node === null)
+            return undefined;
+    }
+    return node;
+}
+/** The key node of the pair at `path` (the last segment must be a key), or undefined. */
+function keyNodeAt(object, path) {
+    if (path.length === 0)
+        return undefined;
+    const parent = path.length === 1 ? nodeAt(object, []) : nodeAt(object, path.slice(0, -1));
+    const key = path[path.length - 1];
+    if (!(0,dist/* isMap */.jh)(parent))
+        return undefined;
+    const pair = parent.items.find((item) => (0,dist/* isScalar */.jn)(item.key) && item.key.value === key);
+    return pair?.key ?? undefined;
+}
+/**
+ * The lines of the deepest node along `path` that exists: the field itself when present, else its closest ancestor,
+ * else the start of the object. A key with a scalar value spans its own line; a collection is pointed at by its key.
+ */
+function spanOf(object, path) {
+    for (let depth = path.length; depth > 0; depth--) {
+        const prefix = path.slice(0, depth);
+        const key = typeof prefix[prefix.length - 1] === 'string' ? keyNodeAt(object, prefix) : undefined;
+        const node = nodeAt(object, prefix);
+        if (key?.range) {
+            const line = object.lines.linePos(key.range[0]).line;
+            const end = node && (0,dist/* isScalar */.jn)(node) && node.range ? object.lines.linePos(node.range[1]).line : line;
+            return { line, endLine: Math.max(line, end) };
+        }
+        if (node?.range) {
+            const line = object.lines.linePos(node.range[0]).line;
+            return { line, endLine: line };
+        }
+    }
+    return documentStart(object);
+}
+function documentStart(object) {
+    const node = nodeAt(object, []);
+    const offset = node?.range?.[0] ?? object.doc.range[0];
+    const line = object.lines.linePos(offset).line;
+    return { line, endLine: line };
+}
+
+;// CONCATENATED MODULE: ./src/core/source-map.ts
+const SOURCE_COMMENT = /^# Source: (.+?)\s*$/m;
+/** Splits `helm template` output into its documents, each with the template that produced it. */
+function splitRenderedDocuments(output) {
+    const documents = [];
+    for (const chunk of output.split(/^---[ \t]*(?:\r?\n|$)/m)) {
+        if (chunk.trim() === '')
+            continue;
+        const source = SOURCE_COMMENT.exec(chunk)?.[1] ?? null;
+        documents.push({ source, text: chunk.endsWith('\n') ? chunk : `${chunk}\n` });
+    }
+    return documents;
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/**
+ * The line of a template that best matches a field of the rendered object: each key of `path` is looked for in
+ * turn inside the block of the previous one (deeper indentation, before the block ends), starting from the document's
+ * top-level keys, so `spec.template.spec` lands on the pod spec's `spec:` rather than the first `spec:`. Keys the
+ * template builds with actions (`{{ include ... }}`) are not found and leave the closest written ancestor.
+ */
+function templateLine(template, path) {
+    const lines = template.split('\n');
+    let current = -1;
+    let parentIndent = -1;
+    for (const segment of path) {
+        if (typeof segment !== 'string')
+            continue;
+        const key = new RegExp(`^(\\s*(?:-\\s+)?)["']?${escapeRegExp(segment)}["']?\\s*:`);
+        let found = -1;
+        for (let index = current + 1; index < lines.length; index++) {
+            const line = lines[index];
+            const trimmed = line.trimStart();
+            if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('{{'))
+                continue;
+            const indent = line.length - trimmed.length;
+            if (current >= 0 && indent <= parentIndent)
+                break;
+            if (trimmed === '---' && current >= 0)
+                break;
+            const match = key.exec(line);
+            if (match && (current >= 0 || match[1].length === 0)) {
+                found = index;
+                parentIndent = match[1].length;
+                break;
+            }
+        }
+        if (found === -1)
+            break;
+        current = found;
+    }
+    return current === -1 ? 1 : current + 1;
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/adapters/links.ts
+
+
+/** More entries than any chart or overlay has; a folder beyond it is not walked further (and not refused for it). */
+const MAX_ENTRIES = 20_000;
+/**
+ * The first symbolic link below `dir` (or `dir` itself) that resolves outside `root`, as a path relative to `root`,
+ * or null. helm follows links inside a chart (`.Files.Get` reads them into the output) and kustomize follows them in
+ * an overlay, so a link a pull request adds could otherwise pull any file of the runner into rendered manifests.
+ */
+async function linkLeaving(root, dir) {
+    const top = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(root));
+    const inside = (path) => path === top || path.startsWith(top + external_node_path_namespaceObject.sep);
+    let visited = 0;
+    const walk = async (path) => {
+        if (++visited > MAX_ENTRIES)
+            return null;
+        const stats = await (0,promises_namespaceObject.lstat)(path).catch(() => null);
+        if (!stats)
+            return null;
+        if (stats.isSymbolicLink()) {
+            const target = await (0,promises_namespaceObject.realpath)(path).catch(() => null);
+            // A dangling link reads nothing; one that resolves must stay inside the repository.
+            return target !== null && !inside(target) ? (0,external_node_path_namespaceObject.relative)(root, path).split(external_node_path_namespaceObject.sep).join('/') : null;
+        }
+        if (!stats.isDirectory())
+            return null;
+        for (const entry of await (0,promises_namespaceObject.readdir)(path)) {
+            const found = await walk((0,external_node_path_namespaceObject.join)(path, entry));
+            if (found)
+                return found;
+        }
+        return null;
+    };
+    return walk((0,external_node_path_namespaceObject.resolve)(root, dir));
+}
+/** Whether `file` (relative to `root`) resolves, links followed, to a place inside `root`. Missing files count as inside. */
+async function resolvesInside(root, file) {
+    const top = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(root));
+    const target = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(root, file)).catch(() => null);
+    if (target === null) {
+        const path = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(root), (0,external_node_path_namespaceObject.resolve)(root, file));
+        return !path.startsWith('..') && !path.startsWith(external_node_path_namespaceObject.sep);
+    }
+    return target === top || target.startsWith(top + external_node_path_namespaceObject.sep);
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/adapters/process.ts
+
+/**
+ * Renders never reach the network: a chart repository or a remote kustomize base would be a download of code the
+ * pull request chose. Every proxy points at a closed local port, so such a fetch fails at once with a clear error.
+ */
+const OFFLINE = {
+    HTTP_PROXY: 'http://127.0.0.1:9',
+    HTTPS_PROXY: 'http://127.0.0.1:9',
+    http_proxy: 'http://127.0.0.1:9',
+    https_proxy: 'http://127.0.0.1:9',
+    NO_PROXY: '',
+    no_proxy: '',
+    GIT_TERMINAL_PROMPT: '0',
+};
+/** Runs a rendering tool without a shell, offline, with a timeout; never rejects. */
+function runTool(binary, args, env, timeout) {
+    return new Promise((done) => {
+        (0,external_node_child_process_namespaceObject.execFile)(binary, args, { env: { ...env, ...OFFLINE }, timeout, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
+            const code = error ? (error.code ?? (error.killed ? 'TIMEOUT' : 1)) : 0;
+            done({ code, stdout, stderr });
+        });
+    });
+}
+/** Why a tool run failed, in one line: a timeout, or the end of what it wrote to stderr. */
+function failureReason(result, timeoutMs) {
+    if (result.code === 'TIMEOUT')
+        return `timed out after ${timeoutMs / 1000} s`;
+    return (result.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500) || `exit code ${String(result.code)}`);
+}
+
+;// CONCATENATED MODULE: ./src/adapters/helm.ts
+
+
+
+
+
+
+
+const DEFAULT_KUBE_VERSION = '1.31.0';
+const DEFAULT_TIMEOUT_MS = 60_000;
+/**
+ * Renders a chart with the real `helm template`, offline: helm's cache, config and data go to a fresh folder, so
+ * no repository or plugin of the machine is used, and dependencies must be vendored in `charts/`. The output is cut
+ * into one file per template (`# Source:`), so findings point at the files users edit.
+ */
+async function renderChart(chart, options) {
+    const started = performance.now();
+    const result = { chart, files: [], errors: [], notices: [], milliseconds: 0 };
+    const chartFile = `${chart.dir ? `${chart.dir}/` : ''}Chart.yaml`;
+    // Values files come from the config, which a pull request can change: never read outside the repository.
+    const outside = [];
+    for (const file of chart.valuesFiles) {
+        const path = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(options.root), (0,external_node_path_namespaceObject.resolve)(options.root, file));
+        if (path.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(path) || !(await resolvesInside(options.root, file)))
+            outside.push(file);
+    }
+    const link = await linkLeaving(options.root, chart.dir || '.');
+    if (link !== null) {
+        result.errors.push({
+            file: chartFile,
+            line: null,
+            message: `${link} is a symbolic link leaving the repository; the chart is not rendered`,
+        });
+        result.milliseconds = Math.round(performance.now() - started);
+        return result;
+    }
+    if (outside.length > 0) {
+        result.errors.push({
+            file: chartFile,
+            line: null,
+            message: `values file ${outside.join(', ')} is outside the repository; the chart is not rendered`,
+        });
+        result.milliseconds = Math.round(performance.now() - started);
+        return result;
+    }
+    const home = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'ktg-helm-'));
+    try {
+        const args = [
+            'template',
+            chart.release,
+            (0,external_node_path_namespaceObject.resolve)(options.root, chart.dir || '.'),
+            '--namespace',
+            chart.namespace,
+            '--kube-version',
+            chart.kubeVersion,
+            ...chart.valuesFiles.flatMap((file) => ['--values', (0,external_node_path_namespaceObject.resolve)(options.root, file)]),
+            ...Object.entries(chart.set).flatMap(([key, value]) => ['--set', `${key}=${value}`]),
+        ];
+        const env = {
+            PATH: process.env.PATH ?? '',
+            HOME: home,
+            HELM_CACHE_HOME: (0,external_node_path_namespaceObject.join)(home, 'cache'),
+            HELM_CONFIG_HOME: (0,external_node_path_namespaceObject.join)(home, 'config'),
+            HELM_DATA_HOME: (0,external_node_path_namespaceObject.join)(home, 'data'),
+        };
+        const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+        const output = await runTool(options.binary ?? 'helm', args, env, timeout);
+        if (output.code === 'ENOENT') {
+            result.notices.push({ file: chartFile, message: 'Helm chart not rendered: helm is not installed' });
+            return result;
+        }
+        if (output.code !== 0) {
+            const reason = failureReason(output, timeout);
+            result.errors.push({ file: chartFile, line: null, message: `helm template failed: ${reason}` });
+            return result;
+        }
+        const byTemplate = new Map();
+        for (const document of splitRenderedDocuments(output.stdout)) {
+            const path = templatePath(chart.dir, document.source);
+            byTemplate.set(path, [...(byTemplate.get(path) ?? []), document.text]);
+        }
+        for (const [path, documents] of byTemplate) {
+            result.files.push({
+                path,
+                text: documents.join('---\n'),
+                rendered: true,
+                renderNamespace: chart.namespace,
+            });
+        }
+        return result;
+    }
+    finally {
+        result.milliseconds = Math.round(performance.now() - started);
+        await (0,promises_namespaceObject.rm)(home, { recursive: true, force: true });
+    }
+}
+/** `# Source: <chart>/templates/x.yaml` names the template below the chart's folder (subcharts included). */
+function templatePath(chartDir, source) {
+    const prefix = chartDir ? `${chartDir}/` : '';
+    if (!source)
+        return `${prefix}templates`;
+    const slash = source.indexOf('/');
+    return `${prefix}${slash === -1 ? source : source.slice(slash + 1)}`;
+}
+/** The release name, namespace and values helm is given for a chart found in the repository. */
+async function defaultRender(root, dir, namespace) {
+    let name = (0,external_node_path_namespaceObject.basename)(dir || (0,external_node_path_namespaceObject.resolve)(root));
+    try {
+        const chart = (0,dist/* parse */.qg)(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, dir, 'Chart.yaml'), 'utf8'));
+        if (typeof chart?.name === 'string' && chart.name !== '')
+            name = chart.name;
+    }
+    catch {
+        // helm reports a broken Chart.yaml itself.
+    }
+    return { dir, release: name, namespace, kubeVersion: DEFAULT_KUBE_VERSION, valuesFiles: [], set: {} };
+}
+
+;// CONCATENATED MODULE: ./src/adapters/kustomize.ts
+
+
+
+
+
+
+const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
+const kustomize_DEFAULT_TIMEOUT_MS = 60_000;
+function toPosix(path) {
+    return path.split(external_node_path_namespaceObject.sep).join('/');
+}
+/**
+ * The overlays to build: folders with a kustomization that no other kustomization of the repository includes
+ * (as a resource, base or component). Those it includes are built as part of them.
+ */
+async function findOverlays(root, kustomizationDirs) {
+    const included = new Set();
+    for (const dir of kustomizationDirs) {
+        const text = await readKustomization(root, dir);
+        if (text === null)
+            continue;
+        let content;
+        try {
+            content = (0,dist/* parse */.qg)(text);
+        }
+        catch {
+            continue;
+        }
+        if (typeof content !== 'object' || content === null)
+            continue;
+        const record = content;
+        for (const field of ['resources', 'bases', 'components']) {
+            const entries = record[field];
+            if (!Array.isArray(entries))
+                continue;
+            for (const entry of entries) {
+                if (typeof entry !== 'string' || /^[a-z]+:\/\//i.test(entry) || entry.includes('?'))
+                    continue;
+                included.add(toPosix((0,external_node_path_namespaceObject.relative)(root, (0,external_node_path_namespaceObject.resolve)(root, dir, entry))));
+            }
+        }
+    }
+    return kustomizationDirs.filter((dir) => !included.has(dir)).sort();
+}
+/** The text of a folder's kustomization file, whichever of its names it has, or null. */
+async function readKustomization(root, dir) {
+    for (const name of KUSTOMIZATION_FILES) {
+        try {
+            return await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, dir, name), 'utf8');
+        }
+        catch {
+            // try the next name
+        }
+    }
+    return null;
+}
+/**
+ * Builds an overlay with the real `kustomize build`, through a wrapper kustomization that adds origin annotations,
+ * so each resource can be reported on the file it was written in. The user's files are not touched.
+ */
+async function buildOverlay(root, dir, options = {}) {
+    const started = performance.now();
+    const result = { dir, files: [], errors: [], notices: [], milliseconds: 0 };
+    const label = dir === '' ? 'kustomization.yaml' : `${dir}/kustomization.yaml`;
+    const within = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(root), (0,external_node_path_namespaceObject.resolve)(root, dir));
+    if (within.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(within)) {
+        result.errors.push({
+            file: label,
+            line: null,
+            message: 'the overlay is outside the repository; not built',
+        });
+        return result;
+    }
+    const link = await linkLeaving(root, dir);
+    if (link !== null) {
+        result.errors.push({
+            file: label,
+            line: null,
+            message: `${link} is a symbolic link leaving the repository; the overlay is not built`,
+        });
+        return result;
+    }
+    const wrapper = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'ktg-kustomize-'));
+    try {
+        const target = toPosix((0,external_node_path_namespaceObject.relative)(wrapper, (0,external_node_path_namespaceObject.resolve)(root, dir)));
+        await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(wrapper, 'kustomization.yaml'), `resources:\n  - ${JSON.stringify(target)}\nbuildMetadata: [originAnnotations]\n`);
+        const timeout = options.timeoutMs ?? kustomize_DEFAULT_TIMEOUT_MS;
+        const output = await runTool(options.binary ?? 'kustomize', 
+        // kustomize's default restrictor: a kustomization reads files only below its own folder (bases are folders
+        // of their own), so an overlay cannot pull a file of the runner, such as ~/.ssh or /etc, into the output.
+        ['build', wrapper], { PATH: process.env.PATH ?? '', HOME: wrapper }, timeout);
+        if (output.code === 'ENOENT') {
+            result.notices.push({
+                file: label,
+                message: 'kustomize overlay not built: kustomize is not installed',
+            });
+            return result;
+        }
+        if (output.code !== 0) {
+            const reason = failureReason(output, timeout);
+            result.errors.push({ file: label, line: null, message: `kustomize build failed: ${reason}` });
+            return result;
+        }
+        const bySource = new Map();
+        for (const document of (0,dist/* parseAllDocuments */.hR)(output.stdout)) {
+            if (document.errors.length > 0 || !document.contents)
+                continue;
+            const origin = document.getIn(['metadata', 'annotations', ORIGIN_ANNOTATION]);
+            const path = typeof origin === 'string' ? (/^path:\s*(.+)$/m.exec(origin)?.[1]?.trim() ?? null) : null;
+            document.deleteIn(['metadata', 'annotations', ORIGIN_ANNOTATION]);
+            const annotations = document.getIn(['metadata', 'annotations']);
+            if (annotations?.items?.length === 0)
+                document.deleteIn(['metadata', 'annotations']);
+            const source = path ? toPosix((0,external_node_path_namespaceObject.relative)(root, (0,external_node_path_namespaceObject.resolve)(wrapper, path))) : label;
+            bySource.set(source, [...(bySource.get(source) ?? []), document.toString()]);
+        }
+        for (const [path, documents] of bySource) {
+            result.files.push({ path, text: documents.join('---\n'), rendered: true });
+        }
+        return result;
+    }
+    finally {
+        result.milliseconds = Math.round(performance.now() - started);
+        await (0,promises_namespaceObject.rm)(wrapper, { recursive: true, force: true });
+    }
+}
+/** Folders (relative to the root) holding a kustomization, from a list of repository paths. */
+function kustomize_kustomizationDirs(paths) {
+    const dirs = new Set();
+    for (const path of paths) {
+        const name = path.slice(path.lastIndexOf('/') + 1);
+        if (KUSTOMIZATION_FILES.includes(name))
+            dirs.add(dirname(path) === '.' ? '' : toPosix(dirname(path)));
+    }
+    return [...dirs].sort();
+}
+
+;// CONCATENATED MODULE: ./src/adapters/render.ts
+
+
+
+
+
+
+/** Runs `work` over `items`, `parallel` at a time, keeping the order of the results. */
+async function pooled(items, parallel, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await work(items[index]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
+    return results;
+}
+/**
+ * Renders the Helm charts and builds the kustomize overlays found while collecting files, two at a time (the tools
+ * are CPU-bound), and adds their output, errors and notices to the collection. Returns a line for the log.
+ */
+async function renderCollected(collected, root, config, tools = {}) {
+    const overlays = config.overlays ?? (await findOverlays(root, collected.kustomizations));
+    const renders = [];
+    for (const dir of collected.charts) {
+        const base = await defaultRender(root, dir, config.defaultNamespace);
+        base.kubeVersion = config.kubeVersion;
+        const listed = config.charts.filter((chart) => chart.path === dir);
+        if (listed.length === 0)
+            renders.push(base);
+        for (const chart of listed) {
+            renders.push({
+                dir,
+                release: chart.release ?? base.release,
+                namespace: chart.namespace ?? config.defaultNamespace,
+                kubeVersion: chart.kubeVersion ?? config.kubeVersion,
+                valuesFiles: chart.values,
+                set: chart.set,
+            });
+        }
+    }
+    for (const chart of config.charts) {
+        if (!collected.charts.includes(chart.path)) {
+            collected.notices.push({
+                file: chart.path || '.',
+                message: 'listed in the config `charts` but no chart (Chart.yaml) was found there among the scanned files',
+            });
+        }
+    }
+    const jobs = [
+        ...renders.map((render) => () => renderChart(render, { root, binary: tools.helm })),
+        ...overlays.map((dir) => () => buildOverlay(root, dir, { binary: tools.kustomize })),
+    ];
+    if (jobs.length === 0)
+        return { log: null, charts: [] };
+    const results = await pooled(jobs, 2, (job) => job());
+    for (const result of results) {
+        collected.files.push(...result.files);
+        collected.errors.push(...result.errors);
+        collected.notices.push(...result.notices);
+    }
+    const milliseconds = results.reduce((sum, result) => sum + result.milliseconds, 0);
+    const parts = [
+        collected.charts.length > 0
+            ? `${collected.charts.length} Helm chart${collected.charts.length === 1 ? '' : 's'}`
+            : '',
+        overlays.length > 0 ? `${overlays.length} kustomize overlay${overlays.length === 1 ? '' : 's'}` : '',
+    ].filter(Boolean);
+    return {
+        log: `Rendered ${parts.join(' and ')} (${milliseconds} ms of helm/kustomize).`,
+        charts: renders.map((render, index) => ({ render, files: results[index].files })),
+    };
+}
+function renderTools(env) {
+    return { helm: env.KUBE_TOKEN_GUARD_HELM, kustomize: env.KUBE_TOKEN_GUARD_KUSTOMIZE };
+}
+/**
+ * Points findings on rendered output at the file users edit: in a plain source (a kustomize base or patch) the exact
+ * line of the field in the resource's document (matched by kind and name, names possibly prefixed or suffixed by the
+ * overlay); in a Helm template the best line found key by key. Reads the sources from `root`.
+ */
+async function mapRenderedFindings(findings, root) {
+    const sources = new Map();
+    for (const finding of findings) {
+        if (!finding.rendered)
+            continue;
+        if (!sources.has(finding.file)) {
+            sources.set(finding.file, await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, finding.file), 'utf8').catch(() => null));
+        }
+        const text = sources.get(finding.file);
+        if (!text)
+            continue;
+        const loaded = load_loadDocuments({ path: finding.file, text });
+        const candidates = loaded.objects.filter((object) => object.value.kind === finding.resource.kind);
+        const named = candidates.find((object) => {
+            const name = object.value.metadata?.name;
+            return typeof name === 'string' && name !== '' && finding.resource.name.includes(name);
+        });
+        const object = named ?? (candidates.length === 1 ? candidates[0] : undefined);
+        const span = object
+            ? spanOf(object, finding.path)
+            : { line: templateLine(text, finding.path), endLine: 0 };
+        finding.line = span.line;
+        finding.endLine = Math.max(span.line, span.endLine);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/rbac.ts
+
+const SERVICE_ACCOUNT_USER = /^system:serviceaccount:([^:]+):([^:]+)$/;
+/** The ServiceAccount a binding subject denotes, if it denotes one. */
+function serviceAccountOfSubject(subject, binding, defaultNamespace) {
+    const kind = subject.kind;
+    const name = typeof subject.name === 'string' ? subject.name : '';
+    if (kind === 'ServiceAccount' && name !== '') {
+        const namespace = typeof subject.namespace === 'string' && subject.namespace !== ''
+            ? subject.namespace
+            : (binding.ref.namespace ?? defaultNamespace);
+        return { namespace, name };
+    }
+    if (kind === 'User') {
+        const match = SERVICE_ACCOUNT_USER.exec(name);
+        if (match)
+            return { namespace: match[1], name: match[2] };
+    }
+    return null;
+}
+function subjectsOf(binding) {
+    const subjects = binding.object.value.subjects;
+    return Array.isArray(subjects) ? subjects.filter(isRecord) : [];
+}
+function roleOf(binding, model) {
+    const roleRef = binding.object.value.roleRef;
+    if (!isRecord(roleRef) || typeof roleRef.name !== 'string')
+        return null;
+    if (roleRef.kind === 'ClusterRole') {
+        return {
+            kind: 'ClusterRole',
+            name: roleRef.name,
+            resource: model.clusterRoleIndex.get(roleRef.name)?.[0] ?? null,
+        };
+    }
+    if (roleRef.kind === 'Role' && binding.ref.kind === 'RoleBinding') {
+        const key = nsKey(binding.ref.namespace, roleRef.name);
+        return { kind: 'Role', name: roleRef.name, resource: model.roleIndex.get(key)?.[0] ?? null };
+    }
+    return null;
+}
+function strings(value) {
+    return Array.isArray(value) ? value.filter((item) => typeof item === 'string') : [];
+}
+/**
+ * What makes a set of RBAC rules dangerous for a token holder: anything that reads credentials, runs code in other
+ * pods, mints tokens, or widens its own permissions. Every rule is looked at, not only the first.
+ */
+function privilegeOfRules(rules) {
+    const reasons = new Set();
+    let clusterAdmin = false;
+    const list = Array.isArray(rules) ? rules.filter(isRecord) : [];
+    for (const rule of list) {
+        const verbs = strings(rule.verbs);
+        const resources = strings(rule.resources);
+        const apiGroups = rule.apiGroups === undefined ? [''] : strings(rule.apiGroups);
+        const resourceNames = strings(rule.resourceNames);
+        const anyVerb = verbs.includes('*');
+        const anyResource = resources.includes('*');
+        const anyGroup = apiGroups.includes('*');
+        if (anyVerb)
+            reasons.add('`*` in verbs');
+        if (anyResource)
+            reasons.add('`*` in resources');
+        if (anyGroup)
+            reasons.add('`*` in apiGroups');
+        if (anyVerb && anyResource && anyGroup)
+            clusterAdmin = true;
+        const core = anyGroup || apiGroups.includes('');
+        const verb = (name) => anyVerb || verbs.includes(name);
+        const resource = (name) => core && (anyResource || resources.includes(name));
+        for (const name of ['impersonate', 'bind', 'escalate']) {
+            if (verbs.includes(name))
+                reasons.add(`\`${name}\` verb`);
+        }
+        if (resource('secrets')) {
+            const readVerbs = ['list', 'watch'].filter(verb);
+            // Reading one named Secret is a scoped grant; reading all of them is not.
+            if (verb('get') && resourceNames.length === 0)
+                readVerbs.unshift('get');
+            if (readVerbs.length > 0)
+                reasons.add(`secrets ${readVerbs.join('/')}`);
+        }
+        if (resource('pods') && verb('create'))
+            reasons.add('pods create');
+        if (resource('pods/exec') && (anyVerb || verbs.length > 0))
+            reasons.add('pods/exec');
+        if (resource('serviceaccounts/token') && verb('create'))
+            reasons.add('serviceaccounts/token create');
+        if (resource('nodes/proxy') && (anyVerb || verbs.length > 0))
+            reasons.add('nodes/proxy');
+    }
+    return { reasons: [...reasons], clusterAdmin };
+}
+function privilegeOfRole(role, privilegedRoles) {
+    if (role.kind === 'ClusterRole' && privilegedRoles.includes(role.name)) {
+        const fromRules = role.resource ? privilegeOfRules(role.resource.object.value.rules) : null;
+        return {
+            reasons: [`ClusterRole \`${role.name}\``, ...(fromRules?.reasons ?? [])],
+            clusterAdmin: role.name === 'cluster-admin' || (fromRules?.clusterAdmin ?? false),
+        };
+    }
+    if (!role.resource)
+        return null;
+    const privilege = privilegeOfRules(role.resource.object.value.rules);
+    return privilege.reasons.length > 0 ? privilege : null;
+}
+function buildRbacIndex(model, privilegedRoles) {
+    const grants = [];
+    const bySubject = new Map();
+    for (const binding of model.bindings) {
+        const role = roleOf(binding, model);
+        if (!role)
+            continue;
+        const privilege = privilegeOfRole(role, privilegedRoles);
+        subjectsOf(binding).forEach((subject, subjectIndex) => {
+            const grant = { binding, subjectIndex, subject, role, privilege };
+            grants.push(grant);
+            const account = serviceAccountOfSubject(subject, binding, model.defaultNamespace);
+            if (!account)
+                return;
+            const key = nsKey(account.namespace, account.name);
+            const list = bySubject.get(key);
+            if (list)
+                list.push(grant);
+            else
+                bySubject.set(key, [grant]);
+        });
+    }
+    return {
+        grants,
+        grantsToServiceAccount: (namespace, name) => bySubject.get(nsKey(namespace, name)) ?? [],
+    };
+}
+function describeGrant(grant) {
+    return `${resourceLabel(grant.binding.ref)} → ${grant.role.kind} ${grant.role.name}`;
+}
+
+;// CONCATENATED MODULE: ./src/core/serviceaccounts.ts
+
+/** `automountServiceAccountToken` of an object part, or null when unset or not a boolean. */
+function automountField(value) {
+    if (typeof value !== 'object' || value === null)
+        return null;
+    const field = value.automountServiceAccountToken;
+    return typeof field === 'boolean' ? field : null;
+}
+/**
+ * The declaration of ServiceAccount `namespace/name` in the scanned set. When it is declared more than once
+ * (overlays, copies), the one that mounts the token is taken: we must not assume a hardening that one copy lacks.
+ */
+function resolveServiceAccount(model, namespace, name) {
+    const candidates = model.serviceAccountIndex.get(nsKey(namespace, name));
+    if (!candidates || candidates.length === 0)
+        return null;
+    return candidates.find((account) => automountField(account.object.value) !== false) ?? candidates[0];
+}
+/** Kubernetes' precedence: the pod's field wins when set, then the ServiceAccount's, then `true`. */
+function effectiveAutomount(model, workload, assumeUnresolvedMounts) {
+    const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
+    const serviceAccount = resolveServiceAccount(model, namespace, workload.serviceAccountName);
+    const dedicated = workload.serviceAccountName !== 'default';
+    const podField = automountField(workload.podSpec);
+    if (podField !== null) {
+        return { mounts: podField, source: 'pod', serviceAccount, optedIn: podField };
+    }
+    if (serviceAccount) {
+        const accountField = automountField(serviceAccount.object.value);
+        if (accountField !== null) {
+            return {
+                mounts: accountField,
+                source: 'serviceaccount',
+                serviceAccount,
+                optedIn: accountField && dedicated,
+            };
+        }
+        return { mounts: true, source: 'default', serviceAccount, optedIn: false };
+    }
+    return { mounts: assumeUnresolvedMounts, source: 'unresolved', serviceAccount: null, optedIn: false };
+}
+
+;// CONCATENATED MODULE: ./src/core/apply.ts
+/**
+ * Applies whole fixes, in order of their first edit, leaving out any fix that overlaps one already taken (two inserts
+ * at the same offset count as overlapping: their order would be a guess). As ESLint does, the caller re-parses and
+ * re-checks, and applies again until nothing is left or a pass limit is reached.
+ */
+function applyFixes(text, fixes) {
+    const ordered = [...fixes].sort((a, b) => firstStart(a) - firstStart(b));
+    const taken = [];
+    let applied = 0;
+    let skipped = 0;
+    for (const fix of ordered) {
+        if (fix.edits.some((edit) => taken.some((other) => overlaps(edit, other)))) {
+            skipped++;
+            continue;
+        }
+        taken.push(...fix.edits);
+        applied++;
+    }
+    const result = applyEdits(text, taken);
+    return { text: result, applied, skipped };
+}
+/** Applies non-overlapping edits, each against the original offsets. */
+function applyEdits(text, edits) {
+    let result = '';
+    let cursor = 0;
+    for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
+        result += text.slice(cursor, edit.start) + edit.text;
+        cursor = edit.end;
+    }
+    return result + text.slice(cursor);
+}
+function firstStart(fix) {
+    return Math.min(...fix.edits.map((edit) => edit.start));
+}
+function overlaps(a, b) {
+    if (a.start === b.start)
+        return true;
+    return a.start < b.end && b.start < a.end;
+}
+
+;// CONCATENATED MODULE: ./src/core/fix.ts
+
+
+
+
+
+// `logLevel: 'error'`: yaml's warnings go to the process's stderr and quote the source (a Secret's, say).
+const PARSE_OPTIONS = { version: '1.1', uniqueKeys: true, prettyErrors: false, logLevel: 'error' };
+const fix_MAX_ALIAS_COUNT = 1000;
+function newlineOf(text) {
+    return text.includes('\r\n') ? '\r\n' : '\n';
+}
+function lineStartOf(text, offset) {
+    return text.lastIndexOf('\n', offset - 1) + 1;
+}
+/** Offset of the end of the line holding `offset`, before its line break. */
+function lineEndOf(text, offset) {
+    const next = text.indexOf('\n', offset);
+    const end = next === -1 ? text.length : next;
+    return end > 0 && text[end - 1] === '\r' ? end - 1 : end;
+}
+/** The offset just after the last non-blank character before `offset`. */
+function contentEnd(text, offset) {
+    let end = offset;
+    while (end > 0 && /\s/.test(text[end - 1]))
+        end--;
+    return end;
+}
+function pairOf(map, key) {
+    if (!(0,dist/* isMap */.jh)(map))
+        return undefined;
+    return map.items.find((item) => (0,dist/* isScalar */.jn)(item.key) && item.key.value === key);
+}
+/** The line form of a set of edits: the whole lines they touch, and those lines after the edits. */
+function toLineFix(text, edits, lineOf) {
+    const sorted = [...edits].sort((a, b) => a.start - b.start);
+    const first = sorted[0];
+    const last = sorted.reduce((max, edit) => (edit.end > max.end ? edit : max), first);
+    const regionStart = lineStartOf(text, first.start);
+    // An edit that ends right after a line break ends on the previous line.
+    const lastOffset = last.end > last.start && text[last.end - 1] === '\n' ? last.end - 1 : last.end;
+    const nextBreak = text.indexOf('\n', lastOffset);
+    const regionEnd = nextBreak === -1 ? text.length : nextBreak + 1;
+    const region = applyEdits(text.slice(regionStart, regionEnd), sorted.map((edit) => ({ ...edit, start: edit.start - regionStart, end: edit.end - regionStart })));
+    const replacement = region.replace(/\r?\n$/, '').replace(/\r\n/g, '\n');
+    return {
+        edits: sorted,
+        startLine: lineOf(regionStart),
+        // A line break belongs to the line it ends.
+        endLine: lineOf(nextBreak === -1 ? text.length : nextBreak),
+        replacement,
+    };
+}
+/** The line form of edits to a text that has no line index at hand: one is built from the text. */
+function lineFixOf(text, edits) {
+    const lines = new dist/* LineCounter */.HN();
+    let offset = 0;
+    for (const line of text.split('\n')) {
+        lines.addNewLine(offset);
+        offset += line.length + 1;
+    }
+    return toLineFix(text, edits, (position) => lines.linePos(position).line);
+}
+/** Walks to the container at `path` in plain data, or undefined. */
+function containerAt(root, path) {
+    let current = root;
+    for (const segment of path) {
+        if (current === null || typeof current !== 'object')
+            return undefined;
+        current = current[segment];
+    }
+    return current;
+}
+/**
+ * Builds the fix when the edited document parses to exactly the original with `mutate` applied to the object,
+ * and nothing else: no other field, no other document, no comment turned into content.
+ */
+function verifiedFix(object, edits, mutate) {
+    const text = object.file.text;
+    const [start, , end] = object.doc.range;
+    if (edits.some((edit) => edit.start < start || edit.end > end))
+        return null;
+    const original = text.slice(start, end);
+    const shifted = edits.map((edit) => ({ ...edit, start: edit.start - start, end: edit.end - start }));
+    const edited = applyEdits(original, shifted);
+    const verdict = verifyQuickly(original, edited, object.basePath, mutate) ?? verifyFully(object, edited, mutate);
+    return verdict ? toLineFix(text, edits, (offset) => object.lines.linePos(offset).line) : null;
+}
+/**
+ * The check made with js-yaml, about seven times faster than the parser that keeps source ranges: both sides are read
+ * by the same parser, so the question "did the edit change exactly the intended field" has the same answer. Returns
+ * undefined when js-yaml cannot read the original (then the full parser decides) or the document has anchors (whose
+ * aliases only the full parser expands with a limit).
+ */
+function verifyQuickly(original, edited, basePath, mutate) {
+    if (ANCHOR.test(original))
+        return undefined;
+    let expected;
+    try {
+        expected = loadAll(original);
+    }
+    catch {
+        return undefined;
+    }
+    if (expected.length !== 1)
+        return undefined;
+    const target = containerAt(expected[0], basePath);
+    if (target === null || typeof target !== 'object' || !mutate(target))
+        return false;
+    try {
+        return (0,external_node_util_namespaceObject.isDeepStrictEqual)(loadAll(edited), expected);
+    }
+    catch {
+        return false;
+    }
+}
+function verifyFully(object, edited, mutate) {
+    let expected;
+    try {
+        expected = object.doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT });
+    }
+    catch {
+        return false;
+    }
+    const target = containerAt(expected, object.basePath);
+    if (target === null || typeof target !== 'object' || !mutate(target))
+        return false;
+    const docs = (0,dist/* parseAllDocuments */.hR)(edited, PARSE_OPTIONS);
+    if (!Array.isArray(docs) || docs.length !== 1 || docs[0].errors.length > 0)
+        return false;
+    try {
+        return (0,external_node_util_namespaceObject.isDeepStrictEqual)(docs[0].toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }), expected);
+    }
+    catch {
+        return false;
+    }
+}
+function parseValue(valueText) {
+    return (0,dist/* parse */.qg)(valueText, PARSE_OPTIONS);
+}
+/** How the keys of a map are written: quoted like JSON, single-quoted, or plain. */
+function keyQuote(text, key) {
+    const first = text[key.range[0]];
+    return first === '"' || first === "'" ? first : '';
+}
+/**
+ * Sets `key: value` in the map at `mapPath`. An existing scalar value is replaced. Otherwise the entry is inserted
+ * after the first of `position.after` present (else as the first key), or as the last key: in a block map as a line
+ * of its own at the siblings' indentation; in a flow map or JSON object beside its siblings, in their layout.
+ */
+function setMapEntry(object, mapPath, key, valueText, position) {
+    const map = nodeAt(object, mapPath);
+    if (!map || !(0,dist/* isMap */.jh)(map) || map.items.length === 0)
+        return null;
+    const value = parseValue(valueText);
+    const mutate = (root) => {
+        const container = containerAt(root, mapPath);
+        if (container === null || typeof container !== 'object' || Array.isArray(container))
+            return false;
+        container[key] = value;
+        return true;
+    };
+    const existing = pairOf(map, key);
+    if (existing) {
+        const node = existing.value;
+        if (!node || !(0,dist/* isScalar */.jn)(node) || !node.range)
+            return null;
+        return verifiedFix(object, [{ start: node.range[0], end: node.range[1], text: valueText }], mutate);
+    }
+    let anchor;
+    if (position === 'last')
+        anchor = map.items[map.items.length - 1];
+    else if (position !== 'first')
+        anchor = position.after.map((name) => pairOf(map, name)).find(Boolean);
+    const edit = map.flow
+        ? flowInsert(object, map.items, key, valueText, anchor)
+        : blockInsert(object, map.items, key, valueText, anchor);
+    return edit ? verifiedFix(object, [edit], mutate) : null;
+}
+function blockInsert(object, items, key, valueText, anchor) {
+    const text = object.file.text;
+    const firstKey = items[0].key;
+    if (!firstKey?.range)
+        return null;
+    const keyStart = firstKey.range[0];
+    const firstLineStart = lineStartOf(text, keyStart);
+    const indent = keyStart - firstLineStart;
+    const newline = newlineOf(text);
+    const quote = keyQuote(text, firstKey);
+    const entry = `${' '.repeat(indent)}${quote}${key}${quote}: ${valueText}`;
+    // The first key shares its line with a `- ` (a sequence item): a new first line cannot go before it.
+    const ownLine = /^[ ]*$/.test(text.slice(firstLineStart, keyStart));
+    if (!anchor && !ownLine)
+        anchor = items[0];
+    if (!anchor) {
+        // Go above comment lines that introduce the first key, so they keep introducing it.
+        let at = firstLineStart;
+        while (at > 0) {
+            const previousStart = lineStartOf(text, at - 1);
+            const previous = text.slice(previousStart, at).replace(/\r?\n$/, '');
+            if (!/^ *#/.test(previous) || previous.length - previous.trimStart().length !== indent)
+                break;
+            at = previousStart;
+        }
+        return { start: at, end: at, text: `${entry}${newline}` };
+    }
+    const node = (anchor.value ?? anchor.key);
+    if (!node?.range)
+        return null;
+    if ((0,dist/* isScalar */.jn)(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED'))
+        return null;
+    // Insert at the end of the anchor's last line, keeping whatever comment sits on it.
+    const end = lineEndOf(text, contentEnd(text, node.range[1]) - 1);
+    if (end < node.range[0])
+        return null;
+    return { start: end, end, text: `${newline}${entry}` };
+}
+function flowInsert(object, items, key, valueText, anchor) {
+    const text = object.file.text;
+    const first = items[0];
+    const firstKey = first.key;
+    if (!firstKey?.range)
+        return null;
+    const quote = keyQuote(text, firstKey);
+    // The siblings' own spacing: `"k": v` or `"k":v`, and `, ` or `,` between entries on one line.
+    const colon = first.value?.range ? text.slice(firstKey.range[1], first.value.range[0]) : ': ';
+    const entry = `${quote}${key}${quote}${/^[ ]*:[ ]*$/.test(colon) ? colon : ': '}${valueText}`;
+    const second = items[1];
+    const keyLineStart = lineStartOf(text, firstKey.range[0]);
+    const multiline = second?.key?.range !== undefined && lineStartOf(text, second.key.range[0]) !== keyLineStart;
+    const ownLine = /^[ ]*$/.test(text.slice(keyLineStart, firstKey.range[0]));
+    let separator = ' ';
+    if (multiline && ownLine)
+        separator = `${newlineOf(text)}${' '.repeat(firstKey.range[0] - keyLineStart)}`;
+    else if (second?.key?.range && (first.value ?? firstKey).range) {
+        const between = text.slice(contentEnd(text, (first.value ?? firstKey).range[1]), second.key.range[0]);
+        if (/^,[ ]*$/.test(between))
+            separator = between.slice(1);
+    }
+    if (!anchor)
+        return { start: firstKey.range[0], end: firstKey.range[0], text: `${entry},${separator}` };
+    const node = (anchor.value ?? anchor.key);
+    if (!node?.range)
+        return null;
+    const end = contentEnd(text, node.range[1]);
+    return { start: end, end, text: `,${separator}${entry}` };
+}
+/** Renames the key at `path` (a map entry), keeping its value, quoting and layout. */
+function renameKey(object, path, newKey) {
+    const parentPath = path.slice(0, -1);
+    const oldKey = String(path[path.length - 1]);
+    const map = nodeAt(object, parentPath);
+    const pair = map ? pairOf(map, oldKey) : undefined;
+    const key = pair?.key;
+    if (!key?.range || !(0,dist/* isScalar */.jn)(key))
+        return null;
+    const quote = keyQuote(object.file.text, key);
+    return verifiedFix(object, [{ start: key.range[0], end: key.range[1], text: `${quote}${newKey}${quote}` }], (root) => {
+        const container = containerAt(root, parentPath);
+        if (!container || !(oldKey in container) || newKey in container)
+            return false;
+        container[newKey] = container[oldKey];
+        delete container[oldKey];
+        return true;
+    });
+}
+/**
+ * Removes the map entry at `path`: its whole line in a block map (a single-line entry only), or the entry and one
+ * separating comma in a flow map or JSON object.
+ */
+function removeEntry(object, path) {
+    const parentPath = path.slice(0, -1);
+    const name = String(path[path.length - 1]);
+    const map = nodeAt(object, parentPath);
+    if (!map || !(0,dist/* isMap */.jh)(map) || map.items.length < 2)
+        return null;
+    const index = map.items.findIndex((item) => (0,dist/* isScalar */.jn)(item.key) && item.key.value === name);
+    const pair = map.items[index];
+    const key = pair?.key;
+    const value = pair?.value;
+    if (!key?.range || !value?.range || !(0,dist/* isScalar */.jn)(value))
+        return null;
+    const text = object.file.text;
+    let edit;
+    if (map.flow) {
+        const next = map.items[index + 1];
+        if (next?.key?.range) {
+            edit = { start: key.range[0], end: next.key.range[0], text: '' };
+        }
+        else {
+            const previous = map.items[index - 1];
+            const previousEnd = (previous.value ?? previous.key).range[1];
+            edit = { start: contentEnd(text, previousEnd), end: contentEnd(text, value.range[1]), text: '' };
+        }
+    }
+    else {
+        const start = lineStartOf(text, key.range[0]);
+        if (!/^[ ]*$/.test(text.slice(start, key.range[0])))
+            return null;
+        const lineEnd = lineEndOf(text, key.range[0]);
+        if (lineEnd < contentEnd(text, value.range[1]))
+            return null;
+        const next = text.indexOf('\n', lineEnd);
+        edit = { start, end: next === -1 ? text.length : next + 1, text: '' };
+    }
+    return verifiedFix(object, [edit], (root) => {
+        const container = containerAt(root, parentPath);
+        if (!container || !(name in container))
+            return false;
+        delete container[name];
+        return true;
+    });
+}
+/** Replaces the scalar at `path` with `valueText`. */
+function replaceScalar(object, path, valueText) {
+    const node = nodeAt(object, path);
+    if (!node || !(0,dist/* isScalar */.jn)(node) || !node.range)
+        return null;
+    const value = parseValue(valueText);
+    return verifiedFix(object, [{ start: node.range[0], end: node.range[1], text: valueText }], (root) => {
+        const container = containerAt(root, path.slice(0, -1));
+        if (container === null || typeof container !== 'object')
+            return false;
+        container[path[path.length - 1]] = value;
+        return true;
+    });
+}
+/** Appends a YAML document at the end of the file holding `object` (not to JSON files, which hold one value). */
+function appendDocument(object, documentText) {
+    const text = object.file.text;
+    if (object.file.path.toLowerCase().endsWith('.json') || object.basePath.length > 0)
+        return null;
+    const newline = newlineOf(text);
+    const body = documentText.replace(/\n$/, '').replace(/\n/g, newline);
+    // The new document goes right after the object's own document, anchored on its last line: a review suggestion
+    // then shows that line and never the neighbouring document's (which may be a Secret's data).
+    const contentEndOffset = contentEnd(text, object.doc.range[1]);
+    if (contentEndOffset <= object.doc.range[0])
+        return null;
+    const end = lineEndOf(text, contentEndOffset - 1);
+    const edit = { start: end, end, text: `${newline}---${newline}${body}` };
+    // The whole file is checked: every document as before, and the new one, as intended, after the object's.
+    const before = (0,dist/* parseAllDocuments */.hR)(text, PARSE_OPTIONS);
+    const after = (0,dist/* parseAllDocuments */.hR)(applyEdits(text, [edit]), PARSE_OPTIONS);
+    if (!Array.isArray(before) || !Array.isArray(after) || after.length !== before.length + 1)
+        return null;
+    if (after.some((doc) => doc.errors.length > 0))
+        return null;
+    try {
+        const expected = before.map((doc) => doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }));
+        expected.splice(object.docIndex + 1, 0, parseValue(documentText));
+        const actual = after.map((doc) => doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }));
+        if (!(0,external_node_util_namespaceObject.isDeepStrictEqual)(actual, expected))
+            return null;
+    }
+    catch {
+        return null;
+    }
+    return toLineFix(text, [edit], (offset) => object.lines.linePos(offset).line);
+}
+/**
+ * `automountServiceAccountToken: false` on a ServiceAccount: as its last key, where people write it, or after
+ * `kind` when the end of the document cannot take a line (a block scalar keeping its trailing lines).
+ */
+function setServiceAccountAutomount(account) {
+    return (setMapEntry(account.object, [], 'automountServiceAccountToken', 'false', 'last') ??
+        setMapEntry(account.object, [], 'automountServiceAccountToken', 'false', { after: ['kind'] }));
+}
+/**
+ * Replaces the scalar at `keyPath` of a plain YAML file (a chart's values file) with `valueText`, verified like every
+ * fix: the edited file must parse to the original with only that value changed.
+ */
+function setYamlScalar(path, text, keyPath, valueText) {
+    const lines = new dist/* LineCounter */.HN();
+    const doc = (0,dist/* parseDocument */.Tp)(text, { ...PARSE_OPTIONS, lineCounter: lines });
+    if (doc.errors.length > 0)
+        return null;
+    const node = doc.getIn(keyPath, true);
+    if (!node || !(0,dist/* isScalar */.jn)(node) || !node.range)
+        return null;
+    const edits = [{ start: node.range[0], end: node.range[1], text: valueText }];
+    let expected;
+    try {
+        expected = doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT });
+        let container = expected;
+        for (const key of keyPath.slice(0, -1))
+            container = container[key];
+        container[keyPath[keyPath.length - 1]] = parseValue(valueText);
+        const edited = (0,dist/* parseDocument */.Tp)(applyEdits(text, edits), PARSE_OPTIONS);
+        if (edited.errors.length > 0 ||
+            !(0,external_node_util_namespaceObject.isDeepStrictEqual)(edited.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }), expected)) {
+            return null;
+        }
+    }
+    catch {
+        return null;
+    }
+    return { file: path, ...toLineFix(text, edits, (offset) => lines.linePos(offset).line) };
+}
+
+;// CONCATENATED MODULE: ./src/rules/meta.ts
+
+/** The catalog entry of a rule; a rule module without one is a build error caught by the registry test. */
+function metaOf(id) {
+    const meta = CATALOG[id];
+    if (!meta)
+        throw new Error(`policies/${id}.yml is missing: every rule needs its catalog entry`);
+    return meta;
+}
+
+;// CONCATENATED MODULE: ./src/rules/automount-token.ts
+
+
+
+
+
+const automountToken = {
+    meta: metaOf('automount-token'),
+    check(context) {
+        const { model } = context;
+        for (const workload of model.workloads) {
+            const decision = effectiveAutomount(model, workload, context.settings.assumeUnresolvedMounts);
+            if (!decision.mounts || decision.optedIn)
+                continue;
+            const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
+            const account = workload.serviceAccountName;
+            const privileged = context.rbac
+                .grantsToServiceAccount(namespace, account)
+                .filter((grant) => grant.privilege);
+            const isDefault = account === 'default';
+            let why;
+            if (decision.source === 'unresolved') {
+                why = isDefault
+                    ? `the \`default\` ServiceAccount of namespace \`${namespace}\` is not declared in the scanned files, and Kubernetes creates it with automounting on`
+                    : `ServiceAccount \`${namespace}/${account}\` is not declared in the scanned files, so it is assumed to mount the token as Kubernetes does by default`;
+            }
+            else if (decision.source === 'serviceaccount') {
+                why = `the \`default\` ServiceAccount sets \`automountServiceAccountToken: true\`, which is not a workload's own consent`;
+            }
+            else {
+                why = `neither the pod spec nor ServiceAccount \`${namespace}/${account}\` sets \`automountServiceAccountToken\`, and Kubernetes mounts it by default`;
+            }
+            const parts = [
+                `${resourceLabel(workload.resource.ref)} mounts the API token of ServiceAccount \`${account}\`: ${why}.`,
+            ];
+            if (privileged.length > 0) {
+                const grants = privileged
+                    .slice(0, 3)
+                    .map((grant) => `${describeGrant(grant)} (${grant.privilege.reasons.join(', ')})`)
+                    .join('; ');
+                parts.push(`A stolen token carries privileged RBAC: ${grants}${privileged.length > 3 ? '; …' : ''}.`);
+            }
+            else if (isDefault) {
+                parts.push('It is the shared identity of every pod in the namespace that names no other.');
+            }
+            parts.push('Set `automountServiceAccountToken: false` in the pod spec; a pod that calls the API should use a dedicated ServiceAccount and say `true` explicitly.');
+            context.report({
+                resource: workload.resource,
+                path: workload.podSpecPath,
+                severity: isDefault || privileged.length > 0 ? 'high' : undefined,
+                message: parts.join(' '),
+                fix: setMapEntry(workload.resource.object, workload.podSpecPath, 'automountServiceAccountToken', 'false', {
+                    after: ['serviceAccountName', 'serviceAccount'],
+                }),
+            });
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/default-sa-automount.ts
+
+
+
+const defaultSaAutomount = {
+    meta: metaOf('default-sa-automount'),
+    check(context) {
+        for (const account of context.model.serviceAccounts) {
+            if (account.ref.name !== 'default')
+                continue;
+            const field = automountField(account.object.value);
+            if (field === false)
+                continue;
+            const set = 'automountServiceAccountToken' in account.object.value;
+            context.report({
+                resource: account,
+                path: set ? ['automountServiceAccountToken'] : ['metadata', 'name'],
+                message: `The \`default\` ServiceAccount of namespace \`${account.ref.namespace}\` ` +
+                    `${field === true ? 'sets `automountServiceAccountToken: true`' : 'does not set `automountServiceAccountToken: false`'}, ` +
+                    'so every pod that names no ServiceAccount gets its API token. Set it to `false`.',
+                fix: setServiceAccountAutomount(account),
+            });
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/default-sa-rbac.ts
+
+
+
+const BROAD_GROUPS = {
+    'system:serviceaccounts': 'every ServiceAccount in the cluster',
+    'system:authenticated': 'every authenticated identity in the cluster',
+    'system:unauthenticated': 'anonymous requests',
+};
+function roleText(roleRef) {
+    return isRecord(roleRef) ? `${String(roleRef.kind)} \`${String(roleRef.name)}\`` : 'its role';
+}
+const defaultSaRbac = {
+    meta: metaOf('default-sa-rbac'),
+    check(context) {
+        for (const binding of context.model.bindings) {
+            const role = roleText(binding.object.value.roleRef);
+            const label = resourceLabel(binding.ref);
+            subjectsOf(binding).forEach((subject, index) => {
+                const name = typeof subject.name === 'string' ? subject.name : '';
+                let who = null;
+                const account = serviceAccountOfSubject(subject, binding, context.model.defaultNamespace);
+                if (account?.name === 'default') {
+                    who = `the \`default\` ServiceAccount of namespace \`${account.namespace}\`, the identity of every pod there that names no other`;
+                }
+                else if (subject.kind === 'Group' && Object.hasOwn(BROAD_GROUPS, name)) {
+                    who = `group \`${name}\`, ${BROAD_GROUPS[name]}`;
+                }
+                else if (subject.kind === 'Group' && name.startsWith('system:serviceaccounts:')) {
+                    who = `group \`${name}\`, every ServiceAccount of namespace \`${name.slice('system:serviceaccounts:'.length)}\``;
+                }
+                if (!who)
+                    return;
+                context.report({
+                    resource: binding,
+                    path: ['subjects', index],
+                    key: `${String(subject.kind)}:${account ? `${account.namespace}:` : ''}${name}`,
+                    message: `${label} grants ${role} to ${who}. Bind the role to a dedicated ServiceAccount of the workload that needs it.`,
+                });
+            });
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/default-service-account.ts
+
+
+
+const defaultServiceAccount = {
+    meta: metaOf('default-service-account'),
+    check(context) {
+        const { model } = context;
+        for (const workload of model.workloads) {
+            if (workload.serviceAccountName !== 'default')
+                continue;
+            const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
+            const declared = resolveServiceAccount(model, namespace, 'default');
+            const forced = automountField(workload.podSpec) === true ||
+                (declared !== null && automountField(declared.object.value) === true);
+            const name = workload.resource.ref.name;
+            const how = workload.serviceAccountField === null
+                ? 'names no ServiceAccount, so it runs as'
+                : `sets \`${workload.serviceAccountField}: default\`, so it runs as`;
+            context.report({
+                resource: workload.resource,
+                path: workload.serviceAccountField
+                    ? [...workload.podSpecPath, workload.serviceAccountField]
+                    : workload.podSpecPath,
+                severity: forced ? 'high' : undefined,
+                message: `${resourceLabel(workload.resource.ref)} ${how} the \`default\` ServiceAccount of namespace \`${namespace}\`, ` +
+                    `an identity shared by every pod there that names no other${forced ? ', and forces its token to be mounted' : ''}. ` +
+                    `Create a dedicated ServiceAccount \`${namespace}/${name}\` with \`automountServiceAccountToken: false\`, ` +
+                    `grant it only what it needs with a RoleBinding, and set \`serviceAccountName: ${name}\`.`,
+            });
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/deprecated-service-account-field.ts
+
+
+
+const deprecatedServiceAccountField = {
+    meta: metaOf('deprecated-service-account-field'),
+    check(context) {
+        for (const workload of context.model.workloads) {
+            const spec = workload.podSpec;
+            if (!('serviceAccount' in spec))
+                continue;
+            const path = [...workload.podSpecPath, 'serviceAccount'];
+            const object = workload.resource.object;
+            const label = resourceLabel(workload.resource.ref);
+            const deprecated = spec.serviceAccount;
+            const current = spec.serviceAccountName;
+            if (current === undefined) {
+                context.report({
+                    resource: workload.resource,
+                    path,
+                    message: `${label} uses the deprecated \`serviceAccount\` field; use \`serviceAccountName\`.`,
+                    fix: renameKey(object, path, 'serviceAccountName'),
+                });
+            }
+            else if (current === deprecated) {
+                context.report({
+                    resource: workload.resource,
+                    path,
+                    message: `${label} repeats its ServiceAccount in the deprecated \`serviceAccount\` field; remove it and keep \`serviceAccountName\`.`,
+                    fix: removeEntry(object, path),
+                });
+            }
+            else {
+                context.report({
+                    resource: workload.resource,
+                    path,
+                    message: `${label} sets the deprecated \`serviceAccount\` and \`serviceAccountName\` to different values; ` +
+                        `Kubernetes uses \`serviceAccountName\`. Remove \`serviceAccount\` after checking which identity is intended.`,
+                });
+            }
+        }
+    },
+};
+
 ;// CONCATENATED MODULE: ./src/rules/invalid-suppression.ts
 
 
@@ -12354,13 +15631,16 @@ const sharedServiceAccount = {
         for (const users of byAccount.values()) {
             if (users.size < 2)
                 continue;
+            // Only the first few other users are named, so a ServiceAccount shared by thousands stays linear.
+            const firstUsers = [...users.keys()].slice(0, MAX_NAMED + 1);
             for (const [identity, workloads] of users) {
-                const others = [...users.keys()].filter((other) => other !== identity);
-                const named = others
+                const named = firstUsers
+                    .filter((other) => other !== identity)
                     .slice(0, MAX_NAMED)
                     .map((other) => `\`${other}\``)
                     .join(', ');
-                const more = others.length > MAX_NAMED ? ` and ${others.length - MAX_NAMED} more` : '';
+                const othersCount = users.size - 1;
+                const more = othersCount > MAX_NAMED ? ` and ${othersCount - MAX_NAMED} more` : '';
                 for (const workload of workloads) {
                     const field = workload.serviceAccountField;
                     context.report({
@@ -12375,10 +15655,17 @@ const sharedServiceAccount = {
     },
 };
 
-;// CONCATENATED MODULE: ./src/rules/static-cloud-credentials.ts
+;// CONCATENATED MODULE: ./src/core/secrets.ts
 
 
-/** Environment variables the cloud SDKs read static credentials from. */
+/**
+ * Secret material in manifests: what it is, and where it sits in a file's text.
+ *
+ * Findings name keys and variables, never values. What remains to guard is text the tool quotes from a user's file:
+ * the whole lines a fix touches (review suggestions, `fix.replacement`) and the lines around them (patches). Any
+ * line that holds a Secret or a literal static cloud credential is treated as secret, and is never quoted.
+ */
+/** Environment variables the cloud SDKs read static credentials from, with what each holds. */
 const CREDENTIAL_ENV = {
     AWS_ACCESS_KEY_ID: 'an AWS access key',
     AWS_SECRET_ACCESS_KEY: 'an AWS secret access key',
@@ -12387,6 +15674,113 @@ const CREDENTIAL_ENV = {
     AZURE_CLIENT_SECRET: 'an Azure client secret',
     AZURE_CLIENT_CERTIFICATE_PASSWORD: 'an Azure client certificate password',
 };
+/** The shape of an AWS access key id (long-lived `AKIA`, temporary `ASIA`). */
+const AWS_KEY_ID = /^(AKIA|ASIA)[A-Z0-9]{16}$/;
+/** What a text holds when it is a credential document: a GCP key JSON or an AWS credentials file. Never returned. */
+function credentialInContent(content) {
+    if (/"type"\s*:\s*"service_account"/.test(content) && content.includes('private_key')) {
+        return 'a GCP service-account key';
+    }
+    if (/aws_secret_access_key\s*=/i.test(content))
+        return 'an AWS credentials file';
+    return null;
+}
+/** The option of `static-cloud-credentials` naming more variables; they are secret whether the rule runs or not. */
+function extraCredentialEnvNames(config) {
+    const names = config.rules['static-cloud-credentials']?.options['extra-env-names'];
+    return Array.isArray(names) ? names.filter((name) => typeof name === 'string') : [];
+}
+/**
+ * Whether a container's literal `env[].value` is secret material: the variable has a credential's name, or the value
+ * has the shape of an AWS key id or of a credential document.
+ */
+function isSecretEnvValue(variable, extraNames) {
+    if (typeof variable.value !== 'string' || variable.value === '')
+        return false;
+    const name = typeof variable.name === 'string' ? variable.name : '';
+    return (Object.hasOwn(CREDENTIAL_ENV, name) ||
+        extraNames.has(name) ||
+        AWS_KEY_ID.test(variable.value.trim()) ||
+        credentialInContent(variable.value) !== null);
+}
+/** Adds the lines (1-based) a node spans, from its first character to its last non-blank one. */
+function addNodeLines(lines, object, path) {
+    const node = nodeAt(object, path);
+    const range = node?.range;
+    if (!range)
+        return;
+    const text = object.file.text;
+    let last = Math.max(range[0], range[1] - 1);
+    while (last > range[0] && /\s/.test(text[last] ?? ''))
+        last--;
+    const first = object.lines.linePos(range[0]).line;
+    const end = object.lines.linePos(last).line;
+    for (let line = first; line <= end; line++)
+        lines.add(line);
+}
+/**
+ * The lines of each file that hold secret material: every line of a Secret object (its data, and annotations such
+ * as `last-applied-configuration` that copy it), and the lines of literal credential values of container variables.
+ */
+function secretLines(model, extraEnvNames = []) {
+    const result = new Map();
+    const linesOf = (object) => {
+        let lines = result.get(object.file.path);
+        if (!lines) {
+            lines = new Set();
+            result.set(object.file.path, lines);
+        }
+        return lines;
+    };
+    for (const secret of model.secrets)
+        addNodeLines(linesOf(secret.object), secret.object, []);
+    const extra = new Set(extraEnvNames);
+    for (const workload of model.workloads) {
+        for (const { container, path } of containersOf(workload)) {
+            if (!Array.isArray(container.env))
+                continue;
+            container.env.forEach((variable, index) => {
+                if (!isRecord(variable) || !isSecretEnvValue(variable, extra))
+                    return;
+                const object = workload.resource.object;
+                addNodeLines(linesOf(object), object, [...path, 'env', index, 'value']);
+            });
+        }
+    }
+    return result;
+}
+/** The secret lines of files given as text: for callers outside a scan (the patch of a fork pull request). */
+function secretLinesOfFiles(files, config) {
+    const objects = files.flatMap((file) => loadDocuments(file).objects);
+    return secretLines(buildModel(objects, config.defaultNamespace), extraCredentialEnvNames(config));
+}
+/**
+ * Withholds the fixes whose whole lines would quote secret material: a fix is shown as those lines (a review
+ * suggestion, `fix.replacement`), so one that touches a line shared with a Secret or a credential (a one-line JSON
+ * List, a flow-style pod spec) is not offered, as when no safe edit can be made.
+ */
+function withholdSecretFixes(findings, secret) {
+    for (const finding of findings) {
+        const fix = finding.fix;
+        // A fix in another file (a chart's values) is not in the scanned text; its lines were read from that file.
+        if (!fix || fix.file !== undefined)
+            continue;
+        const lines = secret.get(finding.file);
+        if (!lines)
+            continue;
+        for (let line = fix.startLine; line <= fix.endLine; line++) {
+            if (lines.has(line)) {
+                finding.fix = null;
+                break;
+            }
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/rules/static-cloud-credentials.ts
+
+
+
 /** Secret keys, compared lower-case with `-` and `.` read as `_`. */
 const CREDENTIAL_KEYS = {
     aws_access_key_id: 'an AWS access key',
@@ -12395,18 +15789,8 @@ const CREDENTIAL_KEYS = {
     azure_client_secret: 'an Azure client secret',
     azure_client_certificate_password: 'an Azure client certificate password',
 };
-const AWS_KEY_ID = /^(AKIA|ASIA)[A-Z0-9]{16}$/;
 function normaliseKey(key) {
     return key.toLowerCase().replace(/[-.]/g, '_');
-}
-/** What a Secret value holds, judged by its content: a GCP key JSON or an AWS credentials file. Never returned. */
-function credentialInContent(content) {
-    if (/"type"\s*:\s*"service_account"/.test(content) && content.includes('private_key')) {
-        return 'a GCP service-account key';
-    }
-    if (/aws_secret_access_key\s*=/i.test(content))
-        return 'an AWS credentials file';
-    return null;
 }
 function decodeBase64(value) {
     try {
@@ -12432,7 +15816,9 @@ const staticCloudCredentials = {
                     if (!isRecord(variable) || typeof variable.name !== 'string')
                         return;
                     const literalKeyId = typeof variable.value === 'string' && AWS_KEY_ID.test(variable.value.trim());
-                    const what = envNames[variable.name] ?? (literalKeyId ? 'an AWS access key' : undefined);
+                    // Own keys only: a variable named `constructor` or `toString` is not a credential.
+                    const named = Object.hasOwn(envNames, variable.name) ? envNames[variable.name] : undefined;
+                    const what = named ?? (literalKeyId ? 'an AWS access key' : undefined);
                     if (!what)
                         return;
                     const from = isRecord(variable.valueFrom) ? variable.valueFrom : {};
@@ -12460,7 +15846,10 @@ const staticCloudCredentials = {
                 if (!isRecord(entries))
                     continue;
                 for (const [key, value] of Object.entries(entries)) {
-                    let what = CREDENTIAL_KEYS[normaliseKey(key)] ?? null;
+                    const normalised = normaliseKey(key);
+                    let what = Object.hasOwn(CREDENTIAL_KEYS, normalised)
+                        ? CREDENTIAL_KEYS[normalised]
+                        : null;
                     if (!what && typeof value === 'string') {
                         what = credentialInContent(field === 'data' ? decodeBase64(value) : value);
                     }
@@ -12569,6 +15958,7 @@ const rules_registry = new RuleRegistry([
 
 
 
+
 /**
  * Text in, findings out: loads every file, builds one model of all of them (so ServiceAccounts and bindings in any
  * file count), runs the enabled rules and applies suppressions. No I/O.
@@ -12578,14 +15968,16 @@ function scanFiles(files, config, registry = rules_registry) {
     const errors = [];
     const notices = [];
     let documents = 0;
+    let inert = 0;
     for (const file of files) {
-        const loaded = loadDocuments(file);
+        const loaded = load_loadDocuments(file);
         objects.push(...loaded.objects);
         errors.push(...loaded.errors);
         notices.push(...loaded.notices);
         documents += loaded.documents;
+        inert += loaded.inert;
     }
-    const model = buildModel(objects, config.defaultNamespace);
+    const model = model_buildModel(objects, config.defaultNamespace);
     const findings = evaluate(model, config, registry);
     return {
         findings,
@@ -12594,7 +15986,7 @@ function scanFiles(files, config, registry = rules_registry) {
         stats: {
             files: files.length,
             documents,
-            resources: model.resources.length,
+            resources: model.resources.length + inert,
             workloads: model.workloads.length,
         },
     };
@@ -12629,6 +16021,8 @@ function evaluate(model, config, registry = rules_registry) {
     }
     for (const finding of findings)
         suppress(finding, config, workloads, settings.knownRules);
+    // A fix is shown as the whole lines it touches: none may quote a Secret or a literal credential.
+    withholdSecretFixes(findings, secretLines(model, extraCredentialEnvNames(config)));
     return sortFindings(findings);
 }
 const findingResource = new WeakMap();
@@ -13009,12 +16403,17 @@ function podSpecInsertion(template, podSpecPath) {
  * the source. Progress lines go to `log`.
  */
 async function scanWorkspace(root, paths, config, tools, log) {
+    const clock = stopwatch();
     const collected = await collectFiles({ root, paths, include: config.include, exclude: config.exclude });
+    const collecting = clock();
     const rendering = await renderCollected(collected, root, config, tools);
+    const rendered = clock();
     if (rendering.log)
         log(rendering.log);
     const result = scanFiles(collected.files, config);
     await mapRenderedFindings(result.findings, root);
+    const scanning = clock();
+    let probing = 0;
     if (rendering.charts.length > 0) {
         const probe = await probeValues({
             root,
@@ -13028,8 +16427,21 @@ async function scanWorkspace(root, paths, config, tools, log) {
             log(`Probed chart values with ${probe.renders} renders in ${probe.milliseconds} ms: ` +
                 `${probe.fixed} findings fixable at the source (values or templates).`);
         }
+        probing = clock();
     }
+    log(`Timing: read ${collecting} ms, render ${rendered} ms, scan ${scanning} ms` +
+        (rendering.charts.length > 0 ? `, probe ${probing} ms.` : '.'));
     return { collected, result };
+}
+/** Each call returns the whole milliseconds since the previous call (or since the stopwatch was made). */
+function stopwatch() {
+    let last = performance.now();
+    return () => {
+        const now = performance.now();
+        const elapsed = Math.round(now - last);
+        last = now;
+        return elapsed;
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/core/autofix.ts
@@ -13370,7 +16782,387 @@ function formatText(findings, errors, notices, options) {
     return `${out.join('\n')}\n`;
 }
 
+;// CONCATENATED MODULE: ./src/cli/init.ts
+
+
+
+
+
+
+
+
+
+
+
+const WORKFLOW_PATHS = [
+    '.github/workflows/kube-token-guard.yml',
+    '.github/workflows/kube-token-guard.yaml',
+];
+/** The Action's major tag, which the workflow and the schema link follow. */
+const ACTION_REF = `v${TOOL_VERSION.split('.')[0]}`;
+const ACTION = `${new URL(PROJECT_URL).pathname.slice(1)}@${ACTION_REF}`;
+const SCHEMA_URL = `${PROJECT_URL.replace('https://github.com/', 'https://raw.githubusercontent.com/')}/${ACTION_REF}/schema/kube-token-guard.schema.json`;
+/** Beyond this many charts, the config lists only a count: the others render with the defaults anyway. */
+const MAX_LISTED_CHARTS = 25;
+const WIDTH = 110;
+const INIT_USAGE = `Usage: ${TOOL_NAME} init [--dry-run] [--force]
+
+Writes a commented config (.github/kube-token-guard.yml, every setting at its default, preset recommended) and a
+pull request workflow (.github/workflows/kube-token-guard.yml) into the current directory, which should be the root
+of the repository. Helm charts and kustomizations found in the repository are named in the config.
+
+Options:
+  --dry-run    print what would be written; write nothing
+  --force      overwrite files that already exist
+  -h, --help   show this help
+
+Exit status: 0 written (or printed), 2 usage error or a file that exists without --force.
+`;
+/** Finds the Helm charts and kustomizations below `root`, the way a scan does (`.git` and `node_modules` skipped). */
+async function detectLayout(root) {
+    // Globs that match nothing: the walk then records charts and kustomizations without reading any file.
+    const collected = await collectFiles({ root, paths: [], include: [], exclude: [] });
+    const charts = [];
+    for (const path of collected.charts) {
+        const render = await defaultRender(root, path, 'default');
+        const entries = await (0,promises_namespaceObject.readdir)((0,external_node_path_namespaceObject.resolve)(root, path)).catch(() => []);
+        const extraValues = entries
+            .filter((name) => /^values[-_.].+\.ya?ml$/.test(name))
+            .sort()
+            .map((name) => (path ? `${path}/${name}` : name));
+        charts.push({ path, name: render.release, extraValues });
+    }
+    return {
+        charts,
+        kustomizations: collected.kustomizations,
+        overlays: await findOverlays(root, collected.kustomizations),
+    };
+}
+/** `text` as comment lines of at most WIDTH characters, each starting with `prefix`. */
+function comment(text, prefix = '# ') {
+    const lines = [];
+    let line = '';
+    for (const word of text.split(/\s+/).filter(Boolean)) {
+        if (line && prefix.length + line.length + 1 + word.length > WIDTH) {
+            lines.push(`${prefix}${line}`);
+            line = word;
+        }
+        else {
+            line = line ? `${line} ${word}` : word;
+        }
+    }
+    if (line)
+        lines.push(`${prefix}${line}`);
+    return lines;
+}
+function plural(count, word) {
+    return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+/** A YAML path in single quotes, so globs and odd characters stay strings. */
+function quoted(path) {
+    return `'${path.replace(/'/g, "''")}'`;
+}
+function chartLines(charts, defaultNamespace) {
+    const lines = [
+        ...comment('Helm charts. Every folder with a Chart.yaml is rendered with the real `helm template` (helm from PATH), ' +
+            "offline, with the chart's own values, the chart name as release and `default-namespace`. An entry here " +
+            'renders a chart with other settings; a chart listed twice renders twice (once per environment, say). ' +
+            'Keys: `path` (the chart folder, required), `release`, `namespace`, `values` (values files relative to the ' +
+            'repository root, in order), `set` (like `--set key=value`) and `kube-version` (overrides the one above).'),
+    ];
+    if (charts.length === 0) {
+        lines.push('# No chart (Chart.yaml) was found when this file was written. An entry looks like this:', '#   - path: charts/web', '#     release: web', '#     namespace: shop', '#     values: [charts/web/values-prod.yaml]', '#     set: {replicaCount: 2}', '#     kube-version: 1.31.0', 'charts: []');
+        return lines;
+    }
+    const listed = charts.slice(0, MAX_LISTED_CHARTS);
+    lines.push(...comment(`Found ${plural(charts.length, 'chart')} in this repository. ` +
+        (charts.length > listed.length
+            ? `The first ${listed.length} are listed with their default settings; the other ${charts.length - listed.length} render with the defaults too. `
+            : `${charts.length === 1 ? 'It is' : 'They are'} listed with the default settings, so nothing changes until you edit an entry. `) +
+        'Uncomment a setting to change it.'), 'charts:');
+    for (const chart of listed) {
+        lines.push(`  - path: ${quoted(chart.path || '.')}`);
+        lines.push(`    # release: ${chart.name}`, `    # namespace: ${defaultNamespace}`);
+        if (chart.extraValues.length > 0) {
+            lines.push(`    # values: [${chart.extraValues.map(quoted).join(', ')}]   # found next to values.yaml`);
+        }
+        else {
+            lines.push(`    # values: [${quoted(`${chart.path ? `${chart.path}/` : ''}values-prod.yaml`)}]`);
+        }
+        lines.push('    # set: {}');
+    }
+    return lines;
+}
+function overlayLines(layout) {
+    const lines = comment('Kustomize overlays, built with the real `kustomize build` (kustomize from PATH). By default every folder ' +
+        'with a kustomization that no other kustomization includes is built, so new overlays are covered without ' +
+        'editing this file; list folders here to build only those.');
+    if (layout.kustomizations.length === 0) {
+        lines.push('# No kustomization was found when this file was written. A list looks like this:');
+        lines.push('# overlays:', '#   - deploy/overlays/prod');
+        return lines;
+    }
+    const included = layout.kustomizations.filter((dir) => !layout.overlays.includes(dir));
+    lines.push(...comment(`Found ${plural(layout.kustomizations.length, 'kustomization')} in this repository; ` +
+        `built by default: ${layout.overlays.map((dir) => dir || '.').join(', ')}` +
+        (included.length > 0
+            ? ` (${included.map((dir) => dir || '.').join(', ')} ${included.length === 1 ? 'is' : 'are'} built as part of them).`
+            : '.')), '# overlays:', ...layout.overlays.map((dir) => `#   - ${quoted(dir || '.')}`));
+    return lines;
+}
+/** A default value as YAML flow text: `[cluster-admin, admin, edit]`, `true`, `3600`. */
+function flow(value) {
+    if (Array.isArray(value))
+        return `[${value.map(flow).join(', ')}]`;
+    if (typeof value === 'string')
+        return /^[a-z0-9][\w.-]*$/i.test(value) ? value : quoted(value);
+    return String(value);
+}
+function ruleLines() {
+    const rules = Object.values(CATALOG);
+    const lines = [
+        ...comment("Per-rule settings. A rule takes `off`, `on`, a severity (which replaces the rule's own, escalations " +
+            'included), or a map with `severity` and its options. Replace `{}` with the entries you need. Every rule ' +
+            `is explained in ${RULE_DOCS_URL}/<rule>.md; here each with its default setting and options:`),
+        'rules: {}',
+    ];
+    const column = Math.max(...rules.map((rule) => rule.id.length)) + 11;
+    for (const rule of rules) {
+        const strictOnly = !rule.presets.includes('recommended');
+        const options = Object.entries(rule.options);
+        const setting = options.length > 0 ? '' : strictOnly ? ' off' : " 'on'";
+        const head = `#   ${rule.id}:${setting}`;
+        lines.push(`${head.padEnd(column)} # ${rule.title} (${rule.severity}${strictOnly ? '; on in strict' : ''})`);
+        for (const [name, option] of options) {
+            lines.push(...comment(option.description, '#     # '), `#     ${name}: ${flow(option.default)}`);
+        }
+    }
+    return lines;
+}
+/** The commented config file `init` writes: every setting at its default, the repository's charts and overlays named. */
+function configFileText(layout) {
+    const defaultNamespace = 'default';
+    const lines = [
+        `# yaml-language-server: $schema=${SCHEMA_URL}`,
+        `# ${TOOL_NAME} configuration, written by \`${TOOL_NAME} init\`.`,
+        ...comment('Every value below is the default, so this file changes nothing until you edit it; a deleted setting falls ' +
+            `back to its default. Reference: ${PROJECT_URL}#configuration-reference`),
+        '',
+        ...comment('Preset the rules start from: `recommended` (every rule except missing-service-account; fails on high) or ' +
+            '`strict` (adds missing-service-account; fails on medium).'),
+        'extends: recommended',
+        '',
+        ...comment(`Lowest severity that fails the check: ${SEVERITIES.join(', ')}, or none (never fail). The preset's default ` +
+            "is high (medium with strict): change or delete this line when you switch presets. The Action's `fail-on` " +
+            'input and the CLI flag `--fail-on` override it.'),
+        'fail-on: high',
+        '',
+        ...comment('In a pull request, whether fail-on applies to the findings the pull request introduces (`new`) or to every ' +
+            'finding in the files it changes (`all`). Findings that already existed are reported either way.'),
+        'report: new',
+        '',
+        ...comment('Namespace of resources that set none and are not rendered into one (by Helm or a kustomization). ' +
+            'ServiceAccounts and bindings are matched to workloads within a namespace.'),
+        `default-namespace: ${defaultNamespace}`,
+        '',
+        ...comment('Kubernetes version the Helm charts are rendered for (`helm template --kube-version`), for templates that ' +
+            'look at .Capabilities.KubeVersion.'),
+        'kube-version: 1.31.0',
+        '',
+        ...chartLines(layout.charts, defaultNamespace),
+        '',
+        ...overlayLines(layout),
+        '',
+        ...comment('Files to scan (globs, relative to the repository root). YAML that is not a Kubernetes object, such as ' +
+            'workflows and values files, is skipped quietly; files inside chart and kustomization folders are left to ' +
+            'helm and kustomize.'),
+        'include:',
+        "  - '**/*.yaml'",
+        "  - '**/*.yml'",
+        "  - '**/*.json'",
+        '',
+        ...comment('Files never to scan (globs). `.git` and `node_modules` folders are always skipped.'),
+        'exclude:',
+        "  - '**/node_modules/**'",
+        '',
+        ...ruleLines(),
+        '',
+        ...comment('Accepted exceptions: matching findings are counted as suppressed, never silently dropped. Every filter ' +
+            'given must match: `rule` or `rules` (rule ids), `kinds`, `namespaces`, `names` and `paths` (globs); ' +
+            '`reason` is required. A single resource can instead carry the annotation ' +
+            '`kube-token-guard.io/ignore: "<rule>[,<rule>]: <reason>"`. Replace `[]` with entries like this one:'),
+        'exemptions: []',
+        '#   - rule: automount-token',
+        '#     namespaces: [argocd]',
+        "#     names: ['argocd-*']",
+        '#     reason: Argo CD controllers call the Kubernetes API',
+        '',
+    ];
+    return lines.join('\n');
+}
+/** The pull request workflow `init` writes. */
+function workflowText(layout, configPath) {
+    const renders = [];
+    if (layout.charts.length > 0)
+        renders.push(plural(layout.charts.length, 'Helm chart'));
+    if (layout.overlays.length > 0)
+        renders.push(plural(layout.overlays.length, 'kustomize overlay'));
+    const lines = [
+        ...comment(`${TOOL_NAME}: reviews the ServiceAccount token hardening of the Kubernetes manifests a pull request ` +
+            `changes. Written by \`${TOOL_NAME} init\`; settings are in ${configPath}. Inputs: ${PROJECT_URL}#inputs`),
+        'name: kube-token-guard',
+        '',
+        'on:',
+        '  pull_request:',
+        '    types: [opened, synchronize, reopened]',
+        ...comment('Runs only when files that can hold manifests change. If you make the `kube-token-guard` check required in ' +
+            'branch protection, delete `paths`: a pull request that skips the workflow never gets the check and cannot ' +
+            'be merged.', '    # '),
+        '    paths:',
+        "      - '**.yaml'",
+        "      - '**.yml'",
+        "      - '**.json'",
+        "      - '**.tpl'",
+        "      - '**.tgz'",
+        "      - '**/Kustomization'",
+        '',
+        '# What the Action needs, nothing more.',
+        'permissions:',
+        '  contents: read # check out the code and read the merge base',
+        '  pull-requests: write # the review and its suggestions',
+        '  checks: write # the check run and its annotations',
+        '  security-events: write # the SARIF upload to code scanning (last step); delete both if you do not use it',
+        '  actions: read # lets the SARIF upload read this run in a private repository',
+        '',
+        'concurrency:',
+        '  group: kube-token-guard-${{ github.event.pull_request.number }}',
+        '  cancel-in-progress: true',
+        '',
+        'jobs:',
+        '  scan:',
+        ...comment('GitHub-hosted Ubuntu runners come with helm and kustomize' +
+            (renders.length > 0 ? `, which this repository needs for its ${renders.join(' and ')}.` : '.'), '    # '),
+        '    runs-on: ubuntu-latest',
+        '    timeout-minutes: 15',
+        '    steps:',
+        '      - uses: actions/checkout@v4',
+        '        with:',
+        '          ref: ${{ github.event.pull_request.head.sha }} # review comments point at lines of the head',
+        '          fetch-depth: 0 # the merge base, to tell new findings from existing ones',
+        '          persist-credentials: false',
+        `      - uses: ${ACTION}`,
+        '        id: guard',
+        '        with:',
+        '          comment-mode: review # or summary (no inline comments), or off (check run and SARIF only)',
+        "          max-comments: '25'",
+        '          check-name: kube-token-guard # the name to require in branch protection',
+        '          sarif-file: kube-token-guard.sarif',
+        `          autofix: 'false' # 'true' pushes the safe fixes to the branch (needs contents: write)`,
+        '          # autofix-message: Harden ServiceAccount tokens (kube-token-guard)',
+        '          # fail-on: high # overrides fail-on of the config',
+        `          # config: ${configPath}`,
+        '          # paths: | # only these files or folders, one per line',
+        '          #   deploy',
+        '          # working-directory: .',
+        '          # token: ${{ github.token }}',
+        '          # mode: auto # scan + publish split for forks: docs/examples/fork-safe-scan.yml',
+        '          # results-file: kube-token-guard-results.json # where mode scan writes, mode publish reads',
+        '      - uses: github/codeql-action/upload-sarif@v4',
+        '        # Also when the check failed; not for forks, whose token cannot write security events.',
+        "        if: ${{ !cancelled() && steps.guard.outputs.sarif-file != '' && github.event.pull_request.head.repo.full_name == github.repository }}",
+        '        with:',
+        '          sarif_file: ${{ steps.guard.outputs.sarif-file }}',
+        '          category: kube-token-guard',
+        '',
+    ];
+    return lines.join('\n');
+}
+async function exists(path) {
+    return (0,promises_namespaceObject.access)(path).then(() => true, () => false);
+}
+/** The first of `candidates` that exists below `root`, else the first candidate. */
+async function target(root, candidates) {
+    for (const candidate of candidates) {
+        if (await exists((0,external_node_path_namespaceObject.resolve)(root, candidate)))
+            return { path: candidate, exists: true };
+    }
+    return { path: candidates[0], exists: false };
+}
+/** `kube-token-guard init`: exit 0 when the files were written (or printed), 2 on a usage error or a conflict. */
+async function runInit(argv, io) {
+    let values;
+    let positionals;
+    try {
+        ({ values, positionals } = (0,external_node_util_namespaceObject.parseArgs)({
+            args: argv,
+            allowPositionals: true,
+            options: {
+                'dry-run': { type: 'boolean', default: false },
+                force: { type: 'boolean', default: false },
+                help: { type: 'boolean', short: 'h', default: false },
+            },
+        }));
+    }
+    catch (error) {
+        throw new ConfigurationError(`${error.message}\n\n${INIT_USAGE}`);
+    }
+    if (values.help) {
+        io.stdout.write(INIT_USAGE);
+        return 0;
+    }
+    if (positionals.length > 0) {
+        throw new ConfigurationError(`init takes no arguments (run it at the repository root), not \`${positionals.join(' ')}\`\n\n${INIT_USAGE}`);
+    }
+    const root = io.cwd;
+    const dryRun = values['dry-run'];
+    const layout = await detectLayout(root);
+    const config = await target(root, DEFAULT_CONFIG_PATHS);
+    const workflow = await target(root, WORKFLOW_PATHS);
+    const files = [
+        { ...config, text: configFileText(layout), what: 'config, preset recommended' },
+        { ...workflow, text: workflowText(layout, config.path), what: 'pull request workflow' },
+    ];
+    const conflicts = files.filter((file) => file.exists && !values.force);
+    if (dryRun) {
+        for (const file of files) {
+            const action = file.exists
+                ? values.force
+                    ? 'would overwrite'
+                    : 'exists, would be kept'
+                : 'would create';
+            io.stdout.write(`--- ${file.path} (${action}: ${file.what})\n${file.text}\n`);
+        }
+    }
+    if (conflicts.length > 0) {
+        throw new ConfigurationError(`${conflicts.map((file) => file.path).join(' and ')} already exist${conflicts.length === 1 ? 's' : ''}; ` +
+            `nothing was written. Run \`${TOOL_NAME} init --force\` to overwrite, or edit the existing file.`);
+    }
+    if (!dryRun) {
+        for (const file of files) {
+            await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(root, file.path)), { recursive: true });
+            await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.resolve)(root, file.path), file.text);
+            io.stdout.write(`${file.exists ? 'Overwrote' : 'Created'} ${file.path} (${file.what})\n`);
+        }
+    }
+    const found = [
+        layout.charts.length > 0 ? plural(layout.charts.length, 'Helm chart') : '',
+        layout.kustomizations.length > 0
+            ? `${plural(layout.kustomizations.length, 'kustomization')} (${plural(layout.overlays.length, 'overlay')})`
+            : '',
+    ].filter(Boolean);
+    io.stdout.write(`${found.length > 0 ? `Found ${found.join(' and ')}; the config names them.` : 'Found no Helm chart or kustomization.'}\n` +
+        (dryRun
+            ? 'Dry run: nothing was written.\n'
+            : `Next: run \`${TOOL_NAME} scan\` to see today's findings, commit both files, and require the check ` +
+                '`kube-token-guard` in a branch protection rule so that new findings block merging.\n'));
+    if (!(await exists((0,external_node_path_namespaceObject.resolve)(root, '.git')))) {
+        io.stderr.write(`notice: ${root} has no .git folder; init belongs at the root of the repository.\n`);
+    }
+    return 0;
+}
+
 ;// CONCATENATED MODULE: ./src/cli/main.ts
+
 
 
 
@@ -13391,10 +17183,12 @@ const EXIT_OK = 0;
 const EXIT_FINDINGS = 1;
 const EXIT_USAGE = 2;
 const USAGE = `Usage: ${TOOL_NAME} scan [PATH...] [options]
+       ${TOOL_NAME} init [--dry-run] [--force]
 
-Checks Kubernetes manifests for ServiceAccount token hardening.
+Checks Kubernetes manifests for ServiceAccount token hardening. \`init\` writes a commented config and a pull
+request workflow into the repository (see \`${TOOL_NAME} init --help\`).
 
-Options:
+Options of scan:
   --config FILE             config file (default: .github/kube-token-guard.yml when present)
   --format text|json|sarif  output format (default: text)
   --output FILE             write the report to FILE instead of standard output
@@ -13420,6 +17214,11 @@ async function runCli(argv, io) {
     }
 }
 async function run(argv, io) {
+    const commandAt = argv.findIndex((arg) => !arg.startsWith('-'));
+    if (argv[commandAt] === 'init') {
+        const initArgs = argv.filter((_, index) => index !== commandAt);
+        return runInit(initArgs, io);
+    }
     let parsed;
     try {
         parsed = (0,external_node_util_namespaceObject.parseArgs)({
@@ -13540,6 +17339,27 @@ async function run(argv, io) {
     if (errors.length > 0)
         return EXIT_USAGE;
     return EXIT_OK;
+}
+
+
+/***/ }),
+
+/***/ 2678:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _: () => (/* binding */ useEnvironmentCopy)
+/* harmony export */ });
+/**
+ * Replaces `process.env` with a plain copy of itself.
+ *
+ * The `yaml` parser reads `process.env.LOG_TOKENS` for every token it sees, and `process.env` is backed by the
+ * operating system's environment, so each read costs far more than a property look-up: on a 20,000-document scan
+ * that is about a quarter of the parse time. The copy holds the same values; child processes inherit it as before
+ * (they are given `process.env` when they start), and writes to it are seen by everything in this process.
+ */
+function useEnvironmentCopy() {
+    process.env = { ...process.env };
 }
 
 

@@ -15,6 +15,18 @@ export interface PullRequestContext {
   fork: boolean;
 }
 
+/** The run a `workflow_run` event reports on: the fork-safe publisher's only trusted facts about the scan. */
+export interface WorkflowRunContext {
+  id: number;
+  /** The event that started the scanning run (`pull_request` for the fork-safe pattern). */
+  event: string;
+  headSha: string;
+  /** `owner/repo` the scanned commit comes from (a fork's, for a fork's pull request). */
+  headRepo: string;
+  /** Pull requests GitHub lists for the run; empty for a fork's pull request. */
+  pullRequests: number[];
+}
+
 export interface RunContext {
   eventName: string;
   apiUrl: string;
@@ -22,6 +34,7 @@ export interface RunContext {
   repository: string;
   runUrl: string | null;
   pullRequest: PullRequestContext | null;
+  workflowRun: WorkflowRunContext | null;
 }
 
 type Payload = {
@@ -29,6 +42,13 @@ type Payload = {
     number?: number;
     head?: { sha?: string; ref?: string; repo?: { full_name?: string } | null };
     base?: { sha?: string; repo?: { full_name?: string } };
+  };
+  workflow_run?: {
+    id?: number;
+    event?: string;
+    head_sha?: string;
+    head_repository?: { full_name?: string } | null;
+    pull_requests?: { number?: number }[];
   };
   repository?: { full_name?: string; name?: string; owner?: { login?: string } };
 };
@@ -47,8 +67,10 @@ export async function readRunContext(env: NodeJS.ProcessEnv): Promise<RunContext
     repository,
     runUrl,
     pullRequest: null,
+    workflowRun: null,
   };
-  if (!env.GITHUB_EVENT_PATH || !['pull_request', 'pull_request_target'].includes(eventName)) return context;
+  const events = ['pull_request', 'pull_request_target', 'workflow_run'];
+  if (!env.GITHUB_EVENT_PATH || !events.includes(eventName)) return context;
   let payload: Payload;
   try {
     payload = JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) as Payload;
@@ -56,6 +78,22 @@ export async function readRunContext(env: NodeJS.ProcessEnv): Promise<RunContext
     throw new ConfigurationError(
       `cannot read the event payload ${env.GITHUB_EVENT_PATH}: ${(error as Error).message}`,
     );
+  }
+  if (eventName === 'workflow_run') {
+    const run = payload.workflow_run;
+    if (!run?.id || !run.head_sha || !run.event) {
+      throw new ConfigurationError('the workflow_run event payload lacks the run id, event or head commit');
+    }
+    context.workflowRun = {
+      id: run.id,
+      event: run.event,
+      headSha: run.head_sha,
+      headRepo: run.head_repository?.full_name ?? '',
+      pullRequests: (run.pull_requests ?? [])
+        .map((pull) => pull.number)
+        .filter((number): number is number => typeof number === 'number'),
+    };
+    return context;
   }
   const pull = payload.pull_request;
   const baseRepo = pull?.base?.repo?.full_name ?? payload.repository?.full_name ?? repository;

@@ -5,7 +5,16 @@ import { type Severity, SEVERITIES, isSeverity } from '../core/types.js';
 export const COMMENT_MODES = ['review', 'summary', 'off'] as const;
 export type CommentMode = (typeof COMMENT_MODES)[number];
 
+export const MODES = ['auto', 'scan', 'publish'] as const;
+export type Mode = (typeof MODES)[number];
+
 export interface ActionInputs {
+  /**
+   * `auto`: scan and publish in one job. The fork-safe pair: `scan` (a `pull_request` job with a read-only token
+   * writes `results-file`) and `publish` (a `workflow_run` job posts the review and check run from that file).
+   */
+  mode: Mode;
+  resultsFile: string;
   token: string;
   config: string | undefined;
   failOn: Severity | 'none' | undefined;
@@ -40,7 +49,13 @@ export function readInputs(): ActionInputs {
       `input max-comments must be a whole number, not \`${core.getInput('max-comments')}\``,
     );
   }
+  const mode = core.getInput('mode') || 'auto';
+  if (!(MODES as readonly string[]).includes(mode)) {
+    throw new ConfigurationError(`input mode must be one of ${MODES.join(', ')}; not \`${mode}\``);
+  }
   return {
+    mode: mode as Mode,
+    resultsFile: core.getInput('results-file') || 'kube-token-guard-results.json',
     token: core.getInput('token'),
     config: core.getInput('config') || undefined,
     failOn: failOn as ActionInputs['failOn'],

@@ -14,6 +14,7 @@ import { toSarif } from '../report/sarif.js';
 import { countFindings } from '../report/summary.js';
 import { formatText } from '../report/text.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { runInit } from './init.js';
 
 export interface CliIo {
   cwd: string;
@@ -27,10 +28,12 @@ export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
 
 const USAGE = `Usage: ${TOOL_NAME} scan [PATH...] [options]
+       ${TOOL_NAME} init [--dry-run] [--force]
 
-Checks Kubernetes manifests for ServiceAccount token hardening.
+Checks Kubernetes manifests for ServiceAccount token hardening. \`init\` writes a commented config and a pull
+request workflow into the repository (see \`${TOOL_NAME} init --help\`).
 
-Options:
+Options of scan:
   --config FILE             config file (default: .github/kube-token-guard.yml when present)
   --format text|json|sarif  output format (default: text)
   --output FILE             write the report to FILE instead of standard output
@@ -57,6 +60,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 }
 
 async function run(argv: string[], io: CliIo): Promise<number> {
+  const commandAt = argv.findIndex((arg) => !arg.startsWith('-'));
+  if (argv[commandAt] === 'init') {
+    const initArgs = argv.filter((_, index) => index !== commandAt);
+    return runInit(initArgs, io);
+  }
   let parsed;
   try {
     parsed = parseArgs({

@@ -1,0 +1,214 @@
+/**
+ * The fork-safe pair, run as the runner runs it: `mode: scan` in a `pull_request` job of a fork's pull request with
+ * a read-only token, then `mode: publish` in a `workflow_run` job with a write token, in a workspace that holds only
+ * the downloaded results file (no checkout of the pull request). The publisher trusts nothing in the file that GitHub
+ * can tell it: tampered results are refused or filtered.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { yaml } from '../helpers.js';
+import { writePullRequestEvent, writeWorkflowRunEvent } from './event.js';
+import { FakeGitHub } from './fake-github.js';
+import { type RepoFixture, makeRepo } from './git-fixture.js';
+import { type ActionRun, runAction } from './run-action.js';
+
+const OWNER = 'octo-org';
+const REPO = 'manifests';
+const NUMBER = 12;
+const FORK = 'contributor/manifests';
+
+const WORKER = yaml`
+  apiVersion: apps/v1
+  kind: Deployment
+  metadata:
+    name: worker
+    namespace: shop
+  spec:
+    selector:
+      matchLabels: {app: worker}
+    template:
+      metadata:
+        labels: {app: worker}
+      spec:
+        containers:
+          - name: worker
+            image: busybox:1.36
+`;
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function fakeFor(repo: RepoFixture, permissions?: Record<string, string>): Promise<FakeGitHub> {
+  const fake = await FakeGitHub.start({
+    owner: OWNER,
+    repo: REPO,
+    validateResponses: true,
+    ...(permissions ? { permissions } : {}),
+    pull: {
+      number: NUMBER,
+      headSha: repo.headSha,
+      baseSha: repo.baseSha,
+      mergeBaseSha: repo.mergeBaseSha,
+      headRepoFullName: FORK,
+      files: repo.files,
+    },
+  });
+  cleanups.push(() => fake.stop());
+  return fake;
+}
+
+/** The scanning half: a fork's pull request, a read-only token. Returns the run and the results file's text. */
+async function scan(): Promise<{ repo: RepoFixture; run: ActionRun; fake: FakeGitHub; results: string }> {
+  const repo = makeRepo({
+    base: { 'deploy/readme.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: readme}\n' },
+    head: { 'deploy/worker.yaml': WORKER },
+    owner: OWNER,
+    repo: REPO,
+  });
+  cleanups.push(() => repo.remove());
+  const fake = await fakeFor(repo, { pullRequests: 'read', checks: 'none', contents: 'read' });
+  const eventPath = writePullRequestEvent({
+    owner: OWNER,
+    repo: REPO,
+    number: NUMBER,
+    headSha: repo.headSha,
+    baseSha: repo.baseSha,
+    headRepoFullName: FORK,
+  });
+  const run = await runAction({ workspace: repo.dir, eventPath, apiUrl: fake.url, inputs: { mode: 'scan' } });
+  const results = readFileSync(join(repo.dir, 'kube-token-guard-results.json'), 'utf8');
+  return { repo, run, fake, results };
+}
+
+/** The publishing half: a `workflow_run` job whose workspace holds only the downloaded results. */
+async function publish(
+  repo: RepoFixture,
+  results: string,
+  event: Partial<Parameters<typeof writeWorkflowRunEvent>[0]> = {},
+): Promise<{ run: ActionRun; fake: FakeGitHub }> {
+  const fake = await fakeFor(repo);
+  const workspace = mkdtempSync(join(tmpdir(), 'ktg-publish-'));
+  cleanups.push(() => rmSync(workspace, { recursive: true, force: true }));
+  writeFileSync(join(workspace, 'kube-token-guard-results.json'), results);
+  const eventPath = writeWorkflowRunEvent({
+    owner: OWNER,
+    repo: REPO,
+    headSha: repo.headSha,
+    headRepoFullName: FORK,
+    ...event,
+  });
+  const run = await runAction({
+    workspace,
+    eventPath,
+    apiUrl: fake.url,
+    inputs: { mode: 'publish' },
+    env: { GITHUB_EVENT_NAME: 'workflow_run' },
+  });
+  return { run, fake };
+}
+
+describe('fork-safe mode', () => {
+  it('scan writes the results without a single write to GitHub; publish posts the review and the check run', async () => {
+    const scanned = await scan();
+    expect(scanned.run.status, scanned.run.stdout + scanned.run.stderr).toBe(1);
+    expect(scanned.fake.violations).toEqual([]);
+    expect(scanned.fake.requests.map((request) => request.method)).toEqual(
+      scanned.fake.requests.map(() => 'GET'),
+    );
+    expect(scanned.run.stdout).toContain('Wrote the results for the publishing job to');
+    // The read-only job still reports what it found in its own log.
+    expect(scanned.run.stdout).toMatch(/::error title=automount-token,file=deploy\/worker\.yaml,line=\d+/);
+
+    const { run, fake } = await publish(scanned.repo, scanned.results);
+    expect(fake.violations).toEqual([]);
+    expect(run.status, run.stdout + run.stderr).toBe(1);
+    expect(run.stdout).toContain(
+      `Publishing the results of workflow run 4242424242 for pull request #${NUMBER}`,
+    );
+    expect(fake.reviews).toHaveLength(1);
+    const paths = fake.reviewComments.map((comment) => comment.path);
+    expect(paths.length).toBeGreaterThan(0);
+    expect(new Set(paths)).toEqual(new Set(['deploy/worker.yaml']));
+    expect(fake.reviewComments.some((comment) => comment.body.includes('```suggestion'))).toBe(true);
+    expect(fake.checkRuns).toHaveLength(1);
+    expect(fake.checkRuns[0]).toMatchObject({ head_sha: scanned.repo.headSha, conclusion: 'failure' });
+    expect(run.outputs).toMatchObject({ conclusion: 'failure' });
+    expect(run.summary).toContain('automount-token');
+  });
+
+  it('refuses results for another commit than the one the workflow run scanned', async () => {
+    const scanned = await scan();
+    const tampered = JSON.parse(scanned.results) as { pullRequest: { headSha: string } };
+    tampered.pullRequest.headSha = 'f'.repeat(40);
+    const { run, fake } = await publish(scanned.repo, JSON.stringify(tampered));
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('::error::the results do not belong to this workflow run');
+    expect(fake.reviews).toEqual([]);
+    expect(fake.checkRuns).toEqual([]);
+  });
+
+  it('refuses results when the workflow run names another pull request', async () => {
+    const scanned = await scan();
+    const { run, fake } = await publish(scanned.repo, scanned.results, { pullRequests: [NUMBER + 1] });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain(`::error::the results are for pull request #${NUMBER}, but workflow run`);
+    expect(fake.reviews).toEqual([]);
+  });
+
+  it('drops malformed findings, unknown rules and files outside the pull request; escapes what it passes on', async () => {
+    const scanned = await scan();
+    const results = JSON.parse(scanned.results) as {
+      introduced: Record<string, unknown>[];
+      notes: string[];
+    };
+    const original = results.introduced[0]!;
+    results.introduced.push(
+      { ...original, ruleId: 'not-a-rule' },
+      { ...original, file: '.github/workflows/ci.yml', identity: 'elsewhere' },
+      { ...original, file: '../../etc/passwd', identity: 'traversal' },
+      { ...original, line: 'one' },
+    );
+    results.notes.push('Sign in again at [GitHub](https://evil.example) @octo-org/admins');
+    const { run, fake } = await publish(scanned.repo, JSON.stringify(results));
+    expect(fake.violations).toEqual([]);
+    expect(run.status).toBe(1);
+    const everything = JSON.stringify(fake.requests.map((request) => request.body));
+    expect(everything).not.toContain('not-a-rule');
+    expect(everything).not.toContain('.github/workflows/ci.yml');
+    expect(everything).not.toContain('](https://evil.example)');
+    expect(everything).not.toMatch(/(^|[^\\])@octo-org\/admins/);
+    expect(run.stdout).toContain('4 finding(s) of the results file were left out');
+    expect(fake.checkRuns).toHaveLength(1);
+  });
+
+  it('says what to do when the results file is missing or the event is not a workflow run', async () => {
+    const scanned = await scan();
+    const missing = await publish(scanned.repo, '');
+    rmSync(join(missing.run.env.GITHUB_WORKSPACE!, 'kube-token-guard-results.json'), { force: true });
+    const again = await runAction({
+      workspace: missing.run.env.GITHUB_WORKSPACE!,
+      eventPath: missing.run.env.GITHUB_EVENT_PATH!,
+      apiUrl: missing.fake.url,
+      inputs: { mode: 'publish' },
+      env: { GITHUB_EVENT_NAME: 'workflow_run' },
+    });
+    expect(again.status).toBe(1);
+    expect(again.stdout).toMatch(
+      /::error::cannot read the results file .*download the scanning run's artifact/,
+    );
+
+    const wrongEvent = await runAction({
+      workspace: scanned.repo.dir,
+      eventPath: missing.run.env.GITHUB_EVENT_PATH!,
+      apiUrl: missing.fake.url,
+      inputs: { mode: 'publish' },
+      env: { GITHUB_EVENT_NAME: 'push' },
+    });
+    expect(wrongEvent.status).toBe(1);
+    expect(wrongEvent.stdout).toContain('::error::mode publish runs on workflow_run events (this is push)');
+  });
+});

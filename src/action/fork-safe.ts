@@ -1,0 +1,313 @@
+/**
+ * The fork-safe pair. A `pull_request` job from a fork gets a read-only token, so `mode: scan` writes what the review
+ * and the check run are made from to a results file, which the workflow uploads as an artifact. A `workflow_run` job,
+ * which has a write token and runs the base repository's workflow, downloads it and `mode: publish` posts them,
+ * without checking out or running anything of the pull request.
+ *
+ * The results file was made by a job the pull request's author controls, so the publisher trusts none of it: it
+ * finds the pull request through GitHub and requires its head to be the commit the scanning run ran on, recomputes
+ * the commentable lines from GitHub's own diff, applies its own `fail-on`, drops any finding that is malformed,
+ * names an unknown rule or a file the pull request does not change, and escapes the notes it passes on.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import * as core from '@actions/core';
+import { listPullFiles } from '../api/pull-files.js';
+import { getPullRequest } from '../api/pull-request.js';
+import type { GitHub } from '../api/client.js';
+import type { ResolvedConfig } from '../config/config.js';
+import { ConfigurationError } from '../config/errors.js';
+import { type Finding, type Severity, isSeverity } from '../core/types.js';
+import { type CommentableLines, parsePatch } from '../pr/patch.js';
+import { escapeMarkdown } from '../pr/review.js';
+import { isBlocking } from '../report/summary.js';
+import { registry } from '../rules/index.js';
+import type { PullRequestContext, RunContext } from './context.js';
+import type { ActionInputs } from './inputs.js';
+import { type PublishableResults, publishPullRequest } from './pull-request.js';
+
+const FORMAT = 'kube-token-guard-results';
+const VERSION = 1;
+/** Bounds on what the publisher reads: far above any real scan, far below what could exhaust the runner. */
+const MAX_FILE_BYTES = 50 * 1024 * 1024;
+const MAX_FINDINGS = 20_000;
+const MAX_NOTES = 20;
+const MAX_TEXT = 2_000;
+
+interface ResultsFile {
+  format: typeof FORMAT;
+  version: typeof VERSION;
+  pullRequest: { number: number; headSha: string };
+  introduced: Finding[];
+  existing: Finding[];
+  changedFiles: number;
+  notes: string[];
+  /** Head texts of the files with new findings, for merging suggestions that touch the same lines. */
+  texts: Record<string, string>;
+}
+
+/** `mode: scan`: writes the results next to the workspace and returns the absolute path. */
+export async function writeResults(
+  inputs: ActionInputs,
+  pr: PullRequestContext,
+  results: PublishableResults,
+): Promise<string> {
+  const withFindings = new Set(results.introduced.map((finding) => finding.file));
+  const file: ResultsFile = {
+    format: FORMAT,
+    version: VERSION,
+    pullRequest: { number: pr.number, headSha: pr.headSha },
+    introduced: results.introduced,
+    existing: results.existing,
+    changedFiles: results.changedFiles,
+    notes: results.notes,
+    texts: Object.fromEntries([...results.texts].filter(([path]) => withFindings.has(path))),
+  };
+  const path = resolve(inputs.workingDirectory, inputs.resultsFile);
+  await writeFile(path, `${JSON.stringify(file)}\n`);
+  return path;
+}
+
+export interface PublishOutcome {
+  pr: PullRequestContext;
+  introduced: Finding[];
+  existing: Finding[];
+  blocking: Finding[];
+  changedFiles: number;
+  notes: string[];
+}
+
+/** `mode: publish`: posts the review and the check run of the results the scanning run left. */
+export async function publishFromResults(
+  github: GitHub,
+  inputs: ActionInputs,
+  context: RunContext,
+  config: ResolvedConfig,
+  failOn: Severity | 'none',
+): Promise<PublishOutcome> {
+  const run = context.workflowRun;
+  if (!run) {
+    throw new ConfigurationError(
+      `mode publish runs on workflow_run events (this is ${context.eventName || 'no event'}): see docs/examples/fork-safe-publish.yml`,
+    );
+  }
+  if (run.event !== 'pull_request') {
+    throw new ConfigurationError(
+      `mode publish publishes scans of pull requests; workflow run ${run.id} ran on ${run.event}`,
+    );
+  }
+  const path = resolve(inputs.workingDirectory, inputs.resultsFile);
+  const results = parseResults(await readResults(path), path);
+  const [owner, repo] = context.repository.split('/');
+  if (!owner || !repo) throw new ConfigurationError('GITHUB_REPOSITORY is not set');
+
+  const number = results.file.pullRequest.number;
+  if (run.pullRequests.length > 0 && !run.pullRequests.includes(number)) {
+    throw new ConfigurationError(
+      `the results are for pull request #${number}, but workflow run ${run.id} ran for #${run.pullRequests.join(', #')}`,
+    );
+  }
+  const pull = await getPullRequest(github, owner, repo, number);
+  // The one fact the publisher takes from GitHub rather than the file: which commit was scanned.
+  if (pull.head.sha !== run.headSha || results.file.pullRequest.headSha !== run.headSha) {
+    throw new ConfigurationError(
+      `the results do not belong to this workflow run: it ran on ${run.headSha}, pull request #${number} is at ` +
+        `${pull.head.sha} and the results claim ${results.file.pullRequest.headSha}`,
+    );
+  }
+  const headRepo = pull.head.repo?.full_name ?? '';
+  const pr: PullRequestContext = {
+    owner,
+    repo,
+    number,
+    headSha: pull.head.sha,
+    headRef: pull.head.ref,
+    baseSha: pull.base.sha,
+    headRepo,
+    baseRepo: pull.base.repo.full_name,
+    fork: headRepo !== pull.base.repo.full_name,
+  };
+  core.info(
+    `Publishing the results of workflow run ${run.id} for pull request #${number} (${pr.headSha.slice(0, 7)}).`,
+  );
+
+  const files = await listPullFiles(github, owner, repo, number);
+  const lines = new Map<string, CommentableLines>();
+  for (const file of files) {
+    if (file.status !== 'removed')
+      lines.set(file.filename, file.patch ? parsePatch(file.patch) : EMPTY_LINES);
+  }
+  const notes = results.file.notes.map((note) => escapeMarkdown(note));
+  const inPullRequest = (finding: Finding) => lines.has(finding.file);
+  const introduced = results.file.introduced.filter(inPullRequest);
+  const existing = results.file.existing.filter(inPullRequest);
+  const outside =
+    results.file.introduced.length + results.file.existing.length - introduced.length - existing.length;
+  if (results.dropped > 0 || outside > 0) {
+    notes.push(
+      `${results.dropped + outside} finding(s) of the results file were left out: ` +
+        `${results.dropped} malformed or of an unknown rule, ${outside} in files the pull request does not change.`,
+    );
+  }
+  const counted = config.report === 'all' ? [...introduced, ...existing] : introduced;
+  const blocking = counted.filter((finding) => isBlocking(finding, failOn));
+  const texts = new Map(
+    Object.entries(results.file.texts).filter(([file]) => lines.has(file) && typeof file === 'string'),
+  );
+  const publishable: PublishableResults = {
+    introduced,
+    existing,
+    blocking,
+    changedFiles: results.file.changedFiles,
+    lines,
+    texts,
+    notes,
+    checkSha: pr.headSha,
+  };
+  await publishPullRequest(github, context, inputs, pr, failOn, config.report, publishable, true);
+  for (const note of notes) core.warning(note);
+  return { pr, introduced, existing, blocking, changedFiles: results.file.changedFiles, notes };
+}
+
+const EMPTY_LINES: CommentableLines = parsePatch('');
+
+async function readResults(path: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigurationError(
+      `cannot read the results file ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}): download the ` +
+        "scanning run's artifact first, e.g. actions/download-artifact with `run-id: ${{ github.event.workflow_run.id }}`",
+    );
+  }
+  if (Buffer.byteLength(text) > MAX_FILE_BYTES) {
+    throw new ConfigurationError(`the results file ${path} is larger than ${MAX_FILE_BYTES} bytes`);
+  }
+  return text;
+}
+
+/** Checks the untrusted file's shape; findings that do not pass are dropped and counted, the rest kept. */
+function parseResults(text: string, path: string): { file: ResultsFile; dropped: number } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigurationError(`the results file ${path} is not JSON: ${(error as Error).message}`);
+  }
+  const record = isRecord(value) ? value : {};
+  const pull = isRecord(record.pullRequest) ? record.pullRequest : {};
+  if (record.format !== FORMAT || record.version !== VERSION) {
+    throw new ConfigurationError(
+      `${path} is not a kube-token-guard results file of version ${VERSION}: use the same version of the Action in both jobs`,
+    );
+  }
+  if (
+    !isCount(pull.number) ||
+    pull.number < 1 ||
+    typeof pull.headSha !== 'string' ||
+    !/^[0-9a-f]{40}$/.test(pull.headSha)
+  ) {
+    throw new ConfigurationError(`${path} names no pull request number and head commit`);
+  }
+  let dropped = 0;
+  const findings = (list: unknown): Finding[] => {
+    const items = Array.isArray(list) ? list.slice(0, MAX_FINDINGS) : [];
+    dropped += (Array.isArray(list) ? list.length : 0) - items.length;
+    return items.filter((item): item is Finding => {
+      const ok = isFinding(item);
+      if (!ok) dropped++;
+      return ok;
+    });
+  };
+  const texts: Record<string, string> = {};
+  if (isRecord(record.texts)) {
+    for (const [file, content] of Object.entries(record.texts)) {
+      if (typeof content === 'string') texts[file] = content;
+    }
+  }
+  const file: ResultsFile = {
+    format: FORMAT,
+    version: VERSION,
+    pullRequest: { number: pull.number, headSha: pull.headSha },
+    introduced: findings(record.introduced),
+    existing: findings(record.existing),
+    changedFiles: isCount(record.changedFiles) ? record.changedFiles : 0,
+    notes: (Array.isArray(record.notes) ? record.notes : [])
+      .filter((note): note is string => typeof note === 'string')
+      .slice(0, MAX_NOTES)
+      .map((note) => note.slice(0, MAX_TEXT)),
+    texts,
+  };
+  return { file, dropped };
+}
+
+function isFinding(value: unknown): value is Finding {
+  if (!isRecord(value)) return false;
+  const { resource, fix, suppression } = value;
+  return (
+    typeof value.ruleId === 'string' &&
+    registry.ids.includes(value.ruleId) &&
+    isSeverity(value.severity) &&
+    isText(value.message, 8_000) &&
+    isRelativePath(value.file) &&
+    isCount(value.line) &&
+    value.line >= 1 &&
+    isCount(value.endLine) &&
+    value.endLine >= value.line &&
+    typeof value.suppressed === 'boolean' &&
+    (suppression === undefined ||
+      (isRecord(suppression) &&
+        (suppression.kind === 'annotation' || suppression.kind === 'config') &&
+        isText(suppression.reason, MAX_TEXT))) &&
+    (value.rendered === undefined || typeof value.rendered === 'boolean') &&
+    isText(value.identity, MAX_TEXT) &&
+    Array.isArray(value.path) &&
+    value.path.every((segment) => typeof segment === 'string' || isCount(segment)) &&
+    isRecord(resource) &&
+    isText(resource.apiVersion, 300) &&
+    isText(resource.kind, 300) &&
+    isText(resource.name, 300) &&
+    (resource.namespace === null || isText(resource.namespace, 300)) &&
+    (fix === null || isFix(fix))
+  );
+}
+
+function isFix(value: unknown): boolean {
+  if (!isRecord(value)) return false;
+  return (
+    (value.file === undefined || isRelativePath(value.file)) &&
+    Array.isArray(value.edits) &&
+    value.edits.every(
+      (edit) => isRecord(edit) && isCount(edit.start) && isCount(edit.end) && isText(edit.text, 100_000),
+    ) &&
+    isCount(value.startLine) &&
+    value.startLine >= 1 &&
+    isCount(value.endLine) &&
+    value.endLine >= value.startLine &&
+    isText(value.replacement, 100_000)
+  );
+}
+
+function isRelativePath(value: unknown): value is string {
+  return (
+    isText(value, 1_000) &&
+    value !== '' &&
+    !value.startsWith('/') &&
+    !value.split('/').includes('..') &&
+    // eslint-disable-next-line no-control-regex -- control characters are what is refused here
+    !/[\u0000-\u001f]/.test(value)
+  );
+}
+
+function isText(value: unknown, max: number): value is string {
+  return typeof value === 'string' && value.length <= max;
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
