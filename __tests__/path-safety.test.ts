@@ -2,7 +2,16 @@
  * Rendering never reads outside the repository: not through a values file, not through a symbolic link a pull
  * request adds to a chart or an overlay, not through a file an overlay names by an absolute or `..` path.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -117,5 +126,69 @@ describe.skipIf(!existsSync(KUSTOMIZE))('kustomize overlays', () => {
     const result = await buildOverlay(repo, 'prod', { binary: KUSTOMIZE });
     expect(result.errors).toEqual([]);
     expect(result.files.map((file) => file.text).join('\n')).toContain('name: prod-base');
+  });
+});
+
+/** A stand-in for helm: a script that records its arguments and environment, then does what `body` says. */
+function fakeHelm(dir: string, body: string): { binary: string; record: string } {
+  const binary = join(dir, 'fake-helm');
+  const record = join(dir, 'record.txt');
+  writeFileSync(
+    binary,
+    `#!/bin/sh\nfor argument in "$@"; do printf '%s\\n' "$argument"; done > '${record}'\necho --- >> '${record}'\nenv >> '${record}'\n${body}\n`,
+  );
+  chmodSync(binary, 0o755);
+  return { binary, record };
+}
+
+describe('the rendering process', () => {
+  it('is stopped at its timeout, and the chart gets an error saying so', async () => {
+    const { repo } = setUp(CHART);
+    const { binary } = fakeHelm(join(repo, '..'), 'sleep 30');
+    const started = Date.now();
+    const result = await renderChart(
+      { dir: 'web', release: 'web', namespace: 'default', kubeVersion: '1.33.0', valuesFiles: [], set: {} },
+      { root: repo, binary, timeoutMs: 500 },
+    );
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(result.files).toEqual([]);
+    expect(result.errors.map((error) => error.message).join('\n')).toMatch(/timed out after 0.5 s/);
+  });
+
+  it('gets no token and no way to the network, and its arguments reach it verbatim, never through a shell', async () => {
+    const { repo } = setUp(CHART);
+    const { binary, record } = fakeHelm(join(repo, '..'), 'exit 0');
+    const saved = { GITHUB_TOKEN: process.env.GITHUB_TOKEN, INPUT_TOKEN: process.env.INPUT_TOKEN };
+    process.env.GITHUB_TOKEN = 'ghs_mustNotReachHelm';
+    process.env.INPUT_TOKEN = 'ghs_mustNotReachHelmEither';
+    const hostile = '$(touch pwned)`touch pwned2`;touch pwned3';
+    try {
+      await renderChart(
+        {
+          dir: 'web',
+          release: 'web',
+          namespace: 'default',
+          kubeVersion: '1.33.0',
+          valuesFiles: [],
+          set: { 'image.tag': hostile },
+        },
+        { root: repo, binary },
+      );
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+    const [argumentsText, environment] = readFileSync(record, 'utf8').split('\n---\n');
+    expect(argumentsText!.split('\n')).toContain(`image.tag=${hostile}`);
+    for (const name of ['pwned', 'pwned2', 'pwned3']) {
+      expect(existsSync(join(repo, name))).toBe(false);
+      expect(existsSync(join(repo, '..', name))).toBe(false);
+    }
+    expect(environment).not.toContain('ghs_');
+    expect(environment).toMatch(/^HTTPS_PROXY=http:\/\/127\.0\.0\.1:9$/m);
+    expect(environment).toMatch(/^HTTP_PROXY=http:\/\/127\.0\.0\.1:9$/m);
+    expect(environment).toMatch(/^HELM_CACHE_HOME=/m);
   });
 });
