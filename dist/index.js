@@ -57553,13 +57553,27 @@ async function main_run() {
         let summary;
         let blocking;
         let introducedCount = null;
-        if (inputs.mode === 'publish') {
+        if (inputs.mode === 'publish' || context.pullRequest) {
             if (!inputs.token)
                 throw new ConfigurationError('input token is empty: pass `token: ${{ github.token }}` (the default)');
             const github = createGitHub(inputs.token, context.apiUrl);
-            const outcome = await publishFromResults(github, inputs, context, config, failOn);
-            findings = [...outcome.introduced, ...outcome.existing];
-            errors = [];
+            let patch = '';
+            let outcome;
+            if (inputs.mode === 'publish') {
+                outcome = await publishFromResults(github, inputs, context, config, failOn);
+                findings = [...outcome.introduced, ...outcome.existing];
+                errors = [];
+            }
+            else {
+                const reviewed = await reviewPullRequest(github, inputs, context, config, failOn);
+                outcome = reviewed;
+                findings = reviewed.head.findings;
+                errors = [...reviewed.head.collected.errors, ...reviewed.head.errors];
+                setOutput('autofix-commit', reviewed.autofixCommit ?? '');
+                setOutput('fixed', reviewed.fixedCount);
+                if (reviewed.patch)
+                    patch = patchDetails(reviewed.patch, reviewed.applyCommand);
+            }
             blocking = outcome.blocking;
             introducedCount = outcome.introduced.filter((finding) => !finding.suppressed).length;
             summary = [
@@ -57571,32 +57585,7 @@ async function main_run() {
                     changedManifests: outcome.changedFiles,
                     notes: outcome.notes,
                 }),
-                outcome.introduced.length > 0
-                    ? `\n### New findings\n\n${findingList(outcome.introduced, 20000)}`
-                    : '',
-            ].join('\n');
-        }
-        else if (context.pullRequest) {
-            if (!inputs.token)
-                throw new ConfigurationError('input token is empty: pass `token: ${{ github.token }}` (the default)');
-            const github = createGitHub(inputs.token, context.apiUrl);
-            const outcome = await reviewPullRequest(github, inputs, context, config, failOn);
-            findings = outcome.head.findings;
-            errors = [...outcome.head.collected.errors, ...outcome.head.errors];
-            blocking = outcome.blocking;
-            introducedCount = outcome.introduced.filter((finding) => !finding.suppressed).length;
-            setOutput('autofix-commit', outcome.autofixCommit ?? '');
-            setOutput('fixed', outcome.fixedCount);
-            summary = [
-                summaryMarkdown({
-                    introduced: outcome.introduced,
-                    existing: outcome.existing,
-                    failOn,
-                    blocking,
-                    changedManifests: outcome.changedFiles,
-                    notes: outcome.notes,
-                }),
-                outcome.patch ? patchDetails(outcome.patch, outcome.applyCommand) : '',
+                patch,
                 outcome.introduced.length > 0
                     ? `\n### New findings\n\n${findingList(outcome.introduced, 20000)}`
                     : '',

@@ -5,7 +5,7 @@ import { annotate, logText } from './action/annotations.js';
 import { readRunContext } from './action/context.js';
 import { readInputs } from './action/inputs.js';
 import { publishFromResults } from './action/fork-safe.js';
-import { reviewPullRequest } from './action/pull-request.js';
+import { type PullRequestOutcome, reviewPullRequest } from './action/pull-request.js';
 import { loadConfigFile } from './adapters/config-file.js';
 import { renderTools } from './adapters/render.js';
 import { scanWorkspace } from './adapters/workspace.js';
@@ -39,13 +39,28 @@ export async function run(): Promise<void> {
     let summary: string;
     let blocking: Finding[];
     let introducedCount: number | null = null;
-    if (inputs.mode === 'publish') {
+    if (inputs.mode === 'publish' || context.pullRequest) {
       if (!inputs.token)
         throw new ConfigurationError('input token is empty: pass `token: ${{ github.token }}` (the default)');
       const github = createGitHub(inputs.token, context.apiUrl);
-      const outcome = await publishFromResults(github, inputs, context, config, failOn);
-      findings = [...outcome.introduced, ...outcome.existing];
-      errors = [];
+      let patch = '';
+      let outcome: Pick<
+        PullRequestOutcome,
+        'introduced' | 'existing' | 'blocking' | 'changedFiles' | 'notes'
+      >;
+      if (inputs.mode === 'publish') {
+        outcome = await publishFromResults(github, inputs, context, config, failOn);
+        findings = [...outcome.introduced, ...outcome.existing];
+        errors = [];
+      } else {
+        const reviewed = await reviewPullRequest(github, inputs, context, config, failOn);
+        outcome = reviewed;
+        findings = reviewed.head.findings;
+        errors = [...reviewed.head.collected.errors, ...reviewed.head.errors];
+        core.setOutput('autofix-commit', reviewed.autofixCommit ?? '');
+        core.setOutput('fixed', reviewed.fixedCount);
+        if (reviewed.patch) patch = patchDetails(reviewed.patch, reviewed.applyCommand);
+      }
       blocking = outcome.blocking;
       introducedCount = outcome.introduced.filter((finding) => !finding.suppressed).length;
       summary = [
@@ -57,31 +72,7 @@ export async function run(): Promise<void> {
           changedManifests: outcome.changedFiles,
           notes: outcome.notes,
         }),
-        outcome.introduced.length > 0
-          ? `\n### New findings\n\n${findingList(outcome.introduced, 20000)}`
-          : '',
-      ].join('\n');
-    } else if (context.pullRequest) {
-      if (!inputs.token)
-        throw new ConfigurationError('input token is empty: pass `token: ${{ github.token }}` (the default)');
-      const github = createGitHub(inputs.token, context.apiUrl);
-      const outcome = await reviewPullRequest(github, inputs, context, config, failOn);
-      findings = outcome.head.findings;
-      errors = [...outcome.head.collected.errors, ...outcome.head.errors];
-      blocking = outcome.blocking;
-      introducedCount = outcome.introduced.filter((finding) => !finding.suppressed).length;
-      core.setOutput('autofix-commit', outcome.autofixCommit ?? '');
-      core.setOutput('fixed', outcome.fixedCount);
-      summary = [
-        summaryMarkdown({
-          introduced: outcome.introduced,
-          existing: outcome.existing,
-          failOn,
-          blocking,
-          changedManifests: outcome.changedFiles,
-          notes: outcome.notes,
-        }),
-        outcome.patch ? patchDetails(outcome.patch, outcome.applyCommand) : '',
+        patch,
         outcome.introduced.length > 0
           ? `\n### New findings\n\n${findingList(outcome.introduced, 20000)}`
           : '',

@@ -10,55 +10,15 @@ import { writePullRequestEvent } from './event.js';
 import { FakeGitHub, type FakeGitHubOptions } from './fake-github.js';
 import { type RepoFixture, makeRepo } from './git-fixture.js';
 import { node24, runAction } from './run-action.js';
+import { HARDENED_APP, insecureWorker } from './manifests.js';
+import { pullRequestScenario } from './scenario.js';
 
 const OWNER = 'octo-org';
 const REPO = 'manifests';
 const NUMBER = 7;
 
-const HARDENED_APP = yaml`
-  apiVersion: v1
-  kind: ServiceAccount
-  metadata:
-    name: web
-    namespace: shop
-  automountServiceAccountToken: false
-  ---
-  apiVersion: apps/v1
-  kind: Deployment
-  metadata:
-    name: web
-    namespace: shop
-  spec:
-    selector:
-      matchLabels: {app: web}
-    template:
-      metadata:
-        labels: {app: web}
-      spec:
-        serviceAccountName: web
-        containers:
-          - name: web
-            image: nginx:1.27
-`;
-
 /** A worker added by the pull request: runs as `default` and mounts its token (high), with a fix. */
-const INSECURE_WORKER = yaml`
-  apiVersion: apps/v1
-  kind: Deployment
-  metadata:
-    name: worker
-    namespace: shop
-  spec:
-    selector:
-      matchLabels: {app: worker}
-    template:
-      metadata:
-        labels: {app: worker}
-      spec:
-        containers:
-          - name: worker
-            image: busybox:1.36
-`;
+const INSECURE_WORKER = insecureWorker();
 
 const fixtures: { repo: RepoFixture; fake: FakeGitHub }[] = [];
 afterEach(async () => {
@@ -73,32 +33,10 @@ async function setUp(
   head: Record<string, string | null>,
   options: Partial<FakeGitHubOptions> & { fork?: boolean } = {},
 ) {
-  const repo = makeRepo({ base, head, owner: OWNER, repo: REPO });
-  const headRepoFullName = options.fork ? 'contributor/manifests' : `${OWNER}/${REPO}`;
-  const fake = await FakeGitHub.start({
-    owner: OWNER,
-    repo: REPO,
-    validateResponses: true,
-    ...options,
-    pull: {
-      number: NUMBER,
-      headSha: repo.headSha,
-      baseSha: repo.baseSha,
-      mergeBaseSha: repo.mergeBaseSha,
-      headRepoFullName,
-      files: repo.files,
-    },
-  });
-  fixtures.push({ repo, fake });
-  const eventPath = writePullRequestEvent({
-    owner: OWNER,
-    repo: REPO,
-    number: NUMBER,
-    headSha: repo.headSha,
-    baseSha: repo.baseSha,
-    headRepoFullName,
-  });
-  return { repo, fake, eventPath };
+  const { fork, ...fake } = options;
+  const scenario = await pullRequestScenario({ base, head, fork, fake });
+  fixtures.push(scenario);
+  return scenario;
 }
 
 function operations(fake: FakeGitHub): string[] {

@@ -4,69 +4,15 @@
  * its log what went wrong, and never crash: no unhandled rejection, no stack trace.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { yaml } from '../helpers.js';
-import { writePullRequestEvent } from './event.js';
 import { FakeGitHub, type FaultRule, type RecordedRequest, githubFaults } from './fake-github.js';
-import { type RepoFixture, makeRepo } from './git-fixture.js';
+import type { RepoFixture } from './git-fixture.js';
 import { type ActionRun, runAction } from './run-action.js';
+import { HARDENED_APP, insecureWorker } from './manifests.js';
+import { type Scenario, pullRequestScenario } from './scenario.js';
 
-const OWNER = 'octo-org';
-const REPO = 'manifests';
-const NUMBER = 7;
-
-const HARDENED_APP = yaml`
-  apiVersion: v1
-  kind: ServiceAccount
-  metadata:
-    name: web
-    namespace: shop
-  automountServiceAccountToken: false
-  ---
-  apiVersion: apps/v1
-  kind: Deployment
-  metadata:
-    name: web
-    namespace: shop
-  spec:
-    selector:
-      matchLabels: {app: web}
-    template:
-      metadata:
-        labels: {app: web}
-      spec:
-        serviceAccountName: web
-        containers:
-          - name: web
-            image: nginx:1.27
-`;
-
-/** Runs as `default` and mounts its token: `automount-token` (high, with a suggestion) and `default-service-account`. */
-function insecureWorker(name: string): string {
-  return yaml`
-    apiVersion: apps/v1
-    kind: Deployment
-    metadata:
-      name: ${name}
-      namespace: shop
-    spec:
-      selector:
-        matchLabels: {app: ${name}}
-      template:
-        metadata:
-          labels: {app: ${name}}
-        spec:
-          containers:
-            - name: ${name}
-              image: busybox:1.36
-  `;
-}
-
-const fixtures: { repo: RepoFixture; fake: FakeGitHub }[] = [];
+const scenarios: Scenario[] = [];
 afterEach(async () => {
-  for (const { repo, fake } of fixtures.splice(0)) {
-    await fake.stop();
-    repo.remove();
-  }
+  for (const scenario of scenarios.splice(0)) await scenario.dispose();
 });
 
 /** A pull request adding `head` (default one insecure worker) to a repository with a hardened app, and its run. */
@@ -75,28 +21,13 @@ async function runWithFaults(
   head: Record<string, string> = { 'deploy/worker.yaml': insecureWorker('worker') },
   inputs: Record<string, string> = {},
 ): Promise<{ run: ActionRun; fake: FakeGitHub; repo: RepoFixture }> {
-  const repo = makeRepo({ base: { 'deploy/web.yaml': HARDENED_APP }, head, owner: OWNER, repo: REPO });
-  const fake = await FakeGitHub.start({
-    owner: OWNER,
-    repo: REPO,
-    validateResponses: true,
-    faults,
-    pull: {
-      number: NUMBER,
-      headSha: repo.headSha,
-      baseSha: repo.baseSha,
-      mergeBaseSha: repo.mergeBaseSha,
-      files: repo.files,
-    },
+  const scenario = await pullRequestScenario({
+    base: { 'deploy/web.yaml': HARDENED_APP },
+    head,
+    fake: { faults },
   });
-  fixtures.push({ repo, fake });
-  const eventPath = writePullRequestEvent({
-    owner: OWNER,
-    repo: REPO,
-    number: NUMBER,
-    headSha: repo.headSha,
-    baseSha: repo.baseSha,
-  });
+  scenarios.push(scenario);
+  const { repo, fake, eventPath } = scenario;
   const run = await runAction({ workspace: repo.dir, eventPath, apiUrl: fake.url, inputs });
   return { run, fake, repo };
 }

@@ -9,15 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { yaml } from '../helpers.js';
-import { writePullRequestEvent, writeWorkflowRunEvent } from './event.js';
-import { FakeGitHub } from './fake-github.js';
-import { type RepoFixture, makeRepo } from './git-fixture.js';
+import { writeWorkflowRunEvent } from './event.js';
+import type { FakeGitHub } from './fake-github.js';
+import type { RepoFixture } from './git-fixture.js';
 import { type ActionRun, runAction } from './run-action.js';
+import { FORK, OWNER, REPO, fakeForPullRequest, pullRequestScenario } from './scenario.js';
 
-const OWNER = 'octo-org';
-const REPO = 'manifests';
 const NUMBER = 12;
-const FORK = 'contributor/manifests';
 
 const WORKER = yaml`
   apiVersion: apps/v1
@@ -42,43 +40,17 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function fakeFor(repo: RepoFixture, permissions?: Record<string, string>): Promise<FakeGitHub> {
-  const fake = await FakeGitHub.start({
-    owner: OWNER,
-    repo: REPO,
-    validateResponses: true,
-    ...(permissions ? { permissions } : {}),
-    pull: {
-      number: NUMBER,
-      headSha: repo.headSha,
-      baseSha: repo.baseSha,
-      mergeBaseSha: repo.mergeBaseSha,
-      headRepoFullName: FORK,
-      files: repo.files,
-    },
-  });
-  cleanups.push(() => fake.stop());
-  return fake;
-}
-
 /** The scanning half: a fork's pull request, a read-only token. Returns the run and the results file's text. */
 async function scan(): Promise<{ repo: RepoFixture; run: ActionRun; fake: FakeGitHub; results: string }> {
-  const repo = makeRepo({
+  const scenario = await pullRequestScenario({
     base: { 'deploy/readme.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: readme}\n' },
     head: { 'deploy/worker.yaml': WORKER },
-    owner: OWNER,
-    repo: REPO,
-  });
-  cleanups.push(() => repo.remove());
-  const fake = await fakeFor(repo, { pullRequests: 'read', checks: 'none', contents: 'read' });
-  const eventPath = writePullRequestEvent({
-    owner: OWNER,
-    repo: REPO,
     number: NUMBER,
-    headSha: repo.headSha,
-    baseSha: repo.baseSha,
-    headRepoFullName: FORK,
+    fork: true,
+    fake: { permissions: { pullRequests: 'read', checks: 'none', contents: 'read' } },
   });
+  cleanups.push(() => scenario.dispose());
+  const { repo, fake, eventPath } = scenario;
   const run = await runAction({ workspace: repo.dir, eventPath, apiUrl: fake.url, inputs: { mode: 'scan' } });
   const results = readFileSync(join(repo.dir, 'kube-token-guard-results.json'), 'utf8');
   return { repo, run, fake, results };
@@ -90,7 +62,8 @@ async function publish(
   results: string,
   event: Partial<Parameters<typeof writeWorkflowRunEvent>[0]> = {},
 ): Promise<{ run: ActionRun; fake: FakeGitHub }> {
-  const fake = await fakeFor(repo);
+  const fake = await fakeForPullRequest(repo, NUMBER, FORK);
+  cleanups.push(() => fake.stop());
   const workspace = mkdtempSync(join(tmpdir(), 'ktg-publish-'));
   cleanups.push(() => rmSync(workspace, { recursive: true, force: true }));
   writeFileSync(join(workspace, 'kube-token-guard-results.json'), results);

@@ -7,14 +7,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RULE_DOCS_URL } from '../../src/version.js';
 import { type MarkdownShape, markdownShape } from '../markdown.js';
-import { writePullRequestEvent } from './event.js';
-import { FakeGitHub, type FakeGitHubOptions } from './fake-github.js';
-import { type RepoFixture, makeRepo } from './git-fixture.js';
+import type { FakeGitHubOptions } from './fake-github.js';
 import { runAction } from './run-action.js';
-
-const OWNER = 'octo-org';
-const REPO = 'manifests';
-const NUMBER = 41;
+import { type Scenario, pullRequestScenario } from './scenario.js';
 
 const NAMES = [
   '@org/team',
@@ -76,12 +71,9 @@ function headFiles(): Record<string, string> {
   return files;
 }
 
-const fixtures: { repo: RepoFixture; fake: FakeGitHub }[] = [];
+const scenarios: Scenario[] = [];
 afterEach(async () => {
-  for (const { repo, fake } of fixtures.splice(0)) {
-    await fake.stop();
-    repo.remove();
-  }
+  for (const scenario of scenarios.splice(0)) await scenario.dispose();
 });
 
 async function review(options: {
@@ -90,39 +82,16 @@ async function review(options: {
   headRef?: string;
   fake?: Partial<FakeGitHubOptions>;
 }) {
-  const repo = makeRepo({
+  const scenario = await pullRequestScenario({
     base: { 'README.md': '# manifests\n' },
     head: headFiles(),
-    owner: OWNER,
-    repo: REPO,
     headRef: options.headRef,
+    number: 41,
+    fork: options.fork,
+    fake: options.fake,
   });
-  const headRepoFullName = options.fork ? 'contributor/manifests' : `${OWNER}/${REPO}`;
-  const fake = await FakeGitHub.start({
-    owner: OWNER,
-    repo: REPO,
-    validateResponses: true,
-    ...options.fake,
-    pull: {
-      number: NUMBER,
-      headSha: repo.headSha,
-      baseSha: repo.baseSha,
-      mergeBaseSha: repo.mergeBaseSha,
-      headRef: repo.headRef,
-      headRepoFullName,
-      files: repo.files,
-    },
-  });
-  fixtures.push({ repo, fake });
-  const eventPath = writePullRequestEvent({
-    owner: OWNER,
-    repo: REPO,
-    number: NUMBER,
-    headSha: repo.headSha,
-    baseSha: repo.baseSha,
-    headRef: repo.headRef,
-    headRepoFullName,
-  });
+  scenarios.push(scenario);
+  const { repo, fake, eventPath } = scenario;
   const run = await runAction({
     workspace: repo.dir,
     eventPath,
@@ -202,7 +171,7 @@ describe('hostile names in a pull request', () => {
   });
 
   it('file names cannot inject workflow commands into the log', async () => {
-    const repo = makeRepo({
+    const scenario = await pullRequestScenario({
       base: { 'README.md': '# manifests\n' },
       head: {
         // Templated files outside a chart are skipped with a notice naming the file.
@@ -210,28 +179,10 @@ describe('hostile names in a pull request', () => {
         'deploy/x\n::stop-commands::pwned\n::warning::after-break.yaml': TEMPLATED,
         'deploy/app.yaml': deployment('web'),
       },
-      owner: OWNER,
-      repo: REPO,
+      number: 41,
     });
-    const fake = await FakeGitHub.start({
-      owner: OWNER,
-      repo: REPO,
-      pull: {
-        number: NUMBER,
-        headSha: repo.headSha,
-        baseSha: repo.baseSha,
-        mergeBaseSha: repo.mergeBaseSha,
-        files: repo.files,
-      },
-    });
-    fixtures.push({ repo, fake });
-    const eventPath = writePullRequestEvent({
-      owner: OWNER,
-      repo: REPO,
-      number: NUMBER,
-      headSha: repo.headSha,
-      baseSha: repo.baseSha,
-    });
+    scenarios.push(scenario);
+    const { repo, fake, eventPath } = scenario;
     // On a push the Action scans the workspace and logs every notice of the scan.
     const run = await runAction({
       workspace: repo.dir,

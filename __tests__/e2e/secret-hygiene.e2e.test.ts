@@ -14,21 +14,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/config.js';
 import { autofix } from '../../src/core/autofix.js';
 import { EXPECTED_RULES, SECRET_MANIFESTS, leaksIn } from '../secret-material.js';
-import { writePullRequestEvent } from './event.js';
 import { FakeGitHub, type FakeGitHubOptions, type RecordedRequest } from './fake-github.js';
-import { type RepoFixture, makeRepo } from './git-fixture.js';
+import type { RepoFixture } from './git-fixture.js';
 import { type ActionRun, runAction } from './run-action.js';
+import { type Scenario, pullRequestScenario } from './scenario.js';
 
-const OWNER = 'octo-org';
-const REPO = 'manifests';
-const NUMBER = 31;
-
-const fixtures: { repo: RepoFixture; fake: FakeGitHub }[] = [];
+const scenarios: Scenario[] = [];
 afterEach(async () => {
-  for (const { repo, fake } of fixtures.splice(0)) {
-    await fake.stop();
-    repo.remove();
-  }
+  for (const scenario of scenarios.splice(0)) await scenario.dispose();
 });
 
 async function review(options: {
@@ -36,38 +29,15 @@ async function review(options: {
   fork?: boolean;
   fake?: Partial<FakeGitHubOptions>;
 }): Promise<{ repo: RepoFixture; fake: FakeGitHub; run: ActionRun }> {
-  const repo = makeRepo({
+  const scenario = await pullRequestScenario({
     base: { 'README.md': '# manifests\n' },
     head: SECRET_MANIFESTS,
-    owner: OWNER,
-    repo: REPO,
+    number: 31,
+    fork: options.fork,
+    fake: options.fake,
   });
-  const headRepoFullName = options.fork ? 'contributor/manifests' : `${OWNER}/${REPO}`;
-  const fake = await FakeGitHub.start({
-    owner: OWNER,
-    repo: REPO,
-    validateResponses: true,
-    ...options.fake,
-    pull: {
-      number: NUMBER,
-      headSha: repo.headSha,
-      baseSha: repo.baseSha,
-      mergeBaseSha: repo.mergeBaseSha,
-      headRef: repo.headRef,
-      headRepoFullName,
-      files: repo.files,
-    },
-  });
-  fixtures.push({ repo, fake });
-  const eventPath = writePullRequestEvent({
-    owner: OWNER,
-    repo: REPO,
-    number: NUMBER,
-    headSha: repo.headSha,
-    baseSha: repo.baseSha,
-    headRef: repo.headRef,
-    headRepoFullName,
-  });
+  scenarios.push(scenario);
+  const { repo, fake, eventPath } = scenario;
   const run = await runAction({
     workspace: repo.dir,
     eventPath,

@@ -1,0 +1,81 @@
+/**
+ * One pull request, ready for the Action to run on: a git repository with the base and head commits, a fake GitHub
+ * serving that pull request, and the `pull_request` event payload. Most end-to-end tests start here.
+ */
+import { writePullRequestEvent } from './event.js';
+import { FakeGitHub, type FakeGitHubOptions } from './fake-github.js';
+import { type MakeRepoOptions, type RepoFixture, makeRepo } from './git-fixture.js';
+
+export const OWNER = 'octo-org';
+export const REPO = 'manifests';
+export const FORK = 'contributor/manifests';
+
+export interface ScenarioOptions extends Omit<MakeRepoOptions, 'owner' | 'repo'> {
+  /** Default 7. */
+  number?: number;
+  /** The pull request comes from `contributor/manifests`. */
+  fork?: boolean;
+  /** Options of the fake GitHub besides the pull request (permissions, faults, ...). */
+  fake?: Partial<FakeGitHubOptions>;
+}
+
+export interface Scenario {
+  repo: RepoFixture;
+  fake: FakeGitHub;
+  eventPath: string;
+  number: number;
+  headRepoFullName: string;
+  /** Stops the fake GitHub and removes the repository. */
+  dispose(): Promise<void>;
+}
+
+export async function pullRequestScenario(options: ScenarioOptions): Promise<Scenario> {
+  const { number = 7, fork = false, fake: fakeOptions, ...repoOptions } = options;
+  const repo = makeRepo({ ...repoOptions, owner: OWNER, repo: REPO });
+  const headRepoFullName = fork ? FORK : `${OWNER}/${REPO}`;
+  const fake = await fakeForPullRequest(repo, number, headRepoFullName, fakeOptions);
+  const eventPath = writePullRequestEvent({
+    owner: OWNER,
+    repo: REPO,
+    number,
+    headSha: repo.headSha,
+    baseSha: repo.baseSha,
+    headRef: repo.headRef,
+    headRepoFullName,
+  });
+  return {
+    repo,
+    fake,
+    eventPath,
+    number,
+    headRepoFullName,
+    dispose: async () => {
+      await fake.stop();
+      repo.remove();
+    },
+  };
+}
+
+/** A fake GitHub serving the pull request from `repo`'s base to its head (a second one can serve the same). */
+export function fakeForPullRequest(
+  repo: RepoFixture,
+  number: number,
+  headRepoFullName: string,
+  options: Partial<FakeGitHubOptions> = {},
+): Promise<FakeGitHub> {
+  return FakeGitHub.start({
+    owner: OWNER,
+    repo: REPO,
+    validateResponses: true,
+    ...options,
+    pull: {
+      number,
+      headSha: repo.headSha,
+      baseSha: repo.baseSha,
+      mergeBaseSha: repo.mergeBaseSha,
+      headRef: repo.headRef,
+      headRepoFullName,
+      files: repo.files,
+    },
+  });
+}
