@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderChart } from '../src/adapters/helm.js';
+import { runCli } from '../src/cli/main.js';
 import { buildOverlay } from '../src/adapters/kustomize.js';
 import { linkLeaving } from '../src/adapters/links.js';
 
@@ -190,5 +191,27 @@ describe('the rendering process', () => {
     expect(environment).toMatch(/^HTTPS_PROXY=http:\/\/127\.0\.0\.1:9$/m);
     expect(environment).toMatch(/^HTTP_PROXY=http:\/\/127\.0\.0\.1:9$/m);
     expect(environment).toMatch(/^HELM_CACHE_HOME=/m);
+  });
+});
+
+describe('the scan of a repository', () => {
+  it('reads no file through a link leaving it, nor through `..` paths in its config', async () => {
+    const { repo, outside } = setUp({
+      'deploy/app.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: app}\n',
+      '.github/kube-token-guard.yml':
+        'charts:\n  - path: ../outside\n    values: [../secret.yaml]\noverlays: [..]\ninclude: ["../**", "**"]\n',
+    });
+    symlinkSync(outside, join(repo, 'deploy/linked.yaml'));
+    symlinkSync(join(repo, '..'), join(repo, 'parent'));
+    let output = '';
+    const code = await runCli(['scan', '--format', 'json'], {
+      cwd: repo,
+      env: {},
+      stdout: { write: (text: string) => (output += text), isTTY: false },
+      stderr: { write: (text: string) => (output += text) },
+    });
+    expect(output).not.toContain(MARKER);
+    expect(output).toContain('the overlay is outside the repository; not built');
+    expect(code).toBe(2);
   });
 });

@@ -49465,16 +49465,14 @@ function files_matchesAny(path, globs) {
 }
 /** A file's bytes as a SourceFile, or the reason it is not scanned. */
 function decodeFile(path, buffer) {
-    if (buffer.length > MAX_FILE_BYTES) {
-        return {
-            file: path,
-            line: null,
-            message: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; not scanned`,
-        };
-    }
+    if (buffer.length > MAX_FILE_BYTES)
+        return tooLarge(path);
     if (buffer.includes(0))
         return { file: path, line: null, message: 'binary content (NUL bytes); not scanned' };
     return { path, text: buffer.toString('utf8').replace(/^\uFEFF/, '') };
+}
+function tooLarge(path) {
+    return { file: path, line: null, message: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; not scanned` };
 }
 /** Picks the files to scan from a repository listing (paths relative to the root, forward slashes). */
 function selectPaths(paths, include, exclude) {
@@ -49515,8 +49513,7 @@ async function collectFiles(options) {
             return;
         }
         // Checked before reading, so a huge file is never loaded.
-        const tooLarge = (await (0,promises_namespaceObject.stat)(real)).size > MAX_FILE_BYTES;
-        const decoded = decodeFile(path, tooLarge ? Buffer.alloc(MAX_FILE_BYTES + 1) : await (0,promises_namespaceObject.readFile)(real));
+        const decoded = (await (0,promises_namespaceObject.stat)(real)).size > MAX_FILE_BYTES ? tooLarge(path) : decodeFile(path, await (0,promises_namespaceObject.readFile)(real));
         if ('text' in decoded)
             result.files.push(decoded);
         else

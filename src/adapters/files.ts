@@ -39,16 +39,14 @@ function matchesAny(path: string, globs: readonly string[]): boolean {
 
 /** A file's bytes as a SourceFile, or the reason it is not scanned. */
 export function decodeFile(path: string, buffer: Buffer): SourceFile | ScanError {
-  if (buffer.length > MAX_FILE_BYTES) {
-    return {
-      file: path,
-      line: null,
-      message: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; not scanned`,
-    };
-  }
+  if (buffer.length > MAX_FILE_BYTES) return tooLarge(path);
   if (buffer.includes(0))
     return { file: path, line: null, message: 'binary content (NUL bytes); not scanned' };
   return { path, text: buffer.toString('utf8').replace(/^\uFEFF/, '') };
+}
+
+function tooLarge(path: string): ScanError {
+  return { file: path, line: null, message: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; not scanned` };
 }
 
 export interface PathSelection {
@@ -105,8 +103,8 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
       return;
     }
     // Checked before reading, so a huge file is never loaded.
-    const tooLarge = (await stat(real)).size > MAX_FILE_BYTES;
-    const decoded = decodeFile(path, tooLarge ? Buffer.alloc(MAX_FILE_BYTES + 1) : await readFile(real));
+    const decoded =
+      (await stat(real)).size > MAX_FILE_BYTES ? tooLarge(path) : decodeFile(path, await readFile(real));
     if ('text' in decoded) result.files.push(decoded);
     else result.errors.push(decoded);
   };
