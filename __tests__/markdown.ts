@@ -98,3 +98,27 @@ export function markdownShape(markdown: string): MarkdownShape {
   visit(parser.parse(markdown, {}));
   return shape;
 }
+
+/**
+ * A Deployment whose name, namespace and account are `name` (quoted as JSON): it runs under the deprecated field and
+ * mounts its token, so it gets findings with fixes. `podSpec` lines are added to its pod spec.
+ */
+export function hostileDeployment(name: string, podSpec: string[] = []): string {
+  const q = JSON.stringify(name);
+  return [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    `  name: ${q}`,
+    `  namespace: ${q}`,
+    'spec:',
+    '  template:',
+    '    spec:',
+    `      serviceAccount: ${q}`,
+    '      containers:',
+    '        - name: app',
+    '          image: app:1',
+    ...podSpec.map((line) => `      ${line}`),
+    '',
+  ].join('\n');
+}

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { RULE_DOCS_URL } from '../../src/version.js';
-import { type MarkdownShape, markdownShape } from '../markdown.js';
+import { type MarkdownShape, hostileDeployment, markdownShape } from '../markdown.js';
 import type { FakeGitHubOptions } from './fake-github.js';
 import { runAction } from './run-action.js';
 import { type Scenario, pullRequestScenario } from './scenario.js';
@@ -23,24 +23,7 @@ const NAMES = [
 ];
 
 /** A Deployment per name: runs as `default`, mounts its token (a fix), and uses the deprecated field (a fix). */
-function deployment(name: string): string {
-  const q = JSON.stringify(name);
-  return [
-    'apiVersion: apps/v1',
-    'kind: Deployment',
-    'metadata:',
-    `  name: ${q}`,
-    `  namespace: ${q}`,
-    'spec:',
-    '  template:',
-    '    spec:',
-    `      serviceAccount: ${q}`,
-    '      containers:',
-    '        - name: app',
-    '          image: app:1',
-    '',
-  ].join('\n');
-}
+const deployment = (name: string) => hostileDeployment(name);
 
 /**
  * A Pod whose top-level block scalar holds a line of four backticks and HTML, within the context lines of its automount

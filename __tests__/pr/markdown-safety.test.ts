@@ -20,7 +20,7 @@ import { findingList, summaryMarkdown } from '../../src/pr/summary.js';
 import { registry } from '../../src/rules/index.js';
 import { RULE_DOCS_URL } from '../../src/version.js';
 import { scan } from '../helpers.js';
-import { type MarkdownShape, markdownShape } from '../markdown.js';
+import { type MarkdownShape, hostileDeployment, markdownShape } from '../markdown.js';
 
 /** Names a hostile pull request could give its resources. */
 export const HOSTILE_NAMES = [
@@ -156,23 +156,13 @@ function hostileManifests(): Record<string, string> {
     const path =
       index % 3 === 0 ? `deploy/${name.replace(/[/\r\n\u2028]/g, '_')}.yaml` : `deploy/app-${index}.yaml`;
     files[path] = [
-      'apiVersion: apps/v1',
-      'kind: Deployment',
-      'metadata:',
-      `  name: ${q}`,
-      `  namespace: ${q}`,
-      'spec:',
-      '  template:',
-      '    spec:',
-      `      serviceAccount: ${q}`,
-      '      containers:',
-      '        - name: app',
-      '          image: app:1',
-      '      volumes:',
-      `        - name: ${q}`,
-      '          projected:',
-      '            sources:',
-      '              - serviceAccountToken: {path: token, expirationSeconds: 86400}',
+      hostileDeployment(name, [
+        'volumes:',
+        `  - name: ${q}`,
+        '    projected:',
+        '      sources:',
+        '        - serviceAccountToken: {path: token, expirationSeconds: 86400}',
+      ]).trimEnd(),
       '---',
       'apiVersion: rbac.authorization.k8s.io/v1',
       'kind: RoleBinding',

@@ -13777,21 +13777,21 @@ const ANCHOR = /(?:^|[\s[{,])&[^\s,[\]{}]/;
  * YAML allows: `---` and `...` at the start of a line cannot occur inside any scalar.
  */
 function maskInertDocuments(text) {
+    if (/^%/m.test(text))
+        return { text, inert: 0 };
     const chunks = [];
     let start = 0;
     MARKER.lastIndex = 0;
     for (let match = MARKER.exec(text); match !== null; match = MARKER.exec(text)) {
         const lineEnd = text.indexOf('\n', match.index);
         const end = lineEnd === -1 ? text.length : lineEnd;
-        // `--- {a: 1}`, `--- |` and directives start a document on the marker line; such files go the full way.
+        // `--- {a: 1}` and `--- |` start a document on the marker line; such files go the full way, as do directives.
         if (!MARKER_REST.test(text.slice(match.index + 3, end)))
             return { text, inert: 0 };
         chunks.push([start, match.index]);
         start = end;
     }
     chunks.push([start, text.length]);
-    if (/^%/m.test(text))
-        return { text, inert: 0 };
     let inert = 0;
     let out = '';
     let copied = 0;
@@ -13987,7 +13987,6 @@ const MAX_ENTRIES = 20_000;
  */
 async function linkLeaving(root, dir) {
     const top = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(root));
-    const inside = (path) => path === top || path.startsWith(top + external_node_path_namespaceObject.sep);
     let visited = 0;
     const walk = async (path) => {
         if (++visited > MAX_ENTRIES)
@@ -13998,7 +13997,7 @@ async function linkLeaving(root, dir) {
         if (stats.isSymbolicLink()) {
             const target = await (0,promises_namespaceObject.realpath)(path).catch(() => null);
             // A dangling link reads nothing; one that resolves must stay inside the repository.
-            return target !== null && !inside(target) ? (0,external_node_path_namespaceObject.relative)(root, path).split(external_node_path_namespaceObject.sep).join('/') : null;
+            return target !== null && !within(top, target) ? (0,external_node_path_namespaceObject.relative)(root, path).split(external_node_path_namespaceObject.sep).join('/') : null;
         }
         if (!stats.isDirectory())
             return null;
@@ -14011,15 +14010,21 @@ async function linkLeaving(root, dir) {
     };
     return walk((0,external_node_path_namespaceObject.resolve)(root, dir));
 }
-/** Whether `file` (relative to `root`) resolves, links followed, to a place inside `root`. Missing files count as inside. */
+/**
+ * Whether `file` (relative to `root`, or absolute) resolves, links followed, to a place inside `root`. A file that
+ * does not exist is judged by its path.
+ */
 async function resolvesInside(root, file) {
     const top = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(root));
     const target = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(root, file)).catch(() => null);
-    if (target === null) {
-        const path = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(root), (0,external_node_path_namespaceObject.resolve)(root, file));
-        return !path.startsWith('..') && !path.startsWith(external_node_path_namespaceObject.sep);
-    }
-    return target === top || target.startsWith(top + external_node_path_namespaceObject.sep);
+    if (target !== null)
+        return within(top, target);
+    const path = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(root), (0,external_node_path_namespaceObject.resolve)(root, file));
+    return !path.startsWith('..') && !(0,external_node_path_namespaceObject.isAbsolute)(path);
+}
+/** Whether `path` is `top` or below it (both real paths). */
+function within(top, path) {
+    return path === top || path.startsWith(top + external_node_path_namespaceObject.sep);
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -14077,8 +14082,7 @@ async function renderChart(chart, options) {
     // Values files come from the config, which a pull request can change: never read outside the repository.
     const outside = [];
     for (const file of chart.valuesFiles) {
-        const path = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(options.root), (0,external_node_path_namespaceObject.resolve)(options.root, file));
-        if (path.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(path) || !(await resolvesInside(options.root, file)))
+        if (!(await resolvesInside(options.root, file)))
             outside.push(file);
     }
     const link = await linkLeaving(options.root, chart.dir || '.');

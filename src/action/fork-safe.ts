@@ -17,6 +17,7 @@ import { getPullRequest } from '../api/pull-request.js';
 import type { GitHub } from '../api/client.js';
 import type { ResolvedConfig } from '../config/config.js';
 import { ConfigurationError } from '../config/errors.js';
+import { isRecord } from '../core/model.js';
 import { type Finding, type Severity, isSeverity } from '../core/types.js';
 import { type CommentableLines, parsePatch } from '../pr/patch.js';
 import { escapeMarkdown } from '../pr/review.js';
@@ -151,9 +152,7 @@ export async function publishFromResults(
   }
   const counted = config.report === 'all' ? [...introduced, ...existing] : introduced;
   const blocking = counted.filter((finding) => isBlocking(finding, failOn));
-  const texts = new Map(
-    Object.entries(results.file.texts).filter(([file]) => lines.has(file) && typeof file === 'string'),
-  );
+  const texts = new Map(Object.entries(results.file.texts).filter(([file]) => lines.has(file)));
   const publishable: PublishableResults = {
     introduced,
     existing,
@@ -306,8 +305,4 @@ function isText(value: unknown, max: number): value is string {
 
 function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,6 +1,6 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { splitRenderedDocuments } from '../core/source-map.js';
 import type { ScanError, ScanNotice, SourceFile } from '../core/types.js';
@@ -50,9 +50,7 @@ export async function renderChart(chart: ChartRender, options: HelmOptions): Pro
   // Values files come from the config, which a pull request can change: never read outside the repository.
   const outside: string[] = [];
   for (const file of chart.valuesFiles) {
-    const path = relative(resolve(options.root), resolve(options.root, file));
-    if (path.startsWith('..') || isAbsolute(path) || !(await resolvesInside(options.root, file)))
-      outside.push(file);
+    if (!(await resolvesInside(options.root, file))) outside.push(file);
   }
   const link = await linkLeaving(options.root, chart.dir || '.');
   if (link !== null) {

@@ -1,5 +1,5 @@
 import { lstat, readdir, realpath } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /** More entries than any chart or overlay has; a folder beyond it is not walked further (and not refused for it). */
 const MAX_ENTRIES = 20_000;
@@ -11,7 +11,6 @@ const MAX_ENTRIES = 20_000;
  */
 export async function linkLeaving(root: string, dir: string): Promise<string | null> {
   const top = await realpath(resolve(root));
-  const inside = (path: string) => path === top || path.startsWith(top + sep);
   let visited = 0;
   const walk = async (path: string): Promise<string | null> => {
     if (++visited > MAX_ENTRIES) return null;
@@ -20,7 +19,7 @@ export async function linkLeaving(root: string, dir: string): Promise<string | n
     if (stats.isSymbolicLink()) {
       const target = await realpath(path).catch(() => null);
       // A dangling link reads nothing; one that resolves must stay inside the repository.
-      return target !== null && !inside(target) ? relative(root, path).split(sep).join('/') : null;
+      return target !== null && !within(top, target) ? relative(root, path).split(sep).join('/') : null;
     }
     if (!stats.isDirectory()) return null;
     for (const entry of await readdir(path)) {
@@ -32,13 +31,19 @@ export async function linkLeaving(root: string, dir: string): Promise<string | n
   return walk(resolve(root, dir));
 }
 
-/** Whether `file` (relative to `root`) resolves, links followed, to a place inside `root`. Missing files count as inside. */
+/**
+ * Whether `file` (relative to `root`, or absolute) resolves, links followed, to a place inside `root`. A file that
+ * does not exist is judged by its path.
+ */
 export async function resolvesInside(root: string, file: string): Promise<boolean> {
   const top = await realpath(resolve(root));
   const target = await realpath(resolve(root, file)).catch(() => null);
-  if (target === null) {
-    const path = relative(resolve(root), resolve(root, file));
-    return !path.startsWith('..') && !path.startsWith(sep);
-  }
-  return target === top || target.startsWith(top + sep);
+  if (target !== null) return within(top, target);
+  const path = relative(resolve(root), resolve(root, file));
+  return !path.startsWith('..') && !isAbsolute(path);
+}
+
+/** Whether `path` is `top` or below it (both real paths). */
+function within(top: string, path: string): boolean {
+  return path === top || path.startsWith(top + sep);
 }

@@ -148,19 +148,19 @@ export const ANCHOR = /(?:^|[\s[{,])&[^\s,[\]{}]/;
  * YAML allows: `---` and `...` at the start of a line cannot occur inside any scalar.
  */
 function maskInertDocuments(text: string): { text: string; inert: number } {
+  if (/^%/m.test(text)) return { text, inert: 0 };
   const chunks: Array<[number, number]> = [];
   let start = 0;
   MARKER.lastIndex = 0;
   for (let match = MARKER.exec(text); match !== null; match = MARKER.exec(text)) {
     const lineEnd = text.indexOf('\n', match.index);
     const end = lineEnd === -1 ? text.length : lineEnd;
-    // `--- {a: 1}`, `--- |` and directives start a document on the marker line; such files go the full way.
+    // `--- {a: 1}` and `--- |` start a document on the marker line; such files go the full way, as do directives.
     if (!MARKER_REST.test(text.slice(match.index + 3, end))) return { text, inert: 0 };
     chunks.push([start, match.index]);
     start = end;
   }
   chunks.push([start, text.length]);
-  if (/^%/m.test(text)) return { text, inert: 0 };
   let inert = 0;
   let out = '';
   let copied = 0;
