@@ -29,6 +29,27 @@ export interface CollectedFiles {
   notices: ScanNotice[];
 }
 
+/** Files read at the same time: enough to keep the thread pool busy, few enough to bound open descriptors. */
+const READ_CONCURRENCY = 16;
+
+/** `map` with at most `limit` calls in flight; results in the order of `items`. */
+async function mapConcurrently<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
 function toPosix(path: string): string {
   return path.split(sep).join('/');
 }
@@ -92,21 +113,23 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
   const result: CollectedFiles = { files: [], charts: [], kustomizations: [], errors: [], notices: [] };
   const seen = new Set<string>();
 
-  const addFile = async (absolute: string, explicit: boolean) => {
+  // Files are found first and read afterwards, several at a time: one at a time, the three file-system calls a file
+  // takes (realpath, stat, read) each wait for a round trip through libuv's thread pool.
+  const found: Array<{ path: string; absolute: string }> = [];
+  const addFile = (absolute: string, explicit: boolean) => {
     const path = toPosix(relative(root, absolute));
     if (seen.has(path)) return;
     if (!explicit && (!matchesAny(path, options.include) || matchesAny(path, options.exclude))) return;
     seen.add(path);
+    found.push({ path, absolute });
+  };
+  const readFound = async ({ path, absolute }: { path: string; absolute: string }) => {
     const real = await realpath(absolute);
     if (real !== root && !real.startsWith(root + sep)) {
-      result.notices.push({ file: path, message: 'links outside the scanned root; skipped' });
-      return;
+      return { file: path, message: 'links outside the scanned root; skipped' } satisfies ScanNotice;
     }
     // Checked before reading, so a huge file is never loaded.
-    const decoded =
-      (await stat(real)).size > MAX_FILE_BYTES ? tooLarge(path) : decodeFile(path, await readFile(real));
-    if ('text' in decoded) result.files.push(decoded);
-    else result.errors.push(decoded);
+    return (await stat(real)).size > MAX_FILE_BYTES ? tooLarge(path) : decodeFile(path, await readFile(real));
   };
 
   const walk = async (directory: string, inKustomization: boolean): Promise<void> => {
@@ -126,7 +149,7 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
         if (!SKIPPED_DIRECTORIES.has(entry.name)) await walk(absolute, inKustomization);
       } else if (!inKustomization && (entry.isFile() || entry.isSymbolicLink())) {
         if (entry.isSymbolicLink() && !(await stat(absolute).catch(() => null))?.isFile()) continue;
-        await addFile(absolute, false);
+        addFile(absolute, false);
       }
     }
   };
@@ -140,7 +163,12 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
       throw new ConfigurationError(`${given}: outside the scanned root ${root}`);
     }
     if ((await stat(real)).isDirectory()) await walk(real, false);
-    else await addFile(real, true);
+    else addFile(real, true);
+  }
+  for (const outcome of await mapConcurrently(found, READ_CONCURRENCY, readFound)) {
+    if ('text' in outcome) result.files.push(outcome);
+    else if ('line' in outcome) result.errors.push(outcome);
+    else result.notices.push(outcome);
   }
   result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return result;
