@@ -23,6 +23,7 @@ import { autofix } from '../src/core/autofix.js';
 import { loadDocuments } from '../src/core/load.js';
 import { scanFiles } from '../src/core/scan.js';
 import type { Finding, Fix, SourceFile } from '../src/core/types.js';
+import { comparable, expectFullReadingAgrees } from './fast-reader.js';
 
 const SEED = Number(process.env.KTG_FUZZ_SEED ?? 0x6b7467);
 const RUNS = Number(process.env.KTG_FUZZ_RUNS ?? 120);
@@ -609,6 +610,27 @@ describe('fuzzing the loader, the model and the fixes', () => {
     );
   });
 
+  it('the fast reader agrees with the full parser: whole results on generated files, each document it reads on broken ones', () => {
+    fc.assert(
+      fc.property(filesArb, fc.array(mutationArb, { maxLength: 3 }), (files, mutations) => {
+        for (const file of files) {
+          const context = describeFiles([file]);
+          expect(comparable(loadDocuments(file)), context).toStrictEqual(
+            comparable(loadDocuments(file, { fast: false })),
+          );
+          const broken = { ...file, text: mutated(file.text, mutations) };
+          for (const object of loadDocuments(broken).objects) {
+            if (object.doc.fast) expectFullReadingAgrees(broken.text, object.doc);
+          }
+        }
+        const fast = scanFiles(files, defaultConfig());
+        const full = scanFiles(files, defaultConfig(), undefined, { fast: false });
+        expect(fast.findings, describeFiles(files)).toStrictEqual(full.findings);
+      }),
+      runOptions(RUNS),
+    );
+  });
+
   it('the loader and the scan survive broken files', () => {
     // Broken files make the yaml package warn about collection keys on the process (a known defect of the loader,
     // reported: it parses with the default log level); here that is noise, so those warnings are held back.
@@ -625,44 +647,50 @@ describe('fuzzing the loader, the model and the fixes', () => {
   });
 });
 
+const mutationArb = fc.record({
+  at: fc.double({ min: 0, max: 1, noNaN: true }),
+  length: fc.integer({ min: 0, max: 6 }),
+  insert: fc.constantFrom(
+    '',
+    ':',
+    '{',
+    '}',
+    '[',
+    '- ',
+    '\n',
+    '\t',
+    '"',
+    "'",
+    '&a ',
+    '*a',
+    '!!str ',
+    '? ',
+    '#',
+    '---\n',
+    '\r',
+    '%YAML 1.1\n',
+    '{{ x }}',
+    '\u0000',
+    '\ufeff',
+  ),
+});
+
+function mutated(
+  text: string,
+  mutations: ReadonlyArray<{ at: number; length: number; insert: string }>,
+): string {
+  let result = text;
+  for (const { at, length, insert } of mutations) {
+    const offset = Math.floor(at * result.length);
+    result = result.slice(0, offset) + insert + result.slice(offset + length);
+  }
+  return result;
+}
+
 function survivesBrokenFiles(): void {
-  const mutation = fc.record({
-    at: fc.double({ min: 0, max: 1, noNaN: true }),
-    length: fc.integer({ min: 0, max: 6 }),
-    insert: fc.constantFrom(
-      '',
-      ':',
-      '{',
-      '}',
-      '[',
-      '- ',
-      '\n',
-      '\t',
-      '"',
-      "'",
-      '&a ',
-      '*a',
-      '!!str ',
-      '? ',
-      '#',
-      '---\n',
-      '\r',
-      '%YAML 1.1\n',
-      '{{ x }}',
-      '\u0000',
-      '\ufeff',
-    ),
-  });
   fc.assert(
-    fc.property(filesArb, fc.array(mutation, { minLength: 1, maxLength: 4 }), (files, mutations) => {
-      const broken = files.map((file) => {
-        let text = file.text;
-        for (const { at, length, insert } of mutations) {
-          const offset = Math.floor(at * text.length);
-          text = text.slice(0, offset) + insert + text.slice(offset + length);
-        }
-        return { ...file, text };
-      });
+    fc.property(filesArb, fc.array(mutationArb, { minLength: 1, maxLength: 4 }), (files, mutations) => {
+      const broken = files.map((file) => ({ ...file, text: mutated(file.text, mutations) }));
       const context = describeFiles(broken);
       for (const file of broken) expect(() => loadDocuments(file), context).not.toThrow();
       for (const [, config] of CONFIGS) {

@@ -128,7 +128,10 @@ describe('loadDocuments', () => {
           summary: "{{ $labels.instance }} is down"
         inline: "{{ .Values.notATemplateHere }}"
     `);
-    expect(result.objects).toHaveLength(1);
+    // Read, not skipped: one document, a ConfigMap no rule reads.
+    expect(result.documents).toBe(1);
+    expect(result.inert).toBe(1);
+    expect(result.errors).toEqual([]);
     expect(result.notices).toEqual([]);
   });
 

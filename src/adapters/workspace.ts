@@ -45,7 +45,10 @@ export async function scanWorkspace(
   }
   log(
     `Timing: read ${collecting} ms, render ${rendered} ms, scan ${scanning} ms` +
-      (rendering.charts.length > 0 ? `, probe ${probing} ms.` : '.'),
+      (rendering.charts.length > 0 ? `, probe ${probing} ms` : '') +
+      (result.stats.screened > 0
+        ? ` (${result.stats.screened} documents of kinds no rule reads screened in a second thread).`
+        : '.'),
   );
   return { collected, result };
 }

@@ -1,19 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
-import {
-  LineCounter,
-  type Pair,
-  type ParsedNode,
-  isMap,
-  isScalar,
-  parse,
-  parseAllDocuments,
-  parseDocument,
-} from 'yaml';
+import { LineCounter, type ParsedNode, isScalar, parse, parseAllDocuments, parseDocument } from 'yaml';
 import { loadAll as loadAllQuickly } from 'js-yaml';
 import { applyEdits } from './apply.js';
-import { ANCHOR, type LoadedObject, type PathSegment, nodeAt } from './load.js';
+import { type LoadedObject, type PathSegment, nodeAt } from './load.js';
 import type { Resource } from './model.js';
+import type { TreeMap, TreeNode, TreePair, TreeScalar } from './tree.js';
 import type { Fix, TextEdit } from './types.js';
+import { YAML11_SCHEMA } from './yaml11-schema.js';
 
 /**
  * Fixes are minimal edits against the original text, never a re-serialised document: the `yaml` package keeps
@@ -25,7 +18,6 @@ import type { Fix, TextEdit } from './types.js';
  */
 
 type Json = Record<string, unknown>;
-type AnyPair = Pair<ParsedNode, ParsedNode | null>;
 
 // `logLevel: 'error'`: yaml's warnings go to the process's stderr and quote the source (a Secret's, say).
 const PARSE_OPTIONS = { version: '1.1', uniqueKeys: true, prettyErrors: false, logLevel: 'error' } as const;
@@ -53,9 +45,9 @@ function contentEnd(text: string, offset: number): number {
   return end;
 }
 
-function pairOf(map: ParsedNode, key: string): AnyPair | undefined {
-  if (!isMap(map)) return undefined;
-  return map.items.find((item) => isScalar(item.key) && item.key.value === key) as AnyPair | undefined;
+function pairOf(map: TreeNode, key: string): TreePair | undefined {
+  if (map.kind !== 'map') return undefined;
+  return map.items.find((item) => item.key?.value === key);
 }
 
 /** The line form of a set of edits: the whole lines they touch, and those lines after the edits. */
@@ -109,52 +101,37 @@ function containerAt(root: unknown, path: readonly PathSegment[]): unknown {
  */
 function verifiedFix(object: LoadedObject, edits: TextEdit[], mutate: (value: Json) => boolean): Fix | null {
   const text = object.file.text;
-  const [start, , end] = object.doc.range;
+  const { start, end } = object.doc;
   if (edits.some((edit) => edit.start < start || edit.end > end)) return null;
   const original = text.slice(start, end);
   const shifted = edits.map((edit) => ({ ...edit, start: edit.start - start, end: edit.end - start }));
   const edited = applyEdits(original, shifted);
-  const verdict =
-    verifyQuickly(original, edited, object.basePath, mutate) ?? verifyFully(object, edited, mutate);
+  const verdict = object.doc.fast
+    ? verifyQuickly(object, edited, mutate)
+    : verifyFully(object, edited, mutate);
   return verdict ? toLineFix(text, edits, (offset) => object.lines.linePos(offset).line) : null;
 }
 
 /**
- * The check made with js-yaml, about seven times faster than the parser that keeps source ranges: both sides are read
- * by the same parser, so the question "did the edit change exactly the intended field" has the same answer. Returns
- * undefined when js-yaml cannot read the original (then the full parser decides) or the document has anchors (whose
- * aliases only the full parser expands with a limit).
+ * The check for a document js-yaml read: the edited text is read by the same parser and schema, and must equal the
+ * document's data with the intended change. Both sides come from one parser, so "did the edit change exactly the
+ * intended field" has the same answer as with the full parser, at a seventh of the cost.
  */
-function verifyQuickly(
-  original: string,
-  edited: string,
-  basePath: readonly PathSegment[],
-  mutate: (value: Json) => boolean,
-): boolean | undefined {
-  if (ANCHOR.test(original)) return undefined;
-  let expected: unknown[];
-  try {
-    expected = loadAllQuickly(original);
-  } catch {
-    return undefined;
-  }
-  if (expected.length !== 1) return undefined;
-  const target = containerAt(expected[0], basePath);
+function verifyQuickly(object: LoadedObject, edited: string, mutate: (value: Json) => boolean): boolean {
+  const expected = structuredClone(object.doc.value);
+  const target = containerAt(expected, object.basePath);
   if (target === null || typeof target !== 'object' || !mutate(target as Json)) return false;
   try {
-    return isDeepStrictEqual(loadAllQuickly(edited), expected);
+    const documents = loadAllQuickly(edited, null, { schema: YAML11_SCHEMA });
+    return documents.length === 1 && sameData(documents[0], expected);
   } catch {
     return false;
   }
 }
 
+/** The check for a document the `yaml` package read, with that parser, which expands aliases with a limit. */
 function verifyFully(object: LoadedObject, edited: string, mutate: (value: Json) => boolean): boolean {
-  let expected: unknown;
-  try {
-    expected = object.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch {
-    return false;
-  }
+  const expected = structuredClone(object.doc.value);
   const target = containerAt(expected, object.basePath);
   if (target === null || typeof target !== 'object' || !mutate(target as Json)) return false;
   const docs = parseAllDocuments(edited, PARSE_OPTIONS);
@@ -166,14 +143,43 @@ function verifyFully(object: LoadedObject, edited: string, mutate: (value: Json)
   }
 }
 
+/** Values of fixes are a handful of texts (`false`, `true`, a name): each is parsed once. */
+const parsedValues = new Map<string, unknown>();
+
 function parseValue(valueText: string): unknown {
-  return parse(valueText, PARSE_OPTIONS);
+  if (parsedValues.has(valueText)) return parsedValues.get(valueText);
+  const value: unknown = parse(valueText, PARSE_OPTIONS);
+  // Only plain values are kept: an object would be shared by every fix that inserts it.
+  if (typeof value !== 'object' || value === null) parsedValues.set(valueText, value);
+  return value;
+}
+
+/**
+ * `isDeepStrictEqual` for what js-yaml builds (plain objects, arrays, scalars, dates), several times faster on it;
+ * anything else is left to `isDeepStrictEqual`.
+ */
+export function sameData(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let index = 0; index < a.length; index++) if (!sameData(a[index], b[index])) return false;
+    return true;
+  }
+  const prototype = Object.getPrototypeOf(a) as unknown;
+  if (prototype !== Object.getPrototypeOf(b) || Array.isArray(b)) return false;
+  if (prototype !== Object.prototype) return isDeepStrictEqual(a, b);
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = Object.keys(left);
+  if (keys.length !== Object.keys(right).length) return false;
+  for (const key of keys) if (!Object.hasOwn(right, key) || !sameData(left[key], right[key])) return false;
+  return true;
 }
 
 /** How the keys of a map are written: quoted like JSON, single-quoted, or plain. */
-function keyQuote(text: string, key: ParsedNode): string {
-  const first = text[key.range![0]];
-  return first === '"' || first === "'" ? first : '';
+function keyQuote(key: TreeScalar): string {
+  return key.style === 'double' ? '"' : key.style === 'single' ? "'" : '';
 }
 
 export type InsertPosition = { after: string[] } | 'first' | 'last';
@@ -191,7 +197,7 @@ export function setMapEntry(
   position: InsertPosition,
 ): Fix | null {
   const map = nodeAt(object, mapPath);
-  if (!map || !isMap(map) || map.items.length === 0) return null;
+  if (map?.kind !== 'map' || map.items.length === 0) return null;
   const value = parseValue(valueText);
   const mutate = (root: Json) => {
     const container = containerAt(root, mapPath);
@@ -202,37 +208,37 @@ export function setMapEntry(
   const existing = pairOf(map, key);
   if (existing) {
     const node = existing.value;
-    if (!node || !isScalar(node) || !node.range) return null;
-    return verifiedFix(object, [{ start: node.range[0], end: node.range[1], text: valueText }], mutate);
+    if (node.kind !== 'scalar') return null;
+    return verifiedFix(object, [{ start: node.start, end: node.end, text: valueText }], mutate);
   }
-  let anchor: AnyPair | undefined;
-  if (position === 'last') anchor = map.items[map.items.length - 1] as AnyPair;
+  let anchor: TreePair | undefined;
+  if (position === 'last') anchor = map.items[map.items.length - 1];
   else if (position !== 'first') anchor = position.after.map((name) => pairOf(map, name)).find(Boolean);
   const edit = map.flow
-    ? flowInsert(object, map.items as AnyPair[], key, valueText, anchor)
-    : blockInsert(object, map.items as AnyPair[], key, valueText, anchor);
+    ? flowInsert(object, map, key, valueText, anchor)
+    : blockInsert(object, map, key, valueText, anchor);
   return edit ? verifiedFix(object, [edit], mutate) : null;
 }
 
 function blockInsert(
   object: LoadedObject,
-  items: AnyPair[],
+  map: TreeMap,
   key: string,
   valueText: string,
-  anchor: AnyPair | undefined,
+  anchor: TreePair | undefined,
 ): TextEdit | null {
   const text = object.file.text;
-  const firstKey = items[0]!.key;
-  if (!firstKey?.range) return null;
-  const keyStart = firstKey.range[0];
+  const firstKey = map.items[0]!.key;
+  if (!firstKey) return null;
+  const keyStart = firstKey.start;
   const firstLineStart = lineStartOf(text, keyStart);
   const indent = keyStart - firstLineStart;
   const newline = newlineOf(text);
-  const quote = keyQuote(text, firstKey);
+  const quote = keyQuote(firstKey);
   const entry = `${' '.repeat(indent)}${quote}${key}${quote}: ${valueText}`;
   // The first key shares its line with a `- ` (a sequence item): a new first line cannot go before it.
   const ownLine = /^[ ]*$/.test(text.slice(firstLineStart, keyStart));
-  if (!anchor && !ownLine) anchor = items[0];
+  if (!anchor && !ownLine) anchor = map.items[0];
 
   if (!anchor) {
     // Go above comment lines that introduce the first key, so they keep introducing it.
@@ -245,45 +251,40 @@ function blockInsert(
     }
     return { start: at, end: at, text: `${entry}${newline}` };
   }
-  const node = (anchor.value ?? anchor.key) as ParsedNode | null;
-  if (!node?.range) return null;
-  if (isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED')) return null;
+  const node = anchor.value;
+  if (node.kind === 'scalar' && (node.style === 'literal' || node.style === 'folded')) return null;
   // Insert at the end of the anchor's last line, keeping whatever comment sits on it.
-  const end = lineEndOf(text, contentEnd(text, node.range[1]) - 1);
-  if (end < node.range[0]) return null;
+  const end = lineEndOf(text, Math.max(contentEnd(text, node.end), node.start + 1) - 1);
+  if (end < node.start) return null;
   return { start: end, end, text: `${newline}${entry}` };
 }
 
 function flowInsert(
   object: LoadedObject,
-  items: AnyPair[],
+  map: TreeMap,
   key: string,
   valueText: string,
-  anchor: AnyPair | undefined,
+  anchor: TreePair | undefined,
 ): TextEdit | null {
   const text = object.file.text;
-  const first = items[0]!;
-  const firstKey = first.key;
-  if (!firstKey?.range) return null;
-  const quote = keyQuote(text, firstKey);
+  const [first, second] = map.items;
+  const firstKey = first!.key;
+  if (!firstKey) return null;
+  const quote = keyQuote(firstKey);
   // The siblings' own spacing: `"k": v` or `"k":v`, and `, ` or `,` between entries on one line.
-  const colon = first.value?.range ? text.slice(firstKey.range[1], first.value.range[0]) : ': ';
+  const colon = text.slice(firstKey.end, first!.value.start);
   const entry = `${quote}${key}${quote}${/^[ ]*:[ ]*$/.test(colon) ? colon : ': '}${valueText}`;
-  const second = items[1];
-  const keyLineStart = lineStartOf(text, firstKey.range[0]);
-  const multiline =
-    second?.key?.range !== undefined && lineStartOf(text, second.key.range[0]) !== keyLineStart;
-  const ownLine = /^[ ]*$/.test(text.slice(keyLineStart, firstKey.range[0]));
+  const keyLineStart = lineStartOf(text, firstKey.start);
+  const multiline = second?.key && lineStartOf(text, second.key.start) !== keyLineStart;
+  const ownLine = /^[ ]*$/.test(text.slice(keyLineStart, firstKey.start));
   let separator = ' ';
-  if (multiline && ownLine) separator = `${newlineOf(text)}${' '.repeat(firstKey.range[0] - keyLineStart)}`;
-  else if (second?.key?.range && (first.value ?? firstKey).range) {
-    const between = text.slice(contentEnd(text, (first.value ?? firstKey).range![1]), second.key.range[0]);
+  if (multiline && ownLine) separator = `${newlineOf(text)}${' '.repeat(firstKey.start - keyLineStart)}`;
+  else if (second?.key) {
+    const between = text.slice(contentEnd(text, first!.value.end), second.key.start);
     if (/^,[ ]*$/.test(between)) separator = between.slice(1);
   }
-  if (!anchor) return { start: firstKey.range[0], end: firstKey.range[0], text: `${entry},${separator}` };
-  const node = (anchor.value ?? anchor.key) as ParsedNode | null;
-  if (!node?.range) return null;
-  const end = contentEnd(text, node.range[1]);
+  if (!anchor) return { start: firstKey.start, end: firstKey.start, text: `${entry},${separator}` };
+  const end = contentEnd(text, anchor.value.end);
   return { start: end, end, text: `,${separator}${entry}` };
 }
 
@@ -292,13 +293,12 @@ export function renameKey(object: LoadedObject, path: readonly PathSegment[], ne
   const parentPath = path.slice(0, -1);
   const oldKey = String(path[path.length - 1]);
   const map = nodeAt(object, parentPath);
-  const pair = map ? pairOf(map, oldKey) : undefined;
-  const key = pair?.key;
-  if (!key?.range || !isScalar(key)) return null;
-  const quote = keyQuote(object.file.text, key);
+  const key = map ? pairOf(map, oldKey)?.key : undefined;
+  if (!key) return null;
+  const quote = keyQuote(key);
   return verifiedFix(
     object,
-    [{ start: key.range[0], end: key.range[1], text: `${quote}${newKey}${quote}` }],
+    [{ start: key.start, end: key.end, text: `${quote}${newKey}${quote}` }],
     (root) => {
       const container = containerAt(root, parentPath) as Json | undefined;
       if (!container || !(oldKey in container) || newKey in container) return false;
@@ -317,28 +317,27 @@ export function removeEntry(object: LoadedObject, path: readonly PathSegment[]):
   const parentPath = path.slice(0, -1);
   const name = String(path[path.length - 1]);
   const map = nodeAt(object, parentPath);
-  if (!map || !isMap(map) || map.items.length < 2) return null;
-  const index = map.items.findIndex((item) => isScalar(item.key) && item.key.value === name);
-  const pair = map.items[index] as AnyPair | undefined;
+  if (map?.kind !== 'map' || map.items.length < 2) return null;
+  const index = map.items.findIndex((item) => item.key?.value === name);
+  const pair = map.items[index];
   const key = pair?.key;
   const value = pair?.value;
-  if (!key?.range || !value?.range || !isScalar(value)) return null;
+  if (!key || value?.kind !== 'scalar') return null;
   const text = object.file.text;
   let edit: TextEdit;
   if (map.flow) {
-    const next = map.items[index + 1] as AnyPair | undefined;
-    if (next?.key?.range) {
-      edit = { start: key.range[0], end: next.key.range[0], text: '' };
+    const next = map.items[index + 1];
+    if (next?.key) {
+      edit = { start: key.start, end: next.key.start, text: '' };
     } else {
-      const previous = map.items[index - 1] as AnyPair;
-      const previousEnd = (previous.value ?? previous.key)!.range![1];
-      edit = { start: contentEnd(text, previousEnd), end: contentEnd(text, value.range[1]), text: '' };
+      const previous = map.items[index - 1]!;
+      edit = { start: contentEnd(text, previous.value.end), end: contentEnd(text, value.end), text: '' };
     }
   } else {
-    const start = lineStartOf(text, key.range[0]);
-    if (!/^[ ]*$/.test(text.slice(start, key.range[0]))) return null;
-    const lineEnd = lineEndOf(text, key.range[0]);
-    if (lineEnd < contentEnd(text, value.range[1])) return null;
+    const start = lineStartOf(text, key.start);
+    if (!/^[ ]*$/.test(text.slice(start, key.start))) return null;
+    const lineEnd = lineEndOf(text, key.start);
+    if (lineEnd < contentEnd(text, value.end)) return null;
     const next = text.indexOf('\n', lineEnd);
     edit = { start, end: next === -1 ? text.length : next + 1, text: '' };
   }
@@ -357,9 +356,9 @@ export function replaceScalar(
   valueText: string,
 ): Fix | null {
   const node = nodeAt(object, path);
-  if (!node || !isScalar(node) || !node.range) return null;
+  if (node?.kind !== 'scalar') return null;
   const value = parseValue(valueText);
-  return verifiedFix(object, [{ start: node.range[0], end: node.range[1], text: valueText }], (root) => {
+  return verifiedFix(object, [{ start: node.start, end: node.end, text: valueText }], (root) => {
     const container = containerAt(root, path.slice(0, -1));
     if (container === null || typeof container !== 'object') return false;
     (container as Record<string | number, unknown>)[path[path.length - 1]!] = value;
@@ -375,8 +374,8 @@ export function appendDocument(object: LoadedObject, documentText: string): Fix 
   const body = documentText.replace(/\n$/, '').replace(/\n/g, newline);
   // The new document goes right after the object's own document, anchored on its last line: a review suggestion
   // then shows that line and never the neighbouring document's (which may be a Secret's data).
-  const contentEndOffset = contentEnd(text, object.doc.range[1]);
-  if (contentEndOffset <= object.doc.range[0]) return null;
+  const contentEndOffset = contentEnd(text, object.doc.end);
+  if (contentEndOffset <= object.doc.start) return null;
   const end = lineEndOf(text, contentEndOffset - 1);
   const edit = { start: end, end, text: `${newline}---${newline}${body}` };
   // The whole file is checked: every document as before, and the new one, as intended, after the object's.
@@ -386,7 +385,9 @@ export function appendDocument(object: LoadedObject, documentText: string): Fix 
   if (after.some((doc) => doc.errors.length > 0)) return null;
   try {
     const expected: unknown[] = before.map((doc) => doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
-    expected.splice(object.docIndex + 1, 0, parseValue(documentText));
+    // Every document that starts after the insertion point moves down by one.
+    const next = before.findIndex((doc) => doc.range[0] > end);
+    expected.splice(next === -1 ? expected.length : next, 0, parseValue(documentText));
     const actual = after.map((doc) => doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
     if (!isDeepStrictEqual(actual, expected)) return null;
   } catch {

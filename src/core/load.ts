@@ -1,33 +1,30 @@
-import {
-  type Document,
-  LineCounter,
-  type Node,
-  type ParsedNode,
-  isCollection,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  parseAllDocuments,
-  visit,
-} from 'yaml';
+import { type Document, LineCounter, isCollection, isScalar, parseAllDocuments, visit } from 'yaml';
 import { load as loadQuickly } from 'js-yaml';
-import { MODEL_KINDS, mayMatter } from './model.js';
+import { mayMatter } from './model.js';
+import {
+  type TreeDocument,
+  type TreeNode,
+  type TreeScalar,
+  readFast,
+  readsDifferently,
+  treeOfParsed,
+} from './tree.js';
 import type { ScanError, ScanNotice, SourceFile } from './types.js';
+import { YAML11_SCHEMA } from './yaml11-schema.js';
 
 export type PathSegment = string | number;
 
 /** One Kubernetes object found in a file, with what is needed to point back into the file's text. */
 export interface LoadedObject {
   file: SourceFile;
-  /** The parsed document the object lives in. */
-  doc: Document.Parsed;
+  /** The document the object lives in: its place in the file and the offsets of its nodes. */
+  doc: TreeDocument;
   /** Where the object sits inside its document: [] for a plain document, ['items', i] for a List item. */
   basePath: PathSegment[];
   /** Plain data of the object. */
   value: Record<string, unknown>;
   lines: LineCounter;
-  /** 0-based index of the document in the file, and of the List item when inside a List. */
+  /** 0-based index of the document among the file's documents that hold something, and of the List item. */
   docIndex: number;
   itemIndex: number | null;
 }
@@ -42,150 +39,385 @@ export interface LoadResult {
   inert: number;
 }
 
+export interface LoadOptions {
+  /**
+   * Read documents with js-yaml where it is known to agree with the full parser (the default). `false` reads every
+   * document with the `yaml` package: the reference the fast path is tested against.
+   */
+  fast?: boolean;
+  /** Screens documents of kinds no rule reads, in another thread (see `screen.ts`). */
+  screen?: ScreenFactory;
+}
+
+/** Decides, perhaps in another thread, which candidate documents are inert. */
+export interface InertScreen {
+  /** true: inert; false: not; undefined: not screened, so the caller decides. */
+  verdict(task: number): boolean | undefined;
+  /** Stops screening; returns how many documents the screen decided. */
+  close(): number;
+}
+
+/**
+ * Starts screening `tasks` (triples: index into `texts`, start and end offset of a document), or returns null to leave
+ * every document to the caller.
+ */
+export type ScreenFactory = (texts: readonly string[], tasks: Int32Array) => InertScreen | null;
+
 /** Aliases a document may expand before it is refused (guards against "billion laughs"). */
 const MAX_ALIAS_COUNT = 1000;
+
+// `logLevel: 'error'`: the parser's warnings go to the process's stderr and quote the source (a Secret's data, say).
+const PARSE_OPTIONS = {
+  version: '1.1',
+  prettyErrors: false,
+  uniqueKeys: true,
+  keepSourceTokens: false,
+  logLevel: 'error',
+} as const;
 
 /**
  * Parses a YAML or JSON file into the Kubernetes objects it holds.
  *
  * YAML 1.1 is used on purpose: Kubernetes reads manifests with a YAML 1.1 parser, so `automountServiceAccountToken: no`
  * is `false` to the API server and must be `false` to us too.
+ *
+ * Each document is read by js-yaml with a YAML 1.1 schema, recording every node's offsets (see `tree.ts`): about eight
+ * times faster than the `yaml` package. A document js-yaml rejects, or holds something the fast reader does not model
+ * (anchors, tags, merge keys), is parsed by the `yaml` package, so errors are reported in its words and every construct
+ * is read. Files with directives, content on a `---` line, or Go template markers are parsed by the `yaml` package
+ * whole.
  */
-export function loadDocuments(file: SourceFile): LoadResult {
-  const result: LoadResult = { objects: [], errors: [], notices: [], documents: 0, inert: 0 };
-  const lines = new LineCounter();
-  const text = file.text;
-  const templated = text.includes('{{');
-  const masked = templated ? { text, inert: 0 } : maskInertDocuments(text);
-  result.inert = masked.inert;
+export function loadDocuments(file: SourceFile, options: LoadOptions = {}): LoadResult {
+  return loadFiles([file], options).results[0]!;
+}
+
+/** What one document of a file gave: counted in order when the file's result is put together. */
+interface ChunkOutcome {
+  documents: number;
+  inert: number;
+  errors: ScanError[];
+  tree: TreeDocument | null;
+}
+
+const INERT: ChunkOutcome = { documents: 1, inert: 1, errors: [], tree: null };
+const NOTHING: ChunkOutcome = { documents: 0, inert: 0, errors: [], tree: null };
+
+interface FilePlan {
+  file: SourceFile;
+  lines: LineCounter;
+  /** [start, end) of each document, or null when the file is parsed whole. */
+  chunks: Array<[number, number]> | null;
+  outcomes: ChunkOutcome[];
+}
+
+/**
+ * `loadDocuments` for many files. Documents that look inert (a kind no rule reads) are confirmed last, by a screen in
+ * another thread when one is given, while this thread reads the documents that matter; results come out in file order
+ * either way.
+ */
+export function loadFiles(
+  files: readonly SourceFile[],
+  options: LoadOptions = {},
+): { results: LoadResult[]; screened: number } {
+  const plans: FilePlan[] = files.map((file) => ({
+    file,
+    lines: lineCounterOf(file.text),
+    chunks: options.fast === false || file.text.includes('{{') ? null : documentChunks(file.text),
+    outcomes: [],
+  }));
+  const candidates: Array<{ plan: number; chunk: number }> = [];
+  const texts: string[] = [];
+  const taskFields: number[] = [];
+  plans.forEach((plan, index) => {
+    let textIndex = -1;
+    plan.chunks?.forEach(([from, to], chunk) => {
+      if (!inertCandidate(plan.file.text, from, to)) return;
+      if (textIndex === -1) textIndex = texts.push(plan.file.text) - 1;
+      candidates.push({ plan: index, chunk });
+      taskFields.push(textIndex, from, to);
+    });
+  });
+  const screen =
+    candidates.length > 0 ? (options.screen?.(texts, Int32Array.from(taskFields)) ?? null) : null;
+  let screened: number;
+  try {
+    const isCandidate = new Set(candidates.map(({ plan, chunk }) => `${plan}:${chunk}`));
+    plans.forEach((plan, index) => {
+      plan.chunks?.forEach(([from, to], chunk) => {
+        if (!isCandidate.has(`${index}:${chunk}`)) plan.outcomes[chunk] = readChunk(plan, from, to);
+      });
+    });
+    // Candidates last, from the end: a screen works from the start, so the two rarely meet.
+    for (let task = candidates.length - 1; task >= 0; task--) {
+      const { plan: index, chunk } = candidates[task]!;
+      const plan = plans[index]!;
+      const [from, to] = plan.chunks![chunk]!;
+      const inert = screen?.verdict(task) ?? isInert(plan.file.text, from, to);
+      plan.outcomes[chunk] = inert ? INERT : readChunk(plan, from, to);
+    }
+  } finally {
+    screened = screen?.close() ?? 0;
+  }
+  const results = plans.map((plan) => {
+    const result: LoadResult = { objects: [], errors: [], notices: [], documents: 0, inert: 0 };
+    if (!plan.chunks) {
+      loadWhole(plan.file, plan.lines, result);
+      return result;
+    }
+    for (const outcome of plan.outcomes) {
+      result.documents += outcome.documents;
+      result.inert += outcome.inert;
+      result.errors.push(...outcome.errors);
+      if (outcome.tree) addObjects(plan.file, plan.lines, outcome.tree, result);
+    }
+    return result;
+  });
+  return { results, screened };
+}
+
+/** One document: js-yaml when it reads it and the fast reader models it, else the `yaml` package. */
+function readChunk(plan: FilePlan, from: number, to: number): ChunkOutcome {
+  let tree: TreeDocument | null | undefined;
+  try {
+    tree = readFast(plan.file.text, from, to);
+  } catch {
+    tree = null;
+  }
+  if (tree === undefined) return NOTHING;
+  if (tree) return { documents: 1, inert: 0, errors: [], tree };
+  const errors: ScanError[] = [];
+  const full = readFully(plan.file, plan.lines, from, to, errors);
+  if (full === undefined) return NOTHING;
+  return { documents: 1, inert: 0, errors, tree: full };
+}
+
+/** The documents of the file that `fast` may read one by one, as [start, end) offsets; null when the file must go whole. */
+function documentChunks(text: string): Array<[number, number]> | null {
+  // Directives, and `---`/`...` glued to content (`---kind: x`), which js-yaml reads as a marker and YAML does not.
+  if (/^%|^(?:---|\.\.\.)[^ \t\r\n]/m.test(text)) return null;
+  const chunks: Array<[number, number]> = [];
+  // js-yaml drops a byte order mark, which would move every offset of the first document by one.
+  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  MARKER.lastIndex = 0;
+  for (let match = MARKER.exec(text); match !== null; match = MARKER.exec(text)) {
+    const lineEnd = text.indexOf('\n', match.index);
+    const end = lineEnd === -1 ? text.length : lineEnd;
+    // `--- {a: 1}` and `--- |` start a document on the marker line; such files go whole, as do directives.
+    if (!MARKER_REST.test(text.slice(match.index + 3, end))) return null;
+    chunks.push([start, match.index]);
+    start = end;
+  }
+  chunks.push([start, text.length]);
+  return chunks;
+}
+
+/**
+ * Whether [from, to) looks like a document of a kind no rule reads (a CRD, a Service, a ConfigMap: often half of a
+ * repository's bytes) by its top-level `kind:` line. Anchors go the normal way, which refuses alias bombs; so do merge
+ * keys, which js-yaml reads differently in places, and text the two parsers are known to read differently.
+ */
+function inertCandidate(text: string, from: number, to: number): boolean {
+  const chunk = text.slice(from, to);
+  const kind = KIND_LINE.exec(chunk);
+  return (
+    kind !== null &&
+    isInertKind(kind[1]!) &&
+    !ANCHOR.test(chunk) &&
+    !chunk.includes('<<') &&
+    !readsDifferently(chunk)
+  );
+}
+
+/**
+ * Whether a candidate is inert: js-yaml reads it as an object of the kind its `kind:` line says, and nothing in it
+ * can matter. It is then only counted, never given offsets. Whatever js-yaml rejects goes the normal way, which
+ * reports the error.
+ */
+export function isInert(text: string, from: number, to: number): boolean {
+  const chunk = text.slice(from, to);
+  const kind = KIND_LINE.exec(chunk);
+  if (!kind) return false;
+  let value: unknown;
+  try {
+    value = loadQuickly(chunk, { schema: YAML11_SCHEMA });
+  } catch {
+    return false;
+  }
+  return isKubernetesObject(value) && value.kind === kind[1] && !mayMatter(value);
+}
+
+/** Kinds that carry a pod template by definition: never inert, so not worth a screening read. */
+const TEMPLATE_KINDS = new Set([
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'ReplicationController',
+  'Job',
+  'Rollout',
+  'DeploymentConfig',
+]);
+
+function isInertKind(kind: string): boolean {
+  return !TEMPLATE_KINDS.has(kind) && !mayMatter({ kind });
+}
+
+/**
+ * Parses [from, to) with the `yaml` package. Returns undefined when it holds no document, null when the document has
+ * errors (reported in `result`), else its tree.
+ */
+function readFully(
+  file: SourceFile,
+  lines: LineCounter,
+  from: number,
+  to: number,
+  errors: ScanError[],
+): TreeDocument | null | undefined {
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(masked.text, {
-      lineCounter: lines,
-      version: '1.1',
-      prettyErrors: false,
-      uniqueKeys: true,
-      keepSourceTokens: false,
-      // The parser's warnings go to the process's stderr and quote the source, which may be a Secret's data.
-      logLevel: 'error',
-    }) as Document.Parsed[];
+    docs = parseAllDocuments(file.text.slice(from, to), PARSE_OPTIONS) as Document.Parsed[];
+  } catch (error) {
+    errors.push({
+      file: file.path,
+      line: lines.linePos(from).line,
+      message: `cannot parse: ${messageOf(error)}`,
+    });
+    return null;
+  }
+  if (!Array.isArray(docs)) docs = [docs];
+  const present = docs.filter((doc) => !isEmptyDocument(doc));
+  if (present.length === 0) return undefined;
+  const doc = present[0]!;
+  if (!reportErrors(file, lines, doc, from, errors)) return null;
+  const value = valueOf(file, lines, doc, from, errors);
+  if (value === FAILED) return null;
+  return treeOfParsed(doc, file.text, from, value, { start: from, end: to });
+}
+
+/** The whole file with the `yaml` package: files with directives, markers followed by content, or templates. */
+function loadWhole(file: SourceFile, lines: LineCounter, result: LoadResult): void {
+  const text = file.text;
+  let docs: Document.Parsed[];
+  try {
+    docs = parseAllDocuments(text, PARSE_OPTIONS) as Document.Parsed[];
   } catch (error) {
     result.errors.push({ file: file.path, line: null, message: `cannot parse: ${messageOf(error)}` });
-    return result;
+    return;
   }
   if (!Array.isArray(docs)) docs = [docs];
 
-  if (templated && docs.some((doc) => looksLikeGoTemplate(doc))) {
+  if (text.includes('{{') && docs.some((doc) => looksLikeGoTemplate(doc))) {
     result.notices.push({
       file: file.path,
       message:
         'contains Go template markers ({{ ... }}) outside of a Helm chart; skipped. Scan the rendered output, or the chart itself.',
     });
-    return result;
+    return;
   }
 
-  docs.forEach((doc, docIndex) => {
-    if (doc.contents === null && doc.errors.length === 0) return;
+  for (const doc of docs) {
+    if (isEmptyDocument(doc)) continue;
     result.documents++;
-    if (doc.errors.length > 0) {
-      for (const error of doc.errors) {
-        const offset = error.pos?.[0];
-        result.errors.push({
-          file: file.path,
-          line: offset === undefined ? null : lines.linePos(offset).line,
-          message: `YAML ${error.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'syntax error'}: ${withoutQuotedSource(firstLine(error.message))}`,
-        });
+    if (!reportErrors(file, lines, doc, 0, result.errors)) continue;
+    const value = valueOf(file, lines, doc, 0, result.errors);
+    if (value === FAILED) continue;
+    addObjects(file, lines, treeOfParsed(doc, text, 0, value), result);
+  }
+}
+
+/** A document with nothing in it: comments only, or an explicit `---` with no content (not even `~`). */
+function isEmptyDocument(doc: Document.Parsed): boolean {
+  if (doc.errors.length > 0) return false;
+  const contents = doc.contents;
+  return (
+    contents === null ||
+    (isScalar(contents) && contents.value === null && contents.range[0] === contents.range[1])
+  );
+}
+
+function reportErrors(
+  file: SourceFile,
+  lines: LineCounter,
+  doc: Document.Parsed,
+  offset: number,
+  errors: ScanError[],
+): boolean {
+  for (const error of doc.errors) {
+    const position = error.pos?.[0];
+    errors.push({
+      file: file.path,
+      line: position === undefined ? null : lines.linePos(position + offset).line,
+      message: `YAML ${error.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'syntax error'}: ${withoutQuotedSource(firstLine(error.message))}`,
+    });
+  }
+  return doc.errors.length === 0;
+}
+
+const FAILED = Symbol('failed');
+
+function valueOf(
+  file: SourceFile,
+  lines: LineCounter,
+  doc: Document.Parsed,
+  offset: number,
+  errors: ScanError[],
+): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    const line = doc.contents?.range ? lines.linePos(doc.contents.range[0] + offset).line : null;
+    errors.push({ file: file.path, line, message: `cannot read document: ${messageOf(error)}` });
+    return FAILED;
+  }
+}
+
+/** The Kubernetes objects of a document that may matter to a rule: the document itself, or the items of a List. */
+function addObjects(file: SourceFile, lines: LineCounter, doc: TreeDocument, result: LoadResult): void {
+  const value = doc.value;
+  const docIndex = result.documents - 1;
+  if (!isKubernetesObject(value)) return;
+  const items = value.items;
+  if (value.kind.endsWith('List') && Array.isArray(items)) {
+    items.forEach((item, itemIndex) => {
+      if (!isKubernetesObject(item)) return;
+      if (!mayMatter(item)) {
+        result.inert++;
+        return;
       }
-      return;
-    }
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    } catch (error) {
-      const line = doc.contents?.range ? lines.linePos(doc.contents.range[0]).line : null;
-      result.errors.push({ file: file.path, line, message: `cannot read document: ${messageOf(error)}` });
-      return;
-    }
-    if (!isKubernetesObject(value)) return;
-    const items = value.items;
-    if (typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(items)) {
-      items.forEach((item, itemIndex) => {
-        if (isKubernetesObject(item)) {
-          result.objects.push({
-            file,
-            doc,
-            basePath: ['items', itemIndex],
-            value: item,
-            lines,
-            docIndex,
-            itemIndex,
-          });
-        }
+      result.objects.push({
+        file,
+        doc,
+        basePath: ['items', itemIndex],
+        value: item,
+        lines,
+        docIndex,
+        itemIndex,
       });
-      return;
-    }
-    result.objects.push({ file, doc, basePath: [], value, lines, docIndex, itemIndex: null });
-  });
-  return result;
+    });
+    return;
+  }
+  if (!mayMatter(value)) {
+    result.inert++;
+    return;
+  }
+  result.objects.push({ file, doc, basePath: [], value, lines, docIndex, itemIndex: null });
+}
+
+/** Line starts of a text, for turning offsets into 1-based lines. */
+export function lineCounterOf(text: string): LineCounter {
+  const lines = new LineCounter();
+  lines.addNewLine(0);
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lines.addNewLine(at + 1);
+  return lines;
 }
 
 /** A document marker line: `---` or `...`, alone or followed by a comment. */
 const MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
 const MARKER_REST = /^[ \t]*(?:#[^\n]*)?\r?$/;
+/** An anchor: documents with aliases go the full way, which refuses alias bombs with an error of their own. */
+const ANCHOR = /(?:^|[\s[{,])&[^\s,[\]{}]/;
 /** A top-level `kind:` written as a plain scalar, the way nearly every manifest writes it. */
 const KIND_LINE = /^kind:[ \t]*([A-Za-z][\w.-]*)[ \t]*(?:#[^\n]*)?\r?$/m;
-/** An anchor: documents with aliases go the full way, which refuses alias bombs with an error of their own. */
-export const ANCHOR = /(?:^|[\s[{,])&[^\s,[\]{}]/;
-
-/**
- * Blanks out the documents that cannot matter to any rule, keeping every offset and line where it was.
- *
- * CustomResourceDefinitions, Services, ConfigMaps and the like are often half the bytes of a repository, and the
- * parser that keeps source ranges costs about seven times more per byte than js-yaml. Such a document is read by
- * js-yaml; when that succeeds and the object is of a kind the model never reads (no pod template, no suppression
- * annotation), the full parse sees `~` and blanks in its place. Whatever js-yaml rejects or doubts goes the full way,
- * so syntax errors are still reported by the full parser, in its words. Document markers are found textually, which
- * YAML allows: `---` and `...` at the start of a line cannot occur inside any scalar.
- */
-function maskInertDocuments(text: string): { text: string; inert: number } {
-  if (/^%/m.test(text)) return { text, inert: 0 };
-  const chunks: Array<[number, number]> = [];
-  let start = 0;
-  MARKER.lastIndex = 0;
-  for (let match = MARKER.exec(text); match !== null; match = MARKER.exec(text)) {
-    const lineEnd = text.indexOf('\n', match.index);
-    const end = lineEnd === -1 ? text.length : lineEnd;
-    // `--- {a: 1}` and `--- |` start a document on the marker line; such files go the full way, as do directives.
-    if (!MARKER_REST.test(text.slice(match.index + 3, end))) return { text, inert: 0 };
-    chunks.push([start, match.index]);
-    start = end;
-  }
-  chunks.push([start, text.length]);
-  let inert = 0;
-  let out = '';
-  let copied = 0;
-  for (const [from, to] of chunks) {
-    const chunk = text.slice(from, to);
-    const kind = KIND_LINE.exec(chunk);
-    if (!kind || MODEL_KINDS.has(kind[1]!) || kind[1]!.endsWith('List') || ANCHOR.test(chunk)) continue;
-    let value: unknown;
-    try {
-      value = loadQuickly(chunk);
-    } catch {
-      continue;
-    }
-    if (!isKubernetesObject(value) || value.kind !== kind[1] || mayMatter(value)) continue;
-    inert++;
-    out +=
-      text.slice(copied, from) + blank(chunk.slice(0, kind.index)) + '~' + blank(chunk.slice(kind.index + 1));
-    copied = to;
-  }
-  return inert === 0 ? { text, inert } : { text: out + text.slice(copied), inert };
-}
-
-function blank(text: string): string {
-  return text.replace(/[^\r\n]+/g, (run) => ' '.repeat(run.length));
-}
 
 function isKubernetesObject(
   value: unknown,
@@ -235,33 +467,27 @@ function withoutQuotedSource(message: string): string {
   return message.replace(/^(Unresolved alias[^:]*):.*$/, '$1');
 }
 
-/** The AST node at `path` below the object, or undefined. */
-export function nodeAt(object: LoadedObject, path: readonly PathSegment[]): ParsedNode | undefined {
-  let node: unknown = object.doc.contents;
-  for (const segment of [...object.basePath, ...path]) {
-    if (isMap(node)) {
-      const pair = node.items.find(
-        (item) => isPair(item) && isScalar(item.key) && item.key.value === segment,
-      );
-      node = pair?.value ?? undefined;
-    } else if (isSeq(node) && typeof segment === 'number') {
-      node = node.items[segment];
-    } else {
-      return undefined;
-    }
-    if (node === undefined || node === null) return undefined;
-  }
-  return node as ParsedNode;
+/** The node at `path` below the object, or undefined. */
+export function nodeAt(object: LoadedObject, path: readonly PathSegment[]): TreeNode | undefined {
+  let node: TreeNode | undefined = object.doc.contents ?? undefined;
+  for (const segment of object.basePath) node = childOf(node, segment);
+  for (const segment of path) node = childOf(node, segment);
+  return node;
+}
+
+function childOf(node: TreeNode | undefined, segment: PathSegment): TreeNode | undefined {
+  if (node?.kind === 'map') return node.items.find((pair) => pair.key?.value === segment)?.value;
+  if (node?.kind === 'seq' && typeof segment === 'number') return node.items[segment];
+  return undefined;
 }
 
 /** The key node of the pair at `path` (the last segment must be a key), or undefined. */
-export function keyNodeAt(object: LoadedObject, path: readonly PathSegment[]): ParsedNode | undefined {
+export function keyNodeAt(object: LoadedObject, path: readonly PathSegment[]): TreeScalar | undefined {
   if (path.length === 0) return undefined;
-  const parent = path.length === 1 ? nodeAt(object, []) : nodeAt(object, path.slice(0, -1));
+  const parent = nodeAt(object, path.slice(0, -1));
   const key = path[path.length - 1];
-  if (!isMap(parent)) return undefined;
-  const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === key);
-  return (pair?.key as ParsedNode | undefined) ?? undefined;
+  if (parent?.kind !== 'map') return undefined;
+  return parent.items.find((pair) => pair.key?.value === key)?.key ?? undefined;
 }
 
 export interface LineSpan {
@@ -278,13 +504,13 @@ export function spanOf(object: LoadedObject, path: readonly PathSegment[]): Line
     const prefix = path.slice(0, depth);
     const key = typeof prefix[prefix.length - 1] === 'string' ? keyNodeAt(object, prefix) : undefined;
     const node = nodeAt(object, prefix);
-    if (key?.range) {
-      const line = object.lines.linePos(key.range[0]).line;
-      const end = node && isScalar(node) && node.range ? object.lines.linePos(node.range[1]).line : line;
+    if (key) {
+      const line = object.lines.linePos(key.start).line;
+      const end = node?.kind === 'scalar' ? object.lines.linePos(node.end).line : line;
       return { line, endLine: Math.max(line, end) };
     }
-    if (node?.range) {
-      const line = object.lines.linePos(node.range[0]).line;
+    if (node) {
+      const line = object.lines.linePos(node.start).line;
       return { line, endLine: line };
     }
   }
@@ -292,8 +518,7 @@ export function spanOf(object: LoadedObject, path: readonly PathSegment[]): Line
 }
 
 export function documentStart(object: LoadedObject): LineSpan {
-  const node = nodeAt(object, []) as Node | undefined;
-  const offset = node?.range?.[0] ?? object.doc.range[0];
+  const offset = nodeAt(object, [])?.start ?? object.doc.start;
   const line = object.lines.linePos(offset).line;
   return { line, endLine: line };
 }

@@ -1,9 +1,10 @@
 import type { ResolvedConfig } from '../config/config.js';
 import { registry as defaultRegistry, type RuleRegistry } from '../rules/index.js';
 import type { EngineSettings, Report, RuleContext } from '../rules/types.js';
-import { type LoadedObject, loadDocuments, spanOf } from './load.js';
+import { type LoadOptions, type LoadedObject, loadFiles, spanOf } from './load.js';
 import { type Model, type Resource, type Workload, buildModel } from './model.js';
 import { buildRbacIndex } from './rbac.js';
+import { workerScreen } from './screen.js';
 import { extraCredentialEnvNames, secretLines, withholdSecretFixes } from './secrets.js';
 import { IGNORE_ANNOTATION, exemptionFor, ignoreCovers, parseIgnoreAnnotation } from './suppress.js';
 import type { Finding, ScanError, ScanNotice, SourceFile } from './types.js';
@@ -13,6 +14,8 @@ export interface ScanStats {
   documents: number;
   resources: number;
   workloads: number;
+  /** Documents of kinds no rule reads that a second thread confirmed as such (see `screen.ts`). */
+  screened: number;
 }
 
 export interface ScanResult {
@@ -30,14 +33,15 @@ export function scanFiles(
   files: readonly SourceFile[],
   config: ResolvedConfig,
   registry: RuleRegistry = defaultRegistry,
+  load: LoadOptions = { screen: workerScreen },
 ): ScanResult {
   const objects: LoadedObject[] = [];
   const errors: ScanError[] = [];
   const notices: ScanNotice[] = [];
   let documents = 0;
   let inert = 0;
-  for (const file of files) {
-    const loaded = loadDocuments(file);
+  const { results, screened } = loadFiles(files, load);
+  for (const loaded of results) {
     objects.push(...loaded.objects);
     errors.push(...loaded.errors);
     notices.push(...loaded.notices);
@@ -55,6 +59,7 @@ export function scanFiles(
       documents,
       resources: model.resources.length + inert,
       workloads: model.workloads.length,
+      screened,
     },
   };
 }

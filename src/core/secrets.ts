@@ -57,12 +57,11 @@ function isSecretEnvValue(variable: Record<string, unknown>, extraNames: Readonl
 /** Adds the lines (1-based) a node spans, from its first character to its last non-blank one. */
 function addNodeLines(lines: Set<number>, object: LoadedObject, path: readonly PathSegment[]): void {
   const node = nodeAt(object, path);
-  const range = node?.range;
-  if (!range) return;
+  if (!node) return;
   const text = object.file.text;
-  let last = Math.max(range[0], range[1] - 1);
-  while (last > range[0] && /\s/.test(text[last] ?? '')) last--;
-  const first = object.lines.linePos(range[0]).line;
+  let last = Math.max(node.start, node.end - 1);
+  while (last > node.start && /\s/.test(text[last] ?? '')) last--;
+  const first = object.lines.linePos(node.start).line;
   const end = object.lines.linePos(last).line;
   for (let line = first; line <= end; line++) lines.add(line);
 }
