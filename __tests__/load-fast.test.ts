@@ -160,23 +160,9 @@ function agree(text: string, path = 'manifest.yaml'): LoadResult {
   return fast;
 }
 
-const WORKLOAD = yaml`
-  apiVersion: apps/v1
-  kind: Deployment
-  metadata:
-    name: web
-    namespace: shop
-  spec:
-    template:
-      spec:
-        containers:
-          - name: web
-            image: nginx
-`;
-
 describe('the fast reader agrees with the full parser', () => {
   const modelled: Array<[string, string]> = [
-    ['block maps and lists', WORKLOAD],
+    ['block maps and lists', DEPLOYMENT],
     [
       'flow collections',
       'apiVersion: v1\nkind: Pod\nmetadata: {name: a, labels: {p: "1", q: \'2\'}}\nspec: {containers: [{name: a, image: b}, {name: c}], automountServiceAccountToken: no}\n',
@@ -223,12 +209,12 @@ describe('the fast reader agrees with the full parser', () => {
     ],
     [
       'several documents, empty ones and end markers',
-      `---\n# only a comment\n---\n${WORKLOAD}...\n---\n\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a}\n...\n`,
+      `---\n# only a comment\n---\n${DEPLOYMENT}...\n---\n\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a}\n...\n`,
     ],
-    ['CRLF line ends', WORKLOAD.replace(/\n/g, '\r\n')],
-    ['a byte order mark and multi-byte text', `\ufeff${WORKLOAD.replace('nginx', '"ngïnx 🚢"')}`],
-    ['a scalar and a list as documents', `just text\n---\n- a\n- b\n---\n${WORKLOAD}`],
-    ['no final newline', WORKLOAD.trimEnd()],
+    ['CRLF line ends', DEPLOYMENT.replace(/\n/g, '\r\n')],
+    ['a byte order mark and multi-byte text', `\ufeff${DEPLOYMENT.replace('nginx', '"ngïnx 🚢"')}`],
+    ['a scalar and a list as documents', `just text\n---\n- a\n- b\n---\n${DEPLOYMENT}`],
+    ['no final newline', DEPLOYMENT.trimEnd()],
   ];
   for (const [name, text] of modelled) {
     it(`reads ${name} itself, with the same result`, () => {
@@ -295,10 +281,10 @@ describe('the fast reader agrees with the full parser', () => {
       'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a\nautomountServiceAccountToken: false\n',
     ],
     ['a marker glued to a key', '---kind: ServiceAccount\napiVersion: v1\nmetadata: {name: a}\n'],
-    ['a directive', `%YAML 1.1\n---\n${WORKLOAD}`],
+    ['a directive', `%YAML 1.1\n---\n${DEPLOYMENT}`],
     [
       'content on the marker line',
-      `--- {apiVersion: v1, kind: ServiceAccount, metadata: {name: a}}\n---\n${WORKLOAD}`,
+      `--- {apiVersion: v1, kind: ServiceAccount, metadata: {name: a}}\n---\n${DEPLOYMENT}`,
     ],
   ];
   for (const [name, text] of unmodelled) {

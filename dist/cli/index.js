@@ -10650,7 +10650,7 @@ function loadFiles(files, options = {}) {
         });
     });
     const screen = candidates.length > 0 ? (options.screen?.(texts, Int32Array.from(taskFields)) ?? null) : null;
-    let screened = 0;
+    let screened;
     try {
         const isCandidate = new Set(candidates.map(({ plan, chunk }) => `${plan}:${chunk}`));
         plans.forEach((plan, index) => {
