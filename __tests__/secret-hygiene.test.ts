@@ -303,3 +303,23 @@ describe('fixes next to secret material', () => {
     expect(plain.needsUnidiffZero).toBe(false);
   });
 });
+
+describe('secret lines', () => {
+  it("cover a Secret document's every line, a value commented out below its data included", () => {
+    const text = [
+      'apiVersion: v1',
+      'kind: Secret',
+      'metadata: {name: db}',
+      'data:',
+      '  password: bmV3LXBhc3N3b3Jk',
+      '# password: b2xkLXBhc3N3b3Jk',
+      '---',
+      'apiVersion: v1',
+      'kind: ServiceAccount',
+      'metadata: {name: web}',
+      '',
+    ].join('\n');
+    const lines = secretLinesOfFiles([{ path: 'db.yaml', text }], defaultConfig()).get('db.yaml');
+    expect([...(lines ?? [])].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+});

@@ -43284,15 +43284,18 @@ function isSecretEnvValue(variable, extraNames) {
 /** Adds the lines (1-based) a node spans, from its first character to its last non-blank one. */
 function addNodeLines(lines, object, path) {
     const node = (0,core_load/* nodeAt */.oB)(object, path);
-    if (!node)
-        return;
+    if (node)
+        addRangeLines(lines, object, node.start, node.end);
+}
+/** Adds the lines (1-based) of [start, end), from its first character to its last non-blank one. */
+function addRangeLines(lines, object, start, end) {
     const text = object.file.text;
-    let last = Math.max(node.start, node.end - 1);
-    while (last > node.start && /\s/.test(text[last] ?? ''))
+    let last = Math.max(start, end - 1);
+    while (last > start && /\s/.test(text[last] ?? ''))
         last--;
-    const first = object.lines.linePos(node.start).line;
-    const end = object.lines.linePos(last).line;
-    for (let line = first; line <= end; line++)
+    const first = object.lines.linePos(start).line;
+    const final = object.lines.linePos(last).line;
+    for (let line = first; line <= final; line++)
         lines.add(line);
 }
 /**
@@ -43309,8 +43312,13 @@ function secretLines(model, extraEnvNames = []) {
         }
         return lines;
     };
-    for (const secret of model.secrets)
-        addNodeLines(linesOf(secret.object), secret.object, []);
+    for (const { object } of model.secrets) {
+        // A Secret document's every line, comments included (an old value may be commented out below the data).
+        if (object.basePath.length === 0)
+            addRangeLines(linesOf(object), object, object.doc.start, object.doc.end);
+        else
+            addNodeLines(linesOf(object), object, []);
+    }
     const extra = new Set(extraEnvNames);
     for (const workload of model.workloads) {
         for (const { container, path } of (0,core_model/* containersOf */.Mz)(workload)) {

@@ -57,13 +57,17 @@ function isSecretEnvValue(variable: Record<string, unknown>, extraNames: Readonl
 /** Adds the lines (1-based) a node spans, from its first character to its last non-blank one. */
 function addNodeLines(lines: Set<number>, object: LoadedObject, path: readonly PathSegment[]): void {
   const node = nodeAt(object, path);
-  if (!node) return;
+  if (node) addRangeLines(lines, object, node.start, node.end);
+}
+
+/** Adds the lines (1-based) of [start, end), from its first character to its last non-blank one. */
+function addRangeLines(lines: Set<number>, object: LoadedObject, start: number, end: number): void {
   const text = object.file.text;
-  let last = Math.max(node.start, node.end - 1);
-  while (last > node.start && /\s/.test(text[last] ?? '')) last--;
-  const first = object.lines.linePos(node.start).line;
-  const end = object.lines.linePos(last).line;
-  for (let line = first; line <= end; line++) lines.add(line);
+  let last = Math.max(start, end - 1);
+  while (last > start && /\s/.test(text[last] ?? '')) last--;
+  const first = object.lines.linePos(start).line;
+  const final = object.lines.linePos(last).line;
+  for (let line = first; line <= final; line++) lines.add(line);
 }
 
 /**
@@ -80,7 +84,12 @@ export function secretLines(model: Model, extraEnvNames: readonly string[] = [])
     }
     return lines;
   };
-  for (const secret of model.secrets) addNodeLines(linesOf(secret.object), secret.object, []);
+  for (const { object } of model.secrets) {
+    // A Secret document's every line, comments included (an old value may be commented out below the data).
+    if (object.basePath.length === 0)
+      addRangeLines(linesOf(object), object, object.doc.start, object.doc.end);
+    else addNodeLines(linesOf(object), object, []);
+  }
   const extra = new Set(extraEnvNames);
   for (const workload of model.workloads) {
     for (const { container, path } of containersOf(workload)) {
