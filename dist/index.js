@@ -37150,7 +37150,7 @@ function useEnvironmentCopy() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9755);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(133);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1484);
 
 
 
@@ -37167,7 +37167,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 133:
+/***/ 1484:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -43765,7 +43765,23 @@ function kustomizationDirs(paths) {
     return [...dirs].sort();
 }
 
+;// CONCATENATED MODULE: ./src/adapters/pool.ts
+/** Runs `work` over `items`, `parallel` at a time, keeping the order of the results. */
+async function pooled(items, parallel, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await work(items[index]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
+    return results;
+}
+
 ;// CONCATENATED MODULE: ./src/adapters/files.ts
+
 
 
 
@@ -43775,19 +43791,6 @@ const MAX_FILE_BYTES = 20 * 1024 * 1024;
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
 /** Files read at the same time: enough to keep the thread pool busy, few enough to bound open descriptors. */
 const READ_CONCURRENCY = 16;
-/** `map` with at most `limit` calls in flight; results in the order of `items`. */
-async function mapConcurrently(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await fn(items[index]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    return results;
-}
 function files_toPosix(path) {
     return path.split(external_node_path_namespaceObject.sep).join('/');
 }
@@ -43889,7 +43892,7 @@ async function collectFiles(options) {
         else
             addFile(real, true);
     }
-    for (const outcome of await mapConcurrently(found, READ_CONCURRENCY, readFound)) {
+    for (const outcome of await pooled(found, READ_CONCURRENCY, readFound)) {
         if ('text' in outcome)
             result.files.push(outcome);
         else if ('line' in outcome)
@@ -44506,19 +44509,7 @@ function podSpecInsertion(template, podSpecPath) {
 
 
 
-/** Runs `work` over `items`, `parallel` at a time, keeping the order of the results. */
-async function pooled(items, parallel, work) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await work(items[index]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
-    return results;
-}
+
 /**
  * Renders the Helm charts and builds the kustomize overlays found while collecting files, two at a time (the tools
  * are CPU-bound), and adds their output, errors and notices to the collection. Returns a line for the log.

@@ -5810,7 +5810,7 @@ function escapeJsonPtr(str) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2224);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9698);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3089);
 
 
 
@@ -5832,7 +5832,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9698:
+/***/ 3089:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -7168,13 +7168,7 @@ function kustomize_kustomizationDirs(paths) {
     return [...dirs].sort();
 }
 
-;// CONCATENATED MODULE: ./src/adapters/render.ts
-
-
-
-
-
-
+;// CONCATENATED MODULE: ./src/adapters/pool.ts
 /** Runs `work` over `items`, `parallel` at a time, keeping the order of the results. */
 async function pooled(items, parallel, work) {
     const results = new Array(items.length);
@@ -7188,6 +7182,15 @@ async function pooled(items, parallel, work) {
     await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
     return results;
 }
+
+;// CONCATENATED MODULE: ./src/adapters/render.ts
+
+
+
+
+
+
+
 /**
  * Renders the Helm charts and builds the kustomize overlays found while collecting files, two at a time (the tools
  * are CPU-bound), and adds their output, errors and notices to the collection. Returns a line for the log.
@@ -8994,23 +8997,11 @@ var esm = __nccwpck_require__(1138);
 
 
 
+
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
 /** Files read at the same time: enough to keep the thread pool busy, few enough to bound open descriptors. */
 const READ_CONCURRENCY = 16;
-/** `map` with at most `limit` calls in flight; results in the order of `items`. */
-async function mapConcurrently(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await fn(items[index]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    return results;
-}
 function files_toPosix(path) {
     return path.split(external_node_path_namespaceObject.sep).join('/');
 }
@@ -9112,7 +9103,7 @@ async function collectFiles(options) {
         else
             addFile(real, true);
     }
-    for (const outcome of await mapConcurrently(found, READ_CONCURRENCY, readFound)) {
+    for (const outcome of await pooled(found, READ_CONCURRENCY, readFound)) {
         if ('text' in outcome)
             result.files.push(outcome);
         else if ('line' in outcome)

@@ -5,6 +5,7 @@ import type { ScanError, ScanNotice, SourceFile } from '../core/types.js';
 import { ConfigurationError } from '../config/errors.js';
 import type { GitRepository } from './git.js';
 import { KUSTOMIZATION_FILES, kustomizationDirs } from './kustomize.js';
+import { pooled } from './pool.js';
 
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
@@ -31,24 +32,6 @@ export interface CollectedFiles {
 
 /** Files read at the same time: enough to keep the thread pool busy, few enough to bound open descriptors. */
 const READ_CONCURRENCY = 16;
-
-/** `map` with at most `limit` calls in flight; results in the order of `items`. */
-async function mapConcurrently<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 function toPosix(path: string): string {
   return path.split(sep).join('/');
@@ -165,7 +148,7 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
     if ((await stat(real)).isDirectory()) await walk(real, false);
     else addFile(real, true);
   }
-  for (const outcome of await mapConcurrently(found, READ_CONCURRENCY, readFound)) {
+  for (const outcome of await pooled(found, READ_CONCURRENCY, readFound)) {
     if ('text' in outcome) result.files.push(outcome);
     else if ('line' in outcome) result.errors.push(outcome);
     else result.notices.push(outcome);

@@ -6,6 +6,7 @@ import type { Finding, ScanError, ScanNotice, SourceFile } from '../core/types.j
 import type { ResolvedConfig } from '../config/config.js';
 import { type ChartRender, defaultRender, renderChart } from './helm.js';
 import { buildOverlay, findOverlays } from './kustomize.js';
+import { pooled } from './pool.js';
 
 export interface RenderInput {
   files: SourceFile[];
@@ -25,24 +26,6 @@ export interface RenderOutcome {
 export interface RenderTools {
   helm?: string;
   kustomize?: string;
-}
-
-/** Runs `work` over `items`, `parallel` at a time, keeping the order of the results. */
-async function pooled<T, R>(
-  items: readonly T[],
-  parallel: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
-  return results;
 }
 
 /**
