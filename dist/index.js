@@ -36008,8 +36008,7 @@ function convert(node, text, offset) {
         const end = node.flow ? range[1] + offset : (items[items.length - 1]?.end ?? start);
         return { kind: 'seq', start, end, flow: Boolean(node.flow), items };
     }
-    if ((0,dist/* isAlias */.Vj)(node))
-        return { kind: 'opaque', start, end: range[1] + offset };
+    // An alias: a place in the text, nothing to walk into.
     return { kind: 'opaque', start, end: range[1] + offset };
 }
 /** A pair the `yaml` package left without a value node (rare: it usually makes a null scalar). */
@@ -36077,6 +36076,7 @@ function loadFiles(files, options = {}) {
         file,
         lines: lineCounterOf(file.text),
         chunks: options.fast === false || file.text.includes('{{') ? null : documentChunks(file.text),
+        candidates: new Set(),
         outcomes: [],
     }));
     const candidates = [];
@@ -36089,6 +36089,7 @@ function loadFiles(files, options = {}) {
                 return;
             if (textIndex === -1)
                 textIndex = texts.push(plan.file.text) - 1;
+            plan.candidates.add(chunk);
             candidates.push({ plan: index, chunk });
             taskFields.push(textIndex, from, to);
         });
@@ -36096,13 +36097,12 @@ function loadFiles(files, options = {}) {
     const screen = candidates.length > 0 ? (options.screen?.(texts, Int32Array.from(taskFields)) ?? null) : null;
     let screened;
     try {
-        const isCandidate = new Set(candidates.map(({ plan, chunk }) => `${plan}:${chunk}`));
-        plans.forEach((plan, index) => {
+        for (const plan of plans) {
             plan.chunks?.forEach(([from, to], chunk) => {
-                if (!isCandidate.has(`${index}:${chunk}`))
+                if (!plan.candidates.has(chunk))
                     plan.outcomes[chunk] = readChunk(plan, from, to);
             });
-        });
+        }
         // Candidates last, from the end: a screen works from the start, so the two rarely meet.
         for (let task = candidates.length - 1; task >= 0; task--) {
             const { plan: index, chunk } = candidates[task];
@@ -36744,7 +36744,6 @@ function projectedTokensOf(workload) {
 /* harmony export */   qo: () => (/* binding */ enableScreenWorker),
 /* harmony export */   vQ: () => (/* binding */ workerScreen)
 /* harmony export */ });
-/* unused harmony export disableScreenWorker */
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5919);
@@ -36779,9 +36778,6 @@ let entry = null;
  */
 function enableScreenWorker(bundle) {
     entry = (0,node_os__WEBPACK_IMPORTED_MODULE_0__.availableParallelism)() > 1 ? bundle : null;
-}
-function disableScreenWorker() {
-    entry = null;
 }
 /** The screen factory scans use: a worker when enabled and worth it, else none. */
 const workerScreen = (texts, tasks) => {
@@ -41188,21 +41184,19 @@ function verifiedFix(object, edits, mutate) {
     const original = text.slice(start, end);
     const shifted = edits.map((edit) => ({ ...edit, start: edit.start - start, end: edit.end - start }));
     const edited = applyEdits(original, shifted);
-    const verdict = object.doc.fast
-        ? verifyQuickly(object, edited, mutate)
-        : verifyFully(object, edited, mutate);
-    return verdict ? toLineFix(text, edits, (offset) => object.lines.linePos(offset).line) : null;
-}
-/**
- * The check for a document js-yaml read: the edited text is read by the same parser and schema, and must equal the
- * document's data with the intended change. Both sides come from one parser, so "did the edit change exactly the
- * intended field" has the same answer as with the full parser, at a seventh of the cost.
- */
-function verifyQuickly(object, edited, mutate) {
     const expected = structuredClone(object.doc.value);
     const target = containerAt(expected, object.basePath);
     if (target === null || typeof target !== 'object' || !mutate(target))
-        return false;
+        return null;
+    const verdict = object.doc.fast ? readsQuicklyAs(edited, expected) : readsFullyAs(edited, expected);
+    return verdict ? toLineFix(text, edits, (offset) => object.lines.linePos(offset).line) : null;
+}
+/**
+ * The check for a document js-yaml read: the edited text is read by the same parser and schema. Both sides come from
+ * one parser, so "did the edit change exactly the intended field" has the same answer as with the full parser, at a
+ * seventh of the cost.
+ */
+function readsQuicklyAs(edited, expected) {
     try {
         const documents = (0,js_yaml/* loadAll */.gh)(edited, null, { schema: yaml11_schema/* YAML11_SCHEMA */.W });
         return documents.length === 1 && sameData(documents[0], expected);
@@ -41212,11 +41206,7 @@ function verifyQuickly(object, edited, mutate) {
     }
 }
 /** The check for a document the `yaml` package read, with that parser, which expands aliases with a limit. */
-function verifyFully(object, edited, mutate) {
-    const expected = structuredClone(object.doc.value);
-    const target = containerAt(expected, object.basePath);
-    if (target === null || typeof target !== 'object' || !mutate(target))
-        return false;
+function readsFullyAs(edited, expected) {
     const docs = (0,dist/* parseAllDocuments */.hR)(edited, PARSE_OPTIONS);
     if (!Array.isArray(docs) || docs.length !== 1 || docs[0].errors.length > 0)
         return false;
@@ -56654,7 +56644,7 @@ __webpack_unused_export__ = errors.YAMLError;
 __webpack_unused_export__ = errors.YAMLParseError;
 __webpack_unused_export__ = errors.YAMLWarning;
 __webpack_unused_export__ = Alias.Alias;
-exports.Vj = identity.isAlias;
+__webpack_unused_export__ = identity.isAlias;
 exports.P3 = identity.isCollection;
 __webpack_unused_export__ = identity.isDocument;
 exports.jh = identity.isMap;

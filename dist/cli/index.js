@@ -7595,21 +7595,19 @@ function verifiedFix(object, edits, mutate) {
     const original = text.slice(start, end);
     const shifted = edits.map((edit) => ({ ...edit, start: edit.start - start, end: edit.end - start }));
     const edited = applyEdits(original, shifted);
-    const verdict = object.doc.fast
-        ? verifyQuickly(object, edited, mutate)
-        : verifyFully(object, edited, mutate);
-    return verdict ? toLineFix(text, edits, (offset) => object.lines.linePos(offset).line) : null;
-}
-/**
- * The check for a document js-yaml read: the edited text is read by the same parser and schema, and must equal the
- * document's data with the intended change. Both sides come from one parser, so "did the edit change exactly the
- * intended field" has the same answer as with the full parser, at a seventh of the cost.
- */
-function verifyQuickly(object, edited, mutate) {
     const expected = structuredClone(object.doc.value);
     const target = containerAt(expected, object.basePath);
     if (target === null || typeof target !== 'object' || !mutate(target))
-        return false;
+        return null;
+    const verdict = object.doc.fast ? readsQuicklyAs(edited, expected) : readsFullyAs(edited, expected);
+    return verdict ? toLineFix(text, edits, (offset) => object.lines.linePos(offset).line) : null;
+}
+/**
+ * The check for a document js-yaml read: the edited text is read by the same parser and schema. Both sides come from
+ * one parser, so "did the edit change exactly the intended field" has the same answer as with the full parser, at a
+ * seventh of the cost.
+ */
+function readsQuicklyAs(edited, expected) {
     try {
         const documents = (0,js_yaml/* loadAll */.gh)(edited, null, { schema: yaml11_schema/* YAML11_SCHEMA */.W });
         return documents.length === 1 && sameData(documents[0], expected);
@@ -7619,11 +7617,7 @@ function verifyQuickly(object, edited, mutate) {
     }
 }
 /** The check for a document the `yaml` package read, with that parser, which expands aliases with a limit. */
-function verifyFully(object, edited, mutate) {
-    const expected = structuredClone(object.doc.value);
-    const target = containerAt(expected, object.basePath);
-    if (target === null || typeof target !== 'object' || !mutate(target))
-        return false;
+function readsFullyAs(edited, expected) {
     const docs = (0,dist/* parseAllDocuments */.hR)(edited, PARSE_OPTIONS);
     if (!Array.isArray(docs) || docs.length !== 1 || docs[0].errors.length > 0)
         return false;
@@ -10563,8 +10557,7 @@ function convert(node, text, offset) {
         const end = node.flow ? range[1] + offset : (items[items.length - 1]?.end ?? start);
         return { kind: 'seq', start, end, flow: Boolean(node.flow), items };
     }
-    if ((0,dist/* isAlias */.Vj)(node))
-        return { kind: 'opaque', start, end: range[1] + offset };
+    // An alias: a place in the text, nothing to walk into.
     return { kind: 'opaque', start, end: range[1] + offset };
 }
 /** A pair the `yaml` package left without a value node (rare: it usually makes a null scalar). */
@@ -10632,6 +10625,7 @@ function loadFiles(files, options = {}) {
         file,
         lines: lineCounterOf(file.text),
         chunks: options.fast === false || file.text.includes('{{') ? null : documentChunks(file.text),
+        candidates: new Set(),
         outcomes: [],
     }));
     const candidates = [];
@@ -10644,6 +10638,7 @@ function loadFiles(files, options = {}) {
                 return;
             if (textIndex === -1)
                 textIndex = texts.push(plan.file.text) - 1;
+            plan.candidates.add(chunk);
             candidates.push({ plan: index, chunk });
             taskFields.push(textIndex, from, to);
         });
@@ -10651,13 +10646,12 @@ function loadFiles(files, options = {}) {
     const screen = candidates.length > 0 ? (options.screen?.(texts, Int32Array.from(taskFields)) ?? null) : null;
     let screened;
     try {
-        const isCandidate = new Set(candidates.map(({ plan, chunk }) => `${plan}:${chunk}`));
-        plans.forEach((plan, index) => {
+        for (const plan of plans) {
             plan.chunks?.forEach(([from, to], chunk) => {
-                if (!isCandidate.has(`${index}:${chunk}`))
+                if (!plan.candidates.has(chunk))
                     plan.outcomes[chunk] = readChunk(plan, from, to);
             });
-        });
+        }
         // Candidates last, from the end: a screen works from the start, so the two rarely meet.
         for (let task = candidates.length - 1; task >= 0; task--) {
             const { plan: index, chunk } = candidates[task];
@@ -11302,8 +11296,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   vQ: () => (/* binding */ workerScreen)
 });
 
-// UNUSED EXPORTS: disableScreenWorker
-
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: external "node:worker_threads"
@@ -11340,9 +11332,6 @@ let entry = null;
  */
 function enableScreenWorker(bundle) {
     entry = (0,external_node_os_.availableParallelism)() > 1 ? bundle : null;
-}
-function disableScreenWorker() {
-    entry = null;
 }
 /** The screen factory scans use: a worker when enabled and worth it, else none. */
 const workerScreen = (texts, tasks) => {
@@ -16162,7 +16151,7 @@ __webpack_unused_export__ = errors.YAMLError;
 __webpack_unused_export__ = errors.YAMLParseError;
 __webpack_unused_export__ = errors.YAMLWarning;
 __webpack_unused_export__ = Alias.Alias;
-exports.Vj = identity.isAlias;
+__webpack_unused_export__ = identity.isAlias;
 exports.P3 = identity.isCollection;
 __webpack_unused_export__ = identity.isDocument;
 exports.jh = identity.isMap;

@@ -107,6 +107,8 @@ interface FilePlan {
   lines: LineCounter;
   /** [start, end) of each document, or null when the file is parsed whole. */
   chunks: Array<[number, number]> | null;
+  /** The documents that look inert, read last. */
+  candidates: Set<number>;
   outcomes: ChunkOutcome[];
 }
 
@@ -123,6 +125,7 @@ export function loadFiles(
     file,
     lines: lineCounterOf(file.text),
     chunks: options.fast === false || file.text.includes('{{') ? null : documentChunks(file.text),
+    candidates: new Set(),
     outcomes: [],
   }));
   const candidates: Array<{ plan: number; chunk: number }> = [];
@@ -133,6 +136,7 @@ export function loadFiles(
     plan.chunks?.forEach(([from, to], chunk) => {
       if (!inertCandidate(plan.file.text, from, to)) return;
       if (textIndex === -1) textIndex = texts.push(plan.file.text) - 1;
+      plan.candidates.add(chunk);
       candidates.push({ plan: index, chunk });
       taskFields.push(textIndex, from, to);
     });
@@ -141,12 +145,11 @@ export function loadFiles(
     candidates.length > 0 ? (options.screen?.(texts, Int32Array.from(taskFields)) ?? null) : null;
   let screened: number;
   try {
-    const isCandidate = new Set(candidates.map(({ plan, chunk }) => `${plan}:${chunk}`));
-    plans.forEach((plan, index) => {
+    for (const plan of plans) {
       plan.chunks?.forEach(([from, to], chunk) => {
-        if (!isCandidate.has(`${index}:${chunk}`)) plan.outcomes[chunk] = readChunk(plan, from, to);
+        if (!plan.candidates.has(chunk)) plan.outcomes[chunk] = readChunk(plan, from, to);
       });
-    });
+    }
     // Candidates last, from the end: a screen works from the start, so the two rarely meet.
     for (let task = candidates.length - 1; task >= 0; task--) {
       const { plan: index, chunk } = candidates[task]!;

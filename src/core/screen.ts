@@ -33,10 +33,6 @@ export function enableScreenWorker(bundle: URL): void {
   entry = availableParallelism() > 1 ? bundle : null;
 }
 
-export function disableScreenWorker(): void {
-  entry = null;
-}
-
 /** The screen factory scans use: a worker when enabled and worth it, else none. */
 export const workerScreen: ScreenFactory = (texts, tasks) => {
   if (!entry) return null;

@@ -1,5 +1,5 @@
 import { load as loadFast } from 'js-yaml';
-import { type Document, type Node as YamlNode, isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
+import { type Document, type Node as YamlNode, isMap, isPair, isScalar, isSeq } from 'yaml';
 import { YAML11_SCHEMA } from './yaml11-schema.js';
 
 /**
@@ -366,7 +366,7 @@ function convert(node: YamlNode, text: string, offset: number): TreeNode {
     const end = node.flow ? range[1] + offset : (items[items.length - 1]?.end ?? start);
     return { kind: 'seq', start, end, flow: Boolean(node.flow), items };
   }
-  if (isAlias(node)) return { kind: 'opaque', start, end: range[1] + offset };
+  // An alias: a place in the text, nothing to walk into.
   return { kind: 'opaque', start, end: range[1] + offset };
 }
 
