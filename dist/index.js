@@ -37146,7 +37146,7 @@ function useEnvironmentCopy() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9755);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1484);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7396);
 
 
 
@@ -37163,7 +37163,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1484:
+/***/ 7396:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -43527,1069 +43527,6 @@ const rules_registry = new RuleRegistry([
     invalidSuppression,
 ]);
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: ./node_modules/minimatch/dist/esm/index.js + 8 modules
-var esm = __nccwpck_require__(1138);
-;// CONCATENATED MODULE: ./src/adapters/links.ts
-
-
-/** More entries than any chart or overlay has; a folder beyond it is not walked further (and not refused for it). */
-const MAX_ENTRIES = 20_000;
-/**
- * The first symbolic link below `dir` (or `dir` itself) that resolves outside `root`, as a path relative to `root`,
- * or null. helm follows links inside a chart (`.Files.Get` reads them into the output) and kustomize follows them in
- * an overlay, so a link a pull request adds could otherwise pull any file of the runner into rendered manifests.
- */
-async function linkLeaving(root, dir) {
-    const top = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(root));
-    let visited = 0;
-    const walk = async (path) => {
-        if (++visited > MAX_ENTRIES)
-            return null;
-        const stats = await (0,promises_namespaceObject.lstat)(path).catch(() => null);
-        if (!stats)
-            return null;
-        if (stats.isSymbolicLink()) {
-            const target = await (0,promises_namespaceObject.realpath)(path).catch(() => null);
-            // A dangling link reads nothing; one that resolves must stay inside the repository.
-            return target !== null && !within(top, target) ? (0,external_node_path_namespaceObject.relative)(root, path).split(external_node_path_namespaceObject.sep).join('/') : null;
-        }
-        if (!stats.isDirectory())
-            return null;
-        for (const entry of await (0,promises_namespaceObject.readdir)(path)) {
-            const found = await walk((0,external_node_path_namespaceObject.join)(path, entry));
-            if (found)
-                return found;
-        }
-        return null;
-    };
-    return walk((0,external_node_path_namespaceObject.resolve)(root, dir));
-}
-/**
- * Whether `file` (relative to `root`, or absolute) resolves, links followed, to a place inside `root`. A file that
- * does not exist is judged by its path.
- */
-async function resolvesInside(root, file) {
-    const top = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(root));
-    const target = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(root, file)).catch(() => null);
-    if (target !== null)
-        return within(top, target);
-    const path = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(root), (0,external_node_path_namespaceObject.resolve)(root, file));
-    return !path.startsWith('..') && !(0,external_node_path_namespaceObject.isAbsolute)(path);
-}
-/** Whether `path` is `top` or below it (both real paths). */
-function within(top, path) {
-    return path === top || path.startsWith(top + external_node_path_namespaceObject.sep);
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/adapters/process.ts
-
-/**
- * Renders never reach the network: a chart repository or a remote kustomize base would be a download of code the
- * pull request chose. Every proxy points at a closed local port, so such a fetch fails at once with a clear error.
- */
-const OFFLINE = {
-    HTTP_PROXY: 'http://127.0.0.1:9',
-    HTTPS_PROXY: 'http://127.0.0.1:9',
-    http_proxy: 'http://127.0.0.1:9',
-    https_proxy: 'http://127.0.0.1:9',
-    NO_PROXY: '',
-    no_proxy: '',
-    GIT_TERMINAL_PROMPT: '0',
-};
-/** Runs a rendering tool without a shell, offline, with a timeout; never rejects. */
-function runTool(binary, args, env, timeout) {
-    return new Promise((done) => {
-        (0,external_node_child_process_namespaceObject.execFile)(binary, args, { env: { ...env, ...OFFLINE }, timeout, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
-            const code = error ? (error.code ?? (error.killed ? 'TIMEOUT' : 1)) : 0;
-            done({ code, stdout, stderr });
-        });
-    });
-}
-/** Why a tool run failed, in one line: a timeout, or the end of what it wrote to stderr. */
-function failureReason(result, timeoutMs) {
-    if (result.code === 'TIMEOUT')
-        return `timed out after ${timeoutMs / 1000} s`;
-    return (result.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500) || `exit code ${String(result.code)}`);
-}
-
-;// CONCATENATED MODULE: ./src/adapters/kustomize.ts
-
-
-
-
-
-
-const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
-const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
-const DEFAULT_TIMEOUT_MS = 60_000;
-function toPosix(path) {
-    return path.split(external_node_path_namespaceObject.sep).join('/');
-}
-/**
- * The overlays to build: folders with a kustomization that no other kustomization of the repository includes
- * (as a resource, base or component). Those it includes are built as part of them.
- */
-async function findOverlays(root, kustomizationDirs) {
-    const included = new Set();
-    for (const dir of kustomizationDirs) {
-        const text = await readKustomization(root, dir);
-        if (text === null)
-            continue;
-        let content;
-        try {
-            content = (0,dist/* parse */.qg)(text);
-        }
-        catch {
-            continue;
-        }
-        if (typeof content !== 'object' || content === null)
-            continue;
-        const record = content;
-        for (const field of ['resources', 'bases', 'components']) {
-            const entries = record[field];
-            if (!Array.isArray(entries))
-                continue;
-            for (const entry of entries) {
-                if (typeof entry !== 'string' || /^[a-z]+:\/\//i.test(entry) || entry.includes('?'))
-                    continue;
-                included.add(toPosix((0,external_node_path_namespaceObject.relative)(root, (0,external_node_path_namespaceObject.resolve)(root, dir, entry))));
-            }
-        }
-    }
-    return kustomizationDirs.filter((dir) => !included.has(dir)).sort();
-}
-/** The text of a folder's kustomization file, whichever of its names it has, or null. */
-async function readKustomization(root, dir) {
-    for (const name of KUSTOMIZATION_FILES) {
-        try {
-            return await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, dir, name), 'utf8');
-        }
-        catch {
-            // try the next name
-        }
-    }
-    return null;
-}
-/**
- * Builds an overlay with the real `kustomize build`, through a wrapper kustomization that adds origin annotations,
- * so each resource can be reported on the file it was written in. The user's files are not touched.
- */
-async function buildOverlay(root, dir, options = {}) {
-    const started = performance.now();
-    const result = { dir, files: [], errors: [], notices: [], milliseconds: 0 };
-    const label = dir === '' ? 'kustomization.yaml' : `${dir}/kustomization.yaml`;
-    const within = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(root), (0,external_node_path_namespaceObject.resolve)(root, dir));
-    if (within.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(within)) {
-        result.errors.push({
-            file: label,
-            line: null,
-            message: 'the overlay is outside the repository; not built',
-        });
-        return result;
-    }
-    const link = await linkLeaving(root, dir);
-    if (link !== null) {
-        result.errors.push({
-            file: label,
-            line: null,
-            message: `${link} is a symbolic link leaving the repository; the overlay is not built`,
-        });
-        return result;
-    }
-    const wrapper = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'ktg-kustomize-'));
-    try {
-        const target = toPosix((0,external_node_path_namespaceObject.relative)(wrapper, (0,external_node_path_namespaceObject.resolve)(root, dir)));
-        await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(wrapper, 'kustomization.yaml'), `resources:\n  - ${JSON.stringify(target)}\nbuildMetadata: [originAnnotations]\n`);
-        const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-        const output = await runTool(options.binary ?? 'kustomize', 
-        // kustomize's default restrictor: a kustomization reads files only below its own folder (bases are folders
-        // of their own), so an overlay cannot pull a file of the runner, such as ~/.ssh or /etc, into the output.
-        ['build', wrapper], { PATH: process.env.PATH ?? '', HOME: wrapper }, timeout);
-        if (output.code === 'ENOENT') {
-            result.notices.push({
-                file: label,
-                message: 'kustomize overlay not built: kustomize is not installed',
-            });
-            return result;
-        }
-        if (output.code !== 0) {
-            const reason = failureReason(output, timeout);
-            result.errors.push({ file: label, line: null, message: `kustomize build failed: ${reason}` });
-            return result;
-        }
-        const bySource = new Map();
-        for (const document of (0,dist/* parseAllDocuments */.hR)(output.stdout)) {
-            if (document.errors.length > 0 || !document.contents)
-                continue;
-            const origin = document.getIn(['metadata', 'annotations', ORIGIN_ANNOTATION]);
-            const path = typeof origin === 'string' ? (/^path:\s*(.+)$/m.exec(origin)?.[1]?.trim() ?? null) : null;
-            document.deleteIn(['metadata', 'annotations', ORIGIN_ANNOTATION]);
-            const annotations = document.getIn(['metadata', 'annotations']);
-            if (annotations?.items?.length === 0)
-                document.deleteIn(['metadata', 'annotations']);
-            const source = path ? toPosix((0,external_node_path_namespaceObject.relative)(root, (0,external_node_path_namespaceObject.resolve)(wrapper, path))) : label;
-            bySource.set(source, [...(bySource.get(source) ?? []), document.toString()]);
-        }
-        for (const [path, documents] of bySource) {
-            result.files.push({ path, text: documents.join('---\n'), rendered: true });
-        }
-        return result;
-    }
-    finally {
-        result.milliseconds = Math.round(performance.now() - started);
-        await (0,promises_namespaceObject.rm)(wrapper, { recursive: true, force: true });
-    }
-}
-/** Folders (relative to the root) holding a kustomization, from a list of repository paths. */
-function kustomizationDirs(paths) {
-    const dirs = new Set();
-    for (const path of paths) {
-        const name = path.slice(path.lastIndexOf('/') + 1);
-        if (KUSTOMIZATION_FILES.includes(name))
-            dirs.add((0,external_node_path_namespaceObject.dirname)(path) === '.' ? '' : toPosix((0,external_node_path_namespaceObject.dirname)(path)));
-    }
-    return [...dirs].sort();
-}
-
-;// CONCATENATED MODULE: ./src/adapters/pool.ts
-/** Runs `work` over `items`, `parallel` at a time, keeping the order of the results. */
-async function pooled(items, parallel, work) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await work(items[index]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
-    return results;
-}
-
-;// CONCATENATED MODULE: ./src/adapters/files.ts
-
-
-
-
-
-
-const MAX_FILE_BYTES = 20 * 1024 * 1024;
-const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
-/** Files read at the same time: enough to keep the thread pool busy, few enough to bound open descriptors. */
-const READ_CONCURRENCY = 16;
-function files_toPosix(path) {
-    return path.split(external_node_path_namespaceObject.sep).join('/');
-}
-function matchesAny(path, globs) {
-    return globs.some((glob) => (0,esm/* minimatch */.xF)(path, glob, { dot: true }));
-}
-/** A file's bytes as a SourceFile, or the reason it is not scanned. */
-function decodeFile(path, buffer) {
-    if (buffer.length > MAX_FILE_BYTES)
-        return tooLarge(path);
-    if (buffer.includes(0))
-        return { file: path, line: null, message: 'binary content (NUL bytes); not scanned' };
-    return { path, text: buffer.toString('utf8').replace(/^\uFEFF/, '') };
-}
-function tooLarge(path) {
-    return { file: path, line: null, message: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; not scanned` };
-}
-/** Picks the files to scan from a repository listing (paths relative to the root, forward slashes). */
-function selectPaths(paths, include, exclude) {
-    const charts = paths
-        .filter((path) => path === 'Chart.yaml' || path.endsWith('/Chart.yaml'))
-        .map((path) => path.slice(0, -'Chart.yaml'.length).replace(/\/$/, ''));
-    const inChart = (path) => charts.some((chart) => chart === '' || path.startsWith(`${chart}/`));
-    const kustomizations = kustomizationDirs(paths).filter((dir) => !inChart(`${dir}/x`));
-    const inKustomization = (path) => kustomizations.some((dir) => dir === '' || path.startsWith(`${dir}/`));
-    const skipped = (path) => path.split('/').some((part) => SKIPPED_DIRECTORIES.has(part));
-    const selected = paths
-        .filter((path) => !skipped(path) &&
-        !inChart(path) &&
-        !inKustomization(path) &&
-        matchesAny(path, include) &&
-        !matchesAny(path, exclude))
-        .sort();
-    return { selected, charts: charts.sort(), kustomizations };
-}
-/**
- * Reads the files to scan below `root`: named files always, folders walked with the include/exclude globs. Nothing
- * outside `root` is read, whatever symlinks say; Helm charts are left to the chart renderer.
- */
-async function collectFiles(options) {
-    const root = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(options.root));
-    const result = { files: [], charts: [], kustomizations: [], errors: [], notices: [] };
-    const seen = new Set();
-    // Files are found first and read afterwards, several at a time: one at a time, the three file-system calls a file
-    // takes (realpath, stat, read) each wait for a round trip through libuv's thread pool.
-    const found = [];
-    const addFile = (absolute, explicit) => {
-        const path = files_toPosix((0,external_node_path_namespaceObject.relative)(root, absolute));
-        if (seen.has(path))
-            return;
-        if (!explicit && (!matchesAny(path, options.include) || matchesAny(path, options.exclude)))
-            return;
-        seen.add(path);
-        found.push({ path, absolute });
-    };
-    const readFound = async ({ path, absolute }) => {
-        const real = await (0,promises_namespaceObject.realpath)(absolute);
-        if (real !== root && !real.startsWith(root + external_node_path_namespaceObject.sep)) {
-            return { file: path, message: 'links outside the scanned root; skipped' };
-        }
-        // Checked before reading, so a huge file is never loaded.
-        return (await (0,promises_namespaceObject.stat)(real)).size > MAX_FILE_BYTES ? tooLarge(path) : decodeFile(path, await (0,promises_namespaceObject.readFile)(real));
-    };
-    const walk = async (directory, inKustomization) => {
-        const entries = await (0,promises_namespaceObject.readdir)(directory, { withFileTypes: true });
-        if (entries.some((entry) => entry.name === 'Chart.yaml' && entry.isFile())) {
-            result.charts.push(files_toPosix((0,external_node_path_namespaceObject.relative)(root, directory)));
-            return;
-        }
-        if (entries.some((entry) => KUSTOMIZATION_FILES.includes(entry.name) && entry.isFile())) {
-            result.kustomizations.push(files_toPosix((0,external_node_path_namespaceObject.relative)(root, directory)));
-            inKustomization = true;
-        }
-        entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-        for (const entry of entries) {
-            const absolute = (0,external_node_path_namespaceObject.join)(directory, entry.name);
-            if (entry.isDirectory()) {
-                if (!SKIPPED_DIRECTORIES.has(entry.name))
-                    await walk(absolute, inKustomization);
-            }
-            else if (!inKustomization && (entry.isFile() || entry.isSymbolicLink())) {
-                if (entry.isSymbolicLink() && !(await (0,promises_namespaceObject.stat)(absolute).catch(() => null))?.isFile())
-                    continue;
-                addFile(absolute, false);
-            }
-        }
-    };
-    for (const given of options.paths.length > 0 ? options.paths : ['.']) {
-        const absolute = (0,external_node_path_namespaceObject.resolve)(options.root, given);
-        const info = await (0,promises_namespaceObject.lstat)(absolute).catch(() => null);
-        if (!info)
-            throw new ConfigurationError(`${given}: no such file or directory`);
-        const real = await (0,promises_namespaceObject.realpath)(absolute);
-        if (real !== root && !real.startsWith(root + external_node_path_namespaceObject.sep)) {
-            throw new ConfigurationError(`${given}: outside the scanned root ${root}`);
-        }
-        if ((await (0,promises_namespaceObject.stat)(real)).isDirectory())
-            await walk(real, false);
-        else
-            addFile(real, true);
-    }
-    for (const outcome of await pooled(found, READ_CONCURRENCY, readFound)) {
-        if ('text' in outcome)
-            result.files.push(outcome);
-        else if ('line' in outcome)
-            result.errors.push(outcome);
-        else
-            result.notices.push(outcome);
-    }
-    result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    return result;
-}
-/** The files to scan at a git revision, read from the object store (the working tree may hold another commit). */
-async function collectFromGit(repo, rev, include, exclude) {
-    const { selected, charts, kustomizations } = selectPaths(await repo.listFiles(rev), include, exclude);
-    const contents = await repo.readFiles(rev, selected);
-    const result = { files: [], charts, kustomizations, errors: [], notices: [] };
-    for (const path of selected) {
-        const buffer = contents.get(path);
-        if (!buffer)
-            continue;
-        const decoded = decodeFile(path, buffer);
-        if ('text' in decoded)
-            result.files.push(decoded);
-        else
-            result.errors.push(decoded);
-    }
-    return result;
-}
-
-;// CONCATENATED MODULE: ./src/adapters/git.ts
-
-
-
-
-const run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
-/**
- * Reads a local git repository without a shell: PR-controlled text (paths, refs) is only ever an argument.
- */
-class GitRepository {
-    dir;
-    constructor(dir) {
-        this.dir = dir;
-    }
-    async git(args) {
-        const { stdout } = await run('git', ['-C', this.dir, ...args], {
-            maxBuffer: 256 * 1024 * 1024,
-            encoding: 'utf8',
-        });
-        return stdout;
-    }
-    async isRepository() {
-        return this.git(['rev-parse', '--git-dir']).then(() => true, () => false);
-    }
-    async head() {
-        return this.git(['rev-parse', 'HEAD']).then((out) => out.trim(), () => null);
-    }
-    async hasCommit(sha) {
-        if (!/^[0-9a-f]{7,64}$/i.test(sha))
-            return false;
-        return this.git(['cat-file', '-e', `${sha}^{commit}`]).then(() => true, () => false);
-    }
-    async mergeBase(a, b) {
-        return this.git(['merge-base', a, b]).then((out) => out.trim() || null, () => null);
-    }
-    /** The full message of commit `sha`, or null when git does not have it. */
-    async commitMessage(sha) {
-        if (!(await this.hasCommit(sha)))
-            return null;
-        return this.git(['log', '-1', '--format=%B', sha]).then((out) => out, () => null);
-    }
-    /** Paths of every file at `rev`. */
-    async listFiles(rev) {
-        const out = await this.git(['ls-tree', '-r', '-z', '--name-only', rev]);
-        return out.split('\0').filter((path) => path !== '');
-    }
-    /**
-     * Contents of `paths` at `rev`, read in one `git cat-file --batch` process; paths absent at `rev` are left out.
-     */
-    async readFiles(rev, paths) {
-        const result = new Map();
-        if (paths.length === 0)
-            return result;
-        const child = (0,external_node_child_process_namespaceObject.spawn)('git', ['-C', this.dir, 'cat-file', '--batch'], {
-            stdio: ['pipe', 'pipe', 'ignore'],
-        });
-        const chunks = [];
-        child.stdout.on('data', (chunk) => chunks.push(chunk));
-        const done = new Promise((resolve, reject) => {
-            child.on('error', reject);
-            child.on('close', (code) => code === 0 ? resolve() : reject(new Error(`git cat-file exited with ${code}`)));
-        });
-        const valid = paths.filter((path) => !path.includes('\n'));
-        child.stdin.end(valid.map((path) => `${rev}:${path}\n`).join(''));
-        await done;
-        const output = Buffer.concat(chunks);
-        let offset = 0;
-        for (const path of valid) {
-            const headerEnd = output.indexOf(0x0a, offset);
-            if (headerEnd === -1)
-                break;
-            const header = output.subarray(offset, headerEnd).toString('utf8');
-            offset = headerEnd + 1;
-            if (header.endsWith(' missing') || header.endsWith(' ambiguous'))
-                continue;
-            const size = Number(header.split(' ')[2]);
-            const type = header.split(' ')[1];
-            if (type === 'blob')
-                result.set(path, output.subarray(offset, offset + size));
-            offset += size + 1;
-        }
-        return result;
-    }
-}
-/** Writes the files below `prefix` at `rev` into `dest` (same relative paths), for tools that read a folder. */
-async function materialize(repo, rev, prefix, dest) {
-    const below = prefix === '' ? '' : `${prefix}/`;
-    const paths = (await repo.listFiles(rev)).filter((path) => path.startsWith(below));
-    const contents = await repo.readFiles(rev, paths);
-    for (const [path, buffer] of contents) {
-        const target = (0,external_node_path_namespaceObject.join)(dest, path);
-        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(target), { recursive: true });
-        await (0,promises_namespaceObject.writeFile)(target, buffer);
-    }
-    return contents.size;
-}
-
-;// CONCATENATED MODULE: ./src/core/source-map.ts
-const SOURCE_COMMENT = /^# Source: (.+?)\s*$/m;
-/** Splits `helm template` output into its documents, each with the template that produced it. */
-function splitRenderedDocuments(output) {
-    const documents = [];
-    for (const chunk of output.split(/^---[ \t]*(?:\r?\n|$)/m)) {
-        if (chunk.trim() === '')
-            continue;
-        const source = SOURCE_COMMENT.exec(chunk)?.[1] ?? null;
-        documents.push({ source, text: chunk.endsWith('\n') ? chunk : `${chunk}\n` });
-    }
-    return documents;
-}
-function escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-/**
- * The line of a template that best matches a field of the rendered object: each key of `path` is looked for in
- * turn inside the block of the previous one (deeper indentation, before the block ends), starting from the document's
- * top-level keys, so `spec.template.spec` lands on the pod spec's `spec:` rather than the first `spec:`. Keys the
- * template builds with actions (`{{ include ... }}`) are not found and leave the closest written ancestor.
- */
-function templateLine(template, path) {
-    const lines = template.split('\n');
-    let current = -1;
-    let parentIndent = -1;
-    for (const segment of path) {
-        if (typeof segment !== 'string')
-            continue;
-        const key = new RegExp(`^(\\s*(?:-\\s+)?)["']?${escapeRegExp(segment)}["']?\\s*:`);
-        let found = -1;
-        for (let index = current + 1; index < lines.length; index++) {
-            const line = lines[index];
-            const trimmed = line.trimStart();
-            if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('{{'))
-                continue;
-            const indent = line.length - trimmed.length;
-            if (current >= 0 && indent <= parentIndent)
-                break;
-            if (trimmed === '---' && current >= 0)
-                break;
-            const match = key.exec(line);
-            if (match && (current >= 0 || match[1].length === 0)) {
-                found = index;
-                parentIndent = match[1].length;
-                break;
-            }
-        }
-        if (found === -1)
-            break;
-        current = found;
-    }
-    return current === -1 ? 1 : current + 1;
-}
-
-// EXTERNAL MODULE: ./src/core/screen.ts
-var screen = __nccwpck_require__(9755);
-;// CONCATENATED MODULE: ./src/core/scan.ts
-
-
-
-
-
-
-
-/**
- * Text in, findings out: loads every file, builds one model of all of them (so ServiceAccounts and bindings in any
- * file count), runs the enabled rules and applies suppressions. No I/O.
- */
-function scanFiles(files, config, registry = rules_registry, load = { screen: screen/* workerScreen */.vQ }) {
-    const objects = [];
-    const errors = [];
-    const notices = [];
-    let documents = 0;
-    let inert = 0;
-    const { results, screened } = (0,core_load/* loadFiles */.aY)(files, load);
-    for (const loaded of results) {
-        objects.push(...loaded.objects);
-        errors.push(...loaded.errors);
-        notices.push(...loaded.notices);
-        documents += loaded.documents;
-        inert += loaded.inert;
-    }
-    const model = (0,core_model/* buildModel */.yK)(objects, config.defaultNamespace);
-    const findings = evaluate(model, config, registry);
-    return {
-        findings,
-        errors,
-        notices,
-        stats: {
-            files: files.length,
-            documents,
-            resources: model.resources.length + inert,
-            workloads: model.workloads.length,
-            screened,
-        },
-    };
-}
-function evaluate(model, config, registry = rules_registry) {
-    const option = (rule, name) => config.rules[rule]?.options[name];
-    const settings = {
-        privilegedRoles: option('sa-privileged-rbac', 'privileged-roles') ?? [
-            'cluster-admin',
-            'admin',
-            'edit',
-        ],
-        assumeUnresolvedMounts: option('automount-token', 'assume-unresolved-mounts') !== false,
-        knownRules: new Set(registry.ids),
-    };
-    const rbac = buildRbacIndex(model, settings.privilegedRoles);
-    const workloads = new Map(model.workloads.map((workload) => [workload.resource, workload]));
-    const findings = [];
-    for (const rule of registry.rules) {
-        const setting = config.rules[rule.meta.id];
-        if (!setting?.enabled)
-            continue;
-        const context = {
-            model,
-            rbac,
-            options: setting.options,
-            settings,
-            workloadOf: (resource) => workloads.get(resource),
-            report: (report) => findings.push(toFinding(rule.meta.id, rule.meta.severity, setting.severity, report)),
-        };
-        rule.check(context);
-    }
-    for (const finding of findings)
-        scan_suppress(finding, config, workloads, settings.knownRules);
-    // A fix is shown as the whole lines it touches: none may quote a Secret or a literal credential.
-    withholdSecretFixes(findings, secretLines(model, extraCredentialEnvNames(config)));
-    return sortFindings(findings);
-}
-const findingResource = new WeakMap();
-function toFinding(ruleId, defaultSeverity, configured, report) {
-    const { object, ref } = report.resource;
-    const span = (0,core_load/* spanOf */.ee)(object, report.path);
-    const rendered = object.file.rendered === true;
-    const group = ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] : '';
-    const finding = {
-        ruleId,
-        severity: configured ?? report.severity ?? defaultSeverity,
-        message: report.message,
-        file: object.file.path,
-        line: span.line,
-        endLine: span.endLine,
-        resource: { ...ref },
-        suppressed: false,
-        fix: rendered ? null : (report.fix ?? null),
-        path: report.path,
-        identity: [
-            ruleId,
-            group,
-            ref.kind,
-            ref.namespace ?? '',
-            ref.name,
-            report.key ?? report.path.join('.'),
-        ].join('|'),
-    };
-    if (rendered)
-        finding.rendered = true;
-    findingResource.set(finding, report.resource);
-    return finding;
-}
-function scan_suppress(finding, config, workloads, knownRules) {
-    // A broken suppression cannot suppress the report that says it is broken.
-    if (finding.ruleId === 'invalid-suppression')
-        return;
-    const resource = findingResource.get(finding);
-    if (resource) {
-        const sources = [
-            resource.annotations[suppress/* IGNORE_ANNOTATION */.Z],
-            workloads.get(resource)?.templateAnnotations[suppress/* IGNORE_ANNOTATION */.Z],
-        ];
-        for (const value of sources) {
-            if (value === undefined)
-                continue;
-            const entry = (0,suppress/* ignoreCovers */.Br)((0,suppress/* parseIgnoreAnnotation */.lR)(value, knownRules).entries, finding.ruleId);
-            if (entry) {
-                finding.suppressed = true;
-                finding.suppression = { kind: 'annotation', reason: entry.reason };
-                return;
-            }
-        }
-    }
-    const exemption = (0,suppress/* exemptionFor */.HO)(finding, config.exemptions);
-    if (exemption) {
-        finding.suppressed = true;
-        finding.suppression = { kind: 'config', reason: exemption.reason };
-    }
-}
-function sortFindings(findings) {
-    return findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
-        a.line - b.line ||
-        (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
-        (a.identity < b.identity ? -1 : a.identity > b.identity ? 1 : 0));
-}
-
-;// CONCATENATED MODULE: ./src/adapters/helm.ts
-
-
-
-
-
-
-
-const DEFAULT_KUBE_VERSION = '1.31.0';
-const helm_DEFAULT_TIMEOUT_MS = 60_000;
-/**
- * Renders a chart with the real `helm template`, offline: helm's cache, config and data go to a fresh folder, so
- * no repository or plugin of the machine is used, and dependencies must be vendored in `charts/`. The output is cut
- * into one file per template (`# Source:`), so findings point at the files users edit.
- */
-async function renderChart(chart, options) {
-    const started = performance.now();
-    const result = { chart, files: [], errors: [], notices: [], milliseconds: 0 };
-    const chartFile = `${chart.dir ? `${chart.dir}/` : ''}Chart.yaml`;
-    // Values files come from the config, which a pull request can change: never read outside the repository.
-    const outside = [];
-    for (const file of chart.valuesFiles) {
-        if (!(await resolvesInside(options.root, file)))
-            outside.push(file);
-    }
-    const link = await linkLeaving(options.root, chart.dir || '.');
-    if (link !== null) {
-        result.errors.push({
-            file: chartFile,
-            line: null,
-            message: `${link} is a symbolic link leaving the repository; the chart is not rendered`,
-        });
-        result.milliseconds = Math.round(performance.now() - started);
-        return result;
-    }
-    if (outside.length > 0) {
-        result.errors.push({
-            file: chartFile,
-            line: null,
-            message: `values file ${outside.join(', ')} is outside the repository; the chart is not rendered`,
-        });
-        result.milliseconds = Math.round(performance.now() - started);
-        return result;
-    }
-    const home = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'ktg-helm-'));
-    try {
-        const args = [
-            'template',
-            chart.release,
-            (0,external_node_path_namespaceObject.resolve)(options.root, chart.dir || '.'),
-            '--namespace',
-            chart.namespace,
-            '--kube-version',
-            chart.kubeVersion,
-            ...chart.valuesFiles.flatMap((file) => ['--values', (0,external_node_path_namespaceObject.resolve)(options.root, file)]),
-            ...Object.entries(chart.set).flatMap(([key, value]) => ['--set', `${key}=${value}`]),
-        ];
-        const env = {
-            PATH: process.env.PATH ?? '',
-            HOME: home,
-            HELM_CACHE_HOME: (0,external_node_path_namespaceObject.join)(home, 'cache'),
-            HELM_CONFIG_HOME: (0,external_node_path_namespaceObject.join)(home, 'config'),
-            HELM_DATA_HOME: (0,external_node_path_namespaceObject.join)(home, 'data'),
-        };
-        const timeout = options.timeoutMs ?? helm_DEFAULT_TIMEOUT_MS;
-        const output = await runTool(options.binary ?? 'helm', args, env, timeout);
-        if (output.code === 'ENOENT') {
-            result.notices.push({ file: chartFile, message: 'Helm chart not rendered: helm is not installed' });
-            return result;
-        }
-        if (output.code !== 0) {
-            const reason = failureReason(output, timeout);
-            result.errors.push({ file: chartFile, line: null, message: `helm template failed: ${reason}` });
-            return result;
-        }
-        const byTemplate = new Map();
-        for (const document of splitRenderedDocuments(output.stdout)) {
-            const path = templatePath(chart.dir, document.source);
-            byTemplate.set(path, [...(byTemplate.get(path) ?? []), document.text]);
-        }
-        for (const [path, documents] of byTemplate) {
-            result.files.push({
-                path,
-                text: documents.join('---\n'),
-                rendered: true,
-                renderNamespace: chart.namespace,
-            });
-        }
-        return result;
-    }
-    finally {
-        result.milliseconds = Math.round(performance.now() - started);
-        await (0,promises_namespaceObject.rm)(home, { recursive: true, force: true });
-    }
-}
-/** `# Source: <chart>/templates/x.yaml` names the template below the chart's folder (subcharts included). */
-function templatePath(chartDir, source) {
-    const prefix = chartDir ? `${chartDir}/` : '';
-    if (!source)
-        return `${prefix}templates`;
-    const slash = source.indexOf('/');
-    return `${prefix}${slash === -1 ? source : source.slice(slash + 1)}`;
-}
-/** The release name, namespace and values helm is given for a chart found in the repository. */
-async function defaultRender(root, dir, namespace) {
-    let name = (0,external_node_path_namespaceObject.basename)(dir || (0,external_node_path_namespaceObject.resolve)(root));
-    try {
-        const chart = (0,dist/* parse */.qg)(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, dir, 'Chart.yaml'), 'utf8'));
-        if (typeof chart?.name === 'string' && chart.name !== '')
-            name = chart.name;
-    }
-    catch {
-        // helm reports a broken Chart.yaml itself.
-    }
-    return { dir, release: name, namespace, kubeVersion: DEFAULT_KUBE_VERSION, valuesFiles: [], set: {} };
-}
-
-;// CONCATENATED MODULE: ./src/adapters/probe.ts
-
-
-
-
-
-
-
-
-
-/** Findings a chart value can switch off, and so fix at the source. */
-const PROBED_RULES = new Set(['automount-token', 'default-sa-automount', 'workload-identity-automount']);
-/** Keys worth probing: only settings of automounting can matter to those rules. */
-const CANDIDATE_KEY = /automount/i;
-/** Paths of the values that could switch automounting off: keys about it, currently true or empty. */
-function candidateValues(valuesText) {
-    const doc = (0,dist/* parseDocument */.Tp)(valuesText, { version: '1.1' });
-    if (doc.errors.length > 0)
-        return [];
-    const paths = [];
-    const walk = (node, path) => {
-        if (!(0,dist/* isMap */.jh)(node))
-            return;
-        for (const pair of node.items) {
-            if (!(0,dist/* isScalar */.jn)(pair.key))
-                continue;
-            const key = String(pair.key.value);
-            const value = pair.value;
-            if ((0,dist/* isMap */.jh)(value))
-                walk(value, [...path, key]);
-            else if (CANDIDATE_KEY.test(key) && (0,dist/* isScalar */.jn)(value) && (value.value === true || value.value === null)) {
-                paths.push([...path, key]);
-            }
-        }
-    };
-    walk(doc.contents, []);
-    return paths;
-}
-/** Open findings of some rules on a chart's rendered files that have no fix yet. */
-function unfixedRendered(findings, renderedPaths, rules) {
-    return findings.filter((finding) => finding.rendered &&
-        !finding.suppressed &&
-        !finding.fix &&
-        rules.has(finding.ruleId) &&
-        renderedPaths.has(finding.file));
-}
-/** `--set` syntax for a key path: dots inside keys escaped. */
-function setKey(path) {
-    return path.map((key) => key.replace(/([.,\\=])/g, '\\$1')).join('.');
-}
-/**
- * Fixes at the source: for each chart whose rendered output has findings a value can switch off, re-renders the
- * chart with each candidate value (automount settings of its values.yaml) set to false, re-scans, and gives the
- * findings that disappear, with nothing new appearing, a fix that sets that value in values.yaml. Renders are bounded
- * by the candidates (usually one or two per chart); charts rendered with extra values files or `--set` are skipped,
- * since their values.yaml may not be what decides.
- */
-async function probeValues(options) {
-    const started = performance.now();
-    const report = { renders: 0, fixed: 0, milliseconds: 0 };
-    const before = new Set(options.findings.map((finding) => finding.identity));
-    for (const { render, files: rendered } of options.charts) {
-        if (render.valuesFiles.length > 0 || Object.keys(render.set).length > 0)
-            continue;
-        const renderedPaths = new Set(rendered.map((file) => file.path));
-        const targets = unfixedRendered(options.findings, renderedPaths, PROBED_RULES);
-        if (targets.length === 0)
-            continue;
-        const valuesPath = `${render.dir ? `${render.dir}/` : ''}values.yaml`;
-        const valuesText = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(options.root, valuesPath), 'utf8').catch(() => null);
-        if (valuesText === null)
-            continue;
-        const others = options.files.filter((file) => !renderedPaths.has(file.path));
-        for (const path of candidateValues(valuesText)) {
-            const remaining = targets.filter((finding) => !finding.fix);
-            if (remaining.length === 0)
-                break;
-            const probe = await renderChart({ ...render, set: { [setKey(path)]: 'false' } }, { root: options.root, binary: options.helm });
-            report.renders++;
-            if (probe.errors.length > 0)
-                continue;
-            const after = new Set(scanFiles([...others, ...probe.files], options.config).findings.map((finding) => finding.identity));
-            // A value that makes something else appear is not a fix.
-            if ([...after].some((identity) => !before.has(identity)))
-                continue;
-            const fix = setYamlScalar(valuesPath, valuesText, path, 'false');
-            if (!fix)
-                continue;
-            for (const finding of remaining) {
-                if (after.has(finding.identity))
-                    continue;
-                finding.fix = fix;
-                finding.message += ` Fix at the source: set \`${path.join('.')}: false\` in \`${valuesPath}\`.`;
-                report.fixed++;
-            }
-        }
-    }
-    await probeTemplateFixes(options, before, report);
-    report.milliseconds = Math.round(performance.now() - started);
-    return report;
-}
-/**
- * Where no value decides, the template itself: when the pod spec's `spec:` is written literally in the template,
- * `automountServiceAccountToken: false` is inserted under it, and kept only if rendering the edited chart (in a
- * temporary copy) removes the finding and adds nothing.
- */
-async function probeTemplateFixes(options, before, report) {
-    for (const { render, files: rendered } of options.charts) {
-        const renderedPaths = new Set(rendered.map((file) => file.path));
-        const targets = unfixedRendered(options.findings, renderedPaths, new Set(['automount-token']));
-        const others = options.files.filter((file) => !renderedPaths.has(file.path));
-        for (const finding of targets) {
-            const template = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(options.root, finding.file), 'utf8').catch(() => null);
-            if (template === null)
-                continue;
-            const edit = podSpecInsertion(template, finding.path);
-            if (!edit)
-                continue;
-            const copy = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'ktg-template-'));
-            try {
-                await (0,promises_namespaceObject.cp)((0,external_node_path_namespaceObject.resolve)(options.root, render.dir || '.'), (0,external_node_path_namespaceObject.join)(copy, render.dir || '.'), {
-                    recursive: true,
-                });
-                await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(copy, finding.file), applyEdits(template, [edit]));
-                const probe = await renderChart(render, { root: copy, binary: options.helm });
-                report.renders++;
-                if (probe.errors.length > 0)
-                    continue;
-                const after = new Set(scanFiles([...others, ...probe.files], options.config).findings.map((entry) => entry.identity));
-                if (after.has(finding.identity) || [...after].some((identity) => !before.has(identity)))
-                    continue;
-            }
-            finally {
-                await (0,promises_namespaceObject.rm)(copy, { recursive: true, force: true });
-            }
-            finding.fix = { file: finding.file, ...lineFixOf(template, [edit]) };
-            report.fixed++;
-        }
-    }
-}
-/** The insertion of `automountServiceAccountToken: false` under a literal pod spec `spec:` line of a template. */
-function podSpecInsertion(template, podSpecPath) {
-    if (podSpecPath[podSpecPath.length - 1] !== 'spec')
-        return null;
-    const lines = template.split('\n');
-    const line = templateLine(template, podSpecPath);
-    const text = lines[line - 1];
-    if (text === undefined || !/^\s*spec:\s*(#.*)?\r?$/.test(text))
-        return null;
-    const indent = text.length - text.trimStart().length;
-    // The children's indentation: the first following key line, else two more spaces.
-    let child = indent + 2;
-    for (const next of lines.slice(line)) {
-        const trimmed = next.trimStart();
-        if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('{{'))
-            continue;
-        const nextIndent = next.length - trimmed.length;
-        if (nextIndent > indent && /^["']?[A-Za-z]/.test(trimmed))
-            child = nextIndent;
-        break;
-    }
-    const lineStart = lines.slice(0, line).reduce((sum, entry) => sum + entry.length + 1, 0);
-    const newline = text.endsWith('\r') ? '\r\n' : '\n';
-    return {
-        start: lineStart,
-        end: lineStart,
-        text: `${' '.repeat(child)}automountServiceAccountToken: false${newline}`,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/adapters/render.ts
-
-
-
-
-
-
-
-/**
- * Renders the Helm charts and builds the kustomize overlays found while collecting files, two at a time (the tools
- * are CPU-bound), and adds their output, errors and notices to the collection. Returns a line for the log.
- */
-async function renderCollected(collected, root, config, tools = {}) {
-    const overlays = config.overlays ?? (await findOverlays(root, collected.kustomizations));
-    const renders = [];
-    for (const dir of collected.charts) {
-        const base = await defaultRender(root, dir, config.defaultNamespace);
-        base.kubeVersion = config.kubeVersion;
-        const listed = config.charts.filter((chart) => chart.path === dir);
-        if (listed.length === 0)
-            renders.push(base);
-        for (const chart of listed) {
-            renders.push({
-                dir,
-                release: chart.release ?? base.release,
-                namespace: chart.namespace ?? config.defaultNamespace,
-                kubeVersion: chart.kubeVersion ?? config.kubeVersion,
-                valuesFiles: chart.values,
-                set: chart.set,
-            });
-        }
-    }
-    for (const chart of config.charts) {
-        if (!collected.charts.includes(chart.path)) {
-            collected.notices.push({
-                file: chart.path || '.',
-                message: 'listed in the config `charts` but no chart (Chart.yaml) was found there among the scanned files',
-            });
-        }
-    }
-    const jobs = [
-        ...renders.map((render) => () => renderChart(render, { root, binary: tools.helm })),
-        ...overlays.map((dir) => () => buildOverlay(root, dir, { binary: tools.kustomize })),
-    ];
-    if (jobs.length === 0)
-        return { log: null, charts: [] };
-    const results = await pooled(jobs, 2, (job) => job());
-    for (const result of results) {
-        collected.files.push(...result.files);
-        collected.errors.push(...result.errors);
-        collected.notices.push(...result.notices);
-    }
-    const milliseconds = results.reduce((sum, result) => sum + result.milliseconds, 0);
-    const parts = [
-        collected.charts.length > 0
-            ? `${collected.charts.length} Helm chart${collected.charts.length === 1 ? '' : 's'}`
-            : '',
-        overlays.length > 0 ? `${overlays.length} kustomize overlay${overlays.length === 1 ? '' : 's'}` : '',
-    ].filter(Boolean);
-    return {
-        log: `Rendered ${parts.join(' and ')} (${milliseconds} ms of helm/kustomize).`,
-        charts: renders.map((render, index) => ({ render, files: results[index].files })),
-    };
-}
-function renderTools(env) {
-    return { helm: env.KUBE_TOKEN_GUARD_HELM, kustomize: env.KUBE_TOKEN_GUARD_KUSTOMIZE };
-}
-/**
- * Points findings on rendered output at the file users edit: in a plain source (a kustomize base or patch) the exact
- * line of the field in the resource's document (matched by kind and name, names possibly prefixed or suffixed by the
- * overlay); in a Helm template the best line found key by key. Reads the sources from `root`.
- */
-async function mapRenderedFindings(findings, root) {
-    const sources = new Map();
-    for (const finding of findings) {
-        if (!finding.rendered)
-            continue;
-        if (!sources.has(finding.file)) {
-            sources.set(finding.file, await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, finding.file), 'utf8').catch(() => null));
-        }
-        const text = sources.get(finding.file);
-        if (!text)
-            continue;
-        const loaded = (0,core_load/* loadDocuments */.tu)({ path: finding.file, text });
-        const candidates = loaded.objects.filter((object) => object.value.kind === finding.resource.kind);
-        const named = candidates.find((object) => {
-            const name = object.value.metadata?.name;
-            return typeof name === 'string' && name !== '' && finding.resource.name.includes(name);
-        });
-        const object = named ?? (candidates.length === 1 ? candidates[0] : undefined);
-        const span = object
-            ? (0,core_load/* spanOf */.ee)(object, finding.path)
-            : { line: templateLine(text, finding.path), endLine: 0 };
-        finding.line = span.line;
-        finding.endLine = Math.max(span.line, span.endLine);
-    }
-}
-
 // EXTERNAL MODULE: ./node_modules/bottleneck/light.js
 var light = __nccwpck_require__(3251);
 ;// CONCATENATED MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
@@ -49973,34 +48910,6 @@ async function publishCheckRun(github, owner, repo, run) {
     return { id: created.data.id, htmlUrl: created.data.html_url ?? null };
 }
 
-;// CONCATENATED MODULE: ./src/api/contents.ts
-
-/** A file's bytes at `ref`, or null when it does not exist there. */
-async function getFileContent(github, owner, repo, path, ref) {
-    try {
-        const response = await github.rest.repos.getContent({ owner, repo, path, ref });
-        const data = response.data;
-        if (Array.isArray(data) || data.type !== 'file' || !('content' in data))
-            return null;
-        return Buffer.from(data.content, 'base64');
-    }
-    catch (error) {
-        if (statusOf(error) === 404)
-            return null;
-        throw error;
-    }
-}
-/** The merge base of the pull request, which the differential compares with (not the base branch's tip). */
-async function getMergeBase(github, owner, repo, base, head) {
-    const response = await github.rest.repos.compareCommitsWithBasehead({
-        owner,
-        repo,
-        basehead: `${base}...${head}`,
-        per_page: 1,
-    });
-    return response.data.merge_base_commit.sha;
-}
-
 ;// CONCATENATED MODULE: ./src/api/create-review.ts
 
 /** Posts one review with all its inline comments at once (event COMMENT: it neither approves nor blocks). */
@@ -50079,23 +48988,6 @@ async function listReviewComments(github, owner, repo, pullNumber) {
 }
 async function updateReviewComment(github, owner, repo, commentId, body) {
     await github.rest.pulls.updateReviewComment({ owner, repo, comment_id: commentId, body });
-}
-
-;// CONCATENATED MODULE: ./src/pr/differential.ts
-/**
- * Splits the head's findings in the changed files into introduced and existing ones. A finding is matched by its
- * identity (rule, resource and the part of the resource), not by file or line: moving a manifest, or editing lines
- * above it, does not make its findings new.
- */
-function splitFindings(head, base, changedFiles) {
-    const before = new Set(base.map((finding) => finding.identity));
-    const result = { introduced: [], existing: [] };
-    for (const finding of head) {
-        if (!changedFiles.has(finding.file))
-            continue;
-        (before.has(finding.identity) ? result.existing : result.introduced).push(finding);
-    }
-    return result;
 }
 
 ;// CONCATENATED MODULE: ./src/pr/isolate.ts
@@ -50249,6 +49141,1618 @@ function annotationLevel(finding, failOn, introduced) {
     if (introduced && failOn !== 'none' && severityRank(finding.severity) >= severityRank(failOn))
         return 'failure';
     return severityRank(finding.severity) >= severityRank('medium') ? 'warning' : 'notice';
+}
+
+;// CONCATENATED MODULE: ./src/action/hints.ts
+
+/** Milliseconds since `start`, for the log. */
+function since(start) {
+    return `${Math.round(performance.now() - start)} ms`;
+}
+/** Why a request failed, for a message the user can act on: the permission a 403 or 404 points to, say. */
+function permissionHint(error, permission) {
+    const status = statusOf(error);
+    if (isRateLimited(error)) {
+        return `GitHub's rate limit did not lift in time (HTTP ${status}: ${apiErrorDetail(error)})`;
+    }
+    if (status === 403 || status === 404) {
+        return `the token cannot do this (HTTP ${status}: ${apiErrorDetail(error)}); grant it \`${permission}\` in the workflow's \`permissions:\` block`;
+    }
+    return status !== undefined ? `HTTP ${status}: ${apiErrorDetail(error)}` : apiErrorDetail(error);
+}
+
+;// CONCATENATED MODULE: ./src/action/publish.ts
+/**
+ * Publishing a scanned pull request: one review with inline suggestions, a check run with a summary table and
+ * annotations, and workflow annotations where a check run cannot be made. Used by the one-job mode and by the
+ * fork-safe publisher alike; it reads nothing of the repository, only the results it is given.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * The most trial reviews (pending, deleted at once) spent on finding the inline comments GitHub refuses when it
+ * refuses a review without naming them: enough to find one among 32 comments. Each costs two requests, and GitHub
+ * paces review creation, so a few seconds.
+ */
+const MAX_REVIEW_PROBES = 6;
+/**
+ * Publishes the review and the check run of a scanned pull request (falling back to workflow annotations when the
+ * check run cannot be created, or `canWrite` is false). Notes on what could not be done are added to `results.notes`.
+ */
+async function publishPullRequest(github, context, inputs, pr, failOn, report, results, canWrite) {
+    const { introduced, existing, blocking, lines, texts, notes } = results;
+    const { owner, repo } = pr;
+    let started;
+    const rules = new Map(rules_registry.rules.map((rule) => [rule.meta.id, rule.meta]));
+    let published = false;
+    if (canWrite && inputs.commentMode !== 'off') {
+        published = await publishReview(github, pr, inputs, introduced, { rules, lines, texts, maxComments: inputs.commentMode === 'summary' ? 0 : inputs.maxComments }, failOn, blocking, notes);
+    }
+    let checked = false;
+    if (canWrite) {
+        started = performance.now();
+        const summary = summaryMarkdown({
+            introduced,
+            existing,
+            failOn,
+            blocking,
+            changedManifests: results.changedFiles,
+            // What happened so far (an autofix commit, a review that could not be posted) belongs on the check too.
+            notes: [...notes],
+        });
+        try {
+            const run = await publishCheckRun(github, owner, repo, {
+                name: inputs.checkName,
+                headSha: results.checkSha,
+                conclusion: blocking.length > 0 ? 'failure' : 'success',
+                output: {
+                    title: checkTitle(introduced, blocking, failOn, report),
+                    summary,
+                    text: truncate([
+                        introduced.length > 0 ? `### New findings\n\n${findingList(introduced)}` : '',
+                        existing.length > 0
+                            ? `### Existing findings in the changed files\n\n${findingList(existing)}`
+                            : '',
+                    ]
+                        .filter(Boolean)
+                        .join('\n\n') || 'No findings in the changed files.', MAX_OUTPUT_CHARS),
+                },
+                annotations: [...introduced, ...existing]
+                    .filter((finding) => !finding.suppressed)
+                    .map((finding) => ({
+                    path: finding.file,
+                    start_line: finding.line,
+                    end_line: finding.endLine,
+                    annotation_level: annotationLevel(finding, failOn, introduced.includes(finding)),
+                    title: `${finding.ruleId} (${finding.severity}, ${introduced.includes(finding) ? 'new' : 'existing'})`,
+                    message: finding.message,
+                })),
+                detailsUrl: context.runUrl ?? undefined,
+            });
+            checked = true;
+            info(`Published check run "${inputs.checkName}" (${run.id}) in ${since(started)}.`);
+        }
+        catch (error) {
+            notes.push(`The check run was not created: ${permissionHint(error, 'checks: write')}. Findings are reported as workflow annotations instead.`);
+        }
+    }
+    if (!checked) {
+        annotate([...introduced, ...existing], (finding) => annotationLevel(finding, failOn, introduced.includes(finding)));
+    }
+    if (!published && canWrite && inputs.commentMode !== 'off')
+        info('No review was posted.');
+}
+function checkTitle(introduced, blocking, failOn, report) {
+    const open = introduced.filter((finding) => !finding.suppressed);
+    if (blocking.length > 0) {
+        const kind = report === 'all' ? '' : 'new ';
+        return `${blocking.length} ${kind}finding${blocking.length === 1 ? '' : 's'} at or above ${failOn}`;
+    }
+    if (open.length > 0)
+        return `${open.length} new finding${open.length === 1 ? '' : 's'} (${severityCounts(open)})`;
+    return 'No new ServiceAccount token findings';
+}
+async function publishReview(github, pr, inputs, introduced, commentContext, failOn, blocking, notes) {
+    const started = performance.now();
+    let existing;
+    try {
+        existing = (await listReviewComments(github, pr.owner, pr.repo, pr.number)).map((comment) => ({
+            id: Number(comment.id),
+            body: comment.body,
+        }));
+    }
+    catch (error) {
+        notes.push(`Review comments could not be read: ${permissionHint(error, 'pull-requests: read')}.`);
+        return false;
+    }
+    const plan = planReview(introduced, existing, commentContext);
+    for (const comment of plan.resolved) {
+        await updateReviewComment(github, pr.owner, pr.repo, comment.id, resolvedBody(comment.body, pr.headSha)).catch((error) => {
+            notes.push(`An earlier comment could not be marked resolved: ${permissionHint(error, 'pull-requests: write')}.`);
+        });
+    }
+    if (plan.comments.length === 0 && plan.inBody.length === 0) {
+        info(`Review: nothing new to comment (${plan.alreadyCommented.length} already commented, ${plan.resolved.length} marked resolved).`);
+        return false;
+    }
+    const open = introduced.filter((finding) => !finding.suppressed);
+    const bodyOf = (inline, refused) => reviewBody({
+        open,
+        blocking,
+        failOn,
+        inline,
+        inBody: plan.inBody,
+        refused,
+        maxComments: inputs.maxComments,
+    });
+    const post = (inline, refused) => createReview(github, pr.owner, pr.repo, pr.number, pr.headSha, bodyOf(inline, refused), inline.map(draft));
+    // A run that died between creating and submitting a review leaves it pending, and GitHub then refuses new ones.
+    const postClearingPending = async (inline, refused) => {
+        try {
+            await post(inline, refused);
+        }
+        catch (error) {
+            if (!isPendingReviewConflict(error))
+                throw error;
+            const deleted = await deletePendingReviews(github, pr.owner, pr.repo, pr.number);
+            info(`Deleted ${deleted} leftover pending review(s) of this token; posting again.`);
+            await post(inline, refused);
+        }
+    };
+    let inline = plan.comments;
+    try {
+        try {
+            await postClearingPending(plan.comments, []);
+        }
+        catch (error) {
+            // A 422 that is not about a pending review: GitHub cannot place some inline comment, and does not say which.
+            if (statusOf(error) !== 422 || isPendingReviewConflict(error) || plan.comments.length === 0)
+                throw error;
+            const detail = apiErrorDetail(error);
+            let refused = await findRefusedComments(github, pr, plan.comments, detail);
+            inline = plan.comments.filter((comment) => !refused.includes(comment));
+            try {
+                await postClearingPending(inline, refused);
+            }
+            catch (again) {
+                if (statusOf(again) !== 422 || inline.length === 0)
+                    throw again;
+                // Refused again: the trials and the review disagree. Every finding goes to the body rather than none.
+                info(`GitHub refused the review again (${apiErrorDetail(again)}); posting it without inline comments.`);
+                refused = plan.comments;
+                inline = [];
+                await post([], refused);
+            }
+            const count = refused.length;
+            const places = refused.slice(0, 5).map((comment) => `${comment.path}:${comment.line}`);
+            if (count > places.length)
+                places.push(`${count - places.length} more`);
+            notes.push(`GitHub refused ${count} inline comment${count === 1 ? '' : 's'} (${places.join(', ')}): ${detail}. ` +
+                `The findings ${count === 1 ? 'it carried are' : 'they carried are'} listed in the review body instead.`);
+        }
+        info(`Posted a review with ${inline.length} inline comments in ${since(started)}.`);
+        return true;
+    }
+    catch (error) {
+        notes.push(`The review was not posted: ${permissionHint(error, 'pull-requests: write')}.`);
+        return false;
+    }
+}
+/** A planned comment as the review request carries it. */
+function draft(comment) {
+    return {
+        path: comment.path,
+        line: comment.line,
+        side: 'RIGHT',
+        ...(comment.startLine !== undefined
+            ? { start_line: comment.startLine, start_side: 'RIGHT' }
+            : {}),
+        body: comment.body,
+    };
+}
+/**
+ * The inline comments GitHub refuses, when it refused a review with all of them (422) without saying which: found with
+ * a few trial reviews, pending and deleted at once, of half the comments at a time. Comments of one file go together,
+ * as a file GitHub cannot resolve or whose diff it sees otherwise makes all of them fail.
+ */
+async function findRefusedComments(github, pr, comments, detail) {
+    const started = performance.now();
+    info(`GitHub refused the review with ${comments.length} inline comments (HTTP 422: ${detail}) without naming one; ` +
+        `finding which with at most ${MAX_REVIEW_PROBES} trial reviews, deleted at once.`);
+    const byFile = [...comments].sort((a, b) => a.path.localeCompare(b.path));
+    const isolated = await isolateRefused(byFile, (group) => acceptsReviewComments(github, pr.owner, pr.repo, pr.number, pr.headSha, group.map(draft)), MAX_REVIEW_PROBES);
+    info(`${isolated.refused.length} of ${comments.length} inline comments refused or undecided after ${isolated.questions} trial reviews in ${since(started)}` +
+        (isolated.error !== undefined
+            ? ` (a trial failed: ${permissionHint(isolated.error, 'pull-requests: write')})`
+            : '') +
+        '.');
+    return comments.filter((comment) => isolated.refused.includes(comment));
+}
+/** The review's own text: what the pull request introduces, and the findings without an inline comment. */
+function reviewBody(input) {
+    const { open, blocking, failOn, inline, refused } = input;
+    const listed = [...input.inBody, ...refused.flatMap((comment) => comment.findings)].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.file.localeCompare(b.file) || a.line - b.line);
+    const reasons = ['outside the diff', ...(input.maxComments > 0 ? ['over the comment limit'] : [])];
+    if (refused.length > 0)
+        reasons.push('refused by GitHub');
+    const last = reasons.pop();
+    const reasonText = reasons.length > 0 ? `${reasons.join(', ')} or ${last}` : last;
+    return [
+        '### kube-token-guard',
+        '',
+        `This pull request introduces ${open.length} ServiceAccount token finding${open.length === 1 ? '' : 's'} (${severityCounts(open)})` +
+            (blocking.length > 0 ? `; ${blocking.length} at or above \`${failOn}\` block the merge.` : '.'),
+        inline.length > 0
+            ? `${inline.length} ${inline.length === 1 ? 'is' : 'are'} commented inline${inline.some((comment) => comment.body.includes('````suggestion')) ? ' with suggested fixes' : ''}.`
+            : '',
+        refused.length > 0
+            ? `GitHub refused ${refused.length} inline comment${refused.length === 1 ? '' : 's'}; the findings ${refused.length === 1 ? 'it carried are' : 'they carried are'} listed below.`
+            : '',
+        listed.length > 0 ? `\nNot commented inline (${reasonText}):\n\n${findingList(listed, 60000)}` : '',
+    ]
+        .filter((line) => line !== '')
+        .join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/action/fork-safe.ts
+/**
+ * The fork-safe pair. A `pull_request` job from a fork gets a read-only token, so `mode: scan` writes what the review
+ * and the check run are made from to a results file, which the workflow uploads as an artifact. A `workflow_run` job,
+ * which has a write token and runs the base repository's workflow, downloads it and `mode: publish` posts them,
+ * without checking out or running anything of the pull request.
+ *
+ * The results file was made by a job the pull request's author controls, so the publisher trusts none of it: it
+ * finds the pull request through GitHub and requires its head to be the commit the scanning run ran on, recomputes
+ * the commentable lines from GitHub's own diff, applies its own `fail-on`, drops any finding that is malformed,
+ * names an unknown rule or a file the pull request does not change, and escapes the notes it passes on.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+const FORMAT = 'kube-token-guard-results';
+const fork_safe_VERSION = 1;
+/** Bounds on what the publisher reads: far above any real scan, far below what could exhaust the runner. */
+const MAX_FILE_BYTES = 50 * 1024 * 1024;
+const MAX_FINDINGS = 20_000;
+const MAX_NOTES = 20;
+const MAX_TEXT = 2_000;
+/** `mode: scan`: writes the results next to the workspace and returns the absolute path. */
+async function writeResults(inputs, pr, results) {
+    const withFindings = new Set(results.introduced.map((finding) => finding.file));
+    const file = {
+        format: FORMAT,
+        version: fork_safe_VERSION,
+        pullRequest: { number: pr.number, headSha: pr.headSha },
+        introduced: results.introduced,
+        existing: results.existing,
+        changedFiles: results.changedFiles,
+        notes: results.notes,
+        texts: Object.fromEntries([...results.texts].filter(([path]) => withFindings.has(path))),
+    };
+    const path = (0,external_node_path_namespaceObject.resolve)(inputs.workingDirectory, inputs.resultsFile);
+    await (0,promises_namespaceObject.writeFile)(path, `${JSON.stringify(file)}\n`);
+    return path;
+}
+/** `mode: publish`: posts the review and the check run of the results the scanning run left. */
+async function publishFromResults(github, inputs, context, config, failOn) {
+    const run = context.workflowRun;
+    if (!run) {
+        throw new ConfigurationError(`mode publish runs on workflow_run events (this is ${context.eventName || 'no event'}): see docs/examples/fork-safe-publish.yml`);
+    }
+    if (run.event !== 'pull_request') {
+        throw new ConfigurationError(`mode publish publishes scans of pull requests; workflow run ${run.id} ran on ${run.event}`);
+    }
+    const path = (0,external_node_path_namespaceObject.resolve)(inputs.workingDirectory, inputs.resultsFile);
+    const results = parseResults(await readResults(path), path);
+    const [owner, repo] = context.repository.split('/');
+    if (!owner || !repo)
+        throw new ConfigurationError('GITHUB_REPOSITORY is not set');
+    const number = results.file.pullRequest.number;
+    if (run.pullRequests.length > 0 && !run.pullRequests.includes(number)) {
+        throw new ConfigurationError(`the results are for pull request #${number}, but workflow run ${run.id} ran for #${run.pullRequests.join(', #')}`);
+    }
+    const pull = await getPullRequest(github, owner, repo, number);
+    // The one fact the publisher takes from GitHub rather than the file: which commit was scanned.
+    if (pull.head.sha !== run.headSha || results.file.pullRequest.headSha !== run.headSha) {
+        throw new ConfigurationError(`the results do not belong to this workflow run: it ran on ${run.headSha}, pull request #${number} is at ` +
+            `${pull.head.sha} and the results claim ${results.file.pullRequest.headSha}`);
+    }
+    const headRepo = pull.head.repo?.full_name ?? '';
+    const pr = {
+        owner,
+        repo,
+        number,
+        headSha: pull.head.sha,
+        headRef: pull.head.ref,
+        baseSha: pull.base.sha,
+        headRepo,
+        baseRepo: pull.base.repo.full_name,
+        fork: headRepo !== pull.base.repo.full_name,
+    };
+    info(`Publishing the results of workflow run ${run.id} for pull request #${number} (${pr.headSha.slice(0, 7)}).`);
+    const files = await listPullFiles(github, owner, repo, number);
+    const lines = new Map();
+    for (const file of files) {
+        if (file.status !== 'removed')
+            lines.set(file.filename, file.patch ? parsePatch(file.patch) : EMPTY_LINES);
+    }
+    const notes = results.file.notes.map((note) => escapeMarkdown(note));
+    const inPullRequest = (finding) => lines.has(finding.file);
+    const introduced = results.file.introduced.filter(inPullRequest);
+    const existing = results.file.existing.filter(inPullRequest);
+    const outside = results.file.introduced.length + results.file.existing.length - introduced.length - existing.length;
+    if (results.dropped > 0 || outside > 0) {
+        notes.push(`${results.dropped + outside} finding(s) of the results file were left out: ` +
+            `${results.dropped} malformed or of an unknown rule, ${outside} in files the pull request does not change.`);
+    }
+    const counted = config.report === 'all' ? [...introduced, ...existing] : introduced;
+    const blocking = counted.filter((finding) => isBlocking(finding, failOn));
+    const texts = new Map(Object.entries(results.file.texts).filter(([file]) => lines.has(file)));
+    const publishable = {
+        introduced,
+        existing,
+        blocking,
+        changedFiles: results.file.changedFiles,
+        lines,
+        texts,
+        notes,
+        checkSha: pr.headSha,
+    };
+    await publishPullRequest(github, context, inputs, pr, failOn, config.report, publishable, true);
+    for (const note of notes)
+        warning(note);
+    return { pr, introduced, existing, blocking, changedFiles: results.file.changedFiles, notes };
+}
+const EMPTY_LINES = parsePatch('');
+async function readResults(path) {
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
+    }
+    catch (error) {
+        throw new ConfigurationError(`cannot read the results file ${path} (${error.code ?? 'error'}): download the ` +
+            "scanning run's artifact first, e.g. actions/download-artifact with `run-id: ${{ github.event.workflow_run.id }}`");
+    }
+    if (Buffer.byteLength(text) > MAX_FILE_BYTES) {
+        throw new ConfigurationError(`the results file ${path} is larger than ${MAX_FILE_BYTES} bytes`);
+    }
+    return text;
+}
+/** Checks the untrusted file's shape; findings that do not pass are dropped and counted, the rest kept. */
+function parseResults(text, path) {
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch (error) {
+        throw new ConfigurationError(`the results file ${path} is not JSON: ${error.message}`);
+    }
+    const record = (0,core_model/* isRecord */.u4)(value) ? value : {};
+    const pull = (0,core_model/* isRecord */.u4)(record.pullRequest) ? record.pullRequest : {};
+    if (record.format !== FORMAT || record.version !== fork_safe_VERSION) {
+        throw new ConfigurationError(`${path} is not a kube-token-guard results file of version ${fork_safe_VERSION}: use the same version of the Action in both jobs`);
+    }
+    if (!isCount(pull.number) ||
+        pull.number < 1 ||
+        typeof pull.headSha !== 'string' ||
+        !/^[0-9a-f]{40}$/.test(pull.headSha)) {
+        throw new ConfigurationError(`${path} names no pull request number and head commit`);
+    }
+    let dropped = 0;
+    const findings = (list) => {
+        const items = Array.isArray(list) ? list.slice(0, MAX_FINDINGS) : [];
+        dropped += (Array.isArray(list) ? list.length : 0) - items.length;
+        return items.filter((item) => {
+            const ok = isFinding(item);
+            if (!ok)
+                dropped++;
+            return ok;
+        });
+    };
+    const texts = {};
+    if ((0,core_model/* isRecord */.u4)(record.texts)) {
+        for (const [file, content] of Object.entries(record.texts)) {
+            if (typeof content === 'string')
+                texts[file] = content;
+        }
+    }
+    const file = {
+        format: FORMAT,
+        version: fork_safe_VERSION,
+        pullRequest: { number: pull.number, headSha: pull.headSha },
+        introduced: findings(record.introduced),
+        existing: findings(record.existing),
+        changedFiles: isCount(record.changedFiles) ? record.changedFiles : 0,
+        notes: (Array.isArray(record.notes) ? record.notes : [])
+            .filter((note) => typeof note === 'string')
+            .slice(0, MAX_NOTES)
+            .map((note) => note.slice(0, MAX_TEXT)),
+        texts,
+    };
+    return { file, dropped };
+}
+function isFinding(value) {
+    if (!(0,core_model/* isRecord */.u4)(value))
+        return false;
+    const { resource, fix, suppression } = value;
+    return (typeof value.ruleId === 'string' &&
+        rules_registry.ids.includes(value.ruleId) &&
+        isSeverity(value.severity) &&
+        isText(value.message, 8_000) &&
+        isRelativePath(value.file) &&
+        isCount(value.line) &&
+        value.line >= 1 &&
+        isCount(value.endLine) &&
+        value.endLine >= value.line &&
+        typeof value.suppressed === 'boolean' &&
+        (suppression === undefined ||
+            ((0,core_model/* isRecord */.u4)(suppression) &&
+                (suppression.kind === 'annotation' || suppression.kind === 'config') &&
+                isText(suppression.reason, MAX_TEXT))) &&
+        (value.rendered === undefined || typeof value.rendered === 'boolean') &&
+        isText(value.identity, MAX_TEXT) &&
+        Array.isArray(value.path) &&
+        value.path.every((segment) => typeof segment === 'string' || isCount(segment)) &&
+        (0,core_model/* isRecord */.u4)(resource) &&
+        isText(resource.apiVersion, 300) &&
+        isText(resource.kind, 300) &&
+        isText(resource.name, 300) &&
+        (resource.namespace === null || isText(resource.namespace, 300)) &&
+        (fix === null || isFix(fix)));
+}
+function isFix(value) {
+    if (!(0,core_model/* isRecord */.u4)(value))
+        return false;
+    return ((value.file === undefined || isRelativePath(value.file)) &&
+        Array.isArray(value.edits) &&
+        value.edits.every((edit) => (0,core_model/* isRecord */.u4)(edit) && isCount(edit.start) && isCount(edit.end) && isText(edit.text, 100_000)) &&
+        isCount(value.startLine) &&
+        value.startLine >= 1 &&
+        isCount(value.endLine) &&
+        value.endLine >= value.startLine &&
+        isText(value.replacement, 100_000));
+}
+function isRelativePath(value) {
+    return (isText(value, 1_000) &&
+        value !== '' &&
+        !value.startsWith('/') &&
+        !value.split('/').includes('..') &&
+        // eslint-disable-next-line no-control-regex -- control characters are what is refused here
+        !/[\u0000-\u001f]/.test(value));
+}
+function isText(value, max) {
+    return typeof value === 'string' && value.length <= max;
+}
+function isCount(value) {
+    return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: ./node_modules/minimatch/dist/esm/index.js + 8 modules
+var esm = __nccwpck_require__(1138);
+;// CONCATENATED MODULE: ./src/adapters/links.ts
+
+
+/** More entries than any chart or overlay has; a folder beyond it is not walked further (and not refused for it). */
+const MAX_ENTRIES = 20_000;
+/**
+ * The first symbolic link below `dir` (or `dir` itself) that resolves outside `root`, as a path relative to `root`,
+ * or null. helm follows links inside a chart (`.Files.Get` reads them into the output) and kustomize follows them in
+ * an overlay, so a link a pull request adds could otherwise pull any file of the runner into rendered manifests.
+ */
+async function linkLeaving(root, dir) {
+    const top = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(root));
+    let visited = 0;
+    const walk = async (path) => {
+        if (++visited > MAX_ENTRIES)
+            return null;
+        const stats = await (0,promises_namespaceObject.lstat)(path).catch(() => null);
+        if (!stats)
+            return null;
+        if (stats.isSymbolicLink()) {
+            const target = await (0,promises_namespaceObject.realpath)(path).catch(() => null);
+            // A dangling link reads nothing; one that resolves must stay inside the repository.
+            return target !== null && !within(top, target) ? (0,external_node_path_namespaceObject.relative)(root, path).split(external_node_path_namespaceObject.sep).join('/') : null;
+        }
+        if (!stats.isDirectory())
+            return null;
+        for (const entry of await (0,promises_namespaceObject.readdir)(path)) {
+            const found = await walk((0,external_node_path_namespaceObject.join)(path, entry));
+            if (found)
+                return found;
+        }
+        return null;
+    };
+    return walk((0,external_node_path_namespaceObject.resolve)(root, dir));
+}
+/**
+ * Whether `file` (relative to `root`, or absolute) resolves, links followed, to a place inside `root`. A file that
+ * does not exist is judged by its path.
+ */
+async function resolvesInside(root, file) {
+    const top = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(root));
+    const target = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(root, file)).catch(() => null);
+    if (target !== null)
+        return within(top, target);
+    const path = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(root), (0,external_node_path_namespaceObject.resolve)(root, file));
+    return !path.startsWith('..') && !(0,external_node_path_namespaceObject.isAbsolute)(path);
+}
+/** Whether `path` is `top` or below it (both real paths). */
+function within(top, path) {
+    return path === top || path.startsWith(top + external_node_path_namespaceObject.sep);
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/adapters/process.ts
+
+/**
+ * Renders never reach the network: a chart repository or a remote kustomize base would be a download of code the
+ * pull request chose. Every proxy points at a closed local port, so such a fetch fails at once with a clear error.
+ */
+const OFFLINE = {
+    HTTP_PROXY: 'http://127.0.0.1:9',
+    HTTPS_PROXY: 'http://127.0.0.1:9',
+    http_proxy: 'http://127.0.0.1:9',
+    https_proxy: 'http://127.0.0.1:9',
+    NO_PROXY: '',
+    no_proxy: '',
+    GIT_TERMINAL_PROMPT: '0',
+};
+/** Runs a rendering tool without a shell, offline, with a timeout; never rejects. */
+function runTool(binary, args, env, timeout) {
+    return new Promise((done) => {
+        (0,external_node_child_process_namespaceObject.execFile)(binary, args, { env: { ...env, ...OFFLINE }, timeout, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
+            const code = error ? (error.code ?? (error.killed ? 'TIMEOUT' : 1)) : 0;
+            done({ code, stdout, stderr });
+        });
+    });
+}
+/** Why a tool run failed, in one line: a timeout, or the end of what it wrote to stderr. */
+function failureReason(result, timeoutMs) {
+    if (result.code === 'TIMEOUT')
+        return `timed out after ${timeoutMs / 1000} s`;
+    return (result.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500) || `exit code ${String(result.code)}`);
+}
+
+;// CONCATENATED MODULE: ./src/adapters/kustomize.ts
+
+
+
+
+
+
+const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
+const DEFAULT_TIMEOUT_MS = 60_000;
+function toPosix(path) {
+    return path.split(external_node_path_namespaceObject.sep).join('/');
+}
+/**
+ * The overlays to build: folders with a kustomization that no other kustomization of the repository includes
+ * (as a resource, base or component). Those it includes are built as part of them.
+ */
+async function findOverlays(root, kustomizationDirs) {
+    const included = new Set();
+    for (const dir of kustomizationDirs) {
+        const text = await readKustomization(root, dir);
+        if (text === null)
+            continue;
+        let content;
+        try {
+            content = (0,dist/* parse */.qg)(text);
+        }
+        catch {
+            continue;
+        }
+        if (typeof content !== 'object' || content === null)
+            continue;
+        const record = content;
+        for (const field of ['resources', 'bases', 'components']) {
+            const entries = record[field];
+            if (!Array.isArray(entries))
+                continue;
+            for (const entry of entries) {
+                if (typeof entry !== 'string' || /^[a-z]+:\/\//i.test(entry) || entry.includes('?'))
+                    continue;
+                included.add(toPosix((0,external_node_path_namespaceObject.relative)(root, (0,external_node_path_namespaceObject.resolve)(root, dir, entry))));
+            }
+        }
+    }
+    return kustomizationDirs.filter((dir) => !included.has(dir)).sort();
+}
+/** The text of a folder's kustomization file, whichever of its names it has, or null. */
+async function readKustomization(root, dir) {
+    for (const name of KUSTOMIZATION_FILES) {
+        try {
+            return await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, dir, name), 'utf8');
+        }
+        catch {
+            // try the next name
+        }
+    }
+    return null;
+}
+/**
+ * Builds an overlay with the real `kustomize build`, through a wrapper kustomization that adds origin annotations,
+ * so each resource can be reported on the file it was written in. The user's files are not touched.
+ */
+async function buildOverlay(root, dir, options = {}) {
+    const started = performance.now();
+    const result = { dir, files: [], errors: [], notices: [], milliseconds: 0 };
+    const label = dir === '' ? 'kustomization.yaml' : `${dir}/kustomization.yaml`;
+    const within = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(root), (0,external_node_path_namespaceObject.resolve)(root, dir));
+    if (within.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(within)) {
+        result.errors.push({
+            file: label,
+            line: null,
+            message: 'the overlay is outside the repository; not built',
+        });
+        return result;
+    }
+    const link = await linkLeaving(root, dir);
+    if (link !== null) {
+        result.errors.push({
+            file: label,
+            line: null,
+            message: `${link} is a symbolic link leaving the repository; the overlay is not built`,
+        });
+        return result;
+    }
+    const wrapper = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'ktg-kustomize-'));
+    try {
+        const target = toPosix((0,external_node_path_namespaceObject.relative)(wrapper, (0,external_node_path_namespaceObject.resolve)(root, dir)));
+        await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(wrapper, 'kustomization.yaml'), `resources:\n  - ${JSON.stringify(target)}\nbuildMetadata: [originAnnotations]\n`);
+        const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+        const output = await runTool(options.binary ?? 'kustomize', 
+        // kustomize's default restrictor: a kustomization reads files only below its own folder (bases are folders
+        // of their own), so an overlay cannot pull a file of the runner, such as ~/.ssh or /etc, into the output.
+        ['build', wrapper], { PATH: process.env.PATH ?? '', HOME: wrapper }, timeout);
+        if (output.code === 'ENOENT') {
+            result.notices.push({
+                file: label,
+                message: 'kustomize overlay not built: kustomize is not installed',
+            });
+            return result;
+        }
+        if (output.code !== 0) {
+            const reason = failureReason(output, timeout);
+            result.errors.push({ file: label, line: null, message: `kustomize build failed: ${reason}` });
+            return result;
+        }
+        const bySource = new Map();
+        for (const document of (0,dist/* parseAllDocuments */.hR)(output.stdout)) {
+            if (document.errors.length > 0 || !document.contents)
+                continue;
+            const origin = document.getIn(['metadata', 'annotations', ORIGIN_ANNOTATION]);
+            const path = typeof origin === 'string' ? (/^path:\s*(.+)$/m.exec(origin)?.[1]?.trim() ?? null) : null;
+            document.deleteIn(['metadata', 'annotations', ORIGIN_ANNOTATION]);
+            const annotations = document.getIn(['metadata', 'annotations']);
+            if (annotations?.items?.length === 0)
+                document.deleteIn(['metadata', 'annotations']);
+            const source = path ? toPosix((0,external_node_path_namespaceObject.relative)(root, (0,external_node_path_namespaceObject.resolve)(wrapper, path))) : label;
+            bySource.set(source, [...(bySource.get(source) ?? []), document.toString()]);
+        }
+        for (const [path, documents] of bySource) {
+            result.files.push({ path, text: documents.join('---\n'), rendered: true });
+        }
+        return result;
+    }
+    finally {
+        result.milliseconds = Math.round(performance.now() - started);
+        await (0,promises_namespaceObject.rm)(wrapper, { recursive: true, force: true });
+    }
+}
+/** Folders (relative to the root) holding a kustomization, from a list of repository paths. */
+function kustomizationDirs(paths) {
+    const dirs = new Set();
+    for (const path of paths) {
+        const name = path.slice(path.lastIndexOf('/') + 1);
+        if (KUSTOMIZATION_FILES.includes(name))
+            dirs.add((0,external_node_path_namespaceObject.dirname)(path) === '.' ? '' : toPosix((0,external_node_path_namespaceObject.dirname)(path)));
+    }
+    return [...dirs].sort();
+}
+
+;// CONCATENATED MODULE: ./src/adapters/pool.ts
+/** Runs `work` over `items`, `parallel` at a time, keeping the order of the results. */
+async function pooled(items, parallel, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await work(items[index]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/adapters/files.ts
+
+
+
+
+
+
+const files_MAX_FILE_BYTES = 20 * 1024 * 1024;
+const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
+/** Files read at the same time: enough to keep the thread pool busy, few enough to bound open descriptors. */
+const READ_CONCURRENCY = 16;
+function files_toPosix(path) {
+    return path.split(external_node_path_namespaceObject.sep).join('/');
+}
+function matchesAny(path, globs) {
+    return globs.some((glob) => (0,esm/* minimatch */.xF)(path, glob, { dot: true }));
+}
+/** A file's bytes as a SourceFile, or the reason it is not scanned. */
+function decodeFile(path, buffer) {
+    if (buffer.length > files_MAX_FILE_BYTES)
+        return tooLarge(path);
+    if (buffer.includes(0))
+        return { file: path, line: null, message: 'binary content (NUL bytes); not scanned' };
+    return { path, text: buffer.toString('utf8').replace(/^\uFEFF/, '') };
+}
+function tooLarge(path) {
+    return { file: path, line: null, message: `larger than ${files_MAX_FILE_BYTES / 1024 / 1024} MiB; not scanned` };
+}
+/** Picks the files to scan from a repository listing (paths relative to the root, forward slashes). */
+function selectPaths(paths, include, exclude) {
+    const charts = paths
+        .filter((path) => path === 'Chart.yaml' || path.endsWith('/Chart.yaml'))
+        .map((path) => path.slice(0, -'Chart.yaml'.length).replace(/\/$/, ''));
+    const inChart = (path) => charts.some((chart) => chart === '' || path.startsWith(`${chart}/`));
+    const kustomizations = kustomizationDirs(paths).filter((dir) => !inChart(`${dir}/x`));
+    const inKustomization = (path) => kustomizations.some((dir) => dir === '' || path.startsWith(`${dir}/`));
+    const skipped = (path) => path.split('/').some((part) => SKIPPED_DIRECTORIES.has(part));
+    const selected = paths
+        .filter((path) => !skipped(path) &&
+        !inChart(path) &&
+        !inKustomization(path) &&
+        matchesAny(path, include) &&
+        !matchesAny(path, exclude))
+        .sort();
+    return { selected, charts: charts.sort(), kustomizations };
+}
+/**
+ * Reads the files to scan below `root`: named files always, folders walked with the include/exclude globs. Nothing
+ * outside `root` is read, whatever symlinks say; Helm charts are left to the chart renderer.
+ */
+async function collectFiles(options) {
+    const root = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(options.root));
+    const result = { files: [], charts: [], kustomizations: [], errors: [], notices: [] };
+    const seen = new Set();
+    // Files are found first and read afterwards, several at a time: one at a time, the three file-system calls a file
+    // takes (realpath, stat, read) each wait for a round trip through libuv's thread pool.
+    const found = [];
+    const addFile = (absolute, explicit) => {
+        const path = files_toPosix((0,external_node_path_namespaceObject.relative)(root, absolute));
+        if (seen.has(path))
+            return;
+        if (!explicit && (!matchesAny(path, options.include) || matchesAny(path, options.exclude)))
+            return;
+        seen.add(path);
+        found.push({ path, absolute });
+    };
+    const readFound = async ({ path, absolute }) => {
+        const real = await (0,promises_namespaceObject.realpath)(absolute);
+        if (real !== root && !real.startsWith(root + external_node_path_namespaceObject.sep)) {
+            return { file: path, message: 'links outside the scanned root; skipped' };
+        }
+        // Checked before reading, so a huge file is never loaded.
+        return (await (0,promises_namespaceObject.stat)(real)).size > files_MAX_FILE_BYTES ? tooLarge(path) : decodeFile(path, await (0,promises_namespaceObject.readFile)(real));
+    };
+    const walk = async (directory, inKustomization) => {
+        const entries = await (0,promises_namespaceObject.readdir)(directory, { withFileTypes: true });
+        if (entries.some((entry) => entry.name === 'Chart.yaml' && entry.isFile())) {
+            result.charts.push(files_toPosix((0,external_node_path_namespaceObject.relative)(root, directory)));
+            return;
+        }
+        if (entries.some((entry) => KUSTOMIZATION_FILES.includes(entry.name) && entry.isFile())) {
+            result.kustomizations.push(files_toPosix((0,external_node_path_namespaceObject.relative)(root, directory)));
+            inKustomization = true;
+        }
+        entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        for (const entry of entries) {
+            const absolute = (0,external_node_path_namespaceObject.join)(directory, entry.name);
+            if (entry.isDirectory()) {
+                if (!SKIPPED_DIRECTORIES.has(entry.name))
+                    await walk(absolute, inKustomization);
+            }
+            else if (!inKustomization && (entry.isFile() || entry.isSymbolicLink())) {
+                if (entry.isSymbolicLink() && !(await (0,promises_namespaceObject.stat)(absolute).catch(() => null))?.isFile())
+                    continue;
+                addFile(absolute, false);
+            }
+        }
+    };
+    for (const given of options.paths.length > 0 ? options.paths : ['.']) {
+        const absolute = (0,external_node_path_namespaceObject.resolve)(options.root, given);
+        const info = await (0,promises_namespaceObject.lstat)(absolute).catch(() => null);
+        if (!info)
+            throw new ConfigurationError(`${given}: no such file or directory`);
+        const real = await (0,promises_namespaceObject.realpath)(absolute);
+        if (real !== root && !real.startsWith(root + external_node_path_namespaceObject.sep)) {
+            throw new ConfigurationError(`${given}: outside the scanned root ${root}`);
+        }
+        if ((await (0,promises_namespaceObject.stat)(real)).isDirectory())
+            await walk(real, false);
+        else
+            addFile(real, true);
+    }
+    for (const outcome of await pooled(found, READ_CONCURRENCY, readFound)) {
+        if ('text' in outcome)
+            result.files.push(outcome);
+        else if ('line' in outcome)
+            result.errors.push(outcome);
+        else
+            result.notices.push(outcome);
+    }
+    result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return result;
+}
+/** The files to scan at a git revision, read from the object store (the working tree may hold another commit). */
+async function collectFromGit(repo, rev, include, exclude) {
+    const { selected, charts, kustomizations } = selectPaths(await repo.listFiles(rev), include, exclude);
+    const contents = await repo.readFiles(rev, selected);
+    const result = { files: [], charts, kustomizations, errors: [], notices: [] };
+    for (const path of selected) {
+        const buffer = contents.get(path);
+        if (!buffer)
+            continue;
+        const decoded = decodeFile(path, buffer);
+        if ('text' in decoded)
+            result.files.push(decoded);
+        else
+            result.errors.push(decoded);
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/adapters/git.ts
+
+
+
+
+const run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
+/**
+ * Reads a local git repository without a shell: PR-controlled text (paths, refs) is only ever an argument.
+ */
+class GitRepository {
+    dir;
+    constructor(dir) {
+        this.dir = dir;
+    }
+    async git(args) {
+        const { stdout } = await run('git', ['-C', this.dir, ...args], {
+            maxBuffer: 256 * 1024 * 1024,
+            encoding: 'utf8',
+        });
+        return stdout;
+    }
+    async isRepository() {
+        return this.git(['rev-parse', '--git-dir']).then(() => true, () => false);
+    }
+    async head() {
+        return this.git(['rev-parse', 'HEAD']).then((out) => out.trim(), () => null);
+    }
+    async hasCommit(sha) {
+        if (!/^[0-9a-f]{7,64}$/i.test(sha))
+            return false;
+        return this.git(['cat-file', '-e', `${sha}^{commit}`]).then(() => true, () => false);
+    }
+    async mergeBase(a, b) {
+        return this.git(['merge-base', a, b]).then((out) => out.trim() || null, () => null);
+    }
+    /** The full message of commit `sha`, or null when git does not have it. */
+    async commitMessage(sha) {
+        if (!(await this.hasCommit(sha)))
+            return null;
+        return this.git(['log', '-1', '--format=%B', sha]).then((out) => out, () => null);
+    }
+    /** Paths of every file at `rev`. */
+    async listFiles(rev) {
+        const out = await this.git(['ls-tree', '-r', '-z', '--name-only', rev]);
+        return out.split('\0').filter((path) => path !== '');
+    }
+    /**
+     * Contents of `paths` at `rev`, read in one `git cat-file --batch` process; paths absent at `rev` are left out.
+     */
+    async readFiles(rev, paths) {
+        const result = new Map();
+        if (paths.length === 0)
+            return result;
+        const child = (0,external_node_child_process_namespaceObject.spawn)('git', ['-C', this.dir, 'cat-file', '--batch'], {
+            stdio: ['pipe', 'pipe', 'ignore'],
+        });
+        const chunks = [];
+        child.stdout.on('data', (chunk) => chunks.push(chunk));
+        const done = new Promise((resolve, reject) => {
+            child.on('error', reject);
+            child.on('close', (code) => code === 0 ? resolve() : reject(new Error(`git cat-file exited with ${code}`)));
+        });
+        const valid = paths.filter((path) => !path.includes('\n'));
+        child.stdin.end(valid.map((path) => `${rev}:${path}\n`).join(''));
+        await done;
+        const output = Buffer.concat(chunks);
+        let offset = 0;
+        for (const path of valid) {
+            const headerEnd = output.indexOf(0x0a, offset);
+            if (headerEnd === -1)
+                break;
+            const header = output.subarray(offset, headerEnd).toString('utf8');
+            offset = headerEnd + 1;
+            if (header.endsWith(' missing') || header.endsWith(' ambiguous'))
+                continue;
+            const size = Number(header.split(' ')[2]);
+            const type = header.split(' ')[1];
+            if (type === 'blob')
+                result.set(path, output.subarray(offset, offset + size));
+            offset += size + 1;
+        }
+        return result;
+    }
+}
+/** Writes the files below `prefix` at `rev` into `dest` (same relative paths), for tools that read a folder. */
+async function materialize(repo, rev, prefix, dest) {
+    const below = prefix === '' ? '' : `${prefix}/`;
+    const paths = (await repo.listFiles(rev)).filter((path) => path.startsWith(below));
+    const contents = await repo.readFiles(rev, paths);
+    for (const [path, buffer] of contents) {
+        const target = (0,external_node_path_namespaceObject.join)(dest, path);
+        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(target), { recursive: true });
+        await (0,promises_namespaceObject.writeFile)(target, buffer);
+    }
+    return contents.size;
+}
+
+;// CONCATENATED MODULE: ./src/core/source-map.ts
+const SOURCE_COMMENT = /^# Source: (.+?)\s*$/m;
+/** Splits `helm template` output into its documents, each with the template that produced it. */
+function splitRenderedDocuments(output) {
+    const documents = [];
+    for (const chunk of output.split(/^---[ \t]*(?:\r?\n|$)/m)) {
+        if (chunk.trim() === '')
+            continue;
+        const source = SOURCE_COMMENT.exec(chunk)?.[1] ?? null;
+        documents.push({ source, text: chunk.endsWith('\n') ? chunk : `${chunk}\n` });
+    }
+    return documents;
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/**
+ * The line of a template that best matches a field of the rendered object: each key of `path` is looked for in
+ * turn inside the block of the previous one (deeper indentation, before the block ends), starting from the document's
+ * top-level keys, so `spec.template.spec` lands on the pod spec's `spec:` rather than the first `spec:`. Keys the
+ * template builds with actions (`{{ include ... }}`) are not found and leave the closest written ancestor.
+ */
+function templateLine(template, path) {
+    const lines = template.split('\n');
+    let current = -1;
+    let parentIndent = -1;
+    for (const segment of path) {
+        if (typeof segment !== 'string')
+            continue;
+        const key = new RegExp(`^(\\s*(?:-\\s+)?)["']?${escapeRegExp(segment)}["']?\\s*:`);
+        let found = -1;
+        for (let index = current + 1; index < lines.length; index++) {
+            const line = lines[index];
+            const trimmed = line.trimStart();
+            if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('{{'))
+                continue;
+            const indent = line.length - trimmed.length;
+            if (current >= 0 && indent <= parentIndent)
+                break;
+            if (trimmed === '---' && current >= 0)
+                break;
+            const match = key.exec(line);
+            if (match && (current >= 0 || match[1].length === 0)) {
+                found = index;
+                parentIndent = match[1].length;
+                break;
+            }
+        }
+        if (found === -1)
+            break;
+        current = found;
+    }
+    return current === -1 ? 1 : current + 1;
+}
+
+// EXTERNAL MODULE: ./src/core/screen.ts
+var screen = __nccwpck_require__(9755);
+;// CONCATENATED MODULE: ./src/core/scan.ts
+
+
+
+
+
+
+
+/**
+ * Text in, findings out: loads every file, builds one model of all of them (so ServiceAccounts and bindings in any
+ * file count), runs the enabled rules and applies suppressions. No I/O.
+ */
+function scanFiles(files, config, registry = rules_registry, load = { screen: screen/* workerScreen */.vQ }) {
+    const objects = [];
+    const errors = [];
+    const notices = [];
+    let documents = 0;
+    let inert = 0;
+    const { results, screened } = (0,core_load/* loadFiles */.aY)(files, load);
+    for (const loaded of results) {
+        objects.push(...loaded.objects);
+        errors.push(...loaded.errors);
+        notices.push(...loaded.notices);
+        documents += loaded.documents;
+        inert += loaded.inert;
+    }
+    const model = (0,core_model/* buildModel */.yK)(objects, config.defaultNamespace);
+    const findings = evaluate(model, config, registry);
+    return {
+        findings,
+        errors,
+        notices,
+        stats: {
+            files: files.length,
+            documents,
+            resources: model.resources.length + inert,
+            workloads: model.workloads.length,
+            screened,
+        },
+    };
+}
+function evaluate(model, config, registry = rules_registry) {
+    const option = (rule, name) => config.rules[rule]?.options[name];
+    const settings = {
+        privilegedRoles: option('sa-privileged-rbac', 'privileged-roles') ?? [
+            'cluster-admin',
+            'admin',
+            'edit',
+        ],
+        assumeUnresolvedMounts: option('automount-token', 'assume-unresolved-mounts') !== false,
+        knownRules: new Set(registry.ids),
+    };
+    const rbac = buildRbacIndex(model, settings.privilegedRoles);
+    const workloads = new Map(model.workloads.map((workload) => [workload.resource, workload]));
+    const findings = [];
+    for (const rule of registry.rules) {
+        const setting = config.rules[rule.meta.id];
+        if (!setting?.enabled)
+            continue;
+        const context = {
+            model,
+            rbac,
+            options: setting.options,
+            settings,
+            workloadOf: (resource) => workloads.get(resource),
+            report: (report) => findings.push(toFinding(rule.meta.id, rule.meta.severity, setting.severity, report)),
+        };
+        rule.check(context);
+    }
+    for (const finding of findings)
+        scan_suppress(finding, config, workloads, settings.knownRules);
+    // A fix is shown as the whole lines it touches: none may quote a Secret or a literal credential.
+    withholdSecretFixes(findings, secretLines(model, extraCredentialEnvNames(config)));
+    return sortFindings(findings);
+}
+const findingResource = new WeakMap();
+function toFinding(ruleId, defaultSeverity, configured, report) {
+    const { object, ref } = report.resource;
+    const span = (0,core_load/* spanOf */.ee)(object, report.path);
+    const rendered = object.file.rendered === true;
+    const group = ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] : '';
+    const finding = {
+        ruleId,
+        severity: configured ?? report.severity ?? defaultSeverity,
+        message: report.message,
+        file: object.file.path,
+        line: span.line,
+        endLine: span.endLine,
+        resource: { ...ref },
+        suppressed: false,
+        fix: rendered ? null : (report.fix ?? null),
+        path: report.path,
+        identity: [
+            ruleId,
+            group,
+            ref.kind,
+            ref.namespace ?? '',
+            ref.name,
+            report.key ?? report.path.join('.'),
+        ].join('|'),
+    };
+    if (rendered)
+        finding.rendered = true;
+    findingResource.set(finding, report.resource);
+    return finding;
+}
+function scan_suppress(finding, config, workloads, knownRules) {
+    // A broken suppression cannot suppress the report that says it is broken.
+    if (finding.ruleId === 'invalid-suppression')
+        return;
+    const resource = findingResource.get(finding);
+    if (resource) {
+        const sources = [
+            resource.annotations[suppress/* IGNORE_ANNOTATION */.Z],
+            workloads.get(resource)?.templateAnnotations[suppress/* IGNORE_ANNOTATION */.Z],
+        ];
+        for (const value of sources) {
+            if (value === undefined)
+                continue;
+            const entry = (0,suppress/* ignoreCovers */.Br)((0,suppress/* parseIgnoreAnnotation */.lR)(value, knownRules).entries, finding.ruleId);
+            if (entry) {
+                finding.suppressed = true;
+                finding.suppression = { kind: 'annotation', reason: entry.reason };
+                return;
+            }
+        }
+    }
+    const exemption = (0,suppress/* exemptionFor */.HO)(finding, config.exemptions);
+    if (exemption) {
+        finding.suppressed = true;
+        finding.suppression = { kind: 'config', reason: exemption.reason };
+    }
+}
+function sortFindings(findings) {
+    return findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+        a.line - b.line ||
+        (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
+        (a.identity < b.identity ? -1 : a.identity > b.identity ? 1 : 0));
+}
+
+;// CONCATENATED MODULE: ./src/adapters/helm.ts
+
+
+
+
+
+
+
+const DEFAULT_KUBE_VERSION = '1.31.0';
+const helm_DEFAULT_TIMEOUT_MS = 60_000;
+/**
+ * Renders a chart with the real `helm template`, offline: helm's cache, config and data go to a fresh folder, so
+ * no repository or plugin of the machine is used, and dependencies must be vendored in `charts/`. The output is cut
+ * into one file per template (`# Source:`), so findings point at the files users edit.
+ */
+async function renderChart(chart, options) {
+    const started = performance.now();
+    const result = { chart, files: [], errors: [], notices: [], milliseconds: 0 };
+    const chartFile = `${chart.dir ? `${chart.dir}/` : ''}Chart.yaml`;
+    // Values files come from the config, which a pull request can change: never read outside the repository.
+    const outside = [];
+    for (const file of chart.valuesFiles) {
+        if (!(await resolvesInside(options.root, file)))
+            outside.push(file);
+    }
+    const link = await linkLeaving(options.root, chart.dir || '.');
+    if (link !== null) {
+        result.errors.push({
+            file: chartFile,
+            line: null,
+            message: `${link} is a symbolic link leaving the repository; the chart is not rendered`,
+        });
+        result.milliseconds = Math.round(performance.now() - started);
+        return result;
+    }
+    if (outside.length > 0) {
+        result.errors.push({
+            file: chartFile,
+            line: null,
+            message: `values file ${outside.join(', ')} is outside the repository; the chart is not rendered`,
+        });
+        result.milliseconds = Math.round(performance.now() - started);
+        return result;
+    }
+    const home = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'ktg-helm-'));
+    try {
+        const args = [
+            'template',
+            chart.release,
+            (0,external_node_path_namespaceObject.resolve)(options.root, chart.dir || '.'),
+            '--namespace',
+            chart.namespace,
+            '--kube-version',
+            chart.kubeVersion,
+            ...chart.valuesFiles.flatMap((file) => ['--values', (0,external_node_path_namespaceObject.resolve)(options.root, file)]),
+            ...Object.entries(chart.set).flatMap(([key, value]) => ['--set', `${key}=${value}`]),
+        ];
+        const env = {
+            PATH: process.env.PATH ?? '',
+            HOME: home,
+            HELM_CACHE_HOME: (0,external_node_path_namespaceObject.join)(home, 'cache'),
+            HELM_CONFIG_HOME: (0,external_node_path_namespaceObject.join)(home, 'config'),
+            HELM_DATA_HOME: (0,external_node_path_namespaceObject.join)(home, 'data'),
+        };
+        const timeout = options.timeoutMs ?? helm_DEFAULT_TIMEOUT_MS;
+        const output = await runTool(options.binary ?? 'helm', args, env, timeout);
+        if (output.code === 'ENOENT') {
+            result.notices.push({ file: chartFile, message: 'Helm chart not rendered: helm is not installed' });
+            return result;
+        }
+        if (output.code !== 0) {
+            const reason = failureReason(output, timeout);
+            result.errors.push({ file: chartFile, line: null, message: `helm template failed: ${reason}` });
+            return result;
+        }
+        const byTemplate = new Map();
+        for (const document of splitRenderedDocuments(output.stdout)) {
+            const path = templatePath(chart.dir, document.source);
+            byTemplate.set(path, [...(byTemplate.get(path) ?? []), document.text]);
+        }
+        for (const [path, documents] of byTemplate) {
+            result.files.push({
+                path,
+                text: documents.join('---\n'),
+                rendered: true,
+                renderNamespace: chart.namespace,
+            });
+        }
+        return result;
+    }
+    finally {
+        result.milliseconds = Math.round(performance.now() - started);
+        await (0,promises_namespaceObject.rm)(home, { recursive: true, force: true });
+    }
+}
+/** `# Source: <chart>/templates/x.yaml` names the template below the chart's folder (subcharts included). */
+function templatePath(chartDir, source) {
+    const prefix = chartDir ? `${chartDir}/` : '';
+    if (!source)
+        return `${prefix}templates`;
+    const slash = source.indexOf('/');
+    return `${prefix}${slash === -1 ? source : source.slice(slash + 1)}`;
+}
+/** The release name, namespace and values helm is given for a chart found in the repository. */
+async function defaultRender(root, dir, namespace) {
+    let name = (0,external_node_path_namespaceObject.basename)(dir || (0,external_node_path_namespaceObject.resolve)(root));
+    try {
+        const chart = (0,dist/* parse */.qg)(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, dir, 'Chart.yaml'), 'utf8'));
+        if (typeof chart?.name === 'string' && chart.name !== '')
+            name = chart.name;
+    }
+    catch {
+        // helm reports a broken Chart.yaml itself.
+    }
+    return { dir, release: name, namespace, kubeVersion: DEFAULT_KUBE_VERSION, valuesFiles: [], set: {} };
+}
+
+;// CONCATENATED MODULE: ./src/adapters/probe.ts
+
+
+
+
+
+
+
+
+
+/** Findings a chart value can switch off, and so fix at the source. */
+const PROBED_RULES = new Set(['automount-token', 'default-sa-automount', 'workload-identity-automount']);
+/** Keys worth probing: only settings of automounting can matter to those rules. */
+const CANDIDATE_KEY = /automount/i;
+/** Paths of the values that could switch automounting off: keys about it, currently true or empty. */
+function candidateValues(valuesText) {
+    const doc = (0,dist/* parseDocument */.Tp)(valuesText, { version: '1.1' });
+    if (doc.errors.length > 0)
+        return [];
+    const paths = [];
+    const walk = (node, path) => {
+        if (!(0,dist/* isMap */.jh)(node))
+            return;
+        for (const pair of node.items) {
+            if (!(0,dist/* isScalar */.jn)(pair.key))
+                continue;
+            const key = String(pair.key.value);
+            const value = pair.value;
+            if ((0,dist/* isMap */.jh)(value))
+                walk(value, [...path, key]);
+            else if (CANDIDATE_KEY.test(key) && (0,dist/* isScalar */.jn)(value) && (value.value === true || value.value === null)) {
+                paths.push([...path, key]);
+            }
+        }
+    };
+    walk(doc.contents, []);
+    return paths;
+}
+/** Open findings of some rules on a chart's rendered files that have no fix yet. */
+function unfixedRendered(findings, renderedPaths, rules) {
+    return findings.filter((finding) => finding.rendered &&
+        !finding.suppressed &&
+        !finding.fix &&
+        rules.has(finding.ruleId) &&
+        renderedPaths.has(finding.file));
+}
+/** `--set` syntax for a key path: dots inside keys escaped. */
+function setKey(path) {
+    return path.map((key) => key.replace(/([.,\\=])/g, '\\$1')).join('.');
+}
+/**
+ * Fixes at the source: for each chart whose rendered output has findings a value can switch off, re-renders the
+ * chart with each candidate value (automount settings of its values.yaml) set to false, re-scans, and gives the
+ * findings that disappear, with nothing new appearing, a fix that sets that value in values.yaml. Renders are bounded
+ * by the candidates (usually one or two per chart); charts rendered with extra values files or `--set` are skipped,
+ * since their values.yaml may not be what decides.
+ */
+async function probeValues(options) {
+    const started = performance.now();
+    const report = { renders: 0, fixed: 0, milliseconds: 0 };
+    const before = new Set(options.findings.map((finding) => finding.identity));
+    for (const { render, files: rendered } of options.charts) {
+        if (render.valuesFiles.length > 0 || Object.keys(render.set).length > 0)
+            continue;
+        const renderedPaths = new Set(rendered.map((file) => file.path));
+        const targets = unfixedRendered(options.findings, renderedPaths, PROBED_RULES);
+        if (targets.length === 0)
+            continue;
+        const valuesPath = `${render.dir ? `${render.dir}/` : ''}values.yaml`;
+        const valuesText = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(options.root, valuesPath), 'utf8').catch(() => null);
+        if (valuesText === null)
+            continue;
+        const others = options.files.filter((file) => !renderedPaths.has(file.path));
+        for (const path of candidateValues(valuesText)) {
+            const remaining = targets.filter((finding) => !finding.fix);
+            if (remaining.length === 0)
+                break;
+            const probe = await renderChart({ ...render, set: { [setKey(path)]: 'false' } }, { root: options.root, binary: options.helm });
+            report.renders++;
+            if (probe.errors.length > 0)
+                continue;
+            const after = new Set(scanFiles([...others, ...probe.files], options.config).findings.map((finding) => finding.identity));
+            // A value that makes something else appear is not a fix.
+            if ([...after].some((identity) => !before.has(identity)))
+                continue;
+            const fix = setYamlScalar(valuesPath, valuesText, path, 'false');
+            if (!fix)
+                continue;
+            for (const finding of remaining) {
+                if (after.has(finding.identity))
+                    continue;
+                finding.fix = fix;
+                finding.message += ` Fix at the source: set \`${path.join('.')}: false\` in \`${valuesPath}\`.`;
+                report.fixed++;
+            }
+        }
+    }
+    await probeTemplateFixes(options, before, report);
+    report.milliseconds = Math.round(performance.now() - started);
+    return report;
+}
+/**
+ * Where no value decides, the template itself: when the pod spec's `spec:` is written literally in the template,
+ * `automountServiceAccountToken: false` is inserted under it, and kept only if rendering the edited chart (in a
+ * temporary copy) removes the finding and adds nothing.
+ */
+async function probeTemplateFixes(options, before, report) {
+    for (const { render, files: rendered } of options.charts) {
+        const renderedPaths = new Set(rendered.map((file) => file.path));
+        const targets = unfixedRendered(options.findings, renderedPaths, new Set(['automount-token']));
+        const others = options.files.filter((file) => !renderedPaths.has(file.path));
+        for (const finding of targets) {
+            const template = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(options.root, finding.file), 'utf8').catch(() => null);
+            if (template === null)
+                continue;
+            const edit = podSpecInsertion(template, finding.path);
+            if (!edit)
+                continue;
+            const copy = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'ktg-template-'));
+            try {
+                await (0,promises_namespaceObject.cp)((0,external_node_path_namespaceObject.resolve)(options.root, render.dir || '.'), (0,external_node_path_namespaceObject.join)(copy, render.dir || '.'), {
+                    recursive: true,
+                });
+                await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(copy, finding.file), applyEdits(template, [edit]));
+                const probe = await renderChart(render, { root: copy, binary: options.helm });
+                report.renders++;
+                if (probe.errors.length > 0)
+                    continue;
+                const after = new Set(scanFiles([...others, ...probe.files], options.config).findings.map((entry) => entry.identity));
+                if (after.has(finding.identity) || [...after].some((identity) => !before.has(identity)))
+                    continue;
+            }
+            finally {
+                await (0,promises_namespaceObject.rm)(copy, { recursive: true, force: true });
+            }
+            finding.fix = { file: finding.file, ...lineFixOf(template, [edit]) };
+            report.fixed++;
+        }
+    }
+}
+/** The insertion of `automountServiceAccountToken: false` under a literal pod spec `spec:` line of a template. */
+function podSpecInsertion(template, podSpecPath) {
+    if (podSpecPath[podSpecPath.length - 1] !== 'spec')
+        return null;
+    const lines = template.split('\n');
+    const line = templateLine(template, podSpecPath);
+    const text = lines[line - 1];
+    if (text === undefined || !/^\s*spec:\s*(#.*)?\r?$/.test(text))
+        return null;
+    const indent = text.length - text.trimStart().length;
+    // The children's indentation: the first following key line, else two more spaces.
+    let child = indent + 2;
+    for (const next of lines.slice(line)) {
+        const trimmed = next.trimStart();
+        if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('{{'))
+            continue;
+        const nextIndent = next.length - trimmed.length;
+        if (nextIndent > indent && /^["']?[A-Za-z]/.test(trimmed))
+            child = nextIndent;
+        break;
+    }
+    const lineStart = lines.slice(0, line).reduce((sum, entry) => sum + entry.length + 1, 0);
+    const newline = text.endsWith('\r') ? '\r\n' : '\n';
+    return {
+        start: lineStart,
+        end: lineStart,
+        text: `${' '.repeat(child)}automountServiceAccountToken: false${newline}`,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/adapters/render.ts
+
+
+
+
+
+
+
+/**
+ * Renders the Helm charts and builds the kustomize overlays found while collecting files, two at a time (the tools
+ * are CPU-bound), and adds their output, errors and notices to the collection. Returns a line for the log.
+ */
+async function renderCollected(collected, root, config, tools = {}) {
+    const overlays = config.overlays ?? (await findOverlays(root, collected.kustomizations));
+    const renders = [];
+    for (const dir of collected.charts) {
+        const base = await defaultRender(root, dir, config.defaultNamespace);
+        base.kubeVersion = config.kubeVersion;
+        const listed = config.charts.filter((chart) => chart.path === dir);
+        if (listed.length === 0)
+            renders.push(base);
+        for (const chart of listed) {
+            renders.push({
+                dir,
+                release: chart.release ?? base.release,
+                namespace: chart.namespace ?? config.defaultNamespace,
+                kubeVersion: chart.kubeVersion ?? config.kubeVersion,
+                valuesFiles: chart.values,
+                set: chart.set,
+            });
+        }
+    }
+    for (const chart of config.charts) {
+        if (!collected.charts.includes(chart.path)) {
+            collected.notices.push({
+                file: chart.path || '.',
+                message: 'listed in the config `charts` but no chart (Chart.yaml) was found there among the scanned files',
+            });
+        }
+    }
+    const jobs = [
+        ...renders.map((render) => () => renderChart(render, { root, binary: tools.helm })),
+        ...overlays.map((dir) => () => buildOverlay(root, dir, { binary: tools.kustomize })),
+    ];
+    if (jobs.length === 0)
+        return { log: null, charts: [] };
+    const results = await pooled(jobs, 2, (job) => job());
+    for (const result of results) {
+        collected.files.push(...result.files);
+        collected.errors.push(...result.errors);
+        collected.notices.push(...result.notices);
+    }
+    const milliseconds = results.reduce((sum, result) => sum + result.milliseconds, 0);
+    const parts = [
+        collected.charts.length > 0
+            ? `${collected.charts.length} Helm chart${collected.charts.length === 1 ? '' : 's'}`
+            : '',
+        overlays.length > 0 ? `${overlays.length} kustomize overlay${overlays.length === 1 ? '' : 's'}` : '',
+    ].filter(Boolean);
+    return {
+        log: `Rendered ${parts.join(' and ')} (${milliseconds} ms of helm/kustomize).`,
+        charts: renders.map((render, index) => ({ render, files: results[index].files })),
+    };
+}
+function renderTools(env) {
+    return { helm: env.KUBE_TOKEN_GUARD_HELM, kustomize: env.KUBE_TOKEN_GUARD_KUSTOMIZE };
+}
+/**
+ * Points findings on rendered output at the file users edit: in a plain source (a kustomize base or patch) the exact
+ * line of the field in the resource's document (matched by kind and name, names possibly prefixed or suffixed by the
+ * overlay); in a Helm template the best line found key by key. Reads the sources from `root`.
+ */
+async function mapRenderedFindings(findings, root) {
+    const sources = new Map();
+    for (const finding of findings) {
+        if (!finding.rendered)
+            continue;
+        if (!sources.has(finding.file)) {
+            sources.set(finding.file, await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, finding.file), 'utf8').catch(() => null));
+        }
+        const text = sources.get(finding.file);
+        if (!text)
+            continue;
+        const loaded = (0,core_load/* loadDocuments */.tu)({ path: finding.file, text });
+        const candidates = loaded.objects.filter((object) => object.value.kind === finding.resource.kind);
+        const named = candidates.find((object) => {
+            const name = object.value.metadata?.name;
+            return typeof name === 'string' && name !== '' && finding.resource.name.includes(name);
+        });
+        const object = named ?? (candidates.length === 1 ? candidates[0] : undefined);
+        const span = object
+            ? (0,core_load/* spanOf */.ee)(object, finding.path)
+            : { line: templateLine(text, finding.path), endLine: 0 };
+        finding.line = span.line;
+        finding.endLine = Math.max(span.line, span.endLine);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/api/contents.ts
+
+/** A file's bytes at `ref`, or null when it does not exist there. */
+async function getFileContent(github, owner, repo, path, ref) {
+    try {
+        const response = await github.rest.repos.getContent({ owner, repo, path, ref });
+        const data = response.data;
+        if (Array.isArray(data) || data.type !== 'file' || !('content' in data))
+            return null;
+        return Buffer.from(data.content, 'base64');
+    }
+    catch (error) {
+        if (statusOf(error) === 404)
+            return null;
+        throw error;
+    }
+}
+/** The merge base of the pull request, which the differential compares with (not the base branch's tip). */
+async function getMergeBase(github, owner, repo, base, head) {
+    const response = await github.rest.repos.compareCommitsWithBasehead({
+        owner,
+        repo,
+        basehead: `${base}...${head}`,
+        per_page: 1,
+    });
+    return response.data.merge_base_commit.sha;
+}
+
+;// CONCATENATED MODULE: ./src/pr/differential.ts
+/**
+ * Splits the head's findings in the changed files into introduced and existing ones. A finding is matched by its
+ * identity (rule, resource and the part of the resource), not by file or line: moving a manifest, or editing lines
+ * above it, does not make its findings new.
+ */
+function splitFindings(head, base, changedFiles) {
+    const before = new Set(base.map((finding) => finding.identity));
+    const result = { introduced: [], existing: [] };
+    for (const finding of head) {
+        if (!changedFiles.has(finding.file))
+            continue;
+        (before.has(finding.identity) ? result.existing : result.introduced).push(finding);
+    }
+    return result;
 }
 
 ;// CONCATENATED MODULE: ./src/api/commit.ts
@@ -50654,31 +51158,6 @@ async function headCommitMessage(github, pr) {
 
 
 
-
-
-
-
-/** Milliseconds since `start`, for the log. */
-function since(start) {
-    return `${Math.round(performance.now() - start)} ms`;
-}
-/** Why a request failed, for a message the user can act on: the permission a 403 or 404 points to, say. */
-function permissionHint(error, permission) {
-    const status = statusOf(error);
-    if (isRateLimited(error)) {
-        return `GitHub's rate limit did not lift in time (HTTP ${status}: ${apiErrorDetail(error)})`;
-    }
-    if (status === 403 || status === 404) {
-        return `the token cannot do this (HTTP ${status}: ${apiErrorDetail(error)}); grant it \`${permission}\` in the workflow's \`permissions:\` block`;
-    }
-    return status !== undefined ? `HTTP ${status}: ${apiErrorDetail(error)}` : apiErrorDetail(error);
-}
-/**
- * The most trial reviews (pending, deleted at once) spent on finding the inline comments GitHub refuses when it
- * refuses a review without naming them: enough to find one among 32 comments. Each costs two requests, and GitHub
- * paces review creation, so a few seconds.
- */
-const MAX_REVIEW_PROBES = 6;
 /**
  * Reviews one pull request: scans the repository at the head and at the merge base, reports the findings of the
  * changed files as introduced or existing, and publishes them as one review, a check run and the job summary.
@@ -50854,83 +51333,6 @@ async function reviewPullRequest(github, inputs, context, config, failOn) {
         await Promise.all(temporary.map((dir) => (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true })));
     }
 }
-/**
- * Publishes the review and the check run of a scanned pull request (falling back to workflow annotations when the
- * check run cannot be created, or `canWrite` is false). Notes on what could not be done are added to `results.notes`.
- */
-async function publishPullRequest(github, context, inputs, pr, failOn, report, results, canWrite) {
-    const { introduced, existing, blocking, lines, texts, notes } = results;
-    const { owner, repo } = pr;
-    let started;
-    const rules = new Map(rules_registry.rules.map((rule) => [rule.meta.id, rule.meta]));
-    let published = false;
-    if (canWrite && inputs.commentMode !== 'off') {
-        published = await publishReview(github, pr, inputs, introduced, { rules, lines, texts, maxComments: inputs.commentMode === 'summary' ? 0 : inputs.maxComments }, failOn, blocking, notes);
-    }
-    let checked = false;
-    if (canWrite) {
-        started = performance.now();
-        const summary = summaryMarkdown({
-            introduced,
-            existing,
-            failOn,
-            blocking,
-            changedManifests: results.changedFiles,
-            // What happened so far (an autofix commit, a review that could not be posted) belongs on the check too.
-            notes: [...notes],
-        });
-        try {
-            const run = await publishCheckRun(github, owner, repo, {
-                name: inputs.checkName,
-                headSha: results.checkSha,
-                conclusion: blocking.length > 0 ? 'failure' : 'success',
-                output: {
-                    title: checkTitle(introduced, blocking, failOn, report),
-                    summary,
-                    text: truncate([
-                        introduced.length > 0 ? `### New findings\n\n${findingList(introduced)}` : '',
-                        existing.length > 0
-                            ? `### Existing findings in the changed files\n\n${findingList(existing)}`
-                            : '',
-                    ]
-                        .filter(Boolean)
-                        .join('\n\n') || 'No findings in the changed files.', MAX_OUTPUT_CHARS),
-                },
-                annotations: [...introduced, ...existing]
-                    .filter((finding) => !finding.suppressed)
-                    .map((finding) => ({
-                    path: finding.file,
-                    start_line: finding.line,
-                    end_line: finding.endLine,
-                    annotation_level: annotationLevel(finding, failOn, introduced.includes(finding)),
-                    title: `${finding.ruleId} (${finding.severity}, ${introduced.includes(finding) ? 'new' : 'existing'})`,
-                    message: finding.message,
-                })),
-                detailsUrl: context.runUrl ?? undefined,
-            });
-            checked = true;
-            info(`Published check run "${inputs.checkName}" (${run.id}) in ${since(started)}.`);
-        }
-        catch (error) {
-            notes.push(`The check run was not created: ${permissionHint(error, 'checks: write')}. Findings are reported as workflow annotations instead.`);
-        }
-    }
-    if (!checked) {
-        annotate([...introduced, ...existing], (finding) => annotationLevel(finding, failOn, introduced.includes(finding)));
-    }
-    if (!published && canWrite && inputs.commentMode !== 'off')
-        info('No review was posted.');
-}
-function checkTitle(introduced, blocking, failOn, report) {
-    const open = introduced.filter((finding) => !finding.suppressed);
-    if (blocking.length > 0) {
-        const kind = report === 'all' ? '' : 'new ';
-        return `${blocking.length} ${kind}finding${blocking.length === 1 ? '' : 's'} at or above ${failOn}`;
-    }
-    if (open.length > 0)
-        return `${open.length} new finding${open.length === 1 ? '' : 's'} (${severityCounts(open)})`;
-    return 'No new ServiceAccount token findings';
-}
 /** The repository at the pull request's head: the workspace when it is checked out there, else git's objects. */
 async function readHead(git, inputs, config, pr) {
     const checkedOut = await git.head();
@@ -51035,390 +51437,6 @@ async function renderAt(units, source, config, temporary) {
     };
     const rendering = await renderCollected(collected, root, config, renderTools(process.env));
     return { ...collected, root, log: rendering.log, rendered: rendering.charts };
-}
-async function publishReview(github, pr, inputs, introduced, commentContext, failOn, blocking, notes) {
-    const started = performance.now();
-    let existing;
-    try {
-        existing = (await listReviewComments(github, pr.owner, pr.repo, pr.number)).map((comment) => ({
-            id: Number(comment.id),
-            body: comment.body,
-        }));
-    }
-    catch (error) {
-        notes.push(`Review comments could not be read: ${permissionHint(error, 'pull-requests: read')}.`);
-        return false;
-    }
-    const plan = planReview(introduced, existing, commentContext);
-    for (const comment of plan.resolved) {
-        await updateReviewComment(github, pr.owner, pr.repo, comment.id, resolvedBody(comment.body, pr.headSha)).catch((error) => {
-            notes.push(`An earlier comment could not be marked resolved: ${permissionHint(error, 'pull-requests: write')}.`);
-        });
-    }
-    if (plan.comments.length === 0 && plan.inBody.length === 0) {
-        info(`Review: nothing new to comment (${plan.alreadyCommented.length} already commented, ${plan.resolved.length} marked resolved).`);
-        return false;
-    }
-    const open = introduced.filter((finding) => !finding.suppressed);
-    const bodyOf = (inline, refused) => reviewBody({
-        open,
-        blocking,
-        failOn,
-        inline,
-        inBody: plan.inBody,
-        refused,
-        maxComments: inputs.maxComments,
-    });
-    const post = (inline, refused) => createReview(github, pr.owner, pr.repo, pr.number, pr.headSha, bodyOf(inline, refused), inline.map(draft));
-    // A run that died between creating and submitting a review leaves it pending, and GitHub then refuses new ones.
-    const postClearingPending = async (inline, refused) => {
-        try {
-            await post(inline, refused);
-        }
-        catch (error) {
-            if (!isPendingReviewConflict(error))
-                throw error;
-            const deleted = await deletePendingReviews(github, pr.owner, pr.repo, pr.number);
-            info(`Deleted ${deleted} leftover pending review(s) of this token; posting again.`);
-            await post(inline, refused);
-        }
-    };
-    let inline = plan.comments;
-    try {
-        try {
-            await postClearingPending(plan.comments, []);
-        }
-        catch (error) {
-            // A 422 that is not about a pending review: GitHub cannot place some inline comment, and does not say which.
-            if (statusOf(error) !== 422 || isPendingReviewConflict(error) || plan.comments.length === 0)
-                throw error;
-            const detail = apiErrorDetail(error);
-            let refused = await findRefusedComments(github, pr, plan.comments, detail);
-            inline = plan.comments.filter((comment) => !refused.includes(comment));
-            try {
-                await postClearingPending(inline, refused);
-            }
-            catch (again) {
-                if (statusOf(again) !== 422 || inline.length === 0)
-                    throw again;
-                // Refused again: the trials and the review disagree. Every finding goes to the body rather than none.
-                info(`GitHub refused the review again (${apiErrorDetail(again)}); posting it without inline comments.`);
-                refused = plan.comments;
-                inline = [];
-                await post([], refused);
-            }
-            const count = refused.length;
-            const places = refused.slice(0, 5).map((comment) => `${comment.path}:${comment.line}`);
-            if (count > places.length)
-                places.push(`${count - places.length} more`);
-            notes.push(`GitHub refused ${count} inline comment${count === 1 ? '' : 's'} (${places.join(', ')}): ${detail}. ` +
-                `The findings ${count === 1 ? 'it carried are' : 'they carried are'} listed in the review body instead.`);
-        }
-        info(`Posted a review with ${inline.length} inline comments in ${since(started)}.`);
-        return true;
-    }
-    catch (error) {
-        notes.push(`The review was not posted: ${permissionHint(error, 'pull-requests: write')}.`);
-        return false;
-    }
-}
-/** A planned comment as the review request carries it. */
-function draft(comment) {
-    return {
-        path: comment.path,
-        line: comment.line,
-        side: 'RIGHT',
-        ...(comment.startLine !== undefined
-            ? { start_line: comment.startLine, start_side: 'RIGHT' }
-            : {}),
-        body: comment.body,
-    };
-}
-/**
- * The inline comments GitHub refuses, when it refused a review with all of them (422) without saying which: found with
- * a few trial reviews, pending and deleted at once, of half the comments at a time. Comments of one file go together,
- * as a file GitHub cannot resolve or whose diff it sees otherwise makes all of them fail.
- */
-async function findRefusedComments(github, pr, comments, detail) {
-    const started = performance.now();
-    info(`GitHub refused the review with ${comments.length} inline comments (HTTP 422: ${detail}) without naming one; ` +
-        `finding which with at most ${MAX_REVIEW_PROBES} trial reviews, deleted at once.`);
-    const byFile = [...comments].sort((a, b) => a.path.localeCompare(b.path));
-    const isolated = await isolateRefused(byFile, (group) => acceptsReviewComments(github, pr.owner, pr.repo, pr.number, pr.headSha, group.map(draft)), MAX_REVIEW_PROBES);
-    info(`${isolated.refused.length} of ${comments.length} inline comments refused or undecided after ${isolated.questions} trial reviews in ${since(started)}` +
-        (isolated.error !== undefined
-            ? ` (a trial failed: ${permissionHint(isolated.error, 'pull-requests: write')})`
-            : '') +
-        '.');
-    return comments.filter((comment) => isolated.refused.includes(comment));
-}
-/** The review's own text: what the pull request introduces, and the findings without an inline comment. */
-function reviewBody(input) {
-    const { open, blocking, failOn, inline, refused } = input;
-    const listed = [...input.inBody, ...refused.flatMap((comment) => comment.findings)].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.file.localeCompare(b.file) || a.line - b.line);
-    const reasons = ['outside the diff', ...(input.maxComments > 0 ? ['over the comment limit'] : [])];
-    if (refused.length > 0)
-        reasons.push('refused by GitHub');
-    const last = reasons.pop();
-    const reasonText = reasons.length > 0 ? `${reasons.join(', ')} or ${last}` : last;
-    return [
-        '### kube-token-guard',
-        '',
-        `This pull request introduces ${open.length} ServiceAccount token finding${open.length === 1 ? '' : 's'} (${severityCounts(open)})` +
-            (blocking.length > 0 ? `; ${blocking.length} at or above \`${failOn}\` block the merge.` : '.'),
-        inline.length > 0
-            ? `${inline.length} ${inline.length === 1 ? 'is' : 'are'} commented inline${inline.some((comment) => comment.body.includes('````suggestion')) ? ' with suggested fixes' : ''}.`
-            : '',
-        refused.length > 0
-            ? `GitHub refused ${refused.length} inline comment${refused.length === 1 ? '' : 's'}; the findings ${refused.length === 1 ? 'it carried are' : 'they carried are'} listed below.`
-            : '',
-        listed.length > 0 ? `\nNot commented inline (${reasonText}):\n\n${findingList(listed, 60000)}` : '',
-    ]
-        .filter((line) => line !== '')
-        .join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/action/fork-safe.ts
-/**
- * The fork-safe pair. A `pull_request` job from a fork gets a read-only token, so `mode: scan` writes what the review
- * and the check run are made from to a results file, which the workflow uploads as an artifact. A `workflow_run` job,
- * which has a write token and runs the base repository's workflow, downloads it and `mode: publish` posts them,
- * without checking out or running anything of the pull request.
- *
- * The results file was made by a job the pull request's author controls, so the publisher trusts none of it: it
- * finds the pull request through GitHub and requires its head to be the commit the scanning run ran on, recomputes
- * the commentable lines from GitHub's own diff, applies its own `fail-on`, drops any finding that is malformed,
- * names an unknown rule or a file the pull request does not change, and escapes the notes it passes on.
- */
-
-
-
-
-
-
-
-
-
-
-
-
-
-const FORMAT = 'kube-token-guard-results';
-const fork_safe_VERSION = 1;
-/** Bounds on what the publisher reads: far above any real scan, far below what could exhaust the runner. */
-const fork_safe_MAX_FILE_BYTES = 50 * 1024 * 1024;
-const MAX_FINDINGS = 20_000;
-const MAX_NOTES = 20;
-const MAX_TEXT = 2_000;
-/** `mode: scan`: writes the results next to the workspace and returns the absolute path. */
-async function writeResults(inputs, pr, results) {
-    const withFindings = new Set(results.introduced.map((finding) => finding.file));
-    const file = {
-        format: FORMAT,
-        version: fork_safe_VERSION,
-        pullRequest: { number: pr.number, headSha: pr.headSha },
-        introduced: results.introduced,
-        existing: results.existing,
-        changedFiles: results.changedFiles,
-        notes: results.notes,
-        texts: Object.fromEntries([...results.texts].filter(([path]) => withFindings.has(path))),
-    };
-    const path = (0,external_node_path_namespaceObject.resolve)(inputs.workingDirectory, inputs.resultsFile);
-    await (0,promises_namespaceObject.writeFile)(path, `${JSON.stringify(file)}\n`);
-    return path;
-}
-/** `mode: publish`: posts the review and the check run of the results the scanning run left. */
-async function publishFromResults(github, inputs, context, config, failOn) {
-    const run = context.workflowRun;
-    if (!run) {
-        throw new ConfigurationError(`mode publish runs on workflow_run events (this is ${context.eventName || 'no event'}): see docs/examples/fork-safe-publish.yml`);
-    }
-    if (run.event !== 'pull_request') {
-        throw new ConfigurationError(`mode publish publishes scans of pull requests; workflow run ${run.id} ran on ${run.event}`);
-    }
-    const path = (0,external_node_path_namespaceObject.resolve)(inputs.workingDirectory, inputs.resultsFile);
-    const results = parseResults(await readResults(path), path);
-    const [owner, repo] = context.repository.split('/');
-    if (!owner || !repo)
-        throw new ConfigurationError('GITHUB_REPOSITORY is not set');
-    const number = results.file.pullRequest.number;
-    if (run.pullRequests.length > 0 && !run.pullRequests.includes(number)) {
-        throw new ConfigurationError(`the results are for pull request #${number}, but workflow run ${run.id} ran for #${run.pullRequests.join(', #')}`);
-    }
-    const pull = await getPullRequest(github, owner, repo, number);
-    // The one fact the publisher takes from GitHub rather than the file: which commit was scanned.
-    if (pull.head.sha !== run.headSha || results.file.pullRequest.headSha !== run.headSha) {
-        throw new ConfigurationError(`the results do not belong to this workflow run: it ran on ${run.headSha}, pull request #${number} is at ` +
-            `${pull.head.sha} and the results claim ${results.file.pullRequest.headSha}`);
-    }
-    const headRepo = pull.head.repo?.full_name ?? '';
-    const pr = {
-        owner,
-        repo,
-        number,
-        headSha: pull.head.sha,
-        headRef: pull.head.ref,
-        baseSha: pull.base.sha,
-        headRepo,
-        baseRepo: pull.base.repo.full_name,
-        fork: headRepo !== pull.base.repo.full_name,
-    };
-    info(`Publishing the results of workflow run ${run.id} for pull request #${number} (${pr.headSha.slice(0, 7)}).`);
-    const files = await listPullFiles(github, owner, repo, number);
-    const lines = new Map();
-    for (const file of files) {
-        if (file.status !== 'removed')
-            lines.set(file.filename, file.patch ? parsePatch(file.patch) : EMPTY_LINES);
-    }
-    const notes = results.file.notes.map((note) => escapeMarkdown(note));
-    const inPullRequest = (finding) => lines.has(finding.file);
-    const introduced = results.file.introduced.filter(inPullRequest);
-    const existing = results.file.existing.filter(inPullRequest);
-    const outside = results.file.introduced.length + results.file.existing.length - introduced.length - existing.length;
-    if (results.dropped > 0 || outside > 0) {
-        notes.push(`${results.dropped + outside} finding(s) of the results file were left out: ` +
-            `${results.dropped} malformed or of an unknown rule, ${outside} in files the pull request does not change.`);
-    }
-    const counted = config.report === 'all' ? [...introduced, ...existing] : introduced;
-    const blocking = counted.filter((finding) => isBlocking(finding, failOn));
-    const texts = new Map(Object.entries(results.file.texts).filter(([file]) => lines.has(file)));
-    const publishable = {
-        introduced,
-        existing,
-        blocking,
-        changedFiles: results.file.changedFiles,
-        lines,
-        texts,
-        notes,
-        checkSha: pr.headSha,
-    };
-    await publishPullRequest(github, context, inputs, pr, failOn, config.report, publishable, true);
-    for (const note of notes)
-        warning(note);
-    return { pr, introduced, existing, blocking, changedFiles: results.file.changedFiles, notes };
-}
-const EMPTY_LINES = parsePatch('');
-async function readResults(path) {
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
-    }
-    catch (error) {
-        throw new ConfigurationError(`cannot read the results file ${path} (${error.code ?? 'error'}): download the ` +
-            "scanning run's artifact first, e.g. actions/download-artifact with `run-id: ${{ github.event.workflow_run.id }}`");
-    }
-    if (Buffer.byteLength(text) > fork_safe_MAX_FILE_BYTES) {
-        throw new ConfigurationError(`the results file ${path} is larger than ${fork_safe_MAX_FILE_BYTES} bytes`);
-    }
-    return text;
-}
-/** Checks the untrusted file's shape; findings that do not pass are dropped and counted, the rest kept. */
-function parseResults(text, path) {
-    let value;
-    try {
-        value = JSON.parse(text);
-    }
-    catch (error) {
-        throw new ConfigurationError(`the results file ${path} is not JSON: ${error.message}`);
-    }
-    const record = (0,core_model/* isRecord */.u4)(value) ? value : {};
-    const pull = (0,core_model/* isRecord */.u4)(record.pullRequest) ? record.pullRequest : {};
-    if (record.format !== FORMAT || record.version !== fork_safe_VERSION) {
-        throw new ConfigurationError(`${path} is not a kube-token-guard results file of version ${fork_safe_VERSION}: use the same version of the Action in both jobs`);
-    }
-    if (!isCount(pull.number) ||
-        pull.number < 1 ||
-        typeof pull.headSha !== 'string' ||
-        !/^[0-9a-f]{40}$/.test(pull.headSha)) {
-        throw new ConfigurationError(`${path} names no pull request number and head commit`);
-    }
-    let dropped = 0;
-    const findings = (list) => {
-        const items = Array.isArray(list) ? list.slice(0, MAX_FINDINGS) : [];
-        dropped += (Array.isArray(list) ? list.length : 0) - items.length;
-        return items.filter((item) => {
-            const ok = isFinding(item);
-            if (!ok)
-                dropped++;
-            return ok;
-        });
-    };
-    const texts = {};
-    if ((0,core_model/* isRecord */.u4)(record.texts)) {
-        for (const [file, content] of Object.entries(record.texts)) {
-            if (typeof content === 'string')
-                texts[file] = content;
-        }
-    }
-    const file = {
-        format: FORMAT,
-        version: fork_safe_VERSION,
-        pullRequest: { number: pull.number, headSha: pull.headSha },
-        introduced: findings(record.introduced),
-        existing: findings(record.existing),
-        changedFiles: isCount(record.changedFiles) ? record.changedFiles : 0,
-        notes: (Array.isArray(record.notes) ? record.notes : [])
-            .filter((note) => typeof note === 'string')
-            .slice(0, MAX_NOTES)
-            .map((note) => note.slice(0, MAX_TEXT)),
-        texts,
-    };
-    return { file, dropped };
-}
-function isFinding(value) {
-    if (!(0,core_model/* isRecord */.u4)(value))
-        return false;
-    const { resource, fix, suppression } = value;
-    return (typeof value.ruleId === 'string' &&
-        rules_registry.ids.includes(value.ruleId) &&
-        isSeverity(value.severity) &&
-        isText(value.message, 8_000) &&
-        isRelativePath(value.file) &&
-        isCount(value.line) &&
-        value.line >= 1 &&
-        isCount(value.endLine) &&
-        value.endLine >= value.line &&
-        typeof value.suppressed === 'boolean' &&
-        (suppression === undefined ||
-            ((0,core_model/* isRecord */.u4)(suppression) &&
-                (suppression.kind === 'annotation' || suppression.kind === 'config') &&
-                isText(suppression.reason, MAX_TEXT))) &&
-        (value.rendered === undefined || typeof value.rendered === 'boolean') &&
-        isText(value.identity, MAX_TEXT) &&
-        Array.isArray(value.path) &&
-        value.path.every((segment) => typeof segment === 'string' || isCount(segment)) &&
-        (0,core_model/* isRecord */.u4)(resource) &&
-        isText(resource.apiVersion, 300) &&
-        isText(resource.kind, 300) &&
-        isText(resource.name, 300) &&
-        (resource.namespace === null || isText(resource.namespace, 300)) &&
-        (fix === null || isFix(fix)));
-}
-function isFix(value) {
-    if (!(0,core_model/* isRecord */.u4)(value))
-        return false;
-    return ((value.file === undefined || isRelativePath(value.file)) &&
-        Array.isArray(value.edits) &&
-        value.edits.every((edit) => (0,core_model/* isRecord */.u4)(edit) && isCount(edit.start) && isCount(edit.end) && isText(edit.text, 100_000)) &&
-        isCount(value.startLine) &&
-        value.startLine >= 1 &&
-        isCount(value.endLine) &&
-        value.endLine >= value.startLine &&
-        isText(value.replacement, 100_000));
-}
-function isRelativePath(value) {
-    return (isText(value, 1_000) &&
-        value !== '' &&
-        !value.startsWith('/') &&
-        !value.split('/').includes('..') &&
-        // eslint-disable-next-line no-control-regex -- control characters are what is refused here
-        !/[\u0000-\u001f]/.test(value));
-}
-function isText(value, max) {
-    return typeof value === 'string' && value.length <= max;
-}
-function isCount(value) {
-    return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }
 
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js

@@ -25,7 +25,7 @@ import { isBlocking } from '../report/summary.js';
 import { registry } from '../rules/index.js';
 import type { PullRequestContext, RunContext } from './context.js';
 import type { ActionInputs } from './inputs.js';
-import { type PublishableResults, publishPullRequest } from './pull-request.js';
+import { type PublishableResults, publishPullRequest } from './publish.js';
 
 const FORMAT = 'kube-token-guard-results';
 const VERSION = 1;
