@@ -174,7 +174,7 @@ describe('errors name file, line and property', () => {
     const error = configError('fail-on: severe\ndefault-namespace: Not_Valid\n');
     expect(error.details).toEqual([
       `${FILE}:1: fail-on: must be one of info, low, medium, high, critical, none`,
-      `${FILE}:2: default-namespace: must match ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`,
+      `${FILE}:2: default-namespace: must be a namespace name: lower-case letters, digits and \`-\`, starting and ending with a letter or digit`,
     ]);
   });
 });

@@ -149,7 +149,7 @@ describe('the rendering process', () => {
     const started = Date.now();
     const result = await renderChart(
       { dir: 'web', release: 'web', namespace: 'default', kubeVersion: '1.33.0', valuesFiles: [], set: {} },
-      { root: repo, binary, timeoutMs: 500 },
+      { root: repo, binary, limits: { timeoutMs: 500 } },
     );
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(result.files).toEqual([]);
@@ -182,7 +182,7 @@ describe('the rendering process', () => {
       }
     }
     const [argumentsText, environment] = readFileSync(record, 'utf8').split('\n---\n');
-    expect(argumentsText!.split('\n')).toContain(`image.tag=${hostile}`);
+    expect(argumentsText!.split('\n')).toContain(`--set=image.tag=${hostile}`);
     for (const name of ['pwned', 'pwned2', 'pwned3']) {
       expect(existsSync(join(repo, name))).toBe(false);
       expect(existsSync(join(repo, '..', name))).toBe(false);
@@ -211,7 +211,7 @@ describe('the scan of a repository', () => {
       stderr: { write: (text: string) => (output += text) },
     });
     expect(output).not.toContain(MARKER);
-    expect(output).toContain('the overlay is outside the repository; not built');
+    expect(output).toContain('.. is outside the repository; the overlay is not built');
     expect(code).toBe(2);
   });
 });

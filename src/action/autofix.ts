@@ -1,7 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
 import type { GitRepository } from '../adapters/git.js';
+import { readInside } from '../adapters/links.js';
 import type { GitHub } from '../api/client.js';
 import { commitFiles } from '../api/commit.js';
 import type { ResolvedConfig } from '../config/config.js';
@@ -94,7 +95,7 @@ export async function runAutofix(options: {
   }
   const sources = new Map(plainFiles.map((file) => [file.path, file.text]));
   for (const [path, { fixes, findings }] of bySource) {
-    const text = await readFile(resolve(options.renderRoot, path), 'utf8');
+    const text = await readInside(options.renderRoot, path);
     sources.set(path, text);
     const applied = applyFixes(text, fixes);
     if (applied.applied === 0) continue;

@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DEFAULT_CONFIG_PATHS, type ResolvedConfig, defaultConfig, parseConfig } from '../config/config.js';
 import { ConfigurationError } from '../config/errors.js';
+import { insidePath, resolvesInside } from './links.js';
 
 /**
  * The repository's config: the file named (which must exist), else `.github/kube-token-guard.yml` when present,
@@ -11,6 +12,17 @@ export async function loadConfigFile(root: string, explicit?: string): Promise<R
   const candidates = explicit ? [explicit] : DEFAULT_CONFIG_PATHS;
   for (const candidate of candidates) {
     let text: string;
+    // A config in the repository may be a link a pull request made to any file of the runner. (A path outside the
+    // repository can only come from the command line or the workflow, which are trusted.)
+    if (
+      insidePath(root, candidate) !== null &&
+      (await exists(root, candidate)) &&
+      !(await resolvesInside(root, candidate))
+    ) {
+      throw new ConfigurationError(
+        `${candidate}: the config file is a symbolic link leading outside the repository; it is not read`,
+      );
+    }
     try {
       text = await readFile(resolve(root, candidate), 'utf8');
     } catch (error) {
@@ -20,4 +32,9 @@ export async function loadConfigFile(root: string, explicit?: string): Promise<R
     return parseConfig(text, candidate);
   }
   return defaultConfig();
+}
+
+/** Whether a path exists (as a file, folder or link, dangling or not). */
+async function exists(root: string, file: string): Promise<boolean> {
+  return (await lstat(resolve(root, file)).catch(() => null)) !== null;
 }

@@ -1,7 +1,8 @@
 import { execFile, spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { promisify } from 'node:util';
+import { insidePath } from './links.js';
 
 const run = promisify(execFile);
 
@@ -111,7 +112,9 @@ export async function materialize(
   const paths = (await repo.listFiles(rev)).filter((path) => path.startsWith(below));
   const contents = await repo.readFiles(rev, paths);
   for (const [path, buffer] of contents) {
-    const target = join(dest, path);
+    // git refuses `..` in tree entries, but a path is still only ever written inside the scratch folder.
+    const target = insidePath(dest, path);
+    if (target === null) continue;
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, buffer);
   }

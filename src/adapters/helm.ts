@@ -1,11 +1,12 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, posix, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { KUBE_VERSION_PATTERN, NAMESPACE_PATTERN, RELEASE_NAME_PATTERN } from '../config/schema.js';
 import { splitRenderedDocuments } from '../core/source-map.js';
 import type { ScanError, ScanNotice, SourceFile } from '../core/types.js';
 import { linkLeaving, resolvesInside } from './links.js';
-import { failureReason, runTool } from './process.js';
+import { DEFAULT_TOOL_LIMITS, type ToolLimits, failureReason, findExecutable, runTool } from './process.js';
 
 export interface ChartRender {
   /** The chart's folder, relative to the root. */
@@ -31,43 +32,58 @@ export interface HelmOptions {
   root: string;
   /** The helm binary; `helm` from PATH by default. */
   binary?: string;
-  timeoutMs?: number;
+  /** Bounds on the helm process; the timeout is cut to what is left before `deadline`. */
+  limits?: Partial<ToolLimits>;
+  /** `performance.now()` after which no render starts and a running one is stopped. */
+  deadline?: number;
 }
 
 export const DEFAULT_KUBE_VERSION = '1.31.0';
 
-const DEFAULT_TIMEOUT_MS = 60_000;
+const RELEASE_NAME = new RegExp(RELEASE_NAME_PATTERN);
+const MAX_RELEASE_NAME = 53;
+const NAMESPACE_NAME = new RegExp(NAMESPACE_PATTERN);
+const KUBE_VERSION = new RegExp(KUBE_VERSION_PATTERN);
 
 /**
  * Renders a chart with the real `helm template`, offline: helm's cache, config and data go to a fresh folder, so
  * no repository or plugin of the machine is used, and dependencies must be vendored in `charts/`. The output is cut
  * into one file per template (`# Source:`), so findings point at the files users edit.
+ *
+ * Everything here may come from a pull request, so nothing reaches helm as an option: names are checked against
+ * helm's own rules, every option is written `--name=value`, and the release and chart follow `--`.
  */
 export async function renderChart(chart: ChartRender, options: HelmOptions): Promise<RenderedChart> {
   const started = performance.now();
   const result: RenderedChart = { chart, files: [], errors: [], notices: [], milliseconds: 0 };
   const chartFile = `${chart.dir ? `${chart.dir}/` : ''}Chart.yaml`;
+  const refuse = (message: string) => {
+    result.errors.push({ file: chartFile, line: null, message });
+    result.milliseconds = Math.round(performance.now() - started);
+    return result;
+  };
+  const invalid = invalidRenderSetting(chart);
+  if (invalid) return refuse(`${invalid}; the chart is not rendered`);
   // Values files come from the config, which a pull request can change: never read outside the repository.
   const outside: string[] = [];
   for (const file of chart.valuesFiles) {
     if (!(await resolvesInside(options.root, file))) outside.push(file);
   }
   const link = await linkLeaving(options.root, chart.dir || '.');
-  if (link !== null) {
-    result.errors.push({
-      file: chartFile,
-      line: null,
-      message: `${link} is a symbolic link leaving the repository; the chart is not rendered`,
-    });
-    result.milliseconds = Math.round(performance.now() - started);
-    return result;
-  }
+  if (link !== null)
+    return refuse(`${link} is a symbolic link leaving the repository; the chart is not rendered`);
   if (outside.length > 0) {
-    result.errors.push({
-      file: chartFile,
-      line: null,
-      message: `values file ${outside.join(', ')} is outside the repository; the chart is not rendered`,
-    });
+    return refuse(`values file ${outside.join(', ')} is outside the repository; the chart is not rendered`);
+  }
+  const limits = { ...DEFAULT_TOOL_LIMITS, ...options.limits };
+  if (options.deadline !== undefined) {
+    const left = Math.floor(options.deadline - performance.now());
+    if (left <= 0) return refuse('not rendered: the time budget for rendering ran out');
+    limits.timeoutMs = Math.min(limits.timeoutMs, left);
+  }
+  const binary = await findExecutable(options.binary ?? 'helm');
+  if (binary === null) {
+    result.notices.push({ file: chartFile, message: 'Helm chart not rendered: helm is not installed' });
     result.milliseconds = Math.round(performance.now() - started);
     return result;
   }
@@ -75,14 +91,15 @@ export async function renderChart(chart: ChartRender, options: HelmOptions): Pro
   try {
     const args = [
       'template',
+      `--namespace=${chart.namespace}`,
+      `--kube-version=${chart.kubeVersion}`,
+      // A values schema may `$ref` a file of the runner or a loopback URL; rendering needs no validation of values.
+      '--skip-schema-validation',
+      ...chart.valuesFiles.map((file) => `--values=${resolve(options.root, file)}`),
+      ...Object.entries(chart.set).map(([key, value]) => `--set=${key}=${value}`),
+      '--',
       chart.release,
       resolve(options.root, chart.dir || '.'),
-      '--namespace',
-      chart.namespace,
-      '--kube-version',
-      chart.kubeVersion,
-      ...chart.valuesFiles.flatMap((file) => ['--values', resolve(options.root, file)]),
-      ...Object.entries(chart.set).flatMap(([key, value]) => ['--set', `${key}=${value}`]),
     ];
     const env = {
       PATH: process.env.PATH ?? '',
@@ -91,21 +108,40 @@ export async function renderChart(chart: ChartRender, options: HelmOptions): Pro
       HELM_CONFIG_HOME: join(home, 'config'),
       HELM_DATA_HOME: join(home, 'data'),
     };
-    const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const output = await runTool(options.binary ?? 'helm', args, env, timeout);
+    // The scratch folder is helm's working folder too: a relative path it was somehow made to write lands there.
+    const output = await runTool(binary, args, env, home, limits);
     if (output.code === 'ENOENT') {
       result.notices.push({ file: chartFile, message: 'Helm chart not rendered: helm is not installed' });
       return result;
     }
     if (output.code !== 0) {
-      const reason = failureReason(output, timeout);
-      result.errors.push({ file: chartFile, line: null, message: `helm template failed: ${reason}` });
+      result.errors.push({
+        file: chartFile,
+        line: null,
+        message: `helm template failed: ${failureReason(output, limits)}`,
+      });
       return result;
     }
     const byTemplate = new Map<string, string[]>();
+    const strays = new Set<string>();
     for (const document of splitRenderedDocuments(output.stdout)) {
       const path = templatePath(chart.dir, document.source);
-      byTemplate.set(path, [...(byTemplate.get(path) ?? []), document.text]);
+      if (path === null) {
+        strays.add(document.source ?? '');
+        continue;
+      }
+      const documents = byTemplate.get(path);
+      if (documents) documents.push(document.text);
+      else byTemplate.set(path, [document.text]);
+    }
+    if (strays.size > 0) {
+      // Only a crafted template file name can make helm name such a source: nothing of this chart is trusted.
+      result.errors.push({
+        file: chartFile,
+        line: null,
+        message: `helm's output names a template outside the chart (${[...strays].slice(0, 3).join(', ')}); the chart's output is not scanned`,
+      });
+      return result;
     }
     for (const [path, documents] of byTemplate) {
       result.files.push({
@@ -122,22 +158,70 @@ export async function renderChart(chart: ChartRender, options: HelmOptions): Pro
   }
 }
 
-/** `# Source: <chart>/templates/x.yaml` names the template below the chart's folder (subcharts included). */
-export function templatePath(chartDir: string, source: string | null): string {
+/** Why helm must not be given these settings, or null: each is checked as helm and Kubernetes would check it. */
+function invalidRenderSetting(chart: ChartRender): string | null {
+  if (!RELEASE_NAME.test(chart.release) || chart.release.length > MAX_RELEASE_NAME) {
+    return `release name ${JSON.stringify(chart.release)} is not a valid Helm release name (lower-case letters, digits, \`-\` and \`.\`, at most 53)`;
+  }
+  if (!NAMESPACE_NAME.test(chart.namespace) || chart.namespace.length > 63) {
+    return `namespace ${JSON.stringify(chart.namespace)} is not a valid namespace name`;
+  }
+  if (!KUBE_VERSION.test(chart.kubeVersion)) {
+    return `Kubernetes version ${JSON.stringify(chart.kubeVersion)} is not a version such as 1.31.0`;
+  }
+  const badKey = Object.keys(chart.set).find((key) => key === '' || /[=,\r\n]/.test(key));
+  if (badKey !== undefined) return `\`set\` key ${JSON.stringify(badKey)} is not a values path`;
+  return null;
+}
+
+/**
+ * `# Source: <chart>/templates/x.yaml` names the template below the chart's folder (subcharts included): the chart's
+ * name is dropped and the rest must stay inside the chart. Null when it does not (a source of `..` segments, an
+ * absolute path): such a source is never used as a path.
+ */
+export function templatePath(chartDir: string, source: string | null): string | null {
   const prefix = chartDir ? `${chartDir}/` : '';
   if (!source) return `${prefix}templates`;
   const slash = source.indexOf('/');
-  return `${prefix}${slash === -1 ? source : source.slice(slash + 1)}`;
+  if (slash === -1 || source.includes('\0')) return null;
+  const inChart = posix.normalize(source.slice(slash + 1));
+  if (inChart === '.' || inChart === '..' || inChart.startsWith('../') || posix.isAbsolute(inChart))
+    return null;
+  return `${prefix}${inChart}`;
+}
+
+/**
+ * The release name helm is given for a chart: the chart's name when it is a valid release name, else that name made
+ * into one (lower case, other characters as `-`), else `release`. A chart's name is the pull request's to choose.
+ */
+export function releaseNameFor(chartName: string): string {
+  if (RELEASE_NAME.test(chartName) && chartName.length <= MAX_RELEASE_NAME) return chartName;
+  const made = chartName
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]+/g, '-')
+    .replace(/[.-]{2,}/g, '-')
+    .slice(0, MAX_RELEASE_NAME)
+    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+  return RELEASE_NAME.test(made) ? made : 'release';
 }
 
 /** The release name, namespace and values helm is given for a chart found in the repository. */
 export async function defaultRender(root: string, dir: string, namespace: string): Promise<ChartRender> {
   let name = basename(dir || resolve(root));
   try {
+    // A Chart.yaml that links out of the repository is refused by the render; its text is never used.
+    if (!(await resolvesInside(root, join(dir, 'Chart.yaml')))) throw new Error('outside');
     const chart = parse(await readFile(resolve(root, dir, 'Chart.yaml'), 'utf8')) as { name?: unknown };
     if (typeof chart?.name === 'string' && chart.name !== '') name = chart.name;
   } catch {
     // helm reports a broken Chart.yaml itself.
   }
-  return { dir, release: name, namespace, kubeVersion: DEFAULT_KUBE_VERSION, valuesFiles: [], set: {} };
+  return {
+    dir,
+    release: releaseNameFor(name),
+    namespace,
+    kubeVersion: DEFAULT_KUBE_VERSION,
+    valuesFiles: [],
+    set: {},
+  };
 }

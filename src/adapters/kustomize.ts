@@ -1,14 +1,13 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import type { ScanError, ScanNotice, SourceFile } from '../core/types.js';
-import { linkLeaving } from './links.js';
-import { failureReason, runTool } from './process.js';
+import { KUSTOMIZATION_FILES, overlayRefusal } from './kustomize-sources.js';
+import { DEFAULT_TOOL_LIMITS, type ToolLimits, failureReason, findExecutable, runTool } from './process.js';
 
-export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+export { KUSTOMIZATION_FILES };
 const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
-const DEFAULT_TIMEOUT_MS = 60_000;
 
 export interface RenderedOverlay {
   dir: string;
@@ -70,27 +69,28 @@ async function readKustomization(root: string, dir: string): Promise<string | nu
 export async function buildOverlay(
   root: string,
   dir: string,
-  options: { binary?: string; timeoutMs?: number } = {},
+  options: { binary?: string; limits?: Partial<ToolLimits>; deadline?: number } = {},
 ): Promise<RenderedOverlay> {
   const started = performance.now();
   const result: RenderedOverlay = { dir, files: [], errors: [], notices: [], milliseconds: 0 };
   const label = dir === '' ? 'kustomization.yaml' : `${dir}/kustomization.yaml`;
-  const within = relative(resolve(root), resolve(root, dir));
-  if (within.startsWith('..') || isAbsolute(within)) {
-    result.errors.push({
-      file: label,
-      line: null,
-      message: 'the overlay is outside the repository; not built',
-    });
+  const refuse = (message: string) => {
+    result.errors.push({ file: label, line: null, message });
+    result.milliseconds = Math.round(performance.now() - started);
     return result;
+  };
+  // Remote bases, files named by URL and paths leaving the repository are refused before kustomize runs.
+  const refusal = await overlayRefusal(root, dir);
+  if (refusal !== null) return refuse(`${refusal}; the overlay is not built`);
+  const limits = { ...DEFAULT_TOOL_LIMITS, ...options.limits };
+  if (options.deadline !== undefined) {
+    const left = Math.floor(options.deadline - performance.now());
+    if (left <= 0) return refuse('not built: the time budget for rendering ran out');
+    limits.timeoutMs = Math.min(limits.timeoutMs, left);
   }
-  const link = await linkLeaving(root, dir);
-  if (link !== null) {
-    result.errors.push({
-      file: label,
-      line: null,
-      message: `${link} is a symbolic link leaving the repository; the overlay is not built`,
-    });
+  const binary = await findExecutable(options.binary ?? 'kustomize');
+  if (binary === null) {
+    result.notices.push({ file: label, message: 'kustomize overlay not built: kustomize is not installed' });
     return result;
   }
   const wrapper = await mkdtemp(join(tmpdir(), 'ktg-kustomize-'));
@@ -100,14 +100,15 @@ export async function buildOverlay(
       join(wrapper, 'kustomization.yaml'),
       `resources:\n  - ${JSON.stringify(target)}\nbuildMetadata: [originAnnotations]\n`,
     );
-    const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const output = await runTool(
-      options.binary ?? 'kustomize',
+      binary,
       // kustomize's default restrictor: a kustomization reads files only below its own folder (bases are folders
       // of their own), so an overlay cannot pull a file of the runner, such as ~/.ssh or /etc, into the output.
       ['build', wrapper],
-      { PATH: process.env.PATH ?? '', HOME: wrapper },
-      timeout,
+      // No PATH: kustomize needs no other program, and without git on it no remote base can be cloned.
+      { PATH: '', HOME: wrapper },
+      wrapper,
+      limits,
     );
     if (output.code === 'ENOENT') {
       result.notices.push({
@@ -117,7 +118,7 @@ export async function buildOverlay(
       return result;
     }
     if (output.code !== 0) {
-      const reason = failureReason(output, timeout);
+      const reason = failureReason(output, limits);
       result.errors.push({ file: label, line: null, message: `kustomize build failed: ${reason}` });
       return result;
     }
@@ -130,7 +131,9 @@ export async function buildOverlay(
       const annotations = document.getIn(['metadata', 'annotations']) as { items?: unknown[] } | undefined;
       if (annotations?.items?.length === 0) document.deleteIn(['metadata', 'annotations']);
       const source = path ? toPosix(relative(root, resolve(wrapper, path))) : label;
-      bySource.set(source, [...(bySource.get(source) ?? []), document.toString()]);
+      const documents = bySource.get(source);
+      if (documents) documents.push(document.toString());
+      else bySource.set(source, [document.toString()]);
     }
     for (const [path, documents] of bySource) {
       result.files.push({ path, text: documents.join('---\n'), rendered: true });

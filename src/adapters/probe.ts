@@ -1,6 +1,6 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { isMap, isScalar, parseDocument } from 'yaml';
 import type { ResolvedConfig } from '../config/config.js';
 import { applyEdits } from '../core/apply.js';
@@ -9,6 +9,10 @@ import { templateLine } from '../core/source-map.js';
 import { scanFiles } from '../core/scan.js';
 import type { Finding, SourceFile, TextEdit } from '../core/types.js';
 import { type ChartRender, renderChart } from './helm.js';
+import { insidePath } from './links.js';
+
+/** What all probe renders of one scan may take together: a chart cannot make a scan last for hours. */
+export const PROBE_BUDGET_MS = 120_000;
 
 /** Findings a chart value can switch off, and so fix at the source. */
 const PROBED_RULES = new Set(['automount-token', 'default-sa-automount', 'workload-identity-automount']);
@@ -21,6 +25,21 @@ export interface ProbeReport {
   /** Findings given a fix in a values file. */
   fixed: number;
   milliseconds: number;
+  /** Probes left undone because the time budget ran out. */
+  skipped: number;
+}
+
+/** The log line of a probe, or null when nothing was probed. */
+export function probeSummary(report: ProbeReport): string | null {
+  if (report.renders === 0 && report.skipped === 0) return null;
+  const budget =
+    report.skipped > 0
+      ? `; ${report.skipped} probe${report.skipped === 1 ? ' was' : 's were'} left undone: all probes together may take ${PROBE_BUDGET_MS / 1000} s`
+      : '';
+  return (
+    `Probed chart values with ${report.renders} render${report.renders === 1 ? '' : 's'} in ${report.milliseconds} ms: ` +
+    `${report.fixed} finding${report.fixed === 1 ? '' : 's'} fixable at the source (values or templates)${budget}.`
+  );
 }
 
 /** Paths of the values that could switch automounting off: keys about it, currently true or empty. */
@@ -79,9 +98,17 @@ export async function probeValues(options: {
   charts: { render: ChartRender; files: SourceFile[] }[];
   files: SourceFile[];
   findings: Finding[];
+  /** Milliseconds all probe renders may take together; default PROBE_BUDGET_MS. */
+  budgetMs?: number;
 }): Promise<ProbeReport> {
   const started = performance.now();
-  const report: ProbeReport = { renders: 0, fixed: 0, milliseconds: 0 };
+  const deadline = started + (options.budgetMs ?? PROBE_BUDGET_MS);
+  const report: ProbeReport = { renders: 0, fixed: 0, milliseconds: 0, skipped: 0 };
+  const timeLeft = () => {
+    if (performance.now() < deadline) return true;
+    report.skipped++;
+    return false;
+  };
   const before = new Set(options.findings.map((finding) => finding.identity));
   for (const { render, files: rendered } of options.charts) {
     if (render.valuesFiles.length > 0 || Object.keys(render.set).length > 0) continue;
@@ -89,15 +116,17 @@ export async function probeValues(options: {
     const targets = unfixedRendered(options.findings, renderedPaths, PROBED_RULES);
     if (targets.length === 0) continue;
     const valuesPath = `${render.dir ? `${render.dir}/` : ''}values.yaml`;
-    const valuesText = await readFile(resolve(options.root, valuesPath), 'utf8').catch(() => null);
+    const valuesFile = insidePath(options.root, valuesPath);
+    const valuesText = valuesFile === null ? null : await readFile(valuesFile, 'utf8').catch(() => null);
     if (valuesText === null) continue;
     const others = options.files.filter((file) => !renderedPaths.has(file.path));
     for (const path of candidateValues(valuesText)) {
       const remaining = targets.filter((finding) => !finding.fix);
       if (remaining.length === 0) break;
+      if (!timeLeft()) continue;
       const probe = await renderChart(
         { ...render, set: { [setKey(path)]: 'false' } },
-        { root: options.root, binary: options.helm },
+        { root: options.root, binary: options.helm, deadline },
       );
       report.renders++;
       if (probe.errors.length > 0) continue;
@@ -116,7 +145,7 @@ export async function probeValues(options: {
       }
     }
   }
-  await probeTemplateFixes(options, before, report);
+  await probeTemplateFixes(options, before, report, timeLeft, deadline);
   report.milliseconds = Math.round(performance.now() - started);
   return report;
 }
@@ -130,23 +159,37 @@ async function probeTemplateFixes(
   options: Parameters<typeof probeValues>[0],
   before: Set<string>,
   report: ProbeReport,
+  timeLeft: () => boolean,
+  deadline: number,
 ): Promise<void> {
   for (const { render, files: rendered } of options.charts) {
     const renderedPaths = new Set(rendered.map((file) => file.path));
     const targets = unfixedRendered(options.findings, renderedPaths, new Set(['automount-token']));
     const others = options.files.filter((file) => !renderedPaths.has(file.path));
+    const chartDir = render.dir || '.';
+    const prefix = render.dir ? `${render.dir}/` : '';
     for (const finding of targets) {
-      const template = await readFile(resolve(options.root, finding.file), 'utf8').catch(() => null);
+      // The template's path came from helm's output: it is edited only as a file of this chart, in a scratch copy.
+      const source = finding.file.startsWith(prefix)
+        ? insidePath(join(options.root, chartDir), finding.file.slice(prefix.length))
+        : null;
+      if (source === null) continue;
+      const template = await readFile(source, 'utf8').catch(() => null);
       if (template === null) continue;
       const edit = podSpecInsertion(template, finding.path);
-      if (!edit) continue;
+      if (!edit || !timeLeft()) continue;
       const copy = await mkdtemp(join(tmpdir(), 'ktg-template-'));
       try {
-        await cp(resolve(options.root, render.dir || '.'), join(copy, render.dir || '.'), {
+        // Links are copied as the files they point to, so writing the copy can never write through one.
+        await cp(insidePath(options.root, chartDir)!, join(copy, chartDir), {
           recursive: true,
+          dereference: true,
         });
-        await writeFile(join(copy, finding.file), applyEdits(template, [edit]));
-        const probe = await renderChart(render, { root: copy, binary: options.helm });
+        const target = insidePath(copy, finding.file);
+        if (target === null) continue;
+        await rm(target, { force: true });
+        await writeFile(target, applyEdits(template, [edit]), { flag: 'wx' });
+        const probe = await renderChart(render, { root: copy, binary: options.helm, deadline });
         report.renders++;
         if (probe.errors.length > 0) continue;
         const after = new Set(

@@ -1,12 +1,19 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { loadDocuments, spanOf } from '../core/load.js';
 import { templateLine } from '../core/source-map.js';
 import type { Finding, ScanError, ScanNotice, SourceFile } from '../core/types.js';
 import type { ResolvedConfig } from '../config/config.js';
 import { type ChartRender, defaultRender, renderChart } from './helm.js';
 import { buildOverlay, findOverlays } from './kustomize.js';
+import { insidePath } from './links.js';
 import { pooled } from './pool.js';
+import { append } from '../core/arrays.js';
+
+/**
+ * What all renders of one scan may take together. Each render has its own timeout too; this bounds a pull request
+ * that adds hundreds of slow charts. Renders that would start after it are errors of their chart or overlay.
+ */
+export const RENDER_BUDGET_MS = 10 * 60_000;
 
 export interface RenderInput {
   files: SourceFile[];
@@ -37,7 +44,9 @@ export async function renderCollected(
   root: string,
   config: Pick<ResolvedConfig, 'defaultNamespace' | 'kubeVersion' | 'charts' | 'overlays'>,
   tools: RenderTools = {},
+  budgetMs = RENDER_BUDGET_MS,
 ): Promise<RenderOutcome> {
+  const deadline = performance.now() + budgetMs;
   const overlays = config.overlays ?? (await findOverlays(root, collected.kustomizations));
   const renders: ChartRender[] = [];
   for (const dir of collected.charts) {
@@ -71,15 +80,15 @@ export async function renderCollected(
     notices: ScanNotice[];
     milliseconds: number;
   }>)[] = [
-    ...renders.map((render) => () => renderChart(render, { root, binary: tools.helm })),
-    ...overlays.map((dir) => () => buildOverlay(root, dir, { binary: tools.kustomize })),
+    ...renders.map((render) => () => renderChart(render, { root, binary: tools.helm, deadline })),
+    ...overlays.map((dir) => () => buildOverlay(root, dir, { binary: tools.kustomize, deadline })),
   ];
   if (jobs.length === 0) return { log: null, charts: [] };
   const results = await pooled(jobs, 2, (job) => job());
   for (const result of results) {
-    collected.files.push(...result.files);
-    collected.errors.push(...result.errors);
-    collected.notices.push(...result.notices);
+    append(collected.files, result.files);
+    append(collected.errors, result.errors);
+    append(collected.notices, result.notices);
   }
   const milliseconds = results.reduce((sum, result) => sum + result.milliseconds, 0);
   const parts = [
@@ -108,7 +117,9 @@ export async function mapRenderedFindings(findings: Finding[], root: string): Pr
   for (const finding of findings) {
     if (!finding.rendered) continue;
     if (!sources.has(finding.file)) {
-      sources.set(finding.file, await readFile(resolve(root, finding.file), 'utf8').catch(() => null));
+      // A rendered file's path came from the renderer's output: it is read only inside the repository.
+      const path = insidePath(root, finding.file);
+      sources.set(finding.file, path === null ? null : await readFile(path, 'utf8').catch(() => null));
     }
     const text = sources.get(finding.file);
     if (!text) continue;

@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../config/config.js';
 import { type ScanResult, scanFiles } from '../core/scan.js';
 import { type CollectedFiles, collectFiles } from './files.js';
-import { probeValues } from './probe.js';
+import { probeSummary, probeValues } from './probe.js';
 import { type RenderTools, mapRenderedFindings, renderCollected } from './render.js';
 
 /**
@@ -35,12 +35,8 @@ export async function scanWorkspace(
       files: collected.files,
       findings: result.findings,
     });
-    if (probe.renders > 0) {
-      log(
-        `Probed chart values with ${probe.renders} renders in ${probe.milliseconds} ms: ` +
-          `${probe.fixed} findings fixable at the source (values or templates).`,
-      );
-    }
+    const summary = probeSummary(probe);
+    if (summary) log(summary);
     probing = clock();
   }
   log(

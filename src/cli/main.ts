@@ -1,7 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfigFile } from '../adapters/config-file.js';
+import { readInside, writeInside } from '../adapters/links.js';
 import { renderTools } from '../adapters/render.js';
 import { scanWorkspace } from '../adapters/workspace.js';
 import { ConfigurationError } from '../config/errors.js';
@@ -125,7 +126,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const originals = new Map(collected.files.map((file) => [file.path, file.text]));
     for (const file of fixed.files) {
       if (!file.rendered && file.text !== originals.get(file.path))
-        await writeFile(resolve(io.cwd, file.path), file.text);
+        await writeInside(io.cwd, file.path, file.text);
     }
     const changed = new Map(fixed.changed);
     const valuesFixes = new Map<string, Fix[]>();
@@ -134,9 +135,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       valuesFixes.set(finding.fix.file, [...(valuesFixes.get(finding.fix.file) ?? []), finding.fix]);
     }
     for (const [path, fixes] of valuesFixes) {
-      const text = await readFile(resolve(io.cwd, path), 'utf8');
+      const text = await readInside(io.cwd, path);
       const applied = applyFixes(text, fixes);
-      await writeFile(resolve(io.cwd, path), applied.text);
+      await writeInside(io.cwd, path, applied.text);
       changed.set(path, (changed.get(path) ?? 0) + fixes.length);
     }
     const total = [...changed.values()].reduce((sum, count) => sum + count, 0);

@@ -5,7 +5,7 @@ import { type Severity, isSeverity } from '../core/types.js';
 import { CATALOG } from '../rules/catalog.generated.js';
 import type { Preset, RuleMeta } from '../rules/types.js';
 import { ConfigurationError } from './errors.js';
-import { configSchema } from './schema.js';
+import { KUBE_VERSION_PATTERN, NAMESPACE_PATTERN, RELEASE_NAME_PATTERN, configSchema } from './schema.js';
 
 export const DEFAULT_CONFIG_PATHS = ['.github/kube-token-guard.yml', '.github/kube-token-guard.yaml'];
 
@@ -190,6 +190,8 @@ function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
     errors.filter((error) => error.keyword === 'anyOf').map((error) => error.instancePath),
   );
   // A branch's own type/enum error at the anyOf's path says less than the anyOf summary or the other branch's errors.
+  // A key that fails `propertyNames` is reported by its own pattern error, which names the key.
+  errors = errors.filter((error) => error.keyword !== 'propertyNames');
   const kept = errors.filter(
     (error) =>
       !(anyOfPaths.has(error.instancePath) && (error.keyword === 'type' || error.keyword === 'enum')),
@@ -215,6 +217,15 @@ function pathOf(error: ErrorObject): string[] {
   return path;
 }
 
+/** What a pattern of the schema asks for, in words. */
+const PATTERN_TEXT: Record<string, string> = {
+  [RELEASE_NAME_PATTERN]:
+    'must be a Helm release name: lower-case letters, digits, `-` and `.`, starting and ending with a letter or digit',
+  [NAMESPACE_PATTERN]:
+    'must be a namespace name: lower-case letters, digits and `-`, starting and ending with a letter or digit',
+  [KUBE_VERSION_PATTERN]: 'must be a Kubernetes version such as 1.31.0',
+};
+
 function describe(error: ErrorObject): string {
   switch (error.keyword) {
     case 'additionalProperties':
@@ -226,9 +237,11 @@ function describe(error: ErrorObject): string {
     case 'required':
       return `\`${String(error.params.missingProperty)}\` is required`;
     case 'pattern':
+      if (error.propertyName !== undefined)
+        return `key ${JSON.stringify(error.propertyName)} must be a values path without \`=\`, \`,\` or line breaks`;
       return error.instancePath.endsWith('/reason')
         ? 'must not be empty'
-        : `must match ${String(error.params.pattern)}`;
+        : (PATTERN_TEXT[String(error.params.pattern)] ?? `must match ${String(error.params.pattern)}`);
     default:
       return error.message ?? 'is invalid';
   }

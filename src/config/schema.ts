@@ -2,6 +2,13 @@ import { CATALOG } from '../rules/catalog.generated.js';
 import { PRESETS, type RuleMeta } from '../rules/types.js';
 import { SEVERITIES } from '../core/types.js';
 
+/** Helm's rule for release names; `helm template` refuses any other. */
+export const RELEASE_NAME_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+/** A namespace is a DNS label (RFC 1123), at most 63 characters. */
+export const NAMESPACE_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+/** `1.31`, `1.31.0` or `v1.31.0`. */
+export const KUBE_VERSION_PATTERN = '^v?\\d+\\.\\d+(\\.\\d+)?$';
+
 const stringList = (description: string) => ({
   type: 'array',
   items: { type: 'string', minLength: 1 },
@@ -60,14 +67,14 @@ export function configSchema(): Record<string, unknown> {
       },
       'default-namespace': {
         type: 'string',
-        pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+        pattern: NAMESPACE_PATTERN,
         maxLength: 63,
         default: 'default',
         description: 'Namespace of resources that set none and are not rendered into one.',
       },
       'kube-version': {
         type: 'string',
-        pattern: '^v?\\d+\\.\\d+(\\.\\d+)?$',
+        pattern: KUBE_VERSION_PATTERN,
         default: '1.31.0',
         description: 'Kubernetes version Helm charts are rendered for (`helm template --kube-version`).',
       },
@@ -85,21 +92,29 @@ export function configSchema(): Record<string, unknown> {
               minLength: 1,
               description: 'Folder of the chart (holding Chart.yaml), relative to the repository root.',
             },
-            release: { type: 'string', minLength: 1, description: 'Release name. Default: the chart name.' },
+            release: {
+              type: 'string',
+              pattern: RELEASE_NAME_PATTERN,
+              maxLength: 53,
+              description:
+                'Release name, as Helm allows it (lower-case letters, digits, `-` and `.`, at most 53). Default: the chart name.',
+            },
             namespace: {
               type: 'string',
-              minLength: 1,
+              pattern: NAMESPACE_PATTERN,
+              maxLength: 63,
               description: 'Namespace to render into. Default: `default-namespace`.',
             },
             values: stringList('Values files, relative to the repository root, in order.'),
             set: {
               type: 'object',
+              propertyNames: { pattern: '^[^=,\\r\\n]+$' },
               additionalProperties: { type: ['string', 'number', 'boolean'] },
               description: 'Values set on the command line (`--set key=value`).',
             },
             'kube-version': {
               type: 'string',
-              pattern: '^v?\\d+\\.\\d+(\\.\\d+)?$',
+              pattern: KUBE_VERSION_PATTERN,
               description: 'Overrides the top-level `kube-version`.',
             },
           },

@@ -1,4 +1,5 @@
 import type { Fix, TextEdit } from './types.js';
+import { append, minOf } from './arrays.js';
 
 export interface ApplyResult {
   text: string;
@@ -23,7 +24,7 @@ export function applyFixes(text: string, fixes: readonly Fix[]): ApplyResult {
       skipped++;
       continue;
     }
-    taken.push(...fix.edits);
+    append(taken, fix.edits);
     applied++;
   }
   const result = applyEdits(text, taken);
@@ -42,7 +43,7 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
 }
 
 function firstStart(fix: Fix): number {
-  return Math.min(...fix.edits.map((edit) => edit.start));
+  return minOf(fix.edits.map((edit) => edit.start));
 }
 
 function overlaps(a: TextEdit, b: TextEdit): boolean {

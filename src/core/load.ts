@@ -11,6 +11,7 @@ import {
 } from './tree.js';
 import type { ScanError, ScanNotice, SourceFile } from './types.js';
 import { YAML11_SCHEMA } from './yaml11-schema.js';
+import { append } from './arrays.js';
 
 export type PathSegment = string | number;
 
@@ -170,7 +171,7 @@ export function loadFiles(
     for (const outcome of plan.outcomes) {
       result.documents += outcome.documents;
       result.inert += outcome.inert;
-      result.errors.push(...outcome.errors);
+      append(result.errors, outcome.errors);
       if (outcome.tree) addObjects(plan.file, plan.lines, outcome.tree, result);
     }
     return result;

@@ -8,6 +8,7 @@ import { workerScreen } from './screen.js';
 import { extraCredentialEnvNames, secretLines, withholdSecretFixes } from './secrets.js';
 import { IGNORE_ANNOTATION, exemptionFor, ignoreCovers, parseIgnoreAnnotation } from './suppress.js';
 import type { Finding, ScanError, ScanNotice, SourceFile } from './types.js';
+import { append } from './arrays.js';
 
 export interface ScanStats {
   files: number;
@@ -42,9 +43,9 @@ export function scanFiles(
   let inert = 0;
   const { results, screened } = loadFiles(files, load);
   for (const loaded of results) {
-    objects.push(...loaded.objects);
-    errors.push(...loaded.errors);
-    notices.push(...loaded.notices);
+    append(objects, loaded.objects);
+    append(errors, loaded.errors);
+    append(notices, loaded.notices);
     documents += loaded.documents;
     inert += loaded.inert;
   }

@@ -6,17 +6,40 @@ export interface RenderedDocument {
   text: string;
 }
 
-const SOURCE_COMMENT = /^# Source: (.+?)\s*$/m;
+/** What `helm template` writes before each document: helm 3 and 4 alike. */
+const BOUNDARY = '---\n# Source: ';
 
-/** Splits `helm template` output into its documents, each with the template that produced it. */
+/**
+ * Splits `helm template` output into its documents, each with the template that produced it, exactly where helm put
+ * its own boundaries: a line `---` followed by a line `# Source: <template>`, lines ending at `\n` only. Helm splits a
+ * template's output at every line that starts with `---` before it writes these boundaries, so no template output can
+ * hold one; a lone carriage return, a `# Source:` comment or a `---` further into a line is the template's text.
+ * Linear in the size of the output.
+ */
 export function splitRenderedDocuments(output: string): RenderedDocument[] {
   const documents: RenderedDocument[] = [];
-  for (const chunk of output.split(/^---[ \t]*(?:\r?\n|$)/m)) {
-    if (chunk.trim() === '') continue;
-    const source = SOURCE_COMMENT.exec(chunk)?.[1] ?? null;
-    documents.push({ source, text: chunk.endsWith('\n') ? chunk : `${chunk}\n` });
+  const starts: number[] = [];
+  if (output.startsWith(BOUNDARY)) starts.push(0);
+  for (let at = output.indexOf(`\n${BOUNDARY}`); at !== -1; at = output.indexOf(`\n${BOUNDARY}`, at + 1)) {
+    starts.push(at + 1);
   }
+  const leading = output.slice(0, starts[0] ?? output.length);
+  if (leading.trim() !== '') documents.push({ source: null, text: withNewline(leading) });
+  starts.forEach((start, index) => {
+    const end = starts[index + 1] ?? output.length;
+    // The chunk keeps its `# Source:` line, as the line numbers of a rendered file count it.
+    const text = output.slice(start + '---\n'.length, end);
+    const lineEnd = text.indexOf('\n');
+    const source = text.slice('# Source: '.length, lineEnd === -1 ? text.length : lineEnd).trimEnd();
+    const content = lineEnd === -1 ? '' : text.slice(lineEnd + 1);
+    if (content.trim() === '') return;
+    documents.push({ source: source === '' ? null : source, text: withNewline(text) });
+  });
   return documents;
+}
+
+function withNewline(text: string): string {
+  return text.endsWith('\n') ? text : `${text}\n`;
 }
 
 function escapeRegExp(text: string): string {

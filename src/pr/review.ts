@@ -6,6 +6,7 @@ import { countFindings, severityBreakdown } from '../report/summary.js';
 import type { RuleMeta } from '../rules/types.js';
 import { RULE_DOCS_URL } from '../version.js';
 import { type CommentableLines, inOneHunk } from './patch.js';
+import { append, maxOf } from '../core/arrays.js';
 
 const MARKER = /<!-- kube-token-guard:fingerprints=([0-9a-f,]+) -->/;
 const RESOLVED_MARKER = '<!-- kube-token-guard:resolved -->';
@@ -76,7 +77,10 @@ function closingTick(text: string, from: number): number {
 /** Any text (a file path, a branch name) as one inline code span, whatever backticks or line breaks it holds. */
 export function codeSpan(text: string): string {
   const flat = text.replace(LINE_BREAKS, ' ');
-  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+  const longest = maxOf(
+    (flat.match(/`+/g) ?? []).map((run) => run.length),
+    0,
+  );
   const fence = '`'.repeat(longest + 1);
   // Markdown strips one space from each end of a span that has both, and a span cannot start or end with a backtick.
   if (flat.trim() === '') return flat === '' ? '` `' : `${fence}${flat}${fence}`;
@@ -87,7 +91,10 @@ export function codeSpan(text: string): string {
 
 /** The backticks of a fenced block holding `content`: longer than any run inside it, and at least `minimum`. */
 export function codeFence(content: string, minimum = 3): string {
-  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+  const longest = maxOf(
+    (content.match(/`+/g) ?? []).map((run) => run.length),
+    0,
+  );
   return '`'.repeat(Math.max(minimum, longest + 1));
 }
 
@@ -208,19 +215,19 @@ export function planReview(
       const fix = group.fix;
       const anchor = group.findings[0]!;
       if (!lines?.inline) {
-        plan.inBody.push(...group.findings);
+        append(plan.inBody, group.findings);
       } else if (fix && inOneHunk(lines, fix.startLine, fix.endLine)) {
         candidates.push(comment(path, fix.startLine, fix.endLine, group.findings, fix, context));
       } else if (anchor.file === path && lines.right.has(anchor.line)) {
         candidates.push(comment(path, anchor.line, anchor.line, group.findings, null, context));
       } else {
-        plan.inBody.push(...group.findings);
+        append(plan.inBody, group.findings);
       }
     }
   }
   candidates.sort((a, b) => bySeverity(a.findings[0]!, b.findings[0]!));
   plan.comments = candidates.slice(0, Math.max(0, context.maxComments));
-  for (const over of candidates.slice(plan.comments.length)) plan.inBody.push(...over.findings);
+  for (const over of candidates.slice(plan.comments.length)) append(plan.inBody, over.findings);
   plan.inBody.sort(bySeverity);
   return plan;
 }

@@ -1,6 +1,7 @@
 import { type Finding, type Severity, severityRank } from '../core/types.js';
 import { RULE_DOCS_URL } from '../version.js';
 import { codeFence, codeSpan, escapeMarkdown, severityCounts } from './review.js';
+import { maxOf } from '../core/arrays.js';
 
 /** GitHub refuses check run summaries and texts longer than this. */
 export const MAX_OUTPUT_CHARS = 65535;
@@ -25,7 +26,7 @@ export function summaryMarkdown(input: SummaryInput): string {
   const all = [...input.introduced, ...input.existing];
   const rules = [...new Set(all.map((finding) => finding.ruleId))].sort((a, b) => {
     const top = (id: string) =>
-      Math.max(...all.filter((f) => f.ruleId === id).map((f) => severityRank(f.severity)));
+      maxOf(all.filter((f) => f.ruleId === id).map((f) => severityRank(f.severity)));
     return top(b) - top(a) || a.localeCompare(b);
   });
   const open = (list: Finding[]) => list.filter((finding) => !finding.suppressed);

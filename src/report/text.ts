@@ -1,6 +1,7 @@
 import type { ScanError, ScanNotice, Severity } from '../core/types.js';
 import type { Finding } from '../core/types.js';
 import { countFindings, severityBreakdown } from './summary.js';
+import { maxOf } from '../core/arrays.js';
 
 const COLORS: Record<Severity | 'dim' | 'bold' | 'path', [number, number]> = {
   critical: [35, 39],
@@ -38,7 +39,10 @@ export function formatText(
   }
   for (const [file, list] of byFile) {
     out.push(paint('path', file));
-    const width = Math.max(...list.map((finding) => String(finding.line).length));
+    const width = maxOf(
+      list.map((finding) => String(finding.line).length),
+      1,
+    );
     for (const finding of list) {
       const tags = [
         finding.fix ? 'fixable' : '',
