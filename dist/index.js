@@ -35702,6 +35702,44 @@ module.exports = {
 
 /***/ }),
 
+/***/ 3309:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BC: () => (/* binding */ append),
+/* harmony export */   _: () => (/* binding */ maxOf),
+/* harmony export */   _h: () => (/* binding */ minOf)
+/* harmony export */ });
+/**
+ * Array helpers that hold for any length. `target.push(...items)` and `Math.max(...values)` pass every element as an
+ * argument, and V8 throws a RangeError past about a hundred thousand of them: a file with that many documents, a
+ * chart rendering that many, or a text with that many backtick runs would otherwise crash a scan.
+ */
+/** Appends `items` to `target` in place. */
+function append(target, items) {
+    for (const item of items)
+        target.push(item);
+}
+/** The largest of `values`, or `empty` when there are none. */
+function maxOf(values, empty = -Infinity) {
+    let result = empty;
+    for (const value of values)
+        if (value > result)
+            result = value;
+    return result;
+}
+/** The smallest of `values`, or `empty` when there are none. */
+function minOf(values, empty = Infinity) {
+    let result = empty;
+    for (const value of values)
+        if (value < result)
+            result = value;
+    return result;
+}
+
+
+/***/ }),
+
 /***/ 2309:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -36033,7 +36071,10 @@ function styleOf(type) {
     }
 }
 
+// EXTERNAL MODULE: ./src/core/arrays.ts
+var arrays = __nccwpck_require__(3309);
 ;// CONCATENATED MODULE: ./src/core/load.ts
+
 
 
 
@@ -36124,7 +36165,7 @@ function loadFiles(files, options = {}) {
         for (const outcome of plan.outcomes) {
             result.documents += outcome.documents;
             result.inert += outcome.inert;
-            result.errors.push(...outcome.errors);
+            (0,arrays/* append */.BC)(result.errors, outcome.errors);
             if (outcome.tree)
                 addObjects(plan.file, plan.lines, outcome.tree, result);
         }
@@ -37146,7 +37187,7 @@ function useEnvironmentCopy() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9755);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7396);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3169);
 
 
 
@@ -37163,7 +37204,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7396:
+/***/ 3169:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38305,7 +38346,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile: summary_writeFile } = external_fs_namespaceObject.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -38366,7 +38407,7 @@ class Summary {
         return summary_awaiter(this, void 0, void 0, function* () {
             const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
             const filePath = yield this.filePath();
-            const writeFunc = overwrite ? writeFile : appendFile;
+            const writeFunc = overwrite ? summary_writeFile : appendFile;
             yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
             return this.emptyBuffer();
         });
@@ -41047,7 +41088,10 @@ function inOneHunk(lines, start, end) {
     return lines.hunks.some((hunk) => hunk.start <= start && end <= hunk.end);
 }
 
+// EXTERNAL MODULE: ./src/core/arrays.ts
+var arrays = __nccwpck_require__(3309);
 ;// CONCATENATED MODULE: ./src/core/apply.ts
+
 /**
  * Applies whole fixes, in order of their first edit, leaving out any fix that overlaps one already taken (two inserts
  * at the same offset count as overlapping: their order would be a guess). As ESLint does, the caller re-parses and
@@ -41063,7 +41107,7 @@ function applyFixes(text, fixes) {
             skipped++;
             continue;
         }
-        taken.push(...fix.edits);
+        (0,arrays/* append */.BC)(taken, fix.edits);
         applied++;
     }
     const result = applyEdits(text, taken);
@@ -41080,7 +41124,7 @@ function applyEdits(text, edits) {
     return result + text.slice(cursor);
 }
 function firstStart(fix) {
-    return Math.min(...fix.edits.map((edit) => edit.start));
+    return (0,arrays/* minOf */._h)(fix.edits.map((edit) => edit.start));
 }
 function overlaps(a, b) {
     if (a.start === b.start)
@@ -41696,6 +41740,7 @@ function severityBreakdown(counts) {
 
 
 
+
 const MARKER = /<!-- kube-token-guard:fingerprints=([0-9a-f,]+) -->/;
 const RESOLVED_MARKER = '<!-- kube-token-guard:resolved -->';
 /** Line breaks of every kind: a message is one paragraph, and a break could start a heading, list or HTML block. */
@@ -41760,7 +41805,7 @@ function closingTick(text, from) {
 /** Any text (a file path, a branch name) as one inline code span, whatever backticks or line breaks it holds. */
 function codeSpan(text) {
     const flat = text.replace(LINE_BREAKS, ' ');
-    const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+    const longest = (0,arrays/* maxOf */._)((flat.match(/`+/g) ?? []).map((run) => run.length), 0);
     const fence = '`'.repeat(longest + 1);
     // Markdown strips one space from each end of a span that has both, and a span cannot start or end with a backtick.
     if (flat.trim() === '')
@@ -41770,7 +41815,7 @@ function codeSpan(text) {
 }
 /** The backticks of a fenced block holding `content`: longer than any run inside it, and at least `minimum`. */
 function codeFence(content, minimum = 3) {
-    const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+    const longest = (0,arrays/* maxOf */._)((content.match(/`+/g) ?? []).map((run) => run.length), 0);
     return '`'.repeat(Math.max(minimum, longest + 1));
 }
 function bySeverity(a, b) {
@@ -41847,7 +41892,7 @@ function planReview(introduced, existing, context) {
             const fix = group.fix;
             const anchor = group.findings[0];
             if (!lines?.inline) {
-                plan.inBody.push(...group.findings);
+                (0,arrays/* append */.BC)(plan.inBody, group.findings);
             }
             else if (fix && inOneHunk(lines, fix.startLine, fix.endLine)) {
                 candidates.push(comment(path, fix.startLine, fix.endLine, group.findings, fix, context));
@@ -41856,14 +41901,14 @@ function planReview(introduced, existing, context) {
                 candidates.push(comment(path, anchor.line, anchor.line, group.findings, null, context));
             }
             else {
-                plan.inBody.push(...group.findings);
+                (0,arrays/* append */.BC)(plan.inBody, group.findings);
             }
         }
     }
     candidates.sort((a, b) => bySeverity(a.findings[0], b.findings[0]));
     plan.comments = candidates.slice(0, Math.max(0, context.maxComments));
     for (const over of candidates.slice(plan.comments.length))
-        plan.inBody.push(...over.findings);
+        (0,arrays/* append */.BC)(plan.inBody, over.findings);
     plan.inBody.sort(bySeverity);
     return plan;
 }
@@ -48978,13 +49023,22 @@ async function deletePendingReviews(github, owner, repo, pullNumber) {
 }
 
 ;// CONCATENATED MODULE: ./src/api/review-comments.ts
+/** Pages of review comments read (100 each): a pull request's comment count does not set a run's request count. */
+const MAX_REVIEW_COMMENT_PAGES = 10;
 async function listReviewComments(github, owner, repo, pullNumber) {
-    return (await github.paginate(github.rest.pulls.listReviewComments, {
+    const comments = [];
+    let pages = 0;
+    for await (const page of github.paginate.iterator(github.rest.pulls.listReviewComments, {
         owner,
         repo,
         pull_number: pullNumber,
         per_page: 100,
-    }));
+    })) {
+        comments.push(...page.data);
+        if (++pages >= MAX_REVIEW_COMMENT_PAGES)
+            break;
+    }
+    return comments;
 }
 async function updateReviewComment(github, owner, repo, commentId, body) {
     await github.rest.pulls.updateReviewComment({ owner, repo, comment_id: commentId, body });
@@ -49063,6 +49117,7 @@ async function isolateRefused(items, accepts, maxQuestions) {
 
 
 
+
 /** GitHub refuses check run summaries and texts longer than this. */
 const MAX_OUTPUT_CHARS = 65535;
 function row(cells) {
@@ -49072,7 +49127,7 @@ function row(cells) {
 function summaryMarkdown(input) {
     const all = [...input.introduced, ...input.existing];
     const rules = [...new Set(all.map((finding) => finding.ruleId))].sort((a, b) => {
-        const top = (id) => Math.max(...all.filter((f) => f.ruleId === id).map((f) => severityRank(f.severity)));
+        const top = (id) => (0,arrays/* maxOf */._)(all.filter((f) => f.ruleId === id).map((f) => severityRank(f.severity)));
         return top(b) - top(a) || a.localeCompare(b);
     });
     const open = (list) => list.filter((finding) => !finding.suppressed);
@@ -49201,6 +49256,7 @@ async function publishPullRequest(github, context, inputs, pr, failOn, report, r
     let checked = false;
     if (canWrite) {
         started = performance.now();
+        const { annotations, left } = checkAnnotations(introduced, existing, failOn);
         const summary = summaryMarkdown({
             introduced,
             existing,
@@ -49208,7 +49264,14 @@ async function publishPullRequest(github, context, inputs, pr, failOn, report, r
             blocking,
             changedManifests: results.changedFiles,
             // What happened so far (an autofix commit, a review that could not be posted) belongs on the check too.
-            notes: [...notes],
+            notes: [
+                ...notes,
+                ...(left > 0
+                    ? [
+                        `${left} more finding${left === 1 ? ' is' : 's are'} not annotated: a check run carries at most ${MAX_CHECK_ANNOTATIONS} annotations (the new and most severe first). Every finding is listed below, in the job summary and in SARIF.`,
+                    ]
+                    : []),
+            ],
         });
         try {
             const run = await publishCheckRun(github, owner, repo, {
@@ -49227,16 +49290,7 @@ async function publishPullRequest(github, context, inputs, pr, failOn, report, r
                         .filter(Boolean)
                         .join('\n\n') || 'No findings in the changed files.', MAX_OUTPUT_CHARS),
                 },
-                annotations: [...introduced, ...existing]
-                    .filter((finding) => !finding.suppressed)
-                    .map((finding) => ({
-                    path: finding.file,
-                    start_line: finding.line,
-                    end_line: finding.endLine,
-                    annotation_level: annotationLevel(finding, failOn, introduced.includes(finding)),
-                    title: `${finding.ruleId} (${finding.severity}, ${introduced.includes(finding) ? 'new' : 'existing'})`,
-                    message: finding.message,
-                })),
+                annotations,
                 detailsUrl: context.runUrl ?? undefined,
             });
             checked = true;
@@ -49251,6 +49305,36 @@ async function publishPullRequest(github, context, inputs, pr, failOn, report, r
     }
     if (!published && canWrite && inputs.commentMode !== 'off')
         info('No review was posted.');
+}
+/** Earlier comments a run marks resolved; each is a request. */
+const MAX_RESOLVED_UPDATES = 10;
+/**
+ * Annotations a check run carries: GitHub takes 50 a request, so each 50 more is one more request. However many
+ * findings a pull request produces (thousands of pods, or a tampered results file), a run spends at most
+ * `MAX_CHECK_ANNOTATIONS / 50` requests on them; the new and most severe go first, and the count left is reported.
+ */
+const MAX_CHECK_ANNOTATIONS = 200;
+function checkAnnotations(introduced, existing, failOn) {
+    const levels = { failure: 2, warning: 1, notice: 0 };
+    const open = [
+        ...introduced.filter((finding) => !finding.suppressed).map((finding) => ({ finding, isNew: true })),
+        ...existing.filter((finding) => !finding.suppressed).map((finding) => ({ finding, isNew: false })),
+    ].map((entry) => ({ ...entry, level: annotationLevel(entry.finding, failOn, entry.isNew) }));
+    const ranked = open
+        .map((entry, order) => ({ ...entry, order }))
+        .sort((a, b) => Number(b.isNew) - Number(a.isNew) ||
+        levels[b.level] - levels[a.level] ||
+        severityRank(b.finding.severity) - severityRank(a.finding.severity) ||
+        a.order - b.order);
+    const annotations = ranked.slice(0, MAX_CHECK_ANNOTATIONS).map(({ finding, isNew, level }) => ({
+        path: finding.file,
+        start_line: finding.line,
+        end_line: finding.endLine,
+        annotation_level: level,
+        title: `${finding.ruleId} (${finding.severity}, ${isNew ? 'new' : 'existing'})`,
+        message: finding.message,
+    }));
+    return { annotations, left: ranked.length - annotations.length };
 }
 function checkTitle(introduced, blocking, failOn, report) {
     const open = introduced.filter((finding) => !finding.suppressed);
@@ -49276,7 +49360,8 @@ async function publishReview(github, pr, inputs, introduced, commentContext, fai
         return false;
     }
     const plan = planReview(introduced, existing, commentContext);
-    for (const comment of plan.resolved) {
+    // One request each: a run marks a bounded number; the rest are marked by the next runs.
+    for (const comment of plan.resolved.slice(0, MAX_RESOLVED_UPDATES)) {
         await updateReviewComment(github, pr.owner, pr.repo, comment.id, resolvedBody(comment.body, pr.headSha)).catch((error) => {
             notes.push(`An earlier comment could not be marked resolved: ${permissionHint(error, 'pull-requests: write')}.`);
         });
@@ -49654,37 +49739,46 @@ var esm = __nccwpck_require__(1138);
 ;// CONCATENATED MODULE: ./src/adapters/links.ts
 
 
-/** More entries than any chart or overlay has; a folder beyond it is not walked further (and not refused for it). */
-const MAX_ENTRIES = 20_000;
 /**
  * The first symbolic link below `dir` (or `dir` itself) that resolves outside `root`, as a path relative to `root`,
  * or null. helm follows links inside a chart (`.Files.Get` reads them into the output) and kustomize follows them in
  * an overlay, so a link a pull request adds could otherwise pull any file of the runner into rendered manifests.
+ *
+ * The walk is complete, however many entries the folder holds (a check that gave up after some count would let a
+ * link hide behind that many files), and costs one directory read per folder and one `realpath` per link.
  */
 async function linkLeaving(root, dir) {
     const top = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(root));
-    let visited = 0;
-    const walk = async (path) => {
-        if (++visited > MAX_ENTRIES)
-            return null;
-        const stats = await (0,promises_namespaceObject.lstat)(path).catch(() => null);
-        if (!stats)
-            return null;
-        if (stats.isSymbolicLink()) {
-            const target = await (0,promises_namespaceObject.realpath)(path).catch(() => null);
-            // A dangling link reads nothing; one that resolves must stay inside the repository.
-            return target !== null && !within(top, target) ? (0,external_node_path_namespaceObject.relative)(root, path).split(external_node_path_namespaceObject.sep).join('/') : null;
-        }
-        if (!stats.isDirectory())
-            return null;
-        for (const entry of await (0,promises_namespaceObject.readdir)(path)) {
-            const found = await walk((0,external_node_path_namespaceObject.join)(path, entry));
-            if (found)
-                return found;
-        }
-        return null;
+    const start = (0,external_node_path_namespaceObject.resolve)(root, dir);
+    const outside = async (path) => {
+        const target = await (0,promises_namespaceObject.realpath)(path).catch(() => null);
+        // A dangling link reads nothing; one that resolves must stay inside the repository.
+        return target !== null && !within(top, target);
     };
-    return walk((0,external_node_path_namespaceObject.resolve)(root, dir));
+    const name = (path) => (0,external_node_path_namespaceObject.relative)(root, path).split(external_node_path_namespaceObject.sep).join('/');
+    if (await outside(start))
+        return name(start);
+    const folders = [start];
+    for (let folder = folders.pop(); folder !== undefined; folder = folders.pop()) {
+        let entries;
+        try {
+            entries = await (0,promises_namespaceObject.readdir)(folder, { withFileTypes: true });
+        }
+        catch {
+            continue;
+        }
+        for (const entry of entries) {
+            const path = (0,external_node_path_namespaceObject.join)(folder, entry.name);
+            if (entry.isSymbolicLink()) {
+                if (await outside(path))
+                    return name(path);
+            }
+            else if (entry.isDirectory()) {
+                folders.push(path);
+            }
+        }
+    }
+    return null;
 }
 /**
  * Whether `file` (relative to `root`, or absolute) resolves, links followed, to a place inside `root`. A file that
@@ -49695,21 +49789,265 @@ async function resolvesInside(root, file) {
     const target = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(root, file)).catch(() => null);
     if (target !== null)
         return within(top, target);
-    const path = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(root), (0,external_node_path_namespaceObject.resolve)(root, file));
-    return !path.startsWith('..') && !(0,external_node_path_namespaceObject.isAbsolute)(path);
+    return insidePath(root, file) !== null;
+}
+/**
+ * The absolute path of `file` (relative to `root`) when it lies inside `root` by its path alone, else null. Every
+ * path that comes from a pull request (a rendered `# Source:`, a fix's file) goes through this before it is read or
+ * written.
+ */
+function insidePath(root, file) {
+    if (file.includes('\0'))
+        return null;
+    const absolute = (0,external_node_path_namespaceObject.resolve)(root, file);
+    const path = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(root), absolute);
+    return path === '..' || path.startsWith(`..${external_node_path_namespaceObject.sep}`) || (0,external_node_path_namespaceObject.isAbsolute)(path) ? null : absolute;
+}
+/**
+ * Reads or writes a file of the repository by a path that may come from a pull request: refused (an Error naming the
+ * path) when the path, or the link it is, leads outside `root`.
+ */
+async function readInside(root, file) {
+    return (0,promises_namespaceObject.readFile)(await checkedPath(root, file), 'utf8');
+}
+async function writeInside(root, file, text) {
+    await writeFile(await checkedPath(root, file), text);
+}
+async function checkedPath(root, file) {
+    const path = insidePath(root, file);
+    if (path === null || !(await resolvesInside(root, file))) {
+        throw new Error(`${file} is outside the repository; not read or written`);
+    }
+    return path;
 }
 /** Whether `path` is `top` or below it (both real paths). */
 function within(top, path) {
-    return path === top || path.startsWith(top + external_node_path_namespaceObject.sep);
+    return path === top || path.startsWith(top.endsWith(external_node_path_namespaceObject.sep) ? top : top + external_node_path_namespaceObject.sep);
+}
+
+;// CONCATENATED MODULE: ./src/adapters/kustomize-sources.ts
+/**
+ * What an overlay may read, checked before `kustomize build` runs: nothing remote and nothing outside the repository.
+ *
+ * kustomize clones any base that looks like a git URL (`https://`, `ssh://`, `git@host:`, `github.com/...`) and
+ * fetches any file named by an `http(s)://` URL, and a base may be any folder of the machine (`../../..`). Go sends
+ * requests for loopback addresses past every proxy, so the offline environment alone does not stop
+ * `http://127.0.0.1/...`. Every kustomization an overlay reaches, and every plugin configuration it names, is read here
+ * first; one remote reference or one path leaving the repository refuses the whole overlay, with the reason.
+ */
+
+
+
+
+const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+/** Fields whose entries are kustomizations (folders) or files kustomize loads, local or remote. */
+const TARGET_FIELDS = ['resources', 'bases', 'components', 'generators', 'transformers', 'validators'];
+/** Fields whose entries configure plugins: a file, a folder, or an inline configuration. */
+const PLUGIN_FIELDS = new Set(['generators', 'transformers', 'validators']);
+/** Maps of free text (an annotation may be a URL), never paths. */
+const FREE_TEXT = new Set(['metadata', 'annotations', 'labels', 'commonAnnotations', 'commonLabels']);
+/** More kustomizations than any repository has; a graph beyond it is refused rather than walked for ever. */
+const MAX_KUSTOMIZATIONS = 2_000;
+const MAX_CONFIG_BYTES = 1024 * 1024;
+const URL_LIKE = /^\s*[a-z][a-z0-9+.-]*:\/\//i;
+/** Whether kustomize would fetch `entry` of a resources-like field: its own test for a git URL, and any URL. */
+function isRemoteReference(entry) {
+    const text = entry.trim().replace(/^git::/i, '');
+    return URL_LIKE.test(text) || /^[a-z][a-z0-9-]*@/i.test(text) || /^github\.com[/:]/i.test(text);
+}
+/**
+ * Why the overlay at `dir` (relative to `root`) must not be built, or null when every kustomization it reaches and
+ * every file they name stay inside the repository and nothing is remote. Reasons name the kustomization file.
+ */
+async function overlayRefusal(root, dir) {
+    const queue = [dir];
+    const seen = new Set();
+    for (let current = queue.shift(); current !== undefined; current = queue.shift()) {
+        if (seen.has(current))
+            continue;
+        seen.add(current);
+        if (seen.size > MAX_KUSTOMIZATIONS)
+            return `it reaches more than ${MAX_KUSTOMIZATIONS} kustomizations`;
+        if (insidePath(root, current) === null || !(await resolvesInside(root, current))) {
+            return `${display(current)} is outside the repository`;
+        }
+        const link = await linkLeaving(root, current);
+        if (link !== null)
+            return `${link} is a symbolic link leaving the repository`;
+        const found = await readKustomization(root, current);
+        if (found === null)
+            continue;
+        const { file, documents } = found;
+        if (typeof documents === 'string')
+            return `${file}: ${documents}`;
+        const content = documents[0]?.toJS({ maxAliasCount: 100 });
+        if (!isRecord(content))
+            continue;
+        const url = urlIn(content);
+        if (url)
+            return `${file}: ${url.path} is a remote reference (${url.value}); only files of the repository are read`;
+        for (const field of TARGET_FIELDS) {
+            const entries = content[field];
+            if (!Array.isArray(entries))
+                continue;
+            for (const entry of entries) {
+                if (typeof entry !== 'string')
+                    continue;
+                if (PLUGIN_FIELDS.has(field) && entry.includes('\n')) {
+                    const reason = configRefusal(entry);
+                    if (reason)
+                        return `${file}: ${field}: ${reason}`;
+                    continue;
+                }
+                if (isRemoteReference(entry)) {
+                    return `${file}: ${field} names a remote base (${entry.trim()}); only files of the repository are read`;
+                }
+                const target = posixJoin(current, entry.trim());
+                if (insidePath(root, target) === null || !(await resolvesInside(root, target))) {
+                    return `${file}: ${field} names ${entry.trim()}, outside the repository`;
+                }
+                const info = await (0,promises_namespaceObject.stat)((0,external_node_path_namespaceObject.join)(root, target)).catch(() => null);
+                if (info?.isDirectory())
+                    queue.push(target);
+                else if (info?.isFile() && PLUGIN_FIELDS.has(field)) {
+                    const reason = await pluginFileRefusal(root, target);
+                    if (reason)
+                        return `${display(target)}: ${reason}`;
+                }
+            }
+        }
+        for (const path of localFiles(content)) {
+            const target = posixJoin(current, path);
+            if (insidePath(root, target) === null || !(await resolvesInside(root, target))) {
+                return `${file}: ${path} is outside the repository`;
+            }
+        }
+    }
+    return null;
+}
+/** A kustomization file of a folder, parsed; a string when it cannot be read as YAML (refused: kustomize may). */
+async function readKustomization(root, dir) {
+    for (const name of KUSTOMIZATION_FILES) {
+        const file = dir === '' ? name : `${dir}/${name}`;
+        const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, file), 'utf8').catch(() => null);
+        if (text === null)
+            continue;
+        return { file, documents: parseYaml(text) };
+    }
+    return null;
+}
+function parseYaml(text) {
+    if (text.length > MAX_CONFIG_BYTES)
+        return 'larger than 1 MiB';
+    const documents = (0,dist/* parseAllDocuments */.hR)(text, { version: '1.1', prettyErrors: false });
+    if (!Array.isArray(documents))
+        return 'cannot be read as YAML';
+    const error = documents.flatMap((document) => document.errors)[0];
+    // The parser's message quotes the source line; the code and position say enough without quoting it.
+    return error ? `cannot be read as YAML (${error.code} at offset ${error.pos[0]})` : documents;
+}
+/** Why an inline or file plugin configuration must not be used: a URL in a field kustomize would load. */
+function configRefusal(text) {
+    const documents = parseYaml(text);
+    if (typeof documents === 'string')
+        return `a plugin configuration ${documents}`;
+    for (const document of documents) {
+        const url = urlIn(document.toJS({ maxAliasCount: 100 }));
+        if (url)
+            return `${url.path} of a plugin configuration is a remote reference (${url.value})`;
+    }
+    return null;
+}
+async function pluginFileRefusal(root, file) {
+    const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, file), 'utf8').catch(() => null);
+    return text === null ? null : configRefusal(text);
+}
+/** The first string (outside free-text maps) that is a URL, with where it is. */
+function urlIn(value, path = '') {
+    if (typeof value === 'string')
+        return URL_LIKE.test(value) ? { path: path || '(value)', value } : null;
+    if (Array.isArray(value)) {
+        for (const [index, item] of value.entries()) {
+            const found = urlIn(item, `${path}[${index}]`);
+            if (found)
+                return found;
+        }
+    }
+    else if (isRecord(value)) {
+        for (const [key, item] of Object.entries(value)) {
+            if (FREE_TEXT.has(key))
+                continue;
+            const found = urlIn(item, path ? `${path}.${key}` : key);
+            if (found)
+                return found;
+        }
+    }
+    return null;
+}
+/** Files a kustomization names that kustomize reads itself (patches, generator sources, CRDs, configurations). */
+function localFiles(content) {
+    const files = [];
+    const add = (value) => {
+        if (typeof value === 'string' && value.trim() !== '' && !value.includes('\n'))
+            files.push(value.trim());
+    };
+    for (const field of ['crds', 'configurations', 'patchesStrategicMerge']) {
+        const entries = content[field];
+        if (Array.isArray(entries))
+            entries.forEach(add);
+    }
+    for (const field of ['patches', 'patchesJson6902', 'replacements']) {
+        const entries = content[field];
+        if (Array.isArray(entries))
+            for (const entry of entries)
+                if (isRecord(entry))
+                    add(entry.path);
+    }
+    if (isRecord(content.openapi))
+        add(content.openapi.path);
+    for (const field of ['configMapGenerator', 'secretGenerator']) {
+        const entries = content[field];
+        if (!Array.isArray(entries))
+            continue;
+        for (const entry of entries) {
+            if (!isRecord(entry))
+                continue;
+            // `files` entries may be `key=path`.
+            if (Array.isArray(entry.files))
+                for (const file of entry.files)
+                    add(String(file).replace(/^[^=]*=/, ''));
+            if (Array.isArray(entry.envs))
+                entry.envs.forEach(add);
+            add(entry.env);
+        }
+    }
+    return files;
+}
+function posixJoin(dir, path) {
+    const joined = (0,external_node_path_namespaceObject.relative)('/r', (0,external_node_path_namespaceObject.resolve)('/r', dir, path));
+    return joined.split(external_node_path_namespaceObject.sep).join('/');
+}
+function display(dir) {
+    return dir === '' ? '.' : dir;
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/adapters/process.ts
+
+
+
 
 /**
  * Renders never reach the network: a chart repository or a remote kustomize base would be a download of code the
- * pull request chose. Every proxy points at a closed local port, so such a fetch fails at once with a clear error.
+ * pull request chose. Every proxy points at a closed local port, so a fetch by name fails at once; git may use no
+ * protocol at all (kustomize clones remote bases with it). Go bypasses proxies for loopback addresses, so remote
+ * references are also refused before a build (`kustomize-sources.ts`) and helm's schema loader is switched off.
  */
 const OFFLINE = {
     HTTP_PROXY: 'http://127.0.0.1:9',
@@ -49719,21 +50057,120 @@ const OFFLINE = {
     NO_PROXY: '',
     no_proxy: '',
     GIT_TERMINAL_PROMPT: '0',
+    GIT_ALLOW_PROTOCOL: 'kube-token-guard-allows-none',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
 };
-/** Runs a rendering tool without a shell, offline, with a timeout; never rejects. */
-function runTool(binary, args, env, timeout) {
+const DEFAULT_TOOL_LIMITS = {
+    timeoutMs: 60_000,
+    maxOutputBytes: 64 * 1024 * 1024,
+    maxMemoryBytes: 2 * 1024 * 1024 * 1024,
+};
+/** Standard error kept from a tool: its last lines name the failure. */
+const MAX_STDERR_BYTES = 64 * 1024;
+const MEMORY_POLL_MS = 100;
+/**
+ * Runs a rendering tool without a shell, offline, in `cwd` (a scratch folder: a relative path the tool writes to lands
+ * there), with a timeout and bounds on its output and memory; never rejects. The tool runs in a process group of its
+ * own, so anything it starts is stopped with it.
+ */
+function runTool(binary, args, env, cwd, limits = DEFAULT_TOOL_LIMITS) {
     return new Promise((done) => {
-        (0,external_node_child_process_namespaceObject.execFile)(binary, args, { env: { ...env, ...OFFLINE }, timeout, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
-            const code = error ? (error.code ?? (error.killed ? 'TIMEOUT' : 1)) : 0;
-            done({ code, stdout, stderr });
+        let child;
+        try {
+            child = (0,external_node_child_process_namespaceObject.spawn)(binary, args, {
+                cwd,
+                env: { ...env, ...OFFLINE, GOMEMLIMIT: String(Math.floor(limits.maxMemoryBytes / 2)) },
+                stdio: ['ignore', 'pipe', 'pipe'],
+                detached: true,
+            });
+        }
+        catch (error) {
+            done({ code: error.code ?? 1, stdout: '', stderr: String(error) });
+            return;
+        }
+        const out = [];
+        let outBytes = 0;
+        let err = '';
+        let stopped = null;
+        const stop = (reason) => {
+            if (stopped !== null)
+                return;
+            stopped = reason;
+            try {
+                if (child.pid !== undefined)
+                    process.kill(-child.pid, 'SIGKILL');
+            }
+            catch {
+                child.kill('SIGKILL');
+            }
+        };
+        child.stdout.on('data', (chunk) => {
+            if (stopped !== null)
+                return;
+            outBytes += chunk.length;
+            if (outBytes > limits.maxOutputBytes)
+                stop('OUTPUT');
+            else
+                out.push(chunk);
         });
+        child.stderr.setEncoding('utf8').on('data', (chunk) => {
+            err = (err + chunk).slice(-MAX_STDERR_BYTES);
+        });
+        const timer = setTimeout(() => stop('TIMEOUT'), limits.timeoutMs);
+        const watch = setInterval(() => {
+            if (child.pid === undefined)
+                return;
+            void residentBytes(child.pid).then((bytes) => {
+                if (bytes !== null && bytes > limits.maxMemoryBytes)
+                    stop('MEMORY');
+            });
+        }, MEMORY_POLL_MS);
+        let settled = false;
+        const finish = (code) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            clearInterval(watch);
+            done({ code: stopped ?? code, stdout: Buffer.concat(out).toString('utf8'), stderr: err });
+        };
+        child.on('error', (error) => finish(error.code ?? 1));
+        child.on('close', (code) => finish(code ?? 1));
     });
 }
-/** Why a tool run failed, in one line: a timeout, or the end of what it wrote to stderr. */
-function failureReason(result, timeoutMs) {
+/** The resident memory of a process from Linux's `/proc`, or null where there is none (macOS) or it has ended. */
+async function residentBytes(pid) {
+    const status = await (0,promises_namespaceObject.readFile)(`/proc/${pid}/status`, 'utf8').catch(() => null);
+    const kilobytes = status === null ? null : /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
+    return kilobytes ? Number(kilobytes) * 1024 : null;
+}
+/** Why a tool run failed, in one line: a bound it hit, or the end of what it wrote to stderr. */
+function failureReason(result, limits = DEFAULT_TOOL_LIMITS) {
     if (result.code === 'TIMEOUT')
-        return `timed out after ${timeoutMs / 1000} s`;
+        return `timed out after ${limits.timeoutMs / 1000} s`;
+    if (result.code === 'OUTPUT')
+        return `stopped: it wrote more than ${limits.maxOutputBytes / 1024 / 1024} MiB of output`;
+    if (result.code === 'MEMORY')
+        return `stopped: it used more than ${Math.round(limits.maxMemoryBytes / 1024 / 1024)} MiB of memory`;
     return (result.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500) || `exit code ${String(result.code)}`);
+}
+/**
+ * The path of a program: `name` itself when it is a path, else the first executable of that name on this process's
+ * PATH; null when there is none. Lets a tool run with an empty PATH of its own.
+ */
+async function findExecutable(name) {
+    const executable = (path) => (0,promises_namespaceObject.access)(path, external_node_fs_namespaceObject.constants.X_OK).then(() => path, () => null);
+    if (name.includes('/') || (0,external_node_path_namespaceObject.isAbsolute)(name))
+        return executable((0,external_node_path_namespaceObject.resolve)(name));
+    for (const dir of (process.env.PATH ?? '').split(external_node_path_namespaceObject.delimiter)) {
+        if (dir === '')
+            continue;
+        const found = await executable((0,external_node_path_namespaceObject.join)(dir, name));
+        if (found !== null)
+            return found;
+    }
+    return null;
 }
 
 ;// CONCATENATED MODULE: ./src/adapters/kustomize.ts
@@ -49743,9 +50180,8 @@ function failureReason(result, timeoutMs) {
 
 
 
-const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
 const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
-const DEFAULT_TIMEOUT_MS = 60_000;
 function toPosix(path) {
     return path.split(external_node_path_namespaceObject.sep).join('/');
 }
@@ -49756,7 +50192,7 @@ function toPosix(path) {
 async function findOverlays(root, kustomizationDirs) {
     const included = new Set();
     for (const dir of kustomizationDirs) {
-        const text = await readKustomization(root, dir);
+        const text = await kustomize_readKustomization(root, dir);
         if (text === null)
             continue;
         let content;
@@ -49783,7 +50219,7 @@ async function findOverlays(root, kustomizationDirs) {
     return kustomizationDirs.filter((dir) => !included.has(dir)).sort();
 }
 /** The text of a folder's kustomization file, whichever of its names it has, or null. */
-async function readKustomization(root, dir) {
+async function kustomize_readKustomization(root, dir) {
     for (const name of KUSTOMIZATION_FILES) {
         try {
             return await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, dir, name), 'utf8');
@@ -49802,33 +50238,37 @@ async function buildOverlay(root, dir, options = {}) {
     const started = performance.now();
     const result = { dir, files: [], errors: [], notices: [], milliseconds: 0 };
     const label = dir === '' ? 'kustomization.yaml' : `${dir}/kustomization.yaml`;
-    const within = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(root), (0,external_node_path_namespaceObject.resolve)(root, dir));
-    if (within.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(within)) {
-        result.errors.push({
-            file: label,
-            line: null,
-            message: 'the overlay is outside the repository; not built',
-        });
+    const refuse = (message) => {
+        result.errors.push({ file: label, line: null, message });
+        result.milliseconds = Math.round(performance.now() - started);
         return result;
+    };
+    // Remote bases, files named by URL and paths leaving the repository are refused before kustomize runs.
+    const refusal = await overlayRefusal(root, dir);
+    if (refusal !== null)
+        return refuse(`${refusal}; the overlay is not built`);
+    const limits = { ...DEFAULT_TOOL_LIMITS, ...options.limits };
+    if (options.deadline !== undefined) {
+        const left = Math.floor(options.deadline - performance.now());
+        if (left <= 0)
+            return refuse('not built: the time budget for rendering ran out');
+        limits.timeoutMs = Math.min(limits.timeoutMs, left);
     }
-    const link = await linkLeaving(root, dir);
-    if (link !== null) {
-        result.errors.push({
-            file: label,
-            line: null,
-            message: `${link} is a symbolic link leaving the repository; the overlay is not built`,
-        });
+    const binary = await findExecutable(options.binary ?? 'kustomize');
+    if (binary === null) {
+        result.notices.push({ file: label, message: 'kustomize overlay not built: kustomize is not installed' });
         return result;
     }
     const wrapper = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'ktg-kustomize-'));
     try {
         const target = toPosix((0,external_node_path_namespaceObject.relative)(wrapper, (0,external_node_path_namespaceObject.resolve)(root, dir)));
         await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(wrapper, 'kustomization.yaml'), `resources:\n  - ${JSON.stringify(target)}\nbuildMetadata: [originAnnotations]\n`);
-        const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-        const output = await runTool(options.binary ?? 'kustomize', 
+        const output = await runTool(binary, 
         // kustomize's default restrictor: a kustomization reads files only below its own folder (bases are folders
         // of their own), so an overlay cannot pull a file of the runner, such as ~/.ssh or /etc, into the output.
-        ['build', wrapper], { PATH: process.env.PATH ?? '', HOME: wrapper }, timeout);
+        ['build', wrapper], 
+        // No PATH: kustomize needs no other program, and without git on it no remote base can be cloned.
+        { PATH: '', HOME: wrapper }, wrapper, limits);
         if (output.code === 'ENOENT') {
             result.notices.push({
                 file: label,
@@ -49837,7 +50277,7 @@ async function buildOverlay(root, dir, options = {}) {
             return result;
         }
         if (output.code !== 0) {
-            const reason = failureReason(output, timeout);
+            const reason = failureReason(output, limits);
             result.errors.push({ file: label, line: null, message: `kustomize build failed: ${reason}` });
             return result;
         }
@@ -49852,7 +50292,11 @@ async function buildOverlay(root, dir, options = {}) {
             if (annotations?.items?.length === 0)
                 document.deleteIn(['metadata', 'annotations']);
             const source = path ? toPosix((0,external_node_path_namespaceObject.relative)(root, (0,external_node_path_namespaceObject.resolve)(wrapper, path))) : label;
-            bySource.set(source, [...(bySource.get(source) ?? []), document.toString()]);
+            const documents = bySource.get(source);
+            if (documents)
+                documents.push(document.toString());
+            else
+                bySource.set(source, [document.toString()]);
         }
         for (const [path, documents] of bySource) {
             result.files.push({ path, text: documents.join('---\n'), rendered: true });
@@ -50036,6 +50480,7 @@ async function collectFromGit(repo, rev, include, exclude) {
 
 
 
+
 const run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
 /**
  * Reads a local git repository without a shell: PR-controlled text (paths, refs) is only ever an argument.
@@ -50121,7 +50566,10 @@ async function materialize(repo, rev, prefix, dest) {
     const paths = (await repo.listFiles(rev)).filter((path) => path.startsWith(below));
     const contents = await repo.readFiles(rev, paths);
     for (const [path, buffer] of contents) {
-        const target = (0,external_node_path_namespaceObject.join)(dest, path);
+        // git refuses `..` in tree entries, but a path is still only ever written inside the scratch folder.
+        const target = insidePath(dest, path);
+        if (target === null)
+            continue;
         await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(target), { recursive: true });
         await (0,promises_namespaceObject.writeFile)(target, buffer);
     }
@@ -50129,17 +50577,41 @@ async function materialize(repo, rev, prefix, dest) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/source-map.ts
-const SOURCE_COMMENT = /^# Source: (.+?)\s*$/m;
-/** Splits `helm template` output into its documents, each with the template that produced it. */
+/** What `helm template` writes before each document: helm 3 and 4 alike. */
+const BOUNDARY = '---\n# Source: ';
+/**
+ * Splits `helm template` output into its documents, each with the template that produced it, exactly where helm put
+ * its own boundaries: a line `---` followed by a line `# Source: <template>`, lines ending at `\n` only. Helm splits a
+ * template's output at every line that starts with `---` before it writes these boundaries, so no template output can
+ * hold one; a lone carriage return, a `# Source:` comment or a `---` further into a line is the template's text.
+ * Linear in the size of the output.
+ */
 function splitRenderedDocuments(output) {
     const documents = [];
-    for (const chunk of output.split(/^---[ \t]*(?:\r?\n|$)/m)) {
-        if (chunk.trim() === '')
-            continue;
-        const source = SOURCE_COMMENT.exec(chunk)?.[1] ?? null;
-        documents.push({ source, text: chunk.endsWith('\n') ? chunk : `${chunk}\n` });
+    const starts = [];
+    if (output.startsWith(BOUNDARY))
+        starts.push(0);
+    for (let at = output.indexOf(`\n${BOUNDARY}`); at !== -1; at = output.indexOf(`\n${BOUNDARY}`, at + 1)) {
+        starts.push(at + 1);
     }
+    const leading = output.slice(0, starts[0] ?? output.length);
+    if (leading.trim() !== '')
+        documents.push({ source: null, text: withNewline(leading) });
+    starts.forEach((start, index) => {
+        const end = starts[index + 1] ?? output.length;
+        // The chunk keeps its `# Source:` line, as the line numbers of a rendered file count it.
+        const text = output.slice(start + '---\n'.length, end);
+        const lineEnd = text.indexOf('\n');
+        const source = text.slice('# Source: '.length, lineEnd === -1 ? text.length : lineEnd).trimEnd();
+        const content = lineEnd === -1 ? '' : text.slice(lineEnd + 1);
+        if (content.trim() === '')
+            return;
+        documents.push({ source: source === '' ? null : source, text: withNewline(text) });
+    });
     return documents;
+}
+function withNewline(text) {
+    return text.endsWith('\n') ? text : `${text}\n`;
 }
 function escapeRegExp(text) {
     return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -50193,6 +50665,7 @@ var screen = __nccwpck_require__(9755);
 
 
 
+
 /**
  * Text in, findings out: loads every file, builds one model of all of them (so ServiceAccounts and bindings in any
  * file count), runs the enabled rules and applies suppressions. No I/O.
@@ -50205,9 +50678,9 @@ function scanFiles(files, config, registry = rules_registry, load = { screen: sc
     let inert = 0;
     const { results, screened } = (0,core_load/* loadFiles */.aY)(files, load);
     for (const loaded of results) {
-        objects.push(...loaded.objects);
-        errors.push(...loaded.errors);
-        notices.push(...loaded.notices);
+        (0,arrays/* append */.BC)(objects, loaded.objects);
+        (0,arrays/* append */.BC)(errors, loaded.errors);
+        (0,arrays/* append */.BC)(notices, loaded.notices);
         documents += loaded.documents;
         inert += loaded.inert;
     }
@@ -50325,6 +50798,173 @@ function sortFindings(findings) {
         (a.identity < b.identity ? -1 : a.identity > b.identity ? 1 : 0));
 }
 
+;// CONCATENATED MODULE: ./src/rules/types.ts
+const PRESETS = ['recommended', 'strict'];
+
+;// CONCATENATED MODULE: ./src/config/schema.ts
+
+
+
+/** Helm's rule for release names; `helm template` refuses any other. */
+const RELEASE_NAME_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+/** A namespace is a DNS label (RFC 1123), at most 63 characters. */
+const NAMESPACE_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+/** `1.31`, `1.31.0` or `v1.31.0`. */
+const KUBE_VERSION_PATTERN = '^v?\\d+\\.\\d+(\\.\\d+)?$';
+const stringList = (description) => ({
+    type: 'array',
+    items: { type: 'string', minLength: 1 },
+    description,
+});
+function ruleSchema(meta) {
+    const options = {};
+    for (const [name, option] of Object.entries(meta.options))
+        options[name] = option;
+    return {
+        description: `${meta.title}. Default severity: ${meta.severity}. \`off\` disables it; a severity replaces the rule's own.`,
+        anyOf: [
+            { enum: ['off', 'on', ...SEVERITIES] },
+            {
+                type: 'object',
+                additionalProperties: false,
+                properties: {
+                    severity: {
+                        enum: ['off', 'on', ...SEVERITIES],
+                        description: 'Severity of every finding of the rule, or off.',
+                    },
+                    ...options,
+                },
+            },
+        ],
+    };
+}
+/** The JSON Schema of `.github/kube-token-guard.yml`, written to `schema/` for editors by `npm run docs`. */
+function configSchema() {
+    const rules = {};
+    for (const meta of Object.values(CATALOG))
+        rules[meta.id] = ruleSchema(meta);
+    return {
+        $schema: 'http://json-schema.org/draft-07/schema#',
+        title: 'kube-token-guard configuration',
+        description: 'Configuration of kube-token-guard, read from .github/kube-token-guard.yml.',
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            extends: {
+                enum: [...PRESETS],
+                default: 'recommended',
+                description: 'Preset to start from: `recommended` (default) or `strict` (adds missing-service-account, fails on medium).',
+            },
+            'fail-on': {
+                enum: [...SEVERITIES, 'none'],
+                description: 'Lowest severity that fails the check (new findings only in a pull request, unless `report: all`). Default: high (medium with strict). `none` never fails.',
+            },
+            report: {
+                enum: ['new', 'all'],
+                default: 'new',
+                description: 'In a pull request, whether `fail-on` applies to the findings the pull request introduces (`new`) or to every finding in the changed files (`all`).',
+            },
+            'default-namespace': {
+                type: 'string',
+                pattern: NAMESPACE_PATTERN,
+                maxLength: 63,
+                default: 'default',
+                description: 'Namespace of resources that set none and are not rendered into one.',
+            },
+            'kube-version': {
+                type: 'string',
+                pattern: KUBE_VERSION_PATTERN,
+                default: '1.31.0',
+                description: 'Kubernetes version Helm charts are rendered for (`helm template --kube-version`).',
+            },
+            charts: {
+                type: 'array',
+                description: 'How to render Helm charts. A chart listed here is rendered once per entry with its settings; charts found but not listed are rendered with their own values, the chart name as release and `default-namespace`.',
+                items: {
+                    type: 'object',
+                    additionalProperties: false,
+                    required: ['path'],
+                    properties: {
+                        path: {
+                            type: 'string',
+                            minLength: 1,
+                            description: 'Folder of the chart (holding Chart.yaml), relative to the repository root.',
+                        },
+                        release: {
+                            type: 'string',
+                            pattern: RELEASE_NAME_PATTERN,
+                            maxLength: 53,
+                            description: 'Release name, as Helm allows it (lower-case letters, digits, `-` and `.`, at most 53). Default: the chart name.',
+                        },
+                        namespace: {
+                            type: 'string',
+                            pattern: NAMESPACE_PATTERN,
+                            maxLength: 63,
+                            description: 'Namespace to render into. Default: `default-namespace`.',
+                        },
+                        values: stringList('Values files, relative to the repository root, in order.'),
+                        set: {
+                            type: 'object',
+                            propertyNames: { pattern: '^[^=,\\r\\n]+$' },
+                            additionalProperties: { type: ['string', 'number', 'boolean'] },
+                            description: 'Values set on the command line (`--set key=value`).',
+                        },
+                        'kube-version': {
+                            type: 'string',
+                            pattern: KUBE_VERSION_PATTERN,
+                            description: 'Overrides the top-level `kube-version`.',
+                        },
+                    },
+                },
+            },
+            overlays: {
+                ...stringList('Kustomize overlays to build, relative to the repository root. Default: every folder with a kustomization that no other kustomization includes.'),
+            },
+            include: {
+                ...stringList('Globs of files to scan, relative to the repository root.'),
+                default: ['**/*.yaml', '**/*.yml', '**/*.json'],
+            },
+            exclude: {
+                ...stringList('Globs of files never to scan, relative to the repository root.'),
+                default: ['**/node_modules/**'],
+            },
+            rules: {
+                type: 'object',
+                additionalProperties: false,
+                description: 'Per-rule settings: `off`, a severity, or a map with `severity` and the rule options.',
+                properties: rules,
+            },
+            exemptions: {
+                type: 'array',
+                description: 'Findings not to report (counted as suppressed). Every filter given must match; globs except for rule ids.',
+                items: {
+                    type: 'object',
+                    additionalProperties: false,
+                    required: ['reason'],
+                    properties: {
+                        rule: { type: 'string', enum: Object.keys(CATALOG), description: 'A rule id.' },
+                        rules: {
+                            type: 'array',
+                            items: { type: 'string', enum: Object.keys(CATALOG) },
+                            description: 'Rule ids.',
+                        },
+                        kinds: stringList('Resource kinds (globs).'),
+                        namespaces: stringList('Namespaces (globs).'),
+                        names: stringList('Resource names (globs).'),
+                        paths: stringList('File paths relative to the repository root (globs).'),
+                        reason: {
+                            type: 'string',
+                            minLength: 1,
+                            pattern: '\\S',
+                            description: 'Why the finding is accepted. Required.',
+                        },
+                    },
+                },
+            },
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/adapters/helm.ts
 
 
@@ -50333,17 +50973,32 @@ function sortFindings(findings) {
 
 
 
+
 const DEFAULT_KUBE_VERSION = '1.31.0';
-const helm_DEFAULT_TIMEOUT_MS = 60_000;
+const RELEASE_NAME = new RegExp(RELEASE_NAME_PATTERN);
+const MAX_RELEASE_NAME = 53;
+const NAMESPACE_NAME = new RegExp(NAMESPACE_PATTERN);
+const KUBE_VERSION = new RegExp(KUBE_VERSION_PATTERN);
 /**
  * Renders a chart with the real `helm template`, offline: helm's cache, config and data go to a fresh folder, so
  * no repository or plugin of the machine is used, and dependencies must be vendored in `charts/`. The output is cut
  * into one file per template (`# Source:`), so findings point at the files users edit.
+ *
+ * Everything here may come from a pull request, so nothing reaches helm as an option: names are checked against
+ * helm's own rules, every option is written `--name=value`, and the release and chart follow `--`.
  */
 async function renderChart(chart, options) {
     const started = performance.now();
     const result = { chart, files: [], errors: [], notices: [], milliseconds: 0 };
     const chartFile = `${chart.dir ? `${chart.dir}/` : ''}Chart.yaml`;
+    const refuse = (message) => {
+        result.errors.push({ file: chartFile, line: null, message });
+        result.milliseconds = Math.round(performance.now() - started);
+        return result;
+    };
+    const invalid = invalidRenderSetting(chart);
+    if (invalid)
+        return refuse(`${invalid}; the chart is not rendered`);
     // Values files come from the config, which a pull request can change: never read outside the repository.
     const outside = [];
     for (const file of chart.valuesFiles) {
@@ -50351,21 +51006,21 @@ async function renderChart(chart, options) {
             outside.push(file);
     }
     const link = await linkLeaving(options.root, chart.dir || '.');
-    if (link !== null) {
-        result.errors.push({
-            file: chartFile,
-            line: null,
-            message: `${link} is a symbolic link leaving the repository; the chart is not rendered`,
-        });
-        result.milliseconds = Math.round(performance.now() - started);
-        return result;
-    }
+    if (link !== null)
+        return refuse(`${link} is a symbolic link leaving the repository; the chart is not rendered`);
     if (outside.length > 0) {
-        result.errors.push({
-            file: chartFile,
-            line: null,
-            message: `values file ${outside.join(', ')} is outside the repository; the chart is not rendered`,
-        });
+        return refuse(`values file ${outside.join(', ')} is outside the repository; the chart is not rendered`);
+    }
+    const limits = { ...DEFAULT_TOOL_LIMITS, ...options.limits };
+    if (options.deadline !== undefined) {
+        const left = Math.floor(options.deadline - performance.now());
+        if (left <= 0)
+            return refuse('not rendered: the time budget for rendering ran out');
+        limits.timeoutMs = Math.min(limits.timeoutMs, left);
+    }
+    const binary = await findExecutable(options.binary ?? 'helm');
+    if (binary === null) {
+        result.notices.push({ file: chartFile, message: 'Helm chart not rendered: helm is not installed' });
         result.milliseconds = Math.round(performance.now() - started);
         return result;
     }
@@ -50373,14 +51028,15 @@ async function renderChart(chart, options) {
     try {
         const args = [
             'template',
+            `--namespace=${chart.namespace}`,
+            `--kube-version=${chart.kubeVersion}`,
+            // A values schema may `$ref` a file of the runner or a loopback URL; rendering needs no validation of values.
+            '--skip-schema-validation',
+            ...chart.valuesFiles.map((file) => `--values=${(0,external_node_path_namespaceObject.resolve)(options.root, file)}`),
+            ...Object.entries(chart.set).map(([key, value]) => `--set=${key}=${value}`),
+            '--',
             chart.release,
             (0,external_node_path_namespaceObject.resolve)(options.root, chart.dir || '.'),
-            '--namespace',
-            chart.namespace,
-            '--kube-version',
-            chart.kubeVersion,
-            ...chart.valuesFiles.flatMap((file) => ['--values', (0,external_node_path_namespaceObject.resolve)(options.root, file)]),
-            ...Object.entries(chart.set).flatMap(([key, value]) => ['--set', `${key}=${value}`]),
         ];
         const env = {
             PATH: process.env.PATH ?? '',
@@ -50389,21 +51045,42 @@ async function renderChart(chart, options) {
             HELM_CONFIG_HOME: (0,external_node_path_namespaceObject.join)(home, 'config'),
             HELM_DATA_HOME: (0,external_node_path_namespaceObject.join)(home, 'data'),
         };
-        const timeout = options.timeoutMs ?? helm_DEFAULT_TIMEOUT_MS;
-        const output = await runTool(options.binary ?? 'helm', args, env, timeout);
+        // The scratch folder is helm's working folder too: a relative path it was somehow made to write lands there.
+        const output = await runTool(binary, args, env, home, limits);
         if (output.code === 'ENOENT') {
             result.notices.push({ file: chartFile, message: 'Helm chart not rendered: helm is not installed' });
             return result;
         }
         if (output.code !== 0) {
-            const reason = failureReason(output, timeout);
-            result.errors.push({ file: chartFile, line: null, message: `helm template failed: ${reason}` });
+            result.errors.push({
+                file: chartFile,
+                line: null,
+                message: `helm template failed: ${failureReason(output, limits)}`,
+            });
             return result;
         }
         const byTemplate = new Map();
+        const strays = new Set();
         for (const document of splitRenderedDocuments(output.stdout)) {
             const path = templatePath(chart.dir, document.source);
-            byTemplate.set(path, [...(byTemplate.get(path) ?? []), document.text]);
+            if (path === null) {
+                strays.add(document.source ?? '');
+                continue;
+            }
+            const documents = byTemplate.get(path);
+            if (documents)
+                documents.push(document.text);
+            else
+                byTemplate.set(path, [document.text]);
+        }
+        if (strays.size > 0) {
+            // Only a crafted template file name can make helm name such a source: nothing of this chart is trusted.
+            result.errors.push({
+                file: chartFile,
+                line: null,
+                message: `helm's output names a template outside the chart (${[...strays].slice(0, 3).join(', ')}); the chart's output is not scanned`,
+            });
+            return result;
         }
         for (const [path, documents] of byTemplate) {
             result.files.push({
@@ -50420,18 +51097,61 @@ async function renderChart(chart, options) {
         await (0,promises_namespaceObject.rm)(home, { recursive: true, force: true });
     }
 }
-/** `# Source: <chart>/templates/x.yaml` names the template below the chart's folder (subcharts included). */
+/** Why helm must not be given these settings, or null: each is checked as helm and Kubernetes would check it. */
+function invalidRenderSetting(chart) {
+    if (!RELEASE_NAME.test(chart.release) || chart.release.length > MAX_RELEASE_NAME) {
+        return `release name ${JSON.stringify(chart.release)} is not a valid Helm release name (lower-case letters, digits, \`-\` and \`.\`, at most 53)`;
+    }
+    if (!NAMESPACE_NAME.test(chart.namespace) || chart.namespace.length > 63) {
+        return `namespace ${JSON.stringify(chart.namespace)} is not a valid namespace name`;
+    }
+    if (!KUBE_VERSION.test(chart.kubeVersion)) {
+        return `Kubernetes version ${JSON.stringify(chart.kubeVersion)} is not a version such as 1.31.0`;
+    }
+    const badKey = Object.keys(chart.set).find((key) => key === '' || /[=,\r\n]/.test(key));
+    if (badKey !== undefined)
+        return `\`set\` key ${JSON.stringify(badKey)} is not a values path`;
+    return null;
+}
+/**
+ * `# Source: <chart>/templates/x.yaml` names the template below the chart's folder (subcharts included): the chart's
+ * name is dropped and the rest must stay inside the chart. Null when it does not (a source of `..` segments, an
+ * absolute path): such a source is never used as a path.
+ */
 function templatePath(chartDir, source) {
     const prefix = chartDir ? `${chartDir}/` : '';
     if (!source)
         return `${prefix}templates`;
     const slash = source.indexOf('/');
-    return `${prefix}${slash === -1 ? source : source.slice(slash + 1)}`;
+    if (slash === -1 || source.includes('\0'))
+        return null;
+    const inChart = external_node_path_namespaceObject.posix.normalize(source.slice(slash + 1));
+    if (inChart === '.' || inChart === '..' || inChart.startsWith('../') || external_node_path_namespaceObject.posix.isAbsolute(inChart))
+        return null;
+    return `${prefix}${inChart}`;
+}
+/**
+ * The release name helm is given for a chart: the chart's name when it is a valid release name, else that name made
+ * into one (lower case, other characters as `-`), else `release`. A chart's name is the pull request's to choose.
+ */
+function releaseNameFor(chartName) {
+    if (RELEASE_NAME.test(chartName) && chartName.length <= MAX_RELEASE_NAME)
+        return chartName;
+    const made = chartName
+        .toLowerCase()
+        .replace(/[^a-z0-9.-]+/g, '-')
+        .replace(/[.-]{2,}/g, '-')
+        .slice(0, MAX_RELEASE_NAME)
+        .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+    return RELEASE_NAME.test(made) ? made : 'release';
 }
 /** The release name, namespace and values helm is given for a chart found in the repository. */
 async function defaultRender(root, dir, namespace) {
     let name = (0,external_node_path_namespaceObject.basename)(dir || (0,external_node_path_namespaceObject.resolve)(root));
     try {
+        // A Chart.yaml that links out of the repository is refused by the render; its text is never used.
+        if (!(await resolvesInside(root, (0,external_node_path_namespaceObject.join)(dir, 'Chart.yaml'))))
+            throw new Error('outside');
         const chart = (0,dist/* parse */.qg)(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, dir, 'Chart.yaml'), 'utf8'));
         if (typeof chart?.name === 'string' && chart.name !== '')
             name = chart.name;
@@ -50439,7 +51159,14 @@ async function defaultRender(root, dir, namespace) {
     catch {
         // helm reports a broken Chart.yaml itself.
     }
-    return { dir, release: name, namespace, kubeVersion: DEFAULT_KUBE_VERSION, valuesFiles: [], set: {} };
+    return {
+        dir,
+        release: releaseNameFor(name),
+        namespace,
+        kubeVersion: DEFAULT_KUBE_VERSION,
+        valuesFiles: [],
+        set: {},
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/adapters/probe.ts
@@ -50452,10 +51179,23 @@ async function defaultRender(root, dir, namespace) {
 
 
 
+
+/** What all probe renders of one scan may take together: a chart cannot make a scan last for hours. */
+const PROBE_BUDGET_MS = 120_000;
 /** Findings a chart value can switch off, and so fix at the source. */
 const PROBED_RULES = new Set(['automount-token', 'default-sa-automount', 'workload-identity-automount']);
 /** Keys worth probing: only settings of automounting can matter to those rules. */
 const CANDIDATE_KEY = /automount/i;
+/** The log line of a probe, or null when nothing was probed. */
+function probeSummary(report) {
+    if (report.renders === 0 && report.skipped === 0)
+        return null;
+    const budget = report.skipped > 0
+        ? `; ${report.skipped} probe${report.skipped === 1 ? ' was' : 's were'} left undone: all probes together may take ${PROBE_BUDGET_MS / 1000} s`
+        : '';
+    return (`Probed chart values with ${report.renders} render${report.renders === 1 ? '' : 's'} in ${report.milliseconds} ms: ` +
+        `${report.fixed} finding${report.fixed === 1 ? '' : 's'} fixable at the source (values or templates)${budget}.`);
+}
 /** Paths of the values that could switch automounting off: keys about it, currently true or empty. */
 function candidateValues(valuesText) {
     const doc = (0,dist/* parseDocument */.Tp)(valuesText, { version: '1.1' });
@@ -50501,7 +51241,14 @@ function setKey(path) {
  */
 async function probeValues(options) {
     const started = performance.now();
-    const report = { renders: 0, fixed: 0, milliseconds: 0 };
+    const deadline = started + (options.budgetMs ?? PROBE_BUDGET_MS);
+    const report = { renders: 0, fixed: 0, milliseconds: 0, skipped: 0 };
+    const timeLeft = () => {
+        if (performance.now() < deadline)
+            return true;
+        report.skipped++;
+        return false;
+    };
     const before = new Set(options.findings.map((finding) => finding.identity));
     for (const { render, files: rendered } of options.charts) {
         if (render.valuesFiles.length > 0 || Object.keys(render.set).length > 0)
@@ -50511,7 +51258,8 @@ async function probeValues(options) {
         if (targets.length === 0)
             continue;
         const valuesPath = `${render.dir ? `${render.dir}/` : ''}values.yaml`;
-        const valuesText = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(options.root, valuesPath), 'utf8').catch(() => null);
+        const valuesFile = insidePath(options.root, valuesPath);
+        const valuesText = valuesFile === null ? null : await (0,promises_namespaceObject.readFile)(valuesFile, 'utf8').catch(() => null);
         if (valuesText === null)
             continue;
         const others = options.files.filter((file) => !renderedPaths.has(file.path));
@@ -50519,7 +51267,9 @@ async function probeValues(options) {
             const remaining = targets.filter((finding) => !finding.fix);
             if (remaining.length === 0)
                 break;
-            const probe = await renderChart({ ...render, set: { [setKey(path)]: 'false' } }, { root: options.root, binary: options.helm });
+            if (!timeLeft())
+                continue;
+            const probe = await renderChart({ ...render, set: { [setKey(path)]: 'false' } }, { root: options.root, binary: options.helm, deadline });
             report.renders++;
             if (probe.errors.length > 0)
                 continue;
@@ -50539,7 +51289,7 @@ async function probeValues(options) {
             }
         }
     }
-    await probeTemplateFixes(options, before, report);
+    await probeTemplateFixes(options, before, report, timeLeft, deadline);
     report.milliseconds = Math.round(performance.now() - started);
     return report;
 }
@@ -50548,25 +51298,39 @@ async function probeValues(options) {
  * `automountServiceAccountToken: false` is inserted under it, and kept only if rendering the edited chart (in a
  * temporary copy) removes the finding and adds nothing.
  */
-async function probeTemplateFixes(options, before, report) {
+async function probeTemplateFixes(options, before, report, timeLeft, deadline) {
     for (const { render, files: rendered } of options.charts) {
         const renderedPaths = new Set(rendered.map((file) => file.path));
         const targets = unfixedRendered(options.findings, renderedPaths, new Set(['automount-token']));
         const others = options.files.filter((file) => !renderedPaths.has(file.path));
+        const chartDir = render.dir || '.';
+        const prefix = render.dir ? `${render.dir}/` : '';
         for (const finding of targets) {
-            const template = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(options.root, finding.file), 'utf8').catch(() => null);
+            // The template's path came from helm's output: it is edited only as a file of this chart, in a scratch copy.
+            const source = finding.file.startsWith(prefix)
+                ? insidePath((0,external_node_path_namespaceObject.join)(options.root, chartDir), finding.file.slice(prefix.length))
+                : null;
+            if (source === null)
+                continue;
+            const template = await (0,promises_namespaceObject.readFile)(source, 'utf8').catch(() => null);
             if (template === null)
                 continue;
             const edit = podSpecInsertion(template, finding.path);
-            if (!edit)
+            if (!edit || !timeLeft())
                 continue;
             const copy = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'ktg-template-'));
             try {
-                await (0,promises_namespaceObject.cp)((0,external_node_path_namespaceObject.resolve)(options.root, render.dir || '.'), (0,external_node_path_namespaceObject.join)(copy, render.dir || '.'), {
+                // Links are copied as the files they point to, so writing the copy can never write through one.
+                await (0,promises_namespaceObject.cp)(insidePath(options.root, chartDir), (0,external_node_path_namespaceObject.join)(copy, chartDir), {
                     recursive: true,
+                    dereference: true,
                 });
-                await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(copy, finding.file), applyEdits(template, [edit]));
-                const probe = await renderChart(render, { root: copy, binary: options.helm });
+                const target = insidePath(copy, finding.file);
+                if (target === null)
+                    continue;
+                await (0,promises_namespaceObject.rm)(target, { force: true });
+                await (0,promises_namespaceObject.writeFile)(target, applyEdits(template, [edit]), { flag: 'wx' });
+                const probe = await renderChart(render, { root: copy, binary: options.helm, deadline });
                 report.renders++;
                 if (probe.errors.length > 0)
                     continue;
@@ -50620,11 +51384,18 @@ function podSpecInsertion(template, podSpecPath) {
 
 
 
+
+/**
+ * What all renders of one scan may take together. Each render has its own timeout too; this bounds a pull request
+ * that adds hundreds of slow charts. Renders that would start after it are errors of their chart or overlay.
+ */
+const RENDER_BUDGET_MS = 10 * 60_000;
 /**
  * Renders the Helm charts and builds the kustomize overlays found while collecting files, two at a time (the tools
  * are CPU-bound), and adds their output, errors and notices to the collection. Returns a line for the log.
  */
-async function renderCollected(collected, root, config, tools = {}) {
+async function renderCollected(collected, root, config, tools = {}, budgetMs = RENDER_BUDGET_MS) {
+    const deadline = performance.now() + budgetMs;
     const overlays = config.overlays ?? (await findOverlays(root, collected.kustomizations));
     const renders = [];
     for (const dir of collected.charts) {
@@ -50653,16 +51424,16 @@ async function renderCollected(collected, root, config, tools = {}) {
         }
     }
     const jobs = [
-        ...renders.map((render) => () => renderChart(render, { root, binary: tools.helm })),
-        ...overlays.map((dir) => () => buildOverlay(root, dir, { binary: tools.kustomize })),
+        ...renders.map((render) => () => renderChart(render, { root, binary: tools.helm, deadline })),
+        ...overlays.map((dir) => () => buildOverlay(root, dir, { binary: tools.kustomize, deadline })),
     ];
     if (jobs.length === 0)
         return { log: null, charts: [] };
     const results = await pooled(jobs, 2, (job) => job());
     for (const result of results) {
-        collected.files.push(...result.files);
-        collected.errors.push(...result.errors);
-        collected.notices.push(...result.notices);
+        (0,arrays/* append */.BC)(collected.files, result.files);
+        (0,arrays/* append */.BC)(collected.errors, result.errors);
+        (0,arrays/* append */.BC)(collected.notices, result.notices);
     }
     const milliseconds = results.reduce((sum, result) => sum + result.milliseconds, 0);
     const parts = [
@@ -50690,7 +51461,9 @@ async function mapRenderedFindings(findings, root) {
         if (!finding.rendered)
             continue;
         if (!sources.has(finding.file)) {
-            sources.set(finding.file, await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, finding.file), 'utf8').catch(() => null));
+            // A rendered file's path came from the renderer's output: it is read only inside the repository.
+            const path = insidePath(root, finding.file);
+            sources.set(finding.file, path === null ? null : await (0,promises_namespaceObject.readFile)(path, 'utf8').catch(() => null));
         }
         const text = sources.get(finding.file);
         if (!text)
@@ -51004,6 +51777,7 @@ function trailingContext(hunk) {
 
 
 
+
 /** The trailer that marks the Action's own commits, so a run on one of them does not fix again (no loop). */
 const AUTOFIX_TRAILER = 'Kube-Token-Guard-Autofix: true';
 /**
@@ -51057,7 +51831,7 @@ async function runAutofix(options) {
     }
     const sources = new Map(plainFiles.map((file) => [file.path, file.text]));
     for (const [path, { fixes, findings }] of bySource) {
-        const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(options.renderRoot, path), 'utf8');
+        const text = await readInside(options.renderRoot, path);
         sources.set(path, text);
         const applied = applyFixes(text, fixes);
         if (applied.applied === 0)
@@ -51158,6 +51932,7 @@ async function headCommitMessage(github, pr) {
 
 
 
+
 /**
  * Reviews one pull request: scans the repository at the head and at the merge base, reports the findings of the
  * changed files as introduced or existing, and publishes them as one review, a check run and the job summary.
@@ -51188,9 +51963,9 @@ async function reviewPullRequest(github, inputs, context, config, failOn) {
         const fromTouchedChart = (file) => touchedCharts.some((dir) => under(file.path, dir));
         const fromKustomize = (file) => file.rendered === true && !inChart(file.path);
         const headRender = await renderAt(head, fromGit ? { git, rev: pr.headSha } : { root: inputs.workingDirectory }, config, temporary);
-        head.files.push(...headRender.files);
-        head.errors.push(...headRender.errors);
-        head.notices.push(...headRender.notices);
+        (0,arrays/* append */.BC)(head.files, headRender.files);
+        (0,arrays/* append */.BC)(head.errors, headRender.errors);
+        (0,arrays/* append */.BC)(head.notices, headRender.notices);
         for (const notice of head.notices)
             info(`Notice: ${logText(notice.file)}: ${logText(notice.message)}`);
         const headResult = scanFiles(head.files, config);
@@ -51204,9 +51979,9 @@ async function reviewPullRequest(github, inputs, context, config, failOn) {
             files: head.files,
             findings: headResult.findings,
         });
-        if (probe.renders > 0) {
-            info(`Probed chart values with ${probe.renders} renders in ${probe.milliseconds} ms: ${probe.fixed} fixable at the source (values or templates).`);
-        }
+        const probed = probeSummary(probe);
+        if (probed)
+            info(probed);
         info(`Scanned the head: ${headResult.stats.files} files, ${headResult.stats.documents} documents, ` +
             `${headResult.findings.length} findings in ${since(started)}` +
             (headRender.log ? ` (${headRender.log})` : '.'));
@@ -51355,6 +52130,8 @@ async function readHead(git, inputs, config, pr) {
     });
     return { collected, fromGit: false };
 }
+/** Base files read one request each when the checkout lacks the merge base. */
+const MAX_BASE_FILES_THROUGH_API = 30;
 /**
  * Contents of the changed files at the merge base (the differential's reference, not the base branch's tip): from git
  * when the checkout has it, else from the API. Null for files that did not exist there.
@@ -51380,9 +52157,14 @@ async function readBase(github, git, pr, files) {
         }
         return { texts: result, mergeBase };
     }
-    // Only files the scan could read matter; the others' base versions would not be scanned anyway.
-    const wanted = paths.filter((path) => /\.(ya?ml|json)$/i.test(path));
-    info(`The checkout lacks the merge base ${mergeBase.slice(0, 7)}: reading ${wanted.length} base files through the API.`);
+    // Only files the scan could read matter; the others' base versions would not be scanned anyway. Each is a request,
+    // so a bounded number is read: the findings of the rest count as new, which can only fail more, never hide one.
+    const readable = paths.filter((path) => /\.(ya?ml|json)$/i.test(path));
+    const wanted = readable.slice(0, MAX_BASE_FILES_THROUGH_API);
+    info(`The checkout lacks the merge base ${mergeBase.slice(0, 7)}: reading ${wanted.length} base files through the API` +
+        (readable.length > wanted.length
+            ? ` (of ${readable.length}: the findings of the other ${readable.length - wanted.length} count as new; check out with \`fetch-depth: 0\`).`
+            : '.'));
     for (const path of wanted) {
         const buffer = await getFileContent(github, pr.owner, pr.repo, path, mergeBase);
         if (!buffer)
@@ -51441,160 +52223,6 @@ async function renderAt(units, source, config, temporary) {
 
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
 var ajv = __nccwpck_require__(2463);
-;// CONCATENATED MODULE: ./src/rules/types.ts
-const PRESETS = ['recommended', 'strict'];
-
-;// CONCATENATED MODULE: ./src/config/schema.ts
-
-
-
-const stringList = (description) => ({
-    type: 'array',
-    items: { type: 'string', minLength: 1 },
-    description,
-});
-function ruleSchema(meta) {
-    const options = {};
-    for (const [name, option] of Object.entries(meta.options))
-        options[name] = option;
-    return {
-        description: `${meta.title}. Default severity: ${meta.severity}. \`off\` disables it; a severity replaces the rule's own.`,
-        anyOf: [
-            { enum: ['off', 'on', ...SEVERITIES] },
-            {
-                type: 'object',
-                additionalProperties: false,
-                properties: {
-                    severity: {
-                        enum: ['off', 'on', ...SEVERITIES],
-                        description: 'Severity of every finding of the rule, or off.',
-                    },
-                    ...options,
-                },
-            },
-        ],
-    };
-}
-/** The JSON Schema of `.github/kube-token-guard.yml`, written to `schema/` for editors by `npm run docs`. */
-function configSchema() {
-    const rules = {};
-    for (const meta of Object.values(CATALOG))
-        rules[meta.id] = ruleSchema(meta);
-    return {
-        $schema: 'http://json-schema.org/draft-07/schema#',
-        title: 'kube-token-guard configuration',
-        description: 'Configuration of kube-token-guard, read from .github/kube-token-guard.yml.',
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-            extends: {
-                enum: [...PRESETS],
-                default: 'recommended',
-                description: 'Preset to start from: `recommended` (default) or `strict` (adds missing-service-account, fails on medium).',
-            },
-            'fail-on': {
-                enum: [...SEVERITIES, 'none'],
-                description: 'Lowest severity that fails the check (new findings only in a pull request, unless `report: all`). Default: high (medium with strict). `none` never fails.',
-            },
-            report: {
-                enum: ['new', 'all'],
-                default: 'new',
-                description: 'In a pull request, whether `fail-on` applies to the findings the pull request introduces (`new`) or to every finding in the changed files (`all`).',
-            },
-            'default-namespace': {
-                type: 'string',
-                pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
-                maxLength: 63,
-                default: 'default',
-                description: 'Namespace of resources that set none and are not rendered into one.',
-            },
-            'kube-version': {
-                type: 'string',
-                pattern: '^v?\\d+\\.\\d+(\\.\\d+)?$',
-                default: '1.31.0',
-                description: 'Kubernetes version Helm charts are rendered for (`helm template --kube-version`).',
-            },
-            charts: {
-                type: 'array',
-                description: 'How to render Helm charts. A chart listed here is rendered once per entry with its settings; charts found but not listed are rendered with their own values, the chart name as release and `default-namespace`.',
-                items: {
-                    type: 'object',
-                    additionalProperties: false,
-                    required: ['path'],
-                    properties: {
-                        path: {
-                            type: 'string',
-                            minLength: 1,
-                            description: 'Folder of the chart (holding Chart.yaml), relative to the repository root.',
-                        },
-                        release: { type: 'string', minLength: 1, description: 'Release name. Default: the chart name.' },
-                        namespace: {
-                            type: 'string',
-                            minLength: 1,
-                            description: 'Namespace to render into. Default: `default-namespace`.',
-                        },
-                        values: stringList('Values files, relative to the repository root, in order.'),
-                        set: {
-                            type: 'object',
-                            additionalProperties: { type: ['string', 'number', 'boolean'] },
-                            description: 'Values set on the command line (`--set key=value`).',
-                        },
-                        'kube-version': {
-                            type: 'string',
-                            pattern: '^v?\\d+\\.\\d+(\\.\\d+)?$',
-                            description: 'Overrides the top-level `kube-version`.',
-                        },
-                    },
-                },
-            },
-            overlays: {
-                ...stringList('Kustomize overlays to build, relative to the repository root. Default: every folder with a kustomization that no other kustomization includes.'),
-            },
-            include: {
-                ...stringList('Globs of files to scan, relative to the repository root.'),
-                default: ['**/*.yaml', '**/*.yml', '**/*.json'],
-            },
-            exclude: {
-                ...stringList('Globs of files never to scan, relative to the repository root.'),
-                default: ['**/node_modules/**'],
-            },
-            rules: {
-                type: 'object',
-                additionalProperties: false,
-                description: 'Per-rule settings: `off`, a severity, or a map with `severity` and the rule options.',
-                properties: rules,
-            },
-            exemptions: {
-                type: 'array',
-                description: 'Findings not to report (counted as suppressed). Every filter given must match; globs except for rule ids.',
-                items: {
-                    type: 'object',
-                    additionalProperties: false,
-                    required: ['reason'],
-                    properties: {
-                        rule: { type: 'string', enum: Object.keys(CATALOG), description: 'A rule id.' },
-                        rules: {
-                            type: 'array',
-                            items: { type: 'string', enum: Object.keys(CATALOG) },
-                            description: 'Rule ids.',
-                        },
-                        kinds: stringList('Resource kinds (globs).'),
-                        namespaces: stringList('Namespaces (globs).'),
-                        names: stringList('Resource names (globs).'),
-                        paths: stringList('File paths relative to the repository root (globs).'),
-                        reason: {
-                            type: 'string',
-                            minLength: 1,
-                            pattern: '\\S',
-                            description: 'Why the finding is accepted. Required.',
-                        },
-                    },
-                },
-            },
-        },
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/config/config.ts
 
 
@@ -51713,6 +52341,8 @@ function normalisePath(path) {
 function relevantErrors(errors) {
     const anyOfPaths = new Set(errors.filter((error) => error.keyword === 'anyOf').map((error) => error.instancePath));
     // A branch's own type/enum error at the anyOf's path says less than the anyOf summary or the other branch's errors.
+    // A key that fails `propertyNames` is reported by its own pattern error, which names the key.
+    errors = errors.filter((error) => error.keyword !== 'propertyNames');
     const kept = errors.filter((error) => !(anyOfPaths.has(error.instancePath) && (error.keyword === 'type' || error.keyword === 'enum')));
     return kept.filter((error) => error.keyword !== 'anyOf' ||
         !kept.some((other) => other.keyword !== 'anyOf' &&
@@ -51728,6 +52358,12 @@ function pathOf(error) {
         path.push(String(error.params.additionalProperty));
     return path;
 }
+/** What a pattern of the schema asks for, in words. */
+const PATTERN_TEXT = {
+    [RELEASE_NAME_PATTERN]: 'must be a Helm release name: lower-case letters, digits, `-` and `.`, starting and ending with a letter or digit',
+    [NAMESPACE_PATTERN]: 'must be a namespace name: lower-case letters, digits and `-`, starting and ending with a letter or digit',
+    [KUBE_VERSION_PATTERN]: 'must be a Kubernetes version such as 1.31.0',
+};
 function describe(error) {
     switch (error.keyword) {
         case 'additionalProperties':
@@ -51739,9 +52375,11 @@ function describe(error) {
         case 'required':
             return `\`${String(error.params.missingProperty)}\` is required`;
         case 'pattern':
+            if (error.propertyName !== undefined)
+                return `key ${JSON.stringify(error.propertyName)} must be a values path without \`=\`, \`,\` or line breaks`;
             return error.instancePath.endsWith('/reason')
                 ? 'must not be empty'
-                : `must match ${String(error.params.pattern)}`;
+                : (PATTERN_TEXT[String(error.params.pattern)] ?? `must match ${String(error.params.pattern)}`);
         default:
             return error.message ?? 'is invalid';
     }
@@ -51780,6 +52418,7 @@ function lineOf(root, path, lines) {
 
 
 
+
 /**
  * The repository's config: the file named (which must exist), else `.github/kube-token-guard.yml` when present,
  * else the embedded defaults.
@@ -51788,6 +52427,13 @@ async function loadConfigFile(root, explicit) {
     const candidates = explicit ? [explicit] : DEFAULT_CONFIG_PATHS;
     for (const candidate of candidates) {
         let text;
+        // A config in the repository may be a link a pull request made to any file of the runner. (A path outside the
+        // repository can only come from the command line or the workflow, which are trusted.)
+        if (insidePath(root, candidate) !== null &&
+            (await config_file_exists(root, candidate)) &&
+            !(await resolvesInside(root, candidate))) {
+            throw new ConfigurationError(`${candidate}: the config file is a symbolic link leading outside the repository; it is not read`);
+        }
         try {
             text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, candidate), 'utf8');
         }
@@ -51799,6 +52445,10 @@ async function loadConfigFile(root, explicit) {
         return parseConfig(text, candidate);
     }
     return defaultConfig();
+}
+/** Whether a path exists (as a file, folder or link, dangling or not). */
+async function config_file_exists(root, file) {
+    return (await (0,promises_namespaceObject.lstat)((0,external_node_path_namespaceObject.resolve)(root, file)).catch(() => null)) !== null;
 }
 
 ;// CONCATENATED MODULE: ./src/adapters/workspace.ts
@@ -51832,10 +52482,9 @@ async function scanWorkspace(root, paths, config, tools, log) {
             files: collected.files,
             findings: result.findings,
         });
-        if (probe.renders > 0) {
-            log(`Probed chart values with ${probe.renders} renders in ${probe.milliseconds} ms: ` +
-                `${probe.fixed} findings fixable at the source (values or templates).`);
-        }
+        const summary = probeSummary(probe);
+        if (summary)
+            log(summary);
         probing = clock();
     }
     log(`Timing: read ${collecting} ms, render ${rendered} ms, scan ${scanning} ms` +

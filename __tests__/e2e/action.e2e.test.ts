@@ -4,6 +4,7 @@
  * Node 24 (the Action's declared runtime, installed by .ci/run).
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { MAX_CHECK_ANNOTATIONS } from '../../src/action/publish.js';
 import { applyFixes } from '../../src/core/apply.js';
 import { scan, yaml } from '../helpers.js';
 import { writePullRequestEvent } from './event.js';
@@ -281,7 +282,7 @@ describe('a changed file GitHub shows no diff for (no patch)', () => {
 });
 
 describe('a pull request with 300 changed files', () => {
-  it('pages through the files, keeps the API calls bounded, and batches annotations by 50', async () => {
+  it('pages through the files, keeps the API calls bounded, and batches annotations by 50 up to the cap', async () => {
     const head: Record<string, string> = {};
     for (let index = 0; index < 300; index++) {
       head[`apps/app-${String(index).padStart(3, '0')}.yaml`] = INSECURE_WORKER.replace(
@@ -301,9 +302,11 @@ describe('a pull request with 300 changed files', () => {
     expect(fake.reviews).toHaveLength(1);
     expect(fake.reviewComments).toHaveLength(10);
     expect(fake.reviews[0]!.body).toContain('over the comment limit');
+    // 600 findings; the check run carries the first 200 (all new and failing) and counts the rest.
     const annotations = fake.checkRuns[0]!.annotations.length;
-    expect(annotations).toBe(600);
-    // list files (3 pages), list review comments, one review, one check run plus ceil(600 / 50) - 1 updates.
+    expect(annotations).toBe(MAX_CHECK_ANNOTATIONS);
+    expect(fake.checkRuns[0]!.output.summary).toContain('400 more findings are not annotated');
+    // list files (3 pages), list review comments, one review, one check run plus ceil(200 / 50) - 1 updates.
     const counts = new Map<string, number>();
     for (const operation of operations(fake)) counts.set(operation, (counts.get(operation) ?? 0) + 1);
     expect(Object.fromEntries(counts)).toEqual({

@@ -4,18 +4,13 @@
  * the downloaded results file (no checkout of the pull request). The publisher trusts nothing in the file that GitHub
  * can tell it: tampered results are refused or filtered.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { yaml } from '../helpers.js';
-import { writeWorkflowRunEvent } from './event.js';
-import type { FakeGitHub } from './fake-github.js';
+import { NUMBER, type PublishEvent, forkPublish, forkScan } from './fork-pair.js';
 import type { RepoFixture } from './git-fixture.js';
-import { type ActionRun, runAction } from './run-action.js';
-import { FORK, OWNER, REPO, fakeForPullRequest, pullRequestScenario } from './scenario.js';
-
-const NUMBER = 12;
+import { runAction } from './run-action.js';
 
 const WORKER = yaml`
   apiVersion: apps/v1
@@ -40,49 +35,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** The scanning half: a fork's pull request, a read-only token. Returns the run and the results file's text. */
-async function scan(): Promise<{ repo: RepoFixture; run: ActionRun; fake: FakeGitHub; results: string }> {
-  const scenario = await pullRequestScenario({
-    base: { 'deploy/readme.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: readme}\n' },
-    head: { 'deploy/worker.yaml': WORKER },
-    number: NUMBER,
-    fork: true,
-    fake: { permissions: { pullRequests: 'read', checks: 'none', contents: 'read' } },
-  });
-  cleanups.push(() => scenario.dispose());
-  const { repo, fake, eventPath } = scenario;
-  const run = await runAction({ workspace: repo.dir, eventPath, apiUrl: fake.url, inputs: { mode: 'scan' } });
-  const results = readFileSync(join(repo.dir, 'kube-token-guard-results.json'), 'utf8');
-  return { repo, run, fake, results };
-}
-
-/** The publishing half: a `workflow_run` job whose workspace holds only the downloaded results. */
-async function publish(
-  repo: RepoFixture,
-  results: string,
-  event: Partial<Parameters<typeof writeWorkflowRunEvent>[0]> = {},
-): Promise<{ run: ActionRun; fake: FakeGitHub }> {
-  const fake = await fakeForPullRequest(repo, NUMBER, FORK);
-  cleanups.push(() => fake.stop());
-  const workspace = mkdtempSync(join(tmpdir(), 'ktg-publish-'));
-  cleanups.push(() => rmSync(workspace, { recursive: true, force: true }));
-  writeFileSync(join(workspace, 'kube-token-guard-results.json'), results);
-  const eventPath = writeWorkflowRunEvent({
-    owner: OWNER,
-    repo: REPO,
-    headSha: repo.headSha,
-    headRepoFullName: FORK,
-    ...event,
-  });
-  const run = await runAction({
-    workspace,
-    eventPath,
-    apiUrl: fake.url,
-    inputs: { mode: 'publish' },
-    env: { GITHUB_EVENT_NAME: 'workflow_run' },
-  });
-  return { run, fake };
-}
+const scan = () => forkScan(cleanups, { head: { 'deploy/worker.yaml': WORKER } });
+const publish = (repo: RepoFixture, results: string, event: PublishEvent = {}) =>
+  forkPublish(cleanups, repo, results, event);
 
 describe('fork-safe mode', () => {
   it('scan writes the results without a single write to GitHub; publish posts the review and the check run', async () => {

@@ -5810,7 +5810,7 @@ function escapeJsonPtr(str) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2224);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3089);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4702);
 
 
 
@@ -5832,7 +5832,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3089:
+/***/ 4702:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -6415,6 +6415,12 @@ const PRESETS = ['recommended', 'strict'];
 
 
 
+/** Helm's rule for release names; `helm template` refuses any other. */
+const RELEASE_NAME_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+/** A namespace is a DNS label (RFC 1123), at most 63 characters. */
+const NAMESPACE_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+/** `1.31`, `1.31.0` or `v1.31.0`. */
+const KUBE_VERSION_PATTERN = '^v?\\d+\\.\\d+(\\.\\d+)?$';
 const stringList = (description) => ({
     type: 'array',
     items: { type: 'string', minLength: 1 },
@@ -6470,14 +6476,14 @@ function configSchema() {
             },
             'default-namespace': {
                 type: 'string',
-                pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+                pattern: NAMESPACE_PATTERN,
                 maxLength: 63,
                 default: 'default',
                 description: 'Namespace of resources that set none and are not rendered into one.',
             },
             'kube-version': {
                 type: 'string',
-                pattern: '^v?\\d+\\.\\d+(\\.\\d+)?$',
+                pattern: KUBE_VERSION_PATTERN,
                 default: '1.31.0',
                 description: 'Kubernetes version Helm charts are rendered for (`helm template --kube-version`).',
             },
@@ -6494,21 +6500,28 @@ function configSchema() {
                             minLength: 1,
                             description: 'Folder of the chart (holding Chart.yaml), relative to the repository root.',
                         },
-                        release: { type: 'string', minLength: 1, description: 'Release name. Default: the chart name.' },
+                        release: {
+                            type: 'string',
+                            pattern: RELEASE_NAME_PATTERN,
+                            maxLength: 53,
+                            description: 'Release name, as Helm allows it (lower-case letters, digits, `-` and `.`, at most 53). Default: the chart name.',
+                        },
                         namespace: {
                             type: 'string',
-                            minLength: 1,
+                            pattern: NAMESPACE_PATTERN,
+                            maxLength: 63,
                             description: 'Namespace to render into. Default: `default-namespace`.',
                         },
                         values: stringList('Values files, relative to the repository root, in order.'),
                         set: {
                             type: 'object',
+                            propertyNames: { pattern: '^[^=,\\r\\n]+$' },
                             additionalProperties: { type: ['string', 'number', 'boolean'] },
                             description: 'Values set on the command line (`--set key=value`).',
                         },
                         'kube-version': {
                             type: 'string',
-                            pattern: '^v?\\d+\\.\\d+(\\.\\d+)?$',
+                            pattern: KUBE_VERSION_PATTERN,
                             description: 'Overrides the top-level `kube-version`.',
                         },
                     },
@@ -6680,6 +6693,8 @@ function normalisePath(path) {
 function relevantErrors(errors) {
     const anyOfPaths = new Set(errors.filter((error) => error.keyword === 'anyOf').map((error) => error.instancePath));
     // A branch's own type/enum error at the anyOf's path says less than the anyOf summary or the other branch's errors.
+    // A key that fails `propertyNames` is reported by its own pattern error, which names the key.
+    errors = errors.filter((error) => error.keyword !== 'propertyNames');
     const kept = errors.filter((error) => !(anyOfPaths.has(error.instancePath) && (error.keyword === 'type' || error.keyword === 'enum')));
     return kept.filter((error) => error.keyword !== 'anyOf' ||
         !kept.some((other) => other.keyword !== 'anyOf' &&
@@ -6695,6 +6710,12 @@ function pathOf(error) {
         path.push(String(error.params.additionalProperty));
     return path;
 }
+/** What a pattern of the schema asks for, in words. */
+const PATTERN_TEXT = {
+    [RELEASE_NAME_PATTERN]: 'must be a Helm release name: lower-case letters, digits, `-` and `.`, starting and ending with a letter or digit',
+    [NAMESPACE_PATTERN]: 'must be a namespace name: lower-case letters, digits and `-`, starting and ending with a letter or digit',
+    [KUBE_VERSION_PATTERN]: 'must be a Kubernetes version such as 1.31.0',
+};
 function describe(error) {
     switch (error.keyword) {
         case 'additionalProperties':
@@ -6706,9 +6727,11 @@ function describe(error) {
         case 'required':
             return `\`${String(error.params.missingProperty)}\` is required`;
         case 'pattern':
+            if (error.propertyName !== undefined)
+                return `key ${JSON.stringify(error.propertyName)} must be a values path without \`=\`, \`,\` or line breaks`;
             return error.instancePath.endsWith('/reason')
                 ? 'must not be empty'
-                : `must match ${String(error.params.pattern)}`;
+                : (PATTERN_TEXT[String(error.params.pattern)] ?? `must match ${String(error.params.pattern)}`);
         default:
             return error.message ?? 'is invalid';
     }
@@ -6742,7 +6765,97 @@ function lineOf(root, path, lines) {
     return lines.linePos(offset).line;
 }
 
+;// CONCATENATED MODULE: ./src/adapters/links.ts
+
+
+/**
+ * The first symbolic link below `dir` (or `dir` itself) that resolves outside `root`, as a path relative to `root`,
+ * or null. helm follows links inside a chart (`.Files.Get` reads them into the output) and kustomize follows them in
+ * an overlay, so a link a pull request adds could otherwise pull any file of the runner into rendered manifests.
+ *
+ * The walk is complete, however many entries the folder holds (a check that gave up after some count would let a
+ * link hide behind that many files), and costs one directory read per folder and one `realpath` per link.
+ */
+async function linkLeaving(root, dir) {
+    const top = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(root));
+    const start = (0,external_node_path_namespaceObject.resolve)(root, dir);
+    const outside = async (path) => {
+        const target = await (0,promises_namespaceObject.realpath)(path).catch(() => null);
+        // A dangling link reads nothing; one that resolves must stay inside the repository.
+        return target !== null && !within(top, target);
+    };
+    const name = (path) => (0,external_node_path_namespaceObject.relative)(root, path).split(external_node_path_namespaceObject.sep).join('/');
+    if (await outside(start))
+        return name(start);
+    const folders = [start];
+    for (let folder = folders.pop(); folder !== undefined; folder = folders.pop()) {
+        let entries;
+        try {
+            entries = await (0,promises_namespaceObject.readdir)(folder, { withFileTypes: true });
+        }
+        catch {
+            continue;
+        }
+        for (const entry of entries) {
+            const path = (0,external_node_path_namespaceObject.join)(folder, entry.name);
+            if (entry.isSymbolicLink()) {
+                if (await outside(path))
+                    return name(path);
+            }
+            else if (entry.isDirectory()) {
+                folders.push(path);
+            }
+        }
+    }
+    return null;
+}
+/**
+ * Whether `file` (relative to `root`, or absolute) resolves, links followed, to a place inside `root`. A file that
+ * does not exist is judged by its path.
+ */
+async function resolvesInside(root, file) {
+    const top = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(root));
+    const target = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(root, file)).catch(() => null);
+    if (target !== null)
+        return within(top, target);
+    return insidePath(root, file) !== null;
+}
+/**
+ * The absolute path of `file` (relative to `root`) when it lies inside `root` by its path alone, else null. Every
+ * path that comes from a pull request (a rendered `# Source:`, a fix's file) goes through this before it is read or
+ * written.
+ */
+function insidePath(root, file) {
+    if (file.includes('\0'))
+        return null;
+    const absolute = (0,external_node_path_namespaceObject.resolve)(root, file);
+    const path = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(root), absolute);
+    return path === '..' || path.startsWith(`..${external_node_path_namespaceObject.sep}`) || (0,external_node_path_namespaceObject.isAbsolute)(path) ? null : absolute;
+}
+/**
+ * Reads or writes a file of the repository by a path that may come from a pull request: refused (an Error naming the
+ * path) when the path, or the link it is, leads outside `root`.
+ */
+async function readInside(root, file) {
+    return (0,promises_namespaceObject.readFile)(await checkedPath(root, file), 'utf8');
+}
+async function writeInside(root, file, text) {
+    await (0,promises_namespaceObject.writeFile)(await checkedPath(root, file), text);
+}
+async function checkedPath(root, file) {
+    const path = insidePath(root, file);
+    if (path === null || !(await resolvesInside(root, file))) {
+        throw new Error(`${file} is outside the repository; not read or written`);
+    }
+    return path;
+}
+/** Whether `path` is `top` or below it (both real paths). */
+function within(top, path) {
+    return path === top || path.startsWith(top.endsWith(external_node_path_namespaceObject.sep) ? top : top + external_node_path_namespaceObject.sep);
+}
+
 ;// CONCATENATED MODULE: ./src/adapters/config-file.ts
+
 
 
 
@@ -6755,6 +6868,13 @@ async function loadConfigFile(root, explicit) {
     const candidates = explicit ? [explicit] : DEFAULT_CONFIG_PATHS;
     for (const candidate of candidates) {
         let text;
+        // A config in the repository may be a link a pull request made to any file of the runner. (A path outside the
+        // repository can only come from the command line or the workflow, which are trusted.)
+        if (insidePath(root, candidate) !== null &&
+            (await exists(root, candidate)) &&
+            !(await resolvesInside(root, candidate))) {
+            throw new ConfigurationError(`${candidate}: the config file is a symbolic link leading outside the repository; it is not read`);
+        }
         try {
             text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, candidate), 'utf8');
         }
@@ -6767,21 +6887,49 @@ async function loadConfigFile(root, explicit) {
     }
     return defaultConfig();
 }
+/** Whether a path exists (as a file, folder or link, dangling or not). */
+async function exists(root, file) {
+    return (await (0,promises_namespaceObject.lstat)((0,external_node_path_namespaceObject.resolve)(root, file)).catch(() => null)) !== null;
+}
 
 // EXTERNAL MODULE: ./src/core/load.ts + 1 modules
 var core_load = __nccwpck_require__(2309);
 ;// CONCATENATED MODULE: ./src/core/source-map.ts
-const SOURCE_COMMENT = /^# Source: (.+?)\s*$/m;
-/** Splits `helm template` output into its documents, each with the template that produced it. */
+/** What `helm template` writes before each document: helm 3 and 4 alike. */
+const BOUNDARY = '---\n# Source: ';
+/**
+ * Splits `helm template` output into its documents, each with the template that produced it, exactly where helm put
+ * its own boundaries: a line `---` followed by a line `# Source: <template>`, lines ending at `\n` only. Helm splits a
+ * template's output at every line that starts with `---` before it writes these boundaries, so no template output can
+ * hold one; a lone carriage return, a `# Source:` comment or a `---` further into a line is the template's text.
+ * Linear in the size of the output.
+ */
 function splitRenderedDocuments(output) {
     const documents = [];
-    for (const chunk of output.split(/^---[ \t]*(?:\r?\n|$)/m)) {
-        if (chunk.trim() === '')
-            continue;
-        const source = SOURCE_COMMENT.exec(chunk)?.[1] ?? null;
-        documents.push({ source, text: chunk.endsWith('\n') ? chunk : `${chunk}\n` });
+    const starts = [];
+    if (output.startsWith(BOUNDARY))
+        starts.push(0);
+    for (let at = output.indexOf(`\n${BOUNDARY}`); at !== -1; at = output.indexOf(`\n${BOUNDARY}`, at + 1)) {
+        starts.push(at + 1);
     }
+    const leading = output.slice(0, starts[0] ?? output.length);
+    if (leading.trim() !== '')
+        documents.push({ source: null, text: withNewline(leading) });
+    starts.forEach((start, index) => {
+        const end = starts[index + 1] ?? output.length;
+        // The chunk keeps its `# Source:` line, as the line numbers of a rendered file count it.
+        const text = output.slice(start + '---\n'.length, end);
+        const lineEnd = text.indexOf('\n');
+        const source = text.slice('# Source: '.length, lineEnd === -1 ? text.length : lineEnd).trimEnd();
+        const content = lineEnd === -1 ? '' : text.slice(lineEnd + 1);
+        if (content.trim() === '')
+            return;
+        documents.push({ source: source === '' ? null : source, text: withNewline(text) });
+    });
     return documents;
+}
+function withNewline(text) {
+    return text.endsWith('\n') ? text : `${text}\n`;
 }
 function escapeRegExp(text) {
     return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -6827,65 +6975,20 @@ function templateLine(template, path) {
 
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: ./src/adapters/links.ts
-
-
-/** More entries than any chart or overlay has; a folder beyond it is not walked further (and not refused for it). */
-const MAX_ENTRIES = 20_000;
-/**
- * The first symbolic link below `dir` (or `dir` itself) that resolves outside `root`, as a path relative to `root`,
- * or null. helm follows links inside a chart (`.Files.Get` reads them into the output) and kustomize follows them in
- * an overlay, so a link a pull request adds could otherwise pull any file of the runner into rendered manifests.
- */
-async function linkLeaving(root, dir) {
-    const top = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(root));
-    let visited = 0;
-    const walk = async (path) => {
-        if (++visited > MAX_ENTRIES)
-            return null;
-        const stats = await (0,promises_namespaceObject.lstat)(path).catch(() => null);
-        if (!stats)
-            return null;
-        if (stats.isSymbolicLink()) {
-            const target = await (0,promises_namespaceObject.realpath)(path).catch(() => null);
-            // A dangling link reads nothing; one that resolves must stay inside the repository.
-            return target !== null && !within(top, target) ? (0,external_node_path_namespaceObject.relative)(root, path).split(external_node_path_namespaceObject.sep).join('/') : null;
-        }
-        if (!stats.isDirectory())
-            return null;
-        for (const entry of await (0,promises_namespaceObject.readdir)(path)) {
-            const found = await walk((0,external_node_path_namespaceObject.join)(path, entry));
-            if (found)
-                return found;
-        }
-        return null;
-    };
-    return walk((0,external_node_path_namespaceObject.resolve)(root, dir));
-}
-/**
- * Whether `file` (relative to `root`, or absolute) resolves, links followed, to a place inside `root`. A file that
- * does not exist is judged by its path.
- */
-async function resolvesInside(root, file) {
-    const top = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(root));
-    const target = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(root, file)).catch(() => null);
-    if (target !== null)
-        return within(top, target);
-    const path = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(root), (0,external_node_path_namespaceObject.resolve)(root, file));
-    return !path.startsWith('..') && !(0,external_node_path_namespaceObject.isAbsolute)(path);
-}
-/** Whether `path` is `top` or below it (both real paths). */
-function within(top, path) {
-    return path === top || path.startsWith(top + external_node_path_namespaceObject.sep);
-}
-
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/adapters/process.ts
+
+
+
 
 /**
  * Renders never reach the network: a chart repository or a remote kustomize base would be a download of code the
- * pull request chose. Every proxy points at a closed local port, so such a fetch fails at once with a clear error.
+ * pull request chose. Every proxy points at a closed local port, so a fetch by name fails at once; git may use no
+ * protocol at all (kustomize clones remote bases with it). Go bypasses proxies for loopback addresses, so remote
+ * references are also refused before a build (`kustomize-sources.ts`) and helm's schema loader is switched off.
  */
 const OFFLINE = {
     HTTP_PROXY: 'http://127.0.0.1:9',
@@ -6895,21 +6998,120 @@ const OFFLINE = {
     NO_PROXY: '',
     no_proxy: '',
     GIT_TERMINAL_PROMPT: '0',
+    GIT_ALLOW_PROTOCOL: 'kube-token-guard-allows-none',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
 };
-/** Runs a rendering tool without a shell, offline, with a timeout; never rejects. */
-function runTool(binary, args, env, timeout) {
+const DEFAULT_TOOL_LIMITS = {
+    timeoutMs: 60_000,
+    maxOutputBytes: 64 * 1024 * 1024,
+    maxMemoryBytes: 2 * 1024 * 1024 * 1024,
+};
+/** Standard error kept from a tool: its last lines name the failure. */
+const MAX_STDERR_BYTES = 64 * 1024;
+const MEMORY_POLL_MS = 100;
+/**
+ * Runs a rendering tool without a shell, offline, in `cwd` (a scratch folder: a relative path the tool writes to lands
+ * there), with a timeout and bounds on its output and memory; never rejects. The tool runs in a process group of its
+ * own, so anything it starts is stopped with it.
+ */
+function runTool(binary, args, env, cwd, limits = DEFAULT_TOOL_LIMITS) {
     return new Promise((done) => {
-        (0,external_node_child_process_namespaceObject.execFile)(binary, args, { env: { ...env, ...OFFLINE }, timeout, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
-            const code = error ? (error.code ?? (error.killed ? 'TIMEOUT' : 1)) : 0;
-            done({ code, stdout, stderr });
+        let child;
+        try {
+            child = (0,external_node_child_process_namespaceObject.spawn)(binary, args, {
+                cwd,
+                env: { ...env, ...OFFLINE, GOMEMLIMIT: String(Math.floor(limits.maxMemoryBytes / 2)) },
+                stdio: ['ignore', 'pipe', 'pipe'],
+                detached: true,
+            });
+        }
+        catch (error) {
+            done({ code: error.code ?? 1, stdout: '', stderr: String(error) });
+            return;
+        }
+        const out = [];
+        let outBytes = 0;
+        let err = '';
+        let stopped = null;
+        const stop = (reason) => {
+            if (stopped !== null)
+                return;
+            stopped = reason;
+            try {
+                if (child.pid !== undefined)
+                    process.kill(-child.pid, 'SIGKILL');
+            }
+            catch {
+                child.kill('SIGKILL');
+            }
+        };
+        child.stdout.on('data', (chunk) => {
+            if (stopped !== null)
+                return;
+            outBytes += chunk.length;
+            if (outBytes > limits.maxOutputBytes)
+                stop('OUTPUT');
+            else
+                out.push(chunk);
         });
+        child.stderr.setEncoding('utf8').on('data', (chunk) => {
+            err = (err + chunk).slice(-MAX_STDERR_BYTES);
+        });
+        const timer = setTimeout(() => stop('TIMEOUT'), limits.timeoutMs);
+        const watch = setInterval(() => {
+            if (child.pid === undefined)
+                return;
+            void residentBytes(child.pid).then((bytes) => {
+                if (bytes !== null && bytes > limits.maxMemoryBytes)
+                    stop('MEMORY');
+            });
+        }, MEMORY_POLL_MS);
+        let settled = false;
+        const finish = (code) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            clearInterval(watch);
+            done({ code: stopped ?? code, stdout: Buffer.concat(out).toString('utf8'), stderr: err });
+        };
+        child.on('error', (error) => finish(error.code ?? 1));
+        child.on('close', (code) => finish(code ?? 1));
     });
 }
-/** Why a tool run failed, in one line: a timeout, or the end of what it wrote to stderr. */
-function failureReason(result, timeoutMs) {
+/** The resident memory of a process from Linux's `/proc`, or null where there is none (macOS) or it has ended. */
+async function residentBytes(pid) {
+    const status = await (0,promises_namespaceObject.readFile)(`/proc/${pid}/status`, 'utf8').catch(() => null);
+    const kilobytes = status === null ? null : /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
+    return kilobytes ? Number(kilobytes) * 1024 : null;
+}
+/** Why a tool run failed, in one line: a bound it hit, or the end of what it wrote to stderr. */
+function failureReason(result, limits = DEFAULT_TOOL_LIMITS) {
     if (result.code === 'TIMEOUT')
-        return `timed out after ${timeoutMs / 1000} s`;
+        return `timed out after ${limits.timeoutMs / 1000} s`;
+    if (result.code === 'OUTPUT')
+        return `stopped: it wrote more than ${limits.maxOutputBytes / 1024 / 1024} MiB of output`;
+    if (result.code === 'MEMORY')
+        return `stopped: it used more than ${Math.round(limits.maxMemoryBytes / 1024 / 1024)} MiB of memory`;
     return (result.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500) || `exit code ${String(result.code)}`);
+}
+/**
+ * The path of a program: `name` itself when it is a path, else the first executable of that name on this process's
+ * PATH; null when there is none. Lets a tool run with an empty PATH of its own.
+ */
+async function findExecutable(name) {
+    const executable = (path) => (0,promises_namespaceObject.access)(path, external_node_fs_namespaceObject.constants.X_OK).then(() => path, () => null);
+    if (name.includes('/') || (0,external_node_path_namespaceObject.isAbsolute)(name))
+        return executable((0,external_node_path_namespaceObject.resolve)(name));
+    for (const dir of (process.env.PATH ?? '').split(external_node_path_namespaceObject.delimiter)) {
+        if (dir === '')
+            continue;
+        const found = await executable((0,external_node_path_namespaceObject.join)(dir, name));
+        if (found !== null)
+            return found;
+    }
+    return null;
 }
 
 ;// CONCATENATED MODULE: ./src/adapters/helm.ts
@@ -6920,17 +7122,32 @@ function failureReason(result, timeoutMs) {
 
 
 
+
 const DEFAULT_KUBE_VERSION = '1.31.0';
-const DEFAULT_TIMEOUT_MS = 60_000;
+const RELEASE_NAME = new RegExp(RELEASE_NAME_PATTERN);
+const MAX_RELEASE_NAME = 53;
+const NAMESPACE_NAME = new RegExp(NAMESPACE_PATTERN);
+const KUBE_VERSION = new RegExp(KUBE_VERSION_PATTERN);
 /**
  * Renders a chart with the real `helm template`, offline: helm's cache, config and data go to a fresh folder, so
  * no repository or plugin of the machine is used, and dependencies must be vendored in `charts/`. The output is cut
  * into one file per template (`# Source:`), so findings point at the files users edit.
+ *
+ * Everything here may come from a pull request, so nothing reaches helm as an option: names are checked against
+ * helm's own rules, every option is written `--name=value`, and the release and chart follow `--`.
  */
 async function renderChart(chart, options) {
     const started = performance.now();
     const result = { chart, files: [], errors: [], notices: [], milliseconds: 0 };
     const chartFile = `${chart.dir ? `${chart.dir}/` : ''}Chart.yaml`;
+    const refuse = (message) => {
+        result.errors.push({ file: chartFile, line: null, message });
+        result.milliseconds = Math.round(performance.now() - started);
+        return result;
+    };
+    const invalid = invalidRenderSetting(chart);
+    if (invalid)
+        return refuse(`${invalid}; the chart is not rendered`);
     // Values files come from the config, which a pull request can change: never read outside the repository.
     const outside = [];
     for (const file of chart.valuesFiles) {
@@ -6938,21 +7155,21 @@ async function renderChart(chart, options) {
             outside.push(file);
     }
     const link = await linkLeaving(options.root, chart.dir || '.');
-    if (link !== null) {
-        result.errors.push({
-            file: chartFile,
-            line: null,
-            message: `${link} is a symbolic link leaving the repository; the chart is not rendered`,
-        });
-        result.milliseconds = Math.round(performance.now() - started);
-        return result;
-    }
+    if (link !== null)
+        return refuse(`${link} is a symbolic link leaving the repository; the chart is not rendered`);
     if (outside.length > 0) {
-        result.errors.push({
-            file: chartFile,
-            line: null,
-            message: `values file ${outside.join(', ')} is outside the repository; the chart is not rendered`,
-        });
+        return refuse(`values file ${outside.join(', ')} is outside the repository; the chart is not rendered`);
+    }
+    const limits = { ...DEFAULT_TOOL_LIMITS, ...options.limits };
+    if (options.deadline !== undefined) {
+        const left = Math.floor(options.deadline - performance.now());
+        if (left <= 0)
+            return refuse('not rendered: the time budget for rendering ran out');
+        limits.timeoutMs = Math.min(limits.timeoutMs, left);
+    }
+    const binary = await findExecutable(options.binary ?? 'helm');
+    if (binary === null) {
+        result.notices.push({ file: chartFile, message: 'Helm chart not rendered: helm is not installed' });
         result.milliseconds = Math.round(performance.now() - started);
         return result;
     }
@@ -6960,14 +7177,15 @@ async function renderChart(chart, options) {
     try {
         const args = [
             'template',
+            `--namespace=${chart.namespace}`,
+            `--kube-version=${chart.kubeVersion}`,
+            // A values schema may `$ref` a file of the runner or a loopback URL; rendering needs no validation of values.
+            '--skip-schema-validation',
+            ...chart.valuesFiles.map((file) => `--values=${(0,external_node_path_namespaceObject.resolve)(options.root, file)}`),
+            ...Object.entries(chart.set).map(([key, value]) => `--set=${key}=${value}`),
+            '--',
             chart.release,
             (0,external_node_path_namespaceObject.resolve)(options.root, chart.dir || '.'),
-            '--namespace',
-            chart.namespace,
-            '--kube-version',
-            chart.kubeVersion,
-            ...chart.valuesFiles.flatMap((file) => ['--values', (0,external_node_path_namespaceObject.resolve)(options.root, file)]),
-            ...Object.entries(chart.set).flatMap(([key, value]) => ['--set', `${key}=${value}`]),
         ];
         const env = {
             PATH: process.env.PATH ?? '',
@@ -6976,21 +7194,42 @@ async function renderChart(chart, options) {
             HELM_CONFIG_HOME: (0,external_node_path_namespaceObject.join)(home, 'config'),
             HELM_DATA_HOME: (0,external_node_path_namespaceObject.join)(home, 'data'),
         };
-        const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-        const output = await runTool(options.binary ?? 'helm', args, env, timeout);
+        // The scratch folder is helm's working folder too: a relative path it was somehow made to write lands there.
+        const output = await runTool(binary, args, env, home, limits);
         if (output.code === 'ENOENT') {
             result.notices.push({ file: chartFile, message: 'Helm chart not rendered: helm is not installed' });
             return result;
         }
         if (output.code !== 0) {
-            const reason = failureReason(output, timeout);
-            result.errors.push({ file: chartFile, line: null, message: `helm template failed: ${reason}` });
+            result.errors.push({
+                file: chartFile,
+                line: null,
+                message: `helm template failed: ${failureReason(output, limits)}`,
+            });
             return result;
         }
         const byTemplate = new Map();
+        const strays = new Set();
         for (const document of splitRenderedDocuments(output.stdout)) {
             const path = templatePath(chart.dir, document.source);
-            byTemplate.set(path, [...(byTemplate.get(path) ?? []), document.text]);
+            if (path === null) {
+                strays.add(document.source ?? '');
+                continue;
+            }
+            const documents = byTemplate.get(path);
+            if (documents)
+                documents.push(document.text);
+            else
+                byTemplate.set(path, [document.text]);
+        }
+        if (strays.size > 0) {
+            // Only a crafted template file name can make helm name such a source: nothing of this chart is trusted.
+            result.errors.push({
+                file: chartFile,
+                line: null,
+                message: `helm's output names a template outside the chart (${[...strays].slice(0, 3).join(', ')}); the chart's output is not scanned`,
+            });
+            return result;
         }
         for (const [path, documents] of byTemplate) {
             result.files.push({
@@ -7007,18 +7246,61 @@ async function renderChart(chart, options) {
         await (0,promises_namespaceObject.rm)(home, { recursive: true, force: true });
     }
 }
-/** `# Source: <chart>/templates/x.yaml` names the template below the chart's folder (subcharts included). */
+/** Why helm must not be given these settings, or null: each is checked as helm and Kubernetes would check it. */
+function invalidRenderSetting(chart) {
+    if (!RELEASE_NAME.test(chart.release) || chart.release.length > MAX_RELEASE_NAME) {
+        return `release name ${JSON.stringify(chart.release)} is not a valid Helm release name (lower-case letters, digits, \`-\` and \`.\`, at most 53)`;
+    }
+    if (!NAMESPACE_NAME.test(chart.namespace) || chart.namespace.length > 63) {
+        return `namespace ${JSON.stringify(chart.namespace)} is not a valid namespace name`;
+    }
+    if (!KUBE_VERSION.test(chart.kubeVersion)) {
+        return `Kubernetes version ${JSON.stringify(chart.kubeVersion)} is not a version such as 1.31.0`;
+    }
+    const badKey = Object.keys(chart.set).find((key) => key === '' || /[=,\r\n]/.test(key));
+    if (badKey !== undefined)
+        return `\`set\` key ${JSON.stringify(badKey)} is not a values path`;
+    return null;
+}
+/**
+ * `# Source: <chart>/templates/x.yaml` names the template below the chart's folder (subcharts included): the chart's
+ * name is dropped and the rest must stay inside the chart. Null when it does not (a source of `..` segments, an
+ * absolute path): such a source is never used as a path.
+ */
 function templatePath(chartDir, source) {
     const prefix = chartDir ? `${chartDir}/` : '';
     if (!source)
         return `${prefix}templates`;
     const slash = source.indexOf('/');
-    return `${prefix}${slash === -1 ? source : source.slice(slash + 1)}`;
+    if (slash === -1 || source.includes('\0'))
+        return null;
+    const inChart = external_node_path_namespaceObject.posix.normalize(source.slice(slash + 1));
+    if (inChart === '.' || inChart === '..' || inChart.startsWith('../') || external_node_path_namespaceObject.posix.isAbsolute(inChart))
+        return null;
+    return `${prefix}${inChart}`;
+}
+/**
+ * The release name helm is given for a chart: the chart's name when it is a valid release name, else that name made
+ * into one (lower case, other characters as `-`), else `release`. A chart's name is the pull request's to choose.
+ */
+function releaseNameFor(chartName) {
+    if (RELEASE_NAME.test(chartName) && chartName.length <= MAX_RELEASE_NAME)
+        return chartName;
+    const made = chartName
+        .toLowerCase()
+        .replace(/[^a-z0-9.-]+/g, '-')
+        .replace(/[.-]{2,}/g, '-')
+        .slice(0, MAX_RELEASE_NAME)
+        .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+    return RELEASE_NAME.test(made) ? made : 'release';
 }
 /** The release name, namespace and values helm is given for a chart found in the repository. */
 async function defaultRender(root, dir, namespace) {
     let name = (0,external_node_path_namespaceObject.basename)(dir || (0,external_node_path_namespaceObject.resolve)(root));
     try {
+        // A Chart.yaml that links out of the repository is refused by the render; its text is never used.
+        if (!(await resolvesInside(root, (0,external_node_path_namespaceObject.join)(dir, 'Chart.yaml'))))
+            throw new Error('outside');
         const chart = (0,dist/* parse */.qg)(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, dir, 'Chart.yaml'), 'utf8'));
         if (typeof chart?.name === 'string' && chart.name !== '')
             name = chart.name;
@@ -7026,7 +7308,223 @@ async function defaultRender(root, dir, namespace) {
     catch {
         // helm reports a broken Chart.yaml itself.
     }
-    return { dir, release: name, namespace, kubeVersion: DEFAULT_KUBE_VERSION, valuesFiles: [], set: {} };
+    return {
+        dir,
+        release: releaseNameFor(name),
+        namespace,
+        kubeVersion: DEFAULT_KUBE_VERSION,
+        valuesFiles: [],
+        set: {},
+    };
+}
+
+;// CONCATENATED MODULE: ./src/adapters/kustomize-sources.ts
+/**
+ * What an overlay may read, checked before `kustomize build` runs: nothing remote and nothing outside the repository.
+ *
+ * kustomize clones any base that looks like a git URL (`https://`, `ssh://`, `git@host:`, `github.com/...`) and
+ * fetches any file named by an `http(s)://` URL, and a base may be any folder of the machine (`../../..`). Go sends
+ * requests for loopback addresses past every proxy, so the offline environment alone does not stop
+ * `http://127.0.0.1/...`. Every kustomization an overlay reaches, and every plugin configuration it names, is read here
+ * first; one remote reference or one path leaving the repository refuses the whole overlay, with the reason.
+ */
+
+
+
+
+const kustomize_sources_KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+/** Fields whose entries are kustomizations (folders) or files kustomize loads, local or remote. */
+const TARGET_FIELDS = ['resources', 'bases', 'components', 'generators', 'transformers', 'validators'];
+/** Fields whose entries configure plugins: a file, a folder, or an inline configuration. */
+const PLUGIN_FIELDS = new Set(['generators', 'transformers', 'validators']);
+/** Maps of free text (an annotation may be a URL), never paths. */
+const FREE_TEXT = new Set(['metadata', 'annotations', 'labels', 'commonAnnotations', 'commonLabels']);
+/** More kustomizations than any repository has; a graph beyond it is refused rather than walked for ever. */
+const MAX_KUSTOMIZATIONS = 2_000;
+const MAX_CONFIG_BYTES = 1024 * 1024;
+const URL_LIKE = /^\s*[a-z][a-z0-9+.-]*:\/\//i;
+/** Whether kustomize would fetch `entry` of a resources-like field: its own test for a git URL, and any URL. */
+function isRemoteReference(entry) {
+    const text = entry.trim().replace(/^git::/i, '');
+    return URL_LIKE.test(text) || /^[a-z][a-z0-9-]*@/i.test(text) || /^github\.com[/:]/i.test(text);
+}
+/**
+ * Why the overlay at `dir` (relative to `root`) must not be built, or null when every kustomization it reaches and
+ * every file they name stay inside the repository and nothing is remote. Reasons name the kustomization file.
+ */
+async function overlayRefusal(root, dir) {
+    const queue = [dir];
+    const seen = new Set();
+    for (let current = queue.shift(); current !== undefined; current = queue.shift()) {
+        if (seen.has(current))
+            continue;
+        seen.add(current);
+        if (seen.size > MAX_KUSTOMIZATIONS)
+            return `it reaches more than ${MAX_KUSTOMIZATIONS} kustomizations`;
+        if (insidePath(root, current) === null || !(await resolvesInside(root, current))) {
+            return `${display(current)} is outside the repository`;
+        }
+        const link = await linkLeaving(root, current);
+        if (link !== null)
+            return `${link} is a symbolic link leaving the repository`;
+        const found = await readKustomization(root, current);
+        if (found === null)
+            continue;
+        const { file, documents } = found;
+        if (typeof documents === 'string')
+            return `${file}: ${documents}`;
+        const content = documents[0]?.toJS({ maxAliasCount: 100 });
+        if (!isRecord(content))
+            continue;
+        const url = urlIn(content);
+        if (url)
+            return `${file}: ${url.path} is a remote reference (${url.value}); only files of the repository are read`;
+        for (const field of TARGET_FIELDS) {
+            const entries = content[field];
+            if (!Array.isArray(entries))
+                continue;
+            for (const entry of entries) {
+                if (typeof entry !== 'string')
+                    continue;
+                if (PLUGIN_FIELDS.has(field) && entry.includes('\n')) {
+                    const reason = configRefusal(entry);
+                    if (reason)
+                        return `${file}: ${field}: ${reason}`;
+                    continue;
+                }
+                if (isRemoteReference(entry)) {
+                    return `${file}: ${field} names a remote base (${entry.trim()}); only files of the repository are read`;
+                }
+                const target = posixJoin(current, entry.trim());
+                if (insidePath(root, target) === null || !(await resolvesInside(root, target))) {
+                    return `${file}: ${field} names ${entry.trim()}, outside the repository`;
+                }
+                const info = await (0,promises_namespaceObject.stat)((0,external_node_path_namespaceObject.join)(root, target)).catch(() => null);
+                if (info?.isDirectory())
+                    queue.push(target);
+                else if (info?.isFile() && PLUGIN_FIELDS.has(field)) {
+                    const reason = await pluginFileRefusal(root, target);
+                    if (reason)
+                        return `${display(target)}: ${reason}`;
+                }
+            }
+        }
+        for (const path of localFiles(content)) {
+            const target = posixJoin(current, path);
+            if (insidePath(root, target) === null || !(await resolvesInside(root, target))) {
+                return `${file}: ${path} is outside the repository`;
+            }
+        }
+    }
+    return null;
+}
+/** A kustomization file of a folder, parsed; a string when it cannot be read as YAML (refused: kustomize may). */
+async function readKustomization(root, dir) {
+    for (const name of kustomize_sources_KUSTOMIZATION_FILES) {
+        const file = dir === '' ? name : `${dir}/${name}`;
+        const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, file), 'utf8').catch(() => null);
+        if (text === null)
+            continue;
+        return { file, documents: parseYaml(text) };
+    }
+    return null;
+}
+function parseYaml(text) {
+    if (text.length > MAX_CONFIG_BYTES)
+        return 'larger than 1 MiB';
+    const documents = (0,dist/* parseAllDocuments */.hR)(text, { version: '1.1', prettyErrors: false });
+    if (!Array.isArray(documents))
+        return 'cannot be read as YAML';
+    const error = documents.flatMap((document) => document.errors)[0];
+    // The parser's message quotes the source line; the code and position say enough without quoting it.
+    return error ? `cannot be read as YAML (${error.code} at offset ${error.pos[0]})` : documents;
+}
+/** Why an inline or file plugin configuration must not be used: a URL in a field kustomize would load. */
+function configRefusal(text) {
+    const documents = parseYaml(text);
+    if (typeof documents === 'string')
+        return `a plugin configuration ${documents}`;
+    for (const document of documents) {
+        const url = urlIn(document.toJS({ maxAliasCount: 100 }));
+        if (url)
+            return `${url.path} of a plugin configuration is a remote reference (${url.value})`;
+    }
+    return null;
+}
+async function pluginFileRefusal(root, file) {
+    const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, file), 'utf8').catch(() => null);
+    return text === null ? null : configRefusal(text);
+}
+/** The first string (outside free-text maps) that is a URL, with where it is. */
+function urlIn(value, path = '') {
+    if (typeof value === 'string')
+        return URL_LIKE.test(value) ? { path: path || '(value)', value } : null;
+    if (Array.isArray(value)) {
+        for (const [index, item] of value.entries()) {
+            const found = urlIn(item, `${path}[${index}]`);
+            if (found)
+                return found;
+        }
+    }
+    else if (isRecord(value)) {
+        for (const [key, item] of Object.entries(value)) {
+            if (FREE_TEXT.has(key))
+                continue;
+            const found = urlIn(item, path ? `${path}.${key}` : key);
+            if (found)
+                return found;
+        }
+    }
+    return null;
+}
+/** Files a kustomization names that kustomize reads itself (patches, generator sources, CRDs, configurations). */
+function localFiles(content) {
+    const files = [];
+    const add = (value) => {
+        if (typeof value === 'string' && value.trim() !== '' && !value.includes('\n'))
+            files.push(value.trim());
+    };
+    for (const field of ['crds', 'configurations', 'patchesStrategicMerge']) {
+        const entries = content[field];
+        if (Array.isArray(entries))
+            entries.forEach(add);
+    }
+    for (const field of ['patches', 'patchesJson6902', 'replacements']) {
+        const entries = content[field];
+        if (Array.isArray(entries))
+            for (const entry of entries)
+                if (isRecord(entry))
+                    add(entry.path);
+    }
+    if (isRecord(content.openapi))
+        add(content.openapi.path);
+    for (const field of ['configMapGenerator', 'secretGenerator']) {
+        const entries = content[field];
+        if (!Array.isArray(entries))
+            continue;
+        for (const entry of entries) {
+            if (!isRecord(entry))
+                continue;
+            // `files` entries may be `key=path`.
+            if (Array.isArray(entry.files))
+                for (const file of entry.files)
+                    add(String(file).replace(/^[^=]*=/, ''));
+            if (Array.isArray(entry.envs))
+                entry.envs.forEach(add);
+            add(entry.env);
+        }
+    }
+    return files;
+}
+function posixJoin(dir, path) {
+    const joined = (0,external_node_path_namespaceObject.relative)('/r', (0,external_node_path_namespaceObject.resolve)('/r', dir, path));
+    return joined.split(external_node_path_namespaceObject.sep).join('/');
+}
+function display(dir) {
+    return dir === '' ? '.' : dir;
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 ;// CONCATENATED MODULE: ./src/adapters/kustomize.ts
@@ -7036,9 +7534,8 @@ async function defaultRender(root, dir, namespace) {
 
 
 
-const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
 const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
-const kustomize_DEFAULT_TIMEOUT_MS = 60_000;
 function toPosix(path) {
     return path.split(external_node_path_namespaceObject.sep).join('/');
 }
@@ -7049,7 +7546,7 @@ function toPosix(path) {
 async function findOverlays(root, kustomizationDirs) {
     const included = new Set();
     for (const dir of kustomizationDirs) {
-        const text = await readKustomization(root, dir);
+        const text = await kustomize_readKustomization(root, dir);
         if (text === null)
             continue;
         let content;
@@ -7076,8 +7573,8 @@ async function findOverlays(root, kustomizationDirs) {
     return kustomizationDirs.filter((dir) => !included.has(dir)).sort();
 }
 /** The text of a folder's kustomization file, whichever of its names it has, or null. */
-async function readKustomization(root, dir) {
-    for (const name of KUSTOMIZATION_FILES) {
+async function kustomize_readKustomization(root, dir) {
+    for (const name of kustomize_sources_KUSTOMIZATION_FILES) {
         try {
             return await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, dir, name), 'utf8');
         }
@@ -7095,33 +7592,37 @@ async function buildOverlay(root, dir, options = {}) {
     const started = performance.now();
     const result = { dir, files: [], errors: [], notices: [], milliseconds: 0 };
     const label = dir === '' ? 'kustomization.yaml' : `${dir}/kustomization.yaml`;
-    const within = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(root), (0,external_node_path_namespaceObject.resolve)(root, dir));
-    if (within.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(within)) {
-        result.errors.push({
-            file: label,
-            line: null,
-            message: 'the overlay is outside the repository; not built',
-        });
+    const refuse = (message) => {
+        result.errors.push({ file: label, line: null, message });
+        result.milliseconds = Math.round(performance.now() - started);
         return result;
+    };
+    // Remote bases, files named by URL and paths leaving the repository are refused before kustomize runs.
+    const refusal = await overlayRefusal(root, dir);
+    if (refusal !== null)
+        return refuse(`${refusal}; the overlay is not built`);
+    const limits = { ...DEFAULT_TOOL_LIMITS, ...options.limits };
+    if (options.deadline !== undefined) {
+        const left = Math.floor(options.deadline - performance.now());
+        if (left <= 0)
+            return refuse('not built: the time budget for rendering ran out');
+        limits.timeoutMs = Math.min(limits.timeoutMs, left);
     }
-    const link = await linkLeaving(root, dir);
-    if (link !== null) {
-        result.errors.push({
-            file: label,
-            line: null,
-            message: `${link} is a symbolic link leaving the repository; the overlay is not built`,
-        });
+    const binary = await findExecutable(options.binary ?? 'kustomize');
+    if (binary === null) {
+        result.notices.push({ file: label, message: 'kustomize overlay not built: kustomize is not installed' });
         return result;
     }
     const wrapper = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'ktg-kustomize-'));
     try {
         const target = toPosix((0,external_node_path_namespaceObject.relative)(wrapper, (0,external_node_path_namespaceObject.resolve)(root, dir)));
         await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(wrapper, 'kustomization.yaml'), `resources:\n  - ${JSON.stringify(target)}\nbuildMetadata: [originAnnotations]\n`);
-        const timeout = options.timeoutMs ?? kustomize_DEFAULT_TIMEOUT_MS;
-        const output = await runTool(options.binary ?? 'kustomize', 
+        const output = await runTool(binary, 
         // kustomize's default restrictor: a kustomization reads files only below its own folder (bases are folders
         // of their own), so an overlay cannot pull a file of the runner, such as ~/.ssh or /etc, into the output.
-        ['build', wrapper], { PATH: process.env.PATH ?? '', HOME: wrapper }, timeout);
+        ['build', wrapper], 
+        // No PATH: kustomize needs no other program, and without git on it no remote base can be cloned.
+        { PATH: '', HOME: wrapper }, wrapper, limits);
         if (output.code === 'ENOENT') {
             result.notices.push({
                 file: label,
@@ -7130,7 +7631,7 @@ async function buildOverlay(root, dir, options = {}) {
             return result;
         }
         if (output.code !== 0) {
-            const reason = failureReason(output, timeout);
+            const reason = failureReason(output, limits);
             result.errors.push({ file: label, line: null, message: `kustomize build failed: ${reason}` });
             return result;
         }
@@ -7145,7 +7646,11 @@ async function buildOverlay(root, dir, options = {}) {
             if (annotations?.items?.length === 0)
                 document.deleteIn(['metadata', 'annotations']);
             const source = path ? toPosix((0,external_node_path_namespaceObject.relative)(root, (0,external_node_path_namespaceObject.resolve)(wrapper, path))) : label;
-            bySource.set(source, [...(bySource.get(source) ?? []), document.toString()]);
+            const documents = bySource.get(source);
+            if (documents)
+                documents.push(document.toString());
+            else
+                bySource.set(source, [document.toString()]);
         }
         for (const [path, documents] of bySource) {
             result.files.push({ path, text: documents.join('---\n'), rendered: true });
@@ -7183,6 +7688,8 @@ async function pooled(items, parallel, work) {
     return results;
 }
 
+// EXTERNAL MODULE: ./src/core/arrays.ts
+var arrays = __nccwpck_require__(3309);
 ;// CONCATENATED MODULE: ./src/adapters/render.ts
 
 
@@ -7191,11 +7698,18 @@ async function pooled(items, parallel, work) {
 
 
 
+
+/**
+ * What all renders of one scan may take together. Each render has its own timeout too; this bounds a pull request
+ * that adds hundreds of slow charts. Renders that would start after it are errors of their chart or overlay.
+ */
+const RENDER_BUDGET_MS = 10 * 60_000;
 /**
  * Renders the Helm charts and builds the kustomize overlays found while collecting files, two at a time (the tools
  * are CPU-bound), and adds their output, errors and notices to the collection. Returns a line for the log.
  */
-async function renderCollected(collected, root, config, tools = {}) {
+async function renderCollected(collected, root, config, tools = {}, budgetMs = RENDER_BUDGET_MS) {
+    const deadline = performance.now() + budgetMs;
     const overlays = config.overlays ?? (await findOverlays(root, collected.kustomizations));
     const renders = [];
     for (const dir of collected.charts) {
@@ -7224,16 +7738,16 @@ async function renderCollected(collected, root, config, tools = {}) {
         }
     }
     const jobs = [
-        ...renders.map((render) => () => renderChart(render, { root, binary: tools.helm })),
-        ...overlays.map((dir) => () => buildOverlay(root, dir, { binary: tools.kustomize })),
+        ...renders.map((render) => () => renderChart(render, { root, binary: tools.helm, deadline })),
+        ...overlays.map((dir) => () => buildOverlay(root, dir, { binary: tools.kustomize, deadline })),
     ];
     if (jobs.length === 0)
         return { log: null, charts: [] };
     const results = await pooled(jobs, 2, (job) => job());
     for (const result of results) {
-        collected.files.push(...result.files);
-        collected.errors.push(...result.errors);
-        collected.notices.push(...result.notices);
+        (0,arrays/* append */.BC)(collected.files, result.files);
+        (0,arrays/* append */.BC)(collected.errors, result.errors);
+        (0,arrays/* append */.BC)(collected.notices, result.notices);
     }
     const milliseconds = results.reduce((sum, result) => sum + result.milliseconds, 0);
     const parts = [
@@ -7261,7 +7775,9 @@ async function mapRenderedFindings(findings, root) {
         if (!finding.rendered)
             continue;
         if (!sources.has(finding.file)) {
-            sources.set(finding.file, await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, finding.file), 'utf8').catch(() => null));
+            // A rendered file's path came from the renderer's output: it is read only inside the repository.
+            const path = insidePath(root, finding.file);
+            sources.set(finding.file, path === null ? null : await (0,promises_namespaceObject.readFile)(path, 'utf8').catch(() => null));
         }
         const text = sources.get(finding.file);
         if (!text)
@@ -7467,6 +7983,7 @@ function effectiveAutomount(model, workload, assumeUnresolvedMounts) {
 // EXTERNAL MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
 var js_yaml = __nccwpck_require__(3243);
 ;// CONCATENATED MODULE: ./src/core/apply.ts
+
 /**
  * Applies whole fixes, in order of their first edit, leaving out any fix that overlaps one already taken (two inserts
  * at the same offset count as overlapping: their order would be a guess). As ESLint does, the caller re-parses and
@@ -7482,7 +7999,7 @@ function applyFixes(text, fixes) {
             skipped++;
             continue;
         }
-        taken.push(...fix.edits);
+        (0,arrays/* append */.BC)(taken, fix.edits);
         applied++;
     }
     const result = applyEdits(text, taken);
@@ -7499,7 +8016,7 @@ function applyEdits(text, edits) {
     return result + text.slice(cursor);
 }
 function firstStart(fix) {
-    return Math.min(...fix.edits.map((edit) => edit.start));
+    return (0,arrays/* minOf */._h)(fix.edits.map((edit) => edit.start));
 }
 function overlaps(a, b) {
     if (a.start === b.start)
@@ -8851,6 +9368,7 @@ var screen = __nccwpck_require__(2224);
 
 
 
+
 /**
  * Text in, findings out: loads every file, builds one model of all of them (so ServiceAccounts and bindings in any
  * file count), runs the enabled rules and applies suppressions. No I/O.
@@ -8863,9 +9381,9 @@ function scanFiles(files, config, registry = rules_registry, load = { screen: sc
     let inert = 0;
     const { results, screened } = (0,core_load/* loadFiles */.aY)(files, load);
     for (const loaded of results) {
-        objects.push(...loaded.objects);
-        errors.push(...loaded.errors);
-        notices.push(...loaded.notices);
+        (0,arrays/* append */.BC)(objects, loaded.objects);
+        (0,arrays/* append */.BC)(errors, loaded.errors);
+        (0,arrays/* append */.BC)(notices, loaded.notices);
         documents += loaded.documents;
         inert += loaded.inert;
     }
@@ -9065,7 +9583,7 @@ async function collectFiles(options) {
             result.charts.push(files_toPosix((0,external_node_path_namespaceObject.relative)(root, directory)));
             return;
         }
-        if (entries.some((entry) => KUSTOMIZATION_FILES.includes(entry.name) && entry.isFile())) {
+        if (entries.some((entry) => kustomize_sources_KUSTOMIZATION_FILES.includes(entry.name) && entry.isFile())) {
             result.kustomizations.push(files_toPosix((0,external_node_path_namespaceObject.relative)(root, directory)));
             inKustomization = true;
         }
@@ -9136,10 +9654,23 @@ async function collectFromGit(repo, rev, include, exclude) {
 
 
 
+
+/** What all probe renders of one scan may take together: a chart cannot make a scan last for hours. */
+const PROBE_BUDGET_MS = 120_000;
 /** Findings a chart value can switch off, and so fix at the source. */
 const PROBED_RULES = new Set(['automount-token', 'default-sa-automount', 'workload-identity-automount']);
 /** Keys worth probing: only settings of automounting can matter to those rules. */
 const CANDIDATE_KEY = /automount/i;
+/** The log line of a probe, or null when nothing was probed. */
+function probeSummary(report) {
+    if (report.renders === 0 && report.skipped === 0)
+        return null;
+    const budget = report.skipped > 0
+        ? `; ${report.skipped} probe${report.skipped === 1 ? ' was' : 's were'} left undone: all probes together may take ${PROBE_BUDGET_MS / 1000} s`
+        : '';
+    return (`Probed chart values with ${report.renders} render${report.renders === 1 ? '' : 's'} in ${report.milliseconds} ms: ` +
+        `${report.fixed} finding${report.fixed === 1 ? '' : 's'} fixable at the source (values or templates)${budget}.`);
+}
 /** Paths of the values that could switch automounting off: keys about it, currently true or empty. */
 function candidateValues(valuesText) {
     const doc = (0,dist/* parseDocument */.Tp)(valuesText, { version: '1.1' });
@@ -9185,7 +9716,14 @@ function setKey(path) {
  */
 async function probeValues(options) {
     const started = performance.now();
-    const report = { renders: 0, fixed: 0, milliseconds: 0 };
+    const deadline = started + (options.budgetMs ?? PROBE_BUDGET_MS);
+    const report = { renders: 0, fixed: 0, milliseconds: 0, skipped: 0 };
+    const timeLeft = () => {
+        if (performance.now() < deadline)
+            return true;
+        report.skipped++;
+        return false;
+    };
     const before = new Set(options.findings.map((finding) => finding.identity));
     for (const { render, files: rendered } of options.charts) {
         if (render.valuesFiles.length > 0 || Object.keys(render.set).length > 0)
@@ -9195,7 +9733,8 @@ async function probeValues(options) {
         if (targets.length === 0)
             continue;
         const valuesPath = `${render.dir ? `${render.dir}/` : ''}values.yaml`;
-        const valuesText = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(options.root, valuesPath), 'utf8').catch(() => null);
+        const valuesFile = insidePath(options.root, valuesPath);
+        const valuesText = valuesFile === null ? null : await (0,promises_namespaceObject.readFile)(valuesFile, 'utf8').catch(() => null);
         if (valuesText === null)
             continue;
         const others = options.files.filter((file) => !renderedPaths.has(file.path));
@@ -9203,7 +9742,9 @@ async function probeValues(options) {
             const remaining = targets.filter((finding) => !finding.fix);
             if (remaining.length === 0)
                 break;
-            const probe = await renderChart({ ...render, set: { [setKey(path)]: 'false' } }, { root: options.root, binary: options.helm });
+            if (!timeLeft())
+                continue;
+            const probe = await renderChart({ ...render, set: { [setKey(path)]: 'false' } }, { root: options.root, binary: options.helm, deadline });
             report.renders++;
             if (probe.errors.length > 0)
                 continue;
@@ -9223,7 +9764,7 @@ async function probeValues(options) {
             }
         }
     }
-    await probeTemplateFixes(options, before, report);
+    await probeTemplateFixes(options, before, report, timeLeft, deadline);
     report.milliseconds = Math.round(performance.now() - started);
     return report;
 }
@@ -9232,25 +9773,39 @@ async function probeValues(options) {
  * `automountServiceAccountToken: false` is inserted under it, and kept only if rendering the edited chart (in a
  * temporary copy) removes the finding and adds nothing.
  */
-async function probeTemplateFixes(options, before, report) {
+async function probeTemplateFixes(options, before, report, timeLeft, deadline) {
     for (const { render, files: rendered } of options.charts) {
         const renderedPaths = new Set(rendered.map((file) => file.path));
         const targets = unfixedRendered(options.findings, renderedPaths, new Set(['automount-token']));
         const others = options.files.filter((file) => !renderedPaths.has(file.path));
+        const chartDir = render.dir || '.';
+        const prefix = render.dir ? `${render.dir}/` : '';
         for (const finding of targets) {
-            const template = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(options.root, finding.file), 'utf8').catch(() => null);
+            // The template's path came from helm's output: it is edited only as a file of this chart, in a scratch copy.
+            const source = finding.file.startsWith(prefix)
+                ? insidePath((0,external_node_path_namespaceObject.join)(options.root, chartDir), finding.file.slice(prefix.length))
+                : null;
+            if (source === null)
+                continue;
+            const template = await (0,promises_namespaceObject.readFile)(source, 'utf8').catch(() => null);
             if (template === null)
                 continue;
             const edit = podSpecInsertion(template, finding.path);
-            if (!edit)
+            if (!edit || !timeLeft())
                 continue;
             const copy = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'ktg-template-'));
             try {
-                await (0,promises_namespaceObject.cp)((0,external_node_path_namespaceObject.resolve)(options.root, render.dir || '.'), (0,external_node_path_namespaceObject.join)(copy, render.dir || '.'), {
+                // Links are copied as the files they point to, so writing the copy can never write through one.
+                await (0,promises_namespaceObject.cp)(insidePath(options.root, chartDir), (0,external_node_path_namespaceObject.join)(copy, chartDir), {
                     recursive: true,
+                    dereference: true,
                 });
-                await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(copy, finding.file), applyEdits(template, [edit]));
-                const probe = await renderChart(render, { root: copy, binary: options.helm });
+                const target = insidePath(copy, finding.file);
+                if (target === null)
+                    continue;
+                await (0,promises_namespaceObject.rm)(target, { force: true });
+                await (0,promises_namespaceObject.writeFile)(target, applyEdits(template, [edit]), { flag: 'wx' });
+                const probe = await renderChart(render, { root: copy, binary: options.helm, deadline });
                 report.renders++;
                 if (probe.errors.length > 0)
                     continue;
@@ -9327,10 +9882,9 @@ async function scanWorkspace(root, paths, config, tools, log) {
             files: collected.files,
             findings: result.findings,
         });
-        if (probe.renders > 0) {
-            log(`Probed chart values with ${probe.renders} renders in ${probe.milliseconds} ms: ` +
-                `${probe.fixed} findings fixable at the source (values or templates).`);
-        }
+        const summary = probeSummary(probe);
+        if (summary)
+            log(summary);
         probing = clock();
     }
     log(`Timing: read ${collecting} ms, render ${rendered} ms, scan ${scanning} ms` +
@@ -9624,6 +10178,7 @@ function severityBreakdown(counts) {
 
 ;// CONCATENATED MODULE: ./src/report/text.ts
 
+
 const COLORS = {
     critical: [35, 39],
     high: [31, 39],
@@ -9649,7 +10204,7 @@ function formatText(findings, errors, notices, options) {
     }
     for (const [file, list] of byFile) {
         out.push(paint('path', file));
-        const width = Math.max(...list.map((finding) => String(finding.line).length));
+        const width = (0,arrays/* maxOf */._)(list.map((finding) => String(finding.line).length), 1);
         for (const finding of list) {
             const tags = [
                 finding.fix ? 'fixable' : '',
@@ -9984,13 +10539,13 @@ function workflowText(layout, configPath) {
     ];
     return lines.join('\n');
 }
-async function exists(path) {
+async function init_exists(path) {
     return (0,promises_namespaceObject.access)(path).then(() => true, () => false);
 }
 /** The first of `candidates` that exists below `root`, else the first candidate. */
 async function target(root, candidates) {
     for (const candidate of candidates) {
-        if (await exists((0,external_node_path_namespaceObject.resolve)(root, candidate)))
+        if (await init_exists((0,external_node_path_namespaceObject.resolve)(root, candidate)))
             return { path: candidate, exists: true };
     }
     return { path: candidates[0], exists: false };
@@ -10062,13 +10617,14 @@ async function runInit(argv, io) {
             ? 'Dry run: nothing was written.\n'
             : `Next: run \`${TOOL_NAME} scan\` to see today's findings, commit both files, and require the check ` +
                 '`kube-token-guard` in a branch protection rule so that new findings block merging.\n'));
-    if (!(await exists((0,external_node_path_namespaceObject.resolve)(root, '.git')))) {
+    if (!(await init_exists((0,external_node_path_namespaceObject.resolve)(root, '.git')))) {
         io.stderr.write(`notice: ${root} has no .git folder; init belongs at the root of the repository.\n`);
     }
     return 0;
 }
 
 ;// CONCATENATED MODULE: ./src/cli/main.ts
+
 
 
 
@@ -10182,7 +10738,7 @@ async function run(argv, io) {
         const originals = new Map(collected.files.map((file) => [file.path, file.text]));
         for (const file of fixed.files) {
             if (!file.rendered && file.text !== originals.get(file.path))
-                await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.resolve)(io.cwd, file.path), file.text);
+                await writeInside(io.cwd, file.path, file.text);
         }
         const changed = new Map(fixed.changed);
         const valuesFixes = new Map();
@@ -10192,9 +10748,9 @@ async function run(argv, io) {
             valuesFixes.set(finding.fix.file, [...(valuesFixes.get(finding.fix.file) ?? []), finding.fix]);
         }
         for (const [path, fixes] of valuesFixes) {
-            const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(io.cwd, path), 'utf8');
+            const text = await readInside(io.cwd, path);
             const applied = applyFixes(text, fixes);
-            await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.resolve)(io.cwd, path), applied.text);
+            await writeInside(io.cwd, path, applied.text);
             changed.set(path, (changed.get(path) ?? 0) + fixes.length);
         }
         const total = [...changed.values()].reduce((sum, count) => sum + count, 0);
@@ -10246,6 +10802,44 @@ async function run(argv, io) {
     if (errors.length > 0)
         return EXIT_USAGE;
     return EXIT_OK;
+}
+
+
+/***/ }),
+
+/***/ 3309:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BC: () => (/* binding */ append),
+/* harmony export */   _: () => (/* binding */ maxOf),
+/* harmony export */   _h: () => (/* binding */ minOf)
+/* harmony export */ });
+/**
+ * Array helpers that hold for any length. `target.push(...items)` and `Math.max(...values)` pass every element as an
+ * argument, and V8 throws a RangeError past about a hundred thousand of them: a file with that many documents, a
+ * chart rendering that many, or a text with that many backtick runs would otherwise crash a scan.
+ */
+/** Appends `items` to `target` in place. */
+function append(target, items) {
+    for (const item of items)
+        target.push(item);
+}
+/** The largest of `values`, or `empty` when there are none. */
+function maxOf(values, empty = -Infinity) {
+    let result = empty;
+    for (const value of values)
+        if (value > result)
+            result = value;
+    return result;
+}
+/** The smallest of `values`, or `empty` when there are none. */
+function minOf(values, empty = Infinity) {
+    let result = empty;
+    for (const value of values)
+        if (value < result)
+            result = value;
+    return result;
 }
 
 
@@ -10582,7 +11176,10 @@ function styleOf(type) {
     }
 }
 
+// EXTERNAL MODULE: ./src/core/arrays.ts
+var arrays = __nccwpck_require__(3309);
 ;// CONCATENATED MODULE: ./src/core/load.ts
+
 
 
 
@@ -10673,7 +11270,7 @@ function loadFiles(files, options = {}) {
         for (const outcome of plan.outcomes) {
             result.documents += outcome.documents;
             result.inert += outcome.inert;
-            result.errors.push(...outcome.errors);
+            (0,arrays/* append */.BC)(result.errors, outcome.errors);
             if (outcome.tree)
                 addObjects(plan.file, plan.lines, outcome.tree, result);
         }

@@ -5,7 +5,7 @@
  */
 import * as core from '@actions/core';
 import { type GitHub, apiErrorDetail, statusOf } from '../api/client.js';
-import { publishCheckRun } from '../api/check-run.js';
+import { type AnnotationInput, publishCheckRun } from '../api/check-run.js';
 import {
   type DraftReviewComment,
   acceptsReviewComments,
@@ -83,6 +83,7 @@ export async function publishPullRequest(
   let checked = false;
   if (canWrite) {
     started = performance.now();
+    const { annotations, left } = checkAnnotations(introduced, existing, failOn);
     const summary = summaryMarkdown({
       introduced,
       existing,
@@ -90,7 +91,14 @@ export async function publishPullRequest(
       blocking,
       changedManifests: results.changedFiles,
       // What happened so far (an autofix commit, a review that could not be posted) belongs on the check too.
-      notes: [...notes],
+      notes: [
+        ...notes,
+        ...(left > 0
+          ? [
+              `${left} more finding${left === 1 ? ' is' : 's are'} not annotated: a check run carries at most ${MAX_CHECK_ANNOTATIONS} annotations (the new and most severe first). Every finding is listed below, in the job summary and in SARIF.`,
+            ]
+          : []),
+      ],
     });
     try {
       const run = await publishCheckRun(github, owner, repo, {
@@ -112,16 +120,7 @@ export async function publishPullRequest(
             MAX_OUTPUT_CHARS,
           ),
         },
-        annotations: [...introduced, ...existing]
-          .filter((finding) => !finding.suppressed)
-          .map((finding) => ({
-            path: finding.file,
-            start_line: finding.line,
-            end_line: finding.endLine,
-            annotation_level: annotationLevel(finding, failOn, introduced.includes(finding)),
-            title: `${finding.ruleId} (${finding.severity}, ${introduced.includes(finding) ? 'new' : 'existing'})`,
-            message: finding.message,
-          })),
+        annotations,
         detailsUrl: context.runUrl ?? undefined,
       });
       checked = true;
@@ -138,6 +137,46 @@ export async function publishPullRequest(
     );
   }
   if (!published && canWrite && inputs.commentMode !== 'off') core.info('No review was posted.');
+}
+
+/** Earlier comments a run marks resolved; each is a request. */
+const MAX_RESOLVED_UPDATES = 10;
+
+/**
+ * Annotations a check run carries: GitHub takes 50 a request, so each 50 more is one more request. However many
+ * findings a pull request produces (thousands of pods, or a tampered results file), a run spends at most
+ * `MAX_CHECK_ANNOTATIONS / 50` requests on them; the new and most severe go first, and the count left is reported.
+ */
+export const MAX_CHECK_ANNOTATIONS = 200;
+
+function checkAnnotations(
+  introduced: readonly Finding[],
+  existing: readonly Finding[],
+  failOn: Severity | 'none',
+): { annotations: AnnotationInput[]; left: number } {
+  const levels = { failure: 2, warning: 1, notice: 0 };
+  const open = [
+    ...introduced.filter((finding) => !finding.suppressed).map((finding) => ({ finding, isNew: true })),
+    ...existing.filter((finding) => !finding.suppressed).map((finding) => ({ finding, isNew: false })),
+  ].map((entry) => ({ ...entry, level: annotationLevel(entry.finding, failOn, entry.isNew) }));
+  const ranked = open
+    .map((entry, order) => ({ ...entry, order }))
+    .sort(
+      (a, b) =>
+        Number(b.isNew) - Number(a.isNew) ||
+        levels[b.level] - levels[a.level] ||
+        severityRank(b.finding.severity) - severityRank(a.finding.severity) ||
+        a.order - b.order,
+    );
+  const annotations = ranked.slice(0, MAX_CHECK_ANNOTATIONS).map(({ finding, isNew, level }) => ({
+    path: finding.file,
+    start_line: finding.line,
+    end_line: finding.endLine,
+    annotation_level: level,
+    title: `${finding.ruleId} (${finding.severity}, ${isNew ? 'new' : 'existing'})`,
+    message: finding.message,
+  }));
+  return { annotations, left: ranked.length - annotations.length };
 }
 
 function checkTitle(
@@ -178,7 +217,8 @@ async function publishReview(
     return false;
   }
   const plan = planReview(introduced, existing, commentContext);
-  for (const comment of plan.resolved) {
+  // One request each: a run marks a bounded number; the rest are marked by the next runs.
+  for (const comment of plan.resolved.slice(0, MAX_RESOLVED_UPDATES)) {
     await updateReviewComment(
       github,
       pr.owner,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as core from '@actions/core';
 import { type CollectedFiles, collectFiles, collectFromGit, decodeFile } from '../adapters/files.js';
 import { GitRepository, materialize } from '../adapters/git.js';
-import { probeValues } from '../adapters/probe.js';
+import { probeSummary, probeValues } from '../adapters/probe.js';
 import { type RenderOutcome, mapRenderedFindings, renderCollected, renderTools } from '../adapters/render.js';
 import { type GitHub, statusOf } from '../api/client.js';
 import { getFileContent, getMergeBase } from '../api/contents.js';
@@ -24,6 +24,7 @@ import { permissionHint, since } from './hints.js';
 import type { ActionInputs } from './inputs.js';
 import type { PullRequestContext, RunContext } from './context.js';
 import { type PublishableResults, publishPullRequest } from './publish.js';
+import { append } from '../core/arrays.js';
 
 export interface PullRequestOutcome {
   head: ScanResult & { collected: CollectedFiles };
@@ -88,9 +89,9 @@ export async function reviewPullRequest(
       config,
       temporary,
     );
-    head.files.push(...headRender.files);
-    head.errors.push(...headRender.errors);
-    head.notices.push(...headRender.notices);
+    append(head.files, headRender.files);
+    append(head.errors, headRender.errors);
+    append(head.notices, headRender.notices);
     for (const notice of head.notices)
       core.info(`Notice: ${logText(notice.file)}: ${logText(notice.message)}`);
     const headResult = scanFiles(head.files, config);
@@ -104,11 +105,8 @@ export async function reviewPullRequest(
       files: head.files,
       findings: headResult.findings,
     });
-    if (probe.renders > 0) {
-      core.info(
-        `Probed chart values with ${probe.renders} renders in ${probe.milliseconds} ms: ${probe.fixed} fixable at the source (values or templates).`,
-      );
-    }
+    const probed = probeSummary(probe);
+    if (probed) core.info(probed);
     core.info(
       `Scanned the head: ${headResult.stats.files} files, ${headResult.stats.documents} documents, ` +
         `${headResult.findings.length} findings in ${since(started)}` +
@@ -290,6 +288,9 @@ async function readHead(
   return { collected, fromGit: false };
 }
 
+/** Base files read one request each when the checkout lacks the merge base. */
+const MAX_BASE_FILES_THROUGH_API = 30;
+
 /**
  * Contents of the changed files at the merge base (the differential's reference, not the base branch's tip): from git
  * when the checkout has it, else from the API. Null for files that did not exist there.
@@ -324,10 +325,15 @@ async function readBase(
     }
     return { texts: result, mergeBase };
   }
-  // Only files the scan could read matter; the others' base versions would not be scanned anyway.
-  const wanted = paths.filter((path) => /\.(ya?ml|json)$/i.test(path));
+  // Only files the scan could read matter; the others' base versions would not be scanned anyway. Each is a request,
+  // so a bounded number is read: the findings of the rest count as new, which can only fail more, never hide one.
+  const readable = paths.filter((path) => /\.(ya?ml|json)$/i.test(path));
+  const wanted = readable.slice(0, MAX_BASE_FILES_THROUGH_API);
   core.info(
-    `The checkout lacks the merge base ${mergeBase.slice(0, 7)}: reading ${wanted.length} base files through the API.`,
+    `The checkout lacks the merge base ${mergeBase.slice(0, 7)}: reading ${wanted.length} base files through the API` +
+      (readable.length > wanted.length
+        ? ` (of ${readable.length}: the findings of the other ${readable.length - wanted.length} count as new; check out with \`fetch-depth: 0\`).`
+        : '.'),
   );
   for (const path of wanted) {
     const buffer = await getFileContent(github, pr.owner, pr.repo, path, mergeBase);

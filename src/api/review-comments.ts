@@ -3,18 +3,27 @@ import type { GitHub } from './client.js';
 
 export type ReviewComment = components['schemas']['pull-request-review-comment'];
 
+/** Pages of review comments read (100 each): a pull request's comment count does not set a run's request count. */
+export const MAX_REVIEW_COMMENT_PAGES = 10;
+
 export async function listReviewComments(
   github: GitHub,
   owner: string,
   repo: string,
   pullNumber: number,
 ): Promise<ReviewComment[]> {
-  return (await github.paginate(github.rest.pulls.listReviewComments, {
+  const comments: ReviewComment[] = [];
+  let pages = 0;
+  for await (const page of github.paginate.iterator(github.rest.pulls.listReviewComments, {
     owner,
     repo,
     pull_number: pullNumber,
     per_page: 100,
-  })) as ReviewComment[];
+  })) {
+    comments.push(...(page.data as ReviewComment[]));
+    if (++pages >= MAX_REVIEW_COMMENT_PAGES) break;
+  }
+  return comments;
 }
 
 export async function updateReviewComment(
