@@ -1,0 +1,64 @@
+/**
+ * Issue 14.1–3 end to end: a pull request carrying every render attack at once, run through the bundled Action
+ * (`dist/index.js`) as the runner runs it, against the fake GitHub. Nothing runs, nothing outside the workspace is
+ * touched, no connection is made, and the check run still judges the chart.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runAction } from '../e2e/run-action.js';
+import { pullRequestScenario } from '../e2e/scenario.js';
+import { HELM, KUSTOMIZE, connectionCounter, insecureDeployment, sandbox, writeFiles } from './sandbox.js';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe.skipIf(!HELM || !KUSTOMIZE)('a pull request carrying render attacks', () => {
+  it('runs nothing, writes nothing outside, connects nowhere, and still judges the chart', async () => {
+    const outside = sandbox({});
+    const canary = outside.mustNotExist('post-renderer-ran');
+    const target = join(outside.top, 'target.yaml');
+    writeFiles(outside.top, { 'target.yaml': insecureDeployment('target') });
+    const counter = await connectionCounter();
+    cleanups.push(() => counter.close());
+    const chart = (name: string) => `apiVersion: v2\nname: ${JSON.stringify(name)}\nversion: 0.1.0\n`;
+    const scenario = await pullRequestScenario({
+      base: { 'deploy/readme.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: readme}\n' },
+      head: {
+        'evil/Chart.yaml': chart('--post-renderer=sh'),
+        'evil/values.yaml': 'a: 1\n',
+        'evil/templates/script.yaml': `k: v; touch ${canary}\n`,
+        'evil/templates/deploy.yaml': insecureDeployment('web'),
+        'forged/Chart.yaml': chart('forged'),
+        'forged/values.yaml': 'a: 1\n',
+        'forged/templates/x.yaml':
+          'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: "v"\r---\n' +
+          `# Source: forged/${'../'.repeat(20)}${target.slice(1)}\n${insecureDeployment('forged')}`,
+        'overlay/kustomization.yaml': `resources:\n  - http://127.0.0.1:${counter.port}/x.yaml\n`,
+      },
+    });
+    cleanups.push(() => scenario.dispose());
+    const before = outside.outsideSnapshot();
+    const run = await runAction({
+      workspace: scenario.repo.dir,
+      eventPath: scenario.eventPath,
+      apiUrl: scenario.fake.url,
+      inputs: {},
+      env: { KUBE_TOKEN_GUARD_HELM: HELM!, KUBE_TOKEN_GUARD_KUSTOMIZE: KUSTOMIZE! },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(existsSync(canary)).toBe(false);
+    expect(outside.outsideSnapshot()).toEqual(before);
+    expect(counter.connections()).toBe(0);
+    expect(scenario.fake.violations).toEqual([]);
+    expect(run.status, run.stdout).toBe(1);
+    expect(run.stdout).toMatch(/::error file=overlay\/kustomization\.yaml::.*is a remote reference/);
+    const check = scenario.fake.checkRuns[0]!;
+    const annotated = new Set(check.annotations.map((annotation) => annotation.path));
+    expect(annotated).toContain('evil/templates/deploy.yaml');
+    for (const path of annotated)
+      expect(path.startsWith('evil/') || path.startsWith('forged/templates/')).toBe(true);
+  });
+});
