@@ -104,7 +104,7 @@ export async function buildOverlay(
       binary,
       // kustomize's default restrictor: a kustomization reads files only below its own folder (bases are folders
       // of their own), so an overlay cannot pull a file of the runner, such as ~/.ssh or /etc, into the output.
-      ['build', wrapper],
+      ['build', '--', wrapper],
       // No PATH: kustomize needs no other program, and without git on it no remote base can be cloned.
       { PATH: '', HOME: wrapper },
       wrapper,
