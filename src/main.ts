@@ -11,6 +11,7 @@ import { renderTools } from './adapters/render.js';
 import { scanWorkspace } from './adapters/workspace.js';
 import { apiErrorDetail, createGitHub, statusOf } from './api/client.js';
 import { ConfigurationError } from './config/errors.js';
+import { withoutBidiControls } from './core/display-text.js';
 import type { Finding, ScanError } from './core/types.js';
 import { codeFence } from './pr/review.js';
 import { annotationLevel, findingList, summaryMarkdown, truncate } from './pr/summary.js';
@@ -127,7 +128,8 @@ export async function run(): Promise<void> {
     core.setOutput('sarif-file', sarifPath);
     core.setOutput('conclusion', conclusion);
 
-    await core.summary.addHeading('kube-token-guard', 2).addRaw(summary, true).write();
+    // The last exit of the job summary: no bidirectional control reorders what a reader sees, whatever got this far.
+    await core.summary.addHeading('kube-token-guard', 2).addRaw(withoutBidiControls(summary), true).write();
     core.info(`Done in ${Math.round(performance.now() - started)} ms.`);
 
     if (blocking.length > 0) {

@@ -1,4 +1,5 @@
 import { applyFixes } from '../core/apply.js';
+import { hasBidiControls, withoutBidiControls, withoutControls } from '../core/display-text.js';
 import { lineFixOf } from '../core/fix.js';
 import { type Finding, type Fix, severityRank } from '../core/types.js';
 import { fingerprint } from '../report/sarif.js';
@@ -36,8 +37,9 @@ function escapeText(text: string): string {
  * no HTML, no mentions, no links or images, nothing that breaks out of a paragraph or a table row.
  */
 export function escapeMarkdown(text: string): string {
-  // Leading blanks would make an indented code block; trailing ones a hard line break.
-  const flat = text.replace(LINE_BREAKS, ' ').trim();
+  // Leading blanks would make an indented code block; trailing ones a hard line break. Bidirectional controls would
+  // reorder what the reader sees, and other controls act in a log: they become visible escapes.
+  const flat = withoutControls(text.replace(LINE_BREAKS, ' ')).trim();
   let result = '';
   let index = 0;
   while (index < flat.length) {
@@ -73,9 +75,12 @@ function closingTick(text: string, from: number): number {
   return -1;
 }
 
-/** Any text (a file path, a branch name) as one inline code span, whatever backticks or line breaks it holds. */
+/**
+ * Any text (a file path, a branch name) as one inline code span, whatever backticks, line breaks, control or
+ * bidirectional characters (shown as escapes) it holds.
+ */
 export function codeSpan(text: string): string {
-  const flat = text.replace(LINE_BREAKS, ' ');
+  const flat = withoutControls(text.replace(LINE_BREAKS, ' '));
   const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longest + 1);
   // Markdown strips one space from each end of a span that has both, and a span cannot start or end with a backtick.
@@ -244,7 +249,19 @@ function comment(
     if (meta) parts.push('', `<details><summary>Why it matters</summary>\n\n${meta.rationale}\n\n</details>`);
     parts.push('');
   }
-  if (fix) {
+  if (fix && hasBidiControls(fix.replacement)) {
+    // Accepting it would commit characters that make the lines read otherwise than they are: shown, not offered.
+    const fence = codeFence(fix.replacement);
+    parts.push(
+      'The suggested change is not offered to accept: its lines hold bidirectional control characters, shown here ' +
+        'as `\\u202e`-style escapes. Make the change by hand.',
+      '',
+      `${fence}yaml`,
+      withoutBidiControls(fix.replacement),
+      fence,
+      '',
+    );
+  } else if (fix) {
     // At least four backticks, and more than any run in the replacement, which could otherwise end the block early.
     const fence = codeFence(fix.replacement, 4);
     parts.push(`${fence}suggestion`, fix.replacement, fence, '');
