@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { hostileDeployment, markdownShape } from '../markdown.js';
+import { runCliOn } from './cli-run.js';
 import { pullRequestRunner } from './pull-request-run.js';
 
 /** Every bidirectional formatting control: embeddings, overrides, isolates, marks and the Arabic letter mark. */
@@ -59,6 +60,21 @@ describe('bidirectional controls in names and paths', () => {
     const renamed = fake.reviewComments.find((comment) => comment.body.includes('serviceAccountName'))!;
     expect(markdownShape(renamed.body).fences).toEqual(['yaml']);
     expect(renamed.body).toContain('bidirectional');
+  });
+
+  it('appear nowhere in the CLI output, coloured or not; JSON keeps them as \\u escapes', () => {
+    for (const args of [['scan'], ['scan', '--color'], ['scan', '--format', 'sarif']]) {
+      const cli = runCliOn(HEAD, args);
+      expect(cli.status, cli.stderr).toBe(0);
+      expect(cli.stdout, args.join(' ')).not.toMatch(ANY_BIDI);
+      expect(cli.stderr, args.join(' ')).not.toMatch(ANY_BIDI);
+    }
+    const json = runCliOn(HEAD, ['scan', '--format', 'json']);
+    expect(json.stdout).not.toMatch(ANY_BIDI);
+    // Written as JSON escapes, the same string once parsed.
+    const report = JSON.parse(json.stdout) as { findings: { file: string; message: string }[] };
+    expect(report.findings[0]!.file).toBe(PATH);
+    expect(report.findings.some((finding) => finding.message.includes(NAME))).toBe(true);
   });
 });
 
