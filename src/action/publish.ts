@@ -13,7 +13,7 @@ import {
   deletePendingReviews,
   isPendingReviewConflict,
 } from '../api/create-review.js';
-import { listReviewComments, updateReviewComment } from '../api/review-comments.js';
+import { type ReviewComment, listReviewComments, updateReviewComment } from '../api/review-comments.js';
 import { type Finding, type Severity, severityRank } from '../core/types.js';
 import type { CommentableLines } from '../pr/patch.js';
 import { isolateRefused } from '../pr/isolate.js';
@@ -30,6 +30,7 @@ import { registry } from '../rules/index.js';
 import type { RuleMeta } from '../rules/types.js';
 import { annotate } from './annotations.js';
 import type { ActionInputs } from './inputs.js';
+import { ownMarkedComments } from './own-comments.js';
 import type { PullRequestContext, RunContext } from './context.js';
 import { permissionHint, since } from './hints.js';
 
@@ -174,16 +175,18 @@ async function publishReview(
   notes: string[],
 ): Promise<boolean> {
   const started = performance.now();
-  let existing: { id: number; body: string }[];
+  let listed: ReviewComment[];
   try {
-    existing = (await listReviewComments(github, pr.owner, pr.repo, pr.number)).map((comment) => ({
-      id: Number(comment.id),
-      body: comment.body,
-    }));
+    listed = await listReviewComments(github, pr.owner, pr.repo, pr.number);
   } catch (error) {
     notes.push(`Review comments could not be read: ${hintNote(error, 'pull-requests: read')}.`);
     return false;
   }
+  // Only the Action's own comments say what was commented or is to be marked resolved.
+  const existing = (await ownMarkedComments(github, listed)).map((comment) => ({
+    id: Number(comment.id),
+    body: comment.body,
+  }));
   const plan = planReview(introduced, existing, commentContext);
   for (const comment of plan.resolved) {
     await updateReviewComment(

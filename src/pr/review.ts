@@ -11,6 +11,11 @@ import { type CommentableLines, inOneHunk } from './patch.js';
 const MARKER = /<!-- kube-token-guard:fingerprints=([0-9a-f,]+) -->/;
 const RESOLVED_MARKER = '<!-- kube-token-guard:resolved -->';
 
+/** Whether a comment carries the marker of the findings it comments (see `planReview`). */
+export function hasFingerprintMarker(body: string): boolean {
+  return MARKER.test(body);
+}
+
 /** Line breaks of every kind: a message is one paragraph, and a break could start a heading, list or HTML block. */
 const LINE_BREAKS = /\r\n|[\r\n\u2028\u2029\u0085]/g;
 
