@@ -4,6 +4,8 @@
  * what the tool meant to write, so a name from a manifest that smuggles in any of these shows up as a difference.
  */
 import MarkdownIt from 'markdown-it';
+import { expect } from 'vitest';
+import { RULE_DOCS_URL } from '../src/version.js';
 
 type Token = ReturnType<InstanceType<typeof MarkdownIt>['parse']>[number];
 
@@ -96,6 +98,32 @@ export function markdownShape(markdown: string): MarkdownShape {
     }
   };
   visit(parser.parse(markdown, {}));
+  return shape;
+}
+
+/** What the tool may write as raw HTML: its own tags and markers; anything left holding `<` was injected. */
+export function foreignHtml(shape: MarkdownShape): string[] {
+  return shape.html
+    .map((html) =>
+      html
+        .replace(/<\/?(details|summary|sub|code|h2)>/g, '')
+        .replace(/<!-- kube-token-guard:[\w=,]+ -->/g, ''),
+    )
+    .filter((rest) => rest.includes('<'));
+}
+
+/**
+ * Expects `markdown` (a review, a check run's output, a job summary) to hold only the tool's own markup: no images,
+ * mentions or foreign HTML, links only to the rules' pages, and exactly `headings` headings.
+ */
+export function expectOwnMarkup(markdown: string, where: string, headings: number): MarkdownShape {
+  const shape = markdownShape(markdown);
+  expect(shape.images, `${where}: images`).toEqual([]);
+  expect(shape.mentions, `${where}: mentions`).toEqual([]);
+  expect(foreignHtml(shape), `${where}: HTML`).toEqual([]);
+  expect(shape.headings, `${where}: headings`).toBe(headings);
+  for (const link of shape.links)
+    expect(link.startsWith(`${RULE_DOCS_URL}/`), `${where}: ${link}`).toBe(true);
   return shape;
 }
 

@@ -8448,7 +8448,7 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 3560:
+/***/ 1179:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8796,7 +8796,7 @@ module.exports = upgrade
 
 
 module.exports.request = __nccwpck_require__(6424)
-module.exports.stream = __nccwpck_require__(3560)
+module.exports.stream = __nccwpck_require__(1179)
 module.exports.pipeline = __nccwpck_require__(6862)
 module.exports.upgrade = __nccwpck_require__(1882)
 module.exports.connect = __nccwpck_require__(2279)
@@ -37187,7 +37187,7 @@ function useEnvironmentCopy() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9755);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3169);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3560);
 
 
 
@@ -37204,7 +37204,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3169:
+/***/ 3560:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40162,7 +40162,81 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/core/display-text.ts
+/**
+ * Text from the scanned repository (file names, resource names, messages quoting them, the output of helm and
+ * kustomize) made safe to show a person. Two kinds of characters act on the display instead of being read:
+ *
+ * - control characters: on a terminal, ESC starts a sequence that can move the cursor, clear a line or recolour what
+ *   follows (a resource named `\u001b[2K\r✔ No findings` would erase a finding and print a clean result), and CR, BS
+ *   and the C1 controls (U+0080 to U+009F, CSI among them) do much the same;
+ * - bidirectional formatting controls ("Trojan Source", CVE-2021-42574): on a page or a terminal, they reorder the
+ *   text around them, so a name or a path reads as something it is not.
+ *
+ * Both are written as visible escapes, `\u001b` or `\u202e`, as JavaScript and JSON write them: the reader sees that
+ * something is there and which character it is, and the escape itself does nothing. Where the output is JSON, that
+ * escape is the same string once parsed.
+ */
+/** U+061C, U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069: the marks, embeddings, overrides and isolates. */
+const BIDI_CONTROLS = '\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
+const BIDI = new RegExp(`[${BIDI_CONTROLS}]`, 'gu');
+const ANY_BIDI = new RegExp(`[${BIDI_CONTROLS}]`, 'u');
+/** C0 controls, DEL, C1 controls, the Unicode line and paragraph separators, and the bidirectional controls. */
+const DISPLAY_CONTROLS = new RegExp(`[\\p{Cc}\\u2028\\u2029${BIDI_CONTROLS}]`, 'gu');
+/** The same but for the line feed, which `terminalLines` keeps. */
+const DISPLAY_CONTROLS_BUT_LF = new RegExp(`(?!\\n)[\\p{Cc}\\u2028\\u2029${BIDI_CONTROLS}]`, 'gu');
+/** The same but for the tab, which renders as a blank in Markdown. */
+const DISPLAY_CONTROLS_BUT_TAB = new RegExp(`(?!\\t)[\\p{Cc}\\u2028\\u2029${BIDI_CONTROLS}]`, 'gu');
+/** What JSON.stringify leaves unescaped of DISPLAY_CONTROLS: DEL, the C1 controls, the separators, bidi. */
+const JSON_UNESCAPED = new RegExp(`[\\u007f-\\u009f\\u2028\\u2029${BIDI_CONTROLS}]`, 'gu');
+/** `\u202e`: one character as a visible escape. */
+function visibleEscape(char) {
+    return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+/** Whether `text` holds a bidirectional control. */
+function hasBidiControls(text) {
+    return ANY_BIDI.test(text);
+}
+/** Text with its bidirectional controls as visible escapes, for Markdown and anything else rendered for a reader. */
+function withoutBidiControls(text) {
+    return text.replace(BIDI, visibleEscape);
+}
+/**
+ * Repository text for rendered Markdown, after its line breaks became spaces: control characters (but the tab, a
+ * blank there) and bidirectional controls as visible escapes.
+ */
+function withoutControls(text) {
+    return text.replace(DISPLAY_CONTROLS_BUT_TAB, visibleEscape);
+}
+/**
+ * Repository text for one line of a terminal or a log: every control character (line breaks and ESC included),
+ * line separator and bidirectional control as a visible escape. Only the caller's own text, colour codes included,
+ * reaches the terminal as it is.
+ */
+function terminalText(text) {
+    return text.replace(DISPLAY_CONTROLS, visibleEscape);
+}
+/**
+ * Repository text of several lines (helm's error output, say) for a terminal or a log: as `terminalText`, but line
+ * feeds stay, each following line starting with `indent` so that none can pass for a line of the tool's own.
+ */
+function terminalLines(text, indent) {
+    return text
+        .replace(/\r\n/g, '\n')
+        .replace(DISPLAY_CONTROLS_BUT_LF, visibleEscape)
+        .replace(/\n/g, `\n${indent}`);
+}
+/**
+ * JSON text (a report) with the characters a terminal or a reader would act on written as `\u` escapes. JSON writes
+ * C0 controls that way already; DEL, C1, separators and bidirectional controls can only occur inside its strings, so
+ * the escaped text parses to the same value.
+ */
+function jsonDisplayText(json) {
+    return json.replace(JSON_UNESCAPED, visibleEscape);
+}
+
 ;// CONCATENATED MODULE: ./src/action/annotations.ts
+
 
 /** Workflow annotations (`::error` and kin) for findings, where no check run carries them. */
 function annotate(findings, levelOf) {
@@ -40176,22 +40250,24 @@ function annotate(findings, levelOf) {
             endLine: finding.endLine,
         };
         const level = levelOf(finding);
+        const message = logText(finding.message);
         if (level === 'failure')
-            core_error(finding.message, properties);
+            core_error(message, properties);
         else if (level === 'warning')
-            warning(finding.message, properties);
+            warning(message, properties);
         else
-            notice(finding.message, properties);
+            notice(message, properties);
     }
 }
 /**
  * Text from the repository (a file path, a message naming resources) made safe for one line of the log. The runner
  * reads any line that starts with `::` as a workflow command, and a path may hold line breaks: without this, a file
- * named `x\n::stop-commands::t` would silence every annotation after it. Line breaks and other control characters are
- * written as escapes; callers start the line with their own words, never with such text.
+ * named `x\n::stop-commands::t` would silence every annotation after it. Line breaks, other control characters (the
+ * log shows ANSI colours) and bidirectional controls are written as escapes; callers start the line with their own
+ * words, never with such text.
  */
 function logText(text) {
-    return text.replace(/[\p{Cc}\u2028\u2029]/gu, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return terminalText(text);
 }
 
 ;// CONCATENATED MODULE: ./src/config/errors.ts
@@ -41741,8 +41817,13 @@ function severityBreakdown(counts) {
 
 
 
+
 const MARKER = /<!-- kube-token-guard:fingerprints=([0-9a-f,]+) -->/;
 const RESOLVED_MARKER = '<!-- kube-token-guard:resolved -->';
+/** Whether a comment carries the marker of the findings it comments (see `planReview`). */
+function hasFingerprintMarker(body) {
+    return MARKER.test(body);
+}
 /** Line breaks of every kind: a message is one paragraph, and a break could start a heading, list or HTML block. */
 const LINE_BREAKS = /\r\n|[\r\n\u2028\u2029\u0085]/g;
 /**
@@ -41767,8 +41848,9 @@ function escapeText(text) {
  * no HTML, no mentions, no links or images, nothing that breaks out of a paragraph or a table row.
  */
 function escapeMarkdown(text) {
-    // Leading blanks would make an indented code block; trailing ones a hard line break.
-    const flat = text.replace(LINE_BREAKS, ' ').trim();
+    // Leading blanks would make an indented code block; trailing ones a hard line break. Bidirectional controls would
+    // reorder what the reader sees, and other controls act in a log: they become visible escapes.
+    const flat = withoutControls(text.replace(LINE_BREAKS, ' ')).trim();
     let result = '';
     let index = 0;
     while (index < flat.length) {
@@ -41802,9 +41884,12 @@ function closingTick(text, from) {
     }
     return -1;
 }
-/** Any text (a file path, a branch name) as one inline code span, whatever backticks or line breaks it holds. */
+/**
+ * Any text (a file path, a branch name) as one inline code span, whatever backticks, line breaks, control or
+ * bidirectional characters (shown as escapes) it holds.
+ */
 function codeSpan(text) {
-    const flat = text.replace(LINE_BREAKS, ' ');
+    const flat = withoutControls(text.replace(LINE_BREAKS, ' '));
     const longest = (0,arrays/* maxOf */._)((flat.match(/`+/g) ?? []).map((run) => run.length), 0);
     const fence = '`'.repeat(longest + 1);
     // Markdown strips one space from each end of a span that has both, and a span cannot start or end with a backtick.
@@ -41921,7 +42006,13 @@ function comment(path, start, end, findings, fix, context) {
             parts.push('', `<details><summary>Why it matters</summary>\n\n${meta.rationale}\n\n</details>`);
         parts.push('');
     }
-    if (fix) {
+    if (fix && hasBidiControls(fix.replacement)) {
+        // Accepting it would commit characters that make the lines read otherwise than they are: shown, not offered.
+        const fence = codeFence(fix.replacement);
+        parts.push('The suggested change is not offered to accept: its lines hold bidirectional control characters, shown here ' +
+            'as `\\u202e`-style escapes. Make the change by hand.', '', `${fence}yaml`, withoutBidiControls(fix.replacement), fence, '');
+    }
+    else if (fix) {
         // At least four backticks, and more than any run in the replacement, which could otherwise end the block early.
         const fence = codeFence(fix.replacement, 4);
         parts.push(`${fence}suggestion`, fix.replacement, fence, '');
@@ -48926,12 +49017,25 @@ function apiErrorDetail(error) {
 }
 
 ;// CONCATENATED MODULE: ./src/api/check-run.ts
+
 /** GitHub takes at most 50 annotations per request; the rest follow in updates of the same run. */
 const ANNOTATIONS_PER_REQUEST = 50;
 async function publishCheckRun(github, owner, repo, run) {
+    // What GitHub renders goes without bidirectional controls, whatever a builder let through, so that no text from
+    // the pull request can reorder what a reviewer reads. Paths stay as they are: GitHub matches them to the files.
+    const output = {
+        title: withoutBidiControls(run.output.title),
+        summary: withoutBidiControls(run.output.summary),
+        ...(run.output.text !== undefined ? { text: withoutBidiControls(run.output.text) } : {}),
+    };
+    const annotations = run.annotations.map((annotation) => ({
+        ...annotation,
+        message: withoutBidiControls(annotation.message),
+        ...(annotation.title !== undefined ? { title: withoutBidiControls(annotation.title) } : {}),
+    }));
     const batches = [];
-    for (let index = 0; index < run.annotations.length; index += ANNOTATIONS_PER_REQUEST) {
-        batches.push(run.annotations.slice(index, index + ANNOTATIONS_PER_REQUEST));
+    for (let index = 0; index < annotations.length; index += ANNOTATIONS_PER_REQUEST) {
+        batches.push(annotations.slice(index, index + ANNOTATIONS_PER_REQUEST));
     }
     const created = await github.rest.checks.create({
         owner,
@@ -48942,20 +49046,21 @@ async function publishCheckRun(github, owner, repo, run) {
         conclusion: run.conclusion,
         completed_at: new Date().toISOString(),
         ...(run.detailsUrl ? { details_url: run.detailsUrl } : {}),
-        output: { ...run.output, annotations: batches[0] ?? [] },
+        output: { ...output, annotations: batches[0] ?? [] },
     });
     for (const batch of batches.slice(1)) {
         await github.rest.checks.update({
             owner,
             repo,
             check_run_id: created.data.id,
-            output: { ...run.output, annotations: batch },
+            output: { ...output, annotations: batch },
         });
     }
     return { id: created.data.id, htmlUrl: created.data.html_url ?? null };
 }
 
 ;// CONCATENATED MODULE: ./src/api/create-review.ts
+
 
 /** Posts one review with all its inline comments at once (event COMMENT: it neither approves nor blocks). */
 async function createReview(github, owner, repo, pullNumber, commitId, body, comments) {
@@ -48965,10 +49070,17 @@ async function createReview(github, owner, repo, pullNumber, commitId, body, com
         pull_number: pullNumber,
         commit_id: commitId,
         event: 'COMMENT',
-        body,
-        comments,
+        body: withoutBidiControls(body),
+        comments: comments.map(renderable),
     });
     return response.data.id;
+}
+/**
+ * A comment as GitHub renders it: without bidirectional controls, whatever its builder let through, so that no text
+ * from the pull request can reorder what a reviewer reads (their escapes show instead).
+ */
+function renderable(comment) {
+    return { ...comment, body: withoutBidiControls(comment.body) };
 }
 /** GitHub refuses a new review while the token's user has a pending one on the pull request. */
 function isPendingReviewConflict(error) {
@@ -48987,7 +49099,7 @@ async function acceptsReviewComments(github, owner, repo, pullNumber, commitId, 
             repo,
             pull_number: pullNumber,
             commit_id: commitId,
-            comments,
+            comments: comments.map(renderable),
         });
         reviewId = response.data.id;
     }
@@ -49023,6 +49135,7 @@ async function deletePendingReviews(github, owner, repo, pullNumber) {
 }
 
 ;// CONCATENATED MODULE: ./src/api/review-comments.ts
+
 /** Pages of review comments read (100 each): a pull request's comment count does not set a run's request count. */
 const MAX_REVIEW_COMMENT_PAGES = 10;
 async function listReviewComments(github, owner, repo, pullNumber) {
@@ -49041,7 +49154,13 @@ async function listReviewComments(github, owner, repo, pullNumber) {
     return comments;
 }
 async function updateReviewComment(github, owner, repo, commentId, body) {
-    await github.rest.pulls.updateReviewComment({ owner, repo, comment_id: commentId, body });
+    // Rendered for reviewers: no bidirectional controls (see create-review.ts).
+    await github.rest.pulls.updateReviewComment({
+        owner,
+        repo,
+        comment_id: commentId,
+        body: withoutBidiControls(body),
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/pr/isolate.ts
@@ -49198,6 +49317,57 @@ function annotationLevel(finding, failOn, introduced) {
     return severityRank(finding.severity) >= severityRank('medium') ? 'warning' : 'notice';
 }
 
+;// CONCATENATED MODULE: ./src/api/viewer.ts
+/**
+ * The login of the token's user: GraphQL's `viewer`, which answers an installation token (a workflow token is
+ * `github-actions[bot]`, a GitHub App's `<slug>[bot]`) and a personal token alike, where REST's `GET /user` refuses
+ * installation tokens.
+ */
+async function viewerLogin(github) {
+    const { viewer } = await github.graphql('query { viewer { login } }');
+    return viewer.login;
+}
+
+;// CONCATENATED MODULE: ./src/action/own-comments.ts
+/**
+ * Which review comments are this Action's own. Its comments end in a fingerprint marker, which decides what a later
+ * run leaves alone (a finding already commented) and what it edits (a comment whose finding is gone, marked resolved).
+ * Anyone can copy that marker into a comment of their own, so a marker counts only in a comment the token's user wrote:
+ * otherwise another user could silence the review of a finding, or have the Action edit their comment.
+ */
+
+
+
+
+
+/**
+ * The comments carrying a marker that the token's user wrote. Who that is comes from GraphQL; when GraphQL cannot say
+ * (an old GitHub Enterprise Server), the comments of bots count: a person cannot write as a bot, and the Action runs
+ * with a workflow or GitHub App token, whose user is one. Asks GitHub only when some comment carries a marker.
+ */
+async function ownMarkedComments(github, comments) {
+    const marked = comments.filter((comment) => hasFingerprintMarker(comment.body));
+    if (marked.length === 0)
+        return [];
+    let own;
+    let author;
+    try {
+        const login = (await viewerLogin(github)).toLowerCase();
+        own = marked.filter((comment) => comment.user?.login.toLowerCase() === login);
+        author = logText(login);
+    }
+    catch (error) {
+        info(`Cannot tell which user the token is (GraphQL viewer: ${logText(apiErrorDetail(error))}); ` +
+            "only comments of bots count as this Action's own.");
+        own = marked.filter((comment) => comment.user?.type === 'Bot');
+        author = 'a bot';
+    }
+    if (own.length < marked.length) {
+        info(`${marked.length - own.length} review comment(s) carry this Action's markers but were not written by ${author}: ignored.`);
+    }
+    return own;
+}
+
 ;// CONCATENATED MODULE: ./src/action/hints.ts
 
 /** Milliseconds since `start`, for the log. */
@@ -49222,6 +49392,7 @@ function permissionHint(error, permission) {
  * annotations, and workflow annotations where a check run cannot be made. Used by the one-job mode and by the
  * fork-safe publisher alike; it reads nothing of the repository, only the results it is given.
  */
+
 
 
 
@@ -49297,7 +49468,7 @@ async function publishPullRequest(github, context, inputs, pr, failOn, report, r
             info(`Published check run "${inputs.checkName}" (${run.id}) in ${since(started)}.`);
         }
         catch (error) {
-            notes.push(`The check run was not created: ${permissionHint(error, 'checks: write')}. Findings are reported as workflow annotations instead.`);
+            notes.push(`The check run was not created: ${hintNote(error, 'checks: write')}. Findings are reported as workflow annotations instead.`);
         }
     }
     if (!checked) {
@@ -49348,22 +49519,24 @@ function checkTitle(introduced, blocking, failOn, report) {
 }
 async function publishReview(github, pr, inputs, introduced, commentContext, failOn, blocking, notes) {
     const started = performance.now();
-    let existing;
+    let listed;
     try {
-        existing = (await listReviewComments(github, pr.owner, pr.repo, pr.number)).map((comment) => ({
-            id: Number(comment.id),
-            body: comment.body,
-        }));
+        listed = await listReviewComments(github, pr.owner, pr.repo, pr.number);
     }
     catch (error) {
-        notes.push(`Review comments could not be read: ${permissionHint(error, 'pull-requests: read')}.`);
+        notes.push(`Review comments could not be read: ${hintNote(error, 'pull-requests: read')}.`);
         return false;
     }
+    // Only the Action's own comments say what was commented or is to be marked resolved.
+    const existing = (await ownMarkedComments(github, listed)).map((comment) => ({
+        id: Number(comment.id),
+        body: comment.body,
+    }));
     const plan = planReview(introduced, existing, commentContext);
     // One request each: a run marks a bounded number; the rest are marked by the next runs.
     for (const comment of plan.resolved.slice(0, MAX_RESOLVED_UPDATES)) {
         await updateReviewComment(github, pr.owner, pr.repo, comment.id, resolvedBody(comment.body, pr.headSha)).catch((error) => {
-            notes.push(`An earlier comment could not be marked resolved: ${permissionHint(error, 'pull-requests: write')}.`);
+            notes.push(`An earlier comment could not be marked resolved: ${hintNote(error, 'pull-requests: write')}.`);
         });
     }
     if (plan.comments.length === 0 && plan.inBody.length === 0) {
@@ -49419,19 +49592,27 @@ async function publishReview(github, pr, inputs, introduced, commentContext, fai
                 await post([], refused);
             }
             const count = refused.length;
-            const places = refused.slice(0, 5).map((comment) => `${comment.path}:${comment.line}`);
+            // The paths are the pull request author's to choose: code spans, so no link, image or mention renders.
+            const places = refused.slice(0, 5).map((comment) => codeSpan(`${comment.path}:${comment.line}`));
             if (count > places.length)
                 places.push(`${count - places.length} more`);
-            notes.push(`GitHub refused ${count} inline comment${count === 1 ? '' : 's'} (${places.join(', ')}): ${detail}. ` +
+            notes.push(`GitHub refused ${count} inline comment${count === 1 ? '' : 's'} (${places.join(', ')}): ${escapeMarkdown(detail)}. ` +
                 `The findings ${count === 1 ? 'it carried are' : 'they carried are'} listed in the review body instead.`);
         }
         info(`Posted a review with ${inline.length} inline comments in ${since(started)}.`);
         return true;
     }
     catch (error) {
-        notes.push(`The review was not posted: ${permissionHint(error, 'pull-requests: write')}.`);
+        notes.push(`The review was not posted: ${hintNote(error, 'pull-requests: write')}.`);
         return false;
     }
+}
+/**
+ * Why a request failed, for a note: GitHub's answer may quote what the request carried (a path, a branch), so it is
+ * escaped; the hint's own code spans (the permission to grant) stay code.
+ */
+function hintNote(error, permission) {
+    return escapeMarkdown(permissionHint(error, permission));
 }
 /** A planned comment as the review request carries it. */
 function draft(comment) {
@@ -50266,7 +50447,7 @@ async function buildOverlay(root, dir, options = {}) {
         const output = await runTool(binary, 
         // kustomize's default restrictor: a kustomization reads files only below its own folder (bases are folders
         // of their own), so an overlay cannot pull a file of the runner, such as ~/.ssh or /etc, into the output.
-        ['build', wrapper], 
+        ['build', '--', wrapper], 
         // No PATH: kustomize needs no other program, and without git on it no remote base can be cloned.
         { PATH: '', HOME: wrapper }, wrapper, limits);
         if (output.code === 'ENOENT') {
@@ -51778,6 +51959,7 @@ function trailingContext(hunk) {
 
 
 
+
 /** The trailer that marks the Action's own commits, so a run on one of them does not fix again (no loop). */
 const AUTOFIX_TRAILER = 'Kube-Token-Guard-Autofix: true';
 /**
@@ -51881,12 +52063,13 @@ async function runAutofix(options) {
         branch: pr.headRef,
         expectedHeadOid: pr.headSha,
         headline: inputs.autofixMessage,
-        body: `Fixes ${count} ServiceAccount token finding${count === 1 ? '' : 's'} in ${[...outcome.files.keys()].map((path) => `${path}`).join(', ')}.\n\n${AUTOFIX_TRAILER}`,
+        // `git log` prints the message raw on a terminal: the paths' control characters go as escapes.
+        body: `Fixes ${count} ServiceAccount token finding${count === 1 ? '' : 's'} in ${[...outcome.files.keys()].map(logText).join(', ')}.\n\n${AUTOFIX_TRAILER}`,
         files: [...outcome.files].map(([path, contents]) => ({ path, contents })),
     });
     if (result.kind === 'committed') {
         outcome.commit = result.oid;
-        info(`Autofix: pushed ${result.oid.slice(0, 7)} to ${pr.headRef} (${result.via}), fixing ${count} findings.`);
+        info(`Autofix: pushed ${result.oid.slice(0, 7)} to ${logText(pr.headRef)} (${result.via}), fixing ${count} findings.`);
         outcome.notes.push(`${count} finding${count === 1 ? ' was' : 's were'} fixed by commit ${result.oid.slice(0, 7)}, pushed to ${codeSpan(pr.headRef)}.`);
     }
     else if (result.kind === 'head-moved') {
@@ -52524,6 +52707,7 @@ function stopwatch() {
 
 
 
+
 /**
  * The Action's entry. On a pull request: one review with suggestions, a check run, the job summary and SARIF, and a
  * failed step when the pull request introduces findings at or above `fail-on`. On other events: the same scan of the
@@ -52605,7 +52789,7 @@ async function main_run() {
             ].join('\n');
         }
         for (const error of errors)
-            core_error(error.message, { file: error.file, startLine: error.line ?? undefined });
+            core_error(terminalLines(error.message, ''), { file: error.file, startLine: error.line ?? undefined });
         const rules = rules_registry.rules
             .filter((rule) => config.rules[rule.meta.id]?.enabled)
             .map((rule) => rule.meta);
@@ -52619,7 +52803,8 @@ async function main_run() {
         setOutput('suppressed', counts.suppressed);
         setOutput('sarif-file', sarifPath);
         setOutput('conclusion', conclusion);
-        await summary_summary.addHeading('kube-token-guard', 2).addRaw(summary, true).write();
+        // The last exit of the job summary: no bidirectional control reorders what a reader sees, whatever got this far.
+        await summary_summary.addHeading('kube-token-guard', 2).addRaw(withoutBidiControls(summary), true).write();
         info(`Done in ${Math.round(performance.now() - started)} ms.`);
         if (blocking.length > 0) {
             setFailed(`${blocking.length} ${introducedCount === null || config.report === 'all' ? '' : 'new '}finding(s) at or above ${failOn}. See the check run, the review comments or the job summary.`);
@@ -52630,8 +52815,9 @@ async function main_run() {
     }
     catch (error) {
         const status = statusOf(error);
+        // A configuration error may quote the repository's config file.
         if (error instanceof ConfigurationError)
-            setFailed(error.message);
+            setFailed(terminalLines(error.message, ''));
         else if (status !== undefined) {
             // GitHub kept refusing after the retries: say which request and what GitHub said, not a stack trace.
             const request = error.request;

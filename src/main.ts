@@ -11,6 +11,7 @@ import { renderTools } from './adapters/render.js';
 import { scanWorkspace } from './adapters/workspace.js';
 import { apiErrorDetail, createGitHub, statusOf } from './api/client.js';
 import { ConfigurationError } from './config/errors.js';
+import { terminalLines, withoutBidiControls } from './core/display-text.js';
 import type { Finding, ScanError } from './core/types.js';
 import { codeFence } from './pr/review.js';
 import { annotationLevel, findingList, summaryMarkdown, truncate } from './pr/summary.js';
@@ -110,7 +111,7 @@ export async function run(): Promise<void> {
       ].join('\n');
     }
     for (const error of errors)
-      core.error(error.message, { file: error.file, startLine: error.line ?? undefined });
+      core.error(terminalLines(error.message, ''), { file: error.file, startLine: error.line ?? undefined });
 
     const rules = registry.rules
       .filter((rule) => config.rules[rule.meta.id]?.enabled)
@@ -127,7 +128,8 @@ export async function run(): Promise<void> {
     core.setOutput('sarif-file', sarifPath);
     core.setOutput('conclusion', conclusion);
 
-    await core.summary.addHeading('kube-token-guard', 2).addRaw(summary, true).write();
+    // The last exit of the job summary: no bidirectional control reorders what a reader sees, whatever got this far.
+    await core.summary.addHeading('kube-token-guard', 2).addRaw(withoutBidiControls(summary), true).write();
     core.info(`Done in ${Math.round(performance.now() - started)} ms.`);
 
     if (blocking.length > 0) {
@@ -139,7 +141,8 @@ export async function run(): Promise<void> {
     }
   } catch (error) {
     const status = statusOf(error);
-    if (error instanceof ConfigurationError) core.setFailed(error.message);
+    // A configuration error may quote the repository's config file.
+    if (error instanceof ConfigurationError) core.setFailed(terminalLines(error.message, ''));
     else if (status !== undefined) {
       // GitHub kept refusing after the retries: say which request and what GitHub said, not a stack trace.
       const request = (error as { request?: { method?: string; url?: string } }).request;

@@ -282,6 +282,33 @@ describe('reviews', () => {
     expect(fake.deletedReviewComments.map((comment) => comment.id)).toEqual([5]);
     expect(fake.violations).toEqual([expect.stringContaining('written by alice')]);
   });
+
+  it("answers GraphQL's viewer with the token's user, who authors what the token writes", async () => {
+    const viewer = async (octokit: Octokit) =>
+      (await octokit.graphql<{ viewer: { login: string } }>('query { viewer { login } }')).viewer.login;
+    const workflowToken = await start();
+    expect(await viewer(workflowToken.octokit)).toBe('github-actions[bot]');
+    await workflowToken.fake.stop();
+
+    const { fake, octokit } = await start({
+      identity: { login: 'octo-maintainer' },
+      existingReviewComments: [{ id: 5, path: 'deploy/app.yaml', line: 23, body: 'mine' }],
+    });
+    expect(await viewer(octokit)).toBe('octo-maintainer');
+    await octokit.rest.pulls.createReview({
+      ...pull,
+      commit_id: HEAD,
+      event: 'COMMENT',
+      comments: [{ path: 'deploy/app.yaml', line: 3, side: 'RIGHT', body: 'new' }],
+    });
+    await octokit.rest.pulls.updateReviewComment({ ...repo, comment_id: 5, body: 'edited' });
+    const { data: listed } = await octokit.rest.pulls.listReviewComments(pull);
+    expect(listed.map((comment) => [comment.body, comment.user?.login, comment.user?.type])).toEqual([
+      ['edited', 'octo-maintainer', 'User'],
+      ['new', 'octo-maintainer', 'User'],
+    ]);
+    expect(fake.violations).toEqual([]);
+  });
 });
 
 describe('check runs', () => {

@@ -82,7 +82,7 @@ export interface ExistingReviewComment {
   side?: Side;
   start_side?: Side | null;
   commit_id?: string;
-  /** Default the workflow token's user, `github-actions[bot]`. */
+  /** Default the token's user (`identity`); another user's comment may carry a copy of the Action's markers. */
   user?: UserRef;
   in_reply_to_id?: number;
 }
@@ -107,8 +107,13 @@ export interface FakeGitHubOptions {
   contents?: Record<string, Record<string, string>>;
   existingReviewComments?: ExistingReviewComment[];
   existingIssueComments?: ExistingIssueComment[];
-  /** A pending review of `github-actions[bot]` left by an earlier run. */
+  /** A pending review of the token's user left by an earlier run. */
   existingPendingReview?: boolean;
+  /**
+   * The user the token acts as: GraphQL's `viewer`, and the author of the reviews and comments it writes. Default
+   * `github-actions[bot]`, a workflow token's; a personal access token's user, say, otherwise.
+   */
+  identity?: UserRef;
   /** When set, other tokens get 401 Bad credentials. */
   token?: string;
   /** Default `main`. */
@@ -381,6 +386,11 @@ export class FakeGitHub {
     return fake;
   }
 
+  /** The user the token acts as (`FakeGitHubOptions.identity`). */
+  get #identity(): UserRef {
+    return this.#options.identity ?? ACTIONS_BOT;
+  }
+
   /** Adds a fault rule, after those already there; returns its index (`RecordedRequest.fault`). */
   addFault(rule: FaultRule): number {
     return this.#faults.push({ rule, hits: 0 }) - 1;
@@ -537,7 +547,7 @@ export class FakeGitHub {
         body: '',
         event: null,
         commit_id: this.#options.pull.headSha,
-        user: ACTIONS_BOT,
+        user: this.#identity,
         submitted_at: null,
       });
     }
@@ -563,7 +573,7 @@ export class FakeGitHub {
         commit_id: existing.commit_id ?? this.#options.pull.headSha,
         subject_type: 'line',
         in_reply_to_id: existing.in_reply_to_id ?? null,
-        user: existing.user ?? ACTIONS_BOT,
+        user: existing.user ?? this.#identity,
         created_at: created,
         updated_at: created,
       });
@@ -574,7 +584,7 @@ export class FakeGitHub {
         id: existing.id ?? this.#nextId.issueComment++,
         body: existing.body,
         history: [existing.body],
-        user: existing.user ?? ACTIONS_BOT,
+        user: existing.user ?? this.#identity,
         created_at: created,
         updated_at: created,
       });
@@ -1074,7 +1084,7 @@ export class FakeGitHub {
 
   #pendingReview(): FakeReview | undefined {
     return this.reviews.find(
-      (review) => review.state === 'PENDING' && review.user.login === ACTIONS_BOT.login,
+      (review) => review.state === 'PENDING' && review.user.login === this.#identity.login,
     );
   }
 
@@ -1217,7 +1227,7 @@ export class FakeGitHub {
       body: body.body ?? '',
       event: body.event ?? null,
       commit_id: this.#options.pull.headSha,
-      user: ACTIONS_BOT,
+      user: this.#identity,
       submitted_at: state === 'PENDING' ? null : timestamp(),
     };
     this.reviews.push(review);
@@ -1384,7 +1394,7 @@ export class FakeGitHub {
       commit_id: this.#options.pull.headSha,
       subject_type: placement.row ? 'line' : 'file',
       in_reply_to_id: inReplyTo,
-      user: ACTIONS_BOT,
+      user: this.#identity,
       created_at: now,
       updated_at: now,
     };
@@ -1412,7 +1422,7 @@ export class FakeGitHub {
   }
 
   #checkAuthor(context: Context, user: UserRef, what: string): void {
-    if (user.login === ACTIONS_BOT.login) return;
+    if (user.login === this.#identity.login) return;
     throw new HttpError(
       403,
       {
@@ -1420,7 +1430,7 @@ export class FakeGitHub {
         documentation_url: context.operation.documentationUrl,
         status: '403',
       },
-      `changes ${what} written by ${user.login}, not by github-actions[bot]`,
+      `changes ${what} written by ${user.login}, not by the token's user ${this.#identity.login}`,
     );
   }
 
@@ -1563,7 +1573,7 @@ export class FakeGitHub {
       body: '',
       event: 'COMMENT',
       commit_id: this.#options.pull.headSha,
-      user: ACTIONS_BOT,
+      user: this.#identity,
       submitted_at: timestamp(),
     };
     this.reviews.push(review);
@@ -2055,6 +2065,11 @@ export class FakeGitHub {
       },
       createCommitOnBranch: ({ input }: { input: CreateCommitOnBranchInput }) =>
         this.#createCommitOnBranch(input, record),
+      // Who the token is: an installation token's app bot (`github-actions[bot]`) or a personal token's user.
+      viewer: () => {
+        const user = userObject(this.#url, this.#identity);
+        return { __typename: 'User', id: user.node_id, databaseId: user.id, login: user.login };
+      },
     };
   }
 
@@ -2682,7 +2697,7 @@ export class FakeGitHub {
       id: this.#nextId.issueComment++,
       body,
       history: [body],
-      user: ACTIONS_BOT,
+      user: this.#identity,
       created_at: now,
       updated_at: now,
     };

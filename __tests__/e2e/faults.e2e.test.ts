@@ -266,7 +266,7 @@ describe('a review comment GitHub refuses (422, naming no comment)', () => {
     expect(review.body).toMatch(/`automount-token` `deploy\/b\.yaml:\d+`/);
     expect(review.body).toContain('GitHub refused');
     expect(run.stdout).toMatch(
-      /::warning::GitHub refused 1 inline comment \(deploy\/b\.yaml:\d+\).*listed in the review body/,
+      /::warning::GitHub refused 1 inline comment \(`deploy\/b\.yaml:\d+`\).*listed in the review body/,
     );
     // The first attempt; trial reviews of a.yaml's 2 comments (accepted), of the refused one, of the last one
     // (accepted), each accepted trial deleted at once; the review.

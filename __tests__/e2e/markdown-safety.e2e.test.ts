@@ -5,8 +5,7 @@
  * ../markdown.ts) and must hold only the links, HTML, headings, tables and code blocks the tool writes itself.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { RULE_DOCS_URL } from '../../src/version.js';
-import { type MarkdownShape, hostileDeployment, markdownShape } from '../markdown.js';
+import { expectOwnMarkup, hostileDeployment } from '../markdown.js';
 import type { FakeGitHubOptions } from './fake-github.js';
 import { runAction } from './run-action.js';
 import { type Scenario, pullRequestScenario } from './scenario.js';
@@ -82,28 +81,6 @@ async function review(options: {
     inputs: options.inputs ?? {},
   });
   return { repo, fake, run };
-}
-
-/** What the tool may write as raw HTML: its own tags and markers; anything left holding `<` was injected. */
-function foreignHtml(shape: MarkdownShape): string[] {
-  return shape.html
-    .map((html) =>
-      html
-        .replace(/<\/?(details|summary|sub|code|h2)>/g, '')
-        .replace(/<!-- kube-token-guard:[\w=,]+ -->/g, ''),
-    )
-    .filter((rest) => rest.includes('<'));
-}
-
-function expectOwnMarkup(markdown: string, where: string, headings: number): MarkdownShape {
-  const shape = markdownShape(markdown);
-  expect(shape.images, `${where}: images`).toEqual([]);
-  expect(shape.mentions, `${where}: mentions`).toEqual([]);
-  expect(foreignHtml(shape), `${where}: HTML`).toEqual([]);
-  expect(shape.headings, `${where}: headings`).toBe(headings);
-  for (const link of shape.links)
-    expect(link.startsWith(`${RULE_DOCS_URL}/`), `${where}: ${link}`).toBe(true);
-  return shape;
 }
 
 describe('hostile names in a pull request', () => {

@@ -5810,7 +5810,7 @@ function escapeJsonPtr(str) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2224);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4702);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8304);
 
 
 
@@ -5832,7 +5832,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4702:
+/***/ 8304:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -7620,7 +7620,7 @@ async function buildOverlay(root, dir, options = {}) {
         const output = await runTool(binary, 
         // kustomize's default restrictor: a kustomization reads files only below its own folder (bases are folders
         // of their own), so an overlay cannot pull a file of the runner, such as ~/.ssh or /etc, into the output.
-        ['build', wrapper], 
+        ['build', '--', wrapper], 
         // No PATH: kustomize needs no other program, and without git on it no remote base can be cloned.
         { PATH: '', HOME: wrapper }, wrapper, limits);
         if (output.code === 'ENOENT') {
@@ -9905,6 +9905,79 @@ function stopwatch() {
     };
 }
 
+;// CONCATENATED MODULE: ./src/core/display-text.ts
+/**
+ * Text from the scanned repository (file names, resource names, messages quoting them, the output of helm and
+ * kustomize) made safe to show a person. Two kinds of characters act on the display instead of being read:
+ *
+ * - control characters: on a terminal, ESC starts a sequence that can move the cursor, clear a line or recolour what
+ *   follows (a resource named `\u001b[2K\r✔ No findings` would erase a finding and print a clean result), and CR, BS
+ *   and the C1 controls (U+0080 to U+009F, CSI among them) do much the same;
+ * - bidirectional formatting controls ("Trojan Source", CVE-2021-42574): on a page or a terminal, they reorder the
+ *   text around them, so a name or a path reads as something it is not.
+ *
+ * Both are written as visible escapes, `\u001b` or `\u202e`, as JavaScript and JSON write them: the reader sees that
+ * something is there and which character it is, and the escape itself does nothing. Where the output is JSON, that
+ * escape is the same string once parsed.
+ */
+/** U+061C, U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069: the marks, embeddings, overrides and isolates. */
+const BIDI_CONTROLS = '\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
+const BIDI = new RegExp(`[${BIDI_CONTROLS}]`, 'gu');
+const ANY_BIDI = new RegExp(`[${BIDI_CONTROLS}]`, 'u');
+/** C0 controls, DEL, C1 controls, the Unicode line and paragraph separators, and the bidirectional controls. */
+const DISPLAY_CONTROLS = new RegExp(`[\\p{Cc}\\u2028\\u2029${BIDI_CONTROLS}]`, 'gu');
+/** The same but for the line feed, which `terminalLines` keeps. */
+const DISPLAY_CONTROLS_BUT_LF = new RegExp(`(?!\\n)[\\p{Cc}\\u2028\\u2029${BIDI_CONTROLS}]`, 'gu');
+/** The same but for the tab, which renders as a blank in Markdown. */
+const DISPLAY_CONTROLS_BUT_TAB = new RegExp(`(?!\\t)[\\p{Cc}\\u2028\\u2029${BIDI_CONTROLS}]`, 'gu');
+/** What JSON.stringify leaves unescaped of DISPLAY_CONTROLS: DEL, the C1 controls, the separators, bidi. */
+const JSON_UNESCAPED = new RegExp(`[\\u007f-\\u009f\\u2028\\u2029${BIDI_CONTROLS}]`, 'gu');
+/** `\u202e`: one character as a visible escape. */
+function visibleEscape(char) {
+    return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+/** Whether `text` holds a bidirectional control. */
+function hasBidiControls(text) {
+    return ANY_BIDI.test(text);
+}
+/** Text with its bidirectional controls as visible escapes, for Markdown and anything else rendered for a reader. */
+function withoutBidiControls(text) {
+    return text.replace(BIDI, visibleEscape);
+}
+/**
+ * Repository text for rendered Markdown, after its line breaks became spaces: control characters (but the tab, a
+ * blank there) and bidirectional controls as visible escapes.
+ */
+function withoutControls(text) {
+    return text.replace(DISPLAY_CONTROLS_BUT_TAB, visibleEscape);
+}
+/**
+ * Repository text for one line of a terminal or a log: every control character (line breaks and ESC included),
+ * line separator and bidirectional control as a visible escape. Only the caller's own text, colour codes included,
+ * reaches the terminal as it is.
+ */
+function terminalText(text) {
+    return text.replace(DISPLAY_CONTROLS, visibleEscape);
+}
+/**
+ * Repository text of several lines (helm's error output, say) for a terminal or a log: as `terminalText`, but line
+ * feeds stay, each following line starting with `indent` so that none can pass for a line of the tool's own.
+ */
+function terminalLines(text, indent) {
+    return text
+        .replace(/\r\n/g, '\n')
+        .replace(DISPLAY_CONTROLS_BUT_LF, visibleEscape)
+        .replace(/\n/g, `\n${indent}`);
+}
+/**
+ * JSON text (a report) with the characters a terminal or a reader would act on written as `\u` escapes. JSON writes
+ * C0 controls that way already; DEL, C1, separators and bidirectional controls can only occur inside its strings, so
+ * the escaped text parses to the same value.
+ */
+function jsonDisplayText(json) {
+    return json.replace(JSON_UNESCAPED, visibleEscape);
+}
+
 ;// CONCATENATED MODULE: ./src/core/autofix.ts
 
 
@@ -10179,6 +10252,7 @@ function severityBreakdown(counts) {
 ;// CONCATENATED MODULE: ./src/report/text.ts
 
 
+
 const COLORS = {
     critical: [35, 39],
     high: [31, 39],
@@ -10189,7 +10263,13 @@ const COLORS = {
     bold: [1, 22],
     path: [4, 24],
 };
-/** Human-readable report: findings grouped by file, then errors, then one summary line. */
+/** The indent of the following lines of a message of several lines (helm's errors): never a line of our own. */
+const CONTINUED = '    ';
+/**
+ * Human-readable report: findings grouped by file, then errors, then one summary line. Names, paths and messages come
+ * from the scanned files and the tools that rendered them: their control and bidirectional characters are written as
+ * escapes (see core/display-text.ts), so that only this function's colour codes reach the terminal.
+ */
 function formatText(findings, errors, notices, options) {
     const paint = (style, text) => options.color ? `\u001b[${COLORS[style][0]}m${text}\u001b[${COLORS[style][1]}m` : text;
     const out = [];
@@ -10203,25 +10283,25 @@ function formatText(findings, errors, notices, options) {
             byFile.set(finding.file, [finding]);
     }
     for (const [file, list] of byFile) {
-        out.push(paint('path', file));
+        out.push(paint('path', terminalText(file)));
         const width = (0,arrays/* maxOf */._)(list.map((finding) => String(finding.line).length), 1);
         for (const finding of list) {
             const tags = [
                 finding.fix ? 'fixable' : '',
-                finding.suppressed ? `suppressed: ${finding.suppression?.reason ?? ''}` : '',
+                finding.suppressed ? `suppressed: ${terminalText(finding.suppression?.reason ?? '')}` : '',
             ]
                 .filter(Boolean)
                 .join(', ');
             out.push(`  ${paint('dim', String(finding.line).padStart(width))}  ${paint(finding.severity, finding.severity.padEnd(8))} ` +
-                `${paint('bold', finding.ruleId)}  ${finding.message}${tags ? paint('dim', ` [${tags}]`) : ''}`);
+                `${paint('bold', finding.ruleId)}  ${terminalText(finding.message)}${tags ? paint('dim', ` [${tags}]`) : ''}`);
         }
         out.push('');
     }
     for (const error of errors) {
-        out.push(`${paint('high', 'error')} ${error.file}${error.line ? `:${error.line}` : ''}: ${error.message}`);
+        out.push(`${paint('high', 'error')} ${terminalText(error.file)}${error.line ? `:${error.line}` : ''}: ${terminalLines(error.message, CONTINUED)}`);
     }
     for (const notice of notices)
-        out.push(`${paint('dim', 'notice')} ${notice.file}: ${notice.message}`);
+        out.push(`${paint('dim', 'notice')} ${terminalText(notice.file)}: ${terminalLines(notice.message, CONTINUED)}`);
     if (errors.length > 0 || notices.length > 0)
         out.push('');
     const counts = countFindings(findings, options.failOn);
@@ -10642,6 +10722,7 @@ async function runInit(argv, io) {
 
 
 
+
 const EXIT_OK = 0;
 const EXIT_FINDINGS = 1;
 const EXIT_USAGE = 2;
@@ -10670,7 +10751,7 @@ async function runCli(argv, io) {
     }
     catch (error) {
         if (error instanceof ConfigurationError) {
-            io.stderr.write(`${TOOL_NAME}: ${error.message}\n`);
+            io.stderr.write(`${TOOL_NAME}: ${terminalLines(error.message, '')}\n`);
             return EXIT_USAGE;
         }
         throw error;
@@ -10766,13 +10847,14 @@ async function run(argv, io) {
     const notices = [...collected.notices, ...result.notices];
     const elapsed = Math.round(performance.now() - started);
     let report;
+    // JSON escapes the characters a terminal acts on; a report read there is the same value (see core/display-text.ts).
     if (format === 'json')
-        report = formatJson(result.findings, errors);
+        report = jsonDisplayText(formatJson(result.findings, errors));
     else if (format === 'sarif') {
         const rules = rules_registry.rules
             .filter((rule) => config.rules[rule.meta.id]?.enabled)
             .map((rule) => rule.meta);
-        report = `${JSON.stringify(toSarif(result.findings, errors, rules), null, 2)}\n`;
+        report = jsonDisplayText(`${JSON.stringify(toSarif(result.findings, errors, rules), null, 2)}\n`);
     }
     else {
         const color = values['no-color'] !== true &&
@@ -10789,10 +10871,11 @@ async function run(argv, io) {
         io.stdout.write(report);
     if (format !== 'text') {
         for (const notice of notices)
-            io.stderr.write(`notice: ${notice.file}: ${notice.message}\n`);
+            io.stderr.write(`notice: ${terminalText(notice.file)}: ${terminalLines(notice.message, '    ')}\n`);
     }
+    // Log lines quote paths and tools' messages: one line each, whatever they hold.
     for (const line of log)
-        io.stderr.write(`${line}\n`);
+        io.stderr.write(`${terminalText(line)}\n`);
     io.stderr.write(`${TOOL_NAME}: scanned ${result.stats.files} file${result.stats.files === 1 ? '' : 's'} ` +
         `(${result.stats.documents} documents, ${result.stats.resources} resources, ${result.stats.workloads} workloads) in ${elapsed} ms` +
         `${config.file ? ` with ${config.file}` : ' with the default configuration'}\n`);

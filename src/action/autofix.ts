@@ -12,6 +12,7 @@ import { secretLinesOfFiles } from '../core/secrets.js';
 import type { Finding, Fix, SourceFile } from '../core/types.js';
 import { patchWithoutSecrets } from '../pr/fix-patch.js';
 import { codeSpan, escapeMarkdown } from '../pr/review.js';
+import { logText } from './annotations.js';
 import type { PullRequestContext } from './context.js';
 import type { ActionInputs } from './inputs.js';
 
@@ -149,13 +150,14 @@ export async function runAutofix(options: {
     branch: pr.headRef,
     expectedHeadOid: pr.headSha,
     headline: inputs.autofixMessage,
-    body: `Fixes ${count} ServiceAccount token finding${count === 1 ? '' : 's'} in ${[...outcome.files.keys()].map((path) => `${path}`).join(', ')}.\n\n${AUTOFIX_TRAILER}`,
+    // `git log` prints the message raw on a terminal: the paths' control characters go as escapes.
+    body: `Fixes ${count} ServiceAccount token finding${count === 1 ? '' : 's'} in ${[...outcome.files.keys()].map(logText).join(', ')}.\n\n${AUTOFIX_TRAILER}`,
     files: [...outcome.files].map(([path, contents]) => ({ path, contents })),
   });
   if (result.kind === 'committed') {
     outcome.commit = result.oid;
     core.info(
-      `Autofix: pushed ${result.oid.slice(0, 7)} to ${pr.headRef} (${result.via}), fixing ${count} findings.`,
+      `Autofix: pushed ${result.oid.slice(0, 7)} to ${logText(pr.headRef)} (${result.via}), fixing ${count} findings.`,
     );
     outcome.notes.push(
       `${count} finding${count === 1 ? ' was' : 's were'} fixed by commit ${result.oid.slice(0, 7)}, pushed to ${codeSpan(pr.headRef)}.`,

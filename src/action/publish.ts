@@ -13,16 +13,24 @@ import {
   deletePendingReviews,
   isPendingReviewConflict,
 } from '../api/create-review.js';
-import { listReviewComments, updateReviewComment } from '../api/review-comments.js';
+import { type ReviewComment, listReviewComments, updateReviewComment } from '../api/review-comments.js';
 import { type Finding, type Severity, severityRank } from '../core/types.js';
 import type { CommentableLines } from '../pr/patch.js';
 import { isolateRefused } from '../pr/isolate.js';
-import { type PlannedComment, planReview, resolvedBody, severityCounts } from '../pr/review.js';
+import {
+  type PlannedComment,
+  codeSpan,
+  escapeMarkdown,
+  planReview,
+  resolvedBody,
+  severityCounts,
+} from '../pr/review.js';
 import { annotationLevel, findingList, summaryMarkdown, truncate, MAX_OUTPUT_CHARS } from '../pr/summary.js';
 import { registry } from '../rules/index.js';
 import type { RuleMeta } from '../rules/types.js';
 import { annotate } from './annotations.js';
 import type { ActionInputs } from './inputs.js';
+import { ownMarkedComments } from './own-comments.js';
 import type { PullRequestContext, RunContext } from './context.js';
 import { permissionHint, since } from './hints.js';
 
@@ -127,7 +135,7 @@ export async function publishPullRequest(
       core.info(`Published check run "${inputs.checkName}" (${run.id}) in ${since(started)}.`);
     } catch (error) {
       notes.push(
-        `The check run was not created: ${permissionHint(error, 'checks: write')}. Findings are reported as workflow annotations instead.`,
+        `The check run was not created: ${hintNote(error, 'checks: write')}. Findings are reported as workflow annotations instead.`,
       );
     }
   }
@@ -206,16 +214,18 @@ async function publishReview(
   notes: string[],
 ): Promise<boolean> {
   const started = performance.now();
-  let existing: { id: number; body: string }[];
+  let listed: ReviewComment[];
   try {
-    existing = (await listReviewComments(github, pr.owner, pr.repo, pr.number)).map((comment) => ({
-      id: Number(comment.id),
-      body: comment.body,
-    }));
+    listed = await listReviewComments(github, pr.owner, pr.repo, pr.number);
   } catch (error) {
-    notes.push(`Review comments could not be read: ${permissionHint(error, 'pull-requests: read')}.`);
+    notes.push(`Review comments could not be read: ${hintNote(error, 'pull-requests: read')}.`);
     return false;
   }
+  // Only the Action's own comments say what was commented or is to be marked resolved.
+  const existing = (await ownMarkedComments(github, listed)).map((comment) => ({
+    id: Number(comment.id),
+    body: comment.body,
+  }));
   const plan = planReview(introduced, existing, commentContext);
   // One request each: a run marks a bounded number; the rest are marked by the next runs.
   for (const comment of plan.resolved.slice(0, MAX_RESOLVED_UPDATES)) {
@@ -227,7 +237,7 @@ async function publishReview(
       resolvedBody(comment.body, pr.headSha),
     ).catch((error: unknown) => {
       notes.push(
-        `An earlier comment could not be marked resolved: ${permissionHint(error, 'pull-requests: write')}.`,
+        `An earlier comment could not be marked resolved: ${hintNote(error, 'pull-requests: write')}.`,
       );
     });
   }
@@ -293,19 +303,28 @@ async function publishReview(
         await post([], refused);
       }
       const count = refused.length;
-      const places = refused.slice(0, 5).map((comment) => `${comment.path}:${comment.line}`);
+      // The paths are the pull request author's to choose: code spans, so no link, image or mention renders.
+      const places = refused.slice(0, 5).map((comment) => codeSpan(`${comment.path}:${comment.line}`));
       if (count > places.length) places.push(`${count - places.length} more`);
       notes.push(
-        `GitHub refused ${count} inline comment${count === 1 ? '' : 's'} (${places.join(', ')}): ${detail}. ` +
+        `GitHub refused ${count} inline comment${count === 1 ? '' : 's'} (${places.join(', ')}): ${escapeMarkdown(detail)}. ` +
           `The findings ${count === 1 ? 'it carried are' : 'they carried are'} listed in the review body instead.`,
       );
     }
     core.info(`Posted a review with ${inline.length} inline comments in ${since(started)}.`);
     return true;
   } catch (error) {
-    notes.push(`The review was not posted: ${permissionHint(error, 'pull-requests: write')}.`);
+    notes.push(`The review was not posted: ${hintNote(error, 'pull-requests: write')}.`);
     return false;
   }
+}
+
+/**
+ * Why a request failed, for a note: GitHub's answer may quote what the request carried (a path, a branch), so it is
+ * escaped; the hint's own code spans (the permission to grant) stay code.
+ */
+function hintNote(error: unknown, permission: string): string {
+  return escapeMarkdown(permissionHint(error, permission));
 }
 
 /** A planned comment as the review request carries it. */

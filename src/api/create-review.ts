@@ -1,3 +1,4 @@
+import { withoutBidiControls } from '../core/display-text.js';
 import { type GitHub, statusOf } from './client.js';
 
 export interface DraftReviewComment {
@@ -25,10 +26,18 @@ export async function createReview(
     pull_number: pullNumber,
     commit_id: commitId,
     event: 'COMMENT',
-    body,
-    comments,
+    body: withoutBidiControls(body),
+    comments: comments.map(renderable),
   });
   return response.data.id;
+}
+
+/**
+ * A comment as GitHub renders it: without bidirectional controls, whatever its builder let through, so that no text
+ * from the pull request can reorder what a reviewer reads (their escapes show instead).
+ */
+function renderable(comment: DraftReviewComment): DraftReviewComment {
+  return { ...comment, body: withoutBidiControls(comment.body) };
 }
 
 /** GitHub refuses a new review while the token's user has a pending one on the pull request. */
@@ -58,7 +67,7 @@ export async function acceptsReviewComments(
       repo,
       pull_number: pullNumber,
       commit_id: commitId,
-      comments,
+      comments: comments.map(renderable),
     });
     reviewId = response.data.id;
   } catch (error) {

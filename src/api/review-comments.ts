@@ -1,4 +1,5 @@
 import type { components } from '@octokit/openapi-types';
+import { withoutBidiControls } from '../core/display-text.js';
 import type { GitHub } from './client.js';
 
 export type ReviewComment = components['schemas']['pull-request-review-comment'];
@@ -33,5 +34,11 @@ export async function updateReviewComment(
   commentId: number,
   body: string,
 ): Promise<void> {
-  await github.rest.pulls.updateReviewComment({ owner, repo, comment_id: commentId, body });
+  // Rendered for reviewers: no bidirectional controls (see create-review.ts).
+  await github.rest.pulls.updateReviewComment({
+    owner,
+    repo,
+    comment_id: commentId,
+    body: withoutBidiControls(body),
+  });
 }

@@ -7,6 +7,7 @@ import { renderTools } from '../adapters/render.js';
 import { scanWorkspace } from '../adapters/workspace.js';
 import { ConfigurationError } from '../config/errors.js';
 import { applyFixes } from '../core/apply.js';
+import { jsonDisplayText, terminalLines, terminalText } from '../core/display-text.js';
 import { autofix } from '../core/autofix.js';
 import { type Fix, SEVERITIES, isSeverity } from '../core/types.js';
 import { registry } from '../rules/index.js';
@@ -53,7 +54,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return await run(argv, io);
   } catch (error) {
     if (error instanceof ConfigurationError) {
-      io.stderr.write(`${TOOL_NAME}: ${error.message}\n`);
+      io.stderr.write(`${TOOL_NAME}: ${terminalLines(error.message, '')}\n`);
       return EXIT_USAGE;
     }
     throw error;
@@ -155,12 +156,13 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const elapsed = Math.round(performance.now() - started);
 
   let report: string;
-  if (format === 'json') report = formatJson(result.findings, errors);
+  // JSON escapes the characters a terminal acts on; a report read there is the same value (see core/display-text.ts).
+  if (format === 'json') report = jsonDisplayText(formatJson(result.findings, errors));
   else if (format === 'sarif') {
     const rules = registry.rules
       .filter((rule) => config.rules[rule.meta.id]?.enabled)
       .map((rule) => rule.meta);
-    report = `${JSON.stringify(toSarif(result.findings, errors, rules), null, 2)}\n`;
+    report = jsonDisplayText(`${JSON.stringify(toSarif(result.findings, errors, rules), null, 2)}\n`);
   } else {
     const color =
       values['no-color'] !== true &&
@@ -175,9 +177,11 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   else io.stdout.write(report);
 
   if (format !== 'text') {
-    for (const notice of notices) io.stderr.write(`notice: ${notice.file}: ${notice.message}\n`);
+    for (const notice of notices)
+      io.stderr.write(`notice: ${terminalText(notice.file)}: ${terminalLines(notice.message, '    ')}\n`);
   }
-  for (const line of log) io.stderr.write(`${line}\n`);
+  // Log lines quote paths and tools' messages: one line each, whatever they hold.
+  for (const line of log) io.stderr.write(`${terminalText(line)}\n`);
   io.stderr.write(
     `${TOOL_NAME}: scanned ${result.stats.files} file${result.stats.files === 1 ? '' : 's'} ` +
       `(${result.stats.documents} documents, ${result.stats.resources} resources, ${result.stats.workloads} workloads) in ${elapsed} ms` +

@@ -1,4 +1,5 @@
 import { applyFixes } from '../core/apply.js';
+import { hasBidiControls, withoutBidiControls, withoutControls } from '../core/display-text.js';
 import { lineFixOf } from '../core/fix.js';
 import { type Finding, type Fix, severityRank } from '../core/types.js';
 import { fingerprint } from '../report/sarif.js';
@@ -10,6 +11,11 @@ import { append, maxOf } from '../core/arrays.js';
 
 const MARKER = /<!-- kube-token-guard:fingerprints=([0-9a-f,]+) -->/;
 const RESOLVED_MARKER = '<!-- kube-token-guard:resolved -->';
+
+/** Whether a comment carries the marker of the findings it comments (see `planReview`). */
+export function hasFingerprintMarker(body: string): boolean {
+  return MARKER.test(body);
+}
 
 /** Line breaks of every kind: a message is one paragraph, and a break could start a heading, list or HTML block. */
 const LINE_BREAKS = /\r\n|[\r\n\u2028\u2029\u0085]/g;
@@ -37,8 +43,9 @@ function escapeText(text: string): string {
  * no HTML, no mentions, no links or images, nothing that breaks out of a paragraph or a table row.
  */
 export function escapeMarkdown(text: string): string {
-  // Leading blanks would make an indented code block; trailing ones a hard line break.
-  const flat = text.replace(LINE_BREAKS, ' ').trim();
+  // Leading blanks would make an indented code block; trailing ones a hard line break. Bidirectional controls would
+  // reorder what the reader sees, and other controls act in a log: they become visible escapes.
+  const flat = withoutControls(text.replace(LINE_BREAKS, ' ')).trim();
   let result = '';
   let index = 0;
   while (index < flat.length) {
@@ -74,9 +81,12 @@ function closingTick(text: string, from: number): number {
   return -1;
 }
 
-/** Any text (a file path, a branch name) as one inline code span, whatever backticks or line breaks it holds. */
+/**
+ * Any text (a file path, a branch name) as one inline code span, whatever backticks, line breaks, control or
+ * bidirectional characters (shown as escapes) it holds.
+ */
 export function codeSpan(text: string): string {
-  const flat = text.replace(LINE_BREAKS, ' ');
+  const flat = withoutControls(text.replace(LINE_BREAKS, ' '));
   const longest = maxOf(
     (flat.match(/`+/g) ?? []).map((run) => run.length),
     0,
@@ -251,7 +261,19 @@ function comment(
     if (meta) parts.push('', `<details><summary>Why it matters</summary>\n\n${meta.rationale}\n\n</details>`);
     parts.push('');
   }
-  if (fix) {
+  if (fix && hasBidiControls(fix.replacement)) {
+    // Accepting it would commit characters that make the lines read otherwise than they are: shown, not offered.
+    const fence = codeFence(fix.replacement);
+    parts.push(
+      'The suggested change is not offered to accept: its lines hold bidirectional control characters, shown here ' +
+        'as `\\u202e`-style escapes. Make the change by hand.',
+      '',
+      `${fence}yaml`,
+      withoutBidiControls(fix.replacement),
+      fence,
+      '',
+    );
+  } else if (fix) {
     // At least four backticks, and more than any run in the replacement, which could otherwise end the block early.
     const fence = codeFence(fix.replacement, 4);
     parts.push(`${fence}suggestion`, fix.replacement, fence, '');

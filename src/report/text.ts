@@ -1,3 +1,4 @@
+import { terminalLines, terminalText } from '../core/display-text.js';
 import type { ScanError, ScanNotice, Severity } from '../core/types.js';
 import type { Finding } from '../core/types.js';
 import { countFindings, severityBreakdown } from './summary.js';
@@ -14,13 +15,20 @@ const COLORS: Record<Severity | 'dim' | 'bold' | 'path', [number, number]> = {
   path: [4, 24],
 };
 
+/** The indent of the following lines of a message of several lines (helm's errors): never a line of our own. */
+const CONTINUED = '    ';
+
 export interface TextOptions {
   color: boolean;
   failOn: Severity | 'none';
   showSuppressed?: boolean;
 }
 
-/** Human-readable report: findings grouped by file, then errors, then one summary line. */
+/**
+ * Human-readable report: findings grouped by file, then errors, then one summary line. Names, paths and messages come
+ * from the scanned files and the tools that rendered them: their control and bidirectional characters are written as
+ * escapes (see core/display-text.ts), so that only this function's colour codes reach the terminal.
+ */
 export function formatText(
   findings: readonly Finding[],
   errors: readonly ScanError[],
@@ -38,7 +46,7 @@ export function formatText(
     else byFile.set(finding.file, [finding]);
   }
   for (const [file, list] of byFile) {
-    out.push(paint('path', file));
+    out.push(paint('path', terminalText(file)));
     const width = maxOf(
       list.map((finding) => String(finding.line).length),
       1,
@@ -46,23 +54,26 @@ export function formatText(
     for (const finding of list) {
       const tags = [
         finding.fix ? 'fixable' : '',
-        finding.suppressed ? `suppressed: ${finding.suppression?.reason ?? ''}` : '',
+        finding.suppressed ? `suppressed: ${terminalText(finding.suppression?.reason ?? '')}` : '',
       ]
         .filter(Boolean)
         .join(', ');
       out.push(
         `  ${paint('dim', String(finding.line).padStart(width))}  ${paint(finding.severity, finding.severity.padEnd(8))} ` +
-          `${paint('bold', finding.ruleId)}  ${finding.message}${tags ? paint('dim', ` [${tags}]`) : ''}`,
+          `${paint('bold', finding.ruleId)}  ${terminalText(finding.message)}${tags ? paint('dim', ` [${tags}]`) : ''}`,
       );
     }
     out.push('');
   }
   for (const error of errors) {
     out.push(
-      `${paint('high', 'error')} ${error.file}${error.line ? `:${error.line}` : ''}: ${error.message}`,
+      `${paint('high', 'error')} ${terminalText(error.file)}${error.line ? `:${error.line}` : ''}: ${terminalLines(error.message, CONTINUED)}`,
     );
   }
-  for (const notice of notices) out.push(`${paint('dim', 'notice')} ${notice.file}: ${notice.message}`);
+  for (const notice of notices)
+    out.push(
+      `${paint('dim', 'notice')} ${terminalText(notice.file)}: ${terminalLines(notice.message, CONTINUED)}`,
+    );
   if (errors.length > 0 || notices.length > 0) out.push('');
 
   const counts = countFindings(findings, options.failOn);
