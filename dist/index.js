@@ -50038,35 +50038,38 @@ function isRemoteReference(entry) {
 }
 /**
  * Why the overlay at `dir` (relative to `root`) must not be built, or null when every kustomization it reaches and
- * every file they name stay inside the repository and nothing is remote. Reasons name the kustomization file.
+ * every file they name stay inside the repository and nothing is remote.
  */
 async function overlayRefusal(root, dir) {
+    const refuse = (file, reason) => ({ file, reason });
     const queue = [dir];
     const seen = new Set();
     for (let current = queue.shift(); current !== undefined; current = queue.shift()) {
         if (seen.has(current))
             continue;
         seen.add(current);
-        if (seen.size > MAX_KUSTOMIZATIONS)
-            return `it reaches more than ${MAX_KUSTOMIZATIONS} kustomizations`;
+        if (seen.size > MAX_KUSTOMIZATIONS) {
+            return refuse(null, `it reaches more than ${MAX_KUSTOMIZATIONS} kustomizations`);
+        }
         if (insidePath(root, current) === null || !(await resolvesInside(root, current))) {
-            return `${display(current)} is outside the repository`;
+            return refuse(null, `${display(current)} is outside the repository`);
         }
         const link = await linkLeaving(root, current);
         if (link !== null)
-            return `${link} is a symbolic link leaving the repository`;
+            return refuse(null, `${link} is a symbolic link leaving the repository`);
         const found = await readKustomization(root, current);
         if (found === null)
             continue;
         const { file, documents } = found;
         if (typeof documents === 'string')
-            return `${file}: ${documents}`;
+            return refuse(file, documents);
         const content = documents[0]?.toJS({ maxAliasCount: 100 });
         if (!isRecord(content))
             continue;
         const url = urlIn(content);
-        if (url)
-            return `${file}: ${url.path} is a remote reference (${url.value}); only files of the repository are read`;
+        if (url) {
+            return refuse(file, `${url.path} is a remote reference (${url.value}); only files of the repository are read`);
+        }
         for (const field of TARGET_FIELDS) {
             const entries = content[field];
             if (!Array.isArray(entries))
@@ -50077,15 +50080,15 @@ async function overlayRefusal(root, dir) {
                 if (PLUGIN_FIELDS.has(field) && entry.includes('\n')) {
                     const reason = configRefusal(entry);
                     if (reason)
-                        return `${file}: ${field}: ${reason}`;
+                        return refuse(file, `${field}: ${reason}`);
                     continue;
                 }
                 if (isRemoteReference(entry)) {
-                    return `${file}: ${field} names a remote base (${entry.trim()}); only files of the repository are read`;
+                    return refuse(file, `${field} names a remote base (${entry.trim()}); only files of the repository are read`);
                 }
                 const target = posixJoin(current, entry.trim());
                 if (insidePath(root, target) === null || !(await resolvesInside(root, target))) {
-                    return `${file}: ${field} names ${entry.trim()}, outside the repository`;
+                    return refuse(file, `${field} names ${entry.trim()}, outside the repository`);
                 }
                 const info = await (0,promises_namespaceObject.stat)((0,external_node_path_namespaceObject.join)(root, target)).catch(() => null);
                 if (info?.isDirectory())
@@ -50093,14 +50096,14 @@ async function overlayRefusal(root, dir) {
                 else if (info?.isFile() && PLUGIN_FIELDS.has(field)) {
                     const reason = await pluginFileRefusal(root, target);
                     if (reason)
-                        return `${display(target)}: ${reason}`;
+                        return refuse(target, reason);
                 }
             }
         }
         for (const path of localFiles(content)) {
             const target = posixJoin(current, path);
             if (insidePath(root, target) === null || !(await resolvesInside(root, target))) {
-                return `${file}: ${path} is outside the repository`;
+                return refuse(file, `${path} is outside the repository`);
             }
         }
     }
@@ -50419,15 +50422,19 @@ async function buildOverlay(root, dir, options = {}) {
     const started = performance.now();
     const result = { dir, files: [], errors: [], notices: [], milliseconds: 0 };
     const label = dir === '' ? 'kustomization.yaml' : `${dir}/kustomization.yaml`;
-    const refuse = (message) => {
-        result.errors.push({ file: label, line: null, message });
+    const refuse = (message, file = label) => {
+        result.errors.push({ file, line: null, message });
         result.milliseconds = Math.round(performance.now() - started);
         return result;
     };
-    // Remote bases, files named by URL and paths leaving the repository are refused before kustomize runs.
+    // Remote bases, files named by URL and paths leaving the repository are refused before kustomize runs; the error
+    // sits on the kustomization at fault, which may be a base of the overlay.
     const refusal = await overlayRefusal(root, dir);
-    if (refusal !== null)
-        return refuse(`${refusal}; the overlay is not built`);
+    if (refusal !== null) {
+        const own = refusal.file === null || external_node_path_namespaceObject.posix.dirname(refusal.file) === (dir === '' ? '.' : dir);
+        const overlay = own ? 'the overlay' : `the overlay ${dir === '' ? '.' : dir}`;
+        return refuse(`${refusal.reason}; ${overlay} is not built`, refusal.file ?? label);
+    }
     const limits = { ...DEFAULT_TOOL_LIMITS, ...options.limits };
     if (options.deadline !== undefined) {
         const left = Math.floor(options.deadline - performance.now());

@@ -74,6 +74,24 @@ describe.skipIf(!KUSTOMIZE)('kustomize overlays', () => {
     expect(run.status).toBe(2);
   });
 
+  it('a remote reference in a base is reported on the base, naming the overlay it refuses', async () => {
+    const counter = await listener();
+    const box = sandbox({
+      'base/kustomization.yaml': `resources:\n  - deploy.yaml\n  - https://127.0.0.1:${counter.port}/x.yaml\n`,
+      'base/deploy.yaml': insecureDeployment('web'),
+      'prod/kustomization.yaml': 'resources: [../base]\n',
+    });
+    const report = parseReport(await runBundledCliAsync(box.repo, ['scan', '--format', 'json']));
+    expect(counter.connections()).toBe(0);
+    expect(report.errors).toEqual([
+      {
+        file: 'base/kustomization.yaml',
+        line: null,
+        message: `resources[1] is a remote reference (https://127.0.0.1:${counter.port}/x.yaml); only files of the repository are read; the overlay prod is not built`,
+      },
+    ]);
+  });
+
   it('a base outside the repository is refused, and nothing of it is read', () => {
     const box = sandbox({ 'prod/kustomization.yaml': 'resources:\n  - ../../outside-base\n' });
     writeFiles(box.top, {
@@ -86,8 +104,7 @@ describe.skipIf(!KUSTOMIZE)('kustomize overlays', () => {
       {
         file: 'prod/kustomization.yaml',
         line: null,
-        message:
-          'prod/kustomization.yaml: resources names ../../outside-base, outside the repository; the overlay is not built',
+        message: 'resources names ../../outside-base, outside the repository; the overlay is not built',
       },
     ]);
   });

@@ -32,31 +32,44 @@ export function isRemoteReference(entry: string): boolean {
   return URL_LIKE.test(text) || /^[a-z][a-z0-9-]*@/i.test(text) || /^github\.com[/:]/i.test(text);
 }
 
+/** Why an overlay is not built: the file at fault (a kustomization, or null for the overlay itself) and the reason. */
+export interface Refusal {
+  file: string | null;
+  reason: string;
+}
+
 /**
  * Why the overlay at `dir` (relative to `root`) must not be built, or null when every kustomization it reaches and
- * every file they name stay inside the repository and nothing is remote. Reasons name the kustomization file.
+ * every file they name stay inside the repository and nothing is remote.
  */
-export async function overlayRefusal(root: string, dir: string): Promise<string | null> {
+export async function overlayRefusal(root: string, dir: string): Promise<Refusal | null> {
+  const refuse = (file: string | null, reason: string): Refusal => ({ file, reason });
   const queue = [dir];
   const seen = new Set<string>();
   for (let current = queue.shift(); current !== undefined; current = queue.shift()) {
     if (seen.has(current)) continue;
     seen.add(current);
-    if (seen.size > MAX_KUSTOMIZATIONS) return `it reaches more than ${MAX_KUSTOMIZATIONS} kustomizations`;
+    if (seen.size > MAX_KUSTOMIZATIONS) {
+      return refuse(null, `it reaches more than ${MAX_KUSTOMIZATIONS} kustomizations`);
+    }
     if (insidePath(root, current) === null || !(await resolvesInside(root, current))) {
-      return `${display(current)} is outside the repository`;
+      return refuse(null, `${display(current)} is outside the repository`);
     }
     const link = await linkLeaving(root, current);
-    if (link !== null) return `${link} is a symbolic link leaving the repository`;
+    if (link !== null) return refuse(null, `${link} is a symbolic link leaving the repository`);
     const found = await readKustomization(root, current);
     if (found === null) continue;
     const { file, documents } = found;
-    if (typeof documents === 'string') return `${file}: ${documents}`;
+    if (typeof documents === 'string') return refuse(file, documents);
     const content = documents[0]?.toJS({ maxAliasCount: 100 }) as unknown;
     if (!isRecord(content)) continue;
     const url = urlIn(content);
-    if (url)
-      return `${file}: ${url.path} is a remote reference (${url.value}); only files of the repository are read`;
+    if (url) {
+      return refuse(
+        file,
+        `${url.path} is a remote reference (${url.value}); only files of the repository are read`,
+      );
+    }
     for (const field of TARGET_FIELDS) {
       const entries = content[field];
       if (!Array.isArray(entries)) continue;
@@ -64,28 +77,31 @@ export async function overlayRefusal(root: string, dir: string): Promise<string 
         if (typeof entry !== 'string') continue;
         if (PLUGIN_FIELDS.has(field) && entry.includes('\n')) {
           const reason = configRefusal(entry);
-          if (reason) return `${file}: ${field}: ${reason}`;
+          if (reason) return refuse(file, `${field}: ${reason}`);
           continue;
         }
         if (isRemoteReference(entry)) {
-          return `${file}: ${field} names a remote base (${entry.trim()}); only files of the repository are read`;
+          return refuse(
+            file,
+            `${field} names a remote base (${entry.trim()}); only files of the repository are read`,
+          );
         }
         const target = posixJoin(current, entry.trim());
         if (insidePath(root, target) === null || !(await resolvesInside(root, target))) {
-          return `${file}: ${field} names ${entry.trim()}, outside the repository`;
+          return refuse(file, `${field} names ${entry.trim()}, outside the repository`);
         }
         const info = await stat(join(root, target)).catch(() => null);
         if (info?.isDirectory()) queue.push(target);
         else if (info?.isFile() && PLUGIN_FIELDS.has(field)) {
           const reason = await pluginFileRefusal(root, target);
-          if (reason) return `${display(target)}: ${reason}`;
+          if (reason) return refuse(target, reason);
         }
       }
     }
     for (const path of localFiles(content)) {
       const target = posixJoin(current, path);
       if (insidePath(root, target) === null || !(await resolvesInside(root, target))) {
-        return `${file}: ${path} is outside the repository`;
+        return refuse(file, `${path} is outside the repository`);
       }
     }
   }

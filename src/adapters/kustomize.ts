@@ -1,6 +1,6 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import type { ScanError, ScanNotice, SourceFile } from '../core/types.js';
 import { KUSTOMIZATION_FILES, overlayRefusal } from './kustomize-sources.js';
@@ -74,14 +74,19 @@ export async function buildOverlay(
   const started = performance.now();
   const result: RenderedOverlay = { dir, files: [], errors: [], notices: [], milliseconds: 0 };
   const label = dir === '' ? 'kustomization.yaml' : `${dir}/kustomization.yaml`;
-  const refuse = (message: string) => {
-    result.errors.push({ file: label, line: null, message });
+  const refuse = (message: string, file = label) => {
+    result.errors.push({ file, line: null, message });
     result.milliseconds = Math.round(performance.now() - started);
     return result;
   };
-  // Remote bases, files named by URL and paths leaving the repository are refused before kustomize runs.
+  // Remote bases, files named by URL and paths leaving the repository are refused before kustomize runs; the error
+  // sits on the kustomization at fault, which may be a base of the overlay.
   const refusal = await overlayRefusal(root, dir);
-  if (refusal !== null) return refuse(`${refusal}; the overlay is not built`);
+  if (refusal !== null) {
+    const own = refusal.file === null || posix.dirname(refusal.file) === (dir === '' ? '.' : dir);
+    const overlay = own ? 'the overlay' : `the overlay ${dir === '' ? '.' : dir}`;
+    return refuse(`${refusal.reason}; ${overlay} is not built`, refusal.file ?? label);
+  }
   const limits = { ...DEFAULT_TOOL_LIMITS, ...options.limits };
   if (options.deadline !== undefined) {
     const left = Math.floor(options.deadline - performance.now());
