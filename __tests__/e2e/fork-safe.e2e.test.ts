@@ -4,16 +4,14 @@
  * the downloaded results file (no checkout of the pull request). The publisher trusts nothing in the file that GitHub
  * can tell it: tampered results are refused or filtered.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { yaml } from '../helpers.js';
-import { writeWorkflowRunEvent } from './event.js';
 import type { FakeGitHub } from './fake-github.js';
 import type { RepoFixture } from './git-fixture.js';
 import { type ActionRun, runAction } from './run-action.js';
-import { FORK, OWNER, REPO, fakeForPullRequest, pullRequestScenario } from './scenario.js';
+import { publishResults, pullRequestScenario } from './scenario.js';
 
 const NUMBER = 12;
 
@@ -60,28 +58,11 @@ async function scan(): Promise<{ repo: RepoFixture; run: ActionRun; fake: FakeGi
 async function publish(
   repo: RepoFixture,
   results: string,
-  event: Partial<Parameters<typeof writeWorkflowRunEvent>[0]> = {},
+  event: Parameters<typeof publishResults>[3] = {},
 ): Promise<{ run: ActionRun; fake: FakeGitHub }> {
-  const fake = await fakeForPullRequest(repo, NUMBER, FORK);
-  cleanups.push(() => fake.stop());
-  const workspace = mkdtempSync(join(tmpdir(), 'ktg-publish-'));
-  cleanups.push(() => rmSync(workspace, { recursive: true, force: true }));
-  writeFileSync(join(workspace, 'kube-token-guard-results.json'), results);
-  const eventPath = writeWorkflowRunEvent({
-    owner: OWNER,
-    repo: REPO,
-    headSha: repo.headSha,
-    headRepoFullName: FORK,
-    ...event,
-  });
-  const run = await runAction({
-    workspace,
-    eventPath,
-    apiUrl: fake.url,
-    inputs: { mode: 'publish' },
-    env: { GITHUB_EVENT_NAME: 'workflow_run' },
-  });
-  return { run, fake };
+  const published = await publishResults(repo, NUMBER, results, event);
+  cleanups.push(() => published.dispose());
+  return published;
 }
 
 describe('fork-safe mode', () => {
