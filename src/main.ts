@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
 import { annotate, logText } from './action/annotations.js';
+import { filterProcessOutput } from './action/log-filter.js';
 import { readRunContext } from './action/context.js';
 import { readInputs } from './action/inputs.js';
 import { publishFromResults } from './action/fork-safe.js';
@@ -11,6 +12,7 @@ import { renderTools } from './adapters/render.js';
 import { scanWorkspace } from './adapters/workspace.js';
 import { apiErrorDetail, createGitHub, statusOf } from './api/client.js';
 import { ConfigurationError } from './config/errors.js';
+import { SecretFilter } from './core/redact.js';
 import type { Finding, ScanError } from './core/types.js';
 import { codeFence } from './pr/review.js';
 import { annotationLevel, findingList, summaryMarkdown, truncate } from './pr/summary.js';
@@ -24,6 +26,10 @@ import { registry } from './rules/index.js';
  * workspace, reported as workflow annotations, job summary and SARIF.
  */
 export async function run(): Promise<void> {
+  // The secrets of everything this run reads, learned as it reads them; every text it writes goes through them: the
+  // log (all of it, here), the job summary and SARIF (below), GitHub (publish.ts), the results file (fork-safe.ts).
+  const secrets = new SecretFilter();
+  filterProcessOutput(secrets);
   try {
     const started = performance.now();
     const inputs = readInputs();
@@ -49,11 +55,11 @@ export async function run(): Promise<void> {
         'introduced' | 'existing' | 'blocking' | 'changedFiles' | 'notes'
       >;
       if (inputs.mode === 'publish') {
-        outcome = await publishFromResults(github, inputs, context, config, failOn);
+        outcome = await publishFromResults(github, inputs, context, config, failOn, secrets);
         findings = [...outcome.introduced, ...outcome.existing];
         errors = [];
       } else {
-        const reviewed = await reviewPullRequest(github, inputs, context, config, failOn);
+        const reviewed = await reviewPullRequest(github, inputs, context, config, failOn, secrets);
         outcome = reviewed;
         findings = reviewed.head.findings;
         errors = [...reviewed.head.collected.errors, ...reviewed.head.errors];
@@ -89,6 +95,7 @@ export async function run(): Promise<void> {
         config,
         renderTools(process.env),
         (line) => core.info(logText(line)),
+        secrets,
       );
       findings = result.findings;
       errors = [...collected.errors, ...result.errors];
@@ -116,7 +123,7 @@ export async function run(): Promise<void> {
       .filter((rule) => config.rules[rule.meta.id]?.enabled)
       .map((rule) => rule.meta);
     const sarifPath = resolve(inputs.workingDirectory, inputs.sarifFile);
-    await writeFile(sarifPath, JSON.stringify(toSarif(findings, errors, rules)));
+    await writeFile(sarifPath, secrets.redact(JSON.stringify(toSarif(findings, errors, rules))));
 
     const counts = countFindings(findings, failOn);
     const conclusion = blocking.length > 0 ? 'failure' : 'success';
@@ -127,7 +134,7 @@ export async function run(): Promise<void> {
     core.setOutput('sarif-file', sarifPath);
     core.setOutput('conclusion', conclusion);
 
-    await core.summary.addHeading('kube-token-guard', 2).addRaw(summary, true).write();
+    await core.summary.addHeading('kube-token-guard', 2).addRaw(secrets.redact(summary), true).write();
     core.info(`Done in ${Math.round(performance.now() - started)} ms.`);
 
     if (blocking.length > 0) {

@@ -14,6 +14,7 @@ import {
   isPendingReviewConflict,
 } from '../api/create-review.js';
 import { listReviewComments, updateReviewComment } from '../api/review-comments.js';
+import type { SecretFilter } from '../core/redact.js';
 import { type Finding, type Severity, severityRank } from '../core/types.js';
 import type { CommentableLines } from '../pr/patch.js';
 import { isolateRefused } from '../pr/isolate.js';
@@ -46,6 +47,11 @@ export interface PublishableResults {
   notes: string[];
   /** The commit the check run goes on. */
   checkSha: string;
+  /**
+   * The secrets of the run. The findings and notes have been through it already; every text sent to GitHub goes
+   * through it once more, as it is sent.
+   */
+  secrets: SecretFilter;
 }
 
 /**
@@ -62,7 +68,7 @@ export async function publishPullRequest(
   results: PublishableResults,
   canWrite: boolean,
 ): Promise<void> {
-  const { introduced, existing, blocking, lines, texts, notes } = results;
+  const { introduced, existing, blocking, lines, texts, notes, secrets } = results;
   const { owner, repo } = pr;
   let started: number;
   const rules = new Map<string, RuleMeta>(registry.rules.map((rule) => [rule.meta.id, rule.meta]));
@@ -78,6 +84,7 @@ export async function publishPullRequest(
       failOn,
       blocking,
       notes,
+      secrets,
     );
   }
   let checked = false;
@@ -99,17 +106,19 @@ export async function publishPullRequest(
         conclusion: blocking.length > 0 ? 'failure' : 'success',
         output: {
           title: checkTitle(introduced, blocking, failOn, report),
-          summary,
-          text: truncate(
-            [
-              introduced.length > 0 ? `### New findings\n\n${findingList(introduced)}` : '',
-              existing.length > 0
-                ? `### Existing findings in the changed files\n\n${findingList(existing)}`
-                : '',
-            ]
-              .filter(Boolean)
-              .join('\n\n') || 'No findings in the changed files.',
-            MAX_OUTPUT_CHARS,
+          summary: secrets.redact(summary),
+          text: secrets.redact(
+            truncate(
+              [
+                introduced.length > 0 ? `### New findings\n\n${findingList(introduced)}` : '',
+                existing.length > 0
+                  ? `### Existing findings in the changed files\n\n${findingList(existing)}`
+                  : '',
+              ]
+                .filter(Boolean)
+                .join('\n\n') || 'No findings in the changed files.',
+              MAX_OUTPUT_CHARS,
+            ),
           ),
         },
         annotations: [...introduced, ...existing]
@@ -120,7 +129,7 @@ export async function publishPullRequest(
             end_line: finding.endLine,
             annotation_level: annotationLevel(finding, failOn, introduced.includes(finding)),
             title: `${finding.ruleId} (${finding.severity}, ${introduced.includes(finding) ? 'new' : 'existing'})`,
-            message: finding.message,
+            message: secrets.redact(finding.message),
           })),
         detailsUrl: context.runUrl ?? undefined,
       });
@@ -165,6 +174,7 @@ async function publishReview(
   failOn: Severity | 'none',
   blocking: Finding[],
   notes: string[],
+  secrets: SecretFilter,
 ): Promise<boolean> {
   const started = performance.now();
   let existing: { id: number; body: string }[];
@@ -178,13 +188,15 @@ async function publishReview(
     return false;
   }
   const plan = planReview(introduced, existing, commentContext);
+  // Never expected to change anything (fixes that would quote a secret were withheld); a net, as the body is sent.
+  for (const comment of plan.comments) comment.body = secrets.redact(comment.body);
   for (const comment of plan.resolved) {
     await updateReviewComment(
       github,
       pr.owner,
       pr.repo,
       comment.id,
-      resolvedBody(comment.body, pr.headSha),
+      resolvedBody(secrets.redact(comment.body), pr.headSha),
     ).catch((error: unknown) => {
       notes.push(
         `An earlier comment could not be marked resolved: ${permissionHint(error, 'pull-requests: write')}.`,
@@ -199,15 +211,17 @@ async function publishReview(
   }
   const open = introduced.filter((finding) => !finding.suppressed);
   const bodyOf = (inline: PlannedComment[], refused: PlannedComment[]) =>
-    reviewBody({
-      open,
-      blocking,
-      failOn,
-      inline,
-      inBody: plan.inBody,
-      refused,
-      maxComments: inputs.maxComments,
-    });
+    secrets.redact(
+      reviewBody({
+        open,
+        blocking,
+        failOn,
+        inline,
+        inBody: plan.inBody,
+        refused,
+        maxComments: inputs.maxComments,
+      }),
+    );
   const post = (inline: PlannedComment[], refused: PlannedComment[]) =>
     createReview(
       github,

@@ -6,9 +6,11 @@ import { type CollectedFiles, collectFiles, collectFromGit } from '../adapters/f
 import { GitRepository, materialize } from '../adapters/git.js';
 import { probeValues } from '../adapters/probe.js';
 import { type RenderOutcome, mapRenderedFindings, renderCollected, renderTools } from '../adapters/render.js';
+import { learnSecretSources } from '../adapters/secret-sources.js';
 import { type GitHub, statusOf } from '../api/client.js';
 import { type PullFile, listPullFiles } from '../api/pull-files.js';
 import type { ResolvedConfig } from '../config/config.js';
+import type { SecretFilter } from '../core/redact.js';
 import { type ScanResult, scanFiles } from '../core/scan.js';
 import type { Finding, ScanError, ScanNotice, Severity, SourceFile } from '../core/types.js';
 import { splitFindings } from '../pr/differential.js';
@@ -45,6 +47,7 @@ export interface PullRequestOutcome {
 /**
  * Reviews one pull request: scans the repository at the head and at the merge base, reports the findings of the
  * changed files as introduced or existing, and publishes them as one review, a check run and the job summary.
+ * `secrets` learns the secrets of what is read; what is returned and published has been through it.
  */
 export async function reviewPullRequest(
   github: GitHub,
@@ -52,6 +55,7 @@ export async function reviewPullRequest(
   context: RunContext,
   config: ResolvedConfig,
   failOn: Severity | 'none',
+  secrets: SecretFilter,
 ): Promise<PullRequestOutcome> {
   const pr = context.pullRequest!;
   const { owner, repo } = pr;
@@ -91,9 +95,11 @@ export async function reviewPullRequest(
     head.files.push(...headRender.files);
     head.errors.push(...headRender.errors);
     head.notices.push(...headRender.notices);
+    await learnSecretSources(secrets, headRender.root, head, config);
     for (const notice of head.notices)
       core.info(`Notice: ${logText(notice.file)}: ${logText(notice.message)}`);
     const headResult = scanFiles(head.files, config);
+    secrets.learnScan(head.files, headResult.secretValues);
     await mapRenderedFindings(headResult.findings, headRender.root);
     const probe = await probeValues({
       root: headRender.root,
@@ -109,6 +115,8 @@ export async function reviewPullRequest(
         `Probed chart values with ${probe.renders} renders in ${probe.milliseconds} ms: ${probe.fixed} fixable at the source (values or templates).`,
       );
     }
+    secrets.cleanFindings(headResult.findings);
+    for (const list of [head.errors, head.notices, headResult.errors]) secrets.cleanMessages(list);
     core.info(
       `Scanned the head: ${headResult.stats.files} files, ${headResult.stats.documents} documents, ` +
         `${headResult.findings.length} findings in ${since(started)}` +
@@ -153,6 +161,7 @@ export async function reviewPullRequest(
       ...baseRendered,
     ];
     const baseResult = scanFiles(baseFiles, config);
+    secrets.addAll(baseResult.secretValues);
     core.info(
       `Scanned the merge base: ${baseFiles.length} files, ${baseResult.findings.length} findings in ${since(started)}.`,
     );
@@ -173,6 +182,7 @@ export async function reviewPullRequest(
         findings: [...split.introduced, ...split.existing],
         changedPaths,
         renderRoot: headRender.root,
+        secrets,
       });
       notes.push(...fixed.notes);
       autofixCommit = fixed.commit;
@@ -223,9 +233,10 @@ export async function reviewPullRequest(
       notes,
       // After an autofix commit the check belongs to the new head: that is what a merge would take.
       checkSha: autofixCommit ?? pr.headSha,
+      secrets,
     };
     if (inputs.mode === 'scan') {
-      const path = await writeResults(inputs, pr, results);
+      const path = await writeResults(inputs, pr, results, config);
       core.info(`Wrote the results for the publishing job to ${path} (upload it as an artifact).`);
       annotate([...introduced, ...existing], (finding) =>
         annotationLevel(finding, failOn, introduced.includes(finding)),

@@ -45,6 +45,16 @@ export function runTool(
 export function failureReason(result: ToolResult, timeoutMs: number): string {
   if (result.code === 'TIMEOUT') return `timed out after ${timeoutMs / 1000} s`;
   return (
-    result.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500) || `exit code ${String(result.code)}`
+    clip(result.stderr.trim().split('\n').slice(-3).join(' '), 500) || `exit code ${String(result.code)}`
   );
+}
+
+/**
+ * At most `limit` characters, cut between words: the secret filter recognises a value it knows only whole, so a cut
+ * must not leave the start of one (a secretGenerator literal that kustomize quotes) at the end of the line.
+ */
+function clip(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  const cut = text.lastIndexOf(' ', limit - 1);
+  return `${text.slice(0, cut > 0 ? cut : 0)} …`;
 }
