@@ -6,9 +6,11 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { learnSecretSources } from '../../src/adapters/secret-sources.js';
 import { runCli } from '../../src/cli/main.js';
+import { REDACTED, SecretFilter } from '../../src/core/redact.js';
 import { PLANTED, SECRET_SOURCES, leaksIn } from '../secret-material.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -114,3 +116,39 @@ describe.skipIf(!existsSync(HELM) || !existsSync(KUSTOMIZE))(
     });
   },
 );
+
+describe('what a kustomize secretGenerator names', () => {
+  it('is learned whole, literals, files and env files alike; nothing outside the repository is read', async () => {
+    const outside = join(workspace({ 'outside.txt': 'ktgPlantedOutsideFile' }), 'outside.txt');
+    const dir = workspace({
+      'k/cert.pem': 'ktgPlantedFileContentA\n',
+      'k/extra.txt': 'ktgPlantedFileContentB',
+      'k/app.env': '# comment\nDB_HOST=db.internal\nDB_PASS=ktgPlantedEnvValueC\nktgPlantedEnvLineD\n',
+    });
+    writeFileSync(
+      join(dir, 'k/kustomization.yaml'),
+      [
+        'secretGenerator:',
+        '  - name: app',
+        '    literals: [api=ktgPlantedLiteralValue1, ktgPlantedLiteralWithoutKey]',
+        `    files: [cert.pem, key=extra.txt, ${relative(join(dir, 'k'), outside)}]`,
+        '    envs: [app.env]',
+        '',
+      ].join('\n'),
+    );
+    const secrets = new SecretFilter();
+    await learnSecretSources(secrets, dir, { charts: [], kustomizations: ['k'] }, { charts: [] });
+    for (const value of [
+      'ktgPlantedLiteralValue1',
+      'ktgPlantedLiteralWithoutKey',
+      'ktgPlantedFileContentA',
+      'ktgPlantedFileContentB',
+      'ktgPlantedEnvValueC',
+      'ktgPlantedEnvLineD',
+      // Every value of a generated Secret is secret, whatever its key.
+      'db.internal',
+    ])
+      expect(secrets.redact(`x ${value} y`), value).toBe(`x ${REDACTED} y`);
+    expect(secrets.redact('ktgPlantedOutsideFile')).toBe('ktgPlantedOutsideFile');
+  });
+});

@@ -80,8 +80,22 @@ export class SecretFilter {
   /** The lines (1-based) of a text that hold a secret, or part of one: a patch leaves them out. */
   linesContaining(text: string): Set<number> {
     const lines = new Set<number>();
-    const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
-    for (const [start, end] of this.spans(text)) {
+    const spans = this.spans(text);
+    if (spans.length === 0) return lines;
+    const starts = [0];
+    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+    /** The 1-based line of an offset: the number of line starts at or before it. */
+    const lineOf = (offset: number) => {
+      let low = 0;
+      let high = starts.length;
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        if (starts[middle]! <= offset) low = middle + 1;
+        else high = middle;
+      }
+      return low;
+    };
+    for (const [start, end] of spans) {
       for (let line = lineOf(start); line <= lineOf(Math.max(start, end - 1)); line++) lines.add(line);
     }
     return lines;
