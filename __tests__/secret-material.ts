@@ -22,6 +22,9 @@ export const PLANTED = {
   gcpKeyId: 'ktgplantedgcpkeyid0123456789abcdef',
   opaquePassword: 'ktgPlantedOpaquePassword#42!',
   envOnlyKeyId: 'AKIAKTGPLANTEDENV99Q',
+  chartDbPassword: 'ktgPlantedChartDbPassword#1',
+  chartApiToken: 'ktgPlantedChartApiToken-2b',
+  kustomizeLiteral: 'ktgPlantedKustomizeLiteral3c',
 } as const;
 
 const GCP_KEY_JSON = JSON.stringify({
@@ -165,3 +168,62 @@ export const EXPECTED_RULES = [
   'namespace-default-sa',
   'static-cloud-credentials',
 ];
+
+/** A chart whose ServiceAccount automounting is a value, so its fix is made in values.yaml, next to a credential. */
+function chartWithCredentialValues(name: string, values: string): Record<string, string> {
+  return {
+    [`charts/${name}/Chart.yaml`]: `apiVersion: v2\nname: ${name}\nversion: 0.1.0\n`,
+    [`charts/${name}/values.yaml`]: values,
+    [`charts/${name}/templates/workload.yaml`]: [
+      'apiVersion: v1',
+      'kind: ServiceAccount',
+      'metadata:',
+      '  name: {{ .Release.Name }}',
+      '  annotations:',
+      `    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/${name}`,
+      'automountServiceAccountToken: {{ .Values.serviceAccount.automount }}',
+      '---',
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      '  name: {{ .Release.Name }}',
+      'spec:',
+      '  selector:',
+      `    matchLabels: {app: ${name}}`,
+      '  template:',
+      '    metadata:',
+      `      labels: {app: ${name}}`,
+      '    spec:',
+      '      serviceAccountName: {{ .Release.Name }}',
+      '      containers:',
+      `        - name: ${name}`,
+      '          image: {{ .Values.image }}',
+      '',
+    ].join('\n'),
+  };
+}
+
+/**
+ * Secret material the tool reads outside plain manifests, where it once slipped past the secret filter: a chart whose
+ * values fix (`serviceAccount.automount: false`) lands on the very line of a database password, a chart whose fix sits
+ * one line above an API token (a patch's context line), and a kustomize overlay whose secretGenerator literal makes
+ * the build fail with an error that quotes every literal. Rendering them needs helm and kustomize.
+ */
+export const SECRET_SOURCES: Record<string, string> = {
+  ...chartWithCredentialValues(
+    'web',
+    `image: nginx:1.27\nserviceAccount: {automount: true, dbPassword: "${PLANTED.chartDbPassword}"}\n`,
+  ),
+  ...chartWithCredentialValues(
+    'api',
+    `image: nginx:1.27\nserviceAccount:\n  automount: true\n  apiToken: "${PLANTED.chartApiToken}"\n`,
+  ),
+  'deploy/db/kustomization.yaml': [
+    'secretGenerator:',
+    '  - name: db',
+    '    literals:',
+    `      - url=postgres://app:${PLANTED.kustomizeLiteral}@db:5432/app`,
+    '      - not-a-pair',
+    '',
+  ].join('\n'),
+};

@@ -8448,7 +8448,7 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 1179:
+/***/ 3560:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8796,7 +8796,7 @@ module.exports = upgrade
 
 
 module.exports.request = __nccwpck_require__(6424)
-module.exports.stream = __nccwpck_require__(1179)
+module.exports.stream = __nccwpck_require__(3560)
 module.exports.pipeline = __nccwpck_require__(6862)
 module.exports.upgrade = __nccwpck_require__(1882)
 module.exports.connect = __nccwpck_require__(2279)
@@ -37187,7 +37187,7 @@ function useEnvironmentCopy() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9755);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3560);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6264);
 
 
 
@@ -37204,7 +37204,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3560:
+/***/ 6264:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40270,6 +40270,31 @@ function logText(text) {
     return terminalText(text);
 }
 
+;// CONCATENATED MODULE: ./src/action/log-filter.ts
+/**
+ * Puts the process's standard output and error behind the secret filter, for the rest of the run. Every log line and
+ * workflow command of @actions/core (`core.info`, `core.error`, `setFailed`, …) and any stray message of a library
+ * is one write to these streams: filtering there covers them all, where filtering at each call would miss the next
+ * one written. The filter keeps learning during the run; a line is filtered with what it knows when it is written.
+ */
+function filterProcessOutput(secrets) {
+    for (const stream of [process.stdout, process.stderr]) {
+        const write = stream.write.bind(stream);
+        stream.write = ((chunk, ...rest) => {
+            const text = typeof chunk === 'string'
+                ? chunk
+                : chunk instanceof Uint8Array
+                    ? Buffer.from(chunk).toString('utf8')
+                    : null;
+            // An encoding argument applies to the string chunk it came with; the filtered text is always UTF-8.
+            if (text === null)
+                return write(chunk, ...rest);
+            const callback = rest.find((argument) => typeof argument === 'function');
+            return callback ? write(secrets.redact(text), 'utf8', callback) : write(secrets.redact(text), 'utf8');
+        });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/config/errors.ts
 /** A problem in what the user gave us (config, arguments, inputs), as opposed to a bug: exit 2, no stack trace. */
 class ConfigurationError extends Error {
@@ -40436,6 +40461,432 @@ async function getPullRequest(github, owner, repo, pullNumber) {
 
 // EXTERNAL MODULE: ./src/core/model.ts
 var core_model = __nccwpck_require__(4146);
+;// CONCATENATED MODULE: ./src/core/credentials.ts
+/**
+ * What a credential looks like in text, whatever the text is: a key that names one and the value written after it, or
+ * the shape of a well-known credential. Pairs are found the same way in a manifest, a chart's values, JSON, an env
+ * file, a kustomize literal or a line a tool printed, so the secret filter needs no parser to recognise them.
+ */
+/** Last words of a key that names a credential; separators and case are ignored (`AWS_SECRET_ACCESS_KEY`, `apiKey`). */
+const CREDENTIAL_WORDS = new Set([
+    'password',
+    'passwd',
+    'pwd',
+    'passphrase',
+    'secret',
+    'token',
+    'apikey',
+    'privatekey',
+    'accesskey',
+    'secretkey',
+    'clientsecret',
+    'secretaccesskey',
+]);
+/**
+ * Words that make a key a reference to a credential or a setting about one (`secretName`, `existingSecret`,
+ * `tokenPath`, `passwordFile`, `secretKeyRef`), or the automount switch, rather than the credential itself.
+ */
+const NOT_A_CREDENTIAL_WORDS = new Set([
+    'automount',
+    'existing',
+    'name',
+    'names',
+    'ref',
+    'path',
+    'file',
+    'files',
+    'dir',
+    'url',
+    'uri',
+    'endpoint',
+    'length',
+    'ttl',
+    'expiration',
+    'policy',
+    'enabled',
+    'type',
+    'format',
+    'audience',
+    'header',
+    'template',
+    'field',
+    'mode',
+]);
+/** The words of a key: `dbPassword` → db, password; `AWS_SECRET_ACCESS_KEY` → aws, secret, access, key. */
+function wordsOf(key) {
+    return key
+        .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .filter(Boolean);
+}
+/** Every credential word holds one of these: most keys are rejected without being split into words. */
+const CREDENTIAL_HINT = /pass|pwd|secret|token|key/i;
+/** Whether a key names a credential: its last one, two or three words are a credential's, and no word a reference's. */
+function isCredentialKey(key) {
+    if (!CREDENTIAL_HINT.test(key))
+        return false;
+    let known = credentialKeys.get(key);
+    if (known === undefined) {
+        // A scan meets the same few keys (`automountServiceAccountToken`) thousands of times.
+        if (credentialKeys.size > 10_000)
+            credentialKeys.clear();
+        known = namesCredential(wordsOf(key));
+        credentialKeys.set(key, known);
+    }
+    return known;
+}
+const credentialKeys = new Map();
+function namesCredential(words) {
+    if (words.length === 0 || words.some((word) => NOT_A_CREDENTIAL_WORDS.has(word)))
+        return false;
+    for (let count = 1; count <= Math.min(3, words.length); count++) {
+        if (CREDENTIAL_WORDS.has(words.slice(-count).join('')))
+            return true;
+    }
+    return false;
+}
+/** Booleans and nulls as YAML 1.1 reads them, numbers, and what stands for a value rather than being one. */
+const NOT_A_VALUE = /^(?:y|yes|n|no|true|false|on|off|null|~|[-+]?(?:\d[\d_]*)?(?:\.\d+)?(?:e[-+]?\d+)?|[*&!].*|.*(?:\{\{|\$\{|\$\().*)$/i;
+/** Whether a credential key's value is one: not empty, not a boolean, number, alias, tag or template expression. */
+function isCredentialValue(value) {
+    const trimmed = value.trim();
+    return trimmed !== '' && trimmed !== '[redacted]' && !NOT_A_VALUE.test(trimmed);
+}
+/** What follows a key: its closing quote if it has an opening one, then `:` or `=`. */
+const AFTER_KEY = /(["']?)[ \t]*([:=])[ \t]*/y;
+function isKeyChar(code) {
+    // A-Z a-z 0-9 _ . / -
+    return ((code >= 65 && code <= 90) ||
+        (code >= 97 && code <= 122) ||
+        (code >= 48 && code <= 57) ||
+        code === 95 ||
+        code === 46 ||
+        code === 47 ||
+        code === 45);
+}
+/**
+ * The credential pairs of a text: values of keys that name a credential, wherever a key can be. A key starts a line
+ * (YAML, env files, after a `- `) or follows `{`, `,`, `[` or `(` (flow maps, JSON), optionally quoted, and is followed
+ * by `:` or `=`; or it follows a blank and is followed by `=` (a literal a tool quotes). A key anywhere else
+ * (`"automount-token: <reason>"` inside an annotation's value, `token: it` in a sentence) is not one. A value reads as
+ * YAML writes it: quoted (to the closing quote), a block scalar (`|` or `>`: the more indented lines below), or plain
+ * (to the end of the line at the start of a line, else to the next blank, comma or bracket). The search starts from
+ * the words a credential key holds, which most keys lack.
+ */
+function credentialPairs(text) {
+    const pairs = [];
+    const hints = new RegExp(CREDENTIAL_HINT.source, 'gi');
+    for (let hint = hints.exec(text); hint; hint = hints.exec(text)) {
+        let start = hint.index;
+        while (start > 0 && isKeyChar(text.charCodeAt(start - 1)))
+            start--;
+        let end = hint.index + hint[0].length;
+        while (end < text.length && isKeyChar(text.charCodeAt(end)))
+            end++;
+        hints.lastIndex = end;
+        const quote = text[start - 1] === '"' || text[start - 1] === "'" ? text[start - 1] : '';
+        AFTER_KEY.lastIndex = end;
+        const after = AFTER_KEY.exec(text);
+        if (!after || after[1] !== quote)
+            continue;
+        const keyStart = start - quote.length;
+        // What comes before the key on its line, past blanks (and a list's `- `); walked back over only those, as a text
+        // can be one long line (JSON).
+        let before = keyStart - 1;
+        while (before >= 0 && (text[before] === ' ' || text[before] === '\t' || text[before] === '-'))
+            before--;
+        const atLineStart = before < 0 || text[before] === '\n' || text[before] === '\r';
+        const inFlow = before >= 0 && '{,[('.includes(text[before]);
+        // In a sentence, `token: it never expires` is no pair; `password=x` in a literal a tool quotes is one.
+        const literal = after[2] === '=' && /\s/.test(text[keyStart - 1] ?? '');
+        if (!atLineStart && !inFlow && !literal)
+            continue;
+        const key = text.slice(start, end);
+        if (!/^[A-Za-z_]/.test(key) || !isCredentialKey(key))
+            continue;
+        const value = valueAt(text, AFTER_KEY.lastIndex, atLineStart, keyStart - before - 1);
+        if (!value || !isCredentialValue(value.value))
+            continue;
+        pairs.push({ key, ...value });
+        // Text inside a value is not searched for keys: `password: "a token: b"` is one pair.
+        hints.lastIndex = Math.max(hints.lastIndex, value.end);
+    }
+    return pairs;
+}
+function valueAt(text, from, atLineStart, indent) {
+    const first = text[from];
+    if (first === '"' || first === "'") {
+        const close = first === '"' ? /(?:[^"\\\n]|\\.)*"/y : /(?:[^'\n]|'')*'/y;
+        close.lastIndex = from + 1;
+        if (!close.exec(text))
+            return null;
+        const end = close.lastIndex - 1;
+        const written = text.slice(from + 1, end);
+        return {
+            value: first === '"' ? unescapeDouble(written) : written.replace(/''/g, "'"),
+            start: from + 1,
+            end,
+        };
+    }
+    const block = /[|>][-+0-9]*[ \t]*(?:#.*)?(?:\r?\n|$)/y;
+    block.lastIndex = from;
+    if (atLineStart && block.exec(text)) {
+        // The block's lines are those indented deeper than the key's line.
+        const start = block.lastIndex;
+        const lines = /(?:(?:[ \t]*\r?\n)|(?:[ \t]+[^\n]*(?:\n|$)))/y;
+        let end = start;
+        lines.lastIndex = start;
+        for (let line = lines.exec(text); line && line[0] !== ''; line = lines.exec(text)) {
+            if (line[0].trim() !== '' && line[0].length - line[0].trimStart().length <= indent)
+                break;
+            end = lines.lastIndex;
+        }
+        const written = text.slice(start, end).replace(/\s+$/, '');
+        const rows = written.split('\n');
+        const margin = Math.min(...rows.filter((row) => row.trim() !== '').map((row) => /^[ \t]*/.exec(row)[0].length));
+        return { value: rows.map((row) => row.slice(margin)).join('\n'), start, end: start + written.length };
+    }
+    const plain = atLineStart
+        ? /[^\s"'`{[\\][^\n]*?(?=[ \t]+#|[ \t]*(?:\r?\n|$))/y
+        : /[^\s"'`{[\\][^\s,}\])"'`\\]*/y;
+    plain.lastIndex = from;
+    const found = plain.exec(text);
+    if (!found)
+        return null;
+    return { value: found[0], start: from, end: from + found[0].length };
+}
+/** A double-quoted YAML or JSON string's content as it reads; as written when it is not valid JSON. */
+function unescapeDouble(written) {
+    try {
+        return JSON.parse(`"${written}"`);
+    }
+    catch {
+        return written;
+    }
+}
+/**
+ * Credentials recognisable by their shape alone, anywhere: AWS access key ids, PEM private keys, GitHub tokens, JWTs,
+ * Google API keys and Slack tokens. A private key runs to its END line, or when cut short to the end of the text; in
+ * JSON, never past the end of the string it is in (so redacting it keeps the JSON valid).
+ */
+const CREDENTIAL_SHAPES = [
+    /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/,
+    /-----BEGIN[A-Z ]*PRIVATE KEY-----(?:\\.|[^"\\])*?(?:-----END[A-Z ]*PRIVATE KEY-----|(?="|$))/,
+    /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})/,
+    /\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/,
+    /\bAIza[0-9A-Za-z_-]{35}/,
+    /\bxox[abprs]-[A-Za-z0-9-]{10,}/,
+];
+
+// EXTERNAL MODULE: ./src/core/load.ts + 1 modules
+var core_load = __nccwpck_require__(2309);
+;// CONCATENATED MODULE: ./src/core/secrets.ts
+
+
+
+/**
+ * Secret material in manifests: what it is, and where it sits in a file's text.
+ *
+ * Findings name keys and variables, never values. What remains to guard is text the tool quotes from a user's file:
+ * the whole lines a fix touches (review suggestions, `fix.replacement`) and the lines around them (patches). Any
+ * line that holds a Secret or a literal static cloud credential is treated as secret, and is never quoted.
+ */
+/** Environment variables the cloud SDKs read static credentials from, with what each holds. */
+const CREDENTIAL_ENV = {
+    AWS_ACCESS_KEY_ID: 'an AWS access key',
+    AWS_SECRET_ACCESS_KEY: 'an AWS secret access key',
+    AWS_SESSION_TOKEN: 'an AWS session token',
+    GOOGLE_APPLICATION_CREDENTIALS: 'a GCP service-account key file',
+    AZURE_CLIENT_SECRET: 'an Azure client secret',
+    AZURE_CLIENT_CERTIFICATE_PASSWORD: 'an Azure client certificate password',
+};
+/** The shape of an AWS access key id (long-lived `AKIA`, temporary `ASIA`). */
+const AWS_KEY_ID = /^(AKIA|ASIA)[A-Z0-9]{16}$/;
+/** What a text holds when it is a credential document: a GCP key JSON or an AWS credentials file. Never returned. */
+function credentialInContent(content) {
+    if (/"type"\s*:\s*"service_account"/.test(content) && content.includes('private_key')) {
+        return 'a GCP service-account key';
+    }
+    if (/aws_secret_access_key\s*=/i.test(content))
+        return 'an AWS credentials file';
+    return null;
+}
+/** The option of `static-cloud-credentials` naming more variables; they are secret whether the rule runs or not. */
+function extraCredentialEnvNames(config) {
+    const names = config.rules['static-cloud-credentials']?.options['extra-env-names'];
+    return Array.isArray(names) ? names.filter((name) => typeof name === 'string') : [];
+}
+/**
+ * Whether a container's literal `env[].value` is secret material: the variable has a credential's name, or the value
+ * has the shape of an AWS key id or of a credential document.
+ */
+function isSecretEnvValue(variable, extraNames) {
+    if (typeof variable.value !== 'string' || variable.value === '')
+        return false;
+    const name = typeof variable.name === 'string' ? variable.name : '';
+    return (Object.hasOwn(CREDENTIAL_ENV, name) ||
+        extraNames.has(name) ||
+        AWS_KEY_ID.test(variable.value.trim()) ||
+        credentialInContent(variable.value) !== null);
+}
+/** Adds the lines (1-based) a node spans, from its first character to its last non-blank one. */
+function addNodeLines(lines, object, path) {
+    const node = (0,core_load/* nodeAt */.oB)(object, path);
+    if (node)
+        addRangeLines(lines, object, node.start, node.end);
+}
+/** Adds the lines (1-based) of [start, end), from its first character to its last non-blank one. */
+function addRangeLines(lines, object, start, end) {
+    const text = object.file.text;
+    let last = Math.max(start, end - 1);
+    while (last > start && /\s/.test(text[last] ?? ''))
+        last--;
+    const first = object.lines.linePos(start).line;
+    const final = object.lines.linePos(last).line;
+    for (let line = first; line <= final; line++)
+        lines.add(line);
+}
+/**
+ * The lines of each file that hold secret material: every line of a Secret object (its data, and annotations such
+ * as `last-applied-configuration` that copy it), and the lines of literal credential values of container variables.
+ */
+function secretLines(model, extraEnvNames = []) {
+    const result = new Map();
+    const linesOf = (object) => {
+        let lines = result.get(object.file.path);
+        if (!lines) {
+            lines = new Set();
+            result.set(object.file.path, lines);
+        }
+        return lines;
+    };
+    for (const { object } of model.secrets) {
+        // A Secret document's every line, comments included (an old value may be commented out below the data).
+        if (object.basePath.length === 0)
+            addRangeLines(linesOf(object), object, object.doc.start, object.doc.end);
+        else
+            addNodeLines(linesOf(object), object, []);
+    }
+    const extra = new Set(extraEnvNames);
+    for (const workload of model.workloads) {
+        for (const { container, path } of (0,core_model/* containersOf */.Mz)(workload)) {
+            if (!Array.isArray(container.env))
+                continue;
+            container.env.forEach((variable, index) => {
+                if (!(0,core_model/* isRecord */.u4)(variable) || !isSecretEnvValue(variable, extra))
+                    return;
+                const object = workload.resource.object;
+                addNodeLines(linesOf(object), object, [...path, 'env', index, 'value']);
+            });
+        }
+    }
+    return result;
+}
+/** The secret lines of files given as text: for callers outside a scan (the patch of a fork pull request). */
+function secretLinesOfFiles(files, config) {
+    const objects = files.flatMap((file) => (0,core_load/* loadDocuments */.tu)(file).objects);
+    return secretLines((0,core_model/* buildModel */.yK)(objects, config.defaultNamespace), extraCredentialEnvNames(config));
+}
+/** The annotation `kubectl apply` keeps a copy of the object in, Secret data included. */
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+/**
+ * The secret values of a model, for the filter that keeps them out of every output: each value of a Secret's `data`
+ * (as written and decoded) and `stringData`, the same in the copies `last-applied-configuration` keeps, credential
+ * keys inside those values and annotations, and literal credential values of container variables.
+ */
+function secretValues(model, extraEnvNames = []) {
+    const values = new Set();
+    for (const resource of model.resources) {
+        const copy = resource.annotations[LAST_APPLIED];
+        if (copy === undefined)
+            continue;
+        for (const pair of credentialPairs(copy))
+            values.add(pair.value);
+        let parsed;
+        try {
+            parsed = JSON.parse(copy);
+        }
+        catch {
+            continue;
+        }
+        if ((0,core_model/* isRecord */.u4)(parsed) && parsed.kind === 'Secret')
+            addSecretData(values, parsed);
+    }
+    for (const { object } of model.secrets)
+        addSecretData(values, object.value);
+    const extra = new Set(extraEnvNames);
+    for (const workload of model.workloads) {
+        for (const { container } of (0,core_model/* containersOf */.Mz)(workload)) {
+            if (!Array.isArray(container.env))
+                continue;
+            for (const variable of container.env) {
+                if ((0,core_model/* isRecord */.u4)(variable) && isSecretEnvValue(variable, extra))
+                    values.add(variable.value);
+            }
+        }
+    }
+    return values;
+}
+/**
+ * Data keys of a service-account-token Secret that are not secret: its namespace (a word messages print) and the
+ * cluster's CA certificate.
+ */
+const PUBLIC_TOKEN_KEYS = new Set(['namespace', 'ca.crt']);
+function addSecretData(values, secret) {
+    const isToken = secret.type === 'kubernetes.io/service-account-token';
+    for (const field of ['data', 'stringData']) {
+        const entries = secret[field];
+        if (!(0,core_model/* isRecord */.u4)(entries))
+            continue;
+        for (const [key, value] of Object.entries(entries)) {
+            if (typeof value !== 'string' || (isToken && PUBLIC_TOKEN_KEYS.has(key)))
+                continue;
+            values.add(value);
+            const text = field === 'data' ? decodedText(value) : value;
+            if (text === null)
+                continue;
+            values.add(text);
+            // A credentials file or key document stored whole: its credentials are secret on their own.
+            for (const pair of credentialPairs(text))
+                values.add(pair.value);
+        }
+    }
+}
+/** Base64 data decoded, when it is text (binary data is not quoted as such by any output). */
+function decodedText(data) {
+    const text = Buffer.from(data.replace(/\s+/g, ''), 'base64').toString('utf8');
+    // eslint-disable-next-line no-control-regex -- control characters tell binary data apart
+    return text === '' || text.includes('\uFFFD') || /[\u0000-\u0008\u000e-\u001f]/.test(text) ? null : text;
+}
+/** The secret values of files given as text: for callers outside a scan (the fork-safe publisher). */
+function secretValuesOfFiles(files, config) {
+    const objects = files.flatMap((file) => (0,core_load/* loadDocuments */.tu)(file).objects);
+    return secretValues((0,core_model/* buildModel */.yK)(objects, config.defaultNamespace), extraCredentialEnvNames(config));
+}
+/**
+ * Withholds the fixes whose whole lines would quote secret material: a fix is shown as those lines (a review
+ * suggestion, `fix.replacement`), so one that touches a line shared with a Secret or a credential (a one-line JSON
+ * List, a flow-style pod spec) is not offered, as when no safe edit can be made.
+ */
+function withholdSecretFixes(findings, secret) {
+    for (const finding of findings) {
+        const fix = finding.fix;
+        // A fix in another file (a chart's values) is not in the scanned text; its lines were read from that file.
+        if (!fix || fix.file !== undefined)
+            continue;
+        const lines = secret.get(finding.file);
+        if (!lines)
+            continue;
+        for (let line = fix.startLine; line <= fix.endLine; line++) {
+            if (lines.has(line)) {
+                finding.fix = null;
+                break;
+            }
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/base.js
 class Diff {
     diff(oldStr, newStr, 
@@ -41163,6 +41614,20 @@ function diffContents(before, after) {
 function inOneHunk(lines, start, end) {
     return lines.hunks.some((hunk) => hunk.start <= start && end <= hunk.end);
 }
+/**
+ * The new side of a patch (added and context lines), each hunk a YAML document of its own: what the pull request's
+ * files hold as GitHub shows them; for a new file, the whole file.
+ */
+function newSideText(patch) {
+    const hunks = [];
+    for (const text of patch.split('\n')) {
+        if (HUNK_HEADER.test(text))
+            hunks.push([]);
+        else if (hunks.length > 0 && (text[0] === '+' || text[0] === ' '))
+            hunks[hunks.length - 1].push(text.slice(1));
+    }
+    return hunks.map((lines) => `${lines.join('\n')}\n`).join('---\n');
+}
 
 // EXTERNAL MODULE: ./src/core/arrays.ts
 var arrays = __nccwpck_require__(3309);
@@ -41214,8 +41679,6 @@ var external_node_util_ = __nccwpck_require__(7975);
 var dist = __nccwpck_require__(8815);
 // EXTERNAL MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
 var js_yaml = __nccwpck_require__(3243);
-// EXTERNAL MODULE: ./src/core/load.ts + 1 modules
-var core_load = __nccwpck_require__(2309);
 // EXTERNAL MODULE: ./src/core/yaml11-schema.ts
 var yaml11_schema = __nccwpck_require__(1288);
 ;// CONCATENATED MODULE: ./src/core/fix.ts
@@ -43358,135 +43821,6 @@ const sharedServiceAccount = {
         }
     },
 };
-
-;// CONCATENATED MODULE: ./src/core/secrets.ts
-
-
-/**
- * Secret material in manifests: what it is, and where it sits in a file's text.
- *
- * Findings name keys and variables, never values. What remains to guard is text the tool quotes from a user's file:
- * the whole lines a fix touches (review suggestions, `fix.replacement`) and the lines around them (patches). Any
- * line that holds a Secret or a literal static cloud credential is treated as secret, and is never quoted.
- */
-/** Environment variables the cloud SDKs read static credentials from, with what each holds. */
-const CREDENTIAL_ENV = {
-    AWS_ACCESS_KEY_ID: 'an AWS access key',
-    AWS_SECRET_ACCESS_KEY: 'an AWS secret access key',
-    AWS_SESSION_TOKEN: 'an AWS session token',
-    GOOGLE_APPLICATION_CREDENTIALS: 'a GCP service-account key file',
-    AZURE_CLIENT_SECRET: 'an Azure client secret',
-    AZURE_CLIENT_CERTIFICATE_PASSWORD: 'an Azure client certificate password',
-};
-/** The shape of an AWS access key id (long-lived `AKIA`, temporary `ASIA`). */
-const AWS_KEY_ID = /^(AKIA|ASIA)[A-Z0-9]{16}$/;
-/** What a text holds when it is a credential document: a GCP key JSON or an AWS credentials file. Never returned. */
-function credentialInContent(content) {
-    if (/"type"\s*:\s*"service_account"/.test(content) && content.includes('private_key')) {
-        return 'a GCP service-account key';
-    }
-    if (/aws_secret_access_key\s*=/i.test(content))
-        return 'an AWS credentials file';
-    return null;
-}
-/** The option of `static-cloud-credentials` naming more variables; they are secret whether the rule runs or not. */
-function extraCredentialEnvNames(config) {
-    const names = config.rules['static-cloud-credentials']?.options['extra-env-names'];
-    return Array.isArray(names) ? names.filter((name) => typeof name === 'string') : [];
-}
-/**
- * Whether a container's literal `env[].value` is secret material: the variable has a credential's name, or the value
- * has the shape of an AWS key id or of a credential document.
- */
-function isSecretEnvValue(variable, extraNames) {
-    if (typeof variable.value !== 'string' || variable.value === '')
-        return false;
-    const name = typeof variable.name === 'string' ? variable.name : '';
-    return (Object.hasOwn(CREDENTIAL_ENV, name) ||
-        extraNames.has(name) ||
-        AWS_KEY_ID.test(variable.value.trim()) ||
-        credentialInContent(variable.value) !== null);
-}
-/** Adds the lines (1-based) a node spans, from its first character to its last non-blank one. */
-function addNodeLines(lines, object, path) {
-    const node = (0,core_load/* nodeAt */.oB)(object, path);
-    if (node)
-        addRangeLines(lines, object, node.start, node.end);
-}
-/** Adds the lines (1-based) of [start, end), from its first character to its last non-blank one. */
-function addRangeLines(lines, object, start, end) {
-    const text = object.file.text;
-    let last = Math.max(start, end - 1);
-    while (last > start && /\s/.test(text[last] ?? ''))
-        last--;
-    const first = object.lines.linePos(start).line;
-    const final = object.lines.linePos(last).line;
-    for (let line = first; line <= final; line++)
-        lines.add(line);
-}
-/**
- * The lines of each file that hold secret material: every line of a Secret object (its data, and annotations such
- * as `last-applied-configuration` that copy it), and the lines of literal credential values of container variables.
- */
-function secretLines(model, extraEnvNames = []) {
-    const result = new Map();
-    const linesOf = (object) => {
-        let lines = result.get(object.file.path);
-        if (!lines) {
-            lines = new Set();
-            result.set(object.file.path, lines);
-        }
-        return lines;
-    };
-    for (const { object } of model.secrets) {
-        // A Secret document's every line, comments included (an old value may be commented out below the data).
-        if (object.basePath.length === 0)
-            addRangeLines(linesOf(object), object, object.doc.start, object.doc.end);
-        else
-            addNodeLines(linesOf(object), object, []);
-    }
-    const extra = new Set(extraEnvNames);
-    for (const workload of model.workloads) {
-        for (const { container, path } of (0,core_model/* containersOf */.Mz)(workload)) {
-            if (!Array.isArray(container.env))
-                continue;
-            container.env.forEach((variable, index) => {
-                if (!(0,core_model/* isRecord */.u4)(variable) || !isSecretEnvValue(variable, extra))
-                    return;
-                const object = workload.resource.object;
-                addNodeLines(linesOf(object), object, [...path, 'env', index, 'value']);
-            });
-        }
-    }
-    return result;
-}
-/** The secret lines of files given as text: for callers outside a scan (the patch of a fork pull request). */
-function secretLinesOfFiles(files, config) {
-    const objects = files.flatMap((file) => (0,core_load/* loadDocuments */.tu)(file).objects);
-    return secretLines((0,core_model/* buildModel */.yK)(objects, config.defaultNamespace), extraCredentialEnvNames(config));
-}
-/**
- * Withholds the fixes whose whole lines would quote secret material: a fix is shown as those lines (a review
- * suggestion, `fix.replacement`), so one that touches a line shared with a Secret or a credential (a one-line JSON
- * List, a flow-style pod spec) is not offered, as when no safe edit can be made.
- */
-function withholdSecretFixes(findings, secret) {
-    for (const finding of findings) {
-        const fix = finding.fix;
-        // A fix in another file (a chart's values) is not in the scanned text; its lines were read from that file.
-        if (!fix || fix.file !== undefined)
-            continue;
-        const lines = secret.get(finding.file);
-        if (!lines)
-            continue;
-        for (let line = fix.startLine; line <= fix.endLine; line++) {
-            if (lines.has(line)) {
-                finding.fix = null;
-                break;
-            }
-        }
-    }
-}
 
 ;// CONCATENATED MODULE: ./src/rules/static-cloud-credentials.ts
 
@@ -49416,13 +49750,13 @@ const MAX_REVIEW_PROBES = 6;
  * check run cannot be created, or `canWrite` is false). Notes on what could not be done are added to `results.notes`.
  */
 async function publishPullRequest(github, context, inputs, pr, failOn, report, results, canWrite) {
-    const { introduced, existing, blocking, lines, texts, notes } = results;
+    const { introduced, existing, blocking, lines, texts, notes, secrets } = results;
     const { owner, repo } = pr;
     let started;
     const rules = new Map(rules_registry.rules.map((rule) => [rule.meta.id, rule.meta]));
     let published = false;
     if (canWrite && inputs.commentMode !== 'off') {
-        published = await publishReview(github, pr, inputs, introduced, { rules, lines, texts, maxComments: inputs.commentMode === 'summary' ? 0 : inputs.maxComments }, failOn, blocking, notes);
+        published = await publishReview(github, pr, inputs, introduced, { rules, lines, texts, maxComments: inputs.commentMode === 'summary' ? 0 : inputs.maxComments }, failOn, blocking, notes, secrets);
     }
     let checked = false;
     if (canWrite) {
@@ -49451,17 +49785,20 @@ async function publishPullRequest(github, context, inputs, pr, failOn, report, r
                 conclusion: blocking.length > 0 ? 'failure' : 'success',
                 output: {
                     title: checkTitle(introduced, blocking, failOn, report),
-                    summary,
-                    text: truncate([
+                    summary: secrets.redact(summary),
+                    text: secrets.redact(truncate([
                         introduced.length > 0 ? `### New findings\n\n${findingList(introduced)}` : '',
                         existing.length > 0
                             ? `### Existing findings in the changed files\n\n${findingList(existing)}`
                             : '',
                     ]
                         .filter(Boolean)
-                        .join('\n\n') || 'No findings in the changed files.', MAX_OUTPUT_CHARS),
+                        .join('\n\n') || 'No findings in the changed files.', MAX_OUTPUT_CHARS)),
                 },
-                annotations,
+                annotations: annotations.map((annotation) => ({
+                    ...annotation,
+                    message: secrets.redact(annotation.message),
+                })),
                 detailsUrl: context.runUrl ?? undefined,
             });
             checked = true;
@@ -49517,7 +49854,7 @@ function checkTitle(introduced, blocking, failOn, report) {
         return `${open.length} new finding${open.length === 1 ? '' : 's'} (${severityCounts(open)})`;
     return 'No new ServiceAccount token findings';
 }
-async function publishReview(github, pr, inputs, introduced, commentContext, failOn, blocking, notes) {
+async function publishReview(github, pr, inputs, introduced, commentContext, failOn, blocking, notes, secrets) {
     const started = performance.now();
     let listed;
     try {
@@ -49533,9 +49870,12 @@ async function publishReview(github, pr, inputs, introduced, commentContext, fai
         body: comment.body,
     }));
     const plan = planReview(introduced, existing, commentContext);
+    // Never expected to change anything (fixes that would quote a secret were withheld); a net, as the body is sent.
+    for (const comment of plan.comments)
+        comment.body = secrets.redact(comment.body);
     // One request each: a run marks a bounded number; the rest are marked by the next runs.
     for (const comment of plan.resolved.slice(0, MAX_RESOLVED_UPDATES)) {
-        await updateReviewComment(github, pr.owner, pr.repo, comment.id, resolvedBody(comment.body, pr.headSha)).catch((error) => {
+        await updateReviewComment(github, pr.owner, pr.repo, comment.id, resolvedBody(secrets.redact(comment.body), pr.headSha)).catch((error) => {
             notes.push(`An earlier comment could not be marked resolved: ${hintNote(error, 'pull-requests: write')}.`);
         });
     }
@@ -49544,7 +49884,7 @@ async function publishReview(github, pr, inputs, introduced, commentContext, fai
         return false;
     }
     const open = introduced.filter((finding) => !finding.suppressed);
-    const bodyOf = (inline, refused) => reviewBody({
+    const bodyOf = (inline, refused) => secrets.redact(reviewBody({
         open,
         blocking,
         failOn,
@@ -49552,7 +49892,7 @@ async function publishReview(github, pr, inputs, introduced, commentContext, fai
         inBody: plan.inBody,
         refused,
         maxComments: inputs.maxComments,
-    });
+    }));
     const post = (inline, refused) => createReview(github, pr.owner, pr.repo, pr.number, pr.headSha, bodyOf(inline, refused), inline.map(draft));
     // A run that died between creating and submitting a review leaves it pending, and GitHub then refuses new ones.
     const postClearingPending = async (inline, refused) => {
@@ -49680,8 +50020,11 @@ function reviewBody(input) {
  * The results file was made by a job the pull request's author controls, so the publisher trusts none of it: it
  * finds the pull request through GitHub and requires its head to be the commit the scanning run ran on, recomputes
  * the commentable lines from GitHub's own diff, applies its own `fail-on`, drops any finding that is malformed,
- * names an unknown rule or a file the pull request does not change, and escapes the notes it passes on.
+ * names an unknown rule or a file the pull request does not change, and escapes the notes it passes on. Nor does it
+ * trust the file to have kept secrets out: it learns the pull request's secrets from GitHub's own diff (and from the
+ * texts in the file), and filters the findings and notes as the scanning run does.
  */
+
 
 
 
@@ -49702,8 +50045,12 @@ const MAX_FILE_BYTES = 50 * 1024 * 1024;
 const MAX_FINDINGS = 20_000;
 const MAX_NOTES = 20;
 const MAX_TEXT = 2_000;
-/** `mode: scan`: writes the results next to the workspace and returns the absolute path. */
-async function writeResults(inputs, pr, results) {
+/**
+ * `mode: scan`: writes the results next to the workspace and returns the absolute path. The file is uploaded as an
+ * artifact, which anyone who can read the repository's runs can download: it goes through the secret filter like any
+ * output, and carries no text of a file holding a secret (texts only serve to merge suggestions).
+ */
+async function writeResults(inputs, pr, results, config) {
     const withFindings = new Set(results.introduced.map((finding) => finding.file));
     const file = {
         format: FORMAT,
@@ -49713,14 +50060,19 @@ async function writeResults(inputs, pr, results) {
         existing: results.existing,
         changedFiles: results.changedFiles,
         notes: results.notes,
-        texts: Object.fromEntries([...results.texts].filter(([path]) => withFindings.has(path))),
+        texts: Object.fromEntries(withoutSecrets([...results.texts].filter(([path]) => withFindings.has(path)), results.secrets, config)),
     };
     const path = (0,external_node_path_namespaceObject.resolve)(inputs.workingDirectory, inputs.resultsFile);
-    await (0,promises_namespaceObject.writeFile)(path, `${JSON.stringify(file)}\n`);
+    await (0,promises_namespaceObject.writeFile)(path, `${results.secrets.redact(JSON.stringify(file))}\n`);
     return path;
 }
+/** The texts that hold no secret: no Secret or literal credential (by the scan's rules), no value the filter knows. */
+function withoutSecrets(texts, secrets, config) {
+    const secretLines = secretLinesOfFiles(texts.map(([path, text]) => ({ path, text })), config);
+    return texts.filter(([path, text]) => !secretLines.get(path)?.size && !secrets.contains(text));
+}
 /** `mode: publish`: posts the review and the check run of the results the scanning run left. */
-async function publishFromResults(github, inputs, context, config, failOn) {
+async function publishFromResults(github, inputs, context, config, failOn, secrets) {
     const run = context.workflowRun;
     if (!run) {
         throw new ConfigurationError(`mode publish runs on workflow_run events (this is ${context.eventName || 'no event'}): see docs/examples/fork-safe-publish.yml`);
@@ -49762,10 +50114,16 @@ async function publishFromResults(github, inputs, context, config, failOn) {
         if (file.status !== 'removed')
             lines.set(file.filename, file.patch ? parsePatch(file.patch) : EMPTY_LINES);
     }
-    const notes = results.file.notes.map((note) => escapeMarkdown(note));
+    // What the pull request holds, as GitHub shows it, and what the file says it holds: the secrets to keep out.
+    const shown = files.flatMap((file) => file.patch ? [{ path: file.filename, text: newSideText(file.patch) }] : []);
+    const given = Object.entries(results.file.texts).map(([path, text]) => ({ path, text }));
+    for (const source of [shown, given])
+        secrets.learnScan(source, secretValuesOfFiles(source, config));
+    const notes = results.file.notes.map((note) => escapeMarkdown(secrets.redact(note)));
     const inPullRequest = (finding) => lines.has(finding.file);
     const introduced = results.file.introduced.filter(inPullRequest);
     const existing = results.file.existing.filter(inPullRequest);
+    secrets.cleanFindings([...introduced, ...existing]);
     const outside = results.file.introduced.length + results.file.existing.length - introduced.length - existing.length;
     if (results.dropped > 0 || outside > 0) {
         notes.push(`${results.dropped + outside} finding(s) of the results file were left out: ` +
@@ -49773,7 +50131,7 @@ async function publishFromResults(github, inputs, context, config, failOn) {
     }
     const counted = config.report === 'all' ? [...introduced, ...existing] : introduced;
     const blocking = counted.filter((finding) => isBlocking(finding, failOn));
-    const texts = new Map(Object.entries(results.file.texts).filter(([file]) => lines.has(file)));
+    const texts = new Map(withoutSecrets(Object.entries(results.file.texts).filter(([file]) => lines.has(file)), secrets, config));
     const publishable = {
         introduced,
         existing,
@@ -49783,6 +50141,7 @@ async function publishFromResults(github, inputs, context, config, failOn) {
         texts,
         notes,
         checkSha: pr.headSha,
+        secrets,
     };
     await publishPullRequest(github, context, inputs, pr, failOn, config.report, publishable, true);
     for (const note of notes)
@@ -50337,7 +50696,7 @@ function failureReason(result, limits = DEFAULT_TOOL_LIMITS) {
         return `stopped: it wrote more than ${limits.maxOutputBytes / 1024 / 1024} MiB of output`;
     if (result.code === 'MEMORY')
         return `stopped: it used more than ${Math.round(limits.maxMemoryBytes / 1024 / 1024)} MiB of memory`;
-    return (result.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500) || `exit code ${String(result.code)}`);
+    return (clip(result.stderr.trim().split('\n').slice(-3).join(' '), 500) || `exit code ${String(result.code)}`);
 }
 /**
  * The path of a program: `name` itself when it is a path, else the first executable of that name on this process's
@@ -50355,6 +50714,16 @@ async function findExecutable(name) {
             return found;
     }
     return null;
+}
+/**
+ * At most `limit` characters, cut between words: the secret filter recognises a value it knows only whole, so a cut
+ * must not leave the start of one (a secretGenerator literal that kustomize quotes) at the end of the line.
+ */
+function clip(text, limit) {
+    if (text.length <= limit)
+        return text;
+    const cut = text.lastIndexOf(' ', limit - 1);
+    return `${text.slice(0, cut > 0 ? cut : 0)} …`;
 }
 
 ;// CONCATENATED MODULE: ./src/adapters/kustomize.ts
@@ -50878,6 +51247,7 @@ function scanFiles(files, config, registry = rules_registry, load = { screen: sc
         findings,
         errors,
         notices,
+        secretValues: secretValues(model, extraCredentialEnvNames(config)),
         stats: {
             files: files.length,
             documents,
@@ -51671,32 +52041,85 @@ async function mapRenderedFindings(findings, root) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/api/contents.ts
+;// CONCATENATED MODULE: ./src/adapters/secret-sources.ts
 
-/** A file's bytes at `ref`, or null when it does not exist there. */
-async function getFileContent(github, owner, repo, path, ref) {
-    try {
-        const response = await github.rest.repos.getContent({ owner, repo, path, ref });
-        const data = response.data;
-        if (Array.isArray(data) || data.type !== 'file' || !('content' in data))
-            return null;
-        return Buffer.from(data.content, 'base64');
+
+
+
+
+
+/** Larger files are not read for secrets: a generator's source or a values file is far smaller. */
+const MAX_SOURCE_BYTES = 1024 * 1024;
+/**
+ * Teaches the filter the secrets of what is rendered rather than scanned: the credential keys of each chart's values
+ * files, and everything a kustomize `secretGenerator` makes a Secret of (literals, files, env files). These never
+ * reach the scan when a render fails, yet helm and kustomize quote them in their errors, and a values fix may sit on
+ * their line. Reads only inside `root`; what cannot be read is skipped (the render reports it).
+ */
+async function learnSecretSources(secrets, root, units, config) {
+    const valuesFiles = [
+        ...units.charts.map((dir) => (0,external_node_path_namespaceObject.join)(dir, 'values.yaml')),
+        ...config.charts.filter((chart) => units.charts.includes(chart.path)).flatMap((chart) => chart.values),
+    ];
+    for (const path of valuesFiles) {
+        const text = await secret_sources_readInside(root, path);
+        if (text !== null)
+            secrets.learnText(text);
     }
-    catch (error) {
-        if (statusOf(error) === 404)
-            return null;
-        throw error;
+    for (const dir of units.kustomizations) {
+        for (const name of KUSTOMIZATION_FILES) {
+            const text = await secret_sources_readInside(root, (0,external_node_path_namespaceObject.join)(dir, name));
+            if (text !== null)
+                await learnGenerators(secrets, root, dir, text);
+        }
     }
 }
-/** The merge base of the pull request, which the differential compares with (not the base branch's tip). */
-async function getMergeBase(github, owner, repo, base, head) {
-    const response = await github.rest.repos.compareCommitsWithBasehead({
-        owner,
-        repo,
-        basehead: `${base}...${head}`,
-        per_page: 1,
-    });
-    return response.data.merge_base_commit.sha;
+async function learnGenerators(secrets, root, dir, text) {
+    secrets.learnText(text);
+    let kustomization;
+    try {
+        kustomization = (0,dist/* parse */.qg)(text);
+    }
+    catch {
+        return;
+    }
+    if (!(0,core_model/* isRecord */.u4)(kustomization) || !Array.isArray(kustomization.secretGenerator))
+        return;
+    for (const generator of kustomization.secretGenerator) {
+        if (!(0,core_model/* isRecord */.u4)(generator))
+            continue;
+        // `key=value`; kustomize refuses a literal without `=` and quotes it whole in its error.
+        for (const literal of secret_sources_strings(generator.literals))
+            secrets.add(literal.slice(literal.indexOf('=') + 1));
+        for (const entry of secret_sources_strings(generator.files)) {
+            const content = await secret_sources_readInside(root, (0,external_node_path_namespaceObject.join)(dir, entry.slice(entry.indexOf('=') + 1)));
+            if (content === null)
+                continue;
+            secrets.add(content);
+            secrets.learnText(content);
+        }
+        for (const entry of [...secret_sources_strings(generator.envs), ...secret_sources_strings([generator.env])]) {
+            const content = await secret_sources_readInside(root, (0,external_node_path_namespaceObject.join)(dir, entry));
+            for (const line of content?.split(/\r?\n/) ?? []) {
+                // A line without `=` becomes a key of the Secret: kustomize quotes it either way.
+                if (line.trim() !== '' && !line.trimStart().startsWith('#'))
+                    secrets.add(line.slice(line.indexOf('=') + 1));
+            }
+        }
+    }
+}
+function secret_sources_strings(list) {
+    return Array.isArray(list) ? list.filter((entry) => typeof entry === 'string') : [];
+}
+/** A file's text when it lies inside `root` (links followed) and is small enough; otherwise null. */
+async function secret_sources_readInside(root, path) {
+    if (!(await resolvesInside(root, path)))
+        return null;
+    const absolute = (0,external_node_path_namespaceObject.resolve)(root, path);
+    const info = await (0,promises_namespaceObject.stat)(absolute).catch(() => null);
+    if (!info?.isFile() || info.size > MAX_SOURCE_BYTES)
+        return null;
+    return (0,promises_namespaceObject.readFile)(absolute, 'utf8').catch(() => null);
 }
 
 ;// CONCATENATED MODULE: ./src/pr/differential.ts
@@ -52039,7 +52462,9 @@ async function runAutofix(options) {
     const pieces = [];
     const withheld = [];
     for (const [path, text] of outcome.files) {
-        const piece = patchWithoutSecrets(path, sources.get(path) ?? '', text, secret.get(path) ?? new Set());
+        const before = sources.get(path) ?? '';
+        const lines = new Set([...(secret.get(path) ?? []), ...options.secrets.linesContaining(before)]);
+        const piece = patchWithoutSecrets(path, before, text, lines);
         if (piece.text === null)
             withheld.push(path);
         else
@@ -52099,7 +52524,86 @@ async function headCommitMessage(github, pr) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/api/contents.ts
+
+/** A file's bytes at `ref`, or null when it does not exist there. */
+async function getFileContent(github, owner, repo, path, ref) {
+    try {
+        const response = await github.rest.repos.getContent({ owner, repo, path, ref });
+        const data = response.data;
+        if (Array.isArray(data) || data.type !== 'file' || !('content' in data))
+            return null;
+        return Buffer.from(data.content, 'base64');
+    }
+    catch (error) {
+        if (statusOf(error) === 404)
+            return null;
+        throw error;
+    }
+}
+/** The merge base of the pull request, which the differential compares with (not the base branch's tip). */
+async function getMergeBase(github, owner, repo, base, head) {
+    const response = await github.rest.repos.compareCommitsWithBasehead({
+        owner,
+        repo,
+        basehead: `${base}...${head}`,
+        per_page: 1,
+    });
+    return response.data.merge_base_commit.sha;
+}
+
+;// CONCATENATED MODULE: ./src/action/merge-base.ts
+
+
+
+
+/** Base files read one request each when the checkout lacks the merge base. */
+const MAX_BASE_FILES_THROUGH_API = 30;
+/**
+ * Contents of the changed files at the merge base (the differential's reference, not the base branch's tip): from git
+ * when the checkout has it, else from the API. Null for files that did not exist there.
+ */
+async function readBase(github, git, pr, files) {
+    const paths = files
+        .filter((file) => file.status !== 'added')
+        .map((file) => file.previous_filename ?? file.filename);
+    const result = new Map(paths.map((path) => [path, null]));
+    const fromGit = (await git.hasCommit(pr.baseSha)) && (await git.hasCommit(pr.headSha));
+    let mergeBase = fromGit ? await git.mergeBase(pr.baseSha, pr.headSha) : null;
+    if (!mergeBase) {
+        mergeBase = await getMergeBase(github, pr.owner, pr.repo, pr.baseSha, pr.headSha).catch((error) => {
+            warning(`Cannot find the merge base (${permissionHint(error, 'contents: read')}); comparing with the base branch tip.`);
+            return pr.baseSha;
+        });
+    }
+    if (await git.hasCommit(mergeBase)) {
+        const contents = await git.readFiles(mergeBase, paths);
+        for (const [path, buffer] of contents) {
+            const decoded = decodeFile(path, buffer);
+            result.set(path, 'text' in decoded ? decoded.text : null);
+        }
+        return { texts: result, mergeBase };
+    }
+    // Only files the scan could read matter; the others' base versions would not be scanned anyway. Each is a request,
+    // so a bounded number is read: the findings of the rest count as new, which can only fail more, never hide one.
+    const readable = paths.filter((path) => /\.(ya?ml|json)$/i.test(path));
+    const wanted = readable.slice(0, MAX_BASE_FILES_THROUGH_API);
+    info(`The checkout lacks the merge base ${mergeBase.slice(0, 7)}: reading ${wanted.length} base files through the API` +
+        (readable.length > wanted.length
+            ? ` (of ${readable.length}: the findings of the other ${readable.length - wanted.length} count as new; check out with \`fetch-depth: 0\`).`
+            : '.'));
+    for (const path of wanted) {
+        const buffer = await getFileContent(github, pr.owner, pr.repo, path, mergeBase);
+        if (!buffer)
+            continue;
+        const decoded = decodeFile(path, buffer);
+        result.set(path, 'text' in decoded ? decoded.text : null);
+    }
+    return { texts: result, mergeBase };
+}
+
 ;// CONCATENATED MODULE: ./src/action/pull-request.ts
+
 
 
 
@@ -52126,8 +52630,9 @@ async function headCommitMessage(github, pr) {
 /**
  * Reviews one pull request: scans the repository at the head and at the merge base, reports the findings of the
  * changed files as introduced or existing, and publishes them as one review, a check run and the job summary.
+ * `secrets` learns the secrets of what is read; what is returned and published has been through it.
  */
-async function reviewPullRequest(github, inputs, context, config, failOn) {
+async function reviewPullRequest(github, inputs, context, config, failOn, secrets) {
     const pr = context.pullRequest;
     const { owner, repo } = pr;
     const notes = [];
@@ -52156,9 +52661,11 @@ async function reviewPullRequest(github, inputs, context, config, failOn) {
         (0,arrays/* append */.BC)(head.files, headRender.files);
         (0,arrays/* append */.BC)(head.errors, headRender.errors);
         (0,arrays/* append */.BC)(head.notices, headRender.notices);
+        await learnSecretSources(secrets, headRender.root, head, config);
         for (const notice of head.notices)
             info(`Notice: ${logText(notice.file)}: ${logText(notice.message)}`);
         const headResult = scanFiles(head.files, config);
+        secrets.learnScan(head.files, headResult.secretValues);
         await mapRenderedFindings(headResult.findings, headRender.root);
         const probe = await probeValues({
             root: headRender.root,
@@ -52172,6 +52679,9 @@ async function reviewPullRequest(github, inputs, context, config, failOn) {
         const probed = probeSummary(probe);
         if (probed)
             info(probed);
+        secrets.cleanFindings(headResult.findings);
+        for (const list of [head.errors, head.notices, headResult.errors])
+            secrets.cleanMessages(list);
         info(`Scanned the head: ${headResult.stats.files} files, ${headResult.stats.documents} documents, ` +
             `${headResult.findings.length} findings in ${since(started)}` +
             (headRender.log ? ` (${headRender.log})` : '.'));
@@ -52205,6 +52715,7 @@ async function reviewPullRequest(github, inputs, context, config, failOn) {
             ...baseRendered,
         ];
         const baseResult = scanFiles(baseFiles, config);
+        secrets.addAll(baseResult.secretValues);
         info(`Scanned the merge base: ${baseFiles.length} files, ${baseResult.findings.length} findings in ${since(started)}.`);
         const split = splitFindings(headResult.findings, baseResult.findings, changedPaths);
         let autofixCommit = null;
@@ -52223,6 +52734,7 @@ async function reviewPullRequest(github, inputs, context, config, failOn) {
                 findings: [...split.introduced, ...split.existing],
                 changedPaths,
                 renderRoot: headRender.root,
+                secrets,
             });
             notes.push(...fixed.notes);
             autofixCommit = fixed.commit;
@@ -52265,9 +52777,10 @@ async function reviewPullRequest(github, inputs, context, config, failOn) {
             notes,
             // After an autofix commit the check belongs to the new head: that is what a merge would take.
             checkSha: autofixCommit ?? pr.headSha,
+            secrets,
         };
         if (inputs.mode === 'scan') {
-            const path = await writeResults(inputs, pr, results);
+            const path = await writeResults(inputs, pr, results, config);
             info(`Wrote the results for the publishing job to ${path} (upload it as an artifact).`);
             annotate([...introduced, ...existing], (finding) => annotationLevel(finding, failOn, introduced.includes(finding)));
         }
@@ -52319,50 +52832,6 @@ async function readHead(git, inputs, config, pr) {
         exclude: config.exclude,
     });
     return { collected, fromGit: false };
-}
-/** Base files read one request each when the checkout lacks the merge base. */
-const MAX_BASE_FILES_THROUGH_API = 30;
-/**
- * Contents of the changed files at the merge base (the differential's reference, not the base branch's tip): from git
- * when the checkout has it, else from the API. Null for files that did not exist there.
- */
-async function readBase(github, git, pr, files) {
-    const paths = files
-        .filter((file) => file.status !== 'added')
-        .map((file) => file.previous_filename ?? file.filename);
-    const result = new Map(paths.map((path) => [path, null]));
-    const fromGit = (await git.hasCommit(pr.baseSha)) && (await git.hasCommit(pr.headSha));
-    let mergeBase = fromGit ? await git.mergeBase(pr.baseSha, pr.headSha) : null;
-    if (!mergeBase) {
-        mergeBase = await getMergeBase(github, pr.owner, pr.repo, pr.baseSha, pr.headSha).catch((error) => {
-            warning(`Cannot find the merge base (${permissionHint(error, 'contents: read')}); comparing with the base branch tip.`);
-            return pr.baseSha;
-        });
-    }
-    if (await git.hasCommit(mergeBase)) {
-        const contents = await git.readFiles(mergeBase, paths);
-        for (const [path, buffer] of contents) {
-            const decoded = decodeFile(path, buffer);
-            result.set(path, 'text' in decoded ? decoded.text : null);
-        }
-        return { texts: result, mergeBase };
-    }
-    // Only files the scan could read matter; the others' base versions would not be scanned anyway. Each is a request,
-    // so a bounded number is read: the findings of the rest count as new, which can only fail more, never hide one.
-    const readable = paths.filter((path) => /\.(ya?ml|json)$/i.test(path));
-    const wanted = readable.slice(0, MAX_BASE_FILES_THROUGH_API);
-    info(`The checkout lacks the merge base ${mergeBase.slice(0, 7)}: reading ${wanted.length} base files through the API` +
-        (readable.length > wanted.length
-            ? ` (of ${readable.length}: the findings of the other ${readable.length - wanted.length} count as new; check out with \`fetch-depth: 0\`).`
-            : '.'));
-    for (const path of wanted) {
-        const buffer = await getFileContent(github, pr.owner, pr.repo, path, mergeBase);
-        if (!buffer)
-            continue;
-        const decoded = decodeFile(path, buffer);
-        result.set(path, 'text' in decoded ? decoded.text : null);
-    }
-    return { texts: result, mergeBase };
 }
 /**
  * The plain files of the repository at the merge base: the head's plain files, with the changed ones as they were
@@ -52646,20 +53115,25 @@ async function config_file_exists(root, file) {
 
 
 
+
 /**
  * A scan of a working tree, as the CLI and the Action's non-pull-request runs make it: collect the files, render
  * charts and overlays, scan everything together, point rendered findings at their sources and look for fixes at
- * the source. Progress lines go to `log`.
+ * the source. Progress lines go to `log`. `secrets` learns the secrets of everything read, and the findings, errors
+ * and notices returned have been through it.
  */
-async function scanWorkspace(root, paths, config, tools, log) {
+async function scanWorkspace(root, paths, config, tools, log, secrets) {
     const clock = stopwatch();
     const collected = await collectFiles({ root, paths, include: config.include, exclude: config.exclude });
     const collecting = clock();
+    // Before rendering: a failed render's error quotes what it read.
+    await learnSecretSources(secrets, root, collected, config);
     const rendering = await renderCollected(collected, root, config, tools);
     const rendered = clock();
     if (rendering.log)
         log(rendering.log);
     const result = scanFiles(collected.files, config);
+    secrets.learnScan(collected.files, result.secretValues);
     await mapRenderedFindings(result.findings, root);
     const scanning = clock();
     let probing = 0;
@@ -52677,6 +53151,9 @@ async function scanWorkspace(root, paths, config, tools, log) {
             log(summary);
         probing = clock();
     }
+    secrets.cleanFindings(result.findings);
+    for (const list of [collected.errors, collected.notices, result.errors, result.notices])
+        secrets.cleanMessages(list);
     log(`Timing: read ${collecting} ms, render ${rendered} ms, scan ${scanning} ms` +
         (rendering.charts.length > 0 ? `, probe ${probing} ms` : '') +
         (result.stats.screened > 0
@@ -52695,7 +53172,177 @@ function stopwatch() {
     };
 }
 
+;// CONCATENATED MODULE: ./src/core/redact.ts
+
+/**
+ * The one filter every text that leaves the tool goes through. A pull request is attacker-controlled, and the files it
+ * scans may hold secrets of the repository's owner: a review, a check run, a log line, a report or a patch that quoted
+ * one would publish it. The filter knows the secret values of one run, learned from what the run read (Secret data,
+ * credential-named keys of manifests and chart values, literal credential variables, kustomize generator sources), and
+ * the shapes of well-known credentials. Prose goes through `redact`; text that must be shown verbatim (a suggestion,
+ * a fix's replacement, a patch) is checked with `contains` and withheld, never altered: an altered suggestion would
+ * write the marker into the user's file.
+ */
+/** What a secret is replaced with in prose. */
+const REDACTED = '[redacted]';
+/**
+ * Values shorter than this are not learned: a short value (`admin`, `default`, a namespace) is likely to be a word the
+ * tool prints for its own reasons, and redacting it everywhere would make messages unreadable. Short credentials next
+ * to a credential key (`password: abc`) are still recognised by the key.
+ */
+const MIN_SECRET_LENGTH = 8;
+class SecretFilter {
+    known = new Set();
+    /** Known values and shapes as one pattern, rebuilt when a value is added. */
+    pattern = null;
+    /** Learns a secret value, with the forms it takes in outputs: trimmed, JSON-escaped and base64-encoded. */
+    add(value) {
+        const trimmed = value.trim();
+        if (trimmed.length < MIN_SECRET_LENGTH)
+            return;
+        const forms = new Set([value, trimmed, JSON.stringify(trimmed).slice(1, -1)]);
+        forms.add(Buffer.from(trimmed, 'utf8').toString('base64'));
+        // A private key's body lines, which a tool may quote one at a time. (Not the lines of any multi-line value: those
+        // of a config file stored in a Secret, such as `apiVersion: v1`, are everyone's.)
+        if (/-----BEGIN[A-Z ]*PRIVATE KEY-----/.test(trimmed)) {
+            for (const line of trimmed.split(/\r?\n|\\n/))
+                if (!line.startsWith('-----'))
+                    forms.add(line.trim());
+        }
+        for (const form of forms) {
+            if (form.length < MIN_SECRET_LENGTH || this.known.has(form))
+                continue;
+            this.known.add(form);
+            this.pattern = null;
+        }
+    }
+    addAll(values) {
+        for (const value of values)
+            this.add(value);
+    }
+    /** Learns the values of credential-named keys in any text: YAML, JSON, an env file, a tool's output. */
+    learnText(text) {
+        for (const pair of credentialPairs(text))
+            this.add(pair.value);
+    }
+    /** Learns from a scan: the credential keys of every file read, and the secret values the scan's model found. */
+    learnScan(files, secretValues) {
+        for (const file of files)
+            this.learnText(file.text);
+        this.addAll(secretValues);
+    }
+    /** Prose with every secret replaced by `[redacted]`: known values, credential shapes, values of credential keys. */
+    redact(text) {
+        const spans = this.spans(text);
+        if (spans.length === 0)
+            return text;
+        let result = '';
+        let at = 0;
+        for (const [start, end] of spans) {
+            result += text.slice(at, start) + REDACTED;
+            at = end;
+        }
+        return result + text.slice(at);
+    }
+    /** Whether a text holds a secret: such a text, when it must be quoted verbatim, is not shown at all. */
+    contains(text) {
+        return this.spans(text).length > 0;
+    }
+    /** The lines (1-based) of a text that hold a secret, or part of one: a patch leaves them out. */
+    linesContaining(text) {
+        const lines = new Set();
+        const spans = this.spans(text);
+        if (spans.length === 0)
+            return lines;
+        const starts = [0];
+        for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1))
+            starts.push(at + 1);
+        /** The 1-based line of an offset: the number of line starts at or before it. */
+        const lineOf = (offset) => {
+            let low = 0;
+            let high = starts.length;
+            while (low < high) {
+                const middle = (low + high) >> 1;
+                if (starts[middle] <= offset)
+                    low = middle + 1;
+                else
+                    high = middle;
+            }
+            return low;
+        };
+        for (const [start, end] of spans) {
+            for (let line = lineOf(start); line <= lineOf(Math.max(start, end - 1)); line++)
+                lines.add(line);
+        }
+        return lines;
+    }
+    /**
+     * Findings made fit to leave: messages and suppression reasons redacted, and fixes that would quote a secret (as
+     * a suggestion's whole lines, or in an edit) withheld, as when no safe edit can be made.
+     */
+    cleanFindings(findings) {
+        for (const finding of findings) {
+            finding.message = this.redact(finding.message);
+            if (finding.suppression)
+                finding.suppression.reason = this.redact(finding.suppression.reason);
+            const fix = finding.fix;
+            if (fix && (this.contains(fix.replacement) || fix.edits.some((edit) => this.contains(edit.text))))
+                finding.fix = null;
+        }
+    }
+    /** Errors and notices (a renderer's stderr among them) with their messages redacted. */
+    cleanMessages(entries) {
+        for (const entry of entries)
+            entry.message = this.redact(entry.message);
+    }
+    /** Where secrets are in a text: [start, end) spans, sorted and merged. */
+    spans(text) {
+        const found = [];
+        const pattern = this.compiled();
+        pattern.lastIndex = 0;
+        for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+            let start = match.index;
+            // Inside an escaped string (JSON), a match right after a lone backslash takes it along: `\` + marker would be an
+            // invalid escape.
+            let backslashes = 0;
+            while (text[start - 1 - backslashes] === '\\')
+                backslashes++;
+            if (backslashes % 2 === 1)
+                start--;
+            found.push([start, match.index + match[0].length]);
+            if (match[0] === '')
+                pattern.lastIndex++;
+        }
+        for (const pair of credentialPairs(text))
+            found.push([pair.start, pair.end]);
+        found.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+        const merged = [];
+        for (const span of found) {
+            const last = merged[merged.length - 1];
+            if (last && span[0] <= last[1])
+                last[1] = Math.max(last[1], span[1]);
+            else
+                merged.push([...span]);
+        }
+        return merged;
+    }
+    compiled() {
+        if (!this.pattern) {
+            // Longest first, so a value is replaced whole rather than by a shorter value it contains.
+            const values = [...this.known].sort((a, b) => b.length - a.length).map(redact_escapeRegExp);
+            const sources = [...values, ...CREDENTIAL_SHAPES.map((shape) => shape.source)];
+            this.pattern = new RegExp(sources.join('|'), 'g');
+        }
+        return this.pattern;
+    }
+}
+function redact_escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
 
 
 
@@ -52721,6 +53368,10 @@ function stopwatch() {
  * workspace, reported as workflow annotations, job summary and SARIF.
  */
 async function main_run() {
+    // The secrets of everything this run reads, learned as it reads them; every text it writes goes through them: the
+    // log (all of it, here), the job summary and SARIF (below), GitHub (publish.ts), the results file (fork-safe.ts).
+    const secrets = new SecretFilter();
+    filterProcessOutput(secrets);
     try {
         const started = performance.now();
         const inputs = readInputs();
@@ -52740,12 +53391,12 @@ async function main_run() {
             let patch = '';
             let outcome;
             if (inputs.mode === 'publish') {
-                outcome = await publishFromResults(github, inputs, context, config, failOn);
+                outcome = await publishFromResults(github, inputs, context, config, failOn, secrets);
                 findings = [...outcome.introduced, ...outcome.existing];
                 errors = [];
             }
             else {
-                const reviewed = await reviewPullRequest(github, inputs, context, config, failOn);
+                const reviewed = await reviewPullRequest(github, inputs, context, config, failOn, secrets);
                 outcome = reviewed;
                 findings = reviewed.head.findings;
                 errors = [...reviewed.head.collected.errors, ...reviewed.head.errors];
@@ -52775,7 +53426,7 @@ async function main_run() {
             if (inputs.mode === 'scan') {
                 throw new ConfigurationError(`mode scan runs on pull_request events (this is ${context.eventName || 'no event'}): it scans a pull request for a later publish job`);
             }
-            const { collected, result } = await scanWorkspace(inputs.workingDirectory, inputs.paths, config, renderTools(process.env), (line) => info(logText(line)));
+            const { collected, result } = await scanWorkspace(inputs.workingDirectory, inputs.paths, config, renderTools(process.env), (line) => info(logText(line)), secrets);
             findings = result.findings;
             errors = [...collected.errors, ...result.errors];
             for (const notice of [...collected.notices, ...result.notices])
@@ -52801,7 +53452,7 @@ async function main_run() {
             .filter((rule) => config.rules[rule.meta.id]?.enabled)
             .map((rule) => rule.meta);
         const sarifPath = (0,external_node_path_namespaceObject.resolve)(inputs.workingDirectory, inputs.sarifFile);
-        await (0,promises_namespaceObject.writeFile)(sarifPath, JSON.stringify(toSarif(findings, errors, rules)));
+        await (0,promises_namespaceObject.writeFile)(sarifPath, secrets.redact(JSON.stringify(toSarif(findings, errors, rules))));
         const counts = countFindings(findings, failOn);
         const conclusion = blocking.length > 0 ? 'failure' : 'success';
         setOutput('findings', counts.total);
@@ -52810,8 +53461,12 @@ async function main_run() {
         setOutput('suppressed', counts.suppressed);
         setOutput('sarif-file', sarifPath);
         setOutput('conclusion', conclusion);
-        // The last exit of the job summary: no bidirectional control reorders what a reader sees, whatever got this far.
-        await summary_summary.addHeading('kube-token-guard', 2).addRaw(withoutBidiControls(summary), true).write();
+        // The last exit of the job summary: no secret and no bidirectional control (which reorders what a reader sees)
+        // leaves, whatever got this far.
+        await summary_summary
+            .addHeading('kube-token-guard', 2)
+            .addRaw(withoutBidiControls(secrets.redact(summary)), true)
+            .write();
         info(`Done in ${Math.round(performance.now() - started)} ms.`);
         if (blocking.length > 0) {
             setFailed(`${blocking.length} ${introducedCount === null || config.report === 'all' ? '' : 'new '}finding(s) at or above ${failOn}. See the check run, the review comments or the job summary.`);

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
 import { annotate, logText } from './action/annotations.js';
+import { filterProcessOutput } from './action/log-filter.js';
 import { readRunContext } from './action/context.js';
 import { readInputs } from './action/inputs.js';
 import { publishFromResults } from './action/fork-safe.js';
@@ -12,6 +13,7 @@ import { scanWorkspace } from './adapters/workspace.js';
 import { apiErrorDetail, createGitHub, statusOf } from './api/client.js';
 import { ConfigurationError } from './config/errors.js';
 import { terminalLines, withoutBidiControls } from './core/display-text.js';
+import { SecretFilter } from './core/redact.js';
 import type { Finding, ScanError } from './core/types.js';
 import { codeFence } from './pr/review.js';
 import { annotationLevel, findingList, summaryMarkdown, truncate } from './pr/summary.js';
@@ -25,6 +27,10 @@ import { registry } from './rules/index.js';
  * workspace, reported as workflow annotations, job summary and SARIF.
  */
 export async function run(): Promise<void> {
+  // The secrets of everything this run reads, learned as it reads them; every text it writes goes through them: the
+  // log (all of it, here), the job summary and SARIF (below), GitHub (publish.ts), the results file (fork-safe.ts).
+  const secrets = new SecretFilter();
+  filterProcessOutput(secrets);
   try {
     const started = performance.now();
     const inputs = readInputs();
@@ -50,11 +56,11 @@ export async function run(): Promise<void> {
         'introduced' | 'existing' | 'blocking' | 'changedFiles' | 'notes'
       >;
       if (inputs.mode === 'publish') {
-        outcome = await publishFromResults(github, inputs, context, config, failOn);
+        outcome = await publishFromResults(github, inputs, context, config, failOn, secrets);
         findings = [...outcome.introduced, ...outcome.existing];
         errors = [];
       } else {
-        const reviewed = await reviewPullRequest(github, inputs, context, config, failOn);
+        const reviewed = await reviewPullRequest(github, inputs, context, config, failOn, secrets);
         outcome = reviewed;
         findings = reviewed.head.findings;
         errors = [...reviewed.head.collected.errors, ...reviewed.head.errors];
@@ -90,6 +96,7 @@ export async function run(): Promise<void> {
         config,
         renderTools(process.env),
         (line) => core.info(logText(line)),
+        secrets,
       );
       findings = result.findings;
       errors = [...collected.errors, ...result.errors];
@@ -117,7 +124,7 @@ export async function run(): Promise<void> {
       .filter((rule) => config.rules[rule.meta.id]?.enabled)
       .map((rule) => rule.meta);
     const sarifPath = resolve(inputs.workingDirectory, inputs.sarifFile);
-    await writeFile(sarifPath, JSON.stringify(toSarif(findings, errors, rules)));
+    await writeFile(sarifPath, secrets.redact(JSON.stringify(toSarif(findings, errors, rules))));
 
     const counts = countFindings(findings, failOn);
     const conclusion = blocking.length > 0 ? 'failure' : 'success';
@@ -128,8 +135,12 @@ export async function run(): Promise<void> {
     core.setOutput('sarif-file', sarifPath);
     core.setOutput('conclusion', conclusion);
 
-    // The last exit of the job summary: no bidirectional control reorders what a reader sees, whatever got this far.
-    await core.summary.addHeading('kube-token-guard', 2).addRaw(withoutBidiControls(summary), true).write();
+    // The last exit of the job summary: no secret and no bidirectional control (which reorders what a reader sees)
+    // leaves, whatever got this far.
+    await core.summary
+      .addHeading('kube-token-guard', 2)
+      .addRaw(withoutBidiControls(secrets.redact(summary)), true)
+      .write();
     core.info(`Done in ${Math.round(performance.now() - started)} ms.`);
 
     if (blocking.length > 0) {

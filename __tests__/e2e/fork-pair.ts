@@ -3,14 +3,13 @@
  * read-only token, then `mode: publish` in a `workflow_run` job whose workspace holds only the downloaded results
  * file. Each half registers its clean-up in the caller's list.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeWorkflowRunEvent } from './event.js';
+import type { writeWorkflowRunEvent } from './event.js';
 import type { FakeGitHub } from './fake-github.js';
 import type { RepoFixture } from './git-fixture.js';
 import { type ActionRun, runAction } from './run-action.js';
-import { FORK, OWNER, REPO, fakeForPullRequest, pullRequestScenario } from './scenario.js';
+import { publishResults, pullRequestScenario } from './scenario.js';
 
 export const NUMBER = 12;
 
@@ -43,24 +42,7 @@ export async function forkPublish(
   results: string,
   event: PublishEvent = {},
 ): Promise<{ run: ActionRun; fake: FakeGitHub }> {
-  const fake = await fakeForPullRequest(repo, NUMBER, FORK);
-  cleanups.push(() => fake.stop());
-  const workspace = mkdtempSync(join(tmpdir(), 'ktg-publish-'));
-  cleanups.push(() => rmSync(workspace, { recursive: true, force: true }));
-  writeFileSync(join(workspace, 'kube-token-guard-results.json'), results);
-  const eventPath = writeWorkflowRunEvent({
-    owner: OWNER,
-    repo: REPO,
-    headSha: repo.headSha,
-    headRepoFullName: FORK,
-    ...event,
-  });
-  const run = await runAction({
-    workspace,
-    eventPath,
-    apiUrl: fake.url,
-    inputs: { mode: 'publish' },
-    env: { GITHUB_EVENT_NAME: 'workflow_run' },
-  });
-  return { run, fake };
+  const published = await publishResults(repo, NUMBER, results, event);
+  cleanups.push(() => published.dispose());
+  return published;
 }

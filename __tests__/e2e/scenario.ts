@@ -2,9 +2,13 @@
  * One pull request, ready for the Action to run on: a git repository with the base and head commits, a fake GitHub
  * serving that pull request, and the `pull_request` event payload. Most end-to-end tests start here.
  */
-import { writePullRequestEvent } from './event.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writePullRequestEvent, writeWorkflowRunEvent } from './event.js';
 import { FakeGitHub, type FakeGitHubOptions } from './fake-github.js';
 import { type MakeRepoOptions, type RepoFixture, makeRepo } from './git-fixture.js';
+import { type ActionRun, runAction } from './run-action.js';
 
 export const OWNER = 'octo-org';
 export const REPO = 'manifests';
@@ -78,4 +82,51 @@ export function fakeForPullRequest(
       files: repo.files,
     },
   });
+}
+
+export interface PublishRun {
+  run: ActionRun;
+  fake: FakeGitHub;
+  /** The publishing job's workspace: the results file and what the run wrote. */
+  workspace: string;
+  /** Stops the fake GitHub and removes the workspace. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * The publishing half of the fork-safe pair: `mode: publish` in a `workflow_run` job, with a write token, whose
+ * workspace holds only the downloaded results file (no checkout of the pull request from the fork `FORK`).
+ */
+export async function publishResults(
+  repo: RepoFixture,
+  number: number,
+  results: string,
+  event: Partial<Parameters<typeof writeWorkflowRunEvent>[0]> = {},
+): Promise<PublishRun> {
+  const fake = await fakeForPullRequest(repo, number, FORK);
+  const workspace = mkdtempSync(join(tmpdir(), 'ktg-publish-'));
+  writeFileSync(join(workspace, 'kube-token-guard-results.json'), results);
+  const eventPath = writeWorkflowRunEvent({
+    owner: OWNER,
+    repo: REPO,
+    headSha: repo.headSha,
+    headRepoFullName: FORK,
+    ...event,
+  });
+  const run = await runAction({
+    workspace,
+    eventPath,
+    apiUrl: fake.url,
+    inputs: { mode: 'publish' },
+    env: { GITHUB_EVENT_NAME: 'workflow_run' },
+  });
+  return {
+    run,
+    fake,
+    workspace,
+    dispose: async () => {
+      await fake.stop();
+      rmSync(workspace, { recursive: true, force: true });
+    },
+  };
 }

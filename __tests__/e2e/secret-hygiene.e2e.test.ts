@@ -14,7 +14,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/config.js';
 import { autofix } from '../../src/core/autofix.js';
 import { EXPECTED_RULES, SECRET_MANIFESTS, leaksIn } from '../secret-material.js';
-import { FakeGitHub, type FakeGitHubOptions, type RecordedRequest } from './fake-github.js';
+import type { FakeGitHub, FakeGitHubOptions } from './fake-github.js';
+import { expectNoLeaks, publishedPlaces } from './published.js';
 import type { RepoFixture } from './git-fixture.js';
 import { type ActionRun, runAction } from './run-action.js';
 import { type Scenario, pullRequestScenario } from './scenario.js';
@@ -47,44 +48,6 @@ async function review(options: {
   return { repo, fake, run };
 }
 
-/** A request as text to search: method, path, query and body; the file contents of a commit are left out. */
-function requestText(request: RecordedRequest): string {
-  const body = structuredClone(request.body) as Record<string, unknown> | undefined;
-  const input = (body?.variables as { input?: { fileChanges?: unknown } } | undefined)?.input;
-  if (input?.fileChanges) input.fileChanges = '(the fixed files, checked separately)';
-  return `${request.method} ${request.path} ${JSON.stringify(request.query)} ${JSON.stringify(body ?? null)}`;
-}
-
-/** Everything the run published or left behind, by where it went. */
-function outputsOf(repo: RepoFixture, fake: FakeGitHub, run: ActionRun): Record<string, string> {
-  const places: Record<string, string> = {
-    stdout: run.stdout,
-    stderr: run.stderr,
-    'job summary': run.summary,
-    'step outputs': JSON.stringify(run.outputs),
-    'SARIF file': readFileSync(join(repo.dir, 'kube-token-guard.sarif'), 'utf8'),
-  };
-  fake.requests.forEach((request, index) => {
-    places[`request ${index} ${request.operationId ?? request.path}`] = requestText(request);
-  });
-  // What the fake holds, in case it was built from more than the request bodies (not `diff_hunk`: GitHub's own view of
-  // the diff, which quotes the file).
-  places['reviews'] = JSON.stringify(fake.reviews.map((entry) => entry.body));
-  places['review comments'] = JSON.stringify(fake.reviewComments.map((entry) => [entry.path, entry.history]));
-  places['check runs'] = JSON.stringify(fake.checkRuns.map((entry) => [entry.output, entry.annotations]));
-  places['commit messages'] = JSON.stringify(fake.branchCommits.map((commit) => commit.message));
-  if (run.outputs['patch-file']) places['patch file'] = readFileSync(run.outputs['patch-file'], 'utf8');
-  return places;
-}
-
-function expectNoLeaks(places: Record<string, string>): void {
-  const leaks = Object.entries(places)
-    .map(([place, text]) => [place, leaksIn(text)] as const)
-    .filter(([, found]) => found.length > 0)
-    .map(([place, found]) => `${place}: ${found.join(', ')}`);
-  expect(leaks).toEqual([]);
-}
-
 describe('the Action never publishes secret material', () => {
   it('in a review with suggestions, the check run, its annotations, the job summary and SARIF', async () => {
     const { repo, fake, run } = await review({});
@@ -97,14 +60,14 @@ describe('the Action never publishes secret material', () => {
       fake.checkRuns[0]!.annotations.map((annotation) => annotation.title?.split(' ')[0]),
     );
     for (const rule of EXPECTED_RULES) expect(titles, rule).toContain(rule);
-    expectNoLeaks(outputsOf(repo, fake, run));
+    expectNoLeaks(publishedPlaces(repo.dir, fake, run));
   });
 
   it('in the findings listed in the review body (comment-mode: summary)', async () => {
     const { repo, fake, run } = await review({ inputs: { 'comment-mode': 'summary' } });
     expect(fake.violations).toEqual([]);
     expect(fake.reviews[0]!.body).toContain('static-cloud-credentials');
-    expectNoLeaks(outputsOf(repo, fake, run));
+    expectNoLeaks(publishedPlaces(repo.dir, fake, run));
   });
 
   it('from a fork: in workflow annotations, the job summary and the patch, which still applies', async () => {
@@ -120,7 +83,7 @@ describe('the Action never publishes secret material', () => {
     const patch = readFileSync(patchFile, 'utf8');
     expect(patch).toContain('+kind: ServiceAccount');
     expect(run.summary).toContain('automountServiceAccountToken: false');
-    expectNoLeaks(outputsOf(repo, fake, run));
+    expectNoLeaks(publishedPlaces(repo.dir, fake, run));
 
     // The patch leaves context out next to secrets; it must still give exactly the fixed files.
     const expected = autofix(
@@ -142,7 +105,7 @@ describe('the Action never publishes secret material', () => {
     const { repo, fake, run } = await review({ inputs: { autofix: 'true' } });
     expect(fake.violations).toEqual([]);
     expect(fake.branchCommits).toHaveLength(1);
-    expectNoLeaks(outputsOf(repo, fake, run));
+    expectNoLeaks(publishedPlaces(repo.dir, fake, run));
     const expected = new Map(
       autofix(
         Object.entries(SECRET_MANIFESTS).map(([path, text]) => ({ path, text })),

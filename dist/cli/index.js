@@ -5810,7 +5810,7 @@ function escapeJsonPtr(str) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2224);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8304);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9922);
 
 
 
@@ -5832,7 +5832,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8304:
+/***/ 9922:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -7094,7 +7094,7 @@ function failureReason(result, limits = DEFAULT_TOOL_LIMITS) {
         return `stopped: it wrote more than ${limits.maxOutputBytes / 1024 / 1024} MiB of output`;
     if (result.code === 'MEMORY')
         return `stopped: it used more than ${Math.round(limits.maxMemoryBytes / 1024 / 1024)} MiB of memory`;
-    return (result.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500) || `exit code ${String(result.code)}`);
+    return (clip(result.stderr.trim().split('\n').slice(-3).join(' '), 500) || `exit code ${String(result.code)}`);
 }
 /**
  * The path of a program: `name` itself when it is a path, else the first executable of that name on this process's
@@ -7112,6 +7112,16 @@ async function findExecutable(name) {
             return found;
     }
     return null;
+}
+/**
+ * At most `limit` characters, cut between words: the secret filter recognises a value it knows only whole, so a cut
+ * must not leave the start of one (a secretGenerator literal that kustomize quotes) at the end of the line.
+ */
+function clip(text, limit) {
+    if (text.length <= limit)
+        return text;
+    const cut = text.lastIndexOf(' ', limit - 1);
+    return `${text.slice(0, cut > 0 ? cut : 0)} …`;
 }
 
 ;// CONCATENATED MODULE: ./src/adapters/helm.ts
@@ -9061,7 +9071,226 @@ const sharedServiceAccount = {
     },
 };
 
+;// CONCATENATED MODULE: ./src/core/credentials.ts
+/**
+ * What a credential looks like in text, whatever the text is: a key that names one and the value written after it, or
+ * the shape of a well-known credential. Pairs are found the same way in a manifest, a chart's values, JSON, an env
+ * file, a kustomize literal or a line a tool printed, so the secret filter needs no parser to recognise them.
+ */
+/** Last words of a key that names a credential; separators and case are ignored (`AWS_SECRET_ACCESS_KEY`, `apiKey`). */
+const CREDENTIAL_WORDS = new Set([
+    'password',
+    'passwd',
+    'pwd',
+    'passphrase',
+    'secret',
+    'token',
+    'apikey',
+    'privatekey',
+    'accesskey',
+    'secretkey',
+    'clientsecret',
+    'secretaccesskey',
+]);
+/**
+ * Words that make a key a reference to a credential or a setting about one (`secretName`, `existingSecret`,
+ * `tokenPath`, `passwordFile`, `secretKeyRef`), or the automount switch, rather than the credential itself.
+ */
+const NOT_A_CREDENTIAL_WORDS = new Set([
+    'automount',
+    'existing',
+    'name',
+    'names',
+    'ref',
+    'path',
+    'file',
+    'files',
+    'dir',
+    'url',
+    'uri',
+    'endpoint',
+    'length',
+    'ttl',
+    'expiration',
+    'policy',
+    'enabled',
+    'type',
+    'format',
+    'audience',
+    'header',
+    'template',
+    'field',
+    'mode',
+]);
+/** The words of a key: `dbPassword` → db, password; `AWS_SECRET_ACCESS_KEY` → aws, secret, access, key. */
+function wordsOf(key) {
+    return key
+        .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .filter(Boolean);
+}
+/** Every credential word holds one of these: most keys are rejected without being split into words. */
+const CREDENTIAL_HINT = /pass|pwd|secret|token|key/i;
+/** Whether a key names a credential: its last one, two or three words are a credential's, and no word a reference's. */
+function isCredentialKey(key) {
+    if (!CREDENTIAL_HINT.test(key))
+        return false;
+    let known = credentialKeys.get(key);
+    if (known === undefined) {
+        // A scan meets the same few keys (`automountServiceAccountToken`) thousands of times.
+        if (credentialKeys.size > 10_000)
+            credentialKeys.clear();
+        known = namesCredential(wordsOf(key));
+        credentialKeys.set(key, known);
+    }
+    return known;
+}
+const credentialKeys = new Map();
+function namesCredential(words) {
+    if (words.length === 0 || words.some((word) => NOT_A_CREDENTIAL_WORDS.has(word)))
+        return false;
+    for (let count = 1; count <= Math.min(3, words.length); count++) {
+        if (CREDENTIAL_WORDS.has(words.slice(-count).join('')))
+            return true;
+    }
+    return false;
+}
+/** Booleans and nulls as YAML 1.1 reads them, numbers, and what stands for a value rather than being one. */
+const NOT_A_VALUE = /^(?:y|yes|n|no|true|false|on|off|null|~|[-+]?(?:\d[\d_]*)?(?:\.\d+)?(?:e[-+]?\d+)?|[*&!].*|.*(?:\{\{|\$\{|\$\().*)$/i;
+/** Whether a credential key's value is one: not empty, not a boolean, number, alias, tag or template expression. */
+function isCredentialValue(value) {
+    const trimmed = value.trim();
+    return trimmed !== '' && trimmed !== '[redacted]' && !NOT_A_VALUE.test(trimmed);
+}
+/** What follows a key: its closing quote if it has an opening one, then `:` or `=`. */
+const AFTER_KEY = /(["']?)[ \t]*([:=])[ \t]*/y;
+function isKeyChar(code) {
+    // A-Z a-z 0-9 _ . / -
+    return ((code >= 65 && code <= 90) ||
+        (code >= 97 && code <= 122) ||
+        (code >= 48 && code <= 57) ||
+        code === 95 ||
+        code === 46 ||
+        code === 47 ||
+        code === 45);
+}
+/**
+ * The credential pairs of a text: values of keys that name a credential, wherever a key can be. A key starts a line
+ * (YAML, env files, after a `- `) or follows `{`, `,`, `[` or `(` (flow maps, JSON), optionally quoted, and is followed
+ * by `:` or `=`; or it follows a blank and is followed by `=` (a literal a tool quotes). A key anywhere else
+ * (`"automount-token: <reason>"` inside an annotation's value, `token: it` in a sentence) is not one. A value reads as
+ * YAML writes it: quoted (to the closing quote), a block scalar (`|` or `>`: the more indented lines below), or plain
+ * (to the end of the line at the start of a line, else to the next blank, comma or bracket). The search starts from
+ * the words a credential key holds, which most keys lack.
+ */
+function credentialPairs(text) {
+    const pairs = [];
+    const hints = new RegExp(CREDENTIAL_HINT.source, 'gi');
+    for (let hint = hints.exec(text); hint; hint = hints.exec(text)) {
+        let start = hint.index;
+        while (start > 0 && isKeyChar(text.charCodeAt(start - 1)))
+            start--;
+        let end = hint.index + hint[0].length;
+        while (end < text.length && isKeyChar(text.charCodeAt(end)))
+            end++;
+        hints.lastIndex = end;
+        const quote = text[start - 1] === '"' || text[start - 1] === "'" ? text[start - 1] : '';
+        AFTER_KEY.lastIndex = end;
+        const after = AFTER_KEY.exec(text);
+        if (!after || after[1] !== quote)
+            continue;
+        const keyStart = start - quote.length;
+        // What comes before the key on its line, past blanks (and a list's `- `); walked back over only those, as a text
+        // can be one long line (JSON).
+        let before = keyStart - 1;
+        while (before >= 0 && (text[before] === ' ' || text[before] === '\t' || text[before] === '-'))
+            before--;
+        const atLineStart = before < 0 || text[before] === '\n' || text[before] === '\r';
+        const inFlow = before >= 0 && '{,[('.includes(text[before]);
+        // In a sentence, `token: it never expires` is no pair; `password=x` in a literal a tool quotes is one.
+        const literal = after[2] === '=' && /\s/.test(text[keyStart - 1] ?? '');
+        if (!atLineStart && !inFlow && !literal)
+            continue;
+        const key = text.slice(start, end);
+        if (!/^[A-Za-z_]/.test(key) || !isCredentialKey(key))
+            continue;
+        const value = valueAt(text, AFTER_KEY.lastIndex, atLineStart, keyStart - before - 1);
+        if (!value || !isCredentialValue(value.value))
+            continue;
+        pairs.push({ key, ...value });
+        // Text inside a value is not searched for keys: `password: "a token: b"` is one pair.
+        hints.lastIndex = Math.max(hints.lastIndex, value.end);
+    }
+    return pairs;
+}
+function valueAt(text, from, atLineStart, indent) {
+    const first = text[from];
+    if (first === '"' || first === "'") {
+        const close = first === '"' ? /(?:[^"\\\n]|\\.)*"/y : /(?:[^'\n]|'')*'/y;
+        close.lastIndex = from + 1;
+        if (!close.exec(text))
+            return null;
+        const end = close.lastIndex - 1;
+        const written = text.slice(from + 1, end);
+        return {
+            value: first === '"' ? unescapeDouble(written) : written.replace(/''/g, "'"),
+            start: from + 1,
+            end,
+        };
+    }
+    const block = /[|>][-+0-9]*[ \t]*(?:#.*)?(?:\r?\n|$)/y;
+    block.lastIndex = from;
+    if (atLineStart && block.exec(text)) {
+        // The block's lines are those indented deeper than the key's line.
+        const start = block.lastIndex;
+        const lines = /(?:(?:[ \t]*\r?\n)|(?:[ \t]+[^\n]*(?:\n|$)))/y;
+        let end = start;
+        lines.lastIndex = start;
+        for (let line = lines.exec(text); line && line[0] !== ''; line = lines.exec(text)) {
+            if (line[0].trim() !== '' && line[0].length - line[0].trimStart().length <= indent)
+                break;
+            end = lines.lastIndex;
+        }
+        const written = text.slice(start, end).replace(/\s+$/, '');
+        const rows = written.split('\n');
+        const margin = Math.min(...rows.filter((row) => row.trim() !== '').map((row) => /^[ \t]*/.exec(row)[0].length));
+        return { value: rows.map((row) => row.slice(margin)).join('\n'), start, end: start + written.length };
+    }
+    const plain = atLineStart
+        ? /[^\s"'`{[\\][^\n]*?(?=[ \t]+#|[ \t]*(?:\r?\n|$))/y
+        : /[^\s"'`{[\\][^\s,}\])"'`\\]*/y;
+    plain.lastIndex = from;
+    const found = plain.exec(text);
+    if (!found)
+        return null;
+    return { value: found[0], start: from, end: from + found[0].length };
+}
+/** A double-quoted YAML or JSON string's content as it reads; as written when it is not valid JSON. */
+function unescapeDouble(written) {
+    try {
+        return JSON.parse(`"${written}"`);
+    }
+    catch {
+        return written;
+    }
+}
+/**
+ * Credentials recognisable by their shape alone, anywhere: AWS access key ids, PEM private keys, GitHub tokens, JWTs,
+ * Google API keys and Slack tokens. A private key runs to its END line, or when cut short to the end of the text; in
+ * JSON, never past the end of the string it is in (so redacting it keeps the JSON valid).
+ */
+const CREDENTIAL_SHAPES = [
+    /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/,
+    /-----BEGIN[A-Z ]*PRIVATE KEY-----(?:\\.|[^"\\])*?(?:-----END[A-Z ]*PRIVATE KEY-----|(?="|$))/,
+    /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})/,
+    /\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/,
+    /\bAIza[0-9A-Za-z_-]{35}/,
+    /\bxox[abprs]-[A-Za-z0-9-]{10,}/,
+];
+
 ;// CONCATENATED MODULE: ./src/core/secrets.ts
+
 
 
 /**
@@ -9166,6 +9395,82 @@ function secretLines(model, extraEnvNames = []) {
 function secretLinesOfFiles(files, config) {
     const objects = files.flatMap((file) => loadDocuments(file).objects);
     return secretLines(buildModel(objects, config.defaultNamespace), extraCredentialEnvNames(config));
+}
+/** The annotation `kubectl apply` keeps a copy of the object in, Secret data included. */
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+/**
+ * The secret values of a model, for the filter that keeps them out of every output: each value of a Secret's `data`
+ * (as written and decoded) and `stringData`, the same in the copies `last-applied-configuration` keeps, credential
+ * keys inside those values and annotations, and literal credential values of container variables.
+ */
+function secretValues(model, extraEnvNames = []) {
+    const values = new Set();
+    for (const resource of model.resources) {
+        const copy = resource.annotations[LAST_APPLIED];
+        if (copy === undefined)
+            continue;
+        for (const pair of credentialPairs(copy))
+            values.add(pair.value);
+        let parsed;
+        try {
+            parsed = JSON.parse(copy);
+        }
+        catch {
+            continue;
+        }
+        if ((0,core_model/* isRecord */.u4)(parsed) && parsed.kind === 'Secret')
+            addSecretData(values, parsed);
+    }
+    for (const { object } of model.secrets)
+        addSecretData(values, object.value);
+    const extra = new Set(extraEnvNames);
+    for (const workload of model.workloads) {
+        for (const { container } of (0,core_model/* containersOf */.Mz)(workload)) {
+            if (!Array.isArray(container.env))
+                continue;
+            for (const variable of container.env) {
+                if ((0,core_model/* isRecord */.u4)(variable) && isSecretEnvValue(variable, extra))
+                    values.add(variable.value);
+            }
+        }
+    }
+    return values;
+}
+/**
+ * Data keys of a service-account-token Secret that are not secret: its namespace (a word messages print) and the
+ * cluster's CA certificate.
+ */
+const PUBLIC_TOKEN_KEYS = new Set(['namespace', 'ca.crt']);
+function addSecretData(values, secret) {
+    const isToken = secret.type === 'kubernetes.io/service-account-token';
+    for (const field of ['data', 'stringData']) {
+        const entries = secret[field];
+        if (!(0,core_model/* isRecord */.u4)(entries))
+            continue;
+        for (const [key, value] of Object.entries(entries)) {
+            if (typeof value !== 'string' || (isToken && PUBLIC_TOKEN_KEYS.has(key)))
+                continue;
+            values.add(value);
+            const text = field === 'data' ? decodedText(value) : value;
+            if (text === null)
+                continue;
+            values.add(text);
+            // A credentials file or key document stored whole: its credentials are secret on their own.
+            for (const pair of credentialPairs(text))
+                values.add(pair.value);
+        }
+    }
+}
+/** Base64 data decoded, when it is text (binary data is not quoted as such by any output). */
+function decodedText(data) {
+    const text = Buffer.from(data.replace(/\s+/g, ''), 'base64').toString('utf8');
+    // eslint-disable-next-line no-control-regex -- control characters tell binary data apart
+    return text === '' || text.includes('\uFFFD') || /[\u0000-\u0008\u000e-\u001f]/.test(text) ? null : text;
+}
+/** The secret values of files given as text: for callers outside a scan (the fork-safe publisher). */
+function secretValuesOfFiles(files, config) {
+    const objects = files.flatMap((file) => loadDocuments(file).objects);
+    return secretValues(buildModel(objects, config.defaultNamespace), extraCredentialEnvNames(config));
 }
 /**
  * Withholds the fixes whose whole lines would quote secret material: a fix is shown as those lines (a review
@@ -9400,6 +9705,7 @@ function scanFiles(files, config, registry = rules_registry, load = { screen: sc
         findings,
         errors,
         notices,
+        secretValues: secretValues(model, extraCredentialEnvNames(config)),
         stats: {
             files: files.length,
             documents,
@@ -9858,7 +10164,89 @@ function podSpecInsertion(template, podSpecPath) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/adapters/secret-sources.ts
+
+
+
+
+
+
+/** Larger files are not read for secrets: a generator's source or a values file is far smaller. */
+const MAX_SOURCE_BYTES = 1024 * 1024;
+/**
+ * Teaches the filter the secrets of what is rendered rather than scanned: the credential keys of each chart's values
+ * files, and everything a kustomize `secretGenerator` makes a Secret of (literals, files, env files). These never
+ * reach the scan when a render fails, yet helm and kustomize quote them in their errors, and a values fix may sit on
+ * their line. Reads only inside `root`; what cannot be read is skipped (the render reports it).
+ */
+async function learnSecretSources(secrets, root, units, config) {
+    const valuesFiles = [
+        ...units.charts.map((dir) => (0,external_node_path_namespaceObject.join)(dir, 'values.yaml')),
+        ...config.charts.filter((chart) => units.charts.includes(chart.path)).flatMap((chart) => chart.values),
+    ];
+    for (const path of valuesFiles) {
+        const text = await secret_sources_readInside(root, path);
+        if (text !== null)
+            secrets.learnText(text);
+    }
+    for (const dir of units.kustomizations) {
+        for (const name of kustomize_sources_KUSTOMIZATION_FILES) {
+            const text = await secret_sources_readInside(root, (0,external_node_path_namespaceObject.join)(dir, name));
+            if (text !== null)
+                await learnGenerators(secrets, root, dir, text);
+        }
+    }
+}
+async function learnGenerators(secrets, root, dir, text) {
+    secrets.learnText(text);
+    let kustomization;
+    try {
+        kustomization = (0,dist/* parse */.qg)(text);
+    }
+    catch {
+        return;
+    }
+    if (!(0,core_model/* isRecord */.u4)(kustomization) || !Array.isArray(kustomization.secretGenerator))
+        return;
+    for (const generator of kustomization.secretGenerator) {
+        if (!(0,core_model/* isRecord */.u4)(generator))
+            continue;
+        // `key=value`; kustomize refuses a literal without `=` and quotes it whole in its error.
+        for (const literal of secret_sources_strings(generator.literals))
+            secrets.add(literal.slice(literal.indexOf('=') + 1));
+        for (const entry of secret_sources_strings(generator.files)) {
+            const content = await secret_sources_readInside(root, (0,external_node_path_namespaceObject.join)(dir, entry.slice(entry.indexOf('=') + 1)));
+            if (content === null)
+                continue;
+            secrets.add(content);
+            secrets.learnText(content);
+        }
+        for (const entry of [...secret_sources_strings(generator.envs), ...secret_sources_strings([generator.env])]) {
+            const content = await secret_sources_readInside(root, (0,external_node_path_namespaceObject.join)(dir, entry));
+            for (const line of content?.split(/\r?\n/) ?? []) {
+                // A line without `=` becomes a key of the Secret: kustomize quotes it either way.
+                if (line.trim() !== '' && !line.trimStart().startsWith('#'))
+                    secrets.add(line.slice(line.indexOf('=') + 1));
+            }
+        }
+    }
+}
+function secret_sources_strings(list) {
+    return Array.isArray(list) ? list.filter((entry) => typeof entry === 'string') : [];
+}
+/** A file's text when it lies inside `root` (links followed) and is small enough; otherwise null. */
+async function secret_sources_readInside(root, path) {
+    if (!(await resolvesInside(root, path)))
+        return null;
+    const absolute = (0,external_node_path_namespaceObject.resolve)(root, path);
+    const info = await (0,promises_namespaceObject.stat)(absolute).catch(() => null);
+    if (!info?.isFile() || info.size > MAX_SOURCE_BYTES)
+        return null;
+    return (0,promises_namespaceObject.readFile)(absolute, 'utf8').catch(() => null);
+}
+
 ;// CONCATENATED MODULE: ./src/adapters/workspace.ts
+
 
 
 
@@ -9866,17 +10254,21 @@ function podSpecInsertion(template, podSpecPath) {
 /**
  * A scan of a working tree, as the CLI and the Action's non-pull-request runs make it: collect the files, render
  * charts and overlays, scan everything together, point rendered findings at their sources and look for fixes at
- * the source. Progress lines go to `log`.
+ * the source. Progress lines go to `log`. `secrets` learns the secrets of everything read, and the findings, errors
+ * and notices returned have been through it.
  */
-async function scanWorkspace(root, paths, config, tools, log) {
+async function scanWorkspace(root, paths, config, tools, log, secrets) {
     const clock = stopwatch();
     const collected = await collectFiles({ root, paths, include: config.include, exclude: config.exclude });
     const collecting = clock();
+    // Before rendering: a failed render's error quotes what it read.
+    await learnSecretSources(secrets, root, collected, config);
     const rendering = await renderCollected(collected, root, config, tools);
     const rendered = clock();
     if (rendering.log)
         log(rendering.log);
     const result = scanFiles(collected.files, config);
+    secrets.learnScan(collected.files, result.secretValues);
     await mapRenderedFindings(result.findings, root);
     const scanning = clock();
     let probing = 0;
@@ -9894,6 +10286,9 @@ async function scanWorkspace(root, paths, config, tools, log) {
             log(summary);
         probing = clock();
     }
+    secrets.cleanFindings(result.findings);
+    for (const list of [collected.errors, collected.notices, result.errors, result.notices])
+        secrets.cleanMessages(list);
     log(`Timing: read ${collecting} ms, render ${rendered} ms, scan ${scanning} ms` +
         (rendering.charts.length > 0 ? `, probe ${probing} ms` : '') +
         (result.stats.screened > 0
@@ -10050,6 +10445,174 @@ function countErrorsByFile(result) {
     for (const error of result.errors)
         counts.set(error.file, (counts.get(error.file) ?? 0) + 1);
     return counts;
+}
+
+;// CONCATENATED MODULE: ./src/core/redact.ts
+
+/**
+ * The one filter every text that leaves the tool goes through. A pull request is attacker-controlled, and the files it
+ * scans may hold secrets of the repository's owner: a review, a check run, a log line, a report or a patch that quoted
+ * one would publish it. The filter knows the secret values of one run, learned from what the run read (Secret data,
+ * credential-named keys of manifests and chart values, literal credential variables, kustomize generator sources), and
+ * the shapes of well-known credentials. Prose goes through `redact`; text that must be shown verbatim (a suggestion,
+ * a fix's replacement, a patch) is checked with `contains` and withheld, never altered: an altered suggestion would
+ * write the marker into the user's file.
+ */
+/** What a secret is replaced with in prose. */
+const REDACTED = '[redacted]';
+/**
+ * Values shorter than this are not learned: a short value (`admin`, `default`, a namespace) is likely to be a word the
+ * tool prints for its own reasons, and redacting it everywhere would make messages unreadable. Short credentials next
+ * to a credential key (`password: abc`) are still recognised by the key.
+ */
+const MIN_SECRET_LENGTH = 8;
+class SecretFilter {
+    known = new Set();
+    /** Known values and shapes as one pattern, rebuilt when a value is added. */
+    pattern = null;
+    /** Learns a secret value, with the forms it takes in outputs: trimmed, JSON-escaped and base64-encoded. */
+    add(value) {
+        const trimmed = value.trim();
+        if (trimmed.length < MIN_SECRET_LENGTH)
+            return;
+        const forms = new Set([value, trimmed, JSON.stringify(trimmed).slice(1, -1)]);
+        forms.add(Buffer.from(trimmed, 'utf8').toString('base64'));
+        // A private key's body lines, which a tool may quote one at a time. (Not the lines of any multi-line value: those
+        // of a config file stored in a Secret, such as `apiVersion: v1`, are everyone's.)
+        if (/-----BEGIN[A-Z ]*PRIVATE KEY-----/.test(trimmed)) {
+            for (const line of trimmed.split(/\r?\n|\\n/))
+                if (!line.startsWith('-----'))
+                    forms.add(line.trim());
+        }
+        for (const form of forms) {
+            if (form.length < MIN_SECRET_LENGTH || this.known.has(form))
+                continue;
+            this.known.add(form);
+            this.pattern = null;
+        }
+    }
+    addAll(values) {
+        for (const value of values)
+            this.add(value);
+    }
+    /** Learns the values of credential-named keys in any text: YAML, JSON, an env file, a tool's output. */
+    learnText(text) {
+        for (const pair of credentialPairs(text))
+            this.add(pair.value);
+    }
+    /** Learns from a scan: the credential keys of every file read, and the secret values the scan's model found. */
+    learnScan(files, secretValues) {
+        for (const file of files)
+            this.learnText(file.text);
+        this.addAll(secretValues);
+    }
+    /** Prose with every secret replaced by `[redacted]`: known values, credential shapes, values of credential keys. */
+    redact(text) {
+        const spans = this.spans(text);
+        if (spans.length === 0)
+            return text;
+        let result = '';
+        let at = 0;
+        for (const [start, end] of spans) {
+            result += text.slice(at, start) + REDACTED;
+            at = end;
+        }
+        return result + text.slice(at);
+    }
+    /** Whether a text holds a secret: such a text, when it must be quoted verbatim, is not shown at all. */
+    contains(text) {
+        return this.spans(text).length > 0;
+    }
+    /** The lines (1-based) of a text that hold a secret, or part of one: a patch leaves them out. */
+    linesContaining(text) {
+        const lines = new Set();
+        const spans = this.spans(text);
+        if (spans.length === 0)
+            return lines;
+        const starts = [0];
+        for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1))
+            starts.push(at + 1);
+        /** The 1-based line of an offset: the number of line starts at or before it. */
+        const lineOf = (offset) => {
+            let low = 0;
+            let high = starts.length;
+            while (low < high) {
+                const middle = (low + high) >> 1;
+                if (starts[middle] <= offset)
+                    low = middle + 1;
+                else
+                    high = middle;
+            }
+            return low;
+        };
+        for (const [start, end] of spans) {
+            for (let line = lineOf(start); line <= lineOf(Math.max(start, end - 1)); line++)
+                lines.add(line);
+        }
+        return lines;
+    }
+    /**
+     * Findings made fit to leave: messages and suppression reasons redacted, and fixes that would quote a secret (as
+     * a suggestion's whole lines, or in an edit) withheld, as when no safe edit can be made.
+     */
+    cleanFindings(findings) {
+        for (const finding of findings) {
+            finding.message = this.redact(finding.message);
+            if (finding.suppression)
+                finding.suppression.reason = this.redact(finding.suppression.reason);
+            const fix = finding.fix;
+            if (fix && (this.contains(fix.replacement) || fix.edits.some((edit) => this.contains(edit.text))))
+                finding.fix = null;
+        }
+    }
+    /** Errors and notices (a renderer's stderr among them) with their messages redacted. */
+    cleanMessages(entries) {
+        for (const entry of entries)
+            entry.message = this.redact(entry.message);
+    }
+    /** Where secrets are in a text: [start, end) spans, sorted and merged. */
+    spans(text) {
+        const found = [];
+        const pattern = this.compiled();
+        pattern.lastIndex = 0;
+        for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+            let start = match.index;
+            // Inside an escaped string (JSON), a match right after a lone backslash takes it along: `\` + marker would be an
+            // invalid escape.
+            let backslashes = 0;
+            while (text[start - 1 - backslashes] === '\\')
+                backslashes++;
+            if (backslashes % 2 === 1)
+                start--;
+            found.push([start, match.index + match[0].length]);
+            if (match[0] === '')
+                pattern.lastIndex++;
+        }
+        for (const pair of credentialPairs(text))
+            found.push([pair.start, pair.end]);
+        found.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+        const merged = [];
+        for (const span of found) {
+            const last = merged[merged.length - 1];
+            if (last && span[0] <= last[1])
+                last[1] = Math.max(last[1], span[1]);
+            else
+                merged.push([...span]);
+        }
+        return merged;
+    }
+    compiled() {
+        if (!this.pattern) {
+            // Longest first, so a value is replaced whole rather than by a shorter value it contains.
+            const values = [...this.known].sort((a, b) => b.length - a.length).map(redact_escapeRegExp);
+            const sources = [...values, ...CREDENTIAL_SHAPES.map((shape) => shape.source)];
+            this.pattern = new RegExp(sources.join('|'), 'g');
+        }
+        return this.pattern;
+    }
+}
+function redact_escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 ;// CONCATENATED MODULE: ./src/report/json.ts
@@ -10730,6 +11293,7 @@ async function runInit(argv, io) {
 
 
 
+
 const EXIT_OK = 0;
 const EXIT_FINDINGS = 1;
 const EXIT_USAGE = 2;
@@ -10752,9 +11316,19 @@ Options of scan:
 
 Exit status: 0 nothing at or above fail-on, 1 findings at or above fail-on, 2 usage, config or input error.
 `;
-async function runCli(argv, io) {
+async function runCli(argv, unfiltered) {
+    // Everything printed goes through the filter of the secrets the scan learns (see core/redact.ts).
+    const secrets = new SecretFilter();
+    const io = {
+        ...unfiltered,
+        stdout: {
+            write: (text) => unfiltered.stdout.write(secrets.redact(text)),
+            isTTY: unfiltered.stdout.isTTY,
+        },
+        stderr: { write: (text) => unfiltered.stderr.write(secrets.redact(text)) },
+    };
     try {
-        return await run(argv, io);
+        return await run(argv, io, secrets);
     }
     catch (error) {
         if (error instanceof ConfigurationError) {
@@ -10764,7 +11338,7 @@ async function runCli(argv, io) {
         throw error;
     }
 }
-async function run(argv, io) {
+async function run(argv, io, secrets) {
     const commandAt = argv.findIndex((arg) => !arg.startsWith('-'));
     if (argv[commandAt] === 'init') {
         const initArgs = argv.filter((_, index) => index !== commandAt);
@@ -10818,7 +11392,7 @@ async function run(argv, io) {
     const failOn = failOnFlag ?? config.failOn;
     const log = [];
     const tools = renderTools(io.env);
-    let { collected, result } = await scanWorkspace(io.cwd, paths, config, tools, (line) => log.push(line));
+    let { collected, result } = await scanWorkspace(io.cwd, paths, config, tools, (line) => log.push(line), secrets);
     if (values.fix) {
         // Plain files first, in passes until stable; then values files of charts, once, since their effect shows only
         // after rendering again.
@@ -10848,7 +11422,7 @@ async function run(argv, io) {
         for (const path of fixed.reverted)
             log.push(`Fixes for ${path} were not applied: the result did not parse.`);
         if (total > 0)
-            ({ collected, result } = await scanWorkspace(io.cwd, paths, config, tools, () => { }));
+            ({ collected, result } = await scanWorkspace(io.cwd, paths, config, tools, () => { }, secrets));
     }
     const errors = [...collected.errors, ...result.errors];
     const notices = [...collected.notices, ...result.notices];
@@ -10873,7 +11447,7 @@ async function run(argv, io) {
         });
     }
     if (values.output)
-        await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.resolve)(io.cwd, values.output), report);
+        await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.resolve)(io.cwd, values.output), secrets.redact(report));
     else
         io.stdout.write(report);
     if (format !== 'text') {

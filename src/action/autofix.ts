@@ -8,6 +8,7 @@ import { commitFiles } from '../api/commit.js';
 import type { ResolvedConfig } from '../config/config.js';
 import { applyFixes } from '../core/apply.js';
 import { autofix } from '../core/autofix.js';
+import type { SecretFilter } from '../core/redact.js';
 import { secretLinesOfFiles } from '../core/secrets.js';
 import type { Finding, Fix, SourceFile } from '../core/types.js';
 import { patchWithoutSecrets } from '../pr/fix-patch.js';
@@ -49,6 +50,8 @@ export async function runAutofix(options: {
   changedPaths: ReadonlySet<string>;
   /** Where rendered findings' sources (values files, templates) are read from. */
   renderRoot: string;
+  /** The secrets of the run: a line holding one (in a values file too) is not quoted by the patch. */
+  secrets: SecretFilter;
 }): Promise<AutofixOutcome> {
   const { github, git, pr, inputs, config } = options;
   const outcome: AutofixOutcome = {
@@ -117,7 +120,9 @@ export async function runAutofix(options: {
   const pieces: string[] = [];
   const withheld: string[] = [];
   for (const [path, text] of outcome.files) {
-    const piece = patchWithoutSecrets(path, sources.get(path) ?? '', text, secret.get(path) ?? new Set());
+    const before = sources.get(path) ?? '';
+    const lines = new Set([...(secret.get(path) ?? []), ...options.secrets.linesContaining(before)]);
+    const piece = patchWithoutSecrets(path, before, text, lines);
     if (piece.text === null) withheld.push(path);
     else pieces.push(piece.text);
     if (piece.needsUnidiffZero) outcome.applyCommand = 'git apply --unidiff-zero';

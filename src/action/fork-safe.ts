@@ -7,7 +7,9 @@
  * The results file was made by a job the pull request's author controls, so the publisher trusts none of it: it
  * finds the pull request through GitHub and requires its head to be the commit the scanning run ran on, recomputes
  * the commentable lines from GitHub's own diff, applies its own `fail-on`, drops any finding that is malformed,
- * names an unknown rule or a file the pull request does not change, and escapes the notes it passes on.
+ * names an unknown rule or a file the pull request does not change, and escapes the notes it passes on. Nor does it
+ * trust the file to have kept secrets out: it learns the pull request's secrets from GitHub's own diff (and from the
+ * texts in the file), and filters the findings and notes as the scanning run does.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -18,8 +20,10 @@ import type { GitHub } from '../api/client.js';
 import type { ResolvedConfig } from '../config/config.js';
 import { ConfigurationError } from '../config/errors.js';
 import { isRecord } from '../core/model.js';
+import type { SecretFilter } from '../core/redact.js';
+import { secretLinesOfFiles, secretValuesOfFiles } from '../core/secrets.js';
 import { type Finding, type Severity, isSeverity } from '../core/types.js';
-import { type CommentableLines, parsePatch } from '../pr/patch.js';
+import { type CommentableLines, newSideText, parsePatch } from '../pr/patch.js';
 import { escapeMarkdown } from '../pr/review.js';
 import { isBlocking } from '../report/summary.js';
 import { registry } from '../rules/index.js';
@@ -47,11 +51,16 @@ interface ResultsFile {
   texts: Record<string, string>;
 }
 
-/** `mode: scan`: writes the results next to the workspace and returns the absolute path. */
+/**
+ * `mode: scan`: writes the results next to the workspace and returns the absolute path. The file is uploaded as an
+ * artifact, which anyone who can read the repository's runs can download: it goes through the secret filter like any
+ * output, and carries no text of a file holding a secret (texts only serve to merge suggestions).
+ */
 export async function writeResults(
   inputs: ActionInputs,
   pr: PullRequestContext,
   results: PublishableResults,
+  config: ResolvedConfig,
 ): Promise<string> {
   const withFindings = new Set(results.introduced.map((finding) => finding.file));
   const file: ResultsFile = {
@@ -62,11 +71,30 @@ export async function writeResults(
     existing: results.existing,
     changedFiles: results.changedFiles,
     notes: results.notes,
-    texts: Object.fromEntries([...results.texts].filter(([path]) => withFindings.has(path))),
+    texts: Object.fromEntries(
+      withoutSecrets(
+        [...results.texts].filter(([path]) => withFindings.has(path)),
+        results.secrets,
+        config,
+      ),
+    ),
   };
   const path = resolve(inputs.workingDirectory, inputs.resultsFile);
-  await writeFile(path, `${JSON.stringify(file)}\n`);
+  await writeFile(path, `${results.secrets.redact(JSON.stringify(file))}\n`);
   return path;
+}
+
+/** The texts that hold no secret: no Secret or literal credential (by the scan's rules), no value the filter knows. */
+function withoutSecrets(
+  texts: [string, string][],
+  secrets: SecretFilter,
+  config: ResolvedConfig,
+): [string, string][] {
+  const secretLines = secretLinesOfFiles(
+    texts.map(([path, text]) => ({ path, text })),
+    config,
+  );
+  return texts.filter(([path, text]) => !secretLines.get(path)?.size && !secrets.contains(text));
 }
 
 export interface PublishOutcome {
@@ -85,6 +113,7 @@ export async function publishFromResults(
   context: RunContext,
   config: ResolvedConfig,
   failOn: Severity | 'none',
+  secrets: SecretFilter,
 ): Promise<PublishOutcome> {
   const run = context.workflowRun;
   if (!run) {
@@ -138,10 +167,17 @@ export async function publishFromResults(
     if (file.status !== 'removed')
       lines.set(file.filename, file.patch ? parsePatch(file.patch) : EMPTY_LINES);
   }
-  const notes = results.file.notes.map((note) => escapeMarkdown(note));
+  // What the pull request holds, as GitHub shows it, and what the file says it holds: the secrets to keep out.
+  const shown = files.flatMap((file) =>
+    file.patch ? [{ path: file.filename, text: newSideText(file.patch) }] : [],
+  );
+  const given = Object.entries(results.file.texts).map(([path, text]) => ({ path, text }));
+  for (const source of [shown, given]) secrets.learnScan(source, secretValuesOfFiles(source, config));
+  const notes = results.file.notes.map((note) => escapeMarkdown(secrets.redact(note)));
   const inPullRequest = (finding: Finding) => lines.has(finding.file);
   const introduced = results.file.introduced.filter(inPullRequest);
   const existing = results.file.existing.filter(inPullRequest);
+  secrets.cleanFindings([...introduced, ...existing]);
   const outside =
     results.file.introduced.length + results.file.existing.length - introduced.length - existing.length;
   if (results.dropped > 0 || outside > 0) {
@@ -152,7 +188,13 @@ export async function publishFromResults(
   }
   const counted = config.report === 'all' ? [...introduced, ...existing] : introduced;
   const blocking = counted.filter((finding) => isBlocking(finding, failOn));
-  const texts = new Map(Object.entries(results.file.texts).filter(([file]) => lines.has(file)));
+  const texts = new Map(
+    withoutSecrets(
+      Object.entries(results.file.texts).filter(([file]) => lines.has(file)),
+      secrets,
+      config,
+    ),
+  );
   const publishable: PublishableResults = {
     introduced,
     existing,
@@ -162,6 +204,7 @@ export async function publishFromResults(
     texts,
     notes,
     checkSha: pr.headSha,
+    secrets,
   };
   await publishPullRequest(github, context, inputs, pr, failOn, config.report, publishable, true);
   for (const note of notes) core.warning(note);

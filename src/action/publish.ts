@@ -14,6 +14,7 @@ import {
   isPendingReviewConflict,
 } from '../api/create-review.js';
 import { type ReviewComment, listReviewComments, updateReviewComment } from '../api/review-comments.js';
+import type { SecretFilter } from '../core/redact.js';
 import { type Finding, type Severity, severityRank } from '../core/types.js';
 import type { CommentableLines } from '../pr/patch.js';
 import { isolateRefused } from '../pr/isolate.js';
@@ -54,6 +55,11 @@ export interface PublishableResults {
   notes: string[];
   /** The commit the check run goes on. */
   checkSha: string;
+  /**
+   * The secrets of the run. The findings and notes have been through it already; every text sent to GitHub goes
+   * through it once more, as it is sent.
+   */
+  secrets: SecretFilter;
 }
 
 /**
@@ -70,7 +76,7 @@ export async function publishPullRequest(
   results: PublishableResults,
   canWrite: boolean,
 ): Promise<void> {
-  const { introduced, existing, blocking, lines, texts, notes } = results;
+  const { introduced, existing, blocking, lines, texts, notes, secrets } = results;
   const { owner, repo } = pr;
   let started: number;
   const rules = new Map<string, RuleMeta>(registry.rules.map((rule) => [rule.meta.id, rule.meta]));
@@ -86,6 +92,7 @@ export async function publishPullRequest(
       failOn,
       blocking,
       notes,
+      secrets,
     );
   }
   let checked = false;
@@ -115,20 +122,25 @@ export async function publishPullRequest(
         conclusion: blocking.length > 0 ? 'failure' : 'success',
         output: {
           title: checkTitle(introduced, blocking, failOn, report),
-          summary,
-          text: truncate(
-            [
-              introduced.length > 0 ? `### New findings\n\n${findingList(introduced)}` : '',
-              existing.length > 0
-                ? `### Existing findings in the changed files\n\n${findingList(existing)}`
-                : '',
-            ]
-              .filter(Boolean)
-              .join('\n\n') || 'No findings in the changed files.',
-            MAX_OUTPUT_CHARS,
+          summary: secrets.redact(summary),
+          text: secrets.redact(
+            truncate(
+              [
+                introduced.length > 0 ? `### New findings\n\n${findingList(introduced)}` : '',
+                existing.length > 0
+                  ? `### Existing findings in the changed files\n\n${findingList(existing)}`
+                  : '',
+              ]
+                .filter(Boolean)
+                .join('\n\n') || 'No findings in the changed files.',
+              MAX_OUTPUT_CHARS,
+            ),
           ),
         },
-        annotations,
+        annotations: annotations.map((annotation) => ({
+          ...annotation,
+          message: secrets.redact(annotation.message),
+        })),
         detailsUrl: context.runUrl ?? undefined,
       });
       checked = true;
@@ -212,6 +224,7 @@ async function publishReview(
   failOn: Severity | 'none',
   blocking: Finding[],
   notes: string[],
+  secrets: SecretFilter,
 ): Promise<boolean> {
   const started = performance.now();
   let listed: ReviewComment[];
@@ -227,6 +240,8 @@ async function publishReview(
     body: comment.body,
   }));
   const plan = planReview(introduced, existing, commentContext);
+  // Never expected to change anything (fixes that would quote a secret were withheld); a net, as the body is sent.
+  for (const comment of plan.comments) comment.body = secrets.redact(comment.body);
   // One request each: a run marks a bounded number; the rest are marked by the next runs.
   for (const comment of plan.resolved.slice(0, MAX_RESOLVED_UPDATES)) {
     await updateReviewComment(
@@ -234,7 +249,7 @@ async function publishReview(
       pr.owner,
       pr.repo,
       comment.id,
-      resolvedBody(comment.body, pr.headSha),
+      resolvedBody(secrets.redact(comment.body), pr.headSha),
     ).catch((error: unknown) => {
       notes.push(
         `An earlier comment could not be marked resolved: ${hintNote(error, 'pull-requests: write')}.`,
@@ -249,15 +264,17 @@ async function publishReview(
   }
   const open = introduced.filter((finding) => !finding.suppressed);
   const bodyOf = (inline: PlannedComment[], refused: PlannedComment[]) =>
-    reviewBody({
-      open,
-      blocking,
-      failOn,
-      inline,
-      inBody: plan.inBody,
-      refused,
-      maxComments: inputs.maxComments,
-    });
+    secrets.redact(
+      reviewBody({
+        open,
+        blocking,
+        failOn,
+        inline,
+        inBody: plan.inBody,
+        refused,
+        maxComments: inputs.maxComments,
+      }),
+    );
   const post = (inline: PlannedComment[], refused: PlannedComment[]) =>
     createReview(
       github,

@@ -2,14 +2,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
-import { type CollectedFiles, collectFiles, collectFromGit, decodeFile } from '../adapters/files.js';
+import { type CollectedFiles, collectFiles, collectFromGit } from '../adapters/files.js';
 import { GitRepository, materialize } from '../adapters/git.js';
 import { probeSummary, probeValues } from '../adapters/probe.js';
 import { type RenderOutcome, mapRenderedFindings, renderCollected, renderTools } from '../adapters/render.js';
+import { learnSecretSources } from '../adapters/secret-sources.js';
 import { type GitHub, statusOf } from '../api/client.js';
-import { getFileContent, getMergeBase } from '../api/contents.js';
 import { type PullFile, listPullFiles } from '../api/pull-files.js';
 import type { ResolvedConfig } from '../config/config.js';
+import { append } from '../core/arrays.js';
+import type { SecretFilter } from '../core/redact.js';
 import { type ScanResult, scanFiles } from '../core/scan.js';
 import type { Finding, ScanError, ScanNotice, Severity, SourceFile } from '../core/types.js';
 import { splitFindings } from '../pr/differential.js';
@@ -20,11 +22,11 @@ import { isBlocking } from '../report/summary.js';
 import { annotate, logText } from './annotations.js';
 import { runAutofix } from './autofix.js';
 import { writeResults } from './fork-safe.js';
+import { readBase } from './merge-base.js';
 import { permissionHint, since } from './hints.js';
 import type { ActionInputs } from './inputs.js';
 import type { PullRequestContext, RunContext } from './context.js';
 import { type PublishableResults, publishPullRequest } from './publish.js';
-import { append } from '../core/arrays.js';
 
 export interface PullRequestOutcome {
   head: ScanResult & { collected: CollectedFiles };
@@ -46,6 +48,7 @@ export interface PullRequestOutcome {
 /**
  * Reviews one pull request: scans the repository at the head and at the merge base, reports the findings of the
  * changed files as introduced or existing, and publishes them as one review, a check run and the job summary.
+ * `secrets` learns the secrets of what is read; what is returned and published has been through it.
  */
 export async function reviewPullRequest(
   github: GitHub,
@@ -53,6 +56,7 @@ export async function reviewPullRequest(
   context: RunContext,
   config: ResolvedConfig,
   failOn: Severity | 'none',
+  secrets: SecretFilter,
 ): Promise<PullRequestOutcome> {
   const pr = context.pullRequest!;
   const { owner, repo } = pr;
@@ -92,9 +96,11 @@ export async function reviewPullRequest(
     append(head.files, headRender.files);
     append(head.errors, headRender.errors);
     append(head.notices, headRender.notices);
+    await learnSecretSources(secrets, headRender.root, head, config);
     for (const notice of head.notices)
       core.info(`Notice: ${logText(notice.file)}: ${logText(notice.message)}`);
     const headResult = scanFiles(head.files, config);
+    secrets.learnScan(head.files, headResult.secretValues);
     await mapRenderedFindings(headResult.findings, headRender.root);
     const probe = await probeValues({
       root: headRender.root,
@@ -107,6 +113,8 @@ export async function reviewPullRequest(
     });
     const probed = probeSummary(probe);
     if (probed) core.info(probed);
+    secrets.cleanFindings(headResult.findings);
+    for (const list of [head.errors, head.notices, headResult.errors]) secrets.cleanMessages(list);
     core.info(
       `Scanned the head: ${headResult.stats.files} files, ${headResult.stats.documents} documents, ` +
         `${headResult.findings.length} findings in ${since(started)}` +
@@ -151,6 +159,7 @@ export async function reviewPullRequest(
       ...baseRendered,
     ];
     const baseResult = scanFiles(baseFiles, config);
+    secrets.addAll(baseResult.secretValues);
     core.info(
       `Scanned the merge base: ${baseFiles.length} files, ${baseResult.findings.length} findings in ${since(started)}.`,
     );
@@ -171,6 +180,7 @@ export async function reviewPullRequest(
         findings: [...split.introduced, ...split.existing],
         changedPaths,
         renderRoot: headRender.root,
+        secrets,
       });
       notes.push(...fixed.notes);
       autofixCommit = fixed.commit;
@@ -221,9 +231,10 @@ export async function reviewPullRequest(
       notes,
       // After an autofix commit the check belongs to the new head: that is what a merge would take.
       checkSha: autofixCommit ?? pr.headSha,
+      secrets,
     };
     if (inputs.mode === 'scan') {
-      const path = await writeResults(inputs, pr, results);
+      const path = await writeResults(inputs, pr, results, config);
       core.info(`Wrote the results for the publishing job to ${path} (upload it as an artifact).`);
       annotate([...introduced, ...existing], (finding) =>
         annotationLevel(finding, failOn, introduced.includes(finding)),
@@ -286,62 +297,6 @@ async function readHead(
     exclude: config.exclude,
   });
   return { collected, fromGit: false };
-}
-
-/** Base files read one request each when the checkout lacks the merge base. */
-const MAX_BASE_FILES_THROUGH_API = 30;
-
-/**
- * Contents of the changed files at the merge base (the differential's reference, not the base branch's tip): from git
- * when the checkout has it, else from the API. Null for files that did not exist there.
- */
-async function readBase(
-  github: GitHub,
-  git: GitRepository,
-  pr: PullRequestContext,
-  files: PullFile[],
-): Promise<{ texts: Map<string, string | null>; mergeBase: string }> {
-  const paths = files
-    .filter((file) => file.status !== 'added')
-    .map((file) => file.previous_filename ?? file.filename);
-  const result = new Map<string, string | null>(paths.map((path) => [path, null]));
-  const fromGit = (await git.hasCommit(pr.baseSha)) && (await git.hasCommit(pr.headSha));
-  let mergeBase = fromGit ? await git.mergeBase(pr.baseSha, pr.headSha) : null;
-  if (!mergeBase) {
-    mergeBase = await getMergeBase(github, pr.owner, pr.repo, pr.baseSha, pr.headSha).catch(
-      (error: unknown) => {
-        core.warning(
-          `Cannot find the merge base (${permissionHint(error, 'contents: read')}); comparing with the base branch tip.`,
-        );
-        return pr.baseSha;
-      },
-    );
-  }
-  if (await git.hasCommit(mergeBase)) {
-    const contents = await git.readFiles(mergeBase, paths);
-    for (const [path, buffer] of contents) {
-      const decoded = decodeFile(path, buffer);
-      result.set(path, 'text' in decoded ? decoded.text : null);
-    }
-    return { texts: result, mergeBase };
-  }
-  // Only files the scan could read matter; the others' base versions would not be scanned anyway. Each is a request,
-  // so a bounded number is read: the findings of the rest count as new, which can only fail more, never hide one.
-  const readable = paths.filter((path) => /\.(ya?ml|json)$/i.test(path));
-  const wanted = readable.slice(0, MAX_BASE_FILES_THROUGH_API);
-  core.info(
-    `The checkout lacks the merge base ${mergeBase.slice(0, 7)}: reading ${wanted.length} base files through the API` +
-      (readable.length > wanted.length
-        ? ` (of ${readable.length}: the findings of the other ${readable.length - wanted.length} count as new; check out with \`fetch-depth: 0\`).`
-        : '.'),
-  );
-  for (const path of wanted) {
-    const buffer = await getFileContent(github, pr.owner, pr.repo, path, mergeBase);
-    if (!buffer) continue;
-    const decoded = decodeFile(path, buffer);
-    result.set(path, 'text' in decoded ? decoded.text : null);
-  }
-  return { texts: result, mergeBase };
 }
 
 /**

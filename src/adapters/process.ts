@@ -133,7 +133,7 @@ export function failureReason(result: ToolResult, limits: ToolLimits = DEFAULT_T
   if (result.code === 'MEMORY')
     return `stopped: it used more than ${Math.round(limits.maxMemoryBytes / 1024 / 1024)} MiB of memory`;
   return (
-    result.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500) || `exit code ${String(result.code)}`
+    clip(result.stderr.trim().split('\n').slice(-3).join(' '), 500) || `exit code ${String(result.code)}`
   );
 }
 
@@ -154,4 +154,14 @@ export async function findExecutable(name: string): Promise<string | null> {
     if (found !== null) return found;
   }
   return null;
+}
+
+/**
+ * At most `limit` characters, cut between words: the secret filter recognises a value it knows only whole, so a cut
+ * must not leave the start of one (a secretGenerator literal that kustomize quotes) at the end of the line.
+ */
+function clip(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  const cut = text.lastIndexOf(' ', limit - 1);
+  return `${text.slice(0, cut > 0 ? cut : 0)} …`;
 }

@@ -1,13 +1,16 @@
 import type { ResolvedConfig } from '../config/config.js';
+import type { SecretFilter } from '../core/redact.js';
 import { type ScanResult, scanFiles } from '../core/scan.js';
 import { type CollectedFiles, collectFiles } from './files.js';
 import { probeSummary, probeValues } from './probe.js';
 import { type RenderTools, mapRenderedFindings, renderCollected } from './render.js';
+import { learnSecretSources } from './secret-sources.js';
 
 /**
  * A scan of a working tree, as the CLI and the Action's non-pull-request runs make it: collect the files, render
  * charts and overlays, scan everything together, point rendered findings at their sources and look for fixes at
- * the source. Progress lines go to `log`.
+ * the source. Progress lines go to `log`. `secrets` learns the secrets of everything read, and the findings, errors
+ * and notices returned have been through it.
  */
 export async function scanWorkspace(
   root: string,
@@ -15,14 +18,18 @@ export async function scanWorkspace(
   config: ResolvedConfig,
   tools: RenderTools,
   log: (line: string) => void,
+  secrets: SecretFilter,
 ): Promise<{ collected: CollectedFiles; result: ScanResult }> {
   const clock = stopwatch();
   const collected = await collectFiles({ root, paths, include: config.include, exclude: config.exclude });
   const collecting = clock();
+  // Before rendering: a failed render's error quotes what it read.
+  await learnSecretSources(secrets, root, collected, config);
   const rendering = await renderCollected(collected, root, config, tools);
   const rendered = clock();
   if (rendering.log) log(rendering.log);
   const result = scanFiles(collected.files, config);
+  secrets.learnScan(collected.files, result.secretValues);
   await mapRenderedFindings(result.findings, root);
   const scanning = clock();
   let probing = 0;
@@ -39,6 +46,9 @@ export async function scanWorkspace(
     if (summary) log(summary);
     probing = clock();
   }
+  secrets.cleanFindings(result.findings);
+  for (const list of [collected.errors, collected.notices, result.errors, result.notices])
+    secrets.cleanMessages(list);
   log(
     `Timing: read ${collecting} ms, render ${rendered} ms, scan ${scanning} ms` +
       (rendering.charts.length > 0 ? `, probe ${probing} ms` : '') +

@@ -9,6 +9,7 @@ import { ConfigurationError } from '../config/errors.js';
 import { applyFixes } from '../core/apply.js';
 import { jsonDisplayText, terminalLines, terminalText } from '../core/display-text.js';
 import { autofix } from '../core/autofix.js';
+import { SecretFilter } from '../core/redact.js';
 import { type Fix, SEVERITIES, isSeverity } from '../core/types.js';
 import { registry } from '../rules/index.js';
 import { formatJson } from '../report/json.js';
@@ -49,9 +50,19 @@ Options of scan:
 Exit status: 0 nothing at or above fail-on, 1 findings at or above fail-on, 2 usage, config or input error.
 `;
 
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+export async function runCli(argv: string[], unfiltered: CliIo): Promise<number> {
+  // Everything printed goes through the filter of the secrets the scan learns (see core/redact.ts).
+  const secrets = new SecretFilter();
+  const io: CliIo = {
+    ...unfiltered,
+    stdout: {
+      write: (text: string) => unfiltered.stdout.write(secrets.redact(text)),
+      isTTY: unfiltered.stdout.isTTY,
+    },
+    stderr: { write: (text: string) => unfiltered.stderr.write(secrets.redact(text)) },
+  };
   try {
-    return await run(argv, io);
+    return await run(argv, io, secrets);
   } catch (error) {
     if (error instanceof ConfigurationError) {
       io.stderr.write(`${TOOL_NAME}: ${terminalLines(error.message, '')}\n`);
@@ -61,7 +72,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-async function run(argv: string[], io: CliIo): Promise<number> {
+async function run(argv: string[], io: CliIo, secrets: SecretFilter): Promise<number> {
   const commandAt = argv.findIndex((arg) => !arg.startsWith('-'));
   if (argv[commandAt] === 'init') {
     const initArgs = argv.filter((_, index) => index !== commandAt);
@@ -119,7 +130,14 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const failOn = (failOnFlag as typeof config.failOn | undefined) ?? config.failOn;
   const log: string[] = [];
   const tools = renderTools(io.env);
-  let { collected, result } = await scanWorkspace(io.cwd, paths, config, tools, (line) => log.push(line));
+  let { collected, result } = await scanWorkspace(
+    io.cwd,
+    paths,
+    config,
+    tools,
+    (line) => log.push(line),
+    secrets,
+  );
   if (values.fix) {
     // Plain files first, in passes until stable; then values files of charts, once, since their effect shows only
     // after rendering again.
@@ -149,7 +167,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     );
     for (const path of fixed.reverted)
       log.push(`Fixes for ${path} were not applied: the result did not parse.`);
-    if (total > 0) ({ collected, result } = await scanWorkspace(io.cwd, paths, config, tools, () => {}));
+    if (total > 0)
+      ({ collected, result } = await scanWorkspace(io.cwd, paths, config, tools, () => {}, secrets));
   }
   const errors = [...collected.errors, ...result.errors];
   const notices = [...collected.notices, ...result.notices];
@@ -173,7 +192,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       showSuppressed: values['show-suppressed'],
     });
   }
-  if (values.output) await writeFile(resolve(io.cwd, values.output), report);
+  if (values.output) await writeFile(resolve(io.cwd, values.output), secrets.redact(report));
   else io.stdout.write(report);
 
   if (format !== 'text') {

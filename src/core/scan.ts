@@ -5,7 +5,7 @@ import { type LoadOptions, type LoadedObject, loadFiles, spanOf } from './load.j
 import { type Model, type Resource, type Workload, buildModel } from './model.js';
 import { buildRbacIndex } from './rbac.js';
 import { workerScreen } from './screen.js';
-import { extraCredentialEnvNames, secretLines, withholdSecretFixes } from './secrets.js';
+import { extraCredentialEnvNames, secretLines, secretValues, withholdSecretFixes } from './secrets.js';
 import { IGNORE_ANNOTATION, exemptionFor, ignoreCovers, parseIgnoreAnnotation } from './suppress.js';
 import type { Finding, ScanError, ScanNotice, SourceFile } from './types.js';
 import { append } from './arrays.js';
@@ -24,6 +24,8 @@ export interface ScanResult {
   errors: ScanError[];
   notices: ScanNotice[];
   stats: ScanStats;
+  /** The secret values the files hold, for the filter of everything that leaves (`redact.ts`). Never output. */
+  secretValues: Set<string>;
 }
 
 /**
@@ -55,6 +57,7 @@ export function scanFiles(
     findings,
     errors,
     notices,
+    secretValues: secretValues(model, extraCredentialEnvNames(config)),
     stats: {
       files: files.length,
       documents,

@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../config/config.js';
+import { credentialPairs } from './credentials.js';
 import { type LoadedObject, type PathSegment, loadDocuments, nodeAt } from './load.js';
 import { type Model, buildModel, containersOf, isRecord } from './model.js';
 import type { Finding, SourceFile } from './types.js';
@@ -111,6 +112,77 @@ export function secretLinesOfFiles(
 ): Map<string, Set<number>> {
   const objects = files.flatMap((file) => loadDocuments(file).objects);
   return secretLines(buildModel(objects, config.defaultNamespace), extraCredentialEnvNames(config));
+}
+
+/** The annotation `kubectl apply` keeps a copy of the object in, Secret data included. */
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * The secret values of a model, for the filter that keeps them out of every output: each value of a Secret's `data`
+ * (as written and decoded) and `stringData`, the same in the copies `last-applied-configuration` keeps, credential
+ * keys inside those values and annotations, and literal credential values of container variables.
+ */
+export function secretValues(model: Model, extraEnvNames: readonly string[] = []): Set<string> {
+  const values = new Set<string>();
+  for (const resource of model.resources) {
+    const copy = resource.annotations[LAST_APPLIED];
+    if (copy === undefined) continue;
+    for (const pair of credentialPairs(copy)) values.add(pair.value);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(copy);
+    } catch {
+      continue;
+    }
+    if (isRecord(parsed) && parsed.kind === 'Secret') addSecretData(values, parsed);
+  }
+  for (const { object } of model.secrets) addSecretData(values, object.value);
+  const extra = new Set(extraEnvNames);
+  for (const workload of model.workloads) {
+    for (const { container } of containersOf(workload)) {
+      if (!Array.isArray(container.env)) continue;
+      for (const variable of container.env) {
+        if (isRecord(variable) && isSecretEnvValue(variable, extra)) values.add(variable.value as string);
+      }
+    }
+  }
+  return values;
+}
+
+/**
+ * Data keys of a service-account-token Secret that are not secret: its namespace (a word messages print) and the
+ * cluster's CA certificate.
+ */
+const PUBLIC_TOKEN_KEYS = new Set(['namespace', 'ca.crt']);
+
+function addSecretData(values: Set<string>, secret: Record<string, unknown>): void {
+  const isToken = secret.type === 'kubernetes.io/service-account-token';
+  for (const field of ['data', 'stringData']) {
+    const entries = secret[field];
+    if (!isRecord(entries)) continue;
+    for (const [key, value] of Object.entries(entries)) {
+      if (typeof value !== 'string' || (isToken && PUBLIC_TOKEN_KEYS.has(key))) continue;
+      values.add(value);
+      const text = field === 'data' ? decodedText(value) : value;
+      if (text === null) continue;
+      values.add(text);
+      // A credentials file or key document stored whole: its credentials are secret on their own.
+      for (const pair of credentialPairs(text)) values.add(pair.value);
+    }
+  }
+}
+
+/** Base64 data decoded, when it is text (binary data is not quoted as such by any output). */
+function decodedText(data: string): string | null {
+  const text = Buffer.from(data.replace(/\s+/g, ''), 'base64').toString('utf8');
+  // eslint-disable-next-line no-control-regex -- control characters tell binary data apart
+  return text === '' || text.includes('\uFFFD') || /[\u0000-\u0008\u000e-\u001f]/.test(text) ? null : text;
+}
+
+/** The secret values of files given as text: for callers outside a scan (the fork-safe publisher). */
+export function secretValuesOfFiles(files: readonly SourceFile[], config: ResolvedConfig): Set<string> {
+  const objects = files.flatMap((file) => loadDocuments(file).objects);
+  return secretValues(buildModel(objects, config.defaultNamespace), extraCredentialEnvNames(config));
 }
 
 /**

@@ -59,3 +59,17 @@ export function diffContents(before: string, after: string): CommentableLines {
 export function inOneHunk(lines: CommentableLines, start: number, end: number): boolean {
   return lines.hunks.some((hunk) => hunk.start <= start && end <= hunk.end);
 }
+
+/**
+ * The new side of a patch (added and context lines), each hunk a YAML document of its own: what the pull request's
+ * files hold as GitHub shows them; for a new file, the whole file.
+ */
+export function newSideText(patch: string): string {
+  const hunks: string[][] = [];
+  for (const text of patch.split('\n')) {
+    if (HUNK_HEADER.test(text)) hunks.push([]);
+    else if (hunks.length > 0 && (text[0] === '+' || text[0] === ' '))
+      hunks[hunks.length - 1]!.push(text.slice(1));
+  }
+  return hunks.map((lines) => `${lines.join('\n')}\n`).join('---\n');
+}

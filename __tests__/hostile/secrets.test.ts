@@ -1,0 +1,154 @@
+/**
+ * Issue 14, "secrets never leave", through the CLI: secret material the tool reads outside plain manifests (a chart's
+ * values next to the value a fix changes, a kustomize secretGenerator literal that the build's error quotes, a token
+ * that a failing template prints) never comes out, in any format, on standard output, standard error, a report file
+ * or through --fix. The Action's side is in secrets.e2e.test.ts.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { learnSecretSources } from '../../src/adapters/secret-sources.js';
+import { runCli } from '../../src/cli/main.js';
+import { REDACTED, SecretFilter } from '../../src/core/redact.js';
+import { PLANTED, SECRET_SOURCES, leaksIn } from '../secret-material.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const HELM = join(ROOT, '.tools/bin/helm');
+const KUSTOMIZE = join(ROOT, '.tools/bin/kustomize');
+const TOOLS = { KUBE_TOKEN_GUARD_HELM: HELM, KUBE_TOKEN_GUARD_KUSTOMIZE: KUSTOMIZE };
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function workspace(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ktg-hostile-secrets-'));
+  dirs.push(dir);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+/** Runs the CLI in `dir` with helm and kustomize from .tools/bin; everything it printed, and the exit code. */
+async function cli(args: string[], dir: string) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, {
+    cwd: dir,
+    env: TOOLS,
+    stdout: { write: (text: string) => (stdout += text), isTTY: false },
+    stderr: { write: (text: string) => (stderr += text) },
+  });
+  return { code, stdout, stderr };
+}
+
+interface JsonReport {
+  findings: { ruleId: string; file: string; fix: { file?: string; replacement: string } | null }[];
+  errors: { file: string; message: string }[];
+}
+
+describe.skipIf(!existsSync(HELM) || !existsSync(KUSTOMIZE))(
+  'secrets in chart values and kustomize sources never leave the CLI',
+  () => {
+    it.each(['text', 'json', 'sarif'])('%s, on standard output and in an --output file', async (format) => {
+      const dir = workspace(SECRET_SOURCES);
+      const printed = await cli(['scan', '--format', format], dir);
+      expect(leaksIn(printed.stdout), 'stdout').toEqual([]);
+      expect(leaksIn(printed.stderr), 'stderr').toEqual([]);
+      const written = await cli(['scan', '--format', format, '--output', 'report.out'], dir);
+      expect(leaksIn(readFileSync(join(dir, 'report.out'), 'utf8')), '--output').toEqual([]);
+      expect(leaksIn(written.stdout + written.stderr), 'stdout and stderr with --output').toEqual([]);
+    });
+
+    it('still reports what it found: the values fix away from the secret, the build error without it', async () => {
+      const dir = workspace(SECRET_SOURCES);
+      const run = await cli(['scan', '--format', 'json'], dir);
+      const report = JSON.parse(run.stdout) as JsonReport;
+      const fixOf = (chart: string) =>
+        report.findings.find(
+          (finding) =>
+            finding.ruleId === 'workload-identity-automount' && finding.file.startsWith(`charts/${chart}/`),
+        );
+      // The fix of `web` would be shown as its whole line, which holds the password: withheld, not altered.
+      expect(fixOf('web')).toBeDefined();
+      expect(fixOf('web')!.fix).toBeNull();
+      // The fix of `api` is on its own line, one above the token: offered as usual.
+      expect(fixOf('api')!.fix).toMatchObject({
+        file: 'charts/api/values.yaml',
+        replacement: '  automount: false',
+      });
+      const error = report.errors.find((entry) => entry.file === 'deploy/db/kustomization.yaml');
+      // A literal without `=` may be a value whose key was forgotten: it is withheld too.
+      expect(error?.message).toMatch(
+        /kustomize build failed: .*literal sources \[url=\[redacted\] \[redacted\]\]: invalid literal source \[redacted\], expected key=value/,
+      );
+    });
+
+    it('--fix changes only what it can without quoting a secret, and prints none', async () => {
+      const dir = workspace(SECRET_SOURCES);
+      const run = await cli(['scan', '--fix', '--format', 'json'], dir);
+      expect(leaksIn(run.stdout + run.stderr)).toEqual([]);
+      expect(run.stderr).toMatch(/Fixed 1 finding in 1 file: charts\/api\/values\.yaml/);
+      expect(readFileSync(join(dir, 'charts/api/values.yaml'), 'utf8')).toBe(
+        `image: nginx:1.27\nserviceAccount:\n  automount: false\n  apiToken: "${PLANTED.chartApiToken}"\n`,
+      );
+      expect(readFileSync(join(dir, 'charts/web/values.yaml'), 'utf8')).toBe(
+        SECRET_SOURCES['charts/web/values.yaml'],
+      );
+    });
+
+    it('a credential of a well-known shape that a failing render prints', async () => {
+      const token = 'ghp_ktgPlantedGitHubToken012345678901234';
+      const dir = workspace({
+        'charts/broken/Chart.yaml': 'apiVersion: v2\nname: broken\nversion: 0.1.0\n',
+        'charts/broken/templates/fail.yaml': `{{ fail "deploy key ${token} expired" }}\n`,
+      });
+      for (const format of ['text', 'json', 'sarif']) {
+        const run = await cli(['scan', '--format', format], dir);
+        expect(run.code).toBe(2);
+        expect(run.stdout + run.stderr, format).toContain('helm template failed');
+        expect(leaksIn(run.stdout + run.stderr), format).toEqual([]);
+      }
+    });
+  },
+);
+
+describe('what a kustomize secretGenerator names', () => {
+  it('is learned whole, literals, files and env files alike; nothing outside the repository is read', async () => {
+    const outside = join(workspace({ 'outside.txt': 'ktgPlantedOutsideFile' }), 'outside.txt');
+    const dir = workspace({
+      'k/cert.pem': 'ktgPlantedFileContentA\n',
+      'k/extra.txt': 'ktgPlantedFileContentB',
+      'k/app.env': '# comment\nDB_HOST=db.internal\nDB_PASS=ktgPlantedEnvValueC\nktgPlantedEnvLineD\n',
+    });
+    writeFileSync(
+      join(dir, 'k/kustomization.yaml'),
+      [
+        'secretGenerator:',
+        '  - name: app',
+        '    literals: [api=ktgPlantedLiteralValue1, ktgPlantedLiteralWithoutKey]',
+        `    files: [cert.pem, key=extra.txt, ${relative(join(dir, 'k'), outside)}]`,
+        '    envs: [app.env]',
+        '',
+      ].join('\n'),
+    );
+    const secrets = new SecretFilter();
+    await learnSecretSources(secrets, dir, { charts: [], kustomizations: ['k'] }, { charts: [] });
+    for (const value of [
+      'ktgPlantedLiteralValue1',
+      'ktgPlantedLiteralWithoutKey',
+      'ktgPlantedFileContentA',
+      'ktgPlantedFileContentB',
+      'ktgPlantedEnvValueC',
+      'ktgPlantedEnvLineD',
+      // Every value of a generated Secret is secret, whatever its key.
+      'db.internal',
+    ])
+      expect(secrets.redact(`x ${value} y`), value).toBe(`x ${REDACTED} y`);
+    expect(secrets.redact('ktgPlantedOutsideFile')).toBe('ktgPlantedOutsideFile');
+  });
+});

@@ -1,0 +1,180 @@
+/**
+ * The secret filter (src/core/redact.ts): what it learns from a scan and from any text, what it leaves alone, and that
+ * redacting keeps JSON valid. The end-to-end guarantees (nothing planted comes out of the CLI or the Action) are in
+ * hostile/secrets.test.ts, hostile/secrets.e2e.test.ts and the secret-hygiene tests.
+ */
+import { describe, expect, it } from 'vitest';
+import { isCredentialKey } from '../src/core/credentials.js';
+import { REDACTED, SecretFilter } from '../src/core/redact.js';
+import { registry } from '../src/rules/index.js';
+import { scan, yaml } from './helpers.js';
+import { PLANTED, SECRET_MANIFESTS, forbiddenForms, leaksIn } from './secret-material.js';
+
+/** A filter that learned what a scan of `files` read, as the CLI and the Action teach it. */
+function learned(files: Record<string, string>): SecretFilter {
+  const secrets = new SecretFilter();
+  const list = Object.entries(files).map(([path, text]) => ({ path, text }));
+  secrets.learnScan(list, scan(list).secretValues);
+  return secrets;
+}
+
+describe('SecretFilter', () => {
+  it('learns every value planted in Secrets, their copies and credential variables, in every form', () => {
+    const secrets = learned(SECRET_MANIFESTS);
+    const manifests = Object.values(SECRET_MANIFESTS).join('\n');
+    const planted = forbiddenForms().filter(
+      (form) => !form.name.startsWith('fragment') && manifests.includes(form.text),
+    );
+    expect(planted.length).toBeGreaterThan(8);
+    for (const form of planted) {
+      expect(leaksIn(secrets.redact(`before ${form.text} after`)), form.name).toEqual([]);
+    }
+    // Found only decoded, in the GCP key file: its private key, line by line as a tool could quote it.
+    expect(secrets.redact(`key ${PLANTED.gcpPrivateKey}`)).toBe(`key ${REDACTED}`);
+  });
+
+  it('learns credential keys in any YAML, JSON or env text, and not the keys that name a reference', () => {
+    const secrets = new SecretFilter();
+    secrets.learnText(yaml`
+      db: {host: db, dbPassword: "long-password-1"}
+      api:
+        apiKey: long-api-key-2
+        clientSecret: 'long-client-secret''3'
+        privateKey: |
+          long-private-key-4
+          second-line-of-it
+      secretName: long-secret-name-5
+      existingSecret: long-existing-secret-6
+      tokenPath: /var/run/long-token-path-7
+      passwordFile: /etc/long-password-file-8
+      env: [{name: TOKEN, valueFrom: {secretKeyRef: {name: long-ref-name-9, key: password}}}]
+      automountServiceAccountToken: true
+      templated: {password: "{{ .Values.longTemplated10 }}", token: \${LONG_VARIABLE_11}}
+    `);
+    secrets.learnText('{"aws_secret_access_key": "long-json-secret-12"}\nAPI_TOKEN=long-env-token-13\n');
+    const redacted = (value: string) => secrets.redact(value) === REDACTED;
+    for (const value of [
+      'long-password-1',
+      'long-api-key-2',
+      "long-client-secret'3",
+      'long-private-key-4\nsecond-line-of-it',
+      'long-json-secret-12',
+      'long-env-token-13',
+    ])
+      expect(redacted(value), value).toBe(true);
+    for (const value of [
+      'long-secret-name-5',
+      'long-existing-secret-6',
+      '/var/run/long-token-path-7',
+      '/etc/long-password-file-8',
+      'long-ref-name-9',
+      '{{ .Values.longTemplated10 }}',
+      '${LONG_VARIABLE_11}',
+    ])
+      expect(redacted(value), value).toBe(false);
+  });
+
+  it('does not learn short values, which would blot out common words everywhere', () => {
+    const secrets = new SecretFilter();
+    secrets.add('admin');
+    secrets.learnText('password: default\n');
+    expect(secrets.redact('cluster-admin binds the default ServiceAccount')).toBe(
+      'cluster-admin binds the default ServiceAccount',
+    );
+  });
+
+  it('redacts credential shapes and the values of credential keys it never learned', () => {
+    const secrets = new SecretFilter();
+    const texts = [
+      'key AKIAIOSFODNN7EXAMPLE in use',
+      'helm: -----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY----- read',
+      'token ghp_0123456789abcdefghijABCDEFGHIJ0123456789 expired',
+      'github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz',
+      'jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl',
+      'literal sources [password=hunter2 user=app]',
+    ];
+    for (const text of texts) expect(secrets.redact(text), text).toContain(REDACTED);
+    expect(secrets.redact(texts[0]!)).toBe(`key ${REDACTED} in use`);
+    expect(secrets.redact(texts[5]!)).toBe(`literal sources [password=${REDACTED} user=app]`);
+  });
+
+  it("leaves the tool's own texts alone: rule documentation, finding messages and ignore annotations", () => {
+    const secrets = learned(SECRET_MANIFESTS);
+    for (const { meta } of registry.rules) {
+      // What outputs quote of a rule (review comments, SARIF); the examples (docs only) hold a fake AWS key id.
+      const texts = [meta.summary, meta.description, meta.rationale, meta.remediation];
+      for (const text of texts) expect(secrets.redact(text), meta.id).toBe(text);
+    }
+    // Messages name keys and resources, never values: nothing in them reads as a credential (`token: it never expires`).
+    const fresh = new SecretFilter();
+    const unowned =
+      'apiVersion: v1\nkind: Secret\nmetadata: {name: t}\ntype: kubernetes.io/service-account-token\n';
+    const files = Object.entries({ ...SECRET_MANIFESTS, 'unowned.yaml': unowned });
+    const messages = scan(files.map(([path, text]) => ({ path, text }))).findings.map(
+      (finding) => finding.message,
+    );
+    expect(messages.some((message) => message.includes('token: it never expires'))).toBe(true);
+    for (const message of messages) expect(fresh.redact(message)).toBe(message);
+    const annotation = 'kube-token-guard.io/ignore: "legacy-token-secret: vendor rotates it monthly"';
+    expect(secrets.redact(annotation)).toBe(annotation);
+    expect(secrets.contains('  automountServiceAccountToken: false')).toBe(false);
+  });
+
+  it('keeps JSON valid, whatever a value holds', () => {
+    const secrets = new SecretFilter();
+    const values = ['quote"and\\backslash', 'n0123456789', 'line\nbreak-value'];
+    secrets.addAll(values);
+    const key = '-----BEGIN PRIVATE KEY-----\nMIIEvQ\n-----END PRIVATE KEY-----';
+    const json = JSON.stringify({
+      message: values.map((value) => `a \\${value} b ${value}`),
+      keys: [key, key.slice(0, 35), 'after'],
+      tail: '\\',
+    });
+    const redacted = secrets.redact(json);
+    const parsed = JSON.parse(redacted) as { message: string[]; keys: string[] };
+    for (const value of values) expect(parsed.message.join(' ')).not.toContain(value);
+    expect(JSON.stringify(parsed)).not.toContain('0123456789');
+    expect(parsed.keys).toEqual([REDACTED, REDACTED, 'after']);
+  });
+
+  it('contains: a text to quote verbatim that holds a secret, known or next to a credential key', () => {
+    const secrets = new SecretFilter();
+    secrets.add('known-secret-value');
+    expect(secrets.contains('serviceAccount: {automount: false, dbPassword: "x1"}')).toBe(true);
+    expect(secrets.contains('  - {name: app, args: [known-secret-value]}')).toBe(true);
+    expect(secrets.contains('serviceAccount: {automount: false, create: true}')).toBe(false);
+    expect(secrets.linesContaining('a: 1\npassword: |\n  one\n  two\nb: 2\n')).toEqual(new Set([3, 4]));
+  });
+
+  it('cleans findings: messages and reasons redacted, fixes that would quote a secret withheld', () => {
+    const secrets = new SecretFilter();
+    secrets.add('known-secret-value');
+    const [finding] = scan(
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: []}\n',
+    ).findings;
+    const fix = finding!.fix!;
+    const quoting = {
+      ...finding!,
+      message: 'about known-secret-value',
+      fix: { ...fix, replacement: 'known-secret-value' },
+    };
+    const plain = { ...finding!, fix };
+    secrets.cleanFindings([quoting, plain]);
+    expect(quoting.message).toBe(`about ${REDACTED}`);
+    expect(quoting.fix).toBeNull();
+    expect(plain.fix).toBe(fix);
+  });
+
+  it('names credentials by the last words of the key', () => {
+    for (const key of ['AWS_SECRET_ACCESS_KEY', 'aws_session_token', 'x-api-key', 'ssh-privatekey', 'passwd'])
+      expect(isCredentialKey(key), key).toBe(true);
+    for (const key of [
+      'private_key_id',
+      'tls.crt',
+      'secretKeyRef',
+      'automount-token',
+      'tokenExpirationSeconds',
+    ])
+      expect(isCredentialKey(key), key).toBe(false);
+  });
+});

@@ -1,0 +1,162 @@
+import { CREDENTIAL_SHAPES, credentialPairs } from './credentials.js';
+import type { Finding, SourceFile } from './types.js';
+
+/**
+ * The one filter every text that leaves the tool goes through. A pull request is attacker-controlled, and the files it
+ * scans may hold secrets of the repository's owner: a review, a check run, a log line, a report or a patch that quoted
+ * one would publish it. The filter knows the secret values of one run, learned from what the run read (Secret data,
+ * credential-named keys of manifests and chart values, literal credential variables, kustomize generator sources), and
+ * the shapes of well-known credentials. Prose goes through `redact`; text that must be shown verbatim (a suggestion,
+ * a fix's replacement, a patch) is checked with `contains` and withheld, never altered: an altered suggestion would
+ * write the marker into the user's file.
+ */
+
+/** What a secret is replaced with in prose. */
+export const REDACTED = '[redacted]';
+
+/**
+ * Values shorter than this are not learned: a short value (`admin`, `default`, a namespace) is likely to be a word the
+ * tool prints for its own reasons, and redacting it everywhere would make messages unreadable. Short credentials next
+ * to a credential key (`password: abc`) are still recognised by the key.
+ */
+export const MIN_SECRET_LENGTH = 8;
+
+export class SecretFilter {
+  private readonly known = new Set<string>();
+  /** Known values and shapes as one pattern, rebuilt when a value is added. */
+  private pattern: RegExp | null = null;
+
+  /** Learns a secret value, with the forms it takes in outputs: trimmed, JSON-escaped and base64-encoded. */
+  add(value: string): void {
+    const trimmed = value.trim();
+    if (trimmed.length < MIN_SECRET_LENGTH) return;
+    const forms = new Set([value, trimmed, JSON.stringify(trimmed).slice(1, -1)]);
+    forms.add(Buffer.from(trimmed, 'utf8').toString('base64'));
+    // A private key's body lines, which a tool may quote one at a time. (Not the lines of any multi-line value: those
+    // of a config file stored in a Secret, such as `apiVersion: v1`, are everyone's.)
+    if (/-----BEGIN[A-Z ]*PRIVATE KEY-----/.test(trimmed)) {
+      for (const line of trimmed.split(/\r?\n|\\n/)) if (!line.startsWith('-----')) forms.add(line.trim());
+    }
+    for (const form of forms) {
+      if (form.length < MIN_SECRET_LENGTH || this.known.has(form)) continue;
+      this.known.add(form);
+      this.pattern = null;
+    }
+  }
+
+  addAll(values: Iterable<string>): void {
+    for (const value of values) this.add(value);
+  }
+
+  /** Learns the values of credential-named keys in any text: YAML, JSON, an env file, a tool's output. */
+  learnText(text: string): void {
+    for (const pair of credentialPairs(text)) this.add(pair.value);
+  }
+
+  /** Learns from a scan: the credential keys of every file read, and the secret values the scan's model found. */
+  learnScan(files: readonly SourceFile[], secretValues: Iterable<string>): void {
+    for (const file of files) this.learnText(file.text);
+    this.addAll(secretValues);
+  }
+
+  /** Prose with every secret replaced by `[redacted]`: known values, credential shapes, values of credential keys. */
+  redact(text: string): string {
+    const spans = this.spans(text);
+    if (spans.length === 0) return text;
+    let result = '';
+    let at = 0;
+    for (const [start, end] of spans) {
+      result += text.slice(at, start) + REDACTED;
+      at = end;
+    }
+    return result + text.slice(at);
+  }
+
+  /** Whether a text holds a secret: such a text, when it must be quoted verbatim, is not shown at all. */
+  contains(text: string): boolean {
+    return this.spans(text).length > 0;
+  }
+
+  /** The lines (1-based) of a text that hold a secret, or part of one: a patch leaves them out. */
+  linesContaining(text: string): Set<number> {
+    const lines = new Set<number>();
+    const spans = this.spans(text);
+    if (spans.length === 0) return lines;
+    const starts = [0];
+    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+    /** The 1-based line of an offset: the number of line starts at or before it. */
+    const lineOf = (offset: number) => {
+      let low = 0;
+      let high = starts.length;
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        if (starts[middle]! <= offset) low = middle + 1;
+        else high = middle;
+      }
+      return low;
+    };
+    for (const [start, end] of spans) {
+      for (let line = lineOf(start); line <= lineOf(Math.max(start, end - 1)); line++) lines.add(line);
+    }
+    return lines;
+  }
+
+  /**
+   * Findings made fit to leave: messages and suppression reasons redacted, and fixes that would quote a secret (as
+   * a suggestion's whole lines, or in an edit) withheld, as when no safe edit can be made.
+   */
+  cleanFindings(findings: readonly Finding[]): void {
+    for (const finding of findings) {
+      finding.message = this.redact(finding.message);
+      if (finding.suppression) finding.suppression.reason = this.redact(finding.suppression.reason);
+      const fix = finding.fix;
+      if (fix && (this.contains(fix.replacement) || fix.edits.some((edit) => this.contains(edit.text))))
+        finding.fix = null;
+    }
+  }
+
+  /** Errors and notices (a renderer's stderr among them) with their messages redacted. */
+  cleanMessages(entries: readonly { message: string }[]): void {
+    for (const entry of entries) entry.message = this.redact(entry.message);
+  }
+
+  /** Where secrets are in a text: [start, end) spans, sorted and merged. */
+  private spans(text: string): [number, number][] {
+    const found: [number, number][] = [];
+    const pattern = this.compiled();
+    pattern.lastIndex = 0;
+    for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+      let start = match.index;
+      // Inside an escaped string (JSON), a match right after a lone backslash takes it along: `\` + marker would be an
+      // invalid escape.
+      let backslashes = 0;
+      while (text[start - 1 - backslashes] === '\\') backslashes++;
+      if (backslashes % 2 === 1) start--;
+      found.push([start, match.index + match[0].length]);
+      if (match[0] === '') pattern.lastIndex++;
+    }
+    for (const pair of credentialPairs(text)) found.push([pair.start, pair.end]);
+    found.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+    const merged: [number, number][] = [];
+    for (const span of found) {
+      const last = merged[merged.length - 1];
+      if (last && span[0] <= last[1]) last[1] = Math.max(last[1], span[1]);
+      else merged.push([...span]);
+    }
+    return merged;
+  }
+
+  private compiled(): RegExp {
+    if (!this.pattern) {
+      // Longest first, so a value is replaced whole rather than by a shorter value it contains.
+      const values = [...this.known].sort((a, b) => b.length - a.length).map(escapeRegExp);
+      const sources = [...values, ...CREDENTIAL_SHAPES.map((shape) => shape.source)];
+      this.pattern = new RegExp(sources.join('|'), 'g');
+    }
+    return this.pattern;
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
