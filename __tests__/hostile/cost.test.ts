@@ -16,17 +16,10 @@ import type { Finding } from '../../src/core/types.js';
 import { codeFence, codeSpan } from '../../src/pr/review.js';
 import { summaryMarkdown } from '../../src/pr/summary.js';
 import { formatText } from '../../src/report/text.js';
-import { HELM, insecureDeployment, parseReport, runBundledCli, sandbox } from './sandbox.js';
+import { HELM, chartRender, insecureDeployment, parseReport, runBundledCli, sandbox } from './sandbox.js';
 
 const CHART = { 'c/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\n' };
-const RENDER = {
-  dir: 'c',
-  release: 'c',
-  namespace: 'default',
-  kubeVersion: '1.31.0',
-  valuesFiles: [],
-  set: {},
-};
+const RENDER = chartRender('c');
 const manyConfigMaps = (count: number) =>
   `{{- range $i := until ${count} }}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{{ $i }}\n{{ end }}\n`;
 
@@ -157,5 +150,41 @@ describe('reports of very large results', () => {
     const text = '`a'.repeat(COUNT) + '``';
     expect(codeFence(text)).toBe('```');
     expect(codeSpan(text).startsWith('```')).toBe(true);
+  });
+});
+
+describe('alias bombs in the files the tool reads for itself', () => {
+  const bomb = [
+    'a: &a [x, x, x, x, x, x, x, x, x]',
+    ...'bcdefgh'.split('').map((name, index) => {
+      const previous = 'abcdefg'[index];
+      return `${name}: &${name} [*${previous}, *${previous}, *${previous}, *${previous}, *${previous}, *${previous}]`;
+    }),
+  ].join('\n');
+
+  it('a kustomization is refused as an error of its overlay; the scan goes on', () => {
+    const box = sandbox({
+      'prod/kustomization.yaml': `${bomb}\nresources: [deploy.yaml]\n`,
+      'prod/deploy.yaml': insecureDeployment('web'),
+      'plain/deploy.yaml': insecureDeployment('plain'),
+    });
+    const run = runBundledCli(box.repo, ['scan', '--format', 'json', '--fail-on', 'none']);
+    const report = parseReport(run);
+    expect(report.errors).toEqual([
+      {
+        file: 'prod/kustomization.yaml',
+        line: null,
+        message: 'uses more aliases than any kustomization needs; the overlay is not built',
+      },
+    ]);
+    expect(report.findings.map((finding) => finding.file)).toContain('plain/deploy.yaml');
+  });
+
+  it('a config file is a configuration error, not a crash', () => {
+    const box = sandbox({ '.github/kube-token-guard.yml': `${bomb}\n` });
+    const run = runBundledCli(box.repo, ['scan']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('.github/kube-token-guard.yml: more aliases than a configuration needs');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -61,7 +61,8 @@ export async function overlayRefusal(root: string, dir: string): Promise<Refusal
     if (found === null) continue;
     const { file, documents } = found;
     if (typeof documents === 'string') return refuse(file, documents);
-    const content = documents[0]?.toJS({ maxAliasCount: 100 }) as unknown;
+    const content = plainValue(documents[0]);
+    if (content === TOO_MANY_ALIASES) return refuse(file, 'uses more aliases than any kustomization needs');
     if (!isRecord(content)) continue;
     const url = urlIn(content);
     if (url) {
@@ -136,7 +137,9 @@ function configRefusal(text: string): string | null {
   const documents = parseYaml(text);
   if (typeof documents === 'string') return `a plugin configuration ${documents}`;
   for (const document of documents) {
-    const url = urlIn(document.toJS({ maxAliasCount: 100 }) as unknown);
+    const value = plainValue(document);
+    if (value === TOO_MANY_ALIASES) return 'a plugin configuration uses more aliases than any needs';
+    const url = urlIn(value);
     if (url) return `${url.path} of a plugin configuration is a remote reference (${url.value})`;
   }
   return null;
@@ -145,6 +148,17 @@ function configRefusal(text: string): string | null {
 async function pluginFileRefusal(root: string, file: string): Promise<string | null> {
   const text = await readFile(join(root, file), 'utf8').catch(() => null);
   return text === null ? null : configRefusal(text);
+}
+
+const TOO_MANY_ALIASES = Symbol('too many aliases');
+
+/** A document as plain data; an alias bomb (which the parser refuses to expand) is answered, not thrown. */
+function plainValue(document: Document | undefined): unknown {
+  try {
+    return document?.toJS({ maxAliasCount: 100 }) as unknown;
+  } catch {
+    return TOO_MANY_ALIASES;
+  }
 }
 
 /** The first string (outside free-text maps) that is a URL, with where it is. */

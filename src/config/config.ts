@@ -74,7 +74,14 @@ export function parseConfig(text: string, file: string): ResolvedConfig {
       }),
     );
   }
-  const value: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch {
+    throw new ConfigurationError(`${file}: invalid YAML`, [
+      `${file}: more aliases than a configuration needs`,
+    ]);
+  }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ConfigurationError(`${file}:1: the configuration must be a map of settings`);
   }
