@@ -37187,7 +37187,7 @@ function useEnvironmentCopy() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9755);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6264);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2347);
 
 
 
@@ -37204,7 +37204,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6264:
+/***/ 2347:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -43997,6 +43997,134 @@ const rules_registry = new RuleRegistry([
     invalidSuppression,
 ]);
 
+;// CONCATENATED MODULE: ./src/api/check-run.ts
+
+/** GitHub takes at most 50 annotations per request; the rest follow in updates of the same run. */
+const ANNOTATIONS_PER_REQUEST = 50;
+async function publishCheckRun(github, owner, repo, run) {
+    // What GitHub renders goes without bidirectional controls, whatever a builder let through, so that no text from
+    // the pull request can reorder what a reviewer reads. Paths stay as they are: GitHub matches them to the files.
+    const output = {
+        title: withoutBidiControls(run.output.title),
+        summary: withoutBidiControls(run.output.summary),
+        ...(run.output.text !== undefined ? { text: withoutBidiControls(run.output.text) } : {}),
+    };
+    const annotations = run.annotations.map((annotation) => ({
+        ...annotation,
+        message: withoutBidiControls(annotation.message),
+        ...(annotation.title !== undefined ? { title: withoutBidiControls(annotation.title) } : {}),
+    }));
+    const batches = [];
+    for (let index = 0; index < annotations.length; index += ANNOTATIONS_PER_REQUEST) {
+        batches.push(annotations.slice(index, index + ANNOTATIONS_PER_REQUEST));
+    }
+    const created = await github.rest.checks.create({
+        owner,
+        repo,
+        name: run.name,
+        head_sha: run.headSha,
+        status: 'completed',
+        conclusion: run.conclusion,
+        completed_at: new Date().toISOString(),
+        ...(run.detailsUrl ? { details_url: run.detailsUrl } : {}),
+        output: { ...output, annotations: batches[0] ?? [] },
+    });
+    for (const batch of batches.slice(1)) {
+        await github.rest.checks.update({
+            owner,
+            repo,
+            check_run_id: created.data.id,
+            output: { ...output, annotations: batch },
+        });
+    }
+    return { id: created.data.id, htmlUrl: created.data.html_url ?? null };
+}
+
+;// CONCATENATED MODULE: ./src/pr/summary.ts
+
+
+
+
+/** GitHub refuses check run summaries and texts longer than this. */
+const MAX_OUTPUT_CHARS = 65535;
+function row(cells) {
+    return `| ${cells.join(' | ')} |`;
+}
+/** The table of the check run, the job summary and the review body: new, existing and suppressed per rule. */
+function summaryMarkdown(input) {
+    const all = [...input.introduced, ...input.existing];
+    const rules = [...new Set(all.map((finding) => finding.ruleId))].sort((a, b) => {
+        const top = (id) => (0,arrays/* maxOf */._)(all.filter((f) => f.ruleId === id).map((f) => severityRank(f.severity)));
+        return top(b) - top(a) || a.localeCompare(b);
+    });
+    const open = (list) => list.filter((finding) => !finding.suppressed);
+    const lines = [];
+    const newOpen = open(input.introduced);
+    const workspace = input.scope === 'workspace';
+    const noun = (count) => `${workspace ? '' : 'new '}finding${count === 1 ? '' : 's'}`;
+    if (input.blocking.length > 0) {
+        lines.push(`❌ **${input.blocking.length} ${noun(input.blocking.length)} at or above \`${input.failOn}\` fail the check.**`);
+    }
+    else if (newOpen.length > 0) {
+        lines.push(`⚠️ ${newOpen.length} ${noun(newOpen.length)} (${severityCounts(newOpen)}), none at or above \`${input.failOn}\`.`);
+    }
+    else {
+        lines.push(workspace
+            ? '✅ No ServiceAccount token findings.'
+            : '✅ This pull request introduces no ServiceAccount token findings.');
+    }
+    lines.push('');
+    if (rules.length > 0) {
+        lines.push(row(['Rule', 'Highest severity', 'New', 'Existing', 'Suppressed']), row(['---', '---', '---:', '---:', '---:']));
+        for (const id of rules) {
+            const of = (list) => list.filter((finding) => finding.ruleId === id);
+            const highest = all
+                .filter((finding) => finding.ruleId === id)
+                .reduce((top, finding) => (severityRank(finding.severity) > severityRank(top) ? finding.severity : top), 'info');
+            lines.push(row([
+                `[\`${id}\`](${RULE_DOCS_URL}/${id}.md)`,
+                highest,
+                String(open(of(input.introduced)).length),
+                String(open(of(input.existing)).length),
+                String(of(all).filter((finding) => finding.suppressed).length),
+            ]));
+        }
+        lines.push('');
+    }
+    const files = [...new Set(all.map((finding) => finding.file))].sort();
+    lines.push(`${input.changedManifests} ${workspace ? '' : 'changed '}file${input.changedManifests === 1 ? '' : 's'} scanned` +
+        (files.length > 0 ? `; findings in ${files.map((file) => codeSpan(file)).join(', ')}` : '') +
+        '.');
+    for (const note of input.notes)
+        lines.push('', note);
+    return truncate(lines.join('\n'), MAX_OUTPUT_CHARS);
+}
+/** One line per finding, for the check run's text and the review body. */
+function findingList(findings, limit = MAX_OUTPUT_CHARS) {
+    const lines = findings.map((finding) => {
+        const line = `- **${finding.severity}** \`${finding.ruleId}\` ${codeSpan(`${finding.file}:${finding.line}`)}` +
+            `${finding.suppressed ? ' (suppressed)' : ''}: ${escapeMarkdown(finding.message)}`;
+        const fix = finding.fix;
+        if (!fix?.file)
+            return line;
+        const fence = codeFence(fix.replacement);
+        return (`${line} Suggested change at ${codeSpan(`${fix.file}:${fix.startLine}`)}:\n\n` +
+            `  ${fence}yaml\n  ${fix.replacement.split('\n').join('\n  ')}\n  ${fence}`);
+    });
+    return truncate(lines.join('\n'), limit);
+}
+function truncate(text, limit) {
+    if (text.length <= limit)
+        return text;
+    const note = '\n\n… (truncated: the full list is in the SARIF report and the job log)';
+    return text.slice(0, limit - note.length) + note;
+}
+function annotationLevel(finding, failOn, introduced) {
+    if (introduced && failOn !== 'none' && severityRank(finding.severity) >= severityRank(failOn))
+        return 'failure';
+    return severityRank(finding.severity) >= severityRank('medium') ? 'warning' : 'notice';
+}
+
 // EXTERNAL MODULE: ./node_modules/bottleneck/light.js
 var light = __nccwpck_require__(3251);
 ;// CONCATENATED MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
@@ -49350,47 +49478,22 @@ function apiErrorDetail(error) {
     return (error instanceof Error ? error.message : String(error)).split('\n')[0];
 }
 
-;// CONCATENATED MODULE: ./src/api/check-run.ts
+;// CONCATENATED MODULE: ./src/action/hints.ts
 
-/** GitHub takes at most 50 annotations per request; the rest follow in updates of the same run. */
-const ANNOTATIONS_PER_REQUEST = 50;
-async function publishCheckRun(github, owner, repo, run) {
-    // What GitHub renders goes without bidirectional controls, whatever a builder let through, so that no text from
-    // the pull request can reorder what a reviewer reads. Paths stay as they are: GitHub matches them to the files.
-    const output = {
-        title: withoutBidiControls(run.output.title),
-        summary: withoutBidiControls(run.output.summary),
-        ...(run.output.text !== undefined ? { text: withoutBidiControls(run.output.text) } : {}),
-    };
-    const annotations = run.annotations.map((annotation) => ({
-        ...annotation,
-        message: withoutBidiControls(annotation.message),
-        ...(annotation.title !== undefined ? { title: withoutBidiControls(annotation.title) } : {}),
-    }));
-    const batches = [];
-    for (let index = 0; index < annotations.length; index += ANNOTATIONS_PER_REQUEST) {
-        batches.push(annotations.slice(index, index + ANNOTATIONS_PER_REQUEST));
+/** Milliseconds since `start`, for the log. */
+function since(start) {
+    return `${Math.round(performance.now() - start)} ms`;
+}
+/** Why a request failed, for a message the user can act on: the permission a 403 or 404 points to, say. */
+function permissionHint(error, permission) {
+    const status = statusOf(error);
+    if (isRateLimited(error)) {
+        return `GitHub's rate limit did not lift in time (HTTP ${status}: ${apiErrorDetail(error)})`;
     }
-    const created = await github.rest.checks.create({
-        owner,
-        repo,
-        name: run.name,
-        head_sha: run.headSha,
-        status: 'completed',
-        conclusion: run.conclusion,
-        completed_at: new Date().toISOString(),
-        ...(run.detailsUrl ? { details_url: run.detailsUrl } : {}),
-        output: { ...output, annotations: batches[0] ?? [] },
-    });
-    for (const batch of batches.slice(1)) {
-        await github.rest.checks.update({
-            owner,
-            repo,
-            check_run_id: created.data.id,
-            output: { ...output, annotations: batch },
-        });
+    if (status === 403 || status === 404) {
+        return `the token cannot do this (HTTP ${status}: ${apiErrorDetail(error)}); grant it \`${permission}\` in the workflow's \`permissions:\` block`;
     }
-    return { id: created.data.id, htmlUrl: created.data.html_url ?? null };
+    return status !== undefined ? `HTTP ${status}: ${apiErrorDetail(error)}` : apiErrorDetail(error);
 }
 
 ;// CONCATENATED MODULE: ./src/api/create-review.ts
@@ -49566,91 +49669,6 @@ async function isolateRefused(items, accepts, maxQuestions) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/pr/summary.ts
-
-
-
-
-/** GitHub refuses check run summaries and texts longer than this. */
-const MAX_OUTPUT_CHARS = 65535;
-function row(cells) {
-    return `| ${cells.join(' | ')} |`;
-}
-/** The table of the check run, the job summary and the review body: new, existing and suppressed per rule. */
-function summaryMarkdown(input) {
-    const all = [...input.introduced, ...input.existing];
-    const rules = [...new Set(all.map((finding) => finding.ruleId))].sort((a, b) => {
-        const top = (id) => (0,arrays/* maxOf */._)(all.filter((f) => f.ruleId === id).map((f) => severityRank(f.severity)));
-        return top(b) - top(a) || a.localeCompare(b);
-    });
-    const open = (list) => list.filter((finding) => !finding.suppressed);
-    const lines = [];
-    const newOpen = open(input.introduced);
-    const workspace = input.scope === 'workspace';
-    const noun = (count) => `${workspace ? '' : 'new '}finding${count === 1 ? '' : 's'}`;
-    if (input.blocking.length > 0) {
-        lines.push(`❌ **${input.blocking.length} ${noun(input.blocking.length)} at or above \`${input.failOn}\` fail the check.**`);
-    }
-    else if (newOpen.length > 0) {
-        lines.push(`⚠️ ${newOpen.length} ${noun(newOpen.length)} (${severityCounts(newOpen)}), none at or above \`${input.failOn}\`.`);
-    }
-    else {
-        lines.push(workspace
-            ? '✅ No ServiceAccount token findings.'
-            : '✅ This pull request introduces no ServiceAccount token findings.');
-    }
-    lines.push('');
-    if (rules.length > 0) {
-        lines.push(row(['Rule', 'Highest severity', 'New', 'Existing', 'Suppressed']), row(['---', '---', '---:', '---:', '---:']));
-        for (const id of rules) {
-            const of = (list) => list.filter((finding) => finding.ruleId === id);
-            const highest = all
-                .filter((finding) => finding.ruleId === id)
-                .reduce((top, finding) => (severityRank(finding.severity) > severityRank(top) ? finding.severity : top), 'info');
-            lines.push(row([
-                `[\`${id}\`](${RULE_DOCS_URL}/${id}.md)`,
-                highest,
-                String(open(of(input.introduced)).length),
-                String(open(of(input.existing)).length),
-                String(of(all).filter((finding) => finding.suppressed).length),
-            ]));
-        }
-        lines.push('');
-    }
-    const files = [...new Set(all.map((finding) => finding.file))].sort();
-    lines.push(`${input.changedManifests} ${workspace ? '' : 'changed '}file${input.changedManifests === 1 ? '' : 's'} scanned` +
-        (files.length > 0 ? `; findings in ${files.map((file) => codeSpan(file)).join(', ')}` : '') +
-        '.');
-    for (const note of input.notes)
-        lines.push('', note);
-    return truncate(lines.join('\n'), MAX_OUTPUT_CHARS);
-}
-/** One line per finding, for the check run's text and the review body. */
-function findingList(findings, limit = MAX_OUTPUT_CHARS) {
-    const lines = findings.map((finding) => {
-        const line = `- **${finding.severity}** \`${finding.ruleId}\` ${codeSpan(`${finding.file}:${finding.line}`)}` +
-            `${finding.suppressed ? ' (suppressed)' : ''}: ${escapeMarkdown(finding.message)}`;
-        const fix = finding.fix;
-        if (!fix?.file)
-            return line;
-        const fence = codeFence(fix.replacement);
-        return (`${line} Suggested change at ${codeSpan(`${fix.file}:${fix.startLine}`)}:\n\n` +
-            `  ${fence}yaml\n  ${fix.replacement.split('\n').join('\n  ')}\n  ${fence}`);
-    });
-    return truncate(lines.join('\n'), limit);
-}
-function truncate(text, limit) {
-    if (text.length <= limit)
-        return text;
-    const note = '\n\n… (truncated: the full list is in the SARIF report and the job log)';
-    return text.slice(0, limit - note.length) + note;
-}
-function annotationLevel(finding, failOn, introduced) {
-    if (introduced && failOn !== 'none' && severityRank(finding.severity) >= severityRank(failOn))
-        return 'failure';
-    return severityRank(finding.severity) >= severityRank('medium') ? 'warning' : 'notice';
-}
-
 ;// CONCATENATED MODULE: ./src/api/viewer.ts
 /**
  * The login of the token's user: GraphQL's `viewer`, which answers an installation token (a workflow token is
@@ -49702,33 +49720,12 @@ async function ownMarkedComments(github, comments) {
     return own;
 }
 
-;// CONCATENATED MODULE: ./src/action/hints.ts
-
-/** Milliseconds since `start`, for the log. */
-function since(start) {
-    return `${Math.round(performance.now() - start)} ms`;
-}
-/** Why a request failed, for a message the user can act on: the permission a 403 or 404 points to, say. */
-function permissionHint(error, permission) {
-    const status = statusOf(error);
-    if (isRateLimited(error)) {
-        return `GitHub's rate limit did not lift in time (HTTP ${status}: ${apiErrorDetail(error)})`;
-    }
-    if (status === 403 || status === 404) {
-        return `the token cannot do this (HTTP ${status}: ${apiErrorDetail(error)}); grant it \`${permission}\` in the workflow's \`permissions:\` block`;
-    }
-    return status !== undefined ? `HTTP ${status}: ${apiErrorDetail(error)}` : apiErrorDetail(error);
-}
-
-;// CONCATENATED MODULE: ./src/action/publish.ts
+;// CONCATENATED MODULE: ./src/action/publish-review.ts
 /**
- * Publishing a scanned pull request: one review with inline suggestions, a check run with a summary table and
- * annotations, and workflow annotations where a check run cannot be made. Used by the one-job mode and by the
- * fork-safe publisher alike; it reads nothing of the repository, only the results it is given.
+ * The review of a pull request: one review whose inline comments carry suggestions, posted once per run. Earlier
+ * comments are recognised by their markers (the Action's own only), comments GitHub cannot place are found with a
+ * few trial reviews and moved to the review body, and what could not be done becomes a note.
  */
-
-
-
 
 
 
@@ -49745,115 +49742,8 @@ function permissionHint(error, permission) {
  * paces review creation, so a few seconds.
  */
 const MAX_REVIEW_PROBES = 6;
-/**
- * Publishes the review and the check run of a scanned pull request (falling back to workflow annotations when the
- * check run cannot be created, or `canWrite` is false). Notes on what could not be done are added to `results.notes`.
- */
-async function publishPullRequest(github, context, inputs, pr, failOn, report, results, canWrite) {
-    const { introduced, existing, blocking, lines, texts, notes, secrets } = results;
-    const { owner, repo } = pr;
-    let started;
-    const rules = new Map(rules_registry.rules.map((rule) => [rule.meta.id, rule.meta]));
-    let published = false;
-    if (canWrite && inputs.commentMode !== 'off') {
-        published = await publishReview(github, pr, inputs, introduced, { rules, lines, texts, maxComments: inputs.commentMode === 'summary' ? 0 : inputs.maxComments }, failOn, blocking, notes, secrets);
-    }
-    let checked = false;
-    if (canWrite) {
-        started = performance.now();
-        const { annotations, left } = checkAnnotations(introduced, existing, failOn);
-        const summary = summaryMarkdown({
-            introduced,
-            existing,
-            failOn,
-            blocking,
-            changedManifests: results.changedFiles,
-            // What happened so far (an autofix commit, a review that could not be posted) belongs on the check too.
-            notes: [
-                ...notes,
-                ...(left > 0
-                    ? [
-                        `${left} more finding${left === 1 ? ' is' : 's are'} not annotated: a check run carries at most ${MAX_CHECK_ANNOTATIONS} annotations (the new and most severe first). Every finding is listed below, in the job summary and in SARIF.`,
-                    ]
-                    : []),
-            ],
-        });
-        try {
-            const run = await publishCheckRun(github, owner, repo, {
-                name: inputs.checkName,
-                headSha: results.checkSha,
-                conclusion: blocking.length > 0 ? 'failure' : 'success',
-                output: {
-                    title: checkTitle(introduced, blocking, failOn, report),
-                    summary: secrets.redact(summary),
-                    text: secrets.redact(truncate([
-                        introduced.length > 0 ? `### New findings\n\n${findingList(introduced)}` : '',
-                        existing.length > 0
-                            ? `### Existing findings in the changed files\n\n${findingList(existing)}`
-                            : '',
-                    ]
-                        .filter(Boolean)
-                        .join('\n\n') || 'No findings in the changed files.', MAX_OUTPUT_CHARS)),
-                },
-                annotations: annotations.map((annotation) => ({
-                    ...annotation,
-                    message: secrets.redact(annotation.message),
-                })),
-                detailsUrl: context.runUrl ?? undefined,
-            });
-            checked = true;
-            info(`Published check run "${inputs.checkName}" (${run.id}) in ${since(started)}.`);
-        }
-        catch (error) {
-            notes.push(`The check run was not created: ${hintNote(error, 'checks: write')}. Findings are reported as workflow annotations instead.`);
-        }
-    }
-    if (!checked) {
-        annotate([...introduced, ...existing], (finding) => annotationLevel(finding, failOn, introduced.includes(finding)));
-    }
-    if (!published && canWrite && inputs.commentMode !== 'off')
-        info('No review was posted.');
-}
 /** Earlier comments a run marks resolved; each is a request. */
 const MAX_RESOLVED_UPDATES = 10;
-/**
- * Annotations a check run carries: GitHub takes 50 a request, so each 50 more is one more request. However many
- * findings a pull request produces (thousands of pods, or a tampered results file), a run spends at most
- * `MAX_CHECK_ANNOTATIONS / 50` requests on them; the new and most severe go first, and the count left is reported.
- */
-const MAX_CHECK_ANNOTATIONS = 200;
-function checkAnnotations(introduced, existing, failOn) {
-    const levels = { failure: 2, warning: 1, notice: 0 };
-    const open = [
-        ...introduced.filter((finding) => !finding.suppressed).map((finding) => ({ finding, isNew: true })),
-        ...existing.filter((finding) => !finding.suppressed).map((finding) => ({ finding, isNew: false })),
-    ].map((entry) => ({ ...entry, level: annotationLevel(entry.finding, failOn, entry.isNew) }));
-    const ranked = open
-        .map((entry, order) => ({ ...entry, order }))
-        .sort((a, b) => Number(b.isNew) - Number(a.isNew) ||
-        levels[b.level] - levels[a.level] ||
-        severityRank(b.finding.severity) - severityRank(a.finding.severity) ||
-        a.order - b.order);
-    const annotations = ranked.slice(0, MAX_CHECK_ANNOTATIONS).map(({ finding, isNew, level }) => ({
-        path: finding.file,
-        start_line: finding.line,
-        end_line: finding.endLine,
-        annotation_level: level,
-        title: `${finding.ruleId} (${finding.severity}, ${isNew ? 'new' : 'existing'})`,
-        message: finding.message,
-    }));
-    return { annotations, left: ranked.length - annotations.length };
-}
-function checkTitle(introduced, blocking, failOn, report) {
-    const open = introduced.filter((finding) => !finding.suppressed);
-    if (blocking.length > 0) {
-        const kind = report === 'all' ? '' : 'new ';
-        return `${blocking.length} ${kind}finding${blocking.length === 1 ? '' : 's'} at or above ${failOn}`;
-    }
-    if (open.length > 0)
-        return `${open.length} new finding${open.length === 1 ? '' : 's'} (${severityCounts(open)})`;
-    return 'No new ServiceAccount token findings';
-}
 async function publishReview(github, pr, inputs, introduced, commentContext, failOn, blocking, notes, secrets) {
     const started = performance.now();
     let listed;
@@ -50008,6 +49898,129 @@ function reviewBody(input) {
     ]
         .filter((line) => line !== '')
         .join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/action/publish.ts
+/**
+ * Publishing a scanned pull request: one review with inline suggestions, a check run with a summary table and
+ * annotations, and workflow annotations where a check run cannot be made. Used by the one-job mode and by the
+ * fork-safe publisher alike; it reads nothing of the repository, only the results it is given.
+ */
+
+
+
+
+
+
+
+
+
+/**
+ * Publishes the review and the check run of a scanned pull request (falling back to workflow annotations when the
+ * check run cannot be created, or `canWrite` is false). Notes on what could not be done are added to `results.notes`.
+ */
+async function publishPullRequest(github, context, inputs, pr, failOn, report, results, canWrite) {
+    const { introduced, existing, blocking, lines, texts, notes, secrets } = results;
+    const { owner, repo } = pr;
+    let started;
+    const rules = new Map(rules_registry.rules.map((rule) => [rule.meta.id, rule.meta]));
+    let published = false;
+    if (canWrite && inputs.commentMode !== 'off') {
+        published = await publishReview(github, pr, inputs, introduced, { rules, lines, texts, maxComments: inputs.commentMode === 'summary' ? 0 : inputs.maxComments }, failOn, blocking, notes, secrets);
+    }
+    let checked = false;
+    if (canWrite) {
+        started = performance.now();
+        const { annotations, left } = checkAnnotations(introduced, existing, failOn);
+        const summary = summaryMarkdown({
+            introduced,
+            existing,
+            failOn,
+            blocking,
+            changedManifests: results.changedFiles,
+            // What happened so far (an autofix commit, a review that could not be posted) belongs on the check too.
+            notes: [
+                ...notes,
+                ...(left > 0
+                    ? [
+                        `${left} more finding${left === 1 ? ' is' : 's are'} not annotated: a check run carries at most ${MAX_CHECK_ANNOTATIONS} annotations (the new and most severe first). Every finding is listed below, in the job summary and in SARIF.`,
+                    ]
+                    : []),
+            ],
+        });
+        try {
+            const run = await publishCheckRun(github, owner, repo, {
+                name: inputs.checkName,
+                headSha: results.checkSha,
+                conclusion: blocking.length > 0 ? 'failure' : 'success',
+                output: {
+                    title: checkTitle(introduced, blocking, failOn, report),
+                    summary: secrets.redact(summary),
+                    text: secrets.redact(truncate([
+                        introduced.length > 0 ? `### New findings\n\n${findingList(introduced)}` : '',
+                        existing.length > 0
+                            ? `### Existing findings in the changed files\n\n${findingList(existing)}`
+                            : '',
+                    ]
+                        .filter(Boolean)
+                        .join('\n\n') || 'No findings in the changed files.', MAX_OUTPUT_CHARS)),
+                },
+                annotations: annotations.map((annotation) => ({
+                    ...annotation,
+                    message: secrets.redact(annotation.message),
+                })),
+                detailsUrl: context.runUrl ?? undefined,
+            });
+            checked = true;
+            info(`Published check run "${inputs.checkName}" (${run.id}) in ${since(started)}.`);
+        }
+        catch (error) {
+            notes.push(`The check run was not created: ${hintNote(error, 'checks: write')}. Findings are reported as workflow annotations instead.`);
+        }
+    }
+    if (!checked) {
+        annotate([...introduced, ...existing], (finding) => annotationLevel(finding, failOn, introduced.includes(finding)));
+    }
+    if (!published && canWrite && inputs.commentMode !== 'off')
+        info('No review was posted.');
+}
+/**
+ * Annotations a check run carries: GitHub takes 50 a request, so each 50 more is one more request. However many
+ * findings a pull request produces (thousands of pods, or a tampered results file), a run spends at most
+ * `MAX_CHECK_ANNOTATIONS / 50` requests on them; the new and most severe go first, and the count left is reported.
+ */
+const MAX_CHECK_ANNOTATIONS = 200;
+function checkAnnotations(introduced, existing, failOn) {
+    const levels = { failure: 2, warning: 1, notice: 0 };
+    const open = [
+        ...introduced.filter((finding) => !finding.suppressed).map((finding) => ({ finding, isNew: true })),
+        ...existing.filter((finding) => !finding.suppressed).map((finding) => ({ finding, isNew: false })),
+    ].map((entry) => ({ ...entry, level: annotationLevel(entry.finding, failOn, entry.isNew) }));
+    const ranked = open
+        .map((entry, order) => ({ ...entry, order }))
+        .sort((a, b) => Number(b.isNew) - Number(a.isNew) ||
+        levels[b.level] - levels[a.level] ||
+        severityRank(b.finding.severity) - severityRank(a.finding.severity) ||
+        a.order - b.order);
+    const annotations = ranked.slice(0, MAX_CHECK_ANNOTATIONS).map(({ finding, isNew, level }) => ({
+        path: finding.file,
+        start_line: finding.line,
+        end_line: finding.endLine,
+        annotation_level: level,
+        title: `${finding.ruleId} (${finding.severity}, ${isNew ? 'new' : 'existing'})`,
+        message: finding.message,
+    }));
+    return { annotations, left: ranked.length - annotations.length };
+}
+function checkTitle(introduced, blocking, failOn, report) {
+    const open = introduced.filter((finding) => !finding.suppressed);
+    if (blocking.length > 0) {
+        const kind = report === 'all' ? '' : 'new ';
+        return `${blocking.length} ${kind}finding${blocking.length === 1 ? '' : 's'} at or above ${failOn}`;
+    }
+    if (open.length > 0)
+        return `${open.length} new finding${open.length === 1 ? '' : 's'} (${severityCounts(open)})`;
+    return 'No new ServiceAccount token findings';
 }
 
 ;// CONCATENATED MODULE: ./src/action/fork-safe.ts
@@ -50422,7 +50435,9 @@ async function overlayRefusal(root, dir) {
         const { file, documents } = found;
         if (typeof documents === 'string')
             return refuse(file, documents);
-        const content = documents[0]?.toJS({ maxAliasCount: 100 });
+        const content = plainValue(documents[0]);
+        if (content === TOO_MANY_ALIASES)
+            return refuse(file, 'uses more aliases than any kustomization needs');
         if (!isRecord(content))
             continue;
         const url = urlIn(content);
@@ -50495,7 +50510,10 @@ function configRefusal(text) {
     if (typeof documents === 'string')
         return `a plugin configuration ${documents}`;
     for (const document of documents) {
-        const url = urlIn(document.toJS({ maxAliasCount: 100 }));
+        const value = plainValue(document);
+        if (value === TOO_MANY_ALIASES)
+            return 'a plugin configuration uses more aliases than any needs';
+        const url = urlIn(value);
         if (url)
             return `${url.path} of a plugin configuration is a remote reference (${url.value})`;
     }
@@ -50504,6 +50522,16 @@ function configRefusal(text) {
 async function pluginFileRefusal(root, file) {
     const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, file), 'utf8').catch(() => null);
     return text === null ? null : configRefusal(text);
+}
+const TOO_MANY_ALIASES = Symbol('too many aliases');
+/** A document as plain data; an alias bomb (which the parser refuses to expand) is answered, not thrown. */
+function plainValue(document) {
+    try {
+        return document?.toJS({ maxAliasCount: 100 });
+    }
+    catch {
+        return TOO_MANY_ALIASES;
+    }
 }
 /** The first string (outside free-text maps) that is a URL, with where it is. */
 function urlIn(value, path = '') {
@@ -50609,6 +50637,17 @@ const DEFAULT_TOOL_LIMITS = {
     maxOutputBytes: 64 * 1024 * 1024,
     maxMemoryBytes: 2 * 1024 * 1024 * 1024,
 };
+/**
+ * The bounds of a run that must end by `deadline` (a `performance.now()` time shared by several runs): the timeout is
+ * cut to the time left. Null when none is left.
+ */
+function limitsBefore(deadline, overrides = {}) {
+    const limits = { ...DEFAULT_TOOL_LIMITS, ...overrides };
+    if (deadline === undefined)
+        return limits;
+    const left = Math.floor(deadline - performance.now());
+    return left > 0 ? { ...limits, timeoutMs: Math.min(limits.timeoutMs, left) } : null;
+}
 /** Standard error kept from a tool: its last lines name the failure. */
 const MAX_STDERR_BYTES = 64 * 1024;
 const MEMORY_POLL_MS = 100;
@@ -50625,7 +50664,9 @@ function runTool(binary, args, env, cwd, limits = DEFAULT_TOOL_LIMITS) {
                 cwd,
                 env: { ...env, ...OFFLINE, GOMEMLIMIT: String(Math.floor(limits.maxMemoryBytes / 2)) },
                 stdio: ['ignore', 'pipe', 'pipe'],
-                detached: true,
+                // A group of its own, so stopping it stops what it started (on Windows a new group would open a console).
+                detached: process.platform !== 'win32',
+                windowsHide: true,
             });
         }
         catch (error) {
@@ -50706,12 +50747,16 @@ async function findExecutable(name) {
     const executable = (path) => (0,promises_namespaceObject.access)(path, external_node_fs_namespaceObject.constants.X_OK).then(() => path, () => null);
     if (name.includes('/') || (0,external_node_path_namespaceObject.isAbsolute)(name))
         return executable((0,external_node_path_namespaceObject.resolve)(name));
+    // Windows finds `helm` as `helm.exe`: the extensions it tries are in PATHEXT.
+    const extensions = process.platform === 'win32' ? ['', ...(process.env.PATHEXT ?? '.EXE;.CMD;.BAT;.COM').split(';')] : [''];
     for (const dir of (process.env.PATH ?? '').split(external_node_path_namespaceObject.delimiter)) {
         if (dir === '')
             continue;
-        const found = await executable((0,external_node_path_namespaceObject.join)(dir, name));
-        if (found !== null)
-            return found;
+        for (const extension of extensions) {
+            const found = await executable((0,external_node_path_namespaceObject.join)(dir, name + extension));
+            if (found !== null)
+                return found;
+        }
     }
     return null;
 }
@@ -50804,13 +50849,9 @@ async function buildOverlay(root, dir, options = {}) {
         const overlay = own ? 'the overlay' : `the overlay ${dir === '' ? '.' : dir}`;
         return refuse(`${refusal.reason}; ${overlay} is not built`, refusal.file ?? label);
     }
-    const limits = { ...DEFAULT_TOOL_LIMITS, ...options.limits };
-    if (options.deadline !== undefined) {
-        const left = Math.floor(options.deadline - performance.now());
-        if (left <= 0)
-            return refuse('not built: the time budget for rendering ran out');
-        limits.timeoutMs = Math.min(limits.timeoutMs, left);
-    }
+    const limits = limitsBefore(options.deadline, options.limits);
+    if (limits === null)
+        return refuse('not built: the time budget for rendering ran out');
     const binary = await findExecutable(options.binary ?? 'kustomize');
     if (binary === null) {
         result.notices.push({ file: label, message: 'kustomize overlay not built: kustomize is not installed' });
@@ -51569,13 +51610,9 @@ async function renderChart(chart, options) {
     if (outside.length > 0) {
         return refuse(`values file ${outside.join(', ')} is outside the repository; the chart is not rendered`);
     }
-    const limits = { ...DEFAULT_TOOL_LIMITS, ...options.limits };
-    if (options.deadline !== undefined) {
-        const left = Math.floor(options.deadline - performance.now());
-        if (left <= 0)
-            return refuse('not rendered: the time budget for rendering ran out');
-        limits.timeoutMs = Math.min(limits.timeoutMs, left);
-    }
+    const limits = limitsBefore(options.deadline, options.limits);
+    if (limits === null)
+        return refuse('not rendered: the time budget for rendering ran out');
     const binary = await findExecutable(options.binary ?? 'helm');
     if (binary === null) {
         result.notices.push({ file: chartFile, message: 'Helm chart not rendered: helm is not installed' });
@@ -52914,7 +52951,15 @@ function parseConfig(text, file) {
             return `${file}:${line}: ${error.message.split('\n')[0]}`;
         }));
     }
-    const value = doc.toJS({ maxAliasCount: 100 }) ?? {};
+    let value;
+    try {
+        value = doc.toJS({ maxAliasCount: 100 }) ?? {};
+    }
+    catch {
+        throw new ConfigurationError(`${file}: invalid YAML`, [
+            `${file}: more aliases than a configuration needs`,
+        ]);
+    }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         throw new ConfigurationError(`${file}:1: the configuration must be a map of settings`);
     }

@@ -10,6 +10,7 @@ import { renderChart } from '../../src/adapters/helm.js';
 import {
   CANARY,
   HELM,
+  chartRender,
   insecureDeployment,
   parseReport,
   runBundledCli,
@@ -69,14 +70,7 @@ describe.skipIf(!HELM)('a chart name is never an option of helm', () => {
 
   it('a render given an option-like release, namespace or values key directly refuses to run helm', async () => {
     const box = sandbox(chart('c', { 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n' }));
-    const base = {
-      dir: 'c',
-      release: 'c',
-      namespace: 'default',
-      kubeVersion: '1.31.0',
-      valuesFiles: [],
-      set: {},
-    };
+    const base = chartRender('c');
     for (const hostile of [
       { release: `--set-file=x=${box.secretFile}` },
       { namespace: '--kubeconfig=/dev/null' },

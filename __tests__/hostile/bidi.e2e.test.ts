@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { hostileDeployment, markdownShape } from '../markdown.js';
-import { runCliOn } from './cli-run.js';
+import { runCliOn } from './sandbox.js';
 import { pullRequestRunner } from './pull-request-run.js';
 
 /** Every bidirectional formatting control: embeddings, overrides, isolates, marks and the Arabic letter mark. */

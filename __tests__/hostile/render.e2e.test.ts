@@ -6,10 +6,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runAction } from '../e2e/run-action.js';
-import { pullRequestScenario } from '../e2e/scenario.js';
+import { pullRequestRunner } from './pull-request-run.js';
 import { HELM, KUSTOMIZE, connectionCounter, insecureDeployment, sandbox, writeFiles } from './sandbox.js';
 
+const runPullRequest = pullRequestRunner();
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -24,7 +24,8 @@ describe.skipIf(!HELM || !KUSTOMIZE)('a pull request carrying render attacks', (
     const counter = await connectionCounter();
     cleanups.push(() => counter.close());
     const chart = (name: string) => `apiVersion: v2\nname: ${JSON.stringify(name)}\nversion: 0.1.0\n`;
-    const scenario = await pullRequestScenario({
+    const before = outside.outsideSnapshot();
+    const { run, fake } = await runPullRequest({
       base: { 'deploy/readme.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: readme}\n' },
       head: {
         'evil/Chart.yaml': chart('--post-renderer=sh'),
@@ -38,24 +39,16 @@ describe.skipIf(!HELM || !KUSTOMIZE)('a pull request carrying render attacks', (
           `# Source: forged/${'../'.repeat(20)}${target.slice(1)}\n${insecureDeployment('forged')}`,
         'overlay/kustomization.yaml': `resources:\n  - http://127.0.0.1:${counter.port}/x.yaml\n`,
       },
-    });
-    cleanups.push(() => scenario.dispose());
-    const before = outside.outsideSnapshot();
-    const run = await runAction({
-      workspace: scenario.repo.dir,
-      eventPath: scenario.eventPath,
-      apiUrl: scenario.fake.url,
-      inputs: {},
       env: { KUBE_TOKEN_GUARD_HELM: HELM!, KUBE_TOKEN_GUARD_KUSTOMIZE: KUSTOMIZE! },
     });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(existsSync(canary)).toBe(false);
     expect(outside.outsideSnapshot()).toEqual(before);
     expect(counter.connections()).toBe(0);
-    expect(scenario.fake.violations).toEqual([]);
+    expect(fake.violations).toEqual([]);
     expect(run.status, run.stdout).toBe(1);
     expect(run.stdout).toMatch(/::error file=overlay\/kustomization\.yaml::.*is a remote reference/);
-    const check = scenario.fake.checkRuns[0]!;
+    const check = fake.checkRuns[0]!;
     const annotated = new Set(check.annotations.map((annotation) => annotation.path));
     expect(annotated).toContain('evil/templates/deploy.yaml');
     for (const path of annotated)

@@ -6,13 +6,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_CHECK_ANNOTATIONS } from '../../src/action/publish.js';
 import { type Cleanups, forkPublish, forkScan } from '../e2e/fork-pair.js';
-import { runAction } from '../e2e/run-action.js';
-import { pullRequestScenario } from '../e2e/scenario.js';
+import { pullRequestRunner } from './pull-request-run.js';
 
 const cleanups: Cleanups = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
+
+const runPullRequest = pullRequestRunner();
 
 /** The most requests a run may make, whatever the pull request holds. */
 const REQUEST_BOUND = 60;
@@ -26,19 +27,10 @@ const pods = (count: number) =>
 
 describe('requests to GitHub', () => {
   it('stay under 60 for a pull request adding 5,000 insecure pods; annotations beyond the cap are counted', async () => {
-    const scenario = await pullRequestScenario({
+    const { run, fake } = await runPullRequest({
       base: { 'deploy/readme.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: readme}\n' },
       head: { 'deploy/pods.yaml': pods(5_000) },
     });
-    cleanups.push(() => scenario.dispose());
-    const run = await runAction({
-      workspace: scenario.repo.dir,
-      eventPath: scenario.eventPath,
-      apiUrl: scenario.fake.url,
-      inputs: {},
-      timeoutMs: 240_000,
-    });
-    const { fake } = scenario;
     expect(fake.violations).toEqual([]);
     expect(run.status, run.stderr).toBe(1);
     expect(fake.requests.length).toBeLessThan(REQUEST_BOUND);

@@ -114,6 +114,15 @@ export function runBundledCli(cwd: string, args: string[], env: Record<string, s
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** Writes `files` into a fresh repository (removed after the test) and runs the bundled CLI there. */
+export function runCliOn(
+  files: Record<string, string>,
+  args: string[],
+  env: Record<string, string> = {},
+): CliRun {
+  return runBundledCli(sandbox(files).repo, args, env);
+}
+
 /** The same, without blocking the test's event loop (for tests that serve something meanwhile). */
 export function runBundledCliAsync(cwd: string, args: string[]): Promise<CliRun> {
   const tools = [HELM, KUSTOMIZE].filter((tool): tool is string => tool !== null).map(dirname);
@@ -164,6 +173,11 @@ export function insecureDeployment(name: string): string {
     '      containers: [{name: a, image: b}]',
     '',
   ].join('\n');
+}
+
+/** How a test renders the chart in folder `dir` of its sandbox: release `c`, namespace `default`, no values. */
+export function chartRender(dir: string) {
+  return { dir, release: 'c', namespace: 'default', kubeVersion: '1.31.0', valuesFiles: [], set: {} };
 }
 
 export interface JsonReport {

@@ -4,34 +4,18 @@
  * that a failing template prints) never comes out, in any format, on standard output, standard error, a report file
  * or through --fix. The Action's side is in secrets.e2e.test.ts.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { learnSecretSources } from '../../src/adapters/secret-sources.js';
 import { runCli } from '../../src/cli/main.js';
 import { REDACTED, SecretFilter } from '../../src/core/redact.js';
 import { PLANTED, SECRET_SOURCES, leaksIn } from '../secret-material.js';
+import { HELM, KUSTOMIZE, sandbox } from './sandbox.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const HELM = join(ROOT, '.tools/bin/helm');
-const KUSTOMIZE = join(ROOT, '.tools/bin/kustomize');
-const TOOLS = { KUBE_TOKEN_GUARD_HELM: HELM, KUBE_TOKEN_GUARD_KUSTOMIZE: KUSTOMIZE };
+const TOOLS = { KUBE_TOKEN_GUARD_HELM: HELM ?? '', KUBE_TOKEN_GUARD_KUSTOMIZE: KUSTOMIZE ?? '' };
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function workspace(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ktg-hostile-secrets-'));
-  dirs.push(dir);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
-}
+const workspace = (files: Record<string, string>) => sandbox(files).repo;
 
 /** Runs the CLI in `dir` with helm and kustomize from .tools/bin; everything it printed, and the exit code. */
 async function cli(args: string[], dir: string) {
@@ -51,7 +35,7 @@ interface JsonReport {
   errors: { file: string; message: string }[];
 }
 
-describe.skipIf(!existsSync(HELM) || !existsSync(KUSTOMIZE))(
+describe.skipIf(!HELM || !KUSTOMIZE)(
   'secrets in chart values and kustomize sources never leave the CLI',
   () => {
     it.each(['text', 'json', 'sarif'])('%s, on standard output and in an --output file', async (format) => {

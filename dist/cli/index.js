@@ -6607,7 +6607,15 @@ function parseConfig(text, file) {
             return `${file}:${line}: ${error.message.split('\n')[0]}`;
         }));
     }
-    const value = doc.toJS({ maxAliasCount: 100 }) ?? {};
+    let value;
+    try {
+        value = doc.toJS({ maxAliasCount: 100 }) ?? {};
+    }
+    catch {
+        throw new ConfigurationError(`${file}: invalid YAML`, [
+            `${file}: more aliases than a configuration needs`,
+        ]);
+    }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         throw new ConfigurationError(`${file}:1: the configuration must be a map of settings`);
     }
@@ -7007,6 +7015,17 @@ const DEFAULT_TOOL_LIMITS = {
     maxOutputBytes: 64 * 1024 * 1024,
     maxMemoryBytes: 2 * 1024 * 1024 * 1024,
 };
+/**
+ * The bounds of a run that must end by `deadline` (a `performance.now()` time shared by several runs): the timeout is
+ * cut to the time left. Null when none is left.
+ */
+function limitsBefore(deadline, overrides = {}) {
+    const limits = { ...DEFAULT_TOOL_LIMITS, ...overrides };
+    if (deadline === undefined)
+        return limits;
+    const left = Math.floor(deadline - performance.now());
+    return left > 0 ? { ...limits, timeoutMs: Math.min(limits.timeoutMs, left) } : null;
+}
 /** Standard error kept from a tool: its last lines name the failure. */
 const MAX_STDERR_BYTES = 64 * 1024;
 const MEMORY_POLL_MS = 100;
@@ -7023,7 +7042,9 @@ function runTool(binary, args, env, cwd, limits = DEFAULT_TOOL_LIMITS) {
                 cwd,
                 env: { ...env, ...OFFLINE, GOMEMLIMIT: String(Math.floor(limits.maxMemoryBytes / 2)) },
                 stdio: ['ignore', 'pipe', 'pipe'],
-                detached: true,
+                // A group of its own, so stopping it stops what it started (on Windows a new group would open a console).
+                detached: process.platform !== 'win32',
+                windowsHide: true,
             });
         }
         catch (error) {
@@ -7104,12 +7125,16 @@ async function findExecutable(name) {
     const executable = (path) => (0,promises_namespaceObject.access)(path, external_node_fs_namespaceObject.constants.X_OK).then(() => path, () => null);
     if (name.includes('/') || (0,external_node_path_namespaceObject.isAbsolute)(name))
         return executable((0,external_node_path_namespaceObject.resolve)(name));
+    // Windows finds `helm` as `helm.exe`: the extensions it tries are in PATHEXT.
+    const extensions = process.platform === 'win32' ? ['', ...(process.env.PATHEXT ?? '.EXE;.CMD;.BAT;.COM').split(';')] : [''];
     for (const dir of (process.env.PATH ?? '').split(external_node_path_namespaceObject.delimiter)) {
         if (dir === '')
             continue;
-        const found = await executable((0,external_node_path_namespaceObject.join)(dir, name));
-        if (found !== null)
-            return found;
+        for (const extension of extensions) {
+            const found = await executable((0,external_node_path_namespaceObject.join)(dir, name + extension));
+            if (found !== null)
+                return found;
+        }
     }
     return null;
 }
@@ -7170,13 +7195,9 @@ async function renderChart(chart, options) {
     if (outside.length > 0) {
         return refuse(`values file ${outside.join(', ')} is outside the repository; the chart is not rendered`);
     }
-    const limits = { ...DEFAULT_TOOL_LIMITS, ...options.limits };
-    if (options.deadline !== undefined) {
-        const left = Math.floor(options.deadline - performance.now());
-        if (left <= 0)
-            return refuse('not rendered: the time budget for rendering ran out');
-        limits.timeoutMs = Math.min(limits.timeoutMs, left);
-    }
+    const limits = limitsBefore(options.deadline, options.limits);
+    if (limits === null)
+        return refuse('not rendered: the time budget for rendering ran out');
     const binary = await findExecutable(options.binary ?? 'helm');
     if (binary === null) {
         result.notices.push({ file: chartFile, message: 'Helm chart not rendered: helm is not installed' });
@@ -7385,7 +7406,9 @@ async function overlayRefusal(root, dir) {
         const { file, documents } = found;
         if (typeof documents === 'string')
             return refuse(file, documents);
-        const content = documents[0]?.toJS({ maxAliasCount: 100 });
+        const content = plainValue(documents[0]);
+        if (content === TOO_MANY_ALIASES)
+            return refuse(file, 'uses more aliases than any kustomization needs');
         if (!isRecord(content))
             continue;
         const url = urlIn(content);
@@ -7458,7 +7481,10 @@ function configRefusal(text) {
     if (typeof documents === 'string')
         return `a plugin configuration ${documents}`;
     for (const document of documents) {
-        const url = urlIn(document.toJS({ maxAliasCount: 100 }));
+        const value = plainValue(document);
+        if (value === TOO_MANY_ALIASES)
+            return 'a plugin configuration uses more aliases than any needs';
+        const url = urlIn(value);
         if (url)
             return `${url.path} of a plugin configuration is a remote reference (${url.value})`;
     }
@@ -7467,6 +7493,16 @@ function configRefusal(text) {
 async function pluginFileRefusal(root, file) {
     const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, file), 'utf8').catch(() => null);
     return text === null ? null : configRefusal(text);
+}
+const TOO_MANY_ALIASES = Symbol('too many aliases');
+/** A document as plain data; an alias bomb (which the parser refuses to expand) is answered, not thrown. */
+function plainValue(document) {
+    try {
+        return document?.toJS({ maxAliasCount: 100 });
+    }
+    catch {
+        return TOO_MANY_ALIASES;
+    }
 }
 /** The first string (outside free-text maps) that is a URL, with where it is. */
 function urlIn(value, path = '') {
@@ -7618,13 +7654,9 @@ async function buildOverlay(root, dir, options = {}) {
         const overlay = own ? 'the overlay' : `the overlay ${dir === '' ? '.' : dir}`;
         return refuse(`${refusal.reason}; ${overlay} is not built`, refusal.file ?? label);
     }
-    const limits = { ...DEFAULT_TOOL_LIMITS, ...options.limits };
-    if (options.deadline !== undefined) {
-        const left = Math.floor(options.deadline - performance.now());
-        if (left <= 0)
-            return refuse('not built: the time budget for rendering ran out');
-        limits.timeoutMs = Math.min(limits.timeoutMs, left);
-    }
+    const limits = limitsBefore(options.deadline, options.limits);
+    if (limits === null)
+        return refuse('not built: the time budget for rendering ran out');
     const binary = await findExecutable(options.binary ?? 'kustomize');
     if (binary === null) {
         result.notices.push({ file: label, message: 'kustomize overlay not built: kustomize is not installed' });

@@ -6,7 +6,7 @@ import { KUBE_VERSION_PATTERN, NAMESPACE_PATTERN, RELEASE_NAME_PATTERN } from '.
 import { splitRenderedDocuments } from '../core/source-map.js';
 import type { ScanError, ScanNotice, SourceFile } from '../core/types.js';
 import { linkLeaving, resolvesInside } from './links.js';
-import { DEFAULT_TOOL_LIMITS, type ToolLimits, failureReason, findExecutable, runTool } from './process.js';
+import { type ToolLimits, failureReason, findExecutable, limitsBefore, runTool } from './process.js';
 
 export interface ChartRender {
   /** The chart's folder, relative to the root. */
@@ -75,12 +75,8 @@ export async function renderChart(chart: ChartRender, options: HelmOptions): Pro
   if (outside.length > 0) {
     return refuse(`values file ${outside.join(', ')} is outside the repository; the chart is not rendered`);
   }
-  const limits = { ...DEFAULT_TOOL_LIMITS, ...options.limits };
-  if (options.deadline !== undefined) {
-    const left = Math.floor(options.deadline - performance.now());
-    if (left <= 0) return refuse('not rendered: the time budget for rendering ran out');
-    limits.timeoutMs = Math.min(limits.timeoutMs, left);
-  }
+  const limits = limitsBefore(options.deadline, options.limits);
+  if (limits === null) return refuse('not rendered: the time budget for rendering ran out');
   const binary = await findExecutable(options.binary ?? 'helm');
   if (binary === null) {
     result.notices.push({ file: chartFile, message: 'Helm chart not rendered: helm is not installed' });

@@ -4,7 +4,7 @@ import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import type { ScanError, ScanNotice, SourceFile } from '../core/types.js';
 import { KUSTOMIZATION_FILES, overlayRefusal } from './kustomize-sources.js';
-import { DEFAULT_TOOL_LIMITS, type ToolLimits, failureReason, findExecutable, runTool } from './process.js';
+import { type ToolLimits, failureReason, findExecutable, limitsBefore, runTool } from './process.js';
 
 export { KUSTOMIZATION_FILES };
 const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
@@ -87,12 +87,8 @@ export async function buildOverlay(
     const overlay = own ? 'the overlay' : `the overlay ${dir === '' ? '.' : dir}`;
     return refuse(`${refusal.reason}; ${overlay} is not built`, refusal.file ?? label);
   }
-  const limits = { ...DEFAULT_TOOL_LIMITS, ...options.limits };
-  if (options.deadline !== undefined) {
-    const left = Math.floor(options.deadline - performance.now());
-    if (left <= 0) return refuse('not built: the time budget for rendering ran out');
-    limits.timeoutMs = Math.min(limits.timeoutMs, left);
-  }
+  const limits = limitsBefore(options.deadline, options.limits);
+  if (limits === null) return refuse('not built: the time budget for rendering ran out');
   const binary = await findExecutable(options.binary ?? 'kustomize');
   if (binary === null) {
     result.notices.push({ file: label, message: 'kustomize overlay not built: kustomize is not installed' });

@@ -37,6 +37,20 @@ export const DEFAULT_TOOL_LIMITS: ToolLimits = {
   maxMemoryBytes: 2 * 1024 * 1024 * 1024,
 };
 
+/**
+ * The bounds of a run that must end by `deadline` (a `performance.now()` time shared by several runs): the timeout is
+ * cut to the time left. Null when none is left.
+ */
+export function limitsBefore(
+  deadline: number | undefined,
+  overrides: Partial<ToolLimits> = {},
+): ToolLimits | null {
+  const limits = { ...DEFAULT_TOOL_LIMITS, ...overrides };
+  if (deadline === undefined) return limits;
+  const left = Math.floor(deadline - performance.now());
+  return left > 0 ? { ...limits, timeoutMs: Math.min(limits.timeoutMs, left) } : null;
+}
+
 export interface ToolResult {
   /**
    * 0, a process exit code, `ENOENT` when the tool is not installed, `TIMEOUT`, `OUTPUT` (more output than allowed)
@@ -70,7 +84,9 @@ export function runTool(
         cwd,
         env: { ...env, ...OFFLINE, GOMEMLIMIT: String(Math.floor(limits.maxMemoryBytes / 2)) },
         stdio: ['ignore', 'pipe', 'pipe'],
-        detached: true,
+        // A group of its own, so stopping it stops what it started (on Windows a new group would open a console).
+        detached: process.platform !== 'win32',
+        windowsHide: true,
       });
     } catch (error) {
       done({ code: (error as NodeJS.ErrnoException).code ?? 1, stdout: '', stderr: String(error) });
@@ -148,10 +164,15 @@ export async function findExecutable(name: string): Promise<string | null> {
       () => null,
     );
   if (name.includes('/') || isAbsolute(name)) return executable(resolve(name));
+  // Windows finds `helm` as `helm.exe`: the extensions it tries are in PATHEXT.
+  const extensions =
+    process.platform === 'win32' ? ['', ...(process.env.PATHEXT ?? '.EXE;.CMD;.BAT;.COM').split(';')] : [''];
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (dir === '') continue;
-    const found = await executable(join(dir, name));
-    if (found !== null) return found;
+    for (const extension of extensions) {
+      const found = await executable(join(dir, name + extension));
+      if (found !== null) return found;
+    }
   }
   return null;
 }
