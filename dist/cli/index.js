@@ -11442,7 +11442,11 @@ async function run(argv, io, secrets) {
             valuesFixes.set(finding.fix.file, [...(valuesFixes.get(finding.fix.file) ?? []), finding.fix]);
         }
         for (const [path, fixes] of valuesFixes) {
-            const text = await readInside(io.cwd, path);
+            const text = await readInside(io.cwd, path).catch(() => null);
+            if (text === null) {
+                log.push(`Fixes for ${path} were not applied: it is outside the repository or cannot be read.`);
+                continue;
+            }
             const applied = applyFixes(text, fixes);
             await writeInside(io.cwd, path, applied.text);
             changed.set(path, (changed.get(path) ?? 0) + fixes.length);

@@ -99,7 +99,9 @@ export async function runAutofix(options: {
   }
   const sources = new Map(plainFiles.map((file) => [file.path, file.text]));
   for (const [path, { fixes, findings }] of bySource) {
-    const text = await readInside(options.renderRoot, path);
+    // Never expected to fail (a chart with a link leading out is not rendered); if it does, that source is left alone.
+    const text = await readInside(options.renderRoot, path).catch(() => null);
+    if (text === null) continue;
     sources.set(path, text);
     const applied = applyFixes(text, fixes);
     if (applied.applied === 0) continue;
