@@ -10,7 +10,7 @@ import { SEVERITIES } from '../core/types.js';
 import { CATALOG } from '../rules/catalog.generated.js';
 import type { RuleMeta } from '../rules/types.js';
 import { PROJECT_URL, RULE_DOCS_URL, TOOL_NAME, TOOL_VERSION } from '../version.js';
-import type { CliIo } from './main.js';
+import type { CliIo } from './io.js';
 
 export const WORKFLOW_PATHS = [
   '.github/workflows/kube-token-guard.yml',

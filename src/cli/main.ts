@@ -18,13 +18,9 @@ import { countFindings } from '../report/summary.js';
 import { formatText } from '../report/text.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { runInit } from './init.js';
+import type { CliIo } from './io.js';
 
-export interface CliIo {
-  cwd: string;
-  env: Record<string, string | undefined>;
-  stdout: { write(text: string): unknown; isTTY?: boolean };
-  stderr: { write(text: string): unknown };
-}
+export type { CliIo };
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
