@@ -44047,6 +44047,33 @@ async function publishCheckRun(github, owner, repo, run) {
 
 /** GitHub refuses check run summaries and texts longer than this. */
 const MAX_OUTPUT_CHARS = 65535;
+/** How many files in a list of errors: one file may carry several. */
+function unjudgedFiles(errors) {
+    return new Set(errors.map((error) => error.file)).size;
+}
+/** Errors listed in a summary; the rest are counted. */
+const MAX_LISTED_ERRORS = 50;
+/**
+ * The files that could not be judged, first in a summary: a check that read only part of what it promises to check
+ * must not look green.
+ */
+function unjudgedSection(errors) {
+    if (errors.length === 0)
+        return [];
+    const files = unjudgedFiles(errors);
+    const listed = errors
+        .slice(0, MAX_LISTED_ERRORS)
+        .map((error) => `- ${codeSpan(error.line ? `${error.file}:${error.line}` : error.file)}: ${escapeMarkdown(error.message)}`);
+    if (errors.length > listed.length)
+        listed.push(`- … and ${errors.length - listed.length} more`);
+    return [
+        `❌ **Could not check ${files} file${files === 1 ? '' : 's'}: the check fails until ${files === 1 ? 'it reads' : 'they read'} as Kubernetes would read ${files === 1 ? 'it' : 'them'}.** ` +
+            'A file that is not a Kubernetes manifest can be left out by path with `exclude` in the config.',
+        '',
+        ...listed,
+        '',
+    ];
+}
 function row(cells) {
     return `| ${cells.join(' | ')} |`;
 }
@@ -44062,11 +44089,16 @@ function summaryMarkdown(input) {
     const newOpen = open(input.introduced);
     const workspace = input.scope === 'workspace';
     const noun = (count) => `${workspace ? '' : 'new '}finding${count === 1 ? '' : 's'}`;
+    const unjudged = input.unjudged ?? [];
+    lines.push(...unjudgedSection(unjudged));
     if (input.blocking.length > 0) {
         lines.push(`❌ **${input.blocking.length} ${noun(input.blocking.length)} at or above \`${input.failOn}\` fail the check.**`);
     }
     else if (newOpen.length > 0) {
         lines.push(`⚠️ ${newOpen.length} ${noun(newOpen.length)} (${severityCounts(newOpen)}), none at or above \`${input.failOn}\`.`);
+    }
+    else if (unjudged.length > 0) {
+        lines.push(`No ${workspace ? '' : 'new '}ServiceAccount token findings in the files that could be read.`);
     }
     else {
         lines.push(workspace
@@ -49920,7 +49952,7 @@ function reviewBody(input) {
  * check run cannot be created, or `canWrite` is false). Notes on what could not be done are added to `results.notes`.
  */
 async function publishPullRequest(github, context, inputs, pr, failOn, report, results, canWrite) {
-    const { introduced, existing, blocking, lines, texts, notes, secrets } = results;
+    const { introduced, existing, blocking, lines, texts, notes, secrets, errors } = results;
     const { owner, repo } = pr;
     let started;
     const rules = new Map(rules_registry.rules.map((rule) => [rule.meta.id, rule.meta]));
@@ -49931,12 +49963,13 @@ async function publishPullRequest(github, context, inputs, pr, failOn, report, r
     let checked = false;
     if (canWrite) {
         started = performance.now();
-        const { annotations, left } = checkAnnotations(introduced, existing, failOn);
+        const { annotations, left } = checkAnnotations(introduced, existing, errors, failOn);
         const summary = summaryMarkdown({
             introduced,
             existing,
             failOn,
             blocking,
+            unjudged: errors,
             changedManifests: results.changedFiles,
             // What happened so far (an autofix commit, a review that could not be posted) belongs on the check too.
             notes: [
@@ -49952,9 +49985,9 @@ async function publishPullRequest(github, context, inputs, pr, failOn, report, r
             const run = await publishCheckRun(github, owner, repo, {
                 name: inputs.checkName,
                 headSha: results.checkSha,
-                conclusion: blocking.length > 0 ? 'failure' : 'success',
+                conclusion: checkConclusion(blocking, errors),
                 output: {
-                    title: checkTitle(introduced, blocking, failOn, report),
+                    title: checkTitle(introduced, blocking, errors, failOn, report),
                     summary: secrets.redact(summary),
                     text: secrets.redact(truncate([
                         introduced.length > 0 ? `### New findings\n\n${findingList(introduced)}` : '',
@@ -49990,7 +50023,7 @@ async function publishPullRequest(github, context, inputs, pr, failOn, report, r
  * `MAX_CHECK_ANNOTATIONS / 50` requests on them; the new and most severe go first, and the count left is reported.
  */
 const MAX_CHECK_ANNOTATIONS = 200;
-function checkAnnotations(introduced, existing, failOn) {
+function checkAnnotations(introduced, existing, errors, failOn) {
     const levels = { failure: 2, warning: 1, notice: 0 };
     const open = [
         ...introduced.filter((finding) => !finding.suppressed).map((finding) => ({ finding, isNew: true })),
@@ -50002,7 +50035,16 @@ function checkAnnotations(introduced, existing, failOn) {
         levels[b.level] - levels[a.level] ||
         severityRank(b.finding.severity) - severityRank(a.finding.severity) ||
         a.order - b.order);
-    const annotations = ranked.slice(0, MAX_CHECK_ANNOTATIONS).map(({ finding, isNew, level }) => ({
+    // Files that could not be checked fail the check: they go first.
+    const unjudged = errors.map((error) => ({
+        path: error.file,
+        start_line: error.line ?? 1,
+        end_line: error.line ?? 1,
+        annotation_level: 'failure',
+        title: 'could not check this file',
+        message: error.message,
+    }));
+    const findings = ranked.map(({ finding, isNew, level }) => ({
         path: finding.file,
         start_line: finding.line,
         end_line: finding.endLine,
@@ -50010,17 +50052,26 @@ function checkAnnotations(introduced, existing, failOn) {
         title: `${finding.ruleId} (${finding.severity}, ${isNew ? 'new' : 'existing'})`,
         message: finding.message,
     }));
-    return { annotations, left: ranked.length - annotations.length };
+    const annotations = [...unjudged, ...findings].slice(0, MAX_CHECK_ANNOTATIONS);
+    return { annotations, left: unjudged.length + findings.length - annotations.length };
 }
-function checkTitle(introduced, blocking, failOn, report) {
+/** A check fails on blocking findings and on any file in scope it could not judge: green means all was read. */
+function checkConclusion(blocking, errors) {
+    return blocking.length > 0 || errors.length > 0 ? 'failure' : 'success';
+}
+function checkTitle(introduced, blocking, errors, failOn, report) {
     const open = introduced.filter((finding) => !finding.suppressed);
-    if (blocking.length > 0) {
-        const kind = report === 'all' ? '' : 'new ';
-        return `${blocking.length} ${kind}finding${blocking.length === 1 ? '' : 's'} at or above ${failOn}`;
+    const kind = report === 'all' ? '' : 'new ';
+    const findings = blocking.length > 0
+        ? `${blocking.length} ${kind}finding${blocking.length === 1 ? '' : 's'} at or above ${failOn}`
+        : open.length > 0
+            ? `${open.length} new finding${open.length === 1 ? '' : 's'} (${severityCounts(open)})`
+            : '';
+    if (errors.length > 0) {
+        const files = unjudgedFiles(errors);
+        return `Could not check ${files} file${files === 1 ? '' : 's'}${findings ? `; ${findings}` : ''}`;
     }
-    if (open.length > 0)
-        return `${open.length} new finding${open.length === 1 ? '' : 's'} (${severityCounts(open)})`;
-    return 'No new ServiceAccount token findings';
+    return findings || 'No new ServiceAccount token findings';
 }
 
 ;// CONCATENATED MODULE: ./src/action/fork-safe.ts
@@ -50058,6 +50109,7 @@ const MAX_FILE_BYTES = 50 * 1024 * 1024;
 const MAX_FINDINGS = 20_000;
 const MAX_NOTES = 20;
 const MAX_TEXT = 2_000;
+const MAX_ERRORS = 200;
 /**
  * `mode: scan`: writes the results next to the workspace and returns the absolute path. The file is uploaded as an
  * artifact, which anyone who can read the repository's runs can download: it goes through the secret filter like any
@@ -50073,6 +50125,7 @@ async function writeResults(inputs, pr, results, config) {
         existing: results.existing,
         changedFiles: results.changedFiles,
         notes: results.notes,
+        errors: results.errors,
         texts: Object.fromEntries(withoutSecrets([...results.texts].filter(([path]) => withFindings.has(path)), results.secrets, config)),
     };
     const path = (0,external_node_path_namespaceObject.resolve)(inputs.workingDirectory, inputs.resultsFile);
@@ -50144,6 +50197,9 @@ async function publishFromResults(github, inputs, context, config, failOn, secre
     }
     const counted = config.report === 'all' ? [...introduced, ...existing] : introduced;
     const blocking = counted.filter((finding) => isBlocking(finding, failOn));
+    // Errors only fail the check, so they are honoured as given (a scan that hides its own can do so anyway).
+    const unjudged = results.file.errors;
+    secrets.cleanMessages(unjudged);
     const texts = new Map(withoutSecrets(Object.entries(results.file.texts).filter(([file]) => lines.has(file)), secrets, config));
     const publishable = {
         introduced,
@@ -50153,13 +50209,14 @@ async function publishFromResults(github, inputs, context, config, failOn, secre
         lines,
         texts,
         notes,
+        errors: unjudged,
         checkSha: pr.headSha,
         secrets,
     };
     await publishPullRequest(github, context, inputs, pr, failOn, config.report, publishable, true);
     for (const note of notes)
         warning(note);
-    return { pr, introduced, existing, blocking, changedFiles: results.file.changedFiles, notes };
+    return { pr, introduced, existing, blocking, changedFiles: results.file.changedFiles, notes, unjudged };
 }
 const EMPTY_LINES = parsePatch('');
 async function readResults(path) {
@@ -50226,8 +50283,21 @@ function parseResults(text, path) {
             .slice(0, MAX_NOTES)
             .map((note) => note.slice(0, MAX_TEXT)),
         texts,
+        errors: scanErrors(record.errors),
     };
     return { file, dropped };
+}
+/** The errors of a results file that have the shape of errors (bounded); others are left out. */
+function scanErrors(list) {
+    if (!Array.isArray(list))
+        return [];
+    return list
+        .slice(0, MAX_ERRORS)
+        .filter((item) => (0,core_model/* isRecord */.u4)(item) &&
+        isRelativePath(item.file) &&
+        (item.line === null || (isCount(item.line) && item.line >= 1)) &&
+        isText(item.message, MAX_TEXT))
+        .map((error) => ({ file: error.file, line: error.line, message: error.message }));
 }
 function isFinding(value) {
     if (!(0,core_model/* isRecord */.u4)(value))
@@ -50770,6 +50840,18 @@ function clip(text, limit) {
     const cut = text.lastIndexOf(' ', limit - 1);
     return `${text.slice(0, cut > 0 ? cut : 0)} …`;
 }
+/**
+ * A renderer that is not there is an error of the chart or overlay it would have rendered: what it would have checked is
+ * unchecked. The message says how to install it, or how to leave rendering off on purpose.
+ */
+function missingTool(tool, named) {
+    const variable = tool === 'helm' ? 'KUBE_TOKEN_GUARD_HELM' : 'KUBE_TOKEN_GUARD_KUSTOMIZE';
+    const where = named ? `${variable} names ${named}, which is not an executable` : `${tool} is not on PATH`;
+    const install = tool === 'helm'
+        ? 'install helm 3.16 or later (https://helm.sh/docs/intro/install/)'
+        : 'install kustomize (https://kubectl.docs.kubernetes.io/installation/kustomize/)';
+    return `${where}, so this is not ${tool === 'helm' ? 'rendered' : 'built'}: ${install}, or set \`render: false\` in the config to leave charts and overlays unchecked`;
+}
 
 ;// CONCATENATED MODULE: ./src/adapters/kustomize.ts
 
@@ -50853,10 +50935,8 @@ async function buildOverlay(root, dir, options = {}) {
     if (limits === null)
         return refuse('not built: the time budget for rendering ran out');
     const binary = await findExecutable(options.binary ?? 'kustomize');
-    if (binary === null) {
-        result.notices.push({ file: label, message: 'kustomize overlay not built: kustomize is not installed' });
-        return result;
-    }
+    if (binary === null)
+        return refuse(missingTool('kustomize', options.binary));
     const wrapper = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'ktg-kustomize-'));
     try {
         const target = toPosix((0,external_node_path_namespaceObject.relative)(wrapper, (0,external_node_path_namespaceObject.resolve)(root, dir)));
@@ -50868,10 +50948,7 @@ async function buildOverlay(root, dir, options = {}) {
         // No PATH: kustomize needs no other program, and without git on it no remote base can be cloned.
         { PATH: '', HOME: wrapper }, wrapper, limits);
         if (output.code === 'ENOENT') {
-            result.notices.push({
-                file: label,
-                message: 'kustomize overlay not built: kustomize is not installed',
-            });
+            result.errors.push({ file: label, line: null, message: missingTool('kustomize', options.binary) });
             return result;
         }
         if (output.code !== 0) {
@@ -51516,6 +51593,11 @@ function configSchema() {
                     },
                 },
             },
+            render: {
+                type: 'boolean',
+                default: true,
+                description: 'Render Helm charts and build kustomize overlays (with helm and kustomize, which must be installed). `false` leaves them unchecked, knowingly: each is named in a notice.',
+            },
             overlays: {
                 ...stringList('Kustomize overlays to build, relative to the repository root. Default: every folder with a kustomization that no other kustomization includes.'),
             },
@@ -51614,11 +51696,8 @@ async function renderChart(chart, options) {
     if (limits === null)
         return refuse('not rendered: the time budget for rendering ran out');
     const binary = await findExecutable(options.binary ?? 'helm');
-    if (binary === null) {
-        result.notices.push({ file: chartFile, message: 'Helm chart not rendered: helm is not installed' });
-        result.milliseconds = Math.round(performance.now() - started);
-        return result;
-    }
+    if (binary === null)
+        return refuse(missingTool('helm', options.binary));
     const home = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'ktg-helm-'));
     try {
         const args = [
@@ -51643,7 +51722,7 @@ async function renderChart(chart, options) {
         // The scratch folder is helm's working folder too: a relative path it was somehow made to write lands there.
         const output = await runTool(binary, args, env, home, limits);
         if (output.code === 'ENOENT') {
-            result.notices.push({ file: chartFile, message: 'Helm chart not rendered: helm is not installed' });
+            result.errors.push({ file: chartFile, line: null, message: missingTool('helm', options.binary) });
             return result;
         }
         if (output.code !== 0) {
@@ -51992,6 +52071,23 @@ const RENDER_BUDGET_MS = 10 * 60_000;
 async function renderCollected(collected, root, config, tools = {}, budgetMs = RENDER_BUDGET_MS) {
     const deadline = performance.now() + budgetMs;
     const overlays = config.overlays ?? (await findOverlays(root, collected.kustomizations));
+    if (!config.render) {
+        // Off by the config's choice, visibly: each chart and overlay left unchecked is named.
+        for (const dir of collected.charts)
+            collected.notices.push({
+                file: chartFile(dir),
+                message: 'not rendered: `render: false` in the config',
+            });
+        for (const dir of overlays)
+            collected.notices.push({ file: overlayFile(dir), message: 'not built: `render: false` in the config' });
+        const total = collected.charts.length + overlays.length;
+        return {
+            log: total > 0
+                ? `Rendering is off (\`render: false\`): ${units(collected.charts.length, overlays.length)} left unchecked.`
+                : null,
+            charts: [],
+        };
+    }
     const renders = [];
     for (const dir of collected.charts) {
         const base = await defaultRender(root, dir, config.defaultNamespace);
@@ -52031,16 +52127,31 @@ async function renderCollected(collected, root, config, tools = {}, budgetMs = R
         (0,arrays/* append */.BC)(collected.notices, result.notices);
     }
     const milliseconds = results.reduce((sum, result) => sum + result.milliseconds, 0);
-    const parts = [
-        collected.charts.length > 0
-            ? `${collected.charts.length} Helm chart${collected.charts.length === 1 ? '' : 's'}`
-            : '',
-        overlays.length > 0 ? `${overlays.length} kustomize overlay${overlays.length === 1 ? '' : 's'}` : '',
-    ].filter(Boolean);
+    const chartResults = results.slice(0, renders.length);
+    const overlayResults = results.slice(renders.length);
+    // Only what rendered is said to have rendered.
+    const failed = results.filter((result) => result.errors.length > 0).length;
+    const rendered = units(new Set(renders.filter((_, index) => chartResults[index].errors.length === 0).map((render) => render.dir)).size, overlayResults.filter((result) => result.errors.length === 0).length);
     return {
-        log: `Rendered ${parts.join(' and ')} (${milliseconds} ms of helm/kustomize).`,
+        log: `Rendered ${rendered || 'nothing'} (${milliseconds} ms of helm/kustomize)` +
+            (failed > 0 ? `; ${failed} render${failed === 1 ? '' : 's'} failed (see the errors).` : '.'),
         charts: renders.map((render, index) => ({ render, files: results[index].files })),
     };
+}
+/** `2 Helm charts and 1 kustomize overlay`, or '' for none. */
+function units(charts, overlays) {
+    return [
+        charts > 0 ? `${charts} Helm chart${charts === 1 ? '' : 's'}` : '',
+        overlays > 0 ? `${overlays} kustomize overlay${overlays === 1 ? '' : 's'}` : '',
+    ]
+        .filter(Boolean)
+        .join(' and ');
+}
+function chartFile(dir) {
+    return dir ? `${dir}/Chart.yaml` : 'Chart.yaml';
+}
+function overlayFile(dir) {
+    return dir ? `${dir}/kustomization.yaml` : 'kustomization.yaml';
 }
 function renderTools(env) {
     return { helm: env.KUBE_TOKEN_GUARD_HELM, kustomize: env.KUBE_TOKEN_GUARD_KUSTOMIZE };
@@ -52736,6 +52847,21 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
                 .filter((file) => fromTouchedChart(file) || (kustomizeTouched && fromKustomize(file)))
                 .map((file) => file.path),
         ]);
+        // A file the pull request changes, or any file of a chart or overlay it touches, that could not be judged fails
+        // the check: the pull request's check promises those were read. Others are named in the log and counted in a note.
+        const inScope = (path) => changedPaths.has(path) ||
+            files.some((file) => file.status !== 'removed' && file.filename === path) ||
+            touchedCharts.some((dir) => under(path, dir)) ||
+            (kustomizeTouched && kustomizations.some((dir) => under(path, dir)));
+        const allErrors = [...head.errors, ...headResult.errors];
+        const unjudged = allErrors.filter((error) => inScope(error.file));
+        const elsewhere = allErrors.filter((error) => !inScope(error.file));
+        for (const error of elsewhere)
+            info(`Could not check ${logText(error.file)} (not changed here): ${logText(error.message)}`);
+        if (elsewhere.length > 0) {
+            const count = unjudgedFiles(elsewhere);
+            notes.push(`${count} file${count === 1 ? '' : 's'} this pull request does not change could not be checked (see the job log); they do not fail this check.`);
+        }
         const base = await readBase(github, git, pr, files.filter((file) => !inRendered(file.previous_filename ?? file.filename)));
         const rerender = { charts: touchedCharts, kustomizations: kustomizeTouched ? kustomizations : [] };
         let baseRendered = [];
@@ -52815,6 +52941,7 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
             lines,
             texts,
             notes,
+            errors: unjudged,
             // After an autofix commit the check belongs to the new head: that is what a merge would take.
             checkSha: autofixCommit ?? pr.headSha,
             secrets,
@@ -52845,6 +52972,7 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
             patch,
             applyCommand,
             notes,
+            unjudged,
         };
     }
     finally {
@@ -53022,6 +53150,7 @@ function resolveConfig(raw, file) {
             set: Object.fromEntries(Object.entries(chart.set ?? {}).map(([key, value]) => [key, String(value)])),
             kubeVersion: chart['kube-version']?.replace(/^v/, '') ?? null,
         })),
+        render: raw.render ?? true,
         overlays: raw.overlays ? raw.overlays.map(normalisePath) : null,
         include: raw.include ?? ['**/*.yaml', '**/*.yml', '**/*.json'],
         exclude: raw.exclude ?? ['**/node_modules/**'],
@@ -53410,6 +53539,7 @@ function redact_escapeRegExp(text) {
 
 
 
+
 /**
  * The Action's entry. On a pull request: one review with suggestions, a check run, the job summary and SARIF, and a
  * failed step when the pull request introduces findings at or above `fail-on`. On other events: the same scan of the
@@ -53429,6 +53559,8 @@ async function main_run() {
         info(`kube-token-guard: ${config.file ? `config ${config.file}` : 'default configuration'}, fail-on ${failOn}.`);
         let findings;
         let errors;
+        /** The errors that fail the run: in a pull request, those of the files in its scope. */
+        let unjudged;
         let summary;
         let blocking;
         let introducedCount = null;
@@ -53439,15 +53571,18 @@ async function main_run() {
             let patch = '';
             let outcome;
             if (inputs.mode === 'publish') {
-                outcome = await publishFromResults(github, inputs, context, config, failOn, secrets);
+                const published = await publishFromResults(github, inputs, context, config, failOn, secrets);
+                outcome = published;
                 findings = [...outcome.introduced, ...outcome.existing];
-                errors = [];
+                errors = published.unjudged;
+                unjudged = published.unjudged;
             }
             else {
                 const reviewed = await reviewPullRequest(github, inputs, context, config, failOn, secrets);
                 outcome = reviewed;
                 findings = reviewed.head.findings;
                 errors = [...reviewed.head.collected.errors, ...reviewed.head.errors];
+                unjudged = reviewed.unjudged;
                 setOutput('autofix-commit', reviewed.autofixCommit ?? '');
                 setOutput('fixed', reviewed.fixedCount);
                 if (reviewed.patch)
@@ -53461,6 +53596,7 @@ async function main_run() {
                     existing: outcome.existing,
                     failOn,
                     blocking,
+                    unjudged,
                     changedManifests: outcome.changedFiles,
                     notes: outcome.notes,
                 }),
@@ -53477,6 +53613,7 @@ async function main_run() {
             const { collected, result } = await scanWorkspace(inputs.workingDirectory, inputs.paths, config, renderTools(process.env), (line) => info(logText(line)), secrets);
             findings = result.findings;
             errors = [...collected.errors, ...result.errors];
+            unjudged = errors;
             for (const notice of [...collected.notices, ...result.notices])
                 info(`Notice: ${logText(notice.file)}: ${logText(notice.message)}`);
             annotate(findings, (finding) => annotationLevel(finding, failOn, true));
@@ -53487,6 +53624,7 @@ async function main_run() {
                     existing: [],
                     failOn,
                     blocking,
+                    unjudged,
                     changedManifests: collected.files.length,
                     scope: 'workspace',
                     notes: [],
@@ -53494,7 +53632,7 @@ async function main_run() {
                 findings.length > 0 ? `\n${findingList(findings, 20000)}` : '',
             ].join('\n');
         }
-        for (const error of errors)
+        for (const error of unjudged)
             core_error(terminalLines(error.message, ''), { file: error.file, startLine: error.line ?? undefined });
         const rules = rules_registry.rules
             .filter((rule) => config.rules[rule.meta.id]?.enabled)
@@ -53502,7 +53640,7 @@ async function main_run() {
         const sarifPath = (0,external_node_path_namespaceObject.resolve)(inputs.workingDirectory, inputs.sarifFile);
         await (0,promises_namespaceObject.writeFile)(sarifPath, secrets.redact(JSON.stringify(toSarif(findings, errors, rules))));
         const counts = countFindings(findings, failOn);
-        const conclusion = blocking.length > 0 ? 'failure' : 'success';
+        const conclusion = checkConclusion(blocking, unjudged);
         setOutput('findings', counts.total);
         setOutput('new-findings', introducedCount ?? counts.total);
         setOutput('blocking', blocking.length);
@@ -53516,11 +53654,16 @@ async function main_run() {
             .addRaw(withoutBidiControls(secrets.redact(summary)), true)
             .write();
         info(`Done in ${Math.round(performance.now() - started)} ms.`);
-        if (blocking.length > 0) {
-            setFailed(`${blocking.length} ${introducedCount === null || config.report === 'all' ? '' : 'new '}finding(s) at or above ${failOn}. See the check run, the review comments or the job summary.`);
-        }
-        else if (errors.length > 0) {
-            setFailed(`${errors.length} file(s) could not be scanned; see the errors above.`);
+        const failures = [
+            unjudged.length > 0
+                ? `${unjudgedFiles(unjudged)} file(s) could not be checked (see the errors above)`
+                : '',
+            blocking.length > 0
+                ? `${blocking.length} ${introducedCount === null || config.report === 'all' ? '' : 'new '}finding(s) at or above ${failOn}`
+                : '',
+        ].filter(Boolean);
+        if (failures.length > 0) {
+            setFailed(`${failures.join('; ')}. See the check run, the review comments or the job summary.`);
         }
     }
     catch (error) {

@@ -6,6 +6,7 @@ import { filterProcessOutput } from './action/log-filter.js';
 import { readRunContext } from './action/context.js';
 import { readInputs } from './action/inputs.js';
 import { publishFromResults } from './action/fork-safe.js';
+import { checkConclusion } from './action/publish.js';
 import { type PullRequestOutcome, reviewPullRequest } from './action/pull-request.js';
 import { loadConfigFile } from './adapters/config-file.js';
 import { renderTools } from './adapters/render.js';
@@ -16,7 +17,7 @@ import { terminalLines, withoutBidiControls } from './core/display-text.js';
 import { SecretFilter } from './core/redact.js';
 import type { Finding, ScanError } from './core/types.js';
 import { codeFence } from './pr/review.js';
-import { annotationLevel, findingList, summaryMarkdown, truncate } from './pr/summary.js';
+import { annotationLevel, findingList, summaryMarkdown, truncate, unjudgedFiles } from './pr/summary.js';
 import { toSarif } from './report/sarif.js';
 import { countFindings, isBlocking } from './report/summary.js';
 import { registry } from './rules/index.js';
@@ -43,6 +44,8 @@ export async function run(): Promise<void> {
 
     let findings: Finding[];
     let errors: ScanError[];
+    /** The errors that fail the run: in a pull request, those of the files in its scope. */
+    let unjudged: ScanError[];
     let summary: string;
     let blocking: Finding[];
     let introducedCount: number | null = null;
@@ -56,14 +59,17 @@ export async function run(): Promise<void> {
         'introduced' | 'existing' | 'blocking' | 'changedFiles' | 'notes'
       >;
       if (inputs.mode === 'publish') {
-        outcome = await publishFromResults(github, inputs, context, config, failOn, secrets);
+        const published = await publishFromResults(github, inputs, context, config, failOn, secrets);
+        outcome = published;
         findings = [...outcome.introduced, ...outcome.existing];
-        errors = [];
+        errors = published.unjudged;
+        unjudged = published.unjudged;
       } else {
         const reviewed = await reviewPullRequest(github, inputs, context, config, failOn, secrets);
         outcome = reviewed;
         findings = reviewed.head.findings;
         errors = [...reviewed.head.collected.errors, ...reviewed.head.errors];
+        unjudged = reviewed.unjudged;
         core.setOutput('autofix-commit', reviewed.autofixCommit ?? '');
         core.setOutput('fixed', reviewed.fixedCount);
         if (reviewed.patch) patch = patchDetails(reviewed.patch, reviewed.applyCommand);
@@ -76,6 +82,7 @@ export async function run(): Promise<void> {
           existing: outcome.existing,
           failOn,
           blocking,
+          unjudged,
           changedManifests: outcome.changedFiles,
           notes: outcome.notes,
         }),
@@ -100,6 +107,7 @@ export async function run(): Promise<void> {
       );
       findings = result.findings;
       errors = [...collected.errors, ...result.errors];
+      unjudged = errors;
       for (const notice of [...collected.notices, ...result.notices])
         core.info(`Notice: ${logText(notice.file)}: ${logText(notice.message)}`);
       annotate(findings, (finding) => annotationLevel(finding, failOn, true));
@@ -110,6 +118,7 @@ export async function run(): Promise<void> {
           existing: [],
           failOn,
           blocking,
+          unjudged,
           changedManifests: collected.files.length,
           scope: 'workspace',
           notes: [],
@@ -117,7 +126,7 @@ export async function run(): Promise<void> {
         findings.length > 0 ? `\n${findingList(findings, 20000)}` : '',
       ].join('\n');
     }
-    for (const error of errors)
+    for (const error of unjudged)
       core.error(terminalLines(error.message, ''), { file: error.file, startLine: error.line ?? undefined });
 
     const rules = registry.rules
@@ -127,7 +136,7 @@ export async function run(): Promise<void> {
     await writeFile(sarifPath, secrets.redact(JSON.stringify(toSarif(findings, errors, rules))));
 
     const counts = countFindings(findings, failOn);
-    const conclusion = blocking.length > 0 ? 'failure' : 'success';
+    const conclusion = checkConclusion(blocking, unjudged);
     core.setOutput('findings', counts.total);
     core.setOutput('new-findings', introducedCount ?? counts.total);
     core.setOutput('blocking', blocking.length);
@@ -143,12 +152,16 @@ export async function run(): Promise<void> {
       .write();
     core.info(`Done in ${Math.round(performance.now() - started)} ms.`);
 
-    if (blocking.length > 0) {
-      core.setFailed(
-        `${blocking.length} ${introducedCount === null || config.report === 'all' ? '' : 'new '}finding(s) at or above ${failOn}. See the check run, the review comments or the job summary.`,
-      );
-    } else if (errors.length > 0) {
-      core.setFailed(`${errors.length} file(s) could not be scanned; see the errors above.`);
+    const failures = [
+      unjudged.length > 0
+        ? `${unjudgedFiles(unjudged)} file(s) could not be checked (see the errors above)`
+        : '',
+      blocking.length > 0
+        ? `${blocking.length} ${introducedCount === null || config.report === 'all' ? '' : 'new '}finding(s) at or above ${failOn}`
+        : '',
+    ].filter(Boolean);
+    if (failures.length > 0) {
+      core.setFailed(`${failures.join('; ')}. See the check run, the review comments or the job summary.`);
     }
   } catch (error) {
     const status = statusOf(error);

@@ -11,9 +11,9 @@ import { SERVER_URL } from './github-objects.js';
 
 export interface MakeRepoOptions {
   /** Files of the base commit. */
-  base: Record<string, string>;
-  /** Changes of the head commit: new content, or `null` to delete the file. */
-  head: Record<string, string | null>;
+  base: Record<string, string | Buffer>;
+  /** Changes of the head commit: new content (text, or bytes), or `null` to delete the file. */
+  head: Record<string, string | Buffer | null>;
   /** Files the head commit renames (`git mv`), before `head` applies (so a renamed file can change too). */
   renames?: Record<string, string>;
   /** Changes committed on the base branch after the head branched off: the base then differs from the merge base. */
@@ -58,7 +58,7 @@ function git(dir: string, args: string[], date?: string): string {
   });
 }
 
-function writeFiles(dir: string, files: Record<string, string | null>): void {
+function writeFiles(dir: string, files: Record<string, string | Buffer | null>): void {
   for (const [path, content] of Object.entries(files)) {
     const file = join(dir, path);
     if (content === null) {

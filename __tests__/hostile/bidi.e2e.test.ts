@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { hostileDeployment, markdownShape } from '../markdown.js';
 import { runCliOn } from './sandbox.js';
-import { pullRequestRunner } from './pull-request-run.js';
+import { pullRequestRunner } from '../e2e/pull-request-run.js';
 
 /** Every bidirectional formatting control: embeddings, overrides, isolates, marks and the Arabic letter mark. */
 const BIDI_CONTROLS = [

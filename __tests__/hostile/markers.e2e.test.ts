@@ -10,7 +10,7 @@ import { fingerprint } from '../../src/report/sarif.js';
 import type { ExistingReviewComment, FakeGitHub } from '../e2e/fake-github.js';
 import { HARDENED_APP, insecureWorker } from '../e2e/manifests.js';
 import { scan } from '../helpers.js';
-import { pullRequestRunner } from './pull-request-run.js';
+import { pullRequestRunner } from '../e2e/pull-request-run.js';
 
 const PATH = 'deploy/worker.yaml';
 const WORKER = insecureWorker('worker');

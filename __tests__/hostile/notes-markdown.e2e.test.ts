@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { githubFaults } from '../e2e/fake-github.js';
 import { insecureWorker } from '../e2e/manifests.js';
 import { expectOwnMarkup } from '../markdown.js';
-import { pullRequestRunner } from './pull-request-run.js';
+import { pullRequestRunner } from '../e2e/pull-request-run.js';
 
 // No `//`: git reads it as a folder separator.
 const HOSTILE_PATH = 'deploy/[x](https:evil.example) <img src=x>\n# heading\n@org/team ``c``.yaml';

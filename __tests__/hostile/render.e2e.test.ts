@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pullRequestRunner } from './pull-request-run.js';
+import { pullRequestRunner } from '../e2e/pull-request-run.js';
 import { HELM, KUSTOMIZE, connectionCounter, insecureDeployment, sandbox, writeFiles } from './sandbox.js';
 
 const runPullRequest = pullRequestRunner();
@@ -49,9 +49,15 @@ describe.skipIf(!HELM || !KUSTOMIZE)('a pull request carrying render attacks', (
     expect(run.status, run.stdout).toBe(1);
     expect(run.stdout).toMatch(/::error file=overlay\/kustomization\.yaml::.*is a remote reference/);
     const check = fake.checkRuns[0]!;
+    // The refused overlay and the forged template (its lone carriage return is a syntax error to YAML) could not be
+    // checked: the check fails for them, whatever the findings.
+    expect(check.conclusion).toBe('failure');
+    expect(check.output.title).toMatch(/^Could not check 2 files; /);
+    expect(check.output.summary).toContain('- `forged/templates/x.yaml:7`: YAML syntax error');
     const annotated = new Set(check.annotations.map((annotation) => annotation.path));
     expect(annotated).toContain('evil/templates/deploy.yaml');
+    expect(annotated).toContain('overlay/kustomization.yaml');
     for (const path of annotated)
-      expect(path.startsWith('evil/') || path.startsWith('forged/templates/')).toBe(true);
+      expect(path).toMatch(/^(evil\/|forged\/templates\/|overlay\/kustomization\.yaml$)/);
   });
 });

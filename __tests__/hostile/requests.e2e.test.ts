@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_CHECK_ANNOTATIONS } from '../../src/action/publish.js';
 import { type Cleanups, forkPublish, forkScan } from '../e2e/fork-pair.js';
-import { pullRequestRunner } from './pull-request-run.js';
+import { pullRequestRunner } from '../e2e/pull-request-run.js';
 
 const cleanups: Cleanups = [];
 afterEach(async () => {

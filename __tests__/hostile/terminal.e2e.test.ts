@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../e2e/run-action.js';
 import { hostileDeployment } from '../markdown.js';
 import { runCliOn } from './sandbox.js';
-import { pullRequestRunner } from './pull-request-run.js';
+import { pullRequestRunner } from '../e2e/pull-request-run.js';
 
 const ERASE_AND_FAKE = '\u001b[2K\r\u001b[1A\u001b[32m✔ No findings\u001b[0m';
 const FILES = {

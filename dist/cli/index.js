@@ -6527,6 +6527,11 @@ function configSchema() {
                     },
                 },
             },
+            render: {
+                type: 'boolean',
+                default: true,
+                description: 'Render Helm charts and build kustomize overlays (with helm and kustomize, which must be installed). `false` leaves them unchecked, knowingly: each is named in a notice.',
+            },
             overlays: {
                 ...stringList('Kustomize overlays to build, relative to the repository root. Default: every folder with a kustomization that no other kustomization includes.'),
             },
@@ -6675,6 +6680,7 @@ function resolveConfig(raw, file) {
             set: Object.fromEntries(Object.entries(chart.set ?? {}).map(([key, value]) => [key, String(value)])),
             kubeVersion: chart['kube-version']?.replace(/^v/, '') ?? null,
         })),
+        render: raw.render ?? true,
         overlays: raw.overlays ? raw.overlays.map(normalisePath) : null,
         include: raw.include ?? ['**/*.yaml', '**/*.yml', '**/*.json'],
         exclude: raw.exclude ?? ['**/node_modules/**'],
@@ -7148,6 +7154,18 @@ function clip(text, limit) {
     const cut = text.lastIndexOf(' ', limit - 1);
     return `${text.slice(0, cut > 0 ? cut : 0)} …`;
 }
+/**
+ * A renderer that is not there is an error of the chart or overlay it would have rendered: what it would have checked is
+ * unchecked. The message says how to install it, or how to leave rendering off on purpose.
+ */
+function missingTool(tool, named) {
+    const variable = tool === 'helm' ? 'KUBE_TOKEN_GUARD_HELM' : 'KUBE_TOKEN_GUARD_KUSTOMIZE';
+    const where = named ? `${variable} names ${named}, which is not an executable` : `${tool} is not on PATH`;
+    const install = tool === 'helm'
+        ? 'install helm 3.16 or later (https://helm.sh/docs/intro/install/)'
+        : 'install kustomize (https://kubectl.docs.kubernetes.io/installation/kustomize/)';
+    return `${where}, so this is not ${tool === 'helm' ? 'rendered' : 'built'}: ${install}, or set \`render: false\` in the config to leave charts and overlays unchecked`;
+}
 
 ;// CONCATENATED MODULE: ./src/adapters/helm.ts
 
@@ -7199,11 +7217,8 @@ async function renderChart(chart, options) {
     if (limits === null)
         return refuse('not rendered: the time budget for rendering ran out');
     const binary = await findExecutable(options.binary ?? 'helm');
-    if (binary === null) {
-        result.notices.push({ file: chartFile, message: 'Helm chart not rendered: helm is not installed' });
-        result.milliseconds = Math.round(performance.now() - started);
-        return result;
-    }
+    if (binary === null)
+        return refuse(missingTool('helm', options.binary));
     const home = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'ktg-helm-'));
     try {
         const args = [
@@ -7228,7 +7243,7 @@ async function renderChart(chart, options) {
         // The scratch folder is helm's working folder too: a relative path it was somehow made to write lands there.
         const output = await runTool(binary, args, env, home, limits);
         if (output.code === 'ENOENT') {
-            result.notices.push({ file: chartFile, message: 'Helm chart not rendered: helm is not installed' });
+            result.errors.push({ file: chartFile, line: null, message: missingTool('helm', options.binary) });
             return result;
         }
         if (output.code !== 0) {
@@ -7658,10 +7673,8 @@ async function buildOverlay(root, dir, options = {}) {
     if (limits === null)
         return refuse('not built: the time budget for rendering ran out');
     const binary = await findExecutable(options.binary ?? 'kustomize');
-    if (binary === null) {
-        result.notices.push({ file: label, message: 'kustomize overlay not built: kustomize is not installed' });
-        return result;
-    }
+    if (binary === null)
+        return refuse(missingTool('kustomize', options.binary));
     const wrapper = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'ktg-kustomize-'));
     try {
         const target = toPosix((0,external_node_path_namespaceObject.relative)(wrapper, (0,external_node_path_namespaceObject.resolve)(root, dir)));
@@ -7673,10 +7686,7 @@ async function buildOverlay(root, dir, options = {}) {
         // No PATH: kustomize needs no other program, and without git on it no remote base can be cloned.
         { PATH: '', HOME: wrapper }, wrapper, limits);
         if (output.code === 'ENOENT') {
-            result.notices.push({
-                file: label,
-                message: 'kustomize overlay not built: kustomize is not installed',
-            });
+            result.errors.push({ file: label, line: null, message: missingTool('kustomize', options.binary) });
             return result;
         }
         if (output.code !== 0) {
@@ -7760,6 +7770,23 @@ const RENDER_BUDGET_MS = 10 * 60_000;
 async function renderCollected(collected, root, config, tools = {}, budgetMs = RENDER_BUDGET_MS) {
     const deadline = performance.now() + budgetMs;
     const overlays = config.overlays ?? (await findOverlays(root, collected.kustomizations));
+    if (!config.render) {
+        // Off by the config's choice, visibly: each chart and overlay left unchecked is named.
+        for (const dir of collected.charts)
+            collected.notices.push({
+                file: chartFile(dir),
+                message: 'not rendered: `render: false` in the config',
+            });
+        for (const dir of overlays)
+            collected.notices.push({ file: overlayFile(dir), message: 'not built: `render: false` in the config' });
+        const total = collected.charts.length + overlays.length;
+        return {
+            log: total > 0
+                ? `Rendering is off (\`render: false\`): ${units(collected.charts.length, overlays.length)} left unchecked.`
+                : null,
+            charts: [],
+        };
+    }
     const renders = [];
     for (const dir of collected.charts) {
         const base = await defaultRender(root, dir, config.defaultNamespace);
@@ -7799,16 +7826,31 @@ async function renderCollected(collected, root, config, tools = {}, budgetMs = R
         (0,arrays/* append */.BC)(collected.notices, result.notices);
     }
     const milliseconds = results.reduce((sum, result) => sum + result.milliseconds, 0);
-    const parts = [
-        collected.charts.length > 0
-            ? `${collected.charts.length} Helm chart${collected.charts.length === 1 ? '' : 's'}`
-            : '',
-        overlays.length > 0 ? `${overlays.length} kustomize overlay${overlays.length === 1 ? '' : 's'}` : '',
-    ].filter(Boolean);
+    const chartResults = results.slice(0, renders.length);
+    const overlayResults = results.slice(renders.length);
+    // Only what rendered is said to have rendered.
+    const failed = results.filter((result) => result.errors.length > 0).length;
+    const rendered = units(new Set(renders.filter((_, index) => chartResults[index].errors.length === 0).map((render) => render.dir)).size, overlayResults.filter((result) => result.errors.length === 0).length);
     return {
-        log: `Rendered ${parts.join(' and ')} (${milliseconds} ms of helm/kustomize).`,
+        log: `Rendered ${rendered || 'nothing'} (${milliseconds} ms of helm/kustomize)` +
+            (failed > 0 ? `; ${failed} render${failed === 1 ? '' : 's'} failed (see the errors).` : '.'),
         charts: renders.map((render, index) => ({ render, files: results[index].files })),
     };
+}
+/** `2 Helm charts and 1 kustomize overlay`, or '' for none. */
+function units(charts, overlays) {
+    return [
+        charts > 0 ? `${charts} Helm chart${charts === 1 ? '' : 's'}` : '',
+        overlays > 0 ? `${overlays} kustomize overlay${overlays === 1 ? '' : 's'}` : '',
+    ]
+        .filter(Boolean)
+        .join(' and ');
+}
+function chartFile(dir) {
+    return dir ? `${dir}/Chart.yaml` : 'Chart.yaml';
+}
+function overlayFile(dir) {
+    return dir ? `${dir}/kustomization.yaml` : 'kustomization.yaml';
 }
 function renderTools(env) {
     return { helm: env.KUBE_TOKEN_GUARD_HELM, kustomize: env.KUBE_TOKEN_GUARD_KUSTOMIZE };
@@ -11115,6 +11157,11 @@ function configFileText(layout) {
         '',
         ...chartLines(layout.charts, defaultNamespace),
         '',
+        ...comment('Whether charts are rendered and overlays built. helm and kustomize must be installed: a chart or overlay ' +
+            'that cannot be rendered fails the check, as anything that could not be checked does. `false` leaves them ' +
+            'unchecked, knowingly (each is named in a notice).'),
+        'render: true',
+        '',
         ...overlayLines(layout),
         '',
         ...comment('Files to scan (globs, relative to the repository root). YAML that is not a Kubernetes object, such as ' +
@@ -11346,7 +11393,7 @@ Options of scan:
   -h, --help                show this help
   -v, --version             show the version
 
-Exit status: 0 nothing at or above fail-on, 1 findings at or above fail-on, 2 usage, config or input error.
+Exit status: 0 nothing at or above fail-on, 1 findings at or above fail-on, 2 usage or config error, or a file\nthat could not be checked (errors outrank findings).
 `;
 async function runCli(argv, unfiltered) {
     // Everything printed goes through the filter of the secrets the scan learns (see core/redact.ts).
@@ -11496,12 +11543,14 @@ async function run(argv, io, secrets) {
     io.stderr.write(`${TOOL_NAME}: scanned ${result.stats.files} file${result.stats.files === 1 ? '' : 's'} ` +
         `(${result.stats.documents} documents, ${result.stats.resources} resources, ${result.stats.workloads} workloads) in ${elapsed} ms` +
         `${config.file ? ` with ${config.file}` : ' with the default configuration'}\n`);
-    const counts = countFindings(result.findings, failOn);
-    if (counts.blocking > 0)
-        return EXIT_FINDINGS;
-    if (errors.length > 0)
+    // Files that could not be judged outrank findings: a clean result must mean every file in scope was read.
+    if (errors.length > 0) {
+        const files = new Set(errors.map((error) => error.file)).size;
+        io.stderr.write(`${TOOL_NAME}: ${files} file${files === 1 ? '' : 's'} could not be checked (the errors above); ` +
+            'leave out files that are not Kubernetes manifests with `exclude` in the config.\n');
         return EXIT_USAGE;
-    return EXIT_OK;
+    }
+    return countFindings(result.findings, failOn).blocking > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
 

@@ -22,7 +22,7 @@ import { ConfigurationError } from '../config/errors.js';
 import { isRecord } from '../core/model.js';
 import type { SecretFilter } from '../core/redact.js';
 import { secretLinesOfFiles, secretValuesOfFiles } from '../core/secrets.js';
-import { type Finding, type Severity, isSeverity } from '../core/types.js';
+import { type Finding, type ScanError, type Severity, isSeverity } from '../core/types.js';
 import { type CommentableLines, newSideText, parsePatch } from '../pr/patch.js';
 import { escapeMarkdown } from '../pr/review.js';
 import { isBlocking } from '../report/summary.js';
@@ -38,6 +38,7 @@ const MAX_FILE_BYTES = 50 * 1024 * 1024;
 const MAX_FINDINGS = 20_000;
 const MAX_NOTES = 20;
 const MAX_TEXT = 2_000;
+const MAX_ERRORS = 200;
 
 interface ResultsFile {
   format: typeof FORMAT;
@@ -49,6 +50,8 @@ interface ResultsFile {
   notes: string[];
   /** Head texts of the files with new findings, for merging suggestions that touch the same lines. */
   texts: Record<string, string>;
+  /** Files in scope the scan could not judge: the publisher fails the check for them. */
+  errors: ScanError[];
 }
 
 /**
@@ -71,6 +74,7 @@ export async function writeResults(
     existing: results.existing,
     changedFiles: results.changedFiles,
     notes: results.notes,
+    errors: results.errors,
     texts: Object.fromEntries(
       withoutSecrets(
         [...results.texts].filter(([path]) => withFindings.has(path)),
@@ -104,6 +108,7 @@ export interface PublishOutcome {
   blocking: Finding[];
   changedFiles: number;
   notes: string[];
+  unjudged: ScanError[];
 }
 
 /** `mode: publish`: posts the review and the check run of the results the scanning run left. */
@@ -188,6 +193,9 @@ export async function publishFromResults(
   }
   const counted = config.report === 'all' ? [...introduced, ...existing] : introduced;
   const blocking = counted.filter((finding) => isBlocking(finding, failOn));
+  // Errors only fail the check, so they are honoured as given (a scan that hides its own can do so anyway).
+  const unjudged = results.file.errors;
+  secrets.cleanMessages(unjudged);
   const texts = new Map(
     withoutSecrets(
       Object.entries(results.file.texts).filter(([file]) => lines.has(file)),
@@ -203,12 +211,13 @@ export async function publishFromResults(
     lines,
     texts,
     notes,
+    errors: unjudged,
     checkSha: pr.headSha,
     secrets,
   };
   await publishPullRequest(github, context, inputs, pr, failOn, config.report, publishable, true);
   for (const note of notes) core.warning(note);
-  return { pr, introduced, existing, blocking, changedFiles: results.file.changedFiles, notes };
+  return { pr, introduced, existing, blocking, changedFiles: results.file.changedFiles, notes, unjudged };
 }
 
 const EMPTY_LINES: CommentableLines = parsePatch('');
@@ -280,8 +289,24 @@ function parseResults(text: string, path: string): { file: ResultsFile; dropped:
       .slice(0, MAX_NOTES)
       .map((note) => note.slice(0, MAX_TEXT)),
     texts,
+    errors: scanErrors(record.errors),
   };
   return { file, dropped };
+}
+
+/** The errors of a results file that have the shape of errors (bounded); others are left out. */
+function scanErrors(list: unknown): ScanError[] {
+  if (!Array.isArray(list)) return [];
+  return list
+    .slice(0, MAX_ERRORS)
+    .filter(
+      (item): item is ScanError =>
+        isRecord(item) &&
+        isRelativePath(item.file) &&
+        (item.line === null || (isCount(item.line) && item.line >= 1)) &&
+        isText(item.message, MAX_TEXT),
+    )
+    .map((error) => ({ file: error.file, line: error.line, message: error.message }));
 }
 
 function isFinding(value: unknown): value is Finding {

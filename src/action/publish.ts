@@ -7,10 +7,17 @@ import * as core from '@actions/core';
 import type { GitHub } from '../api/client.js';
 import { type AnnotationInput, publishCheckRun } from '../api/check-run.js';
 import type { SecretFilter } from '../core/redact.js';
-import { type Finding, type Severity, severityRank } from '../core/types.js';
+import { type Finding, type ScanError, type Severity, severityRank } from '../core/types.js';
 import type { CommentableLines } from '../pr/patch.js';
 import { severityCounts } from '../pr/review.js';
-import { annotationLevel, findingList, summaryMarkdown, truncate, MAX_OUTPUT_CHARS } from '../pr/summary.js';
+import {
+  MAX_OUTPUT_CHARS,
+  annotationLevel,
+  findingList,
+  summaryMarkdown,
+  truncate,
+  unjudgedFiles,
+} from '../pr/summary.js';
 import { registry } from '../rules/index.js';
 import type { RuleMeta } from '../rules/types.js';
 import { annotate } from './annotations.js';
@@ -30,6 +37,8 @@ export interface PublishableResults {
   /** The head text of the files with findings (suggestions touching the same lines are merged). */
   texts: Map<string, string>;
   notes: string[];
+  /** Files in scope that could not be judged (a read, parse or render error): each fails the check. */
+  errors: ScanError[];
   /** The commit the check run goes on. */
   checkSha: string;
   /**
@@ -53,7 +62,7 @@ export async function publishPullRequest(
   results: PublishableResults,
   canWrite: boolean,
 ): Promise<void> {
-  const { introduced, existing, blocking, lines, texts, notes, secrets } = results;
+  const { introduced, existing, blocking, lines, texts, notes, secrets, errors } = results;
   const { owner, repo } = pr;
   let started: number;
   const rules = new Map<string, RuleMeta>(registry.rules.map((rule) => [rule.meta.id, rule.meta]));
@@ -75,12 +84,13 @@ export async function publishPullRequest(
   let checked = false;
   if (canWrite) {
     started = performance.now();
-    const { annotations, left } = checkAnnotations(introduced, existing, failOn);
+    const { annotations, left } = checkAnnotations(introduced, existing, errors, failOn);
     const summary = summaryMarkdown({
       introduced,
       existing,
       failOn,
       blocking,
+      unjudged: errors,
       changedManifests: results.changedFiles,
       // What happened so far (an autofix commit, a review that could not be posted) belongs on the check too.
       notes: [
@@ -96,9 +106,9 @@ export async function publishPullRequest(
       const run = await publishCheckRun(github, owner, repo, {
         name: inputs.checkName,
         headSha: results.checkSha,
-        conclusion: blocking.length > 0 ? 'failure' : 'success',
+        conclusion: checkConclusion(blocking, errors),
         output: {
-          title: checkTitle(introduced, blocking, failOn, report),
+          title: checkTitle(introduced, blocking, errors, failOn, report),
           summary: secrets.redact(summary),
           text: secrets.redact(
             truncate(
@@ -146,6 +156,7 @@ export const MAX_CHECK_ANNOTATIONS = 200;
 function checkAnnotations(
   introduced: readonly Finding[],
   existing: readonly Finding[],
+  errors: readonly ScanError[],
   failOn: Severity | 'none',
 ): { annotations: AnnotationInput[]; left: number } {
   const levels = { failure: 2, warning: 1, notice: 0 };
@@ -162,7 +173,16 @@ function checkAnnotations(
         severityRank(b.finding.severity) - severityRank(a.finding.severity) ||
         a.order - b.order,
     );
-  const annotations = ranked.slice(0, MAX_CHECK_ANNOTATIONS).map(({ finding, isNew, level }) => ({
+  // Files that could not be checked fail the check: they go first.
+  const unjudged: AnnotationInput[] = errors.map((error) => ({
+    path: error.file,
+    start_line: error.line ?? 1,
+    end_line: error.line ?? 1,
+    annotation_level: 'failure',
+    title: 'could not check this file',
+    message: error.message,
+  }));
+  const findings = ranked.map(({ finding, isNew, level }) => ({
     path: finding.file,
     start_line: finding.line,
     end_line: finding.endLine,
@@ -170,21 +190,36 @@ function checkAnnotations(
     title: `${finding.ruleId} (${finding.severity}, ${isNew ? 'new' : 'existing'})`,
     message: finding.message,
   }));
-  return { annotations, left: ranked.length - annotations.length };
+  const annotations = [...unjudged, ...findings].slice(0, MAX_CHECK_ANNOTATIONS);
+  return { annotations, left: unjudged.length + findings.length - annotations.length };
+}
+
+/** A check fails on blocking findings and on any file in scope it could not judge: green means all was read. */
+export function checkConclusion(
+  blocking: readonly Finding[],
+  errors: readonly ScanError[],
+): 'success' | 'failure' {
+  return blocking.length > 0 || errors.length > 0 ? 'failure' : 'success';
 }
 
 function checkTitle(
   introduced: Finding[],
   blocking: Finding[],
+  errors: readonly ScanError[],
   failOn: Severity | 'none',
   report: 'new' | 'all',
 ): string {
   const open = introduced.filter((finding) => !finding.suppressed);
-  if (blocking.length > 0) {
-    const kind = report === 'all' ? '' : 'new ';
-    return `${blocking.length} ${kind}finding${blocking.length === 1 ? '' : 's'} at or above ${failOn}`;
+  const kind = report === 'all' ? '' : 'new ';
+  const findings =
+    blocking.length > 0
+      ? `${blocking.length} ${kind}finding${blocking.length === 1 ? '' : 's'} at or above ${failOn}`
+      : open.length > 0
+        ? `${open.length} new finding${open.length === 1 ? '' : 's'} (${severityCounts(open)})`
+        : '';
+  if (errors.length > 0) {
+    const files = unjudgedFiles(errors);
+    return `Could not check ${files} file${files === 1 ? '' : 's'}${findings ? `; ${findings}` : ''}`;
   }
-  if (open.length > 0)
-    return `${open.length} new finding${open.length === 1 ? '' : 's'} (${severityCounts(open)})`;
-  return 'No new ServiceAccount token findings';
+  return findings || 'No new ServiceAccount token findings';
 }

@@ -17,7 +17,7 @@ import type { Finding, ScanError, ScanNotice, Severity, SourceFile } from '../co
 import { splitFindings } from '../pr/differential.js';
 import { type CommentableLines, diffContents, parsePatch } from '../pr/patch.js';
 import { severityCounts } from '../pr/review.js';
-import { annotationLevel } from '../pr/summary.js';
+import { annotationLevel, unjudgedFiles } from '../pr/summary.js';
 import { isBlocking } from '../report/summary.js';
 import { annotate, logText } from './annotations.js';
 import { runAutofix } from './autofix.js';
@@ -43,6 +43,8 @@ export interface PullRequestOutcome {
   applyCommand: string;
   /** Where findings were published, and what could not be. */
   notes: string[];
+  /** Files in the pull request's scope that could not be judged: they fail the check. */
+  unjudged: ScanError[];
 }
 
 /**
@@ -132,6 +134,24 @@ export async function reviewPullRequest(
         .filter((file) => fromTouchedChart(file) || (kustomizeTouched && fromKustomize(file)))
         .map((file) => file.path),
     ]);
+    // A file the pull request changes, or any file of a chart or overlay it touches, that could not be judged fails
+    // the check: the pull request's check promises those were read. Others are named in the log and counted in a note.
+    const inScope = (path: string) =>
+      changedPaths.has(path) ||
+      files.some((file) => file.status !== 'removed' && file.filename === path) ||
+      touchedCharts.some((dir) => under(path, dir)) ||
+      (kustomizeTouched && kustomizations.some((dir) => under(path, dir)));
+    const allErrors = [...head.errors, ...headResult.errors];
+    const unjudged = allErrors.filter((error) => inScope(error.file));
+    const elsewhere = allErrors.filter((error) => !inScope(error.file));
+    for (const error of elsewhere)
+      core.info(`Could not check ${logText(error.file)} (not changed here): ${logText(error.message)}`);
+    if (elsewhere.length > 0) {
+      const count = unjudgedFiles(elsewhere);
+      notes.push(
+        `${count} file${count === 1 ? '' : 's'} this pull request does not change could not be checked (see the job log); they do not fail this check.`,
+      );
+    }
     const base = await readBase(
       github,
       git,
@@ -229,6 +249,7 @@ export async function reviewPullRequest(
       lines,
       texts,
       notes,
+      errors: unjudged,
       // After an autofix commit the check belongs to the new head: that is what a merge would take.
       checkSha: autofixCommit ?? pr.headSha,
       secrets,
@@ -261,6 +282,7 @@ export async function reviewPullRequest(
       patch,
       applyCommand,
       notes,
+      unjudged,
     };
   } finally {
     await Promise.all(temporary.map((dir) => rm(dir, { recursive: true, force: true })));

@@ -6,7 +6,14 @@ import { KUBE_VERSION_PATTERN, NAMESPACE_PATTERN, RELEASE_NAME_PATTERN } from '.
 import { splitRenderedDocuments } from '../core/source-map.js';
 import type { ScanError, ScanNotice, SourceFile } from '../core/types.js';
 import { linkLeaving, resolvesInside } from './links.js';
-import { type ToolLimits, failureReason, findExecutable, limitsBefore, runTool } from './process.js';
+import {
+  type ToolLimits,
+  failureReason,
+  findExecutable,
+  limitsBefore,
+  missingTool,
+  runTool,
+} from './process.js';
 
 export interface ChartRender {
   /** The chart's folder, relative to the root. */
@@ -78,11 +85,7 @@ export async function renderChart(chart: ChartRender, options: HelmOptions): Pro
   const limits = limitsBefore(options.deadline, options.limits);
   if (limits === null) return refuse('not rendered: the time budget for rendering ran out');
   const binary = await findExecutable(options.binary ?? 'helm');
-  if (binary === null) {
-    result.notices.push({ file: chartFile, message: 'Helm chart not rendered: helm is not installed' });
-    result.milliseconds = Math.round(performance.now() - started);
-    return result;
-  }
+  if (binary === null) return refuse(missingTool('helm', options.binary));
   const home = await mkdtemp(join(tmpdir(), 'ktg-helm-'));
   try {
     const args = [
@@ -107,7 +110,7 @@ export async function renderChart(chart: ChartRender, options: HelmOptions): Pro
     // The scratch folder is helm's working folder too: a relative path it was somehow made to write lands there.
     const output = await runTool(binary, args, env, home, limits);
     if (output.code === 'ENOENT') {
-      result.notices.push({ file: chartFile, message: 'Helm chart not rendered: helm is not installed' });
+      result.errors.push({ file: chartFile, line: null, message: missingTool('helm', options.binary) });
       return result;
     }
     if (output.code !== 0) {

@@ -4,7 +4,14 @@ import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import type { ScanError, ScanNotice, SourceFile } from '../core/types.js';
 import { KUSTOMIZATION_FILES, overlayRefusal } from './kustomize-sources.js';
-import { type ToolLimits, failureReason, findExecutable, limitsBefore, runTool } from './process.js';
+import {
+  type ToolLimits,
+  failureReason,
+  findExecutable,
+  limitsBefore,
+  missingTool,
+  runTool,
+} from './process.js';
 
 export { KUSTOMIZATION_FILES };
 const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
@@ -90,10 +97,7 @@ export async function buildOverlay(
   const limits = limitsBefore(options.deadline, options.limits);
   if (limits === null) return refuse('not built: the time budget for rendering ran out');
   const binary = await findExecutable(options.binary ?? 'kustomize');
-  if (binary === null) {
-    result.notices.push({ file: label, message: 'kustomize overlay not built: kustomize is not installed' });
-    return result;
-  }
+  if (binary === null) return refuse(missingTool('kustomize', options.binary));
   const wrapper = await mkdtemp(join(tmpdir(), 'ktg-kustomize-'));
   try {
     const target = toPosix(relative(wrapper, resolve(root, dir)));
@@ -112,10 +116,7 @@ export async function buildOverlay(
       limits,
     );
     if (output.code === 'ENOENT') {
-      result.notices.push({
-        file: label,
-        message: 'kustomize overlay not built: kustomize is not installed',
-      });
+      result.errors.push({ file: label, line: null, message: missingTool('kustomize', options.binary) });
       return result;
     }
     if (output.code !== 0) {

@@ -186,3 +186,17 @@ function clip(text: string, limit: number): string {
   const cut = text.lastIndexOf(' ', limit - 1);
   return `${text.slice(0, cut > 0 ? cut : 0)} …`;
 }
+
+/**
+ * A renderer that is not there is an error of the chart or overlay it would have rendered: what it would have checked is
+ * unchecked. The message says how to install it, or how to leave rendering off on purpose.
+ */
+export function missingTool(tool: 'helm' | 'kustomize', named: string | undefined): string {
+  const variable = tool === 'helm' ? 'KUBE_TOKEN_GUARD_HELM' : 'KUBE_TOKEN_GUARD_KUSTOMIZE';
+  const where = named ? `${variable} names ${named}, which is not an executable` : `${tool} is not on PATH`;
+  const install =
+    tool === 'helm'
+      ? 'install helm 3.16 or later (https://helm.sh/docs/intro/install/)'
+      : 'install kustomize (https://kubectl.docs.kubernetes.io/installation/kustomize/)';
+  return `${where}, so this is not ${tool === 'helm' ? 'rendered' : 'built'}: ${install}, or set \`render: false\` in the config to leave charts and overlays unchecked`;
+}

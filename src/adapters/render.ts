@@ -42,12 +42,30 @@ export interface RenderTools {
 export async function renderCollected(
   collected: RenderInput,
   root: string,
-  config: Pick<ResolvedConfig, 'defaultNamespace' | 'kubeVersion' | 'charts' | 'overlays'>,
+  config: Pick<ResolvedConfig, 'defaultNamespace' | 'kubeVersion' | 'charts' | 'overlays' | 'render'>,
   tools: RenderTools = {},
   budgetMs = RENDER_BUDGET_MS,
 ): Promise<RenderOutcome> {
   const deadline = performance.now() + budgetMs;
   const overlays = config.overlays ?? (await findOverlays(root, collected.kustomizations));
+  if (!config.render) {
+    // Off by the config's choice, visibly: each chart and overlay left unchecked is named.
+    for (const dir of collected.charts)
+      collected.notices.push({
+        file: chartFile(dir),
+        message: 'not rendered: `render: false` in the config',
+      });
+    for (const dir of overlays)
+      collected.notices.push({ file: overlayFile(dir), message: 'not built: `render: false` in the config' });
+    const total = collected.charts.length + overlays.length;
+    return {
+      log:
+        total > 0
+          ? `Rendering is off (\`render: false\`): ${units(collected.charts.length, overlays.length)} left unchecked.`
+          : null,
+      charts: [],
+    };
+  }
   const renders: ChartRender[] = [];
   for (const dir of collected.charts) {
     const base = await defaultRender(root, dir, config.defaultNamespace);
@@ -91,16 +109,40 @@ export async function renderCollected(
     append(collected.notices, result.notices);
   }
   const milliseconds = results.reduce((sum, result) => sum + result.milliseconds, 0);
-  const parts = [
-    collected.charts.length > 0
-      ? `${collected.charts.length} Helm chart${collected.charts.length === 1 ? '' : 's'}`
-      : '',
-    overlays.length > 0 ? `${overlays.length} kustomize overlay${overlays.length === 1 ? '' : 's'}` : '',
-  ].filter(Boolean);
+  const chartResults = results.slice(0, renders.length);
+  const overlayResults = results.slice(renders.length);
+  // Only what rendered is said to have rendered.
+  const failed = results.filter((result) => result.errors.length > 0).length;
+  const rendered = units(
+    new Set(
+      renders.filter((_, index) => chartResults[index]!.errors.length === 0).map((render) => render.dir),
+    ).size,
+    overlayResults.filter((result) => result.errors.length === 0).length,
+  );
   return {
-    log: `Rendered ${parts.join(' and ')} (${milliseconds} ms of helm/kustomize).`,
+    log:
+      `Rendered ${rendered || 'nothing'} (${milliseconds} ms of helm/kustomize)` +
+      (failed > 0 ? `; ${failed} render${failed === 1 ? '' : 's'} failed (see the errors).` : '.'),
     charts: renders.map((render, index) => ({ render, files: results[index]!.files })),
   };
+}
+
+/** `2 Helm charts and 1 kustomize overlay`, or '' for none. */
+function units(charts: number, overlays: number): string {
+  return [
+    charts > 0 ? `${charts} Helm chart${charts === 1 ? '' : 's'}` : '',
+    overlays > 0 ? `${overlays} kustomize overlay${overlays === 1 ? '' : 's'}` : '',
+  ]
+    .filter(Boolean)
+    .join(' and ');
+}
+
+function chartFile(dir: string): string {
+  return dir ? `${dir}/Chart.yaml` : 'Chart.yaml';
+}
+
+function overlayFile(dir: string): string {
+  return dir ? `${dir}/kustomization.yaml` : 'kustomization.yaml';
 }
 
 export function renderTools(env: Record<string, string | undefined>): RenderTools {

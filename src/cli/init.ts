@@ -251,6 +251,13 @@ export function configFileText(layout: RepositoryLayout): string {
     '',
     ...chartLines(layout.charts, defaultNamespace),
     '',
+    ...comment(
+      'Whether charts are rendered and overlays built. helm and kustomize must be installed: a chart or overlay ' +
+        'that cannot be rendered fails the check, as anything that could not be checked does. `false` leaves them ' +
+        'unchecked, knowingly (each is named in a notice).',
+    ),
+    'render: true',
+    '',
     ...overlayLines(layout),
     '',
     ...comment(

@@ -43,7 +43,7 @@ Options of scan:
   -h, --help                show this help
   -v, --version             show the version
 
-Exit status: 0 nothing at or above fail-on, 1 findings at or above fail-on, 2 usage, config or input error.
+Exit status: 0 nothing at or above fail-on, 1 findings at or above fail-on, 2 usage or config error, or a file\nthat could not be checked (errors outrank findings).
 `;
 
 export async function runCli(argv: string[], unfiltered: CliIo): Promise<number> {
@@ -207,8 +207,14 @@ async function run(argv: string[], io: CliIo, secrets: SecretFilter): Promise<nu
       `${config.file ? ` with ${config.file}` : ' with the default configuration'}\n`,
   );
 
-  const counts = countFindings(result.findings, failOn);
-  if (counts.blocking > 0) return EXIT_FINDINGS;
-  if (errors.length > 0) return EXIT_USAGE;
-  return EXIT_OK;
+  // Files that could not be judged outrank findings: a clean result must mean every file in scope was read.
+  if (errors.length > 0) {
+    const files = new Set(errors.map((error) => error.file)).size;
+    io.stderr.write(
+      `${TOOL_NAME}: ${files} file${files === 1 ? '' : 's'} could not be checked (the errors above); ` +
+        'leave out files that are not Kubernetes manifests with `exclude` in the config.\n',
+    );
+    return EXIT_USAGE;
+  }
+  return countFindings(result.findings, failOn).blocking > 0 ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -35,6 +35,8 @@ export interface ResolvedConfig {
   kubeVersion: string;
   /** Charts with render settings; charts found and not listed render with defaults. */
   charts: ChartSetting[];
+  /** Whether charts are rendered and overlays built; off, each is named in a notice instead. */
+  render: boolean;
   /** Overlays to build, or null to build every overlay found. */
   overlays: string[] | null;
   include: string[];
@@ -116,6 +118,7 @@ interface RawConfig {
     set?: Record<string, string | number | boolean>;
     'kube-version'?: string;
   }[];
+  render?: boolean;
   overlays?: string[];
   include?: string[];
   exclude?: string[];
@@ -167,6 +170,7 @@ function resolveConfig(raw: RawConfig, file: string | null): ResolvedConfig {
       set: Object.fromEntries(Object.entries(chart.set ?? {}).map(([key, value]) => [key, String(value)])),
       kubeVersion: chart['kube-version']?.replace(/^v/, '') ?? null,
     })),
+    render: raw.render ?? true,
     overlays: raw.overlays ? raw.overlays.map(normalisePath) : null,
     include: raw.include ?? ['**/*.yaml', '**/*.yml', '**/*.json'],
     exclude: raw.exclude ?? ['**/node_modules/**'],

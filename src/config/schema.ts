@@ -120,6 +120,12 @@ export function configSchema(): Record<string, unknown> {
           },
         },
       },
+      render: {
+        type: 'boolean',
+        default: true,
+        description:
+          'Render Helm charts and build kustomize overlays (with helm and kustomize, which must be installed). `false` leaves them unchecked, knowingly: each is named in a notice.',
+      },
       overlays: {
         ...stringList(
           'Kustomize overlays to build, relative to the repository root. Default: every folder with a kustomization that no other kustomization includes.',

@@ -1,4 +1,4 @@
-import { type Finding, type Severity, severityRank } from '../core/types.js';
+import { type Finding, type ScanError, type Severity, severityRank } from '../core/types.js';
 import { RULE_DOCS_URL } from '../version.js';
 import { codeFence, codeSpan, escapeMarkdown, severityCounts } from './review.js';
 import { maxOf } from '../core/arrays.js';
@@ -15,6 +15,39 @@ export interface SummaryInput {
   notes: string[];
   /** A pull request's findings are new or existing; a workspace scan's are just findings. */
   scope?: 'pull-request' | 'workspace';
+  /** Files in scope that could not be judged: each fails the check. */
+  unjudged?: readonly ScanError[];
+}
+
+/** How many files in a list of errors: one file may carry several. */
+export function unjudgedFiles(errors: readonly ScanError[]): number {
+  return new Set(errors.map((error) => error.file)).size;
+}
+
+/** Errors listed in a summary; the rest are counted. */
+const MAX_LISTED_ERRORS = 50;
+
+/**
+ * The files that could not be judged, first in a summary: a check that read only part of what it promises to check
+ * must not look green.
+ */
+function unjudgedSection(errors: readonly ScanError[]): string[] {
+  if (errors.length === 0) return [];
+  const files = unjudgedFiles(errors);
+  const listed = errors
+    .slice(0, MAX_LISTED_ERRORS)
+    .map(
+      (error) =>
+        `- ${codeSpan(error.line ? `${error.file}:${error.line}` : error.file)}: ${escapeMarkdown(error.message)}`,
+    );
+  if (errors.length > listed.length) listed.push(`- … and ${errors.length - listed.length} more`);
+  return [
+    `❌ **Could not check ${files} file${files === 1 ? '' : 's'}: the check fails until ${files === 1 ? 'it reads' : 'they read'} as Kubernetes would read ${files === 1 ? 'it' : 'them'}.** ` +
+      'A file that is not a Kubernetes manifest can be left out by path with `exclude` in the config.',
+    '',
+    ...listed,
+    '',
+  ];
 }
 
 function row(cells: string[]): string {
@@ -34,6 +67,8 @@ export function summaryMarkdown(input: SummaryInput): string {
   const newOpen = open(input.introduced);
   const workspace = input.scope === 'workspace';
   const noun = (count: number) => `${workspace ? '' : 'new '}finding${count === 1 ? '' : 's'}`;
+  const unjudged = input.unjudged ?? [];
+  lines.push(...unjudgedSection(unjudged));
   if (input.blocking.length > 0) {
     lines.push(
       `❌ **${input.blocking.length} ${noun(input.blocking.length)} at or above \`${input.failOn}\` fail the check.**`,
@@ -42,6 +77,8 @@ export function summaryMarkdown(input: SummaryInput): string {
     lines.push(
       `⚠️ ${newOpen.length} ${noun(newOpen.length)} (${severityCounts(newOpen)}), none at or above \`${input.failOn}\`.`,
     );
+  } else if (unjudged.length > 0) {
+    lines.push(`No ${workspace ? '' : 'new '}ServiceAccount token findings in the files that could be read.`);
   } else {
     lines.push(
       workspace

@@ -3,13 +3,13 @@
  * bundled Action (dist/index.js) run on it as the runner runs it, and both removed after the test.
  */
 import { afterEach } from 'vitest';
-import type { FakeGitHub, FakeGitHubOptions } from '../e2e/fake-github.js';
-import { type ActionRun, runAction } from '../e2e/run-action.js';
-import { type Scenario, pullRequestScenario } from '../e2e/scenario.js';
+import type { FakeGitHub, FakeGitHubOptions } from './fake-github.js';
+import { type ActionRun, runAction } from './run-action.js';
+import { type Scenario, pullRequestScenario } from './scenario.js';
 
 export interface PullRequestRunOptions {
-  base?: Record<string, string>;
-  head: Record<string, string>;
+  base?: Record<string, string | Buffer>;
+  head: Record<string, string | Buffer>;
   /** Options of the fake GitHub besides the pull request: faults, existing comments, the token's identity. */
   fake?: Partial<FakeGitHubOptions>;
   inputs?: Record<string, string>;
