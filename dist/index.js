@@ -37187,7 +37187,7 @@ function useEnvironmentCopy() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9755);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2347);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4623);
 
 
 
@@ -37204,7 +37204,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2347:
+/***/ 4623:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -52753,301 +52753,6 @@ async function readBase(github, git, pr, files) {
     return { texts: result, mergeBase };
 }
 
-;// CONCATENATED MODULE: ./src/action/pull-request.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/**
- * Reviews one pull request: scans the repository at the head and at the merge base, reports the findings of the
- * changed files as introduced or existing, and publishes them as one review, a check run and the job summary.
- * `secrets` learns the secrets of what is read; what is returned and published has been through it.
- */
-async function reviewPullRequest(github, inputs, context, config, failOn, secrets) {
-    const pr = context.pullRequest;
-    const { owner, repo } = pr;
-    const notes = [];
-    let started = performance.now();
-    const files = await listPullFiles(github, owner, repo, pr.number).catch((error) => {
-        // A server error that outlived the retries is reported by run() with the request it was.
-        if ((statusOf(error) ?? 0) >= 500)
-            throw error;
-        throw new Error(`cannot list the pull request's files: ${permissionHint(error, 'pull-requests: read')}`);
-    });
-    info(`Pull request #${pr.number} changes ${files.length} files (listed in ${since(started)}).`);
-    started = performance.now();
-    const git = new GitRepository(inputs.workingDirectory);
-    const temporary = [];
-    try {
-        const { collected: head, fromGit } = await readHead(git, inputs, config, pr);
-        const { charts, kustomizations } = head;
-        const isTouched = (dir) => files.some((file) => under(file.filename, dir) || (file.previous_filename && under(file.previous_filename, dir)));
-        const touchedCharts = charts.filter(isTouched);
-        // Overlays share bases and patches across folders: a change to any kustomization folder may change any output.
-        const kustomizeTouched = kustomizations.some(isTouched);
-        const inChart = (path) => charts.some((dir) => under(path, dir));
-        const fromTouchedChart = (file) => touchedCharts.some((dir) => under(file.path, dir));
-        const fromKustomize = (file) => file.rendered === true && !inChart(file.path);
-        const headRender = await renderAt(head, fromGit ? { git, rev: pr.headSha } : { root: inputs.workingDirectory }, config, temporary);
-        (0,arrays/* append */.BC)(head.files, headRender.files);
-        (0,arrays/* append */.BC)(head.errors, headRender.errors);
-        (0,arrays/* append */.BC)(head.notices, headRender.notices);
-        await learnSecretSources(secrets, headRender.root, head, config);
-        for (const notice of head.notices)
-            info(`Notice: ${logText(notice.file)}: ${logText(notice.message)}`);
-        const headResult = scanFiles(head.files, config);
-        secrets.learnScan(head.files, headResult.secretValues);
-        await mapRenderedFindings(headResult.findings, headRender.root);
-        const probe = await probeValues({
-            root: headRender.root,
-            config,
-            helm: renderTools(process.env).helm,
-            // Only charts the pull request touches report findings here; probing the others would be wasted renders.
-            charts: headRender.rendered.filter((chart) => touchedCharts.includes(chart.render.dir)),
-            files: head.files,
-            findings: headResult.findings,
-        });
-        const probed = probeSummary(probe);
-        if (probed)
-            info(probed);
-        secrets.cleanFindings(headResult.findings);
-        for (const list of [head.errors, head.notices, headResult.errors])
-            secrets.cleanMessages(list);
-        info(`Scanned the head: ${headResult.stats.files} files, ${headResult.stats.documents} documents, ` +
-            `${headResult.findings.length} findings in ${since(started)}` +
-            (headRender.log ? ` (${headRender.log})` : '.'));
-        started = performance.now();
-        const inRendered = (path) => inChart(path) || kustomizations.some((dir) => under(path, dir));
-        const headPaths = new Set(head.files.map((file) => file.path));
-        const changed = files.filter((file) => file.status !== 'removed' && headPaths.has(file.filename));
-        // A chart or overlay the pull request touches (a template, values, a patch) may change any of its output.
-        const changedPaths = new Set([
-            ...changed.map((file) => file.filename),
-            ...headRender.files
-                .filter((file) => fromTouchedChart(file) || (kustomizeTouched && fromKustomize(file)))
-                .map((file) => file.path),
-        ]);
-        // A file the pull request changes, or any file of a chart or overlay it touches, that could not be judged fails
-        // the check: the pull request's check promises those were read. Others are named in the log and counted in a note.
-        const inScope = (path) => changedPaths.has(path) ||
-            files.some((file) => file.status !== 'removed' && file.filename === path) ||
-            touchedCharts.some((dir) => under(path, dir)) ||
-            (kustomizeTouched && kustomizations.some((dir) => under(path, dir)));
-        const allErrors = [...head.errors, ...headResult.errors];
-        const unjudged = allErrors.filter((error) => inScope(error.file));
-        const elsewhere = allErrors.filter((error) => !inScope(error.file));
-        for (const error of elsewhere)
-            info(`Could not check ${logText(error.file)} (not changed here): ${logText(error.message)}`);
-        if (elsewhere.length > 0) {
-            const count = unjudgedFiles(elsewhere);
-            notes.push(`${count} file${count === 1 ? '' : 's'} this pull request does not change could not be checked (see the job log); they do not fail this check.`);
-        }
-        const base = await readBase(github, git, pr, files.filter((file) => !inRendered(file.previous_filename ?? file.filename)));
-        const rerender = { charts: touchedCharts, kustomizations: kustomizeTouched ? kustomizations : [] };
-        let baseRendered = [];
-        if (rerender.charts.length > 0 || rerender.kustomizations.length > 0) {
-            if (await git.hasCommit(base.mergeBase)) {
-                baseRendered = (await renderAt(rerender, { git, rev: base.mergeBase }, config, temporary)).files;
-            }
-            else {
-                notes.push('The checkout lacks the merge base, so touched Helm charts and kustomize overlays were not rendered there: ' +
-                    'their findings count as existing. Check out with `fetch-depth: 0` to tell new findings from old ones.');
-                baseRendered = headRender.files.filter((file) => fromTouchedChart(file) || fromKustomize(file));
-            }
-        }
-        const baseFiles = [
-            ...baseFileSet(head.files, files, base.texts, inRendered),
-            ...headRender.files.filter((file) => !fromTouchedChart(file) && !(kustomizeTouched && fromKustomize(file))),
-            ...baseRendered,
-        ];
-        const baseResult = scanFiles(baseFiles, config);
-        secrets.addAll(baseResult.secretValues);
-        info(`Scanned the merge base: ${baseFiles.length} files, ${baseResult.findings.length} findings in ${since(started)}.`);
-        const split = splitFindings(headResult.findings, baseResult.findings, changedPaths);
-        let autofixCommit = null;
-        let fixedCount = 0;
-        let patch = null;
-        let applyCommand = 'git apply';
-        if (inputs.autofix) {
-            const fixed = await runAutofix({
-                github,
-                git,
-                // The scanning half of the fork-safe pair has a read-only token: its fixes go to a patch, as for a fork.
-                pr: inputs.mode === 'scan' ? { ...pr, fork: true } : pr,
-                inputs,
-                config,
-                files: head.files,
-                findings: [...split.introduced, ...split.existing],
-                changedPaths,
-                renderRoot: headRender.root,
-                secrets,
-            });
-            notes.push(...fixed.notes);
-            autofixCommit = fixed.commit;
-            if (!fixed.commit)
-                patch = fixed.patch;
-            applyCommand = fixed.applyCommand;
-            if (fixed.commit)
-                fixedCount = fixed.fixed.size;
-            // What the pushed commit fixed neither blocks nor gets a comment.
-            if (fixed.commit) {
-                split.introduced = split.introduced.filter((finding) => !fixed.fixed.has(finding.identity));
-                split.existing = split.existing.filter((finding) => !fixed.fixed.has(finding.identity));
-            }
-        }
-        const { introduced, existing } = split;
-        const counted = config.report === 'all' ? [...introduced, ...existing] : introduced;
-        const blocking = counted.filter((finding) => isBlocking(finding, failOn));
-        const open = introduced.filter((finding) => !finding.suppressed);
-        info(`${open.length} new findings${open.length > 0 ? ` (${severityCounts(open)})` : ''}, ` +
-            `${existing.filter((finding) => !finding.suppressed).length} existing, ${blocking.length} blocking.`);
-        const lines = new Map();
-        const texts = new Map(head.files.map((file) => [file.path, file.text]));
-        for (const file of changed) {
-            lines.set(file.filename, file.patch !== undefined && file.patch !== null
-                ? parsePatch(file.patch)
-                : diffContents(base.texts.get(file.previous_filename ?? file.filename) ?? '', texts.get(file.filename) ?? ''));
-        }
-        // Files that are not scanned themselves but can hold a fix: a chart's values file.
-        for (const file of files) {
-            if (file.status !== 'removed' && !lines.has(file.filename) && file.patch)
-                lines.set(file.filename, parsePatch(file.patch));
-        }
-        const results = {
-            introduced,
-            existing,
-            blocking,
-            changedFiles: changedPaths.size,
-            lines,
-            texts,
-            notes,
-            errors: unjudged,
-            // After an autofix commit the check belongs to the new head: that is what a merge would take.
-            checkSha: autofixCommit ?? pr.headSha,
-            secrets,
-        };
-        if (inputs.mode === 'scan') {
-            const path = await writeResults(inputs, pr, results, config);
-            info(`Wrote the results for the publishing job to ${path} (upload it as an artifact).`);
-            annotate([...introduced, ...existing], (finding) => annotationLevel(finding, failOn, introduced.includes(finding)));
-        }
-        else {
-            if (pr.fork) {
-                notes.push('This pull request comes from a fork, so the workflow token is read-only: findings are reported as workflow ' +
-                    'annotations, in this summary and in SARIF instead of a review and a check run. The fork-safe mode ' +
-                    '(`mode: scan` and `mode: publish`) posts them as a review and a check run.');
-            }
-            await publishPullRequest(github, context, inputs, pr, failOn, config.report, results, !pr.fork);
-        }
-        for (const note of notes)
-            warning(note);
-        return {
-            head: { ...headResult, collected: head },
-            introduced,
-            existing,
-            blocking,
-            changedFiles: changedPaths.size,
-            autofixCommit,
-            fixedCount,
-            patch,
-            applyCommand,
-            notes,
-            unjudged,
-        };
-    }
-    finally {
-        await Promise.all(temporary.map((dir) => (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true })));
-    }
-}
-/** The repository at the pull request's head: the workspace when it is checked out there, else git's objects. */
-async function readHead(git, inputs, config, pr) {
-    const checkedOut = await git.head();
-    if (checkedOut !== pr.headSha && checkedOut !== null && (await git.hasCommit(pr.headSha))) {
-        info(`The workspace is at ${checkedOut.slice(0, 7)}; reading the pull request head ${pr.headSha.slice(0, 7)} from git.`);
-        return {
-            collected: await collectFromGit(git, pr.headSha, config.include, config.exclude),
-            fromGit: true,
-        };
-    }
-    if (checkedOut !== null && checkedOut !== pr.headSha) {
-        warning(`The workspace is at ${checkedOut.slice(0, 7)}, not the pull request head ${pr.headSha.slice(0, 7)}, and git does not have the head: ` +
-            'findings may point at lines that differ. Check out `${{ github.event.pull_request.head.sha }}` with `fetch-depth: 0`.');
-    }
-    const collected = await collectFiles({
-        root: inputs.workingDirectory,
-        paths: inputs.paths,
-        include: config.include,
-        exclude: config.exclude,
-    });
-    return { collected, fromGit: false };
-}
-/**
- * The plain files of the repository at the merge base: the head's plain files, with the changed ones as they were
- * there. Charts are rendered separately.
- */
-function baseFileSet(headFiles, files, baseTexts, inChart) {
-    const changedAtHead = new Set(files.map((file) => file.filename));
-    const result = headFiles.filter((file) => !file.rendered && !changedAtHead.has(file.path));
-    for (const file of files) {
-        if (file.status === 'added')
-            continue;
-        const path = file.previous_filename ?? file.filename;
-        const text = baseTexts.get(path);
-        if (text !== null && text !== undefined && !inChart(path))
-            result.push({ path, text });
-    }
-    return result;
-}
-/** Whether `path` lies in folder `dir` (the repository root when empty). */
-function under(path, dir) {
-    return dir === '' || path.startsWith(`${dir}/`);
-}
-/**
- * Renders charts and builds overlays as they are in the workspace, or at a git revision (written to a temporary
- * folder, removed by the caller), returning the rendered files and the folder their sources are read from.
- */
-async function renderAt(units, source, config, temporary) {
-    let root;
-    if ('root' in source) {
-        root = source.root;
-    }
-    else {
-        root = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'ktg-render-'));
-        temporary.push(root);
-        for (const dir of [...units.charts, ...units.kustomizations])
-            await materialize(source.git, source.rev, dir, root);
-    }
-    const collected = {
-        files: [],
-        charts: units.charts,
-        kustomizations: units.kustomizations,
-        errors: [],
-        notices: [],
-    };
-    const rendering = await renderCollected(collected, root, config, renderTools(process.env));
-    return { ...collected, root, log: rendering.log, rendered: rendering.charts };
-}
-
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
 var ajv = __nccwpck_require__(2463);
 ;// CONCATENATED MODULE: ./src/config/config.ts
@@ -53247,6 +52952,381 @@ function lineOf(root, path, lines) {
         }
     }
     return lines.linePos(offset).line;
+}
+
+;// CONCATENATED MODULE: ./src/action/policy.ts
+/**
+ * The policy a pull request is checked against: the config of its base branch. A pull request may change the config
+ * file like any other, so reading it from the head would let a pull request set `fail-on: none` or exempt its own
+ * workloads and pass its own check. The head's config is reviewed like code and takes effect once merged.
+ */
+
+
+
+
+
+
+/**
+ * The config at the pull request's base commit (the branch it merges into): from git when the checkout has that
+ * commit, else through the API. `explicit` is the Action's `config` input; without it the usual paths are tried.
+ */
+async function loadBasePolicy(github, git, pr, explicit) {
+    const candidates = explicit ? [explicit] : DEFAULT_CONFIG_PATHS;
+    const local = await git.hasCommit(pr.baseSha);
+    for (const candidate of candidates) {
+        const path = candidate.replace(/^\.\//, '');
+        let text;
+        if (local) {
+            const found = (await git.readFiles(pr.baseSha, [path])).get(path);
+            text = found ? found.toString('utf8') : null;
+        }
+        else {
+            const buffer = await getFileContent(github, pr.owner, pr.repo, path, pr.baseSha).catch((error) => {
+                throw new ConfigurationError(`cannot read ${path} at the base branch (${pr.baseSha.slice(0, 7)}): ${permissionHint(error, 'contents: read')}`);
+            });
+            text = buffer ? buffer.toString('utf8') : null;
+        }
+        if (text === null)
+            continue;
+        const config = parseConfig(text.replace(/^\uFEFF/, ''), candidate);
+        info(`The policy is the base branch's ${candidate} (${pr.baseSha.slice(0, 7)}).`);
+        return { config, file: candidate };
+    }
+    if (explicit) {
+        throw new ConfigurationError(`${explicit}: no such file at the base branch (${pr.baseSha.slice(0, 7)}); the policy of a pull request is the ` +
+            "base branch's config, so add it there first");
+    }
+    info(`The base branch (${pr.baseSha.slice(0, 7)}) has no config file: the policy is the defaults.`);
+    return { config: defaultConfig(), file: null };
+}
+/** A note for reviewers when the pull request changes the config: it is not what this check used. */
+function configChangeNote(files, explicit) {
+    const candidates = new Set((explicit ? [explicit] : DEFAULT_CONFIG_PATHS).map((path) => path.replace(/^\.\//, '')));
+    const changed = files.filter((file) => candidates.has(file.filename) || (file.previous_filename && candidates.has(file.previous_filename)));
+    if (changed.length === 0)
+        return null;
+    return (`This pull request changes ${changed.map((file) => codeSpan(file.filename)).join(', ')}. ` +
+        "The check uses the base branch's config: the change takes effect after the merge. Review it as you would code.");
+}
+/** Suppression annotations shown at most in the note; the rest are counted. */
+const MAX_LISTED_SUPPRESSIONS = 10;
+/**
+ * A note listing the suppression annotations the pull request adds: each hides a finding from this check, so its
+ * reason is for reviewers to weigh (exemptions in the config only count once merged; annotations count at once).
+ */
+function addedSuppressionsNote(introduced) {
+    const added = introduced.filter((finding) => finding.suppressed && finding.suppression?.kind === 'annotation');
+    if (added.length === 0)
+        return null;
+    const listed = added
+        .slice(0, MAX_LISTED_SUPPRESSIONS)
+        .map((finding) => `${codeSpan(`${finding.file}:${finding.line}`)} ${codeSpan(finding.ruleId)} (${escapeMarkdown(finding.suppression?.reason ?? '')})`);
+    if (added.length > listed.length)
+        listed.push(`and ${added.length - listed.length} more`);
+    return (`This pull request adds ${added.length} suppression annotation${added.length === 1 ? '' : 's'} ` +
+        `(\`kube-token-guard.io/ignore\`), each hiding a finding from this check: ${listed.join('; ')}.`);
+}
+
+;// CONCATENATED MODULE: ./src/action/pull-request.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Reviews one pull request: scans the repository at the head and at the merge base, reports the findings of the
+ * changed files as introduced or existing, and publishes them as one review, a check run and the job summary.
+ * `secrets` learns the secrets of what is read; what is returned and published has been through it.
+ */
+async function reviewPullRequest(github, inputs, context, config, failOn, secrets) {
+    const pr = context.pullRequest;
+    const { owner, repo } = pr;
+    const notes = [];
+    let started = performance.now();
+    const files = await listPullFiles(github, owner, repo, pr.number).catch((error) => {
+        // A server error that outlived the retries is reported by run() with the request it was.
+        if ((statusOf(error) ?? 0) >= 500)
+            throw error;
+        throw new Error(`cannot list the pull request's files: ${permissionHint(error, 'pull-requests: read')}`);
+    });
+    info(`Pull request #${pr.number} changes ${files.length} files (listed in ${since(started)}).`);
+    const configChange = configChangeNote(files, inputs.config);
+    if (configChange)
+        notes.push(configChange);
+    started = performance.now();
+    const git = new GitRepository(inputs.workingDirectory);
+    const temporary = [];
+    try {
+        const { collected: head, fromGit } = await readHead(git, inputs, config, pr);
+        const { charts, kustomizations } = head;
+        const isTouched = (dir) => files.some((file) => under(file.filename, dir) || (file.previous_filename && under(file.previous_filename, dir)));
+        const touchedCharts = charts.filter(isTouched);
+        // Overlays share bases and patches across folders: a change to any kustomization folder may change any output.
+        const kustomizeTouched = kustomizations.some(isTouched);
+        const inChart = (path) => charts.some((dir) => under(path, dir));
+        const fromTouchedChart = (file) => touchedCharts.some((dir) => under(file.path, dir));
+        const fromKustomize = (file) => file.rendered === true && !inChart(file.path);
+        const headRender = await renderAt(head, fromGit ? { git, rev: pr.headSha } : { root: inputs.workingDirectory }, config, temporary);
+        (0,arrays/* append */.BC)(head.files, headRender.files);
+        (0,arrays/* append */.BC)(head.errors, headRender.errors);
+        (0,arrays/* append */.BC)(head.notices, headRender.notices);
+        await learnSecretSources(secrets, headRender.root, head, config);
+        for (const notice of head.notices)
+            info(`Notice: ${logText(notice.file)}: ${logText(notice.message)}`);
+        const headResult = scanFiles(head.files, config);
+        secrets.learnScan(head.files, headResult.secretValues);
+        await mapRenderedFindings(headResult.findings, headRender.root);
+        const probe = await probeValues({
+            root: headRender.root,
+            config,
+            helm: renderTools(process.env).helm,
+            // Only charts the pull request touches report findings here; probing the others would be wasted renders.
+            charts: headRender.rendered.filter((chart) => touchedCharts.includes(chart.render.dir)),
+            files: head.files,
+            findings: headResult.findings,
+        });
+        const probed = probeSummary(probe);
+        if (probed)
+            info(probed);
+        secrets.cleanFindings(headResult.findings);
+        for (const list of [head.errors, head.notices, headResult.errors])
+            secrets.cleanMessages(list);
+        info(`Scanned the head: ${headResult.stats.files} files, ${headResult.stats.documents} documents, ` +
+            `${headResult.findings.length} findings in ${since(started)}` +
+            (headRender.log ? ` (${headRender.log})` : '.'));
+        started = performance.now();
+        const inRendered = (path) => inChart(path) || kustomizations.some((dir) => under(path, dir));
+        const headPaths = new Set(head.files.map((file) => file.path));
+        const changed = files.filter((file) => file.status !== 'removed' && headPaths.has(file.filename));
+        // A chart or overlay the pull request touches (a template, values, a patch) may change any of its output.
+        const changedPaths = new Set([
+            ...changed.map((file) => file.filename),
+            ...headRender.files
+                .filter((file) => fromTouchedChart(file) || (kustomizeTouched && fromKustomize(file)))
+                .map((file) => file.path),
+        ]);
+        // A file the pull request changes, or any file of a chart or overlay it touches, that could not be judged fails
+        // the check: the pull request's check promises those were read. Others are named in the log and counted in a note.
+        const inScope = (path) => changedPaths.has(path) ||
+            files.some((file) => file.status !== 'removed' && file.filename === path) ||
+            touchedCharts.some((dir) => under(path, dir)) ||
+            (kustomizeTouched && kustomizations.some((dir) => under(path, dir)));
+        const allErrors = [...head.errors, ...headResult.errors];
+        const unjudged = allErrors.filter((error) => inScope(error.file));
+        const elsewhere = allErrors.filter((error) => !inScope(error.file));
+        for (const error of elsewhere)
+            info(`Could not check ${logText(error.file)} (not changed here): ${logText(error.message)}`);
+        if (elsewhere.length > 0) {
+            const count = unjudgedFiles(elsewhere);
+            notes.push(`${count} file${count === 1 ? '' : 's'} this pull request does not change could not be checked (see the job log); they do not fail this check.`);
+        }
+        const base = await readBase(github, git, pr, files.filter((file) => !inRendered(file.previous_filename ?? file.filename)));
+        const rerender = { charts: touchedCharts, kustomizations: kustomizeTouched ? kustomizations : [] };
+        let baseRendered = [];
+        if (rerender.charts.length > 0 || rerender.kustomizations.length > 0) {
+            if (await git.hasCommit(base.mergeBase)) {
+                baseRendered = (await renderAt(rerender, { git, rev: base.mergeBase }, config, temporary)).files;
+            }
+            else {
+                notes.push('The checkout lacks the merge base, so touched Helm charts and kustomize overlays were not rendered there: ' +
+                    'their findings count as existing. Check out with `fetch-depth: 0` to tell new findings from old ones.');
+                baseRendered = headRender.files.filter((file) => fromTouchedChart(file) || fromKustomize(file));
+            }
+        }
+        const baseFiles = [
+            ...baseFileSet(head.files, files, base.texts, inRendered),
+            ...headRender.files.filter((file) => !fromTouchedChart(file) && !(kustomizeTouched && fromKustomize(file))),
+            ...baseRendered,
+        ];
+        const baseResult = scanFiles(baseFiles, config);
+        secrets.addAll(baseResult.secretValues);
+        info(`Scanned the merge base: ${baseFiles.length} files, ${baseResult.findings.length} findings in ${since(started)}.`);
+        const split = splitFindings(headResult.findings, baseResult.findings, changedPaths);
+        let autofixCommit = null;
+        let fixedCount = 0;
+        let patch = null;
+        let applyCommand = 'git apply';
+        if (inputs.autofix) {
+            const fixed = await runAutofix({
+                github,
+                git,
+                // The scanning half of the fork-safe pair has a read-only token: its fixes go to a patch, as for a fork.
+                pr: inputs.mode === 'scan' ? { ...pr, fork: true } : pr,
+                inputs,
+                config,
+                files: head.files,
+                findings: [...split.introduced, ...split.existing],
+                changedPaths,
+                renderRoot: headRender.root,
+                secrets,
+            });
+            notes.push(...fixed.notes);
+            autofixCommit = fixed.commit;
+            if (!fixed.commit)
+                patch = fixed.patch;
+            applyCommand = fixed.applyCommand;
+            if (fixed.commit)
+                fixedCount = fixed.fixed.size;
+            // What the pushed commit fixed neither blocks nor gets a comment.
+            if (fixed.commit) {
+                split.introduced = split.introduced.filter((finding) => !fixed.fixed.has(finding.identity));
+                split.existing = split.existing.filter((finding) => !fixed.fixed.has(finding.identity));
+            }
+        }
+        const { introduced, existing } = split;
+        const suppressing = addedSuppressionsNote(introduced);
+        if (suppressing)
+            notes.push(suppressing);
+        const counted = config.report === 'all' ? [...introduced, ...existing] : introduced;
+        const blocking = counted.filter((finding) => isBlocking(finding, failOn));
+        const open = introduced.filter((finding) => !finding.suppressed);
+        info(`${open.length} new findings${open.length > 0 ? ` (${severityCounts(open)})` : ''}, ` +
+            `${existing.filter((finding) => !finding.suppressed).length} existing, ${blocking.length} blocking.`);
+        const lines = new Map();
+        const texts = new Map(head.files.map((file) => [file.path, file.text]));
+        for (const file of changed) {
+            lines.set(file.filename, file.patch !== undefined && file.patch !== null
+                ? parsePatch(file.patch)
+                : diffContents(base.texts.get(file.previous_filename ?? file.filename) ?? '', texts.get(file.filename) ?? ''));
+        }
+        // Files that are not scanned themselves but can hold a fix: a chart's values file.
+        for (const file of files) {
+            if (file.status !== 'removed' && !lines.has(file.filename) && file.patch)
+                lines.set(file.filename, parsePatch(file.patch));
+        }
+        const results = {
+            introduced,
+            existing,
+            blocking,
+            changedFiles: changedPaths.size,
+            lines,
+            texts,
+            notes,
+            errors: unjudged,
+            // After an autofix commit the check belongs to the new head: that is what a merge would take.
+            checkSha: autofixCommit ?? pr.headSha,
+            secrets,
+        };
+        if (inputs.mode === 'scan') {
+            const path = await writeResults(inputs, pr, results, config);
+            info(`Wrote the results for the publishing job to ${path} (upload it as an artifact).`);
+            annotate([...introduced, ...existing], (finding) => annotationLevel(finding, failOn, introduced.includes(finding)));
+        }
+        else {
+            if (pr.fork) {
+                notes.push('This pull request comes from a fork, so the workflow token is read-only: findings are reported as workflow ' +
+                    'annotations, in this summary and in SARIF instead of a review and a check run. The fork-safe mode ' +
+                    '(`mode: scan` and `mode: publish`) posts them as a review and a check run.');
+            }
+            await publishPullRequest(github, context, inputs, pr, failOn, config.report, results, !pr.fork);
+        }
+        for (const note of notes)
+            warning(note);
+        return {
+            head: { ...headResult, collected: head },
+            introduced,
+            existing,
+            blocking,
+            changedFiles: changedPaths.size,
+            autofixCommit,
+            fixedCount,
+            patch,
+            applyCommand,
+            notes,
+            unjudged,
+        };
+    }
+    finally {
+        await Promise.all(temporary.map((dir) => (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true })));
+    }
+}
+/** The repository at the pull request's head: the workspace when it is checked out there, else git's objects. */
+async function readHead(git, inputs, config, pr) {
+    const checkedOut = await git.head();
+    if (checkedOut !== pr.headSha && checkedOut !== null && (await git.hasCommit(pr.headSha))) {
+        info(`The workspace is at ${checkedOut.slice(0, 7)}; reading the pull request head ${pr.headSha.slice(0, 7)} from git.`);
+        return {
+            collected: await collectFromGit(git, pr.headSha, config.include, config.exclude),
+            fromGit: true,
+        };
+    }
+    if (checkedOut !== null && checkedOut !== pr.headSha) {
+        warning(`The workspace is at ${checkedOut.slice(0, 7)}, not the pull request head ${pr.headSha.slice(0, 7)}, and git does not have the head: ` +
+            'findings may point at lines that differ. Check out `${{ github.event.pull_request.head.sha }}` with `fetch-depth: 0`.');
+    }
+    const collected = await collectFiles({
+        root: inputs.workingDirectory,
+        paths: inputs.paths,
+        include: config.include,
+        exclude: config.exclude,
+    });
+    return { collected, fromGit: false };
+}
+/**
+ * The plain files of the repository at the merge base: the head's plain files, with the changed ones as they were
+ * there. Charts are rendered separately.
+ */
+function baseFileSet(headFiles, files, baseTexts, inChart) {
+    const changedAtHead = new Set(files.map((file) => file.filename));
+    const result = headFiles.filter((file) => !file.rendered && !changedAtHead.has(file.path));
+    for (const file of files) {
+        if (file.status === 'added')
+            continue;
+        const path = file.previous_filename ?? file.filename;
+        const text = baseTexts.get(path);
+        if (text !== null && text !== undefined && !inChart(path))
+            result.push({ path, text });
+    }
+    return result;
+}
+/** Whether `path` lies in folder `dir` (the repository root when empty). */
+function under(path, dir) {
+    return dir === '' || path.startsWith(`${dir}/`);
+}
+/**
+ * Renders charts and builds overlays as they are in the workspace, or at a git revision (written to a temporary
+ * folder, removed by the caller), returning the rendered files and the folder their sources are read from.
+ */
+async function renderAt(units, source, config, temporary) {
+    let root;
+    if ('root' in source) {
+        root = source.root;
+    }
+    else {
+        root = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'ktg-render-'));
+        temporary.push(root);
+        for (const dir of [...units.charts, ...units.kustomizations])
+            await materialize(source.git, source.rev, dir, root);
+    }
+    const collected = {
+        files: [],
+        charts: units.charts,
+        kustomizations: units.kustomizations,
+        errors: [],
+        notices: [],
+    };
+    const rendering = await renderCollected(collected, root, config, renderTools(process.env));
+    return { ...collected, root, log: rendering.log, rendered: rendering.charts };
 }
 
 ;// CONCATENATED MODULE: ./src/adapters/config-file.ts
@@ -53540,6 +53620,8 @@ function redact_escapeRegExp(text) {
 
 
 
+
+
 /**
  * The Action's entry. On a pull request: one review with suggestions, a check run, the job summary and SARIF, and a
  * failed step when the pull request introduces findings at or above `fail-on`. On other events: the same scan of the
@@ -53554,9 +53636,16 @@ async function main_run() {
         const started = performance.now();
         const inputs = readInputs();
         const context = await readRunContext(process.env);
-        const config = await loadConfigFile(inputs.workingDirectory, inputs.config);
+        // A pull request is checked against its base branch's config: it cannot relax its own check.
+        const reviewing = inputs.mode !== 'publish' && context.pullRequest !== null;
+        if ((inputs.mode === 'publish' || reviewing) && !inputs.token)
+            throw new ConfigurationError('input token is empty: pass `token: ${{ github.token }}` (the default)');
+        const config = reviewing
+            ? (await loadBasePolicy(createGitHub(inputs.token, context.apiUrl), new GitRepository(inputs.workingDirectory), context.pullRequest, inputs.config)).config
+            : await loadConfigFile(inputs.workingDirectory, inputs.config);
         const failOn = inputs.failOn ?? config.failOn;
-        info(`kube-token-guard: ${config.file ? `config ${config.file}` : 'default configuration'}, fail-on ${failOn}.`);
+        info(`kube-token-guard: ${config.file ? `config ${config.file}` : 'default configuration'}` +
+            `${reviewing ? ' of the base branch' : ''}, fail-on ${failOn}.`);
         let findings;
         let errors;
         /** The errors that fail the run: in a pull request, those of the files in its scope. */
@@ -53565,8 +53654,6 @@ async function main_run() {
         let blocking;
         let introducedCount = null;
         if (inputs.mode === 'publish' || context.pullRequest) {
-            if (!inputs.token)
-                throw new ConfigurationError('input token is empty: pass `token: ${{ github.token }}` (the default)');
             const github = createGitHub(inputs.token, context.apiUrl);
             let patch = '';
             let outcome;

@@ -8,7 +8,9 @@ import { readInputs } from './action/inputs.js';
 import { publishFromResults } from './action/fork-safe.js';
 import { checkConclusion } from './action/publish.js';
 import { type PullRequestOutcome, reviewPullRequest } from './action/pull-request.js';
+import { loadBasePolicy } from './action/policy.js';
 import { loadConfigFile } from './adapters/config-file.js';
+import { GitRepository } from './adapters/git.js';
 import { renderTools } from './adapters/render.js';
 import { scanWorkspace } from './adapters/workspace.js';
 import { apiErrorDetail, createGitHub, statusOf } from './api/client.js';
@@ -36,10 +38,24 @@ export async function run(): Promise<void> {
     const started = performance.now();
     const inputs = readInputs();
     const context = await readRunContext(process.env);
-    const config = await loadConfigFile(inputs.workingDirectory, inputs.config);
+    // A pull request is checked against its base branch's config: it cannot relax its own check.
+    const reviewing = inputs.mode !== 'publish' && context.pullRequest !== null;
+    if ((inputs.mode === 'publish' || reviewing) && !inputs.token)
+      throw new ConfigurationError('input token is empty: pass `token: ${{ github.token }}` (the default)');
+    const config = reviewing
+      ? (
+          await loadBasePolicy(
+            createGitHub(inputs.token, context.apiUrl),
+            new GitRepository(inputs.workingDirectory),
+            context.pullRequest!,
+            inputs.config,
+          )
+        ).config
+      : await loadConfigFile(inputs.workingDirectory, inputs.config);
     const failOn = inputs.failOn ?? config.failOn;
     core.info(
-      `kube-token-guard: ${config.file ? `config ${config.file}` : 'default configuration'}, fail-on ${failOn}.`,
+      `kube-token-guard: ${config.file ? `config ${config.file}` : 'default configuration'}` +
+        `${reviewing ? ' of the base branch' : ''}, fail-on ${failOn}.`,
     );
 
     let findings: Finding[];
@@ -50,8 +66,6 @@ export async function run(): Promise<void> {
     let blocking: Finding[];
     let introducedCount: number | null = null;
     if (inputs.mode === 'publish' || context.pullRequest) {
-      if (!inputs.token)
-        throw new ConfigurationError('input token is empty: pass `token: ${{ github.token }}` (the default)');
       const github = createGitHub(inputs.token, context.apiUrl);
       let patch = '';
       let outcome: Pick<

@@ -24,6 +24,7 @@ import { runAutofix } from './autofix.js';
 import { writeResults } from './fork-safe.js';
 import { readBase } from './merge-base.js';
 import { permissionHint, since } from './hints.js';
+import { addedSuppressionsNote, configChangeNote } from './policy.js';
 import type { ActionInputs } from './inputs.js';
 import type { PullRequestContext, RunContext } from './context.js';
 import { type PublishableResults, publishPullRequest } from './publish.js';
@@ -71,6 +72,8 @@ export async function reviewPullRequest(
     throw new Error(`cannot list the pull request's files: ${permissionHint(error, 'pull-requests: read')}`);
   });
   core.info(`Pull request #${pr.number} changes ${files.length} files (listed in ${since(started)}).`);
+  const configChange = configChangeNote(files, inputs.config);
+  if (configChange) notes.push(configChange);
 
   started = performance.now();
   const git = new GitRepository(inputs.workingDirectory);
@@ -214,6 +217,8 @@ export async function reviewPullRequest(
       }
     }
     const { introduced, existing } = split;
+    const suppressing = addedSuppressionsNote(introduced);
+    if (suppressing) notes.push(suppressing);
     const counted = config.report === 'all' ? [...introduced, ...existing] : introduced;
     const blocking = counted.filter((finding) => isBlocking(finding, failOn));
     const open = introduced.filter((finding) => !finding.suppressed);
