@@ -37187,7 +37187,7 @@ function useEnvironmentCopy() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9755);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4623);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8892);
 
 
 
@@ -37204,7 +37204,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4623:
+/***/ 8892:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -50625,6 +50625,27 @@ function urlIn(value, path = '') {
     }
     return null;
 }
+/**
+ * The files of the repository (paths from its root) a kustomization in `dir` reads: resources, bases, components and
+ * plugin configurations that are files, patches, generator sources, CRDs and configurations. Remote entries are left
+ * out (the build refuses them).
+ */
+function kustomizationReferences(dir, content) {
+    if (!isRecord(content))
+        return [];
+    const named = [];
+    for (const field of TARGET_FIELDS) {
+        const entries = content[field];
+        if (!Array.isArray(entries))
+            continue;
+        for (const entry of entries) {
+            if (typeof entry === 'string' && !entry.includes('\n') && !isRemoteReference(entry))
+                named.push(entry.trim());
+        }
+    }
+    named.push(...localFiles(content).filter((path) => !URL_LIKE.test(path)));
+    return named.map((path) => posixJoin(dir, path)).filter((path) => !path.startsWith('..'));
+}
 /** Files a kustomization names that kustomize reads itself (patches, generator sources, CRDs, configurations). */
 function localFiles(content) {
     const files = [];
@@ -50994,6 +51015,20 @@ function kustomizationDirs(paths) {
     return [...dirs].sort();
 }
 
+;// CONCATENATED MODULE: ./src/adapters/decode.ts
+const decode_MAX_FILE_BYTES = 20 * 1024 * 1024;
+/** A file's bytes as a SourceFile, or the reason it is not scanned. */
+function decodeFile(path, buffer) {
+    if (buffer.length > decode_MAX_FILE_BYTES)
+        return tooLarge(path);
+    if (buffer.includes(0))
+        return { file: path, line: null, message: 'binary content (NUL bytes); not scanned' };
+    return { path, text: buffer.toString('utf8').replace(/^\uFEFF/, '') };
+}
+function tooLarge(path) {
+    return { file: path, line: null, message: `larger than ${decode_MAX_FILE_BYTES / 1024 / 1024} MiB; not scanned` };
+}
+
 ;// CONCATENATED MODULE: ./src/adapters/pool.ts
 /** Runs `work` over `items`, `parallel` at a time, keeping the order of the results. */
 async function pooled(items, parallel, work) {
@@ -51009,6 +51044,103 @@ async function pooled(items, parallel, work) {
     return results;
 }
 
+;// CONCATENATED MODULE: ./src/adapters/unbuilt.ts
+/**
+ * Manifests no build reads. Files in a chart or kustomization folder are left to helm and kustomize, but a file
+ * neither reads is still applied by `kubectl apply -f <folder>`: a `Kustomization` or `Chart.yaml` dropped beside
+ * plain manifests would otherwise hide them from the check. Such a file is scanned as a plain manifest when it holds
+ * complete Kubernetes objects; in a kustomization folder, one that does not is named in a notice.
+ */
+
+
+
+
+/** Files a chart's build reads itself, besides its templates and subcharts. */
+const CHART_FILES = /^(Chart\.ya?ml|Chart\.lock|values[^/]*\.(ya?ml|json)|values\.schema\.json|requirements\.ya?ml)$/;
+/** Whether helm or kustomize reads this file of its folder by its place alone. */
+function readByItsBuild(file) {
+    const name = external_node_path_namespaceObject.posix.basename(file.path);
+    if (file.chart === null)
+        return KUSTOMIZATION_FILES.includes(name);
+    const inChart = file.chart === '' ? file.path : file.path.slice(file.chart.length + 1);
+    return /^(templates|charts)\//.test(inChart) || CHART_FILES.test(inChart);
+}
+/**
+ * Of the files held in chart and kustomization folders, those no build reads: scanned when they hold complete objects.
+ * `read` gives a file decoded (from the working tree or a git revision), or why it cannot be; null when it is not
+ * there (or is a link leading out).
+ */
+async function unbuiltManifests(held, kustomizationDirs, read) {
+    const outcome = { files: [], errors: [], notices: [] };
+    const candidates = held.filter((file) => !readByItsBuild(file));
+    if (candidates.length === 0)
+        return outcome;
+    const referenced = new Set();
+    for (const dir of kustomizationDirs) {
+        for (const name of KUSTOMIZATION_FILES) {
+            const kustomization = await read(dir === '' ? name : `${dir}/${name}`);
+            if (kustomization === null)
+                continue;
+            if (!('text' in kustomization))
+                break;
+            let content;
+            try {
+                content = (0,dist/* parse */.qg)(kustomization.text, { maxAliasCount: 100 });
+            }
+            catch {
+                break;
+            }
+            for (const path of kustomizationReferences(dir, content))
+                referenced.add(path);
+            break;
+        }
+    }
+    for (const file of candidates) {
+        if (referenced.has(file.path))
+            continue;
+        const decoded = await read(file.path);
+        if (decoded === null)
+            continue;
+        if (!('text' in decoded)) {
+            outcome.errors.push(decoded);
+        }
+        else if (holdsCompleteObjects(decoded.text)) {
+            outcome.files.push(decoded);
+        }
+        else if (file.chart === null) {
+            outcome.notices.push({
+                file: file.path,
+                message: 'no kustomization here reads it and it holds no complete Kubernetes object (apiVersion, kind and name); not checked',
+            });
+        }
+    }
+    return outcome;
+}
+/** Whether every document of a text is a complete Kubernetes object, and there is one at least. */
+function holdsCompleteObjects(text) {
+    let documents;
+    try {
+        documents = [];
+        (0,js_yaml/* loadAll */.gh)(text, (document) => documents.push(document), { json: true });
+    }
+    catch {
+        return false;
+    }
+    const objects = documents.filter((document) => document !== null && document !== undefined);
+    return (objects.length > 0 &&
+        objects.every((object) => {
+            if (typeof object !== 'object' || Array.isArray(object))
+                return false;
+            const record = object;
+            const metadata = record.metadata;
+            return (typeof record.apiVersion === 'string' &&
+                typeof record.kind === 'string' &&
+                typeof metadata === 'object' &&
+                metadata !== null &&
+                typeof metadata.name === 'string');
+        }));
+}
+
 ;// CONCATENATED MODULE: ./src/adapters/files.ts
 
 
@@ -51016,7 +51148,10 @@ async function pooled(items, parallel, work) {
 
 
 
-const files_MAX_FILE_BYTES = 20 * 1024 * 1024;
+
+
+
+
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
 /** Files read at the same time: enough to keep the thread pool busy, few enough to bound open descriptors. */
 const READ_CONCURRENCY = 16;
@@ -51026,34 +51161,31 @@ function files_toPosix(path) {
 function matchesAny(path, globs) {
     return globs.some((glob) => (0,esm/* minimatch */.xF)(path, glob, { dot: true }));
 }
-/** A file's bytes as a SourceFile, or the reason it is not scanned. */
-function decodeFile(path, buffer) {
-    if (buffer.length > files_MAX_FILE_BYTES)
-        return tooLarge(path);
-    if (buffer.includes(0))
-        return { file: path, line: null, message: 'binary content (NUL bytes); not scanned' };
-    return { path, text: buffer.toString('utf8').replace(/^\uFEFF/, '') };
-}
-function tooLarge(path) {
-    return { file: path, line: null, message: `larger than ${files_MAX_FILE_BYTES / 1024 / 1024} MiB; not scanned` };
-}
 /** Picks the files to scan from a repository listing (paths relative to the root, forward slashes). */
 function selectPaths(paths, include, exclude) {
     const charts = paths
         .filter((path) => path === 'Chart.yaml' || path.endsWith('/Chart.yaml'))
         .map((path) => path.slice(0, -'Chart.yaml'.length).replace(/\/$/, ''));
-    const inChart = (path) => charts.some((chart) => chart === '' || path.startsWith(`${chart}/`));
-    const kustomizations = kustomizationDirs(paths).filter((dir) => !inChart(`${dir}/x`));
+    const chartOf = (path) => charts
+        .filter((chart) => chart === '' || path.startsWith(`${chart}/`))
+        .sort((a, b) => a.length - b.length)[0];
+    const kustomizations = kustomizationDirs(paths).filter((dir) => chartOf(`${dir}/x`) === undefined);
     const inKustomization = (path) => kustomizations.some((dir) => dir === '' || path.startsWith(`${dir}/`));
     const skipped = (path) => path.split('/').some((part) => SKIPPED_DIRECTORIES.has(part));
-    const selected = paths
-        .filter((path) => !skipped(path) &&
-        !inChart(path) &&
-        !inKustomization(path) &&
-        matchesAny(path, include) &&
-        !matchesAny(path, exclude))
-        .sort();
-    return { selected, charts: charts.sort(), kustomizations };
+    const selected = [];
+    const held = [];
+    for (const path of [...paths].sort()) {
+        if (skipped(path) || !matchesAny(path, include) || matchesAny(path, exclude))
+            continue;
+        const chart = chartOf(path);
+        if (chart !== undefined)
+            held.push({ path, chart });
+        else if (inKustomization(path))
+            held.push({ path, chart: null });
+        else
+            selected.push(path);
+    }
+    return { selected, charts: charts.sort(), kustomizations, held };
 }
 /**
  * Reads the files to scan below `root`: named files always, folders walked with the include/exclude globs. Nothing
@@ -51081,29 +51213,46 @@ async function collectFiles(options) {
             return { file: path, message: 'links outside the scanned root; skipped' };
         }
         // Checked before reading, so a huge file is never loaded.
-        return (await (0,promises_namespaceObject.stat)(real)).size > files_MAX_FILE_BYTES ? tooLarge(path) : decodeFile(path, await (0,promises_namespaceObject.readFile)(real));
+        return (await (0,promises_namespaceObject.stat)(real)).size > decode_MAX_FILE_BYTES ? tooLarge(path) : decodeFile(path, await (0,promises_namespaceObject.readFile)(real));
     };
-    const walk = async (directory, inKustomization) => {
+    // Files in chart and kustomization folders are their builds' to read; those no build reads are judged afterwards.
+    const held = [];
+    const addHeld = (absolute, chart) => {
+        const path = files_toPosix((0,external_node_path_namespaceObject.relative)(root, absolute));
+        if (matchesAny(path, options.include) && !matchesAny(path, options.exclude))
+            held.push({ path, chart });
+    };
+    /** `chart`: the chart folder being walked; `inKustomization`: below a kustomization (and not in a chart). */
+    const walk = async (directory, inKustomization, chart) => {
         const entries = await (0,promises_namespaceObject.readdir)(directory, { withFileTypes: true });
-        if (entries.some((entry) => entry.name === 'Chart.yaml' && entry.isFile())) {
-            result.charts.push(files_toPosix((0,external_node_path_namespaceObject.relative)(root, directory)));
-            return;
+        const here = files_toPosix((0,external_node_path_namespaceObject.relative)(root, directory));
+        if (chart === null && entries.some((entry) => entry.name === 'Chart.yaml' && entry.isFile())) {
+            result.charts.push(here);
+            chart = here;
         }
-        if (entries.some((entry) => KUSTOMIZATION_FILES.includes(entry.name) && entry.isFile())) {
-            result.kustomizations.push(files_toPosix((0,external_node_path_namespaceObject.relative)(root, directory)));
+        if (chart === null &&
+            entries.some((entry) => KUSTOMIZATION_FILES.includes(entry.name) && entry.isFile())) {
+            result.kustomizations.push(here);
             inKustomization = true;
         }
         entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
         for (const entry of entries) {
             const absolute = (0,external_node_path_namespaceObject.join)(directory, entry.name);
             if (entry.isDirectory()) {
-                if (!SKIPPED_DIRECTORIES.has(entry.name))
-                    await walk(absolute, inKustomization);
+                // A chart's templates and subcharts are helm's alone.
+                const rendered = chart === here && (entry.name === 'templates' || entry.name === 'charts');
+                if (!SKIPPED_DIRECTORIES.has(entry.name) && !rendered)
+                    await walk(absolute, inKustomization, chart);
             }
-            else if (!inKustomization && (entry.isFile() || entry.isSymbolicLink())) {
+            else if (entry.isFile() || entry.isSymbolicLink()) {
                 if (entry.isSymbolicLink() && !(await (0,promises_namespaceObject.stat)(absolute).catch(() => null))?.isFile())
                     continue;
-                addFile(absolute, false);
+                if (chart !== null)
+                    addHeld(absolute, chart);
+                else if (inKustomization)
+                    addHeld(absolute, null);
+                else
+                    addFile(absolute, false);
             }
         }
     };
@@ -51117,7 +51266,7 @@ async function collectFiles(options) {
             throw new ConfigurationError(`${given}: outside the scanned root ${root}`);
         }
         if ((await (0,promises_namespaceObject.stat)(real)).isDirectory())
-            await walk(real, false);
+            await walk(real, false, null);
         else
             addFile(real, true);
     }
@@ -51129,12 +51278,25 @@ async function collectFiles(options) {
         else
             result.notices.push(outcome);
     }
-    result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const readInRoot = async (path) => {
+        const real = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.join)(root, path)).catch(() => null);
+        if (real === null || (real !== root && !real.startsWith(root + external_node_path_namespaceObject.sep)))
+            return null;
+        return (await (0,promises_namespaceObject.stat)(real)).size > decode_MAX_FILE_BYTES ? tooLarge(path) : decodeFile(path, await (0,promises_namespaceObject.readFile)(real));
+    };
+    addUnbuilt(result, await unbuiltManifests(held, result.kustomizations, readInRoot));
     return result;
+}
+/** Adds the manifests no build reads to a collection, and keeps its files in path order. */
+function addUnbuilt(result, unbuilt) {
+    (0,arrays/* append */.BC)(result.files, unbuilt.files);
+    (0,arrays/* append */.BC)(result.errors, unbuilt.errors);
+    (0,arrays/* append */.BC)(result.notices, unbuilt.notices);
+    result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 /** The files to scan at a git revision, read from the object store (the working tree may hold another commit). */
 async function collectFromGit(repo, rev, include, exclude) {
-    const { selected, charts, kustomizations } = selectPaths(await repo.listFiles(rev), include, exclude);
+    const { selected, charts, kustomizations, held } = selectPaths(await repo.listFiles(rev), include, exclude);
     const contents = await repo.readFiles(rev, selected);
     const result = { files: [], charts, kustomizations, errors: [], notices: [] };
     for (const path of selected) {
@@ -51147,6 +51309,16 @@ async function collectFromGit(repo, rev, include, exclude) {
         else
             result.errors.push(decoded);
     }
+    const wanted = [
+        ...held.map((file) => file.path),
+        ...kustomizations.flatMap((dir) => KUSTOMIZATION_FILES.map((name) => (dir === '' ? name : `${dir}/${name}`))),
+    ];
+    const heldContents = await repo.readFiles(rev, wanted);
+    const readAtRev = async (path) => {
+        const buffer = heldContents.get(path);
+        return buffer ? decodeFile(path, buffer) : null;
+    };
+    addUnbuilt(result, await unbuiltManifests(held, kustomizations, readAtRev));
     return result;
 }
 
@@ -53115,7 +53287,9 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
             `${headResult.findings.length} findings in ${since(started)}` +
             (headRender.log ? ` (${headRender.log})` : '.'));
         started = performance.now();
-        const inRendered = (path) => inChart(path) || kustomizations.some((dir) => under(path, dir));
+        // A manifest in a chart or kustomization folder that no build reads is scanned as a plain file (unbuilt.ts).
+        const plainAtHead = new Set(head.files.filter((file) => !file.rendered).map((file) => file.path));
+        const inRendered = (path) => !plainAtHead.has(path) && (inChart(path) || kustomizations.some((dir) => under(path, dir)));
         const headPaths = new Set(head.files.map((file) => file.path));
         const changed = files.filter((file) => file.status !== 'removed' && headPaths.has(file.filename));
         // A chart or overlay the pull request touches (a template, values, a patch) may change any of its output.

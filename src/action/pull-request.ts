@@ -127,7 +127,10 @@ export async function reviewPullRequest(
     );
 
     started = performance.now();
-    const inRendered = (path: string) => inChart(path) || kustomizations.some((dir) => under(path, dir));
+    // A manifest in a chart or kustomization folder that no build reads is scanned as a plain file (unbuilt.ts).
+    const plainAtHead = new Set(head.files.filter((file) => !file.rendered).map((file) => file.path));
+    const inRendered = (path: string) =>
+      !plainAtHead.has(path) && (inChart(path) || kustomizations.some((dir) => under(path, dir)));
     const headPaths = new Set(head.files.map((file) => file.path));
     const changed = files.filter((file) => file.status !== 'removed' && headPaths.has(file.filename));
     // A chart or overlay the pull request touches (a template, values, a patch) may change any of its output.

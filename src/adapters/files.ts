@@ -5,9 +5,13 @@ import type { ScanError, ScanNotice, SourceFile } from '../core/types.js';
 import { ConfigurationError } from '../config/errors.js';
 import type { GitRepository } from './git.js';
 import { KUSTOMIZATION_FILES, kustomizationDirs } from './kustomize.js';
+import { MAX_FILE_BYTES, decodeFile, tooLarge } from './decode.js';
 import { pooled } from './pool.js';
+import { type HeldFile, type UnbuiltOutcome, unbuiltManifests } from './unbuilt.js';
+import { append } from '../core/arrays.js';
 
-export const MAX_FILE_BYTES = 20 * 1024 * 1024;
+export { MAX_FILE_BYTES, decodeFile };
+
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
 
 export interface CollectOptions {
@@ -41,23 +45,13 @@ function matchesAny(path: string, globs: readonly string[]): boolean {
   return globs.some((glob) => minimatch(path, glob, { dot: true }));
 }
 
-/** A file's bytes as a SourceFile, or the reason it is not scanned. */
-export function decodeFile(path: string, buffer: Buffer): SourceFile | ScanError {
-  if (buffer.length > MAX_FILE_BYTES) return tooLarge(path);
-  if (buffer.includes(0))
-    return { file: path, line: null, message: 'binary content (NUL bytes); not scanned' };
-  return { path, text: buffer.toString('utf8').replace(/^\uFEFF/, '') };
-}
-
-function tooLarge(path: string): ScanError {
-  return { file: path, line: null, message: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; not scanned` };
-}
-
 export interface PathSelection {
   selected: string[];
   kustomizations: string[];
   /** Folders holding a Helm chart: their files are the renderer's, not plain manifests. */
   charts: string[];
+  /** Files in chart and kustomization folders, to scan when no build reads them (see unbuilt.ts). */
+  held: HeldFile[];
 }
 
 /** Picks the files to scan from a repository listing (paths relative to the root, forward slashes). */
@@ -69,22 +63,24 @@ export function selectPaths(
   const charts = paths
     .filter((path) => path === 'Chart.yaml' || path.endsWith('/Chart.yaml'))
     .map((path) => path.slice(0, -'Chart.yaml'.length).replace(/\/$/, ''));
-  const inChart = (path: string) => charts.some((chart) => chart === '' || path.startsWith(`${chart}/`));
-  const kustomizations = kustomizationDirs(paths).filter((dir) => !inChart(`${dir}/x`));
+  const chartOf = (path: string) =>
+    charts
+      .filter((chart) => chart === '' || path.startsWith(`${chart}/`))
+      .sort((a, b) => a.length - b.length)[0];
+  const kustomizations = kustomizationDirs(paths).filter((dir) => chartOf(`${dir}/x`) === undefined);
   const inKustomization = (path: string) =>
     kustomizations.some((dir) => dir === '' || path.startsWith(`${dir}/`));
   const skipped = (path: string) => path.split('/').some((part) => SKIPPED_DIRECTORIES.has(part));
-  const selected = paths
-    .filter(
-      (path) =>
-        !skipped(path) &&
-        !inChart(path) &&
-        !inKustomization(path) &&
-        matchesAny(path, include) &&
-        !matchesAny(path, exclude),
-    )
-    .sort();
-  return { selected, charts: charts.sort(), kustomizations };
+  const selected: string[] = [];
+  const held: HeldFile[] = [];
+  for (const path of [...paths].sort()) {
+    if (skipped(path) || !matchesAny(path, include) || matchesAny(path, exclude)) continue;
+    const chart = chartOf(path);
+    if (chart !== undefined) held.push({ path, chart });
+    else if (inKustomization(path)) held.push({ path, chart: null });
+    else selected.push(path);
+  }
+  return { selected, charts: charts.sort(), kustomizations, held };
 }
 
 /**
@@ -115,24 +111,39 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
     return (await stat(real)).size > MAX_FILE_BYTES ? tooLarge(path) : decodeFile(path, await readFile(real));
   };
 
-  const walk = async (directory: string, inKustomization: boolean): Promise<void> => {
+  // Files in chart and kustomization folders are their builds' to read; those no build reads are judged afterwards.
+  const held: HeldFile[] = [];
+  const addHeld = (absolute: string, chart: string | null) => {
+    const path = toPosix(relative(root, absolute));
+    if (matchesAny(path, options.include) && !matchesAny(path, options.exclude)) held.push({ path, chart });
+  };
+  /** `chart`: the chart folder being walked; `inKustomization`: below a kustomization (and not in a chart). */
+  const walk = async (directory: string, inKustomization: boolean, chart: string | null): Promise<void> => {
     const entries = await readdir(directory, { withFileTypes: true });
-    if (entries.some((entry) => entry.name === 'Chart.yaml' && entry.isFile())) {
-      result.charts.push(toPosix(relative(root, directory)));
-      return;
+    const here = toPosix(relative(root, directory));
+    if (chart === null && entries.some((entry) => entry.name === 'Chart.yaml' && entry.isFile())) {
+      result.charts.push(here);
+      chart = here;
     }
-    if (entries.some((entry) => KUSTOMIZATION_FILES.includes(entry.name) && entry.isFile())) {
-      result.kustomizations.push(toPosix(relative(root, directory)));
+    if (
+      chart === null &&
+      entries.some((entry) => KUSTOMIZATION_FILES.includes(entry.name) && entry.isFile())
+    ) {
+      result.kustomizations.push(here);
       inKustomization = true;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const absolute = join(directory, entry.name);
       if (entry.isDirectory()) {
-        if (!SKIPPED_DIRECTORIES.has(entry.name)) await walk(absolute, inKustomization);
-      } else if (!inKustomization && (entry.isFile() || entry.isSymbolicLink())) {
+        // A chart's templates and subcharts are helm's alone.
+        const rendered = chart === here && (entry.name === 'templates' || entry.name === 'charts');
+        if (!SKIPPED_DIRECTORIES.has(entry.name) && !rendered) await walk(absolute, inKustomization, chart);
+      } else if (entry.isFile() || entry.isSymbolicLink()) {
         if (entry.isSymbolicLink() && !(await stat(absolute).catch(() => null))?.isFile()) continue;
-        addFile(absolute, false);
+        if (chart !== null) addHeld(absolute, chart);
+        else if (inKustomization) addHeld(absolute, null);
+        else addFile(absolute, false);
       }
     }
   };
@@ -145,7 +156,7 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
     if (real !== root && !real.startsWith(root + sep)) {
       throw new ConfigurationError(`${given}: outside the scanned root ${root}`);
     }
-    if ((await stat(real)).isDirectory()) await walk(real, false);
+    if ((await stat(real)).isDirectory()) await walk(real, false, null);
     else addFile(real, true);
   }
   for (const outcome of await pooled(found, READ_CONCURRENCY, readFound)) {
@@ -153,8 +164,21 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
     else if ('line' in outcome) result.errors.push(outcome);
     else result.notices.push(outcome);
   }
-  result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const readInRoot = async (path: string) => {
+    const real = await realpath(join(root, path)).catch(() => null);
+    if (real === null || (real !== root && !real.startsWith(root + sep))) return null;
+    return (await stat(real)).size > MAX_FILE_BYTES ? tooLarge(path) : decodeFile(path, await readFile(real));
+  };
+  addUnbuilt(result, await unbuiltManifests(held, result.kustomizations, readInRoot));
   return result;
+}
+
+/** Adds the manifests no build reads to a collection, and keeps its files in path order. */
+function addUnbuilt(result: CollectedFiles, unbuilt: UnbuiltOutcome): void {
+  append(result.files, unbuilt.files);
+  append(result.errors, unbuilt.errors);
+  append(result.notices, unbuilt.notices);
+  result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /** The files to scan at a git revision, read from the object store (the working tree may hold another commit). */
@@ -164,7 +188,7 @@ export async function collectFromGit(
   include: readonly string[],
   exclude: readonly string[],
 ): Promise<CollectedFiles> {
-  const { selected, charts, kustomizations } = selectPaths(await repo.listFiles(rev), include, exclude);
+  const { selected, charts, kustomizations, held } = selectPaths(await repo.listFiles(rev), include, exclude);
   const contents = await repo.readFiles(rev, selected);
   const result: CollectedFiles = { files: [], charts, kustomizations, errors: [], notices: [] };
   for (const path of selected) {
@@ -174,5 +198,17 @@ export async function collectFromGit(
     if ('text' in decoded) result.files.push(decoded);
     else result.errors.push(decoded);
   }
+  const wanted = [
+    ...held.map((file) => file.path),
+    ...kustomizations.flatMap((dir) =>
+      KUSTOMIZATION_FILES.map((name) => (dir === '' ? name : `${dir}/${name}`)),
+    ),
+  ];
+  const heldContents = await repo.readFiles(rev, wanted);
+  const readAtRev = async (path: string) => {
+    const buffer = heldContents.get(path);
+    return buffer ? decodeFile(path, buffer) : null;
+  };
+  addUnbuilt(result, await unbuiltManifests(held, kustomizations, readAtRev));
   return result;
 }

@@ -179,6 +179,26 @@ function urlIn(value: unknown, path = ''): { path: string; value: string } | nul
   return null;
 }
 
+/**
+ * The files of the repository (paths from its root) a kustomization in `dir` reads: resources, bases, components and
+ * plugin configurations that are files, patches, generator sources, CRDs and configurations. Remote entries are left
+ * out (the build refuses them).
+ */
+export function kustomizationReferences(dir: string, content: unknown): string[] {
+  if (!isRecord(content)) return [];
+  const named: string[] = [];
+  for (const field of TARGET_FIELDS) {
+    const entries = content[field];
+    if (!Array.isArray(entries)) continue;
+    for (const entry of entries) {
+      if (typeof entry === 'string' && !entry.includes('\n') && !isRemoteReference(entry))
+        named.push(entry.trim());
+    }
+  }
+  named.push(...localFiles(content).filter((path) => !URL_LIKE.test(path)));
+  return named.map((path) => posixJoin(dir, path)).filter((path) => !path.startsWith('..'));
+}
+
 /** Files a kustomization names that kustomize reads itself (patches, generator sources, CRDs, configurations). */
 function localFiles(content: Record<string, unknown>): string[] {
   const files: string[] = [];
