@@ -21,6 +21,7 @@ afterEach(async () => {
 
 const HELM = join(REPO_ROOT, '.tools/bin/helm');
 const INSECURE_WORKER = insecureWorker();
+const WORKER_TEXT = INSECURE_WORKER;
 const DUPLICATE_KEY = INSECURE_WORKER.replace('kind: Deployment', 'kind: Deployment\nkind: Deployment');
 const CHART = {
   'charts/web/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 0.1.0\n',
@@ -54,11 +55,20 @@ describe('the check of a pull request', () => {
     expect(run.stdout).toMatch(/::error::1 file\(s\) could not be checked/);
   });
 
-  it('fails for a file it cannot decode (UTF-16), as for one it cannot parse', async () => {
-    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(INSECURE_WORKER, 'utf16le')]);
-    const { fake } = await runPullRequest({ head: { 'deploy/worker.yaml': utf16 } });
+  it('fails for a file it cannot decode, as for one it cannot parse', async () => {
+    const binary = Buffer.concat([Buffer.from(WORKER_TEXT), Buffer.from([0, 0, 0])]);
+    const { fake } = await runPullRequest({ head: { 'deploy/worker.yaml': binary } });
     expect(fake.checkRuns[0]!.conclusion).toBe('failure');
     expect(fake.checkRuns[0]!.output.title).toBe('Could not check 1 file');
+  });
+
+  it('reads a UTF-16 file with a byte order mark as kubectl does: its findings count, with no suggestion', async () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(WORKER_TEXT, 'utf16le')]);
+    const { fake } = await runPullRequest({ head: { 'deploy/worker.yaml': utf16 } });
+    const check = fake.checkRuns[0]!;
+    expect(check.conclusion).toBe('failure');
+    expect(check.output.title).toBe('1 new finding at or above high');
+    expect(fake.reviewComments.every((comment) => !comment.body.includes('```suggestion'))).toBe(true);
   });
 
   it('passes, with a note, when only a file the pull request does not change cannot be read', async () => {

@@ -6906,8 +6906,8 @@ async function exists(root, file) {
     return (await (0,promises_namespaceObject.lstat)((0,external_node_path_namespaceObject.resolve)(root, file)).catch(() => null)) !== null;
 }
 
-// EXTERNAL MODULE: ./src/core/load.ts + 1 modules
-var core_load = __nccwpck_require__(2309);
+// EXTERNAL MODULE: ./src/core/load.ts + 2 modules
+var core_load = __nccwpck_require__(1038);
 ;// CONCATENATED MODULE: ./src/core/source-map.ts
 /** What `helm template` writes before each document: helm 3 and 4 alike. */
 const BOUNDARY = '---\n# Source: ';
@@ -9842,6 +9842,11 @@ function evaluate(model, config, registry = rules_registry) {
         scan_suppress(finding, config, workloads, settings.knownRules);
     // A fix is shown as the whole lines it touches: none may quote a Secret or a literal credential.
     withholdSecretFixes(findings, secretLines(model, extraCredentialEnvNames(config)));
+    // Fixes are UTF-8 edits; a UTF-16 file keeps its findings and gets none.
+    const utf16 = new Set(model.resources.filter((resource) => resource.object.file.encoding).map((r) => r.object.file.path));
+    for (const finding of findings)
+        if (utf16.has(finding.file))
+            finding.fix = null;
     return sortFindings(findings);
 }
 const findingResource = new WeakMap();
@@ -9917,9 +9922,28 @@ const MAX_FILE_BYTES = 20 * 1024 * 1024;
 function decode_decodeFile(path, buffer) {
     if (buffer.length > MAX_FILE_BYTES)
         return tooLarge(path);
+    // kubectl reads UTF-16 behind a byte order mark (and UTF-8 with or without one), so the scan does too.
+    const encoding = buffer[0] === 0xff && buffer[1] === 0xfe
+        ? 'utf-16le'
+        : buffer[0] === 0xfe && buffer[1] === 0xff
+            ? 'utf-16be'
+            : null;
+    if (encoding !== null) {
+        const text = new TextDecoder(encoding).decode(buffer.subarray(2));
+        if (text.includes('\0'))
+            return binary(path);
+        return { path, text, encoding };
+    }
     if (buffer.includes(0))
-        return { file: path, line: null, message: 'binary content (NUL bytes); not scanned' };
+        return binary(path);
     return { path, text: buffer.toString('utf8').replace(/^\uFEFF/, '') };
+}
+function binary(path) {
+    return {
+        file: path,
+        line: null,
+        message: 'binary content (NUL bytes, and no UTF-16 byte order mark); not scanned',
+    };
 }
 function tooLarge(path) {
     return { file: path, line: null, message: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; not scanned` };
@@ -11766,7 +11790,7 @@ function minOf(values, empty = Infinity) {
 
 /***/ }),
 
-/***/ 2309:
+/***/ 1038:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -11783,6 +11807,69 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/core/merge-keys.ts
+/**
+ * Where YAML merge keys (`<<`) are read differently by Kubernetes. The API server and kubectl read YAML with
+ * `sigs.k8s.io/yaml` (a fork of go-yaml v2), which applies a map's entries in order: a `<<` merge overwrites a key
+ * written above it in the same map. The YAML 1.1 merge rule, which the parsers here follow, keeps the key written in
+ * the map. So `roleRef: {name: view, <<: {name: cluster-admin}}` binds `cluster-admin` in the cluster and `view` to
+ * any other reader. Such a document is not judged: it is an error naming the key, to be written once.
+ */
+
+/** The first merge that overwrites, for Kubernetes, a key its map wrote above it; null when readers agree. */
+function mergeConflict(doc) {
+    let found = null;
+    (0,dist/* visit */.YR)(doc, {
+        Map(_, map) {
+            const written = new Set();
+            for (const pair of map.items) {
+                const key = pair.key;
+                if (!(0,dist/* isScalar */.jn)(key))
+                    continue;
+                if (typeof key.value === 'symbol') {
+                    const clash = [...mergedKeys(doc, pair.value, 0)].find((name) => written.has(name));
+                    if (clash !== undefined) {
+                        found = { offset: key.range?.[0] ?? 0, key: clash };
+                        return dist/* visit */.YR.BREAK;
+                    }
+                }
+                else {
+                    written.add(String(key.value));
+                }
+            }
+            return undefined;
+        },
+    });
+    return found;
+}
+/** The keys a merge value brings: of a map, an alias of one, or a sequence of those (nested merges included). */
+function mergedKeys(doc, node, depth) {
+    const keys = new Set();
+    if (node === null || depth > 20)
+        return keys;
+    const target = (0,dist/* isAlias */.Vj)(node) ? node.resolve(doc) : node;
+    if (!target)
+        return keys;
+    if ((0,dist/* isSeq */.oP)(target)) {
+        for (const item of target.items)
+            for (const key of mergedKeys(doc, item, depth + 1))
+                keys.add(key);
+    }
+    else if ((0,dist/* isMap */.jh)(target)) {
+        for (const pair of target.items) {
+            if (!(0,dist/* isScalar */.jn)(pair.key))
+                continue;
+            if (typeof pair.key.value === 'symbol') {
+                for (const key of mergedKeys(doc, pair.value, depth + 1))
+                    keys.add(key);
+            }
+            else
+                keys.add(String(pair.key.value));
+        }
+    }
+    return keys;
+}
+
 // EXTERNAL MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
 var js_yaml = __nccwpck_require__(3243);
 // EXTERNAL MODULE: ./src/core/model.ts
@@ -12106,6 +12193,7 @@ var arrays = __nccwpck_require__(3309);
 
 
 
+
 /** Aliases a document may expand before it is refused (guards against "billion laughs"). */
 const MAX_ALIAS_COUNT = 1000;
 // `logLevel: 'error'`: the parser's warnings go to the process's stderr and quote the source (a Secret's data, say).
@@ -12365,7 +12453,18 @@ function reportErrors(file, lines, doc, offset, errors) {
             message: `YAML ${error.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'syntax error'}: ${withoutQuotedSource(firstLine(error.message))}`,
         });
     }
-    return doc.errors.length === 0;
+    if (doc.errors.length > 0)
+        return false;
+    const conflict = mergeConflict(doc);
+    if (conflict === null)
+        return true;
+    errors.push({
+        file: file.path,
+        line: lines.linePos(conflict.offset + offset).line,
+        message: `YAML merge key: \`<<\` here sets \`${conflict.key}\`, which this map also sets above it. Kubernetes reads the ` +
+            'merged value, other YAML readers the one written in the map; write the field once.',
+    });
+    return false;
 }
 const FAILED = Symbol('failed');
 function load_valueOf(file, lines, doc, offset, errors) {
@@ -12818,8 +12917,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: external "node:worker_threads"
 const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-// EXTERNAL MODULE: ./src/core/load.ts + 1 modules
-var load = __nccwpck_require__(2309);
+// EXTERNAL MODULE: ./src/core/load.ts + 2 modules
+var load = __nccwpck_require__(1038);
 ;// CONCATENATED MODULE: ./src/core/screen.ts
 
 
@@ -17669,7 +17768,7 @@ __webpack_unused_export__ = errors.YAMLError;
 __webpack_unused_export__ = errors.YAMLParseError;
 __webpack_unused_export__ = errors.YAMLWarning;
 __webpack_unused_export__ = Alias.Alias;
-__webpack_unused_export__ = identity.isAlias;
+exports.Vj = identity.isAlias;
 exports.P3 = identity.isCollection;
 __webpack_unused_export__ = identity.isDocument;
 exports.jh = identity.isMap;

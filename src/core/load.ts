@@ -1,4 +1,5 @@
 import { type Document, LineCounter, isCollection, isScalar, parseAllDocuments, visit } from 'yaml';
+import { mergeConflict } from './merge-keys.js';
 import { load as loadQuickly } from 'js-yaml';
 import { mayMatter } from './model.js';
 import {
@@ -354,7 +355,17 @@ function reportErrors(
       message: `YAML ${error.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'syntax error'}: ${withoutQuotedSource(firstLine(error.message))}`,
     });
   }
-  return doc.errors.length === 0;
+  if (doc.errors.length > 0) return false;
+  const conflict = mergeConflict(doc);
+  if (conflict === null) return true;
+  errors.push({
+    file: file.path,
+    line: lines.linePos(conflict.offset + offset).line,
+    message:
+      `YAML merge key: \`<<\` here sets \`${conflict.key}\`, which this map also sets above it. Kubernetes reads the ` +
+      'merged value, other YAML readers the one written in the map; write the field once.',
+  });
+  return false;
 }
 
 const FAILED = Symbol('failed');

@@ -105,6 +105,11 @@ export function evaluate(
   for (const finding of findings) suppress(finding, config, workloads, settings.knownRules);
   // A fix is shown as the whole lines it touches: none may quote a Secret or a literal credential.
   withholdSecretFixes(findings, secretLines(model, extraCredentialEnvNames(config)));
+  // Fixes are UTF-8 edits; a UTF-16 file keeps its findings and gets none.
+  const utf16 = new Set(
+    model.resources.filter((resource) => resource.object.file.encoding).map((r) => r.object.file.path),
+  );
+  for (const finding of findings) if (utf16.has(finding.file)) finding.fix = null;
   return sortFindings(findings);
 }
 

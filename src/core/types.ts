@@ -22,6 +22,11 @@ export interface SourceFile {
   renderNamespace?: string;
   /** The file is the output of a renderer: findings point at `# Source:` templates and carry no fixes. */
   rendered?: boolean;
+  /**
+   * The file's bytes are UTF-16 (with a byte order mark, as kubectl reads it); `text` is decoded. Its findings carry
+   * no fixes: edits are made to UTF-8 text, and a suggestion would change the file's encoding.
+   */
+  encoding?: 'utf-16le' | 'utf-16be';
 }
 
 export interface ResourceRef {
