@@ -201,7 +201,7 @@ describe('the fast reader agrees with the full parser', () => {
     ],
     [
       'YAML 1.1 scalars',
-      'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n  labels: {a: yes, b: off, c: 0777, d: 1:30, e: 0x1F, f: .inf, g: ~, h: 2001-12-14, i: 1_000, j: "no"}\nautomountServiceAccountToken: No\n',
+      'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n  labels: {a: yes, b: off, c: 0777, d: 1:30, e: 0x1F, f: .5, g: ~, h: 2001-12-14, i: 1_000, j: "no"}\nautomountServiceAccountToken: No\n',
     ],
     [
       'a List',

@@ -131,8 +131,19 @@ export function expectOwnMarkup(markdown: string, where: string, headings: numbe
  * A Deployment whose name, namespace and account are `name` (quoted as JSON): it runs under the deprecated field and
  * mounts its token, so it gets findings with fixes. `podSpec` lines are added to its pod spec.
  */
+/**
+ * A name as a double-quoted YAML scalar. JSON leaves U+0085, U+2028 and U+2029 raw, which Kubernetes' reader takes for
+ * line breaks (the scan refuses such files); escaped, the name still holds them.
+ */
+export function yamlQuoted(name: string): string {
+  return JSON.stringify(name).replace(
+    /[\u0085\u2028\u2029]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 export function hostileDeployment(name: string, podSpec: string[] = []): string {
-  const q = JSON.stringify(name);
+  const q = yamlQuoted(name);
   return [
     'apiVersion: apps/v1',
     'kind: Deployment',

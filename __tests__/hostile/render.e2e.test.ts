@@ -49,11 +49,13 @@ describe.skipIf(!HELM || !KUSTOMIZE)('a pull request carrying render attacks', (
     expect(run.status, run.stdout).toBe(1);
     expect(run.stdout).toMatch(/::error file=overlay\/kustomization\.yaml::.*is a remote reference/);
     const check = fake.checkRuns[0]!;
-    // The refused overlay and the forged template (its lone carriage return is a syntax error to YAML) could not be
-    // checked: the check fails for them, whatever the findings.
+    // The refused overlay and the forged template (a lone carriage return: Kubernetes ends a line there, other YAML
+    // readers do not, so it is not judged) could not be checked: the check fails for them, whatever the findings.
     expect(check.conclusion).toBe('failure');
     expect(check.output.title).toMatch(/^Could not check 2 files; /);
-    expect(check.output.summary).toContain('- `forged/templates/x.yaml:7`: YAML syntax error');
+    expect(check.output.summary).toContain(
+      '- `forged/templates/x.yaml:7`: a carriage return without a line feed',
+    );
     const annotated = new Set(check.annotations.map((annotation) => annotation.path));
     expect(annotated).toContain('evil/templates/deploy.yaml');
     expect(annotated).toContain('overlay/kustomization.yaml');

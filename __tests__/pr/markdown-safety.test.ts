@@ -20,7 +20,7 @@ import { findingList, summaryMarkdown } from '../../src/pr/summary.js';
 import { registry } from '../../src/rules/index.js';
 import { RULE_DOCS_URL } from '../../src/version.js';
 import { scan } from '../helpers.js';
-import { type MarkdownShape, hostileDeployment, markdownShape } from '../markdown.js';
+import { type MarkdownShape, hostileDeployment, markdownShape, yamlQuoted } from '../markdown.js';
 
 /** Names a hostile pull request could give its resources. */
 export const HOSTILE_NAMES = [
@@ -152,7 +152,7 @@ describe('codeSpan and codeFence', () => {
 function hostileManifests(): Record<string, string> {
   const files: Record<string, string> = {};
   HOSTILE_NAMES.forEach((name, index) => {
-    const q = JSON.stringify(name);
+    const q = yamlQuoted(name);
     const path =
       index % 3 === 0 ? `deploy/${name.replace(/[/\r\n\u2028]/g, '_')}.yaml` : `deploy/app-${index}.yaml`;
     files[path] = [
@@ -172,7 +172,7 @@ function hostileManifests(): Record<string, string> {
       `roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ${q}}`,
       'subjects:',
       `  - {kind: ServiceAccount, name: default, namespace: ${q}}`,
-      `  - {kind: Group, name: ${JSON.stringify(`system:serviceaccounts:${name}`)}}`,
+      `  - {kind: Group, name: ${yamlQuoted(`system:serviceaccounts:${name}`)}}`,
       '---',
       'apiVersion: v1',
       'kind: Namespace',

@@ -6907,7 +6907,7 @@ async function exists(root, file) {
 }
 
 // EXTERNAL MODULE: ./src/core/load.ts + 2 modules
-var core_load = __nccwpck_require__(1038);
+var core_load = __nccwpck_require__(6534);
 ;// CONCATENATED MODULE: ./src/core/source-map.ts
 /** What `helm template` writes before each document: helm 3 and 4 alike. */
 const BOUNDARY = '---\n# Source: ';
@@ -8136,8 +8136,8 @@ function overlaps(a, b) {
     return a.start < b.end && b.start < a.end;
 }
 
-// EXTERNAL MODULE: ./src/core/yaml11-schema.ts
-var yaml11_schema = __nccwpck_require__(1288);
+// EXTERNAL MODULE: ./src/core/kubernetes-scalars.ts
+var kubernetes_scalars = __nccwpck_require__(3367);
 ;// CONCATENATED MODULE: ./src/core/fix.ts
 
 
@@ -8146,7 +8146,12 @@ var yaml11_schema = __nccwpck_require__(1288);
 
 
 // `logLevel: 'error'`: yaml's warnings go to the process's stderr and quote the source (a Secret's, say).
-const PARSE_OPTIONS = { version: '1.1', uniqueKeys: true, prettyErrors: false, logLevel: 'error' };
+const PARSE_OPTIONS = {
+    ...kubernetes_scalars/* KUBERNETES_PARSE_OPTIONS */.Ez,
+    uniqueKeys: true,
+    prettyErrors: false,
+    logLevel: 'error',
+};
 const MAX_ALIAS_COUNT = 1000;
 function newlineOf(text) {
     return text.includes('\r\n') ? '\r\n' : '\n';
@@ -8238,7 +8243,7 @@ function verifiedFix(object, edits, mutate) {
  */
 function readsQuicklyAs(edited, expected) {
     try {
-        const documents = (0,js_yaml/* loadAll */.gh)(edited, null, { schema: yaml11_schema/* YAML11_SCHEMA */.W });
+        const documents = (0,js_yaml/* loadAll */.gh)(edited, null, { schema: kubernetes_scalars/* KUBERNETES_SCHEMA */.dq });
         return documents.length === 1 && sameData(documents[0], expected);
     }
     catch {
@@ -10238,6 +10243,7 @@ async function collectFromGit(repo, rev, include, exclude) {
 
 
 
+
 /** What all probe renders of one scan may take together: a chart cannot make a scan last for hours. */
 const PROBE_BUDGET_MS = 120_000;
 /** Findings a chart value can switch off, and so fix at the source. */
@@ -10256,7 +10262,7 @@ function probeSummary(report) {
 }
 /** Paths of the values that could switch automounting off: keys about it, currently true or empty. */
 function candidateValues(valuesText) {
-    const doc = (0,dist/* parseDocument */.Tp)(valuesText, { version: '1.1' });
+    const doc = (0,dist/* parseDocument */.Tp)(valuesText, kubernetes_scalars/* KUBERNETES_PARSE_OPTIONS */.Ez);
     if (doc.errors.length > 0)
         return [];
     const paths = [];
@@ -11790,7 +11796,212 @@ function minOf(values, empty = Infinity) {
 
 /***/ }),
 
-/***/ 1038:
+/***/ 3367:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ez: () => (/* binding */ KUBERNETES_PARSE_OPTIONS),
+/* harmony export */   Rg: () => (/* binding */ resolvePlain),
+/* harmony export */   dq: () => (/* binding */ KUBERNETES_SCHEMA)
+/* harmony export */ });
+/* unused harmony export resolveTagged */
+/* harmony import */ var js_yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3243);
+
+const WORDS = new Map();
+function words(resolved, list) {
+    for (const word of list.split(' '))
+        WORDS.set(word, resolved);
+}
+words({ tag: 'bool', value: true }, 'y Y yes Yes YES true True TRUE on On ON');
+words({ tag: 'bool', value: false }, 'n N no No NO false False FALSE off Off OFF');
+words({ tag: 'null', value: null }, '~ null Null NULL');
+WORDS.set('', { tag: 'null', value: null });
+words({ tag: 'float', value: NaN }, '.nan .NaN .NAN');
+words({ tag: 'float', value: Infinity }, '.inf .Inf .INF +.inf +.Inf +.INF');
+words({ tag: 'float', value: -Infinity }, '-.inf -.Inf -.INF');
+WORDS.set('<<', { tag: 'merge', value: '<<' });
+const POINT_FLOAT = /^\.[0-9]+(?:[eE][-+]?[0-9]+)?$/;
+const YAML_STYLE_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+/** The meaning of a plain (unquoted, untagged) scalar's text to Kubernetes. */
+function resolvePlain(text) {
+    const word = WORDS.get(text);
+    if (word !== undefined)
+        return word;
+    const first = text.charCodeAt(0);
+    if (first === 0x2e /* . */) {
+        // Go's ParseFloat on the text as written: underscores only between digits, overflow an error (a string then).
+        const digits = underscoresBetweenDigits(text) ? text.replaceAll('_', '') : '';
+        if (POINT_FLOAT.test(digits)) {
+            const value = Number(digits);
+            if (Number.isFinite(value))
+                return { tag: 'float', value };
+        }
+        return { tag: 'str', value: text };
+    }
+    const digit = first >= 0x30 && first <= 0x39;
+    if (!digit && first !== 0x2b /* + */ && first !== 0x2d /* - */)
+        return { tag: 'str', value: text };
+    const plain = text.replaceAll('_', '');
+    const int = parseGoInt(plain, true) ?? parseGoInt(plain, false);
+    if (int !== undefined)
+        return { tag: 'int', value: Number(int) };
+    if (YAML_STYLE_FLOAT.test(plain)) {
+        const value = Number(plain);
+        if (Number.isFinite(value))
+            return { tag: 'float', value };
+    }
+    if (plain.startsWith('0b')) {
+        const binary = parseDigits(plain.slice(2), 2, true);
+        if (binary !== undefined)
+            return { tag: 'int', value: Number(binary) };
+    }
+    return { tag: 'str', value: text };
+}
+/** Go's rule for `_` in a number without a base prefix: each one between two digits. */
+function underscoresBetweenDigits(text) {
+    return !/(?:^|[^0-9])_|_(?![0-9])/.test(text);
+}
+/** Go's `strconv.ParseInt(s, 0, 64)` (signed) or `ParseUint(s, 0, 64)`; undefined where Go reports an error. */
+function parseGoInt(text, signed) {
+    let sign = 1n;
+    let rest = text;
+    if (signed && (rest.startsWith('+') || rest.startsWith('-'))) {
+        if (rest.startsWith('-'))
+            sign = -1n;
+        rest = rest.slice(1);
+    }
+    if (rest === '')
+        return undefined;
+    let radix = 10;
+    if (rest.startsWith('0')) {
+        const prefix = rest.length >= 3 ? rest[1].toLowerCase() : '';
+        radix = prefix === 'b' ? 2 : prefix === 'o' ? 8 : prefix === 'x' ? 16 : 8;
+        rest = rest.slice(prefix === 'b' || prefix === 'o' || prefix === 'x' ? 2 : 1);
+        if (rest === '' && radix === 8)
+            return 0n;
+    }
+    const magnitude = parseDigits(rest, radix, false);
+    if (magnitude === undefined)
+        return undefined;
+    const value = sign * magnitude;
+    if (signed ? value < INT64_MIN || value > INT64_MAX : value > UINT64_MAX)
+        return undefined;
+    return value;
+}
+const DIGITS = '0123456789abcdef';
+/** Digits in `radix` (with a sign when `signed`), as Go's ParseInt with an explicit base reads them. */
+function parseDigits(text, radix, signed) {
+    let sign = 1n;
+    let rest = text;
+    if (signed && (rest.startsWith('+') || rest.startsWith('-'))) {
+        if (rest.startsWith('-'))
+            sign = -1n;
+        rest = rest.slice(1);
+    }
+    if (rest === '')
+        return undefined;
+    let value = 0n;
+    const base = BigInt(radix);
+    for (const char of rest.toLowerCase()) {
+        const digit = DIGITS.indexOf(char);
+        if (digit === -1 || digit >= radix)
+            return undefined;
+        value = value * base + BigInt(digit);
+    }
+    value *= sign;
+    if (signed && (value < INT64_MIN || value > INT64_MAX))
+        return undefined;
+    return value;
+}
+/**
+ * A scalar written with an explicit core tag, as go-yaml v2 reads it: `!!str` takes any text, the others the texts
+ * that resolve to them (`!!float` also takes an integer). Returns the value, or a message saying why not.
+ */
+function resolveTagged(tag, text) {
+    if (tag === 'str')
+        return { tag: 'str', value: text };
+    const resolved = resolvePlain(text);
+    if (resolved.tag === tag)
+        return resolved;
+    if (tag === 'float' && resolved.tag === 'int')
+        return { tag: 'float', value: resolved.value };
+    return `cannot read ${JSON.stringify(text)} as a !!${tag}`;
+}
+// ---------------------------------------------------------------------------------------------------------------
+// js-yaml (the fast reader). It hands any document with a tag to the full reader, so only implicit resolution counts.
+/** One js-yaml type per resolved tag, all deciding through `resolvePlain` (the last answer is kept for `construct`). */
+let lastText;
+let lastResolved = { tag: 'null', value: null };
+function resolvedOf(text) {
+    if (text !== lastText) {
+        lastText = text;
+        lastResolved = resolvePlain(text);
+    }
+    return lastResolved;
+}
+function jsYamlType(tag) {
+    return new js_yaml__WEBPACK_IMPORTED_MODULE_0__/* .Type */ .ZU(`tag:yaml.org,2002:${tag}`, {
+        kind: 'scalar',
+        resolve: (data) => (data === null && tag === 'null') || (typeof data === 'string' && resolvedOf(data).tag === tag),
+        construct: (data) => (typeof data === 'string' ? resolvedOf(data).value : null),
+    });
+}
+/** js-yaml's schema for manifests: plain scalars mean what they mean to Kubernetes. */
+const KUBERNETES_SCHEMA = js_yaml__WEBPACK_IMPORTED_MODULE_0__/* .FAILSAFE_SCHEMA */ .uH.extend({
+    implicit: ['null', 'bool', 'int', 'float', 'merge'].map(jsYamlType),
+});
+// ---------------------------------------------------------------------------------------------------------------
+// The `yaml` package (the full reader).
+/**
+ * `yaml` scalar tags for one resolved tag: a default one found by `resolvePlain` for plain text, and one found by
+ * name for an explicit tag (the `yaml` package would try an explicit tag's text against the default's test first).
+ */
+function yamlTags(tag) {
+    const explicit = {
+        tag: `tag:yaml.org,2002:${tag}`,
+        default: false,
+        identify: () => false,
+        resolve(text, onError) {
+            const resolved = resolveTagged(tag, text);
+            if (typeof resolved === 'string') {
+                onError(resolved);
+                return text;
+            }
+            return resolved.value;
+        },
+    };
+    const implicit = {
+        ...explicit,
+        default: true,
+        // The `yaml` package only calls `test.test(text)`; a RegExp cannot express Go's rules, so the test is ours.
+        test: { test: (text) => resolvePlain(text).tag === tag },
+    };
+    return [explicit, implicit];
+}
+const KUBERNETES_SCALAR_TAGS = ['null', 'bool', 'int', 'float'].flatMap(yamlTags);
+const KEPT_TAGS = new Set(['map', 'seq', 'str', 'merge'].map((tag) => `tag:yaml.org,2002:${tag}`));
+const tagName = (tag) => (typeof tag === 'string' ? tag : (tag.tag ?? ''));
+/**
+ * Options for the `yaml` package that read as Kubernetes reads: YAML 1.1 documents with maps, sequences, strings,
+ * merge keys, and the scalar meanings above. The package's own YAML 1.1 scalar tags stay for writing values (fixes
+ * write `false`) but resolve nothing. Other tags (`!!binary`, `!!set`, `!!timestamp`, local `!tags`) are left for the
+ * loader to refuse: go-yaml v2 reads them in its own ways.
+ */
+const KUBERNETES_PARSE_OPTIONS = {
+    version: '1.1',
+    customTags: (tags) => [
+        ...KUBERNETES_SCALAR_TAGS,
+        ...tags.map((tag) => typeof tag === 'string' || KEPT_TAGS.has(tagName(tag)) ? tag : { ...tag, default: false }),
+    ],
+};
+
+
+/***/ }),
+
+/***/ 6534:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -11807,40 +12018,110 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/core/merge-keys.ts
+// EXTERNAL MODULE: ./src/core/kubernetes-scalars.ts
+var kubernetes_scalars = __nccwpck_require__(3367);
+;// CONCATENATED MODULE: ./src/core/kubernetes-reading.ts
 /**
- * Where YAML merge keys (`<<`) are read differently by Kubernetes. The API server and kubectl read YAML with
- * `sigs.k8s.io/yaml` (a fork of go-yaml v2), which applies a map's entries in order: a `<<` merge overwrites a key
- * written above it in the same map. The YAML 1.1 merge rule, which the parsers here follow, keeps the key written in
- * the map. So `roleRef: {name: view, <<: {name: cluster-admin}}` binds `cluster-admin` in the cluster and `view` to
- * any other reader. Such a document is not judged: it is an error naming the key, to be written once.
+ * Where a document parsed by the `yaml` package could mean something else to Kubernetes, which reads YAML with
+ * `sigs.k8s.io/yaml` (a fork of go-yaml v2) and turns it into JSON. Plain scalars already resolve as Kubernetes
+ * resolves them (`kubernetes-scalars.ts`); what is left is found here, and such a document is not judged but reported,
+ * so a check never passes on a reading other than the one applied:
+ *
+ * - a merge key that overwrites a key written above it in the same map: go-yaml v2 applies a map's entries in order,
+ *   so `roleRef: {name: view, <<: {name: cluster-admin}}` binds `cluster-admin` in the cluster and `view` to the YAML
+ *   1.1 merge rule other readers follow;
+ * - keys JSON cannot take as they are: null, float and collection keys (Kubernetes refuses some and renders others in
+ *   its own way), and two keys that become the same field (`1` and `"1"`: which one wins is random in Go);
+ * - tags other than the core ones (`!!binary`, `!!set`, `!!timestamp`, local `!tags`), which go-yaml v2 reads in its
+ *   own ways;
+ * - infinities and NaN, which JSON cannot carry.
  */
 
-/** The first merge that overwrites, for Kubernetes, a key its map wrote above it; null when readers agree. */
-function mergeConflict(doc) {
+
+const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((tag) => `tag:yaml.org,2002:${tag}`).concat('!'));
+/** The first place where Kubernetes could read the document differently; null when it reads what we read. */
+function readingProblem(doc) {
     let found = null;
+    const report = (node, message) => {
+        found = { offset: node?.range?.[0] ?? 0, message };
+        return dist/* visit */.YR.BREAK;
+    };
     (0,dist/* visit */.YR)(doc, {
+        Scalar(_, scalar) {
+            if (scalar.tag !== undefined && !CORE_TAGS.has(scalar.tag))
+                return report(scalar, tagMessage(scalar.tag));
+            if (typeof scalar.value === 'number' && !Number.isFinite(scalar.value)) {
+                return report(scalar, `YAML value \`${String(scalar.source)}\`: JSON, and so Kubernetes, cannot carry it.`);
+            }
+            return undefined;
+        },
+        Seq(_, seq) {
+            if (seq.tag !== undefined && !CORE_TAGS.has(seq.tag))
+                return report(seq, tagMessage(seq.tag));
+            return undefined;
+        },
         Map(_, map) {
+            if (map.tag !== undefined && !CORE_TAGS.has(map.tag))
+                return report(map, tagMessage(map.tag));
             const written = new Set();
+            const fields = new Map();
             for (const pair of map.items) {
                 const key = pair.key;
-                if (!(0,dist/* isScalar */.jn)(key))
-                    continue;
-                if (typeof key.value === 'symbol') {
+                if ((0,dist/* isScalar */.jn)(key) && typeof key.value === 'symbol') {
                     const clash = [...mergedKeys(doc, pair.value, 0)].find((name) => written.has(name));
                     if (clash !== undefined) {
-                        found = { offset: key.range?.[0] ?? 0, key: clash };
-                        return dist/* visit */.YR.BREAK;
+                        return report(key, `YAML merge key: \`<<\` here sets \`${clash}\`, which this map also sets above it. Kubernetes reads the ` +
+                            'merged value, other YAML readers the one written in the map; write the field once.');
                     }
+                    continue;
                 }
-                else {
-                    written.add(String(key.value));
+                const field = fieldName(key);
+                if (field === null) {
+                    return report(key, `YAML map key ${describeKey(key)}: Kubernetes cannot read it as a field name the way other YAML readers ` +
+                        'do; write it as a quoted string.');
                 }
+                const earlier = fields.get(field);
+                if (earlier !== undefined && earlier !== key) {
+                    return report(key, `YAML map key ${describeKey(key)} is the same field to Kubernetes as the key on the line above with the ` +
+                        `same name (\`${field}\`), and which one it keeps is random; write the field once.`);
+                }
+                fields.set(field, key);
+                written.add(field);
             }
             return undefined;
         },
     });
     return found;
+}
+function tagMessage(tag) {
+    return `YAML tag \`${tag.replace(/^tag:yaml.org,2002:/, '!!')}\`: Kubernetes reads it in its own way; write the value without the tag.`;
+}
+/** The JSON field name Kubernetes makes of a map key, or null where it refuses it or renders it its own way. */
+function fieldName(key) {
+    if (!(0,dist/* isScalar */.jn)(key))
+        return null;
+    const value = key.value;
+    if (typeof value === 'string')
+        return value;
+    if (typeof value === 'boolean')
+        return String(value);
+    if (typeof value === 'number' && Number.isSafeInteger(value) && isPlainInt(key))
+        return String(value);
+    return null;
+}
+function isPlainInt(key) {
+    if (key.tag === 'tag:yaml.org,2002:int')
+        return true;
+    return key.tag === undefined && (0,kubernetes_scalars/* resolvePlain */.Rg)(String(key.source)).tag === 'int';
+}
+function describeKey(key) {
+    if ((0,dist/* isScalar */.jn)(key))
+        return `\`${String(key.source ?? key.value)}\``;
+    if ((0,dist/* isAlias */.Vj)(key))
+        return `\`*${key.source}\``;
+    if ((0,dist/* isCollection */.P3)(key))
+        return 'written as a collection';
+    return 'left empty';
 }
 /** The keys a merge value brings: of a map, an alias of one, or a sequence of those (nested merges included). */
 function mergedKeys(doc, node, depth) {
@@ -11874,8 +12155,6 @@ function mergedKeys(doc, node, depth) {
 var js_yaml = __nccwpck_require__(3243);
 // EXTERNAL MODULE: ./src/core/model.ts
 var model = __nccwpck_require__(4146);
-// EXTERNAL MODULE: ./src/core/yaml11-schema.ts
-var yaml11_schema = __nccwpck_require__(1288);
 ;// CONCATENATED MODULE: ./src/core/tree.ts
 
 
@@ -11966,7 +12245,7 @@ function readFast(text, start, end) {
     };
     let value;
     try {
-        value = (0,js_yaml/* load */.Hh)(source, { schema: yaml11_schema/* YAML11_SCHEMA */.W, listener });
+        value = (0,js_yaml/* load */.Hh)(source, { schema: kubernetes_scalars/* KUBERNETES_SCHEMA */.dq, listener });
     }
     catch (error) {
         if (error instanceof NotModelled)
@@ -12015,6 +12294,9 @@ function tree_close(source, event, state) {
             throw new NotModelled();
         }
         if ((style === 'double' || style === 'single') && source.charCodeAt(end) === HASH)
+            throw new NotModelled();
+        // Infinities and NaN: the full reader reports them, as Kubernetes cannot carry them in JSON.
+        if (typeof result === 'number' && !Number.isFinite(result))
             throw new NotModelled();
         event.node = { kind: 'scalar', start, end, value: result, style };
         return;
@@ -12198,7 +12480,7 @@ var arrays = __nccwpck_require__(3309);
 const MAX_ALIAS_COUNT = 1000;
 // `logLevel: 'error'`: the parser's warnings go to the process's stderr and quote the source (a Secret's data, say).
 const PARSE_OPTIONS = {
-    version: '1.1',
+    ...kubernetes_scalars/* KUBERNETES_PARSE_OPTIONS */.Ez,
     prettyErrors: false,
     uniqueKeys: true,
     keepSourceTokens: false,
@@ -12238,6 +12520,8 @@ function loadFiles(files, options = {}) {
     const texts = [];
     const taskFields = [];
     plans.forEach((plan, index) => {
+        if (OTHER_BREAK.test(plan.file.text))
+            plan.chunks = [];
         let textIndex = -1;
         plan.chunks?.forEach(([from, to], chunk) => {
             if (!inertCandidate(plan.file.text, from, to))
@@ -12272,6 +12556,17 @@ function loadFiles(files, options = {}) {
     }
     const results = plans.map((plan) => {
         const result = { objects: [], errors: [], notices: [], documents: 0, inert: 0 };
+        const otherBreak = OTHER_BREAK.exec(plan.file.text);
+        if (otherBreak !== null) {
+            const name = otherBreak[0] === '\r' ? 'a carriage return without a line feed' : `a ${BREAK_NAMES[otherBreak[0]]}`;
+            result.errors.push({
+                file: plan.file.path,
+                line: plan.lines.linePos(otherBreak.index).line,
+                message: `${name}: Kubernetes reads it as a line break, other YAML readers as part of the text, so the file is not ` +
+                    'judged; end lines with LF or CRLF only (write the character as an escape in a double-quoted string).',
+            });
+            return result;
+        }
         if (!plan.chunks) {
             loadWhole(plan.file, plan.lines, result);
             return result;
@@ -12309,7 +12604,7 @@ function readChunk(plan, from, to) {
 /** The documents of the file that `fast` may read one by one, as [start, end) offsets; null when the file must go whole. */
 function documentChunks(text) {
     // Directives, and `---`/`...` glued to content (`---kind: x`), which js-yaml reads as a marker and YAML does not.
-    if (/^%|^(?:---|\.\.\.)[^ \t\r\n]/m.test(text))
+    if (/^%|^(?:---[^ \t\r\n#]|\.\.\.[^ \t\r\n])/m.test(text))
         return null;
     const chunks = [];
     // js-yaml drops a byte order mark, which would move every offset of the first document by one.
@@ -12353,7 +12648,7 @@ function isInert(text, from, to) {
         return false;
     let value;
     try {
-        value = (0,js_yaml/* load */.Hh)(chunk, { schema: yaml11_schema/* YAML11_SCHEMA */.W });
+        value = (0,js_yaml/* load */.Hh)(chunk, { schema: kubernetes_scalars/* KUBERNETES_SCHEMA */.dq });
     }
     catch {
         return false;
@@ -12455,14 +12750,13 @@ function reportErrors(file, lines, doc, offset, errors) {
     }
     if (doc.errors.length > 0)
         return false;
-    const conflict = mergeConflict(doc);
-    if (conflict === null)
+    const problem = readingProblem(doc);
+    if (problem === null)
         return true;
     errors.push({
         file: file.path,
-        line: lines.linePos(conflict.offset + offset).line,
-        message: `YAML merge key: \`<<\` here sets \`${conflict.key}\`, which this map also sets above it. Kubernetes reads the ` +
-            'merged value, other YAML readers the one written in the map; write the field once.',
+        line: lines.linePos(problem.offset + offset).line,
+        message: problem.message,
     });
     return false;
 }
@@ -12519,9 +12813,22 @@ function lineCounterOf(text) {
     return lines;
 }
 /** A document marker line: `---` or `...`, alone or followed by a comment. */
-const MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
+// kubectl splits a stream at every line starting with `---` followed by blanks or a comment (`---#c` too); YAML ends
+// a document at `...`. A chunk is read alone, so both end one here.
+const MARKER = /^(?:---(?=[ \t\r\n#]|$)|\.\.\.(?=[ \t\r\n]|$))/gm;
 const MARKER_REST = /^[ \t]*(?:#[^\n]*)?\r?$/;
 /** An anchor: documents with aliases go the full way, which refuses alias bombs with an error of their own. */
+/**
+ * Line breaks of YAML 1.1, which Kubernetes' reader follows, that YAML 1.2 readers take as text: a carriage return not
+ * followed by a line feed, next line (U+0085), and the line and paragraph separators (U+2028, U+2029). A comment
+ * ended by one hides the rest of its line from every reader but Kubernetes'.
+ */
+const OTHER_BREAK = /\r(?!\n)|[\u0085\u2028\u2029]/;
+const BREAK_NAMES = {
+    '\u0085': 'next-line character (U+0085)',
+    '\u2028': 'line separator (U+2028)',
+    '\u2029': 'paragraph separator (U+2029)',
+};
 const ANCHOR = /(?:^|[\s[{,])&[^\s,[\]{}]/;
 /** A top-level `kind:` written as a plain scalar, the way nearly every manifest writes it. */
 const KIND_LINE = /^kind:[ \t]*([A-Za-z][\w.-]*)[ \t]*(?:#[^\n]*)?\r?$/m;
@@ -12918,7 +13225,7 @@ var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: external "node:worker_threads"
 const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
 // EXTERNAL MODULE: ./src/core/load.ts + 2 modules
-var load = __nccwpck_require__(1038);
+var load = __nccwpck_require__(6534);
 ;// CONCATENATED MODULE: ./src/core/screen.ts
 
 
@@ -13087,205 +13394,6 @@ function exemptionFor(finding, exemptions) {
         matchesAny(finding.resource.name, exemption.names) &&
         matchesAny(finding.file, exemption.paths));
 }
-
-
-/***/ }),
-
-/***/ 1288:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   W: () => (/* binding */ YAML11_SCHEMA)
-/* harmony export */ });
-/* harmony import */ var js_yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3243);
-
-/**
- * A js-yaml schema that gives every plain scalar the meaning YAML 1.1 gives it, exactly as the `yaml` package reads
- * it with `{ version: '1.1' }` and `toJS()`.
- *
- * Why it exists: manifests are read twice, quickly by js-yaml and, when source ranges are needed, by the `yaml`
- * package, which keeps them. Kubernetes reads manifests with YAML 1.1 scalars too (its go-yaml v2 fork:
- * `automountServiceAccountToken: no` is false, `0755` is octal), which is why the full reader uses version 1.1. If
- * the two readers disagreed on what a scalar means, a check could pass on one reading while the other is the one
- * that counts, so the fast reader resolves plain scalars exactly as the full reader does, quirks included:
- *
- * - `.`, `-.`, `e3`, `0_`, `0x_`, `0b_` are NaN (the `yaml` package's float and int patterns accept them);
- * - integers are JS numbers, rounded when beyond 2^53, never bigint; `-0`, `-0.0`, `-00` are -0;
- * - in a timestamp a year below 100 becomes 19xx (Date.UTC), and an offset whose value is below 30 is hours even when
- *   written with minutes (`+0:20` is 20 hours);
- * - `<<` is a merge key only as a key; as a value it is the string "<<".
- *
- * Only implicit resolution matters: the fast path hands any document with a tag to the full parser. Because js-yaml
- * also looks up explicit tags among these types, `!!int 5` and the like happen to work, but nothing relies on it.
- *
- * Types, in the order they are tried (the order of the `yaml` package's 1.1 tag list; their patterns do not overlap):
- * null, bool, int (binary, octal, decimal, hex, sexagesimal), float (inf/nan, exponent, fixed, sexagesimal), merge,
- * timestamp. Each resolve function first rejects by length or first character, so ordinary strings such as keys and
- * names cost one or two comparisons per type.
- */
-const TAG = 'tag:yaml.org,2002:';
-// Character codes used for the quick rejections.
-const PLUS = 0x2b;
-const MINUS = 0x2d;
-const DOT = 0x2e;
-const DIGIT_0 = 0x30;
-const DIGIT_9 = 0x39;
-const UPPER_E = 0x45;
-const LOWER_E = 0x65;
-function isDigit(code) {
-    return code >= DIGIT_0 && code <= DIGIT_9;
-}
-// ---------------------------------------------------------------------------------------------------------------
-// null: ~, null, Null, NULL, and the empty scalar.
-const NULL_WORDS = new Set(['', '~', 'null', 'Null', 'NULL']);
-const nullType = new js_yaml__WEBPACK_IMPORTED_MODULE_0__/* .Type */ .ZU(`${TAG}null`, {
-    kind: 'scalar',
-    // js-yaml hands null for a node without content (only reachable with an explicit `!<?>` or `!!null` tag).
-    resolve: (data) => data === null || (typeof data === 'string' && NULL_WORDS.has(data)),
-    construct: () => null,
-});
-// ---------------------------------------------------------------------------------------------------------------
-// bool: the YAML 1.1 spellings, each in lower case, capitalised, or upper case (one-letter y/n in either case).
-const TRUE_WORDS = new Set('y Y yes Yes YES true True TRUE on On ON'.split(' '));
-const FALSE_WORDS = new Set('n N no No NO false False FALSE off Off OFF'.split(' '));
-const boolType = new js_yaml__WEBPACK_IMPORTED_MODULE_0__/* .Type */ .ZU(`${TAG}bool`, {
-    kind: 'scalar',
-    resolve: (data) => typeof data === 'string' && data.length <= 5 && (TRUE_WORDS.has(data) || FALSE_WORDS.has(data)),
-    construct: (data) => TRUE_WORDS.has(data),
-});
-// ---------------------------------------------------------------------------------------------------------------
-// Numbers. A sign is allowed everywhere except before .nan; underscores are ignored in the digits.
-/** Tried in this order: an octal-looking string such as `0_` or `0777` is octal, not decimal. */
-const INT_BINARY = /^[-+]?0b[01_]+$/;
-const INT_OCTAL = /^[-+]?0[0-7_]+$/;
-const INT_DECIMAL = /^[-+]?[0-9][0-9_]*$/;
-const INT_HEX = /^[-+]?0x[0-9a-fA-F_]+$/;
-const INT_SEXAGESIMAL = /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/;
-const FLOAT_SPECIAL = /^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
-/** Every part before the exponent is optional, so `e3` and `.e3` match (and are NaN). */
-const FLOAT_EXPONENT = /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/;
-/** Both sides of the point are optional, so `.` and `-.` match (and are NaN). */
-const FLOAT_FIXED = /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/;
-const FLOAT_SEXAGESIMAL = /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/;
-const UNDERSCORES = /_/g;
-/** A negative sign flips the magnitude (so 0 becomes -0 and NaN stays NaN); `+` or no sign keeps it. */
-function signed(text, magnitude) {
-    return text.charCodeAt(0) === MINUS ? -magnitude : magnitude;
-}
-function withoutSign(text) {
-    const first = text.charCodeAt(0);
-    return first === PLUS || first === MINUS ? text.slice(1) : text;
-}
-/** Digits after a prefix of `skip` characters (after any sign), read in `radix`; no digits at all gives NaN. */
-function radixValue(text, skip, radix) {
-    const digits = withoutSign(text).slice(skip).replace(UNDERSCORES, '');
-    return signed(text, parseInt(digits, radix));
-}
-/** `h:m:s`-style base-60 value; the last part may carry a fraction. Parts are folded left: ((a*60)+b)*60+c. */
-function sexagesimalValue(text) {
-    let total = 0;
-    for (const part of withoutSign(text).replace(UNDERSCORES, '').split(':'))
-        total = total * 60 + Number(part);
-    return signed(text, total);
-}
-/** Quick rejections: an int starts with a sign or a digit; a float may also start with a point or an exponent letter. */
-function mayBeInt(text) {
-    const first = text.charCodeAt(0);
-    return isDigit(first) || first === PLUS || first === MINUS;
-}
-function mayBeFloat(text) {
-    const first = text.charCodeAt(0);
-    return (isDigit(first) ||
-        first === PLUS ||
-        first === MINUS ||
-        first === DOT ||
-        first === LOWER_E ||
-        first === UPPER_E);
-}
-function intValue(text) {
-    if (!mayBeInt(text))
-        return undefined;
-    if (INT_BINARY.test(text))
-        return radixValue(text, 2, 2);
-    if (INT_OCTAL.test(text))
-        return radixValue(text, 1, 8);
-    if (INT_DECIMAL.test(text))
-        return radixValue(text, 0, 10);
-    if (INT_HEX.test(text))
-        return radixValue(text, 2, 16);
-    if (INT_SEXAGESIMAL.test(text))
-        return sexagesimalValue(text);
-    return undefined;
-}
-function floatValue(text) {
-    if (!mayBeFloat(text))
-        return undefined;
-    if (FLOAT_SPECIAL.test(text)) {
-        if (text.endsWith('n') || text.endsWith('N'))
-            return NaN;
-        return signed(text, Infinity);
-    }
-    if (FLOAT_EXPONENT.test(text) || FLOAT_FIXED.test(text))
-        return parseFloat(text.replace(UNDERSCORES, ''));
-    if (FLOAT_SEXAGESIMAL.test(text))
-        return sexagesimalValue(text);
-    return undefined;
-}
-const intType = new js_yaml__WEBPACK_IMPORTED_MODULE_0__/* .Type */ .ZU(`${TAG}int`, {
-    kind: 'scalar',
-    resolve: (data) => typeof data === 'string' && intValue(data) !== undefined,
-    construct: (data) => intValue(data),
-});
-const floatType = new js_yaml__WEBPACK_IMPORTED_MODULE_0__/* .Type */ .ZU(`${TAG}float`, {
-    kind: 'scalar',
-    resolve: (data) => typeof data === 'string' && floatValue(data) !== undefined,
-    construct: (data) => floatValue(data),
-});
-// ---------------------------------------------------------------------------------------------------------------
-// merge: `<<`. js-yaml merges when a key carries this tag; as a value the scalar stays the string "<<".
-const mergeType = new js_yaml__WEBPACK_IMPORTED_MODULE_0__/* .Type */ .ZU(`${TAG}merge`, {
-    kind: 'scalar',
-    resolve: (data) => data === '<<',
-});
-// ---------------------------------------------------------------------------------------------------------------
-// timestamp: yyyy-m-d, optionally followed by t, T or blanks and h:m:s, an optional fraction, and an optional zone
-// (Z, or a signed hour with optional :mm) that may be preceded by blanks. Without a zone the time is UTC.
-const TIMESTAMP = /^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:\.([0-9]+))?(?:[ \t]*(Z|([-+])([012]?[0-9])(?::([0-9]{2}))?))?)?$/;
-function mayBeTimestamp(text) {
-    return text.length >= 8 && text.charCodeAt(4) === MINUS && isDigit(text.charCodeAt(0));
-}
-function timestampValue(text) {
-    if (!mayBeTimestamp(text))
-        return undefined;
-    const m = TIMESTAMP.exec(text);
-    if (m === null)
-        return undefined;
-    const [, year, month, day, hour, minute, second, fraction, zone, zoneSign, zoneHours, zoneMinutes] = m;
-    // Milliseconds are the first three fraction digits, right-padded with zeros; further digits are dropped.
-    const millis = fraction === undefined ? 0 : Number(`${fraction}00`.slice(0, 3));
-    // Date.UTC, as the `yaml` package uses it: out-of-range fields roll over, and years 0-99 mean 1900-1999.
-    let time = Date.UTC(Number(year), Number(month) - 1, Number(day), hour === undefined ? 0 : Number(hour), minute === undefined ? 0 : Number(minute), second === undefined ? 0 : Number(second), millis);
-    if (zone !== undefined && zone !== 'Z') {
-        let offset = Number(zoneHours);
-        if (zoneMinutes !== undefined)
-            offset = offset * 60 + Number(zoneMinutes);
-        if (zoneSign === '-')
-            offset = -offset;
-        // An offset below 30 in magnitude counts as hours, whether or not minutes were written.
-        if (Math.abs(offset) < 30)
-            offset *= 60;
-        time -= 60000 * offset;
-    }
-    return new Date(time);
-}
-const timestampType = new js_yaml__WEBPACK_IMPORTED_MODULE_0__/* .Type */ .ZU(`${TAG}timestamp`, {
-    kind: 'scalar',
-    resolve: (data) => typeof data === 'string' && mayBeTimestamp(data) && TIMESTAMP.test(data),
-    construct: (data) => timestampValue(data),
-});
-const YAML11_SCHEMA = js_yaml__WEBPACK_IMPORTED_MODULE_0__/* .FAILSAFE_SCHEMA */ .uH.extend({
-    implicit: [nullType, boolType, intType, floatType, mergeType, timestampType],
-});
 
 
 /***/ }),

@@ -1,4 +1,5 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { KUBERNETES_PARSE_OPTIONS } from '../core/kubernetes-scalars.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMap, isScalar, parseDocument } from 'yaml';
@@ -44,7 +45,7 @@ export function probeSummary(report: ProbeReport): string | null {
 
 /** Paths of the values that could switch automounting off: keys about it, currently true or empty. */
 export function candidateValues(valuesText: string): string[][] {
-  const doc = parseDocument(valuesText, { version: '1.1' });
+  const doc = parseDocument(valuesText, KUBERNETES_PARSE_OPTIONS);
   if (doc.errors.length > 0) return [];
   const paths: string[][] = [];
   const walk = (node: unknown, path: string[]) => {

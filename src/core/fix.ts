@@ -6,7 +6,7 @@ import { type LoadedObject, type PathSegment, nodeAt } from './load.js';
 import type { Resource } from './model.js';
 import type { TreeMap, TreeNode, TreePair, TreeScalar } from './tree.js';
 import type { Fix, TextEdit } from './types.js';
-import { YAML11_SCHEMA } from './yaml11-schema.js';
+import { KUBERNETES_PARSE_OPTIONS, KUBERNETES_SCHEMA } from './kubernetes-scalars.js';
 
 /**
  * Fixes are minimal edits against the original text, never a re-serialised document: the `yaml` package keeps
@@ -20,7 +20,12 @@ import { YAML11_SCHEMA } from './yaml11-schema.js';
 type Json = Record<string, unknown>;
 
 // `logLevel: 'error'`: yaml's warnings go to the process's stderr and quote the source (a Secret's, say).
-const PARSE_OPTIONS = { version: '1.1', uniqueKeys: true, prettyErrors: false, logLevel: 'error' } as const;
+const PARSE_OPTIONS = {
+  ...KUBERNETES_PARSE_OPTIONS,
+  uniqueKeys: true,
+  prettyErrors: false,
+  logLevel: 'error',
+} as const;
 const MAX_ALIAS_COUNT = 1000;
 
 export function newlineOf(text: string): string {
@@ -120,7 +125,7 @@ function verifiedFix(object: LoadedObject, edits: TextEdit[], mutate: (value: Js
  */
 function readsQuicklyAs(edited: string, expected: unknown): boolean {
   try {
-    const documents = loadAllQuickly(edited, null, { schema: YAML11_SCHEMA });
+    const documents = loadAllQuickly(edited, null, { schema: KUBERNETES_SCHEMA });
     return documents.length === 1 && sameData(documents[0], expected);
   } catch {
     return false;

@@ -1,5 +1,6 @@
 import { type Document, LineCounter, isCollection, isScalar, parseAllDocuments, visit } from 'yaml';
-import { mergeConflict } from './merge-keys.js';
+import { readingProblem } from './kubernetes-reading.js';
+import { KUBERNETES_PARSE_OPTIONS, KUBERNETES_SCHEMA } from './kubernetes-scalars.js';
 import { load as loadQuickly } from 'js-yaml';
 import { mayMatter } from './model.js';
 import {
@@ -11,7 +12,6 @@ import {
   treeOfParsed,
 } from './tree.js';
 import type { ScanError, ScanNotice, SourceFile } from './types.js';
-import { YAML11_SCHEMA } from './yaml11-schema.js';
 import { append } from './arrays.js';
 
 export type PathSegment = string | number;
@@ -70,7 +70,7 @@ const MAX_ALIAS_COUNT = 1000;
 
 // `logLevel: 'error'`: the parser's warnings go to the process's stderr and quote the source (a Secret's data, say).
 const PARSE_OPTIONS = {
-  version: '1.1',
+  ...KUBERNETES_PARSE_OPTIONS,
   prettyErrors: false,
   uniqueKeys: true,
   keepSourceTokens: false,
@@ -134,6 +134,7 @@ export function loadFiles(
   const texts: string[] = [];
   const taskFields: number[] = [];
   plans.forEach((plan, index) => {
+    if (OTHER_BREAK.test(plan.file.text)) plan.chunks = [];
     let textIndex = -1;
     plan.chunks?.forEach(([from, to], chunk) => {
       if (!inertCandidate(plan.file.text, from, to)) return;
@@ -165,6 +166,19 @@ export function loadFiles(
   }
   const results = plans.map((plan) => {
     const result: LoadResult = { objects: [], errors: [], notices: [], documents: 0, inert: 0 };
+    const otherBreak = OTHER_BREAK.exec(plan.file.text);
+    if (otherBreak !== null) {
+      const name =
+        otherBreak[0] === '\r' ? 'a carriage return without a line feed' : `a ${BREAK_NAMES[otherBreak[0]]}`;
+      result.errors.push({
+        file: plan.file.path,
+        line: plan.lines.linePos(otherBreak.index).line,
+        message:
+          `${name}: Kubernetes reads it as a line break, other YAML readers as part of the text, so the file is not ` +
+          'judged; end lines with LF or CRLF only (write the character as an escape in a double-quoted string).',
+      });
+      return result;
+    }
     if (!plan.chunks) {
       loadWhole(plan.file, plan.lines, result);
       return result;
@@ -199,7 +213,7 @@ function readChunk(plan: FilePlan, from: number, to: number): ChunkOutcome {
 /** The documents of the file that `fast` may read one by one, as [start, end) offsets; null when the file must go whole. */
 function documentChunks(text: string): Array<[number, number]> | null {
   // Directives, and `---`/`...` glued to content (`---kind: x`), which js-yaml reads as a marker and YAML does not.
-  if (/^%|^(?:---|\.\.\.)[^ \t\r\n]/m.test(text)) return null;
+  if (/^%|^(?:---[^ \t\r\n#]|\.\.\.[^ \t\r\n])/m.test(text)) return null;
   const chunks: Array<[number, number]> = [];
   // js-yaml drops a byte order mark, which would move every offset of the first document by one.
   let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
@@ -244,7 +258,7 @@ export function isInert(text: string, from: number, to: number): boolean {
   if (!kind) return false;
   let value: unknown;
   try {
-    value = loadQuickly(chunk, { schema: YAML11_SCHEMA });
+    value = loadQuickly(chunk, { schema: KUBERNETES_SCHEMA });
   } catch {
     return false;
   }
@@ -356,14 +370,12 @@ function reportErrors(
     });
   }
   if (doc.errors.length > 0) return false;
-  const conflict = mergeConflict(doc);
-  if (conflict === null) return true;
+  const problem = readingProblem(doc);
+  if (problem === null) return true;
   errors.push({
     file: file.path,
-    line: lines.linePos(conflict.offset + offset).line,
-    message:
-      `YAML merge key: \`<<\` here sets \`${conflict.key}\`, which this map also sets above it. Kubernetes reads the ` +
-      'merged value, other YAML readers the one written in the map; write the field once.',
+    line: lines.linePos(problem.offset + offset).line,
+    message: problem.message,
   });
   return false;
 }
@@ -427,9 +439,22 @@ export function lineCounterOf(text: string): LineCounter {
 }
 
 /** A document marker line: `---` or `...`, alone or followed by a comment. */
-const MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
+// kubectl splits a stream at every line starting with `---` followed by blanks or a comment (`---#c` too); YAML ends
+// a document at `...`. A chunk is read alone, so both end one here.
+const MARKER = /^(?:---(?=[ \t\r\n#]|$)|\.\.\.(?=[ \t\r\n]|$))/gm;
 const MARKER_REST = /^[ \t]*(?:#[^\n]*)?\r?$/;
 /** An anchor: documents with aliases go the full way, which refuses alias bombs with an error of their own. */
+/**
+ * Line breaks of YAML 1.1, which Kubernetes' reader follows, that YAML 1.2 readers take as text: a carriage return not
+ * followed by a line feed, next line (U+0085), and the line and paragraph separators (U+2028, U+2029). A comment
+ * ended by one hides the rest of its line from every reader but Kubernetes'.
+ */
+const OTHER_BREAK = /\r(?!\n)|[\u0085\u2028\u2029]/;
+const BREAK_NAMES: Record<string, string> = {
+  '\u0085': 'next-line character (U+0085)',
+  '\u2028': 'line separator (U+2028)',
+  '\u2029': 'paragraph separator (U+2029)',
+};
 const ANCHOR = /(?:^|[\s[{,])&[^\s,[\]{}]/;
 /** A top-level `kind:` written as a plain scalar, the way nearly every manifest writes it. */
 const KIND_LINE = /^kind:[ \t]*([A-Za-z][\w.-]*)[ \t]*(?:#[^\n]*)?\r?$/m;

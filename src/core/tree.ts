@@ -1,6 +1,6 @@
 import { load as loadFast } from 'js-yaml';
 import { type Document, type Node as YamlNode, isMap, isPair, isScalar, isSeq } from 'yaml';
-import { YAML11_SCHEMA } from './yaml11-schema.js';
+import { KUBERNETES_SCHEMA } from './kubernetes-scalars.js';
 
 /**
  * The shape of a YAML document with the offsets of every node in the file's text: what findings are located with and
@@ -172,7 +172,7 @@ export function readFast(text: string, start: number, end: number): TreeDocument
   };
   let value: unknown;
   try {
-    value = loadFast(source, { schema: YAML11_SCHEMA, listener });
+    value = loadFast(source, { schema: KUBERNETES_SCHEMA, listener });
   } catch (error) {
     if (error instanceof NotModelled) return null;
     throw error;
@@ -219,6 +219,8 @@ function close(source: string, event: Event, state: JsYamlState): void {
     }
     if ((style === 'double' || style === 'single') && source.charCodeAt(end) === HASH)
       throw new NotModelled();
+    // Infinities and NaN: the full reader reports them, as Kubernetes cannot carry them in JSON.
+    if (typeof result === 'number' && !Number.isFinite(result)) throw new NotModelled();
     event.node = { kind: 'scalar', start, end, value: result, style };
     return;
   }

@@ -1,31 +1,44 @@
 /**
- * YAML11_SCHEMA makes js-yaml read plain scalars as the `yaml` package reads them with `{ version: '1.1' }` (the
- * reading the loader's full parser gives, and the one Kubernetes gives). Any disagreement would let the fast reader
- * and the full reader see different manifests, so every case here reads the same text with both and requires equal
- * results (toStrictEqual: NaN equals NaN, -0 differs from 0, Dates compare by time).
+ * KUBERNETES_SCHEMA (js-yaml, the fast reader) and KUBERNETES_PARSE_OPTIONS (the `yaml` package, the full reader) read
+ * plain scalars the way Kubernetes does (`sigs.k8s.io/yaml`'s go-yaml v2 rules, see kubernetes-scalars.ts). Any
+ * disagreement between the two would let the readers see different manifests, so every case here reads the same text
+ * with both and requires equal results (toStrictEqual: NaN equals NaN, -0 differs from 0). That the meanings are
+ * Kubernetes' own is held by the Go oracle (kubernetes-oracle.test.ts) over the same tables.
  *
  * The disagreements left are outside the schema's reach (they come from the two readers' parsers, not from scalar
  * resolution) and are pinned down in the "known differences" blocks: a null key ("null" for js-yaml, "" for `yaml`),
  * collection keys, an explicit `? <<` merge key in a block mapping, `---` glued to the first key of a stream, an empty
- * item in a compact nested sequence, an empty text, and documents only one of the readers rejects.
+ * item in a compact nested sequence, an empty text, and documents only one of the readers rejects. The loader keeps
+ * such documents from the fast reader, and refuses the keys Kubernetes cannot take (kubernetes-reading.ts).
  */
 import fc from 'fast-check';
 import { load } from 'js-yaml';
 import { parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { YAML11_SCHEMA } from '../src/core/yaml11-schema.js';
+import {
+  BOOLEANS,
+  BOOLEAN_NEAR_MISSES,
+  NULLS,
+  NULL_NEAR_MISSES,
+  SCALARS,
+  AWKWARD,
+  randomScalar,
+  numberLike,
+  timestampLike,
+} from './scalar-table.js';
+import { KUBERNETES_PARSE_OPTIONS, KUBERNETES_SCHEMA } from '../src/core/kubernetes-scalars.js';
 
 /** Fixed so runs repeat; KTG_YAML11_SEED=<n> tries another seed, KTG_YAML11_RUNS=<factor> runs longer. */
 const SEED = Number(process.env.KTG_YAML11_SEED ?? 0x79616d6c);
 const RUNS_FACTOR = Number(process.env.KTG_YAML11_RUNS ?? 1);
 
 function readFast(text: string): unknown {
-  return load(text, { schema: YAML11_SCHEMA });
+  return load(text, { schema: KUBERNETES_SCHEMA });
 }
 
 /** The loader's full reading: parseAllDocuments with these options, then toJS with an alias limit. */
 function readFull(text: string): unknown {
-  const doc = parseDocument(text, { version: '1.1', uniqueKeys: true, logLevel: 'error' });
+  const doc = parseDocument(text, { ...KUBERNETES_PARSE_OPTIONS, uniqueKeys: true, logLevel: 'error' });
   if (doc.errors.length > 0) throw doc.errors[0];
   return doc.toJS({ maxAliasCount: 1000 });
 }
@@ -51,136 +64,6 @@ function expectSameReading(text: string): unknown {
 function expectBothReject(text: string): void {
   expect(() => readFull(text), text).toThrow();
   expect(() => readFast(text), text).toThrow();
-}
-
-const BOOLEANS = [
-  ['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON'],
-  ['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF'],
-] as const;
-
-// prettier-ignore
-const BOOLEAN_NEAR_MISSES = [
-  'yEs', 'yES', 'YEs', 'yeS', 'ye', 'yess', 'oN', 'oFF', 'OfF', 'ofF', 'of', 'onn', 'nO', 'tRUE', 'TRue',
-  'truE', 'tru', 'fALSE', 'FaLSE', 'falsE', 'fals', 'yes!', 'no.', 'True_', '_true', 'yes no', 'on off',
-  'Yes Sir', 'nope', 'None', 'T', 'F', 't', 'f', '1', '0',
-];
-
-const NULLS = ['~', 'null', 'Null', 'NULL'];
-// prettier-ignore
-const NULL_NEAR_MISSES = [
-  'nULL', 'NUll', 'nulL', 'nul', 'nil', 'NIL', '~~', '~a', 'null~', 'none', 'Nothing', 'undefined',
-];
-
-// prettier-ignore
-const INTEGERS = [
-  // decimal, signs, underscores
-  '0', '1', '-1', '+1', '12', '+12', '-12', '-0', '+0', '3600', '8080', '65535', '1_000', '-1_000', '+1_000',
-  '1__0', '1_', '1_000_000', '10_', '-0_', '+0_', '0_', '0__', '0_0',
-  // octal (a leading 0), and decimals that only look octal
-  '00', '000', '-00', '+00', '0777', '-0777', '+0777', '0755', '0644', '0600', '0400', '0_7', '07_7', '08',
-  '09', '018', '-08', '0_8', '00_8', '0o17', '0O17', '-0o17', '0o', '0778',
-  // binary
-  '0b101', '-0b101', '+0b101', '0b0', '-0b0', '0b_', '0b__', '0b1_0', '0b_1', '0B101', '0b102', '0b', '0b2',
-  // hex
-  '0x1F', '0x1f', '-0x1F', '+0x1F', '0x0', '-0x0', '0x_', '0x1_F', '0x_1F', '0X1F', '0xG', '0x', '0x1F_',
-  '0xDEADBEEF', '0x7FFFFFFF', '-0x80000000', '0x1FFFFFFFFFFFFF1',
-  // too large for an exact Number
-  '9007199254740993', '-9007199254740993', '12345678901234567890', '123456789012345678901234567890',
-  '1234567890123456789012345678901234567890123456789012345678901234567890', `0b${'1'.repeat(70)}`,
-  `0${'7'.repeat(40)}`, `0x${'f'.repeat(40)}`, `-0x${'F'.repeat(40)}`, '9'.repeat(400),
-  // near misses
-  '1-', '1+', '+-1', '--1', '-+1', '++1', '-_1', '_1', '1_a', '1a', 'a1', '0x1g', '1,000', '1 000', '٣',
-];
-
-// prettier-ignore
-const SEXAGESIMAL = [
-  '1:30', '-1:30', '+1:30', '1:5', '1:05', '0:0', '-0:0', '00:00', '1_0:30', '1:30:00', '12:30:45',
-  '190:20:30', '10:30', '22:22', '0:59', '99:59:59', '1:2:3:4:5:6', `1${'0'.repeat(30)}:30`, '1:30.5',
-  '-1:30.5', '+1:30.5', '1:30.', '190:20:30.15', '1:30.5_0', '1:30._', '0:0.0', '-0:0.0',
-  // near misses
-  '1:60', '1:123', '1:6_0', '1:3_0', ':30', '-:30', '1::30', '1:30:', '1:-30', '1:30.5.5', '1:30e3',
-  '1:30.5e3', '1:a', 'a:1', '1:30.1:2', '1.5:30', '0x1:30', '1 :30',
-];
-
-// prettier-ignore
-const FLOATS = [
-  '1.0', '-1.0', '+1.0', '1.', '-1.', '+1.', '.5', '-.5', '+.5', '0.0', '-0.0', '+0.0', '0.', '-0.',
-  '3.14159', '0.1', '.1', '0.5', '1_000.5', '1.5_0', '1_.5', '1._5', '._', '.', '-.', '+.', '._5', '100.00',
-  '1.10', '1.100',
-  // exponents
-  '1e3', '1E3', '1e+3', '1e-3', '-1e3', '+1e3', '1.5e3', '1.5E-3', '1.e3', '.5e3', '-.5e3', '1_e3', '1_0e1',
-  '6.8523015e+5', '685.230_15e+03', '685_230.15', '1e400', '-1e400', '1e-400', '-1e-400', '4.9e-324',
-  '1.7976931348623157e308', '0e0', '-0e0', '-0.0e5', '1e06', '1e0_0',
-  // exponents without a mantissa (NaN in the `yaml` package)
-  'e3', 'E3', '-e3', '+e3', '.e3', '-.e3', 'e+3', 'E-30', '._e3', '_e3',
-  // infinities and NaN
-  '.inf', '.Inf', '.INF', '-.inf', '-.Inf', '-.INF', '+.inf', '+.Inf', '+.INF', '.nan', '.NaN', '.NAN',
-  '-.nan', '+.nan', '-.NaN', '.iNf', '.InF', '.Nan', '.nAn', '.nAN', 'inf', 'Inf', '-inf', 'nan', 'NaN',
-  'Infinity', '-Infinity', '.infinity', '..inf', '.inf.', '.5inf',
-  // near misses
-  '1e', '1e+', '1ee3', '1e3_', '1e_3', '1e3e3', '1e3.5', '1.5.e3', '1.2.3', '1.2.3.4', '1..2', '..', '...',
-  '1.2e3.4', '1.5f', '1,5', '.5.', '-', '--', '+', '_', '1e3 ', ' 1e3',
-];
-
-// prettier-ignore
-const TIMESTAMPS = [
-  '2001-12-14', '2002-12-14', '2001-1-1', '2001-01-1', '2001-12-14t21:59:43.10-05:00',
-  '2001-12-14T21:59:43.10-05:00', '2001-12-14 21:59:43.10 -5', '2001-12-15T02:59:43.1Z',
-  '2001-12-15 2:59:43.10', '2001-12-14 21:59:43.10 +05:30', '2001-12-14T21:59:43+05:30',
-  '2001-12-14T21:59:43-03:30', '2001-12-14T21:59:43Z', '2001-12-14T21:59:43 Z', '2001-12-14T21:59:43.123456Z',
-  '2001-12-14T21:59:43.1234567890123', '2001-12-14T21:59:43.0', '2001-12-14T21:59:43.5',
-  '2001-12-14T21:59:43+5', '2001-12-14T21:59:43-0', '2001-12-14T21:59:43+29', '2001-12-14T21:59:43-29',
-  '2001-12-14T21:59:43+0:20', '2001-12-14T21:59:43+00:29', '2001-12-14T21:59:43+00:30',
-  '2001-12-14T21:59:43-00:30', '2001-12-14T21:59:43+23:59', '2001-12-14T21:59:43+29:59',
-  '2001-12-14T21:59:43+09', '2001-12-14T1:2:3', '2001-12-14 1:2:3 +1', '2001-12-14  21:59:43',
-  '2001-12-14\t21:59:43', '2001-12-14 \t 21:59:43 \t +01:00', '2001-12-14T21:59:43\t-05:00', '2001-13-45',
-  '2001-02-30', '2001-00-00', '2001-99-99', '0099-01-01', '0000-01-01', '0100-01-01',
-  '1969-12-31T23:59:59.999Z', '9999-12-31T23:59:59Z', '2001-12-14T25:61:61', '2001-12-14T99:99:99.999+29:99',
-  '1970-01-01', '2024-02-29T12:00:00.000Z',
-  // near misses (strings)
-  '2001-12-14T21:59:43+30', '2001-12-14T21:59:43+5:3', '2001-12-14T21:59:43+05:', '2001-12-14T21:59:43z',
-  '2001-12-14z21:59:43', '2001-12-14T21:59', '2001-12-14T21:59:43.', '2001-12-14T21:59:43.Z', '2001-12-14T',
-  '2001-12-14 ', '20011214', '2001/12/14', '01-12-14', '12001-12-14', '2001-12-144', '2001-123-14',
-  '2001-12-14-', '2001-12-14T21:59:43+05:30:00', '2001-12-14T21:59:43 +05 :30', '2001-12-14 21:59:43.10 -5 ',
-  '2001-12-14TZ', '2001-12-14T21:59:43+3:00', '2001-12-14T21:59:43+123', '2001-12-14t21:59:43 z',
-  '2001-12-14_21:59:43', '2001-12-14T21:59:432', '2001-12-14T021:59:43', '2001-1-',
-];
-
-// prettier-ignore
-const VERSIONS_AND_KUBERNETES = [
-  '1.2.3', '1.10', '1.20', '1.0.0', 'v1.2', '1.2.3-rc.1', '10.0.0.1', '192.168.0.1', '0.0.0.0', '::1', '1.25',
-  'v1', 'apps/v1', 'rbac.authorization.k8s.io/v1', '500m', '100m', '1Gi', '1.5Gi', '100Mi', '2Ki', '1e6',
-  '1E', '1M', '0.5', '250m', 'latest', 'nginx:1.25', 'nginx:1.25.3', 'registry:5000/app:v1', 'sha256:abc123',
-  'DE', 'GB', 'NO', 'SE', 'FR', 'IT', 'ON', 'OFF', 'Y', 'N', 'IfNotPresent', 'Always', 'TCP', 'ClusterIP',
-  'default', 'kube-system', '0.0.0.0/0', '10.0.0.0/8', 'key=value', 'a-b', '-1', '+1', '100%', '50%', '1h30m',
-  '30s', '1:30:00', '3600s', '/var/run/secrets/kubernetes.io/serviceaccount', 'https://example.com:8443/path',
-  'http://a', 'a:b', 'a: b',
-];
-
-/** Every plain scalar of the table, written so each can stand as a block value, a sequence item and a flow value. */
-const TABLE: readonly string[] = [
-  ...BOOLEANS.flat(),
-  ...BOOLEAN_NEAR_MISSES,
-  ...NULLS,
-  ...NULL_NEAR_MISSES,
-  ...INTEGERS,
-  ...SEXAGESIMAL,
-  ...FLOATS,
-  ...TIMESTAMPS,
-  ...VERSIONS_AND_KUBERNETES,
-];
-const SCALARS = TABLE.filter((scalar) => isPlainEverywhere(scalar));
-/** Entries with blanks at an end, `: `, `,` and the like: compared below wherever both readers accept them. */
-const AWKWARD = TABLE.filter((scalar) => !isPlainEverywhere(scalar));
-
-/** Whether the text can stand as a plain scalar in a block value, a sequence item, a flow value and a key. */
-function isPlainEverywhere(scalar: string): boolean {
-  return (
-    scalar === scalar.trim() &&
-    !/^[-?:](?:\s|$)/.test(scalar) &&
-    !/:(?:\s|$)/.test(scalar) &&
-    !/[,[\]{}#&*!|>'"%@`]/.test(scalar)
-  );
 }
 
 const CONTEXTS: ReadonlyArray<readonly [string, (scalar: string) => string]> = [
@@ -221,7 +104,7 @@ describe('the comparison itself', () => {
   });
 });
 
-describe('YAML11_SCHEMA resolves plain scalars as the yaml package does under YAML 1.1', () => {
+describe('KUBERNETES_SCHEMA resolves plain scalars as the yaml package does under YAML 1.1', () => {
   it.each(SCALARS.map((scalar) => [JSON.stringify(scalar), scalar]))('%s', (_name, scalar) => {
     for (const [, write] of CONTEXTS) expectSameReading(write(scalar));
   });
@@ -274,69 +157,69 @@ describe('the meanings Kubernetes manifests depend on', () => {
     expect(expectSameReading('~\n')).toBeNull();
   });
 
-  it('reads integers in every base, with signs and underscores', () => {
+  it('reads integers as Go reads them: every base, signs, underscores anywhere after the first character', () => {
     expect(value('0777')).toBe(511);
     expect(value('0755')).toBe(493);
     expect(value('-0777')).toBe(-511);
-    expect(value('08')).toBe(8);
-    expect(value('09')).toBe(9);
-    expect(value('0o17')).toBe('0o17');
+    expect(value('0o17')).toBe(15);
+    expect(value('0O17')).toBe(15);
     expect(value('0b101')).toBe(5);
     expect(value('-0b101')).toBe(-5);
+    // A second try in base 2 after the prefix takes a sign there too.
+    expect(value('0b-101')).toBe(-5);
     expect(value('0x1F')).toBe(31);
-    expect(value('0X1F')).toBe('0X1F');
+    expect(value('0X1F')).toBe(31);
     expect(value('+12')).toBe(12);
     expect(value('1_000')).toBe(1000);
-    expect(value('-0')).toBe(-0);
-    expect(value('-00')).toBe(-0);
+    expect(value('1__0')).toBe(10);
+    expect(value('0_')).toBe(0);
+    expect(value('_1')).toBe('_1');
+    expect(value('0x_')).toBe('0x_');
+    expect(value('-0')).toBe(0);
+    expect(value('-00')).toBe(0);
     expect(value('8080')).toBe(8080);
+    expect(value('9223372036854775807')).toBe(2 ** 63);
+    expect(value('18446744073709551615')).toBe(2 ** 64);
     expect(value('12345678901234567890')).toBe(12345678901234567000);
-    expect(value('0_')).toBeNaN();
-    expect(value('0x_')).toBeNaN();
-    expect(value('0b_')).toBeNaN();
   });
 
-  it('reads sexagesimal integers and floats', () => {
-    expect(value('1:30')).toBe(90);
-    expect(value('-1:30')).toBe(-90);
-    expect(value('190:20:30')).toBe(685230);
-    expect(value('22:22')).toBe(1342);
-    expect(value('1:30.5')).toBe(90.5);
-    expect(value('1:60')).toBe('1:60');
+  it('reads no base-60 numbers', () => {
+    expect(value('1:30')).toBe('1:30');
+    expect(value('190:20:30')).toBe('190:20:30');
+    expect(value('1:30.5')).toBe('1:30.5');
   });
 
-  it('reads floats, infinities and NaN', () => {
+  it('reads floats, infinities and NaN, and leaves what Go cannot parse as text', () => {
     expect(value('1e3')).toBe(1000);
     expect(value('1.')).toBe(1);
     expect(value('.5')).toBe(0.5);
+    expect(value('.5_0')).toBe(0.5);
+    // A float keeps its sign: Kubernetes' JSON says -0.
     expect(value('-0.0')).toBe(-0);
     expect(value('1.10')).toBe(1.1);
+    // Not octal: a leading 0 that does not parse in base 8 falls through to a float.
+    expect(value('08')).toBe(8);
+    expect(value('09.5')).toBe(9.5);
     expect(value('1.2.3')).toBe('1.2.3');
     expect(value('.inf')).toBe(Infinity);
     expect(value('-.Inf')).toBe(-Infinity);
     expect(value('+.INF')).toBe(Infinity);
     expect(value('.NAN')).toBeNaN();
     expect(value('+.nan')).toBe('+.nan');
-    expect(value('1e400')).toBe(Infinity);
-    // The `yaml` package's patterns make every part before the exponent, and both sides of the point, optional.
-    expect(value('e3')).toBeNaN();
-    expect(value('.')).toBeNaN();
-    expect(value('-.')).toBeNaN();
+    expect(value('1e400')).toBe('1e400');
+    expect(value('e3')).toBe('e3');
+    expect(value('.')).toBe('.');
+    expect(value('-.')).toBe('-.');
   });
 
-  it('reads timestamps as Dates, in UTC unless a zone is given', () => {
-    expect(value('2001-12-14')).toStrictEqual(new Date('2001-12-14T00:00:00Z'));
-    expect(value('2001-12-14t21:59:43.10-05:00')).toStrictEqual(new Date('2001-12-15T02:59:43.100Z'));
-    expect(value('2001-12-14 21:59:43.10 -5')).toStrictEqual(new Date('2001-12-15T02:59:43.100Z'));
-    expect(value('2001-12-14T21:59:43+05:30')).toStrictEqual(new Date('2001-12-14T16:29:43Z'));
-    expect(value('2001-12-14T21:59:43.123456Z')).toStrictEqual(new Date('2001-12-14T21:59:43.123Z'));
-    expect(value('2001-02-30')).toStrictEqual(new Date('2001-03-02T00:00:00Z'));
-    // Quirks of the `yaml` package, followed on purpose: Date.UTC maps years 0-99 to 1900-1999, and an offset below
-    // 30 in magnitude counts as hours even when written as minutes.
-    expect(value('0099-01-01')).toStrictEqual(new Date('1999-01-01T00:00:00Z'));
-    expect(value('2001-12-14T21:59:43+0:20')).toStrictEqual(new Date('2001-12-14T01:59:43Z'));
-    expect(value('2001-12-14T21:59:43+30')).toBe('2001-12-14T21:59:43+30');
-    expect(value('2001-12-14T21:59')).toBe('2001-12-14T21:59');
+  it('keeps timestamps as the text they were written as', () => {
+    for (const text of [
+      '2001-12-14',
+      '2001-12-14t21:59:43.10-05:00',
+      '2001-12-14 21:59:43.10 -5',
+      '0099-01-01',
+    ])
+      expect(value(text)).toBe(text);
   });
 
   it('keeps version-like and quantity-like values apart', () => {
@@ -373,7 +256,7 @@ describe('scalars as keys', () => {
     ).toStrictEqual({
       true: 'a',
       511: 'b',
-      90: 'c',
+      '1:30': 'c',
       Infinity: 'd',
       0: 'e',
       1000: 'f',
@@ -381,8 +264,7 @@ describe('scalars as keys', () => {
       NaN: 'h',
       1.1: 'i',
     });
-    const dated = expectSameReading('2001-12-14: a\n') as Record<string, unknown>;
-    expect(Object.keys(dated)).toStrictEqual([String(new Date('2001-12-14T00:00:00Z'))]);
+    expect(expectSameReading('2001-12-14: a\n')).toStrictEqual({ '2001-12-14': 'a' });
   });
 
   it('rejects keys that are equal once resolved, in both readers', () => {
@@ -392,9 +274,10 @@ describe('scalars as keys', () => {
       '1: a\n01: b\n',
       '1: a\n1.0: b\n',
       '0x1F: a\n31: b\n',
-      '1:30: a\n90: b\n',
+      '0o17: a\n15: b\n',
       'null: a\n~: b\n',
       '{1e3: a, 1000: b}\n',
+      '1.5: a\n15e-1: b\n',
     ]) {
       expectBothReject(text);
     }
@@ -479,13 +362,6 @@ describe('known differences (outside the schema: key stringification and duplica
     expect(readFull('1: a\n"1": b\n')).toStrictEqual({ 1: 'b' });
     expect(() => readFast('1: a\n"1": b\n')).toThrow(/duplicated mapping key/);
   });
-
-  it('keys that differ in the yaml package but stringify alike are overwritten there and rejected by js-yaml', () => {
-    expect(readFull('2001-12-14: a\n2001-12-14 0:0:0: b\n')).toStrictEqual({
-      [String(new Date('2001-12-14T00:00:00Z'))]: 'b',
-    });
-    expect(() => readFast('2001-12-14: a\n2001-12-14 0:0:0: b\n')).toThrow(/duplicated mapping key/);
-  });
 });
 
 describe('known differences in merge keys (js-yaml loader, not the schema)', () => {
@@ -526,11 +402,12 @@ describe('known differences in documents (js-yaml loader, not the schema)', () =
     expectSameReading('- -\n  - c\n- b\n');
   });
 
+  // The loader refuses collection keys (Kubernetes cannot take them), so only the readers differ here.
   it('collection keys are written as YAML by the yaml package and with String() by js-yaml', () => {
     expect(readFast('[a, b]: v\n')).toStrictEqual({ 'a,b': 'v' });
     expect(readFull('[a, b]: v\n')).toStrictEqual({ '[ a, b ]': 'v' });
     expect(readFast('{a: 1}: v\n')).toStrictEqual({ '[object Object]': 'v' });
-    expect(readFull('{a: 1}: v\n')).toStrictEqual({ '{ a: 1 }': 'v' });
+    expect(readFull('{a: 1}: v\n')).toStrictEqual({ '{ a: !!int 1 }': 'v' });
   });
 
   it('an empty text is undefined for js-yaml and null for the yaml package', () => {
@@ -543,72 +420,6 @@ describe('known differences in documents (js-yaml loader, not the schema)', () =
 });
 
 describe('random scalars (fast-check)', () => {
-  const ALPHABET = [...'0123456789+-._:eExXoObB', ...'yesnotrufalsiNY'];
-  const randomScalar = fc.string({ unit: fc.constantFrom(...ALPHABET), minLength: 1, maxLength: 14 });
-
-  const digits = (min: number, max: number) =>
-    fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: min, maxLength: max });
-  const sign = fc.constantFrom('', '', '-', '+');
-  /** Number-shaped strings: far more of them resolve than purely random text. */
-  const numberLike = fc
-    .tuple(
-      sign,
-      fc.constantFrom('', '0', '0b', '0x', '0o', '00'),
-      fc.string({ unit: fc.constantFrom(...'0123456789_abcdefABCDEF'), maxLength: 6 }),
-      fc.option(fc.tuple(fc.constant(':'), digits(1, 2)), { nil: undefined }),
-      fc.option(
-        fc.tuple(fc.constant('.'), fc.string({ unit: fc.constantFrom(...'0123456789_'), maxLength: 4 })),
-        {
-          nil: undefined,
-        },
-      ),
-      fc.option(fc.tuple(fc.constantFrom('e', 'E'), sign, digits(0, 3)), { nil: undefined }),
-    )
-    .map(
-      ([s, prefix, body, colon, point, exponent]) =>
-        s +
-        prefix +
-        body +
-        (colon ? colon.join('') : '') +
-        (point ? point.join('') : '') +
-        (exponent ? exponent.join('') : ''),
-    )
-    .filter((s) => s.length > 0);
-  /** Timestamp-shaped strings, mostly well formed, including blanks between date, time and zone. */
-  const mostly = (good: fc.Arbitrary<string>, any: fc.Arbitrary<string>) =>
-    fc.oneof({ weight: 5, arbitrary: good }, { weight: 1, arbitrary: any });
-  const timestampLike = fc
-    .tuple(
-      mostly(digits(4, 4), digits(0, 6)),
-      mostly(digits(1, 2), digits(0, 3)),
-      mostly(digits(1, 2), digits(0, 3)),
-      fc.option(
-        fc.tuple(
-          fc.constantFrom('T', 't', ' ', '  ', '\t', 'z', '_'),
-          mostly(digits(1, 2), digits(0, 3)),
-          mostly(digits(1, 2), digits(0, 3)),
-          mostly(digits(1, 2), digits(0, 3)),
-          fc.constantFrom('', '', '.', '.1', '.10', '.1234', '.5_', '.0'),
-          fc.constantFrom('', '', ' ', '\t'),
-          fc.constantFrom('', 'Z', 'z', '+', '-', '+', '-'),
-          mostly(fc.oneof(digits(1, 2), fc.constantFrom('0', '00', '01', '29', '30')), digits(0, 3)),
-          fc.constantFrom('', ':', ':', ':0'),
-          mostly(digits(2, 2), digits(0, 3)),
-        ),
-        { nil: undefined },
-      ),
-    )
-    .map(([y, mo, d, time]) => {
-      let text = `${y}-${mo}-${d}`;
-      if (time) {
-        const [sep, h, mi, s, frac, blank, zone, zh, zc, zm] = time;
-        text += `${sep}${h}:${mi}:${s}${frac}`;
-        if (zone === '+' || zone === '-') text += `${blank}${zone}${zh}${zc}${zc === '' ? '' : zm}`;
-        else text += `${blank}${zone}`;
-      }
-      return text.trimEnd();
-    });
-
   /** Counts the documents both readers accepted. */
   function compareWhereBothAccept(text: string, tally: { both: number }): void {
     const full = attempt(readFull, text);
