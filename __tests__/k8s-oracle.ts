@@ -1,0 +1,93 @@
+/**
+ * The Go oracle (`__tests__/oracle`, built by `.ci/run` into `.tools/bin/k8s-yaml-oracle`): kubectl's own reading of
+ * manifest files, through cli-runtime's byte-order-mark handling, apimachinery's YAML-or-JSON decoder and
+ * `sigs.k8s.io/yaml`. `disagreement` holds the loader to it.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
+import { decodeFile } from '../src/adapters/decode.js';
+import { type LoadOptions, loadDocuments } from '../src/core/load.js';
+import { mayMatter } from '../src/core/model.js';
+
+export const ORACLE_PATH =
+  process.env.KTG_K8S_YAML_ORACLE ?? fileURLToPath(new URL('../.tools/bin/k8s-yaml-oracle', import.meta.url));
+
+/** Why the oracle cannot run here, or null when it can. */
+export const ORACLE_MISSING: string | null = existsSync(ORACLE_PATH)
+  ? null
+  : `the Go oracle is not built (${ORACLE_PATH}); build it with: ` +
+    'go build -C __tests__/oracle -o "$PWD/.tools/bin/k8s-yaml-oracle" .';
+
+/** One document as kubectl reads it: the JSON it sends, or the error it stops the file at (always last). */
+export type KubernetesDocument = { json: unknown } | { error: string };
+
+/** kubectl's reading of each file (text is written as UTF-8; bytes are passed as they are). */
+export function readAsKubernetes(files: ReadonlyArray<string | Uint8Array>): KubernetesDocument[][] {
+  const input = JSON.stringify(files.map((file) => Buffer.from(file).toString('base64')));
+  const output = execFileSync(ORACLE_PATH, { input, maxBuffer: 1 << 30 });
+  return JSON.parse(output.toString('utf8')) as KubernetesDocument[][];
+}
+
+/** The objects of a document the scan would judge: the document itself, or a List's items. */
+function judgedObjects(value: unknown): Record<string, unknown>[] {
+  if (!isObject(value)) return [];
+  if (value.kind.endsWith('List') && Array.isArray(value.items)) {
+    return value.items.filter(
+      (item): item is Record<string, unknown> & { kind: string } => isObject(item) && mayMatter(item),
+    );
+  }
+  return mayMatter(value) ? [value] : [];
+}
+
+function isObject(value: unknown): value is Record<string, unknown> & { kind: string } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const record = value as Record<string, unknown>;
+  return (
+    typeof record.apiVersion === 'string' &&
+    record.apiVersion !== '' &&
+    typeof record.kind === 'string' &&
+    record.kind !== ''
+  );
+}
+
+export interface Verdict {
+  /** The loader refused the file (fail closed): nothing of it is judged, so it cannot disagree. */
+  refused: boolean;
+  /** What the loader judged that Kubernetes would not apply as judged; null when it judged nothing wrongly. */
+  disagreement: string | null;
+}
+
+/**
+ * Whether the loader reads a file as Kubernetes does. The rule, from the scan's promise: every object Kubernetes would
+ * apply from the file (each document before the first one kubectl cannot read) is among the objects the loader judges,
+ * equal to the last detail and in order, unless the loader reports the file as an error. Objects the loader judges
+ * beyond those (from documents Kubernetes stops at) cost a false finding at worst, never a missed one.
+ */
+export function verdictOf(
+  file: string | Uint8Array,
+  kubernetes: readonly KubernetesDocument[],
+  options: LoadOptions = {},
+): Verdict {
+  const source = decodeFile('oracle.yaml', Buffer.from(file));
+  if ('message' in source) return { refused: true, disagreement: null };
+  const ours = loadDocuments(source, options);
+  if (ours.errors.length > 0) return { refused: true, disagreement: null };
+  const applied = kubernetes.flatMap((document) => ('json' in document ? judgedObjects(document.json) : []));
+  const judged = ours.objects.map((object) => object.value);
+  let next = 0;
+  for (const object of applied) {
+    while (next < judged.length && !isDeepStrictEqual(judged[next], object)) next++;
+    if (next === judged.length) {
+      return {
+        refused: false,
+        disagreement:
+          `Kubernetes applies ${JSON.stringify(object)}, which the loader does not judge; ` +
+          `it judged ${JSON.stringify(judged)}`,
+      };
+    }
+    next++;
+  }
+  return { refused: false, disagreement: null };
+}

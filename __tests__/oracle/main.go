@@ -1,0 +1,69 @@
+// Command k8s-yaml-oracle reads manifest files the way kubectl does and prints the JSON objects Kubernetes would get.
+//
+// It is the reference the scanner's loader is held to (see __tests__/kubernetes-oracle.test.ts). Input on stdin: a
+// JSON array of files, each the base64 of its bytes. Output on stdout: a JSON array with, for each file, the list of
+// its documents: {"json": <object>} for each document kubectl would send, in order, and a last {"error": "..."} when
+// kubectl would stop at a document it cannot read. The reading is kubectl's own (cli-runtime's FileVisitor and
+// StreamVisitor): a byte order mark picks UTF-8 or UTF-16, apimachinery's YAML-or-JSON decoder splits the stream at
+// `---` lines and turns each document into JSON with sigs.k8s.io/yaml, and empty or null documents are skipped.
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+)
+
+type document struct {
+	JSON  json.RawMessage `json:"json,omitempty"`
+	Error string          `json:"error,omitempty"`
+}
+
+func main() {
+	var files [][]byte
+	if err := json.NewDecoder(os.Stdin).Decode(&files); err != nil {
+		fmt.Fprintln(os.Stderr, "k8s-yaml-oracle: input must be a JSON array of base64 strings:", err)
+		os.Exit(2)
+	}
+	results := make([][]document, len(files))
+	for i, file := range files {
+		results[i] = read(file)
+	}
+	if err := json.NewEncoder(os.Stdout).Encode(results); err != nil {
+		fmt.Fprintln(os.Stderr, "k8s-yaml-oracle:", err)
+		os.Exit(1)
+	}
+}
+
+// read returns the documents kubectl would send for one file's bytes.
+func read(file []byte) (docs []document) {
+	defer func() {
+		// A reader that panics is a document Kubernetes cannot read: record it rather than lose the batch.
+		if recovered := recover(); recovered != nil {
+			docs = append(docs, document{Error: fmt.Sprint("panic: ", recovered)})
+		}
+	}()
+	docs = []document{}
+	reader := transform.NewReader(bytes.NewReader(file), unicode.BOMOverride(unicode.UTF8.NewDecoder()))
+	decoder := utilyaml.NewYAMLOrJSONDecoder(reader, 4096)
+	for {
+		var raw json.RawMessage
+		if err := decoder.Decode(&raw); err != nil {
+			if err != io.EOF {
+				docs = append(docs, document{Error: err.Error()})
+			}
+			return docs
+		}
+		raw = bytes.TrimSpace(raw)
+		if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+			continue
+		}
+		docs = append(docs, document{JSON: raw})
+	}
+}
