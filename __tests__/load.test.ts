@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadDocuments, spanOf } from '../src/core/load.js';
+import { loadDocuments } from '../src/core/load.js';
+import { spanOf } from '../src/core/locate.js';
 import { yaml } from './helpers.js';
 
 const load = (text: string, path = 'manifest.yaml') => loadDocuments({ path, text });

@@ -35702,39 +35702,85 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3309:
+/***/ 8275:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   BC: () => (/* binding */ append),
-/* harmony export */   _: () => (/* binding */ maxOf),
-/* harmony export */   _h: () => (/* binding */ minOf)
+/* harmony export */   ND: () => (/* binding */ isInert),
+/* harmony export */   i1: () => (/* binding */ isKubernetesObject),
+/* harmony export */   mQ: () => (/* binding */ inertCandidate)
 /* harmony export */ });
+/* harmony import */ var js_yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3243);
+/* harmony import */ var _kubernetes_scalars_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3367);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4146);
+/* harmony import */ var _tree_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5563);
 /**
- * Array helpers that hold for any length. `target.push(...items)` and `Math.max(...values)` pass every element as an
- * argument, and V8 throws a RangeError past about a hundred thousand of them: a file with that many documents, a
- * chart rendering that many, or a text with that many backtick runs would otherwise crash a scan.
+ * Documents of kinds no rule reads (CRDs, Services, ConfigMaps: often half of a repository's bytes) are only counted:
+ * which ones are, and the test that decides it.
  */
-/** Appends `items` to `target` in place. */
-function append(target, items) {
-    for (const item of items)
-        target.push(item);
+
+
+
+
+/**
+ * Whether [from, to) looks like a document of a kind no rule reads (a CRD, a Service, a ConfigMap: often half of a
+ * repository's bytes) by its top-level `kind:` line. Anchors go the normal way, which refuses alias bombs; so do merge
+ * keys, which js-yaml reads differently in places, and text the two parsers are known to read differently.
+ */
+function inertCandidate(text, from, to) {
+    const chunk = text.slice(from, to);
+    const kind = KIND_LINE.exec(chunk);
+    return (kind !== null &&
+        isInertKind(kind[1]) &&
+        !ANCHOR.test(chunk) &&
+        !chunk.includes('<<') &&
+        !(0,_tree_js__WEBPACK_IMPORTED_MODULE_3__/* .readsDifferently */ .SM)(chunk));
 }
-/** The largest of `values`, or `empty` when there are none. */
-function maxOf(values, empty = -Infinity) {
-    let result = empty;
-    for (const value of values)
-        if (value > result)
-            result = value;
-    return result;
+/**
+ * Whether a candidate is inert: js-yaml reads it as an object of the kind its `kind:` line says, and nothing in it
+ * can matter. It is then only counted, never given offsets. Whatever js-yaml rejects goes the normal way, which
+ * reports the error.
+ */
+function isInert(text, from, to) {
+    const chunk = text.slice(from, to);
+    const kind = KIND_LINE.exec(chunk);
+    if (!kind)
+        return false;
+    let value;
+    try {
+        value = (0,js_yaml__WEBPACK_IMPORTED_MODULE_0__/* .load */ .Hh)(chunk, { schema: _kubernetes_scalars_js__WEBPACK_IMPORTED_MODULE_1__/* .KUBERNETES_SCHEMA */ .dq });
+    }
+    catch {
+        return false;
+    }
+    return isKubernetesObject(value) && value.kind === kind[1] && !(0,_model_js__WEBPACK_IMPORTED_MODULE_2__/* .mayMatter */ .dx)(value);
 }
-/** The smallest of `values`, or `empty` when there are none. */
-function minOf(values, empty = Infinity) {
-    let result = empty;
-    for (const value of values)
-        if (value < result)
-            result = value;
-    return result;
+/** Kinds that carry a pod template by definition: never inert, so not worth a screening read. */
+const TEMPLATE_KINDS = new Set([
+    'Deployment',
+    'StatefulSet',
+    'DaemonSet',
+    'ReplicaSet',
+    'ReplicationController',
+    'Job',
+    'Rollout',
+    'DeploymentConfig',
+]);
+function isInertKind(kind) {
+    return !TEMPLATE_KINDS.has(kind) && !(0,_model_js__WEBPACK_IMPORTED_MODULE_2__/* .mayMatter */ .dx)({ kind });
+}
+/** An anchor: documents with aliases go the full way, which refuses alias bombs with an error of their own. */
+const ANCHOR = /(?:^|[\s[{,])&[^\s,[\]{}]/;
+/** A top-level `kind:` written as a plain scalar, the way nearly every manifest writes it. */
+const KIND_LINE = /^kind:[ \t]*([A-Za-z][\w.-]*)[ \t]*(?:#[^\n]*)?\r?$/m;
+function isKubernetesObject(value) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return false;
+    const record = value;
+    return (typeof record.apiVersion === 'string' &&
+        record.apiVersion !== '' &&
+        typeof record.kind === 'string' &&
+        record.kind !== '');
 }
 
 
@@ -35941,934 +35987,6 @@ const KUBERNETES_PARSE_OPTIONS = {
         ...tags.map((tag) => typeof tag === 'string' || KEPT_TAGS.has(tagName(tag)) ? tag : { ...tag, default: false }),
     ],
 };
-
-
-/***/ }),
-
-/***/ 6534:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  ND: () => (/* binding */ isInert),
-  tu: () => (/* binding */ loadDocuments),
-  aY: () => (/* binding */ loadFiles),
-  oB: () => (/* binding */ nodeAt),
-  ee: () => (/* binding */ spanOf)
-});
-
-// UNUSED EXPORTS: documentStart, keyNodeAt, lineCounterOf
-
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-// EXTERNAL MODULE: ./src/core/kubernetes-scalars.ts
-var kubernetes_scalars = __nccwpck_require__(3367);
-;// CONCATENATED MODULE: ./src/core/kubernetes-reading.ts
-/**
- * Where a document parsed by the `yaml` package could mean something else to Kubernetes, which reads YAML with
- * `sigs.k8s.io/yaml` (a fork of go-yaml v2) and turns it into JSON. Plain scalars already resolve as Kubernetes
- * resolves them (`kubernetes-scalars.ts`); what is left is found here, and such a document is not judged but reported,
- * so a check never passes on a reading other than the one applied:
- *
- * - a merge key that overwrites a key written above it in the same map: go-yaml v2 applies a map's entries in order,
- *   so `roleRef: {name: view, <<: {name: cluster-admin}}` binds `cluster-admin` in the cluster and `view` to the YAML
- *   1.1 merge rule other readers follow;
- * - keys JSON cannot take as they are: null, float and collection keys (Kubernetes refuses some and renders others in
- *   its own way), and two keys that become the same field (`1` and `"1"`: which one wins is random in Go);
- * - tags other than the core ones (`!!binary`, `!!set`, `!!timestamp`, local `!tags`), which go-yaml v2 reads in its
- *   own ways;
- * - infinities and NaN, which JSON cannot carry.
- */
-
-
-const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((tag) => `tag:yaml.org,2002:${tag}`).concat('!'));
-/** The first place where Kubernetes could read the document differently; null when it reads what we read. */
-function readingProblem(doc) {
-    let found = null;
-    const report = (node, message) => {
-        found = { offset: node?.range?.[0] ?? 0, message };
-        return dist/* visit */.YR.BREAK;
-    };
-    (0,dist/* visit */.YR)(doc, {
-        Scalar(_, scalar) {
-            if (scalar.tag !== undefined && !CORE_TAGS.has(scalar.tag))
-                return report(scalar, tagMessage(scalar.tag));
-            if (typeof scalar.value === 'number' && !Number.isFinite(scalar.value)) {
-                return report(scalar, `YAML value \`${String(scalar.source)}\`: JSON, and so Kubernetes, cannot carry it.`);
-            }
-            return undefined;
-        },
-        Seq(_, seq) {
-            if (seq.tag !== undefined && !CORE_TAGS.has(seq.tag))
-                return report(seq, tagMessage(seq.tag));
-            return undefined;
-        },
-        Map(_, map) {
-            if (map.tag !== undefined && !CORE_TAGS.has(map.tag))
-                return report(map, tagMessage(map.tag));
-            const written = new Set();
-            const fields = new Map();
-            for (const pair of map.items) {
-                const key = pair.key;
-                if ((0,dist/* isScalar */.jn)(key) && typeof key.value === 'symbol') {
-                    const clash = [...mergedKeys(doc, pair.value, 0)].find((name) => written.has(name));
-                    if (clash !== undefined) {
-                        return report(key, `YAML merge key: \`<<\` here sets \`${clash}\`, which this map also sets above it. Kubernetes reads the ` +
-                            'merged value, other YAML readers the one written in the map; write the field once.');
-                    }
-                    continue;
-                }
-                const field = fieldName(key);
-                if (field === null) {
-                    return report(key, `YAML map key ${describeKey(key)}: Kubernetes cannot read it as a field name the way other YAML readers ` +
-                        'do; write it as a quoted string.');
-                }
-                const earlier = fields.get(field);
-                if (earlier !== undefined && earlier !== key) {
-                    return report(key, `YAML map key ${describeKey(key)} is the same field to Kubernetes as the key on the line above with the ` +
-                        `same name (\`${field}\`), and which one it keeps is random; write the field once.`);
-                }
-                fields.set(field, key);
-                written.add(field);
-            }
-            return undefined;
-        },
-    });
-    return found;
-}
-function tagMessage(tag) {
-    return `YAML tag \`${tag.replace(/^tag:yaml.org,2002:/, '!!')}\`: Kubernetes reads it in its own way; write the value without the tag.`;
-}
-/** The JSON field name Kubernetes makes of a map key, or null where it refuses it or renders it its own way. */
-function fieldName(key) {
-    if (!(0,dist/* isScalar */.jn)(key))
-        return null;
-    const value = key.value;
-    if (typeof value === 'string')
-        return value;
-    if (typeof value === 'boolean')
-        return String(value);
-    if (typeof value === 'number' && Number.isSafeInteger(value) && isPlainInt(key))
-        return String(value);
-    return null;
-}
-function isPlainInt(key) {
-    if (key.tag === 'tag:yaml.org,2002:int')
-        return true;
-    return key.tag === undefined && (0,kubernetes_scalars/* resolvePlain */.Rg)(String(key.source)).tag === 'int';
-}
-function describeKey(key) {
-    if ((0,dist/* isScalar */.jn)(key))
-        return `\`${String(key.source ?? key.value)}\``;
-    if ((0,dist/* isAlias */.Vj)(key))
-        return `\`*${key.source}\``;
-    if ((0,dist/* isCollection */.P3)(key))
-        return 'written as a collection';
-    return 'left empty';
-}
-/** The keys a merge value brings: of a map, an alias of one, or a sequence of those (nested merges included). */
-function mergedKeys(doc, node, depth) {
-    const keys = new Set();
-    if (node === null || depth > 20)
-        return keys;
-    const target = (0,dist/* isAlias */.Vj)(node) ? node.resolve(doc) : node;
-    if (!target)
-        return keys;
-    if ((0,dist/* isSeq */.oP)(target)) {
-        for (const item of target.items)
-            for (const key of mergedKeys(doc, item, depth + 1))
-                keys.add(key);
-    }
-    else if ((0,dist/* isMap */.jh)(target)) {
-        for (const pair of target.items) {
-            if (!(0,dist/* isScalar */.jn)(pair.key))
-                continue;
-            if (typeof pair.key.value === 'symbol') {
-                for (const key of mergedKeys(doc, pair.value, depth + 1))
-                    keys.add(key);
-            }
-            else
-                keys.add(String(pair.key.value));
-        }
-    }
-    return keys;
-}
-
-// EXTERNAL MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
-var js_yaml = __nccwpck_require__(3243);
-// EXTERNAL MODULE: ./src/core/model.ts
-var model = __nccwpck_require__(4146);
-;// CONCATENATED MODULE: ./src/core/tree.ts
-
-
-
-/** The reason the fast reader stopped: the document goes the full way. */
-class NotModelled extends Error {
-}
-const SPACE = 0x20;
-const TAB = 0x09;
-const LF = 0x0a;
-const CR = 0x0d;
-const HASH = 0x23;
-const COLON = 0x3a;
-function isBlank(code) {
-    return code === SPACE || code === TAB || code === LF || code === CR;
-}
-/** Past spaces, line breaks and comment lines: where the next node's content starts. */
-function skipSeparation(text, position) {
-    let at = position;
-    for (;;) {
-        const code = text.charCodeAt(at);
-        if (isBlank(code))
-            at++;
-        else if (code === HASH && (at === 0 || isBlank(text.charCodeAt(at - 1)))) {
-            const next = text.indexOf('\n', at);
-            if (next === -1)
-                return text.length;
-            at = next + 1;
-        }
-        else
-            return at;
-    }
-}
-/** Back over spaces and line breaks: just after the last character before `position`. */
-function trimBack(text, position, floor) {
-    let at = position;
-    while (at > floor && isBlank(text.charCodeAt(at - 1)))
-        at--;
-    return at;
-}
-/** Past spaces and tabs on the same line. */
-function skipSpaces(text, position) {
-    let at = position;
-    while (text.charCodeAt(at) === SPACE || text.charCodeAt(at) === TAB)
-        at++;
-    return at;
-}
-function styleAt(text, start) {
-    switch (text[start]) {
-        case '"':
-            return 'double';
-        case "'":
-            return 'single';
-        case '|':
-            return 'literal';
-        case '>':
-            return 'folded';
-        default:
-            return 'plain';
-    }
-}
-const EMPTY = Symbol('empty');
-/**
- * Reads the document `text.slice(start, end)` with js-yaml and the YAML 1.1 schema. Returns undefined when the text
- * holds no document (blank or comments only), null when the fast reader does not model the document (the caller then
- * uses the full parser), and throws js-yaml's error when the text is not valid YAML.
- */
-function readFast(text, start, end) {
-    const source = text.slice(start, end);
-    if (readsDifferently(source))
-        return null;
-    const stack = [];
-    let root;
-    const listener = (type, state) => {
-        if (type === 'open') {
-            stack.push({ open: state.position, children: null, node: null, result: EMPTY });
-            return;
-        }
-        const event = stack.pop();
-        tree_close(source, event, state);
-        const parent = stack[stack.length - 1];
-        if (!parent)
-            root = event;
-        else if (parent.children)
-            parent.children.push(event);
-        else
-            parent.children = [event];
-    };
-    let value;
-    try {
-        value = (0,js_yaml/* load */.Hh)(source, { schema: kubernetes_scalars/* KUBERNETES_SCHEMA */.dq, listener });
-    }
-    catch (error) {
-        if (error instanceof NotModelled)
-            return null;
-        throw error;
-    }
-    if (value === undefined)
-        return undefined;
-    if (!root || root.result !== value)
-        return null;
-    const contents = root.node ?? emptyScalar(source, root.open);
-    shift(contents, start);
-    return { start, end, contents, value, fast: true };
-}
-/**
- * Text the two parsers are known to read differently, found by the differential tests: js-yaml takes tabs where YAML
- * forbids them (as indentation before a marker, say), and ends a line at a lone carriage return where the `yaml`
- * package keeps it as content. Both are rare in manifests; such a document goes the full way.
- */
-function readsDifferently(source) {
-    return source.includes('\t') || /\r(?!\n)/.test(source);
-}
-function emptyScalar(source, at) {
-    const position = skipSpaces(source, at);
-    return { kind: 'scalar', start: position, end: position, value: null, style: 'plain' };
-}
-/** Completes `event` from js-yaml's state at the node's end. */
-function tree_close(source, event, state) {
-    if (state.kind === null)
-        return;
-    const result = state.result;
-    event.result = result;
-    // js-yaml reads the text with a line break added when it has none at the end: no position lies past the text.
-    const position = Math.min(state.position, source.length);
-    const start = skipSeparation(source, event.open);
-    const first = source[start];
-    // Anchors, aliases and tags: the full parser expands aliases with a limit and reports unknown tags in its words.
-    if (first === '&' || first === '*' || first === '!' || first === '?')
-        throw new NotModelled();
-    if (state.kind === 'scalar') {
-        const style = styleAt(source, start);
-        const end = style === 'double' || style === 'single' ? position : trimBack(source, position, start);
-        // A plain or quoted scalar over several lines: js-yaml takes continuation lines indented less than YAML requires;
-        // and a comment glued to a closing quote, which YAML rejects.
-        if (style !== 'literal' && style !== 'folded' && source.lastIndexOf('\n', end - 1) >= start) {
-            throw new NotModelled();
-        }
-        if ((style === 'double' || style === 'single') && source.charCodeAt(end) === HASH)
-            throw new NotModelled();
-        // Infinities and NaN: the full reader reports them, as Kubernetes cannot carry them in JSON.
-        if (typeof result === 'number' && !Number.isFinite(result))
-            throw new NotModelled();
-        event.node = { kind: 'scalar', start, end, value: result, style };
-        return;
-    }
-    const children = event.children ?? [];
-    // A collection read while looking for a block mapping's first key, then kept as the node itself (`{...}`, `[...]`).
-    const only = children.length === 1 ? children[0] : undefined;
-    if (only && only.result === result && only.node && only.node.kind !== 'scalar') {
-        event.node = only.node;
-        event.loose = only.loose;
-        return;
-    }
-    const flow = first === '{' || first === '[';
-    // A flow collection over several lines inside a block one: js-yaml takes lines YAML finds not indented enough.
-    if (!flow && children.some((child) => child.loose))
-        throw new NotModelled();
-    if (state.kind === 'mapping') {
-        event.node = mappingOf(source, children, result, start, flow, position);
-        event.loose = flow && source.lastIndexOf('\n', event.node.end - 1) >= start;
-        if (flow && source.charCodeAt(event.node.end) === HASH)
-            throw new NotModelled();
-        return;
-    }
-    if (state.kind !== 'sequence' || !Array.isArray(result) || children.length !== result.length) {
-        throw new NotModelled();
-    }
-    const items = children.map((child, index) => {
-        if (!Object.is(child.result === EMPTY ? null : child.result, result[index]))
-            throw new NotModelled();
-        return child.node ?? emptyScalar(source, child.open);
-    });
-    const end = flow ? position : items.length > 0 ? items[items.length - 1].end : start;
-    event.node = { kind: 'seq', start, end, flow, items };
-    event.loose = flow && source.lastIndexOf('\n', end - 1) >= start;
-    // A comment glued to a closing bracket, which YAML rejects.
-    if (flow && source.charCodeAt(end) === HASH)
-        throw new NotModelled();
-}
-function mappingOf(source, children, result, start, flow, position) {
-    if (typeof result !== 'object' || result === null || Array.isArray(result))
-        throw new NotModelled();
-    const record = result;
-    const items = [];
-    let key;
-    const add = (value, read) => {
-        const name = key.value;
-        // Every entry must be the one js-yaml stored: same key, and the very value (or object) it built.
-        if (!Object.hasOwn(record, name) || !Object.is(record[name], read))
-            throw new NotModelled();
-        items.push({ key: key, value });
-        key = undefined;
-    };
-    for (const child of children) {
-        const node = child.node;
-        if (node?.kind === 'scalar' && source.charCodeAt(skipSpaces(source, node.end)) === COLON) {
-            // A key right after a key: the first was written with no value (`key:`).
-            if (key)
-                add(valueAfter(source, key), null);
-            if (typeof node.value !== 'string' || node.value === '<<' || node.value === '__proto__') {
-                throw new NotModelled();
-            }
-            key = node;
-        }
-        else if (key) {
-            add(node ?? emptyScalar(source, child.open), child.result === EMPTY ? null : child.result);
-        }
-        else {
-            throw new NotModelled();
-        }
-    }
-    if (key)
-        add(valueAfter(source, key), null);
-    let count = 0;
-    for (const name in record)
-        if (Object.hasOwn(record, name))
-            count++;
-    if (count !== items.length)
-        throw new NotModelled();
-    const last = items[items.length - 1];
-    const end = flow ? position : last ? last.value.end : start;
-    return { kind: 'map', start, end, flow, items };
-}
-/** The empty value of `key:`: a null scalar after the colon and any spaces, where the full parser puts it. */
-function valueAfter(source, key) {
-    const colon = skipSpaces(source, key.end);
-    return emptyScalar(source, colon + 1);
-}
-function shift(node, by) {
-    if (by === 0)
-        return;
-    node.start += by;
-    node.end += by;
-    if (node.kind === 'map') {
-        for (const pair of node.items) {
-            if (pair.key)
-                shift(pair.key, by);
-            shift(pair.value, by);
-        }
-    }
-    else if (node.kind === 'seq') {
-        for (const item of node.items)
-            shift(item, by);
-    }
-}
-/**
- * The tree of a document the `yaml` package parsed from `text.slice(offset, ...)`: every range moved by `offset`.
- * `value` is the document's plain data, made by the caller (who limits alias expansion).
- */
-function treeOfParsed(doc, text, offset, value, bounds) {
-    const contents = doc.contents ? convert(doc.contents, text, offset) : null;
-    const start = bounds?.start ?? doc.range[0] + offset;
-    const end = bounds?.end ?? doc.range[2] + offset;
-    return { start, end, contents, value, fast: false };
-}
-function convert(node, text, offset) {
-    const range = node.range;
-    const start = range[0] + offset;
-    if ((0,dist/* isScalar */.jn)(node)) {
-        const style = styleOf(node.type);
-        const end = style === 'literal' || style === 'folded'
-            ? trimBack(text, range[1] + offset, start)
-            : range[1] + offset;
-        return { kind: 'scalar', start, end, value: node.value, style };
-    }
-    if ((0,dist/* isMap */.jh)(node)) {
-        const items = node.items.map((pair) => {
-            // A merge key (`<<`) is read as a symbol: it names no field, so like a complex key it is never matched.
-            const named = (0,dist/* isScalar */.jn)(pair.key) && typeof pair.key.value !== 'symbol';
-            const key = named ? convert(pair.key, text, offset) : null;
-            const value = pair.value
-                ? convert(pair.value, text, offset)
-                : nullAfterKey(pair.key, text, offset);
-            return { key, value };
-        });
-        const end = node.flow ? range[1] + offset : (items[items.length - 1]?.value.end ?? start);
-        return { kind: 'map', start, end, flow: Boolean(node.flow), items };
-    }
-    if ((0,dist/* isSeq */.oP)(node)) {
-        const items = node.items.map((item) => (0,dist/* isPair */.tO)(item) || item === null
-            ? { kind: 'opaque', start, end: start }
-            : convert(item, text, offset));
-        const end = node.flow ? range[1] + offset : (items[items.length - 1]?.end ?? start);
-        return { kind: 'seq', start, end, flow: Boolean(node.flow), items };
-    }
-    // An alias: a place in the text, nothing to walk into.
-    return { kind: 'opaque', start, end: range[1] + offset };
-}
-/** A pair the `yaml` package left without a value node (rare: it usually makes a null scalar). */
-function nullAfterKey(key, text, offset) {
-    const at = key?.range ? key.range[1] + offset : 0;
-    const colon = skipSpaces(text, at);
-    const position = skipSpaces(text, text.charCodeAt(colon) === COLON ? colon + 1 : colon);
-    return { kind: 'scalar', start: position, end: position, value: null, style: 'plain' };
-}
-function styleOf(type) {
-    switch (type) {
-        case 'QUOTE_DOUBLE':
-            return 'double';
-        case 'QUOTE_SINGLE':
-            return 'single';
-        case 'BLOCK_LITERAL':
-            return 'literal';
-        case 'BLOCK_FOLDED':
-            return 'folded';
-        default:
-            return 'plain';
-    }
-}
-
-// EXTERNAL MODULE: ./src/core/arrays.ts
-var arrays = __nccwpck_require__(3309);
-;// CONCATENATED MODULE: ./src/core/load.ts
-
-
-
-
-
-
-
-/** Aliases a document may expand before it is refused (guards against "billion laughs"). */
-const MAX_ALIAS_COUNT = 1000;
-// `logLevel: 'error'`: the parser's warnings go to the process's stderr and quote the source (a Secret's data, say).
-const PARSE_OPTIONS = {
-    ...kubernetes_scalars/* KUBERNETES_PARSE_OPTIONS */.Ez,
-    prettyErrors: false,
-    uniqueKeys: true,
-    keepSourceTokens: false,
-    logLevel: 'error',
-};
-/**
- * Parses a YAML or JSON file into the Kubernetes objects it holds.
- *
- * YAML 1.1 is used on purpose: Kubernetes reads manifests with a YAML 1.1 parser, so `automountServiceAccountToken: no`
- * is `false` to the API server and must be `false` to us too.
- *
- * Each document is read by js-yaml with a YAML 1.1 schema, recording every node's offsets (see `tree.ts`): about eight
- * times faster than the `yaml` package. A document js-yaml rejects, or holds something the fast reader does not model
- * (anchors, tags, merge keys), is parsed by the `yaml` package, so errors are reported in its words and every construct
- * is read. Files with directives, content on a `---` line, or Go template markers are parsed by the `yaml` package
- * whole.
- */
-function loadDocuments(file, options = {}) {
-    return loadFiles([file], options).results[0];
-}
-const INERT = { documents: 1, inert: 1, errors: [], tree: null };
-const NOTHING = { documents: 0, inert: 0, errors: [], tree: null };
-/**
- * `loadDocuments` for many files. Documents that look inert (a kind no rule reads) are confirmed last, by a screen in
- * another thread when one is given, while this thread reads the documents that matter; results come out in file order
- * either way.
- */
-function loadFiles(files, options = {}) {
-    const plans = files.map((file) => ({
-        file,
-        lines: lineCounterOf(file.text),
-        chunks: options.fast === false || file.text.includes('{{') ? null : documentChunks(file.text),
-        candidates: new Set(),
-        outcomes: [],
-    }));
-    const candidates = [];
-    const texts = [];
-    const taskFields = [];
-    plans.forEach((plan, index) => {
-        if (OTHER_BREAK.test(plan.file.text))
-            plan.chunks = [];
-        let textIndex = -1;
-        plan.chunks?.forEach(([from, to], chunk) => {
-            if (!inertCandidate(plan.file.text, from, to))
-                return;
-            if (textIndex === -1)
-                textIndex = texts.push(plan.file.text) - 1;
-            plan.candidates.add(chunk);
-            candidates.push({ plan: index, chunk });
-            taskFields.push(textIndex, from, to);
-        });
-    });
-    const screen = candidates.length > 0 ? (options.screen?.(texts, Int32Array.from(taskFields)) ?? null) : null;
-    let screened;
-    try {
-        for (const plan of plans) {
-            plan.chunks?.forEach(([from, to], chunk) => {
-                if (!plan.candidates.has(chunk))
-                    plan.outcomes[chunk] = readChunk(plan, from, to);
-            });
-        }
-        // Candidates last, from the end: a screen works from the start, so the two rarely meet.
-        for (let task = candidates.length - 1; task >= 0; task--) {
-            const { plan: index, chunk } = candidates[task];
-            const plan = plans[index];
-            const [from, to] = plan.chunks[chunk];
-            const inert = screen?.verdict(task) ?? isInert(plan.file.text, from, to);
-            plan.outcomes[chunk] = inert ? INERT : readChunk(plan, from, to);
-        }
-    }
-    finally {
-        screened = screen?.close() ?? 0;
-    }
-    const results = plans.map((plan) => {
-        const result = { objects: [], errors: [], notices: [], documents: 0, inert: 0 };
-        const otherBreak = OTHER_BREAK.exec(plan.file.text);
-        if (otherBreak !== null) {
-            const name = otherBreak[0] === '\r' ? 'a carriage return without a line feed' : `a ${BREAK_NAMES[otherBreak[0]]}`;
-            result.errors.push({
-                file: plan.file.path,
-                line: plan.lines.linePos(otherBreak.index).line,
-                message: `${name}: Kubernetes reads it as a line break, other YAML readers as part of the text, so the file is not ` +
-                    'judged; end lines with LF or CRLF only (write the character as an escape in a double-quoted string).',
-            });
-            return result;
-        }
-        if (!plan.chunks) {
-            loadWhole(plan.file, plan.lines, result);
-            return result;
-        }
-        for (const outcome of plan.outcomes) {
-            result.documents += outcome.documents;
-            result.inert += outcome.inert;
-            (0,arrays/* append */.BC)(result.errors, outcome.errors);
-            if (outcome.tree)
-                addObjects(plan.file, plan.lines, outcome.tree, result);
-        }
-        return result;
-    });
-    return { results, screened };
-}
-/** One document: js-yaml when it reads it and the fast reader models it, else the `yaml` package. */
-function readChunk(plan, from, to) {
-    let tree;
-    try {
-        tree = readFast(plan.file.text, from, to);
-    }
-    catch {
-        tree = null;
-    }
-    if (tree === undefined)
-        return NOTHING;
-    if (tree)
-        return { documents: 1, inert: 0, errors: [], tree };
-    const errors = [];
-    const full = readFully(plan.file, plan.lines, from, to, errors);
-    if (full === undefined)
-        return NOTHING;
-    return { documents: 1, inert: 0, errors, tree: full };
-}
-/** The documents of the file that `fast` may read one by one, as [start, end) offsets; null when the file must go whole. */
-function documentChunks(text) {
-    // Directives, and `---`/`...` glued to content (`---kind: x`), which js-yaml reads as a marker and YAML does not.
-    if (/^%|^(?:---[^ \t\r\n#]|\.\.\.[^ \t\r\n])/m.test(text))
-        return null;
-    const chunks = [];
-    // js-yaml drops a byte order mark, which would move every offset of the first document by one.
-    let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-    MARKER.lastIndex = 0;
-    for (let match = MARKER.exec(text); match !== null; match = MARKER.exec(text)) {
-        const lineEnd = text.indexOf('\n', match.index);
-        const end = lineEnd === -1 ? text.length : lineEnd;
-        // `--- {a: 1}` and `--- |` start a document on the marker line; such files go whole, as do directives.
-        if (!MARKER_REST.test(text.slice(match.index + 3, end)))
-            return null;
-        chunks.push([start, match.index]);
-        start = end;
-    }
-    chunks.push([start, text.length]);
-    return chunks;
-}
-/**
- * Whether [from, to) looks like a document of a kind no rule reads (a CRD, a Service, a ConfigMap: often half of a
- * repository's bytes) by its top-level `kind:` line. Anchors go the normal way, which refuses alias bombs; so do merge
- * keys, which js-yaml reads differently in places, and text the two parsers are known to read differently.
- */
-function inertCandidate(text, from, to) {
-    const chunk = text.slice(from, to);
-    const kind = KIND_LINE.exec(chunk);
-    return (kind !== null &&
-        isInertKind(kind[1]) &&
-        !ANCHOR.test(chunk) &&
-        !chunk.includes('<<') &&
-        !readsDifferently(chunk));
-}
-/**
- * Whether a candidate is inert: js-yaml reads it as an object of the kind its `kind:` line says, and nothing in it
- * can matter. It is then only counted, never given offsets. Whatever js-yaml rejects goes the normal way, which
- * reports the error.
- */
-function isInert(text, from, to) {
-    const chunk = text.slice(from, to);
-    const kind = KIND_LINE.exec(chunk);
-    if (!kind)
-        return false;
-    let value;
-    try {
-        value = (0,js_yaml/* load */.Hh)(chunk, { schema: kubernetes_scalars/* KUBERNETES_SCHEMA */.dq });
-    }
-    catch {
-        return false;
-    }
-    return isKubernetesObject(value) && value.kind === kind[1] && !(0,model/* mayMatter */.dx)(value);
-}
-/** Kinds that carry a pod template by definition: never inert, so not worth a screening read. */
-const TEMPLATE_KINDS = new Set([
-    'Deployment',
-    'StatefulSet',
-    'DaemonSet',
-    'ReplicaSet',
-    'ReplicationController',
-    'Job',
-    'Rollout',
-    'DeploymentConfig',
-]);
-function isInertKind(kind) {
-    return !TEMPLATE_KINDS.has(kind) && !(0,model/* mayMatter */.dx)({ kind });
-}
-/**
- * Parses [from, to) with the `yaml` package. Returns undefined when it holds no document, null when the document has
- * errors (reported in `result`), else its tree.
- */
-function readFully(file, lines, from, to, errors) {
-    let docs;
-    try {
-        docs = (0,dist/* parseAllDocuments */.hR)(file.text.slice(from, to), PARSE_OPTIONS);
-    }
-    catch (error) {
-        errors.push({
-            file: file.path,
-            line: lines.linePos(from).line,
-            message: `cannot parse: ${messageOf(error)}`,
-        });
-        return null;
-    }
-    if (!Array.isArray(docs))
-        docs = [docs];
-    const present = docs.filter((doc) => !isEmptyDocument(doc));
-    if (present.length === 0)
-        return undefined;
-    const doc = present[0];
-    if (!reportErrors(file, lines, doc, from, errors))
-        return null;
-    const value = load_valueOf(file, lines, doc, from, errors);
-    if (value === FAILED)
-        return null;
-    return treeOfParsed(doc, file.text, from, value, { start: from, end: to });
-}
-/** The whole file with the `yaml` package: files with directives, markers followed by content, or templates. */
-function loadWhole(file, lines, result) {
-    const text = file.text;
-    let docs;
-    try {
-        docs = (0,dist/* parseAllDocuments */.hR)(text, PARSE_OPTIONS);
-    }
-    catch (error) {
-        result.errors.push({ file: file.path, line: null, message: `cannot parse: ${messageOf(error)}` });
-        return;
-    }
-    if (!Array.isArray(docs))
-        docs = [docs];
-    if (text.includes('{{') && docs.some((doc) => looksLikeGoTemplate(doc))) {
-        result.notices.push({
-            file: file.path,
-            message: 'contains Go template markers ({{ ... }}) outside of a Helm chart; skipped. Scan the rendered output, or the chart itself.',
-        });
-        return;
-    }
-    for (const doc of docs) {
-        if (isEmptyDocument(doc))
-            continue;
-        result.documents++;
-        if (!reportErrors(file, lines, doc, 0, result.errors))
-            continue;
-        const value = load_valueOf(file, lines, doc, 0, result.errors);
-        if (value === FAILED)
-            continue;
-        addObjects(file, lines, treeOfParsed(doc, text, 0, value), result);
-    }
-}
-/** A document with nothing in it: comments only, or an explicit `---` with no content (not even `~`). */
-function isEmptyDocument(doc) {
-    if (doc.errors.length > 0)
-        return false;
-    const contents = doc.contents;
-    return (contents === null ||
-        ((0,dist/* isScalar */.jn)(contents) && contents.value === null && contents.range[0] === contents.range[1]));
-}
-function reportErrors(file, lines, doc, offset, errors) {
-    for (const error of doc.errors) {
-        const position = error.pos?.[0];
-        errors.push({
-            file: file.path,
-            line: position === undefined ? null : lines.linePos(position + offset).line,
-            message: `YAML ${error.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'syntax error'}: ${withoutQuotedSource(firstLine(error.message))}`,
-        });
-    }
-    if (doc.errors.length > 0)
-        return false;
-    const problem = readingProblem(doc);
-    if (problem === null)
-        return true;
-    errors.push({
-        file: file.path,
-        line: lines.linePos(problem.offset + offset).line,
-        message: problem.message,
-    });
-    return false;
-}
-const FAILED = Symbol('failed');
-function load_valueOf(file, lines, doc, offset, errors) {
-    try {
-        return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    }
-    catch (error) {
-        const line = doc.contents?.range ? lines.linePos(doc.contents.range[0] + offset).line : null;
-        errors.push({ file: file.path, line, message: `cannot read document: ${messageOf(error)}` });
-        return FAILED;
-    }
-}
-/** The Kubernetes objects of a document that may matter to a rule: the document itself, or the items of a List. */
-function addObjects(file, lines, doc, result) {
-    const value = doc.value;
-    const docIndex = result.documents - 1;
-    if (!isKubernetesObject(value))
-        return;
-    const items = value.items;
-    if (value.kind.endsWith('List') && Array.isArray(items)) {
-        items.forEach((item, itemIndex) => {
-            if (!isKubernetesObject(item))
-                return;
-            if (!(0,model/* mayMatter */.dx)(item)) {
-                result.inert++;
-                return;
-            }
-            result.objects.push({
-                file,
-                doc,
-                basePath: ['items', itemIndex],
-                value: item,
-                lines,
-                docIndex,
-                itemIndex,
-            });
-        });
-        return;
-    }
-    if (!(0,model/* mayMatter */.dx)(value)) {
-        result.inert++;
-        return;
-    }
-    result.objects.push({ file, doc, basePath: [], value, lines, docIndex, itemIndex: null });
-}
-/** Line starts of a text, for turning offsets into 1-based lines. */
-function lineCounterOf(text) {
-    const lines = new dist/* LineCounter */.HN();
-    lines.addNewLine(0);
-    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1))
-        lines.addNewLine(at + 1);
-    return lines;
-}
-/** A document marker line: `---` or `...`, alone or followed by a comment. */
-// kubectl splits a stream at every line starting with `---` followed by blanks or a comment (`---#c` too); YAML ends
-// a document at `...`. A chunk is read alone, so both end one here.
-const MARKER = /^(?:---(?=[ \t\r\n#]|$)|\.\.\.(?=[ \t\r\n]|$))/gm;
-const MARKER_REST = /^[ \t]*(?:#[^\n]*)?\r?$/;
-/** An anchor: documents with aliases go the full way, which refuses alias bombs with an error of their own. */
-/**
- * Line breaks of YAML 1.1, which Kubernetes' reader follows, that YAML 1.2 readers take as text: a carriage return not
- * followed by a line feed, next line (U+0085), and the line and paragraph separators (U+2028, U+2029). A comment
- * ended by one hides the rest of its line from every reader but Kubernetes'.
- */
-const OTHER_BREAK = /\r(?!\n)|[\u0085\u2028\u2029]/;
-const BREAK_NAMES = {
-    '\u0085': 'next-line character (U+0085)',
-    '\u2028': 'line separator (U+2028)',
-    '\u2029': 'paragraph separator (U+2029)',
-};
-const ANCHOR = /(?:^|[\s[{,])&[^\s,[\]{}]/;
-/** A top-level `kind:` written as a plain scalar, the way nearly every manifest writes it. */
-const KIND_LINE = /^kind:[ \t]*([A-Za-z][\w.-]*)[ \t]*(?:#[^\n]*)?\r?$/m;
-function isKubernetesObject(value) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value))
-        return false;
-    const record = value;
-    return (typeof record.apiVersion === 'string' &&
-        record.apiVersion !== '' &&
-        typeof record.kind === 'string' &&
-        record.kind !== '');
-}
-/**
- * Template actions such as `{{ .Values.x }}` or `{{- if ... }}` either break the YAML or parse as flow maps whose
- * keys are maps, which no manifest has. `{{` inside quoted or block strings (alert templates, scripts) is data.
- */
-function looksLikeGoTemplate(doc) {
-    if (doc.errors.length > 0)
-        return true;
-    let found = false;
-    (0,dist/* visit */.YR)(doc, {
-        Pair(_, pair) {
-            if ((0,dist/* isCollection */.P3)(pair.key)) {
-                found = true;
-                return dist/* visit */.YR.BREAK;
-            }
-            return undefined;
-        },
-    });
-    return found;
-}
-function firstLine(message) {
-    return message.split('\n')[0].trim();
-}
-function messageOf(error) {
-    return withoutQuotedSource(firstLine(error instanceof Error ? error.message : String(error)));
-}
-/**
- * A value written as `*something` is read as an alias, and the parser's message names it: that name is the user's
- * value (a password, say), so it is left out.
- */
-function withoutQuotedSource(message) {
-    return message.replace(/^(Unresolved alias[^:]*):.*$/, '$1');
-}
-/** The node at `path` below the object, or undefined. */
-function nodeAt(object, path) {
-    let node = object.doc.contents ?? undefined;
-    for (const segment of object.basePath)
-        node = childOf(node, segment);
-    for (const segment of path)
-        node = childOf(node, segment);
-    return node;
-}
-function childOf(node, segment) {
-    if (node?.kind === 'map')
-        return node.items.find((pair) => pair.key?.value === segment)?.value;
-    if (node?.kind === 'seq' && typeof segment === 'number')
-        return node.items[segment];
-    return undefined;
-}
-/** The key node of the pair at `path` (the last segment must be a key), or undefined. */
-function keyNodeAt(object, path) {
-    if (path.length === 0)
-        return undefined;
-    const parent = nodeAt(object, path.slice(0, -1));
-    const key = path[path.length - 1];
-    if (parent?.kind !== 'map')
-        return undefined;
-    return parent.items.find((pair) => pair.key?.value === key)?.key ?? undefined;
-}
-/**
- * The lines of the deepest node along `path` that exists: the field itself when present, else its closest ancestor,
- * else the start of the object. A key with a scalar value spans its own line; a collection is pointed at by its key.
- */
-function spanOf(object, path) {
-    for (let depth = path.length; depth > 0; depth--) {
-        const prefix = path.slice(0, depth);
-        const key = typeof prefix[prefix.length - 1] === 'string' ? keyNodeAt(object, prefix) : undefined;
-        const node = nodeAt(object, prefix);
-        if (key) {
-            const line = object.lines.linePos(key.start).line;
-            const end = node?.kind === 'scalar' ? object.lines.linePos(node.end).line : line;
-            return { line, endLine: Math.max(line, end) };
-        }
-        if (node) {
-            const line = object.lines.linePos(node.start).line;
-            return { line, endLine: line };
-        }
-    }
-    return documentStart(object);
-}
-function documentStart(object) {
-    const offset = nodeAt(object, [])?.start ?? object.doc.start;
-    const line = object.lines.linePos(offset).line;
-    return { line, endLine: line };
-}
 
 
 /***/ }),
@@ -37165,7 +36283,7 @@ function projectedTokensOf(workload) {
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5919);
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _load_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6534);
+/* harmony import */ var _inert_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8275);
 
 
 
@@ -37263,7 +36381,7 @@ function runScreenWorkerIfAsked() {
         if (Atomics.compareExchange(state, task, UNTOUCHED, WORKER_HAS_IT) !== UNTOUCHED)
             continue;
         const at = task * 3;
-        const inert = (0,_load_js__WEBPACK_IMPORTED_MODULE_2__/* .isInert */ .ND)(texts[tasks[at]], tasks[at + 1], tasks[at + 2]);
+        const inert = (0,_inert_js__WEBPACK_IMPORTED_MODULE_2__/* .isInert */ .ND)(texts[tasks[at]], tasks[at + 1], tasks[at + 2]);
         Atomics.store(state, task, inert ? INERT : NOT_INERT);
         Atomics.notify(state, task);
     }
@@ -37337,6 +36455,330 @@ function exemptionFor(finding, exemptions) {
 
 /***/ }),
 
+/***/ 5563:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bl: () => (/* binding */ readFast),
+/* harmony export */   SM: () => (/* binding */ readsDifferently),
+/* harmony export */   X$: () => (/* binding */ treeOfParsed)
+/* harmony export */ });
+/* harmony import */ var js_yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3243);
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8815);
+/* harmony import */ var _kubernetes_scalars_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3367);
+
+
+
+/** The reason the fast reader stopped: the document goes the full way. */
+class NotModelled extends Error {
+}
+const SPACE = 0x20;
+const TAB = 0x09;
+const LF = 0x0a;
+const CR = 0x0d;
+const HASH = 0x23;
+const COLON = 0x3a;
+function isBlank(code) {
+    return code === SPACE || code === TAB || code === LF || code === CR;
+}
+/** Past spaces, line breaks and comment lines: where the next node's content starts. */
+function skipSeparation(text, position) {
+    let at = position;
+    for (;;) {
+        const code = text.charCodeAt(at);
+        if (isBlank(code))
+            at++;
+        else if (code === HASH && (at === 0 || isBlank(text.charCodeAt(at - 1)))) {
+            const next = text.indexOf('\n', at);
+            if (next === -1)
+                return text.length;
+            at = next + 1;
+        }
+        else
+            return at;
+    }
+}
+/** Back over spaces and line breaks: just after the last character before `position`. */
+function trimBack(text, position, floor) {
+    let at = position;
+    while (at > floor && isBlank(text.charCodeAt(at - 1)))
+        at--;
+    return at;
+}
+/** Past spaces and tabs on the same line. */
+function skipSpaces(text, position) {
+    let at = position;
+    while (text.charCodeAt(at) === SPACE || text.charCodeAt(at) === TAB)
+        at++;
+    return at;
+}
+function styleAt(text, start) {
+    switch (text[start]) {
+        case '"':
+            return 'double';
+        case "'":
+            return 'single';
+        case '|':
+            return 'literal';
+        case '>':
+            return 'folded';
+        default:
+            return 'plain';
+    }
+}
+const EMPTY = Symbol('empty');
+/**
+ * Reads the document `text.slice(start, end)` with js-yaml and the YAML 1.1 schema. Returns undefined when the text
+ * holds no document (blank or comments only), null when the fast reader does not model the document (the caller then
+ * uses the full parser), and throws js-yaml's error when the text is not valid YAML.
+ */
+function readFast(text, start, end) {
+    const source = text.slice(start, end);
+    if (readsDifferently(source))
+        return null;
+    const stack = [];
+    let root;
+    const listener = (type, state) => {
+        if (type === 'open') {
+            stack.push({ open: state.position, children: null, node: null, result: EMPTY });
+            return;
+        }
+        const event = stack.pop();
+        close(source, event, state);
+        const parent = stack[stack.length - 1];
+        if (!parent)
+            root = event;
+        else if (parent.children)
+            parent.children.push(event);
+        else
+            parent.children = [event];
+    };
+    let value;
+    try {
+        value = (0,js_yaml__WEBPACK_IMPORTED_MODULE_0__/* .load */ .Hh)(source, { schema: _kubernetes_scalars_js__WEBPACK_IMPORTED_MODULE_2__/* .KUBERNETES_SCHEMA */ .dq, listener });
+    }
+    catch (error) {
+        if (error instanceof NotModelled)
+            return null;
+        throw error;
+    }
+    if (value === undefined)
+        return undefined;
+    if (!root || root.result !== value)
+        return null;
+    const contents = root.node ?? emptyScalar(source, root.open);
+    shift(contents, start);
+    return { start, end, contents, value, fast: true };
+}
+/**
+ * Text the two parsers are known to read differently, found by the differential tests: js-yaml takes tabs where YAML
+ * forbids them (as indentation before a marker, say), and ends a line at a lone carriage return where the `yaml`
+ * package keeps it as content. Both are rare in manifests; such a document goes the full way.
+ */
+function readsDifferently(source) {
+    return source.includes('\t') || /\r(?!\n)/.test(source);
+}
+function emptyScalar(source, at) {
+    const position = skipSpaces(source, at);
+    return { kind: 'scalar', start: position, end: position, value: null, style: 'plain' };
+}
+/** Completes `event` from js-yaml's state at the node's end. */
+function close(source, event, state) {
+    if (state.kind === null)
+        return;
+    const result = state.result;
+    event.result = result;
+    // js-yaml reads the text with a line break added when it has none at the end: no position lies past the text.
+    const position = Math.min(state.position, source.length);
+    const start = skipSeparation(source, event.open);
+    const first = source[start];
+    // Anchors, aliases and tags: the full parser expands aliases with a limit and reports unknown tags in its words.
+    if (first === '&' || first === '*' || first === '!' || first === '?')
+        throw new NotModelled();
+    if (state.kind === 'scalar') {
+        const style = styleAt(source, start);
+        const end = style === 'double' || style === 'single' ? position : trimBack(source, position, start);
+        // A plain or quoted scalar over several lines: js-yaml takes continuation lines indented less than YAML requires;
+        // and a comment glued to a closing quote, which YAML rejects.
+        if (style !== 'literal' && style !== 'folded' && source.lastIndexOf('\n', end - 1) >= start) {
+            throw new NotModelled();
+        }
+        if ((style === 'double' || style === 'single') && source.charCodeAt(end) === HASH)
+            throw new NotModelled();
+        // Infinities and NaN: the full reader reports them, as Kubernetes cannot carry them in JSON.
+        if (typeof result === 'number' && !Number.isFinite(result))
+            throw new NotModelled();
+        event.node = { kind: 'scalar', start, end, value: result, style };
+        return;
+    }
+    const children = event.children ?? [];
+    // A collection read while looking for a block mapping's first key, then kept as the node itself (`{...}`, `[...]`).
+    const only = children.length === 1 ? children[0] : undefined;
+    if (only && only.result === result && only.node && only.node.kind !== 'scalar') {
+        event.node = only.node;
+        event.loose = only.loose;
+        return;
+    }
+    const flow = first === '{' || first === '[';
+    // A flow collection over several lines inside a block one: js-yaml takes lines YAML finds not indented enough.
+    if (!flow && children.some((child) => child.loose))
+        throw new NotModelled();
+    if (state.kind === 'mapping') {
+        event.node = mappingOf(source, children, result, start, flow, position);
+        event.loose = flow && source.lastIndexOf('\n', event.node.end - 1) >= start;
+        if (flow && source.charCodeAt(event.node.end) === HASH)
+            throw new NotModelled();
+        return;
+    }
+    if (state.kind !== 'sequence' || !Array.isArray(result) || children.length !== result.length) {
+        throw new NotModelled();
+    }
+    const items = children.map((child, index) => {
+        if (!Object.is(child.result === EMPTY ? null : child.result, result[index]))
+            throw new NotModelled();
+        return child.node ?? emptyScalar(source, child.open);
+    });
+    const end = flow ? position : items.length > 0 ? items[items.length - 1].end : start;
+    event.node = { kind: 'seq', start, end, flow, items };
+    event.loose = flow && source.lastIndexOf('\n', end - 1) >= start;
+    // A comment glued to a closing bracket, which YAML rejects.
+    if (flow && source.charCodeAt(end) === HASH)
+        throw new NotModelled();
+}
+function mappingOf(source, children, result, start, flow, position) {
+    if (typeof result !== 'object' || result === null || Array.isArray(result))
+        throw new NotModelled();
+    const record = result;
+    const items = [];
+    let key;
+    const add = (value, read) => {
+        const name = key.value;
+        // Every entry must be the one js-yaml stored: same key, and the very value (or object) it built.
+        if (!Object.hasOwn(record, name) || !Object.is(record[name], read))
+            throw new NotModelled();
+        items.push({ key: key, value });
+        key = undefined;
+    };
+    for (const child of children) {
+        const node = child.node;
+        if (node?.kind === 'scalar' && source.charCodeAt(skipSpaces(source, node.end)) === COLON) {
+            // A key right after a key: the first was written with no value (`key:`).
+            if (key)
+                add(valueAfter(source, key), null);
+            if (typeof node.value !== 'string' || node.value === '<<' || node.value === '__proto__') {
+                throw new NotModelled();
+            }
+            key = node;
+        }
+        else if (key) {
+            add(node ?? emptyScalar(source, child.open), child.result === EMPTY ? null : child.result);
+        }
+        else {
+            throw new NotModelled();
+        }
+    }
+    if (key)
+        add(valueAfter(source, key), null);
+    let count = 0;
+    for (const name in record)
+        if (Object.hasOwn(record, name))
+            count++;
+    if (count !== items.length)
+        throw new NotModelled();
+    const last = items[items.length - 1];
+    const end = flow ? position : last ? last.value.end : start;
+    return { kind: 'map', start, end, flow, items };
+}
+/** The empty value of `key:`: a null scalar after the colon and any spaces, where the full parser puts it. */
+function valueAfter(source, key) {
+    const colon = skipSpaces(source, key.end);
+    return emptyScalar(source, colon + 1);
+}
+function shift(node, by) {
+    if (by === 0)
+        return;
+    node.start += by;
+    node.end += by;
+    if (node.kind === 'map') {
+        for (const pair of node.items) {
+            if (pair.key)
+                shift(pair.key, by);
+            shift(pair.value, by);
+        }
+    }
+    else if (node.kind === 'seq') {
+        for (const item of node.items)
+            shift(item, by);
+    }
+}
+/**
+ * The tree of a document the `yaml` package parsed from `text.slice(offset, ...)`: every range moved by `offset`.
+ * `value` is the document's plain data, made by the caller (who limits alias expansion).
+ */
+function treeOfParsed(doc, text, offset, value, bounds) {
+    const contents = doc.contents ? convert(doc.contents, text, offset) : null;
+    const start = bounds?.start ?? doc.range[0] + offset;
+    const end = bounds?.end ?? doc.range[2] + offset;
+    return { start, end, contents, value, fast: false };
+}
+function convert(node, text, offset) {
+    const range = node.range;
+    const start = range[0] + offset;
+    if ((0,yaml__WEBPACK_IMPORTED_MODULE_1__/* .isScalar */ .jn)(node)) {
+        const style = styleOf(node.type);
+        const end = style === 'literal' || style === 'folded'
+            ? trimBack(text, range[1] + offset, start)
+            : range[1] + offset;
+        return { kind: 'scalar', start, end, value: node.value, style };
+    }
+    if ((0,yaml__WEBPACK_IMPORTED_MODULE_1__/* .isMap */ .jh)(node)) {
+        const items = node.items.map((pair) => {
+            // A merge key (`<<`) is read as a symbol: it names no field, so like a complex key it is never matched.
+            const named = (0,yaml__WEBPACK_IMPORTED_MODULE_1__/* .isScalar */ .jn)(pair.key) && typeof pair.key.value !== 'symbol';
+            const key = named ? convert(pair.key, text, offset) : null;
+            const value = pair.value
+                ? convert(pair.value, text, offset)
+                : nullAfterKey(pair.key, text, offset);
+            return { key, value };
+        });
+        const end = node.flow ? range[1] + offset : (items[items.length - 1]?.value.end ?? start);
+        return { kind: 'map', start, end, flow: Boolean(node.flow), items };
+    }
+    if ((0,yaml__WEBPACK_IMPORTED_MODULE_1__/* .isSeq */ .oP)(node)) {
+        const items = node.items.map((item) => (0,yaml__WEBPACK_IMPORTED_MODULE_1__/* .isPair */ .tO)(item) || item === null
+            ? { kind: 'opaque', start, end: start }
+            : convert(item, text, offset));
+        const end = node.flow ? range[1] + offset : (items[items.length - 1]?.end ?? start);
+        return { kind: 'seq', start, end, flow: Boolean(node.flow), items };
+    }
+    // An alias: a place in the text, nothing to walk into.
+    return { kind: 'opaque', start, end: range[1] + offset };
+}
+/** A pair the `yaml` package left without a value node (rare: it usually makes a null scalar). */
+function nullAfterKey(key, text, offset) {
+    const at = key?.range ? key.range[1] + offset : 0;
+    const colon = skipSpaces(text, at);
+    const position = skipSpaces(text, text.charCodeAt(colon) === COLON ? colon + 1 : colon);
+    return { kind: 'scalar', start: position, end: position, value: null, style: 'plain' };
+}
+function styleOf(type) {
+    switch (type) {
+        case 'QUOTE_DOUBLE':
+            return 'double';
+        case 'QUOTE_SINGLE':
+            return 'single';
+        case 'BLOCK_LITERAL':
+            return 'literal';
+        case 'BLOCK_FOLDED':
+            return 'folded';
+        default:
+            return 'plain';
+    }
+}
+
+
+/***/ }),
+
 /***/ 2678:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -37364,7 +36806,7 @@ function useEnvironmentCopy() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9755);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8892);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(577);
 
 
 
@@ -37381,7 +36823,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8892:
+/***/ 577:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40856,9 +40298,587 @@ const CREDENTIAL_SHAPES = [
     /\bxox[abprs]-[A-Za-z0-9-]{10,}/,
 ];
 
-// EXTERNAL MODULE: ./src/core/load.ts + 2 modules
-var core_load = __nccwpck_require__(6534);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+// EXTERNAL MODULE: ./src/core/kubernetes-scalars.ts
+var kubernetes_scalars = __nccwpck_require__(3367);
+;// CONCATENATED MODULE: ./src/core/kubernetes-reading.ts
+/**
+ * Where a document parsed by the `yaml` package could mean something else to Kubernetes, which reads YAML with
+ * `sigs.k8s.io/yaml` (a fork of go-yaml v2) and turns it into JSON. Plain scalars already resolve as Kubernetes
+ * resolves them (`kubernetes-scalars.ts`); what is left is found here, and such a document is not judged but reported,
+ * so a check never passes on a reading other than the one applied:
+ *
+ * - a merge key that overwrites a key written above it in the same map: go-yaml v2 applies a map's entries in order,
+ *   so `roleRef: {name: view, <<: {name: cluster-admin}}` binds `cluster-admin` in the cluster and `view` to the YAML
+ *   1.1 merge rule other readers follow;
+ * - keys JSON cannot take as they are: null, float and collection keys (Kubernetes refuses some and renders others in
+ *   its own way), and two keys that become the same field (`1` and `"1"`: which one wins is random in Go);
+ * - tags other than the core ones (`!!binary`, `!!set`, `!!timestamp`, local `!tags`), which go-yaml v2 reads in its
+ *   own ways;
+ * - infinities and NaN, which JSON cannot carry.
+ */
+
+
+const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((tag) => `tag:yaml.org,2002:${tag}`).concat('!'));
+/** The first place where Kubernetes could read the document differently; null when it reads what we read. */
+function readingProblem(doc) {
+    let found = null;
+    const report = (node, message) => {
+        found = { offset: node?.range?.[0] ?? 0, message };
+        return dist/* visit */.YR.BREAK;
+    };
+    (0,dist/* visit */.YR)(doc, {
+        Scalar(_, scalar) {
+            if (scalar.tag !== undefined && !CORE_TAGS.has(scalar.tag))
+                return report(scalar, tagMessage(scalar.tag));
+            if (typeof scalar.value === 'number' && !Number.isFinite(scalar.value)) {
+                return report(scalar, `YAML value \`${String(scalar.source)}\`: JSON, and so Kubernetes, cannot carry it.`);
+            }
+            return undefined;
+        },
+        Seq(_, seq) {
+            if (seq.tag !== undefined && !CORE_TAGS.has(seq.tag))
+                return report(seq, tagMessage(seq.tag));
+            return undefined;
+        },
+        Map(_, map) {
+            if (map.tag !== undefined && !CORE_TAGS.has(map.tag))
+                return report(map, tagMessage(map.tag));
+            const written = new Set();
+            const fields = new Map();
+            for (const pair of map.items) {
+                const key = pair.key;
+                if ((0,dist/* isScalar */.jn)(key) && typeof key.value === 'symbol') {
+                    const clash = [...mergedKeys(doc, pair.value, 0)].find((name) => written.has(name));
+                    if (clash !== undefined) {
+                        return report(key, `YAML merge key: \`<<\` here sets \`${clash}\`, which this map also sets above it. Kubernetes reads the ` +
+                            'merged value, other YAML readers the one written in the map; write the field once.');
+                    }
+                    continue;
+                }
+                const field = fieldName(key);
+                if (field === null) {
+                    return report(key, `YAML map key ${describeKey(key)}: Kubernetes cannot read it as a field name the way other YAML readers ` +
+                        'do; write it as a quoted string.');
+                }
+                const earlier = fields.get(field);
+                if (earlier !== undefined && earlier !== key) {
+                    return report(key, `YAML map key ${describeKey(key)} is the same field to Kubernetes as the key on the line above with the ` +
+                        `same name (\`${field}\`), and which one it keeps is random; write the field once.`);
+                }
+                fields.set(field, key);
+                written.add(field);
+            }
+            return undefined;
+        },
+    });
+    return found;
+}
+function tagMessage(tag) {
+    return `YAML tag \`${tag.replace(/^tag:yaml.org,2002:/, '!!')}\`: Kubernetes reads it in its own way; write the value without the tag.`;
+}
+/** The JSON field name Kubernetes makes of a map key, or null where it refuses it or renders it its own way. */
+function fieldName(key) {
+    if (!(0,dist/* isScalar */.jn)(key))
+        return null;
+    const value = key.value;
+    if (typeof value === 'string')
+        return value;
+    if (typeof value === 'boolean')
+        return String(value);
+    if (typeof value === 'number' && Number.isSafeInteger(value) && isPlainInt(key))
+        return String(value);
+    return null;
+}
+function isPlainInt(key) {
+    if (key.tag === 'tag:yaml.org,2002:int')
+        return true;
+    return key.tag === undefined && (0,kubernetes_scalars/* resolvePlain */.Rg)(String(key.source)).tag === 'int';
+}
+function describeKey(key) {
+    if ((0,dist/* isScalar */.jn)(key))
+        return `\`${String(key.source ?? key.value)}\``;
+    if ((0,dist/* isAlias */.Vj)(key))
+        return `\`*${key.source}\``;
+    if ((0,dist/* isCollection */.P3)(key))
+        return 'written as a collection';
+    return 'left empty';
+}
+/** The keys a merge value brings: of a map, an alias of one, or a sequence of those (nested merges included). */
+function mergedKeys(doc, node, depth) {
+    const keys = new Set();
+    if (node === null || depth > 20)
+        return keys;
+    const target = (0,dist/* isAlias */.Vj)(node) ? node.resolve(doc) : node;
+    if (!target)
+        return keys;
+    if ((0,dist/* isSeq */.oP)(target)) {
+        for (const item of target.items)
+            for (const key of mergedKeys(doc, item, depth + 1))
+                keys.add(key);
+    }
+    else if ((0,dist/* isMap */.jh)(target)) {
+        for (const pair of target.items) {
+            if (!(0,dist/* isScalar */.jn)(pair.key))
+                continue;
+            if (typeof pair.key.value === 'symbol') {
+                for (const key of mergedKeys(doc, pair.value, depth + 1))
+                    keys.add(key);
+            }
+            else
+                keys.add(String(pair.key.value));
+        }
+    }
+    return keys;
+}
+
+// EXTERNAL MODULE: ./src/core/tree.ts
+var core_tree = __nccwpck_require__(5563);
+;// CONCATENATED MODULE: ./src/core/arrays.ts
+/**
+ * Array helpers that hold for any length. `target.push(...items)` and `Math.max(...values)` pass every element as an
+ * argument, and V8 throws a RangeError past about a hundred thousand of them: a file with that many documents, a
+ * chart rendering that many, or a text with that many backtick runs would otherwise crash a scan.
+ */
+/** Appends `items` to `target` in place. */
+function append(target, items) {
+    for (const item of items)
+        target.push(item);
+}
+/** The largest of `values`, or `empty` when there are none. */
+function maxOf(values, empty = -Infinity) {
+    let result = empty;
+    for (const value of values)
+        if (value > result)
+            result = value;
+    return result;
+}
+/** The smallest of `values`, or `empty` when there are none. */
+function minOf(values, empty = Infinity) {
+    let result = empty;
+    for (const value of values)
+        if (value < result)
+            result = value;
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/core/chunks.ts
+/**
+ * A document marker line: `---` or `...`, alone or followed by a comment. kubectl splits a stream at every line
+ * starting with `---` followed by blanks or a comment (`---#c` too); YAML ends a document at `...`. A chunk is read
+ * alone, so both end one here.
+ */
+const MARKER = /^(?:---(?=[ \t\r\n#]|$)|\.\.\.(?=[ \t\r\n]|$))/gm;
+const MARKER_REST = /^[ \t]*(?:#[^\n]*)?\r?$/;
+/**
+ * Line breaks of YAML 1.1, which Kubernetes' reader follows, that YAML 1.2 readers take as text: a carriage return not
+ * followed by a line feed, next line (U+0085), and the line and paragraph separators (U+2028, U+2029). A comment
+ * ended by one hides the rest of its line from every reader but Kubernetes'.
+ */
+const OTHER_BREAK = /\r(?!\n)|[\u0085\u2028\u2029]/;
+const BREAK_NAMES = {
+    '\u0085': 'next-line character (U+0085)',
+    '\u2028': 'line separator (U+2028)',
+    '\u2029': 'paragraph separator (U+2029)',
+};
+/** The documents of the file that `fast` may read one by one, as [start, end) offsets; null when the file must go whole. */
+function documentChunks(text) {
+    // Directives, and `---`/`...` glued to content (`---kind: x`), which js-yaml reads as a marker and YAML does not.
+    if (/^%|^(?:---[^ \t\r\n#]|\.\.\.[^ \t\r\n])/m.test(text))
+        return null;
+    const chunks = [];
+    // js-yaml drops a byte order mark, which would move every offset of the first document by one.
+    let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    MARKER.lastIndex = 0;
+    for (let match = MARKER.exec(text); match !== null; match = MARKER.exec(text)) {
+        const lineEnd = text.indexOf('\n', match.index);
+        const end = lineEnd === -1 ? text.length : lineEnd;
+        // `--- {a: 1}` and `--- |` start a document on the marker line; such files go whole, as do directives.
+        if (!MARKER_REST.test(text.slice(match.index + 3, end)))
+            return null;
+        chunks.push([start, match.index]);
+        start = end;
+    }
+    chunks.push([start, text.length]);
+    return chunks;
+}
+/** The error for a file holding a line break only Kubernetes' reader knows (see OTHER_BREAK), or null. */
+function otherBreakError(file, lines) {
+    const found = OTHER_BREAK.exec(file.text);
+    if (found === null)
+        return null;
+    const name = found[0] === '\r' ? 'a carriage return without a line feed' : `a ${BREAK_NAMES[found[0]]}`;
+    return {
+        file: file.path,
+        line: lines.linePos(found.index).line,
+        message: `${name}: Kubernetes reads it as a line break, other YAML readers as part of the text, so the file is not ` +
+            'judged; end lines with LF or CRLF only (write the character as an escape in a double-quoted string).',
+    };
+}
+
+// EXTERNAL MODULE: ./src/core/inert.ts
+var core_inert = __nccwpck_require__(8275);
+;// CONCATENATED MODULE: ./src/core/load.ts
+
+
+
+
+
+
+
+
+/** Aliases a document may expand before it is refused (guards against "billion laughs"). */
+const MAX_ALIAS_COUNT = 1000;
+// `logLevel: 'error'`: the parser's warnings go to the process's stderr and quote the source (a Secret's data, say).
+const PARSE_OPTIONS = {
+    ...kubernetes_scalars/* KUBERNETES_PARSE_OPTIONS */.Ez,
+    prettyErrors: false,
+    uniqueKeys: true,
+    keepSourceTokens: false,
+    logLevel: 'error',
+};
+/**
+ * Parses a YAML or JSON file into the Kubernetes objects it holds.
+ *
+ * YAML 1.1 is used on purpose: Kubernetes reads manifests with a YAML 1.1 parser, so `automountServiceAccountToken: no`
+ * is `false` to the API server and must be `false` to us too.
+ *
+ * Each document is read by js-yaml with a YAML 1.1 schema, recording every node's offsets (see `tree.ts`): about eight
+ * times faster than the `yaml` package. A document js-yaml rejects, or holds something the fast reader does not model
+ * (anchors, tags, merge keys), is parsed by the `yaml` package, so errors are reported in its words and every construct
+ * is read. Files with directives, content on a `---` line, or Go template markers are parsed by the `yaml` package
+ * whole.
+ */
+function loadDocuments(file, options = {}) {
+    return loadFiles([file], options).results[0];
+}
+const INERT = { documents: 1, inert: 1, errors: [], tree: null };
+const NOTHING = { documents: 0, inert: 0, errors: [], tree: null };
+/**
+ * `loadDocuments` for many files. Documents that look inert (a kind no rule reads) are confirmed last, by a screen in
+ * another thread when one is given, while this thread reads the documents that matter; results come out in file order
+ * either way.
+ */
+function loadFiles(files, options = {}) {
+    const plans = files.map((file) => ({
+        file,
+        lines: lineCounterOf(file.text),
+        chunks: options.fast === false || file.text.includes('{{') ? null : documentChunks(file.text),
+        candidates: new Set(),
+        outcomes: [],
+    }));
+    const candidates = [];
+    const texts = [];
+    const taskFields = [];
+    plans.forEach((plan, index) => {
+        if (OTHER_BREAK.test(plan.file.text))
+            plan.chunks = [];
+        let textIndex = -1;
+        plan.chunks?.forEach(([from, to], chunk) => {
+            if (!(0,core_inert/* inertCandidate */.mQ)(plan.file.text, from, to))
+                return;
+            if (textIndex === -1)
+                textIndex = texts.push(plan.file.text) - 1;
+            plan.candidates.add(chunk);
+            candidates.push({ plan: index, chunk });
+            taskFields.push(textIndex, from, to);
+        });
+    });
+    const screen = candidates.length > 0 ? (options.screen?.(texts, Int32Array.from(taskFields)) ?? null) : null;
+    let screened;
+    try {
+        for (const plan of plans) {
+            plan.chunks?.forEach(([from, to], chunk) => {
+                if (!plan.candidates.has(chunk))
+                    plan.outcomes[chunk] = readChunk(plan, from, to);
+            });
+        }
+        // Candidates last, from the end: a screen works from the start, so the two rarely meet.
+        for (let task = candidates.length - 1; task >= 0; task--) {
+            const { plan: index, chunk } = candidates[task];
+            const plan = plans[index];
+            const [from, to] = plan.chunks[chunk];
+            const inert = screen?.verdict(task) ?? (0,core_inert/* isInert */.ND)(plan.file.text, from, to);
+            plan.outcomes[chunk] = inert ? INERT : readChunk(plan, from, to);
+        }
+    }
+    finally {
+        screened = screen?.close() ?? 0;
+    }
+    const results = plans.map((plan) => {
+        const result = { objects: [], errors: [], notices: [], documents: 0, inert: 0 };
+        const otherBreak = otherBreakError(plan.file, plan.lines);
+        if (otherBreak !== null) {
+            result.errors.push(otherBreak);
+            return result;
+        }
+        if (!plan.chunks) {
+            loadWhole(plan.file, plan.lines, result);
+            return result;
+        }
+        for (const outcome of plan.outcomes) {
+            result.documents += outcome.documents;
+            result.inert += outcome.inert;
+            append(result.errors, outcome.errors);
+            if (outcome.tree)
+                addObjects(plan.file, plan.lines, outcome.tree, result);
+        }
+        return result;
+    });
+    return { results, screened };
+}
+/** One document: js-yaml when it reads it and the fast reader models it, else the `yaml` package. */
+function readChunk(plan, from, to) {
+    let tree;
+    try {
+        tree = (0,core_tree/* readFast */.Bl)(plan.file.text, from, to);
+    }
+    catch {
+        tree = null;
+    }
+    if (tree === undefined)
+        return NOTHING;
+    if (tree)
+        return { documents: 1, inert: 0, errors: [], tree };
+    const errors = [];
+    const full = readFully(plan.file, plan.lines, from, to, errors);
+    if (full === undefined)
+        return NOTHING;
+    return { documents: 1, inert: 0, errors, tree: full };
+}
+/**
+ * Parses [from, to) with the `yaml` package. Returns undefined when it holds no document, null when the document has
+ * errors (reported in `result`), else its tree.
+ */
+function readFully(file, lines, from, to, errors) {
+    let docs;
+    try {
+        docs = (0,dist/* parseAllDocuments */.hR)(file.text.slice(from, to), PARSE_OPTIONS);
+    }
+    catch (error) {
+        errors.push({
+            file: file.path,
+            line: lines.linePos(from).line,
+            message: `cannot parse: ${messageOf(error)}`,
+        });
+        return null;
+    }
+    if (!Array.isArray(docs))
+        docs = [docs];
+    const present = docs.filter((doc) => !isEmptyDocument(doc));
+    if (present.length === 0)
+        return undefined;
+    const doc = present[0];
+    if (!reportErrors(file, lines, doc, from, errors))
+        return null;
+    const value = load_valueOf(file, lines, doc, from, errors);
+    if (value === FAILED)
+        return null;
+    return (0,core_tree/* treeOfParsed */.X$)(doc, file.text, from, value, { start: from, end: to });
+}
+/** The whole file with the `yaml` package: files with directives, markers followed by content, or templates. */
+function loadWhole(file, lines, result) {
+    const text = file.text;
+    let docs;
+    try {
+        docs = (0,dist/* parseAllDocuments */.hR)(text, PARSE_OPTIONS);
+    }
+    catch (error) {
+        result.errors.push({ file: file.path, line: null, message: `cannot parse: ${messageOf(error)}` });
+        return;
+    }
+    if (!Array.isArray(docs))
+        docs = [docs];
+    if (text.includes('{{') && docs.some((doc) => looksLikeGoTemplate(doc))) {
+        result.notices.push({
+            file: file.path,
+            message: 'contains Go template markers ({{ ... }}) outside of a Helm chart; skipped. Scan the rendered output, or the chart itself.',
+        });
+        return;
+    }
+    for (const doc of docs) {
+        if (isEmptyDocument(doc))
+            continue;
+        result.documents++;
+        if (!reportErrors(file, lines, doc, 0, result.errors))
+            continue;
+        const value = load_valueOf(file, lines, doc, 0, result.errors);
+        if (value === FAILED)
+            continue;
+        addObjects(file, lines, (0,core_tree/* treeOfParsed */.X$)(doc, text, 0, value), result);
+    }
+}
+/** A document with nothing in it: comments only, or an explicit `---` with no content (not even `~`). */
+function isEmptyDocument(doc) {
+    if (doc.errors.length > 0)
+        return false;
+    const contents = doc.contents;
+    return (contents === null ||
+        ((0,dist/* isScalar */.jn)(contents) && contents.value === null && contents.range[0] === contents.range[1]));
+}
+function reportErrors(file, lines, doc, offset, errors) {
+    for (const error of doc.errors) {
+        const position = error.pos?.[0];
+        errors.push({
+            file: file.path,
+            line: position === undefined ? null : lines.linePos(position + offset).line,
+            message: `YAML ${error.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'syntax error'}: ${withoutQuotedSource(firstLine(error.message))}`,
+        });
+    }
+    if (doc.errors.length > 0)
+        return false;
+    const problem = readingProblem(doc);
+    if (problem === null)
+        return true;
+    errors.push({
+        file: file.path,
+        line: lines.linePos(problem.offset + offset).line,
+        message: problem.message,
+    });
+    return false;
+}
+const FAILED = Symbol('failed');
+function load_valueOf(file, lines, doc, offset, errors) {
+    try {
+        return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    }
+    catch (error) {
+        const line = doc.contents?.range ? lines.linePos(doc.contents.range[0] + offset).line : null;
+        errors.push({ file: file.path, line, message: `cannot read document: ${messageOf(error)}` });
+        return FAILED;
+    }
+}
+/** The Kubernetes objects of a document that may matter to a rule: the document itself, or the items of a List. */
+function addObjects(file, lines, doc, result) {
+    const value = doc.value;
+    const docIndex = result.documents - 1;
+    if (!(0,core_inert/* isKubernetesObject */.i1)(value))
+        return;
+    const items = value.items;
+    if (value.kind.endsWith('List') && Array.isArray(items)) {
+        items.forEach((item, itemIndex) => {
+            if (!(0,core_inert/* isKubernetesObject */.i1)(item))
+                return;
+            if (!(0,core_model/* mayMatter */.dx)(item)) {
+                result.inert++;
+                return;
+            }
+            result.objects.push({
+                file,
+                doc,
+                basePath: ['items', itemIndex],
+                value: item,
+                lines,
+                docIndex,
+                itemIndex,
+            });
+        });
+        return;
+    }
+    if (!(0,core_model/* mayMatter */.dx)(value)) {
+        result.inert++;
+        return;
+    }
+    result.objects.push({ file, doc, basePath: [], value, lines, docIndex, itemIndex: null });
+}
+/** Line starts of a text, for turning offsets into 1-based lines. */
+function lineCounterOf(text) {
+    const lines = new dist/* LineCounter */.HN();
+    lines.addNewLine(0);
+    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1))
+        lines.addNewLine(at + 1);
+    return lines;
+}
+/**
+ * Template actions such as `{{ .Values.x }}` or `{{- if ... }}` either break the YAML or parse as flow maps whose
+ * keys are maps, which no manifest has. `{{` inside quoted or block strings (alert templates, scripts) is data.
+ */
+function looksLikeGoTemplate(doc) {
+    if (doc.errors.length > 0)
+        return true;
+    let found = false;
+    (0,dist/* visit */.YR)(doc, {
+        Pair(_, pair) {
+            if ((0,dist/* isCollection */.P3)(pair.key)) {
+                found = true;
+                return dist/* visit */.YR.BREAK;
+            }
+            return undefined;
+        },
+    });
+    return found;
+}
+function firstLine(message) {
+    return message.split('\n')[0].trim();
+}
+function messageOf(error) {
+    return withoutQuotedSource(firstLine(error instanceof Error ? error.message : String(error)));
+}
+/**
+ * A value written as `*something` is read as an alias, and the parser's message names it: that name is the user's
+ * value (a password, say), so it is left out.
+ */
+function withoutQuotedSource(message) {
+    return message.replace(/^(Unresolved alias[^:]*):.*$/, '$1');
+}
+
+;// CONCATENATED MODULE: ./src/core/locate.ts
+/** The node at `path` below the object, or undefined. */
+function nodeAt(object, path) {
+    let node = object.doc.contents ?? undefined;
+    for (const segment of object.basePath)
+        node = childOf(node, segment);
+    for (const segment of path)
+        node = childOf(node, segment);
+    return node;
+}
+function childOf(node, segment) {
+    if (node?.kind === 'map')
+        return node.items.find((pair) => pair.key?.value === segment)?.value;
+    if (node?.kind === 'seq' && typeof segment === 'number')
+        return node.items[segment];
+    return undefined;
+}
+/** The key node of the pair at `path` (the last segment must be a key), or undefined. */
+function keyNodeAt(object, path) {
+    if (path.length === 0)
+        return undefined;
+    const parent = nodeAt(object, path.slice(0, -1));
+    const key = path[path.length - 1];
+    if (parent?.kind !== 'map')
+        return undefined;
+    return parent.items.find((pair) => pair.key?.value === key)?.key ?? undefined;
+}
+/**
+ * The lines of the deepest node along `path` that exists: the field itself when present, else its closest ancestor,
+ * else the start of the object. A key with a scalar value spans its own line; a collection is pointed at by its key.
+ */
+function spanOf(object, path) {
+    for (let depth = path.length; depth > 0; depth--) {
+        const prefix = path.slice(0, depth);
+        const key = typeof prefix[prefix.length - 1] === 'string' ? keyNodeAt(object, prefix) : undefined;
+        const node = nodeAt(object, prefix);
+        if (key) {
+            const line = object.lines.linePos(key.start).line;
+            const end = node?.kind === 'scalar' ? object.lines.linePos(node.end).line : line;
+            return { line, endLine: Math.max(line, end) };
+        }
+        if (node) {
+            const line = object.lines.linePos(node.start).line;
+            return { line, endLine: line };
+        }
+    }
+    return documentStart(object);
+}
+function documentStart(object) {
+    const offset = nodeAt(object, [])?.start ?? object.doc.start;
+    const line = object.lines.linePos(offset).line;
+    return { line, endLine: line };
+}
+
 ;// CONCATENATED MODULE: ./src/core/secrets.ts
+
 
 
 
@@ -40909,7 +40929,7 @@ function isSecretEnvValue(variable, extraNames) {
 }
 /** Adds the lines (1-based) a node spans, from its first character to its last non-blank one. */
 function addNodeLines(lines, object, path) {
-    const node = (0,core_load/* nodeAt */.oB)(object, path);
+    const node = nodeAt(object, path);
     if (node)
         addRangeLines(lines, object, node.start, node.end);
 }
@@ -40962,7 +40982,7 @@ function secretLines(model, extraEnvNames = []) {
 }
 /** The secret lines of files given as text: for callers outside a scan (the patch of a fork pull request). */
 function secretLinesOfFiles(files, config) {
-    const objects = files.flatMap((file) => (0,core_load/* loadDocuments */.tu)(file).objects);
+    const objects = files.flatMap((file) => loadDocuments(file).objects);
     return secretLines((0,core_model/* buildModel */.yK)(objects, config.defaultNamespace), extraCredentialEnvNames(config));
 }
 /** The annotation `kubectl apply` keeps a copy of the object in, Secret data included. */
@@ -41038,7 +41058,7 @@ function decodedText(data) {
 }
 /** The secret values of files given as text: for callers outside a scan (the fork-safe publisher). */
 function secretValuesOfFiles(files, config) {
-    const objects = files.flatMap((file) => (0,core_load/* loadDocuments */.tu)(file).objects);
+    const objects = files.flatMap((file) => loadDocuments(file).objects);
     return secretValues((0,core_model/* buildModel */.yK)(objects, config.defaultNamespace), extraCredentialEnvNames(config));
 }
 /**
@@ -41806,8 +41826,6 @@ function newSideText(patch) {
     return hunks.map((lines) => `${lines.join('\n')}\n`).join('---\n');
 }
 
-// EXTERNAL MODULE: ./src/core/arrays.ts
-var arrays = __nccwpck_require__(3309);
 ;// CONCATENATED MODULE: ./src/core/apply.ts
 
 /**
@@ -41825,7 +41843,7 @@ function applyFixes(text, fixes) {
             skipped++;
             continue;
         }
-        (0,arrays/* append */.BC)(taken, fix.edits);
+        append(taken, fix.edits);
         applied++;
     }
     const result = applyEdits(text, taken);
@@ -41842,7 +41860,7 @@ function applyEdits(text, edits) {
     return result + text.slice(cursor);
 }
 function firstStart(fix) {
-    return (0,arrays/* minOf */._h)(fix.edits.map((edit) => edit.start));
+    return minOf(fix.edits.map((edit) => edit.start));
 }
 function overlaps(a, b) {
     if (a.start === b.start)
@@ -41852,12 +41870,8 @@ function overlaps(a, b) {
 
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
 // EXTERNAL MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
 var js_yaml = __nccwpck_require__(3243);
-// EXTERNAL MODULE: ./src/core/kubernetes-scalars.ts
-var kubernetes_scalars = __nccwpck_require__(3367);
 ;// CONCATENATED MODULE: ./src/core/fix.ts
 
 
@@ -41866,13 +41880,13 @@ var kubernetes_scalars = __nccwpck_require__(3367);
 
 
 // `logLevel: 'error'`: yaml's warnings go to the process's stderr and quote the source (a Secret's, say).
-const PARSE_OPTIONS = {
+const fix_PARSE_OPTIONS = {
     ...kubernetes_scalars/* KUBERNETES_PARSE_OPTIONS */.Ez,
     uniqueKeys: true,
     prettyErrors: false,
     logLevel: 'error',
 };
-const MAX_ALIAS_COUNT = 1000;
+const fix_MAX_ALIAS_COUNT = 1000;
 function newlineOf(text) {
     return text.includes('\r\n') ? '\r\n' : '\n';
 }
@@ -41972,11 +41986,11 @@ function readsQuicklyAs(edited, expected) {
 }
 /** The check for a document the `yaml` package read, with that parser, which expands aliases with a limit. */
 function readsFullyAs(edited, expected) {
-    const docs = (0,dist/* parseAllDocuments */.hR)(edited, PARSE_OPTIONS);
+    const docs = (0,dist/* parseAllDocuments */.hR)(edited, fix_PARSE_OPTIONS);
     if (!Array.isArray(docs) || docs.length !== 1 || docs[0].errors.length > 0)
         return false;
     try {
-        return (0,external_node_util_.isDeepStrictEqual)(docs[0].toJS({ maxAliasCount: MAX_ALIAS_COUNT }), expected);
+        return (0,external_node_util_.isDeepStrictEqual)(docs[0].toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }), expected);
     }
     catch {
         return false;
@@ -41987,7 +42001,7 @@ const parsedValues = new Map();
 function parseValue(valueText) {
     if (parsedValues.has(valueText))
         return parsedValues.get(valueText);
-    const value = (0,dist/* parse */.qg)(valueText, PARSE_OPTIONS);
+    const value = (0,dist/* parse */.qg)(valueText, fix_PARSE_OPTIONS);
     // Only plain values are kept: an object would be shared by every fix that inserts it.
     if (typeof value !== 'object' || value === null)
         parsedValues.set(valueText, value);
@@ -42035,7 +42049,7 @@ function keyQuote(key) {
  * of its own at the siblings' indentation; in a flow map or JSON object beside its siblings, in their layout.
  */
 function setMapEntry(object, mapPath, key, valueText, position) {
-    const map = (0,core_load/* nodeAt */.oB)(object, mapPath);
+    const map = nodeAt(object, mapPath);
     if (map?.kind !== 'map' || map.items.length === 0)
         return null;
     const value = parseValue(valueText);
@@ -42129,7 +42143,7 @@ function flowInsert(object, map, key, valueText, anchor) {
 function renameKey(object, path, newKey) {
     const parentPath = path.slice(0, -1);
     const oldKey = String(path[path.length - 1]);
-    const map = (0,core_load/* nodeAt */.oB)(object, parentPath);
+    const map = nodeAt(object, parentPath);
     const key = map ? pairOf(map, oldKey)?.key : undefined;
     if (!key)
         return null;
@@ -42150,7 +42164,7 @@ function renameKey(object, path, newKey) {
 function removeEntry(object, path) {
     const parentPath = path.slice(0, -1);
     const name = String(path[path.length - 1]);
-    const map = (0,core_load/* nodeAt */.oB)(object, parentPath);
+    const map = nodeAt(object, parentPath);
     if (map?.kind !== 'map' || map.items.length < 2)
         return null;
     const index = map.items.findIndex((item) => item.key?.value === name);
@@ -42191,7 +42205,7 @@ function removeEntry(object, path) {
 }
 /** Replaces the scalar at `path` with `valueText`. */
 function replaceScalar(object, path, valueText) {
-    const node = (0,core_load/* nodeAt */.oB)(object, path);
+    const node = nodeAt(object, path);
     if (node?.kind !== 'scalar')
         return null;
     const value = parseValue(valueText);
@@ -42218,18 +42232,18 @@ function appendDocument(object, documentText) {
     const end = lineEndOf(text, contentEndOffset - 1);
     const edit = { start: end, end, text: `${newline}---${newline}${body}` };
     // The whole file is checked: every document as before, and the new one, as intended, after the object's.
-    const before = (0,dist/* parseAllDocuments */.hR)(text, PARSE_OPTIONS);
-    const after = (0,dist/* parseAllDocuments */.hR)(applyEdits(text, [edit]), PARSE_OPTIONS);
+    const before = (0,dist/* parseAllDocuments */.hR)(text, fix_PARSE_OPTIONS);
+    const after = (0,dist/* parseAllDocuments */.hR)(applyEdits(text, [edit]), fix_PARSE_OPTIONS);
     if (!Array.isArray(before) || !Array.isArray(after) || after.length !== before.length + 1)
         return null;
     if (after.some((doc) => doc.errors.length > 0))
         return null;
     try {
-        const expected = before.map((doc) => doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
+        const expected = before.map((doc) => doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }));
         // Every document that starts after the insertion point moves down by one.
         const next = before.findIndex((doc) => doc.range[0] > end);
         expected.splice(next === -1 ? expected.length : next, 0, parseValue(documentText));
-        const actual = after.map((doc) => doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
+        const actual = after.map((doc) => doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }));
         if (!(0,external_node_util_.isDeepStrictEqual)(actual, expected))
             return null;
     }
@@ -42252,7 +42266,7 @@ function setServiceAccountAutomount(account) {
  */
 function setYamlScalar(path, text, keyPath, valueText) {
     const lines = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { ...PARSE_OPTIONS, lineCounter: lines });
+    const doc = (0,dist/* parseDocument */.Tp)(text, { ...fix_PARSE_OPTIONS, lineCounter: lines });
     if (doc.errors.length > 0)
         return null;
     const node = doc.getIn(keyPath, true);
@@ -42261,14 +42275,14 @@ function setYamlScalar(path, text, keyPath, valueText) {
     const edits = [{ start: node.range[0], end: node.range[1], text: valueText }];
     let expected;
     try {
-        expected = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+        expected = doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT });
         let container = expected;
         for (const key of keyPath.slice(0, -1))
             container = container[key];
         container[keyPath[keyPath.length - 1]] = parseValue(valueText);
-        const edited = (0,dist/* parseDocument */.Tp)(applyEdits(text, edits), PARSE_OPTIONS);
+        const edited = (0,dist/* parseDocument */.Tp)(applyEdits(text, edits), fix_PARSE_OPTIONS);
         if (edited.errors.length > 0 ||
-            !(0,external_node_util_.isDeepStrictEqual)(edited.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), expected)) {
+            !(0,external_node_util_.isDeepStrictEqual)(edited.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }), expected)) {
             return null;
         }
     }
@@ -42463,11 +42477,11 @@ function severityBreakdown(counts) {
 
 
 
-const MARKER = /<!-- kube-token-guard:fingerprints=([0-9a-f,]+) -->/;
+const review_MARKER = /<!-- kube-token-guard:fingerprints=([0-9a-f,]+) -->/;
 const RESOLVED_MARKER = '<!-- kube-token-guard:resolved -->';
 /** Whether a comment carries the marker of the findings it comments (see `planReview`). */
 function hasFingerprintMarker(body) {
-    return MARKER.test(body);
+    return review_MARKER.test(body);
 }
 /** Line breaks of every kind: a message is one paragraph, and a break could start a heading, list or HTML block. */
 const LINE_BREAKS = /\r\n|[\r\n\u2028\u2029\u0085]/g;
@@ -42535,7 +42549,7 @@ function closingTick(text, from) {
  */
 function codeSpan(text) {
     const flat = withoutControls(text.replace(LINE_BREAKS, ' '));
-    const longest = (0,arrays/* maxOf */._)((flat.match(/`+/g) ?? []).map((run) => run.length), 0);
+    const longest = maxOf((flat.match(/`+/g) ?? []).map((run) => run.length), 0);
     const fence = '`'.repeat(longest + 1);
     // Markdown strips one space from each end of a span that has both, and a span cannot start or end with a backtick.
     if (flat.trim() === '')
@@ -42545,7 +42559,7 @@ function codeSpan(text) {
 }
 /** The backticks of a fenced block holding `content`: longer than any run inside it, and at least `minimum`. */
 function codeFence(content, minimum = 3) {
-    const longest = (0,arrays/* maxOf */._)((content.match(/`+/g) ?? []).map((run) => run.length), 0);
+    const longest = maxOf((content.match(/`+/g) ?? []).map((run) => run.length), 0);
     return '`'.repeat(Math.max(minimum, longest + 1));
 }
 function bySeverity(a, b) {
@@ -42586,7 +42600,7 @@ function mergeFixes(text, fixes) {
 function planReview(introduced, existing, context) {
     const posted = new Map();
     for (const comment of existing) {
-        const match = MARKER.exec(comment.body);
+        const match = review_MARKER.exec(comment.body);
         if (!match)
             continue;
         for (const print of match[1].split(','))
@@ -42597,7 +42611,7 @@ function planReview(introduced, existing, context) {
     for (const comment of new Set(posted.values())) {
         if (comment.body.includes(RESOLVED_MARKER))
             continue;
-        const prints = MARKER.exec(comment.body)[1].split(',');
+        const prints = review_MARKER.exec(comment.body)[1].split(',');
         if (!prints.some((print) => current.has(print)))
             plan.resolved.push(comment);
     }
@@ -42622,7 +42636,7 @@ function planReview(introduced, existing, context) {
             const fix = group.fix;
             const anchor = group.findings[0];
             if (!lines?.inline) {
-                (0,arrays/* append */.BC)(plan.inBody, group.findings);
+                append(plan.inBody, group.findings);
             }
             else if (fix && inOneHunk(lines, fix.startLine, fix.endLine)) {
                 candidates.push(comment(path, fix.startLine, fix.endLine, group.findings, fix, context));
@@ -42631,14 +42645,14 @@ function planReview(introduced, existing, context) {
                 candidates.push(comment(path, anchor.line, anchor.line, group.findings, null, context));
             }
             else {
-                (0,arrays/* append */.BC)(plan.inBody, group.findings);
+                append(plan.inBody, group.findings);
             }
         }
     }
     candidates.sort((a, b) => bySeverity(a.findings[0], b.findings[0]));
     plan.comments = candidates.slice(0, Math.max(0, context.maxComments));
     for (const over of candidates.slice(plan.comments.length))
-        (0,arrays/* append */.BC)(plan.inBody, over.findings);
+        append(plan.inBody, over.findings);
     plan.inBody.sort(bySeverity);
     return plan;
 }
@@ -44263,7 +44277,7 @@ function row(cells) {
 function summaryMarkdown(input) {
     const all = [...input.introduced, ...input.existing];
     const rules = [...new Set(all.map((finding) => finding.ruleId))].sort((a, b) => {
-        const top = (id) => (0,arrays/* maxOf */._)(all.filter((f) => f.ruleId === id).map((f) => severityRank(f.severity)));
+        const top = (id) => maxOf(all.filter((f) => f.ruleId === id).map((f) => severityRank(f.severity)));
         return top(b) - top(a) || a.localeCompare(b);
     });
     const open = (list) => list.filter((finding) => !finding.suppressed);
@@ -51490,9 +51504,9 @@ async function collectFiles(options) {
 }
 /** Adds the manifests no build reads to a collection, and keeps its files in path order. */
 function addUnbuilt(result, unbuilt) {
-    (0,arrays/* append */.BC)(result.files, unbuilt.files);
-    (0,arrays/* append */.BC)(result.errors, unbuilt.errors);
-    (0,arrays/* append */.BC)(result.notices, unbuilt.notices);
+    append(result.files, unbuilt.files);
+    append(result.errors, unbuilt.errors);
+    append(result.notices, unbuilt.notices);
     result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 /** The files to scan at a git revision, read from the object store (the working tree may hold another commit). */
@@ -51714,6 +51728,7 @@ var screen = __nccwpck_require__(9755);
 
 
 
+
 /**
  * Text in, findings out: loads every file, builds one model of all of them (so ServiceAccounts and bindings in any
  * file count), runs the enabled rules and applies suppressions. No I/O.
@@ -51724,11 +51739,11 @@ function scanFiles(files, config, registry = rules_registry, load = { screen: sc
     const notices = [];
     let documents = 0;
     let inert = 0;
-    const { results, screened } = (0,core_load/* loadFiles */.aY)(files, load);
+    const { results, screened } = loadFiles(files, load);
     for (const loaded of results) {
-        (0,arrays/* append */.BC)(objects, loaded.objects);
-        (0,arrays/* append */.BC)(errors, loaded.errors);
-        (0,arrays/* append */.BC)(notices, loaded.notices);
+        append(objects, loaded.objects);
+        append(errors, loaded.errors);
+        append(notices, loaded.notices);
         documents += loaded.documents;
         inert += loaded.inert;
     }
@@ -51790,7 +51805,7 @@ function evaluate(model, config, registry = rules_registry) {
 const findingResource = new WeakMap();
 function toFinding(ruleId, defaultSeverity, configured, report) {
     const { object, ref } = report.resource;
-    const span = (0,core_load/* spanOf */.ee)(object, report.path);
+    const span = spanOf(object, report.path);
     const rendered = object.file.rendered === true;
     const group = ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] : '';
     const finding = {
@@ -52438,6 +52453,7 @@ function podSpecInsertion(template, podSpecPath) {
 
 
 
+
 /**
  * What all renders of one scan may take together. Each render has its own timeout too; this bounds a pull request
  * that adds hundreds of slow charts. Renders that would start after it are errors of their chart or overlay.
@@ -52501,9 +52517,9 @@ async function renderCollected(collected, root, config, tools = {}, budgetMs = R
         return { log: null, charts: [] };
     const results = await pooled(jobs, 2, (job) => job());
     for (const result of results) {
-        (0,arrays/* append */.BC)(collected.files, result.files);
-        (0,arrays/* append */.BC)(collected.errors, result.errors);
-        (0,arrays/* append */.BC)(collected.notices, result.notices);
+        append(collected.files, result.files);
+        append(collected.errors, result.errors);
+        append(collected.notices, result.notices);
     }
     const milliseconds = results.reduce((sum, result) => sum + result.milliseconds, 0);
     const chartResults = results.slice(0, renders.length);
@@ -52553,7 +52569,7 @@ async function mapRenderedFindings(findings, root) {
         const text = sources.get(finding.file);
         if (!text)
             continue;
-        const loaded = (0,core_load/* loadDocuments */.tu)({ path: finding.file, text });
+        const loaded = loadDocuments({ path: finding.file, text });
         const candidates = loaded.objects.filter((object) => object.value.kind === finding.resource.kind);
         const named = candidates.find((object) => {
             const name = object.value.metadata?.name;
@@ -52561,7 +52577,7 @@ async function mapRenderedFindings(findings, root) {
         });
         const object = named ?? (candidates.length === 1 ? candidates[0] : undefined);
         const span = object
-            ? (0,core_load/* spanOf */.ee)(object, finding.path)
+            ? spanOf(object, finding.path)
             : { line: templateLine(text, finding.path), endLine: 0 };
         finding.line = span.line;
         finding.endLine = Math.max(span.line, span.endLine);
@@ -53466,9 +53482,9 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
         const fromTouchedChart = (file) => touchedCharts.some((dir) => under(file.path, dir));
         const fromKustomize = (file) => file.rendered === true && !inChart(file.path);
         const headRender = await renderAt(head, fromGit ? { git, rev: pr.headSha } : { root: inputs.workingDirectory }, config, temporary);
-        (0,arrays/* append */.BC)(head.files, headRender.files);
-        (0,arrays/* append */.BC)(head.errors, headRender.errors);
-        (0,arrays/* append */.BC)(head.notices, headRender.notices);
+        append(head.files, headRender.files);
+        append(head.errors, headRender.errors);
+        append(head.notices, headRender.notices);
         await learnSecretSources(secrets, headRender.root, head, config);
         for (const notice of head.notices)
             info(`Notice: ${logText(notice.file)}: ${logText(notice.message)}`);

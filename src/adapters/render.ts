@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { loadDocuments, spanOf } from '../core/load.js';
+import { loadDocuments } from '../core/load.js';
+import { spanOf } from '../core/locate.js';
 import { templateLine } from '../core/source-map.js';
 import type { Finding, ScanError, ScanNotice, SourceFile } from '../core/types.js';
 import type { ResolvedConfig } from '../config/config.js';

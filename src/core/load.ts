@@ -1,18 +1,12 @@
 import { type Document, LineCounter, isCollection, isScalar, parseAllDocuments, visit } from 'yaml';
 import { readingProblem } from './kubernetes-reading.js';
-import { KUBERNETES_PARSE_OPTIONS, KUBERNETES_SCHEMA } from './kubernetes-scalars.js';
-import { load as loadQuickly } from 'js-yaml';
+import { KUBERNETES_PARSE_OPTIONS } from './kubernetes-scalars.js';
 import { mayMatter } from './model.js';
-import {
-  type TreeDocument,
-  type TreeNode,
-  type TreeScalar,
-  readFast,
-  readsDifferently,
-  treeOfParsed,
-} from './tree.js';
+import { type TreeDocument, readFast, treeOfParsed } from './tree.js';
 import type { ScanError, ScanNotice, SourceFile } from './types.js';
 import { append } from './arrays.js';
+import { OTHER_BREAK, documentChunks, otherBreakError } from './chunks.js';
+import { inertCandidate, isInert, isKubernetesObject } from './inert.js';
 
 export type PathSegment = string | number;
 
@@ -166,17 +160,9 @@ export function loadFiles(
   }
   const results = plans.map((plan) => {
     const result: LoadResult = { objects: [], errors: [], notices: [], documents: 0, inert: 0 };
-    const otherBreak = OTHER_BREAK.exec(plan.file.text);
+    const otherBreak = otherBreakError(plan.file, plan.lines);
     if (otherBreak !== null) {
-      const name =
-        otherBreak[0] === '\r' ? 'a carriage return without a line feed' : `a ${BREAK_NAMES[otherBreak[0]]}`;
-      result.errors.push({
-        file: plan.file.path,
-        line: plan.lines.linePos(otherBreak.index).line,
-        message:
-          `${name}: Kubernetes reads it as a line break, other YAML readers as part of the text, so the file is not ` +
-          'judged; end lines with LF or CRLF only (write the character as an escape in a double-quoted string).',
-      });
+      result.errors.push(otherBreak);
       return result;
     }
     if (!plan.chunks) {
@@ -208,77 +194,6 @@ function readChunk(plan: FilePlan, from: number, to: number): ChunkOutcome {
   const full = readFully(plan.file, plan.lines, from, to, errors);
   if (full === undefined) return NOTHING;
   return { documents: 1, inert: 0, errors, tree: full };
-}
-
-/** The documents of the file that `fast` may read one by one, as [start, end) offsets; null when the file must go whole. */
-function documentChunks(text: string): Array<[number, number]> | null {
-  // Directives, and `---`/`...` glued to content (`---kind: x`), which js-yaml reads as a marker and YAML does not.
-  if (/^%|^(?:---[^ \t\r\n#]|\.\.\.[^ \t\r\n])/m.test(text)) return null;
-  const chunks: Array<[number, number]> = [];
-  // js-yaml drops a byte order mark, which would move every offset of the first document by one.
-  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  MARKER.lastIndex = 0;
-  for (let match = MARKER.exec(text); match !== null; match = MARKER.exec(text)) {
-    const lineEnd = text.indexOf('\n', match.index);
-    const end = lineEnd === -1 ? text.length : lineEnd;
-    // `--- {a: 1}` and `--- |` start a document on the marker line; such files go whole, as do directives.
-    if (!MARKER_REST.test(text.slice(match.index + 3, end))) return null;
-    chunks.push([start, match.index]);
-    start = end;
-  }
-  chunks.push([start, text.length]);
-  return chunks;
-}
-
-/**
- * Whether [from, to) looks like a document of a kind no rule reads (a CRD, a Service, a ConfigMap: often half of a
- * repository's bytes) by its top-level `kind:` line. Anchors go the normal way, which refuses alias bombs; so do merge
- * keys, which js-yaml reads differently in places, and text the two parsers are known to read differently.
- */
-function inertCandidate(text: string, from: number, to: number): boolean {
-  const chunk = text.slice(from, to);
-  const kind = KIND_LINE.exec(chunk);
-  return (
-    kind !== null &&
-    isInertKind(kind[1]!) &&
-    !ANCHOR.test(chunk) &&
-    !chunk.includes('<<') &&
-    !readsDifferently(chunk)
-  );
-}
-
-/**
- * Whether a candidate is inert: js-yaml reads it as an object of the kind its `kind:` line says, and nothing in it
- * can matter. It is then only counted, never given offsets. Whatever js-yaml rejects goes the normal way, which
- * reports the error.
- */
-export function isInert(text: string, from: number, to: number): boolean {
-  const chunk = text.slice(from, to);
-  const kind = KIND_LINE.exec(chunk);
-  if (!kind) return false;
-  let value: unknown;
-  try {
-    value = loadQuickly(chunk, { schema: KUBERNETES_SCHEMA });
-  } catch {
-    return false;
-  }
-  return isKubernetesObject(value) && value.kind === kind[1] && !mayMatter(value);
-}
-
-/** Kinds that carry a pod template by definition: never inert, so not worth a screening read. */
-const TEMPLATE_KINDS = new Set([
-  'Deployment',
-  'StatefulSet',
-  'DaemonSet',
-  'ReplicaSet',
-  'ReplicationController',
-  'Job',
-  'Rollout',
-  'DeploymentConfig',
-]);
-
-function isInertKind(kind: string): boolean {
-  return !TEMPLATE_KINDS.has(kind) && !mayMatter({ kind });
 }
 
 /**
@@ -438,40 +353,6 @@ export function lineCounterOf(text: string): LineCounter {
   return lines;
 }
 
-/** A document marker line: `---` or `...`, alone or followed by a comment. */
-// kubectl splits a stream at every line starting with `---` followed by blanks or a comment (`---#c` too); YAML ends
-// a document at `...`. A chunk is read alone, so both end one here.
-const MARKER = /^(?:---(?=[ \t\r\n#]|$)|\.\.\.(?=[ \t\r\n]|$))/gm;
-const MARKER_REST = /^[ \t]*(?:#[^\n]*)?\r?$/;
-/** An anchor: documents with aliases go the full way, which refuses alias bombs with an error of their own. */
-/**
- * Line breaks of YAML 1.1, which Kubernetes' reader follows, that YAML 1.2 readers take as text: a carriage return not
- * followed by a line feed, next line (U+0085), and the line and paragraph separators (U+2028, U+2029). A comment
- * ended by one hides the rest of its line from every reader but Kubernetes'.
- */
-const OTHER_BREAK = /\r(?!\n)|[\u0085\u2028\u2029]/;
-const BREAK_NAMES: Record<string, string> = {
-  '\u0085': 'next-line character (U+0085)',
-  '\u2028': 'line separator (U+2028)',
-  '\u2029': 'paragraph separator (U+2029)',
-};
-const ANCHOR = /(?:^|[\s[{,])&[^\s,[\]{}]/;
-/** A top-level `kind:` written as a plain scalar, the way nearly every manifest writes it. */
-const KIND_LINE = /^kind:[ \t]*([A-Za-z][\w.-]*)[ \t]*(?:#[^\n]*)?\r?$/m;
-
-function isKubernetesObject(
-  value: unknown,
-): value is Record<string, unknown> & { apiVersion: string; kind: string } {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const record = value as Record<string, unknown>;
-  return (
-    typeof record.apiVersion === 'string' &&
-    record.apiVersion !== '' &&
-    typeof record.kind === 'string' &&
-    record.kind !== ''
-  );
-}
-
 /**
  * Template actions such as `{{ .Values.x }}` or `{{- if ... }}` either break the YAML or parse as flow maps whose
  * keys are maps, which no manifest has. `{{` inside quoted or block strings (alert templates, scripts) is data.
@@ -505,60 +386,4 @@ function messageOf(error: unknown): string {
  */
 function withoutQuotedSource(message: string): string {
   return message.replace(/^(Unresolved alias[^:]*):.*$/, '$1');
-}
-
-/** The node at `path` below the object, or undefined. */
-export function nodeAt(object: LoadedObject, path: readonly PathSegment[]): TreeNode | undefined {
-  let node: TreeNode | undefined = object.doc.contents ?? undefined;
-  for (const segment of object.basePath) node = childOf(node, segment);
-  for (const segment of path) node = childOf(node, segment);
-  return node;
-}
-
-function childOf(node: TreeNode | undefined, segment: PathSegment): TreeNode | undefined {
-  if (node?.kind === 'map') return node.items.find((pair) => pair.key?.value === segment)?.value;
-  if (node?.kind === 'seq' && typeof segment === 'number') return node.items[segment];
-  return undefined;
-}
-
-/** The key node of the pair at `path` (the last segment must be a key), or undefined. */
-export function keyNodeAt(object: LoadedObject, path: readonly PathSegment[]): TreeScalar | undefined {
-  if (path.length === 0) return undefined;
-  const parent = nodeAt(object, path.slice(0, -1));
-  const key = path[path.length - 1];
-  if (parent?.kind !== 'map') return undefined;
-  return parent.items.find((pair) => pair.key?.value === key)?.key ?? undefined;
-}
-
-export interface LineSpan {
-  line: number;
-  endLine: number;
-}
-
-/**
- * The lines of the deepest node along `path` that exists: the field itself when present, else its closest ancestor,
- * else the start of the object. A key with a scalar value spans its own line; a collection is pointed at by its key.
- */
-export function spanOf(object: LoadedObject, path: readonly PathSegment[]): LineSpan {
-  for (let depth = path.length; depth > 0; depth--) {
-    const prefix = path.slice(0, depth);
-    const key = typeof prefix[prefix.length - 1] === 'string' ? keyNodeAt(object, prefix) : undefined;
-    const node = nodeAt(object, prefix);
-    if (key) {
-      const line = object.lines.linePos(key.start).line;
-      const end = node?.kind === 'scalar' ? object.lines.linePos(node.end).line : line;
-      return { line, endLine: Math.max(line, end) };
-    }
-    if (node) {
-      const line = object.lines.linePos(node.start).line;
-      return { line, endLine: line };
-    }
-  }
-  return documentStart(object);
-}
-
-export function documentStart(object: LoadedObject): LineSpan {
-  const offset = nodeAt(object, [])?.start ?? object.doc.start;
-  const line = object.lines.linePos(offset).line;
-  return { line, endLine: line };
 }

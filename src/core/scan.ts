@@ -1,7 +1,8 @@
 import type { ResolvedConfig } from '../config/config.js';
 import { registry as defaultRegistry, type RuleRegistry } from '../rules/index.js';
 import type { EngineSettings, Report, RuleContext } from '../rules/types.js';
-import { type LoadOptions, type LoadedObject, loadFiles, spanOf } from './load.js';
+import { type LoadOptions, type LoadedObject, loadFiles } from './load.js';
+import { spanOf } from './locate.js';
 import { type Model, type Resource, type Workload, buildModel } from './model.js';
 import { buildRbacIndex } from './rbac.js';
 import { workerScreen } from './screen.js';

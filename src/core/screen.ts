@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker, isMainThread, workerData } from 'node:worker_threads';
-import { type ScreenFactory, isInert } from './load.js';
+import { isInert } from './inert.js';
+import type { ScreenFactory } from './load.js';
 
 /**
  * Screening documents of kinds no rule reads in a second thread, while the main thread reads the documents that

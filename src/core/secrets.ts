@@ -1,6 +1,7 @@
 import type { ResolvedConfig } from '../config/config.js';
 import { credentialPairs } from './credentials.js';
-import { type LoadedObject, type PathSegment, loadDocuments, nodeAt } from './load.js';
+import { type LoadedObject, type PathSegment, loadDocuments } from './load.js';
+import { nodeAt } from './locate.js';
 import { type Model, buildModel, containersOf, isRecord } from './model.js';
 import type { Finding, SourceFile } from './types.js';
 

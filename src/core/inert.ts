@@ -1,0 +1,77 @@
+/**
+ * Documents of kinds no rule reads (CRDs, Services, ConfigMaps: often half of a repository's bytes) are only counted:
+ * which ones are, and the test that decides it.
+ */
+import { load as loadQuickly } from 'js-yaml';
+import { KUBERNETES_SCHEMA } from './kubernetes-scalars.js';
+import { mayMatter } from './model.js';
+import { readsDifferently } from './tree.js';
+
+/**
+ * Whether [from, to) looks like a document of a kind no rule reads (a CRD, a Service, a ConfigMap: often half of a
+ * repository's bytes) by its top-level `kind:` line. Anchors go the normal way, which refuses alias bombs; so do merge
+ * keys, which js-yaml reads differently in places, and text the two parsers are known to read differently.
+ */
+export function inertCandidate(text: string, from: number, to: number): boolean {
+  const chunk = text.slice(from, to);
+  const kind = KIND_LINE.exec(chunk);
+  return (
+    kind !== null &&
+    isInertKind(kind[1]!) &&
+    !ANCHOR.test(chunk) &&
+    !chunk.includes('<<') &&
+    !readsDifferently(chunk)
+  );
+}
+
+/**
+ * Whether a candidate is inert: js-yaml reads it as an object of the kind its `kind:` line says, and nothing in it
+ * can matter. It is then only counted, never given offsets. Whatever js-yaml rejects goes the normal way, which
+ * reports the error.
+ */
+export function isInert(text: string, from: number, to: number): boolean {
+  const chunk = text.slice(from, to);
+  const kind = KIND_LINE.exec(chunk);
+  if (!kind) return false;
+  let value: unknown;
+  try {
+    value = loadQuickly(chunk, { schema: KUBERNETES_SCHEMA });
+  } catch {
+    return false;
+  }
+  return isKubernetesObject(value) && value.kind === kind[1] && !mayMatter(value);
+}
+
+/** Kinds that carry a pod template by definition: never inert, so not worth a screening read. */
+const TEMPLATE_KINDS = new Set([
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'ReplicationController',
+  'Job',
+  'Rollout',
+  'DeploymentConfig',
+]);
+
+function isInertKind(kind: string): boolean {
+  return !TEMPLATE_KINDS.has(kind) && !mayMatter({ kind });
+}
+
+/** An anchor: documents with aliases go the full way, which refuses alias bombs with an error of their own. */
+const ANCHOR = /(?:^|[\s[{,])&[^\s,[\]{}]/;
+/** A top-level `kind:` written as a plain scalar, the way nearly every manifest writes it. */
+const KIND_LINE = /^kind:[ \t]*([A-Za-z][\w.-]*)[ \t]*(?:#[^\n]*)?\r?$/m;
+
+export function isKubernetesObject(
+  value: unknown,
+): value is Record<string, unknown> & { apiVersion: string; kind: string } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const record = value as Record<string, unknown>;
+  return (
+    typeof record.apiVersion === 'string' &&
+    record.apiVersion !== '' &&
+    typeof record.kind === 'string' &&
+    record.kind !== ''
+  );
+}
