@@ -282,6 +282,23 @@ describe.skipIf(ORACLE_MISSING !== null)('hostile documents', () => {
     expectAgreeOrRefuse(HOSTILE.slice(0, 20).flatMap((text) => [utf16le(text), utf16be(text), utf8(text)]));
   });
 
+  it('in UTF-32, which kubectl cannot read, is refused', () => {
+    const utf32 = (text: string, littleEndian: boolean) => {
+      const units = [0xfeff, ...[...text].map((char) => char.codePointAt(0)!)];
+      const bytes = Buffer.alloc(units.length * 4);
+      units.forEach((unit, index) =>
+        littleEndian ? bytes.writeUInt32LE(unit, index * 4) : bytes.writeUInt32BE(unit, index * 4),
+      );
+      return bytes;
+    };
+    const files = HOSTILE.slice(0, 5).flatMap((text) => [utf32(text, true), utf32(text, false)]);
+    const kubernetes = readAsKubernetes(files);
+    files.forEach((file, index) => {
+      expect(kubernetes[index]).toEqual([{ error: expect.any(String) }]);
+      expect(verdictOf(file, kubernetes[index]!)).toEqual({ refused: true, disagreement: null });
+    });
+  });
+
   it('the documents Kubernetes reads plainly are read, not refused', () => {
     expectAgree([
       serviceAccount('automountServiceAccountToken: no\n'),
