@@ -2,8 +2,8 @@
 // ncc type-checks src/ (tsconfig.json); tests and scripts are checked by `npm run typecheck`. The bundle is built into
 // a fresh folder and swapped in only when every entry built, so a failed build never leaves dist/ half-written or gone.
 import { execFileSync } from 'node:child_process';
-import { existsSync, renameSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,6 +34,25 @@ for (const bundle of bundles) {
   // ncc names ESM output index.mjs; the package is "type": "module", so index.js is ESM too and is the stable name.
   const mjs = join(out, 'index.mjs');
   if (existsSync(mjs)) renameSync(mjs, join(out, 'index.js'));
+}
+// ncc copies files it takes for assets (a path it can resolve at build time) next to the bundle; ours reads no file of
+// its own, so any such copy is a mistake (a `resolve(root, dir, 'Chart.yaml')` once copied every test chart).
+const expected = new Set([
+  'index.js',
+  'licenses.txt',
+  'package.json',
+  'cli',
+  ...['index.js', 'licenses.txt', 'package.json'].map((name) => `cli/${name}`),
+]);
+const unexpected = readdirSync(staging, { recursive: true }).filter(
+  (entry) => !expected.has(String(entry).split(sep).join('/')),
+);
+if (unexpected.length > 0) {
+  console.error(
+    `ncc wrote files that are not the bundle: ${unexpected.slice(0, 5).join(', ')}; find the path it took for an asset`,
+  );
+  rmSync(staging, { recursive: true, force: true });
+  process.exit(1);
 }
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 renameSync(staging, join(root, 'dist'));

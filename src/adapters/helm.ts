@@ -1,11 +1,11 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, posix, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { KUBE_VERSION_PATTERN, NAMESPACE_PATTERN, RELEASE_NAME_PATTERN } from '../config/schema.js';
 import { splitRenderedDocuments } from '../core/source-map.js';
 import type { ScanError, ScanNotice, SourceFile } from '../core/types.js';
-import { linkLeaving, resolvesInside } from './links.js';
+import { linkLeaving, readInside, resolvesInside } from './links.js';
 import {
   type ToolLimits,
   failureReason,
@@ -208,9 +208,10 @@ export function releaseNameFor(chartName: string): string {
 export async function defaultRender(root: string, dir: string, namespace: string): Promise<ChartRender> {
   let name = basename(dir || resolve(root));
   try {
-    // A Chart.yaml that links out of the repository is refused by the render; its text is never used.
-    if (!(await resolvesInside(root, join(dir, 'Chart.yaml')))) throw new Error('outside');
-    const chart = parse(await readFile(resolve(root, dir, 'Chart.yaml'), 'utf8')) as { name?: unknown };
+    // A Chart.yaml that links out of the repository is refused by the render; its text is never used. (Read through
+    // readInside, not with a path built here: ncc would take `resolve(root, dir, 'Chart.yaml')` for an asset and copy
+    // every Chart.yaml of the project into dist/.)
+    const chart = parse(await readInside(root, join(dir, 'Chart.yaml'))) as { name?: unknown };
     if (typeof chart?.name === 'string' && chart.name !== '') name = chart.name;
   } catch {
     // helm reports a broken Chart.yaml itself.
