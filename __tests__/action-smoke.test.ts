@@ -39,8 +39,15 @@ describe('the bundled Action (dist/index.js) on the workspace', () => {
     const workspace = examplesWorkspace();
     const result = runAction(workspace, { paths: 'examples/insecure', 'sarif-file': 'out.sarif' });
     expect(result.status).toBe(1);
+    // The CronJob never calls the API; the api, bound to its Role, is an API client: a notice, never blocking.
     expect(result.stdout).toMatch(
-      /::error title=automount-token,file=examples\/insecure\/api\.yaml,line=\d+/,
+      /::warning title=automount-token,file=examples\/insecure\/jobs-and-db\.yaml,line=\d+/,
+    );
+    expect(result.stdout).toMatch(
+      /::notice title=automount-token,file=examples\/insecure\/api\.yaml,line=\d+/,
+    );
+    expect(result.stdout).toMatch(
+      /::error title=sa-privileged-rbac,file=examples\/insecure\/rbac\.yaml,line=\d+/,
     );
     expect(result.stdout).toMatch(/::error::\d+ finding\(s\) at or above high/);
     const sarif = JSON.parse(readFileSync(join(workspace, 'out.sarif'), 'utf8'));

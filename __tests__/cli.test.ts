@@ -179,7 +179,7 @@ describe('text format', () => {
 });
 
 describe('--fix', () => {
-  it('fixes the insecure example in place, reports what it changed, and what remains is unfixable', async () => {
+  it('fixes the insecure example in place, reports what it changed, and leaves only what a person decides', async () => {
     const dir = copyOfExamples();
     const before = JSON.parse(
       (await cli(['scan', 'examples/insecure', '--format', 'json', '--fail-on', 'none'], dir)).stdout,
@@ -192,15 +192,27 @@ describe('--fix', () => {
     );
     expect(fixed.stderr).toMatch(/Fixed \d+ findings in \d+ files/);
     const after = JSON.parse(fixed.stdout);
-    expect(after.findings.filter((finding: { fix: unknown }) => finding.fix)).toEqual([]);
-    expect(after.findings.length).toBeLessThanOrEqual(before.findings.length - fixable);
+    // What keeps a fix is left to a person: the consent of API clients, whose token stays.
+    const leftToAPerson = (finding: { fix: unknown; apiClient?: string }) => finding.fix && finding.apiClient;
+    expect(
+      after.findings.filter(
+        (finding: { fix: unknown; apiClient?: string }) => finding.fix && !finding.apiClient,
+      ),
+    ).toEqual([]);
+    const kept = after.findings.filter(leftToAPerson).length;
+    expect(kept).toBe(before.findings.filter(leftToAPerson).length);
+    expect(after.findings.length).toBeLessThanOrEqual(before.findings.length - (fixable - kept));
     const rescan = JSON.parse(
       (await cli(['scan', 'examples/insecure', '--format', 'json', '--fail-on', 'none'], dir)).stdout,
     );
     expect(rescan.findings).toEqual(after.findings);
     expect(rescan.errors).toEqual([]);
-    expect(readFileSync(join(dir, 'examples/insecure/api.yaml'), 'utf8')).toContain(
+    expect(readFileSync(join(dir, 'examples/insecure/jobs-and-db.yaml'), 'utf8')).toContain(
       'automountServiceAccountToken: false',
+    );
+    // The api calls the API (its ServiceAccount is bound): its token is left alone.
+    expect(readFileSync(join(dir, 'examples/insecure/api.yaml'), 'utf8')).not.toContain(
+      'automountServiceAccountToken',
     );
   });
 

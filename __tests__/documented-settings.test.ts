@@ -237,6 +237,7 @@ describe('config schema keys', () => {
       overlays: ['deploy/overlays/prod/'],
       include: ['manifests/**/*.yaml'],
       exclude: ['manifests/test/**'],
+      'api-clients': ['monitoring/prometheus-*'],
       rules: ruleSettings,
       exemptions: [
         {
@@ -274,6 +275,7 @@ describe('config schema keys', () => {
       overlays: ['deploy/overlays/prod'],
       include: ['manifests/**/*.yaml'],
       exclude: ['manifests/test/**'],
+      apiClients: ['monitoring/prometheus-*'],
       exemptions: [
         {
           rules: ['default-service-account'],

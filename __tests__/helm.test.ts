@@ -267,7 +267,10 @@ describe.skipIf(helms.length === 0).each(helms)('fix at the source: values probi
     };
   }
 
-  /** A `helm create` chart whose ServiceAccount uses IRSA and keeps `serviceAccount.automount: true`. */
+  /**
+   * A `helm create` chart whose ServiceAccount uses IRSA and leaves `serviceAccount.automount` empty. (Its default,
+   * `true`, renders explicit consent on a dedicated account: the evidence of an API client, which no fix touches.)
+   */
   function irsaChart(): string {
     const dir = mkdtempSync(join(tmpdir(), 'ktg-probe-'));
     execFileSync(helm, ['create', 'web'], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir } });
@@ -276,6 +279,7 @@ describe.skipIf(helms.length === 0).each(helms)('fix at the source: values probi
     document.setIn(['serviceAccount', 'annotations'], {
       'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/web',
     });
+    document.setIn(['serviceAccount', 'automount'], null);
     writeFileSync(values, document.toString());
     return dir;
   }
@@ -283,15 +287,15 @@ describe.skipIf(helms.length === 0).each(helms)('fix at the source: values probi
   it('finds the value that controls a finding and offers the values.yaml edit', async () => {
     const dir = irsaChart();
     const { report, stderr } = await run(dir, []);
-    expect(stderr).toMatch(/Probed chart values with \d+ renders? .*2 findings fixable at the source/);
+    expect(stderr).toMatch(/Probed chart values with \d+ renders? .*3 findings fixable at the source/);
     expect(stderr).toMatch(/^Timing: read \d+ ms, render \d+ ms, scan \d+ ms, probe \d+ ms\.$/m);
     const finding = report.findings.find((entry) => entry.ruleId === 'workload-identity-automount')!;
     expect(finding).toMatchObject({ file: 'web/templates/serviceaccount.yaml', rendered: true });
     const fix = finding.fix as { file: string; startLine: number; replacement: string };
     expect(fix.file).toBe('web/values.yaml');
     expect(fix.replacement).toBe('  automount: false');
-    expect(readFileSync(join(dir, 'web/values.yaml'), 'utf8').split('\n')[fix.startLine - 1]).toBe(
-      '  automount: true',
+    expect(readFileSync(join(dir, 'web/values.yaml'), 'utf8').split('\n')[fix.startLine - 1]).toMatch(
+      /^ {2}automount:( null)?$/,
     );
   });
 
@@ -299,7 +303,7 @@ describe.skipIf(helms.length === 0).each(helms)('fix at the source: values probi
     const dir = irsaChart();
     const fixed = await run(dir, ['--fix']);
     expect(fixed.stderr).toMatch(
-      /Fixed 2 findings in 2 files: web\/values.yaml \(1\), web\/templates\/tests\/test-connection.yaml \(1\)/,
+      /Fixed 3 findings in 2 files: web\/values.yaml \(2\), web\/templates\/tests\/test-connection.yaml \(1\)/,
     );
     expect(fixed.report.findings.map((finding) => finding.ruleId)).not.toContain('automount-token');
     expect(fixed.report.findings.map((finding) => finding.ruleId)).not.toContain(

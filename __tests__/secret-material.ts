@@ -204,19 +204,19 @@ function chartWithCredentialValues(name: string, values: string): Record<string,
 }
 
 /**
- * Secret material the tool reads outside plain manifests, where it once slipped past the secret filter: a chart whose
- * values fix (`serviceAccount.automount: false`) lands on the very line of a database password, a chart whose fix sits
+ * Secret material the tool reads outside plain manifests, where it once slipped past the secret filter (automounting
+ * left empty: `true` would be explicit consent, which no fix touches): a chart whose values fix (`serviceAccount.automount: false`) lands on the very line of a database password, a chart whose fix sits
  * one line above an API token (a patch's context line), and a kustomize overlay whose secretGenerator literal makes
  * the build fail with an error that quotes every literal. Rendering them needs helm and kustomize.
  */
 export const SECRET_SOURCES: Record<string, string> = {
   ...chartWithCredentialValues(
     'web',
-    `image: nginx:1.27\nserviceAccount: {automount: true, dbPassword: "${PLANTED.chartDbPassword}"}\n`,
+    `image: nginx:1.27\nserviceAccount: {automount: null, dbPassword: "${PLANTED.chartDbPassword}"}\n`,
   ),
   ...chartWithCredentialValues(
     'api',
-    `image: nginx:1.27\nserviceAccount:\n  automount: true\n  apiToken: "${PLANTED.chartApiToken}"\n`,
+    `image: nginx:1.27\nserviceAccount:\n  automount: null\n  apiToken: "${PLANTED.chartApiToken}"\n`,
   ),
   'deploy/db/kustomization.yaml': [
     'secretGenerator:',

@@ -97,12 +97,19 @@ describe.skipIf(!existsSync(HELM))('pull requests touching Helm charts (helm fro
     values.setIn(['serviceAccount', 'annotations'], {
       'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/web',
     });
+    // `automount: true` (helm create's default) would be explicit consent, the evidence of an API client.
+    values.setIn(['serviceAccount', 'automount'], null);
     const { fake, run } = await review(chart, { 'charts/web/values.yaml': values.toString() });
     expect(fake.violations).toEqual([]);
     expect(run.stdout).toMatch(/Probed chart values with \d+ renders/);
-    const comment = fake.reviewComments.find((entry) => entry.path === 'charts/web/values.yaml')!;
-    expect(comment.body).toContain('`workload-identity-automount`');
-    expect(comment.body).toContain('````suggestion\n  automount: false\n````');
+    // One value decides both the ServiceAccount's and the Deployment's token: each finding suggests it.
+    const comments = fake.reviewComments.filter((entry) => entry.path === 'charts/web/values.yaml');
+    expect(comments.map((comment) => /`([a-z-]+)`/.exec(comment.body)?.[1]).sort()).toEqual([
+      'automount-token',
+      'workload-identity-automount',
+    ]);
+    for (const comment of comments)
+      expect(comment.body).toContain('````suggestion\n  automount: false\n````');
   });
 
   it('findings the chart already had stay existing when the pull request touches it', async () => {

@@ -283,7 +283,7 @@ ruleTester(RULE, {
       severity: 'high',
     },
     {
-      name: 'dedicated SA bound to ClusterRole edit by a RoleBinding is high and names the binding',
+      name: 'dedicated SA bound to ClusterRole edit is an API client: info, names the binding, fix consents',
       files: {
         'deploy.yaml': deployment({ pod: 'unset', account: 'api' }),
         'sa.yaml': serviceAccount('api', 'unset'),
@@ -298,11 +298,16 @@ ruleTester(RULE, {
             - {kind: ServiceAccount, name: api}
         `,
       },
-      severity: 'high',
-      message: ['RoleBinding shop/api-edit', 'ClusterRole edit', 'privileged RBAC'],
+      severity: 'info',
+      message: ['RoleBinding shop/api-edit', 'ClusterRole edit', 'privileged RBAC', 'judged an API client'],
+      fix: {
+        startLine: 13,
+        endLine: 13,
+        replacement: '      serviceAccountName: api\n      automountServiceAccountToken: true',
+      },
     },
     {
-      name: 'unresolved dedicated SA bound to a secrets-reading Role is high and names binding and role',
+      name: 'unresolved dedicated SA bound to a secrets-reading Role is an API client naming binding and role',
       files: {
         'deploy.yaml': deployment({ pod: 'unset', account: 'api' }),
         'rbac.yaml': yaml`
@@ -326,11 +331,11 @@ ruleTester(RULE, {
             - {kind: User, name: "system:serviceaccount:shop:api"}
         `,
       },
-      severity: 'high',
+      severity: 'info',
       message: ['RoleBinding shop/api-secrets', 'Role secret-reader', 'secrets list', 'not declared'],
     },
     {
-      name: 'dedicated SA bound only to a view role stays medium',
+      name: 'dedicated SA bound only to a view role is an API client too: the role does not matter',
       files: {
         'deploy.yaml': deployment({ pod: 'unset', account: 'api' }),
         'sa.yaml': serviceAccount('api', 'unset'),
@@ -345,7 +350,8 @@ ruleTester(RULE, {
             - {kind: ServiceAccount, name: api, namespace: shop}
         `,
       },
-      severity: 'medium',
+      severity: 'info',
+      message: 'is a subject of RoleBinding shop/api-view (ClusterRole `view`)',
       notMessage: 'privileged RBAC',
     },
     {

@@ -204,6 +204,15 @@ ruleTester('workload-identity-automount', {
         'automountServiceAccountToken: off\n',
       ),
     },
+    {
+      // Explicit consent on a dedicated account: cert-manager and cluster-autoscaler set it for EKS and need the API.
+      name: 'SA saying true: the consent is explicit, and switching it off would break the workload',
+      files: annotated(
+        WORKLOAD_IDENTITY[1]![0],
+        WORKLOAD_IDENTITY[1]![1],
+        'automountServiceAccountToken: true\n',
+      ),
+    },
     { name: 'no workload identity annotation', files: sa('exporter', '  annotations:\n    team: data\n') },
     {
       name: 'a workload identity annotation on a Deployment is not an SA',
@@ -237,17 +246,5 @@ ruleTester('workload-identity-automount', {
       },
       fixedCleanly: true,
     })),
-    {
-      name: 'SA saying true: fix replaces the value',
-      files: annotated(
-        WORKLOAD_IDENTITY[1]![0],
-        WORKLOAD_IDENTITY[1]![1],
-        'automountServiceAccountToken: true\n',
-      ),
-      line: 7,
-      message: 'GKE Workload Identity',
-      fix: { startLine: 8, endLine: 8, replacement: 'automountServiceAccountToken: false' },
-      fixedCleanly: true,
-    },
   ],
 });

@@ -5810,7 +5810,7 @@ function escapeJsonPtr(str) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2224);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5314);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4278);
 
 
 
@@ -5832,7 +5832,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5314:
+/***/ 4278:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -5878,9 +5878,9 @@ const CATALOG = {
             "strict"
         ],
         "summary": "Flags workloads whose pods get a Kubernetes API token mounted although nobody explicitly asked for one.",
-        "description": "The rule works out the *effective* automount setting of every pod spec (Pod, Deployment, StatefulSet,\nDaemonSet, ReplicaSet, ReplicationController, Job, CronJob, PodTemplate and any object with\n`spec.template.spec.containers`) the way the API server does:\n\n1. `automountServiceAccountToken` in the pod spec, when it is set, decides;\n2. otherwise the field on the pod's ServiceAccount decides;\n3. otherwise the token is mounted (Kubernetes defaults to `true`).\n\nThe pod's ServiceAccount is `serviceAccountName`, else the deprecated `serviceAccount`, else `default`. It is\nlooked up by name in the workload's namespace across every scanned document, not only the changed files.\nWhen it is declared more than once (overlays, copies), a copy that mounts the token is the one used, so a\nhardening that only one copy has is not assumed.\nYAML 1.1 booleans count as the API server reads them, so `automountServiceAccountToken: no` or `off` is\n`false`.\n\nIt fires when the token ends up mounted **without explicit opt-in**. Opt-in means `true` written in the pod\nspec, or `true` on a dedicated (non-`default`) ServiceAccount. A `true` on the `default` ServiceAccount is not\nconsent from the workload and does not count.\n\nWhen the ServiceAccount is not declared anywhere in the scanned set it is *unresolved*. With\n`assume-unresolved-mounts` on (the default) an unresolved ServiceAccount is treated as mounting the token, as\nKubernetes would for an account created without the field, and the message says the ServiceAccount was not\nfound. Turn the option off to skip such workloads instead.\n\nSeverity is `medium`, raised to `high` when the ServiceAccount is `default`, or when it is the subject of a\nbinding to privileged RBAC in the scanned set (see `sa-privileged-rbac`); the message then names the binding\nand the role.\n\nIt does not fire when the effective value is `false`, or when the workload opted in as described above.",
+        "description": "The rule works out the *effective* automount setting of every pod spec (Pod, Deployment, StatefulSet,\nDaemonSet, ReplicaSet, ReplicationController, Job, CronJob, PodTemplate and any object with\n`spec.template.spec.containers`) the way the API server does:\n\n1. `automountServiceAccountToken` in the pod spec, when it is set, decides;\n2. otherwise the field on the pod's ServiceAccount decides;\n3. otherwise the token is mounted (Kubernetes defaults to `true`).\n\nThe pod's ServiceAccount is `serviceAccountName`, else the deprecated `serviceAccount`, else `default`. It is\nlooked up by name in the workload's namespace across every scanned document, not only the changed files.\nWhen it is declared more than once (overlays, copies), a copy that mounts the token is the one used, so a\nhardening that only one copy has is not assumed.\nYAML 1.1 booleans count as the API server reads them, so `automountServiceAccountToken: no` or `off` is\n`false`.\n\nIt fires when the token ends up mounted **without explicit opt-in**. Opt-in means `true` written in the pod\nspec, or `true` on a dedicated (non-`default`) ServiceAccount. A `true` on the `default` ServiceAccount is not\nconsent from the workload and does not count.\n\nWhen the ServiceAccount is not declared anywhere in the scanned set it is *unresolved*. With\n`assume-unresolved-mounts` on (the default) an unresolved ServiceAccount is treated as mounting the token, as\nKubernetes would for an account created without the field, and the message says the ServiceAccount was not\nfound. Turn the option off to skip such workloads instead.\n\nSeverity is `medium`, raised to `high` when the ServiceAccount is `default`, or when it is the subject of a\nbinding to privileged RBAC in the scanned set (see `sa-privileged-rbac`); the message then names the binding\nand the role.\n\nIt does not fire when the effective value is `false`, or when the workload opted in as described above.\n\n**API clients.** A workload that calls the API must keep its token, so the rule first asks whether it is an\nAPI client, from evidence: its ServiceAccount is a subject (by name, or as the user\n`system:serviceaccount:<namespace>:<name>`) of any RoleBinding or ClusterRoleBinding in the scanned or rendered\nset, whatever the role; the config's `api-clients` globs match its `namespace/name`; or the workload or its pod\ntemplate carries the annotation `kube-token-guard.io/api-client`. Bindings to groups are not evidence. For an\nAPI client the finding is `info` whatever the configured severity (it never blocks by itself; the binding's own\nfindings carry the privilege), its message names the evidence, and its fix writes\n`automountServiceAccountToken: true` in the pod spec: the consent made explicit, after which the rule is quiet.\nNo values or template fix is probed for it, and autofix leaves it to a person.",
         "rationale": "A mounted token lets anything running in the container call the Kubernetes API as the pod's ServiceAccount.\nMost application pods never talk to the API, so for them the token is pure attack surface: a remote code\nexecution bug, a path traversal or a server-side request forgery that can read\n`/var/run/secrets/kubernetes.io/serviceaccount/token` hands the attacker a cluster credential. How far the\nattacker gets then depends on the RBAC bound to that account, which is why a token for `default` or for a\nprivileged account is rated higher.",
-        "remediation": "Set `automountServiceAccountToken: false` in the pod spec, or on a dedicated ServiceAccount used only by this\nworkload. The automatic fix inserts `automountServiceAccountToken: false` into the pod spec, next to\n`serviceAccountName` when that key is present.\n\nWhen the workload really calls the Kubernetes API (an operator, a controller, a leader-election sidecar), give\nit a dedicated ServiceAccount bound to a least-privilege Role and say `automountServiceAccountToken: true`\nexplicitly in the pod spec; the rule then treats the mount as intended. If the workload only needs to prove\nits identity to another service, prefer a projected `serviceAccountToken` volume with an `audience` and a\nshort `expirationSeconds`. For a case that fits neither, suppress it with\n`kube-token-guard.io/ignore: \"automount-token: <reason>\"` or a config exemption, both of which need a reason.",
+        "remediation": "Set `automountServiceAccountToken: false` in the pod spec, or on a dedicated ServiceAccount used only by this\nworkload. The automatic fix inserts `automountServiceAccountToken: false` into the pod spec, next to\n`serviceAccountName` when that key is present. For a workload judged an API client the fix inserts\n`automountServiceAccountToken: true` instead: it removes nothing.\n\nWhen the workload really calls the Kubernetes API (an operator, a controller, a leader-election sidecar), give\nit a dedicated ServiceAccount bound to a least-privilege Role and say `automountServiceAccountToken: true`\nexplicitly in the pod spec; the rule then treats the mount as intended. If the workload only needs to prove\nits identity to another service, prefer a projected `serviceAccountToken` volume with an `audience` and a\nshort `expirationSeconds`. For a case that fits neither, suppress it with\n`kube-token-guard.io/ignore: \"automount-token: <reason>\"` or a config exemption, both of which need a reason.",
         "options": {
             "assume-unresolved-mounts": {
                 "type": "boolean",
@@ -5917,7 +5917,7 @@ const CATALOG = {
             "strict"
         ],
         "summary": "Flags declared `default` ServiceAccounts that do not set `automountServiceAccountToken` to `false`.",
-        "description": "Fires for each ServiceAccount named `default` in the scanned set whose `automountServiceAccountToken` is\nmissing or `true`. YAML 1.1 booleans count as the API server reads them, so `no` and `off` are `false` and\nmake the account compliant.\n\nIt does not fire when the field is `false`. When a Namespace is scanned but no `default` ServiceAccount is\ndeclared for it at all, `namespace-default-sa` reports that instead.",
+        "description": "Fires for each ServiceAccount named `default` in the scanned set whose `automountServiceAccountToken` is\nmissing or `true`. YAML 1.1 booleans count as the API server reads them, so `no` and `off` are `false` and\nmake the account compliant.\n\nWhen a workload that runs as `default` in that namespace is an API client (see `automount-token`), or the\n`default` account itself is a binding subject, switching the token off would break it: the finding is then\n`info`, names the evidence, and has no fix; move that workload to a ServiceAccount of its own first.\n\nIt does not fire when the field is `false`. When a Namespace is scanned but no `default` ServiceAccount is\ndeclared for it at all, `namespace-default-sa` reports that instead.",
         "rationale": "Every pod that names no ServiceAccount runs as `default`, so this one field decides whether all of those pods\ncarry an API token. Turning it off at the account is a namespace-wide safety net: a workload added later, or\na chart that forgets `serviceAccountName`, no longer gets a credential it did not ask for. Workloads that need\nthe API keep working once they opt in on a dedicated account.",
         "remediation": "Add `automountServiceAccountToken: false` at the top level of the `default` ServiceAccount (next to\n`metadata`, not inside it). The automatic fix adds the field, or replaces a `true` value with `false`.\n\nBefore applying it, check for pods in the namespace that run as `default` and really call the API: give them a\ndedicated ServiceAccount and an explicit `automountServiceAccountToken: true` in their pod spec.",
         "options": {},
@@ -6154,7 +6154,7 @@ const CATALOG = {
         "summary": "Flags Namespaces in the scanned set for which no `default` ServiceAccount is declared.",
         "description": "Fires for each Namespace object in the scanned set when no ServiceAccount named `default` is declared in that\nnamespace in any scanned document. A ServiceAccount's namespace is its `metadata.namespace`, else the render\nnamespace (Helm, kustomize), else the configured default namespace.\n\nIt does not fire when such a ServiceAccount is declared, whatever it says: a declared `default` account that\nis not hardened is reported by `default-sa-automount` instead, so the same gap is never reported twice.\nNamespaces that are only referenced (by `metadata.namespace` of other objects) but not declared as a\nNamespace object are not checked.",
         "rationale": "Kubernetes creates the `default` ServiceAccount of a new namespace on its own, with token automounting on.\nIf the manifests that create the namespace do not also declare that account, every pod there that forgets\n`serviceAccountName` silently receives an API token, and nothing in the repository shows it. Declaring the\nhardened account next to the Namespace makes the safe setting part of the namespace's definition.",
-        "remediation": "Declare the `default` ServiceAccount of the namespace with `automountServiceAccountToken: false` in the same\nchange that creates the Namespace. The automatic fix appends such a ServiceAccount document for the\nnamespace to the file that declares the Namespace. Applying it with `kubectl apply` updates the account\nKubernetes already created.",
+        "remediation": "Declare the `default` ServiceAccount of the namespace with `automountServiceAccountToken: false` in the same\nchange that creates the Namespace. The automatic fix appends such a ServiceAccount document for the\nnamespace to the file that declares the Namespace. Applying it with `kubectl apply` updates the account\nKubernetes already created. When a workload running as `default` in the namespace is an API client (see\n`automount-token`), there is no fix: the finding is `info` and names the workload to move to its own account\nfirst.",
         "options": {},
         "examples": {
             "insecure": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: checkout\n  labels:\n    team: payments\n",
@@ -6368,9 +6368,9 @@ const CATALOG = {
             "strict"
         ],
         "summary": "Flags ServiceAccounts set up for cloud workload identity that do not turn off Kubernetes API token automounting.",
-        "description": "Fires for each ServiceAccount that carries one of these annotations:\n\n- `eks.amazonaws.com/role-arn` (EKS IAM Roles for Service Accounts);\n- `iam.gke.io/gcp-service-account` (GKE Workload Identity);\n- `azure.workload.identity/client-id` (Azure AD Workload Identity);\n\nand whose `automountServiceAccountToken` is missing or `true` (YAML 1.1 `no`/`off` count as `false`).\n\nIt does not fire when the ServiceAccount says `false`. A pod-level `true` on a workload using the account is\nstill allowed and is judged by `automount-token` as an explicit opt-in.",
+        "description": "Fires for each ServiceAccount that carries one of these annotations:\n\n- `eks.amazonaws.com/role-arn` (EKS IAM Roles for Service Accounts);\n- `iam.gke.io/gcp-service-account` (GKE Workload Identity);\n- `azure.workload.identity/client-id` (Azure AD Workload Identity);\n\nand that does not set `automountServiceAccountToken` (YAML 1.1 `no`/`off` count as `false`).\n\nIt does not fire when the ServiceAccount says `false`, nor when it says `true`: on a dedicated account that is\nexplicit consent, the evidence of a workload that calls the Kubernetes API (cert-manager and the\ncluster-autoscaler set it for EKS), and switching it off would break that workload. A pod-level `true` on a\nworkload using the account is judged by `automount-token` as an explicit opt-in.",
         "rationale": "Workload identity exists so that pods reach cloud APIs without static keys. The cloud integrations get\ntheir credential from their own mechanism (a projected token with a cloud audience injected by a webhook, or\nthe metadata server), not from the regular Kubernetes API token. Leaving automount on therefore adds a\nsecond, unrelated credential to pods that are often among the most sensitive in the cluster, and a leak of\nit lets an attacker act in the cluster as well as in the cloud account.",
-        "remediation": "Add `automountServiceAccountToken: false` at the top level of the ServiceAccount. The automatic fix adds the\nfield, or replaces a `true` value with `false`. Cloud credentials keep working: the EKS, GKE and Azure\nintegrations do not rely on the automatically mounted API token. If a pod using the account also needs the\nKubernetes API, opt in with `automountServiceAccountToken: true` in that pod's spec.",
+        "remediation": "Add `automountServiceAccountToken: false` at the top level of the ServiceAccount. The automatic fix adds the\nfield. Cloud credentials keep working: the EKS, GKE and Azure\nintegrations do not rely on the automatically mounted API token. If a pod using the account also needs the\nKubernetes API, opt in with `automountServiceAccountToken: true` in that pod's spec.\n\nWhen the account is a binding subject, or a workload running as it is an API client (see `automount-token`),\nthe cloud identity does not replace its Kubernetes token: the finding is `info`, names the evidence, and its fix\nwrites `automountServiceAccountToken: true` on the ServiceAccount.",
         "options": {},
         "examples": {
             "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: order-exporter\n  namespace: orders\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/order-exporter\n",
@@ -6549,6 +6549,10 @@ function configSchema() {
                 description: 'Per-rule settings: `off`, a severity, or a map with `severity` and the rule options.',
                 properties: rules,
             },
+            'api-clients': {
+                ...stringList('Workloads that call the Kubernetes API, as globs over `namespace/name` (e.g. `monitoring/prometheus-*`): for RBAC kept outside the scanned files. No fix removes their token; see the automount-token rule.'),
+                default: [],
+            },
             exemptions: {
                 type: 'array',
                 description: 'Findings not to report (counted as suppressed). Every filter given must match; globs except for rule ids.',
@@ -6684,6 +6688,7 @@ function resolveConfig(raw, file) {
         overlays: raw.overlays ? raw.overlays.map(normalisePath) : null,
         include: raw.include ?? ['**/*.yaml', '**/*.yml', '**/*.json'],
         exclude: raw.exclude ?? ['**/node_modules/**'],
+        apiClients: raw['api-clients'] ?? [],
         rules,
         exemptions: (raw.exemptions ?? []).map((exemption) => ({
             rules: exemption.rules ?? (exemption.rule ? [exemption.rule] : null),
@@ -7921,10 +7926,10 @@ function releaseNameFor(chartName) {
 async function defaultRender(root, dir, namespace) {
     let name = (0,external_node_path_namespaceObject.basename)(dir || (0,external_node_path_namespaceObject.resolve)(root));
     try {
-        // A Chart.yaml that links out of the repository is refused by the render; its text is never used.
-        if (!(await resolvesInside(root, (0,external_node_path_namespaceObject.join)(dir, 'Chart.yaml'))))
-            throw new Error('outside');
-        const chart = (0,dist/* parse */.qg)(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, dir, 'Chart.yaml'), 'utf8'));
+        // A Chart.yaml that links out of the repository is refused by the render; its text is never used. (Read through
+        // readInside, not with a path built here: ncc would take `resolve(root, dir, 'Chart.yaml')` for an asset and copy
+        // every Chart.yaml of the project into dist/.)
+        const chart = (0,dist/* parse */.qg)(await readInside(root, (0,external_node_path_namespaceObject.join)(dir, 'Chart.yaml')));
         if (typeof chart?.name === 'string' && chart.name !== '')
             name = chart.name;
     }
@@ -9094,9 +9099,9 @@ function appendDocument(object, documentText) {
  * `automountServiceAccountToken: false` on a ServiceAccount: as its last key, where people write it, or after
  * `kind` when the end of the document cannot take a line (a block scalar keeping its trailing lines).
  */
-function setServiceAccountAutomount(account) {
-    return (setMapEntry(account.object, [], 'automountServiceAccountToken', 'false', 'last') ??
-        setMapEntry(account.object, [], 'automountServiceAccountToken', 'false', { after: ['kind'] }));
+function setServiceAccountAutomount(account, value = 'false') {
+    return (setMapEntry(account.object, [], 'automountServiceAccountToken', value, 'last') ??
+        setMapEntry(account.object, [], 'automountServiceAccountToken', value, { after: ['kind'] }));
 }
 /**
  * Replaces the scalar at `keyPath` of a plain YAML file (a chart's values file) with `valueText`, verified like every
@@ -9185,6 +9190,24 @@ const automountToken = {
             else if (isDefault) {
                 parts.push('It is the shared identity of every pod in the namespace that names no other.');
             }
+            const client = context.apiClients.workload(workload);
+            if (client !== null) {
+                // A client lives on its token: the fix makes the consent explicit and removes nothing.
+                parts.push(`It is judged an API client, so its token stays: ${client}. Say \`automountServiceAccountToken: true\` in ` +
+                    'the pod spec to make that consent explicit; where it only proves its identity to other services, a ' +
+                    'projected `serviceAccountToken` volume with an `audience` and an `expirationSeconds` is the bounded ' +
+                    'alternative.');
+                context.report({
+                    resource: workload.resource,
+                    path: workload.podSpecPath,
+                    message: parts.join(' '),
+                    apiClient: client,
+                    fix: setMapEntry(workload.resource.object, workload.podSpecPath, 'automountServiceAccountToken', 'true', {
+                        after: ['serviceAccountName', 'serviceAccount'],
+                    }),
+                });
+                continue;
+            }
             parts.push('Set `automountServiceAccountToken: false` in the pod spec; a pod that calls the API should use a dedicated ServiceAccount and say `true` explicitly.');
             context.report({
                 resource: workload.resource,
@@ -9213,13 +9236,20 @@ const defaultSaAutomount = {
             if (field === false)
                 continue;
             const set = 'automountServiceAccountToken' in account.object.value;
+            const namespace = account.ref.namespace ?? context.model.defaultNamespace;
+            const message = `The \`default\` ServiceAccount of namespace \`${namespace}\` ` +
+                `${field === true ? 'sets `automountServiceAccountToken: true`' : 'does not set `automountServiceAccountToken: false`'}, ` +
+                'so every pod that names no ServiceAccount gets its API token.';
+            const client = context.apiClients.serviceAccount(namespace, 'default');
             context.report({
                 resource: account,
                 path: set ? ['automountServiceAccountToken'] : ['metadata', 'name'],
-                message: `The \`default\` ServiceAccount of namespace \`${account.ref.namespace}\` ` +
-                    `${field === true ? 'sets `automountServiceAccountToken: true`' : 'does not set `automountServiceAccountToken: false`'}, ` +
-                    'so every pod that names no ServiceAccount gets its API token. Set it to `false`.',
-                fix: setServiceAccountAutomount(account),
+                message: client === null
+                    ? `${message} Set it to \`false\`.`
+                    : `${message} It is left on, as switching it off would break an API client: ${client}. Give that ` +
+                        'workload a ServiceAccount of its own with the grants it needs, then set this one to `false`.',
+                fix: client === null ? setServiceAccountAutomount(account) : null,
+                ...(client === null ? {} : { apiClient: client }),
             });
         }
     },
@@ -9569,12 +9599,18 @@ const namespaceDefaultSa = {
                 `  namespace: ${name}`,
                 'automountServiceAccountToken: false',
             ].join('\n');
+            const message = `Namespace \`${name}\` has no \`default\` ServiceAccount declared, so the one Kubernetes creates mounts its ` +
+                'token into every pod that names no ServiceAccount.';
+            const client = context.apiClients.serviceAccount(name, 'default');
             context.report({
                 resource: namespace,
                 path: ['metadata', 'name'],
-                message: `Namespace \`${name}\` has no \`default\` ServiceAccount declared, so the one Kubernetes creates mounts its ` +
-                    'token into every pod that names no ServiceAccount. Declare it with `automountServiceAccountToken: false`.',
-                fix: appendDocument(namespace.object, document),
+                message: client === null
+                    ? `${message} Declare it with \`automountServiceAccountToken: false\`.`
+                    : `${message} Declaring it with \`automountServiceAccountToken: false\` would break an API client: ` +
+                        `${client}. Give that workload a ServiceAccount of its own first.`,
+                fix: client === null ? appendDocument(namespace.object, document) : null,
+                ...(client === null ? {} : { apiClient: client }),
             });
         }
     },
@@ -10274,14 +10310,30 @@ const workloadIdentityAutomount = {
     check(context) {
         for (const account of context.model.serviceAccounts) {
             const annotation = Object.keys(WORKLOAD_IDENTITY_ANNOTATIONS).find((key) => key in account.annotations);
-            if (!annotation || automountField(account.object.value) === false)
+            // `false` is the hardening; `true` on this dedicated account is explicit consent, the evidence of an API client.
+            if (!annotation || automountField(account.object.value) !== null)
                 continue;
+            const namespace = account.ref.namespace ?? context.model.defaultNamespace;
+            const client = context.apiClients.serviceAccount(namespace, account.ref.name);
+            const setUp = `${(0,core_model/* resourceLabel */.bP)(account.ref)} is set up for ${WORKLOAD_IDENTITY_ANNOTATIONS[annotation]} (\`${annotation}\`)`;
+            if (client !== null) {
+                // The cloud role is for the cloud; the Kubernetes token is for the API this workload calls. Both stay.
+                context.report({
+                    resource: account,
+                    path: ['metadata', 'annotations', annotation],
+                    message: `${setUp} and mounts the Kubernetes API token, which it needs as an API client: ${client}. Cloud ` +
+                        'identity does not replace that token. Say `automountServiceAccountToken: true` on the ServiceAccount to ' +
+                        'make that consent explicit.',
+                    apiClient: client,
+                    fix: setServiceAccountAutomount(account, 'true'),
+                });
+                continue;
+            }
             context.report({
                 resource: account,
                 path: ['metadata', 'annotations', annotation],
-                message: `${(0,core_model/* resourceLabel */.bP)(account.ref)} is set up for ${WORKLOAD_IDENTITY_ANNOTATIONS[annotation]} (\`${annotation}\`) ` +
-                    'but still mounts the Kubernetes API token into its pods. Cloud identity does not need it; set ' +
-                    '`automountServiceAccountToken: false`.',
+                message: `${setUp} but still mounts the Kubernetes API token into its pods. Nothing in the scan calls the API with ` +
+                    'it, and cloud identity does not need it; set `automountServiceAccountToken: false`.',
                 fix: setServiceAccountAutomount(account),
             });
         }
@@ -10343,9 +10395,94 @@ const rules_registry = new RuleRegistry([
     invalidSuppression,
 ]);
 
+// EXTERNAL MODULE: ./node_modules/minimatch/dist/esm/index.js + 8 modules
+var esm = __nccwpck_require__(1138);
+;// CONCATENATED MODULE: ./src/core/api-clients.ts
+/**
+ * Which workloads call the Kubernetes API, judged from evidence and never from a guess: a token fix must not break a
+ * controller. A workload is an API client when
+ *
+ * - its ServiceAccount is named as a subject (a ServiceAccount, or the `system:serviceaccount:<ns>:<name>` user) of
+ *   any RoleBinding or ClusterRoleBinding in the scan or render, whatever the role (`system:auth-delegator` counts):
+ *   someone granted it API access. Bindings to groups (`system:serviceaccounts`) are not evidence for one workload;
+ * - the config's `api-clients` lists it (globs over `namespace/name`), for RBAC kept outside the scanned files;
+ * - it carries the annotation `kube-token-guard.io/api-client` (its value says why).
+ *
+ * A pod or dedicated ServiceAccount that says `automountServiceAccountToken: true` has consented explicitly, and the
+ * rules leave it alone already. Every fix that can remove a token asks here first.
+ */
+
+
+
+
+const API_CLIENT_ANNOTATION = 'kube-token-guard.io/api-client';
+function apiClientJudge(model, rbac, patterns) {
+    const byWorkload = new Map();
+    const bound = (namespace, name) => {
+        const grant = rbac.grantsToServiceAccount(namespace, name)[0];
+        if (!grant)
+            return null;
+        return `ServiceAccount \`${namespace}/${name}\` is a subject of ${(0,core_model/* resourceLabel */.bP)(grant.binding.ref)} (${grant.role.kind} \`${grant.role.name}\`)`;
+    };
+    const judgeWorkload = (workload) => {
+        const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
+        const reason = workload.resource.annotations[API_CLIENT_ANNOTATION] ??
+            workload.templateAnnotations[API_CLIENT_ANNOTATION];
+        if (reason !== undefined) {
+            const said = reason.trim() === '' ? '' : `: ${JSON.stringify(reason.trim())}`;
+            return `the annotation \`${API_CLIENT_ANNOTATION}\` says so${said}`;
+        }
+        const name = `${namespace}/${workload.resource.ref.name}`;
+        const pattern = patterns.find((glob) => (0,esm/* minimatch */.xF)(name, glob, { dot: true }));
+        if (pattern !== undefined)
+            return `the config's \`api-clients\` lists \`${name}\` (\`${pattern}\`)`;
+        return bound(namespace, workload.serviceAccountName);
+    };
+    const workload = (entry) => {
+        if (!byWorkload.has(entry))
+            byWorkload.set(entry, judgeWorkload(entry));
+        return byWorkload.get(entry);
+    };
+    return {
+        workload,
+        serviceAccount(namespace, name) {
+            const own = bound(namespace, name);
+            if (own !== null)
+                return own;
+            for (const entry of model.workloads) {
+                if ((entry.resource.ref.namespace ?? model.defaultNamespace) !== namespace)
+                    continue;
+                if (entry.serviceAccountName !== name)
+                    continue;
+                const why = workload(entry);
+                if (why !== null)
+                    return `${(0,core_model/* resourceLabel */.bP)(entry.resource.ref)} runs as it and is an API client: ${why}`;
+            }
+            return null;
+        },
+    };
+}
+/**
+ * The API clients of a model that have their token mounted, as `Kind/namespace/name`: what no fix may take away.
+ * Fixes are checked against it after the fact (values and template probes, autofix), so a fix of one workload that
+ * happens to switch off another's token is refused too.
+ */
+function mountedClients(model, patterns) {
+    const judge = apiClientJudge(model, buildRbacIndex(model, []), patterns);
+    const mounted = new Set();
+    for (const workload of model.workloads) {
+        if (judge.workload(workload) === null || !effectiveAutomount(model, workload, true).mounts)
+            continue;
+        const { kind, name } = workload.resource.ref;
+        mounted.add(`${kind}/${workload.resource.ref.namespace ?? model.defaultNamespace}/${name}`);
+    }
+    return mounted;
+}
+
 // EXTERNAL MODULE: ./src/core/screen.ts + 1 modules
 var screen = __nccwpck_require__(2224);
 ;// CONCATENATED MODULE: ./src/core/scan.ts
+
 
 
 
@@ -10380,6 +10517,7 @@ function scanFiles(files, config, registry = rules_registry, load = { screen: sc
         errors,
         notices,
         secretValues: secretValues(model, extraCredentialEnvNames(config)),
+        mountedClients: () => mountedClients(model, config.apiClients),
         stats: {
             files: files.length,
             documents,
@@ -10399,8 +10537,10 @@ function evaluate(model, config, registry = rules_registry) {
         ],
         assumeUnresolvedMounts: option('automount-token', 'assume-unresolved-mounts') !== false,
         knownRules: new Set(registry.ids),
+        apiClientPatterns: config.apiClients,
     };
     const rbac = buildRbacIndex(model, settings.privilegedRoles);
+    const apiClients = apiClientJudge(model, rbac, settings.apiClientPatterns);
     const workloads = new Map(model.workloads.map((workload) => [workload.resource, workload]));
     const findings = [];
     for (const rule of registry.rules) {
@@ -10412,6 +10552,7 @@ function evaluate(model, config, registry = rules_registry) {
             rbac,
             options: setting.options,
             settings,
+            apiClients,
             workloadOf: (resource) => workloads.get(resource),
             report: (report) => findings.push(toFinding(rule.meta.id, rule.meta.severity, setting.severity, report)),
         };
@@ -10436,7 +10577,8 @@ function toFinding(ruleId, defaultSeverity, configured, report) {
     const group = ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] : '';
     const finding = {
         ruleId,
-        severity: configured ?? report.severity ?? defaultSeverity,
+        // A finding about an API client is for a person to read, never a gate by itself: its RBAC findings carry the risk.
+        severity: report.apiClient !== undefined ? 'info' : (configured ?? report.severity ?? defaultSeverity),
         message: report.message,
         file: object.file.path,
         line: span.line,
@@ -10454,6 +10596,8 @@ function toFinding(ruleId, defaultSeverity, configured, report) {
             report.key ?? report.path.join('.'),
         ].join('|'),
     };
+    if (report.apiClient !== undefined)
+        finding.apiClient = report.apiClient;
     if (rendered)
         finding.rendered = true;
     findingResource.set(finding, report.resource);
@@ -10493,8 +10637,6 @@ function sortFindings(findings) {
         (a.identity < b.identity ? -1 : a.identity > b.identity ? 1 : 0));
 }
 
-// EXTERNAL MODULE: ./node_modules/minimatch/dist/esm/index.js + 8 modules
-var esm = __nccwpck_require__(1138);
 ;// CONCATENATED MODULE: ./src/adapters/decode.ts
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
 /** A file's bytes as a SourceFile, or the reason it is not scanned. */
@@ -10863,6 +11005,8 @@ function unfixedRendered(findings, renderedPaths, rules) {
     return findings.filter((finding) => finding.rendered &&
         !finding.suppressed &&
         !finding.fix &&
+        // An API client's token must stay: no value or template edit may switch it off.
+        finding.apiClient === undefined &&
         rules.has(finding.ruleId) &&
         renderedPaths.has(finding.file));
 }
@@ -10888,6 +11032,14 @@ async function probeValues(options) {
         return false;
     };
     const before = new Set(options.findings.map((finding) => finding.identity));
+    // API clients with their token, worked out once a probe needs it: a value or template edit that takes one away
+    // (a value shared by a client and the workload it fixes) is not a fix.
+    let clients;
+    const takesClientToken = (after) => {
+        clients ??= scanFiles(options.files, options.config).mountedClients();
+        const still = after.mountedClients();
+        return [...clients].some((client) => !still.has(client));
+    };
     for (const { render, files: rendered } of options.charts) {
         if (render.valuesFiles.length > 0 || Object.keys(render.set).length > 0)
             continue;
@@ -10911,9 +11063,10 @@ async function probeValues(options) {
             report.renders++;
             if (probe.errors.length > 0)
                 continue;
-            const after = new Set(scanFiles([...others, ...probe.files], options.config).findings.map((finding) => finding.identity));
-            // A value that makes something else appear is not a fix.
-            if ([...after].some((identity) => !before.has(identity)))
+            const scanned = scanFiles([...others, ...probe.files], options.config);
+            const after = new Set(scanned.findings.map((finding) => finding.identity));
+            // A value that makes something else appear, or takes an API client's token, is not a fix.
+            if ([...after].some((identity) => !before.has(identity)) || takesClientToken(scanned))
                 continue;
             const fix = setYamlScalar(valuesPath, valuesText, path, 'false');
             if (!fix)
@@ -10927,7 +11080,7 @@ async function probeValues(options) {
             }
         }
     }
-    await probeTemplateFixes(options, before, report, timeLeft, deadline);
+    await probeTemplateFixes(options, before, report, timeLeft, deadline, takesClientToken);
     report.milliseconds = Math.round(performance.now() - started);
     return report;
 }
@@ -10936,7 +11089,7 @@ async function probeValues(options) {
  * `automountServiceAccountToken: false` is inserted under it, and kept only if rendering the edited chart (in a
  * temporary copy) removes the finding and adds nothing.
  */
-async function probeTemplateFixes(options, before, report, timeLeft, deadline) {
+async function probeTemplateFixes(options, before, report, timeLeft, deadline, takesClientToken) {
     for (const { render, files: rendered } of options.charts) {
         const renderedPaths = new Set(rendered.map((file) => file.path));
         const targets = unfixedRendered(options.findings, renderedPaths, new Set(['automount-token']));
@@ -10972,8 +11125,11 @@ async function probeTemplateFixes(options, before, report, timeLeft, deadline) {
                 report.renders++;
                 if (probe.errors.length > 0)
                     continue;
-                const after = new Set(scanFiles([...others, ...probe.files], options.config).findings.map((entry) => entry.identity));
+                const scanned = scanFiles([...others, ...probe.files], options.config);
+                const after = new Set(scanned.findings.map((entry) => entry.identity));
                 if (after.has(finding.identity) || [...after].some((identity) => !before.has(identity)))
+                    continue;
+                if (takesClientToken(scanned))
                     continue;
             }
             finally {
@@ -11235,7 +11391,8 @@ function jsonDisplayText(json) {
 
 const MAX_PASSES = 10;
 /**
- * Applies every fix of every unsuppressed finding, re-scanning after each pass so that fixes left out for overlapping
+ * Applies every fix of every unsuppressed finding (except those about API clients, see core/api-clients.ts: no
+ * commit removes their token or consents for them), re-scanning after each pass so that fixes left out for overlapping
  * are offered again against the new text, until nothing is left to fix or the pass limit is reached.
  */
 function autofix(input, config, select = () => true) {
@@ -11243,12 +11400,16 @@ function autofix(input, config, select = () => true) {
     const changed = new Map();
     const reverted = new Set();
     let result = scanFiles(files, config);
+    // API clients with their token: a pass that takes one away (a fix of one workload reaching another) is undone.
+    const clients = result.mountedClients();
     for (let pass = 0; pass < MAX_PASSES; pass++) {
         const byFile = new Map();
         for (const finding of result.findings) {
             if (finding.suppressed ||
                 !finding.fix ||
                 finding.rendered ||
+                // An API client's fix makes its consent explicit: that is a person's decision, never a commit's.
+                finding.apiClient !== undefined ||
                 reverted.has(finding.file) ||
                 !select(finding))
                 continue;
@@ -11278,7 +11439,10 @@ function autofix(input, config, select = () => true) {
             break;
         result = scanFiles(files, config);
         const errorsAfter = countErrorsByFile(result);
-        const broken = files.filter((file, index) => file !== previous[index] && (errorsAfter.get(file.path) ?? 0) > (errorsBefore.get(file.path) ?? 0));
+        const clientsAfter = result.mountedClients();
+        const tokenTaken = [...clients].some((client) => !clientsAfter.has(client));
+        const broken = files.filter((file, index) => file !== previous[index] &&
+            (tokenTaken || (errorsAfter.get(file.path) ?? 0) > (errorsBefore.get(file.path) ?? 0)));
         if (broken.length > 0) {
             for (const file of broken) {
                 reverted.add(file.path);
@@ -11483,6 +11647,8 @@ function toJsonReport(findings, errors) {
             };
             if (finding.suppression)
                 entry.suppression = finding.suppression;
+            if (finding.apiClient !== undefined)
+                entry.apiClient = finding.apiClient;
             if (finding.rendered)
                 entry.rendered = true;
             return entry;
@@ -11953,6 +12119,13 @@ function configFileText(layout) {
         "  - '**/node_modules/**'",
         '',
         ...ruleLines(),
+        '',
+        ...comment('Workloads that call the Kubernetes API (globs over `namespace/name`), for RBAC kept outside the scanned ' +
+            'files: no fix removes their token. A workload whose ServiceAccount is bound in the scan, or that carries ' +
+            'the annotation `kube-token-guard.io/api-client`, is judged one without this. Replace `[]` with entries ' +
+            'like this one:'),
+        'api-clients: []',
+        "#   - 'monitoring/prometheus-*'",
         '',
         ...comment('Accepted exceptions: matching findings are counted as suppressed, never silently dropped. Every filter ' +
             'given must match: `rule` or `rules` (rule ids), `kinds`, `namespaces`, `names` and `paths` (globs); ' +

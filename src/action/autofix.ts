@@ -71,8 +71,14 @@ export async function runAutofix(options: {
   const inScope = (finding: Finding) =>
     !finding.suppressed &&
     finding.fix !== null &&
+    finding.apiClient === undefined &&
     options.changedPaths.has(finding.file) &&
     allowed(finding.fix.file ?? finding.file);
+  const clients = options.findings.filter(
+    (finding) =>
+      !finding.suppressed && finding.apiClient !== undefined && options.changedPaths.has(finding.file),
+  );
+  if (clients.length > 0) outcome.notes.push(apiClientNote(clients));
 
   const plainFiles = options.files.filter((file) => !file.rendered);
   const plain = autofix(plainFiles, config, (finding) => inScope(finding));
@@ -190,4 +196,16 @@ async function headCommitMessage(github: GitHub, pr: PullRequestContext): Promis
   } catch {
     return null;
   }
+}
+
+/** What autofix leaves to a person: findings about API clients, whose token stays and whose consent is theirs. */
+export function apiClientNote(findings: readonly Finding[]): string {
+  const names = [...new Set(findings.map((finding) => `${finding.resource.kind} ${finding.resource.name}`))];
+  const shown = names.slice(0, 5).map((name) => codeSpan(name));
+  const more = names.length > 5 ? ` and ${names.length - 5} more` : '';
+  return (
+    `Autofix left ${findings.length} finding${findings.length === 1 ? '' : 's'} to a person: ${shown.join(', ')}${more} ` +
+    `${names.length === 1 ? 'is an API client' : 'are API clients'} (each finding names the evidence), so no fix removes ` +
+    'their token, and only a person makes their consent explicit (`automountServiceAccountToken: true`).'
+  );
 }

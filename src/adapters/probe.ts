@@ -7,7 +7,7 @@ import type { ResolvedConfig } from '../config/config.js';
 import { applyEdits } from '../core/apply.js';
 import { lineFixOf, setYamlScalar } from '../core/fix.js';
 import { templateLine } from '../core/source-map.js';
-import { scanFiles } from '../core/scan.js';
+import { type ScanResult, scanFiles } from '../core/scan.js';
 import type { Finding, SourceFile, TextEdit } from '../core/types.js';
 import { type ChartRender, renderChart } from './helm.js';
 import { insidePath } from './links.js';
@@ -75,6 +75,8 @@ function unfixedRendered(
       finding.rendered &&
       !finding.suppressed &&
       !finding.fix &&
+      // An API client's token must stay: no value or template edit may switch it off.
+      finding.apiClient === undefined &&
       rules.has(finding.ruleId) &&
       renderedPaths.has(finding.file),
   );
@@ -111,6 +113,14 @@ export async function probeValues(options: {
     return false;
   };
   const before = new Set(options.findings.map((finding) => finding.identity));
+  // API clients with their token, worked out once a probe needs it: a value or template edit that takes one away
+  // (a value shared by a client and the workload it fixes) is not a fix.
+  let clients: Set<string> | undefined;
+  const takesClientToken = (after: ScanResult): boolean => {
+    clients ??= scanFiles(options.files, options.config).mountedClients();
+    const still = after.mountedClients();
+    return [...clients].some((client) => !still.has(client));
+  };
   for (const { render, files: rendered } of options.charts) {
     if (render.valuesFiles.length > 0 || Object.keys(render.set).length > 0) continue;
     const renderedPaths = new Set(rendered.map((file) => file.path));
@@ -131,11 +141,10 @@ export async function probeValues(options: {
       );
       report.renders++;
       if (probe.errors.length > 0) continue;
-      const after = new Set(
-        scanFiles([...others, ...probe.files], options.config).findings.map((finding) => finding.identity),
-      );
-      // A value that makes something else appear is not a fix.
-      if ([...after].some((identity) => !before.has(identity))) continue;
+      const scanned = scanFiles([...others, ...probe.files], options.config);
+      const after = new Set(scanned.findings.map((finding) => finding.identity));
+      // A value that makes something else appear, or takes an API client's token, is not a fix.
+      if ([...after].some((identity) => !before.has(identity)) || takesClientToken(scanned)) continue;
       const fix = setYamlScalar(valuesPath, valuesText, path, 'false');
       if (!fix) continue;
       for (const finding of remaining) {
@@ -146,7 +155,7 @@ export async function probeValues(options: {
       }
     }
   }
-  await probeTemplateFixes(options, before, report, timeLeft, deadline);
+  await probeTemplateFixes(options, before, report, timeLeft, deadline, takesClientToken);
   report.milliseconds = Math.round(performance.now() - started);
   return report;
 }
@@ -162,6 +171,7 @@ async function probeTemplateFixes(
   report: ProbeReport,
   timeLeft: () => boolean,
   deadline: number,
+  takesClientToken: (after: ScanResult) => boolean,
 ): Promise<void> {
   for (const { render, files: rendered } of options.charts) {
     const renderedPaths = new Set(rendered.map((file) => file.path));
@@ -193,10 +203,10 @@ async function probeTemplateFixes(
         const probe = await renderChart(render, { root: copy, binary: options.helm, deadline });
         report.renders++;
         if (probe.errors.length > 0) continue;
-        const after = new Set(
-          scanFiles([...others, ...probe.files], options.config).findings.map((entry) => entry.identity),
-        );
+        const scanned = scanFiles([...others, ...probe.files], options.config);
+        const after = new Set(scanned.findings.map((entry) => entry.identity));
         if (after.has(finding.identity) || [...after].some((identity) => !before.has(identity))) continue;
+        if (takesClientToken(scanned)) continue;
       } finally {
         await rm(copy, { recursive: true, force: true });
       }

@@ -277,6 +277,15 @@ export function configFileText(layout: RepositoryLayout): string {
     ...ruleLines(),
     '',
     ...comment(
+      'Workloads that call the Kubernetes API (globs over `namespace/name`), for RBAC kept outside the scanned ' +
+        'files: no fix removes their token. A workload whose ServiceAccount is bound in the scan, or that carries ' +
+        'the annotation `kube-token-guard.io/api-client`, is judged one without this. Replace `[]` with entries ' +
+        'like this one:',
+    ),
+    'api-clients: []',
+    "#   - 'monitoring/prometheus-*'",
+    '',
+    ...comment(
       'Accepted exceptions: matching findings are counted as suppressed, never silently dropped. Every filter ' +
         'given must match: `rule` or `rules` (rule ids), `kinds`, `namespaces`, `names` and `paths` (globs); ' +
         '`reason` is required. A single resource can instead carry the annotation ' +

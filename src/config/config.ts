@@ -43,6 +43,8 @@ export interface ResolvedConfig {
   exclude: string[];
   rules: Record<string, RuleSetting>;
   exemptions: Exemption[];
+  /** Globs over `namespace/name` of workloads that call the API (RBAC kept elsewhere). */
+  apiClients: string[];
 }
 
 const PRESET_FAIL_ON: Record<Preset, Severity> = { recommended: 'high', strict: 'medium' };
@@ -122,6 +124,7 @@ interface RawConfig {
   overlays?: string[];
   include?: string[];
   exclude?: string[];
+  'api-clients'?: string[];
   rules?: Record<string, string | Record<string, unknown>>;
   exemptions?: {
     rule?: string;
@@ -174,6 +177,7 @@ function resolveConfig(raw: RawConfig, file: string | null): ResolvedConfig {
     overlays: raw.overlays ? raw.overlays.map(normalisePath) : null,
     include: raw.include ?? ['**/*.yaml', '**/*.yml', '**/*.json'],
     exclude: raw.exclude ?? ['**/node_modules/**'],
+    apiClients: raw['api-clients'] ?? [],
     rules,
     exemptions: (raw.exemptions ?? []).map((exemption) => ({
       rules: exemption.rules ?? (exemption.rule ? [exemption.rule] : null),

@@ -145,6 +145,12 @@ export function configSchema(): Record<string, unknown> {
         description: 'Per-rule settings: `off`, a severity, or a map with `severity` and the rule options.',
         properties: rules,
       },
+      'api-clients': {
+        ...stringList(
+          'Workloads that call the Kubernetes API, as globs over `namespace/name` (e.g. `monitoring/prometheus-*`): for RBAC kept outside the scanned files. No fix removes their token; see the automount-token rule.',
+        ),
+        default: [],
+      },
       exemptions: {
         type: 'array',
         description:

@@ -10,14 +10,18 @@ export interface AutofixResult {
   changed: Map<string, number>;
   /** The scan of the fixed files: what remains. */
   result: ScanResult;
-  /** Files whose fixes were undone because the result no longer parsed cleanly (a bug in a fix; never written). */
+  /**
+   * Files whose fixes were undone because the result no longer parsed cleanly, or took an API client's token (a bug
+   * in a fix; never written).
+   */
   reverted: string[];
 }
 
 const MAX_PASSES = 10;
 
 /**
- * Applies every fix of every unsuppressed finding, re-scanning after each pass so that fixes left out for overlapping
+ * Applies every fix of every unsuppressed finding (except those about API clients, see core/api-clients.ts: no
+ * commit removes their token or consents for them), re-scanning after each pass so that fixes left out for overlapping
  * are offered again against the new text, until nothing is left to fix or the pass limit is reached.
  */
 export function autofix(
@@ -29,6 +33,8 @@ export function autofix(
   const changed = new Map<string, number>();
   const reverted = new Set<string>();
   let result = scanFiles(files, config);
+  // API clients with their token: a pass that takes one away (a fix of one workload reaching another) is undone.
+  const clients = result.mountedClients();
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const byFile = new Map<string, Fix[]>();
     for (const finding of result.findings) {
@@ -36,6 +42,8 @@ export function autofix(
         finding.suppressed ||
         !finding.fix ||
         finding.rendered ||
+        // An API client's fix makes its consent explicit: that is a person's decision, never a commit's.
+        finding.apiClient !== undefined ||
         reverted.has(finding.file) ||
         !select(finding)
       )
@@ -60,9 +68,12 @@ export function autofix(
     if (!progress) break;
     result = scanFiles(files, config);
     const errorsAfter = countErrorsByFile(result);
+    const clientsAfter = result.mountedClients();
+    const tokenTaken = [...clients].some((client) => !clientsAfter.has(client));
     const broken = files.filter(
       (file, index) =>
-        file !== previous[index] && (errorsAfter.get(file.path) ?? 0) > (errorsBefore.get(file.path) ?? 0),
+        file !== previous[index] &&
+        (tokenTaken || (errorsAfter.get(file.path) ?? 0) > (errorsBefore.get(file.path) ?? 0)),
     );
     if (broken.length > 0) {
       for (const file of broken) {

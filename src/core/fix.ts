@@ -401,10 +401,10 @@ export function appendDocument(object: LoadedObject, documentText: string): Fix 
  * `automountServiceAccountToken: false` on a ServiceAccount: as its last key, where people write it, or after
  * `kind` when the end of the document cannot take a line (a block scalar keeping its trailing lines).
  */
-export function setServiceAccountAutomount(account: Resource): Fix | null {
+export function setServiceAccountAutomount(account: Resource, value: 'false' | 'true' = 'false'): Fix | null {
   return (
-    setMapEntry(account.object, [], 'automountServiceAccountToken', 'false', 'last') ??
-    setMapEntry(account.object, [], 'automountServiceAccountToken', 'false', { after: ['kind'] })
+    setMapEntry(account.object, [], 'automountServiceAccountToken', value, 'last') ??
+    setMapEntry(account.object, [], 'automountServiceAccountToken', value, { after: ['kind'] })
   );
 }
 

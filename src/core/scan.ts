@@ -3,6 +3,7 @@ import { registry as defaultRegistry, type RuleRegistry } from '../rules/index.j
 import type { EngineSettings, Report, RuleContext } from '../rules/types.js';
 import { type LoadOptions, type LoadedObject, loadFiles } from './load.js';
 import { spanOf } from './locate.js';
+import { apiClientJudge, mountedClients } from './api-clients.js';
 import { type Model, type Resource, type Workload, buildModel } from './model.js';
 import { buildRbacIndex } from './rbac.js';
 import { workerScreen } from './screen.js';
@@ -27,6 +28,8 @@ export interface ScanResult {
   stats: ScanStats;
   /** The secret values the files hold, for the filter of everything that leaves (`redact.ts`). Never output. */
   secretValues: Set<string>;
+  /** API clients whose token is mounted (`Kind/namespace/name`), worked out when asked: what no fix may remove. */
+  mountedClients(): Set<string>;
 }
 
 /**
@@ -59,6 +62,7 @@ export function scanFiles(
     errors,
     notices,
     secretValues: secretValues(model, extraCredentialEnvNames(config)),
+    mountedClients: () => mountedClients(model, config.apiClients),
     stats: {
       files: files.length,
       documents,
@@ -83,8 +87,10 @@ export function evaluate(
     ],
     assumeUnresolvedMounts: option('automount-token', 'assume-unresolved-mounts') !== false,
     knownRules: new Set(registry.ids),
+    apiClientPatterns: config.apiClients,
   };
   const rbac = buildRbacIndex(model, settings.privilegedRoles);
+  const apiClients = apiClientJudge(model, rbac, settings.apiClientPatterns);
   const workloads = new Map<Resource, Workload>(
     model.workloads.map((workload) => [workload.resource, workload]),
   );
@@ -97,6 +103,7 @@ export function evaluate(
       rbac,
       options: setting.options,
       settings,
+      apiClients,
       workloadOf: (resource) => workloads.get(resource),
       report: (report) =>
         findings.push(toFinding(rule.meta.id, rule.meta.severity, setting.severity, report)),
@@ -128,7 +135,8 @@ function toFinding(
   const group = ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] : '';
   const finding: Finding = {
     ruleId,
-    severity: configured ?? report.severity ?? defaultSeverity,
+    // A finding about an API client is for a person to read, never a gate by itself: its RBAC findings carry the risk.
+    severity: report.apiClient !== undefined ? 'info' : (configured ?? report.severity ?? defaultSeverity),
     message: report.message,
     file: object.file.path,
     line: span.line,
@@ -146,6 +154,7 @@ function toFinding(
       report.key ?? report.path.join('.'),
     ].join('|'),
   };
+  if (report.apiClient !== undefined) finding.apiClient = report.apiClient;
   if (rendered) finding.rendered = true;
   findingResource.set(finding, report.resource);
   return finding;

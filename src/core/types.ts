@@ -72,6 +72,8 @@ export interface Finding {
   suppressed: boolean;
   suppression?: Suppression;
   fix: Fix | null;
+  /** The evidence that the workload calls the API, when it is judged a client: no fix removes its token. */
+  apiClient?: string;
   rendered?: boolean;
   /** The field the finding is about, below the resource's object (for mapping rendered output back to templates). */
   path: (string | number)[];

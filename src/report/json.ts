@@ -19,6 +19,7 @@ export function toJsonReport(
         fix: finding.fix,
       };
       if (finding.suppression) entry.suppression = finding.suppression;
+      if (finding.apiClient !== undefined) entry.apiClient = finding.apiClient;
       if (finding.rendered) entry.rendered = true;
       return entry;
     }),

@@ -11,14 +11,22 @@ export const defaultSaAutomount: Rule = {
       const field = automountField(account.object.value);
       if (field === false) continue;
       const set = 'automountServiceAccountToken' in account.object.value;
+      const namespace = account.ref.namespace ?? context.model.defaultNamespace;
+      const message =
+        `The \`default\` ServiceAccount of namespace \`${namespace}\` ` +
+        `${field === true ? 'sets `automountServiceAccountToken: true`' : 'does not set `automountServiceAccountToken: false`'}, ` +
+        'so every pod that names no ServiceAccount gets its API token.';
+      const client = context.apiClients.serviceAccount(namespace, 'default');
       context.report({
         resource: account,
         path: set ? ['automountServiceAccountToken'] : ['metadata', 'name'],
         message:
-          `The \`default\` ServiceAccount of namespace \`${account.ref.namespace}\` ` +
-          `${field === true ? 'sets `automountServiceAccountToken: true`' : 'does not set `automountServiceAccountToken: false`'}, ` +
-          'so every pod that names no ServiceAccount gets its API token. Set it to `false`.',
-        fix: setServiceAccountAutomount(account),
+          client === null
+            ? `${message} Set it to \`false\`.`
+            : `${message} It is left on, as switching it off would break an API client: ${client}. Give that ` +
+              'workload a ServiceAccount of its own with the grants it needs, then set this one to `false`.',
+        fix: client === null ? setServiceAccountAutomount(account) : null,
+        ...(client === null ? {} : { apiClient: client }),
       });
     }
   },

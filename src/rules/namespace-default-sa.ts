@@ -19,13 +19,20 @@ export const namespaceDefaultSa: Rule = {
         `  namespace: ${name}`,
         'automountServiceAccountToken: false',
       ].join('\n');
+      const message =
+        `Namespace \`${name}\` has no \`default\` ServiceAccount declared, so the one Kubernetes creates mounts its ` +
+        'token into every pod that names no ServiceAccount.';
+      const client = context.apiClients.serviceAccount(name, 'default');
       context.report({
         resource: namespace,
         path: ['metadata', 'name'],
         message:
-          `Namespace \`${name}\` has no \`default\` ServiceAccount declared, so the one Kubernetes creates mounts its ` +
-          'token into every pod that names no ServiceAccount. Declare it with `automountServiceAccountToken: false`.',
-        fix: appendDocument(namespace.object, document),
+          client === null
+            ? `${message} Declare it with \`automountServiceAccountToken: false\`.`
+            : `${message} Declaring it with \`automountServiceAccountToken: false\` would break an API client: ` +
+              `${client}. Give that workload a ServiceAccount of its own first.`,
+        fix: client === null ? appendDocument(namespace.object, document) : null,
+        ...(client === null ? {} : { apiClient: client }),
       });
     }
   },

@@ -1,5 +1,6 @@
 import type { PathSegment } from '../core/load.js';
 import type { Model, Resource, Workload } from '../core/model.js';
+import type { ApiClientJudge } from '../core/api-clients.js';
 import type { RbacIndex } from '../core/rbac.js';
 import type { Fix, Severity } from '../core/types.js';
 
@@ -43,6 +44,11 @@ export interface Report {
   severity?: Severity;
   message: string;
   fix?: Fix | null;
+  /**
+   * Set when the finding is about a workload judged an API client (the evidence, see `core/api-clients.ts`): its fix
+   * removes no token, and the finding is `info`, never blocking by itself.
+   */
+  apiClient?: string;
 }
 
 export interface RuleContext {
@@ -52,6 +58,8 @@ export interface RuleContext {
   options: Record<string, unknown>;
   /** Options of other rules that shape shared judgements (e.g. which roles are privileged). */
   settings: EngineSettings;
+  /** Which workloads call the API: every fix that can remove a token asks it first. */
+  apiClients: ApiClientJudge;
   workloadOf(resource: Resource): Workload | undefined;
   report(report: Report): void;
 }
@@ -60,6 +68,8 @@ export interface EngineSettings {
   privilegedRoles: string[];
   assumeUnresolvedMounts: boolean;
   knownRules: ReadonlySet<string>;
+  /** The config's `api-clients` globs over `namespace/name`. */
+  apiClientPatterns: string[];
 }
 
 export interface Rule {

@@ -15,14 +15,31 @@ export const workloadIdentityAutomount: Rule = {
   check(context) {
     for (const account of context.model.serviceAccounts) {
       const annotation = Object.keys(WORKLOAD_IDENTITY_ANNOTATIONS).find((key) => key in account.annotations);
-      if (!annotation || automountField(account.object.value) === false) continue;
+      // `false` is the hardening; `true` on this dedicated account is explicit consent, the evidence of an API client.
+      if (!annotation || automountField(account.object.value) !== null) continue;
+      const namespace = account.ref.namespace ?? context.model.defaultNamespace;
+      const client = context.apiClients.serviceAccount(namespace, account.ref.name);
+      const setUp = `${resourceLabel(account.ref)} is set up for ${WORKLOAD_IDENTITY_ANNOTATIONS[annotation]} (\`${annotation}\`)`;
+      if (client !== null) {
+        // The cloud role is for the cloud; the Kubernetes token is for the API this workload calls. Both stay.
+        context.report({
+          resource: account,
+          path: ['metadata', 'annotations', annotation],
+          message:
+            `${setUp} and mounts the Kubernetes API token, which it needs as an API client: ${client}. Cloud ` +
+            'identity does not replace that token. Say `automountServiceAccountToken: true` on the ServiceAccount to ' +
+            'make that consent explicit.',
+          apiClient: client,
+          fix: setServiceAccountAutomount(account, 'true'),
+        });
+        continue;
+      }
       context.report({
         resource: account,
         path: ['metadata', 'annotations', annotation],
         message:
-          `${resourceLabel(account.ref)} is set up for ${WORKLOAD_IDENTITY_ANNOTATIONS[annotation]} (\`${annotation}\`) ` +
-          'but still mounts the Kubernetes API token into its pods. Cloud identity does not need it; set ' +
-          '`automountServiceAccountToken: false`.',
+          `${setUp} but still mounts the Kubernetes API token into its pods. Nothing in the scan calls the API with ` +
+          'it, and cloud identity does not need it; set `automountServiceAccountToken: false`.',
         fix: setServiceAccountAutomount(account),
       });
     }

@@ -1,0 +1,87 @@
+/**
+ * Which workloads call the Kubernetes API, judged from evidence and never from a guess: a token fix must not break a
+ * controller. A workload is an API client when
+ *
+ * - its ServiceAccount is named as a subject (a ServiceAccount, or the `system:serviceaccount:<ns>:<name>` user) of
+ *   any RoleBinding or ClusterRoleBinding in the scan or render, whatever the role (`system:auth-delegator` counts):
+ *   someone granted it API access. Bindings to groups (`system:serviceaccounts`) are not evidence for one workload;
+ * - the config's `api-clients` lists it (globs over `namespace/name`), for RBAC kept outside the scanned files;
+ * - it carries the annotation `kube-token-guard.io/api-client` (its value says why).
+ *
+ * A pod or dedicated ServiceAccount that says `automountServiceAccountToken: true` has consented explicitly, and the
+ * rules leave it alone already. Every fix that can remove a token asks here first.
+ */
+import { minimatch } from 'minimatch';
+import { type Model, type Workload, resourceLabel } from './model.js';
+import { type RbacIndex, buildRbacIndex } from './rbac.js';
+import { effectiveAutomount } from './serviceaccounts.js';
+
+export const API_CLIENT_ANNOTATION = 'kube-token-guard.io/api-client';
+
+export interface ApiClientJudge {
+  /** Why the workload is judged an API client (a sentence fragment naming the evidence), or null. */
+  workload(workload: Workload): string | null;
+  /**
+   * Why switching off the token of ServiceAccount `namespace/name` could break a workload: the account itself is
+   * bound, or a workload running as it is a client. null when nothing says so.
+   */
+  serviceAccount(namespace: string, name: string): string | null;
+}
+
+export function apiClientJudge(model: Model, rbac: RbacIndex, patterns: readonly string[]): ApiClientJudge {
+  const byWorkload = new Map<Workload, string | null>();
+  const bound = (namespace: string, name: string): string | null => {
+    const grant = rbac.grantsToServiceAccount(namespace, name)[0];
+    if (!grant) return null;
+    return `ServiceAccount \`${namespace}/${name}\` is a subject of ${resourceLabel(grant.binding.ref)} (${grant.role.kind} \`${grant.role.name}\`)`;
+  };
+  const judgeWorkload = (workload: Workload): string | null => {
+    const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
+    const reason =
+      workload.resource.annotations[API_CLIENT_ANNOTATION] ??
+      workload.templateAnnotations[API_CLIENT_ANNOTATION];
+    if (reason !== undefined) {
+      const said = reason.trim() === '' ? '' : `: ${JSON.stringify(reason.trim())}`;
+      return `the annotation \`${API_CLIENT_ANNOTATION}\` says so${said}`;
+    }
+    const name = `${namespace}/${workload.resource.ref.name}`;
+    const pattern = patterns.find((glob) => minimatch(name, glob, { dot: true }));
+    if (pattern !== undefined) return `the config's \`api-clients\` lists \`${name}\` (\`${pattern}\`)`;
+    return bound(namespace, workload.serviceAccountName);
+  };
+  const workload = (entry: Workload): string | null => {
+    if (!byWorkload.has(entry)) byWorkload.set(entry, judgeWorkload(entry));
+    return byWorkload.get(entry)!;
+  };
+  return {
+    workload,
+    serviceAccount(namespace, name) {
+      const own = bound(namespace, name);
+      if (own !== null) return own;
+      for (const entry of model.workloads) {
+        if ((entry.resource.ref.namespace ?? model.defaultNamespace) !== namespace) continue;
+        if (entry.serviceAccountName !== name) continue;
+        const why = workload(entry);
+        if (why !== null)
+          return `${resourceLabel(entry.resource.ref)} runs as it and is an API client: ${why}`;
+      }
+      return null;
+    },
+  };
+}
+
+/**
+ * The API clients of a model that have their token mounted, as `Kind/namespace/name`: what no fix may take away.
+ * Fixes are checked against it after the fact (values and template probes, autofix), so a fix of one workload that
+ * happens to switch off another's token is refused too.
+ */
+export function mountedClients(model: Model, patterns: readonly string[]): Set<string> {
+  const judge = apiClientJudge(model, buildRbacIndex(model, []), patterns);
+  const mounted = new Set<string>();
+  for (const workload of model.workloads) {
+    if (judge.workload(workload) === null || !effectiveAutomount(model, workload, true).mounts) continue;
+    const { kind, name } = workload.resource.ref;
+    mounted.add(`${kind}/${workload.resource.ref.namespace ?? model.defaultNamespace}/${name}`);
+  }
+  return mounted;
+}
