@@ -126,6 +126,23 @@ describe('autofix: true', () => {
     expect(fake.reviewComments.some((comment) => comment.body.includes('`automount-token`'))).toBe(false);
   });
 
+  it('commits nothing that removes an API client token: Argo CD keeps its controllers, the shop gets its fixes', async () => {
+    const corpus = (name: string) =>
+      readFileSync(join(import.meta.dirname, '..', 'fixtures', 'corpus', name), 'utf8');
+    const argo = corpus('argo-cd-install.yaml');
+    const shop = corpus('microservices-demo.yaml');
+    const { fake, run } = await setUp({ 'deploy/argo-cd.yaml': argo, 'deploy/shop.yaml': shop });
+    expect(fake.violations).toEqual([]);
+    expect(fake.graphqlCommits).toHaveLength(1);
+    const committed = fake.graphqlCommits[0]!.files;
+    // The shop's 12 pods that never call the API lose their token; no controller of Argo CD does.
+    expect(Object.keys(committed)).toEqual(['deploy/shop.yaml']);
+    const after = autofix([{ path: 'deploy/shop.yaml', text: shop }], defaultConfig());
+    expect(committed['deploy/shop.yaml']).toBe(after.files[0]!.text);
+    expect(after.changed.get('deploy/shop.yaml')).toBe(12);
+    expect(run.summary).toMatch(/Autofix left 6 findings to a person: .*are API clients/);
+  });
+
   it('does not push when the head moved after the scan', async () => {
     const { fake, run } = await setUp({ 'deploy/worker.yaml': WORKER }, { headMoved: 'f'.repeat(40) });
     expect(fake.violations).toEqual([]);
