@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { decodeFile } from '../src/adapters/decode.js';
 import { type LoadOptions, loadDocuments } from '../src/core/load.js';
+import { isKubernetesObject } from '../src/core/inert.js';
 import { mayMatter } from '../src/core/model.js';
 
 export const ORACLE_PATH =
@@ -32,24 +33,14 @@ export function readAsKubernetes(files: ReadonlyArray<string | Uint8Array>): Kub
 
 /** The objects of a document the scan would judge: the document itself, or a List's items. */
 function judgedObjects(value: unknown): Record<string, unknown>[] {
-  if (!isObject(value)) return [];
+  if (!isKubernetesObject(value)) return [];
   if (value.kind.endsWith('List') && Array.isArray(value.items)) {
     return value.items.filter(
-      (item): item is Record<string, unknown> & { kind: string } => isObject(item) && mayMatter(item),
+      (item): item is Record<string, unknown> & { kind: string } =>
+        isKubernetesObject(item) && mayMatter(item),
     );
   }
   return mayMatter(value) ? [value] : [];
-}
-
-function isObject(value: unknown): value is Record<string, unknown> & { kind: string } {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const record = value as Record<string, unknown>;
-  return (
-    typeof record.apiVersion === 'string' &&
-    record.apiVersion !== '' &&
-    typeof record.kind === 'string' &&
-    record.kind !== ''
-  );
 }
 
 export interface Verdict {

@@ -84,12 +84,8 @@ function underscoresBetweenDigits(text: string): boolean {
 
 /** Go's `strconv.ParseInt(s, 0, 64)` (signed) or `ParseUint(s, 0, 64)`; undefined where Go reports an error. */
 function parseGoInt(text: string, signed: boolean): bigint | undefined {
-  let sign = 1n;
-  let rest = text;
-  if (signed && (rest.startsWith('+') || rest.startsWith('-'))) {
-    if (rest.startsWith('-')) sign = -1n;
-    rest = rest.slice(1);
-  }
+  const { sign, rest: unsigned } = signOf(text, signed);
+  let rest = unsigned;
   if (rest === '') return undefined;
   let radix = 10;
   if (rest.startsWith('0')) {
@@ -107,14 +103,15 @@ function parseGoInt(text: string, signed: boolean): bigint | undefined {
 
 const DIGITS = '0123456789abcdef';
 
+/** A leading `+` or `-` (taken only when `signed`) and the text after it. */
+function signOf(text: string, signed: boolean): { sign: bigint; rest: string } {
+  if (!signed || (text[0] !== '+' && text[0] !== '-')) return { sign: 1n, rest: text };
+  return { sign: text[0] === '-' ? -1n : 1n, rest: text.slice(1) };
+}
+
 /** Digits in `radix` (with a sign when `signed`), as Go's ParseInt with an explicit base reads them. */
 function parseDigits(text: string, radix: number, signed: boolean): bigint | undefined {
-  let sign = 1n;
-  let rest = text;
-  if (signed && (rest.startsWith('+') || rest.startsWith('-'))) {
-    if (rest.startsWith('-')) sign = -1n;
-    rest = rest.slice(1);
-  }
+  const { sign, rest } = signOf(text, signed);
   if (rest === '') return undefined;
   let value = 0n;
   const base = BigInt(radix);
