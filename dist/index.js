@@ -53593,6 +53593,25 @@ function addedSuppressionsNote(introduced) {
     return (`This pull request adds ${added.length} suppression annotation${added.length === 1 ? '' : 's'} ` +
         `(\`kube-token-guard.io/ignore\`), each hiding a finding from this check: ${listed.join('; ')}.`);
 }
+/**
+ * A note listing the findings the pull request introduces about workloads judged API clients: their token stays and
+ * they do not block, on evidence the pull request itself may bring (a binding, the `kube-token-guard.io/api-client`
+ * annotation), so reviewers see each with its evidence. Those listed in the base branch's `api-clients` are left out.
+ */
+function addedApiClientsNote(introduced) {
+    const added = introduced.filter((finding) => !finding.suppressed &&
+        finding.apiClient !== undefined &&
+        !finding.apiClient.startsWith("the config's `api-clients`"));
+    if (added.length === 0)
+        return null;
+    const listed = added
+        .slice(0, MAX_LISTED_SUPPRESSIONS)
+        .map((finding) => `${codeSpan(`${finding.file}:${finding.line}`)} ${codeSpan(finding.ruleId)} (${escapeMarkdown(finding.apiClient ?? '')})`);
+    if (added.length > listed.length)
+        listed.push(`and ${added.length - listed.length} more`);
+    return (`This pull request adds ${added.length} finding${added.length === 1 ? '' : 's'} about workloads judged API ` +
+        `clients: their token stays and they do not block, on this evidence: ${listed.join('; ')}.`);
+}
 
 ;// CONCATENATED MODULE: ./src/action/pull-request.ts
 
@@ -53766,6 +53785,9 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
         const suppressing = addedSuppressionsNote(introduced);
         if (suppressing)
             notes.push(suppressing);
+        const clients = addedApiClientsNote(introduced);
+        if (clients)
+            notes.push(clients);
         const counted = config.report === 'all' ? [...introduced, ...existing] : introduced;
         const blocking = counted.filter((finding) => isBlocking(finding, failOn));
         const open = introduced.filter((finding) => !finding.suppressed);

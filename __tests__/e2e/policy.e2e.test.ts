@@ -72,6 +72,22 @@ describe('the policy of a pull request', () => {
     );
   });
 
+  it('lists the workloads a pull request makes API clients, with the evidence, for reviewers', async () => {
+    // The annotation turns the blocking finding of a pod running as `default` into a non-blocking one: the pull
+    // request brings its own evidence, so reviewers are shown it.
+    const client = WORKER.replace(
+      'metadata:\n  name: worker\n',
+      'metadata:\n  name: worker\n  annotations:\n    kube-token-guard.io/api-client: "leader election"\n',
+    );
+    expect(client).not.toBe(WORKER);
+    const { fake, run } = await runPullRequest({ head: { 'deploy/worker.yaml': client } });
+    expect(fake.violations).toEqual([]);
+    expect(fake.checkRuns[0]!.output.summary).toMatch(
+      /This pull request adds 1 finding about workloads judged API clients: their token stays and they do not block, on this evidence: `deploy\/worker\.yaml:\d+` `automount-token` \(the annotation `kube-token-guard\.io\/api-client` says so: "leader election"\)\./,
+    );
+    expect(run.status).toBe(0);
+  });
+
   it('is read through the API when the checkout lacks the base commit (a shallow clone of the head)', async () => {
     const scenario = await pullRequestScenario({
       base: { [CONFIG]: 'fail-on: none\n' },

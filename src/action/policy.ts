@@ -104,3 +104,29 @@ export function addedSuppressionsNote(introduced: readonly Finding[]): string | 
     `(\`kube-token-guard.io/ignore\`), each hiding a finding from this check: ${listed.join('; ')}.`
   );
 }
+
+/**
+ * A note listing the findings the pull request introduces about workloads judged API clients: their token stays and
+ * they do not block, on evidence the pull request itself may bring (a binding, the `kube-token-guard.io/api-client`
+ * annotation), so reviewers see each with its evidence. Those listed in the base branch's `api-clients` are left out.
+ */
+export function addedApiClientsNote(introduced: readonly Finding[]): string | null {
+  const added = introduced.filter(
+    (finding) =>
+      !finding.suppressed &&
+      finding.apiClient !== undefined &&
+      !finding.apiClient.startsWith("the config's `api-clients`"),
+  );
+  if (added.length === 0) return null;
+  const listed = added
+    .slice(0, MAX_LISTED_SUPPRESSIONS)
+    .map(
+      (finding) =>
+        `${codeSpan(`${finding.file}:${finding.line}`)} ${codeSpan(finding.ruleId)} (${escapeMarkdown(finding.apiClient ?? '')})`,
+    );
+  if (added.length > listed.length) listed.push(`and ${added.length - listed.length} more`);
+  return (
+    `This pull request adds ${added.length} finding${added.length === 1 ? '' : 's'} about workloads judged API ` +
+    `clients: their token stays and they do not block, on this evidence: ${listed.join('; ')}.`
+  );
+}

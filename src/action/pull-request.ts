@@ -24,7 +24,7 @@ import { runAutofix } from './autofix.js';
 import { writeResults } from './fork-safe.js';
 import { readBase } from './merge-base.js';
 import { permissionHint, since } from './hints.js';
-import { addedSuppressionsNote, configChangeNote } from './policy.js';
+import { addedApiClientsNote, addedSuppressionsNote, configChangeNote } from './policy.js';
 import type { ActionInputs } from './inputs.js';
 import type { PullRequestContext, RunContext } from './context.js';
 import { type PublishableResults, publishPullRequest } from './publish.js';
@@ -222,6 +222,8 @@ export async function reviewPullRequest(
     const { introduced, existing } = split;
     const suppressing = addedSuppressionsNote(introduced);
     if (suppressing) notes.push(suppressing);
+    const clients = addedApiClientsNote(introduced);
+    if (clients) notes.push(clients);
     const counted = config.report === 'all' ? [...introduced, ...existing] : introduced;
     const blocking = counted.filter((finding) => isBlocking(finding, failOn));
     const open = introduced.filter((finding) => !finding.suppressed);
