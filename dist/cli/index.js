@@ -10443,17 +10443,29 @@ function apiClientJudge(model, rbac, patterns) {
             byWorkload.set(entry, judgeWorkload(entry));
         return byWorkload.get(entry);
     };
+    // Workloads by the ServiceAccount they run as, built on the first question about an account.
+    let byAccount;
+    const runningAs = (namespace, name) => {
+        if (!byAccount) {
+            byAccount = new Map();
+            for (const entry of model.workloads) {
+                const key = (0,core_model/* nsKey */.Pv)(entry.resource.ref.namespace ?? model.defaultNamespace, entry.serviceAccountName);
+                const list = byAccount.get(key);
+                if (list)
+                    list.push(entry);
+                else
+                    byAccount.set(key, [entry]);
+            }
+        }
+        return byAccount.get((0,core_model/* nsKey */.Pv)(namespace, name)) ?? [];
+    };
     return {
         workload,
         serviceAccount(namespace, name) {
             const own = bound(namespace, name);
             if (own !== null)
                 return own;
-            for (const entry of model.workloads) {
-                if ((entry.resource.ref.namespace ?? model.defaultNamespace) !== namespace)
-                    continue;
-                if (entry.serviceAccountName !== name)
-                    continue;
+            for (const entry of runningAs(namespace, name)) {
                 const why = workload(entry);
                 if (why !== null)
                     return `${(0,core_model/* resourceLabel */.bP)(entry.resource.ref)} runs as it and is an API client: ${why}`;

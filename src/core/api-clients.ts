@@ -12,7 +12,7 @@
  * rules leave it alone already. Every fix that can remove a token asks here first.
  */
 import { minimatch } from 'minimatch';
-import { type Model, type Workload, resourceLabel } from './model.js';
+import { type Model, type Workload, nsKey, resourceLabel } from './model.js';
 import { type RbacIndex, buildRbacIndex } from './rbac.js';
 import { effectiveAutomount } from './serviceaccounts.js';
 
@@ -53,14 +53,26 @@ export function apiClientJudge(model: Model, rbac: RbacIndex, patterns: readonly
     if (!byWorkload.has(entry)) byWorkload.set(entry, judgeWorkload(entry));
     return byWorkload.get(entry)!;
   };
+  // Workloads by the ServiceAccount they run as, built on the first question about an account.
+  let byAccount: Map<string, Workload[]> | undefined;
+  const runningAs = (namespace: string, name: string): Workload[] => {
+    if (!byAccount) {
+      byAccount = new Map();
+      for (const entry of model.workloads) {
+        const key = nsKey(entry.resource.ref.namespace ?? model.defaultNamespace, entry.serviceAccountName);
+        const list = byAccount.get(key);
+        if (list) list.push(entry);
+        else byAccount.set(key, [entry]);
+      }
+    }
+    return byAccount.get(nsKey(namespace, name)) ?? [];
+  };
   return {
     workload,
     serviceAccount(namespace, name) {
       const own = bound(namespace, name);
       if (own !== null) return own;
-      for (const entry of model.workloads) {
-        if ((entry.resource.ref.namespace ?? model.defaultNamespace) !== namespace) continue;
-        if (entry.serviceAccountName !== name) continue;
+      for (const entry of runningAs(namespace, name)) {
         const why = workload(entry);
         if (why !== null)
           return `${resourceLabel(entry.resource.ref)} runs as it and is an API client: ${why}`;
