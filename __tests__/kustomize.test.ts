@@ -80,6 +80,37 @@ describe('overlay discovery', () => {
   });
 });
 
+/** A Component no overlay includes (metrics-server's `manifests/` has several), beside an overlay using another. */
+const COMPONENT_REPO: Record<string, string> = {
+  ...OVERLAY_REPO,
+  'deploy/components/hardened/kustomization.yaml':
+    'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n  - path: automount.yaml\n',
+  'deploy/components/hardened/automount.yaml':
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      automountServiceAccountToken: false\n',
+  'deploy/components/unused/kustomization.yaml':
+    'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n  - extra.yaml\n',
+  'deploy/components/unused/extra.yaml':
+    'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: extra}\ndata: {a: b}\n',
+};
+
+describe('kustomize Components', () => {
+  it('are never overlays of their own: kustomize refuses to build a Component alone', async () => {
+    const dir = workspace(COMPONENT_REPO);
+    const dirs = kustomizationDirs(Object.keys(COMPONENT_REPO));
+    expect(await findOverlays(dir, dirs)).toEqual(['deploy/overlays/prod']);
+  });
+
+  it.skipIf(!existsSync(KUSTOMIZE))(
+    'a repository with one no overlay includes scans without an error',
+    async () => {
+      const { code, report, stderr } = await scanJson(workspace(COMPONENT_REPO));
+      expect(report.errors).toEqual([]);
+      expect(code).toBe(0);
+      expect(stderr).toContain('Rendered 1 kustomize overlay');
+    },
+  );
+});
+
 describe.skipIf(!existsSync(KUSTOMIZE))('kustomize overlays built with the real kustomize', () => {
   it('reports on the base file users edit, in the overlay namespace, and does not read patches as manifests', async () => {
     const { report, stderr } = await scanJson(workspace(OVERLAY_REPO));

@@ -8208,7 +8208,9 @@ function toPosix(path) {
 }
 /**
  * The overlays to build: folders with a kustomization that no other kustomization of the repository includes
- * (as a resource, base or component). Those it includes are built as part of them.
+ * (as a resource, base or component). Those it includes are built as part of them. A Component
+ * (`kind: Component`) is never built alone, which kustomize refuses: only through the overlays that include it (the
+ * files of one that none includes are scanned as plain manifests, see unbuilt.ts).
  */
 async function findOverlays(root, kustomizationDirs) {
     const included = new Set();
@@ -8226,6 +8228,8 @@ async function findOverlays(root, kustomizationDirs) {
         if (typeof content !== 'object' || content === null)
             continue;
         const record = content;
+        if (record.kind === 'Component')
+            included.add(dir);
         for (const field of ['resources', 'bases', 'components']) {
             const entries = record[field];
             if (!Array.isArray(entries))

@@ -30,7 +30,9 @@ function toPosix(path: string): string {
 
 /**
  * The overlays to build: folders with a kustomization that no other kustomization of the repository includes
- * (as a resource, base or component). Those it includes are built as part of them.
+ * (as a resource, base or component). Those it includes are built as part of them. A Component
+ * (`kind: Component`) is never built alone, which kustomize refuses: only through the overlays that include it (the
+ * files of one that none includes are scanned as plain manifests, see unbuilt.ts).
  */
 export async function findOverlays(root: string, kustomizationDirs: readonly string[]): Promise<string[]> {
   const included = new Set<string>();
@@ -45,6 +47,7 @@ export async function findOverlays(root: string, kustomizationDirs: readonly str
     }
     if (typeof content !== 'object' || content === null) continue;
     const record = content as Record<string, unknown>;
+    if (record.kind === 'Component') included.add(dir);
     for (const field of ['resources', 'bases', 'components']) {
       const entries = record[field];
       if (!Array.isArray(entries)) continue;
