@@ -96,14 +96,13 @@ describe('probes of chart values', () => {
       `sleep 1; printf -- '---\\n# Source: c/templates/deploy.yaml\\n%s' '${insecureDeployment('web')}'`,
     );
     const files = [{ path: 'c/templates/deploy.yaml', text: insecureDeployment('web'), rendered: true }];
-    const findings = scanFiles(files, defaultConfig()).findings;
     const report = await probeValues({
       root: box.repo,
       config: defaultConfig(),
       helm: slowHelm,
       charts: [{ render: RENDER, files }],
       files,
-      findings,
+      scan: scanFiles(files, defaultConfig()),
       budgetMs: 2_500,
     });
     expect(report.renders).toBeGreaterThan(0);

@@ -114,7 +114,7 @@ export async function reviewPullRequest(
       // Only charts the pull request touches report findings here; probing the others would be wasted renders.
       charts: headRender.rendered.filter((chart) => touchedCharts.includes(chart.render.dir)),
       files: head.files,
-      findings: headResult.findings,
+      scan: headResult,
     });
     const probed = probeSummary(probe);
     if (probed) core.info(probed);

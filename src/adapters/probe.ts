@@ -100,7 +100,8 @@ export async function probeValues(options: {
   helm?: string;
   charts: { render: ChartRender; files: SourceFile[] }[];
   files: SourceFile[];
-  findings: Finding[];
+  /** The scan of `files`: its findings are given fixes in place. */
+  scan: ScanResult;
   /** Milliseconds all probe renders may take together; default PROBE_BUDGET_MS. */
   budgetMs?: number;
 }): Promise<ProbeReport> {
@@ -112,19 +113,19 @@ export async function probeValues(options: {
     report.skipped++;
     return false;
   };
-  const before = new Set(options.findings.map((finding) => finding.identity));
+  const before = new Set(options.scan.findings.map((finding) => finding.identity));
   // API clients with their token, worked out once a probe needs it: a value or template edit that takes one away
   // (a value shared by a client and the workload it fixes) is not a fix.
   let clients: Set<string> | undefined;
   const takesClientToken = (after: ScanResult): boolean => {
-    clients ??= scanFiles(options.files, options.config).mountedClients();
+    clients ??= options.scan.mountedClients();
     const still = after.mountedClients();
     return [...clients].some((client) => !still.has(client));
   };
   for (const { render, files: rendered } of options.charts) {
     if (render.valuesFiles.length > 0 || Object.keys(render.set).length > 0) continue;
     const renderedPaths = new Set(rendered.map((file) => file.path));
-    const targets = unfixedRendered(options.findings, renderedPaths, PROBED_RULES);
+    const targets = unfixedRendered(options.scan.findings, renderedPaths, PROBED_RULES);
     if (targets.length === 0) continue;
     const valuesPath = `${render.dir ? `${render.dir}/` : ''}values.yaml`;
     const valuesFile = insidePath(options.root, valuesPath);
@@ -175,7 +176,7 @@ async function probeTemplateFixes(
 ): Promise<void> {
   for (const { render, files: rendered } of options.charts) {
     const renderedPaths = new Set(rendered.map((file) => file.path));
-    const targets = unfixedRendered(options.findings, renderedPaths, new Set(['automount-token']));
+    const targets = unfixedRendered(options.scan.findings, renderedPaths, new Set(['automount-token']));
     const others = options.files.filter((file) => !renderedPaths.has(file.path));
     const chartDir = render.dir || '.';
     const prefix = render.dir ? `${render.dir}/` : '';

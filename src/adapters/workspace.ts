@@ -40,7 +40,7 @@ export async function scanWorkspace(
       helm: tools.helm,
       charts: rendering.charts,
       files: collected.files,
-      findings: result.findings,
+      scan: result,
     });
     const summary = probeSummary(probe);
     if (summary) log(summary);
