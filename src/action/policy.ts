@@ -10,6 +10,7 @@ import { getFileContent } from '../api/contents.js';
 import type { PullFile } from '../api/pull-files.js';
 import { DEFAULT_CONFIG_PATHS, type ResolvedConfig, defaultConfig, parseConfig } from '../config/config.js';
 import { ConfigurationError } from '../config/errors.js';
+import { CONFIG_EVIDENCE } from '../core/api-clients.js';
 import type { Finding } from '../core/types.js';
 import { codeSpan, escapeMarkdown } from '../pr/review.js';
 import type { PullRequestContext } from './context.js';
@@ -80,8 +81,8 @@ export function configChangeNote(files: readonly PullFile[], explicit: string | 
   );
 }
 
-/** Suppression annotations shown at most in the note; the rest are counted. */
-const MAX_LISTED_SUPPRESSIONS = 10;
+/** Findings shown at most in a note for reviewers; the rest are counted. */
+const MAX_LISTED = 10;
 
 /**
  * A note listing the suppression annotations the pull request adds: each hides a finding from this check, so its
@@ -92,16 +93,10 @@ export function addedSuppressionsNote(introduced: readonly Finding[]): string | 
     (finding) => finding.suppressed && finding.suppression?.kind === 'annotation',
   );
   if (added.length === 0) return null;
-  const listed = added
-    .slice(0, MAX_LISTED_SUPPRESSIONS)
-    .map(
-      (finding) =>
-        `${codeSpan(`${finding.file}:${finding.line}`)} ${codeSpan(finding.ruleId)} (${escapeMarkdown(finding.suppression?.reason ?? '')})`,
-    );
-  if (added.length > listed.length) listed.push(`and ${added.length - listed.length} more`);
   return (
     `This pull request adds ${added.length} suppression annotation${added.length === 1 ? '' : 's'} ` +
-    `(\`kube-token-guard.io/ignore\`), each hiding a finding from this check: ${listed.join('; ')}.`
+    `(\`kube-token-guard.io/ignore\`), each hiding a finding from this check: ` +
+    `${listed(added, (finding) => finding.suppression?.reason ?? '')}.`
   );
 }
 
@@ -115,18 +110,23 @@ export function addedApiClientsNote(introduced: readonly Finding[]): string | nu
     (finding) =>
       !finding.suppressed &&
       finding.apiClient !== undefined &&
-      !finding.apiClient.startsWith("the config's `api-clients`"),
+      !finding.apiClient.startsWith(CONFIG_EVIDENCE),
   );
   if (added.length === 0) return null;
-  const listed = added
-    .slice(0, MAX_LISTED_SUPPRESSIONS)
-    .map(
-      (finding) =>
-        `${codeSpan(`${finding.file}:${finding.line}`)} ${codeSpan(finding.ruleId)} (${escapeMarkdown(finding.apiClient ?? '')})`,
-    );
-  if (added.length > listed.length) listed.push(`and ${added.length - listed.length} more`);
   return (
     `This pull request adds ${added.length} finding${added.length === 1 ? '' : 's'} about workloads judged API ` +
-    `clients: their token stays and they do not block, on this evidence: ${listed.join('; ')}.`
+    `clients: their token stays and they do not block, on this evidence: ${listed(added, (finding) => finding.apiClient ?? '')}.`
   );
+}
+
+/** `file:line` `rule` (detail) for each finding, the first MAX_LISTED of them, the rest counted. */
+function listed(findings: readonly Finding[], detail: (finding: Finding) => string): string {
+  const entries = findings
+    .slice(0, MAX_LISTED)
+    .map(
+      (finding) =>
+        `${codeSpan(`${finding.file}:${finding.line}`)} ${codeSpan(finding.ruleId)} (${escapeMarkdown(detail(finding))})`,
+    );
+  if (findings.length > entries.length) entries.push(`and ${findings.length - entries.length} more`);
+  return entries.join('; ');
 }

@@ -17,6 +17,8 @@ import { type RbacIndex, buildRbacIndex } from './rbac.js';
 import { effectiveAutomount } from './serviceaccounts.js';
 
 export const API_CLIENT_ANNOTATION = 'kube-token-guard.io/api-client';
+/** How the evidence of the base branch's config begins: the one kind a pull request cannot bring itself. */
+export const CONFIG_EVIDENCE = "the config's `api-clients`";
 
 export interface ApiClientJudge {
   /** Why the workload is judged an API client (a sentence fragment naming the evidence), or null. */
@@ -46,7 +48,7 @@ export function apiClientJudge(model: Model, rbac: RbacIndex, patterns: readonly
     }
     const name = `${namespace}/${workload.resource.ref.name}`;
     const pattern = patterns.find((glob) => minimatch(name, glob, { dot: true }));
-    if (pattern !== undefined) return `the config's \`api-clients\` lists \`${name}\` (\`${pattern}\`)`;
+    if (pattern !== undefined) return `${CONFIG_EVIDENCE} lists \`${name}\` (\`${pattern}\`)`;
     return bound(namespace, workload.serviceAccountName);
   };
   const workload = (entry: Workload): string | null => {
