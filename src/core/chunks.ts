@@ -17,7 +17,7 @@ const MARKER_REST = /^[ \t]*(?:#[^\n]*)?\r?$/;
  * followed by a line feed, next line (U+0085), and the line and paragraph separators (U+2028, U+2029). A comment
  * ended by one hides the rest of its line from every reader but Kubernetes'.
  */
-export const OTHER_BREAK = /\r(?!\n)|[\u0085\u2028\u2029]/;
+const OTHER_BREAK = /\r(?!\n)|[\u0085\u2028\u2029]/;
 const BREAK_NAMES: Record<string, string> = {
   '\u0085': 'next-line character (U+0085)',
   '\u2028': 'line separator (U+2028)',

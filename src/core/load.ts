@@ -5,7 +5,7 @@ import { mayMatter } from './model.js';
 import { type TreeDocument, readFast, treeOfParsed } from './tree.js';
 import type { ScanError, ScanNotice, SourceFile } from './types.js';
 import { append } from './arrays.js';
-import { OTHER_BREAK, documentChunks, otherBreakError } from './chunks.js';
+import { documentChunks, otherBreakError } from './chunks.js';
 import { inertCandidate, isInert, isKubernetesObject } from './inert.js';
 
 export type PathSegment = string | number;
@@ -103,6 +103,8 @@ interface FilePlan {
   lines: LineCounter;
   /** [start, end) of each document, or null when the file is parsed whole. */
   chunks: Array<[number, number]> | null;
+  /** Why the file is not read at all (a line break only Kubernetes knows), or null. */
+  refused: ScanError | null;
   /** The documents that look inert, read last. */
   candidates: Set<number>;
   outcomes: ChunkOutcome[];
@@ -117,18 +119,21 @@ export function loadFiles(
   files: readonly SourceFile[],
   options: LoadOptions = {},
 ): { results: LoadResult[]; screened: number } {
-  const plans: FilePlan[] = files.map((file) => ({
-    file,
-    lines: lineCounterOf(file.text),
-    chunks: options.fast === false || file.text.includes('{{') ? null : documentChunks(file.text),
-    candidates: new Set(),
-    outcomes: [],
-  }));
+  const plans: FilePlan[] = files.map((file) => {
+    const lines = lineCounterOf(file.text);
+    const refused = otherBreakError(file, lines);
+    const chunks =
+      refused !== null
+        ? []
+        : options.fast === false || file.text.includes('{{')
+          ? null
+          : documentChunks(file.text);
+    return { file, lines, chunks, refused, candidates: new Set(), outcomes: [] };
+  });
   const candidates: Array<{ plan: number; chunk: number }> = [];
   const texts: string[] = [];
   const taskFields: number[] = [];
   plans.forEach((plan, index) => {
-    if (OTHER_BREAK.test(plan.file.text)) plan.chunks = [];
     let textIndex = -1;
     plan.chunks?.forEach(([from, to], chunk) => {
       if (!inertCandidate(plan.file.text, from, to)) return;
@@ -160,9 +165,8 @@ export function loadFiles(
   }
   const results = plans.map((plan) => {
     const result: LoadResult = { objects: [], errors: [], notices: [], documents: 0, inert: 0 };
-    const otherBreak = otherBreakError(plan.file, plan.lines);
-    if (otherBreak !== null) {
-      result.errors.push(otherBreak);
+    if (plan.refused !== null) {
+      result.errors.push(plan.refused);
       return result;
     }
     if (!plan.chunks) {
