@@ -40556,19 +40556,20 @@ const NOTHING = { documents: 0, inert: 0, errors: [], tree: null };
  * either way.
  */
 function loadFiles(files, options = {}) {
-    const plans = files.map((file) => ({
-        file,
-        lines: lineCounterOf(file.text),
-        chunks: options.fast === false || file.text.includes('{{') ? null : documentChunks(file.text),
-        candidates: new Set(),
-        outcomes: [],
-    }));
+    const plans = files.map((file) => {
+        const lines = lineCounterOf(file.text);
+        const refused = otherBreakError(file, lines);
+        const chunks = refused !== null
+            ? []
+            : options.fast === false || file.text.includes('{{')
+                ? null
+                : documentChunks(file.text);
+        return { file, lines, chunks, refused, candidates: new Set(), outcomes: [] };
+    });
     const candidates = [];
     const texts = [];
     const taskFields = [];
     plans.forEach((plan, index) => {
-        if (OTHER_BREAK.test(plan.file.text))
-            plan.chunks = [];
         let textIndex = -1;
         plan.chunks?.forEach(([from, to], chunk) => {
             if (!(0,core_inert/* inertCandidate */.mQ)(plan.file.text, from, to))
@@ -40603,9 +40604,8 @@ function loadFiles(files, options = {}) {
     }
     const results = plans.map((plan) => {
         const result = { objects: [], errors: [], notices: [], documents: 0, inert: 0 };
-        const otherBreak = otherBreakError(plan.file, plan.lines);
-        if (otherBreak !== null) {
-            result.errors.push(otherBreak);
+        if (plan.refused !== null) {
+            result.errors.push(plan.refused);
             return result;
         }
         if (!plan.chunks) {
@@ -43455,33 +43455,21 @@ const automountToken = {
             else if (isDefault) {
                 parts.push('It is the shared identity of every pod in the namespace that names no other.');
             }
+            // A client lives on its token: its fix makes the consent explicit and removes nothing.
             const client = context.apiClients.workload(workload);
-            if (client !== null) {
-                // A client lives on its token: the fix makes the consent explicit and removes nothing.
-                parts.push(`It is judged an API client, so its token stays: ${client}. Say \`automountServiceAccountToken: true\` in ` +
+            parts.push(client === null
+                ? 'Set `automountServiceAccountToken: false` in the pod spec; a pod that calls the API should use a dedicated ServiceAccount and say `true` explicitly.'
+                : `It is judged an API client, so its token stays: ${client}. Say \`automountServiceAccountToken: true\` in ` +
                     'the pod spec to make that consent explicit; where it only proves its identity to other services, a ' +
                     'projected `serviceAccountToken` volume with an `audience` and an `expirationSeconds` is the bounded ' +
                     'alternative.');
-                context.report({
-                    resource: workload.resource,
-                    path: workload.podSpecPath,
-                    message: parts.join(' '),
-                    apiClient: client,
-                    fix: setMapEntry(workload.resource.object, workload.podSpecPath, 'automountServiceAccountToken', 'true', {
-                        after: ['serviceAccountName', 'serviceAccount'],
-                    }),
-                });
-                continue;
-            }
-            parts.push('Set `automountServiceAccountToken: false` in the pod spec; a pod that calls the API should use a dedicated ServiceAccount and say `true` explicitly.');
             context.report({
                 resource: workload.resource,
                 path: workload.podSpecPath,
                 severity: isDefault || privileged.length > 0 ? 'high' : undefined,
                 message: parts.join(' '),
-                fix: setMapEntry(workload.resource.object, workload.podSpecPath, 'automountServiceAccountToken', 'false', {
-                    after: ['serviceAccountName', 'serviceAccount'],
-                }),
+                ...(client === null ? {} : { apiClient: client }),
+                fix: setMapEntry(workload.resource.object, workload.podSpecPath, 'automountServiceAccountToken', client === null ? 'false' : 'true', { after: ['serviceAccountName', 'serviceAccount'] }),
             });
         }
     },
@@ -51782,6 +51770,8 @@ function templateLine(template, path) {
 
 
 const API_CLIENT_ANNOTATION = 'kube-token-guard.io/api-client';
+/** How the evidence of the base branch's config begins: the one kind a pull request cannot bring itself. */
+const CONFIG_EVIDENCE = "the config's `api-clients`";
 function apiClientJudge(model, rbac, patterns) {
     const byWorkload = new Map();
     const bound = (namespace, name) => {
@@ -51801,7 +51791,7 @@ function apiClientJudge(model, rbac, patterns) {
         const name = `${namespace}/${workload.resource.ref.name}`;
         const pattern = patterns.find((glob) => (0,esm/* minimatch */.xF)(name, glob, { dot: true }));
         if (pattern !== undefined)
-            return `the config's \`api-clients\` lists \`${name}\` (\`${pattern}\`)`;
+            return `${CONFIG_EVIDENCE} lists \`${name}\` (\`${pattern}\`)`;
         return bound(namespace, workload.serviceAccountName);
     };
     const workload = (entry) => {
@@ -52471,12 +52461,12 @@ async function probeValues(options) {
         report.skipped++;
         return false;
     };
-    const before = new Set(options.findings.map((finding) => finding.identity));
+    const before = new Set(options.scan.findings.map((finding) => finding.identity));
     // API clients with their token, worked out once a probe needs it: a value or template edit that takes one away
     // (a value shared by a client and the workload it fixes) is not a fix.
     let clients;
     const takesClientToken = (after) => {
-        clients ??= scanFiles(options.files, options.config).mountedClients();
+        clients ??= options.scan.mountedClients();
         const still = after.mountedClients();
         return [...clients].some((client) => !still.has(client));
     };
@@ -52484,7 +52474,7 @@ async function probeValues(options) {
         if (render.valuesFiles.length > 0 || Object.keys(render.set).length > 0)
             continue;
         const renderedPaths = new Set(rendered.map((file) => file.path));
-        const targets = unfixedRendered(options.findings, renderedPaths, PROBED_RULES);
+        const targets = unfixedRendered(options.scan.findings, renderedPaths, PROBED_RULES);
         if (targets.length === 0)
             continue;
         const valuesPath = `${render.dir ? `${render.dir}/` : ''}values.yaml`;
@@ -52532,7 +52522,7 @@ async function probeValues(options) {
 async function probeTemplateFixes(options, before, report, timeLeft, deadline, takesClientToken) {
     for (const { render, files: rendered } of options.charts) {
         const renderedPaths = new Set(rendered.map((file) => file.path));
-        const targets = unfixedRendered(options.findings, renderedPaths, new Set(['automount-token']));
+        const targets = unfixedRendered(options.scan.findings, renderedPaths, new Set(['automount-token']));
         const others = options.files.filter((file) => !renderedPaths.has(file.path));
         const chartDir = render.dir || '.';
         const prefix = render.dir ? `${render.dir}/` : '';
@@ -53549,6 +53539,7 @@ function lineOf(root, path, lines) {
 
 
 
+
 /**
  * The config at the pull request's base commit (the branch it merges into): from git when the checkout has that
  * commit, else through the API. `explicit` is the Action's `config` input; without it the usual paths are tried.
@@ -53591,8 +53582,8 @@ function configChangeNote(files, explicit) {
     return (`This pull request changes ${changed.map((file) => codeSpan(file.filename)).join(', ')}. ` +
         "The check uses the base branch's config: the change takes effect after the merge. Review it as you would code.");
 }
-/** Suppression annotations shown at most in the note; the rest are counted. */
-const MAX_LISTED_SUPPRESSIONS = 10;
+/** Findings shown at most in a note for reviewers; the rest are counted. */
+const MAX_LISTED = 10;
 /**
  * A note listing the suppression annotations the pull request adds: each hides a finding from this check, so its
  * reason is for reviewers to weigh (exemptions in the config only count once merged; annotations count at once).
@@ -53601,13 +53592,9 @@ function addedSuppressionsNote(introduced) {
     const added = introduced.filter((finding) => finding.suppressed && finding.suppression?.kind === 'annotation');
     if (added.length === 0)
         return null;
-    const listed = added
-        .slice(0, MAX_LISTED_SUPPRESSIONS)
-        .map((finding) => `${codeSpan(`${finding.file}:${finding.line}`)} ${codeSpan(finding.ruleId)} (${escapeMarkdown(finding.suppression?.reason ?? '')})`);
-    if (added.length > listed.length)
-        listed.push(`and ${added.length - listed.length} more`);
     return (`This pull request adds ${added.length} suppression annotation${added.length === 1 ? '' : 's'} ` +
-        `(\`kube-token-guard.io/ignore\`), each hiding a finding from this check: ${listed.join('; ')}.`);
+        `(\`kube-token-guard.io/ignore\`), each hiding a finding from this check: ` +
+        `${listed(added, (finding) => finding.suppression?.reason ?? '')}.`);
 }
 /**
  * A note listing the findings the pull request introduces about workloads judged API clients: their token stays and
@@ -53617,16 +53604,20 @@ function addedSuppressionsNote(introduced) {
 function addedApiClientsNote(introduced) {
     const added = introduced.filter((finding) => !finding.suppressed &&
         finding.apiClient !== undefined &&
-        !finding.apiClient.startsWith("the config's `api-clients`"));
+        !finding.apiClient.startsWith(CONFIG_EVIDENCE));
     if (added.length === 0)
         return null;
-    const listed = added
-        .slice(0, MAX_LISTED_SUPPRESSIONS)
-        .map((finding) => `${codeSpan(`${finding.file}:${finding.line}`)} ${codeSpan(finding.ruleId)} (${escapeMarkdown(finding.apiClient ?? '')})`);
-    if (added.length > listed.length)
-        listed.push(`and ${added.length - listed.length} more`);
     return (`This pull request adds ${added.length} finding${added.length === 1 ? '' : 's'} about workloads judged API ` +
-        `clients: their token stays and they do not block, on this evidence: ${listed.join('; ')}.`);
+        `clients: their token stays and they do not block, on this evidence: ${listed(added, (finding) => finding.apiClient ?? '')}.`);
+}
+/** `file:line` `rule` (detail) for each finding, the first MAX_LISTED of them, the rest counted. */
+function listed(findings, detail) {
+    const entries = findings
+        .slice(0, MAX_LISTED)
+        .map((finding) => `${codeSpan(`${finding.file}:${finding.line}`)} ${codeSpan(finding.ruleId)} (${escapeMarkdown(detail(finding))})`);
+    if (findings.length > entries.length)
+        entries.push(`and ${findings.length - entries.length} more`);
+    return entries.join('; ');
 }
 
 ;// CONCATENATED MODULE: ./src/action/pull-request.ts
@@ -53705,7 +53696,7 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
             // Only charts the pull request touches report findings here; probing the others would be wasted renders.
             charts: headRender.rendered.filter((chart) => touchedCharts.includes(chart.render.dir)),
             files: head.files,
-            findings: headResult.findings,
+            scan: headResult,
         });
         const probed = probeSummary(probe);
         if (probed)
@@ -54008,7 +53999,7 @@ async function scanWorkspace(root, paths, config, tools, log, secrets) {
             helm: tools.helm,
             charts: rendering.charts,
             files: collected.files,
-            findings: result.findings,
+            scan: result,
         });
         const summary = probeSummary(probe);
         if (summary)

@@ -7174,19 +7174,20 @@ const NOTHING = { documents: 0, inert: 0, errors: [], tree: null };
  * either way.
  */
 function loadFiles(files, options = {}) {
-    const plans = files.map((file) => ({
-        file,
-        lines: lineCounterOf(file.text),
-        chunks: options.fast === false || file.text.includes('{{') ? null : documentChunks(file.text),
-        candidates: new Set(),
-        outcomes: [],
-    }));
+    const plans = files.map((file) => {
+        const lines = lineCounterOf(file.text);
+        const refused = otherBreakError(file, lines);
+        const chunks = refused !== null
+            ? []
+            : options.fast === false || file.text.includes('{{')
+                ? null
+                : documentChunks(file.text);
+        return { file, lines, chunks, refused, candidates: new Set(), outcomes: [] };
+    });
     const candidates = [];
     const texts = [];
     const taskFields = [];
     plans.forEach((plan, index) => {
-        if (OTHER_BREAK.test(plan.file.text))
-            plan.chunks = [];
         let textIndex = -1;
         plan.chunks?.forEach(([from, to], chunk) => {
             if (!(0,core_inert/* inertCandidate */.mQ)(plan.file.text, from, to))
@@ -7221,9 +7222,8 @@ function loadFiles(files, options = {}) {
     }
     const results = plans.map((plan) => {
         const result = { objects: [], errors: [], notices: [], documents: 0, inert: 0 };
-        const otherBreak = otherBreakError(plan.file, plan.lines);
-        if (otherBreak !== null) {
-            result.errors.push(otherBreak);
+        if (plan.refused !== null) {
+            result.errors.push(plan.refused);
             return result;
         }
         if (!plan.chunks) {
@@ -9194,33 +9194,21 @@ const automountToken = {
             else if (isDefault) {
                 parts.push('It is the shared identity of every pod in the namespace that names no other.');
             }
+            // A client lives on its token: its fix makes the consent explicit and removes nothing.
             const client = context.apiClients.workload(workload);
-            if (client !== null) {
-                // A client lives on its token: the fix makes the consent explicit and removes nothing.
-                parts.push(`It is judged an API client, so its token stays: ${client}. Say \`automountServiceAccountToken: true\` in ` +
+            parts.push(client === null
+                ? 'Set `automountServiceAccountToken: false` in the pod spec; a pod that calls the API should use a dedicated ServiceAccount and say `true` explicitly.'
+                : `It is judged an API client, so its token stays: ${client}. Say \`automountServiceAccountToken: true\` in ` +
                     'the pod spec to make that consent explicit; where it only proves its identity to other services, a ' +
                     'projected `serviceAccountToken` volume with an `audience` and an `expirationSeconds` is the bounded ' +
                     'alternative.');
-                context.report({
-                    resource: workload.resource,
-                    path: workload.podSpecPath,
-                    message: parts.join(' '),
-                    apiClient: client,
-                    fix: setMapEntry(workload.resource.object, workload.podSpecPath, 'automountServiceAccountToken', 'true', {
-                        after: ['serviceAccountName', 'serviceAccount'],
-                    }),
-                });
-                continue;
-            }
-            parts.push('Set `automountServiceAccountToken: false` in the pod spec; a pod that calls the API should use a dedicated ServiceAccount and say `true` explicitly.');
             context.report({
                 resource: workload.resource,
                 path: workload.podSpecPath,
                 severity: isDefault || privileged.length > 0 ? 'high' : undefined,
                 message: parts.join(' '),
-                fix: setMapEntry(workload.resource.object, workload.podSpecPath, 'automountServiceAccountToken', 'false', {
-                    after: ['serviceAccountName', 'serviceAccount'],
-                }),
+                ...(client === null ? {} : { apiClient: client }),
+                fix: setMapEntry(workload.resource.object, workload.podSpecPath, 'automountServiceAccountToken', client === null ? 'false' : 'true', { after: ['serviceAccountName', 'serviceAccount'] }),
             });
         }
     },
@@ -10420,6 +10408,8 @@ var esm = __nccwpck_require__(1138);
 
 
 const API_CLIENT_ANNOTATION = 'kube-token-guard.io/api-client';
+/** How the evidence of the base branch's config begins: the one kind a pull request cannot bring itself. */
+const CONFIG_EVIDENCE = "the config's `api-clients`";
 function apiClientJudge(model, rbac, patterns) {
     const byWorkload = new Map();
     const bound = (namespace, name) => {
@@ -10439,7 +10429,7 @@ function apiClientJudge(model, rbac, patterns) {
         const name = `${namespace}/${workload.resource.ref.name}`;
         const pattern = patterns.find((glob) => (0,esm/* minimatch */.xF)(name, glob, { dot: true }));
         if (pattern !== undefined)
-            return `the config's \`api-clients\` lists \`${name}\` (\`${pattern}\`)`;
+            return `${CONFIG_EVIDENCE} lists \`${name}\` (\`${pattern}\`)`;
         return bound(namespace, workload.serviceAccountName);
     };
     const workload = (entry) => {
@@ -11047,12 +11037,12 @@ async function probeValues(options) {
         report.skipped++;
         return false;
     };
-    const before = new Set(options.findings.map((finding) => finding.identity));
+    const before = new Set(options.scan.findings.map((finding) => finding.identity));
     // API clients with their token, worked out once a probe needs it: a value or template edit that takes one away
     // (a value shared by a client and the workload it fixes) is not a fix.
     let clients;
     const takesClientToken = (after) => {
-        clients ??= scanFiles(options.files, options.config).mountedClients();
+        clients ??= options.scan.mountedClients();
         const still = after.mountedClients();
         return [...clients].some((client) => !still.has(client));
     };
@@ -11060,7 +11050,7 @@ async function probeValues(options) {
         if (render.valuesFiles.length > 0 || Object.keys(render.set).length > 0)
             continue;
         const renderedPaths = new Set(rendered.map((file) => file.path));
-        const targets = unfixedRendered(options.findings, renderedPaths, PROBED_RULES);
+        const targets = unfixedRendered(options.scan.findings, renderedPaths, PROBED_RULES);
         if (targets.length === 0)
             continue;
         const valuesPath = `${render.dir ? `${render.dir}/` : ''}values.yaml`;
@@ -11108,7 +11098,7 @@ async function probeValues(options) {
 async function probeTemplateFixes(options, before, report, timeLeft, deadline, takesClientToken) {
     for (const { render, files: rendered } of options.charts) {
         const renderedPaths = new Set(rendered.map((file) => file.path));
-        const targets = unfixedRendered(options.findings, renderedPaths, new Set(['automount-token']));
+        const targets = unfixedRendered(options.scan.findings, renderedPaths, new Set(['automount-token']));
         const others = options.files.filter((file) => !renderedPaths.has(file.path));
         const chartDir = render.dir || '.';
         const prefix = render.dir ? `${render.dir}/` : '';
@@ -11301,7 +11291,7 @@ async function scanWorkspace(root, paths, config, tools, log, secrets) {
             helm: tools.helm,
             charts: rendering.charts,
             files: collected.files,
-            findings: result.findings,
+            scan: result,
         });
         const summary = probeSummary(probe);
         if (summary)

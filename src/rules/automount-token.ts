@@ -41,48 +41,28 @@ export const automountToken: Rule = {
       } else if (isDefault) {
         parts.push('It is the shared identity of every pod in the namespace that names no other.');
       }
+      // A client lives on its token: its fix makes the consent explicit and removes nothing.
       const client = context.apiClients.workload(workload);
-      if (client !== null) {
-        // A client lives on its token: the fix makes the consent explicit and removes nothing.
-        parts.push(
-          `It is judged an API client, so its token stays: ${client}. Say \`automountServiceAccountToken: true\` in ` +
-            'the pod spec to make that consent explicit; where it only proves its identity to other services, a ' +
-            'projected `serviceAccountToken` volume with an `audience` and an `expirationSeconds` is the bounded ' +
-            'alternative.',
-        );
-        context.report({
-          resource: workload.resource,
-          path: workload.podSpecPath,
-          message: parts.join(' '),
-          apiClient: client,
-          fix: setMapEntry(
-            workload.resource.object,
-            workload.podSpecPath,
-            'automountServiceAccountToken',
-            'true',
-            {
-              after: ['serviceAccountName', 'serviceAccount'],
-            },
-          ),
-        });
-        continue;
-      }
       parts.push(
-        'Set `automountServiceAccountToken: false` in the pod spec; a pod that calls the API should use a dedicated ServiceAccount and say `true` explicitly.',
+        client === null
+          ? 'Set `automountServiceAccountToken: false` in the pod spec; a pod that calls the API should use a dedicated ServiceAccount and say `true` explicitly.'
+          : `It is judged an API client, so its token stays: ${client}. Say \`automountServiceAccountToken: true\` in ` +
+              'the pod spec to make that consent explicit; where it only proves its identity to other services, a ' +
+              'projected `serviceAccountToken` volume with an `audience` and an `expirationSeconds` is the bounded ' +
+              'alternative.',
       );
       context.report({
         resource: workload.resource,
         path: workload.podSpecPath,
         severity: isDefault || privileged.length > 0 ? 'high' : undefined,
         message: parts.join(' '),
+        ...(client === null ? {} : { apiClient: client }),
         fix: setMapEntry(
           workload.resource.object,
           workload.podSpecPath,
           'automountServiceAccountToken',
-          'false',
-          {
-            after: ['serviceAccountName', 'serviceAccount'],
-          },
+          client === null ? 'false' : 'true',
+          { after: ['serviceAccountName', 'serviceAccount'] },
         ),
       });
     }
