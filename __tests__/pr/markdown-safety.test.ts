@@ -6,6 +6,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { apiClientNote } from '../../src/action/autofix.js';
+import { addedApiClientsNote } from '../../src/action/policy.js';
 import type { Finding } from '../../src/core/types.js';
 import { diffContents } from '../../src/pr/patch.js';
 import {
@@ -76,6 +78,22 @@ function expectInert(shape: MarkdownShape, context: string): void {
   expect(shape.tables, `${context}: tables`).toEqual([]);
   expect(shape.fences, `${context}: code blocks`).toEqual([]);
 }
+
+describe('the evidence of an API client, which the pull request writes (issue 16)', () => {
+  it.each(HOSTILE_NAMES)(
+    '%j as the api-client annotation and the names: the reviewer notes stay inert',
+    (name) => {
+      const annotated = hostileDeployment(name).replace(
+        /^metadata:\n/m,
+        `metadata:\n  annotations:\n    kube-token-guard.io/api-client: ${yamlQuoted(name)}\n`,
+      );
+      const clients = scan(annotated).findings.filter((finding) => finding.apiClient !== undefined);
+      expect(clients.length, 'an API-client finding').toBeGreaterThan(0);
+      expectInert(markdownShape(addedApiClientsNote(clients)!), `reviewer note for ${JSON.stringify(name)}`);
+      expectInert(markdownShape(apiClientNote(clients)), `autofix note for ${JSON.stringify(name)}`);
+    },
+  );
+});
 
 describe('escapeMarkdown', () => {
   it.each(HOSTILE_NAMES)('makes %j inert and keeps its text', (name) => {
