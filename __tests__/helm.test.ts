@@ -7,7 +7,7 @@ import { parseDocument } from 'yaml';
 import { runCli } from '../src/cli/main.js';
 import { splitRenderedDocuments, templateLine } from '../src/core/source-map.js';
 import { templatePath } from '../src/adapters/helm.js';
-import { podSpecInsertion } from '../src/adapters/probe.js';
+import { podSpecInsertion } from '../src/core/template-edit.js';
 import { applyEdits } from '../src/core/apply.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -317,13 +317,13 @@ describe('template fixes', () => {
   it('inserts under a literal pod spec line, at the children indentation, skipping template actions', () => {
     const template =
       'kind: Deployment\nspec:\n  template:\n    spec:\n      {{- with .Values.x }}\n      {{- end }}\n      containers:\n        - name: a\n';
-    const edit = podSpecInsertion(template, ['spec', 'template', 'spec'])!;
+    const edit = podSpecInsertion(template, 4)!;
     expect(applyEdits(template, [edit])).toBe(
       template.replace('    spec:\n', '    spec:\n      automountServiceAccountToken: false\n'),
     );
   });
 
   it('does not insert where the pod spec is not written literally', () => {
-    expect(podSpecInsertion('kind: Pod\nspec: {{ toYaml .Values.spec | nindent 2 }}\n', ['spec'])).toBeNull();
+    expect(podSpecInsertion('kind: Pod\nspec: {{ toYaml .Values.spec | nindent 2 }}\n', 2)).toBeNull();
   });
 });

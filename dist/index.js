@@ -36801,7 +36801,7 @@ function useEnvironmentCopy() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9755);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8445);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6531);
 
 
 
@@ -36818,7 +36818,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8445:
+/***/ 6531:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42254,37 +42254,6 @@ function appendDocument(object, documentText) {
 function setServiceAccountAutomount(account, value = 'false') {
     return (setMapEntry(account.object, [], 'automountServiceAccountToken', value, 'last') ??
         setMapEntry(account.object, [], 'automountServiceAccountToken', value, { after: ['kind'] }));
-}
-/**
- * Replaces the scalar at `keyPath` of a plain YAML file (a chart's values file) with `valueText`, verified like every
- * fix: the edited file must parse to the original with only that value changed.
- */
-function setYamlScalar(path, text, keyPath, valueText) {
-    const lines = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { ...fix_PARSE_OPTIONS, lineCounter: lines });
-    if (doc.errors.length > 0)
-        return null;
-    const node = doc.getIn(keyPath, true);
-    if (!node || !(0,dist/* isScalar */.jn)(node) || !node.range)
-        return null;
-    const edits = [{ start: node.range[0], end: node.range[1], text: valueText }];
-    let expected;
-    try {
-        expected = doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT });
-        let container = expected;
-        for (const key of keyPath.slice(0, -1))
-            container = container[key];
-        container[keyPath[keyPath.length - 1]] = parseValue(valueText);
-        const edited = (0,dist/* parseDocument */.Tp)(applyEdits(text, edits), fix_PARSE_OPTIONS);
-        if (edited.errors.length > 0 ||
-            !(0,external_node_util_.isDeepStrictEqual)(edited.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }), expected)) {
-            return null;
-        }
-    }
-    catch {
-        return null;
-    }
-    return { file: path, ...toLineFix(text, edits, (offset) => lines.linePos(offset).line) };
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -51108,6 +51077,7 @@ function missingTool(tool, named) {
 
 
 
+
 const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
 function toPosix(path) {
     return path.split(external_node_path_namespaceObject.sep).join('/');
@@ -51225,7 +51195,14 @@ async function buildOverlay(root, dir, options = {}) {
                 bySource.set(source, [document.toString()]);
         }
         for (const [path, documents] of bySource) {
-            result.files.push({ path, text: documents.join('---\n'), rendered: true });
+            const file = { path, text: documents.join('---\n'), rendered: true };
+            // The resource file users edit: findings point at its lines. It is read only inside the repository.
+            if (path !== label) {
+                const text = await readInside(root, path).catch(() => null);
+                if (text !== null)
+                    file.origin = { text };
+            }
+            result.files.push(file);
         }
         return result;
     }
@@ -51672,83 +51649,499 @@ async function materialize(repo, rev, prefix, dest) {
     return contents.size;
 }
 
-;// CONCATENATED MODULE: ./src/core/source-map.ts
-/** What `helm template` writes before each document: helm 3 and 4 alike. */
-const BOUNDARY = '---\n# Source: ';
+;// CONCATENATED MODULE: ./src/core/template-sections.ts
 /**
- * Splits `helm template` output into its documents, each with the template that produced it, exactly where helm put
- * its own boundaries: a line `---` followed by a line `# Source: <template>`, lines ending at `\n` only. Helm splits a
- * template's output at every line that starts with `---` before it writes these boundaries, so no template output can
- * hold one; a lone carriage return, a `# Source:` comment or a `---` further into a line is the template's text.
- * Linear in the size of the output.
+ * Which part of a Helm template wrote which rendered document. Helm cuts a template's output into documents at every
+ * line that starts with `---`, so a template with several documents is several sections of text; the documents it
+ * renders come out in the order of those sections, a section skipped (`if`) or repeated (`range`). Each rendered
+ * document is matched to the section whose literal `kind:` and `metadata.name` fit it, in that order.
  */
-function splitRenderedDocuments(output) {
-    const documents = [];
-    const starts = [];
-    if (output.startsWith(BOUNDARY))
-        starts.push(0);
-    for (let at = output.indexOf(`\n${BOUNDARY}`); at !== -1; at = output.indexOf(`\n${BOUNDARY}`, at + 1)) {
-        starts.push(at + 1);
-    }
-    const leading = output.slice(0, starts[0] ?? output.length);
-    if (leading.trim() !== '')
-        documents.push({ source: null, text: withNewline(leading) });
-    starts.forEach((start, index) => {
-        const end = starts[index + 1] ?? output.length;
-        // The chunk keeps its `# Source:` line, as the line numbers of a rendered file count it.
-        const text = output.slice(start + '---\n'.length, end);
-        const lineEnd = text.indexOf('\n');
-        const source = text.slice('# Source: '.length, lineEnd === -1 ? text.length : lineEnd).trimEnd();
-        const content = lineEnd === -1 ? '' : text.slice(lineEnd + 1);
-        if (content.trim() === '')
-            return;
-        documents.push({ source: source === '' ? null : source, text: withNewline(text) });
-    });
-    return documents;
-}
-function withNewline(text) {
-    return text.endsWith('\n') ? text : `${text}\n`;
-}
-function escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-/**
- * The line of a template that best matches a field of the rendered object: each key of `path` is looked for in
- * turn inside the block of the previous one (deeper indentation, before the block ends), starting from the document's
- * top-level keys, so `spec.template.spec` lands on the pod spec's `spec:` rather than the first `spec:`. Keys the
- * template builds with actions (`{{ include ... }}`) are not found and leave the closest written ancestor.
- */
-function templateLine(template, path) {
+const ACTION = /\{\{[\s\S]*?\}\}/g;
+/** The template's sections, cut where helm cuts its output. */
+function templateSections(template) {
     const lines = template.split('\n');
-    let current = -1;
-    let parentIndent = -1;
-    for (const segment of path) {
-        if (typeof segment !== 'string')
+    const sections = [];
+    let start = 0;
+    const close = (end) => {
+        if (end > start)
+            sections.push(describe(lines, start, end));
+    };
+    lines.forEach((line, index) => {
+        if (!line.startsWith('---'))
+            return;
+        close(index);
+        start = index + 1;
+    });
+    close(lines.length);
+    return sections;
+}
+function unquote(text) {
+    const trimmed = text.replace(/\s+#.*$/, '').trim();
+    return /^(["']).*\1$/.test(trimmed) ? trimmed.slice(1, -1) : trimmed;
+}
+function describe(lines, start, end) {
+    let kinds = new Set();
+    let name = null;
+    let literalName = false;
+    let inMetadata = false;
+    let childIndent = -1;
+    for (let index = start; index < end; index++) {
+        const line = lines[index].replace(/\r$/, '');
+        const trimmed = line.trimStart();
+        if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('{{'))
             continue;
-        const key = new RegExp(`^(\\s*(?:-\\s+)?)["']?${escapeRegExp(segment)}["']?\\s*:`);
-        let found = -1;
-        for (let index = current + 1; index < lines.length; index++) {
-            const line = lines[index];
-            const trimmed = line.trimStart();
-            if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('{{'))
-                continue;
-            const indent = line.length - trimmed.length;
-            if (current >= 0 && indent <= parentIndent)
-                break;
-            if (trimmed === '---' && current >= 0)
-                break;
-            const match = key.exec(line);
-            if (match && (current >= 0 || match[1].length === 0)) {
-                found = index;
-                parentIndent = match[1].length;
-                break;
+        const indent = line.length - trimmed.length;
+        if (indent === 0) {
+            inMetadata = /^metadata:\s*(#.*)?$/.test(line);
+            childIndent = -1;
+            const kind = /^kind:(.*)$/.exec(line);
+            if (kind && kinds) {
+                const value = kind[1];
+                if (value.includes('{{'))
+                    kinds = null;
+                else if (unquote(value) !== '')
+                    kinds.add(unquote(value));
             }
+            continue;
         }
-        if (found === -1)
-            break;
-        current = found;
+        if (!inMetadata || name !== null)
+            continue;
+        if (childIndent === -1)
+            childIndent = indent;
+        if (indent !== childIndent)
+            continue;
+        const match = /^name:(.*)$/.exec(trimmed);
+        if (!match)
+            continue;
+        const value = match[1];
+        literalName = !value.includes('{{');
+        name = literalName
+            ? [unquote(value)]
+            : value
+                .split(ACTION)
+                .map((part) => part.trim().replace(/^["']|["']$/g, ''))
+                .filter((part) => part !== '');
     }
-    return current === -1 ? 1 : current + 1;
+    return { start, end, kinds: kinds && kinds.size > 0 ? kinds : null, name, literalName };
+}
+/** The `kind` and `metadata.name` of a rendered document, read from its top-level lines; null where not plain. */
+function renderedIdentity(text) {
+    let kind = null;
+    let name = null;
+    let inMetadata = false;
+    let childIndent = -1;
+    for (const raw of text.split('\n')) {
+        const line = raw.replace(/\r$/, '');
+        const trimmed = line.trimStart();
+        if (trimmed === '' || trimmed.startsWith('#'))
+            continue;
+        const indent = line.length - trimmed.length;
+        if (indent === 0) {
+            inMetadata = /^metadata:\s*$/.test(line);
+            childIndent = -1;
+            const match = /^kind:(.*)$/.exec(line);
+            if (match)
+                kind = unquote(match[1]) || null;
+            continue;
+        }
+        if (!inMetadata || name !== null)
+            continue;
+        if (childIndent === -1)
+            childIndent = indent;
+        const match = indent === childIndent ? /^name:(.*)$/.exec(trimmed) : null;
+        if (match)
+            name = unquote(match[1]) || null;
+    }
+    return { kind, name };
+}
+/** How well a section fits a document: null when it cannot have written it. */
+function fit(section, document) {
+    let score = 1;
+    if (section.kinds && document.kind !== null) {
+        if (!section.kinds.has(document.kind))
+            return null;
+        score += 4;
+    }
+    if (section.name && document.name !== null) {
+        if (section.literalName) {
+            if (section.name[0] !== document.name)
+                return null;
+            score += 4;
+        }
+        else {
+            let at = 0;
+            for (const part of section.name) {
+                const found = document.name.indexOf(part, at);
+                if (found === -1)
+                    return null;
+                at = found + part.length;
+            }
+            // Longer literal parts tell more: `-webhook` over `-`.
+            score += 2 + Math.min(1, section.name.join('').length / 64);
+        }
+    }
+    return score;
+}
+/**
+ * The section of each rendered document (in output order), or null for one no section can have written. Helm sorts
+ * its output by kind (its install order), keeping the template's order within a kind; so within each kind sections
+ * are taken in order, each possibly for several documents in a row (a `range`) or for none (an `if`): the order that
+ * fits best overall, by dynamic programming over documents and sections.
+ */
+function alignSections(sections, documents) {
+    const chosen = documents.map(() => null);
+    const byKind = new Map();
+    documents.forEach((document, index) => {
+        const group = byKind.get(document.kind);
+        if (group)
+            group.push(index);
+        else
+            byKind.set(document.kind, [index]);
+    });
+    for (const [kind, indexes] of byKind) {
+        const candidates = sections
+            .map((section, index) => ({ section, index }))
+            .filter(({ section }) => kind === null || section.kinds === null || section.kinds.has(kind));
+        const order = kind === null ? indexes.map((index) => [index]) : [indexes];
+        for (const run of order) {
+            const aligned = alignInOrder(candidates.map((entry) => entry.section), run.map((index) => documents[index]));
+            run.forEach((index, at) => {
+                const section = aligned[at];
+                chosen[index] = section === null || section === undefined ? null : candidates[section].index;
+            });
+        }
+    }
+    return chosen;
+}
+/** Documents of one kind, in output order, to sections taken in order. */
+function alignInOrder(sections, documents) {
+    if (sections.length === 0)
+        return documents.map(() => null);
+    if (sections.length === 1)
+        return documents.map((document) => (fit(sections[0], document) === null ? null : 0));
+    const UNFIT = -1000;
+    const scores = documents.map((document) => sections.map((section) => fit(section, document) ?? UNFIT));
+    // best[i][j]: the best total for documents 0..i with document i in section j; from[i][j]: section of i-1.
+    const best = [];
+    const from = [];
+    documents.forEach((_, i) => {
+        best.push([]);
+        from.push([]);
+        let prefixBest = -Infinity;
+        let prefixAt = -1;
+        sections.forEach((_, j) => {
+            const own = scores[i][j];
+            if (i === 0) {
+                best[i][j] = own;
+                from[i][j] = -1;
+                return;
+            }
+            // The previous document in an earlier section, or in the same one (a repeat, slightly less likely).
+            const repeat = best[i - 1][j] - 0.5;
+            if (prefixBest >= repeat) {
+                best[i][j] = own + prefixBest;
+                from[i][j] = prefixAt;
+            }
+            else {
+                best[i][j] = own + repeat;
+                from[i][j] = j;
+            }
+            if (best[i - 1][j] > prefixBest) {
+                prefixBest = best[i - 1][j];
+                prefixAt = j;
+            }
+        });
+    });
+    const last = documents.length - 1;
+    if (last < 0)
+        return [];
+    let at = best[last].indexOf(Math.max(...best[last]));
+    const chosen = new Array(documents.length).fill(null);
+    for (let i = last; i >= 0; i--) {
+        chosen[i] = scores[i][at] === UNFIT ? null : at;
+        at = from[i][at];
+    }
+    return chosen;
+}
+
+;// CONCATENATED MODULE: ./src/core/template-edit.ts
+/**
+ * Reading a Helm template as text, for fixes at the source: where a pod spec is written literally, whether the
+ * template can already write `automountServiceAccountToken` there (so a literal line would render the key twice as
+ * soon as a value is set), and which values decide it.
+ */
+
+const KEY = 'automountServiceAccountToken';
+/** An action that writes text of its own making (a helper, a values block), possibly keys at the pod spec's level. */
+const WRITES_KEYS = /\b(include|template|toYaml|toJson|tpl)\b/;
+const VALUES_REF = /\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)/g;
+function isAction(trimmed) {
+    return trimmed.startsWith('{{');
+}
+/** The block of the key on 0-based `line`: the lines below it that belong to it. */
+function blockAt(lines, line) {
+    const text = lines[line] ?? '';
+    const indent = text.length - text.trimStart().length;
+    const body = [];
+    for (let index = line + 1; index < lines.length; index++) {
+        const next = lines[index];
+        const trimmed = next.trimStart();
+        if (next.startsWith('---'))
+            break;
+        // Actions and comments sit at any indentation; only a literal line closes the block.
+        if (trimmed !== '' &&
+            !trimmed.startsWith('#') &&
+            !isAction(trimmed) &&
+            next.length - trimmed.length <= indent)
+            break;
+        body.push(index);
+    }
+    return { line, indent, body };
+}
+/** The indentation of the block's keys: its first literal key line's, else two more than its own. */
+function childIndentOf(lines, block) {
+    for (const index of block.body) {
+        const text = lines[index];
+        const trimmed = text.trimStart();
+        if (trimmed === '' || trimmed.startsWith('#') || isAction(trimmed))
+            continue;
+        return text.length - trimmed.length;
+    }
+    return block.indent + 2;
+}
+/**
+ * Whether the template may write `automountServiceAccountToken` in the pod spec at 0-based `line` itself: it names
+ * the key there (literally or in an action), or an action there writes keys of its own making at the pod spec's level
+ * (`{{- include "pod.extra" . | nindent 6 }}`), which can be anything.
+ */
+function writesAutomount(template, line) {
+    const lines = template.split('\n');
+    const block = blockAt(lines, line);
+    const child = childIndentOf(lines, block);
+    return block.body.some((index) => {
+        const text = lines[index];
+        if (text.includes(KEY))
+            return true;
+        const trimmed = text.trimStart();
+        if (!isAction(trimmed) || !WRITES_KEYS.test(text))
+            return false;
+        const indented = /\bn?indent\s+(\d+)/.exec(text);
+        return indented ? Number(indented[1]) === child : text.length - trimmed.length <= child;
+    });
+}
+/** The insertion of `automountServiceAccountToken: false` under the literal pod spec `spec:` on 1-based `line`. */
+function podSpecInsertion(template, line) {
+    const lines = template.split('\n');
+    const text = lines[line - 1];
+    if (text === undefined || !/^\s*spec:\s*(#.*)?\r?$/.test(text))
+        return null;
+    if (writesAutomount(template, line - 1))
+        return null;
+    const child = childIndentOf(lines, blockAt(lines, line - 1));
+    const lineStart = lines.slice(0, line).reduce((sum, entry) => sum + entry.length + 1, 0);
+    const newline = text.endsWith('\r') ? '\r\n' : '\n';
+    return { start: lineStart, end: lineStart, text: `${' '.repeat(child)}${KEY}: false${newline}` };
+}
+/**
+ * The values the template document holding 1-based `line` consults where it writes `automountServiceAccountToken`:
+ * `.Values.x.y` on the line that writes it and on the actions right above it (`if`, `with`), as key paths.
+ */
+function automountValueRefs(template, line) {
+    const lines = template.split('\n');
+    const section = templateSections(template).find((entry) => entry.start < line && line <= entry.end);
+    if (!section)
+        return [];
+    const found = new Map();
+    const collect = (text) => {
+        for (const match of text.matchAll(VALUES_REF)) {
+            const path = match[1].slice(1).split('.');
+            found.set(path.join('.'), path);
+        }
+    };
+    for (let index = section.start; index < section.end; index++) {
+        if (!lines[index].includes(KEY))
+            continue;
+        collect(lines[index]);
+        for (let above = index - 1; above >= section.start && isAction(lines[above].trimStart()); above--)
+            collect(lines[above]);
+    }
+    return [...found.values()];
+}
+
+;// CONCATENATED MODULE: ./src/core/values-fix.ts
+/**
+ * Edits of a Helm chart's values file: a setting set where it is, or added where a user would write it (below the
+ * commented-out line that documents it, else as the last key of its parent map). Minimal text edits, verified by
+ * parsing the result: it must be the original data with exactly that setting changed.
+ */
+
+
+
+
+// `logLevel: 'error'`: yaml's warnings would go to stderr and quote the file.
+const values_fix_PARSE_OPTIONS = {
+    ...kubernetes_scalars/* KUBERNETES_PARSE_OPTIONS */.Ez,
+    uniqueKeys: true,
+    prettyErrors: false,
+    logLevel: 'error',
+};
+const values_fix_MAX_ALIAS_COUNT = 1000;
+/**
+ * Sets `keyPath` to `valueText` (a plain YAML scalar) in a values file: a scalar already there is replaced; a key the
+ * file lacks is added, with the parent maps it lacks, at block indentation. Null when no safe edit exists (a flow map
+ * on the way, a parent that is not a map, or a result that does not parse to exactly the intended data).
+ */
+function setValue(path, text, keyPath, valueText) {
+    if (keyPath.length === 0)
+        return null;
+    const lines = new dist/* LineCounter */.HN();
+    const doc = (0,dist/* parseDocument */.Tp)(text, { ...values_fix_PARSE_OPTIONS, lineCounter: lines });
+    if (doc.errors.length > 0)
+        return null;
+    const edit = values_fix_replaceScalar(doc, keyPath, valueText) ?? insertKey(doc, text, keyPath, valueText);
+    if (!edit)
+        return null;
+    if (!verified(doc, text, edit, keyPath, valueText))
+        return null;
+    return { file: path, ...toLineFix(text, [edit], (offset) => lines.linePos(offset).line) };
+}
+function values_fix_replaceScalar(doc, keyPath, valueText) {
+    const node = doc.getIn(keyPath, true);
+    if (!node || !(0,dist/* isScalar */.jn)(node) || !node.range)
+        return null;
+    return { start: node.range[0], end: node.range[1], text: valueText };
+}
+function insertKey(doc, text, keyPath, valueText) {
+    let map = doc.contents;
+    if (map === null || map === undefined)
+        return appendLines(text, text.length, 0, keyPath, valueText);
+    // Down the maps on the way that exist.
+    let depth = 0;
+    for (; depth < keyPath.length - 1; depth++) {
+        if (!(0,dist/* isMap */.jh)(map) || map.flow)
+            return null;
+        const pair = map.items.find((item) => (0,dist/* isScalar */.jn)(item.key) && item.key.value === keyPath[depth]);
+        if (!pair)
+            break;
+        if ((0,dist/* isMap */.jh)(pair.value)) {
+            map = pair.value;
+            continue;
+        }
+        // `server:` with nothing but comments below it: its keys go below its line.
+        if ((0,dist/* isScalar */.jn)(pair.key) &&
+            pair.key.range &&
+            (pair.value === null || ((0,dist/* isScalar */.jn)(pair.value) && pair.value.source === '')))
+            return underEmptyKey(text, pair.key.range[0], keyPath.slice(depth + 1), valueText);
+        return null;
+    }
+    if (!(0,dist/* isMap */.jh)(map) || map.flow)
+        return null;
+    const first = map.items[0];
+    const last = map.items[map.items.length - 1];
+    if (!first || !last || !(0,dist/* isScalar */.jn)(first.key) || !first.key.range)
+        return null;
+    const firstLine = lineStart(text, first.key.range[0]);
+    const indent = first.key.range[0] - firstLine;
+    const lastEnd = last.value?.range?.[1] ?? last.key.range?.[1];
+    if (lastEnd === undefined)
+        return null;
+    const after = lineAfter(text, lastEnd);
+    // A commented-out line documenting the key, at the siblings' indentation, among them or in the comments that close
+    // the map: the key goes right below it.
+    const commented = commentedKeyLine(text, firstLine, commentsEnd(text, after, indent), indent, keyPath[depth]);
+    return appendLines(text, commented ?? after, indent, keyPath.slice(depth), valueText);
+}
+/** Keys added below `key:` (at `keyStart`) whose value is empty: below its commented-out line for them, if any. */
+function underEmptyKey(text, keyStart, keys, valueText) {
+    const keyIndent = keyStart - lineStart(text, keyStart);
+    const afterKey = lineAfter(text, keyStart + 1);
+    // The comment lines that follow, indented below the key, belong to it; they show the children's indentation.
+    let end = afterKey;
+    let childIndent = keyIndent + 2;
+    let seen = false;
+    while (end < text.length) {
+        const next = text.indexOf('\n', end);
+        const line = text.slice(end, next === -1 ? text.length : next).replace(/\r$/, '');
+        const indent = line.length - line.trimStart().length;
+        if (line.trim() !== '' && (!line.trimStart().startsWith('#') || indent <= keyIndent))
+            break;
+        if (line.trim() !== '' && !seen) {
+            childIndent = indent;
+            seen = true;
+        }
+        end = next === -1 ? text.length : next + 1;
+    }
+    const commented = commentedKeyLine(text, afterKey, end, childIndent, keys[0]);
+    return appendLines(text, commented ?? afterKey, childIndent, keys, valueText);
+}
+/** The end of the blank and comment lines from `from` on that are indented at least `indent`. */
+function commentsEnd(text, from, indent) {
+    let at = from;
+    while (at < text.length) {
+        const next = text.indexOf('\n', at);
+        const line = text.slice(at, next === -1 ? text.length : next).replace(/\r$/, '');
+        const trimmed = line.trimStart();
+        if (trimmed !== '' && (!trimmed.startsWith('#') || line.length - trimmed.length < indent))
+            break;
+        at = next === -1 ? text.length : next + 1;
+    }
+    return at;
+}
+/** The start of the line after the one holding `offset` (past a line break `offset` sits just after, none). */
+function lineAfter(text, offset) {
+    let at = offset;
+    while (at > 0 && (text[at - 1] === '\n' || text[at - 1] === '\r'))
+        at--;
+    const next = text.indexOf('\n', at);
+    return next === -1 ? text.length : next + 1;
+}
+/** Lines `a:\n  b: value` at `indent`, inserted at `at` (the start of a line, or the end of the text). */
+function appendLines(text, at, indent, keys, valueText) {
+    const newline = newlineOf(text);
+    const step = 2;
+    const body = keys
+        .map((key, index) => {
+        const written = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(key) ? key : JSON.stringify(key);
+        const last = index === keys.length - 1;
+        return `${' '.repeat(indent + index * step)}${written}:${last ? ` ${valueText}` : ''}`;
+    })
+        .join(newline);
+    const needsBreak = at > 0 && text[at - 1] !== '\n';
+    return { start: at, end: at, text: `${needsBreak ? newline : ''}${body}${newline}` };
+}
+function lineStart(text, offset) {
+    return text.lastIndexOf('\n', offset - 1) + 1;
+}
+/** The start of the line after `# key:` (a commented-out setting at `indent`) within [from, to), or null. */
+function commentedKeyLine(text, from, to, indent, key) {
+    const pattern = new RegExp(`^ {${indent}}#\\s*["']?${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*:`);
+    let at = from;
+    while (at < to) {
+        const next = text.indexOf('\n', at);
+        const end = next === -1 ? text.length : next;
+        if (pattern.test(text.slice(at, end)))
+            return next === -1 ? text.length : next + 1;
+        at = end + 1;
+    }
+    return null;
+}
+function verified(doc, text, edit, keyPath, valueText) {
+    try {
+        const expected = (doc.toJS({ maxAliasCount: values_fix_MAX_ALIAS_COUNT }) ?? {});
+        let container = expected;
+        for (const key of keyPath.slice(0, -1)) {
+            if (container[key] === undefined || container[key] === null)
+                container[key] = {};
+            container = container[key];
+        }
+        container[keyPath[keyPath.length - 1]] = (0,dist/* parseDocument */.Tp)(valueText, values_fix_PARSE_OPTIONS).toJS();
+        const edited = (0,dist/* parseDocument */.Tp)(text.slice(0, edit.start) + edit.text + text.slice(edit.end), values_fix_PARSE_OPTIONS);
+        return (edited.errors.length === 0 &&
+            (0,external_node_util_.isDeepStrictEqual)(edited.toJS({ maxAliasCount: values_fix_MAX_ALIAS_COUNT }), expected));
+    }
+    catch {
+        return false;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/core/api-clients.ts
@@ -51849,7 +52242,170 @@ function mountedClients(model, patterns) {
 
 // EXTERNAL MODULE: ./src/core/screen.ts
 var screen = __nccwpck_require__(9755);
+;// CONCATENATED MODULE: ./src/core/source-map.ts
+
+
+/** What `helm template` writes before each document: helm 3 and 4 alike. */
+const BOUNDARY = '---\n# Source: ';
+/**
+ * Splits `helm template` output into its documents, each with the template that produced it, exactly where helm put
+ * its own boundaries: a line `---` followed by a line `# Source: <template>`, lines ending at `\n` only. Helm splits a
+ * template's output at every line that starts with `---` before it writes these boundaries, so no template output can
+ * hold one; a lone carriage return, a `# Source:` comment or a `---` further into a line is the template's text.
+ * Linear in the size of the output.
+ */
+function splitRenderedDocuments(output) {
+    const documents = [];
+    const starts = [];
+    if (output.startsWith(BOUNDARY))
+        starts.push(0);
+    for (let at = output.indexOf(`\n${BOUNDARY}`); at !== -1; at = output.indexOf(`\n${BOUNDARY}`, at + 1)) {
+        starts.push(at + 1);
+    }
+    const leading = output.slice(0, starts[0] ?? output.length);
+    if (leading.trim() !== '')
+        documents.push({ source: null, text: withNewline(leading) });
+    starts.forEach((start, index) => {
+        const end = starts[index + 1] ?? output.length;
+        // The chunk keeps its `# Source:` line, as the line numbers of a rendered file count it.
+        const text = output.slice(start + '---\n'.length, end);
+        const lineEnd = text.indexOf('\n');
+        const source = text.slice('# Source: '.length, lineEnd === -1 ? text.length : lineEnd).trimEnd();
+        const content = lineEnd === -1 ? '' : text.slice(lineEnd + 1);
+        if (content.trim() === '')
+            return;
+        documents.push({ source: source === '' ? null : source, text: withNewline(text) });
+    });
+    return documents;
+}
+function withNewline(text) {
+    return text.endsWith('\n') ? text : `${text}\n`;
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/**
+ * The line of a template that best matches a field of the rendered object: each key of `path` is looked for in
+ * turn inside the block of the previous one (deeper indentation, before the block ends), starting from the document's
+ * top-level keys, so `spec.template.spec` lands on the pod spec's `spec:` rather than the first `spec:`. Keys the
+ * template builds with actions (`{{ include ... }}`) are not found and leave the closest written ancestor. With
+ * `section` (0-based lines [start, end) of one of the template's documents), only that document is searched, and a
+ * field found nowhere points at its first line.
+ */
+function templateLine(template, path, section) {
+    const lines = template.split('\n');
+    const first = section?.start ?? 0;
+    const end = Math.min(section?.end ?? lines.length, lines.length);
+    let current = -1;
+    let parentIndent = -1;
+    for (const segment of path) {
+        if (typeof segment !== 'string')
+            continue;
+        const key = new RegExp(`^(\\s*(?:-\\s+)?)["']?${escapeRegExp(segment)}["']?\\s*:`);
+        let found = -1;
+        for (let index = current === -1 ? first : current + 1; index < end; index++) {
+            const line = lines[index];
+            const trimmed = line.trimStart();
+            if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('{{'))
+                continue;
+            const indent = line.length - trimmed.length;
+            if (current >= 0 && indent <= parentIndent)
+                break;
+            if (trimmed === '---' && current >= 0)
+                break;
+            const match = key.exec(line);
+            if (match && (current >= 0 || match[1].length === 0)) {
+                found = index;
+                parentIndent = match[1].length;
+                break;
+            }
+        }
+        if (found === -1)
+            break;
+        current = found;
+    }
+    if (current === -1)
+        return firstContentLine(lines, first, end) + 1;
+    return current + 1;
+}
+/** The first line of [start, end) that is not blank: where a document of a template begins. */
+function firstContentLine(lines, start, end) {
+    for (let index = start; index < end; index++)
+        if (lines[index].trim() !== '')
+            return index;
+    return start;
+}
+const originObjects = new WeakMap();
+/**
+ * Where a field of a rendered object sits in the file users edit, or null when the rendered file has no origin. In a
+ * Helm template: the best line key by key, inside the template document that wrote the object (the top of the
+ * template when none can be told). In a plain file a kustomization took in: the field's exact lines in the resource's
+ * document, matched by kind and name (names possibly prefixed or suffixed by the overlay).
+ */
+function originSpan(file, renderedLine, resource, path) {
+    const origin = file.origin;
+    if (!origin)
+        return null;
+    if (origin.documents) {
+        let document = origin.documents[0];
+        for (const entry of origin.documents)
+            if (entry.line <= renderedLine)
+                document = entry;
+        const line = document?.section ? templateLine(origin.text, path, document.section) : 1;
+        return { line, endLine: line };
+    }
+    let objects = originObjects.get(origin);
+    if (!objects) {
+        objects = loadDocuments({ path: file.path, text: origin.text }).objects;
+        originObjects.set(origin, objects);
+    }
+    const candidates = objects.filter((object) => object.value.kind === resource.kind);
+    const named = candidates.find((object) => {
+        const name = object.value.metadata?.name;
+        return typeof name === 'string' && name !== '' && resource.name.includes(name);
+    });
+    const object = named ?? (candidates.length === 1 ? candidates[0] : undefined);
+    if (object) {
+        const span = spanOf(object, path);
+        return { line: span.line, endLine: Math.max(span.line, span.endLine) };
+    }
+    const line = templateLine(origin.text, path);
+    return { line, endLine: line };
+}
+/**
+ * The line of the file users edit that a load error of rendered output stands for: in a Helm template, the line of
+ * the template document that reads as the rendered line (the nearest to its place, if several do), else the
+ * document's first line; null when that cannot be told.
+ */
+function originErrorLine(file, renderedLine) {
+    const documents = file.origin?.documents;
+    if (!documents || renderedLine === null)
+        return null;
+    let document = documents[0];
+    for (const entry of documents)
+        if (entry.line <= renderedLine)
+            document = entry;
+    if (!document?.section)
+        return null;
+    const { start, end } = document.section;
+    const lines = file.origin.text.split('\n');
+    const wanted = file.text.split('\n')[renderedLine - 1]?.trim() ?? '';
+    // The rendered document's first line is helm's `# Source:` comment.
+    const place = start + (renderedLine - document.line - 1);
+    let best = null;
+    if (wanted !== '') {
+        for (let index = start; index < Math.min(end, lines.length); index++) {
+            if (lines[index].trim() !== wanted)
+                continue;
+            if (best === null || Math.abs(index - place) < Math.abs(best - place))
+                best = index;
+        }
+    }
+    return (best ?? firstContentLine(lines, start, end)) + 1;
+}
+
 ;// CONCATENATED MODULE: ./src/core/scan.ts
+
 
 
 
@@ -51871,13 +52427,18 @@ function scanFiles(files, config, registry = rules_registry, load = { screen: sc
     let documents = 0;
     let inert = 0;
     const { results, screened } = loadFiles(files, load);
-    for (const loaded of results) {
+    results.forEach((loaded, index) => {
+        const file = files[index];
+        // An error in rendered output points at the template document that wrote it, never at a rendered line.
+        if (file.origin)
+            for (const error of loaded.errors)
+                error.line = originErrorLine(file, error.line);
         append(objects, loaded.objects);
         append(errors, loaded.errors);
         append(notices, loaded.notices);
         documents += loaded.documents;
         inert += loaded.inert;
-    }
+    });
     const model = (0,core_model/* buildModel */.yK)(objects, config.defaultNamespace);
     const findings = evaluate(model, config, registry);
     return {
@@ -51940,8 +52501,9 @@ function evaluate(model, config, registry = rules_registry) {
 const findingResource = new WeakMap();
 function toFinding(ruleId, defaultSeverity, configured, report) {
     const { object, ref } = report.resource;
-    const span = spanOf(object, report.path);
     const rendered = object.file.rendered === true;
+    const own = spanOf(object, report.path);
+    const span = (rendered && originSpan(object.file, own.line, ref, report.path)) || own;
     const group = ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] : '';
     const finding = {
         ruleId,
@@ -52190,6 +52752,7 @@ function configSchema() {
 
 
 
+
 const DEFAULT_KUBE_VERSION = '1.31.0';
 const RELEASE_NAME = new RegExp(RELEASE_NAME_PATTERN);
 const MAX_RELEASE_NAME = 53;
@@ -52292,12 +52855,16 @@ async function renderChart(chart, options) {
             return result;
         }
         for (const [path, documents] of byTemplate) {
-            result.files.push({
+            const file = {
                 path,
                 text: documents.join('---\n'),
                 rendered: true,
                 renderNamespace: chart.namespace,
-            });
+            };
+            const origin = await templateOrigin(options.root, path, documents);
+            if (origin)
+                file.origin = origin;
+            result.files.push(file);
         }
         return result;
     }
@@ -52305,6 +52872,34 @@ async function renderChart(chart, options) {
         result.milliseconds = Math.round(performance.now() - started);
         await (0,promises_namespaceObject.rm)(home, { recursive: true, force: true });
     }
+}
+/**
+ * The template a file of rendered documents came from, with the template document that wrote each: findings and
+ * errors point there. Null when the template cannot be read (a subchart packed as an archive).
+ */
+async function templateOrigin(root, path, documents) {
+    let text;
+    try {
+        text = await readInside(root, path);
+    }
+    catch {
+        return null;
+    }
+    const sections = templateSections(text);
+    const chosen = alignSections(sections, documents.map(renderedIdentity));
+    let line = 1;
+    return {
+        text,
+        documents: documents.map((document, index) => {
+            const at = chosen[index];
+            const entry = { line, section: at === null || at === undefined ? null : sections[at] };
+            line += (document.match(/\n/g)?.length ?? 0) + 1;
+            return {
+                line: entry.line,
+                section: entry.section && { start: entry.section.start, end: entry.section.end },
+            };
+        }),
+    };
 }
 /** Why helm must not be given these settings, or null: each is checked as helm and Kubernetes would check it. */
 function invalidRenderSetting(chart) {
@@ -52390,6 +52985,7 @@ async function defaultRender(root, dir, namespace) {
 
 
 
+
 /** What all probe renders of one scan may take together: a chart cannot make a scan last for hours. */
 const PROBE_BUDGET_MS = 120_000;
 /** Findings a chart value can switch off, and so fix at the source. */
@@ -52429,6 +53025,31 @@ function candidateValues(valuesText) {
     };
     walk(doc.contents, []);
     return paths;
+}
+/**
+ * The values worth a probe render: the automount settings of values.yaml, and the values the findings' templates
+ * consult where they write `automountServiceAccountToken` (which values.yaml may hold only as a comment, or not at
+ * all). A value one of those templates writes from is set there, never beside the template's own line.
+ */
+async function probedValues(root, valuesText, targets) {
+    const paths = new Map(candidateValues(valuesText).map((path) => [path.join('.'), path]));
+    const templates = new Map();
+    for (const finding of targets) {
+        if (!templates.has(finding.file)) {
+            const path = insidePath(root, finding.file);
+            templates.set(finding.file, path === null ? null : await (0,promises_namespaceObject.readFile)(path, 'utf8').catch(() => null));
+        }
+        const template = templates.get(finding.file);
+        if (!template)
+            continue;
+        for (const path of automountValueRefs(template, finding.line))
+            paths.set(path.join('.'), path);
+    }
+    return [...paths.values()];
+}
+/** Whether a finding's field is a pod spec itself (`spec`, `spec.template.spec`, …): where a key can go. */
+function isPodSpecPath(path) {
+    return path[path.length - 1] === 'spec';
 }
 /** Open findings of some rules on a chart's rendered files that have no fix yet. */
 function unfixedRendered(findings, renderedPaths, rules) {
@@ -52483,7 +53104,7 @@ async function probeValues(options) {
         if (valuesText === null)
             continue;
         const others = options.files.filter((file) => !renderedPaths.has(file.path));
-        for (const path of candidateValues(valuesText)) {
+        for (const path of await probedValues(options.root, valuesText, targets)) {
             const remaining = targets.filter((finding) => !finding.fix);
             if (remaining.length === 0)
                 break;
@@ -52498,7 +53119,7 @@ async function probeValues(options) {
             // A value that makes something else appear, or takes an API client's token, is not a fix.
             if ([...after].some((identity) => !before.has(identity)) || takesClientToken(scanned))
                 continue;
-            const fix = setYamlScalar(valuesPath, valuesText, path, 'false');
+            const fix = setValue(valuesPath, valuesText, path, 'false');
             if (!fix)
                 continue;
             for (const finding of remaining) {
@@ -52536,7 +53157,7 @@ async function probeTemplateFixes(options, before, report, timeLeft, deadline, t
             const template = await (0,promises_namespaceObject.readFile)(source, 'utf8').catch(() => null);
             if (template === null)
                 continue;
-            const edit = podSpecInsertion(template, finding.path);
+            const edit = isPodSpecPath(finding.path) ? podSpecInsertion(template, finding.line) : null;
             if (!edit || !timeLeft())
                 continue;
             const copy = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'ktg-template-'));
@@ -52570,42 +53191,8 @@ async function probeTemplateFixes(options, before, report, timeLeft, deadline, t
         }
     }
 }
-/** The insertion of `automountServiceAccountToken: false` under a literal pod spec `spec:` line of a template. */
-function podSpecInsertion(template, podSpecPath) {
-    if (podSpecPath[podSpecPath.length - 1] !== 'spec')
-        return null;
-    const lines = template.split('\n');
-    const line = templateLine(template, podSpecPath);
-    const text = lines[line - 1];
-    if (text === undefined || !/^\s*spec:\s*(#.*)?\r?$/.test(text))
-        return null;
-    const indent = text.length - text.trimStart().length;
-    // The children's indentation: the first following key line, else two more spaces.
-    let child = indent + 2;
-    for (const next of lines.slice(line)) {
-        const trimmed = next.trimStart();
-        if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('{{'))
-            continue;
-        const nextIndent = next.length - trimmed.length;
-        if (nextIndent > indent && /^["']?[A-Za-z]/.test(trimmed))
-            child = nextIndent;
-        break;
-    }
-    const lineStart = lines.slice(0, line).reduce((sum, entry) => sum + entry.length + 1, 0);
-    const newline = text.endsWith('\r') ? '\r\n' : '\n';
-    return {
-        start: lineStart,
-        end: lineStart,
-        text: `${' '.repeat(child)}automountServiceAccountToken: false${newline}`,
-    };
-}
 
 ;// CONCATENATED MODULE: ./src/adapters/render.ts
-
-
-
-
-
 
 
 
@@ -52706,38 +53293,6 @@ function overlayFile(dir) {
 }
 function renderTools(env) {
     return { helm: env.KUBE_TOKEN_GUARD_HELM, kustomize: env.KUBE_TOKEN_GUARD_KUSTOMIZE };
-}
-/**
- * Points findings on rendered output at the file users edit: in a plain source (a kustomize base or patch) the exact
- * line of the field in the resource's document (matched by kind and name, names possibly prefixed or suffixed by the
- * overlay); in a Helm template the best line found key by key. Reads the sources from `root`.
- */
-async function mapRenderedFindings(findings, root) {
-    const sources = new Map();
-    for (const finding of findings) {
-        if (!finding.rendered)
-            continue;
-        if (!sources.has(finding.file)) {
-            // A rendered file's path came from the renderer's output: it is read only inside the repository.
-            const path = insidePath(root, finding.file);
-            sources.set(finding.file, path === null ? null : await (0,promises_namespaceObject.readFile)(path, 'utf8').catch(() => null));
-        }
-        const text = sources.get(finding.file);
-        if (!text)
-            continue;
-        const loaded = loadDocuments({ path: finding.file, text });
-        const candidates = loaded.objects.filter((object) => object.value.kind === finding.resource.kind);
-        const named = candidates.find((object) => {
-            const name = object.value.metadata?.name;
-            return typeof name === 'string' && name !== '' && finding.resource.name.includes(name);
-        });
-        const object = named ?? (candidates.length === 1 ? candidates[0] : undefined);
-        const span = object
-            ? spanOf(object, finding.path)
-            : { line: templateLine(text, finding.path), endLine: 0 };
-        finding.line = span.line;
-        finding.endLine = Math.max(span.line, span.endLine);
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/adapters/secret-sources.ts
@@ -53377,7 +53932,7 @@ function parseConfig(text, file) {
             const path = pathOf(error);
             const line = lineOf(doc.contents, path, lines);
             const property = path.length > 0 ? path.join('.') : '(top level)';
-            return { line, text: `${file}:${line}: ${property}: ${describe(error)}` };
+            return { line, text: `${file}:${line}: ${property}: ${config_describe(error)}` };
         });
         located.sort((a, b) => a.line - b.line);
         const details = located.slice(0, MAX_REPORTED_ERRORS).map((entry) => entry.text);
@@ -53478,7 +54033,7 @@ const PATTERN_TEXT = {
     [NAMESPACE_PATTERN]: 'must be a namespace name: lower-case letters, digits and `-`, starting and ending with a letter or digit',
     [KUBE_VERSION_PATTERN]: 'must be a Kubernetes version such as 1.31.0',
 };
-function describe(error) {
+function config_describe(error) {
     switch (error.keyword) {
         case 'additionalProperties':
             return 'unknown setting';
@@ -53688,7 +54243,6 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
             info(`Notice: ${logText(notice.file)}: ${logText(notice.message)}`);
         const headResult = scanFiles(head.files, config);
         secrets.learnScan(head.files, headResult.secretValues);
-        await mapRenderedFindings(headResult.findings, headRender.root);
         const probe = await probeValues({
             root: headRender.root,
             config,
@@ -53989,7 +54543,6 @@ async function scanWorkspace(root, paths, config, tools, log, secrets) {
         log(rendering.log);
     const result = scanFiles(collected.files, config);
     secrets.learnScan(collected.files, result.secretValues);
-    await mapRenderedFindings(result.findings, root);
     const scanning = clock();
     let probing = 0;
     if (rendering.charts.length > 0) {

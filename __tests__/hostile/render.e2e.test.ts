@@ -54,7 +54,7 @@ describe.skipIf(!HELM || !KUSTOMIZE)('a pull request carrying render attacks', (
     expect(check.conclusion).toBe('failure');
     expect(check.output.title).toMatch(/^Could not check 2 files; /);
     expect(check.output.summary).toContain(
-      '- `forged/templates/x.yaml:7`: a carriage return without a line feed',
+      '- `forged/templates/x.yaml:6`: a carriage return without a line feed',
     );
     const annotated = new Set(check.annotations.map((annotation) => annotation.path));
     expect(annotated).toContain('evil/templates/deploy.yaml');

@@ -5,7 +5,7 @@ import * as core from '@actions/core';
 import { type CollectedFiles, collectFiles, collectFromGit } from '../adapters/files.js';
 import { GitRepository, materialize } from '../adapters/git.js';
 import { probeSummary, probeValues } from '../adapters/probe.js';
-import { type RenderOutcome, mapRenderedFindings, renderCollected, renderTools } from '../adapters/render.js';
+import { type RenderOutcome, renderCollected, renderTools } from '../adapters/render.js';
 import { learnSecretSources } from '../adapters/secret-sources.js';
 import { type GitHub, statusOf } from '../api/client.js';
 import { type PullFile, listPullFiles } from '../api/pull-files.js';
@@ -106,7 +106,6 @@ export async function reviewPullRequest(
       core.info(`Notice: ${logText(notice.file)}: ${logText(notice.message)}`);
     const headResult = scanFiles(head.files, config);
     secrets.learnScan(head.files, headResult.secretValues);
-    await mapRenderedFindings(headResult.findings, headRender.root);
     const probe = await probeValues({
       root: headRender.root,
       config,

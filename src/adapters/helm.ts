@@ -4,7 +4,8 @@ import { basename, join, posix, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { KUBE_VERSION_PATTERN, NAMESPACE_PATTERN, RELEASE_NAME_PATTERN } from '../config/schema.js';
 import { splitRenderedDocuments } from '../core/source-map.js';
-import type { ScanError, ScanNotice, SourceFile } from '../core/types.js';
+import { alignSections, renderedIdentity, templateSections } from '../core/template-sections.js';
+import type { RenderOrigin, ScanError, ScanNotice, SourceFile } from '../core/types.js';
 import { linkLeaving, readInside, resolvesInside } from './links.js';
 import {
   type ToolLimits,
@@ -143,18 +144,49 @@ export async function renderChart(chart: ChartRender, options: HelmOptions): Pro
       return result;
     }
     for (const [path, documents] of byTemplate) {
-      result.files.push({
+      const file: SourceFile = {
         path,
         text: documents.join('---\n'),
         rendered: true,
         renderNamespace: chart.namespace,
-      });
+      };
+      const origin = await templateOrigin(options.root, path, documents);
+      if (origin) file.origin = origin;
+      result.files.push(file);
     }
     return result;
   } finally {
     result.milliseconds = Math.round(performance.now() - started);
     await rm(home, { recursive: true, force: true });
   }
+}
+
+/**
+ * The template a file of rendered documents came from, with the template document that wrote each: findings and
+ * errors point there. Null when the template cannot be read (a subchart packed as an archive).
+ */
+async function templateOrigin(root: string, path: string, documents: string[]): Promise<RenderOrigin | null> {
+  let text: string;
+  try {
+    text = await readInside(root, path);
+  } catch {
+    return null;
+  }
+  const sections = templateSections(text);
+  const chosen = alignSections(sections, documents.map(renderedIdentity));
+  let line = 1;
+  return {
+    text,
+    documents: documents.map((document, index) => {
+      const at = chosen[index];
+      const entry = { line, section: at === null || at === undefined ? null : sections[at]! };
+      line += (document.match(/\n/g)?.length ?? 0) + 1;
+      return {
+        line: entry.line,
+        section: entry.section && { start: entry.section.start, end: entry.section.end },
+      };
+    }),
+  };
 }
 
 /** Why helm must not be given these settings, or null: each is checked as helm and Kubernetes would check it. */

@@ -13,6 +13,8 @@ import {
   runTool,
 } from './process.js';
 
+import { readInside } from './links.js';
+
 export { KUSTOMIZATION_FILES };
 const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
 
@@ -141,7 +143,13 @@ export async function buildOverlay(
       else bySource.set(source, [document.toString()]);
     }
     for (const [path, documents] of bySource) {
-      result.files.push({ path, text: documents.join('---\n'), rendered: true });
+      const file: SourceFile = { path, text: documents.join('---\n'), rendered: true };
+      // The resource file users edit: findings point at its lines. It is read only inside the repository.
+      if (path !== label) {
+        const text = await readInside(root, path).catch(() => null);
+        if (text !== null) file.origin = { text };
+      }
+      result.files.push(file);
     }
     return result;
   } finally {

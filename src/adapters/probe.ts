@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { isMap, isScalar, parseDocument } from 'yaml';
 import type { ResolvedConfig } from '../config/config.js';
 import { applyEdits } from '../core/apply.js';
-import { lineFixOf, setYamlScalar } from '../core/fix.js';
-import { templateLine } from '../core/source-map.js';
+import { lineFixOf } from '../core/fix.js';
+import { automountValueRefs, podSpecInsertion } from '../core/template-edit.js';
+import { setValue } from '../core/values-fix.js';
 import { type ScanResult, scanFiles } from '../core/scan.js';
-import type { Finding, SourceFile, TextEdit } from '../core/types.js';
+import type { Finding, SourceFile } from '../core/types.js';
 import { type ChartRender, renderChart } from './helm.js';
 import { insidePath } from './links.js';
 
@@ -62,6 +63,35 @@ export function candidateValues(valuesText: string): string[][] {
   };
   walk(doc.contents, []);
   return paths;
+}
+
+/**
+ * The values worth a probe render: the automount settings of values.yaml, and the values the findings' templates
+ * consult where they write `automountServiceAccountToken` (which values.yaml may hold only as a comment, or not at
+ * all). A value one of those templates writes from is set there, never beside the template's own line.
+ */
+async function probedValues(
+  root: string,
+  valuesText: string,
+  targets: readonly Finding[],
+): Promise<string[][]> {
+  const paths = new Map(candidateValues(valuesText).map((path) => [path.join('.'), path]));
+  const templates = new Map<string, string | null>();
+  for (const finding of targets) {
+    if (!templates.has(finding.file)) {
+      const path = insidePath(root, finding.file);
+      templates.set(finding.file, path === null ? null : await readFile(path, 'utf8').catch(() => null));
+    }
+    const template = templates.get(finding.file);
+    if (!template) continue;
+    for (const path of automountValueRefs(template, finding.line)) paths.set(path.join('.'), path);
+  }
+  return [...paths.values()];
+}
+
+/** Whether a finding's field is a pod spec itself (`spec`, `spec.template.spec`, …): where a key can go. */
+function isPodSpecPath(path: readonly (string | number)[]): boolean {
+  return path[path.length - 1] === 'spec';
 }
 
 /** Open findings of some rules on a chart's rendered files that have no fix yet. */
@@ -132,7 +162,7 @@ export async function probeValues(options: {
     const valuesText = valuesFile === null ? null : await readFile(valuesFile, 'utf8').catch(() => null);
     if (valuesText === null) continue;
     const others = options.files.filter((file) => !renderedPaths.has(file.path));
-    for (const path of candidateValues(valuesText)) {
+    for (const path of await probedValues(options.root, valuesText, targets)) {
       const remaining = targets.filter((finding) => !finding.fix);
       if (remaining.length === 0) break;
       if (!timeLeft()) continue;
@@ -146,7 +176,7 @@ export async function probeValues(options: {
       const after = new Set(scanned.findings.map((finding) => finding.identity));
       // A value that makes something else appear, or takes an API client's token, is not a fix.
       if ([...after].some((identity) => !before.has(identity)) || takesClientToken(scanned)) continue;
-      const fix = setYamlScalar(valuesPath, valuesText, path, 'false');
+      const fix = setValue(valuesPath, valuesText, path, 'false');
       if (!fix) continue;
       for (const finding of remaining) {
         if (after.has(finding.identity)) continue;
@@ -188,7 +218,7 @@ async function probeTemplateFixes(
       if (source === null) continue;
       const template = await readFile(source, 'utf8').catch(() => null);
       if (template === null) continue;
-      const edit = podSpecInsertion(template, finding.path);
+      const edit = isPodSpecPath(finding.path) ? podSpecInsertion(template, finding.line) : null;
       if (!edit || !timeLeft()) continue;
       const copy = await mkdtemp(join(tmpdir(), 'ktg-template-'));
       try {
@@ -215,33 +245,4 @@ async function probeTemplateFixes(
       report.fixed++;
     }
   }
-}
-
-/** The insertion of `automountServiceAccountToken: false` under a literal pod spec `spec:` line of a template. */
-export function podSpecInsertion(
-  template: string,
-  podSpecPath: readonly (string | number)[],
-): TextEdit | null {
-  if (podSpecPath[podSpecPath.length - 1] !== 'spec') return null;
-  const lines = template.split('\n');
-  const line = templateLine(template, podSpecPath);
-  const text = lines[line - 1];
-  if (text === undefined || !/^\s*spec:\s*(#.*)?\r?$/.test(text)) return null;
-  const indent = text.length - text.trimStart().length;
-  // The children's indentation: the first following key line, else two more spaces.
-  let child = indent + 2;
-  for (const next of lines.slice(line)) {
-    const trimmed = next.trimStart();
-    if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('{{')) continue;
-    const nextIndent = next.length - trimmed.length;
-    if (nextIndent > indent && /^["']?[A-Za-z]/.test(trimmed)) child = nextIndent;
-    break;
-  }
-  const lineStart = lines.slice(0, line).reduce((sum, entry) => sum + entry.length + 1, 0);
-  const newline = text.endsWith('\r') ? '\r\n' : '\n';
-  return {
-    start: lineStart,
-    end: lineStart,
-    text: `${' '.repeat(child)}automountServiceAccountToken: false${newline}`,
-  };
 }

@@ -1,12 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { loadDocuments } from '../core/load.js';
-import { spanOf } from '../core/locate.js';
-import { templateLine } from '../core/source-map.js';
-import type { Finding, ScanError, ScanNotice, SourceFile } from '../core/types.js';
+import type { ScanError, ScanNotice, SourceFile } from '../core/types.js';
 import type { ResolvedConfig } from '../config/config.js';
 import { type ChartRender, defaultRender, renderChart } from './helm.js';
 import { buildOverlay, findOverlays } from './kustomize.js';
-import { insidePath } from './links.js';
 import { pooled } from './pool.js';
 import { append } from '../core/arrays.js';
 
@@ -148,35 +143,4 @@ function overlayFile(dir: string): string {
 
 export function renderTools(env: Record<string, string | undefined>): RenderTools {
   return { helm: env.KUBE_TOKEN_GUARD_HELM, kustomize: env.KUBE_TOKEN_GUARD_KUSTOMIZE };
-}
-
-/**
- * Points findings on rendered output at the file users edit: in a plain source (a kustomize base or patch) the exact
- * line of the field in the resource's document (matched by kind and name, names possibly prefixed or suffixed by the
- * overlay); in a Helm template the best line found key by key. Reads the sources from `root`.
- */
-export async function mapRenderedFindings(findings: Finding[], root: string): Promise<void> {
-  const sources = new Map<string, string | null>();
-  for (const finding of findings) {
-    if (!finding.rendered) continue;
-    if (!sources.has(finding.file)) {
-      // A rendered file's path came from the renderer's output: it is read only inside the repository.
-      const path = insidePath(root, finding.file);
-      sources.set(finding.file, path === null ? null : await readFile(path, 'utf8').catch(() => null));
-    }
-    const text = sources.get(finding.file);
-    if (!text) continue;
-    const loaded = loadDocuments({ path: finding.file, text });
-    const candidates = loaded.objects.filter((object) => object.value.kind === finding.resource.kind);
-    const named = candidates.find((object) => {
-      const name = (object.value.metadata as { name?: unknown } | undefined)?.name;
-      return typeof name === 'string' && name !== '' && finding.resource.name.includes(name);
-    });
-    const object = named ?? (candidates.length === 1 ? candidates[0] : undefined);
-    const span = object
-      ? spanOf(object, finding.path)
-      : { line: templateLine(text, finding.path), endLine: 0 };
-    finding.line = span.line;
-    finding.endLine = Math.max(span.line, span.endLine);
-  }
 }

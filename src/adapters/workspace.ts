@@ -3,7 +3,7 @@ import type { SecretFilter } from '../core/redact.js';
 import { type ScanResult, scanFiles } from '../core/scan.js';
 import { type CollectedFiles, collectFiles } from './files.js';
 import { probeSummary, probeValues } from './probe.js';
-import { type RenderTools, mapRenderedFindings, renderCollected } from './render.js';
+import { type RenderTools, renderCollected } from './render.js';
 import { learnSecretSources } from './secret-sources.js';
 
 /**
@@ -30,7 +30,6 @@ export async function scanWorkspace(
   if (rendering.log) log(rendering.log);
   const result = scanFiles(collected.files, config);
   secrets.learnScan(collected.files, result.secretValues);
-  await mapRenderedFindings(result.findings, root);
   const scanning = clock();
   let probing = 0;
   if (rendering.charts.length > 0) {

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { LineCounter, type ParsedNode, isScalar, parse, parseAllDocuments, parseDocument } from 'yaml';
+import { LineCounter, parse, parseAllDocuments } from 'yaml';
 import { loadAll as loadAllQuickly } from 'js-yaml';
 import { applyEdits } from './apply.js';
 import type { LoadedObject, PathSegment } from './load.js';
@@ -406,39 +406,4 @@ export function setServiceAccountAutomount(account: Resource, value: 'false' | '
     setMapEntry(account.object, [], 'automountServiceAccountToken', value, 'last') ??
     setMapEntry(account.object, [], 'automountServiceAccountToken', value, { after: ['kind'] })
   );
-}
-
-/**
- * Replaces the scalar at `keyPath` of a plain YAML file (a chart's values file) with `valueText`, verified like every
- * fix: the edited file must parse to the original with only that value changed.
- */
-export function setYamlScalar(
-  path: string,
-  text: string,
-  keyPath: readonly string[],
-  valueText: string,
-): Fix | null {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { ...PARSE_OPTIONS, lineCounter: lines });
-  if (doc.errors.length > 0) return null;
-  const node = doc.getIn(keyPath, true) as ParsedNode | undefined;
-  if (!node || !isScalar(node) || !node.range) return null;
-  const edits = [{ start: node.range[0], end: node.range[1], text: valueText }];
-  let expected: unknown;
-  try {
-    expected = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    let container = expected as Record<string, unknown>;
-    for (const key of keyPath.slice(0, -1)) container = container[key] as Record<string, unknown>;
-    container[keyPath[keyPath.length - 1]!] = parseValue(valueText);
-    const edited = parseDocument(applyEdits(text, edits), PARSE_OPTIONS);
-    if (
-      edited.errors.length > 0 ||
-      !isDeepStrictEqual(edited.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), expected)
-    ) {
-      return null;
-    }
-  } catch {
-    return null;
-  }
-  return { file: path, ...toLineFix(text, edits, (offset) => lines.linePos(offset).line) };
 }

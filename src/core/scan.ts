@@ -9,6 +9,7 @@ import { buildRbacIndex } from './rbac.js';
 import { workerScreen } from './screen.js';
 import { extraCredentialEnvNames, secretLines, secretValues, withholdSecretFixes } from './secrets.js';
 import { IGNORE_ANNOTATION, exemptionFor, ignoreCovers, parseIgnoreAnnotation } from './suppress.js';
+import { originErrorLine, originSpan } from './source-map.js';
 import type { Finding, ScanError, ScanNotice, SourceFile } from './types.js';
 import { append } from './arrays.js';
 
@@ -48,13 +49,16 @@ export function scanFiles(
   let documents = 0;
   let inert = 0;
   const { results, screened } = loadFiles(files, load);
-  for (const loaded of results) {
+  results.forEach((loaded, index) => {
+    const file = files[index]!;
+    // An error in rendered output points at the template document that wrote it, never at a rendered line.
+    if (file.origin) for (const error of loaded.errors) error.line = originErrorLine(file, error.line);
     append(objects, loaded.objects);
     append(errors, loaded.errors);
     append(notices, loaded.notices);
     documents += loaded.documents;
     inert += loaded.inert;
-  }
+  });
   const model = buildModel(objects, config.defaultNamespace);
   const findings = evaluate(model, config, registry);
   return {
@@ -130,8 +134,9 @@ function toFinding(
   report: Report,
 ): Finding {
   const { object, ref } = report.resource;
-  const span = spanOf(object, report.path);
   const rendered = object.file.rendered === true;
+  const own = spanOf(object, report.path);
+  const span = (rendered && originSpan(object.file, own.line, ref, report.path)) || own;
   const group = ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] : '';
   const finding: Finding = {
     ruleId,

@@ -1,4 +1,6 @@
-import type { PathSegment } from './load.js';
+import { type PathSegment, loadDocuments } from './load.js';
+import { type LineSpan, spanOf } from './locate.js';
+import type { ResourceRef, SourceFile } from './types.js';
 
 export interface RenderedDocument {
   /** The template the document came from, as `# Source:` names it (`<chart>/templates/x.yaml`). */
@@ -50,17 +52,25 @@ function escapeRegExp(text: string): string {
  * The line of a template that best matches a field of the rendered object: each key of `path` is looked for in
  * turn inside the block of the previous one (deeper indentation, before the block ends), starting from the document's
  * top-level keys, so `spec.template.spec` lands on the pod spec's `spec:` rather than the first `spec:`. Keys the
- * template builds with actions (`{{ include ... }}`) are not found and leave the closest written ancestor.
+ * template builds with actions (`{{ include ... }}`) are not found and leave the closest written ancestor. With
+ * `section` (0-based lines [start, end) of one of the template's documents), only that document is searched, and a
+ * field found nowhere points at its first line.
  */
-export function templateLine(template: string, path: readonly PathSegment[]): number {
+export function templateLine(
+  template: string,
+  path: readonly PathSegment[],
+  section?: { start: number; end: number },
+): number {
   const lines = template.split('\n');
+  const first = section?.start ?? 0;
+  const end = Math.min(section?.end ?? lines.length, lines.length);
   let current = -1;
   let parentIndent = -1;
   for (const segment of path) {
     if (typeof segment !== 'string') continue;
     const key = new RegExp(`^(\\s*(?:-\\s+)?)["']?${escapeRegExp(segment)}["']?\\s*:`);
     let found = -1;
-    for (let index = current + 1; index < lines.length; index++) {
+    for (let index = current === -1 ? first : current + 1; index < end; index++) {
       const line = lines[index]!;
       const trimmed = line.trimStart();
       if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('{{')) continue;
@@ -77,5 +87,79 @@ export function templateLine(template: string, path: readonly PathSegment[]): nu
     if (found === -1) break;
     current = found;
   }
-  return current === -1 ? 1 : current + 1;
+  if (current === -1) return firstContentLine(lines, first, end) + 1;
+  return current + 1;
+}
+
+/** The first line of [start, end) that is not blank: where a document of a template begins. */
+function firstContentLine(lines: readonly string[], start: number, end: number): number {
+  for (let index = start; index < end; index++) if (lines[index]!.trim() !== '') return index;
+  return start;
+}
+
+const originObjects = new WeakMap<object, ReturnType<typeof loadDocuments>['objects']>();
+
+/**
+ * Where a field of a rendered object sits in the file users edit, or null when the rendered file has no origin. In a
+ * Helm template: the best line key by key, inside the template document that wrote the object (the top of the
+ * template when none can be told). In a plain file a kustomization took in: the field's exact lines in the resource's
+ * document, matched by kind and name (names possibly prefixed or suffixed by the overlay).
+ */
+export function originSpan(
+  file: SourceFile,
+  renderedLine: number,
+  resource: ResourceRef,
+  path: readonly PathSegment[],
+): LineSpan | null {
+  const origin = file.origin;
+  if (!origin) return null;
+  if (origin.documents) {
+    let document = origin.documents[0];
+    for (const entry of origin.documents) if (entry.line <= renderedLine) document = entry;
+    const line = document?.section ? templateLine(origin.text, path, document.section) : 1;
+    return { line, endLine: line };
+  }
+  let objects = originObjects.get(origin);
+  if (!objects) {
+    objects = loadDocuments({ path: file.path, text: origin.text }).objects;
+    originObjects.set(origin, objects);
+  }
+  const candidates = objects.filter((object) => object.value.kind === resource.kind);
+  const named = candidates.find((object) => {
+    const name = (object.value.metadata as { name?: unknown } | undefined)?.name;
+    return typeof name === 'string' && name !== '' && resource.name.includes(name);
+  });
+  const object = named ?? (candidates.length === 1 ? candidates[0] : undefined);
+  if (object) {
+    const span = spanOf(object, path);
+    return { line: span.line, endLine: Math.max(span.line, span.endLine) };
+  }
+  const line = templateLine(origin.text, path);
+  return { line, endLine: line };
+}
+
+/**
+ * The line of the file users edit that a load error of rendered output stands for: in a Helm template, the line of
+ * the template document that reads as the rendered line (the nearest to its place, if several do), else the
+ * document's first line; null when that cannot be told.
+ */
+export function originErrorLine(file: SourceFile, renderedLine: number | null): number | null {
+  const documents = file.origin?.documents;
+  if (!documents || renderedLine === null) return null;
+  let document = documents[0];
+  for (const entry of documents) if (entry.line <= renderedLine) document = entry;
+  if (!document?.section) return null;
+  const { start, end } = document.section;
+  const lines = file.origin!.text.split('\n');
+  const wanted = file.text.split('\n')[renderedLine - 1]?.trim() ?? '';
+  // The rendered document's first line is helm's `# Source:` comment.
+  const place = start + (renderedLine - document.line - 1);
+  let best: number | null = null;
+  if (wanted !== '') {
+    for (let index = start; index < Math.min(end, lines.length); index++) {
+      if (lines[index]!.trim() !== wanted) continue;
+      if (best === null || Math.abs(index - place) < Math.abs(best - place)) best = index;
+    }
+  }
+  return (best ?? firstContentLine(lines, start, end)) + 1;
 }

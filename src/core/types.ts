@@ -27,6 +27,18 @@ export interface SourceFile {
    * no fixes: edits are made to UTF-8 text, and a suggestion would change the file's encoding.
    */
   encoding?: 'utf-16le' | 'utf-16be';
+  /** For rendered output: the file users edit, where findings and errors are pointed. */
+  origin?: RenderOrigin;
+}
+
+/** The file rendered output came from: a Helm template, or a plain file a kustomization took in. */
+export interface RenderOrigin {
+  text: string;
+  /**
+   * Helm only: each rendered document in order, with the rendered line it starts on and the template document
+   * (0-based lines [start, end)) that wrote it, or null when none can be told.
+   */
+  documents?: { line: number; section: { start: number; end: number } | null }[];
 }
 
 export interface ResourceRef {
