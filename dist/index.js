@@ -4138,7 +4138,7 @@ const contains_1 = __nccwpck_require__(6182);
 const dependencies_1 = __nccwpck_require__(5826);
 const propertyNames_1 = __nccwpck_require__(1372);
 const additionalProperties_1 = __nccwpck_require__(2431);
-const properties_1 = __nccwpck_require__(8778);
+const properties_1 = __nccwpck_require__(6397);
 const patternProperties_1 = __nccwpck_require__(664);
 const not_1 = __nccwpck_require__(8350);
 const anyOf_1 = __nccwpck_require__(9380);
@@ -4466,7 +4466,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8778:
+/***/ 6397:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -36801,7 +36801,7 @@ function useEnvironmentCopy() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9755);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6531);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8778);
 
 
 
@@ -36818,7 +36818,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6531:
+/***/ 8778:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42441,6 +42441,11 @@ function severityBreakdown(counts) {
 
 
 
+/**
+ * Findings one comment describes: a suggestion that fixes more lists the rest in the review's body, so a comment stays
+ * far below GitHub's 65,536 characters (a message is at most 8,000, a rationale about 1,000).
+ */
+const COMMENT_FINDINGS = 5;
 const review_MARKER = /<!-- kube-token-guard:fingerprints=([0-9a-f,]+) -->/;
 const RESOLVED_MARKER = '<!-- kube-token-guard:resolved -->';
 /** Whether a comment carries the marker of the findings it comments (see `planReview`). */
@@ -42538,6 +42543,11 @@ function groupByFixLines(findings, text) {
     for (const finding of [...findings].sort((a, b) => (a.fix?.startLine ?? a.line) - (b.fix?.startLine ?? b.line))) {
         const fix = finding.fix;
         const last = groups[groups.length - 1];
+        // One values line can fix several findings (a setting two templates read): one suggestion for them all.
+        if (fix && last?.fix && sameEdits(fix, last.fix)) {
+            last.findings.push(finding);
+            continue;
+        }
         if (fix && last?.fix && text !== undefined && fix.startLine <= last.fix.endLine) {
             const merged = mergeFixes(text, [last.fix, fix]);
             if (merged) {
@@ -42549,6 +42559,12 @@ function groupByFixLines(findings, text) {
         groups.push({ findings: [finding], fix });
     }
     return groups;
+}
+function sameEdits(a, b) {
+    return (a.edits.length === b.edits.length &&
+        a.edits.every((edit, index) => edit.start === b.edits[index].start &&
+            edit.end === b.edits[index].end &&
+            edit.text === b.edits[index].text));
 }
 function mergeFixes(text, fixes) {
     const edits = fixes.flatMap((fix) => fix.edits);
@@ -42604,9 +42620,11 @@ function planReview(introduced, existing, context) {
             }
             else if (fix && inOneHunk(lines, fix.startLine, fix.endLine)) {
                 candidates.push(comment(path, fix.startLine, fix.endLine, group.findings, fix, context));
+                append(plan.inBody, group.findings.slice(COMMENT_FINDINGS));
             }
             else if (anchor.file === path && lines.right.has(anchor.line)) {
                 candidates.push(comment(path, anchor.line, anchor.line, group.findings, null, context));
+                append(plan.inBody, group.findings.slice(COMMENT_FINDINGS));
             }
             else {
                 append(plan.inBody, group.findings);
@@ -42622,12 +42640,17 @@ function planReview(introduced, existing, context) {
 }
 function comment(path, start, end, findings, fix, context) {
     const parts = [];
-    for (const finding of findings) {
+    const described = findings.slice(0, COMMENT_FINDINGS);
+    for (const finding of described) {
         const meta = context.rules.get(finding.ruleId);
         parts.push(`**kube-token-guard** · [\`${finding.ruleId}\`](${RULE_DOCS_URL}/${finding.ruleId}.md) · **${finding.severity}**`, '', escapeMarkdown(finding.message));
         if (meta)
             parts.push('', `<details><summary>Why it matters</summary>\n\n${meta.rationale}\n\n</details>`);
         parts.push('');
+    }
+    if (findings.length > described.length) {
+        const more = findings.length - described.length;
+        parts.push(`The same change fixes ${more} more finding${more === 1 ? '' : 's'}, listed in the review's body.`, '');
     }
     if (fix && hasBidiControls(fix.replacement)) {
         // Accepting it would commit characters that make the lines read otherwise than they are: shown, not offered.
@@ -42640,9 +42663,9 @@ function comment(path, start, end, findings, fix, context) {
         const fence = codeFence(fix.replacement, 4);
         parts.push(`${fence}suggestion`, fix.replacement, fence, '');
     }
-    const ids = [...new Set(findings.map((finding) => finding.ruleId))].join(',');
-    parts.push(`<sub>An accepted exception can be recorded on the resource: \`kube-token-guard.io/ignore: "${ids}: <reason>"\`.</sub>`, `<!-- kube-token-guard:fingerprints=${findings.map(fingerprint).join(',')} -->`);
-    const planned = { path, line: end, body: parts.join('\n'), findings };
+    const ids = [...new Set(described.map((finding) => finding.ruleId))].join(',');
+    parts.push(`<sub>An accepted exception can be recorded on the resource: \`kube-token-guard.io/ignore: "${ids}: <reason>"\`.</sub>`, `<!-- kube-token-guard:fingerprints=${described.map(fingerprint).join(',')} -->`);
+    const planned = { path, line: end, body: parts.join('\n'), findings: described };
     if (start !== end)
         planned.startLine = start;
     return planned;
@@ -43415,11 +43438,12 @@ const automountToken = {
                 `${(0,core_model/* resourceLabel */.bP)(workload.resource.ref)} mounts the API token of ServiceAccount \`${account}\`: ${why}.`,
             ];
             if (privileged.length > 0) {
-                const grants = privileged
-                    .slice(0, 3)
-                    .map((grant) => `${describeGrant(grant)} (${grant.privilege.reasons.join(', ')})`)
-                    .join('; ');
-                parts.push(`A stolen token carries privileged RBAC: ${grants}${privileged.length > 3 ? '; …' : ''}.`);
+                // A binding declared in two files (alternative installs) is one grant to a reader.
+                const described = [
+                    ...new Set(privileged.map((grant) => `${describeGrant(grant)} (${grant.privilege.reasons.join(', ')})`)),
+                ];
+                const grants = described.slice(0, 3).join('; ');
+                parts.push(`A stolen token carries privileged RBAC: ${grants}${described.length > 3 ? '; …' : ''}.`);
             }
             else if (isDefault) {
                 parts.push('It is the shared identity of every pod in the namespace that names no other.');
@@ -50514,6 +50538,8 @@ function isFinding(value) {
                 isText(suppression.reason, MAX_TEXT))) &&
         (value.rendered === undefined || typeof value.rendered === 'boolean') &&
         isText(value.identity, MAX_TEXT) &&
+        isTextList(value.via) &&
+        isTextList(value.also) &&
         Array.isArray(value.path) &&
         value.path.every((segment) => typeof segment === 'string' || isCount(segment)) &&
         (0,core_model/* isRecord */.u4)(resource) &&
@@ -50522,6 +50548,11 @@ function isFinding(value) {
         isText(resource.name, 300) &&
         (resource.namespace === null || isText(resource.namespace, 300)) &&
         (fix === null || isFix(fix)));
+}
+/** An optional list of texts, bounded like the rest of a finding. */
+function isTextList(value) {
+    return (value === undefined ||
+        (Array.isArray(value) && value.length <= 1_000 && value.every((entry) => isText(entry, MAX_TEXT))));
 }
 function isFix(value) {
     if (!(0,core_model/* isRecord */.u4)(value))
@@ -51195,7 +51226,12 @@ async function buildOverlay(root, dir, options = {}) {
                 bySource.set(source, [document.toString()]);
         }
         for (const [path, documents] of bySource) {
-            const file = { path, text: documents.join('---\n'), rendered: true };
+            const file = {
+                path,
+                text: documents.join('---\n'),
+                rendered: true,
+                renderedBy: `overlay ${dir || '.'}`,
+            };
             // The resource file users edit: findings point at its lines. It is read only inside the repository.
             if (path !== label) {
                 const text = await readInside(root, path).catch(() => null);
@@ -52530,6 +52566,8 @@ function toFinding(ruleId, defaultSeverity, configured, report) {
         finding.apiClient = report.apiClient;
     if (rendered)
         finding.rendered = true;
+    if (object.file.renderedBy !== undefined)
+        finding.via = [object.file.renderedBy];
     findingResource.set(finding, report.resource);
     return finding;
 }
@@ -52860,6 +52898,7 @@ async function renderChart(chart, options) {
                 text: documents.join('---\n'),
                 rendered: true,
                 renderNamespace: chart.namespace,
+                renderedBy: `chart ${chart.dir || '.'} (release ${chart.release})`,
             };
             const origin = await templateOrigin(options.root, path, documents);
             if (origin)
@@ -53376,6 +53415,88 @@ async function secret_sources_readInside(root, path) {
     return (0,promises_namespaceObject.readFile)(absolute, 'utf8').catch(() => null);
 }
 
+;// CONCATENATED MODULE: ./src/core/duplicates.ts
+/**
+ * One finding per source location and rule. A kustomize base included by several overlays, or a chart rendered once
+ * per `charts` entry, is judged once per render; the user edits one file, so one finding stands for them all, naming
+ * the renders it was seen through (`via`) and keeping the identities of the others (`also`) so that a pull request
+ * adding one more render of an insecure source is still seen to introduce something.
+ */
+
+/** At most this many renders are named in a message; `via` keeps them all. */
+const NAMED = 3;
+function mergeRenderedDuplicates(findings) {
+    const groups = new Map();
+    const result = [];
+    for (const finding of findings) {
+        if (!finding.rendered) {
+            result.push(finding);
+            continue;
+        }
+        const key = keyOf(finding);
+        const group = groups.get(key);
+        if (group)
+            group.push(finding);
+        else {
+            groups.set(key, [finding]);
+            result.push(finding);
+        }
+    }
+    return result.map((finding) => {
+        const group = finding.rendered ? groups.get(keyOf(finding)) : undefined;
+        return group && group.length > 1 ? merged(group) : finding;
+    });
+}
+/** The place and rule of a finding: the same for the same field of the same source, whichever render it came from. */
+function keyOf(finding) {
+    return [
+        finding.ruleId,
+        finding.file,
+        finding.line,
+        finding.endLine,
+        finding.path.join('\u0000'),
+        finding.suppressed,
+    ].join('\u0001');
+}
+function merged(group) {
+    // The most severe stands for the group; among equals, the first by identity, so base and head agree.
+    const ordered = [...group].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) ||
+        (a.identity < b.identity ? -1 : a.identity > b.identity ? 1 : 0));
+    const head = ordered[0];
+    const result = { ...head };
+    const identities = new Set(ordered.flatMap((finding) => [finding.identity, ...(finding.also ?? [])]));
+    identities.delete(head.identity);
+    if (identities.size > 0)
+        result.also = [...identities].sort();
+    const via = [...new Set(ordered.flatMap((finding) => finding.via ?? []))].sort();
+    if (via.length > 0)
+        result.via = via;
+    // The source serves every render: an edit is offered only when every render asks for the same one, and never when
+    // the workload is an API client in any of them (its token would go there).
+    const client = ordered.find((finding) => finding.apiClient !== undefined);
+    if (client) {
+        result.apiClient = client.apiClient;
+        result.fix = null;
+    }
+    else if (!ordered.every((finding) => sameFix(finding, head))) {
+        result.fix = null;
+    }
+    if (via.length > 1) {
+        const named = via.slice(0, NAMED).map((label) => `\`${label}\``);
+        const more = via.length > NAMED ? ` and ${via.length - NAMED} more` : '';
+        result.message += ` Seen through ${via.length} renders: ${named.join(', ')}${more}.`;
+    }
+    return result;
+}
+function sameFix(a, b) {
+    if (a.fix === null || b.fix === null)
+        return a.fix === b.fix;
+    return ((a.fix.file ?? a.file) === (b.fix.file ?? b.file) &&
+        a.fix.startLine === b.fix.startLine &&
+        a.fix.endLine === b.fix.endLine &&
+        a.fix.replacement === b.fix.replacement);
+}
+
 ;// CONCATENATED MODULE: ./src/pr/differential.ts
 /**
  * Splits the head's findings in the changed files into introduced and existing ones. A finding is matched by its
@@ -53383,14 +53504,19 @@ async function secret_sources_readInside(root, path) {
  * above it, does not make its findings new.
  */
 function splitFindings(head, base, changedFiles) {
-    const before = new Set(base.map((finding) => finding.identity));
+    const before = new Set(base.flatMap(identitiesOf));
     const result = { introduced: [], existing: [] };
     for (const finding of head) {
         if (!changedFiles.has(finding.file))
             continue;
-        (before.has(finding.identity) ? result.existing : result.introduced).push(finding);
+        // A finding seen through several renders is new when any of them is: an overlay added over an insecure base.
+        const known = identitiesOf(finding).every((identity) => before.has(identity));
+        (known ? result.existing : result.introduced).push(finding);
     }
     return result;
+}
+function identitiesOf(finding) {
+    return finding.also ? [finding.identity, ...finding.also] : [finding.identity];
 }
 
 ;// CONCATENATED MODULE: ./src/api/commit.ts
@@ -54201,6 +54327,7 @@ function listed(findings, detail) {
 
 
 
+
 /**
  * Reviews one pull request: scans the repository at the head and at the merge base, reports the findings of the
  * changed files as introduced or existing, and publishes them as one review, a check run and the job summary.
@@ -54255,6 +54382,8 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
         const probed = probeSummary(probe);
         if (probed)
             info(probed);
+        // After probing, which judges each render's findings: one finding per source location and rule.
+        headResult.findings = mergeRenderedDuplicates(headResult.findings);
         secrets.cleanFindings(headResult.findings);
         for (const list of [head.errors, head.notices, headResult.errors])
             secrets.cleanMessages(list);
@@ -54525,6 +54654,7 @@ async function config_file_exists(root, file) {
 
 
 
+
 /**
  * A scan of a working tree, as the CLI and the Action's non-pull-request runs make it: collect the files, render
  * charts and overlays, scan everything together, point rendered findings at their sources and look for fixes at
@@ -54559,6 +54689,8 @@ async function scanWorkspace(root, paths, config, tools, log, secrets) {
             log(summary);
         probing = clock();
     }
+    // After probing, which judges each render's findings: one finding per source location and rule.
+    result.findings = mergeRenderedDuplicates(result.findings);
     secrets.cleanFindings(result.findings);
     for (const list of [collected.errors, collected.notices, result.errors, result.notices])
         secrets.cleanMessages(list);

@@ -655,3 +655,22 @@ describe('automount-token fix', () => {
     expect(findingsOf(scan(fixed), RULE)).toEqual([]);
   });
 });
+
+describe('automount-token: bindings declared more than once', () => {
+  it('names a binding declared in two files (alternative installs) once', () => {
+    const binding = yaml`
+      apiVersion: rbac.authorization.k8s.io/v1
+      kind: ClusterRoleBinding
+      metadata: {name: api-admin}
+      roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+      subjects: [{kind: ServiceAccount, name: api, namespace: shop}]
+    `;
+    const testFiles = {
+      'deploy.yaml': deployment({ pod: 'unset', account: 'api' }),
+      'install.yaml': binding,
+      'ha/install.yaml': binding,
+    };
+    const [finding] = findingsOf(scan(testFiles), RULE);
+    expect(finding!.message.match(/ClusterRoleBinding api-admin →/g)).toHaveLength(1);
+  });
+});

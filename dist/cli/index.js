@@ -5810,7 +5810,7 @@ function escapeJsonPtr(str) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2224);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6502);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4615);
 
 
 
@@ -5832,7 +5832,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6502:
+/***/ 4615:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -8164,6 +8164,7 @@ async function renderChart(chart, options) {
                 text: documents.join('---\n'),
                 rendered: true,
                 renderNamespace: chart.namespace,
+                renderedBy: `chart ${chart.dir || '.'} (release ${chart.release})`,
             };
             const origin = await templateOrigin(options.root, path, documents);
             if (origin)
@@ -8651,7 +8652,12 @@ async function buildOverlay(root, dir, options = {}) {
                 bySource.set(source, [document.toString()]);
         }
         for (const [path, documents] of bySource) {
-            const file = { path, text: documents.join('---\n'), rendered: true };
+            const file = {
+                path,
+                text: documents.join('---\n'),
+                rendered: true,
+                renderedBy: `overlay ${dir || '.'}`,
+            };
             // The resource file users edit: findings point at its lines. It is read only inside the repository.
             if (path !== label) {
                 const text = await readInside(root, path).catch(() => null);
@@ -8794,6 +8800,88 @@ function overlayFile(dir) {
 }
 function renderTools(env) {
     return { helm: env.KUBE_TOKEN_GUARD_HELM, kustomize: env.KUBE_TOKEN_GUARD_KUSTOMIZE };
+}
+
+;// CONCATENATED MODULE: ./src/core/duplicates.ts
+/**
+ * One finding per source location and rule. A kustomize base included by several overlays, or a chart rendered once
+ * per `charts` entry, is judged once per render; the user edits one file, so one finding stands for them all, naming
+ * the renders it was seen through (`via`) and keeping the identities of the others (`also`) so that a pull request
+ * adding one more render of an insecure source is still seen to introduce something.
+ */
+
+/** At most this many renders are named in a message; `via` keeps them all. */
+const NAMED = 3;
+function mergeRenderedDuplicates(findings) {
+    const groups = new Map();
+    const result = [];
+    for (const finding of findings) {
+        if (!finding.rendered) {
+            result.push(finding);
+            continue;
+        }
+        const key = keyOf(finding);
+        const group = groups.get(key);
+        if (group)
+            group.push(finding);
+        else {
+            groups.set(key, [finding]);
+            result.push(finding);
+        }
+    }
+    return result.map((finding) => {
+        const group = finding.rendered ? groups.get(keyOf(finding)) : undefined;
+        return group && group.length > 1 ? merged(group) : finding;
+    });
+}
+/** The place and rule of a finding: the same for the same field of the same source, whichever render it came from. */
+function keyOf(finding) {
+    return [
+        finding.ruleId,
+        finding.file,
+        finding.line,
+        finding.endLine,
+        finding.path.join('\u0000'),
+        finding.suppressed,
+    ].join('\u0001');
+}
+function merged(group) {
+    // The most severe stands for the group; among equals, the first by identity, so base and head agree.
+    const ordered = [...group].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) ||
+        (a.identity < b.identity ? -1 : a.identity > b.identity ? 1 : 0));
+    const head = ordered[0];
+    const result = { ...head };
+    const identities = new Set(ordered.flatMap((finding) => [finding.identity, ...(finding.also ?? [])]));
+    identities.delete(head.identity);
+    if (identities.size > 0)
+        result.also = [...identities].sort();
+    const via = [...new Set(ordered.flatMap((finding) => finding.via ?? []))].sort();
+    if (via.length > 0)
+        result.via = via;
+    // The source serves every render: an edit is offered only when every render asks for the same one, and never when
+    // the workload is an API client in any of them (its token would go there).
+    const client = ordered.find((finding) => finding.apiClient !== undefined);
+    if (client) {
+        result.apiClient = client.apiClient;
+        result.fix = null;
+    }
+    else if (!ordered.every((finding) => sameFix(finding, head))) {
+        result.fix = null;
+    }
+    if (via.length > 1) {
+        const named = via.slice(0, NAMED).map((label) => `\`${label}\``);
+        const more = via.length > NAMED ? ` and ${via.length - NAMED} more` : '';
+        result.message += ` Seen through ${via.length} renders: ${named.join(', ')}${more}.`;
+    }
+    return result;
+}
+function sameFix(a, b) {
+    if (a.fix === null || b.fix === null)
+        return a.fix === b.fix;
+    return ((a.fix.file ?? a.file) === (b.fix.file ?? b.file) &&
+        a.fix.startLine === b.fix.startLine &&
+        a.fix.endLine === b.fix.endLine &&
+        a.fix.replacement === b.fix.replacement);
 }
 
 ;// CONCATENATED MODULE: ./src/core/rbac.ts
@@ -9456,11 +9544,12 @@ const automountToken = {
                 `${(0,core_model/* resourceLabel */.bP)(workload.resource.ref)} mounts the API token of ServiceAccount \`${account}\`: ${why}.`,
             ];
             if (privileged.length > 0) {
-                const grants = privileged
-                    .slice(0, 3)
-                    .map((grant) => `${describeGrant(grant)} (${grant.privilege.reasons.join(', ')})`)
-                    .join('; ');
-                parts.push(`A stolen token carries privileged RBAC: ${grants}${privileged.length > 3 ? '; …' : ''}.`);
+                // A binding declared in two files (alternative installs) is one grant to a reader.
+                const described = [
+                    ...new Set(privileged.map((grant) => `${describeGrant(grant)} (${grant.privilege.reasons.join(', ')})`)),
+                ];
+                const grants = described.slice(0, 3).join('; ');
+                parts.push(`A stolen token carries privileged RBAC: ${grants}${described.length > 3 ? '; …' : ''}.`);
             }
             else if (isDefault) {
                 parts.push('It is the shared identity of every pod in the namespace that names no other.');
@@ -10884,6 +10973,8 @@ function toFinding(ruleId, defaultSeverity, configured, report) {
         finding.apiClient = report.apiClient;
     if (rendered)
         finding.rendered = true;
+    if (object.file.renderedBy !== undefined)
+        finding.via = [object.file.renderedBy];
     findingResource.set(finding, report.resource);
     return finding;
 }
@@ -11818,6 +11909,7 @@ async function secret_sources_readInside(root, path) {
 
 
 
+
 /**
  * A scan of a working tree, as the CLI and the Action's non-pull-request runs make it: collect the files, render
  * charts and overlays, scan everything together, point rendered findings at their sources and look for fixes at
@@ -11852,6 +11944,8 @@ async function scanWorkspace(root, paths, config, tools, log, secrets) {
             log(summary);
         probing = clock();
     }
+    // After probing, which judges each render's findings: one finding per source location and rule.
+    result.findings = mergeRenderedDuplicates(result.findings);
     secrets.cleanFindings(result.findings);
     for (const list of [collected.errors, collected.notices, result.errors, result.notices])
         secrets.cleanMessages(list);
@@ -12211,6 +12305,8 @@ function toJsonReport(findings, errors) {
                 entry.apiClient = finding.apiClient;
             if (finding.rendered)
                 entry.rendered = true;
+            if (finding.via)
+                entry.via = finding.via;
             return entry;
         }),
         errors: errors.map((error) => ({ file: error.file, line: error.line, message: error.message })),

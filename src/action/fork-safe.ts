@@ -329,6 +329,8 @@ function isFinding(value: unknown): value is Finding {
         isText(suppression.reason, MAX_TEXT))) &&
     (value.rendered === undefined || typeof value.rendered === 'boolean') &&
     isText(value.identity, MAX_TEXT) &&
+    isTextList(value.via) &&
+    isTextList(value.also) &&
     Array.isArray(value.path) &&
     value.path.every((segment) => typeof segment === 'string' || isCount(segment)) &&
     isRecord(resource) &&
@@ -337,6 +339,14 @@ function isFinding(value: unknown): value is Finding {
     isText(resource.name, 300) &&
     (resource.namespace === null || isText(resource.namespace, 300)) &&
     (fix === null || isFix(fix))
+  );
+}
+
+/** An optional list of texts, bounded like the rest of a finding. */
+function isTextList(value: unknown): boolean {
+  return (
+    value === undefined ||
+    (Array.isArray(value) && value.length <= 1_000 && value.every((entry) => isText(entry, MAX_TEXT)))
   );
 }
 

@@ -11,6 +11,7 @@ import { type GitHub, statusOf } from '../api/client.js';
 import { type PullFile, listPullFiles } from '../api/pull-files.js';
 import type { ResolvedConfig } from '../config/config.js';
 import { append } from '../core/arrays.js';
+import { mergeRenderedDuplicates } from '../core/duplicates.js';
 import type { SecretFilter } from '../core/redact.js';
 import { type ScanResult, scanFiles } from '../core/scan.js';
 import type { Finding, ScanError, ScanNotice, Severity, SourceFile } from '../core/types.js';
@@ -117,6 +118,8 @@ export async function reviewPullRequest(
     });
     const probed = probeSummary(probe);
     if (probed) core.info(probed);
+    // After probing, which judges each render's findings: one finding per source location and rule.
+    headResult.findings = mergeRenderedDuplicates(headResult.findings);
     secrets.cleanFindings(headResult.findings);
     for (const list of [head.errors, head.notices, headResult.errors]) secrets.cleanMessages(list);
     core.info(

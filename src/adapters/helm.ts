@@ -149,6 +149,7 @@ export async function renderChart(chart: ChartRender, options: HelmOptions): Pro
         text: documents.join('---\n'),
         rendered: true,
         renderNamespace: chart.namespace,
+        renderedBy: `chart ${chart.dir || '.'} (release ${chart.release})`,
       };
       const origin = await templateOrigin(options.root, path, documents);
       if (origin) file.origin = origin;

@@ -143,7 +143,12 @@ export async function buildOverlay(
       else bySource.set(source, [document.toString()]);
     }
     for (const [path, documents] of bySource) {
-      const file: SourceFile = { path, text: documents.join('---\n'), rendered: true };
+      const file: SourceFile = {
+        path,
+        text: documents.join('---\n'),
+        rendered: true,
+        renderedBy: `overlay ${dir || '.'}`,
+      };
       // The resource file users edit: findings point at its lines. It is read only inside the repository.
       if (path !== label) {
         const text = await readInside(root, path).catch(() => null);

@@ -1,5 +1,6 @@
 import type { ResolvedConfig } from '../config/config.js';
 import type { SecretFilter } from '../core/redact.js';
+import { mergeRenderedDuplicates } from '../core/duplicates.js';
 import { type ScanResult, scanFiles } from '../core/scan.js';
 import { type CollectedFiles, collectFiles } from './files.js';
 import { probeSummary, probeValues } from './probe.js';
@@ -45,6 +46,8 @@ export async function scanWorkspace(
     if (summary) log(summary);
     probing = clock();
   }
+  // After probing, which judges each render's findings: one finding per source location and rule.
+  result.findings = mergeRenderedDuplicates(result.findings);
   secrets.cleanFindings(result.findings);
   for (const list of [collected.errors, collected.notices, result.errors, result.notices])
     secrets.cleanMessages(list);

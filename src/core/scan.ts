@@ -161,6 +161,7 @@ function toFinding(
   };
   if (report.apiClient !== undefined) finding.apiClient = report.apiClient;
   if (rendered) finding.rendered = true;
+  if (object.file.renderedBy !== undefined) finding.via = [object.file.renderedBy];
   findingResource.set(finding, report.resource);
   return finding;
 }

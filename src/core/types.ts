@@ -29,6 +29,8 @@ export interface SourceFile {
   encoding?: 'utf-16le' | 'utf-16be';
   /** For rendered output: the file users edit, where findings and errors are pointed. */
   origin?: RenderOrigin;
+  /** For rendered output: the render it came from, as a person names it (`overlay deploy/prod`). */
+  renderedBy?: string;
 }
 
 /** The file rendered output came from: a Helm template, or a plain file a kustomization took in. */
@@ -87,6 +89,10 @@ export interface Finding {
   /** The evidence that the workload calls the API, when it is judged a client: no fix removes its token. */
   apiClient?: string;
   rendered?: boolean;
+  /** The renders (overlays, charts) the finding was seen through, when it is rendered. */
+  via?: string[];
+  /** Identities of the same finding seen through other renders, merged into this one (`duplicates.ts`). */
+  also?: string[];
   /** The field the finding is about, below the resource's object (for mapping rendered output back to templates). */
   path: (string | number)[];
   /**

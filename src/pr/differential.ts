@@ -17,11 +17,17 @@ export function splitFindings(
   base: readonly Finding[],
   changedFiles: ReadonlySet<string>,
 ): Differential {
-  const before = new Set(base.map((finding) => finding.identity));
+  const before = new Set(base.flatMap(identitiesOf));
   const result: Differential = { introduced: [], existing: [] };
   for (const finding of head) {
     if (!changedFiles.has(finding.file)) continue;
-    (before.has(finding.identity) ? result.existing : result.introduced).push(finding);
+    // A finding seen through several renders is new when any of them is: an overlay added over an insecure base.
+    const known = identitiesOf(finding).every((identity) => before.has(identity));
+    (known ? result.existing : result.introduced).push(finding);
   }
   return result;
+}
+
+function identitiesOf(finding: Finding): string[] {
+  return finding.also ? [finding.identity, ...finding.also] : [finding.identity];
 }

@@ -9,6 +9,12 @@ import { RULE_DOCS_URL } from '../version.js';
 import { type CommentableLines, inOneHunk } from './patch.js';
 import { append, maxOf } from '../core/arrays.js';
 
+/**
+ * Findings one comment describes: a suggestion that fixes more lists the rest in the review's body, so a comment stays
+ * far below GitHub's 65,536 characters (a message is at most 8,000, a rationale about 1,000).
+ */
+const COMMENT_FINDINGS = 5;
+
 const MARKER = /<!-- kube-token-guard:fingerprints=([0-9a-f,]+) -->/;
 const RESOLVED_MARKER = '<!-- kube-token-guard:resolved -->';
 
@@ -151,6 +157,11 @@ function groupByFixLines(
   )) {
     const fix = finding.fix;
     const last = groups[groups.length - 1];
+    // One values line can fix several findings (a setting two templates read): one suggestion for them all.
+    if (fix && last?.fix && sameEdits(fix, last.fix)) {
+      last.findings.push(finding);
+      continue;
+    }
     if (fix && last?.fix && text !== undefined && fix.startLine <= last.fix.endLine) {
       const merged = mergeFixes(text, [last.fix, fix]);
       if (merged) {
@@ -162,6 +173,18 @@ function groupByFixLines(
     groups.push({ findings: [finding], fix });
   }
   return groups;
+}
+
+function sameEdits(a: Fix, b: Fix): boolean {
+  return (
+    a.edits.length === b.edits.length &&
+    a.edits.every(
+      (edit, index) =>
+        edit.start === b.edits[index]!.start &&
+        edit.end === b.edits[index]!.end &&
+        edit.text === b.edits[index]!.text,
+    )
+  );
 }
 
 function mergeFixes(text: string, fixes: Fix[]): Fix | null {
@@ -228,8 +251,10 @@ export function planReview(
         append(plan.inBody, group.findings);
       } else if (fix && inOneHunk(lines, fix.startLine, fix.endLine)) {
         candidates.push(comment(path, fix.startLine, fix.endLine, group.findings, fix, context));
+        append(plan.inBody, group.findings.slice(COMMENT_FINDINGS));
       } else if (anchor.file === path && lines.right.has(anchor.line)) {
         candidates.push(comment(path, anchor.line, anchor.line, group.findings, null, context));
+        append(plan.inBody, group.findings.slice(COMMENT_FINDINGS));
       } else {
         append(plan.inBody, group.findings);
       }
@@ -251,7 +276,8 @@ function comment(
   context: CommentContext,
 ): PlannedComment {
   const parts: string[] = [];
-  for (const finding of findings) {
+  const described = findings.slice(0, COMMENT_FINDINGS);
+  for (const finding of described) {
     const meta = context.rules.get(finding.ruleId);
     parts.push(
       `**kube-token-guard** · [\`${finding.ruleId}\`](${RULE_DOCS_URL}/${finding.ruleId}.md) · **${finding.severity}**`,
@@ -260,6 +286,13 @@ function comment(
     );
     if (meta) parts.push('', `<details><summary>Why it matters</summary>\n\n${meta.rationale}\n\n</details>`);
     parts.push('');
+  }
+  if (findings.length > described.length) {
+    const more = findings.length - described.length;
+    parts.push(
+      `The same change fixes ${more} more finding${more === 1 ? '' : 's'}, listed in the review's body.`,
+      '',
+    );
   }
   if (fix && hasBidiControls(fix.replacement)) {
     // Accepting it would commit characters that make the lines read otherwise than they are: shown, not offered.
@@ -278,12 +311,12 @@ function comment(
     const fence = codeFence(fix.replacement, 4);
     parts.push(`${fence}suggestion`, fix.replacement, fence, '');
   }
-  const ids = [...new Set(findings.map((finding) => finding.ruleId))].join(',');
+  const ids = [...new Set(described.map((finding) => finding.ruleId))].join(',');
   parts.push(
     `<sub>An accepted exception can be recorded on the resource: \`kube-token-guard.io/ignore: "${ids}: <reason>"\`.</sub>`,
-    `<!-- kube-token-guard:fingerprints=${findings.map(fingerprint).join(',')} -->`,
+    `<!-- kube-token-guard:fingerprints=${described.map(fingerprint).join(',')} -->`,
   );
-  const planned: PlannedComment = { path, line: end, body: parts.join('\n'), findings };
+  const planned: PlannedComment = { path, line: end, body: parts.join('\n'), findings: described };
   if (start !== end) planned.startLine = start;
   return planned;
 }

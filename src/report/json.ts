@@ -21,6 +21,7 @@ export function toJsonReport(
       if (finding.suppression) entry.suppression = finding.suppression;
       if (finding.apiClient !== undefined) entry.apiClient = finding.apiClient;
       if (finding.rendered) entry.rendered = true;
+      if (finding.via) entry.via = finding.via;
       return entry;
     }),
     errors: errors.map((error) => ({ file: error.file, line: error.line, message: error.message })),

@@ -33,11 +33,14 @@ export const automountToken: Rule = {
         `${resourceLabel(workload.resource.ref)} mounts the API token of ServiceAccount \`${account}\`: ${why}.`,
       ];
       if (privileged.length > 0) {
-        const grants = privileged
-          .slice(0, 3)
-          .map((grant) => `${describeGrant(grant)} (${grant.privilege!.reasons.join(', ')})`)
-          .join('; ');
-        parts.push(`A stolen token carries privileged RBAC: ${grants}${privileged.length > 3 ? '; …' : ''}.`);
+        // A binding declared in two files (alternative installs) is one grant to a reader.
+        const described = [
+          ...new Set(
+            privileged.map((grant) => `${describeGrant(grant)} (${grant.privilege!.reasons.join(', ')})`),
+          ),
+        ];
+        const grants = described.slice(0, 3).join('; ');
+        parts.push(`A stolen token carries privileged RBAC: ${grants}${described.length > 3 ? '; …' : ''}.`);
       } else if (isDefault) {
         parts.push('It is the shared identity of every pod in the namespace that names no other.');
       }

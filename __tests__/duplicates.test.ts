@@ -1,0 +1,184 @@
+/**
+ * One finding per source location and rule, whatever number of renders showed it (issue 17, item 4).
+ */
+import { describe, expect, it } from 'vitest';
+import { mergeRenderedDuplicates } from '../src/core/duplicates.js';
+import type { Finding } from '../src/core/types.js';
+import { splitFindings } from '../src/pr/differential.js';
+import { diffContents } from '../src/pr/patch.js';
+import { planReview } from '../src/pr/review.js';
+import { registry } from '../src/rules/index.js';
+import { KUSTOMIZE, parseReport, runBundledCli, sandbox } from './hostile/sandbox.js';
+
+function rendered(overlay: string, changes: Partial<Finding> = {}): Finding {
+  const name = `${overlay.replace(/\W/g, '')}-web`;
+  return {
+    ruleId: 'automount-token',
+    severity: 'medium',
+    message: `Deployment default/${name} mounts the API token.`,
+    file: 'base/web.yaml',
+    line: 9,
+    endLine: 9,
+    resource: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name },
+    suppressed: false,
+    fix: null,
+    rendered: true,
+    via: [`overlay ${overlay}`],
+    path: ['spec', 'template', 'spec'],
+    identity: `automount-token|apps|Deployment|default|${name}|spec.template.spec`,
+    ...changes,
+  };
+}
+
+describe('mergeRenderedDuplicates', () => {
+  it('keeps one finding per rule and place, naming every render it was seen through', () => {
+    const merged = mergeRenderedDuplicates([rendered('dev'), rendered('prod'), rendered('staging')]);
+    expect(merged).toHaveLength(1);
+    expect(merged[0]!.via).toEqual(['overlay dev', 'overlay prod', 'overlay staging']);
+    expect(merged[0]!.also).toHaveLength(2);
+    expect(merged[0]!.message).toMatch(
+      /Seen through 3 renders: `overlay dev`, `overlay prod`, `overlay staging`\.$/,
+    );
+  });
+
+  it('leaves plain findings, other rules, other places and suppressed ones apart', () => {
+    const plain = { ...rendered('dev'), rendered: undefined, via: undefined };
+    const findings = [
+      plain,
+      { ...plain },
+      rendered('dev'),
+      rendered('dev', { ruleId: 'default-service-account' }),
+      rendered('dev', { line: 30, endLine: 30 }),
+      rendered('prod', { suppressed: true }),
+    ];
+    expect(mergeRenderedDuplicates(findings)).toHaveLength(6);
+  });
+
+  it('stands for the group with its most severe finding, and offers a fix only when every render asks for it', () => {
+    const fix = { edits: [{ start: 1, end: 1, text: 'x' }], startLine: 9, endLine: 9, replacement: 'x' };
+    const [severe] = mergeRenderedDuplicates([
+      rendered('dev', { fix }),
+      rendered('prod', { fix, severity: 'high' }),
+    ]);
+    expect(severe).toMatchObject({ severity: 'high', fix });
+    const [mixed] = mergeRenderedDuplicates([rendered('dev', { fix }), rendered('prod')]);
+    expect(mixed!.fix).toBeNull();
+  });
+
+  it('never fixes a source that one of its renders runs as an API client', () => {
+    const fix = { edits: [{ start: 1, end: 1, text: 'x' }], startLine: 9, endLine: 9, replacement: 'x' };
+    const [finding] = mergeRenderedDuplicates([
+      rendered('dev', { fix }),
+      rendered('prod', {
+        fix,
+        severity: 'info',
+        apiClient: 'ServiceAccount `prod/web` is a subject of RoleBinding',
+      }),
+    ]);
+    expect(finding).toMatchObject({ severity: 'medium', fix: null });
+    expect(finding!.apiClient).toMatch(/RoleBinding/);
+  });
+
+  it('counts a finding as introduced when the pull request adds a render of it', () => {
+    const base = mergeRenderedDuplicates([rendered('dev'), rendered('prod')]);
+    const same = mergeRenderedDuplicates([rendered('prod'), rendered('dev')]);
+    const added = mergeRenderedDuplicates([rendered('dev'), rendered('prod'), rendered('qa')]);
+    const changed = new Set(['base/web.yaml']);
+    expect(splitFindings(same, base, changed).introduced).toEqual([]);
+    expect(splitFindings(added, base, changed).introduced).toHaveLength(1);
+  });
+});
+
+describe('one review comment for one suggestion', () => {
+  it('posts a values line that fixes two findings once, carrying both', () => {
+    const values = 'server:\n  automount: true\n';
+    const fix = {
+      file: 'values.yaml',
+      edits: [{ start: 21, end: 25, text: 'false' }],
+      startLine: 2,
+      endLine: 2,
+      replacement: '  automount: false',
+    };
+    const first = rendered('dev', { file: 'templates/a.yaml', fix, via: undefined, identity: 'a' });
+    const second = rendered('dev', { file: 'templates/b.yaml', fix, via: undefined, identity: 'b' });
+    const plan = planReview([first, second], [], {
+      rules: new Map(registry.rules.map((rule) => [rule.meta.id, rule.meta])),
+      lines: new Map([['values.yaml', { ...diffContents('', values), inline: true }]]),
+      texts: new Map([['values.yaml', values]]),
+      maxComments: 25,
+    });
+    expect(plan.comments).toHaveLength(1);
+    expect(plan.comments[0]!.findings).toHaveLength(2);
+    expect(plan.comments[0]!.body.match(/````suggestion/g)).toHaveLength(1);
+  });
+
+  it('describes at most five findings in that comment and lists the rest in the body, under GitHub`s limit', () => {
+    const values = 'server:\n  automount: true\n';
+    const fix = {
+      file: 'values.yaml',
+      edits: [{ start: 21, end: 25, text: 'false' }],
+      startLine: 2,
+      endLine: 2,
+      replacement: '  automount: false',
+    };
+    const many = Array.from({ length: 12 }, (_, index) =>
+      rendered('dev', {
+        file: `templates/${index}.yaml`,
+        fix,
+        identity: `i${index}`,
+        message: 'x'.repeat(8_000),
+      }),
+    );
+    const plan = planReview(many, [], {
+      rules: new Map(registry.rules.map((rule) => [rule.meta.id, rule.meta])),
+      lines: new Map([['values.yaml', { ...diffContents('', values), inline: true }]]),
+      texts: new Map([['values.yaml', values]]),
+      maxComments: 25,
+    });
+    expect(plan.comments).toHaveLength(1);
+    expect(plan.comments[0]!.findings).toHaveLength(5);
+    expect(plan.comments[0]!.body).toContain('The same change fixes 7 more findings');
+    expect(plan.comments[0]!.body.length).toBeLessThan(65_536);
+    expect(plan.inBody).toHaveLength(7);
+  });
+});
+
+describe.skipIf(KUSTOMIZE === null)(
+  'a base included by several overlays, built with the real kustomize',
+  () => {
+    it('reports each finding of the base once, naming the overlays', () => {
+      const web = [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata: {name: web}',
+        'spec:',
+        '  selector: {matchLabels: {app: web}}',
+        '  template:',
+        '    metadata: {labels: {app: web}}',
+        '    spec:',
+        '      serviceAccountName: web',
+        '      containers: [{name: web, image: web}]',
+        '---',
+        'apiVersion: v1',
+        'kind: ServiceAccount',
+        'metadata: {name: web}',
+        '',
+      ].join('\n');
+      const overlay = (prefix: string) => `resources: [../../base]\nnamePrefix: ${prefix}-\n`;
+      const { repo } = sandbox({
+        'base/kustomization.yaml': 'resources: [web.yaml]\n',
+        'base/web.yaml': web,
+        'overlays/dev/kustomization.yaml': overlay('dev'),
+        'overlays/prod/kustomization.yaml': overlay('prod'),
+        'overlays/qa/kustomization.yaml': overlay('qa'),
+      });
+      const report = parseReport(runBundledCli(repo, ['scan', '--format', 'json', '--fail-on', 'none']));
+      const findings = report.findings as unknown as (Finding & { via: string[] })[];
+      const places = new Set(findings.map((finding) => `${finding.ruleId}@${finding.file}:${finding.line}`));
+      expect(findings).toHaveLength(places.size);
+      const token = findings.find((finding) => finding.ruleId === 'automount-token')!;
+      expect(token).toMatchObject({ file: 'base/web.yaml', line: 8 });
+      expect(token.via).toEqual(['overlay overlays/dev', 'overlay overlays/prod', 'overlay overlays/qa']);
+    });
+  },
+);

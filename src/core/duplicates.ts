@@ -1,0 +1,85 @@
+/**
+ * One finding per source location and rule. A kustomize base included by several overlays, or a chart rendered once
+ * per `charts` entry, is judged once per render; the user edits one file, so one finding stands for them all, naming
+ * the renders it was seen through (`via`) and keeping the identities of the others (`also`) so that a pull request
+ * adding one more render of an insecure source is still seen to introduce something.
+ */
+import { type Finding, severityRank } from './types.js';
+
+/** At most this many renders are named in a message; `via` keeps them all. */
+const NAMED = 3;
+
+export function mergeRenderedDuplicates(findings: readonly Finding[]): Finding[] {
+  const groups = new Map<string, Finding[]>();
+  const result: Finding[] = [];
+  for (const finding of findings) {
+    if (!finding.rendered) {
+      result.push(finding);
+      continue;
+    }
+    const key = keyOf(finding);
+    const group = groups.get(key);
+    if (group) group.push(finding);
+    else {
+      groups.set(key, [finding]);
+      result.push(finding);
+    }
+  }
+  return result.map((finding) => {
+    const group = finding.rendered ? groups.get(keyOf(finding)) : undefined;
+    return group && group.length > 1 ? merged(group) : finding;
+  });
+}
+
+/** The place and rule of a finding: the same for the same field of the same source, whichever render it came from. */
+function keyOf(finding: Finding): string {
+  return [
+    finding.ruleId,
+    finding.file,
+    finding.line,
+    finding.endLine,
+    finding.path.join('\u0000'),
+    finding.suppressed,
+  ].join('\u0001');
+}
+
+function merged(group: Finding[]): Finding {
+  // The most severe stands for the group; among equals, the first by identity, so base and head agree.
+  const ordered = [...group].sort(
+    (a, b) =>
+      severityRank(b.severity) - severityRank(a.severity) ||
+      (a.identity < b.identity ? -1 : a.identity > b.identity ? 1 : 0),
+  );
+  const head = ordered[0]!;
+  const result: Finding = { ...head };
+  const identities = new Set(ordered.flatMap((finding) => [finding.identity, ...(finding.also ?? [])]));
+  identities.delete(head.identity);
+  if (identities.size > 0) result.also = [...identities].sort();
+  const via = [...new Set(ordered.flatMap((finding) => finding.via ?? []))].sort();
+  if (via.length > 0) result.via = via;
+  // The source serves every render: an edit is offered only when every render asks for the same one, and never when
+  // the workload is an API client in any of them (its token would go there).
+  const client = ordered.find((finding) => finding.apiClient !== undefined);
+  if (client) {
+    result.apiClient = client.apiClient;
+    result.fix = null;
+  } else if (!ordered.every((finding) => sameFix(finding, head))) {
+    result.fix = null;
+  }
+  if (via.length > 1) {
+    const named = via.slice(0, NAMED).map((label) => `\`${label}\``);
+    const more = via.length > NAMED ? ` and ${via.length - NAMED} more` : '';
+    result.message += ` Seen through ${via.length} renders: ${named.join(', ')}${more}.`;
+  }
+  return result;
+}
+
+function sameFix(a: Finding, b: Finding): boolean {
+  if (a.fix === null || b.fix === null) return a.fix === b.fix;
+  return (
+    (a.fix.file ?? a.file) === (b.fix.file ?? b.file) &&
+    a.fix.startLine === b.fix.startLine &&
+    a.fix.endLine === b.fix.endLine &&
+    a.fix.replacement === b.fix.replacement
+  );
+}
