@@ -4138,7 +4138,7 @@ const contains_1 = __nccwpck_require__(6182);
 const dependencies_1 = __nccwpck_require__(5826);
 const propertyNames_1 = __nccwpck_require__(1372);
 const additionalProperties_1 = __nccwpck_require__(2431);
-const properties_1 = __nccwpck_require__(6397);
+const properties_1 = __nccwpck_require__(8778);
 const patternProperties_1 = __nccwpck_require__(664);
 const not_1 = __nccwpck_require__(8350);
 const anyOf_1 = __nccwpck_require__(9380);
@@ -4466,7 +4466,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6397:
+/***/ 8778:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -36801,7 +36801,7 @@ function useEnvironmentCopy() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9755);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8778);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(193);
 
 
 
@@ -36818,7 +36818,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8778:
+/***/ 193:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -52276,6 +52276,108 @@ function mountedClients(model, patterns) {
     return mounted;
 }
 
+;// CONCATENATED MODULE: ./src/core/installs.ts
+/**
+ * Which objects are one cluster. A repository often holds alternatives: a chart rendered per environment, overlays for
+ * `dev` and `prod`, an HA install beside a plain one. Each chart render and each overlay build is an install of its
+ * own, applied together with the plain manifests of the scan: ServiceAccounts, bindings and the workloads sharing an
+ * account are resolved within it, never across two alternatives. With `installs: together` everything scanned is
+ * one cluster. Plain files named by `install-files` (a generated `install.yaml` beside `ha/install.yaml`) are each an
+ * install of their own in the same way.
+ *
+ * Plain manifests belong to every install. A finding on one of them stands when any install reports it, at its
+ * highest severity; its fix only when every install asks for the same one and none judges the workload an API
+ * client (a fix on a shared file serves them all).
+ */
+
+
+
+/**
+ * The install a file is one of: its render, `file <path>` for a plain file `install-files` names, else null (the
+ * plain manifests every install is applied with).
+ */
+function installLabel(path, renderedBy, installFiles) {
+    if (renderedBy !== undefined)
+        return renderedBy;
+    return installFiles.some((glob) => (0,esm/* minimatch */.xF)(path, glob, { dot: true })) ? `file ${path}` : null;
+}
+/** The installs of a scan's objects: one model of everything, or one per render plus one of the plain manifests. */
+function installsOf(objects, defaultNamespace, separate, installFiles = []) {
+    const renders = new Map();
+    const plain = [];
+    for (const object of objects) {
+        const render = installLabel(object.file.path, object.file.renderedBy, installFiles);
+        if (render === null)
+            plain.push(object);
+        else {
+            const list = renders.get(render);
+            if (list)
+                list.push(object);
+            else
+                renders.set(render, [object]);
+        }
+    }
+    if (!separate || renders.size <= 1) {
+        return [{ render: null, model: (0,core_model/* buildModel */.yK)([...objects], defaultNamespace) }];
+    }
+    const installs = [];
+    if (plain.length > 0)
+        installs.push({ render: null, model: (0,core_model/* buildModel */.yK)(plain, defaultNamespace) });
+    for (const [render, own] of [...renders].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        installs.push({ render, model: (0,core_model/* buildModel */.yK)([...plain, ...own], defaultNamespace) });
+    }
+    return installs;
+}
+/**
+ * The findings of all installs: a rendered object's from its own install; a plain object's from every install,
+ * merged by identity as the module comment says.
+ */
+function combineInstallFindings(installs, findingsOf, renderOf) {
+    if (installs.length === 1)
+        return findingsOf(installs[0]);
+    const result = [];
+    const plain = new Map();
+    // Plain objects are in every install; a plain finding's fix must be asked for by each of them.
+    const count = installs.length;
+    for (const install of installs) {
+        for (const finding of findingsOf(install)) {
+            const render = renderOf(finding);
+            if (render !== null) {
+                if (render === install.render)
+                    result.push(finding);
+                continue;
+            }
+            const entry = plain.get(finding.identity);
+            if (!entry) {
+                plain.set(finding.identity, { finding, seen: 1, fixes: new Set([fixKey(finding)]) });
+                continue;
+            }
+            entry.seen++;
+            entry.fixes.add(fixKey(finding));
+            if (severityRank(finding.severity) > severityRank(entry.finding.severity)) {
+                entry.finding = { ...finding, apiClient: entry.finding.apiClient ?? finding.apiClient };
+            }
+            if (finding.apiClient !== undefined && entry.finding.apiClient === undefined) {
+                entry.finding = { ...entry.finding, apiClient: finding.apiClient };
+            }
+        }
+    }
+    for (const { finding, seen, fixes } of plain.values()) {
+        if (finding.apiClient === undefined)
+            delete finding.apiClient;
+        if (finding.fix && (seen < count || fixes.size > 1 || finding.apiClient !== undefined)) {
+            result.push({ ...finding, fix: null });
+        }
+        else
+            result.push(finding);
+    }
+    return result;
+}
+function fixKey(finding) {
+    const fix = finding.fix;
+    return fix === null ? '' : JSON.stringify([fix.file ?? null, fix.edits]);
+}
+
 // EXTERNAL MODULE: ./src/core/screen.ts
 var screen = __nccwpck_require__(9755);
 ;// CONCATENATED MODULE: ./src/core/source-map.ts
@@ -52475,19 +52577,22 @@ function scanFiles(files, config, registry = rules_registry, load = { screen: sc
         documents += loaded.documents;
         inert += loaded.inert;
     });
-    const model = (0,core_model/* buildModel */.yK)(objects, config.defaultNamespace);
-    const findings = evaluate(model, config, registry);
+    const separate = config.installs === 'separate';
+    const installs = installsOf(objects, config.defaultNamespace, separate, config.installFiles);
+    const findings = sortFindings(combineInstallFindings(installs, (install) => evaluate(install.model, config, registry), (finding) => installLabel(finding.file, finding.via?.[0], config.installFiles)));
+    const workloads = new Set(installs.flatMap((install) => install.model.workloads.map((workload) => workload.resource.object)));
     return {
         findings,
         errors,
         notices,
-        secretValues: secretValues(model, extraCredentialEnvNames(config)),
-        mountedClients: () => mountedClients(model, config.apiClients),
+        secretValues: new Set(installs.flatMap((install) => [...secretValues(install.model, extraCredentialEnvNames(config))])),
+        // A client in any install keeps its token: a fix to a shared file serves them all.
+        mountedClients: () => new Set(installs.flatMap((install) => [...mountedClients(install.model, config.apiClients)])),
         stats: {
             files: files.length,
             documents,
-            resources: model.resources.length + inert,
-            workloads: model.workloads.length,
+            resources: objects.length + inert,
+            workloads: workloads.size,
             screened,
         },
     };
@@ -52728,6 +52833,15 @@ function configSchema() {
                 type: 'boolean',
                 default: true,
                 description: 'Render Helm charts and build kustomize overlays (with helm and kustomize, which must be installed). `false` leaves them unchecked, knowingly: each is named in a notice.',
+            },
+            installs: {
+                enum: ['separate', 'together'],
+                default: 'separate',
+                description: 'What is one cluster. `separate`: each chart render and each overlay build is an install of its own, applied with the plain manifests, so ServiceAccounts, bindings and shared accounts are resolved within it, never across alternatives (`dev` and `prod` overlays, an HA install beside a plain one). `together`: everything scanned is one cluster.',
+            },
+            'install-files': {
+                ...stringList('Globs of plain files that are each a whole install on their own (a generated `install.yaml` beside `ha/install.yaml`): with `installs: separate`, each is one install with the other plain manifests, never with another of them.'),
+                default: [],
             },
             overlays: {
                 ...stringList('Kustomize overlays to build, relative to the repository root. Default: every folder with a kustomization that no other kustomization includes.'),
@@ -54109,6 +54223,8 @@ function resolveConfig(raw, file) {
             kubeVersion: chart['kube-version']?.replace(/^v/, '') ?? null,
         })),
         render: raw.render ?? true,
+        installs: raw.installs ?? 'separate',
+        installFiles: (raw['install-files'] ?? []).map(normalisePath),
         overlays: raw.overlays ? raw.overlays.map(normalisePath) : null,
         include: raw.include ?? ['**/*.yaml', '**/*.yml', '**/*.json'],
         exclude: raw.exclude ?? ['**/node_modules/**'],

@@ -258,6 +258,18 @@ export function configFileText(layout: RepositoryLayout): string {
     ),
     'render: true',
     '',
+    ...comment(
+      'What is one cluster. `separate`: each chart render and each overlay build is an install of its own, ' +
+        'applied with the plain manifests; ServiceAccounts, bindings and shared accounts are resolved within it, ' +
+        'never across alternatives (`dev` and `prod` overlays, say). `together`: everything scanned is one cluster.',
+    ),
+    'installs: separate',
+    ...comment(
+      'Plain files that are each a whole install on their own (a generated install.yaml beside ha/install.yaml), ' +
+        'as globs: each is then one install with the other plain manifests, never with another of them.',
+    ),
+    'install-files: []',
+    '',
     ...overlayLines(layout),
     '',
     ...comment(

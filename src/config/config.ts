@@ -37,6 +37,10 @@ export interface ResolvedConfig {
   charts: ChartSetting[];
   /** Whether charts are rendered and overlays built; off, each is named in a notice instead. */
   render: boolean;
+  /** Whether each render is an install of its own with the plain manifests, or everything is one cluster. */
+  installs: 'separate' | 'together';
+  /** Globs of plain files that are each an install of their own. */
+  installFiles: string[];
   /** Overlays to build, or null to build every overlay found. */
   overlays: string[] | null;
   include: string[];
@@ -121,6 +125,8 @@ interface RawConfig {
     'kube-version'?: string;
   }[];
   render?: boolean;
+  installs?: 'separate' | 'together';
+  'install-files'?: string[];
   overlays?: string[];
   include?: string[];
   exclude?: string[];
@@ -174,6 +180,8 @@ function resolveConfig(raw: RawConfig, file: string | null): ResolvedConfig {
       kubeVersion: chart['kube-version']?.replace(/^v/, '') ?? null,
     })),
     render: raw.render ?? true,
+    installs: raw.installs ?? 'separate',
+    installFiles: (raw['install-files'] ?? []).map(normalisePath),
     overlays: raw.overlays ? raw.overlays.map(normalisePath) : null,
     include: raw.include ?? ['**/*.yaml', '**/*.yml', '**/*.json'],
     exclude: raw.exclude ?? ['**/node_modules/**'],

@@ -126,6 +126,18 @@ export function configSchema(): Record<string, unknown> {
         description:
           'Render Helm charts and build kustomize overlays (with helm and kustomize, which must be installed). `false` leaves them unchecked, knowingly: each is named in a notice.',
       },
+      installs: {
+        enum: ['separate', 'together'],
+        default: 'separate',
+        description:
+          'What is one cluster. `separate`: each chart render and each overlay build is an install of its own, applied with the plain manifests, so ServiceAccounts, bindings and shared accounts are resolved within it, never across alternatives (`dev` and `prod` overlays, an HA install beside a plain one). `together`: everything scanned is one cluster.',
+      },
+      'install-files': {
+        ...stringList(
+          'Globs of plain files that are each a whole install on their own (a generated `install.yaml` beside `ha/install.yaml`): with `installs: separate`, each is one install with the other plain manifests, never with another of them.',
+        ),
+        default: [],
+      },
       overlays: {
         ...stringList(
           'Kustomize overlays to build, relative to the repository root. Default: every folder with a kustomization that no other kustomization includes.',

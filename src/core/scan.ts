@@ -4,7 +4,8 @@ import type { EngineSettings, Report, RuleContext } from '../rules/types.js';
 import { type LoadOptions, type LoadedObject, loadFiles } from './load.js';
 import { spanOf } from './locate.js';
 import { apiClientJudge, mountedClients } from './api-clients.js';
-import { type Model, type Resource, type Workload, buildModel } from './model.js';
+import { combineInstallFindings, installLabel, installsOf } from './installs.js';
+import { type Model, type Resource, type Workload } from './model.js';
 import { buildRbacIndex } from './rbac.js';
 import { workerScreen } from './screen.js';
 import { extraCredentialEnvNames, secretLines, secretValues, withholdSecretFixes } from './secrets.js';
@@ -59,19 +60,33 @@ export function scanFiles(
     documents += loaded.documents;
     inert += loaded.inert;
   });
-  const model = buildModel(objects, config.defaultNamespace);
-  const findings = evaluate(model, config, registry);
+  const separate = config.installs === 'separate';
+  const installs = installsOf(objects, config.defaultNamespace, separate, config.installFiles);
+  const findings = sortFindings(
+    combineInstallFindings(
+      installs,
+      (install) => evaluate(install.model, config, registry),
+      (finding) => installLabel(finding.file, finding.via?.[0], config.installFiles),
+    ),
+  );
+  const workloads = new Set(
+    installs.flatMap((install) => install.model.workloads.map((workload) => workload.resource.object)),
+  );
   return {
     findings,
     errors,
     notices,
-    secretValues: secretValues(model, extraCredentialEnvNames(config)),
-    mountedClients: () => mountedClients(model, config.apiClients),
+    secretValues: new Set(
+      installs.flatMap((install) => [...secretValues(install.model, extraCredentialEnvNames(config))]),
+    ),
+    // A client in any install keeps its token: a fix to a shared file serves them all.
+    mountedClients: () =>
+      new Set(installs.flatMap((install) => [...mountedClients(install.model, config.apiClients)])),
     stats: {
       files: files.length,
       documents,
-      resources: model.resources.length + inert,
-      workloads: model.workloads.length,
+      resources: objects.length + inert,
+      workloads: workloads.size,
       screened,
     },
   };
