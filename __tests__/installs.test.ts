@@ -124,6 +124,20 @@ describe('installs', () => {
     expect(withClient.map((finding) => finding.fix)).toEqual(withClient.map(() => null));
   });
 
+  it('keeps the findings of alternatives in two plain files apart, whatever the renders', () => {
+    // The same workload in two plain bundles: one identity, two places, each its own finding.
+    const files = [
+      { path: 'install.yaml', text: workload('Deployment', 'server', 'server') },
+      { path: 'ha/install.yaml', text: workload('Deployment', 'server', 'server') },
+      ...alternatives(),
+    ];
+    const places = findingsOf(scan(files), 'automount-token')
+      .filter((finding) => !finding.rendered)
+      .map((finding) => finding.file)
+      .sort();
+    expect(places).toEqual(['ha/install.yaml', 'install.yaml']);
+  });
+
   it('treats plain files named by `install-files` as installs of their own', () => {
     const install = (kind: string) => `${ACCOUNT}---\n${workload(kind, 'controller', 'controller')}`;
     const files = { 'install.yaml': install('Deployment'), 'ha/install.yaml': install('StatefulSet') };

@@ -65,7 +65,7 @@ export function installsOf(
 
 /**
  * The findings of all installs: a rendered object's from its own install; a plain object's from every install,
- * merged by identity as the module comment says.
+ * merged by identity and place as the module comment says.
  */
 export function combineInstallFindings(
   installs: readonly Install[],
@@ -84,9 +84,11 @@ export function combineInstallFindings(
         if (render === install.render) result.push(finding);
         continue;
       }
-      const entry = plain.get(finding.identity);
+      // The same finding in each install; alternatives in two plain files share identities but not places.
+      const key = `${finding.identity}\u0000${finding.file}\u0000${finding.line}`;
+      const entry = plain.get(key);
       if (!entry) {
-        plain.set(finding.identity, { finding, seen: 1, fixes: new Set([fixKey(finding)]) });
+        plain.set(key, { finding, seen: 1, fixes: new Set([fixKey(finding)]) });
         continue;
       }
       entry.seen++;
