@@ -42978,7 +42978,7 @@ const CATALOG = {
             "strict"
         ],
         "summary": "Flags workloads that run as the `default` ServiceAccount instead of an identity of their own.",
-        "description": "Fires for every pod spec whose ServiceAccount is `default`: neither `serviceAccountName` nor the deprecated\n`serviceAccount` is set, one of them is an empty string, or one of them says `default`.\n\nIt fires whatever the effective automount setting is, because the identity itself is shared: even with the\ntoken unmounted, any RBAC granted to `default` (now or later) applies to this workload, and audit logs cannot\ntell its requests apart from those of other pods.\n\nSeverity is `medium`, raised to `high` when the workload also forces the token to be mounted: the pod spec\nsays `automountServiceAccountToken: true`, or the `default` ServiceAccount declared for that namespace in the\nscanned set says `true`.\n\nIt does not fire for workloads that name any other ServiceAccount, whether or not that account is declared in\nthe scanned set (see `missing-service-account` for the latter).",
+        "description": "Fires for every pod spec whose ServiceAccount is `default`: neither `serviceAccountName` nor the deprecated\n`serviceAccount` is set, one of them is an empty string, or one of them says `default`.\n\nIt fires whatever the effective automount setting is, because the identity itself is shared: even with the\ntoken unmounted, any RBAC granted to `default` (now or later) applies to this workload, and audit logs cannot\ntell its requests apart from those of other pods.\n\nSeverity is `medium`, raised to `high` when the token is mounted because someone said so explicitly, judged\nby Kubernetes' own precedence (the same decision `automount-token` reads): the pod spec says\n`automountServiceAccountToken: true`, or the pod spec leaves the field unset and the `default` ServiceAccount\ndeclared for that namespace in the scanned set says `true`. A pod-level `false` wins over the account's\n`true` (no token is mounted), so it stays `medium`.\n\nIt does not fire for workloads that name any other ServiceAccount, whether or not that account is declared in\nthe scanned set (see `missing-service-account` for the latter).",
         "rationale": "`default` is created by Kubernetes in every namespace and is used by every pod that names no other account,\nso it is the identity most likely to collect permissions over time: one team binds a Role to it \"to make\nsomething work\" and every pod in the namespace inherits the grant. A compromise of any of those pods then\nexposes all of them, and least privilege per workload becomes impossible. A dedicated ServiceAccount per\nworkload keeps grants, audit trails and revocation scoped to one application.",
         "remediation": "Create a ServiceAccount for the workload (usually named after it) with `automountServiceAccountToken: false`,\nbind to it only the Roles the workload needs with a RoleBinding, and set `serviceAccountName` in the pod\nspec. There is no automatic fix, since the new account and its grants are a design decision; the finding's\nmessage shows the account to create.\n\nVendor charts that cannot be changed can be exempted with\n`kube-token-guard.io/ignore: \"default-service-account: <reason>\"` or a config exemption with a reason.",
         "options": {},
@@ -42988,8 +42988,8 @@ const CATALOG = {
         },
         "references": [
             {
-                "title": "Configure Service Accounts for Pods",
-                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
+                "title": "Configure Service Accounts for Pods (the pod spec takes precedence over the ServiceAccount)",
+                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting"
             },
             {
                 "title": "Service Accounts",
@@ -43564,9 +43564,13 @@ const defaultServiceAccount = {
             if (workload.serviceAccountName !== 'default')
                 continue;
             const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
-            const declared = resolveServiceAccount(model, namespace, 'default');
-            const forced = automountField(workload.podSpec) === true ||
-                (declared !== null && automountField(declared.object.value) === true);
+            // Kubernetes' precedence decides, as for automount-token: a pod-level `false` wins over the account's `true`.
+            const decision = effectiveAutomount(model, workload, context.settings.assumeUnresolvedMounts);
+            const forcedBy = decision.mounts && decision.source === 'pod'
+                ? 'the pod spec says `automountServiceAccountToken: true`'
+                : decision.mounts && decision.source === 'serviceaccount'
+                    ? 'that ServiceAccount says `automountServiceAccountToken: true` and the pod spec does not override it'
+                    : null;
             const name = workload.resource.ref.name;
             const how = workload.serviceAccountField === null
                 ? 'names no ServiceAccount, so it runs as'
@@ -43576,9 +43580,9 @@ const defaultServiceAccount = {
                 path: workload.serviceAccountField
                     ? [...workload.podSpecPath, workload.serviceAccountField]
                     : workload.podSpecPath,
-                severity: forced ? 'high' : undefined,
+                severity: forcedBy ? 'high' : undefined,
                 message: `${(0,core_model/* resourceLabel */.bP)(workload.resource.ref)} ${how} the \`default\` ServiceAccount of namespace \`${namespace}\`, ` +
-                    `an identity shared by every pod there that names no other${forced ? ', and forces its token to be mounted' : ''}. ` +
+                    `an identity shared by every pod there that names no other${forcedBy ? `, and forces its token to be mounted: ${forcedBy}` : ''}. ` +
                     `Create a dedicated ServiceAccount \`${namespace}/${name}\` with \`automountServiceAccountToken: false\`, ` +
                     `grant it only what it needs with a RoleBinding, and set \`serviceAccountName: ${name}\`.`,
             });
