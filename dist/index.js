@@ -36025,19 +36025,37 @@ const CLUSTER_SCOPED_KINDS = new Set([
     'ClusterIssuer',
     'VolumeSnapshotClass',
 ]);
-/** Where the pod spec sits for the kinds the design names; anything else with `spec.template.spec.containers` too. */
-const POD_SPEC_PATHS = {
-    Pod: { spec: ['spec'], metadata: null },
-    PodTemplate: { spec: ['template', 'spec'], metadata: ['template', 'metadata'] },
+const TEMPLATE_SPEC = { spec: ['spec', 'template', 'spec'], metadata: ['spec', 'template', 'metadata'] };
+/**
+ * The workload kinds of Kubernetes' own API groups, where their pod spec sits, and the groups they belong to (`''` is
+ * the core group; `extensions` and the beta versions of `apps` served the same kinds before 1.16). Each is judged by its
+ * kind: the API requires the pod template, so a template without `containers` is still a pod template (the API server
+ * refuses the object, yet what it says about tokens is what the author meant). The same kind name in another group (a
+ * custom resource) is judged only when it has the shape, `containers` included.
+ */
+const WORKLOAD_KINDS = {
+    Pod: { groups: [''], spec: ['spec'], metadata: null },
+    PodTemplate: { groups: [''], spec: ['template', 'spec'], metadata: ['template', 'metadata'] },
+    ReplicationController: { groups: [''], ...TEMPLATE_SPEC },
+    Deployment: { groups: ['apps', 'extensions'], ...TEMPLATE_SPEC },
+    StatefulSet: { groups: ['apps'], ...TEMPLATE_SPEC },
+    DaemonSet: { groups: ['apps', 'extensions'], ...TEMPLATE_SPEC },
+    ReplicaSet: { groups: ['apps', 'extensions'], ...TEMPLATE_SPEC },
+    Job: { groups: ['batch'], ...TEMPLATE_SPEC },
     CronJob: {
+        groups: ['batch'],
         spec: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
         metadata: ['spec', 'jobTemplate', 'spec', 'template', 'metadata'],
     },
 };
-const TEMPLATE_SPEC = { spec: ['spec', 'template', 'spec'], metadata: ['spec', 'template', 'metadata'] };
+/** The API group of an `apiVersion`: `apps` of `apps/v1`, `''` of `v1`. */
+function groupOf(apiVersion) {
+    const slash = apiVersion.lastIndexOf('/');
+    return slash === -1 ? '' : apiVersion.slice(0, slash);
+}
 /** Kinds the model reads by name; every other kind matters only when it carries a pod template. */
 const MODEL_KINDS = new Set([
-    ...Object.keys(POD_SPEC_PATHS),
+    ...Object.keys(WORKLOAD_KINDS),
     'ServiceAccount',
     'Secret',
     'Namespace',
@@ -36179,22 +36197,22 @@ function toResource(object, defaultNamespace) {
 function toWorkload(resource) {
     const value = resource.object.value;
     // Own keys only: a kind such as `constructor` must not find Object's prototype.
-    const known = Object.hasOwn(POD_SPEC_PATHS, resource.ref.kind)
-        ? POD_SPEC_PATHS[resource.ref.kind]
+    const known = Object.hasOwn(WORKLOAD_KINDS, resource.ref.kind)
+        ? WORKLOAD_KINDS[resource.ref.kind]
         : undefined;
-    let paths = known;
-    if (!paths) {
-        const candidate = getPath(value, TEMPLATE_SPEC.spec);
-        if (!isRecord(candidate) || !Array.isArray(candidate.containers))
-            return null;
-        paths = TEMPLATE_SPEC;
+    const paths = known ?? TEMPLATE_SPEC;
+    const found = getPath(value, paths.spec);
+    let podSpec;
+    if (known?.groups.includes(groupOf(resource.ref.apiVersion))) {
+        // A workload of Kubernetes' own kinds whatever its pod spec holds; one without any is read as an empty one (every
+        // field unset, as Kubernetes would default it) and pointed at where its template should be.
+        podSpec = isRecord(found) ? found : {};
     }
-    const podSpec = getPath(value, paths.spec);
-    if (!isRecord(podSpec))
-        return null;
-    // A Pod is only a workload if it looks like one; other kinds are recognised by their well-known template path.
-    if (resource.ref.kind === 'Pod' && !Array.isArray(podSpec.containers))
-        return null;
+    else {
+        if (!isRecord(found) || !Array.isArray(found.containers))
+            return null;
+        podSpec = found;
+    }
     const templateMetadata = paths.metadata ? getPath(value, paths.metadata) : undefined;
     const templateAnnotations = isRecord(templateMetadata) ? stringMap(templateMetadata.annotations) : {};
     const byName = nonEmptyString(podSpec.serviceAccountName);
@@ -42881,7 +42899,7 @@ const CATALOG = {
             "strict"
         ],
         "summary": "Flags workloads whose pods get a Kubernetes API token mounted although nobody explicitly asked for one.",
-        "description": "The rule works out the *effective* automount setting of every pod spec (Pod, Deployment, StatefulSet,\nDaemonSet, ReplicaSet, ReplicationController, Job, CronJob, PodTemplate and any object with\n`spec.template.spec.containers`) the way the API server does:\n\n1. `automountServiceAccountToken` in the pod spec, when it is set, decides;\n2. otherwise the field on the pod's ServiceAccount decides;\n3. otherwise the token is mounted (Kubernetes defaults to `true`).\n\nThe pod's ServiceAccount is `serviceAccountName`, else the deprecated `serviceAccount`, else `default`. It is\nlooked up by name in the workload's namespace across every scanned document, not only the changed files.\nWhen it is declared more than once (overlays, copies), a copy that mounts the token is the one used, so a\nhardening that only one copy has is not assumed.\nYAML 1.1 booleans count as the API server reads them, so `automountServiceAccountToken: no` or `off` is\n`false`.\n\nIt fires when the token ends up mounted **without explicit opt-in**. Opt-in means `true` written in the pod\nspec, or `true` on a dedicated (non-`default`) ServiceAccount. A `true` on the `default` ServiceAccount is not\nconsent from the workload and does not count.\n\nWhen the ServiceAccount is not declared anywhere in the scanned set it is *unresolved*. With\n`assume-unresolved-mounts` on (the default) an unresolved ServiceAccount is treated as mounting the token, as\nKubernetes would for an account created without the field, and the message says the ServiceAccount was not\nfound. Turn the option off to skip such workloads instead.\n\nSeverity is `medium`, raised to `high` when the ServiceAccount is `default`, or when it is the subject of a\nbinding to privileged RBAC in the scanned set (see `sa-privileged-rbac`); the message then names the binding\nand the role.\n\nIt does not fire when the effective value is `false`, or when the workload opted in as described above.\n\n**API clients.** A workload that calls the API must keep its token, so the rule first asks whether it is an\nAPI client, from evidence: its ServiceAccount is a subject (by name, or as the user\n`system:serviceaccount:<namespace>:<name>`) of any RoleBinding or ClusterRoleBinding in the scanned or rendered\nset, whatever the role; the config's `api-clients` globs match its `namespace/name`; or the workload or its pod\ntemplate carries the annotation `kube-token-guard.io/api-client`. Bindings to groups are not evidence. For an\nAPI client the finding is `info` whatever the configured severity (it never blocks by itself; the binding's own\nfindings carry the privilege), its message names the evidence, and its fix writes\n`automountServiceAccountToken: true` in the pod spec: the consent made explicit, after which the rule is quiet.\nNo values or template fix is probed for it, and autofix leaves it to a person.",
+        "description": "The rule works out the *effective* automount setting of every pod spec the way the API server does. Pod specs\nare those of Kubernetes' own workload kinds, judged by kind and API group whatever their pod template holds\n(Pod, PodTemplate and ReplicationController of the core group; Deployment, StatefulSet, DaemonSet and\nReplicaSet of `apps`; Job and CronJob of `batch`): a template without `containers`, which the API server\nrefuses, still says how its pods would run, and one without any pod spec is read as an empty one. Any other\nobject counts when it has `spec.template.spec.containers` (Argo Rollouts and similar custom resources,\nincluding a kind of the same name in another group). The effective setting:\n\n1. `automountServiceAccountToken` in the pod spec, when it is set, decides;\n2. otherwise the field on the pod's ServiceAccount decides;\n3. otherwise the token is mounted (Kubernetes defaults to `true`).\n\nThe pod's ServiceAccount is `serviceAccountName`, else the deprecated `serviceAccount`, else `default`. It is\nlooked up by name in the workload's namespace across every scanned document, not only the changed files.\nWhen it is declared more than once (overlays, copies), a copy that mounts the token is the one used, so a\nhardening that only one copy has is not assumed.\nYAML 1.1 booleans count as the API server reads them, so `automountServiceAccountToken: no` or `off` is\n`false`.\n\nIt fires when the token ends up mounted **without explicit opt-in**. Opt-in means `true` written in the pod\nspec, or `true` on a dedicated (non-`default`) ServiceAccount. A `true` on the `default` ServiceAccount is not\nconsent from the workload and does not count.\n\nWhen the ServiceAccount is not declared anywhere in the scanned set it is *unresolved*. With\n`assume-unresolved-mounts` on (the default) an unresolved ServiceAccount is treated as mounting the token, as\nKubernetes would for an account created without the field, and the message says the ServiceAccount was not\nfound. Turn the option off to skip such workloads instead.\n\nSeverity is `medium`, raised to `high` when the ServiceAccount is `default`, or when it is the subject of a\nbinding to privileged RBAC in the scanned set (see `sa-privileged-rbac`); the message then names the binding\nand the role.\n\nIt does not fire when the effective value is `false`, or when the workload opted in as described above.\n\n**API clients.** A workload that calls the API must keep its token, so the rule first asks whether it is an\nAPI client, from evidence: its ServiceAccount is a subject (by name, or as the user\n`system:serviceaccount:<namespace>:<name>`) of any RoleBinding or ClusterRoleBinding in the scanned or rendered\nset, whatever the role; the config's `api-clients` globs match its `namespace/name`; or the workload or its pod\ntemplate carries the annotation `kube-token-guard.io/api-client`. Bindings to groups are not evidence. For an\nAPI client the finding is `info` whatever the configured severity (it never blocks by itself; the binding's own\nfindings carry the privilege), its message names the evidence, and its fix writes\n`automountServiceAccountToken: true` in the pod spec: the consent made explicit, after which the rule is quiet.\nNo values or template fix is probed for it, and autofix leaves it to a person.",
         "rationale": "A mounted token lets anything running in the container call the Kubernetes API as the pod's ServiceAccount.\nMost application pods never talk to the API, so for them the token is pure attack surface: a remote code\nexecution bug, a path traversal or a server-side request forgery that can read\n`/var/run/secrets/kubernetes.io/serviceaccount/token` hands the attacker a cluster credential. How far the\nattacker gets then depends on the RBAC bound to that account, which is why a token for `default` or for a\nprivileged account is rated higher.",
         "remediation": "Set `automountServiceAccountToken: false` in the pod spec, or on a dedicated ServiceAccount used only by this\nworkload. The automatic fix inserts `automountServiceAccountToken: false` into the pod spec, next to\n`serviceAccountName` when that key is present. For a workload judged an API client the fix inserts\n`automountServiceAccountToken: true` instead: it removes nothing.\n\nWhen the workload really calls the Kubernetes API (an operator, a controller, a leader-election sidecar), give\nit a dedicated ServiceAccount bound to a least-privilege Role and say `automountServiceAccountToken: true`\nexplicitly in the pod spec; the rule then treats the mount as intended. If the workload only needs to prove\nits identity to another service, prefer a projected `serviceAccountToken` volume with an `audience` and a\nshort `expirationSeconds`. For a case that fits neither, suppress it with\n`kube-token-guard.io/ignore: \"automount-token: <reason>\"` or a config exemption, both of which need a reason.",
         "options": {
