@@ -35999,7 +35999,7 @@ const KUBERNETES_PARSE_OPTIONS = {
 /* harmony export */   v3: () => (/* binding */ volumesOf),
 /* harmony export */   yK: () => (/* binding */ buildModel)
 /* harmony export */ });
-/* unused harmony exports MODEL_KINDS, getPath, stringMap */
+/* unused harmony exports MODEL_KINDS, getPath, stringMap, AUTOMOUNT_VOLUME_PREFIX */
 /* harmony import */ var _suppress_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1160);
 
 /** Kinds that are not namespaced; every other kind takes the namespace defaulting below. */
@@ -36261,6 +36261,12 @@ function volumesOf(workload) {
     });
     return result;
 }
+/**
+ * The name prefix of the token volume the ServiceAccount admission plugin adds to a pod that automounts its token,
+ * `kube-api-access-<suffix>`. The plugin takes any volume so named as that volume (and adds no other), so a pod
+ * exported from a cluster, or written to look like one, carries its automounted token in it.
+ */
+const AUTOMOUNT_VOLUME_PREFIX = 'kube-api-access-';
 /** Every projected `serviceAccountToken` source of a pod's volumes, with its path. */
 function projectedTokensOf(workload) {
     const result = [];
@@ -36268,12 +36274,14 @@ function projectedTokensOf(workload) {
         const projected = volume.projected;
         if (!isRecord(projected) || !Array.isArray(projected.sources))
             continue;
+        const name = typeof volume.name === 'string' ? volume.name : null;
         projected.sources.forEach((source, index) => {
             if (isRecord(source) && isRecord(source.serviceAccountToken)) {
                 result.push({
                     token: source.serviceAccountToken,
                     path: [...path, 'projected', 'sources', index, 'serviceAccountToken'],
-                    volume: typeof volume.name === 'string' ? volume.name : String(index),
+                    volume: name ?? String(index),
+                    automounted: name?.startsWith(AUTOMOUNT_VOLUME_PREFIX) ?? false,
                 });
             }
         });
@@ -42886,6 +42894,28 @@ function effectiveAutomount(model, workload, assumeUnresolvedMounts) {
     }
     return { mounts: assumeUnresolvedMounts, source: 'unresolved', serviceAccount: null, optedIn: false };
 }
+/**
+ * The pod's `kube-api-access-*` volumes that hold a token: the volume Kubernetes adds for the automounted token, in a
+ * manifest exported from a cluster. Setting `false` does not remove it: the pod then mounts it as a volume of its own.
+ */
+function automountVolumesOf(workload) {
+    const mountedNames = new Set();
+    for (const { container } of (0,core_model/* containersOf */.Mz)(workload)) {
+        if (!Array.isArray(container.volumeMounts))
+            continue;
+        for (const mount of container.volumeMounts)
+            if ((0,core_model/* isRecord */.u4)(mount))
+                mountedNames.add(mount.name);
+    }
+    const result = [];
+    for (const { volume, path, automounted } of (0,core_model/* projectedTokensOf */.QT)(workload)) {
+        if (!automounted || result.some((entry) => entry.name === volume))
+            continue;
+        // The token source's path ends in [...volume, 'projected', 'sources', index, 'serviceAccountToken'].
+        result.push({ name: volume, path: path.slice(0, -4), mounted: mountedNames.has(volume) });
+    }
+    return result;
+}
 
 ;// CONCATENATED MODULE: ./src/rules/catalog.generated.ts
 const CATALOG = {
@@ -42899,9 +42929,9 @@ const CATALOG = {
             "strict"
         ],
         "summary": "Flags workloads whose pods get a Kubernetes API token mounted although nobody explicitly asked for one.",
-        "description": "The rule works out the *effective* automount setting of every pod spec the way the API server does. Pod specs\nare those of Kubernetes' own workload kinds, judged by kind and API group whatever their pod template holds\n(Pod, PodTemplate and ReplicationController of the core group; Deployment, StatefulSet, DaemonSet and\nReplicaSet of `apps`; Job and CronJob of `batch`): a template without `containers`, which the API server\nrefuses, still says how its pods would run, and one without any pod spec is read as an empty one. Any other\nobject counts when it has `spec.template.spec.containers` (Argo Rollouts and similar custom resources,\nincluding a kind of the same name in another group). The effective setting:\n\n1. `automountServiceAccountToken` in the pod spec, when it is set, decides;\n2. otherwise the field on the pod's ServiceAccount decides;\n3. otherwise the token is mounted (Kubernetes defaults to `true`).\n\nThe pod's ServiceAccount is `serviceAccountName`, else the deprecated `serviceAccount`, else `default`. It is\nlooked up by name in the workload's namespace across every scanned document, not only the changed files.\nWhen it is declared more than once (overlays, copies), a copy that mounts the token is the one used, so a\nhardening that only one copy has is not assumed.\nYAML 1.1 booleans count as the API server reads them, so `automountServiceAccountToken: no` or `off` is\n`false`.\n\nIt fires when the token ends up mounted **without explicit opt-in**. Opt-in means `true` written in the pod\nspec, or `true` on a dedicated (non-`default`) ServiceAccount. A `true` on the `default` ServiceAccount is not\nconsent from the workload and does not count.\n\nWhen the ServiceAccount is not declared anywhere in the scanned set it is *unresolved*. With\n`assume-unresolved-mounts` on (the default) an unresolved ServiceAccount is treated as mounting the token, as\nKubernetes would for an account created without the field, and the message says the ServiceAccount was not\nfound. Turn the option off to skip such workloads instead.\n\nSeverity is `medium`, raised to `high` when the ServiceAccount is `default`, or when it is the subject of a\nbinding to privileged RBAC in the scanned set (see `sa-privileged-rbac`); the message then names the binding\nand the role.\n\nIt does not fire when the effective value is `false`, or when the workload opted in as described above.\n\n**API clients.** A workload that calls the API must keep its token, so the rule first asks whether it is an\nAPI client, from evidence: its ServiceAccount is a subject (by name, or as the user\n`system:serviceaccount:<namespace>:<name>`) of any RoleBinding or ClusterRoleBinding in the scanned or rendered\nset, whatever the role; the config's `api-clients` globs match its `namespace/name`; or the workload or its pod\ntemplate carries the annotation `kube-token-guard.io/api-client`. Bindings to groups are not evidence. For an\nAPI client the finding is `info` whatever the configured severity (it never blocks by itself; the binding's own\nfindings carry the privilege), its message names the evidence, and its fix writes\n`automountServiceAccountToken: true` in the pod spec: the consent made explicit, after which the rule is quiet.\nNo values or template fix is probed for it, and autofix leaves it to a person.",
+        "description": "The rule works out the *effective* automount setting of every pod spec the way the API server does. Pod specs\nare those of Kubernetes' own workload kinds, judged by kind and API group whatever their pod template holds\n(Pod, PodTemplate and ReplicationController of the core group; Deployment, StatefulSet, DaemonSet and\nReplicaSet of `apps`; Job and CronJob of `batch`): a template without `containers`, which the API server\nrefuses, still says how its pods would run, and one without any pod spec is read as an empty one. Any other\nobject counts when it has `spec.template.spec.containers` (Argo Rollouts and similar custom resources,\nincluding a kind of the same name in another group). The effective setting:\n\n1. `automountServiceAccountToken` in the pod spec, when it is set, decides;\n2. otherwise the field on the pod's ServiceAccount decides;\n3. otherwise the token is mounted (Kubernetes defaults to `true`).\n\nThe pod's ServiceAccount is `serviceAccountName`, else the deprecated `serviceAccount`, else `default`. It is\nlooked up by name in the workload's namespace across every scanned document, not only the changed files.\nWhen it is declared more than once (overlays, copies), a copy that mounts the token is the one used, so a\nhardening that only one copy has is not assumed.\nYAML 1.1 booleans count as the API server reads them, so `automountServiceAccountToken: no` or `off` is\n`false`.\n\nIt fires when the token ends up mounted **without explicit opt-in**. Opt-in means `true` written in the pod\nspec, or `true` on a dedicated (non-`default`) ServiceAccount. A `true` on the `default` ServiceAccount is not\nconsent from the workload and does not count.\n\nWhen the ServiceAccount is not declared anywhere in the scanned set it is *unresolved*. With\n`assume-unresolved-mounts` on (the default) an unresolved ServiceAccount is treated as mounting the token, as\nKubernetes would for an account created without the field, and the message says the ServiceAccount was not\nfound. Turn the option off to skip such workloads instead.\n\nSeverity is `medium`, raised to `high` when the ServiceAccount is `default`, or when it is the subject of a\nbinding to privileged RBAC in the scanned set (see `sa-privileged-rbac`); the message then names the binding\nand the role.\n\nIt does not fire when the effective value is `false`, or when the workload opted in as described above.\n\n**The `kube-api-access-*` volume.** A pod exported from a cluster carries the volume Kubernetes added for the\nautomounted token: a projected volume named `kube-api-access-<suffix>` with a `serviceAccountToken` source\n(`expirationSeconds: 3607`, no audience), mounted at `/var/run/secrets/kubernetes.io/serviceaccount`. The\nServiceAccount admission plugin takes any volume whose name starts with `kube-api-access-` as that volume, so\nit is judged here, and only here (the projected-token rules leave it alone):\n\n- when the token is mounted without opt-in, the message names the volume and the fix is withheld, since\n  `automountServiceAccountToken: false` alone would leave the volume, and the token, mounted: remove the volume\n  and the `volumeMounts` that name it as well;\n- when the setting says `false` (the pod's, or the ServiceAccount's) but a container mounts such a volume,\n  the token is mounted all the same: the rule fires, pointing at the volume, without a fix;\n- after an opt-in it is the token the workload asked for, and nothing fires.\n\n**API clients.** A workload that calls the API must keep its token, so the rule first asks whether it is an\nAPI client, from evidence: its ServiceAccount is a subject (by name, or as the user\n`system:serviceaccount:<namespace>:<name>`) of any RoleBinding or ClusterRoleBinding in the scanned or rendered\nset, whatever the role; the config's `api-clients` globs match its `namespace/name`; or the workload or its pod\ntemplate carries the annotation `kube-token-guard.io/api-client`. Bindings to groups are not evidence. For an\nAPI client the finding is `info` whatever the configured severity (it never blocks by itself; the binding's own\nfindings carry the privilege), its message names the evidence, and its fix writes\n`automountServiceAccountToken: true` in the pod spec: the consent made explicit, after which the rule is quiet.\nNo values or template fix is probed for it, and autofix leaves it to a person.",
         "rationale": "A mounted token lets anything running in the container call the Kubernetes API as the pod's ServiceAccount.\nMost application pods never talk to the API, so for them the token is pure attack surface: a remote code\nexecution bug, a path traversal or a server-side request forgery that can read\n`/var/run/secrets/kubernetes.io/serviceaccount/token` hands the attacker a cluster credential. How far the\nattacker gets then depends on the RBAC bound to that account, which is why a token for `default` or for a\nprivileged account is rated higher.",
-        "remediation": "Set `automountServiceAccountToken: false` in the pod spec, or on a dedicated ServiceAccount used only by this\nworkload. The automatic fix inserts `automountServiceAccountToken: false` into the pod spec, next to\n`serviceAccountName` when that key is present. For a workload judged an API client the fix inserts\n`automountServiceAccountToken: true` instead: it removes nothing.\n\nWhen the workload really calls the Kubernetes API (an operator, a controller, a leader-election sidecar), give\nit a dedicated ServiceAccount bound to a least-privilege Role and say `automountServiceAccountToken: true`\nexplicitly in the pod spec; the rule then treats the mount as intended. If the workload only needs to prove\nits identity to another service, prefer a projected `serviceAccountToken` volume with an `audience` and a\nshort `expirationSeconds`. For a case that fits neither, suppress it with\n`kube-token-guard.io/ignore: \"automount-token: <reason>\"` or a config exemption, both of which need a reason.",
+        "remediation": "Set `automountServiceAccountToken: false` in the pod spec, or on a dedicated ServiceAccount used only by this\nworkload. The automatic fix inserts `automountServiceAccountToken: false` into the pod spec, next to\n`serviceAccountName` when that key is present; none is offered for a pod spec carrying a `kube-api-access-*`\nvolume, which has to go too. For a workload judged an API client the fix inserts\n`automountServiceAccountToken: true` instead: it removes nothing.\n\nWhen the workload really calls the Kubernetes API (an operator, a controller, a leader-election sidecar), give\nit a dedicated ServiceAccount bound to a least-privilege Role and say `automountServiceAccountToken: true`\nexplicitly in the pod spec; the rule then treats the mount as intended. If the workload only needs to prove\nits identity to another service, prefer a projected `serviceAccountToken` volume with an `audience` and a\nshort `expirationSeconds`. For a case that fits neither, suppress it with\n`kube-token-guard.io/ignore: \"automount-token: <reason>\"` or a config exemption, both of which need a reason.",
         "options": {
             "assume-unresolved-mounts": {
                 "type": "boolean",
@@ -42923,8 +42953,8 @@ const CATALOG = {
                 "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
             },
             {
-                "title": "Managing Service Accounts",
-                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/"
+                "title": "Managing Service Accounts (bound service account token volume, `kube-api-access-*`)",
+                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/#bound-service-account-token-volume"
             }
         ]
     },
@@ -43202,7 +43232,7 @@ const CATALOG = {
             "strict"
         ],
         "summary": "Flags projected `serviceAccountToken` sources that leave `audience` unset, or set one outside the allowed list.",
-        "description": "Looks at every `serviceAccountToken` source of every `projected` volume in a pod spec and fires when:\n\n- `audience` is absent or empty. The token then defaults to the API server's own audience, so it is a full\n  Kubernetes API token for the pod's ServiceAccount, just mounted at a different path. Severity `low`, or\n  `medium` when `allowed-audiences` is configured;\n- `allowed-audiences` is non-empty and `audience` is not one of its entries. Severity `medium`.\n\nWith the default empty `allowed-audiences`, any explicit audience is accepted.",
+        "description": "Looks at every `serviceAccountToken` source of every `projected` volume in a pod spec and fires when:\n\n- `audience` is absent or empty. The token then defaults to the API server's own audience, so it is a full\n  Kubernetes API token for the pod's ServiceAccount, just mounted at a different path. Severity `low`, or\n  `medium` when `allowed-audiences` is configured;\n- `allowed-audiences` is non-empty and `audience` is not one of its entries. Severity `medium`.\n\nWith the default empty `allowed-audiences`, any explicit audience is accepted.\n\nA volume whose name starts with `kube-api-access-` is not judged here: it is the volume the API server adds at\nadmission for the automounted token, without an audience by design, and appears in manifests exported from a\ncluster. The ServiceAccount admission plugin takes any volume so named as the automounted token, so it is\n`automount-token`'s business.",
         "rationale": "Audiences keep a token from being replayed elsewhere: a token minted for Vault or for an internal service\nshould be refused by the Kubernetes API and by every other service. Without an audience, whichever service\nreceives the token (and whoever can read its logs or compromise it) can turn around and call the Kubernetes\nAPI as the pod. An allow-list of audiences also catches typos and tokens aimed at unexpected third parties.",
         "remediation": "Set `audience` to the identifier of the service that validates the token (for example `vault`, or\n`sts.amazonaws.com`), and make that service require it. If the pod needs a token for the Kubernetes API\nitself, use the regular mounted token with an explicit `automountServiceAccountToken: true` on a dedicated\nServiceAccount instead of hiding it in a projected volume. There is no automatic fix, since the right\naudience depends on the receiving service.",
         "options": {
@@ -43225,6 +43255,10 @@ const CATALOG = {
                 "url": "https://kubernetes.io/docs/concepts/storage/projected-volumes/"
             },
             {
+                "title": "Managing Service Accounts (bound service account token volume, `kube-api-access-*`)",
+                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/#bound-service-account-token-volume"
+            },
+            {
                 "title": "TokenRequest v1 API reference (audiences)",
                 "url": "https://kubernetes.io/docs/reference/kubernetes-api/authentication-resources/token-request-v1/"
             }
@@ -43240,7 +43274,7 @@ const CATALOG = {
             "strict"
         ],
         "summary": "Flags projected `serviceAccountToken` sources whose `expirationSeconds` is above the configured maximum or below the API's minimum of 600.",
-        "description": "Looks at every `serviceAccountToken` source of every `projected` volume in a pod spec and fires when its\n`expirationSeconds`:\n\n- is greater than `max-expiration-seconds` (3600 by default); or\n- is less than 600, which the API server rejects, so the workload would fail to be created.\n\nWhen `expirationSeconds` is absent the API server uses 3600; the rule then fires only if\n`max-expiration-seconds` is set lower than 3600. It does not fire for values between 600 and the maximum,\ninclusive. The automatically mounted `kube-api-access-*` volume is added by the API server at admission and\nnever appears in manifests, so it is not judged here (see `automount-token`).",
+        "description": "Looks at every `serviceAccountToken` source of every `projected` volume in a pod spec and fires when its\n`expirationSeconds`:\n\n- is greater than `max-expiration-seconds` (3600 by default); or\n- is less than 600, which the API server rejects, so the workload would fail to be created.\n\nWhen `expirationSeconds` is absent the API server uses 3600; the rule then fires only if\n`max-expiration-seconds` is set lower than 3600. It does not fire for values between 600 and the maximum,\ninclusive.\n\nA volume whose name starts with `kube-api-access-` is not judged here. It is the volume the API server adds at\nadmission for the automounted token (its `expirationSeconds: 3607` is Kubernetes' own) and appears in manifests\nexported from a cluster; the ServiceAccount admission plugin takes any volume so named as the automounted\ntoken. Whether that token should be there is `automount-token`'s business, so no finding and no edit here.",
         "rationale": "A projected token is bound to its pod and is invalidated when the pod is deleted, but until then it is\naccepted for its whole lifetime wherever it is presented. A token copied out of a running pod with a\nlifetime of a day or more gives an attacker a long window, and it stays useful even after the vulnerability\nthat leaked it is patched, as long as the pod keeps running. The kubelet refreshes the file well before\nexpiry, so a short lifetime costs nothing for applications that re-read the token.",
         "remediation": "Set `expirationSeconds` to a value between 600 and the configured maximum, and make sure the application\nre-reads the token file instead of caching it at start-up. The automatic fix sets `expirationSeconds` to the\nconfigured maximum (adding the field when it is absent and the maximum is below the default of 3600).",
         "options": {
@@ -43263,6 +43297,10 @@ const CATALOG = {
             {
                 "title": "Configure Service Accounts for Pods (ServiceAccount token volume projection)",
                 "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
+            },
+            {
+                "title": "Managing Service Accounts (bound service account token volume, `kube-api-access-*`)",
+                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/#bound-service-account-token-volume"
             }
         ]
     },
@@ -43434,13 +43472,31 @@ function metaOf(id) {
 
 
 
+/** Why the setting mounts the token, for a decision that does. */
+function whyMounted(decision, namespace, account) {
+    if (decision.source === 'unresolved') {
+        return account === 'default'
+            ? `the \`default\` ServiceAccount of namespace \`${namespace}\` is not declared in the scanned files, and Kubernetes creates it with automounting on`
+            : `ServiceAccount \`${namespace}/${account}\` is not declared in the scanned files, so it is assumed to mount the token as Kubernetes does by default`;
+    }
+    if (decision.source === 'serviceaccount') {
+        return `the \`default\` ServiceAccount sets \`automountServiceAccountToken: true\`, which is not a workload's own consent`;
+    }
+    return `neither the pod spec nor ServiceAccount \`${namespace}/${account}\` sets \`automountServiceAccountToken\`, and Kubernetes mounts it by default`;
+}
+const quoted = (names) => names.map((name) => `\`${name}\``).join(', ');
 const automountToken = {
     meta: metaOf('automount-token'),
     check(context) {
         const { model } = context;
         for (const workload of model.workloads) {
             const decision = effectiveAutomount(model, workload, context.settings.assumeUnresolvedMounts);
-            if (!decision.mounts || decision.optedIn)
+            if (decision.optedIn)
+                continue;
+            // A `kube-api-access-*` volume (a manifest exported from a cluster) is the automounted token. Kubernetes reuses it
+            // when the pod automounts; when it does not, a container that mounts it still holds the token.
+            const volumes = automountVolumesOf(workload).filter((volume) => decision.mounts || volume.mounted);
+            if (!decision.mounts && volumes.length === 0)
                 continue;
             const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
             const account = workload.serviceAccountName;
@@ -43448,21 +43504,20 @@ const automountToken = {
                 .grantsToServiceAccount(namespace, account)
                 .filter((grant) => grant.privilege);
             const isDefault = account === 'default';
-            let why;
-            if (decision.source === 'unresolved') {
-                why = isDefault
-                    ? `the \`default\` ServiceAccount of namespace \`${namespace}\` is not declared in the scanned files, and Kubernetes creates it with automounting on`
-                    : `ServiceAccount \`${namespace}/${account}\` is not declared in the scanned files, so it is assumed to mount the token as Kubernetes does by default`;
+            const names = quoted(volumes.map((volume) => volume.name));
+            const parts = decision.mounts
+                ? [
+                    `${(0,core_model/* resourceLabel */.bP)(workload.resource.ref)} mounts the API token of ServiceAccount \`${account}\`: ${whyMounted(decision, namespace, account)}.`,
+                ]
+                : [
+                    `${(0,core_model/* resourceLabel */.bP)(workload.resource.ref)} mounts the API token of ServiceAccount \`${account}\` through volume ` +
+                        `${names} although automounting is off: that is the token volume Kubernetes adds to a pod that automounts ` +
+                        '(a manifest exported from a cluster), and a container mounts it as a volume of its own.',
+                ];
+            if (decision.mounts && volumes.length > 0) {
+                parts.push(`Its pod spec carries ${names}, the token volume Kubernetes adds itself (a manifest exported from a cluster) and ` +
+                    'reuses as the automounted token, so `automountServiceAccountToken: false` alone would leave the token mounted.');
             }
-            else if (decision.source === 'serviceaccount') {
-                why = `the \`default\` ServiceAccount sets \`automountServiceAccountToken: true\`, which is not a workload's own consent`;
-            }
-            else {
-                why = `neither the pod spec nor ServiceAccount \`${namespace}/${account}\` sets \`automountServiceAccountToken\`, and Kubernetes mounts it by default`;
-            }
-            const parts = [
-                `${(0,core_model/* resourceLabel */.bP)(workload.resource.ref)} mounts the API token of ServiceAccount \`${account}\`: ${why}.`,
-            ];
             if (privileged.length > 0) {
                 const grants = privileged
                     .slice(0, 3)
@@ -43475,19 +43530,33 @@ const automountToken = {
             }
             // A client lives on its token: its fix makes the consent explicit and removes nothing.
             const client = context.apiClients.workload(workload);
-            parts.push(client === null
-                ? 'Set `automountServiceAccountToken: false` in the pod spec; a pod that calls the API should use a dedicated ServiceAccount and say `true` explicitly.'
-                : `It is judged an API client, so its token stays: ${client}. Say \`automountServiceAccountToken: true\` in ` +
+            const removeVolumes = volumes.length > 0
+                ? `Remove volume ${names} and the \`volumeMounts\` that name it (Kubernetes adds it again to a pod that automounts)`
+                : null;
+            if (client !== null) {
+                parts.push(`It is judged an API client, so its token stays: ${client}. Say \`automountServiceAccountToken: true\` in ` +
                     'the pod spec to make that consent explicit; where it only proves its identity to other services, a ' +
                     'projected `serviceAccountToken` volume with an `audience` and an `expirationSeconds` is the bounded ' +
                     'alternative.');
+            }
+            else if (removeVolumes !== null) {
+                parts.push(decision.mounts
+                    ? `${removeVolumes}, and set \`automountServiceAccountToken: false\` in the pod spec; a pod that calls the API should use a dedicated ServiceAccount and say \`true\` explicitly.`
+                    : `${removeVolumes}.`);
+            }
+            else {
+                parts.push('Set `automountServiceAccountToken: false` in the pod spec; a pod that calls the API should use a dedicated ServiceAccount and say `true` explicitly.');
+            }
             context.report({
                 resource: workload.resource,
-                path: workload.podSpecPath,
+                path: decision.mounts ? workload.podSpecPath : volumes[0].path,
                 severity: isDefault || privileged.length > 0 ? 'high' : undefined,
                 message: parts.join(' '),
                 ...(client === null ? {} : { apiClient: client }),
-                fix: setMapEntry(workload.resource.object, workload.podSpecPath, 'automountServiceAccountToken', client === null ? 'false' : 'true', { after: ['serviceAccountName', 'serviceAccount'] }),
+                // `false` alone leaves a `kube-api-access-*` volume mounted: no fix claims to remove a token it leaves.
+                fix: client === null && removeVolumes !== null
+                    ? null
+                    : setMapEntry(workload.resource.object, workload.podSpecPath, 'automountServiceAccountToken', client === null ? 'false' : 'true', { after: ['serviceAccountName', 'serviceAccount'] }),
             });
         }
     },
@@ -43900,7 +43969,10 @@ const projectedTokenAudience = {
         const allowed = context.options['allowed-audiences'] ?? [];
         for (const workload of context.model.workloads) {
             const label = (0,core_model/* resourceLabel */.bP)(workload.resource.ref);
-            for (const { token, path, volume } of (0,core_model/* projectedTokensOf */.QT)(workload)) {
+            for (const { token, path, volume, automounted } of (0,core_model/* projectedTokensOf */.QT)(workload)) {
+                // The `kube-api-access-*` volume is the automounted token, whoever wrote it: automount-token judges it.
+                if (automounted)
+                    continue;
                 const audience = typeof token.audience === 'string' ? token.audience : '';
                 if (audience === '') {
                     context.report({
@@ -43940,7 +44012,10 @@ const projectedTokenExpiration = {
         const max = Number(context.options['max-expiration-seconds']);
         for (const workload of context.model.workloads) {
             const label = (0,core_model/* resourceLabel */.bP)(workload.resource.ref);
-            for (const { token, path, volume } of (0,core_model/* projectedTokensOf */.QT)(workload)) {
+            for (const { token, path, volume, automounted } of (0,core_model/* projectedTokensOf */.QT)(workload)) {
+                // The `kube-api-access-*` volume is the automounted token, whoever wrote it: automount-token judges it.
+                if (automounted)
+                    continue;
                 const seconds = token.expirationSeconds;
                 const object = workload.resource.object;
                 if (seconds === undefined || seconds === null) {
@@ -51861,7 +51936,12 @@ function mountedClients(model, patterns) {
     const judge = apiClientJudge(model, buildRbacIndex(model, []), patterns);
     const mounted = new Set();
     for (const workload of model.workloads) {
-        if (judge.workload(workload) === null || !effectiveAutomount(model, workload, true).mounts)
+        if (judge.workload(workload) === null)
+            continue;
+        // A mounted `kube-api-access-*` volume holds the token whatever the automount setting says.
+        const hasToken = effectiveAutomount(model, workload, true).mounts ||
+            automountVolumesOf(workload).some((volume) => volume.mounted);
+        if (!hasToken)
             continue;
         const { kind, name } = workload.resource.ref;
         mounted.add(`${kind}/${workload.resource.ref.namespace ?? model.defaultNamespace}/${name}`);

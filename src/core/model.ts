@@ -302,20 +302,35 @@ export function volumesOf(workload: Workload): { volume: Json; path: PathSegment
   return result;
 }
 
+/**
+ * The name prefix of the token volume the ServiceAccount admission plugin adds to a pod that automounts its token,
+ * `kube-api-access-<suffix>`. The plugin takes any volume so named as that volume (and adds no other), so a pod
+ * exported from a cluster, or written to look like one, carries its automounted token in it.
+ */
+export const AUTOMOUNT_VOLUME_PREFIX = 'kube-api-access-';
+
+export interface ProjectedToken {
+  token: Json;
+  path: PathSegment[];
+  volume: string;
+  /** The source sits in a `kube-api-access-*` volume: the automounted token, not one the workload asked for. */
+  automounted: boolean;
+}
+
 /** Every projected `serviceAccountToken` source of a pod's volumes, with its path. */
-export function projectedTokensOf(
-  workload: Workload,
-): { token: Json; path: PathSegment[]; volume: string }[] {
-  const result: { token: Json; path: PathSegment[]; volume: string }[] = [];
+export function projectedTokensOf(workload: Workload): ProjectedToken[] {
+  const result: ProjectedToken[] = [];
   for (const { volume, path } of volumesOf(workload)) {
     const projected = volume.projected;
     if (!isRecord(projected) || !Array.isArray(projected.sources)) continue;
+    const name = typeof volume.name === 'string' ? volume.name : null;
     projected.sources.forEach((source, index) => {
       if (isRecord(source) && isRecord(source.serviceAccountToken)) {
         result.push({
           token: source.serviceAccountToken,
           path: [...path, 'projected', 'sources', index, 'serviceAccountToken'],
-          volume: typeof volume.name === 'string' ? volume.name : String(index),
+          volume: name ?? String(index),
+          automounted: name?.startsWith(AUTOMOUNT_VOLUME_PREFIX) ?? false,
         });
       }
     });

@@ -1,4 +1,13 @@
-import { type Model, type Resource, type Workload, nsKey } from './model.js';
+import type { PathSegment } from './load.js';
+import {
+  type Model,
+  type Resource,
+  type Workload,
+  containersOf,
+  isRecord,
+  nsKey,
+  projectedTokensOf,
+} from './model.js';
 
 export type AutomountSource = 'pod' | 'serviceaccount' | 'default' | 'unresolved';
 
@@ -56,4 +65,31 @@ export function effectiveAutomount(
     return { mounts: true, source: 'default', serviceAccount, optedIn: false };
   }
   return { mounts: assumeUnresolvedMounts, source: 'unresolved', serviceAccount: null, optedIn: false };
+}
+
+export interface AutomountVolume {
+  name: string;
+  /** The volume's path below the object. */
+  path: PathSegment[];
+  /** Some container mounts it: the token is in its file system whatever the automount setting says. */
+  mounted: boolean;
+}
+
+/**
+ * The pod's `kube-api-access-*` volumes that hold a token: the volume Kubernetes adds for the automounted token, in a
+ * manifest exported from a cluster. Setting `false` does not remove it: the pod then mounts it as a volume of its own.
+ */
+export function automountVolumesOf(workload: Workload): AutomountVolume[] {
+  const mountedNames = new Set<unknown>();
+  for (const { container } of containersOf(workload)) {
+    if (!Array.isArray(container.volumeMounts)) continue;
+    for (const mount of container.volumeMounts) if (isRecord(mount)) mountedNames.add(mount.name);
+  }
+  const result: AutomountVolume[] = [];
+  for (const { volume, path, automounted } of projectedTokensOf(workload)) {
+    if (!automounted || result.some((entry) => entry.name === volume)) continue;
+    // The token source's path ends in [...volume, 'projected', 'sources', index, 'serviceAccountToken'].
+    result.push({ name: volume, path: path.slice(0, -4), mounted: mountedNames.has(volume) });
+  }
+  return result;
 }
