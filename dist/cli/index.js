@@ -5810,7 +5810,7 @@ function escapeJsonPtr(str) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2224);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4278);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3779);
 
 
 
@@ -5832,7 +5832,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4278:
+/***/ 3779:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -6263,7 +6263,7 @@ const CATALOG = {
             "strict"
         ],
         "summary": "Flags bindings that give a ServiceAccount a role able to read Secrets, run code in other pods, mint tokens or widen its own access.",
-        "description": "Fires once per ServiceAccount subject of a RoleBinding or ClusterRoleBinding (a `ServiceAccount` subject, or\na `User` named `system:serviceaccount:<namespace>:<name>`) when the bound role is privileged. A role is\nprivileged when:\n\n- it is a ClusterRole whose name is in `privileged-roles` (by default `cluster-admin`, `admin` and `edit`),\n  whether or not its definition is in the scanned set; or\n- its definition (a Role in the binding's namespace, or a ClusterRole) is in the scanned set and **any** of\n  its rules, not only the first:\n  - has `*` in `verbs`, `resources` or `apiGroups`;\n  - grants `get`, `list` or `watch` on `secrets` (a `get` limited by `resourceNames` is not counted, since it\n    reads only the named Secrets; `list` and `watch` always count);\n  - grants `create` on `pods`, or any verb on `pods/exec`;\n  - grants `create` on `serviceaccounts/token`;\n  - grants the verbs `impersonate`, `bind` or `escalate` on anything;\n  - grants any verb on `nodes/proxy`.\n\n  The resource checks apply to rules whose `apiGroups` include the core group (`\"\"`) or `*`; a rule without\n  `apiGroups` is read as the core group.\n\nThe message names the binding, the role and every reason found. Severity is `high`, raised to `critical` when\nthe grant is equivalent to cluster-admin (the built-in `cluster-admin`, or a role with one rule that has `*`\nin verbs, resources and apiGroups at once) **and** is made through a ClusterRoleBinding, so it applies in\nevery namespace. The same role granted by a RoleBinding stays `high`.\n\nRoles that are referenced but neither in the scanned set nor named in `privileged-roles` are not judged.\nGroup subjects are not reported here; grants to catch-all groups are reported by `default-sa-rbac`.",
+        "description": "Fires once per ServiceAccount subject of a RoleBinding or ClusterRoleBinding (a `ServiceAccount` subject, or\na `User` named `system:serviceaccount:<namespace>:<name>`) when the bound role is privileged. A role is\nprivileged when:\n\n- it is a ClusterRole whose name is in `privileged-roles` (by default `cluster-admin`, `admin` and `edit`),\n  whether or not its definition is in the scanned set; or\n- its definition (a Role in the binding's namespace, or a ClusterRole) is in the scanned set and **any** of\n  its rules, not only the first:\n  - has `*` in `verbs`, `resources` or `apiGroups`;\n  - lets it read every Secret: `get` on `secrets` for any name, or `list`/`watch` of the whole collection;\n  - lets it read named Secrets (`resourceNames`) of which one is, in the scanned set, a long-lived token\n    Secret (type `kubernetes.io/service-account-token`) where the binding applies;\n  - grants `create` on `pods`;\n  - grants any verb on `pods/exec`, named pods included (code run in a pod runs as its ServiceAccount, with\n    its Secrets);\n  - grants `create` on `serviceaccounts/token`, or on named accounts of which one holds privileged RBAC in the\n    scanned set (through another binding) or is set up for cloud workload identity;\n  - grants the verbs `impersonate` or `escalate` on anything, named objects included (whose power a named user\n    or group holds is not in the manifests), or `bind` on any role, or on a named role that is privileged\n    (in `privileged-roles`, or declared with rules that are);\n  - grants any verb on `nodes/proxy`.\n\n  The resource checks apply to rules whose `apiGroups` include the core group (`\"\"`) or `*`; a rule without\n  `apiGroups` is read as the core group.\n\n**`resourceNames`** are read as the RBAC authorizer matches requests. A request for one object carries its name\n(`get`, `update`, `patch`, `delete`; `list` and `watch` with a `metadata.name` field selector; a subresource\nsuch as `pods/exec` or `serviceaccounts/token`, whose URL names its object) and must name one of them. A\nrequest that names no object (an object-level `create`, `list` or `watch` of the whole collection,\n`deletecollection`) matches only an empty entry `\"\"`. So a rule with `resourceNames` is access to the named\nobjects only, judged as what they are above, and grants no object-level `create` at all (`pods` `create`\nwith `resourceNames` creates nothing); with `\"\"` among them it also grants the requests that name no object.\nNamed Secrets and accounts are looked up in the binding's namespace, or in every namespace for a\nClusterRoleBinding; one the scanned set does not declare is not counted.\n\nThe message names the binding, the role and every reason found. Severity is `high`, raised to `critical` when\nthe grant is equivalent to cluster-admin (the built-in `cluster-admin`, or a role with one rule that has `*`\nin verbs, resources and apiGroups at once and no `resourceNames`) **and** is made through a\nClusterRoleBinding, so it applies in every namespace. The same role granted by a RoleBinding stays `high`.\n\nRoles that are referenced but neither in the scanned set nor named in `privileged-roles` are not judged.\nGroup subjects are not reported here; grants to catch-all groups are reported by `default-sa-rbac`.",
         "rationale": "A ServiceAccount's token is only as dangerous as its RBAC. Reading Secrets exposes every credential in the\nnamespace, including other accounts' tokens; creating pods or exec-ing into them runs arbitrary code with\nother identities; creating tokens, impersonating, binding or escalating lets the holder give itself more\nrights; `nodes/proxy` reaches the kubelet API. Once such a token leaks from a pod, the attacker usually owns\nthe namespace, and with a cluster-wide admin grant the whole cluster.",
         "remediation": "Replace the broad role with a Role that lists only the resources, verbs and, where possible, `resourceNames`\nthe workload needs, bound with a RoleBinding in its own namespace rather than a ClusterRoleBinding. Pods\nusing the account should also not mount its token unless they need it (see `automount-token`).\n\nControllers and operators that legitimately need such rights (a secrets operator, a CI deployer) can be\nexempted with `kube-token-guard.io/ignore: \"sa-privileged-rbac: <reason>\"` on the binding, or a config\nexemption with a reason; keep such accounts few and their pods isolated.",
         "options": {
@@ -6286,12 +6286,12 @@ const CATALOG = {
         },
         "references": [
             {
-                "title": "Role Based Access Control Good Practices",
-                "url": "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"
+                "title": "Role Based Access Control Good Practices (privilege escalation risks)",
+                "url": "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#privilege-escalation-risks"
             },
             {
-                "title": "Using RBAC Authorization",
-                "url": "https://kubernetes.io/docs/reference/access-authn-authz/rbac/"
+                "title": "Using RBAC Authorization (referring to resources, resourceNames)",
+                "url": "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#referring-to-resources"
             }
         ]
     },
@@ -8502,146 +8502,31 @@ async function mapRenderedFindings(findings, root) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/rbac.ts
-
-const SERVICE_ACCOUNT_USER = /^system:serviceaccount:([^:]+):([^:]+)$/;
-/** The ServiceAccount a binding subject denotes, if it denotes one. */
-function serviceAccountOfSubject(subject, binding, defaultNamespace) {
-    const kind = subject.kind;
-    const name = typeof subject.name === 'string' ? subject.name : '';
-    if (kind === 'ServiceAccount' && name !== '') {
-        const namespace = typeof subject.namespace === 'string' && subject.namespace !== ''
-            ? subject.namespace
-            : (binding.ref.namespace ?? defaultNamespace);
-        return { namespace, name };
-    }
-    if (kind === 'User') {
-        const match = SERVICE_ACCOUNT_USER.exec(name);
-        if (match)
-            return { namespace: match[1], name: match[2] };
-    }
-    return null;
-}
-function subjectsOf(binding) {
-    const subjects = binding.object.value.subjects;
-    return Array.isArray(subjects) ? subjects.filter(core_model/* isRecord */.u4) : [];
-}
-function roleOf(binding, model) {
-    const roleRef = binding.object.value.roleRef;
-    if (!(0,core_model/* isRecord */.u4)(roleRef) || typeof roleRef.name !== 'string')
-        return null;
-    if (roleRef.kind === 'ClusterRole') {
-        return {
-            kind: 'ClusterRole',
-            name: roleRef.name,
-            resource: model.clusterRoleIndex.get(roleRef.name)?.[0] ?? null,
-        };
-    }
-    if (roleRef.kind === 'Role' && binding.ref.kind === 'RoleBinding') {
-        const key = (0,core_model/* nsKey */.Pv)(binding.ref.namespace, roleRef.name);
-        return { kind: 'Role', name: roleRef.name, resource: model.roleIndex.get(key)?.[0] ?? null };
-    }
-    return null;
-}
-function strings(value) {
-    return Array.isArray(value) ? value.filter((item) => typeof item === 'string') : [];
-}
-/**
- * What makes a set of RBAC rules dangerous for a token holder: anything that reads credentials, runs code in other
- * pods, mints tokens, or widens its own permissions. Every rule is looked at, not only the first.
- */
-function privilegeOfRules(rules) {
-    const reasons = new Set();
-    let clusterAdmin = false;
-    const list = Array.isArray(rules) ? rules.filter(core_model/* isRecord */.u4) : [];
-    for (const rule of list) {
-        const verbs = strings(rule.verbs);
-        const resources = strings(rule.resources);
-        const apiGroups = rule.apiGroups === undefined ? [''] : strings(rule.apiGroups);
-        const resourceNames = strings(rule.resourceNames);
-        const anyVerb = verbs.includes('*');
-        const anyResource = resources.includes('*');
-        const anyGroup = apiGroups.includes('*');
-        if (anyVerb)
-            reasons.add('`*` in verbs');
-        if (anyResource)
-            reasons.add('`*` in resources');
-        if (anyGroup)
-            reasons.add('`*` in apiGroups');
-        if (anyVerb && anyResource && anyGroup)
-            clusterAdmin = true;
-        const core = anyGroup || apiGroups.includes('');
-        const verb = (name) => anyVerb || verbs.includes(name);
-        const resource = (name) => core && (anyResource || resources.includes(name));
-        for (const name of ['impersonate', 'bind', 'escalate']) {
-            if (verbs.includes(name))
-                reasons.add(`\`${name}\` verb`);
-        }
-        if (resource('secrets')) {
-            const readVerbs = ['list', 'watch'].filter(verb);
-            // Reading one named Secret is a scoped grant; reading all of them is not.
-            if (verb('get') && resourceNames.length === 0)
-                readVerbs.unshift('get');
-            if (readVerbs.length > 0)
-                reasons.add(`secrets ${readVerbs.join('/')}`);
-        }
-        if (resource('pods') && verb('create'))
-            reasons.add('pods create');
-        if (resource('pods/exec') && (anyVerb || verbs.length > 0))
-            reasons.add('pods/exec');
-        if (resource('serviceaccounts/token') && verb('create'))
-            reasons.add('serviceaccounts/token create');
-        if (resource('nodes/proxy') && (anyVerb || verbs.length > 0))
-            reasons.add('nodes/proxy');
-    }
-    return { reasons: [...reasons], clusterAdmin };
-}
-function privilegeOfRole(role, privilegedRoles) {
-    if (role.kind === 'ClusterRole' && privilegedRoles.includes(role.name)) {
-        const fromRules = role.resource ? privilegeOfRules(role.resource.object.value.rules) : null;
-        return {
-            reasons: [`ClusterRole \`${role.name}\``, ...(fromRules?.reasons ?? [])],
-            clusterAdmin: role.name === 'cluster-admin' || (fromRules?.clusterAdmin ?? false),
-        };
-    }
-    if (!role.resource)
-        return null;
-    const privilege = privilegeOfRules(role.resource.object.value.rules);
-    return privilege.reasons.length > 0 ? privilege : null;
-}
-function buildRbacIndex(model, privilegedRoles) {
-    const grants = [];
-    const bySubject = new Map();
-    for (const binding of model.bindings) {
-        const role = roleOf(binding, model);
-        if (!role)
-            continue;
-        const privilege = privilegeOfRole(role, privilegedRoles);
-        subjectsOf(binding).forEach((subject, subjectIndex) => {
-            const grant = { binding, subjectIndex, subject, role, privilege };
-            grants.push(grant);
-            const account = serviceAccountOfSubject(subject, binding, model.defaultNamespace);
-            if (!account)
-                return;
-            const key = (0,core_model/* nsKey */.Pv)(account.namespace, account.name);
-            const list = bySubject.get(key);
-            if (list)
-                list.push(grant);
-            else
-                bySubject.set(key, [grant]);
-        });
-    }
-    return {
-        grants,
-        grantsToServiceAccount: (namespace, name) => bySubject.get((0,core_model/* nsKey */.Pv)(namespace, name)) ?? [],
-    };
-}
-function describeGrant(grant) {
-    return `${(0,core_model/* resourceLabel */.bP)(grant.binding.ref)} → ${grant.role.kind} ${grant.role.name}`;
-}
-
 ;// CONCATENATED MODULE: ./src/core/serviceaccounts.ts
 
+/** The type of a Secret that holds a long-lived ServiceAccount token, filled in by Kubernetes' token controller. */
+const LEGACY_TOKEN_TYPE = 'kubernetes.io/service-account-token';
+/** Annotations that set a ServiceAccount up for a cloud provider's workload identity, and the provider's feature. */
+const WORKLOAD_IDENTITY_ANNOTATIONS = {
+    'eks.amazonaws.com/role-arn': 'EKS IAM roles for service accounts',
+    'iam.gke.io/gcp-service-account': 'GKE Workload Identity',
+    'azure.workload.identity/client-id': 'Azure Workload Identity',
+};
+/** The workload identity annotation a ServiceAccount carries, or undefined. */
+function workloadIdentityOf(account) {
+    return Object.keys(WORKLOAD_IDENTITY_ANNOTATIONS).find((key) => key in account.annotations);
+}
+/**
+ * What the scan knows of the Secret `namespace/name`: `token` when a declaration of it is a legacy token Secret,
+ * `other` when it is declared with another type (an absent `type` is `Opaque`, as the API server defaults it), and
+ * null when the scan does not declare it.
+ */
+function secretKindOf(model, namespace, name) {
+    const declared = model.secretIndex.get((0,core_model/* nsKey */.Pv)(namespace, name));
+    if (!declared || declared.length === 0)
+        return null;
+    return declared.some((secret) => secret.object.value.type === LEGACY_TOKEN_TYPE) ? 'token' : 'other';
+}
 /** `automountServiceAccountToken` of an object part, or null when unset or not a boolean. */
 function automountField(value) {
     if (typeof value !== 'object' || value === null)
@@ -8703,6 +8588,300 @@ function automountVolumesOf(workload) {
         result.push({ name: volume, path: path.slice(0, -4), mounted: mountedNames.has(volume) });
     }
     return result;
+}
+
+;// CONCATENATED MODULE: ./src/core/rbac-rules.ts
+/**
+ * What the rules of a Role or ClusterRole let a token holder do, judged as the RBAC authorizer matches a request
+ * (k8s.io/kubernetes pkg/apis/rbac/v1 evaluation_helpers: VerbMatches, APIGroupMatches, ResourceMatches,
+ * ResourceNameMatches):
+ *
+ * - a verb or resource `*` matches any;
+ * - `resourceNames`, when present, must contain the request's name. Requests for one object carry its name (get,
+ *   update, patch, delete; `list` and `watch` with a `metadata.name` field selector; every subresource, such as
+ *   `pods/exec` or `serviceaccounts/token`, whose URL names the parent object). Requests without a name (creating an
+ *   object, listing or watching a whole collection, deletecollection) match only an empty entry `""`. So a rule with
+ *   `resourceNames` grants access to those objects only, and grants no object-level `create` at all.
+ */
+
+
+function strings(value) {
+    return Array.isArray(value) ? value.filter((item) => typeof item === 'string') : [];
+}
+const quoted = (names) => names.map((name) => `\`${name}\``).join(', ');
+/** One policy rule of a role, with the authorizer's matching. */
+class PolicyRule {
+    verbs;
+    resources;
+    apiGroups;
+    /** The names a request for one object may carry; null when the rule names none (any name). */
+    names;
+    /** Requests without a name are granted: no `resourceNames`, or an empty entry among them. */
+    unnamed;
+    constructor(rule) {
+        this.verbs = strings(rule.verbs);
+        this.resources = strings(rule.resources);
+        this.apiGroups = rule.apiGroups === undefined ? [''] : strings(rule.apiGroups);
+        const resourceNames = strings(rule.resourceNames);
+        this.names = resourceNames.length === 0 ? null : resourceNames.filter((name) => name !== '');
+        this.unnamed = resourceNames.length === 0 || resourceNames.includes('');
+    }
+    verb(name) {
+        return this.verbs.includes('*') || this.verbs.includes(name);
+    }
+    /** A core-group resource, `pods` or a subresource such as `pods/exec`. */
+    core(resource) {
+        if (!this.apiGroups.includes('*') && !this.apiGroups.includes(''))
+            return false;
+        return this.resources.includes('*') || this.resources.includes(resource);
+    }
+    /** The objects a request for one object may name: every one, some (listed), or none (only `""` was listed). */
+    get named() {
+        if (this.names === null)
+            return 'any';
+        return this.names.length > 0 ? this.names : 'none';
+    }
+}
+/** `reason` for any object, or naming the objects it is limited to: `pods/exec on \`a\``. */
+function limitedTo(reason, named) {
+    return named === 'any' ? reason : `${reason} on ${quoted(named)}`;
+}
+/**
+ * What makes a set of RBAC rules dangerous for a token holder: anything that reads credentials, runs code in other
+ * pods, mints tokens, or widens its own permissions. Every rule is looked at, not only the first.
+ */
+function privilegeOfRules(rules, scope) {
+    const reasons = new Set();
+    let clusterAdmin = false;
+    const list = Array.isArray(rules) ? rules.filter(core_model/* isRecord */.u4) : [];
+    for (const entry of list) {
+        const rule = new PolicyRule(entry);
+        const anyVerb = rule.verbs.includes('*');
+        const anyResource = rule.resources.includes('*');
+        const anyGroup = rule.apiGroups.includes('*');
+        if (anyVerb)
+            reasons.add('`*` in verbs');
+        if (anyResource)
+            reasons.add('`*` in resources');
+        if (anyGroup)
+            reasons.add('`*` in apiGroups');
+        // Limited to named objects, even `*` everywhere reaches only those: not every object of the cluster.
+        if (anyVerb && anyResource && anyGroup && rule.names === null)
+            clusterAdmin = true;
+        const named = rule.named;
+        // Verbs that widen the holder's own reach, on any resource. Limited to named users, groups or roles, they still
+        // count: whose power a named identity holds is not in the manifests, and escalating a named role edits it freely.
+        for (const verb of ['impersonate', 'escalate']) {
+            if (rule.verbs.includes(verb) && named !== 'none')
+                reasons.add(limitedTo(`\`${verb}\` verb`, named));
+        }
+        if (rule.verbs.includes('bind') && named !== 'none') {
+            if (named === 'any')
+                reasons.add('`bind` verb');
+            else {
+                const privileged = named.filter((role) => privilegedRoleNamed(role, scope));
+                if (privileged.length > 0)
+                    reasons.add(limitedTo('`bind` verb', privileged));
+            }
+        }
+        if (rule.core('secrets')) {
+            // Reading every Secret: get of any name, or list/watch of the whole collection.
+            const all = ['get', 'list', 'watch'].filter((verb) => rule.verb(verb) && (verb === 'get' ? named === 'any' : rule.unnamed));
+            if (all.length > 0)
+                reasons.add(`secrets ${all.join('/')}`);
+            // Reading named Secrets is access to those objects: counted where one of them is a long-lived token.
+            const read = ['get', 'list', 'watch'].filter((verb) => rule.verb(verb) && !all.includes(verb));
+            if (read.length > 0 && Array.isArray(named)) {
+                const tokens = named.filter((name) => tokenSecretNamed(name, scope));
+                if (tokens.length > 0)
+                    reasons.add(`secrets ${read.join('/')} on token Secret ${quoted(tokens)}`);
+            }
+        }
+        // Creating a pod names no pod in its request: `resourceNames` cannot allow it, only deny it.
+        if (rule.core('pods') && rule.verb('create') && rule.unnamed)
+            reasons.add('pods create');
+        // Running code in a pod takes over its identity, token and Secrets: named pods are no less sensitive.
+        for (const subresource of ['pods/exec', 'nodes/proxy']) {
+            if (rule.core(subresource) && rule.verbs.length > 0 && named !== 'none') {
+                reasons.add(limitedTo(subresource, named));
+            }
+        }
+        if (rule.core('serviceaccounts/token') && rule.verb('create') && named !== 'none') {
+            if (named === 'any')
+                reasons.add('serviceaccounts/token create');
+            else {
+                const worth = named
+                    .map((name) => [name, accountWorth(name, scope)])
+                    .filter((pair) => pair[1] !== null);
+                if (worth.length > 0) {
+                    reasons.add(`serviceaccounts/token create for ${worth.map(([name, why]) => `\`${name}\` (${why})`).join(', ')}`);
+                }
+            }
+        }
+    }
+    return { reasons: [...reasons], clusterAdmin };
+}
+/** Whether a Secret of that name where the rules apply is, in the scan, a long-lived token Secret. */
+function tokenSecretNamed(name, scope) {
+    if (scope.namespace !== null)
+        return secretKindOf(scope.model, scope.namespace, name) === 'token';
+    return scope.model.secrets.some((secret) => secret.ref.name === name && secretKindOf(scope.model, secret.ref.namespace, name) === 'token');
+}
+/** Why a token for ServiceAccount `name` where the rules apply is worth minting, or null. */
+function accountWorth(name, scope) {
+    const accounts = scope.model.serviceAccounts.filter((account) => account.ref.name === name && (scope.namespace === null || account.ref.namespace === scope.namespace));
+    const identity = accounts.map(workloadIdentityOf).find((annotation) => annotation !== undefined);
+    if (identity)
+        return `set up for cloud workload identity, \`${identity}\``;
+    return scope.privilegedAccount?.(name) ?? null;
+}
+/** Whether binding the role `name` where the rules apply would grant privileged RBAC. */
+function privilegedRoleNamed(name, scope) {
+    if (scope.privilegedRoles.includes(name))
+        return true;
+    const declared = [
+        ...(scope.model.clusterRoleIndex.get(name) ?? []),
+        ...(scope.namespace === null ? [] : (scope.model.roleIndex.get((0,core_model/* nsKey */.Pv)(scope.namespace, name)) ?? [])),
+    ];
+    // The named role's own rules, without looking through its own `bind` or token grants again.
+    const inner = { ...scope, privilegedAccount: undefined };
+    return declared.some((role) => privilegeOfRules(withoutBind(role.object.value.rules), inner).reasons.length > 0);
+}
+function withoutBind(rules) {
+    return (Array.isArray(rules) ? rules.filter(core_model/* isRecord */.u4) : []).map((rule) => ({
+        ...rule,
+        verbs: strings(rule.verbs).filter((verb) => verb !== 'bind'),
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/core/rbac.ts
+
+
+const SERVICE_ACCOUNT_USER = /^system:serviceaccount:([^:]+):([^:]+)$/;
+/** The ServiceAccount a binding subject denotes, if it denotes one. */
+function serviceAccountOfSubject(subject, binding, defaultNamespace) {
+    const kind = subject.kind;
+    const name = typeof subject.name === 'string' ? subject.name : '';
+    if (kind === 'ServiceAccount' && name !== '') {
+        const namespace = typeof subject.namespace === 'string' && subject.namespace !== ''
+            ? subject.namespace
+            : (binding.ref.namespace ?? defaultNamespace);
+        return { namespace, name };
+    }
+    if (kind === 'User') {
+        const match = SERVICE_ACCOUNT_USER.exec(name);
+        if (match)
+            return { namespace: match[1], name: match[2] };
+    }
+    return null;
+}
+function subjectsOf(binding) {
+    const subjects = binding.object.value.subjects;
+    return Array.isArray(subjects) ? subjects.filter(core_model/* isRecord */.u4) : [];
+}
+function roleOf(binding, model) {
+    const roleRef = binding.object.value.roleRef;
+    if (!(0,core_model/* isRecord */.u4)(roleRef) || typeof roleRef.name !== 'string')
+        return null;
+    if (roleRef.kind === 'ClusterRole') {
+        return {
+            kind: 'ClusterRole',
+            name: roleRef.name,
+            resource: model.clusterRoleIndex.get(roleRef.name)?.[0] ?? null,
+        };
+    }
+    if (roleRef.kind === 'Role' && binding.ref.kind === 'RoleBinding') {
+        const key = (0,core_model/* nsKey */.Pv)(binding.ref.namespace, roleRef.name);
+        return { kind: 'Role', name: roleRef.name, resource: model.roleIndex.get(key)?.[0] ?? null };
+    }
+    return null;
+}
+/** The privilege of a role granted where `scope` says: by name (`privileged-roles`), else by its rules when declared. */
+function privilegeOfRole(role, scope) {
+    if (role.kind === 'ClusterRole' && scope.privilegedRoles.includes(role.name)) {
+        const fromRules = role.resource ? privilegeOfRules(role.resource.object.value.rules, scope) : null;
+        return {
+            reasons: [`ClusterRole \`${role.name}\``, ...(fromRules?.reasons ?? [])],
+            clusterAdmin: role.name === 'cluster-admin' || (fromRules?.clusterAdmin ?? false),
+        };
+    }
+    if (!role.resource)
+        return null;
+    const privilege = privilegeOfRules(role.resource.object.value.rules, scope);
+    return privilege.reasons.length > 0 ? privilege : null;
+}
+/**
+ * Every grant of every binding, with its privilege. A role that mints tokens for named ServiceAccounts is as privileged
+ * as those accounts, so such a role is judged again once the other grants are known, with the accounts they make
+ * privileged (one level deep: a token that mints tokens that mint tokens is not followed further).
+ */
+function buildRbacIndex(model, privilegedRoles) {
+    const asking = new Set();
+    const privilegeOf = (binding, role, accounts) => {
+        // A RoleBinding grants in its namespace, a ClusterRoleBinding in every one: named objects are looked up there.
+        const namespace = binding.ref.kind === 'RoleBinding' ? binding.ref.namespace : null;
+        const privilegedAccount = (name) => {
+            if (accounts === null) {
+                asking.add(binding);
+                return null;
+            }
+            if (namespace !== null)
+                return accounts.get((0,core_model/* nsKey */.Pv)(namespace, name)) ?? null;
+            for (const [key, why] of accounts)
+                if (key.endsWith(`/${name}`))
+                    return why;
+            return null;
+        };
+        return privilegeOfRole(role, { model, namespace, privilegedRoles, privilegedAccount });
+    };
+    const grants = [];
+    for (const binding of model.bindings) {
+        const role = roleOf(binding, model);
+        if (!role)
+            continue;
+        const privilege = privilegeOf(binding, role, null);
+        subjectsOf(binding).forEach((subject, subjectIndex) => {
+            grants.push({ binding, subjectIndex, subject, role, privilege });
+        });
+    }
+    if (asking.size > 0) {
+        const accounts = new Map();
+        for (const grant of grants) {
+            const account = grant.privilege
+                ? serviceAccountOfSubject(grant.subject, grant.binding, model.defaultNamespace)
+                : null;
+            const key = account ? (0,core_model/* nsKey */.Pv)(account.namespace, account.name) : null;
+            if (key !== null && !accounts.has(key))
+                accounts.set(key, `privileged through ${describeGrant(grant)}`);
+        }
+        const again = new Map();
+        for (const grant of grants) {
+            if (!asking.has(grant.binding))
+                continue;
+            if (!again.has(grant.binding))
+                again.set(grant.binding, privilegeOf(grant.binding, grant.role, accounts));
+            grant.privilege = again.get(grant.binding);
+        }
+    }
+    const bySubject = new Map();
+    for (const grant of grants) {
+        const account = serviceAccountOfSubject(grant.subject, grant.binding, model.defaultNamespace);
+        if (!account)
+            continue;
+        const key = (0,core_model/* nsKey */.Pv)(account.namespace, account.name);
+        const list = bySubject.get(key);
+        if (list)
+            list.push(grant);
+        else
+            bySubject.set(key, [grant]);
+    }
+    return {
+        grants,
+        grantsToServiceAccount: (namespace, name) => bySubject.get((0,core_model/* nsKey */.Pv)(namespace, name)) ?? [],
+    };
+}
+function describeGrant(grant) {
+    return `${(0,core_model/* resourceLabel */.bP)(grant.binding.ref)} → ${grant.role.kind} ${grant.role.name}`;
 }
 
 // EXTERNAL MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
@@ -9197,7 +9376,7 @@ function whyMounted(decision, namespace, account) {
     }
     return `neither the pod spec nor ServiceAccount \`${namespace}/${account}\` sets \`automountServiceAccountToken\`, and Kubernetes mounts it by default`;
 }
-const quoted = (names) => names.map((name) => `\`${name}\``).join(', ');
+const automount_token_quoted = (names) => names.map((name) => `\`${name}\``).join(', ');
 const automountToken = {
     meta: metaOf('automount-token'),
     check(context) {
@@ -9217,7 +9396,7 @@ const automountToken = {
                 .grantsToServiceAccount(namespace, account)
                 .filter((grant) => grant.privilege);
             const isDefault = account === 'default';
-            const names = quoted(volumes.map((volume) => volume.name));
+            const names = automount_token_quoted(volumes.map((volume) => volume.name));
             const parts = decision.mounts
                 ? [
                     `${(0,core_model/* resourceLabel */.bP)(workload.resource.ref)} mounts the API token of ServiceAccount \`${account}\`: ${whyMounted(decision, namespace, account)}.`,
@@ -9473,61 +9652,6 @@ const invalidSuppression = {
     },
 };
 
-;// CONCATENATED MODULE: ./src/rules/legacy-token-secret.ts
-
-
-const LEGACY_TOKEN_TYPE = 'kubernetes.io/service-account-token';
-const ENFORCE_MOUNTABLE_SECRETS = 'kubernetes.io/enforce-mountable-secrets';
-const legacyTokenSecret = {
-    meta: metaOf('legacy-token-secret'),
-    check(context) {
-        for (const secret of context.model.secrets) {
-            if (secret.object.value.type !== LEGACY_TOKEN_TYPE)
-                continue;
-            const owner = secret.annotations['kubernetes.io/service-account.name'];
-            context.report({
-                resource: secret,
-                path: ['type'],
-                message: `${(0,core_model/* resourceLabel */.bP)(secret.ref)} is a long-lived ServiceAccount token${owner ? ` for \`${owner}\`` : ''}: it never ` +
-                    'expires and stays valid until the Secret is deleted. Use a projected token (TokenRequest) with an audience and an expiration.',
-            });
-        }
-        const tokenSecrets = new Set(context.model.secrets
-            .filter((secret) => secret.object.value.type === LEGACY_TOKEN_TYPE)
-            .map((secret) => (0,core_model/* nsKey */.Pv)(secret.ref.namespace, secret.ref.name)));
-        for (const account of context.model.serviceAccounts) {
-            const secrets = account.object.value.secrets;
-            if (!Array.isArray(secrets) || secrets.length === 0)
-                continue;
-            // With enforce-mountable-secrets the list says which Secrets pods may mount: only token Secrets in it count.
-            if (account.annotations[ENFORCE_MOUNTABLE_SECRETS] === 'true') {
-                secrets.forEach((entry, index) => {
-                    const name = (0,core_model/* isRecord */.u4)(entry) && typeof entry.name === 'string' ? entry.name : null;
-                    if (!name || !tokenSecrets.has((0,core_model/* nsKey */.Pv)(account.ref.namespace, name)))
-                        return;
-                    context.report({
-                        resource: account,
-                        path: ['secrets', index],
-                        key: `secrets:${name}`,
-                        message: `${(0,core_model/* resourceLabel */.bP)(account.ref)} lists the long-lived token Secret \`${name}\` among its mountable ` +
-                            'secrets. Remove it and use projected tokens.',
-                    });
-                });
-                continue;
-            }
-            const names = secrets
-                .map((entry) => ((0,core_model/* isRecord */.u4)(entry) && typeof entry.name === 'string' ? `\`${entry.name}\`` : null))
-                .filter((name) => name !== null);
-            context.report({
-                resource: account,
-                path: ['secrets'],
-                message: `${(0,core_model/* resourceLabel */.bP)(account.ref)} lists token \`secrets\`${names.length > 0 ? ` (${names.join(', ')})` : ''}, ` +
-                    'the legacy long-lived token mechanism. Remove the list and use projected tokens.',
-            });
-        }
-    },
-};
-
 ;// CONCATENATED MODULE: ./src/rules/legacy-token-mount.ts
 
 
@@ -9606,6 +9730,61 @@ const legacyTokenMount = {
                         'Such a token never expires; use a projected `serviceAccountToken` volume with an audience and an expiration.',
                 });
             }
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/legacy-token-secret.ts
+
+
+
+const ENFORCE_MOUNTABLE_SECRETS = 'kubernetes.io/enforce-mountable-secrets';
+const legacyTokenSecret = {
+    meta: metaOf('legacy-token-secret'),
+    check(context) {
+        for (const secret of context.model.secrets) {
+            if (secret.object.value.type !== LEGACY_TOKEN_TYPE)
+                continue;
+            const owner = secret.annotations['kubernetes.io/service-account.name'];
+            context.report({
+                resource: secret,
+                path: ['type'],
+                message: `${(0,core_model/* resourceLabel */.bP)(secret.ref)} is a long-lived ServiceAccount token${owner ? ` for \`${owner}\`` : ''}: it never ` +
+                    'expires and stays valid until the Secret is deleted. Use a projected token (TokenRequest) with an audience and an expiration.',
+            });
+        }
+        const tokenSecrets = new Set(context.model.secrets
+            .filter((secret) => secret.object.value.type === LEGACY_TOKEN_TYPE)
+            .map((secret) => (0,core_model/* nsKey */.Pv)(secret.ref.namespace, secret.ref.name)));
+        for (const account of context.model.serviceAccounts) {
+            const secrets = account.object.value.secrets;
+            if (!Array.isArray(secrets) || secrets.length === 0)
+                continue;
+            // With enforce-mountable-secrets the list says which Secrets pods may mount: only token Secrets in it count.
+            if (account.annotations[ENFORCE_MOUNTABLE_SECRETS] === 'true') {
+                secrets.forEach((entry, index) => {
+                    const name = (0,core_model/* isRecord */.u4)(entry) && typeof entry.name === 'string' ? entry.name : null;
+                    if (!name || !tokenSecrets.has((0,core_model/* nsKey */.Pv)(account.ref.namespace, name)))
+                        return;
+                    context.report({
+                        resource: account,
+                        path: ['secrets', index],
+                        key: `secrets:${name}`,
+                        message: `${(0,core_model/* resourceLabel */.bP)(account.ref)} lists the long-lived token Secret \`${name}\` among its mountable ` +
+                            'secrets. Remove it and use projected tokens.',
+                    });
+                });
+                continue;
+            }
+            const names = secrets
+                .map((entry) => ((0,core_model/* isRecord */.u4)(entry) && typeof entry.name === 'string' ? `\`${entry.name}\`` : null))
+                .filter((name) => name !== null);
+            context.report({
+                resource: account,
+                path: ['secrets'],
+                message: `${(0,core_model/* resourceLabel */.bP)(account.ref)} lists token \`secrets\`${names.length > 0 ? ` (${names.join(', ')})` : ''}, ` +
+                    'the legacy long-lived token mechanism. Remove the list and use projected tokens.',
+            });
         }
     },
 };
@@ -10363,16 +10542,11 @@ const staticCloudCredentials = {
 
 
 
-const WORKLOAD_IDENTITY_ANNOTATIONS = {
-    'eks.amazonaws.com/role-arn': 'EKS IAM roles for service accounts',
-    'iam.gke.io/gcp-service-account': 'GKE Workload Identity',
-    'azure.workload.identity/client-id': 'Azure Workload Identity',
-};
 const workloadIdentityAutomount = {
     meta: metaOf('workload-identity-automount'),
     check(context) {
         for (const account of context.model.serviceAccounts) {
-            const annotation = Object.keys(WORKLOAD_IDENTITY_ANNOTATIONS).find((key) => key in account.annotations);
+            const annotation = workloadIdentityOf(account);
             // `false` is the hardening; `true` on this dedicated account is explicit consent, the evidence of an API client.
             if (!annotation || automountField(account.object.value) !== null)
                 continue;

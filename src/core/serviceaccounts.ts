@@ -9,6 +9,32 @@ import {
   projectedTokensOf,
 } from './model.js';
 
+/** The type of a Secret that holds a long-lived ServiceAccount token, filled in by Kubernetes' token controller. */
+export const LEGACY_TOKEN_TYPE = 'kubernetes.io/service-account-token';
+
+/** Annotations that set a ServiceAccount up for a cloud provider's workload identity, and the provider's feature. */
+export const WORKLOAD_IDENTITY_ANNOTATIONS: Record<string, string> = {
+  'eks.amazonaws.com/role-arn': 'EKS IAM roles for service accounts',
+  'iam.gke.io/gcp-service-account': 'GKE Workload Identity',
+  'azure.workload.identity/client-id': 'Azure Workload Identity',
+};
+
+/** The workload identity annotation a ServiceAccount carries, or undefined. */
+export function workloadIdentityOf(account: Resource): string | undefined {
+  return Object.keys(WORKLOAD_IDENTITY_ANNOTATIONS).find((key) => key in account.annotations);
+}
+
+/**
+ * What the scan knows of the Secret `namespace/name`: `token` when a declaration of it is a legacy token Secret,
+ * `other` when it is declared with another type (an absent `type` is `Opaque`, as the API server defaults it), and
+ * null when the scan does not declare it.
+ */
+export function secretKindOf(model: Model, namespace: string | null, name: string): 'token' | 'other' | null {
+  const declared = model.secretIndex.get(nsKey(namespace, name));
+  if (!declared || declared.length === 0) return null;
+  return declared.some((secret) => secret.object.value.type === LEGACY_TOKEN_TYPE) ? 'token' : 'other';
+}
+
 export type AutomountSource = 'pod' | 'serviceaccount' | 'default' | 'unresolved';
 
 export interface AutomountDecision {

@@ -1,8 +1,8 @@
 import { isRecord, nsKey, resourceLabel } from '../core/model.js';
+import { LEGACY_TOKEN_TYPE } from '../core/serviceaccounts.js';
 import { metaOf } from './meta.js';
 import type { Rule } from './types.js';
 
-export const LEGACY_TOKEN_TYPE = 'kubernetes.io/service-account-token';
 const ENFORCE_MOUNTABLE_SECRETS = 'kubernetes.io/enforce-mountable-secrets';
 
 export const legacyTokenSecret: Rule = {
