@@ -1,11 +1,13 @@
-// RBAC held to the authorizer's letter: what `resourceNames` limits a grant to (issue 18.4).
+// RBAC held to the authorizer's letter: what `resourceNames` limits a grant to (issue 18.4), and the grants and subjects
+// other scanners report (issue 18.6).
 //
 // Kubernetes docs, "Using RBAC Authorization", Referring to resources: rules can be restricted to named objects with
 // `resourceNames`; `create` and `deletecollection` cannot be restricted by name (the request names no object, so a rule
 // with names never matches it), and `list`/`watch` so restricted are authorized only with a `metadata.name` field
 // selector naming one of them. The authorizer's matching (pkg/apis/rbac/v1 ResourceNameMatches) compares the request's
 // name with each entry, so an empty entry `""` matches every request that names no object.
-import { yaml } from '../helpers.js';
+import { describe, expect, it } from 'vitest';
+import { findingsOf, scan, yaml } from '../helpers.js';
 import { type InvalidCase, type ValidCase, ruleTester } from './tester.js';
 
 const RULE = 'sa-privileged-rbac';
@@ -195,4 +197,74 @@ ruleTester(RULE, {
       notMessage: 'cluster-admin',
     },
   ],
+});
+
+// Kubernetes docs, "Role Based Access Control Good Practices", Privilege escalation risks: listing Secrets, workload
+// creation, exec/attach/port-forward into pods (`pods/exec`, `pods/attach`, `pods/portforward`), token request
+// (`serviceaccounts/token` create), impersonate, escalate and bind verbs, and `nodes/proxy`. Each is reported, also
+// through the `*/<subresource>` form the authorizer matches.
+describe('sa-privileged-rbac covers every grant of the RBAC good practices (privilege escalation risks)', () => {
+  const COVERED: [rule: string, reason: string][] = [
+    ['{apiGroups: [""], resources: [secrets], verbs: [list]}', 'secrets list'],
+    ['{apiGroups: [""], resources: [pods], verbs: [create]}', 'pods create'],
+    ['{apiGroups: [""], resources: [pods/exec], verbs: [create]}', 'pods/exec'],
+    ['{apiGroups: [""], resources: [pods/attach], verbs: [create]}', 'pods/attach'],
+    ['{apiGroups: [""], resources: [pods/portforward], verbs: [create]}', 'pods/portforward'],
+    ['{apiGroups: [""], resources: ["*/exec"], verbs: [get]}', 'pods/exec'],
+    [
+      '{apiGroups: [""], resources: [serviceaccounts/token], verbs: [create]}',
+      'serviceaccounts/token create',
+    ],
+    [
+      '{apiGroups: [""], resources: [users, groups, serviceaccounts], verbs: [impersonate]}',
+      '`impersonate` verb',
+    ],
+    [
+      '{apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [escalate]}',
+      '`escalate` verb',
+    ],
+    ['{apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind]}', '`bind` verb'],
+    ['{apiGroups: [""], resources: [nodes/proxy], verbs: [get]}', 'nodes/proxy'],
+  ];
+  it.each(COVERED)('%s → %s', (rule, reason) => {
+    const [finding, ...rest] = findingsOf(scan(granted(rule)), RULE);
+    expect(rest).toEqual([]);
+    expect(finding!.message).toContain(`(${reason})`);
+  });
+});
+
+// Kubernetes docs, "Using RBAC Authorization" (Default roles and role bindings: `system:anonymous`,
+// `system:unauthenticated`, `system:authenticated`) and "Role Based Access Control Good Practices" (avoid adding users
+// to `system:masters`, whose members bypass all RBAC checks): grants to these subjects are default-sa-rbac findings.
+describe('default-sa-rbac covers the special users and groups', () => {
+  const SUBJECTS: [subject: string, says: string][] = [
+    [
+      '{kind: User, name: "system:anonymous"}',
+      'user `system:anonymous`, the identity of every anonymous request',
+    ],
+    ['{kind: Group, name: "system:unauthenticated"}', 'group `system:unauthenticated`, anonymous requests'],
+    [
+      '{kind: Group, name: "system:authenticated"}',
+      'group `system:authenticated`, every authenticated identity',
+    ],
+    ['{kind: Group, name: "system:masters"}', 'group `system:masters`, whose members bypass RBAC'],
+  ];
+  it.each(SUBJECTS)('%s', (subject, says) => {
+    const text = binding('ClusterRoleBinding', 'ClusterRole').replace(
+      '{kind: ServiceAccount, name: api, namespace: shop}',
+      subject,
+    );
+    const [finding, ...rest] = findingsOf(scan(text), 'default-sa-rbac');
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({ severity: 'high', line: 7 });
+    expect(finding!.message).toContain(says);
+  });
+
+  it('a user merely named like a group is not the group', () => {
+    const text = binding('ClusterRoleBinding', 'ClusterRole').replace(
+      '{kind: ServiceAccount, name: api, namespace: shop}',
+      '{kind: User, name: "system:masters"}',
+    );
+    expect(findingsOf(scan(text), 'default-sa-rbac')).toEqual([]);
+  });
 });

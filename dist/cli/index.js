@@ -5945,9 +5945,9 @@ const CATALOG = {
             "recommended",
             "strict"
         ],
-        "summary": "Flags RoleBindings and ClusterRoleBindings whose subjects are `default` ServiceAccounts or groups that include every ServiceAccount or every caller.",
-        "description": "Fires once per offending subject of a RoleBinding or ClusterRoleBinding, whatever role it grants, when the\nsubject is:\n\n- a `ServiceAccount` named `default` (its namespace is the subject's `namespace`, else the binding's);\n- a `User` named `system:serviceaccount:<namespace>:default`, which is the same identity spelled as a user;\n- the `Group` `system:serviceaccounts` (every ServiceAccount in the cluster) or\n  `system:serviceaccounts:<namespace>` (every ServiceAccount in one namespace);\n- the `Group` `system:authenticated` (every authenticated caller) or `system:unauthenticated` (anonymous\n  requests).\n\nIt does not fire for subjects that name a dedicated ServiceAccount, a user or an ordinary group. Whether the\ngranted role is privileged is judged separately by `sa-privileged-rbac`.",
-        "rationale": "A grant to `default` reaches every pod in the namespace that names no ServiceAccount, including ones added\nlater by other teams or charts. A grant to the `system:serviceaccounts` groups reaches every workload in the\nnamespace or cluster, and `system:authenticated` or `system:unauthenticated` reach any caller at all. One\ncompromised pod, or an anonymous request, then holds whatever the role allows, and the grant cannot be\nrevoked for one workload without breaking the others.",
+        "summary": "Flags RoleBindings and ClusterRoleBindings whose subjects are `default` ServiceAccounts, groups that include every ServiceAccount or every caller, the anonymous user, or `system:masters`.",
+        "description": "Fires once per offending subject of a RoleBinding or ClusterRoleBinding, whatever role it grants, when the\nsubject is:\n\n- a `ServiceAccount` named `default` (its namespace is the subject's `namespace`, else the binding's);\n- a `User` named `system:serviceaccount:<namespace>:default`, which is the same identity spelled as a user;\n- the `Group` `system:serviceaccounts` (every ServiceAccount in the cluster) or\n  `system:serviceaccounts:<namespace>` (every ServiceAccount in one namespace);\n- the `Group` `system:authenticated` (every authenticated caller) or `system:unauthenticated` (anonymous\n  requests), or the `User` `system:anonymous` (the identity of every anonymous request);\n- the `Group` `system:masters`, whose members bypass RBAC altogether and cannot have their access reduced by\n  removing bindings: a grant to it adds nothing, and suggests the group is being used to hand out access.\n\nIt does not fire for subjects that name a dedicated ServiceAccount, a user or an ordinary group. Whether the\ngranted role is privileged is judged separately by `sa-privileged-rbac`.",
+        "rationale": "A grant to `default` reaches every pod in the namespace that names no ServiceAccount, including ones added\nlater by other teams or charts. A grant to the `system:serviceaccounts` groups reaches every workload in the\nnamespace or cluster, and `system:authenticated`, `system:unauthenticated` or `system:anonymous` reach any\ncaller at all. `system:masters` bypasses RBAC, so a grant to it hints that membership in that group is how\naccess is handed out, access that no removed binding can take back. One\ncompromised pod, or an anonymous request, then holds whatever the role allows, and the grant cannot be\nrevoked for one workload without breaking the others.",
         "remediation": "Create a dedicated ServiceAccount for the workload that needs the permissions and bind the role to that\naccount only. Remove the `default` or group subject. There is no automatic fix, because which workload\nactually relies on the grant has to be decided by a person.",
         "options": {},
         "examples": {
@@ -5957,11 +5957,15 @@ const CATALOG = {
         "references": [
             {
                 "title": "Using RBAC Authorization (default roles and role bindings)",
-                "url": "https://kubernetes.io/docs/reference/access-authn-authz/rbac/"
+                "url": "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#default-roles-and-role-bindings"
+            },
+            {
+                "title": "Authenticating (anonymous requests, system:anonymous)",
+                "url": "https://kubernetes.io/docs/reference/access-authn-authz/authentication/#anonymous-requests"
             },
             {
                 "title": "Role Based Access Control Good Practices",
-                "url": "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"
+                "url": "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#least-privilege"
             }
         ]
     },
@@ -6263,7 +6267,7 @@ const CATALOG = {
             "strict"
         ],
         "summary": "Flags bindings that give a ServiceAccount a role able to read Secrets, run code in other pods, mint tokens or widen its own access.",
-        "description": "Fires once per ServiceAccount subject of a RoleBinding or ClusterRoleBinding (a `ServiceAccount` subject, or\na `User` named `system:serviceaccount:<namespace>:<name>`) when the bound role is privileged. A role is\nprivileged when:\n\n- it is a ClusterRole whose name is in `privileged-roles` (by default `cluster-admin`, `admin` and `edit`),\n  whether or not its definition is in the scanned set; or\n- its definition (a Role in the binding's namespace, or a ClusterRole) is in the scanned set and **any** of\n  its rules, not only the first:\n  - has `*` in `verbs`, `resources` or `apiGroups`;\n  - lets it read every Secret: `get` on `secrets` for any name, or `list`/`watch` of the whole collection;\n  - lets it read named Secrets (`resourceNames`) of which one is, in the scanned set, a long-lived token\n    Secret (type `kubernetes.io/service-account-token`) where the binding applies;\n  - grants `create` on `pods`;\n  - grants any verb on `pods/exec`, named pods included (code run in a pod runs as its ServiceAccount, with\n    its Secrets);\n  - grants `create` on `serviceaccounts/token`, or on named accounts of which one holds privileged RBAC in the\n    scanned set (through another binding) or is set up for cloud workload identity;\n  - grants the verbs `impersonate` or `escalate` on anything, named objects included (whose power a named user\n    or group holds is not in the manifests), or `bind` on any role, or on a named role that is privileged\n    (in `privileged-roles`, or declared with rules that are);\n  - grants any verb on `nodes/proxy`.\n\n  The resource checks apply to rules whose `apiGroups` include the core group (`\"\"`) or `*`; a rule without\n  `apiGroups` is read as the core group.\n\n**`resourceNames`** are read as the RBAC authorizer matches requests. A request for one object carries its name\n(`get`, `update`, `patch`, `delete`; `list` and `watch` with a `metadata.name` field selector; a subresource\nsuch as `pods/exec` or `serviceaccounts/token`, whose URL names its object) and must name one of them. A\nrequest that names no object (an object-level `create`, `list` or `watch` of the whole collection,\n`deletecollection`) matches only an empty entry `\"\"`. So a rule with `resourceNames` is access to the named\nobjects only, judged as what they are above, and grants no object-level `create` at all (`pods` `create`\nwith `resourceNames` creates nothing); with `\"\"` among them it also grants the requests that name no object.\nNamed Secrets and accounts are looked up in the binding's namespace, or in every namespace for a\nClusterRoleBinding; one the scanned set does not declare is not counted.\n\nThe message names the binding, the role and every reason found. Severity is `high`, raised to `critical` when\nthe grant is equivalent to cluster-admin (the built-in `cluster-admin`, or a role with one rule that has `*`\nin verbs, resources and apiGroups at once and no `resourceNames`) **and** is made through a\nClusterRoleBinding, so it applies in every namespace. The same role granted by a RoleBinding stays `high`.\n\nRoles that are referenced but neither in the scanned set nor named in `privileged-roles` are not judged.\nGroup subjects are not reported here; grants to catch-all groups are reported by `default-sa-rbac`.",
+        "description": "Fires once per ServiceAccount subject of a RoleBinding or ClusterRoleBinding (a `ServiceAccount` subject, or\na `User` named `system:serviceaccount:<namespace>:<name>`) when the bound role is privileged. A role is\nprivileged when:\n\n- it is a ClusterRole whose name is in `privileged-roles` (by default `cluster-admin`, `admin` and `edit`),\n  whether or not its definition is in the scanned set; or\n- its definition (a Role in the binding's namespace, or a ClusterRole) is in the scanned set and **any** of\n  its rules, not only the first:\n  - has `*` in `verbs`, `resources` or `apiGroups`;\n  - lets it read every Secret: `get` on `secrets` for any name, or `list`/`watch` of the whole collection;\n  - lets it read named Secrets (`resourceNames`) of which one is, in the scanned set, a long-lived token\n    Secret (type `kubernetes.io/service-account-token`) where the binding applies;\n  - grants `create` on `pods`;\n  - grants any verb on `pods/exec`, `pods/attach` or `pods/portforward`, named pods included (code run in a\n    pod runs as its ServiceAccount, with its Secrets);\n  - grants `create` on `serviceaccounts/token`, or on named accounts of which one holds privileged RBAC in the\n    scanned set (through another binding) or is set up for cloud workload identity;\n  - grants the verbs `impersonate` or `escalate` on anything, named objects included (whose power a named user\n    or group holds is not in the manifests), or `bind` on any role, or on a named role that is privileged\n    (in `privileged-roles`, or declared with rules that are);\n  - grants any verb on `nodes/proxy`.\n\n  The resource checks apply to rules whose `apiGroups` include the core group (`\"\"`) or `*`; a rule without\n  `apiGroups` is read as the core group. A resource `*/<subresource>` (such as `*/exec`) matches that\n  subresource of every resource, as the authorizer reads it.\n\n**`resourceNames`** are read as the RBAC authorizer matches requests. A request for one object carries its name\n(`get`, `update`, `patch`, `delete`; `list` and `watch` with a `metadata.name` field selector; a subresource\nsuch as `pods/exec` or `serviceaccounts/token`, whose URL names its object) and must name one of them. A\nrequest that names no object (an object-level `create`, `list` or `watch` of the whole collection,\n`deletecollection`) matches only an empty entry `\"\"`. So a rule with `resourceNames` is access to the named\nobjects only, judged as what they are above, and grants no object-level `create` at all (`pods` `create`\nwith `resourceNames` creates nothing); with `\"\"` among them it also grants the requests that name no object.\nNamed Secrets and accounts are looked up in the binding's namespace, or in every namespace for a\nClusterRoleBinding; one the scanned set does not declare is not counted.\n\nThe message names the binding, the role and every reason found. Severity is `high`, raised to `critical` when\nthe grant is equivalent to cluster-admin (the built-in `cluster-admin`, or a role with one rule that has `*`\nin verbs, resources and apiGroups at once and no `resourceNames`) **and** is made through a\nClusterRoleBinding, so it applies in every namespace. The same role granted by a RoleBinding stays `high`.\n\nRoles that are referenced but neither in the scanned set nor named in `privileged-roles` are not judged.\nGroup subjects are not reported here; grants to catch-all groups are reported by `default-sa-rbac`.",
         "rationale": "A ServiceAccount's token is only as dangerous as its RBAC. Reading Secrets exposes every credential in the\nnamespace, including other accounts' tokens; creating pods or exec-ing into them runs arbitrary code with\nother identities; creating tokens, impersonating, binding or escalating lets the holder give itself more\nrights; `nodes/proxy` reaches the kubelet API. Once such a token leaks from a pod, the attacker usually owns\nthe namespace, and with a cluster-wide admin grant the whole cluster.",
         "remediation": "Replace the broad role with a Role that lists only the resources, verbs and, where possible, `resourceNames`\nthe workload needs, bound with a RoleBinding in its own namespace rather than a ClusterRoleBinding. Pods\nusing the account should also not mount its token unless they need it (see `automount-token`).\n\nControllers and operators that legitimately need such rights (a secrets operator, a CI deployer) can be\nexempted with `kube-token-guard.io/ignore: \"sa-privileged-rbac: <reason>\"` on the binding, or a config\nexemption with a reason; keep such accounts few and their pods isolated.",
         "options": {
@@ -8596,7 +8600,7 @@ function automountVolumesOf(workload) {
  * (k8s.io/kubernetes pkg/apis/rbac/v1 evaluation_helpers: VerbMatches, APIGroupMatches, ResourceMatches,
  * ResourceNameMatches):
  *
- * - a verb or resource `*` matches any;
+ * - a verb or resource `*` matches any; a resource `*\/<subresource>` matches that subresource of any resource;
  * - `resourceNames`, when present, must contain the request's name. Requests for one object carry its name (get,
  *   update, patch, delete; `list` and `watch` with a `metadata.name` field selector; every subresource, such as
  *   `pods/exec` or `serviceaccounts/token`, whose URL names the parent object). Requests without a name (creating an
@@ -8629,11 +8633,14 @@ class PolicyRule {
     verb(name) {
         return this.verbs.includes('*') || this.verbs.includes(name);
     }
-    /** A core-group resource, `pods` or a subresource such as `pods/exec`. */
+    /** A core-group resource, `pods` or a subresource such as `pods/exec` (matched by `*\/exec` too). */
     core(resource) {
         if (!this.apiGroups.includes('*') && !this.apiGroups.includes(''))
             return false;
-        return this.resources.includes('*') || this.resources.includes(resource);
+        const slash = resource.indexOf('/');
+        return (this.resources.includes('*') ||
+            this.resources.includes(resource) ||
+            (slash !== -1 && this.resources.includes(`*${resource.slice(slash)}`)));
     }
     /** The objects a request for one object may name: every one, some (listed), or none (only `""` was listed). */
     get named() {
@@ -8701,7 +8708,7 @@ function privilegeOfRules(rules, scope) {
         if (rule.core('pods') && rule.verb('create') && rule.unnamed)
             reasons.add('pods create');
         // Running code in a pod takes over its identity, token and Secrets: named pods are no less sensitive.
-        for (const subresource of ['pods/exec', 'nodes/proxy']) {
+        for (const subresource of ['pods/exec', 'pods/attach', 'pods/portforward', 'nodes/proxy']) {
             if (rule.core(subresource) && rule.verbs.length > 0 && named !== 'none') {
                 reasons.add(limitedTo(subresource, named));
             }
@@ -9495,6 +9502,13 @@ const BROAD_GROUPS = {
     'system:serviceaccounts': 'every ServiceAccount in the cluster',
     'system:authenticated': 'every authenticated identity in the cluster',
     'system:unauthenticated': 'anonymous requests',
+    // Members pass every authorization check whatever RBAC says: a grant to it adds nothing, and suggests the group is
+    // being used to hand out access (Kubernetes' RBAC good practices: avoid adding users to it).
+    'system:masters': 'whose members bypass RBAC and can never have their access reduced',
+};
+/** Users every caller can be: the identity of anonymous requests. */
+const BROAD_USERS = {
+    'system:anonymous': 'the identity of every anonymous request',
 };
 function roleText(roleRef) {
     return (0,core_model/* isRecord */.u4)(roleRef) ? `${String(roleRef.kind)} \`${String(roleRef.name)}\`` : 'its role';
@@ -9512,6 +9526,9 @@ const defaultSaRbac = {
                 if (account?.name === 'default') {
                     who = `the \`default\` ServiceAccount of namespace \`${account.namespace}\`, the identity of every pod there that names no other`;
                 }
+                else if (subject.kind === 'User' && Object.hasOwn(BROAD_USERS, name)) {
+                    who = `user \`${name}\`, ${BROAD_USERS[name]}`;
+                }
                 else if (subject.kind === 'Group' && Object.hasOwn(BROAD_GROUPS, name)) {
                     who = `group \`${name}\`, ${BROAD_GROUPS[name]}`;
                 }
@@ -9524,7 +9541,8 @@ const defaultSaRbac = {
                     resource: binding,
                     path: ['subjects', index],
                     key: `${String(subject.kind)}:${account ? `${account.namespace}:` : ''}${name}`,
-                    message: `${label} grants ${role} to ${who}. Bind the role to a dedicated ServiceAccount of the workload that needs it.`,
+                    message: `${label} grants ${role} to ${who}. Bind the role to the identity that needs it: a dedicated ` +
+                        'ServiceAccount of the workload, or a named user or group.',
                 });
             });
         }

@@ -3,7 +3,7 @@
  * (k8s.io/kubernetes pkg/apis/rbac/v1 evaluation_helpers: VerbMatches, APIGroupMatches, ResourceMatches,
  * ResourceNameMatches):
  *
- * - a verb or resource `*` matches any;
+ * - a verb or resource `*` matches any; a resource `*\/<subresource>` matches that subresource of any resource;
  * - `resourceNames`, when present, must contain the request's name. Requests for one object carry its name (get,
  *   update, patch, delete; `list` and `watch` with a `metadata.name` field selector; every subresource, such as
  *   `pods/exec` or `serviceaccounts/token`, whose URL names the parent object). Requests without a name (creating an
@@ -62,10 +62,15 @@ class PolicyRule {
     return this.verbs.includes('*') || this.verbs.includes(name);
   }
 
-  /** A core-group resource, `pods` or a subresource such as `pods/exec`. */
+  /** A core-group resource, `pods` or a subresource such as `pods/exec` (matched by `*\/exec` too). */
   core(resource: string): boolean {
     if (!this.apiGroups.includes('*') && !this.apiGroups.includes('')) return false;
-    return this.resources.includes('*') || this.resources.includes(resource);
+    const slash = resource.indexOf('/');
+    return (
+      this.resources.includes('*') ||
+      this.resources.includes(resource) ||
+      (slash !== -1 && this.resources.includes(`*${resource.slice(slash)}`))
+    );
   }
 
   /** The objects a request for one object may name: every one, some (listed), or none (only `""` was listed). */
@@ -129,7 +134,7 @@ export function privilegeOfRules(rules: unknown, scope: RuleScope): Privilege {
     // Creating a pod names no pod in its request: `resourceNames` cannot allow it, only deny it.
     if (rule.core('pods') && rule.verb('create') && rule.unnamed) reasons.add('pods create');
     // Running code in a pod takes over its identity, token and Secrets: named pods are no less sensitive.
-    for (const subresource of ['pods/exec', 'nodes/proxy']) {
+    for (const subresource of ['pods/exec', 'pods/attach', 'pods/portforward', 'nodes/proxy']) {
       if (rule.core(subresource) && rule.verbs.length > 0 && named !== 'none') {
         reasons.add(limitedTo(subresource, named));
       }
