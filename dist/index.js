@@ -43327,8 +43327,8 @@ const CATALOG = {
             "recommended",
             "strict"
         ],
-        "summary": "Flags Secrets of type `kubernetes.io/service-account-token` and ServiceAccounts that list token Secrets.",
-        "description": "Fires for:\n\n- each Secret whose `type` is `kubernetes.io/service-account-token`. Kubernetes fills such a Secret with a\n  token for the ServiceAccount named in its `kubernetes.io/service-account.name` annotation, and that token\n  does not expire;\n- each ServiceAccount with a non-empty `secrets` list, the field through which older clusters attached\n  generated token Secrets to the account. When the account carries\n  `kubernetes.io/enforce-mountable-secrets: \"true\"`, the list is an allow-list of Secrets its pods may mount,\n  so only entries that are token Secrets in the scanned set are reported.\n\nThe finding names the Secret or the listed entries, never any Secret data. It does not fire for other Secret\ntypes, or for ServiceAccounts without `secrets` (an `imagePullSecrets` list is fine). Workloads that mount or\nread such a Secret are reported separately by `legacy-token-mount`.",
+        "summary": "Flags Secrets of type `kubernetes.io/service-account-token` and ServiceAccounts that list token Secrets or Secrets of unknown type.",
+        "description": "Fires for:\n\n- each Secret whose `type` is `kubernetes.io/service-account-token`. Kubernetes fills such a Secret with a\n  token for the ServiceAccount named in its `kubernetes.io/service-account.name` annotation, and that token\n  does not expire;\n- each ServiceAccount whose `secrets` list (the field through which older clusters attached generated token\n  Secrets to the account) names a token Secret, or a Secret of unknown type. Each entry is judged by the\n  Secret it names in the account's namespace: one the scanned set declares as `kubernetes.io/service-account-token`\n  is a legacy token and is named as one; one declared with any other type (an absent `type` is `Opaque`, as the\n  API server defaults it) is an ordinary Secret and is not reported; one the scanned set does not declare is\n  reported as *of unknown type*, never called a token, since it may be one. One finding per account lists\n  both kinds. When the account carries `kubernetes.io/enforce-mountable-secrets: \"true\"`, the list is an\n  allow-list of Secrets its pods may mount, so only entries that are token Secrets in the scanned set are\n  reported, each at its entry.\n\nThe finding names the Secret or the listed entries, never any Secret data. It does not fire for other Secret\ntypes, for a `secrets` list whose entries all name declared non-token Secrets (Argo CD's `redis-ha` account\nlisting its Opaque password Secret, say), or for ServiceAccounts without `secrets` (an `imagePullSecrets`\nlist is fine). Workloads that mount or read such a Secret are reported separately by `legacy-token-mount`.",
         "rationale": "A Secret-based token is valid until the Secret is deleted: it has no expiry, is not bound to a pod, and keeps\nworking after the workload that used it is gone. Anyone who can read Secrets in the namespace, a leaked\nbackup, or a copy pasted into a CI system holds a permanent credential for the account. Tokens from the\nTokenRequest API (projected volumes, `kubectl create token`) expire and are bound to their pod, so a leak is\nlimited in time.",
         "remediation": "Delete the Secret and the `secrets` entries, and obtain tokens through the TokenRequest API instead: a\nprojected `serviceAccountToken` volume with an `audience` and a short `expirationSeconds` for pods, or\n`kubectl create token <account> --duration=...` for tools outside the cluster. If an external system really\nneeds a long-lived credential, prefer its own identity federation (OIDC) over a Kubernetes token. There is no\nautomatic fix, because the consumers of the token have to be moved first. A documented exception can be\nrecorded with `kube-token-guard.io/ignore: \"legacy-token-secret: <reason>\"`.",
         "options": {},
@@ -43342,8 +43342,12 @@ const CATALOG = {
                 "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/"
             },
             {
-                "title": "Secrets (service account token Secrets)",
-                "url": "https://kubernetes.io/docs/concepts/configuration/secret/"
+                "title": "Secrets (types of Secret, service account token Secrets)",
+                "url": "https://kubernetes.io/docs/concepts/configuration/secret/#secret-types"
+            },
+            {
+                "title": "ServiceAccount v1 API reference (secrets)",
+                "url": "https://kubernetes.io/docs/reference/kubernetes-api/authentication-resources/service-account-v1/"
             },
             {
                 "title": "Service Accounts (get a token)",
@@ -44044,6 +44048,7 @@ const legacyTokenMount = {
 
 
 const ENFORCE_MOUNTABLE_SECRETS = 'kubernetes.io/enforce-mountable-secrets';
+const legacy_token_secret_quoted = (names) => names.map((name) => `\`${name}\``).join(', ');
 const legacyTokenSecret = {
     meta: metaOf('legacy-token-secret'),
     check(context) {
@@ -44058,19 +44063,21 @@ const legacyTokenSecret = {
                     'expires and stays valid until the Secret is deleted. Use a projected token (TokenRequest) with an audience and an expiration.',
             });
         }
-        const tokenSecrets = new Set(context.model.secrets
-            .filter((secret) => secret.object.value.type === LEGACY_TOKEN_TYPE)
-            .map((secret) => (0,core_model/* nsKey */.Pv)(secret.ref.namespace, secret.ref.name)));
         for (const account of context.model.serviceAccounts) {
             const secrets = account.object.value.secrets;
             if (!Array.isArray(secrets) || secrets.length === 0)
                 continue;
+            // Each entry is judged by the Secret it names, where the scan declares it (an absent `type` is `Opaque`).
+            const entries = secrets.map((entry, index) => {
+                const name = (0,core_model/* isRecord */.u4)(entry) && typeof entry.name === 'string' && entry.name !== '' ? entry.name : null;
+                const kind = name === null ? null : secretKindOf(context.model, account.ref.namespace, name);
+                return { name, index, kind };
+            });
             // With enforce-mountable-secrets the list says which Secrets pods may mount: only token Secrets in it count.
             if (account.annotations[ENFORCE_MOUNTABLE_SECRETS] === 'true') {
-                secrets.forEach((entry, index) => {
-                    const name = (0,core_model/* isRecord */.u4)(entry) && typeof entry.name === 'string' ? entry.name : null;
-                    if (!name || !tokenSecrets.has((0,core_model/* nsKey */.Pv)(account.ref.namespace, name)))
-                        return;
+                for (const { name, index, kind } of entries) {
+                    if (kind !== 'token')
+                        continue;
                     context.report({
                         resource: account,
                         path: ['secrets', index],
@@ -44078,18 +44085,30 @@ const legacyTokenSecret = {
                         message: `${(0,core_model/* resourceLabel */.bP)(account.ref)} lists the long-lived token Secret \`${name}\` among its mountable ` +
                             'secrets. Remove it and use projected tokens.',
                     });
-                });
+                }
                 continue;
             }
-            const names = secrets
-                .map((entry) => ((0,core_model/* isRecord */.u4)(entry) && typeof entry.name === 'string' ? `\`${entry.name}\`` : null))
-                .filter((name) => name !== null);
-            context.report({
-                resource: account,
-                path: ['secrets'],
-                message: `${(0,core_model/* resourceLabel */.bP)(account.ref)} lists token \`secrets\`${names.length > 0 ? ` (${names.join(', ')})` : ''}, ` +
-                    'the legacy long-lived token mechanism. Remove the list and use projected tokens.',
-            });
+            const tokens = entries.filter((entry) => entry.kind === 'token').map((entry) => entry.name);
+            const unknown = entries.filter((entry) => entry.kind === null);
+            if (tokens.length === 0 && unknown.length === 0)
+                continue;
+            const named = unknown.filter((entry) => entry.name !== null).map((entry) => entry.name);
+            const parts = [];
+            if (tokens.length > 0) {
+                parts.push(`${(0,core_model/* resourceLabel */.bP)(account.ref)} lists the long-lived token Secret${tokens.length > 1 ? 's' : ''} ` +
+                    `${legacy_token_secret_quoted(tokens)} in \`secrets\`, the legacy token mechanism: remove ${tokens.length > 1 ? 'them' : 'it'} ` +
+                    'and use projected tokens.');
+            }
+            if (unknown.length > 0) {
+                const what = named.length > 0
+                    ? `${legacy_token_secret_quoted(named)}${unknown.length > named.length ? ' and entries without a name' : ''}`
+                    : 'entries without a name';
+                parts.push(`${tokens.length > 0 ? 'It also lists' : `${(0,core_model/* resourceLabel */.bP)(account.ref)} lists`} ${what} in \`secrets\`, ` +
+                    'of unknown type: the scanned files do not declare them in its namespace. That list is how older ' +
+                    'clusters attached long-lived token Secrets; if one is, remove it and use projected tokens, and if none ' +
+                    'is, declare them in the scan (or remove the list unless `kubernetes.io/enforce-mountable-secrets` uses it).');
+            }
+            context.report({ resource: account, path: ['secrets'], message: parts.join(' ') });
         }
     },
 };

@@ -228,8 +228,8 @@ export const CATALOG: Record<string, RuleMeta> = {
       "recommended",
       "strict"
     ],
-    "summary": "Flags Secrets of type `kubernetes.io/service-account-token` and ServiceAccounts that list token Secrets.",
-    "description": "Fires for:\n\n- each Secret whose `type` is `kubernetes.io/service-account-token`. Kubernetes fills such a Secret with a\n  token for the ServiceAccount named in its `kubernetes.io/service-account.name` annotation, and that token\n  does not expire;\n- each ServiceAccount with a non-empty `secrets` list, the field through which older clusters attached\n  generated token Secrets to the account. When the account carries\n  `kubernetes.io/enforce-mountable-secrets: \"true\"`, the list is an allow-list of Secrets its pods may mount,\n  so only entries that are token Secrets in the scanned set are reported.\n\nThe finding names the Secret or the listed entries, never any Secret data. It does not fire for other Secret\ntypes, or for ServiceAccounts without `secrets` (an `imagePullSecrets` list is fine). Workloads that mount or\nread such a Secret are reported separately by `legacy-token-mount`.",
+    "summary": "Flags Secrets of type `kubernetes.io/service-account-token` and ServiceAccounts that list token Secrets or Secrets of unknown type.",
+    "description": "Fires for:\n\n- each Secret whose `type` is `kubernetes.io/service-account-token`. Kubernetes fills such a Secret with a\n  token for the ServiceAccount named in its `kubernetes.io/service-account.name` annotation, and that token\n  does not expire;\n- each ServiceAccount whose `secrets` list (the field through which older clusters attached generated token\n  Secrets to the account) names a token Secret, or a Secret of unknown type. Each entry is judged by the\n  Secret it names in the account's namespace: one the scanned set declares as `kubernetes.io/service-account-token`\n  is a legacy token and is named as one; one declared with any other type (an absent `type` is `Opaque`, as the\n  API server defaults it) is an ordinary Secret and is not reported; one the scanned set does not declare is\n  reported as *of unknown type*, never called a token, since it may be one. One finding per account lists\n  both kinds. When the account carries `kubernetes.io/enforce-mountable-secrets: \"true\"`, the list is an\n  allow-list of Secrets its pods may mount, so only entries that are token Secrets in the scanned set are\n  reported, each at its entry.\n\nThe finding names the Secret or the listed entries, never any Secret data. It does not fire for other Secret\ntypes, for a `secrets` list whose entries all name declared non-token Secrets (Argo CD's `redis-ha` account\nlisting its Opaque password Secret, say), or for ServiceAccounts without `secrets` (an `imagePullSecrets`\nlist is fine). Workloads that mount or read such a Secret are reported separately by `legacy-token-mount`.",
     "rationale": "A Secret-based token is valid until the Secret is deleted: it has no expiry, is not bound to a pod, and keeps\nworking after the workload that used it is gone. Anyone who can read Secrets in the namespace, a leaked\nbackup, or a copy pasted into a CI system holds a permanent credential for the account. Tokens from the\nTokenRequest API (projected volumes, `kubectl create token`) expire and are bound to their pod, so a leak is\nlimited in time.",
     "remediation": "Delete the Secret and the `secrets` entries, and obtain tokens through the TokenRequest API instead: a\nprojected `serviceAccountToken` volume with an `audience` and a short `expirationSeconds` for pods, or\n`kubectl create token <account> --duration=...` for tools outside the cluster. If an external system really\nneeds a long-lived credential, prefer its own identity federation (OIDC) over a Kubernetes token. There is no\nautomatic fix, because the consumers of the token have to be moved first. A documented exception can be\nrecorded with `kube-token-guard.io/ignore: \"legacy-token-secret: <reason>\"`.",
     "options": {},
@@ -243,8 +243,12 @@ export const CATALOG: Record<string, RuleMeta> = {
         "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/"
       },
       {
-        "title": "Secrets (service account token Secrets)",
-        "url": "https://kubernetes.io/docs/concepts/configuration/secret/"
+        "title": "Secrets (types of Secret, service account token Secrets)",
+        "url": "https://kubernetes.io/docs/concepts/configuration/secret/#secret-types"
+      },
+      {
+        "title": "ServiceAccount v1 API reference (secrets)",
+        "url": "https://kubernetes.io/docs/reference/kubernetes-api/authentication-resources/service-account-v1/"
       },
       {
         "title": "Service Accounts (get a token)",
