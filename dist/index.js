@@ -36827,7 +36827,7 @@ function useEnvironmentCopy() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9755);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4204);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1354);
 
 
 
@@ -36844,7 +36844,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4204:
+/***/ 1354:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42739,6 +42739,30 @@ function secretKindOf(model, namespace, name) {
         return null;
     return declared.some((secret) => secret.object.value.type === LEGACY_TOKEN_TYPE) ? 'token' : 'other';
 }
+function automountSetting(value) {
+    if (typeof value !== 'object' || value === null)
+        return { state: 'unset' };
+    const field = value.automountServiceAccountToken;
+    if (field === undefined || field === null)
+        return { state: 'unset' };
+    if (typeof field === 'boolean')
+        return { state: 'set', value: field };
+    return { state: 'invalid', value: describeValue(field) };
+}
+/** A refused value as a message names it: `"false"` (a string), `0` (a number), a map, a list. */
+function describeValue(value) {
+    if (typeof value === 'string') {
+        const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+        return `\`${JSON.stringify(shown)}\` (a string)`;
+    }
+    if (typeof value === 'number' || typeof value === 'bigint')
+        return `\`${String(value)}\` (a number)`;
+    if (Array.isArray(value))
+        return 'a list';
+    if (value instanceof Date)
+        return 'a date';
+    return typeof value === 'object' ? 'a map' : `a ${typeof value}`;
+}
 /** `automountServiceAccountToken` of an object part, or null when unset or not a boolean. */
 function automountField(value) {
     if (typeof value !== 'object' || value === null)
@@ -42761,19 +42785,29 @@ function effectiveAutomount(model, workload, assumeUnresolvedMounts) {
     const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
     const serviceAccount = resolveServiceAccount(model, namespace, workload.serviceAccountName);
     const dedicated = workload.serviceAccountName !== 'default';
-    const podField = automountField(workload.podSpec);
-    if (podField !== null) {
-        return { mounts: podField, source: 'pod', serviceAccount, optedIn: podField };
+    const podField = automountSetting(workload.podSpec);
+    if (podField.state === 'set') {
+        return { mounts: podField.value, source: 'pod', serviceAccount, optedIn: podField.value };
+    }
+    if (podField.state === 'invalid') {
+        // Refused: no pod is created as written. Taken as mounting, so that no fix counts on a token being absent.
+        const invalid = { where: 'pod', value: podField.value };
+        return { mounts: true, source: 'invalid', serviceAccount, optedIn: false, invalid };
     }
     if (serviceAccount) {
-        const accountField = automountField(serviceAccount.object.value);
-        if (accountField !== null) {
+        const accountField = automountSetting(serviceAccount.object.value);
+        if (accountField.state === 'set') {
             return {
-                mounts: accountField,
+                mounts: accountField.value,
                 source: 'serviceaccount',
                 serviceAccount,
-                optedIn: accountField && dedicated,
+                optedIn: accountField.value && dedicated,
             };
+        }
+        if (accountField.state === 'invalid') {
+            // The account is refused: what the cluster holds under its name is unknown, as for an undeclared one.
+            const invalid = { where: 'serviceaccount', value: accountField.value };
+            return { mounts: assumeUnresolvedMounts, source: 'invalid', serviceAccount, optedIn: false, invalid };
         }
         return { mounts: true, source: 'default', serviceAccount, optedIn: false };
     }
@@ -43111,7 +43145,7 @@ const CATALOG = {
             "strict"
         ],
         "summary": "Flags workloads whose pods get a Kubernetes API token mounted although nobody explicitly asked for one.",
-        "description": "The rule works out the *effective* automount setting of every pod spec the way the API server does. Pod specs\nare those of Kubernetes' own workload kinds, judged by kind and API group whatever their pod template holds\n(Pod, PodTemplate and ReplicationController of the core group; Deployment, StatefulSet, DaemonSet and\nReplicaSet of `apps`; Job and CronJob of `batch`): a template without `containers`, which the API server\nrefuses, still says how its pods would run, and one without any pod spec is read as an empty one. Any other\nobject counts when it has `spec.template.spec.containers` (Argo Rollouts and similar custom resources,\nincluding a kind of the same name in another group). The effective setting:\n\n1. `automountServiceAccountToken` in the pod spec, when it is set, decides;\n2. otherwise the field on the pod's ServiceAccount decides;\n3. otherwise the token is mounted (Kubernetes defaults to `true`).\n\nThe pod's ServiceAccount is `serviceAccountName`, else the deprecated `serviceAccount`, else `default`. It is\nlooked up by name in the workload's namespace across every scanned document, not only the changed files.\nWhen it is declared more than once (overlays, copies), a copy that mounts the token is the one used, so a\nhardening that only one copy has is not assumed.\nYAML 1.1 booleans count as the API server reads them, so `automountServiceAccountToken: no` or `off` is\n`false`.\n\nIt fires when the token ends up mounted **without explicit opt-in**. Opt-in means `true` written in the pod\nspec, or `true` on a dedicated (non-`default`) ServiceAccount. A `true` on the `default` ServiceAccount is not\nconsent from the workload and does not count.\n\nWhen the ServiceAccount is not declared anywhere in the scanned set it is *unresolved*. With\n`assume-unresolved-mounts` on (the default) an unresolved ServiceAccount is treated as mounting the token, as\nKubernetes would for an account created without the field, and the message says the ServiceAccount was not\nfound. Turn the option off to skip such workloads instead.\n\nSeverity is `medium`, raised to `high` when the ServiceAccount is `default`, or when it is the subject of a\nbinding to privileged RBAC in the scanned set (see `sa-privileged-rbac`); the message then names the binding\nand the role.\n\nIt does not fire when the effective value is `false`, or when the workload opted in as described above.\n\n**The `kube-api-access-*` volume.** A pod exported from a cluster carries the volume Kubernetes added for the\nautomounted token: a projected volume named `kube-api-access-<suffix>` with a `serviceAccountToken` source\n(`expirationSeconds: 3607`, no audience), mounted at `/var/run/secrets/kubernetes.io/serviceaccount`. The\nServiceAccount admission plugin takes any volume whose name starts with `kube-api-access-` as that volume, so\nit is judged here, and only here (the projected-token rules leave it alone):\n\n- when the token is mounted without opt-in, the message names the volume and the fix is withheld, since\n  `automountServiceAccountToken: false` alone would leave the volume, and the token, mounted: remove the volume\n  and the `volumeMounts` that name it as well;\n- when the setting says `false` (the pod's, or the ServiceAccount's) but a container mounts such a volume,\n  the token is mounted all the same: the rule fires, pointing at the volume, without a fix;\n- after an opt-in it is the token the workload asked for, and nothing fires.\n\n**API clients.** A workload that calls the API must keep its token, so the rule first asks whether it is an\nAPI client, from evidence: its ServiceAccount is a subject (by name, or as the user\n`system:serviceaccount:<namespace>:<name>`) of any RoleBinding or ClusterRoleBinding in the scanned or rendered\nset, whatever the role; the config's `api-clients` globs match its `namespace/name`; or the workload or its pod\ntemplate carries the annotation `kube-token-guard.io/api-client`. Bindings to groups are not evidence. For an\nAPI client the finding is `info` whatever the configured severity (it never blocks by itself; the binding's own\nfindings carry the privilege), its message names the evidence, and its fix writes\n`automountServiceAccountToken: true` in the pod spec: the consent made explicit, after which the rule is quiet.\nNo values or template fix is probed for it, and autofix leaves it to a person.",
+        "description": "The rule works out the *effective* automount setting of every pod spec the way the API server does. Pod specs\nare those of Kubernetes' own workload kinds, judged by kind and API group whatever their pod template holds\n(Pod, PodTemplate and ReplicationController of the core group; Deployment, StatefulSet, DaemonSet and\nReplicaSet of `apps`; Job and CronJob of `batch`): a template without `containers`, which the API server\nrefuses, still says how its pods would run, and one without any pod spec is read as an empty one. Any other\nobject counts when it has `spec.template.spec.containers` (Argo Rollouts and similar custom resources,\nincluding a kind of the same name in another group). The effective setting:\n\n1. `automountServiceAccountToken` in the pod spec, when it is set, decides;\n2. otherwise the field on the pod's ServiceAccount decides;\n3. otherwise the token is mounted (Kubernetes defaults to `true`).\n\nThe pod's ServiceAccount is `serviceAccountName`, else the deprecated `serviceAccount`, else `default`. It is\nlooked up by name in the workload's namespace across every scanned document, not only the changed files.\nWhen it is declared more than once (overlays, copies), a copy that mounts the token is the one used, so a\nhardening that only one copy has is not assumed.\nYAML 1.1 booleans count as the API server reads them, so `automountServiceAccountToken: no` or `off` is\n`false`. A value the API server refuses (the string `\"false\"`, a number) is neither set nor unset: a pod spec\nthat holds one is not created, so nothing fires here (`invalid-automount-value` reports it), and a\nServiceAccount that holds one cannot be relied on, so its pods that set no value of their own are treated as\nfor an unresolved account (below), and the message names the value.\n\nIt fires when the token ends up mounted **without explicit opt-in**. Opt-in means `true` written in the pod\nspec, or `true` on a dedicated (non-`default`) ServiceAccount. A `true` on the `default` ServiceAccount is not\nconsent from the workload and does not count.\n\nWhen the ServiceAccount is not declared anywhere in the scanned set it is *unresolved*. With\n`assume-unresolved-mounts` on (the default) an unresolved ServiceAccount is treated as mounting the token, as\nKubernetes would for an account created without the field, and the message says the ServiceAccount was not\nfound. Turn the option off to skip such workloads instead.\n\nSeverity is `medium`, raised to `high` when the ServiceAccount is `default`, or when it is the subject of a\nbinding to privileged RBAC in the scanned set (see `sa-privileged-rbac`); the message then names the binding\nand the role.\n\nIt does not fire when the effective value is `false`, or when the workload opted in as described above.\n\n**The `kube-api-access-*` volume.** A pod exported from a cluster carries the volume Kubernetes added for the\nautomounted token: a projected volume named `kube-api-access-<suffix>` with a `serviceAccountToken` source\n(`expirationSeconds: 3607`, no audience), mounted at `/var/run/secrets/kubernetes.io/serviceaccount`. The\nServiceAccount admission plugin takes any volume whose name starts with `kube-api-access-` as that volume, so\nit is judged here, and only here (the projected-token rules leave it alone):\n\n- when the token is mounted without opt-in, the message names the volume and the fix is withheld, since\n  `automountServiceAccountToken: false` alone would leave the volume, and the token, mounted: remove the volume\n  and the `volumeMounts` that name it as well;\n- when the setting says `false` (the pod's, or the ServiceAccount's) but a container mounts such a volume,\n  the token is mounted all the same: the rule fires, pointing at the volume, without a fix;\n- after an opt-in it is the token the workload asked for, and nothing fires.\n\n**API clients.** A workload that calls the API must keep its token, so the rule first asks whether it is an\nAPI client, from evidence: its ServiceAccount is a subject (by name, or as the user\n`system:serviceaccount:<namespace>:<name>`) of any RoleBinding or ClusterRoleBinding in the scanned or rendered\nset, whatever the role; the config's `api-clients` globs match its `namespace/name`; or the workload or its pod\ntemplate carries the annotation `kube-token-guard.io/api-client`. Bindings to groups are not evidence. For an\nAPI client the finding is `info` whatever the configured severity (it never blocks by itself; the binding's own\nfindings carry the privilege), its message names the evidence, and its fix writes\n`automountServiceAccountToken: true` in the pod spec: the consent made explicit, after which the rule is quiet.\nNo values or template fix is probed for it, and autofix leaves it to a person.",
         "rationale": "A mounted token lets anything running in the container call the Kubernetes API as the pod's ServiceAccount.\nMost application pods never talk to the API, so for them the token is pure attack surface: a remote code\nexecution bug, a path traversal or a server-side request forgery that can read\n`/var/run/secrets/kubernetes.io/serviceaccount/token` hands the attacker a cluster credential. How far the\nattacker gets then depends on the RBAC bound to that account, which is why a token for `default` or for a\nprivileged account is rated higher.",
         "remediation": "Set `automountServiceAccountToken: false` in the pod spec, or on a dedicated ServiceAccount used only by this\nworkload. The automatic fix inserts `automountServiceAccountToken: false` into the pod spec, next to\n`serviceAccountName` when that key is present; none is offered for a pod spec carrying a `kube-api-access-*`\nvolume, which has to go too. For a workload judged an API client the fix inserts\n`automountServiceAccountToken: true` instead: it removes nothing.\n\nWhen the workload really calls the Kubernetes API (an operator, a controller, a leader-election sidecar), give\nit a dedicated ServiceAccount bound to a least-privilege Role and say `automountServiceAccountToken: true`\nexplicitly in the pod spec; the rule then treats the mount as intended. If the workload only needs to prove\nits identity to another service, prefer a projected `serviceAccountToken` volume with an `audience` and a\nshort `expirationSeconds`. For a case that fits neither, suppress it with\n`kube-token-guard.io/ignore: \"automount-token: <reason>\"` or a config exemption, both of which need a reason.",
         "options": {
@@ -43261,6 +43295,39 @@ const CATALOG = {
             {
                 "title": "Configure Service Accounts for Pods",
                 "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
+            }
+        ]
+    },
+    "invalid-automount-value": {
+        "id": "invalid-automount-value",
+        "title": "automountServiceAccountToken has a value the API server refuses",
+        "severity": "high",
+        "fixable": false,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags pod specs and ServiceAccounts whose `automountServiceAccountToken` is not a boolean, such as the string `\"false\"` or a number.",
+        "description": "`automountServiceAccountToken` is a boolean in the pod spec and on the ServiceAccount. The API server decodes a\nmanifest into its types before anything else, and a value of another type cannot be decoded: the object is\nrefused (`Deployment in version \"v1\" cannot be handled as a Deployment: json: cannot unmarshal string into Go\nstruct field ... of type bool`), by `kubectl apply` and `helm install` alike. This rule fires for\nevery pod spec (of the workloads `automount-token` reads) and every ServiceAccount whose\n`automountServiceAccountToken` is present, not null, and not a boolean: a quoted `\"false\"` or `'true'`, a\nnumber such as `0`, a map or a list. The message names the value and its type.\n\nValues are read as Kubernetes reads YAML: `false`, `true` and the YAML 1.1 spellings `no`, `off`, `yes`, `on`\nare booleans and valid; an absent field, `null` or `~` is unset and valid.\n\nOther rules do not read such a value as unset. `automount-token` says nothing of a pod spec whose own value\nis refused (no such pod is created); a pod that sets no value of its own and runs as a ServiceAccount with a\nrefused value is judged as for an undeclared account (the token is taken to be mounted), and its message\nnames the value. `default-service-account` raises its severity only for an explicit `true`.",
+        "rationale": "A quoted boolean usually comes from a template (`{{ .Values.automount | quote }}`) or a hand edit, and the\nauthor meant the word inside the quotes. The apply then fails, or a scanner that reads the value loosely\nreports the pod as hardened (or as mounting \"by default\") when no such pod exists. Saying exactly what the API\nserver will do keeps the finding and the cluster in agreement.",
+        "remediation": "Write the value as a YAML boolean without quotes, `false` (or `true` where the workload calls the API). In a\nHelm template, render the value without `quote` (for example `{{ .Values.automount }}` or\n`{{ .Values.automount | toYaml }}`). There is no automatic fix: which of the two the author meant is theirs to\nsay.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: image-resizer\n  namespace: media\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: image-resizer\n  template:\n    metadata:\n      labels:\n        app: image-resizer\n    spec:\n      serviceAccountName: image-resizer\n      automountServiceAccountToken: \"false\"\n      containers:\n        - name: resizer\n          image: registry.example.com/image-resizer:3.1.0\n",
+            "hardened": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: image-resizer\n  namespace: media\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: image-resizer\n  template:\n    metadata:\n      labels:\n        app: image-resizer\n    spec:\n      serviceAccountName: image-resizer\n      automountServiceAccountToken: false\n      containers:\n        - name: resizer\n          image: registry.example.com/image-resizer:3.1.0\n"
+        },
+        "references": [
+            {
+                "title": "Pod v1 API reference (PodSpec automountServiceAccountToken, boolean)",
+                "url": "https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/"
+            },
+            {
+                "title": "ServiceAccount v1 API reference (automountServiceAccountToken, boolean)",
+                "url": "https://kubernetes.io/docs/reference/kubernetes-api/authentication-resources/service-account-v1/"
+            },
+            {
+                "title": "Configure Service Accounts for Pods (opt out of API credential automounting)",
+                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting"
             }
         ]
     },
@@ -43669,6 +43736,11 @@ function whyMounted(decision, namespace, account) {
             ? `the \`default\` ServiceAccount of namespace \`${namespace}\` is not declared in the scanned files, and Kubernetes creates it with automounting on`
             : `ServiceAccount \`${namespace}/${account}\` is not declared in the scanned files, so it is assumed to mount the token as Kubernetes does by default`;
     }
+    if (decision.source === 'invalid') {
+        return (`ServiceAccount \`${namespace}/${account}\` sets \`automountServiceAccountToken\` to ${decision.invalid.value}, a ` +
+            'value the API server refuses (see invalid-automount-value), so its setting cannot be relied on and the token is ' +
+            'taken to be mounted, as Kubernetes does by default');
+    }
     if (decision.source === 'serviceaccount') {
         return `the \`default\` ServiceAccount sets \`automountServiceAccountToken: true\`, which is not a workload's own consent`;
     }
@@ -43681,7 +43753,8 @@ const automountToken = {
         const { model } = context;
         for (const workload of model.workloads) {
             const decision = effectiveAutomount(model, workload, context.settings.assumeUnresolvedMounts);
-            if (decision.optedIn)
+            // A pod spec whose own value the API server refuses is not created: invalid-automount-value reports that.
+            if (decision.optedIn || decision.invalid?.where === 'pod')
                 continue;
             // A `kube-api-access-*` volume (a manifest exported from a cluster) is the automounted token. Kubernetes reuses it
             // when the pod automounts; when it does not, a container that mounts it still holds the token.
@@ -43762,13 +43835,17 @@ const defaultSaAutomount = {
         for (const account of context.model.serviceAccounts) {
             if (account.ref.name !== 'default')
                 continue;
-            const field = automountField(account.object.value);
-            if (field === false)
+            const setting = automountSetting(account.object.value);
+            if (setting.state === 'set' && !setting.value)
                 continue;
             const set = 'automountServiceAccountToken' in account.object.value;
             const namespace = account.ref.namespace ?? context.model.defaultNamespace;
-            const message = `The \`default\` ServiceAccount of namespace \`${namespace}\` ` +
-                `${field === true ? 'sets `automountServiceAccountToken: true`' : 'does not set `automountServiceAccountToken: false`'}, ` +
+            const says = setting.state === 'set'
+                ? 'sets `automountServiceAccountToken: true`'
+                : setting.state === 'invalid'
+                    ? `sets \`automountServiceAccountToken\` to ${setting.value}, which the API server refuses (so the one Kubernetes creates stays as it is)`
+                    : 'does not set `automountServiceAccountToken: false`';
+            const message = `The \`default\` ServiceAccount of namespace \`${namespace}\` ${says}, ` +
                 'so every pod that names no ServiceAccount gets its API token.';
             const client = context.apiClients.serviceAccount(namespace, 'default');
             context.report({
@@ -43918,6 +43995,42 @@ const deprecatedServiceAccountField = {
                         `Kubernetes uses \`serviceAccountName\`. Remove \`serviceAccount\` after checking which identity is intended.`,
                 });
             }
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/invalid-automount-value.ts
+
+
+
+const invalidAutomountValue = {
+    meta: metaOf('invalid-automount-value'),
+    check(context) {
+        const places = [
+            ...context.model.workloads.map((workload) => ({
+                resource: workload.resource,
+                owner: workload.podSpec,
+                path: workload.podSpecPath,
+                consequence: 'the object is not created as written',
+            })),
+            ...context.model.serviceAccounts.map((account) => ({
+                resource: account,
+                owner: account.object.value,
+                path: [],
+                consequence: 'the ServiceAccount is not created as written, and pods that run as it and set no value of their own ' +
+                    'are taken to mount its token',
+            })),
+        ];
+        for (const { resource, owner, path, consequence } of places) {
+            const setting = automountSetting(owner);
+            if (setting.state !== 'invalid')
+                continue;
+            context.report({
+                resource,
+                path: [...path, 'automountServiceAccountToken'],
+                message: `${(0,core_model/* resourceLabel */.bP)(resource.ref)} sets \`automountServiceAccountToken\` to ${setting.value}, which the API ` +
+                    `server refuses, since the field is a boolean: ${consequence}. Write \`false\` (or \`true\`) without quotes.`,
+            });
         }
     },
 };
@@ -44447,11 +44560,15 @@ const workloadIdentityAutomount = {
         for (const account of context.model.serviceAccounts) {
             const annotation = workloadIdentityOf(account);
             // `false` is the hardening; `true` on this dedicated account is explicit consent, the evidence of an API client.
-            if (!annotation || automountField(account.object.value) !== null)
+            const setting = automountSetting(account.object.value);
+            if (!annotation || setting.state === 'set')
                 continue;
             const namespace = account.ref.namespace ?? context.model.defaultNamespace;
             const client = context.apiClients.serviceAccount(namespace, account.ref.name);
-            const setUp = `${(0,core_model/* resourceLabel */.bP)(account.ref)} is set up for ${WORKLOAD_IDENTITY_ANNOTATIONS[annotation]} (\`${annotation}\`)`;
+            const setUp = `${(0,core_model/* resourceLabel */.bP)(account.ref)} is set up for ${WORKLOAD_IDENTITY_ANNOTATIONS[annotation]} (\`${annotation}\`)` +
+                (setting.state === 'invalid'
+                    ? `, sets \`automountServiceAccountToken\` to ${setting.value}, which the API server refuses,`
+                    : '');
             if (client !== null) {
                 // The cloud role is for the cloud; the Kubernetes token is for the API this workload calls. Both stay.
                 context.report({
@@ -44493,6 +44610,7 @@ const workloadIdentityAutomount = {
 
 
 
+
 class RuleRegistry {
     byId = new Map();
     constructor(rules) {
@@ -44514,6 +44632,7 @@ class RuleRegistry {
 }
 const rules_registry = new RuleRegistry([
     automountToken,
+    invalidAutomountValue,
     defaultServiceAccount,
     deprecatedServiceAccountField,
     defaultSaAutomount,

@@ -35,7 +35,7 @@ export function secretKindOf(model: Model, namespace: string | null, name: strin
   return declared.some((secret) => secret.object.value.type === LEGACY_TOKEN_TYPE) ? 'token' : 'other';
 }
 
-export type AutomountSource = 'pod' | 'serviceaccount' | 'default' | 'unresolved';
+export type AutomountSource = 'pod' | 'serviceaccount' | 'default' | 'unresolved' | 'invalid';
 
 export interface AutomountDecision {
   /** Whether the API token ends up mounted in the pod. */
@@ -46,6 +46,40 @@ export interface AutomountDecision {
   serviceAccount: Resource | null;
   /** The token is mounted because someone asked for it: `true` on the pod, or on a dedicated ServiceAccount. */
   optedIn: boolean;
+  /**
+   * For source `invalid`: which object's `automountServiceAccountToken` holds a value the API server refuses, and how it
+   * reads. The pod's: the object is not created as written. The ServiceAccount's (the pod's is unset): its setting
+   * cannot be relied on, so the token is taken to be mounted as for an unresolved account.
+   */
+  invalid?: { where: 'pod' | 'serviceaccount'; value: string };
+}
+
+/**
+ * `automountServiceAccountToken` as the API server reads it: unset (absent or null), a boolean, or a value it refuses
+ * (the field is a boolean, and decoding a string such as `"false"` or a number into it fails), read as Kubernetes'
+ * YAML reading gives it (so `no` and `off` are already `false`).
+ */
+export type AutomountSetting =
+  { state: 'unset' } | { state: 'set'; value: boolean } | { state: 'invalid'; value: string };
+
+export function automountSetting(value: unknown): AutomountSetting {
+  if (typeof value !== 'object' || value === null) return { state: 'unset' };
+  const field = (value as Record<string, unknown>).automountServiceAccountToken;
+  if (field === undefined || field === null) return { state: 'unset' };
+  if (typeof field === 'boolean') return { state: 'set', value: field };
+  return { state: 'invalid', value: describeValue(field) };
+}
+
+/** A refused value as a message names it: `"false"` (a string), `0` (a number), a map, a list. */
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') {
+    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+    return `\`${JSON.stringify(shown)}\` (a string)`;
+  }
+  if (typeof value === 'number' || typeof value === 'bigint') return `\`${String(value)}\` (a number)`;
+  if (Array.isArray(value)) return 'a list';
+  if (value instanceof Date) return 'a date';
+  return typeof value === 'object' ? 'a map' : `a ${typeof value}`;
 }
 
 /** `automountServiceAccountToken` of an object part, or null when unset or not a boolean. */
@@ -74,19 +108,29 @@ export function effectiveAutomount(
   const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
   const serviceAccount = resolveServiceAccount(model, namespace, workload.serviceAccountName);
   const dedicated = workload.serviceAccountName !== 'default';
-  const podField = automountField(workload.podSpec);
-  if (podField !== null) {
-    return { mounts: podField, source: 'pod', serviceAccount, optedIn: podField };
+  const podField = automountSetting(workload.podSpec);
+  if (podField.state === 'set') {
+    return { mounts: podField.value, source: 'pod', serviceAccount, optedIn: podField.value };
+  }
+  if (podField.state === 'invalid') {
+    // Refused: no pod is created as written. Taken as mounting, so that no fix counts on a token being absent.
+    const invalid = { where: 'pod' as const, value: podField.value };
+    return { mounts: true, source: 'invalid', serviceAccount, optedIn: false, invalid };
   }
   if (serviceAccount) {
-    const accountField = automountField(serviceAccount.object.value);
-    if (accountField !== null) {
+    const accountField = automountSetting(serviceAccount.object.value);
+    if (accountField.state === 'set') {
       return {
-        mounts: accountField,
+        mounts: accountField.value,
         source: 'serviceaccount',
         serviceAccount,
-        optedIn: accountField && dedicated,
+        optedIn: accountField.value && dedicated,
       };
+    }
+    if (accountField.state === 'invalid') {
+      // The account is refused: what the cluster holds under its name is unknown, as for an undeclared one.
+      const invalid = { where: 'serviceaccount' as const, value: accountField.value };
+      return { mounts: assumeUnresolvedMounts, source: 'invalid', serviceAccount, optedIn: false, invalid };
     }
     return { mounts: true, source: 'default', serviceAccount, optedIn: false };
   }

@@ -12,6 +12,13 @@ function whyMounted(decision: AutomountDecision, namespace: string, account: str
       ? `the \`default\` ServiceAccount of namespace \`${namespace}\` is not declared in the scanned files, and Kubernetes creates it with automounting on`
       : `ServiceAccount \`${namespace}/${account}\` is not declared in the scanned files, so it is assumed to mount the token as Kubernetes does by default`;
   }
+  if (decision.source === 'invalid') {
+    return (
+      `ServiceAccount \`${namespace}/${account}\` sets \`automountServiceAccountToken\` to ${decision.invalid!.value}, a ` +
+      'value the API server refuses (see invalid-automount-value), so its setting cannot be relied on and the token is ' +
+      'taken to be mounted, as Kubernetes does by default'
+    );
+  }
   if (decision.source === 'serviceaccount') {
     return `the \`default\` ServiceAccount sets \`automountServiceAccountToken: true\`, which is not a workload's own consent`;
   }
@@ -26,7 +33,8 @@ export const automountToken: Rule = {
     const { model } = context;
     for (const workload of model.workloads) {
       const decision = effectiveAutomount(model, workload, context.settings.assumeUnresolvedMounts);
-      if (decision.optedIn) continue;
+      // A pod spec whose own value the API server refuses is not created: invalid-automount-value reports that.
+      if (decision.optedIn || decision.invalid?.where === 'pod') continue;
       // A `kube-api-access-*` volume (a manifest exported from a cluster) is the automounted token. Kubernetes reuses it
       // when the pod automounts; when it does not, a container that mounts it still holds the token.
       const volumes = automountVolumesOf(workload).filter((volume) => decision.mounts || volume.mounted);

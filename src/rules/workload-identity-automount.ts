@@ -2,7 +2,7 @@ import { setServiceAccountAutomount } from '../core/fix.js';
 import { resourceLabel } from '../core/model.js';
 import {
   WORKLOAD_IDENTITY_ANNOTATIONS,
-  automountField,
+  automountSetting,
   workloadIdentityOf,
 } from '../core/serviceaccounts.js';
 import { metaOf } from './meta.js';
@@ -14,10 +14,15 @@ export const workloadIdentityAutomount: Rule = {
     for (const account of context.model.serviceAccounts) {
       const annotation = workloadIdentityOf(account);
       // `false` is the hardening; `true` on this dedicated account is explicit consent, the evidence of an API client.
-      if (!annotation || automountField(account.object.value) !== null) continue;
+      const setting = automountSetting(account.object.value);
+      if (!annotation || setting.state === 'set') continue;
       const namespace = account.ref.namespace ?? context.model.defaultNamespace;
       const client = context.apiClients.serviceAccount(namespace, account.ref.name);
-      const setUp = `${resourceLabel(account.ref)} is set up for ${WORKLOAD_IDENTITY_ANNOTATIONS[annotation]} (\`${annotation}\`)`;
+      const setUp =
+        `${resourceLabel(account.ref)} is set up for ${WORKLOAD_IDENTITY_ANNOTATIONS[annotation]} (\`${annotation}\`)` +
+        (setting.state === 'invalid'
+          ? `, sets \`automountServiceAccountToken\` to ${setting.value}, which the API server refuses,`
+          : '');
       if (client !== null) {
         // The cloud role is for the cloud; the Kubernetes token is for the API this workload calls. Both stay.
         context.report({
