@@ -103,6 +103,12 @@ ruleTester(RULE, {
       ),
     },
     {
+      // pkg/apis/rbac/v1 ResourceMatches: `*` matches every resource, `*/exec` the subresource `exec` of any, and
+      // anything else only itself. Some scanners read `pods/*` as every subresource of pods; the authorizer does not.
+      name: '`pods/*` is not a pattern: it grants no exec, attach or port-forward',
+      files: granted('{apiGroups: [""], resources: ["pods/*"], verbs: [create, get]}'),
+    },
+    {
       name: 'pods/exec limited to the empty name only: every exec request names its pod, so nothing is granted',
       files: granted('{apiGroups: [""], resources: [pods/exec], resourceNames: [""], verbs: [create]}'),
     },
