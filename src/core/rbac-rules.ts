@@ -16,7 +16,7 @@ import { secretKindOf, workloadIdentityOf } from './serviceaccounts.js';
 export interface Privilege {
   /** Why the role is privileged, e.g. "`*` in verbs", "secrets list". */
   reasons: string[];
-  /** Equivalent to cluster-admin: the built-in role, or one rule with `*` in verbs, resources and apiGroups. */
+  /** Equivalent to cluster-admin: the built-in role, or one rule with `*` in verbs, resources and apiGroups, no names. */
   clusterAdmin: boolean;
 }
 
@@ -28,7 +28,8 @@ export interface RuleScope {
   privilegedRoles: readonly string[];
   /**
    * Why a token of ServiceAccount `name` (in the scope's namespace, or any namespace when it is null) is worth having:
-   * it holds privileged RBAC in the scan. Absent while those grants are being worked out.
+   * it holds privileged RBAC in the scan. It answers null while those grants are being worked out (the role is judged
+   * again once they are known), and is absent where a named role's own rules are judged.
    */
   privilegedAccount?(name: string): string | null;
 }
