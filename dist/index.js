@@ -35999,7 +35999,7 @@ const KUBERNETES_PARSE_OPTIONS = {
 /* harmony export */   v3: () => (/* binding */ volumesOf),
 /* harmony export */   yK: () => (/* binding */ buildModel)
 /* harmony export */ });
-/* unused harmony exports MODEL_KINDS, getPath, stringMap */
+/* unused harmony exports MODEL_KINDS, getPath, stringMap, AUTOMOUNT_VOLUME_PREFIX */
 /* harmony import */ var _suppress_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1160);
 
 /** Kinds that are not namespaced; every other kind takes the namespace defaulting below. */
@@ -36025,19 +36025,37 @@ const CLUSTER_SCOPED_KINDS = new Set([
     'ClusterIssuer',
     'VolumeSnapshotClass',
 ]);
-/** Where the pod spec sits for the kinds the design names; anything else with `spec.template.spec.containers` too. */
-const POD_SPEC_PATHS = {
-    Pod: { spec: ['spec'], metadata: null },
-    PodTemplate: { spec: ['template', 'spec'], metadata: ['template', 'metadata'] },
+const TEMPLATE_SPEC = { spec: ['spec', 'template', 'spec'], metadata: ['spec', 'template', 'metadata'] };
+/**
+ * The workload kinds of Kubernetes' own API groups, where their pod spec sits, and the groups they belong to (`''` is
+ * the core group; `extensions` and the beta versions of `apps` served the same kinds before 1.16). Each is judged by its
+ * kind: the API requires the pod template, so a template without `containers` is still a pod template (the API server
+ * refuses the object, yet what it says about tokens is what the author meant). The same kind name in another group (a
+ * custom resource) is judged only when it has the shape, `containers` included.
+ */
+const WORKLOAD_KINDS = {
+    Pod: { groups: [''], spec: ['spec'], metadata: null },
+    PodTemplate: { groups: [''], spec: ['template', 'spec'], metadata: ['template', 'metadata'] },
+    ReplicationController: { groups: [''], ...TEMPLATE_SPEC },
+    Deployment: { groups: ['apps', 'extensions'], ...TEMPLATE_SPEC },
+    StatefulSet: { groups: ['apps'], ...TEMPLATE_SPEC },
+    DaemonSet: { groups: ['apps', 'extensions'], ...TEMPLATE_SPEC },
+    ReplicaSet: { groups: ['apps', 'extensions'], ...TEMPLATE_SPEC },
+    Job: { groups: ['batch'], ...TEMPLATE_SPEC },
     CronJob: {
+        groups: ['batch'],
         spec: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
         metadata: ['spec', 'jobTemplate', 'spec', 'template', 'metadata'],
     },
 };
-const TEMPLATE_SPEC = { spec: ['spec', 'template', 'spec'], metadata: ['spec', 'template', 'metadata'] };
+/** The API group of an `apiVersion`: `apps` of `apps/v1`, `''` of `v1`. */
+function groupOf(apiVersion) {
+    const slash = apiVersion.lastIndexOf('/');
+    return slash === -1 ? '' : apiVersion.slice(0, slash);
+}
 /** Kinds the model reads by name; every other kind matters only when it carries a pod template. */
 const MODEL_KINDS = new Set([
-    ...Object.keys(POD_SPEC_PATHS),
+    ...Object.keys(WORKLOAD_KINDS),
     'ServiceAccount',
     'Secret',
     'Namespace',
@@ -36179,22 +36197,22 @@ function toResource(object, defaultNamespace) {
 function toWorkload(resource) {
     const value = resource.object.value;
     // Own keys only: a kind such as `constructor` must not find Object's prototype.
-    const known = Object.hasOwn(POD_SPEC_PATHS, resource.ref.kind)
-        ? POD_SPEC_PATHS[resource.ref.kind]
+    const known = Object.hasOwn(WORKLOAD_KINDS, resource.ref.kind)
+        ? WORKLOAD_KINDS[resource.ref.kind]
         : undefined;
-    let paths = known;
-    if (!paths) {
-        const candidate = getPath(value, TEMPLATE_SPEC.spec);
-        if (!isRecord(candidate) || !Array.isArray(candidate.containers))
-            return null;
-        paths = TEMPLATE_SPEC;
+    const paths = known ?? TEMPLATE_SPEC;
+    const found = getPath(value, paths.spec);
+    let podSpec;
+    if (known?.groups.includes(groupOf(resource.ref.apiVersion))) {
+        // A workload of Kubernetes' own kinds whatever its pod spec holds; one without any is read as an empty one (every
+        // field unset, as Kubernetes would default it) and pointed at where its template should be.
+        podSpec = isRecord(found) ? found : {};
     }
-    const podSpec = getPath(value, paths.spec);
-    if (!isRecord(podSpec))
-        return null;
-    // A Pod is only a workload if it looks like one; other kinds are recognised by their well-known template path.
-    if (resource.ref.kind === 'Pod' && !Array.isArray(podSpec.containers))
-        return null;
+    else {
+        if (!isRecord(found) || !Array.isArray(found.containers))
+            return null;
+        podSpec = found;
+    }
     const templateMetadata = paths.metadata ? getPath(value, paths.metadata) : undefined;
     const templateAnnotations = isRecord(templateMetadata) ? stringMap(templateMetadata.annotations) : {};
     const byName = nonEmptyString(podSpec.serviceAccountName);
@@ -36243,6 +36261,12 @@ function volumesOf(workload) {
     });
     return result;
 }
+/**
+ * The name prefix of the token volume the ServiceAccount admission plugin adds to a pod that automounts its token,
+ * `kube-api-access-<suffix>`. The plugin takes any volume so named as that volume (and adds no other), so a pod
+ * exported from a cluster, or written to look like one, carries its automounted token in it.
+ */
+const AUTOMOUNT_VOLUME_PREFIX = 'kube-api-access-';
 /** Every projected `serviceAccountToken` source of a pod's volumes, with its path. */
 function projectedTokensOf(workload) {
     const result = [];
@@ -36250,12 +36274,14 @@ function projectedTokensOf(workload) {
         const projected = volume.projected;
         if (!isRecord(projected) || !Array.isArray(projected.sources))
             continue;
+        const name = typeof volume.name === 'string' ? volume.name : null;
         projected.sources.forEach((source, index) => {
             if (isRecord(source) && isRecord(source.serviceAccountToken)) {
                 result.push({
                     token: source.serviceAccountToken,
                     path: [...path, 'projected', 'sources', index, 'serviceAccountToken'],
-                    volume: typeof volume.name === 'string' ? volume.name : String(index),
+                    volume: name ?? String(index),
+                    automounted: name?.startsWith(AUTOMOUNT_VOLUME_PREFIX) ?? false,
                 });
             }
         });
@@ -36801,7 +36827,7 @@ function useEnvironmentCopy() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9755);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(193);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4320);
 
 
 
@@ -36818,7 +36844,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 193:
+/***/ 4320:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42680,7 +42706,297 @@ function severityCounts(findings) {
     return severityBreakdown(countFindings(findings, 'none'));
 }
 
+;// CONCATENATED MODULE: ./src/core/serviceaccounts.ts
+
+/** The type of a Secret that holds a long-lived ServiceAccount token, filled in by Kubernetes' token controller. */
+const LEGACY_TOKEN_TYPE = 'kubernetes.io/service-account-token';
+/** Annotations that set a ServiceAccount up for a cloud provider's workload identity, and the provider's feature. */
+const WORKLOAD_IDENTITY_ANNOTATIONS = {
+    'eks.amazonaws.com/role-arn': 'EKS IAM roles for service accounts',
+    'iam.gke.io/gcp-service-account': 'GKE Workload Identity',
+    'azure.workload.identity/client-id': 'Azure Workload Identity',
+};
+/** The workload identity annotation a ServiceAccount carries, or undefined. */
+function workloadIdentityOf(account) {
+    return Object.keys(WORKLOAD_IDENTITY_ANNOTATIONS).find((key) => key in account.annotations);
+}
+/**
+ * What the scan knows of the Secret `namespace/name`: `token` when a declaration of it is a legacy token Secret,
+ * `other` when it is declared with another type (an absent `type` is `Opaque`, as the API server defaults it), and
+ * null when the scan does not declare it.
+ */
+function secretKindOf(model, namespace, name) {
+    const declared = model.secretIndex.get((0,core_model/* nsKey */.Pv)(namespace, name));
+    if (!declared || declared.length === 0)
+        return null;
+    return declared.some((secret) => secret.object.value.type === LEGACY_TOKEN_TYPE) ? 'token' : 'other';
+}
+function automountSetting(value) {
+    if (typeof value !== 'object' || value === null)
+        return { state: 'unset' };
+    const field = value.automountServiceAccountToken;
+    if (field === undefined || field === null)
+        return { state: 'unset' };
+    if (typeof field === 'boolean')
+        return { state: 'set', value: field };
+    return { state: 'invalid', value: describeValue(field) };
+}
+/** A refused value as a message names it: `"false"` (a string), `0` (a number), a map, a list. */
+function describeValue(value) {
+    if (typeof value === 'string') {
+        const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+        return `\`${JSON.stringify(shown)}\` (a string)`;
+    }
+    if (typeof value === 'number' || typeof value === 'bigint')
+        return `\`${String(value)}\` (a number)`;
+    if (Array.isArray(value))
+        return 'a list';
+    if (value instanceof Date)
+        return 'a date';
+    return typeof value === 'object' ? 'a map' : `a ${typeof value}`;
+}
+/** `automountServiceAccountToken` of an object part, or null when unset or not a boolean. */
+function automountField(value) {
+    if (typeof value !== 'object' || value === null)
+        return null;
+    const field = value.automountServiceAccountToken;
+    return typeof field === 'boolean' ? field : null;
+}
+/**
+ * The declaration of ServiceAccount `namespace/name` in the scanned set. When it is declared more than once
+ * (overlays, copies), the one that mounts the token is taken: we must not assume a hardening that one copy lacks.
+ */
+function resolveServiceAccount(model, namespace, name) {
+    const candidates = model.serviceAccountIndex.get((0,core_model/* nsKey */.Pv)(namespace, name));
+    if (!candidates || candidates.length === 0)
+        return null;
+    return candidates.find((account) => automountField(account.object.value) !== false) ?? candidates[0];
+}
+/** Kubernetes' precedence: the pod's field wins when set, then the ServiceAccount's, then `true`. */
+function effectiveAutomount(model, workload, assumeUnresolvedMounts) {
+    const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
+    const serviceAccount = resolveServiceAccount(model, namespace, workload.serviceAccountName);
+    const dedicated = workload.serviceAccountName !== 'default';
+    const podField = automountSetting(workload.podSpec);
+    if (podField.state === 'set') {
+        return { mounts: podField.value, source: 'pod', serviceAccount, optedIn: podField.value };
+    }
+    if (podField.state === 'invalid') {
+        // Refused: no pod is created as written. Taken as mounting, so that no fix counts on a token being absent.
+        const invalid = { where: 'pod', value: podField.value };
+        return { mounts: true, source: 'invalid', serviceAccount, optedIn: false, invalid };
+    }
+    if (serviceAccount) {
+        const accountField = automountSetting(serviceAccount.object.value);
+        if (accountField.state === 'set') {
+            return {
+                mounts: accountField.value,
+                source: 'serviceaccount',
+                serviceAccount,
+                optedIn: accountField.value && dedicated,
+            };
+        }
+        if (accountField.state === 'invalid') {
+            // The account is refused: what the cluster holds under its name is unknown, as for an undeclared one.
+            const invalid = { where: 'serviceaccount', value: accountField.value };
+            return { mounts: assumeUnresolvedMounts, source: 'invalid', serviceAccount, optedIn: false, invalid };
+        }
+        return { mounts: true, source: 'default', serviceAccount, optedIn: false };
+    }
+    return { mounts: assumeUnresolvedMounts, source: 'unresolved', serviceAccount: null, optedIn: false };
+}
+/**
+ * The pod's `kube-api-access-*` volumes that hold a token: the volume Kubernetes adds for the automounted token, in a
+ * manifest exported from a cluster. Setting `false` does not remove it: the pod then mounts it as a volume of its own.
+ */
+function automountVolumesOf(workload) {
+    const mountedNames = new Set();
+    for (const { container } of (0,core_model/* containersOf */.Mz)(workload)) {
+        if (!Array.isArray(container.volumeMounts))
+            continue;
+        for (const mount of container.volumeMounts)
+            if ((0,core_model/* isRecord */.u4)(mount))
+                mountedNames.add(mount.name);
+    }
+    const result = [];
+    for (const { volume, path, automounted } of (0,core_model/* projectedTokensOf */.QT)(workload)) {
+        if (!automounted || result.some((entry) => entry.name === volume))
+            continue;
+        // The token source's path ends in [...volume, 'projected', 'sources', index, 'serviceAccountToken'].
+        result.push({ name: volume, path: path.slice(0, -4), mounted: mountedNames.has(volume) });
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/core/rbac-rules.ts
+/**
+ * What the rules of a Role or ClusterRole let a token holder do, judged as the RBAC authorizer matches a request
+ * (k8s.io/kubernetes pkg/apis/rbac/v1 evaluation_helpers: VerbMatches, APIGroupMatches, ResourceMatches,
+ * ResourceNameMatches):
+ *
+ * - a verb or resource `*` matches any; a resource `*\/<subresource>` matches that subresource of any resource;
+ * - `resourceNames`, when present, must contain the request's name. Requests for one object carry its name (get,
+ *   update, patch, delete; `list` and `watch` with a `metadata.name` field selector; every subresource, such as
+ *   `pods/exec` or `serviceaccounts/token`, whose URL names the parent object). Requests without a name (creating an
+ *   object, listing or watching a whole collection, deletecollection) match only an empty entry `""`. So a rule with
+ *   `resourceNames` grants access to those objects only, and grants no object-level `create` at all.
+ */
+
+
+function strings(value) {
+    return Array.isArray(value) ? value.filter((item) => typeof item === 'string') : [];
+}
+const quoted = (names) => names.map((name) => `\`${name}\``).join(', ');
+/** One policy rule of a role, with the authorizer's matching. */
+class PolicyRule {
+    verbs;
+    resources;
+    apiGroups;
+    /** The names a request for one object may carry; null when the rule names none (any name). */
+    names;
+    /** Requests without a name are granted: no `resourceNames`, or an empty entry among them. */
+    unnamed;
+    constructor(rule) {
+        this.verbs = strings(rule.verbs);
+        this.resources = strings(rule.resources);
+        this.apiGroups = rule.apiGroups === undefined ? [''] : strings(rule.apiGroups);
+        const resourceNames = strings(rule.resourceNames);
+        this.names = resourceNames.length === 0 ? null : resourceNames.filter((name) => name !== '');
+        this.unnamed = resourceNames.length === 0 || resourceNames.includes('');
+    }
+    verb(name) {
+        return this.verbs.includes('*') || this.verbs.includes(name);
+    }
+    /** A core-group resource, `pods` or a subresource such as `pods/exec` (matched by `*\/exec` too). */
+    core(resource) {
+        if (!this.apiGroups.includes('*') && !this.apiGroups.includes(''))
+            return false;
+        const slash = resource.indexOf('/');
+        return (this.resources.includes('*') ||
+            this.resources.includes(resource) ||
+            (slash !== -1 && this.resources.includes(`*${resource.slice(slash)}`)));
+    }
+    /** The objects a request for one object may name: every one, some (listed), or none (only `""` was listed). */
+    get named() {
+        if (this.names === null)
+            return 'any';
+        return this.names.length > 0 ? this.names : 'none';
+    }
+}
+/** `reason` for any object, or naming the objects it is limited to: `pods/exec on \`a\``. */
+function limitedTo(reason, named) {
+    return named === 'any' ? reason : `${reason} on ${quoted(named)}`;
+}
+/**
+ * What makes a set of RBAC rules dangerous for a token holder: anything that reads credentials, runs code in other
+ * pods, mints tokens, or widens its own permissions. Every rule is looked at, not only the first.
+ */
+function privilegeOfRules(rules, scope) {
+    const reasons = new Set();
+    let clusterAdmin = false;
+    const list = Array.isArray(rules) ? rules.filter(core_model/* isRecord */.u4) : [];
+    for (const entry of list) {
+        const rule = new PolicyRule(entry);
+        const anyVerb = rule.verbs.includes('*');
+        const anyResource = rule.resources.includes('*');
+        const anyGroup = rule.apiGroups.includes('*');
+        if (anyVerb)
+            reasons.add('`*` in verbs');
+        if (anyResource)
+            reasons.add('`*` in resources');
+        if (anyGroup)
+            reasons.add('`*` in apiGroups');
+        // Limited to named objects, even `*` everywhere reaches only those: not every object of the cluster.
+        if (anyVerb && anyResource && anyGroup && rule.names === null)
+            clusterAdmin = true;
+        const named = rule.named;
+        // Verbs that widen the holder's own reach, on any resource. Limited to named users, groups or roles, they still
+        // count: whose power a named identity holds is not in the manifests, and escalating a named role edits it freely.
+        for (const verb of ['impersonate', 'escalate']) {
+            if (rule.verbs.includes(verb) && named !== 'none')
+                reasons.add(limitedTo(`\`${verb}\` verb`, named));
+        }
+        if (rule.verbs.includes('bind') && named !== 'none') {
+            if (named === 'any')
+                reasons.add('`bind` verb');
+            else {
+                const privileged = named.filter((role) => privilegedRoleNamed(role, scope));
+                if (privileged.length > 0)
+                    reasons.add(limitedTo('`bind` verb', privileged));
+            }
+        }
+        if (rule.core('secrets')) {
+            // Reading every Secret: get of any name, or list/watch of the whole collection.
+            const all = ['get', 'list', 'watch'].filter((verb) => rule.verb(verb) && (verb === 'get' ? named === 'any' : rule.unnamed));
+            if (all.length > 0)
+                reasons.add(`secrets ${all.join('/')}`);
+            // Reading named Secrets is access to those objects: counted where one of them is a long-lived token.
+            const read = ['get', 'list', 'watch'].filter((verb) => rule.verb(verb) && !all.includes(verb));
+            if (read.length > 0 && Array.isArray(named)) {
+                const tokens = named.filter((name) => tokenSecretNamed(name, scope));
+                if (tokens.length > 0)
+                    reasons.add(`secrets ${read.join('/')} on token Secret ${quoted(tokens)}`);
+            }
+        }
+        // Creating a pod names no pod in its request: `resourceNames` cannot allow it, only deny it.
+        if (rule.core('pods') && rule.verb('create') && rule.unnamed)
+            reasons.add('pods create');
+        // Running code in a pod takes over its identity, token and Secrets: named pods are no less sensitive.
+        for (const subresource of ['pods/exec', 'pods/attach', 'pods/portforward', 'nodes/proxy']) {
+            if (rule.core(subresource) && rule.verbs.length > 0 && named !== 'none') {
+                reasons.add(limitedTo(subresource, named));
+            }
+        }
+        if (rule.core('serviceaccounts/token') && rule.verb('create') && named !== 'none') {
+            if (named === 'any')
+                reasons.add('serviceaccounts/token create');
+            else {
+                const worth = named
+                    .map((name) => [name, accountWorth(name, scope)])
+                    .filter((pair) => pair[1] !== null);
+                if (worth.length > 0) {
+                    reasons.add(`serviceaccounts/token create for ${worth.map(([name, why]) => `\`${name}\` (${why})`).join(', ')}`);
+                }
+            }
+        }
+    }
+    return { reasons: [...reasons], clusterAdmin };
+}
+/** Whether a Secret of that name where the rules apply is, in the scan, a long-lived token Secret. */
+function tokenSecretNamed(name, scope) {
+    if (scope.namespace !== null)
+        return secretKindOf(scope.model, scope.namespace, name) === 'token';
+    return scope.model.secrets.some((secret) => secret.ref.name === name && secretKindOf(scope.model, secret.ref.namespace, name) === 'token');
+}
+/** Why a token for ServiceAccount `name` where the rules apply is worth minting, or null. */
+function accountWorth(name, scope) {
+    const accounts = scope.model.serviceAccounts.filter((account) => account.ref.name === name && (scope.namespace === null || account.ref.namespace === scope.namespace));
+    const identity = accounts.map(workloadIdentityOf).find((annotation) => annotation !== undefined);
+    if (identity)
+        return `set up for cloud workload identity, \`${identity}\``;
+    return scope.privilegedAccount?.(name) ?? null;
+}
+/** Whether binding the role `name` where the rules apply would grant privileged RBAC. */
+function privilegedRoleNamed(name, scope) {
+    if (scope.privilegedRoles.includes(name))
+        return true;
+    const declared = [
+        ...(scope.model.clusterRoleIndex.get(name) ?? []),
+        ...(scope.namespace === null ? [] : (scope.model.roleIndex.get((0,core_model/* nsKey */.Pv)(scope.namespace, name)) ?? [])),
+    ];
+    // The named role's own rules, without looking through its own `bind` or token grants again.
+    const inner = { ...scope, privilegedAccount: undefined };
+    return declared.some((role) => privilegeOfRules(withoutBind(role.object.value.rules), inner).reasons.length > 0);
+}
+function withoutBind(rules) {
+    return (Array.isArray(rules) ? rules.filter(core_model/* isRecord */.u4) : []).map((rule) => ({
+        ...rule,
+        verbs: strings(rule.verbs).filter((verb) => verb !== 'bind'),
+    }));
+}
+
 ;// CONCATENATED MODULE: ./src/core/rbac.ts
+
 
 const SERVICE_ACCOUNT_USER = /^system:serviceaccount:([^:]+):([^:]+)$/;
 /** The ServiceAccount a binding subject denotes, if it denotes one. */
@@ -42721,62 +43037,10 @@ function roleOf(binding, model) {
     }
     return null;
 }
-function strings(value) {
-    return Array.isArray(value) ? value.filter((item) => typeof item === 'string') : [];
-}
-/**
- * What makes a set of RBAC rules dangerous for a token holder: anything that reads credentials, runs code in other
- * pods, mints tokens, or widens its own permissions. Every rule is looked at, not only the first.
- */
-function privilegeOfRules(rules) {
-    const reasons = new Set();
-    let clusterAdmin = false;
-    const list = Array.isArray(rules) ? rules.filter(core_model/* isRecord */.u4) : [];
-    for (const rule of list) {
-        const verbs = strings(rule.verbs);
-        const resources = strings(rule.resources);
-        const apiGroups = rule.apiGroups === undefined ? [''] : strings(rule.apiGroups);
-        const resourceNames = strings(rule.resourceNames);
-        const anyVerb = verbs.includes('*');
-        const anyResource = resources.includes('*');
-        const anyGroup = apiGroups.includes('*');
-        if (anyVerb)
-            reasons.add('`*` in verbs');
-        if (anyResource)
-            reasons.add('`*` in resources');
-        if (anyGroup)
-            reasons.add('`*` in apiGroups');
-        if (anyVerb && anyResource && anyGroup)
-            clusterAdmin = true;
-        const core = anyGroup || apiGroups.includes('');
-        const verb = (name) => anyVerb || verbs.includes(name);
-        const resource = (name) => core && (anyResource || resources.includes(name));
-        for (const name of ['impersonate', 'bind', 'escalate']) {
-            if (verbs.includes(name))
-                reasons.add(`\`${name}\` verb`);
-        }
-        if (resource('secrets')) {
-            const readVerbs = ['list', 'watch'].filter(verb);
-            // Reading one named Secret is a scoped grant; reading all of them is not.
-            if (verb('get') && resourceNames.length === 0)
-                readVerbs.unshift('get');
-            if (readVerbs.length > 0)
-                reasons.add(`secrets ${readVerbs.join('/')}`);
-        }
-        if (resource('pods') && verb('create'))
-            reasons.add('pods create');
-        if (resource('pods/exec') && (anyVerb || verbs.length > 0))
-            reasons.add('pods/exec');
-        if (resource('serviceaccounts/token') && verb('create'))
-            reasons.add('serviceaccounts/token create');
-        if (resource('nodes/proxy') && (anyVerb || verbs.length > 0))
-            reasons.add('nodes/proxy');
-    }
-    return { reasons: [...reasons], clusterAdmin };
-}
-function privilegeOfRole(role, privilegedRoles) {
-    if (role.kind === 'ClusterRole' && privilegedRoles.includes(role.name)) {
-        const fromRules = role.resource ? privilegeOfRules(role.resource.object.value.rules) : null;
+/** The privilege of a role granted where `scope` says: by name (`privileged-roles`), else by its rules when declared. */
+function privilegeOfRole(role, scope) {
+    if (role.kind === 'ClusterRole' && scope.privilegedRoles.includes(role.name)) {
+        const fromRules = role.resource ? privilegeOfRules(role.resource.object.value.rules, scope) : null;
         return {
             reasons: [`ClusterRole \`${role.name}\``, ...(fromRules?.reasons ?? [])],
             clusterAdmin: role.name === 'cluster-admin' || (fromRules?.clusterAdmin ?? false),
@@ -42784,30 +43048,73 @@ function privilegeOfRole(role, privilegedRoles) {
     }
     if (!role.resource)
         return null;
-    const privilege = privilegeOfRules(role.resource.object.value.rules);
+    const privilege = privilegeOfRules(role.resource.object.value.rules, scope);
     return privilege.reasons.length > 0 ? privilege : null;
 }
+/**
+ * Every grant of every binding, with its privilege. A role that mints tokens for named ServiceAccounts is as privileged
+ * as those accounts, so such a role is judged again once the other grants are known, with the accounts they make
+ * privileged (one level deep: a token that mints tokens that mint tokens is not followed further).
+ */
 function buildRbacIndex(model, privilegedRoles) {
+    const asking = new Set();
+    const privilegeOf = (binding, role, accounts) => {
+        // A RoleBinding grants in its namespace, a ClusterRoleBinding in every one: named objects are looked up there.
+        const namespace = binding.ref.kind === 'RoleBinding' ? binding.ref.namespace : null;
+        const privilegedAccount = (name) => {
+            if (accounts === null) {
+                asking.add(binding);
+                return null;
+            }
+            if (namespace !== null)
+                return accounts.get((0,core_model/* nsKey */.Pv)(namespace, name)) ?? null;
+            for (const [key, why] of accounts)
+                if (key.endsWith(`/${name}`))
+                    return why;
+            return null;
+        };
+        return privilegeOfRole(role, { model, namespace, privilegedRoles, privilegedAccount });
+    };
     const grants = [];
-    const bySubject = new Map();
     for (const binding of model.bindings) {
         const role = roleOf(binding, model);
         if (!role)
             continue;
-        const privilege = privilegeOfRole(role, privilegedRoles);
+        const privilege = privilegeOf(binding, role, null);
         subjectsOf(binding).forEach((subject, subjectIndex) => {
-            const grant = { binding, subjectIndex, subject, role, privilege };
-            grants.push(grant);
-            const account = serviceAccountOfSubject(subject, binding, model.defaultNamespace);
-            if (!account)
-                return;
-            const key = (0,core_model/* nsKey */.Pv)(account.namespace, account.name);
-            const list = bySubject.get(key);
-            if (list)
-                list.push(grant);
-            else
-                bySubject.set(key, [grant]);
+            grants.push({ binding, subjectIndex, subject, role, privilege });
         });
+    }
+    if (asking.size > 0) {
+        const accounts = new Map();
+        for (const grant of grants) {
+            const account = grant.privilege
+                ? serviceAccountOfSubject(grant.subject, grant.binding, model.defaultNamespace)
+                : null;
+            const key = account ? (0,core_model/* nsKey */.Pv)(account.namespace, account.name) : null;
+            if (key !== null && !accounts.has(key))
+                accounts.set(key, `privileged through ${describeGrant(grant)}`);
+        }
+        const again = new Map();
+        for (const grant of grants) {
+            if (!asking.has(grant.binding))
+                continue;
+            if (!again.has(grant.binding))
+                again.set(grant.binding, privilegeOf(grant.binding, grant.role, accounts));
+            grant.privilege = again.get(grant.binding);
+        }
+    }
+    const bySubject = new Map();
+    for (const grant of grants) {
+        const account = serviceAccountOfSubject(grant.subject, grant.binding, model.defaultNamespace);
+        if (!account)
+            continue;
+        const key = (0,core_model/* nsKey */.Pv)(account.namespace, account.name);
+        const list = bySubject.get(key);
+        if (list)
+            list.push(grant);
+        else
+            bySubject.set(key, [grant]);
     }
     return {
         grants,
@@ -42816,49 +43123,6 @@ function buildRbacIndex(model, privilegedRoles) {
 }
 function describeGrant(grant) {
     return `${(0,core_model/* resourceLabel */.bP)(grant.binding.ref)} → ${grant.role.kind} ${grant.role.name}`;
-}
-
-;// CONCATENATED MODULE: ./src/core/serviceaccounts.ts
-
-/** `automountServiceAccountToken` of an object part, or null when unset or not a boolean. */
-function automountField(value) {
-    if (typeof value !== 'object' || value === null)
-        return null;
-    const field = value.automountServiceAccountToken;
-    return typeof field === 'boolean' ? field : null;
-}
-/**
- * The declaration of ServiceAccount `namespace/name` in the scanned set. When it is declared more than once
- * (overlays, copies), the one that mounts the token is taken: we must not assume a hardening that one copy lacks.
- */
-function resolveServiceAccount(model, namespace, name) {
-    const candidates = model.serviceAccountIndex.get((0,core_model/* nsKey */.Pv)(namespace, name));
-    if (!candidates || candidates.length === 0)
-        return null;
-    return candidates.find((account) => automountField(account.object.value) !== false) ?? candidates[0];
-}
-/** Kubernetes' precedence: the pod's field wins when set, then the ServiceAccount's, then `true`. */
-function effectiveAutomount(model, workload, assumeUnresolvedMounts) {
-    const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
-    const serviceAccount = resolveServiceAccount(model, namespace, workload.serviceAccountName);
-    const dedicated = workload.serviceAccountName !== 'default';
-    const podField = automountField(workload.podSpec);
-    if (podField !== null) {
-        return { mounts: podField, source: 'pod', serviceAccount, optedIn: podField };
-    }
-    if (serviceAccount) {
-        const accountField = automountField(serviceAccount.object.value);
-        if (accountField !== null) {
-            return {
-                mounts: accountField,
-                source: 'serviceaccount',
-                serviceAccount,
-                optedIn: accountField && dedicated,
-            };
-        }
-        return { mounts: true, source: 'default', serviceAccount, optedIn: false };
-    }
-    return { mounts: assumeUnresolvedMounts, source: 'unresolved', serviceAccount: null, optedIn: false };
 }
 
 ;// CONCATENATED MODULE: ./src/rules/catalog.generated.ts
@@ -42873,9 +43137,9 @@ const CATALOG = {
             "strict"
         ],
         "summary": "Flags workloads whose pods get a Kubernetes API token mounted although nobody explicitly asked for one.",
-        "description": "The rule works out the *effective* automount setting of every pod spec (Pod, Deployment, StatefulSet,\nDaemonSet, ReplicaSet, ReplicationController, Job, CronJob, PodTemplate and any object with\n`spec.template.spec.containers`) the way the API server does:\n\n1. `automountServiceAccountToken` in the pod spec, when it is set, decides;\n2. otherwise the field on the pod's ServiceAccount decides;\n3. otherwise the token is mounted (Kubernetes defaults to `true`).\n\nThe pod's ServiceAccount is `serviceAccountName`, else the deprecated `serviceAccount`, else `default`. It is\nlooked up by name in the workload's namespace across every scanned document, not only the changed files.\nWhen it is declared more than once (overlays, copies), a copy that mounts the token is the one used, so a\nhardening that only one copy has is not assumed.\nYAML 1.1 booleans count as the API server reads them, so `automountServiceAccountToken: no` or `off` is\n`false`.\n\nIt fires when the token ends up mounted **without explicit opt-in**. Opt-in means `true` written in the pod\nspec, or `true` on a dedicated (non-`default`) ServiceAccount. A `true` on the `default` ServiceAccount is not\nconsent from the workload and does not count.\n\nWhen the ServiceAccount is not declared anywhere in the scanned set it is *unresolved*. With\n`assume-unresolved-mounts` on (the default) an unresolved ServiceAccount is treated as mounting the token, as\nKubernetes would for an account created without the field, and the message says the ServiceAccount was not\nfound. Turn the option off to skip such workloads instead.\n\nSeverity is `medium`, raised to `high` when the ServiceAccount is `default`, or when it is the subject of a\nbinding to privileged RBAC in the scanned set (see `sa-privileged-rbac`); the message then names the binding\nand the role.\n\nIt does not fire when the effective value is `false`, or when the workload opted in as described above.\n\n**API clients.** A workload that calls the API must keep its token, so the rule first asks whether it is an\nAPI client, from evidence: its ServiceAccount is a subject (by name, or as the user\n`system:serviceaccount:<namespace>:<name>`) of any RoleBinding or ClusterRoleBinding in the scanned or rendered\nset, whatever the role; the config's `api-clients` globs match its `namespace/name`; or the workload or its pod\ntemplate carries the annotation `kube-token-guard.io/api-client`. Bindings to groups are not evidence. For an\nAPI client the finding is `info` whatever the configured severity (it never blocks by itself; the binding's own\nfindings carry the privilege), its message names the evidence, and its fix writes\n`automountServiceAccountToken: true` in the pod spec: the consent made explicit, after which the rule is quiet.\nNo values or template fix is probed for it, and autofix leaves it to a person.",
+        "description": "The rule works out the *effective* automount setting of every pod spec the way the API server does. Pod specs\nare those of Kubernetes' own workload kinds, judged by kind and API group whatever their pod template holds\n(Pod, PodTemplate and ReplicationController of the core group; Deployment, StatefulSet, DaemonSet and\nReplicaSet of `apps`; Job and CronJob of `batch`): a template without `containers`, which the API server\nrefuses, still says how its pods would run, and one without any pod spec is read as an empty one. Any other\nobject counts when it has `spec.template.spec.containers` (Argo Rollouts and similar custom resources,\nincluding a kind of the same name in another group). The effective setting:\n\n1. `automountServiceAccountToken` in the pod spec, when it is set, decides;\n2. otherwise the field on the pod's ServiceAccount decides;\n3. otherwise the token is mounted (Kubernetes defaults to `true`).\n\nThe pod's ServiceAccount is `serviceAccountName`, else the deprecated `serviceAccount`, else `default`. It is\nlooked up by name in the workload's namespace across every scanned document, not only the changed files.\nWhen it is declared more than once (overlays, copies), a copy that mounts the token is the one used, so a\nhardening that only one copy has is not assumed.\nYAML 1.1 booleans count as the API server reads them, so `automountServiceAccountToken: no` or `off` is\n`false`. A value the API server refuses (the string `\"false\"`, a number) is neither set nor unset: a pod spec\nthat holds one is not created, so nothing fires here (`invalid-automount-value` reports it), and a\nServiceAccount that holds one cannot be relied on, so its pods that set no value of their own are treated as\nfor an unresolved account (below), and the message names the value.\n\nIt fires when the token ends up mounted **without explicit opt-in**. Opt-in means `true` written in the pod\nspec, or `true` on a dedicated (non-`default`) ServiceAccount. A `true` on the `default` ServiceAccount is not\nconsent from the workload and does not count.\n\nWhen the ServiceAccount is not declared anywhere in the scanned set it is *unresolved*. With\n`assume-unresolved-mounts` on (the default) an unresolved ServiceAccount is treated as mounting the token, as\nKubernetes would for an account created without the field, and the message says the ServiceAccount was not\nfound. Turn the option off to skip such workloads instead.\n\nSeverity is `medium`, raised to `high` when the ServiceAccount is `default`, or when it is the subject of a\nbinding to privileged RBAC in the scanned set (see `sa-privileged-rbac`); the message then names the binding\nand the role.\n\nIt does not fire when the effective value is `false`, or when the workload opted in as described above.\n\n**The `kube-api-access-*` volume.** A pod exported from a cluster carries the volume Kubernetes added for the\nautomounted token: a projected volume named `kube-api-access-<suffix>` with a `serviceAccountToken` source\n(`expirationSeconds: 3607`, no audience), mounted at `/var/run/secrets/kubernetes.io/serviceaccount`. The\nServiceAccount admission plugin takes any volume whose name starts with `kube-api-access-` as that volume, so\nit is judged here, and only here (the projected-token rules leave it alone):\n\n- when the token is mounted without opt-in, the message names the volume and the fix is withheld, since\n  `automountServiceAccountToken: false` alone would leave the volume, and the token, mounted: remove the volume\n  and the `volumeMounts` that name it as well;\n- when the setting says `false` (the pod's, or the ServiceAccount's) but a container mounts such a volume,\n  the token is mounted all the same: the rule fires, pointing at the volume, without a fix;\n- after an opt-in it is the token the workload asked for, and nothing fires.\n\n**API clients.** A workload that calls the API must keep its token, so the rule first asks whether it is an\nAPI client, from evidence: its ServiceAccount is a subject (by name, or as the user\n`system:serviceaccount:<namespace>:<name>`) of any RoleBinding or ClusterRoleBinding in the scanned or rendered\nset, whatever the role; the config's `api-clients` globs match its `namespace/name`; or the workload or its pod\ntemplate carries the annotation `kube-token-guard.io/api-client`. Bindings to groups are not evidence. For an\nAPI client the finding is `info` whatever the configured severity (it never blocks by itself; the binding's own\nfindings carry the privilege), its message names the evidence, and its fix writes\n`automountServiceAccountToken: true` in the pod spec: the consent made explicit, after which the rule is quiet.\nNo values or template fix is probed for it, and autofix leaves it to a person.",
         "rationale": "A mounted token lets anything running in the container call the Kubernetes API as the pod's ServiceAccount.\nMost application pods never talk to the API, so for them the token is pure attack surface: a remote code\nexecution bug, a path traversal or a server-side request forgery that can read\n`/var/run/secrets/kubernetes.io/serviceaccount/token` hands the attacker a cluster credential. How far the\nattacker gets then depends on the RBAC bound to that account, which is why a token for `default` or for a\nprivileged account is rated higher.",
-        "remediation": "Set `automountServiceAccountToken: false` in the pod spec, or on a dedicated ServiceAccount used only by this\nworkload. The automatic fix inserts `automountServiceAccountToken: false` into the pod spec, next to\n`serviceAccountName` when that key is present. For a workload judged an API client the fix inserts\n`automountServiceAccountToken: true` instead: it removes nothing.\n\nWhen the workload really calls the Kubernetes API (an operator, a controller, a leader-election sidecar), give\nit a dedicated ServiceAccount bound to a least-privilege Role and say `automountServiceAccountToken: true`\nexplicitly in the pod spec; the rule then treats the mount as intended. If the workload only needs to prove\nits identity to another service, prefer a projected `serviceAccountToken` volume with an `audience` and a\nshort `expirationSeconds`. For a case that fits neither, suppress it with\n`kube-token-guard.io/ignore: \"automount-token: <reason>\"` or a config exemption, both of which need a reason.",
+        "remediation": "Set `automountServiceAccountToken: false` in the pod spec, or on a dedicated ServiceAccount used only by this\nworkload. The automatic fix inserts `automountServiceAccountToken: false` into the pod spec, next to\n`serviceAccountName` when that key is present; none is offered for a pod spec carrying a `kube-api-access-*`\nvolume, which has to go too. For a workload judged an API client the fix inserts\n`automountServiceAccountToken: true` instead: it removes nothing.\n\nWhen the workload really calls the Kubernetes API (an operator, a controller, a leader-election sidecar), give\nit a dedicated ServiceAccount bound to a least-privilege Role and say `automountServiceAccountToken: true`\nexplicitly in the pod spec; the rule then treats the mount as intended. If the workload only needs to prove\nits identity to another service, prefer a projected `serviceAccountToken` volume with an `audience` and a\nshort `expirationSeconds`. For a case that fits neither, suppress it with\n`kube-token-guard.io/ignore: \"automount-token: <reason>\"` or a config exemption, both of which need a reason.",
         "options": {
             "assume-unresolved-mounts": {
                 "type": "boolean",
@@ -42897,8 +43161,8 @@ const CATALOG = {
                 "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
             },
             {
-                "title": "Managing Service Accounts",
-                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/"
+                "title": "Managing Service Accounts (bound service account token volume, `kube-api-access-*`)",
+                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/#bound-service-account-token-volume"
             }
         ]
     },
@@ -42940,9 +43204,9 @@ const CATALOG = {
             "recommended",
             "strict"
         ],
-        "summary": "Flags RoleBindings and ClusterRoleBindings whose subjects are `default` ServiceAccounts or groups that include every ServiceAccount or every caller.",
-        "description": "Fires once per offending subject of a RoleBinding or ClusterRoleBinding, whatever role it grants, when the\nsubject is:\n\n- a `ServiceAccount` named `default` (its namespace is the subject's `namespace`, else the binding's);\n- a `User` named `system:serviceaccount:<namespace>:default`, which is the same identity spelled as a user;\n- the `Group` `system:serviceaccounts` (every ServiceAccount in the cluster) or\n  `system:serviceaccounts:<namespace>` (every ServiceAccount in one namespace);\n- the `Group` `system:authenticated` (every authenticated caller) or `system:unauthenticated` (anonymous\n  requests).\n\nIt does not fire for subjects that name a dedicated ServiceAccount, a user or an ordinary group. Whether the\ngranted role is privileged is judged separately by `sa-privileged-rbac`.",
-        "rationale": "A grant to `default` reaches every pod in the namespace that names no ServiceAccount, including ones added\nlater by other teams or charts. A grant to the `system:serviceaccounts` groups reaches every workload in the\nnamespace or cluster, and `system:authenticated` or `system:unauthenticated` reach any caller at all. One\ncompromised pod, or an anonymous request, then holds whatever the role allows, and the grant cannot be\nrevoked for one workload without breaking the others.",
+        "summary": "Flags RoleBindings and ClusterRoleBindings whose subjects are `default` ServiceAccounts, groups that include every ServiceAccount or every caller, the anonymous user, or `system:masters`.",
+        "description": "Fires once per offending subject of a RoleBinding or ClusterRoleBinding, whatever role it grants, when the\nsubject is:\n\n- a `ServiceAccount` named `default` (its namespace is the subject's `namespace`, else the binding's);\n- a `User` named `system:serviceaccount:<namespace>:default`, which is the same identity spelled as a user;\n- the `Group` `system:serviceaccounts` (every ServiceAccount in the cluster) or\n  `system:serviceaccounts:<namespace>` (every ServiceAccount in one namespace);\n- the `Group` `system:authenticated` (every authenticated caller) or `system:unauthenticated` (anonymous\n  requests), or the `User` `system:anonymous` (the identity of every anonymous request);\n- the `Group` `system:masters`, whose members bypass RBAC altogether and cannot have their access reduced by\n  removing bindings: a grant to it adds nothing, and suggests the group is being used to hand out access.\n\nIt does not fire for subjects that name a dedicated ServiceAccount, a user or an ordinary group. Whether the\ngranted role is privileged is judged separately by `sa-privileged-rbac`.",
+        "rationale": "A grant to `default` reaches every pod in the namespace that names no ServiceAccount, including ones added\nlater by other teams or charts. A grant to the `system:serviceaccounts` groups reaches every workload in the\nnamespace or cluster, and `system:authenticated`, `system:unauthenticated` or `system:anonymous` reach any\ncaller at all. `system:masters` bypasses RBAC, so a grant to it hints that membership in that group is how\naccess is handed out, access that no removed binding can take back. One\ncompromised pod, or an anonymous request, then holds whatever the role allows, and the grant cannot be\nrevoked for one workload without breaking the others.",
         "remediation": "Create a dedicated ServiceAccount for the workload that needs the permissions and bind the role to that\naccount only. Remove the `default` or group subject. There is no automatic fix, because which workload\nactually relies on the grant has to be decided by a person.",
         "options": {},
         "examples": {
@@ -42952,11 +43216,15 @@ const CATALOG = {
         "references": [
             {
                 "title": "Using RBAC Authorization (default roles and role bindings)",
-                "url": "https://kubernetes.io/docs/reference/access-authn-authz/rbac/"
+                "url": "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#default-roles-and-role-bindings"
+            },
+            {
+                "title": "Authenticating (anonymous requests, system:anonymous)",
+                "url": "https://kubernetes.io/docs/reference/access-authn-authz/authentication/#anonymous-requests"
             },
             {
                 "title": "Role Based Access Control Good Practices",
-                "url": "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"
+                "url": "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#least-privilege"
             }
         ]
     },
@@ -42970,7 +43238,7 @@ const CATALOG = {
             "strict"
         ],
         "summary": "Flags workloads that run as the `default` ServiceAccount instead of an identity of their own.",
-        "description": "Fires for every pod spec whose ServiceAccount is `default`: neither `serviceAccountName` nor the deprecated\n`serviceAccount` is set, one of them is an empty string, or one of them says `default`.\n\nIt fires whatever the effective automount setting is, because the identity itself is shared: even with the\ntoken unmounted, any RBAC granted to `default` (now or later) applies to this workload, and audit logs cannot\ntell its requests apart from those of other pods.\n\nSeverity is `medium`, raised to `high` when the workload also forces the token to be mounted: the pod spec\nsays `automountServiceAccountToken: true`, or the `default` ServiceAccount declared for that namespace in the\nscanned set says `true`.\n\nIt does not fire for workloads that name any other ServiceAccount, whether or not that account is declared in\nthe scanned set (see `missing-service-account` for the latter).",
+        "description": "Fires for every pod spec whose ServiceAccount is `default`: neither `serviceAccountName` nor the deprecated\n`serviceAccount` is set, one of them is an empty string, or one of them says `default`.\n\nIt fires whatever the effective automount setting is, because the identity itself is shared: even with the\ntoken unmounted, any RBAC granted to `default` (now or later) applies to this workload, and audit logs cannot\ntell its requests apart from those of other pods.\n\nSeverity is `medium`, raised to `high` when the token is mounted because someone said so explicitly, judged\nby Kubernetes' own precedence (the same decision `automount-token` reads): the pod spec says\n`automountServiceAccountToken: true`, or the pod spec leaves the field unset and the `default` ServiceAccount\ndeclared for that namespace in the scanned set says `true`. A pod-level `false` wins over the account's\n`true` (no token is mounted), so it stays `medium`.\n\nIt does not fire for workloads that name any other ServiceAccount, whether or not that account is declared in\nthe scanned set (see `missing-service-account` for the latter).",
         "rationale": "`default` is created by Kubernetes in every namespace and is used by every pod that names no other account,\nso it is the identity most likely to collect permissions over time: one team binds a Role to it \"to make\nsomething work\" and every pod in the namespace inherits the grant. A compromise of any of those pods then\nexposes all of them, and least privilege per workload becomes impossible. A dedicated ServiceAccount per\nworkload keeps grants, audit trails and revocation scoped to one application.",
         "remediation": "Create a ServiceAccount for the workload (usually named after it) with `automountServiceAccountToken: false`,\nbind to it only the Roles the workload needs with a RoleBinding, and set `serviceAccountName` in the pod\nspec. There is no automatic fix, since the new account and its grants are a design decision; the finding's\nmessage shows the account to create.\n\nVendor charts that cannot be changed can be exempted with\n`kube-token-guard.io/ignore: \"default-service-account: <reason>\"` or a config exemption with a reason.",
         "options": {},
@@ -42980,8 +43248,8 @@ const CATALOG = {
         },
         "references": [
             {
-                "title": "Configure Service Accounts for Pods",
-                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
+                "title": "Configure Service Accounts for Pods (the pod spec takes precedence over the ServiceAccount)",
+                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting"
             },
             {
                 "title": "Service Accounts",
@@ -43019,6 +43287,39 @@ const CATALOG = {
             {
                 "title": "Configure Service Accounts for Pods",
                 "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
+            }
+        ]
+    },
+    "invalid-automount-value": {
+        "id": "invalid-automount-value",
+        "title": "automountServiceAccountToken has a value the API server refuses",
+        "severity": "high",
+        "fixable": false,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags pod specs and ServiceAccounts whose `automountServiceAccountToken` is not a boolean, such as the string `\"false\"` or a number.",
+        "description": "`automountServiceAccountToken` is a boolean in the pod spec and on the ServiceAccount. The API server decodes a\nmanifest into its types before anything else, and a value of another type cannot be decoded: the object is\nrefused (`Deployment in version \"v1\" cannot be handled as a Deployment: json: cannot unmarshal string into Go\nstruct field ... of type bool`), by `kubectl apply` and `helm install` alike. This rule fires for\nevery pod spec (of the workloads `automount-token` reads) and every ServiceAccount whose\n`automountServiceAccountToken` is present, not null, and not a boolean: a quoted `\"false\"` or `'true'`, a\nnumber such as `0`, a map or a list. The message names the value and its type.\n\nValues are read as Kubernetes reads YAML: `false`, `true` and the YAML 1.1 spellings `no`, `off`, `yes`, `on`\nare booleans and valid; an absent field, `null` or `~` is unset and valid.\n\nOther rules do not read such a value as unset. `automount-token` says nothing of a pod spec whose own value\nis refused (no such pod is created); a pod that sets no value of its own and runs as a ServiceAccount with a\nrefused value is judged as for an undeclared account (the token is taken to be mounted), and its message\nnames the value. `default-service-account` raises its severity only for an explicit `true`.",
+        "rationale": "A quoted boolean usually comes from a template (`{{ .Values.automount | quote }}`) or a hand edit, and the\nauthor meant the word inside the quotes. The apply then fails, or a scanner that reads the value loosely\nreports the pod as hardened (or as mounting \"by default\") when no such pod exists. Saying exactly what the API\nserver will do keeps the finding and the cluster in agreement.",
+        "remediation": "Write the value as a YAML boolean without quotes, `false` (or `true` where the workload calls the API). In a\nHelm template, render the value without `quote` (for example `{{ .Values.automount }}` or\n`{{ .Values.automount | toYaml }}`). There is no automatic fix: which of the two the author meant is theirs to\nsay.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: image-resizer\n  namespace: media\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: image-resizer\n  template:\n    metadata:\n      labels:\n        app: image-resizer\n    spec:\n      serviceAccountName: image-resizer\n      automountServiceAccountToken: \"false\"\n      containers:\n        - name: resizer\n          image: registry.example.com/image-resizer:3.1.0\n",
+            "hardened": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: image-resizer\n  namespace: media\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: image-resizer\n  template:\n    metadata:\n      labels:\n        app: image-resizer\n    spec:\n      serviceAccountName: image-resizer\n      automountServiceAccountToken: false\n      containers:\n        - name: resizer\n          image: registry.example.com/image-resizer:3.1.0\n"
+        },
+        "references": [
+            {
+                "title": "Pod v1 API reference (PodSpec automountServiceAccountToken, boolean)",
+                "url": "https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/"
+            },
+            {
+                "title": "ServiceAccount v1 API reference (automountServiceAccountToken, boolean)",
+                "url": "https://kubernetes.io/docs/reference/kubernetes-api/authentication-resources/service-account-v1/"
+            },
+            {
+                "title": "Configure Service Accounts for Pods (opt out of API credential automounting)",
+                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting"
             }
         ]
     },
@@ -43085,8 +43386,8 @@ const CATALOG = {
             "recommended",
             "strict"
         ],
-        "summary": "Flags Secrets of type `kubernetes.io/service-account-token` and ServiceAccounts that list token Secrets.",
-        "description": "Fires for:\n\n- each Secret whose `type` is `kubernetes.io/service-account-token`. Kubernetes fills such a Secret with a\n  token for the ServiceAccount named in its `kubernetes.io/service-account.name` annotation, and that token\n  does not expire;\n- each ServiceAccount with a non-empty `secrets` list, the field through which older clusters attached\n  generated token Secrets to the account. When the account carries\n  `kubernetes.io/enforce-mountable-secrets: \"true\"`, the list is an allow-list of Secrets its pods may mount,\n  so only entries that are token Secrets in the scanned set are reported.\n\nThe finding names the Secret or the listed entries, never any Secret data. It does not fire for other Secret\ntypes, or for ServiceAccounts without `secrets` (an `imagePullSecrets` list is fine). Workloads that mount or\nread such a Secret are reported separately by `legacy-token-mount`.",
+        "summary": "Flags Secrets of type `kubernetes.io/service-account-token` and ServiceAccounts that list token Secrets or Secrets of unknown type.",
+        "description": "Fires for:\n\n- each Secret whose `type` is `kubernetes.io/service-account-token`. Kubernetes fills such a Secret with a\n  token for the ServiceAccount named in its `kubernetes.io/service-account.name` annotation, and that token\n  does not expire;\n- each ServiceAccount whose `secrets` list (the field through which older clusters attached generated token\n  Secrets to the account) names a token Secret, or a Secret of unknown type. Each entry is judged by the\n  Secret it names in the account's namespace: one the scanned set declares as `kubernetes.io/service-account-token`\n  is a legacy token and is named as one; one declared with any other type (an absent `type` is `Opaque`, as the\n  API server defaults it) is an ordinary Secret and is not reported; one the scanned set does not declare is\n  reported as *of unknown type*, never called a token, since it may be one. One finding per account lists\n  both kinds. When the account carries `kubernetes.io/enforce-mountable-secrets: \"true\"`, the list is an\n  allow-list of Secrets its pods may mount, so only entries that are token Secrets in the scanned set are\n  reported, each at its entry.\n\nThe finding names the Secret or the listed entries, never any Secret data. It does not fire for other Secret\ntypes, for a `secrets` list whose entries all name declared non-token Secrets (Argo CD's `redis-ha` account\nlisting its Opaque password Secret, say), or for ServiceAccounts without `secrets` (an `imagePullSecrets`\nlist is fine). Workloads that mount or read such a Secret are reported separately by `legacy-token-mount`.",
         "rationale": "A Secret-based token is valid until the Secret is deleted: it has no expiry, is not bound to a pod, and keeps\nworking after the workload that used it is gone. Anyone who can read Secrets in the namespace, a leaked\nbackup, or a copy pasted into a CI system holds a permanent credential for the account. Tokens from the\nTokenRequest API (projected volumes, `kubectl create token`) expire and are bound to their pod, so a leak is\nlimited in time.",
         "remediation": "Delete the Secret and the `secrets` entries, and obtain tokens through the TokenRequest API instead: a\nprojected `serviceAccountToken` volume with an `audience` and a short `expirationSeconds` for pods, or\n`kubectl create token <account> --duration=...` for tools outside the cluster. If an external system really\nneeds a long-lived credential, prefer its own identity federation (OIDC) over a Kubernetes token. There is no\nautomatic fix, because the consumers of the token have to be moved first. A documented exception can be\nrecorded with `kube-token-guard.io/ignore: \"legacy-token-secret: <reason>\"`.",
         "options": {},
@@ -43100,8 +43401,12 @@ const CATALOG = {
                 "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/"
             },
             {
-                "title": "Secrets (service account token Secrets)",
-                "url": "https://kubernetes.io/docs/concepts/configuration/secret/"
+                "title": "Secrets (types of Secret, service account token Secrets)",
+                "url": "https://kubernetes.io/docs/concepts/configuration/secret/#secret-types"
+            },
+            {
+                "title": "ServiceAccount v1 API reference (secrets)",
+                "url": "https://kubernetes.io/docs/reference/kubernetes-api/authentication-resources/service-account-v1/"
             },
             {
                 "title": "Service Accounts (get a token)",
@@ -43176,7 +43481,7 @@ const CATALOG = {
             "strict"
         ],
         "summary": "Flags projected `serviceAccountToken` sources that leave `audience` unset, or set one outside the allowed list.",
-        "description": "Looks at every `serviceAccountToken` source of every `projected` volume in a pod spec and fires when:\n\n- `audience` is absent or empty. The token then defaults to the API server's own audience, so it is a full\n  Kubernetes API token for the pod's ServiceAccount, just mounted at a different path. Severity `low`, or\n  `medium` when `allowed-audiences` is configured;\n- `allowed-audiences` is non-empty and `audience` is not one of its entries. Severity `medium`.\n\nWith the default empty `allowed-audiences`, any explicit audience is accepted.",
+        "description": "Looks at every `serviceAccountToken` source of every `projected` volume in a pod spec and fires when:\n\n- `audience` is absent or empty. The token then defaults to the API server's own audience, so it is a full\n  Kubernetes API token for the pod's ServiceAccount, just mounted at a different path. Severity `low`, or\n  `medium` when `allowed-audiences` is configured;\n- `allowed-audiences` is non-empty and `audience` is not one of its entries. Severity `medium`.\n\nWith the default empty `allowed-audiences`, any explicit audience is accepted.\n\nA volume whose name starts with `kube-api-access-` is not judged here: it is the volume the API server adds at\nadmission for the automounted token, without an audience by design, and appears in manifests exported from a\ncluster. The ServiceAccount admission plugin takes any volume so named as the automounted token, so it is\n`automount-token`'s business.",
         "rationale": "Audiences keep a token from being replayed elsewhere: a token minted for Vault or for an internal service\nshould be refused by the Kubernetes API and by every other service. Without an audience, whichever service\nreceives the token (and whoever can read its logs or compromise it) can turn around and call the Kubernetes\nAPI as the pod. An allow-list of audiences also catches typos and tokens aimed at unexpected third parties.",
         "remediation": "Set `audience` to the identifier of the service that validates the token (for example `vault`, or\n`sts.amazonaws.com`), and make that service require it. If the pod needs a token for the Kubernetes API\nitself, use the regular mounted token with an explicit `automountServiceAccountToken: true` on a dedicated\nServiceAccount instead of hiding it in a projected volume. There is no automatic fix, since the right\naudience depends on the receiving service.",
         "options": {
@@ -43199,6 +43504,10 @@ const CATALOG = {
                 "url": "https://kubernetes.io/docs/concepts/storage/projected-volumes/"
             },
             {
+                "title": "Managing Service Accounts (bound service account token volume, `kube-api-access-*`)",
+                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/#bound-service-account-token-volume"
+            },
+            {
                 "title": "TokenRequest v1 API reference (audiences)",
                 "url": "https://kubernetes.io/docs/reference/kubernetes-api/authentication-resources/token-request-v1/"
             }
@@ -43214,7 +43523,7 @@ const CATALOG = {
             "strict"
         ],
         "summary": "Flags projected `serviceAccountToken` sources whose `expirationSeconds` is above the configured maximum or below the API's minimum of 600.",
-        "description": "Looks at every `serviceAccountToken` source of every `projected` volume in a pod spec and fires when its\n`expirationSeconds`:\n\n- is greater than `max-expiration-seconds` (3600 by default); or\n- is less than 600, which the API server rejects, so the workload would fail to be created.\n\nWhen `expirationSeconds` is absent the API server uses 3600; the rule then fires only if\n`max-expiration-seconds` is set lower than 3600. It does not fire for values between 600 and the maximum,\ninclusive. The automatically mounted `kube-api-access-*` volume is added by the API server at admission and\nnever appears in manifests, so it is not judged here (see `automount-token`).",
+        "description": "Looks at every `serviceAccountToken` source of every `projected` volume in a pod spec and fires when its\n`expirationSeconds`:\n\n- is greater than `max-expiration-seconds` (3600 by default); or\n- is less than 600, which the API server rejects, so the workload would fail to be created.\n\nWhen `expirationSeconds` is absent the API server uses 3600; the rule then fires only if\n`max-expiration-seconds` is set lower than 3600. It does not fire for values between 600 and the maximum,\ninclusive.\n\nA volume whose name starts with `kube-api-access-` is not judged here. It is the volume the API server adds at\nadmission for the automounted token (its `expirationSeconds: 3607` is Kubernetes' own) and appears in manifests\nexported from a cluster; the ServiceAccount admission plugin takes any volume so named as the automounted\ntoken. Whether that token should be there is `automount-token`'s business, so no finding and no edit here.",
         "rationale": "A projected token is bound to its pod and is invalidated when the pod is deleted, but until then it is\naccepted for its whole lifetime wherever it is presented. A token copied out of a running pod with a\nlifetime of a day or more gives an attacker a long window, and it stays useful even after the vulnerability\nthat leaked it is patched, as long as the pod keeps running. The kubelet refreshes the file well before\nexpiry, so a short lifetime costs nothing for applications that re-read the token.",
         "remediation": "Set `expirationSeconds` to a value between 600 and the configured maximum, and make sure the application\nre-reads the token file instead of caching it at start-up. The automatic fix sets `expirationSeconds` to the\nconfigured maximum (adding the field when it is absent and the maximum is below the default of 3600).",
         "options": {
@@ -43237,6 +43546,10 @@ const CATALOG = {
             {
                 "title": "Configure Service Accounts for Pods (ServiceAccount token volume projection)",
                 "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
+            },
+            {
+                "title": "Managing Service Accounts (bound service account token volume, `kube-api-access-*`)",
+                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/#bound-service-account-token-volume"
             }
         ]
     },
@@ -43250,7 +43563,7 @@ const CATALOG = {
             "strict"
         ],
         "summary": "Flags bindings that give a ServiceAccount a role able to read Secrets, run code in other pods, mint tokens or widen its own access.",
-        "description": "Fires once per ServiceAccount subject of a RoleBinding or ClusterRoleBinding (a `ServiceAccount` subject, or\na `User` named `system:serviceaccount:<namespace>:<name>`) when the bound role is privileged. A role is\nprivileged when:\n\n- it is a ClusterRole whose name is in `privileged-roles` (by default `cluster-admin`, `admin` and `edit`),\n  whether or not its definition is in the scanned set; or\n- its definition (a Role in the binding's namespace, or a ClusterRole) is in the scanned set and **any** of\n  its rules, not only the first:\n  - has `*` in `verbs`, `resources` or `apiGroups`;\n  - grants `get`, `list` or `watch` on `secrets` (a `get` limited by `resourceNames` is not counted, since it\n    reads only the named Secrets; `list` and `watch` always count);\n  - grants `create` on `pods`, or any verb on `pods/exec`;\n  - grants `create` on `serviceaccounts/token`;\n  - grants the verbs `impersonate`, `bind` or `escalate` on anything;\n  - grants any verb on `nodes/proxy`.\n\n  The resource checks apply to rules whose `apiGroups` include the core group (`\"\"`) or `*`; a rule without\n  `apiGroups` is read as the core group.\n\nThe message names the binding, the role and every reason found. Severity is `high`, raised to `critical` when\nthe grant is equivalent to cluster-admin (the built-in `cluster-admin`, or a role with one rule that has `*`\nin verbs, resources and apiGroups at once) **and** is made through a ClusterRoleBinding, so it applies in\nevery namespace. The same role granted by a RoleBinding stays `high`.\n\nRoles that are referenced but neither in the scanned set nor named in `privileged-roles` are not judged.\nGroup subjects are not reported here; grants to catch-all groups are reported by `default-sa-rbac`.",
+        "description": "Fires once per ServiceAccount subject of a RoleBinding or ClusterRoleBinding (a `ServiceAccount` subject, or\na `User` named `system:serviceaccount:<namespace>:<name>`) when the bound role is privileged. A role is\nprivileged when:\n\n- it is a ClusterRole whose name is in `privileged-roles` (by default `cluster-admin`, `admin` and `edit`),\n  whether or not its definition is in the scanned set; or\n- its definition (a Role in the binding's namespace, or a ClusterRole) is in the scanned set and **any** of\n  its rules, not only the first:\n  - has `*` in `verbs`, `resources` or `apiGroups`;\n  - lets it read every Secret: `get` on `secrets` for any name, or `list`/`watch` of the whole collection;\n  - lets it read named Secrets (`resourceNames`) of which one is, in the scanned set, a long-lived token\n    Secret (type `kubernetes.io/service-account-token`) where the binding applies;\n  - grants `create` on `pods`;\n  - grants any verb on `pods/exec`, `pods/attach` or `pods/portforward`, named pods included (code run in a\n    pod runs as its ServiceAccount, with its Secrets);\n  - grants `create` on `serviceaccounts/token`, or on named accounts of which one holds privileged RBAC in the\n    scanned set (through another binding) or is set up for cloud workload identity;\n  - grants the verbs `impersonate` or `escalate` on anything, named objects included (whose power a named user\n    or group holds is not in the manifests), or `bind` on any role, or on a named role that is privileged\n    (in `privileged-roles`, or declared with rules that are);\n  - grants any verb on `nodes/proxy`.\n\n  The resource checks apply to rules whose `apiGroups` include the core group (`\"\"`) or `*`; a rule without\n  `apiGroups` is read as the core group. A resource `*/<subresource>` (such as `*/exec`) matches that\n  subresource of every resource, as the authorizer reads it; `pods/*` is not a pattern to the authorizer and\n  matches no request.\n\n**`resourceNames`** are read as the RBAC authorizer matches requests. A request for one object carries its name\n(`get`, `update`, `patch`, `delete`; `list` and `watch` with a `metadata.name` field selector; a subresource\nsuch as `pods/exec` or `serviceaccounts/token`, whose URL names its object) and must name one of them. A\nrequest that names no object (an object-level `create`, `list` or `watch` of the whole collection,\n`deletecollection`) matches only an empty entry `\"\"`. So a rule with `resourceNames` is access to the named\nobjects only, judged as what they are above, and grants no object-level `create` at all (`pods` `create`\nwith `resourceNames` creates nothing); with `\"\"` among them it also grants the requests that name no object.\nNamed Secrets and accounts are looked up in the binding's namespace, or in every namespace for a\nClusterRoleBinding; one the scanned set does not declare is not counted.\n\nThe message names the binding, the role and every reason found. Severity is `high`, raised to `critical` when\nthe grant is equivalent to cluster-admin (the built-in `cluster-admin`, or a role with one rule that has `*`\nin verbs, resources and apiGroups at once and no `resourceNames`) **and** is made through a\nClusterRoleBinding, so it applies in every namespace. The same role granted by a RoleBinding stays `high`.\n\nRoles that are referenced but neither in the scanned set nor named in `privileged-roles` are not judged.\nGroup subjects are not reported here; grants to catch-all groups are reported by `default-sa-rbac`.",
         "rationale": "A ServiceAccount's token is only as dangerous as its RBAC. Reading Secrets exposes every credential in the\nnamespace, including other accounts' tokens; creating pods or exec-ing into them runs arbitrary code with\nother identities; creating tokens, impersonating, binding or escalating lets the holder give itself more\nrights; `nodes/proxy` reaches the kubelet API. Once such a token leaks from a pod, the attacker usually owns\nthe namespace, and with a cluster-wide admin grant the whole cluster.",
         "remediation": "Replace the broad role with a Role that lists only the resources, verbs and, where possible, `resourceNames`\nthe workload needs, bound with a RoleBinding in its own namespace rather than a ClusterRoleBinding. Pods\nusing the account should also not mount its token unless they need it (see `automount-token`).\n\nControllers and operators that legitimately need such rights (a secrets operator, a CI deployer) can be\nexempted with `kube-token-guard.io/ignore: \"sa-privileged-rbac: <reason>\"` on the binding, or a config\nexemption with a reason; keep such accounts few and their pods isolated.",
         "options": {
@@ -43273,12 +43586,12 @@ const CATALOG = {
         },
         "references": [
             {
-                "title": "Role Based Access Control Good Practices",
-                "url": "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"
+                "title": "Role Based Access Control Good Practices (privilege escalation risks)",
+                "url": "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#privilege-escalation-risks"
             },
             {
-                "title": "Using RBAC Authorization",
-                "url": "https://kubernetes.io/docs/reference/access-authn-authz/rbac/"
+                "title": "Using RBAC Authorization (referring to resources, resourceNames)",
+                "url": "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#referring-to-resources"
             }
         ]
     },
@@ -43408,13 +43721,37 @@ function metaOf(id) {
 
 
 
+/** Why the setting mounts the token, for a decision that does. */
+function whyMounted(decision, namespace, account) {
+    if (decision.source === 'unresolved') {
+        return account === 'default'
+            ? `the \`default\` ServiceAccount of namespace \`${namespace}\` is not declared in the scanned files, and Kubernetes creates it with automounting on`
+            : `ServiceAccount \`${namespace}/${account}\` is not declared in the scanned files, so it is assumed to mount the token as Kubernetes does by default`;
+    }
+    if (decision.source === 'invalid') {
+        return (`ServiceAccount \`${namespace}/${account}\` sets \`automountServiceAccountToken\` to ${decision.invalid.value}, a ` +
+            'value the API server refuses (see invalid-automount-value), so its setting cannot be relied on and the token is ' +
+            'taken to be mounted, as Kubernetes does by default');
+    }
+    if (decision.source === 'serviceaccount') {
+        return `the \`default\` ServiceAccount sets \`automountServiceAccountToken: true\`, which is not a workload's own consent`;
+    }
+    return `neither the pod spec nor ServiceAccount \`${namespace}/${account}\` sets \`automountServiceAccountToken\`, and Kubernetes mounts it by default`;
+}
+const automount_token_quoted = (names) => names.map((name) => `\`${name}\``).join(', ');
 const automountToken = {
     meta: metaOf('automount-token'),
     check(context) {
         const { model } = context;
         for (const workload of model.workloads) {
             const decision = effectiveAutomount(model, workload, context.settings.assumeUnresolvedMounts);
-            if (!decision.mounts || decision.optedIn)
+            // A pod spec whose own value the API server refuses is not created: invalid-automount-value reports that.
+            if (decision.optedIn || decision.invalid?.where === 'pod')
+                continue;
+            // A `kube-api-access-*` volume (a manifest exported from a cluster) is the automounted token. Kubernetes reuses it
+            // when the pod automounts; when it does not, a container that mounts it still holds the token.
+            const volumes = automountVolumesOf(workload).filter((volume) => decision.mounts || volume.mounted);
+            if (!decision.mounts && volumes.length === 0)
                 continue;
             const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
             const account = workload.serviceAccountName;
@@ -43422,21 +43759,20 @@ const automountToken = {
                 .grantsToServiceAccount(namespace, account)
                 .filter((grant) => grant.privilege);
             const isDefault = account === 'default';
-            let why;
-            if (decision.source === 'unresolved') {
-                why = isDefault
-                    ? `the \`default\` ServiceAccount of namespace \`${namespace}\` is not declared in the scanned files, and Kubernetes creates it with automounting on`
-                    : `ServiceAccount \`${namespace}/${account}\` is not declared in the scanned files, so it is assumed to mount the token as Kubernetes does by default`;
+            const names = automount_token_quoted(volumes.map((volume) => volume.name));
+            const parts = decision.mounts
+                ? [
+                    `${(0,core_model/* resourceLabel */.bP)(workload.resource.ref)} mounts the API token of ServiceAccount \`${account}\`: ${whyMounted(decision, namespace, account)}.`,
+                ]
+                : [
+                    `${(0,core_model/* resourceLabel */.bP)(workload.resource.ref)} mounts the API token of ServiceAccount \`${account}\` through volume ` +
+                        `${names} although automounting is off: that is the token volume Kubernetes adds to a pod that automounts ` +
+                        '(a manifest exported from a cluster), and a container mounts it as a volume of its own.',
+                ];
+            if (decision.mounts && volumes.length > 0) {
+                parts.push(`Its pod spec carries ${names}, the token volume Kubernetes adds itself (a manifest exported from a cluster) and ` +
+                    'reuses as the automounted token, so `automountServiceAccountToken: false` alone would leave the token mounted.');
             }
-            else if (decision.source === 'serviceaccount') {
-                why = `the \`default\` ServiceAccount sets \`automountServiceAccountToken: true\`, which is not a workload's own consent`;
-            }
-            else {
-                why = `neither the pod spec nor ServiceAccount \`${namespace}/${account}\` sets \`automountServiceAccountToken\`, and Kubernetes mounts it by default`;
-            }
-            const parts = [
-                `${(0,core_model/* resourceLabel */.bP)(workload.resource.ref)} mounts the API token of ServiceAccount \`${account}\`: ${why}.`,
-            ];
             if (privileged.length > 0) {
                 // A binding declared in two files (alternative installs) is one grant to a reader.
                 const described = [
@@ -43450,19 +43786,33 @@ const automountToken = {
             }
             // A client lives on its token: its fix makes the consent explicit and removes nothing.
             const client = context.apiClients.workload(workload);
-            parts.push(client === null
-                ? 'Set `automountServiceAccountToken: false` in the pod spec; a pod that calls the API should use a dedicated ServiceAccount and say `true` explicitly.'
-                : `It is judged an API client, so its token stays: ${client}. Say \`automountServiceAccountToken: true\` in ` +
+            const removeVolumes = volumes.length > 0
+                ? `Remove volume ${names} and the \`volumeMounts\` that name it (Kubernetes adds it again to a pod that automounts)`
+                : null;
+            if (client !== null) {
+                parts.push(`It is judged an API client, so its token stays: ${client}. Say \`automountServiceAccountToken: true\` in ` +
                     'the pod spec to make that consent explicit; where it only proves its identity to other services, a ' +
                     'projected `serviceAccountToken` volume with an `audience` and an `expirationSeconds` is the bounded ' +
                     'alternative.');
+            }
+            else if (removeVolumes !== null) {
+                parts.push(decision.mounts
+                    ? `${removeVolumes}, and set \`automountServiceAccountToken: false\` in the pod spec; a pod that calls the API should use a dedicated ServiceAccount and say \`true\` explicitly.`
+                    : `${removeVolumes}.`);
+            }
+            else {
+                parts.push('Set `automountServiceAccountToken: false` in the pod spec; a pod that calls the API should use a dedicated ServiceAccount and say `true` explicitly.');
+            }
             context.report({
                 resource: workload.resource,
-                path: workload.podSpecPath,
+                path: decision.mounts ? workload.podSpecPath : volumes[0].path,
                 severity: isDefault || privileged.length > 0 ? 'high' : undefined,
                 message: parts.join(' '),
                 ...(client === null ? {} : { apiClient: client }),
-                fix: setMapEntry(workload.resource.object, workload.podSpecPath, 'automountServiceAccountToken', client === null ? 'false' : 'true', { after: ['serviceAccountName', 'serviceAccount'] }),
+                // `false` alone leaves a `kube-api-access-*` volume mounted: no fix claims to remove a token it leaves.
+                fix: client === null && removeVolumes !== null
+                    ? null
+                    : setMapEntry(workload.resource.object, workload.podSpecPath, 'automountServiceAccountToken', client === null ? 'false' : 'true', { after: ['serviceAccountName', 'serviceAccount'] }),
             });
         }
     },
@@ -43478,13 +43828,17 @@ const defaultSaAutomount = {
         for (const account of context.model.serviceAccounts) {
             if (account.ref.name !== 'default')
                 continue;
-            const field = automountField(account.object.value);
-            if (field === false)
+            const setting = automountSetting(account.object.value);
+            if (setting.state === 'set' && !setting.value)
                 continue;
             const set = 'automountServiceAccountToken' in account.object.value;
             const namespace = account.ref.namespace ?? context.model.defaultNamespace;
-            const message = `The \`default\` ServiceAccount of namespace \`${namespace}\` ` +
-                `${field === true ? 'sets `automountServiceAccountToken: true`' : 'does not set `automountServiceAccountToken: false`'}, ` +
+            const says = setting.state === 'set'
+                ? 'sets `automountServiceAccountToken: true`'
+                : setting.state === 'invalid'
+                    ? `sets \`automountServiceAccountToken\` to ${setting.value}, which the API server refuses (so the one Kubernetes creates stays as it is)`
+                    : 'does not set `automountServiceAccountToken: false`';
+            const message = `The \`default\` ServiceAccount of namespace \`${namespace}\` ${says}, ` +
                 'so every pod that names no ServiceAccount gets its API token.';
             const client = context.apiClients.serviceAccount(namespace, 'default');
             context.report({
@@ -43509,6 +43863,13 @@ const BROAD_GROUPS = {
     'system:serviceaccounts': 'every ServiceAccount in the cluster',
     'system:authenticated': 'every authenticated identity in the cluster',
     'system:unauthenticated': 'anonymous requests',
+    // Members pass every authorization check whatever RBAC says: a grant to it adds nothing, and suggests the group is
+    // being used to hand out access (Kubernetes' RBAC good practices: avoid adding users to it).
+    'system:masters': 'whose members bypass RBAC and can never have their access reduced',
+};
+/** Users every caller can be: the identity of anonymous requests. */
+const BROAD_USERS = {
+    'system:anonymous': 'the identity of every anonymous request',
 };
 function roleText(roleRef) {
     return (0,core_model/* isRecord */.u4)(roleRef) ? `${String(roleRef.kind)} \`${String(roleRef.name)}\`` : 'its role';
@@ -43526,6 +43887,9 @@ const defaultSaRbac = {
                 if (account?.name === 'default') {
                     who = `the \`default\` ServiceAccount of namespace \`${account.namespace}\`, the identity of every pod there that names no other`;
                 }
+                else if (subject.kind === 'User' && Object.hasOwn(BROAD_USERS, name)) {
+                    who = `user \`${name}\`, ${BROAD_USERS[name]}`;
+                }
                 else if (subject.kind === 'Group' && Object.hasOwn(BROAD_GROUPS, name)) {
                     who = `group \`${name}\`, ${BROAD_GROUPS[name]}`;
                 }
@@ -43538,7 +43902,8 @@ const defaultSaRbac = {
                     resource: binding,
                     path: ['subjects', index],
                     key: `${String(subject.kind)}:${account ? `${account.namespace}:` : ''}${name}`,
-                    message: `${label} grants ${role} to ${who}. Bind the role to a dedicated ServiceAccount of the workload that needs it.`,
+                    message: `${label} grants ${role} to ${who}. Bind the role to the identity that needs it: a dedicated ` +
+                        'ServiceAccount of the workload, or a named user or group.',
                 });
             });
         }
@@ -43557,9 +43922,13 @@ const defaultServiceAccount = {
             if (workload.serviceAccountName !== 'default')
                 continue;
             const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
-            const declared = resolveServiceAccount(model, namespace, 'default');
-            const forced = automountField(workload.podSpec) === true ||
-                (declared !== null && automountField(declared.object.value) === true);
+            // Kubernetes' precedence decides, as for automount-token: a pod-level `false` wins over the account's `true`.
+            const decision = effectiveAutomount(model, workload, context.settings.assumeUnresolvedMounts);
+            const forcedBy = decision.mounts && decision.source === 'pod'
+                ? 'the pod spec says `automountServiceAccountToken: true`'
+                : decision.mounts && decision.source === 'serviceaccount'
+                    ? 'that ServiceAccount says `automountServiceAccountToken: true` and the pod spec does not override it'
+                    : null;
             const name = workload.resource.ref.name;
             const how = workload.serviceAccountField === null
                 ? 'names no ServiceAccount, so it runs as'
@@ -43569,9 +43938,9 @@ const defaultServiceAccount = {
                 path: workload.serviceAccountField
                     ? [...workload.podSpecPath, workload.serviceAccountField]
                     : workload.podSpecPath,
-                severity: forced ? 'high' : undefined,
+                severity: forcedBy ? 'high' : undefined,
                 message: `${(0,core_model/* resourceLabel */.bP)(workload.resource.ref)} ${how} the \`default\` ServiceAccount of namespace \`${namespace}\`, ` +
-                    `an identity shared by every pod there that names no other${forced ? ', and forces its token to be mounted' : ''}. ` +
+                    `an identity shared by every pod there that names no other${forcedBy ? `, and forces its token to be mounted: ${forcedBy}` : ''}. ` +
                     `Create a dedicated ServiceAccount \`${namespace}/${name}\` with \`automountServiceAccountToken: false\`, ` +
                     `grant it only what it needs with a RoleBinding, and set \`serviceAccountName: ${name}\`.`,
             });
@@ -43623,6 +43992,42 @@ const deprecatedServiceAccountField = {
     },
 };
 
+;// CONCATENATED MODULE: ./src/rules/invalid-automount-value.ts
+
+
+
+const invalidAutomountValue = {
+    meta: metaOf('invalid-automount-value'),
+    check(context) {
+        const places = [
+            ...context.model.workloads.map((workload) => ({
+                resource: workload.resource,
+                owner: workload.podSpec,
+                path: workload.podSpecPath,
+                consequence: 'the object is not created as written',
+            })),
+            ...context.model.serviceAccounts.map((account) => ({
+                resource: account,
+                owner: account.object.value,
+                path: [],
+                consequence: 'the ServiceAccount is not created as written, and pods that run as it and set no value of their own ' +
+                    'are taken to mount its token',
+            })),
+        ];
+        for (const { resource, owner, path, consequence } of places) {
+            const setting = automountSetting(owner);
+            if (setting.state !== 'invalid')
+                continue;
+            context.report({
+                resource,
+                path: [...path, 'automountServiceAccountToken'],
+                message: `${(0,core_model/* resourceLabel */.bP)(resource.ref)} sets \`automountServiceAccountToken\` to ${setting.value}, which the API ` +
+                    `server refuses, since the field is a boolean: ${consequence}. Write \`false\` (or \`true\`) without quotes.`,
+            });
+        }
+    },
+};
+
 // EXTERNAL MODULE: ./src/core/suppress.ts
 var suppress = __nccwpck_require__(1160);
 ;// CONCATENATED MODULE: ./src/rules/invalid-suppression.ts
@@ -43657,61 +44062,6 @@ const invalidSuppression = {
                 path,
                 key: path.join('.'),
                 message: `${(0,core_model/* resourceLabel */.bP)(resource.ref)}: \`${suppress/* IGNORE_ANNOTATION */.Z}\` does not take effect as written: ${problems.join('; ')}.`,
-            });
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/legacy-token-secret.ts
-
-
-const LEGACY_TOKEN_TYPE = 'kubernetes.io/service-account-token';
-const ENFORCE_MOUNTABLE_SECRETS = 'kubernetes.io/enforce-mountable-secrets';
-const legacyTokenSecret = {
-    meta: metaOf('legacy-token-secret'),
-    check(context) {
-        for (const secret of context.model.secrets) {
-            if (secret.object.value.type !== LEGACY_TOKEN_TYPE)
-                continue;
-            const owner = secret.annotations['kubernetes.io/service-account.name'];
-            context.report({
-                resource: secret,
-                path: ['type'],
-                message: `${(0,core_model/* resourceLabel */.bP)(secret.ref)} is a long-lived ServiceAccount token${owner ? ` for \`${owner}\`` : ''}: it never ` +
-                    'expires and stays valid until the Secret is deleted. Use a projected token (TokenRequest) with an audience and an expiration.',
-            });
-        }
-        const tokenSecrets = new Set(context.model.secrets
-            .filter((secret) => secret.object.value.type === LEGACY_TOKEN_TYPE)
-            .map((secret) => (0,core_model/* nsKey */.Pv)(secret.ref.namespace, secret.ref.name)));
-        for (const account of context.model.serviceAccounts) {
-            const secrets = account.object.value.secrets;
-            if (!Array.isArray(secrets) || secrets.length === 0)
-                continue;
-            // With enforce-mountable-secrets the list says which Secrets pods may mount: only token Secrets in it count.
-            if (account.annotations[ENFORCE_MOUNTABLE_SECRETS] === 'true') {
-                secrets.forEach((entry, index) => {
-                    const name = (0,core_model/* isRecord */.u4)(entry) && typeof entry.name === 'string' ? entry.name : null;
-                    if (!name || !tokenSecrets.has((0,core_model/* nsKey */.Pv)(account.ref.namespace, name)))
-                        return;
-                    context.report({
-                        resource: account,
-                        path: ['secrets', index],
-                        key: `secrets:${name}`,
-                        message: `${(0,core_model/* resourceLabel */.bP)(account.ref)} lists the long-lived token Secret \`${name}\` among its mountable ` +
-                            'secrets. Remove it and use projected tokens.',
-                    });
-                });
-                continue;
-            }
-            const names = secrets
-                .map((entry) => ((0,core_model/* isRecord */.u4)(entry) && typeof entry.name === 'string' ? `\`${entry.name}\`` : null))
-                .filter((name) => name !== null);
-            context.report({
-                resource: account,
-                path: ['secrets'],
-                message: `${(0,core_model/* resourceLabel */.bP)(account.ref)} lists token \`secrets\`${names.length > 0 ? ` (${names.join(', ')})` : ''}, ` +
-                    'the legacy long-lived token mechanism. Remove the list and use projected tokens.',
             });
         }
     },
@@ -43799,6 +44149,76 @@ const legacyTokenMount = {
     },
 };
 
+;// CONCATENATED MODULE: ./src/rules/legacy-token-secret.ts
+
+
+
+const ENFORCE_MOUNTABLE_SECRETS = 'kubernetes.io/enforce-mountable-secrets';
+const legacy_token_secret_quoted = (names) => names.map((name) => `\`${name}\``).join(', ');
+const legacyTokenSecret = {
+    meta: metaOf('legacy-token-secret'),
+    check(context) {
+        for (const secret of context.model.secrets) {
+            if (secret.object.value.type !== LEGACY_TOKEN_TYPE)
+                continue;
+            const owner = secret.annotations['kubernetes.io/service-account.name'];
+            context.report({
+                resource: secret,
+                path: ['type'],
+                message: `${(0,core_model/* resourceLabel */.bP)(secret.ref)} is a long-lived ServiceAccount token${owner ? ` for \`${owner}\`` : ''}: it never ` +
+                    'expires and stays valid until the Secret is deleted. Use a projected token (TokenRequest) with an audience and an expiration.',
+            });
+        }
+        for (const account of context.model.serviceAccounts) {
+            const secrets = account.object.value.secrets;
+            if (!Array.isArray(secrets) || secrets.length === 0)
+                continue;
+            // Each entry is judged by the Secret it names, where the scan declares it (an absent `type` is `Opaque`).
+            const entries = secrets.map((entry, index) => {
+                const name = (0,core_model/* isRecord */.u4)(entry) && typeof entry.name === 'string' && entry.name !== '' ? entry.name : null;
+                const kind = name === null ? null : secretKindOf(context.model, account.ref.namespace, name);
+                return { name, index, kind };
+            });
+            // With enforce-mountable-secrets the list says which Secrets pods may mount: only token Secrets in it count.
+            if (account.annotations[ENFORCE_MOUNTABLE_SECRETS] === 'true') {
+                for (const { name, index, kind } of entries) {
+                    if (kind !== 'token')
+                        continue;
+                    context.report({
+                        resource: account,
+                        path: ['secrets', index],
+                        key: `secrets:${name}`,
+                        message: `${(0,core_model/* resourceLabel */.bP)(account.ref)} lists the long-lived token Secret \`${name}\` among its mountable ` +
+                            'secrets. Remove it and use projected tokens.',
+                    });
+                }
+                continue;
+            }
+            const tokens = entries.filter((entry) => entry.kind === 'token').map((entry) => entry.name);
+            const unknown = entries.filter((entry) => entry.kind === null);
+            if (tokens.length === 0 && unknown.length === 0)
+                continue;
+            const named = unknown.filter((entry) => entry.name !== null).map((entry) => entry.name);
+            const parts = [];
+            if (tokens.length > 0) {
+                parts.push(`${(0,core_model/* resourceLabel */.bP)(account.ref)} lists the long-lived token Secret${tokens.length > 1 ? 's' : ''} ` +
+                    `${legacy_token_secret_quoted(tokens)} in \`secrets\`, the legacy token mechanism: remove ${tokens.length > 1 ? 'them' : 'it'} ` +
+                    'and use projected tokens.');
+            }
+            if (unknown.length > 0) {
+                const what = named.length > 0
+                    ? `${legacy_token_secret_quoted(named)}${unknown.length > named.length ? ' and entries without a name' : ''}`
+                    : 'entries without a name';
+                parts.push(`${tokens.length > 0 ? 'It also lists' : `${(0,core_model/* resourceLabel */.bP)(account.ref)} lists`} ${what} in \`secrets\`, ` +
+                    'of unknown type: the scanned files do not declare them in its namespace. That list is how older ' +
+                    'clusters attached long-lived token Secrets; if one is, remove it and use projected tokens, and if none ' +
+                    'is, declare them in the scan (or remove the list unless `kubernetes.io/enforce-mountable-secrets` uses it).');
+            }
+            context.report({ resource: account, path: ['secrets'], message: parts.join(' ') });
+        }
+    },
+};
+
 ;// CONCATENATED MODULE: ./src/rules/missing-service-account.ts
 
 
@@ -43871,7 +44291,10 @@ const projectedTokenAudience = {
         const allowed = context.options['allowed-audiences'] ?? [];
         for (const workload of context.model.workloads) {
             const label = (0,core_model/* resourceLabel */.bP)(workload.resource.ref);
-            for (const { token, path, volume } of (0,core_model/* projectedTokensOf */.QT)(workload)) {
+            for (const { token, path, volume, automounted } of (0,core_model/* projectedTokensOf */.QT)(workload)) {
+                // The `kube-api-access-*` volume is the automounted token, whoever wrote it: automount-token judges it.
+                if (automounted)
+                    continue;
                 const audience = typeof token.audience === 'string' ? token.audience : '';
                 if (audience === '') {
                     context.report({
@@ -43911,7 +44334,10 @@ const projectedTokenExpiration = {
         const max = Number(context.options['max-expiration-seconds']);
         for (const workload of context.model.workloads) {
             const label = (0,core_model/* resourceLabel */.bP)(workload.resource.ref);
-            for (const { token, path, volume } of (0,core_model/* projectedTokensOf */.QT)(workload)) {
+            for (const { token, path, volume, automounted } of (0,core_model/* projectedTokensOf */.QT)(workload)) {
+                // The `kube-api-access-*` volume is the automounted token, whoever wrote it: automount-token judges it.
+                if (automounted)
+                    continue;
                 const seconds = token.expirationSeconds;
                 const object = workload.resource.object;
                 if (seconds === undefined || seconds === null) {
@@ -44121,22 +44547,21 @@ const staticCloudCredentials = {
 
 
 
-const WORKLOAD_IDENTITY_ANNOTATIONS = {
-    'eks.amazonaws.com/role-arn': 'EKS IAM roles for service accounts',
-    'iam.gke.io/gcp-service-account': 'GKE Workload Identity',
-    'azure.workload.identity/client-id': 'Azure Workload Identity',
-};
 const workloadIdentityAutomount = {
     meta: metaOf('workload-identity-automount'),
     check(context) {
         for (const account of context.model.serviceAccounts) {
-            const annotation = Object.keys(WORKLOAD_IDENTITY_ANNOTATIONS).find((key) => key in account.annotations);
+            const annotation = workloadIdentityOf(account);
             // `false` is the hardening; `true` on this dedicated account is explicit consent, the evidence of an API client.
-            if (!annotation || automountField(account.object.value) !== null)
+            const setting = automountSetting(account.object.value);
+            if (!annotation || setting.state === 'set')
                 continue;
             const namespace = account.ref.namespace ?? context.model.defaultNamespace;
             const client = context.apiClients.serviceAccount(namespace, account.ref.name);
-            const setUp = `${(0,core_model/* resourceLabel */.bP)(account.ref)} is set up for ${WORKLOAD_IDENTITY_ANNOTATIONS[annotation]} (\`${annotation}\`)`;
+            const setUp = `${(0,core_model/* resourceLabel */.bP)(account.ref)} is set up for ${WORKLOAD_IDENTITY_ANNOTATIONS[annotation]} (\`${annotation}\`)` +
+                (setting.state === 'invalid'
+                    ? `, sets \`automountServiceAccountToken\` to ${setting.value}, which the API server refuses,`
+                    : '');
             if (client !== null) {
                 // The cloud role is for the cloud; the Kubernetes token is for the API this workload calls. Both stay.
                 context.report({
@@ -44178,6 +44603,7 @@ const workloadIdentityAutomount = {
 
 
 
+
 class RuleRegistry {
     byId = new Map();
     constructor(rules) {
@@ -44199,6 +44625,7 @@ class RuleRegistry {
 }
 const rules_registry = new RuleRegistry([
     automountToken,
+    invalidAutomountValue,
     defaultServiceAccount,
     deprecatedServiceAccountField,
     defaultSaAutomount,
@@ -52268,7 +52695,12 @@ function mountedClients(model, patterns) {
     const judge = apiClientJudge(model, buildRbacIndex(model, []), patterns);
     const mounted = new Set();
     for (const workload of model.workloads) {
-        if (judge.workload(workload) === null || !effectiveAutomount(model, workload, true).mounts)
+        if (judge.workload(workload) === null)
+            continue;
+        // A mounted `kube-api-access-*` volume holds the token whatever the automount setting says.
+        const hasToken = effectiveAutomount(model, workload, true).mounts ||
+            automountVolumesOf(workload).some((volume) => volume.mounted);
+        if (!hasToken)
             continue;
         const { kind, name } = workload.resource.ref;
         mounted.add(`${kind}/${workload.resource.ref.namespace ?? model.defaultNamespace}/${name}`);

@@ -86,7 +86,30 @@ ruleTester('default-service-account', {
       name: 'declared default SA says true: high',
       files: { 'pod.yaml': pod(), 'sa.yaml': sa('default', 'automountServiceAccountToken: true\n') },
       severity: 'high',
-      message: 'forces its token to be mounted',
+      message: [
+        'forces its token to be mounted',
+        'that ServiceAccount says `automountServiceAccountToken: true` and the pod spec does not override it',
+      ],
+    },
+    {
+      // Kubernetes docs, "Configure Service Accounts for Pods" (opt out of API credential automounting): when both
+      // the ServiceAccount and the pod spec set automountServiceAccountToken, the pod spec takes precedence.
+      name: 'pod false wins over the default SA saying true: no token, so medium (docs: the Pod spec takes precedence)',
+      files: {
+        'pod.yaml': pod('automountServiceAccountToken: false'),
+        'sa.yaml': sa('default', 'automountServiceAccountToken: true\n'),
+      },
+      severity: 'medium',
+      notMessage: 'forces',
+    },
+    {
+      name: 'declared default SA says true and the pod says true too: high, the pod spec named',
+      files: {
+        'pod.yaml': pod('automountServiceAccountToken: true'),
+        'sa.yaml': sa('default', 'automountServiceAccountToken: true\n'),
+      },
+      severity: 'high',
+      message: 'the pod spec says `automountServiceAccountToken: true`',
     },
     {
       name: 'declared default SA says false: medium',
@@ -118,6 +141,21 @@ ruleTester('default-service-account', {
       message: '`default` ServiceAccount of namespace `default`',
     },
   ],
+});
+
+describe('default-service-account and automount-token agree on the token', () => {
+  // Kubernetes docs, "Configure Service Accounts for Pods": the Pod spec's automountServiceAccountToken takes
+  // precedence over the ServiceAccount's. Both rules read that one decision, so they cannot contradict each other.
+  it('a pod-level false under a default SA saying true: automount-token silent, default-service-account not raised', () => {
+    const result = scan({
+      'pod.yaml': pod('automountServiceAccountToken: false'),
+      'sa.yaml': sa('default', 'automountServiceAccountToken: true\n'),
+    });
+    expect(findingsOf(result, 'automount-token')).toEqual([]);
+    expect(findingsOf(result, 'default-service-account').map((finding) => finding.severity)).toEqual([
+      'medium',
+    ]);
+  });
 });
 
 ruleTester('deprecated-service-account-field', {

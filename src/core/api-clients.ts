@@ -14,7 +14,7 @@
 import { minimatch } from 'minimatch';
 import { type Model, type Workload, nsKey, resourceLabel } from './model.js';
 import { type RbacIndex, buildRbacIndex } from './rbac.js';
-import { effectiveAutomount } from './serviceaccounts.js';
+import { automountVolumesOf, effectiveAutomount } from './serviceaccounts.js';
 
 export const API_CLIENT_ANNOTATION = 'kube-token-guard.io/api-client';
 /** How the evidence of the base branch's config begins: the one kind a pull request cannot bring itself. */
@@ -93,7 +93,12 @@ export function mountedClients(model: Model, patterns: readonly string[]): Set<s
   const judge = apiClientJudge(model, buildRbacIndex(model, []), patterns);
   const mounted = new Set<string>();
   for (const workload of model.workloads) {
-    if (judge.workload(workload) === null || !effectiveAutomount(model, workload, true).mounts) continue;
+    if (judge.workload(workload) === null) continue;
+    // A mounted `kube-api-access-*` volume holds the token whatever the automount setting says.
+    const hasToken =
+      effectiveAutomount(model, workload, true).mounts ||
+      automountVolumesOf(workload).some((volume) => volume.mounted);
+    if (!hasToken) continue;
     const { kind, name } = workload.resource.ref;
     mounted.add(`${kind}/${workload.resource.ref.namespace ?? model.defaultNamespace}/${name}`);
   }

@@ -49,20 +49,43 @@ const CLUSTER_SCOPED_KINDS = new Set([
   'VolumeSnapshotClass',
 ]);
 
-/** Where the pod spec sits for the kinds the design names; anything else with `spec.template.spec.containers` too. */
-const POD_SPEC_PATHS: Record<string, { spec: PathSegment[]; metadata: PathSegment[] | null }> = {
-  Pod: { spec: ['spec'], metadata: null },
-  PodTemplate: { spec: ['template', 'spec'], metadata: ['template', 'metadata'] },
+const TEMPLATE_SPEC = { spec: ['spec', 'template', 'spec'], metadata: ['spec', 'template', 'metadata'] };
+
+/**
+ * The workload kinds of Kubernetes' own API groups, where their pod spec sits, and the groups they belong to (`''` is
+ * the core group; `extensions` and the beta versions of `apps` served the same kinds before 1.16). Each is judged by its
+ * kind: the API requires the pod template, so a template without `containers` is still a pod template (the API server
+ * refuses the object, yet what it says about tokens is what the author meant). The same kind name in another group (a
+ * custom resource) is judged only when it has the shape, `containers` included.
+ */
+const WORKLOAD_KINDS: Record<
+  string,
+  { groups: string[]; spec: PathSegment[]; metadata: PathSegment[] | null }
+> = {
+  Pod: { groups: [''], spec: ['spec'], metadata: null },
+  PodTemplate: { groups: [''], spec: ['template', 'spec'], metadata: ['template', 'metadata'] },
+  ReplicationController: { groups: [''], ...TEMPLATE_SPEC },
+  Deployment: { groups: ['apps', 'extensions'], ...TEMPLATE_SPEC },
+  StatefulSet: { groups: ['apps'], ...TEMPLATE_SPEC },
+  DaemonSet: { groups: ['apps', 'extensions'], ...TEMPLATE_SPEC },
+  ReplicaSet: { groups: ['apps', 'extensions'], ...TEMPLATE_SPEC },
+  Job: { groups: ['batch'], ...TEMPLATE_SPEC },
   CronJob: {
+    groups: ['batch'],
     spec: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
     metadata: ['spec', 'jobTemplate', 'spec', 'template', 'metadata'],
   },
 };
-const TEMPLATE_SPEC = { spec: ['spec', 'template', 'spec'], metadata: ['spec', 'template', 'metadata'] };
+
+/** The API group of an `apiVersion`: `apps` of `apps/v1`, `''` of `v1`. */
+function groupOf(apiVersion: string): string {
+  const slash = apiVersion.lastIndexOf('/');
+  return slash === -1 ? '' : apiVersion.slice(0, slash);
+}
 
 /** Kinds the model reads by name; every other kind matters only when it carries a pod template. */
 export const MODEL_KINDS: ReadonlySet<string> = new Set([
-  ...Object.keys(POD_SPEC_PATHS),
+  ...Object.keys(WORKLOAD_KINDS),
   'ServiceAccount',
   'Secret',
   'Namespace',
@@ -216,19 +239,20 @@ function toResource(object: LoadedObject, defaultNamespace: string): Resource {
 function toWorkload(resource: Resource): Workload | null {
   const value = resource.object.value;
   // Own keys only: a kind such as `constructor` must not find Object's prototype.
-  const known = Object.hasOwn(POD_SPEC_PATHS, resource.ref.kind)
-    ? POD_SPEC_PATHS[resource.ref.kind]
+  const known = Object.hasOwn(WORKLOAD_KINDS, resource.ref.kind)
+    ? WORKLOAD_KINDS[resource.ref.kind]
     : undefined;
-  let paths = known;
-  if (!paths) {
-    const candidate = getPath(value, TEMPLATE_SPEC.spec);
-    if (!isRecord(candidate) || !Array.isArray(candidate.containers)) return null;
-    paths = TEMPLATE_SPEC;
+  const paths = known ?? TEMPLATE_SPEC;
+  const found = getPath(value, paths.spec);
+  let podSpec: Json;
+  if (known?.groups.includes(groupOf(resource.ref.apiVersion))) {
+    // A workload of Kubernetes' own kinds whatever its pod spec holds; one without any is read as an empty one (every
+    // field unset, as Kubernetes would default it) and pointed at where its template should be.
+    podSpec = isRecord(found) ? found : {};
+  } else {
+    if (!isRecord(found) || !Array.isArray(found.containers)) return null;
+    podSpec = found;
   }
-  const podSpec = getPath(value, paths.spec);
-  if (!isRecord(podSpec)) return null;
-  // A Pod is only a workload if it looks like one; other kinds are recognised by their well-known template path.
-  if (resource.ref.kind === 'Pod' && !Array.isArray(podSpec.containers)) return null;
   const templateMetadata = paths.metadata ? getPath(value, paths.metadata) : undefined;
   const templateAnnotations = isRecord(templateMetadata) ? stringMap(templateMetadata.annotations) : {};
   const byName = nonEmptyString(podSpec.serviceAccountName);
@@ -278,20 +302,35 @@ export function volumesOf(workload: Workload): { volume: Json; path: PathSegment
   return result;
 }
 
+/**
+ * The name prefix of the token volume the ServiceAccount admission plugin adds to a pod that automounts its token,
+ * `kube-api-access-<suffix>`. The plugin takes any volume so named as that volume (and adds no other), so a pod
+ * exported from a cluster, or written to look like one, carries its automounted token in it.
+ */
+export const AUTOMOUNT_VOLUME_PREFIX = 'kube-api-access-';
+
+export interface ProjectedToken {
+  token: Json;
+  path: PathSegment[];
+  volume: string;
+  /** The source sits in a `kube-api-access-*` volume: the automounted token, not one the workload asked for. */
+  automounted: boolean;
+}
+
 /** Every projected `serviceAccountToken` source of a pod's volumes, with its path. */
-export function projectedTokensOf(
-  workload: Workload,
-): { token: Json; path: PathSegment[]; volume: string }[] {
-  const result: { token: Json; path: PathSegment[]; volume: string }[] = [];
+export function projectedTokensOf(workload: Workload): ProjectedToken[] {
+  const result: ProjectedToken[] = [];
   for (const { volume, path } of volumesOf(workload)) {
     const projected = volume.projected;
     if (!isRecord(projected) || !Array.isArray(projected.sources)) continue;
+    const name = typeof volume.name === 'string' ? volume.name : null;
     projected.sources.forEach((source, index) => {
       if (isRecord(source) && isRecord(source.serviceAccountToken)) {
         result.push({
           token: source.serviceAccountToken,
           path: [...path, 'projected', 'sources', index, 'serviceAccountToken'],
-          volume: typeof volume.name === 'string' ? volume.name : String(index),
+          volume: name ?? String(index),
+          automounted: name?.startsWith(AUTOMOUNT_VOLUME_PREFIX) ?? false,
         });
       }
     });

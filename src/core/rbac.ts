@@ -1,17 +1,13 @@
 import { type Json, type Model, type Resource, isRecord, nsKey, resourceLabel } from './model.js';
+import { type Privilege, type RuleScope, privilegeOfRules } from './rbac-rules.js';
+
+export type { Privilege } from './rbac-rules.js';
 
 export interface RoleReference {
   kind: 'Role' | 'ClusterRole';
   name: string;
   /** The role's declaration in the scanned set, or null for built-in or unscanned roles. */
   resource: Resource | null;
-}
-
-export interface Privilege {
-  /** Why the role is privileged, e.g. "`*` in verbs", "secrets list". */
-  reasons: string[];
-  /** Equivalent to cluster-admin: the built-in role, or one rule with `*` in verbs, resources and apiGroups. */
-  clusterAdmin: boolean;
 }
 
 /** One subject of one binding, with the role it is granted and how privileged that role is. */
@@ -76,81 +72,81 @@ function roleOf(binding: Resource, model: Model): RoleReference | null {
   return null;
 }
 
-function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
-}
-
-/**
- * What makes a set of RBAC rules dangerous for a token holder: anything that reads credentials, runs code in other
- * pods, mints tokens, or widens its own permissions. Every rule is looked at, not only the first.
- */
-export function privilegeOfRules(rules: unknown): Privilege {
-  const reasons = new Set<string>();
-  let clusterAdmin = false;
-  const list = Array.isArray(rules) ? rules.filter(isRecord) : [];
-  for (const rule of list) {
-    const verbs = strings(rule.verbs);
-    const resources = strings(rule.resources);
-    const apiGroups = rule.apiGroups === undefined ? [''] : strings(rule.apiGroups);
-    const resourceNames = strings(rule.resourceNames);
-    const anyVerb = verbs.includes('*');
-    const anyResource = resources.includes('*');
-    const anyGroup = apiGroups.includes('*');
-    if (anyVerb) reasons.add('`*` in verbs');
-    if (anyResource) reasons.add('`*` in resources');
-    if (anyGroup) reasons.add('`*` in apiGroups');
-    if (anyVerb && anyResource && anyGroup) clusterAdmin = true;
-
-    const core = anyGroup || apiGroups.includes('');
-    const verb = (name: string) => anyVerb || verbs.includes(name);
-    const resource = (name: string) => core && (anyResource || resources.includes(name));
-    for (const name of ['impersonate', 'bind', 'escalate']) {
-      if (verbs.includes(name)) reasons.add(`\`${name}\` verb`);
-    }
-    if (resource('secrets')) {
-      const readVerbs = ['list', 'watch'].filter(verb);
-      // Reading one named Secret is a scoped grant; reading all of them is not.
-      if (verb('get') && resourceNames.length === 0) readVerbs.unshift('get');
-      if (readVerbs.length > 0) reasons.add(`secrets ${readVerbs.join('/')}`);
-    }
-    if (resource('pods') && verb('create')) reasons.add('pods create');
-    if (resource('pods/exec') && (anyVerb || verbs.length > 0)) reasons.add('pods/exec');
-    if (resource('serviceaccounts/token') && verb('create')) reasons.add('serviceaccounts/token create');
-    if (resource('nodes/proxy') && (anyVerb || verbs.length > 0)) reasons.add('nodes/proxy');
-  }
-  return { reasons: [...reasons], clusterAdmin };
-}
-
-export function privilegeOfRole(role: RoleReference, privilegedRoles: readonly string[]): Privilege | null {
-  if (role.kind === 'ClusterRole' && privilegedRoles.includes(role.name)) {
-    const fromRules = role.resource ? privilegeOfRules(role.resource.object.value.rules) : null;
+/** The privilege of a role granted where `scope` says: by name (`privileged-roles`), else by its rules when declared. */
+export function privilegeOfRole(role: RoleReference, scope: RuleScope): Privilege | null {
+  if (role.kind === 'ClusterRole' && scope.privilegedRoles.includes(role.name)) {
+    const fromRules = role.resource ? privilegeOfRules(role.resource.object.value.rules, scope) : null;
     return {
       reasons: [`ClusterRole \`${role.name}\``, ...(fromRules?.reasons ?? [])],
       clusterAdmin: role.name === 'cluster-admin' || (fromRules?.clusterAdmin ?? false),
     };
   }
   if (!role.resource) return null;
-  const privilege = privilegeOfRules(role.resource.object.value.rules);
+  const privilege = privilegeOfRules(role.resource.object.value.rules, scope);
   return privilege.reasons.length > 0 ? privilege : null;
 }
 
+/**
+ * Every grant of every binding, with its privilege. A role that mints tokens for named ServiceAccounts is as privileged
+ * as those accounts, so such a role is judged again once the other grants are known, with the accounts they make
+ * privileged (one level deep: a token that mints tokens that mint tokens is not followed further).
+ */
 export function buildRbacIndex(model: Model, privilegedRoles: readonly string[]): RbacIndex {
+  const asking = new Set<Resource>();
+  const privilegeOf = (
+    binding: Resource,
+    role: RoleReference,
+    accounts: ReadonlyMap<string, string> | null,
+  ) => {
+    // A RoleBinding grants in its namespace, a ClusterRoleBinding in every one: named objects are looked up there.
+    const namespace = binding.ref.kind === 'RoleBinding' ? binding.ref.namespace : null;
+    const privilegedAccount = (name: string): string | null => {
+      if (accounts === null) {
+        asking.add(binding);
+        return null;
+      }
+      if (namespace !== null) return accounts.get(nsKey(namespace, name)) ?? null;
+      for (const [key, why] of accounts) if (key.endsWith(`/${name}`)) return why;
+      return null;
+    };
+    return privilegeOfRole(role, { model, namespace, privilegedRoles, privilegedAccount });
+  };
+
   const grants: Grant[] = [];
-  const bySubject = new Map<string, Grant[]>();
   for (const binding of model.bindings) {
     const role = roleOf(binding, model);
     if (!role) continue;
-    const privilege = privilegeOfRole(role, privilegedRoles);
+    const privilege = privilegeOf(binding, role, null);
     subjectsOf(binding).forEach((subject, subjectIndex) => {
-      const grant: Grant = { binding, subjectIndex, subject, role, privilege };
-      grants.push(grant);
-      const account = serviceAccountOfSubject(subject, binding, model.defaultNamespace);
-      if (!account) return;
-      const key = nsKey(account.namespace, account.name);
-      const list = bySubject.get(key);
-      if (list) list.push(grant);
-      else bySubject.set(key, [grant]);
+      grants.push({ binding, subjectIndex, subject, role, privilege });
     });
+  }
+  if (asking.size > 0) {
+    const accounts = new Map<string, string>();
+    for (const grant of grants) {
+      const account = grant.privilege
+        ? serviceAccountOfSubject(grant.subject, grant.binding, model.defaultNamespace)
+        : null;
+      const key = account ? nsKey(account.namespace, account.name) : null;
+      if (key !== null && !accounts.has(key)) accounts.set(key, `privileged through ${describeGrant(grant)}`);
+    }
+    const again = new Map<Resource, Privilege | null>();
+    for (const grant of grants) {
+      if (!asking.has(grant.binding)) continue;
+      if (!again.has(grant.binding))
+        again.set(grant.binding, privilegeOf(grant.binding, grant.role, accounts));
+      grant.privilege = again.get(grant.binding)!;
+    }
+  }
+
+  const bySubject = new Map<string, Grant[]>();
+  for (const grant of grants) {
+    const account = serviceAccountOfSubject(grant.subject, grant.binding, model.defaultNamespace);
+    if (!account) continue;
+    const key = nsKey(account.namespace, account.name);
+    const list = bySubject.get(key);
+    if (list) list.push(grant);
+    else bySubject.set(key, [grant]);
   }
   return {
     grants,

@@ -1,6 +1,41 @@
-import { type Model, type Resource, type Workload, nsKey } from './model.js';
+import type { PathSegment } from './load.js';
+import {
+  type Model,
+  type Resource,
+  type Workload,
+  containersOf,
+  isRecord,
+  nsKey,
+  projectedTokensOf,
+} from './model.js';
 
-export type AutomountSource = 'pod' | 'serviceaccount' | 'default' | 'unresolved';
+/** The type of a Secret that holds a long-lived ServiceAccount token, filled in by Kubernetes' token controller. */
+export const LEGACY_TOKEN_TYPE = 'kubernetes.io/service-account-token';
+
+/** Annotations that set a ServiceAccount up for a cloud provider's workload identity, and the provider's feature. */
+export const WORKLOAD_IDENTITY_ANNOTATIONS: Record<string, string> = {
+  'eks.amazonaws.com/role-arn': 'EKS IAM roles for service accounts',
+  'iam.gke.io/gcp-service-account': 'GKE Workload Identity',
+  'azure.workload.identity/client-id': 'Azure Workload Identity',
+};
+
+/** The workload identity annotation a ServiceAccount carries, or undefined. */
+export function workloadIdentityOf(account: Resource): string | undefined {
+  return Object.keys(WORKLOAD_IDENTITY_ANNOTATIONS).find((key) => key in account.annotations);
+}
+
+/**
+ * What the scan knows of the Secret `namespace/name`: `token` when a declaration of it is a legacy token Secret,
+ * `other` when it is declared with another type (an absent `type` is `Opaque`, as the API server defaults it), and
+ * null when the scan does not declare it.
+ */
+export function secretKindOf(model: Model, namespace: string | null, name: string): 'token' | 'other' | null {
+  const declared = model.secretIndex.get(nsKey(namespace, name));
+  if (!declared || declared.length === 0) return null;
+  return declared.some((secret) => secret.object.value.type === LEGACY_TOKEN_TYPE) ? 'token' : 'other';
+}
+
+export type AutomountSource = 'pod' | 'serviceaccount' | 'default' | 'unresolved' | 'invalid';
 
 export interface AutomountDecision {
   /** Whether the API token ends up mounted in the pod. */
@@ -11,6 +46,40 @@ export interface AutomountDecision {
   serviceAccount: Resource | null;
   /** The token is mounted because someone asked for it: `true` on the pod, or on a dedicated ServiceAccount. */
   optedIn: boolean;
+  /**
+   * For source `invalid`: which object's `automountServiceAccountToken` holds a value the API server refuses, and how it
+   * reads. The pod's: the object is not created as written. The ServiceAccount's (the pod's is unset): its setting
+   * cannot be relied on, so the token is taken to be mounted as for an unresolved account.
+   */
+  invalid?: { where: 'pod' | 'serviceaccount'; value: string };
+}
+
+/**
+ * `automountServiceAccountToken` as the API server reads it: unset (absent or null), a boolean, or a value it refuses
+ * (the field is a boolean, and decoding a string such as `"false"` or a number into it fails), read as Kubernetes'
+ * YAML reading gives it (so `no` and `off` are already `false`).
+ */
+export type AutomountSetting =
+  { state: 'unset' } | { state: 'set'; value: boolean } | { state: 'invalid'; value: string };
+
+export function automountSetting(value: unknown): AutomountSetting {
+  if (typeof value !== 'object' || value === null) return { state: 'unset' };
+  const field = (value as Record<string, unknown>).automountServiceAccountToken;
+  if (field === undefined || field === null) return { state: 'unset' };
+  if (typeof field === 'boolean') return { state: 'set', value: field };
+  return { state: 'invalid', value: describeValue(field) };
+}
+
+/** A refused value as a message names it: `"false"` (a string), `0` (a number), a map, a list. */
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') {
+    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+    return `\`${JSON.stringify(shown)}\` (a string)`;
+  }
+  if (typeof value === 'number' || typeof value === 'bigint') return `\`${String(value)}\` (a number)`;
+  if (Array.isArray(value)) return 'a list';
+  if (value instanceof Date) return 'a date';
+  return typeof value === 'object' ? 'a map' : `a ${typeof value}`;
 }
 
 /** `automountServiceAccountToken` of an object part, or null when unset or not a boolean. */
@@ -39,21 +108,58 @@ export function effectiveAutomount(
   const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
   const serviceAccount = resolveServiceAccount(model, namespace, workload.serviceAccountName);
   const dedicated = workload.serviceAccountName !== 'default';
-  const podField = automountField(workload.podSpec);
-  if (podField !== null) {
-    return { mounts: podField, source: 'pod', serviceAccount, optedIn: podField };
+  const podField = automountSetting(workload.podSpec);
+  if (podField.state === 'set') {
+    return { mounts: podField.value, source: 'pod', serviceAccount, optedIn: podField.value };
+  }
+  if (podField.state === 'invalid') {
+    // Refused: no pod is created as written. Taken as mounting, so that no fix counts on a token being absent.
+    const invalid = { where: 'pod' as const, value: podField.value };
+    return { mounts: true, source: 'invalid', serviceAccount, optedIn: false, invalid };
   }
   if (serviceAccount) {
-    const accountField = automountField(serviceAccount.object.value);
-    if (accountField !== null) {
+    const accountField = automountSetting(serviceAccount.object.value);
+    if (accountField.state === 'set') {
       return {
-        mounts: accountField,
+        mounts: accountField.value,
         source: 'serviceaccount',
         serviceAccount,
-        optedIn: accountField && dedicated,
+        optedIn: accountField.value && dedicated,
       };
+    }
+    if (accountField.state === 'invalid') {
+      // The account is refused: what the cluster holds under its name is unknown, as for an undeclared one.
+      const invalid = { where: 'serviceaccount' as const, value: accountField.value };
+      return { mounts: assumeUnresolvedMounts, source: 'invalid', serviceAccount, optedIn: false, invalid };
     }
     return { mounts: true, source: 'default', serviceAccount, optedIn: false };
   }
   return { mounts: assumeUnresolvedMounts, source: 'unresolved', serviceAccount: null, optedIn: false };
+}
+
+export interface AutomountVolume {
+  name: string;
+  /** The volume's path below the object. */
+  path: PathSegment[];
+  /** Some container mounts it: the token is in its file system whatever the automount setting says. */
+  mounted: boolean;
+}
+
+/**
+ * The pod's `kube-api-access-*` volumes that hold a token: the volume Kubernetes adds for the automounted token, in a
+ * manifest exported from a cluster. Setting `false` does not remove it: the pod then mounts it as a volume of its own.
+ */
+export function automountVolumesOf(workload: Workload): AutomountVolume[] {
+  const mountedNames = new Set<unknown>();
+  for (const { container } of containersOf(workload)) {
+    if (!Array.isArray(container.volumeMounts)) continue;
+    for (const mount of container.volumeMounts) if (isRecord(mount)) mountedNames.add(mount.name);
+  }
+  const result: AutomountVolume[] = [];
+  for (const { volume, path, automounted } of projectedTokensOf(workload)) {
+    if (!automounted || result.some((entry) => entry.name === volume)) continue;
+    // The token source's path ends in [...volume, 'projected', 'sources', index, 'serviceAccountToken'].
+    result.push({ name: volume, path: path.slice(0, -4), mounted: mountedNames.has(volume) });
+  }
+  return result;
 }

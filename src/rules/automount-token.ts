@@ -1,9 +1,31 @@
 import { resourceLabel } from '../core/model.js';
 import { describeGrant } from '../core/rbac.js';
-import { effectiveAutomount } from '../core/serviceaccounts.js';
+import { type AutomountDecision, automountVolumesOf, effectiveAutomount } from '../core/serviceaccounts.js';
 import { setMapEntry } from '../core/fix.js';
 import { metaOf } from './meta.js';
 import type { Rule } from './types.js';
+
+/** Why the setting mounts the token, for a decision that does. */
+function whyMounted(decision: AutomountDecision, namespace: string, account: string): string {
+  if (decision.source === 'unresolved') {
+    return account === 'default'
+      ? `the \`default\` ServiceAccount of namespace \`${namespace}\` is not declared in the scanned files, and Kubernetes creates it with automounting on`
+      : `ServiceAccount \`${namespace}/${account}\` is not declared in the scanned files, so it is assumed to mount the token as Kubernetes does by default`;
+  }
+  if (decision.source === 'invalid') {
+    return (
+      `ServiceAccount \`${namespace}/${account}\` sets \`automountServiceAccountToken\` to ${decision.invalid!.value}, a ` +
+      'value the API server refuses (see invalid-automount-value), so its setting cannot be relied on and the token is ' +
+      'taken to be mounted, as Kubernetes does by default'
+    );
+  }
+  if (decision.source === 'serviceaccount') {
+    return `the \`default\` ServiceAccount sets \`automountServiceAccountToken: true\`, which is not a workload's own consent`;
+  }
+  return `neither the pod spec nor ServiceAccount \`${namespace}/${account}\` sets \`automountServiceAccountToken\`, and Kubernetes mounts it by default`;
+}
+
+const quoted = (names: string[]) => names.map((name) => `\`${name}\``).join(', ');
 
 export const automountToken: Rule = {
   meta: metaOf('automount-token'),
@@ -11,27 +33,35 @@ export const automountToken: Rule = {
     const { model } = context;
     for (const workload of model.workloads) {
       const decision = effectiveAutomount(model, workload, context.settings.assumeUnresolvedMounts);
-      if (!decision.mounts || decision.optedIn) continue;
+      // A pod spec whose own value the API server refuses is not created: invalid-automount-value reports that.
+      if (decision.optedIn || decision.invalid?.where === 'pod') continue;
+      // A `kube-api-access-*` volume (a manifest exported from a cluster) is the automounted token. Kubernetes reuses it
+      // when the pod automounts; when it does not, a container that mounts it still holds the token.
+      const volumes = automountVolumesOf(workload).filter((volume) => decision.mounts || volume.mounted);
+      if (!decision.mounts && volumes.length === 0) continue;
       const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
       const account = workload.serviceAccountName;
       const privileged = context.rbac
         .grantsToServiceAccount(namespace, account)
         .filter((grant) => grant.privilege);
       const isDefault = account === 'default';
+      const names = quoted(volumes.map((volume) => volume.name));
 
-      let why: string;
-      if (decision.source === 'unresolved') {
-        why = isDefault
-          ? `the \`default\` ServiceAccount of namespace \`${namespace}\` is not declared in the scanned files, and Kubernetes creates it with automounting on`
-          : `ServiceAccount \`${namespace}/${account}\` is not declared in the scanned files, so it is assumed to mount the token as Kubernetes does by default`;
-      } else if (decision.source === 'serviceaccount') {
-        why = `the \`default\` ServiceAccount sets \`automountServiceAccountToken: true\`, which is not a workload's own consent`;
-      } else {
-        why = `neither the pod spec nor ServiceAccount \`${namespace}/${account}\` sets \`automountServiceAccountToken\`, and Kubernetes mounts it by default`;
+      const parts = decision.mounts
+        ? [
+            `${resourceLabel(workload.resource.ref)} mounts the API token of ServiceAccount \`${account}\`: ${whyMounted(decision, namespace, account)}.`,
+          ]
+        : [
+            `${resourceLabel(workload.resource.ref)} mounts the API token of ServiceAccount \`${account}\` through volume ` +
+              `${names} although automounting is off: that is the token volume Kubernetes adds to a pod that automounts ` +
+              '(a manifest exported from a cluster), and a container mounts it as a volume of its own.',
+          ];
+      if (decision.mounts && volumes.length > 0) {
+        parts.push(
+          `Its pod spec carries ${names}, the token volume Kubernetes adds itself (a manifest exported from a cluster) and ` +
+            'reuses as the automounted token, so `automountServiceAccountToken: false` alone would leave the token mounted.',
+        );
       }
-      const parts = [
-        `${resourceLabel(workload.resource.ref)} mounts the API token of ServiceAccount \`${account}\`: ${why}.`,
-      ];
       if (privileged.length > 0) {
         // A binding declared in two files (alternative installs) is one grant to a reader.
         const described = [
@@ -46,27 +76,45 @@ export const automountToken: Rule = {
       }
       // A client lives on its token: its fix makes the consent explicit and removes nothing.
       const client = context.apiClients.workload(workload);
-      parts.push(
-        client === null
-          ? 'Set `automountServiceAccountToken: false` in the pod spec; a pod that calls the API should use a dedicated ServiceAccount and say `true` explicitly.'
-          : `It is judged an API client, so its token stays: ${client}. Say \`automountServiceAccountToken: true\` in ` +
-              'the pod spec to make that consent explicit; where it only proves its identity to other services, a ' +
-              'projected `serviceAccountToken` volume with an `audience` and an `expirationSeconds` is the bounded ' +
-              'alternative.',
-      );
+      const removeVolumes =
+        volumes.length > 0
+          ? `Remove volume ${names} and the \`volumeMounts\` that name it (Kubernetes adds it again to a pod that automounts)`
+          : null;
+      if (client !== null) {
+        parts.push(
+          `It is judged an API client, so its token stays: ${client}. Say \`automountServiceAccountToken: true\` in ` +
+            'the pod spec to make that consent explicit; where it only proves its identity to other services, a ' +
+            'projected `serviceAccountToken` volume with an `audience` and an `expirationSeconds` is the bounded ' +
+            'alternative.',
+        );
+      } else if (removeVolumes !== null) {
+        parts.push(
+          decision.mounts
+            ? `${removeVolumes}, and set \`automountServiceAccountToken: false\` in the pod spec; a pod that calls the API should use a dedicated ServiceAccount and say \`true\` explicitly.`
+            : `${removeVolumes}.`,
+        );
+      } else {
+        parts.push(
+          'Set `automountServiceAccountToken: false` in the pod spec; a pod that calls the API should use a dedicated ServiceAccount and say `true` explicitly.',
+        );
+      }
       context.report({
         resource: workload.resource,
-        path: workload.podSpecPath,
+        path: decision.mounts ? workload.podSpecPath : volumes[0]!.path,
         severity: isDefault || privileged.length > 0 ? 'high' : undefined,
         message: parts.join(' '),
         ...(client === null ? {} : { apiClient: client }),
-        fix: setMapEntry(
-          workload.resource.object,
-          workload.podSpecPath,
-          'automountServiceAccountToken',
-          client === null ? 'false' : 'true',
-          { after: ['serviceAccountName', 'serviceAccount'] },
-        ),
+        // `false` alone leaves a `kube-api-access-*` volume mounted: no fix claims to remove a token it leaves.
+        fix:
+          client === null && removeVolumes !== null
+            ? null
+            : setMapEntry(
+                workload.resource.object,
+                workload.podSpecPath,
+                'automountServiceAccountToken',
+                client === null ? 'false' : 'true',
+                { after: ['serviceAccountName', 'serviceAccount'] },
+              ),
       });
     }
   },

@@ -1,5 +1,5 @@
 import { setServiceAccountAutomount } from '../core/fix.js';
-import { automountField } from '../core/serviceaccounts.js';
+import { automountSetting } from '../core/serviceaccounts.js';
 import { metaOf } from './meta.js';
 import type { Rule } from './types.js';
 
@@ -8,13 +8,18 @@ export const defaultSaAutomount: Rule = {
   check(context) {
     for (const account of context.model.serviceAccounts) {
       if (account.ref.name !== 'default') continue;
-      const field = automountField(account.object.value);
-      if (field === false) continue;
+      const setting = automountSetting(account.object.value);
+      if (setting.state === 'set' && !setting.value) continue;
       const set = 'automountServiceAccountToken' in account.object.value;
       const namespace = account.ref.namespace ?? context.model.defaultNamespace;
+      const says =
+        setting.state === 'set'
+          ? 'sets `automountServiceAccountToken: true`'
+          : setting.state === 'invalid'
+            ? `sets \`automountServiceAccountToken\` to ${setting.value}, which the API server refuses (so the one Kubernetes creates stays as it is)`
+            : 'does not set `automountServiceAccountToken: false`';
       const message =
-        `The \`default\` ServiceAccount of namespace \`${namespace}\` ` +
-        `${field === true ? 'sets `automountServiceAccountToken: true`' : 'does not set `automountServiceAccountToken: false`'}, ` +
+        `The \`default\` ServiceAccount of namespace \`${namespace}\` ${says}, ` +
         'so every pod that names no ServiceAccount gets its API token.';
       const client = context.apiClients.serviceAccount(namespace, 'default');
       context.report({

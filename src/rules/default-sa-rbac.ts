@@ -7,6 +7,14 @@ const BROAD_GROUPS: Record<string, string> = {
   'system:serviceaccounts': 'every ServiceAccount in the cluster',
   'system:authenticated': 'every authenticated identity in the cluster',
   'system:unauthenticated': 'anonymous requests',
+  // Members pass every authorization check whatever RBAC says: a grant to it adds nothing, and suggests the group is
+  // being used to hand out access (Kubernetes' RBAC good practices: avoid adding users to it).
+  'system:masters': 'whose members bypass RBAC and can never have their access reduced',
+};
+
+/** Users every caller can be: the identity of anonymous requests. */
+const BROAD_USERS: Record<string, string> = {
+  'system:anonymous': 'the identity of every anonymous request',
 };
 
 function roleText(roleRef: unknown): string {
@@ -25,6 +33,8 @@ export const defaultSaRbac: Rule = {
         const account = serviceAccountOfSubject(subject, binding, context.model.defaultNamespace);
         if (account?.name === 'default') {
           who = `the \`default\` ServiceAccount of namespace \`${account.namespace}\`, the identity of every pod there that names no other`;
+        } else if (subject.kind === 'User' && Object.hasOwn(BROAD_USERS, name)) {
+          who = `user \`${name}\`, ${BROAD_USERS[name]}`;
         } else if (subject.kind === 'Group' && Object.hasOwn(BROAD_GROUPS, name)) {
           who = `group \`${name}\`, ${BROAD_GROUPS[name]}`;
         } else if (subject.kind === 'Group' && name.startsWith('system:serviceaccounts:')) {
@@ -35,7 +45,9 @@ export const defaultSaRbac: Rule = {
           resource: binding,
           path: ['subjects', index],
           key: `${String(subject.kind)}:${account ? `${account.namespace}:` : ''}${name}`,
-          message: `${label} grants ${role} to ${who}. Bind the role to a dedicated ServiceAccount of the workload that needs it.`,
+          message:
+            `${label} grants ${role} to ${who}. Bind the role to the identity that needs it: a dedicated ` +
+            'ServiceAccount of the workload, or a named user or group.',
         });
       });
     }

@@ -1,5 +1,5 @@
 import { resourceLabel } from '../core/model.js';
-import { automountField, resolveServiceAccount } from '../core/serviceaccounts.js';
+import { effectiveAutomount } from '../core/serviceaccounts.js';
 import { metaOf } from './meta.js';
 import type { Rule } from './types.js';
 
@@ -10,10 +10,14 @@ export const defaultServiceAccount: Rule = {
     for (const workload of model.workloads) {
       if (workload.serviceAccountName !== 'default') continue;
       const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
-      const declared = resolveServiceAccount(model, namespace, 'default');
-      const forced =
-        automountField(workload.podSpec) === true ||
-        (declared !== null && automountField(declared.object.value) === true);
+      // Kubernetes' precedence decides, as for automount-token: a pod-level `false` wins over the account's `true`.
+      const decision = effectiveAutomount(model, workload, context.settings.assumeUnresolvedMounts);
+      const forcedBy =
+        decision.mounts && decision.source === 'pod'
+          ? 'the pod spec says `automountServiceAccountToken: true`'
+          : decision.mounts && decision.source === 'serviceaccount'
+            ? 'that ServiceAccount says `automountServiceAccountToken: true` and the pod spec does not override it'
+            : null;
       const name = workload.resource.ref.name;
       const how =
         workload.serviceAccountField === null
@@ -24,10 +28,10 @@ export const defaultServiceAccount: Rule = {
         path: workload.serviceAccountField
           ? [...workload.podSpecPath, workload.serviceAccountField]
           : workload.podSpecPath,
-        severity: forced ? 'high' : undefined,
+        severity: forcedBy ? 'high' : undefined,
         message:
           `${resourceLabel(workload.resource.ref)} ${how} the \`default\` ServiceAccount of namespace \`${namespace}\`, ` +
-          `an identity shared by every pod there that names no other${forced ? ', and forces its token to be mounted' : ''}. ` +
+          `an identity shared by every pod there that names no other${forcedBy ? `, and forces its token to be mounted: ${forcedBy}` : ''}. ` +
           `Create a dedicated ServiceAccount \`${namespace}/${name}\` with \`automountServiceAccountToken: false\`, ` +
           `grant it only what it needs with a RoleBinding, and set \`serviceAccountName: ${name}\`.`,
       });

@@ -3,6 +3,7 @@ import { defaultSaAutomount } from './default-sa-automount.js';
 import { defaultSaRbac } from './default-sa-rbac.js';
 import { defaultServiceAccount } from './default-service-account.js';
 import { deprecatedServiceAccountField } from './deprecated-service-account-field.js';
+import { invalidAutomountValue } from './invalid-automount-value.js';
 import { invalidSuppression } from './invalid-suppression.js';
 import { legacyTokenMount } from './legacy-token-mount.js';
 import { legacyTokenSecret } from './legacy-token-secret.js';
@@ -41,6 +42,7 @@ export class RuleRegistry {
 
 export const registry = new RuleRegistry([
   automountToken,
+  invalidAutomountValue,
   defaultServiceAccount,
   deprecatedServiceAccountField,
   defaultSaAutomount,

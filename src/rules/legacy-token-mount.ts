@@ -1,6 +1,6 @@
 import type { PathSegment } from '../core/load.js';
 import { containersOf, isRecord, nsKey, resourceLabel, volumesOf } from '../core/model.js';
-import { LEGACY_TOKEN_TYPE } from './legacy-token-secret.js';
+import { LEGACY_TOKEN_TYPE } from '../core/serviceaccounts.js';
 import { metaOf } from './meta.js';
 import type { Rule } from './types.js';
 

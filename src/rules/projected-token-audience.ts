@@ -8,7 +8,9 @@ export const projectedTokenAudience: Rule = {
     const allowed = (context.options['allowed-audiences'] as string[] | undefined) ?? [];
     for (const workload of context.model.workloads) {
       const label = resourceLabel(workload.resource.ref);
-      for (const { token, path, volume } of projectedTokensOf(workload)) {
+      for (const { token, path, volume, automounted } of projectedTokensOf(workload)) {
+        // The `kube-api-access-*` volume is the automounted token, whoever wrote it: automount-token judges it.
+        if (automounted) continue;
         const audience = typeof token.audience === 'string' ? token.audience : '';
         if (audience === '') {
           context.report({

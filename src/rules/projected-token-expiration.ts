@@ -13,7 +13,9 @@ export const projectedTokenExpiration: Rule = {
     const max = Number(context.options['max-expiration-seconds']);
     for (const workload of context.model.workloads) {
       const label = resourceLabel(workload.resource.ref);
-      for (const { token, path, volume } of projectedTokensOf(workload)) {
+      for (const { token, path, volume, automounted } of projectedTokensOf(workload)) {
+        // The `kube-api-access-*` volume is the automounted token, whoever wrote it: automount-token judges it.
+        if (automounted) continue;
         const seconds = token.expirationSeconds;
         const object = workload.resource.object;
         if (seconds === undefined || seconds === null) {

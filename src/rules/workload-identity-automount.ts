@@ -1,25 +1,28 @@
 import { setServiceAccountAutomount } from '../core/fix.js';
 import { resourceLabel } from '../core/model.js';
-import { automountField } from '../core/serviceaccounts.js';
+import {
+  WORKLOAD_IDENTITY_ANNOTATIONS,
+  automountSetting,
+  workloadIdentityOf,
+} from '../core/serviceaccounts.js';
 import { metaOf } from './meta.js';
 import type { Rule } from './types.js';
-
-export const WORKLOAD_IDENTITY_ANNOTATIONS: Record<string, string> = {
-  'eks.amazonaws.com/role-arn': 'EKS IAM roles for service accounts',
-  'iam.gke.io/gcp-service-account': 'GKE Workload Identity',
-  'azure.workload.identity/client-id': 'Azure Workload Identity',
-};
 
 export const workloadIdentityAutomount: Rule = {
   meta: metaOf('workload-identity-automount'),
   check(context) {
     for (const account of context.model.serviceAccounts) {
-      const annotation = Object.keys(WORKLOAD_IDENTITY_ANNOTATIONS).find((key) => key in account.annotations);
+      const annotation = workloadIdentityOf(account);
       // `false` is the hardening; `true` on this dedicated account is explicit consent, the evidence of an API client.
-      if (!annotation || automountField(account.object.value) !== null) continue;
+      const setting = automountSetting(account.object.value);
+      if (!annotation || setting.state === 'set') continue;
       const namespace = account.ref.namespace ?? context.model.defaultNamespace;
       const client = context.apiClients.serviceAccount(namespace, account.ref.name);
-      const setUp = `${resourceLabel(account.ref)} is set up for ${WORKLOAD_IDENTITY_ANNOTATIONS[annotation]} (\`${annotation}\`)`;
+      const setUp =
+        `${resourceLabel(account.ref)} is set up for ${WORKLOAD_IDENTITY_ANNOTATIONS[annotation]} (\`${annotation}\`)` +
+        (setting.state === 'invalid'
+          ? `, sets \`automountServiceAccountToken\` to ${setting.value}, which the API server refuses,`
+          : '');
       if (client !== null) {
         // The cloud role is for the cloud; the Kubernetes token is for the API this workload calls. Both stay.
         context.report({
