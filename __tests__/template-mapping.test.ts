@@ -3,7 +3,7 @@
  * write a key the template can already write (issue 17, items 1 and 2).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
@@ -358,5 +358,79 @@ describe.skipIf(HELM === null)('rendered charts, with the real helm', () => {
       // The second `name:` of the third document, as written.
       expect.objectContaining({ file: 'app/templates/literal.yaml', line: 20 }),
     ]);
+  });
+});
+
+describe.skipIf(HELM === null)('real charts with several documents in a template', () => {
+  const CORPUS = join(import.meta.dirname, 'fixtures/corpus');
+  /** The corpus charts, copied into a fresh repository. */
+  function corpusRepo(): string {
+    const { repo } = sandbox({});
+    for (const chart of ['argo-rollouts', 'cert-manager', 'onlineboutique', 'sealed-secrets'])
+      cpSync(join(CORPUS, chart), join(repo, chart), { recursive: true });
+    return repo;
+  }
+  type Located = {
+    ruleId: string;
+    file: string;
+    line: number;
+    resource: { kind: string; name: string };
+    fix: unknown;
+  };
+
+  it('puts every finding inside its own template document, on a key line', () => {
+    const repo = corpusRepo();
+    const report = parseReport(runBundledCli(repo, ['scan', '--format', 'json', '--fail-on', 'none']));
+    const findings = report.findings as unknown as Located[];
+    expect(findings.length).toBeGreaterThan(20);
+    for (const finding of findings) {
+      const lines = readFileSync(join(repo, finding.file), 'utf8').split('\n');
+      let start = finding.line - 1;
+      while (start > 0 && !lines[start - 1]!.startsWith('---')) start--;
+      let end = finding.line;
+      while (end < lines.length && !lines[end]!.startsWith('---')) end++;
+      const kinds = lines.slice(start, end).filter((line) => line.startsWith('kind:'));
+      const where = `${finding.ruleId} ${finding.resource.kind}/${finding.resource.name} at ${finding.file}:${finding.line}`;
+      expect(
+        kinds.some((line) => line.includes(finding.resource.kind) || line.includes('{{')),
+        where,
+      ).toBe(true);
+      expect(lines[finding.line - 1], where).toMatch(/^\s*(- )?[\w.-]+:/);
+    }
+    // cert-manager's rbac.yaml: five bindings of the controller, five places (all on one line before).
+    const bindings = findings.filter((finding) => finding.file === 'cert-manager/templates/rbac.yaml');
+    expect(new Set(bindings.map((finding) => finding.line)).size).toBe(bindings.length);
+    expect(bindings.length).toBeGreaterThanOrEqual(5);
+    // sealed-secrets' service-proxier binding, not the key-admin one above it in the same file.
+    const proxier = findings.find((finding) => finding.resource.name.endsWith('service-proxier'))!;
+    const text = readFileSync(join(repo, proxier.file), 'utf8').split('\n');
+    expect(text.slice(proxier.line - 15, proxier.line).join('\n')).toContain('service-proxier');
+    // Online Boutique's redis-cart, written below cartservice in one template: its own pod spec, with a fix.
+    const redis = findings.find(
+      (finding) => finding.resource.name === 'redis-cart' && finding.ruleId === 'automount-token',
+    )!;
+    const cart = findings.find(
+      (finding) => finding.resource.name === 'cartservice' && finding.ruleId === 'automount-token',
+    )!;
+    expect(redis.file).toBe('onlineboutique/templates/cartservice.yaml');
+    expect(redis.line).toBeGreaterThan(cart.line);
+    expect(redis.fix).not.toBeNull();
+  });
+
+  it('fixes the charts so that they render every key once and the findings are gone', () => {
+    const repo = corpusRepo();
+    const fixed = runBundledCli(repo, ['scan', '--fix', '--format', 'json', '--fail-on', 'none']);
+    const left = (parseReport(fixed).findings as unknown as Located[]).filter(
+      (finding) => finding.fix !== null,
+    );
+    expect(left).toEqual([]);
+    for (const chart of ['onlineboutique', 'sealed-secrets', 'argo-rollouts']) {
+      const output = execFileSync(HELM!, ['template', 'release', join(repo, chart)], { encoding: 'utf8' });
+      for (const document of parseAllDocuments(output, { uniqueKeys: true }))
+        expect(
+          document.errors.map((error) => error.message),
+          chart,
+        ).toEqual([]);
+    }
   });
 });
