@@ -126,6 +126,31 @@ describe.skipIf(!existsSync(KUSTOMIZE))('kustomize overlays built with the real 
     });
   });
 
+  it('builds an overlay kustomize warns about (deprecated fields) without calling the warning an error', async () => {
+    // kustomize 5 prints "Warning: 'bases' is deprecated" (and the like) on stderr and builds: a warning, exit 0.
+    const files = {
+      ...OVERLAY_REPO,
+      'deploy/overlays/prod/kustomization.yaml': yaml`
+        namespace: prod
+        namePrefix: prod-
+        commonLabels: {team: api}
+        bases:
+          - ../../base
+        resources:
+          - serviceaccount.yaml
+        patchesStrategicMerge:
+          - replicas.yaml
+      `,
+    };
+    const { code, report, stderr } = await scanJson(workspace(files));
+    expect(report.errors).toEqual([]);
+    expect(code).toBe(0);
+    expect(stderr).toContain('Rendered 1 kustomize overlay');
+    expect(report.findings).toEqual([
+      expect.objectContaining({ ruleId: 'automount-token', file: 'deploy/base/deployment.yaml', line: 11 }),
+    ]);
+  });
+
   it('sees a hardening written in an overlay patch', async () => {
     const files = {
       ...OVERLAY_REPO,
