@@ -53623,8 +53623,8 @@ async function probedValues(root, valuesText, targets) {
     const templates = new Map();
     for (const finding of targets) {
         if (!templates.has(finding.file)) {
-            const path = insidePath(root, finding.file);
-            templates.set(finding.file, path === null ? null : await (0,promises_namespaceObject.readFile)(path, 'utf8').catch(() => null));
+            // The template's path came from helm's output: read only inside the repository, never through a link out.
+            templates.set(finding.file, await readInside(root, finding.file).catch(() => null));
         }
         const template = templates.get(finding.file);
         if (!template)

@@ -11,7 +11,7 @@ import { setValue } from '../core/values-fix.js';
 import { type ScanResult, scanFiles } from '../core/scan.js';
 import type { Finding, SourceFile } from '../core/types.js';
 import { type ChartRender, renderChart } from './helm.js';
-import { insidePath } from './links.js';
+import { insidePath, readInside } from './links.js';
 
 /** What all probe renders of one scan may take together: a chart cannot make a scan last for hours. */
 export const PROBE_BUDGET_MS = 120_000;
@@ -79,8 +79,8 @@ async function probedValues(
   const templates = new Map<string, string | null>();
   for (const finding of targets) {
     if (!templates.has(finding.file)) {
-      const path = insidePath(root, finding.file);
-      templates.set(finding.file, path === null ? null : await readFile(path, 'utf8').catch(() => null));
+      // The template's path came from helm's output: read only inside the repository, never through a link out.
+      templates.set(finding.file, await readInside(root, finding.file).catch(() => null));
     }
     const template = templates.get(finding.file);
     if (!template) continue;
