@@ -187,6 +187,56 @@ describe('other fixes', () => {
   });
 });
 
+describe('appending a document in a file of many', () => {
+  it('keeps every other document byte for byte, whatever closes the Namespace`s document', () => {
+    // Trailing comments, blank lines and an explicit end marker (`...`) belong to the Namespace's document text.
+    const text = [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata: {name: before, namespace: shop}',
+      '---',
+      'apiVersion: v1',
+      'kind: Namespace',
+      'metadata:',
+      '  name: shop # the shop',
+      '# owned by the shop team',
+      '',
+      '...',
+      '---',
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata: {name: after, namespace: shop}',
+      '',
+    ].join('\n');
+    const fix = onlyFix(text, 'namespace-default-sa');
+    const fixed = applyFixes(text, [fix]).text;
+    expect(fixed).toBe(
+      text.replace(
+        '# owned by the shop team\n',
+        '# owned by the shop team\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n  namespace: shop\nautomountServiceAccountToken: false\n',
+      ),
+    );
+    expect(scan(fixed).errors).toEqual([]);
+    expect(findingsOf(scan(fixed), 'namespace-default-sa')).toEqual([]);
+  });
+
+  it('fixes each of many Namespaces in one file, each edit checked on its own document', () => {
+    const namespaces = Array.from({ length: 40 }, (_, index) =>
+      ['apiVersion: v1', 'kind: Namespace', 'metadata:', `  name: team-${index}`].join('\n'),
+    );
+    const text = `${namespaces.join('\n---\n')}\n`;
+    const findings = findingsOf(scan(text), 'namespace-default-sa');
+    expect(findings).toHaveLength(40);
+    const fixed = applyFixes(
+      text,
+      findings.map((finding) => finding.fix!),
+    );
+    expect(fixed.applied).toBe(40);
+    expect(findingsOf(scan(fixed.text), 'namespace-default-sa')).toEqual([]);
+    expect(scan(fixed.text).errors).toEqual([]);
+  });
+});
+
 describe('secret hygiene of suggestions', () => {
   it('anchors the appended ServiceAccount on the Namespace, never on a following Secret', () => {
     const text = yaml`

@@ -4,8 +4,13 @@
  * (some privileged, some bound to `default`), workloads of every kind with and without hardening, Services,
  * ConfigMaps, Secrets (a few legacy tokens), and large CustomResourceDefinitions, 25 documents a file.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Real install manifests kept for the tests (their sources and licence are in the folder's SOURCES.md). */
+const REAL_MANIFESTS = join(dirname(fileURLToPath(import.meta.url)), '..', '__tests__', 'fixtures', 'corpus');
+const REAL_FILES = ['argo-cd-install.yaml', 'microservices-demo.yaml'];
 
 /** A small seeded generator (mulberry32), so every run writes the same corpus. */
 function random(seed: number): () => number {
@@ -129,6 +134,26 @@ export function generateCorpus(documents: number, folder: string, seed = 42): nu
     if (docs.length === 25) flush();
   }
   flush();
+  return files;
+}
+
+/**
+ * A corpus of real install manifests (Argo CD's and Online Boutique's, as kubectl and kustomize write them: folded
+ * plain scalars, comment-only chunks, large ConfigMaps), copied until it holds about `documents` documents, each copy a
+ * file of its own that starts with a Namespace: the Namespace fix then appends a ServiceAccount to a large file.
+ */
+export function generateRealCorpus(documents: number, folder: string): number {
+  rmSync(folder, { recursive: true, force: true });
+  mkdirSync(folder, { recursive: true });
+  const sources = REAL_FILES.map((name) => readFileSync(join(REAL_MANIFESTS, name), 'utf8'));
+  const perCopy = sources.reduce((sum, text) => sum + text.split(/^---$/m).length, 1);
+  let files = 0;
+  for (let written = 0; written < documents; written += perCopy) {
+    const namespace = `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: copy-${files}\n`;
+    const body = sources.map((text) => text.replace(/\n*$/, '\n')).join('---\n');
+    writeFileSync(join(folder, `copy-${String(files).padStart(5, '0')}.yaml`), `${namespace}---\n${body}`);
+    files++;
+  }
   return files;
 }
 

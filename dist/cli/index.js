@@ -9766,18 +9766,21 @@ function appendDocument(object, documentText) {
         return null;
     const end = lineEndOf(text, contentEndOffset - 1);
     const edit = { start: end, end, text: `${newline}---${newline}${body}` };
-    // The whole file is checked: every document as before, and the new one, as intended, after the object's.
-    const before = (0,dist/* parseAllDocuments */.hR)(text, fix_PARSE_OPTIONS);
-    const after = (0,dist/* parseAllDocuments */.hR)(applyEdits(text, [edit]), fix_PARSE_OPTIONS);
-    if (!Array.isArray(before) || !Array.isArray(after) || after.length !== before.length + 1)
+    // The edit stays inside the object's document, whose text parses alone and ends where the next document's marker
+    // (or the file) begins: that text is checked, not the whole file, which would make a fix per Namespace cost a parse
+    // of the file each (quadratic in a file of many Namespaces). It must read as the document as before, then the new
+    // one as intended; every other byte of the file is unchanged.
+    const regionEnd = Math.max(object.doc.end, lineEndOf(text, end));
+    const region = text.slice(object.doc.start, regionEnd);
+    const at = end - object.doc.start;
+    const before = (0,dist/* parseAllDocuments */.hR)(region, fix_PARSE_OPTIONS);
+    const after = (0,dist/* parseAllDocuments */.hR)(`${region.slice(0, at)}${edit.text}${region.slice(at)}`, fix_PARSE_OPTIONS);
+    if (!Array.isArray(before) || !Array.isArray(after) || before.length !== 1 || after.length !== 2)
         return null;
-    if (after.some((doc) => doc.errors.length > 0))
+    if ([...before, ...after].some((doc) => doc.errors.length > 0))
         return null;
     try {
-        const expected = before.map((doc) => doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }));
-        // Every document that starts after the insertion point moves down by one.
-        const next = before.findIndex((doc) => doc.range[0] > end);
-        expected.splice(next === -1 ? expected.length : next, 0, parseValue(documentText));
+        const expected = [before[0].toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }), parseValue(documentText)];
         const actual = after.map((doc) => doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }));
         if (!(0,external_node_util_namespaceObject.isDeepStrictEqual)(actual, expected))
             return null;

@@ -379,16 +379,19 @@ export function appendDocument(object: LoadedObject, documentText: string): Fix 
   if (contentEndOffset <= object.doc.start) return null;
   const end = lineEndOf(text, contentEndOffset - 1);
   const edit = { start: end, end, text: `${newline}---${newline}${body}` };
-  // The whole file is checked: every document as before, and the new one, as intended, after the object's.
-  const before = parseAllDocuments(text, PARSE_OPTIONS);
-  const after = parseAllDocuments(applyEdits(text, [edit]), PARSE_OPTIONS);
-  if (!Array.isArray(before) || !Array.isArray(after) || after.length !== before.length + 1) return null;
-  if (after.some((doc) => doc.errors.length > 0)) return null;
+  // The edit stays inside the object's document, whose text parses alone and ends where the next document's marker
+  // (or the file) begins: that text is checked, not the whole file, which would make a fix per Namespace cost a parse
+  // of the file each (quadratic in a file of many Namespaces). It must read as the document as before, then the new
+  // one as intended; every other byte of the file is unchanged.
+  const regionEnd = Math.max(object.doc.end, lineEndOf(text, end));
+  const region = text.slice(object.doc.start, regionEnd);
+  const at = end - object.doc.start;
+  const before = parseAllDocuments(region, PARSE_OPTIONS);
+  const after = parseAllDocuments(`${region.slice(0, at)}${edit.text}${region.slice(at)}`, PARSE_OPTIONS);
+  if (!Array.isArray(before) || !Array.isArray(after) || before.length !== 1 || after.length !== 2) return null;
+  if ([...before, ...after].some((doc) => doc.errors.length > 0)) return null;
   try {
-    const expected: unknown[] = before.map((doc) => doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
-    // Every document that starts after the insertion point moves down by one.
-    const next = before.findIndex((doc) => doc.range[0] > end);
-    expected.splice(next === -1 ? expected.length : next, 0, parseValue(documentText));
+    const expected = [before[0]!.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), parseValue(documentText)];
     const actual = after.map((doc) => doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
     if (!isDeepStrictEqual(actual, expected)) return null;
   } catch {
