@@ -90,37 +90,34 @@ describe('mergeRenderedDuplicates', () => {
 });
 
 describe('one review comment for one suggestion', () => {
-  it('posts a values line that fixes two findings once, carrying both', () => {
-    const values = 'server:\n  automount: true\n';
-    const fix = {
-      file: 'values.yaml',
-      edits: [{ start: 21, end: 25, text: 'false' }],
-      startLine: 2,
-      endLine: 2,
-      replacement: '  automount: false',
-    };
-    const first = rendered('dev', { file: 'templates/a.yaml', fix, via: undefined, identity: 'a' });
-    const second = rendered('dev', { file: 'templates/b.yaml', fix, via: undefined, identity: 'b' });
-    const plan = planReview([first, second], [], {
+  /** A values line that two templates read, and the fix that sets it: what the probe gives their findings. */
+  const values = 'server:\n  automount: true\n';
+  const fix = {
+    file: 'values.yaml',
+    edits: [{ start: 21, end: 25, text: 'false' }],
+    startLine: 2,
+    endLine: 2,
+    replacement: '  automount: false',
+  };
+  /** The review of findings whose fix is that line, with values.yaml added by the pull request. */
+  const reviewOfValues = (findings: Finding[]) =>
+    planReview(findings, [], {
       rules: new Map(registry.rules.map((rule) => [rule.meta.id, rule.meta])),
       lines: new Map([['values.yaml', { ...diffContents('', values), inline: true }]]),
       texts: new Map([['values.yaml', values]]),
       maxComments: 25,
     });
+
+  it('posts a values line that fixes two findings once, carrying both', () => {
+    const first = rendered('dev', { file: 'templates/a.yaml', fix, via: undefined, identity: 'a' });
+    const second = rendered('dev', { file: 'templates/b.yaml', fix, via: undefined, identity: 'b' });
+    const plan = reviewOfValues([first, second]);
     expect(plan.comments).toHaveLength(1);
     expect(plan.comments[0]!.findings).toHaveLength(2);
     expect(plan.comments[0]!.body.match(/````suggestion/g)).toHaveLength(1);
   });
 
   it('describes at most five findings in that comment and lists the rest in the body, under GitHub`s limit', () => {
-    const values = 'server:\n  automount: true\n';
-    const fix = {
-      file: 'values.yaml',
-      edits: [{ start: 21, end: 25, text: 'false' }],
-      startLine: 2,
-      endLine: 2,
-      replacement: '  automount: false',
-    };
     const many = Array.from({ length: 12 }, (_, index) =>
       rendered('dev', {
         file: `templates/${index}.yaml`,
@@ -129,12 +126,7 @@ describe('one review comment for one suggestion', () => {
         message: 'x'.repeat(8_000),
       }),
     );
-    const plan = planReview(many, [], {
-      rules: new Map(registry.rules.map((rule) => [rule.meta.id, rule.meta])),
-      lines: new Map([['values.yaml', { ...diffContents('', values), inline: true }]]),
-      texts: new Map([['values.yaml', values]]),
-      maxComments: 25,
-    });
+    const plan = reviewOfValues(many);
     expect(plan.comments).toHaveLength(1);
     expect(plan.comments[0]!.findings).toHaveLength(5);
     expect(plan.comments[0]!.body).toContain('The same change fixes 7 more findings');

@@ -11963,15 +11963,6 @@ function automountValueRefs(template, line) {
 
 
 
-
-// `logLevel: 'error'`: yaml's warnings would go to stderr and quote the file.
-const values_fix_PARSE_OPTIONS = {
-    ...kubernetes_scalars/* KUBERNETES_PARSE_OPTIONS */.Ez,
-    uniqueKeys: true,
-    prettyErrors: false,
-    logLevel: 'error',
-};
-const values_fix_MAX_ALIAS_COUNT = 1000;
 /**
  * Sets `keyPath` to `valueText` (a plain YAML scalar) in a values file: a scalar already there is replaced; a key the
  * file lacks is added, with the parent maps it lacks, at block indentation. Null when no safe edit exists (a flow map
@@ -11981,7 +11972,7 @@ function setValue(path, text, keyPath, valueText) {
     if (keyPath.length === 0)
         return null;
     const lines = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { ...values_fix_PARSE_OPTIONS, lineCounter: lines });
+    const doc = (0,dist/* parseDocument */.Tp)(text, { ...fix_PARSE_OPTIONS, lineCounter: lines });
     if (doc.errors.length > 0)
         return null;
     const edit = values_fix_replaceScalar(doc, keyPath, valueText) ?? insertKey(doc, text, keyPath, valueText);
@@ -12113,17 +12104,17 @@ function commentedKeyLine(text, from, to, indent, key) {
 }
 function verified(doc, text, edit, keyPath, valueText) {
     try {
-        const expected = (doc.toJS({ maxAliasCount: values_fix_MAX_ALIAS_COUNT }) ?? {});
+        const expected = (doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }) ?? {});
         let container = expected;
         for (const key of keyPath.slice(0, -1)) {
             if (container[key] === undefined || container[key] === null)
                 container[key] = {};
             container = container[key];
         }
-        container[keyPath[keyPath.length - 1]] = (0,dist/* parseDocument */.Tp)(valueText, values_fix_PARSE_OPTIONS).toJS();
-        const edited = (0,dist/* parseDocument */.Tp)(text.slice(0, edit.start) + edit.text + text.slice(edit.end), values_fix_PARSE_OPTIONS);
+        container[keyPath[keyPath.length - 1]] = (0,dist/* parseDocument */.Tp)(valueText, fix_PARSE_OPTIONS).toJS();
+        const edited = (0,dist/* parseDocument */.Tp)(text.slice(0, edit.start) + edit.text + text.slice(edit.end), fix_PARSE_OPTIONS);
         return (edited.errors.length === 0 &&
-            (0,external_node_util_namespaceObject.isDeepStrictEqual)(edited.toJS({ maxAliasCount: values_fix_MAX_ALIAS_COUNT }), expected));
+            (0,external_node_util_namespaceObject.isDeepStrictEqual)(edited.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }), expected));
     }
     catch {
         return false;

@@ -21,13 +21,13 @@ import { KUBERNETES_PARSE_OPTIONS, KUBERNETES_SCHEMA } from './kubernetes-scalar
 type Json = Record<string, unknown>;
 
 // `logLevel: 'error'`: yaml's warnings go to the process's stderr and quote the source (a Secret's, say).
-const PARSE_OPTIONS = {
+export const PARSE_OPTIONS = {
   ...KUBERNETES_PARSE_OPTIONS,
   uniqueKeys: true,
   prettyErrors: false,
   logLevel: 'error',
 } as const;
-const MAX_ALIAS_COUNT = 1000;
+export const MAX_ALIAS_COUNT = 1000;
 
 export function newlineOf(text: string): string {
   return text.includes('\r\n') ? '\r\n' : '\n';
@@ -388,7 +388,8 @@ export function appendDocument(object: LoadedObject, documentText: string): Fix 
   const at = end - object.doc.start;
   const before = parseAllDocuments(region, PARSE_OPTIONS);
   const after = parseAllDocuments(`${region.slice(0, at)}${edit.text}${region.slice(at)}`, PARSE_OPTIONS);
-  if (!Array.isArray(before) || !Array.isArray(after) || before.length !== 1 || after.length !== 2) return null;
+  if (!Array.isArray(before) || !Array.isArray(after) || before.length !== 1 || after.length !== 2)
+    return null;
   if ([...before, ...after].some((doc) => doc.errors.length > 0)) return null;
   try {
     const expected = [before[0]!.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), parseValue(documentText)];

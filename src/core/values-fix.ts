@@ -6,17 +6,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { type Document, LineCounter, type ParsedNode, isMap, isScalar, parseDocument } from 'yaml';
 import type { Fix, TextEdit } from './types.js';
-import { newlineOf, toLineFix } from './fix.js';
-import { KUBERNETES_PARSE_OPTIONS } from './kubernetes-scalars.js';
-
-// `logLevel: 'error'`: yaml's warnings would go to stderr and quote the file.
-const PARSE_OPTIONS = {
-  ...KUBERNETES_PARSE_OPTIONS,
-  uniqueKeys: true,
-  prettyErrors: false,
-  logLevel: 'error',
-} as const;
-const MAX_ALIAS_COUNT = 1000;
+import { MAX_ALIAS_COUNT, PARSE_OPTIONS, newlineOf, toLineFix } from './fix.js';
 
 /**
  * Sets `keyPath` to `valueText` (a plain YAML scalar) in a values file: a scalar already there is replaced; a key the
