@@ -36827,7 +36827,7 @@ function useEnvironmentCopy() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9755);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4320);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1474);
 
 
 
@@ -36844,7 +36844,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4320:
+/***/ 1474:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42477,6 +42477,7 @@ function severityBreakdown(counts) {
 const COMMENT_FINDINGS = 5;
 const review_MARKER = /<!-- kube-token-guard:fingerprints=([0-9a-f,]+) -->/;
 const RESOLVED_MARKER = '<!-- kube-token-guard:resolved -->';
+const SUPERSEDED_MARKER = '<!-- kube-token-guard:superseded -->';
 /** Whether a comment carries the marker of the findings it comments (see `planReview`). */
 function hasFingerprintMarker(body) {
     return review_MARKER.test(body);
@@ -42607,31 +42608,35 @@ function mergeFixes(text, fixes) {
  * Findings an earlier run already commented are not commented again.
  */
 function planReview(introduced, existing, context) {
+    // A comment marked resolved or superseded by an earlier run is done with; the others say what is commented.
+    const live = existing.filter((comment) => review_MARKER.test(comment.body) &&
+        !comment.body.includes(RESOLVED_MARKER) &&
+        !comment.body.includes(SUPERSEDED_MARKER));
     const posted = new Map();
-    for (const comment of existing) {
-        const match = review_MARKER.exec(comment.body);
-        if (!match)
-            continue;
-        for (const print of match[1].split(','))
-            posted.set(print, comment);
+    for (const comment of live) {
+        for (const print of printsOf(comment))
+            posted.set(print, [...(posted.get(print) ?? []), comment]);
     }
-    const plan = { comments: [], inBody: [], alreadyCommented: [], resolved: [] };
+    const plan = { comments: [], inBody: [], alreadyCommented: [], resolved: [], superseded: [] };
     const current = new Set(introduced.map(fingerprint));
-    for (const comment of new Set(posted.values())) {
-        if (comment.body.includes(RESOLVED_MARKER))
-            continue;
-        const prints = review_MARKER.exec(comment.body)[1].split(',');
-        if (!prints.some((print) => current.has(print)))
+    for (const comment of live) {
+        if (!printsOf(comment).some((print) => current.has(print)))
             plan.resolved.push(comment);
     }
+    const superseded = new Set();
     const pending = introduced.filter((finding) => {
-        const comment = posted.get(fingerprint(finding));
-        if (comment && !comment.body.includes(RESOLVED_MARKER)) {
+        const comments = posted.get(fingerprint(finding)) ?? [];
+        if (comments.some((comment) => !comment.outdated)) {
             plan.alreadyCommented.push(finding);
             return false;
         }
+        // Only outdated comments: GitHub cannot apply their suggestions, so the finding is commented afresh.
+        if (!finding.suppressed)
+            for (const comment of comments)
+                superseded.add(comment);
         return !finding.suppressed;
     });
+    plan.superseded = [...superseded];
     const byFile = new Map();
     // A fix may live in another file than its finding (a chart's values file): the suggestion goes where the fix is.
     for (const finding of pending) {
@@ -42694,15 +42699,32 @@ function comment(path, start, end, findings, fix, context) {
     }
     const ids = [...new Set(described.map((finding) => finding.ruleId))].join(',');
     parts.push(`<sub>An accepted exception can be recorded on the resource: \`kube-token-guard.io/ignore: "${ids}: <reason>"\`.</sub>`, `<!-- kube-token-guard:fingerprints=${described.map(fingerprint).join(',')} -->`);
-    const planned = { path, line: end, body: parts.join('\n'), findings: described };
+    // On a file with CRLF line endings the comment's lines end in CRLF, as a comment written in GitHub's web form does:
+    // the suggestion's lines then carry the file's line endings into the commit that accepts it.
+    const text = parts.join('\n');
+    const body = newlineOf(context.texts.get(path) ?? '') === '\r\n' ? text.replace(/\r?\n/g, '\r\n') : text;
+    const planned = { path, line: end, body, findings: described };
     if (start !== end)
         planned.startLine = start;
     return planned;
 }
+/** The fingerprints a comment of this Action carries. */
+function printsOf(comment) {
+    return review_MARKER.exec(comment.body)?.[1]?.split(',') ?? [];
+}
 /** The body of a comment whose finding is gone: struck through and marked, so later runs leave it alone. */
 function resolvedBody(body, headSha) {
-    const original = body.replace(/^(````+)suggestion$/m, '$1yaml');
-    return `✅ **Resolved**: no longer reported at ${headSha.slice(0, 7)}.\n\n<details><summary>Original comment</summary>\n\n${original}\n\n</details>\n${RESOLVED_MARKER}`;
+    return retiredBody(`✅ **Resolved**: no longer reported at ${headSha.slice(0, 7)}.`, body, RESOLVED_MARKER);
+}
+/** The body of an outdated comment whose finding is still open and commented again on the current lines. */
+function supersededBody(body, headSha) {
+    return retiredBody(`↪️ **Superseded**: the lines this comment was on changed, and the finding is still open at ${headSha.slice(0, 7)}: ` +
+        'see the newer comment (or the latest review).', body, SUPERSEDED_MARKER);
+}
+/** A comment later runs leave alone: a headline, the original folded away (its suggestion no longer offered). */
+function retiredBody(headline, body, marker) {
+    const original = body.replace(/^(````+)suggestion(\r?)$/m, '$1yaml$2');
+    return `${headline}\n\n<details><summary>Original comment</summary>\n\n${original}\n\n</details>\n${marker}`;
 }
 /** `2 high, 1 medium`: the unsuppressed findings by severity, highest first (as the CLI's summary line). */
 function severityCounts(findings) {
@@ -50439,17 +50461,23 @@ async function publishReview(github, pr, inputs, introduced, commentContext, fai
     const existing = (await ownMarkedComments(github, listed)).map((comment) => ({
         id: Number(comment.id),
         body: comment.body,
+        outdated: isOutdated(comment),
     }));
     const plan = planReview(introduced, existing, commentContext);
     // Never expected to change anything (fixes that would quote a secret were withheld); a net, as the body is sent.
     for (const comment of plan.comments)
         comment.body = secrets.redact(comment.body);
     // One request each: a run marks a bounded number; the rest are marked by the next runs.
-    for (const comment of plan.resolved.slice(0, MAX_RESOLVED_UPDATES)) {
-        await updateReviewComment(github, pr.owner, pr.repo, comment.id, resolvedBody(secrets.redact(comment.body), pr.headSha)).catch((error) => {
-            notes.push(`An earlier comment could not be marked resolved: ${hintNote(error, 'pull-requests: write')}.`);
-        });
-    }
+    let updates = MAX_RESOLVED_UPDATES;
+    const mark = async (comments, body, what) => {
+        for (const comment of comments.slice(0, Math.max(0, updates))) {
+            updates -= 1;
+            await updateReviewComment(github, pr.owner, pr.repo, comment.id, body(secrets.redact(comment.body), pr.headSha)).catch((error) => {
+                notes.push(`An earlier comment could not be marked ${what}: ${hintNote(error, 'pull-requests: write')}.`);
+            });
+        }
+    };
+    await mark(plan.resolved, resolvedBody, 'resolved');
     if (plan.comments.length === 0 && plan.inBody.length === 0) {
         info(`Review: nothing new to comment (${plan.alreadyCommented.length} already commented, ${plan.resolved.length} marked resolved).`);
         return false;
@@ -50511,6 +50539,10 @@ async function publishReview(github, pr, inputs, introduced, commentContext, fai
                 `The findings ${count === 1 ? 'it carried are' : 'they carried are'} listed in the review body instead.`);
         }
         info(`Posted a review with ${inline.length} inline comments in ${since(started)}.`);
+        // Only once their findings are commented again: an outdated comment is the only trace of them until then.
+        await mark(plan.superseded, supersededBody, 'superseded');
+        if (plan.superseded.length > 0)
+            info(`Commented again the findings of ${plan.superseded.length} outdated comment(s), marked superseded.`);
         return true;
     }
     catch (error) {
@@ -50524,6 +50556,13 @@ async function publishReview(github, pr, inputs, introduced, commentContext, fai
  */
 function hintNote(error, permission) {
     return escapeMarkdown(permissionHint(error, permission));
+}
+/**
+ * Whether GitHub shows a comment as outdated: a push changed the lines it was on. GitHub then answers `line` and
+ * `position` null (keeping `original_line` and `original_position`); a file-level comment has no line at all.
+ */
+function isOutdated(comment) {
+    return comment.subject_type !== 'file' && comment.line == null && comment.position == null;
 }
 /** A planned comment as the review request carries it. */
 function draft(comment) {
@@ -50609,16 +50648,18 @@ async function publishPullRequest(github, context, inputs, pr, failOn, report, r
     if (canWrite && inputs.commentMode !== 'off') {
         published = await publishReview(github, pr, inputs, introduced, { rules, lines, texts, maxComments: inputs.commentMode === 'summary' ? 0 : inputs.maxComments }, failOn, blocking, notes, secrets);
     }
+    // The check run is on `checkSha`: after an autofix commit, that commit's lines (so are workflow annotations).
+    const atCheck = results.atCheck ?? { introduced, existing, blocking, errors };
     let checked = false;
     if (canWrite) {
         started = performance.now();
-        const { annotations, left } = checkAnnotations(introduced, existing, errors, failOn);
+        const { annotations, left } = checkAnnotations(atCheck.introduced, atCheck.existing, atCheck.errors, failOn);
         const summary = summaryMarkdown({
-            introduced,
-            existing,
+            introduced: atCheck.introduced,
+            existing: atCheck.existing,
             failOn,
-            blocking,
-            unjudged: errors,
+            blocking: atCheck.blocking,
+            unjudged: atCheck.errors,
             changedManifests: results.changedFiles,
             // What happened so far (an autofix commit, a review that could not be posted) belongs on the check too.
             notes: [
@@ -50634,14 +50675,14 @@ async function publishPullRequest(github, context, inputs, pr, failOn, report, r
             const run = await publishCheckRun(github, owner, repo, {
                 name: inputs.checkName,
                 headSha: results.checkSha,
-                conclusion: checkConclusion(blocking, errors),
+                conclusion: checkConclusion(atCheck.blocking, atCheck.errors),
                 output: {
-                    title: checkTitle(introduced, blocking, errors, failOn, report),
+                    title: checkTitle(atCheck.introduced, atCheck.blocking, atCheck.errors, failOn, report),
                     summary: secrets.redact(summary),
                     text: secrets.redact(truncate([
-                        introduced.length > 0 ? `### New findings\n\n${findingList(introduced)}` : '',
-                        existing.length > 0
-                            ? `### Existing findings in the changed files\n\n${findingList(existing)}`
+                        atCheck.introduced.length > 0 ? `### New findings\n\n${findingList(atCheck.introduced)}` : '',
+                        atCheck.existing.length > 0
+                            ? `### Existing findings in the changed files\n\n${findingList(atCheck.existing)}`
                             : '',
                     ]
                         .filter(Boolean)
@@ -50661,7 +50702,7 @@ async function publishPullRequest(github, context, inputs, pr, failOn, report, r
         }
     }
     if (!checked) {
-        annotate([...introduced, ...existing], (finding) => annotationLevel(finding, failOn, introduced.includes(finding)));
+        annotate([...atCheck.introduced, ...atCheck.existing], (finding) => annotationLevel(finding, failOn, atCheck.introduced.includes(finding)));
     }
     if (!published && canWrite && inputs.commentMode !== 'off')
         info('No review was posted.');
@@ -51013,8 +51054,8 @@ function isCount(value) {
 
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: ./node_modules/minimatch/dist/esm/index.js + 8 modules
-var esm = __nccwpck_require__(1138);
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/adapters/links.ts
 
 
@@ -51102,916 +51143,6 @@ async function checkedPath(root, file) {
 /** Whether `path` is `top` or below it (both real paths). */
 function within(top, path) {
     return path === top || path.startsWith(top.endsWith(external_node_path_namespaceObject.sep) ? top : top + external_node_path_namespaceObject.sep);
-}
-
-;// CONCATENATED MODULE: ./src/adapters/kustomize-sources.ts
-/**
- * What an overlay may read, checked before `kustomize build` runs: nothing remote and nothing outside the repository.
- *
- * kustomize clones any base that looks like a git URL (`https://`, `ssh://`, `git@host:`, `github.com/...`) and
- * fetches any file named by an `http(s)://` URL, and a base may be any folder of the machine (`../../..`). Go sends
- * requests for loopback addresses past every proxy, so the offline environment alone does not stop
- * `http://127.0.0.1/...`. Every kustomization an overlay reaches, and every plugin configuration it names, is read here
- * first; one remote reference or one path leaving the repository refuses the whole overlay, with the reason.
- */
-
-
-
-
-const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
-/** Fields whose entries are kustomizations (folders) or files kustomize loads, local or remote. */
-const TARGET_FIELDS = ['resources', 'bases', 'components', 'generators', 'transformers', 'validators'];
-/** Fields whose entries configure plugins: a file, a folder, or an inline configuration. */
-const PLUGIN_FIELDS = new Set(['generators', 'transformers', 'validators']);
-/** Maps of free text (an annotation may be a URL), never paths. */
-const FREE_TEXT = new Set(['metadata', 'annotations', 'labels', 'commonAnnotations', 'commonLabels']);
-/** More kustomizations than any repository has; a graph beyond it is refused rather than walked for ever. */
-const MAX_KUSTOMIZATIONS = 2_000;
-const MAX_CONFIG_BYTES = 1024 * 1024;
-const URL_LIKE = /^\s*[a-z][a-z0-9+.-]*:\/\//i;
-/** Whether kustomize would fetch `entry` of a resources-like field: its own test for a git URL, and any URL. */
-function isRemoteReference(entry) {
-    const text = entry.trim().replace(/^git::/i, '');
-    return URL_LIKE.test(text) || /^[a-z][a-z0-9-]*@/i.test(text) || /^github\.com[/:]/i.test(text);
-}
-/**
- * Why the overlay at `dir` (relative to `root`) must not be built, or null when every kustomization it reaches and
- * every file they name stay inside the repository and nothing is remote.
- */
-async function overlayRefusal(root, dir) {
-    const refuse = (file, reason) => ({ file, reason });
-    const queue = [dir];
-    const seen = new Set();
-    for (let current = queue.shift(); current !== undefined; current = queue.shift()) {
-        if (seen.has(current))
-            continue;
-        seen.add(current);
-        if (seen.size > MAX_KUSTOMIZATIONS) {
-            return refuse(null, `it reaches more than ${MAX_KUSTOMIZATIONS} kustomizations`);
-        }
-        if (insidePath(root, current) === null || !(await resolvesInside(root, current))) {
-            return refuse(null, `${display(current)} is outside the repository`);
-        }
-        const link = await linkLeaving(root, current);
-        if (link !== null)
-            return refuse(null, `${link} is a symbolic link leaving the repository`);
-        const found = await readKustomization(root, current);
-        if (found === null)
-            continue;
-        const { file, documents } = found;
-        if (typeof documents === 'string')
-            return refuse(file, documents);
-        const content = plainValue(documents[0]);
-        if (content === TOO_MANY_ALIASES)
-            return refuse(file, 'uses more aliases than any kustomization needs');
-        if (!isRecord(content))
-            continue;
-        const url = urlIn(content);
-        if (url) {
-            return refuse(file, `${url.path} is a remote reference (${url.value}); only files of the repository are read`);
-        }
-        for (const field of TARGET_FIELDS) {
-            const entries = content[field];
-            if (!Array.isArray(entries))
-                continue;
-            for (const entry of entries) {
-                if (typeof entry !== 'string')
-                    continue;
-                if (PLUGIN_FIELDS.has(field) && entry.includes('\n')) {
-                    const reason = configRefusal(entry);
-                    if (reason)
-                        return refuse(file, `${field}: ${reason}`);
-                    continue;
-                }
-                if (isRemoteReference(entry)) {
-                    return refuse(file, `${field} names a remote base (${entry.trim()}); only files of the repository are read`);
-                }
-                const target = posixJoin(current, entry.trim());
-                if (insidePath(root, target) === null || !(await resolvesInside(root, target))) {
-                    return refuse(file, `${field} names ${entry.trim()}, outside the repository`);
-                }
-                const info = await (0,promises_namespaceObject.stat)((0,external_node_path_namespaceObject.join)(root, target)).catch(() => null);
-                if (info?.isDirectory())
-                    queue.push(target);
-                else if (info?.isFile() && PLUGIN_FIELDS.has(field)) {
-                    const reason = await pluginFileRefusal(root, target);
-                    if (reason)
-                        return refuse(target, reason);
-                }
-            }
-        }
-        for (const path of localFiles(content)) {
-            const target = posixJoin(current, path);
-            if (insidePath(root, target) === null || !(await resolvesInside(root, target))) {
-                return refuse(file, `${path} is outside the repository`);
-            }
-        }
-    }
-    return null;
-}
-/** A kustomization file of a folder, parsed; a string when it cannot be read as YAML (refused: kustomize may). */
-async function readKustomization(root, dir) {
-    for (const name of KUSTOMIZATION_FILES) {
-        const file = dir === '' ? name : `${dir}/${name}`;
-        const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, file), 'utf8').catch(() => null);
-        if (text === null)
-            continue;
-        return { file, documents: parseYaml(text) };
-    }
-    return null;
-}
-function parseYaml(text) {
-    if (text.length > MAX_CONFIG_BYTES)
-        return 'larger than 1 MiB';
-    const documents = (0,dist/* parseAllDocuments */.hR)(text, { version: '1.1', prettyErrors: false });
-    if (!Array.isArray(documents))
-        return 'cannot be read as YAML';
-    const error = documents.flatMap((document) => document.errors)[0];
-    // The parser's message quotes the source line; the code and position say enough without quoting it.
-    return error ? `cannot be read as YAML (${error.code} at offset ${error.pos[0]})` : documents;
-}
-/** Why an inline or file plugin configuration must not be used: a URL in a field kustomize would load. */
-function configRefusal(text) {
-    const documents = parseYaml(text);
-    if (typeof documents === 'string')
-        return `a plugin configuration ${documents}`;
-    for (const document of documents) {
-        const value = plainValue(document);
-        if (value === TOO_MANY_ALIASES)
-            return 'a plugin configuration uses more aliases than any needs';
-        const url = urlIn(value);
-        if (url)
-            return `${url.path} of a plugin configuration is a remote reference (${url.value})`;
-    }
-    return null;
-}
-async function pluginFileRefusal(root, file) {
-    const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, file), 'utf8').catch(() => null);
-    return text === null ? null : configRefusal(text);
-}
-const TOO_MANY_ALIASES = Symbol('too many aliases');
-/** A document as plain data; an alias bomb (which the parser refuses to expand) is answered, not thrown. */
-function plainValue(document) {
-    try {
-        return document?.toJS({ maxAliasCount: 100 });
-    }
-    catch {
-        return TOO_MANY_ALIASES;
-    }
-}
-/** The first string (outside free-text maps) that is a URL, with where it is. */
-function urlIn(value, path = '') {
-    if (typeof value === 'string')
-        return URL_LIKE.test(value) ? { path: path || '(value)', value } : null;
-    if (Array.isArray(value)) {
-        for (const [index, item] of value.entries()) {
-            const found = urlIn(item, `${path}[${index}]`);
-            if (found)
-                return found;
-        }
-    }
-    else if (isRecord(value)) {
-        for (const [key, item] of Object.entries(value)) {
-            if (FREE_TEXT.has(key))
-                continue;
-            const found = urlIn(item, path ? `${path}.${key}` : key);
-            if (found)
-                return found;
-        }
-    }
-    return null;
-}
-/**
- * The files of the repository (paths from its root) a kustomization in `dir` reads: resources, bases, components and
- * plugin configurations that are files, patches, generator sources, CRDs and configurations. Remote entries are left
- * out (the build refuses them).
- */
-function kustomizationReferences(dir, content) {
-    if (!isRecord(content))
-        return [];
-    const named = [];
-    for (const field of TARGET_FIELDS) {
-        const entries = content[field];
-        if (!Array.isArray(entries))
-            continue;
-        for (const entry of entries) {
-            if (typeof entry === 'string' && !entry.includes('\n') && !isRemoteReference(entry))
-                named.push(entry.trim());
-        }
-    }
-    named.push(...localFiles(content).filter((path) => !URL_LIKE.test(path)));
-    return named.map((path) => posixJoin(dir, path)).filter((path) => !path.startsWith('..'));
-}
-/** Files a kustomization names that kustomize reads itself (patches, generator sources, CRDs, configurations). */
-function localFiles(content) {
-    const files = [];
-    const add = (value) => {
-        if (typeof value === 'string' && value.trim() !== '' && !value.includes('\n'))
-            files.push(value.trim());
-    };
-    for (const field of ['crds', 'configurations', 'patchesStrategicMerge']) {
-        const entries = content[field];
-        if (Array.isArray(entries))
-            entries.forEach(add);
-    }
-    for (const field of ['patches', 'patchesJson6902', 'replacements']) {
-        const entries = content[field];
-        if (Array.isArray(entries))
-            for (const entry of entries)
-                if (isRecord(entry))
-                    add(entry.path);
-    }
-    if (isRecord(content.openapi))
-        add(content.openapi.path);
-    for (const field of ['configMapGenerator', 'secretGenerator']) {
-        const entries = content[field];
-        if (!Array.isArray(entries))
-            continue;
-        for (const entry of entries) {
-            if (!isRecord(entry))
-                continue;
-            // `files` entries may be `key=path`.
-            if (Array.isArray(entry.files))
-                for (const file of entry.files)
-                    add(String(file).replace(/^[^=]*=/, ''));
-            if (Array.isArray(entry.envs))
-                entry.envs.forEach(add);
-            add(entry.env);
-        }
-    }
-    return files;
-}
-function posixJoin(dir, path) {
-    const joined = (0,external_node_path_namespaceObject.relative)('/r', (0,external_node_path_namespaceObject.resolve)('/r', dir, path));
-    return joined.split(external_node_path_namespaceObject.sep).join('/');
-}
-function display(dir) {
-    return dir === '' ? '.' : dir;
-}
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/adapters/process.ts
-
-
-
-
-/**
- * Renders never reach the network: a chart repository or a remote kustomize base would be a download of code the
- * pull request chose. Every proxy points at a closed local port, so a fetch by name fails at once; git may use no
- * protocol at all (kustomize clones remote bases with it). Go bypasses proxies for loopback addresses, so remote
- * references are also refused before a build (`kustomize-sources.ts`) and helm's schema loader is switched off.
- */
-const OFFLINE = {
-    HTTP_PROXY: 'http://127.0.0.1:9',
-    HTTPS_PROXY: 'http://127.0.0.1:9',
-    http_proxy: 'http://127.0.0.1:9',
-    https_proxy: 'http://127.0.0.1:9',
-    NO_PROXY: '',
-    no_proxy: '',
-    GIT_TERMINAL_PROMPT: '0',
-    GIT_ALLOW_PROTOCOL: 'kube-token-guard-allows-none',
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-};
-const DEFAULT_TOOL_LIMITS = {
-    timeoutMs: 60_000,
-    maxOutputBytes: 64 * 1024 * 1024,
-    maxMemoryBytes: 2 * 1024 * 1024 * 1024,
-};
-/**
- * The bounds of a run that must end by `deadline` (a `performance.now()` time shared by several runs): the timeout is
- * cut to the time left. Null when none is left.
- */
-function limitsBefore(deadline, overrides = {}) {
-    const limits = { ...DEFAULT_TOOL_LIMITS, ...overrides };
-    if (deadline === undefined)
-        return limits;
-    const left = Math.floor(deadline - performance.now());
-    return left > 0 ? { ...limits, timeoutMs: Math.min(limits.timeoutMs, left) } : null;
-}
-/** Standard error kept from a tool: its last lines name the failure. */
-const MAX_STDERR_BYTES = 64 * 1024;
-const MEMORY_POLL_MS = 100;
-/**
- * Runs a rendering tool without a shell, offline, in `cwd` (a scratch folder: a relative path the tool writes to lands
- * there), with a timeout and bounds on its output and memory; never rejects. The tool runs in a process group of its
- * own, so anything it starts is stopped with it.
- */
-function runTool(binary, args, env, cwd, limits = DEFAULT_TOOL_LIMITS) {
-    return new Promise((done) => {
-        let child;
-        try {
-            child = (0,external_node_child_process_namespaceObject.spawn)(binary, args, {
-                cwd,
-                env: { ...env, ...OFFLINE, GOMEMLIMIT: String(Math.floor(limits.maxMemoryBytes / 2)) },
-                stdio: ['ignore', 'pipe', 'pipe'],
-                // A group of its own, so stopping it stops what it started (on Windows a new group would open a console).
-                detached: process.platform !== 'win32',
-                windowsHide: true,
-            });
-        }
-        catch (error) {
-            done({ code: error.code ?? 1, stdout: '', stderr: String(error) });
-            return;
-        }
-        const out = [];
-        let outBytes = 0;
-        let err = '';
-        let stopped = null;
-        const stop = (reason) => {
-            if (stopped !== null)
-                return;
-            stopped = reason;
-            try {
-                if (child.pid !== undefined)
-                    process.kill(-child.pid, 'SIGKILL');
-            }
-            catch {
-                child.kill('SIGKILL');
-            }
-        };
-        child.stdout.on('data', (chunk) => {
-            if (stopped !== null)
-                return;
-            outBytes += chunk.length;
-            if (outBytes > limits.maxOutputBytes)
-                stop('OUTPUT');
-            else
-                out.push(chunk);
-        });
-        child.stderr.setEncoding('utf8').on('data', (chunk) => {
-            err = (err + chunk).slice(-MAX_STDERR_BYTES);
-        });
-        const timer = setTimeout(() => stop('TIMEOUT'), limits.timeoutMs);
-        const watch = setInterval(() => {
-            if (child.pid === undefined)
-                return;
-            void residentBytes(child.pid).then((bytes) => {
-                if (bytes !== null && bytes > limits.maxMemoryBytes)
-                    stop('MEMORY');
-            });
-        }, MEMORY_POLL_MS);
-        let settled = false;
-        const finish = (code) => {
-            if (settled)
-                return;
-            settled = true;
-            clearTimeout(timer);
-            clearInterval(watch);
-            done({ code: stopped ?? code, stdout: Buffer.concat(out).toString('utf8'), stderr: err });
-        };
-        child.on('error', (error) => finish(error.code ?? 1));
-        child.on('close', (code) => finish(code ?? 1));
-    });
-}
-/** The resident memory of a process from Linux's `/proc`, or null where there is none (macOS) or it has ended. */
-async function residentBytes(pid) {
-    const status = await (0,promises_namespaceObject.readFile)(`/proc/${pid}/status`, 'utf8').catch(() => null);
-    const kilobytes = status === null ? null : /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
-    return kilobytes ? Number(kilobytes) * 1024 : null;
-}
-/** Why a tool run failed, in one line: a bound it hit, or the end of what it wrote to stderr. */
-function failureReason(result, limits = DEFAULT_TOOL_LIMITS) {
-    if (result.code === 'TIMEOUT')
-        return `timed out after ${limits.timeoutMs / 1000} s`;
-    if (result.code === 'OUTPUT')
-        return `stopped: it wrote more than ${limits.maxOutputBytes / 1024 / 1024} MiB of output`;
-    if (result.code === 'MEMORY')
-        return `stopped: it used more than ${Math.round(limits.maxMemoryBytes / 1024 / 1024)} MiB of memory`;
-    return (clip(result.stderr.trim().split('\n').slice(-3).join(' '), 500) || `exit code ${String(result.code)}`);
-}
-/**
- * The path of a program: `name` itself when it is a path, else the first executable of that name on this process's
- * PATH; null when there is none. Lets a tool run with an empty PATH of its own.
- */
-async function findExecutable(name) {
-    const executable = (path) => (0,promises_namespaceObject.access)(path, external_node_fs_namespaceObject.constants.X_OK).then(() => path, () => null);
-    if (name.includes('/') || (0,external_node_path_namespaceObject.isAbsolute)(name))
-        return executable((0,external_node_path_namespaceObject.resolve)(name));
-    // Windows finds `helm` as `helm.exe`: the extensions it tries are in PATHEXT.
-    const extensions = process.platform === 'win32' ? ['', ...(process.env.PATHEXT ?? '.EXE;.CMD;.BAT;.COM').split(';')] : [''];
-    for (const dir of (process.env.PATH ?? '').split(external_node_path_namespaceObject.delimiter)) {
-        if (dir === '')
-            continue;
-        for (const extension of extensions) {
-            const found = await executable((0,external_node_path_namespaceObject.join)(dir, name + extension));
-            if (found !== null)
-                return found;
-        }
-    }
-    return null;
-}
-/**
- * At most `limit` characters, cut between words: the secret filter recognises a value it knows only whole, so a cut
- * must not leave the start of one (a secretGenerator literal that kustomize quotes) at the end of the line.
- */
-function clip(text, limit) {
-    if (text.length <= limit)
-        return text;
-    const cut = text.lastIndexOf(' ', limit - 1);
-    return `${text.slice(0, cut > 0 ? cut : 0)} …`;
-}
-/**
- * A renderer that is not there is an error of the chart or overlay it would have rendered: what it would have checked is
- * unchecked. The message says how to install it, or how to leave rendering off on purpose.
- */
-function missingTool(tool, named) {
-    const variable = tool === 'helm' ? 'KUBE_TOKEN_GUARD_HELM' : 'KUBE_TOKEN_GUARD_KUSTOMIZE';
-    const where = named ? `${variable} names ${named}, which is not an executable` : `${tool} is not on PATH`;
-    const install = tool === 'helm'
-        ? 'install helm 3.16 or later (https://helm.sh/docs/intro/install/)'
-        : 'install kustomize (https://kubectl.docs.kubernetes.io/installation/kustomize/)';
-    return `${where}, so this is not ${tool === 'helm' ? 'rendered' : 'built'}: ${install}, or set \`render: false\` in the config to leave charts and overlays unchecked`;
-}
-
-;// CONCATENATED MODULE: ./src/adapters/kustomize.ts
-
-
-
-
-
-
-
-
-const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
-function toPosix(path) {
-    return path.split(external_node_path_namespaceObject.sep).join('/');
-}
-/**
- * The overlays to build: folders with a kustomization that no other kustomization of the repository includes
- * (as a resource, base or component). Those it includes are built as part of them. A Component
- * (`kind: Component`) is never built alone, which kustomize refuses: only through the overlays that include it (the
- * files of one that none includes are scanned as plain manifests, see unbuilt.ts).
- */
-async function findOverlays(root, kustomizationDirs) {
-    const included = new Set();
-    for (const dir of kustomizationDirs) {
-        const text = await kustomize_readKustomization(root, dir);
-        if (text === null)
-            continue;
-        let content;
-        try {
-            content = (0,dist/* parse */.qg)(text);
-        }
-        catch {
-            continue;
-        }
-        if (typeof content !== 'object' || content === null)
-            continue;
-        const record = content;
-        if (record.kind === 'Component')
-            included.add(dir);
-        for (const field of ['resources', 'bases', 'components']) {
-            const entries = record[field];
-            if (!Array.isArray(entries))
-                continue;
-            for (const entry of entries) {
-                if (typeof entry !== 'string' || /^[a-z]+:\/\//i.test(entry) || entry.includes('?'))
-                    continue;
-                included.add(toPosix((0,external_node_path_namespaceObject.relative)(root, (0,external_node_path_namespaceObject.resolve)(root, dir, entry))));
-            }
-        }
-    }
-    return kustomizationDirs.filter((dir) => !included.has(dir)).sort();
-}
-/** The text of a folder's kustomization file, whichever of its names it has, or null. */
-async function kustomize_readKustomization(root, dir) {
-    for (const name of KUSTOMIZATION_FILES) {
-        try {
-            return await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, dir, name), 'utf8');
-        }
-        catch {
-            // try the next name
-        }
-    }
-    return null;
-}
-/**
- * Builds an overlay with the real `kustomize build`, through a wrapper kustomization that adds origin annotations,
- * so each resource can be reported on the file it was written in. The user's files are not touched.
- */
-async function buildOverlay(root, dir, options = {}) {
-    const started = performance.now();
-    const result = { dir, files: [], errors: [], notices: [], milliseconds: 0 };
-    const label = dir === '' ? 'kustomization.yaml' : `${dir}/kustomization.yaml`;
-    const refuse = (message, file = label) => {
-        result.errors.push({ file, line: null, message });
-        result.milliseconds = Math.round(performance.now() - started);
-        return result;
-    };
-    // Remote bases, files named by URL and paths leaving the repository are refused before kustomize runs; the error
-    // sits on the kustomization at fault, which may be a base of the overlay.
-    const refusal = await overlayRefusal(root, dir);
-    if (refusal !== null) {
-        const own = refusal.file === null || external_node_path_namespaceObject.posix.dirname(refusal.file) === (dir === '' ? '.' : dir);
-        const overlay = own ? 'the overlay' : `the overlay ${dir === '' ? '.' : dir}`;
-        return refuse(`${refusal.reason}; ${overlay} is not built`, refusal.file ?? label);
-    }
-    const limits = limitsBefore(options.deadline, options.limits);
-    if (limits === null)
-        return refuse('not built: the time budget for rendering ran out');
-    const binary = await findExecutable(options.binary ?? 'kustomize');
-    if (binary === null)
-        return refuse(missingTool('kustomize', options.binary));
-    const wrapper = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'ktg-kustomize-'));
-    try {
-        const target = toPosix((0,external_node_path_namespaceObject.relative)(wrapper, (0,external_node_path_namespaceObject.resolve)(root, dir)));
-        await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(wrapper, 'kustomization.yaml'), `resources:\n  - ${JSON.stringify(target)}\nbuildMetadata: [originAnnotations]\n`);
-        const output = await runTool(binary, 
-        // kustomize's default restrictor: a kustomization reads files only below its own folder (bases are folders
-        // of their own), so an overlay cannot pull a file of the runner, such as ~/.ssh or /etc, into the output.
-        ['build', '--', wrapper], 
-        // No PATH: kustomize needs no other program, and without git on it no remote base can be cloned.
-        { PATH: '', HOME: wrapper }, wrapper, limits);
-        if (output.code === 'ENOENT') {
-            result.errors.push({ file: label, line: null, message: missingTool('kustomize', options.binary) });
-            return result;
-        }
-        if (output.code !== 0) {
-            const reason = failureReason(output, limits);
-            result.errors.push({ file: label, line: null, message: `kustomize build failed: ${reason}` });
-            return result;
-        }
-        const bySource = new Map();
-        for (const document of (0,dist/* parseAllDocuments */.hR)(output.stdout)) {
-            if (document.errors.length > 0 || !document.contents)
-                continue;
-            const origin = document.getIn(['metadata', 'annotations', ORIGIN_ANNOTATION]);
-            const path = typeof origin === 'string' ? (/^path:\s*(.+)$/m.exec(origin)?.[1]?.trim() ?? null) : null;
-            document.deleteIn(['metadata', 'annotations', ORIGIN_ANNOTATION]);
-            const annotations = document.getIn(['metadata', 'annotations']);
-            if (annotations?.items?.length === 0)
-                document.deleteIn(['metadata', 'annotations']);
-            const source = path ? toPosix((0,external_node_path_namespaceObject.relative)(root, (0,external_node_path_namespaceObject.resolve)(wrapper, path))) : label;
-            const documents = bySource.get(source);
-            if (documents)
-                documents.push(document.toString());
-            else
-                bySource.set(source, [document.toString()]);
-        }
-        for (const [path, documents] of bySource) {
-            const file = {
-                path,
-                text: documents.join('---\n'),
-                rendered: true,
-                renderedBy: `overlay ${dir || '.'}`,
-            };
-            // The resource file users edit: findings point at its lines. It is read only inside the repository.
-            if (path !== label) {
-                const text = await readInside(root, path).catch(() => null);
-                if (text !== null)
-                    file.origin = { text };
-            }
-            result.files.push(file);
-        }
-        return result;
-    }
-    finally {
-        result.milliseconds = Math.round(performance.now() - started);
-        await (0,promises_namespaceObject.rm)(wrapper, { recursive: true, force: true });
-    }
-}
-/** Folders (relative to the root) holding a kustomization, from a list of repository paths. */
-function kustomizationDirs(paths) {
-    const dirs = new Set();
-    for (const path of paths) {
-        const name = path.slice(path.lastIndexOf('/') + 1);
-        if (KUSTOMIZATION_FILES.includes(name))
-            dirs.add((0,external_node_path_namespaceObject.dirname)(path) === '.' ? '' : toPosix((0,external_node_path_namespaceObject.dirname)(path)));
-    }
-    return [...dirs].sort();
-}
-
-;// CONCATENATED MODULE: ./src/adapters/decode.ts
-const decode_MAX_FILE_BYTES = 20 * 1024 * 1024;
-/** A file's bytes as a SourceFile, or the reason it is not scanned. */
-function decodeFile(path, buffer) {
-    if (buffer.length > decode_MAX_FILE_BYTES)
-        return tooLarge(path);
-    // kubectl reads UTF-16 behind a byte order mark (and UTF-8 with or without one), so the scan does too.
-    const encoding = buffer[0] === 0xff && buffer[1] === 0xfe
-        ? 'utf-16le'
-        : buffer[0] === 0xfe && buffer[1] === 0xff
-            ? 'utf-16be'
-            : null;
-    if (encoding !== null) {
-        const text = new TextDecoder(encoding).decode(buffer.subarray(2));
-        if (text.includes('\0'))
-            return binary(path);
-        return { path, text, encoding };
-    }
-    if (buffer.includes(0))
-        return binary(path);
-    return { path, text: buffer.toString('utf8').replace(/^\uFEFF/, '') };
-}
-function binary(path) {
-    return {
-        file: path,
-        line: null,
-        message: 'binary content (NUL bytes, and no UTF-16 byte order mark); not scanned',
-    };
-}
-function tooLarge(path) {
-    return { file: path, line: null, message: `larger than ${decode_MAX_FILE_BYTES / 1024 / 1024} MiB; not scanned` };
-}
-
-;// CONCATENATED MODULE: ./src/adapters/pool.ts
-/** Runs `work` over `items`, `parallel` at a time, keeping the order of the results. */
-async function pooled(items, parallel, work) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await work(items[index]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
-    return results;
-}
-
-;// CONCATENATED MODULE: ./src/adapters/unbuilt.ts
-/**
- * Manifests no build reads. Files in a chart or kustomization folder are left to helm and kustomize, but a file
- * neither reads is still applied by `kubectl apply -f <folder>`: a `Kustomization` or `Chart.yaml` dropped beside
- * plain manifests would otherwise hide them from the check. Such a file is scanned as a plain manifest when it holds
- * complete Kubernetes objects; in a kustomization folder, one that does not is named in a notice.
- */
-
-
-
-
-/** Files a chart's build reads itself, besides its templates and subcharts. */
-const CHART_FILES = /^(Chart\.ya?ml|Chart\.lock|values[^/]*\.(ya?ml|json)|values\.schema\.json|requirements\.ya?ml)$/;
-/** Whether helm or kustomize reads this file of its folder by its place alone. */
-function readByItsBuild(file) {
-    const name = external_node_path_namespaceObject.posix.basename(file.path);
-    if (file.chart === null)
-        return KUSTOMIZATION_FILES.includes(name);
-    const inChart = file.chart === '' ? file.path : file.path.slice(file.chart.length + 1);
-    return /^(templates|charts)\//.test(inChart) || CHART_FILES.test(inChart);
-}
-/**
- * Of the files held in chart and kustomization folders, those no build reads: scanned when they hold complete objects.
- * `read` gives a file decoded (from the working tree or a git revision), or why it cannot be; null when it is not
- * there (or is a link leading out).
- */
-async function unbuiltManifests(held, kustomizationDirs, read) {
-    const outcome = { files: [], errors: [], notices: [] };
-    const candidates = held.filter((file) => !readByItsBuild(file));
-    if (candidates.length === 0)
-        return outcome;
-    const referenced = new Set();
-    for (const dir of kustomizationDirs) {
-        for (const name of KUSTOMIZATION_FILES) {
-            const kustomization = await read(dir === '' ? name : `${dir}/${name}`);
-            if (kustomization === null)
-                continue;
-            if (!('text' in kustomization))
-                break;
-            let content;
-            try {
-                content = (0,dist/* parse */.qg)(kustomization.text, { maxAliasCount: 100 });
-            }
-            catch {
-                break;
-            }
-            for (const path of kustomizationReferences(dir, content))
-                referenced.add(path);
-            break;
-        }
-    }
-    for (const file of candidates) {
-        if (referenced.has(file.path))
-            continue;
-        const decoded = await read(file.path);
-        if (decoded === null)
-            continue;
-        if (!('text' in decoded)) {
-            outcome.errors.push(decoded);
-        }
-        else if (holdsCompleteObjects(decoded.text)) {
-            outcome.files.push(decoded);
-        }
-        else if (file.chart === null) {
-            outcome.notices.push({
-                file: file.path,
-                message: 'no kustomization here reads it and it holds no complete Kubernetes object (apiVersion, kind and name); not checked',
-            });
-        }
-    }
-    return outcome;
-}
-/** Whether every document of a text is a complete Kubernetes object, and there is one at least. */
-function holdsCompleteObjects(text) {
-    let documents;
-    try {
-        documents = [];
-        (0,js_yaml/* loadAll */.gh)(text, (document) => documents.push(document), { json: true });
-    }
-    catch {
-        return false;
-    }
-    const objects = documents.filter((document) => document !== null && document !== undefined);
-    return (objects.length > 0 &&
-        objects.every((object) => {
-            if (typeof object !== 'object' || Array.isArray(object))
-                return false;
-            const record = object;
-            const metadata = record.metadata;
-            return (typeof record.apiVersion === 'string' &&
-                typeof record.kind === 'string' &&
-                typeof metadata === 'object' &&
-                metadata !== null &&
-                typeof metadata.name === 'string');
-        }));
-}
-
-;// CONCATENATED MODULE: ./src/adapters/files.ts
-
-
-
-
-
-
-
-
-
-
-const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
-/** Files read at the same time: enough to keep the thread pool busy, few enough to bound open descriptors. */
-const READ_CONCURRENCY = 16;
-function files_toPosix(path) {
-    return path.split(external_node_path_namespaceObject.sep).join('/');
-}
-function matchesAny(path, globs) {
-    return globs.some((glob) => (0,esm/* minimatch */.xF)(path, glob, { dot: true }));
-}
-/** Picks the files to scan from a repository listing (paths relative to the root, forward slashes). */
-function selectPaths(paths, include, exclude) {
-    const charts = paths
-        .filter((path) => path === 'Chart.yaml' || path.endsWith('/Chart.yaml'))
-        .map((path) => path.slice(0, -'Chart.yaml'.length).replace(/\/$/, ''));
-    const chartOf = (path) => charts
-        .filter((chart) => chart === '' || path.startsWith(`${chart}/`))
-        .sort((a, b) => a.length - b.length)[0];
-    const kustomizations = kustomizationDirs(paths).filter((dir) => chartOf(`${dir}/x`) === undefined);
-    const inKustomization = (path) => kustomizations.some((dir) => dir === '' || path.startsWith(`${dir}/`));
-    const skipped = (path) => path.split('/').some((part) => SKIPPED_DIRECTORIES.has(part));
-    const selected = [];
-    const held = [];
-    for (const path of [...paths].sort()) {
-        if (skipped(path) || !matchesAny(path, include) || matchesAny(path, exclude))
-            continue;
-        const chart = chartOf(path);
-        if (chart !== undefined)
-            held.push({ path, chart });
-        else if (inKustomization(path))
-            held.push({ path, chart: null });
-        else
-            selected.push(path);
-    }
-    return { selected, charts: charts.sort(), kustomizations, held };
-}
-/**
- * Reads the files to scan below `root`: named files always, folders walked with the include/exclude globs. Nothing
- * outside `root` is read, whatever symlinks say; Helm charts are left to the chart renderer.
- */
-async function collectFiles(options) {
-    const root = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(options.root));
-    const result = { files: [], charts: [], kustomizations: [], errors: [], notices: [] };
-    const seen = new Set();
-    // Files are found first and read afterwards, several at a time: one at a time, the three file-system calls a file
-    // takes (realpath, stat, read) each wait for a round trip through libuv's thread pool.
-    const found = [];
-    const addFile = (absolute, explicit) => {
-        const path = files_toPosix((0,external_node_path_namespaceObject.relative)(root, absolute));
-        if (seen.has(path))
-            return;
-        if (!explicit && (!matchesAny(path, options.include) || matchesAny(path, options.exclude)))
-            return;
-        seen.add(path);
-        found.push({ path, absolute });
-    };
-    const readFound = async ({ path, absolute }) => {
-        const real = await (0,promises_namespaceObject.realpath)(absolute);
-        if (real !== root && !real.startsWith(root + external_node_path_namespaceObject.sep)) {
-            return { file: path, message: 'links outside the scanned root; skipped' };
-        }
-        // Checked before reading, so a huge file is never loaded.
-        return (await (0,promises_namespaceObject.stat)(real)).size > decode_MAX_FILE_BYTES ? tooLarge(path) : decodeFile(path, await (0,promises_namespaceObject.readFile)(real));
-    };
-    // Files in chart and kustomization folders are their builds' to read; those no build reads are judged afterwards.
-    const held = [];
-    const addHeld = (absolute, chart) => {
-        const path = files_toPosix((0,external_node_path_namespaceObject.relative)(root, absolute));
-        if (matchesAny(path, options.include) && !matchesAny(path, options.exclude))
-            held.push({ path, chart });
-    };
-    /** `chart`: the chart folder being walked; `inKustomization`: below a kustomization (and not in a chart). */
-    const walk = async (directory, inKustomization, chart) => {
-        const entries = await (0,promises_namespaceObject.readdir)(directory, { withFileTypes: true });
-        const here = files_toPosix((0,external_node_path_namespaceObject.relative)(root, directory));
-        if (chart === null && entries.some((entry) => entry.name === 'Chart.yaml' && entry.isFile())) {
-            result.charts.push(here);
-            chart = here;
-        }
-        if (chart === null &&
-            entries.some((entry) => KUSTOMIZATION_FILES.includes(entry.name) && entry.isFile())) {
-            result.kustomizations.push(here);
-            inKustomization = true;
-        }
-        entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-        for (const entry of entries) {
-            const absolute = (0,external_node_path_namespaceObject.join)(directory, entry.name);
-            if (entry.isDirectory()) {
-                // A chart's templates and subcharts are helm's alone.
-                const rendered = chart === here && (entry.name === 'templates' || entry.name === 'charts');
-                if (!SKIPPED_DIRECTORIES.has(entry.name) && !rendered)
-                    await walk(absolute, inKustomization, chart);
-            }
-            else if (entry.isFile() || entry.isSymbolicLink()) {
-                if (entry.isSymbolicLink() && !(await (0,promises_namespaceObject.stat)(absolute).catch(() => null))?.isFile())
-                    continue;
-                if (chart !== null)
-                    addHeld(absolute, chart);
-                else if (inKustomization)
-                    addHeld(absolute, null);
-                else
-                    addFile(absolute, false);
-            }
-        }
-    };
-    for (const given of options.paths.length > 0 ? options.paths : ['.']) {
-        const absolute = (0,external_node_path_namespaceObject.resolve)(options.root, given);
-        const info = await (0,promises_namespaceObject.lstat)(absolute).catch(() => null);
-        if (!info)
-            throw new ConfigurationError(`${given}: no such file or directory`);
-        const real = await (0,promises_namespaceObject.realpath)(absolute);
-        if (real !== root && !real.startsWith(root + external_node_path_namespaceObject.sep)) {
-            throw new ConfigurationError(`${given}: outside the scanned root ${root}`);
-        }
-        if ((await (0,promises_namespaceObject.stat)(real)).isDirectory())
-            await walk(real, false, null);
-        else
-            addFile(real, true);
-    }
-    for (const outcome of await pooled(found, READ_CONCURRENCY, readFound)) {
-        if ('text' in outcome)
-            result.files.push(outcome);
-        else if ('line' in outcome)
-            result.errors.push(outcome);
-        else
-            result.notices.push(outcome);
-    }
-    const readInRoot = async (path) => {
-        const real = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.join)(root, path)).catch(() => null);
-        if (real === null || (real !== root && !real.startsWith(root + external_node_path_namespaceObject.sep)))
-            return null;
-        return (await (0,promises_namespaceObject.stat)(real)).size > decode_MAX_FILE_BYTES ? tooLarge(path) : decodeFile(path, await (0,promises_namespaceObject.readFile)(real));
-    };
-    addUnbuilt(result, await unbuiltManifests(held, result.kustomizations, readInRoot));
-    return result;
-}
-/** Adds the manifests no build reads to a collection, and keeps its files in path order. */
-function addUnbuilt(result, unbuilt) {
-    append(result.files, unbuilt.files);
-    append(result.errors, unbuilt.errors);
-    append(result.notices, unbuilt.notices);
-    result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-/** The files to scan at a git revision, read from the object store (the working tree may hold another commit). */
-async function collectFromGit(repo, rev, include, exclude) {
-    const { selected, charts, kustomizations, held } = selectPaths(await repo.listFiles(rev), include, exclude);
-    const contents = await repo.readFiles(rev, selected);
-    const result = { files: [], charts, kustomizations, errors: [], notices: [] };
-    for (const path of selected) {
-        const buffer = contents.get(path);
-        if (!buffer)
-            continue;
-        const decoded = decodeFile(path, buffer);
-        if ('text' in decoded)
-            result.files.push(decoded);
-        else
-            result.errors.push(decoded);
-    }
-    const wanted = [
-        ...held.map((file) => file.path),
-        ...kustomizations.flatMap((dir) => KUSTOMIZATION_FILES.map((name) => (dir === '' ? name : `${dir}/${name}`))),
-    ];
-    const heldContents = await repo.readFiles(rev, wanted);
-    const readAtRev = async (path) => {
-        const buffer = heldContents.get(path);
-        return buffer ? decodeFile(path, buffer) : null;
-    };
-    addUnbuilt(result, await unbuiltManifests(held, kustomizations, readAtRev));
-    return result;
 }
 
 ;// CONCATENATED MODULE: ./src/adapters/git.ts
@@ -52601,6 +51732,8 @@ function verified(doc, text, edit, keyPath, valueText) {
     }
 }
 
+// EXTERNAL MODULE: ./node_modules/minimatch/dist/esm/index.js + 8 modules
+var esm = __nccwpck_require__(1138);
 ;// CONCATENATED MODULE: ./src/core/api-clients.ts
 /**
  * Which workloads call the Kubernetes API, judged from evidence and never from a guess: a token fix must not break a
@@ -53323,6 +52456,182 @@ function configSchema() {
     };
 }
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/adapters/process.ts
+
+
+
+
+/**
+ * Renders never reach the network: a chart repository or a remote kustomize base would be a download of code the
+ * pull request chose. Every proxy points at a closed local port, so a fetch by name fails at once; git may use no
+ * protocol at all (kustomize clones remote bases with it). Go bypasses proxies for loopback addresses, so remote
+ * references are also refused before a build (`kustomize-sources.ts`) and helm's schema loader is switched off.
+ */
+const OFFLINE = {
+    HTTP_PROXY: 'http://127.0.0.1:9',
+    HTTPS_PROXY: 'http://127.0.0.1:9',
+    http_proxy: 'http://127.0.0.1:9',
+    https_proxy: 'http://127.0.0.1:9',
+    NO_PROXY: '',
+    no_proxy: '',
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_ALLOW_PROTOCOL: 'kube-token-guard-allows-none',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+};
+const DEFAULT_TOOL_LIMITS = {
+    timeoutMs: 60_000,
+    maxOutputBytes: 64 * 1024 * 1024,
+    maxMemoryBytes: 2 * 1024 * 1024 * 1024,
+};
+/**
+ * The bounds of a run that must end by `deadline` (a `performance.now()` time shared by several runs): the timeout is
+ * cut to the time left. Null when none is left.
+ */
+function limitsBefore(deadline, overrides = {}) {
+    const limits = { ...DEFAULT_TOOL_LIMITS, ...overrides };
+    if (deadline === undefined)
+        return limits;
+    const left = Math.floor(deadline - performance.now());
+    return left > 0 ? { ...limits, timeoutMs: Math.min(limits.timeoutMs, left) } : null;
+}
+/** Standard error kept from a tool: its last lines name the failure. */
+const MAX_STDERR_BYTES = 64 * 1024;
+const MEMORY_POLL_MS = 100;
+/**
+ * Runs a rendering tool without a shell, offline, in `cwd` (a scratch folder: a relative path the tool writes to lands
+ * there), with a timeout and bounds on its output and memory; never rejects. The tool runs in a process group of its
+ * own, so anything it starts is stopped with it.
+ */
+function runTool(binary, args, env, cwd, limits = DEFAULT_TOOL_LIMITS) {
+    return new Promise((done) => {
+        let child;
+        try {
+            child = (0,external_node_child_process_namespaceObject.spawn)(binary, args, {
+                cwd,
+                env: { ...env, ...OFFLINE, GOMEMLIMIT: String(Math.floor(limits.maxMemoryBytes / 2)) },
+                stdio: ['ignore', 'pipe', 'pipe'],
+                // A group of its own, so stopping it stops what it started (on Windows a new group would open a console).
+                detached: process.platform !== 'win32',
+                windowsHide: true,
+            });
+        }
+        catch (error) {
+            done({ code: error.code ?? 1, stdout: '', stderr: String(error) });
+            return;
+        }
+        const out = [];
+        let outBytes = 0;
+        let err = '';
+        let stopped = null;
+        const stop = (reason) => {
+            if (stopped !== null)
+                return;
+            stopped = reason;
+            try {
+                if (child.pid !== undefined)
+                    process.kill(-child.pid, 'SIGKILL');
+            }
+            catch {
+                child.kill('SIGKILL');
+            }
+        };
+        child.stdout.on('data', (chunk) => {
+            if (stopped !== null)
+                return;
+            outBytes += chunk.length;
+            if (outBytes > limits.maxOutputBytes)
+                stop('OUTPUT');
+            else
+                out.push(chunk);
+        });
+        child.stderr.setEncoding('utf8').on('data', (chunk) => {
+            err = (err + chunk).slice(-MAX_STDERR_BYTES);
+        });
+        const timer = setTimeout(() => stop('TIMEOUT'), limits.timeoutMs);
+        const watch = setInterval(() => {
+            if (child.pid === undefined)
+                return;
+            void residentBytes(child.pid).then((bytes) => {
+                if (bytes !== null && bytes > limits.maxMemoryBytes)
+                    stop('MEMORY');
+            });
+        }, MEMORY_POLL_MS);
+        let settled = false;
+        const finish = (code) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            clearInterval(watch);
+            done({ code: stopped ?? code, stdout: Buffer.concat(out).toString('utf8'), stderr: err });
+        };
+        child.on('error', (error) => finish(error.code ?? 1));
+        child.on('close', (code) => finish(code ?? 1));
+    });
+}
+/** The resident memory of a process from Linux's `/proc`, or null where there is none (macOS) or it has ended. */
+async function residentBytes(pid) {
+    const status = await (0,promises_namespaceObject.readFile)(`/proc/${pid}/status`, 'utf8').catch(() => null);
+    const kilobytes = status === null ? null : /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
+    return kilobytes ? Number(kilobytes) * 1024 : null;
+}
+/** Why a tool run failed, in one line: a bound it hit, or the end of what it wrote to stderr. */
+function failureReason(result, limits = DEFAULT_TOOL_LIMITS) {
+    if (result.code === 'TIMEOUT')
+        return `timed out after ${limits.timeoutMs / 1000} s`;
+    if (result.code === 'OUTPUT')
+        return `stopped: it wrote more than ${limits.maxOutputBytes / 1024 / 1024} MiB of output`;
+    if (result.code === 'MEMORY')
+        return `stopped: it used more than ${Math.round(limits.maxMemoryBytes / 1024 / 1024)} MiB of memory`;
+    return (clip(result.stderr.trim().split('\n').slice(-3).join(' '), 500) || `exit code ${String(result.code)}`);
+}
+/**
+ * The path of a program: `name` itself when it is a path, else the first executable of that name on this process's
+ * PATH; null when there is none. Lets a tool run with an empty PATH of its own.
+ */
+async function findExecutable(name) {
+    const executable = (path) => (0,promises_namespaceObject.access)(path, external_node_fs_namespaceObject.constants.X_OK).then(() => path, () => null);
+    if (name.includes('/') || (0,external_node_path_namespaceObject.isAbsolute)(name))
+        return executable((0,external_node_path_namespaceObject.resolve)(name));
+    // Windows finds `helm` as `helm.exe`: the extensions it tries are in PATHEXT.
+    const extensions = process.platform === 'win32' ? ['', ...(process.env.PATHEXT ?? '.EXE;.CMD;.BAT;.COM').split(';')] : [''];
+    for (const dir of (process.env.PATH ?? '').split(external_node_path_namespaceObject.delimiter)) {
+        if (dir === '')
+            continue;
+        for (const extension of extensions) {
+            const found = await executable((0,external_node_path_namespaceObject.join)(dir, name + extension));
+            if (found !== null)
+                return found;
+        }
+    }
+    return null;
+}
+/**
+ * At most `limit` characters, cut between words: the secret filter recognises a value it knows only whole, so a cut
+ * must not leave the start of one (a secretGenerator literal that kustomize quotes) at the end of the line.
+ */
+function clip(text, limit) {
+    if (text.length <= limit)
+        return text;
+    const cut = text.lastIndexOf(' ', limit - 1);
+    return `${text.slice(0, cut > 0 ? cut : 0)} …`;
+}
+/**
+ * A renderer that is not there is an error of the chart or overlay it would have rendered: what it would have checked is
+ * unchecked. The message says how to install it, or how to leave rendering off on purpose.
+ */
+function missingTool(tool, named) {
+    const variable = tool === 'helm' ? 'KUBE_TOKEN_GUARD_HELM' : 'KUBE_TOKEN_GUARD_KUSTOMIZE';
+    const where = named ? `${variable} names ${named}, which is not an executable` : `${tool} is not on PATH`;
+    const install = tool === 'helm'
+        ? 'install helm 3.16 or later (https://helm.sh/docs/intro/install/)'
+        : 'install kustomize (https://kubectl.docs.kubernetes.io/installation/kustomize/)';
+    return `${where}, so this is not ${tool === 'helm' ? 'rendered' : 'built'}: ${install}, or set \`render: false\` in the config to leave charts and overlays unchecked`;
+}
+
 ;// CONCATENATED MODULE: ./src/adapters/helm.ts
 
 
@@ -53773,6 +53082,427 @@ async function probeTemplateFixes(options, before, report, timeLeft, deadline, t
     }
 }
 
+;// CONCATENATED MODULE: ./src/adapters/kustomize-sources.ts
+/**
+ * What an overlay may read, checked before `kustomize build` runs: nothing remote and nothing outside the repository.
+ *
+ * kustomize clones any base that looks like a git URL (`https://`, `ssh://`, `git@host:`, `github.com/...`) and
+ * fetches any file named by an `http(s)://` URL, and a base may be any folder of the machine (`../../..`). Go sends
+ * requests for loopback addresses past every proxy, so the offline environment alone does not stop
+ * `http://127.0.0.1/...`. Every kustomization an overlay reaches, and every plugin configuration it names, is read here
+ * first; one remote reference or one path leaving the repository refuses the whole overlay, with the reason.
+ */
+
+
+
+
+const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+/** Fields whose entries are kustomizations (folders) or files kustomize loads, local or remote. */
+const TARGET_FIELDS = ['resources', 'bases', 'components', 'generators', 'transformers', 'validators'];
+/** Fields whose entries configure plugins: a file, a folder, or an inline configuration. */
+const PLUGIN_FIELDS = new Set(['generators', 'transformers', 'validators']);
+/** Maps of free text (an annotation may be a URL), never paths. */
+const FREE_TEXT = new Set(['metadata', 'annotations', 'labels', 'commonAnnotations', 'commonLabels']);
+/** More kustomizations than any repository has; a graph beyond it is refused rather than walked for ever. */
+const MAX_KUSTOMIZATIONS = 2_000;
+const MAX_CONFIG_BYTES = 1024 * 1024;
+const URL_LIKE = /^\s*[a-z][a-z0-9+.-]*:\/\//i;
+/** Whether kustomize would fetch `entry` of a resources-like field: its own test for a git URL, and any URL. */
+function isRemoteReference(entry) {
+    const text = entry.trim().replace(/^git::/i, '');
+    return URL_LIKE.test(text) || /^[a-z][a-z0-9-]*@/i.test(text) || /^github\.com[/:]/i.test(text);
+}
+/**
+ * Why the overlay at `dir` (relative to `root`) must not be built, or null when every kustomization it reaches and
+ * every file they name stay inside the repository and nothing is remote.
+ */
+async function overlayRefusal(root, dir) {
+    const refuse = (file, reason) => ({ file, reason });
+    const queue = [dir];
+    const seen = new Set();
+    for (let current = queue.shift(); current !== undefined; current = queue.shift()) {
+        if (seen.has(current))
+            continue;
+        seen.add(current);
+        if (seen.size > MAX_KUSTOMIZATIONS) {
+            return refuse(null, `it reaches more than ${MAX_KUSTOMIZATIONS} kustomizations`);
+        }
+        if (insidePath(root, current) === null || !(await resolvesInside(root, current))) {
+            return refuse(null, `${display(current)} is outside the repository`);
+        }
+        const link = await linkLeaving(root, current);
+        if (link !== null)
+            return refuse(null, `${link} is a symbolic link leaving the repository`);
+        const found = await readKustomization(root, current);
+        if (found === null)
+            continue;
+        const { file, documents } = found;
+        if (typeof documents === 'string')
+            return refuse(file, documents);
+        const content = plainValue(documents[0]);
+        if (content === TOO_MANY_ALIASES)
+            return refuse(file, 'uses more aliases than any kustomization needs');
+        if (!isRecord(content))
+            continue;
+        const url = urlIn(content);
+        if (url) {
+            return refuse(file, `${url.path} is a remote reference (${url.value}); only files of the repository are read`);
+        }
+        for (const field of TARGET_FIELDS) {
+            const entries = content[field];
+            if (!Array.isArray(entries))
+                continue;
+            for (const entry of entries) {
+                if (typeof entry !== 'string')
+                    continue;
+                if (PLUGIN_FIELDS.has(field) && entry.includes('\n')) {
+                    const reason = configRefusal(entry);
+                    if (reason)
+                        return refuse(file, `${field}: ${reason}`);
+                    continue;
+                }
+                if (isRemoteReference(entry)) {
+                    return refuse(file, `${field} names a remote base (${entry.trim()}); only files of the repository are read`);
+                }
+                const target = posixJoin(current, entry.trim());
+                if (insidePath(root, target) === null || !(await resolvesInside(root, target))) {
+                    return refuse(file, `${field} names ${entry.trim()}, outside the repository`);
+                }
+                const info = await (0,promises_namespaceObject.stat)((0,external_node_path_namespaceObject.join)(root, target)).catch(() => null);
+                if (info?.isDirectory())
+                    queue.push(target);
+                else if (info?.isFile() && PLUGIN_FIELDS.has(field)) {
+                    const reason = await pluginFileRefusal(root, target);
+                    if (reason)
+                        return refuse(target, reason);
+                }
+            }
+        }
+        for (const path of localFiles(content)) {
+            const target = posixJoin(current, path);
+            if (insidePath(root, target) === null || !(await resolvesInside(root, target))) {
+                return refuse(file, `${path} is outside the repository`);
+            }
+        }
+    }
+    return null;
+}
+/** A kustomization file of a folder, parsed; a string when it cannot be read as YAML (refused: kustomize may). */
+async function readKustomization(root, dir) {
+    for (const name of KUSTOMIZATION_FILES) {
+        const file = dir === '' ? name : `${dir}/${name}`;
+        const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, file), 'utf8').catch(() => null);
+        if (text === null)
+            continue;
+        return { file, documents: parseYaml(text) };
+    }
+    return null;
+}
+function parseYaml(text) {
+    if (text.length > MAX_CONFIG_BYTES)
+        return 'larger than 1 MiB';
+    const documents = (0,dist/* parseAllDocuments */.hR)(text, { version: '1.1', prettyErrors: false });
+    if (!Array.isArray(documents))
+        return 'cannot be read as YAML';
+    const error = documents.flatMap((document) => document.errors)[0];
+    // The parser's message quotes the source line; the code and position say enough without quoting it.
+    return error ? `cannot be read as YAML (${error.code} at offset ${error.pos[0]})` : documents;
+}
+/** Why an inline or file plugin configuration must not be used: a URL in a field kustomize would load. */
+function configRefusal(text) {
+    const documents = parseYaml(text);
+    if (typeof documents === 'string')
+        return `a plugin configuration ${documents}`;
+    for (const document of documents) {
+        const value = plainValue(document);
+        if (value === TOO_MANY_ALIASES)
+            return 'a plugin configuration uses more aliases than any needs';
+        const url = urlIn(value);
+        if (url)
+            return `${url.path} of a plugin configuration is a remote reference (${url.value})`;
+    }
+    return null;
+}
+async function pluginFileRefusal(root, file) {
+    const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, file), 'utf8').catch(() => null);
+    return text === null ? null : configRefusal(text);
+}
+const TOO_MANY_ALIASES = Symbol('too many aliases');
+/** A document as plain data; an alias bomb (which the parser refuses to expand) is answered, not thrown. */
+function plainValue(document) {
+    try {
+        return document?.toJS({ maxAliasCount: 100 });
+    }
+    catch {
+        return TOO_MANY_ALIASES;
+    }
+}
+/** The first string (outside free-text maps) that is a URL, with where it is. */
+function urlIn(value, path = '') {
+    if (typeof value === 'string')
+        return URL_LIKE.test(value) ? { path: path || '(value)', value } : null;
+    if (Array.isArray(value)) {
+        for (const [index, item] of value.entries()) {
+            const found = urlIn(item, `${path}[${index}]`);
+            if (found)
+                return found;
+        }
+    }
+    else if (isRecord(value)) {
+        for (const [key, item] of Object.entries(value)) {
+            if (FREE_TEXT.has(key))
+                continue;
+            const found = urlIn(item, path ? `${path}.${key}` : key);
+            if (found)
+                return found;
+        }
+    }
+    return null;
+}
+/**
+ * The files of the repository (paths from its root) a kustomization in `dir` reads: resources, bases, components and
+ * plugin configurations that are files, patches, generator sources, CRDs and configurations. Remote entries are left
+ * out (the build refuses them).
+ */
+function kustomizationReferences(dir, content) {
+    if (!isRecord(content))
+        return [];
+    const named = [];
+    for (const field of TARGET_FIELDS) {
+        const entries = content[field];
+        if (!Array.isArray(entries))
+            continue;
+        for (const entry of entries) {
+            if (typeof entry === 'string' && !entry.includes('\n') && !isRemoteReference(entry))
+                named.push(entry.trim());
+        }
+    }
+    named.push(...localFiles(content).filter((path) => !URL_LIKE.test(path)));
+    return named.map((path) => posixJoin(dir, path)).filter((path) => !path.startsWith('..'));
+}
+/** Files a kustomization names that kustomize reads itself (patches, generator sources, CRDs, configurations). */
+function localFiles(content) {
+    const files = [];
+    const add = (value) => {
+        if (typeof value === 'string' && value.trim() !== '' && !value.includes('\n'))
+            files.push(value.trim());
+    };
+    for (const field of ['crds', 'configurations', 'patchesStrategicMerge']) {
+        const entries = content[field];
+        if (Array.isArray(entries))
+            entries.forEach(add);
+    }
+    for (const field of ['patches', 'patchesJson6902', 'replacements']) {
+        const entries = content[field];
+        if (Array.isArray(entries))
+            for (const entry of entries)
+                if (isRecord(entry))
+                    add(entry.path);
+    }
+    if (isRecord(content.openapi))
+        add(content.openapi.path);
+    for (const field of ['configMapGenerator', 'secretGenerator']) {
+        const entries = content[field];
+        if (!Array.isArray(entries))
+            continue;
+        for (const entry of entries) {
+            if (!isRecord(entry))
+                continue;
+            // `files` entries may be `key=path`.
+            if (Array.isArray(entry.files))
+                for (const file of entry.files)
+                    add(String(file).replace(/^[^=]*=/, ''));
+            if (Array.isArray(entry.envs))
+                entry.envs.forEach(add);
+            add(entry.env);
+        }
+    }
+    return files;
+}
+function posixJoin(dir, path) {
+    const joined = (0,external_node_path_namespaceObject.relative)('/r', (0,external_node_path_namespaceObject.resolve)('/r', dir, path));
+    return joined.split(external_node_path_namespaceObject.sep).join('/');
+}
+function display(dir) {
+    return dir === '' ? '.' : dir;
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+;// CONCATENATED MODULE: ./src/adapters/kustomize.ts
+
+
+
+
+
+
+
+
+const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
+function toPosix(path) {
+    return path.split(external_node_path_namespaceObject.sep).join('/');
+}
+/**
+ * The overlays to build: folders with a kustomization that no other kustomization of the repository includes
+ * (as a resource, base or component). Those it includes are built as part of them. A Component
+ * (`kind: Component`) is never built alone, which kustomize refuses: only through the overlays that include it (the
+ * files of one that none includes are scanned as plain manifests, see unbuilt.ts).
+ */
+async function findOverlays(root, kustomizationDirs) {
+    const included = new Set();
+    for (const dir of kustomizationDirs) {
+        const text = await kustomize_readKustomization(root, dir);
+        if (text === null)
+            continue;
+        let content;
+        try {
+            content = (0,dist/* parse */.qg)(text);
+        }
+        catch {
+            continue;
+        }
+        if (typeof content !== 'object' || content === null)
+            continue;
+        const record = content;
+        if (record.kind === 'Component')
+            included.add(dir);
+        for (const field of ['resources', 'bases', 'components']) {
+            const entries = record[field];
+            if (!Array.isArray(entries))
+                continue;
+            for (const entry of entries) {
+                if (typeof entry !== 'string' || /^[a-z]+:\/\//i.test(entry) || entry.includes('?'))
+                    continue;
+                included.add(toPosix((0,external_node_path_namespaceObject.relative)(root, (0,external_node_path_namespaceObject.resolve)(root, dir, entry))));
+            }
+        }
+    }
+    return kustomizationDirs.filter((dir) => !included.has(dir)).sort();
+}
+/** The text of a folder's kustomization file, whichever of its names it has, or null. */
+async function kustomize_readKustomization(root, dir) {
+    for (const name of KUSTOMIZATION_FILES) {
+        try {
+            return await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, dir, name), 'utf8');
+        }
+        catch {
+            // try the next name
+        }
+    }
+    return null;
+}
+/**
+ * Builds an overlay with the real `kustomize build`, through a wrapper kustomization that adds origin annotations,
+ * so each resource can be reported on the file it was written in. The user's files are not touched.
+ */
+async function buildOverlay(root, dir, options = {}) {
+    const started = performance.now();
+    const result = { dir, files: [], errors: [], notices: [], milliseconds: 0 };
+    const label = dir === '' ? 'kustomization.yaml' : `${dir}/kustomization.yaml`;
+    const refuse = (message, file = label) => {
+        result.errors.push({ file, line: null, message });
+        result.milliseconds = Math.round(performance.now() - started);
+        return result;
+    };
+    // Remote bases, files named by URL and paths leaving the repository are refused before kustomize runs; the error
+    // sits on the kustomization at fault, which may be a base of the overlay.
+    const refusal = await overlayRefusal(root, dir);
+    if (refusal !== null) {
+        const own = refusal.file === null || external_node_path_namespaceObject.posix.dirname(refusal.file) === (dir === '' ? '.' : dir);
+        const overlay = own ? 'the overlay' : `the overlay ${dir === '' ? '.' : dir}`;
+        return refuse(`${refusal.reason}; ${overlay} is not built`, refusal.file ?? label);
+    }
+    const limits = limitsBefore(options.deadline, options.limits);
+    if (limits === null)
+        return refuse('not built: the time budget for rendering ran out');
+    const binary = await findExecutable(options.binary ?? 'kustomize');
+    if (binary === null)
+        return refuse(missingTool('kustomize', options.binary));
+    const wrapper = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'ktg-kustomize-'));
+    try {
+        const target = toPosix((0,external_node_path_namespaceObject.relative)(wrapper, (0,external_node_path_namespaceObject.resolve)(root, dir)));
+        await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(wrapper, 'kustomization.yaml'), `resources:\n  - ${JSON.stringify(target)}\nbuildMetadata: [originAnnotations]\n`);
+        const output = await runTool(binary, 
+        // kustomize's default restrictor: a kustomization reads files only below its own folder (bases are folders
+        // of their own), so an overlay cannot pull a file of the runner, such as ~/.ssh or /etc, into the output.
+        ['build', '--', wrapper], 
+        // No PATH: kustomize needs no other program, and without git on it no remote base can be cloned.
+        { PATH: '', HOME: wrapper }, wrapper, limits);
+        if (output.code === 'ENOENT') {
+            result.errors.push({ file: label, line: null, message: missingTool('kustomize', options.binary) });
+            return result;
+        }
+        if (output.code !== 0) {
+            const reason = failureReason(output, limits);
+            result.errors.push({ file: label, line: null, message: `kustomize build failed: ${reason}` });
+            return result;
+        }
+        const bySource = new Map();
+        for (const document of (0,dist/* parseAllDocuments */.hR)(output.stdout)) {
+            if (document.errors.length > 0 || !document.contents)
+                continue;
+            const origin = document.getIn(['metadata', 'annotations', ORIGIN_ANNOTATION]);
+            const path = typeof origin === 'string' ? (/^path:\s*(.+)$/m.exec(origin)?.[1]?.trim() ?? null) : null;
+            document.deleteIn(['metadata', 'annotations', ORIGIN_ANNOTATION]);
+            const annotations = document.getIn(['metadata', 'annotations']);
+            if (annotations?.items?.length === 0)
+                document.deleteIn(['metadata', 'annotations']);
+            const source = path ? toPosix((0,external_node_path_namespaceObject.relative)(root, (0,external_node_path_namespaceObject.resolve)(wrapper, path))) : label;
+            const documents = bySource.get(source);
+            if (documents)
+                documents.push(document.toString());
+            else
+                bySource.set(source, [document.toString()]);
+        }
+        for (const [path, documents] of bySource) {
+            const file = {
+                path,
+                text: documents.join('---\n'),
+                rendered: true,
+                renderedBy: `overlay ${dir || '.'}`,
+            };
+            // The resource file users edit: findings point at its lines. It is read only inside the repository.
+            if (path !== label) {
+                const text = await readInside(root, path).catch(() => null);
+                if (text !== null)
+                    file.origin = { text };
+            }
+            result.files.push(file);
+        }
+        return result;
+    }
+    finally {
+        result.milliseconds = Math.round(performance.now() - started);
+        await (0,promises_namespaceObject.rm)(wrapper, { recursive: true, force: true });
+    }
+}
+/** Folders (relative to the root) holding a kustomization, from a list of repository paths. */
+function kustomizationDirs(paths) {
+    const dirs = new Set();
+    for (const path of paths) {
+        const name = path.slice(path.lastIndexOf('/') + 1);
+        if (KUSTOMIZATION_FILES.includes(name))
+            dirs.add((0,external_node_path_namespaceObject.dirname)(path) === '.' ? '' : toPosix((0,external_node_path_namespaceObject.dirname)(path)));
+    }
+    return [...dirs].sort();
+}
+
+;// CONCATENATED MODULE: ./src/adapters/pool.ts
+/** Runs `work` over `items`, `parallel` at a time, keeping the order of the results. */
+async function pooled(items, parallel, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await work(items[index]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
+    return results;
+}
+
 ;// CONCATENATED MODULE: ./src/adapters/render.ts
 
 
@@ -54061,6 +53791,74 @@ function identitiesOf(finding) {
     return finding.also ? [finding.identity, ...finding.also] : [finding.identity];
 }
 
+;// CONCATENATED MODULE: ./src/pr/line-map.ts
+/**
+ * Lines of one commit carried to a later commit that edited the files: after an autofix commit, the check run is on
+ * the new commit, and its annotations must name that commit's lines.
+ */
+
+/**
+ * Maps each line of `before` to its line in `after`: an unchanged line to where it moved, a changed or removed line
+ * to the first line of what replaced it (or the line that follows, when nothing did).
+ */
+function lineMapping(before, after) {
+    const moved = [];
+    let next = 1;
+    for (const change of diffLines(before, after)) {
+        const count = change.count ?? 0;
+        if (change.added)
+            next += count;
+        else if (change.removed)
+            for (let index = 0; index < count; index++)
+                moved.push(next);
+        else
+            for (let index = 0; index < count; index++)
+                moved.push(next++);
+    }
+    const last = Math.max(1, after.split('\n').length - (after.endsWith('\n') ? 1 : 0));
+    return (line) => Math.min(moved[line - 1] ?? line + next - 1 - moved.length, last);
+}
+/** Carries findings and errors to the lines of a commit that changed `files` (path to contents before and after). */
+function moveLines(files) {
+    const mappings = new Map([...files].map(([path, { before, after }]) => [path, lineMapping(before, after)]));
+    // One finding is carried once: lists that share a finding (the blocking ones among the new) still share it.
+    const carried = new Map();
+    const carry = (finding) => {
+        const map = mappings.get(finding.file);
+        const fixMap = finding.fix ? mappings.get(finding.fix.file ?? finding.file) : undefined;
+        if (!map && !fixMap)
+            return finding;
+        return {
+            ...finding,
+            ...(map ? { line: map(finding.line), endLine: map(finding.endLine) } : {}),
+            // Only its place is shown on the new commit (the check run's text); its edits stay those of the reviewed head.
+            ...(fixMap && finding.fix
+                ? {
+                    fix: {
+                        ...finding.fix,
+                        startLine: fixMap(finding.fix.startLine),
+                        endLine: fixMap(finding.fix.endLine),
+                    },
+                }
+                : {}),
+        };
+    };
+    return {
+        finding(finding) {
+            const known = carried.get(finding);
+            if (known)
+                return known;
+            const moved = carry(finding);
+            carried.set(finding, moved);
+            return moved;
+        },
+        error(error) {
+            const map = mappings.get(error.file);
+            return map && error.line !== null ? { ...error, line: map(error.line) } : error;
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/api/commit.ts
 
 /** GitHub's own commit of file changes: verified (signed by GitHub) and refused when the branch moved. */
@@ -54333,6 +54131,7 @@ async function runAutofix(options) {
         commit: null,
         fixed: new Set(),
         files: new Map(),
+        before: new Map(),
         patch: null,
         applyCommand: 'git apply',
         notes: [],
@@ -54394,6 +54193,8 @@ async function runAutofix(options) {
         info('Autofix: nothing to fix automatically in the changed files.');
         return outcome;
     }
+    for (const path of outcome.files.keys())
+        outcome.before.set(path, sources.get(path) ?? '');
     // The patch is shown in the job summary: its context lines must not quote a Secret or a credential next to a fix.
     const secret = secretLinesOfFiles([...outcome.files.keys()].map((path) => ({ path, text: sources.get(path) ?? '' })), config);
     const pieces = [];
@@ -54468,6 +54269,317 @@ function apiClientNote(findings) {
     return (`Autofix left ${findings.length} finding${findings.length === 1 ? '' : 's'} to a person: ${shown.join(', ')}${more} ` +
         `${names.length === 1 ? 'is an API client' : 'are API clients'} (each finding names the evidence), so no fix removes ` +
         'their token, and only a person makes their consent explicit (`automountServiceAccountToken: true`).');
+}
+
+;// CONCATENATED MODULE: ./src/adapters/decode.ts
+const decode_MAX_FILE_BYTES = 20 * 1024 * 1024;
+/** A file's bytes as a SourceFile, or the reason it is not scanned. */
+function decodeFile(path, buffer) {
+    if (buffer.length > decode_MAX_FILE_BYTES)
+        return tooLarge(path);
+    // kubectl reads UTF-16 behind a byte order mark (and UTF-8 with or without one), so the scan does too.
+    const encoding = buffer[0] === 0xff && buffer[1] === 0xfe
+        ? 'utf-16le'
+        : buffer[0] === 0xfe && buffer[1] === 0xff
+            ? 'utf-16be'
+            : null;
+    if (encoding !== null) {
+        const text = new TextDecoder(encoding).decode(buffer.subarray(2));
+        if (text.includes('\0'))
+            return binary(path);
+        return { path, text, encoding };
+    }
+    if (buffer.includes(0))
+        return binary(path);
+    return { path, text: buffer.toString('utf8').replace(/^\uFEFF/, '') };
+}
+function binary(path) {
+    return {
+        file: path,
+        line: null,
+        message: 'binary content (NUL bytes, and no UTF-16 byte order mark); not scanned',
+    };
+}
+function tooLarge(path) {
+    return { file: path, line: null, message: `larger than ${decode_MAX_FILE_BYTES / 1024 / 1024} MiB; not scanned` };
+}
+
+;// CONCATENATED MODULE: ./src/adapters/unbuilt.ts
+/**
+ * Manifests no build reads. Files in a chart or kustomization folder are left to helm and kustomize, but a file
+ * neither reads is still applied by `kubectl apply -f <folder>`: a `Kustomization` or `Chart.yaml` dropped beside
+ * plain manifests would otherwise hide them from the check. Such a file is scanned as a plain manifest when it holds
+ * complete Kubernetes objects; in a kustomization folder, one that does not is named in a notice.
+ */
+
+
+
+
+/** Files a chart's build reads itself, besides its templates and subcharts. */
+const CHART_FILES = /^(Chart\.ya?ml|Chart\.lock|values[^/]*\.(ya?ml|json)|values\.schema\.json|requirements\.ya?ml)$/;
+/** Whether helm or kustomize reads this file of its folder by its place alone. */
+function readByItsBuild(file) {
+    const name = external_node_path_namespaceObject.posix.basename(file.path);
+    if (file.chart === null)
+        return KUSTOMIZATION_FILES.includes(name);
+    const inChart = file.chart === '' ? file.path : file.path.slice(file.chart.length + 1);
+    return /^(templates|charts)\//.test(inChart) || CHART_FILES.test(inChart);
+}
+/**
+ * Of the files held in chart and kustomization folders, those no build reads: scanned when they hold complete objects.
+ * `read` gives a file decoded (from the working tree or a git revision), or why it cannot be; null when it is not
+ * there (or is a link leading out).
+ */
+async function unbuiltManifests(held, kustomizationDirs, read) {
+    const outcome = { files: [], errors: [], notices: [] };
+    const candidates = held.filter((file) => !readByItsBuild(file));
+    if (candidates.length === 0)
+        return outcome;
+    const referenced = new Set();
+    for (const dir of kustomizationDirs) {
+        for (const name of KUSTOMIZATION_FILES) {
+            const kustomization = await read(dir === '' ? name : `${dir}/${name}`);
+            if (kustomization === null)
+                continue;
+            if (!('text' in kustomization))
+                break;
+            let content;
+            try {
+                content = (0,dist/* parse */.qg)(kustomization.text, { maxAliasCount: 100 });
+            }
+            catch {
+                break;
+            }
+            for (const path of kustomizationReferences(dir, content))
+                referenced.add(path);
+            break;
+        }
+    }
+    for (const file of candidates) {
+        if (referenced.has(file.path))
+            continue;
+        const decoded = await read(file.path);
+        if (decoded === null)
+            continue;
+        if (!('text' in decoded)) {
+            outcome.errors.push(decoded);
+        }
+        else if (holdsCompleteObjects(decoded.text)) {
+            outcome.files.push(decoded);
+        }
+        else if (file.chart === null) {
+            outcome.notices.push({
+                file: file.path,
+                message: 'no kustomization here reads it and it holds no complete Kubernetes object (apiVersion, kind and name); not checked',
+            });
+        }
+    }
+    return outcome;
+}
+/** Whether every document of a text is a complete Kubernetes object, and there is one at least. */
+function holdsCompleteObjects(text) {
+    let documents;
+    try {
+        documents = [];
+        (0,js_yaml/* loadAll */.gh)(text, (document) => documents.push(document), { json: true });
+    }
+    catch {
+        return false;
+    }
+    const objects = documents.filter((document) => document !== null && document !== undefined);
+    return (objects.length > 0 &&
+        objects.every((object) => {
+            if (typeof object !== 'object' || Array.isArray(object))
+                return false;
+            const record = object;
+            const metadata = record.metadata;
+            return (typeof record.apiVersion === 'string' &&
+                typeof record.kind === 'string' &&
+                typeof metadata === 'object' &&
+                metadata !== null &&
+                typeof metadata.name === 'string');
+        }));
+}
+
+;// CONCATENATED MODULE: ./src/adapters/files.ts
+
+
+
+
+
+
+
+
+
+
+const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
+/** Files read at the same time: enough to keep the thread pool busy, few enough to bound open descriptors. */
+const READ_CONCURRENCY = 16;
+function files_toPosix(path) {
+    return path.split(external_node_path_namespaceObject.sep).join('/');
+}
+function matchesAny(path, globs) {
+    return globs.some((glob) => (0,esm/* minimatch */.xF)(path, glob, { dot: true }));
+}
+/** Picks the files to scan from a repository listing (paths relative to the root, forward slashes). */
+function selectPaths(paths, include, exclude) {
+    const charts = paths
+        .filter((path) => path === 'Chart.yaml' || path.endsWith('/Chart.yaml'))
+        .map((path) => path.slice(0, -'Chart.yaml'.length).replace(/\/$/, ''));
+    const chartOf = (path) => charts
+        .filter((chart) => chart === '' || path.startsWith(`${chart}/`))
+        .sort((a, b) => a.length - b.length)[0];
+    const kustomizations = kustomizationDirs(paths).filter((dir) => chartOf(`${dir}/x`) === undefined);
+    const inKustomization = (path) => kustomizations.some((dir) => dir === '' || path.startsWith(`${dir}/`));
+    const skipped = (path) => path.split('/').some((part) => SKIPPED_DIRECTORIES.has(part));
+    const selected = [];
+    const held = [];
+    for (const path of [...paths].sort()) {
+        if (skipped(path) || !matchesAny(path, include) || matchesAny(path, exclude))
+            continue;
+        const chart = chartOf(path);
+        if (chart !== undefined)
+            held.push({ path, chart });
+        else if (inKustomization(path))
+            held.push({ path, chart: null });
+        else
+            selected.push(path);
+    }
+    return { selected, charts: charts.sort(), kustomizations, held };
+}
+/**
+ * Reads the files to scan below `root`: named files always, folders walked with the include/exclude globs. Nothing
+ * outside `root` is read, whatever symlinks say; Helm charts are left to the chart renderer.
+ */
+async function collectFiles(options) {
+    const root = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(options.root));
+    const result = { files: [], charts: [], kustomizations: [], errors: [], notices: [] };
+    const seen = new Set();
+    // Files are found first and read afterwards, several at a time: one at a time, the three file-system calls a file
+    // takes (realpath, stat, read) each wait for a round trip through libuv's thread pool.
+    const found = [];
+    const addFile = (absolute, explicit) => {
+        const path = files_toPosix((0,external_node_path_namespaceObject.relative)(root, absolute));
+        if (seen.has(path))
+            return;
+        if (!explicit && (!matchesAny(path, options.include) || matchesAny(path, options.exclude)))
+            return;
+        seen.add(path);
+        found.push({ path, absolute });
+    };
+    const readFound = async ({ path, absolute }) => {
+        const real = await (0,promises_namespaceObject.realpath)(absolute);
+        if (real !== root && !real.startsWith(root + external_node_path_namespaceObject.sep)) {
+            return { file: path, message: 'links outside the scanned root; skipped' };
+        }
+        // Checked before reading, so a huge file is never loaded.
+        return (await (0,promises_namespaceObject.stat)(real)).size > decode_MAX_FILE_BYTES ? tooLarge(path) : decodeFile(path, await (0,promises_namespaceObject.readFile)(real));
+    };
+    // Files in chart and kustomization folders are their builds' to read; those no build reads are judged afterwards.
+    const held = [];
+    const addHeld = (absolute, chart) => {
+        const path = files_toPosix((0,external_node_path_namespaceObject.relative)(root, absolute));
+        if (matchesAny(path, options.include) && !matchesAny(path, options.exclude))
+            held.push({ path, chart });
+    };
+    /** `chart`: the chart folder being walked; `inKustomization`: below a kustomization (and not in a chart). */
+    const walk = async (directory, inKustomization, chart) => {
+        const entries = await (0,promises_namespaceObject.readdir)(directory, { withFileTypes: true });
+        const here = files_toPosix((0,external_node_path_namespaceObject.relative)(root, directory));
+        if (chart === null && entries.some((entry) => entry.name === 'Chart.yaml' && entry.isFile())) {
+            result.charts.push(here);
+            chart = here;
+        }
+        if (chart === null &&
+            entries.some((entry) => KUSTOMIZATION_FILES.includes(entry.name) && entry.isFile())) {
+            result.kustomizations.push(here);
+            inKustomization = true;
+        }
+        entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        for (const entry of entries) {
+            const absolute = (0,external_node_path_namespaceObject.join)(directory, entry.name);
+            if (entry.isDirectory()) {
+                // A chart's templates and subcharts are helm's alone.
+                const rendered = chart === here && (entry.name === 'templates' || entry.name === 'charts');
+                if (!SKIPPED_DIRECTORIES.has(entry.name) && !rendered)
+                    await walk(absolute, inKustomization, chart);
+            }
+            else if (entry.isFile() || entry.isSymbolicLink()) {
+                if (entry.isSymbolicLink() && !(await (0,promises_namespaceObject.stat)(absolute).catch(() => null))?.isFile())
+                    continue;
+                if (chart !== null)
+                    addHeld(absolute, chart);
+                else if (inKustomization)
+                    addHeld(absolute, null);
+                else
+                    addFile(absolute, false);
+            }
+        }
+    };
+    for (const given of options.paths.length > 0 ? options.paths : ['.']) {
+        const absolute = (0,external_node_path_namespaceObject.resolve)(options.root, given);
+        const info = await (0,promises_namespaceObject.lstat)(absolute).catch(() => null);
+        if (!info)
+            throw new ConfigurationError(`${given}: no such file or directory`);
+        const real = await (0,promises_namespaceObject.realpath)(absolute);
+        if (real !== root && !real.startsWith(root + external_node_path_namespaceObject.sep)) {
+            throw new ConfigurationError(`${given}: outside the scanned root ${root}`);
+        }
+        if ((await (0,promises_namespaceObject.stat)(real)).isDirectory())
+            await walk(real, false, null);
+        else
+            addFile(real, true);
+    }
+    for (const outcome of await pooled(found, READ_CONCURRENCY, readFound)) {
+        if ('text' in outcome)
+            result.files.push(outcome);
+        else if ('line' in outcome)
+            result.errors.push(outcome);
+        else
+            result.notices.push(outcome);
+    }
+    const readInRoot = async (path) => {
+        const real = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.join)(root, path)).catch(() => null);
+        if (real === null || (real !== root && !real.startsWith(root + external_node_path_namespaceObject.sep)))
+            return null;
+        return (await (0,promises_namespaceObject.stat)(real)).size > decode_MAX_FILE_BYTES ? tooLarge(path) : decodeFile(path, await (0,promises_namespaceObject.readFile)(real));
+    };
+    addUnbuilt(result, await unbuiltManifests(held, result.kustomizations, readInRoot));
+    return result;
+}
+/** Adds the manifests no build reads to a collection, and keeps its files in path order. */
+function addUnbuilt(result, unbuilt) {
+    append(result.files, unbuilt.files);
+    append(result.errors, unbuilt.errors);
+    append(result.notices, unbuilt.notices);
+    result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+/** The files to scan at a git revision, read from the object store (the working tree may hold another commit). */
+async function collectFromGit(repo, rev, include, exclude) {
+    const { selected, charts, kustomizations, held } = selectPaths(await repo.listFiles(rev), include, exclude);
+    const contents = await repo.readFiles(rev, selected);
+    const result = { files: [], charts, kustomizations, errors: [], notices: [] };
+    for (const path of selected) {
+        const buffer = contents.get(path);
+        if (!buffer)
+            continue;
+        const decoded = decodeFile(path, buffer);
+        if ('text' in decoded)
+            result.files.push(decoded);
+        else
+            result.errors.push(decoded);
+    }
+    const wanted = [
+        ...held.map((file) => file.path),
+        ...kustomizations.flatMap((dir) => KUSTOMIZATION_FILES.map((name) => (dir === '' ? name : `${dir}/${name}`))),
+    ];
+    const heldContents = await repo.readFiles(rev, wanted);
+    const readAtRev = async (path) => {
+        const buffer = heldContents.get(path);
+        return buffer ? decodeFile(path, buffer) : null;
+    };
+    addUnbuilt(result, await unbuiltManifests(held, kustomizations, readAtRev));
+    return result;
 }
 
 ;// CONCATENATED MODULE: ./src/api/contents.ts
@@ -54546,6 +54658,122 @@ async function readBase(github, git, pr, files) {
         result.set(path, 'text' in decoded ? decoded.text : null);
     }
     return { texts: result, mergeBase };
+}
+
+;// CONCATENATED MODULE: ./src/action/read-head.ts
+/**
+ * The repository at the pull request's head, whatever the checkout. A plain `actions/checkout` of a `pull_request`
+ * event checks out the test merge commit, one commit deep: its files are the head's merged with the base branch's later
+ * changes, so a file both changed reads otherwise than the head GitHub shows. Lines of such content must never carry a
+ * comment, a suggestion or an annotation: the head's version is read through the API, or the file is not judged.
+ */
+
+
+
+
+
+
+
+
+/** Head files read one request each when the workspace holds other versions of them. */
+const MAX_HEAD_FILES_THROUGH_API = 50;
+/** The repository at the pull request's head: the workspace when it is checked out there, else git's objects. */
+async function readHead(github, git, inputs, config, pr, files) {
+    const checkedOut = await git.head();
+    const notAtHead = new Set();
+    if (checkedOut !== pr.headSha && (await git.hasCommit(pr.headSha))) {
+        info(`The workspace is at ${checkedOut?.slice(0, 7) ?? 'no commit'}; reading the pull request head ${pr.headSha.slice(0, 7)} from git.`);
+        return {
+            collected: await collectFromGit(git, pr.headSha, config.include, config.exclude),
+            fromGit: true,
+            notAtHead,
+        };
+    }
+    const root = inputs.workingDirectory;
+    const collected = await collectFiles({
+        root,
+        paths: inputs.paths,
+        include: config.include,
+        exclude: config.exclude,
+    });
+    if (checkedOut === pr.headSha)
+        return { collected, fromGit: false, notAtHead };
+    // Not the head, and git lacks it (a merge commit checked out one commit deep): each changed file is compared with
+    // the head's by its blob id, and a differing one is read at the head through the API.
+    const plain = new Map(collected.files.map((file, index) => [file.path, index]));
+    const inUnit = (path) => [...collected.charts, ...collected.kustomizations].some((dir) => dir === '' || path.startsWith(`${dir}/`));
+    const differing = [];
+    for (const file of files) {
+        if (file.status === 'removed' || (!plain.has(file.filename) && !inUnit(file.filename)))
+            continue;
+        if ((await blobId(root, file.filename)) !== file.sha)
+            differing.push(file);
+    }
+    if (differing.length === 0) {
+        info(`The workspace is at ${checkedOut?.slice(0, 7) ?? 'no commit'}, not the pull request head ${pr.headSha.slice(0, 7)}, ` +
+            'but holds the head version of every file the pull request changes.');
+        return { collected, fromGit: false, notAtHead };
+    }
+    let requests = 0;
+    for (const file of differing) {
+        const index = plain.get(file.filename);
+        // A chart or overlay is rendered from the workspace: its output would be the merge's, not the head's.
+        let text = null;
+        if (index !== undefined && requests < MAX_HEAD_FILES_THROUGH_API) {
+            requests += 1;
+            const buffer = await getFileContent(github, pr.owner, pr.repo, file.filename, pr.headSha).catch((error) => {
+                info(`Cannot read ${logText(file.filename)} at the head: ${logText(permissionHint(error, 'contents: read'))}`);
+                return null;
+            });
+            const decoded = buffer ? decodeFile(file.filename, buffer) : null;
+            text = decoded && 'text' in decoded ? decoded.text : null;
+        }
+        if (index !== undefined && text !== null) {
+            collected.files[index] = { ...collected.files[index], text };
+            continue;
+        }
+        notAtHead.add(file.filename);
+        collected.errors.push({
+            file: file.filename,
+            line: null,
+            message: `the workspace holds another version of this file than the pull request head ${pr.headSha.slice(0, 7)} ` +
+                `(it is at ${checkedOut?.slice(0, 7) ?? 'no commit'}), and the head's ${inUnit(file.filename) ? 'chart or overlay could not be rendered' : 'version could not be read'}: ` +
+                'check out `${{ github.event.pull_request.head.sha }}` with `fetch-depth: 0`',
+        });
+    }
+    collected.files = collected.files.filter((file) => !notAtHead.has(file.path));
+    warning(`The workspace is at ${checkedOut?.slice(0, 7) ?? 'no commit'}, not the pull request head ${pr.headSha.slice(0, 7)}: ` +
+        `${differing.length - notAtHead.size} changed file(s) differing from the head were read at the head through the API` +
+        (notAtHead.size > 0 ? `, ${notAtHead.size} could not be and are not judged` : '') +
+        '. Check out `${{ github.event.pull_request.head.sha }}` with `fetch-depth: 0`.');
+    return { collected, fromGit: false, notAtHead };
+}
+/**
+ * Findings of the head scan that may be shown: none on a file whose head version was not read (its lines are not the
+ * ones GitHub shows), and no fix editing one.
+ */
+function onHeadLines(findings, notAtHead) {
+    if (notAtHead.size === 0)
+        return findings;
+    return findings
+        .filter((finding) => !notAtHead.has(finding.file))
+        .map((finding) => finding.fix && notAtHead.has(finding.fix.file ?? finding.file) ? { ...finding, fix: null } : finding);
+}
+/** Git's blob id of a regular file in the workspace (the pull request's files list gives the head's), or null. */
+async function blobId(root, path) {
+    const absolute = insidePath(root, path);
+    if (absolute === null || !(await resolvesInside(root, path).catch(() => false)))
+        return null;
+    const info = await (0,promises_namespaceObject.lstat)(absolute).catch(() => null);
+    // Git keeps a link as a blob of its target's path.
+    const bytes = info?.isSymbolicLink()
+        ? Buffer.from(await (0,promises_namespaceObject.readlink)(absolute))
+        : info?.isFile() && info.size <= decode_MAX_FILE_BYTES
+            ? await (0,promises_namespaceObject.readFile)(absolute)
+            : null;
+    if (bytes === null)
+        return null;
+    return (0,external_node_crypto_.createHash)('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }
 
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
@@ -54872,6 +55100,7 @@ function listed(findings, detail) {
 
 
 
+
 /**
  * Reviews one pull request: scans the repository at the head and at the merge base, reports the findings of the
  * changed files as introduced or existing, and publishes them as one review, a check run and the job summary.
@@ -54896,7 +55125,7 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
     const git = new GitRepository(inputs.workingDirectory);
     const temporary = [];
     try {
-        const { collected: head, fromGit } = await readHead(git, inputs, config, pr);
+        const { collected: head, fromGit, notAtHead } = await readHead(github, git, inputs, config, pr, files);
         const { charts, kustomizations } = head;
         const isTouched = (dir) => files.some((file) => under(file.filename, dir) || (file.previous_filename && under(file.previous_filename, dir)));
         const touchedCharts = charts.filter(isTouched);
@@ -54927,7 +55156,7 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
         if (probed)
             info(probed);
         // After probing, which judges each render's findings: one finding per source location and rule.
-        headResult.findings = mergeRenderedDuplicates(headResult.findings);
+        headResult.findings = onHeadLines(mergeRenderedDuplicates(headResult.findings), notAtHead);
         secrets.cleanFindings(headResult.findings);
         for (const list of [head.errors, head.notices, headResult.errors])
             secrets.cleanMessages(list);
@@ -54988,6 +55217,7 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
         let fixedCount = 0;
         let patch = null;
         let applyCommand = 'git apply';
+        let moved = null;
         if (inputs.autofix) {
             const fixed = await runAutofix({
                 github,
@@ -55009,8 +55239,9 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
             applyCommand = fixed.applyCommand;
             if (fixed.commit)
                 fixedCount = fixed.fixed.size;
-            // What the pushed commit fixed neither blocks nor gets a comment.
+            // What the pushed commit fixed neither blocks nor gets a comment; what remains is on its lines there.
             if (fixed.commit) {
+                moved = moveLines(new Map([...fixed.files].map(([path, after]) => [path, { before: fixed.before.get(path) ?? '', after }])));
                 split.introduced = split.introduced.filter((finding) => !fixed.fixed.has(finding.identity));
                 split.existing = split.existing.filter((finding) => !fixed.fixed.has(finding.identity));
             }
@@ -55050,6 +55281,14 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
             errors: unjudged,
             // After an autofix commit the check belongs to the new head: that is what a merge would take.
             checkSha: autofixCommit ?? pr.headSha,
+            atCheck: moved
+                ? {
+                    introduced: introduced.map(moved.finding),
+                    existing: existing.map(moved.finding),
+                    blocking: blocking.map(moved.finding),
+                    errors: unjudged.map(moved.error),
+                }
+                : undefined,
             secrets,
         };
         if (inputs.mode === 'scan') {
@@ -55067,45 +55306,25 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
         }
         for (const note of notes)
             warning(note);
+        // The job summary tells what the check run tells, on the same commit's lines.
+        const shown = results.atCheck ?? { introduced, existing, blocking, errors: unjudged };
         return {
             head: { ...headResult, collected: head },
-            introduced,
-            existing,
-            blocking,
+            introduced: shown.introduced,
+            existing: shown.existing,
+            blocking: shown.blocking,
             changedFiles: changedPaths.size,
             autofixCommit,
             fixedCount,
             patch,
             applyCommand,
             notes,
-            unjudged,
+            unjudged: shown.errors,
         };
     }
     finally {
         await Promise.all(temporary.map((dir) => (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true })));
     }
-}
-/** The repository at the pull request's head: the workspace when it is checked out there, else git's objects. */
-async function readHead(git, inputs, config, pr) {
-    const checkedOut = await git.head();
-    if (checkedOut !== pr.headSha && checkedOut !== null && (await git.hasCommit(pr.headSha))) {
-        info(`The workspace is at ${checkedOut.slice(0, 7)}; reading the pull request head ${pr.headSha.slice(0, 7)} from git.`);
-        return {
-            collected: await collectFromGit(git, pr.headSha, config.include, config.exclude),
-            fromGit: true,
-        };
-    }
-    if (checkedOut !== null && checkedOut !== pr.headSha) {
-        warning(`The workspace is at ${checkedOut.slice(0, 7)}, not the pull request head ${pr.headSha.slice(0, 7)}, and git does not have the head: ` +
-            'findings may point at lines that differ. Check out `${{ github.event.pull_request.head.sha }}` with `fetch-depth: 0`.');
-    }
-    const collected = await collectFiles({
-        root: inputs.workingDirectory,
-        paths: inputs.paths,
-        include: config.include,
-        exclude: config.exclude,
-    });
-    return { collected, fromGit: false };
 }
 /**
  * The plain files of the repository at the merge base: the head's plain files, with the changed ones as they were

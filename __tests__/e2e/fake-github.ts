@@ -78,6 +78,8 @@ export interface ExistingReviewComment {
   body: string;
   /** `null` for an outdated comment. */
   line?: number | null;
+  /** The line it was made on, kept when it is outdated (as GitHub keeps `original_line`); default `line`. */
+  original_line?: number;
   start_line?: number | null;
   side?: Side;
   start_side?: Side | null;
@@ -199,6 +201,8 @@ export interface FakeReviewComment {
   path: string;
   /** `null` for outdated and file-level comments. */
   line: number | null;
+  /** The line it was made on: `line`, or for an outdated comment the line it had before it became outdated. */
+  original_line: number | null;
   start_line: number | null;
   side: Side;
   start_side: Side | null;
@@ -553,6 +557,8 @@ export class FakeGitHub {
     }
     for (const existing of this.#options.existingReviewComments ?? []) {
       const id = existing.id ?? this.#nextId.comment++;
+      // A comment made later never takes the id of a seeded one (a test often seeds the ids an earlier run got).
+      this.#nextId.comment = Math.max(this.#nextId.comment, id + 1);
       const side = existing.side ?? 'RIGHT';
       const line = existing.line ?? null;
       const patch = this.#patchOf(existing.path);
@@ -565,6 +571,7 @@ export class FakeGitHub {
         history: [existing.body],
         path: existing.path,
         line,
+        original_line: existing.original_line ?? line,
         start_line: existing.start_line ?? null,
         side,
         start_side: existing.start_line ? (existing.start_side ?? side) : null,
@@ -1386,6 +1393,7 @@ export class FakeGitHub {
       history: [body],
       path: placement.path,
       line: placement.line,
+      original_line: placement.line,
       start_line: placement.start_line,
       side: placement.side,
       start_side: placement.start_side,
@@ -1438,15 +1446,23 @@ export class FakeGitHub {
     const api = `${this.#url}/repos/${this.#fullName}`;
     const number = this.#options.pull.number;
     const html = `${SERVER_URL}/${this.#fullName}/pull/${number}#discussion_r${comment.id}`;
+    // An outdated comment (GitHub's answer, wider than the description's non-nullable `line` and `position`): both
+    // null, the original line kept. A file-level comment has no line at all.
     const lines =
-      comment.line === null
-        ? {}
-        : {
+      comment.line !== null
+        ? {
             line: comment.line,
-            original_line: comment.line,
+            original_line: comment.original_line ?? comment.line,
             position: comment.position ?? undefined,
             original_position: comment.position ?? undefined,
-          };
+          }
+        : comment.original_line !== null && comment.subject_type === 'line'
+          ? {
+              line: null as unknown as number,
+              position: null as unknown as number,
+              original_line: comment.original_line,
+            }
+          : {};
     return {
       url: `${api}/pulls/comments/${comment.id}`,
       pull_request_review_id: comment.review_id,

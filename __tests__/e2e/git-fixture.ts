@@ -118,6 +118,33 @@ export function makeRepo(options: MakeRepoOptions): RepoFixture {
   };
 }
 
+/** The files of a commit of the fixture's repository (UTF-8), as the fake GitHub's `contents` option takes them. */
+export function filesOfCommit(repo: RepoFixture, sha: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const path of git(repo.dir, ['ls-tree', '-r', '-z', '--name-only', sha]).split('\0').filter(Boolean))
+    files[path] = git(repo.dir, ['show', `${sha}:${path}`]);
+  return files;
+}
+
+/**
+ * A workspace as a plain `actions/checkout` leaves it on a `pull_request` event: the test merge commit of the head
+ * into the base branch, fetched one commit deep, so git has neither the head nor the base. Returns its folder.
+ */
+export function mergeCheckout(repo: RepoFixture): string {
+  const tree = git(repo.dir, ['merge-tree', '--write-tree', repo.baseSha, repo.headSha]).trim();
+  const merge = git(
+    repo.dir,
+    ['commit-tree', tree, '-p', repo.baseSha, '-p', repo.headSha, '-m', 'Merge into main'],
+    '2024-01-04T00:00:00Z',
+  ).trim();
+  git(repo.dir, ['update-ref', 'refs/pull/merge', merge]);
+  const dir = mkdtempSync(join(tmpdir(), 'ktg-merge-'));
+  git(dir, ['init', '--quiet']);
+  git(dir, ['fetch', '--quiet', '--depth=1', `file://${repo.dir}`, 'refs/pull/merge']);
+  git(dir, ['checkout', '--quiet', '--detach', 'FETCH_HEAD']);
+  return dir;
+}
+
 const STATUS: Record<string, PullFile['status']> = {
   A: 'added',
   M: 'modified',

@@ -80,6 +80,7 @@ function loadDescription(): Description {
   const file = require.resolve('@octokit/openapi/generated/api.github.com.json');
   const spec = JSON.parse(readFileSync(file, 'utf8')) as JsonObject;
   normalizeNullable(spec);
+  widenToGitHubAnswers(spec);
   const operations = new Map<string, Operation[]>();
   const paths = spec.paths as unknown as Record<string, Record<string, OperationObject>>;
   for (const [template, item] of Object.entries(paths)) {
@@ -136,6 +137,19 @@ function normalizeNullable(node: Json): void {
     delete inner.description;
     for (const key of Object.keys(node)) if (key !== 'description') delete node[key];
     node.anyOf = [inner, { type: 'null' }];
+  }
+}
+
+/**
+ * Where GitHub answers what its description does not allow: an outdated review comment has `line` and `position`
+ * null (the description types them as integers), keeping `original_line` and `original_position`.
+ */
+function widenToGitHubAnswers(spec: JsonObject): void {
+  const schemas = (spec.components as JsonObject).schemas as JsonObject;
+  const comment = (schemas['pull-request-review-comment'] as JsonObject).properties as JsonObject;
+  for (const key of ['line', 'position']) {
+    const property = comment[key] as JsonObject;
+    comment[key] = { anyOf: [property, { type: 'null' }] };
   }
 }
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writePullRequestEvent, writeWorkflowRunEvent } from './event.js';
 import { FakeGitHub, type FakeGitHubOptions } from './fake-github.js';
-import { type MakeRepoOptions, type RepoFixture, makeRepo } from './git-fixture.js';
+import { type MakeRepoOptions, type RepoFixture, filesOfCommit, makeRepo } from './git-fixture.js';
 import { type ActionRun, runAction } from './run-action.js';
 
 export const OWNER = 'octo-org';
@@ -21,6 +21,8 @@ export interface ScenarioOptions extends Omit<MakeRepoOptions, 'owner' | 'repo'>
   fork?: boolean;
   /** Options of the fake GitHub besides the pull request (permissions, faults, ...). */
   fake?: Partial<FakeGitHubOptions>;
+  /** The fake serves the files of the head, base and merge base commits (for a checkout that lacks them). */
+  serveContents?: boolean;
 }
 
 export interface Scenario {
@@ -34,10 +36,18 @@ export interface Scenario {
 }
 
 export async function pullRequestScenario(options: ScenarioOptions): Promise<Scenario> {
-  const { number = 7, fork = false, fake: fakeOptions, ...repoOptions } = options;
+  const { number = 7, fork = false, fake: fakeOptions, serveContents, ...repoOptions } = options;
   const repo = makeRepo({ ...repoOptions, owner: OWNER, repo: REPO });
   const headRepoFullName = fork ? FORK : `${OWNER}/${REPO}`;
-  const fake = await fakeForPullRequest(repo, number, headRepoFullName, fakeOptions);
+  const contents = serveContents
+    ? Object.fromEntries(
+        [repo.headSha, repo.baseSha, repo.mergeBaseSha].map((sha) => [sha, filesOfCommit(repo, sha)]),
+      )
+    : undefined;
+  const fake = await fakeForPullRequest(repo, number, headRepoFullName, {
+    ...(contents ? { contents } : {}),
+    ...fakeOptions,
+  });
   const eventPath = writePullRequestEvent({
     owner: OWNER,
     repo: REPO,

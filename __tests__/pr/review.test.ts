@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { diffContents } from '../../src/pr/patch.js';
-import { type CommentContext, escapeMarkdown, planReview, resolvedBody } from '../../src/pr/review.js';
+import {
+  type CommentContext,
+  escapeMarkdown,
+  planReview,
+  resolvedBody,
+  supersededBody,
+} from '../../src/pr/review.js';
 import { registry } from '../../src/rules/index.js';
 import { scan, yaml } from '../helpers.js';
 
@@ -67,9 +73,13 @@ describe('planReview', () => {
   it('does not comment again what an earlier run commented, and resolves comments whose finding is gone', () => {
     const first = planReview(findings(), [], context(DEPLOYMENT, ''));
     const posted = [
-      { id: 1, body: first.comments[0]!.body },
-      { id: 2, body: 'x <!-- kube-token-guard:fingerprints=00000000000000000000000000000000 -->' },
-      { id: 3, body: 'a human comment' },
+      { id: 1, body: first.comments[0]!.body, outdated: false },
+      {
+        id: 2,
+        body: 'x <!-- kube-token-guard:fingerprints=00000000000000000000000000000000 -->',
+        outdated: false,
+      },
+      { id: 3, body: 'a human comment', outdated: false },
     ];
     const again = planReview(findings(), posted, context(DEPLOYMENT, ''));
     expect(again.comments).toEqual([]);
@@ -77,7 +87,41 @@ describe('planReview', () => {
     expect(again.resolved.map((comment) => comment.id)).toEqual([2]);
     const resolved = resolvedBody(posted[1]!.body, 'abcdef1234567');
     expect(resolved).toContain('Resolved');
-    expect(planReview(findings(), [{ id: 2, body: resolved }], context(DEPLOYMENT, '')).resolved).toEqual([]);
+    expect(
+      planReview(findings(), [{ id: 2, body: resolved, outdated: false }], context(DEPLOYMENT, '')).resolved,
+    ).toEqual([]);
+  });
+
+  it('comments again a finding whose only comment is outdated, and supersedes that comment', () => {
+    const first = planReview(findings(), [], context(DEPLOYMENT, ''));
+    const outdated = { id: 1, body: first.comments[0]!.body, outdated: true };
+    const again = planReview(findings(), [outdated], context(DEPLOYMENT, ''));
+    expect(again.comments).toHaveLength(1);
+    expect(again.comments[0]!.body).toContain('````suggestion');
+    expect(again.alreadyCommented).toEqual([]);
+    expect(again.superseded).toEqual([outdated]);
+    expect(again.resolved).toEqual([]);
+    // Beside a current comment for the same findings, an outdated one is left alone.
+    const current = { id: 2, body: first.comments[0]!.body, outdated: false };
+    const both = planReview(findings(), [outdated, current], context(DEPLOYMENT, ''));
+    expect(both.comments).toEqual([]);
+    expect(both.superseded).toEqual([]);
+    // Once superseded, it counts no more: the newer comment does.
+    const retired = { ...outdated, body: supersededBody(outdated.body, 'abcdef1234567') };
+    expect(retired.body).not.toContain('````suggestion');
+    const later = planReview(findings(), [retired, current], context(DEPLOYMENT, ''));
+    expect(later).toMatchObject({ comments: [], superseded: [], resolved: [] });
+    expect(later.alreadyCommented).toHaveLength(2);
+  });
+
+  it('writes the suggestion of a CRLF file with CRLF line breaks', () => {
+    const crlf = DEPLOYMENT.replace(/\n/g, '\r\n');
+    const [comment] = planReview(scan({ 'deploy.yaml': crlf }).findings, [], context(crlf, '')).comments;
+    expect(comment!.body).toContain(
+      '````suggestion\r\n      serviceAccountName: web\r\n      automountServiceAccountToken: false\r\n````',
+    );
+    expect(comment!.body).not.toMatch(/[^\r]\n/);
+    expect(resolvedBody(comment!.body, 'abcdef1234567')).not.toContain('````suggestion');
   });
 
   it('caps the inline comments, by severity, and lists the rest in the body', () => {

@@ -27,6 +27,8 @@ export interface AutofixOutcome {
   fixed: Set<string>;
   /** Files changed and their new contents (also for the patch of a fork pull request). */
   files: Map<string, string>;
+  /** The same files' contents at the scanned head, before the fixes. */
+  before: Map<string, string>;
   /** The unified diff of the changes, for fork pull requests. */
   patch: string | null;
   /** The command that applies `patch`. */
@@ -58,6 +60,7 @@ export async function runAutofix(options: {
     commit: null,
     fixed: new Set(),
     files: new Map(),
+    before: new Map(),
     patch: null,
     applyCommand: 'git apply',
     notes: [],
@@ -119,6 +122,8 @@ export async function runAutofix(options: {
     core.info('Autofix: nothing to fix automatically in the changed files.');
     return outcome;
   }
+
+  for (const path of outcome.files.keys()) outcome.before.set(path, sources.get(path) ?? '');
 
   // The patch is shown in the job summary: its context lines must not quote a Secret or a credential next to a fix.
   const secret = secretLinesOfFiles(

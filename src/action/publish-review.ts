@@ -17,12 +17,14 @@ import type { SecretFilter } from '../core/redact.js';
 import { type Finding, type Severity, severityRank } from '../core/types.js';
 import { isolateRefused } from '../pr/isolate.js';
 import {
+  type ExistingComment,
   type PlannedComment,
   codeSpan,
   escapeMarkdown,
   planReview,
   resolvedBody,
   severityCounts,
+  supersededBody,
 } from '../pr/review.js';
 import { findingList } from '../pr/summary.js';
 import type { ActionInputs } from './inputs.js';
@@ -63,24 +65,30 @@ export async function publishReview(
   const existing = (await ownMarkedComments(github, listed)).map((comment) => ({
     id: Number(comment.id),
     body: comment.body,
+    outdated: isOutdated(comment),
   }));
   const plan = planReview(introduced, existing, commentContext);
   // Never expected to change anything (fixes that would quote a secret were withheld); a net, as the body is sent.
   for (const comment of plan.comments) comment.body = secrets.redact(comment.body);
   // One request each: a run marks a bounded number; the rest are marked by the next runs.
-  for (const comment of plan.resolved.slice(0, MAX_RESOLVED_UPDATES)) {
-    await updateReviewComment(
-      github,
-      pr.owner,
-      pr.repo,
-      comment.id,
-      resolvedBody(secrets.redact(comment.body), pr.headSha),
-    ).catch((error: unknown) => {
-      notes.push(
-        `An earlier comment could not be marked resolved: ${hintNote(error, 'pull-requests: write')}.`,
-      );
-    });
-  }
+  let updates = MAX_RESOLVED_UPDATES;
+  const mark = async (comments: ExistingComment[], body: typeof resolvedBody, what: string) => {
+    for (const comment of comments.slice(0, Math.max(0, updates))) {
+      updates -= 1;
+      await updateReviewComment(
+        github,
+        pr.owner,
+        pr.repo,
+        comment.id,
+        body(secrets.redact(comment.body), pr.headSha),
+      ).catch((error: unknown) => {
+        notes.push(
+          `An earlier comment could not be marked ${what}: ${hintNote(error, 'pull-requests: write')}.`,
+        );
+      });
+    }
+  };
+  await mark(plan.resolved, resolvedBody, 'resolved');
   if (plan.comments.length === 0 && plan.inBody.length === 0) {
     core.info(
       `Review: nothing new to comment (${plan.alreadyCommented.length} already commented, ${plan.resolved.length} marked resolved).`,
@@ -154,6 +162,12 @@ export async function publishReview(
       );
     }
     core.info(`Posted a review with ${inline.length} inline comments in ${since(started)}.`);
+    // Only once their findings are commented again: an outdated comment is the only trace of them until then.
+    await mark(plan.superseded, supersededBody, 'superseded');
+    if (plan.superseded.length > 0)
+      core.info(
+        `Commented again the findings of ${plan.superseded.length} outdated comment(s), marked superseded.`,
+      );
     return true;
   } catch (error) {
     notes.push(`The review was not posted: ${hintNote(error, 'pull-requests: write')}.`);
@@ -167,6 +181,14 @@ export async function publishReview(
  */
 export function hintNote(error: unknown, permission: string): string {
   return escapeMarkdown(permissionHint(error, permission));
+}
+
+/**
+ * Whether GitHub shows a comment as outdated: a push changed the lines it was on. GitHub then answers `line` and
+ * `position` null (keeping `original_line` and `original_position`); a file-level comment has no line at all.
+ */
+function isOutdated(comment: ReviewComment): boolean {
+  return comment.subject_type !== 'file' && comment.line == null && comment.position == null;
 }
 
 /** A planned comment as the review request carries it. */

@@ -42,6 +42,11 @@ export interface PublishableResults {
   /** The commit the check run goes on. */
   checkSha: string;
   /**
+   * The findings and errors on the lines of `checkSha`, when it is an autofix commit on top of the reviewed head: the
+   * check run's annotations and text name its lines, the review those of the head it reviews.
+   */
+  atCheck?: { introduced: Finding[]; existing: Finding[]; blocking: Finding[]; errors: ScanError[] };
+  /**
    * The secrets of the run. The findings and notes have been through it already; every text sent to GitHub goes
    * through it once more, as it is sent.
    */
@@ -81,16 +86,23 @@ export async function publishPullRequest(
       secrets,
     );
   }
+  // The check run is on `checkSha`: after an autofix commit, that commit's lines (so are workflow annotations).
+  const atCheck = results.atCheck ?? { introduced, existing, blocking, errors };
   let checked = false;
   if (canWrite) {
     started = performance.now();
-    const { annotations, left } = checkAnnotations(introduced, existing, errors, failOn);
-    const summary = summaryMarkdown({
-      introduced,
-      existing,
+    const { annotations, left } = checkAnnotations(
+      atCheck.introduced,
+      atCheck.existing,
+      atCheck.errors,
       failOn,
-      blocking,
-      unjudged: errors,
+    );
+    const summary = summaryMarkdown({
+      introduced: atCheck.introduced,
+      existing: atCheck.existing,
+      failOn,
+      blocking: atCheck.blocking,
+      unjudged: atCheck.errors,
       changedManifests: results.changedFiles,
       // What happened so far (an autofix commit, a review that could not be posted) belongs on the check too.
       notes: [
@@ -106,16 +118,16 @@ export async function publishPullRequest(
       const run = await publishCheckRun(github, owner, repo, {
         name: inputs.checkName,
         headSha: results.checkSha,
-        conclusion: checkConclusion(blocking, errors),
+        conclusion: checkConclusion(atCheck.blocking, atCheck.errors),
         output: {
-          title: checkTitle(introduced, blocking, errors, failOn, report),
+          title: checkTitle(atCheck.introduced, atCheck.blocking, atCheck.errors, failOn, report),
           summary: secrets.redact(summary),
           text: secrets.redact(
             truncate(
               [
-                introduced.length > 0 ? `### New findings\n\n${findingList(introduced)}` : '',
-                existing.length > 0
-                  ? `### Existing findings in the changed files\n\n${findingList(existing)}`
+                atCheck.introduced.length > 0 ? `### New findings\n\n${findingList(atCheck.introduced)}` : '',
+                atCheck.existing.length > 0
+                  ? `### Existing findings in the changed files\n\n${findingList(atCheck.existing)}`
                   : '',
               ]
                 .filter(Boolean)
@@ -139,8 +151,8 @@ export async function publishPullRequest(
     }
   }
   if (!checked) {
-    annotate([...introduced, ...existing], (finding) =>
-      annotationLevel(finding, failOn, introduced.includes(finding)),
+    annotate([...atCheck.introduced, ...atCheck.existing], (finding) =>
+      annotationLevel(finding, failOn, atCheck.introduced.includes(finding)),
     );
   }
   if (!published && canWrite && inputs.commentMode !== 'off') core.info('No review was posted.');

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
-import { type CollectedFiles, collectFiles, collectFromGit } from '../adapters/files.js';
+import type { CollectedFiles } from '../adapters/files.js';
 import { GitRepository, materialize } from '../adapters/git.js';
 import { probeSummary, probeValues } from '../adapters/probe.js';
 import { type RenderOutcome, renderCollected, renderTools } from '../adapters/render.js';
@@ -16,6 +16,7 @@ import type { SecretFilter } from '../core/redact.js';
 import { type ScanResult, scanFiles } from '../core/scan.js';
 import type { Finding, ScanError, ScanNotice, Severity, SourceFile } from '../core/types.js';
 import { splitFindings } from '../pr/differential.js';
+import { moveLines } from '../pr/line-map.js';
 import { type CommentableLines, diffContents, parsePatch } from '../pr/patch.js';
 import { severityCounts } from '../pr/review.js';
 import { annotationLevel, unjudgedFiles } from '../pr/summary.js';
@@ -24,10 +25,11 @@ import { annotate, logText } from './annotations.js';
 import { runAutofix } from './autofix.js';
 import { writeResults } from './fork-safe.js';
 import { readBase } from './merge-base.js';
+import { onHeadLines, readHead } from './read-head.js';
 import { permissionHint, since } from './hints.js';
 import { addedApiClientsNote, addedSuppressionsNote, configChangeNote } from './policy.js';
 import type { ActionInputs } from './inputs.js';
-import type { PullRequestContext, RunContext } from './context.js';
+import type { RunContext } from './context.js';
 import { type PublishableResults, publishPullRequest } from './publish.js';
 
 export interface PullRequestOutcome {
@@ -80,7 +82,7 @@ export async function reviewPullRequest(
   const git = new GitRepository(inputs.workingDirectory);
   const temporary: string[] = [];
   try {
-    const { collected: head, fromGit } = await readHead(git, inputs, config, pr);
+    const { collected: head, fromGit, notAtHead } = await readHead(github, git, inputs, config, pr, files);
     const { charts, kustomizations } = head;
     const isTouched = (dir: string) =>
       files.some(
@@ -119,7 +121,7 @@ export async function reviewPullRequest(
     const probed = probeSummary(probe);
     if (probed) core.info(probed);
     // After probing, which judges each render's findings: one finding per source location and rule.
-    headResult.findings = mergeRenderedDuplicates(headResult.findings);
+    headResult.findings = onHeadLines(mergeRenderedDuplicates(headResult.findings), notAtHead);
     secrets.cleanFindings(headResult.findings);
     for (const list of [head.errors, head.notices, headResult.errors]) secrets.cleanMessages(list);
     core.info(
@@ -196,6 +198,7 @@ export async function reviewPullRequest(
     let fixedCount = 0;
     let patch: string | null = null;
     let applyCommand = 'git apply';
+    let moved: ReturnType<typeof moveLines> | null = null;
     if (inputs.autofix) {
       const fixed = await runAutofix({
         github,
@@ -215,8 +218,13 @@ export async function reviewPullRequest(
       if (!fixed.commit) patch = fixed.patch;
       applyCommand = fixed.applyCommand;
       if (fixed.commit) fixedCount = fixed.fixed.size;
-      // What the pushed commit fixed neither blocks nor gets a comment.
+      // What the pushed commit fixed neither blocks nor gets a comment; what remains is on its lines there.
       if (fixed.commit) {
+        moved = moveLines(
+          new Map(
+            [...fixed.files].map(([path, after]) => [path, { before: fixed.before.get(path) ?? '', after }]),
+          ),
+        );
         split.introduced = split.introduced.filter((finding) => !fixed.fixed.has(finding.identity));
         split.existing = split.existing.filter((finding) => !fixed.fixed.has(finding.identity));
       }
@@ -264,6 +272,14 @@ export async function reviewPullRequest(
       errors: unjudged,
       // After an autofix commit the check belongs to the new head: that is what a merge would take.
       checkSha: autofixCommit ?? pr.headSha,
+      atCheck: moved
+        ? {
+            introduced: introduced.map(moved.finding),
+            existing: existing.map(moved.finding),
+            blocking: blocking.map(moved.finding),
+            errors: unjudged.map(moved.error),
+          }
+        : undefined,
       secrets,
     };
     if (inputs.mode === 'scan') {
@@ -283,54 +299,24 @@ export async function reviewPullRequest(
       await publishPullRequest(github, context, inputs, pr, failOn, config.report, results, !pr.fork);
     }
     for (const note of notes) core.warning(note);
+    // The job summary tells what the check run tells, on the same commit's lines.
+    const shown = results.atCheck ?? { introduced, existing, blocking, errors: unjudged };
     return {
       head: { ...headResult, collected: head },
-      introduced,
-      existing,
-      blocking,
+      introduced: shown.introduced,
+      existing: shown.existing,
+      blocking: shown.blocking,
       changedFiles: changedPaths.size,
       autofixCommit,
       fixedCount,
       patch,
       applyCommand,
       notes,
-      unjudged,
+      unjudged: shown.errors,
     };
   } finally {
     await Promise.all(temporary.map((dir) => rm(dir, { recursive: true, force: true })));
   }
-}
-
-/** The repository at the pull request's head: the workspace when it is checked out there, else git's objects. */
-async function readHead(
-  git: GitRepository,
-  inputs: ActionInputs,
-  config: ResolvedConfig,
-  pr: PullRequestContext,
-): Promise<{ collected: CollectedFiles; fromGit: boolean }> {
-  const checkedOut = await git.head();
-  if (checkedOut !== pr.headSha && checkedOut !== null && (await git.hasCommit(pr.headSha))) {
-    core.info(
-      `The workspace is at ${checkedOut.slice(0, 7)}; reading the pull request head ${pr.headSha.slice(0, 7)} from git.`,
-    );
-    return {
-      collected: await collectFromGit(git, pr.headSha, config.include, config.exclude),
-      fromGit: true,
-    };
-  }
-  if (checkedOut !== null && checkedOut !== pr.headSha) {
-    core.warning(
-      `The workspace is at ${checkedOut.slice(0, 7)}, not the pull request head ${pr.headSha.slice(0, 7)}, and git does not have the head: ` +
-        'findings may point at lines that differ. Check out `${{ github.event.pull_request.head.sha }}` with `fetch-depth: 0`.',
-    );
-  }
-  const collected = await collectFiles({
-    root: inputs.workingDirectory,
-    paths: inputs.paths,
-    include: config.include,
-    exclude: config.exclude,
-  });
-  return { collected, fromGit: false };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { applyFixes } from '../core/apply.js';
 import { hasBidiControls, withoutBidiControls, withoutControls } from '../core/display-text.js';
-import { lineFixOf } from '../core/fix.js';
+import { lineFixOf, newlineOf } from '../core/fix.js';
 import { type Finding, type Fix, severityRank } from '../core/types.js';
 import { fingerprint } from '../report/sarif.js';
 import { countFindings, severityBreakdown } from '../report/summary.js';
@@ -17,6 +17,7 @@ const COMMENT_FINDINGS = 5;
 
 const MARKER = /<!-- kube-token-guard:fingerprints=([0-9a-f,]+) -->/;
 const RESOLVED_MARKER = '<!-- kube-token-guard:resolved -->';
+const SUPERSEDED_MARKER = '<!-- kube-token-guard:superseded -->';
 
 /** Whether a comment carries the marker of the findings it comments (see `planReview`). */
 export function hasFingerprintMarker(body: string): boolean {
@@ -125,6 +126,11 @@ export interface PlannedComment {
 export interface ExistingComment {
   id: number;
   body: string;
+  /**
+   * GitHub shows it as outdated: a later push changed the lines it was on (the API answers `line` and `position`
+   * null, keeping `original_line`), and its suggestion can no longer be applied.
+   */
+  outdated: boolean;
 }
 
 export interface ReviewPlan {
@@ -135,6 +141,11 @@ export interface ReviewPlan {
   alreadyCommented: Finding[];
   /** Comments of earlier runs whose findings are gone, to be marked resolved. */
   resolved: ExistingComment[];
+  /**
+   * Outdated comments of earlier runs whose findings are still open and have no current comment: those findings are
+   * planned again (on the lines of the current head), and these are to be marked superseded once the review is posted.
+   */
+  superseded: ExistingComment[];
 }
 
 function bySeverity(a: Finding, b: Finding): number {
@@ -212,28 +223,35 @@ export function planReview(
   existing: ExistingComment[],
   context: CommentContext,
 ): ReviewPlan {
-  const posted = new Map<string, ExistingComment>();
-  for (const comment of existing) {
-    const match = MARKER.exec(comment.body);
-    if (!match) continue;
-    for (const print of match[1]!.split(',')) posted.set(print, comment);
+  // A comment marked resolved or superseded by an earlier run is done with; the others say what is commented.
+  const live = existing.filter(
+    (comment) =>
+      MARKER.test(comment.body) &&
+      !comment.body.includes(RESOLVED_MARKER) &&
+      !comment.body.includes(SUPERSEDED_MARKER),
+  );
+  const posted = new Map<string, ExistingComment[]>();
+  for (const comment of live) {
+    for (const print of printsOf(comment)) posted.set(print, [...(posted.get(print) ?? []), comment]);
   }
-  const plan: ReviewPlan = { comments: [], inBody: [], alreadyCommented: [], resolved: [] };
+  const plan: ReviewPlan = { comments: [], inBody: [], alreadyCommented: [], resolved: [], superseded: [] };
   const current = new Set(introduced.map(fingerprint));
-  for (const comment of new Set(posted.values())) {
-    if (comment.body.includes(RESOLVED_MARKER)) continue;
-    const prints = MARKER.exec(comment.body)![1]!.split(',');
-    if (!prints.some((print) => current.has(print))) plan.resolved.push(comment);
+  for (const comment of live) {
+    if (!printsOf(comment).some((print) => current.has(print))) plan.resolved.push(comment);
   }
 
+  const superseded = new Set<ExistingComment>();
   const pending = introduced.filter((finding) => {
-    const comment = posted.get(fingerprint(finding));
-    if (comment && !comment.body.includes(RESOLVED_MARKER)) {
+    const comments = posted.get(fingerprint(finding)) ?? [];
+    if (comments.some((comment) => !comment.outdated)) {
       plan.alreadyCommented.push(finding);
       return false;
     }
+    // Only outdated comments: GitHub cannot apply their suggestions, so the finding is commented afresh.
+    if (!finding.suppressed) for (const comment of comments) superseded.add(comment);
     return !finding.suppressed;
   });
+  plan.superseded = [...superseded];
   const byFile = new Map<string, Finding[]>();
   // A fix may live in another file than its finding (a chart's values file): the suggestion goes where the fix is.
   for (const finding of pending) {
@@ -316,15 +334,39 @@ function comment(
     `<sub>An accepted exception can be recorded on the resource: \`kube-token-guard.io/ignore: "${ids}: <reason>"\`.</sub>`,
     `<!-- kube-token-guard:fingerprints=${described.map(fingerprint).join(',')} -->`,
   );
-  const planned: PlannedComment = { path, line: end, body: parts.join('\n'), findings: described };
+  // On a file with CRLF line endings the comment's lines end in CRLF, as a comment written in GitHub's web form does:
+  // the suggestion's lines then carry the file's line endings into the commit that accepts it.
+  const text = parts.join('\n');
+  const body = newlineOf(context.texts.get(path) ?? '') === '\r\n' ? text.replace(/\r?\n/g, '\r\n') : text;
+  const planned: PlannedComment = { path, line: end, body, findings: described };
   if (start !== end) planned.startLine = start;
   return planned;
 }
 
+/** The fingerprints a comment of this Action carries. */
+function printsOf(comment: ExistingComment): string[] {
+  return MARKER.exec(comment.body)?.[1]?.split(',') ?? [];
+}
+
 /** The body of a comment whose finding is gone: struck through and marked, so later runs leave it alone. */
 export function resolvedBody(body: string, headSha: string): string {
-  const original = body.replace(/^(````+)suggestion$/m, '$1yaml');
-  return `✅ **Resolved**: no longer reported at ${headSha.slice(0, 7)}.\n\n<details><summary>Original comment</summary>\n\n${original}\n\n</details>\n${RESOLVED_MARKER}`;
+  return retiredBody(`✅ **Resolved**: no longer reported at ${headSha.slice(0, 7)}.`, body, RESOLVED_MARKER);
+}
+
+/** The body of an outdated comment whose finding is still open and commented again on the current lines. */
+export function supersededBody(body: string, headSha: string): string {
+  return retiredBody(
+    `↪️ **Superseded**: the lines this comment was on changed, and the finding is still open at ${headSha.slice(0, 7)}: ` +
+      'see the newer comment (or the latest review).',
+    body,
+    SUPERSEDED_MARKER,
+  );
+}
+
+/** A comment later runs leave alone: a headline, the original folded away (its suggestion no longer offered). */
+function retiredBody(headline: string, body: string, marker: string): string {
+  const original = body.replace(/^(````+)suggestion(\r?)$/m, '$1yaml$2');
+  return `${headline}\n\n<details><summary>Original comment</summary>\n\n${original}\n\n</details>\n${marker}`;
 }
 
 /** `2 high, 1 medium`: the unsuppressed findings by severity, highest first (as the CLI's summary line). */
