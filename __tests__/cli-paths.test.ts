@@ -152,3 +152,20 @@ describe('errors are errors: exit 2, in words, naming what is wrong', () => {
     expect(run.stdout).toContain('1 fixable with --fix');
   });
 });
+
+describe('SARIF from the command line', () => {
+  it('percent-encodes artifact URIs, so `my dir/a pi#1.yaml` resolves to that file', () => {
+    const { repo } = sandbox({ 'my dir/a pi#1.yaml': insecureDeployment('web') });
+    const run = runBundledCli(repo, ['scan', '--format', 'sarif']);
+    const sarif = JSON.parse(run.stdout) as {
+      runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+    };
+    const uris = new Set(
+      sarif.runs[0]!.results.map((result) => result.locations[0]!.physicalLocation.artifactLocation.uri),
+    );
+    expect([...uris]).toEqual(['my%20dir/a%20pi%231.yaml']);
+    expect(decodeURIComponent(new URL([...uris][0]!, `file://${repo}/`).pathname)).toBe(
+      join(repo, 'my dir/a pi#1.yaml'),
+    );
+  });
+});

@@ -42342,7 +42342,7 @@ function toSarif(findings, errors, rules) {
             locations: [
                 {
                     physicalLocation: {
-                        artifactLocation: { uri: encodeURI(finding.file), uriBaseId: '%SRCROOT%' },
+                        artifactLocation: { uri: artifactUri(finding.file), uriBaseId: '%SRCROOT%' },
                         region: { startLine: finding.line, endLine: finding.endLine },
                     },
                 },
@@ -42371,7 +42371,7 @@ function toSarif(findings, errors, rules) {
                     description: { text: 'Apply the suggested change' },
                     artifactChanges: [
                         {
-                            artifactLocation: { uri: encodeURI(finding.file), uriBaseId: '%SRCROOT%' },
+                            artifactLocation: { uri: artifactUri(finding.file), uriBaseId: '%SRCROOT%' },
                             replacements: finding.fix.edits.map((edit) => ({
                                 deletedRegion: { charOffset: edit.start, charLength: edit.end - edit.start },
                                 insertedContent: { text: edit.text },
@@ -42406,7 +42406,7 @@ function toSarif(findings, errors, rules) {
                             locations: [
                                 {
                                     physicalLocation: {
-                                        artifactLocation: { uri: encodeURI(error.file), uriBaseId: '%SRCROOT%' },
+                                        artifactLocation: { uri: artifactUri(error.file), uriBaseId: '%SRCROOT%' },
                                         ...(error.line ? { region: { startLine: error.line } } : {}),
                                     },
                                 },
@@ -42419,6 +42419,27 @@ function toSarif(findings, errors, rules) {
             },
         ],
     };
+}
+/** Bytes a path segment keeps as they are: RFC 3986 unreserved characters, sub-delimiters and `@`. */
+const SEGMENT_SAFE = /[A-Za-z0-9\-._~!$&'()*+,;=@]/;
+/**
+ * A repository path as a relative URI reference (RFC 3986 section 4.2): each segment percent-encoded as UTF-8 bytes
+ * but for the characters a segment may hold. `encodeURI` kept `#` and `?`, so `a pi#1.yaml` named `a pi` with a
+ * fragment; `:` is encoded too, since in a first segment it would read as a scheme. Lone surrogates become U+FFFD
+ * instead of throwing.
+ */
+function artifactUri(path) {
+    return path
+        .split('/')
+        .map((segment) => [...Buffer.from(segment, 'utf8')]
+        .map((byte) => {
+        const char = String.fromCharCode(byte);
+        return byte < 0x80 && SEGMENT_SAFE.test(char)
+            ? char
+            : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    })
+        .join(''))
+        .join('/');
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
