@@ -15,7 +15,8 @@ import { buildRbacIndex } from '../src/core/rbac.js';
 import { effectiveAutomount } from '../src/core/serviceaccounts.js';
 import type { SourceFile } from '../src/core/types.js';
 import { config, findingsOf, scan } from './helpers.js';
-import { HELM, parseReport, runBundledCli } from './hostile/sandbox.js';
+import { parseReport, runBundledCli } from './hostile/sandbox.js';
+import { NO_HELM, because } from './tools.js';
 
 const CORPUS = join(import.meta.dirname, 'fixtures', 'corpus');
 const read = (name: string): SourceFile => ({ path: name, text: readFileSync(join(CORPUS, name), 'utf8') });
@@ -87,7 +88,7 @@ describe('the microservices-demo shop', () => {
   });
 });
 
-describe.skipIf(HELM === null)('the argo-rollouts chart, rendered with helm', () => {
+describe.skipIf(NO_HELM)(because(NO_HELM, 'the argo-rollouts chart, rendered with helm'), () => {
   it('--fix changes no value or template that switches off the controller token', () => {
     const repo = mkdtempSync(join(tmpdir(), 'ktg-rollouts-'));
     try {
@@ -120,8 +121,8 @@ describe.skipIf(HELM === null)('the argo-rollouts chart, rendered with helm', ()
   });
 });
 
-describe.skipIf(HELM === null)(
-  'a chart value shared by an API client and a workload that never calls the API',
+describe.skipIf(NO_HELM)(
+  because(NO_HELM, 'a chart value shared by an API client and a workload that never calls the API'),
   () => {
     const workload = (name: string) =>
       [

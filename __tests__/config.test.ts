@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, parseConfig } from '../src/config/config.js';
 import { ConfigurationError } from '../src/config/errors.js';
+import { RULE_DOCS_URL } from '../src/version.js';
 import { yaml } from './helpers.js';
 
 const FILE = '.github/kube-token-guard.yml';
@@ -104,7 +105,7 @@ describe('settings', () => {
 describe('errors name file, line and property', () => {
   it('reports an unknown top-level setting', () => {
     const error = configError('extends: recommended\nfail_on: high\n');
-    expect(error.details).toEqual([`${FILE}:2: fail_on: unknown setting`]);
+    expect(error.details).toEqual([`${FILE}:2: fail_on: unknown setting; did you mean \`fail-on\`?`]);
   });
 
   it('reports an unknown rule and a bad severity', () => {
@@ -118,7 +119,24 @@ describe('errors name file, line and property', () => {
     expect(error.details).toContain(
       `${FILE}:2: rules.automount-token: must be \`off\`, \`on\`, a severity (info, low, medium, high, critical), or a map with \`severity\` and the rule options`,
     );
-    expect(error.details).toContain(`${FILE}:3: rules.no-such-rule: unknown setting`);
+    expect(error.details).toContain(
+      `${FILE}:3: rules.no-such-rule: unknown rule (the rules: ${RULE_DOCS_URL})`,
+    );
+  });
+
+  it('names the rule an unknown rule id is closest to', () => {
+    const error = configError('rules:\n  automount-tokens: off\n');
+    expect(error.details).toEqual([
+      `${FILE}:2: rules.automount-tokens: unknown rule; did you mean \`automount-token\`? (the rules: ${RULE_DOCS_URL})`,
+    ]);
+  });
+
+  it('refuses a config of several YAML documents, at the line the second starts', () => {
+    const error = configError('fail-on: high\n---\nfail-on: low\n');
+    expect(error.message).toBe(
+      `${FILE}:2: a second YAML document starts here; the config is one map of settings, without \`---\` between them`,
+    );
+    expect(error.message).not.toMatch(/parseAllDocuments/);
   });
 
   it('reports a bad option inside a rule map', () => {

@@ -8,7 +8,8 @@ import { splitFindings } from '../src/pr/differential.js';
 import { diffContents } from '../src/pr/patch.js';
 import { planReview } from '../src/pr/review.js';
 import { registry } from '../src/rules/index.js';
-import { KUSTOMIZE, parseReport, runBundledCli, sandbox } from './hostile/sandbox.js';
+import { parseReport, runBundledCli, sandbox } from './hostile/sandbox.js';
+import { NO_KUSTOMIZE, because } from './tools.js';
 
 function rendered(overlay: string, changes: Partial<Finding> = {}): Finding {
   const name = `${overlay.replace(/\W/g, '')}-web`;
@@ -135,8 +136,8 @@ describe('one review comment for one suggestion', () => {
   });
 });
 
-describe.skipIf(KUSTOMIZE === null)(
-  'a base included by several overlays, built with the real kustomize',
+describe.skipIf(NO_KUSTOMIZE)(
+  because(NO_KUSTOMIZE, 'a base included by several overlays, built with the real kustomize'),
   () => {
     it('reports each finding of the base once, naming the overlays', () => {
       const web = [

@@ -1,6 +1,6 @@
 /**
- * Properties every fix must have, over a corpus of formatting styles (and the real manifests in ../shared/corpus
- * when present): the result parses, the finding is gone, no other finding appears or (for fixes inside one
+ * Properties every fix must have, over a corpus of formatting styles and the real manifests of
+ * `fixtures/corpus` (sources and licence in its SOURCES.md): the result parses, the finding is gone, no other finding appears or (for fixes inside one
  * workload) goes away, the parsed documents differ only in the intended field, and the line form used by review
  * suggestions is the same change as the edits. Then the whole autofix of each file is compared with its golden copy.
  */
@@ -17,7 +17,7 @@ import type { Finding, Fix } from '../src/core/types.js';
 const ROOT = join(import.meta.dirname, '..');
 const STYLES = join(ROOT, '__tests__/fixtures/fix-styles');
 const GOLDEN = join(ROOT, '__tests__/fixtures/fix-styles.fixed');
-const CORPUS = join(ROOT, '../shared/corpus/manifests');
+const CORPUS = join(ROOT, '__tests__/fixtures/corpus');
 
 /** The keys a fix of each rule may add, change or remove. */
 const INTENDED_KEYS: Record<string, string[]> = {
@@ -140,18 +140,15 @@ describe('autofix of each style equals its golden copy', () => {
   });
 });
 
-const corpusFiles = existsSync(CORPUS)
-  ? readdirSync(CORPUS)
-      .filter((name) => /\.ya?ml$/.test(name))
-      .sort()
-  : [];
+const corpusFiles = readdirSync(CORPUS)
+  .filter((name) => /\.ya?ml$/.test(name))
+  .sort();
 
-describe.skipIf(corpusFiles.length === 0)(
-  'fix properties over the real manifests in ../shared/corpus',
-  () => {
-    it.each(corpusFiles)('%s', (name) => {
-      const fixes = checkEveryFix(name, readFileSync(join(CORPUS, name), 'utf8'));
-      expect(fixes).toBeGreaterThan(0);
-    });
-  },
-);
+describe('fix properties over the real manifests in fixtures/corpus', () => {
+  it('has them', () => expect(corpusFiles).toEqual(['argo-cd-install.yaml', 'microservices-demo.yaml']));
+
+  it.each(corpusFiles)('%s', (name) => {
+    const fixes = checkEveryFix(name, readFileSync(join(CORPUS, name), 'utf8'));
+    expect(fixes).toBeGreaterThan(0);
+  });
+});

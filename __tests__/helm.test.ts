@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,24 +9,12 @@ import { splitRenderedDocuments, templateLine } from '../src/core/source-map.js'
 import { templatePath } from '../src/adapters/helm.js';
 import { podSpecInsertion } from '../src/core/template-edit.js';
 import { applyEdits } from '../src/core/apply.js';
+import { HELM, HELM4, NO_HELM, NO_HELM4, because } from './tools.js';
 
 const ROOT = join(import.meta.dirname, '..');
-const CORPUS_CHARTS = join(ROOT, '../shared/corpus/charts');
-
-/** helm built by .ci/run into .tools/bin, else one on PATH; the tests that need it say so when it is absent. */
-function findHelm(): string | null {
-  const local = join(ROOT, '.tools/bin/helm');
-  if (existsSync(local)) return local;
-  try {
-    execFileSync('helm', ['version', '--short'], { stdio: 'ignore' });
-    return 'helm';
-  } catch {
-    return null;
-  }
-}
-const HELM = findHelm();
-if (!HELM)
-  console.warn('helm is not installed (bash .ci/run installs it into .tools/bin): skipping the chart tests');
+/** Real charts kept in the repository, with their sources and licence (fixtures/corpus/SOURCES.md). */
+const CORPUS = join(ROOT, '__tests__/fixtures/corpus');
+const CORPUS_CHARTS = ['argo-rollouts', 'cert-manager', 'onlineboutique', 'sealed-secrets'];
 
 async function scanJson(cwd: string, args: string[] = []) {
   let stdout = '';
@@ -83,7 +71,7 @@ describe('rendered output mapping', () => {
   });
 });
 
-describe.skipIf(!HELM)('Helm charts rendered with the real helm', () => {
+describe.skipIf(NO_HELM)(because(NO_HELM, 'Helm charts rendered with the real helm'), () => {
   function workspace(): string {
     return mkdtempSync(join(tmpdir(), 'ktg-helm-test-'));
   }
@@ -115,13 +103,13 @@ describe.skipIf(!HELM)('Helm charts rendered with the real helm', () => {
     expect((automount.resource as { namespace: string }).namespace).toBe('default');
   });
 
-  it('renders the charts of the shared corpus and reports on their templates', async () => {
-    if (!existsSync(CORPUS_CHARTS)) return;
+  it('renders the real charts of the corpus and reports on their templates', async () => {
     const dir = workspace();
-    cpSync(CORPUS_CHARTS, join(dir, 'charts'), { recursive: true });
+    for (const chart of CORPUS_CHARTS)
+      cpSync(join(CORPUS, chart), join(dir, 'charts', chart), { recursive: true });
     const { report, stderr } = await scanJson(dir);
     expect(report.errors).toEqual([]);
-    expect(stderr).toMatch(/Rendered 3 Helm charts/);
+    expect(stderr).toMatch(/Rendered 4 Helm charts/);
     const files = new Set(report.findings.map((finding) => finding.file as string));
     expect([...files].every((file) => /^charts\/[^/]+\/templates\//.test(file))).toBe(true);
     expect(report.findings.some((finding) => finding.ruleId === 'sa-privileged-rbac')).toBe(true);
@@ -148,7 +136,7 @@ describe.skipIf(!HELM)('Helm charts rendered with the real helm', () => {
   });
 });
 
-describe.skipIf(!HELM)('chart settings, dependencies and safety', () => {
+describe.skipIf(NO_HELM)(because(NO_HELM, 'chart settings, dependencies and safety'), () => {
   function chartRepo(): string {
     const dir = mkdtempSync(join(tmpdir(), 'ktg-helm-settings-'));
     execFileSync(HELM!, ['create', 'web'], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir } });
@@ -247,71 +235,74 @@ describe.skipIf(!HELM)('chart settings, dependencies and safety', () => {
   });
 });
 
-const HELM4 = existsSync(join(ROOT, '.tools/helm4/helm')) ? join(ROOT, '.tools/helm4/helm') : null;
-const helms = [HELM && ['helm v3', HELM], HELM4 && ['helm v4', HELM4]].filter(Boolean) as [string, string][];
+const helms: [string, string, string | null][] = [
+  ['helm v3', HELM ?? '', NO_HELM],
+  ['helm v4', HELM4 ?? '', NO_HELM4],
+];
 
-describe.skipIf(helms.length === 0).each(helms)('fix at the source: values probing (%s)', (_name, helm) => {
-  async function run(cwd: string, args: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(['scan', '--format', 'json', '--fail-on', 'none', ...args], {
-      cwd,
-      env: { KUBE_TOKEN_GUARD_HELM: helm },
-      stdout: { write: (text: string) => (stdout += text) },
-      stderr: { write: (text: string) => (stderr += text) },
+for (const [name, helm, skip] of helms)
+  describe.skipIf(skip)(because(skip, `fix at the source: values probing (${name})`), () => {
+    async function run(cwd: string, args: string[]) {
+      let stdout = '';
+      let stderr = '';
+      const code = await runCli(['scan', '--format', 'json', '--fail-on', 'none', ...args], {
+        cwd,
+        env: { KUBE_TOKEN_GUARD_HELM: helm },
+        stdout: { write: (text: string) => (stdout += text) },
+        stderr: { write: (text: string) => (stderr += text) },
+      });
+      return {
+        code,
+        stderr,
+        report: JSON.parse(stdout) as { findings: Record<string, unknown>[]; errors: unknown[] },
+      };
+    }
+
+    /**
+     * A `helm create` chart whose ServiceAccount uses IRSA and leaves `serviceAccount.automount` empty. (Its default,
+     * `true`, renders explicit consent on a dedicated account: the evidence of an API client, which no fix touches.)
+     */
+    function irsaChart(): string {
+      const dir = mkdtempSync(join(tmpdir(), 'ktg-probe-'));
+      execFileSync(helm, ['create', 'web'], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir } });
+      const values = join(dir, 'web/values.yaml');
+      const document = parseDocument(readFileSync(values, 'utf8'));
+      document.setIn(['serviceAccount', 'annotations'], {
+        'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/web',
+      });
+      document.setIn(['serviceAccount', 'automount'], null);
+      writeFileSync(values, document.toString());
+      return dir;
+    }
+
+    it('finds the value that controls a finding and offers the values.yaml edit', async () => {
+      const dir = irsaChart();
+      const { report, stderr } = await run(dir, []);
+      expect(stderr).toMatch(/Probed chart values with \d+ renders? .*3 findings fixable at the source/);
+      expect(stderr).toMatch(/^Timing: read \d+ ms, render \d+ ms, scan \d+ ms, probe \d+ ms\.$/m);
+      const finding = report.findings.find((entry) => entry.ruleId === 'workload-identity-automount')!;
+      expect(finding).toMatchObject({ file: 'web/templates/serviceaccount.yaml', rendered: true });
+      const fix = finding.fix as { file: string; startLine: number; replacement: string };
+      expect(fix.file).toBe('web/values.yaml');
+      expect(fix.replacement).toBe('  automount: false');
+      expect(readFileSync(join(dir, 'web/values.yaml'), 'utf8').split('\n')[fix.startLine - 1]).toMatch(
+        /^ {2}automount:( null)?$/,
+      );
     });
-    return {
-      code,
-      stderr,
-      report: JSON.parse(stdout) as { findings: Record<string, unknown>[]; errors: unknown[] },
-    };
-  }
 
-  /**
-   * A `helm create` chart whose ServiceAccount uses IRSA and leaves `serviceAccount.automount` empty. (Its default,
-   * `true`, renders explicit consent on a dedicated account: the evidence of an API client, which no fix touches.)
-   */
-  function irsaChart(): string {
-    const dir = mkdtempSync(join(tmpdir(), 'ktg-probe-'));
-    execFileSync(helm, ['create', 'web'], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir } });
-    const values = join(dir, 'web/values.yaml');
-    const document = parseDocument(readFileSync(values, 'utf8'));
-    document.setIn(['serviceAccount', 'annotations'], {
-      'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/web',
+    it('--fix edits values.yaml and the finding is gone on re-render', async () => {
+      const dir = irsaChart();
+      const fixed = await run(dir, ['--fix']);
+      expect(fixed.stderr).toMatch(
+        /Fixed 3 findings in 2 files: web\/values.yaml \(2\), web\/templates\/tests\/test-connection.yaml \(1\)/,
+      );
+      expect(fixed.report.findings.map((finding) => finding.ruleId)).not.toContain('automount-token');
+      expect(fixed.report.findings.map((finding) => finding.ruleId)).not.toContain(
+        'workload-identity-automount',
+      );
+      expect(readFileSync(join(dir, 'web/values.yaml'), 'utf8')).toContain('  automount: false');
     });
-    document.setIn(['serviceAccount', 'automount'], null);
-    writeFileSync(values, document.toString());
-    return dir;
-  }
-
-  it('finds the value that controls a finding and offers the values.yaml edit', async () => {
-    const dir = irsaChart();
-    const { report, stderr } = await run(dir, []);
-    expect(stderr).toMatch(/Probed chart values with \d+ renders? .*3 findings fixable at the source/);
-    expect(stderr).toMatch(/^Timing: read \d+ ms, render \d+ ms, scan \d+ ms, probe \d+ ms\.$/m);
-    const finding = report.findings.find((entry) => entry.ruleId === 'workload-identity-automount')!;
-    expect(finding).toMatchObject({ file: 'web/templates/serviceaccount.yaml', rendered: true });
-    const fix = finding.fix as { file: string; startLine: number; replacement: string };
-    expect(fix.file).toBe('web/values.yaml');
-    expect(fix.replacement).toBe('  automount: false');
-    expect(readFileSync(join(dir, 'web/values.yaml'), 'utf8').split('\n')[fix.startLine - 1]).toMatch(
-      /^ {2}automount:( null)?$/,
-    );
   });
-
-  it('--fix edits values.yaml and the finding is gone on re-render', async () => {
-    const dir = irsaChart();
-    const fixed = await run(dir, ['--fix']);
-    expect(fixed.stderr).toMatch(
-      /Fixed 3 findings in 2 files: web\/values.yaml \(2\), web\/templates\/tests\/test-connection.yaml \(1\)/,
-    );
-    expect(fixed.report.findings.map((finding) => finding.ruleId)).not.toContain('automount-token');
-    expect(fixed.report.findings.map((finding) => finding.ruleId)).not.toContain(
-      'workload-identity-automount',
-    );
-    expect(readFileSync(join(dir, 'web/values.yaml'), 'utf8')).toContain('  automount: false');
-  });
-});
 
 describe('template fixes', () => {
   it('inserts under a literal pod spec line, at the children indentation, skipping template actions', () => {

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SourceFile } from '../src/core/types.js';
 import { findingsOf, scan, yaml } from './helpers.js';
-import { KUSTOMIZE, parseReport, runBundledCli, sandbox } from './hostile/sandbox.js';
+import { parseReport, runBundledCli, sandbox } from './hostile/sandbox.js';
+import { NO_KUSTOMIZE, because } from './tools.js';
 
 function workload(kind: string, name: string, account: string, namespace = 'argocd'): string {
   return yaml`
@@ -147,22 +148,25 @@ describe('installs', () => {
   });
 });
 
-describe.skipIf(KUSTOMIZE === null)('alternative overlays, built with the real kustomize', () => {
-  it('resolves each overlay with itself only, unless the config says `installs: together`', () => {
-    const files = {
-      'base/kustomization.yaml': 'resources: [sa.yaml]\n',
-      'base/sa.yaml': ACCOUNT,
-      'plain/kustomization.yaml': 'resources: [../base, deploy.yaml]\n',
-      'plain/deploy.yaml': workload('Deployment', 'controller', 'controller'),
-      'ha/kustomization.yaml': 'resources: [../base, sts.yaml]\n',
-      'ha/sts.yaml': workload('StatefulSet', 'controller', 'controller'),
-    };
-    const shared = (extra: Record<string, string>) => {
-      const { repo } = sandbox({ ...files, ...extra });
-      const report = parseReport(runBundledCli(repo, ['scan', '--format', 'json', '--fail-on', 'none']));
-      return report.findings.filter((finding) => finding.ruleId === 'shared-service-account');
-    };
-    expect(shared({})).toEqual([]);
-    expect(shared({ '.github/kube-token-guard.yml': 'installs: together\n' })).toHaveLength(2);
-  });
-});
+describe.skipIf(NO_KUSTOMIZE)(
+  because(NO_KUSTOMIZE, 'alternative overlays, built with the real kustomize'),
+  () => {
+    it('resolves each overlay with itself only, unless the config says `installs: together`', () => {
+      const files = {
+        'base/kustomization.yaml': 'resources: [sa.yaml]\n',
+        'base/sa.yaml': ACCOUNT,
+        'plain/kustomization.yaml': 'resources: [../base, deploy.yaml]\n',
+        'plain/deploy.yaml': workload('Deployment', 'controller', 'controller'),
+        'ha/kustomization.yaml': 'resources: [../base, sts.yaml]\n',
+        'ha/sts.yaml': workload('StatefulSet', 'controller', 'controller'),
+      };
+      const shared = (extra: Record<string, string>) => {
+        const { repo } = sandbox({ ...files, ...extra });
+        const report = parseReport(runBundledCli(repo, ['scan', '--format', 'json', '--fail-on', 'none']));
+        return report.findings.filter((finding) => finding.ruleId === 'shared-service-account');
+      };
+      expect(shared({})).toEqual([]);
+      expect(shared({ '.github/kube-token-guard.yml': 'installs: together\n' })).toHaveLength(2);
+    });
+  },
+);

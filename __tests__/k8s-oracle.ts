@@ -4,22 +4,17 @@
  * `sigs.k8s.io/yaml`. `disagreement` holds the loader to it.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { decodeFile } from '../src/adapters/decode.js';
 import { type LoadOptions, loadDocuments } from '../src/core/load.js';
 import { isKubernetesObject } from '../src/core/inert.js';
 import { mayMatter } from '../src/core/model.js';
+import { NO_ORACLE, ORACLE } from './tools.js';
 
-export const ORACLE_PATH =
-  process.env.KTG_K8S_YAML_ORACLE ?? fileURLToPath(new URL('../.tools/bin/k8s-yaml-oracle', import.meta.url));
+export const ORACLE_PATH = ORACLE ?? 'k8s-yaml-oracle';
 
 /** Why the oracle cannot run here, or null when it can. */
-export const ORACLE_MISSING: string | null = existsSync(ORACLE_PATH)
-  ? null
-  : `the Go oracle is not built (${ORACLE_PATH}); build it with: ` +
-    'go build -C __tests__/oracle -o "$PWD/.tools/bin/k8s-yaml-oracle" .';
+export const ORACLE_MISSING: string | null = NO_ORACLE;
 
 /** One document as kubectl reads it: the JSON it sends, or the error it stops the file at (always last). */
 export type KubernetesDocument = { json: unknown } | { error: string };

@@ -1,15 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findOverlays, kustomizationDirs } from '../src/adapters/kustomize.js';
 import { runCli } from '../src/cli/main.js';
 import { yaml } from './helpers.js';
-
-const ROOT = join(import.meta.dirname, '..');
-const KUSTOMIZE = join(ROOT, '.tools/bin/kustomize');
-if (!existsSync(KUSTOMIZE))
-  console.warn('kustomize is not in .tools/bin (bash .ci/run builds it): skipping the overlay builds');
+import { KUSTOMIZE, NO_KUSTOMIZE, because } from './tools.js';
 
 const OVERLAY_REPO: Record<string, string> = {
   'deploy/base/kustomization.yaml': 'resources:\n  - deployment.yaml\n',
@@ -60,7 +56,7 @@ async function scanJson(cwd: string) {
   let stderr = '';
   const code = await runCli(['scan', '--format', 'json', '--fail-on', 'none'], {
     cwd,
-    env: { KUBE_TOKEN_GUARD_KUSTOMIZE: KUSTOMIZE },
+    env: { KUBE_TOKEN_GUARD_KUSTOMIZE: KUSTOMIZE ?? undefined },
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
   });
@@ -100,8 +96,8 @@ describe('kustomize Components', () => {
     expect(await findOverlays(dir, dirs)).toEqual(['deploy/overlays/prod']);
   });
 
-  it.skipIf(!existsSync(KUSTOMIZE))(
-    'a repository with one no overlay includes scans without an error',
+  it.skipIf(NO_KUSTOMIZE)(
+    because(NO_KUSTOMIZE, 'a repository with one no overlay includes scans without an error'),
     async () => {
       const { code, report, stderr } = await scanJson(workspace(COMPONENT_REPO));
       expect(report.errors).toEqual([]);
@@ -111,26 +107,28 @@ describe('kustomize Components', () => {
   );
 });
 
-describe.skipIf(!existsSync(KUSTOMIZE))('kustomize overlays built with the real kustomize', () => {
-  it('reports on the base file users edit, in the overlay namespace, and does not read patches as manifests', async () => {
-    const { report, stderr } = await scanJson(workspace(OVERLAY_REPO));
-    expect(report.errors).toEqual([]);
-    expect(stderr).toContain('Rendered 1 kustomize overlay');
-    expect(report.findings).toHaveLength(1);
-    expect(report.findings[0]).toMatchObject({
-      ruleId: 'automount-token',
-      file: 'deploy/base/deployment.yaml',
-      line: 11,
-      rendered: true,
-      resource: { kind: 'Deployment', namespace: 'prod', name: 'prod-api' },
+describe.skipIf(NO_KUSTOMIZE)(
+  because(NO_KUSTOMIZE, 'kustomize overlays built with the real kustomize'),
+  () => {
+    it('reports on the base file users edit, in the overlay namespace, and does not read patches as manifests', async () => {
+      const { report, stderr } = await scanJson(workspace(OVERLAY_REPO));
+      expect(report.errors).toEqual([]);
+      expect(stderr).toContain('Rendered 1 kustomize overlay');
+      expect(report.findings).toHaveLength(1);
+      expect(report.findings[0]).toMatchObject({
+        ruleId: 'automount-token',
+        file: 'deploy/base/deployment.yaml',
+        line: 11,
+        rendered: true,
+        resource: { kind: 'Deployment', namespace: 'prod', name: 'prod-api' },
+      });
     });
-  });
 
-  it('builds an overlay kustomize warns about (deprecated fields) without calling the warning an error', async () => {
-    // kustomize 5 prints "Warning: 'bases' is deprecated" (and the like) on stderr and builds: a warning, exit 0.
-    const files = {
-      ...OVERLAY_REPO,
-      'deploy/overlays/prod/kustomization.yaml': yaml`
+    it('builds an overlay kustomize warns about (deprecated fields) without calling the warning an error', async () => {
+      // kustomize 5 prints "Warning: 'bases' is deprecated" (and the like) on stderr and builds: a warning, exit 0.
+      const files = {
+        ...OVERLAY_REPO,
+        'deploy/overlays/prod/kustomization.yaml': yaml`
         namespace: prod
         namePrefix: prod-
         commonLabels: {team: api}
@@ -141,62 +139,63 @@ describe.skipIf(!existsSync(KUSTOMIZE))('kustomize overlays built with the real 
         patchesStrategicMerge:
           - replicas.yaml
       `,
-    };
-    const { code, report, stderr } = await scanJson(workspace(files));
-    expect(report.errors).toEqual([]);
-    expect(code).toBe(0);
-    expect(stderr).toContain('Rendered 1 kustomize overlay');
-    expect(report.findings).toEqual([
-      expect.objectContaining({ ruleId: 'automount-token', file: 'deploy/base/deployment.yaml', line: 11 }),
-    ]);
-  });
+      };
+      const { code, report, stderr } = await scanJson(workspace(files));
+      expect(report.errors).toEqual([]);
+      expect(code).toBe(0);
+      expect(stderr).toContain('Rendered 1 kustomize overlay');
+      expect(report.findings).toEqual([
+        expect.objectContaining({ ruleId: 'automount-token', file: 'deploy/base/deployment.yaml', line: 11 }),
+      ]);
+    });
 
-  it('sees a hardening written in an overlay patch', async () => {
-    const files = {
-      ...OVERLAY_REPO,
-      'deploy/overlays/prod/replicas.yaml':
-        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      automountServiceAccountToken: false\n',
-    };
-    const { report } = await scanJson(workspace(files));
-    expect(report.findings).toEqual([]);
-  });
+    it('sees a hardening written in an overlay patch', async () => {
+      const files = {
+        ...OVERLAY_REPO,
+        'deploy/overlays/prod/replicas.yaml':
+          'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      automountServiceAccountToken: false\n',
+      };
+      const { report } = await scanJson(workspace(files));
+      expect(report.findings).toEqual([]);
+    });
 
-  it('never fetches a remote base: it is refused before the build, as an error of that overlay', async () => {
-    const files = {
-      'remote/kustomization.yaml':
-        'resources:\n  - https://github.com/kubernetes-sigs/kustomize//examples/helloWorld?ref=v5.0.0\n',
-    };
-    const started = Date.now();
-    const { report } = await scanJson(workspace(files));
-    expect(report.errors).toEqual([
-      {
-        file: 'remote/kustomization.yaml',
-        line: null,
-        message:
-          'resources[0] is a remote reference (https://github.com/kubernetes-sigs/kustomize//examples/helloWorld?ref=v5.0.0); only files of the repository are read; the overlay is not built',
-      },
-    ]);
-    expect(Date.now() - started).toBeLessThan(30_000);
-  });
+    it('never fetches a remote base: it is refused before the build, as an error of that overlay', async () => {
+      const files = {
+        'remote/kustomization.yaml':
+          'resources:\n  - https://github.com/kubernetes-sigs/kustomize//examples/helloWorld?ref=v5.0.0\n',
+      };
+      const started = Date.now();
+      const { report } = await scanJson(workspace(files));
+      expect(report.errors).toEqual([
+        {
+          file: 'remote/kustomization.yaml',
+          line: null,
+          message:
+            'resources[0] is a remote reference (https://github.com/kubernetes-sigs/kustomize//examples/helloWorld?ref=v5.0.0); only files of the repository are read; the overlay is not built',
+        },
+      ]);
+      expect(Date.now() - started).toBeLessThan(30_000);
+    });
 
-  it('reports an overlay that does not build as an error of that overlay, and scans the rest', async () => {
-    const files = {
-      ...OVERLAY_REPO,
-      'deploy/overlays/broken/kustomization.yaml': 'resources:\n  - missing.yaml\n',
-      'plain/pod.yaml':
-        'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a, image: b}]}\n',
-    };
-    const { report, code } = await scanJson(workspace(files));
-    expect(report.errors).toEqual([
-      {
-        file: 'deploy/overlays/broken/kustomization.yaml',
-        line: null,
-        message: expect.stringMatching(/^kustomize build failed: /),
-      },
-    ]);
-    expect(report.findings.map((finding) => finding.file)).toEqual(
-      expect.arrayContaining(['deploy/base/deployment.yaml', 'plain/pod.yaml']),
-    );
-    expect(code).toBe(2);
-  });
-});
+    it('reports an overlay that does not build as an error of that overlay, and scans the rest', async () => {
+      const files = {
+        ...OVERLAY_REPO,
+        'deploy/overlays/broken/kustomization.yaml': 'resources:\n  - missing.yaml\n',
+        'plain/pod.yaml':
+          'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a, image: b}]}\n',
+      };
+      const { report, code } = await scanJson(workspace(files));
+      expect(report.errors).toEqual([
+        {
+          file: 'deploy/overlays/broken/kustomization.yaml',
+          line: null,
+          message: expect.stringMatching(/^kustomize build failed: /),
+        },
+      ]);
+      expect(report.findings.map((finding) => finding.file)).toEqual(
+        expect.arrayContaining(['deploy/base/deployment.yaml', 'plain/pod.yaml']),
+      );
+      expect(code).toBe(2);
+    });
+  },
+);

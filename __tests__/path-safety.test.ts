@@ -19,9 +19,8 @@ import { renderChart } from '../src/adapters/helm.js';
 import { runCli } from '../src/cli/main.js';
 import { buildOverlay } from '../src/adapters/kustomize.js';
 import { linkLeaving } from '../src/adapters/links.js';
+import { KUSTOMIZE, NO_KUSTOMIZE, because } from './tools.js';
 
-const ROOT = join(import.meta.dirname, '..');
-const KUSTOMIZE = join(ROOT, '.tools/bin/kustomize');
 const MARKER = 'ktg-outside-marker-4242';
 
 const folders: string[] = [];
@@ -88,7 +87,7 @@ describe('charts', () => {
   });
 });
 
-describe.skipIf(!existsSync(KUSTOMIZE))('kustomize overlays', () => {
+describe.skipIf(NO_KUSTOMIZE)(because(NO_KUSTOMIZE, 'kustomize overlays'), () => {
   const OVERLAY = {
     'base/kustomization.yaml': 'resources: [cm.yaml]\n',
     'base/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: base}\n',
@@ -100,7 +99,7 @@ describe.skipIf(!existsSync(KUSTOMIZE))('kustomize overlays', () => {
       'prod/kustomization.yaml': 'resources: [../base, extra.yaml]\n',
     });
     symlinkSync(outside, join(repo, 'prod/extra.yaml'));
-    const result = await buildOverlay(repo, 'prod', { binary: KUSTOMIZE });
+    const result = await buildOverlay(repo, 'prod', { binary: KUSTOMIZE! });
     expect(result.files).toEqual([]);
     expect(result.errors[0]!.message).toBe(
       'prod/extra.yaml is a symbolic link leaving the repository; the overlay is not built',
@@ -113,7 +112,7 @@ describe.skipIf(!existsSync(KUSTOMIZE))('kustomize overlays', () => {
       'prod/kustomization.yaml':
         'resources: [../base]\nconfigMapGenerator:\n  - name: leak\n    files: [../../secret.yaml]\n',
     });
-    const result = await buildOverlay(repo, 'prod', { binary: KUSTOMIZE });
+    const result = await buildOverlay(repo, 'prod', { binary: KUSTOMIZE! });
     expect(result.files).toEqual([]);
     expect(result.errors).toHaveLength(1);
     expect(JSON.stringify(result)).not.toContain(MARKER);
@@ -124,7 +123,7 @@ describe.skipIf(!existsSync(KUSTOMIZE))('kustomize overlays', () => {
       ...OVERLAY,
       'prod/kustomization.yaml': 'resources: [../base]\nnamePrefix: prod-\n',
     });
-    const result = await buildOverlay(repo, 'prod', { binary: KUSTOMIZE });
+    const result = await buildOverlay(repo, 'prod', { binary: KUSTOMIZE! });
     expect(result.errors).toEqual([]);
     expect(result.files.map((file) => file.text).join('\n')).toContain('name: prod-base');
   });

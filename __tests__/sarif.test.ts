@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import AjvDraft04Module from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 import { registry } from '../src/rules/index.js';
-import { toSarif } from '../src/report/sarif.js';
+import { artifactUri, toSarif } from '../src/report/sarif.js';
 import { scan, yaml } from './helpers.js';
 
 const require = createRequire(import.meta.url);
@@ -104,5 +104,21 @@ describe('SARIF output', () => {
     expect(
       invocation.toolExecutionNotifications![0]!.locations![0]!.physicalLocation!.artifactLocation!.uri,
     ).toBe('broken.yaml');
+  });
+});
+
+describe('SARIF artifact URIs', () => {
+  it.each([
+    ['deploy/app.yaml', 'deploy/app.yaml'],
+    ['my dir/a pi#1.yaml', 'my%20dir/a%20pi%231.yaml'],
+    ['q?x=1.yaml', 'q%3Fx=1.yaml'],
+    ['c:/x.yaml', 'c%3A/x.yaml'],
+    ['100%.yaml', '100%25.yaml'],
+    ['ünï/[x].yaml', '%C3%BCn%C3%AF/%5Bx%5D.yaml'],
+  ])('%s is %s, which resolves to the same file', (path, uri) => {
+    expect(artifactUri(path)).toBe(uri);
+    const base = 'file:///repo/';
+    expect(decodeURIComponent(new URL(uri, base).pathname)).toBe(`/repo/${path}`);
+    expect(new URL(uri, base).hash + new URL(uri, base).search).toBe('');
   });
 });

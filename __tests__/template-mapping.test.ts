@@ -13,6 +13,7 @@ import { automountValueRefs, podSpecInsertion, writesAutomount } from '../src/co
 import { alignSections, renderedIdentity, templateSections } from '../src/core/template-sections.js';
 import { setValue } from '../src/core/values-fix.js';
 import { HELM, parseReport, runBundledCli, sandbox } from './hostile/sandbox.js';
+import { NO_HELM, because } from './tools.js';
 
 const CHART = 'apiVersion: v2\nname: app\nversion: 0.1.0\n';
 const HELPERS = '{{- define "app.fullname" -}}{{ .Release.Name }}-app{{- end }}\n';
@@ -264,7 +265,7 @@ describe('values edits', () => {
   });
 });
 
-describe.skipIf(HELM === null)('rendered charts, with the real helm', () => {
+describe.skipIf(NO_HELM)(because(NO_HELM, 'rendered charts, with the real helm'), () => {
   function chart(values = VALUES) {
     return sandbox({
       'app/Chart.yaml': CHART,
@@ -361,7 +362,7 @@ describe.skipIf(HELM === null)('rendered charts, with the real helm', () => {
   });
 });
 
-describe.skipIf(HELM === null)('real charts with several documents in a template', () => {
+describe.skipIf(NO_HELM)(because(NO_HELM, 'real charts with several documents in a template'), () => {
   const CORPUS = join(import.meta.dirname, 'fixtures/corpus');
   /** The corpus charts, copied into a fresh repository. */
   function corpusRepo(): string {

@@ -36827,7 +36827,7 @@ function useEnvironmentCopy() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9755);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1474);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5340);
 
 
 
@@ -36844,7 +36844,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1474:
+/***/ 5340:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42345,7 +42345,7 @@ function toSarif(findings, errors, rules) {
             locations: [
                 {
                     physicalLocation: {
-                        artifactLocation: { uri: encodeURI(finding.file), uriBaseId: '%SRCROOT%' },
+                        artifactLocation: { uri: artifactUri(finding.file), uriBaseId: '%SRCROOT%' },
                         region: { startLine: finding.line, endLine: finding.endLine },
                     },
                 },
@@ -42374,7 +42374,7 @@ function toSarif(findings, errors, rules) {
                     description: { text: 'Apply the suggested change' },
                     artifactChanges: [
                         {
-                            artifactLocation: { uri: encodeURI(finding.file), uriBaseId: '%SRCROOT%' },
+                            artifactLocation: { uri: artifactUri(finding.file), uriBaseId: '%SRCROOT%' },
                             replacements: finding.fix.edits.map((edit) => ({
                                 deletedRegion: { charOffset: edit.start, charLength: edit.end - edit.start },
                                 insertedContent: { text: edit.text },
@@ -42409,7 +42409,7 @@ function toSarif(findings, errors, rules) {
                             locations: [
                                 {
                                     physicalLocation: {
-                                        artifactLocation: { uri: encodeURI(error.file), uriBaseId: '%SRCROOT%' },
+                                        artifactLocation: { uri: artifactUri(error.file), uriBaseId: '%SRCROOT%' },
                                         ...(error.line ? { region: { startLine: error.line } } : {}),
                                     },
                                 },
@@ -42422,6 +42422,27 @@ function toSarif(findings, errors, rules) {
             },
         ],
     };
+}
+/** Bytes a path segment keeps as they are: RFC 3986 unreserved characters, sub-delimiters and `@`. */
+const SEGMENT_SAFE = /[A-Za-z0-9\-._~!$&'()*+,;=@]/;
+/**
+ * A repository path as a relative URI reference (RFC 3986 section 4.2): each segment percent-encoded as UTF-8 bytes
+ * but for the characters a segment may hold. `encodeURI` kept `#` and `?`, so `a pi#1.yaml` named `a pi` with a
+ * fragment; `:` is encoded too, since in a first segment it would read as a scheme. Lone surrogates become U+FFFD
+ * instead of throwing.
+ */
+function artifactUri(path) {
+    return path
+        .split('/')
+        .map((segment) => [...Buffer.from(segment, 'utf8')]
+        .map((byte) => {
+        const char = String.fromCharCode(byte);
+        return byte < 0x80 && SEGMENT_SAFE.test(char)
+            ? char
+            : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    })
+        .join(''))
+        .join('/');
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
@@ -51140,7 +51161,7 @@ async function checkedPath(root, file) {
     }
     return path;
 }
-/** Whether `path` is `top` or below it (both real paths). */
+/** Whether `path` is `top` or below it (both real paths; `top` may be `/`). */
 function within(top, path) {
     return path === top || path.startsWith(top.endsWith(external_node_path_namespaceObject.sep) ? top : top + external_node_path_namespaceObject.sep);
 }
@@ -53769,6 +53790,34 @@ function sameFix(a, b) {
         a.fix.replacement === b.fix.replacement);
 }
 
+;// CONCATENATED MODULE: ./src/core/words.ts
+/** A count and its noun, agreeing in number: `1 file`, `2 files`. */
+function plural(count, word) {
+    return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+/** The candidate closest to a mistyped word (at most a third of its letters off, at least one), or null. */
+function nearest(given, candidates) {
+    let best = null;
+    for (const candidate of candidates) {
+        const distance = editDistance(given, candidate);
+        if (distance <= Math.max(1, Math.floor(candidate.length / 3)) && (!best || distance < best.distance))
+            best = { candidate, distance };
+    }
+    return best?.candidate ?? null;
+}
+/** Levenshtein distance: insertions, deletions and substitutions. */
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+
 ;// CONCATENATED MODULE: ./src/pr/differential.ts
 /**
  * Splits the head's findings in the changed files into introduced and existing ones. A finding is matched by its
@@ -54118,6 +54167,7 @@ function trailingContext(hunk) {
 
 
 
+
 /** The trailer that marks the Action's own commits, so a run on one of them does not fix again (no loop). */
 const AUTOFIX_TRAILER = 'Kube-Token-Guard-Autofix: true';
 /**
@@ -54239,7 +54289,7 @@ async function runAutofix(options) {
     });
     if (result.kind === 'committed') {
         outcome.commit = result.oid;
-        info(`Autofix: pushed ${result.oid.slice(0, 7)} to ${logText(pr.headRef)} (${result.via}), fixing ${count} findings.`);
+        info(`Autofix: pushed ${result.oid.slice(0, 7)} to ${logText(pr.headRef)} (${result.via}), fixing ${plural(count, 'finding')}.`);
         outcome.notes.push(`${count} finding${count === 1 ? ' was' : 's were'} fixed by commit ${result.oid.slice(0, 7)}, pushed to ${codeSpan(pr.headRef)}.`);
     }
     else if (result.kind === 'head-moved') {
@@ -54412,6 +54462,7 @@ function holdsCompleteObjects(text) {
 
 
 
+
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
 /** Files read at the same time: enough to keep the thread pool busy, few enough to bound open descriptors. */
 const READ_CONCURRENCY = 16;
@@ -54469,7 +54520,7 @@ async function collectFiles(options) {
     };
     const readFound = async ({ path, absolute }) => {
         const real = await (0,promises_namespaceObject.realpath)(absolute);
-        if (real !== root && !real.startsWith(root + external_node_path_namespaceObject.sep)) {
+        if (!within(root, real)) {
             return { file: path, message: 'links outside the scanned root; skipped' };
         }
         // Checked before reading, so a huge file is never loaded.
@@ -54522,7 +54573,7 @@ async function collectFiles(options) {
         if (!info)
             throw new ConfigurationError(`${given}: no such file or directory`);
         const real = await (0,promises_namespaceObject.realpath)(absolute);
-        if (real !== root && !real.startsWith(root + external_node_path_namespaceObject.sep)) {
+        if (!within(root, real)) {
             throw new ConfigurationError(`${given}: outside the scanned root ${root}`);
         }
         if ((await (0,promises_namespaceObject.stat)(real)).isDirectory())
@@ -54540,7 +54591,7 @@ async function collectFiles(options) {
     }
     const readInRoot = async (path) => {
         const real = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.join)(root, path)).catch(() => null);
-        if (real === null || (real !== root && !real.startsWith(root + external_node_path_namespaceObject.sep)))
+        if (real === null || !within(root, real))
             return null;
         return (await (0,promises_namespaceObject.stat)(real)).size > decode_MAX_FILE_BYTES ? tooLarge(path) : decodeFile(path, await (0,promises_namespaceObject.readFile)(real));
     };
@@ -54785,12 +54836,14 @@ var ajv = __nccwpck_require__(2463);
 
 
 
+
+
 const DEFAULT_CONFIG_PATHS = ['.github/kube-token-guard.yml', '.github/kube-token-guard.yaml'];
 const PRESET_FAIL_ON = { recommended: 'high', strict: 'medium' };
 const MAX_REPORTED_ERRORS = 10;
 let validator;
 function validate(value) {
-    validator ??= new ajv.Ajv({ allErrors: true, strict: false }).compile(configSchema());
+    validator ??= new ajv.Ajv({ allErrors: true, strict: false, verbose: true }).compile(configSchema());
     return validator(value) ? [] : [...(validator.errors ?? [])];
 }
 function catalog() {
@@ -54804,6 +54857,11 @@ function defaultConfig() {
 function parseConfig(text, file) {
     const lines = new dist/* LineCounter */.HN();
     const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    const several = doc.errors.find((error) => error.code === 'MULTIPLE_DOCS');
+    if (several) {
+        const line = several.pos ? lines.linePos(several.pos[0]).line : 1;
+        throw new ConfigurationError(`${file}:${line}: a second YAML document starts here; the config is one map of settings, without \`---\` between them`);
+    }
     if (doc.errors.length > 0) {
         throw new ConfigurationError(`${file}: invalid YAML`, doc.errors.slice(0, MAX_REPORTED_ERRORS).map((error) => {
             const line = error.pos ? lines.linePos(error.pos[0]).line : 1;
@@ -54828,7 +54886,7 @@ function parseConfig(text, file) {
             const path = pathOf(error);
             const line = lineOf(doc.contents, path, lines);
             const property = path.length > 0 ? path.join('.') : '(top level)';
-            return { line, text: `${file}:${line}: ${property}: ${config_describe(error)}` };
+            return { line, text: `${file}:${line}: ${property}: ${config_describe(error, path)}` };
         });
         located.sort((a, b) => a.line - b.line);
         const details = located.slice(0, MAX_REPORTED_ERRORS).map((entry) => entry.text);
@@ -54931,10 +54989,18 @@ const PATTERN_TEXT = {
     [NAMESPACE_PATTERN]: 'must be a namespace name: lower-case letters, digits and `-`, starting and ending with a letter or digit',
     [KUBE_VERSION_PATTERN]: 'must be a Kubernetes version such as 1.31.0',
 };
-function config_describe(error) {
+function config_describe(error, path) {
     switch (error.keyword) {
-        case 'additionalProperties':
-            return 'unknown setting';
+        case 'additionalProperties': {
+            const name = String(error.params.additionalProperty);
+            if (path.length === 2 && path[0] === 'rules') {
+                const near = nearest(name, Object.keys(CATALOG));
+                return `unknown rule${near ? `; did you mean \`${near}\`?` : ''} (the rules: ${RULE_DOCS_URL})`;
+            }
+            const known = Object.keys(error.parentSchema?.properties ?? {});
+            const near = nearest(name, known);
+            return `unknown setting${near ? `; did you mean \`${near}\`?` : ''}`;
+        }
         case 'enum':
             return `must be one of ${error.params.allowedValues.map((value) => String(value)).join(', ')}`;
         case 'anyOf':
@@ -55101,6 +55167,7 @@ function listed(findings, detail) {
 
 
 
+
 /**
  * Reviews one pull request: scans the repository at the head and at the merge base, reports the findings of the
  * changed files as introduced or existing, and publishes them as one review, a check run and the job summary.
@@ -55117,7 +55184,7 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
             throw error;
         throw new Error(`cannot list the pull request's files: ${permissionHint(error, 'pull-requests: read')}`);
     });
-    info(`Pull request #${pr.number} changes ${files.length} files (listed in ${since(started)}).`);
+    info(`Pull request #${pr.number} changes ${plural(files.length, 'file')} (listed in ${since(started)}).`);
     const configChange = configChangeNote(files, inputs.config);
     if (configChange)
         notes.push(configChange);
@@ -55160,8 +55227,8 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
         secrets.cleanFindings(headResult.findings);
         for (const list of [head.errors, head.notices, headResult.errors])
             secrets.cleanMessages(list);
-        info(`Scanned the head: ${headResult.stats.files} files, ${headResult.stats.documents} documents, ` +
-            `${headResult.findings.length} findings in ${since(started)}` +
+        info(`Scanned the head: ${plural(headResult.stats.files, 'file')}, ${plural(headResult.stats.documents, 'document')}, ` +
+            `${plural(headResult.findings.length, 'finding')} in ${since(started)}` +
             (headRender.log ? ` (${headRender.log})` : '.'));
         started = performance.now();
         // A manifest in a chart or kustomization folder that no build reads is scanned as a plain file (unbuilt.ts).
@@ -55211,7 +55278,7 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
         ];
         const baseResult = scanFiles(baseFiles, config);
         secrets.addAll(baseResult.secretValues);
-        info(`Scanned the merge base: ${baseFiles.length} files, ${baseResult.findings.length} findings in ${since(started)}.`);
+        info(`Scanned the merge base: ${plural(baseFiles.length, 'file')}, ${plural(baseResult.findings.length, 'finding')} in ${since(started)}.`);
         const split = splitFindings(headResult.findings, baseResult.findings, changedPaths);
         let autofixCommit = null;
         let fixedCount = 0;
@@ -55380,22 +55447,21 @@ async function renderAt(units, source, config, temporary) {
 
 
 /**
- * The repository's config: the file named (which must exist), else `.github/kube-token-guard.yml` when present,
- * else the embedded defaults.
+ * The repository's config: the file named (which must exist; relative to `cwd`, the root unless given), else
+ * `.github/kube-token-guard.yml` of the root when present, else the embedded defaults.
  */
-async function loadConfigFile(root, explicit) {
+async function loadConfigFile(root, explicit, cwd = root) {
     const candidates = explicit ? [explicit] : DEFAULT_CONFIG_PATHS;
     for (const candidate of candidates) {
         let text;
         // A config in the repository may be a link a pull request made to any file of the runner. (A path outside the
         // repository can only come from the command line or the workflow, which are trusted.)
-        if (insidePath(root, candidate) !== null &&
-            (await config_file_exists(root, candidate)) &&
-            !(await resolvesInside(root, candidate))) {
+        const path = (0,external_node_path_namespaceObject.resolve)(explicit ? cwd : root, candidate);
+        if (insidePath(root, path) !== null && (await config_file_exists(path)) && !(await resolvesInside(root, path))) {
             throw new ConfigurationError(`${candidate}: the config file is a symbolic link leading outside the repository; it is not read`);
         }
         try {
-            text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, candidate), 'utf8');
+            text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
         }
         catch (error) {
             if (error.code === 'ENOENT' && !explicit)
@@ -55407,8 +55473,8 @@ async function loadConfigFile(root, explicit) {
     return defaultConfig();
 }
 /** Whether a path exists (as a file, folder or link, dangling or not). */
-async function config_file_exists(root, file) {
-    return (await (0,promises_namespaceObject.lstat)((0,external_node_path_namespaceObject.resolve)(root, file)).catch(() => null)) !== null;
+async function config_file_exists(path) {
+    return (await (0,promises_namespaceObject.lstat)(path).catch(() => null)) !== null;
 }
 
 ;// CONCATENATED MODULE: ./src/adapters/workspace.ts

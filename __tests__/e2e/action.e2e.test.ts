@@ -10,6 +10,7 @@ import { scan, yaml } from '../helpers.js';
 import { writePullRequestEvent } from './event.js';
 import { FakeGitHub, type FakeGitHubOptions } from './fake-github.js';
 import { type RepoFixture, makeRepo } from './git-fixture.js';
+import { NO_NODE24, because } from '../tools.js';
 import { node24, runAction } from './run-action.js';
 import { HARDENED_APP, insecureWorker } from './manifests.js';
 import { pullRequestScenario } from './scenario.js';
@@ -44,145 +45,151 @@ function operations(fake: FakeGitHub): string[] {
   return fake.requests.map((request) => request.operationId ?? `${request.method} ${request.path}`);
 }
 
-const runtimes: [string, string | undefined][] = [['node 20', undefined]];
-const node24Binary = node24();
-if (node24Binary) runtimes.push(['node 24', node24Binary]);
+const runtimes: [string, string | undefined, string | null][] = [
+  ['this Node', undefined, null],
+  ['node 24', node24() ?? undefined, NO_NODE24],
+];
 
-describe.each(runtimes)('the Action on a pull request (%s)', (_name, node) => {
-  it('a clean pull request: no review, a successful check run, nothing blocked', async () => {
-    const { repo, fake, eventPath } = await setUp(
-      { 'deploy/web.yaml': HARDENED_APP },
-      { 'deploy/web.yaml': HARDENED_APP.replace('nginx:1.27', 'nginx:1.28') },
-    );
-    const run = await runAction({ workspace: repo.dir, eventPath, apiUrl: fake.url, inputs: {}, node });
-    expect(fake.violations).toEqual([]);
-    expect(run.status, run.stdout + run.stderr).toBe(0);
-    expect(fake.reviews).toEqual([]);
-    expect(fake.checkRuns).toHaveLength(1);
-    expect(fake.checkRuns[0]).toMatchObject({
-      name: 'kube-token-guard',
-      head_sha: repo.headSha,
-      conclusion: 'success',
+for (const [name, node, skip] of runtimes)
+  describe.skipIf(skip)(because(skip, `the Action on a pull request (${name})`), () => {
+    it('a clean pull request: no review, a successful check run, nothing blocked', async () => {
+      const { repo, fake, eventPath } = await setUp(
+        { 'deploy/web.yaml': HARDENED_APP },
+        { 'deploy/web.yaml': HARDENED_APP.replace('nginx:1.27', 'nginx:1.28') },
+      );
+      const run = await runAction({ workspace: repo.dir, eventPath, apiUrl: fake.url, inputs: {}, node });
+      expect(fake.violations).toEqual([]);
+      expect(run.status, run.stdout + run.stderr).toBe(0);
+      expect(fake.reviews).toEqual([]);
+      expect(fake.checkRuns).toHaveLength(1);
+      expect(fake.checkRuns[0]).toMatchObject({
+        name: 'kube-token-guard',
+        head_sha: repo.headSha,
+        conclusion: 'success',
+      });
+      expect(run.outputs).toMatchObject({ conclusion: 'success', 'new-findings': '0', blocking: '0' });
+      expect(run.summary).toContain('introduces no ServiceAccount token findings');
     });
-    expect(run.outputs).toMatchObject({ conclusion: 'success', 'new-findings': '0', blocking: '0' });
-    expect(run.summary).toContain('introduces no ServiceAccount token findings');
-  });
 
-  it('a pull request with fixable findings: one review with suggestions that equal --fix, a failing check', async () => {
-    const { repo, fake, eventPath } = await setUp(
-      { 'deploy/web.yaml': HARDENED_APP },
-      { 'deploy/worker.yaml': INSECURE_WORKER },
-    );
-    const run = await runAction({ workspace: repo.dir, eventPath, apiUrl: fake.url, inputs: {}, node });
-    expect(fake.violations).toEqual([]);
-    expect(run.status).toBe(1);
-    expect(run.stdout).toContain('::error::1 new finding(s) at or above high');
-    expect(fake.reviews).toHaveLength(1);
-    expect(fake.reviews[0]).toMatchObject({ event: 'COMMENT', commit_id: repo.headSha });
-    const comments = fake.reviewComments;
-    expect(comments.map((comment) => comment.path)).toEqual(['deploy/worker.yaml', 'deploy/worker.yaml']);
-    const withSuggestion = comments.find((comment) => comment.body.includes('````suggestion'))!;
-    expect(withSuggestion.body).toContain('`automount-token`');
-    expect(withSuggestion.side).toBe('RIGHT');
-    // The suggestion replaces lines start..line with its block: the same result as the CLI's --fix.
-    const suggestion = /````suggestion\n([\s\S]*?)\n````/.exec(withSuggestion.body)![1]!;
-    const lines = INSECURE_WORKER.split('\n');
-    const start = (withSuggestion.start_line ?? withSuggestion.line)!;
-    lines.splice(start - 1, withSuggestion.line! - start + 1, ...suggestion.split('\n'));
-    const fixable = scan({ 'deploy/worker.yaml': INSECURE_WORKER }).findings.filter((finding) => finding.fix);
-    expect(lines.join('\n')).toBe(
-      applyFixes(
-        INSECURE_WORKER,
-        fixable.map((finding) => finding.fix!),
-      ).text,
-    );
+    it('a pull request with fixable findings: one review with suggestions that equal --fix, a failing check', async () => {
+      const { repo, fake, eventPath } = await setUp(
+        { 'deploy/web.yaml': HARDENED_APP },
+        { 'deploy/worker.yaml': INSECURE_WORKER },
+      );
+      const run = await runAction({ workspace: repo.dir, eventPath, apiUrl: fake.url, inputs: {}, node });
+      expect(fake.violations).toEqual([]);
+      expect(run.status).toBe(1);
+      expect(run.stdout).toContain('::error::1 new finding(s) at or above high');
+      expect(fake.reviews).toHaveLength(1);
+      expect(fake.reviews[0]).toMatchObject({ event: 'COMMENT', commit_id: repo.headSha });
+      const comments = fake.reviewComments;
+      expect(comments.map((comment) => comment.path)).toEqual(['deploy/worker.yaml', 'deploy/worker.yaml']);
+      const withSuggestion = comments.find((comment) => comment.body.includes('````suggestion'))!;
+      expect(withSuggestion.body).toContain('`automount-token`');
+      expect(withSuggestion.side).toBe('RIGHT');
+      // The suggestion replaces lines start..line with its block: the same result as the CLI's --fix.
+      const suggestion = /````suggestion\n([\s\S]*?)\n````/.exec(withSuggestion.body)![1]!;
+      const lines = INSECURE_WORKER.split('\n');
+      const start = (withSuggestion.start_line ?? withSuggestion.line)!;
+      lines.splice(start - 1, withSuggestion.line! - start + 1, ...suggestion.split('\n'));
+      const fixable = scan({ 'deploy/worker.yaml': INSECURE_WORKER }).findings.filter(
+        (finding) => finding.fix,
+      );
+      expect(lines.join('\n')).toBe(
+        applyFixes(
+          INSECURE_WORKER,
+          fixable.map((finding) => finding.fix!),
+        ).text,
+      );
 
-    const check = fake.checkRuns[0]!;
-    expect(check.conclusion).toBe('failure');
-    expect(check.output?.title).toBe('1 new finding at or above high');
-    expect(check.output?.summary).toContain('[`automount-token`]');
-    expect(check.annotations.map((annotation) => annotation.annotation_level).sort()).toEqual([
-      'failure',
-      'warning',
-    ]);
-    expect(run.outputs).toMatchObject({ conclusion: 'failure', 'new-findings': '2', blocking: '1' });
-  });
+      const check = fake.checkRuns[0]!;
+      expect(check.conclusion).toBe('failure');
+      expect(check.output?.title).toBe('1 new finding at or above high');
+      expect(check.output?.summary).toContain('[`automount-token`]');
+      expect(check.annotations.map((annotation) => annotation.annotation_level).sort()).toEqual([
+        'failure',
+        'warning',
+      ]);
+      expect(run.outputs).toMatchObject({ conclusion: 'failure', 'new-findings': '2', blocking: '1' });
+    });
 
-  it('a re-run posts no duplicate comments and no second review', async () => {
-    const { repo, fake, eventPath } = await setUp(
-      { 'deploy/web.yaml': HARDENED_APP },
-      { 'deploy/worker.yaml': INSECURE_WORKER },
-    );
-    await runAction({ workspace: repo.dir, eventPath, apiUrl: fake.url, inputs: {}, node });
-    const second = await runAction({ workspace: repo.dir, eventPath, apiUrl: fake.url, inputs: {}, node });
-    expect(fake.violations).toEqual([]);
-    expect(second.status).toBe(1);
-    expect(fake.reviews).toHaveLength(1);
-    expect(fake.visibleReviewComments).toHaveLength(2);
-    expect(fake.checkRuns).toHaveLength(2);
-    expect(second.stdout).toContain('nothing new to comment (2 already commented');
-  });
+    it('a re-run posts no duplicate comments and no second review', async () => {
+      const { repo, fake, eventPath } = await setUp(
+        { 'deploy/web.yaml': HARDENED_APP },
+        { 'deploy/worker.yaml': INSECURE_WORKER },
+      );
+      await runAction({ workspace: repo.dir, eventPath, apiUrl: fake.url, inputs: {}, node });
+      const second = await runAction({ workspace: repo.dir, eventPath, apiUrl: fake.url, inputs: {}, node });
+      expect(fake.violations).toEqual([]);
+      expect(second.status).toBe(1);
+      expect(fake.reviews).toHaveLength(1);
+      expect(fake.visibleReviewComments).toHaveLength(2);
+      expect(fake.checkRuns).toHaveLength(2);
+      expect(second.stdout).toContain('nothing new to comment (2 already commented');
+    });
 
-  it('existing findings in a changed file do not block; only what the pull request introduces does', async () => {
-    const { repo, fake, eventPath } = await setUp(
-      { 'deploy/worker.yaml': INSECURE_WORKER },
-      { 'deploy/worker.yaml': INSECURE_WORKER.replace('busybox:1.36', 'busybox:1.37') },
-    );
-    const run = await runAction({ workspace: repo.dir, eventPath, apiUrl: fake.url, inputs: {}, node });
-    expect(fake.violations).toEqual([]);
-    expect(run.status).toBe(0);
-    expect(fake.reviews).toEqual([]);
-    expect(fake.checkRuns[0]!.conclusion).toBe('success');
-    expect(fake.checkRuns[0]!.output?.summary).toMatch(
-      /\| \[`automount-token`\]\([^)]*\) \| high \| 0 \| 1 \| 0 \|/,
-    );
-  });
+    it('existing findings in a changed file do not block; only what the pull request introduces does', async () => {
+      const { repo, fake, eventPath } = await setUp(
+        { 'deploy/worker.yaml': INSECURE_WORKER },
+        { 'deploy/worker.yaml': INSECURE_WORKER.replace('busybox:1.36', 'busybox:1.37') },
+      );
+      const run = await runAction({ workspace: repo.dir, eventPath, apiUrl: fake.url, inputs: {}, node });
+      expect(fake.violations).toEqual([]);
+      expect(run.status).toBe(0);
+      expect(fake.reviews).toEqual([]);
+      expect(fake.checkRuns[0]!.conclusion).toBe('success');
+      expect(fake.checkRuns[0]!.output?.summary).toMatch(
+        /\| \[`automount-token`\]\([^)]*\) \| high \| 0 \| 1 \| 0 \|/,
+      );
+    });
 
-  it('a fork pull request: no review or check run, annotations instead, and one line saying why', async () => {
-    const { repo, fake, eventPath } = await setUp(
-      { 'deploy/web.yaml': HARDENED_APP },
-      { 'deploy/worker.yaml': INSECURE_WORKER },
-      { fork: true, permissions: { checks: 'none', pullRequests: 'read' } },
-    );
-    const run = await runAction({ workspace: repo.dir, eventPath, apiUrl: fake.url, inputs: {}, node });
-    expect(fake.violations).toEqual([]);
-    expect(run.status).toBe(1);
-    expect(fake.reviews).toEqual([]);
-    expect(fake.checkRuns).toEqual([]);
-    expect(run.stdout).toMatch(/::error title=automount-token,file=deploy\/worker\.yaml,line=\d+/);
-    expect(run.stdout).toContain('comes from a fork');
-    expect(run.summary).toContain('comes from a fork');
-    expect(operations(fake).filter((operation) => !operation.startsWith('pulls/list'))).toEqual([]);
-  });
+    it('a fork pull request: no review or check run, annotations instead, and one line saying why', async () => {
+      const { repo, fake, eventPath } = await setUp(
+        { 'deploy/web.yaml': HARDENED_APP },
+        { 'deploy/worker.yaml': INSECURE_WORKER },
+        { fork: true, permissions: { checks: 'none', pullRequests: 'read' } },
+      );
+      const run = await runAction({ workspace: repo.dir, eventPath, apiUrl: fake.url, inputs: {}, node });
+      expect(fake.violations).toEqual([]);
+      expect(run.status).toBe(1);
+      expect(fake.reviews).toEqual([]);
+      expect(fake.checkRuns).toEqual([]);
+      expect(run.stdout).toMatch(/::error title=automount-token,file=deploy\/worker\.yaml,line=\d+/);
+      expect(run.stdout).toContain('comes from a fork');
+      expect(run.summary).toContain('comes from a fork');
+      expect(operations(fake).filter((operation) => !operation.startsWith('pulls/list'))).toEqual([]);
+    });
 
-  it('a token without checks: write: the review is posted and the log names the permission to add', async () => {
-    const { repo, fake, eventPath } = await setUp(
-      { 'deploy/web.yaml': HARDENED_APP },
-      { 'deploy/worker.yaml': INSECURE_WORKER },
-      { permissions: { checks: 'none' } },
-    );
-    const run = await runAction({ workspace: repo.dir, eventPath, apiUrl: fake.url, inputs: {}, node });
-    expect(fake.violations).toEqual([]);
-    expect(run.status).toBe(1);
-    expect(fake.reviews).toHaveLength(1);
-    expect(fake.checkRuns).toEqual([]);
-    expect(run.stdout).toContain('grant it `checks: write`');
-    expect(run.stdout).toMatch(/::error title=automount-token,file=deploy\/worker\.yaml/);
-  });
+    it('a token without checks: write: the review is posted and the log names the permission to add', async () => {
+      const { repo, fake, eventPath } = await setUp(
+        { 'deploy/web.yaml': HARDENED_APP },
+        { 'deploy/worker.yaml': INSECURE_WORKER },
+        { permissions: { checks: 'none' } },
+      );
+      const run = await runAction({ workspace: repo.dir, eventPath, apiUrl: fake.url, inputs: {}, node });
+      expect(fake.violations).toEqual([]);
+      expect(run.status).toBe(1);
+      expect(fake.reviews).toHaveLength(1);
+      expect(fake.checkRuns).toEqual([]);
+      expect(run.stdout).toContain('grant it `checks: write`');
+      expect(run.stdout).toMatch(/::error title=automount-token,file=deploy\/worker\.yaml/);
+    });
 
-  it('a leftover pending review is cleared and the review is posted', async () => {
-    const { repo, fake, eventPath } = await setUp(
-      { 'deploy/web.yaml': HARDENED_APP },
-      { 'deploy/worker.yaml': INSECURE_WORKER },
-      { existingPendingReview: true },
-    );
-    const run = await runAction({ workspace: repo.dir, eventPath, apiUrl: fake.url, inputs: {}, node });
-    expect(run.stdout).toContain('Deleted 1 leftover pending review');
-    expect(fake.reviews.filter((review) => review.state !== 'PENDING')).toHaveLength(1);
-    // The first attempt is refused (as GitHub does); nothing else may be.
-    expect(fake.violations.filter((violation) => !/already has pending review/.test(violation))).toEqual([]);
+    it('a leftover pending review is cleared and the review is posted', async () => {
+      const { repo, fake, eventPath } = await setUp(
+        { 'deploy/web.yaml': HARDENED_APP },
+        { 'deploy/worker.yaml': INSECURE_WORKER },
+        { existingPendingReview: true },
+      );
+      const run = await runAction({ workspace: repo.dir, eventPath, apiUrl: fake.url, inputs: {}, node });
+      expect(run.stdout).toContain('Deleted 1 leftover pending review');
+      expect(fake.reviews.filter((review) => review.state !== 'PENDING')).toHaveLength(1);
+      // The first attempt is refused (as GitHub does); nothing else may be.
+      expect(fake.violations.filter((violation) => !/already has pending review/.test(violation))).toEqual(
+        [],
+      );
+    });
   });
-});
 
 describe('follow-up runs', () => {
   it('marks an earlier comment resolved when a later push fixes its finding', async () => {

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { KUSTOMIZE, parseReport, runCliOn } from '../hostile/sandbox.js';
 import { insecureWorker } from './manifests.js';
 import { pullRequestRunner } from './pull-request-run.js';
+import { NO_KUSTOMIZE, because } from '../tools.js';
 
 const runPullRequest = pullRequestRunner();
 const WORKER = insecureWorker();
@@ -61,15 +62,18 @@ describe('manifests beside a kustomization or a chart', () => {
   });
 });
 
-describe.skipIf(!KUSTOMIZE)('a pull request hiding a manifest behind a `Kustomization`', () => {
-  it('still fails the check on the manifest', async () => {
-    const { fake } = await runPullRequest({
-      head: { 'apps/worker.yaml': WORKER, 'apps/Kustomization': 'resources: []\n' },
-      env: { KUBE_TOKEN_GUARD_KUSTOMIZE: KUSTOMIZE! },
+describe.skipIf(NO_KUSTOMIZE)(
+  because(NO_KUSTOMIZE, 'a pull request hiding a manifest behind a `Kustomization`'),
+  () => {
+    it('still fails the check on the manifest', async () => {
+      const { fake } = await runPullRequest({
+        head: { 'apps/worker.yaml': WORKER, 'apps/Kustomization': 'resources: []\n' },
+        env: { KUBE_TOKEN_GUARD_KUSTOMIZE: KUSTOMIZE! },
+      });
+      const check = fake.checkRuns[0]!;
+      expect(check.conclusion).toBe('failure');
+      expect(check.output.title).toBe('1 new finding at or above high');
+      expect(check.annotations.map((annotation) => annotation.path)).toContain('apps/worker.yaml');
     });
-    const check = fake.checkRuns[0]!;
-    expect(check.conclusion).toBe('failure');
-    expect(check.output.title).toBe('1 new finding at or above high');
-    expect(check.annotations.map((annotation) => annotation.path)).toContain('apps/worker.yaml');
-  });
-});
+  },
+);

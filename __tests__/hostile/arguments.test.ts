@@ -17,6 +17,7 @@ import {
   sandbox,
   writeFiles,
 } from './sandbox.js';
+import { NO_HELM, because } from '../tools.js';
 
 const chart = (name: string, templates: Record<string, string>) => ({
   'c/Chart.yaml': `apiVersion: v2\nname: ${JSON.stringify(name)}\nversion: 0.1.0\n`,
@@ -24,7 +25,7 @@ const chart = (name: string, templates: Record<string, string>) => ({
   ...Object.fromEntries(Object.entries(templates).map(([path, text]) => [`c/templates/${path}`, text])),
 });
 
-describe.skipIf(!HELM)('a chart name is never an option of helm', () => {
+describe.skipIf(NO_HELM)(because(NO_HELM, 'a chart name is never an option of helm'), () => {
   it('`--post-renderer=sh` runs no shell, and the chart is rendered and judged', () => {
     const box = sandbox({});
     const canary = box.mustNotExist('post-renderer-ran');

@@ -17,6 +17,7 @@ import { codeFence, codeSpan } from '../../src/pr/review.js';
 import { summaryMarkdown } from '../../src/pr/summary.js';
 import { formatText } from '../../src/report/text.js';
 import { HELM, chartRender, insecureDeployment, parseReport, runBundledCli, sandbox } from './sandbox.js';
+import { NO_HELM, because } from '../tools.js';
 
 const CHART = { 'c/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\n' };
 const RENDER = chartRender('c');
@@ -31,7 +32,7 @@ function standIn(dir: string, name: string, body: string): string {
   return path;
 }
 
-describe.skipIf(!HELM)('a chart rendering very many documents', () => {
+describe.skipIf(NO_HELM)(because(NO_HELM, 'a chart rendering very many documents'), () => {
   it('has all 150,000 of its documents scanned, in one pass over the output', () => {
     const box = sandbox({ ...CHART, 'c/templates/cm.yaml': manyConfigMaps(150_000) });
     const run = runBundledCli(box.repo, ['scan', '--format', 'json']);

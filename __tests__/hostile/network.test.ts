@@ -9,8 +9,6 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   CANARY,
-  HELM,
-  KUSTOMIZE,
   connectionCounter,
   insecureDeployment,
   parseReport,
@@ -19,6 +17,7 @@ import {
   sandbox,
   writeFiles,
 } from './sandbox.js';
+import { NO_HELM, NO_KUSTOMIZE, because } from '../tools.js';
 
 const listeners: { close(): void }[] = [];
 afterEach(() => {
@@ -36,7 +35,7 @@ const BASE = {
   'base/deploy.yaml': insecureDeployment('web'),
 };
 
-describe.skipIf(!KUSTOMIZE)('kustomize overlays', () => {
+describe.skipIf(NO_KUSTOMIZE)(because(NO_KUSTOMIZE, 'kustomize overlays'), () => {
   const remotes: [string, (port: number) => string][] = [
     ['an ssh:// base', (port) => `resources:\n  - ../base\n  - ssh://git@127.0.0.1:${port}/org/repo.git\n`],
     ['an scp-like git base', (port) => `resources:\n  - ../base\n  - git@127.0.0.1:${port}/org/repo.git\n`],
@@ -120,7 +119,7 @@ describe.skipIf(!KUSTOMIZE)('kustomize overlays', () => {
   });
 });
 
-describe.skipIf(!HELM)('Helm charts', () => {
+describe.skipIf(NO_HELM)(because(NO_HELM, 'Helm charts'), () => {
   const CHART = {
     'c/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\n',
     'c/values.yaml': 'a: 1\n',

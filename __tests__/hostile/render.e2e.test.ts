@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pullRequestRunner } from '../e2e/pull-request-run.js';
 import { HELM, KUSTOMIZE, connectionCounter, insecureDeployment, sandbox, writeFiles } from './sandbox.js';
+import { NO_RENDERERS, because } from '../tools.js';
 
 const runPullRequest = pullRequestRunner();
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -15,7 +16,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-describe.skipIf(!HELM || !KUSTOMIZE)('a pull request carrying render attacks', () => {
+describe.skipIf(NO_RENDERERS)(because(NO_RENDERERS, 'a pull request carrying render attacks'), () => {
   it('runs nothing, writes nothing outside, connects nowhere, and still judges the chart', async () => {
     const outside = sandbox({});
     const canary = outside.mustNotExist('post-renderer-ran');

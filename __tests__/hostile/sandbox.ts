@@ -5,35 +5,15 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { afterEach } from 'vitest';
 
-export const ROOT = join(import.meta.dirname, '..', '..');
+import { HELM, KUSTOMIZE, ROOT } from '../tools.js';
 
-/** A tool from `.tools/bin` (where `.ci/run` builds it), else from PATH; null when neither has it. */
-export function findTool(name: 'helm' | 'kustomize'): string | null {
-  const local = join(ROOT, '.tools/bin', name);
-  if (existsSync(local)) return local;
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir !== '' && existsSync(join(dir, name))) return join(dir, name);
-  }
-  return null;
-}
-
-export const HELM = findTool('helm');
-export const KUSTOMIZE = findTool('kustomize');
+export { HELM, KUSTOMIZE, ROOT, findTool } from '../tools.js';
 
 export interface Sandbox {
   /** The folder holding the repository and the canaries. */

@@ -6,17 +6,16 @@
  * the material: no request, log line, job summary, output, SARIF, patch or results file.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/core/types.js';
 import { PLANTED, SECRET_MANIFESTS, SECRET_SOURCES } from '../secret-material.js';
 import { expectNoLeaks, publishedPlaces } from '../e2e/published.js';
-import { REPO_ROOT, runAction } from '../e2e/run-action.js';
+import { runAction } from '../e2e/run-action.js';
 import { type ScenarioOptions, publishResults, pullRequestScenario } from '../e2e/scenario.js';
+import { HELM, KUSTOMIZE, NO_RENDERERS, because } from '../tools.js';
 
-const HELM = join(REPO_ROOT, '.tools/bin/helm');
-const KUSTOMIZE = join(REPO_ROOT, '.tools/bin/kustomize');
 const NUMBER = 14;
 /** The token of a fork's `pull_request` job (and of `mode: scan`): it can read, not write. */
 const READ_ONLY = { permissions: { pullRequests: 'read', checks: 'none', contents: 'read' } } as const;
@@ -48,12 +47,12 @@ async function review(
     eventPath: scenario.eventPath,
     apiUrl: scenario.fake.url,
     inputs: { 'max-comments': '100', ...options.inputs },
-    env: { KUBE_TOKEN_GUARD_HELM: HELM, KUBE_TOKEN_GUARD_KUSTOMIZE: KUSTOMIZE },
+    env: { KUBE_TOKEN_GUARD_HELM: HELM!, KUBE_TOKEN_GUARD_KUSTOMIZE: KUSTOMIZE! },
   });
   return { ...scenario, run, places: publishedPlaces(scenario.repo.dir, scenario.fake, run) };
 }
 
-describe.skipIf(!existsSync(HELM) || !existsSync(KUSTOMIZE))('the Action lets no secret out', () => {
+describe.skipIf(NO_RENDERERS)(because(NO_RENDERERS, 'the Action lets no secret out'), () => {
   it('of chart values or kustomize errors: review, suggestions, check run, summary, log, SARIF', async () => {
     const { fake, run, places } = await review(SECRET_SOURCES);
     expect(fake.violations).toEqual([]);

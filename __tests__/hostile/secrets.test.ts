@@ -12,12 +12,13 @@ import { runCli } from '../../src/cli/main.js';
 import { REDACTED, SecretFilter } from '../../src/core/redact.js';
 import { PLANTED, SECRET_SOURCES, leaksIn } from '../secret-material.js';
 import { HELM, KUSTOMIZE, sandbox } from './sandbox.js';
+import { NO_RENDERERS, because } from '../tools.js';
 
 const TOOLS = { KUBE_TOKEN_GUARD_HELM: HELM ?? '', KUBE_TOKEN_GUARD_KUSTOMIZE: KUSTOMIZE ?? '' };
 
 const workspace = (files: Record<string, string>) => sandbox(files).repo;
 
-/** Runs the CLI in `dir` with helm and kustomize from .tools/bin; everything it printed, and the exit code. */
+/** Runs the CLI in `dir` with helm and kustomize (from .tools/bin, else PATH); everything it printed, and the exit code. */
 async function cli(args: string[], dir: string) {
   let stdout = '';
   let stderr = '';
@@ -35,8 +36,8 @@ interface JsonReport {
   errors: { file: string; message: string }[];
 }
 
-describe.skipIf(!HELM || !KUSTOMIZE)(
-  'secrets in chart values and kustomize sources never leave the CLI',
+describe.skipIf(NO_RENDERERS)(
+  because(NO_RENDERERS, 'secrets in chart values and kustomize sources never leave the CLI'),
   () => {
     it.each(['text', 'json', 'sarif'])('%s, on standard output and in an --output file', async (format) => {
       const dir = workspace(SECRET_SOURCES);

@@ -4,13 +4,11 @@
  * otherwise erase lines, move the cursor or recolour the report: the CLI prints them as visible escapes, in colour
  * or not, so that the only escape sequences reaching the terminal are its own colour codes.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../e2e/run-action.js';
 import { hostileDeployment } from '../markdown.js';
 import { runCliOn } from './sandbox.js';
 import { pullRequestRunner } from '../e2e/pull-request-run.js';
+import { HELM, NO_HELM, because } from '../tools.js';
 
 const ERASE_AND_FAKE = '\u001b[2K\r\u001b[1A\u001b[32m✔ No findings\u001b[0m';
 const FILES = {
@@ -35,7 +33,6 @@ function summaryLines(output: string): string[] {
     .filter((line) => /^\s*[✔✖]/.test(line));
 }
 
-const HELM = join(REPO_ROOT, '.tools', 'bin', 'helm');
 const runOnPullRequest = pullRequestRunner();
 
 describe('control characters in names, paths and tool messages', () => {
@@ -59,14 +56,14 @@ describe('control characters in names, paths and tool messages', () => {
     expect(json.findings.some((finding) => finding.message.includes(ERASE_AND_FAKE))).toBe(true);
   });
 
-  it.skipIf(!existsSync(HELM))("reach the CLI output as escapes from helm's error output too", () => {
+  it.skipIf(NO_HELM)(because(NO_HELM, "reach the CLI output as escapes from helm's error output too"), () => {
     const cli = runCliOn(
       {
         'chart/Chart.yaml': 'apiVersion: v2\nname: demo\nversion: 0.1.0\n',
         'chart/templates/a.yaml': '{{ fail (printf "%c[2K%c%c[1A✔ No findings" 27 13 27) }}\n',
       },
       ['scan', '--color'],
-      { KUBE_TOKEN_GUARD_HELM: HELM },
+      { KUBE_TOKEN_GUARD_HELM: HELM! },
     );
     expect(cli.status).toBe(2);
     expectOnlyOwnControls(cli.stdout, 'stdout');

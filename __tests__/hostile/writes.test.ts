@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { templatePath } from '../../src/adapters/helm.js';
 import { insidePath, writeInside } from '../../src/adapters/links.js';
 import { splitRenderedDocuments } from '../../src/core/source-map.js';
-import { HELM, insecureDeployment, parseReport, runBundledCli, sandbox, writeFiles } from './sandbox.js';
+import { insecureDeployment, parseReport, runBundledCli, sandbox, writeFiles } from './sandbox.js';
+import { NO_HELM, because } from '../tools.js';
 
 const CHART = { 'c/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\n', 'c/values.yaml': 'a: 1\n' };
 
@@ -33,7 +34,7 @@ describe('rendered output is split where helm split it', () => {
   });
 });
 
-describe.skipIf(!HELM)('a plain scan of a hostile chart', () => {
+describe.skipIf(NO_HELM)(because(NO_HELM, 'a plain scan of a hostile chart'), () => {
   it('forging a template path outside the repository touches no file there', () => {
     const box = sandbox(CHART);
     const target = join(box.top, 'target/target.yaml');

@@ -5810,7 +5810,7 @@ function escapeJsonPtr(str) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2224);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9604);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7789);
 
 
 
@@ -5832,7 +5832,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9604:
+/***/ 7789:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -5847,8 +5847,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: external "node:util"
-const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
 var ajv = __nccwpck_require__(2463);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
@@ -5864,6 +5862,34 @@ function isSeverity(value) {
 }
 function atLeast(severity, threshold) {
     return severityRank(severity) >= severityRank(threshold);
+}
+
+;// CONCATENATED MODULE: ./src/core/words.ts
+/** A count and its noun, agreeing in number: `1 file`, `2 files`. */
+function plural(count, word) {
+    return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+/** The candidate closest to a mistyped word (at most a third of its letters off, at least one), or null. */
+function nearest(given, candidates) {
+    let best = null;
+    for (const candidate of candidates) {
+        const distance = editDistance(given, candidate);
+        if (distance <= Math.max(1, Math.floor(candidate.length / 3)) && (!best || distance < best.distance))
+            best = { candidate, distance };
+    }
+    return best?.candidate ?? null;
+}
+/** Levenshtein distance: insertions, deletions and substitutions. */
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
 }
 
 ;// CONCATENATED MODULE: ./src/rules/catalog.generated.ts
@@ -6446,6 +6472,12 @@ const CATALOG = {
     }
 };
 
+;// CONCATENATED MODULE: ./src/version.ts
+const TOOL_NAME = 'kube-token-guard';
+const TOOL_VERSION = '0.1.0';
+const PROJECT_URL = 'https://github.com/kube-token-guard/kube-token-guard';
+const RULE_DOCS_URL = `${PROJECT_URL}/blob/main/docs/rules`;
+
 ;// CONCATENATED MODULE: ./src/config/errors.ts
 /** A problem in what the user gave us (config, arguments, inputs), as opposed to a bug: exit 2, no stack trace. */
 class ConfigurationError extends Error {
@@ -6649,12 +6681,14 @@ function configSchema() {
 
 
 
+
+
 const DEFAULT_CONFIG_PATHS = ['.github/kube-token-guard.yml', '.github/kube-token-guard.yaml'];
 const PRESET_FAIL_ON = { recommended: 'high', strict: 'medium' };
 const MAX_REPORTED_ERRORS = 10;
 let validator;
 function validate(value) {
-    validator ??= new ajv.Ajv({ allErrors: true, strict: false }).compile(configSchema());
+    validator ??= new ajv.Ajv({ allErrors: true, strict: false, verbose: true }).compile(configSchema());
     return validator(value) ? [] : [...(validator.errors ?? [])];
 }
 function catalog() {
@@ -6668,6 +6702,11 @@ function defaultConfig() {
 function parseConfig(text, file) {
     const lines = new dist/* LineCounter */.HN();
     const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    const several = doc.errors.find((error) => error.code === 'MULTIPLE_DOCS');
+    if (several) {
+        const line = several.pos ? lines.linePos(several.pos[0]).line : 1;
+        throw new ConfigurationError(`${file}:${line}: a second YAML document starts here; the config is one map of settings, without \`---\` between them`);
+    }
     if (doc.errors.length > 0) {
         throw new ConfigurationError(`${file}: invalid YAML`, doc.errors.slice(0, MAX_REPORTED_ERRORS).map((error) => {
             const line = error.pos ? lines.linePos(error.pos[0]).line : 1;
@@ -6692,7 +6731,7 @@ function parseConfig(text, file) {
             const path = pathOf(error);
             const line = lineOf(doc.contents, path, lines);
             const property = path.length > 0 ? path.join('.') : '(top level)';
-            return { line, text: `${file}:${line}: ${property}: ${describe(error)}` };
+            return { line, text: `${file}:${line}: ${property}: ${describe(error, path)}` };
         });
         located.sort((a, b) => a.line - b.line);
         const details = located.slice(0, MAX_REPORTED_ERRORS).map((entry) => entry.text);
@@ -6795,10 +6834,18 @@ const PATTERN_TEXT = {
     [NAMESPACE_PATTERN]: 'must be a namespace name: lower-case letters, digits and `-`, starting and ending with a letter or digit',
     [KUBE_VERSION_PATTERN]: 'must be a Kubernetes version such as 1.31.0',
 };
-function describe(error) {
+function describe(error, path) {
     switch (error.keyword) {
-        case 'additionalProperties':
-            return 'unknown setting';
+        case 'additionalProperties': {
+            const name = String(error.params.additionalProperty);
+            if (path.length === 2 && path[0] === 'rules') {
+                const near = nearest(name, Object.keys(CATALOG));
+                return `unknown rule${near ? `; did you mean \`${near}\`?` : ''} (the rules: ${RULE_DOCS_URL})`;
+            }
+            const known = Object.keys(error.parentSchema?.properties ?? {});
+            const near = nearest(name, known);
+            return `unknown setting${near ? `; did you mean \`${near}\`?` : ''}`;
+        }
         case 'enum':
             return `must be one of ${error.params.allowedValues.map((value) => String(value)).join(', ')}`;
         case 'anyOf':
@@ -6928,7 +6975,7 @@ async function checkedPath(root, file) {
     }
     return path;
 }
-/** Whether `path` is `top` or below it (both real paths). */
+/** Whether `path` is `top` or below it (both real paths; `top` may be `/`). */
 function within(top, path) {
     return path === top || path.startsWith(top.endsWith(external_node_path_namespaceObject.sep) ? top : top + external_node_path_namespaceObject.sep);
 }
@@ -6940,22 +6987,21 @@ function within(top, path) {
 
 
 /**
- * The repository's config: the file named (which must exist), else `.github/kube-token-guard.yml` when present,
- * else the embedded defaults.
+ * The repository's config: the file named (which must exist; relative to `cwd`, the root unless given), else
+ * `.github/kube-token-guard.yml` of the root when present, else the embedded defaults.
  */
-async function loadConfigFile(root, explicit) {
+async function loadConfigFile(root, explicit, cwd = root) {
     const candidates = explicit ? [explicit] : DEFAULT_CONFIG_PATHS;
     for (const candidate of candidates) {
         let text;
         // A config in the repository may be a link a pull request made to any file of the runner. (A path outside the
         // repository can only come from the command line or the workflow, which are trusted.)
-        if (insidePath(root, candidate) !== null &&
-            (await exists(root, candidate)) &&
-            !(await resolvesInside(root, candidate))) {
+        const path = (0,external_node_path_namespaceObject.resolve)(explicit ? cwd : root, candidate);
+        if (insidePath(root, path) !== null && (await exists(path)) && !(await resolvesInside(root, path))) {
             throw new ConfigurationError(`${candidate}: the config file is a symbolic link leading outside the repository; it is not read`);
         }
         try {
-            text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, candidate), 'utf8');
+            text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
         }
         catch (error) {
             if (error.code === 'ENOENT' && !explicit)
@@ -6967,8 +7013,8 @@ async function loadConfigFile(root, explicit) {
     return defaultConfig();
 }
 /** Whether a path exists (as a file, folder or link, dangling or not). */
-async function exists(root, file) {
-    return (await (0,promises_namespaceObject.lstat)((0,external_node_path_namespaceObject.resolve)(root, file)).catch(() => null)) !== null;
+async function exists(path) {
+    return (await (0,promises_namespaceObject.lstat)(path).catch(() => null)) !== null;
 }
 
 // EXTERNAL MODULE: external "node:os"
@@ -8862,6 +8908,53 @@ function renderTools(env) {
     return { helm: env.KUBE_TOKEN_GUARD_HELM, kustomize: env.KUBE_TOKEN_GUARD_KUSTOMIZE };
 }
 
+;// CONCATENATED MODULE: ./src/adapters/scan-root.ts
+
+
+
+
+/**
+ * Where a scan of `paths` (as given, relative to `cwd`; none means `cwd`) is rooted: the repository they are in,
+ * the nearest folder at or above them holding `.git` (a folder, or the file of a worktree); outside any repository,
+ * the folder given (a file's own folder), or the deepest folder holding all of them. Paths in two repositories are
+ * refused: findings are reported relative to one root, and one config applies.
+ */
+async function findScanRoot(cwd, paths) {
+    const found = [];
+    for (const path of paths.length > 0 ? paths : ['.']) {
+        const real = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(cwd, path)).catch(() => null);
+        if (real === null)
+            throw new ConfigurationError(`${path}: no such file or directory`);
+        const folder = (await (0,promises_namespaceObject.stat)(real)).isDirectory() ? real : (0,external_node_path_namespaceObject.dirname)(real);
+        found.push({ given: path, path: real, folder, repository: await repositoryAbove(folder) });
+    }
+    const inRepository = found.filter((entry) => entry.repository !== null);
+    const first = inRepository[0];
+    const other = found.find((entry) => first && entry.repository !== first.repository);
+    if (first && other) {
+        throw new ConfigurationError(`${first.given} and ${other.given} are not in the same repository ` +
+            `(${first.repository}, ${other.repository ?? 'none'}); scan them one at a time`);
+    }
+    const root = first?.repository ?? found.map((entry) => entry.folder).reduce(commonFolder);
+    return { root, paths: found.map((entry) => entry.path) };
+}
+/** The deepest folder holding both (absolute, real) folders. */
+function commonFolder(a, b) {
+    let common = a;
+    while (insidePath(common, b) === null)
+        common = (0,external_node_path_namespaceObject.dirname)(common);
+    return common;
+}
+/** The nearest folder at or above `folder` that holds `.git`, or null. */
+async function repositoryAbove(folder) {
+    for (let dir = folder;; dir = (0,external_node_path_namespaceObject.dirname)(dir)) {
+        if ((await (0,promises_namespaceObject.lstat)((0,external_node_path_namespaceObject.join)(dir, '.git')).catch(() => null)) !== null)
+            return dir;
+        if ((0,external_node_path_namespaceObject.dirname)(dir) === dir)
+            return null;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/core/duplicates.ts
 /**
  * One finding per source location and rule. A kustomize base included by several overlays, or a chart rendered once
@@ -9363,6 +9456,8 @@ function describeGrant(grant) {
     return `${(0,core_model/* resourceLabel */.bP)(grant.binding.ref)} → ${grant.role.kind} ${grant.role.name}`;
 }
 
+;// CONCATENATED MODULE: external "node:util"
+const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 // EXTERNAL MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
 var js_yaml = __nccwpck_require__(3243);
 ;// CONCATENATED MODULE: ./src/core/apply.ts
@@ -11680,6 +11775,7 @@ function holdsCompleteObjects(text) {
 
 
 
+
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
 /** Files read at the same time: enough to keep the thread pool busy, few enough to bound open descriptors. */
 const READ_CONCURRENCY = 16;
@@ -11737,7 +11833,7 @@ async function collectFiles(options) {
     };
     const readFound = async ({ path, absolute }) => {
         const real = await (0,promises_namespaceObject.realpath)(absolute);
-        if (real !== root && !real.startsWith(root + external_node_path_namespaceObject.sep)) {
+        if (!within(root, real)) {
             return { file: path, message: 'links outside the scanned root; skipped' };
         }
         // Checked before reading, so a huge file is never loaded.
@@ -11790,7 +11886,7 @@ async function collectFiles(options) {
         if (!info)
             throw new ConfigurationError(`${given}: no such file or directory`);
         const real = await (0,promises_namespaceObject.realpath)(absolute);
-        if (real !== root && !real.startsWith(root + external_node_path_namespaceObject.sep)) {
+        if (!within(root, real)) {
             throw new ConfigurationError(`${given}: outside the scanned root ${root}`);
         }
         if ((await (0,promises_namespaceObject.stat)(real)).isDirectory())
@@ -11808,7 +11904,7 @@ async function collectFiles(options) {
     }
     const readInRoot = async (path) => {
         const real = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.join)(root, path)).catch(() => null);
-        if (real === null || (real !== root && !real.startsWith(root + external_node_path_namespaceObject.sep)))
+        if (real === null || !within(root, real))
             return null;
         return (await (0,promises_namespaceObject.stat)(real)).size > MAX_FILE_BYTES ? tooLarge(path) : decode_decodeFile(path, await (0,promises_namespaceObject.readFile)(real));
     };
@@ -12836,12 +12932,6 @@ function formatJson(findings, errors) {
 
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: ./src/version.ts
-const TOOL_NAME = 'kube-token-guard';
-const TOOL_VERSION = '0.1.0';
-const PROJECT_URL = 'https://github.com/kube-token-guard/kube-token-guard';
-const RULE_DOCS_URL = `${PROJECT_URL}/blob/main/docs/rules`;
-
 ;// CONCATENATED MODULE: ./src/report/sarif.ts
 
 
@@ -12894,7 +12984,7 @@ function toSarif(findings, errors, rules) {
             locations: [
                 {
                     physicalLocation: {
-                        artifactLocation: { uri: encodeURI(finding.file), uriBaseId: '%SRCROOT%' },
+                        artifactLocation: { uri: artifactUri(finding.file), uriBaseId: '%SRCROOT%' },
                         region: { startLine: finding.line, endLine: finding.endLine },
                     },
                 },
@@ -12923,7 +13013,7 @@ function toSarif(findings, errors, rules) {
                     description: { text: 'Apply the suggested change' },
                     artifactChanges: [
                         {
-                            artifactLocation: { uri: encodeURI(finding.file), uriBaseId: '%SRCROOT%' },
+                            artifactLocation: { uri: artifactUri(finding.file), uriBaseId: '%SRCROOT%' },
                             replacements: finding.fix.edits.map((edit) => ({
                                 deletedRegion: { charOffset: edit.start, charLength: edit.end - edit.start },
                                 insertedContent: { text: edit.text },
@@ -12958,7 +13048,7 @@ function toSarif(findings, errors, rules) {
                             locations: [
                                 {
                                     physicalLocation: {
-                                        artifactLocation: { uri: encodeURI(error.file), uriBaseId: '%SRCROOT%' },
+                                        artifactLocation: { uri: artifactUri(error.file), uriBaseId: '%SRCROOT%' },
                                         ...(error.line ? { region: { startLine: error.line } } : {}),
                                     },
                                 },
@@ -12971,6 +13061,27 @@ function toSarif(findings, errors, rules) {
             },
         ],
     };
+}
+/** Bytes a path segment keeps as they are: RFC 3986 unreserved characters, sub-delimiters and `@`. */
+const SEGMENT_SAFE = /[A-Za-z0-9\-._~!$&'()*+,;=@]/;
+/**
+ * A repository path as a relative URI reference (RFC 3986 section 4.2): each segment percent-encoded as UTF-8 bytes
+ * but for the characters a segment may hold. `encodeURI` kept `#` and `?`, so `a pi#1.yaml` named `a pi` with a
+ * fragment; `:` is encoded too, since in a first segment it would read as a scheme. Lone surrogates become U+FFFD
+ * instead of throwing.
+ */
+function artifactUri(path) {
+    return path
+        .split('/')
+        .map((segment) => [...Buffer.from(segment, 'utf8')]
+        .map((byte) => {
+        const char = String.fromCharCode(byte);
+        return byte < 0x80 && SEGMENT_SAFE.test(char)
+            ? char
+            : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    })
+        .join(''))
+        .join('/');
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
@@ -13084,7 +13195,61 @@ function formatText(findings, errors, notices, options) {
     return `${out.join('\n')}\n`;
 }
 
+;// CONCATENATED MODULE: ./src/cli/arguments.ts
+
+
+
+
+/**
+ * `parseArgs` for a command of the CLI, with its errors in the words of this tool (Node's own name the option in
+ * unbalanced quotes and talk about positionals): an unknown option, with the nearest known one, and an option
+ * missing its value or given one it does not take. Every error is a `ConfigurationError` (exit 2) ending in `usage`.
+ */
+function parseCommandLine(args, options, positionals, usage) {
+    let parsed;
+    try {
+        parsed = (0,external_node_util_namespaceObject.parseArgs)({ args, options, allowPositionals: positionals, strict: true });
+    }
+    catch (error) {
+        throw new ConfigurationError(`${argumentError(error, options, positionals)}\n\n${usage}`);
+    }
+    for (const [name, value] of Object.entries(parsed.values)) {
+        if (value === '')
+            throw new ConfigurationError(`option \`--${name}\` needs a value\n\n${usage}`);
+    }
+    return parsed;
+}
+function argumentError(error, options, positionals) {
+    const quoted = /'([^']*)'/.exec(error.message)?.[1] ?? '';
+    const option = quoted.split(' ')[0] ?? quoted;
+    switch (error.code) {
+        case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
+            const near = nearestOption(option, options);
+            return (`unknown option \`${option}\`` +
+                (near
+                    ? `; did you mean \`${near}\`?`
+                    : positionals
+                        ? ` (a path that starts with \`-\` goes after \`--\`: ${TOOL_NAME} scan -- ${option})`
+                        : ''));
+        }
+        case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+            return quoted.includes('<value>')
+                ? `option \`${option}\` needs a value`
+                : `option \`${option}\` takes no value`;
+        case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+            return `unexpected argument \`${quoted}\`: this command takes no paths`;
+        default:
+            return error.message;
+    }
+}
+/** The known option closest to a mistyped one, or null. */
+function nearestOption(given, options) {
+    const near = nearest(given.replace(/^-+/, '').split('=')[0] ?? '', Object.keys(options));
+    return near === null ? null : `--${near}`;
+}
+
 ;// CONCATENATED MODULE: ./src/cli/init.ts
+
 
 
 
@@ -13156,9 +13321,6 @@ function comment(text, prefix = '# ') {
     if (line)
         lines.push(`${prefix}${line}`);
     return lines;
-}
-function plural(count, word) {
-    return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 /** A YAML path in single quotes, so globs and odd characters stay strings. */
 function init_quoted(path) {
@@ -13412,22 +13574,11 @@ async function target(root, candidates) {
 }
 /** `kube-token-guard init`: exit 0 when the files were written (or printed), 2 on a usage error or a conflict. */
 async function runInit(argv, io) {
-    let values;
-    let positionals;
-    try {
-        ({ values, positionals } = (0,external_node_util_namespaceObject.parseArgs)({
-            args: argv,
-            allowPositionals: true,
-            options: {
-                'dry-run': { type: 'boolean', default: false },
-                force: { type: 'boolean', default: false },
-                help: { type: 'boolean', short: 'h', default: false },
-            },
-        }));
-    }
-    catch (error) {
-        throw new ConfigurationError(`${error.message}\n\n${INIT_USAGE}`);
-    }
+    const { values, positionals } = parseCommandLine(argv, {
+        'dry-run': { type: 'boolean', default: false },
+        force: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+    }, true, INIT_USAGE);
     if (values.help) {
         io.stdout.write(INIT_USAGE);
         return 0;
@@ -13483,7 +13634,40 @@ async function runInit(argv, io) {
     return 0;
 }
 
+;// CONCATENATED MODULE: ./src/cli/output.ts
+
+
+
+/**
+ * The file `--output` names, checked before the scan (and before `--fix` changes anything): its folder must exist and
+ * it must not be a folder itself. A usage error (exit 2) otherwise, never a stack trace.
+ */
+async function reportTarget(cwd, given) {
+    const path = (0,external_node_path_namespaceObject.resolve)(cwd, given);
+    const folder = await (0,promises_namespaceObject.stat)((0,external_node_path_namespaceObject.dirname)(path)).catch(() => null);
+    if (folder === null || !folder.isDirectory()) {
+        throw new ConfigurationError(`--output ${given}: the folder ${(0,external_node_path_namespaceObject.dirname)(given)} does not exist; create it first or write elsewhere`);
+    }
+    if ((await (0,promises_namespaceObject.stat)(path).catch(() => null))?.isDirectory()) {
+        throw new ConfigurationError(`--output ${given}: is a folder; name a file to write the report to`);
+    }
+    return { given, path };
+}
+/** Writes the report; a failure (the disk filled up, permissions changed meanwhile) is returned as a message. */
+async function writeReport(target, report) {
+    try {
+        await (0,promises_namespaceObject.writeFile)(target.path, report);
+        return null;
+    }
+    catch (error) {
+        const reason = error.code ?? error.message;
+        return `--output ${target.given}: cannot write the report (${reason}); it is printed here instead`;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/cli/main.ts
+
+
 
 
 
@@ -13513,8 +13697,12 @@ const USAGE = `Usage: ${TOOL_NAME} scan [PATH...] [options]
 Checks Kubernetes manifests for ServiceAccount token hardening. \`init\` writes a commented config and a pull
 request workflow into the repository (see \`${TOOL_NAME} init --help\`).
 
+PATH: files and folders to scan (default: the current folder). The repository they are in (the nearest folder
+above them holding .git, else the folder given) is the root: reports name files relative to it, and its
+.github/kube-token-guard.yml applies.
+
 Options of scan:
-  --config FILE             config file (default: .github/kube-token-guard.yml when present)
+  --config FILE             config file (default: .github/kube-token-guard.yml of the root, when present)
   --format text|json|sarif  output format (default: text)
   --output FILE             write the report to FILE instead of standard output
   --fail-on SEVERITY        lowest severity that fails: ${SEVERITIES.join(', ')}, none (default: from config, high)
@@ -13554,29 +13742,18 @@ async function run(argv, io, secrets) {
         const initArgs = argv.filter((_, index) => index !== commandAt);
         return runInit(initArgs, io);
     }
-    let parsed;
-    try {
-        parsed = (0,external_node_util_namespaceObject.parseArgs)({
-            args: argv,
-            allowPositionals: true,
-            options: {
-                config: { type: 'string' },
-                format: { type: 'string', default: 'text' },
-                output: { type: 'string' },
-                'fail-on': { type: 'string' },
-                fix: { type: 'boolean', default: false },
-                'show-suppressed': { type: 'boolean', default: false },
-                color: { type: 'boolean' },
-                'no-color': { type: 'boolean' },
-                help: { type: 'boolean', short: 'h', default: false },
-                version: { type: 'boolean', short: 'v', default: false },
-            },
-        });
-    }
-    catch (error) {
-        throw new ConfigurationError(`${error.message}\n\n${USAGE}`);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseCommandLine(argv, {
+        config: { type: 'string' },
+        format: { type: 'string', default: 'text' },
+        output: { type: 'string' },
+        'fail-on': { type: 'string' },
+        fix: { type: 'boolean', default: false },
+        'show-suppressed': { type: 'boolean', default: false },
+        color: { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'v', default: false },
+    }, true, USAGE);
     if (values.help) {
         io.stdout.write(USAGE);
         return EXIT_OK;
@@ -13585,7 +13762,7 @@ async function run(argv, io, secrets) {
         io.stdout.write(`${TOOL_VERSION}\n`);
         return EXIT_OK;
     }
-    const [command, ...paths] = positionals;
+    const [command, ...given] = positionals;
     if (command !== 'scan') {
         throw new ConfigurationError(`${command ? `unknown command \`${command}\`` : 'no command given'}\n\n${USAGE}`);
     }
@@ -13597,12 +13774,15 @@ async function run(argv, io, secrets) {
     if (failOnFlag !== undefined && failOnFlag !== 'none' && !isSeverity(failOnFlag)) {
         throw new ConfigurationError(`--fail-on must be one of ${SEVERITIES.join(', ')}, none; not \`${failOnFlag}\``);
     }
+    // Before scanning (and fixing): a report that cannot be written would be lost.
+    const output = values.output === undefined ? null : await reportTarget(io.cwd, values.output);
     const started = performance.now();
-    const config = await loadConfigFile(io.cwd, values.config);
+    const { root, paths } = await findScanRoot(io.cwd, given);
+    const config = await loadConfigFile(root, values.config, io.cwd);
     const failOn = failOnFlag ?? config.failOn;
     const log = [];
     const tools = renderTools(io.env);
-    let { collected, result } = await scanWorkspace(io.cwd, paths, config, tools, (line) => log.push(line), secrets);
+    let { collected, result } = await scanWorkspace(root, paths, config, tools, (line) => log.push(line), secrets);
     if (values.fix) {
         // Plain files first, in passes until stable; then values files of charts, once, since their effect shows only
         // after rendering again.
@@ -13610,7 +13790,7 @@ async function run(argv, io, secrets) {
         const originals = new Map(collected.files.map((file) => [file.path, file.text]));
         for (const file of fixed.files) {
             if (!file.rendered && file.text !== originals.get(file.path))
-                await writeInside(io.cwd, file.path, file.text);
+                await writeInside(root, file.path, file.text);
         }
         const changed = new Map(fixed.changed);
         const valuesFixes = new Map();
@@ -13620,13 +13800,13 @@ async function run(argv, io, secrets) {
             valuesFixes.set(finding.fix.file, [...(valuesFixes.get(finding.fix.file) ?? []), finding.fix]);
         }
         for (const [path, fixes] of valuesFixes) {
-            const text = await readInside(io.cwd, path).catch(() => null);
+            const text = await readInside(root, path).catch(() => null);
             if (text === null) {
                 log.push(`Fixes for ${path} were not applied: it is outside the repository or cannot be read.`);
                 continue;
             }
             const applied = applyFixes(text, fixes);
-            await writeInside(io.cwd, path, applied.text);
+            await writeInside(root, path, applied.text);
             changed.set(path, (changed.get(path) ?? 0) + fixes.length);
         }
         const total = [...changed.values()].reduce((sum, count) => sum + count, 0);
@@ -13636,7 +13816,7 @@ async function run(argv, io, secrets) {
         for (const path of fixed.reverted)
             log.push(`Fixes for ${path} were not applied: the result did not parse.`);
         if (total > 0)
-            ({ collected, result } = await scanWorkspace(io.cwd, paths, config, tools, () => { }, secrets));
+            ({ collected, result } = await scanWorkspace(root, paths, config, tools, () => { }, secrets));
     }
     const errors = [...collected.errors, ...result.errors];
     const notices = [...collected.notices, ...result.notices];
@@ -13660,9 +13840,9 @@ async function run(argv, io, secrets) {
             showSuppressed: values['show-suppressed'],
         });
     }
-    if (values.output)
-        await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.resolve)(io.cwd, values.output), secrets.redact(report));
-    else
+    // A report that could not be written goes to standard output, so a long scan is not lost.
+    const unwritten = output ? await writeReport(output, secrets.redact(report)) : null;
+    if (!output || unwritten)
         io.stdout.write(report);
     if (format !== 'text') {
         for (const notice of notices)
@@ -13671,13 +13851,19 @@ async function run(argv, io, secrets) {
     // Log lines quote paths and tools' messages: one line each, whatever they hold.
     for (const line of log)
         io.stderr.write(`${terminalText(line)}\n`);
-    io.stderr.write(`${TOOL_NAME}: scanned ${result.stats.files} file${result.stats.files === 1 ? '' : 's'} ` +
-        `(${result.stats.documents} documents, ${result.stats.resources} resources, ${result.stats.workloads} workloads) in ${elapsed} ms` +
-        `${config.file ? ` with ${config.file}` : ' with the default configuration'}\n`);
+    io.stderr.write(`${TOOL_NAME}: scanned ${plural(result.stats.files, 'file')} ` +
+        `(${plural(result.stats.documents, 'document')}, ${plural(result.stats.resources, 'resource')}, ` +
+        `${plural(result.stats.workloads, 'workload')}) in ${elapsed} ms` +
+        `${root === (await (0,promises_namespaceObject.realpath)(io.cwd).catch(() => io.cwd)) ? '' : ` in ${terminalText(root)}`}` +
+        `${config.file ? ` with ${terminalText(config.file)}` : ' with the default configuration'}\n`);
+    if (unwritten) {
+        io.stderr.write(`${TOOL_NAME}: ${terminalText(unwritten)}\n`);
+        return EXIT_USAGE;
+    }
     // Files that could not be judged outrank findings: a clean result must mean every file in scope was read.
     if (errors.length > 0) {
         const files = new Set(errors.map((error) => error.file)).size;
-        io.stderr.write(`${TOOL_NAME}: ${files} file${files === 1 ? '' : 's'} could not be checked (the errors above); ` +
+        io.stderr.write(`${TOOL_NAME}: ${plural(files, 'file')} could not be checked (the errors above); ` +
             'leave out files that are not Kubernetes manifests with `exclude` in the config.\n');
         return EXIT_USAGE;
     }

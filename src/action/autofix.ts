@@ -13,6 +13,7 @@ import { secretLinesOfFiles } from '../core/secrets.js';
 import type { Finding, Fix, SourceFile } from '../core/types.js';
 import { patchWithoutSecrets } from '../pr/fix-patch.js';
 import { codeSpan, escapeMarkdown } from '../pr/review.js';
+import { plural } from '../core/words.js';
 import { logText } from './annotations.js';
 import type { PullRequestContext } from './context.js';
 import type { ActionInputs } from './inputs.js';
@@ -175,7 +176,7 @@ export async function runAutofix(options: {
   if (result.kind === 'committed') {
     outcome.commit = result.oid;
     core.info(
-      `Autofix: pushed ${result.oid.slice(0, 7)} to ${logText(pr.headRef)} (${result.via}), fixing ${count} findings.`,
+      `Autofix: pushed ${result.oid.slice(0, 7)} to ${logText(pr.headRef)} (${result.via}), fixing ${plural(count, 'finding')}.`,
     );
     outcome.notes.push(
       `${count} finding${count === 1 ? ' was' : 's were'} fixed by commit ${result.oid.slice(0, 7)}, pushed to ${codeSpan(pr.headRef)}.`,

@@ -15,6 +15,7 @@ import { mergeRenderedDuplicates } from '../core/duplicates.js';
 import type { SecretFilter } from '../core/redact.js';
 import { type ScanResult, scanFiles } from '../core/scan.js';
 import type { Finding, ScanError, ScanNotice, Severity, SourceFile } from '../core/types.js';
+import { plural } from '../core/words.js';
 import { splitFindings } from '../pr/differential.js';
 import { moveLines } from '../pr/line-map.js';
 import { type CommentableLines, diffContents, parsePatch } from '../pr/patch.js';
@@ -74,7 +75,9 @@ export async function reviewPullRequest(
     if ((statusOf(error) ?? 0) >= 500) throw error;
     throw new Error(`cannot list the pull request's files: ${permissionHint(error, 'pull-requests: read')}`);
   });
-  core.info(`Pull request #${pr.number} changes ${files.length} files (listed in ${since(started)}).`);
+  core.info(
+    `Pull request #${pr.number} changes ${plural(files.length, 'file')} (listed in ${since(started)}).`,
+  );
   const configChange = configChangeNote(files, inputs.config);
   if (configChange) notes.push(configChange);
 
@@ -125,8 +128,8 @@ export async function reviewPullRequest(
     secrets.cleanFindings(headResult.findings);
     for (const list of [head.errors, head.notices, headResult.errors]) secrets.cleanMessages(list);
     core.info(
-      `Scanned the head: ${headResult.stats.files} files, ${headResult.stats.documents} documents, ` +
-        `${headResult.findings.length} findings in ${since(started)}` +
+      `Scanned the head: ${plural(headResult.stats.files, 'file')}, ${plural(headResult.stats.documents, 'document')}, ` +
+        `${plural(headResult.findings.length, 'finding')} in ${since(started)}` +
         (headRender.log ? ` (${headRender.log})` : '.'),
     );
 
@@ -191,7 +194,7 @@ export async function reviewPullRequest(
     const baseResult = scanFiles(baseFiles, config);
     secrets.addAll(baseResult.secretValues);
     core.info(
-      `Scanned the merge base: ${baseFiles.length} files, ${baseResult.findings.length} findings in ${since(started)}.`,
+      `Scanned the merge base: ${plural(baseFiles.length, 'file')}, ${plural(baseResult.findings.length, 'finding')} in ${since(started)}.`,
     );
     const split = splitFindings(headResult.findings, baseResult.findings, changedPaths);
     let autofixCommit: string | null = null;

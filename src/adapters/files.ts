@@ -6,6 +6,7 @@ import { ConfigurationError } from '../config/errors.js';
 import type { GitRepository } from './git.js';
 import { KUSTOMIZATION_FILES, kustomizationDirs } from './kustomize.js';
 import { MAX_FILE_BYTES, decodeFile, tooLarge } from './decode.js';
+import { within } from './links.js';
 import { pooled } from './pool.js';
 import { type HeldFile, type UnbuiltOutcome, unbuiltManifests } from './unbuilt.js';
 import { append } from '../core/arrays.js';
@@ -104,7 +105,7 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
   };
   const readFound = async ({ path, absolute }: { path: string; absolute: string }) => {
     const real = await realpath(absolute);
-    if (real !== root && !real.startsWith(root + sep)) {
+    if (!within(root, real)) {
       return { file: path, message: 'links outside the scanned root; skipped' } satisfies ScanNotice;
     }
     // Checked before reading, so a huge file is never loaded.
@@ -153,7 +154,7 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
     const info = await lstat(absolute).catch(() => null);
     if (!info) throw new ConfigurationError(`${given}: no such file or directory`);
     const real = await realpath(absolute);
-    if (real !== root && !real.startsWith(root + sep)) {
+    if (!within(root, real)) {
       throw new ConfigurationError(`${given}: outside the scanned root ${root}`);
     }
     if ((await stat(real)).isDirectory()) await walk(real, false, null);
@@ -166,7 +167,7 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
   }
   const readInRoot = async (path: string) => {
     const real = await realpath(join(root, path)).catch(() => null);
-    if (real === null || (real !== root && !real.startsWith(root + sep))) return null;
+    if (real === null || !within(root, real)) return null;
     return (await stat(real)).size > MAX_FILE_BYTES ? tooLarge(path) : decodeFile(path, await readFile(real));
   };
   addUnbuilt(result, await unbuiltManifests(held, result.kustomizations, readInRoot));

@@ -83,7 +83,7 @@ async function checkedPath(root: string, file: string): Promise<string> {
   return path;
 }
 
-/** Whether `path` is `top` or below it (both real paths). */
-function within(top: string, path: string): boolean {
+/** Whether `path` is `top` or below it (both real paths; `top` may be `/`). */
+export function within(top: string, path: string): boolean {
   return path === top || path.startsWith(top.endsWith(sep) ? top : top + sep);
 }

@@ -1,15 +1,16 @@
 import { access, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { collectFiles } from '../adapters/files.js';
 import { defaultRender } from '../adapters/helm.js';
 import { findOverlays } from '../adapters/kustomize.js';
 import { DEFAULT_CONFIG_PATHS } from '../config/config.js';
 import { ConfigurationError } from '../config/errors.js';
 import { SEVERITIES } from '../core/types.js';
+import { plural } from '../core/words.js';
 import { CATALOG } from '../rules/catalog.generated.js';
 import type { RuleMeta } from '../rules/types.js';
 import { PROJECT_URL, RULE_DOCS_URL, TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { parseCommandLine } from './arguments.js';
 import type { CliIo } from './io.js';
 
 export const WORKFLOW_PATHS = [
@@ -90,10 +91,6 @@ function comment(text: string, prefix = '# '): string[] {
   }
   if (line) lines.push(`${prefix}${line}`);
   return lines;
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
 /** A YAML path in single quotes, so globs and odd characters stay strings. */
@@ -417,21 +414,16 @@ async function target(
 
 /** `kube-token-guard init`: exit 0 when the files were written (or printed), 2 on a usage error or a conflict. */
 export async function runInit(argv: string[], io: CliIo): Promise<number> {
-  let values;
-  let positionals;
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        'dry-run': { type: 'boolean', default: false },
-        force: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    throw new ConfigurationError(`${(error as Error).message}\n\n${INIT_USAGE}`);
-  }
+  const { values, positionals } = parseCommandLine(
+    argv,
+    {
+      'dry-run': { type: 'boolean', default: false },
+      force: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    true,
+    INIT_USAGE,
+  );
   if (values.help) {
     io.stdout.write(INIT_USAGE);
     return 0;

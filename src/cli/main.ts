@@ -1,9 +1,8 @@
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { realpath } from 'node:fs/promises';
 import { loadConfigFile } from '../adapters/config-file.js';
 import { readInside, writeInside } from '../adapters/links.js';
 import { renderTools } from '../adapters/render.js';
+import { findScanRoot } from '../adapters/scan-root.js';
 import { scanWorkspace } from '../adapters/workspace.js';
 import { ConfigurationError } from '../config/errors.js';
 import { applyFixes } from '../core/apply.js';
@@ -11,13 +10,16 @@ import { jsonDisplayText, terminalLines, terminalText } from '../core/display-te
 import { autofix } from '../core/autofix.js';
 import { SecretFilter } from '../core/redact.js';
 import { type Fix, SEVERITIES, isSeverity } from '../core/types.js';
+import { plural } from '../core/words.js';
 import { registry } from '../rules/index.js';
 import { formatJson } from '../report/json.js';
 import { toSarif } from '../report/sarif.js';
 import { countFindings } from '../report/summary.js';
 import { formatText } from '../report/text.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { parseCommandLine } from './arguments.js';
 import { runInit } from './init.js';
+import { reportTarget, writeReport } from './output.js';
 import type { CliIo } from './io.js';
 
 export type { CliIo };
@@ -32,8 +34,12 @@ const USAGE = `Usage: ${TOOL_NAME} scan [PATH...] [options]
 Checks Kubernetes manifests for ServiceAccount token hardening. \`init\` writes a commented config and a pull
 request workflow into the repository (see \`${TOOL_NAME} init --help\`).
 
+PATH: files and folders to scan (default: the current folder). The repository they are in (the nearest folder
+above them holding .git, else the folder given) is the root: reports name files relative to it, and its
+.github/kube-token-guard.yml applies.
+
 Options of scan:
-  --config FILE             config file (default: .github/kube-token-guard.yml when present)
+  --config FILE             config file (default: .github/kube-token-guard.yml of the root, when present)
   --format text|json|sarif  output format (default: text)
   --output FILE             write the report to FILE instead of standard output
   --fail-on SEVERITY        lowest severity that fails: ${SEVERITIES.join(', ')}, none (default: from config, high)
@@ -74,28 +80,23 @@ async function run(argv: string[], io: CliIo, secrets: SecretFilter): Promise<nu
     const initArgs = argv.filter((_, index) => index !== commandAt);
     return runInit(initArgs, io);
   }
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        config: { type: 'string' },
-        format: { type: 'string', default: 'text' },
-        output: { type: 'string' },
-        'fail-on': { type: 'string' },
-        fix: { type: 'boolean', default: false },
-        'show-suppressed': { type: 'boolean', default: false },
-        color: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h', default: false },
-        version: { type: 'boolean', short: 'v', default: false },
-      },
-    });
-  } catch (error) {
-    throw new ConfigurationError(`${(error as Error).message}\n\n${USAGE}`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(
+    argv,
+    {
+      config: { type: 'string' },
+      format: { type: 'string', default: 'text' },
+      output: { type: 'string' },
+      'fail-on': { type: 'string' },
+      fix: { type: 'boolean', default: false },
+      'show-suppressed': { type: 'boolean', default: false },
+      color: { type: 'boolean' },
+      'no-color': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h', default: false },
+      version: { type: 'boolean', short: 'v', default: false },
+    },
+    true,
+    USAGE,
+  );
   if (values.help) {
     io.stdout.write(USAGE);
     return EXIT_OK;
@@ -104,7 +105,7 @@ async function run(argv: string[], io: CliIo, secrets: SecretFilter): Promise<nu
     io.stdout.write(`${TOOL_VERSION}\n`);
     return EXIT_OK;
   }
-  const [command, ...paths] = positionals;
+  const [command, ...given] = positionals;
   if (command !== 'scan') {
     throw new ConfigurationError(
       `${command ? `unknown command \`${command}\`` : 'no command given'}\n\n${USAGE}`,
@@ -121,13 +122,16 @@ async function run(argv: string[], io: CliIo, secrets: SecretFilter): Promise<nu
     );
   }
 
+  // Before scanning (and fixing): a report that cannot be written would be lost.
+  const output = values.output === undefined ? null : await reportTarget(io.cwd, values.output);
   const started = performance.now();
-  const config = await loadConfigFile(io.cwd, values.config);
+  const { root, paths } = await findScanRoot(io.cwd, given);
+  const config = await loadConfigFile(root, values.config, io.cwd);
   const failOn = (failOnFlag as typeof config.failOn | undefined) ?? config.failOn;
   const log: string[] = [];
   const tools = renderTools(io.env);
   let { collected, result } = await scanWorkspace(
-    io.cwd,
+    root,
     paths,
     config,
     tools,
@@ -141,7 +145,7 @@ async function run(argv: string[], io: CliIo, secrets: SecretFilter): Promise<nu
     const originals = new Map(collected.files.map((file) => [file.path, file.text]));
     for (const file of fixed.files) {
       if (!file.rendered && file.text !== originals.get(file.path))
-        await writeInside(io.cwd, file.path, file.text);
+        await writeInside(root, file.path, file.text);
     }
     const changed = new Map(fixed.changed);
     const valuesFixes = new Map<string, Fix[]>();
@@ -150,13 +154,13 @@ async function run(argv: string[], io: CliIo, secrets: SecretFilter): Promise<nu
       valuesFixes.set(finding.fix.file, [...(valuesFixes.get(finding.fix.file) ?? []), finding.fix]);
     }
     for (const [path, fixes] of valuesFixes) {
-      const text = await readInside(io.cwd, path).catch(() => null);
+      const text = await readInside(root, path).catch(() => null);
       if (text === null) {
         log.push(`Fixes for ${path} were not applied: it is outside the repository or cannot be read.`);
         continue;
       }
       const applied = applyFixes(text, fixes);
-      await writeInside(io.cwd, path, applied.text);
+      await writeInside(root, path, applied.text);
       changed.set(path, (changed.get(path) ?? 0) + fixes.length);
     }
     const total = [...changed.values()].reduce((sum, count) => sum + count, 0);
@@ -168,7 +172,7 @@ async function run(argv: string[], io: CliIo, secrets: SecretFilter): Promise<nu
     for (const path of fixed.reverted)
       log.push(`Fixes for ${path} were not applied: the result did not parse.`);
     if (total > 0)
-      ({ collected, result } = await scanWorkspace(io.cwd, paths, config, tools, () => {}, secrets));
+      ({ collected, result } = await scanWorkspace(root, paths, config, tools, () => {}, secrets));
   }
   const errors = [...collected.errors, ...result.errors];
   const notices = [...collected.notices, ...result.notices];
@@ -192,8 +196,9 @@ async function run(argv: string[], io: CliIo, secrets: SecretFilter): Promise<nu
       showSuppressed: values['show-suppressed'],
     });
   }
-  if (values.output) await writeFile(resolve(io.cwd, values.output), secrets.redact(report));
-  else io.stdout.write(report);
+  // A report that could not be written goes to standard output, so a long scan is not lost.
+  const unwritten = output ? await writeReport(output, secrets.redact(report)) : null;
+  if (!output || unwritten) io.stdout.write(report);
 
   if (format !== 'text') {
     for (const notice of notices)
@@ -202,16 +207,22 @@ async function run(argv: string[], io: CliIo, secrets: SecretFilter): Promise<nu
   // Log lines quote paths and tools' messages: one line each, whatever they hold.
   for (const line of log) io.stderr.write(`${terminalText(line)}\n`);
   io.stderr.write(
-    `${TOOL_NAME}: scanned ${result.stats.files} file${result.stats.files === 1 ? '' : 's'} ` +
-      `(${result.stats.documents} documents, ${result.stats.resources} resources, ${result.stats.workloads} workloads) in ${elapsed} ms` +
-      `${config.file ? ` with ${config.file}` : ' with the default configuration'}\n`,
+    `${TOOL_NAME}: scanned ${plural(result.stats.files, 'file')} ` +
+      `(${plural(result.stats.documents, 'document')}, ${plural(result.stats.resources, 'resource')}, ` +
+      `${plural(result.stats.workloads, 'workload')}) in ${elapsed} ms` +
+      `${root === (await realpath(io.cwd).catch(() => io.cwd)) ? '' : ` in ${terminalText(root)}`}` +
+      `${config.file ? ` with ${terminalText(config.file)}` : ' with the default configuration'}\n`,
   );
 
+  if (unwritten) {
+    io.stderr.write(`${TOOL_NAME}: ${terminalText(unwritten)}\n`);
+    return EXIT_USAGE;
+  }
   // Files that could not be judged outrank findings: a clean result must mean every file in scope was read.
   if (errors.length > 0) {
     const files = new Set(errors.map((error) => error.file)).size;
     io.stderr.write(
-      `${TOOL_NAME}: ${files} file${files === 1 ? '' : 's'} could not be checked (the errors above); ` +
+      `${TOOL_NAME}: ${plural(files, 'file')} could not be checked (the errors above); ` +
         'leave out files that are not Kubernetes manifests with `exclude` in the config.\n',
     );
     return EXIT_USAGE;

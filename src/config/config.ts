@@ -2,8 +2,10 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type ParsedNode } from 'yaml';
 import { type Exemption } from '../core/suppress.js';
 import { type Severity, isSeverity } from '../core/types.js';
+import { nearest } from '../core/words.js';
 import { CATALOG } from '../rules/catalog.generated.js';
 import type { Preset, RuleMeta } from '../rules/types.js';
+import { RULE_DOCS_URL } from '../version.js';
 import { ConfigurationError } from './errors.js';
 import { KUBE_VERSION_PATTERN, NAMESPACE_PATTERN, RELEASE_NAME_PATTERN, configSchema } from './schema.js';
 
@@ -56,7 +58,7 @@ const MAX_REPORTED_ERRORS = 10;
 
 let validator: ReturnType<Ajv['compile']> | undefined;
 function validate(value: unknown): ErrorObject[] {
-  validator ??= new Ajv({ allErrors: true, strict: false }).compile(configSchema());
+  validator ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(configSchema());
   return validator(value) ? [] : [...(validator.errors ?? [])];
 }
 
@@ -73,6 +75,13 @@ export function defaultConfig(): ResolvedConfig {
 export function parseConfig(text: string, file: string): ResolvedConfig {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const several = doc.errors.find((error) => error.code === 'MULTIPLE_DOCS');
+  if (several) {
+    const line = several.pos ? lines.linePos(several.pos[0]).line : 1;
+    throw new ConfigurationError(
+      `${file}:${line}: a second YAML document starts here; the config is one map of settings, without \`---\` between them`,
+    );
+  }
   if (doc.errors.length > 0) {
     throw new ConfigurationError(
       `${file}: invalid YAML`,
@@ -99,7 +108,7 @@ export function parseConfig(text: string, file: string): ResolvedConfig {
       const path = pathOf(error);
       const line = lineOf(doc.contents as ParsedNode | null, path, lines);
       const property = path.length > 0 ? path.join('.') : '(top level)';
-      return { line, text: `${file}:${line}: ${property}: ${describe(error)}` };
+      return { line, text: `${file}:${line}: ${property}: ${describe(error, path)}` };
     });
     located.sort((a, b) => a.line - b.line);
     const details = located.slice(0, MAX_REPORTED_ERRORS).map((entry) => entry.text);
@@ -249,10 +258,18 @@ const PATTERN_TEXT: Record<string, string> = {
   [KUBE_VERSION_PATTERN]: 'must be a Kubernetes version such as 1.31.0',
 };
 
-function describe(error: ErrorObject): string {
+function describe(error: ErrorObject, path: string[]): string {
   switch (error.keyword) {
-    case 'additionalProperties':
-      return 'unknown setting';
+    case 'additionalProperties': {
+      const name = String(error.params.additionalProperty);
+      if (path.length === 2 && path[0] === 'rules') {
+        const near = nearest(name, Object.keys(CATALOG));
+        return `unknown rule${near ? `; did you mean \`${near}\`?` : ''} (the rules: ${RULE_DOCS_URL})`;
+      }
+      const known = Object.keys((error.parentSchema?.properties as object | undefined) ?? {});
+      const near = nearest(name, known);
+      return `unknown setting${near ? `; did you mean \`${near}\`?` : ''}`;
+    }
     case 'enum':
       return `must be one of ${(error.params.allowedValues as unknown[]).map((value) => String(value)).join(', ')}`;
     case 'anyOf':

@@ -61,7 +61,7 @@ export function toSarif(
       locations: [
         {
           physicalLocation: {
-            artifactLocation: { uri: encodeURI(finding.file), uriBaseId: '%SRCROOT%' },
+            artifactLocation: { uri: artifactUri(finding.file), uriBaseId: '%SRCROOT%' },
             region: { startLine: finding.line, endLine: finding.endLine },
           },
         },
@@ -89,7 +89,7 @@ export function toSarif(
           description: { text: 'Apply the suggested change' },
           artifactChanges: [
             {
-              artifactLocation: { uri: encodeURI(finding.file), uriBaseId: '%SRCROOT%' },
+              artifactLocation: { uri: artifactUri(finding.file), uriBaseId: '%SRCROOT%' },
               replacements: finding.fix.edits.map((edit) => ({
                 deletedRegion: { charOffset: edit.start, charLength: edit.end - edit.start },
                 insertedContent: { text: edit.text },
@@ -124,7 +124,7 @@ export function toSarif(
               locations: [
                 {
                   physicalLocation: {
-                    artifactLocation: { uri: encodeURI(error.file), uriBaseId: '%SRCROOT%' },
+                    artifactLocation: { uri: artifactUri(error.file), uriBaseId: '%SRCROOT%' },
                     ...(error.line ? { region: { startLine: error.line } } : {}),
                   },
                 },
@@ -137,4 +137,29 @@ export function toSarif(
       },
     ],
   };
+}
+
+/** Bytes a path segment keeps as they are: RFC 3986 unreserved characters, sub-delimiters and `@`. */
+const SEGMENT_SAFE = /[A-Za-z0-9\-._~!$&'()*+,;=@]/;
+
+/**
+ * A repository path as a relative URI reference (RFC 3986 section 4.2): each segment percent-encoded as UTF-8 bytes
+ * but for the characters a segment may hold. `encodeURI` kept `#` and `?`, so `a pi#1.yaml` named `a pi` with a
+ * fragment; `:` is encoded too, since in a first segment it would read as a scheme. Lone surrogates become U+FFFD
+ * instead of throwing.
+ */
+export function artifactUri(path: string): string {
+  return path
+    .split('/')
+    .map((segment) =>
+      [...Buffer.from(segment, 'utf8')]
+        .map((byte) => {
+          const char = String.fromCharCode(byte);
+          return byte < 0x80 && SEGMENT_SAFE.test(char)
+            ? char
+            : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+        })
+        .join(''),
+    )
+    .join('/');
 }
