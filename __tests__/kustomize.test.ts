@@ -149,6 +149,21 @@ describe.skipIf(NO_KUSTOMIZE)(
       ]);
     });
 
+    it('points a finding at the base resource whose name the rendered one holds longest', async () => {
+      // `prod-api-worker` holds both `api` and `api-worker`. In one file, with the api's document first, the first
+      // name contained would point the worker's finding at the api.
+      const api = OVERLAY_REPO['deploy/base/deployment.yaml']!;
+      const worker = api.replace('name: api\n', 'name: api-worker\n');
+      const files = { ...OVERLAY_REPO, 'deploy/base/deployment.yaml': `${api}---\n${worker}` };
+      const { report } = await scanJson(workspace(files));
+      const lines = Object.fromEntries(
+        report.findings.map((finding) => [(finding.resource as { name: string }).name, finding.line]),
+      );
+      // Each finding in its own document: the api's in the first (lines 1-16), the worker's in the second.
+      expect(lines['prod-api']).toBeLessThan(17);
+      expect(lines['prod-api-worker']).toBeGreaterThan(17);
+    });
+
     it('sees a hardening written in an overlay patch', async () => {
       const files = {
         ...OVERLAY_REPO,

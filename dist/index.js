@@ -52080,10 +52080,16 @@ function originSpan(file, renderedLine, resource, path) {
         originObjects.set(origin, objects);
     }
     const candidates = objects.filter((object) => object.value.kind === resource.kind);
-    const named = candidates.find((object) => {
+    // The longest name the rendered one contains: `prod-api-worker` is `api-worker` of the base, not `api`.
+    let named;
+    let longest = 0;
+    for (const object of candidates) {
         const name = object.value.metadata?.name;
-        return typeof name === 'string' && name !== '' && resource.name.includes(name);
-    });
+        if (typeof name === 'string' && name.length > longest && resource.name.includes(name)) {
+            named = object;
+            longest = name.length;
+        }
+    }
     const object = named ?? (candidates.length === 1 ? candidates[0] : undefined);
     if (object) {
         const span = spanOf(object, path);

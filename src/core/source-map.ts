@@ -125,10 +125,16 @@ export function originSpan(
     originObjects.set(origin, objects);
   }
   const candidates = objects.filter((object) => object.value.kind === resource.kind);
-  const named = candidates.find((object) => {
+  // The longest name the rendered one contains: `prod-api-worker` is `api-worker` of the base, not `api`.
+  let named: (typeof candidates)[number] | undefined;
+  let longest = 0;
+  for (const object of candidates) {
     const name = (object.value.metadata as { name?: unknown } | undefined)?.name;
-    return typeof name === 'string' && name !== '' && resource.name.includes(name);
-  });
+    if (typeof name === 'string' && name.length > longest && resource.name.includes(name)) {
+      named = object;
+      longest = name.length;
+    }
+  }
   const object = named ?? (candidates.length === 1 ? candidates[0] : undefined);
   if (object) {
     const span = spanOf(object, path);
