@@ -7691,6 +7691,14 @@ function firstContentLine(lines, start, end) {
             return index;
     return start;
 }
+/** The rendered document holding a line of the rendered file: the last to start at or before it. */
+function documentAt(documents, renderedLine) {
+    let document = documents[0];
+    for (const entry of documents)
+        if (entry.line <= renderedLine)
+            document = entry;
+    return document;
+}
 const originObjects = new WeakMap();
 /**
  * Where a field of a rendered object sits in the file users edit, or null when the rendered file has no origin. In a
@@ -7703,10 +7711,7 @@ function originSpan(file, renderedLine, resource, path) {
     if (!origin)
         return null;
     if (origin.documents) {
-        let document = origin.documents[0];
-        for (const entry of origin.documents)
-            if (entry.line <= renderedLine)
-                document = entry;
+        const document = documentAt(origin.documents, renderedLine);
         const line = document?.section ? templateLine(origin.text, path, document.section) : 1;
         return { line, endLine: line };
     }
@@ -7743,10 +7748,7 @@ function originErrorLine(file, renderedLine) {
     const documents = file.origin?.documents;
     if (!documents || renderedLine === null)
         return null;
-    let document = documents[0];
-    for (const entry of documents)
-        if (entry.line <= renderedLine)
-            document = entry;
+    const document = documentAt(documents, renderedLine);
     if (!document?.section)
         return null;
     const { start, end } = document.section;
@@ -8304,17 +8306,15 @@ async function templateOrigin(root, path, documents) {
     }
     const sections = templateSections(text);
     const chosen = alignSections(sections, documents.map(renderedIdentity));
-    let line = 1;
+    // The documents were joined with `---` lines: each starts one line below the end of the one before.
+    let next = 1;
     return {
         text,
         documents: documents.map((document, index) => {
-            const at = chosen[index];
-            const entry = { line, section: at === null || at === undefined ? null : sections[at] };
-            line += (document.match(/\n/g)?.length ?? 0) + 1;
-            return {
-                line: entry.line,
-                section: entry.section && { start: entry.section.start, end: entry.section.end },
-            };
+            const line = next;
+            next += (document.match(/\n/g)?.length ?? 0) + 1;
+            const section = sections[chosen[index] ?? -1];
+            return { line, section: section ? { start: section.start, end: section.end } : null };
         }),
     };
 }
@@ -8961,6 +8961,62 @@ async function repositoryAbove(folder) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/core/apply.ts
+
+/**
+ * Applies whole fixes, in order of their first edit, leaving out any fix that overlaps one already taken (two inserts
+ * at the same offset count as overlapping: their order would be a guess). As ESLint does, the caller re-parses and
+ * re-checks, and applies again until nothing is left or a pass limit is reached.
+ */
+function applyFixes(text, fixes) {
+    const ordered = [...fixes].sort((a, b) => firstStart(a) - firstStart(b));
+    const taken = [];
+    let applied = 0;
+    let skipped = 0;
+    for (const fix of ordered) {
+        if (fix.edits.some((edit) => taken.some((other) => overlaps(edit, other)))) {
+            skipped++;
+            continue;
+        }
+        append(taken, fix.edits);
+        applied++;
+    }
+    const result = applyEdits(text, taken);
+    return { text: result, applied, skipped };
+}
+/** Applies non-overlapping edits, each against the original offsets. */
+function applyEdits(text, edits) {
+    let result = '';
+    let cursor = 0;
+    for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
+        result += text.slice(cursor, edit.start) + edit.text;
+        cursor = edit.end;
+    }
+    return result + text.slice(cursor);
+}
+function firstStart(fix) {
+    return minOf(fix.edits.map((edit) => edit.start));
+}
+function overlaps(a, b) {
+    if (a.start === b.start)
+        return true;
+    return a.start < b.end && b.start < a.end;
+}
+/** Whether two fixes make the same edits, in the same order. */
+function sameEdits(a, b) {
+    return (a.edits.length === b.edits.length &&
+        a.edits.every((edit, index) => {
+            const other = b.edits[index];
+            return edit.start === other.start && edit.end === other.end && edit.text === other.text;
+        }));
+}
+/** Whether two findings' fixes make the same edits to the same file; two findings without one agree too. */
+function sameFix(a, b) {
+    if (a.fix === null || b.fix === null)
+        return a.fix === b.fix;
+    return (a.fix.file ?? a.file) === (b.fix.file ?? b.file) && sameEdits(a.fix, b.fix);
+}
+
 ;// CONCATENATED MODULE: ./src/core/duplicates.ts
 /**
  * One finding per source location and rule. A kustomize base included by several overlays, or a chart rendered once
@@ -8969,14 +9025,16 @@ async function repositoryAbove(folder) {
  * adding one more render of an insecure source is still seen to introduce something.
  */
 
+
 /** At most this many renders are named in a message; `via` keeps them all. */
 const NAMED = 3;
 function mergeRenderedDuplicates(findings) {
+    // Each plain finding stands alone; rendered ones are grouped by place, in the order of each group's first.
     const groups = new Map();
     const result = [];
     for (const finding of findings) {
         if (!finding.rendered) {
-            result.push(finding);
+            result.push([finding]);
             continue;
         }
         const key = keyOf(finding);
@@ -8985,13 +9043,10 @@ function mergeRenderedDuplicates(findings) {
             group.push(finding);
         else {
             groups.set(key, [finding]);
-            result.push(finding);
+            result.push(groups.get(key));
         }
     }
-    return result.map((finding) => {
-        const group = finding.rendered ? groups.get(keyOf(finding)) : undefined;
-        return group && group.length > 1 ? merged(group) : finding;
-    });
+    return result.map((group) => (group.length > 1 ? merged(group) : group[0]));
 }
 /** The place and rule of a finding: the same for the same field of the same source, whichever render it came from. */
 function keyOf(finding) {
@@ -9033,14 +9088,6 @@ function merged(group) {
         result.message += ` Seen through ${via.length} renders: ${named.join(', ')}${more}.`;
     }
     return result;
-}
-function sameFix(a, b) {
-    if (a.fix === null || b.fix === null)
-        return a.fix === b.fix;
-    return ((a.fix.file ?? a.file) === (b.fix.file ?? b.file) &&
-        a.fix.startLine === b.fix.startLine &&
-        a.fix.endLine === b.fix.endLine &&
-        a.fix.replacement === b.fix.replacement);
 }
 
 ;// CONCATENATED MODULE: ./src/core/serviceaccounts.ts
@@ -9466,48 +9513,6 @@ function describeGrant(grant) {
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 // EXTERNAL MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
 var js_yaml = __nccwpck_require__(3243);
-;// CONCATENATED MODULE: ./src/core/apply.ts
-
-/**
- * Applies whole fixes, in order of their first edit, leaving out any fix that overlaps one already taken (two inserts
- * at the same offset count as overlapping: their order would be a guess). As ESLint does, the caller re-parses and
- * re-checks, and applies again until nothing is left or a pass limit is reached.
- */
-function applyFixes(text, fixes) {
-    const ordered = [...fixes].sort((a, b) => firstStart(a) - firstStart(b));
-    const taken = [];
-    let applied = 0;
-    let skipped = 0;
-    for (const fix of ordered) {
-        if (fix.edits.some((edit) => taken.some((other) => overlaps(edit, other)))) {
-            skipped++;
-            continue;
-        }
-        append(taken, fix.edits);
-        applied++;
-    }
-    const result = applyEdits(text, taken);
-    return { text: result, applied, skipped };
-}
-/** Applies non-overlapping edits, each against the original offsets. */
-function applyEdits(text, edits) {
-    let result = '';
-    let cursor = 0;
-    for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
-        result += text.slice(cursor, edit.start) + edit.text;
-        cursor = edit.end;
-    }
-    return result + text.slice(cursor);
-}
-function firstStart(fix) {
-    return minOf(fix.edits.map((edit) => edit.start));
-}
-function overlaps(a, b) {
-    if (a.start === b.start)
-        return true;
-    return a.start < b.end && b.start < a.end;
-}
-
 ;// CONCATENATED MODULE: ./src/core/fix.ts
 
 
@@ -11382,6 +11387,7 @@ function mountedClients(model, patterns) {
 
 
 
+
 /**
  * The install a file is one of: its render, `file <path>` for a plain file `install-files` names, else null (the
  * plain manifests every install is applied with).
@@ -11426,9 +11432,8 @@ function combineInstallFindings(installs, findingsOf, renderOf) {
     if (installs.length === 1)
         return findingsOf(installs[0]);
     const result = [];
+    // Per plain finding: the first report, how many installs made it, whether their fixes agree, and a client's evidence.
     const plain = new Map();
-    // Plain objects are in every install; a plain finding's fix must be asked for by each of them.
-    const count = installs.length;
     for (const install of installs) {
         for (const finding of findingsOf(install)) {
             const render = renderOf(finding);
@@ -11441,33 +11446,26 @@ function combineInstallFindings(installs, findingsOf, renderOf) {
             const key = `${finding.identity}\u0000${finding.file}\u0000${finding.line}`;
             const entry = plain.get(key);
             if (!entry) {
-                plain.set(key, { finding, seen: 1, fixes: new Set([fixKey(finding)]) });
+                plain.set(key, { finding, seen: 1, agreed: true, apiClient: finding.apiClient });
                 continue;
             }
             entry.seen++;
-            entry.fixes.add(fixKey(finding));
-            if (severityRank(finding.severity) > severityRank(entry.finding.severity)) {
-                entry.finding = { ...finding, apiClient: entry.finding.apiClient ?? finding.apiClient };
-            }
-            if (finding.apiClient !== undefined && entry.finding.apiClient === undefined) {
-                entry.finding = { ...entry.finding, apiClient: finding.apiClient };
-            }
+            entry.agreed &&= sameFix(entry.finding, finding);
+            entry.apiClient ??= finding.apiClient;
+            if (severityRank(finding.severity) > severityRank(entry.finding.severity))
+                entry.finding = finding;
         }
     }
-    for (const { finding, seen, fixes } of plain.values()) {
-        if (finding.apiClient === undefined)
-            delete finding.apiClient;
-        if (finding.fix && (seen < count || fixes.size > 1 || finding.apiClient !== undefined)) {
-            result.push({ ...finding, fix: null });
-        }
-        else
-            result.push(finding);
+    for (const { finding, seen, agreed, apiClient } of plain.values()) {
+        const combined = { ...finding };
+        if (apiClient !== undefined)
+            combined.apiClient = apiClient;
+        // Plain objects are in every install: a fix on one must be asked for by each of them, and remove no client's token.
+        if (seen < installs.length || !agreed || apiClient !== undefined)
+            combined.fix = null;
+        result.push(combined);
     }
     return result;
-}
-function fixKey(finding) {
-    const fix = finding.fix;
-    return fix === null ? '' : JSON.stringify([fix.file ?? null, fix.edits]);
 }
 
 // EXTERNAL MODULE: ./src/core/screen.ts + 1 modules
@@ -12399,12 +12397,9 @@ async function probeTemplateFixes(options, before, report, timeLeft, deadline, t
         const prefix = render.dir ? `${render.dir}/` : '';
         for (const finding of targets) {
             // The template's path came from helm's output: it is edited only as a file of this chart, in a scratch copy.
-            const source = finding.file.startsWith(prefix)
-                ? insidePath((0,external_node_path_namespaceObject.join)(options.root, chartDir), finding.file.slice(prefix.length))
-                : null;
-            if (source === null)
+            if (!finding.file.startsWith(prefix))
                 continue;
-            const template = await (0,promises_namespaceObject.readFile)(source, 'utf8').catch(() => null);
+            const template = await readInside((0,external_node_path_namespaceObject.join)(options.root, chartDir), finding.file.slice(prefix.length)).catch(() => null);
             if (template === null)
                 continue;
             const edit = isPodSpecPath(finding.path) ? podSpecInsertion(template, finding.line) : null;

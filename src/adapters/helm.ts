@@ -175,17 +175,15 @@ async function templateOrigin(root: string, path: string, documents: string[]): 
   }
   const sections = templateSections(text);
   const chosen = alignSections(sections, documents.map(renderedIdentity));
-  let line = 1;
+  // The documents were joined with `---` lines: each starts one line below the end of the one before.
+  let next = 1;
   return {
     text,
     documents: documents.map((document, index) => {
-      const at = chosen[index];
-      const entry = { line, section: at === null || at === undefined ? null : sections[at]! };
-      line += (document.match(/\n/g)?.length ?? 0) + 1;
-      return {
-        line: entry.line,
-        section: entry.section && { start: entry.section.start, end: entry.section.end },
-      };
+      const line = next;
+      next += (document.match(/\n/g)?.length ?? 0) + 1;
+      const section = sections[chosen[index] ?? -1];
+      return { line, section: section ? { start: section.start, end: section.end } : null };
     }),
   };
 }

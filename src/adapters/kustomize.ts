@@ -12,7 +12,6 @@ import {
   missingTool,
   runTool,
 } from './process.js';
-
 import { readInside } from './links.js';
 
 export { KUSTOMIZATION_FILES };

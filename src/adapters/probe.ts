@@ -212,11 +212,11 @@ async function probeTemplateFixes(
     const prefix = render.dir ? `${render.dir}/` : '';
     for (const finding of targets) {
       // The template's path came from helm's output: it is edited only as a file of this chart, in a scratch copy.
-      const source = finding.file.startsWith(prefix)
-        ? insidePath(join(options.root, chartDir), finding.file.slice(prefix.length))
-        : null;
-      if (source === null) continue;
-      const template = await readFile(source, 'utf8').catch(() => null);
+      if (!finding.file.startsWith(prefix)) continue;
+      const template = await readInside(
+        join(options.root, chartDir),
+        finding.file.slice(prefix.length),
+      ).catch(() => null);
       if (template === null) continue;
       const edit = isPodSpecPath(finding.path) ? podSpecInsertion(template, finding.line) : null;
       if (!edit || !timeLeft()) continue;

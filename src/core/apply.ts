@@ -1,4 +1,4 @@
-import type { Fix, TextEdit } from './types.js';
+import type { Finding, Fix, TextEdit } from './types.js';
 import { append, minOf } from './arrays.js';
 
 export interface ApplyResult {
@@ -49,4 +49,21 @@ function firstStart(fix: Fix): number {
 function overlaps(a: TextEdit, b: TextEdit): boolean {
   if (a.start === b.start) return true;
   return a.start < b.end && b.start < a.end;
+}
+
+/** Whether two fixes make the same edits, in the same order. */
+export function sameEdits(a: Fix, b: Fix): boolean {
+  return (
+    a.edits.length === b.edits.length &&
+    a.edits.every((edit, index) => {
+      const other = b.edits[index]!;
+      return edit.start === other.start && edit.end === other.end && edit.text === other.text;
+    })
+  );
+}
+
+/** Whether two findings' fixes make the same edits to the same file; two findings without one agree too. */
+export function sameFix(a: Finding, b: Finding): boolean {
+  if (a.fix === null || b.fix === null) return a.fix === b.fix;
+  return (a.fix.file ?? a.file) === (b.fix.file ?? b.file) && sameEdits(a.fix, b.fix);
 }

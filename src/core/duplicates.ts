@@ -4,17 +4,19 @@
  * the renders it was seen through (`via`) and keeping the identities of the others (`also`) so that a pull request
  * adding one more render of an insecure source is still seen to introduce something.
  */
+import { sameFix } from './apply.js';
 import { type Finding, severityRank } from './types.js';
 
 /** At most this many renders are named in a message; `via` keeps them all. */
 const NAMED = 3;
 
 export function mergeRenderedDuplicates(findings: readonly Finding[]): Finding[] {
+  // Each plain finding stands alone; rendered ones are grouped by place, in the order of each group's first.
   const groups = new Map<string, Finding[]>();
-  const result: Finding[] = [];
+  const result: Finding[][] = [];
   for (const finding of findings) {
     if (!finding.rendered) {
-      result.push(finding);
+      result.push([finding]);
       continue;
     }
     const key = keyOf(finding);
@@ -22,13 +24,10 @@ export function mergeRenderedDuplicates(findings: readonly Finding[]): Finding[]
     if (group) group.push(finding);
     else {
       groups.set(key, [finding]);
-      result.push(finding);
+      result.push(groups.get(key)!);
     }
   }
-  return result.map((finding) => {
-    const group = finding.rendered ? groups.get(keyOf(finding)) : undefined;
-    return group && group.length > 1 ? merged(group) : finding;
-  });
+  return result.map((group) => (group.length > 1 ? merged(group) : group[0]!));
 }
 
 /** The place and rule of a finding: the same for the same field of the same source, whichever render it came from. */
@@ -72,14 +71,4 @@ function merged(group: Finding[]): Finding {
     result.message += ` Seen through ${via.length} renders: ${named.join(', ')}${more}.`;
   }
   return result;
-}
-
-function sameFix(a: Finding, b: Finding): boolean {
-  if (a.fix === null || b.fix === null) return a.fix === b.fix;
-  return (
-    (a.fix.file ?? a.file) === (b.fix.file ?? b.file) &&
-    a.fix.startLine === b.fix.startLine &&
-    a.fix.endLine === b.fix.endLine &&
-    a.fix.replacement === b.fix.replacement
-  );
 }

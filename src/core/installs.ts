@@ -13,6 +13,7 @@
 import { minimatch } from 'minimatch';
 import type { LoadedObject } from './load.js';
 import { type Model, buildModel } from './model.js';
+import { sameFix } from './apply.js';
 import { type Finding, severityRank } from './types.js';
 
 export interface Install {
@@ -74,9 +75,8 @@ export function combineInstallFindings(
 ): Finding[] {
   if (installs.length === 1) return findingsOf(installs[0]!);
   const result: Finding[] = [];
-  const plain = new Map<string, { finding: Finding; seen: number; fixes: Set<string> }>();
-  // Plain objects are in every install; a plain finding's fix must be asked for by each of them.
-  const count = installs.length;
+  // Per plain finding: the first report, how many installs made it, whether their fixes agree, and a client's evidence.
+  const plain = new Map<string, { finding: Finding; seen: number; agreed: boolean; apiClient?: string }>();
   for (const install of installs) {
     for (const finding of findingsOf(install)) {
       const render = renderOf(finding);
@@ -88,29 +88,21 @@ export function combineInstallFindings(
       const key = `${finding.identity}\u0000${finding.file}\u0000${finding.line}`;
       const entry = plain.get(key);
       if (!entry) {
-        plain.set(key, { finding, seen: 1, fixes: new Set([fixKey(finding)]) });
+        plain.set(key, { finding, seen: 1, agreed: true, apiClient: finding.apiClient });
         continue;
       }
       entry.seen++;
-      entry.fixes.add(fixKey(finding));
-      if (severityRank(finding.severity) > severityRank(entry.finding.severity)) {
-        entry.finding = { ...finding, apiClient: entry.finding.apiClient ?? finding.apiClient };
-      }
-      if (finding.apiClient !== undefined && entry.finding.apiClient === undefined) {
-        entry.finding = { ...entry.finding, apiClient: finding.apiClient };
-      }
+      entry.agreed &&= sameFix(entry.finding, finding);
+      entry.apiClient ??= finding.apiClient;
+      if (severityRank(finding.severity) > severityRank(entry.finding.severity)) entry.finding = finding;
     }
   }
-  for (const { finding, seen, fixes } of plain.values()) {
-    if (finding.apiClient === undefined) delete finding.apiClient;
-    if (finding.fix && (seen < count || fixes.size > 1 || finding.apiClient !== undefined)) {
-      result.push({ ...finding, fix: null });
-    } else result.push(finding);
+  for (const { finding, seen, agreed, apiClient } of plain.values()) {
+    const combined: Finding = { ...finding };
+    if (apiClient !== undefined) combined.apiClient = apiClient;
+    // Plain objects are in every install: a fix on one must be asked for by each of them, and remove no client's token.
+    if (seen < installs.length || !agreed || apiClient !== undefined) combined.fix = null;
+    result.push(combined);
   }
   return result;
-}
-
-function fixKey(finding: Finding): string {
-  const fix = finding.fix;
-  return fix === null ? '' : JSON.stringify([fix.file ?? null, fix.edits]);
 }

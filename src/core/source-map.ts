@@ -1,6 +1,6 @@
 import { type PathSegment, loadDocuments } from './load.js';
 import { type LineSpan, spanOf } from './locate.js';
-import type { ResourceRef, SourceFile } from './types.js';
+import type { RenderOrigin, ResourceRef, SourceFile } from './types.js';
 
 export interface RenderedDocument {
   /** The template the document came from, as `# Source:` names it (`<chart>/templates/x.yaml`). */
@@ -97,6 +97,16 @@ function firstContentLine(lines: readonly string[], start: number, end: number):
   return start;
 }
 
+/** The rendered document holding a line of the rendered file: the last to start at or before it. */
+function documentAt(
+  documents: NonNullable<RenderOrigin['documents']>,
+  renderedLine: number,
+): NonNullable<RenderOrigin['documents']>[number] | undefined {
+  let document = documents[0];
+  for (const entry of documents) if (entry.line <= renderedLine) document = entry;
+  return document;
+}
+
 const originObjects = new WeakMap<object, ReturnType<typeof loadDocuments>['objects']>();
 
 /**
@@ -114,8 +124,7 @@ export function originSpan(
   const origin = file.origin;
   if (!origin) return null;
   if (origin.documents) {
-    let document = origin.documents[0];
-    for (const entry of origin.documents) if (entry.line <= renderedLine) document = entry;
+    const document = documentAt(origin.documents, renderedLine);
     const line = document?.section ? templateLine(origin.text, path, document.section) : 1;
     return { line, endLine: line };
   }
@@ -152,8 +161,7 @@ export function originSpan(
 export function originErrorLine(file: SourceFile, renderedLine: number | null): number | null {
   const documents = file.origin?.documents;
   if (!documents || renderedLine === null) return null;
-  let document = documents[0];
-  for (const entry of documents) if (entry.line <= renderedLine) document = entry;
+  const document = documentAt(documents, renderedLine);
   if (!document?.section) return null;
   const { start, end } = document.section;
   const lines = file.origin!.text.split('\n');

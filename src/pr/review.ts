@@ -1,4 +1,4 @@
-import { applyFixes } from '../core/apply.js';
+import { applyFixes, sameEdits } from '../core/apply.js';
 import { hasBidiControls, withoutBidiControls, withoutControls } from '../core/display-text.js';
 import { lineFixOf, newlineOf } from '../core/fix.js';
 import { type Finding, type Fix, severityRank } from '../core/types.js';
@@ -184,18 +184,6 @@ function groupByFixLines(
     groups.push({ findings: [finding], fix });
   }
   return groups;
-}
-
-function sameEdits(a: Fix, b: Fix): boolean {
-  return (
-    a.edits.length === b.edits.length &&
-    a.edits.every(
-      (edit, index) =>
-        edit.start === b.edits[index]!.start &&
-        edit.end === b.edits[index]!.end &&
-        edit.text === b.edits[index]!.text,
-    )
-  );
 }
 
 function mergeFixes(text: string, fixes: Fix[]): Fix | null {
