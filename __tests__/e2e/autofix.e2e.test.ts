@@ -13,23 +13,10 @@ import { writePullRequestEvent } from './event.js';
 import { FakeGitHub, type FakeGitHubOptions } from './fake-github.js';
 import { type RepoFixture, makeRepo } from './git-fixture.js';
 import { runAction } from './run-action.js';
+import { WORKER } from './manifests.js';
 
 const OWNER = 'octo-org';
 const REPO = 'manifests';
-
-const WORKER = yaml`
-  apiVersion: apps/v1
-  kind: Deployment
-  metadata:
-    name: worker
-    namespace: shop
-  spec:
-    template:
-      spec:
-        containers:
-          - name: worker
-            image: busybox:1.36
-`;
 
 const fixtures: { repo: RepoFixture; fake: FakeGitHub }[] = [];
 afterEach(async () => {

@@ -12,20 +12,7 @@ import { mergeCheckout } from './git-fixture.js';
 import { pullRequestRunner } from './pull-request-run.js';
 import { runAction } from './run-action.js';
 import { pullRequestScenario } from './scenario.js';
-
-const WORKER = yaml`
-  apiVersion: apps/v1
-  kind: Deployment
-  metadata:
-    name: worker
-    namespace: shop
-  spec:
-    template:
-      spec:
-        containers:
-          - name: worker
-            image: busybox:1.36
-`;
+import { WORKER } from './manifests.js';
 
 const BINDING = yaml`
   apiVersion: rbac.authorization.k8s.io/v1

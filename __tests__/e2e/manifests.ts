@@ -51,3 +51,18 @@ export function insecureWorker(name = 'worker'): string {
               image: busybox:1.36
   `;
 }
+
+/** The smallest Deployment that mounts the `default` token (no selector, no labels): one pod spec to fix. */
+export const WORKER = yaml`
+  apiVersion: apps/v1
+  kind: Deployment
+  metadata:
+    name: worker
+    namespace: shop
+  spec:
+    template:
+      spec:
+        containers:
+          - name: worker
+            image: busybox:1.36
+`;
