@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { apiClientNote } from '../../src/action/autofix.js';
 import { addedApiClientsNote } from '../../src/action/policy.js';
+import { mergeRenderedDuplicates } from '../../src/core/duplicates.js';
 import type { Finding } from '../../src/core/types.js';
 import { diffContents } from '../../src/pr/patch.js';
 import {
@@ -260,6 +261,34 @@ describe('review comments, review body, check run and job summary with hostile n
         resolved.fences.every((info) => info === 'yaml'),
         where,
       ).toBe(true);
+    }
+  });
+
+  it('the renders a merged finding names (folder names of overlays and charts) stay inert in its comment', () => {
+    // A base seen through overlays whose folders the pull request named: `Seen through … renders` quotes each.
+    const seen = (overlay: string, index: number): Finding => ({
+      ...findings[0]!,
+      rendered: true,
+      via: [`overlay ${overlay}`],
+      identity: `${findings[0]!.identity}|${index}`,
+    });
+    const [merged] = mergeRenderedDuplicates(HOSTILE_NAMES.slice(0, 3).map(seen));
+    expect(merged!.message).toContain('Seen through 3 renders');
+    for (const names of [HOSTILE_NAMES.slice(0, 3), HOSTILE_NAMES.slice(3, 6), HOSTILE_NAMES.slice(6, 9)]) {
+      const [finding] = mergeRenderedDuplicates(names.map(seen));
+      const plan = planReview([finding!], [], {
+        rules: new Map(registry.rules.map((rule) => [rule.meta.id, rule.meta])),
+        lines: new Map([[finding!.file, { ...diffContents('', files[finding!.file]!), inline: true }]]),
+        texts: new Map(Object.entries(files)),
+        maxComments: 10,
+      });
+      const body = plan.comments[0]?.body ?? findingList(plan.inBody);
+      const shape = markdownShape(body);
+      expect(shape.images).toEqual([]);
+      expect(shape.mentions).toEqual([]);
+      expect(shape.headings).toBe(0);
+      expect(foreignHtml(shape)).toEqual([]);
+      ownLinksOnly(shape, names.join(' '));
     }
   });
 
