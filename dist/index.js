@@ -36827,7 +36827,7 @@ function useEnvironmentCopy() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9755);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5340);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(870);
 
 
 
@@ -36844,7 +36844,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5340:
+/***/ 870:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -51210,6 +51210,41 @@ class GitRepository {
     async mergeBase(a, b) {
         return this.git(['merge-base', a, b]).then((out) => out.trim() || null, () => null);
     }
+    /** True when the clone is shallow (`actions/checkout`'s default `fetch-depth: 1`). */
+    async isShallow() {
+        return this.git(['rev-parse', '--is-shallow-repository']).then((out) => out.trim() === 'true', () => false);
+    }
+    /**
+     * Fetches commits by their full ids from the `origin` remote the checkout configured (with the credentials it
+     * kept), one commit deep when the clone is shallow. Only objects arrive: no ref, branch or file of the workspace
+     * changes, no submodule is fetched, no credential is prompted for. Returns the ids git has afterwards.
+     */
+    async fetchCommits(shas, timeoutMs = 120_000) {
+        const wanted = [...new Set(shas)].filter((sha) => /^[0-9a-f]{40}$/.test(sha));
+        if (wanted.length === 0)
+            return [];
+        const remotes = await this.git(['remote']).catch(() => '');
+        if (!remotes.split('\n').includes('origin'))
+            return [];
+        const depth = (await this.isShallow()) ? ['--depth=1'] : [];
+        await run('git', [
+            '-C',
+            this.dir,
+            'fetch',
+            '--quiet',
+            '--no-tags',
+            '--no-recurse-submodules',
+            '--no-write-fetch-head',
+            ...depth,
+            'origin',
+            ...wanted,
+        ], { timeout: timeoutMs, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }).catch(() => undefined);
+        const present = [];
+        for (const sha of wanted)
+            if (await this.hasCommit(sha))
+                present.push(sha);
+        return present;
+    }
     /** The full message of commit `sha`, or null when git does not have it. */
     async commitMessage(sha) {
         if (!(await this.hasCommit(sha)))
@@ -54637,7 +54672,21 @@ async function getFileContent(github, owner, repo, path, ref) {
         const data = response.data;
         if (Array.isArray(data) || data.type !== 'file' || !('content' in data))
             return null;
-        return Buffer.from(data.content, 'base64');
+        if (data.encoding === 'base64')
+            return Buffer.from(data.content, 'base64');
+        // Over 1 MB the JSON carries no content (encoding `none`): the raw media type gives the bytes (up to 100 MB).
+        const raw = await github.request('GET /repos/{owner}/{repo}/contents/{path}', {
+            owner,
+            repo,
+            path,
+            ref,
+            mediaType: { format: 'raw' },
+        });
+        // Octokit reads a text or charset response as a string, anything else as bytes.
+        const body = raw.data;
+        if (typeof body === 'string')
+            return Buffer.from(body, 'utf8');
+        return body instanceof ArrayBuffer ? Buffer.from(new Uint8Array(body)) : null;
     }
     catch (error) {
         if (statusOf(error) === 404)
@@ -54655,8 +54704,41 @@ async function getMergeBase(github, owner, repo, base, head) {
     });
     return response.data.merge_base_commit.sha;
 }
+/** The entries of a folder at `ref` (the contents API lists up to 1,000); an error when it is not a folder there. */
+async function listFolder(github, owner, repo, path, ref) {
+    const response = await github.rest.repos.getContent({ owner, repo, path, ref });
+    if (!Array.isArray(response.data))
+        throw new Error(`${path} is not a folder at ${ref.slice(0, 7)}`);
+    return response.data.map((entry) => ({
+        type: entry.type,
+        path: entry.path,
+        sha: entry.sha,
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/action/checkout.ts
+/**
+ * Completing a checkout that lacks the commits a review compares: a plain `actions/checkout` of a `pull_request` event
+ * holds only the test merge commit, one commit deep, neither the pull request's head nor its merge base.
+ */
+
+/**
+ * Fetches a commit the checkout lacks (a plain `actions/checkout` of a `pull_request` event holds only the test merge
+ * commit, one commit deep) from the remote it was cloned from. True when git has it afterwards.
+ */
+async function fetchMissing(git, sha, what) {
+    if (await git.hasCommit(sha))
+        return true;
+    const started = performance.now();
+    const fetched = (await git.fetchCommits([sha])).includes(sha);
+    info(fetched
+        ? `Fetched ${what} ${sha.slice(0, 7)}, which the checkout lacked, in ${Math.round(performance.now() - started)} ms.`
+        : `The checkout lacks ${what} ${sha.slice(0, 7)} and it could not be fetched from the remote \`origin\`.`);
+    return fetched;
+}
 
 ;// CONCATENATED MODULE: ./src/action/merge-base.ts
+
 
 
 
@@ -54680,7 +54762,7 @@ async function readBase(github, git, pr, files) {
             return pr.baseSha;
         });
     }
-    if (await git.hasCommit(mergeBase)) {
+    if ((await git.isRepository()) && (await fetchMissing(git, mergeBase, 'the merge base'))) {
         const contents = await git.readFiles(mergeBase, paths);
         for (const [path, buffer] of contents) {
             const decoded = decodeFile(path, buffer);
@@ -54706,6 +54788,146 @@ async function readBase(github, git, pr, files) {
     return { texts: result, mergeBase };
 }
 
+;// CONCATENATED MODULE: ./src/action/units-through-api.ts
+/**
+ * Chart and overlay folders at a commit the checkout lacks and git could not fetch, written into a scratch folder
+ * through the contents API. Each folder is listed at the commit (every entry carries git's blob id); a file the
+ * workspace holds in the same version is copied from it, any other is read through the API. Nothing is written
+ * outside the scratch folder, and the requests are bounded: a folder that would take more is not rendered.
+ */
+
+
+
+
+
+
+
+
+
+
+
+/** Requests one run may spend listing and reading folders through the API (the rate limit is 1,000 an hour). */
+const MAX_FOLDER_REQUESTS = 150;
+/**
+ * Writes the files below each of `dirs` at `source.ref` into `dest` (same relative paths); a folder absent there
+ * writes nothing. Throws, naming the folder, when a request fails or the budget runs out: a partial folder would
+ * render as something the commit is not.
+ */
+async function copyFoldersAt(source, dirs, dest) {
+    const copy = { files: 0, fetched: 0 };
+    const requested = new Set(dirs);
+    const pending = [...requested];
+    for (let dir = pending.shift(); dir !== undefined; dir = pending.shift()) {
+        const folder = dir;
+        const entries = await spend(source, folder, () => listFolder(source.github, source.owner, source.repo, folder, source.ref).catch((error) => {
+            // A chart or overlay the commit does not have yet: nothing to write (a subfolder just listed must exist).
+            if (statusOf(error) === 404 && requested.has(folder))
+                return [];
+            throw error;
+        }));
+        for (const entry of entries) {
+            if (entry.type === 'dir')
+                pending.push(entry.path);
+            if (entry.type !== 'file')
+                continue; // submodules and links: git's objects would not give a file either
+            const target = insidePath(dest, entry.path);
+            if (target === null)
+                continue;
+            const local = await regularFile(source.workspace, entry.path);
+            let bytes = local && gitBlobId(local) === entry.sha ? local : null;
+            if (bytes === null) {
+                bytes = await spend(source, entry.path, () => getFileContent(source.github, source.owner, source.repo, entry.path, source.ref));
+                if (bytes === null)
+                    throw new Error(`${entry.path} is listed at ${source.ref.slice(0, 7)} but cannot be read`);
+                copy.fetched += 1;
+            }
+            await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(target), { recursive: true });
+            await (0,promises_namespaceObject.writeFile)(target, bytes);
+            copy.files += 1;
+        }
+    }
+    return copy;
+}
+/**
+ * The charts and overlays `units` as they are at `ref`, in a scratch folder the caller removes; null (logged) when they
+ * cannot all be read.
+ */
+async function unitsAtCommit(github, repository, ref, workspace, units) {
+    const dirs = outermost([...units.charts, ...units.kustomizations]);
+    const dest = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'ktg-at-'));
+    const started = performance.now();
+    const source = { github, ...repository, ref, workspace, budget: { requests: MAX_FOLDER_REQUESTS } };
+    try {
+        const copy = await copyFoldersAt(source, dirs, dest);
+        info(`Read ${dirs.length} chart and overlay folder(s) at ${ref.slice(0, 7)} for rendering: ${copy.files} file(s), ` +
+            `${copy.fetched} through the API (the others are the workspace's), in ${Math.round(performance.now() - started)} ms.`);
+        return dest;
+    }
+    catch (error) {
+        info(`Cannot read the charts and overlays at ${ref.slice(0, 7)}: ${logText(permissionHint(error, 'contents: read'))}`);
+        await (0,promises_namespaceObject.rm)(dest, { recursive: true, force: true });
+        return null;
+    }
+}
+/** The folders of `dirs` that are not inside another of them. */
+function outermost(dirs) {
+    const unique = [...new Set(dirs)];
+    return unique.filter((dir) => !unique.some((other) => other !== dir && under(dir, other)));
+}
+function under(path, dir) {
+    return dir === '' || path.startsWith(`${dir}/`);
+}
+/** Writes the regular files below each of `dirs` in the workspace into `dest`; links are left out. */
+async function copyFoldersFromWorkspace(workspace, dirs, dest) {
+    const pending = [...new Set(dirs)];
+    for (let dir = pending.shift(); dir !== undefined; dir = pending.shift()) {
+        const source = insidePath(workspace, dir);
+        if (source === null)
+            continue;
+        for (const entry of await (0,promises_namespaceObject.readdir)(source, { withFileTypes: true }).catch(() => [])) {
+            const path = dir === '' ? entry.name : `${dir}/${entry.name}`;
+            if (entry.isDirectory() && entry.name !== '.git')
+                pending.push(path);
+            if (!entry.isFile())
+                continue;
+            const target = insidePath(dest, path);
+            if (target === null)
+                continue;
+            await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(target), { recursive: true });
+            await (0,promises_namespaceObject.writeFile)(target, await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(source, entry.name)));
+        }
+    }
+}
+async function spend(source, what, request) {
+    if (source.budget.requests <= 0)
+        throw new Error(`reading ${what} would take more than ${MAX_FOLDER_REQUESTS} requests to the contents API`);
+    source.budget.requests -= 1;
+    return request();
+}
+/** The bytes of a regular file inside the workspace (not a link), or null. */
+async function regularFile(root, path) {
+    const absolute = insidePath(root, path);
+    if (absolute === null || !(await resolvesInside(root, path).catch(() => false)))
+        return null;
+    const info = await (0,promises_namespaceObject.lstat)(absolute).catch(() => null);
+    return info?.isFile() && info.size <= decode_MAX_FILE_BYTES ? (0,promises_namespaceObject.readFile)(absolute) : null;
+}
+/** Git's blob id of a regular file (or link) in the workspace, or null. */
+async function blobId(root, path) {
+    const absolute = insidePath(root, path);
+    if (absolute === null || !(await resolvesInside(root, path).catch(() => false)))
+        return null;
+    const info = await (0,promises_namespaceObject.lstat)(absolute).catch(() => null);
+    // Git keeps a link as a blob of its target's path.
+    const bytes = info?.isSymbolicLink()
+        ? Buffer.from(await (0,promises_namespaceObject.readlink)(absolute))
+        : await regularFile(root, path);
+    return bytes === null ? null : gitBlobId(bytes);
+}
+function gitBlobId(bytes) {
+    return (0,external_node_crypto_.createHash)('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+}
+
 ;// CONCATENATED MODULE: ./src/action/read-head.ts
 /**
  * The repository at the pull request's head, whatever the checkout. A plain `actions/checkout` of a `pull_request`
@@ -54721,17 +54943,22 @@ async function readBase(github, git, pr, files) {
 
 
 
+
+
 /** Head files read one request each when the workspace holds other versions of them. */
 const MAX_HEAD_FILES_THROUGH_API = 50;
 /** The repository at the pull request's head: the workspace when it is checked out there, else git's objects. */
 async function readHead(github, git, inputs, config, pr, files) {
     const checkedOut = await git.head();
     const notAtHead = new Set();
+    if (checkedOut !== null && checkedOut !== pr.headSha)
+        await fetchMissing(git, pr.headSha, 'the pull request head');
     if (checkedOut !== pr.headSha && (await git.hasCommit(pr.headSha))) {
         info(`The workspace is at ${checkedOut?.slice(0, 7) ?? 'no commit'}; reading the pull request head ${pr.headSha.slice(0, 7)} from git.`);
         return {
             collected: await collectFromGit(git, pr.headSha, config.include, config.exclude),
             fromGit: true,
+            renderRoot: null,
             notAtHead,
         };
     }
@@ -54743,7 +54970,7 @@ async function readHead(github, git, inputs, config, pr, files) {
         exclude: config.exclude,
     });
     if (checkedOut === pr.headSha)
-        return { collected, fromGit: false, notAtHead };
+        return { collected, fromGit: false, renderRoot: null, notAtHead };
     // Not the head, and git lacks it (a merge commit checked out one commit deep): each changed file is compared with
     // the head's by its blob id, and a differing one is read at the head through the API.
     const plain = new Map(collected.files.map((file, index) => [file.path, index]));
@@ -54758,12 +54985,14 @@ async function readHead(github, git, inputs, config, pr, files) {
     if (differing.length === 0) {
         info(`The workspace is at ${checkedOut?.slice(0, 7) ?? 'no commit'}, not the pull request head ${pr.headSha.slice(0, 7)}, ` +
             'but holds the head version of every file the pull request changes.');
-        return { collected, fromGit: false, notAtHead };
+        return { collected, fromGit: false, renderRoot: null, notAtHead };
     }
+    const { renderRoot, unjudged } = await unitsAtHead(github, pr, root, collected, differing);
     let requests = 0;
     for (const file of differing) {
         const index = plain.get(file.filename);
-        // A chart or overlay is rendered from the workspace: its output would be the merge's, not the head's.
+        if (index === undefined && !unjudged.has(file.filename))
+            continue; // its chart or overlay was read at the head
         let text = null;
         if (index !== undefined && requests < MAX_HEAD_FILES_THROUGH_API) {
             requests += 1;
@@ -54792,7 +55021,53 @@ async function readHead(github, git, inputs, config, pr, files) {
         `${differing.length - notAtHead.size} changed file(s) differing from the head were read at the head through the API` +
         (notAtHead.size > 0 ? `, ${notAtHead.size} could not be and are not judged` : '') +
         '. Check out `${{ github.event.pull_request.head.sha }}` with `fetch-depth: 0`.');
-    return { collected, fromGit: false, notAtHead };
+    return { collected, fromGit: false, renderRoot, notAtHead };
+}
+/**
+ * The charts and overlays to render when the workspace holds other versions of some of their files: a scratch folder
+ * with each such folder as it is at the head (through the API) and the others copied from the workspace. Files of a
+ * folder that could not be read at the head are `unjudged`; that folder is copied from the workspace, and its output
+ * is the merge's (nothing is anchored on those files). Null when no chart or overlay file differs.
+ */
+async function unitsAtHead(github, pr, root, collected, differing) {
+    const units = [...collected.charts, ...collected.kustomizations];
+    const plain = new Set(collected.files.map((file) => file.path));
+    const stale = new Set(differing
+        .filter((file) => !plain.has(file.filename))
+        .flatMap((file) => units.filter((dir) => under(file.filename, dir))));
+    const unjudged = new Set();
+    if (stale.size === 0)
+        return { renderRoot: null, unjudged };
+    // A folder inside one read at the head comes with it.
+    const atHead = outermost([...stale]);
+    const renderRoot = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'ktg-head-'));
+    await copyFoldersFromWorkspace(root, units.filter((dir) => !atHead.some((other) => dir === other || under(dir, other))), renderRoot);
+    const source = {
+        github,
+        owner: pr.owner,
+        repo: pr.repo,
+        ref: pr.headSha,
+        workspace: root,
+        budget: { requests: MAX_FOLDER_REQUESTS },
+    };
+    for (const dir of atHead) {
+        const started = performance.now();
+        try {
+            const copy = await copyFoldersAt(source, [dir], renderRoot);
+            info(`Read ${logText(dir || '.')} at the head for rendering: ${copy.files} file(s), ${copy.fetched} through the API ` +
+                `(the others are the workspace's), in ${Math.round(performance.now() - started)} ms.`);
+        }
+        catch (error) {
+            info(`Cannot read ${logText(dir || '.')} at the head: ${logText(permissionHint(error, 'contents: read'))}`);
+            if (dir !== '')
+                await (0,promises_namespaceObject.rm)((0,external_node_path_namespaceObject.join)(renderRoot, dir), { recursive: true, force: true });
+            await copyFoldersFromWorkspace(root, [dir], renderRoot);
+            for (const file of differing)
+                if (under(file.filename, dir))
+                    unjudged.add(file.filename);
+        }
+    }
+    return { renderRoot, unjudged };
 }
 /**
  * Findings of the head scan that may be shown: none on a file whose head version was not read (its lines are not the
@@ -54804,22 +55079,6 @@ function onHeadLines(findings, notAtHead) {
     return findings
         .filter((finding) => !notAtHead.has(finding.file))
         .map((finding) => finding.fix && notAtHead.has(finding.fix.file ?? finding.file) ? { ...finding, fix: null } : finding);
-}
-/** Git's blob id of a regular file in the workspace (the pull request's files list gives the head's), or null. */
-async function blobId(root, path) {
-    const absolute = insidePath(root, path);
-    if (absolute === null || !(await resolvesInside(root, path).catch(() => false)))
-        return null;
-    const info = await (0,promises_namespaceObject.lstat)(absolute).catch(() => null);
-    // Git keeps a link as a blob of its target's path.
-    const bytes = info?.isSymbolicLink()
-        ? Buffer.from(await (0,promises_namespaceObject.readlink)(absolute))
-        : info?.isFile() && info.size <= decode_MAX_FILE_BYTES
-            ? await (0,promises_namespaceObject.readFile)(absolute)
-            : null;
-    if (bytes === null)
-        return null;
-    return (0,external_node_crypto_.createHash)('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }
 
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
@@ -55163,6 +55422,7 @@ function listed(findings, detail) {
 
 
 
+
 /**
  * Reviews one pull request: scans the repository at the head and at the merge base, reports the findings of the
  * changed files as introduced or existing, and publishes them as one review, a check run and the job summary.
@@ -55187,16 +55447,18 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
     const git = new GitRepository(inputs.workingDirectory);
     const temporary = [];
     try {
-        const { collected: head, fromGit, notAtHead } = await readHead(github, git, inputs, config, pr, files);
+        const { collected: head, fromGit, renderRoot, notAtHead, } = await readHead(github, git, inputs, config, pr, files);
+        if (renderRoot !== null)
+            temporary.push(renderRoot);
         const { charts, kustomizations } = head;
-        const isTouched = (dir) => files.some((file) => under(file.filename, dir) || (file.previous_filename && under(file.previous_filename, dir)));
+        const isTouched = (dir) => files.some((file) => pull_request_under(file.filename, dir) || (file.previous_filename && pull_request_under(file.previous_filename, dir)));
         const touchedCharts = charts.filter(isTouched);
         // Overlays share bases and patches across folders: a change to any kustomization folder may change any output.
         const kustomizeTouched = kustomizations.some(isTouched);
-        const inChart = (path) => charts.some((dir) => under(path, dir));
-        const fromTouchedChart = (file) => touchedCharts.some((dir) => under(file.path, dir));
+        const inChart = (path) => charts.some((dir) => pull_request_under(path, dir));
+        const fromTouchedChart = (file) => touchedCharts.some((dir) => pull_request_under(file.path, dir));
         const fromKustomize = (file) => file.rendered === true && !inChart(file.path);
-        const headRender = await renderAt(head, fromGit ? { git, rev: pr.headSha } : { root: inputs.workingDirectory }, config, temporary);
+        const headRender = await renderAt(head, fromGit ? { git, rev: pr.headSha } : { root: renderRoot ?? inputs.workingDirectory }, config, temporary);
         append(head.files, headRender.files);
         append(head.errors, headRender.errors);
         append(head.notices, headRender.notices);
@@ -55228,7 +55490,7 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
         started = performance.now();
         // A manifest in a chart or kustomization folder that no build reads is scanned as a plain file (unbuilt.ts).
         const plainAtHead = new Set(head.files.filter((file) => !file.rendered).map((file) => file.path));
-        const inRendered = (path) => !plainAtHead.has(path) && (inChart(path) || kustomizations.some((dir) => under(path, dir)));
+        const inRendered = (path) => !plainAtHead.has(path) && (inChart(path) || kustomizations.some((dir) => pull_request_under(path, dir)));
         const headPaths = new Set(head.files.map((file) => file.path));
         const changed = files.filter((file) => file.status !== 'removed' && headPaths.has(file.filename));
         // A chart or overlay the pull request touches (a template, values, a patch) may change any of its output.
@@ -55242,8 +55504,8 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
         // the check: the pull request's check promises those were read. Others are named in the log and counted in a note.
         const inScope = (path) => changedPaths.has(path) ||
             files.some((file) => file.status !== 'removed' && file.filename === path) ||
-            touchedCharts.some((dir) => under(path, dir)) ||
-            (kustomizeTouched && kustomizations.some((dir) => under(path, dir)));
+            touchedCharts.some((dir) => pull_request_under(path, dir)) ||
+            (kustomizeTouched && kustomizations.some((dir) => pull_request_under(path, dir)));
         const allErrors = [...head.errors, ...headResult.errors];
         const unjudged = allErrors.filter((error) => inScope(error.file));
         const elsewhere = allErrors.filter((error) => !inScope(error.file));
@@ -55261,9 +55523,18 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
                 baseRendered = (await renderAt(rerender, { git, rev: base.mergeBase }, config, temporary)).files;
             }
             else {
-                notes.push('The checkout lacks the merge base, so touched Helm charts and kustomize overlays were not rendered there: ' +
-                    'their findings count as existing. Check out with `fetch-depth: 0` to tell new findings from old ones.');
-                baseRendered = headRender.files.filter((file) => fromTouchedChart(file) || fromKustomize(file));
+                const atBase = await unitsAtCommit(github, pr, base.mergeBase, inputs.workingDirectory, rerender);
+                if (atBase !== null) {
+                    temporary.push(atBase);
+                    baseRendered = (await renderAt(rerender, { root: atBase }, config, temporary)).files;
+                }
+                else {
+                    // Without the merge base's output every finding of these charts and overlays counts as new: a check that
+                    // cannot tell old from new fails rather than pass a new finding as an old one.
+                    notes.push('The checkout lacks the merge base and its charts and overlays could not be read through the API, so every ' +
+                        'finding of the Helm charts and kustomize overlays this pull request touches counts as new. Check out with ' +
+                        '`fetch-depth: 0` to tell new findings from old ones.');
+                }
             }
         }
         const baseFiles = [
@@ -55406,7 +55677,7 @@ function baseFileSet(headFiles, files, baseTexts, inChart) {
     return result;
 }
 /** Whether `path` lies in folder `dir` (the repository root when empty). */
-function under(path, dir) {
+function pull_request_under(path, dir) {
     return dir === '' || path.startsWith(`${dir}/`);
 }
 /**

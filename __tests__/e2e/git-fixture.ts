@@ -129,8 +129,10 @@ export function filesOfCommit(repo: RepoFixture, sha: string): Record<string, st
 /**
  * A workspace as a plain `actions/checkout` leaves it on a `pull_request` event: the test merge commit of the head
  * into the base branch, fetched one commit deep, so git has neither the head nor the base. Returns its folder.
+ * With `origin`, the fixture's repository is the remote `origin`, as the checkout configures the GitHub repository
+ * (with its credentials): the head and merge base can then be fetched by id. Without, nothing can be fetched.
  */
-export function mergeCheckout(repo: RepoFixture): string {
+export function mergeCheckout(repo: RepoFixture, options: { origin?: boolean } = {}): string {
   const tree = git(repo.dir, ['merge-tree', '--write-tree', repo.baseSha, repo.headSha]).trim();
   const merge = git(
     repo.dir,
@@ -142,6 +144,7 @@ export function mergeCheckout(repo: RepoFixture): string {
   git(dir, ['init', '--quiet']);
   git(dir, ['fetch', '--quiet', '--depth=1', `file://${repo.dir}`, 'refs/pull/merge']);
   git(dir, ['checkout', '--quiet', '--detach', 'FETCH_HEAD']);
+  if (options.origin) git(dir, ['remote', 'add', 'origin', `file://${repo.dir}`]);
   return dir;
 }
 

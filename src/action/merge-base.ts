@@ -6,6 +6,7 @@ import { getFileContent, getMergeBase } from '../api/contents.js';
 import type { PullFile } from '../api/pull-files.js';
 import type { PullRequestContext } from './context.js';
 import { permissionHint } from './hints.js';
+import { fetchMissing } from './checkout.js';
 
 /** Base files read one request each when the checkout lacks the merge base. */
 const MAX_BASE_FILES_THROUGH_API = 30;
@@ -36,7 +37,7 @@ export async function readBase(
       },
     );
   }
-  if (await git.hasCommit(mergeBase)) {
+  if ((await git.isRepository()) && (await fetchMissing(git, mergeBase, 'the merge base'))) {
     const contents = await git.readFiles(mergeBase, paths);
     for (const [path, buffer] of contents) {
       const decoded = decodeFile(path, buffer);

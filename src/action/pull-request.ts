@@ -27,6 +27,7 @@ import { runAutofix } from './autofix.js';
 import { writeResults } from './fork-safe.js';
 import { readBase } from './merge-base.js';
 import { onHeadLines, readHead } from './read-head.js';
+import { unitsAtCommit } from './units-through-api.js';
 import { permissionHint, since } from './hints.js';
 import { addedApiClientsNote, addedSuppressionsNote, configChangeNote } from './policy.js';
 import type { ActionInputs } from './inputs.js';
@@ -85,7 +86,13 @@ export async function reviewPullRequest(
   const git = new GitRepository(inputs.workingDirectory);
   const temporary: string[] = [];
   try {
-    const { collected: head, fromGit, notAtHead } = await readHead(github, git, inputs, config, pr, files);
+    const {
+      collected: head,
+      fromGit,
+      renderRoot,
+      notAtHead,
+    } = await readHead(github, git, inputs, config, pr, files);
+    if (renderRoot !== null) temporary.push(renderRoot);
     const { charts, kustomizations } = head;
     const isTouched = (dir: string) =>
       files.some(
@@ -100,7 +107,7 @@ export async function reviewPullRequest(
 
     const headRender = await renderAt(
       head,
-      fromGit ? { git, rev: pr.headSha } : { root: inputs.workingDirectory },
+      fromGit ? { git, rev: pr.headSha } : { root: renderRoot ?? inputs.workingDirectory },
       config,
       temporary,
     );
@@ -177,11 +184,19 @@ export async function reviewPullRequest(
       if (await git.hasCommit(base.mergeBase)) {
         baseRendered = (await renderAt(rerender, { git, rev: base.mergeBase }, config, temporary)).files;
       } else {
-        notes.push(
-          'The checkout lacks the merge base, so touched Helm charts and kustomize overlays were not rendered there: ' +
-            'their findings count as existing. Check out with `fetch-depth: 0` to tell new findings from old ones.',
-        );
-        baseRendered = headRender.files.filter((file) => fromTouchedChart(file) || fromKustomize(file));
+        const atBase = await unitsAtCommit(github, pr, base.mergeBase, inputs.workingDirectory, rerender);
+        if (atBase !== null) {
+          temporary.push(atBase);
+          baseRendered = (await renderAt(rerender, { root: atBase }, config, temporary)).files;
+        } else {
+          // Without the merge base's output every finding of these charts and overlays counts as new: a check that
+          // cannot tell old from new fails rather than pass a new finding as an old one.
+          notes.push(
+            'The checkout lacks the merge base and its charts and overlays could not be read through the API, so every ' +
+              'finding of the Helm charts and kustomize overlays this pull request touches counts as new. Check out with ' +
+              '`fetch-depth: 0` to tell new findings from old ones.',
+          );
+        }
       }
     }
     const baseFiles = [

@@ -4,18 +4,12 @@
  * changes, so a file both changed reads otherwise than the head GitHub shows. Lines of such content must never carry a
  * comment, a suggestion or an annotation: the head's version is read through the API, or the file is not judged.
  */
-import { createHash } from 'node:crypto';
-import { lstat, readFile, readlink } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as core from '@actions/core';
-import {
-  type CollectedFiles,
-  MAX_FILE_BYTES,
-  collectFiles,
-  collectFromGit,
-  decodeFile,
-} from '../adapters/files.js';
+import { type CollectedFiles, collectFiles, collectFromGit, decodeFile } from '../adapters/files.js';
 import type { GitRepository } from '../adapters/git.js';
-import { insidePath, resolvesInside } from '../adapters/links.js';
 import type { GitHub } from '../api/client.js';
 import { getFileContent } from '../api/contents.js';
 import type { PullFile } from '../api/pull-files.js';
@@ -25,6 +19,15 @@ import { logText } from './annotations.js';
 import type { PullRequestContext } from './context.js';
 import type { ActionInputs } from './inputs.js';
 import { permissionHint } from './hints.js';
+import { fetchMissing } from './checkout.js';
+import {
+  MAX_FOLDER_REQUESTS,
+  blobId,
+  copyFoldersAt,
+  copyFoldersFromWorkspace,
+  outermost,
+  under,
+} from './units-through-api.js';
 
 /** Head files read one request each when the workspace holds other versions of them. */
 const MAX_HEAD_FILES_THROUGH_API = 50;
@@ -33,6 +36,11 @@ export interface HeadFiles {
   collected: CollectedFiles;
   /** Read from git's objects at the head (the workspace is elsewhere): charts are rendered from there too. */
   fromGit: boolean;
+  /**
+   * A scratch folder holding every chart and overlay at the head, some read through the API, when the workspace holds
+   * other versions of their files: they are rendered from there. The caller removes it.
+   */
+  renderRoot: string | null;
   /** Changed files whose head version could not be read: not judged (an error each), nothing anchored on them. */
   notAtHead: Set<string>;
 }
@@ -48,6 +56,8 @@ export async function readHead(
 ): Promise<HeadFiles> {
   const checkedOut = await git.head();
   const notAtHead = new Set<string>();
+  if (checkedOut !== null && checkedOut !== pr.headSha)
+    await fetchMissing(git, pr.headSha, 'the pull request head');
   if (checkedOut !== pr.headSha && (await git.hasCommit(pr.headSha))) {
     core.info(
       `The workspace is at ${checkedOut?.slice(0, 7) ?? 'no commit'}; reading the pull request head ${pr.headSha.slice(0, 7)} from git.`,
@@ -55,6 +65,7 @@ export async function readHead(
     return {
       collected: await collectFromGit(git, pr.headSha, config.include, config.exclude),
       fromGit: true,
+      renderRoot: null,
       notAtHead,
     };
   }
@@ -65,7 +76,7 @@ export async function readHead(
     include: config.include,
     exclude: config.exclude,
   });
-  if (checkedOut === pr.headSha) return { collected, fromGit: false, notAtHead };
+  if (checkedOut === pr.headSha) return { collected, fromGit: false, renderRoot: null, notAtHead };
 
   // Not the head, and git lacks it (a merge commit checked out one commit deep): each changed file is compared with
   // the head's by its blob id, and a differing one is read at the head through the API.
@@ -84,12 +95,13 @@ export async function readHead(
       `The workspace is at ${checkedOut?.slice(0, 7) ?? 'no commit'}, not the pull request head ${pr.headSha.slice(0, 7)}, ` +
         'but holds the head version of every file the pull request changes.',
     );
-    return { collected, fromGit: false, notAtHead };
+    return { collected, fromGit: false, renderRoot: null, notAtHead };
   }
+  const { renderRoot, unjudged } = await unitsAtHead(github, pr, root, collected, differing);
   let requests = 0;
   for (const file of differing) {
     const index = plain.get(file.filename);
-    // A chart or overlay is rendered from the workspace: its output would be the merge's, not the head's.
+    if (index === undefined && !unjudged.has(file.filename)) continue; // its chart or overlay was read at the head
     let text: string | null = null;
     if (index !== undefined && requests < MAX_HEAD_FILES_THROUGH_API) {
       requests += 1;
@@ -125,7 +137,65 @@ export async function readHead(
       (notAtHead.size > 0 ? `, ${notAtHead.size} could not be and are not judged` : '') +
       '. Check out `${{ github.event.pull_request.head.sha }}` with `fetch-depth: 0`.',
   );
-  return { collected, fromGit: false, notAtHead };
+  return { collected, fromGit: false, renderRoot, notAtHead };
+}
+
+/**
+ * The charts and overlays to render when the workspace holds other versions of some of their files: a scratch folder
+ * with each such folder as it is at the head (through the API) and the others copied from the workspace. Files of a
+ * folder that could not be read at the head are `unjudged`; that folder is copied from the workspace, and its output
+ * is the merge's (nothing is anchored on those files). Null when no chart or overlay file differs.
+ */
+async function unitsAtHead(
+  github: GitHub,
+  pr: PullRequestContext,
+  root: string,
+  collected: CollectedFiles,
+  differing: readonly PullFile[],
+): Promise<{ renderRoot: string | null; unjudged: Set<string> }> {
+  const units = [...collected.charts, ...collected.kustomizations];
+  const plain = new Set(collected.files.map((file) => file.path));
+  const stale = new Set(
+    differing
+      .filter((file) => !plain.has(file.filename))
+      .flatMap((file) => units.filter((dir) => under(file.filename, dir))),
+  );
+  const unjudged = new Set<string>();
+  if (stale.size === 0) return { renderRoot: null, unjudged };
+  // A folder inside one read at the head comes with it.
+  const atHead = outermost([...stale]);
+  const renderRoot = await mkdtemp(join(tmpdir(), 'ktg-head-'));
+  await copyFoldersFromWorkspace(
+    root,
+    units.filter((dir) => !atHead.some((other) => dir === other || under(dir, other))),
+    renderRoot,
+  );
+  const source = {
+    github,
+    owner: pr.owner,
+    repo: pr.repo,
+    ref: pr.headSha,
+    workspace: root,
+    budget: { requests: MAX_FOLDER_REQUESTS },
+  };
+  for (const dir of atHead) {
+    const started = performance.now();
+    try {
+      const copy = await copyFoldersAt(source, [dir], renderRoot);
+      core.info(
+        `Read ${logText(dir || '.')} at the head for rendering: ${copy.files} file(s), ${copy.fetched} through the API ` +
+          `(the others are the workspace's), in ${Math.round(performance.now() - started)} ms.`,
+      );
+    } catch (error) {
+      core.info(
+        `Cannot read ${logText(dir || '.')} at the head: ${logText(permissionHint(error, 'contents: read'))}`,
+      );
+      if (dir !== '') await rm(join(renderRoot, dir), { recursive: true, force: true });
+      await copyFoldersFromWorkspace(root, [dir], renderRoot);
+      for (const file of differing) if (under(file.filename, dir)) unjudged.add(file.filename);
+    }
+  }
+  return { renderRoot, unjudged };
 }
 
 /**
@@ -139,19 +209,4 @@ export function onHeadLines(findings: Finding[], notAtHead: ReadonlySet<string>)
     .map((finding) =>
       finding.fix && notAtHead.has(finding.fix.file ?? finding.file) ? { ...finding, fix: null } : finding,
     );
-}
-
-/** Git's blob id of a regular file in the workspace (the pull request's files list gives the head's), or null. */
-async function blobId(root: string, path: string): Promise<string | null> {
-  const absolute = insidePath(root, path);
-  if (absolute === null || !(await resolvesInside(root, path).catch(() => false))) return null;
-  const info = await lstat(absolute).catch(() => null);
-  // Git keeps a link as a blob of its target's path.
-  const bytes = info?.isSymbolicLink()
-    ? Buffer.from(await readlink(absolute))
-    : info?.isFile() && info.size <= MAX_FILE_BYTES
-      ? await readFile(absolute)
-      : null;
-  if (bytes === null) return null;
-  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }

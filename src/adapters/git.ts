@@ -49,6 +49,46 @@ export class GitRepository {
     );
   }
 
+  /** True when the clone is shallow (`actions/checkout`'s default `fetch-depth: 1`). */
+  async isShallow(): Promise<boolean> {
+    return this.git(['rev-parse', '--is-shallow-repository']).then(
+      (out) => out.trim() === 'true',
+      () => false,
+    );
+  }
+
+  /**
+   * Fetches commits by their full ids from the `origin` remote the checkout configured (with the credentials it
+   * kept), one commit deep when the clone is shallow. Only objects arrive: no ref, branch or file of the workspace
+   * changes, no submodule is fetched, no credential is prompted for. Returns the ids git has afterwards.
+   */
+  async fetchCommits(shas: readonly string[], timeoutMs = 120_000): Promise<string[]> {
+    const wanted = [...new Set(shas)].filter((sha) => /^[0-9a-f]{40}$/.test(sha));
+    if (wanted.length === 0) return [];
+    const remotes = await this.git(['remote']).catch(() => '');
+    if (!remotes.split('\n').includes('origin')) return [];
+    const depth = (await this.isShallow()) ? ['--depth=1'] : [];
+    await run(
+      'git',
+      [
+        '-C',
+        this.dir,
+        'fetch',
+        '--quiet',
+        '--no-tags',
+        '--no-recurse-submodules',
+        '--no-write-fetch-head',
+        ...depth,
+        'origin',
+        ...wanted,
+      ],
+      { timeout: timeoutMs, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } },
+    ).catch(() => undefined);
+    const present: string[] = [];
+    for (const sha of wanted) if (await this.hasCommit(sha)) present.push(sha);
+    return present;
+  }
+
   /** The full message of commit `sha`, or null when git does not have it. */
   async commitMessage(sha: string): Promise<string | null> {
     if (!(await this.hasCommit(sha))) return null;

@@ -13,7 +13,19 @@ export async function getFileContent(
     const response = await github.rest.repos.getContent({ owner, repo, path, ref });
     const data = response.data;
     if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) return null;
-    return Buffer.from(data.content, 'base64');
+    if (data.encoding === 'base64') return Buffer.from(data.content, 'base64');
+    // Over 1 MB the JSON carries no content (encoding `none`): the raw media type gives the bytes (up to 100 MB).
+    const raw = await github.request('GET /repos/{owner}/{repo}/contents/{path}', {
+      owner,
+      repo,
+      path,
+      ref,
+      mediaType: { format: 'raw' },
+    });
+    // Octokit reads a text or charset response as a string, anything else as bytes.
+    const body: unknown = raw.data;
+    if (typeof body === 'string') return Buffer.from(body, 'utf8');
+    return body instanceof ArrayBuffer ? Buffer.from(new Uint8Array(body)) : null;
   } catch (error) {
     if (statusOf(error) === 404) return null;
     throw error;
@@ -35,4 +47,28 @@ export async function getMergeBase(
     per_page: 1,
   });
   return response.data.merge_base_commit.sha;
+}
+
+export interface FolderEntry {
+  type: 'file' | 'dir' | 'symlink' | 'submodule';
+  path: string;
+  /** Git's blob (or tree) id. */
+  sha: string;
+}
+
+/** The entries of a folder at `ref` (the contents API lists up to 1,000); an error when it is not a folder there. */
+export async function listFolder(
+  github: GitHub,
+  owner: string,
+  repo: string,
+  path: string,
+  ref: string,
+): Promise<FolderEntry[]> {
+  const response = await github.rest.repos.getContent({ owner, repo, path, ref });
+  if (!Array.isArray(response.data)) throw new Error(`${path} is not a folder at ${ref.slice(0, 7)}`);
+  return response.data.map((entry) => ({
+    type: entry.type as FolderEntry['type'],
+    path: entry.path,
+    sha: entry.sha,
+  }));
 }
