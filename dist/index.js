@@ -50835,7 +50835,7 @@ const MAX_ERRORS = 200;
  * output, and carries no text of a file holding a secret (texts only serve to merge suggestions).
  */
 async function writeResults(inputs, pr, results, config) {
-    const withFindings = new Set(results.introduced.map((finding) => finding.file));
+    const withFindings = new Set(results.introduced.flatMap((finding) => [finding.file, ...(finding.fix?.file ? [finding.fix.file] : [])]));
     const file = {
         format: FORMAT,
         version: fork_safe_VERSION,
@@ -55423,6 +55423,7 @@ function listed(findings, detail) {
 
 
 
+
 /**
  * Reviews one pull request: scans the repository at the head and at the merge base, reports the findings of the
  * changed files as introduced or existing, and publishes them as one review, a check run and the job summary.
@@ -55597,6 +55598,16 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
             lines.set(file.filename, file.patch !== undefined && file.patch !== null
                 ? parsePatch(file.patch)
                 : diffContents(base.texts.get(file.previous_filename ?? file.filename) ?? '', texts.get(file.filename) ?? ''));
+        }
+        // Files that are not scanned themselves but hold a fix (a chart's values file): their text gives the suggestion
+        // its line endings.
+        for (const finding of introduced) {
+            const path = finding.fix?.file;
+            if (path === undefined || texts.has(path))
+                continue;
+            const text = await readInside(headRender.root, path).catch(() => null);
+            if (text !== null)
+                texts.set(path, text);
         }
         // Files that are not scanned themselves but can hold a fix: a chart's values file.
         for (const file of files) {

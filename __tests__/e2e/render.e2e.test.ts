@@ -115,6 +115,23 @@ describe.skipIf(NO_HELM)(because(NO_HELM, 'pull requests touching Helm charts'),
     expect(comments[0]!.body.match(/````suggestion\n {2}automount: false\n````/g)).toHaveLength(1);
   });
 
+  it('a suggestion on a values file with CRLF line endings keeps them', async () => {
+    const chart = helmCreate('web');
+    const values = parseDocument(chart['charts/web/values.yaml']!);
+    values.setIn(['serviceAccount', 'automount'], null);
+    values.setIn(['serviceAccount', 'annotations'], { 'team.example.com/owner': 'web' });
+    const crlf = values.toString().replace(/\n/g, '\r\n');
+    const { fake } = await review(chart, { 'charts/web/values.yaml': crlf });
+    expect(fake.violations).toEqual([]);
+    const comments = fake.reviewComments.filter((entry) => entry.path === 'charts/web/values.yaml');
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toMatch(/````suggestion\r\n {2}automount: false\r\n````/);
+    expect(comments[0]!.body).not.toMatch(/[^\r]\n/);
+    // The suggested line replaces the commented line's text in the file: the same key at the same place.
+    const lines = crlf.split('\r\n');
+    expect(lines[comments[0]!.line! - 1]).toMatch(/^ {2}automount:/);
+  });
+
   it('findings the chart already had stay existing when the pull request touches it', async () => {
     const chart = helmCreate('web');
     const values = parseDocument(chart['charts/web/values.yaml']!);

@@ -65,7 +65,9 @@ export async function writeResults(
   results: PublishableResults,
   config: ResolvedConfig,
 ): Promise<string> {
-  const withFindings = new Set(results.introduced.map((finding) => finding.file));
+  const withFindings = new Set(
+    results.introduced.flatMap((finding) => [finding.file, ...(finding.fix?.file ? [finding.fix.file] : [])]),
+  );
   const file: ResultsFile = {
     format: FORMAT,
     version: VERSION,

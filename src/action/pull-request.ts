@@ -28,6 +28,7 @@ import { writeResults } from './fork-safe.js';
 import { readBase } from './merge-base.js';
 import { onHeadLines, readHead } from './read-head.js';
 import { unitsAtCommit } from './units-through-api.js';
+import { readInside } from '../adapters/links.js';
 import { permissionHint, since } from './hints.js';
 import { addedApiClientsNote, addedSuppressionsNote, configChangeNote } from './policy.js';
 import type { ActionInputs } from './inputs.js';
@@ -272,6 +273,14 @@ export async function reviewPullRequest(
               texts.get(file.filename) ?? '',
             ),
       );
+    }
+    // Files that are not scanned themselves but hold a fix (a chart's values file): their text gives the suggestion
+    // its line endings.
+    for (const finding of introduced) {
+      const path = finding.fix?.file;
+      if (path === undefined || texts.has(path)) continue;
+      const text = await readInside(headRender.root, path).catch(() => null);
+      if (text !== null) texts.set(path, text);
     }
     // Files that are not scanned themselves but can hold a fix: a chart's values file.
     for (const file of files) {
