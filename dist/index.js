@@ -54704,11 +54704,16 @@ async function getMergeBase(github, owner, repo, base, head) {
     });
     return response.data.merge_base_commit.sha;
 }
-/** The entries of a folder at `ref` (the contents API lists up to 1,000); an error when it is not a folder there. */
+/** The entries the contents API lists of one folder at most. */
+const MAX_FOLDER_ENTRIES = 1000;
+/** The entries of a folder at `ref`; an error when it is not a folder there, or holds more than the API lists. */
 async function listFolder(github, owner, repo, path, ref) {
     const response = await github.rest.repos.getContent({ owner, repo, path, ref });
     if (!Array.isArray(response.data))
         throw new Error(`${path} is not a folder at ${ref.slice(0, 7)}`);
+    // The API lists the first 1,000 entries of a folder and says nothing of the others: a partial list is refused.
+    if (response.data.length >= MAX_FOLDER_ENTRIES)
+        throw new Error(`${path} holds ${MAX_FOLDER_ENTRIES} or more entries, more than the contents API lists`);
     return response.data.map((entry) => ({
         type: entry.type,
         path: entry.path,

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { copyFoldersAt } from '../../src/action/units-through-api.js';
 import { createGitHub } from '../../src/api/client.js';
-import { getFileContent } from '../../src/api/contents.js';
+import { getFileContent, listFolder } from '../../src/api/contents.js';
 import { FakeGitHub } from './fake-github.js';
 
 const OWNER = 'octo-org';
@@ -119,5 +119,17 @@ describe('copyFoldersAt', () => {
       budget: { requests: 3 },
     };
     await expect(copyFoldersAt(source, ['charts/app'], folder({}))).rejects.toThrow(/more than 150 requests/);
+  });
+});
+
+describe('listFolder', () => {
+  it('refuses a folder of 1,000 entries or more, of which the contents API would list only some', async () => {
+    const files: Record<string, string> = {};
+    for (let index = 0; index < 1000; index++) files[`charts/app/templates/t${index}.yaml`] = `# ${index}\n`;
+    const { github } = await serving(files);
+    await expect(listFolder(github, OWNER, REPO, 'charts/app/templates', HEAD)).rejects.toThrow(
+      /1000 or more entries/,
+    );
+    expect(await listFolder(github, OWNER, REPO, 'charts/app', HEAD)).toHaveLength(1);
   });
 });

@@ -49,6 +49,9 @@ export async function getMergeBase(
   return response.data.merge_base_commit.sha;
 }
 
+/** The entries the contents API lists of one folder at most. */
+export const MAX_FOLDER_ENTRIES = 1000;
+
 export interface FolderEntry {
   type: 'file' | 'dir' | 'symlink' | 'submodule';
   path: string;
@@ -56,7 +59,7 @@ export interface FolderEntry {
   sha: string;
 }
 
-/** The entries of a folder at `ref` (the contents API lists up to 1,000); an error when it is not a folder there. */
+/** The entries of a folder at `ref`; an error when it is not a folder there, or holds more than the API lists. */
 export async function listFolder(
   github: GitHub,
   owner: string,
@@ -66,6 +69,9 @@ export async function listFolder(
 ): Promise<FolderEntry[]> {
   const response = await github.rest.repos.getContent({ owner, repo, path, ref });
   if (!Array.isArray(response.data)) throw new Error(`${path} is not a folder at ${ref.slice(0, 7)}`);
+  // The API lists the first 1,000 entries of a folder and says nothing of the others: a partial list is refused.
+  if (response.data.length >= MAX_FOLDER_ENTRIES)
+    throw new Error(`${path} holds ${MAX_FOLDER_ENTRIES} or more entries, more than the contents API lists`);
   return response.data.map((entry) => ({
     type: entry.type as FolderEntry['type'],
     path: entry.path,
