@@ -3,7 +3,8 @@
  * request's head nor its merge base. Charts and overlays must still be rendered at the head (their lines are the ones
  * GitHub shows) and at the merge base (or a new finding would count as an old one and pass the check).
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scan, yaml } from '../helpers.js';
 import { HELM, KUSTOMIZE, NO_HELM, NO_KUSTOMIZE, because } from '../tools.js';
@@ -192,3 +193,66 @@ describe.skipIf(NO_KUSTOMIZE)(
     });
   },
 );
+
+/** The cert-manager chart of the corpus (47 files), below `charts/cert-manager/`. */
+function certManager(): Record<string, string> {
+  const dir = join(import.meta.dirname, '..', 'fixtures', 'corpus', 'cert-manager');
+  const files: Record<string, string> = {};
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true }))
+    if (entry.isFile()) {
+      const path = join(entry.parentPath, entry.name);
+      files[`charts/cert-manager/${path.slice(dir.length + 1)}`] = readFileSync(path, 'utf8');
+    }
+  return files;
+}
+
+describe.skipIf(NO_HELM)(because(NO_HELM, 'a real chart on a merge checkout'), () => {
+  it('judges cert-manager on a merge checkout git cannot complete as on a checkout of the head', async () => {
+    const chart = certManager();
+    const deployment = 'charts/cert-manager/templates/deployment.yaml';
+    const options: ScenarioOptions = {
+      base: chart,
+      head: {
+        // A new template and an edit at the end of one the base branch changes at its top.
+        'charts/cert-manager/templates/debug-pod.yaml': WORKER.replace(
+          'kind: Deployment',
+          'kind: Deployment',
+        ),
+        [deployment]: `${chart[deployment]!}      {{- /* reviewed */}}\n`,
+      },
+      baseAfterBranch: {
+        [deployment]: chart[deployment]!.replace('  labels:\n', '  labels:\n    tier: platform\n'),
+      },
+      serveContents: true,
+    };
+    const reference = await pullRequestScenario(options);
+    cleanups.push(reference.dispose);
+    const atHead = await runAction({
+      workspace: reference.repo.dir,
+      eventPath: reference.eventPath,
+      apiUrl: reference.fake.url,
+      inputs: {},
+      env: { KUBE_TOKEN_GUARD_HELM: HELM ?? '/nonexistent/helm' },
+    });
+    const { run, fake } = await onMergeCheckout(options, { origin: false });
+    expect(fake.violations).toEqual([]);
+    expect(run.stdout).toMatch(
+      /Read charts\/cert-manager at the head for rendering: 48 file\(s\), 1 through the API/,
+    );
+    const places = (check: (typeof fake.checkRuns)[number]) =>
+      check.annotations
+        .map((a) => `${a.title} ${a.path}:${a.start_line}-${a.end_line} ${a.annotation_level}`)
+        .sort();
+    expect(places(fake.checkRuns[0]!)).toEqual(places(reference.fake.checkRuns[0]!));
+    expect(places(fake.checkRuns[0]!).some((place) => place.includes('debug-pod.yaml'))).toBe(true);
+    // The SARIF file is written in each run's own workspace.
+    const withoutSarif = (outputs: Record<string, string>) =>
+      Object.entries(outputs).filter(([name]) => name !== 'sarif-file');
+    expect(withoutSarif(run.outputs)).toEqual(withoutSarif(atHead.outputs));
+    const commented = (comments: typeof fake.reviewComments) =>
+      comments
+        .map((comment) => `${comment.path}:${comment.start_line ?? comment.line}-${comment.line}`)
+        .sort();
+    expect(commented(fake.reviewComments)).toEqual(commented(reference.fake.reviewComments));
+  });
+});
