@@ -54831,10 +54831,14 @@ async function copyFoldersAt(source, dirs, dest) {
             throw error;
         }));
         for (const entry of entries) {
-            if (entry.type === 'dir')
+            if (entry.type === 'dir') {
                 pending.push(entry.path);
+                continue;
+            }
+            // The API lists a link to a file of the repository as a file (and reads it through the link); a link it cannot
+            // (to a folder, or out of the repository) or a submodule would be rendered otherwise than the commit is.
             if (entry.type !== 'file')
-                continue; // submodules and links: git's objects would not give a file either
+                throw new Error(`${entry.path} is a ${entry.type}, which cannot be read through the contents API`);
             const target = insidePath(dest, entry.path);
             if (target === null)
                 continue;
@@ -54882,7 +54886,11 @@ function outermost(dirs) {
 function under(path, dir) {
     return dir === '' || path.startsWith(`${dir}/`);
 }
-/** Writes the regular files below each of `dirs` in the workspace into `dest`; links are left out. */
+/**
+ * Writes the files below each of `dirs` in the workspace into `dest`, a link to a file inside the workspace as that
+ * file (helm reads through it). Throws, naming it, at a link out of the workspace or to a folder: the render from the
+ * workspace refuses those too.
+ */
 async function copyFoldersFromWorkspace(workspace, dirs, dest) {
     const pending = [...new Set(dirs)];
     for (let dir = pending.shift(); dir !== undefined; dir = pending.shift()) {
@@ -54893,14 +54901,39 @@ async function copyFoldersFromWorkspace(workspace, dirs, dest) {
             const path = dir === '' ? entry.name : `${dir}/${entry.name}`;
             if (entry.isDirectory() && entry.name !== '.git')
                 pending.push(path);
-            if (!entry.isFile())
-                continue;
-            const target = insidePath(dest, path);
+            let bytes = null;
+            if (entry.isFile())
+                bytes = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(source, entry.name));
+            else if (entry.isSymbolicLink()) {
+                bytes = (await resolvesInside(workspace, path).catch(() => false))
+                    ? await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(source, entry.name)).catch(() => null)
+                    : null;
+                if (bytes === null)
+                    throw new Error(`${path} is a link out of the repository or to a folder`);
+            }
+            const target = bytes === null ? null : insidePath(dest, path);
             if (target === null)
                 continue;
             await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(target), { recursive: true });
-            await (0,promises_namespaceObject.writeFile)(target, await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(source, entry.name)));
+            await (0,promises_namespaceObject.writeFile)(target, bytes);
         }
+    }
+}
+/**
+ * `copyFoldersFromWorkspace` for one folder, all or nothing: a folder that cannot be copied whole is left out (its
+ * render then fails and names it) rather than rendered from part of its files. The reason, or null.
+ */
+async function copyFolderWhole(workspace, dir, dest) {
+    try {
+        await copyFoldersFromWorkspace(workspace, [dir], dest);
+        return null;
+    }
+    catch (error) {
+        const written = dir === '' ? dest : insidePath(dest, dir);
+        if (written !== null)
+            for (const entry of await (0,promises_namespaceObject.readdir)(written).catch(() => []))
+                await (0,promises_namespaceObject.rm)((0,external_node_path_namespaceObject.join)(written, entry), { recursive: true, force: true });
+        return error instanceof Error ? error.message : String(error);
     }
 }
 async function spend(source, what, request) {
@@ -55046,7 +55079,11 @@ async function unitsAtHead(github, pr, root, collected, differing) {
     // A folder inside one read at the head comes with it.
     const atHead = outermost([...stale]);
     const renderRoot = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'ktg-head-'));
-    await copyFoldersFromWorkspace(root, units.filter((dir) => !atHead.some((other) => dir === other || under(dir, other))), renderRoot);
+    for (const dir of units.filter((unit) => !atHead.some((other) => unit === other || under(unit, other)))) {
+        const refused = await copyFolderWhole(root, dir, renderRoot);
+        if (refused)
+            info(`Cannot copy ${logText(dir || '.')} for rendering: ${logText(refused)}`);
+    }
     const source = {
         github,
         owner: pr.owner,
@@ -55066,7 +55103,7 @@ async function unitsAtHead(github, pr, root, collected, differing) {
             info(`Cannot read ${logText(dir || '.')} at the head: ${logText(permissionHint(error, 'contents: read'))}`);
             if (dir !== '')
                 await (0,promises_namespaceObject.rm)((0,external_node_path_namespaceObject.join)(renderRoot, dir), { recursive: true, force: true });
-            await copyFoldersFromWorkspace(root, [dir], renderRoot);
+            await copyFolderWhole(root, dir, renderRoot);
             for (const file of differing)
                 if (under(file.filename, dir))
                     unjudged.add(file.filename);

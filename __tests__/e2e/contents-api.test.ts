@@ -2,11 +2,19 @@
  * Reading a commit's files through the contents API, against the fake GitHub: files over 1 MB (which the JSON answer
  * leaves empty), and chart folders copied into a scratch folder with the workspace's files reused by blob id.
  */
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { copyFoldersAt } from '../../src/action/units-through-api.js';
+import { copyFolderWhole, copyFoldersAt } from '../../src/action/units-through-api.js';
 import { createGitHub } from '../../src/api/client.js';
 import { getFileContent, listFolder } from '../../src/api/contents.js';
 import { FakeGitHub } from './fake-github.js';
@@ -131,5 +139,23 @@ describe('listFolder', () => {
       /1000 or more entries/,
     );
     expect(await listFolder(github, OWNER, REPO, 'charts/app', HEAD)).toHaveLength(1);
+  });
+});
+
+describe('copyFolderWhole', () => {
+  it('copies a link to a file of the workspace as that file', async () => {
+    const workspace = folder({ ...CHART, 'shared/common.yaml': 'kind: ConfigMap\n' });
+    symlinkSync('../../../shared/common.yaml', join(workspace, 'charts/app/templates/common.yaml'));
+    const dest = folder({});
+    expect(await copyFolderWhole(workspace, 'charts/app', dest)).toBeNull();
+    expect(filesIn(dest)).toEqual({ ...CHART, 'charts/app/templates/common.yaml': 'kind: ConfigMap\n' });
+  });
+
+  it('leaves out, whole, a folder holding a link out of the workspace', async () => {
+    const workspace = folder(CHART);
+    symlinkSync('/etc/hostname', join(workspace, 'charts/app/templates/host.yaml'));
+    const dest = folder({ 'charts/other/Chart.yaml': 'name: other\n' });
+    expect(await copyFolderWhole(workspace, 'charts/app', dest)).toMatch(/host\.yaml is a link out/);
+    expect(filesIn(dest)).toEqual({ 'charts/other/Chart.yaml': 'name: other\n' });
   });
 });

@@ -24,7 +24,7 @@ import {
   MAX_FOLDER_REQUESTS,
   blobId,
   copyFoldersAt,
-  copyFoldersFromWorkspace,
+  copyFolderWhole,
   outermost,
   under,
 } from './units-through-api.js';
@@ -165,11 +165,10 @@ async function unitsAtHead(
   // A folder inside one read at the head comes with it.
   const atHead = outermost([...stale]);
   const renderRoot = await mkdtemp(join(tmpdir(), 'ktg-head-'));
-  await copyFoldersFromWorkspace(
-    root,
-    units.filter((dir) => !atHead.some((other) => dir === other || under(dir, other))),
-    renderRoot,
-  );
+  for (const dir of units.filter((unit) => !atHead.some((other) => unit === other || under(unit, other)))) {
+    const refused = await copyFolderWhole(root, dir, renderRoot);
+    if (refused) core.info(`Cannot copy ${logText(dir || '.')} for rendering: ${logText(refused)}`);
+  }
   const source = {
     github,
     owner: pr.owner,
@@ -191,7 +190,7 @@ async function unitsAtHead(
         `Cannot read ${logText(dir || '.')} at the head: ${logText(permissionHint(error, 'contents: read'))}`,
       );
       if (dir !== '') await rm(join(renderRoot, dir), { recursive: true, force: true });
-      await copyFoldersFromWorkspace(root, [dir], renderRoot);
+      await copyFolderWhole(root, dir, renderRoot);
       for (const file of differing) if (under(file.filename, dir)) unjudged.add(file.filename);
     }
   }

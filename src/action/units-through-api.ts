@@ -61,8 +61,14 @@ export async function copyFoldersAt(
       }),
     );
     for (const entry of entries) {
-      if (entry.type === 'dir') pending.push(entry.path);
-      if (entry.type !== 'file') continue; // submodules and links: git's objects would not give a file either
+      if (entry.type === 'dir') {
+        pending.push(entry.path);
+        continue;
+      }
+      // The API lists a link to a file of the repository as a file (and reads it through the link); a link it cannot
+      // (to a folder, or out of the repository) or a submodule would be rendered otherwise than the commit is.
+      if (entry.type !== 'file')
+        throw new Error(`${entry.path} is a ${entry.type}, which cannot be read through the contents API`);
       const target = insidePath(dest, entry.path);
       if (target === null) continue;
       const local = await regularFile(source.workspace, entry.path);
@@ -124,7 +130,11 @@ export function under(path: string, dir: string): boolean {
   return dir === '' || path.startsWith(`${dir}/`);
 }
 
-/** Writes the regular files below each of `dirs` in the workspace into `dest`; links are left out. */
+/**
+ * Writes the files below each of `dirs` in the workspace into `dest`, a link to a file inside the workspace as that
+ * file (helm reads through it). Throws, naming it, at a link out of the workspace or to a folder: the render from the
+ * workspace refuses those too.
+ */
 export async function copyFoldersFromWorkspace(
   workspace: string,
   dirs: readonly string[],
@@ -137,12 +147,36 @@ export async function copyFoldersFromWorkspace(
     for (const entry of await readdir(source, { withFileTypes: true }).catch(() => [])) {
       const path = dir === '' ? entry.name : `${dir}/${entry.name}`;
       if (entry.isDirectory() && entry.name !== '.git') pending.push(path);
-      if (!entry.isFile()) continue;
-      const target = insidePath(dest, path);
+      let bytes: Buffer | null = null;
+      if (entry.isFile()) bytes = await readFile(join(source, entry.name));
+      else if (entry.isSymbolicLink()) {
+        bytes = (await resolvesInside(workspace, path).catch(() => false))
+          ? await readFile(join(source, entry.name)).catch(() => null)
+          : null;
+        if (bytes === null) throw new Error(`${path} is a link out of the repository or to a folder`);
+      }
+      const target = bytes === null ? null : insidePath(dest, path);
       if (target === null) continue;
       await mkdir(dirname(target), { recursive: true });
-      await writeFile(target, await readFile(join(source, entry.name)));
+      await writeFile(target, bytes!);
     }
+  }
+}
+
+/**
+ * `copyFoldersFromWorkspace` for one folder, all or nothing: a folder that cannot be copied whole is left out (its
+ * render then fails and names it) rather than rendered from part of its files. The reason, or null.
+ */
+export async function copyFolderWhole(workspace: string, dir: string, dest: string): Promise<string | null> {
+  try {
+    await copyFoldersFromWorkspace(workspace, [dir], dest);
+    return null;
+  } catch (error) {
+    const written = dir === '' ? dest : insidePath(dest, dir);
+    if (written !== null)
+      for (const entry of await readdir(written).catch(() => []))
+        await rm(join(written, entry), { recursive: true, force: true });
+    return error instanceof Error ? error.message : String(error);
   }
 }
 
