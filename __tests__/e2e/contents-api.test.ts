@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { copyFolderWhole, copyFoldersAt } from '../../src/action/units-through-api.js';
-import { createGitHub } from '../../src/api/client.js';
+import { type GitHub, createGitHub } from '../../src/api/client.js';
 import { getFileContent, listFolder } from '../../src/api/contents.js';
 import { FakeGitHub } from './fake-github.js';
 
@@ -48,6 +48,11 @@ function folder(files: Record<string, string>): string {
     writeFileSync(join(dir, path), text);
   }
   return dir;
+}
+
+/** What `copyFoldersAt` reads from: the commit `HEAD` of the fake, the workspace, a budget of requests. */
+function sourceOf(github: GitHub, workspace: string, requests: number) {
+  return { github, owner: OWNER, repo: REPO, ref: HEAD, workspace, budget: { requests } };
 }
 
 function filesIn(dir: string): Record<string, string> {
@@ -91,41 +96,26 @@ describe('copyFoldersAt', () => {
       'charts/app/templates/stale.yaml': 'kind: Job\n', // gone at the commit
     });
     const dest = folder({});
-    const budget = { requests: 50 };
-    const source = { github, owner: OWNER, repo: REPO, ref: HEAD, workspace, budget };
+    const source = sourceOf(github, workspace, 50);
     const copy = await copyFoldersAt(source, ['charts/app'], dest);
     expect(filesIn(dest)).toEqual(CHART);
     expect(copy).toEqual({ files: 4, fetched: 1 });
     // Three folders listed and one file read.
-    expect(budget.requests).toBe(46);
+    expect(source.budget.requests).toBe(46);
     expect(fake.violations).toEqual([]);
   });
 
   it('writes nothing for a folder the commit does not have', async () => {
     const { github } = await serving({ 'README.md': '# none\n' });
     const dest = folder({});
-    const source = {
-      github,
-      owner: OWNER,
-      repo: REPO,
-      ref: HEAD,
-      workspace: folder({}),
-      budget: { requests: 5 },
-    };
+    const source = sourceOf(github, folder({}), 5);
     expect(await copyFoldersAt(source, ['charts/app'], dest)).toEqual({ files: 0, fetched: 0 });
     expect(filesIn(dest)).toEqual({});
   });
 
   it('throws when the folder would take more requests than are left', async () => {
     const { github } = await serving(CHART);
-    const source = {
-      github,
-      owner: OWNER,
-      repo: REPO,
-      ref: HEAD,
-      workspace: folder({}),
-      budget: { requests: 3 },
-    };
+    const source = sourceOf(github, folder({}), 3);
     await expect(copyFoldersAt(source, ['charts/app'], folder({}))).rejects.toThrow(/more than 150 requests/);
   });
 });

@@ -12,7 +12,7 @@ import { mergeCheckout } from './git-fixture.js';
 import { pullRequestRunner } from './pull-request-run.js';
 import { runAction } from './run-action.js';
 import { pullRequestScenario } from './scenario.js';
-import { WORKER } from './manifests.js';
+import { SETTINGS, WORKER } from './manifests.js';
 
 const BINDING = yaml`
   apiVersion: rbac.authorization.k8s.io/v1
@@ -29,17 +29,6 @@ const BINDING = yaml`
 
 /** A binding no rule reports. */
 const READER = BINDING.replace('kind: Group', 'kind: User').replace('system:serviceaccounts:shop', 'jane');
-
-const SETTINGS = yaml`
-  apiVersion: v1
-  kind: ConfigMap
-  metadata:
-    name: settings
-    namespace: shop
-  data:
-    mode: fast
-    level: "3"
-`;
 
 const runPullRequest = pullRequestRunner();
 

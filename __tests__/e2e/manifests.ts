@@ -66,3 +66,15 @@ export const WORKER = yaml`
           - name: worker
             image: busybox:1.36
 `;
+
+/** A ConfigMap no rule reports: a document to put above others, moving their lines. */
+export const SETTINGS = yaml`
+  apiVersion: v1
+  kind: ConfigMap
+  metadata:
+    name: settings
+    namespace: shop
+  data:
+    mode: fast
+    level: "3"
+`;

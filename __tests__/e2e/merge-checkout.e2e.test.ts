@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { scan, yaml } from '../helpers.js';
 import { HELM, KUSTOMIZE, NO_HELM, NO_KUSTOMIZE, because } from '../tools.js';
 import { mergeCheckout } from './git-fixture.js';
-import { WORKER } from './manifests.js';
+import { SETTINGS, WORKER } from './manifests.js';
 import { runAction } from './run-action.js';
 import { type ScenarioOptions, pullRequestScenario } from './scenario.js';
 
@@ -17,16 +17,6 @@ const CHART = yaml`
   apiVersion: v2
   name: app
   version: 0.1.0
-`;
-
-const SETTINGS = yaml`
-  apiVersion: v1
-  kind: ConfigMap
-  metadata:
-    name: settings
-    namespace: shop
-  data:
-    mode: fast
 `;
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -71,7 +61,7 @@ const HARDENED = WORKER.replace(
  * settings above it, so the merge's lines are not the head's.
  */
 const HEAD_TEMPLATE = `${SETTINGS}---\n${WORKER}`;
-const LATER_TEMPLATE = `${SETTINGS.replace('mode: fast', 'mode: fast\n  level: "3"\n  zone: b')}---\n${HARDENED}`;
+const LATER_TEMPLATE = `${SETTINGS.replace('mode: fast', 'mode: fast\n  zone: b\n  tier: gold')}---\n${HARDENED}`;
 const BOTH_CHANGED: ScenarioOptions = {
   base: { 'charts/app/Chart.yaml': CHART, 'charts/app/templates/worker.yaml': `${SETTINGS}---\n${HARDENED}` },
   head: { 'charts/app/templates/worker.yaml': HEAD_TEMPLATE },
