@@ -5810,7 +5810,7 @@ function escapeJsonPtr(str) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2224);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6246);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8474);
 
 
 
@@ -5832,7 +5832,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6246:
+/***/ 8474:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -13882,7 +13882,62 @@ async function writeReport(target, report) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/cli/progress.ts
+
+/** A scan shorter than this shows no progress line at all. */
+const SHOW_AFTER_MS = 1000;
+/** The line is redrawn at most this often. */
+const REDRAW_MS = 100;
+/** Back to the start of the line, and erase it. */
+const ERASE = '\r\x1b[2K';
+/**
+ * One line on a terminal's standard error, redrawn in place while a scan runs longer than a second: files read (and
+ * how many were skipped), documents read, time taken. Nothing at all when the stream is not a terminal (a CI log,
+ * a pipe, the Action), and nothing ever on standard output, which holds only the report. `now` is for tests.
+ */
+function progressLine(stream, now = () => performance.now()) {
+    const started = now();
+    let files = 0;
+    let skipped = 0;
+    let documents = 0;
+    let shown = false;
+    let drawn = -Infinity;
+    const draw = () => {
+        if (stream.isTTY !== true)
+            return;
+        const at = now();
+        if (at - started < SHOW_AFTER_MS || at - drawn < REDRAW_MS)
+            return;
+        drawn = at;
+        shown = true;
+        const seconds = Math.floor((at - started) / 1000);
+        stream.write(`${ERASE}${TOOL_NAME}: ${count(files)} file${files === 1 ? '' : 's'} read` +
+            (skipped > 0 ? ` (${count(skipped)} skipped)` : '') +
+            `, ${count(documents)} document${documents === 1 ? '' : 's'}, ${seconds} s`);
+    };
+    return {
+        files(read, skippedSoFar) {
+            files = read;
+            skipped = skippedSoFar;
+            draw();
+        },
+        documents(read) {
+            documents = read;
+            draw();
+        },
+        clear() {
+            if (shown)
+                stream.write(ERASE);
+            shown = false;
+        },
+    };
+}
+function count(value) {
+    return value.toLocaleString('en-US');
+}
+
 ;// CONCATENATED MODULE: ./src/cli/main.ts
+
 
 
 
@@ -13940,7 +13995,10 @@ async function runCli(argv, unfiltered) {
             write: (text) => unfiltered.stdout.write(secrets.redact(text)),
             isTTY: unfiltered.stdout.isTTY,
         },
-        stderr: { write: (text) => unfiltered.stderr.write(secrets.redact(text)) },
+        stderr: {
+            write: (text) => unfiltered.stderr.write(secrets.redact(text)),
+            isTTY: unfiltered.stderr.isTTY,
+        },
     };
     try {
         return await run(argv, io, secrets);
@@ -13999,7 +14057,8 @@ async function run(argv, io, secrets) {
     const failOn = failOnFlag ?? config.failOn;
     const log = [];
     const tools = renderTools(io.env);
-    let { collected, result } = await scanWorkspace(root, paths, config, tools, (line) => log.push(line), secrets);
+    const progress = progressLine(io.stderr);
+    let { collected, result } = await scanWorkspace(root, paths, config, tools, (line) => log.push(line), secrets, progress).finally(progress.clear);
     if (values.fix) {
         // Plain files first, in passes until stable; then values files of charts, once, since their effect shows only
         // after rendering again.
