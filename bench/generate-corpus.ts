@@ -13,7 +13,7 @@ const REAL_MANIFESTS = join(dirname(fileURLToPath(import.meta.url)), '..', '__te
 const REAL_FILES = ['argo-cd-install.yaml', 'microservices-demo.yaml'];
 
 /** A small seeded generator (mulberry32), so every run writes the same corpus. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let state = seed;
   return () => {
     state = (state + 0x6d2b79f5) | 0;

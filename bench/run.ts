@@ -4,9 +4,12 @@
  *   npm run bench                      # 2,000, 20,000 and 100,000 documents, 5 runs each
  *   npm run bench -- --sizes 20000 --runs 3
  *   npm run bench -- --corpora real    # the real-world corpus only (`generated,real` by default)
+ *   npm run bench -- --corpora tree    # a home folder's mixed tree (20,000 files, 400 MB), kube-token-guard only
  *
- * Two corpora: `generated` (bench/generate-corpus.ts) and `real`, the install manifests of the test fixtures
- * repeated, a Namespace per copy (real files fall back to the full reader more often, and carry Namespace fixes).
+ * Three corpora: `generated` (bench/generate-corpus.ts) and `real`, the install manifests of the test fixtures
+ * repeated, a Namespace per copy (real files fall back to the full reader more often, and carry Namespace fixes), and
+ * `tree` (bench/generate-tree.ts): a tenth manifests, the rest lock files, package manifests, editor settings and data,
+ * scanned whole as `scan ~` would (`--sizes` does not apply; no peer reads such a tree).
  *
  * Peers are installed with `go install` (pinned) into `.tools/bin`; one that cannot be installed is listed with the
  * reason instead of a time. Wall time is the median of the runs, peak RSS the largest of them (GNU time's `%M`).
@@ -19,6 +22,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generateCorpus, generateRealCorpus } from './generate-corpus.js';
+import { generateTree } from './generate-tree.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH = join(ROOT, '.bench');
@@ -64,7 +68,8 @@ const PEERS: Peer[] = [
   },
 ];
 
-type Corpus = 'generated' | 'real';
+type Corpus = 'generated' | 'real' | 'tree';
+const CORPORA: readonly string[] = ['generated', 'real', 'tree'];
 
 interface Measurement {
   tool: string;
@@ -73,6 +78,8 @@ interface Measurement {
   wallMs: number[];
   peakRssKb: number | null;
   note?: string;
+  /** The scan's last line of standard error (its summary), for corpora whose size is not counted in documents. */
+  summary?: string;
 }
 
 function main(): void {
@@ -84,9 +91,7 @@ function main(): void {
     },
   });
   const sizes = values.sizes.split(',').map(Number);
-  const corpora = values.corpora
-    .split(',')
-    .filter((name): name is Corpus => name === 'generated' || name === 'real');
+  const corpora = values.corpora.split(',').filter((name): name is Corpus => CORPORA.includes(name));
   const runs = Number(values.runs);
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
   const timeBinary = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
@@ -95,9 +100,25 @@ function main(): void {
   const measurements: Measurement[] = [];
   for (const [kind, size] of corpora.flatMap((kind) =>
     // The real corpus is measured where issue 20 sets its target: 20,000 documents (and any size asked for below).
-    (kind === 'real' ? sizes.filter((size) => size <= 20_000) : sizes).map((size) => [kind, size] as const),
+    (kind === 'real' ? sizes.filter((size) => size <= 20_000) : kind === 'tree' ? [0] : sizes).map(
+      (size) => [kind, size] as const,
+    ),
   )) {
     const folder = corpus(size, kind);
+    if (kind === 'tree') {
+      measurements.push(
+        measure(
+          'kube-token-guard',
+          kind,
+          size,
+          runs,
+          process.execPath,
+          [CLI, 'scan', folder, '--fail-on', 'none'],
+          timeBinary,
+        ),
+      );
+      continue;
+    }
     const files = readdirSync(folder)
       .filter((name) => name.endsWith('.yaml'))
       .map((name) => join(folder, name));
@@ -137,11 +158,14 @@ function main(): void {
 
 /** A corpus of `size` documents in `.bench/corpus-<size>` (or `real-<size>`), written once (both are deterministic). */
 function corpus(size: number, kind: Corpus): string {
-  const folder = join(BENCH, kind === 'real' ? `real-${size}` : `corpus-${size}`);
+  const folder = join(BENCH, kind === 'tree' ? 'tree' : kind === 'real' ? `real-${size}` : `corpus-${size}`);
   const stamp = join(folder, '.complete');
   if (!existsSync(stamp)) {
-    process.stderr.write(`Writing a ${kind} corpus of ${size} documents to ${folder}\n`);
-    if (kind === 'real') generateRealCorpus(size, folder);
+    process.stderr.write(
+      `Writing a ${kind} corpus${kind === 'tree' ? '' : ` of ${size} documents`} to ${folder}\n`,
+    );
+    if (kind === 'tree') generateTree(folder);
+    else if (kind === 'real') generateRealCorpus(size, folder);
     else generateCorpus(size, folder);
     writeFileSync(stamp, '');
   }
@@ -175,6 +199,7 @@ function measure(
 ): Measurement {
   const wallMs: number[] = [];
   let peakRssKb: number | null = null;
+  let summary: string | undefined;
   const scratch = join(tmpdir(), `ktg-bench-${process.pid}`);
   mkdirSync(scratch, { recursive: true });
   const usage = join(scratch, 'usage');
@@ -186,16 +211,17 @@ function measure(
     const result = spawnSync(binary, argv, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 });
     wallMs.push(performance.now() - started);
     if (result.error) throw result.error;
+    summary = /^kube-token-guard: scanned .*$/m.exec(result.stderr.toString())?.[0];
     if (timeBinary) {
       const kb = Number(readFileSync(usage, 'utf8').trim().split('\n').pop());
       if (Number.isFinite(kb)) peakRssKb = Math.max(peakRssKb ?? 0, kb);
     }
     process.stderr.write(
-      `${tool} · ${corpus} · ${documents} documents · run ${run + 1}: ${Math.round(wallMs.at(-1)!)} ms\n`,
+      `${tool} · ${corpus} · ${corpus === 'tree' ? 'whole tree' : `${documents} documents`} · run ${run + 1}: ${Math.round(wallMs.at(-1)!)} ms\n`,
     );
   }
   rmSync(scratch, { recursive: true, force: true });
-  return { tool, corpus, documents, wallMs, peakRssKb };
+  return { tool, corpus, documents, wallMs, peakRssKb, summary };
 }
 
 /** Time from starting `node dist/index.js` to its exit, outside of a pull request (it loads, reads inputs, stops). */
@@ -251,10 +277,13 @@ function formatReport(
     )!;
     const ratio = median(entry.wallMs) / median(own.wallMs);
     const rss = entry.peakRssKb === null ? 'n/a' : `${Math.round(entry.peakRssKb / 1024)} MB`;
+    const size = entry.corpus === 'tree' ? 'whole tree' : `${entry.documents}`;
     lines.push(
-      `| ${entry.tool} | ${entry.corpus} | ${entry.documents} | ${seconds(median(entry.wallMs))} | ${rss} | ${ratio.toFixed(2)} |`,
+      `| ${entry.tool} | ${entry.corpus} | ${size} | ${seconds(median(entry.wallMs))} | ${rss} | ${ratio.toFixed(2)} |`,
     );
   }
+  for (const entry of measurements.filter((entry) => entry.summary && entry.corpus === 'tree'))
+    lines.push('', `Tree scan: ${entry.summary}`);
   const own = measurements.filter(
     (entry) => entry.tool === 'kube-token-guard' && entry.corpus === 'generated',
   );

@@ -36827,7 +36827,7 @@ function useEnvironmentCopy() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9755);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(870);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4253);
 
 
 
@@ -36844,7 +36844,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 870:
+/***/ 4253:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40609,12 +40609,16 @@ function loadFiles(files, options = {}) {
     });
     const screen = candidates.length > 0 ? (options.screen?.(texts, Int32Array.from(taskFields)) ?? null) : null;
     let screened;
+    let read = 0;
     try {
         for (const plan of plans) {
             plan.chunks?.forEach(([from, to], chunk) => {
-                if (!plan.candidates.has(chunk))
-                    plan.outcomes[chunk] = readChunk(plan, from, to);
+                if (plan.candidates.has(chunk))
+                    return;
+                plan.outcomes[chunk] = readChunk(plan, from, to);
+                read += plan.outcomes[chunk].documents;
             });
+            options.onDocuments?.(read);
         }
         // Candidates last, from the end: a screen works from the start, so the two rarely meet.
         for (let task = candidates.length - 1; task >= 0; task--) {
@@ -40660,13 +40664,14 @@ function readChunk(plan, from, to) {
     }
     if (tree === undefined)
         return NOTHING;
+    // Only objects are kept: the tree of anything else (a lock file, an OpenAPI description) is let go at once.
     if (tree)
-        return { documents: 1, inert: 0, errors: [], tree };
+        return { documents: 1, inert: 0, errors: [], tree: (0,core_inert/* isKubernetesObject */.i1)(tree.value) ? tree : null };
     const errors = [];
     const full = readFully(plan.file, plan.lines, from, to, errors);
     if (full === undefined)
         return NOTHING;
-    return { documents: 1, inert: 0, errors, tree: full };
+    return { documents: 1, inert: 0, errors, tree: full && (0,core_inert/* isKubernetesObject */.i1)(full.value) ? full : null };
 }
 /**
  * Parses [from, to) with the `yaml` package. Returns undefined when it holds no document, null when the document has
@@ -54384,6 +54389,185 @@ function tooLarge(path) {
     return { file: path, line: null, message: `larger than ${decode_MAX_FILE_BYTES / 1024 / 1024} MiB; not scanned` };
 }
 
+;// CONCATENATED MODULE: ./src/core/kubernetes-candidate.ts
+/**
+ * Which files of a walked tree can be left unread: those that provably cannot hold a Kubernetes object, however
+ * kubectl or this scan would read them. A home folder or a monorepo is mostly lock files, package manifests, editor
+ * settings and data; reading each as YAML, with offsets, costs minutes and gigabytes.
+ *
+ * A Kubernetes object is a mapping with both an `apiVersion` and a `kind` key (a List too, and its items). A file is
+ * left unread only when one of the two keys cannot be written anywhere in it:
+ *
+ * - no spelling of the word at all: literally (in any case), or through escapes of double-quoted YAML and JSON
+ *   strings (`"k\u0069nd"`, `"\x6bind"`, `"\U0000006b..."`) and escaped line breaks (`"ki\⏎  nd"`), the only ways a
+ *   YAML or JSON reader builds a key from other characters. Anchors, aliases, merge keys (`<<: *a`), explicit keys
+ *   (`? kind`), flow mappings and block scalars all take the key from text written somewhere in the file;
+ * - and no tag that could make a key out of other text: go-yaml, which kubectl reads with, turns a `!!binary` key
+ *   into the string it encodes. A file with a tag and `binary` or a `%` (a URI escape in a tag, a `%TAG` directive)
+ *   is read.
+ *
+ * Or the file is one JSON value (what `JSON.parse` accepts) whose top level is not a mapping with both keys: kubectl
+ * reads a file starting with `{` with a JSON decoder, and a JSON array or scalar is no object to any reader.
+ *
+ * Anything else is read as before, and its errors reported: a file that mentions both keys is judged whole.
+ */
+/** The spellings of `word` a YAML or JSON reader can turn into it, as a case-insensitive pattern. */
+function spellingsOf(word) {
+    const hex = (code) => code.toString(16).padStart(2, '0');
+    const letter = (char) => {
+        const codes = [...new Set([char.toLowerCase(), char.toUpperCase()])].map((c) => hex(c.charCodeAt(0)));
+        return `(?:${char}|\\\\(?:x|u00|U000000)(?:${codes.join('|')}))`;
+    };
+    // An escaped line break joins two lines of a double-quoted string with nothing between them.
+    const joint = '(?:\\\\[\\r\\n\\u0085\\u2028\\u2029]\\s*)*';
+    return new RegExp([...word].map(letter).join(joint), 'i');
+}
+const API_VERSION = /apiversion/i;
+const KIND = /kind/i;
+const API_VERSION_SPELLINGS = spellingsOf('apiVersion');
+const KIND_SPELLINGS = spellingsOf('kind');
+/** Where a YAML tag may start: at the start of a node, after blanks or a flow indicator (`"a":!!binary x` too). */
+const TAG = /(?:^|[\s[{,:])!/;
+const BINARY = /binary/i;
+/** Whether `text` may spell `word` (see the module comment): its literal, or escapes when it has any. */
+function maySpell(text, literal, spellings) {
+    return literal.test(text) || (text.includes('\\') && spellings.test(text));
+}
+/** Whether a tag in `text` could turn other text into a key (`!!binary`, or one written with `%` escapes). */
+function mayTagKeys(text) {
+    return TAG.test(text) && (BINARY.test(text) || text.includes('%'));
+}
+/**
+ * false when the whole text of a file provably holds no Kubernetes object (see the module comment); true when it may,
+ * and must be read.
+ */
+function mayHoldKubernetesObjects(text) {
+    const spellsBoth = maySpell(text, API_VERSION, API_VERSION_SPELLINGS) && maySpell(text, KIND, KIND_SPELLINGS);
+    if (!spellsBoth && !mayTagKeys(text))
+        return false;
+    return jsonMayHoldObjects(text);
+}
+/**
+ * For a text that is one JSON value: whether its top level is a mapping with both keys (in any case). Anything else
+ * (not JSON, several JSON values, JSON with comments) may hold objects.
+ */
+function jsonMayHoldObjects(text) {
+    const first = /\S/.exec(text)?.[0];
+    if (first !== '{' && first !== '[')
+        return true;
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        return true;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return false;
+    const keys = new Set(Object.keys(value).map((key) => key.toLowerCase()));
+    return keys.has('apiversion') && keys.has('kind');
+}
+/**
+ * For a file too large to read whole, judged chunk by chunk: what `mayHoldKubernetesObjects` looks for, more
+ * cautiously. Any backslash, or a tag with `binary` or `%`, and the file may hold objects; otherwise it may when it
+ * spells both keys literally. Chunks are fed in order; the end of each is kept to find words cut in two.
+ */
+class ChunkedCandidate {
+    carried = '';
+    apiVersion = false;
+    kind = false;
+    backslash = false;
+    tag = false;
+    binaryOrPercent = false;
+    add(chunk) {
+        // The chunk, and where it meets the one before: no word looked for is longer than `carried`.
+        for (const text of [chunk, this.carried + chunk.slice(0, 16)]) {
+            this.apiVersion ||= API_VERSION.test(text);
+            this.kind ||= KIND.test(text);
+            this.tag ||= TAG.test(text);
+            this.binaryOrPercent ||= BINARY.test(text);
+        }
+        this.backslash ||= chunk.includes('\\');
+        this.binaryOrPercent ||= chunk.includes('%');
+        this.carried = chunk.slice(-16);
+    }
+    /** false only when no chunk could write both keys. */
+    mayHoldObjects() {
+        return this.backslash || (this.tag && this.binaryOrPercent) || (this.apiVersion && this.kind);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/adapters/candidates.ts
+
+
+
+/** Bytes of a large file looked at a time: its text is never held whole (and each chunk is young garbage). */
+const CHUNK_BYTES = 64 * 1024;
+/**
+ * A file found below the root, read for the scan: its text, the error that keeps it from being judged, or skipped
+ * when it was found by walking a folder and provably holds no Kubernetes object, so its text is let go at once.
+ * A file the user named (`explicit`) is always read, and a file too large to read is an error unless it is skipped.
+ */
+async function readCandidate(path, real, explicit) {
+    // Checked before reading, so a huge file is never loaded whole.
+    if ((await (0,promises_namespaceObject.stat)(real)).size > decode_MAX_FILE_BYTES) {
+        return explicit || (await largeFileMayHoldObjects(real)) ? tooLarge(path) : { skipped: path };
+    }
+    return judgeCandidate(path, await (0,promises_namespaceObject.readFile)(real), explicit);
+}
+/** `readCandidate` for bytes already read (from git's objects, say). */
+function judgeCandidate(path, buffer, explicit) {
+    if (buffer.length > decode_MAX_FILE_BYTES) {
+        if (explicit)
+            return tooLarge(path);
+        const candidate = new ChunkedCandidate();
+        if (!plainBytes(buffer))
+            return tooLarge(path);
+        for (let at = 0; at < buffer.length; at += CHUNK_BYTES)
+            addChunk(buffer.subarray(at, at + CHUNK_BYTES), candidate);
+        return candidate.mayHoldObjects() ? tooLarge(path) : { skipped: path };
+    }
+    const decoded = decodeFile(path, buffer);
+    // Binary content is still an error: UTF-32, which spells no key in ASCII, could hide a manifest.
+    if (explicit || !('text' in decoded) || mayHoldKubernetesObjects(decoded.text))
+        return decoded;
+    return { skipped: path };
+}
+/** A file over the size limit, read a chunk at a time: false only when it provably holds no Kubernetes object. */
+async function largeFileMayHoldObjects(real) {
+    const file = await (0,promises_namespaceObject.open)(real, 'r');
+    try {
+        const candidate = new ChunkedCandidate();
+        const buffer = Buffer.alloc(CHUNK_BYTES);
+        for (let first = true;; first = false) {
+            const { bytesRead } = await file.read(buffer, 0, CHUNK_BYTES, null);
+            if (bytesRead === 0)
+                return candidate.mayHoldObjects();
+            const chunk = buffer.subarray(0, bytesRead);
+            if (first ? !plainBytes(chunk) : chunk.includes(0))
+                return true;
+            addChunk(chunk, candidate);
+            if (candidate.mayHoldObjects())
+                return true;
+        }
+    }
+    finally {
+        await file.close();
+    }
+}
+/**
+ * Whether bytes starting a file (or all of it) can be judged a chunk at a time as ASCII: not UTF-16 (a byte order
+ * mark) and no NUL bytes (UTF-32), which the scan reports as they are.
+ */
+function plainBytes(start) {
+    const utf16 = (start[0] === 0xff && start[1] === 0xfe) || (start[0] === 0xfe && start[1] === 0xff);
+    return !utf16 && !start.includes(0);
+}
+/** UTF-8 never puts an ASCII byte inside a longer character, so ASCII words are found in its bytes read as Latin-1. */
+function addChunk(chunk, candidate) {
+    candidate.add(chunk.toString('latin1'));
+}
+
 ;// CONCATENATED MODULE: ./src/adapters/unbuilt.ts
 /**
  * Manifests no build reads. Files in a chart or kustomization folder are left to helm and kustomize, but a file
@@ -54493,6 +54677,7 @@ function holdsCompleteObjects(text) {
 
 
 
+
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
 /** Files read at the same time: enough to keep the thread pool busy, few enough to bound open descriptors. */
 const READ_CONCURRENCY = 16;
@@ -54534,7 +54719,14 @@ function selectPaths(paths, include, exclude) {
  */
 async function collectFiles(options) {
     const root = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(options.root));
-    const result = { files: [], charts: [], kustomizations: [], errors: [], notices: [] };
+    const result = {
+        files: [],
+        charts: [],
+        kustomizations: [],
+        errors: [],
+        notices: [],
+        skipped: 0,
+    };
     const seen = new Set();
     // Files are found first and read afterwards, several at a time: one at a time, the three file-system calls a file
     // takes (realpath, stat, read) each wait for a round trip through libuv's thread pool.
@@ -54546,15 +54738,19 @@ async function collectFiles(options) {
         if (!explicit && (!matchesAny(path, options.include) || matchesAny(path, options.exclude)))
             return;
         seen.add(path);
-        found.push({ path, absolute });
+        found.push({ path, absolute, explicit });
     };
-    const readFound = async ({ path, absolute }) => {
+    let read = 0;
+    const readFound = async ({ path, absolute, explicit }) => {
         const real = await (0,promises_namespaceObject.realpath)(absolute);
         if (!within(root, real)) {
             return { file: path, message: 'links outside the scanned root; skipped' };
         }
-        // Checked before reading, so a huge file is never loaded.
-        return (await (0,promises_namespaceObject.stat)(real)).size > decode_MAX_FILE_BYTES ? tooLarge(path) : decodeFile(path, await (0,promises_namespaceObject.readFile)(real));
+        const outcome = await readCandidate(path, real, explicit);
+        if ('skipped' in outcome)
+            result.skipped++;
+        options.onRead?.(++read, result.skipped);
+        return outcome;
     };
     // Files in chart and kustomization folders are their builds' to read; those no build reads are judged afterwards.
     const held = [];
@@ -54612,6 +54808,8 @@ async function collectFiles(options) {
             addFile(real, true);
     }
     for (const outcome of await pooled(found, READ_CONCURRENCY, readFound)) {
+        if ('skipped' in outcome)
+            continue;
         if ('text' in outcome)
             result.files.push(outcome);
         else if ('line' in outcome)
@@ -54639,16 +54837,19 @@ function addUnbuilt(result, unbuilt) {
 async function collectFromGit(repo, rev, include, exclude) {
     const { selected, charts, kustomizations, held } = selectPaths(await repo.listFiles(rev), include, exclude);
     const contents = await repo.readFiles(rev, selected);
-    const result = { files: [], charts, kustomizations, errors: [], notices: [] };
+    const result = { files: [], charts, kustomizations, errors: [], notices: [], skipped: 0 };
     for (const path of selected) {
         const buffer = contents.get(path);
         if (!buffer)
             continue;
-        const decoded = decodeFile(path, buffer);
-        if ('text' in decoded)
-            result.files.push(decoded);
+        // As in a checkout: the same files are left out wherever the head is read from.
+        const outcome = judgeCandidate(path, buffer, false);
+        if ('skipped' in outcome)
+            result.skipped++;
+        else if ('text' in outcome)
+            result.files.push(outcome);
         else
-            result.errors.push(decoded);
+            result.errors.push(outcome);
     }
     const wanted = [
         ...held.map((file) => file.path),
@@ -55803,23 +56004,38 @@ async function config_file_exists(path) {
 
 
 
+
+
 /**
  * A scan of a working tree, as the CLI and the Action's non-pull-request runs make it: collect the files, render
  * charts and overlays, scan everything together, point rendered findings at their sources and look for fixes at
- * the source. Progress lines go to `log`. `secrets` learns the secrets of everything read, and the findings, errors
+ * the source. Log lines go to `log`, counts as it goes to `progress`. `secrets` learns the secrets of everything read, and the findings, errors
  * and notices returned have been through it.
  */
-async function scanWorkspace(root, paths, config, tools, log, secrets) {
+async function scanWorkspace(root, paths, config, tools, log, secrets, progress) {
     const clock = stopwatch();
-    const collected = await collectFiles({ root, paths, include: config.include, exclude: config.exclude });
+    const collected = await collectFiles({
+        root,
+        paths,
+        include: config.include,
+        exclude: config.exclude,
+        onRead: progress?.files,
+    });
     const collecting = clock();
+    if (collected.skipped > 0) {
+        log(`Skipped ${plural(collected.skipped, 'file')} that cannot hold a Kubernetes object ` +
+            '(no `apiVersion` or no `kind` key in any spelling, or JSON without both at its top level).');
+    }
     // Before rendering: a failed render's error quotes what it read.
     await learnSecretSources(secrets, root, collected, config);
     const rendering = await renderCollected(collected, root, config, tools);
     const rendered = clock();
     if (rendering.log)
         log(rendering.log);
-    const result = scanFiles(collected.files, config);
+    const result = scanFiles(collected.files, config, undefined, {
+        screen: screen/* workerScreen */.vQ,
+        onDocuments: progress?.documents,
+    });
     secrets.learnScan(collected.files, result.secretValues);
     const scanning = clock();
     let probing = 0;

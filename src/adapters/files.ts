@@ -6,6 +6,7 @@ import { ConfigurationError } from '../config/errors.js';
 import type { GitRepository } from './git.js';
 import { KUSTOMIZATION_FILES, kustomizationDirs } from './kustomize.js';
 import { MAX_FILE_BYTES, decodeFile, tooLarge } from './decode.js';
+import { judgeCandidate, readCandidate } from './candidates.js';
 import { within } from './links.js';
 import { pooled } from './pool.js';
 import { type HeldFile, type UnbuiltOutcome, unbuiltManifests } from './unbuilt.js';
@@ -20,6 +21,8 @@ export interface CollectOptions {
   paths: string[];
   include: string[];
   exclude: string[];
+  /** Called as files are read: how many so far, and how many of them were skipped (see `skipped`). */
+  onRead?: (read: number, skipped: number) => void;
 }
 
 export interface CollectedFiles {
@@ -33,6 +36,12 @@ export interface CollectedFiles {
   kustomizations: string[];
   errors: ScanError[];
   notices: ScanNotice[];
+  /**
+   * Files found by walking folders that provably hold no Kubernetes object (lock files, package manifests, data:
+   * see core/kubernetes-candidate.ts), left out of the scan and out of memory. Files named on the command line are
+   * always read.
+   */
+  skipped: number;
 }
 
 /** Files read at the same time: enough to keep the thread pool busy, few enough to bound open descriptors. */
@@ -90,26 +99,36 @@ export function selectPaths(
  */
 export async function collectFiles(options: CollectOptions): Promise<CollectedFiles> {
   const root = await realpath(resolve(options.root));
-  const result: CollectedFiles = { files: [], charts: [], kustomizations: [], errors: [], notices: [] };
+  const result: CollectedFiles = {
+    files: [],
+    charts: [],
+    kustomizations: [],
+    errors: [],
+    notices: [],
+    skipped: 0,
+  };
   const seen = new Set<string>();
 
   // Files are found first and read afterwards, several at a time: one at a time, the three file-system calls a file
   // takes (realpath, stat, read) each wait for a round trip through libuv's thread pool.
-  const found: Array<{ path: string; absolute: string }> = [];
+  const found: Array<{ path: string; absolute: string; explicit: boolean }> = [];
   const addFile = (absolute: string, explicit: boolean) => {
     const path = toPosix(relative(root, absolute));
     if (seen.has(path)) return;
     if (!explicit && (!matchesAny(path, options.include) || matchesAny(path, options.exclude))) return;
     seen.add(path);
-    found.push({ path, absolute });
+    found.push({ path, absolute, explicit });
   };
-  const readFound = async ({ path, absolute }: { path: string; absolute: string }) => {
+  let read = 0;
+  const readFound = async ({ path, absolute, explicit }: (typeof found)[number]) => {
     const real = await realpath(absolute);
     if (!within(root, real)) {
       return { file: path, message: 'links outside the scanned root; skipped' } satisfies ScanNotice;
     }
-    // Checked before reading, so a huge file is never loaded.
-    return (await stat(real)).size > MAX_FILE_BYTES ? tooLarge(path) : decodeFile(path, await readFile(real));
+    const outcome = await readCandidate(path, real, explicit);
+    if ('skipped' in outcome) result.skipped++;
+    options.onRead?.(++read, result.skipped);
+    return outcome;
   };
 
   // Files in chart and kustomization folders are their builds' to read; those no build reads are judged afterwards.
@@ -161,6 +180,7 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
     else addFile(real, true);
   }
   for (const outcome of await pooled(found, READ_CONCURRENCY, readFound)) {
+    if ('skipped' in outcome) continue;
     if ('text' in outcome) result.files.push(outcome);
     else if ('line' in outcome) result.errors.push(outcome);
     else result.notices.push(outcome);
@@ -191,13 +211,15 @@ export async function collectFromGit(
 ): Promise<CollectedFiles> {
   const { selected, charts, kustomizations, held } = selectPaths(await repo.listFiles(rev), include, exclude);
   const contents = await repo.readFiles(rev, selected);
-  const result: CollectedFiles = { files: [], charts, kustomizations, errors: [], notices: [] };
+  const result: CollectedFiles = { files: [], charts, kustomizations, errors: [], notices: [], skipped: 0 };
   for (const path of selected) {
     const buffer = contents.get(path);
     if (!buffer) continue;
-    const decoded = decodeFile(path, buffer);
-    if ('text' in decoded) result.files.push(decoded);
-    else result.errors.push(decoded);
+    // As in a checkout: the same files are left out wherever the head is read from.
+    const outcome = judgeCandidate(path, buffer, false);
+    if ('skipped' in outcome) result.skipped++;
+    else if ('text' in outcome) result.files.push(outcome);
+    else result.errors.push(outcome);
   }
   const wanted = [
     ...held.map((file) => file.path),

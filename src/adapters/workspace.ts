@@ -2,15 +2,23 @@ import type { ResolvedConfig } from '../config/config.js';
 import type { SecretFilter } from '../core/redact.js';
 import { mergeRenderedDuplicates } from '../core/duplicates.js';
 import { type ScanResult, scanFiles } from '../core/scan.js';
+import { workerScreen } from '../core/screen.js';
+import { plural } from '../core/words.js';
 import { type CollectedFiles, collectFiles } from './files.js';
 import { probeSummary, probeValues } from './probe.js';
 import { type RenderTools, renderCollected } from './render.js';
 import { learnSecretSources } from './secret-sources.js';
 
+/** What a scan reports as it goes, for a progress line: files read (and skipped), then documents read. */
+export interface ScanProgress {
+  files(read: number, skipped: number): void;
+  documents(read: number): void;
+}
+
 /**
  * A scan of a working tree, as the CLI and the Action's non-pull-request runs make it: collect the files, render
  * charts and overlays, scan everything together, point rendered findings at their sources and look for fixes at
- * the source. Progress lines go to `log`. `secrets` learns the secrets of everything read, and the findings, errors
+ * the source. Log lines go to `log`, counts as it goes to `progress`. `secrets` learns the secrets of everything read, and the findings, errors
  * and notices returned have been through it.
  */
 export async function scanWorkspace(
@@ -20,16 +28,32 @@ export async function scanWorkspace(
   tools: RenderTools,
   log: (line: string) => void,
   secrets: SecretFilter,
+  progress?: ScanProgress,
 ): Promise<{ collected: CollectedFiles; result: ScanResult }> {
   const clock = stopwatch();
-  const collected = await collectFiles({ root, paths, include: config.include, exclude: config.exclude });
+  const collected = await collectFiles({
+    root,
+    paths,
+    include: config.include,
+    exclude: config.exclude,
+    onRead: progress?.files,
+  });
   const collecting = clock();
+  if (collected.skipped > 0) {
+    log(
+      `Skipped ${plural(collected.skipped, 'file')} that cannot hold a Kubernetes object ` +
+        '(no `apiVersion` or no `kind` key in any spelling, or JSON without both at its top level).',
+    );
+  }
   // Before rendering: a failed render's error quotes what it read.
   await learnSecretSources(secrets, root, collected, config);
   const rendering = await renderCollected(collected, root, config, tools);
   const rendered = clock();
   if (rendering.log) log(rendering.log);
-  const result = scanFiles(collected.files, config);
+  const result = scanFiles(collected.files, config, undefined, {
+    screen: workerScreen,
+    onDocuments: progress?.documents,
+  });
   secrets.learnScan(collected.files, result.secretValues);
   const scanning = clock();
   let probing = 0;

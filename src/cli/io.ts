@@ -3,5 +3,6 @@ export interface CliIo {
   cwd: string;
   env: Record<string, string | undefined>;
   stdout: { write(text: string): unknown; isTTY?: boolean };
-  stderr: { write(text: string): unknown };
+  /** `isTTY`: a terminal, where a long scan shows a progress line. */
+  stderr: { write(text: string): unknown; isTTY?: boolean };
 }

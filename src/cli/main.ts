@@ -20,6 +20,7 @@ import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { parseCommandLine } from './arguments.js';
 import { runInit } from './init.js';
 import { reportTarget, writeReport } from './output.js';
+import { progressLine } from './progress.js';
 import type { CliIo } from './io.js';
 
 export type { CliIo };
@@ -61,7 +62,10 @@ export async function runCli(argv: string[], unfiltered: CliIo): Promise<number>
       write: (text: string) => unfiltered.stdout.write(secrets.redact(text)),
       isTTY: unfiltered.stdout.isTTY,
     },
-    stderr: { write: (text: string) => unfiltered.stderr.write(secrets.redact(text)) },
+    stderr: {
+      write: (text: string) => unfiltered.stderr.write(secrets.redact(text)),
+      isTTY: unfiltered.stderr.isTTY,
+    },
   };
   try {
     return await run(argv, io, secrets);
@@ -130,6 +134,7 @@ async function run(argv: string[], io: CliIo, secrets: SecretFilter): Promise<nu
   const failOn = (failOnFlag as typeof config.failOn | undefined) ?? config.failOn;
   const log: string[] = [];
   const tools = renderTools(io.env);
+  const progress = progressLine(io.stderr);
   let { collected, result } = await scanWorkspace(
     root,
     paths,
@@ -137,7 +142,8 @@ async function run(argv: string[], io: CliIo, secrets: SecretFilter): Promise<nu
     tools,
     (line) => log.push(line),
     secrets,
-  );
+    progress,
+  ).finally(progress.clear);
   if (values.fix) {
     // Plain files first, in passes until stable; then values files of charts, once, since their effect shows only
     // after rendering again.

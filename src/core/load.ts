@@ -43,6 +43,8 @@ export interface LoadOptions {
   fast?: boolean;
   /** Screens documents of kinds no rule reads, in another thread (see `screen.ts`). */
   screen?: ScreenFactory;
+  /** Called now and then with the number of documents read so far, for a progress line. */
+  onDocuments?: (documents: number) => void;
 }
 
 /** Decides, perhaps in another thread, which candidate documents are inert. */
@@ -146,11 +148,15 @@ export function loadFiles(
   const screen =
     candidates.length > 0 ? (options.screen?.(texts, Int32Array.from(taskFields)) ?? null) : null;
   let screened: number;
+  let read = 0;
   try {
     for (const plan of plans) {
       plan.chunks?.forEach(([from, to], chunk) => {
-        if (!plan.candidates.has(chunk)) plan.outcomes[chunk] = readChunk(plan, from, to);
+        if (plan.candidates.has(chunk)) return;
+        plan.outcomes[chunk] = readChunk(plan, from, to);
+        read += plan.outcomes[chunk].documents;
       });
+      options.onDocuments?.(read);
     }
     // Candidates last, from the end: a screen works from the start, so the two rarely meet.
     for (let task = candidates.length - 1; task >= 0; task--) {
@@ -193,11 +199,12 @@ function readChunk(plan: FilePlan, from: number, to: number): ChunkOutcome {
     tree = null;
   }
   if (tree === undefined) return NOTHING;
-  if (tree) return { documents: 1, inert: 0, errors: [], tree };
+  // Only objects are kept: the tree of anything else (a lock file, an OpenAPI description) is let go at once.
+  if (tree) return { documents: 1, inert: 0, errors: [], tree: isKubernetesObject(tree.value) ? tree : null };
   const errors: ScanError[] = [];
   const full = readFully(plan.file, plan.lines, from, to, errors);
   if (full === undefined) return NOTHING;
-  return { documents: 1, inert: 0, errors, tree: full };
+  return { documents: 1, inert: 0, errors, tree: full && isKubernetesObject(full.value) ? full : null };
 }
 
 /**

@@ -1,0 +1,142 @@
+/**
+ * Whole trees (issue 20.4): files found by walking a folder that provably hold no Kubernetes object are left out of
+ * the scan and out of memory, and counted; files the user names are always read; a broken file that may be a
+ * manifest is still an error, and a broken lock file is not. The skip decision itself is tested in
+ * kubernetes-candidate.test.ts.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { collectFiles, collectFromGit } from '../src/adapters/files.js';
+import type { GitRepository } from '../src/adapters/git.js';
+import { runCli } from '../src/cli/main.js';
+
+const POD =
+  'apiVersion: v1\nkind: Pod\nmetadata: {name: tool, namespace: ops}\nspec:\n  containers: [{name: c, image: x}]\n';
+const LOCK = `${JSON.stringify({ name: 'app', lockfileVersion: 3, packages: { 'node_modules/kind-of': { version: '6.0.3' } } }, null, 2)}\n`;
+const MB = 1024 * 1024;
+
+const folders: string[] = [];
+afterEach(() => {
+  for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function tree(files: Record<string, string | Buffer>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ktg-tree-'));
+  folders.push(dir);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+const collect = (root: string, paths: string[] = []) =>
+  collectFiles({ root, paths, include: ['**/*.yaml', '**/*.yml', '**/*.json'], exclude: [] });
+
+async function cli(args: string[], cwd: string) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, {
+    cwd,
+    env: {},
+    stdout: { write: (text: string) => (stdout += text), isTTY: false },
+    stderr: { write: (text: string) => (stderr += text) },
+  });
+  return { code, stdout, stderr };
+}
+
+describe('files that cannot hold a Kubernetes object', () => {
+  it('are skipped and counted when found in a folder, and their texts are not kept', async () => {
+    const root = tree({
+      'deploy/pod.yaml': POD,
+      'app/package-lock.json': LOCK,
+      'app/package.json': '{"name": "app", "version": "1.0.0"}\n',
+      'app/.vscode/settings.json': '{"editor.formatOnSave": true}\n',
+      '.github/workflows/ci.yml': 'on: push\njobs: {}\n',
+      'schema/pod.json': '{"properties": {"apiVersion": {}, "kind": {}}}\n',
+      'deploy/escaped.json': '{"apiVersion": "v1", "k\\u0069nd": "Pod", "metadata": {"name": "e"}}\n',
+    });
+    const collected = await collect(root);
+    expect(collected.files.map((file) => file.path)).toEqual(['deploy/escaped.json', 'deploy/pod.yaml']);
+    expect(collected.skipped).toBe(5);
+    expect(collected.errors).toEqual([]);
+  });
+
+  it('are read when named: an explicit path is always judged', async () => {
+    const root = tree({ 'app/package-lock.json': LOCK, 'broken.json': '{"name": [\n' });
+    const collected = await collect(root, ['app/package-lock.json', 'broken.json']);
+    expect(collected.files.map((file) => file.path).sort()).toEqual(['app/package-lock.json', 'broken.json']);
+    expect(collected.skipped).toBe(0);
+    const named = await cli(['scan', 'broken.json', '--format', 'json'], root);
+    expect(named.code).toBe(2);
+    const errors = JSON.parse(named.stdout).errors as Array<{ file: string }>;
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.every((error) => error.file === 'broken.json')).toBe(true);
+  });
+
+  it('keep the errors of broken files that may be manifests, and drop those of broken lock files', async () => {
+    const root = tree({
+      'deploy/broken.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: [x\n',
+      'deploy/duplicate.yaml': 'apiVersion: v1\nkind: Pod\nkind: Pod\nmetadata: {name: d}\n',
+      'app/package-lock.json': LOCK.slice(0, -20),
+      'app/pnpm-lock.yaml': "lockfileVersion: '9.0'\npackages:\n  a: 1\n  a: 2\n",
+    });
+    const result = await cli(['scan', '--format', 'json'], root);
+    expect(result.code).toBe(2);
+    // The JSON contract is unchanged: findings and errors, nothing else.
+    const report = JSON.parse(result.stdout);
+    expect(Object.keys(report)).toEqual(['findings', 'errors']);
+    expect(report.errors.map((error: { file: string }) => error.file).sort()).toEqual([
+      'deploy/broken.yaml',
+      'deploy/duplicate.yaml',
+    ]);
+    expect(result.stderr).toContain('Skipped 2 files that cannot hold a Kubernetes object');
+  });
+
+  it('keep the errors that are not about keys: binary content, and a manifest over the size limit', async () => {
+    const manifestHead = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\n`;
+    const root = tree({
+      'deploy/binary.json': Buffer.from([0x7b, 0x00, 0x7d]),
+      'deploy/big.yaml': manifestHead + `# ${'x'.repeat(80)}\n`.repeat(Math.ceil((21 * MB) / 83)),
+      'deploy/utf16.yaml': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(POD, 'utf16le')]),
+    });
+    const collected = await collect(root);
+    expect(collected.errors.map((error) => [error.file, error.message]).sort()).toEqual([
+      ['deploy/big.yaml', expect.stringMatching(/larger than 20 MiB/)],
+      ['deploy/binary.json', expect.stringMatching(/binary content/)],
+    ]);
+    expect(collected.files.map((file) => file.path)).toEqual(['deploy/utf16.yaml']);
+  }, 60_000);
+
+  it('skip a data file over the size limit that names no key, reading it a chunk at a time', async () => {
+    const record = `{"id": 1, "kind": "event", "label": "${'y'.repeat(60)}"},\n`;
+    const root = tree({
+      'data/records.json': `[\n${record.repeat(Math.ceil((30 * MB) / record.length))}{}]\n`,
+    });
+    const heapBefore = process.memoryUsage().heapUsed;
+    const collected = await collect(root);
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(10 * MB);
+    expect(collected.errors).toEqual([]);
+    expect(collected.skipped).toBe(1);
+    // Named, it is judged: too large to read.
+    const named = await collect(root, ['data/records.json']);
+    expect(named.errors[0]?.message).toMatch(/larger than 20 MiB/);
+  }, 60_000);
+
+  it('are skipped the same way when the head is read from git', async () => {
+    const contents = new Map([
+      ['deploy/pod.yaml', Buffer.from(POD)],
+      ['app/package-lock.json', Buffer.from(LOCK)],
+    ]);
+    const repo = {
+      listFiles: async () => [...contents.keys()],
+      readFiles: async (_rev: string, paths: string[]) =>
+        new Map(paths.filter((path) => contents.has(path)).map((path) => [path, contents.get(path)!])),
+    } as unknown as GitRepository;
+    const collected = await collectFromGit(repo, 'HEAD', ['**/*.yaml', '**/*.json'], []);
+    expect(collected.files.map((file) => file.path)).toEqual(['deploy/pod.yaml']);
+    expect(collected.skipped).toBe(1);
+  });
+});
