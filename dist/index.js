@@ -54725,7 +54725,7 @@ async function collectFiles(options) {
         kustomizations: [],
         errors: [],
         notices: [],
-        skipped: 0,
+        skipped: [],
     };
     const seen = new Set();
     // Files are found first and read afterwards, several at a time: one at a time, the three file-system calls a file
@@ -54748,8 +54748,8 @@ async function collectFiles(options) {
         }
         const outcome = await readCandidate(path, real, explicit);
         if ('skipped' in outcome)
-            result.skipped++;
-        options.onRead?.(++read, result.skipped);
+            result.skipped.push(path);
+        options.onRead?.(++read, result.skipped.length);
         return outcome;
     };
     // Files in chart and kustomization folders are their builds' to read; those no build reads are judged afterwards.
@@ -54837,7 +54837,7 @@ function addUnbuilt(result, unbuilt) {
 async function collectFromGit(repo, rev, include, exclude) {
     const { selected, charts, kustomizations, held } = selectPaths(await repo.listFiles(rev), include, exclude);
     const contents = await repo.readFiles(rev, selected);
-    const result = { files: [], charts, kustomizations, errors: [], notices: [], skipped: 0 };
+    const result = { files: [], charts, kustomizations, errors: [], notices: [], skipped: [] };
     for (const path of selected) {
         const buffer = contents.get(path);
         if (!buffer)
@@ -54845,7 +54845,7 @@ async function collectFromGit(repo, rev, include, exclude) {
         // As in a checkout: the same files are left out wherever the head is read from.
         const outcome = judgeCandidate(path, buffer, false);
         if ('skipped' in outcome)
-            result.skipped++;
+            result.skipped.push(path);
         else if ('text' in outcome)
             result.files.push(outcome);
         else
@@ -55184,6 +55184,7 @@ function gitBlobId(bytes) {
 
 
 
+
 /** Head files read one request each when the workspace holds other versions of them. */
 const MAX_HEAD_FILES_THROUGH_API = 50;
 /** The repository at the pull request's head: the workspace when it is checked out there, else git's objects. */
@@ -55213,10 +55214,13 @@ async function readHead(github, git, inputs, config, pr, files) {
     // Not the head, and git lacks it (a merge commit checked out one commit deep): each changed file is compared with
     // the head's by its blob id, and a differing one is read at the head through the API.
     const plain = new Map(collected.files.map((file, index) => [file.path, index]));
+    // Left out as holding no Kubernetes object in the workspace's version: the head's may hold one.
+    const skipped = new Set(collected.skipped);
     const inUnit = (path) => [...collected.charts, ...collected.kustomizations].some((dir) => dir === '' || path.startsWith(`${dir}/`));
     const differing = [];
     for (const file of files) {
-        if (file.status === 'removed' || (!plain.has(file.filename) && !inUnit(file.filename)))
+        const known = plain.has(file.filename) || skipped.has(file.filename) || inUnit(file.filename);
+        if (file.status === 'removed' || !known)
             continue;
         if ((await blobId(root, file.filename)) !== file.sha)
             differing.push(file);
@@ -55230,20 +55234,31 @@ async function readHead(github, git, inputs, config, pr, files) {
     let requests = 0;
     for (const file of differing) {
         const index = plain.get(file.filename);
-        if (index === undefined && !unjudged.has(file.filename))
+        const readable = index !== undefined || skipped.has(file.filename);
+        if (!readable && !unjudged.has(file.filename))
             continue; // its chart or overlay was read at the head
-        let text = null;
-        if (index !== undefined && requests < MAX_HEAD_FILES_THROUGH_API) {
+        let atHead = null;
+        if (readable && requests < MAX_HEAD_FILES_THROUGH_API) {
             requests += 1;
             const buffer = await getFileContent(github, pr.owner, pr.repo, file.filename, pr.headSha).catch((error) => {
                 info(`Cannot read ${logText(file.filename)} at the head: ${logText(permissionHint(error, 'contents: read'))}`);
                 return null;
             });
-            const decoded = buffer ? decodeFile(file.filename, buffer) : null;
-            text = decoded && 'text' in decoded ? decoded.text : null;
+            // Judged as a walked file is: left out when the head's version provably holds no object either.
+            atHead = buffer ? judgeCandidate(file.filename, buffer, false) : null;
         }
-        if (index !== undefined && text !== null) {
-            collected.files[index] = { ...collected.files[index], text };
+        if (atHead !== null && 'skipped' in atHead)
+            continue;
+        if (atHead !== null && 'message' in atHead) {
+            collected.errors.push(atHead); // the head's own version cannot be judged (binary, too large)
+            notAtHead.add(file.filename);
+            continue;
+        }
+        if (atHead !== null && 'text' in atHead) {
+            if (index !== undefined)
+                collected.files[index] = { ...collected.files[index], text: atHead.text };
+            else
+                collected.files.push(atHead);
             continue;
         }
         notAtHead.add(file.filename);
@@ -56022,8 +56037,8 @@ async function scanWorkspace(root, paths, config, tools, log, secrets, progress)
         onRead: progress?.files,
     });
     const collecting = clock();
-    if (collected.skipped > 0) {
-        log(`Skipped ${plural(collected.skipped, 'file')} that cannot hold a Kubernetes object ` +
+    if (collected.skipped.length > 0) {
+        log(`Skipped ${plural(collected.skipped.length, 'file')} that cannot hold a Kubernetes object ` +
             '(no `apiVersion` or no `kind` key in any spelling, or JSON without both at its top level).');
     }
     // Before rendering: a failed render's error quotes what it read.

@@ -2,7 +2,8 @@
  * The Action right on every push (issue 19), end to end through the bundled Action and the fake GitHub: lines after an
  * autofix commit, comments GitHub shows as outdated, a plain merge-commit checkout, and files with CRLF line endings.
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/config.js';
 import { autofix } from '../../src/core/autofix.js';
@@ -159,6 +160,44 @@ describe('a plain actions/checkout (the merge commit, one commit deep)', () => {
     expect(annotated).toEqual(
       placesIn('deploy/app.yaml', head, ['automount-token', 'default-service-account']),
     );
+  });
+});
+
+describe('a plain actions/checkout whose merge leaves a changed file without Kubernetes objects', () => {
+  const dirs: string[] = [];
+  const disposals: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+    for (const dispose of disposals.splice(0)) await dispose();
+  });
+
+  it("judges the head's version, which holds one, read through the API", async () => {
+    const hardened = WORKER.replace(
+      '      containers:',
+      '      automountServiceAccountToken: false\n      containers:',
+    );
+    const scenario = await pullRequestScenario({
+      base: { 'deploy/app.yaml': hardened },
+      // The pull request turns the token on; the base branch (later) drops the object's first lines, so the merge
+      // spells no `apiVersion` and is left out of the scan as holding no object.
+      head: { 'deploy/app.yaml': WORKER },
+      baseAfterBranch: { 'deploy/app.yaml': hardened.split('\n').slice(2).join('\n') },
+      serveContents: true,
+    });
+    disposals.push(scenario.dispose);
+    const workspace = mergeCheckout(scenario.repo);
+    dirs.push(workspace);
+    const { fake } = scenario;
+    const run = await runAction({ workspace, eventPath: scenario.eventPath, apiUrl: fake.url, inputs: {} });
+    expect(fake.violations).toEqual([]);
+    expect(readFileSync(join(workspace, 'deploy/app.yaml'), 'utf8')).not.toContain('apiVersion');
+    const annotated = fake.checkRuns[0]!.annotations.map(
+      (annotation) => `${annotation.title!.split(' ')[0]}:${annotation.start_line}-${annotation.end_line}`,
+    ).sort();
+    expect(annotated).toEqual(
+      placesIn('deploy/app.yaml', WORKER, ['automount-token', 'default-service-account']),
+    );
+    expect(fake.checkRuns[0]!.conclusion, run.stdout).toBe('failure');
   });
 });
 

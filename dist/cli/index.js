@@ -12012,7 +12012,7 @@ async function collectFiles(options) {
         kustomizations: [],
         errors: [],
         notices: [],
-        skipped: 0,
+        skipped: [],
     };
     const seen = new Set();
     // Files are found first and read afterwards, several at a time: one at a time, the three file-system calls a file
@@ -12035,8 +12035,8 @@ async function collectFiles(options) {
         }
         const outcome = await readCandidate(path, real, explicit);
         if ('skipped' in outcome)
-            result.skipped++;
-        options.onRead?.(++read, result.skipped);
+            result.skipped.push(path);
+        options.onRead?.(++read, result.skipped.length);
         return outcome;
     };
     // Files in chart and kustomization folders are their builds' to read; those no build reads are judged afterwards.
@@ -12124,7 +12124,7 @@ function addUnbuilt(result, unbuilt) {
 async function collectFromGit(repo, rev, include, exclude) {
     const { selected, charts, kustomizations, held } = selectPaths(await repo.listFiles(rev), include, exclude);
     const contents = await repo.readFiles(rev, selected);
-    const result = { files: [], charts, kustomizations, errors: [], notices: [], skipped: 0 };
+    const result = { files: [], charts, kustomizations, errors: [], notices: [], skipped: [] };
     for (const path of selected) {
         const buffer = contents.get(path);
         if (!buffer)
@@ -12132,7 +12132,7 @@ async function collectFromGit(repo, rev, include, exclude) {
         // As in a checkout: the same files are left out wherever the head is read from.
         const outcome = judgeCandidate(path, buffer, false);
         if ('skipped' in outcome)
-            result.skipped++;
+            result.skipped.push(path);
         else if ('text' in outcome)
             result.files.push(outcome);
         else
@@ -12744,8 +12744,8 @@ async function scanWorkspace(root, paths, config, tools, log, secrets, progress)
         onRead: progress?.files,
     });
     const collecting = clock();
-    if (collected.skipped > 0) {
-        log(`Skipped ${plural(collected.skipped, 'file')} that cannot hold a Kubernetes object ` +
+    if (collected.skipped.length > 0) {
+        log(`Skipped ${plural(collected.skipped.length, 'file')} that cannot hold a Kubernetes object ` +
             '(no `apiVersion` or no `kind` key in any spelling, or JSON without both at its top level).');
     }
     // Before rendering: a failed render's error quotes what it read.

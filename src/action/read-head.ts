@@ -8,7 +8,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
-import { type CollectedFiles, collectFiles, collectFromGit, decodeFile } from '../adapters/files.js';
+import { judgeCandidate } from '../adapters/candidates.js';
+import { type CollectedFiles, collectFiles, collectFromGit } from '../adapters/files.js';
 import type { GitRepository } from '../adapters/git.js';
 import type { GitHub } from '../api/client.js';
 import { getFileContent } from '../api/contents.js';
@@ -81,13 +82,16 @@ export async function readHead(
   // Not the head, and git lacks it (a merge commit checked out one commit deep): each changed file is compared with
   // the head's by its blob id, and a differing one is read at the head through the API.
   const plain = new Map(collected.files.map((file, index) => [file.path, index]));
+  // Left out as holding no Kubernetes object in the workspace's version: the head's may hold one.
+  const skipped = new Set(collected.skipped);
   const inUnit = (path: string) =>
     [...collected.charts, ...collected.kustomizations].some(
       (dir) => dir === '' || path.startsWith(`${dir}/`),
     );
   const differing: PullFile[] = [];
   for (const file of files) {
-    if (file.status === 'removed' || (!plain.has(file.filename) && !inUnit(file.filename))) continue;
+    const known = plain.has(file.filename) || skipped.has(file.filename) || inUnit(file.filename);
+    if (file.status === 'removed' || !known) continue;
     if ((await blobId(root, file.filename)) !== file.sha) differing.push(file);
   }
   if (differing.length === 0) {
@@ -101,9 +105,10 @@ export async function readHead(
   let requests = 0;
   for (const file of differing) {
     const index = plain.get(file.filename);
-    if (index === undefined && !unjudged.has(file.filename)) continue; // its chart or overlay was read at the head
-    let text: string | null = null;
-    if (index !== undefined && requests < MAX_HEAD_FILES_THROUGH_API) {
+    const readable = index !== undefined || skipped.has(file.filename);
+    if (!readable && !unjudged.has(file.filename)) continue; // its chart or overlay was read at the head
+    let atHead: ReturnType<typeof judgeCandidate> | null = null;
+    if (readable && requests < MAX_HEAD_FILES_THROUGH_API) {
       requests += 1;
       const buffer = await getFileContent(github, pr.owner, pr.repo, file.filename, pr.headSha).catch(
         (error: unknown) => {
@@ -113,11 +118,18 @@ export async function readHead(
           return null;
         },
       );
-      const decoded = buffer ? decodeFile(file.filename, buffer) : null;
-      text = decoded && 'text' in decoded ? decoded.text : null;
+      // Judged as a walked file is: left out when the head's version provably holds no object either.
+      atHead = buffer ? judgeCandidate(file.filename, buffer, false) : null;
     }
-    if (index !== undefined && text !== null) {
-      collected.files[index] = { ...collected.files[index]!, text };
+    if (atHead !== null && 'skipped' in atHead) continue;
+    if (atHead !== null && 'message' in atHead) {
+      collected.errors.push(atHead); // the head's own version cannot be judged (binary, too large)
+      notAtHead.add(file.filename);
+      continue;
+    }
+    if (atHead !== null && 'text' in atHead) {
+      if (index !== undefined) collected.files[index] = { ...collected.files[index]!, text: atHead.text };
+      else collected.files.push(atHead);
       continue;
     }
     notAtHead.add(file.filename);

@@ -39,9 +39,9 @@ export interface CollectedFiles {
   /**
    * Files found by walking folders that provably hold no Kubernetes object (lock files, package manifests, data:
    * see core/kubernetes-candidate.ts), left out of the scan and out of memory. Files named on the command line are
-   * always read.
+   * always read. Their paths (a pull request's changed files among them are read at its head if the checkout is not).
    */
-  skipped: number;
+  skipped: string[];
 }
 
 /** Files read at the same time: enough to keep the thread pool busy, few enough to bound open descriptors. */
@@ -105,7 +105,7 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
     kustomizations: [],
     errors: [],
     notices: [],
-    skipped: 0,
+    skipped: [],
   };
   const seen = new Set<string>();
 
@@ -126,8 +126,8 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
       return { file: path, message: 'links outside the scanned root; skipped' } satisfies ScanNotice;
     }
     const outcome = await readCandidate(path, real, explicit);
-    if ('skipped' in outcome) result.skipped++;
-    options.onRead?.(++read, result.skipped);
+    if ('skipped' in outcome) result.skipped.push(path);
+    options.onRead?.(++read, result.skipped.length);
     return outcome;
   };
 
@@ -211,13 +211,13 @@ export async function collectFromGit(
 ): Promise<CollectedFiles> {
   const { selected, charts, kustomizations, held } = selectPaths(await repo.listFiles(rev), include, exclude);
   const contents = await repo.readFiles(rev, selected);
-  const result: CollectedFiles = { files: [], charts, kustomizations, errors: [], notices: [], skipped: 0 };
+  const result: CollectedFiles = { files: [], charts, kustomizations, errors: [], notices: [], skipped: [] };
   for (const path of selected) {
     const buffer = contents.get(path);
     if (!buffer) continue;
     // As in a checkout: the same files are left out wherever the head is read from.
     const outcome = judgeCandidate(path, buffer, false);
-    if ('skipped' in outcome) result.skipped++;
+    if ('skipped' in outcome) result.skipped.push(path);
     else if ('text' in outcome) result.files.push(outcome);
     else result.errors.push(outcome);
   }

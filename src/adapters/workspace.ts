@@ -39,9 +39,9 @@ export async function scanWorkspace(
     onRead: progress?.files,
   });
   const collecting = clock();
-  if (collected.skipped > 0) {
+  if (collected.skipped.length > 0) {
     log(
-      `Skipped ${plural(collected.skipped, 'file')} that cannot hold a Kubernetes object ` +
+      `Skipped ${plural(collected.skipped.length, 'file')} that cannot hold a Kubernetes object ` +
         '(no `apiVersion` or no `kind` key in any spelling, or JSON without both at its top level).',
     );
   }
