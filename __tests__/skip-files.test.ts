@@ -119,7 +119,7 @@ describe('files that cannot hold a Kubernetes object', () => {
     const collected = await collect(root);
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(10 * MB);
     expect(collected.errors).toEqual([]);
-    expect(collected.skipped).toBe(1);
+    expect(collected.skipped).toEqual(['data/records.json']);
     // Named, it is judged: too large to read.
     const named = await collect(root, ['data/records.json']);
     expect(named.errors[0]?.message).toMatch(/larger than 20 MiB/);
@@ -137,6 +137,26 @@ describe('files that cannot hold a Kubernetes object', () => {
     } as unknown as GitRepository;
     const collected = await collectFromGit(repo, 'HEAD', ['**/*.yaml', '**/*.json'], []);
     expect(collected.files.map((file) => file.path)).toEqual(['deploy/pod.yaml']);
-    expect(collected.skipped).toBe(1);
+    expect(collected.skipped).toEqual(['app/package-lock.json']);
+  });
+
+  it('are read from git a batch at a time, every file of every batch judged', async () => {
+    const contents = new Map<string, Buffer>();
+    for (let index = 0; index < 1201; index++) {
+      contents.set(`deploy/pod-${index}.yaml`, Buffer.from(POD.replace('name: tool', `name: tool-${index}`)));
+      contents.set(`app/${index}/package.json`, Buffer.from('{"name": "app"}\n'));
+    }
+    const batches: number[] = [];
+    const repo = {
+      listFiles: async () => [...contents.keys()],
+      readFiles: async (_rev: string, paths: string[]) => {
+        batches.push(paths.length);
+        return new Map(paths.filter((path) => contents.has(path)).map((path) => [path, contents.get(path)!]));
+      },
+    } as unknown as GitRepository;
+    const collected = await collectFromGit(repo, 'HEAD', ['**/*.yaml', '**/*.json'], []);
+    expect(collected.files).toHaveLength(1201);
+    expect(collected.skipped).toHaveLength(1201);
+    expect(Math.max(...batches)).toBeLessThanOrEqual(500);
   });
 });

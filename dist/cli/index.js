@@ -11966,6 +11966,8 @@ function holdsCompleteObjects(text) {
 
 
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
+/** Files read from git's objects in one `git cat-file` run. */
+const GIT_READ_BATCH = 500;
 /** Files read at the same time: enough to keep the thread pool busy, few enough to bound open descriptors. */
 const READ_CONCURRENCY = 16;
 function files_toPosix(path) {
@@ -12123,20 +12125,24 @@ function addUnbuilt(result, unbuilt) {
 /** The files to scan at a git revision, read from the object store (the working tree may hold another commit). */
 async function collectFromGit(repo, rev, include, exclude) {
     const { selected, charts, kustomizations, held } = selectPaths(await repo.listFiles(rev), include, exclude);
-    const contents = await repo.readFiles(rev, selected);
     const result = { files: [], charts, kustomizations, errors: [], notices: [], skipped: [] };
-    for (const path of selected) {
-        const buffer = contents.get(path);
-        if (!buffer)
-            continue;
-        // As in a checkout: the same files are left out wherever the head is read from.
-        const outcome = judgeCandidate(path, buffer, false);
-        if ('skipped' in outcome)
-            result.skipped.push(path);
-        else if ('text' in outcome)
-            result.files.push(outcome);
-        else
-            result.errors.push(outcome);
+    // A batch at a time, so the bytes of files that hold no object are let go before the next are read.
+    for (let start = 0; start < selected.length; start += GIT_READ_BATCH) {
+        const batch = selected.slice(start, start + GIT_READ_BATCH);
+        const contents = await repo.readFiles(rev, batch);
+        for (const path of batch) {
+            const buffer = contents.get(path);
+            if (!buffer)
+                continue;
+            // As in a checkout: the same files are left out wherever the head is read from.
+            const outcome = judgeCandidate(path, buffer, false);
+            if ('skipped' in outcome)
+                result.skipped.push(path);
+            else if ('text' in outcome)
+                result.files.push(outcome);
+            else
+                result.errors.push(outcome);
+        }
     }
     const wanted = [
         ...held.map((file) => file.path),
