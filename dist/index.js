@@ -35713,7 +35713,7 @@ module.exports = {
 /* harmony import */ var js_yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3243);
 /* harmony import */ var _kubernetes_scalars_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3367);
 /* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4146);
-/* harmony import */ var _tree_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5563);
+/* harmony import */ var _tree_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9805);
 /**
  * Documents of kinds no rule reads (CRDs, Services, ConfigMaps: often half of a repository's bytes) are only counted:
  * which ones are, and the test that decides it.
@@ -36476,23 +36476,25 @@ function exemptionFor(finding, exemptions) {
 
 /***/ }),
 
-/***/ 5563:
+/***/ 9805:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Bl: () => (/* binding */ readFast),
-/* harmony export */   SM: () => (/* binding */ readsDifferently),
-/* harmony export */   X$: () => (/* binding */ treeOfParsed)
-/* harmony export */ });
-/* harmony import */ var js_yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3243);
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8815);
-/* harmony import */ var _kubernetes_scalars_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3367);
 
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Bl: () => (/* binding */ readFast),
+  SM: () => (/* binding */ readsDifferently),
+  X$: () => (/* binding */ treeOfParsed)
+});
 
-
-/** The reason the fast reader stopped: the document goes the full way. */
-class NotModelled extends Error {
-}
+// EXTERNAL MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
+var js_yaml = __nccwpck_require__(3243);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+// EXTERNAL MODULE: ./src/core/kubernetes-scalars.ts
+var kubernetes_scalars = __nccwpck_require__(3367);
+;// CONCATENATED MODULE: ./src/core/yaml-text.ts
+/** Small scans over YAML text that both tree producers and the fast reader's checks share. */
 const SPACE = 0x20;
 const TAB = 0x09;
 const LF = 0x0a;
@@ -36533,6 +36535,73 @@ function skipSpaces(text, position) {
         at++;
     return at;
 }
+/** The 0-based column of `position`: its distance from the start of its line. */
+function columnOf(text, position) {
+    return position - (text.lastIndexOf('\n', position - 1) + 1);
+}
+
+;// CONCATENATED MODULE: ./src/core/plain-lines.ts
+/**
+ * Plain scalars folded over several lines, the way kubectl and kustomize write long arguments:
+ *
+ *     args:
+ *     - /bin/cp /usr/local/bin/argocd /var/run/argocd/argocd && /bin/ln -sf /var/run/argocd/argocd
+ *       /var/run/argocd/argocd-cmp-server
+ *
+ * YAML continues such a scalar on each following line indented deeper than the block collection that holds it; one
+ * line break between two lines reads as a space, each blank line as a line break. js-yaml folds the same way but
+ * decides where the scalar ends by its own indentation rules, which differ from YAML's at the top level and in flow
+ * collections. The fast reader keeps only scalars both parsers read alike: in a block collection, every continuation
+ * line deeper than that collection, and not a key (YAML keys are one line). Anything else goes the full way.
+ */
+
+/**
+ * Whether the plain scalar at [start, end) of `source`, which spans lines, is one the fast reader models. `opened` are
+ * the nodes around it, innermost last, with the positions where js-yaml opened them.
+ */
+function foldedPlainModelled(source, start, end, opened) {
+    const column = enclosingColumn(source, start, opened);
+    if (column < 0)
+        return false;
+    if (source.charCodeAt(skipSpaces(source, end)) === COLON)
+        return false;
+    for (let at = source.indexOf('\n', start); at !== -1 && at < end; at = source.indexOf('\n', at + 1)) {
+        let first = at + 1;
+        while (source.charCodeAt(first) === SPACE)
+            first++;
+        const code = source.charCodeAt(first);
+        if (code === LF || code === CR)
+            continue;
+        if (code === HASH || first - (at + 1) <= column)
+            return false;
+    }
+    return true;
+}
+/**
+ * The column of the block collection holding the node at `start`, or -1 when it is not in one (a top-level scalar) or
+ * is in a flow collection. js-yaml opens a node more than once where it looks for a mapping first; those openings
+ * start where the node does and are passed over.
+ */
+function enclosingColumn(source, start, opened) {
+    for (let index = opened.length - 1; index >= 0; index--) {
+        const at = skipSeparation(source, opened[index].open);
+        if (at === start)
+            continue;
+        const code = source.charCodeAt(at);
+        return code === 0x7b /* { */ || code === 0x5b /* [ */ ? -1 : columnOf(source, at);
+    }
+    return -1;
+}
+
+;// CONCATENATED MODULE: ./src/core/tree.ts
+
+
+
+
+
+/** The reason the fast reader stopped: the document goes the full way. */
+class NotModelled extends Error {
+}
 function styleAt(text, start) {
     switch (text[start]) {
         case '"':
@@ -36557,6 +36626,10 @@ function readFast(text, start, end) {
     const source = text.slice(start, end);
     if (readsDifferently(source))
         return null;
+    // Blank lines and comments only (a licence header before the first marker): no document, as for the `yaml` package;
+    // js-yaml would read a null document.
+    if (skipSeparation(source, 0) === source.length)
+        return undefined;
     const stack = [];
     let root;
     const listener = (type, state) => {
@@ -36565,7 +36638,7 @@ function readFast(text, start, end) {
             return;
         }
         const event = stack.pop();
-        close(source, event, state);
+        tree_close(source, event, state, stack);
         const parent = stack[stack.length - 1];
         if (!parent)
             root = event;
@@ -36576,7 +36649,7 @@ function readFast(text, start, end) {
     };
     let value;
     try {
-        value = (0,js_yaml__WEBPACK_IMPORTED_MODULE_0__/* .load */ .Hh)(source, { schema: _kubernetes_scalars_js__WEBPACK_IMPORTED_MODULE_2__/* .KUBERNETES_SCHEMA */ .dq, listener });
+        value = (0,js_yaml/* load */.Hh)(source, { schema: kubernetes_scalars/* KUBERNETES_SCHEMA */.dq, listener });
     }
     catch (error) {
         if (error instanceof NotModelled)
@@ -36604,7 +36677,7 @@ function emptyScalar(source, at) {
     return { kind: 'scalar', start: position, end: position, value: null, style: 'plain' };
 }
 /** Completes `event` from js-yaml's state at the node's end. */
-function close(source, event, state) {
+function tree_close(source, event, state, stack) {
     if (state.kind === null)
         return;
     const result = state.result;
@@ -36619,9 +36692,13 @@ function close(source, event, state) {
     if (state.kind === 'scalar') {
         const style = styleAt(source, start);
         const end = style === 'double' || style === 'single' ? position : trimBack(source, position, start);
-        // A plain or quoted scalar over several lines: js-yaml takes continuation lines indented less than YAML requires;
-        // and a comment glued to a closing quote, which YAML rejects.
-        if (style !== 'literal' && style !== 'folded' && source.lastIndexOf('\n', end - 1) >= start) {
+        // A quoted scalar over several lines: js-yaml takes continuation lines indented less than YAML requires; plain
+        // ones only where both parsers end them alike (see plain-lines.ts). And a comment glued to a closing quote, which
+        // YAML rejects.
+        if (style !== 'literal' &&
+            style !== 'folded' &&
+            source.lastIndexOf('\n', end - 1) >= start &&
+            (style !== 'plain' || !foldedPlainModelled(source, start, end, stack))) {
             throw new NotModelled();
         }
         if ((style === 'double' || style === 'single') && source.charCodeAt(end) === HASH)
@@ -36745,17 +36822,17 @@ function treeOfParsed(doc, text, offset, value, bounds) {
 function convert(node, text, offset) {
     const range = node.range;
     const start = range[0] + offset;
-    if ((0,yaml__WEBPACK_IMPORTED_MODULE_1__/* .isScalar */ .jn)(node)) {
+    if ((0,dist/* isScalar */.jn)(node)) {
         const style = styleOf(node.type);
         const end = style === 'literal' || style === 'folded'
             ? trimBack(text, range[1] + offset, start)
             : range[1] + offset;
         return { kind: 'scalar', start, end, value: node.value, style };
     }
-    if ((0,yaml__WEBPACK_IMPORTED_MODULE_1__/* .isMap */ .jh)(node)) {
+    if ((0,dist/* isMap */.jh)(node)) {
         const items = node.items.map((pair) => {
             // A merge key (`<<`) is read as a symbol: it names no field, so like a complex key it is never matched.
-            const named = (0,yaml__WEBPACK_IMPORTED_MODULE_1__/* .isScalar */ .jn)(pair.key) && typeof pair.key.value !== 'symbol';
+            const named = (0,dist/* isScalar */.jn)(pair.key) && typeof pair.key.value !== 'symbol';
             const key = named ? convert(pair.key, text, offset) : null;
             const value = pair.value
                 ? convert(pair.value, text, offset)
@@ -36765,8 +36842,8 @@ function convert(node, text, offset) {
         const end = node.flow ? range[1] + offset : (items[items.length - 1]?.value.end ?? start);
         return { kind: 'map', start, end, flow: Boolean(node.flow), items };
     }
-    if ((0,yaml__WEBPACK_IMPORTED_MODULE_1__/* .isSeq */ .oP)(node)) {
-        const items = node.items.map((item) => (0,yaml__WEBPACK_IMPORTED_MODULE_1__/* .isPair */ .tO)(item) || item === null
+    if ((0,dist/* isSeq */.oP)(node)) {
+        const items = node.items.map((item) => (0,dist/* isPair */.tO)(item) || item === null
             ? { kind: 'opaque', start, end: start }
             : convert(item, text, offset));
         const end = node.flow ? range[1] + offset : (items[items.length - 1]?.end ?? start);
@@ -40454,8 +40531,8 @@ function mergedKeys(doc, node, depth) {
     return keys;
 }
 
-// EXTERNAL MODULE: ./src/core/tree.ts
-var core_tree = __nccwpck_require__(5563);
+// EXTERNAL MODULE: ./src/core/tree.ts + 2 modules
+var core_tree = __nccwpck_require__(9805);
 ;// CONCATENATED MODULE: ./src/core/arrays.ts
 /**
  * Array helpers that hold for any length. `target.push(...items)` and `Math.max(...values)` pass every element as an

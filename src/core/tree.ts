@@ -1,6 +1,8 @@
 import { load as loadFast } from 'js-yaml';
 import { type Document, type Node as YamlNode, isMap, isPair, isScalar, isSeq } from 'yaml';
 import { KUBERNETES_SCHEMA } from './kubernetes-scalars.js';
+import { foldedPlainModelled } from './plain-lines.js';
+import { COLON, HASH, skipSeparation, skipSpaces, trimBack } from './yaml-text.js';
 
 /**
  * The shape of a YAML document with the offsets of every node in the file's text: what findings are located with and
@@ -73,45 +75,6 @@ export interface TreeDocument {
 /** The reason the fast reader stopped: the document goes the full way. */
 class NotModelled extends Error {}
 
-const SPACE = 0x20;
-const TAB = 0x09;
-const LF = 0x0a;
-const CR = 0x0d;
-const HASH = 0x23;
-const COLON = 0x3a;
-
-function isBlank(code: number): boolean {
-  return code === SPACE || code === TAB || code === LF || code === CR;
-}
-
-/** Past spaces, line breaks and comment lines: where the next node's content starts. */
-function skipSeparation(text: string, position: number): number {
-  let at = position;
-  for (;;) {
-    const code = text.charCodeAt(at);
-    if (isBlank(code)) at++;
-    else if (code === HASH && (at === 0 || isBlank(text.charCodeAt(at - 1)))) {
-      const next = text.indexOf('\n', at);
-      if (next === -1) return text.length;
-      at = next + 1;
-    } else return at;
-  }
-}
-
-/** Back over spaces and line breaks: just after the last character before `position`. */
-function trimBack(text: string, position: number, floor: number): number {
-  let at = position;
-  while (at > floor && isBlank(text.charCodeAt(at - 1))) at--;
-  return at;
-}
-
-/** Past spaces and tabs on the same line. */
-function skipSpaces(text: string, position: number): number {
-  let at = position;
-  while (text.charCodeAt(at) === SPACE || text.charCodeAt(at) === TAB) at++;
-  return at;
-}
-
 function styleAt(text: string, start: number): ScalarStyle {
   switch (text[start]) {
     case '"':
@@ -156,6 +119,9 @@ const EMPTY = Symbol('empty');
 export function readFast(text: string, start: number, end: number): TreeDocument | null | undefined {
   const source = text.slice(start, end);
   if (readsDifferently(source)) return null;
+  // Blank lines and comments only (a licence header before the first marker): no document, as for the `yaml` package;
+  // js-yaml would read a null document.
+  if (skipSeparation(source, 0) === source.length) return undefined;
   const stack: Event[] = [];
   let root: Event | undefined;
   const listener = (type: 'open' | 'close', state: JsYamlState) => {
@@ -164,7 +130,7 @@ export function readFast(text: string, start: number, end: number): TreeDocument
       return;
     }
     const event = stack.pop()!;
-    close(source, event, state);
+    close(source, event, state, stack);
     const parent = stack[stack.length - 1];
     if (!parent) root = event;
     else if (parent.children) parent.children.push(event);
@@ -199,7 +165,7 @@ function emptyScalar(source: string, at: number): TreeScalar {
 }
 
 /** Completes `event` from js-yaml's state at the node's end. */
-function close(source: string, event: Event, state: JsYamlState): void {
+function close(source: string, event: Event, state: JsYamlState, stack: readonly Event[]): void {
   if (state.kind === null) return;
   const result = state.result;
   event.result = result;
@@ -212,9 +178,15 @@ function close(source: string, event: Event, state: JsYamlState): void {
   if (state.kind === 'scalar') {
     const style = styleAt(source, start);
     const end = style === 'double' || style === 'single' ? position : trimBack(source, position, start);
-    // A plain or quoted scalar over several lines: js-yaml takes continuation lines indented less than YAML requires;
-    // and a comment glued to a closing quote, which YAML rejects.
-    if (style !== 'literal' && style !== 'folded' && source.lastIndexOf('\n', end - 1) >= start) {
+    // A quoted scalar over several lines: js-yaml takes continuation lines indented less than YAML requires; plain
+    // ones only where both parsers end them alike (see plain-lines.ts). And a comment glued to a closing quote, which
+    // YAML rejects.
+    if (
+      style !== 'literal' &&
+      style !== 'folded' &&
+      source.lastIndexOf('\n', end - 1) >= start &&
+      (style !== 'plain' || !foldedPlainModelled(source, start, end, stack))
+    ) {
       throw new NotModelled();
     }
     if ((style === 'double' || style === 'single') && source.charCodeAt(end) === HASH)
