@@ -36904,7 +36904,7 @@ function useEnvironmentCopy() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9755);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5340);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3337);
 
 
 
@@ -36921,7 +36921,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5340:
+/***/ 3337:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41984,21 +41984,150 @@ function sameFix(a, b) {
 var external_node_util_ = __nccwpck_require__(7975);
 // EXTERNAL MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
 var js_yaml = __nccwpck_require__(3243);
+;// CONCATENATED MODULE: ./src/core/fix-check.ts
+
+
+
+
+
+/**
+ * The check every fix passes before it is offered: the edited document is parsed again, by the parser that read the
+ * original, and must equal the original with exactly the intended change.
+ */
+// `logLevel: 'error'`: yaml's warnings go to the process's stderr and quote the source (a Secret's, say).
+const fix_check_PARSE_OPTIONS = {
+    ...kubernetes_scalars/* KUBERNETES_PARSE_OPTIONS */.Ez,
+    uniqueKeys: true,
+    prettyErrors: false,
+    logLevel: 'error',
+};
+const fix_check_MAX_ALIAS_COUNT = 1000;
+/**
+ * Whether the document edited by `edits` parses to exactly the original with `mutate` applied to the container at
+ * `path` (from the object), and nothing else: no other field, no other document, no comment turned into content.
+ */
+function editReadsAs(object, edits, path, mutate) {
+    const text = object.file.text;
+    const { start, end } = object.doc;
+    if (edits.some((edit) => edit.start < start || edit.end > end))
+        return false;
+    const original = text.slice(start, end);
+    const shifted = edits.map((edit) => ({ ...edit, start: edit.start - start, end: edit.end - start }));
+    const edited = applyEdits(original, shifted);
+    const expected = copiedAlong(object.doc.value, [...object.basePath, ...path]);
+    if (expected === undefined || !mutate(expected.container))
+        return false;
+    return object.doc.fast ? readsQuicklyAs(edited, expected.root) : readsFullyAs(edited, expected.root);
+}
+/**
+ * `root` with each container on `path` copied, the rest shared: the last container can then be changed without
+ * touching the document's data, at the cost of a few objects rather than a copy of the whole document. Undefined when
+ * `path` does not lead to a container.
+ */
+function copiedAlong(root, path) {
+    if (root === null || typeof root !== 'object')
+        return undefined;
+    const top = shallowCopy(root);
+    let container = top;
+    for (const segment of path) {
+        const next = container[segment];
+        if (next === null || typeof next !== 'object')
+            return undefined;
+        container = container[segment] = shallowCopy(next);
+    }
+    return { root: top, container };
+}
+function shallowCopy(value) {
+    if (Array.isArray(value))
+        return [...value];
+    // Own properties one by one: a key named `__proto__` stays a key, and the prototype stays the original's.
+    const copy = Object.create(Object.getPrototypeOf(value));
+    for (const key of Object.keys(value)) {
+        Object.defineProperty(copy, key, {
+            value: value[key],
+            writable: true,
+            enumerable: true,
+            configurable: true,
+        });
+    }
+    return copy;
+}
+/**
+ * The check for a document js-yaml read: the edited text is read by the same parser and schema. Both sides come from
+ * one parser, so "did the edit change exactly the intended field" has the same answer as with the full parser, at a
+ * seventh of the cost.
+ */
+function readsQuicklyAs(edited, expected) {
+    try {
+        const documents = (0,js_yaml/* loadAll */.gh)(edited, null, { schema: kubernetes_scalars/* KUBERNETES_SCHEMA */.dq });
+        return documents.length === 1 && sameData(documents[0], expected);
+    }
+    catch {
+        return false;
+    }
+}
+/** The check for a document the `yaml` package read, with that parser, which expands aliases with a limit. */
+function readsFullyAs(edited, expected) {
+    const docs = (0,dist/* parseAllDocuments */.hR)(edited, fix_check_PARSE_OPTIONS);
+    if (!Array.isArray(docs) || docs.length !== 1 || docs[0].errors.length > 0)
+        return false;
+    try {
+        return (0,external_node_util_.isDeepStrictEqual)(docs[0].toJS({ maxAliasCount: fix_check_MAX_ALIAS_COUNT }), expected);
+    }
+    catch {
+        return false;
+    }
+}
+/** Values of fixes are a handful of texts (`false`, `true`, a name): each is parsed once. */
+const parsedValues = new Map();
+function parseValue(valueText) {
+    if (parsedValues.has(valueText))
+        return parsedValues.get(valueText);
+    const value = (0,dist/* parse */.qg)(valueText, fix_check_PARSE_OPTIONS);
+    // Only plain values are kept: an object would be shared by every fix that inserts it.
+    if (typeof value !== 'object' || value === null)
+        parsedValues.set(valueText, value);
+    return value;
+}
+/**
+ * `isDeepStrictEqual` for what js-yaml builds (plain objects, arrays, scalars, dates), several times faster on it;
+ * anything else is left to `isDeepStrictEqual`.
+ */
+function sameData(a, b) {
+    if (Object.is(a, b))
+        return true;
+    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
+        return false;
+    if (Array.isArray(a)) {
+        if (!Array.isArray(b) || a.length !== b.length)
+            return false;
+        for (let index = 0; index < a.length; index++)
+            if (!sameData(a[index], b[index]))
+                return false;
+        return true;
+    }
+    const prototype = Object.getPrototypeOf(a);
+    if (prototype !== Object.getPrototypeOf(b) || Array.isArray(b))
+        return false;
+    if (prototype !== Object.prototype)
+        return (0,external_node_util_.isDeepStrictEqual)(a, b);
+    const left = a;
+    const right = b;
+    const keys = Object.keys(left);
+    if (keys.length !== Object.keys(right).length)
+        return false;
+    for (const key of keys)
+        if (!Object.hasOwn(right, key) || !sameData(left[key], right[key]))
+            return false;
+    return true;
+}
+
 ;// CONCATENATED MODULE: ./src/core/fix.ts
 
 
 
 
 
-
-// `logLevel: 'error'`: yaml's warnings go to the process's stderr and quote the source (a Secret's, say).
-const fix_PARSE_OPTIONS = {
-    ...kubernetes_scalars/* KUBERNETES_PARSE_OPTIONS */.Ez,
-    uniqueKeys: true,
-    prettyErrors: false,
-    logLevel: 'error',
-};
-const fix_MAX_ALIAS_COUNT = 1000;
 function newlineOf(text) {
     return text.includes('\r\n') ? '\r\n' : '\n';
 }
@@ -42053,103 +42182,11 @@ function lineFixOf(text, edits) {
     }
     return toLineFix(text, edits, (position) => lines.linePos(position).line);
 }
-/** Walks to the container at `path` in plain data, or undefined. */
-function containerAt(root, path) {
-    let current = root;
-    for (const segment of path) {
-        if (current === null || typeof current !== 'object')
-            return undefined;
-        current = current[segment];
-    }
-    return current;
-}
-/**
- * Builds the fix when the edited document parses to exactly the original with `mutate` applied to the object,
- * and nothing else: no other field, no other document, no comment turned into content.
- */
-function verifiedFix(object, edits, mutate) {
-    const text = object.file.text;
-    const { start, end } = object.doc;
-    if (edits.some((edit) => edit.start < start || edit.end > end))
-        return null;
-    const original = text.slice(start, end);
-    const shifted = edits.map((edit) => ({ ...edit, start: edit.start - start, end: edit.end - start }));
-    const edited = applyEdits(original, shifted);
-    const expected = structuredClone(object.doc.value);
-    const target = containerAt(expected, object.basePath);
-    if (target === null || typeof target !== 'object' || !mutate(target))
-        return null;
-    const verdict = object.doc.fast ? readsQuicklyAs(edited, expected) : readsFullyAs(edited, expected);
-    return verdict ? toLineFix(text, edits, (offset) => object.lines.linePos(offset).line) : null;
-}
-/**
- * The check for a document js-yaml read: the edited text is read by the same parser and schema. Both sides come from
- * one parser, so "did the edit change exactly the intended field" has the same answer as with the full parser, at a
- * seventh of the cost.
- */
-function readsQuicklyAs(edited, expected) {
-    try {
-        const documents = (0,js_yaml/* loadAll */.gh)(edited, null, { schema: kubernetes_scalars/* KUBERNETES_SCHEMA */.dq });
-        return documents.length === 1 && sameData(documents[0], expected);
-    }
-    catch {
-        return false;
-    }
-}
-/** The check for a document the `yaml` package read, with that parser, which expands aliases with a limit. */
-function readsFullyAs(edited, expected) {
-    const docs = (0,dist/* parseAllDocuments */.hR)(edited, fix_PARSE_OPTIONS);
-    if (!Array.isArray(docs) || docs.length !== 1 || docs[0].errors.length > 0)
-        return false;
-    try {
-        return (0,external_node_util_.isDeepStrictEqual)(docs[0].toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }), expected);
-    }
-    catch {
-        return false;
-    }
-}
-/** Values of fixes are a handful of texts (`false`, `true`, a name): each is parsed once. */
-const parsedValues = new Map();
-function parseValue(valueText) {
-    if (parsedValues.has(valueText))
-        return parsedValues.get(valueText);
-    const value = (0,dist/* parse */.qg)(valueText, fix_PARSE_OPTIONS);
-    // Only plain values are kept: an object would be shared by every fix that inserts it.
-    if (typeof value !== 'object' || value === null)
-        parsedValues.set(valueText, value);
-    return value;
-}
-/**
- * `isDeepStrictEqual` for what js-yaml builds (plain objects, arrays, scalars, dates), several times faster on it;
- * anything else is left to `isDeepStrictEqual`.
- */
-function sameData(a, b) {
-    if (Object.is(a, b))
-        return true;
-    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
-        return false;
-    if (Array.isArray(a)) {
-        if (!Array.isArray(b) || a.length !== b.length)
-            return false;
-        for (let index = 0; index < a.length; index++)
-            if (!sameData(a[index], b[index]))
-                return false;
-        return true;
-    }
-    const prototype = Object.getPrototypeOf(a);
-    if (prototype !== Object.getPrototypeOf(b) || Array.isArray(b))
-        return false;
-    if (prototype !== Object.prototype)
-        return (0,external_node_util_.isDeepStrictEqual)(a, b);
-    const left = a;
-    const right = b;
-    const keys = Object.keys(left);
-    if (keys.length !== Object.keys(right).length)
-        return false;
-    for (const key of keys)
-        if (!Object.hasOwn(right, key) || !sameData(left[key], right[key]))
-            return false;
-    return true;
+/** The fix of `edits` when they change exactly what `mutate` does to the container at `path` (see `editReadsAs`). */
+function verifiedFix(object, edits, path, mutate) {
+    return editReadsAs(object, edits, path, mutate)
+        ? toLineFix(object.file.text, edits, (offset) => object.lines.linePos(offset).line)
+        : null;
 }
 /** How the keys of a map are written: quoted like JSON, single-quoted, or plain. */
 function keyQuote(key) {
@@ -42165,9 +42202,8 @@ function setMapEntry(object, mapPath, key, valueText, position) {
     if (map?.kind !== 'map' || map.items.length === 0)
         return null;
     const value = parseValue(valueText);
-    const mutate = (root) => {
-        const container = containerAt(root, mapPath);
-        if (container === null || typeof container !== 'object' || Array.isArray(container))
+    const mutate = (container) => {
+        if (Array.isArray(container))
             return false;
         container[key] = value;
         return true;
@@ -42177,7 +42213,7 @@ function setMapEntry(object, mapPath, key, valueText, position) {
         const node = existing.value;
         if (node.kind !== 'scalar')
             return null;
-        return verifiedFix(object, [{ start: node.start, end: node.end, text: valueText }], mutate);
+        return verifiedFix(object, [{ start: node.start, end: node.end, text: valueText }], mapPath, mutate);
     }
     let anchor;
     if (position === 'last')
@@ -42187,7 +42223,7 @@ function setMapEntry(object, mapPath, key, valueText, position) {
     const edit = map.flow
         ? flowInsert(object, map, key, valueText, anchor)
         : blockInsert(object, map, key, valueText, anchor);
-    return edit ? verifiedFix(object, [edit], mutate) : null;
+    return edit ? verifiedFix(object, [edit], mapPath, mutate) : null;
 }
 function blockInsert(object, map, key, valueText, anchor) {
     const text = object.file.text;
@@ -42260,9 +42296,8 @@ function renameKey(object, path, newKey) {
     if (!key)
         return null;
     const quote = keyQuote(key);
-    return verifiedFix(object, [{ start: key.start, end: key.end, text: `${quote}${newKey}${quote}` }], (root) => {
-        const container = containerAt(root, parentPath);
-        if (!container || !(oldKey in container) || newKey in container)
+    return verifiedFix(object, [{ start: key.start, end: key.end, text: `${quote}${newKey}${quote}` }], parentPath, (container) => {
+        if (!(oldKey in container) || newKey in container)
             return false;
         container[newKey] = container[oldKey];
         delete container[oldKey];
@@ -42307,9 +42342,8 @@ function removeEntry(object, path) {
         const next = text.indexOf('\n', lineEnd);
         edit = { start, end: next === -1 ? text.length : next + 1, text: '' };
     }
-    return verifiedFix(object, [edit], (root) => {
-        const container = containerAt(root, parentPath);
-        if (!container || !(name in container))
+    return verifiedFix(object, [edit], parentPath, (container) => {
+        if (!(name in container))
             return false;
         delete container[name];
         return true;
@@ -42321,10 +42355,7 @@ function replaceScalar(object, path, valueText) {
     if (node?.kind !== 'scalar')
         return null;
     const value = parseValue(valueText);
-    return verifiedFix(object, [{ start: node.start, end: node.end, text: valueText }], (root) => {
-        const container = containerAt(root, path.slice(0, -1));
-        if (container === null || typeof container !== 'object')
-            return false;
+    return verifiedFix(object, [{ start: node.start, end: node.end, text: valueText }], path.slice(0, -1), (container) => {
         container[path[path.length - 1]] = value;
         return true;
     });
@@ -42350,15 +42381,15 @@ function appendDocument(object, documentText) {
     const regionEnd = Math.max(object.doc.end, lineEndOf(text, end));
     const region = text.slice(object.doc.start, regionEnd);
     const at = end - object.doc.start;
-    const before = (0,dist/* parseAllDocuments */.hR)(region, fix_PARSE_OPTIONS);
-    const after = (0,dist/* parseAllDocuments */.hR)(`${region.slice(0, at)}${edit.text}${region.slice(at)}`, fix_PARSE_OPTIONS);
+    const before = (0,dist/* parseAllDocuments */.hR)(region, fix_check_PARSE_OPTIONS);
+    const after = (0,dist/* parseAllDocuments */.hR)(`${region.slice(0, at)}${edit.text}${region.slice(at)}`, fix_check_PARSE_OPTIONS);
     if (!Array.isArray(before) || !Array.isArray(after) || before.length !== 1 || after.length !== 2)
         return null;
     if ([...before, ...after].some((doc) => doc.errors.length > 0))
         return null;
     try {
-        const expected = [before[0].toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }), parseValue(documentText)];
-        const actual = after.map((doc) => doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }));
+        const expected = [before[0].toJS({ maxAliasCount: fix_check_MAX_ALIAS_COUNT }), parseValue(documentText)];
+        const actual = after.map((doc) => doc.toJS({ maxAliasCount: fix_check_MAX_ALIAS_COUNT }));
         if (!(0,external_node_util_.isDeepStrictEqual)(actual, expected))
             return null;
     }
@@ -43874,6 +43905,24 @@ const automountToken = {
     meta: metaOf('automount-token'),
     check(context) {
         const { model } = context;
+        // What a stolen token of each account carries, worked out once an account: copies of one install in a namespace
+        // share an account, and each would otherwise read every copy's bindings (workloads × bindings).
+        const privilegedRbac = new Map();
+        const privilegedRbacOf = (namespace, account) => {
+            const key = (0,core_model/* nsKey */.Pv)(namespace, account);
+            if (privilegedRbac.has(key))
+                return privilegedRbac.get(key);
+            // A binding declared in two files (alternative installs) is one grant to a reader.
+            const described = new Set();
+            for (const grant of context.rbac.grantsToServiceAccount(namespace, account)) {
+                if (grant.privilege)
+                    described.add(`${describeGrant(grant)} (${grant.privilege.reasons.join(', ')})`);
+            }
+            const grants = [...described].slice(0, 3).join('; ');
+            const text = described.size === 0 ? null : `${grants}${described.size > 3 ? '; …' : ''}`;
+            privilegedRbac.set(key, text);
+            return text;
+        };
         for (const workload of model.workloads) {
             const decision = effectiveAutomount(model, workload, context.settings.assumeUnresolvedMounts);
             // A pod spec whose own value the API server refuses is not created: invalid-automount-value reports that.
@@ -43886,9 +43935,7 @@ const automountToken = {
                 continue;
             const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
             const account = workload.serviceAccountName;
-            const privileged = context.rbac
-                .grantsToServiceAccount(namespace, account)
-                .filter((grant) => grant.privilege);
+            const privileged = privilegedRbacOf(namespace, account);
             const isDefault = account === 'default';
             const names = automount_token_quoted(volumes.map((volume) => volume.name));
             const parts = decision.mounts
@@ -43904,13 +43951,8 @@ const automountToken = {
                 parts.push(`Its pod spec carries ${names}, the token volume Kubernetes adds itself (a manifest exported from a cluster) and ` +
                     'reuses as the automounted token, so `automountServiceAccountToken: false` alone would leave the token mounted.');
             }
-            if (privileged.length > 0) {
-                // A binding declared in two files (alternative installs) is one grant to a reader.
-                const described = [
-                    ...new Set(privileged.map((grant) => `${describeGrant(grant)} (${grant.privilege.reasons.join(', ')})`)),
-                ];
-                const grants = described.slice(0, 3).join('; ');
-                parts.push(`A stolen token carries privileged RBAC: ${grants}${described.length > 3 ? '; …' : ''}.`);
+            if (privileged !== null) {
+                parts.push(`A stolen token carries privileged RBAC: ${privileged}.`);
             }
             else if (isDefault) {
                 parts.push('It is the shared identity of every pod in the namespace that names no other.');
@@ -43937,7 +43979,7 @@ const automountToken = {
             context.report({
                 resource: workload.resource,
                 path: decision.mounts ? workload.podSpecPath : volumes[0].path,
-                severity: isDefault || privileged.length > 0 ? 'high' : undefined,
+                severity: isDefault || privileged !== null ? 'high' : undefined,
                 message: parts.join(' '),
                 ...(client === null ? {} : { apiClient: client }),
                 // `false` alone leaves a `kube-api-access-*` volume mounted: no fix claims to remove a token it leaves.
@@ -51680,6 +51722,7 @@ function automountValueRefs(template, line) {
 
 
 
+
 /**
  * Sets `keyPath` to `valueText` (a plain YAML scalar) in a values file: a scalar already there is replaced; a key the
  * file lacks is added, with the parent maps it lacks, at block indentation. Null when no safe edit exists (a flow map
@@ -51689,7 +51732,7 @@ function setValue(path, text, keyPath, valueText) {
     if (keyPath.length === 0)
         return null;
     const lines = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { ...fix_PARSE_OPTIONS, lineCounter: lines });
+    const doc = (0,dist/* parseDocument */.Tp)(text, { ...fix_check_PARSE_OPTIONS, lineCounter: lines });
     if (doc.errors.length > 0)
         return null;
     const edit = values_fix_replaceScalar(doc, keyPath, valueText) ?? insertKey(doc, text, keyPath, valueText);
@@ -51821,17 +51864,17 @@ function commentedKeyLine(text, from, to, indent, key) {
 }
 function verified(doc, text, edit, keyPath, valueText) {
     try {
-        const expected = (doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }) ?? {});
+        const expected = (doc.toJS({ maxAliasCount: fix_check_MAX_ALIAS_COUNT }) ?? {});
         let container = expected;
         for (const key of keyPath.slice(0, -1)) {
             if (container[key] === undefined || container[key] === null)
                 container[key] = {};
             container = container[key];
         }
-        container[keyPath[keyPath.length - 1]] = (0,dist/* parseDocument */.Tp)(valueText, fix_PARSE_OPTIONS).toJS();
-        const edited = (0,dist/* parseDocument */.Tp)(text.slice(0, edit.start) + edit.text + text.slice(edit.end), fix_PARSE_OPTIONS);
+        container[keyPath[keyPath.length - 1]] = (0,dist/* parseDocument */.Tp)(valueText, fix_check_PARSE_OPTIONS).toJS();
+        const edited = (0,dist/* parseDocument */.Tp)(text.slice(0, edit.start) + edit.text + text.slice(edit.end), fix_check_PARSE_OPTIONS);
         return (edited.errors.length === 0 &&
-            (0,external_node_util_.isDeepStrictEqual)(edited.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }), expected));
+            (0,external_node_util_.isDeepStrictEqual)(edited.toJS({ maxAliasCount: fix_check_MAX_ALIAS_COUNT }), expected));
     }
     catch {
         return false;
