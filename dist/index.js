@@ -35713,7 +35713,7 @@ module.exports = {
 /* harmony import */ var js_yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3243);
 /* harmony import */ var _kubernetes_scalars_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3367);
 /* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4146);
-/* harmony import */ var _tree_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9805);
+/* harmony import */ var _tree_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7761);
 /**
  * Documents of kinds no rule reads (CRDs, Services, ConfigMaps: often half of a repository's bytes) are only counted:
  * which ones are, and the test that decides it.
@@ -36476,7 +36476,7 @@ function exemptionFor(finding, exemptions) {
 
 /***/ }),
 
-/***/ 9805:
+/***/ 7761:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36493,6 +36493,117 @@ var js_yaml = __nccwpck_require__(3243);
 var dist = __nccwpck_require__(8815);
 // EXTERNAL MODULE: ./src/core/kubernetes-scalars.ts
 var kubernetes_scalars = __nccwpck_require__(3367);
+;// CONCATENATED MODULE: ./src/core/packed-tree.ts
+const STYLES = ['plain', 'single', 'double', 'literal', 'folded'];
+/** The first number of a node: its style when a scalar, else MAP or SEQ, with FLOW for a flow collection. */
+const MAP = 8;
+const SEQ = 16;
+const FLOW = 32;
+/**
+ * The document [start, end) of a file, read by the fast reader: `contents` has offsets into the document's own text,
+ * which starts at `start` in the file.
+ */
+function packedDocument(contents, value, start, end) {
+    const layout = [];
+    const keys = [];
+    pack(contents, start, layout, keys);
+    return new PackedDocument(start, end, value, Int32Array.from(layout), keys);
+}
+/**
+ * The last documents unpacked, most recent last. Rules ask for a document's nodes several times in a row (a fix, then
+ * the finding's lines), rarely after they have moved on; a tree kept only here is garbage soon after, so a scan holds
+ * the trees of a few documents at a time rather than those of every document with a finding.
+ */
+const RECENT = 8;
+const recent = [];
+class PackedDocument {
+    start;
+    end;
+    value;
+    fast = true;
+    #layout;
+    #keys;
+    constructor(start, end, value, layout, keys) {
+        this.start = start;
+        this.end = end;
+        this.value = value;
+        this.#layout = layout;
+        this.#keys = keys;
+    }
+    /** The tree, unpacked anew when it is not among the last few: nodes are compared by offsets, never by identity. */
+    get contents() {
+        for (let index = recent.length - 1; index >= 0; index--) {
+            if (recent[index].document === this)
+                return recent[index].contents;
+        }
+        const contents = unpack(this.#layout, this.#keys, this.value);
+        if (recent.push({ document: this, contents }) > RECENT)
+            recent.shift();
+        return contents;
+    }
+}
+function pack(node, by, layout, keys) {
+    if (node.kind === 'scalar') {
+        layout.push(STYLES.indexOf(node.style), node.start + by, node.end + by);
+    }
+    else if (node.kind === 'map') {
+        layout.push(MAP | (node.flow ? FLOW : 0), node.start + by, node.end + by, node.items.length);
+        for (const { key, value } of node.items) {
+            // The fast reader keeps only string keys (anything else goes the full way).
+            layout.push(STYLES.indexOf(key.style), key.start + by, key.end + by);
+            keys.push(key.value);
+            pack(value, by, layout, keys);
+        }
+    }
+    else if (node.kind === 'seq') {
+        layout.push(SEQ | (node.flow ? FLOW : 0), node.start + by, node.end + by, node.items.length);
+        for (const item of node.items)
+            pack(item, by, layout, keys);
+    }
+    else {
+        throw new Error('the fast reader never reads an alias');
+    }
+}
+function unpack(layout, keys, value) {
+    let at = 0;
+    let keyIndex = 0;
+    const scalar = (scalarValue) => {
+        const node = {
+            kind: 'scalar',
+            start: layout[at + 1],
+            end: layout[at + 2],
+            value: scalarValue,
+            style: STYLES[layout[at]],
+        };
+        at += 3;
+        return node;
+    };
+    const read = (data) => {
+        const tag = layout[at];
+        if ((tag & (MAP | SEQ)) === 0)
+            return scalar(data);
+        const [start, end, count] = [layout[at + 1], layout[at + 2], layout[at + 3]];
+        const flow = (tag & FLOW) !== 0;
+        at += 4;
+        if (tag & MAP) {
+            const record = data;
+            const items = [];
+            for (let index = 0; index < count; index++) {
+                const name = keys[keyIndex++];
+                const key = scalar(name);
+                items.push({ key, value: read(record[name]) });
+            }
+            return { kind: 'map', start, end, flow, items };
+        }
+        const list = data;
+        const items = [];
+        for (let index = 0; index < count; index++)
+            items.push(read(list[index]));
+        return { kind: 'seq', start, end, flow, items };
+    };
+    return read(value);
+}
+
 ;// CONCATENATED MODULE: ./src/core/yaml-text.ts
 /** Small scans over YAML text that both tree producers and the fast reader's checks share. */
 const SPACE = 0x20;
@@ -36599,6 +36710,7 @@ function enclosingColumn(source, start, opened) {
 
 
 
+
 /** The reason the fast reader stopped: the document goes the full way. */
 class NotModelled extends Error {
 }
@@ -36661,8 +36773,7 @@ function readFast(text, start, end) {
     if (!root || root.result !== value)
         return null;
     const contents = root.node ?? emptyScalar(source, root.open);
-    shift(contents, start);
-    return { start, end, contents, value, fast: true };
+    return packedDocument(contents, value, start, end);
 }
 /**
  * Text the two parsers are known to read differently, found by the differential tests: js-yaml takes tabs where YAML
@@ -36791,23 +36902,6 @@ function mappingOf(source, children, result, start, flow, position) {
 function valueAfter(source, key) {
     const colon = skipSpaces(source, key.end);
     return emptyScalar(source, colon + 1);
-}
-function shift(node, by) {
-    if (by === 0)
-        return;
-    node.start += by;
-    node.end += by;
-    if (node.kind === 'map') {
-        for (const pair of node.items) {
-            if (pair.key)
-                shift(pair.key, by);
-            shift(pair.value, by);
-        }
-    }
-    else if (node.kind === 'seq') {
-        for (const item of node.items)
-            shift(item, by);
-    }
 }
 /**
  * The tree of a document the `yaml` package parsed from `text.slice(offset, ...)`: every range moved by `offset`.
@@ -40531,8 +40625,8 @@ function mergedKeys(doc, node, depth) {
     return keys;
 }
 
-// EXTERNAL MODULE: ./src/core/tree.ts + 2 modules
-var core_tree = __nccwpck_require__(9805);
+// EXTERNAL MODULE: ./src/core/tree.ts + 3 modules
+var core_tree = __nccwpck_require__(7761);
 ;// CONCATENATED MODULE: ./src/core/arrays.ts
 /**
  * Array helpers that hold for any length. `target.push(...items)` and `Math.max(...values)` pass every element as an
