@@ -341,6 +341,22 @@ describe('the fast reader agrees with the full parser', () => {
     expect(readFast('# c\n{}\n', 0, 6)?.value).toEqual({});
   });
 
+  it('keeps trees packed: the same tree however often and in whatever order documents are looked at', () => {
+    const text = Array.from({ length: 12 }, (_, index) =>
+      DEPLOYMENT.replace('name: web', `name: web-${index}`),
+    ).join('---\n');
+    const objects = load(text).objects;
+    expect(objects).toHaveLength(12);
+    const first = objects.map((object) => structuredClone(object.doc.contents));
+    // Past the few kept unpacked, in reverse and again: each tree is unpacked anew and equal to the first reading.
+    for (const object of [...objects].reverse())
+      expect(object.doc.contents).toStrictEqual(first[objects.indexOf(object)]);
+    for (const [index, object] of objects.entries()) {
+      expect(object.doc.contents).toStrictEqual(first[index]);
+      expect(object.doc.contents).toBe(object.doc.contents);
+    }
+  });
+
   it('gives up on a document rather than mislead: a merge key found as a value of the wrong key', () => {
     // js-yaml reads `? <<` in a block map as a plain key; the `yaml` package merges it. Only the full reading counts.
     const text =
