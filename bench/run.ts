@@ -5,6 +5,7 @@
  *   npm run bench -- --sizes 20000 --runs 3
  *   npm run bench -- --corpora real    # the real-world corpus only (`generated,real` by default)
  *   npm run bench -- --peers none      # kube-token-guard and the parse floor only (`--peers kube-score`: that one)
+ *   npm run bench -- --baseline ../old/dist/cli/index.js   # another build beside this one, in the same run
  *
  * Two corpora: `generated` (bench/generate-corpus.ts) and `real`, the install manifests of the test fixtures
  * repeated, a Namespace per copy (real files fall back to the full reader more often, and carry Namespace fixes).
@@ -30,6 +31,7 @@ const GOBIN = join(ROOT, '.tools', 'bin');
 const CLI = join(ROOT, 'dist', 'cli', 'index.js');
 const OWN = 'kube-token-guard';
 const FLOOR = 'js-yaml parse floor (read + loadAll)';
+const BASELINE = 'kube-token-guard, baseline build (--baseline)';
 
 interface Peer {
   name: string;
@@ -96,6 +98,7 @@ function main(): void {
       runs: { type: 'string', default: '5' },
       corpora: { type: 'string', default: 'generated,real' },
       peers: { type: 'string' },
+      baseline: { type: 'string' },
     },
   });
   const sizes = values.sizes.split(',').map(Number);
@@ -124,6 +127,13 @@ function main(): void {
       { tool: OWN, command: process.execPath, args: [CLI, 'scan', folder, '--fail-on', 'none'] },
       { tool: FLOOR, command: process.execPath, args: [join(ROOT, 'bench', 'parse-floor.mjs'), folder] },
     ];
+    if (values.baseline !== undefined) {
+      commands.push({
+        tool: BASELINE,
+        command: process.execPath,
+        args: [values.baseline, 'scan', folder, '--fail-on', 'none'],
+      });
+    }
     for (const { peer, install } of peers) {
       if (install.ok) {
         commands.push({ tool: peer.name, command: install.path, args: peer.args(folder, files) });
@@ -200,7 +210,7 @@ function measureInTurn(
       measurement.wallMs.push(performance.now() - started);
       if (result.error) throw result.error;
       // Peers exit non-zero when they find something; ours is told not to (`--fail-on none`), the floor never does.
-      if (result.status !== 0 && (tool === OWN || tool === FLOOR))
+      if (result.status !== 0 && [OWN, FLOOR, BASELINE].includes(tool))
         throw new Error(`${tool} failed: ${result.stderr?.toString().slice(-2000)}`);
       if (timeBinary) {
         const kb = Number(readFileSync(usage, 'utf8').trim().split('\n').pop());
