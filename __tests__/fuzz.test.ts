@@ -68,7 +68,15 @@ const containerArb = fc.record(
     name: fc.constantFrom('app', 'sidecar'),
     image: fc.constantFrom('nginx:1.27', 'busybox'),
     env: fc.uniqueArray(envArb, { minLength: 1, maxLength: 2, selector: (variable) => variable.name }),
-    args: fc.array(fc.constantFrom('--a', '-b=c', 'd e'), { minLength: 1, maxLength: 2 }),
+    args: fc.array(
+      fc.constantFrom(
+        '--a',
+        '-b=c',
+        'd e',
+        '/bin/cp /usr/local/bin/tool /var/run/tool && /bin/ln -sf /var/run/tool',
+      ),
+      { minLength: 1, maxLength: 2 },
+    ),
   },
   { requiredKeys: ['name', 'image'] },
 );
@@ -304,6 +312,10 @@ interface Style {
   /** Seeds the choices made node by node (mixed quoting, where comments go, key order). */
   seed: number;
   shuffleKeys: boolean;
+  /** Long plain scalars folded over lines at this width, as kubectl writes them (0: never). */
+  lineWidth: 0 | 24 | 40;
+  /** A comment-only chunk before the first document (a licence header), and one after the last. */
+  headerComment: boolean;
 }
 
 const styleArb: fc.Arbitrary<Style> = fc.record({
@@ -321,6 +333,8 @@ const styleArb: fc.Arbitrary<Style> = fc.record({
   jsonIndent: fc.constantFrom(0, 2, 4),
   seed: fc.integer({ min: 0, max: 0x7fffffff }),
   shuffleKeys: fc.boolean(),
+  lineWidth: fc.constantFrom(0, 0, 24, 40),
+  headerComment: fc.boolean(),
 });
 
 /** A small deterministic generator (mulberry32), so one style seed always writes the same text. */
@@ -371,7 +385,11 @@ function toYaml(value: unknown, style: Style, next: () => number): string {
       if (key !== 'key' && typeof node.value === 'string') node.type = pick();
     },
   });
-  return doc.toString({ indent: style.indent, indentSeq: style.indentSeq, lineWidth: 0 });
+  return doc.toString({
+    indent: style.indent,
+    indentSeq: style.indentSeq,
+    lineWidth: style.lineWidth,
+  });
 }
 
 function render(objects: Json[], style: Style, path: string): SourceFile {
@@ -385,7 +403,8 @@ function render(objects: Json[], style: Style, path: string): SourceFile {
   } else {
     const documents = style.list ? [list] : values;
     text = documents.map((value) => toYaml(value, style, next)).join('---\n');
-    if (style.startMarker) text = `---\n${text}`;
+    if (style.startMarker || style.headerComment) text = `---\n${text}`;
+    if (style.headerComment) text = `# Licensed under the terms\n#\n${text}---\n# end of file\n`;
   }
   if (style.crlf) text = text.replace(/\n/g, '\r\n');
   if (!style.finalNewline) text = text.replace(/\r?\n$/, '');
@@ -665,6 +684,7 @@ const mutationArb = fc.record({
     '[',
     '- ',
     '\n',
+    '\n      ',
     '\t',
     '"',
     "'",

@@ -309,6 +309,12 @@ describe.skipIf(ORACLE_MISSING)(because(ORACLE_MISSING, 'hostile documents'), ()
       `${BINDING}s: &s [{kind: ServiceAccount, name: default, namespace: n}]\nsubjects: *s\nroleRef: {kind: ClusterRole, name: edit}\n`,
       `${serviceAccount('')}--- # comment\n${BINDING}${SUBJECTS}roleRef: {kind: ClusterRole, name: edit}\n`,
       serviceAccount('automountServiceAccountToken: false\n').replace(/\n/g, '\r\n'),
+      // Plain scalars folded over lines (kubectl's and kustomize's long arguments), and comment-only chunks.
+      serviceAccount(
+        'labels:\n  a: one  \n    two\n\n\n    three # c\n  b: a#b\n   c\nsecrets:\n- one\n  two\n',
+      ),
+      serviceAccount('secrets:\n- name: one\n\n    two\n- - x\n    y\n').replace(/\n/g, '\r\n'),
+      `# licence\n#\n---\n${serviceAccount('')}---\n# only a comment\n---\n${serviceAccount('')}---\n# end\n`,
     ]);
   });
 });

@@ -14,6 +14,7 @@ import { applyFixes } from '../src/core/apply.js';
 import { isInert } from '../src/core/inert.js';
 import { type LoadResult, loadDocuments, loadFiles } from '../src/core/load.js';
 import { scanFiles } from '../src/core/scan.js';
+import { readFast } from '../src/core/tree.js';
 import type { SourceFile } from '../src/core/types.js';
 import { generateCorpus } from '../bench/generate-corpus.js';
 import { comparable, expectFullReadingAgrees } from './fast-reader.js';
@@ -216,6 +217,22 @@ describe('the fast reader agrees with the full parser', () => {
     ['a byte order mark and multi-byte text', `\ufeff${DEPLOYMENT.replace('nginx', '"ngïnx 🚢"')}`],
     ['a scalar and a list as documents', `just text\n---\n- a\n- b\n---\n${DEPLOYMENT}`],
     ['no final newline', DEPLOYMENT.trimEnd()],
+    [
+      'plain scalars folded over lines, as kubectl writes long arguments',
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n      containers:\n      - args:\n        - /bin/cp /usr/local/bin/argocd /var/run/argocd/argocd && /bin/ln -sf /var/run/argocd/argocd\n          /var/run/argocd/argocd-cmp-server\n        - --one\n         two\n        command: [sh]\n        name: a\n',
+    ],
+    [
+      'folded plain scalars indented every way, with blank lines, comments after, trailing spaces and #',
+      'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n  annotations:\n    a: one\n     two\n            three\n    b: one  \n      two  \n    c: one\n\n      two\n\n\n      three\n    d: one\n      two # a comment\n    e: a#b\n      c#d  # comment\n    f: one\n      two\n    # a comment line after\n    g: one\n      - two\n      [three] {four} "five" \'six\' &seven *eight !nine |ten >eleven\n    h: 1\n      2\n    i: "yes"\n    j: yes\n      no\n  labels:\n    k: one\n\n      two\n\n    l: x\nsecrets:\n- name: one\n   two\n- one\n two\n- - one\n   two\n',
+    ],
+    [
+      'folded plain scalars with CRLF line ends',
+      'apiVersion: v1\r\nkind: ServiceAccount\r\nmetadata:\r\n  name: a\r\n  annotations:\r\n    a: one  \r\n      two\r\n\r\n      three\r\n',
+    ],
+    [
+      'comment-only chunks at the start, between documents and at the end',
+      `# Copyright\n#\n# licence text\n---\n${DEPLOYMENT}---\n# only comments\n\n  # indented\n---\n---\n${DEPLOYMENT}---\n# trailer\n`,
+    ],
   ];
   for (const [name, text] of modelled) {
     it(`reads ${name} itself, with the same result`, () => {
@@ -239,8 +256,29 @@ describe('the fast reader agrees with the full parser', () => {
     ],
     ['a lone carriage return', 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a}\r# x\n'],
     [
-      'multi-line plain and quoted scalars',
-      'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n  annotations:\n    p: one\n      two\n    q: "three\n      four"\n    r: \'five\n      six\'\n',
+      'multi-line quoted scalars',
+      'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n  annotations:\n    q: "three\n      four"\n    r: \'five\n      six\'\n',
+    ],
+    [
+      'a folded plain scalar with a tab',
+      'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n  annotations:\n    p: one\n    \ttwo\n',
+    ],
+    [
+      'a folded plain scalar in a flow collection',
+      'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n  annotations: {p: one\n    two}\n',
+    ],
+    [
+      'a folded plain scalar as a key',
+      'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n  annotations:\n    p: one\n     two: three\n',
+    ],
+    ['a folded plain scalar as the document', 'just\ntext\n'],
+    [
+      'a folded plain scalar continued on a line no deeper than its map',
+      'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n  annotations:\n    p: one\n    two\n',
+    ],
+    [
+      'a folded plain scalar broken by a comment line',
+      'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n  annotations:\n    p: one\n      # c\n      two\n',
     ],
     [
       'a quoted scalar continued on a line indented too little',
@@ -294,6 +332,30 @@ describe('the fast reader agrees with the full parser', () => {
       expect(result.objects.some((object) => object.doc.fast) && name !== 'a directive', name).toBe(false);
     });
   }
+
+  it('takes a chunk of comments and blank lines for no document without the full parser; `~` is one', () => {
+    for (const text of ['# c\n', '\n  # c\n\n# d', '#', '   \n', '\r\n# c\r\n']) {
+      expect(readFast(`---${text}`, 3, text.length + 3), JSON.stringify(text)).toBeUndefined();
+    }
+    expect(readFast('# c\n~\n', 0, 6)?.value).toBeNull();
+    expect(readFast('# c\n{}\n', 0, 6)?.value).toEqual({});
+  });
+
+  it('keeps trees packed: the same tree however often and in whatever order documents are looked at', () => {
+    const text = Array.from({ length: 12 }, (_, index) =>
+      DEPLOYMENT.replace('name: web', `name: web-${index}`),
+    ).join('---\n');
+    const objects = load(text).objects;
+    expect(objects).toHaveLength(12);
+    const first = objects.map((object) => structuredClone(object.doc.contents));
+    // Past the few kept unpacked, in reverse and again: each tree is unpacked anew and equal to the first reading.
+    for (const object of [...objects].reverse())
+      expect(object.doc.contents).toStrictEqual(first[objects.indexOf(object)]);
+    for (const [index, object] of objects.entries()) {
+      expect(object.doc.contents).toStrictEqual(first[index]);
+      expect(object.doc.contents).toBe(object.doc.contents);
+    }
+  });
 
   it('gives up on a document rather than mislead: a merge key found as a value of the wrong key', () => {
     // js-yaml reads `? <<` in a block map as a plain key; the `yaml` package merges it. Only the full reading counts.

@@ -4,16 +4,21 @@
  *   npm run bench                      # 2,000, 20,000 and 100,000 documents, 5 runs each
  *   npm run bench -- --sizes 20000 --runs 3
  *   npm run bench -- --corpora real    # the real-world corpus only (`generated,real` by default)
- *   npm run bench -- --corpora tree    # a home folder's mixed tree (20,000 files, 400 MB), kube-token-guard only
+ *   npm run bench -- --corpora tree    # a home folder's mixed tree (20,000 files, 400 MB): kube-token-guard only
+ *   npm run bench -- --peers none      # kube-token-guard and the parse floor only (`--peers kube-score`: that one)
+ *   npm run bench -- --baseline ../old/dist/cli/index.js   # another build beside this one, in the same run
  *
  * Three corpora: `generated` (bench/generate-corpus.ts) and `real`, the install manifests of the test fixtures
  * repeated, a Namespace per copy (real files fall back to the full reader more often, and carry Namespace fixes), and
  * `tree` (bench/generate-tree.ts): a tenth manifests, the rest lock files, package manifests, editor settings and data,
- * scanned whole as `scan ~` would (`--sizes` does not apply; no peer reads such a tree).
+ * scanned whole as `scan ~` would (`--sizes` does not apply; no peer or floor reads such a tree).
  *
  * Peers are installed with `go install` (pinned) into `.tools/bin`; one that cannot be installed is listed with the
- * reason instead of a time. Wall time is the median of the runs, peak RSS the largest of them (GNU time's `%M`).
- * The table goes to stdout and to `.bench/results.md`; `docs/performance.md` quotes the latest one.
+ * reason instead of a time. Beside them runs the js-yaml parse floor (`bench/parse-floor.mjs`: read the same files and
+ * `loadAll` them, nothing else), which no Node scanner can beat. The tools take turns run by run, so a machine that
+ * slows down mid-bench slows all of them alike. Wall time is the median of the runs, peak RSS the largest of them (GNU
+ * time's `%M`); ratios are of medians measured in the same run. The table goes to stdout and to
+ * `.bench/results.md`; `docs/performance.md` quotes the latest one.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,6 +33,9 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH = join(ROOT, '.bench');
 const GOBIN = join(ROOT, '.tools', 'bin');
 const CLI = join(ROOT, 'dist', 'cli', 'index.js');
+const OWN = 'kube-token-guard';
+const FLOOR = 'js-yaml parse floor (read + loadAll)';
+const BASELINE = 'kube-token-guard, baseline build (--baseline)';
 
 interface Peer {
   name: string;
@@ -71,6 +79,14 @@ const PEERS: Peer[] = [
 type Corpus = 'generated' | 'real' | 'tree';
 const CORPORA: readonly string[] = ['generated', 'real', 'tree'];
 
+interface Command {
+  tool: string;
+  command: string;
+  args: string[];
+  /** Why the tool is not run (it could not be installed). */
+  note?: string;
+}
+
 interface Measurement {
   tool: string;
   corpus: Corpus;
@@ -78,7 +94,7 @@ interface Measurement {
   wallMs: number[];
   peakRssKb: number | null;
   note?: string;
-  /** The scan's last line of standard error (its summary), for corpora whose size is not counted in documents. */
+  /** The scan's summary line (its standard error), for corpora whose size is not counted in documents. */
   summary?: string;
 }
 
@@ -88,6 +104,8 @@ function main(): void {
       sizes: { type: 'string', default: '2000,20000,100000' },
       runs: { type: 'string', default: '5' },
       corpora: { type: 'string', default: 'generated,real' },
+      peers: { type: 'string' },
+      baseline: { type: 'string' },
     },
   });
   const sizes = values.sizes.split(',').map(Number);
@@ -95,7 +113,11 @@ function main(): void {
   const runs = Number(values.runs);
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
   const timeBinary = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
-  const peers = PEERS.map((peer) => ({ peer, install: installPeer(peer) }));
+  const chosen = values.peers?.split(',');
+  const peers = PEERS.filter((peer) => chosen?.includes(peer.binary) ?? true).map((peer) => ({
+    peer,
+    install: installPeer(peer),
+  }));
 
   const measurements: Measurement[] = [];
   for (const [kind, size] of corpora.flatMap((kind) =>
@@ -106,48 +128,32 @@ function main(): void {
   )) {
     const folder = corpus(size, kind);
     if (kind === 'tree') {
-      measurements.push(
-        measure(
-          'kube-token-guard',
-          kind,
-          size,
-          runs,
-          process.execPath,
-          [CLI, 'scan', folder, '--fail-on', 'none'],
-          timeBinary,
-        ),
-      );
+      const scan = { tool: OWN, command: process.execPath, args: [CLI, 'scan', folder, '--fail-on', 'none'] };
+      measurements.push(...measureInTurn([scan], kind, size, runs, timeBinary));
       continue;
     }
     const files = readdirSync(folder)
       .filter((name) => name.endsWith('.yaml'))
       .map((name) => join(folder, name));
-    const own = measure(
-      'kube-token-guard',
-      kind,
-      size,
-      runs,
-      process.execPath,
-      [CLI, 'scan', folder, '--fail-on', 'none'],
-      timeBinary,
-    );
-    measurements.push(own);
+    const commands: Command[] = [
+      { tool: OWN, command: process.execPath, args: [CLI, 'scan', folder, '--fail-on', 'none'] },
+      { tool: FLOOR, command: process.execPath, args: [join(ROOT, 'bench', 'parse-floor.mjs'), folder] },
+    ];
+    if (values.baseline !== undefined) {
+      commands.push({
+        tool: BASELINE,
+        command: process.execPath,
+        args: [values.baseline, 'scan', folder, '--fail-on', 'none'],
+      });
+    }
     for (const { peer, install } of peers) {
       if (install.ok) {
-        measurements.push(
-          measure(peer.name, kind, size, runs, install.path, peer.args(folder, files), timeBinary),
-        );
+        commands.push({ tool: peer.name, command: install.path, args: peer.args(folder, files) });
       } else {
-        measurements.push({
-          tool: peer.name,
-          corpus: kind,
-          documents: size,
-          wallMs: [],
-          peakRssKb: null,
-          note: install.reason,
-        });
+        commands.push({ tool: peer.name, command: '', args: [], note: install.reason });
       }
     }
+    measurements.push(...measureInTurn(commands, kind, size, runs, timeBinary));
   }
   const startup = coldStart(runs);
   const report = formatReport(measurements, startup, runs);
@@ -188,40 +194,51 @@ function installPeer(peer: Peer): { ok: true; path: string } | { ok: false; reas
   return { ok: false, reason: `not installed: \`go install ${peer.module}\` failed (${reason})` };
 }
 
-function measure(
-  tool: string,
+/** Runs each command `runs` times, taking turns (one run of each, then the next round). */
+function measureInTurn(
+  commands: Command[],
   corpus: Corpus,
   documents: number,
   runs: number,
-  command: string,
-  args: string[],
   timeBinary: string | null,
-): Measurement {
-  const wallMs: number[] = [];
-  let peakRssKb: number | null = null;
-  let summary: string | undefined;
+): Measurement[] {
+  const measurements: Measurement[] = commands.map(({ tool, note }) => ({
+    tool,
+    corpus,
+    documents,
+    wallMs: [],
+    peakRssKb: null,
+    ...(note === undefined ? {} : { note }),
+  }));
   const scratch = join(tmpdir(), `ktg-bench-${process.pid}`);
   mkdirSync(scratch, { recursive: true });
   const usage = join(scratch, 'usage');
   for (let run = 0; run < runs; run++) {
-    const [binary, argv] = timeBinary
-      ? [timeBinary, ['-f', '%M', '-o', usage, command, ...args]]
-      : [command, args];
-    const started = performance.now();
-    const result = spawnSync(binary, argv, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 });
-    wallMs.push(performance.now() - started);
-    if (result.error) throw result.error;
-    summary = /^kube-token-guard: scanned .*$/m.exec(result.stderr.toString())?.[0];
-    if (timeBinary) {
-      const kb = Number(readFileSync(usage, 'utf8').trim().split('\n').pop());
-      if (Number.isFinite(kb)) peakRssKb = Math.max(peakRssKb ?? 0, kb);
-    }
-    process.stderr.write(
-      `${tool} · ${corpus} · ${corpus === 'tree' ? 'whole tree' : `${documents} documents`} · run ${run + 1}: ${Math.round(wallMs.at(-1)!)} ms\n`,
-    );
+    commands.forEach(({ tool, command, args, note }, index) => {
+      if (note !== undefined) return;
+      const measurement = measurements[index]!;
+      const [binary, argv] = timeBinary
+        ? [timeBinary, ['-f', '%M', '-o', usage, command, ...args]]
+        : [command, args];
+      const started = performance.now();
+      const result = spawnSync(binary, argv, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 });
+      measurement.wallMs.push(performance.now() - started);
+      if (result.error) throw result.error;
+      // Peers exit non-zero when they find something; ours is told not to (`--fail-on none`), the floor never does.
+      if (result.status !== 0 && [OWN, FLOOR, BASELINE].includes(tool))
+        throw new Error(`${tool} failed: ${result.stderr?.toString().slice(-2000)}`);
+      measurement.summary = /^kube-token-guard: scanned .*$/m.exec(result.stderr.toString())?.[0];
+      if (timeBinary) {
+        const kb = Number(readFileSync(usage, 'utf8').trim().split('\n').pop());
+        if (Number.isFinite(kb)) measurement.peakRssKb = Math.max(measurement.peakRssKb ?? 0, kb);
+      }
+      process.stderr.write(
+        `${tool} · ${corpus} · ${corpus === 'tree' ? 'whole tree' : `${documents} documents`} · run ${run + 1}: ${Math.round(measurement.wallMs.at(-1)!)} ms\n`,
+      );
+    });
   }
   rmSync(scratch, { recursive: true, force: true });
-  return { tool, corpus, documents, wallMs, peakRssKb, summary };
+  return measurements;
 }
 
 /** Time from starting `node dist/index.js` to its exit, outside of a pull request (it loads, reads inputs, stops). */
@@ -258,35 +275,40 @@ function formatReport(
   runs: number,
 ) {
   const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  const find = (tool: string, entry: Measurement) =>
+    measurements.find(
+      (other) =>
+        other.tool === tool &&
+        other.corpus === entry.corpus &&
+        other.documents === entry.documents &&
+        other.wallMs.length > 0,
+    );
   const lines = [
-    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}; median of ${runs} runs.`,
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}; median of ${runs} runs, taken in turn.`,
     '',
-    '| tool | corpus | documents | wall time (median) | peak RSS | ratio to kube-token-guard |',
-    '| --- | --- | ---: | ---: | ---: | ---: |',
+    '| tool | corpus | documents | wall time (median) | peak RSS | ratio to kube-token-guard | ratio to parse floor |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const entry of measurements) {
     if (entry.wallMs.length === 0) {
-      lines.push(`| ${entry.tool} | ${entry.corpus} | ${entry.documents} | ${entry.note ?? 'not run'} | | |`);
+      lines.push(
+        `| ${entry.tool} | ${entry.corpus} | ${entry.documents} | ${entry.note ?? 'not run'} | | | |`,
+      );
       continue;
     }
-    const own = measurements.find(
-      (other) =>
-        other.tool === 'kube-token-guard' &&
-        other.corpus === entry.corpus &&
-        other.documents === entry.documents,
-    )!;
-    const ratio = median(entry.wallMs) / median(own.wallMs);
+    const ratio = (tool: string) => {
+      const other = find(tool, entry);
+      return other ? (median(entry.wallMs) / median(other.wallMs)).toFixed(2) : 'n/a';
+    };
     const rss = entry.peakRssKb === null ? 'n/a' : `${Math.round(entry.peakRssKb / 1024)} MB`;
     const size = entry.corpus === 'tree' ? 'whole tree' : `${entry.documents}`;
     lines.push(
-      `| ${entry.tool} | ${entry.corpus} | ${size} | ${seconds(median(entry.wallMs))} | ${rss} | ${ratio.toFixed(2)} |`,
+      `| ${entry.tool} | ${entry.corpus} | ${size} | ${seconds(median(entry.wallMs))} | ${rss} | ${ratio(OWN)} | ${ratio(FLOOR)} |`,
     );
   }
   for (const entry of measurements.filter((entry) => entry.summary && entry.corpus === 'tree'))
     lines.push('', `Tree scan: ${entry.summary}`);
-  const own = measurements.filter(
-    (entry) => entry.tool === 'kube-token-guard' && entry.corpus === 'generated',
-  );
+  const own = measurements.filter((entry) => entry.tool === OWN && entry.corpus === 'generated');
   if (own.length > 1) {
     const perDocument = own.map(
       (entry) => `${((median(entry.wallMs) * 1000) / entry.documents).toFixed(0)} µs`,

@@ -5810,7 +5810,7 @@ function escapeJsonPtr(str) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2224);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8474);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3700);
 
 
 
@@ -5832,7 +5832,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8474:
+/***/ 3700:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -7154,8 +7154,8 @@ function mergedKeys(doc, node, depth) {
 
 // EXTERNAL MODULE: ./src/core/model.ts
 var core_model = __nccwpck_require__(4146);
-// EXTERNAL MODULE: ./src/core/tree.ts
-var core_tree = __nccwpck_require__(5563);
+// EXTERNAL MODULE: ./src/core/tree.ts + 3 modules
+var core_tree = __nccwpck_require__(7761);
 ;// CONCATENATED MODULE: ./src/core/arrays.ts
 /**
  * Array helpers that hold for any length. `target.push(...items)` and `Math.max(...values)` pass every element as an
@@ -9518,21 +9518,150 @@ function describeGrant(grant) {
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 // EXTERNAL MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
 var js_yaml = __nccwpck_require__(3243);
+;// CONCATENATED MODULE: ./src/core/fix-check.ts
+
+
+
+
+
+/**
+ * The check every fix passes before it is offered: the edited document is parsed again, by the parser that read the
+ * original, and must equal the original with exactly the intended change.
+ */
+// `logLevel: 'error'`: yaml's warnings go to the process's stderr and quote the source (a Secret's, say).
+const fix_check_PARSE_OPTIONS = {
+    ...kubernetes_scalars/* KUBERNETES_PARSE_OPTIONS */.Ez,
+    uniqueKeys: true,
+    prettyErrors: false,
+    logLevel: 'error',
+};
+const fix_check_MAX_ALIAS_COUNT = 1000;
+/**
+ * Whether the document edited by `edits` parses to exactly the original with `mutate` applied to the container at
+ * `path` (from the object), and nothing else: no other field, no other document, no comment turned into content.
+ */
+function editReadsAs(object, edits, path, mutate) {
+    const text = object.file.text;
+    const { start, end } = object.doc;
+    if (edits.some((edit) => edit.start < start || edit.end > end))
+        return false;
+    const original = text.slice(start, end);
+    const shifted = edits.map((edit) => ({ ...edit, start: edit.start - start, end: edit.end - start }));
+    const edited = applyEdits(original, shifted);
+    const expected = copiedAlong(object.doc.value, [...object.basePath, ...path]);
+    if (expected === undefined || !mutate(expected.container))
+        return false;
+    return object.doc.fast ? readsQuicklyAs(edited, expected.root) : readsFullyAs(edited, expected.root);
+}
+/**
+ * `root` with each container on `path` copied, the rest shared: the last container can then be changed without
+ * touching the document's data, at the cost of a few objects rather than a copy of the whole document. Undefined when
+ * `path` does not lead to a container.
+ */
+function copiedAlong(root, path) {
+    if (root === null || typeof root !== 'object')
+        return undefined;
+    const top = shallowCopy(root);
+    let container = top;
+    for (const segment of path) {
+        const next = container[segment];
+        if (next === null || typeof next !== 'object')
+            return undefined;
+        container = container[segment] = shallowCopy(next);
+    }
+    return { root: top, container };
+}
+function shallowCopy(value) {
+    if (Array.isArray(value))
+        return [...value];
+    // Own properties one by one: a key named `__proto__` stays a key, and the prototype stays the original's.
+    const copy = Object.create(Object.getPrototypeOf(value));
+    for (const key of Object.keys(value)) {
+        Object.defineProperty(copy, key, {
+            value: value[key],
+            writable: true,
+            enumerable: true,
+            configurable: true,
+        });
+    }
+    return copy;
+}
+/**
+ * The check for a document js-yaml read: the edited text is read by the same parser and schema. Both sides come from
+ * one parser, so "did the edit change exactly the intended field" has the same answer as with the full parser, at a
+ * seventh of the cost.
+ */
+function readsQuicklyAs(edited, expected) {
+    try {
+        const documents = (0,js_yaml/* loadAll */.gh)(edited, null, { schema: kubernetes_scalars/* KUBERNETES_SCHEMA */.dq });
+        return documents.length === 1 && sameData(documents[0], expected);
+    }
+    catch {
+        return false;
+    }
+}
+/** The check for a document the `yaml` package read, with that parser, which expands aliases with a limit. */
+function readsFullyAs(edited, expected) {
+    const docs = (0,dist/* parseAllDocuments */.hR)(edited, fix_check_PARSE_OPTIONS);
+    if (!Array.isArray(docs) || docs.length !== 1 || docs[0].errors.length > 0)
+        return false;
+    try {
+        return (0,external_node_util_namespaceObject.isDeepStrictEqual)(docs[0].toJS({ maxAliasCount: fix_check_MAX_ALIAS_COUNT }), expected);
+    }
+    catch {
+        return false;
+    }
+}
+/** Values of fixes are a handful of texts (`false`, `true`, a name): each is parsed once. */
+const parsedValues = new Map();
+function parseValue(valueText) {
+    if (parsedValues.has(valueText))
+        return parsedValues.get(valueText);
+    const value = (0,dist/* parse */.qg)(valueText, fix_check_PARSE_OPTIONS);
+    // Only plain values are kept: an object would be shared by every fix that inserts it.
+    if (typeof value !== 'object' || value === null)
+        parsedValues.set(valueText, value);
+    return value;
+}
+/**
+ * `isDeepStrictEqual` for what js-yaml builds (plain objects, arrays, scalars, dates), several times faster on it;
+ * anything else is left to `isDeepStrictEqual`.
+ */
+function sameData(a, b) {
+    if (Object.is(a, b))
+        return true;
+    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
+        return false;
+    if (Array.isArray(a)) {
+        if (!Array.isArray(b) || a.length !== b.length)
+            return false;
+        for (let index = 0; index < a.length; index++)
+            if (!sameData(a[index], b[index]))
+                return false;
+        return true;
+    }
+    const prototype = Object.getPrototypeOf(a);
+    if (prototype !== Object.getPrototypeOf(b) || Array.isArray(b))
+        return false;
+    if (prototype !== Object.prototype)
+        return (0,external_node_util_namespaceObject.isDeepStrictEqual)(a, b);
+    const left = a;
+    const right = b;
+    const keys = Object.keys(left);
+    if (keys.length !== Object.keys(right).length)
+        return false;
+    for (const key of keys)
+        if (!Object.hasOwn(right, key) || !sameData(left[key], right[key]))
+            return false;
+    return true;
+}
+
 ;// CONCATENATED MODULE: ./src/core/fix.ts
 
 
 
 
 
-
-// `logLevel: 'error'`: yaml's warnings go to the process's stderr and quote the source (a Secret's, say).
-const fix_PARSE_OPTIONS = {
-    ...kubernetes_scalars/* KUBERNETES_PARSE_OPTIONS */.Ez,
-    uniqueKeys: true,
-    prettyErrors: false,
-    logLevel: 'error',
-};
-const fix_MAX_ALIAS_COUNT = 1000;
 function newlineOf(text) {
     return text.includes('\r\n') ? '\r\n' : '\n';
 }
@@ -9587,103 +9716,11 @@ function lineFixOf(text, edits) {
     }
     return toLineFix(text, edits, (position) => lines.linePos(position).line);
 }
-/** Walks to the container at `path` in plain data, or undefined. */
-function containerAt(root, path) {
-    let current = root;
-    for (const segment of path) {
-        if (current === null || typeof current !== 'object')
-            return undefined;
-        current = current[segment];
-    }
-    return current;
-}
-/**
- * Builds the fix when the edited document parses to exactly the original with `mutate` applied to the object,
- * and nothing else: no other field, no other document, no comment turned into content.
- */
-function verifiedFix(object, edits, mutate) {
-    const text = object.file.text;
-    const { start, end } = object.doc;
-    if (edits.some((edit) => edit.start < start || edit.end > end))
-        return null;
-    const original = text.slice(start, end);
-    const shifted = edits.map((edit) => ({ ...edit, start: edit.start - start, end: edit.end - start }));
-    const edited = applyEdits(original, shifted);
-    const expected = structuredClone(object.doc.value);
-    const target = containerAt(expected, object.basePath);
-    if (target === null || typeof target !== 'object' || !mutate(target))
-        return null;
-    const verdict = object.doc.fast ? readsQuicklyAs(edited, expected) : readsFullyAs(edited, expected);
-    return verdict ? toLineFix(text, edits, (offset) => object.lines.linePos(offset).line) : null;
-}
-/**
- * The check for a document js-yaml read: the edited text is read by the same parser and schema. Both sides come from
- * one parser, so "did the edit change exactly the intended field" has the same answer as with the full parser, at a
- * seventh of the cost.
- */
-function readsQuicklyAs(edited, expected) {
-    try {
-        const documents = (0,js_yaml/* loadAll */.gh)(edited, null, { schema: kubernetes_scalars/* KUBERNETES_SCHEMA */.dq });
-        return documents.length === 1 && sameData(documents[0], expected);
-    }
-    catch {
-        return false;
-    }
-}
-/** The check for a document the `yaml` package read, with that parser, which expands aliases with a limit. */
-function readsFullyAs(edited, expected) {
-    const docs = (0,dist/* parseAllDocuments */.hR)(edited, fix_PARSE_OPTIONS);
-    if (!Array.isArray(docs) || docs.length !== 1 || docs[0].errors.length > 0)
-        return false;
-    try {
-        return (0,external_node_util_namespaceObject.isDeepStrictEqual)(docs[0].toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }), expected);
-    }
-    catch {
-        return false;
-    }
-}
-/** Values of fixes are a handful of texts (`false`, `true`, a name): each is parsed once. */
-const parsedValues = new Map();
-function parseValue(valueText) {
-    if (parsedValues.has(valueText))
-        return parsedValues.get(valueText);
-    const value = (0,dist/* parse */.qg)(valueText, fix_PARSE_OPTIONS);
-    // Only plain values are kept: an object would be shared by every fix that inserts it.
-    if (typeof value !== 'object' || value === null)
-        parsedValues.set(valueText, value);
-    return value;
-}
-/**
- * `isDeepStrictEqual` for what js-yaml builds (plain objects, arrays, scalars, dates), several times faster on it;
- * anything else is left to `isDeepStrictEqual`.
- */
-function sameData(a, b) {
-    if (Object.is(a, b))
-        return true;
-    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
-        return false;
-    if (Array.isArray(a)) {
-        if (!Array.isArray(b) || a.length !== b.length)
-            return false;
-        for (let index = 0; index < a.length; index++)
-            if (!sameData(a[index], b[index]))
-                return false;
-        return true;
-    }
-    const prototype = Object.getPrototypeOf(a);
-    if (prototype !== Object.getPrototypeOf(b) || Array.isArray(b))
-        return false;
-    if (prototype !== Object.prototype)
-        return (0,external_node_util_namespaceObject.isDeepStrictEqual)(a, b);
-    const left = a;
-    const right = b;
-    const keys = Object.keys(left);
-    if (keys.length !== Object.keys(right).length)
-        return false;
-    for (const key of keys)
-        if (!Object.hasOwn(right, key) || !sameData(left[key], right[key]))
-            return false;
-    return true;
+/** The fix of `edits` when they change exactly what `mutate` does to the container at `path` (see `editReadsAs`). */
+function verifiedFix(object, edits, path, mutate) {
+    return editReadsAs(object, edits, path, mutate)
+        ? toLineFix(object.file.text, edits, (offset) => object.lines.linePos(offset).line)
+        : null;
 }
 /** How the keys of a map are written: quoted like JSON, single-quoted, or plain. */
 function keyQuote(key) {
@@ -9699,9 +9736,8 @@ function setMapEntry(object, mapPath, key, valueText, position) {
     if (map?.kind !== 'map' || map.items.length === 0)
         return null;
     const value = parseValue(valueText);
-    const mutate = (root) => {
-        const container = containerAt(root, mapPath);
-        if (container === null || typeof container !== 'object' || Array.isArray(container))
+    const mutate = (container) => {
+        if (Array.isArray(container))
             return false;
         container[key] = value;
         return true;
@@ -9711,7 +9747,7 @@ function setMapEntry(object, mapPath, key, valueText, position) {
         const node = existing.value;
         if (node.kind !== 'scalar')
             return null;
-        return verifiedFix(object, [{ start: node.start, end: node.end, text: valueText }], mutate);
+        return verifiedFix(object, [{ start: node.start, end: node.end, text: valueText }], mapPath, mutate);
     }
     let anchor;
     if (position === 'last')
@@ -9721,7 +9757,7 @@ function setMapEntry(object, mapPath, key, valueText, position) {
     const edit = map.flow
         ? flowInsert(object, map, key, valueText, anchor)
         : blockInsert(object, map, key, valueText, anchor);
-    return edit ? verifiedFix(object, [edit], mutate) : null;
+    return edit ? verifiedFix(object, [edit], mapPath, mutate) : null;
 }
 function blockInsert(object, map, key, valueText, anchor) {
     const text = object.file.text;
@@ -9794,9 +9830,8 @@ function renameKey(object, path, newKey) {
     if (!key)
         return null;
     const quote = keyQuote(key);
-    return verifiedFix(object, [{ start: key.start, end: key.end, text: `${quote}${newKey}${quote}` }], (root) => {
-        const container = containerAt(root, parentPath);
-        if (!container || !(oldKey in container) || newKey in container)
+    return verifiedFix(object, [{ start: key.start, end: key.end, text: `${quote}${newKey}${quote}` }], parentPath, (container) => {
+        if (!(oldKey in container) || newKey in container)
             return false;
         container[newKey] = container[oldKey];
         delete container[oldKey];
@@ -9841,9 +9876,8 @@ function removeEntry(object, path) {
         const next = text.indexOf('\n', lineEnd);
         edit = { start, end: next === -1 ? text.length : next + 1, text: '' };
     }
-    return verifiedFix(object, [edit], (root) => {
-        const container = containerAt(root, parentPath);
-        if (!container || !(name in container))
+    return verifiedFix(object, [edit], parentPath, (container) => {
+        if (!(name in container))
             return false;
         delete container[name];
         return true;
@@ -9855,10 +9889,7 @@ function replaceScalar(object, path, valueText) {
     if (node?.kind !== 'scalar')
         return null;
     const value = parseValue(valueText);
-    return verifiedFix(object, [{ start: node.start, end: node.end, text: valueText }], (root) => {
-        const container = containerAt(root, path.slice(0, -1));
-        if (container === null || typeof container !== 'object')
-            return false;
+    return verifiedFix(object, [{ start: node.start, end: node.end, text: valueText }], path.slice(0, -1), (container) => {
         container[path[path.length - 1]] = value;
         return true;
     });
@@ -9884,15 +9915,15 @@ function appendDocument(object, documentText) {
     const regionEnd = Math.max(object.doc.end, lineEndOf(text, end));
     const region = text.slice(object.doc.start, regionEnd);
     const at = end - object.doc.start;
-    const before = (0,dist/* parseAllDocuments */.hR)(region, fix_PARSE_OPTIONS);
-    const after = (0,dist/* parseAllDocuments */.hR)(`${region.slice(0, at)}${edit.text}${region.slice(at)}`, fix_PARSE_OPTIONS);
+    const before = (0,dist/* parseAllDocuments */.hR)(region, fix_check_PARSE_OPTIONS);
+    const after = (0,dist/* parseAllDocuments */.hR)(`${region.slice(0, at)}${edit.text}${region.slice(at)}`, fix_check_PARSE_OPTIONS);
     if (!Array.isArray(before) || !Array.isArray(after) || before.length !== 1 || after.length !== 2)
         return null;
     if ([...before, ...after].some((doc) => doc.errors.length > 0))
         return null;
     try {
-        const expected = [before[0].toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }), parseValue(documentText)];
-        const actual = after.map((doc) => doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }));
+        const expected = [before[0].toJS({ maxAliasCount: fix_check_MAX_ALIAS_COUNT }), parseValue(documentText)];
+        const actual = after.map((doc) => doc.toJS({ maxAliasCount: fix_check_MAX_ALIAS_COUNT }));
         if (!(0,external_node_util_namespaceObject.isDeepStrictEqual)(actual, expected))
             return null;
     }
@@ -9948,6 +9979,24 @@ const automountToken = {
     meta: metaOf('automount-token'),
     check(context) {
         const { model } = context;
+        // What a stolen token of each account carries, worked out once an account: copies of one install in a namespace
+        // share an account, and each would otherwise read every copy's bindings (workloads × bindings).
+        const privilegedRbac = new Map();
+        const privilegedRbacOf = (namespace, account) => {
+            const key = (0,core_model/* nsKey */.Pv)(namespace, account);
+            if (privilegedRbac.has(key))
+                return privilegedRbac.get(key);
+            // A binding declared in two files (alternative installs) is one grant to a reader.
+            const described = new Set();
+            for (const grant of context.rbac.grantsToServiceAccount(namespace, account)) {
+                if (grant.privilege)
+                    described.add(`${describeGrant(grant)} (${grant.privilege.reasons.join(', ')})`);
+            }
+            const grants = [...described].slice(0, 3).join('; ');
+            const text = described.size === 0 ? null : `${grants}${described.size > 3 ? '; …' : ''}`;
+            privilegedRbac.set(key, text);
+            return text;
+        };
         for (const workload of model.workloads) {
             const decision = effectiveAutomount(model, workload, context.settings.assumeUnresolvedMounts);
             // A pod spec whose own value the API server refuses is not created: invalid-automount-value reports that.
@@ -9960,9 +10009,7 @@ const automountToken = {
                 continue;
             const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
             const account = workload.serviceAccountName;
-            const privileged = context.rbac
-                .grantsToServiceAccount(namespace, account)
-                .filter((grant) => grant.privilege);
+            const privileged = privilegedRbacOf(namespace, account);
             const isDefault = account === 'default';
             const names = automount_token_quoted(volumes.map((volume) => volume.name));
             const parts = decision.mounts
@@ -9978,13 +10025,8 @@ const automountToken = {
                 parts.push(`Its pod spec carries ${names}, the token volume Kubernetes adds itself (a manifest exported from a cluster) and ` +
                     'reuses as the automounted token, so `automountServiceAccountToken: false` alone would leave the token mounted.');
             }
-            if (privileged.length > 0) {
-                // A binding declared in two files (alternative installs) is one grant to a reader.
-                const described = [
-                    ...new Set(privileged.map((grant) => `${describeGrant(grant)} (${grant.privilege.reasons.join(', ')})`)),
-                ];
-                const grants = described.slice(0, 3).join('; ');
-                parts.push(`A stolen token carries privileged RBAC: ${grants}${described.length > 3 ? '; …' : ''}.`);
+            if (privileged !== null) {
+                parts.push(`A stolen token carries privileged RBAC: ${privileged}.`);
             }
             else if (isDefault) {
                 parts.push('It is the shared identity of every pod in the namespace that names no other.');
@@ -10011,7 +10053,7 @@ const automountToken = {
             context.report({
                 resource: workload.resource,
                 path: decision.mounts ? workload.podSpecPath : volumes[0].path,
-                severity: isDefault || privileged.length > 0 ? 'high' : undefined,
+                severity: isDefault || privileged !== null ? 'high' : undefined,
                 message: parts.join(' '),
                 ...(client === null ? {} : { apiClient: client }),
                 // `false` alone leaves a `kube-api-access-*` volume mounted: no fix claims to remove a token it leaves.
@@ -12270,6 +12312,7 @@ function automountValueRefs(template, line) {
 
 
 
+
 /**
  * Sets `keyPath` to `valueText` (a plain YAML scalar) in a values file: a scalar already there is replaced; a key the
  * file lacks is added, with the parent maps it lacks, at block indentation. Null when no safe edit exists (a flow map
@@ -12279,7 +12322,7 @@ function setValue(path, text, keyPath, valueText) {
     if (keyPath.length === 0)
         return null;
     const lines = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { ...fix_PARSE_OPTIONS, lineCounter: lines });
+    const doc = (0,dist/* parseDocument */.Tp)(text, { ...fix_check_PARSE_OPTIONS, lineCounter: lines });
     if (doc.errors.length > 0)
         return null;
     const edit = values_fix_replaceScalar(doc, keyPath, valueText) ?? insertKey(doc, text, keyPath, valueText);
@@ -12411,17 +12454,17 @@ function commentedKeyLine(text, from, to, indent, key) {
 }
 function verified(doc, text, edit, keyPath, valueText) {
     try {
-        const expected = (doc.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }) ?? {});
+        const expected = (doc.toJS({ maxAliasCount: fix_check_MAX_ALIAS_COUNT }) ?? {});
         let container = expected;
         for (const key of keyPath.slice(0, -1)) {
             if (container[key] === undefined || container[key] === null)
                 container[key] = {};
             container = container[key];
         }
-        container[keyPath[keyPath.length - 1]] = (0,dist/* parseDocument */.Tp)(valueText, fix_PARSE_OPTIONS).toJS();
-        const edited = (0,dist/* parseDocument */.Tp)(text.slice(0, edit.start) + edit.text + text.slice(edit.end), fix_PARSE_OPTIONS);
+        container[keyPath[keyPath.length - 1]] = (0,dist/* parseDocument */.Tp)(valueText, fix_check_PARSE_OPTIONS).toJS();
+        const edited = (0,dist/* parseDocument */.Tp)(text.slice(0, edit.start) + edit.text + text.slice(edit.end), fix_check_PARSE_OPTIONS);
         return (edited.errors.length === 0 &&
-            (0,external_node_util_namespaceObject.isDeepStrictEqual)(edited.toJS({ maxAliasCount: fix_MAX_ALIAS_COUNT }), expected));
+            (0,external_node_util_namespaceObject.isDeepStrictEqual)(edited.toJS({ maxAliasCount: fix_check_MAX_ALIAS_COUNT }), expected));
     }
     catch {
         return false;
@@ -14166,7 +14209,7 @@ async function run(argv, io, secrets) {
 /* harmony import */ var js_yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3243);
 /* harmony import */ var _kubernetes_scalars_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3367);
 /* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4146);
-/* harmony import */ var _tree_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5563);
+/* harmony import */ var _tree_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7761);
 /**
  * Documents of kinds no rule reads (CRDs, Services, ConfigMaps: often half of a repository's bytes) are only counted:
  * which ones are, and the test that decides it.
@@ -14934,23 +14977,136 @@ function exemptionFor(finding, exemptions) {
 
 /***/ }),
 
-/***/ 5563:
+/***/ 7761:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Bl: () => (/* binding */ readFast),
-/* harmony export */   SM: () => (/* binding */ readsDifferently),
-/* harmony export */   X$: () => (/* binding */ treeOfParsed)
-/* harmony export */ });
-/* harmony import */ var js_yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3243);
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8815);
-/* harmony import */ var _kubernetes_scalars_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3367);
 
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Bl: () => (/* binding */ readFast),
+  SM: () => (/* binding */ readsDifferently),
+  X$: () => (/* binding */ treeOfParsed)
+});
 
-
-/** The reason the fast reader stopped: the document goes the full way. */
-class NotModelled extends Error {
+// EXTERNAL MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
+var js_yaml = __nccwpck_require__(3243);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+// EXTERNAL MODULE: ./src/core/kubernetes-scalars.ts
+var kubernetes_scalars = __nccwpck_require__(3367);
+;// CONCATENATED MODULE: ./src/core/packed-tree.ts
+const STYLES = ['plain', 'single', 'double', 'literal', 'folded'];
+/** The first number of a node: its style when a scalar, else MAP or SEQ, with FLOW for a flow collection. */
+const MAP = 8;
+const SEQ = 16;
+const FLOW = 32;
+/**
+ * The document [start, end) of a file, read by the fast reader: `contents` has offsets into the document's own text,
+ * which starts at `start` in the file.
+ */
+function packedDocument(contents, value, start, end) {
+    const layout = [];
+    const keys = [];
+    pack(contents, start, layout, keys);
+    return new PackedDocument(start, end, value, Int32Array.from(layout), keys);
 }
+/**
+ * The last documents unpacked, most recent last. Rules ask for a document's nodes several times in a row (a fix, then
+ * the finding's lines), rarely after they have moved on; a tree kept only here is garbage soon after, so a scan holds
+ * the trees of a few documents at a time rather than those of every document with a finding.
+ */
+const RECENT = 8;
+const recent = [];
+class PackedDocument {
+    start;
+    end;
+    value;
+    fast = true;
+    #layout;
+    #keys;
+    constructor(start, end, value, layout, keys) {
+        this.start = start;
+        this.end = end;
+        this.value = value;
+        this.#layout = layout;
+        this.#keys = keys;
+    }
+    /** The tree, unpacked anew when it is not among the last few: nodes are compared by offsets, never by identity. */
+    get contents() {
+        for (let index = recent.length - 1; index >= 0; index--) {
+            if (recent[index].document === this)
+                return recent[index].contents;
+        }
+        const contents = unpack(this.#layout, this.#keys, this.value);
+        if (recent.push({ document: this, contents }) > RECENT)
+            recent.shift();
+        return contents;
+    }
+}
+function pack(node, by, layout, keys) {
+    if (node.kind === 'scalar') {
+        layout.push(STYLES.indexOf(node.style), node.start + by, node.end + by);
+    }
+    else if (node.kind === 'map') {
+        layout.push(MAP | (node.flow ? FLOW : 0), node.start + by, node.end + by, node.items.length);
+        for (const { key, value } of node.items) {
+            // The fast reader keeps only string keys (anything else goes the full way).
+            layout.push(STYLES.indexOf(key.style), key.start + by, key.end + by);
+            keys.push(key.value);
+            pack(value, by, layout, keys);
+        }
+    }
+    else if (node.kind === 'seq') {
+        layout.push(SEQ | (node.flow ? FLOW : 0), node.start + by, node.end + by, node.items.length);
+        for (const item of node.items)
+            pack(item, by, layout, keys);
+    }
+    else {
+        throw new Error('the fast reader never reads an alias');
+    }
+}
+function unpack(layout, keys, value) {
+    let at = 0;
+    let keyIndex = 0;
+    const scalar = (scalarValue) => {
+        const node = {
+            kind: 'scalar',
+            start: layout[at + 1],
+            end: layout[at + 2],
+            value: scalarValue,
+            style: STYLES[layout[at]],
+        };
+        at += 3;
+        return node;
+    };
+    const read = (data) => {
+        const tag = layout[at];
+        if ((tag & (MAP | SEQ)) === 0)
+            return scalar(data);
+        const [start, end, count] = [layout[at + 1], layout[at + 2], layout[at + 3]];
+        const flow = (tag & FLOW) !== 0;
+        at += 4;
+        if (tag & MAP) {
+            const record = data;
+            const items = [];
+            for (let index = 0; index < count; index++) {
+                const name = keys[keyIndex++];
+                const key = scalar(name);
+                items.push({ key, value: read(record[name]) });
+            }
+            return { kind: 'map', start, end, flow, items };
+        }
+        const list = data;
+        const items = [];
+        for (let index = 0; index < count; index++)
+            items.push(read(list[index]));
+        return { kind: 'seq', start, end, flow, items };
+    };
+    return read(value);
+}
+
+;// CONCATENATED MODULE: ./src/core/yaml-text.ts
+/** Small scans over YAML text that both tree producers and the fast reader's checks share. */
 const SPACE = 0x20;
 const TAB = 0x09;
 const LF = 0x0a;
@@ -14991,6 +15147,74 @@ function skipSpaces(text, position) {
         at++;
     return at;
 }
+/** The 0-based column of `position`: its distance from the start of its line. */
+function columnOf(text, position) {
+    return position - (text.lastIndexOf('\n', position - 1) + 1);
+}
+
+;// CONCATENATED MODULE: ./src/core/plain-lines.ts
+/**
+ * Plain scalars folded over several lines, the way kubectl and kustomize write long arguments:
+ *
+ *     args:
+ *     - /bin/cp /usr/local/bin/argocd /var/run/argocd/argocd && /bin/ln -sf /var/run/argocd/argocd
+ *       /var/run/argocd/argocd-cmp-server
+ *
+ * YAML continues such a scalar on each following line indented deeper than the block collection that holds it; one
+ * line break between two lines reads as a space, each blank line as a line break. js-yaml folds the same way but
+ * decides where the scalar ends by its own indentation rules, which differ from YAML's at the top level and in flow
+ * collections. The fast reader keeps only scalars both parsers read alike: in a block collection, every continuation
+ * line deeper than that collection, and not a key (YAML keys are one line). Anything else goes the full way.
+ */
+
+/**
+ * Whether the plain scalar at [start, end) of `source`, which spans lines, is one the fast reader models. `opened` are
+ * the nodes around it, innermost last, with the positions where js-yaml opened them.
+ */
+function foldedPlainModelled(source, start, end, opened) {
+    const column = enclosingColumn(source, start, opened);
+    if (column < 0)
+        return false;
+    if (source.charCodeAt(skipSpaces(source, end)) === COLON)
+        return false;
+    for (let at = source.indexOf('\n', start); at !== -1 && at < end; at = source.indexOf('\n', at + 1)) {
+        let first = at + 1;
+        while (source.charCodeAt(first) === SPACE)
+            first++;
+        const code = source.charCodeAt(first);
+        if (code === LF || code === CR)
+            continue;
+        if (code === HASH || first - (at + 1) <= column)
+            return false;
+    }
+    return true;
+}
+/**
+ * The column of the block collection holding the node at `start`, or -1 when it is not in one (a top-level scalar) or
+ * is in a flow collection. js-yaml opens a node more than once where it looks for a mapping first; those openings
+ * start where the node does and are passed over.
+ */
+function enclosingColumn(source, start, opened) {
+    for (let index = opened.length - 1; index >= 0; index--) {
+        const at = skipSeparation(source, opened[index].open);
+        if (at === start)
+            continue;
+        const code = source.charCodeAt(at);
+        return code === 0x7b /* { */ || code === 0x5b /* [ */ ? -1 : columnOf(source, at);
+    }
+    return -1;
+}
+
+;// CONCATENATED MODULE: ./src/core/tree.ts
+
+
+
+
+
+
+/** The reason the fast reader stopped: the document goes the full way. */
+class NotModelled extends Error {
+}
 function styleAt(text, start) {
     switch (text[start]) {
         case '"':
@@ -15015,6 +15239,10 @@ function readFast(text, start, end) {
     const source = text.slice(start, end);
     if (readsDifferently(source))
         return null;
+    // Blank lines and comments only (a licence header before the first marker): no document, as for the `yaml` package;
+    // js-yaml would read a null document.
+    if (skipSeparation(source, 0) === source.length)
+        return undefined;
     const stack = [];
     let root;
     const listener = (type, state) => {
@@ -15023,7 +15251,7 @@ function readFast(text, start, end) {
             return;
         }
         const event = stack.pop();
-        close(source, event, state);
+        tree_close(source, event, state, stack);
         const parent = stack[stack.length - 1];
         if (!parent)
             root = event;
@@ -15034,7 +15262,7 @@ function readFast(text, start, end) {
     };
     let value;
     try {
-        value = (0,js_yaml__WEBPACK_IMPORTED_MODULE_0__/* .load */ .Hh)(source, { schema: _kubernetes_scalars_js__WEBPACK_IMPORTED_MODULE_2__/* .KUBERNETES_SCHEMA */ .dq, listener });
+        value = (0,js_yaml/* load */.Hh)(source, { schema: kubernetes_scalars/* KUBERNETES_SCHEMA */.dq, listener });
     }
     catch (error) {
         if (error instanceof NotModelled)
@@ -15046,8 +15274,7 @@ function readFast(text, start, end) {
     if (!root || root.result !== value)
         return null;
     const contents = root.node ?? emptyScalar(source, root.open);
-    shift(contents, start);
-    return { start, end, contents, value, fast: true };
+    return packedDocument(contents, value, start, end);
 }
 /**
  * Text the two parsers are known to read differently, found by the differential tests: js-yaml takes tabs where YAML
@@ -15062,7 +15289,7 @@ function emptyScalar(source, at) {
     return { kind: 'scalar', start: position, end: position, value: null, style: 'plain' };
 }
 /** Completes `event` from js-yaml's state at the node's end. */
-function close(source, event, state) {
+function tree_close(source, event, state, stack) {
     if (state.kind === null)
         return;
     const result = state.result;
@@ -15077,9 +15304,13 @@ function close(source, event, state) {
     if (state.kind === 'scalar') {
         const style = styleAt(source, start);
         const end = style === 'double' || style === 'single' ? position : trimBack(source, position, start);
-        // A plain or quoted scalar over several lines: js-yaml takes continuation lines indented less than YAML requires;
-        // and a comment glued to a closing quote, which YAML rejects.
-        if (style !== 'literal' && style !== 'folded' && source.lastIndexOf('\n', end - 1) >= start) {
+        // A quoted scalar over several lines: js-yaml takes continuation lines indented less than YAML requires; plain
+        // ones only where both parsers end them alike (see plain-lines.ts). And a comment glued to a closing quote, which
+        // YAML rejects.
+        if (style !== 'literal' &&
+            style !== 'folded' &&
+            source.lastIndexOf('\n', end - 1) >= start &&
+            (style !== 'plain' || !foldedPlainModelled(source, start, end, stack))) {
             throw new NotModelled();
         }
         if ((style === 'double' || style === 'single') && source.charCodeAt(end) === HASH)
@@ -15173,23 +15404,6 @@ function valueAfter(source, key) {
     const colon = skipSpaces(source, key.end);
     return emptyScalar(source, colon + 1);
 }
-function shift(node, by) {
-    if (by === 0)
-        return;
-    node.start += by;
-    node.end += by;
-    if (node.kind === 'map') {
-        for (const pair of node.items) {
-            if (pair.key)
-                shift(pair.key, by);
-            shift(pair.value, by);
-        }
-    }
-    else if (node.kind === 'seq') {
-        for (const item of node.items)
-            shift(item, by);
-    }
-}
 /**
  * The tree of a document the `yaml` package parsed from `text.slice(offset, ...)`: every range moved by `offset`.
  * `value` is the document's plain data, made by the caller (who limits alias expansion).
@@ -15203,17 +15417,17 @@ function treeOfParsed(doc, text, offset, value, bounds) {
 function convert(node, text, offset) {
     const range = node.range;
     const start = range[0] + offset;
-    if ((0,yaml__WEBPACK_IMPORTED_MODULE_1__/* .isScalar */ .jn)(node)) {
+    if ((0,dist/* isScalar */.jn)(node)) {
         const style = styleOf(node.type);
         const end = style === 'literal' || style === 'folded'
             ? trimBack(text, range[1] + offset, start)
             : range[1] + offset;
         return { kind: 'scalar', start, end, value: node.value, style };
     }
-    if ((0,yaml__WEBPACK_IMPORTED_MODULE_1__/* .isMap */ .jh)(node)) {
+    if ((0,dist/* isMap */.jh)(node)) {
         const items = node.items.map((pair) => {
             // A merge key (`<<`) is read as a symbol: it names no field, so like a complex key it is never matched.
-            const named = (0,yaml__WEBPACK_IMPORTED_MODULE_1__/* .isScalar */ .jn)(pair.key) && typeof pair.key.value !== 'symbol';
+            const named = (0,dist/* isScalar */.jn)(pair.key) && typeof pair.key.value !== 'symbol';
             const key = named ? convert(pair.key, text, offset) : null;
             const value = pair.value
                 ? convert(pair.value, text, offset)
@@ -15223,8 +15437,8 @@ function convert(node, text, offset) {
         const end = node.flow ? range[1] + offset : (items[items.length - 1]?.value.end ?? start);
         return { kind: 'map', start, end, flow: Boolean(node.flow), items };
     }
-    if ((0,yaml__WEBPACK_IMPORTED_MODULE_1__/* .isSeq */ .oP)(node)) {
-        const items = node.items.map((item) => (0,yaml__WEBPACK_IMPORTED_MODULE_1__/* .isPair */ .tO)(item) || item === null
+    if ((0,dist/* isSeq */.oP)(node)) {
+        const items = node.items.map((item) => (0,dist/* isPair */.tO)(item) || item === null
             ? { kind: 'opaque', start, end: start }
             : convert(item, text, offset));
         const end = node.flow ? range[1] + offset : (items[items.length - 1]?.end ?? start);

@@ -1,13 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
-import { LineCounter, parse, parseAllDocuments } from 'yaml';
-import { loadAll as loadAllQuickly } from 'js-yaml';
+import { LineCounter, parseAllDocuments } from 'yaml';
 import { applyEdits } from './apply.js';
+import { MAX_ALIAS_COUNT, PARSE_OPTIONS, editReadsAs, parseValue } from './fix-check.js';
 import type { LoadedObject, PathSegment } from './load.js';
 import { nodeAt } from './locate.js';
 import type { Resource } from './model.js';
 import type { TreeMap, TreeNode, TreePair, TreeScalar } from './tree.js';
 import type { Fix, TextEdit } from './types.js';
-import { KUBERNETES_PARSE_OPTIONS, KUBERNETES_SCHEMA } from './kubernetes-scalars.js';
 
 /**
  * Fixes are minimal edits against the original text, never a re-serialised document: the `yaml` package keeps
@@ -19,15 +18,6 @@ import { KUBERNETES_PARSE_OPTIONS, KUBERNETES_SCHEMA } from './kubernetes-scalar
  */
 
 type Json = Record<string, unknown>;
-
-// `logLevel: 'error'`: yaml's warnings go to the process's stderr and quote the source (a Secret's, say).
-export const PARSE_OPTIONS = {
-  ...KUBERNETES_PARSE_OPTIONS,
-  uniqueKeys: true,
-  prettyErrors: false,
-  logLevel: 'error',
-} as const;
-export const MAX_ALIAS_COUNT = 1000;
 
 export function newlineOf(text: string): string {
   return text.includes('\r\n') ? '\r\n' : '\n';
@@ -91,91 +81,16 @@ export function lineFixOf(text: string, edits: TextEdit[]): Fix {
   return toLineFix(text, edits, (position) => lines.linePos(position).line);
 }
 
-/** Walks to the container at `path` in plain data, or undefined. */
-function containerAt(root: unknown, path: readonly PathSegment[]): unknown {
-  let current = root;
-  for (const segment of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string | number, unknown>)[segment];
-  }
-  return current;
-}
-
-/**
- * Builds the fix when the edited document parses to exactly the original with `mutate` applied to the object,
- * and nothing else: no other field, no other document, no comment turned into content.
- */
-function verifiedFix(object: LoadedObject, edits: TextEdit[], mutate: (value: Json) => boolean): Fix | null {
-  const text = object.file.text;
-  const { start, end } = object.doc;
-  if (edits.some((edit) => edit.start < start || edit.end > end)) return null;
-  const original = text.slice(start, end);
-  const shifted = edits.map((edit) => ({ ...edit, start: edit.start - start, end: edit.end - start }));
-  const edited = applyEdits(original, shifted);
-  const expected = structuredClone(object.doc.value);
-  const target = containerAt(expected, object.basePath);
-  if (target === null || typeof target !== 'object' || !mutate(target as Json)) return null;
-  const verdict = object.doc.fast ? readsQuicklyAs(edited, expected) : readsFullyAs(edited, expected);
-  return verdict ? toLineFix(text, edits, (offset) => object.lines.linePos(offset).line) : null;
-}
-
-/**
- * The check for a document js-yaml read: the edited text is read by the same parser and schema. Both sides come from
- * one parser, so "did the edit change exactly the intended field" has the same answer as with the full parser, at a
- * seventh of the cost.
- */
-function readsQuicklyAs(edited: string, expected: unknown): boolean {
-  try {
-    const documents = loadAllQuickly(edited, null, { schema: KUBERNETES_SCHEMA });
-    return documents.length === 1 && sameData(documents[0], expected);
-  } catch {
-    return false;
-  }
-}
-
-/** The check for a document the `yaml` package read, with that parser, which expands aliases with a limit. */
-function readsFullyAs(edited: string, expected: unknown): boolean {
-  const docs = parseAllDocuments(edited, PARSE_OPTIONS);
-  if (!Array.isArray(docs) || docs.length !== 1 || docs[0]!.errors.length > 0) return false;
-  try {
-    return isDeepStrictEqual(docs[0]!.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), expected);
-  } catch {
-    return false;
-  }
-}
-
-/** Values of fixes are a handful of texts (`false`, `true`, a name): each is parsed once. */
-const parsedValues = new Map<string, unknown>();
-
-function parseValue(valueText: string): unknown {
-  if (parsedValues.has(valueText)) return parsedValues.get(valueText);
-  const value: unknown = parse(valueText, PARSE_OPTIONS);
-  // Only plain values are kept: an object would be shared by every fix that inserts it.
-  if (typeof value !== 'object' || value === null) parsedValues.set(valueText, value);
-  return value;
-}
-
-/**
- * `isDeepStrictEqual` for what js-yaml builds (plain objects, arrays, scalars, dates), several times faster on it;
- * anything else is left to `isDeepStrictEqual`.
- */
-export function sameData(a: unknown, b: unknown): boolean {
-  if (Object.is(a, b)) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let index = 0; index < a.length; index++) if (!sameData(a[index], b[index])) return false;
-    return true;
-  }
-  const prototype = Object.getPrototypeOf(a) as unknown;
-  if (prototype !== Object.getPrototypeOf(b) || Array.isArray(b)) return false;
-  if (prototype !== Object.prototype) return isDeepStrictEqual(a, b);
-  const left = a as Record<string, unknown>;
-  const right = b as Record<string, unknown>;
-  const keys = Object.keys(left);
-  if (keys.length !== Object.keys(right).length) return false;
-  for (const key of keys) if (!Object.hasOwn(right, key) || !sameData(left[key], right[key])) return false;
-  return true;
+/** The fix of `edits` when they change exactly what `mutate` does to the container at `path` (see `editReadsAs`). */
+function verifiedFix(
+  object: LoadedObject,
+  edits: TextEdit[],
+  path: readonly PathSegment[],
+  mutate: (container: Record<string | number, unknown>) => boolean,
+): Fix | null {
+  return editReadsAs(object, edits, path, mutate)
+    ? toLineFix(object.file.text, edits, (offset) => object.lines.linePos(offset).line)
+    : null;
 }
 
 /** How the keys of a map are written: quoted like JSON, single-quoted, or plain. */
@@ -200,17 +115,16 @@ export function setMapEntry(
   const map = nodeAt(object, mapPath);
   if (map?.kind !== 'map' || map.items.length === 0) return null;
   const value = parseValue(valueText);
-  const mutate = (root: Json) => {
-    const container = containerAt(root, mapPath);
-    if (container === null || typeof container !== 'object' || Array.isArray(container)) return false;
-    (container as Json)[key] = value;
+  const mutate = (container: Json) => {
+    if (Array.isArray(container)) return false;
+    container[key] = value;
     return true;
   };
   const existing = pairOf(map, key);
   if (existing) {
     const node = existing.value;
     if (node.kind !== 'scalar') return null;
-    return verifiedFix(object, [{ start: node.start, end: node.end, text: valueText }], mutate);
+    return verifiedFix(object, [{ start: node.start, end: node.end, text: valueText }], mapPath, mutate);
   }
   let anchor: TreePair | undefined;
   if (position === 'last') anchor = map.items[map.items.length - 1];
@@ -218,7 +132,7 @@ export function setMapEntry(
   const edit = map.flow
     ? flowInsert(object, map, key, valueText, anchor)
     : blockInsert(object, map, key, valueText, anchor);
-  return edit ? verifiedFix(object, [edit], mutate) : null;
+  return edit ? verifiedFix(object, [edit], mapPath, mutate) : null;
 }
 
 function blockInsert(
@@ -300,9 +214,9 @@ export function renameKey(object: LoadedObject, path: readonly PathSegment[], ne
   return verifiedFix(
     object,
     [{ start: key.start, end: key.end, text: `${quote}${newKey}${quote}` }],
-    (root) => {
-      const container = containerAt(root, parentPath) as Json | undefined;
-      if (!container || !(oldKey in container) || newKey in container) return false;
+    parentPath,
+    (container) => {
+      if (!(oldKey in container) || newKey in container) return false;
       container[newKey] = container[oldKey];
       delete container[oldKey];
       return true;
@@ -342,9 +256,8 @@ export function removeEntry(object: LoadedObject, path: readonly PathSegment[]):
     const next = text.indexOf('\n', lineEnd);
     edit = { start, end: next === -1 ? text.length : next + 1, text: '' };
   }
-  return verifiedFix(object, [edit], (root) => {
-    const container = containerAt(root, parentPath) as Json | undefined;
-    if (!container || !(name in container)) return false;
+  return verifiedFix(object, [edit], parentPath, (container) => {
+    if (!(name in container)) return false;
     delete container[name];
     return true;
   });
@@ -359,12 +272,15 @@ export function replaceScalar(
   const node = nodeAt(object, path);
   if (node?.kind !== 'scalar') return null;
   const value = parseValue(valueText);
-  return verifiedFix(object, [{ start: node.start, end: node.end, text: valueText }], (root) => {
-    const container = containerAt(root, path.slice(0, -1));
-    if (container === null || typeof container !== 'object') return false;
-    (container as Record<string | number, unknown>)[path[path.length - 1]!] = value;
-    return true;
-  });
+  return verifiedFix(
+    object,
+    [{ start: node.start, end: node.end, text: valueText }],
+    path.slice(0, -1),
+    (container) => {
+      container[path[path.length - 1]!] = value;
+      return true;
+    },
+  );
 }
 
 /** Appends a YAML document at the end of the file holding `object` (not to JSON files, which hold one value). */

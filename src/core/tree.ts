@@ -1,116 +1,32 @@
 import { load as loadFast } from 'js-yaml';
 import { type Document, type Node as YamlNode, isMap, isPair, isScalar, isSeq } from 'yaml';
 import { KUBERNETES_SCHEMA } from './kubernetes-scalars.js';
+import { packedDocument } from './packed-tree.js';
+import type {
+  ScalarStyle,
+  TreeDocument,
+  TreeMap,
+  TreeNode,
+  TreeOpaque,
+  TreePair,
+  TreeScalar,
+} from './tree-types.js';
+import { foldedPlainModelled } from './plain-lines.js';
+import { COLON, HASH, skipSeparation, skipSpaces, trimBack } from './yaml-text.js';
 
-/**
- * The shape of a YAML document with the offsets of every node in the file's text: what findings are located with and
- * fixes are made from. It has two producers that must agree exactly (a differential test holds them to it):
- *
- * - the fast one reads a document with js-yaml, about eight times faster than the `yaml` package, recording where
- *   each node starts and ends from the parser's events. It gives up, rather than guess, on anything it does not
- *   model: anchors, aliases, tags, merge keys, explicit `?` keys, keys that are not strings, a node the events do not
- *   account for. The document then goes the full way;
- * - the full one converts the `yaml` package's syntax tree, which keeps every range and reads every construct.
- *
- * Offsets are into the whole file. `end` is just after the node's last character: a plain or quoted scalar's text, a
- * block scalar's last non-blank character, a flow collection's closing bracket, a block collection's last entry.
- */
-export type TreeNode = TreeScalar | TreeMap | TreeSeq | TreeOpaque;
-
-export type ScalarStyle = 'plain' | 'single' | 'double' | 'literal' | 'folded';
-
-export interface TreeScalar {
-  kind: 'scalar';
-  start: number;
-  end: number;
-  /** The scalar's value as read (a key's value is what keys are matched against). */
-  value: unknown;
-  style: ScalarStyle;
-}
-
-export interface TreePair {
-  /** null for a key that is not a scalar (a complex key, an alias): such an entry is never matched by name. */
-  key: TreeScalar | null;
-  /** A value written as nothing (`key:`) is a null scalar at the position the value would start. */
-  value: TreeNode;
-}
-
-export interface TreeMap {
-  kind: 'map';
-  start: number;
-  end: number;
-  flow: boolean;
-  items: TreePair[];
-}
-
-export interface TreeSeq {
-  kind: 'seq';
-  start: number;
-  end: number;
-  flow: boolean;
-  items: TreeNode[];
-}
-
-/** An alias: it has a place in the text but nothing to walk into. */
-export interface TreeOpaque {
-  kind: 'opaque';
-  start: number;
-  end: number;
-}
-
-/** One document of a file. */
-export interface TreeDocument {
-  /** The document's text in the file, markers excluded: `text.slice(start, end)` parses as this document alone. */
-  start: number;
-  end: number;
-  contents: TreeNode | null;
-  /** Plain data of the document. */
-  value: unknown;
-  /** Read by js-yaml with the YAML 1.1 schema (true), or by the `yaml` package (false). */
-  fast: boolean;
-}
+export type {
+  ScalarStyle,
+  TreeDocument,
+  TreeMap,
+  TreeNode,
+  TreeOpaque,
+  TreePair,
+  TreeScalar,
+  TreeSeq,
+} from './tree-types.js';
 
 /** The reason the fast reader stopped: the document goes the full way. */
 class NotModelled extends Error {}
-
-const SPACE = 0x20;
-const TAB = 0x09;
-const LF = 0x0a;
-const CR = 0x0d;
-const HASH = 0x23;
-const COLON = 0x3a;
-
-function isBlank(code: number): boolean {
-  return code === SPACE || code === TAB || code === LF || code === CR;
-}
-
-/** Past spaces, line breaks and comment lines: where the next node's content starts. */
-function skipSeparation(text: string, position: number): number {
-  let at = position;
-  for (;;) {
-    const code = text.charCodeAt(at);
-    if (isBlank(code)) at++;
-    else if (code === HASH && (at === 0 || isBlank(text.charCodeAt(at - 1)))) {
-      const next = text.indexOf('\n', at);
-      if (next === -1) return text.length;
-      at = next + 1;
-    } else return at;
-  }
-}
-
-/** Back over spaces and line breaks: just after the last character before `position`. */
-function trimBack(text: string, position: number, floor: number): number {
-  let at = position;
-  while (at > floor && isBlank(text.charCodeAt(at - 1))) at--;
-  return at;
-}
-
-/** Past spaces and tabs on the same line. */
-function skipSpaces(text: string, position: number): number {
-  let at = position;
-  while (text.charCodeAt(at) === SPACE || text.charCodeAt(at) === TAB) at++;
-  return at;
-}
 
 function styleAt(text: string, start: number): ScalarStyle {
   switch (text[start]) {
@@ -156,6 +72,9 @@ const EMPTY = Symbol('empty');
 export function readFast(text: string, start: number, end: number): TreeDocument | null | undefined {
   const source = text.slice(start, end);
   if (readsDifferently(source)) return null;
+  // Blank lines and comments only (a licence header before the first marker): no document, as for the `yaml` package;
+  // js-yaml would read a null document.
+  if (skipSeparation(source, 0) === source.length) return undefined;
   const stack: Event[] = [];
   let root: Event | undefined;
   const listener = (type: 'open' | 'close', state: JsYamlState) => {
@@ -164,7 +83,7 @@ export function readFast(text: string, start: number, end: number): TreeDocument
       return;
     }
     const event = stack.pop()!;
-    close(source, event, state);
+    close(source, event, state, stack);
     const parent = stack[stack.length - 1];
     if (!parent) root = event;
     else if (parent.children) parent.children.push(event);
@@ -180,8 +99,7 @@ export function readFast(text: string, start: number, end: number): TreeDocument
   if (value === undefined) return undefined;
   if (!root || root.result !== value) return null;
   const contents = root.node ?? emptyScalar(source, root.open);
-  shift(contents, start);
-  return { start, end, contents, value, fast: true };
+  return packedDocument(contents, value, start, end);
 }
 
 /**
@@ -199,7 +117,7 @@ function emptyScalar(source: string, at: number): TreeScalar {
 }
 
 /** Completes `event` from js-yaml's state at the node's end. */
-function close(source: string, event: Event, state: JsYamlState): void {
+function close(source: string, event: Event, state: JsYamlState, stack: readonly Event[]): void {
   if (state.kind === null) return;
   const result = state.result;
   event.result = result;
@@ -212,9 +130,15 @@ function close(source: string, event: Event, state: JsYamlState): void {
   if (state.kind === 'scalar') {
     const style = styleAt(source, start);
     const end = style === 'double' || style === 'single' ? position : trimBack(source, position, start);
-    // A plain or quoted scalar over several lines: js-yaml takes continuation lines indented less than YAML requires;
-    // and a comment glued to a closing quote, which YAML rejects.
-    if (style !== 'literal' && style !== 'folded' && source.lastIndexOf('\n', end - 1) >= start) {
+    // A quoted scalar over several lines: js-yaml takes continuation lines indented less than YAML requires; plain
+    // ones only where both parsers end them alike (see plain-lines.ts). And a comment glued to a closing quote, which
+    // YAML rejects.
+    if (
+      style !== 'literal' &&
+      style !== 'folded' &&
+      source.lastIndexOf('\n', end - 1) >= start &&
+      (style !== 'plain' || !foldedPlainModelled(source, start, end, stack))
+    ) {
       throw new NotModelled();
     }
     if ((style === 'double' || style === 'single') && source.charCodeAt(end) === HASH)
@@ -302,20 +226,6 @@ function mappingOf(
 function valueAfter(source: string, key: TreeScalar): TreeScalar {
   const colon = skipSpaces(source, key.end);
   return emptyScalar(source, colon + 1);
-}
-
-function shift(node: TreeNode, by: number): void {
-  if (by === 0) return;
-  node.start += by;
-  node.end += by;
-  if (node.kind === 'map') {
-    for (const pair of node.items) {
-      if (pair.key) shift(pair.key, by);
-      shift(pair.value, by);
-    }
-  } else if (node.kind === 'seq') {
-    for (const item of node.items) shift(item, by);
-  }
 }
 
 /**

@@ -6,7 +6,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { type Document, LineCounter, type ParsedNode, isMap, isScalar, parseDocument } from 'yaml';
 import type { Fix, TextEdit } from './types.js';
-import { MAX_ALIAS_COUNT, PARSE_OPTIONS, newlineOf, toLineFix } from './fix.js';
+import { newlineOf, toLineFix } from './fix.js';
+import { MAX_ALIAS_COUNT, PARSE_OPTIONS } from './fix-check.js';
 
 /**
  * Sets `keyPath` to `valueText` (a plain YAML scalar) in a values file: a scalar already there is replaced; a key the

@@ -1,4 +1,4 @@
-import { resourceLabel } from '../core/model.js';
+import { nsKey, resourceLabel } from '../core/model.js';
 import { describeGrant } from '../core/rbac.js';
 import { type AutomountDecision, automountVolumesOf, effectiveAutomount } from '../core/serviceaccounts.js';
 import { setMapEntry } from '../core/fix.js';
@@ -31,6 +31,22 @@ export const automountToken: Rule = {
   meta: metaOf('automount-token'),
   check(context) {
     const { model } = context;
+    // What a stolen token of each account carries, worked out once an account: copies of one install in a namespace
+    // share an account, and each would otherwise read every copy's bindings (workloads × bindings).
+    const privilegedRbac = new Map<string, string | null>();
+    const privilegedRbacOf = (namespace: string, account: string): string | null => {
+      const key = nsKey(namespace, account);
+      if (privilegedRbac.has(key)) return privilegedRbac.get(key)!;
+      // A binding declared in two files (alternative installs) is one grant to a reader.
+      const described = new Set<string>();
+      for (const grant of context.rbac.grantsToServiceAccount(namespace, account)) {
+        if (grant.privilege) described.add(`${describeGrant(grant)} (${grant.privilege.reasons.join(', ')})`);
+      }
+      const grants = [...described].slice(0, 3).join('; ');
+      const text = described.size === 0 ? null : `${grants}${described.size > 3 ? '; …' : ''}`;
+      privilegedRbac.set(key, text);
+      return text;
+    };
     for (const workload of model.workloads) {
       const decision = effectiveAutomount(model, workload, context.settings.assumeUnresolvedMounts);
       // A pod spec whose own value the API server refuses is not created: invalid-automount-value reports that.
@@ -41,9 +57,7 @@ export const automountToken: Rule = {
       if (!decision.mounts && volumes.length === 0) continue;
       const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
       const account = workload.serviceAccountName;
-      const privileged = context.rbac
-        .grantsToServiceAccount(namespace, account)
-        .filter((grant) => grant.privilege);
+      const privileged = privilegedRbacOf(namespace, account);
       const isDefault = account === 'default';
       const names = quoted(volumes.map((volume) => volume.name));
 
@@ -62,15 +76,8 @@ export const automountToken: Rule = {
             'reuses as the automounted token, so `automountServiceAccountToken: false` alone would leave the token mounted.',
         );
       }
-      if (privileged.length > 0) {
-        // A binding declared in two files (alternative installs) is one grant to a reader.
-        const described = [
-          ...new Set(
-            privileged.map((grant) => `${describeGrant(grant)} (${grant.privilege!.reasons.join(', ')})`),
-          ),
-        ];
-        const grants = described.slice(0, 3).join('; ');
-        parts.push(`A stolen token carries privileged RBAC: ${grants}${described.length > 3 ? '; …' : ''}.`);
+      if (privileged !== null) {
+        parts.push(`A stolen token carries privileged RBAC: ${privileged}.`);
       } else if (isDefault) {
         parts.push('It is the shared identity of every pod in the namespace that names no other.');
       }
@@ -101,7 +108,7 @@ export const automountToken: Rule = {
       context.report({
         resource: workload.resource,
         path: decision.mounts ? workload.podSpecPath : volumes[0]!.path,
-        severity: isDefault || privileged.length > 0 ? 'high' : undefined,
+        severity: isDefault || privileged !== null ? 'high' : undefined,
         message: parts.join(' '),
         ...(client === null ? {} : { apiClient: client }),
         // `false` alone leaves a `kube-api-access-*` volume mounted: no fix claims to remove a token it leaves.

@@ -1,0 +1,67 @@
+/**
+ * The shape of a YAML document with the offsets of every node in the file's text: what findings are located with and
+ * fixes are made from. It has two producers that must agree exactly (a differential test holds them to it):
+ *
+ * - the fast one reads a document with js-yaml, about eight times faster than the `yaml` package, recording where
+ *   each node starts and ends from the parser's events. It gives up, rather than guess, on anything it does not
+ *   model: anchors, aliases, tags, merge keys, explicit `?` keys, keys that are not strings, a node the events do not
+ *   account for. The document then goes the full way;
+ * - the full one converts the `yaml` package's syntax tree, which keeps every range and reads every construct.
+ *
+ * Offsets are into the whole file. `end` is just after the node's last character: a plain or quoted scalar's text, a
+ * block scalar's last non-blank character, a flow collection's closing bracket, a block collection's last entry.
+ */
+export type TreeNode = TreeScalar | TreeMap | TreeSeq | TreeOpaque;
+
+export type ScalarStyle = 'plain' | 'single' | 'double' | 'literal' | 'folded';
+
+export interface TreeScalar {
+  kind: 'scalar';
+  start: number;
+  end: number;
+  /** The scalar's value as read (a key's value is what keys are matched against). */
+  value: unknown;
+  style: ScalarStyle;
+}
+
+export interface TreePair {
+  /** null for a key that is not a scalar (a complex key, an alias): such an entry is never matched by name. */
+  key: TreeScalar | null;
+  /** A value written as nothing (`key:`) is a null scalar at the position the value would start. */
+  value: TreeNode;
+}
+
+export interface TreeMap {
+  kind: 'map';
+  start: number;
+  end: number;
+  flow: boolean;
+  items: TreePair[];
+}
+
+export interface TreeSeq {
+  kind: 'seq';
+  start: number;
+  end: number;
+  flow: boolean;
+  items: TreeNode[];
+}
+
+/** An alias: it has a place in the text but nothing to walk into. */
+export interface TreeOpaque {
+  kind: 'opaque';
+  start: number;
+  end: number;
+}
+
+/** One document of a file. */
+export interface TreeDocument {
+  /** The document's text in the file, markers excluded: `text.slice(start, end)` parses as this document alone. */
+  start: number;
+  end: number;
+  contents: TreeNode | null;
+  /** Plain data of the document. */
+  value: unknown;
+  /** Read by js-yaml with the YAML 1.1 schema (true), or by the `yaml` package (false). */
+  fast: boolean;
+}
