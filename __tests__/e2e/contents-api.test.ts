@@ -134,8 +134,8 @@ describe('listFolder', () => {
 
 describe('copyFolderWhole', () => {
   it('copies a link to a file of the workspace as that file', async () => {
-    const workspace = folder({ ...CHART, 'shared/common.yaml': 'kind: ConfigMap\n' });
-    symlinkSync('../../../shared/common.yaml', join(workspace, 'charts/app/templates/common.yaml'));
+    const workspace = folder({ ...CHART, 'common/settings.yaml': 'kind: ConfigMap\n' });
+    symlinkSync('../../../common/settings.yaml', join(workspace, 'charts/app/templates/common.yaml'));
     const dest = folder({});
     expect(await copyFolderWhole(workspace, 'charts/app', dest)).toBeNull();
     expect(filesIn(dest)).toEqual({ ...CHART, 'charts/app/templates/common.yaml': 'kind: ConfigMap\n' });
