@@ -42405,6 +42405,23 @@ function readsFullyAs(edited, expected) {
         return false;
     }
 }
+/**
+ * The plain data of each document of `text`, read as a document `fast` or not was read (js-yaml with the schema, or
+ * the `yaml` package with its alias limit); undefined when the text does not read without errors.
+ */
+function documentsOf(text, fast) {
+    try {
+        if (fast)
+            return (0,js_yaml/* loadAll */.gh)(text, null, { schema: kubernetes_scalars/* KUBERNETES_SCHEMA */.dq });
+        const docs = (0,dist/* parseAllDocuments */.hR)(text, fix_check_PARSE_OPTIONS);
+        if (!Array.isArray(docs) || docs.some((doc) => doc.errors.length > 0))
+            return undefined;
+        return docs.map((doc) => doc.toJS({ maxAliasCount: fix_check_MAX_ALIAS_COUNT }));
+    }
+    catch {
+        return undefined;
+    }
+}
 /** Values of fixes are a handful of texts (`false`, `true`, a name): each is parsed once. */
 const parsedValues = new Map();
 function parseValue(valueText) {
@@ -42418,6 +42435,8 @@ function parseValue(valueText) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/fix.ts
+
+
 
 
 
@@ -42676,21 +42695,17 @@ function appendDocument(object, documentText) {
     const regionEnd = Math.max(object.doc.end, lineEndOf(text, end));
     const region = text.slice(object.doc.start, regionEnd);
     const at = end - object.doc.start;
-    const before = (0,dist/* parseAllDocuments */.hR)(region, fix_check_PARSE_OPTIONS);
-    const after = (0,dist/* parseAllDocuments */.hR)(`${region.slice(0, at)}${edit.text}${region.slice(at)}`, fix_check_PARSE_OPTIONS);
-    if (!Array.isArray(before) || !Array.isArray(after) || before.length !== 1 || after.length !== 2)
+    // Read by the parser that read the document (js-yaml for most), the new document as well, unless it holds text the
+    // two parsers read differently.
+    const fast = object.doc.fast && !(0,core_tree/* readsDifferently */.SM)(documentText);
+    const before = documentsOf(region, fast);
+    const after = documentsOf(`${region.slice(0, at)}${edit.text}${region.slice(at)}`, fast);
+    const added = documentsOf(documentText, fast);
+    if (before?.length !== 1 || after?.length !== 2 || added?.length !== 1)
         return null;
-    if ([...before, ...after].some((doc) => doc.errors.length > 0))
+    const expected = [before[0], added[0]];
+    if (fast ? !sameData(after, expected) : !(0,external_node_util_.isDeepStrictEqual)(after, expected))
         return null;
-    try {
-        const expected = [before[0].toJS({ maxAliasCount: fix_check_MAX_ALIAS_COUNT }), parseValue(documentText)];
-        const actual = after.map((doc) => doc.toJS({ maxAliasCount: fix_check_MAX_ALIAS_COUNT }));
-        if (!(0,external_node_util_.isDeepStrictEqual)(actual, expected))
-            return null;
-    }
-    catch {
-        return null;
-    }
     return toLineFix(text, [edit], (offset) => object.lines.linePos(offset).line);
 }
 /**

@@ -116,6 +116,21 @@ function readsFullyAs(edited: string, expected: unknown): boolean {
   }
 }
 
+/**
+ * The plain data of each document of `text`, read as a document `fast` or not was read (js-yaml with the schema, or
+ * the `yaml` package with its alias limit); undefined when the text does not read without errors.
+ */
+export function documentsOf(text: string, fast: boolean): unknown[] | undefined {
+  try {
+    if (fast) return loadAllQuickly(text, null, { schema: KUBERNETES_SCHEMA });
+    const docs = parseAllDocuments(text, PARSE_OPTIONS);
+    if (!Array.isArray(docs) || docs.some((doc) => doc.errors.length > 0)) return undefined;
+    return docs.map((doc) => doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Values of fixes are a handful of texts (`false`, `true`, a name): each is parsed once. */
 const parsedValues = new Map<string, unknown>();
 
