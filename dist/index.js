@@ -36998,7 +36998,7 @@ function useEnvironmentCopy() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9755);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2305);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7956);
 
 
 
@@ -37015,7 +37015,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2305:
+/***/ 7956:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42083,7 +42083,222 @@ function sameFix(a, b) {
 var external_node_util_ = __nccwpck_require__(7975);
 // EXTERNAL MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
 var js_yaml = __nccwpck_require__(3243);
+;// CONCATENATED MODULE: ./src/core/same-data.ts
+
+/**
+ * `isDeepStrictEqual` for what js-yaml builds (plain objects, arrays, scalars, dates), several times faster on it;
+ * anything else is left to `isDeepStrictEqual`.
+ */
+function sameData(a, b) {
+    if (Object.is(a, b))
+        return true;
+    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
+        return false;
+    if (Array.isArray(a)) {
+        if (!Array.isArray(b) || a.length !== b.length)
+            return false;
+        for (let index = 0; index < a.length; index++)
+            if (!sameData(a[index], b[index]))
+                return false;
+        return true;
+    }
+    const prototype = Object.getPrototypeOf(a);
+    if (prototype !== Object.getPrototypeOf(b) || Array.isArray(b))
+        return false;
+    if (prototype !== Object.prototype)
+        return (0,external_node_util_.isDeepStrictEqual)(a, b);
+    const left = a;
+    const right = b;
+    const keys = Object.keys(left);
+    if (keys.length !== Object.keys(right).length)
+        return false;
+    for (const key of keys)
+        if (!Object.hasOwn(right, key) || !sameData(left[key], right[key]))
+            return false;
+    return true;
+}
+
+;// CONCATENATED MODULE: ./src/core/fix-window.ts
+
+
+
+
+
+
+/**
+ * The fix check of `fix-check.ts` made on the edited entries of a block map rather than on the whole document: a fix
+ * edits one pod spec of a Deployment of several kilobytes, and reading the document again cost most of a scan's rules.
+ *
+ * Why the window tells what the whole document would: a block map at column `c` is read entry by entry, each entry
+ * from its key's line to the next line indented `c` or less. The window is whole entries: it starts at a line of `c`
+ * spaces and a key (after the lines before it, which are unchanged, so every entry before it ends where it did), and
+ * the text after it is unchanged and starts with the next entry's key at column `c`, or with the end of the map, so
+ * nothing read inside the window can go on past it, and what follows is read as before. Read alone, the window is a
+ * map at column `c` too; reading the original window alone must give exactly its original entries (else the window
+ * is not trusted and the whole document is read). What can make the rest of a document read differently is refused
+ * here and left to the whole check: a document marker or directive, text the two parsers read differently, an entry
+ * that duplicates a key outside the window, a window that does not read as one map.
+ */
+/**
+ * Whether `edits` to `object` (offsets into the file) change the map at `path` (`original`) to exactly `expected`:
+ * true or false when the window decides it, undefined when the whole document must be read.
+ */
+function windowReadsAs(object, edits, path, original, expected) {
+    const reading = windowReading(object, edits, path, original);
+    return reading === undefined ? undefined : sameData(reading, expected);
+}
+/**
+ * The map at `path` (`original`) as the whole edited document reads it, found by reading the edited entries alone;
+ * undefined when that cannot tell (the whole document must be read).
+ */
+function windowReading(object, edits, path, original) {
+    if (!object.doc.fast || Array.isArray(original) || Object.getPrototypeOf(original) !== Object.prototype) {
+        return undefined;
+    }
+    const map = nodeAt(object, path);
+    if (map?.kind !== 'map' || map.flow || map.items.length === 0)
+        return undefined;
+    const text = object.file.text;
+    const bounds = windowOf(text, map, edits, object.doc.end);
+    if (!bounds)
+        return undefined;
+    const { start, end, first, last } = bounds;
+    const window = text.slice(start, end);
+    const edited = applyEdits(window, edits.map((edit) => ({ ...edit, start: edit.start - start, end: edit.end - start })));
+    const column = map.items[first].key.start - lineStart(text, map.items[first].key.start);
+    if ((0,core_tree/* readsDifferently */.SM)(edited) || !keptInside(edited, text.slice(end, object.doc.end), column))
+        return undefined;
+    const inside = new Set();
+    for (let index = first; index <= last; index++)
+        inside.add(map.items[index].key.value);
+    const before = readAlone(window);
+    if (before === undefined || !sameEntries(before, original, inside))
+        return undefined;
+    const after = readAlone(edited);
+    if (after === undefined)
+        return undefined;
+    // The map as the whole document would read it: the entries outside the window, then the window's.
+    const actual = {};
+    for (const key of Object.keys(original))
+        if (!inside.has(key))
+            actual[key] = original[key];
+    for (const key of Object.keys(after)) {
+        if (key === '__proto__' || Object.hasOwn(actual, key))
+            return undefined;
+        actual[key] = after[key];
+    }
+    return actual;
+}
+/**
+ * [start, end) of the whole entries of `map` the edits fall in, with the entry before them when there is one, or
+ * undefined when an edit is not inside the map's entries or the window's first key shares its line (`- key: value`).
+ * An entry's lines run from its key's line to the next key's; the last one's to the end of the line the map ends on.
+ * An edit may also start above the first key when only whole comment lines stand between them (`setMapEntry` puts a
+ * new first key above the comments that introduce the old one).
+ */
+function windowOf(text, map, edits, documentEnd) {
+    const items = map.items;
+    if (items.some((item) => item.key === null))
+        return undefined;
+    const starts = items.map((item) => lineStart(text, item.key.start));
+    const lastBreak = text.indexOf('\n', map.end);
+    const mapEnd = lastBreak === -1 || lastBreak >= documentEnd ? documentEnd : lastBreak + 1;
+    const entryEnd = (index) => (index + 1 < items.length ? starts[index + 1] : mapEnd);
+    let first = items.length;
+    let last = -1;
+    let start = Infinity;
+    for (const edit of edits) {
+        let entry = entryAt(starts, edit.start);
+        if (entry === -1) {
+            if (edit.end > starts[0] || lineStart(text, edit.start) !== edit.start)
+                return undefined;
+            if (!isCommentLines(text.slice(edit.start, starts[0])))
+                return undefined;
+            entry = 0;
+        }
+        if (edit.start > mapEnd || edit.end > mapEnd || (edit.start === mapEnd && mapEnd !== documentEnd)) {
+            return undefined;
+        }
+        const to = Math.max(entry, entryAt(starts, edit.end - 1));
+        first = Math.min(first, entry);
+        last = Math.max(last, to);
+        start = Math.min(start, edit.start);
+    }
+    if (last === -1)
+        return undefined;
+    if (first > 0)
+        first--;
+    start = Math.min(start, starts[first]);
+    if (!/^[ ]*$/.test(text.slice(starts[first], items[first].key.start)))
+        return undefined;
+    return { start, end: entryEnd(last), first, last };
+}
+/**
+ * Whether nothing read in the edited window can go on past it: it starts with a key at the map's column, no line in
+ * it is indented less (so a block scalar or a plain scalar opened in it belongs to an entry of the map or deeper), it
+ * has no document marker or directive, and the text after it starts with a line indented no more than the map (no
+ * blank or comment line, which a block scalar would take in) that is not a sequence item at the map's column; or
+ * nothing follows.
+ */
+function keptInside(edited, after, column) {
+    const lines = edited.split('\n');
+    if (lines[lines.length - 1] === '')
+        lines.pop();
+    if (!new RegExp(`^[ ]{${column}}[^ #?\\-\\r]`).test(lines[0] ?? ''))
+        return false;
+    for (const line of lines) {
+        if (/^(?:---|\.\.\.|%)/.test(line))
+            return false;
+        const indent = line.length - line.trimStart().length;
+        if (indent < column && line.trim() !== '')
+            return false;
+    }
+    if (after === '')
+        return true;
+    const next = /^([ ]*)([^\n]?)/.exec(after);
+    const [, spaces, first] = next;
+    return (spaces.length <= column &&
+        first !== '' &&
+        first !== '\r' &&
+        first !== '#' &&
+        !(spaces.length === column && first === '-'));
+}
+function lineStart(text, offset) {
+    return text.lastIndexOf('\n', offset - 1) + 1;
+}
+/** The index of the last entry whose lines start at or before `offset`, or -1. */
+function entryAt(starts, offset) {
+    let found = -1;
+    for (let index = 0; index < starts.length && starts[index] <= offset; index++)
+        found = index;
+    return found;
+}
+function isCommentLines(text) {
+    return /^(?:[ ]*(?:#[^\n]*)?\n)*$/.test(text.replace(/\r\n/g, '\n'));
+}
+/** The window read alone by the parser that read the document: one map, or undefined. */
+function readAlone(window) {
+    try {
+        const documents = (0,js_yaml/* loadAll */.gh)(window, null, { schema: kubernetes_scalars/* KUBERNETES_SCHEMA */.dq });
+        const [value] = documents;
+        if (documents.length !== 1 || typeof value !== 'object' || value === null)
+            return undefined;
+        return Object.getPrototypeOf(value) === Object.prototype ? value : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Whether `window` holds exactly the entries of `original` named in `inside`, with the same data. */
+function sameEntries(window, original, inside) {
+    const keys = Object.keys(window);
+    return (keys.length === inside.size &&
+        keys.every((key) => inside.has(key) && sameData(window[key], original[key])));
+}
+
 ;// CONCATENATED MODULE: ./src/core/fix-check.ts
+
+
 
 
 
@@ -42104,18 +42319,25 @@ const fix_check_MAX_ALIAS_COUNT = 1000;
 /**
  * Whether the document edited by `edits` parses to exactly the original with `mutate` applied to the container at
  * `path` (from the object), and nothing else: no other field, no other document, no comment turned into content.
+ * The edited entries are read alone when that tells what the whole document would (see `fix-window.ts`); `window`
+ * false reads the whole document always (the reference the window is tested against).
  */
-function editReadsAs(object, edits, path, mutate) {
+function editReadsAs(object, edits, path, mutate, window = true) {
     const text = object.file.text;
     const { start, end } = object.doc;
     if (edits.some((edit) => edit.start < start || edit.end > end))
         return false;
-    const original = text.slice(start, end);
-    const shifted = edits.map((edit) => ({ ...edit, start: edit.start - start, end: edit.end - start }));
-    const edited = applyEdits(original, shifted);
-    const expected = copiedAlong(object.doc.value, [...object.basePath, ...path]);
+    const fullPath = [...object.basePath, ...path];
+    const expected = copiedAlong(object.doc.value, fullPath);
     if (expected === undefined || !mutate(expected.container))
         return false;
+    const inWindow = window
+        ? windowReadsAs(object, edits, path, fix_check_valueAt(object.doc.value, fullPath), expected.container)
+        : undefined;
+    if (inWindow !== undefined)
+        return inWindow;
+    const shifted = edits.map((edit) => ({ ...edit, start: edit.start - start, end: edit.end - start }));
+    const edited = applyEdits(text.slice(start, end), shifted);
     return object.doc.fast ? readsQuicklyAs(edited, expected.root) : readsFullyAs(edited, expected.root);
 }
 /**
@@ -42135,6 +42357,12 @@ function copiedAlong(root, path) {
         container = container[segment] = shallowCopy(next);
     }
     return { root: top, container };
+}
+function fix_check_valueAt(root, path) {
+    let value = root;
+    for (const segment of path)
+        value = value[segment];
+    return value;
 }
 function shallowCopy(value) {
     if (Array.isArray(value))
@@ -42177,6 +42405,23 @@ function readsFullyAs(edited, expected) {
         return false;
     }
 }
+/**
+ * The plain data of each document of `text`, read as a document `fast` or not was read (js-yaml with the schema, or
+ * the `yaml` package with its alias limit); undefined when the text does not read without errors.
+ */
+function documentsOf(text, fast) {
+    try {
+        if (fast)
+            return (0,js_yaml/* loadAll */.gh)(text, null, { schema: kubernetes_scalars/* KUBERNETES_SCHEMA */.dq });
+        const docs = (0,dist/* parseAllDocuments */.hR)(text, fix_check_PARSE_OPTIONS);
+        if (!Array.isArray(docs) || docs.some((doc) => doc.errors.length > 0))
+            return undefined;
+        return docs.map((doc) => doc.toJS({ maxAliasCount: fix_check_MAX_ALIAS_COUNT }));
+    }
+    catch {
+        return undefined;
+    }
+}
 /** Values of fixes are a handful of texts (`false`, `true`, a name): each is parsed once. */
 const parsedValues = new Map();
 function parseValue(valueText) {
@@ -42188,40 +42433,10 @@ function parseValue(valueText) {
         parsedValues.set(valueText, value);
     return value;
 }
-/**
- * `isDeepStrictEqual` for what js-yaml builds (plain objects, arrays, scalars, dates), several times faster on it;
- * anything else is left to `isDeepStrictEqual`.
- */
-function sameData(a, b) {
-    if (Object.is(a, b))
-        return true;
-    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
-        return false;
-    if (Array.isArray(a)) {
-        if (!Array.isArray(b) || a.length !== b.length)
-            return false;
-        for (let index = 0; index < a.length; index++)
-            if (!sameData(a[index], b[index]))
-                return false;
-        return true;
-    }
-    const prototype = Object.getPrototypeOf(a);
-    if (prototype !== Object.getPrototypeOf(b) || Array.isArray(b))
-        return false;
-    if (prototype !== Object.prototype)
-        return (0,external_node_util_.isDeepStrictEqual)(a, b);
-    const left = a;
-    const right = b;
-    const keys = Object.keys(left);
-    if (keys.length !== Object.keys(right).length)
-        return false;
-    for (const key of keys)
-        if (!Object.hasOwn(right, key) || !sameData(left[key], right[key]))
-            return false;
-    return true;
-}
 
 ;// CONCATENATED MODULE: ./src/core/fix.ts
+
+
 
 
 
@@ -42480,21 +42695,17 @@ function appendDocument(object, documentText) {
     const regionEnd = Math.max(object.doc.end, lineEndOf(text, end));
     const region = text.slice(object.doc.start, regionEnd);
     const at = end - object.doc.start;
-    const before = (0,dist/* parseAllDocuments */.hR)(region, fix_check_PARSE_OPTIONS);
-    const after = (0,dist/* parseAllDocuments */.hR)(`${region.slice(0, at)}${edit.text}${region.slice(at)}`, fix_check_PARSE_OPTIONS);
-    if (!Array.isArray(before) || !Array.isArray(after) || before.length !== 1 || after.length !== 2)
+    // Read by the parser that read the document (js-yaml for most), the new document as well, unless it holds text the
+    // two parsers read differently.
+    const fast = object.doc.fast && !(0,core_tree/* readsDifferently */.SM)(documentText);
+    const before = documentsOf(region, fast);
+    const after = documentsOf(`${region.slice(0, at)}${edit.text}${region.slice(at)}`, fast);
+    const added = documentsOf(documentText, fast);
+    if (before?.length !== 1 || after?.length !== 2 || added?.length !== 1)
         return null;
-    if ([...before, ...after].some((doc) => doc.errors.length > 0))
+    const expected = [before[0], added[0]];
+    if (fast ? !sameData(after, expected) : !(0,external_node_util_.isDeepStrictEqual)(after, expected))
         return null;
-    try {
-        const expected = [before[0].toJS({ maxAliasCount: fix_check_MAX_ALIAS_COUNT }), parseValue(documentText)];
-        const actual = after.map((doc) => doc.toJS({ maxAliasCount: fix_check_MAX_ALIAS_COUNT }));
-        if (!(0,external_node_util_.isDeepStrictEqual)(actual, expected))
-            return null;
-    }
-    catch {
-        return null;
-    }
     return toLineFix(text, [edit], (offset) => object.lines.linePos(offset).line);
 }
 /**
@@ -51911,7 +52122,7 @@ function insertKey(doc, text, keyPath, valueText) {
     const last = map.items[map.items.length - 1];
     if (!first || !last || !(0,dist/* isScalar */.jn)(first.key) || !first.key.range)
         return null;
-    const firstLine = lineStart(text, first.key.range[0]);
+    const firstLine = values_fix_lineStart(text, first.key.range[0]);
     const indent = first.key.range[0] - firstLine;
     const lastEnd = last.value?.range?.[1] ?? last.key.range?.[1];
     if (lastEnd === undefined)
@@ -51924,7 +52135,7 @@ function insertKey(doc, text, keyPath, valueText) {
 }
 /** Keys added below `key:` (at `keyStart`) whose value is empty: below its commented-out line for them, if any. */
 function underEmptyKey(text, keyStart, keys, valueText) {
-    const keyIndent = keyStart - lineStart(text, keyStart);
+    const keyIndent = keyStart - values_fix_lineStart(text, keyStart);
     const afterKey = lineAfter(text, keyStart + 1);
     // The comment lines that follow, indented below the key, belong to it; they show the children's indentation.
     let end = afterKey;
@@ -51980,7 +52191,7 @@ function appendLines(text, at, indent, keys, valueText) {
     const needsBreak = at > 0 && text[at - 1] !== '\n';
     return { start: at, end: at, text: `${needsBreak ? newline : ''}${body}${newline}` };
 }
-function lineStart(text, offset) {
+function values_fix_lineStart(text, offset) {
     return text.lastIndexOf('\n', offset - 1) + 1;
 }
 /** The start of the line after `# key:` (a commented-out setting at `indent`) within [from, to), or null. */

@@ -5,6 +5,8 @@ import { applyEdits } from './apply.js';
 import type { LoadedObject, PathSegment } from './load.js';
 import type { TextEdit } from './types.js';
 import { KUBERNETES_PARSE_OPTIONS, KUBERNETES_SCHEMA } from './kubernetes-scalars.js';
+import { sameData } from './same-data.js';
+import { windowReadsAs } from './fix-window.js';
 
 /**
  * The check every fix passes before it is offered: the edited document is parsed again, by the parser that read the
@@ -23,21 +25,28 @@ export const MAX_ALIAS_COUNT = 1000;
 /**
  * Whether the document edited by `edits` parses to exactly the original with `mutate` applied to the container at
  * `path` (from the object), and nothing else: no other field, no other document, no comment turned into content.
+ * The edited entries are read alone when that tells what the whole document would (see `fix-window.ts`); `window`
+ * false reads the whole document always (the reference the window is tested against).
  */
 export function editReadsAs(
   object: LoadedObject,
   edits: TextEdit[],
   path: readonly PathSegment[],
   mutate: (container: Record<string | number, unknown>) => boolean,
+  window = true,
 ): boolean {
   const text = object.file.text;
   const { start, end } = object.doc;
   if (edits.some((edit) => edit.start < start || edit.end > end)) return false;
-  const original = text.slice(start, end);
-  const shifted = edits.map((edit) => ({ ...edit, start: edit.start - start, end: edit.end - start }));
-  const edited = applyEdits(original, shifted);
-  const expected = copiedAlong(object.doc.value, [...object.basePath, ...path]);
+  const fullPath = [...object.basePath, ...path];
+  const expected = copiedAlong(object.doc.value, fullPath);
   if (expected === undefined || !mutate(expected.container)) return false;
+  const inWindow = window
+    ? windowReadsAs(object, edits, path, valueAt(object.doc.value, fullPath), expected.container)
+    : undefined;
+  if (inWindow !== undefined) return inWindow;
+  const shifted = edits.map((edit) => ({ ...edit, start: edit.start - start, end: edit.end - start }));
+  const edited = applyEdits(text.slice(start, end), shifted);
   return object.doc.fast ? readsQuicklyAs(edited, expected.root) : readsFullyAs(edited, expected.root);
 }
 
@@ -59,6 +68,12 @@ function copiedAlong(
     container = container[segment] = shallowCopy(next);
   }
   return { root: top, container };
+}
+
+function valueAt(root: unknown, path: readonly PathSegment[]): Record<string | number, unknown> {
+  let value = root as Record<string | number, unknown>;
+  for (const segment of path) value = value[segment] as Record<string | number, unknown>;
+  return value;
 }
 
 function shallowCopy(value: object): Record<string | number, unknown> {
@@ -101,6 +116,21 @@ function readsFullyAs(edited: string, expected: unknown): boolean {
   }
 }
 
+/**
+ * The plain data of each document of `text`, read as a document `fast` or not was read (js-yaml with the schema, or
+ * the `yaml` package with its alias limit); undefined when the text does not read without errors.
+ */
+export function documentsOf(text: string, fast: boolean): unknown[] | undefined {
+  try {
+    if (fast) return loadAllQuickly(text, null, { schema: KUBERNETES_SCHEMA });
+    const docs = parseAllDocuments(text, PARSE_OPTIONS);
+    if (!Array.isArray(docs) || docs.some((doc) => doc.errors.length > 0)) return undefined;
+    return docs.map((doc) => doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Values of fixes are a handful of texts (`false`, `true`, a name): each is parsed once. */
 const parsedValues = new Map<string, unknown>();
 
@@ -110,27 +140,4 @@ export function parseValue(valueText: string): unknown {
   // Only plain values are kept: an object would be shared by every fix that inserts it.
   if (typeof value !== 'object' || value === null) parsedValues.set(valueText, value);
   return value;
-}
-
-/**
- * `isDeepStrictEqual` for what js-yaml builds (plain objects, arrays, scalars, dates), several times faster on it;
- * anything else is left to `isDeepStrictEqual`.
- */
-export function sameData(a: unknown, b: unknown): boolean {
-  if (Object.is(a, b)) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let index = 0; index < a.length; index++) if (!sameData(a[index], b[index])) return false;
-    return true;
-  }
-  const prototype = Object.getPrototypeOf(a) as unknown;
-  if (prototype !== Object.getPrototypeOf(b) || Array.isArray(b)) return false;
-  if (prototype !== Object.prototype) return isDeepStrictEqual(a, b);
-  const left = a as Record<string, unknown>;
-  const right = b as Record<string, unknown>;
-  const keys = Object.keys(left);
-  if (keys.length !== Object.keys(right).length) return false;
-  for (const key of keys) if (!Object.hasOwn(right, key) || !sameData(left[key], right[key])) return false;
-  return true;
 }

@@ -1,11 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { LineCounter } from 'yaml';
 import { applyEdits } from './apply.js';
-import { MAX_ALIAS_COUNT, PARSE_OPTIONS, editReadsAs, parseValue } from './fix-check.js';
+import { documentsOf, editReadsAs, parseValue } from './fix-check.js';
+import { sameData } from './same-data.js';
 import type { LoadedObject, PathSegment } from './load.js';
 import { nodeAt } from './locate.js';
 import type { Resource } from './model.js';
-import type { TreeMap, TreeNode, TreePair, TreeScalar } from './tree.js';
+import { type TreeMap, type TreeNode, type TreePair, type TreeScalar, readsDifferently } from './tree.js';
 import type { Fix, TextEdit } from './types.js';
 
 /**
@@ -302,18 +303,15 @@ export function appendDocument(object: LoadedObject, documentText: string): Fix 
   const regionEnd = Math.max(object.doc.end, lineEndOf(text, end));
   const region = text.slice(object.doc.start, regionEnd);
   const at = end - object.doc.start;
-  const before = parseAllDocuments(region, PARSE_OPTIONS);
-  const after = parseAllDocuments(`${region.slice(0, at)}${edit.text}${region.slice(at)}`, PARSE_OPTIONS);
-  if (!Array.isArray(before) || !Array.isArray(after) || before.length !== 1 || after.length !== 2)
-    return null;
-  if ([...before, ...after].some((doc) => doc.errors.length > 0)) return null;
-  try {
-    const expected = [before[0]!.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), parseValue(documentText)];
-    const actual = after.map((doc) => doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
-    if (!isDeepStrictEqual(actual, expected)) return null;
-  } catch {
-    return null;
-  }
+  // Read by the parser that read the document (js-yaml for most), the new document as well, unless it holds text the
+  // two parsers read differently.
+  const fast = object.doc.fast && !readsDifferently(documentText);
+  const before = documentsOf(region, fast);
+  const after = documentsOf(`${region.slice(0, at)}${edit.text}${region.slice(at)}`, fast);
+  const added = documentsOf(documentText, fast);
+  if (before?.length !== 1 || after?.length !== 2 || added?.length !== 1) return null;
+  const expected = [before[0], added[0]];
+  if (fast ? !sameData(after, expected) : !isDeepStrictEqual(after, expected)) return null;
   return toLineFix(text, [edit], (offset) => object.lines.linePos(offset).line);
 }
 
