@@ -3,22 +3,11 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/main.js';
-import { yaml } from './helpers.js';
+import { runCliCaptured, yaml } from './helpers.js';
 
 const ROOT = join(import.meta.dirname, '..');
 
-async function cli(args: string[], cwd: string, stdoutIsTTY = false) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    cwd,
-    env: {},
-    stdout: { write: (text: string) => (stdout += text), isTTY: stdoutIsTTY },
-    stderr: { write: (text: string) => (stderr += text) },
-  });
-  return { code, stdout, stderr };
-}
+const cli = runCliCaptured;
 
 function workspace(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'ktg-cli-'));

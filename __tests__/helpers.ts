@@ -1,6 +1,7 @@
 import { defaultConfig, parseConfig, type ResolvedConfig } from '../src/config/config.js';
 import { type ScanResult, scanFiles } from '../src/core/scan.js';
 import type { Finding, SourceFile } from '../src/core/types.js';
+import { runCli } from '../src/cli/main.js';
 
 /** Strips the common indentation of a template literal, so manifests can be written indented in tests. */
 export function yaml(strings: TemplateStringsArray, ...values: unknown[]): string {
@@ -35,4 +36,17 @@ export function scan(files: string | Record<string, string> | SourceFile[], conf
 /** The unsuppressed findings of one rule. */
 export function findingsOf(result: ScanResult, ruleId: string): Finding[] {
   return result.findings.filter((finding) => finding.ruleId === ruleId && !finding.suppressed);
+}
+
+/** The CLI run in-process on `args` from `cwd`, with an empty environment: its exit code and what it wrote. */
+export async function runCliCaptured(args: string[], cwd: string, stdoutIsTTY = false) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, {
+    cwd,
+    env: {},
+    stdout: { write: (text: string) => (stdout += text), isTTY: stdoutIsTTY },
+    stderr: { write: (text: string) => (stderr += text) },
+  });
+  return { code, stdout, stderr };
 }

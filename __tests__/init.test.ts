@@ -6,7 +6,7 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { defaultConfig, parseConfig } from '../src/config/config.js';
-import { runCli } from '../src/cli/main.js';
+import { runCliCaptured } from './helpers.js';
 import { registry } from '../src/rules/index.js';
 import { actionMetadata, workflowProblems } from './workflows.js';
 
@@ -18,17 +18,7 @@ const shippedSchema = JSON.parse(readFileSync(join(ROOT, 'schema/kube-token-guar
 };
 const validateShipped = new Ajv({ allErrors: true, strict: false }).compile(shippedSchema);
 
-async function cli(args: string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    cwd,
-    env: {},
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  });
-  return { code, stdout, stderr };
-}
+const cli = runCliCaptured;
 
 function repository(files: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'ktg-init-'));

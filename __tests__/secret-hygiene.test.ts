@@ -8,7 +8,6 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/main.js';
 import { defaultConfig } from '../src/config/config.js';
 import { autofix } from '../src/core/autofix.js';
 import { secretLinesOfFiles } from '../src/core/secrets.js';
@@ -18,7 +17,7 @@ import { findingList, summaryMarkdown } from '../src/pr/summary.js';
 import { diffContents } from '../src/pr/patch.js';
 import { toSarif } from '../src/report/sarif.js';
 import { registry } from '../src/rules/index.js';
-import { scan } from './helpers.js';
+import { runCliCaptured, scan } from './helpers.js';
 import { EXPECTED_RULES, PLANTED, SECRET_MANIFESTS, leaksIn } from './secret-material.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -37,17 +36,7 @@ function workspace(files: Record<string, string>): string {
   return dir;
 }
 
-async function cli(args: string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    cwd,
-    env: {},
-    stdout: { write: (text: string) => (stdout += text), isTTY: false },
-    stderr: { write: (text: string) => (stderr += text) },
-  });
-  return { code, stdout, stderr };
-}
+const cli = runCliCaptured;
 
 function git(cwd: string, args: string[]): string {
   return execFileSync('git', args, {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collectFiles, collectFromGit } from '../src/adapters/files.js';
 import type { GitRepository } from '../src/adapters/git.js';
-import { runCli } from '../src/cli/main.js';
+import { runCliCaptured } from './helpers.js';
 
 const POD =
   'apiVersion: v1\nkind: Pod\nmetadata: {name: tool, namespace: ops}\nspec:\n  containers: [{name: c, image: x}]\n';
@@ -35,17 +35,7 @@ function tree(files: Record<string, string | Buffer>): string {
 const collect = (root: string, paths: string[] = []) =>
   collectFiles({ root, paths, include: ['**/*.yaml', '**/*.yml', '**/*.json'], exclude: [] });
 
-async function cli(args: string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    cwd,
-    env: {},
-    stdout: { write: (text: string) => (stdout += text), isTTY: false },
-    stderr: { write: (text: string) => (stderr += text) },
-  });
-  return { code, stdout, stderr };
-}
+const cli = runCliCaptured;
 
 describe('files that cannot hold a Kubernetes object', () => {
   it('are skipped and counted when found in a folder, and their texts are not kept', async () => {

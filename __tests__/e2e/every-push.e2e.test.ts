@@ -133,67 +133,54 @@ describe('a plain actions/checkout (the merge commit, one commit deep)', () => {
     for (const dispose of disposals.splice(0)) await dispose();
   });
 
+  /** The Action on the merge checkout of a pull request whose fake GitHub serves the commits' files. */
+  async function onMergeCheckout(options: Parameters<typeof pullRequestScenario>[0]) {
+    const scenario = await pullRequestScenario({ ...options, serveContents: true });
+    disposals.push(scenario.dispose);
+    const workspace = mergeCheckout(scenario.repo);
+    dirs.push(workspace);
+    const { fake } = scenario;
+    const run = await runAction({ workspace, eventPath: scenario.eventPath, apiUrl: fake.url, inputs: {} });
+    const annotated = fake.checkRuns[0]!.annotations.map(
+      (annotation) => `${annotation.title!.split(' ')[0]}:${annotation.start_line}-${annotation.end_line}`,
+    ).sort();
+    return { run, fake, workspace, annotated };
+  }
+
   it("scans the head's version of a file the base branch changed too, and anchors on the head's lines", async () => {
-    const scenario = await pullRequestScenario({
+    const { run, fake, annotated } = await onMergeCheckout({
       base: { 'deploy/app.yaml': READER },
       head: { 'deploy/app.yaml': `${READER}---\n${WORKER}` },
       // Merged later into the base branch: a document above, so the merge's lines are not the head's.
       baseAfterBranch: {
         'deploy/app.yaml': `${SETTINGS}---\n${READER}`,
       },
-      serveContents: true,
     });
-    disposals.push(scenario.dispose);
-    const workspace = mergeCheckout(scenario.repo);
-    dirs.push(workspace);
-    const { fake } = scenario;
-    const run = await runAction({ workspace, eventPath: scenario.eventPath, apiUrl: fake.url, inputs: {} });
     expect(fake.violations).toEqual([]);
     expect(run.stdout).toContain('read at the head through the API');
     const head = `${READER}---\n${WORKER}`;
     const [comment] = fake.visibleReviewComments;
     expect(comment?.path).toBe('deploy/app.yaml');
     expect(applySuggestion(head, comment!)).toBe(fixed('deploy/app.yaml', head));
-    const annotated = fake.checkRuns[0]!.annotations.map(
-      (annotation) => `${annotation.title!.split(' ')[0]}:${annotation.start_line}-${annotation.end_line}`,
-    ).sort();
     expect(annotated).toEqual(
       placesIn('deploy/app.yaml', head, ['automount-token', 'default-service-account']),
     );
   });
-});
 
-describe('a plain actions/checkout whose merge leaves a changed file without Kubernetes objects', () => {
-  const dirs: string[] = [];
-  const disposals: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-    for (const dispose of disposals.splice(0)) await dispose();
-  });
-
-  it("judges the head's version, which holds one, read through the API", async () => {
+  it("judges the head's version of a file whose merge holds no Kubernetes object, read through the API", async () => {
     const hardened = WORKER.replace(
       '      containers:',
       '      automountServiceAccountToken: false\n      containers:',
     );
-    const scenario = await pullRequestScenario({
+    const { run, fake, workspace, annotated } = await onMergeCheckout({
       base: { 'deploy/app.yaml': hardened },
       // The pull request turns the token on; the base branch (later) drops the object's first lines, so the merge
       // spells no `apiVersion` and is left out of the scan as holding no object.
       head: { 'deploy/app.yaml': WORKER },
       baseAfterBranch: { 'deploy/app.yaml': hardened.split('\n').slice(2).join('\n') },
-      serveContents: true,
     });
-    disposals.push(scenario.dispose);
-    const workspace = mergeCheckout(scenario.repo);
-    dirs.push(workspace);
-    const { fake } = scenario;
-    const run = await runAction({ workspace, eventPath: scenario.eventPath, apiUrl: fake.url, inputs: {} });
     expect(fake.violations).toEqual([]);
     expect(readFileSync(join(workspace, 'deploy/app.yaml'), 'utf8')).not.toContain('apiVersion');
-    const annotated = fake.checkRuns[0]!.annotations.map(
-      (annotation) => `${annotation.title!.split(' ')[0]}:${annotation.start_line}-${annotation.end_line}`,
-    ).sort();
     expect(annotated).toEqual(
       placesIn('deploy/app.yaml', WORKER, ['automount-token', 'default-service-account']),
     );
