@@ -36998,7 +36998,7 @@ function useEnvironmentCopy() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9755);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7956);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2076);
 
 
 
@@ -37015,7 +37015,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7956:
+/***/ 2076:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -51510,8 +51510,6 @@ function isCount(value) {
     return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/adapters/links.ts
@@ -51739,6 +51737,8 @@ async function materialize(repo, rev, prefix, dest) {
     return contents.size;
 }
 
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: ./src/core/template-sections.ts
 /**
  * Which part of a Helm template wrote which rendered document. Helm cuts a template's output into documents at every
@@ -55770,6 +55770,39 @@ function onHeadLines(findings, notAtHead) {
         .map((finding) => finding.fix && notAtHead.has(finding.fix.file ?? finding.file) ? { ...finding, fix: null } : finding);
 }
 
+;// CONCATENATED MODULE: ./src/action/render-at.ts
+/** The render stage of a pull request's review: charts and overlays rendered at the head or at the merge base. */
+
+
+
+
+
+/**
+ * Renders charts and builds overlays as they are in the workspace, or at a git revision (written to a temporary
+ * folder, removed by the caller), returning the rendered files and the folder their sources are read from.
+ */
+async function renderAt(units, source, config, temporary) {
+    let root;
+    if ('root' in source) {
+        root = source.root;
+    }
+    else {
+        root = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'ktg-render-'));
+        temporary.push(root);
+        for (const dir of [...units.charts, ...units.kustomizations])
+            await materialize(source.git, source.rev, dir, root);
+    }
+    const collected = {
+        files: [],
+        charts: units.charts,
+        kustomizations: units.kustomizations,
+        errors: [],
+        notices: [],
+    };
+    const rendering = await renderCollected(collected, root, config, renderTools(process.env));
+    return { ...collected, root, log: rendering.log, rendered: rendering.charts };
+}
+
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
 var ajv = __nccwpck_require__(2463);
 ;// CONCATENATED MODULE: ./src/config/config.ts
@@ -56112,7 +56145,6 @@ function listed(findings, detail) {
 
 
 
-
 /**
  * Reviews one pull request: scans the repository at the head and at the merge base, reports the findings of the
  * changed files as introduced or existing, and publishes them as one review, a check run and the job summary.
@@ -56379,31 +56411,6 @@ function baseFileSet(headFiles, files, baseTexts, inChart) {
 /** Whether `path` lies in folder `dir` (the repository root when empty). */
 function pull_request_under(path, dir) {
     return dir === '' || path.startsWith(`${dir}/`);
-}
-/**
- * Renders charts and builds overlays as they are in the workspace, or at a git revision (written to a temporary
- * folder, removed by the caller), returning the rendered files and the folder their sources are read from.
- */
-async function renderAt(units, source, config, temporary) {
-    let root;
-    if ('root' in source) {
-        root = source.root;
-    }
-    else {
-        root = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'ktg-render-'));
-        temporary.push(root);
-        for (const dir of [...units.charts, ...units.kustomizations])
-            await materialize(source.git, source.rev, dir, root);
-    }
-    const collected = {
-        files: [],
-        charts: units.charts,
-        kustomizations: units.kustomizations,
-        errors: [],
-        notices: [],
-    };
-    const rendering = await renderCollected(collected, root, config, renderTools(process.env));
-    return { ...collected, root, log: rendering.log, rendered: rendering.charts };
 }
 
 ;// CONCATENATED MODULE: ./src/adapters/config-file.ts

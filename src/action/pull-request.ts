@@ -1,11 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import * as core from '@actions/core';
 import type { CollectedFiles } from '../adapters/files.js';
-import { GitRepository, materialize } from '../adapters/git.js';
+import { GitRepository } from '../adapters/git.js';
 import { probeSummary, probeValues } from '../adapters/probe.js';
-import { type RenderOutcome, renderCollected, renderTools } from '../adapters/render.js';
+import { renderTools } from '../adapters/render.js';
 import { learnSecretSources } from '../adapters/secret-sources.js';
 import { type GitHub, statusOf } from '../api/client.js';
 import { type PullFile, listPullFiles } from '../api/pull-files.js';
@@ -14,7 +12,7 @@ import { append } from '../core/arrays.js';
 import { mergeRenderedDuplicates } from '../core/duplicates.js';
 import type { SecretFilter } from '../core/redact.js';
 import { type ScanResult, scanFiles } from '../core/scan.js';
-import type { Finding, ScanError, ScanNotice, Severity, SourceFile } from '../core/types.js';
+import type { Finding, ScanError, Severity, SourceFile } from '../core/types.js';
 import { plural } from '../core/words.js';
 import { splitFindings } from '../pr/differential.js';
 import { moveLines } from '../pr/line-map.js';
@@ -29,6 +27,7 @@ import { readBase } from './merge-base.js';
 import { onHeadLines, readHead } from './read-head.js';
 import { unitsAtCommit } from './units-through-api.js';
 import { readInside } from '../adapters/links.js';
+import { renderAt } from './render-at.js';
 import { permissionHint, since } from './hints.js';
 import { addedApiClientsNote, addedSuppressionsNote, configChangeNote } from './policy.js';
 import type { ActionInputs } from './inputs.js';
@@ -370,41 +369,4 @@ function baseFileSet(
 /** Whether `path` lies in folder `dir` (the repository root when empty). */
 function under(path: string, dir: string): boolean {
   return dir === '' || path.startsWith(`${dir}/`);
-}
-
-/**
- * Renders charts and builds overlays as they are in the workspace, or at a git revision (written to a temporary
- * folder, removed by the caller), returning the rendered files and the folder their sources are read from.
- */
-async function renderAt(
-  units: { charts: string[]; kustomizations: string[] },
-  source: { root: string } | { git: GitRepository; rev: string },
-  config: ResolvedConfig,
-  temporary: string[],
-): Promise<{
-  files: SourceFile[];
-  errors: ScanError[];
-  notices: ScanNotice[];
-  root: string;
-  log: string | null;
-  rendered: RenderOutcome['charts'];
-}> {
-  let root: string;
-  if ('root' in source) {
-    root = source.root;
-  } else {
-    root = await mkdtemp(join(tmpdir(), 'ktg-render-'));
-    temporary.push(root);
-    for (const dir of [...units.charts, ...units.kustomizations])
-      await materialize(source.git, source.rev, dir, root);
-  }
-  const collected = {
-    files: [] as SourceFile[],
-    charts: units.charts,
-    kustomizations: units.kustomizations,
-    errors: [] as ScanError[],
-    notices: [] as ScanNotice[],
-  };
-  const rendering = await renderCollected(collected, root, config, renderTools(process.env));
-  return { ...collected, root, log: rendering.log, rendered: rendering.charts };
 }
