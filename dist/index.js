@@ -51510,8 +51510,10 @@ function isCount(value) {
     return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: ./node_modules/minimatch/dist/esm/index.js + 8 modules
+var esm = __nccwpck_require__(1138);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: ./src/adapters/links.ts
 
 
@@ -51599,6 +51601,1121 @@ async function checkedPath(root, file) {
 /** Whether `path` is `top` or below it (both real paths; `top` may be `/`). */
 function within(top, path) {
     return path === top || path.startsWith(top.endsWith(external_node_path_namespaceObject.sep) ? top : top + external_node_path_namespaceObject.sep);
+}
+
+;// CONCATENATED MODULE: ./src/adapters/kustomize-sources.ts
+/**
+ * What an overlay may read, checked before `kustomize build` runs: nothing remote and nothing outside the repository.
+ *
+ * kustomize clones any base that looks like a git URL (`https://`, `ssh://`, `git@host:`, `github.com/...`) and
+ * fetches any file named by an `http(s)://` URL, and a base may be any folder of the machine (`../../..`). Go sends
+ * requests for loopback addresses past every proxy, so the offline environment alone does not stop
+ * `http://127.0.0.1/...`. Every kustomization an overlay reaches, and every plugin configuration it names, is read here
+ * first; one remote reference or one path leaving the repository refuses the whole overlay, with the reason.
+ */
+
+
+
+
+const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+/** Fields whose entries are kustomizations (folders) or files kustomize loads, local or remote. */
+const TARGET_FIELDS = ['resources', 'bases', 'components', 'generators', 'transformers', 'validators'];
+/** Fields whose entries configure plugins: a file, a folder, or an inline configuration. */
+const PLUGIN_FIELDS = new Set(['generators', 'transformers', 'validators']);
+/** Maps of free text (an annotation may be a URL), never paths. */
+const FREE_TEXT = new Set(['metadata', 'annotations', 'labels', 'commonAnnotations', 'commonLabels']);
+/** More kustomizations than any repository has; a graph beyond it is refused rather than walked for ever. */
+const MAX_KUSTOMIZATIONS = 2_000;
+const MAX_CONFIG_BYTES = 1024 * 1024;
+const URL_LIKE = /^\s*[a-z][a-z0-9+.-]*:\/\//i;
+/** Whether kustomize would fetch `entry` of a resources-like field: its own test for a git URL, and any URL. */
+function isRemoteReference(entry) {
+    const text = entry.trim().replace(/^git::/i, '');
+    return URL_LIKE.test(text) || /^[a-z][a-z0-9-]*@/i.test(text) || /^github\.com[/:]/i.test(text);
+}
+/**
+ * Why the overlay at `dir` (relative to `root`) must not be built, or null when every kustomization it reaches and
+ * every file they name stay inside the repository and nothing is remote.
+ */
+async function overlayRefusal(root, dir) {
+    const refuse = (file, reason) => ({ file, reason });
+    const queue = [dir];
+    const seen = new Set();
+    for (let current = queue.shift(); current !== undefined; current = queue.shift()) {
+        if (seen.has(current))
+            continue;
+        seen.add(current);
+        if (seen.size > MAX_KUSTOMIZATIONS) {
+            return refuse(null, `it reaches more than ${MAX_KUSTOMIZATIONS} kustomizations`);
+        }
+        if (insidePath(root, current) === null || !(await resolvesInside(root, current))) {
+            return refuse(null, `${display(current)} is outside the repository`);
+        }
+        const link = await linkLeaving(root, current);
+        if (link !== null)
+            return refuse(null, `${link} is a symbolic link leaving the repository`);
+        const found = await readKustomization(root, current);
+        if (found === null)
+            continue;
+        const { file, documents } = found;
+        if (typeof documents === 'string')
+            return refuse(file, documents);
+        const content = plainValue(documents[0]);
+        if (content === TOO_MANY_ALIASES)
+            return refuse(file, 'uses more aliases than any kustomization needs');
+        if (!isRecord(content))
+            continue;
+        const url = urlIn(content);
+        if (url) {
+            return refuse(file, `${url.path} is a remote reference (${url.value}); only files of the repository are read`);
+        }
+        for (const field of TARGET_FIELDS) {
+            const entries = content[field];
+            if (!Array.isArray(entries))
+                continue;
+            for (const entry of entries) {
+                if (typeof entry !== 'string')
+                    continue;
+                if (PLUGIN_FIELDS.has(field) && entry.includes('\n')) {
+                    const reason = configRefusal(entry);
+                    if (reason)
+                        return refuse(file, `${field}: ${reason}`);
+                    continue;
+                }
+                if (isRemoteReference(entry)) {
+                    return refuse(file, `${field} names a remote base (${entry.trim()}); only files of the repository are read`);
+                }
+                const target = posixJoin(current, entry.trim());
+                if (insidePath(root, target) === null || !(await resolvesInside(root, target))) {
+                    return refuse(file, `${field} names ${entry.trim()}, outside the repository`);
+                }
+                const info = await (0,promises_namespaceObject.stat)((0,external_node_path_namespaceObject.join)(root, target)).catch(() => null);
+                if (info?.isDirectory())
+                    queue.push(target);
+                else if (info?.isFile() && PLUGIN_FIELDS.has(field)) {
+                    const reason = await pluginFileRefusal(root, target);
+                    if (reason)
+                        return refuse(target, reason);
+                }
+            }
+        }
+        for (const path of localFiles(content)) {
+            const target = posixJoin(current, path);
+            if (insidePath(root, target) === null || !(await resolvesInside(root, target))) {
+                return refuse(file, `${path} is outside the repository`);
+            }
+        }
+    }
+    return null;
+}
+/** A kustomization file of a folder, parsed; a string when it cannot be read as YAML (refused: kustomize may). */
+async function readKustomization(root, dir) {
+    for (const name of KUSTOMIZATION_FILES) {
+        const file = dir === '' ? name : `${dir}/${name}`;
+        const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, file), 'utf8').catch(() => null);
+        if (text === null)
+            continue;
+        return { file, documents: parseYaml(text) };
+    }
+    return null;
+}
+function parseYaml(text) {
+    if (text.length > MAX_CONFIG_BYTES)
+        return 'larger than 1 MiB';
+    const documents = (0,dist/* parseAllDocuments */.hR)(text, { version: '1.1', prettyErrors: false });
+    if (!Array.isArray(documents))
+        return 'cannot be read as YAML';
+    const error = documents.flatMap((document) => document.errors)[0];
+    // The parser's message quotes the source line; the code and position say enough without quoting it.
+    return error ? `cannot be read as YAML (${error.code} at offset ${error.pos[0]})` : documents;
+}
+/** Why an inline or file plugin configuration must not be used: a URL in a field kustomize would load. */
+function configRefusal(text) {
+    const documents = parseYaml(text);
+    if (typeof documents === 'string')
+        return `a plugin configuration ${documents}`;
+    for (const document of documents) {
+        const value = plainValue(document);
+        if (value === TOO_MANY_ALIASES)
+            return 'a plugin configuration uses more aliases than any needs';
+        const url = urlIn(value);
+        if (url)
+            return `${url.path} of a plugin configuration is a remote reference (${url.value})`;
+    }
+    return null;
+}
+async function pluginFileRefusal(root, file) {
+    const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, file), 'utf8').catch(() => null);
+    return text === null ? null : configRefusal(text);
+}
+const TOO_MANY_ALIASES = Symbol('too many aliases');
+/** A document as plain data; an alias bomb (which the parser refuses to expand) is answered, not thrown. */
+function plainValue(document) {
+    try {
+        return document?.toJS({ maxAliasCount: 100 });
+    }
+    catch {
+        return TOO_MANY_ALIASES;
+    }
+}
+/** The first string (outside free-text maps) that is a URL, with where it is. */
+function urlIn(value, path = '') {
+    if (typeof value === 'string')
+        return URL_LIKE.test(value) ? { path: path || '(value)', value } : null;
+    if (Array.isArray(value)) {
+        for (const [index, item] of value.entries()) {
+            const found = urlIn(item, `${path}[${index}]`);
+            if (found)
+                return found;
+        }
+    }
+    else if (isRecord(value)) {
+        for (const [key, item] of Object.entries(value)) {
+            if (FREE_TEXT.has(key))
+                continue;
+            const found = urlIn(item, path ? `${path}.${key}` : key);
+            if (found)
+                return found;
+        }
+    }
+    return null;
+}
+/**
+ * The files of the repository (paths from its root) a kustomization in `dir` reads: resources, bases, components and
+ * plugin configurations that are files, patches, generator sources, CRDs and configurations. Remote entries are left
+ * out (the build refuses them).
+ */
+function kustomizationReferences(dir, content) {
+    if (!isRecord(content))
+        return [];
+    const named = [];
+    for (const field of TARGET_FIELDS) {
+        const entries = content[field];
+        if (!Array.isArray(entries))
+            continue;
+        for (const entry of entries) {
+            if (typeof entry === 'string' && !entry.includes('\n') && !isRemoteReference(entry))
+                named.push(entry.trim());
+        }
+    }
+    named.push(...localFiles(content).filter((path) => !URL_LIKE.test(path)));
+    return named.map((path) => posixJoin(dir, path)).filter((path) => !path.startsWith('..'));
+}
+/** Files a kustomization names that kustomize reads itself (patches, generator sources, CRDs, configurations). */
+function localFiles(content) {
+    const files = [];
+    const add = (value) => {
+        if (typeof value === 'string' && value.trim() !== '' && !value.includes('\n'))
+            files.push(value.trim());
+    };
+    for (const field of ['crds', 'configurations', 'patchesStrategicMerge']) {
+        const entries = content[field];
+        if (Array.isArray(entries))
+            entries.forEach(add);
+    }
+    for (const field of ['patches', 'patchesJson6902', 'replacements']) {
+        const entries = content[field];
+        if (Array.isArray(entries))
+            for (const entry of entries)
+                if (isRecord(entry))
+                    add(entry.path);
+    }
+    if (isRecord(content.openapi))
+        add(content.openapi.path);
+    for (const field of ['configMapGenerator', 'secretGenerator']) {
+        const entries = content[field];
+        if (!Array.isArray(entries))
+            continue;
+        for (const entry of entries) {
+            if (!isRecord(entry))
+                continue;
+            // `files` entries may be `key=path`.
+            if (Array.isArray(entry.files))
+                for (const file of entry.files)
+                    add(String(file).replace(/^[^=]*=/, ''));
+            if (Array.isArray(entry.envs))
+                entry.envs.forEach(add);
+            add(entry.env);
+        }
+    }
+    return files;
+}
+function posixJoin(dir, path) {
+    const joined = (0,external_node_path_namespaceObject.relative)('/r', (0,external_node_path_namespaceObject.resolve)('/r', dir, path));
+    return joined.split(external_node_path_namespaceObject.sep).join('/');
+}
+function display(dir) {
+    return dir === '' ? '.' : dir;
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/adapters/process.ts
+
+
+
+
+/**
+ * Renders never reach the network: a chart repository or a remote kustomize base would be a download of code the
+ * pull request chose. Every proxy points at a closed local port, so a fetch by name fails at once; git may use no
+ * protocol at all (kustomize clones remote bases with it). Go bypasses proxies for loopback addresses, so remote
+ * references are also refused before a build (`kustomize-sources.ts`) and helm's schema loader is switched off.
+ */
+const OFFLINE = {
+    HTTP_PROXY: 'http://127.0.0.1:9',
+    HTTPS_PROXY: 'http://127.0.0.1:9',
+    http_proxy: 'http://127.0.0.1:9',
+    https_proxy: 'http://127.0.0.1:9',
+    NO_PROXY: '',
+    no_proxy: '',
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_ALLOW_PROTOCOL: 'kube-token-guard-allows-none',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+};
+const DEFAULT_TOOL_LIMITS = {
+    timeoutMs: 60_000,
+    maxOutputBytes: 64 * 1024 * 1024,
+    maxMemoryBytes: 2 * 1024 * 1024 * 1024,
+};
+/**
+ * The bounds of a run that must end by `deadline` (a `performance.now()` time shared by several runs): the timeout is
+ * cut to the time left. Null when none is left.
+ */
+function limitsBefore(deadline, overrides = {}) {
+    const limits = { ...DEFAULT_TOOL_LIMITS, ...overrides };
+    if (deadline === undefined)
+        return limits;
+    const left = Math.floor(deadline - performance.now());
+    return left > 0 ? { ...limits, timeoutMs: Math.min(limits.timeoutMs, left) } : null;
+}
+/** Standard error kept from a tool: its last lines name the failure. */
+const MAX_STDERR_BYTES = 64 * 1024;
+const MEMORY_POLL_MS = 100;
+/**
+ * Runs a rendering tool without a shell, offline, in `cwd` (a scratch folder: a relative path the tool writes to lands
+ * there), with a timeout and bounds on its output and memory; never rejects. The tool runs in a process group of its
+ * own, so anything it starts is stopped with it.
+ */
+function runTool(binary, args, env, cwd, limits = DEFAULT_TOOL_LIMITS) {
+    return new Promise((done) => {
+        let child;
+        try {
+            child = (0,external_node_child_process_namespaceObject.spawn)(binary, args, {
+                cwd,
+                env: { ...env, ...OFFLINE, GOMEMLIMIT: String(Math.floor(limits.maxMemoryBytes / 2)) },
+                stdio: ['ignore', 'pipe', 'pipe'],
+                // A group of its own, so stopping it stops what it started (on Windows a new group would open a console).
+                detached: process.platform !== 'win32',
+                windowsHide: true,
+            });
+        }
+        catch (error) {
+            done({ code: error.code ?? 1, stdout: '', stderr: String(error) });
+            return;
+        }
+        const out = [];
+        let outBytes = 0;
+        let err = '';
+        let stopped = null;
+        const stop = (reason) => {
+            if (stopped !== null)
+                return;
+            stopped = reason;
+            try {
+                if (child.pid !== undefined)
+                    process.kill(-child.pid, 'SIGKILL');
+            }
+            catch {
+                child.kill('SIGKILL');
+            }
+        };
+        child.stdout.on('data', (chunk) => {
+            if (stopped !== null)
+                return;
+            outBytes += chunk.length;
+            if (outBytes > limits.maxOutputBytes)
+                stop('OUTPUT');
+            else
+                out.push(chunk);
+        });
+        child.stderr.setEncoding('utf8').on('data', (chunk) => {
+            err = (err + chunk).slice(-MAX_STDERR_BYTES);
+        });
+        const timer = setTimeout(() => stop('TIMEOUT'), limits.timeoutMs);
+        const watch = setInterval(() => {
+            if (child.pid === undefined)
+                return;
+            void residentBytes(child.pid).then((bytes) => {
+                if (bytes !== null && bytes > limits.maxMemoryBytes)
+                    stop('MEMORY');
+            });
+        }, MEMORY_POLL_MS);
+        let settled = false;
+        const finish = (code) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            clearInterval(watch);
+            done({ code: stopped ?? code, stdout: Buffer.concat(out).toString('utf8'), stderr: err });
+        };
+        child.on('error', (error) => finish(error.code ?? 1));
+        child.on('close', (code) => finish(code ?? 1));
+    });
+}
+/** The resident memory of a process from Linux's `/proc`, or null where there is none (macOS) or it has ended. */
+async function residentBytes(pid) {
+    const status = await (0,promises_namespaceObject.readFile)(`/proc/${pid}/status`, 'utf8').catch(() => null);
+    const kilobytes = status === null ? null : /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
+    return kilobytes ? Number(kilobytes) * 1024 : null;
+}
+/** Why a tool run failed, in one line: a bound it hit, or the end of what it wrote to stderr. */
+function failureReason(result, limits = DEFAULT_TOOL_LIMITS) {
+    if (result.code === 'TIMEOUT')
+        return `timed out after ${limits.timeoutMs / 1000} s`;
+    if (result.code === 'OUTPUT')
+        return `stopped: it wrote more than ${limits.maxOutputBytes / 1024 / 1024} MiB of output`;
+    if (result.code === 'MEMORY')
+        return `stopped: it used more than ${Math.round(limits.maxMemoryBytes / 1024 / 1024)} MiB of memory`;
+    return (clip(result.stderr.trim().split('\n').slice(-3).join(' '), 500) || `exit code ${String(result.code)}`);
+}
+/**
+ * The path of a program: `name` itself when it is a path, else the first executable of that name on this process's
+ * PATH; null when there is none. Lets a tool run with an empty PATH of its own.
+ */
+async function findExecutable(name) {
+    const executable = (path) => (0,promises_namespaceObject.access)(path, external_node_fs_namespaceObject.constants.X_OK).then(() => path, () => null);
+    if (name.includes('/') || (0,external_node_path_namespaceObject.isAbsolute)(name))
+        return executable((0,external_node_path_namespaceObject.resolve)(name));
+    // Windows finds `helm` as `helm.exe`: the extensions it tries are in PATHEXT.
+    const extensions = process.platform === 'win32' ? ['', ...(process.env.PATHEXT ?? '.EXE;.CMD;.BAT;.COM').split(';')] : [''];
+    for (const dir of (process.env.PATH ?? '').split(external_node_path_namespaceObject.delimiter)) {
+        if (dir === '')
+            continue;
+        for (const extension of extensions) {
+            const found = await executable((0,external_node_path_namespaceObject.join)(dir, name + extension));
+            if (found !== null)
+                return found;
+        }
+    }
+    return null;
+}
+/**
+ * At most `limit` characters, cut between words: the secret filter recognises a value it knows only whole, so a cut
+ * must not leave the start of one (a secretGenerator literal that kustomize quotes) at the end of the line.
+ */
+function clip(text, limit) {
+    if (text.length <= limit)
+        return text;
+    const cut = text.lastIndexOf(' ', limit - 1);
+    return `${text.slice(0, cut > 0 ? cut : 0)} …`;
+}
+/**
+ * A renderer that is not there is an error of the chart or overlay it would have rendered: what it would have checked is
+ * unchecked. The message says how to install it, or how to leave rendering off on purpose.
+ */
+function missingTool(tool, named) {
+    const variable = tool === 'helm' ? 'KUBE_TOKEN_GUARD_HELM' : 'KUBE_TOKEN_GUARD_KUSTOMIZE';
+    const where = named ? `${variable} names ${named}, which is not an executable` : `${tool} is not on PATH`;
+    const install = tool === 'helm'
+        ? 'install helm 3.16 or later (https://helm.sh/docs/intro/install/)'
+        : 'install kustomize (https://kubectl.docs.kubernetes.io/installation/kustomize/)';
+    return `${where}, so this is not ${tool === 'helm' ? 'rendered' : 'built'}: ${install}, or set \`render: false\` in the config to leave charts and overlays unchecked`;
+}
+
+;// CONCATENATED MODULE: ./src/adapters/kustomize.ts
+
+
+
+
+
+
+
+
+const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
+function toPosix(path) {
+    return path.split(external_node_path_namespaceObject.sep).join('/');
+}
+/**
+ * The overlays to build: folders with a kustomization that no other kustomization of the repository includes
+ * (as a resource, base or component). Those it includes are built as part of them. A Component
+ * (`kind: Component`) is never built alone, which kustomize refuses: only through the overlays that include it (the
+ * files of one that none includes are scanned as plain manifests, see unbuilt.ts).
+ */
+async function findOverlays(root, kustomizationDirs) {
+    const included = new Set();
+    for (const dir of kustomizationDirs) {
+        const text = await kustomize_readKustomization(root, dir);
+        if (text === null)
+            continue;
+        let content;
+        try {
+            content = (0,dist/* parse */.qg)(text);
+        }
+        catch {
+            continue;
+        }
+        if (typeof content !== 'object' || content === null)
+            continue;
+        const record = content;
+        if (record.kind === 'Component')
+            included.add(dir);
+        for (const field of ['resources', 'bases', 'components']) {
+            const entries = record[field];
+            if (!Array.isArray(entries))
+                continue;
+            for (const entry of entries) {
+                if (typeof entry !== 'string' || /^[a-z]+:\/\//i.test(entry) || entry.includes('?'))
+                    continue;
+                included.add(toPosix((0,external_node_path_namespaceObject.relative)(root, (0,external_node_path_namespaceObject.resolve)(root, dir, entry))));
+            }
+        }
+    }
+    return kustomizationDirs.filter((dir) => !included.has(dir)).sort();
+}
+/** The text of a folder's kustomization file, whichever of its names it has, or null. */
+async function kustomize_readKustomization(root, dir) {
+    for (const name of KUSTOMIZATION_FILES) {
+        try {
+            return await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, dir, name), 'utf8');
+        }
+        catch {
+            // try the next name
+        }
+    }
+    return null;
+}
+/**
+ * Builds an overlay with the real `kustomize build`, through a wrapper kustomization that adds origin annotations,
+ * so each resource can be reported on the file it was written in. The user's files are not touched.
+ */
+async function buildOverlay(root, dir, options = {}) {
+    const started = performance.now();
+    const result = { dir, files: [], errors: [], notices: [], milliseconds: 0 };
+    const label = dir === '' ? 'kustomization.yaml' : `${dir}/kustomization.yaml`;
+    const refuse = (message, file = label) => {
+        result.errors.push({ file, line: null, message });
+        result.milliseconds = Math.round(performance.now() - started);
+        return result;
+    };
+    // Remote bases, files named by URL and paths leaving the repository are refused before kustomize runs; the error
+    // sits on the kustomization at fault, which may be a base of the overlay.
+    const refusal = await overlayRefusal(root, dir);
+    if (refusal !== null) {
+        const own = refusal.file === null || external_node_path_namespaceObject.posix.dirname(refusal.file) === (dir === '' ? '.' : dir);
+        const overlay = own ? 'the overlay' : `the overlay ${dir === '' ? '.' : dir}`;
+        return refuse(`${refusal.reason}; ${overlay} is not built`, refusal.file ?? label);
+    }
+    const limits = limitsBefore(options.deadline, options.limits);
+    if (limits === null)
+        return refuse('not built: the time budget for rendering ran out');
+    const binary = await findExecutable(options.binary ?? 'kustomize');
+    if (binary === null)
+        return refuse(missingTool('kustomize', options.binary));
+    const wrapper = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'ktg-kustomize-'));
+    try {
+        const target = toPosix((0,external_node_path_namespaceObject.relative)(wrapper, (0,external_node_path_namespaceObject.resolve)(root, dir)));
+        await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(wrapper, 'kustomization.yaml'), `resources:\n  - ${JSON.stringify(target)}\nbuildMetadata: [originAnnotations]\n`);
+        const output = await runTool(binary, 
+        // kustomize's default restrictor: a kustomization reads files only below its own folder (bases are folders
+        // of their own), so an overlay cannot pull a file of the runner, such as ~/.ssh or /etc, into the output.
+        ['build', '--', wrapper], 
+        // No PATH: kustomize needs no other program, and without git on it no remote base can be cloned.
+        { PATH: '', HOME: wrapper }, wrapper, limits);
+        if (output.code === 'ENOENT') {
+            result.errors.push({ file: label, line: null, message: missingTool('kustomize', options.binary) });
+            return result;
+        }
+        if (output.code !== 0) {
+            const reason = failureReason(output, limits);
+            result.errors.push({ file: label, line: null, message: `kustomize build failed: ${reason}` });
+            return result;
+        }
+        const bySource = new Map();
+        for (const document of (0,dist/* parseAllDocuments */.hR)(output.stdout)) {
+            if (document.errors.length > 0 || !document.contents)
+                continue;
+            const origin = document.getIn(['metadata', 'annotations', ORIGIN_ANNOTATION]);
+            const path = typeof origin === 'string' ? (/^path:\s*(.+)$/m.exec(origin)?.[1]?.trim() ?? null) : null;
+            document.deleteIn(['metadata', 'annotations', ORIGIN_ANNOTATION]);
+            const annotations = document.getIn(['metadata', 'annotations']);
+            if (annotations?.items?.length === 0)
+                document.deleteIn(['metadata', 'annotations']);
+            const source = path ? toPosix((0,external_node_path_namespaceObject.relative)(root, (0,external_node_path_namespaceObject.resolve)(wrapper, path))) : label;
+            const documents = bySource.get(source);
+            if (documents)
+                documents.push(document.toString());
+            else
+                bySource.set(source, [document.toString()]);
+        }
+        for (const [path, documents] of bySource) {
+            const file = {
+                path,
+                text: documents.join('---\n'),
+                rendered: true,
+                renderedBy: `overlay ${dir || '.'}`,
+            };
+            // The resource file users edit: findings point at its lines. It is read only inside the repository.
+            if (path !== label) {
+                const text = await readInside(root, path).catch(() => null);
+                if (text !== null)
+                    file.origin = { text };
+            }
+            result.files.push(file);
+        }
+        return result;
+    }
+    finally {
+        result.milliseconds = Math.round(performance.now() - started);
+        await (0,promises_namespaceObject.rm)(wrapper, { recursive: true, force: true });
+    }
+}
+/** Folders (relative to the root) holding a kustomization, from a list of repository paths. */
+function kustomizationDirs(paths) {
+    const dirs = new Set();
+    for (const path of paths) {
+        const name = path.slice(path.lastIndexOf('/') + 1);
+        if (KUSTOMIZATION_FILES.includes(name))
+            dirs.add((0,external_node_path_namespaceObject.dirname)(path) === '.' ? '' : toPosix((0,external_node_path_namespaceObject.dirname)(path)));
+    }
+    return [...dirs].sort();
+}
+
+;// CONCATENATED MODULE: ./src/adapters/decode.ts
+const decode_MAX_FILE_BYTES = 20 * 1024 * 1024;
+/** A file's bytes as a SourceFile, or the reason it is not scanned. */
+function decodeFile(path, buffer) {
+    if (buffer.length > decode_MAX_FILE_BYTES)
+        return tooLarge(path);
+    // kubectl reads UTF-16 behind a byte order mark (and UTF-8 with or without one), so the scan does too.
+    const encoding = buffer[0] === 0xff && buffer[1] === 0xfe
+        ? 'utf-16le'
+        : buffer[0] === 0xfe && buffer[1] === 0xff
+            ? 'utf-16be'
+            : null;
+    if (encoding !== null) {
+        const text = new TextDecoder(encoding).decode(buffer.subarray(2));
+        if (text.includes('\0'))
+            return binary(path);
+        return { path, text, encoding };
+    }
+    if (buffer.includes(0))
+        return binary(path);
+    return { path, text: buffer.toString('utf8').replace(/^\uFEFF/, '') };
+}
+function binary(path) {
+    return {
+        file: path,
+        line: null,
+        message: 'binary content (NUL bytes, and no UTF-16 byte order mark); not scanned',
+    };
+}
+function tooLarge(path) {
+    return { file: path, line: null, message: `larger than ${decode_MAX_FILE_BYTES / 1024 / 1024} MiB; not scanned` };
+}
+
+;// CONCATENATED MODULE: ./src/core/kubernetes-candidate.ts
+/**
+ * Which files of a walked tree can be left unread: those that provably cannot hold a Kubernetes object, however
+ * kubectl or this scan would read them. A home folder or a monorepo is mostly lock files, package manifests, editor
+ * settings and data; reading each as YAML, with offsets, costs minutes and gigabytes.
+ *
+ * A Kubernetes object is a mapping with both an `apiVersion` and a `kind` key (a List too, and its items). A file is
+ * left unread only when one of the two keys cannot be written anywhere in it:
+ *
+ * - no spelling of the word at all: literally (in any case), or through escapes of double-quoted YAML and JSON
+ *   strings (`"k\u0069nd"`, `"\x6bind"`, `"\U0000006b..."`) and escaped line breaks (`"ki\⏎  nd"`), the only ways a
+ *   YAML or JSON reader builds a key from other characters. Anchors, aliases, merge keys (`<<: *a`), explicit keys
+ *   (`? kind`), flow mappings and block scalars all take the key from text written somewhere in the file;
+ * - and no tag that could make a key out of other text: go-yaml, which kubectl reads with, turns a `!!binary` key
+ *   into the string it encodes. A file with a tag and `binary` or a `%` (a URI escape in a tag, a `%TAG` directive)
+ *   is read.
+ *
+ * Or the file is one JSON value (what `JSON.parse` accepts) whose top level is not a mapping with both keys: kubectl
+ * reads a file starting with `{` with a JSON decoder, and a JSON array or scalar is no object to any reader.
+ *
+ * Anything else is read as before, and its errors reported: a file that mentions both keys is judged whole.
+ */
+/** The spellings of `word` a YAML or JSON reader can turn into it, as a case-insensitive pattern. */
+function spellingsOf(word) {
+    const hex = (code) => code.toString(16).padStart(2, '0');
+    const letter = (char) => {
+        const codes = [...new Set([char.toLowerCase(), char.toUpperCase()])].map((c) => hex(c.charCodeAt(0)));
+        return `(?:${char}|\\\\(?:x|u00|U000000)(?:${codes.join('|')}))`;
+    };
+    // An escaped line break joins two lines of a double-quoted string with nothing between them.
+    const joint = '(?:\\\\[\\r\\n\\u0085\\u2028\\u2029]\\s*)*';
+    return new RegExp([...word].map(letter).join(joint), 'i');
+}
+const API_VERSION = /apiversion/i;
+const KIND = /kind/i;
+const API_VERSION_SPELLINGS = spellingsOf('apiVersion');
+const KIND_SPELLINGS = spellingsOf('kind');
+/** Where a YAML tag may start: at the start of a node, after blanks or a flow indicator (`"a":!!binary x` too). */
+const TAG = /(?:^|[\s[{,:])!/;
+const BINARY = /binary/i;
+/** Whether `text` may spell `word` (see the module comment): its literal, or escapes when it has any. */
+function maySpell(text, literal, spellings) {
+    return literal.test(text) || (text.includes('\\') && spellings.test(text));
+}
+/** Whether a tag in `text` could turn other text into a key (`!!binary`, or one written with `%` escapes). */
+function mayTagKeys(text) {
+    return TAG.test(text) && (BINARY.test(text) || text.includes('%'));
+}
+/**
+ * false when the whole text of a file provably holds no Kubernetes object (see the module comment); true when it may,
+ * and must be read.
+ */
+function mayHoldKubernetesObjects(text) {
+    const spellsBoth = maySpell(text, API_VERSION, API_VERSION_SPELLINGS) && maySpell(text, KIND, KIND_SPELLINGS);
+    if (!spellsBoth && !mayTagKeys(text))
+        return false;
+    return jsonMayHoldObjects(text);
+}
+/**
+ * For a text that is one JSON value: whether its top level is a mapping with both keys (in any case). Anything else
+ * (not JSON, several JSON values, JSON with comments) may hold objects.
+ */
+function jsonMayHoldObjects(text) {
+    const first = /\S/.exec(text)?.[0];
+    if (first !== '{' && first !== '[')
+        return true;
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        return true;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return false;
+    const keys = new Set(Object.keys(value).map((key) => key.toLowerCase()));
+    return keys.has('apiversion') && keys.has('kind');
+}
+/**
+ * For a file too large to read whole, judged chunk by chunk: what `mayHoldKubernetesObjects` looks for, more
+ * cautiously. Any backslash, or a tag with `binary` or `%`, and the file may hold objects; otherwise it may when it
+ * spells both keys literally. Chunks are fed in order; the end of each is kept to find words cut in two.
+ */
+class ChunkedCandidate {
+    carried = '';
+    apiVersion = false;
+    kind = false;
+    backslash = false;
+    tag = false;
+    binaryOrPercent = false;
+    add(chunk) {
+        // The chunk, and where it meets the one before: no word looked for is longer than `carried`.
+        for (const text of [chunk, this.carried + chunk.slice(0, 16)]) {
+            this.apiVersion ||= API_VERSION.test(text);
+            this.kind ||= KIND.test(text);
+            this.tag ||= TAG.test(text);
+            this.binaryOrPercent ||= BINARY.test(text);
+        }
+        this.backslash ||= chunk.includes('\\');
+        this.binaryOrPercent ||= chunk.includes('%');
+        this.carried = chunk.slice(-16);
+    }
+    /** false only when no chunk could write both keys. */
+    mayHoldObjects() {
+        return this.backslash || (this.tag && this.binaryOrPercent) || (this.apiVersion && this.kind);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/adapters/candidates.ts
+
+
+
+/** Bytes of a large file looked at a time: its text is never held whole (and each chunk is young garbage). */
+const CHUNK_BYTES = 64 * 1024;
+/**
+ * A file found below the root, read for the scan: its text, the error that keeps it from being judged, or skipped
+ * when it was found by walking a folder and provably holds no Kubernetes object, so its text is let go at once.
+ * A file the user named (`explicit`) is always read, and a file too large to read is an error unless it is skipped.
+ */
+async function readCandidate(path, real, explicit) {
+    // Checked before reading, so a huge file is never loaded whole.
+    if ((await (0,promises_namespaceObject.stat)(real)).size > decode_MAX_FILE_BYTES) {
+        return explicit || (await largeFileMayHoldObjects(real)) ? tooLarge(path) : { skipped: path };
+    }
+    return judgeCandidate(path, await (0,promises_namespaceObject.readFile)(real), explicit);
+}
+/** `readCandidate` for bytes already read (from git's objects, say). */
+function judgeCandidate(path, buffer, explicit) {
+    if (buffer.length > decode_MAX_FILE_BYTES) {
+        if (explicit)
+            return tooLarge(path);
+        const candidate = new ChunkedCandidate();
+        if (!plainBytes(buffer))
+            return tooLarge(path);
+        for (let at = 0; at < buffer.length; at += CHUNK_BYTES)
+            addChunk(buffer.subarray(at, at + CHUNK_BYTES), candidate);
+        return candidate.mayHoldObjects() ? tooLarge(path) : { skipped: path };
+    }
+    const decoded = decodeFile(path, buffer);
+    // Binary content is still an error: UTF-32, which spells no key in ASCII, could hide a manifest.
+    if (explicit || !('text' in decoded) || mayHoldKubernetesObjects(decoded.text))
+        return decoded;
+    return { skipped: path };
+}
+/** A file over the size limit, read a chunk at a time: false only when it provably holds no Kubernetes object. */
+async function largeFileMayHoldObjects(real) {
+    const file = await (0,promises_namespaceObject.open)(real, 'r');
+    try {
+        const candidate = new ChunkedCandidate();
+        const buffer = Buffer.alloc(CHUNK_BYTES);
+        for (let first = true;; first = false) {
+            const { bytesRead } = await file.read(buffer, 0, CHUNK_BYTES, null);
+            if (bytesRead === 0)
+                return candidate.mayHoldObjects();
+            const chunk = buffer.subarray(0, bytesRead);
+            if (first ? !plainBytes(chunk) : chunk.includes(0))
+                return true;
+            addChunk(chunk, candidate);
+            if (candidate.mayHoldObjects())
+                return true;
+        }
+    }
+    finally {
+        await file.close();
+    }
+}
+/**
+ * Whether bytes starting a file (or all of it) can be judged a chunk at a time as ASCII: not UTF-16 (a byte order
+ * mark) and no NUL bytes (UTF-32), which the scan reports as they are.
+ */
+function plainBytes(start) {
+    const utf16 = (start[0] === 0xff && start[1] === 0xfe) || (start[0] === 0xfe && start[1] === 0xff);
+    return !utf16 && !start.includes(0);
+}
+/** UTF-8 never puts an ASCII byte inside a longer character, so ASCII words are found in its bytes read as Latin-1. */
+function addChunk(chunk, candidate) {
+    candidate.add(chunk.toString('latin1'));
+}
+
+;// CONCATENATED MODULE: ./src/adapters/pool.ts
+/** Runs `work` over `items`, `parallel` at a time, keeping the order of the results. */
+async function pooled(items, parallel, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await work(items[index]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/adapters/unbuilt.ts
+/**
+ * Manifests no build reads. Files in a chart or kustomization folder are left to helm and kustomize, but a file
+ * neither reads is still applied by `kubectl apply -f <folder>`: a `Kustomization` or `Chart.yaml` dropped beside
+ * plain manifests would otherwise hide them from the check. Such a file is scanned as a plain manifest when it holds
+ * complete Kubernetes objects; in a kustomization folder, one that does not is named in a notice.
+ */
+
+
+
+
+/** Files a chart's build reads itself, besides its templates and subcharts. */
+const CHART_FILES = /^(Chart\.ya?ml|Chart\.lock|values[^/]*\.(ya?ml|json)|values\.schema\.json|requirements\.ya?ml)$/;
+/** Whether helm or kustomize reads this file of its folder by its place alone. */
+function readByItsBuild(file) {
+    const name = external_node_path_namespaceObject.posix.basename(file.path);
+    if (file.chart === null)
+        return KUSTOMIZATION_FILES.includes(name);
+    const inChart = file.chart === '' ? file.path : file.path.slice(file.chart.length + 1);
+    return /^(templates|charts)\//.test(inChart) || CHART_FILES.test(inChart);
+}
+/**
+ * Of the files held in chart and kustomization folders, those no build reads: scanned when they hold complete objects.
+ * `read` gives a file decoded (from the working tree or a git revision), or why it cannot be; null when it is not
+ * there (or is a link leading out).
+ */
+async function unbuiltManifests(held, kustomizationDirs, read) {
+    const outcome = { files: [], errors: [], notices: [] };
+    const candidates = held.filter((file) => !readByItsBuild(file));
+    if (candidates.length === 0)
+        return outcome;
+    const referenced = new Set();
+    for (const dir of kustomizationDirs) {
+        for (const name of KUSTOMIZATION_FILES) {
+            const kustomization = await read(dir === '' ? name : `${dir}/${name}`);
+            if (kustomization === null)
+                continue;
+            if (!('text' in kustomization))
+                break;
+            let content;
+            try {
+                content = (0,dist/* parse */.qg)(kustomization.text, { maxAliasCount: 100 });
+            }
+            catch {
+                break;
+            }
+            for (const path of kustomizationReferences(dir, content))
+                referenced.add(path);
+            break;
+        }
+    }
+    for (const file of candidates) {
+        if (referenced.has(file.path))
+            continue;
+        const decoded = await read(file.path);
+        if (decoded === null)
+            continue;
+        if (!('text' in decoded)) {
+            outcome.errors.push(decoded);
+        }
+        else if (holdsCompleteObjects(decoded.text)) {
+            outcome.files.push(decoded);
+        }
+        else if (file.chart === null) {
+            outcome.notices.push({
+                file: file.path,
+                message: 'no kustomization here reads it and it holds no complete Kubernetes object (apiVersion, kind and name); not checked',
+            });
+        }
+    }
+    return outcome;
+}
+/** Whether every document of a text is a complete Kubernetes object, and there is one at least. */
+function holdsCompleteObjects(text) {
+    let documents;
+    try {
+        documents = [];
+        (0,js_yaml/* loadAll */.gh)(text, (document) => documents.push(document), { json: true });
+    }
+    catch {
+        return false;
+    }
+    const objects = documents.filter((document) => document !== null && document !== undefined);
+    return (objects.length > 0 &&
+        objects.every((object) => {
+            if (typeof object !== 'object' || Array.isArray(object))
+                return false;
+            const record = object;
+            const metadata = record.metadata;
+            return (typeof record.apiVersion === 'string' &&
+                typeof record.kind === 'string' &&
+                typeof metadata === 'object' &&
+                metadata !== null &&
+                typeof metadata.name === 'string');
+        }));
+}
+
+;// CONCATENATED MODULE: ./src/adapters/files.ts
+
+
+
+
+
+
+
+
+
+
+
+
+const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
+/** Files read from git's objects in one `git cat-file` run. */
+const GIT_READ_BATCH = 500;
+/** Files read at the same time: enough to keep the thread pool busy, few enough to bound open descriptors. */
+const READ_CONCURRENCY = 16;
+/** Whether `path` lies below the folder `dir` (relative paths; `''` is the root, which holds everything). */
+function under(path, dir) {
+    return dir === '' || path.startsWith(`${dir}/`);
+}
+function files_toPosix(path) {
+    return path.split(external_node_path_namespaceObject.sep).join('/');
+}
+function matchesAny(path, globs) {
+    return globs.some((glob) => (0,esm/* minimatch */.xF)(path, glob, { dot: true }));
+}
+/** Picks the files to scan from a repository listing (paths relative to the root, forward slashes). */
+function selectPaths(paths, include, exclude) {
+    const charts = paths
+        .filter((path) => path === 'Chart.yaml' || path.endsWith('/Chart.yaml'))
+        .map((path) => path.slice(0, -'Chart.yaml'.length).replace(/\/$/, ''));
+    const chartOf = (path) => charts.filter((chart) => under(path, chart)).sort((a, b) => a.length - b.length)[0];
+    const kustomizations = kustomizationDirs(paths).filter((dir) => chartOf(`${dir}/x`) === undefined);
+    const inKustomization = (path) => kustomizations.some((dir) => under(path, dir));
+    const skipped = (path) => path.split('/').some((part) => SKIPPED_DIRECTORIES.has(part));
+    const selected = [];
+    const held = [];
+    for (const path of [...paths].sort()) {
+        if (skipped(path) || !matchesAny(path, include) || matchesAny(path, exclude))
+            continue;
+        const chart = chartOf(path);
+        if (chart !== undefined)
+            held.push({ path, chart });
+        else if (inKustomization(path))
+            held.push({ path, chart: null });
+        else
+            selected.push(path);
+    }
+    return { selected, charts: charts.sort(), kustomizations, held };
+}
+/**
+ * Reads the files to scan below `root`: named files always, folders walked with the include/exclude globs. Nothing
+ * outside `root` is read, whatever symlinks say; Helm charts are left to the chart renderer.
+ */
+async function collectFiles(options) {
+    const root = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(options.root));
+    const result = {
+        files: [],
+        charts: [],
+        kustomizations: [],
+        errors: [],
+        notices: [],
+        skipped: [],
+    };
+    const seen = new Set();
+    // Files are found first and read afterwards, several at a time: one at a time, the three file-system calls a file
+    // takes (realpath, stat, read) each wait for a round trip through libuv's thread pool.
+    const found = [];
+    const addFile = (absolute, explicit) => {
+        const path = files_toPosix((0,external_node_path_namespaceObject.relative)(root, absolute));
+        if (seen.has(path))
+            return;
+        if (!explicit && (!matchesAny(path, options.include) || matchesAny(path, options.exclude)))
+            return;
+        seen.add(path);
+        found.push({ path, absolute, explicit });
+    };
+    let read = 0;
+    const readFound = async ({ path, absolute, explicit }) => {
+        const real = await (0,promises_namespaceObject.realpath)(absolute);
+        if (!within(root, real)) {
+            return { file: path, message: 'links outside the scanned root; skipped' };
+        }
+        const outcome = await readCandidate(path, real, explicit);
+        if ('skipped' in outcome)
+            result.skipped.push(path);
+        options.onRead?.(++read, result.skipped.length);
+        return outcome;
+    };
+    // Files in chart and kustomization folders are their builds' to read; those no build reads are judged afterwards.
+    const held = [];
+    const addHeld = (absolute, chart) => {
+        const path = files_toPosix((0,external_node_path_namespaceObject.relative)(root, absolute));
+        if (matchesAny(path, options.include) && !matchesAny(path, options.exclude))
+            held.push({ path, chart });
+    };
+    /** `chart`: the chart folder being walked; `inKustomization`: below a kustomization (and not in a chart). */
+    const walk = async (directory, inKustomization, chart) => {
+        const entries = await (0,promises_namespaceObject.readdir)(directory, { withFileTypes: true });
+        const here = files_toPosix((0,external_node_path_namespaceObject.relative)(root, directory));
+        if (chart === null && entries.some((entry) => entry.name === 'Chart.yaml' && entry.isFile())) {
+            result.charts.push(here);
+            chart = here;
+        }
+        if (chart === null &&
+            entries.some((entry) => KUSTOMIZATION_FILES.includes(entry.name) && entry.isFile())) {
+            result.kustomizations.push(here);
+            inKustomization = true;
+        }
+        entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        for (const entry of entries) {
+            const absolute = (0,external_node_path_namespaceObject.join)(directory, entry.name);
+            if (entry.isDirectory()) {
+                // A chart's templates and subcharts are helm's alone.
+                const rendered = chart === here && (entry.name === 'templates' || entry.name === 'charts');
+                if (!SKIPPED_DIRECTORIES.has(entry.name) && !rendered)
+                    await walk(absolute, inKustomization, chart);
+            }
+            else if (entry.isFile() || entry.isSymbolicLink()) {
+                if (entry.isSymbolicLink() && !(await (0,promises_namespaceObject.stat)(absolute).catch(() => null))?.isFile())
+                    continue;
+                if (chart !== null)
+                    addHeld(absolute, chart);
+                else if (inKustomization)
+                    addHeld(absolute, null);
+                else
+                    addFile(absolute, false);
+            }
+        }
+    };
+    for (const given of options.paths.length > 0 ? options.paths : ['.']) {
+        const absolute = (0,external_node_path_namespaceObject.resolve)(options.root, given);
+        const info = await (0,promises_namespaceObject.lstat)(absolute).catch(() => null);
+        if (!info)
+            throw new ConfigurationError(`${given}: no such file or directory`);
+        const real = await (0,promises_namespaceObject.realpath)(absolute);
+        if (!within(root, real)) {
+            throw new ConfigurationError(`${given}: outside the scanned root ${root}`);
+        }
+        if ((await (0,promises_namespaceObject.stat)(real)).isDirectory())
+            await walk(real, false, null);
+        else
+            addFile(real, true);
+    }
+    for (const outcome of await pooled(found, READ_CONCURRENCY, readFound)) {
+        if ('skipped' in outcome)
+            continue;
+        if ('text' in outcome)
+            result.files.push(outcome);
+        else if ('line' in outcome)
+            result.errors.push(outcome);
+        else
+            result.notices.push(outcome);
+    }
+    const readInRoot = async (path) => {
+        const real = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.join)(root, path)).catch(() => null);
+        if (real === null || !within(root, real))
+            return null;
+        return (await (0,promises_namespaceObject.stat)(real)).size > decode_MAX_FILE_BYTES ? tooLarge(path) : decodeFile(path, await (0,promises_namespaceObject.readFile)(real));
+    };
+    addUnbuilt(result, await unbuiltManifests(held, result.kustomizations, readInRoot));
+    return result;
+}
+/** Adds the manifests no build reads to a collection, and keeps its files in path order. */
+function addUnbuilt(result, unbuilt) {
+    append(result.files, unbuilt.files);
+    append(result.errors, unbuilt.errors);
+    append(result.notices, unbuilt.notices);
+    result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+/** The files to scan at a git revision, read from the object store (the working tree may hold another commit). */
+async function collectFromGit(repo, rev, include, exclude) {
+    const { selected, charts, kustomizations, held } = selectPaths(await repo.listFiles(rev), include, exclude);
+    const result = { files: [], charts, kustomizations, errors: [], notices: [], skipped: [] };
+    // A batch at a time, so the bytes of files that hold no object are let go before the next are read.
+    for (let start = 0; start < selected.length; start += GIT_READ_BATCH) {
+        const batch = selected.slice(start, start + GIT_READ_BATCH);
+        const contents = await repo.readFiles(rev, batch);
+        for (const path of batch) {
+            const buffer = contents.get(path);
+            if (!buffer)
+                continue;
+            // As in a checkout: the same files are left out wherever the head is read from.
+            const outcome = judgeCandidate(path, buffer, false);
+            if ('skipped' in outcome)
+                result.skipped.push(path);
+            else if ('text' in outcome)
+                result.files.push(outcome);
+            else
+                result.errors.push(outcome);
+        }
+    }
+    const wanted = [
+        ...held.map((file) => file.path),
+        ...kustomizations.flatMap((dir) => KUSTOMIZATION_FILES.map((name) => (dir === '' ? name : `${dir}/${name}`))),
+    ];
+    const heldContents = await repo.readFiles(rev, wanted);
+    const readAtRev = async (path) => {
+        const buffer = heldContents.get(path);
+        return buffer ? decodeFile(path, buffer) : null;
+    };
+    addUnbuilt(result, await unbuiltManifests(held, kustomizations, readAtRev));
+    return result;
 }
 
 ;// CONCATENATED MODULE: ./src/adapters/git.ts
@@ -51737,8 +52854,6 @@ async function materialize(repo, rev, prefix, dest) {
     return contents.size;
 }
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: ./src/core/template-sections.ts
 /**
  * Which part of a Helm template wrote which rendered document. Helm cuts a template's output into documents at every
@@ -52226,8 +53341,6 @@ function verified(doc, text, edit, keyPath, valueText) {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/minimatch/dist/esm/index.js + 8 modules
-var esm = __nccwpck_require__(1138);
 ;// CONCATENATED MODULE: ./src/core/api-clients.ts
 /**
  * Which workloads call the Kubernetes API, judged from evidence and never from a guess: a token fix must not break a
@@ -52951,182 +54064,6 @@ function configSchema() {
     };
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/adapters/process.ts
-
-
-
-
-/**
- * Renders never reach the network: a chart repository or a remote kustomize base would be a download of code the
- * pull request chose. Every proxy points at a closed local port, so a fetch by name fails at once; git may use no
- * protocol at all (kustomize clones remote bases with it). Go bypasses proxies for loopback addresses, so remote
- * references are also refused before a build (`kustomize-sources.ts`) and helm's schema loader is switched off.
- */
-const OFFLINE = {
-    HTTP_PROXY: 'http://127.0.0.1:9',
-    HTTPS_PROXY: 'http://127.0.0.1:9',
-    http_proxy: 'http://127.0.0.1:9',
-    https_proxy: 'http://127.0.0.1:9',
-    NO_PROXY: '',
-    no_proxy: '',
-    GIT_TERMINAL_PROMPT: '0',
-    GIT_ALLOW_PROTOCOL: 'kube-token-guard-allows-none',
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-};
-const DEFAULT_TOOL_LIMITS = {
-    timeoutMs: 60_000,
-    maxOutputBytes: 64 * 1024 * 1024,
-    maxMemoryBytes: 2 * 1024 * 1024 * 1024,
-};
-/**
- * The bounds of a run that must end by `deadline` (a `performance.now()` time shared by several runs): the timeout is
- * cut to the time left. Null when none is left.
- */
-function limitsBefore(deadline, overrides = {}) {
-    const limits = { ...DEFAULT_TOOL_LIMITS, ...overrides };
-    if (deadline === undefined)
-        return limits;
-    const left = Math.floor(deadline - performance.now());
-    return left > 0 ? { ...limits, timeoutMs: Math.min(limits.timeoutMs, left) } : null;
-}
-/** Standard error kept from a tool: its last lines name the failure. */
-const MAX_STDERR_BYTES = 64 * 1024;
-const MEMORY_POLL_MS = 100;
-/**
- * Runs a rendering tool without a shell, offline, in `cwd` (a scratch folder: a relative path the tool writes to lands
- * there), with a timeout and bounds on its output and memory; never rejects. The tool runs in a process group of its
- * own, so anything it starts is stopped with it.
- */
-function runTool(binary, args, env, cwd, limits = DEFAULT_TOOL_LIMITS) {
-    return new Promise((done) => {
-        let child;
-        try {
-            child = (0,external_node_child_process_namespaceObject.spawn)(binary, args, {
-                cwd,
-                env: { ...env, ...OFFLINE, GOMEMLIMIT: String(Math.floor(limits.maxMemoryBytes / 2)) },
-                stdio: ['ignore', 'pipe', 'pipe'],
-                // A group of its own, so stopping it stops what it started (on Windows a new group would open a console).
-                detached: process.platform !== 'win32',
-                windowsHide: true,
-            });
-        }
-        catch (error) {
-            done({ code: error.code ?? 1, stdout: '', stderr: String(error) });
-            return;
-        }
-        const out = [];
-        let outBytes = 0;
-        let err = '';
-        let stopped = null;
-        const stop = (reason) => {
-            if (stopped !== null)
-                return;
-            stopped = reason;
-            try {
-                if (child.pid !== undefined)
-                    process.kill(-child.pid, 'SIGKILL');
-            }
-            catch {
-                child.kill('SIGKILL');
-            }
-        };
-        child.stdout.on('data', (chunk) => {
-            if (stopped !== null)
-                return;
-            outBytes += chunk.length;
-            if (outBytes > limits.maxOutputBytes)
-                stop('OUTPUT');
-            else
-                out.push(chunk);
-        });
-        child.stderr.setEncoding('utf8').on('data', (chunk) => {
-            err = (err + chunk).slice(-MAX_STDERR_BYTES);
-        });
-        const timer = setTimeout(() => stop('TIMEOUT'), limits.timeoutMs);
-        const watch = setInterval(() => {
-            if (child.pid === undefined)
-                return;
-            void residentBytes(child.pid).then((bytes) => {
-                if (bytes !== null && bytes > limits.maxMemoryBytes)
-                    stop('MEMORY');
-            });
-        }, MEMORY_POLL_MS);
-        let settled = false;
-        const finish = (code) => {
-            if (settled)
-                return;
-            settled = true;
-            clearTimeout(timer);
-            clearInterval(watch);
-            done({ code: stopped ?? code, stdout: Buffer.concat(out).toString('utf8'), stderr: err });
-        };
-        child.on('error', (error) => finish(error.code ?? 1));
-        child.on('close', (code) => finish(code ?? 1));
-    });
-}
-/** The resident memory of a process from Linux's `/proc`, or null where there is none (macOS) or it has ended. */
-async function residentBytes(pid) {
-    const status = await (0,promises_namespaceObject.readFile)(`/proc/${pid}/status`, 'utf8').catch(() => null);
-    const kilobytes = status === null ? null : /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
-    return kilobytes ? Number(kilobytes) * 1024 : null;
-}
-/** Why a tool run failed, in one line: a bound it hit, or the end of what it wrote to stderr. */
-function failureReason(result, limits = DEFAULT_TOOL_LIMITS) {
-    if (result.code === 'TIMEOUT')
-        return `timed out after ${limits.timeoutMs / 1000} s`;
-    if (result.code === 'OUTPUT')
-        return `stopped: it wrote more than ${limits.maxOutputBytes / 1024 / 1024} MiB of output`;
-    if (result.code === 'MEMORY')
-        return `stopped: it used more than ${Math.round(limits.maxMemoryBytes / 1024 / 1024)} MiB of memory`;
-    return (clip(result.stderr.trim().split('\n').slice(-3).join(' '), 500) || `exit code ${String(result.code)}`);
-}
-/**
- * The path of a program: `name` itself when it is a path, else the first executable of that name on this process's
- * PATH; null when there is none. Lets a tool run with an empty PATH of its own.
- */
-async function findExecutable(name) {
-    const executable = (path) => (0,promises_namespaceObject.access)(path, external_node_fs_namespaceObject.constants.X_OK).then(() => path, () => null);
-    if (name.includes('/') || (0,external_node_path_namespaceObject.isAbsolute)(name))
-        return executable((0,external_node_path_namespaceObject.resolve)(name));
-    // Windows finds `helm` as `helm.exe`: the extensions it tries are in PATHEXT.
-    const extensions = process.platform === 'win32' ? ['', ...(process.env.PATHEXT ?? '.EXE;.CMD;.BAT;.COM').split(';')] : [''];
-    for (const dir of (process.env.PATH ?? '').split(external_node_path_namespaceObject.delimiter)) {
-        if (dir === '')
-            continue;
-        for (const extension of extensions) {
-            const found = await executable((0,external_node_path_namespaceObject.join)(dir, name + extension));
-            if (found !== null)
-                return found;
-        }
-    }
-    return null;
-}
-/**
- * At most `limit` characters, cut between words: the secret filter recognises a value it knows only whole, so a cut
- * must not leave the start of one (a secretGenerator literal that kustomize quotes) at the end of the line.
- */
-function clip(text, limit) {
-    if (text.length <= limit)
-        return text;
-    const cut = text.lastIndexOf(' ', limit - 1);
-    return `${text.slice(0, cut > 0 ? cut : 0)} …`;
-}
-/**
- * A renderer that is not there is an error of the chart or overlay it would have rendered: what it would have checked is
- * unchecked. The message says how to install it, or how to leave rendering off on purpose.
- */
-function missingTool(tool, named) {
-    const variable = tool === 'helm' ? 'KUBE_TOKEN_GUARD_HELM' : 'KUBE_TOKEN_GUARD_KUSTOMIZE';
-    const where = named ? `${variable} names ${named}, which is not an executable` : `${tool} is not on PATH`;
-    const install = tool === 'helm'
-        ? 'install helm 3.16 or later (https://helm.sh/docs/intro/install/)'
-        : 'install kustomize (https://kubectl.docs.kubernetes.io/installation/kustomize/)';
-    return `${where}, so this is not ${tool === 'helm' ? 'rendered' : 'built'}: ${install}, or set \`render: false\` in the config to leave charts and overlays unchecked`;
-}
-
 ;// CONCATENATED MODULE: ./src/adapters/helm.ts
 
 
@@ -53570,427 +54507,6 @@ async function probeTemplateFixes(options, before, report, timeLeft, deadline, t
             report.fixed++;
         }
     }
-}
-
-;// CONCATENATED MODULE: ./src/adapters/kustomize-sources.ts
-/**
- * What an overlay may read, checked before `kustomize build` runs: nothing remote and nothing outside the repository.
- *
- * kustomize clones any base that looks like a git URL (`https://`, `ssh://`, `git@host:`, `github.com/...`) and
- * fetches any file named by an `http(s)://` URL, and a base may be any folder of the machine (`../../..`). Go sends
- * requests for loopback addresses past every proxy, so the offline environment alone does not stop
- * `http://127.0.0.1/...`. Every kustomization an overlay reaches, and every plugin configuration it names, is read here
- * first; one remote reference or one path leaving the repository refuses the whole overlay, with the reason.
- */
-
-
-
-
-const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
-/** Fields whose entries are kustomizations (folders) or files kustomize loads, local or remote. */
-const TARGET_FIELDS = ['resources', 'bases', 'components', 'generators', 'transformers', 'validators'];
-/** Fields whose entries configure plugins: a file, a folder, or an inline configuration. */
-const PLUGIN_FIELDS = new Set(['generators', 'transformers', 'validators']);
-/** Maps of free text (an annotation may be a URL), never paths. */
-const FREE_TEXT = new Set(['metadata', 'annotations', 'labels', 'commonAnnotations', 'commonLabels']);
-/** More kustomizations than any repository has; a graph beyond it is refused rather than walked for ever. */
-const MAX_KUSTOMIZATIONS = 2_000;
-const MAX_CONFIG_BYTES = 1024 * 1024;
-const URL_LIKE = /^\s*[a-z][a-z0-9+.-]*:\/\//i;
-/** Whether kustomize would fetch `entry` of a resources-like field: its own test for a git URL, and any URL. */
-function isRemoteReference(entry) {
-    const text = entry.trim().replace(/^git::/i, '');
-    return URL_LIKE.test(text) || /^[a-z][a-z0-9-]*@/i.test(text) || /^github\.com[/:]/i.test(text);
-}
-/**
- * Why the overlay at `dir` (relative to `root`) must not be built, or null when every kustomization it reaches and
- * every file they name stay inside the repository and nothing is remote.
- */
-async function overlayRefusal(root, dir) {
-    const refuse = (file, reason) => ({ file, reason });
-    const queue = [dir];
-    const seen = new Set();
-    for (let current = queue.shift(); current !== undefined; current = queue.shift()) {
-        if (seen.has(current))
-            continue;
-        seen.add(current);
-        if (seen.size > MAX_KUSTOMIZATIONS) {
-            return refuse(null, `it reaches more than ${MAX_KUSTOMIZATIONS} kustomizations`);
-        }
-        if (insidePath(root, current) === null || !(await resolvesInside(root, current))) {
-            return refuse(null, `${display(current)} is outside the repository`);
-        }
-        const link = await linkLeaving(root, current);
-        if (link !== null)
-            return refuse(null, `${link} is a symbolic link leaving the repository`);
-        const found = await readKustomization(root, current);
-        if (found === null)
-            continue;
-        const { file, documents } = found;
-        if (typeof documents === 'string')
-            return refuse(file, documents);
-        const content = plainValue(documents[0]);
-        if (content === TOO_MANY_ALIASES)
-            return refuse(file, 'uses more aliases than any kustomization needs');
-        if (!isRecord(content))
-            continue;
-        const url = urlIn(content);
-        if (url) {
-            return refuse(file, `${url.path} is a remote reference (${url.value}); only files of the repository are read`);
-        }
-        for (const field of TARGET_FIELDS) {
-            const entries = content[field];
-            if (!Array.isArray(entries))
-                continue;
-            for (const entry of entries) {
-                if (typeof entry !== 'string')
-                    continue;
-                if (PLUGIN_FIELDS.has(field) && entry.includes('\n')) {
-                    const reason = configRefusal(entry);
-                    if (reason)
-                        return refuse(file, `${field}: ${reason}`);
-                    continue;
-                }
-                if (isRemoteReference(entry)) {
-                    return refuse(file, `${field} names a remote base (${entry.trim()}); only files of the repository are read`);
-                }
-                const target = posixJoin(current, entry.trim());
-                if (insidePath(root, target) === null || !(await resolvesInside(root, target))) {
-                    return refuse(file, `${field} names ${entry.trim()}, outside the repository`);
-                }
-                const info = await (0,promises_namespaceObject.stat)((0,external_node_path_namespaceObject.join)(root, target)).catch(() => null);
-                if (info?.isDirectory())
-                    queue.push(target);
-                else if (info?.isFile() && PLUGIN_FIELDS.has(field)) {
-                    const reason = await pluginFileRefusal(root, target);
-                    if (reason)
-                        return refuse(target, reason);
-                }
-            }
-        }
-        for (const path of localFiles(content)) {
-            const target = posixJoin(current, path);
-            if (insidePath(root, target) === null || !(await resolvesInside(root, target))) {
-                return refuse(file, `${path} is outside the repository`);
-            }
-        }
-    }
-    return null;
-}
-/** A kustomization file of a folder, parsed; a string when it cannot be read as YAML (refused: kustomize may). */
-async function readKustomization(root, dir) {
-    for (const name of KUSTOMIZATION_FILES) {
-        const file = dir === '' ? name : `${dir}/${name}`;
-        const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, file), 'utf8').catch(() => null);
-        if (text === null)
-            continue;
-        return { file, documents: parseYaml(text) };
-    }
-    return null;
-}
-function parseYaml(text) {
-    if (text.length > MAX_CONFIG_BYTES)
-        return 'larger than 1 MiB';
-    const documents = (0,dist/* parseAllDocuments */.hR)(text, { version: '1.1', prettyErrors: false });
-    if (!Array.isArray(documents))
-        return 'cannot be read as YAML';
-    const error = documents.flatMap((document) => document.errors)[0];
-    // The parser's message quotes the source line; the code and position say enough without quoting it.
-    return error ? `cannot be read as YAML (${error.code} at offset ${error.pos[0]})` : documents;
-}
-/** Why an inline or file plugin configuration must not be used: a URL in a field kustomize would load. */
-function configRefusal(text) {
-    const documents = parseYaml(text);
-    if (typeof documents === 'string')
-        return `a plugin configuration ${documents}`;
-    for (const document of documents) {
-        const value = plainValue(document);
-        if (value === TOO_MANY_ALIASES)
-            return 'a plugin configuration uses more aliases than any needs';
-        const url = urlIn(value);
-        if (url)
-            return `${url.path} of a plugin configuration is a remote reference (${url.value})`;
-    }
-    return null;
-}
-async function pluginFileRefusal(root, file) {
-    const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, file), 'utf8').catch(() => null);
-    return text === null ? null : configRefusal(text);
-}
-const TOO_MANY_ALIASES = Symbol('too many aliases');
-/** A document as plain data; an alias bomb (which the parser refuses to expand) is answered, not thrown. */
-function plainValue(document) {
-    try {
-        return document?.toJS({ maxAliasCount: 100 });
-    }
-    catch {
-        return TOO_MANY_ALIASES;
-    }
-}
-/** The first string (outside free-text maps) that is a URL, with where it is. */
-function urlIn(value, path = '') {
-    if (typeof value === 'string')
-        return URL_LIKE.test(value) ? { path: path || '(value)', value } : null;
-    if (Array.isArray(value)) {
-        for (const [index, item] of value.entries()) {
-            const found = urlIn(item, `${path}[${index}]`);
-            if (found)
-                return found;
-        }
-    }
-    else if (isRecord(value)) {
-        for (const [key, item] of Object.entries(value)) {
-            if (FREE_TEXT.has(key))
-                continue;
-            const found = urlIn(item, path ? `${path}.${key}` : key);
-            if (found)
-                return found;
-        }
-    }
-    return null;
-}
-/**
- * The files of the repository (paths from its root) a kustomization in `dir` reads: resources, bases, components and
- * plugin configurations that are files, patches, generator sources, CRDs and configurations. Remote entries are left
- * out (the build refuses them).
- */
-function kustomizationReferences(dir, content) {
-    if (!isRecord(content))
-        return [];
-    const named = [];
-    for (const field of TARGET_FIELDS) {
-        const entries = content[field];
-        if (!Array.isArray(entries))
-            continue;
-        for (const entry of entries) {
-            if (typeof entry === 'string' && !entry.includes('\n') && !isRemoteReference(entry))
-                named.push(entry.trim());
-        }
-    }
-    named.push(...localFiles(content).filter((path) => !URL_LIKE.test(path)));
-    return named.map((path) => posixJoin(dir, path)).filter((path) => !path.startsWith('..'));
-}
-/** Files a kustomization names that kustomize reads itself (patches, generator sources, CRDs, configurations). */
-function localFiles(content) {
-    const files = [];
-    const add = (value) => {
-        if (typeof value === 'string' && value.trim() !== '' && !value.includes('\n'))
-            files.push(value.trim());
-    };
-    for (const field of ['crds', 'configurations', 'patchesStrategicMerge']) {
-        const entries = content[field];
-        if (Array.isArray(entries))
-            entries.forEach(add);
-    }
-    for (const field of ['patches', 'patchesJson6902', 'replacements']) {
-        const entries = content[field];
-        if (Array.isArray(entries))
-            for (const entry of entries)
-                if (isRecord(entry))
-                    add(entry.path);
-    }
-    if (isRecord(content.openapi))
-        add(content.openapi.path);
-    for (const field of ['configMapGenerator', 'secretGenerator']) {
-        const entries = content[field];
-        if (!Array.isArray(entries))
-            continue;
-        for (const entry of entries) {
-            if (!isRecord(entry))
-                continue;
-            // `files` entries may be `key=path`.
-            if (Array.isArray(entry.files))
-                for (const file of entry.files)
-                    add(String(file).replace(/^[^=]*=/, ''));
-            if (Array.isArray(entry.envs))
-                entry.envs.forEach(add);
-            add(entry.env);
-        }
-    }
-    return files;
-}
-function posixJoin(dir, path) {
-    const joined = (0,external_node_path_namespaceObject.relative)('/r', (0,external_node_path_namespaceObject.resolve)('/r', dir, path));
-    return joined.split(external_node_path_namespaceObject.sep).join('/');
-}
-function display(dir) {
-    return dir === '' ? '.' : dir;
-}
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-;// CONCATENATED MODULE: ./src/adapters/kustomize.ts
-
-
-
-
-
-
-
-
-const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
-function toPosix(path) {
-    return path.split(external_node_path_namespaceObject.sep).join('/');
-}
-/**
- * The overlays to build: folders with a kustomization that no other kustomization of the repository includes
- * (as a resource, base or component). Those it includes are built as part of them. A Component
- * (`kind: Component`) is never built alone, which kustomize refuses: only through the overlays that include it (the
- * files of one that none includes are scanned as plain manifests, see unbuilt.ts).
- */
-async function findOverlays(root, kustomizationDirs) {
-    const included = new Set();
-    for (const dir of kustomizationDirs) {
-        const text = await kustomize_readKustomization(root, dir);
-        if (text === null)
-            continue;
-        let content;
-        try {
-            content = (0,dist/* parse */.qg)(text);
-        }
-        catch {
-            continue;
-        }
-        if (typeof content !== 'object' || content === null)
-            continue;
-        const record = content;
-        if (record.kind === 'Component')
-            included.add(dir);
-        for (const field of ['resources', 'bases', 'components']) {
-            const entries = record[field];
-            if (!Array.isArray(entries))
-                continue;
-            for (const entry of entries) {
-                if (typeof entry !== 'string' || /^[a-z]+:\/\//i.test(entry) || entry.includes('?'))
-                    continue;
-                included.add(toPosix((0,external_node_path_namespaceObject.relative)(root, (0,external_node_path_namespaceObject.resolve)(root, dir, entry))));
-            }
-        }
-    }
-    return kustomizationDirs.filter((dir) => !included.has(dir)).sort();
-}
-/** The text of a folder's kustomization file, whichever of its names it has, or null. */
-async function kustomize_readKustomization(root, dir) {
-    for (const name of KUSTOMIZATION_FILES) {
-        try {
-            return await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, dir, name), 'utf8');
-        }
-        catch {
-            // try the next name
-        }
-    }
-    return null;
-}
-/**
- * Builds an overlay with the real `kustomize build`, through a wrapper kustomization that adds origin annotations,
- * so each resource can be reported on the file it was written in. The user's files are not touched.
- */
-async function buildOverlay(root, dir, options = {}) {
-    const started = performance.now();
-    const result = { dir, files: [], errors: [], notices: [], milliseconds: 0 };
-    const label = dir === '' ? 'kustomization.yaml' : `${dir}/kustomization.yaml`;
-    const refuse = (message, file = label) => {
-        result.errors.push({ file, line: null, message });
-        result.milliseconds = Math.round(performance.now() - started);
-        return result;
-    };
-    // Remote bases, files named by URL and paths leaving the repository are refused before kustomize runs; the error
-    // sits on the kustomization at fault, which may be a base of the overlay.
-    const refusal = await overlayRefusal(root, dir);
-    if (refusal !== null) {
-        const own = refusal.file === null || external_node_path_namespaceObject.posix.dirname(refusal.file) === (dir === '' ? '.' : dir);
-        const overlay = own ? 'the overlay' : `the overlay ${dir === '' ? '.' : dir}`;
-        return refuse(`${refusal.reason}; ${overlay} is not built`, refusal.file ?? label);
-    }
-    const limits = limitsBefore(options.deadline, options.limits);
-    if (limits === null)
-        return refuse('not built: the time budget for rendering ran out');
-    const binary = await findExecutable(options.binary ?? 'kustomize');
-    if (binary === null)
-        return refuse(missingTool('kustomize', options.binary));
-    const wrapper = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'ktg-kustomize-'));
-    try {
-        const target = toPosix((0,external_node_path_namespaceObject.relative)(wrapper, (0,external_node_path_namespaceObject.resolve)(root, dir)));
-        await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(wrapper, 'kustomization.yaml'), `resources:\n  - ${JSON.stringify(target)}\nbuildMetadata: [originAnnotations]\n`);
-        const output = await runTool(binary, 
-        // kustomize's default restrictor: a kustomization reads files only below its own folder (bases are folders
-        // of their own), so an overlay cannot pull a file of the runner, such as ~/.ssh or /etc, into the output.
-        ['build', '--', wrapper], 
-        // No PATH: kustomize needs no other program, and without git on it no remote base can be cloned.
-        { PATH: '', HOME: wrapper }, wrapper, limits);
-        if (output.code === 'ENOENT') {
-            result.errors.push({ file: label, line: null, message: missingTool('kustomize', options.binary) });
-            return result;
-        }
-        if (output.code !== 0) {
-            const reason = failureReason(output, limits);
-            result.errors.push({ file: label, line: null, message: `kustomize build failed: ${reason}` });
-            return result;
-        }
-        const bySource = new Map();
-        for (const document of (0,dist/* parseAllDocuments */.hR)(output.stdout)) {
-            if (document.errors.length > 0 || !document.contents)
-                continue;
-            const origin = document.getIn(['metadata', 'annotations', ORIGIN_ANNOTATION]);
-            const path = typeof origin === 'string' ? (/^path:\s*(.+)$/m.exec(origin)?.[1]?.trim() ?? null) : null;
-            document.deleteIn(['metadata', 'annotations', ORIGIN_ANNOTATION]);
-            const annotations = document.getIn(['metadata', 'annotations']);
-            if (annotations?.items?.length === 0)
-                document.deleteIn(['metadata', 'annotations']);
-            const source = path ? toPosix((0,external_node_path_namespaceObject.relative)(root, (0,external_node_path_namespaceObject.resolve)(wrapper, path))) : label;
-            const documents = bySource.get(source);
-            if (documents)
-                documents.push(document.toString());
-            else
-                bySource.set(source, [document.toString()]);
-        }
-        for (const [path, documents] of bySource) {
-            const file = {
-                path,
-                text: documents.join('---\n'),
-                rendered: true,
-                renderedBy: `overlay ${dir || '.'}`,
-            };
-            // The resource file users edit: findings point at its lines. It is read only inside the repository.
-            if (path !== label) {
-                const text = await readInside(root, path).catch(() => null);
-                if (text !== null)
-                    file.origin = { text };
-            }
-            result.files.push(file);
-        }
-        return result;
-    }
-    finally {
-        result.milliseconds = Math.round(performance.now() - started);
-        await (0,promises_namespaceObject.rm)(wrapper, { recursive: true, force: true });
-    }
-}
-/** Folders (relative to the root) holding a kustomization, from a list of repository paths. */
-function kustomizationDirs(paths) {
-    const dirs = new Set();
-    for (const path of paths) {
-        const name = path.slice(path.lastIndexOf('/') + 1);
-        if (KUSTOMIZATION_FILES.includes(name))
-            dirs.add((0,external_node_path_namespaceObject.dirname)(path) === '.' ? '' : toPosix((0,external_node_path_namespaceObject.dirname)(path)));
-    }
-    return [...dirs].sort();
-}
-
-;// CONCATENATED MODULE: ./src/adapters/pool.ts
-/** Runs `work` over `items`, `parallel` at a time, keeping the order of the results. */
-async function pooled(items, parallel, work) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await work(items[index]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
-    return results;
 }
 
 ;// CONCATENATED MODULE: ./src/adapters/render.ts
@@ -54781,520 +55297,6 @@ function apiClientNote(findings) {
         'their token, and only a person makes their consent explicit (`automountServiceAccountToken: true`).');
 }
 
-;// CONCATENATED MODULE: ./src/adapters/decode.ts
-const decode_MAX_FILE_BYTES = 20 * 1024 * 1024;
-/** A file's bytes as a SourceFile, or the reason it is not scanned. */
-function decodeFile(path, buffer) {
-    if (buffer.length > decode_MAX_FILE_BYTES)
-        return tooLarge(path);
-    // kubectl reads UTF-16 behind a byte order mark (and UTF-8 with or without one), so the scan does too.
-    const encoding = buffer[0] === 0xff && buffer[1] === 0xfe
-        ? 'utf-16le'
-        : buffer[0] === 0xfe && buffer[1] === 0xff
-            ? 'utf-16be'
-            : null;
-    if (encoding !== null) {
-        const text = new TextDecoder(encoding).decode(buffer.subarray(2));
-        if (text.includes('\0'))
-            return binary(path);
-        return { path, text, encoding };
-    }
-    if (buffer.includes(0))
-        return binary(path);
-    return { path, text: buffer.toString('utf8').replace(/^\uFEFF/, '') };
-}
-function binary(path) {
-    return {
-        file: path,
-        line: null,
-        message: 'binary content (NUL bytes, and no UTF-16 byte order mark); not scanned',
-    };
-}
-function tooLarge(path) {
-    return { file: path, line: null, message: `larger than ${decode_MAX_FILE_BYTES / 1024 / 1024} MiB; not scanned` };
-}
-
-;// CONCATENATED MODULE: ./src/core/kubernetes-candidate.ts
-/**
- * Which files of a walked tree can be left unread: those that provably cannot hold a Kubernetes object, however
- * kubectl or this scan would read them. A home folder or a monorepo is mostly lock files, package manifests, editor
- * settings and data; reading each as YAML, with offsets, costs minutes and gigabytes.
- *
- * A Kubernetes object is a mapping with both an `apiVersion` and a `kind` key (a List too, and its items). A file is
- * left unread only when one of the two keys cannot be written anywhere in it:
- *
- * - no spelling of the word at all: literally (in any case), or through escapes of double-quoted YAML and JSON
- *   strings (`"k\u0069nd"`, `"\x6bind"`, `"\U0000006b..."`) and escaped line breaks (`"ki\⏎  nd"`), the only ways a
- *   YAML or JSON reader builds a key from other characters. Anchors, aliases, merge keys (`<<: *a`), explicit keys
- *   (`? kind`), flow mappings and block scalars all take the key from text written somewhere in the file;
- * - and no tag that could make a key out of other text: go-yaml, which kubectl reads with, turns a `!!binary` key
- *   into the string it encodes. A file with a tag and `binary` or a `%` (a URI escape in a tag, a `%TAG` directive)
- *   is read.
- *
- * Or the file is one JSON value (what `JSON.parse` accepts) whose top level is not a mapping with both keys: kubectl
- * reads a file starting with `{` with a JSON decoder, and a JSON array or scalar is no object to any reader.
- *
- * Anything else is read as before, and its errors reported: a file that mentions both keys is judged whole.
- */
-/** The spellings of `word` a YAML or JSON reader can turn into it, as a case-insensitive pattern. */
-function spellingsOf(word) {
-    const hex = (code) => code.toString(16).padStart(2, '0');
-    const letter = (char) => {
-        const codes = [...new Set([char.toLowerCase(), char.toUpperCase()])].map((c) => hex(c.charCodeAt(0)));
-        return `(?:${char}|\\\\(?:x|u00|U000000)(?:${codes.join('|')}))`;
-    };
-    // An escaped line break joins two lines of a double-quoted string with nothing between them.
-    const joint = '(?:\\\\[\\r\\n\\u0085\\u2028\\u2029]\\s*)*';
-    return new RegExp([...word].map(letter).join(joint), 'i');
-}
-const API_VERSION = /apiversion/i;
-const KIND = /kind/i;
-const API_VERSION_SPELLINGS = spellingsOf('apiVersion');
-const KIND_SPELLINGS = spellingsOf('kind');
-/** Where a YAML tag may start: at the start of a node, after blanks or a flow indicator (`"a":!!binary x` too). */
-const TAG = /(?:^|[\s[{,:])!/;
-const BINARY = /binary/i;
-/** Whether `text` may spell `word` (see the module comment): its literal, or escapes when it has any. */
-function maySpell(text, literal, spellings) {
-    return literal.test(text) || (text.includes('\\') && spellings.test(text));
-}
-/** Whether a tag in `text` could turn other text into a key (`!!binary`, or one written with `%` escapes). */
-function mayTagKeys(text) {
-    return TAG.test(text) && (BINARY.test(text) || text.includes('%'));
-}
-/**
- * false when the whole text of a file provably holds no Kubernetes object (see the module comment); true when it may,
- * and must be read.
- */
-function mayHoldKubernetesObjects(text) {
-    const spellsBoth = maySpell(text, API_VERSION, API_VERSION_SPELLINGS) && maySpell(text, KIND, KIND_SPELLINGS);
-    if (!spellsBoth && !mayTagKeys(text))
-        return false;
-    return jsonMayHoldObjects(text);
-}
-/**
- * For a text that is one JSON value: whether its top level is a mapping with both keys (in any case). Anything else
- * (not JSON, several JSON values, JSON with comments) may hold objects.
- */
-function jsonMayHoldObjects(text) {
-    const first = /\S/.exec(text)?.[0];
-    if (first !== '{' && first !== '[')
-        return true;
-    let value;
-    try {
-        value = JSON.parse(text);
-    }
-    catch {
-        return true;
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value))
-        return false;
-    const keys = new Set(Object.keys(value).map((key) => key.toLowerCase()));
-    return keys.has('apiversion') && keys.has('kind');
-}
-/**
- * For a file too large to read whole, judged chunk by chunk: what `mayHoldKubernetesObjects` looks for, more
- * cautiously. Any backslash, or a tag with `binary` or `%`, and the file may hold objects; otherwise it may when it
- * spells both keys literally. Chunks are fed in order; the end of each is kept to find words cut in two.
- */
-class ChunkedCandidate {
-    carried = '';
-    apiVersion = false;
-    kind = false;
-    backslash = false;
-    tag = false;
-    binaryOrPercent = false;
-    add(chunk) {
-        // The chunk, and where it meets the one before: no word looked for is longer than `carried`.
-        for (const text of [chunk, this.carried + chunk.slice(0, 16)]) {
-            this.apiVersion ||= API_VERSION.test(text);
-            this.kind ||= KIND.test(text);
-            this.tag ||= TAG.test(text);
-            this.binaryOrPercent ||= BINARY.test(text);
-        }
-        this.backslash ||= chunk.includes('\\');
-        this.binaryOrPercent ||= chunk.includes('%');
-        this.carried = chunk.slice(-16);
-    }
-    /** false only when no chunk could write both keys. */
-    mayHoldObjects() {
-        return this.backslash || (this.tag && this.binaryOrPercent) || (this.apiVersion && this.kind);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/adapters/candidates.ts
-
-
-
-/** Bytes of a large file looked at a time: its text is never held whole (and each chunk is young garbage). */
-const CHUNK_BYTES = 64 * 1024;
-/**
- * A file found below the root, read for the scan: its text, the error that keeps it from being judged, or skipped
- * when it was found by walking a folder and provably holds no Kubernetes object, so its text is let go at once.
- * A file the user named (`explicit`) is always read, and a file too large to read is an error unless it is skipped.
- */
-async function readCandidate(path, real, explicit) {
-    // Checked before reading, so a huge file is never loaded whole.
-    if ((await (0,promises_namespaceObject.stat)(real)).size > decode_MAX_FILE_BYTES) {
-        return explicit || (await largeFileMayHoldObjects(real)) ? tooLarge(path) : { skipped: path };
-    }
-    return judgeCandidate(path, await (0,promises_namespaceObject.readFile)(real), explicit);
-}
-/** `readCandidate` for bytes already read (from git's objects, say). */
-function judgeCandidate(path, buffer, explicit) {
-    if (buffer.length > decode_MAX_FILE_BYTES) {
-        if (explicit)
-            return tooLarge(path);
-        const candidate = new ChunkedCandidate();
-        if (!plainBytes(buffer))
-            return tooLarge(path);
-        for (let at = 0; at < buffer.length; at += CHUNK_BYTES)
-            addChunk(buffer.subarray(at, at + CHUNK_BYTES), candidate);
-        return candidate.mayHoldObjects() ? tooLarge(path) : { skipped: path };
-    }
-    const decoded = decodeFile(path, buffer);
-    // Binary content is still an error: UTF-32, which spells no key in ASCII, could hide a manifest.
-    if (explicit || !('text' in decoded) || mayHoldKubernetesObjects(decoded.text))
-        return decoded;
-    return { skipped: path };
-}
-/** A file over the size limit, read a chunk at a time: false only when it provably holds no Kubernetes object. */
-async function largeFileMayHoldObjects(real) {
-    const file = await (0,promises_namespaceObject.open)(real, 'r');
-    try {
-        const candidate = new ChunkedCandidate();
-        const buffer = Buffer.alloc(CHUNK_BYTES);
-        for (let first = true;; first = false) {
-            const { bytesRead } = await file.read(buffer, 0, CHUNK_BYTES, null);
-            if (bytesRead === 0)
-                return candidate.mayHoldObjects();
-            const chunk = buffer.subarray(0, bytesRead);
-            if (first ? !plainBytes(chunk) : chunk.includes(0))
-                return true;
-            addChunk(chunk, candidate);
-            if (candidate.mayHoldObjects())
-                return true;
-        }
-    }
-    finally {
-        await file.close();
-    }
-}
-/**
- * Whether bytes starting a file (or all of it) can be judged a chunk at a time as ASCII: not UTF-16 (a byte order
- * mark) and no NUL bytes (UTF-32), which the scan reports as they are.
- */
-function plainBytes(start) {
-    const utf16 = (start[0] === 0xff && start[1] === 0xfe) || (start[0] === 0xfe && start[1] === 0xff);
-    return !utf16 && !start.includes(0);
-}
-/** UTF-8 never puts an ASCII byte inside a longer character, so ASCII words are found in its bytes read as Latin-1. */
-function addChunk(chunk, candidate) {
-    candidate.add(chunk.toString('latin1'));
-}
-
-;// CONCATENATED MODULE: ./src/adapters/unbuilt.ts
-/**
- * Manifests no build reads. Files in a chart or kustomization folder are left to helm and kustomize, but a file
- * neither reads is still applied by `kubectl apply -f <folder>`: a `Kustomization` or `Chart.yaml` dropped beside
- * plain manifests would otherwise hide them from the check. Such a file is scanned as a plain manifest when it holds
- * complete Kubernetes objects; in a kustomization folder, one that does not is named in a notice.
- */
-
-
-
-
-/** Files a chart's build reads itself, besides its templates and subcharts. */
-const CHART_FILES = /^(Chart\.ya?ml|Chart\.lock|values[^/]*\.(ya?ml|json)|values\.schema\.json|requirements\.ya?ml)$/;
-/** Whether helm or kustomize reads this file of its folder by its place alone. */
-function readByItsBuild(file) {
-    const name = external_node_path_namespaceObject.posix.basename(file.path);
-    if (file.chart === null)
-        return KUSTOMIZATION_FILES.includes(name);
-    const inChart = file.chart === '' ? file.path : file.path.slice(file.chart.length + 1);
-    return /^(templates|charts)\//.test(inChart) || CHART_FILES.test(inChart);
-}
-/**
- * Of the files held in chart and kustomization folders, those no build reads: scanned when they hold complete objects.
- * `read` gives a file decoded (from the working tree or a git revision), or why it cannot be; null when it is not
- * there (or is a link leading out).
- */
-async function unbuiltManifests(held, kustomizationDirs, read) {
-    const outcome = { files: [], errors: [], notices: [] };
-    const candidates = held.filter((file) => !readByItsBuild(file));
-    if (candidates.length === 0)
-        return outcome;
-    const referenced = new Set();
-    for (const dir of kustomizationDirs) {
-        for (const name of KUSTOMIZATION_FILES) {
-            const kustomization = await read(dir === '' ? name : `${dir}/${name}`);
-            if (kustomization === null)
-                continue;
-            if (!('text' in kustomization))
-                break;
-            let content;
-            try {
-                content = (0,dist/* parse */.qg)(kustomization.text, { maxAliasCount: 100 });
-            }
-            catch {
-                break;
-            }
-            for (const path of kustomizationReferences(dir, content))
-                referenced.add(path);
-            break;
-        }
-    }
-    for (const file of candidates) {
-        if (referenced.has(file.path))
-            continue;
-        const decoded = await read(file.path);
-        if (decoded === null)
-            continue;
-        if (!('text' in decoded)) {
-            outcome.errors.push(decoded);
-        }
-        else if (holdsCompleteObjects(decoded.text)) {
-            outcome.files.push(decoded);
-        }
-        else if (file.chart === null) {
-            outcome.notices.push({
-                file: file.path,
-                message: 'no kustomization here reads it and it holds no complete Kubernetes object (apiVersion, kind and name); not checked',
-            });
-        }
-    }
-    return outcome;
-}
-/** Whether every document of a text is a complete Kubernetes object, and there is one at least. */
-function holdsCompleteObjects(text) {
-    let documents;
-    try {
-        documents = [];
-        (0,js_yaml/* loadAll */.gh)(text, (document) => documents.push(document), { json: true });
-    }
-    catch {
-        return false;
-    }
-    const objects = documents.filter((document) => document !== null && document !== undefined);
-    return (objects.length > 0 &&
-        objects.every((object) => {
-            if (typeof object !== 'object' || Array.isArray(object))
-                return false;
-            const record = object;
-            const metadata = record.metadata;
-            return (typeof record.apiVersion === 'string' &&
-                typeof record.kind === 'string' &&
-                typeof metadata === 'object' &&
-                metadata !== null &&
-                typeof metadata.name === 'string');
-        }));
-}
-
-;// CONCATENATED MODULE: ./src/adapters/files.ts
-
-
-
-
-
-
-
-
-
-
-
-
-const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
-/** Files read from git's objects in one `git cat-file` run. */
-const GIT_READ_BATCH = 500;
-/** Files read at the same time: enough to keep the thread pool busy, few enough to bound open descriptors. */
-const READ_CONCURRENCY = 16;
-function files_toPosix(path) {
-    return path.split(external_node_path_namespaceObject.sep).join('/');
-}
-function matchesAny(path, globs) {
-    return globs.some((glob) => (0,esm/* minimatch */.xF)(path, glob, { dot: true }));
-}
-/** Picks the files to scan from a repository listing (paths relative to the root, forward slashes). */
-function selectPaths(paths, include, exclude) {
-    const charts = paths
-        .filter((path) => path === 'Chart.yaml' || path.endsWith('/Chart.yaml'))
-        .map((path) => path.slice(0, -'Chart.yaml'.length).replace(/\/$/, ''));
-    const chartOf = (path) => charts
-        .filter((chart) => chart === '' || path.startsWith(`${chart}/`))
-        .sort((a, b) => a.length - b.length)[0];
-    const kustomizations = kustomizationDirs(paths).filter((dir) => chartOf(`${dir}/x`) === undefined);
-    const inKustomization = (path) => kustomizations.some((dir) => dir === '' || path.startsWith(`${dir}/`));
-    const skipped = (path) => path.split('/').some((part) => SKIPPED_DIRECTORIES.has(part));
-    const selected = [];
-    const held = [];
-    for (const path of [...paths].sort()) {
-        if (skipped(path) || !matchesAny(path, include) || matchesAny(path, exclude))
-            continue;
-        const chart = chartOf(path);
-        if (chart !== undefined)
-            held.push({ path, chart });
-        else if (inKustomization(path))
-            held.push({ path, chart: null });
-        else
-            selected.push(path);
-    }
-    return { selected, charts: charts.sort(), kustomizations, held };
-}
-/**
- * Reads the files to scan below `root`: named files always, folders walked with the include/exclude globs. Nothing
- * outside `root` is read, whatever symlinks say; Helm charts are left to the chart renderer.
- */
-async function collectFiles(options) {
-    const root = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(options.root));
-    const result = {
-        files: [],
-        charts: [],
-        kustomizations: [],
-        errors: [],
-        notices: [],
-        skipped: [],
-    };
-    const seen = new Set();
-    // Files are found first and read afterwards, several at a time: one at a time, the three file-system calls a file
-    // takes (realpath, stat, read) each wait for a round trip through libuv's thread pool.
-    const found = [];
-    const addFile = (absolute, explicit) => {
-        const path = files_toPosix((0,external_node_path_namespaceObject.relative)(root, absolute));
-        if (seen.has(path))
-            return;
-        if (!explicit && (!matchesAny(path, options.include) || matchesAny(path, options.exclude)))
-            return;
-        seen.add(path);
-        found.push({ path, absolute, explicit });
-    };
-    let read = 0;
-    const readFound = async ({ path, absolute, explicit }) => {
-        const real = await (0,promises_namespaceObject.realpath)(absolute);
-        if (!within(root, real)) {
-            return { file: path, message: 'links outside the scanned root; skipped' };
-        }
-        const outcome = await readCandidate(path, real, explicit);
-        if ('skipped' in outcome)
-            result.skipped.push(path);
-        options.onRead?.(++read, result.skipped.length);
-        return outcome;
-    };
-    // Files in chart and kustomization folders are their builds' to read; those no build reads are judged afterwards.
-    const held = [];
-    const addHeld = (absolute, chart) => {
-        const path = files_toPosix((0,external_node_path_namespaceObject.relative)(root, absolute));
-        if (matchesAny(path, options.include) && !matchesAny(path, options.exclude))
-            held.push({ path, chart });
-    };
-    /** `chart`: the chart folder being walked; `inKustomization`: below a kustomization (and not in a chart). */
-    const walk = async (directory, inKustomization, chart) => {
-        const entries = await (0,promises_namespaceObject.readdir)(directory, { withFileTypes: true });
-        const here = files_toPosix((0,external_node_path_namespaceObject.relative)(root, directory));
-        if (chart === null && entries.some((entry) => entry.name === 'Chart.yaml' && entry.isFile())) {
-            result.charts.push(here);
-            chart = here;
-        }
-        if (chart === null &&
-            entries.some((entry) => KUSTOMIZATION_FILES.includes(entry.name) && entry.isFile())) {
-            result.kustomizations.push(here);
-            inKustomization = true;
-        }
-        entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-        for (const entry of entries) {
-            const absolute = (0,external_node_path_namespaceObject.join)(directory, entry.name);
-            if (entry.isDirectory()) {
-                // A chart's templates and subcharts are helm's alone.
-                const rendered = chart === here && (entry.name === 'templates' || entry.name === 'charts');
-                if (!SKIPPED_DIRECTORIES.has(entry.name) && !rendered)
-                    await walk(absolute, inKustomization, chart);
-            }
-            else if (entry.isFile() || entry.isSymbolicLink()) {
-                if (entry.isSymbolicLink() && !(await (0,promises_namespaceObject.stat)(absolute).catch(() => null))?.isFile())
-                    continue;
-                if (chart !== null)
-                    addHeld(absolute, chart);
-                else if (inKustomization)
-                    addHeld(absolute, null);
-                else
-                    addFile(absolute, false);
-            }
-        }
-    };
-    for (const given of options.paths.length > 0 ? options.paths : ['.']) {
-        const absolute = (0,external_node_path_namespaceObject.resolve)(options.root, given);
-        const info = await (0,promises_namespaceObject.lstat)(absolute).catch(() => null);
-        if (!info)
-            throw new ConfigurationError(`${given}: no such file or directory`);
-        const real = await (0,promises_namespaceObject.realpath)(absolute);
-        if (!within(root, real)) {
-            throw new ConfigurationError(`${given}: outside the scanned root ${root}`);
-        }
-        if ((await (0,promises_namespaceObject.stat)(real)).isDirectory())
-            await walk(real, false, null);
-        else
-            addFile(real, true);
-    }
-    for (const outcome of await pooled(found, READ_CONCURRENCY, readFound)) {
-        if ('skipped' in outcome)
-            continue;
-        if ('text' in outcome)
-            result.files.push(outcome);
-        else if ('line' in outcome)
-            result.errors.push(outcome);
-        else
-            result.notices.push(outcome);
-    }
-    const readInRoot = async (path) => {
-        const real = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.join)(root, path)).catch(() => null);
-        if (real === null || !within(root, real))
-            return null;
-        return (await (0,promises_namespaceObject.stat)(real)).size > decode_MAX_FILE_BYTES ? tooLarge(path) : decodeFile(path, await (0,promises_namespaceObject.readFile)(real));
-    };
-    addUnbuilt(result, await unbuiltManifests(held, result.kustomizations, readInRoot));
-    return result;
-}
-/** Adds the manifests no build reads to a collection, and keeps its files in path order. */
-function addUnbuilt(result, unbuilt) {
-    append(result.files, unbuilt.files);
-    append(result.errors, unbuilt.errors);
-    append(result.notices, unbuilt.notices);
-    result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-/** The files to scan at a git revision, read from the object store (the working tree may hold another commit). */
-async function collectFromGit(repo, rev, include, exclude) {
-    const { selected, charts, kustomizations, held } = selectPaths(await repo.listFiles(rev), include, exclude);
-    const result = { files: [], charts, kustomizations, errors: [], notices: [], skipped: [] };
-    // A batch at a time, so the bytes of files that hold no object are let go before the next are read.
-    for (let start = 0; start < selected.length; start += GIT_READ_BATCH) {
-        const batch = selected.slice(start, start + GIT_READ_BATCH);
-        const contents = await repo.readFiles(rev, batch);
-        for (const path of batch) {
-            const buffer = contents.get(path);
-            if (!buffer)
-                continue;
-            // As in a checkout: the same files are left out wherever the head is read from.
-            const outcome = judgeCandidate(path, buffer, false);
-            if ('skipped' in outcome)
-                result.skipped.push(path);
-            else if ('text' in outcome)
-                result.files.push(outcome);
-            else
-                result.errors.push(outcome);
-        }
-    }
-    const wanted = [
-        ...held.map((file) => file.path),
-        ...kustomizations.flatMap((dir) => KUSTOMIZATION_FILES.map((name) => (dir === '' ? name : `${dir}/${name}`))),
-    ];
-    const heldContents = await repo.readFiles(rev, wanted);
-    const readAtRev = async (path) => {
-        const buffer = heldContents.get(path);
-        return buffer ? decodeFile(path, buffer) : null;
-    };
-    addUnbuilt(result, await unbuiltManifests(held, kustomizations, readAtRev));
-    return result;
-}
-
 ;// CONCATENATED MODULE: ./src/api/contents.ts
 
 /** A file's bytes at `ref`, or null when it does not exist there. */
@@ -55515,9 +55517,6 @@ function outermost(dirs) {
     const unique = [...new Set(dirs)];
     return unique.filter((dir) => !unique.some((other) => other !== dir && under(dir, other)));
 }
-function under(path, dir) {
-    return dir === '' || path.startsWith(`${dir}/`);
-}
 /**
  * Writes the files below each of `dirs` in the workspace into `dest`, a link to a file inside the workspace as that
  * file (helm reads through it). Throws, naming it, at a link out of the workspace or to a folder: the render from the
@@ -55647,7 +55646,7 @@ async function readHead(github, git, inputs, config, pr, files) {
     const plain = new Map(collected.files.map((file, index) => [file.path, index]));
     // Left out as holding no Kubernetes object in the workspace's version: the head's may hold one.
     const skipped = new Set(collected.skipped);
-    const inUnit = (path) => [...collected.charts, ...collected.kustomizations].some((dir) => dir === '' || path.startsWith(`${dir}/`));
+    const inUnit = (path) => [...collected.charts, ...collected.kustomizations].some((dir) => under(path, dir));
     const differing = [];
     for (const file of files) {
         const known = plain.has(file.filename) || skipped.has(file.filename) || inUnit(file.filename);
@@ -56145,6 +56144,7 @@ function listed(findings, detail) {
 
 
 
+
 /**
  * Reviews one pull request: scans the repository at the head and at the merge base, reports the findings of the
  * changed files as introduced or existing, and publishes them as one review, a check run and the job summary.
@@ -56173,12 +56173,12 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
         if (renderRoot !== null)
             temporary.push(renderRoot);
         const { charts, kustomizations } = head;
-        const isTouched = (dir) => files.some((file) => pull_request_under(file.filename, dir) || (file.previous_filename && pull_request_under(file.previous_filename, dir)));
+        const isTouched = (dir) => files.some((file) => under(file.filename, dir) || (file.previous_filename && under(file.previous_filename, dir)));
         const touchedCharts = charts.filter(isTouched);
         // Overlays share bases and patches across folders: a change to any kustomization folder may change any output.
         const kustomizeTouched = kustomizations.some(isTouched);
-        const inChart = (path) => charts.some((dir) => pull_request_under(path, dir));
-        const fromTouchedChart = (file) => touchedCharts.some((dir) => pull_request_under(file.path, dir));
+        const inChart = (path) => charts.some((dir) => under(path, dir));
+        const fromTouchedChart = (file) => touchedCharts.some((dir) => under(file.path, dir));
         const fromKustomize = (file) => file.rendered === true && !inChart(file.path);
         const headRender = await renderAt(head, fromGit ? { git, rev: pr.headSha } : { root: renderRoot ?? inputs.workingDirectory }, config, temporary);
         append(head.files, headRender.files);
@@ -56212,7 +56212,7 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
         started = performance.now();
         // A manifest in a chart or kustomization folder that no build reads is scanned as a plain file (unbuilt.ts).
         const plainAtHead = new Set(head.files.filter((file) => !file.rendered).map((file) => file.path));
-        const inRendered = (path) => !plainAtHead.has(path) && (inChart(path) || kustomizations.some((dir) => pull_request_under(path, dir)));
+        const inRendered = (path) => !plainAtHead.has(path) && (inChart(path) || kustomizations.some((dir) => under(path, dir)));
         const headPaths = new Set(head.files.map((file) => file.path));
         const changed = files.filter((file) => file.status !== 'removed' && headPaths.has(file.filename));
         // A chart or overlay the pull request touches (a template, values, a patch) may change any of its output.
@@ -56226,8 +56226,8 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
         // the check: the pull request's check promises those were read. Others are named in the log and counted in a note.
         const inScope = (path) => changedPaths.has(path) ||
             files.some((file) => file.status !== 'removed' && file.filename === path) ||
-            touchedCharts.some((dir) => pull_request_under(path, dir)) ||
-            (kustomizeTouched && kustomizations.some((dir) => pull_request_under(path, dir)));
+            touchedCharts.some((dir) => under(path, dir)) ||
+            (kustomizeTouched && kustomizations.some((dir) => under(path, dir)));
         const allErrors = [...head.errors, ...headResult.errors];
         const unjudged = allErrors.filter((error) => inScope(error.file));
         const elsewhere = allErrors.filter((error) => !inScope(error.file));
@@ -56407,10 +56407,6 @@ function baseFileSet(headFiles, files, baseTexts, inChart) {
             result.push({ path, text });
     }
     return result;
-}
-/** Whether `path` lies in folder `dir` (the repository root when empty). */
-function pull_request_under(path, dir) {
-    return dir === '' || path.startsWith(`${dir}/`);
 }
 
 ;// CONCATENATED MODULE: ./src/adapters/config-file.ts

@@ -12223,6 +12223,10 @@ const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
 const GIT_READ_BATCH = 500;
 /** Files read at the same time: enough to keep the thread pool busy, few enough to bound open descriptors. */
 const READ_CONCURRENCY = 16;
+/** Whether `path` lies below the folder `dir` (relative paths; `''` is the root, which holds everything). */
+function under(path, dir) {
+    return dir === '' || path.startsWith(`${dir}/`);
+}
 function files_toPosix(path) {
     return path.split(external_node_path_namespaceObject.sep).join('/');
 }
@@ -12234,11 +12238,9 @@ function selectPaths(paths, include, exclude) {
     const charts = paths
         .filter((path) => path === 'Chart.yaml' || path.endsWith('/Chart.yaml'))
         .map((path) => path.slice(0, -'Chart.yaml'.length).replace(/\/$/, ''));
-    const chartOf = (path) => charts
-        .filter((chart) => chart === '' || path.startsWith(`${chart}/`))
-        .sort((a, b) => a.length - b.length)[0];
+    const chartOf = (path) => charts.filter((chart) => under(path, chart)).sort((a, b) => a.length - b.length)[0];
     const kustomizations = kustomizationDirs(paths).filter((dir) => chartOf(`${dir}/x`) === undefined);
-    const inKustomization = (path) => kustomizations.some((dir) => dir === '' || path.startsWith(`${dir}/`));
+    const inKustomization = (path) => kustomizations.some((dir) => under(path, dir));
     const skipped = (path) => path.split('/').some((part) => SKIPPED_DIRECTORIES.has(part));
     const selected = [];
     const held = [];

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import * as core from '@actions/core';
-import type { CollectedFiles } from '../adapters/files.js';
+import { type CollectedFiles, under } from '../adapters/files.js';
 import { GitRepository } from '../adapters/git.js';
 import { probeSummary, probeValues } from '../adapters/probe.js';
 import { renderTools } from '../adapters/render.js';
@@ -364,9 +364,4 @@ function baseFileSet(
     if (text !== null && text !== undefined && !inChart(path)) result.push({ path, text });
   }
   return result;
-}
-
-/** Whether `path` lies in folder `dir` (the repository root when empty). */
-function under(path: string, dir: string): boolean {
-  return dir === '' || path.startsWith(`${dir}/`);
 }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import { judgeCandidate } from '../adapters/candidates.js';
-import { type CollectedFiles, collectFiles, collectFromGit } from '../adapters/files.js';
+import { type CollectedFiles, collectFiles, collectFromGit, under } from '../adapters/files.js';
 import type { GitRepository } from '../adapters/git.js';
 import type { GitHub } from '../api/client.js';
 import { getFileContent } from '../api/contents.js';
@@ -27,7 +27,6 @@ import {
   copyFoldersAt,
   copyFolderWhole,
   outermost,
-  under,
 } from './units-through-api.js';
 
 /** Head files read one request each when the workspace holds other versions of them. */
@@ -85,9 +84,7 @@ export async function readHead(
   // Left out as holding no Kubernetes object in the workspace's version: the head's may hold one.
   const skipped = new Set(collected.skipped);
   const inUnit = (path: string) =>
-    [...collected.charts, ...collected.kustomizations].some(
-      (dir) => dir === '' || path.startsWith(`${dir}/`),
-    );
+    [...collected.charts, ...collected.kustomizations].some((dir) => under(path, dir));
   const differing: PullFile[] = [];
   for (const file of files) {
     const known = plain.has(file.filename) || skipped.has(file.filename) || inUnit(file.filename);

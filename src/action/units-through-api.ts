@@ -9,7 +9,7 @@ import { lstat, mkdir, mkdtemp, readFile, readdir, readlink, rm, writeFile } fro
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as core from '@actions/core';
-import { MAX_FILE_BYTES } from '../adapters/files.js';
+import { MAX_FILE_BYTES, under } from '../adapters/files.js';
 import { insidePath, resolvesInside } from '../adapters/links.js';
 import { type GitHub, statusOf } from '../api/client.js';
 import { getFileContent, listFolder } from '../api/contents.js';
@@ -124,10 +124,6 @@ export async function unitsAtCommit(
 export function outermost(dirs: readonly string[]): string[] {
   const unique = [...new Set(dirs)];
   return unique.filter((dir) => !unique.some((other) => other !== dir && under(dir, other)));
-}
-
-export function under(path: string, dir: string): boolean {
-  return dir === '' || path.startsWith(`${dir}/`);
 }
 
 /**

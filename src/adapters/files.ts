@@ -50,6 +50,11 @@ const GIT_READ_BATCH = 500;
 /** Files read at the same time: enough to keep the thread pool busy, few enough to bound open descriptors. */
 const READ_CONCURRENCY = 16;
 
+/** Whether `path` lies below the folder `dir` (relative paths; `''` is the root, which holds everything). */
+export function under(path: string, dir: string): boolean {
+  return dir === '' || path.startsWith(`${dir}/`);
+}
+
 function toPosix(path: string): string {
   return path.split(sep).join('/');
 }
@@ -77,12 +82,9 @@ export function selectPaths(
     .filter((path) => path === 'Chart.yaml' || path.endsWith('/Chart.yaml'))
     .map((path) => path.slice(0, -'Chart.yaml'.length).replace(/\/$/, ''));
   const chartOf = (path: string) =>
-    charts
-      .filter((chart) => chart === '' || path.startsWith(`${chart}/`))
-      .sort((a, b) => a.length - b.length)[0];
+    charts.filter((chart) => under(path, chart)).sort((a, b) => a.length - b.length)[0];
   const kustomizations = kustomizationDirs(paths).filter((dir) => chartOf(`${dir}/x`) === undefined);
-  const inKustomization = (path: string) =>
-    kustomizations.some((dir) => dir === '' || path.startsWith(`${dir}/`));
+  const inKustomization = (path: string) => kustomizations.some((dir) => under(path, dir));
   const skipped = (path: string) => path.split('/').some((part) => SKIPPED_DIRECTORIES.has(part));
   const selected: string[] = [];
   const held: HeldFile[] = [];
