@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { runCli } from '../src/cli/main.js';
 import { splitRenderedDocuments, templateLine } from '../src/core/source-map.js';
 import { templatePath } from '../src/adapters/helm.js';
 import { podSpecInsertion } from '../src/core/template-edit.js';
 import { applyEdits } from '../src/core/apply.js';
+import { runCliCaptured } from './helpers.js';
 import { HELM, HELM4, NO_HELM, NO_HELM4, because } from './tools.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -16,15 +16,10 @@ const ROOT = join(import.meta.dirname, '..');
 const CORPUS = join(ROOT, '__tests__/fixtures/corpus');
 const CORPUS_CHARTS = ['argo-rollouts', 'cert-manager', 'onlineboutique', 'sealed-secrets'];
 
-async function scanJson(cwd: string, args: string[] = []) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(['scan', '--format', 'json', '--fail-on', 'none', ...args], {
-    cwd,
-    env: { KUBE_TOKEN_GUARD_HELM: HELM ?? undefined },
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  });
+/** `scan --format json` of `cwd` in-process, with `helm` as the helm binary. */
+async function scanJson(cwd: string, args: string[] = [], helm: string | undefined = HELM ?? undefined) {
+  const scan = ['scan', '--format', 'json', '--fail-on', 'none', ...args];
+  const { code, stdout, stderr } = await runCliCaptured(scan, cwd, false, { KUBE_TOKEN_GUARD_HELM: helm });
   return {
     code,
     report: JSON.parse(stdout) as { findings: Record<string, unknown>[]; errors: Record<string, unknown>[] },
@@ -242,21 +237,7 @@ const helms: [string, string, string | null][] = [
 
 for (const [name, helm, skip] of helms)
   describe.skipIf(skip)(because(skip, `fix at the source: values probing (${name})`), () => {
-    async function run(cwd: string, args: string[]) {
-      let stdout = '';
-      let stderr = '';
-      const code = await runCli(['scan', '--format', 'json', '--fail-on', 'none', ...args], {
-        cwd,
-        env: { KUBE_TOKEN_GUARD_HELM: helm },
-        stdout: { write: (text: string) => (stdout += text) },
-        stderr: { write: (text: string) => (stderr += text) },
-      });
-      return {
-        code,
-        stderr,
-        report: JSON.parse(stdout) as { findings: Record<string, unknown>[]; errors: unknown[] },
-      };
-    }
+    const run = (cwd: string, args: string[]) => scanJson(cwd, args, helm);
 
     /**
      * A `helm create` chart whose ServiceAccount uses IRSA and leaves `serviceAccount.automount` empty. (Its default,

@@ -38,13 +38,18 @@ export function findingsOf(result: ScanResult, ruleId: string): Finding[] {
   return result.findings.filter((finding) => finding.ruleId === ruleId && !finding.suppressed);
 }
 
-/** The CLI run in-process on `args` from `cwd`, with an empty environment: its exit code and what it wrote. */
-export async function runCliCaptured(args: string[], cwd: string, stdoutIsTTY = false) {
+/** The CLI run in-process on `args` from `cwd`, with only `env` as environment: its exit code and what it wrote. */
+export async function runCliCaptured(
+  args: string[],
+  cwd: string,
+  stdoutIsTTY = false,
+  env: Record<string, string | undefined> = {},
+) {
   let stdout = '';
   let stderr = '';
   const code = await runCli(args, {
     cwd,
-    env: {},
+    env,
     stdout: { write: (text: string) => (stdout += text), isTTY: stdoutIsTTY },
     stderr: { write: (text: string) => (stderr += text) },
   });

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findOverlays, kustomizationDirs } from '../src/adapters/kustomize.js';
-import { runCli } from '../src/cli/main.js';
-import { yaml } from './helpers.js';
+import { runCliCaptured, yaml } from './helpers.js';
 import { KUSTOMIZE, NO_KUSTOMIZE, because } from './tools.js';
 
 const OVERLAY_REPO: Record<string, string> = {
@@ -52,14 +51,12 @@ function workspace(files: Record<string, string>): string {
 }
 
 async function scanJson(cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(['scan', '--format', 'json', '--fail-on', 'none'], {
+  const { code, stdout, stderr } = await runCliCaptured(
+    ['scan', '--format', 'json', '--fail-on', 'none'],
     cwd,
-    env: { KUBE_TOKEN_GUARD_KUSTOMIZE: KUSTOMIZE ?? undefined },
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  });
+    false,
+    { KUBE_TOKEN_GUARD_KUSTOMIZE: KUSTOMIZE ?? undefined },
+  );
   return {
     code,
     stderr,

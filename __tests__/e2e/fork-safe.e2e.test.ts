@@ -7,28 +7,12 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { yaml } from '../helpers.js';
+import { insecureWorker } from './manifests.js';
 import { NUMBER, type PublishEvent, forkPublish, forkScan } from './fork-pair.js';
 import type { RepoFixture } from './git-fixture.js';
 import { runAction } from './run-action.js';
 
-const WORKER = yaml`
-  apiVersion: apps/v1
-  kind: Deployment
-  metadata:
-    name: worker
-    namespace: shop
-  spec:
-    selector:
-      matchLabels: {app: worker}
-    template:
-      metadata:
-        labels: {app: worker}
-      spec:
-        containers:
-          - name: worker
-            image: busybox:1.36
-`;
+const WORKER = insecureWorker();
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
