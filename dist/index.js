@@ -55518,12 +55518,24 @@ function outermost(dirs) {
     return unique.filter((dir) => !unique.some((other) => other !== dir && under(dir, other)));
 }
 /**
- * Writes the files below each of `dirs` in the workspace into `dest`, a link to a file inside the workspace as that
- * file (helm reads through it). Throws, naming it, at a link out of the workspace or to a folder: the render from the
- * workspace refuses those too.
+ * Writes the files below `dir` in the workspace into `dest`, in place of whatever `dest` held there, all or nothing: a
+ * link to a file inside the workspace is written as that file (helm reads through it); a link out of the workspace or
+ * to a folder leaves the folder out (its render then fails and names it, as the render from the workspace refuses
+ * those too) rather than rendered from part of its files. The reason it was left out, or null.
  */
-async function copyFoldersFromWorkspace(workspace, dirs, dest) {
-    const pending = [...new Set(dirs)];
+async function copyFolderWhole(workspace, dir, dest) {
+    await emptyFolder(dest, dir);
+    try {
+        await copyFromWorkspace(workspace, dir, dest);
+        return null;
+    }
+    catch (error) {
+        await emptyFolder(dest, dir);
+        return error instanceof Error ? error.message : String(error);
+    }
+}
+async function copyFromWorkspace(workspace, top, dest) {
+    const pending = [top];
     for (let dir = pending.shift(); dir !== undefined; dir = pending.shift()) {
         const source = insidePath(workspace, dir);
         if (source === null)
@@ -55550,22 +55562,13 @@ async function copyFoldersFromWorkspace(workspace, dirs, dest) {
         }
     }
 }
-/**
- * `copyFoldersFromWorkspace` for one folder, all or nothing: a folder that cannot be copied whole is left out (its
- * render then fails and names it) rather than rendered from part of its files. The reason, or null.
- */
-async function copyFolderWhole(workspace, dir, dest) {
-    try {
-        await copyFoldersFromWorkspace(workspace, [dir], dest);
-        return null;
-    }
-    catch (error) {
-        const written = dir === '' ? dest : insidePath(dest, dir);
-        if (written !== null)
-            for (const entry of await (0,promises_namespaceObject.readdir)(written).catch(() => []))
-                await (0,promises_namespaceObject.rm)((0,external_node_path_namespaceObject.join)(written, entry), { recursive: true, force: true });
-        return error instanceof Error ? error.message : String(error);
-    }
+/** Removes what `dest` holds below `dir` (everything, for the root `''`). */
+async function emptyFolder(dest, dir) {
+    const folder = dir === '' ? dest : insidePath(dest, dir);
+    if (folder === null)
+        return;
+    for (const entry of await (0,promises_namespaceObject.readdir)(folder).catch(() => []))
+        await (0,promises_namespaceObject.rm)((0,external_node_path_namespaceObject.join)(folder, entry), { recursive: true, force: true });
 }
 async function spend(source, what, request) {
     if (source.budget.requests <= 0)
@@ -55747,8 +55750,6 @@ async function unitsAtHead(github, pr, root, collected, differing) {
         }
         catch (error) {
             info(`Cannot read ${logText(dir || '.')} at the head: ${logText(permissionHint(error, 'contents: read'))}`);
-            if (dir !== '')
-                await (0,promises_namespaceObject.rm)((0,external_node_path_namespaceObject.join)(renderRoot, dir), { recursive: true, force: true });
             await copyFolderWhole(root, dir, renderRoot);
             for (const file of differing)
                 if (under(file.filename, dir))

@@ -4,7 +4,7 @@
  * changes, so a file both changed reads otherwise than the head GitHub shows. Lines of such content must never carry a
  * comment, a suggestion or an annotation: the head's version is read through the API, or the file is not judged.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
@@ -198,7 +198,6 @@ async function unitsAtHead(
       core.info(
         `Cannot read ${logText(dir || '.')} at the head: ${logText(permissionHint(error, 'contents: read'))}`,
       );
-      if (dir !== '') await rm(join(renderRoot, dir), { recursive: true, force: true });
       await copyFolderWhole(root, dir, renderRoot);
       for (const file of differing) if (under(file.filename, dir)) unjudged.add(file.filename);
     }

@@ -27,7 +27,7 @@ export interface ApiSource {
   ref: string;
   /** The workspace, whose files serve when their blob id is the commit's. */
   workspace: string;
-  /** Requests left; shared by every call of one run. */
+  /** Requests left; shared by the folders of one call (`unitsAtCommit`, or the head's in `read-head.ts`). */
   budget: { requests: number };
 }
 
@@ -127,16 +127,24 @@ export function outermost(dirs: readonly string[]): string[] {
 }
 
 /**
- * Writes the files below each of `dirs` in the workspace into `dest`, a link to a file inside the workspace as that
- * file (helm reads through it). Throws, naming it, at a link out of the workspace or to a folder: the render from the
- * workspace refuses those too.
+ * Writes the files below `dir` in the workspace into `dest`, in place of whatever `dest` held there, all or nothing: a
+ * link to a file inside the workspace is written as that file (helm reads through it); a link out of the workspace or
+ * to a folder leaves the folder out (its render then fails and names it, as the render from the workspace refuses
+ * those too) rather than rendered from part of its files. The reason it was left out, or null.
  */
-export async function copyFoldersFromWorkspace(
-  workspace: string,
-  dirs: readonly string[],
-  dest: string,
-): Promise<void> {
-  const pending = [...new Set(dirs)];
+export async function copyFolderWhole(workspace: string, dir: string, dest: string): Promise<string | null> {
+  await emptyFolder(dest, dir);
+  try {
+    await copyFromWorkspace(workspace, dir, dest);
+    return null;
+  } catch (error) {
+    await emptyFolder(dest, dir);
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+async function copyFromWorkspace(workspace: string, top: string, dest: string): Promise<void> {
+  const pending = [top];
   for (let dir = pending.shift(); dir !== undefined; dir = pending.shift()) {
     const source = insidePath(workspace, dir);
     if (source === null) continue;
@@ -159,21 +167,12 @@ export async function copyFoldersFromWorkspace(
   }
 }
 
-/**
- * `copyFoldersFromWorkspace` for one folder, all or nothing: a folder that cannot be copied whole is left out (its
- * render then fails and names it) rather than rendered from part of its files. The reason, or null.
- */
-export async function copyFolderWhole(workspace: string, dir: string, dest: string): Promise<string | null> {
-  try {
-    await copyFoldersFromWorkspace(workspace, [dir], dest);
-    return null;
-  } catch (error) {
-    const written = dir === '' ? dest : insidePath(dest, dir);
-    if (written !== null)
-      for (const entry of await readdir(written).catch(() => []))
-        await rm(join(written, entry), { recursive: true, force: true });
-    return error instanceof Error ? error.message : String(error);
-  }
+/** Removes what `dest` holds below `dir` (everything, for the root `''`). */
+async function emptyFolder(dest: string, dir: string): Promise<void> {
+  const folder = dir === '' ? dest : insidePath(dest, dir);
+  if (folder === null) return;
+  for (const entry of await readdir(folder).catch(() => []))
+    await rm(join(folder, entry), { recursive: true, force: true });
 }
 
 async function spend<T>(source: ApiSource, what: string, request: () => Promise<T>): Promise<T> {
