@@ -13,6 +13,15 @@ import { defaultConfig, parseConfig } from '../src/config/config.js';
 import { applyFixes } from '../src/core/apply.js';
 import { isInert } from '../src/core/inert.js';
 import { type LoadResult, loadDocuments, loadFiles } from '../src/core/load.js';
+import { readFastAlone } from '../src/core/fast-reading.js';
+import { documentOfParts, partsOf } from '../src/core/packed-tree.js';
+import {
+  READ,
+  SCREEN,
+  type SecondThread,
+  type SecondThreadFactory,
+  TASK_FIELDS,
+} from '../src/core/second-thread.js';
 import { scanFiles } from '../src/core/scan.js';
 import { readFast } from '../src/core/tree.js';
 import type { SourceFile } from '../src/core/types.js';
@@ -401,31 +410,75 @@ describe('the fast reader agrees with the full parser', () => {
   });
 });
 
-describe('screening inert documents in another thread', () => {
-  it('gives the same result whatever the screen answers, and asks only about documents of inert kinds', () => {
-    const corpus = mkdtempSync(join(tmpdir(), 'ktg-screen-'));
-    generateCorpus(300, corpus);
-    const files: SourceFile[] = filesIn(corpus);
-    const alone = loadFiles(files).results.map(comparable);
-    for (const answer of [true, false, undefined]) {
-      const asked: string[] = [];
-      const screened = loadFiles(files, {
-        screen: (texts, tasks) => ({
-          verdict(task) {
-            const text = texts[tasks[task * 3]!]!;
-            const [from, to] = [tasks[task * 3 + 1]!, tasks[task * 3 + 2]!];
-            asked.push(/^kind: *(\S+)/m.exec(text.slice(from, to))![1]!);
-            // The worker's answer (true: the truth as the worker finds it), "no" for all, or "do it yourself".
-            return answer === true ? isInert(text, from, to) : answer;
-          },
-          close: () => 0,
-        }),
-      });
-      expect(screened.results.map(comparable), String(answer)).toStrictEqual(alone);
-      expect(asked.length).toBeGreaterThan(20);
-      expect(new Set(asked)).not.toContain('Deployment');
-      expect(new Set(asked)).not.toContain('ServiceAccount');
+describe('documents taken by a second thread', () => {
+  const corpus = mkdtempSync(join(tmpdir(), 'ktg-second-thread-'));
+  generateCorpus(300, corpus);
+  // Beside the generated manifests, documents the fast reader gives back or reads as no object, and an error.
+  const odd: SourceFile = {
+    path: join(corpus, 'odd.yaml'),
+    text: [
+      '# only a comment',
+      'kind: ServiceAccount\napiVersion: v1\nmetadata: &m {name: anchored, namespace: a}\n',
+      '[1, 2, 3]',
+      'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: broken\n',
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {template: {spec: {containers: []}}}\n',
+    ].join('\n---\n'),
+  };
+  const files: SourceFile[] = [...filesIn(corpus), odd];
+
+  /**
+   * A second thread played in this one: it takes every other task of each kind before the caller asks, and answers
+   * as the worker does (the parts of a tree cloned, as posting them to another thread does), or not at all.
+   */
+  function playedThread(answers: boolean): SecondThreadFactory & { asked: string[] } {
+    const asked: string[] = [];
+    const factory = (texts: readonly string[], tasks: Int32Array): SecondThread => {
+      const field = (task: number, index: number) => tasks[task * TASK_FIELDS + index]!;
+      const text = (task: number) => texts[field(task, 0)]!;
+      return {
+        verdict(task) {
+          asked.push(/^kind: *(\S+)/m.exec(text(task).slice(field(task, 1), field(task, 2)))![1]!);
+          expect(field(task, 3)).toBe(SCREEN);
+          return answers && task % 2 === 0 ? isInert(text(task), field(task, 1), field(task, 2)) : undefined;
+        },
+        claim: (task) => task % 2 === 1,
+        reading(task) {
+          expect(field(task, 3)).toBe(READ);
+          if (!answers) return undefined;
+          const reading = readFastAlone(text(task), field(task, 1), field(task, 2));
+          if (!reading) return undefined;
+          const parts = reading.tree ? partsOf(reading.tree) : null;
+          return {
+            documents: reading.documents,
+            tree: parts ? documentOfParts(structuredClone(parts)) : null,
+          };
+        },
+        close: () => ({ screened: 0, read: 0 }),
+      };
+    };
+    return Object.assign(factory, { asked });
+  }
+
+  it('gives the same result whether the thread answers or leaves its tasks to the caller', () => {
+    const alone = loadFiles(files).results;
+    for (const answers of [true, false]) {
+      const thread = playedThread(answers);
+      const helped = loadFiles(files, { secondThread: thread }).results;
+      expect(helped.map(comparable), String(answers)).toStrictEqual(alone.map(comparable));
+      const bounds = (results: LoadResult[]) =>
+        results.flatMap((result) => result.objects.map((object) => [object.doc.start, object.doc.end]));
+      expect(bounds(helped)).toStrictEqual(bounds(alone));
+      expect(thread.asked.length).toBeGreaterThan(20);
+      expect(new Set(thread.asked)).not.toContain('Deployment');
+      expect(new Set(thread.asked)).not.toContain('ServiceAccount');
     }
+    const oddResult = alone[alone.length - 1]!;
+    expect(oddResult.documents).toBe(4);
+    expect(oddResult.errors).toHaveLength(1);
+    expect(oddResult.objects.map((object) => object.value.metadata)).toStrictEqual([
+      { name: 'anchored', namespace: 'a' },
+      { name: 'web' },
+    ]);
   });
 });
 

@@ -1,10 +1,10 @@
-import { enableScreenWorker, runScreenWorkerIfAsked } from './core/screen.js';
+import { enableSecondThread, runSecondThreadIfAsked } from './core/second-thread.js';
 import { useEnvironmentCopy } from './environment.js';
 import { run } from './main.js';
 
-// The same bundle runs the screening thread of large scans (see core/screen.ts).
-if (!runScreenWorkerIfAsked()) {
+// The same bundle runs the second thread of large scans (see core/second-thread.ts).
+if (!runSecondThreadIfAsked()) {
   useEnvironmentCopy();
-  if (process.env.KUBE_TOKEN_GUARD_THREADS !== '1') enableScreenWorker(new URL(import.meta.url));
+  if (process.env.KUBE_TOKEN_GUARD_THREADS !== '1') enableSecondThread(new URL(import.meta.url));
   await run();
 }

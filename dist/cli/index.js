@@ -4134,7 +4134,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 const additionalItems_1 = __nccwpck_require__(3448);
 const prefixItems_1 = __nccwpck_require__(6467);
 const items_1 = __nccwpck_require__(5791);
-const items2020_1 = __nccwpck_require__(2959);
+const items2020_1 = __nccwpck_require__(5340);
 const contains_1 = __nccwpck_require__(6182);
 const dependencies_1 = __nccwpck_require__(5826);
 const propertyNames_1 = __nccwpck_require__(1372);
@@ -4234,7 +4234,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 2959:
+/***/ 5340:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -5808,17 +5808,17 @@ function escapeJsonPtr(str) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2224);
+/* harmony import */ var _core_second_thread_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6771);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4803);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2959);
 
 
 
-// The same bundle runs the screening thread of large scans (see core/screen.ts).
-if (!(0,_core_screen_js__WEBPACK_IMPORTED_MODULE_0__/* .runScreenWorkerIfAsked */ .Nk)()) {
+// The same bundle runs the second thread of large scans (see core/second-thread.ts).
+if (!(0,_core_second_thread_js__WEBPACK_IMPORTED_MODULE_0__/* .runSecondThreadIfAsked */ .T6)()) {
     (0,_environment_js__WEBPACK_IMPORTED_MODULE_2__/* .useEnvironmentCopy */ ._)();
     if (process.env.KUBE_TOKEN_GUARD_THREADS !== '1')
-        (0,_core_screen_js__WEBPACK_IMPORTED_MODULE_0__/* .enableScreenWorker */ .qo)(new URL(import.meta.url));
+        (0,_core_second_thread_js__WEBPACK_IMPORTED_MODULE_0__/* .enableSecondThread */ .it)(new URL(import.meta.url));
     process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .runCli */ .ak)(process.argv.slice(2), {
         cwd: process.cwd(),
         env: process.env,
@@ -5832,7 +5832,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4803:
+/***/ 2959:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -7019,6 +7019,92 @@ async function exists(path) {
 
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: ./src/core/model.ts
+var core_model = __nccwpck_require__(4146);
+;// CONCATENATED MODULE: ./src/core/arrays.ts
+/**
+ * Array helpers that hold for any length. `target.push(...items)` and `Math.max(...values)` pass every element as an
+ * argument, and V8 throws a RangeError past about a hundred thousand of them: a file with that many documents, a
+ * chart rendering that many, or a text with that many backtick runs would otherwise crash a scan.
+ */
+/** Appends `items` to `target` in place. */
+function append(target, items) {
+    for (const item of items)
+        target.push(item);
+}
+/** The largest of `values`, or `empty` when there are none. */
+function maxOf(values, empty = -Infinity) {
+    let result = empty;
+    for (const value of values)
+        if (value > result)
+            result = value;
+    return result;
+}
+/** The smallest of `values`, or `empty` when there are none. */
+function minOf(values, empty = Infinity) {
+    let result = empty;
+    for (const value of values)
+        if (value < result)
+            result = value;
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/core/chunks.ts
+/**
+ * A document marker line: `---` or `...`, alone or followed by a comment. kubectl splits a stream at every line
+ * starting with `---` followed by blanks or a comment (`---#c` too); YAML ends a document at `...`. A chunk is read
+ * alone, so both end one here.
+ */
+const MARKER = /^(?:---(?=[ \t\r\n#]|$)|\.\.\.(?=[ \t\r\n]|$))/gm;
+const MARKER_REST = /^[ \t]*(?:#[^\n]*)?\r?$/;
+/**
+ * Line breaks of YAML 1.1, which Kubernetes' reader follows, that YAML 1.2 readers take as text: a carriage return not
+ * followed by a line feed, next line (U+0085), and the line and paragraph separators (U+2028, U+2029). A comment
+ * ended by one hides the rest of its line from every reader but Kubernetes'.
+ */
+const OTHER_BREAK = /\r(?!\n)|[\u0085\u2028\u2029]/;
+const BREAK_NAMES = {
+    '\u0085': 'next-line character (U+0085)',
+    '\u2028': 'line separator (U+2028)',
+    '\u2029': 'paragraph separator (U+2029)',
+};
+/** The documents of the file that `fast` may read one by one, as [start, end) offsets; null when the file must go whole. */
+function documentChunks(text) {
+    // Directives, and `---`/`...` glued to content (`---kind: x`), which js-yaml reads as a marker and YAML does not.
+    if (/^%|^(?:---[^ \t\r\n#]|\.\.\.[^ \t\r\n])/m.test(text))
+        return null;
+    const chunks = [];
+    // js-yaml drops a byte order mark, which would move every offset of the first document by one.
+    let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    MARKER.lastIndex = 0;
+    for (let match = MARKER.exec(text); match !== null; match = MARKER.exec(text)) {
+        const lineEnd = text.indexOf('\n', match.index);
+        const end = lineEnd === -1 ? text.length : lineEnd;
+        // `--- {a: 1}` and `--- |` start a document on the marker line; such files go whole, as do directives.
+        if (!MARKER_REST.test(text.slice(match.index + 3, end)))
+            return null;
+        chunks.push([start, match.index]);
+        start = end;
+    }
+    chunks.push([start, text.length]);
+    return chunks;
+}
+/** The error for a file holding a line break only Kubernetes' reader knows (see OTHER_BREAK), or null. */
+function otherBreakError(file, lines) {
+    const found = OTHER_BREAK.exec(file.text);
+    if (found === null)
+        return null;
+    const name = found[0] === '\r' ? 'a carriage return without a line feed' : `a ${BREAK_NAMES[found[0]]}`;
+    return {
+        file: file.path,
+        line: lines.linePos(found.index).line,
+        message: `${name}: Kubernetes reads it as a line break, other YAML readers as part of the text, so the file is not ` +
+            'judged; end lines with LF or CRLF only (write the character as an escape in a double-quoted string).',
+    };
+}
+
+// EXTERNAL MODULE: ./src/core/fast-reading.ts
+var fast_reading = __nccwpck_require__(9024);
 // EXTERNAL MODULE: ./src/core/kubernetes-scalars.ts
 var kubernetes_scalars = __nccwpck_require__(3367);
 ;// CONCATENATED MODULE: ./src/core/kubernetes-reading.ts
@@ -7152,99 +7238,14 @@ function mergedKeys(doc, node, depth) {
     return keys;
 }
 
-// EXTERNAL MODULE: ./src/core/model.ts
-var core_model = __nccwpck_require__(4146);
-// EXTERNAL MODULE: ./src/core/tree.ts + 3 modules
-var core_tree = __nccwpck_require__(7761);
-;// CONCATENATED MODULE: ./src/core/arrays.ts
+// EXTERNAL MODULE: ./src/core/tree.ts + 2 modules
+var tree = __nccwpck_require__(9805);
+;// CONCATENATED MODULE: ./src/core/full-read.ts
 /**
- * Array helpers that hold for any length. `target.push(...items)` and `Math.max(...values)` pass every element as an
- * argument, and V8 throws a RangeError past about a hundred thousand of them: a file with that many documents, a
- * chart rendering that many, or a text with that many backtick runs would otherwise crash a scan.
+ * The full reader: documents the fast reader leaves (see `tree.ts`), and whole files with directives, markers followed
+ * by content, or template markers, read by the `yaml` package with Kubernetes' YAML 1.1 scalars. It reports every
+ * error in the parser's words, without quoting the source.
  */
-/** Appends `items` to `target` in place. */
-function append(target, items) {
-    for (const item of items)
-        target.push(item);
-}
-/** The largest of `values`, or `empty` when there are none. */
-function maxOf(values, empty = -Infinity) {
-    let result = empty;
-    for (const value of values)
-        if (value > result)
-            result = value;
-    return result;
-}
-/** The smallest of `values`, or `empty` when there are none. */
-function minOf(values, empty = Infinity) {
-    let result = empty;
-    for (const value of values)
-        if (value < result)
-            result = value;
-    return result;
-}
-
-;// CONCATENATED MODULE: ./src/core/chunks.ts
-/**
- * A document marker line: `---` or `...`, alone or followed by a comment. kubectl splits a stream at every line
- * starting with `---` followed by blanks or a comment (`---#c` too); YAML ends a document at `...`. A chunk is read
- * alone, so both end one here.
- */
-const MARKER = /^(?:---(?=[ \t\r\n#]|$)|\.\.\.(?=[ \t\r\n]|$))/gm;
-const MARKER_REST = /^[ \t]*(?:#[^\n]*)?\r?$/;
-/**
- * Line breaks of YAML 1.1, which Kubernetes' reader follows, that YAML 1.2 readers take as text: a carriage return not
- * followed by a line feed, next line (U+0085), and the line and paragraph separators (U+2028, U+2029). A comment
- * ended by one hides the rest of its line from every reader but Kubernetes'.
- */
-const OTHER_BREAK = /\r(?!\n)|[\u0085\u2028\u2029]/;
-const BREAK_NAMES = {
-    '\u0085': 'next-line character (U+0085)',
-    '\u2028': 'line separator (U+2028)',
-    '\u2029': 'paragraph separator (U+2029)',
-};
-/** The documents of the file that `fast` may read one by one, as [start, end) offsets; null when the file must go whole. */
-function documentChunks(text) {
-    // Directives, and `---`/`...` glued to content (`---kind: x`), which js-yaml reads as a marker and YAML does not.
-    if (/^%|^(?:---[^ \t\r\n#]|\.\.\.[^ \t\r\n])/m.test(text))
-        return null;
-    const chunks = [];
-    // js-yaml drops a byte order mark, which would move every offset of the first document by one.
-    let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-    MARKER.lastIndex = 0;
-    for (let match = MARKER.exec(text); match !== null; match = MARKER.exec(text)) {
-        const lineEnd = text.indexOf('\n', match.index);
-        const end = lineEnd === -1 ? text.length : lineEnd;
-        // `--- {a: 1}` and `--- |` start a document on the marker line; such files go whole, as do directives.
-        if (!MARKER_REST.test(text.slice(match.index + 3, end)))
-            return null;
-        chunks.push([start, match.index]);
-        start = end;
-    }
-    chunks.push([start, text.length]);
-    return chunks;
-}
-/** The error for a file holding a line break only Kubernetes' reader knows (see OTHER_BREAK), or null. */
-function otherBreakError(file, lines) {
-    const found = OTHER_BREAK.exec(file.text);
-    if (found === null)
-        return null;
-    const name = found[0] === '\r' ? 'a carriage return without a line feed' : `a ${BREAK_NAMES[found[0]]}`;
-    return {
-        file: file.path,
-        line: lines.linePos(found.index).line,
-        message: `${name}: Kubernetes reads it as a line break, other YAML readers as part of the text, so the file is not ` +
-            'judged; end lines with LF or CRLF only (write the character as an escape in a double-quoted string).',
-    };
-}
-
-// EXTERNAL MODULE: ./src/core/inert.ts
-var core_inert = __nccwpck_require__(8275);
-;// CONCATENATED MODULE: ./src/core/load.ts
-
-
-
-
 
 
 
@@ -7259,120 +7260,6 @@ const PARSE_OPTIONS = {
     keepSourceTokens: false,
     logLevel: 'error',
 };
-/**
- * Parses a YAML or JSON file into the Kubernetes objects it holds.
- *
- * YAML 1.1 is used on purpose: Kubernetes reads manifests with a YAML 1.1 parser, so `automountServiceAccountToken: no`
- * is `false` to the API server and must be `false` to us too.
- *
- * Each document is read by js-yaml with a YAML 1.1 schema, recording every node's offsets (see `tree.ts`): about eight
- * times faster than the `yaml` package. A document js-yaml rejects, or holds something the fast reader does not model
- * (anchors, tags, merge keys), is parsed by the `yaml` package, so errors are reported in its words and every construct
- * is read. Files with directives, content on a `---` line, or Go template markers are parsed by the `yaml` package
- * whole.
- */
-function load_loadDocuments(file, options = {}) {
-    return loadFiles([file], options).results[0];
-}
-const INERT = { documents: 1, inert: 1, errors: [], tree: null };
-const NOTHING = { documents: 0, inert: 0, errors: [], tree: null };
-/**
- * `loadDocuments` for many files. Documents that look inert (a kind no rule reads) are confirmed last, by a screen in
- * another thread when one is given, while this thread reads the documents that matter; results come out in file order
- * either way.
- */
-function loadFiles(files, options = {}) {
-    const plans = files.map((file) => {
-        const lines = lineCounterOf(file.text);
-        const refused = otherBreakError(file, lines);
-        const chunks = refused !== null
-            ? []
-            : options.fast === false || file.text.includes('{{')
-                ? null
-                : documentChunks(file.text);
-        return { file, lines, chunks, refused, candidates: new Set(), outcomes: [] };
-    });
-    const candidates = [];
-    const texts = [];
-    const taskFields = [];
-    plans.forEach((plan, index) => {
-        let textIndex = -1;
-        plan.chunks?.forEach(([from, to], chunk) => {
-            if (!(0,core_inert/* inertCandidate */.mQ)(plan.file.text, from, to))
-                return;
-            if (textIndex === -1)
-                textIndex = texts.push(plan.file.text) - 1;
-            plan.candidates.add(chunk);
-            candidates.push({ plan: index, chunk });
-            taskFields.push(textIndex, from, to);
-        });
-    });
-    const screen = candidates.length > 0 ? (options.screen?.(texts, Int32Array.from(taskFields)) ?? null) : null;
-    let screened;
-    let read = 0;
-    try {
-        for (const plan of plans) {
-            plan.chunks?.forEach(([from, to], chunk) => {
-                if (plan.candidates.has(chunk))
-                    return;
-                plan.outcomes[chunk] = readChunk(plan, from, to);
-                read += plan.outcomes[chunk].documents;
-            });
-            options.onDocuments?.(read);
-        }
-        // Candidates last, from the end: a screen works from the start, so the two rarely meet.
-        for (let task = candidates.length - 1; task >= 0; task--) {
-            const { plan: index, chunk } = candidates[task];
-            const plan = plans[index];
-            const [from, to] = plan.chunks[chunk];
-            const inert = screen?.verdict(task) ?? (0,core_inert/* isInert */.ND)(plan.file.text, from, to);
-            plan.outcomes[chunk] = inert ? INERT : readChunk(plan, from, to);
-        }
-    }
-    finally {
-        screened = screen?.close() ?? 0;
-    }
-    const results = plans.map((plan) => {
-        const result = { objects: [], errors: [], notices: [], documents: 0, inert: 0 };
-        if (plan.refused !== null) {
-            result.errors.push(plan.refused);
-            return result;
-        }
-        if (!plan.chunks) {
-            loadWhole(plan.file, plan.lines, result);
-            return result;
-        }
-        for (const outcome of plan.outcomes) {
-            result.documents += outcome.documents;
-            result.inert += outcome.inert;
-            append(result.errors, outcome.errors);
-            if (outcome.tree)
-                addObjects(plan.file, plan.lines, outcome.tree, result);
-        }
-        return result;
-    });
-    return { results, screened };
-}
-/** One document: js-yaml when it reads it and the fast reader models it, else the `yaml` package. */
-function readChunk(plan, from, to) {
-    let tree;
-    try {
-        tree = (0,core_tree/* readFast */.Bl)(plan.file.text, from, to);
-    }
-    catch {
-        tree = null;
-    }
-    if (tree === undefined)
-        return NOTHING;
-    // Only objects are kept: the tree of anything else (a lock file, an OpenAPI description) is let go at once.
-    if (tree)
-        return { documents: 1, inert: 0, errors: [], tree: (0,core_inert/* isKubernetesObject */.i1)(tree.value) ? tree : null };
-    const errors = [];
-    const full = readFully(plan.file, plan.lines, from, to, errors);
-    if (full === undefined)
-        return NOTHING;
-    return { documents: 1, inert: 0, errors, tree: full && (0,core_inert/* isKubernetesObject */.i1)(full.value) ? full : null };
-}
 /**
  * Parses [from, to) with the `yaml` package. Returns undefined when it holds no document, null when the document has
  * errors (reported in `result`), else its tree.
@@ -7398,42 +7285,43 @@ function readFully(file, lines, from, to, errors) {
     const doc = present[0];
     if (!reportErrors(file, lines, doc, from, errors))
         return null;
-    const value = load_valueOf(file, lines, doc, from, errors);
+    const value = full_read_valueOf(file, lines, doc, from, errors);
     if (value === FAILED)
         return null;
-    return (0,core_tree/* treeOfParsed */.X$)(doc, file.text, from, value, { start: from, end: to });
+    return (0,tree/* treeOfParsed */.X$)(doc, file.text, from, value, { start: from, end: to });
 }
-/** The whole file with the `yaml` package: files with directives, markers followed by content, or templates. */
-function loadWhole(file, lines, result) {
+/**
+ * The whole file with the `yaml` package: files with directives, markers followed by content, or templates. Returns
+ * each document's tree, or null for one with errors (reported in `errors`); an empty list for a file that is not read
+ * (errors or notices say why).
+ */
+function readWhole(file, lines, errors, notices) {
     const text = file.text;
     let docs;
     try {
         docs = (0,dist/* parseAllDocuments */.hR)(text, PARSE_OPTIONS);
     }
     catch (error) {
-        result.errors.push({ file: file.path, line: null, message: `cannot parse: ${messageOf(error)}` });
-        return;
+        errors.push({ file: file.path, line: null, message: `cannot parse: ${messageOf(error)}` });
+        return [];
     }
     if (!Array.isArray(docs))
         docs = [docs];
     if (text.includes('{{') && docs.some((doc) => looksLikeGoTemplate(doc))) {
-        result.notices.push({
+        notices.push({
             file: file.path,
             message: 'contains Go template markers ({{ ... }}) outside of a Helm chart; skipped. Scan the rendered output, or the chart itself.',
         });
-        return;
+        return [];
     }
-    for (const doc of docs) {
-        if (isEmptyDocument(doc))
-            continue;
-        result.documents++;
-        if (!reportErrors(file, lines, doc, 0, result.errors))
-            continue;
-        const value = load_valueOf(file, lines, doc, 0, result.errors);
-        if (value === FAILED)
-            continue;
-        addObjects(file, lines, (0,core_tree/* treeOfParsed */.X$)(doc, text, 0, value), result);
-    }
+    return docs
+        .filter((doc) => !isEmptyDocument(doc))
+        .map((doc) => {
+        if (!reportErrors(file, lines, doc, 0, errors))
+            return null;
+        const value = full_read_valueOf(file, lines, doc, 0, errors);
+        return value === FAILED ? null : (0,tree/* treeOfParsed */.X$)(doc, text, 0, value);
+    });
 }
 /** A document with nothing in it: comments only, or an explicit `---` with no content (not even `~`). */
 function isEmptyDocument(doc) {
@@ -7465,7 +7353,7 @@ function reportErrors(file, lines, doc, offset, errors) {
     return false;
 }
 const FAILED = Symbol('failed');
-function load_valueOf(file, lines, doc, offset, errors) {
+function full_read_valueOf(file, lines, doc, offset, errors) {
     try {
         return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     }
@@ -7474,6 +7362,182 @@ function load_valueOf(file, lines, doc, offset, errors) {
         errors.push({ file: file.path, line, message: `cannot read document: ${messageOf(error)}` });
         return FAILED;
     }
+}
+/**
+ * Template actions such as `{{ .Values.x }}` or `{{- if ... }}` either break the YAML or parse as flow maps whose
+ * keys are maps, which no manifest has. `{{` inside quoted or block strings (alert templates, scripts) is data.
+ */
+function looksLikeGoTemplate(doc) {
+    if (doc.errors.length > 0)
+        return true;
+    let found = false;
+    (0,dist/* visit */.YR)(doc, {
+        Pair(_, pair) {
+            if ((0,dist/* isCollection */.P3)(pair.key)) {
+                found = true;
+                return dist/* visit */.YR.BREAK;
+            }
+            return undefined;
+        },
+    });
+    return found;
+}
+function firstLine(message) {
+    return message.split('\n')[0].trim();
+}
+function messageOf(error) {
+    return withoutQuotedSource(firstLine(error instanceof Error ? error.message : String(error)));
+}
+/**
+ * A value written as `*something` is read as an alias, and the parser's message names it: that name is the user's
+ * value (a password, say), so it is left out.
+ */
+function withoutQuotedSource(message) {
+    return message.replace(/^(Unresolved alias[^:]*):.*$/, '$1');
+}
+
+// EXTERNAL MODULE: ./src/core/inert.ts
+var core_inert = __nccwpck_require__(8275);
+// EXTERNAL MODULE: ./src/core/second-thread.ts + 1 modules
+var second_thread = __nccwpck_require__(6771);
+;// CONCATENATED MODULE: ./src/core/load.ts
+
+
+
+
+
+
+
+
+/**
+ * Parses a YAML or JSON file into the Kubernetes objects it holds.
+ *
+ * YAML 1.1 is used on purpose: Kubernetes reads manifests with a YAML 1.1 parser, so `automountServiceAccountToken: no`
+ * is `false` to the API server and must be `false` to us too.
+ *
+ * Each document is read by js-yaml with a YAML 1.1 schema, recording every node's offsets (see `tree.ts`): about eight
+ * times faster than the `yaml` package. A document js-yaml rejects, or holds something the fast reader does not model
+ * (anchors, tags, merge keys), is parsed by the `yaml` package, so errors are reported in its words and every construct
+ * is read. Files with directives, content on a `---` line, or Go template markers are parsed by the `yaml` package
+ * whole.
+ */
+function load_loadDocuments(file, options = {}) {
+    return loadFiles([file], options).results[0];
+}
+const INERT = { documents: 1, inert: 1, errors: [], tree: null };
+const NOTHING = { documents: 0, inert: 0, errors: [], tree: null };
+/**
+ * `loadDocuments` for many files. Each document is a task a second thread may take when one is given: documents that
+ * look inert (a kind no rule reads) are confirmed last here and first there, the others read first here and last
+ * there. Results come out in file order either way.
+ */
+function loadFiles(files, options = {}) {
+    const texts = [];
+    const taskFields = [];
+    const candidates = [];
+    const plans = files.map((file) => {
+        const lines = lineCounterOf(file.text);
+        const refused = otherBreakError(file, lines);
+        const chunks = refused !== null
+            ? []
+            : options.fast === false || file.text.includes('{{')
+                ? null
+                : documentChunks(file.text);
+        const plan = {
+            file,
+            lines,
+            chunks,
+            refused,
+            candidates: new Set(),
+            firstTask: taskFields.length / second_thread/* TASK_FIELDS */._Y,
+            outcomes: [],
+        };
+        if (chunks && chunks.length > 0) {
+            const textIndex = texts.push(file.text) - 1;
+            chunks.forEach(([from, to], chunk) => {
+                const candidate = (0,core_inert/* inertCandidate */.mQ)(file.text, from, to);
+                if (candidate) {
+                    plan.candidates.add(chunk);
+                    candidates.push({ plan, chunk });
+                }
+                taskFields.push(textIndex, from, to, candidate ? second_thread/* SCREEN */.P$ : second_thread/* READ */.Pz);
+            });
+        }
+        return plan;
+    });
+    const thread = taskFields.length > 0 ? (options.secondThread?.(texts, Int32Array.from(taskFields)) ?? null) : null;
+    let helped = { screened: 0, read: 0 };
+    try {
+        readAll(plans, candidates, thread, options.onDocuments);
+    }
+    finally {
+        if (thread)
+            helped = thread.close();
+    }
+    const results = plans.map((plan) => {
+        const result = { objects: [], errors: [], notices: [], documents: 0, inert: 0 };
+        if (plan.refused !== null) {
+            result.errors.push(plan.refused);
+            return result;
+        }
+        if (!plan.chunks) {
+            for (const tree of readWhole(plan.file, plan.lines, result.errors, result.notices)) {
+                result.documents++;
+                if (tree)
+                    addObjects(plan.file, plan.lines, tree, result);
+            }
+            return result;
+        }
+        for (const outcome of plan.outcomes) {
+            result.documents += outcome.documents;
+            result.inert += outcome.inert;
+            append(result.errors, outcome.errors);
+            if (outcome.tree)
+                addObjects(plan.file, plan.lines, outcome.tree, result);
+        }
+        return result;
+    });
+    return { results, secondThread: helped };
+}
+/** Every document's outcome: this thread's share first, then what the second thread did. */
+function readAll(plans, candidates, thread, onDocuments) {
+    const taken = [];
+    let read = 0;
+    for (const plan of plans) {
+        plan.chunks?.forEach(([from, to], chunk) => {
+            if (plan.candidates.has(chunk))
+                return;
+            if (thread && !thread.claim(plan.firstTask + chunk)) {
+                taken.push({ plan, chunk });
+                return;
+            }
+            plan.outcomes[chunk] = readChunk(plan, from, to);
+            read += plan.outcomes[chunk].documents;
+        });
+        onDocuments?.(read);
+    }
+    for (let index = candidates.length - 1; index >= 0; index--) {
+        const { plan, chunk } = candidates[index];
+        const [from, to] = plan.chunks[chunk];
+        const inert = thread?.verdict(plan.firstTask + chunk) ?? (0,core_inert/* isInert */.ND)(plan.file.text, from, to);
+        plan.outcomes[chunk] = inert ? INERT : readChunk(plan, from, to);
+    }
+    for (const { plan, chunk } of taken) {
+        const reading = thread.reading(plan.firstTask + chunk);
+        const [from, to] = plan.chunks[chunk];
+        plan.outcomes[chunk] = reading ? { ...reading, inert: 0, errors: [] } : readChunk(plan, from, to);
+    }
+}
+/** One document: js-yaml when it reads it and the fast reader models it, else the `yaml` package. */
+function readChunk(plan, from, to) {
+    const fast = (0,fast_reading/* readFastAlone */.q)(plan.file.text, from, to);
+    if (fast)
+        return { ...fast, inert: 0, errors: [] };
+    const errors = [];
+    const full = readFully(plan.file, plan.lines, from, to, errors);
+    if (full === undefined)
+        return NOTHING;
+    return { documents: 1, inert: 0, errors, tree: full && (0,core_inert/* isKubernetesObject */.i1)(full.value) ? full : null };
 }
 /** The Kubernetes objects of a document that may matter to a rule: the document itself, or the items of a List. */
 function addObjects(file, lines, doc, result) {
@@ -7515,38 +7579,6 @@ function lineCounterOf(text) {
     for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1))
         lines.addNewLine(at + 1);
     return lines;
-}
-/**
- * Template actions such as `{{ .Values.x }}` or `{{- if ... }}` either break the YAML or parse as flow maps whose
- * keys are maps, which no manifest has. `{{` inside quoted or block strings (alert templates, scripts) is data.
- */
-function looksLikeGoTemplate(doc) {
-    if (doc.errors.length > 0)
-        return true;
-    let found = false;
-    (0,dist/* visit */.YR)(doc, {
-        Pair(_, pair) {
-            if ((0,dist/* isCollection */.P3)(pair.key)) {
-                found = true;
-                return dist/* visit */.YR.BREAK;
-            }
-            return undefined;
-        },
-    });
-    return found;
-}
-function firstLine(message) {
-    return message.split('\n')[0].trim();
-}
-function messageOf(error) {
-    return withoutQuotedSource(firstLine(error instanceof Error ? error.message : String(error)));
-}
-/**
- * A value written as `*something` is read as an alias, and the parser's message names it: that name is the user's
- * value (a password, say), so it is left out.
- */
-function withoutQuotedSource(message) {
-    return message.replace(/^(Unresolved alias[^:]*):.*$/, '$1');
 }
 
 ;// CONCATENATED MODULE: ./src/core/locate.ts
@@ -9601,7 +9633,7 @@ function windowReading(object, edits, path, original) {
     const window = text.slice(start, end);
     const edited = applyEdits(window, edits.map((edit) => ({ ...edit, start: edit.start - start, end: edit.end - start })));
     const column = map.items[first].key.start - lineStart(text, map.items[first].key.start);
-    if ((0,core_tree/* readsDifferently */.SM)(edited) || !keptInside(edited, text.slice(end, object.doc.end), column))
+    if ((0,tree/* readsDifferently */.SM)(edited) || !keptInside(edited, text.slice(end, object.doc.end), column))
         return undefined;
     const inside = new Set();
     for (let index = first; index <= last; index++)
@@ -10132,7 +10164,7 @@ function appendDocument(object, documentText) {
     const at = end - object.doc.start;
     // Read by the parser that read the document (js-yaml for most), the new document as well, unless it holds text the
     // two parsers read differently.
-    const fast = object.doc.fast && !(0,core_tree/* readsDifferently */.SM)(documentText);
+    const fast = object.doc.fast && !(0,tree/* readsDifferently */.SM)(documentText);
     const before = documentsOf(region, fast);
     const after = documentsOf(`${region.slice(0, at)}${edit.text}${region.slice(at)}`, fast);
     const added = documentsOf(documentText, fast);
@@ -11726,8 +11758,6 @@ function combineInstallFindings(installs, findingsOf, renderOf) {
     return result;
 }
 
-// EXTERNAL MODULE: ./src/core/screen.ts + 1 modules
-var screen = __nccwpck_require__(2224);
 ;// CONCATENATED MODULE: ./src/core/scan.ts
 
 
@@ -11744,13 +11774,13 @@ var screen = __nccwpck_require__(2224);
  * Text in, findings out: loads every file, builds one model of all of them (so ServiceAccounts and bindings in any
  * file count), runs the enabled rules and applies suppressions. No I/O.
  */
-function scanFiles(files, config, registry = rules_registry, load = { screen: screen/* workerScreen */.vQ }) {
+function scanFiles(files, config, registry = rules_registry, load = { secondThread: second_thread/* secondThread */.hg }) {
     const objects = [];
     const errors = [];
     const notices = [];
     let documents = 0;
     let inert = 0;
-    const { results, screened } = loadFiles(files, load);
+    const { results, secondThread: helped } = loadFiles(files, load);
     results.forEach((loaded, index) => {
         const file = files[index];
         // An error in rendered output points at the template document that wrote it, never at a rendered line.
@@ -11779,7 +11809,8 @@ function scanFiles(files, config, registry = rules_registry, load = { screen: sc
             documents,
             resources: objects.length + inert,
             workloads: workloads.size,
-            screened,
+            screened: helped.screened,
+            readInSecondThread: helped.read,
         },
     };
 }
@@ -13017,7 +13048,7 @@ async function scanWorkspace(root, paths, config, tools, log, secrets, progress)
     if (rendering.log)
         log(rendering.log);
     const result = scanFiles(collected.files, config, undefined, {
-        screen: screen/* workerScreen */.vQ,
+        secondThread: second_thread/* secondThread */.hg,
         onDocuments: progress?.documents,
     });
     secrets.learnScan(collected.files, result.secretValues);
@@ -13044,8 +13075,8 @@ async function scanWorkspace(root, paths, config, tools, log, secrets, progress)
         secrets.cleanMessages(list);
     log(`Timing: read ${collecting} ms, render ${rendered} ms, scan ${scanning} ms` +
         (rendering.charts.length > 0 ? `, probe ${probing} ms` : '') +
-        (result.stats.screened > 0
-            ? ` (${result.stats.screened} documents of kinds no rule reads screened in a second thread).`
+        (result.stats.screened + result.stats.readInSecondThread > 0
+            ? ` (a second thread read ${result.stats.readInSecondThread} documents and screened ${result.stats.screened} of kinds no rule reads).`
             : '.'));
     return { collected, result };
 }
@@ -14411,6 +14442,34 @@ async function run(argv, io, secrets) {
 
 /***/ }),
 
+/***/ 9024:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   q: () => (/* binding */ readFastAlone)
+/* harmony export */ });
+/* harmony import */ var _inert_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8275);
+/* harmony import */ var _tree_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9805);
+
+
+function readFastAlone(text, from, to) {
+    let tree;
+    try {
+        tree = (0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .readFast */ .Bl)(text, from, to);
+    }
+    catch {
+        return null;
+    }
+    if (tree === undefined)
+        return { documents: 0, tree: null };
+    if (tree === null)
+        return null;
+    return { documents: 1, tree: (0,_inert_js__WEBPACK_IMPORTED_MODULE_0__/* .isKubernetesObject */ .i1)(tree.value) ? tree : null };
+}
+
+
+/***/ }),
+
 /***/ 8275:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -14422,7 +14481,7 @@ async function run(argv, io, secrets) {
 /* harmony import */ var js_yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3243);
 /* harmony import */ var _kubernetes_scalars_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3367);
 /* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4146);
-/* harmony import */ var _tree_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7761);
+/* harmony import */ var _tree_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9805);
 /**
  * Documents of kinds no rule reads (CRDs, Services, ConfigMaps: often half of a repository's bytes) are only counted:
  * which ones are, and the test that decides it.
@@ -15001,213 +15060,14 @@ function projectedTokensOf(workload) {
 
 /***/ }),
 
-/***/ 2224:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  qo: () => (/* binding */ enableScreenWorker),
-  Nk: () => (/* binding */ runScreenWorkerIfAsked),
-  vQ: () => (/* binding */ workerScreen)
-});
-
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: external "node:worker_threads"
-const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-// EXTERNAL MODULE: ./src/core/inert.ts
-var core_inert = __nccwpck_require__(8275);
-;// CONCATENATED MODULE: ./src/core/screen.ts
-
-
-
-/**
- * Screening documents of kinds no rule reads in a second thread, while the main thread reads the documents that
- * matter. CustomResourceDefinitions and the like are often half of a repository's bytes; confirming that they are
- * inert takes a full read by js-yaml, but gives back one bit a document, so nothing large crosses threads.
- *
- * The two threads share one Int32Array of task states. Each task is claimed with a compare-and-swap, by whichever
- * thread gets to it first: the worker from the start, the main thread from the end, once it has read everything
- * else. The main thread never waits for long: a task the worker holds for more than WAIT_MS (a stalled or dead
- * worker) is simply done again, and the answer is the same.
- */
-const ROLE = 'kube-token-guard/inert-screen';
-const UNTOUCHED = 0;
-const WORKER_HAS_IT = 1;
-const MAIN_HAS_IT = 2;
-const INERT = 3;
-const NOT_INERT = 4;
-const WAIT_MS = 200;
-/** Below this many bytes of candidates, starting a thread costs more than it saves. */
-const MIN_BYTES = 2 * 1024 * 1024;
-let entry = null;
-/**
- * Lets scans screen in a worker thread that runs `bundle` (the running entry point, which must call
- * `runScreenWorkerIfAsked` first thing). Without this call, or with one core, everything runs in the calling thread.
- */
-function enableScreenWorker(bundle) {
-    entry = (0,external_node_os_.availableParallelism)() > 1 ? bundle : null;
-}
-/** The screen factory scans use: a worker when enabled and worth it, else none. */
-const workerScreen = (texts, tasks) => {
-    if (!entry)
-        return null;
-    let bytes = 0;
-    for (let task = 0; task < tasks.length; task += 3)
-        bytes += tasks[task + 2] - tasks[task + 1];
-    if (bytes < MIN_BYTES)
-        return null;
-    const count = tasks.length / 3;
-    const state = new Int32Array(new SharedArrayBuffer(count * Int32Array.BYTES_PER_ELEMENT));
-    let worker;
-    try {
-        worker = new external_node_worker_threads_namespaceObject.Worker(entry, { workerData: { role: ROLE, texts, tasks, state } });
-    }
-    catch {
-        return null;
-    }
-    worker.unref();
-    // A worker that fails leaves its tasks to the main thread (see `verdict`); nothing to report.
-    worker.on('error', () => undefined);
-    return {
-        verdict(task) {
-            for (;;) {
-                const current = Atomics.load(state, task);
-                if (current === INERT)
-                    return true;
-                if (current === NOT_INERT)
-                    return false;
-                if (current === UNTOUCHED) {
-                    if (Atomics.compareExchange(state, task, UNTOUCHED, MAIN_HAS_IT) === UNTOUCHED)
-                        return undefined;
-                    continue;
-                }
-                if (current === MAIN_HAS_IT)
-                    return undefined;
-                if (Atomics.wait(state, task, WORKER_HAS_IT, WAIT_MS) === 'timed-out')
-                    return undefined;
-            }
-        },
-        close() {
-            let decided = 0;
-            for (let task = 0; task < count; task++) {
-                const value = Atomics.load(state, task);
-                if (value === INERT || value === NOT_INERT)
-                    decided++;
-            }
-            void worker.terminate();
-            return decided;
-        },
-    };
-};
-/**
- * In a worker started by `workerScreen`, screens the tasks and returns true; anywhere else returns false at once.
- * Entry points call it before anything else.
- */
-function runScreenWorkerIfAsked() {
-    if (external_node_worker_threads_namespaceObject.isMainThread)
-        return false;
-    const data = external_node_worker_threads_namespaceObject.workerData;
-    if (data?.role !== ROLE)
-        return false;
-    const { texts, tasks, state } = data;
-    for (let task = 0; task < state.length; task++) {
-        if (Atomics.compareExchange(state, task, UNTOUCHED, WORKER_HAS_IT) !== UNTOUCHED)
-            continue;
-        const at = task * 3;
-        const inert = (0,core_inert/* isInert */.ND)(texts[tasks[at]], tasks[at + 1], tasks[at + 2]);
-        Atomics.store(state, task, inert ? INERT : NOT_INERT);
-        Atomics.notify(state, task);
-    }
-    return true;
-}
-
-
-/***/ }),
-
-/***/ 1160:
+/***/ 4288:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Br: () => (/* binding */ ignoreCovers),
-/* harmony export */   HO: () => (/* binding */ exemptionFor),
-/* harmony export */   Z: () => (/* binding */ IGNORE_ANNOTATION),
-/* harmony export */   lR: () => (/* binding */ parseIgnoreAnnotation)
+/* harmony export */   CI: () => (/* binding */ partsOf),
+/* harmony export */   Lp: () => (/* binding */ documentOfParts),
+/* harmony export */   eU: () => (/* binding */ packedDocument)
 /* harmony export */ });
-/* harmony import */ var minimatch__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1138);
-
-const IGNORE_ANNOTATION = 'kube-token-guard.io/ignore';
-/**
- * Reads `kube-token-guard.io/ignore: "<rule>[,<rule>]: <reason>"` (`all` covers every rule). Everything after the
- * first colon is the reason, whatever it holds. A suppression without a reason, or naming an unknown rule, is a
- * problem and does not take effect for what it gets wrong.
- */
-function parseIgnoreAnnotation(value, knownRules) {
-    const result = { entries: [], problems: [] };
-    const text = value.trim();
-    const colon = text.indexOf(':');
-    const rulesText = colon === -1 ? text : text.slice(0, colon);
-    const reason = colon === -1 ? '' : text.slice(colon + 1).trim();
-    const rules = rulesText
-        .split(',')
-        .map((rule) => rule.trim())
-        .filter((rule) => rule !== '');
-    if (rules.length === 0) {
-        result.problems.push('it names no rule (write `<rule>[,<rule>]: <reason>`)');
-        return result;
-    }
-    const unknown = rules.filter((rule) => rule !== 'all' && !knownRules.has(rule));
-    if (unknown.length > 0) {
-        result.problems.push(`\`${unknown.join('`, `')}\` ${unknown.length === 1 ? 'is not a rule id' : 'are not rule ids'}`);
-    }
-    if (reason === '') {
-        result.problems.push(`it gives no reason (write \`${rules.join(',')}: <reason>\`)`);
-        return result;
-    }
-    const known = rules.filter((rule) => rule === 'all' || knownRules.has(rule));
-    if (known.length > 0)
-        result.entries.push({ rules: known, reason });
-    return result;
-}
-function ignoreCovers(entries, ruleId) {
-    return entries.find((entry) => entry.rules.includes(ruleId) || entry.rules.includes('all'));
-}
-function matchesAny(value, globs) {
-    if (!globs)
-        return true;
-    return globs.some((glob) => (0,minimatch__WEBPACK_IMPORTED_MODULE_0__/* .minimatch */ .xF)(value ?? '', glob, { dot: true }));
-}
-/** The first config exemption covering a finding: every filter given must match, globs for all but rule ids. */
-function exemptionFor(finding, exemptions) {
-    return exemptions.find((exemption) => (!exemption.rules || exemption.rules.includes(finding.ruleId)) &&
-        matchesAny(finding.resource.kind, exemption.kinds) &&
-        matchesAny(finding.resource.namespace, exemption.namespaces) &&
-        matchesAny(finding.resource.name, exemption.names) &&
-        matchesAny(finding.file, exemption.paths));
-}
-
-
-/***/ }),
-
-/***/ 7761:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Bl: () => (/* binding */ readFast),
-  SM: () => (/* binding */ readsDifferently),
-  X$: () => (/* binding */ treeOfParsed)
-});
-
-// EXTERNAL MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
-var js_yaml = __nccwpck_require__(3243);
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-// EXTERNAL MODULE: ./src/core/kubernetes-scalars.ts
-var kubernetes_scalars = __nccwpck_require__(3367);
-;// CONCATENATED MODULE: ./src/core/packed-tree.ts
 const STYLES = ['plain', 'single', 'double', 'literal', 'folded'];
 /** The first number of a node: its style when a scalar, else MAP or SEQ, with FLOW for a flow collection. */
 const MAP = 8;
@@ -15222,6 +15082,14 @@ function packedDocument(contents, value, start, end) {
     const keys = [];
     pack(contents, start, layout, keys);
     return new PackedDocument(start, end, value, Int32Array.from(layout), keys);
+}
+/** The parts of a document `packedDocument` made, or null for any other tree. */
+function partsOf(document) {
+    return document instanceof PackedDocument ? document.parts() : null;
+}
+/** The document of parts `partsOf` gave (in this thread or another). */
+function documentOfParts(parts) {
+    return new PackedDocument(parts.start, parts.end, parts.value, parts.layout, parts.keys);
 }
 /**
  * The last documents unpacked, most recent last. Rules ask for a document's nodes several times in a row (a fix, then
@@ -15243,6 +15111,9 @@ class PackedDocument {
         this.value = value;
         this.#layout = layout;
         this.#keys = keys;
+    }
+    parts() {
+        return { start: this.start, end: this.end, value: this.value, layout: this.#layout, keys: this.#keys };
     }
     /** The tree, unpacked anew when it is not among the last few: nodes are compared by offsets, never by identity. */
     get contents() {
@@ -15318,6 +15189,326 @@ function unpack(layout, keys, value) {
     return read(value);
 }
 
+
+/***/ }),
+
+/***/ 6771:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Pz: () => (/* binding */ READ),
+  P$: () => (/* binding */ SCREEN),
+  _Y: () => (/* binding */ TASK_FIELDS),
+  it: () => (/* binding */ enableSecondThread),
+  T6: () => (/* binding */ runSecondThreadIfAsked),
+  hg: () => (/* binding */ secondThread)
+});
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: external "node:worker_threads"
+const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+// EXTERNAL MODULE: ./src/core/fast-reading.ts
+var fast_reading = __nccwpck_require__(9024);
+// EXTERNAL MODULE: ./src/core/inert.ts
+var inert = __nccwpck_require__(8275);
+// EXTERNAL MODULE: ./src/core/packed-tree.ts
+var packed_tree = __nccwpck_require__(4288);
+;// CONCATENATED MODULE: ./src/core/second-thread.ts
+
+
+
+
+
+/**
+ * A second thread for large scans, which takes documents off the main thread while it reads the others. Two kinds of
+ * task:
+ *
+ * - SCREEN: confirm that a document of a kind no rule reads (a CRD, a Service, a ConfigMap: often half of a
+ *   repository's bytes) is inert. That takes a full read by js-yaml and gives back one bit.
+ * - READ: read a document with the fast reader and send back its packed tree (numbers, key names and the document's
+ *   data: see `packed-tree.ts`). Receiving it costs the main thread a fifth to a third of reading it.
+ *
+ * Both threads share one Int32Array of task states; each task is claimed with a compare-and-swap by whichever thread
+ * gets to it first. The main thread reads from the first document on and screens from the last candidate back; this
+ * one screens from the first candidate on, then reads from the last document back, so the two meet somewhere in the
+ * middle whatever each task costs. What this thread cannot read (a document the fast reader does not model, or
+ * js-yaml rejects) it gives back: the main thread reads it the full way and reports any error. The main thread never
+ * waits for long: a task this thread holds for more than WAIT_MS (a stalled or dead worker) is done again by the main
+ * thread, which then waits no more; the answer is the same either way.
+ */
+/** What a task asks, its fourth number (after the index into the texts and the document's start and end offset). */
+const SCREEN = 0;
+const READ = 1;
+const TASK_FIELDS = 4;
+const ROLE = 'kube-token-guard/second-thread';
+const UNTOUCHED = 0;
+const WORKER_HAS_IT = 1;
+const MAIN_HAS_IT = 2;
+const INERT = 3;
+const NOT_INERT = 4;
+/** Read, and its parts posted to the main thread. */
+const POSTED = 5;
+const NO_DOCUMENT = 6;
+const NOT_AN_OBJECT = 7;
+/** Not read by the fast reader: the main thread reads it the full way. */
+const GIVEN_BACK = 8;
+const WAIT_MS = 200;
+/** Below this many bytes of documents, starting a thread costs more than it saves. */
+const MIN_BYTES = 2 * 1024 * 1024;
+/** Read documents are posted in batches of this many, or of this many bytes of text, whichever comes first. */
+const BATCH_DOCUMENTS = 32;
+const BATCH_BYTES = 256 * 1024;
+let entry = null;
+/**
+ * Lets scans use a worker thread that runs `bundle` (the running entry point, which must call `runSecondThreadIfAsked`
+ * first thing). Without this call, or with one core, everything runs in the calling thread.
+ */
+function enableSecondThread(bundle) {
+    entry = (0,external_node_os_.availableParallelism)() > 1 ? bundle : null;
+}
+/** The factory scans use: a worker when enabled and worth it, else none. */
+const secondThread = (texts, tasks) => {
+    if (!entry)
+        return null;
+    let bytes = 0;
+    for (let at = 0; at < tasks.length; at += TASK_FIELDS)
+        bytes += tasks[at + 2] - tasks[at + 1];
+    if (bytes < MIN_BYTES)
+        return null;
+    const state = new Int32Array(new SharedArrayBuffer((tasks.length / TASK_FIELDS) * Int32Array.BYTES_PER_ELEMENT));
+    const { port1, port2 } = new external_node_worker_threads_namespaceObject.MessageChannel();
+    let worker;
+    try {
+        worker = new external_node_worker_threads_namespaceObject.Worker(entry, {
+            workerData: { role: ROLE, texts, tasks, state, port: port2 },
+            transferList: [port2],
+        });
+    }
+    catch {
+        port1.close();
+        return null;
+    }
+    worker.unref();
+    // A worker that fails leaves its tasks to the main thread (see `waited`); nothing to report.
+    worker.on('error', () => undefined);
+    const received = new Map();
+    let stalled = false;
+    let screened = 0;
+    let read = 0;
+    const claim = (task) => Atomics.compareExchange(state, task, UNTOUCHED, MAIN_HAS_IT) === UNTOUCHED;
+    /** Waits for a task the worker holds; false when it takes too long, and from then on at once. */
+    const waited = (task) => {
+        if (stalled)
+            return false;
+        stalled = Atomics.wait(state, task, WORKER_HAS_IT, WAIT_MS) === 'timed-out';
+        return !stalled;
+    };
+    const parts = (task) => {
+        if (!received.has(task)) {
+            // The worker posts a batch before it marks the batch's tasks POSTED, so the batch is in the port by now.
+            for (let message = (0,external_node_worker_threads_namespaceObject.receiveMessageOnPort)(port1); message; message = (0,external_node_worker_threads_namespaceObject.receiveMessageOnPort)(port1)) {
+                for (const posted of message.message)
+                    received.set(posted.task, posted.parts);
+            }
+        }
+        const found = received.get(task);
+        received.delete(task);
+        return found;
+    };
+    /** A task's state once the worker has settled it, waiting if need be; MAIN_HAS_IT when it is the caller's to do. */
+    const settled = (task) => {
+        for (;;) {
+            const current = Atomics.load(state, task);
+            if (current === UNTOUCHED) {
+                if (claim(task))
+                    return MAIN_HAS_IT;
+            }
+            else if (current !== WORKER_HAS_IT) {
+                return current;
+            }
+            else if (!waited(task)) {
+                return MAIN_HAS_IT;
+            }
+        }
+    };
+    return {
+        verdict(task) {
+            const current = settled(task);
+            if (current !== INERT && current !== NOT_INERT)
+                return undefined;
+            screened++;
+            return current === INERT;
+        },
+        claim,
+        reading(task) {
+            const current = settled(task);
+            if (current === NO_DOCUMENT || current === NOT_AN_OBJECT) {
+                read++;
+                return { documents: current === NO_DOCUMENT ? 0 : 1, tree: null };
+            }
+            const found = current === POSTED ? parts(task) : undefined;
+            if (!found)
+                return undefined;
+            read++;
+            return { documents: 1, tree: (0,packed_tree/* documentOfParts */.Lp)(found) };
+        },
+        close() {
+            port1.close();
+            void worker.terminate();
+            return { screened, read };
+        },
+    };
+};
+/**
+ * In a worker started by `secondThread`, does the tasks and returns true; anywhere else returns false at once. Entry
+ * points call it before anything else.
+ */
+function runSecondThreadIfAsked() {
+    if (external_node_worker_threads_namespaceObject.isMainThread)
+        return false;
+    const data = external_node_worker_threads_namespaceObject.workerData;
+    if (data?.role !== ROLE)
+        return false;
+    const { texts, tasks, state, port } = data;
+    const count = state.length;
+    const claim = (task) => Atomics.compareExchange(state, task, UNTOUCHED, WORKER_HAS_IT) === UNTOUCHED;
+    const settle = (task, value) => {
+        Atomics.store(state, task, value);
+        Atomics.notify(state, task);
+    };
+    const task = (index) => {
+        const at = index * TASK_FIELDS;
+        return { text: texts[tasks[at]], from: tasks[at + 1], to: tasks[at + 2], kind: tasks[at + 3] };
+    };
+    for (let index = 0; index < count; index++) {
+        const { text, from, to, kind } = task(index);
+        if (kind !== SCREEN || !claim(index))
+            continue;
+        settle(index, (0,inert/* isInert */.ND)(text, from, to) ? INERT : NOT_INERT);
+    }
+    let batch = [];
+    let bytes = 0;
+    const flush = () => {
+        if (batch.length === 0)
+            return;
+        port.postMessage(batch, batch.map((posted) => posted.parts.layout.buffer));
+        for (const posted of batch)
+            settle(posted.task, POSTED);
+        batch = [];
+        bytes = 0;
+    };
+    for (let index = count - 1; index >= 0; index--) {
+        const { text, from, to, kind } = task(index);
+        if (kind !== READ || !claim(index))
+            continue;
+        const reading = (0,fast_reading/* readFastAlone */.q)(text, from, to);
+        const parts = reading?.tree ? (0,packed_tree/* partsOf */.CI)(reading.tree) : null;
+        if (parts) {
+            batch.push({ task: index, parts });
+            bytes += to - from;
+            if (batch.length >= BATCH_DOCUMENTS || bytes >= BATCH_BYTES)
+                flush();
+        }
+        else if (reading === null || reading.tree) {
+            settle(index, GIVEN_BACK);
+        }
+        else {
+            settle(index, reading.documents === 0 ? NO_DOCUMENT : NOT_AN_OBJECT);
+        }
+    }
+    flush();
+    return true;
+}
+
+
+/***/ }),
+
+/***/ 1160:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Br: () => (/* binding */ ignoreCovers),
+/* harmony export */   HO: () => (/* binding */ exemptionFor),
+/* harmony export */   Z: () => (/* binding */ IGNORE_ANNOTATION),
+/* harmony export */   lR: () => (/* binding */ parseIgnoreAnnotation)
+/* harmony export */ });
+/* harmony import */ var minimatch__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1138);
+
+const IGNORE_ANNOTATION = 'kube-token-guard.io/ignore';
+/**
+ * Reads `kube-token-guard.io/ignore: "<rule>[,<rule>]: <reason>"` (`all` covers every rule). Everything after the
+ * first colon is the reason, whatever it holds. A suppression without a reason, or naming an unknown rule, is a
+ * problem and does not take effect for what it gets wrong.
+ */
+function parseIgnoreAnnotation(value, knownRules) {
+    const result = { entries: [], problems: [] };
+    const text = value.trim();
+    const colon = text.indexOf(':');
+    const rulesText = colon === -1 ? text : text.slice(0, colon);
+    const reason = colon === -1 ? '' : text.slice(colon + 1).trim();
+    const rules = rulesText
+        .split(',')
+        .map((rule) => rule.trim())
+        .filter((rule) => rule !== '');
+    if (rules.length === 0) {
+        result.problems.push('it names no rule (write `<rule>[,<rule>]: <reason>`)');
+        return result;
+    }
+    const unknown = rules.filter((rule) => rule !== 'all' && !knownRules.has(rule));
+    if (unknown.length > 0) {
+        result.problems.push(`\`${unknown.join('`, `')}\` ${unknown.length === 1 ? 'is not a rule id' : 'are not rule ids'}`);
+    }
+    if (reason === '') {
+        result.problems.push(`it gives no reason (write \`${rules.join(',')}: <reason>\`)`);
+        return result;
+    }
+    const known = rules.filter((rule) => rule === 'all' || knownRules.has(rule));
+    if (known.length > 0)
+        result.entries.push({ rules: known, reason });
+    return result;
+}
+function ignoreCovers(entries, ruleId) {
+    return entries.find((entry) => entry.rules.includes(ruleId) || entry.rules.includes('all'));
+}
+function matchesAny(value, globs) {
+    if (!globs)
+        return true;
+    return globs.some((glob) => (0,minimatch__WEBPACK_IMPORTED_MODULE_0__/* .minimatch */ .xF)(value ?? '', glob, { dot: true }));
+}
+/** The first config exemption covering a finding: every filter given must match, globs for all but rule ids. */
+function exemptionFor(finding, exemptions) {
+    return exemptions.find((exemption) => (!exemption.rules || exemption.rules.includes(finding.ruleId)) &&
+        matchesAny(finding.resource.kind, exemption.kinds) &&
+        matchesAny(finding.resource.namespace, exemption.namespaces) &&
+        matchesAny(finding.resource.name, exemption.names) &&
+        matchesAny(finding.file, exemption.paths));
+}
+
+
+/***/ }),
+
+/***/ 9805:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Bl: () => (/* binding */ readFast),
+  SM: () => (/* binding */ readsDifferently),
+  X$: () => (/* binding */ treeOfParsed)
+});
+
+// EXTERNAL MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
+var js_yaml = __nccwpck_require__(3243);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+// EXTERNAL MODULE: ./src/core/kubernetes-scalars.ts
+var kubernetes_scalars = __nccwpck_require__(3367);
+// EXTERNAL MODULE: ./src/core/packed-tree.ts
+var packed_tree = __nccwpck_require__(4288);
 ;// CONCATENATED MODULE: ./src/core/yaml-text.ts
 /** Small scans over YAML text that both tree producers and the fast reader's checks share. */
 const SPACE = 0x20;
@@ -15487,7 +15678,7 @@ function readFast(text, start, end) {
     if (!root || root.result !== value)
         return null;
     const contents = root.node ?? emptyScalar(source, root.open);
-    return packedDocument(contents, value, start, end);
+    return (0,packed_tree/* packedDocument */.eU)(contents, value, start, end);
 }
 /**
  * Text the two parsers are known to read differently, found by the differential tests: js-yaml takes tabs where YAML

@@ -2,7 +2,7 @@ import type { ResolvedConfig } from '../config/config.js';
 import type { SecretFilter } from '../core/redact.js';
 import { mergeRenderedDuplicates } from '../core/duplicates.js';
 import { type ScanResult, scanFiles } from '../core/scan.js';
-import { workerScreen } from '../core/screen.js';
+import { secondThread } from '../core/second-thread.js';
 import { plural } from '../core/words.js';
 import { type CollectedFiles, collectFiles } from './files.js';
 import { probeSummary, probeValues } from './probe.js';
@@ -51,7 +51,7 @@ export async function scanWorkspace(
   const rendered = clock();
   if (rendering.log) log(rendering.log);
   const result = scanFiles(collected.files, config, undefined, {
-    screen: workerScreen,
+    secondThread,
     onDocuments: progress?.documents,
   });
   secrets.learnScan(collected.files, result.secretValues);
@@ -78,8 +78,8 @@ export async function scanWorkspace(
   log(
     `Timing: read ${collecting} ms, render ${rendered} ms, scan ${scanning} ms` +
       (rendering.charts.length > 0 ? `, probe ${probing} ms` : '') +
-      (result.stats.screened > 0
-        ? ` (${result.stats.screened} documents of kinds no rule reads screened in a second thread).`
+      (result.stats.screened + result.stats.readInSecondThread > 0
+        ? ` (a second thread read ${result.stats.readInSecondThread} documents and screened ${result.stats.screened} of kinds no rule reads).`
         : '.'),
   );
   return { collected, result };

@@ -1,4 +1,4 @@
-import type { LoadedObject, PathSegment } from './load.js';
+import type { LoadedObject, PathSegment } from './tree-types.js';
 import { IGNORE_ANNOTATION } from './suppress.js';
 import type { ResourceRef } from './types.js';
 

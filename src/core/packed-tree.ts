@@ -24,6 +24,25 @@ export function packedDocument(contents: TreeNode, value: unknown, start: number
   return new PackedDocument(start, end, value, Int32Array.from(layout), keys);
 }
 
+/** What a packed document is made of: plain data and numbers, which can be sent to another thread. */
+export interface PackedParts {
+  start: number;
+  end: number;
+  value: unknown;
+  layout: Int32Array;
+  keys: string[];
+}
+
+/** The parts of a document `packedDocument` made, or null for any other tree. */
+export function partsOf(document: TreeDocument): PackedParts | null {
+  return document instanceof PackedDocument ? document.parts() : null;
+}
+
+/** The document of parts `partsOf` gave (in this thread or another). */
+export function documentOfParts(parts: PackedParts): TreeDocument {
+  return new PackedDocument(parts.start, parts.end, parts.value, parts.layout, parts.keys);
+}
+
 /**
  * The last documents unpacked, most recent last. Rules ask for a document's nodes several times in a row (a fix, then
  * the finding's lines), rarely after they have moved on; a tree kept only here is garbage soon after, so a scan holds
@@ -35,17 +54,21 @@ const recent: Array<{ document: PackedDocument; contents: TreeNode }> = [];
 class PackedDocument implements TreeDocument {
   readonly fast = true;
   readonly #layout: Int32Array;
-  readonly #keys: readonly string[];
+  readonly #keys: string[];
 
   constructor(
     readonly start: number,
     readonly end: number,
     readonly value: unknown,
     layout: Int32Array,
-    keys: readonly string[],
+    keys: string[],
   ) {
     this.#layout = layout;
     this.#keys = keys;
+  }
+
+  parts(): PackedParts {
+    return { start: this.start, end: this.end, value: this.value, layout: this.#layout, keys: this.#keys };
   }
 
   /** The tree, unpacked anew when it is not among the last few: nodes are compared by offsets, never by identity. */

@@ -7,7 +7,7 @@ import { apiClientJudge, mountedClients } from './api-clients.js';
 import { combineInstallFindings, installLabel, installsOf } from './installs.js';
 import { type Model, type Resource, type Workload } from './model.js';
 import { buildRbacIndex } from './rbac.js';
-import { workerScreen } from './screen.js';
+import { secondThread } from './second-thread.js';
 import { extraCredentialEnvNames, secretLines, secretValues, withholdSecretFixes } from './secrets.js';
 import { IGNORE_ANNOTATION, exemptionFor, ignoreCovers, parseIgnoreAnnotation } from './suppress.js';
 import { originErrorLine, originSpan } from './source-map.js';
@@ -19,8 +19,9 @@ export interface ScanStats {
   documents: number;
   resources: number;
   workloads: number;
-  /** Documents of kinds no rule reads that a second thread confirmed as such (see `screen.ts`). */
+  /** Documents a second thread confirmed to be of kinds no rule reads, and documents it read (see `second-thread.ts`). */
   screened: number;
+  readInSecondThread: number;
 }
 
 export interface ScanResult {
@@ -42,14 +43,14 @@ export function scanFiles(
   files: readonly SourceFile[],
   config: ResolvedConfig,
   registry: RuleRegistry = defaultRegistry,
-  load: LoadOptions = { screen: workerScreen },
+  load: LoadOptions = { secondThread },
 ): ScanResult {
   const objects: LoadedObject[] = [];
   const errors: ScanError[] = [];
   const notices: ScanNotice[] = [];
   let documents = 0;
   let inert = 0;
-  const { results, screened } = loadFiles(files, load);
+  const { results, secondThread: helped } = loadFiles(files, load);
   results.forEach((loaded, index) => {
     const file = files[index]!;
     // An error in rendered output points at the template document that wrote it, never at a rendered line.
@@ -87,7 +88,8 @@ export function scanFiles(
       documents,
       resources: objects.length + inert,
       workloads: workloads.size,
-      screened,
+      screened: helped.screened,
+      readInSecondThread: helped.read,
     },
   };
 }

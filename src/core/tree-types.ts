@@ -1,3 +1,6 @@
+import type { LineCounter } from 'yaml';
+import type { SourceFile } from './types.js';
+
 /**
  * The shape of a YAML document with the offsets of every node in the file's text: what findings are located with and
  * fixes are made from. It has two producers that must agree exactly (a differential test holds them to it):
@@ -64,4 +67,21 @@ export interface TreeDocument {
   value: unknown;
   /** Read by js-yaml with the YAML 1.1 schema (true), or by the `yaml` package (false). */
   fast: boolean;
+}
+
+export type PathSegment = string | number;
+
+/** One Kubernetes object found in a file, with what is needed to point back into the file's text. */
+export interface LoadedObject {
+  file: SourceFile;
+  /** The document the object lives in: its place in the file and the offsets of its nodes. */
+  doc: TreeDocument;
+  /** Where the object sits inside its document: [] for a plain document, ['items', i] for a List item. */
+  basePath: PathSegment[];
+  /** Plain data of the object. */
+  value: Record<string, unknown>;
+  lines: LineCounter;
+  /** 0-based index of the document among the file's documents that hold something, and of the List item. */
+  docIndex: number;
+  itemIndex: number | null;
 }

@@ -1,0 +1,182 @@
+/**
+ * The full reader: documents the fast reader leaves (see `tree.ts`), and whole files with directives, markers followed
+ * by content, or template markers, read by the `yaml` package with Kubernetes' YAML 1.1 scalars. It reports every
+ * error in the parser's words, without quoting the source.
+ */
+import { type Document, type LineCounter, isCollection, isScalar, parseAllDocuments, visit } from 'yaml';
+import { readingProblem } from './kubernetes-reading.js';
+import { KUBERNETES_PARSE_OPTIONS } from './kubernetes-scalars.js';
+import { type TreeDocument, treeOfParsed } from './tree.js';
+import type { ScanError, ScanNotice, SourceFile } from './types.js';
+
+/** Aliases a document may expand before it is refused (guards against "billion laughs"). */
+const MAX_ALIAS_COUNT = 1000;
+
+// `logLevel: 'error'`: the parser's warnings go to the process's stderr and quote the source (a Secret's data, say).
+const PARSE_OPTIONS = {
+  ...KUBERNETES_PARSE_OPTIONS,
+  prettyErrors: false,
+  uniqueKeys: true,
+  keepSourceTokens: false,
+  logLevel: 'error',
+} as const;
+
+/**
+ * Parses [from, to) with the `yaml` package. Returns undefined when it holds no document, null when the document has
+ * errors (reported in `result`), else its tree.
+ */
+export function readFully(
+  file: SourceFile,
+  lines: LineCounter,
+  from: number,
+  to: number,
+  errors: ScanError[],
+): TreeDocument | null | undefined {
+  let docs: Document.Parsed[];
+  try {
+    docs = parseAllDocuments(file.text.slice(from, to), PARSE_OPTIONS) as Document.Parsed[];
+  } catch (error) {
+    errors.push({
+      file: file.path,
+      line: lines.linePos(from).line,
+      message: `cannot parse: ${messageOf(error)}`,
+    });
+    return null;
+  }
+  if (!Array.isArray(docs)) docs = [docs];
+  const present = docs.filter((doc) => !isEmptyDocument(doc));
+  if (present.length === 0) return undefined;
+  const doc = present[0]!;
+  if (!reportErrors(file, lines, doc, from, errors)) return null;
+  const value = valueOf(file, lines, doc, from, errors);
+  if (value === FAILED) return null;
+  return treeOfParsed(doc, file.text, from, value, { start: from, end: to });
+}
+
+/**
+ * The whole file with the `yaml` package: files with directives, markers followed by content, or templates. Returns
+ * each document's tree, or null for one with errors (reported in `errors`); an empty list for a file that is not read
+ * (errors or notices say why).
+ */
+export function readWhole(
+  file: SourceFile,
+  lines: LineCounter,
+  errors: ScanError[],
+  notices: ScanNotice[],
+): Array<TreeDocument | null> {
+  const text = file.text;
+  let docs: Document.Parsed[];
+  try {
+    docs = parseAllDocuments(text, PARSE_OPTIONS) as Document.Parsed[];
+  } catch (error) {
+    errors.push({ file: file.path, line: null, message: `cannot parse: ${messageOf(error)}` });
+    return [];
+  }
+  if (!Array.isArray(docs)) docs = [docs];
+
+  if (text.includes('{{') && docs.some((doc) => looksLikeGoTemplate(doc))) {
+    notices.push({
+      file: file.path,
+      message:
+        'contains Go template markers ({{ ... }}) outside of a Helm chart; skipped. Scan the rendered output, or the chart itself.',
+    });
+    return [];
+  }
+
+  return docs
+    .filter((doc) => !isEmptyDocument(doc))
+    .map((doc) => {
+      if (!reportErrors(file, lines, doc, 0, errors)) return null;
+      const value = valueOf(file, lines, doc, 0, errors);
+      return value === FAILED ? null : treeOfParsed(doc, text, 0, value);
+    });
+}
+
+/** A document with nothing in it: comments only, or an explicit `---` with no content (not even `~`). */
+function isEmptyDocument(doc: Document.Parsed): boolean {
+  if (doc.errors.length > 0) return false;
+  const contents = doc.contents;
+  return (
+    contents === null ||
+    (isScalar(contents) && contents.value === null && contents.range[0] === contents.range[1])
+  );
+}
+
+function reportErrors(
+  file: SourceFile,
+  lines: LineCounter,
+  doc: Document.Parsed,
+  offset: number,
+  errors: ScanError[],
+): boolean {
+  for (const error of doc.errors) {
+    const position = error.pos?.[0];
+    errors.push({
+      file: file.path,
+      line: position === undefined ? null : lines.linePos(position + offset).line,
+      message: `YAML ${error.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'syntax error'}: ${withoutQuotedSource(firstLine(error.message))}`,
+    });
+  }
+  if (doc.errors.length > 0) return false;
+  const problem = readingProblem(doc);
+  if (problem === null) return true;
+  errors.push({
+    file: file.path,
+    line: lines.linePos(problem.offset + offset).line,
+    message: problem.message,
+  });
+  return false;
+}
+
+const FAILED = Symbol('failed');
+
+function valueOf(
+  file: SourceFile,
+  lines: LineCounter,
+  doc: Document.Parsed,
+  offset: number,
+  errors: ScanError[],
+): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    const line = doc.contents?.range ? lines.linePos(doc.contents.range[0] + offset).line : null;
+    errors.push({ file: file.path, line, message: `cannot read document: ${messageOf(error)}` });
+    return FAILED;
+  }
+}
+
+/**
+ * Template actions such as `{{ .Values.x }}` or `{{- if ... }}` either break the YAML or parse as flow maps whose
+ * keys are maps, which no manifest has. `{{` inside quoted or block strings (alert templates, scripts) is data.
+ */
+function looksLikeGoTemplate(doc: Document.Parsed): boolean {
+  if (doc.errors.length > 0) return true;
+  let found = false;
+  visit(doc, {
+    Pair(_, pair) {
+      if (isCollection(pair.key)) {
+        found = true;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.trim();
+}
+
+function messageOf(error: unknown): string {
+  return withoutQuotedSource(firstLine(error instanceof Error ? error.message : String(error)));
+}
+
+/**
+ * A value written as `*something` is read as an alias, and the parser's message names it: that name is the user's
+ * value (a password, say), so it is left out.
+ */
+function withoutQuotedSource(message: string): string {
+  return message.replace(/^(Unresolved alias[^:]*):.*$/, '$1');
+}

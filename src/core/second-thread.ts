@@ -1,0 +1,226 @@
+import { availableParallelism } from 'node:os';
+import {
+  MessageChannel,
+  type MessagePort,
+  Worker,
+  isMainThread,
+  receiveMessageOnPort,
+  workerData,
+} from 'node:worker_threads';
+import { type FastReading, readFastAlone } from './fast-reading.js';
+import { isInert } from './inert.js';
+import { type PackedParts, documentOfParts, partsOf } from './packed-tree.js';
+
+/**
+ * A second thread for large scans, which takes documents off the main thread while it reads the others. Two kinds of
+ * task:
+ *
+ * - SCREEN: confirm that a document of a kind no rule reads (a CRD, a Service, a ConfigMap: often half of a
+ *   repository's bytes) is inert. That takes a full read by js-yaml and gives back one bit.
+ * - READ: read a document with the fast reader and send back its packed tree (numbers, key names and the document's
+ *   data: see `packed-tree.ts`). Receiving it costs the main thread a fifth to a third of reading it.
+ *
+ * Both threads share one Int32Array of task states; each task is claimed with a compare-and-swap by whichever thread
+ * gets to it first. The main thread reads from the first document on and screens from the last candidate back; this
+ * one screens from the first candidate on, then reads from the last document back, so the two meet somewhere in the
+ * middle whatever each task costs. What this thread cannot read (a document the fast reader does not model, or
+ * js-yaml rejects) it gives back: the main thread reads it the full way and reports any error. The main thread never
+ * waits for long: a task this thread holds for more than WAIT_MS (a stalled or dead worker) is done again by the main
+ * thread, which then waits no more; the answer is the same either way.
+ */
+
+/** What a task asks, its fourth number (after the index into the texts and the document's start and end offset). */
+export const SCREEN = 0;
+export const READ = 1;
+export const TASK_FIELDS = 4;
+
+/** The main thread's side of the second thread. */
+export interface SecondThread {
+  /** A SCREEN task's answer: true inert, false not; undefined when the caller is to decide (the task is then its own). */
+  verdict(task: number): boolean | undefined;
+  /** Takes a READ task for the caller (true), unless the second thread has taken it. */
+  claim(task: number): boolean;
+  /** What the second thread read for a READ task it took; undefined when the caller is to read it after all. */
+  reading(task: number): Exclude<FastReading, null> | undefined;
+  /** Stops the thread; says how many documents it screened and read for the caller. */
+  close(): { screened: number; read: number };
+}
+
+/** Starts a second thread on `tasks` (TASK_FIELDS numbers each, indexing `texts`), or returns null to do them all here. */
+export type SecondThreadFactory = (texts: readonly string[], tasks: Int32Array) => SecondThread | null;
+
+const ROLE = 'kube-token-guard/second-thread';
+const UNTOUCHED = 0;
+const WORKER_HAS_IT = 1;
+const MAIN_HAS_IT = 2;
+const INERT = 3;
+const NOT_INERT = 4;
+/** Read, and its parts posted to the main thread. */
+const POSTED = 5;
+const NO_DOCUMENT = 6;
+const NOT_AN_OBJECT = 7;
+/** Not read by the fast reader: the main thread reads it the full way. */
+const GIVEN_BACK = 8;
+const WAIT_MS = 200;
+/** Below this many bytes of documents, starting a thread costs more than it saves. */
+const MIN_BYTES = 2 * 1024 * 1024;
+/** Read documents are posted in batches of this many, or of this many bytes of text, whichever comes first. */
+const BATCH_DOCUMENTS = 32;
+const BATCH_BYTES = 256 * 1024;
+
+interface Posted {
+  task: number;
+  parts: PackedParts;
+}
+
+let entry: URL | null = null;
+
+/**
+ * Lets scans use a worker thread that runs `bundle` (the running entry point, which must call `runSecondThreadIfAsked`
+ * first thing). Without this call, or with one core, everything runs in the calling thread.
+ */
+export function enableSecondThread(bundle: URL): void {
+  entry = availableParallelism() > 1 ? bundle : null;
+}
+
+/** The factory scans use: a worker when enabled and worth it, else none. */
+export const secondThread: SecondThreadFactory = (texts, tasks) => {
+  if (!entry) return null;
+  let bytes = 0;
+  for (let at = 0; at < tasks.length; at += TASK_FIELDS) bytes += tasks[at + 2]! - tasks[at + 1]!;
+  if (bytes < MIN_BYTES) return null;
+  const state = new Int32Array(
+    new SharedArrayBuffer((tasks.length / TASK_FIELDS) * Int32Array.BYTES_PER_ELEMENT),
+  );
+  const { port1, port2 } = new MessageChannel();
+  let worker: Worker;
+  try {
+    worker = new Worker(entry, {
+      workerData: { role: ROLE, texts, tasks, state, port: port2 },
+      transferList: [port2],
+    });
+  } catch {
+    port1.close();
+    return null;
+  }
+  worker.unref();
+  // A worker that fails leaves its tasks to the main thread (see `waited`); nothing to report.
+  worker.on('error', () => undefined);
+  const received = new Map<number, PackedParts>();
+  let stalled = false;
+  let screened = 0;
+  let read = 0;
+  const claim = (task: number) => Atomics.compareExchange(state, task, UNTOUCHED, MAIN_HAS_IT) === UNTOUCHED;
+  /** Waits for a task the worker holds; false when it takes too long, and from then on at once. */
+  const waited = (task: number) => {
+    if (stalled) return false;
+    stalled = Atomics.wait(state, task, WORKER_HAS_IT, WAIT_MS) === 'timed-out';
+    return !stalled;
+  };
+  const parts = (task: number): PackedParts | undefined => {
+    if (!received.has(task)) {
+      // The worker posts a batch before it marks the batch's tasks POSTED, so the batch is in the port by now.
+      for (let message = receiveMessageOnPort(port1); message; message = receiveMessageOnPort(port1)) {
+        for (const posted of message.message as Posted[]) received.set(posted.task, posted.parts);
+      }
+    }
+    const found = received.get(task);
+    received.delete(task);
+    return found;
+  };
+  /** A task's state once the worker has settled it, waiting if need be; MAIN_HAS_IT when it is the caller's to do. */
+  const settled = (task: number): number => {
+    for (;;) {
+      const current = Atomics.load(state, task);
+      if (current === UNTOUCHED) {
+        if (claim(task)) return MAIN_HAS_IT;
+      } else if (current !== WORKER_HAS_IT) {
+        return current;
+      } else if (!waited(task)) {
+        return MAIN_HAS_IT;
+      }
+    }
+  };
+  return {
+    verdict(task) {
+      const current = settled(task);
+      if (current !== INERT && current !== NOT_INERT) return undefined;
+      screened++;
+      return current === INERT;
+    },
+    claim,
+    reading(task) {
+      const current = settled(task);
+      if (current === NO_DOCUMENT || current === NOT_AN_OBJECT) {
+        read++;
+        return { documents: current === NO_DOCUMENT ? 0 : 1, tree: null };
+      }
+      const found = current === POSTED ? parts(task) : undefined;
+      if (!found) return undefined;
+      read++;
+      return { documents: 1, tree: documentOfParts(found) };
+    },
+    close() {
+      port1.close();
+      void worker.terminate();
+      return { screened, read };
+    },
+  };
+};
+
+/**
+ * In a worker started by `secondThread`, does the tasks and returns true; anywhere else returns false at once. Entry
+ * points call it before anything else.
+ */
+export function runSecondThreadIfAsked(): boolean {
+  if (isMainThread) return false;
+  const data = workerData as
+    { role?: unknown; texts: string[]; tasks: Int32Array; state: Int32Array; port: MessagePort } | undefined;
+  if (data?.role !== ROLE) return false;
+  const { texts, tasks, state, port } = data;
+  const count = state.length;
+  const claim = (task: number) =>
+    Atomics.compareExchange(state, task, UNTOUCHED, WORKER_HAS_IT) === UNTOUCHED;
+  const settle = (task: number, value: number) => {
+    Atomics.store(state, task, value);
+    Atomics.notify(state, task);
+  };
+  const task = (index: number) => {
+    const at = index * TASK_FIELDS;
+    return { text: texts[tasks[at]!]!, from: tasks[at + 1]!, to: tasks[at + 2]!, kind: tasks[at + 3]! };
+  };
+  for (let index = 0; index < count; index++) {
+    const { text, from, to, kind } = task(index);
+    if (kind !== SCREEN || !claim(index)) continue;
+    settle(index, isInert(text, from, to) ? INERT : NOT_INERT);
+  }
+  let batch: Posted[] = [];
+  let bytes = 0;
+  const flush = () => {
+    if (batch.length === 0) return;
+    port.postMessage(
+      batch,
+      batch.map((posted) => posted.parts.layout.buffer as ArrayBuffer),
+    );
+    for (const posted of batch) settle(posted.task, POSTED);
+    batch = [];
+    bytes = 0;
+  };
+  for (let index = count - 1; index >= 0; index--) {
+    const { text, from, to, kind } = task(index);
+    if (kind !== READ || !claim(index)) continue;
+    const reading = readFastAlone(text, from, to);
+    const parts = reading?.tree ? partsOf(reading.tree) : null;
+    if (parts) {
+      batch.push({ task: index, parts });
+      bytes += to - from;
+      if (batch.length >= BATCH_DOCUMENTS || bytes >= BATCH_BYTES) flush();
+    } else if (reading === null || reading.tree) {
+      settle(index, GIVEN_BACK);
+    } else {
+      settle(index, reading.documents === 0 ? NO_DOCUMENT : NOT_AN_OBJECT);
+    }
+  }
+  flush();
+  return true;
+}
