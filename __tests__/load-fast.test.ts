@@ -366,6 +366,32 @@ describe('the fast reader agrees with the full parser', () => {
     }
   });
 
+  it('unpacks what the full reader reads: keys JavaScript orders first, documents past 64 KiB, ones in a second thread', () => {
+    const numbered =
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels: {b: x, "10": y, a: z, "2": w}\nspec:\n  nodeSelector:\n    zone: a\n    "0": b\n  containers: [{name: a}]\n';
+    const long = DEPLOYMENT.replace(
+      'name: web',
+      `name: web\n  annotations:\n    note: ${'x'.repeat(70_000)}\n    after: here`,
+    );
+    for (const text of [
+      numbered,
+      long,
+      `${long}---\n${numbered}`,
+      `${'#'.repeat(70_000)}\n---\n${numbered}`,
+    ]) {
+      const [fast, full] = [load(text), loadDocuments({ path: 'f.yaml', text }, { fast: false })];
+      expect(fast.objects.map((object) => object.doc.fast)).not.toContain(false);
+      expect(fast.objects.map((object) => object.doc.contents)).toStrictEqual(
+        full.objects.map((object) => object.doc.contents),
+      );
+      // What a second thread sends: the parts, cloned.
+      const sent = fast.objects.map((object) => documentOfParts(structuredClone(partsOf(object.doc)!)));
+      expect(sent.map((doc) => doc.contents)).toStrictEqual(
+        full.objects.map((object) => object.doc.contents),
+      );
+    }
+  });
+
   it('gives up on a document rather than mislead: a merge key found as a value of the wrong key', () => {
     // js-yaml reads `? <<` in a block map as a plain key; the `yaml` package merges it. Only the full reading counts.
     const text =

@@ -35712,7 +35712,7 @@ module.exports = {
 /* harmony import */ var _tree_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9805);
 
 
-function readFastAlone(text, from, to) {
+function readFastAlone(text, from, to, kept = true) {
     let tree;
     try {
         tree = (0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .readFast */ .Bl)(text, from, to);
@@ -35724,7 +35724,31 @@ function readFastAlone(text, from, to) {
         return { documents: 0, tree: null };
     if (tree === null)
         return null;
-    return { documents: 1, tree: (0,_inert_js__WEBPACK_IMPORTED_MODULE_0__/* .isKubernetesObject */ .i1)(tree.value) ? tree : null };
+    if (!(0,_inert_js__WEBPACK_IMPORTED_MODULE_0__/* .isKubernetesObject */ .i1)(tree.value))
+        return { documents: 1, tree: null };
+    if (kept)
+        detachStrings(tree.value);
+    return { documents: 1, tree };
+}
+/**
+ * js-yaml reads a copy of the document's text (it appends a terminator), and V8 makes each string of 13 characters or
+ * more that js-yaml cuts from it a view into that copy: an object kept for the rules would keep its whole document's
+ * text alive a second time (about 55 MB at 100,000 documents). Such strings are replaced by copies of their own.
+ * `kept: false` skips this for data that is copied anyway (posted to another thread).
+ */
+function detachStrings(data) {
+    const record = data;
+    for (const key in record) {
+        const value = record[key];
+        if (typeof value === 'string') {
+            // Flattening `value + ' '` copies the characters; the slice is a view into that copy alone.
+            if (value.length >= 13)
+                record[key] = `${value} `.slice(0, -1);
+        }
+        else if (typeof value === 'object' && value !== null) {
+            detachStrings(value);
+        }
+    }
 }
 
 
@@ -36338,10 +36362,15 @@ const FLOW = 32;
  * which starts at `start` in the file.
  */
 function packedDocument(contents, value, start, end) {
-    const layout = [];
+    const numbers = [];
     const keys = [];
-    pack(contents, start, layout, keys);
-    return new PackedDocument(start, end, value, Int32Array.from(layout), keys);
+    const ordered = pack(contents, numbers, keys);
+    let widest = 0;
+    for (const number of numbers)
+        if (number > widest)
+            widest = number;
+    const layout = widest <= 0xffff ? Uint16Array.from(numbers) : Int32Array.from(numbers);
+    return new PackedDocument(start, end, value, layout, ordered ? null : keys);
 }
 /** The parts of a document `packedDocument` made, or null for any other tree. */
 function partsOf(document) {
@@ -36381,42 +36410,56 @@ class PackedDocument {
             if (recent[index].document === this)
                 return recent[index].contents;
         }
-        const contents = unpack(this.#layout, this.#keys, this.value);
+        const contents = unpack(this.#layout, this.#keys, this.value, this.start);
         if (recent.push({ document: this, contents }) > RECENT)
             recent.shift();
         return contents;
     }
 }
-function pack(node, by, layout, keys) {
+/**
+ * Packs `node` (offsets from the document's start) into `layout`, and its key names into `keys`; returns whether every
+ * map's keys are in the order JavaScript gives its data's keys (no key is an array index).
+ */
+function pack(node, layout, keys) {
     if (node.kind === 'scalar') {
-        layout.push(STYLES.indexOf(node.style), node.start + by, node.end + by);
+        layout.push(STYLES.indexOf(node.style), node.start, node.end);
+        return true;
     }
-    else if (node.kind === 'map') {
-        layout.push(MAP | (node.flow ? FLOW : 0), node.start + by, node.end + by, node.items.length);
-        for (const { key, value } of node.items) {
-            // The fast reader keeps only string keys (anything else goes the full way).
-            layout.push(STYLES.indexOf(key.style), key.start + by, key.end + by);
-            keys.push(key.value);
-            pack(value, by, layout, keys);
-        }
-    }
-    else if (node.kind === 'seq') {
-        layout.push(SEQ | (node.flow ? FLOW : 0), node.start + by, node.end + by, node.items.length);
-        for (const item of node.items)
-            pack(item, by, layout, keys);
-    }
-    else {
+    if (node.kind === 'opaque')
         throw new Error('the fast reader never reads an alias');
+    layout.push((node.kind === 'map' ? MAP : SEQ) | (node.flow ? FLOW : 0), node.start, node.end, node.items.length);
+    let ordered = true;
+    if (node.kind === 'seq') {
+        for (const item of node.items)
+            ordered = pack(item, layout, keys) && ordered;
+        return ordered;
     }
+    for (const { key, value } of node.items) {
+        // The fast reader keeps only string keys (anything else goes the full way).
+        const name = key.value;
+        layout.push(STYLES.indexOf(key.style), key.start, key.end);
+        keys.push(name);
+        if (isArrayIndex(name))
+            ordered = false;
+        ordered = pack(value, layout, keys) && ordered;
+    }
+    return ordered;
 }
-function unpack(layout, keys, value) {
+/** A key JavaScript puts first, in numeric order, among an object's keys: `0`, `8080`, up to 2³² − 2. */
+function isArrayIndex(name) {
+    const first = name.charCodeAt(0);
+    if (first < 48 || first > 57)
+        return false;
+    return /^(?:0|[1-9]\d{0,9})$/.test(name) && Number(name) < 2 ** 32 - 1;
+}
+function unpack(layout, keys, value, by) {
     let at = 0;
     let keyIndex = 0;
     const scalar = (scalarValue) => {
         const node = {
             kind: 'scalar',
-            start: layout[at + 1],
-            end: layout[at + 2],
+            start: layout[at + 1] + by,
+            end: layout[at + 2] + by,
             value: scalarValue,
             style: STYLES[layout[at]],
         };
@@ -36427,14 +36470,16 @@ function unpack(layout, keys, value) {
         const tag = layout[at];
         if ((tag & (MAP | SEQ)) === 0)
             return scalar(data);
-        const [start, end, count] = [layout[at + 1], layout[at + 2], layout[at + 3]];
+        const [start, end, count] = [layout[at + 1] + by, layout[at + 2] + by, layout[at + 3]];
         const flow = (tag & FLOW) !== 0;
         at += 4;
         if (tag & MAP) {
             const record = data;
+            // Key names come in the order `pack` met them, each map's before those of the maps inside it.
+            const own = keys ? null : Object.keys(record);
             const items = [];
             for (let index = 0; index < count; index++) {
-                const name = keys[keyIndex++];
+                const name = own ? own[index] : keys[keyIndex++];
                 const key = scalar(name);
                 items.push({ key, value: read(record[name]) });
             }
@@ -36657,7 +36702,7 @@ function runSecondThreadIfAsked() {
         const { text, from, to, kind } = task(index);
         if (kind !== READ || !claim(index))
             continue;
-        const reading = (0,_fast_reading_js__WEBPACK_IMPORTED_MODULE_2__/* .readFastAlone */ .q)(text, from, to);
+        const reading = (0,_fast_reading_js__WEBPACK_IMPORTED_MODULE_2__/* .readFastAlone */ .q)(text, from, to, false);
         const parts = reading?.tree ? (0,_packed_tree_js__WEBPACK_IMPORTED_MODULE_4__/* .partsOf */ .CI)(reading.tree) : null;
         if (parts) {
             batch.push({ task: index, parts });

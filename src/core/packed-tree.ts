@@ -1,9 +1,11 @@
 /**
  * The trees of documents the fast reader read, kept packed until something looks at them. A tree of objects costs about
  * 80 bytes a node, five times the document's text; most documents never have a finding located or a fix made in them,
- * so their trees are kept as numbers (three or four a node) and the key names, and turned back into objects when
- * `contents` is read. Scalar values are not kept twice: each is found in the document's data, which holds exactly
- * the entries of the tree (the fast reader checks that entry by entry).
+ * so their trees are kept as numbers (three or four a node: 16 bits each when the document is shorter than 64 KiB,
+ * offsets being kept from its start) and turned back into objects when `contents` is read. Scalar values are not kept
+ * twice: each is found in the document's data, which holds exactly the entries of the tree (the fast reader checks
+ * that entry by entry). Nor are key names, unless a map has a key that JavaScript orders before the others (an integer
+ * such as `"8080"`): a map's keys are otherwise its data's own keys, in the same order.
  */
 import type { ScalarStyle, TreeDocument, TreeNode, TreePair, TreeScalar } from './tree-types.js';
 
@@ -18,10 +20,13 @@ const FLOW = 32;
  * which starts at `start` in the file.
  */
 export function packedDocument(contents: TreeNode, value: unknown, start: number, end: number): TreeDocument {
-  const layout: number[] = [];
+  const numbers: number[] = [];
   const keys: string[] = [];
-  pack(contents, start, layout, keys);
-  return new PackedDocument(start, end, value, Int32Array.from(layout), keys);
+  const ordered = pack(contents, numbers, keys);
+  let widest = 0;
+  for (const number of numbers) if (number > widest) widest = number;
+  const layout = widest <= 0xffff ? Uint16Array.from(numbers) : Int32Array.from(numbers);
+  return new PackedDocument(start, end, value, layout, ordered ? null : keys);
 }
 
 /** What a packed document is made of: plain data and numbers, which can be sent to another thread. */
@@ -29,9 +34,12 @@ export interface PackedParts {
   start: number;
   end: number;
   value: unknown;
-  layout: Int32Array;
-  keys: string[];
+  layout: Layout;
+  /** The key names of every map in order, or null when each map's keys are its data's own, in order. */
+  keys: string[] | null;
 }
+
+type Layout = Uint16Array | Int32Array;
 
 /** The parts of a document `packedDocument` made, or null for any other tree. */
 export function partsOf(document: TreeDocument): PackedParts | null {
@@ -53,15 +61,15 @@ const recent: Array<{ document: PackedDocument; contents: TreeNode }> = [];
 
 class PackedDocument implements TreeDocument {
   readonly fast = true;
-  readonly #layout: Int32Array;
-  readonly #keys: string[];
+  readonly #layout: Layout;
+  readonly #keys: string[] | null;
 
   constructor(
     readonly start: number,
     readonly end: number,
     readonly value: unknown,
-    layout: Int32Array,
-    keys: string[],
+    layout: Layout,
+    keys: string[] | null,
   ) {
     this.#layout = layout;
     this.#keys = keys;
@@ -76,39 +84,59 @@ class PackedDocument implements TreeDocument {
     for (let index = recent.length - 1; index >= 0; index--) {
       if (recent[index]!.document === this) return recent[index]!.contents;
     }
-    const contents = unpack(this.#layout, this.#keys, this.value);
+    const contents = unpack(this.#layout, this.#keys, this.value, this.start);
     if (recent.push({ document: this, contents }) > RECENT) recent.shift();
     return contents;
   }
 }
 
-function pack(node: TreeNode, by: number, layout: number[], keys: string[]): void {
+/**
+ * Packs `node` (offsets from the document's start) into `layout`, and its key names into `keys`; returns whether every
+ * map's keys are in the order JavaScript gives its data's keys (no key is an array index).
+ */
+function pack(node: TreeNode, layout: number[], keys: string[]): boolean {
   if (node.kind === 'scalar') {
-    layout.push(STYLES.indexOf(node.style), node.start + by, node.end + by);
-  } else if (node.kind === 'map') {
-    layout.push(MAP | (node.flow ? FLOW : 0), node.start + by, node.end + by, node.items.length);
-    for (const { key, value } of node.items) {
-      // The fast reader keeps only string keys (anything else goes the full way).
-      layout.push(STYLES.indexOf(key!.style), key!.start + by, key!.end + by);
-      keys.push(key!.value as string);
-      pack(value, by, layout, keys);
-    }
-  } else if (node.kind === 'seq') {
-    layout.push(SEQ | (node.flow ? FLOW : 0), node.start + by, node.end + by, node.items.length);
-    for (const item of node.items) pack(item, by, layout, keys);
-  } else {
-    throw new Error('the fast reader never reads an alias');
+    layout.push(STYLES.indexOf(node.style), node.start, node.end);
+    return true;
   }
+  if (node.kind === 'opaque') throw new Error('the fast reader never reads an alias');
+  layout.push(
+    (node.kind === 'map' ? MAP : SEQ) | (node.flow ? FLOW : 0),
+    node.start,
+    node.end,
+    node.items.length,
+  );
+  let ordered = true;
+  if (node.kind === 'seq') {
+    for (const item of node.items) ordered = pack(item, layout, keys) && ordered;
+    return ordered;
+  }
+  for (const { key, value } of node.items) {
+    // The fast reader keeps only string keys (anything else goes the full way).
+    const name = key!.value as string;
+    layout.push(STYLES.indexOf(key!.style), key!.start, key!.end);
+    keys.push(name);
+    if (isArrayIndex(name)) ordered = false;
+    ordered = pack(value, layout, keys) && ordered;
+  }
+  return ordered;
 }
 
-function unpack(layout: Int32Array, keys: readonly string[], value: unknown): TreeNode {
+/** A key JavaScript puts first, in numeric order, among an object's keys: `0`, `8080`, up to 2³² − 2. */
+function isArrayIndex(name: string): boolean {
+  const first = name.charCodeAt(0);
+  if (first < 48 || first > 57) return false;
+  return /^(?:0|[1-9]\d{0,9})$/.test(name) && Number(name) < 2 ** 32 - 1;
+}
+
+function unpack(layout: Layout, keys: readonly string[] | null, value: unknown, by: number): TreeNode {
   let at = 0;
   let keyIndex = 0;
   const scalar = (scalarValue: unknown): TreeScalar => {
     const node: TreeScalar = {
       kind: 'scalar',
-      start: layout[at + 1]!,
-      end: layout[at + 2]!,
+      start: layout[at + 1]! + by,
+      end: layout[at + 2]! + by,
       value: scalarValue,
       style: STYLES[layout[at]!]!,
     };
@@ -118,14 +146,16 @@ function unpack(layout: Int32Array, keys: readonly string[], value: unknown): Tr
   const read = (data: unknown): TreeNode => {
     const tag = layout[at]!;
     if ((tag & (MAP | SEQ)) === 0) return scalar(data);
-    const [start, end, count] = [layout[at + 1]!, layout[at + 2]!, layout[at + 3]!];
+    const [start, end, count] = [layout[at + 1]! + by, layout[at + 2]! + by, layout[at + 3]!];
     const flow = (tag & FLOW) !== 0;
     at += 4;
     if (tag & MAP) {
       const record = data as Record<string, unknown>;
+      // Key names come in the order `pack` met them, each map's before those of the maps inside it.
+      const own = keys ? null : Object.keys(record);
       const items: TreePair[] = [];
       for (let index = 0; index < count; index++) {
-        const name = keys[keyIndex++]!;
+        const name = own ? own[index]! : keys![keyIndex++]!;
         const key = scalar(name);
         items.push({ key, value: read(record[name]) });
       }

@@ -209,7 +209,7 @@ export function runSecondThreadIfAsked(): boolean {
   for (let index = count - 1; index >= 0; index--) {
     const { text, from, to, kind } = task(index);
     if (kind !== READ || !claim(index)) continue;
-    const reading = readFastAlone(text, from, to);
+    const reading = readFastAlone(text, from, to, false);
     const parts = reading?.tree ? partsOf(reading.tree) : null;
     if (parts) {
       batch.push({ task: index, parts });
