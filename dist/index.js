@@ -36350,27 +36350,44 @@ function projectedTokensOf(workload) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   CI: () => (/* binding */ partsOf),
 /* harmony export */   Lp: () => (/* binding */ documentOfParts),
-/* harmony export */   eU: () => (/* binding */ packedDocument)
+/* harmony export */   g_: () => (/* binding */ PackedWriter),
+/* harmony export */   rY: () => (/* binding */ STYLES)
 /* harmony export */ });
+/** A scalar's style as a number: its index here. */
 const STYLES = ['plain', 'single', 'double', 'literal', 'folded'];
 /** The first number of a node: its style when a scalar, else MAP or SEQ, with FLOW for a flow collection. */
 const MAP = 8;
 const SEQ = 16;
 const FLOW = 32;
 /**
- * The document [start, end) of a file, read by the fast reader: `contents` has offsets into the document's own text,
- * which starts at `start` in the file.
+ * Writes a document's tree as it is read, each node before the nodes inside it (a map's keys each before its value),
+ * offsets from the document's start; `document` then makes the packed document.
  */
-function packedDocument(contents, value, start, end) {
-    const numbers = [];
-    const keys = [];
-    const ordered = pack(contents, numbers, keys);
-    let widest = 0;
-    for (const number of numbers)
-        if (number > widest)
-            widest = number;
-    const layout = widest <= 0xffff ? Uint16Array.from(numbers) : Int32Array.from(numbers);
-    return new PackedDocument(start, end, value, layout, ordered ? null : keys);
+class PackedWriter {
+    #numbers = [];
+    #keys = [];
+    #ordered = true;
+    scalar(style, start, end) {
+        this.#numbers.push(style, start, end);
+    }
+    collection(map, flow, start, end, count) {
+        this.#numbers.push((map ? MAP : SEQ) | (flow ? FLOW : 0), start, end, count);
+    }
+    key(name, style, start, end) {
+        this.#numbers.push(style, start, end);
+        this.#keys.push(name);
+        if (this.#ordered && isArrayIndex(name))
+            this.#ordered = false;
+    }
+    document(start, end, value) {
+        const numbers = this.#numbers;
+        let widest = 0;
+        for (const number of numbers)
+            if (number > widest)
+                widest = number;
+        const layout = widest <= 0xffff ? Uint16Array.from(numbers) : Int32Array.from(numbers);
+        return new PackedDocument(start, end, value, layout, this.#ordered ? null : this.#keys);
+    }
 }
 /** The parts of a document `packedDocument` made, or null for any other tree. */
 function partsOf(document) {
@@ -36415,35 +36432,6 @@ class PackedDocument {
             recent.shift();
         return contents;
     }
-}
-/**
- * Packs `node` (offsets from the document's start) into `layout`, and its key names into `keys`; returns whether every
- * map's keys are in the order JavaScript gives its data's keys (no key is an array index).
- */
-function pack(node, layout, keys) {
-    if (node.kind === 'scalar') {
-        layout.push(STYLES.indexOf(node.style), node.start, node.end);
-        return true;
-    }
-    if (node.kind === 'opaque')
-        throw new Error('the fast reader never reads an alias');
-    layout.push((node.kind === 'map' ? MAP : SEQ) | (node.flow ? FLOW : 0), node.start, node.end, node.items.length);
-    let ordered = true;
-    if (node.kind === 'seq') {
-        for (const item of node.items)
-            ordered = pack(item, layout, keys) && ordered;
-        return ordered;
-    }
-    for (const { key, value } of node.items) {
-        // The fast reader keeps only string keys (anything else goes the full way).
-        const name = key.value;
-        layout.push(STYLES.indexOf(key.style), key.start, key.end);
-        keys.push(name);
-        if (isArrayIndex(name))
-            ordered = false;
-        ordered = pack(value, layout, keys) && ordered;
-    }
-    return ordered;
 }
 /** A key JavaScript puts first, in numeric order, among an object's keys: `0`, `8080`, up to 2³² − 2. */
 function isArrayIndex(name) {
@@ -36914,24 +36902,51 @@ function enclosingColumn(source, start, opened) {
 
 
 
+const AMPERSAND = 0x26;
+const ASTERISK = 0x2a;
+const EXCLAMATION = 0x21;
+const QUESTION = 0x3f;
 /** The reason the fast reader stopped: the document goes the full way. */
 class NotModelled extends Error {
 }
+/** A scalar's style, as the packed tree numbers it (`STYLES`). */
 function styleAt(text, start) {
-    switch (text[start]) {
-        case '"':
-            return 'double';
-        case "'":
-            return 'single';
-        case '|':
-            return 'literal';
-        case '>':
-            return 'folded';
+    switch (text.charCodeAt(start)) {
+        case 0x22 /* " */:
+            return DOUBLE;
+        case 0x27 /* ' */:
+            return SINGLE;
+        case 0x7c /* | */:
+            return LITERAL;
+        case 0x3e /* > */:
+            return FOLDED;
         default:
-            return 'plain';
+            return PLAIN;
     }
 }
+const [PLAIN, SINGLE, DOUBLE, LITERAL, FOLDED] = ['plain', 'single', 'double', 'literal', 'folded'].map((style) => packed_tree/* STYLES */.rY.indexOf(style));
+/** What an event read: nothing (a value written as nothing), a scalar, a map or a sequence. */
+const NONE = 0;
+const SCALAR = 1;
+const MAP = 2;
+const SEQ = 3;
 const EMPTY = Symbol('empty');
+function opened(open) {
+    return {
+        open,
+        first: null,
+        last: null,
+        next: null,
+        result: EMPTY,
+        kind: NONE,
+        start: 0,
+        end: 0,
+        style: PLAIN,
+        flow: false,
+        loose: false,
+        entries: null,
+    };
+}
 /**
  * Reads the document `text.slice(start, end)` with js-yaml and the YAML 1.1 schema. Returns undefined when the text
  * holds no document (blank or comments only), null when the fast reader does not model the document (the caller then
@@ -36949,7 +36964,7 @@ function readFast(text, start, end) {
     let root;
     const listener = (type, state) => {
         if (type === 'open') {
-            stack.push({ open: state.position, children: null, node: null, result: EMPTY });
+            stack.push(opened(state.position));
             return;
         }
         const event = stack.pop();
@@ -36957,10 +36972,10 @@ function readFast(text, start, end) {
         const parent = stack[stack.length - 1];
         if (!parent)
             root = event;
-        else if (parent.children)
-            parent.children.push(event);
+        else if (parent.last)
+            parent.last = parent.last.next = event;
         else
-            parent.children = [event];
+            parent.first = parent.last = event;
     };
     let value;
     try {
@@ -36975,8 +36990,29 @@ function readFast(text, start, end) {
         return undefined;
     if (!root || root.result !== value)
         return null;
-    const contents = root.node ?? emptyScalar(source, root.open);
-    return (0,packed_tree/* packedDocument */.eU)(contents, value, start, end);
+    const writer = new packed_tree/* PackedWriter */.g_();
+    pack(root.kind === NONE ? emptyScalar(source, root.open) : root, writer);
+    return writer.document(start, end, value);
+}
+/** Writes the node an event read into `writer`, each node before those inside it. */
+function pack(event, writer) {
+    if (event.kind === SCALAR) {
+        writer.scalar(event.style, event.start, event.end);
+        return;
+    }
+    const entries = event.entries;
+    const map = event.kind === MAP;
+    writer.collection(map, event.flow, event.start, event.end, map ? entries.length / 2 : entries.length);
+    if (!map) {
+        for (const item of entries)
+            pack(item, writer);
+        return;
+    }
+    for (let index = 0; index < entries.length; index += 2) {
+        const key = entries[index];
+        writer.key(key.result, key.style, key.start, key.end);
+        pack(entries[index + 1], writer);
+    }
 }
 /**
  * Text the two parsers are known to read differently, found by the differential tests: js-yaml takes tabs where YAML
@@ -36986,9 +37022,13 @@ function readFast(text, start, end) {
 function readsDifferently(source) {
     return source.includes('\t') || /\r(?!\n)/.test(source);
 }
+/** A null scalar written as nothing at `at` (past any spaces), where the full parser puts it. */
 function emptyScalar(source, at) {
-    const position = skipSpaces(source, at);
-    return { kind: 'scalar', start: position, end: position, value: null, style: 'plain' };
+    const event = opened(at);
+    event.kind = SCALAR;
+    event.start = event.end = skipSpaces(source, at);
+    event.result = null;
+    return event;
 }
 /** Completes `event` from js-yaml's state at the node's end. */
 function tree_close(source, event, state, stack) {
@@ -36999,91 +37039,107 @@ function tree_close(source, event, state, stack) {
     // js-yaml reads the text with a line break added when it has none at the end: no position lies past the text.
     const position = Math.min(state.position, source.length);
     const start = skipSeparation(source, event.open);
-    const first = source[start];
+    const first = source.charCodeAt(start);
     // Anchors, aliases and tags: the full parser expands aliases with a limit and reports unknown tags in its words.
-    if (first === '&' || first === '*' || first === '!' || first === '?')
+    if (first === AMPERSAND || first === ASTERISK || first === EXCLAMATION || first === QUESTION) {
         throw new NotModelled();
+    }
     if (state.kind === 'scalar') {
         const style = styleAt(source, start);
-        const end = style === 'double' || style === 'single' ? position : trimBack(source, position, start);
+        const quoted = style === DOUBLE || style === SINGLE;
+        const end = quoted ? position : trimBack(source, position, start);
         // A quoted scalar over several lines: js-yaml takes continuation lines indented less than YAML requires; plain
         // ones only where both parsers end them alike (see plain-lines.ts). And a comment glued to a closing quote, which
         // YAML rejects.
-        if (style !== 'literal' &&
-            style !== 'folded' &&
+        if (style !== LITERAL &&
+            style !== FOLDED &&
             source.lastIndexOf('\n', end - 1) >= start &&
-            (style !== 'plain' || !foldedPlainModelled(source, start, end, stack))) {
+            (style !== PLAIN || !foldedPlainModelled(source, start, end, stack))) {
             throw new NotModelled();
         }
-        if ((style === 'double' || style === 'single') && source.charCodeAt(end) === HASH)
+        if (quoted && source.charCodeAt(end) === HASH)
             throw new NotModelled();
         // Infinities and NaN: the full reader reports them, as Kubernetes cannot carry them in JSON.
         if (typeof result === 'number' && !Number.isFinite(result))
             throw new NotModelled();
-        event.node = { kind: 'scalar', start, end, value: result, style };
+        event.kind = SCALAR;
+        event.start = start;
+        event.end = end;
+        event.style = style;
         return;
     }
-    const children = event.children ?? [];
     // A collection read while looking for a block mapping's first key, then kept as the node itself (`{...}`, `[...]`).
-    const only = children.length === 1 ? children[0] : undefined;
-    if (only && only.result === result && only.node && only.node.kind !== 'scalar') {
-        event.node = only.node;
+    const only = event.first !== null && event.first === event.last ? event.first : null;
+    if (only && only.result === result && only.kind !== NONE && only.kind !== SCALAR) {
+        event.kind = only.kind;
+        event.start = only.start;
+        event.end = only.end;
+        event.flow = only.flow;
         event.loose = only.loose;
+        event.entries = only.entries;
         return;
     }
-    const flow = first === '{' || first === '[';
+    const flow = first === 0x7b /* { */ || first === 0x5b; /* [ */
     // A flow collection over several lines inside a block one: js-yaml takes lines YAML finds not indented enough.
-    if (!flow && children.some((child) => child.loose))
-        throw new NotModelled();
+    if (!flow)
+        for (let child = event.first; child; child = child.next)
+            if (child.loose)
+                throw new NotModelled();
+    event.start = start;
+    event.flow = flow;
     if (state.kind === 'mapping') {
-        event.node = mappingOf(source, children, result, start, flow, position);
-        event.loose = flow && source.lastIndexOf('\n', event.node.end - 1) >= start;
-        if (flow && source.charCodeAt(event.node.end) === HASH)
-            throw new NotModelled();
-        return;
+        mappingOf(source, event, result, position);
     }
-    if (state.kind !== 'sequence' || !Array.isArray(result) || children.length !== result.length) {
+    else if (state.kind === 'sequence' && Array.isArray(result)) {
+        sequenceOf(source, event, result, position);
+    }
+    else {
         throw new NotModelled();
     }
-    const items = children.map((child, index) => {
-        if (!Object.is(child.result === EMPTY ? null : child.result, result[index]))
-            throw new NotModelled();
-        return child.node ?? emptyScalar(source, child.open);
-    });
-    const end = flow ? position : items.length > 0 ? items[items.length - 1].end : start;
-    event.node = { kind: 'seq', start, end, flow, items };
-    event.loose = flow && source.lastIndexOf('\n', end - 1) >= start;
+    event.loose = flow && source.lastIndexOf('\n', event.end - 1) >= start;
     // A comment glued to a closing bracket, which YAML rejects.
-    if (flow && source.charCodeAt(end) === HASH)
+    if (flow && source.charCodeAt(event.end) === HASH)
         throw new NotModelled();
 }
-function mappingOf(source, children, result, start, flow, position) {
+function sequenceOf(source, event, result, position) {
+    const items = [];
+    for (let child = event.first; child; child = child.next) {
+        if (!Object.is(child.result === EMPTY ? null : child.result, result[items.length]))
+            throw new NotModelled();
+        items.push(child.kind === NONE ? emptyScalar(source, child.open) : child);
+    }
+    if (items.length !== result.length)
+        throw new NotModelled();
+    event.kind = SEQ;
+    event.entries = items;
+    event.end = event.flow ? position : items.length > 0 ? items[items.length - 1].end : event.start;
+}
+function mappingOf(source, event, result, position) {
     if (typeof result !== 'object' || result === null || Array.isArray(result))
         throw new NotModelled();
     const record = result;
-    const items = [];
-    let key;
+    const entries = [];
+    let key = null;
     const add = (value, read) => {
-        const name = key.value;
+        const name = key.result;
         // Every entry must be the one js-yaml stored: same key, and the very value (or object) it built.
         if (!Object.hasOwn(record, name) || !Object.is(record[name], read))
             throw new NotModelled();
-        items.push({ key: key, value });
-        key = undefined;
+        entries.push(key, value);
+        key = null;
     };
-    for (const child of children) {
-        const node = child.node;
-        if (node?.kind === 'scalar' && source.charCodeAt(skipSpaces(source, node.end)) === COLON) {
+    for (let child = event.first; child; child = child.next) {
+        if (child.kind === SCALAR && source.charCodeAt(skipSpaces(source, child.end)) === COLON) {
             // A key right after a key: the first was written with no value (`key:`).
             if (key)
                 add(valueAfter(source, key), null);
-            if (typeof node.value !== 'string' || node.value === '<<' || node.value === '__proto__') {
+            const name = child.result;
+            if (typeof name !== 'string' || name === '<<' || name === '__proto__')
                 throw new NotModelled();
-            }
-            key = node;
+            key = child;
         }
         else if (key) {
-            add(node ?? emptyScalar(source, child.open), child.result === EMPTY ? null : child.result);
+            add(child.kind === NONE ? emptyScalar(source, child.open) : child, child.result === EMPTY ? null : child.result);
         }
         else {
             throw new NotModelled();
@@ -37095,11 +37151,11 @@ function mappingOf(source, children, result, start, flow, position) {
     for (const name in record)
         if (Object.hasOwn(record, name))
             count++;
-    if (count !== items.length)
+    if (count * 2 !== entries.length)
         throw new NotModelled();
-    const last = items[items.length - 1];
-    const end = flow ? position : last ? last.value.end : start;
-    return { kind: 'map', start, end, flow, items };
+    event.kind = MAP;
+    event.entries = entries;
+    event.end = event.flow ? position : entries.length > 0 ? entries[entries.length - 1].end : event.start;
 }
 /** The empty value of `key:`: a null scalar after the colon and any spaces, where the full parser puts it. */
 function valueAfter(source, key) {

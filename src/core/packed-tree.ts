@@ -9,24 +9,43 @@
  */
 import type { ScalarStyle, TreeDocument, TreeNode, TreePair, TreeScalar } from './tree-types.js';
 
-const STYLES: readonly ScalarStyle[] = ['plain', 'single', 'double', 'literal', 'folded'];
+/** A scalar's style as a number: its index here. */
+export const STYLES: readonly ScalarStyle[] = ['plain', 'single', 'double', 'literal', 'folded'];
 /** The first number of a node: its style when a scalar, else MAP or SEQ, with FLOW for a flow collection. */
 const MAP = 8;
 const SEQ = 16;
 const FLOW = 32;
 
 /**
- * The document [start, end) of a file, read by the fast reader: `contents` has offsets into the document's own text,
- * which starts at `start` in the file.
+ * Writes a document's tree as it is read, each node before the nodes inside it (a map's keys each before its value),
+ * offsets from the document's start; `document` then makes the packed document.
  */
-export function packedDocument(contents: TreeNode, value: unknown, start: number, end: number): TreeDocument {
-  const numbers: number[] = [];
-  const keys: string[] = [];
-  const ordered = pack(contents, numbers, keys);
-  let widest = 0;
-  for (const number of numbers) if (number > widest) widest = number;
-  const layout = widest <= 0xffff ? Uint16Array.from(numbers) : Int32Array.from(numbers);
-  return new PackedDocument(start, end, value, layout, ordered ? null : keys);
+export class PackedWriter {
+  readonly #numbers: number[] = [];
+  readonly #keys: string[] = [];
+  #ordered = true;
+
+  scalar(style: number, start: number, end: number): void {
+    this.#numbers.push(style, start, end);
+  }
+
+  collection(map: boolean, flow: boolean, start: number, end: number, count: number): void {
+    this.#numbers.push((map ? MAP : SEQ) | (flow ? FLOW : 0), start, end, count);
+  }
+
+  key(name: string, style: number, start: number, end: number): void {
+    this.#numbers.push(style, start, end);
+    this.#keys.push(name);
+    if (this.#ordered && isArrayIndex(name)) this.#ordered = false;
+  }
+
+  document(start: number, end: number, value: unknown): TreeDocument {
+    const numbers = this.#numbers;
+    let widest = 0;
+    for (const number of numbers) if (number > widest) widest = number;
+    const layout = widest <= 0xffff ? Uint16Array.from(numbers) : Int32Array.from(numbers);
+    return new PackedDocument(start, end, value, layout, this.#ordered ? null : this.#keys);
+  }
 }
 
 /** What a packed document is made of: plain data and numbers, which can be sent to another thread. */
@@ -88,38 +107,6 @@ class PackedDocument implements TreeDocument {
     if (recent.push({ document: this, contents }) > RECENT) recent.shift();
     return contents;
   }
-}
-
-/**
- * Packs `node` (offsets from the document's start) into `layout`, and its key names into `keys`; returns whether every
- * map's keys are in the order JavaScript gives its data's keys (no key is an array index).
- */
-function pack(node: TreeNode, layout: number[], keys: string[]): boolean {
-  if (node.kind === 'scalar') {
-    layout.push(STYLES.indexOf(node.style), node.start, node.end);
-    return true;
-  }
-  if (node.kind === 'opaque') throw new Error('the fast reader never reads an alias');
-  layout.push(
-    (node.kind === 'map' ? MAP : SEQ) | (node.flow ? FLOW : 0),
-    node.start,
-    node.end,
-    node.items.length,
-  );
-  let ordered = true;
-  if (node.kind === 'seq') {
-    for (const item of node.items) ordered = pack(item, layout, keys) && ordered;
-    return ordered;
-  }
-  for (const { key, value } of node.items) {
-    // The fast reader keeps only string keys (anything else goes the full way).
-    const name = key!.value as string;
-    layout.push(STYLES.indexOf(key!.style), key!.start, key!.end);
-    keys.push(name);
-    if (isArrayIndex(name)) ordered = false;
-    ordered = pack(value, layout, keys) && ordered;
-  }
-  return ordered;
 }
 
 /** A key JavaScript puts first, in numeric order, among an object's keys: `0`, `8080`, up to 2³² − 2. */

@@ -1,18 +1,15 @@
 import { load as loadFast } from 'js-yaml';
 import { type Document, type Node as YamlNode, isMap, isPair, isScalar, isSeq } from 'yaml';
 import { KUBERNETES_SCHEMA } from './kubernetes-scalars.js';
-import { packedDocument } from './packed-tree.js';
-import type {
-  ScalarStyle,
-  TreeDocument,
-  TreeMap,
-  TreeNode,
-  TreeOpaque,
-  TreePair,
-  TreeScalar,
-} from './tree-types.js';
+import { PackedWriter, STYLES } from './packed-tree.js';
+import type { ScalarStyle, TreeDocument, TreeNode, TreeOpaque, TreePair, TreeScalar } from './tree-types.js';
 import { foldedPlainModelled } from './plain-lines.js';
 import { COLON, HASH, skipSeparation, skipSpaces, trimBack } from './yaml-text.js';
+
+const AMPERSAND = 0x26;
+const ASTERISK = 0x2a;
+const EXCLAMATION = 0x21;
+const QUESTION = 0x3f;
 
 export type {
   ScalarStyle,
@@ -28,32 +25,55 @@ export type {
 /** The reason the fast reader stopped: the document goes the full way. */
 class NotModelled extends Error {}
 
-function styleAt(text: string, start: number): ScalarStyle {
-  switch (text[start]) {
-    case '"':
-      return 'double';
-    case "'":
-      return 'single';
-    case '|':
-      return 'literal';
-    case '>':
-      return 'folded';
+/** A scalar's style, as the packed tree numbers it (`STYLES`). */
+function styleAt(text: string, start: number): number {
+  switch (text.charCodeAt(start)) {
+    case 0x22 /* " */:
+      return DOUBLE;
+    case 0x27 /* ' */:
+      return SINGLE;
+    case 0x7c /* | */:
+      return LITERAL;
+    case 0x3e /* > */:
+      return FOLDED;
     default:
-      return 'plain';
+      return PLAIN;
   }
 }
 
-/** A node being read: where its event opened, the nodes read inside it, and once closed what it read. */
+const [PLAIN, SINGLE, DOUBLE, LITERAL, FOLDED] = (
+  ['plain', 'single', 'double', 'literal', 'folded'] as const
+).map((style) => STYLES.indexOf(style)) as [number, number, number, number, number];
+
+/** What an event read: nothing (a value written as nothing), a scalar, a map or a sequence. */
+const NONE = 0;
+const SCALAR = 1;
+const MAP = 2;
+const SEQ = 3;
+
+/**
+ * A node being read: where its event opened, the events read inside it, and once closed the node it read. One object
+ * a node, the events inside it linked rather than listed, so reading a document allocates little beyond js-yaml's own.
+ */
 interface Event {
   /** Where the event opened, for a value read as nothing. */
   open: number;
-  children: Event[] | null;
-  /** The node, or null when the event read nothing. */
-  node: TreeNode | null;
+  /** The events read inside it, first to last, and the next one inside the same parent. */
+  first: Event | null;
+  last: Event | null;
+  next: Event | null;
   /** The value js-yaml built for it (EMPTY when nothing). */
   result: unknown;
+  kind: number;
+  start: number;
+  end: number;
+  /** A scalar's style (see `styleAt`). */
+  style: number;
+  flow: boolean;
   /** A flow collection over several lines. */
-  loose?: boolean;
+  loose: boolean;
+  /** A collection's entries: a map's keys each followed by its value, a sequence's items. */
+  entries: Event[] | null;
 }
 
 interface JsYamlState {
@@ -63,6 +83,23 @@ interface JsYamlState {
 }
 
 const EMPTY = Symbol('empty');
+
+function opened(open: number): Event {
+  return {
+    open,
+    first: null,
+    last: null,
+    next: null,
+    result: EMPTY,
+    kind: NONE,
+    start: 0,
+    end: 0,
+    style: PLAIN,
+    flow: false,
+    loose: false,
+    entries: null,
+  };
+}
 
 /**
  * Reads the document `text.slice(start, end)` with js-yaml and the YAML 1.1 schema. Returns undefined when the text
@@ -79,15 +116,15 @@ export function readFast(text: string, start: number, end: number): TreeDocument
   let root: Event | undefined;
   const listener = (type: 'open' | 'close', state: JsYamlState) => {
     if (type === 'open') {
-      stack.push({ open: state.position, children: null, node: null, result: EMPTY });
+      stack.push(opened(state.position));
       return;
     }
     const event = stack.pop()!;
     close(source, event, state, stack);
     const parent = stack[stack.length - 1];
     if (!parent) root = event;
-    else if (parent.children) parent.children.push(event);
-    else parent.children = [event];
+    else if (parent.last) parent.last = parent.last.next = event;
+    else parent.first = parent.last = event;
   };
   let value: unknown;
   try {
@@ -98,8 +135,29 @@ export function readFast(text: string, start: number, end: number): TreeDocument
   }
   if (value === undefined) return undefined;
   if (!root || root.result !== value) return null;
-  const contents = root.node ?? emptyScalar(source, root.open);
-  return packedDocument(contents, value, start, end);
+  const writer = new PackedWriter();
+  pack(root.kind === NONE ? emptyScalar(source, root.open) : root, writer);
+  return writer.document(start, end, value);
+}
+
+/** Writes the node an event read into `writer`, each node before those inside it. */
+function pack(event: Event, writer: PackedWriter): void {
+  if (event.kind === SCALAR) {
+    writer.scalar(event.style, event.start, event.end);
+    return;
+  }
+  const entries = event.entries!;
+  const map = event.kind === MAP;
+  writer.collection(map, event.flow, event.start, event.end, map ? entries.length / 2 : entries.length);
+  if (!map) {
+    for (const item of entries) pack(item, writer);
+    return;
+  }
+  for (let index = 0; index < entries.length; index += 2) {
+    const key = entries[index]!;
+    writer.key(key.result as string, key.style, key.start, key.end);
+    pack(entries[index + 1]!, writer);
+  }
 }
 
 /**
@@ -111,9 +169,13 @@ export function readsDifferently(source: string): boolean {
   return source.includes('\t') || /\r(?!\n)/.test(source);
 }
 
-function emptyScalar(source: string, at: number): TreeScalar {
-  const position = skipSpaces(source, at);
-  return { kind: 'scalar', start: position, end: position, value: null, style: 'plain' };
+/** A null scalar written as nothing at `at` (past any spaces), where the full parser puts it. */
+function emptyScalar(source: string, at: number): Event {
+  const event = opened(at);
+  event.kind = SCALAR;
+  event.start = event.end = skipSpaces(source, at);
+  event.result = null;
+  return event;
 }
 
 /** Completes `event` from js-yaml's state at the node's end. */
@@ -124,91 +186,101 @@ function close(source: string, event: Event, state: JsYamlState, stack: readonly
   // js-yaml reads the text with a line break added when it has none at the end: no position lies past the text.
   const position = Math.min(state.position, source.length);
   const start = skipSeparation(source, event.open);
-  const first = source[start];
+  const first = source.charCodeAt(start);
   // Anchors, aliases and tags: the full parser expands aliases with a limit and reports unknown tags in its words.
-  if (first === '&' || first === '*' || first === '!' || first === '?') throw new NotModelled();
+  if (first === AMPERSAND || first === ASTERISK || first === EXCLAMATION || first === QUESTION) {
+    throw new NotModelled();
+  }
   if (state.kind === 'scalar') {
     const style = styleAt(source, start);
-    const end = style === 'double' || style === 'single' ? position : trimBack(source, position, start);
+    const quoted = style === DOUBLE || style === SINGLE;
+    const end = quoted ? position : trimBack(source, position, start);
     // A quoted scalar over several lines: js-yaml takes continuation lines indented less than YAML requires; plain
     // ones only where both parsers end them alike (see plain-lines.ts). And a comment glued to a closing quote, which
     // YAML rejects.
     if (
-      style !== 'literal' &&
-      style !== 'folded' &&
+      style !== LITERAL &&
+      style !== FOLDED &&
       source.lastIndexOf('\n', end - 1) >= start &&
-      (style !== 'plain' || !foldedPlainModelled(source, start, end, stack))
+      (style !== PLAIN || !foldedPlainModelled(source, start, end, stack))
     ) {
       throw new NotModelled();
     }
-    if ((style === 'double' || style === 'single') && source.charCodeAt(end) === HASH)
-      throw new NotModelled();
+    if (quoted && source.charCodeAt(end) === HASH) throw new NotModelled();
     // Infinities and NaN: the full reader reports them, as Kubernetes cannot carry them in JSON.
     if (typeof result === 'number' && !Number.isFinite(result)) throw new NotModelled();
-    event.node = { kind: 'scalar', start, end, value: result, style };
+    event.kind = SCALAR;
+    event.start = start;
+    event.end = end;
+    event.style = style;
     return;
   }
-  const children = event.children ?? [];
   // A collection read while looking for a block mapping's first key, then kept as the node itself (`{...}`, `[...]`).
-  const only = children.length === 1 ? children[0]! : undefined;
-  if (only && only.result === result && only.node && only.node.kind !== 'scalar') {
-    event.node = only.node;
+  const only = event.first !== null && event.first === event.last ? event.first : null;
+  if (only && only.result === result && only.kind !== NONE && only.kind !== SCALAR) {
+    event.kind = only.kind;
+    event.start = only.start;
+    event.end = only.end;
+    event.flow = only.flow;
     event.loose = only.loose;
+    event.entries = only.entries;
     return;
   }
-  const flow = first === '{' || first === '[';
+  const flow = first === 0x7b /* { */ || first === 0x5b; /* [ */
   // A flow collection over several lines inside a block one: js-yaml takes lines YAML finds not indented enough.
-  if (!flow && children.some((child) => child.loose)) throw new NotModelled();
+  if (!flow)
+    for (let child = event.first; child; child = child.next) if (child.loose) throw new NotModelled();
+  event.start = start;
+  event.flow = flow;
   if (state.kind === 'mapping') {
-    event.node = mappingOf(source, children, result, start, flow, position);
-    event.loose = flow && source.lastIndexOf('\n', event.node.end - 1) >= start;
-    if (flow && source.charCodeAt(event.node.end) === HASH) throw new NotModelled();
-    return;
-  }
-  if (state.kind !== 'sequence' || !Array.isArray(result) || children.length !== result.length) {
+    mappingOf(source, event, result, position);
+  } else if (state.kind === 'sequence' && Array.isArray(result)) {
+    sequenceOf(source, event, result, position);
+  } else {
     throw new NotModelled();
   }
-  const items = children.map((child, index) => {
-    if (!Object.is(child.result === EMPTY ? null : child.result, result[index])) throw new NotModelled();
-    return child.node ?? emptyScalar(source, child.open);
-  });
-  const end = flow ? position : items.length > 0 ? items[items.length - 1]!.end : start;
-  event.node = { kind: 'seq', start, end, flow, items };
-  event.loose = flow && source.lastIndexOf('\n', end - 1) >= start;
+  event.loose = flow && source.lastIndexOf('\n', event.end - 1) >= start;
   // A comment glued to a closing bracket, which YAML rejects.
-  if (flow && source.charCodeAt(end) === HASH) throw new NotModelled();
+  if (flow && source.charCodeAt(event.end) === HASH) throw new NotModelled();
 }
 
-function mappingOf(
-  source: string,
-  children: Event[],
-  result: unknown,
-  start: number,
-  flow: boolean,
-  position: number,
-): TreeMap {
+function sequenceOf(source: string, event: Event, result: unknown[], position: number): void {
+  const items: Event[] = [];
+  for (let child = event.first; child; child = child.next) {
+    if (!Object.is(child.result === EMPTY ? null : child.result, result[items.length]))
+      throw new NotModelled();
+    items.push(child.kind === NONE ? emptyScalar(source, child.open) : child);
+  }
+  if (items.length !== result.length) throw new NotModelled();
+  event.kind = SEQ;
+  event.entries = items;
+  event.end = event.flow ? position : items.length > 0 ? items[items.length - 1]!.end : event.start;
+}
+
+function mappingOf(source: string, event: Event, result: unknown, position: number): void {
   if (typeof result !== 'object' || result === null || Array.isArray(result)) throw new NotModelled();
   const record = result as Record<string, unknown>;
-  const items: TreePair[] = [];
-  let key: TreeScalar | undefined;
-  const add = (value: TreeNode, read: unknown) => {
-    const name = key!.value as string;
+  const entries: Event[] = [];
+  let key: Event | null = null;
+  const add = (value: Event, read: unknown) => {
+    const name = key!.result as string;
     // Every entry must be the one js-yaml stored: same key, and the very value (or object) it built.
     if (!Object.hasOwn(record, name) || !Object.is(record[name], read)) throw new NotModelled();
-    items.push({ key: key!, value });
-    key = undefined;
+    entries.push(key!, value);
+    key = null;
   };
-  for (const child of children) {
-    const node = child.node;
-    if (node?.kind === 'scalar' && source.charCodeAt(skipSpaces(source, node.end)) === COLON) {
+  for (let child = event.first; child; child = child.next) {
+    if (child.kind === SCALAR && source.charCodeAt(skipSpaces(source, child.end)) === COLON) {
       // A key right after a key: the first was written with no value (`key:`).
       if (key) add(valueAfter(source, key), null);
-      if (typeof node.value !== 'string' || node.value === '<<' || node.value === '__proto__') {
-        throw new NotModelled();
-      }
-      key = node;
+      const name = child.result;
+      if (typeof name !== 'string' || name === '<<' || name === '__proto__') throw new NotModelled();
+      key = child;
     } else if (key) {
-      add(node ?? emptyScalar(source, child.open), child.result === EMPTY ? null : child.result);
+      add(
+        child.kind === NONE ? emptyScalar(source, child.open) : child,
+        child.result === EMPTY ? null : child.result,
+      );
     } else {
       throw new NotModelled();
     }
@@ -216,14 +288,14 @@ function mappingOf(
   if (key) add(valueAfter(source, key), null);
   let count = 0;
   for (const name in record) if (Object.hasOwn(record, name)) count++;
-  if (count !== items.length) throw new NotModelled();
-  const last = items[items.length - 1];
-  const end = flow ? position : last ? last.value.end : start;
-  return { kind: 'map', start, end, flow, items };
+  if (count * 2 !== entries.length) throw new NotModelled();
+  event.kind = MAP;
+  event.entries = entries;
+  event.end = event.flow ? position : entries.length > 0 ? entries[entries.length - 1]!.end : event.start;
 }
 
 /** The empty value of `key:`: a null scalar after the colon and any spaces, where the full parser puts it. */
-function valueAfter(source: string, key: TreeScalar): TreeScalar {
+function valueAfter(source: string, key: Event): Event {
   const colon = skipSpaces(source, key.end);
   return emptyScalar(source, colon + 1);
 }
