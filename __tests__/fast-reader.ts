@@ -2,7 +2,8 @@
 import { type Document, parseAllDocuments } from 'yaml';
 import { expect } from 'vitest';
 import type { LoadResult, LoadedObject } from '../src/core/load.js';
-import { type TreeDocument, treeOfParsed } from '../src/core/tree.js';
+import { treeOfParsed } from '../src/core/full-read.js';
+import type { TreeDocument } from '../src/core/tree.js';
 
 /** What a load gives, in a form two loads can be compared in. */
 export function comparable(result: LoadResult) {

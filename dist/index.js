@@ -7613,7 +7613,7 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 4371:
+/***/ 6752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
@@ -8227,7 +8227,7 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 6424:
+/***/ 4043:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8795,7 +8795,7 @@ module.exports = upgrade
 
 
 
-module.exports.request = __nccwpck_require__(6424)
+module.exports.request = __nccwpck_require__(4043)
 module.exports.stream = __nccwpck_require__(3560)
 module.exports.pipeline = __nccwpck_require__(6862)
 module.exports.upgrade = __nccwpck_require__(1882)
@@ -35709,13 +35709,13 @@ module.exports = {
 /* harmony export */   q: () => (/* binding */ readFastAlone)
 /* harmony export */ });
 /* harmony import */ var _inert_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8275);
-/* harmony import */ var _tree_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9805);
+/* harmony import */ var _tree_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6101);
 
 
 function readFastAlone(text, from, to, kept = true) {
     let tree;
     try {
-        tree = (0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .readFast */ .Bl)(text, from, to);
+        tree = (0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .readFast */ .B)(text, from, to);
     }
     catch {
         return null;
@@ -35765,7 +35765,7 @@ function detachStrings(data) {
 /* harmony import */ var js_yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3243);
 /* harmony import */ var _kubernetes_scalars_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3367);
 /* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4146);
-/* harmony import */ var _tree_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9805);
+/* harmony import */ var _tree_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6101);
 /**
  * Documents of kinds no rule reads (CRDs, Services, ConfigMaps: often half of a repository's bytes) are only counted:
  * which ones are, and the test that decides it.
@@ -35786,7 +35786,7 @@ function inertCandidate(text, from, to) {
         isInertKind(kind[1]) &&
         !ANCHOR.test(chunk) &&
         !chunk.includes('<<') &&
-        !(0,_tree_js__WEBPACK_IMPORTED_MODULE_3__/* .readsDifferently */ .SM)(chunk));
+        !(0,_tree_js__WEBPACK_IMPORTED_MODULE_3__/* .readsDifferently */ .S)(chunk));
 }
 /**
  * Whether a candidate is inert: js-yaml reads it as an object of the kind its `kind:` line says, and nothing in it
@@ -36776,72 +36776,24 @@ function exemptionFor(finding, exemptions) {
 
 /***/ }),
 
-/***/ 9805:
+/***/ 6101:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Bl: () => (/* binding */ readFast),
-  SM: () => (/* binding */ readsDifferently),
-  X$: () => (/* binding */ treeOfParsed)
+  B: () => (/* binding */ readFast),
+  S: () => (/* binding */ readsDifferently)
 });
 
 // EXTERNAL MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
 var js_yaml = __nccwpck_require__(3243);
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
 // EXTERNAL MODULE: ./src/core/kubernetes-scalars.ts
 var kubernetes_scalars = __nccwpck_require__(3367);
 // EXTERNAL MODULE: ./src/core/packed-tree.ts
 var packed_tree = __nccwpck_require__(4288);
-;// CONCATENATED MODULE: ./src/core/yaml-text.ts
-/** Small scans over YAML text that both tree producers and the fast reader's checks share. */
-const SPACE = 0x20;
-const TAB = 0x09;
-const LF = 0x0a;
-const CR = 0x0d;
-const HASH = 0x23;
-const COLON = 0x3a;
-function isBlank(code) {
-    return code === SPACE || code === TAB || code === LF || code === CR;
-}
-/** Past spaces, line breaks and comment lines: where the next node's content starts. */
-function skipSeparation(text, position) {
-    let at = position;
-    for (;;) {
-        const code = text.charCodeAt(at);
-        if (isBlank(code))
-            at++;
-        else if (code === HASH && (at === 0 || isBlank(text.charCodeAt(at - 1)))) {
-            const next = text.indexOf('\n', at);
-            if (next === -1)
-                return text.length;
-            at = next + 1;
-        }
-        else
-            return at;
-    }
-}
-/** Back over spaces and line breaks: just after the last character before `position`. */
-function trimBack(text, position, floor) {
-    let at = position;
-    while (at > floor && isBlank(text.charCodeAt(at - 1)))
-        at--;
-    return at;
-}
-/** Past spaces and tabs on the same line. */
-function skipSpaces(text, position) {
-    let at = position;
-    while (text.charCodeAt(at) === SPACE || text.charCodeAt(at) === TAB)
-        at++;
-    return at;
-}
-/** The 0-based column of `position`: its distance from the start of its line. */
-function columnOf(text, position) {
-    return position - (text.lastIndexOf('\n', position - 1) + 1);
-}
-
+// EXTERNAL MODULE: ./src/core/yaml-text.ts
+var yaml_text = __nccwpck_require__(9662);
 ;// CONCATENATED MODULE: ./src/core/plain-lines.ts
 /**
  * Plain scalars folded over several lines, the way kubectl and kustomize write long arguments:
@@ -36865,16 +36817,16 @@ function foldedPlainModelled(source, start, end, opened) {
     const column = enclosingColumn(source, start, opened);
     if (column < 0)
         return false;
-    if (source.charCodeAt(skipSpaces(source, end)) === COLON)
+    if (source.charCodeAt((0,yaml_text/* skipSpaces */.Rk)(source, end)) === yaml_text/* COLON */.oH)
         return false;
     for (let at = source.indexOf('\n', start); at !== -1 && at < end; at = source.indexOf('\n', at + 1)) {
         let first = at + 1;
-        while (source.charCodeAt(first) === SPACE)
+        while (source.charCodeAt(first) === yaml_text/* SPACE */.t6)
             first++;
         const code = source.charCodeAt(first);
-        if (code === LF || code === CR)
+        if (code === yaml_text.LF || code === yaml_text.CR)
             continue;
-        if (code === HASH || first - (at + 1) <= column)
+        if (code === yaml_text/* HASH */.v9 || first - (at + 1) <= column)
             return false;
     }
     return true;
@@ -36886,17 +36838,16 @@ function foldedPlainModelled(source, start, end, opened) {
  */
 function enclosingColumn(source, start, opened) {
     for (let index = opened.length - 1; index >= 0; index--) {
-        const at = skipSeparation(source, opened[index].open);
+        const at = (0,yaml_text/* skipSeparation */.UQ)(source, opened[index].open);
         if (at === start)
             continue;
         const code = source.charCodeAt(at);
-        return code === 0x7b /* { */ || code === 0x5b /* [ */ ? -1 : columnOf(source, at);
+        return code === 0x7b /* { */ || code === 0x5b /* [ */ ? -1 : (0,yaml_text/* columnOf */.uV)(source, at);
     }
     return -1;
 }
 
 ;// CONCATENATED MODULE: ./src/core/tree.ts
-
 
 
 
@@ -36958,7 +36909,7 @@ function readFast(text, start, end) {
         return null;
     // Blank lines and comments only (a licence header before the first marker): no document, as for the `yaml` package;
     // js-yaml would read a null document.
-    if (skipSeparation(source, 0) === source.length)
+    if ((0,yaml_text/* skipSeparation */.UQ)(source, 0) === source.length)
         return undefined;
     const stack = [];
     let root;
@@ -37026,7 +36977,7 @@ function readsDifferently(source) {
 function emptyScalar(source, at) {
     const event = opened(at);
     event.kind = SCALAR;
-    event.start = event.end = skipSpaces(source, at);
+    event.start = event.end = (0,yaml_text/* skipSpaces */.Rk)(source, at);
     event.result = null;
     return event;
 }
@@ -37038,7 +36989,7 @@ function tree_close(source, event, state, stack) {
     event.result = result;
     // js-yaml reads the text with a line break added when it has none at the end: no position lies past the text.
     const position = Math.min(state.position, source.length);
-    const start = skipSeparation(source, event.open);
+    const start = (0,yaml_text/* skipSeparation */.UQ)(source, event.open);
     const first = source.charCodeAt(start);
     // Anchors, aliases and tags: the full parser expands aliases with a limit and reports unknown tags in its words.
     if (first === AMPERSAND || first === ASTERISK || first === EXCLAMATION || first === QUESTION) {
@@ -37047,7 +36998,7 @@ function tree_close(source, event, state, stack) {
     if (state.kind === 'scalar') {
         const style = styleAt(source, start);
         const quoted = style === DOUBLE || style === SINGLE;
-        const end = quoted ? position : trimBack(source, position, start);
+        const end = quoted ? position : (0,yaml_text/* trimBack */.IW)(source, position, start);
         // A quoted scalar over several lines: js-yaml takes continuation lines indented less than YAML requires; plain
         // ones only where both parsers end them alike (see plain-lines.ts). And a comment glued to a closing quote, which
         // YAML rejects.
@@ -37057,7 +37008,7 @@ function tree_close(source, event, state, stack) {
             (style !== PLAIN || !foldedPlainModelled(source, start, end, stack))) {
             throw new NotModelled();
         }
-        if (quoted && source.charCodeAt(end) === HASH)
+        if (quoted && source.charCodeAt(end) === yaml_text/* HASH */.v9)
             throw new NotModelled();
         // Infinities and NaN: the full reader reports them, as Kubernetes cannot carry them in JSON.
         if (typeof result === 'number' && !Number.isFinite(result))
@@ -37098,7 +37049,7 @@ function tree_close(source, event, state, stack) {
     }
     event.loose = flow && source.lastIndexOf('\n', event.end - 1) >= start;
     // A comment glued to a closing bracket, which YAML rejects.
-    if (flow && source.charCodeAt(event.end) === HASH)
+    if (flow && source.charCodeAt(event.end) === yaml_text/* HASH */.v9)
         throw new NotModelled();
 }
 function sequenceOf(source, event, result, position) {
@@ -37129,7 +37080,7 @@ function mappingOf(source, event, result, position) {
         key = null;
     };
     for (let child = event.first; child; child = child.next) {
-        if (child.kind === SCALAR && source.charCodeAt(skipSpaces(source, child.end)) === COLON) {
+        if (child.kind === SCALAR && source.charCodeAt((0,yaml_text/* skipSpaces */.Rk)(source, child.end)) === yaml_text/* COLON */.oH) {
             // A key right after a key: the first was written with no value (`key:`).
             if (key)
                 add(valueAfter(source, key), null);
@@ -37159,72 +37110,72 @@ function mappingOf(source, event, result, position) {
 }
 /** The empty value of `key:`: a null scalar after the colon and any spaces, where the full parser puts it. */
 function valueAfter(source, key) {
-    const colon = skipSpaces(source, key.end);
+    const colon = (0,yaml_text/* skipSpaces */.Rk)(source, key.end);
     return emptyScalar(source, colon + 1);
 }
-/**
- * The tree of a document the `yaml` package parsed from `text.slice(offset, ...)`: every range moved by `offset`.
- * `value` is the document's plain data, made by the caller (who limits alias expansion).
- */
-function treeOfParsed(doc, text, offset, value, bounds) {
-    const contents = doc.contents ? convert(doc.contents, text, offset) : null;
-    const start = bounds?.start ?? doc.range[0] + offset;
-    const end = bounds?.end ?? doc.range[2] + offset;
-    return { start, end, contents, value, fast: false };
+
+
+/***/ }),
+
+/***/ 9662:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CR: () => (/* binding */ CR),
+/* harmony export */   IW: () => (/* binding */ trimBack),
+/* harmony export */   LF: () => (/* binding */ LF),
+/* harmony export */   Rk: () => (/* binding */ skipSpaces),
+/* harmony export */   UQ: () => (/* binding */ skipSeparation),
+/* harmony export */   oH: () => (/* binding */ COLON),
+/* harmony export */   t6: () => (/* binding */ SPACE),
+/* harmony export */   uV: () => (/* binding */ columnOf),
+/* harmony export */   v9: () => (/* binding */ HASH)
+/* harmony export */ });
+/* unused harmony exports TAB, isBlank */
+/** Small scans over YAML text that both tree producers and the fast reader's checks share. */
+const SPACE = 0x20;
+const TAB = 0x09;
+const LF = 0x0a;
+const CR = 0x0d;
+const HASH = 0x23;
+const COLON = 0x3a;
+function isBlank(code) {
+    return code === SPACE || code === TAB || code === LF || code === CR;
 }
-function convert(node, text, offset) {
-    const range = node.range;
-    const start = range[0] + offset;
-    if ((0,dist/* isScalar */.jn)(node)) {
-        const style = styleOf(node.type);
-        const end = style === 'literal' || style === 'folded'
-            ? trimBack(text, range[1] + offset, start)
-            : range[1] + offset;
-        return { kind: 'scalar', start, end, value: node.value, style };
+/** Past spaces, line breaks and comment lines: where the next node's content starts. */
+function skipSeparation(text, position) {
+    let at = position;
+    for (;;) {
+        const code = text.charCodeAt(at);
+        if (isBlank(code))
+            at++;
+        else if (code === HASH && (at === 0 || isBlank(text.charCodeAt(at - 1)))) {
+            const next = text.indexOf('\n', at);
+            if (next === -1)
+                return text.length;
+            at = next + 1;
+        }
+        else
+            return at;
     }
-    if ((0,dist/* isMap */.jh)(node)) {
-        const items = node.items.map((pair) => {
-            // A merge key (`<<`) is read as a symbol: it names no field, so like a complex key it is never matched.
-            const named = (0,dist/* isScalar */.jn)(pair.key) && typeof pair.key.value !== 'symbol';
-            const key = named ? convert(pair.key, text, offset) : null;
-            const value = pair.value
-                ? convert(pair.value, text, offset)
-                : nullAfterKey(pair.key, text, offset);
-            return { key, value };
-        });
-        const end = node.flow ? range[1] + offset : (items[items.length - 1]?.value.end ?? start);
-        return { kind: 'map', start, end, flow: Boolean(node.flow), items };
-    }
-    if ((0,dist/* isSeq */.oP)(node)) {
-        const items = node.items.map((item) => (0,dist/* isPair */.tO)(item) || item === null
-            ? { kind: 'opaque', start, end: start }
-            : convert(item, text, offset));
-        const end = node.flow ? range[1] + offset : (items[items.length - 1]?.end ?? start);
-        return { kind: 'seq', start, end, flow: Boolean(node.flow), items };
-    }
-    // An alias: a place in the text, nothing to walk into.
-    return { kind: 'opaque', start, end: range[1] + offset };
 }
-/** A pair the `yaml` package left without a value node (rare: it usually makes a null scalar). */
-function nullAfterKey(key, text, offset) {
-    const at = key?.range ? key.range[1] + offset : 0;
-    const colon = skipSpaces(text, at);
-    const position = skipSpaces(text, text.charCodeAt(colon) === COLON ? colon + 1 : colon);
-    return { kind: 'scalar', start: position, end: position, value: null, style: 'plain' };
+/** Back over spaces and line breaks: just after the last character before `position`. */
+function trimBack(text, position, floor) {
+    let at = position;
+    while (at > floor && isBlank(text.charCodeAt(at - 1)))
+        at--;
+    return at;
 }
-function styleOf(type) {
-    switch (type) {
-        case 'QUOTE_DOUBLE':
-            return 'double';
-        case 'QUOTE_SINGLE':
-            return 'single';
-        case 'BLOCK_LITERAL':
-            return 'literal';
-        case 'BLOCK_FOLDED':
-            return 'folded';
-        default:
-            return 'plain';
-    }
+/** Past spaces and tabs on the same line. */
+function skipSpaces(text, position) {
+    let at = position;
+    while (text.charCodeAt(at) === SPACE || text.charCodeAt(at) === TAB)
+        at++;
+    return at;
+}
+/** The 0-based column of `position`: its distance from the start of its line. */
+function columnOf(text, position) {
+    return position - (text.lastIndexOf('\n', position - 1) + 1);
 }
 
 
@@ -37556,7 +37507,7 @@ class DecodedURL extends URL {
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
 var node_modules_tunnel = __nccwpck_require__(770);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(4371);
+var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
@@ -40968,8 +40919,8 @@ function mergedKeys(doc, node, depth) {
     return keys;
 }
 
-// EXTERNAL MODULE: ./src/core/tree.ts + 2 modules
-var tree = __nccwpck_require__(9805);
+// EXTERNAL MODULE: ./src/core/yaml-text.ts
+var yaml_text = __nccwpck_require__(9662);
 ;// CONCATENATED MODULE: ./src/core/full-read.ts
 /**
  * The full reader: documents the fast reader leaves (see `tree.ts`), and whole files with directives, markers followed
@@ -41018,7 +40969,7 @@ function readFully(file, lines, from, to, errors) {
     const value = full_read_valueOf(file, lines, doc, from, errors);
     if (value === FAILED)
         return null;
-    return (0,tree/* treeOfParsed */.X$)(doc, file.text, from, value, { start: from, end: to });
+    return treeOfParsed(doc, file.text, from, value, { start: from, end: to });
 }
 /**
  * The whole file with the `yaml` package: files with directives, markers followed by content, or templates. Returns
@@ -41050,7 +41001,7 @@ function readWhole(file, lines, errors, notices) {
         if (!reportErrors(file, lines, doc, 0, errors))
             return null;
         const value = full_read_valueOf(file, lines, doc, 0, errors);
-        return value === FAILED ? null : (0,tree/* treeOfParsed */.X$)(doc, text, 0, value);
+        return value === FAILED ? null : treeOfParsed(doc, text, 0, value);
     });
 }
 /** A document with nothing in it: comments only, or an explicit `---` with no content (not even `~`). */
@@ -41124,6 +41075,70 @@ function messageOf(error) {
  */
 function withoutQuotedSource(message) {
     return message.replace(/^(Unresolved alias[^:]*):.*$/, '$1');
+}
+/**
+ * The tree of a document the `yaml` package parsed from `text.slice(offset, ...)`: every range moved by `offset`.
+ * `value` is the document's plain data, made by the caller (who limits alias expansion).
+ */
+function treeOfParsed(doc, text, offset, value, bounds) {
+    const contents = doc.contents ? convert(doc.contents, text, offset) : null;
+    const start = bounds?.start ?? doc.range[0] + offset;
+    const end = bounds?.end ?? doc.range[2] + offset;
+    return { start, end, contents, value, fast: false };
+}
+function convert(node, text, offset) {
+    const range = node.range;
+    const start = range[0] + offset;
+    if ((0,dist/* isScalar */.jn)(node)) {
+        const style = styleOf(node.type);
+        const end = style === 'literal' || style === 'folded'
+            ? (0,yaml_text/* trimBack */.IW)(text, range[1] + offset, start)
+            : range[1] + offset;
+        return { kind: 'scalar', start, end, value: node.value, style };
+    }
+    if ((0,dist/* isMap */.jh)(node)) {
+        const items = node.items.map((pair) => {
+            // A merge key (`<<`) is read as a symbol: it names no field, so like a complex key it is never matched.
+            const named = (0,dist/* isScalar */.jn)(pair.key) && typeof pair.key.value !== 'symbol';
+            const key = named ? convert(pair.key, text, offset) : null;
+            const value = pair.value
+                ? convert(pair.value, text, offset)
+                : nullAfterKey(pair.key, text, offset);
+            return { key, value };
+        });
+        const end = node.flow ? range[1] + offset : (items[items.length - 1]?.value.end ?? start);
+        return { kind: 'map', start, end, flow: Boolean(node.flow), items };
+    }
+    if ((0,dist/* isSeq */.oP)(node)) {
+        const items = node.items.map((item) => (0,dist/* isPair */.tO)(item) || item === null
+            ? { kind: 'opaque', start, end: start }
+            : convert(item, text, offset));
+        const end = node.flow ? range[1] + offset : (items[items.length - 1]?.end ?? start);
+        return { kind: 'seq', start, end, flow: Boolean(node.flow), items };
+    }
+    // An alias: a place in the text, nothing to walk into.
+    return { kind: 'opaque', start, end: range[1] + offset };
+}
+/** A pair the `yaml` package left without a value node (rare: it usually makes a null scalar). */
+function nullAfterKey(key, text, offset) {
+    const at = key?.range ? key.range[1] + offset : 0;
+    const colon = (0,yaml_text/* skipSpaces */.Rk)(text, at);
+    const position = (0,yaml_text/* skipSpaces */.Rk)(text, text.charCodeAt(colon) === yaml_text/* COLON */.oH ? colon + 1 : colon);
+    return { kind: 'scalar', start: position, end: position, value: null, style: 'plain' };
+}
+function styleOf(type) {
+    switch (type) {
+        case 'QUOTE_DOUBLE':
+            return 'double';
+        case 'QUOTE_SINGLE':
+            return 'single';
+        case 'BLOCK_LITERAL':
+            return 'literal';
+        case 'BLOCK_FOLDED':
+            return 'folded';
+        default:
+            return 'plain';
+    }
 }
 
 // EXTERNAL MODULE: ./src/core/inert.ts
@@ -42409,6 +42424,8 @@ function sameData(a, b) {
     return true;
 }
 
+// EXTERNAL MODULE: ./src/core/tree.ts + 1 modules
+var tree = __nccwpck_require__(6101);
 ;// CONCATENATED MODULE: ./src/core/fix-window.ts
 
 
@@ -42457,7 +42474,7 @@ function windowReading(object, edits, path, original) {
     const window = text.slice(start, end);
     const edited = applyEdits(window, edits.map((edit) => ({ ...edit, start: edit.start - start, end: edit.end - start })));
     const column = map.items[first].key.start - lineStart(text, map.items[first].key.start);
-    if ((0,tree/* readsDifferently */.SM)(edited) || !keptInside(edited, text.slice(end, object.doc.end), column))
+    if ((0,tree/* readsDifferently */.S)(edited) || !keptInside(edited, text.slice(end, object.doc.end), column))
         return undefined;
     const inside = new Set();
     for (let index = first; index <= last; index++)
@@ -42988,7 +43005,7 @@ function appendDocument(object, documentText) {
     const at = end - object.doc.start;
     // Read by the parser that read the document (js-yaml for most), the new document as well, unless it holds text the
     // two parsers read differently.
-    const fast = object.doc.fast && !(0,tree/* readsDifferently */.SM)(documentText);
+    const fast = object.doc.fast && !(0,tree/* readsDifferently */.S)(documentText);
     const before = documentsOf(region, fast);
     const after = documentsOf(`${region.slice(0, at)}${edit.text}${region.slice(at)}`, fast);
     const added = documentsOf(documentText, fast);
@@ -60959,7 +60976,7 @@ var Alias = __nccwpck_require__(4065);
 var Collection = __nccwpck_require__(101);
 var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
-var toJS = __nccwpck_require__(4043);
+var toJS = __nccwpck_require__(6424);
 var Schema = __nccwpck_require__(5840);
 var stringifyDocument = __nccwpck_require__(6829);
 var anchors = __nccwpck_require__(1596);
@@ -61885,7 +61902,7 @@ var anchors = __nccwpck_require__(1596);
 var visit = __nccwpck_require__(204);
 var identity = __nccwpck_require__(1127);
 var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(4043);
+var toJS = __nccwpck_require__(6424);
 
 class Alias extends Node.NodeBase {
     constructor(source) {
@@ -62168,7 +62185,7 @@ exports.isEmptyPath = isEmptyPath;
 
 var applyReviver = __nccwpck_require__(3661);
 var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
+var toJS = __nccwpck_require__(6424);
 
 class NodeBase {
     constructor(type) {
@@ -62261,7 +62278,7 @@ exports.createPair = createPair;
 
 var identity = __nccwpck_require__(1127);
 var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(4043);
+var toJS = __nccwpck_require__(6424);
 
 const isScalarValue = (value) => !value || (typeof value !== 'function' && typeof value !== 'object');
 class Scalar extends Node.NodeBase {
@@ -62452,7 +62469,7 @@ var stringifyCollection = __nccwpck_require__(1212);
 var Collection = __nccwpck_require__(101);
 var identity = __nccwpck_require__(1127);
 var Scalar = __nccwpck_require__(3301);
-var toJS = __nccwpck_require__(4043);
+var toJS = __nccwpck_require__(6424);
 
 class YAMLSeq extends Collection.Collection {
     static get tagName() {
@@ -62573,7 +62590,7 @@ var log = __nccwpck_require__(7249);
 var merge = __nccwpck_require__(452);
 var stringify = __nccwpck_require__(2148);
 var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
+var toJS = __nccwpck_require__(6424);
 
 function addPairToJSMap(ctx, map, { key, value }) {
     if (identity.isNode(key) && key.addToJSMap)
@@ -62696,7 +62713,7 @@ exports.isSeq = isSeq;
 
 /***/ }),
 
-/***/ 4043:
+/***/ 6424:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -65540,7 +65557,7 @@ var omap = __nccwpck_require__(303);
 var pairs = __nccwpck_require__(8385);
 var schema$2 = __nccwpck_require__(5913);
 var set = __nccwpck_require__(1528);
-var timestamp = __nccwpck_require__(6752);
+var timestamp = __nccwpck_require__(4371);
 
 const schemas = new Map([
     ['core', schema.schema],
@@ -65963,7 +65980,7 @@ exports.merge = merge;
 
 
 var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
+var toJS = __nccwpck_require__(6424);
 var YAMLMap = __nccwpck_require__(4454);
 var YAMLSeq = __nccwpck_require__(2223);
 var pairs = __nccwpck_require__(8385);
@@ -66147,7 +66164,7 @@ var merge = __nccwpck_require__(452);
 var omap = __nccwpck_require__(303);
 var pairs = __nccwpck_require__(8385);
 var set = __nccwpck_require__(1528);
-var timestamp = __nccwpck_require__(6752);
+var timestamp = __nccwpck_require__(4371);
 
 const schema = [
     map.map,
@@ -66281,7 +66298,7 @@ exports.set = set;
 
 /***/ }),
 
-/***/ 6752:
+/***/ 4371:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 

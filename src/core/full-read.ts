@@ -3,10 +3,22 @@
  * by content, or template markers, read by the `yaml` package with Kubernetes' YAML 1.1 scalars. It reports every
  * error in the parser's words, without quoting the source.
  */
-import { type Document, type LineCounter, isCollection, isScalar, parseAllDocuments, visit } from 'yaml';
+import {
+  type Document,
+  type LineCounter,
+  type Node as YamlNode,
+  isCollection,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+  visit,
+} from 'yaml';
 import { readingProblem } from './kubernetes-reading.js';
 import { KUBERNETES_PARSE_OPTIONS } from './kubernetes-scalars.js';
-import { type TreeDocument, treeOfParsed } from './tree.js';
+import type { ScalarStyle, TreeDocument, TreeNode, TreeOpaque, TreePair, TreeScalar } from './tree-types.js';
+import { COLON, skipSpaces, trimBack } from './yaml-text.js';
 import type { ScanError, ScanNotice, SourceFile } from './types.js';
 
 /** Aliases a document may expand before it is refused (guards against "billion laughs"). */
@@ -179,4 +191,81 @@ function messageOf(error: unknown): string {
  */
 function withoutQuotedSource(message: string): string {
   return message.replace(/^(Unresolved alias[^:]*):.*$/, '$1');
+}
+
+/**
+ * The tree of a document the `yaml` package parsed from `text.slice(offset, ...)`: every range moved by `offset`.
+ * `value` is the document's plain data, made by the caller (who limits alias expansion).
+ */
+export function treeOfParsed(
+  doc: Document.Parsed,
+  text: string,
+  offset: number,
+  value: unknown,
+  bounds?: { start: number; end: number },
+): TreeDocument {
+  const contents = doc.contents ? convert(doc.contents, text, offset) : null;
+  const start = bounds?.start ?? doc.range[0] + offset;
+  const end = bounds?.end ?? doc.range[2] + offset;
+  return { start, end, contents, value, fast: false };
+}
+
+function convert(node: YamlNode, text: string, offset: number): TreeNode {
+  const range = node.range!;
+  const start = range[0] + offset;
+  if (isScalar(node)) {
+    const style = styleOf(node.type);
+    const end =
+      style === 'literal' || style === 'folded'
+        ? trimBack(text, range[1] + offset, start)
+        : range[1] + offset;
+    return { kind: 'scalar', start, end, value: node.value, style };
+  }
+  if (isMap(node)) {
+    const items: TreePair[] = node.items.map((pair) => {
+      // A merge key (`<<`) is read as a symbol: it names no field, so like a complex key it is never matched.
+      const named = isScalar(pair.key) && typeof pair.key.value !== 'symbol';
+      const key = named ? (convert(pair.key as YamlNode, text, offset) as TreeScalar) : null;
+      const value = pair.value
+        ? convert(pair.value as YamlNode, text, offset)
+        : nullAfterKey(pair.key as YamlNode | null, text, offset);
+      return { key, value };
+    });
+    const end = node.flow ? range[1] + offset : (items[items.length - 1]?.value.end ?? start);
+    return { kind: 'map', start, end, flow: Boolean(node.flow), items };
+  }
+  if (isSeq(node)) {
+    const items = node.items.map((item) =>
+      isPair(item) || item === null
+        ? ({ kind: 'opaque', start, end: start } as TreeOpaque)
+        : convert(item as YamlNode, text, offset),
+    );
+    const end = node.flow ? range[1] + offset : (items[items.length - 1]?.end ?? start);
+    return { kind: 'seq', start, end, flow: Boolean(node.flow), items };
+  }
+  // An alias: a place in the text, nothing to walk into.
+  return { kind: 'opaque', start, end: range[1] + offset };
+}
+
+/** A pair the `yaml` package left without a value node (rare: it usually makes a null scalar). */
+function nullAfterKey(key: YamlNode | null, text: string, offset: number): TreeScalar {
+  const at = key?.range ? key.range[1] + offset : 0;
+  const colon = skipSpaces(text, at);
+  const position = skipSpaces(text, text.charCodeAt(colon) === COLON ? colon + 1 : colon);
+  return { kind: 'scalar', start: position, end: position, value: null, style: 'plain' };
+}
+
+function styleOf(type: string | undefined): ScalarStyle {
+  switch (type) {
+    case 'QUOTE_DOUBLE':
+      return 'double';
+    case 'QUOTE_SINGLE':
+      return 'single';
+    case 'BLOCK_LITERAL':
+      return 'literal';
+    case 'BLOCK_FOLDED':
+      return 'folded';
+    default:
+      return 'plain';
+  }
 }
