@@ -36998,7 +36998,7 @@ function useEnvironmentCopy() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9755);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2076);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4868);
 
 
 
@@ -37015,7 +37015,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2076:
+/***/ 4868:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -53442,105 +53442,6 @@ function mountedClients(model, patterns) {
     return mounted;
 }
 
-;// CONCATENATED MODULE: ./src/core/installs.ts
-/**
- * Which objects are one cluster. A repository often holds alternatives: a chart rendered per environment, overlays for
- * `dev` and `prod`, an HA install beside a plain one. Each chart render and each overlay build is an install of its
- * own, applied together with the plain manifests of the scan: ServiceAccounts, bindings and the workloads sharing an
- * account are resolved within it, never across two alternatives. With `installs: together` everything scanned is
- * one cluster. Plain files named by `install-files` (a generated `install.yaml` beside `ha/install.yaml`) are each an
- * install of their own in the same way.
- *
- * Plain manifests belong to every install. A finding on one of them stands when any install reports it, at its
- * highest severity; its fix only when every install asks for the same one and none judges the workload an API
- * client (a fix on a shared file serves them all).
- */
-
-
-
-
-/**
- * The install a file is one of: its render, `file <path>` for a plain file `install-files` names, else null (the
- * plain manifests every install is applied with).
- */
-function installLabel(path, renderedBy, installFiles) {
-    if (renderedBy !== undefined)
-        return renderedBy;
-    return installFiles.some((glob) => (0,esm/* minimatch */.xF)(path, glob, { dot: true })) ? `file ${path}` : null;
-}
-/** The installs of a scan's objects: one model of everything, or one per render plus one of the plain manifests. */
-function installsOf(objects, defaultNamespace, separate, installFiles = []) {
-    const renders = new Map();
-    const plain = [];
-    for (const object of objects) {
-        const render = installLabel(object.file.path, object.file.renderedBy, installFiles);
-        if (render === null)
-            plain.push(object);
-        else {
-            const list = renders.get(render);
-            if (list)
-                list.push(object);
-            else
-                renders.set(render, [object]);
-        }
-    }
-    if (!separate || renders.size <= 1) {
-        return [{ render: null, model: (0,core_model/* buildModel */.yK)([...objects], defaultNamespace) }];
-    }
-    const installs = [];
-    if (plain.length > 0)
-        installs.push({ render: null, model: (0,core_model/* buildModel */.yK)(plain, defaultNamespace) });
-    for (const [render, own] of [...renders].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-        installs.push({ render, model: (0,core_model/* buildModel */.yK)([...plain, ...own], defaultNamespace) });
-    }
-    return installs;
-}
-/**
- * The findings of all installs: a rendered object's from its own install; a plain object's from every install,
- * merged by identity and place as the module comment says.
- */
-function combineInstallFindings(installs, findingsOf, renderOf) {
-    if (installs.length === 1)
-        return findingsOf(installs[0]);
-    const result = [];
-    // Per plain finding: the first report, how many installs made it, whether their fixes agree, and a client's evidence.
-    const plain = new Map();
-    for (const install of installs) {
-        for (const finding of findingsOf(install)) {
-            const render = renderOf(finding);
-            if (render !== null) {
-                if (render === install.render)
-                    result.push(finding);
-                continue;
-            }
-            // The same finding in each install; alternatives in two plain files share identities but not places.
-            const key = `${finding.identity}\u0000${finding.file}\u0000${finding.line}`;
-            const entry = plain.get(key);
-            if (!entry) {
-                plain.set(key, { finding, seen: 1, agreed: true, apiClient: finding.apiClient });
-                continue;
-            }
-            entry.seen++;
-            entry.agreed &&= sameFix(entry.finding, finding);
-            entry.apiClient ??= finding.apiClient;
-            if (severityRank(finding.severity) > severityRank(entry.finding.severity))
-                entry.finding = finding;
-        }
-    }
-    for (const { finding, seen, agreed, apiClient } of plain.values()) {
-        const combined = { ...finding };
-        if (apiClient !== undefined)
-            combined.apiClient = apiClient;
-        // Plain objects are in every install: a fix on one must be asked for by each of them, and remove no client's token.
-        if (seen < installs.length || !agreed || apiClient !== undefined)
-            combined.fix = null;
-        result.push(combined);
-    }
-    return result;
-}
-
-// EXTERNAL MODULE: ./src/core/screen.ts
-var screen = __nccwpck_require__(9755);
 ;// CONCATENATED MODULE: ./src/core/source-map.ts
 
 
@@ -53711,9 +53612,230 @@ function originErrorLine(file, renderedLine) {
     return (best ?? firstContentLine(lines, start, end)) + 1;
 }
 
+;// CONCATENATED MODULE: ./src/core/evaluate.ts
+
+
+
+
+
+
+
+/**
+ * The rules run over one model: findings with their places, identities, suppressions and fixes. No I/O.
+ */
+function evaluate(model, config, registry = rules_registry) {
+    const option = (rule, name) => config.rules[rule]?.options[name];
+    const settings = {
+        privilegedRoles: option('sa-privileged-rbac', 'privileged-roles') ?? [
+            'cluster-admin',
+            'admin',
+            'edit',
+        ],
+        assumeUnresolvedMounts: option('automount-token', 'assume-unresolved-mounts') !== false,
+        knownRules: new Set(registry.ids),
+        apiClientPatterns: config.apiClients,
+    };
+    const rbac = buildRbacIndex(model, settings.privilegedRoles);
+    const apiClients = apiClientJudge(model, rbac, settings.apiClientPatterns);
+    const workloads = new Map(model.workloads.map((workload) => [workload.resource, workload]));
+    const findings = [];
+    for (const rule of registry.rules) {
+        const setting = config.rules[rule.meta.id];
+        if (!setting?.enabled)
+            continue;
+        const context = {
+            model,
+            rbac,
+            options: setting.options,
+            settings,
+            apiClients,
+            workloadOf: (resource) => workloads.get(resource),
+            report: (report) => findings.push(toFinding(rule.meta.id, rule.meta.severity, setting.severity, report)),
+        };
+        rule.check(context);
+    }
+    for (const finding of findings)
+        evaluate_suppress(finding, config, workloads, settings.knownRules);
+    // A fix is shown as the whole lines it touches: none may quote a Secret or a literal credential.
+    withholdSecretFixes(findings, secretLines(model, extraCredentialEnvNames(config)));
+    // Fixes are UTF-8 edits; a UTF-16 file keeps its findings and gets none.
+    const utf16 = new Set(model.resources.filter((resource) => resource.object.file.encoding).map((r) => r.object.file.path));
+    for (const finding of findings)
+        if (utf16.has(finding.file))
+            finding.fix = null;
+    return sortFindings(findings);
+}
+const findingResource = new WeakMap();
+function toFinding(ruleId, defaultSeverity, configured, report) {
+    const { object, ref } = report.resource;
+    const rendered = object.file.rendered === true;
+    const own = spanOf(object, report.path);
+    const span = (rendered && originSpan(object.file, own.line, ref, report.path)) || own;
+    const group = ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] : '';
+    const finding = {
+        ruleId,
+        // A finding about an API client is for a person to read, never a gate by itself: its RBAC findings carry the risk.
+        severity: report.apiClient !== undefined ? 'info' : (configured ?? report.severity ?? defaultSeverity),
+        message: report.message,
+        file: object.file.path,
+        line: span.line,
+        endLine: span.endLine,
+        resource: { ...ref },
+        suppressed: false,
+        fix: rendered ? null : (report.fix ?? null),
+        path: report.path,
+        identity: [
+            ruleId,
+            group,
+            ref.kind,
+            ref.namespace ?? '',
+            ref.name,
+            report.key ?? report.path.join('.'),
+        ].join('|'),
+    };
+    if (report.apiClient !== undefined)
+        finding.apiClient = report.apiClient;
+    if (rendered)
+        finding.rendered = true;
+    if (object.file.renderedBy !== undefined)
+        finding.via = [object.file.renderedBy];
+    findingResource.set(finding, report.resource);
+    return finding;
+}
+function evaluate_suppress(finding, config, workloads, knownRules) {
+    // A broken suppression cannot suppress the report that says it is broken.
+    if (finding.ruleId === 'invalid-suppression')
+        return;
+    const resource = findingResource.get(finding);
+    if (resource) {
+        const sources = [
+            resource.annotations[suppress/* IGNORE_ANNOTATION */.Z],
+            workloads.get(resource)?.templateAnnotations[suppress/* IGNORE_ANNOTATION */.Z],
+        ];
+        for (const value of sources) {
+            if (value === undefined)
+                continue;
+            const entry = (0,suppress/* ignoreCovers */.Br)((0,suppress/* parseIgnoreAnnotation */.lR)(value, knownRules).entries, finding.ruleId);
+            if (entry) {
+                finding.suppressed = true;
+                finding.suppression = { kind: 'annotation', reason: entry.reason };
+                return;
+            }
+        }
+    }
+    const exemption = (0,suppress/* exemptionFor */.HO)(finding, config.exemptions);
+    if (exemption) {
+        finding.suppressed = true;
+        finding.suppression = { kind: 'config', reason: exemption.reason };
+    }
+}
+function sortFindings(findings) {
+    return findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+        a.line - b.line ||
+        (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
+        (a.identity < b.identity ? -1 : a.identity > b.identity ? 1 : 0));
+}
+
+;// CONCATENATED MODULE: ./src/core/installs.ts
+/**
+ * Which objects are one cluster. A repository often holds alternatives: a chart rendered per environment, overlays for
+ * `dev` and `prod`, an HA install beside a plain one. Each chart render and each overlay build is an install of its
+ * own, applied together with the plain manifests of the scan: ServiceAccounts, bindings and the workloads sharing an
+ * account are resolved within it, never across two alternatives. With `installs: together` everything scanned is
+ * one cluster. Plain files named by `install-files` (a generated `install.yaml` beside `ha/install.yaml`) are each an
+ * install of their own in the same way.
+ *
+ * Plain manifests belong to every install. A finding on one of them stands when any install reports it, at its
+ * highest severity; its fix only when every install asks for the same one and none judges the workload an API
+ * client (a fix on a shared file serves them all).
+ */
+
+
+
+
+/**
+ * The install a file is one of: its render, `file <path>` for a plain file `install-files` names, else null (the
+ * plain manifests every install is applied with).
+ */
+function installLabel(path, renderedBy, installFiles) {
+    if (renderedBy !== undefined)
+        return renderedBy;
+    return installFiles.some((glob) => (0,esm/* minimatch */.xF)(path, glob, { dot: true })) ? `file ${path}` : null;
+}
+/** The installs of a scan's objects: one model of everything, or one per render plus one of the plain manifests. */
+function installsOf(objects, defaultNamespace, separate, installFiles = []) {
+    const renders = new Map();
+    const plain = [];
+    for (const object of objects) {
+        const render = installLabel(object.file.path, object.file.renderedBy, installFiles);
+        if (render === null)
+            plain.push(object);
+        else {
+            const list = renders.get(render);
+            if (list)
+                list.push(object);
+            else
+                renders.set(render, [object]);
+        }
+    }
+    if (!separate || renders.size <= 1) {
+        return [{ render: null, model: (0,core_model/* buildModel */.yK)([...objects], defaultNamespace) }];
+    }
+    const installs = [];
+    if (plain.length > 0)
+        installs.push({ render: null, model: (0,core_model/* buildModel */.yK)(plain, defaultNamespace) });
+    for (const [render, own] of [...renders].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        installs.push({ render, model: (0,core_model/* buildModel */.yK)([...plain, ...own], defaultNamespace) });
+    }
+    return installs;
+}
+/**
+ * The findings of all installs: a rendered object's from its own install; a plain object's from every install,
+ * merged by identity and place as the module comment says.
+ */
+function combineInstallFindings(installs, findingsOf, renderOf) {
+    if (installs.length === 1)
+        return findingsOf(installs[0]);
+    const result = [];
+    // Per plain finding: the first report, how many installs made it, whether their fixes agree, and a client's evidence.
+    const plain = new Map();
+    for (const install of installs) {
+        for (const finding of findingsOf(install)) {
+            const render = renderOf(finding);
+            if (render !== null) {
+                if (render === install.render)
+                    result.push(finding);
+                continue;
+            }
+            // The same finding in each install; alternatives in two plain files share identities but not places.
+            const key = `${finding.identity}\u0000${finding.file}\u0000${finding.line}`;
+            const entry = plain.get(key);
+            if (!entry) {
+                plain.set(key, { finding, seen: 1, agreed: true, apiClient: finding.apiClient });
+                continue;
+            }
+            entry.seen++;
+            entry.agreed &&= sameFix(entry.finding, finding);
+            entry.apiClient ??= finding.apiClient;
+            if (severityRank(finding.severity) > severityRank(entry.finding.severity))
+                entry.finding = finding;
+        }
+    }
+    for (const { finding, seen, agreed, apiClient } of plain.values()) {
+        const combined = { ...finding };
+        if (apiClient !== undefined)
+            combined.apiClient = apiClient;
+        // Plain objects are in every install: a fix on one must be asked for by each of them, and remove no client's token.
+        if (seen < installs.length || !agreed || apiClient !== undefined)
+            combined.fix = null;
+        result.push(combined);
+    }
+    return result;
+}
+
+// EXTERNAL MODULE: ./src/core/screen.ts
+var screen = __nccwpck_require__(9755);
 ;// CONCATENATED MODULE: ./src/core/scan.ts
-
-
 
 
 
@@ -53765,118 +53887,6 @@ function scanFiles(files, config, registry = rules_registry, load = { screen: sc
             screened,
         },
     };
-}
-function evaluate(model, config, registry = rules_registry) {
-    const option = (rule, name) => config.rules[rule]?.options[name];
-    const settings = {
-        privilegedRoles: option('sa-privileged-rbac', 'privileged-roles') ?? [
-            'cluster-admin',
-            'admin',
-            'edit',
-        ],
-        assumeUnresolvedMounts: option('automount-token', 'assume-unresolved-mounts') !== false,
-        knownRules: new Set(registry.ids),
-        apiClientPatterns: config.apiClients,
-    };
-    const rbac = buildRbacIndex(model, settings.privilegedRoles);
-    const apiClients = apiClientJudge(model, rbac, settings.apiClientPatterns);
-    const workloads = new Map(model.workloads.map((workload) => [workload.resource, workload]));
-    const findings = [];
-    for (const rule of registry.rules) {
-        const setting = config.rules[rule.meta.id];
-        if (!setting?.enabled)
-            continue;
-        const context = {
-            model,
-            rbac,
-            options: setting.options,
-            settings,
-            apiClients,
-            workloadOf: (resource) => workloads.get(resource),
-            report: (report) => findings.push(toFinding(rule.meta.id, rule.meta.severity, setting.severity, report)),
-        };
-        rule.check(context);
-    }
-    for (const finding of findings)
-        scan_suppress(finding, config, workloads, settings.knownRules);
-    // A fix is shown as the whole lines it touches: none may quote a Secret or a literal credential.
-    withholdSecretFixes(findings, secretLines(model, extraCredentialEnvNames(config)));
-    // Fixes are UTF-8 edits; a UTF-16 file keeps its findings and gets none.
-    const utf16 = new Set(model.resources.filter((resource) => resource.object.file.encoding).map((r) => r.object.file.path));
-    for (const finding of findings)
-        if (utf16.has(finding.file))
-            finding.fix = null;
-    return sortFindings(findings);
-}
-const findingResource = new WeakMap();
-function toFinding(ruleId, defaultSeverity, configured, report) {
-    const { object, ref } = report.resource;
-    const rendered = object.file.rendered === true;
-    const own = spanOf(object, report.path);
-    const span = (rendered && originSpan(object.file, own.line, ref, report.path)) || own;
-    const group = ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] : '';
-    const finding = {
-        ruleId,
-        // A finding about an API client is for a person to read, never a gate by itself: its RBAC findings carry the risk.
-        severity: report.apiClient !== undefined ? 'info' : (configured ?? report.severity ?? defaultSeverity),
-        message: report.message,
-        file: object.file.path,
-        line: span.line,
-        endLine: span.endLine,
-        resource: { ...ref },
-        suppressed: false,
-        fix: rendered ? null : (report.fix ?? null),
-        path: report.path,
-        identity: [
-            ruleId,
-            group,
-            ref.kind,
-            ref.namespace ?? '',
-            ref.name,
-            report.key ?? report.path.join('.'),
-        ].join('|'),
-    };
-    if (report.apiClient !== undefined)
-        finding.apiClient = report.apiClient;
-    if (rendered)
-        finding.rendered = true;
-    if (object.file.renderedBy !== undefined)
-        finding.via = [object.file.renderedBy];
-    findingResource.set(finding, report.resource);
-    return finding;
-}
-function scan_suppress(finding, config, workloads, knownRules) {
-    // A broken suppression cannot suppress the report that says it is broken.
-    if (finding.ruleId === 'invalid-suppression')
-        return;
-    const resource = findingResource.get(finding);
-    if (resource) {
-        const sources = [
-            resource.annotations[suppress/* IGNORE_ANNOTATION */.Z],
-            workloads.get(resource)?.templateAnnotations[suppress/* IGNORE_ANNOTATION */.Z],
-        ];
-        for (const value of sources) {
-            if (value === undefined)
-                continue;
-            const entry = (0,suppress/* ignoreCovers */.Br)((0,suppress/* parseIgnoreAnnotation */.lR)(value, knownRules).entries, finding.ruleId);
-            if (entry) {
-                finding.suppressed = true;
-                finding.suppression = { kind: 'annotation', reason: entry.reason };
-                return;
-            }
-        }
-    }
-    const exemption = (0,suppress/* exemptionFor */.HO)(finding, config.exemptions);
-    if (exemption) {
-        finding.suppressed = true;
-        finding.suppression = { kind: 'config', reason: exemption.reason };
-    }
-}
-function sortFindings(findings) {
-    return findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
-        a.line - b.line ||
-        (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
-        (a.identity < b.identity ? -1 : a.identity > b.identity ? 1 : 0));
 }
 
 ;// CONCATENATED MODULE: ./src/rules/types.ts

@@ -5810,7 +5810,7 @@ function escapeJsonPtr(str) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2224);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4803);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3094);
 
 
 
@@ -5832,7 +5832,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4803:
+/***/ 3094:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -11629,6 +11629,130 @@ function mountedClients(model, patterns) {
     return mounted;
 }
 
+;// CONCATENATED MODULE: ./src/core/evaluate.ts
+
+
+
+
+
+
+
+/**
+ * The rules run over one model: findings with their places, identities, suppressions and fixes. No I/O.
+ */
+function evaluate(model, config, registry = rules_registry) {
+    const option = (rule, name) => config.rules[rule]?.options[name];
+    const settings = {
+        privilegedRoles: option('sa-privileged-rbac', 'privileged-roles') ?? [
+            'cluster-admin',
+            'admin',
+            'edit',
+        ],
+        assumeUnresolvedMounts: option('automount-token', 'assume-unresolved-mounts') !== false,
+        knownRules: new Set(registry.ids),
+        apiClientPatterns: config.apiClients,
+    };
+    const rbac = buildRbacIndex(model, settings.privilegedRoles);
+    const apiClients = apiClientJudge(model, rbac, settings.apiClientPatterns);
+    const workloads = new Map(model.workloads.map((workload) => [workload.resource, workload]));
+    const findings = [];
+    for (const rule of registry.rules) {
+        const setting = config.rules[rule.meta.id];
+        if (!setting?.enabled)
+            continue;
+        const context = {
+            model,
+            rbac,
+            options: setting.options,
+            settings,
+            apiClients,
+            workloadOf: (resource) => workloads.get(resource),
+            report: (report) => findings.push(toFinding(rule.meta.id, rule.meta.severity, setting.severity, report)),
+        };
+        rule.check(context);
+    }
+    for (const finding of findings)
+        evaluate_suppress(finding, config, workloads, settings.knownRules);
+    // A fix is shown as the whole lines it touches: none may quote a Secret or a literal credential.
+    withholdSecretFixes(findings, secretLines(model, extraCredentialEnvNames(config)));
+    // Fixes are UTF-8 edits; a UTF-16 file keeps its findings and gets none.
+    const utf16 = new Set(model.resources.filter((resource) => resource.object.file.encoding).map((r) => r.object.file.path));
+    for (const finding of findings)
+        if (utf16.has(finding.file))
+            finding.fix = null;
+    return sortFindings(findings);
+}
+const findingResource = new WeakMap();
+function toFinding(ruleId, defaultSeverity, configured, report) {
+    const { object, ref } = report.resource;
+    const rendered = object.file.rendered === true;
+    const own = spanOf(object, report.path);
+    const span = (rendered && originSpan(object.file, own.line, ref, report.path)) || own;
+    const group = ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] : '';
+    const finding = {
+        ruleId,
+        // A finding about an API client is for a person to read, never a gate by itself: its RBAC findings carry the risk.
+        severity: report.apiClient !== undefined ? 'info' : (configured ?? report.severity ?? defaultSeverity),
+        message: report.message,
+        file: object.file.path,
+        line: span.line,
+        endLine: span.endLine,
+        resource: { ...ref },
+        suppressed: false,
+        fix: rendered ? null : (report.fix ?? null),
+        path: report.path,
+        identity: [
+            ruleId,
+            group,
+            ref.kind,
+            ref.namespace ?? '',
+            ref.name,
+            report.key ?? report.path.join('.'),
+        ].join('|'),
+    };
+    if (report.apiClient !== undefined)
+        finding.apiClient = report.apiClient;
+    if (rendered)
+        finding.rendered = true;
+    if (object.file.renderedBy !== undefined)
+        finding.via = [object.file.renderedBy];
+    findingResource.set(finding, report.resource);
+    return finding;
+}
+function evaluate_suppress(finding, config, workloads, knownRules) {
+    // A broken suppression cannot suppress the report that says it is broken.
+    if (finding.ruleId === 'invalid-suppression')
+        return;
+    const resource = findingResource.get(finding);
+    if (resource) {
+        const sources = [
+            resource.annotations[suppress/* IGNORE_ANNOTATION */.Z],
+            workloads.get(resource)?.templateAnnotations[suppress/* IGNORE_ANNOTATION */.Z],
+        ];
+        for (const value of sources) {
+            if (value === undefined)
+                continue;
+            const entry = (0,suppress/* ignoreCovers */.Br)((0,suppress/* parseIgnoreAnnotation */.lR)(value, knownRules).entries, finding.ruleId);
+            if (entry) {
+                finding.suppressed = true;
+                finding.suppression = { kind: 'annotation', reason: entry.reason };
+                return;
+            }
+        }
+    }
+    const exemption = (0,suppress/* exemptionFor */.HO)(finding, config.exemptions);
+    if (exemption) {
+        finding.suppressed = true;
+        finding.suppression = { kind: 'config', reason: exemption.reason };
+    }
+}
+function sortFindings(findings) {
+    return findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+        a.line - b.line ||
+        (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
+        (a.identity < b.identity ? -1 : a.identity > b.identity ? 1 : 0));
+}
+
 ;// CONCATENATED MODULE: ./src/core/installs.ts
 /**
  * Which objects are one cluster. A repository often holds alternatives: a chart rendered per environment, overlays for
@@ -11738,8 +11862,6 @@ var screen = __nccwpck_require__(2224);
 
 
 
-
-
 /**
  * Text in, findings out: loads every file, builds one model of all of them (so ServiceAccounts and bindings in any
  * file count), runs the enabled rules and applies suppressions. No I/O.
@@ -11782,118 +11904,6 @@ function scanFiles(files, config, registry = rules_registry, load = { screen: sc
             screened,
         },
     };
-}
-function evaluate(model, config, registry = rules_registry) {
-    const option = (rule, name) => config.rules[rule]?.options[name];
-    const settings = {
-        privilegedRoles: option('sa-privileged-rbac', 'privileged-roles') ?? [
-            'cluster-admin',
-            'admin',
-            'edit',
-        ],
-        assumeUnresolvedMounts: option('automount-token', 'assume-unresolved-mounts') !== false,
-        knownRules: new Set(registry.ids),
-        apiClientPatterns: config.apiClients,
-    };
-    const rbac = buildRbacIndex(model, settings.privilegedRoles);
-    const apiClients = apiClientJudge(model, rbac, settings.apiClientPatterns);
-    const workloads = new Map(model.workloads.map((workload) => [workload.resource, workload]));
-    const findings = [];
-    for (const rule of registry.rules) {
-        const setting = config.rules[rule.meta.id];
-        if (!setting?.enabled)
-            continue;
-        const context = {
-            model,
-            rbac,
-            options: setting.options,
-            settings,
-            apiClients,
-            workloadOf: (resource) => workloads.get(resource),
-            report: (report) => findings.push(toFinding(rule.meta.id, rule.meta.severity, setting.severity, report)),
-        };
-        rule.check(context);
-    }
-    for (const finding of findings)
-        scan_suppress(finding, config, workloads, settings.knownRules);
-    // A fix is shown as the whole lines it touches: none may quote a Secret or a literal credential.
-    withholdSecretFixes(findings, secretLines(model, extraCredentialEnvNames(config)));
-    // Fixes are UTF-8 edits; a UTF-16 file keeps its findings and gets none.
-    const utf16 = new Set(model.resources.filter((resource) => resource.object.file.encoding).map((r) => r.object.file.path));
-    for (const finding of findings)
-        if (utf16.has(finding.file))
-            finding.fix = null;
-    return sortFindings(findings);
-}
-const findingResource = new WeakMap();
-function toFinding(ruleId, defaultSeverity, configured, report) {
-    const { object, ref } = report.resource;
-    const rendered = object.file.rendered === true;
-    const own = spanOf(object, report.path);
-    const span = (rendered && originSpan(object.file, own.line, ref, report.path)) || own;
-    const group = ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] : '';
-    const finding = {
-        ruleId,
-        // A finding about an API client is for a person to read, never a gate by itself: its RBAC findings carry the risk.
-        severity: report.apiClient !== undefined ? 'info' : (configured ?? report.severity ?? defaultSeverity),
-        message: report.message,
-        file: object.file.path,
-        line: span.line,
-        endLine: span.endLine,
-        resource: { ...ref },
-        suppressed: false,
-        fix: rendered ? null : (report.fix ?? null),
-        path: report.path,
-        identity: [
-            ruleId,
-            group,
-            ref.kind,
-            ref.namespace ?? '',
-            ref.name,
-            report.key ?? report.path.join('.'),
-        ].join('|'),
-    };
-    if (report.apiClient !== undefined)
-        finding.apiClient = report.apiClient;
-    if (rendered)
-        finding.rendered = true;
-    if (object.file.renderedBy !== undefined)
-        finding.via = [object.file.renderedBy];
-    findingResource.set(finding, report.resource);
-    return finding;
-}
-function scan_suppress(finding, config, workloads, knownRules) {
-    // A broken suppression cannot suppress the report that says it is broken.
-    if (finding.ruleId === 'invalid-suppression')
-        return;
-    const resource = findingResource.get(finding);
-    if (resource) {
-        const sources = [
-            resource.annotations[suppress/* IGNORE_ANNOTATION */.Z],
-            workloads.get(resource)?.templateAnnotations[suppress/* IGNORE_ANNOTATION */.Z],
-        ];
-        for (const value of sources) {
-            if (value === undefined)
-                continue;
-            const entry = (0,suppress/* ignoreCovers */.Br)((0,suppress/* parseIgnoreAnnotation */.lR)(value, knownRules).entries, finding.ruleId);
-            if (entry) {
-                finding.suppressed = true;
-                finding.suppression = { kind: 'annotation', reason: entry.reason };
-                return;
-            }
-        }
-    }
-    const exemption = (0,suppress/* exemptionFor */.HO)(finding, config.exemptions);
-    if (exemption) {
-        finding.suppressed = true;
-        finding.suppression = { kind: 'config', reason: exemption.reason };
-    }
-}
-function sortFindings(findings) {
-    return findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
-        a.line - b.line ||
-        (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
-        (a.identity < b.identity ? -1 : a.identity > b.identity ? 1 : 0));
 }
 
 ;// CONCATENATED MODULE: ./src/adapters/decode.ts
