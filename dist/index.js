@@ -35999,7 +35999,7 @@ const KUBERNETES_PARSE_OPTIONS = {
 /* harmony export */   v3: () => (/* binding */ volumesOf),
 /* harmony export */   yK: () => (/* binding */ buildModel)
 /* harmony export */ });
-/* unused harmony exports MODEL_KINDS, getPath, stringMap, AUTOMOUNT_VOLUME_PREFIX */
+/* unused harmony exports MODEL_KINDS, getPath, stringMap, categoryOf, accountKeyOf, AUTOMOUNT_VOLUME_PREFIX */
 /* harmony import */ var _suppress_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1160);
 
 /** Kinds that are not namespaced; every other kind takes the namespace defaulting below. */
@@ -36112,15 +36112,26 @@ function stringMap(value) {
 function nsKey(namespace, name) {
     return `${namespace ?? ''}/${name}`;
 }
-function addTo(index, key, resource) {
+function addTo(index, key, entry) {
     const list = index.get(key);
     if (list)
-        list.push(resource);
+        list.push(entry);
     else
-        index.set(key, [resource]);
+        index.set(key, [entry]);
 }
-/** Builds the model of every scanned object: the joins rules need are indexes built once, not scans per finding. */
-function buildModel(objects, defaultNamespace) {
+/**
+ * Builds the model of every scanned object: the joins rules need are indexes built once, not scans per finding.
+ * `first` is the order of the first object (objects of another model come before them, see `layerModel`).
+ */
+function buildModel(objects, defaultNamespace, first = 0) {
+    const serviceAccountIndex = new Map();
+    const roleIndex = new Map();
+    const clusterRoleIndex = new Map();
+    const secretIndex = new Map();
+    const serviceAccountNameIndex = new Map();
+    const secretNameIndex = new Map();
+    const workloadIndex = new Map();
+    const workloadByResource = new Map();
     const model = {
         resources: [],
         workloads: [],
@@ -36131,51 +36142,85 @@ function buildModel(objects, defaultNamespace) {
         secrets: [],
         namespaces: [],
         defaultNamespace,
-        serviceAccountIndex: new Map(),
-        roleIndex: new Map(),
-        clusterRoleIndex: new Map(),
-        secretIndex: new Map(),
+        serviceAccountIndex,
+        roleIndex,
+        clusterRoleIndex,
+        secretIndex,
+        serviceAccountNameIndex,
+        secretNameIndex,
+        workloadIndex,
+        workloadOf: (resource) => workloadByResource.get(resource),
     };
     for (const object of objects) {
-        const resource = toResource(object, defaultNamespace);
+        const resource = toResource(object, defaultNamespace, first + model.resources.length);
         model.resources.push(resource);
-        const { kind, namespace, name } = resource.ref;
-        const core = isCoreGroup(resource.ref.apiVersion);
-        const rbac = resource.ref.apiVersion.startsWith('rbac.authorization.k8s.io/');
-        if (kind === 'ServiceAccount' && core) {
-            model.serviceAccounts.push(resource);
-            addTo(model.serviceAccountIndex, nsKey(namespace, name), resource);
-        }
-        else if (kind === 'Secret' && core) {
-            model.secrets.push(resource);
-            addTo(model.secretIndex, nsKey(namespace, name), resource);
-        }
-        else if (kind === 'Namespace' && core) {
-            model.namespaces.push(resource);
-        }
-        else if (kind === 'Role' && rbac) {
-            model.roles.push(resource);
-            addTo(model.roleIndex, nsKey(namespace, name), resource);
-        }
-        else if (kind === 'ClusterRole' && rbac) {
-            model.clusterRoles.push(resource);
-            addTo(model.clusterRoleIndex, name, resource);
-        }
-        else if ((kind === 'RoleBinding' || kind === 'ClusterRoleBinding') && rbac) {
-            model.bindings.push(resource);
-        }
-        else {
-            const workload = toWorkload(resource);
-            if (workload)
+        const { namespace, name } = resource.ref;
+        switch (categoryOf(resource)) {
+            case 'serviceAccount':
+                model.serviceAccounts.push(resource);
+                addTo(serviceAccountIndex, nsKey(namespace, name), resource);
+                addTo(serviceAccountNameIndex, name, resource);
+                break;
+            case 'secret':
+                model.secrets.push(resource);
+                addTo(secretIndex, nsKey(namespace, name), resource);
+                addTo(secretNameIndex, name, resource);
+                break;
+            case 'namespace':
+                model.namespaces.push(resource);
+                break;
+            case 'role':
+                model.roles.push(resource);
+                addTo(roleIndex, nsKey(namespace, name), resource);
+                break;
+            case 'clusterRole':
+                model.clusterRoles.push(resource);
+                addTo(clusterRoleIndex, name, resource);
+                break;
+            case 'binding':
+                model.bindings.push(resource);
+                break;
+            default: {
+                const workload = toWorkload(resource);
+                if (!workload)
+                    break;
                 model.workloads.push(workload);
+                workloadByResource.set(resource, workload);
+                addTo(workloadIndex, accountKeyOf(workload, defaultNamespace), workload);
+            }
         }
     }
     return model;
 }
+/** Which of the model's lists an object is in (`other`: a workload, when it has a pod spec, or nothing the rules read). */
+function categoryOf(resource) {
+    const { kind, apiVersion } = resource.ref;
+    if (isCoreGroup(apiVersion)) {
+        if (kind === 'ServiceAccount')
+            return 'serviceAccount';
+        if (kind === 'Secret')
+            return 'secret';
+        if (kind === 'Namespace')
+            return 'namespace';
+    }
+    else if (apiVersion.startsWith('rbac.authorization.k8s.io/')) {
+        if (kind === 'Role')
+            return 'role';
+        if (kind === 'ClusterRole')
+            return 'clusterRole';
+        if (kind === 'RoleBinding' || kind === 'ClusterRoleBinding')
+            return 'binding';
+    }
+    return 'other';
+}
+/** `namespace/name` of the ServiceAccount a workload runs as, as it is resolved. */
+function accountKeyOf(workload, defaultNamespace) {
+    return nsKey(workload.resource.ref.namespace ?? defaultNamespace, workload.serviceAccountName);
+}
 function isCoreGroup(apiVersion) {
     return apiVersion === 'v1';
 }
-function toResource(object, defaultNamespace) {
+function toResource(object, defaultNamespace, order) {
     const value = object.value;
     const metadata = isRecord(value.metadata) ? value.metadata : {};
     const kind = String(value.kind);
@@ -36192,6 +36237,7 @@ function toResource(object, defaultNamespace) {
         object,
         ref: { apiVersion: String(value.apiVersion), kind, namespace, name },
         annotations: stringMap(metadata.annotations),
+        order,
     };
 }
 function toWorkload(resource) {
@@ -43438,11 +43484,11 @@ function privilegeOfRules(rules, scope) {
 function tokenSecretNamed(name, scope) {
     if (scope.namespace !== null)
         return secretKindOf(scope.model, scope.namespace, name) === 'token';
-    return scope.model.secrets.some((secret) => secret.ref.name === name && secretKindOf(scope.model, secret.ref.namespace, name) === 'token');
+    return (scope.model.secretNameIndex.get(name) ?? []).some((secret) => secretKindOf(scope.model, secret.ref.namespace, name) === 'token');
 }
 /** Why a token for ServiceAccount `name` where the rules apply is worth minting, or null. */
 function accountWorth(name, scope) {
-    const accounts = scope.model.serviceAccounts.filter((account) => account.ref.name === name && (scope.namespace === null || account.ref.namespace === scope.namespace));
+    const accounts = (scope.model.serviceAccountNameIndex.get(name) ?? []).filter((account) => scope.namespace === null || account.ref.namespace === scope.namespace);
     const identity = accounts.map(workloadIdentityOf).find((annotation) => annotation !== undefined);
     if (identity)
         return `set up for cloud workload identity, \`${identity}\``;
@@ -44558,11 +44604,6 @@ const legacyTokenMount = {
     meta: metaOf('legacy-token-mount'),
     check(context) {
         const { model } = context;
-        const legacy = new Set(model.secrets
-            .filter((secret) => secret.object.value.type === LEGACY_TOKEN_TYPE)
-            .map((secret) => (0,core_model/* nsKey */.Pv)(secret.ref.namespace, secret.ref.name)));
-        if (legacy.size === 0)
-            return;
         for (const workload of model.workloads) {
             const namespace = workload.resource.ref.namespace;
             const label = (0,core_model/* resourceLabel */.bP)(workload.resource.ref);
@@ -44618,7 +44659,7 @@ const legacyTokenMount = {
                 }
             }
             for (const use of uses) {
-                if (!legacy.has((0,core_model/* nsKey */.Pv)(namespace, use.secret)))
+                if (secretKindOf(model, namespace, use.secret) !== 'token')
                     continue;
                 context.report({
                     resource: workload.resource,
@@ -53389,22 +53430,7 @@ function apiClientJudge(model, rbac, patterns) {
             byWorkload.set(entry, judgeWorkload(entry));
         return byWorkload.get(entry);
     };
-    // Workloads by the ServiceAccount they run as, built on the first question about an account.
-    let byAccount;
-    const runningAs = (namespace, name) => {
-        if (!byAccount) {
-            byAccount = new Map();
-            for (const entry of model.workloads) {
-                const key = (0,core_model/* nsKey */.Pv)(entry.resource.ref.namespace ?? model.defaultNamespace, entry.serviceAccountName);
-                const list = byAccount.get(key);
-                if (list)
-                    list.push(entry);
-                else
-                    byAccount.set(key, [entry]);
-            }
-        }
-        return byAccount.get((0,core_model/* nsKey */.Pv)(namespace, name)) ?? [];
-    };
+    const runningAs = (namespace, name) => model.workloadIndex.get((0,core_model/* nsKey */.Pv)(namespace, name)) ?? [];
     return {
         workload,
         serviceAccount(namespace, name) {
@@ -53637,7 +53663,6 @@ function evaluate(model, config, registry = rules_registry) {
     };
     const rbac = buildRbacIndex(model, settings.privilegedRoles);
     const apiClients = apiClientJudge(model, rbac, settings.apiClientPatterns);
-    const workloads = new Map(model.workloads.map((workload) => [workload.resource, workload]));
     const findings = [];
     for (const rule of registry.rules) {
         const setting = config.rules[rule.meta.id];
@@ -53649,13 +53674,13 @@ function evaluate(model, config, registry = rules_registry) {
             options: setting.options,
             settings,
             apiClients,
-            workloadOf: (resource) => workloads.get(resource),
+            workloadOf: (resource) => model.workloadOf(resource),
             report: (report) => findings.push(toFinding(rule.meta.id, rule.meta.severity, setting.severity, report)),
         };
         rule.check(context);
     }
     for (const finding of findings)
-        evaluate_suppress(finding, config, workloads, settings.knownRules);
+        evaluate_suppress(finding, config, model, settings.knownRules);
     // A fix is shown as the whole lines it touches: none may quote a Secret or a literal credential.
     withholdSecretFixes(findings, secretLines(model, extraCredentialEnvNames(config)));
     // Fixes are UTF-8 edits; a UTF-16 file keeps its findings and gets none.
@@ -53702,7 +53727,7 @@ function toFinding(ruleId, defaultSeverity, configured, report) {
     findingResource.set(finding, report.resource);
     return finding;
 }
-function evaluate_suppress(finding, config, workloads, knownRules) {
+function evaluate_suppress(finding, config, model, knownRules) {
     // A broken suppression cannot suppress the report that says it is broken.
     if (finding.ruleId === 'invalid-suppression')
         return;
@@ -53710,7 +53735,7 @@ function evaluate_suppress(finding, config, workloads, knownRules) {
     if (resource) {
         const sources = [
             resource.annotations[suppress/* IGNORE_ANNOTATION */.Z],
-            workloads.get(resource)?.templateAnnotations[suppress/* IGNORE_ANNOTATION */.Z],
+            model.workloadOf(resource)?.templateAnnotations[suppress/* IGNORE_ANNOTATION */.Z],
         ];
         for (const value of sources) {
             if (value === undefined)

@@ -55,20 +55,8 @@ export function apiClientJudge(model: Model, rbac: RbacIndex, patterns: readonly
     if (!byWorkload.has(entry)) byWorkload.set(entry, judgeWorkload(entry));
     return byWorkload.get(entry)!;
   };
-  // Workloads by the ServiceAccount they run as, built on the first question about an account.
-  let byAccount: Map<string, Workload[]> | undefined;
-  const runningAs = (namespace: string, name: string): Workload[] => {
-    if (!byAccount) {
-      byAccount = new Map();
-      for (const entry of model.workloads) {
-        const key = nsKey(entry.resource.ref.namespace ?? model.defaultNamespace, entry.serviceAccountName);
-        const list = byAccount.get(key);
-        if (list) list.push(entry);
-        else byAccount.set(key, [entry]);
-      }
-    }
-    return byAccount.get(nsKey(namespace, name)) ?? [];
-  };
+  const runningAs = (namespace: string, name: string) =>
+    model.workloadIndex.get(nsKey(namespace, name)) ?? [];
   return {
     workload,
     serviceAccount(namespace, name) {

@@ -3,7 +3,7 @@ import { registry as defaultRegistry, type RuleRegistry } from '../rules/index.j
 import type { EngineSettings, Report, RuleContext } from '../rules/types.js';
 import { spanOf } from './locate.js';
 import { apiClientJudge } from './api-clients.js';
-import { type Model, type Resource, type Workload } from './model.js';
+import { type Model, type Resource } from './model.js';
 import { buildRbacIndex } from './rbac.js';
 import { extraCredentialEnvNames, secretLines, withholdSecretFixes } from './secrets.js';
 import { IGNORE_ANNOTATION, exemptionFor, ignoreCovers, parseIgnoreAnnotation } from './suppress.js';
@@ -31,9 +31,6 @@ export function evaluate(
   };
   const rbac = buildRbacIndex(model, settings.privilegedRoles);
   const apiClients = apiClientJudge(model, rbac, settings.apiClientPatterns);
-  const workloads = new Map<Resource, Workload>(
-    model.workloads.map((workload) => [workload.resource, workload]),
-  );
   const findings: Finding[] = [];
   for (const rule of registry.rules) {
     const setting = config.rules[rule.meta.id];
@@ -44,13 +41,13 @@ export function evaluate(
       options: setting.options,
       settings,
       apiClients,
-      workloadOf: (resource) => workloads.get(resource),
+      workloadOf: (resource) => model.workloadOf(resource),
       report: (report) =>
         findings.push(toFinding(rule.meta.id, rule.meta.severity, setting.severity, report)),
     };
     rule.check(context);
   }
-  for (const finding of findings) suppress(finding, config, workloads, settings.knownRules);
+  for (const finding of findings) suppress(finding, config, model, settings.knownRules);
   // A fix is shown as the whole lines it touches: none may quote a Secret or a literal credential.
   withholdSecretFixes(findings, secretLines(model, extraCredentialEnvNames(config)));
   // Fixes are UTF-8 edits; a UTF-16 file keeps its findings and gets none.
@@ -105,7 +102,7 @@ function toFinding(
 function suppress(
   finding: Finding,
   config: ResolvedConfig,
-  workloads: Map<Resource, Workload>,
+  model: Model,
   knownRules: ReadonlySet<string>,
 ): void {
   // A broken suppression cannot suppress the report that says it is broken.
@@ -114,7 +111,7 @@ function suppress(
   if (resource) {
     const sources = [
       resource.annotations[IGNORE_ANNOTATION],
-      workloads.get(resource)?.templateAnnotations[IGNORE_ANNOTATION],
+      model.workloadOf(resource)?.templateAnnotations[IGNORE_ANNOTATION],
     ];
     for (const value of sources) {
       if (value === undefined) continue;
