@@ -35990,6 +35990,7 @@ const KUBERNETES_PARSE_OPTIONS = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Cv: () => (/* binding */ accountKeyOf),
 /* harmony export */   Mz: () => (/* binding */ containersOf),
 /* harmony export */   Pv: () => (/* binding */ nsKey),
 /* harmony export */   QT: () => (/* binding */ projectedTokensOf),
@@ -35999,7 +36000,7 @@ const KUBERNETES_PARSE_OPTIONS = {
 /* harmony export */   v3: () => (/* binding */ volumesOf),
 /* harmony export */   yK: () => (/* binding */ buildModel)
 /* harmony export */ });
-/* unused harmony exports MODEL_KINDS, getPath, stringMap, categoryOf, accountKeyOf, AUTOMOUNT_VOLUME_PREFIX */
+/* unused harmony exports MODEL_KINDS, getPath, stringMap, categoryOf, AUTOMOUNT_VOLUME_PREFIX */
 /* harmony import */ var _suppress_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1160);
 
 /** Kinds that are not namespaced; every other kind takes the namespace defaulting below. */
@@ -37044,7 +37045,7 @@ function useEnvironmentCopy() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9755);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4868);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6986);
 
 
 
@@ -37061,7 +37062,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4868:
+/***/ 6986:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -43634,9 +43635,17 @@ function buildRbacIndex(model, privilegedRoles) {
         else
             bySubject.set(key, [grant]);
     }
+    const byBinding = new Map();
+    for (const grant of grants) {
+        const list = byBinding.get(grant.binding);
+        if (list)
+            list.push(grant);
+        else
+            byBinding.set(grant.binding, [grant]);
+    }
     return {
-        grants,
         grantsToServiceAccount: (namespace, name) => bySubject.get((0,core_model/* nsKey */.Pv)(namespace, name)) ?? [],
+        grantsOf: (binding) => byBinding.get(binding) ?? [],
     };
 }
 function describeGrant(grant) {
@@ -44279,7 +44288,7 @@ const automountToken = {
             privilegedRbac.set(key, text);
             return text;
         };
-        for (const workload of model.workloads) {
+        for (const workload of context.subjects.workloads) {
             const decision = effectiveAutomount(model, workload, context.settings.assumeUnresolvedMounts);
             // A pod spec whose own value the API server refuses is not created: invalid-automount-value reports that.
             if (decision.optedIn || decision.invalid?.where === 'pod')
@@ -44354,7 +44363,7 @@ const automountToken = {
 const defaultSaAutomount = {
     meta: metaOf('default-sa-automount'),
     check(context) {
-        for (const account of context.model.serviceAccounts) {
+        for (const account of context.subjects.serviceAccounts) {
             if (account.ref.name !== 'default')
                 continue;
             const setting = automountSetting(account.object.value);
@@ -44406,7 +44415,7 @@ function roleText(roleRef) {
 const defaultSaRbac = {
     meta: metaOf('default-sa-rbac'),
     check(context) {
-        for (const binding of context.model.bindings) {
+        for (const binding of context.subjects.bindings) {
             const role = roleText(binding.object.value.roleRef);
             const label = (0,core_model/* resourceLabel */.bP)(binding.ref);
             subjectsOf(binding).forEach((subject, index) => {
@@ -44447,7 +44456,7 @@ const defaultServiceAccount = {
     meta: metaOf('default-service-account'),
     check(context) {
         const { model } = context;
-        for (const workload of model.workloads) {
+        for (const workload of context.subjects.workloads) {
             if (workload.serviceAccountName !== 'default')
                 continue;
             const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
@@ -44484,7 +44493,7 @@ const defaultServiceAccount = {
 const deprecatedServiceAccountField = {
     meta: metaOf('deprecated-service-account-field'),
     check(context) {
-        for (const workload of context.model.workloads) {
+        for (const workload of context.subjects.workloads) {
             const spec = workload.podSpec;
             if (!('serviceAccount' in spec))
                 continue;
@@ -44529,13 +44538,13 @@ const invalidAutomountValue = {
     meta: metaOf('invalid-automount-value'),
     check(context) {
         const places = [
-            ...context.model.workloads.map((workload) => ({
+            ...context.subjects.workloads.map((workload) => ({
                 resource: workload.resource,
                 owner: workload.podSpec,
                 path: workload.podSpecPath,
                 consequence: 'the object is not created as written',
             })),
-            ...context.model.serviceAccounts.map((account) => ({
+            ...context.subjects.serviceAccounts.map((account) => ({
                 resource: account,
                 owner: account.object.value,
                 path: [],
@@ -44566,7 +44575,7 @@ var suppress = __nccwpck_require__(1160);
 const invalidSuppression = {
     meta: metaOf('invalid-suppression'),
     check(context) {
-        const places = context.model.resources.flatMap((resource) => {
+        const places = context.subjects.resources.flatMap((resource) => {
             const list = [
                 { annotations: resource.annotations, path: ['metadata', 'annotations', suppress/* IGNORE_ANNOTATION */.Z] },
             ];
@@ -44604,7 +44613,7 @@ const legacyTokenMount = {
     meta: metaOf('legacy-token-mount'),
     check(context) {
         const { model } = context;
-        for (const workload of model.workloads) {
+        for (const workload of context.subjects.workloads) {
             const namespace = workload.resource.ref.namespace;
             const label = (0,core_model/* resourceLabel */.bP)(workload.resource.ref);
             const uses = [];
@@ -44682,7 +44691,7 @@ const legacy_token_secret_quoted = (names) => names.map((name) => `\`${name}\``)
 const legacyTokenSecret = {
     meta: metaOf('legacy-token-secret'),
     check(context) {
-        for (const secret of context.model.secrets) {
+        for (const secret of context.subjects.secrets) {
             if (secret.object.value.type !== LEGACY_TOKEN_TYPE)
                 continue;
             const owner = secret.annotations['kubernetes.io/service-account.name'];
@@ -44693,7 +44702,7 @@ const legacyTokenSecret = {
                     'expires and stays valid until the Secret is deleted. Use a projected token (TokenRequest) with an audience and an expiration.',
             });
         }
-        for (const account of context.model.serviceAccounts) {
+        for (const account of context.subjects.serviceAccounts) {
             const secrets = account.object.value.secrets;
             if (!Array.isArray(secrets) || secrets.length === 0)
                 continue;
@@ -44751,7 +44760,7 @@ const missingServiceAccount = {
     meta: metaOf('missing-service-account'),
     check(context) {
         const { model } = context;
-        for (const workload of model.workloads) {
+        for (const workload of context.subjects.workloads) {
             if (workload.serviceAccountName === 'default')
                 continue;
             const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
@@ -44776,7 +44785,7 @@ const namespaceDefaultSa = {
     meta: metaOf('namespace-default-sa'),
     check(context) {
         const { model } = context;
-        for (const namespace of model.namespaces) {
+        for (const namespace of context.subjects.namespaces) {
             const name = namespace.ref.name;
             // A declared but unhardened `default` ServiceAccount is default-sa-automount's finding, not this one.
             if (model.serviceAccountIndex.has((0,core_model/* nsKey */.Pv)(name, 'default')))
@@ -44813,7 +44822,7 @@ const projectedTokenAudience = {
     meta: metaOf('projected-token-audience'),
     check(context) {
         const allowed = context.options['allowed-audiences'] ?? [];
-        for (const workload of context.model.workloads) {
+        for (const workload of context.subjects.workloads) {
             const label = (0,core_model/* resourceLabel */.bP)(workload.resource.ref);
             for (const { token, path, volume, automounted } of (0,core_model/* projectedTokensOf */.QT)(workload)) {
                 // The `kube-api-access-*` volume is the automounted token, whoever wrote it: automount-token judges it.
@@ -44856,7 +44865,7 @@ const projectedTokenExpiration = {
     meta: metaOf('projected-token-expiration'),
     check(context) {
         const max = Number(context.options['max-expiration-seconds']);
-        for (const workload of context.model.workloads) {
+        for (const workload of context.subjects.workloads) {
             const label = (0,core_model/* resourceLabel */.bP)(workload.resource.ref);
             for (const { token, path, volume, automounted } of (0,core_model/* projectedTokensOf */.QT)(workload)) {
                 // The `kube-api-access-*` volume is the automounted token, whoever wrote it: automount-token judges it.
@@ -44903,7 +44912,8 @@ const projectedTokenExpiration = {
 const saPrivilegedRbac = {
     meta: metaOf('sa-privileged-rbac'),
     check(context) {
-        for (const grant of context.rbac.grants) {
+        const grants = context.subjects.bindings.flatMap((binding) => context.rbac.grantsOf(binding));
+        for (const grant of grants) {
             if (!grant.privilege)
                 continue;
             const account = serviceAccountOfSubject(grant.subject, grant.binding, context.model.defaultNamespace);
@@ -44933,22 +44943,32 @@ const MAX_NAMED = 5;
 const sharedServiceAccount = {
     meta: metaOf('shared-service-account'),
     check(context) {
-        const byAccount = new Map();
-        for (const workload of context.model.workloads) {
+        const { model, subjects } = context;
+        // Each account a subject runs as (in the namespace the workload gives, none for a kind without one), with every
+        // workload of the model that runs as it, in the model's order.
+        const accounts = new Map();
+        for (const workload of subjects.workloads) {
             if (workload.serviceAccountName === 'default')
                 continue;
-            const key = (0,core_model/* nsKey */.Pv)(workload.resource.ref.namespace, workload.serviceAccountName);
-            const identity = `${workload.resource.ref.kind}/${workload.resource.ref.name}`;
-            let users = byAccount.get(key);
-            if (!users)
-                byAccount.set(key, (users = new Map()));
-            const copies = users.get(identity);
-            if (copies)
-                copies.push(workload);
-            else
-                users.set(identity, [workload]);
+            const { namespace } = workload.resource.ref;
+            const key = (0,core_model/* nsKey */.Pv)(namespace, workload.serviceAccountName);
+            if (accounts.has(key))
+                continue;
+            const running = model.workloadIndex.get((0,core_model/* accountKeyOf */.Cv)(workload, model.defaultNamespace)) ?? [];
+            accounts.set(key, running.filter((other) => other.resource.ref.namespace === namespace));
         }
-        for (const users of byAccount.values()) {
+        // Accounts in the order of their first workloads, as a pass over all of them would meet them.
+        const ordered = [...accounts.values()].sort((a, b) => a[0].resource.order - b[0].resource.order);
+        for (const running of ordered) {
+            const users = new Map();
+            for (const workload of running) {
+                const identity = `${workload.resource.ref.kind}/${workload.resource.ref.name}`;
+                const copies = users.get(identity);
+                if (copies)
+                    copies.push(workload);
+                else
+                    users.set(identity, [workload]);
+            }
             if (users.size < 2)
                 continue;
             // Only the first few other users are named, so a ServiceAccount shared by thousands stays linear.
@@ -44962,6 +44982,8 @@ const sharedServiceAccount = {
                 const othersCount = users.size - 1;
                 const more = othersCount > MAX_NAMED ? ` and ${othersCount - MAX_NAMED} more` : '';
                 for (const workload of workloads) {
+                    if (!subjects.has(workload.resource))
+                        continue;
                     const field = workload.serviceAccountField;
                     context.report({
                         resource: workload.resource,
@@ -45005,7 +45027,7 @@ const staticCloudCredentials = {
         const envNames = { ...CREDENTIAL_ENV };
         for (const name of extra)
             envNames[name] = 'a static cloud credential';
-        for (const workload of context.model.workloads) {
+        for (const workload of context.subjects.workloads) {
             const label = (0,core_model/* resourceLabel */.bP)(workload.resource.ref);
             for (const { container, path } of (0,core_model/* containersOf */.Mz)(workload)) {
                 if (!Array.isArray(container.env))
@@ -45037,7 +45059,7 @@ const staticCloudCredentials = {
                 });
             }
         }
-        for (const secret of context.model.secrets) {
+        for (const secret of context.subjects.secrets) {
             const label = (0,core_model/* resourceLabel */.bP)(secret.ref);
             for (const field of ['data', 'stringData']) {
                 const entries = secret.object.value[field];
@@ -45074,7 +45096,7 @@ const staticCloudCredentials = {
 const workloadIdentityAutomount = {
     meta: metaOf('workload-identity-automount'),
     check(context) {
-        for (const account of context.model.serviceAccounts) {
+        for (const account of context.subjects.serviceAccounts) {
             const annotation = workloadIdentityOf(account);
             // `false` is the hardening; `true` on this dedicated account is explicit consent, the evidence of an API client.
             const setting = automountSetting(account.object.value);
@@ -53468,6 +53490,55 @@ function mountedClients(model, patterns) {
     return mounted;
 }
 
+;// CONCATENATED MODULE: ./src/core/subjects.ts
+/**
+ * The objects the rules report on. A model is judged whole, or, in an install that shares objects with others (see
+ * `installs.ts`), with every object there to look things up in but reports made on some of them only: those whose
+ * findings can differ from the ones already made.
+ */
+
+function allSubjects(model) {
+    return {
+        resources: model.resources,
+        workloads: model.workloads,
+        serviceAccounts: model.serviceAccounts,
+        bindings: model.bindings,
+        secrets: model.secrets,
+        namespaces: model.namespaces,
+        has: () => true,
+    };
+}
+/** Some of a model's objects as subjects. */
+function someSubjects(model, resources) {
+    const chosen = new Set(resources);
+    const subjects = {
+        resources: [...chosen].sort((a, b) => a.order - b.order),
+        workloads: [],
+        serviceAccounts: [],
+        bindings: [],
+        secrets: [],
+        namespaces: [],
+        has: (resource) => chosen.has(resource),
+    };
+    for (const resource of subjects.resources) {
+        const category = categoryOf(resource);
+        if (category === 'serviceAccount')
+            subjects.serviceAccounts.push(resource);
+        else if (category === 'binding')
+            subjects.bindings.push(resource);
+        else if (category === 'secret')
+            subjects.secrets.push(resource);
+        else if (category === 'namespace')
+            subjects.namespaces.push(resource);
+        else {
+            const workload = model.workloadOf(resource);
+            if (workload)
+                subjects.workloads.push(workload);
+        }
+    }
+    return subjects;
+}
+
 ;// CONCATENATED MODULE: ./src/core/source-map.ts
 
 
@@ -53646,6 +53717,7 @@ function originErrorLine(file, renderedLine) {
 
 
 
+
 /**
  * The rules run over one model: findings with their places, identities, suppressions and fixes. No I/O.
  */
@@ -53663,6 +53735,7 @@ function evaluate(model, config, registry = rules_registry) {
     };
     const rbac = buildRbacIndex(model, settings.privilegedRoles);
     const apiClients = apiClientJudge(model, rbac, settings.apiClientPatterns);
+    const subjects = allSubjects(model);
     const findings = [];
     for (const rule of registry.rules) {
         const setting = config.rules[rule.meta.id];
@@ -53670,12 +53743,17 @@ function evaluate(model, config, registry = rules_registry) {
             continue;
         const context = {
             model,
+            subjects,
             rbac,
             options: setting.options,
             settings,
             apiClients,
             workloadOf: (resource) => model.workloadOf(resource),
-            report: (report) => findings.push(toFinding(rule.meta.id, rule.meta.severity, setting.severity, report)),
+            report: (report) => {
+                if (subjects.has(report.resource)) {
+                    findings.push(toFinding(rule.meta.id, rule.meta.severity, setting.severity, report));
+                }
+            },
         };
         rule.check(context);
     }

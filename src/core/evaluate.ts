@@ -5,6 +5,7 @@ import { spanOf } from './locate.js';
 import { apiClientJudge } from './api-clients.js';
 import { type Model, type Resource } from './model.js';
 import { buildRbacIndex } from './rbac.js';
+import { allSubjects } from './subjects.js';
 import { extraCredentialEnvNames, secretLines, withholdSecretFixes } from './secrets.js';
 import { IGNORE_ANNOTATION, exemptionFor, ignoreCovers, parseIgnoreAnnotation } from './suppress.js';
 import { originSpan } from './source-map.js';
@@ -31,19 +32,24 @@ export function evaluate(
   };
   const rbac = buildRbacIndex(model, settings.privilegedRoles);
   const apiClients = apiClientJudge(model, rbac, settings.apiClientPatterns);
+  const subjects = allSubjects(model);
   const findings: Finding[] = [];
   for (const rule of registry.rules) {
     const setting = config.rules[rule.meta.id];
     if (!setting?.enabled) continue;
     const context: RuleContext = {
       model,
+      subjects,
       rbac,
       options: setting.options,
       settings,
       apiClients,
       workloadOf: (resource) => model.workloadOf(resource),
-      report: (report) =>
-        findings.push(toFinding(rule.meta.id, rule.meta.severity, setting.severity, report)),
+      report: (report) => {
+        if (subjects.has(report.resource)) {
+          findings.push(toFinding(rule.meta.id, rule.meta.severity, setting.severity, report));
+        }
+      },
     };
     rule.check(context);
   }

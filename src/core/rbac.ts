@@ -20,10 +20,10 @@ export interface Grant {
 }
 
 export interface RbacIndex {
-  /** Grants whose subject is the ServiceAccount `namespace/name`. */
-  grantsToServiceAccount(namespace: string, name: string): Grant[];
-  /** Every grant of every binding, in scan order. */
-  grants: Grant[];
+  /** Grants whose subject is the ServiceAccount `namespace/name`, in the model's order. */
+  grantsToServiceAccount(namespace: string, name: string): readonly Grant[];
+  /** The grants of a binding, one a subject (none when it names no role it can grant). */
+  grantsOf(binding: Resource): readonly Grant[];
 }
 
 const SERVICE_ACCOUNT_USER = /^system:serviceaccount:([^:]+):([^:]+)$/;
@@ -148,9 +148,15 @@ export function buildRbacIndex(model: Model, privilegedRoles: readonly string[])
     if (list) list.push(grant);
     else bySubject.set(key, [grant]);
   }
+  const byBinding = new Map<Resource, Grant[]>();
+  for (const grant of grants) {
+    const list = byBinding.get(grant.binding);
+    if (list) list.push(grant);
+    else byBinding.set(grant.binding, [grant]);
+  }
   return {
-    grants,
     grantsToServiceAccount: (namespace, name) => bySubject.get(nsKey(namespace, name)) ?? [],
+    grantsOf: (binding) => byBinding.get(binding) ?? [],
   };
 }
 

@@ -8,7 +8,7 @@ export const legacyTokenMount: Rule = {
   meta: metaOf('legacy-token-mount'),
   check(context) {
     const { model } = context;
-    for (const workload of model.workloads) {
+    for (const workload of context.subjects.workloads) {
       const namespace = workload.resource.ref.namespace;
       const label = resourceLabel(workload.resource.ref);
       const uses: { secret: string; path: PathSegment[]; how: string }[] = [];
