@@ -385,6 +385,83 @@ const CASES: Case[] = [
     changesPlain: true,
   },
   {
+    name: "a render's ClusterRole makes a plain binding privileged, whose account a plain role mints tokens for",
+    files: [
+      {
+        path: 'rbac.yaml',
+        text: join3(
+          clusterBinding(
+            'deployer',
+            'deploy-all',
+            '[{kind: ServiceAccount, name: deployer, namespace: prod}]',
+          ),
+          clusterRole(
+            'minter',
+            "[{apiGroups: [''], resources: [serviceaccounts/token], verbs: [create], resourceNames: [deployer]}]",
+          ),
+          clusterBinding('minter', 'minter', '[{kind: ServiceAccount, name: ci, namespace: tools}]'),
+        ),
+      },
+      rendered(
+        'deploy/a/role.yaml',
+        A,
+        clusterRole('deploy-all', "[{apiGroups: ['*'], resources: ['*'], verbs: ['*']}]"),
+      ),
+      elsewhere,
+    ],
+    changesPlain: true,
+  },
+  {
+    name: "a plain workload's token is reported in one render only, privileged through a plain binding to the render's role",
+    files: [
+      {
+        path: 'app.yaml',
+        text: join3(
+          deployment('web', 'web'),
+          clusterBinding('web', 'web-role', '[{kind: ServiceAccount, name: web, namespace: shop}]'),
+        ),
+      },
+      rendered(
+        'deploy/a/rbac.yaml',
+        A,
+        join3(
+          account('web'),
+          clusterRole('web-role', "[{apiGroups: ['*'], resources: ['*'], verbs: ['*']}]"),
+        ),
+      ),
+      elsewhere,
+    ],
+    // Unresolved accounts are not taken to mount: only the render, which declares the account, reports the token.
+    config: 'rules:\n  automount-token:\n    assume-unresolved-mounts: false\n',
+    changesPlain: true,
+  },
+  {
+    name: 'a plain role may bind a plain role that reads a Secret a render declares as a token',
+    files: [
+      {
+        path: 'rbac.yaml',
+        text: join3(
+          clusterRole(
+            'binder',
+            '[{apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind], resourceNames: [token-reader]}]',
+          ),
+          clusterRole(
+            'token-reader',
+            "[{apiGroups: [''], resources: [secrets], verbs: [get], resourceNames: [ci-token]}]",
+          ),
+          clusterBinding('binder', 'binder', '[{kind: ServiceAccount, name: ci, namespace: tools}]'),
+        ),
+      },
+      rendered(
+        'deploy/a/secret.yaml',
+        A,
+        'apiVersion: v1\nkind: Secret\nmetadata:\n  name: ci-token\n  namespace: build\ntype: kubernetes.io/service-account-token\n',
+      ),
+      elsewhere,
+    ],
+    changesPlain: true,
+  },
+  {
     name: "a rendered file at a plain file's path holds a Secret on the lines a plain fix touches",
     files: (() => {
       const plain = deployment('web', 'web');
@@ -395,6 +472,26 @@ const CASES: Case[] = [
         elsewhere,
       ];
     })(),
+    changesPlain: true,
+  },
+  {
+    // `namespace/name` keys meet where a name holds a `/`: the Secret `a/b` + `c` is the one `a` + `b/c` looks up.
+    name: 'a name with a slash in it, looked up as the model keys it',
+    files: [
+      {
+        path: 'app.yaml',
+        text: deployment('web', 'web', 'a').replace(
+          '      containers:',
+          "      volumes: [{name: t, secret: {secretName: 'b/c'}}]\n      containers:",
+        ),
+      },
+      rendered(
+        'deploy/a/secret.yaml',
+        A,
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: c\n  namespace: 'a/b'\ntype: kubernetes.io/service-account-token\n",
+      ),
+      elsewhere,
+    ],
     changesPlain: true,
   },
   {

@@ -9,7 +9,8 @@ import { evaluate } from '../src/core/evaluate.js';
 import { installLabel } from '../src/core/installs.js';
 import { type LoadedObject, loadFiles } from '../src/core/load.js';
 import { type Model, buildModel } from '../src/core/model.js';
-import { mountedClients } from '../src/core/api-clients.js';
+import { apiClientJudge, mountedClients } from '../src/core/api-clients.js';
+import { buildRbacIndex } from '../src/core/rbac.js';
 import { extraCredentialEnvNames, secretValues } from '../src/core/secrets.js';
 import { sortFindings } from '../src/core/evaluate.js';
 import { originErrorLine } from '../src/core/source-map.js';
@@ -145,7 +146,12 @@ export function referenceScan(
     stats: { files: files.length, documents, resources: objects.length + inert, workloads: workloads.size },
     secretValues: [...new Set(installs.flatMap((install) => [...secretValues(install.model, extra)]))].sort(),
     mountedClients: [
-      ...new Set(installs.flatMap((install) => [...mountedClients(install.model, config.apiClients)])),
+      ...new Set(
+        installs.flatMap((install) => {
+          const judge = apiClientJudge(install.model, buildRbacIndex(install.model, []), config.apiClients);
+          return [...mountedClients(install.model, judge)];
+        }),
+      ),
     ].sort(),
   };
 }

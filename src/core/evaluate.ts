@@ -2,37 +2,37 @@ import type { ResolvedConfig } from '../config/config.js';
 import { registry as defaultRegistry, type RuleRegistry } from '../rules/index.js';
 import type { EngineSettings, Report, RuleContext } from '../rules/types.js';
 import { spanOf } from './locate.js';
-import { apiClientJudge } from './api-clients.js';
+import { type InstallScope, privilegedRoles, wholeScope } from './install-scope.js';
 import { type Model, type Resource } from './model.js';
-import { buildRbacIndex } from './rbac.js';
-import { allSubjects } from './subjects.js';
-import { extraCredentialEnvNames, secretLines, withholdSecretFixes } from './secrets.js';
+import { withholdSecretFixes } from './secrets.js';
 import { IGNORE_ANNOTATION, exemptionFor, ignoreCovers, parseIgnoreAnnotation } from './suppress.js';
 import { originSpan } from './source-map.js';
 import type { Finding } from './types.js';
 
 /**
- * The rules run over one model: findings with their places, identities, suppressions and fixes. No I/O.
+ * The rules run over one model judged whole: findings with their places, identities, suppressions and fixes. No I/O.
  */
 export function evaluate(
   model: Model,
   config: ResolvedConfig,
   registry: RuleRegistry = defaultRegistry,
 ): Finding[] {
-  const option = (rule: string, name: string) => config.rules[rule]?.options[name];
+  return evaluateScope(wholeScope(model, config), config, registry);
+}
+
+/** The rules run over the subjects of one install's scope. */
+export function evaluateScope(
+  scope: InstallScope,
+  config: ResolvedConfig,
+  registry: RuleRegistry = defaultRegistry,
+): Finding[] {
+  const { model, subjects } = scope;
   const settings: EngineSettings = {
-    privilegedRoles: (option('sa-privileged-rbac', 'privileged-roles') as string[] | undefined) ?? [
-      'cluster-admin',
-      'admin',
-      'edit',
-    ],
-    assumeUnresolvedMounts: option('automount-token', 'assume-unresolved-mounts') !== false,
+    privilegedRoles: privilegedRoles(config),
+    assumeUnresolvedMounts: config.rules['automount-token']?.options['assume-unresolved-mounts'] !== false,
     knownRules: new Set(registry.ids),
     apiClientPatterns: config.apiClients,
   };
-  const rbac = buildRbacIndex(model, settings.privilegedRoles);
-  const apiClients = apiClientJudge(model, rbac, settings.apiClientPatterns);
-  const subjects = allSubjects(model);
   const findings: Finding[] = [];
   for (const rule of registry.rules) {
     const setting = config.rules[rule.meta.id];
@@ -40,10 +40,10 @@ export function evaluate(
     const context: RuleContext = {
       model,
       subjects,
-      rbac,
+      rbac: scope.rbac,
       options: setting.options,
       settings,
-      apiClients,
+      apiClients: scope.apiClients,
       workloadOf: (resource) => model.workloadOf(resource),
       report: (report) => {
         if (subjects.has(report.resource)) {
@@ -55,16 +55,18 @@ export function evaluate(
   }
   for (const finding of findings) suppress(finding, config, model, settings.knownRules);
   // A fix is shown as the whole lines it touches: none may quote a Secret or a literal credential.
-  withholdSecretFixes(findings, secretLines(model, extraCredentialEnvNames(config)));
+  withholdSecretFixes(findings, scope.secretLines);
   // Fixes are UTF-8 edits; a UTF-16 file keeps its findings and gets none.
-  const utf16 = new Set(
-    model.resources.filter((resource) => resource.object.file.encoding).map((r) => r.object.file.path),
-  );
-  for (const finding of findings) if (utf16.has(finding.file)) finding.fix = null;
+  for (const finding of findings) if (scope.utf16(finding.file)) finding.fix = null;
   return sortFindings(findings);
 }
 
 const findingResource = new WeakMap<Finding, Resource>();
+
+/** The object a finding is about. */
+export function resourceOfFinding(finding: Finding): Resource | undefined {
+  return findingResource.get(finding);
+}
 
 function toFinding(
   ruleId: string,

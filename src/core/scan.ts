@@ -1,11 +1,9 @@
 import type { ResolvedConfig } from '../config/config.js';
 import { registry as defaultRegistry, type RuleRegistry } from '../rules/index.js';
 import { type LoadOptions, type LoadedObject, loadFiles } from './load.js';
-import { mountedClients } from './api-clients.js';
-import { evaluate, sortFindings } from './evaluate.js';
-import { combineInstallFindings, installLabel, installsOf } from './installs.js';
+import { sortFindings } from './evaluate.js';
+import { judgeInstalls } from './installs.js';
 import { workerScreen } from './screen.js';
-import { extraCredentialEnvNames, secretValues } from './secrets.js';
 import { originErrorLine } from './source-map.js';
 import type { Finding, ScanError, ScanNotice, SourceFile } from './types.js';
 import { append } from './arrays.js';
@@ -31,8 +29,8 @@ export interface ScanResult {
 }
 
 /**
- * Text in, findings out: loads every file, builds one model of all of them (so ServiceAccounts and bindings in any
- * file count), runs the enabled rules and applies suppressions. No I/O.
+ * Text in, findings out: loads every file, models its installs (so ServiceAccounts and bindings in any file of an
+ * install count, see `installs.ts`), runs the enabled rules and applies suppressions. No I/O.
  */
 export function scanFiles(
   files: readonly SourceFile[],
@@ -56,33 +54,19 @@ export function scanFiles(
     documents += loaded.documents;
     inert += loaded.inert;
   });
-  const separate = config.installs === 'separate';
-  const installs = installsOf(objects, config.defaultNamespace, separate, config.installFiles);
-  const findings = sortFindings(
-    combineInstallFindings(
-      installs,
-      (install) => evaluate(install.model, config, registry),
-      (finding) => installLabel(finding.file, finding.via?.[0], config.installFiles),
-    ),
-  );
-  const workloads = new Set(
-    installs.flatMap((install) => install.model.workloads.map((workload) => workload.resource.object)),
-  );
+  const judged = judgeInstalls(objects, config, registry);
   return {
-    findings,
+    findings: sortFindings(judged.findings),
     errors,
     notices,
-    secretValues: new Set(
-      installs.flatMap((install) => [...secretValues(install.model, extraCredentialEnvNames(config))]),
-    ),
+    secretValues: judged.secretValues,
     // A client in any install keeps its token: a fix to a shared file serves them all.
-    mountedClients: () =>
-      new Set(installs.flatMap((install) => [...mountedClients(install.model, config.apiClients)])),
+    mountedClients: judged.mountedClients,
     stats: {
       files: files.length,
       documents,
       resources: objects.length + inert,
-      workloads: workloads.size,
+      workloads: judged.workloads,
       screened,
     },
   };
