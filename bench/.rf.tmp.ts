@@ -6,7 +6,11 @@ import { readFast } from '../src/core/tree.js';
 import { inertCandidate } from '../src/core/inert.js';
 const dir = process.argv[2]!;
 const texts = readdirSync(dir).map((f) => readFileSync(`${dir}/${f}`, 'utf8'));
-const chunks = texts.flatMap((t) => documentChunks(t)!.filter(([a, b]) => !inertCandidate(t, a, b)).map(([a, b]) => [t, a, b] as const));
+const chunks = texts.flatMap((t) =>
+  documentChunks(t)!
+    .filter(([a, b]) => !inertCandidate(t, a, b))
+    .map(([a, b]) => [t, a, b] as const),
+);
 console.log('chunks', chunks.length);
 for (let round = 0; round < 3; round++) {
   let t = performance.now();

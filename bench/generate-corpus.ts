@@ -157,6 +157,24 @@ export function generateRealCorpus(documents: number, folder: string): number {
   return files;
 }
 
+/** How many alternative installs `generateInstallsCorpus` writes, and the `install-files` glob that names them. */
+export const INSTALLS = 20;
+export const INSTALL_FILES_GLOB = '**/install-*.yaml';
+
+/**
+ * The generated corpus of `documents` plain documents, and beside it INSTALLS alternative installs of Argo CD (its
+ * `install.yaml`, 55 documents), files the config's `install-files` makes installs of their own: each is judged with
+ * all the plain documents, as a chart rendered per environment or a kustomize overlay would be.
+ */
+export function generateInstallsCorpus(documents: number, folder: string): number {
+  const files = generateCorpus(documents, folder);
+  const install = readFileSync(join(REAL_MANIFESTS, 'argo-cd-install.yaml'), 'utf8');
+  for (let index = 0; index < INSTALLS; index++) {
+    writeFileSync(join(folder, `install-${String(index).padStart(2, '0')}.yaml`), install);
+  }
+  return files + INSTALLS;
+}
+
 if (process.argv[1]?.endsWith('generate-corpus.ts')) {
   const documents = Number(process.argv[2] ?? '20000');
   const folder = process.argv[3] ?? `.bench/corpus-${documents}`;

@@ -5,13 +5,17 @@
  *   npm run bench -- --sizes 20000 --runs 3
  *   npm run bench -- --corpora real    # the real-world corpus only (`generated,real` by default)
  *   npm run bench -- --corpora tree    # a home folder's mixed tree (20,000 files, 400 MB): kube-token-guard only
+ *   npm run bench -- --corpora installs  # the generated corpus beside 20 alternative installs: no peers
  *   npm run bench -- --peers none      # kube-token-guard and the parse floor only (`--peers kube-score`: that one)
  *   npm run bench -- --baseline ../old/dist/cli/index.js   # another build beside this one, in the same run
  *
- * Three corpora: `generated` (bench/generate-corpus.ts) and `real`, the install manifests of the test fixtures
- * repeated, a Namespace per copy (real files fall back to the full reader more often, and carry Namespace fixes), and
+ * Four corpora: `generated` (bench/generate-corpus.ts) and `real`, the install manifests of the test fixtures
+ * repeated, a Namespace per copy (real files fall back to the full reader more often, and carry Namespace fixes),
  * `tree` (bench/generate-tree.ts): a tenth manifests, the rest lock files, package manifests, editor settings and data,
- * scanned whole as `scan ~` would (`--sizes` does not apply; no peer or floor reads such a tree).
+ * scanned whole as `scan ~` would (`--sizes` does not apply; no peer or floor reads such a tree), and `installs`: the
+ * generated corpus beside 20 copies of Argo CD's install that a config's `install-files` makes alternative installs,
+ * each judged with every plain document (`installs: separate`, the default; rendered charts and overlays are installs
+ * the same way, but rendering needs helm or kustomize). Peers know no installs and are not run on it.
  *
  * Peers are installed with `go install` (pinned) into `.tools/bin`; one that cannot be installed is listed with the
  * reason instead of a time. Beside them runs the js-yaml parse floor (`bench/parse-floor.mjs`: read the same files and
@@ -26,7 +30,12 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { generateCorpus, generateRealCorpus } from './generate-corpus.js';
+import {
+  INSTALL_FILES_GLOB,
+  generateCorpus,
+  generateInstallsCorpus,
+  generateRealCorpus,
+} from './generate-corpus.js';
 import { generateTree } from './generate-tree.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -76,8 +85,8 @@ const PEERS: Peer[] = [
   },
 ];
 
-type Corpus = 'generated' | 'real' | 'tree';
-const CORPORA: readonly string[] = ['generated', 'real', 'tree'];
+type Corpus = 'generated' | 'real' | 'tree' | 'installs';
+const CORPORA: readonly string[] = ['generated', 'real', 'tree', 'installs'];
 
 interface Command {
   tool: string;
@@ -135,18 +144,20 @@ function main(): void {
     const files = readdirSync(folder)
       .filter((name) => name.endsWith('.yaml'))
       .map((name) => join(folder, name));
+    // The installs' config lies outside the corpus, which is scanned whole.
+    const config = kind === 'installs' ? ['--config', installsConfig()] : [];
     const commands: Command[] = [
-      { tool: OWN, command: process.execPath, args: [CLI, 'scan', folder, '--fail-on', 'none'] },
+      { tool: OWN, command: process.execPath, args: [CLI, 'scan', folder, '--fail-on', 'none', ...config] },
       { tool: FLOOR, command: process.execPath, args: [join(ROOT, 'bench', 'parse-floor.mjs'), folder] },
     ];
     if (values.baseline !== undefined) {
       commands.push({
         tool: BASELINE,
         command: process.execPath,
-        args: [values.baseline, 'scan', folder, '--fail-on', 'none'],
+        args: [values.baseline, 'scan', folder, '--fail-on', 'none', ...config],
       });
     }
-    for (const { peer, install } of peers) {
+    for (const { peer, install } of kind === 'installs' ? [] : peers) {
       if (install.ok) {
         commands.push({ tool: peer.name, command: install.path, args: peer.args(folder, files) });
       } else {
@@ -162,9 +173,18 @@ function main(): void {
   process.stdout.write(report);
 }
 
-/** A corpus of `size` documents in `.bench/corpus-<size>` (or `real-<size>`), written once (both are deterministic). */
+/**
+ * A corpus of `size` documents in `.bench/corpus-<size>` (or `real-<size>`, `installs-<size>`), written once (all are
+ * deterministic).
+ */
 function corpus(size: number, kind: Corpus): string {
-  const folder = join(BENCH, kind === 'tree' ? 'tree' : kind === 'real' ? `real-${size}` : `corpus-${size}`);
+  const name = {
+    tree: 'tree',
+    real: `real-${size}`,
+    installs: `installs-${size}`,
+    generated: `corpus-${size}`,
+  };
+  const folder = join(BENCH, name[kind]);
   const stamp = join(folder, '.complete');
   if (!existsSync(stamp)) {
     process.stderr.write(
@@ -172,10 +192,18 @@ function corpus(size: number, kind: Corpus): string {
     );
     if (kind === 'tree') generateTree(folder);
     else if (kind === 'real') generateRealCorpus(size, folder);
+    else if (kind === 'installs') generateInstallsCorpus(size, folder);
     else generateCorpus(size, folder);
     writeFileSync(stamp, '');
   }
   return folder;
+}
+
+/** The config of the `installs` corpus: its install files are installs of their own. */
+function installsConfig(): string {
+  const path = join(BENCH, 'installs-config.yml');
+  writeFileSync(path, `install-files: ['${INSTALL_FILES_GLOB}']\n`);
+  return path;
 }
 
 function installPeer(peer: Peer): { ok: true; path: string } | { ok: false; reason: string } {

@@ -4134,7 +4134,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 const additionalItems_1 = __nccwpck_require__(3448);
 const prefixItems_1 = __nccwpck_require__(6467);
 const items_1 = __nccwpck_require__(5791);
-const items2020_1 = __nccwpck_require__(5340);
+const items2020_1 = __nccwpck_require__(2959);
 const contains_1 = __nccwpck_require__(6182);
 const dependencies_1 = __nccwpck_require__(5826);
 const propertyNames_1 = __nccwpck_require__(1372);
@@ -4234,7 +4234,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 5340:
+/***/ 2959:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -5810,7 +5810,7 @@ function escapeJsonPtr(str) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_second_thread_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6771);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2959);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1065);
 
 
 
@@ -5832,7 +5832,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2959:
+/***/ 1065:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -9451,11 +9451,11 @@ function privilegeOfRules(rules, scope) {
 function tokenSecretNamed(name, scope) {
     if (scope.namespace !== null)
         return secretKindOf(scope.model, scope.namespace, name) === 'token';
-    return scope.model.secrets.some((secret) => secret.ref.name === name && secretKindOf(scope.model, secret.ref.namespace, name) === 'token');
+    return (scope.model.secretNameIndex.get(name) ?? []).some((secret) => secretKindOf(scope.model, secret.ref.namespace, name) === 'token');
 }
 /** Why a token for ServiceAccount `name` where the rules apply is worth minting, or null. */
 function accountWorth(name, scope) {
-    const accounts = scope.model.serviceAccounts.filter((account) => account.ref.name === name && (scope.namespace === null || account.ref.namespace === scope.namespace));
+    const accounts = (scope.model.serviceAccountNameIndex.get(name) ?? []).filter((account) => scope.namespace === null || account.ref.namespace === scope.namespace);
     const identity = accounts.map(workloadIdentityOf).find((annotation) => annotation !== undefined);
     if (identity)
         return `set up for cloud workload identity, \`${identity}\``;
@@ -9537,11 +9537,11 @@ function privilegeOfRole(role, scope) {
     return privilege.reasons.length > 0 ? privilege : null;
 }
 /**
- * Every grant of every binding, with its privilege. A role that mints tokens for named ServiceAccounts is as privileged
- * as those accounts, so such a role is judged again once the other grants are known, with the accounts they make
- * privileged (one level deep: a token that mints tokens that mint tokens is not followed further).
+ * The grants of `bindings`, each with the privilege its role gives where it is granted. `asking` holds the bindings
+ * whose role mints tokens for named ServiceAccounts: what those tokens are worth depends on every other grant, so
+ * `judgeAgain` judges them once all grants are known.
  */
-function buildRbacIndex(model, privilegedRoles) {
+function judgeGrants(model, privilegedRoles, bindings) {
     const asking = new Set();
     const privilegeOf = (binding, role, accounts) => {
         // A RoleBinding grants in its namespace, a ClusterRoleBinding in every one: named objects are looked up there.
@@ -9561,7 +9561,7 @@ function buildRbacIndex(model, privilegedRoles) {
         return privilegeOfRole(role, { model, namespace, privilegedRoles, privilegedAccount });
     };
     const grants = [];
-    for (const binding of model.bindings) {
+    for (const binding of bindings) {
         const role = roleOf(binding, model);
         if (!role)
             continue;
@@ -9570,9 +9570,10 @@ function buildRbacIndex(model, privilegedRoles) {
             grants.push({ binding, subjectIndex, subject, role, privilege });
         });
     }
-    if (asking.size > 0) {
+    /** Judges the asking bindings again with the accounts that `all` grants make privileged. */
+    const judgeAgain = (all) => {
         const accounts = new Map();
-        for (const grant of grants) {
+        for (const grant of all) {
             const account = grant.privilege
                 ? serviceAccountOfSubject(grant.subject, grant.binding, model.defaultNamespace)
                 : null;
@@ -9588,10 +9589,73 @@ function buildRbacIndex(model, privilegedRoles) {
                 again.set(grant.binding, privilegeOf(grant.binding, grant.role, accounts));
             grant.privilege = again.get(grant.binding);
         }
+    };
+    return { grants, asking, judgeAgain };
+}
+/**
+ * Every grant of every binding, with its privilege. A role that mints tokens for named ServiceAccounts is as privileged
+ * as those accounts, so such a role is judged again once the other grants are known, with the accounts they make
+ * privileged (one level deep: a token that mints tokens that mint tokens is not followed further).
+ */
+function buildRbacIndex(model, privilegedRoles) {
+    const { grants, asking, judgeAgain } = judgeGrants(model, privilegedRoles, model.bindings);
+    if (asking.size > 0)
+        judgeAgain(grants);
+    const bySubject = grantsBySubject(grants, model.defaultNamespace);
+    const byBinding = new Map();
+    for (const grant of grants) {
+        const list = byBinding.get(grant.binding);
+        if (list)
+            list.push(grant);
+        else
+            byBinding.set(grant.binding, [grant]);
     }
+    return {
+        grantsToServiceAccount: (namespace, name) => bySubject.get((0,core_model/* nsKey */.Pv)(namespace, name)) ?? [],
+        grantsOf: (binding) => byBinding.get(binding) ?? [],
+    };
+}
+/**
+ * The index of a layered model (`layered-model.ts`) from the index of its base: the grants of `touched` (the base's
+ * bindings whose grants the layer can change, see `reach.ts`) and of `own` (the layer's bindings) are judged in the
+ * layered model, every other grant is the base's. When one of them mints tokens for named accounts, what those are
+ * worth depends on every grant, and the index is built whole.
+ */
+function layerRbacIndex(model, privilegedRoles, base, touched, own) {
+    const judged = judgeGrants(model, privilegedRoles, [...touched, ...own]);
+    if (judged.asking.size > 0)
+        return buildRbacIndex(model, privilegedRoles);
+    const replaced = new Map();
+    for (const grant of judged.grants) {
+        const list = replaced.get(grant.binding);
+        if (list)
+            list.push(grant);
+        else
+            replaced.set(grant.binding, [grant]);
+    }
+    const ownBindings = new Set(own);
+    const ownBySubject = grantsBySubject(judged.grants.filter((grant) => ownBindings.has(grant.binding)), model.defaultNamespace);
+    const bySubject = new Map();
+    return {
+        grantsToServiceAccount(namespace, name) {
+            const key = (0,core_model/* nsKey */.Pv)(namespace, name);
+            let list = bySubject.get(key);
+            if (!list) {
+                // The base's grants first, in its order (a grant is its binding's at the subject's place), then the layer's.
+                const under = base
+                    .grantsToServiceAccount(namespace, name)
+                    .map((grant) => replaced.get(grant.binding)?.[grant.subjectIndex] ?? grant);
+                bySubject.set(key, (list = [...under, ...(ownBySubject.get(key) ?? [])]));
+            }
+            return list;
+        },
+        grantsOf: (binding) => replaced.get(binding) ?? base.grantsOf(binding),
+    };
+}
+function grantsBySubject(grants, defaultNamespace) {
     const bySubject = new Map();
     for (const grant of grants) {
-        const account = serviceAccountOfSubject(grant.subject, grant.binding, model.defaultNamespace);
+        const account = serviceAccountOfSubject(grant.subject, grant.binding, defaultNamespace);
         if (!account)
             continue;
         const key = (0,core_model/* nsKey */.Pv)(account.namespace, account.name);
@@ -9601,10 +9665,7 @@ function buildRbacIndex(model, privilegedRoles) {
         else
             bySubject.set(key, [grant]);
     }
-    return {
-        grants,
-        grantsToServiceAccount: (namespace, name) => bySubject.get((0,core_model/* nsKey */.Pv)(namespace, name)) ?? [],
-    };
+    return bySubject;
 }
 function describeGrant(grant) {
     return `${(0,core_model/* resourceLabel */.bP)(grant.binding.ref)} → ${grant.role.kind} ${grant.role.name}`;
@@ -10306,7 +10367,7 @@ const automountToken = {
             privilegedRbac.set(key, text);
             return text;
         };
-        for (const workload of model.workloads) {
+        for (const workload of context.subjects.workloads) {
             const decision = effectiveAutomount(model, workload, context.settings.assumeUnresolvedMounts);
             // A pod spec whose own value the API server refuses is not created: invalid-automount-value reports that.
             if (decision.optedIn || decision.invalid?.where === 'pod')
@@ -10381,7 +10442,7 @@ const automountToken = {
 const defaultSaAutomount = {
     meta: metaOf('default-sa-automount'),
     check(context) {
-        for (const account of context.model.serviceAccounts) {
+        for (const account of context.subjects.serviceAccounts) {
             if (account.ref.name !== 'default')
                 continue;
             const setting = automountSetting(account.object.value);
@@ -10433,7 +10494,7 @@ function roleText(roleRef) {
 const defaultSaRbac = {
     meta: metaOf('default-sa-rbac'),
     check(context) {
-        for (const binding of context.model.bindings) {
+        for (const binding of context.subjects.bindings) {
             const role = roleText(binding.object.value.roleRef);
             const label = (0,core_model/* resourceLabel */.bP)(binding.ref);
             subjectsOf(binding).forEach((subject, index) => {
@@ -10474,7 +10535,7 @@ const defaultServiceAccount = {
     meta: metaOf('default-service-account'),
     check(context) {
         const { model } = context;
-        for (const workload of model.workloads) {
+        for (const workload of context.subjects.workloads) {
             if (workload.serviceAccountName !== 'default')
                 continue;
             const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
@@ -10511,7 +10572,7 @@ const defaultServiceAccount = {
 const deprecatedServiceAccountField = {
     meta: metaOf('deprecated-service-account-field'),
     check(context) {
-        for (const workload of context.model.workloads) {
+        for (const workload of context.subjects.workloads) {
             const spec = workload.podSpec;
             if (!('serviceAccount' in spec))
                 continue;
@@ -10556,13 +10617,13 @@ const invalidAutomountValue = {
     meta: metaOf('invalid-automount-value'),
     check(context) {
         const places = [
-            ...context.model.workloads.map((workload) => ({
+            ...context.subjects.workloads.map((workload) => ({
                 resource: workload.resource,
                 owner: workload.podSpec,
                 path: workload.podSpecPath,
                 consequence: 'the object is not created as written',
             })),
-            ...context.model.serviceAccounts.map((account) => ({
+            ...context.subjects.serviceAccounts.map((account) => ({
                 resource: account,
                 owner: account.object.value,
                 path: [],
@@ -10593,7 +10654,7 @@ var suppress = __nccwpck_require__(1160);
 const invalidSuppression = {
     meta: metaOf('invalid-suppression'),
     check(context) {
-        const places = context.model.resources.flatMap((resource) => {
+        const places = context.subjects.resources.flatMap((resource) => {
             const list = [
                 { annotations: resource.annotations, path: ['metadata', 'annotations', suppress/* IGNORE_ANNOTATION */.Z] },
             ];
@@ -10631,12 +10692,7 @@ const legacyTokenMount = {
     meta: metaOf('legacy-token-mount'),
     check(context) {
         const { model } = context;
-        const legacy = new Set(model.secrets
-            .filter((secret) => secret.object.value.type === LEGACY_TOKEN_TYPE)
-            .map((secret) => (0,core_model/* nsKey */.Pv)(secret.ref.namespace, secret.ref.name)));
-        if (legacy.size === 0)
-            return;
-        for (const workload of model.workloads) {
+        for (const workload of context.subjects.workloads) {
             const namespace = workload.resource.ref.namespace;
             const label = (0,core_model/* resourceLabel */.bP)(workload.resource.ref);
             const uses = [];
@@ -10691,7 +10747,7 @@ const legacyTokenMount = {
                 }
             }
             for (const use of uses) {
-                if (!legacy.has((0,core_model/* nsKey */.Pv)(namespace, use.secret)))
+                if (secretKindOf(model, namespace, use.secret) !== 'token')
                     continue;
                 context.report({
                     resource: workload.resource,
@@ -10714,7 +10770,7 @@ const legacy_token_secret_quoted = (names) => names.map((name) => `\`${name}\``)
 const legacyTokenSecret = {
     meta: metaOf('legacy-token-secret'),
     check(context) {
-        for (const secret of context.model.secrets) {
+        for (const secret of context.subjects.secrets) {
             if (secret.object.value.type !== LEGACY_TOKEN_TYPE)
                 continue;
             const owner = secret.annotations['kubernetes.io/service-account.name'];
@@ -10725,7 +10781,7 @@ const legacyTokenSecret = {
                     'expires and stays valid until the Secret is deleted. Use a projected token (TokenRequest) with an audience and an expiration.',
             });
         }
-        for (const account of context.model.serviceAccounts) {
+        for (const account of context.subjects.serviceAccounts) {
             const secrets = account.object.value.secrets;
             if (!Array.isArray(secrets) || secrets.length === 0)
                 continue;
@@ -10783,7 +10839,7 @@ const missingServiceAccount = {
     meta: metaOf('missing-service-account'),
     check(context) {
         const { model } = context;
-        for (const workload of model.workloads) {
+        for (const workload of context.subjects.workloads) {
             if (workload.serviceAccountName === 'default')
                 continue;
             const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
@@ -10808,7 +10864,7 @@ const namespaceDefaultSa = {
     meta: metaOf('namespace-default-sa'),
     check(context) {
         const { model } = context;
-        for (const namespace of model.namespaces) {
+        for (const namespace of context.subjects.namespaces) {
             const name = namespace.ref.name;
             // A declared but unhardened `default` ServiceAccount is default-sa-automount's finding, not this one.
             if (model.serviceAccountIndex.has((0,core_model/* nsKey */.Pv)(name, 'default')))
@@ -10845,7 +10901,7 @@ const projectedTokenAudience = {
     meta: metaOf('projected-token-audience'),
     check(context) {
         const allowed = context.options['allowed-audiences'] ?? [];
-        for (const workload of context.model.workloads) {
+        for (const workload of context.subjects.workloads) {
             const label = (0,core_model/* resourceLabel */.bP)(workload.resource.ref);
             for (const { token, path, volume, automounted } of (0,core_model/* projectedTokensOf */.QT)(workload)) {
                 // The `kube-api-access-*` volume is the automounted token, whoever wrote it: automount-token judges it.
@@ -10888,7 +10944,7 @@ const projectedTokenExpiration = {
     meta: metaOf('projected-token-expiration'),
     check(context) {
         const max = Number(context.options['max-expiration-seconds']);
-        for (const workload of context.model.workloads) {
+        for (const workload of context.subjects.workloads) {
             const label = (0,core_model/* resourceLabel */.bP)(workload.resource.ref);
             for (const { token, path, volume, automounted } of (0,core_model/* projectedTokensOf */.QT)(workload)) {
                 // The `kube-api-access-*` volume is the automounted token, whoever wrote it: automount-token judges it.
@@ -10935,7 +10991,8 @@ const projectedTokenExpiration = {
 const saPrivilegedRbac = {
     meta: metaOf('sa-privileged-rbac'),
     check(context) {
-        for (const grant of context.rbac.grants) {
+        const grants = context.subjects.bindings.flatMap((binding) => context.rbac.grantsOf(binding));
+        for (const grant of grants) {
             if (!grant.privilege)
                 continue;
             const account = serviceAccountOfSubject(grant.subject, grant.binding, context.model.defaultNamespace);
@@ -10965,22 +11022,32 @@ const MAX_NAMED = 5;
 const sharedServiceAccount = {
     meta: metaOf('shared-service-account'),
     check(context) {
-        const byAccount = new Map();
-        for (const workload of context.model.workloads) {
+        const { model, subjects } = context;
+        // Each account a subject runs as (in the namespace the workload gives, none for a kind without one), with every
+        // workload of the model that runs as it, in the model's order.
+        const accounts = new Map();
+        for (const workload of subjects.workloads) {
             if (workload.serviceAccountName === 'default')
                 continue;
-            const key = (0,core_model/* nsKey */.Pv)(workload.resource.ref.namespace, workload.serviceAccountName);
-            const identity = `${workload.resource.ref.kind}/${workload.resource.ref.name}`;
-            let users = byAccount.get(key);
-            if (!users)
-                byAccount.set(key, (users = new Map()));
-            const copies = users.get(identity);
-            if (copies)
-                copies.push(workload);
-            else
-                users.set(identity, [workload]);
+            const { namespace } = workload.resource.ref;
+            const key = (0,core_model/* nsKey */.Pv)(namespace, workload.serviceAccountName);
+            if (accounts.has(key))
+                continue;
+            const running = model.workloadIndex.get((0,core_model/* accountKeyOf */.Cv)(workload, model.defaultNamespace)) ?? [];
+            accounts.set(key, running.filter((other) => other.resource.ref.namespace === namespace));
         }
-        for (const users of byAccount.values()) {
+        // Accounts in the order of their first workloads, as a pass over all of them would meet them.
+        const ordered = [...accounts.values()].sort((a, b) => a[0].resource.order - b[0].resource.order);
+        for (const running of ordered) {
+            const users = new Map();
+            for (const workload of running) {
+                const identity = `${workload.resource.ref.kind}/${workload.resource.ref.name}`;
+                const copies = users.get(identity);
+                if (copies)
+                    copies.push(workload);
+                else
+                    users.set(identity, [workload]);
+            }
             if (users.size < 2)
                 continue;
             // Only the first few other users are named, so a ServiceAccount shared by thousands stays linear.
@@ -10994,6 +11061,8 @@ const sharedServiceAccount = {
                 const othersCount = users.size - 1;
                 const more = othersCount > MAX_NAMED ? ` and ${othersCount - MAX_NAMED} more` : '';
                 for (const workload of workloads) {
+                    if (!subjects.has(workload.resource))
+                        continue;
                     const field = workload.serviceAccountField;
                     context.report({
                         resource: workload.resource,
@@ -11462,7 +11531,7 @@ const staticCloudCredentials = {
         const envNames = { ...CREDENTIAL_ENV };
         for (const name of extra)
             envNames[name] = 'a static cloud credential';
-        for (const workload of context.model.workloads) {
+        for (const workload of context.subjects.workloads) {
             const label = (0,core_model/* resourceLabel */.bP)(workload.resource.ref);
             for (const { container, path } of (0,core_model/* containersOf */.Mz)(workload)) {
                 if (!Array.isArray(container.env))
@@ -11494,7 +11563,7 @@ const staticCloudCredentials = {
                 });
             }
         }
-        for (const secret of context.model.secrets) {
+        for (const secret of context.subjects.secrets) {
             const label = (0,core_model/* resourceLabel */.bP)(secret.ref);
             for (const field of ['data', 'stringData']) {
                 const entries = secret.object.value[field];
@@ -11531,7 +11600,7 @@ const staticCloudCredentials = {
 const workloadIdentityAutomount = {
     meta: metaOf('workload-identity-automount'),
     check(context) {
-        for (const account of context.model.serviceAccounts) {
+        for (const account of context.subjects.serviceAccounts) {
             const annotation = workloadIdentityOf(account);
             // `false` is the hardening; `true` on this dedicated account is explicit consent, the evidence of an API client.
             const setting = automountSetting(account.object.value);
@@ -11643,7 +11712,6 @@ var esm = __nccwpck_require__(1138);
 
 
 
-
 const API_CLIENT_ANNOTATION = 'kube-token-guard.io/api-client';
 /** How the evidence of the base branch's config begins: the one kind a pull request cannot bring itself. */
 const CONFIG_EVIDENCE = "the config's `api-clients`";
@@ -11674,22 +11742,7 @@ function apiClientJudge(model, rbac, patterns) {
             byWorkload.set(entry, judgeWorkload(entry));
         return byWorkload.get(entry);
     };
-    // Workloads by the ServiceAccount they run as, built on the first question about an account.
-    let byAccount;
-    const runningAs = (namespace, name) => {
-        if (!byAccount) {
-            byAccount = new Map();
-            for (const entry of model.workloads) {
-                const key = (0,core_model/* nsKey */.Pv)(entry.resource.ref.namespace ?? model.defaultNamespace, entry.serviceAccountName);
-                const list = byAccount.get(key);
-                if (list)
-                    list.push(entry);
-                else
-                    byAccount.set(key, [entry]);
-            }
-        }
-        return byAccount.get((0,core_model/* nsKey */.Pv)(namespace, name)) ?? [];
-    };
+    const runningAs = (namespace, name) => model.workloadIndex.get((0,core_model/* nsKey */.Pv)(namespace, name)) ?? [];
     return {
         workload,
         serviceAccount(namespace, name) {
@@ -11706,14 +11759,14 @@ function apiClientJudge(model, rbac, patterns) {
     };
 }
 /**
- * The API clients of a model that have their token mounted, as `Kind/namespace/name`: what no fix may take away.
+ * The API clients among a model's workloads that have their token mounted, as `Kind/namespace/name`: what no fix may
+ * take away.
  * Fixes are checked against it after the fact (values and template probes, autofix), so a fix of one workload that
  * happens to switch off another's token is refused too.
  */
-function mountedClients(model, patterns) {
-    const judge = apiClientJudge(model, buildRbacIndex(model, []), patterns);
+function mountedClients(model, judge, workloads = model.workloads) {
     const mounted = new Set();
-    for (const workload of model.workloads) {
+    for (const workload of workloads) {
         if (judge.workload(workload) === null)
             continue;
         // A mounted `kube-api-access-*` volume holds the token whatever the automount setting says.
@@ -11727,174 +11780,214 @@ function mountedClients(model, patterns) {
     return mounted;
 }
 
-;// CONCATENATED MODULE: ./src/core/installs.ts
-/**
- * Which objects are one cluster. A repository often holds alternatives: a chart rendered per environment, overlays for
- * `dev` and `prod`, an HA install beside a plain one. Each chart render and each overlay build is an install of its
- * own, applied together with the plain manifests of the scan: ServiceAccounts, bindings and the workloads sharing an
- * account are resolved within it, never across two alternatives. With `installs: together` everything scanned is
- * one cluster. Plain files named by `install-files` (a generated `install.yaml` beside `ha/install.yaml`) are each an
- * install of their own in the same way.
- *
- * Plain manifests belong to every install. A finding on one of them stands when any install reports it, at its
- * highest severity; its fix only when every install asks for the same one and none judges the workload an API
- * client (a fix on a shared file serves them all).
- */
+;// CONCATENATED MODULE: ./src/core/layered-model.ts
 
-
-
-
-/**
- * The install a file is one of: its render, `file <path>` for a plain file `install-files` names, else null (the
- * plain manifests every install is applied with).
- */
-function installLabel(path, renderedBy, installFiles) {
-    if (renderedBy !== undefined)
-        return renderedBy;
-    return installFiles.some((glob) => (0,esm/* minimatch */.xF)(path, glob, { dot: true })) ? `file ${path}` : null;
+/** The model of `objects` to layer over `base`: its objects are ordered after the base's. */
+function layerObjects(base, objects) {
+    return (0,core_model/* buildModel */.yK)(objects, base.defaultNamespace, base.resources.length);
 }
-/** The installs of a scan's objects: one model of everything, or one per render plus one of the plain manifests. */
-function installsOf(objects, defaultNamespace, separate, installFiles = []) {
-    const renders = new Map();
-    const plain = [];
-    for (const object of objects) {
-        const render = installLabel(object.file.path, object.file.renderedBy, installFiles);
-        if (render === null)
-            plain.push(object);
-        else {
-            const list = renders.get(render);
-            if (list)
-                list.push(object);
-            else
-                renders.set(render, [object]);
-        }
-    }
-    if (!separate || renders.size <= 1) {
-        return [{ render: null, model: (0,core_model/* buildModel */.yK)([...objects], defaultNamespace) }];
-    }
-    const installs = [];
-    if (plain.length > 0)
-        installs.push({ render: null, model: (0,core_model/* buildModel */.yK)(plain, defaultNamespace) });
-    for (const [render, own] of [...renders].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-        installs.push({ render, model: (0,core_model/* buildModel */.yK)([...plain, ...own], defaultNamespace) });
-    }
-    return installs;
-}
-/**
- * The findings of all installs: a rendered object's from its own install; a plain object's from every install,
- * merged by identity and place as the module comment says.
- */
-function combineInstallFindings(installs, findingsOf, renderOf) {
-    if (installs.length === 1)
-        return findingsOf(installs[0]);
-    const result = [];
-    // Per plain finding: the first report, how many installs made it, whether their fixes agree, and a client's evidence.
-    const plain = new Map();
-    for (const install of installs) {
-        for (const finding of findingsOf(install)) {
-            const render = renderOf(finding);
-            if (render !== null) {
-                if (render === install.render)
-                    result.push(finding);
-                continue;
-            }
-            // The same finding in each install; alternatives in two plain files share identities but not places.
-            const key = `${finding.identity}\u0000${finding.file}\u0000${finding.line}`;
-            const entry = plain.get(key);
-            if (!entry) {
-                plain.set(key, { finding, seen: 1, agreed: true, apiClient: finding.apiClient });
-                continue;
-            }
-            entry.seen++;
-            entry.agreed &&= sameFix(entry.finding, finding);
-            entry.apiClient ??= finding.apiClient;
-            if (severityRank(finding.severity) > severityRank(entry.finding.severity))
-                entry.finding = finding;
-        }
-    }
-    for (const { finding, seen, agreed, apiClient } of plain.values()) {
-        const combined = { ...finding };
-        if (apiClient !== undefined)
-            combined.apiClient = apiClient;
-        // Plain objects are in every install: a fix on one must be asked for by each of them, and remove no client's token.
-        if (seen < installs.length || !agreed || apiClient !== undefined)
-            combined.fix = null;
-        result.push(combined);
-    }
-    return result;
-}
-
-;// CONCATENATED MODULE: ./src/core/scan.ts
-
-
-
-
-
-
-
-
-
-
-
-/**
- * Text in, findings out: loads every file, builds one model of all of them (so ServiceAccounts and bindings in any
- * file count), runs the enabled rules and applies suppressions. No I/O.
- */
-function scanFiles(files, config, registry = rules_registry, load = { secondThread: second_thread/* secondThread */.hg }) {
-    const objects = [];
-    const errors = [];
-    const notices = [];
-    let documents = 0;
-    let inert = 0;
-    const { results, secondThread: helped } = loadFiles(files, load);
-    results.forEach((loaded, index) => {
-        const file = files[index];
-        // An error in rendered output points at the template document that wrote it, never at a rendered line.
-        if (file.origin)
-            for (const error of loaded.errors)
-                error.line = originErrorLine(file, error.line);
-        append(objects, loaded.objects);
-        append(errors, loaded.errors);
-        append(notices, loaded.notices);
-        documents += loaded.documents;
-        inert += loaded.inert;
-    });
-    const separate = config.installs === 'separate';
-    const installs = installsOf(objects, config.defaultNamespace, separate, config.installFiles);
-    const findings = sortFindings(combineInstallFindings(installs, (install) => evaluate(install.model, config, registry), (finding) => installLabel(finding.file, finding.via?.[0], config.installFiles)));
-    const workloads = new Set(installs.flatMap((install) => install.model.workloads.map((workload) => workload.resource.object)));
+/** `own` (from `layerObjects`) over `base`, as one model. */
+function layerModel(base, own) {
+    const joined = (list) => {
+        let all;
+        return () => (all ??= [...list(base), ...list(own)]);
+    };
+    const resources = joined((model) => model.resources);
+    const workloads = joined((model) => model.workloads);
+    const serviceAccounts = joined((model) => model.serviceAccounts);
+    const roles = joined((model) => model.roles);
+    const clusterRoles = joined((model) => model.clusterRoles);
+    const bindings = joined((model) => model.bindings);
+    const secrets = joined((model) => model.secrets);
+    const namespaces = joined((model) => model.namespaces);
     return {
-        findings,
-        errors,
-        notices,
-        secretValues: new Set(installs.flatMap((install) => [...secretValues(install.model, extraCredentialEnvNames(config))])),
-        // A client in any install keeps its token: a fix to a shared file serves them all.
-        mountedClients: () => new Set(installs.flatMap((install) => [...mountedClients(install.model, config.apiClients)])),
-        stats: {
-            files: files.length,
-            documents,
-            resources: objects.length + inert,
-            workloads: workloads.size,
-            screened: helped.screened,
-            readInSecondThread: helped.read,
+        get resources() {
+            return resources();
         },
+        get workloads() {
+            return workloads();
+        },
+        get serviceAccounts() {
+            return serviceAccounts();
+        },
+        get roles() {
+            return roles();
+        },
+        get clusterRoles() {
+            return clusterRoles();
+        },
+        get bindings() {
+            return bindings();
+        },
+        get secrets() {
+            return secrets();
+        },
+        get namespaces() {
+            return namespaces();
+        },
+        defaultNamespace: base.defaultNamespace,
+        serviceAccountIndex: layerIndex(base.serviceAccountIndex, own.serviceAccountIndex),
+        roleIndex: layerIndex(base.roleIndex, own.roleIndex),
+        clusterRoleIndex: layerIndex(base.clusterRoleIndex, own.clusterRoleIndex),
+        secretIndex: layerIndex(base.secretIndex, own.secretIndex),
+        serviceAccountNameIndex: layerIndex(base.serviceAccountNameIndex, own.serviceAccountNameIndex),
+        secretNameIndex: layerIndex(base.secretNameIndex, own.secretNameIndex),
+        workloadIndex: layerIndex(base.workloadIndex, own.workloadIndex),
+        workloadOf: (resource) => own.workloadOf(resource) ?? base.workloadOf(resource),
     };
 }
-function evaluate(model, config, registry = rules_registry) {
-    const option = (rule, name) => config.rules[rule]?.options[name];
+function layerIndex(base, own) {
+    const both = new Map();
+    return {
+        get(key) {
+            const under = base.get(key);
+            const over = own.get(key);
+            if (!over)
+                return under;
+            if (!under)
+                return over;
+            let all = both.get(key);
+            if (!all)
+                both.set(key, (all = [...under, ...over]));
+            return all;
+        },
+        has: (key) => base.has(key) || own.has(key),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/subjects.ts
+/**
+ * The objects the rules report on. A model is judged whole, or, in an install that shares objects with others (see
+ * `installs.ts`), with every object there to look things up in but reports made on some of them only: those whose
+ * findings can differ from the ones already made.
+ */
+
+function allSubjects(model) {
+    return {
+        resources: model.resources,
+        workloads: model.workloads,
+        serviceAccounts: model.serviceAccounts,
+        bindings: model.bindings,
+        secrets: model.secrets,
+        namespaces: model.namespaces,
+        has: () => true,
+    };
+}
+/** Some of a model's objects as subjects. */
+function someSubjects(model, resources) {
+    const chosen = new Set(resources);
+    const subjects = {
+        resources: [...chosen].sort((a, b) => a.order - b.order),
+        workloads: [],
+        serviceAccounts: [],
+        bindings: [],
+        secrets: [],
+        namespaces: [],
+        has: (resource) => chosen.has(resource),
+    };
+    for (const resource of subjects.resources) {
+        const category = (0,core_model/* categoryOf */.Qd)(resource);
+        if (category === 'serviceAccount')
+            subjects.serviceAccounts.push(resource);
+        else if (category === 'binding')
+            subjects.bindings.push(resource);
+        else if (category === 'secret')
+            subjects.secrets.push(resource);
+        else if (category === 'namespace')
+            subjects.namespaces.push(resource);
+        else {
+            const workload = model.workloadOf(resource);
+            if (workload)
+                subjects.workloads.push(workload);
+        }
+    }
+    return subjects;
+}
+
+;// CONCATENATED MODULE: ./src/core/install-scope.ts
+
+
+
+
+
+
+/** The roles the config calls privileged by name (`sa-privileged-rbac`'s option). */
+function privilegedRoles(config) {
+    const option = config.rules['sa-privileged-rbac']?.options['privileged-roles'];
+    return option ?? ['cluster-admin', 'admin', 'edit'];
+}
+/** A model judged whole. */
+function install_scope_wholeScope(model, config) {
+    const rbac = buildRbacIndex(model, privilegedRoles(config));
+    return {
+        model,
+        subjects: allSubjects(model),
+        rbac,
+        apiClients: apiClientJudge(model, rbac, config.apiClients),
+        ...fixGuards(model, config),
+    };
+}
+/**
+ * `own` (a model of a render's objects, `layerObjects`) over the objects of `base`, reporting on the render's objects
+ * and on `touched`, the base's objects the render can judge differently (`reach.ts`).
+ */
+function layeredScope(base, own, touched, config) {
+    const model = layerModel(base.model, own);
+    const touchedBindings = [...touched].filter((resource) => (0,core_model/* categoryOf */.Qd)(resource) === 'binding');
+    const rbac = layerRbacIndex(model, privilegedRoles(config), base.rbac, touchedBindings, own.bindings);
+    const over = fixGuards(own, config);
+    const bothLines = new Map();
+    return {
+        model,
+        subjects: someSubjects(model, [...touched, ...own.resources]),
+        rbac,
+        apiClients: apiClientJudge(model, rbac, config.apiClients),
+        secretLines: {
+            get(file) {
+                const under = base.secretLines.get(file);
+                const lines = over.secretLines.get(file);
+                if (!under || !lines)
+                    return under ?? lines;
+                let both = bothLines.get(file);
+                if (!both)
+                    bothLines.set(file, (both = new Set([...under, ...lines])));
+                return both;
+            },
+        },
+        utf16: (file) => base.utf16(file) || over.utf16(file),
+    };
+}
+/** What withholds fixes in a model's files: secret lines, and text read from UTF-16. */
+function fixGuards(model, config) {
+    const encoded = new Set(model.resources.filter((resource) => resource.object.file.encoding).map((r) => r.object.file.path));
+    return {
+        secretLines: secretLines(model, extraCredentialEnvNames(config)),
+        utf16: (file) => encoded.has(file),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/evaluate.ts
+
+
+
+
+
+
+/**
+ * The rules run over one model judged whole: findings with their places, identities, suppressions and fixes. No I/O.
+ */
+function evaluate(model, config, registry = defaultRegistry) {
+    return evaluateScope(wholeScope(model, config), config, registry);
+}
+/** The rules run over the subjects of one install's scope. */
+function evaluateScope(scope, config, registry = rules_registry) {
+    const { model, subjects } = scope;
     const settings = {
-        privilegedRoles: option('sa-privileged-rbac', 'privileged-roles') ?? [
-            'cluster-admin',
-            'admin',
-            'edit',
-        ],
-        assumeUnresolvedMounts: option('automount-token', 'assume-unresolved-mounts') !== false,
+        privilegedRoles: privilegedRoles(config),
+        assumeUnresolvedMounts: config.rules['automount-token']?.options['assume-unresolved-mounts'] !== false,
         knownRules: new Set(registry.ids),
         apiClientPatterns: config.apiClients,
     };
-    const rbac = buildRbacIndex(model, settings.privilegedRoles);
-    const apiClients = apiClientJudge(model, rbac, settings.apiClientPatterns);
-    const workloads = new Map(model.workloads.map((workload) => [workload.resource, workload]));
     const findings = [];
     for (const rule of registry.rules) {
         const setting = config.rules[rule.meta.id];
@@ -11902,27 +11995,35 @@ function evaluate(model, config, registry = rules_registry) {
             continue;
         const context = {
             model,
-            rbac,
+            subjects,
+            rbac: scope.rbac,
             options: setting.options,
             settings,
-            apiClients,
-            workloadOf: (resource) => workloads.get(resource),
-            report: (report) => findings.push(toFinding(rule.meta.id, rule.meta.severity, setting.severity, report)),
+            apiClients: scope.apiClients,
+            workloadOf: (resource) => model.workloadOf(resource),
+            report: (report) => {
+                if (subjects.has(report.resource)) {
+                    findings.push(toFinding(rule.meta.id, rule.meta.severity, setting.severity, report));
+                }
+            },
         };
         rule.check(context);
     }
     for (const finding of findings)
-        scan_suppress(finding, config, workloads, settings.knownRules);
+        evaluate_suppress(finding, config, model, settings.knownRules);
     // A fix is shown as the whole lines it touches: none may quote a Secret or a literal credential.
-    withholdSecretFixes(findings, secretLines(model, extraCredentialEnvNames(config)));
+    withholdSecretFixes(findings, scope.secretLines);
     // Fixes are UTF-8 edits; a UTF-16 file keeps its findings and gets none.
-    const utf16 = new Set(model.resources.filter((resource) => resource.object.file.encoding).map((r) => r.object.file.path));
     for (const finding of findings)
-        if (utf16.has(finding.file))
+        if (scope.utf16(finding.file))
             finding.fix = null;
     return sortFindings(findings);
 }
 const findingResource = new WeakMap();
+/** The object a finding is about. */
+function resourceOfFinding(finding) {
+    return findingResource.get(finding);
+}
 function toFinding(ruleId, defaultSeverity, configured, report) {
     const { object, ref } = report.resource;
     const rendered = object.file.rendered === true;
@@ -11959,7 +12060,7 @@ function toFinding(ruleId, defaultSeverity, configured, report) {
     findingResource.set(finding, report.resource);
     return finding;
 }
-function scan_suppress(finding, config, workloads, knownRules) {
+function evaluate_suppress(finding, config, model, knownRules) {
     // A broken suppression cannot suppress the report that says it is broken.
     if (finding.ruleId === 'invalid-suppression')
         return;
@@ -11967,7 +12068,7 @@ function scan_suppress(finding, config, workloads, knownRules) {
     if (resource) {
         const sources = [
             resource.annotations[suppress/* IGNORE_ANNOTATION */.Z],
-            workloads.get(resource)?.templateAnnotations[suppress/* IGNORE_ANNOTATION */.Z],
+            model.workloadOf(resource)?.templateAnnotations[suppress/* IGNORE_ANNOTATION */.Z],
         ];
         for (const value of sources) {
             if (value === undefined)
@@ -11991,6 +12092,390 @@ function sortFindings(findings) {
         a.line - b.line ||
         (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
         (a.identity < b.identity ? -1 : a.identity > b.identity ? 1 : 0));
+}
+
+;// CONCATENATED MODULE: ./src/core/reach.ts
+/**
+ * Which plain objects a render can judge differently from the plain manifests alone: in a render's install only they
+ * are judged again (`installs.ts`); every other plain object has there exactly the findings it has in the plain install.
+ *
+ * A judgement reads the object itself (its namespace defaulted by its own file), the config, and other objects only
+ * through the look-ups below, each written here as a key that plain objects read and a render's objects write:
+ *
+ * - `account`, a ServiceAccount's `namespace/name`: its declarations (`resolveServiceAccount`, `namespace-default-sa`),
+ *   the workloads running as it (the API-client judge, `shared-service-account`, which keys its accounts by the same
+ *   name in the same or no namespace), and the grants to it (its privilege, the API-client evidence). Workloads read
+ *   their account's key, ServiceAccounts their own, a Namespace its `default` account's. Written by a render's
+ *   ServiceAccount, workload, and every binding subject that names an account, as a ServiceAccount or as the user
+ *   `system:serviceaccount:<ns>:<name>`. Group subjects (`system:serviceaccounts:<ns>`) name no account, and no
+ *   judgement of another object reads them (see `api-clients.ts`); nor does any read a Namespace but its own.
+ * - `secrets`, a namespace: the Secrets looked up there by name (`legacy-token-mount`, `legacy-token-secret` on an
+ *   account's `secrets`). Read by workloads and ServiceAccounts, written by a render's Secrets.
+ * - `role` and `cluster-role`: the role a binding names, which decides its grants' privilege. Read by bindings,
+ *   written by a render's Roles and ClusterRoles. A ClusterRole is judged by its own rules: `aggregationRule` is not
+ *   modelled.
+ * - `name`: what a role's rules say of named objects (`rbac-rules.ts`): Secrets that are tokens, accounts set up for
+ *   workload identity or privileged through another grant, roles a `bind` may grant (and, one level down, what those
+ *   roles' rules name). Read by a binding for every `resourceNames` entry of the roles it may resolve to and of the
+ *   roles those name; written by a render's Secrets, ServiceAccounts, Roles and ClusterRoles, and by every account a
+ *   binding subject names (the privileged-account look-up of a ClusterRoleBinding matches the end of its key).
+ * - `file`, a path: a fix is withheld when its lines hold secret material of any object in the file, or the file is
+ *   UTF-16 (`evaluate.ts`); a rendered file can have a plain file's path (a kustomize base). Read by every object.
+ *
+ * The model keys objects by `namespace/name` joined with a `/`, so a `/` inside a name meets another namespace: a
+ * render's object writes its key under every namespace and name it can be looked up as (`splits`).
+ *
+ * A plain binding judged again may give its grants another privilege, so it writes what a render's binding writes for
+ * its subjects, until nothing more is reached. Keys are coarser than the look-ups (a name in any namespace, every Secret
+ * of a namespace), which judges some objects again needlessly and never misses one.
+ */
+
+
+const key = {
+    /** `namespace/name`, as the model's indexes key it. */
+    account: (nsName) => `account\u0000${nsName}`,
+    secrets: (namespace) => `secrets\u0000${namespace}`,
+    role: (nsName) => `role\u0000${nsName}`,
+    clusterRole: (name) => `cluster-role\u0000${name}`,
+    name: (name) => `name\u0000${name}`,
+    file: (path) => `file\u0000${path}`,
+};
+/**
+ * What a `namespace/name` key can be looked up as: each part before a `/` as a namespace, each part after one as a
+ * name. Look-ups join the two with a `/` (`nsKey`), so a name with a `/` in it is found under another namespace too.
+ */
+function splits(nsName) {
+    const result = [];
+    for (let slash = nsName.indexOf('/'); slash !== -1; slash = nsName.indexOf('/', slash + 1)) {
+        result.push({ namespace: nsName.slice(0, slash), name: nsName.slice(slash + 1) });
+    }
+    return result;
+}
+const names = (nsName) => splits(nsName).map((split) => key.name(split.name));
+/** The reach of renders over the plain objects of `base`, read once. */
+function reachOf(base) {
+    const readers = new Map();
+    const read = (entry, resource) => {
+        const list = readers.get(entry);
+        if (list)
+            list.push(resource);
+        else
+            readers.set(entry, [resource]);
+    };
+    for (const resource of base.resources)
+        read(key.file(resource.object.file.path), resource);
+    for (const workload of base.workloads) {
+        read(key.account((0,core_model/* accountKeyOf */.Cv)(workload, base.defaultNamespace)), workload.resource);
+        read(key.secrets(workload.resource.ref.namespace ?? ''), workload.resource);
+    }
+    for (const account of base.serviceAccounts) {
+        read(key.account((0,core_model/* nsKey */.Pv)(account.ref.namespace, account.ref.name)), account);
+        read(key.secrets(account.ref.namespace ?? ''), account);
+    }
+    for (const namespace of base.namespaces)
+        read(key.account((0,core_model/* nsKey */.Pv)(namespace.ref.name, 'default')), namespace);
+    for (const binding of base.bindings) {
+        for (const entry of bindingReads(base, binding))
+            read(entry, binding);
+    }
+    return {
+        touchedBy(own) {
+            const written = [];
+            for (const resource of own.resources) {
+                written.push(key.file(resource.object.file.path));
+                const { namespace, name } = resource.ref;
+                const nsName = (0,core_model/* nsKey */.Pv)(namespace, name);
+                switch ((0,core_model/* categoryOf */.Qd)(resource)) {
+                    case 'serviceAccount':
+                        written.push(key.account(nsName), ...names(nsName));
+                        break;
+                    case 'secret':
+                        written.push(...splits(nsName).map((split) => key.secrets(split.namespace)), ...names(nsName));
+                        break;
+                    case 'role':
+                        written.push(key.role(nsName), ...names(nsName));
+                        break;
+                    case 'clusterRole':
+                        written.push(key.clusterRole(name), key.name(name));
+                        break;
+                    case 'binding':
+                        written.push(...bindingWrites(resource, own.defaultNamespace));
+                        break;
+                    default: {
+                        const workload = own.workloadOf(resource);
+                        if (workload)
+                            written.push(key.account((0,core_model/* accountKeyOf */.Cv)(workload, own.defaultNamespace)));
+                    }
+                }
+            }
+            const touched = new Set();
+            const done = new Set();
+            for (let entry = written.pop(); entry !== undefined; entry = written.pop()) {
+                if (done.has(entry))
+                    continue;
+                done.add(entry);
+                for (const resource of readers.get(entry) ?? []) {
+                    if (touched.has(resource))
+                        continue;
+                    touched.add(resource);
+                    // Its grants may have another privilege here: what reads them is reached too.
+                    if ((0,core_model/* categoryOf */.Qd)(resource) === 'binding')
+                        written.push(...bindingWrites(resource, base.defaultNamespace));
+                }
+            }
+            return touched;
+        },
+    };
+}
+/** The keys a binding's grants are read under: the accounts its subjects name, as keys and as names. */
+function bindingWrites(binding, defaultNamespace) {
+    const written = [];
+    for (const subject of subjectsOf(binding)) {
+        const account = serviceAccountOfSubject(subject, binding, defaultNamespace);
+        if (!account)
+            continue;
+        const nsName = (0,core_model/* nsKey */.Pv)(account.namespace, account.name);
+        written.push(key.account(nsName), ...names(nsName));
+    }
+    return written;
+}
+/** The keys a binding's privilege is read from: its role, and the names in the rules of the roles it may resolve to. */
+function bindingReads(model, binding) {
+    const roleRef = binding.object.value.roleRef;
+    if (!(0,core_model/* isRecord */.u4)(roleRef) || typeof roleRef.name !== 'string')
+        return [];
+    const name = roleRef.name;
+    // A RoleBinding grants in its namespace, a ClusterRoleBinding in every one (`rbac.ts`).
+    const scope = binding.ref.kind === 'RoleBinding' ? binding.ref.namespace : null;
+    const reads = [];
+    let roles;
+    if (roleRef.kind === 'ClusterRole') {
+        reads.push(key.clusterRole(name));
+        roles = model.clusterRoleIndex.get(name) ?? [];
+    }
+    else if (roleRef.kind === 'Role' && binding.ref.kind === 'RoleBinding') {
+        reads.push(key.role((0,core_model/* nsKey */.Pv)(binding.ref.namespace, name)));
+        roles = model.roleIndex.get((0,core_model/* nsKey */.Pv)(binding.ref.namespace, name)) ?? [];
+    }
+    else {
+        return reads;
+    }
+    for (const role of roles) {
+        for (const named of resourceNamesOf(role)) {
+            reads.push(key.name(named));
+            // A role that may `bind` another is judged by that one's rules too (without its own `bind`).
+            const inner = [
+                ...(model.clusterRoleIndex.get(named) ?? []),
+                ...(scope === null ? [] : (model.roleIndex.get((0,core_model/* nsKey */.Pv)(scope, named)) ?? [])),
+            ];
+            for (const other of inner)
+                for (const deeper of resourceNamesOf(other))
+                    reads.push(key.name(deeper));
+        }
+    }
+    return reads;
+}
+function resourceNamesOf(role) {
+    const rules = role.object.value.rules;
+    if (!Array.isArray(rules))
+        return [];
+    return rules
+        .filter(core_model/* isRecord */.u4)
+        .flatMap((rule) => (Array.isArray(rule.resourceNames) ? rule.resourceNames : []))
+        .filter((entry) => typeof entry === 'string');
+}
+
+;// CONCATENATED MODULE: ./src/core/installs.ts
+/**
+ * Which objects are one cluster. A repository often holds alternatives: a chart rendered per environment, overlays for
+ * `dev` and `prod`, an HA install beside a plain one. Each chart render and each overlay build is an install of its
+ * own, applied together with the plain manifests of the scan: ServiceAccounts, bindings and the workloads sharing an
+ * account are resolved within it, never across two alternatives. With `installs: together` everything scanned is
+ * one cluster. Plain files named by `install-files` (a generated `install.yaml` beside `ha/install.yaml`) are each an
+ * install of their own in the same way.
+ *
+ * Plain manifests belong to every install. A finding on one of them stands when any install reports it, at its
+ * highest severity; its fix only when every install asks for the same one and none judges the workload an API
+ * client (a fix on a shared file serves them all). A rendered object is judged in its own install only.
+ *
+ * The plain manifests are judged once, alone; a render's install judges its own objects and, again, only the plain
+ * objects the render can judge differently (`reach.ts`). Every other plain object has in that install exactly the
+ * findings it has alone, so they count as reported there too. The work grows with the plain objects plus each render's
+ * objects and reach, not with their product.
+ */
+
+
+
+
+
+
+
+
+
+
+/**
+ * The install a file is one of: its render, `file <path>` for a plain file `install-files` names, else null (the
+ * plain manifests every install is applied with).
+ */
+function installLabel(path, renderedBy, installFiles) {
+    if (renderedBy !== undefined)
+        return renderedBy;
+    return installFiles.some((glob) => (0,esm/* minimatch */.xF)(path, glob, { dot: true })) ? `file ${path}` : null;
+}
+/** Judges the objects of a scan: one model of everything, or each install as the module comment says. */
+function judgeInstalls(objects, config, registry) {
+    const renders = new Map();
+    const plain = [];
+    for (const object of objects) {
+        const render = installLabel(object.file.path, object.file.renderedBy, config.installFiles);
+        if (render === null)
+            plain.push(object);
+        else {
+            const list = renders.get(render);
+            if (list)
+                list.push(object);
+            else
+                renders.set(render, [object]);
+        }
+    }
+    const extraEnvNames = extraCredentialEnvNames(config);
+    if (config.installs !== 'separate' || renders.size <= 1) {
+        const scope = install_scope_wholeScope((0,core_model/* buildModel */.yK)(objects, config.defaultNamespace), config);
+        return {
+            findings: evaluateScope(scope, config, registry),
+            secretValues: secretValues(scope.model, extraEnvNames),
+            mountedClients: () => mountedClients(scope.model, scope.apiClients),
+            workloads: scope.model.workloads.length,
+        };
+    }
+    const base = plain.length > 0 ? install_scope_wholeScope((0,core_model/* buildModel */.yK)(plain, config.defaultNamespace), config) : null;
+    const baseFindings = base ? evaluateScope(base, config, registry) : null;
+    const reach = base ? reachOf(base.model) : null;
+    const judged = [];
+    const models = base ? [base.model] : [];
+    for (const [render, own] of [...renders].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        const ownModel = base ? layerObjects(base.model, own) : (0,core_model/* buildModel */.yK)(own, config.defaultNamespace);
+        models.push(ownModel);
+        const touched = reach ? reach.touchedBy(ownModel) : new Set();
+        const scope = base ? layeredScope(base, ownModel, touched, config) : install_scope_wholeScope(ownModel, config);
+        judged.push({ render, scope, touched, findings: evaluateScope(scope, config, registry) });
+    }
+    const scopes = [...(base ? [base] : []), ...judged.map((entry) => entry.scope)];
+    return {
+        findings: combineInstallFindings(baseFindings, judged, config.installFiles),
+        // Each object's secrets are its own: those of every install are those of every object.
+        secretValues: new Set(models.flatMap((model) => [...secretValues(model, extraEnvNames)])),
+        // A plain workload not judged again in an install is there the client it is in the plain install.
+        mountedClients: () => new Set(scopes.flatMap((scope) => [
+            ...mountedClients(scope.model, scope.apiClients, scope.subjects.workloads),
+        ])),
+        workloads: models.reduce((sum, model) => sum + model.workloads.length, 0),
+    };
+}
+/**
+ * The findings of all installs: a rendered object's from its own install; a plain object's from every install, merged
+ * by identity and place as the module comment says. `plain` holds the findings of the plain install (null when there
+ * are no plain objects); a render reports those of the plain objects it did not judge again as they are.
+ */
+function combineInstallFindings(plain, renders, installFiles) {
+    const installs = (plain ? 1 : 0) + renders.length;
+    const judgedAgain = new Map();
+    for (const { touched } of renders) {
+        for (const resource of touched)
+            judgedAgain.set(resource, (judgedAgain.get(resource) ?? 0) + 1);
+    }
+    const result = [];
+    // Per plain finding: the first report, how many reports were made, whether their fixes agree, and a client's evidence.
+    const entries = new Map();
+    const merge = (finding, reports) => {
+        // The same finding in each install; alternatives in two plain files share identities but not places.
+        const key = `${finding.identity}\u0000${finding.file}\u0000${finding.line}`;
+        const entry = entries.get(key);
+        if (!entry) {
+            entries.set(key, { finding, seen: reports, agreed: true, apiClient: finding.apiClient });
+            return;
+        }
+        entry.seen += reports;
+        entry.agreed &&= sameFix(entry.finding, finding);
+        entry.apiClient ??= finding.apiClient;
+        if (severityRank(finding.severity) > severityRank(entry.finding.severity))
+            entry.finding = finding;
+    };
+    // A finding of the plain install is made again, unchanged, by every render that did not judge its object again: the
+    // same fix, client and severity, so those reports are only counted.
+    for (const finding of plain ?? []) {
+        const again = judgedAgain.get(resourceOfFinding(finding)) ?? 0;
+        merge(finding, 1 + renders.length - again);
+    }
+    for (const { render, findings } of renders) {
+        for (const finding of findings) {
+            const own = installLabel(finding.file, finding.via?.[0], installFiles);
+            if (own === null)
+                merge(finding, 1);
+            else if (own === render)
+                result.push(finding);
+        }
+    }
+    for (const { finding, seen, agreed, apiClient } of entries.values()) {
+        const combined = { ...finding };
+        if (apiClient !== undefined)
+            combined.apiClient = apiClient;
+        // Plain objects are in every install: a fix on one must be asked for by each of them, and remove no client's token.
+        if (seen < installs || !agreed || apiClient !== undefined)
+            combined.fix = null;
+        result.push(combined);
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/core/scan.ts
+
+
+
+
+
+
+
+/**
+ * Text in, findings out: loads every file, models its installs (so ServiceAccounts and bindings in any file of an
+ * install count, see `installs.ts`), runs the enabled rules and applies suppressions. No I/O.
+ */
+function scanFiles(files, config, registry = rules_registry, load = { secondThread: second_thread/* secondThread */.hg }) {
+    const objects = [];
+    const errors = [];
+    const notices = [];
+    let documents = 0;
+    let inert = 0;
+    const { results, secondThread: helped } = loadFiles(files, load);
+    results.forEach((loaded, index) => {
+        const file = files[index];
+        // An error in rendered output points at the template document that wrote it, never at a rendered line.
+        if (file.origin)
+            for (const error of loaded.errors)
+                error.line = originErrorLine(file, error.line);
+        append(objects, loaded.objects);
+        append(errors, loaded.errors);
+        append(notices, loaded.notices);
+        documents += loaded.documents;
+        inert += loaded.inert;
+    });
+    const judged = judgeInstalls(objects, config, registry);
+    return {
+        findings: sortFindings(judged.findings),
+        errors,
+        notices,
+        secretValues: judged.secretValues,
+        // A client in any install keeps its token: a fix to a shared file serves them all.
+        mountedClients: judged.mountedClients,
+        stats: {
+            files: files.length,
+            documents,
+            resources: objects.length + inert,
+            workloads: judged.workloads,
+            screened: helped.screened,
+            readInSecondThread: helped.read,
+        },
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/adapters/decode.ts
@@ -14848,9 +15333,11 @@ const KUBERNETES_PARSE_OPTIONS = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Cv: () => (/* binding */ accountKeyOf),
 /* harmony export */   Mz: () => (/* binding */ containersOf),
 /* harmony export */   Pv: () => (/* binding */ nsKey),
 /* harmony export */   QT: () => (/* binding */ projectedTokensOf),
+/* harmony export */   Qd: () => (/* binding */ categoryOf),
 /* harmony export */   bP: () => (/* binding */ resourceLabel),
 /* harmony export */   dx: () => (/* binding */ mayMatter),
 /* harmony export */   u4: () => (/* binding */ isRecord),
@@ -14970,15 +15457,26 @@ function stringMap(value) {
 function nsKey(namespace, name) {
     return `${namespace ?? ''}/${name}`;
 }
-function addTo(index, key, resource) {
+function addTo(index, key, entry) {
     const list = index.get(key);
     if (list)
-        list.push(resource);
+        list.push(entry);
     else
-        index.set(key, [resource]);
+        index.set(key, [entry]);
 }
-/** Builds the model of every scanned object: the joins rules need are indexes built once, not scans per finding. */
-function buildModel(objects, defaultNamespace) {
+/**
+ * Builds the model of every scanned object: the joins rules need are indexes built once, not scans per finding.
+ * `first` is the order of the first object (objects of another model come before them, see `layerModel`).
+ */
+function buildModel(objects, defaultNamespace, first = 0) {
+    const serviceAccountIndex = new Map();
+    const roleIndex = new Map();
+    const clusterRoleIndex = new Map();
+    const secretIndex = new Map();
+    const serviceAccountNameIndex = new Map();
+    const secretNameIndex = new Map();
+    const workloadIndex = new Map();
+    const workloadByResource = new Map();
     const model = {
         resources: [],
         workloads: [],
@@ -14989,51 +15487,85 @@ function buildModel(objects, defaultNamespace) {
         secrets: [],
         namespaces: [],
         defaultNamespace,
-        serviceAccountIndex: new Map(),
-        roleIndex: new Map(),
-        clusterRoleIndex: new Map(),
-        secretIndex: new Map(),
+        serviceAccountIndex,
+        roleIndex,
+        clusterRoleIndex,
+        secretIndex,
+        serviceAccountNameIndex,
+        secretNameIndex,
+        workloadIndex,
+        workloadOf: (resource) => workloadByResource.get(resource),
     };
     for (const object of objects) {
-        const resource = toResource(object, defaultNamespace);
+        const resource = toResource(object, defaultNamespace, first + model.resources.length);
         model.resources.push(resource);
-        const { kind, namespace, name } = resource.ref;
-        const core = isCoreGroup(resource.ref.apiVersion);
-        const rbac = resource.ref.apiVersion.startsWith('rbac.authorization.k8s.io/');
-        if (kind === 'ServiceAccount' && core) {
-            model.serviceAccounts.push(resource);
-            addTo(model.serviceAccountIndex, nsKey(namespace, name), resource);
-        }
-        else if (kind === 'Secret' && core) {
-            model.secrets.push(resource);
-            addTo(model.secretIndex, nsKey(namespace, name), resource);
-        }
-        else if (kind === 'Namespace' && core) {
-            model.namespaces.push(resource);
-        }
-        else if (kind === 'Role' && rbac) {
-            model.roles.push(resource);
-            addTo(model.roleIndex, nsKey(namespace, name), resource);
-        }
-        else if (kind === 'ClusterRole' && rbac) {
-            model.clusterRoles.push(resource);
-            addTo(model.clusterRoleIndex, name, resource);
-        }
-        else if ((kind === 'RoleBinding' || kind === 'ClusterRoleBinding') && rbac) {
-            model.bindings.push(resource);
-        }
-        else {
-            const workload = toWorkload(resource);
-            if (workload)
+        const { namespace, name } = resource.ref;
+        switch (categoryOf(resource)) {
+            case 'serviceAccount':
+                model.serviceAccounts.push(resource);
+                addTo(serviceAccountIndex, nsKey(namespace, name), resource);
+                addTo(serviceAccountNameIndex, name, resource);
+                break;
+            case 'secret':
+                model.secrets.push(resource);
+                addTo(secretIndex, nsKey(namespace, name), resource);
+                addTo(secretNameIndex, name, resource);
+                break;
+            case 'namespace':
+                model.namespaces.push(resource);
+                break;
+            case 'role':
+                model.roles.push(resource);
+                addTo(roleIndex, nsKey(namespace, name), resource);
+                break;
+            case 'clusterRole':
+                model.clusterRoles.push(resource);
+                addTo(clusterRoleIndex, name, resource);
+                break;
+            case 'binding':
+                model.bindings.push(resource);
+                break;
+            default: {
+                const workload = toWorkload(resource);
+                if (!workload)
+                    break;
                 model.workloads.push(workload);
+                workloadByResource.set(resource, workload);
+                addTo(workloadIndex, accountKeyOf(workload, defaultNamespace), workload);
+            }
         }
     }
     return model;
 }
+/** Which of the model's lists an object is in (`other`: a workload, when it has a pod spec, or nothing the rules read). */
+function categoryOf(resource) {
+    const { kind, apiVersion } = resource.ref;
+    if (isCoreGroup(apiVersion)) {
+        if (kind === 'ServiceAccount')
+            return 'serviceAccount';
+        if (kind === 'Secret')
+            return 'secret';
+        if (kind === 'Namespace')
+            return 'namespace';
+    }
+    else if (apiVersion.startsWith('rbac.authorization.k8s.io/')) {
+        if (kind === 'Role')
+            return 'role';
+        if (kind === 'ClusterRole')
+            return 'clusterRole';
+        if (kind === 'RoleBinding' || kind === 'ClusterRoleBinding')
+            return 'binding';
+    }
+    return 'other';
+}
+/** `namespace/name` of the ServiceAccount a workload runs as, as it is resolved. */
+function accountKeyOf(workload, defaultNamespace) {
+    return nsKey(workload.resource.ref.namespace ?? defaultNamespace, workload.serviceAccountName);
+}
 function isCoreGroup(apiVersion) {
     return apiVersion === 'v1';
 }
-function toResource(object, defaultNamespace) {
+function toResource(object, defaultNamespace, order) {
     const value = object.value;
     const metadata = isRecord(value.metadata) ? value.metadata : {};
     const kind = String(value.kind);
@@ -15050,6 +15582,7 @@ function toResource(object, defaultNamespace) {
         object,
         ref: { apiVersion: String(value.apiVersion), kind, namespace, name },
         annotations: stringMap(metadata.annotations),
+        order,
     };
 }
 function toWorkload(resource) {

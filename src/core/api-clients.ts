@@ -13,7 +13,7 @@
  */
 import { minimatch } from 'minimatch';
 import { type Model, type Workload, nsKey, resourceLabel } from './model.js';
-import { type RbacIndex, buildRbacIndex } from './rbac.js';
+import type { RbacIndex } from './rbac.js';
 import { automountVolumesOf, effectiveAutomount } from './serviceaccounts.js';
 
 export const API_CLIENT_ANNOTATION = 'kube-token-guard.io/api-client';
@@ -55,20 +55,8 @@ export function apiClientJudge(model: Model, rbac: RbacIndex, patterns: readonly
     if (!byWorkload.has(entry)) byWorkload.set(entry, judgeWorkload(entry));
     return byWorkload.get(entry)!;
   };
-  // Workloads by the ServiceAccount they run as, built on the first question about an account.
-  let byAccount: Map<string, Workload[]> | undefined;
-  const runningAs = (namespace: string, name: string): Workload[] => {
-    if (!byAccount) {
-      byAccount = new Map();
-      for (const entry of model.workloads) {
-        const key = nsKey(entry.resource.ref.namespace ?? model.defaultNamespace, entry.serviceAccountName);
-        const list = byAccount.get(key);
-        if (list) list.push(entry);
-        else byAccount.set(key, [entry]);
-      }
-    }
-    return byAccount.get(nsKey(namespace, name)) ?? [];
-  };
+  const runningAs = (namespace: string, name: string) =>
+    model.workloadIndex.get(nsKey(namespace, name)) ?? [];
   return {
     workload,
     serviceAccount(namespace, name) {
@@ -85,14 +73,18 @@ export function apiClientJudge(model: Model, rbac: RbacIndex, patterns: readonly
 }
 
 /**
- * The API clients of a model that have their token mounted, as `Kind/namespace/name`: what no fix may take away.
+ * The API clients among a model's workloads that have their token mounted, as `Kind/namespace/name`: what no fix may
+ * take away.
  * Fixes are checked against it after the fact (values and template probes, autofix), so a fix of one workload that
  * happens to switch off another's token is refused too.
  */
-export function mountedClients(model: Model, patterns: readonly string[]): Set<string> {
-  const judge = apiClientJudge(model, buildRbacIndex(model, []), patterns);
+export function mountedClients(
+  model: Model,
+  judge: ApiClientJudge,
+  workloads: readonly Workload[] = model.workloads,
+): Set<string> {
   const mounted = new Set<string>();
-  for (const workload of model.workloads) {
+  for (const workload of workloads) {
     if (judge.workload(workload) === null) continue;
     // A mounted `kube-api-access-*` volume holds the token whatever the automount setting says.
     const hasToken =

@@ -9,6 +9,8 @@ export interface Resource {
   ref: ResourceRef;
   /** `metadata.annotations` with string values only. */
   annotations: Record<string, string>;
+  /** Its place among the model's objects: a judgement of some of them reports in the order one of all would. */
+  order: number;
 }
 
 export interface Workload {
@@ -108,6 +110,12 @@ export function mayMatter(value: Record<string, unknown>): boolean {
   return isRecord(metadata.annotations) && IGNORE_ANNOTATION in metadata.annotations;
 }
 
+/** Objects by a key, in the model's order; several when a key is declared more than once. */
+export interface Index<T> {
+  get(key: string): readonly T[] | undefined;
+  has(key: string): boolean;
+}
+
 export interface Model {
   resources: Resource[];
   workloads: Workload[];
@@ -118,11 +126,18 @@ export interface Model {
   secrets: Resource[];
   namespaces: Resource[];
   defaultNamespace: string;
-  /** Look-ups by `namespace/name` (ClusterRoles by name). Several entries when a name is declared more than once. */
-  serviceAccountIndex: Map<string, Resource[]>;
-  roleIndex: Map<string, Resource[]>;
-  clusterRoleIndex: Map<string, Resource[]>;
-  secretIndex: Map<string, Resource[]>;
+  /** Look-ups by `namespace/name` (ClusterRoles by name). */
+  serviceAccountIndex: Index<Resource>;
+  roleIndex: Index<Resource>;
+  clusterRoleIndex: Index<Resource>;
+  secretIndex: Index<Resource>;
+  /** ServiceAccounts and Secrets by name alone, in any namespace (what a ClusterRole names, it names everywhere). */
+  serviceAccountNameIndex: Index<Resource>;
+  secretNameIndex: Index<Resource>;
+  /** Workloads by the ServiceAccount they run as, `namespace/name` (the namespace defaulted as for resolving it). */
+  workloadIndex: Index<Workload>;
+  /** The workload a resource is, if it is one. */
+  workloadOf(resource: Resource): Workload | undefined;
 }
 
 export function isRecord(value: unknown): value is Json {
@@ -157,14 +172,25 @@ export function nsKey(namespace: string | null, name: string): string {
   return `${namespace ?? ''}/${name}`;
 }
 
-function addTo(index: Map<string, Resource[]>, key: string, resource: Resource): void {
+function addTo<T>(index: Map<string, T[]>, key: string, entry: T): void {
   const list = index.get(key);
-  if (list) list.push(resource);
-  else index.set(key, [resource]);
+  if (list) list.push(entry);
+  else index.set(key, [entry]);
 }
 
-/** Builds the model of every scanned object: the joins rules need are indexes built once, not scans per finding. */
-export function buildModel(objects: readonly LoadedObject[], defaultNamespace: string): Model {
+/**
+ * Builds the model of every scanned object: the joins rules need are indexes built once, not scans per finding.
+ * `first` is the order of the first object (objects of another model come before them, see `layerModel`).
+ */
+export function buildModel(objects: readonly LoadedObject[], defaultNamespace: string, first = 0): Model {
+  const serviceAccountIndex = new Map<string, Resource[]>();
+  const roleIndex = new Map<string, Resource[]>();
+  const clusterRoleIndex = new Map<string, Resource[]>();
+  const secretIndex = new Map<string, Resource[]>();
+  const serviceAccountNameIndex = new Map<string, Resource[]>();
+  const secretNameIndex = new Map<string, Resource[]>();
+  const workloadIndex = new Map<string, Workload[]>();
+  const workloadByResource = new Map<Resource, Workload>();
   const model: Model = {
     resources: [],
     workloads: [],
@@ -175,46 +201,84 @@ export function buildModel(objects: readonly LoadedObject[], defaultNamespace: s
     secrets: [],
     namespaces: [],
     defaultNamespace,
-    serviceAccountIndex: new Map(),
-    roleIndex: new Map(),
-    clusterRoleIndex: new Map(),
-    secretIndex: new Map(),
+    serviceAccountIndex,
+    roleIndex,
+    clusterRoleIndex,
+    secretIndex,
+    serviceAccountNameIndex,
+    secretNameIndex,
+    workloadIndex,
+    workloadOf: (resource) => workloadByResource.get(resource),
   };
   for (const object of objects) {
-    const resource = toResource(object, defaultNamespace);
+    const resource = toResource(object, defaultNamespace, first + model.resources.length);
     model.resources.push(resource);
-    const { kind, namespace, name } = resource.ref;
-    const core = isCoreGroup(resource.ref.apiVersion);
-    const rbac = resource.ref.apiVersion.startsWith('rbac.authorization.k8s.io/');
-    if (kind === 'ServiceAccount' && core) {
-      model.serviceAccounts.push(resource);
-      addTo(model.serviceAccountIndex, nsKey(namespace, name), resource);
-    } else if (kind === 'Secret' && core) {
-      model.secrets.push(resource);
-      addTo(model.secretIndex, nsKey(namespace, name), resource);
-    } else if (kind === 'Namespace' && core) {
-      model.namespaces.push(resource);
-    } else if (kind === 'Role' && rbac) {
-      model.roles.push(resource);
-      addTo(model.roleIndex, nsKey(namespace, name), resource);
-    } else if (kind === 'ClusterRole' && rbac) {
-      model.clusterRoles.push(resource);
-      addTo(model.clusterRoleIndex, name, resource);
-    } else if ((kind === 'RoleBinding' || kind === 'ClusterRoleBinding') && rbac) {
-      model.bindings.push(resource);
-    } else {
-      const workload = toWorkload(resource);
-      if (workload) model.workloads.push(workload);
+    const { namespace, name } = resource.ref;
+    switch (categoryOf(resource)) {
+      case 'serviceAccount':
+        model.serviceAccounts.push(resource);
+        addTo(serviceAccountIndex, nsKey(namespace, name), resource);
+        addTo(serviceAccountNameIndex, name, resource);
+        break;
+      case 'secret':
+        model.secrets.push(resource);
+        addTo(secretIndex, nsKey(namespace, name), resource);
+        addTo(secretNameIndex, name, resource);
+        break;
+      case 'namespace':
+        model.namespaces.push(resource);
+        break;
+      case 'role':
+        model.roles.push(resource);
+        addTo(roleIndex, nsKey(namespace, name), resource);
+        break;
+      case 'clusterRole':
+        model.clusterRoles.push(resource);
+        addTo(clusterRoleIndex, name, resource);
+        break;
+      case 'binding':
+        model.bindings.push(resource);
+        break;
+      default: {
+        const workload = toWorkload(resource);
+        if (!workload) break;
+        model.workloads.push(workload);
+        workloadByResource.set(resource, workload);
+        addTo(workloadIndex, accountKeyOf(workload, defaultNamespace), workload);
+      }
     }
   }
   return model;
+}
+
+export type Category =
+  'serviceAccount' | 'secret' | 'namespace' | 'role' | 'clusterRole' | 'binding' | 'other';
+
+/** Which of the model's lists an object is in (`other`: a workload, when it has a pod spec, or nothing the rules read). */
+export function categoryOf(resource: Resource): Category {
+  const { kind, apiVersion } = resource.ref;
+  if (isCoreGroup(apiVersion)) {
+    if (kind === 'ServiceAccount') return 'serviceAccount';
+    if (kind === 'Secret') return 'secret';
+    if (kind === 'Namespace') return 'namespace';
+  } else if (apiVersion.startsWith('rbac.authorization.k8s.io/')) {
+    if (kind === 'Role') return 'role';
+    if (kind === 'ClusterRole') return 'clusterRole';
+    if (kind === 'RoleBinding' || kind === 'ClusterRoleBinding') return 'binding';
+  }
+  return 'other';
+}
+
+/** `namespace/name` of the ServiceAccount a workload runs as, as it is resolved. */
+export function accountKeyOf(workload: Workload, defaultNamespace: string): string {
+  return nsKey(workload.resource.ref.namespace ?? defaultNamespace, workload.serviceAccountName);
 }
 
 function isCoreGroup(apiVersion: string): boolean {
   return apiVersion === 'v1';
 }
 
-function toResource(object: LoadedObject, defaultNamespace: string): Resource {
+function toResource(object: LoadedObject, defaultNamespace: string, order: number): Resource {
   const value = object.value;
   const metadata = isRecord(value.metadata) ? value.metadata : {};
   const kind = String(value.kind);
@@ -233,6 +297,7 @@ function toResource(object: LoadedObject, defaultNamespace: string): Resource {
     object,
     ref: { apiVersion: String(value.apiVersion), kind, namespace, name },
     annotations: stringMap(metadata.annotations),
+    order,
   };
 }
 

@@ -160,16 +160,15 @@ export function privilegeOfRules(rules: unknown, scope: RuleScope): Privilege {
 /** Whether a Secret of that name where the rules apply is, in the scan, a long-lived token Secret. */
 function tokenSecretNamed(name: string, scope: RuleScope): boolean {
   if (scope.namespace !== null) return secretKindOf(scope.model, scope.namespace, name) === 'token';
-  return scope.model.secrets.some(
-    (secret) => secret.ref.name === name && secretKindOf(scope.model, secret.ref.namespace, name) === 'token',
+  return (scope.model.secretNameIndex.get(name) ?? []).some(
+    (secret) => secretKindOf(scope.model, secret.ref.namespace, name) === 'token',
   );
 }
 
 /** Why a token for ServiceAccount `name` where the rules apply is worth minting, or null. */
 function accountWorth(name: string, scope: RuleScope): string | null {
-  const accounts = scope.model.serviceAccounts.filter(
-    (account) =>
-      account.ref.name === name && (scope.namespace === null || account.ref.namespace === scope.namespace),
+  const accounts = (scope.model.serviceAccountNameIndex.get(name) ?? []).filter(
+    (account) => scope.namespace === null || account.ref.namespace === scope.namespace,
   );
   const identity = accounts.map(workloadIdentityOf).find((annotation) => annotation !== undefined);
   if (identity) return `set up for cloud workload identity, \`${identity}\``;

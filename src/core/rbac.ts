@@ -20,10 +20,10 @@ export interface Grant {
 }
 
 export interface RbacIndex {
-  /** Grants whose subject is the ServiceAccount `namespace/name`. */
-  grantsToServiceAccount(namespace: string, name: string): Grant[];
-  /** Every grant of every binding, in scan order. */
-  grants: Grant[];
+  /** Grants whose subject is the ServiceAccount `namespace/name`, in the model's order. */
+  grantsToServiceAccount(namespace: string, name: string): readonly Grant[];
+  /** The grants of a binding, one a subject (none when it names no role it can grant). */
+  grantsOf(binding: Resource): readonly Grant[];
 }
 
 const SERVICE_ACCOUNT_USER = /^system:serviceaccount:([^:]+):([^:]+)$/;
@@ -87,11 +87,11 @@ export function privilegeOfRole(role: RoleReference, scope: RuleScope): Privileg
 }
 
 /**
- * Every grant of every binding, with its privilege. A role that mints tokens for named ServiceAccounts is as privileged
- * as those accounts, so such a role is judged again once the other grants are known, with the accounts they make
- * privileged (one level deep: a token that mints tokens that mint tokens is not followed further).
+ * The grants of `bindings`, each with the privilege its role gives where it is granted. `asking` holds the bindings
+ * whose role mints tokens for named ServiceAccounts: what those tokens are worth depends on every other grant, so
+ * `judgeAgain` judges them once all grants are known.
  */
-export function buildRbacIndex(model: Model, privilegedRoles: readonly string[]): RbacIndex {
+function judgeGrants(model: Model, privilegedRoles: readonly string[], bindings: readonly Resource[]) {
   const asking = new Set<Resource>();
   const privilegeOf = (
     binding: Resource,
@@ -111,9 +111,8 @@ export function buildRbacIndex(model: Model, privilegedRoles: readonly string[])
     };
     return privilegeOfRole(role, { model, namespace, privilegedRoles, privilegedAccount });
   };
-
   const grants: Grant[] = [];
-  for (const binding of model.bindings) {
+  for (const binding of bindings) {
     const role = roleOf(binding, model);
     if (!role) continue;
     const privilege = privilegeOf(binding, role, null);
@@ -121,9 +120,10 @@ export function buildRbacIndex(model: Model, privilegedRoles: readonly string[])
       grants.push({ binding, subjectIndex, subject, role, privilege });
     });
   }
-  if (asking.size > 0) {
+  /** Judges the asking bindings again with the accounts that `all` grants make privileged. */
+  const judgeAgain = (all: readonly Grant[]) => {
     const accounts = new Map<string, string>();
-    for (const grant of grants) {
+    for (const grant of all) {
       const account = grant.privilege
         ? serviceAccountOfSubject(grant.subject, grant.binding, model.defaultNamespace)
         : null;
@@ -137,21 +137,86 @@ export function buildRbacIndex(model: Model, privilegedRoles: readonly string[])
         again.set(grant.binding, privilegeOf(grant.binding, grant.role, accounts));
       grant.privilege = again.get(grant.binding)!;
     }
-  }
+  };
+  return { grants, asking, judgeAgain };
+}
 
+/**
+ * Every grant of every binding, with its privilege. A role that mints tokens for named ServiceAccounts is as privileged
+ * as those accounts, so such a role is judged again once the other grants are known, with the accounts they make
+ * privileged (one level deep: a token that mints tokens that mint tokens is not followed further).
+ */
+export function buildRbacIndex(model: Model, privilegedRoles: readonly string[]): RbacIndex {
+  const { grants, asking, judgeAgain } = judgeGrants(model, privilegedRoles, model.bindings);
+  if (asking.size > 0) judgeAgain(grants);
+  const bySubject = grantsBySubject(grants, model.defaultNamespace);
+  const byBinding = new Map<Resource, Grant[]>();
+  for (const grant of grants) {
+    const list = byBinding.get(grant.binding);
+    if (list) list.push(grant);
+    else byBinding.set(grant.binding, [grant]);
+  }
+  return {
+    grantsToServiceAccount: (namespace, name) => bySubject.get(nsKey(namespace, name)) ?? [],
+    grantsOf: (binding) => byBinding.get(binding) ?? [],
+  };
+}
+
+/**
+ * The index of a layered model (`layered-model.ts`) from the index of its base: the grants of `touched` (the base's
+ * bindings whose grants the layer can change, see `reach.ts`) and of `own` (the layer's bindings) are judged in the
+ * layered model, every other grant is the base's. When one of them mints tokens for named accounts, what those are
+ * worth depends on every grant, and the index is built whole.
+ */
+export function layerRbacIndex(
+  model: Model,
+  privilegedRoles: readonly string[],
+  base: RbacIndex,
+  touched: readonly Resource[],
+  own: readonly Resource[],
+): RbacIndex {
+  const judged = judgeGrants(model, privilegedRoles, [...touched, ...own]);
+  if (judged.asking.size > 0) return buildRbacIndex(model, privilegedRoles);
+  const replaced = new Map<Resource, Grant[]>();
+  for (const grant of judged.grants) {
+    const list = replaced.get(grant.binding);
+    if (list) list.push(grant);
+    else replaced.set(grant.binding, [grant]);
+  }
+  const ownBindings = new Set(own);
+  const ownBySubject = grantsBySubject(
+    judged.grants.filter((grant) => ownBindings.has(grant.binding)),
+    model.defaultNamespace,
+  );
+  const bySubject = new Map<string, readonly Grant[]>();
+  return {
+    grantsToServiceAccount(namespace, name) {
+      const key = nsKey(namespace, name);
+      let list = bySubject.get(key);
+      if (!list) {
+        // The base's grants first, in its order (a grant is its binding's at the subject's place), then the layer's.
+        const under = base
+          .grantsToServiceAccount(namespace, name)
+          .map((grant) => replaced.get(grant.binding)?.[grant.subjectIndex] ?? grant);
+        bySubject.set(key, (list = [...under, ...(ownBySubject.get(key) ?? [])]));
+      }
+      return list;
+    },
+    grantsOf: (binding) => replaced.get(binding) ?? base.grantsOf(binding),
+  };
+}
+
+function grantsBySubject(grants: readonly Grant[], defaultNamespace: string): Map<string, Grant[]> {
   const bySubject = new Map<string, Grant[]>();
   for (const grant of grants) {
-    const account = serviceAccountOfSubject(grant.subject, grant.binding, model.defaultNamespace);
+    const account = serviceAccountOfSubject(grant.subject, grant.binding, defaultNamespace);
     if (!account) continue;
     const key = nsKey(account.namespace, account.name);
     const list = bySubject.get(key);
     if (list) list.push(grant);
     else bySubject.set(key, [grant]);
   }
-  return {
-    grants,
-    grantsToServiceAccount: (namespace, name) => bySubject.get(nsKey(namespace, name)) ?? [],
-  };
+  return bySubject;
 }
 
 export function describeGrant(grant: Grant): string {

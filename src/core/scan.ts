@@ -1,16 +1,10 @@
 import type { ResolvedConfig } from '../config/config.js';
 import { registry as defaultRegistry, type RuleRegistry } from '../rules/index.js';
-import type { EngineSettings, Report, RuleContext } from '../rules/types.js';
 import { type LoadOptions, type LoadedObject, loadFiles } from './load.js';
-import { spanOf } from './locate.js';
-import { apiClientJudge, mountedClients } from './api-clients.js';
-import { combineInstallFindings, installLabel, installsOf } from './installs.js';
-import { type Model, type Resource, type Workload } from './model.js';
-import { buildRbacIndex } from './rbac.js';
+import { sortFindings } from './evaluate.js';
+import { judgeInstalls } from './installs.js';
 import { secondThread } from './second-thread.js';
-import { extraCredentialEnvNames, secretLines, secretValues, withholdSecretFixes } from './secrets.js';
-import { IGNORE_ANNOTATION, exemptionFor, ignoreCovers, parseIgnoreAnnotation } from './suppress.js';
-import { originErrorLine, originSpan } from './source-map.js';
+import { originErrorLine } from './source-map.js';
 import type { Finding, ScanError, ScanNotice, SourceFile } from './types.js';
 import { append } from './arrays.js';
 
@@ -36,8 +30,8 @@ export interface ScanResult {
 }
 
 /**
- * Text in, findings out: loads every file, builds one model of all of them (so ServiceAccounts and bindings in any
- * file count), runs the enabled rules and applies suppressions. No I/O.
+ * Text in, findings out: loads every file, models its installs (so ServiceAccounts and bindings in any file of an
+ * install count, see `installs.ts`), runs the enabled rules and applies suppressions. No I/O.
  */
 export function scanFiles(
   files: readonly SourceFile[],
@@ -61,165 +55,21 @@ export function scanFiles(
     documents += loaded.documents;
     inert += loaded.inert;
   });
-  const separate = config.installs === 'separate';
-  const installs = installsOf(objects, config.defaultNamespace, separate, config.installFiles);
-  const findings = sortFindings(
-    combineInstallFindings(
-      installs,
-      (install) => evaluate(install.model, config, registry),
-      (finding) => installLabel(finding.file, finding.via?.[0], config.installFiles),
-    ),
-  );
-  const workloads = new Set(
-    installs.flatMap((install) => install.model.workloads.map((workload) => workload.resource.object)),
-  );
+  const judged = judgeInstalls(objects, config, registry);
   return {
-    findings,
+    findings: sortFindings(judged.findings),
     errors,
     notices,
-    secretValues: new Set(
-      installs.flatMap((install) => [...secretValues(install.model, extraCredentialEnvNames(config))]),
-    ),
+    secretValues: judged.secretValues,
     // A client in any install keeps its token: a fix to a shared file serves them all.
-    mountedClients: () =>
-      new Set(installs.flatMap((install) => [...mountedClients(install.model, config.apiClients)])),
+    mountedClients: judged.mountedClients,
     stats: {
       files: files.length,
       documents,
       resources: objects.length + inert,
-      workloads: workloads.size,
+      workloads: judged.workloads,
       screened: helped.screened,
       readInSecondThread: helped.read,
     },
   };
-}
-
-export function evaluate(
-  model: Model,
-  config: ResolvedConfig,
-  registry: RuleRegistry = defaultRegistry,
-): Finding[] {
-  const option = (rule: string, name: string) => config.rules[rule]?.options[name];
-  const settings: EngineSettings = {
-    privilegedRoles: (option('sa-privileged-rbac', 'privileged-roles') as string[] | undefined) ?? [
-      'cluster-admin',
-      'admin',
-      'edit',
-    ],
-    assumeUnresolvedMounts: option('automount-token', 'assume-unresolved-mounts') !== false,
-    knownRules: new Set(registry.ids),
-    apiClientPatterns: config.apiClients,
-  };
-  const rbac = buildRbacIndex(model, settings.privilegedRoles);
-  const apiClients = apiClientJudge(model, rbac, settings.apiClientPatterns);
-  const workloads = new Map<Resource, Workload>(
-    model.workloads.map((workload) => [workload.resource, workload]),
-  );
-  const findings: Finding[] = [];
-  for (const rule of registry.rules) {
-    const setting = config.rules[rule.meta.id];
-    if (!setting?.enabled) continue;
-    const context: RuleContext = {
-      model,
-      rbac,
-      options: setting.options,
-      settings,
-      apiClients,
-      workloadOf: (resource) => workloads.get(resource),
-      report: (report) =>
-        findings.push(toFinding(rule.meta.id, rule.meta.severity, setting.severity, report)),
-    };
-    rule.check(context);
-  }
-  for (const finding of findings) suppress(finding, config, workloads, settings.knownRules);
-  // A fix is shown as the whole lines it touches: none may quote a Secret or a literal credential.
-  withholdSecretFixes(findings, secretLines(model, extraCredentialEnvNames(config)));
-  // Fixes are UTF-8 edits; a UTF-16 file keeps its findings and gets none.
-  const utf16 = new Set(
-    model.resources.filter((resource) => resource.object.file.encoding).map((r) => r.object.file.path),
-  );
-  for (const finding of findings) if (utf16.has(finding.file)) finding.fix = null;
-  return sortFindings(findings);
-}
-
-const findingResource = new WeakMap<Finding, Resource>();
-
-function toFinding(
-  ruleId: string,
-  defaultSeverity: Finding['severity'],
-  configured: Finding['severity'] | null,
-  report: Report,
-): Finding {
-  const { object, ref } = report.resource;
-  const rendered = object.file.rendered === true;
-  const own = spanOf(object, report.path);
-  const span = (rendered && originSpan(object.file, own.line, ref, report.path)) || own;
-  const group = ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] : '';
-  const finding: Finding = {
-    ruleId,
-    // A finding about an API client is for a person to read, never a gate by itself: its RBAC findings carry the risk.
-    severity: report.apiClient !== undefined ? 'info' : (configured ?? report.severity ?? defaultSeverity),
-    message: report.message,
-    file: object.file.path,
-    line: span.line,
-    endLine: span.endLine,
-    resource: { ...ref },
-    suppressed: false,
-    fix: rendered ? null : (report.fix ?? null),
-    path: report.path,
-    identity: [
-      ruleId,
-      group,
-      ref.kind,
-      ref.namespace ?? '',
-      ref.name,
-      report.key ?? report.path.join('.'),
-    ].join('|'),
-  };
-  if (report.apiClient !== undefined) finding.apiClient = report.apiClient;
-  if (rendered) finding.rendered = true;
-  if (object.file.renderedBy !== undefined) finding.via = [object.file.renderedBy];
-  findingResource.set(finding, report.resource);
-  return finding;
-}
-
-function suppress(
-  finding: Finding,
-  config: ResolvedConfig,
-  workloads: Map<Resource, Workload>,
-  knownRules: ReadonlySet<string>,
-): void {
-  // A broken suppression cannot suppress the report that says it is broken.
-  if (finding.ruleId === 'invalid-suppression') return;
-  const resource = findingResource.get(finding);
-  if (resource) {
-    const sources = [
-      resource.annotations[IGNORE_ANNOTATION],
-      workloads.get(resource)?.templateAnnotations[IGNORE_ANNOTATION],
-    ];
-    for (const value of sources) {
-      if (value === undefined) continue;
-      const entry = ignoreCovers(parseIgnoreAnnotation(value, knownRules).entries, finding.ruleId);
-      if (entry) {
-        finding.suppressed = true;
-        finding.suppression = { kind: 'annotation', reason: entry.reason };
-        return;
-      }
-    }
-  }
-  const exemption = exemptionFor(finding, config.exemptions);
-  if (exemption) {
-    finding.suppressed = true;
-    finding.suppression = { kind: 'config', reason: exemption.reason };
-  }
-}
-
-export function sortFindings(findings: Finding[]): Finding[] {
-  return findings.sort(
-    (a, b) =>
-      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
-      a.line - b.line ||
-      (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
-      (a.identity < b.identity ? -1 : a.identity > b.identity ? 1 : 0),
-  );
 }

@@ -191,7 +191,10 @@ export function secretValuesOfFiles(files: readonly SourceFile[], config: Resolv
  * suggestion, `fix.replacement`), so one that touches a line shared with a Secret or a credential (a one-line JSON
  * List, a flow-style pod spec) is not offered, as when no safe edit can be made.
  */
-export function withholdSecretFixes(findings: Finding[], secret: ReadonlyMap<string, Set<number>>): void {
+export function withholdSecretFixes(
+  findings: Finding[],
+  secret: { get(file: string): ReadonlySet<number> | undefined },
+): void {
   for (const finding of findings) {
     const fix = finding.fix;
     // A fix in another file (a chart's values) is not in the scanned text; its lines were read from that file.

@@ -47,7 +47,7 @@ export const automountToken: Rule = {
       privilegedRbac.set(key, text);
       return text;
     };
-    for (const workload of model.workloads) {
+    for (const workload of context.subjects.workloads) {
       const decision = effectiveAutomount(model, workload, context.settings.assumeUnresolvedMounts);
       // A pod spec whose own value the API server refuses is not created: invalid-automount-value reports that.
       if (decision.optedIn || decision.invalid?.where === 'pod') continue;

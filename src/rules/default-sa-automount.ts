@@ -6,7 +6,7 @@ import type { Rule } from './types.js';
 export const defaultSaAutomount: Rule = {
   meta: metaOf('default-sa-automount'),
   check(context) {
-    for (const account of context.model.serviceAccounts) {
+    for (const account of context.subjects.serviceAccounts) {
       if (account.ref.name !== 'default') continue;
       const setting = automountSetting(account.object.value);
       if (setting.state === 'set' && !setting.value) continue;

@@ -24,7 +24,7 @@ function roleText(roleRef: unknown): string {
 export const defaultSaRbac: Rule = {
   meta: metaOf('default-sa-rbac'),
   check(context) {
-    for (const binding of context.model.bindings) {
+    for (const binding of context.subjects.bindings) {
       const role = roleText(binding.object.value.roleRef);
       const label = resourceLabel(binding.ref);
       subjectsOf(binding).forEach((subject, index) => {

@@ -7,7 +7,7 @@ export const defaultServiceAccount: Rule = {
   meta: metaOf('default-service-account'),
   check(context) {
     const { model } = context;
-    for (const workload of model.workloads) {
+    for (const workload of context.subjects.workloads) {
       if (workload.serviceAccountName !== 'default') continue;
       const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
       // Kubernetes' precedence decides, as for automount-token: a pod-level `false` wins over the account's `true`.

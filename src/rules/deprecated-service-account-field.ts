@@ -6,7 +6,7 @@ import type { Rule } from './types.js';
 export const deprecatedServiceAccountField: Rule = {
   meta: metaOf('deprecated-service-account-field'),
   check(context) {
-    for (const workload of context.model.workloads) {
+    for (const workload of context.subjects.workloads) {
       const spec = workload.podSpec;
       if (!('serviceAccount' in spec)) continue;
       const path = [...workload.podSpecPath, 'serviceAccount'];

@@ -8,13 +8,13 @@ export const invalidAutomountValue: Rule = {
   meta: metaOf('invalid-automount-value'),
   check(context) {
     const places: { resource: Resource; owner: unknown; path: PathSegment[]; consequence: string }[] = [
-      ...context.model.workloads.map((workload) => ({
+      ...context.subjects.workloads.map((workload) => ({
         resource: workload.resource,
         owner: workload.podSpec,
         path: workload.podSpecPath,
         consequence: 'the object is not created as written',
       })),
-      ...context.model.serviceAccounts.map((account) => ({
+      ...context.subjects.serviceAccounts.map((account) => ({
         resource: account,
         owner: account.object.value,
         path: [],

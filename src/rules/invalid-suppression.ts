@@ -7,7 +7,7 @@ import type { Rule } from './types.js';
 export const invalidSuppression: Rule = {
   meta: metaOf('invalid-suppression'),
   check(context) {
-    const places = context.model.resources.flatMap((resource) => {
+    const places = context.subjects.resources.flatMap((resource) => {
       const list: { annotations: Record<string, string>; path: PathSegment[] }[] = [
         { annotations: resource.annotations, path: ['metadata', 'annotations', IGNORE_ANNOTATION] },
       ];

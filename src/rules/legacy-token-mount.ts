@@ -1,6 +1,6 @@
 import type { PathSegment } from '../core/load.js';
-import { containersOf, isRecord, nsKey, resourceLabel, volumesOf } from '../core/model.js';
-import { LEGACY_TOKEN_TYPE } from '../core/serviceaccounts.js';
+import { containersOf, isRecord, resourceLabel, volumesOf } from '../core/model.js';
+import { secretKindOf } from '../core/serviceaccounts.js';
 import { metaOf } from './meta.js';
 import type { Rule } from './types.js';
 
@@ -8,13 +8,7 @@ export const legacyTokenMount: Rule = {
   meta: metaOf('legacy-token-mount'),
   check(context) {
     const { model } = context;
-    const legacy = new Set(
-      model.secrets
-        .filter((secret) => secret.object.value.type === LEGACY_TOKEN_TYPE)
-        .map((secret) => nsKey(secret.ref.namespace, secret.ref.name)),
-    );
-    if (legacy.size === 0) return;
-    for (const workload of model.workloads) {
+    for (const workload of context.subjects.workloads) {
       const namespace = workload.resource.ref.namespace;
       const label = resourceLabel(workload.resource.ref);
       const uses: { secret: string; path: PathSegment[]; how: string }[] = [];
@@ -70,7 +64,7 @@ export const legacyTokenMount: Rule = {
         }
       }
       for (const use of uses) {
-        if (!legacy.has(nsKey(namespace, use.secret))) continue;
+        if (secretKindOf(model, namespace, use.secret) !== 'token') continue;
         context.report({
           resource: workload.resource,
           path: use.path,

@@ -10,7 +10,7 @@ const quoted = (names: readonly string[]) => names.map((name) => `\`${name}\``).
 export const legacyTokenSecret: Rule = {
   meta: metaOf('legacy-token-secret'),
   check(context) {
-    for (const secret of context.model.secrets) {
+    for (const secret of context.subjects.secrets) {
       if (secret.object.value.type !== LEGACY_TOKEN_TYPE) continue;
       const owner = secret.annotations['kubernetes.io/service-account.name'];
       context.report({
@@ -21,7 +21,7 @@ export const legacyTokenSecret: Rule = {
           'expires and stays valid until the Secret is deleted. Use a projected token (TokenRequest) with an audience and an expiration.',
       });
     }
-    for (const account of context.model.serviceAccounts) {
+    for (const account of context.subjects.serviceAccounts) {
       const secrets = account.object.value.secrets;
       if (!Array.isArray(secrets) || secrets.length === 0) continue;
       // Each entry is judged by the Secret it names, where the scan declares it (an absent `type` is `Opaque`).

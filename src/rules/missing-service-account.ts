@@ -7,7 +7,7 @@ export const missingServiceAccount: Rule = {
   meta: metaOf('missing-service-account'),
   check(context) {
     const { model } = context;
-    for (const workload of model.workloads) {
+    for (const workload of context.subjects.workloads) {
       if (workload.serviceAccountName === 'default') continue;
       const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
       if (resolveServiceAccount(model, namespace, workload.serviceAccountName)) continue;

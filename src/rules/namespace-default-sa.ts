@@ -7,7 +7,7 @@ export const namespaceDefaultSa: Rule = {
   meta: metaOf('namespace-default-sa'),
   check(context) {
     const { model } = context;
-    for (const namespace of model.namespaces) {
+    for (const namespace of context.subjects.namespaces) {
       const name = namespace.ref.name;
       // A declared but unhardened `default` ServiceAccount is default-sa-automount's finding, not this one.
       if (model.serviceAccountIndex.has(nsKey(name, 'default'))) continue;

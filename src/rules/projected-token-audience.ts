@@ -6,7 +6,7 @@ export const projectedTokenAudience: Rule = {
   meta: metaOf('projected-token-audience'),
   check(context) {
     const allowed = (context.options['allowed-audiences'] as string[] | undefined) ?? [];
-    for (const workload of context.model.workloads) {
+    for (const workload of context.subjects.workloads) {
       const label = resourceLabel(workload.resource.ref);
       for (const { token, path, volume, automounted } of projectedTokensOf(workload)) {
         // The `kube-api-access-*` volume is the automounted token, whoever wrote it: automount-token judges it.

@@ -11,7 +11,7 @@ export const projectedTokenExpiration: Rule = {
   meta: metaOf('projected-token-expiration'),
   check(context) {
     const max = Number(context.options['max-expiration-seconds']);
-    for (const workload of context.model.workloads) {
+    for (const workload of context.subjects.workloads) {
       const label = resourceLabel(workload.resource.ref);
       for (const { token, path, volume, automounted } of projectedTokensOf(workload)) {
         // The `kube-api-access-*` volume is the automounted token, whoever wrote it: automount-token judges it.

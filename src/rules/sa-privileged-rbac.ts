@@ -6,7 +6,8 @@ import type { Rule } from './types.js';
 export const saPrivilegedRbac: Rule = {
   meta: metaOf('sa-privileged-rbac'),
   check(context) {
-    for (const grant of context.rbac.grants) {
+    const grants = context.subjects.bindings.flatMap((binding) => context.rbac.grantsOf(binding));
+    for (const grant of grants) {
       if (!grant.privilege) continue;
       const account = serviceAccountOfSubject(grant.subject, grant.binding, context.model.defaultNamespace);
       if (!account) continue;

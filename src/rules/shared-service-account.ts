@@ -1,4 +1,4 @@
-import { type Workload, nsKey, resourceLabel } from '../core/model.js';
+import { type Workload, accountKeyOf, nsKey, resourceLabel } from '../core/model.js';
 import { metaOf } from './meta.js';
 import type { Rule } from './types.js';
 
@@ -7,18 +7,31 @@ const MAX_NAMED = 5;
 export const sharedServiceAccount: Rule = {
   meta: metaOf('shared-service-account'),
   check(context) {
-    const byAccount = new Map<string, Map<string, Workload[]>>();
-    for (const workload of context.model.workloads) {
+    const { model, subjects } = context;
+    // Each account a subject runs as (in the namespace the workload gives, none for a kind without one), with every
+    // workload of the model that runs as it, in the model's order.
+    const accounts = new Map<string, Workload[]>();
+    for (const workload of subjects.workloads) {
       if (workload.serviceAccountName === 'default') continue;
-      const key = nsKey(workload.resource.ref.namespace, workload.serviceAccountName);
-      const identity = `${workload.resource.ref.kind}/${workload.resource.ref.name}`;
-      let users = byAccount.get(key);
-      if (!users) byAccount.set(key, (users = new Map()));
-      const copies = users.get(identity);
-      if (copies) copies.push(workload);
-      else users.set(identity, [workload]);
+      const { namespace } = workload.resource.ref;
+      const key = nsKey(namespace, workload.serviceAccountName);
+      if (accounts.has(key)) continue;
+      const running = model.workloadIndex.get(accountKeyOf(workload, model.defaultNamespace)) ?? [];
+      accounts.set(
+        key,
+        running.filter((other) => other.resource.ref.namespace === namespace),
+      );
     }
-    for (const users of byAccount.values()) {
+    // Accounts in the order of their first workloads, as a pass over all of them would meet them.
+    const ordered = [...accounts.values()].sort((a, b) => a[0]!.resource.order - b[0]!.resource.order);
+    for (const running of ordered) {
+      const users = new Map<string, Workload[]>();
+      for (const workload of running) {
+        const identity = `${workload.resource.ref.kind}/${workload.resource.ref.name}`;
+        const copies = users.get(identity);
+        if (copies) copies.push(workload);
+        else users.set(identity, [workload]);
+      }
       if (users.size < 2) continue;
       // Only the first few other users are named, so a ServiceAccount shared by thousands stays linear.
       const firstUsers = [...users.keys()].slice(0, MAX_NAMED + 1);
@@ -31,6 +44,7 @@ export const sharedServiceAccount: Rule = {
         const othersCount = users.size - 1;
         const more = othersCount > MAX_NAMED ? ` and ${othersCount - MAX_NAMED} more` : '';
         for (const workload of workloads) {
+          if (!subjects.has(workload.resource)) continue;
           const field = workload.serviceAccountField!;
           context.report({
             resource: workload.resource,

@@ -30,7 +30,7 @@ export const staticCloudCredentials: Rule = {
     const extra = (context.options['extra-env-names'] as string[] | undefined) ?? [];
     const envNames: Record<string, string> = { ...CREDENTIAL_ENV };
     for (const name of extra) envNames[name] = 'a static cloud credential';
-    for (const workload of context.model.workloads) {
+    for (const workload of context.subjects.workloads) {
       const label = resourceLabel(workload.resource.ref);
       for (const { container, path } of containersOf(workload)) {
         if (!Array.isArray(container.env)) continue;
@@ -61,7 +61,7 @@ export const staticCloudCredentials: Rule = {
         });
       }
     }
-    for (const secret of context.model.secrets) {
+    for (const secret of context.subjects.secrets) {
       const label = resourceLabel(secret.ref);
       for (const field of ['data', 'stringData'] as const) {
         const entries = secret.object.value[field];

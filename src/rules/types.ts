@@ -2,6 +2,7 @@ import type { PathSegment } from '../core/load.js';
 import type { Model, Resource, Workload } from '../core/model.js';
 import type { ApiClientJudge } from '../core/api-clients.js';
 import type { RbacIndex } from '../core/rbac.js';
+import type { Subjects } from '../core/subjects.js';
 import type { Fix, Severity } from '../core/types.js';
 
 export const PRESETS = ['recommended', 'strict'] as const;
@@ -52,7 +53,13 @@ export interface Report {
 }
 
 export interface RuleContext {
+  /** Every object of the install, to look things up in (its indexes). */
   model: Model;
+  /**
+   * The objects to report on, in the model's order: all of them, or those an install can judge differently from the
+   * plain manifests alone (`core/installs.ts`). A report on any other object is dropped.
+   */
+  subjects: Subjects;
   rbac: RbacIndex;
   /** The rule's options: config values over the defaults of `meta.options`. */
   options: Record<string, unknown>;

@@ -11,7 +11,7 @@ import type { Rule } from './types.js';
 export const workloadIdentityAutomount: Rule = {
   meta: metaOf('workload-identity-automount'),
   check(context) {
-    for (const account of context.model.serviceAccounts) {
+    for (const account of context.subjects.serviceAccounts) {
       const annotation = workloadIdentityOf(account);
       // `false` is the hardening; `true` on this dedicated account is explicit consent, the evidence of an API client.
       const setting = automountSetting(account.object.value);
