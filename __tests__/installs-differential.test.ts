@@ -30,7 +30,9 @@ function expectSameScan(files: SourceFile[], configText = ''): void {
   expect(JSON.stringify(actual.findings)).toBe(JSON.stringify(expected.findings));
   expect(actual.errors).toEqual(expected.errors);
   expect(actual.notices).toEqual(expected.notices);
-  expect({ ...actual.stats, screened: 0 }).toEqual({ ...expected.stats, screened: 0 });
+  // The reference reads in one thread: it counts no document a second thread took.
+  const threadless = { screened: 0, readInSecondThread: 0 };
+  expect({ ...actual.stats, ...threadless }).toEqual({ ...expected.stats, ...threadless });
   expect([...actual.secretValues].sort()).toEqual(expected.secretValues);
   expect([...actual.mountedClients()].sort()).toEqual(expected.mountedClients);
 }
