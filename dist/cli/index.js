@@ -5810,7 +5810,7 @@ function escapeJsonPtr(str) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_screen_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2224);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4803);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1189);
 
 
 
@@ -5832,7 +5832,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4803:
+/***/ 1189:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -13208,7 +13208,141 @@ function countErrorsByFile(result) {
     return counts;
 }
 
+;// CONCATENATED MODULE: ./src/core/literal-search.ts
+/**
+ * Where any of many literal strings occur in a text. A RegExp alternation of thousands of learned secret values tries
+ * them at every position of every text that leaves the tool; this reads most texts a few units at a time.
+ *
+ * Every literal is at least `window` UTF-16 code units long, so an occurrence begins with the window-long prefix of a
+ * literal. Three filters, each cheaper than the next, stand between a position and a literal (Wu and Manber's scheme):
+ * - The last two units of the window tell how far it may move on: as far as places it at their next possible place in
+ *   a prefix, a whole window's length less one when no prefix holds them (most windows of prose).
+ * - A window that may be a prefix is hashed, and the hash looked up in a bit set of the prefixes' hashes.
+ * - A window whose bit is set is verified against the literals sorted by code units: each unit read narrows, by
+ *   binary search, the range of literals that begin with what was read, so literals sharing long prefixes (values
+ *   and their base64 forms often do) cost one walk down that prefix, not one comparison each.
+ */
+/** Units of two, hashed to this many bits, index the table of how far a window may move. */
+const PAIR_BITS = 14;
+/** Base of the polynomial hash of a window; odd, so that multiplying by it loses no bits modulo 2^32. */
+const BASE = 0x01000193;
+/** Multiplier (2^32 / golden ratio) that spreads a hash's bits before its top bits pick a bit of the set. */
+const SPREAD = 0x9e3779b1;
+/** The table index of two units: exact for ASCII, and units that share an index share the smallest move. */
+function pairIndex(first, second) {
+    return ((first << 7) ^ second) & ((1 << PAIR_BITS) - 1);
+}
+class LiteralSearch {
+    /** The literals, sorted by UTF-16 code units (as `<` compares), without duplicates. */
+    sorted;
+    window;
+    /** For each pair index: how far a window ending in that pair may move without passing over a possible prefix. */
+    moves;
+    /** One bit per bucket of window hashes; set for the buckets of the literals' prefixes. */
+    prefixes;
+    /** 32 minus the number of bits of a bucket's index. */
+    shift;
+    /** `literals` must each be at least `window` units long; `window` is 2 to 256. */
+    constructor(literals, window) {
+        if (window < 2 || window > 256)
+            throw new RangeError(`window ${window} is not 2 to 256`);
+        this.sorted = [...new Set(literals)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        this.window = window;
+        this.moves = new Uint8Array(1 << PAIR_BITS).fill(window - 1);
+        // About 64 buckets per prefix, so that few windows pass the set by chance: 2^10 to 2^22 bits.
+        let bits = 10;
+        while (bits < 22 && 1 << bits < this.sorted.length * 64)
+            bits++;
+        this.prefixes = new Uint32Array(1 << (bits - 5));
+        this.shift = 32 - bits;
+        for (const literal of this.sorted) {
+            if (literal.length < window)
+                throw new RangeError(`a literal is shorter than the window (${window})`);
+            // A pair ending at unit `at` of a prefix: a window ending in it may move so that its end is the prefix's.
+            for (let at = 1; at < window; at++) {
+                const index = pairIndex(literal.charCodeAt(at - 1), literal.charCodeAt(at));
+                this.moves[index] = Math.min(this.moves[index], window - 1 - at);
+            }
+            const bucket = this.bucketOf(literal, 0);
+            this.prefixes[bucket >>> 5] |= 1 << (bucket & 31);
+        }
+    }
+    /**
+     * Each position of `text` where a literal starts, with the end of the longest literal starting there: [start, end)
+     * pairs in order of start. Every occurrence of every literal lies inside one of them, overlapping ones included.
+     */
+    longestAt(text) {
+        const found = [];
+        if (this.sorted.length === 0)
+            return found;
+        const { window, moves, prefixes } = this;
+        // The window is text[end - window + 1 .. end].
+        for (let end = window - 1; end < text.length;) {
+            const move = moves[pairIndex(text.charCodeAt(end - 1), text.charCodeAt(end))];
+            if (move !== 0) {
+                end += move;
+                continue;
+            }
+            const start = end - window + 1;
+            const bucket = this.bucketOf(text, start);
+            if ((prefixes[bucket >>> 5] & (1 << (bucket & 31))) !== 0) {
+                const length = this.longestLiteralAt(text, start);
+                if (length > 0)
+                    found.push([start, start + length]);
+            }
+            end++;
+        }
+        return found;
+    }
+    /** The bucket of the hash of text[start .. start + window). */
+    bucketOf(text, start) {
+        let hash = 0;
+        for (let at = start; at < start + this.window; at++)
+            hash = (Math.imul(hash, BASE) + text.charCodeAt(at)) | 0;
+        return Math.imul(hash, SPREAD) >>> this.shift;
+    }
+    /** The length of the longest literal `text` holds at `start`, or 0. */
+    longestLiteralAt(text, start) {
+        const sorted = this.sorted;
+        let low = 0;
+        let high = sorted.length;
+        let longest = 0;
+        // Invariant: sorted[low..high) are the literals that begin with text[start .. start + depth).
+        for (let depth = 0; start + depth < text.length; depth++) {
+            if (high - low === 1) {
+                // One literal left: the text holds the rest of it or not.
+                return text.startsWith(sorted[low], start) ? sorted[low].length : longest;
+            }
+            const unit = text.charCodeAt(start + depth);
+            low = firstFrom(sorted, low, high, depth, unit);
+            high = firstFrom(sorted, low, high, depth, unit + 1);
+            if (low === high)
+                break;
+            // A literal that is exactly the text read sorts before those that go on.
+            if (sorted[low].length === depth + 1)
+                longest = depth + 1;
+        }
+        return longest;
+    }
+}
+/**
+ * The first index in [low, high) whose literal's unit at `depth` is at least `unit`, a literal ending before `depth`
+ * counting as -1. The literals there share their first `depth` units, so that unit does not decrease along the range.
+ */
+function firstFrom(sorted, low, high, depth, unit) {
+    while (low < high) {
+        const middle = (low + high) >>> 1;
+        const literal = sorted[middle];
+        if ((depth < literal.length ? literal.charCodeAt(depth) : -1) < unit)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    return low;
+}
+
 ;// CONCATENATED MODULE: ./src/core/redact.ts
+
 
 /**
  * The one filter every text that leaves the tool goes through. A pull request is attacker-controlled, and the files it
@@ -13229,8 +13363,8 @@ const REDACTED = '[redacted]';
 const MIN_SECRET_LENGTH = 8;
 class SecretFilter {
     known = new Set();
-    /** Known values and shapes as one pattern, rebuilt when a value is added. */
-    pattern = null;
+    /** The known values' index, rebuilt on the next search after a value is added. */
+    search = null;
     /** Learns a secret value, with the forms it takes in outputs: trimmed, JSON-escaped and base64-encoded. */
     add(value) {
         const trimmed = value.trim();
@@ -13249,7 +13383,7 @@ class SecretFilter {
             if (form.length < MIN_SECRET_LENGTH || this.known.has(form))
                 continue;
             this.known.add(form);
-            this.pattern = null;
+            this.search = null;
         }
     }
     addAll(values) {
@@ -13331,23 +13465,23 @@ class SecretFilter {
         for (const entry of entries)
             entry.message = this.redact(entry.message);
     }
-    /** Where secrets are in a text: [start, end) spans, sorted and merged. */
+    /**
+     * Where secrets are in a text: [start, end) spans, sorted and merged. Every occurrence of every known value is in
+     * one. (Values and shapes were once one RegExp, whose matches never overlap: a value starting inside an earlier
+     * match was not found, and its part past that match stayed in the text. Covering it is more, never less.)
+     */
     spans(text) {
-        const found = [];
-        const pattern = this.compiled();
-        pattern.lastIndex = 0;
-        for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-            let start = match.index;
-            // Inside an escaped string (JSON), a match right after a lone backslash takes it along: `\` + marker would be an
-            // invalid escape.
+        const found = this.values().longestAt(text);
+        for (const shape of shapesBetween(text, found))
+            found.push(shape);
+        // Inside an escaped string (JSON), a match right after a lone backslash takes it along: `\` + marker would be an
+        // invalid escape. (Only now: `shapesBetween` reads where the values' matches begin.)
+        for (const span of found) {
             let backslashes = 0;
-            while (text[start - 1 - backslashes] === '\\')
+            while (text.charCodeAt(span[0] - 1 - backslashes) === BACKSLASH)
                 backslashes++;
             if (backslashes % 2 === 1)
-                start--;
-            found.push([start, match.index + match[0].length]);
-            if (match[0] === '')
-                pattern.lastIndex++;
+                span[0]--;
         }
         for (const pair of credentialPairs(text))
             found.push([pair.start, pair.end]);
@@ -13358,22 +13492,53 @@ class SecretFilter {
             if (last && span[0] <= last[1])
                 last[1] = Math.max(last[1], span[1]);
             else
-                merged.push([...span]);
+                merged.push(span);
         }
         return merged;
     }
-    compiled() {
-        if (!this.pattern) {
-            // Longest first, so a value is replaced whole rather than by a shorter value it contains.
-            const values = [...this.known].sort((a, b) => b.length - a.length).map(redact_escapeRegExp);
-            const sources = [...values, ...CREDENTIAL_SHAPES.map((shape) => shape.source)];
-            this.pattern = new RegExp(sources.join('|'), 'g');
-        }
-        return this.pattern;
+    values() {
+        this.search ??= new LiteralSearch(this.known, MIN_SECRET_LENGTH);
+        return this.search;
     }
 }
-function redact_escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const BACKSLASH = 0x5c;
+/** The credential shapes as one pattern; `lastIndex` is set before each use. */
+const SHAPES = new RegExp(CREDENTIAL_SHAPES.map((shape) => shape.source).join('|'), 'g');
+/**
+ * The credential shapes of a text that the one RegExp of known values and shapes (values first, longest first) found:
+ * each search resumed at the end of the previous match, a value's or a shape's, and took a value where both begin at
+ * the same place. Shapes are searched on their own, and again only when a value's match passes the start of the next
+ * shape found; so the spans of this filter cover every span that pattern did. `values` are the longest value at each
+ * place one starts, in order (`LiteralSearch.longestAt`).
+ */
+function shapesBetween(text, values) {
+    const shapes = [];
+    let resume = 0;
+    let next = 0;
+    let shape = shapeFrom(text, 0);
+    while (shape) {
+        while (next < values.length && values[next][0] < resume)
+            next++;
+        const value = values[next];
+        if (value && value[0] <= shape[0]) {
+            resume = value[1];
+            next++;
+            if (shape[0] < resume)
+                shape = shapeFrom(text, resume);
+            continue;
+        }
+        shapes.push(shape);
+        // No shape matches the empty string; were one to, the search would still move on.
+        resume = Math.max(shape[1], shape[0] + 1);
+        shape = shapeFrom(text, resume);
+    }
+    return shapes;
+}
+/** The first credential shape in `text` from `at` on. */
+function shapeFrom(text, at) {
+    SHAPES.lastIndex = at;
+    const match = SHAPES.exec(text);
+    return match ? [match.index, match.index + match[0].length] : null;
 }
 
 ;// CONCATENATED MODULE: ./src/report/json.ts

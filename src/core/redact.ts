@@ -1,4 +1,5 @@
 import { CREDENTIAL_SHAPES, credentialPairs } from './credentials.js';
+import { LiteralSearch } from './literal-search.js';
 import type { Finding, SourceFile } from './types.js';
 
 /**
@@ -23,8 +24,8 @@ export const MIN_SECRET_LENGTH = 8;
 
 export class SecretFilter {
   private readonly known = new Set<string>();
-  /** Known values and shapes as one pattern, rebuilt when a value is added. */
-  private pattern: RegExp | null = null;
+  /** The known values' index, rebuilt on the next search after a value is added. */
+  private search: LiteralSearch | null = null;
 
   /** Learns a secret value, with the forms it takes in outputs: trimmed, JSON-escaped and base64-encoded. */
   add(value: string): void {
@@ -40,7 +41,7 @@ export class SecretFilter {
     for (const form of forms) {
       if (form.length < MIN_SECRET_LENGTH || this.known.has(form)) continue;
       this.known.add(form);
-      this.pattern = null;
+      this.search = null;
     }
   }
 
@@ -120,20 +121,20 @@ export class SecretFilter {
     for (const entry of entries) entry.message = this.redact(entry.message);
   }
 
-  /** Where secrets are in a text: [start, end) spans, sorted and merged. */
+  /**
+   * Where secrets are in a text: [start, end) spans, sorted and merged. Every occurrence of every known value is in
+   * one. (Values and shapes were once one RegExp, whose matches never overlap: a value starting inside an earlier
+   * match was not found, and its part past that match stayed in the text. Covering it is more, never less.)
+   */
   private spans(text: string): [number, number][] {
-    const found: [number, number][] = [];
-    const pattern = this.compiled();
-    pattern.lastIndex = 0;
-    for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-      let start = match.index;
-      // Inside an escaped string (JSON), a match right after a lone backslash takes it along: `\` + marker would be an
-      // invalid escape.
+    const found = this.values().longestAt(text);
+    for (const shape of shapesBetween(text, found)) found.push(shape);
+    // Inside an escaped string (JSON), a match right after a lone backslash takes it along: `\` + marker would be an
+    // invalid escape. (Only now: `shapesBetween` reads where the values' matches begin.)
+    for (const span of found) {
       let backslashes = 0;
-      while (text[start - 1 - backslashes] === '\\') backslashes++;
-      if (backslashes % 2 === 1) start--;
-      found.push([start, match.index + match[0].length]);
-      if (match[0] === '') pattern.lastIndex++;
+      while (text.charCodeAt(span[0] - 1 - backslashes) === BACKSLASH) backslashes++;
+      if (backslashes % 2 === 1) span[0]--;
     }
     for (const pair of credentialPairs(text)) found.push([pair.start, pair.end]);
     found.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
@@ -141,22 +142,54 @@ export class SecretFilter {
     for (const span of found) {
       const last = merged[merged.length - 1];
       if (last && span[0] <= last[1]) last[1] = Math.max(last[1], span[1]);
-      else merged.push([...span]);
+      else merged.push(span);
     }
     return merged;
   }
 
-  private compiled(): RegExp {
-    if (!this.pattern) {
-      // Longest first, so a value is replaced whole rather than by a shorter value it contains.
-      const values = [...this.known].sort((a, b) => b.length - a.length).map(escapeRegExp);
-      const sources = [...values, ...CREDENTIAL_SHAPES.map((shape) => shape.source)];
-      this.pattern = new RegExp(sources.join('|'), 'g');
-    }
-    return this.pattern;
+  private values(): LiteralSearch {
+    this.search ??= new LiteralSearch(this.known, MIN_SECRET_LENGTH);
+    return this.search;
   }
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const BACKSLASH = 0x5c;
+
+/** The credential shapes as one pattern; `lastIndex` is set before each use. */
+const SHAPES = new RegExp(CREDENTIAL_SHAPES.map((shape) => shape.source).join('|'), 'g');
+
+/**
+ * The credential shapes of a text that the one RegExp of known values and shapes (values first, longest first) found:
+ * each search resumed at the end of the previous match, a value's or a shape's, and took a value where both begin at
+ * the same place. Shapes are searched on their own, and again only when a value's match passes the start of the next
+ * shape found; so the spans of this filter cover every span that pattern did. `values` are the longest value at each
+ * place one starts, in order (`LiteralSearch.longestAt`).
+ */
+function shapesBetween(text: string, values: readonly [number, number][]): [number, number][] {
+  const shapes: [number, number][] = [];
+  let resume = 0;
+  let next = 0;
+  let shape = shapeFrom(text, 0);
+  while (shape) {
+    while (next < values.length && values[next]![0] < resume) next++;
+    const value = values[next];
+    if (value && value[0] <= shape[0]) {
+      resume = value[1];
+      next++;
+      if (shape[0] < resume) shape = shapeFrom(text, resume);
+      continue;
+    }
+    shapes.push(shape);
+    // No shape matches the empty string; were one to, the search would still move on.
+    resume = Math.max(shape[1], shape[0] + 1);
+    shape = shapeFrom(text, resume);
+  }
+  return shapes;
+}
+
+/** The first credential shape in `text` from `at` on. */
+function shapeFrom(text: string, at: number): [number, number] | null {
+  SHAPES.lastIndex = at;
+  const match = SHAPES.exec(text);
+  return match ? [match.index, match.index + match[0].length] : null;
 }
