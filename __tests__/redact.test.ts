@@ -181,6 +181,9 @@ describe('SecretFilter', () => {
     // A value starting inside another and reaching past it is redacted whole.
     secrets.addAll(['first-secret-value', 'value-and-second-secret']);
     expect(secrets.redact('(first-secret-value-and-second-secret)')).toBe(`(${REDACTED})`);
+    // A value that ends inside a credential's shape does not hide the rest of it.
+    secrets.add('aws-key-id=AKIA');
+    expect(secrets.redact('aws-key-id=AKIAIOSFODNN7EXAMPLE;')).toBe(`${REDACTED};`);
     // A value learned after the filter's first search is found by the next one.
     expect(secrets.redact('late-learned-value')).toBe('late-learned-value');
     secrets.add('late-learned-value');
@@ -277,7 +280,8 @@ function formsOf(value: string): string[] {
 
 /**
  * A text redacted by the obvious means: every occurrence of every form, found with `indexOf`; what the filter's one
- * RegExp of values and shapes matched before values were searched on their own; and credential pairs.
+ * RegExp of values and shapes matched before values were searched on their own; the shapes searched on their own;
+ * and credential pairs.
  */
 function referenceRedact(values: readonly string[], text: string): string {
   const forms = [...new Set(values.flatMap(formsOf))].sort((a, b) => b.length - a.length);
@@ -291,8 +295,11 @@ function referenceRedact(values: readonly string[], text: string): string {
     for (let at = text.indexOf(form); at !== -1; at = text.indexOf(form, at + 1)) found(at, at + form.length);
   }
   const literals = forms.map((form) => form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  const pattern = new RegExp([...literals, ...CREDENTIAL_SHAPES.map((shape) => shape.source)].join('|'), 'g');
-  for (const match of text.matchAll(pattern)) found(match.index, match.index + match[0].length);
+  const shapes = CREDENTIAL_SHAPES.map((shape) => shape.source);
+  for (const sources of [[...literals, ...shapes], shapes]) {
+    for (const match of text.matchAll(new RegExp(sources.join('|'), 'g')))
+      found(match.index, match.index + match[0].length);
+  }
   for (const pair of credentialPairs(text)) spans.push([pair.start, pair.end]);
   spans.sort((a, b) => a[0] - b[0]);
   const merged: [number, number][] = [];

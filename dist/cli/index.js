@@ -13505,16 +13505,17 @@ const BACKSLASH = 0x5c;
 /** The credential shapes as one pattern; `lastIndex` is set before each use. */
 const SHAPES = new RegExp(CREDENTIAL_SHAPES.map((shape) => shape.source).join('|'), 'g');
 /**
- * The credential shapes of a text that the one RegExp of known values and shapes (values first, longest first) found:
- * each search resumed at the end of the previous match, a value's or a shape's, and took a value where both begin at
- * the same place. Shapes are searched on their own, and again only when a value's match passes the start of the next
- * shape found; so the spans of this filter cover every span that pattern did. `values` are the longest value at each
- * place one starts, in order (`LiteralSearch.longestAt`).
+ * The credential shapes of a text: those the one RegExp of known values and shapes (values first, longest first)
+ * found, and those it did not. It resumed each search at the end of its last match, and took a value where a value
+ * and a shape began at the same place: a value ending inside a shape (`…-AKIA`) left the rest of the shape in the
+ * text. `values` are the longest value at each place one starts, in order (`LiteralSearch.longestAt`).
  */
 function shapesBetween(text, values) {
     const shapes = [];
+    // The pattern's way: shapes on their own, searched again where a value's match passes the next shape's start.
     let resume = 0;
     let next = 0;
+    let passed = null;
     let shape = shapeFrom(text, 0);
     while (shape) {
         while (next < values.length && values[next][0] < resume)
@@ -13523,16 +13524,24 @@ function shapesBetween(text, values) {
         if (value && value[0] <= shape[0]) {
             resume = value[1];
             next++;
-            if (shape[0] < resume)
+            if (shape[0] < resume) {
+                passed ??= shape;
                 shape = shapeFrom(text, resume);
+            }
             continue;
         }
         shapes.push(shape);
-        // No shape matches the empty string; were one to, the search would still move on.
-        resume = Math.max(shape[1], shape[0] + 1);
+        resume = after(shape);
         shape = shapeFrom(text, resume);
     }
+    // Until a value passed one, the pattern's searches were those of shapes alone; from there on, shapes alone too.
+    for (let alone = passed; alone; alone = shapeFrom(text, after(alone)))
+        shapes.push(alone);
     return shapes;
+}
+/** Where a search resumes after a shape's match. No shape matches the empty string; were one to, it would move on. */
+function after(shape) {
+    return Math.max(shape[1], shape[0] + 1);
 }
 /** The first credential shape in `text` from `at` on. */
 function shapeFrom(text, at) {
