@@ -160,10 +160,14 @@ describe('SecretFilter', () => {
       fix: { ...fix, replacement: 'known-secret-value' },
     };
     const plain = { ...finding!, fix };
-    secrets.cleanFindings([quoting, plain]);
+    // Texts repeat across findings (each distinct one is searched once): each finding is cleaned all the same.
+    const again = { ...quoting, fix: { ...fix, edits: [{ ...fix.edits[0]!, text: 'known-secret-value' }] } };
+    secrets.cleanFindings([quoting, plain, again, { ...plain }]);
     expect(quoting.message).toBe(`about ${REDACTED}`);
     expect(quoting.fix).toBeNull();
     expect(plain.fix).toBe(fix);
+    expect(again.message).toBe(`about ${REDACTED}`);
+    expect(again.fix).toBeNull();
   });
 
   it('redacts every occurrence of every value: sharing prefixes, overlapping, at either end, and learned late', () => {

@@ -13403,16 +13403,7 @@ class SecretFilter {
     }
     /** Prose with every secret replaced by `[redacted]`: known values, credential shapes, values of credential keys. */
     redact(text) {
-        const spans = this.spans(text);
-        if (spans.length === 0)
-            return text;
-        let result = '';
-        let at = 0;
-        for (const [start, end] of spans) {
-            result += text.slice(at, start) + REDACTED;
-            at = end;
-        }
-        return result + text.slice(at);
+        return withMarkers(text, this.spans(text));
     }
     /** Whether a text holds a secret: such a text, when it must be quoted verbatim, is not shown at all. */
     contains(text) {
@@ -13451,12 +13442,23 @@ class SecretFilter {
      * a suggestion's whole lines, or in an edit) withheld, as when no safe edit can be made.
      */
     cleanFindings(findings) {
+        // Findings repeat texts (one message for each resource of a kind, one inserted line for many workloads): each
+        // distinct text is searched once.
+        const searched = new Map();
+        const spansOf = (text) => {
+            let spans = searched.get(text);
+            if (spans === undefined)
+                searched.set(text, (spans = this.spans(text)));
+            return spans;
+        };
+        const quotesSecret = (text) => spansOf(text).length > 0;
         for (const finding of findings) {
-            finding.message = this.redact(finding.message);
-            if (finding.suppression)
-                finding.suppression.reason = this.redact(finding.suppression.reason);
+            finding.message = withMarkers(finding.message, spansOf(finding.message));
+            const suppression = finding.suppression;
+            if (suppression)
+                suppression.reason = withMarkers(suppression.reason, spansOf(suppression.reason));
             const fix = finding.fix;
-            if (fix && (this.contains(fix.replacement) || fix.edits.some((edit) => this.contains(edit.text))))
+            if (fix && (quotesSecret(fix.replacement) || fix.edits.some((edit) => quotesSecret(edit.text))))
                 finding.fix = null;
         }
     }
@@ -13502,6 +13504,18 @@ class SecretFilter {
     }
 }
 const BACKSLASH = 0x5c;
+/** `text` with each span replaced by the marker. */
+function withMarkers(text, spans) {
+    if (spans.length === 0)
+        return text;
+    let result = '';
+    let at = 0;
+    for (const [start, end] of spans) {
+        result += text.slice(at, start) + REDACTED;
+        at = end;
+    }
+    return result + text.slice(at);
+}
 /** The credential shapes as one pattern; `lastIndex` is set before each use. */
 const SHAPES = new RegExp(CREDENTIAL_SHAPES.map((shape) => shape.source).join('|'), 'g');
 /**
