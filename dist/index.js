@@ -56644,10 +56644,14 @@ class LiteralSearch {
                 return text.startsWith(sorted[low], start) ? sorted[low].length : longest;
             }
             const unit = text.charCodeAt(start + depth);
-            low = firstFrom(sorted, low, high, depth, unit);
-            high = firstFrom(sorted, low, high, depth, unit + 1);
-            if (low === high)
-                break;
+            // Along a prefix the whole range shares, the first and last literals agree and the range stays: one step a
+            // unit, as in a trie, where binary searches would cost a text repeating a long shared prefix dearly.
+            if (unitAt(sorted[low], depth) !== unit || unitAt(sorted[high - 1], depth) !== unit) {
+                low = firstFrom(sorted, low, high, depth, unit);
+                high = firstFrom(sorted, low, high, depth, unit + 1);
+                if (low === high)
+                    break;
+            }
             // A literal that is exactly the text read sorts before those that go on.
             if (sorted[low].length === depth + 1)
                 longest = depth + 1;
@@ -56655,15 +56659,18 @@ class LiteralSearch {
         return longest;
     }
 }
+/** A literal's unit at `depth`; -1 past its end, which sorts it before the literals that go on. */
+function unitAt(literal, depth) {
+    return depth < literal.length ? literal.charCodeAt(depth) : -1;
+}
 /**
- * The first index in [low, high) whose literal's unit at `depth` is at least `unit`, a literal ending before `depth`
- * counting as -1. The literals there share their first `depth` units, so that unit does not decrease along the range.
+ * The first index in [low, high) whose literal's unit at `depth` is at least `unit`. The literals there share their
+ * first `depth` units, so that unit does not decrease along the range.
  */
 function firstFrom(sorted, low, high, depth, unit) {
     while (low < high) {
         const middle = (low + high) >>> 1;
-        const literal = sorted[middle];
-        if ((depth < literal.length ? literal.charCodeAt(depth) : -1) < unit)
+        if (unitAt(sorted[middle], depth) < unit)
             low = middle + 1;
         else
             high = middle;
