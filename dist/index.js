@@ -56545,12 +56545,14 @@ function stopwatch() {
  *
  * Every literal is at least `window` UTF-16 code units long, so an occurrence begins with the window-long prefix of a
  * literal. Three filters, each cheaper than the next, stand between a position and a literal (Wu and Manber's scheme):
- * - The last two units of the window tell how far it may move on: as far as places it at their next possible place in
- *   a prefix, a whole window's length less one when no prefix holds them (most windows of prose).
+ * - The window's last two units tell how far it can move on: to the next place those units could sit in a prefix, or
+ *   a window's length less one when no prefix holds them (most windows of prose).
  * - A window that may be a prefix is hashed, and the hash looked up in a bit set of the prefixes' hashes.
- * - A window whose bit is set is verified against the literals sorted by code units: each unit read narrows, by
- *   binary search, the range of literals that begin with what was read, so literals sharing long prefixes (values
- *   and their base64 forms often do) cost one walk down that prefix, not one comparison each.
+ * - A window whose bit is set is verified against the literals sorted by code units: each unit read narrows the range
+ *   of literals that begin with what was read (by binary search where they part), so literals sharing long prefixes
+ *   (values and their base64 forms often do) cost one walk down that prefix, not one comparison each.
+ * Verifying costs at most the length of the longest literal, at each place the filters let through: like the single
+ * RegExp, a text that repeats a prefix of many literals costs its length times that prefix's.
  */
 /** Units of two, hashed to this many bits, index the table of how far a window may move. */
 const PAIR_BITS = 14;
@@ -56810,7 +56812,7 @@ class SecretFilter {
      * match was not found, and its part past that match stayed in the text. Covering it is more, never less.)
      */
     spans(text) {
-        const found = this.values().longestAt(text);
+        const found = this.valueSearch().longestAt(text);
         for (const shape of shapesBetween(text, found))
             found.push(shape);
         // Inside an escaped string (JSON), a match right after a lone backslash takes it along: `\` + marker would be an
@@ -56835,7 +56837,7 @@ class SecretFilter {
         }
         return merged;
     }
-    values() {
+    valueSearch() {
         this.search ??= new LiteralSearch(this.known, MIN_SECRET_LENGTH);
         return this.search;
     }

@@ -129,7 +129,7 @@ export class SecretFilter {
    * match was not found, and its part past that match stayed in the text. Covering it is more, never less.)
    */
   private spans(text: string): [number, number][] {
-    const found = this.values().longestAt(text);
+    const found = this.valueSearch().longestAt(text);
     for (const shape of shapesBetween(text, found)) found.push(shape);
     // Inside an escaped string (JSON), a match right after a lone backslash takes it along: `\` + marker would be an
     // invalid escape. (Only now: `shapesBetween` reads where the values' matches begin.)
@@ -149,7 +149,7 @@ export class SecretFilter {
     return merged;
   }
 
-  private values(): LiteralSearch {
+  private valueSearch(): LiteralSearch {
     this.search ??= new LiteralSearch(this.known, MIN_SECRET_LENGTH);
     return this.search;
   }
