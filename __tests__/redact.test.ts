@@ -178,7 +178,7 @@ describe('SecretFilter', () => {
     expect(secrets.redact(`${values[7]} and ${values[70]} and ${values[700]}.`)).toBe(
       `${REDACTED} and ${REDACTED} and ${REDACTED}.`,
     );
-    // Not a value, though every value but the last units: `shared-prefix-value-2000` holds `shared-prefix-value-200`.
+    // `shared-prefix-value-` begins every value and is none; `shared-prefix-value-2000` is none but holds `…-200`.
     expect(secrets.redact('shared-prefix-value- shared-prefix-value-2000')).toBe(
       `shared-prefix-value- ${REDACTED}0`,
     );
