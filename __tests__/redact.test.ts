@@ -3,9 +3,10 @@
  * redacting keeps JSON valid. The end-to-end guarantees (nothing planted comes out of the CLI or the Action) are in
  * hostile/secrets.test.ts, hostile/secrets.e2e.test.ts and the secret-hygiene tests.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isCredentialKey } from '../src/core/credentials.js';
-import { REDACTED, SecretFilter } from '../src/core/redact.js';
+import { CREDENTIAL_SHAPES, credentialPairs, isCredentialKey } from '../src/core/credentials.js';
+import { MIN_SECRET_LENGTH, REDACTED, SecretFilter } from '../src/core/redact.js';
 import { registry } from '../src/rules/index.js';
 import { scan, yaml } from './helpers.js';
 import { PLANTED, SECRET_MANIFESTS, forbiddenForms, leaksIn } from './secret-material.js';
@@ -159,10 +160,99 @@ describe('SecretFilter', () => {
       fix: { ...fix, replacement: 'known-secret-value' },
     };
     const plain = { ...finding!, fix };
-    secrets.cleanFindings([quoting, plain]);
+    // Texts repeat across findings (each distinct one is searched once): each finding is cleaned all the same.
+    const again = { ...quoting, fix: { ...fix, edits: [{ ...fix.edits[0]!, text: 'known-secret-value' }] } };
+    secrets.cleanFindings([quoting, plain, again, { ...plain }]);
     expect(quoting.message).toBe(`about ${REDACTED}`);
     expect(quoting.fix).toBeNull();
     expect(plain.fix).toBe(fix);
+    expect(again.message).toBe(`about ${REDACTED}`);
+    expect(again.fix).toBeNull();
+  });
+
+  it('redacts every occurrence of every value: sharing prefixes, overlapping, at either end, and learned late', () => {
+    const secrets = new SecretFilter();
+    const values = Array.from({ length: 2000 }, (_, index) => `shared-prefix-value-${index}`);
+    secrets.addAll(values);
+    expect(secrets.redact('shared-prefix-value-1999')).toBe(REDACTED);
+    expect(secrets.redact(`${values[7]} and ${values[70]} and ${values[700]}.`)).toBe(
+      `${REDACTED} and ${REDACTED} and ${REDACTED}.`,
+    );
+    // `shared-prefix-value-` begins every value and is none; `shared-prefix-value-2000` is none but holds `…-200`.
+    expect(secrets.redact('shared-prefix-value- shared-prefix-value-2000')).toBe(
+      `shared-prefix-value- ${REDACTED}0`,
+    );
+    // A value starting inside another and reaching past it is redacted whole.
+    secrets.addAll(['first-secret-value', 'value-and-second-secret']);
+    expect(secrets.redact('(first-secret-value-and-second-secret)')).toBe(`(${REDACTED})`);
+    // A value that ends inside a credential's shape does not hide the rest of it.
+    secrets.add('aws-key-id=AKIA');
+    expect(secrets.redact('aws-key-id=AKIAIOSFODNN7EXAMPLE;')).toBe(`${REDACTED};`);
+    // A value learned after the filter's first search is found by the next one.
+    expect(secrets.redact('late-learned-value')).toBe('late-learned-value');
+    secrets.add('late-learned-value');
+    expect(secrets.redact('late-learned-value')).toBe(REDACTED);
+  });
+
+  it('reads values literally, whatever characters they hold', () => {
+    const secrets = new SecretFilter();
+    secrets.addAll(['a.b*c+d?(e)|[f]{2}^$\\g', '秘密の値-ひみつ', 'key-😀😀-end']);
+    expect(secrets.redact('a.b*c+d?(e)|[f]{2}^$\\g')).toBe(REDACTED);
+    expect(secrets.redact('aXb*c+d?(e)|[f]{2}^$\\g abbbcd e|ff')).toBe('aXb*c+d?(e)|[f]{2}^$\\g abbbcd e|ff');
+    expect(secrets.redact('「秘密の値-ひみつ」 key-😀😀-end')).toBe(`「${REDACTED}」 ${REDACTED}`);
+  });
+
+  it('redacts what a reference does: each form of each value wherever it is, shapes and credential pairs', () => {
+    // Few distinct units, so that values share prefixes and overlap, and texts hold near misses; escapes, quotes and
+    // blanks, so that the forms differ; shapes, and values cut from them (a value that begins a shape, ends inside one
+    // or starts inside one), and credential keys, so that every kind of span meets the others.
+    const shapes = ['AKIAABCDEFGHIJ012345', 'eyJabcd.eyJabcd.sig', 'eyJabcd.eyJabcd.eyJabcd.eyJabcd'];
+    const unit = fc.constantFrom(
+      'a',
+      'b',
+      'A',
+      '-',
+      '.',
+      ' ',
+      '\\',
+      '"',
+      '\n',
+      'é',
+      '😀',
+      'AKIA',
+      'eyJabcd',
+      'ghp_',
+    );
+    const word = (min: number, max: number) =>
+      fc.array(unit, { minLength: min, maxLength: max }).map((units) => units.join(''));
+    const cut = (whole: string) =>
+      fc.tuple(fc.nat(whole.length), fc.nat(whole.length)).map(([from, to]) => whole.slice(from, to));
+    const value = fc.oneof(
+      fc.tuple(fc.constantFrom('', 'value-', 'value-value-'), word(2, 10)).map(([stem, tail]) => stem + tail),
+      fc.tuple(fc.constantFrom(...shapes).chain(cut), word(0, 2)).map(([part, tail]) => part + tail),
+    );
+    const setting = fc.array(value, { minLength: 1, maxLength: 12 }).chain((values) => {
+      const forms = values.flatMap(formsOf);
+      const piece = fc.oneof(
+        fc.constantFrom(...values, ...forms),
+        fc.constantFrom(...values).chain((whole) => fc.nat(whole.length).map((end) => whole.slice(0, end))),
+        fc.constantFrom(...shapes, '\npassword: ', ' token=', '{apiKey: '),
+        word(0, 4),
+      );
+      const text = fc.array(piece, { maxLength: 16 }).map((pieces) => pieces.join(''));
+      return fc.record({
+        values: fc.constant(values),
+        texts: fc.array(text, { minLength: 1, maxLength: 4 }),
+      });
+    });
+    fc.assert(
+      fc.property(setting, ({ values, texts }) => {
+        const secrets = new SecretFilter();
+        secrets.addAll(values);
+        for (const text of texts) expect(secrets.redact(text)).toBe(referenceRedact(values, text));
+      }),
+      { seed: 0x6b7467, numRuns: 300 },
+    );
   });
 
   it('names credentials by the last words of the key', () => {
@@ -178,3 +268,55 @@ describe('SecretFilter', () => {
       expect(isCredentialKey(key), key).toBe(false);
   });
 });
+
+/** The forms `SecretFilter.add` learns of a value, but a private key's lines (no value here holds a private key). */
+function formsOf(value: string): string[] {
+  const trimmed = value.trim();
+  if (trimmed.length < MIN_SECRET_LENGTH) return [];
+  const forms = [
+    value,
+    trimmed,
+    JSON.stringify(trimmed).slice(1, -1),
+    Buffer.from(trimmed).toString('base64'),
+  ];
+  return forms.filter((form) => form.length >= MIN_SECRET_LENGTH);
+}
+
+/**
+ * A text redacted by the obvious means: every occurrence of every form, found with `indexOf`; what the filter's one
+ * RegExp of values and shapes matched before values were searched on their own; the shapes searched on their own;
+ * and credential pairs.
+ */
+function referenceRedact(values: readonly string[], text: string): string {
+  const forms = [...new Set(values.flatMap(formsOf))].sort((a, b) => b.length - a.length);
+  const spans: [number, number][] = [];
+  const found = (start: number, end: number) => {
+    let backslashes = 0;
+    while (text[start - 1 - backslashes] === '\\') backslashes++;
+    spans.push([start - (backslashes % 2), end]);
+  };
+  for (const form of forms) {
+    for (let at = text.indexOf(form); at !== -1; at = text.indexOf(form, at + 1)) found(at, at + form.length);
+  }
+  const literals = forms.map((form) => form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const shapes = CREDENTIAL_SHAPES.map((shape) => shape.source);
+  for (const sources of [[...literals, ...shapes], shapes]) {
+    for (const match of text.matchAll(new RegExp(sources.join('|'), 'g')))
+      found(match.index, match.index + match[0].length);
+  }
+  for (const pair of credentialPairs(text)) spans.push([pair.start, pair.end]);
+  spans.sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const [start, end] of spans) {
+    const last = merged[merged.length - 1];
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else merged.push([start, end]);
+  }
+  let redacted = '';
+  let at = 0;
+  for (const [start, end] of merged) {
+    redacted += text.slice(at, start) + REDACTED;
+    at = end;
+  }
+  return redacted + text.slice(at);
+}

@@ -5810,7 +5810,7 @@ function escapeJsonPtr(str) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_second_thread_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6771);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1065);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8481);
 
 
 
@@ -5832,7 +5832,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1065:
+/***/ 8481:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -11180,6 +11180,13 @@ function isKeyChar(code) {
         code === 47 ||
         code === 45);
 }
+/** CREDENTIAL_HINT for `credentialPairs`, which sets `lastIndex` before each search (and calls nothing that uses it). */
+const HINTS = new RegExp(CREDENTIAL_HINT.source, 'gi');
+/** Whether AFTER_KEY can match at a unit: a closing quote, a blank, `:` or `=`. */
+function mayFollowKey(code) {
+    // " ' space tab : =
+    return code === 34 || code === 39 || code === 32 || code === 9 || code === 58 || code === 61;
+}
 /**
  * The credential pairs of a text: values of keys that name a credential, wherever a key can be. A key starts a line
  * (YAML, env files, after a `- `) or follows `{`, `,`, `[` or `(` (flow maps, JSON), optionally quoted, and is followed
@@ -11191,7 +11198,8 @@ function isKeyChar(code) {
  */
 function credentialPairs(text) {
     const pairs = [];
-    const hints = new RegExp(CREDENTIAL_HINT.source, 'gi');
+    const hints = HINTS;
+    hints.lastIndex = 0;
     for (let hint = hints.exec(text); hint; hint = hints.exec(text)) {
         let start = hint.index;
         while (start > 0 && isKeyChar(text.charCodeAt(start - 1)))
@@ -11200,6 +11208,10 @@ function credentialPairs(text) {
         while (end < text.length && isKeyChar(text.charCodeAt(end)))
             end++;
         hints.lastIndex = end;
+        // Most keys found are followed by none of these (`automountServiceAccountToken` in backticks, `tokens,` in
+        // prose), and AFTER_KEY cannot match there.
+        if (!mayFollowKey(text.charCodeAt(end)))
+            continue;
         const quote = text[start - 1] === '"' || text[start - 1] === "'" ? text[start - 1] : '';
         AFTER_KEY.lastIndex = end;
         const after = AFTER_KEY.exec(text);
@@ -13790,7 +13802,150 @@ function countErrorsByFile(result) {
     return counts;
 }
 
+;// CONCATENATED MODULE: ./src/core/literal-search.ts
+/**
+ * Where any of many literal strings occur in a text. A RegExp alternation of thousands of learned secret values tries
+ * them at every position of every text that leaves the tool; this reads most texts a few units at a time.
+ *
+ * Every literal is at least `window` UTF-16 code units long, so an occurrence begins with the window-long prefix of a
+ * literal. Three filters, each cheaper than the next, stand between a position and a literal (Wu and Manber's scheme):
+ * - The window's last two units tell how far it can move on: to the next place those units could sit in a prefix, or
+ *   a window's length less one when no prefix holds them (most windows of prose).
+ * - A window that may be a prefix is hashed, and the hash looked up in a bit set of the prefixes' hashes.
+ * - A window whose bit is set is verified against the literals sorted by code units: each unit read narrows the range
+ *   of literals that begin with what was read (by binary search where they part), so literals sharing long prefixes
+ *   (values and their base64 forms often do) cost one walk down that prefix, not one comparison each.
+ * Verifying costs at most the length of the longest literal, at each place the filters let through: like the single
+ * RegExp, a text that repeats a prefix of many literals costs its length times that prefix's.
+ */
+/** Units of two, hashed to this many bits, index the table of how far a window may move. */
+const PAIR_BITS = 14;
+/** Base of the polynomial hash of a window; odd, so that multiplying by it loses no bits modulo 2^32. */
+const BASE = 0x01000193;
+/** Multiplier (2^32 / golden ratio) that spreads a hash's bits before its top bits pick a bit of the set. */
+const SPREAD = 0x9e3779b1;
+/** The table index of two units: exact for ASCII, and units that share an index share the smallest move. */
+function pairIndex(first, second) {
+    return ((first << 7) ^ second) & ((1 << PAIR_BITS) - 1);
+}
+class LiteralSearch {
+    /** The literals, sorted by UTF-16 code units (as `<` compares), without duplicates. */
+    sorted;
+    window;
+    /** For each pair index: how far a window ending in that pair may move without passing over a possible prefix. */
+    moves;
+    /** One bit per bucket of window hashes; set for the buckets of the literals' prefixes. */
+    prefixes;
+    /** 32 minus the number of bits of a bucket's index. */
+    shift;
+    /** `literals` must each be at least `window` units long; `window` is 2 to 256. */
+    constructor(literals, window) {
+        if (window < 2 || window > 256)
+            throw new RangeError(`window ${window} is not 2 to 256`);
+        this.sorted = [...new Set(literals)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        this.window = window;
+        this.moves = new Uint8Array(1 << PAIR_BITS).fill(window - 1);
+        // About 64 buckets per prefix, so that few windows pass the set by chance: 2^10 to 2^22 bits.
+        let bits = 10;
+        while (bits < 22 && 1 << bits < this.sorted.length * 64)
+            bits++;
+        this.prefixes = new Uint32Array(1 << (bits - 5));
+        this.shift = 32 - bits;
+        for (const literal of this.sorted) {
+            if (literal.length < window)
+                throw new RangeError(`a literal is shorter than the window (${window})`);
+            // A pair ending at unit `at` of a prefix: a window ending in it may move so that its end is the prefix's.
+            for (let at = 1; at < window; at++) {
+                const index = pairIndex(literal.charCodeAt(at - 1), literal.charCodeAt(at));
+                this.moves[index] = Math.min(this.moves[index], window - 1 - at);
+            }
+            const bucket = this.bucketOf(literal, 0);
+            this.prefixes[bucket >>> 5] |= 1 << (bucket & 31);
+        }
+    }
+    /**
+     * Each position of `text` where a literal starts, with the end of the longest literal starting there: [start, end)
+     * pairs in order of start. Every occurrence of every literal lies inside one of them, overlapping ones included.
+     */
+    longestAt(text) {
+        const found = [];
+        if (this.sorted.length === 0)
+            return found;
+        const { window, moves, prefixes } = this;
+        // The window is text[end - window + 1 .. end].
+        for (let end = window - 1; end < text.length;) {
+            const move = moves[pairIndex(text.charCodeAt(end - 1), text.charCodeAt(end))];
+            if (move !== 0) {
+                end += move;
+                continue;
+            }
+            const start = end - window + 1;
+            const bucket = this.bucketOf(text, start);
+            if ((prefixes[bucket >>> 5] & (1 << (bucket & 31))) !== 0) {
+                const length = this.longestLiteralAt(text, start);
+                if (length > 0)
+                    found.push([start, start + length]);
+            }
+            end++;
+        }
+        return found;
+    }
+    /** The bucket of the hash of text[start .. start + window). */
+    bucketOf(text, start) {
+        let hash = 0;
+        for (let at = start; at < start + this.window; at++)
+            hash = (Math.imul(hash, BASE) + text.charCodeAt(at)) | 0;
+        return Math.imul(hash, SPREAD) >>> this.shift;
+    }
+    /** The length of the longest literal `text` holds at `start`, or 0. */
+    longestLiteralAt(text, start) {
+        const sorted = this.sorted;
+        let low = 0;
+        let high = sorted.length;
+        let longest = 0;
+        // Invariant: sorted[low..high) are the literals that begin with text[start .. start + depth).
+        for (let depth = 0; start + depth < text.length; depth++) {
+            if (high - low === 1) {
+                // One literal left: the text holds the rest of it or not.
+                return text.startsWith(sorted[low], start) ? sorted[low].length : longest;
+            }
+            const unit = text.charCodeAt(start + depth);
+            // Along a prefix the whole range shares, the first and last literals agree and the range stays: one step a
+            // unit, as in a trie, where binary searches would cost a text repeating a long shared prefix dearly.
+            if (unitAt(sorted[low], depth) !== unit || unitAt(sorted[high - 1], depth) !== unit) {
+                low = firstFrom(sorted, low, high, depth, unit);
+                high = firstFrom(sorted, low, high, depth, unit + 1);
+                if (low === high)
+                    break;
+            }
+            // A literal that is exactly the text read sorts before those that go on.
+            if (sorted[low].length === depth + 1)
+                longest = depth + 1;
+        }
+        return longest;
+    }
+}
+/** A literal's unit at `depth`; -1 past its end, which sorts it before the literals that go on. */
+function unitAt(literal, depth) {
+    return depth < literal.length ? literal.charCodeAt(depth) : -1;
+}
+/**
+ * The first index in [low, high) whose literal's unit at `depth` is at least `unit`. The literals there share their
+ * first `depth` units, so that unit does not decrease along the range.
+ */
+function firstFrom(sorted, low, high, depth, unit) {
+    while (low < high) {
+        const middle = (low + high) >>> 1;
+        if (unitAt(sorted[middle], depth) < unit)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    return low;
+}
+
 ;// CONCATENATED MODULE: ./src/core/redact.ts
+
 
 /**
  * The one filter every text that leaves the tool goes through. A pull request is attacker-controlled, and the files it
@@ -13811,8 +13966,8 @@ const REDACTED = '[redacted]';
 const MIN_SECRET_LENGTH = 8;
 class SecretFilter {
     known = new Set();
-    /** Known values and shapes as one pattern, rebuilt when a value is added. */
-    pattern = null;
+    /** The known values' index, rebuilt on the next search after a value is added. */
+    search = null;
     /** Learns a secret value, with the forms it takes in outputs: trimmed, JSON-escaped and base64-encoded. */
     add(value) {
         const trimmed = value.trim();
@@ -13831,7 +13986,7 @@ class SecretFilter {
             if (form.length < MIN_SECRET_LENGTH || this.known.has(form))
                 continue;
             this.known.add(form);
-            this.pattern = null;
+            this.search = null;
         }
     }
     addAll(values) {
@@ -13851,16 +14006,7 @@ class SecretFilter {
     }
     /** Prose with every secret replaced by `[redacted]`: known values, credential shapes, values of credential keys. */
     redact(text) {
-        const spans = this.spans(text);
-        if (spans.length === 0)
-            return text;
-        let result = '';
-        let at = 0;
-        for (const [start, end] of spans) {
-            result += text.slice(at, start) + REDACTED;
-            at = end;
-        }
-        return result + text.slice(at);
+        return withMarkers(text, this.spans(text));
     }
     /** Whether a text holds a secret: such a text, when it must be quoted verbatim, is not shown at all. */
     contains(text) {
@@ -13899,12 +14045,23 @@ class SecretFilter {
      * a suggestion's whole lines, or in an edit) withheld, as when no safe edit can be made.
      */
     cleanFindings(findings) {
+        // Findings repeat texts (one message for each resource of a kind, one inserted line for many workloads): each
+        // distinct text is searched once.
+        const searched = new Map();
+        const spansOf = (text) => {
+            let spans = searched.get(text);
+            if (spans === undefined)
+                searched.set(text, (spans = this.spans(text)));
+            return spans;
+        };
+        const quotesSecret = (text) => spansOf(text).length > 0;
         for (const finding of findings) {
-            finding.message = this.redact(finding.message);
-            if (finding.suppression)
-                finding.suppression.reason = this.redact(finding.suppression.reason);
+            finding.message = withMarkers(finding.message, spansOf(finding.message));
+            const suppression = finding.suppression;
+            if (suppression)
+                suppression.reason = withMarkers(suppression.reason, spansOf(suppression.reason));
             const fix = finding.fix;
-            if (fix && (this.contains(fix.replacement) || fix.edits.some((edit) => this.contains(edit.text))))
+            if (fix && (quotesSecret(fix.replacement) || fix.edits.some((edit) => quotesSecret(edit.text))))
                 finding.fix = null;
         }
     }
@@ -13913,23 +14070,23 @@ class SecretFilter {
         for (const entry of entries)
             entry.message = this.redact(entry.message);
     }
-    /** Where secrets are in a text: [start, end) spans, sorted and merged. */
+    /**
+     * Where secrets are in a text: [start, end) spans, sorted and merged. Every occurrence of every known value is in
+     * one. (Values and shapes were once one RegExp, whose matches never overlap: a value starting inside an earlier
+     * match was not found, and its part past that match stayed in the text. Covering it is more, never less.)
+     */
     spans(text) {
-        const found = [];
-        const pattern = this.compiled();
-        pattern.lastIndex = 0;
-        for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-            let start = match.index;
-            // Inside an escaped string (JSON), a match right after a lone backslash takes it along: `\` + marker would be an
-            // invalid escape.
+        const found = this.valueSearch().longestAt(text);
+        for (const shape of shapesBetween(text, found))
+            found.push(shape);
+        // Inside an escaped string (JSON), a match right after a lone backslash takes it along: `\` + marker would be an
+        // invalid escape. (Only now: `shapesBetween` reads where the values' matches begin.)
+        for (const span of found) {
             let backslashes = 0;
-            while (text[start - 1 - backslashes] === '\\')
+            while (text.charCodeAt(span[0] - 1 - backslashes) === BACKSLASH)
                 backslashes++;
             if (backslashes % 2 === 1)
-                start--;
-            found.push([start, match.index + match[0].length]);
-            if (match[0] === '')
-                pattern.lastIndex++;
+                span[0]--;
         }
         for (const pair of credentialPairs(text))
             found.push([pair.start, pair.end]);
@@ -13940,22 +14097,74 @@ class SecretFilter {
             if (last && span[0] <= last[1])
                 last[1] = Math.max(last[1], span[1]);
             else
-                merged.push([...span]);
+                merged.push(span);
         }
         return merged;
     }
-    compiled() {
-        if (!this.pattern) {
-            // Longest first, so a value is replaced whole rather than by a shorter value it contains.
-            const values = [...this.known].sort((a, b) => b.length - a.length).map(redact_escapeRegExp);
-            const sources = [...values, ...CREDENTIAL_SHAPES.map((shape) => shape.source)];
-            this.pattern = new RegExp(sources.join('|'), 'g');
-        }
-        return this.pattern;
+    valueSearch() {
+        this.search ??= new LiteralSearch(this.known, MIN_SECRET_LENGTH);
+        return this.search;
     }
 }
-function redact_escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const BACKSLASH = 0x5c;
+/** `text` with each span replaced by the marker. */
+function withMarkers(text, spans) {
+    if (spans.length === 0)
+        return text;
+    let result = '';
+    let at = 0;
+    for (const [start, end] of spans) {
+        result += text.slice(at, start) + REDACTED;
+        at = end;
+    }
+    return result + text.slice(at);
+}
+/** The credential shapes as one pattern; `lastIndex` is set before each use. */
+const SHAPES = new RegExp(CREDENTIAL_SHAPES.map((shape) => shape.source).join('|'), 'g');
+/**
+ * The credential shapes of a text: those the one RegExp of known values and shapes (values first, longest first)
+ * found, and those it did not. It resumed each search at the end of its last match, and took a value where a value
+ * and a shape began at the same place: a value ending inside a shape (`…-AKIA`) left the rest of the shape in the
+ * text. `values` are the longest value at each place one starts, in order (`LiteralSearch.longestAt`).
+ */
+function shapesBetween(text, values) {
+    const shapes = [];
+    // The pattern's way: shapes on their own, searched again where a value's match passes the next shape's start.
+    let resume = 0;
+    let next = 0;
+    let passed = null;
+    let shape = shapeFrom(text, 0);
+    while (shape) {
+        while (next < values.length && values[next][0] < resume)
+            next++;
+        const value = values[next];
+        if (value && value[0] <= shape[0]) {
+            resume = value[1];
+            next++;
+            if (shape[0] < resume) {
+                passed ??= shape;
+                shape = shapeFrom(text, resume);
+            }
+            continue;
+        }
+        shapes.push(shape);
+        resume = after(shape);
+        shape = shapeFrom(text, resume);
+    }
+    // Until a value passed one, the pattern's searches were those of shapes alone; from there on, shapes alone too.
+    for (let alone = passed; alone; alone = shapeFrom(text, after(alone)))
+        shapes.push(alone);
+    return shapes;
+}
+/** Where a search resumes after a shape's match. No shape matches the empty string; were one to, it would move on. */
+function after(shape) {
+    return Math.max(shape[1], shape[0] + 1);
+}
+/** The first credential shape in `text` from `at` on. */
+function shapeFrom(text, at) {
+    SHAPES.lastIndex = at;
+    const match = SHAPES.exec(text);
+    return match ? [match.index, match.index + match[0].length] : null;
 }
 
 ;// CONCATENATED MODULE: ./src/report/json.ts

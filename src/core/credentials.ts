@@ -121,6 +121,15 @@ function isKeyChar(code: number): boolean {
   );
 }
 
+/** CREDENTIAL_HINT for `credentialPairs`, which sets `lastIndex` before each search (and calls nothing that uses it). */
+const HINTS = new RegExp(CREDENTIAL_HINT.source, 'gi');
+
+/** Whether AFTER_KEY can match at a unit: a closing quote, a blank, `:` or `=`. */
+function mayFollowKey(code: number): boolean {
+  // " ' space tab : =
+  return code === 34 || code === 39 || code === 32 || code === 9 || code === 58 || code === 61;
+}
+
 /**
  * The credential pairs of a text: values of keys that name a credential, wherever a key can be. A key starts a line
  * (YAML, env files, after a `- `) or follows `{`, `,`, `[` or `(` (flow maps, JSON), optionally quoted, and is followed
@@ -132,13 +141,17 @@ function isKeyChar(code: number): boolean {
  */
 export function credentialPairs(text: string): CredentialPair[] {
   const pairs: CredentialPair[] = [];
-  const hints = new RegExp(CREDENTIAL_HINT.source, 'gi');
+  const hints = HINTS;
+  hints.lastIndex = 0;
   for (let hint = hints.exec(text); hint; hint = hints.exec(text)) {
     let start = hint.index;
     while (start > 0 && isKeyChar(text.charCodeAt(start - 1))) start--;
     let end = hint.index + hint[0].length;
     while (end < text.length && isKeyChar(text.charCodeAt(end))) end++;
     hints.lastIndex = end;
+    // Most keys found are followed by none of these (`automountServiceAccountToken` in backticks, `tokens,` in
+    // prose), and AFTER_KEY cannot match there.
+    if (!mayFollowKey(text.charCodeAt(end))) continue;
     const quote = text[start - 1] === '"' || text[start - 1] === "'" ? text[start - 1]! : '';
     AFTER_KEY.lastIndex = end;
     const after = AFTER_KEY.exec(text);

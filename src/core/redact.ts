@@ -1,4 +1,5 @@
 import { CREDENTIAL_SHAPES, credentialPairs } from './credentials.js';
+import { LiteralSearch } from './literal-search.js';
 import type { Finding, SourceFile } from './types.js';
 
 /**
@@ -23,8 +24,8 @@ export const MIN_SECRET_LENGTH = 8;
 
 export class SecretFilter {
   private readonly known = new Set<string>();
-  /** Known values and shapes as one pattern, rebuilt when a value is added. */
-  private pattern: RegExp | null = null;
+  /** The known values' index, rebuilt on the next search after a value is added. */
+  private search: LiteralSearch | null = null;
 
   /** Learns a secret value, with the forms it takes in outputs: trimmed, JSON-escaped and base64-encoded. */
   add(value: string): void {
@@ -40,7 +41,7 @@ export class SecretFilter {
     for (const form of forms) {
       if (form.length < MIN_SECRET_LENGTH || this.known.has(form)) continue;
       this.known.add(form);
-      this.pattern = null;
+      this.search = null;
     }
   }
 
@@ -61,15 +62,7 @@ export class SecretFilter {
 
   /** Prose with every secret replaced by `[redacted]`: known values, credential shapes, values of credential keys. */
   redact(text: string): string {
-    const spans = this.spans(text);
-    if (spans.length === 0) return text;
-    let result = '';
-    let at = 0;
-    for (const [start, end] of spans) {
-      result += text.slice(at, start) + REDACTED;
-      at = end;
-    }
-    return result + text.slice(at);
+    return withMarkers(text, this.spans(text));
   }
 
   /** Whether a text holds a secret: such a text, when it must be quoted verbatim, is not shown at all. */
@@ -106,11 +99,21 @@ export class SecretFilter {
    * a suggestion's whole lines, or in an edit) withheld, as when no safe edit can be made.
    */
   cleanFindings(findings: readonly Finding[]): void {
+    // Findings repeat texts (one message for each resource of a kind, one inserted line for many workloads): each
+    // distinct text is searched once.
+    const searched = new Map<string, [number, number][]>();
+    const spansOf = (text: string) => {
+      let spans = searched.get(text);
+      if (spans === undefined) searched.set(text, (spans = this.spans(text)));
+      return spans;
+    };
+    const quotesSecret = (text: string) => spansOf(text).length > 0;
     for (const finding of findings) {
-      finding.message = this.redact(finding.message);
-      if (finding.suppression) finding.suppression.reason = this.redact(finding.suppression.reason);
+      finding.message = withMarkers(finding.message, spansOf(finding.message));
+      const suppression = finding.suppression;
+      if (suppression) suppression.reason = withMarkers(suppression.reason, spansOf(suppression.reason));
       const fix = finding.fix;
-      if (fix && (this.contains(fix.replacement) || fix.edits.some((edit) => this.contains(edit.text))))
+      if (fix && (quotesSecret(fix.replacement) || fix.edits.some((edit) => quotesSecret(edit.text))))
         finding.fix = null;
     }
   }
@@ -120,20 +123,20 @@ export class SecretFilter {
     for (const entry of entries) entry.message = this.redact(entry.message);
   }
 
-  /** Where secrets are in a text: [start, end) spans, sorted and merged. */
+  /**
+   * Where secrets are in a text: [start, end) spans, sorted and merged. Every occurrence of every known value is in
+   * one. (Values and shapes were once one RegExp, whose matches never overlap: a value starting inside an earlier
+   * match was not found, and its part past that match stayed in the text. Covering it is more, never less.)
+   */
   private spans(text: string): [number, number][] {
-    const found: [number, number][] = [];
-    const pattern = this.compiled();
-    pattern.lastIndex = 0;
-    for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-      let start = match.index;
-      // Inside an escaped string (JSON), a match right after a lone backslash takes it along: `\` + marker would be an
-      // invalid escape.
+    const found = this.valueSearch().longestAt(text);
+    for (const shape of shapesBetween(text, found)) found.push(shape);
+    // Inside an escaped string (JSON), a match right after a lone backslash takes it along: `\` + marker would be an
+    // invalid escape. (Only now: `shapesBetween` reads where the values' matches begin.)
+    for (const span of found) {
       let backslashes = 0;
-      while (text[start - 1 - backslashes] === '\\') backslashes++;
-      if (backslashes % 2 === 1) start--;
-      found.push([start, match.index + match[0].length]);
-      if (match[0] === '') pattern.lastIndex++;
+      while (text.charCodeAt(span[0] - 1 - backslashes) === BACKSLASH) backslashes++;
+      if (backslashes % 2 === 1) span[0]--;
     }
     for (const pair of credentialPairs(text)) found.push([pair.start, pair.end]);
     found.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
@@ -141,22 +144,76 @@ export class SecretFilter {
     for (const span of found) {
       const last = merged[merged.length - 1];
       if (last && span[0] <= last[1]) last[1] = Math.max(last[1], span[1]);
-      else merged.push([...span]);
+      else merged.push(span);
     }
     return merged;
   }
 
-  private compiled(): RegExp {
-    if (!this.pattern) {
-      // Longest first, so a value is replaced whole rather than by a shorter value it contains.
-      const values = [...this.known].sort((a, b) => b.length - a.length).map(escapeRegExp);
-      const sources = [...values, ...CREDENTIAL_SHAPES.map((shape) => shape.source)];
-      this.pattern = new RegExp(sources.join('|'), 'g');
-    }
-    return this.pattern;
+  private valueSearch(): LiteralSearch {
+    this.search ??= new LiteralSearch(this.known, MIN_SECRET_LENGTH);
+    return this.search;
   }
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const BACKSLASH = 0x5c;
+
+/** `text` with each span replaced by the marker. */
+function withMarkers(text: string, spans: readonly [number, number][]): string {
+  if (spans.length === 0) return text;
+  let result = '';
+  let at = 0;
+  for (const [start, end] of spans) {
+    result += text.slice(at, start) + REDACTED;
+    at = end;
+  }
+  return result + text.slice(at);
+}
+
+/** The credential shapes as one pattern; `lastIndex` is set before each use. */
+const SHAPES = new RegExp(CREDENTIAL_SHAPES.map((shape) => shape.source).join('|'), 'g');
+
+/**
+ * The credential shapes of a text: those the one RegExp of known values and shapes (values first, longest first)
+ * found, and those it did not. It resumed each search at the end of its last match, and took a value where a value
+ * and a shape began at the same place: a value ending inside a shape (`…-AKIA`) left the rest of the shape in the
+ * text. `values` are the longest value at each place one starts, in order (`LiteralSearch.longestAt`).
+ */
+function shapesBetween(text: string, values: readonly [number, number][]): [number, number][] {
+  const shapes: [number, number][] = [];
+  // The pattern's way: shapes on their own, searched again where a value's match passes the next shape's start.
+  let resume = 0;
+  let next = 0;
+  let passed: [number, number] | null = null;
+  let shape = shapeFrom(text, 0);
+  while (shape) {
+    while (next < values.length && values[next]![0] < resume) next++;
+    const value = values[next];
+    if (value && value[0] <= shape[0]) {
+      resume = value[1];
+      next++;
+      if (shape[0] < resume) {
+        passed ??= shape;
+        shape = shapeFrom(text, resume);
+      }
+      continue;
+    }
+    shapes.push(shape);
+    resume = after(shape);
+    shape = shapeFrom(text, resume);
+  }
+  // Until a value passed one, the pattern's searches were those of shapes alone; from there on, shapes alone too.
+  for (let alone = passed; alone; alone = shapeFrom(text, after(alone))) shapes.push(alone);
+  return shapes;
+}
+
+/** Where a search resumes after a shape's match. No shape matches the empty string; were one to, it would move on. */
+function after(shape: [number, number]): number {
+  return Math.max(shape[1], shape[0] + 1);
+}
+
+/** The first credential shape in `text` from `at` on. */
+function shapeFrom(text: string, at: number): [number, number] | null {
+  SHAPES.lastIndex = at;
+  const match = SHAPES.exec(text);
+  return match ? [match.index, match.index + match[0].length] : null;
 }
