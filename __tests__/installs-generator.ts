@@ -6,17 +6,7 @@
  */
 import { stringify } from 'yaml';
 import type { SourceFile } from '../src/core/types.js';
-
-/** mulberry32: the same scans on every run. */
-export function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let value = Math.imul(state ^ (state >>> 15), 1 | state);
-    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from '../bench/generate-corpus.js';
 
 const NAMESPACES = ['shop', 'argocd', 'default', 'ops'];
 const ACCOUNTS = ['default', 'web', 'controller', 'api'];
