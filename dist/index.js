@@ -41328,14 +41328,16 @@ function readAll(plans, candidates, thread, onDocuments) {
         plan.outcomes[chunk] = inert ? INERT : readChunk(plan, from, to);
     }
     for (const { plan, chunk } of taken) {
-        const reading = thread.reading(plan.firstTask + chunk);
         const [from, to] = plan.chunks[chunk];
-        plan.outcomes[chunk] = reading ? { ...reading, inert: 0, errors: [] } : readChunk(plan, from, to);
+        plan.outcomes[chunk] = readChunk(plan, from, to, thread.reading(plan.firstTask + chunk));
     }
 }
-/** One document: js-yaml when it reads it and the fast reader models it, else the `yaml` package. */
-function readChunk(plan, from, to) {
-    const fast = (0,fast_reading/* readFastAlone */.q)(plan.file.text, from, to);
+/**
+ * One document: js-yaml when it reads it and the fast reader models it, else the `yaml` package. `read` is what the
+ * second thread's fast reader made of it, when it did.
+ */
+function readChunk(plan, from, to, read) {
+    const fast = read ?? (0,fast_reading/* readFastAlone */.q)(plan.file.text, from, to);
     if (fast)
         return { ...fast, inert: 0, errors: [] };
     const errors = [];

@@ -4,7 +4,7 @@ import type { LoadedObject, TreeDocument } from './tree-types.js';
 import type { ScanError, ScanNotice, SourceFile } from './types.js';
 import { append } from './arrays.js';
 import { documentChunks, otherBreakError } from './chunks.js';
-import { readFastAlone } from './fast-reading.js';
+import { type FastReading, readFastAlone } from './fast-reading.js';
 import { readFully, readWhole } from './full-read.js';
 import { inertCandidate, isInert, isKubernetesObject } from './inert.js';
 import { READ, SCREEN, TASK_FIELDS, type SecondThread, type SecondThreadFactory } from './second-thread.js';
@@ -177,15 +177,17 @@ function readAll(
     plan.outcomes[chunk] = inert ? INERT : readChunk(plan, from, to);
   }
   for (const { plan, chunk } of taken) {
-    const reading = thread!.reading(plan.firstTask + chunk);
     const [from, to] = plan.chunks![chunk]!;
-    plan.outcomes[chunk] = reading ? { ...reading, inert: 0, errors: [] } : readChunk(plan, from, to);
+    plan.outcomes[chunk] = readChunk(plan, from, to, thread!.reading(plan.firstTask + chunk));
   }
 }
 
-/** One document: js-yaml when it reads it and the fast reader models it, else the `yaml` package. */
-function readChunk(plan: FilePlan, from: number, to: number): ChunkOutcome {
-  const fast = readFastAlone(plan.file.text, from, to);
+/**
+ * One document: js-yaml when it reads it and the fast reader models it, else the `yaml` package. `read` is what the
+ * second thread's fast reader made of it, when it did.
+ */
+function readChunk(plan: FilePlan, from: number, to: number, read?: FastReading): ChunkOutcome {
+  const fast = read ?? readFastAlone(plan.file.text, from, to);
   if (fast) return { ...fast, inert: 0, errors: [] };
   const errors: ScanError[] = [];
   const full = readFully(plan.file, plan.lines, from, to, errors);
