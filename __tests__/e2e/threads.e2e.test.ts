@@ -1,10 +1,11 @@
 /**
- * Large scans confirm documents of kinds no rule reads in a second thread that runs the same bundle
- * (`src/core/screen.ts`). The bundled CLI, run as users run it, must give exactly the same report with the thread
- * and without it (`KUBE_TOKEN_GUARD_THREADS=1`), on the Node the tests run on and on the Action's Node 24.
+ * Large scans share the reading with a second thread that runs the same bundle (`src/core/second-thread.ts`): it
+ * confirms the documents of kinds no rule reads, and reads others from the last one back. The bundled CLI, run as
+ * users run it, must give exactly the same report with the thread and without it (`KUBE_TOKEN_GUARD_THREADS=1`), on
+ * the Node the tests run on and on the Action's Node 24.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +15,7 @@ import { node24 } from './run-action.js';
 
 const CLI = resolve(import.meta.dirname, '../../dist/cli/index.js');
 
-function scan(node: string, folder: string, threads: string | undefined) {
+function scan(node: string, folder: string, threads: string | undefined, status: number) {
   const env = { ...process.env };
   delete env.KUBE_TOKEN_GUARD_THREADS;
   if (threads !== undefined) env.KUBE_TOKEN_GUARD_THREADS = threads;
@@ -24,31 +25,86 @@ function scan(node: string, folder: string, threads: string | undefined) {
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
   });
-  expect(run.status, run.stderr).toBe(0);
-  return { report: JSON.parse(run.stdout) as { findings: unknown[] }, log: run.stderr };
+  expect(run.status, run.stderr).toBe(status);
+  return { report: JSON.parse(run.stdout) as { findings: unknown[]; errors: unknown[] }, log: run.stderr };
 }
 
-describe('screening in a second thread', () => {
-  // 6,000 documents hold about 2.4 MB of CustomResourceDefinitions, Services and ConfigMaps: above the size at which
-  // the thread is started.
-  const folder = mkdtempSync(join(tmpdir(), 'ktg-threads-'));
-  generateCorpus(6000, folder);
-  const runtimes: Array<[string, string, string | null]> = [
-    ['this Node', process.execPath, null],
-    ['Node 24', node24() ?? '', NO_NODE24],
-  ];
+const RUNTIMES: Array<[string, string, string | null]> = [
+  ['this Node', process.execPath, null],
+  ['Node 24', node24() ?? '', NO_NODE24],
+];
 
-  for (const [name, node, skip] of runtimes) {
+/** The thread's part of the log: how many documents it read, and how many it screened. */
+function threadCounts(log: string): { read: number; screened: number } | null {
+  const found = /\(a second thread read (\d+) documents and screened (\d+) of kinds no rule reads\)/.exec(
+    log,
+  );
+  return found ? { read: Number(found[1]), screened: Number(found[2]) } : null;
+}
+
+describe('a second thread', () => {
+  // 6,000 documents hold about 2.4 MB: above the size at which the thread is started. About a fifth are of kinds no rule
+  // reads, which the thread screens first; whether it then reads any depends on how fast each thread is.
+  const generated = mkdtempSync(join(tmpdir(), 'ktg-threads-'));
+  generateCorpus(6000, generated);
+
+  // Only documents that matter, so the thread reads from the start, from the last document back: first those of
+  // `zz-odd.yaml`, which it must hand back (an alias bomb, a tag, a merge key, a `__proto__` key, a syntax error, a
+  // duplicate key) or read as the main thread would (integer keys, no object, comments only).
+  const workloads = mkdtempSync(join(tmpdir(), 'ktg-threads-read-'));
+  const pod = (name: string, extra = '') =>
+    `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  namespace: odd\n${extra}spec:\n  containers: [{name: c, image: registry.example/app:1.2.3}]\n`;
+  for (let file = 0; file < 64; file++) {
+    const pods = Array.from({ length: 250 }, (_, index) => pod(`pod-${file}-${index}`));
+    writeFileSync(join(workloads, `pods-${String(file).padStart(2, '0')}.yaml`), pods.join('---\n'));
+  }
+  // Nine levels of nine aliases each: 9^9 nodes when expanded.
+  const levels = 'abcdefghi';
+  const bomb = [...levels]
+    .map((name, index) => {
+      const item = index === 0 ? 'x' : `*${levels[index - 1]}`;
+      return `  ${name}: &${name} [${Array(9).fill(item).join(', ')}]`;
+    })
+    .join('\n');
+  writeFileSync(
+    join(workloads, 'zz-odd.yaml'),
+    [
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n${bomb}\n`,
+      pod('tagged', '  labels: {app: !!str web}\n'),
+      pod('merged').replace('spec:\n', 'spec:\n  <<: {automountServiceAccountToken: false}\n'),
+      pod('proto', '  labels: {__proto__: x}\n'),
+      pod('broken', '  labels: {app: [}\n'),
+      pod('twice', '  labels: {app: a, app: b}\n'),
+      pod('numbered', '  labels: {"10": a, b: c, "2": d}\n'),
+      '[1, 2, 3]',
+      '# only a comment',
+    ].join('---\n'),
+  );
+
+  for (const [name, node, skip] of RUNTIMES) {
     it.skipIf(skip)(
-      because(skip, `gives the same report with and without the thread (${name})`),
+      because(skip, `gives the same report with and without it on generated manifests (${name})`),
       () => {
-        const threaded = scan(node, folder, undefined);
-        const single = scan(node, folder, '1');
-        expect(threaded.log).toMatch(
-          /\(a second thread read [1-9]\d* documents and screened [1-9]\d* of kinds no rule reads\)/,
-        );
+        const threaded = scan(node, generated, undefined, 0);
+        const single = scan(node, generated, '1', 0);
+        expect(threadCounts(threaded.log)?.screened).toBeGreaterThan(0);
         expect(single.log).not.toMatch(/second thread/);
         expect(threaded.report.findings.length).toBeGreaterThan(1000);
+        expect(threaded.report).toStrictEqual(single.report);
+      },
+      60_000,
+    );
+
+    it.skipIf(skip)(
+      because(skip, `reads, hands back and reports errors as the main thread does (${name})`),
+      () => {
+        // The syntax error and the duplicate key are errors: the scan fails closed either way.
+        const threaded = scan(node, workloads, undefined, 2);
+        const single = scan(node, workloads, '1', 2);
+        expect(threadCounts(threaded.log)?.read).toBeGreaterThan(0);
+        expect(single.log).not.toMatch(/second thread/);
+        expect(threaded.report.errors.length).toBeGreaterThanOrEqual(2);
+        expect(threaded.report.findings.length).toBeGreaterThan(15_000);
         expect(threaded.report).toStrictEqual(single.report);
       },
       60_000,
