@@ -7103,8 +7103,8 @@ function otherBreakError(file, lines) {
     };
 }
 
-// EXTERNAL MODULE: ./src/core/fast-reading.ts
-var fast_reading = __nccwpck_require__(9024);
+// EXTERNAL MODULE: ./src/core/fast-reading.ts + 3 modules
+var fast_reading = __nccwpck_require__(5628);
 // EXTERNAL MODULE: ./src/core/kubernetes-scalars.ts
 var kubernetes_scalars = __nccwpck_require__(3367);
 ;// CONCATENATED MODULE: ./src/core/kubernetes-reading.ts
@@ -7479,10 +7479,11 @@ var second_thread = __nccwpck_require__(6771);
  * YAML 1.1 is used on purpose: Kubernetes reads manifests with a YAML 1.1 parser, so `automountServiceAccountToken: no`
  * is `false` to the API server and must be `false` to us too.
  *
- * Each document is read by js-yaml with a YAML 1.1 schema, recording every node's offsets (see `tree.ts`): about eight
- * times faster than the `yaml` package. A document js-yaml rejects, or holds something the fast reader does not model
- * (anchors, tags, merge keys), is parsed by the `yaml` package, so errors are reported in its words and every construct
- * is read. Files with directives, content on a `---` line, or Go template markers are parsed by the `yaml` package
+ * Each document is read by the first of three readers that models it, each recording every node's offsets: the block
+ * reader (`block-reader.ts`), for the block YAML most manifests are written in, about three times faster than js-yaml;
+ * js-yaml with a YAML 1.1 schema (`tree.ts`), about eight times faster than the `yaml` package; and the `yaml` package,
+ * for a document js-yaml rejects or holds something the fast reader does not model (anchors, tags, merge keys), so
+ * errors are reported in its words and every construct is read. Files with directives, content on a `---` line, or Go template markers are parsed by the `yaml` package
  * whole.
  */
 function load_loadDocuments(file, options = {}) {
@@ -15204,20 +15205,738 @@ async function run(argv, io, secrets) {
 
 /***/ }),
 
-/***/ 9024:
+/***/ 5628:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   q: () => (/* binding */ readFastAlone)
-/* harmony export */ });
-/* harmony import */ var _inert_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8275);
-/* harmony import */ var _tree_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6101);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  q: () => (/* binding */ readFastAlone)
+});
+
+// EXTERNAL MODULE: ./src/core/kubernetes-scalars.ts
+var kubernetes_scalars = __nccwpck_require__(3367);
+// EXTERNAL MODULE: ./src/core/packed-tree.ts
+var packed_tree = __nccwpck_require__(4288);
+// EXTERNAL MODULE: ./src/core/yaml-text.ts
+var yaml_text = __nccwpck_require__(9662);
+;// CONCATENATED MODULE: ./src/core/block-scalars.ts
+/**
+ * The characters and scalars of the block reader (`block-reader.ts`): which characters start a plain scalar, what a
+ * plain scalar means, quoted scalars on one line, literal and folded block scalars. Each gives up (`unmodelled`) where
+ * the block reader leaves a document to the other readers.
+ */
+
+
+
+const DASH = 0x2d;
+const PLUS = 0x2b;
+const SINGLE_QUOTE = 0x27;
+const DOUBLE_QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const PIPE = 0x7c;
+const GREATER = 0x3e;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const COMMA = 0x2c;
+const [PLAIN, SINGLE, DOUBLE, LITERAL, FOLDED] = ['plain', 'single', 'double', 'literal', 'folded'].map((style) => packed_tree/* STYLES */.rY.indexOf(style));
+/** Thrown (the one instance, without a stack) where the reader gives up. */
+class Unmodelled extends Error {
+}
+const UNMODELLED = new Unmodelled();
+function unmodelled() {
+    throw UNMODELLED;
+}
+/** Characters that may start a plain scalar: none of YAML's indicators, and printable (the text is checked before). */
+function startsPlain(code, next) {
+    switch (code) {
+        case COMMA:
+        case OPEN_BRACKET:
+        case CLOSE_BRACKET:
+        case OPEN_BRACE:
+        case CLOSE_BRACE:
+        case yaml_text/* HASH */.v9:
+        case 0x26 /* & */:
+        case 0x2a /* * */:
+        case 0x21 /* ! */:
+        case PIPE:
+        case GREATER:
+        case SINGLE_QUOTE:
+        case DOUBLE_QUOTE:
+        case 0x25 /* % */:
+        case 0x40 /* @ */:
+        case 0x60 /* ` */:
+        case 0x3f /* ? */:
+        case yaml_text/* COLON */.oH:
+            return false;
+        case DASH:
+            // `-x` is text, `- ` a list item.
+            return next !== yaml_text/* SPACE */.t6 && !Number.isNaN(next) && next !== yaml_text.CR && next !== yaml_text.LF;
+        default:
+            return true;
+    }
+}
+/** Characters of a plain scalar inside a one-line flow list: a conservative set no parser reads differently. */
+function inFlowPlain(code) {
+    return ((code >= 0x30 && code <= 0x39) ||
+        (code >= 0x41 && code <= 0x5a) ||
+        (code >= 0x61 && code <= 0x7a) ||
+        code === 0x2e /* . */ ||
+        code === 0x5f /* _ */ ||
+        code === 0x2f /* / */ ||
+        code === DASH ||
+        code === 0x3d /* = */);
+}
+/**
+ * What a plain scalar means (see `resolvePlain`); text starting with a letter no keyword, number or null starts with
+ * is text, found without the lookup. Infinities, NaN and merge keys are left to the other readers.
+ */
+function plainValue(text) {
+    const first = text.charCodeAt(0) | 0x20;
+    if (first >= 0x61 && first <= 0x7a) {
+        switch (first) {
+            case 0x66 /* f */:
+            case 0x6e /* n */:
+            case 0x6f /* o */:
+            case 0x74 /* t */:
+            case 0x79 /* y */:
+                break;
+            default:
+                return text;
+        }
+    }
+    const resolved = (0,kubernetes_scalars/* resolvePlain */.Rg)(text);
+    if (resolved.tag === 'merge' || (resolved.tag === 'float' && !Number.isFinite(resolved.value)))
+        unmodelled();
+    return resolved.value;
+}
+/** Only printable ASCII, line feeds and CRLF: no tab, no other line break, nothing a reader might take otherwise. */
+function plainAscii(text, from, to) {
+    for (let at = from; at < to; at++) {
+        const code = text.charCodeAt(at);
+        if ((code >= yaml_text/* SPACE */.t6 && code <= 0x7e) || code === yaml_text.LF)
+            continue;
+        if (code === yaml_text.CR && at + 1 < to && text.charCodeAt(at + 1) === yaml_text.LF)
+            continue;
+        return false;
+    }
+    return true;
+}
+/** Items of the lists being read, kept here until each list is complete, so that lists are made at their exact size. */
+const listItems = [];
+/** The items from `base` on, taken off `listItems` as a list. */
+function listOf(base) {
+    const list = listItems.slice(base);
+    listItems.length = base;
+    return list;
+}
+/**
+ * The quoted scalar at `at`, on a line ending at `end`: its value, and the offset just past its closing quote. Only
+ * double-quoted scalars without escapes, and single-quoted ones (`''` is a quote).
+ */
+function quotedAt(text, at, end) {
+    if (text.charCodeAt(at) === DOUBLE_QUOTE) {
+        for (let position = at + 1; position < end; position++) {
+            const code = text.charCodeAt(position);
+            if (code === BACKSLASH)
+                unmodelled();
+            if (code === DOUBLE_QUOTE)
+                return { value: text.slice(at + 1, position), close: position + 1 };
+        }
+        unmodelled();
+    }
+    let value = '';
+    let start = at + 1;
+    for (let position = start;;) {
+        const quote = text.indexOf("'", position);
+        if (quote === -1 || quote >= end)
+            unmodelled();
+        if (quote + 1 < end && text.charCodeAt(quote + 1) === SINGLE_QUOTE) {
+            value += text.slice(start, quote + 1);
+            start = position = quote + 2;
+            continue;
+        }
+        return { value: value + text.slice(start, quote), close: quote + 1 };
+    }
+}
+/**
+ * A literal (`|`) or folded (`>`) scalar whose indicator is at `at`, with an optional chomping indicator and nothing
+ * else on its line, inside the block collection at `column`, its
+ * indicator's line ending at `line.end`. Not modelled: an indentation indicator, a comment on
+ * the indicator's line, no content, a folded scalar with lines indented deeper than its first (kept as they are),
+ * blank lines with more spaces than the content's indentation, a scalar at the end of a text with no final line
+ * break.
+ */
+function blockScalarAt(text, at, line, to, column) {
+    const folded = text.charCodeAt(at) === GREATER;
+    let header = at + 1;
+    const chomping = text.charCodeAt(header);
+    const strip = chomping === DASH;
+    const keep = chomping === PLUS;
+    if (strip || keep)
+        header++;
+    while (header < line.end && text.charCodeAt(header) === yaml_text/* SPACE */.t6)
+        header++;
+    if (header !== line.end)
+        unmodelled();
+    const lines = [];
+    let indent = -1;
+    let leading = 0;
+    let trailing = 0;
+    let last = -1;
+    let start = line.next;
+    while (start < to) {
+        let first = start;
+        while (first < to && text.charCodeAt(first) === yaml_text/* SPACE */.t6)
+            first++;
+        let newline = text.indexOf('\n', first);
+        if (newline === -1 || newline >= to)
+            newline = to;
+        const end = newline > first && text.charCodeAt(newline - 1) === yaml_text.CR ? newline - 1 : newline;
+        const spaces = first - start;
+        if (first >= end) {
+            if (indent < 0)
+                leading = Math.max(leading, spaces);
+            else if (spaces > indent)
+                unmodelled();
+            lines.push('');
+            trailing++;
+        }
+        else {
+            if (indent < 0) {
+                if (spaces <= column || leading > spaces)
+                    break;
+                indent = spaces;
+            }
+            else if (spaces < indent) {
+                break;
+            }
+            else if (folded && spaces > indent) {
+                unmodelled();
+            }
+            lines.push(text.slice(start + indent, end));
+            trailing = 0;
+            last = end;
+        }
+        if (newline === to)
+            unmodelled();
+        start = newline + 1;
+    }
+    if (indent < 0)
+        unmodelled();
+    lines.length -= trailing;
+    let value;
+    if (folded) {
+        value = '';
+        let blanks = 0;
+        for (const [index, content] of lines.entries()) {
+            if (content === '') {
+                blanks++;
+                continue;
+            }
+            value += blanks > 0 ? '\n'.repeat(blanks) : index > 0 ? ' ' : '';
+            value += content;
+            blanks = 0;
+        }
+    }
+    else {
+        value = lines.join('\n');
+    }
+    if (!strip)
+        value += keep ? '\n'.repeat(trailing + 1) : '\n';
+    while (text.charCodeAt(last - 1) === yaml_text/* SPACE */.t6)
+        last--;
+    return { value, style: folded ? FOLDED : LITERAL, end: last, resume: start };
+}
+
+;// CONCATENATED MODULE: ./src/core/block-flow.ts
+/**
+ * Flow collections on one line, for the block reader (`block-reader.ts`): `[a, "b"]`, `{a: b, "c": [d, {}]}`, `{}`.
+ * Their entries are quoted scalars, plain ones of a conservative kind (`inFlowPlain`) and flow collections; anything
+ * else (a line break, a trailing comma, a pair without a space after its colon, a key that is not a string) is left to
+ * the other readers.
+ */
+
+
+class FlowReader {
+    text;
+    from;
+    lineEnd;
+    writer;
+    /** Just past the last node read. */
+    end = 0;
+    #scalar = null;
+    #style = PLAIN;
+    /** Reads in `text`, on a line ending at `lineEnd`, writing offsets from `from` into `writer`. */
+    constructor(text, from, lineEnd, writer) {
+        this.text = text;
+        this.from = from;
+        this.lineEnd = lineEnd;
+        this.writer = writer;
+    }
+    /** The flow collection at `open`, written; `end` is then just past its closing bracket. */
+    collection(open) {
+        const { text, writer } = this;
+        const map = text.charCodeAt(open) === OPEN_BRACE;
+        const closing = map ? CLOSE_BRACE : CLOSE_BRACKET;
+        const slot = writer.open(map, true, open - this.from);
+        const record = {};
+        const base = listItems.length;
+        let count = 0;
+        let at = this.#spaces(open + 1);
+        if (text.charCodeAt(at) !== closing) {
+            for (;;) {
+                if (map) {
+                    this.#readScalar(at);
+                    const name = this.#scalar;
+                    // A plain key read as a boolean, a number or null, and the keys of `BlockReader.#key`: left to the others.
+                    if (typeof name !== 'string' || name === '__proto__' || name === '<<')
+                        unmodelled();
+                    if (Object.hasOwn(record, name))
+                        unmodelled();
+                    writer.key(name, this.#style, at - this.from, this.end - this.from);
+                    at = this.#spaces(this.end);
+                    if (text.charCodeAt(at) !== yaml_text/* COLON */.oH || text.charCodeAt(at + 1) !== yaml_text/* SPACE */.t6)
+                        unmodelled();
+                    record[name] = this.#node(this.#spaces(at + 1));
+                }
+                else {
+                    listItems.push(this.#node(at));
+                }
+                count++;
+                at = this.#spaces(this.end);
+                const next = text.charCodeAt(at);
+                if (next === closing)
+                    break;
+                if (next !== COMMA)
+                    unmodelled();
+                at = this.#spaces(at + 1);
+                // `[a, ]` and `[a,,b]`: left to the others.
+                if (at >= this.lineEnd || text.charCodeAt(at) === closing || text.charCodeAt(at) === COMMA)
+                    unmodelled();
+            }
+        }
+        this.end = at + 1;
+        writer.close(slot, this.end - this.from, count);
+        return map ? record : listOf(base);
+    }
+    /** A node inside a flow collection at `at`, written. */
+    #node(at) {
+        const code = this.text.charCodeAt(at);
+        if (code === OPEN_BRACKET || code === OPEN_BRACE)
+            return this.collection(at);
+        this.#readScalar(at);
+        this.writer.scalar(this.#style, at - this.from, this.end - this.from);
+        return this.#scalar;
+    }
+    /** A scalar at `at`, not written. */
+    #readScalar(at) {
+        const { text } = this;
+        const code = text.charCodeAt(at);
+        if (code === DOUBLE_QUOTE || code === SINGLE_QUOTE) {
+            const { value, close } = quotedAt(text, at, this.lineEnd);
+            this.#scalar = value;
+            this.#style = code === DOUBLE_QUOTE ? DOUBLE : SINGLE;
+            this.end = close;
+            return;
+        }
+        let stop = at;
+        while (stop < this.lineEnd && inFlowPlain(text.charCodeAt(stop)))
+            stop++;
+        // Nothing there, or a lone `-`.
+        if (stop === at || (code === DASH && stop === at + 1))
+            unmodelled();
+        this.#scalar = plainValue(text.slice(at, stop));
+        this.#style = PLAIN;
+        this.end = stop;
+    }
+    /** Past spaces on the line. */
+    #spaces(at) {
+        let position = at;
+        while (position < this.lineEnd && this.text.charCodeAt(position) === yaml_text/* SPACE */.t6)
+            position++;
+        return position;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/block-reader.ts
+/**
+ * The block YAML most manifests are written in, read without a general parser: maps and lists by indentation, scalars
+ * on one line (plain ones also folded over lines, single-quoted, double-quoted without escapes), literal and folded block scalars, flow maps and
+ * lists of scalars on one line, comments, CRLF line ends. Several times faster than js-yaml, which reads everything else
+ * (see `tree.ts`), and it allocates little beyond the document's data and its packed tree.
+ *
+ * It reads only what it can read exactly as js-yaml with the Kubernetes schema, the `yaml` package and Kubernetes all
+ * read it. At anything else (a tab or a character outside printable ASCII, an anchor, a tag, an alias, a key that is
+ * not a string, a duplicate key, a quoted scalar over several lines, an escape, an indentation YAML rejects, an empty block
+ * scalar, ...) it gives up on the whole document, which then goes to js-yaml as before. The differential tests hold
+ * its trees and data to js-yaml's and the `yaml` package's readings, on real manifests and on mutated ones.
+ */
+
+
+
+
+/** YAML's limit on the length of a key written without `?`. */
+const MAX_KEY = 1024;
+/**
+ * Reads the document `text.slice(from, to)` when it is block YAML of the kind described above; undefined when it holds
+ * no document (blank lines and comments only, as for `readFast`), null when it is left to the other readers.
+ */
+function readBlock(text, from, to) {
+    if (!plainAscii(text, from, to))
+        return null;
+    listItems.length = 0;
+    try {
+        return new BlockReader(text, from, to).document();
+    }
+    catch (error) {
+        if (error === UNMODELLED)
+            return null;
+        throw error;
+    }
+}
+class BlockReader {
+    text;
+    from;
+    to;
+    #writer = new packed_tree/* PackedWriter */.g_();
+    /** The current line: where it starts, its indentation (-1 past the last line), its content, its end and the next. */
+    #line = 0;
+    #indent = -1;
+    #content = 0;
+    #lineEnd = 0;
+    #next = 0;
+    /** Just after the last node read, for the collections that end with it. */
+    #end = 0;
+    /** What `key` read. */
+    #keyName = '';
+    #keyStyle = PLAIN;
+    #keyEnd = 0;
+    #colon = 0;
+    /** What `quoted` read. */
+    #quoted = '';
+    constructor(text, from, to) {
+        this.text = text;
+        this.from = from;
+        this.to = to;
+    }
+    document() {
+        this.#seek(this.from);
+        if (this.#indent < 0)
+            return undefined;
+        const value = this.#map(this.#indent, this.#content);
+        // Content left over: a line indented less than the document's first one.
+        if (this.#indent >= 0)
+            unmodelled();
+        return this.#writer.document(this.from, this.to, value);
+    }
+    /** Moves to the first line from `at` that holds content: not blank, not only a comment. */
+    #seek(at) {
+        const { text, to } = this;
+        let line = at;
+        while (line < to) {
+            let first = line;
+            while (first < to && text.charCodeAt(first) === yaml_text/* SPACE */.t6)
+                first++;
+            let newline = text.indexOf('\n', first);
+            if (newline === -1 || newline >= to)
+                newline = to;
+            const end = newline > first && text.charCodeAt(newline - 1) === yaml_text.CR ? newline - 1 : newline;
+            if (first < end && text.charCodeAt(first) !== yaml_text/* HASH */.v9) {
+                this.#line = line;
+                this.#indent = first - line;
+                this.#content = first;
+                this.#lineEnd = end;
+                this.#next = newline + 1;
+                return;
+            }
+            line = newline + 1;
+        }
+        this.#indent = -1;
+    }
+    /** A list item's dash at `at`: `-` followed by a space or the end of the line. */
+    #dashAt(at) {
+        if (this.text.charCodeAt(at) !== DASH)
+            return false;
+        return at + 1 === this.#lineEnd || this.text.charCodeAt(at + 1) === yaml_text/* SPACE */.t6;
+    }
+    /**
+     * In the plain scalar at `at`: the colon that makes it a key (followed by a space or the end of the line), or -1.
+     * `#stop` is then where the scalar's text stops: at that colon, at a comment, or at the end of the line.
+     */
+    #stop = 0;
+    #keyColon(at, end = this.#lineEnd) {
+        const { text } = this;
+        for (let position = at; position < end; position++) {
+            const code = text.charCodeAt(position);
+            if (code === yaml_text/* COLON */.oH) {
+                if (position + 1 === end || text.charCodeAt(position + 1) === yaml_text/* SPACE */.t6) {
+                    this.#stop = position;
+                    return position;
+                }
+            }
+            else if (code === yaml_text/* HASH */.v9 && text.charCodeAt(position - 1) === yaml_text/* SPACE */.t6) {
+                this.#stop = position;
+                return -1;
+            }
+        }
+        this.#stop = end;
+        return -1;
+    }
+    /** The quoted scalar at `at` on the current line: its value in `#quoted`; returns the offset past its closing quote. */
+    #readQuoted(at) {
+        const { value, close } = quotedAt(this.text, at, this.#lineEnd);
+        this.#quoted = value;
+        return close;
+    }
+    /** The key at `at`, into `#keyName`, `#keyStyle`, `#keyEnd` and `#colon`. */
+    #key(at) {
+        const { text } = this;
+        const end = this.#lineEnd;
+        const first = text.charCodeAt(at);
+        if (first === DOUBLE_QUOTE || first === SINGLE_QUOTE) {
+            const close = this.#readQuoted(at);
+            let colon = close;
+            while (colon < end && text.charCodeAt(colon) === yaml_text/* SPACE */.t6)
+                colon++;
+            if (colon >= end || text.charCodeAt(colon) !== yaml_text/* COLON */.oH)
+                unmodelled();
+            if (colon + 1 < end && text.charCodeAt(colon + 1) !== yaml_text/* SPACE */.t6)
+                unmodelled();
+            this.#keyName = this.#quoted;
+            this.#keyStyle = first === DOUBLE_QUOTE ? DOUBLE : SINGLE;
+            this.#keyEnd = close;
+            this.#colon = colon;
+        }
+        else {
+            if (!startsPlain(first, text.charCodeAt(at + 1)))
+                unmodelled();
+            const colon = this.#keyColon(at);
+            if (colon < 0)
+                unmodelled();
+            let keyEnd = colon;
+            while (text.charCodeAt(keyEnd - 1) === yaml_text/* SPACE */.t6)
+                keyEnd--;
+            if (keyEnd - at > MAX_KEY)
+                unmodelled();
+            const name = text.slice(at, keyEnd);
+            // A key that reads as a boolean, a number or null, or a merge key: the other readers decide.
+            if (plainValue(name) !== name)
+                unmodelled();
+            this.#keyName = name;
+            this.#keyStyle = PLAIN;
+            this.#keyEnd = keyEnd;
+            this.#colon = colon;
+        }
+        // `__proto__` would set the map's prototype; a quoted `<<` the other readers take for a merge key, or give up on.
+        if (this.#keyName === '__proto__' || this.#keyName === '<<')
+            unmodelled();
+    }
+    /** The block map whose first key is at `at`, in column `column`. */
+    #map(column, at) {
+        const writer = this.#writer;
+        const slot = writer.open(true, false, at - this.from);
+        const record = {};
+        let count = 0;
+        for (let key = at;; key = this.#content) {
+            this.#key(key);
+            const name = this.#keyName;
+            if (Object.hasOwn(record, name))
+                unmodelled();
+            writer.key(name, this.#keyStyle, key - this.from, this.#keyEnd - this.from);
+            record[name] = this.#value(this.#colon + 1, column, true);
+            count++;
+            if (this.#indent !== column)
+                break;
+        }
+        writer.close(slot, this.#end - this.from, count);
+        return record;
+    }
+    /** The block list whose first dash is at `at`, in column `column`. */
+    #list(column, at) {
+        const writer = this.#writer;
+        const slot = writer.open(false, false, at - this.from);
+        const base = listItems.length;
+        for (let dash = at;; dash = this.#content) {
+            listItems.push(this.#value(dash + 1, column, false));
+            if (this.#indent !== column || !this.#dashAt(this.#content))
+                break;
+        }
+        const list = listOf(base);
+        writer.close(slot, this.#end - this.from, list.length);
+        return list;
+    }
+    /**
+     * The value after a key's colon or a list item's dash at `after - 1`, inside the block collection at `column`. Leaves
+     * the current line at the first line after the value, which must not be indented deeper than the collection.
+     */
+    #value(after, column, ofKey) {
+        const { text } = this;
+        const end = this.#lineEnd;
+        let at = after;
+        while (at < end && text.charCodeAt(at) === yaml_text/* SPACE */.t6)
+            at++;
+        let value;
+        const code = text.charCodeAt(at);
+        if (at === end || code === yaml_text/* HASH */.v9) {
+            value = this.#below(at, column, ofKey);
+        }
+        else if (code === PIPE || code === GREATER) {
+            const scalar = blockScalarAt(text, at, { end: this.#lineEnd, next: this.#next }, this.to, column);
+            this.#writer.scalar(scalar.style, at - this.from, scalar.end - this.from);
+            this.#end = scalar.end;
+            this.#seek(scalar.resume);
+            value = scalar.value;
+        }
+        else if (code === OPEN_BRACKET || code === OPEN_BRACE) {
+            const flow = new FlowReader(text, this.from, this.#lineEnd, this.#writer);
+            value = flow.collection(at);
+            this.#lineDone(flow.end);
+        }
+        else if (code === DOUBLE_QUOTE || code === SINGLE_QUOTE) {
+            const close = this.#readQuoted(at);
+            let colon = close;
+            while (colon < end && text.charCodeAt(colon) === yaml_text/* SPACE */.t6)
+                colon++;
+            if (colon < end && text.charCodeAt(colon) === yaml_text/* COLON */.oH) {
+                // `- "key": value`: a map in a list item.
+                if (ofKey)
+                    unmodelled();
+                value = this.#map(at - this.#line, at);
+            }
+            else {
+                value = this.#quoted;
+                this.#writer.scalar(code === DOUBLE_QUOTE ? DOUBLE : SINGLE, at - this.from, close - this.from);
+                this.#lineDone(close);
+            }
+        }
+        else if (this.#dashAt(at)) {
+            // `- - item`: a list in a list item.
+            if (ofKey)
+                unmodelled();
+            value = this.#list(at - this.#line, at);
+        }
+        else {
+            if (!startsPlain(code, text.charCodeAt(at + 1)))
+                unmodelled();
+            if (this.#keyColon(at) >= 0) {
+                // `- key: value`: a map in a list item. After a key, a second colon on the line is an error.
+                if (ofKey)
+                    unmodelled();
+                value = this.#map(at - this.#line, at);
+            }
+            else {
+                value = this.#plain(at, column);
+            }
+        }
+        // A line deeper than the collection after its value: an error (folded scalars are read above). Said here, early:
+        // no collection would take the line, so the document would be left all the same.
+        if (this.#indent > column)
+            unmodelled();
+        return value;
+    }
+    /**
+     * The plain scalar at `at`, which is no key, in the block collection at `column`: its line, and the lines after it
+     * deeper than the collection, as kubectl and kustomize fold long arguments. A line break between two lines reads as
+     * a space, each blank line as a line break. A comment ends it; a continuation line that is a key is an error.
+     */
+    #plain(at, column) {
+        const { text, to } = this;
+        let stop = this.#stop;
+        const commented = stop < this.#lineEnd;
+        while (text.charCodeAt(stop - 1) === yaml_text/* SPACE */.t6)
+            stop--;
+        let folded = null;
+        let line = this.#next;
+        if (!commented) {
+            let blanks = 0;
+            while (line < to) {
+                let first = line;
+                while (first < to && text.charCodeAt(first) === yaml_text/* SPACE */.t6)
+                    first++;
+                let newline = text.indexOf('\n', first);
+                if (newline === -1 || newline >= to)
+                    newline = to;
+                const end = newline > first && text.charCodeAt(newline - 1) === yaml_text.CR ? newline - 1 : newline;
+                if (first >= end) {
+                    blanks++;
+                    line = newline + 1;
+                    continue;
+                }
+                if (first - line <= column || text.charCodeAt(first) === yaml_text/* HASH */.v9)
+                    break;
+                if (this.#keyColon(first, end) >= 0)
+                    unmodelled();
+                let lineStop = this.#stop;
+                while (text.charCodeAt(lineStop - 1) === yaml_text/* SPACE */.t6)
+                    lineStop--;
+                folded = `${folded ?? text.slice(at, stop)}${blanks > 0 ? '\n'.repeat(blanks) : ' '}${text.slice(first, lineStop)}`;
+                blanks = 0;
+                stop = lineStop;
+                line = newline + 1;
+                if (this.#stop < end)
+                    break;
+            }
+        }
+        const value = plainValue(folded ?? text.slice(at, stop));
+        this.#writer.scalar(PLAIN, at - this.from, stop - this.from);
+        this.#end = stop;
+        this.#seek(folded === null ? this.#next : line);
+        return value;
+    }
+    /** After a scalar or flow collection ending at `close`: nothing but spaces and a comment to the end of the line. */
+    #lineDone(close) {
+        const { text } = this;
+        let at = close;
+        while (at < this.#lineEnd && text.charCodeAt(at) === yaml_text/* SPACE */.t6)
+            at++;
+        // A comment glued to a closing quote or bracket is an error.
+        if (at < this.#lineEnd && (at === close || text.charCodeAt(at) !== yaml_text/* HASH */.v9))
+            unmodelled();
+        this.#end = close;
+        this.#seek(this.#next);
+    }
+    /**
+     * A value not on its key's line: a block collection on the lines below (a list may stand in its key's column), or
+     * nothing: null, where the full reader puts it (past the spaces after the colon). A list item's value is always on
+     * its dash's line here.
+     */
+    #below(empty, column, ofKey) {
+        if (!ofKey)
+            unmodelled();
+        this.#seek(this.#next);
+        const indent = this.#indent;
+        if (indent > column || (indent === column && this.#dashAt(this.#content))) {
+            return this.#dashAt(this.#content)
+                ? this.#list(indent, this.#content)
+                : this.#map(indent, this.#content);
+        }
+        this.#writer.scalar(PLAIN, empty - this.from, empty - this.from);
+        this.#end = empty;
+        return null;
+    }
+}
+
+// EXTERNAL MODULE: ./src/core/inert.ts
+var inert = __nccwpck_require__(8275);
+// EXTERNAL MODULE: ./src/core/tree.ts + 1 modules
+var core_tree = __nccwpck_require__(6101);
+;// CONCATENATED MODULE: ./src/core/fast-reading.ts
+
 
 
 function readFastAlone(text, from, to, kept = true) {
+    // Block YAML first: most manifests are, and its strings are the file text's own (nothing to detach).
+    const block = readBlock(text, from, to);
+    if (block === undefined)
+        return { documents: 0, tree: null };
+    if (block)
+        return { documents: 1, tree: (0,inert/* isKubernetesObject */.i1)(block.value) ? block : null };
     let tree;
     try {
-        tree = (0,_tree_js__WEBPACK_IMPORTED_MODULE_1__/* .readFast */ .B)(text, from, to);
+        tree = (0,core_tree/* readFast */.B)(text, from, to);
     }
     catch {
         return null;
@@ -15226,7 +15945,7 @@ function readFastAlone(text, from, to, kept = true) {
         return { documents: 0, tree: null };
     if (tree === null)
         return null;
-    if (!(0,_inert_js__WEBPACK_IMPORTED_MODULE_0__/* .isKubernetesObject */ .i1)(tree.value))
+    if (!(0,inert/* isKubernetesObject */.i1)(tree.value))
         return { documents: 1, tree: null };
     if (kept)
         detachStrings(tree.value);
@@ -15923,6 +16642,17 @@ class PackedWriter {
     collection(map, flow, start, end, count) {
         this.#numbers.push((map ? MAP : SEQ) | (flow ? FLOW : 0), start, end, count);
     }
+    /**
+     * A collection whose end and count are known only once its contents are written (`close` then completes it): the
+     * writer keeps the order of `collection` all the same.
+     */
+    open(map, flow, start) {
+        return this.#numbers.push((map ? MAP : SEQ) | (flow ? FLOW : 0), start, 0, 0) - 4;
+    }
+    close(slot, end, count) {
+        this.#numbers[slot + 2] = end;
+        this.#numbers[slot + 3] = count;
+    }
     key(name, style, start, end) {
         this.#numbers.push(style, start, end);
         this.#keys.push(name);
@@ -16053,8 +16783,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: external "node:worker_threads"
 const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-// EXTERNAL MODULE: ./src/core/fast-reading.ts
-var fast_reading = __nccwpck_require__(9024);
+// EXTERNAL MODULE: ./src/core/fast-reading.ts + 3 modules
+var fast_reading = __nccwpck_require__(5628);
 // EXTERNAL MODULE: ./src/core/inert.ts
 var inert = __nccwpck_require__(8275);
 // EXTERNAL MODULE: ./src/core/packed-tree.ts

@@ -1,3 +1,4 @@
+import { readBlock } from './block-reader.js';
 import { isKubernetesObject } from './inert.js';
 import { type TreeDocument, readFast } from './tree.js';
 
@@ -10,6 +11,10 @@ import { type TreeDocument, readFast } from './tree.js';
 export type FastReading = { documents: 0 | 1; tree: TreeDocument | null } | null;
 
 export function readFastAlone(text: string, from: number, to: number, kept = true): FastReading {
+  // Block YAML first: most manifests are, and its strings are the file text's own (nothing to detach).
+  const block = readBlock(text, from, to);
+  if (block === undefined) return { documents: 0, tree: null };
+  if (block) return { documents: 1, tree: isKubernetesObject(block.value) ? block : null };
   let tree: TreeDocument | null | undefined;
   try {
     tree = readFast(text, from, to);

@@ -33,6 +33,19 @@ export class PackedWriter {
     this.#numbers.push((map ? MAP : SEQ) | (flow ? FLOW : 0), start, end, count);
   }
 
+  /**
+   * A collection whose end and count are known only once its contents are written (`close` then completes it): the
+   * writer keeps the order of `collection` all the same.
+   */
+  open(map: boolean, flow: boolean, start: number): number {
+    return this.#numbers.push((map ? MAP : SEQ) | (flow ? FLOW : 0), start, 0, 0) - 4;
+  }
+
+  close(slot: number, end: number, count: number): void {
+    this.#numbers[slot + 2] = end;
+    this.#numbers[slot + 3] = count;
+  }
+
   key(name: string, style: number, start: number, end: number): void {
     this.#numbers.push(style, start, end);
     this.#keys.push(name);

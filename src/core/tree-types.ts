@@ -3,7 +3,8 @@ import type { SourceFile } from './types.js';
 
 /**
  * The shape of a YAML document with the offsets of every node in the file's text: what findings are located with and
- * fixes are made from. It has two producers that must agree exactly (a differential test holds them to it):
+ * fixes are made from. It has two producers that must agree exactly (a differential test holds them to it), and the
+ * fast one a shortcut held to both (`block-reader.ts`, for block YAML):
  *
  * - the fast one reads a document with js-yaml, about eight times faster than the `yaml` package, recording where
  *   each node starts and ends from the parser's events. It gives up, rather than guess, on anything it does not
