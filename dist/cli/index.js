@@ -7103,8 +7103,8 @@ function otherBreakError(file, lines) {
     };
 }
 
-// EXTERNAL MODULE: ./src/core/fast-reading.ts + 3 modules
-var fast_reading = __nccwpck_require__(5628);
+// EXTERNAL MODULE: ./src/core/fast-reading.ts
+var fast_reading = __nccwpck_require__(9024);
 // EXTERNAL MODULE: ./src/core/kubernetes-scalars.ts
 var kubernetes_scalars = __nccwpck_require__(3367);
 ;// CONCATENATED MODULE: ./src/core/kubernetes-reading.ts
@@ -9713,9 +9713,12 @@ function sameData(a, b) {
     return true;
 }
 
+// EXTERNAL MODULE: ./src/core/block-reader.ts + 2 modules
+var block_reader = __nccwpck_require__(3656);
 // EXTERNAL MODULE: ./src/core/tree.ts + 1 modules
 var tree = __nccwpck_require__(6101);
 ;// CONCATENATED MODULE: ./src/core/fix-window.ts
+
 
 
 
@@ -9873,8 +9876,14 @@ function entryAt(starts, offset) {
 function isCommentLines(text) {
     return /^(?:[ ]*(?:#[^\n]*)?\n)*$/.test(text.replace(/\r\n/g, '\n'));
 }
-/** The window read alone by the parser that read the document: one map, or undefined. */
+/**
+ * The window read alone as the fast readers read the document (the block reader when it takes the window, which reads
+ * as js-yaml does; else js-yaml): one map, or undefined.
+ */
 function readAlone(window) {
+    const block = (0,block_reader/* readBlock */.G)(window, 0, window.length);
+    if (block !== null)
+        return block?.value;
     try {
         const documents = (0,js_yaml/* loadAll */.gh)(window, null, { schema: kubernetes_scalars/* KUBERNETES_SCHEMA */.dq });
         const [value] = documents;
@@ -15205,13 +15214,13 @@ async function run(argv, io, secrets) {
 
 /***/ }),
 
-/***/ 5628:
+/***/ 3656:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  q: () => (/* binding */ readFastAlone)
+  G: () => (/* binding */ readBlock)
 });
 
 // EXTERNAL MODULE: ./src/core/kubernetes-scalars.ts
@@ -15919,24 +15928,31 @@ class BlockReader {
     }
 }
 
-// EXTERNAL MODULE: ./src/core/inert.ts
-var inert = __nccwpck_require__(8275);
-// EXTERNAL MODULE: ./src/core/tree.ts + 1 modules
-var core_tree = __nccwpck_require__(6101);
-;// CONCATENATED MODULE: ./src/core/fast-reading.ts
+
+/***/ }),
+
+/***/ 9024:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   q: () => (/* binding */ readFastAlone)
+/* harmony export */ });
+/* harmony import */ var _block_reader_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3656);
+/* harmony import */ var _inert_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8275);
+/* harmony import */ var _tree_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6101);
 
 
 
 function readFastAlone(text, from, to, kept = true) {
     // Block YAML first: most manifests are, and its strings are the file text's own (nothing to detach).
-    const block = readBlock(text, from, to);
+    const block = (0,_block_reader_js__WEBPACK_IMPORTED_MODULE_0__/* .readBlock */ .G)(text, from, to);
     if (block === undefined)
         return { documents: 0, tree: null };
     if (block)
-        return { documents: 1, tree: (0,inert/* isKubernetesObject */.i1)(block.value) ? block : null };
+        return { documents: 1, tree: (0,_inert_js__WEBPACK_IMPORTED_MODULE_1__/* .isKubernetesObject */ .i1)(block.value) ? block : null };
     let tree;
     try {
-        tree = (0,core_tree/* readFast */.B)(text, from, to);
+        tree = (0,_tree_js__WEBPACK_IMPORTED_MODULE_2__/* .readFast */ .B)(text, from, to);
     }
     catch {
         return null;
@@ -15945,7 +15961,7 @@ function readFastAlone(text, from, to, kept = true) {
         return { documents: 0, tree: null };
     if (tree === null)
         return null;
-    if (!(0,inert/* isKubernetesObject */.i1)(tree.value))
+    if (!(0,_inert_js__WEBPACK_IMPORTED_MODULE_1__/* .isKubernetesObject */ .i1)(tree.value))
         return { documents: 1, tree: null };
     if (kept)
         detachStrings(tree.value);
@@ -15984,13 +16000,15 @@ function detachStrings(data) {
 /* harmony export */   mQ: () => (/* binding */ inertCandidate)
 /* harmony export */ });
 /* harmony import */ var js_yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3243);
-/* harmony import */ var _kubernetes_scalars_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3367);
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4146);
-/* harmony import */ var _tree_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6101);
+/* harmony import */ var _block_reader_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3656);
+/* harmony import */ var _kubernetes_scalars_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3367);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4146);
+/* harmony import */ var _tree_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6101);
 /**
  * Documents of kinds no rule reads (CRDs, Services, ConfigMaps: often half of a repository's bytes) are only counted:
  * which ones are, and the test that decides it.
  */
+
 
 
 
@@ -16007,26 +16025,29 @@ function inertCandidate(text, from, to) {
         isInertKind(kind[1]) &&
         !ANCHOR.test(chunk) &&
         !chunk.includes('<<') &&
-        !(0,_tree_js__WEBPACK_IMPORTED_MODULE_3__/* .readsDifferently */ .S)(chunk));
+        !(0,_tree_js__WEBPACK_IMPORTED_MODULE_4__/* .readsDifferently */ .S)(chunk));
 }
 /**
- * Whether a candidate is inert: js-yaml reads it as an object of the kind its `kind:` line says, and nothing in it
- * can matter. It is then only counted, never given offsets. Whatever js-yaml rejects goes the normal way, which
- * reports the error.
+ * Whether a candidate is inert: it reads (by the block reader or js-yaml) as an object of the kind its `kind:` line
+ * says, and nothing in it can matter. It is then only counted, never given offsets. Whatever js-yaml rejects goes the
+ * normal way, which reports the error.
  */
 function isInert(text, from, to) {
     const chunk = text.slice(from, to);
     const kind = KIND_LINE.exec(chunk);
     if (!kind)
         return false;
-    let value;
-    try {
-        value = (0,js_yaml__WEBPACK_IMPORTED_MODULE_0__/* .load */ .Hh)(chunk, { schema: _kubernetes_scalars_js__WEBPACK_IMPORTED_MODULE_1__/* .KUBERNETES_SCHEMA */ .dq });
+    // The block reader when it takes the document (it reads as js-yaml does, faster), else js-yaml.
+    let value = (0,_block_reader_js__WEBPACK_IMPORTED_MODULE_1__/* .readBlock */ .G)(text, from, to)?.value;
+    if (value === undefined) {
+        try {
+            value = (0,js_yaml__WEBPACK_IMPORTED_MODULE_0__/* .load */ .Hh)(chunk, { schema: _kubernetes_scalars_js__WEBPACK_IMPORTED_MODULE_2__/* .KUBERNETES_SCHEMA */ .dq });
+        }
+        catch {
+            return false;
+        }
     }
-    catch {
-        return false;
-    }
-    return isKubernetesObject(value) && value.kind === kind[1] && !(0,_model_js__WEBPACK_IMPORTED_MODULE_2__/* .mayMatter */ .dx)(value);
+    return isKubernetesObject(value) && value.kind === kind[1] && !(0,_model_js__WEBPACK_IMPORTED_MODULE_3__/* .mayMatter */ .dx)(value);
 }
 /** Kinds that carry a pod template by definition: never inert, so not worth a screening read. */
 const TEMPLATE_KINDS = new Set([
@@ -16040,7 +16061,7 @@ const TEMPLATE_KINDS = new Set([
     'DeploymentConfig',
 ]);
 function isInertKind(kind) {
-    return !TEMPLATE_KINDS.has(kind) && !(0,_model_js__WEBPACK_IMPORTED_MODULE_2__/* .mayMatter */ .dx)({ kind });
+    return !TEMPLATE_KINDS.has(kind) && !(0,_model_js__WEBPACK_IMPORTED_MODULE_3__/* .mayMatter */ .dx)({ kind });
 }
 /** An anchor: documents with aliases go the full way, which refuses alias bombs with an error of their own. */
 const ANCHOR = /(?:^|[\s[{,])&[^\s,[\]{}]/;
@@ -16783,8 +16804,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: external "node:worker_threads"
 const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-// EXTERNAL MODULE: ./src/core/fast-reading.ts + 3 modules
-var fast_reading = __nccwpck_require__(5628);
+// EXTERNAL MODULE: ./src/core/fast-reading.ts
+var fast_reading = __nccwpck_require__(9024);
 // EXTERNAL MODULE: ./src/core/inert.ts
 var inert = __nccwpck_require__(8275);
 // EXTERNAL MODULE: ./src/core/packed-tree.ts

@@ -1,5 +1,6 @@
 import { loadAll } from 'js-yaml';
 import { applyEdits } from './apply.js';
+import { readBlock } from './block-reader.js';
 import { KUBERNETES_SCHEMA } from './kubernetes-scalars.js';
 import type { LoadedObject, PathSegment } from './load.js';
 import { nodeAt } from './locate.js';
@@ -168,8 +169,13 @@ function isCommentLines(text: string): boolean {
   return /^(?:[ ]*(?:#[^\n]*)?\n)*$/.test(text.replace(/\r\n/g, '\n'));
 }
 
-/** The window read alone by the parser that read the document: one map, or undefined. */
+/**
+ * The window read alone as the fast readers read the document (the block reader when it takes the window, which reads
+ * as js-yaml does; else js-yaml): one map, or undefined.
+ */
 function readAlone(window: string): Record<string, unknown> | undefined {
+  const block = readBlock(window, 0, window.length);
+  if (block !== null) return block?.value as Record<string, unknown> | undefined;
   try {
     const documents = loadAll(window, null, { schema: KUBERNETES_SCHEMA });
     const [value] = documents;

@@ -3,6 +3,7 @@
  * which ones are, and the test that decides it.
  */
 import { load as loadQuickly } from 'js-yaml';
+import { readBlock } from './block-reader.js';
 import { KUBERNETES_SCHEMA } from './kubernetes-scalars.js';
 import { mayMatter } from './model.js';
 import { readsDifferently } from './tree.js';
@@ -25,19 +26,22 @@ export function inertCandidate(text: string, from: number, to: number): boolean 
 }
 
 /**
- * Whether a candidate is inert: js-yaml reads it as an object of the kind its `kind:` line says, and nothing in it
- * can matter. It is then only counted, never given offsets. Whatever js-yaml rejects goes the normal way, which
- * reports the error.
+ * Whether a candidate is inert: it reads (by the block reader or js-yaml) as an object of the kind its `kind:` line
+ * says, and nothing in it can matter. It is then only counted, never given offsets. Whatever js-yaml rejects goes the
+ * normal way, which reports the error.
  */
 export function isInert(text: string, from: number, to: number): boolean {
   const chunk = text.slice(from, to);
   const kind = KIND_LINE.exec(chunk);
   if (!kind) return false;
-  let value: unknown;
-  try {
-    value = loadQuickly(chunk, { schema: KUBERNETES_SCHEMA });
-  } catch {
-    return false;
+  // The block reader when it takes the document (it reads as js-yaml does, faster), else js-yaml.
+  let value = readBlock(text, from, to)?.value;
+  if (value === undefined) {
+    try {
+      value = loadQuickly(chunk, { schema: KUBERNETES_SCHEMA });
+    } catch {
+      return false;
+    }
   }
   return isKubernetesObject(value) && value.kind === kind[1] && !mayMatter(value);
 }
