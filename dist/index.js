@@ -37138,44 +37138,75 @@ const MAP = 8;
 const SEQ = 16;
 const FLOW = 32;
 /**
+ * The numbers and key names a writer collects, shared: documents are written one at a time, and a document's own
+ * arrays, grown as it is read, were most of what reading it allocated. Each writer takes them over when it is made;
+ * an older writer used after a newer one was made fails rather than write into the newer one's tree.
+ */
+let numbers = new Int32Array(1 << 12);
+const keyNames = [];
+let generation = 0;
+/**
  * Writes a document's tree as it is read, each node before the nodes inside it (a map's keys each before its value),
  * offsets from the document's start; `document` then makes the packed document.
  */
 class PackedWriter {
-    #numbers = [];
-    #keys = [];
+    #generation = ++generation;
+    #length = 0;
+    #keyCount = 0;
     #ordered = true;
+    /** Room for `count` more numbers; the position of the first. */
+    #room(count) {
+        if (this.#generation !== generation)
+            throw new Error('a PackedWriter was used after a newer one was made');
+        const at = this.#length;
+        if (at + count > numbers.length) {
+            const grown = new Int32Array(Math.max(numbers.length * 2, at + count));
+            grown.set(numbers.subarray(0, at));
+            numbers = grown;
+        }
+        this.#length = at + count;
+        return at;
+    }
     scalar(style, start, end) {
-        this.#numbers.push(style, start, end);
+        const at = this.#room(3);
+        numbers[at] = style;
+        numbers[at + 1] = start;
+        numbers[at + 2] = end;
     }
     collection(map, flow, start, end, count) {
-        this.#numbers.push((map ? MAP : SEQ) | (flow ? FLOW : 0), start, end, count);
+        const at = this.open(map, flow, start);
+        this.close(at, end, count);
     }
     /**
      * A collection whose end and count are known only once its contents are written (`close` then completes it): the
      * writer keeps the order of `collection` all the same.
      */
     open(map, flow, start) {
-        return this.#numbers.push((map ? MAP : SEQ) | (flow ? FLOW : 0), start, 0, 0) - 4;
+        const at = this.#room(4);
+        numbers[at] = (map ? MAP : SEQ) | (flow ? FLOW : 0);
+        numbers[at + 1] = start;
+        return at;
     }
     close(slot, end, count) {
-        this.#numbers[slot + 2] = end;
-        this.#numbers[slot + 3] = count;
+        numbers[slot + 2] = end;
+        numbers[slot + 3] = count;
     }
     key(name, style, start, end) {
-        this.#numbers.push(style, start, end);
-        this.#keys.push(name);
+        this.scalar(style, start, end);
+        keyNames[this.#keyCount++] = name;
         if (this.#ordered && isArrayIndex(name))
             this.#ordered = false;
     }
     document(start, end, value) {
-        const numbers = this.#numbers;
+        this.#room(0);
+        const written = numbers.subarray(0, this.#length);
         let widest = 0;
-        for (const number of numbers)
+        for (const number of written)
             if (number > widest)
                 widest = number;
-        const layout = widest <= 0xffff ? Uint16Array.from(numbers) : Int32Array.from(numbers);
-        return new PackedDocument(start, end, value, layout, this.#ordered ? null : this.#keys);
+        const layout = widest <= 0xffff ? new Uint16Array(written) : written.slice();
+        const keys = this.#ordered ? null : keyNames.slice(0, this.#keyCount);
+        return new PackedDocument(start, end, value, layout, keys);
     }
 }
 /** The parts of a document `packedDocument` made, or null for any other tree. */
@@ -45702,19 +45733,25 @@ var suppress = __nccwpck_require__(1160);
 const invalidSuppression = {
     meta: metaOf('invalid-suppression'),
     check(context) {
-        const places = context.subjects.resources.flatMap((resource) => {
-            const list = [
-                { annotations: resource.annotations, path: ['metadata', 'annotations', suppress/* IGNORE_ANNOTATION */.Z] },
-            ];
-            const workload = context.workloadOf(resource);
-            if (workload?.templateMetadataPath) {
-                list.push({
-                    annotations: workload.templateAnnotations,
-                    path: [...workload.templateMetadataPath, 'annotations', suppress/* IGNORE_ANNOTATION */.Z],
+        // Most resources carry no suppression: places are made only for the annotations present.
+        const places = [];
+        for (const resource of context.subjects.resources) {
+            if (resource.annotations[suppress/* IGNORE_ANNOTATION */.Z] !== undefined) {
+                places.push({
+                    annotations: resource.annotations,
+                    path: ['metadata', 'annotations', suppress/* IGNORE_ANNOTATION */.Z],
+                    resource,
                 });
             }
-            return list.map((place) => ({ ...place, resource }));
-        });
+            const workload = context.workloadOf(resource);
+            if (workload?.templateMetadataPath && workload.templateAnnotations[suppress/* IGNORE_ANNOTATION */.Z] !== undefined) {
+                places.push({
+                    annotations: workload.templateAnnotations,
+                    path: [...workload.templateMetadataPath, 'annotations', suppress/* IGNORE_ANNOTATION */.Z],
+                    resource,
+                });
+            }
+        }
         for (const { annotations, path, resource } of places) {
             const value = annotations[suppress/* IGNORE_ANNOTATION */.Z];
             if (value === undefined)

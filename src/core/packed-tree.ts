@@ -17,20 +17,48 @@ const SEQ = 16;
 const FLOW = 32;
 
 /**
+ * The numbers and key names a writer collects, shared: documents are written one at a time, and a document's own
+ * arrays, grown as it is read, were most of what reading it allocated. Each writer takes them over when it is made;
+ * an older writer used after a newer one was made fails rather than write into the newer one's tree.
+ */
+let numbers = new Int32Array(1 << 12);
+const keyNames: string[] = [];
+let generation = 0;
+
+/**
  * Writes a document's tree as it is read, each node before the nodes inside it (a map's keys each before its value),
  * offsets from the document's start; `document` then makes the packed document.
  */
 export class PackedWriter {
-  readonly #numbers: number[] = [];
-  readonly #keys: string[] = [];
+  readonly #generation = ++generation;
+  #length = 0;
+  #keyCount = 0;
   #ordered = true;
 
+  /** Room for `count` more numbers; the position of the first. */
+  #room(count: number): number {
+    if (this.#generation !== generation)
+      throw new Error('a PackedWriter was used after a newer one was made');
+    const at = this.#length;
+    if (at + count > numbers.length) {
+      const grown = new Int32Array(Math.max(numbers.length * 2, at + count));
+      grown.set(numbers.subarray(0, at));
+      numbers = grown;
+    }
+    this.#length = at + count;
+    return at;
+  }
+
   scalar(style: number, start: number, end: number): void {
-    this.#numbers.push(style, start, end);
+    const at = this.#room(3);
+    numbers[at] = style;
+    numbers[at + 1] = start;
+    numbers[at + 2] = end;
   }
 
   collection(map: boolean, flow: boolean, start: number, end: number, count: number): void {
-    this.#numbers.push((map ? MAP : SEQ) | (flow ? FLOW : 0), start, end, count);
+    const at = this.open(map, flow, start);
+    this.close(at, end, count);
   }
 
   /**
@@ -38,26 +66,31 @@ export class PackedWriter {
    * writer keeps the order of `collection` all the same.
    */
   open(map: boolean, flow: boolean, start: number): number {
-    return this.#numbers.push((map ? MAP : SEQ) | (flow ? FLOW : 0), start, 0, 0) - 4;
+    const at = this.#room(4);
+    numbers[at] = (map ? MAP : SEQ) | (flow ? FLOW : 0);
+    numbers[at + 1] = start;
+    return at;
   }
 
   close(slot: number, end: number, count: number): void {
-    this.#numbers[slot + 2] = end;
-    this.#numbers[slot + 3] = count;
+    numbers[slot + 2] = end;
+    numbers[slot + 3] = count;
   }
 
   key(name: string, style: number, start: number, end: number): void {
-    this.#numbers.push(style, start, end);
-    this.#keys.push(name);
+    this.scalar(style, start, end);
+    keyNames[this.#keyCount++] = name;
     if (this.#ordered && isArrayIndex(name)) this.#ordered = false;
   }
 
   document(start: number, end: number, value: unknown): TreeDocument {
-    const numbers = this.#numbers;
+    this.#room(0);
+    const written = numbers.subarray(0, this.#length);
     let widest = 0;
-    for (const number of numbers) if (number > widest) widest = number;
-    const layout = widest <= 0xffff ? Uint16Array.from(numbers) : Int32Array.from(numbers);
-    return new PackedDocument(start, end, value, layout, this.#ordered ? null : this.#keys);
+    for (const number of written) if (number > widest) widest = number;
+    const layout = widest <= 0xffff ? new Uint16Array(written) : written.slice();
+    const keys = this.#ordered ? null : keyNames.slice(0, this.#keyCount);
+    return new PackedDocument(start, end, value, layout, keys);
   }
 }
 

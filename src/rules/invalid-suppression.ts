@@ -1,5 +1,5 @@
 import type { PathSegment } from '../core/load.js';
-import { resourceLabel } from '../core/model.js';
+import { type Resource, resourceLabel } from '../core/model.js';
 import { IGNORE_ANNOTATION, parseIgnoreAnnotation } from '../core/suppress.js';
 import { metaOf } from './meta.js';
 import type { Rule } from './types.js';
@@ -7,19 +7,25 @@ import type { Rule } from './types.js';
 export const invalidSuppression: Rule = {
   meta: metaOf('invalid-suppression'),
   check(context) {
-    const places = context.subjects.resources.flatMap((resource) => {
-      const list: { annotations: Record<string, string>; path: PathSegment[] }[] = [
-        { annotations: resource.annotations, path: ['metadata', 'annotations', IGNORE_ANNOTATION] },
-      ];
-      const workload = context.workloadOf(resource);
-      if (workload?.templateMetadataPath) {
-        list.push({
-          annotations: workload.templateAnnotations,
-          path: [...workload.templateMetadataPath, 'annotations', IGNORE_ANNOTATION],
+    // Most resources carry no suppression: places are made only for the annotations present.
+    const places: { annotations: Record<string, string>; path: PathSegment[]; resource: Resource }[] = [];
+    for (const resource of context.subjects.resources) {
+      if (resource.annotations[IGNORE_ANNOTATION] !== undefined) {
+        places.push({
+          annotations: resource.annotations,
+          path: ['metadata', 'annotations', IGNORE_ANNOTATION],
+          resource,
         });
       }
-      return list.map((place) => ({ ...place, resource }));
-    });
+      const workload = context.workloadOf(resource);
+      if (workload?.templateMetadataPath && workload.templateAnnotations[IGNORE_ANNOTATION] !== undefined) {
+        places.push({
+          annotations: workload.templateAnnotations,
+          path: [...workload.templateMetadataPath, 'annotations', IGNORE_ANNOTATION],
+          resource,
+        });
+      }
+    }
     for (const { annotations, path, resource } of places) {
       const value = annotations[IGNORE_ANNOTATION];
       if (value === undefined) continue;
