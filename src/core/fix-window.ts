@@ -134,13 +134,19 @@ function windowOf(
  * nothing follows.
  */
 function keptInside(edited: string, after: string, column: number): boolean {
-  const lines = edited.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  if (!new RegExp(`^[ ]{${column}}[^ #?\\-\\r]`).test(lines[0] ?? '')) return false;
-  for (const line of lines) {
-    if (/^(?:---|\.\.\.|%)/.test(line)) return false;
-    const indent = line.length - line.trimStart().length;
-    if (indent < column && line.trim() !== '') return false;
+  // The first line: `column` spaces, then a key's first character.
+  for (let at = 0; at < column; at++) if (edited.charCodeAt(at) !== 0x20) return false;
+  const lead = edited.charAt(column);
+  if (lead === '' || ' #?-\r\n'.includes(lead)) return false;
+  for (let start = 0; start < edited.length;) {
+    const newline = edited.indexOf('\n', start);
+    const end = newline === -1 ? edited.length : newline;
+    if (/^(?:---|\.\.\.|%)/.test(edited.slice(start, Math.min(end, start + 3)))) return false;
+    // Indented less than the map, and not blank (spaces, tabs and a carriage return are blank here).
+    let content = start;
+    while (content < end && edited.charCodeAt(content) === 0x20) content++;
+    if (content - start < column && edited.slice(content, end).trim() !== '') return false;
+    start = end + 1;
   }
   if (after === '') return true;
   const next = /^([ ]*)([^\n]?)/.exec(after)!;
