@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readBlock } from '../src/core/block-reader.js';
+import { plainValue } from '../src/core/block-scalars.js';
+import { resolvePlain } from '../src/core/kubernetes-scalars.js';
 import { documentChunks } from '../src/core/chunks.js';
 import { readFully } from '../src/core/full-read.js';
 import { lineCounterOf } from '../src/core/load.js';
@@ -178,6 +180,44 @@ describe('the block reader', () => {
       expect(readBlock(text, 0, text.length), name).toBeNull();
     });
   }
+
+  it('gives plain scalars the meaning `resolvePlain` gives them, taking its shortcuts only where they agree', () => {
+    const texts = [
+      ...['0', '1', '10', '007', '010', '08', '1_0', '123456789012345', '1234567890123456', '9007199254740993'],
+      ...[
+        '-1',
+        '+1',
+        '1e3',
+        '.5',
+        '0x1F',
+        '0o17',
+        '0b101',
+        '1:30',
+        '2001-12-14',
+        '1.0',
+        '12345678901234567890',
+      ],
+      ...['y', 'Y', 'yes', 'n', 'no', 'No', 'on', 'off', 'true', 'False', 'null', 'Null', '~', ''],
+      ...[
+        'abc',
+        'Foo',
+        'nope',
+        'tea',
+        'onion',
+        'offset',
+        'yaml',
+        'trueish',
+        'f',
+        'o',
+        'zz',
+        '_1',
+        '/x',
+        '-x',
+      ],
+    ];
+    for (const text of texts) expect(plainValue(text), text).toStrictEqual(resolvePlain(text).value);
+    for (const text of ['.inf', '-.Inf', '.nan', '<<']) expect(() => plainValue(text), text).toThrow();
+  });
 
   it('finds no document in blank lines and comments, as js-yaml’s reader does', () => {
     for (const text of ['', '\n', '# c\n', '  # c\n\n# d', '\r\n# c\r\n']) {

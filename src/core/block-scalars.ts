@@ -93,6 +93,10 @@ export function plainValue(text: string): unknown {
         return text;
     }
   }
+  if (first >= 0x31 && first <= 0x39 && text.length <= 15 && /^[0-9]+$/.test(text)) {
+    // A decimal integer without a leading zero or an underscore, within double precision: what Go's ParseInt gives.
+    return Number(text);
+  }
   const resolved = resolvePlain(text);
   if (resolved.tag === 'merge' || (resolved.tag === 'float' && !Number.isFinite(resolved.value)))
     unmodelled();
