@@ -14,7 +14,7 @@ import { applyFixes } from '../src/core/apply.js';
 import { isInert } from '../src/core/inert.js';
 import { type LoadResult, loadDocuments, loadFiles } from '../src/core/load.js';
 import { readFastAlone } from '../src/core/fast-reading.js';
-import { documentOfParts, partsOf } from '../src/core/packed-tree.js';
+import { PackedWriter, documentOfParts, partsOf } from '../src/core/packed-tree.js';
 import {
   READ,
   SCREEN,
@@ -390,6 +390,22 @@ describe('the fast reader agrees with the full parser', () => {
         full.objects.map((object) => object.doc.contents),
       );
     }
+  });
+
+  it('writes packed trees into shared numbers, and refuses a writer used after a newer one was made', () => {
+    const older = new PackedWriter();
+    older.scalar(0, 0, 1);
+    const newer = new PackedWriter();
+    newer.scalar(0, 2, 5);
+    expect(() => older.scalar(0, 1, 2)).toThrow(/newer one/);
+    expect(() => older.document(0, 1, 'a')).toThrow(/newer one/);
+    expect(newer.document(10, 15, 'abc').contents).toEqual({
+      kind: 'scalar',
+      start: 12,
+      end: 15,
+      value: 'abc',
+      style: 'plain',
+    });
   });
 
   it('gives up on a document rather than mislead: a merge key found as a value of the wrong key', () => {
