@@ -40749,7 +40749,8 @@ function unescapeDouble(written) {
 /**
  * Credentials recognisable by their shape alone, anywhere: AWS access key ids, PEM private keys, GitHub tokens, JWTs,
  * Google API keys and Slack tokens. A private key runs to its END line, or when cut short to the end of the text; in
- * JSON, never past the end of the string it is in (so redacting it keeps the JSON valid).
+ * JSON, never past the end of the string it is in (so redacting it keeps the JSON valid). Only that one runs past a
+ * line break: `redact-pieces.ts` relies on it, and on a pair's value doing so only as a block scalar.
  */
 const CREDENTIAL_SHAPES = [
     /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/,
@@ -43098,6 +43099,7 @@ const RULE_DOCS_URL = `${PROJECT_URL}/blob/main/docs/rules`;
 ;// CONCATENATED MODULE: ./src/report/sarif.ts
 
 
+
 const LEVEL = {
     critical: 'error',
     high: 'error',
@@ -43138,56 +43140,71 @@ function ruleDescriptor(meta) {
 }
 /** A SARIF 2.1.0 log of one run; file URIs are relative to the repository root (`%SRCROOT%`). */
 function toSarif(findings, errors, rules) {
-    const ruleIndex = new Map(rules.map((meta, index) => [meta.id, index]));
-    const results = findings.map((finding) => {
-        const result = {
-            ruleId: finding.ruleId,
-            level: LEVEL[finding.severity],
-            message: { text: finding.message },
-            locations: [
-                {
-                    physicalLocation: {
-                        artifactLocation: { uri: artifactUri(finding.file), uriBaseId: '%SRCROOT%' },
-                        region: { startLine: finding.line, endLine: finding.endLine },
-                    },
+    const ruleIndex = ruleIndexOf(rules);
+    return sarifLog(errors, rules, findings.map((finding) => sarifResult(finding, ruleIndex)));
+}
+/**
+ * `JSON.stringify(toSarif(...), null, 2)` in pieces, a result at a time (see `json-pieces.ts`): the text of the log
+ * with no results, its empty list of results standing for them.
+ */
+function sarifPieces(findings, errors, rules) {
+    const ruleIndex = ruleIndexOf(rules);
+    return jsonPieces(sarifLog(errors, rules, []), 'results', findings, (finding) => sarifResult(finding, ruleIndex));
+}
+function ruleIndexOf(rules) {
+    return new Map(rules.map((meta, index) => [meta.id, index]));
+}
+function sarifResult(finding, ruleIndex) {
+    const result = {
+        ruleId: finding.ruleId,
+        level: LEVEL[finding.severity],
+        message: { text: finding.message },
+        locations: [
+            {
+                physicalLocation: {
+                    artifactLocation: { uri: artifactUri(finding.file), uriBaseId: '%SRCROOT%' },
+                    region: { startLine: finding.line, endLine: finding.endLine },
                 },
-            ],
-            partialFingerprints: { 'kubeTokenGuardIdentity/v1': fingerprint(finding) },
-            properties: {
-                'security-severity': SECURITY_SEVERITY[finding.severity],
-                severity: finding.severity,
-                resource: finding.resource,
             },
-        };
-        const index = ruleIndex.get(finding.ruleId);
-        if (index !== undefined)
-            result.ruleIndex = index;
-        if (finding.suppressed && finding.suppression) {
-            result.suppressions = [
-                {
-                    kind: finding.suppression.kind === 'annotation' ? 'inSource' : 'external',
-                    justification: finding.suppression.reason,
-                },
-            ];
-        }
-        if (finding.fix) {
-            result.fixes = [
-                {
-                    description: { text: 'Apply the suggested change' },
-                    artifactChanges: [
-                        {
-                            artifactLocation: { uri: artifactUri(finding.file), uriBaseId: '%SRCROOT%' },
-                            replacements: finding.fix.edits.map((edit) => ({
-                                deletedRegion: { charOffset: edit.start, charLength: edit.end - edit.start },
-                                insertedContent: { text: edit.text },
-                            })),
-                        },
-                    ],
-                },
-            ];
-        }
-        return result;
-    });
+        ],
+        partialFingerprints: { 'kubeTokenGuardIdentity/v1': fingerprint(finding) },
+        properties: {
+            'security-severity': SECURITY_SEVERITY[finding.severity],
+            severity: finding.severity,
+            resource: finding.resource,
+        },
+    };
+    const index = ruleIndex.get(finding.ruleId);
+    if (index !== undefined)
+        result.ruleIndex = index;
+    if (finding.suppressed && finding.suppression) {
+        result.suppressions = [
+            {
+                kind: finding.suppression.kind === 'annotation' ? 'inSource' : 'external',
+                justification: finding.suppression.reason,
+            },
+        ];
+    }
+    if (finding.fix) {
+        result.fixes = [
+            {
+                description: { text: 'Apply the suggested change' },
+                artifactChanges: [
+                    {
+                        artifactLocation: { uri: artifactUri(finding.file), uriBaseId: '%SRCROOT%' },
+                        replacements: finding.fix.edits.map((edit) => ({
+                            deletedRegion: { charOffset: edit.start, charLength: edit.end - edit.start },
+                            insertedContent: { text: edit.text },
+                        })),
+                    },
+                ],
+            },
+        ];
+    }
+    return result;
+}
+/** The log around its results. */
+function sarifLog(errors, rules, results) {
     return {
         $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
         version: '2.1.0',
