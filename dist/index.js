@@ -44998,35 +44998,36 @@ var suppress = __nccwpck_require__(1160);
 const invalidSuppression = {
     meta: metaOf('invalid-suppression'),
     check(context) {
-        const places = context.subjects.resources.flatMap((resource) => {
-            const list = [
-                { annotations: resource.annotations, path: ['metadata', 'annotations', suppress/* IGNORE_ANNOTATION */.Z] },
-            ];
+        // The places an ignore annotation can be: the resource's own annotations, and its pod template's. Few resources
+        // have one, so a place's path is made only where there is.
+        for (const resource of context.subjects.resources) {
+            const own = resource.annotations[suppress/* IGNORE_ANNOTATION */.Z];
+            if (own !== undefined)
+                checkValue(context, resource, own, ['metadata', 'annotations', suppress/* IGNORE_ANNOTATION */.Z]);
             const workload = context.workloadOf(resource);
-            if (workload?.templateMetadataPath) {
-                list.push({
-                    annotations: workload.templateAnnotations,
-                    path: [...workload.templateMetadataPath, 'annotations', suppress/* IGNORE_ANNOTATION */.Z],
-                });
-            }
-            return list.map((place) => ({ ...place, resource }));
-        });
-        for (const { annotations, path, resource } of places) {
-            const value = annotations[suppress/* IGNORE_ANNOTATION */.Z];
-            if (value === undefined)
+            if (!workload?.templateMetadataPath)
                 continue;
-            const { problems } = (0,suppress/* parseIgnoreAnnotation */.lR)(value, context.settings.knownRules);
-            if (problems.length === 0)
-                continue;
-            context.report({
-                resource,
-                path,
-                key: path.join('.'),
-                message: `${(0,core_model/* resourceLabel */.bP)(resource.ref)}: \`${suppress/* IGNORE_ANNOTATION */.Z}\` does not take effect as written: ${problems.join('; ')}.`,
-            });
+            const template = workload.templateAnnotations[suppress/* IGNORE_ANNOTATION */.Z];
+            if (template !== undefined)
+                checkValue(context, resource, template, [
+                    ...workload.templateMetadataPath,
+                    'annotations',
+                    suppress/* IGNORE_ANNOTATION */.Z,
+                ]);
         }
     },
 };
+function checkValue(context, resource, value, path) {
+    const { problems } = (0,suppress/* parseIgnoreAnnotation */.lR)(value, context.settings.knownRules);
+    if (problems.length === 0)
+        return;
+    context.report({
+        resource,
+        path,
+        key: path.join('.'),
+        message: `${(0,core_model/* resourceLabel */.bP)(resource.ref)}: \`${suppress/* IGNORE_ANNOTATION */.Z}\` does not take effect as written: ${problems.join('; ')}.`,
+    });
+}
 
 ;// CONCATENATED MODULE: ./src/rules/legacy-token-mount.ts
 
