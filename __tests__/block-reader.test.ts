@@ -13,7 +13,7 @@ import { plainValue } from '../src/core/block-scalars.js';
 import { resolvePlain } from '../src/core/kubernetes-scalars.js';
 import { documentChunks } from '../src/core/chunks.js';
 import { readFully } from '../src/core/full-read.js';
-import { lineCounterOf } from '../src/core/load.js';
+import { LineStarts } from '../src/core/line-starts.js';
 import { readFast } from '../src/core/tree.js';
 import type { TreeDocument } from '../src/core/tree-types.js';
 import type { ScanError } from '../src/core/types.js';
@@ -44,7 +44,7 @@ function agreed(text: string, from = 0, to = text.length): TreeDocument | null {
   expect([block.start, block.end], context).toEqual([fast!.start, fast!.end]);
   // The full reader, as the loader uses it (the `yaml` package with Kubernetes' scalars).
   const errors: ScanError[] = [];
-  const full = readFully({ path: 'block.yaml', text }, lineCounterOf(text), from, to, errors);
+  const full = readFully({ path: 'block.yaml', text }, new LineStarts(text), from, to, errors);
   expect(errors, context).toEqual([]);
   expect(full, context).toBeTruthy();
   expect(block.value, context).toStrictEqual(full!.value);
@@ -183,7 +183,18 @@ describe('the block reader', () => {
 
   it('gives plain scalars the meaning `resolvePlain` gives them, taking its shortcuts only where they agree', () => {
     const texts = [
-      ...['0', '1', '10', '007', '010', '08', '1_0', '123456789012345', '1234567890123456', '9007199254740993'],
+      ...[
+        '0',
+        '1',
+        '10',
+        '007',
+        '010',
+        '08',
+        '1_0',
+        '123456789012345',
+        '1234567890123456',
+        '9007199254740993',
+      ],
       ...[
         '-1',
         '+1',

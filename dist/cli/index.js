@@ -5810,7 +5810,7 @@ function escapeJsonPtr(str) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_second_thread_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6771);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8481);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8813);
 
 
 
@@ -5832,7 +5832,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8481:
+/***/ 8813:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -7049,6 +7049,49 @@ function minOf(values, empty = Infinity) {
     return result;
 }
 
+;// CONCATENATED MODULE: ./src/core/line-starts.ts
+/**
+ * Where each line of a file starts, for turning offsets into lines: the objects loaded from a file keep one, to
+ * locate their findings. The `yaml` package's `LineCounter` keeps them in an array that grows a line at a time, 8 bytes a line
+ * and more for its slack (26 MB for a scan of 100,000 documents); this keeps 4, in an array of the exact size.
+ * `LineCounter` stays where the `yaml` package fills it while it parses (config files, values files).
+ */
+class LineStarts {
+    /** Offset of each line's first character: 0, then each one after a line feed (a final one starts an empty line). */
+    starts;
+    constructor(text) {
+        let count = 1;
+        for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1))
+            count++;
+        this.starts = new Uint32Array(count);
+        let line = 1;
+        for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1))
+            this.starts[line++] = at + 1;
+    }
+    /**
+     * The 1-based line and column of an offset, as `LineCounter.linePos` gives them: an offset past the end is on the
+     * last line, one before the start on line 0.
+     */
+    linePos(offset) {
+        const starts = this.starts;
+        // The first line starting at or after the offset.
+        let low = 0;
+        let high = starts.length;
+        while (low < high) {
+            const middle = (low + high) >> 1;
+            if (starts[middle] < offset)
+                low = middle + 1;
+            else
+                high = middle;
+        }
+        if (starts[low] === offset)
+            return { line: low + 1, col: 1 };
+        if (low === 0)
+            return { line: 0, col: offset };
+        return { line: low, col: offset - starts[low - 1] + 1 };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/core/chunks.ts
 /**
  * A document marker line: `---` or `...`, alone or followed by a comment. kubectl splits a stream at every line
@@ -7501,7 +7544,7 @@ function loadFiles(files, options = {}) {
     const taskFields = [];
     const candidates = [];
     const plans = files.map((file) => {
-        const lines = lineCounterOf(file.text);
+        const lines = new LineStarts(file.text);
         const refused = otherBreakError(file, lines);
         const chunks = refused !== null
             ? []
@@ -7638,14 +7681,6 @@ function addObjects(file, lines, doc, result) {
         return;
     }
     result.objects.push({ file, doc, basePath: [], value, lines, docIndex, itemIndex: null });
-}
-/** Line starts of a text, for turning offsets into 1-based lines. */
-function lineCounterOf(text) {
-    const lines = new dist/* LineCounter */.HN();
-    lines.addNewLine(0);
-    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1))
-        lines.addNewLine(at + 1);
-    return lines;
 }
 
 ;// CONCATENATED MODULE: ./src/core/locate.ts
@@ -10102,12 +10137,7 @@ function toLineFix(text, edits, lineOf) {
 }
 /** The line form of edits to a text that has no line index at hand: one is built from the text. */
 function lineFixOf(text, edits) {
-    const lines = new dist/* LineCounter */.HN();
-    let offset = 0;
-    for (const line of text.split('\n')) {
-        lines.addNewLine(offset);
-        offset += line.length + 1;
-    }
+    const lines = new LineStarts(text);
     return toLineFix(text, edits, (position) => lines.linePos(position).line);
 }
 /** The fix of `edits` when they change exactly what `mutate` does to the container at `path` (see `editReadsAs`). */
@@ -10674,41 +10704,36 @@ var suppress = __nccwpck_require__(1160);
 const invalidSuppression = {
     meta: metaOf('invalid-suppression'),
     check(context) {
-        // Most resources carry no suppression: places are made only for the annotations present.
-        const places = [];
+        // The places an ignore annotation can be: the resource's own annotations, and its pod template's. Few resources
+        // have one, so a place's path is made only where there is.
         for (const resource of context.subjects.resources) {
-            if (resource.annotations[suppress/* IGNORE_ANNOTATION */.Z] !== undefined) {
-                places.push({
-                    annotations: resource.annotations,
-                    path: ['metadata', 'annotations', suppress/* IGNORE_ANNOTATION */.Z],
-                    resource,
-                });
-            }
+            const own = resource.annotations[suppress/* IGNORE_ANNOTATION */.Z];
+            if (own !== undefined)
+                checkValue(context, resource, own, ['metadata', 'annotations', suppress/* IGNORE_ANNOTATION */.Z]);
             const workload = context.workloadOf(resource);
-            if (workload?.templateMetadataPath && workload.templateAnnotations[suppress/* IGNORE_ANNOTATION */.Z] !== undefined) {
-                places.push({
-                    annotations: workload.templateAnnotations,
-                    path: [...workload.templateMetadataPath, 'annotations', suppress/* IGNORE_ANNOTATION */.Z],
-                    resource,
-                });
-            }
-        }
-        for (const { annotations, path, resource } of places) {
-            const value = annotations[suppress/* IGNORE_ANNOTATION */.Z];
-            if (value === undefined)
+            if (!workload?.templateMetadataPath)
                 continue;
-            const { problems } = (0,suppress/* parseIgnoreAnnotation */.lR)(value, context.settings.knownRules);
-            if (problems.length === 0)
-                continue;
-            context.report({
-                resource,
-                path,
-                key: path.join('.'),
-                message: `${(0,core_model/* resourceLabel */.bP)(resource.ref)}: \`${suppress/* IGNORE_ANNOTATION */.Z}\` does not take effect as written: ${problems.join('; ')}.`,
-            });
+            const template = workload.templateAnnotations[suppress/* IGNORE_ANNOTATION */.Z];
+            if (template !== undefined)
+                checkValue(context, resource, template, [
+                    ...workload.templateMetadataPath,
+                    'annotations',
+                    suppress/* IGNORE_ANNOTATION */.Z,
+                ]);
         }
     },
 };
+function checkValue(context, resource, value, path) {
+    const { problems } = (0,suppress/* parseIgnoreAnnotation */.lR)(value, context.settings.knownRules);
+    if (problems.length === 0)
+        return;
+    context.report({
+        resource,
+        path,
+        key: path.join('.'),
+        message: `${(0,core_model/* resourceLabel */.bP)(resource.ref)}: \`${suppress/* IGNORE_ANNOTATION */.Z}\` does not take effect as written: ${problems.join('; ')}.`,
+    });
+}
 
 ;// CONCATENATED MODULE: ./src/rules/legacy-token-mount.ts
 
@@ -11321,7 +11346,8 @@ function unescapeDouble(written) {
 /**
  * Credentials recognisable by their shape alone, anywhere: AWS access key ids, PEM private keys, GitHub tokens, JWTs,
  * Google API keys and Slack tokens. A private key runs to its END line, or when cut short to the end of the text; in
- * JSON, never past the end of the string it is in (so redacting it keeps the JSON valid).
+ * JSON, never past the end of the string it is in (so redacting it keeps the JSON valid). Only that one runs past a
+ * line break: `redact-pieces.ts` relies on it, and on a pair's value doing so only as a block scalar.
  */
 const CREDENTIAL_SHAPES = [
     /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/,
@@ -14193,193 +14219,6 @@ function shapeFrom(text, at) {
     return match ? [match.index, match.index + match[0].length] : null;
 }
 
-;// CONCATENATED MODULE: ./src/report/json.ts
-/** The `--format json` contract of the design: `{findings, errors}`, each finding without engine internals. */
-function toJsonReport(findings, errors) {
-    return {
-        findings: findings.map((finding) => {
-            const entry = {
-                ruleId: finding.ruleId,
-                severity: finding.severity,
-                message: finding.message,
-                file: finding.file,
-                line: finding.line,
-                endLine: finding.endLine,
-                resource: finding.resource,
-                suppressed: finding.suppressed,
-                fix: finding.fix,
-            };
-            if (finding.suppression)
-                entry.suppression = finding.suppression;
-            if (finding.apiClient !== undefined)
-                entry.apiClient = finding.apiClient;
-            if (finding.rendered)
-                entry.rendered = true;
-            if (finding.via)
-                entry.via = finding.via;
-            return entry;
-        }),
-        errors: errors.map((error) => ({ file: error.file, line: error.line, message: error.message })),
-    };
-}
-function formatJson(findings, errors) {
-    return `${JSON.stringify(toJsonReport(findings, errors), null, 2)}\n`;
-}
-
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: ./src/report/sarif.ts
-
-
-const LEVEL = {
-    critical: 'error',
-    high: 'error',
-    medium: 'warning',
-    low: 'note',
-    info: 'note',
-};
-/** GitHub code scanning reads `security-severity` (0-10) to rank security alerts. */
-const SECURITY_SEVERITY = {
-    critical: '9.5',
-    high: '8.0',
-    medium: '5.5',
-    low: '3.0',
-    info: '0.0',
-};
-function fingerprint(finding) {
-    return (0,external_node_crypto_namespaceObject.createHash)('sha256').update(finding.identity).digest('hex').slice(0, 32);
-}
-function ruleDescriptor(meta) {
-    const helpUri = `${RULE_DOCS_URL}/${meta.id}.md`;
-    return {
-        id: meta.id,
-        name: meta.id.replace(/(^|-)([a-z])/g, (_, _dash, letter) => letter.toUpperCase()),
-        shortDescription: { text: meta.summary },
-        fullDescription: { text: meta.description },
-        help: {
-            text: `${meta.rationale}\n\n${meta.remediation}\n\nDocumentation: ${helpUri}`,
-            markdown: `${meta.rationale}\n\n**How to fix.** ${meta.remediation}\n\n[Documentation](${helpUri})`,
-        },
-        helpUri,
-        defaultConfiguration: { level: LEVEL[meta.severity] },
-        properties: {
-            'security-severity': SECURITY_SEVERITY[meta.severity],
-            precision: 'high',
-            tags: ['security', 'kubernetes', 'serviceaccount'],
-        },
-    };
-}
-/** A SARIF 2.1.0 log of one run; file URIs are relative to the repository root (`%SRCROOT%`). */
-function toSarif(findings, errors, rules) {
-    const ruleIndex = new Map(rules.map((meta, index) => [meta.id, index]));
-    const results = findings.map((finding) => {
-        const result = {
-            ruleId: finding.ruleId,
-            level: LEVEL[finding.severity],
-            message: { text: finding.message },
-            locations: [
-                {
-                    physicalLocation: {
-                        artifactLocation: { uri: artifactUri(finding.file), uriBaseId: '%SRCROOT%' },
-                        region: { startLine: finding.line, endLine: finding.endLine },
-                    },
-                },
-            ],
-            partialFingerprints: { 'kubeTokenGuardIdentity/v1': fingerprint(finding) },
-            properties: {
-                'security-severity': SECURITY_SEVERITY[finding.severity],
-                severity: finding.severity,
-                resource: finding.resource,
-            },
-        };
-        const index = ruleIndex.get(finding.ruleId);
-        if (index !== undefined)
-            result.ruleIndex = index;
-        if (finding.suppressed && finding.suppression) {
-            result.suppressions = [
-                {
-                    kind: finding.suppression.kind === 'annotation' ? 'inSource' : 'external',
-                    justification: finding.suppression.reason,
-                },
-            ];
-        }
-        if (finding.fix) {
-            result.fixes = [
-                {
-                    description: { text: 'Apply the suggested change' },
-                    artifactChanges: [
-                        {
-                            artifactLocation: { uri: artifactUri(finding.file), uriBaseId: '%SRCROOT%' },
-                            replacements: finding.fix.edits.map((edit) => ({
-                                deletedRegion: { charOffset: edit.start, charLength: edit.end - edit.start },
-                                insertedContent: { text: edit.text },
-                            })),
-                        },
-                    ],
-                },
-            ];
-        }
-        return result;
-    });
-    return {
-        $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-        version: '2.1.0',
-        runs: [
-            {
-                tool: {
-                    driver: {
-                        name: TOOL_NAME,
-                        version: TOOL_VERSION,
-                        semanticVersion: TOOL_VERSION,
-                        informationUri: PROJECT_URL,
-                        rules: rules.map(ruleDescriptor),
-                    },
-                },
-                invocations: [
-                    {
-                        executionSuccessful: errors.length === 0,
-                        toolExecutionNotifications: errors.map((error) => ({
-                            level: 'error',
-                            message: { text: error.message },
-                            locations: [
-                                {
-                                    physicalLocation: {
-                                        artifactLocation: { uri: artifactUri(error.file), uriBaseId: '%SRCROOT%' },
-                                        ...(error.line ? { region: { startLine: error.line } } : {}),
-                                    },
-                                },
-                            ],
-                        })),
-                    },
-                ],
-                columnKind: 'utf16CodeUnits',
-                results,
-            },
-        ],
-    };
-}
-/** Bytes a path segment keeps as they are: RFC 3986 unreserved characters, sub-delimiters and `@`. */
-const SEGMENT_SAFE = /[A-Za-z0-9\-._~!$&'()*+,;=@]/;
-/**
- * A repository path as a relative URI reference (RFC 3986 section 4.2): each segment percent-encoded as UTF-8 bytes
- * but for the characters a segment may hold. `encodeURI` kept `#` and `?`, so `a pi#1.yaml` named `a pi` with a
- * fragment; `:` is encoded too, since in a first segment it would read as a scheme. Lone surrogates become U+FFFD
- * instead of throwing.
- */
-function artifactUri(path) {
-    return path
-        .split('/')
-        .map((segment) => [...Buffer.from(segment, 'utf8')]
-        .map((byte) => {
-        const char = String.fromCharCode(byte);
-        return byte < 0x80 && SEGMENT_SAFE.test(char)
-            ? char
-            : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-    })
-        .join(''))
-        .join('/');
-}
-
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 
 /** Whether a finding fails the check: unsuppressed and at or above `failOn`. */
@@ -14414,81 +14253,6 @@ function severityBreakdown(counts) {
         .filter((severity) => counts.bySeverity[severity] > 0)
         .map((severity) => `${counts.bySeverity[severity]} ${severity}`)
         .join(', ');
-}
-
-;// CONCATENATED MODULE: ./src/report/text.ts
-
-
-
-const COLORS = {
-    critical: [35, 39],
-    high: [31, 39],
-    medium: [33, 39],
-    low: [36, 39],
-    info: [2, 22],
-    dim: [2, 22],
-    bold: [1, 22],
-    path: [4, 24],
-};
-/** The indent of the following lines of a message of several lines (helm's errors): never a line of our own. */
-const CONTINUED = '    ';
-/**
- * Human-readable report: findings grouped by file, then errors, then one summary line. Names, paths and messages come
- * from the scanned files and the tools that rendered them: their control and bidirectional characters are written as
- * escapes (see core/display-text.ts), so that only this function's colour codes reach the terminal.
- */
-function formatText(findings, errors, notices, options) {
-    const paint = (style, text) => options.color ? `\u001b[${COLORS[style][0]}m${text}\u001b[${COLORS[style][1]}m` : text;
-    const out = [];
-    const shown = findings.filter((finding) => options.showSuppressed || !finding.suppressed);
-    const byFile = new Map();
-    for (const finding of shown) {
-        const list = byFile.get(finding.file);
-        if (list)
-            list.push(finding);
-        else
-            byFile.set(finding.file, [finding]);
-    }
-    for (const [file, list] of byFile) {
-        out.push(paint('path', terminalText(file)));
-        const width = maxOf(list.map((finding) => String(finding.line).length), 1);
-        for (const finding of list) {
-            const tags = [
-                finding.fix ? 'fixable' : '',
-                finding.suppressed ? `suppressed: ${terminalText(finding.suppression?.reason ?? '')}` : '',
-            ]
-                .filter(Boolean)
-                .join(', ');
-            out.push(`  ${paint('dim', String(finding.line).padStart(width))}  ${paint(finding.severity, finding.severity.padEnd(8))} ` +
-                `${paint('bold', finding.ruleId)}  ${terminalText(finding.message)}${tags ? paint('dim', ` [${tags}]`) : ''}`);
-        }
-        out.push('');
-    }
-    for (const error of errors) {
-        out.push(`${paint('high', 'error')} ${terminalText(error.file)}${error.line ? `:${error.line}` : ''}: ${terminalLines(error.message, CONTINUED)}`);
-    }
-    for (const notice of notices)
-        out.push(`${paint('dim', 'notice')} ${terminalText(notice.file)}: ${terminalLines(notice.message, CONTINUED)}`);
-    if (errors.length > 0 || notices.length > 0)
-        out.push('');
-    const counts = countFindings(findings, options.failOn);
-    const parts = [];
-    if (counts.total === 0)
-        parts.push('No findings');
-    else {
-        parts.push(`${counts.total} finding${counts.total === 1 ? '' : 's'} (${severityBreakdown(counts)}) in ${counts.files} file${counts.files === 1 ? '' : 's'}`);
-    }
-    if (counts.blocking > 0)
-        parts.push(`${counts.blocking} at or above ${options.failOn}`);
-    if (counts.fixable > 0)
-        parts.push(`${counts.fixable} fixable with --fix`);
-    if (counts.suppressed > 0)
-        parts.push(`${counts.suppressed} suppressed`);
-    if (errors.length > 0)
-        parts.push(`${errors.length} error${errors.length === 1 ? '' : 's'}`);
-    const mark = counts.blocking > 0 || errors.length > 0 ? paint('high', '✖') : paint('low', '✔');
-    out.push(`${mark} ${parts.join(' · ')}`);
-    return `${out.join('\n')}\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/cli/arguments.ts
@@ -14949,16 +14713,39 @@ async function reportTarget(cwd, given) {
     }
     return { given, path };
 }
-/** Writes the report; a failure (the disk filled up, permissions changed meanwhile) is returned as a message. */
-async function writeReport(target, report) {
-    try {
-        await (0,promises_namespaceObject.writeFile)(target.path, report);
-        return null;
-    }
-    catch (error) {
+/**
+ * Writes the report, given as batches of text to write in turn; a failure (the disk filled up, permissions changed
+ * meanwhile), at the start or partway through, is returned as a message. The caller prints the report instead: the
+ * batches of a report can be made again.
+ */
+async function writeReport(target, batches) {
+    const failure = (error) => {
         const reason = error.code ?? error.message;
         return `--output ${target.given}: cannot write the report (${reason}); it is printed here instead`;
+    };
+    let file;
+    try {
+        file = await (0,promises_namespaceObject.open)(target.path, 'w');
     }
+    catch (error) {
+        return failure(error);
+    }
+    try {
+        // Only the writes are caught: a failure to make the report is no failure to write it.
+        for (const batch of batches) {
+            // `writeFile` on a handle writes all of the batch, from where the last write ended.
+            const failed = await file.writeFile(batch).then(() => null, failure);
+            if (failed !== null) {
+                await file.close().catch(() => { });
+                return failed;
+            }
+        }
+    }
+    catch (error) {
+        await file.close().catch(() => { });
+        throw error;
+    }
+    return file.close().then(() => null, failure);
 }
 
 ;// CONCATENATED MODULE: ./src/cli/progress.ts
@@ -15015,9 +14802,440 @@ function count(value) {
     return value.toLocaleString('en-US');
 }
 
+;// CONCATENATED MODULE: ./src/core/redact-pieces.ts
+/**
+ * A long text (a report of tens of thousands of findings) that leaves in batches, each redacted on its own (see
+ * `redact.ts`): the whole text is never held at once. Redacting the batches one by one must give the text redacting
+ * the whole would, so a batch ends only where nothing the filter finds can run on past its end:
+ *
+ * - after a line break, at the end of a piece: a known value without a line break, a credential shape but the private
+ *   key's, and a credential pair's key and its quoted or plain value all lie within one line;
+ * - not after a private key's BEGIN line: that shape runs past line breaks to its END line or the end of the text (or
+ *   the end of a JSON string). A batch holding one runs to the end of the text;
+ * - not before an indented line when the batch holds what may start a block scalar (`token: |` at the start of a
+ *   line): its value is the more indented lines below, and a line starting at its first column ends it.
+ *
+ * What is left is a learned value that holds a line break together with the text the tool writes around one (the end
+ * of a finding's line and the start of the next): what it would cover is the report's own text, and every secret in
+ * that is still found in the batch it lies in.
+ */
+/** About how many UTF-16 units a batch holds: a piece is never cut, and a batch ends only where it may. */
+const BATCH_UNITS = 256 * 1024;
+/** A key at the start of a line followed by the indicator of a block scalar (`credentialPairs` reads its value). */
+const BLOCK_START = /^[ \t-]*(["']?)[A-Za-z_][A-Za-z0-9_./-]*\1[ \t]*[:=][ \t]*[|>]/m;
+const PRIVATE_KEY_BEGIN = '-----BEGIN';
+/** `pieces` joined into batches of about `size` units, each to be redacted on its own. */
+function* batchesToRedact(pieces, size = BATCH_UNITS) {
+    let batch = [];
+    let units = 0;
+    let blockStart = false;
+    let privateKey = false;
+    for (const lines of wholeLines(pieces)) {
+        if (units >= size && !privateKey && (!blockStart || startsLine(lines))) {
+            yield batch.join('');
+            batch = [];
+            units = 0;
+            blockStart = false;
+        }
+        batch.push(lines);
+        units += lines.length;
+        // Each text tested here is whole lines, and neither test reads past a line break: each is tested once.
+        blockStart ||= BLOCK_START.test(lines);
+        privateKey ||= lines.includes(PRIVATE_KEY_BEGIN);
+    }
+    if (batch.length > 0)
+        yield batch.join('');
+}
+/** The pieces joined where one ends inside a line: texts that start a line and end with a line break (but the last). */
+function* wholeLines(pieces) {
+    let open = '';
+    for (const piece of pieces) {
+        if (!piece.endsWith('\n'))
+            open += piece;
+        else if (open === '')
+            yield piece;
+        else {
+            yield open + piece;
+            open = '';
+        }
+    }
+    if (open !== '')
+        yield open;
+}
+/** Whether a text starts a line at its first column: it ends any block scalar above it. */
+function startsLine(text) {
+    const first = text.charCodeAt(0);
+    // Not a blank, a carriage return or a line feed, nor the end of the text.
+    return !Number.isNaN(first) && first !== 32 && first !== 9 && first !== 13 && first !== 10;
+}
+
+;// CONCATENATED MODULE: ./src/report/json-pieces.ts
+/**
+ * JSON written in pieces: the text `JSON.stringify(value, null, 2)` gives, but with one array of `value` (the findings
+ * of a report, tens of thousands of them) written an element at a time, so that neither the whole text nor the whole
+ * tree of objects is ever held at once.
+ */
+/**
+ * The pieces of `JSON.stringify(skeleton, null, 2)` with `skeleton[key]`, an empty array, standing for `items`, each
+ * item turned into its JSON value by `toJson` when its piece is made. An item's piece ends with the line break after
+ * it: a report is cut between pieces (see `core/redact-pieces.ts`). `key` must name one empty array in the skeleton's
+ * text: as `"key": []` with its quotes unescaped, it cannot occur inside a string.
+ */
+function* jsonPieces(skeleton, key, items, toJson) {
+    const whole = JSON.stringify(skeleton, null, 2);
+    const placeholder = `${JSON.stringify(key)}: []`;
+    const at = whole.indexOf(placeholder);
+    if (at === -1 || whole.indexOf(placeholder, at + 1) !== -1)
+        throw new Error(`the skeleton must hold one empty array ${placeholder}`);
+    const head = whole.slice(0, at + placeholder.length - 2);
+    const tail = whole.slice(at + placeholder.length);
+    if (items.length === 0) {
+        yield `${head}[]${tail}`;
+        return;
+    }
+    // The array's elements are indented one step deeper than the line its key is on.
+    const indent = /^ */.exec(head.slice(head.lastIndexOf('\n') + 1))[0];
+    const inner = `${indent}  `;
+    yield `${head}[\n`;
+    for (let index = 0; index < items.length; index++) {
+        // Line breaks in JSON text are all its own (a string's are escaped), so each starts a line to indent.
+        const json = (JSON.stringify(toJson(items[index]), null, 2) ?? 'null').replace(/\n/g, `\n${inner}`);
+        yield `${inner}${json}${index < items.length - 1 ? ',' : ''}\n`;
+    }
+    yield `${indent}]${tail}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/json.ts
+
+/** One finding of the `--format json` report: the finding without engine internals. */
+function jsonFinding(finding) {
+    const entry = {
+        ruleId: finding.ruleId,
+        severity: finding.severity,
+        message: finding.message,
+        file: finding.file,
+        line: finding.line,
+        endLine: finding.endLine,
+        resource: finding.resource,
+        suppressed: finding.suppressed,
+        fix: finding.fix,
+    };
+    if (finding.suppression)
+        entry.suppression = finding.suppression;
+    if (finding.apiClient !== undefined)
+        entry.apiClient = finding.apiClient;
+    if (finding.rendered)
+        entry.rendered = true;
+    if (finding.via)
+        entry.via = finding.via;
+    return entry;
+}
+function jsonError(error) {
+    return { file: error.file, line: error.line, message: error.message };
+}
+/** The `--format json` contract of the design: `{findings, errors}`, each finding without engine internals. */
+function toJsonReport(findings, errors) {
+    return { findings: findings.map(jsonFinding), errors: errors.map(jsonError) };
+}
+function formatJson(findings, errors) {
+    return `${JSON.stringify(toJsonReport(findings, errors), null, 2)}\n`;
+}
+/** `formatJson` in pieces, a finding at a time (see `json-pieces.ts`). */
+function* jsonReportPieces(findings, errors) {
+    yield* jsonPieces({ findings: [], errors: errors.map(jsonError) }, 'findings', findings, jsonFinding);
+    yield '\n';
+}
+
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./src/report/sarif.ts
+
+
+
+const LEVEL = {
+    critical: 'error',
+    high: 'error',
+    medium: 'warning',
+    low: 'note',
+    info: 'note',
+};
+/** GitHub code scanning reads `security-severity` (0-10) to rank security alerts. */
+const SECURITY_SEVERITY = {
+    critical: '9.5',
+    high: '8.0',
+    medium: '5.5',
+    low: '3.0',
+    info: '0.0',
+};
+function fingerprint(finding) {
+    return (0,external_node_crypto_namespaceObject.createHash)('sha256').update(finding.identity).digest('hex').slice(0, 32);
+}
+function ruleDescriptor(meta) {
+    const helpUri = `${RULE_DOCS_URL}/${meta.id}.md`;
+    return {
+        id: meta.id,
+        name: meta.id.replace(/(^|-)([a-z])/g, (_, _dash, letter) => letter.toUpperCase()),
+        shortDescription: { text: meta.summary },
+        fullDescription: { text: meta.description },
+        help: {
+            text: `${meta.rationale}\n\n${meta.remediation}\n\nDocumentation: ${helpUri}`,
+            markdown: `${meta.rationale}\n\n**How to fix.** ${meta.remediation}\n\n[Documentation](${helpUri})`,
+        },
+        helpUri,
+        defaultConfiguration: { level: LEVEL[meta.severity] },
+        properties: {
+            'security-severity': SECURITY_SEVERITY[meta.severity],
+            precision: 'high',
+            tags: ['security', 'kubernetes', 'serviceaccount'],
+        },
+    };
+}
+/** A SARIF 2.1.0 log of one run; file URIs are relative to the repository root (`%SRCROOT%`). */
+function toSarif(findings, errors, rules) {
+    const ruleIndex = ruleIndexOf(rules);
+    return sarifLog(errors, rules, findings.map((finding) => sarifResult(finding, ruleIndex)));
+}
+/**
+ * `JSON.stringify(toSarif(...), null, 2)` in pieces, a result at a time (see `json-pieces.ts`): the text of the log
+ * with no results, its empty list of results standing for them.
+ */
+function sarifPieces(findings, errors, rules) {
+    const ruleIndex = ruleIndexOf(rules);
+    return jsonPieces(sarifLog(errors, rules, []), 'results', findings, (finding) => sarifResult(finding, ruleIndex));
+}
+function ruleIndexOf(rules) {
+    return new Map(rules.map((meta, index) => [meta.id, index]));
+}
+function sarifResult(finding, ruleIndex) {
+    const result = {
+        ruleId: finding.ruleId,
+        level: LEVEL[finding.severity],
+        message: { text: finding.message },
+        locations: [
+            {
+                physicalLocation: {
+                    artifactLocation: { uri: artifactUri(finding.file), uriBaseId: '%SRCROOT%' },
+                    region: { startLine: finding.line, endLine: finding.endLine },
+                },
+            },
+        ],
+        partialFingerprints: { 'kubeTokenGuardIdentity/v1': fingerprint(finding) },
+        properties: {
+            'security-severity': SECURITY_SEVERITY[finding.severity],
+            severity: finding.severity,
+            resource: finding.resource,
+        },
+    };
+    const index = ruleIndex.get(finding.ruleId);
+    if (index !== undefined)
+        result.ruleIndex = index;
+    if (finding.suppressed && finding.suppression) {
+        result.suppressions = [
+            {
+                kind: finding.suppression.kind === 'annotation' ? 'inSource' : 'external',
+                justification: finding.suppression.reason,
+            },
+        ];
+    }
+    if (finding.fix) {
+        result.fixes = [
+            {
+                description: { text: 'Apply the suggested change' },
+                artifactChanges: [
+                    {
+                        artifactLocation: { uri: artifactUri(finding.file), uriBaseId: '%SRCROOT%' },
+                        replacements: finding.fix.edits.map((edit) => ({
+                            deletedRegion: { charOffset: edit.start, charLength: edit.end - edit.start },
+                            insertedContent: { text: edit.text },
+                        })),
+                    },
+                ],
+            },
+        ];
+    }
+    return result;
+}
+/** The log around its results. */
+function sarifLog(errors, rules, results) {
+    return {
+        $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+        version: '2.1.0',
+        runs: [
+            {
+                tool: {
+                    driver: {
+                        name: TOOL_NAME,
+                        version: TOOL_VERSION,
+                        semanticVersion: TOOL_VERSION,
+                        informationUri: PROJECT_URL,
+                        rules: rules.map(ruleDescriptor),
+                    },
+                },
+                invocations: [
+                    {
+                        executionSuccessful: errors.length === 0,
+                        toolExecutionNotifications: errors.map((error) => ({
+                            level: 'error',
+                            message: { text: error.message },
+                            locations: [
+                                {
+                                    physicalLocation: {
+                                        artifactLocation: { uri: artifactUri(error.file), uriBaseId: '%SRCROOT%' },
+                                        ...(error.line ? { region: { startLine: error.line } } : {}),
+                                    },
+                                },
+                            ],
+                        })),
+                    },
+                ],
+                columnKind: 'utf16CodeUnits',
+                results,
+            },
+        ],
+    };
+}
+/** Bytes a path segment keeps as they are: RFC 3986 unreserved characters, sub-delimiters and `@`. */
+const SEGMENT_SAFE = /[A-Za-z0-9\-._~!$&'()*+,;=@]/;
+/**
+ * A repository path as a relative URI reference (RFC 3986 section 4.2): each segment percent-encoded as UTF-8 bytes
+ * but for the characters a segment may hold. `encodeURI` kept `#` and `?`, so `a pi#1.yaml` named `a pi` with a
+ * fragment; `:` is encoded too, since in a first segment it would read as a scheme. Lone surrogates become U+FFFD
+ * instead of throwing.
+ */
+function artifactUri(path) {
+    return path
+        .split('/')
+        .map((segment) => [...Buffer.from(segment, 'utf8')]
+        .map((byte) => {
+        const char = String.fromCharCode(byte);
+        return byte < 0x80 && SEGMENT_SAFE.test(char)
+            ? char
+            : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    })
+        .join(''))
+        .join('/');
+}
+
+;// CONCATENATED MODULE: ./src/report/text.ts
+
+
+
+const COLORS = {
+    critical: [35, 39],
+    high: [31, 39],
+    medium: [33, 39],
+    low: [36, 39],
+    info: [2, 22],
+    dim: [2, 22],
+    bold: [1, 22],
+    path: [4, 24],
+};
+/** The indent of the following lines of a message of several lines (helm's errors): never a line of our own. */
+const CONTINUED = '    ';
+/**
+ * Human-readable report: findings grouped by file, then errors, then one summary line. Names, paths and messages come
+ * from the scanned files and the tools that rendered them: their control and bidirectional characters are written as
+ * escapes (see core/display-text.ts), so that only this function's colour codes reach the terminal.
+ */
+function formatText(findings, errors, notices, options) {
+    return [...textPieces(findings, errors, notices, options)].join('');
+}
+/** `formatText` in pieces, a line at a time, each with its line break. */
+function* textPieces(findings, errors, notices, options) {
+    const paint = (style, text) => options.color ? `\u001b[${COLORS[style][0]}m${text}\u001b[${COLORS[style][1]}m` : text;
+    const byFile = new Map();
+    for (const finding of findings) {
+        if (!options.showSuppressed && finding.suppressed)
+            continue;
+        const list = byFile.get(finding.file);
+        if (list)
+            list.push(finding);
+        else
+            byFile.set(finding.file, [finding]);
+    }
+    for (const [file, list] of byFile) {
+        yield `${paint('path', terminalText(file))}\n`;
+        const width = maxOf(list.map((finding) => String(finding.line).length), 1);
+        for (const finding of list) {
+            const tags = [
+                finding.fix ? 'fixable' : '',
+                finding.suppressed ? `suppressed: ${terminalText(finding.suppression?.reason ?? '')}` : '',
+            ]
+                .filter(Boolean)
+                .join(', ');
+            yield (`  ${paint('dim', String(finding.line).padStart(width))}  ${paint(finding.severity, finding.severity.padEnd(8))} ` +
+                `${paint('bold', finding.ruleId)}  ${terminalText(finding.message)}${tags ? paint('dim', ` [${tags}]`) : ''}\n`);
+        }
+        yield '\n';
+    }
+    for (const error of errors) {
+        yield `${paint('high', 'error')} ${terminalText(error.file)}${error.line ? `:${error.line}` : ''}: ${terminalLines(error.message, CONTINUED)}\n`;
+    }
+    for (const notice of notices)
+        yield `${paint('dim', 'notice')} ${terminalText(notice.file)}: ${terminalLines(notice.message, CONTINUED)}\n`;
+    if (errors.length > 0 || notices.length > 0)
+        yield '\n';
+    const counts = countFindings(findings, options.failOn);
+    const parts = [];
+    if (counts.total === 0)
+        parts.push('No findings');
+    else {
+        parts.push(`${counts.total} finding${counts.total === 1 ? '' : 's'} (${severityBreakdown(counts)}) in ${counts.files} file${counts.files === 1 ? '' : 's'}`);
+    }
+    if (counts.blocking > 0)
+        parts.push(`${counts.blocking} at or above ${options.failOn}`);
+    if (counts.fixable > 0)
+        parts.push(`${counts.fixable} fixable with --fix`);
+    if (counts.suppressed > 0)
+        parts.push(`${counts.suppressed} suppressed`);
+    if (errors.length > 0)
+        parts.push(`${errors.length} error${errors.length === 1 ? '' : 's'}`);
+    const mark = counts.blocking > 0 || errors.length > 0 ? paint('high', '✖') : paint('low', '✔');
+    yield `${mark} ${parts.join(' · ')}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/cli/report.ts
+
+
+
+
+
+/**
+ * The report as batches of text, each to be redacted on its own (see `core/redact-pieces.ts`) as it is written: a
+ * report of tens of thousands of findings is never held whole, as text or as the objects it is made from. Each call
+ * makes the report again, so that one that could not be written to a file can be printed instead.
+ */
+function reportBatches(input, size = BATCH_UNITS) {
+    return batchesToRedact(reportPieces(input), size);
+}
+function* reportPieces(input) {
+    if (input.format === 'text') {
+        yield* textPieces(input.findings, input.errors, input.notices, input.text);
+        return;
+    }
+    const pieces = input.format === 'json'
+        ? jsonReportPieces(input.findings, input.errors)
+        : sarifPieces(input.findings, input.errors, input.rules);
+    // JSON escapes the characters a terminal acts on; a report read there is the same value (see core/display-text.ts).
+    // Escaping is a character at a time, so a piece at a time is the same.
+    for (const piece of pieces)
+        yield jsonDisplayText(piece);
+    if (input.format === 'sarif')
+        yield '\n';
+}
+/**
+ * Writes a report's batches to standard output (which redacts them). Where they would wait in memory (a pipe whose
+ * reader is slower than the scan: Node writes pipes asynchronously), each waits for the one before to drain, so that
+ * the report does not pile up there whole.
+ */
+async function printReport(stdout, batches) {
+    for (const batch of batches) {
+        if (stdout.write(batch) === false && stdout.once)
+            await new Promise((resolve) => stdout.once('drain', resolve));
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/cli/main.ts
-
-
 
 
 
@@ -15073,6 +15291,7 @@ async function runCli(argv, unfiltered) {
         stdout: {
             write: (text) => unfiltered.stdout.write(secrets.redact(text)),
             isTTY: unfiltered.stdout.isTTY,
+            once: unfiltered.stdout.once && ((event, listener) => unfiltered.stdout.once(event, listener)),
         },
         stderr: {
             write: (text) => unfiltered.stderr.write(secrets.redact(text)),
@@ -15176,29 +15395,21 @@ async function run(argv, io, secrets) {
     const errors = [...collected.errors, ...result.errors];
     const notices = [...collected.notices, ...result.notices];
     const elapsed = Math.round(performance.now() - started);
-    let report;
-    // JSON escapes the characters a terminal acts on; a report read there is the same value (see core/display-text.ts).
-    if (format === 'json')
-        report = jsonDisplayText(formatJson(result.findings, errors));
-    else if (format === 'sarif') {
-        const rules = rules_registry.rules
-            .filter((rule) => config.rules[rule.meta.id]?.enabled)
-            .map((rule) => rule.meta);
-        report = jsonDisplayText(`${JSON.stringify(toSarif(result.findings, errors, rules), null, 2)}\n`);
-    }
-    else {
-        const color = values['no-color'] !== true &&
-            (values.color === true || (io.stdout.isTTY === true && !io.env.NO_COLOR && !values.output));
-        report = formatText(result.findings, errors, format === 'text' ? notices : [], {
-            color,
-            failOn,
-            showSuppressed: values['show-suppressed'],
-        });
-    }
-    // A report that could not be written goes to standard output, so a long scan is not lost.
-    const unwritten = output ? await writeReport(output, secrets.redact(report)) : null;
+    const color = values['no-color'] !== true &&
+        (values.color === true || (io.stdout.isTTY === true && !io.env.NO_COLOR && !values.output));
+    const report = () => reportBatches({
+        format,
+        findings: result.findings,
+        errors,
+        notices: format === 'text' ? notices : [],
+        rules: rules_registry.rules.filter((rule) => config.rules[rule.meta.id]?.enabled).map((rule) => rule.meta),
+        text: { color, failOn, showSuppressed: values['show-suppressed'] },
+    });
+    // A report that could not be written goes to standard output, so a long scan is not lost: it is made again, from
+    // the start.
+    const unwritten = output ? await writeReport(output, redacted(report(), secrets)) : null;
     if (!output || unwritten)
-        io.stdout.write(report);
+        await printReport(io.stdout, report());
     if (format !== 'text') {
         for (const notice of notices)
             io.stderr.write(`notice: ${terminalText(notice.file)}: ${terminalLines(notice.message, '    ')}\n`);
@@ -15223,6 +15434,11 @@ async function run(argv, io, secrets) {
         return EXIT_USAGE;
     }
     return countFindings(result.findings, failOn).blocking > 0 ? EXIT_FINDINGS : EXIT_OK;
+}
+/** Batches of a report as they leave: each redacted on its own (see core/redact-pieces.ts). */
+function* redacted(batches, secrets) {
+    for (const batch of batches)
+        yield secrets.redact(batch);
 }
 
 

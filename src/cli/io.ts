@@ -2,7 +2,15 @@
 export interface CliIo {
   cwd: string;
   env: Record<string, string | undefined>;
-  stdout: { write(text: string): unknown; isTTY?: boolean };
+  /**
+   * `write` returns false, and `once('drain')` tells when to go on, where written text waits in memory: a pipe, which
+   * Node writes asynchronously. A long report waits there between its batches.
+   */
+  stdout: {
+    write(text: string): unknown;
+    isTTY?: boolean;
+    once?(event: 'drain', listener: () => void): unknown;
+  };
   /** `isTTY`: a terminal, where a long scan shows a progress line. */
   stderr: { write(text: string): unknown; isTTY?: boolean };
 }

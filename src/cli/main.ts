@@ -6,21 +6,19 @@ import { findScanRoot } from '../adapters/scan-root.js';
 import { scanWorkspace } from '../adapters/workspace.js';
 import { ConfigurationError } from '../config/errors.js';
 import { applyFixes } from '../core/apply.js';
-import { jsonDisplayText, terminalLines, terminalText } from '../core/display-text.js';
+import { terminalLines, terminalText } from '../core/display-text.js';
 import { autofix } from '../core/autofix.js';
 import { SecretFilter } from '../core/redact.js';
 import { type Fix, SEVERITIES, isSeverity } from '../core/types.js';
 import { plural } from '../core/words.js';
 import { registry } from '../rules/index.js';
-import { formatJson } from '../report/json.js';
-import { toSarif } from '../report/sarif.js';
 import { countFindings } from '../report/summary.js';
-import { formatText } from '../report/text.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { parseCommandLine } from './arguments.js';
 import { runInit } from './init.js';
 import { reportTarget, writeReport } from './output.js';
 import { progressLine } from './progress.js';
+import { printReport, reportBatches } from './report.js';
 import type { CliIo } from './io.js';
 
 export type { CliIo };
@@ -61,6 +59,7 @@ export async function runCli(argv: string[], unfiltered: CliIo): Promise<number>
     stdout: {
       write: (text: string) => unfiltered.stdout.write(secrets.redact(text)),
       isTTY: unfiltered.stdout.isTTY,
+      once: unfiltered.stdout.once && ((event, listener) => unfiltered.stdout.once!(event, listener)),
     },
     stderr: {
       write: (text: string) => unfiltered.stderr.write(secrets.redact(text)),
@@ -184,27 +183,22 @@ async function run(argv: string[], io: CliIo, secrets: SecretFilter): Promise<nu
   const notices = [...collected.notices, ...result.notices];
   const elapsed = Math.round(performance.now() - started);
 
-  let report: string;
-  // JSON escapes the characters a terminal acts on; a report read there is the same value (see core/display-text.ts).
-  if (format === 'json') report = jsonDisplayText(formatJson(result.findings, errors));
-  else if (format === 'sarif') {
-    const rules = registry.rules
-      .filter((rule) => config.rules[rule.meta.id]?.enabled)
-      .map((rule) => rule.meta);
-    report = jsonDisplayText(`${JSON.stringify(toSarif(result.findings, errors, rules), null, 2)}\n`);
-  } else {
-    const color =
-      values['no-color'] !== true &&
-      (values.color === true || (io.stdout.isTTY === true && !io.env.NO_COLOR && !values.output));
-    report = formatText(result.findings, errors, format === 'text' ? notices : [], {
-      color,
-      failOn,
-      showSuppressed: values['show-suppressed'],
+  const color =
+    values['no-color'] !== true &&
+    (values.color === true || (io.stdout.isTTY === true && !io.env.NO_COLOR && !values.output));
+  const report = () =>
+    reportBatches({
+      format,
+      findings: result.findings,
+      errors,
+      notices: format === 'text' ? notices : [],
+      rules: registry.rules.filter((rule) => config.rules[rule.meta.id]?.enabled).map((rule) => rule.meta),
+      text: { color, failOn, showSuppressed: values['show-suppressed'] },
     });
-  }
-  // A report that could not be written goes to standard output, so a long scan is not lost.
-  const unwritten = output ? await writeReport(output, secrets.redact(report)) : null;
-  if (!output || unwritten) io.stdout.write(report);
+  // A report that could not be written goes to standard output, so a long scan is not lost: it is made again, from
+  // the start.
+  const unwritten = output ? await writeReport(output, redacted(report(), secrets)) : null;
+  if (!output || unwritten) await printReport(io.stdout, report());
 
   if (format !== 'text') {
     for (const notice of notices)
@@ -234,4 +228,9 @@ async function run(argv: string[], io: CliIo, secrets: SecretFilter): Promise<nu
     return EXIT_USAGE;
   }
   return countFindings(result.findings, failOn).blocking > 0 ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** Batches of a report as they leave: each redacted on its own (see core/redact-pieces.ts). */
+function* redacted(batches: Iterable<string>, secrets: SecretFilter): Generator<string> {
+  for (const batch of batches) yield secrets.redact(batch);
 }

@@ -1,4 +1,4 @@
-import { stat, writeFile } from 'node:fs/promises';
+import { type FileHandle, open, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ConfigurationError } from '../config/errors.js';
 
@@ -26,13 +26,35 @@ export async function reportTarget(cwd: string, given: string): Promise<ReportTa
   return { given, path };
 }
 
-/** Writes the report; a failure (the disk filled up, permissions changed meanwhile) is returned as a message. */
-export async function writeReport(target: ReportTarget, report: string): Promise<string | null> {
-  try {
-    await writeFile(target.path, report);
-    return null;
-  } catch (error) {
+/**
+ * Writes the report, given as batches of text to write in turn; a failure (the disk filled up, permissions changed
+ * meanwhile), at the start or partway through, is returned as a message. The caller prints the report instead: the
+ * batches of a report can be made again.
+ */
+export async function writeReport(target: ReportTarget, batches: Iterable<string>): Promise<string | null> {
+  const failure = (error: unknown) => {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     return `--output ${target.given}: cannot write the report (${reason}); it is printed here instead`;
+  };
+  let file: FileHandle;
+  try {
+    file = await open(target.path, 'w');
+  } catch (error) {
+    return failure(error);
   }
+  try {
+    // Only the writes are caught: a failure to make the report is no failure to write it.
+    for (const batch of batches) {
+      // `writeFile` on a handle writes all of the batch, from where the last write ended.
+      const failed = await file.writeFile(batch).then(() => null, failure);
+      if (failed !== null) {
+        await file.close().catch(() => {});
+        return failed;
+      }
+    }
+  } catch (error) {
+    await file.close().catch(() => {});
+    throw error;
+  }
+  return file.close().then(() => null, failure);
 }

@@ -2,7 +2,7 @@
  * How a file's text divides into documents the way Kubernetes divides it, and the line breaks only Kubernetes'
  * reader knows.
  */
-import type { LineCounter } from 'yaml';
+import type { LineStarts } from './line-starts.js';
 import type { ScanError, SourceFile } from './types.js';
 
 /**
@@ -45,7 +45,7 @@ export function documentChunks(text: string): Array<[number, number]> | null {
 }
 
 /** The error for a file holding a line break only Kubernetes' reader knows (see OTHER_BREAK), or null. */
-export function otherBreakError(file: SourceFile, lines: LineCounter): ScanError | null {
+export function otherBreakError(file: SourceFile, lines: LineStarts): ScanError | null {
   const found = OTHER_BREAK.exec(file.text);
   if (found === null) return null;
   const name = found[0] === '\r' ? 'a carriage return without a line feed' : `a ${BREAK_NAMES[found[0]]}`;

@@ -236,7 +236,8 @@ function unescapeDouble(written: string): string {
 /**
  * Credentials recognisable by their shape alone, anywhere: AWS access key ids, PEM private keys, GitHub tokens, JWTs,
  * Google API keys and Slack tokens. A private key runs to its END line, or when cut short to the end of the text; in
- * JSON, never past the end of the string it is in (so redacting it keeps the JSON valid).
+ * JSON, never past the end of the string it is in (so redacting it keeps the JSON valid). Only that one runs past a
+ * line break: `redact-pieces.ts` relies on it, and on a pair's value doing so only as a block scalar.
  */
 export const CREDENTIAL_SHAPES: readonly RegExp[] = [
   /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/,

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
-import { LineCounter } from 'yaml';
 import { applyEdits } from './apply.js';
 import { documentsOf, editReadsAs, parseValue } from './fix-check.js';
+import { LineStarts } from './line-starts.js';
 import { sameData } from './same-data.js';
 import type { LoadedObject, PathSegment } from './load.js';
 import { nodeAt } from './locate.js';
@@ -73,12 +73,7 @@ export function toLineFix(text: string, edits: TextEdit[], lineOf: (offset: numb
 
 /** The line form of edits to a text that has no line index at hand: one is built from the text. */
 export function lineFixOf(text: string, edits: TextEdit[]): Fix {
-  const lines = new LineCounter();
-  let offset = 0;
-  for (const line of text.split('\n')) {
-    lines.addNewLine(offset);
-    offset += line.length + 1;
-  }
+  const lines = new LineStarts(text);
   return toLineFix(text, edits, (position) => lines.linePos(position).line);
 }
 

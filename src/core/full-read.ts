@@ -5,7 +5,6 @@
  */
 import {
   type Document,
-  type LineCounter,
   type Node as YamlNode,
   isCollection,
   isMap,
@@ -16,6 +15,7 @@ import {
   visit,
 } from 'yaml';
 import { readingProblem } from './kubernetes-reading.js';
+import type { LineStarts } from './line-starts.js';
 import { KUBERNETES_PARSE_OPTIONS } from './kubernetes-scalars.js';
 import type { ScalarStyle, TreeDocument, TreeNode, TreeOpaque, TreePair, TreeScalar } from './tree-types.js';
 import { COLON, skipSpaces, trimBack } from './yaml-text.js';
@@ -39,7 +39,7 @@ const PARSE_OPTIONS = {
  */
 export function readFully(
   file: SourceFile,
-  lines: LineCounter,
+  lines: LineStarts,
   from: number,
   to: number,
   errors: ScanError[],
@@ -72,7 +72,7 @@ export function readFully(
  */
 export function readWhole(
   file: SourceFile,
-  lines: LineCounter,
+  lines: LineStarts,
   errors: ScanError[],
   notices: ScanNotice[],
 ): Array<TreeDocument | null> {
@@ -116,7 +116,7 @@ function isEmptyDocument(doc: Document.Parsed): boolean {
 
 function reportErrors(
   file: SourceFile,
-  lines: LineCounter,
+  lines: LineStarts,
   doc: Document.Parsed,
   offset: number,
   errors: ScanError[],
@@ -144,7 +144,7 @@ const FAILED = Symbol('failed');
 
 function valueOf(
   file: SourceFile,
-  lines: LineCounter,
+  lines: LineStarts,
   doc: Document.Parsed,
   offset: number,
   errors: ScanError[],

@@ -1,8 +1,8 @@
-import { LineCounter } from 'yaml';
 import { mayMatter } from './model.js';
 import type { LoadedObject, TreeDocument } from './tree-types.js';
 import type { ScanError, ScanNotice, SourceFile } from './types.js';
 import { append } from './arrays.js';
+import { LineStarts } from './line-starts.js';
 import { documentChunks, otherBreakError } from './chunks.js';
 import { type FastReading, readFastAlone } from './fast-reading.js';
 import { readFully, readWhole } from './full-read.js';
@@ -63,7 +63,7 @@ const NOTHING: ChunkOutcome = { documents: 0, inert: 0, errors: [], tree: null }
 
 interface FilePlan {
   file: SourceFile;
-  lines: LineCounter;
+  lines: LineStarts;
   /** [start, end) of each document, or null when the file is parsed whole. */
   chunks: Array<[number, number]> | null;
   /** Why the file is not read at all (a line break only Kubernetes knows), or null. */
@@ -88,7 +88,7 @@ export function loadFiles(
   const taskFields: number[] = [];
   const candidates: Array<{ plan: FilePlan; chunk: number }> = [];
   const plans: FilePlan[] = files.map((file) => {
-    const lines = lineCounterOf(file.text);
+    const lines = new LineStarts(file.text);
     const refused = otherBreakError(file, lines);
     const chunks =
       refused !== null
@@ -197,7 +197,7 @@ function readChunk(plan: FilePlan, from: number, to: number, read?: FastReading)
 }
 
 /** The Kubernetes objects of a document that may matter to a rule: the document itself, or the items of a List. */
-function addObjects(file: SourceFile, lines: LineCounter, doc: TreeDocument, result: LoadResult): void {
+function addObjects(file: SourceFile, lines: LineStarts, doc: TreeDocument, result: LoadResult): void {
   const value = doc.value;
   const docIndex = result.documents - 1;
   if (!isKubernetesObject(value)) return;
@@ -226,12 +226,4 @@ function addObjects(file: SourceFile, lines: LineCounter, doc: TreeDocument, res
     return;
   }
   result.objects.push({ file, doc, basePath: [], value, lines, docIndex, itemIndex: null });
-}
-
-/** Line starts of a text, for turning offsets into 1-based lines. */
-export function lineCounterOf(text: string): LineCounter {
-  const lines = new LineCounter();
-  lines.addNewLine(0);
-  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lines.addNewLine(at + 1);
-  return lines;
 }

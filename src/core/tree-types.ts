@@ -1,4 +1,4 @@
-import type { LineCounter } from 'yaml';
+import type { LineStarts } from './line-starts.js';
 import type { SourceFile } from './types.js';
 
 /**
@@ -81,7 +81,7 @@ export interface LoadedObject {
   basePath: PathSegment[];
   /** Plain data of the object. */
   value: Record<string, unknown>;
-  lines: LineCounter;
+  lines: LineStarts;
   /** 0-based index of the document among the file's documents that hold something, and of the List item. */
   docIndex: number;
   itemIndex: number | null;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type * as Sarif from 'sarif';
 import type { Finding, ScanError, Severity } from '../core/types.js';
 import type { RuleMeta } from '../rules/types.js';
+import { jsonPieces } from './json-pieces.js';
 import { RULE_DOCS_URL, PROJECT_URL, TOOL_NAME, TOOL_VERSION } from '../version.js';
 
 const LEVEL: Record<Severity, Sarif.ReportingConfiguration.level> = {
@@ -52,55 +53,88 @@ export function toSarif(
   errors: readonly ScanError[],
   rules: readonly RuleMeta[],
 ): Sarif.Log {
-  const ruleIndex = new Map(rules.map((meta, index) => [meta.id, index]));
-  const results: Sarif.Result[] = findings.map((finding) => {
-    const result: Sarif.Result = {
-      ruleId: finding.ruleId,
-      level: LEVEL[finding.severity],
-      message: { text: finding.message },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: { uri: artifactUri(finding.file), uriBaseId: '%SRCROOT%' },
-            region: { startLine: finding.line, endLine: finding.endLine },
-          },
+  const ruleIndex = ruleIndexOf(rules);
+  return sarifLog(
+    errors,
+    rules,
+    findings.map((finding) => sarifResult(finding, ruleIndex)),
+  );
+}
+
+/**
+ * `JSON.stringify(toSarif(...), null, 2)` in pieces, a result at a time (see `json-pieces.ts`): the text of the log
+ * with no results, its empty list of results standing for them.
+ */
+export function sarifPieces(
+  findings: readonly Finding[],
+  errors: readonly ScanError[],
+  rules: readonly RuleMeta[],
+): Generator<string> {
+  const ruleIndex = ruleIndexOf(rules);
+  return jsonPieces(sarifLog(errors, rules, []), 'results', findings, (finding) =>
+    sarifResult(finding, ruleIndex),
+  );
+}
+
+function ruleIndexOf(rules: readonly RuleMeta[]): Map<string, number> {
+  return new Map(rules.map((meta, index) => [meta.id, index]));
+}
+
+function sarifResult(finding: Finding, ruleIndex: ReadonlyMap<string, number>): Sarif.Result {
+  const result: Sarif.Result = {
+    ruleId: finding.ruleId,
+    level: LEVEL[finding.severity],
+    message: { text: finding.message },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: artifactUri(finding.file), uriBaseId: '%SRCROOT%' },
+          region: { startLine: finding.line, endLine: finding.endLine },
         },
-      ],
-      partialFingerprints: { 'kubeTokenGuardIdentity/v1': fingerprint(finding) },
-      properties: {
-        'security-severity': SECURITY_SEVERITY[finding.severity],
-        severity: finding.severity,
-        resource: finding.resource,
       },
-    };
-    const index = ruleIndex.get(finding.ruleId);
-    if (index !== undefined) result.ruleIndex = index;
-    if (finding.suppressed && finding.suppression) {
-      result.suppressions = [
-        {
-          kind: finding.suppression.kind === 'annotation' ? 'inSource' : 'external',
-          justification: finding.suppression.reason,
-        },
-      ];
-    }
-    if (finding.fix) {
-      result.fixes = [
-        {
-          description: { text: 'Apply the suggested change' },
-          artifactChanges: [
-            {
-              artifactLocation: { uri: artifactUri(finding.file), uriBaseId: '%SRCROOT%' },
-              replacements: finding.fix.edits.map((edit) => ({
-                deletedRegion: { charOffset: edit.start, charLength: edit.end - edit.start },
-                insertedContent: { text: edit.text },
-              })),
-            },
-          ],
-        },
-      ];
-    }
-    return result;
-  });
+    ],
+    partialFingerprints: { 'kubeTokenGuardIdentity/v1': fingerprint(finding) },
+    properties: {
+      'security-severity': SECURITY_SEVERITY[finding.severity],
+      severity: finding.severity,
+      resource: finding.resource,
+    },
+  };
+  const index = ruleIndex.get(finding.ruleId);
+  if (index !== undefined) result.ruleIndex = index;
+  if (finding.suppressed && finding.suppression) {
+    result.suppressions = [
+      {
+        kind: finding.suppression.kind === 'annotation' ? 'inSource' : 'external',
+        justification: finding.suppression.reason,
+      },
+    ];
+  }
+  if (finding.fix) {
+    result.fixes = [
+      {
+        description: { text: 'Apply the suggested change' },
+        artifactChanges: [
+          {
+            artifactLocation: { uri: artifactUri(finding.file), uriBaseId: '%SRCROOT%' },
+            replacements: finding.fix.edits.map((edit) => ({
+              deletedRegion: { charOffset: edit.start, charLength: edit.end - edit.start },
+              insertedContent: { text: edit.text },
+            })),
+          },
+        ],
+      },
+    ];
+  }
+  return result;
+}
+
+/** The log around its results. */
+function sarifLog(
+  errors: readonly ScanError[],
+  rules: readonly RuleMeta[],
+  results: Sarif.Result[],
+): Sarif.Log {
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',

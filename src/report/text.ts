@@ -35,18 +35,27 @@ export function formatText(
   notices: readonly ScanNotice[],
   options: TextOptions,
 ): string {
+  return [...textPieces(findings, errors, notices, options)].join('');
+}
+
+/** `formatText` in pieces, a line at a time, each with its line break. */
+export function* textPieces(
+  findings: readonly Finding[],
+  errors: readonly ScanError[],
+  notices: readonly ScanNotice[],
+  options: TextOptions,
+): Generator<string> {
   const paint = (style: keyof typeof COLORS, text: string) =>
     options.color ? `\u001b[${COLORS[style][0]}m${text}\u001b[${COLORS[style][1]}m` : text;
-  const out: string[] = [];
-  const shown = findings.filter((finding) => options.showSuppressed || !finding.suppressed);
   const byFile = new Map<string, Finding[]>();
-  for (const finding of shown) {
+  for (const finding of findings) {
+    if (!options.showSuppressed && finding.suppressed) continue;
     const list = byFile.get(finding.file);
     if (list) list.push(finding);
     else byFile.set(finding.file, [finding]);
   }
   for (const [file, list] of byFile) {
-    out.push(paint('path', terminalText(file)));
+    yield `${paint('path', terminalText(file))}\n`;
     const width = maxOf(
       list.map((finding) => String(finding.line).length),
       1,
@@ -58,23 +67,19 @@ export function formatText(
       ]
         .filter(Boolean)
         .join(', ');
-      out.push(
+      yield (
         `  ${paint('dim', String(finding.line).padStart(width))}  ${paint(finding.severity, finding.severity.padEnd(8))} ` +
-          `${paint('bold', finding.ruleId)}  ${terminalText(finding.message)}${tags ? paint('dim', ` [${tags}]`) : ''}`,
+        `${paint('bold', finding.ruleId)}  ${terminalText(finding.message)}${tags ? paint('dim', ` [${tags}]`) : ''}\n`
       );
     }
-    out.push('');
+    yield '\n';
   }
   for (const error of errors) {
-    out.push(
-      `${paint('high', 'error')} ${terminalText(error.file)}${error.line ? `:${error.line}` : ''}: ${terminalLines(error.message, CONTINUED)}`,
-    );
+    yield `${paint('high', 'error')} ${terminalText(error.file)}${error.line ? `:${error.line}` : ''}: ${terminalLines(error.message, CONTINUED)}\n`;
   }
   for (const notice of notices)
-    out.push(
-      `${paint('dim', 'notice')} ${terminalText(notice.file)}: ${terminalLines(notice.message, CONTINUED)}`,
-    );
-  if (errors.length > 0 || notices.length > 0) out.push('');
+    yield `${paint('dim', 'notice')} ${terminalText(notice.file)}: ${terminalLines(notice.message, CONTINUED)}\n`;
+  if (errors.length > 0 || notices.length > 0) yield '\n';
 
   const counts = countFindings(findings, options.failOn);
   const parts: string[] = [];
@@ -89,6 +94,5 @@ export function formatText(
   if (counts.suppressed > 0) parts.push(`${counts.suppressed} suppressed`);
   if (errors.length > 0) parts.push(`${errors.length} error${errors.length === 1 ? '' : 's'}`);
   const mark = counts.blocking > 0 || errors.length > 0 ? paint('high', '✖') : paint('low', '✔');
-  out.push(`${mark} ${parts.join(' · ')}`);
-  return `${out.join('\n')}\n`;
+  yield `${mark} ${parts.join(' · ')}\n`;
 }

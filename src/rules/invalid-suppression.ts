@@ -2,41 +2,37 @@ import type { PathSegment } from '../core/load.js';
 import { type Resource, resourceLabel } from '../core/model.js';
 import { IGNORE_ANNOTATION, parseIgnoreAnnotation } from '../core/suppress.js';
 import { metaOf } from './meta.js';
-import type { Rule } from './types.js';
+import type { Rule, RuleContext } from './types.js';
 
 export const invalidSuppression: Rule = {
   meta: metaOf('invalid-suppression'),
   check(context) {
-    // Most resources carry no suppression: places are made only for the annotations present.
-    const places: { annotations: Record<string, string>; path: PathSegment[]; resource: Resource }[] = [];
+    // The places an ignore annotation can be: the resource's own annotations, and its pod template's. Few resources
+    // have one, so a place's path is made only where there is.
     for (const resource of context.subjects.resources) {
-      if (resource.annotations[IGNORE_ANNOTATION] !== undefined) {
-        places.push({
-          annotations: resource.annotations,
-          path: ['metadata', 'annotations', IGNORE_ANNOTATION],
-          resource,
-        });
-      }
+      const own = resource.annotations[IGNORE_ANNOTATION];
+      if (own !== undefined)
+        checkValue(context, resource, own, ['metadata', 'annotations', IGNORE_ANNOTATION]);
       const workload = context.workloadOf(resource);
-      if (workload?.templateMetadataPath && workload.templateAnnotations[IGNORE_ANNOTATION] !== undefined) {
-        places.push({
-          annotations: workload.templateAnnotations,
-          path: [...workload.templateMetadataPath, 'annotations', IGNORE_ANNOTATION],
-          resource,
-        });
-      }
-    }
-    for (const { annotations, path, resource } of places) {
-      const value = annotations[IGNORE_ANNOTATION];
-      if (value === undefined) continue;
-      const { problems } = parseIgnoreAnnotation(value, context.settings.knownRules);
-      if (problems.length === 0) continue;
-      context.report({
-        resource,
-        path,
-        key: path.join('.'),
-        message: `${resourceLabel(resource.ref)}: \`${IGNORE_ANNOTATION}\` does not take effect as written: ${problems.join('; ')}.`,
-      });
+      if (!workload?.templateMetadataPath) continue;
+      const template = workload.templateAnnotations[IGNORE_ANNOTATION];
+      if (template !== undefined)
+        checkValue(context, resource, template, [
+          ...workload.templateMetadataPath,
+          'annotations',
+          IGNORE_ANNOTATION,
+        ]);
     }
   },
 };
+
+function checkValue(context: RuleContext, resource: Resource, value: string, path: PathSegment[]): void {
+  const { problems } = parseIgnoreAnnotation(value, context.settings.knownRules);
+  if (problems.length === 0) return;
+  context.report({
+    resource,
+    path,
+    key: path.join('.'),
+    message: `${resourceLabel(resource.ref)}: \`${IGNORE_ANNOTATION}\` does not take effect as written: ${problems.join('; ')}.`,
+  });
+}
