@@ -10,9 +10,10 @@
  * - not before an indented line when the batch holds what may start a block scalar (`token: |` at the start of a
  *   line): its value is the more indented lines below, and a line starting at its first column ends it.
  *
- * What is left is a learned value that holds a line break together with the text the tool writes around one (the end
- * of a finding's line and the start of the next): what it would cover is the report's own text, and every secret in
- * that is still found in the batch it lies in.
+ * What is left is a learned value that holds a line break together with the text the tool writes on both sides of
+ * one (the end of a finding's line and the start of the next): it could run over a batch's end, or end there next to
+ * a secret the next batch starts with (one marker for the two becomes two). What it covers is the report's own text,
+ * and every secret in that is still found, in its batch.
  */
 
 /** About how many UTF-16 units a batch holds: a piece is never cut, and a batch ends only where it may. */
