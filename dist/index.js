@@ -35825,6 +35825,23 @@ function plainAscii(text, from, to) {
     }
     return true;
 }
+/**
+ * A line of the text, as `scanLine` found it: its first character that is not a space, the end of its content (before
+ * a CRLF's carriage return) and its line feed (`to` when it has none). One object, filled anew by each call.
+ */
+const scanned = { first: 0, end: 0, newline: 0 };
+/** Fills `scanned` with the line starting at `start`, before `to`. */
+function scanLine(text, start, to) {
+    let first = start;
+    while (first < to && text.charCodeAt(first) === yaml_text/* SPACE */.t6)
+        first++;
+    let newline = text.indexOf('\n', first);
+    if (newline === -1 || newline >= to)
+        newline = to;
+    scanned.first = first;
+    scanned.end = newline > first && text.charCodeAt(newline - 1) === yaml_text.CR ? newline - 1 : newline;
+    scanned.newline = newline;
+}
 /** Items of the lists being read, kept here until each list is complete, so that lists are made at their exact size. */
 const listItems = [];
 /** The items from `base` on, taken off `listItems` as a list. */
@@ -35889,13 +35906,8 @@ function blockScalarAt(text, at, line, to, column) {
     let last = -1;
     let start = line.next;
     while (start < to) {
-        let first = start;
-        while (first < to && text.charCodeAt(first) === yaml_text/* SPACE */.t6)
-            first++;
-        let newline = text.indexOf('\n', first);
-        if (newline === -1 || newline >= to)
-            newline = to;
-        const end = newline > first && text.charCodeAt(newline - 1) === yaml_text.CR ? newline - 1 : newline;
+        scanLine(text, start, to);
+        const { first, end, newline } = scanned;
         const spaces = first - start;
         if (first >= end) {
             if (indent < 0)
@@ -36138,13 +36150,8 @@ class BlockReader {
         const { text, to } = this;
         let line = at;
         while (line < to) {
-            let first = line;
-            while (first < to && text.charCodeAt(first) === yaml_text/* SPACE */.t6)
-                first++;
-            let newline = text.indexOf('\n', first);
-            if (newline === -1 || newline >= to)
-                newline = to;
-            const end = newline > first && text.charCodeAt(newline - 1) === yaml_text.CR ? newline - 1 : newline;
+            scanLine(text, line, to);
+            const { first, end, newline } = scanned;
             if (first < end && text.charCodeAt(first) !== yaml_text/* HASH */.v9) {
                 this.#line = line;
                 this.#indent = first - line;
@@ -36354,13 +36361,8 @@ class BlockReader {
         if (!commented) {
             let blanks = 0;
             while (line < to) {
-                let first = line;
-                while (first < to && text.charCodeAt(first) === yaml_text/* SPACE */.t6)
-                    first++;
-                let newline = text.indexOf('\n', first);
-                if (newline === -1 || newline >= to)
-                    newline = to;
-                const end = newline > first && text.charCodeAt(newline - 1) === yaml_text.CR ? newline - 1 : newline;
+                scanLine(text, line, to);
+                const { first, end, newline } = scanned;
                 if (first >= end) {
                     blanks++;
                     line = newline + 1;

@@ -28,13 +28,15 @@ import {
   plainAscii,
   plainValue,
   quotedAt,
+  scanLine,
+  scanned,
   startsPlain,
   unmodelled,
 } from './block-scalars.js';
 import { FlowReader } from './block-flow.js';
 import { PackedWriter } from './packed-tree.js';
 import type { TreeDocument } from './tree-types.js';
-import { COLON, CR, HASH, SPACE } from './yaml-text.js';
+import { COLON, HASH, SPACE } from './yaml-text.js';
 
 /** YAML's limit on the length of a key written without `?`. */
 const MAX_KEY = 1024;
@@ -92,11 +94,8 @@ class BlockReader {
     const { text, to } = this;
     let line = at;
     while (line < to) {
-      let first = line;
-      while (first < to && text.charCodeAt(first) === SPACE) first++;
-      let newline = text.indexOf('\n', first);
-      if (newline === -1 || newline >= to) newline = to;
-      const end = newline > first && text.charCodeAt(newline - 1) === CR ? newline - 1 : newline;
+      scanLine(text, line, to);
+      const { first, end, newline } = scanned;
       if (first < end && text.charCodeAt(first) !== HASH) {
         this.#line = line;
         this.#indent = first - line;
@@ -284,11 +283,8 @@ class BlockReader {
     if (!commented) {
       let blanks = 0;
       while (line < to) {
-        let first = line;
-        while (first < to && text.charCodeAt(first) === SPACE) first++;
-        let newline = text.indexOf('\n', first);
-        if (newline === -1 || newline >= to) newline = to;
-        const end = newline > first && text.charCodeAt(newline - 1) === CR ? newline - 1 : newline;
+        scanLine(text, line, to);
+        const { first, end, newline } = scanned;
         if (first >= end) {
           blanks++;
           line = newline + 1;

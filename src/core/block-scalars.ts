@@ -114,6 +114,23 @@ export function plainAscii(text: string, from: number, to: number): boolean {
   return true;
 }
 
+/**
+ * A line of the text, as `scanLine` found it: its first character that is not a space, the end of its content (before
+ * a CRLF's carriage return) and its line feed (`to` when it has none). One object, filled anew by each call.
+ */
+export const scanned = { first: 0, end: 0, newline: 0 };
+
+/** Fills `scanned` with the line starting at `start`, before `to`. */
+export function scanLine(text: string, start: number, to: number): void {
+  let first = start;
+  while (first < to && text.charCodeAt(first) === SPACE) first++;
+  let newline = text.indexOf('\n', first);
+  if (newline === -1 || newline >= to) newline = to;
+  scanned.first = first;
+  scanned.end = newline > first && text.charCodeAt(newline - 1) === CR ? newline - 1 : newline;
+  scanned.newline = newline;
+}
+
 /** Items of the lists being read, kept here until each list is complete, so that lists are made at their exact size. */
 export const listItems: unknown[] = [];
 
@@ -189,11 +206,8 @@ export function blockScalarAt(
   let last = -1;
   let start = line.next;
   while (start < to) {
-    let first = start;
-    while (first < to && text.charCodeAt(first) === SPACE) first++;
-    let newline = text.indexOf('\n', first);
-    if (newline === -1 || newline >= to) newline = to;
-    const end = newline > first && text.charCodeAt(newline - 1) === CR ? newline - 1 : newline;
+    scanLine(text, start, to);
+    const { first, end, newline } = scanned;
     const spaces = first - start;
     if (first >= end) {
       if (indent < 0) leading = Math.max(leading, spaces);
