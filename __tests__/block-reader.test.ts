@@ -4,7 +4,7 @@
  * Kubernetes' own reader (the Go oracle) on mutated documents. It may leave any document to the others; it must never
  * take one and read it otherwise.
  */
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ import { readFast } from '../src/core/tree.js';
 import type { TreeDocument } from '../src/core/tree-types.js';
 import type { ScanError } from '../src/core/types.js';
 import { generateCorpus, random } from '../bench/generate-corpus.js';
+import { filesIn } from './helpers.js';
 import { ORACLE_MISSING, readAsKubernetes } from './k8s-oracle.js';
 import { because } from './tools.js';
 
@@ -284,10 +285,8 @@ interface Document {
 
 function documentsIn(folder: string): Document[] {
   const found: Document[] = [];
-  for (const entry of readdirSync(folder, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile() || !/\.ya?ml$/.test(entry.name)) continue;
-    const text = readFileSync(join(entry.parentPath, entry.name), 'utf8');
-    if (text.includes('{{')) continue;
+  for (const { path, text } of filesIn(folder)) {
+    if (path.endsWith('.json') || text.includes('{{')) continue;
     for (const [from, to] of documentChunks(text) ?? []) {
       if (/^\s*[^\s#]/m.test(text.slice(from, to))) found.push({ text, from, to });
     }

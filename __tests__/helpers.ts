@@ -1,3 +1,5 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { defaultConfig, parseConfig, type ResolvedConfig } from '../src/config/config.js';
 import { type ScanResult, scanFiles } from '../src/core/scan.js';
 import type { Finding, SourceFile } from '../src/core/types.js';
@@ -54,4 +56,15 @@ export async function runCliCaptured(
     stderr: { write: (text: string) => (stderr += text) },
   });
   return { code, stdout, stderr };
+}
+
+/** The YAML and JSON files below a folder, in path order, as a scan reads them. */
+export function filesIn(folder: string): SourceFile[] {
+  return readdirSync(folder, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && /\.(ya?ml|json)$/.test(entry.name))
+    .map((entry) => {
+      const path = join(entry.parentPath, entry.name);
+      return { path, text: readFileSync(path, 'utf8') };
+    })
+    .sort((a, b) => (a.path < b.path ? -1 : 1));
 }

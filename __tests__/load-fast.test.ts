@@ -5,7 +5,7 @@
  * generated corpus, the fixtures (with the real manifests and charts of fixtures/corpus) and the examples. Documents of kinds no rule reads are only
  * counted: they must never hide anything.
  */
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -27,7 +27,7 @@ import { readFast } from '../src/core/tree.js';
 import type { SourceFile } from '../src/core/types.js';
 import { generateCorpus } from '../bench/generate-corpus.js';
 import { comparable, expectFullReadingAgrees } from './fast-reader.js';
-import { findingsOf, scan, yaml } from './helpers.js';
+import { filesIn, findingsOf, scan, yaml } from './helpers.js';
 
 const load = (text: string, path = 'manifest.yaml') => loadDocuments({ path, text });
 
@@ -523,13 +523,3 @@ describe('documents taken by a second thread', () => {
     ]);
   });
 });
-
-function filesIn(folder: string): SourceFile[] {
-  return readdirSync(folder, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile() && /\.(ya?ml|json)$/.test(entry.name))
-    .map((entry) => {
-      const path = join(entry.parentPath, entry.name);
-      return { path, text: readFileSync(path, 'utf8') };
-    })
-    .sort((a, b) => (a.path < b.path ? -1 : 1));
-}
