@@ -12,6 +12,7 @@ import { readBlock } from '../src/core/block-reader.js';
 import { plainValue } from '../src/core/block-scalars.js';
 import { resolvePlain } from '../src/core/kubernetes-scalars.js';
 import { documentChunks } from '../src/core/chunks.js';
+import { loadDocuments } from '../src/core/load.js';
 import { readFully } from '../src/core/full-read.js';
 import { LineStarts } from '../src/core/line-starts.js';
 import { readFast } from '../src/core/tree.js';
@@ -229,6 +230,17 @@ describe('the block reader', () => {
     ];
     for (const text of texts) expect(plainValue(text), text).toStrictEqual(resolvePlain(text).value);
     for (const text of ['.inf', '-.Inf', '.nan', '<<']) expect(() => plainValue(text), text).toThrow();
+  });
+
+  it('leaves nesting deep enough to exhaust the stack to the others, which report it', () => {
+    for (const text of [
+      `apiVersion: v1\nkind: ConfigMap\ndata:\n  a: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`,
+      `apiVersion: v1\nkind: ConfigMap\ndata:\n  a:\n  ${'- '.repeat(20_000)}x\n`,
+    ]) {
+      expect(readBlock(text, 0, text.length)).toBeNull();
+      const loaded = loadDocuments({ path: 'deep.yaml', text });
+      expect(loaded.objects.length + loaded.errors.length).toBeGreaterThan(0);
+    }
   });
 
   it('finds no document in blank lines and comments, as js-yaml’s reader does', () => {

@@ -51,7 +51,9 @@ export function readBlock(text: string, from: number, to: number): TreeDocument 
   try {
     return new BlockReader(text, from, to).document();
   } catch (error) {
-    if (error === UNMODELLED) return null;
+    // What it does not model, and anything else that stops it (nesting deep enough to exhaust the stack, from a
+    // hostile file): the other readers read the document, and report what they cannot.
+    if (error === UNMODELLED || error instanceof RangeError) return null;
     throw error;
   }
 }
