@@ -1,14 +1,15 @@
 /**
  * The block YAML most manifests are written in, read without a general parser: maps and lists by indentation, scalars
- * on one line (plain ones also folded over lines, single-quoted, double-quoted without escapes), literal and folded block scalars, flow maps and
- * lists of scalars on one line, comments, CRLF line ends. Several times faster than js-yaml, which reads everything else
- * (see `tree.ts`), and it allocates little beyond the document's data and its packed tree.
+ * on one line (plain ones also folded over lines; single-quoted; double-quoted without escapes), literal and folded
+ * block scalars, flow maps and lists on one line, comments, CRLF line ends. About three times faster than js-yaml,
+ * which reads everything else (see `tree.ts`), and it allocates little beyond the document's data and packed tree.
  *
  * It reads only what it can read exactly as js-yaml with the Kubernetes schema, the `yaml` package and Kubernetes all
  * read it. At anything else (a tab or a character outside printable ASCII, an anchor, a tag, an alias, a key that is
- * not a string, a duplicate key, a quoted scalar over several lines, an escape, an indentation YAML rejects, an empty block
- * scalar, ...) it gives up on the whole document, which then goes to js-yaml as before. The differential tests hold
- * its trees and data to js-yaml's and the `yaml` package's readings, on real manifests and on mutated ones.
+ * not a string, a duplicate key, a quoted scalar over several lines, an escape, an indentation YAML rejects, an empty
+ * block scalar, ...) it gives up on the whole document, which then goes to js-yaml as before. The differential tests
+ * (`__tests__/block-reader.test.ts`) hold its trees and data to js-yaml's and the `yaml` package's readings, on real
+ * manifests and on mutated ones, and to Kubernetes' own reader on the mutated ones.
  */
 import {
   DASH,
@@ -68,13 +69,15 @@ class BlockReader {
   #next = 0;
   /** Just after the last node read, for the collections that end with it. */
   #end = 0;
-  /** What `key` read. */
+  /** What `#key` read. */
   #keyName = '';
   #keyStyle = PLAIN;
   #keyEnd = 0;
   #colon = 0;
-  /** What `quoted` read. */
+  /** What `#readQuoted` read. */
   #quoted = '';
+  /** Where the plain scalar `#keyColon` looked at stops. */
+  #stop = 0;
 
   constructor(
     readonly text: string,
@@ -121,7 +124,6 @@ class BlockReader {
    * In the plain scalar at `at`: the colon that makes it a key (followed by a space or the end of the line), or -1.
    * `#stop` is then where the scalar's text stops: at that colon, at a comment, or at the end of the line.
    */
-  #stop = 0;
   #keyColon(at: number, end = this.#lineEnd): number {
     const { text } = this;
     for (let position = at; position < end; position++) {

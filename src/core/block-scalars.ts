@@ -61,7 +61,7 @@ export function startsPlain(code: number, next: number): boolean {
   }
 }
 
-/** Characters of a plain scalar inside a one-line flow list: a conservative set no parser reads differently. */
+/** Characters of a plain scalar inside a one-line flow collection: a conservative set no parser reads differently. */
 export function inFlowPlain(code: number): boolean {
   return (
     (code >= 0x30 && code <= 0x39) ||
