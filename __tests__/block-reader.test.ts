@@ -4,9 +4,6 @@
  * Kubernetes' own reader (the Go oracle) on mutated documents. It may leave any document to the others; it must never
  * take one and read it otherwise.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readBlock } from '../src/core/block-reader.js';
 import { plainValue } from '../src/core/block-scalars.js';
@@ -17,9 +14,9 @@ import { readFully } from '../src/core/full-read.js';
 import { LineStarts } from '../src/core/line-starts.js';
 import { readFast } from '../src/core/tree.js';
 import type { TreeDocument } from '../src/core/tree-types.js';
-import type { ScanError } from '../src/core/types.js';
-import { generateCorpus, random } from '../bench/generate-corpus.js';
-import { filesIn } from './helpers.js';
+import type { ScanError, SourceFile } from '../src/core/types.js';
+import { random } from '../bench/generate-corpus.js';
+import { manifestFiles } from './helpers.js';
 import { ORACLE_MISSING, readAsKubernetes } from './k8s-oracle.js';
 import { because } from './tools.js';
 
@@ -250,13 +247,7 @@ describe('the block reader', () => {
     }
   });
 
-  const corpus = mkdtempSync(join(tmpdir(), 'ktg-block-'));
-  generateCorpus(600, corpus);
-  const documents = [
-    ...documentsIn(corpus),
-    ...documentsIn(join(import.meta.dirname, 'fixtures')),
-    ...documentsIn(join(import.meta.dirname, '../examples')),
-  ];
+  const documents = documentsOf(manifestFiles());
 
   it('reads nearly every generated, fixture, example and real manifest, each as the others do', () => {
     let read = 0;
@@ -295,9 +286,9 @@ interface Document {
   to: number;
 }
 
-function documentsIn(folder: string): Document[] {
+function documentsOf(files: readonly SourceFile[]): Document[] {
   const found: Document[] = [];
-  for (const { path, text } of filesIn(folder)) {
+  for (const { path, text } of files) {
     if (path.endsWith('.json') || text.includes('{{')) continue;
     for (const [from, to] of documentChunks(text) ?? []) {
       if (/^\s*[^\s#]/m.test(text.slice(from, to))) found.push({ text, from, to });

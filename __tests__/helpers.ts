@@ -1,5 +1,7 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateCorpus } from '../bench/generate-corpus.js';
 import { defaultConfig, parseConfig, type ResolvedConfig } from '../src/config/config.js';
 import { type ScanResult, scanFiles } from '../src/core/scan.js';
 import type { Finding, SourceFile } from '../src/core/types.js';
@@ -67,4 +69,18 @@ export function filesIn(folder: string): SourceFile[] {
       return { path, text: readFileSync(path, 'utf8') };
     })
     .sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
+/**
+ * The manifests the readers' differential tests run on: a generated corpus of `documents` documents (in a fresh
+ * temporary folder), the fixtures (real install manifests among them) and the examples.
+ */
+export function manifestFiles(documents = 600): SourceFile[] {
+  const corpus = mkdtempSync(join(tmpdir(), 'ktg-corpus-'));
+  generateCorpus(documents, corpus);
+  return [
+    ...filesIn(corpus),
+    ...filesIn(join(import.meta.dirname, 'fixtures')),
+    ...filesIn(join(import.meta.dirname, '../examples')),
+  ];
 }

@@ -27,7 +27,7 @@ import { readFast } from '../src/core/tree.js';
 import type { SourceFile } from '../src/core/types.js';
 import { generateCorpus } from '../bench/generate-corpus.js';
 import { comparable, expectFullReadingAgrees } from './fast-reader.js';
-import { filesIn, findingsOf, scan, yaml } from './helpers.js';
+import { filesIn, findingsOf, manifestFiles, scan, yaml } from './helpers.js';
 
 const load = (text: string, path = 'manifest.yaml') => loadDocuments({ path, text });
 
@@ -416,13 +416,7 @@ describe('the fast reader agrees with the full parser', () => {
     expect((object!.value.spec as Record<string, unknown>).automountServiceAccountToken).toBe(true);
   });
 
-  const corpus = mkdtempSync(join(tmpdir(), 'ktg-corpus-'));
-  generateCorpus(600, corpus);
-  const files = [
-    ...filesIn(corpus),
-    ...filesIn(join(import.meta.dirname, 'fixtures')),
-    ...filesIn(join(import.meta.dirname, '../examples')),
-  ];
+  const files = manifestFiles();
 
   it('on generated, fixture, example and real manifests: same documents, objects, offsets and errors', () => {
     let fast = 0;
