@@ -16907,6 +16907,8 @@ class PackedWriter {
     #length = 0;
     #keyCount = 0;
     #ordered = true;
+    /** The largest offset or count written. */
+    #widest = 0;
     /** Room for `count` more numbers; the position of the first. */
     #room(count) {
         if (this.#generation !== generation)
@@ -16925,6 +16927,8 @@ class PackedWriter {
         numbers[at] = style;
         numbers[at + 1] = start;
         numbers[at + 2] = end;
+        if (end > this.#widest || start > this.#widest)
+            this.#widest = Math.max(start, end);
     }
     collection(map, flow, start, end, count) {
         const at = this.open(map, flow, start);
@@ -16938,11 +16942,15 @@ class PackedWriter {
         const at = this.#room(4);
         numbers[at] = (map ? MAP : SEQ) | (flow ? FLOW : 0);
         numbers[at + 1] = start;
+        if (start > this.#widest)
+            this.#widest = start;
         return at;
     }
     close(slot, end, count) {
         numbers[slot + 2] = end;
         numbers[slot + 3] = count;
+        if (end > this.#widest || count > this.#widest)
+            this.#widest = Math.max(end, count);
     }
     key(name, style, start, end) {
         this.scalar(style, start, end);
@@ -16953,11 +16961,8 @@ class PackedWriter {
     document(start, end, value) {
         this.#room(0);
         const written = numbers.subarray(0, this.#length);
-        let widest = 0;
-        for (const number of written)
-            if (number > widest)
-                widest = number;
-        const layout = widest <= 0xffff ? new Uint16Array(written) : written.slice();
+        // The first number of a node is below 64; every other one was taken into `#widest`.
+        const layout = this.#widest <= 0xffff ? new Uint16Array(written) : written.slice();
         const keys = this.#ordered ? null : keyNames.slice(0, this.#keyCount);
         return new PackedDocument(start, end, value, layout, keys);
     }

@@ -34,6 +34,8 @@ export class PackedWriter {
   #length = 0;
   #keyCount = 0;
   #ordered = true;
+  /** The largest offset or count written. */
+  #widest = 0;
 
   /** Room for `count` more numbers; the position of the first. */
   #room(count: number): number {
@@ -54,6 +56,7 @@ export class PackedWriter {
     numbers[at] = style;
     numbers[at + 1] = start;
     numbers[at + 2] = end;
+    if (end > this.#widest || start > this.#widest) this.#widest = Math.max(start, end);
   }
 
   collection(map: boolean, flow: boolean, start: number, end: number, count: number): void {
@@ -69,12 +72,14 @@ export class PackedWriter {
     const at = this.#room(4);
     numbers[at] = (map ? MAP : SEQ) | (flow ? FLOW : 0);
     numbers[at + 1] = start;
+    if (start > this.#widest) this.#widest = start;
     return at;
   }
 
   close(slot: number, end: number, count: number): void {
     numbers[slot + 2] = end;
     numbers[slot + 3] = count;
+    if (end > this.#widest || count > this.#widest) this.#widest = Math.max(end, count);
   }
 
   key(name: string, style: number, start: number, end: number): void {
@@ -86,9 +91,8 @@ export class PackedWriter {
   document(start: number, end: number, value: unknown): TreeDocument {
     this.#room(0);
     const written = numbers.subarray(0, this.#length);
-    let widest = 0;
-    for (const number of written) if (number > widest) widest = number;
-    const layout = widest <= 0xffff ? new Uint16Array(written) : written.slice();
+    // The first number of a node is below 64; every other one was taken into `#widest`.
+    const layout = this.#widest <= 0xffff ? new Uint16Array(written) : written.slice();
     const keys = this.#ordered ? null : keyNames.slice(0, this.#keyCount);
     return new PackedDocument(start, end, value, layout, keys);
   }
