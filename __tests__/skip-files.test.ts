@@ -4,7 +4,7 @@
  * manifest is still an error, and a broken lock file is not. The skip decision itself is tested in
  * kubernetes-candidate.test.ts.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -148,5 +148,34 @@ describe('files that cannot hold a Kubernetes object', () => {
     expect(collected.files).toHaveLength(1201);
     expect(collected.skipped).toHaveLength(1201);
     expect(Math.max(...batches)).toBeLessThanOrEqual(500);
+  });
+});
+
+describe('links met while walking a folder', () => {
+  it('are read through when they lead to a file in the root, and left when they loop, dangle or leave', async () => {
+    const root = tree({
+      'deploy/pod.yaml': POD,
+      'shared/pod.yaml': POD.replace('name: tool', 'name: shared'),
+    });
+    const outside = tree({ 'secret.yaml': POD.replace('name: tool', 'name: outside') });
+    symlinkSync(join(root, 'shared/pod.yaml'), join(root, 'deploy/linked.yaml'));
+    symlinkSync(join(root, 'deploy/loop-b.yaml'), join(root, 'deploy/loop-a.yaml'));
+    symlinkSync(join(root, 'deploy/loop-a.yaml'), join(root, 'deploy/loop-b.yaml'));
+    symlinkSync(join(root, 'missing.yaml'), join(root, 'deploy/dangling.yaml'));
+    symlinkSync(join(outside, 'secret.yaml'), join(root, 'deploy/outside.yaml'));
+    // A link to a folder is not followed: its files are read where they are.
+    symlinkSync(join(root, 'shared'), join(root, 'deploy/shared-link'));
+    const collected = await collect(root);
+    expect(collected.files.map((file) => file.path)).toEqual([
+      'deploy/linked.yaml',
+      'deploy/pod.yaml',
+      'shared/pod.yaml',
+    ]);
+    expect(collected.files[0]!.text).toContain('name: shared');
+    expect(collected.notices).toEqual([
+      { file: 'deploy/outside.yaml', message: 'links outside the scanned root; skipped' },
+    ]);
+    expect(collected.errors).toEqual([]);
+    expect(JSON.stringify(collected)).not.toContain('name: outside');
   });
 });

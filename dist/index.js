@@ -52802,6 +52802,8 @@ function isCount(value) {
     return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: ./node_modules/minimatch/dist/esm/index.js + 8 modules
 var esm = __nccwpck_require__(1138);
 // EXTERNAL MODULE: external "node:os"
@@ -53145,8 +53147,6 @@ function isRecord(value) {
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/adapters/process.ts
 
 
@@ -53631,12 +53631,12 @@ const CHUNK_BYTES = 64 * 1024;
  * when it was found by walking a folder and provably holds no Kubernetes object, so its text is let go at once.
  * A file the user named (`explicit`) is always read, and a file too large to read is an error unless it is skipped.
  */
-async function readCandidate(path, real, explicit) {
+function readCandidate(path, real, explicit) {
     // Checked before reading, so a huge file is never loaded whole.
-    if ((await (0,promises_namespaceObject.stat)(real)).size > decode_MAX_FILE_BYTES) {
-        return explicit || (await largeFileMayHoldObjects(real)) ? tooLarge(path) : { skipped: path };
+    if ((0,external_node_fs_namespaceObject.statSync)(real).size > decode_MAX_FILE_BYTES) {
+        return explicit || largeFileMayHoldObjects(real) ? tooLarge(path) : { skipped: path };
     }
-    return judgeCandidate(path, await (0,promises_namespaceObject.readFile)(real), explicit);
+    return judgeCandidate(path, (0,external_node_fs_namespaceObject.readFileSync)(real), explicit);
 }
 /** `readCandidate` for bytes already read (from git's objects, say). */
 function judgeCandidate(path, buffer, explicit) {
@@ -53657,13 +53657,13 @@ function judgeCandidate(path, buffer, explicit) {
     return { skipped: path };
 }
 /** A file over the size limit, read a chunk at a time: false only when it provably holds no Kubernetes object. */
-async function largeFileMayHoldObjects(real) {
-    const file = await (0,promises_namespaceObject.open)(real, 'r');
+function largeFileMayHoldObjects(real) {
+    const file = (0,external_node_fs_namespaceObject.openSync)(real, 'r');
     try {
         const candidate = new ChunkedCandidate();
         const buffer = Buffer.alloc(CHUNK_BYTES);
         for (let first = true;; first = false) {
-            const { bytesRead } = await file.read(buffer, 0, CHUNK_BYTES, null);
+            const bytesRead = (0,external_node_fs_namespaceObject.readSync)(file, buffer, 0, CHUNK_BYTES, null);
             if (bytesRead === 0)
                 return candidate.mayHoldObjects();
             const chunk = buffer.subarray(0, bytesRead);
@@ -53675,7 +53675,7 @@ async function largeFileMayHoldObjects(real) {
         }
     }
     finally {
-        await file.close();
+        (0,external_node_fs_namespaceObject.closeSync)(file);
     }
 }
 /**
@@ -53689,21 +53689,6 @@ function plainBytes(start) {
 /** UTF-8 never puts an ASCII byte inside a longer character, so ASCII words are found in its bytes read as Latin-1. */
 function addChunk(chunk, candidate) {
     candidate.add(chunk.toString('latin1'));
-}
-
-;// CONCATENATED MODULE: ./src/adapters/pool.ts
-/** Runs `work` over `items`, `parallel` at a time, keeping the order of the results. */
-async function pooled(items, parallel, work) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await work(items[index]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
-    return results;
 }
 
 ;// CONCATENATED MODULE: ./src/adapters/unbuilt.ts
@@ -53815,18 +53800,24 @@ function holdsCompleteObjects(text) {
 
 
 
-
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
 /** Files read from git's objects in one `git cat-file` run. */
 const GIT_READ_BATCH = 500;
-/** Files read at the same time: enough to keep the thread pool busy, few enough to bound open descriptors. */
-const READ_CONCURRENCY = 16;
 /** Whether `path` lies below the folder `dir` (relative paths; `''` is the root, which holds everything). */
 function under(path, dir) {
     return dir === '' || path.startsWith(`${dir}/`);
 }
 function files_toPosix(path) {
     return path.split(external_node_path_namespaceObject.sep).join('/');
+}
+/** The file's status, or null when it cannot be had (no such file, a loop of links, no permission). */
+function statOrNull(call, path) {
+    try {
+        return call(path);
+    }
+    catch {
+        return null;
+    }
 }
 function matchesAny(path, globs) {
     return globs.some((glob) => (0,esm/* minimatch */.xF)(path, glob, { dot: true }));
@@ -53860,7 +53851,9 @@ function selectPaths(paths, include, exclude) {
  * outside `root` is read, whatever symlinks say; Helm charts are left to the chart renderer.
  */
 async function collectFiles(options) {
-    const root = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(options.root));
+    // The file system is read with synchronous calls: a scan has nothing else to do meanwhile, and each asynchronous
+    // call is a round trip through libuv's thread pool (4,000 files read in 1 s that way, in 0.2 s this way).
+    const root = external_node_fs_namespaceObject.realpathSync.native((0,external_node_path_namespaceObject.resolve)(options.root));
     const result = {
         files: [],
         charts: [],
@@ -53870,29 +53863,29 @@ async function collectFiles(options) {
         skipped: [],
     };
     const seen = new Set();
-    // Files are found first and read afterwards, several at a time: one at a time, the three file-system calls a file
-    // takes (realpath, stat, read) each wait for a round trip through libuv's thread pool.
-    const found = [];
-    const addFile = (absolute, explicit) => {
+    let read = 0;
+    /** `linked`: reached through a symbolic link of its own, so its real path is still to be found. */
+    const addFile = (absolute, explicit, linked) => {
         const path = files_toPosix((0,external_node_path_namespaceObject.relative)(root, absolute));
         if (seen.has(path))
             return;
         if (!explicit && (!matchesAny(path, options.include) || matchesAny(path, options.exclude)))
             return;
         seen.add(path);
-        found.push({ path, absolute, explicit });
-    };
-    let read = 0;
-    const readFound = async ({ path, absolute, explicit }) => {
-        const real = await (0,promises_namespaceObject.realpath)(absolute);
+        // Folders are walked from their real path and links to folders are not followed: what is not a link is real.
+        const real = linked ? external_node_fs_namespaceObject.realpathSync.native(absolute) : absolute;
         if (!within(root, real)) {
-            return { file: path, message: 'links outside the scanned root; skipped' };
+            result.notices.push({ file: path, message: 'links outside the scanned root; skipped' });
+            return;
         }
-        const outcome = await readCandidate(path, real, explicit);
+        const outcome = readCandidate(path, real, explicit);
         if ('skipped' in outcome)
             result.skipped.push(path);
+        else if ('text' in outcome)
+            result.files.push(outcome);
+        else
+            result.errors.push(outcome);
         options.onRead?.(++read, result.skipped.length);
-        return outcome;
     };
     // Files in chart and kustomization folders are their builds' to read; those no build reads are judged afterwards.
     const held = [];
@@ -53902,8 +53895,8 @@ async function collectFiles(options) {
             held.push({ path, chart });
     };
     /** `chart`: the chart folder being walked; `inKustomization`: below a kustomization (and not in a chart). */
-    const walk = async (directory, inKustomization, chart) => {
-        const entries = await (0,promises_namespaceObject.readdir)(directory, { withFileTypes: true });
+    const walk = (directory, inKustomization, chart) => {
+        const entries = (0,external_node_fs_namespaceObject.readdirSync)(directory, { withFileTypes: true });
         const here = files_toPosix((0,external_node_path_namespaceObject.relative)(root, directory));
         if (chart === null && entries.some((entry) => entry.name === 'Chart.yaml' && entry.isFile())) {
             result.charts.push(here);
@@ -53921,49 +53914,44 @@ async function collectFiles(options) {
                 // A chart's templates and subcharts are helm's alone.
                 const rendered = chart === here && (entry.name === 'templates' || entry.name === 'charts');
                 if (!SKIPPED_DIRECTORIES.has(entry.name) && !rendered)
-                    await walk(absolute, inKustomization, chart);
+                    walk(absolute, inKustomization, chart);
             }
             else if (entry.isFile() || entry.isSymbolicLink()) {
-                if (entry.isSymbolicLink() && !(await (0,promises_namespaceObject.stat)(absolute).catch(() => null))?.isFile())
+                if (entry.isSymbolicLink() && !statOrNull(external_node_fs_namespaceObject.statSync, absolute)?.isFile())
                     continue;
                 if (chart !== null)
                     addHeld(absolute, chart);
                 else if (inKustomization)
                     addHeld(absolute, null);
                 else
-                    addFile(absolute, false);
+                    addFile(absolute, false, entry.isSymbolicLink());
             }
         }
     };
     for (const given of options.paths.length > 0 ? options.paths : ['.']) {
         const absolute = (0,external_node_path_namespaceObject.resolve)(options.root, given);
-        const info = await (0,promises_namespaceObject.lstat)(absolute).catch(() => null);
-        if (!info)
+        if (!statOrNull(external_node_fs_namespaceObject.lstatSync, absolute))
             throw new ConfigurationError(`${given}: no such file or directory`);
-        const real = await (0,promises_namespaceObject.realpath)(absolute);
+        const real = external_node_fs_namespaceObject.realpathSync.native(absolute);
         if (!within(root, real)) {
             throw new ConfigurationError(`${given}: outside the scanned root ${root}`);
         }
-        if ((await (0,promises_namespaceObject.stat)(real)).isDirectory())
-            await walk(real, false, null);
+        if ((0,external_node_fs_namespaceObject.statSync)(real).isDirectory())
+            walk(real, false, null);
         else
-            addFile(real, true);
-    }
-    for (const outcome of await pooled(found, READ_CONCURRENCY, readFound)) {
-        if ('skipped' in outcome)
-            continue;
-        if ('text' in outcome)
-            result.files.push(outcome);
-        else if ('line' in outcome)
-            result.errors.push(outcome);
-        else
-            result.notices.push(outcome);
+            addFile(real, true, false);
     }
     const readInRoot = async (path) => {
-        const real = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.join)(root, path)).catch(() => null);
-        if (real === null || !within(root, real))
+        let real;
+        try {
+            real = external_node_fs_namespaceObject.realpathSync.native((0,external_node_path_namespaceObject.join)(root, path));
+        }
+        catch {
             return null;
-        return (await (0,promises_namespaceObject.stat)(real)).size > decode_MAX_FILE_BYTES ? tooLarge(path) : decodeFile(path, await (0,promises_namespaceObject.readFile)(real));
+        }
+        if (!within(root, real))
+            return null;
+        return (0,external_node_fs_namespaceObject.statSync)(real).size > decode_MAX_FILE_BYTES ? tooLarge(path) : decodeFile(path, (0,external_node_fs_namespaceObject.readFileSync)(real));
     };
     addUnbuilt(result, await unbuiltManifests(held, result.kustomizations, readInRoot));
     return result;
@@ -56214,6 +56202,21 @@ async function probeTemplateFixes(options, before, report, timeLeft, deadline, t
             report.fixed++;
         }
     }
+}
+
+;// CONCATENATED MODULE: ./src/adapters/pool.ts
+/** Runs `work` over `items`, `parallel` at a time, keeping the order of the results. */
+async function pooled(items, parallel, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await work(items[index]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
+    return results;
 }
 
 ;// CONCATENATED MODULE: ./src/adapters/render.ts

@@ -1,4 +1,4 @@
-import { open, readFile, stat } from 'node:fs/promises';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { ChunkedCandidate, mayHoldKubernetesObjects } from '../core/kubernetes-candidate.js';
 import type { ScanError, SourceFile } from '../core/types.js';
 import { MAX_FILE_BYTES, decodeFile, tooLarge } from './decode.js';
@@ -16,16 +16,16 @@ const CHUNK_BYTES = 64 * 1024;
  * when it was found by walking a folder and provably holds no Kubernetes object, so its text is let go at once.
  * A file the user named (`explicit`) is always read, and a file too large to read is an error unless it is skipped.
  */
-export async function readCandidate(
+export function readCandidate(
   path: string,
   real: string,
   explicit: boolean,
-): Promise<SourceFile | ScanError | SkippedFile> {
+): SourceFile | ScanError | SkippedFile {
   // Checked before reading, so a huge file is never loaded whole.
-  if ((await stat(real)).size > MAX_FILE_BYTES) {
-    return explicit || (await largeFileMayHoldObjects(real)) ? tooLarge(path) : { skipped: path };
+  if (statSync(real).size > MAX_FILE_BYTES) {
+    return explicit || largeFileMayHoldObjects(real) ? tooLarge(path) : { skipped: path };
   }
-  return judgeCandidate(path, await readFile(real), explicit);
+  return judgeCandidate(path, readFileSync(real), explicit);
 }
 
 /** `readCandidate` for bytes already read (from git's objects, say). */
@@ -49,13 +49,13 @@ export function judgeCandidate(
 }
 
 /** A file over the size limit, read a chunk at a time: false only when it provably holds no Kubernetes object. */
-async function largeFileMayHoldObjects(real: string): Promise<boolean> {
-  const file = await open(real, 'r');
+function largeFileMayHoldObjects(real: string): boolean {
+  const file = openSync(real, 'r');
   try {
     const candidate = new ChunkedCandidate();
     const buffer = Buffer.alloc(CHUNK_BYTES);
     for (let first = true; ; first = false) {
-      const { bytesRead } = await file.read(buffer, 0, CHUNK_BYTES, null);
+      const bytesRead = readSync(file, buffer, 0, CHUNK_BYTES, null);
       if (bytesRead === 0) return candidate.mayHoldObjects();
       const chunk = buffer.subarray(0, bytesRead);
       if (first ? !plainBytes(chunk) : chunk.includes(0)) return true;
@@ -63,7 +63,7 @@ async function largeFileMayHoldObjects(real: string): Promise<boolean> {
       if (candidate.mayHoldObjects()) return true;
     }
   } finally {
-    await file.close();
+    closeSync(file);
   }
 }
 
