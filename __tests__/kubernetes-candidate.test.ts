@@ -76,6 +76,23 @@ describe('mayHoldKubernetesObjects', () => {
     expect(mayHoldKubernetesObjects('a: !x 100%\n')).toBe(true);
     expect(mayHoldKubernetesObjects('a: !x b\nformat: text\n')).toBe(false);
   });
+
+  it('finds a tag wherever one may start, and not a `!` inside other text', () => {
+    // At the start of the text, after a blank (any \\s), a flow indicator or a colon.
+    for (const tagged of [
+      '!!binary x',
+      'a:\t!!binary x',
+      '["a",!!binary x]',
+      '{"a":!!binary x}',
+      'a:\u00a0!!binary x',
+    ]) {
+      expect(mayHoldKubernetesObjects(`${tagged}\n`), tagged).toBe(true);
+    }
+    // Inside a word or after a quote: no tag, so `binary` in the text does not matter.
+    for (const untagged of ['a: wow!!binary', 'a: "!!binary"', "a: '!x' binary", 'note: 100%!binary']) {
+      expect(mayHoldKubernetesObjects(`${untagged}\n`), untagged).toBe(false);
+    }
+  });
 });
 
 describe('ChunkedCandidate (files over the size limit)', () => {

@@ -36,8 +36,8 @@ const API_VERSION = /apiversion/i;
 const KIND = /kind/i;
 const API_VERSION_SPELLINGS = spellingsOf('apiVersion');
 const KIND_SPELLINGS = spellingsOf('kind');
-/** Where a YAML tag may start: at the start of a node, after blanks or a flow indicator (`"a":!!binary x` too). */
-const TAG = /(?:^|[\s[{,:])!/;
+/** What may stand before a YAML tag: blanks or a flow indicator (`"a":!!binary x` too); or it starts the text. */
+const BEFORE_TAG = /[\s[{,:]/;
 const BINARY = /binary/i;
 
 /** Whether `text` may spell `word` (see the module comment): its literal, or escapes when it has any. */
@@ -45,9 +45,20 @@ function maySpell(text: string, literal: RegExp, spellings: RegExp): boolean {
   return literal.test(text) || (text.includes('\\') && spellings.test(text));
 }
 
+/**
+ * Whether `text` may hold a tag: a `!` at its start or after what BEFORE_TAG allows. Found from each `!`: a pattern
+ * for the pair is tried at every character of the text, a tenth of a large tree's scan.
+ */
+function mayHoldTag(text: string): boolean {
+  for (let at = text.indexOf('!'); at !== -1; at = text.indexOf('!', at + 1)) {
+    if (at === 0 || BEFORE_TAG.test(text[at - 1]!)) return true;
+  }
+  return false;
+}
+
 /** Whether a tag in `text` could turn other text into a key (`!!binary`, or one written with `%` escapes). */
 function mayTagKeys(text: string): boolean {
-  return TAG.test(text) && (BINARY.test(text) || text.includes('%'));
+  return mayHoldTag(text) && (BINARY.test(text) || text.includes('%'));
 }
 
 /**
@@ -97,7 +108,7 @@ export class ChunkedCandidate {
     for (const text of [chunk, this.carried + chunk.slice(0, 16)]) {
       this.apiVersion ||= API_VERSION.test(text);
       this.kind ||= KIND.test(text);
-      this.tag ||= TAG.test(text);
+      this.tag ||= mayHoldTag(text);
       this.binaryOrPercent ||= BINARY.test(text);
     }
     this.backslash ||= chunk.includes('\\');
