@@ -12926,7 +12926,8 @@ function selectPaths(paths, include, exclude) {
  */
 async function collectFiles(options) {
     // The file system is read with synchronous calls: a scan has nothing else to do meanwhile, and each asynchronous
-    // call is a round trip through libuv's thread pool (4,000 files read in 1 s that way, in 0.2 s this way).
+    // call is a round trip through libuv's thread pool. 4,000 files of 20 KB took 0.9-1.9 s that way, 0.4 s this way;
+    // only files not yet in the page cache (a first scan after a reboot) came a tenth slower, one read waiting at a time.
     const root = external_node_fs_namespaceObject.realpathSync.native((0,external_node_path_namespaceObject.resolve)(options.root));
     const result = {
         files: [],
