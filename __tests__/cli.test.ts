@@ -160,7 +160,9 @@ describe('text format', () => {
     expect(plain.stdout).not.toContain('\u001b[');
     expect(plain.stderr).toMatch(/scanned 2 files \(2 documents, 2 resources, 2 workloads\) in \d+ ms/);
     // Where the time went: no charts here, so no probe stage.
-    expect(plain.stderr).toMatch(/^Timing: read \d+ ms, render \d+ ms, scan \d+ ms\.$/m);
+    expect(plain.stderr).toMatch(
+      /^Timing: read \d+ ms, render \d+ ms, scan \d+ ms \(documents \d+ ms, rules \d+ ms, secrets \d+ ms\)\.$/m,
+    );
     const tty = await cli(['scan'], dir, true);
     expect(tty.stdout).toContain('\u001b[');
     expect((await cli(['scan', '--no-color'], dir, true)).stdout).not.toContain('\u001b[');

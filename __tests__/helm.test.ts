@@ -260,7 +260,9 @@ for (const [name, helm, skip] of helms)
       const dir = irsaChart();
       const { report, stderr } = await run(dir, []);
       expect(stderr).toMatch(/Probed chart values with \d+ renders? .*3 findings fixable at the source/);
-      expect(stderr).toMatch(/^Timing: read \d+ ms, render \d+ ms, scan \d+ ms, probe \d+ ms\.$/m);
+      expect(stderr).toMatch(
+        /^Timing: read \d+ ms, render \d+ ms, scan \d+ ms, probe \d+ ms \(documents \d+ ms, rules \d+ ms, secrets \d+ ms\)\.$/m,
+      );
       const finding = report.findings.find((entry) => entry.ruleId === 'workload-identity-automount')!;
       expect(finding).toMatchObject({ file: 'web/templates/serviceaccount.yaml', rendered: true });
       const fix = finding.fix as { file: string; startLine: number; replacement: string };

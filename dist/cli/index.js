@@ -12510,7 +12510,9 @@ function scanFiles(files, config, registry = rules_registry, load = { secondThre
     const notices = [];
     let documents = 0;
     let inert = 0;
+    const started = performance.now();
     const { results, secondThread: helped } = loadFiles(files, load);
+    const loaded = performance.now();
     results.forEach((loaded, index) => {
         const file = files[index];
         // An error in rendered output points at the template document that wrote it, never at a rendered line.
@@ -12524,6 +12526,10 @@ function scanFiles(files, config, registry = rules_registry, load = { secondThre
         inert += loaded.inert;
     });
     const judged = judgeInstalls(objects, config, registry);
+    const timing = {
+        documents: Math.round(loaded - started),
+        rules: Math.round(performance.now() - loaded),
+    };
     return {
         findings: sortFindings(judged.findings),
         errors,
@@ -12539,6 +12545,7 @@ function scanFiles(files, config, registry = rules_registry, load = { secondThre
             screened: helped.screened,
             readInSecondThread: helped.read,
         },
+        timing,
     };
 }
 
@@ -13681,8 +13688,9 @@ async function scanWorkspace(root, paths, config, tools, log, secrets, progress)
         secondThread: second_thread/* secondThread */.hg,
         onDocuments: progress?.documents,
     });
+    const judging = clock();
     secrets.learnScan(collected.files, result.secretValues);
-    const scanning = clock();
+    const learning = clock();
     let probing = 0;
     if (rendering.charts.length > 0) {
         const probe = await probeValues({
@@ -13703,11 +13711,13 @@ async function scanWorkspace(root, paths, config, tools, log, secrets, progress)
     secrets.cleanFindings(result.findings);
     for (const list of [collected.errors, collected.notices, result.errors, result.notices])
         secrets.cleanMessages(list);
-    log(`Timing: read ${collecting} ms, render ${rendered} ms, scan ${scanning} ms` +
+    const { documents, rules } = result.timing;
+    log(`Timing: read ${collecting} ms, render ${rendered} ms, scan ${judging + learning} ms` +
         (rendering.charts.length > 0 ? `, probe ${probing} ms` : '') +
+        ` (documents ${documents} ms, rules ${rules} ms, secrets ${learning} ms` +
         (result.stats.screened + result.stats.readInSecondThread > 0
-            ? ` (a second thread read ${result.stats.readInSecondThread} documents and screened ${result.stats.screened} of kinds no rule reads).`
-            : '.'));
+            ? `; a second thread read ${result.stats.readInSecondThread} documents and screened ${result.stats.screened} of kinds no rule reads).`
+            : ').'));
     return { collected, result };
 }
 /** Each call returns the whole milliseconds since the previous call (or since the stopwatch was made). */

@@ -54,8 +54,9 @@ export async function scanWorkspace(
     secondThread,
     onDocuments: progress?.documents,
   });
+  const judging = clock();
   secrets.learnScan(collected.files, result.secretValues);
-  const scanning = clock();
+  const learning = clock();
   let probing = 0;
   if (rendering.charts.length > 0) {
     const probe = await probeValues({
@@ -75,12 +76,14 @@ export async function scanWorkspace(
   secrets.cleanFindings(result.findings);
   for (const list of [collected.errors, collected.notices, result.errors, result.notices])
     secrets.cleanMessages(list);
+  const { documents, rules } = result.timing;
   log(
-    `Timing: read ${collecting} ms, render ${rendered} ms, scan ${scanning} ms` +
+    `Timing: read ${collecting} ms, render ${rendered} ms, scan ${judging + learning} ms` +
       (rendering.charts.length > 0 ? `, probe ${probing} ms` : '') +
+      ` (documents ${documents} ms, rules ${rules} ms, secrets ${learning} ms` +
       (result.stats.screened + result.stats.readInSecondThread > 0
-        ? ` (a second thread read ${result.stats.readInSecondThread} documents and screened ${result.stats.screened} of kinds no rule reads).`
-        : '.'),
+        ? `; a second thread read ${result.stats.readInSecondThread} documents and screened ${result.stats.screened} of kinds no rule reads).`
+        : ').'),
   );
   return { collected, result };
 }
