@@ -12581,6 +12581,27 @@ function binary(path) {
 function tooLarge(path) {
     return { file: path, line: null, message: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; not scanned` };
 }
+/** What keeps a file or folder from being read, in words: the error code's meaning, and the code. */
+const REASONS = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    ENOENT: 'it was removed while the scan ran',
+    EIO: 'input/output error',
+    ELOOP: 'too many symbolic links',
+    ENAMETOOLONG: 'name too long',
+};
+/** A file or folder the file system refused to read: an error of the scan, which then cannot pass. */
+function unreadable(path, error, folder = false) {
+    const code = error?.code ?? 'unknown error';
+    const reason = REASONS[code] ? `${REASONS[code]} (${code})` : code;
+    return {
+        file: path,
+        line: null,
+        message: folder
+            ? `this folder cannot be read: ${reason}; none of its files is scanned`
+            : `cannot be read: ${reason}; not scanned`,
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/core/kubernetes-candidate.ts
 /**
@@ -12955,12 +12976,19 @@ async function collectFiles(options) {
             return;
         seen.add(path);
         // Folders are walked from their real path and links to folders are not followed: what is not a link is real.
-        const real = linked ? external_node_fs_namespaceObject.realpathSync.native(absolute) : absolute;
-        if (!within(root, real)) {
-            result.notices.push({ file: path, message: 'links outside the scanned root; skipped' });
-            return;
+        let outcome;
+        try {
+            const real = linked ? external_node_fs_namespaceObject.realpathSync.native(absolute) : absolute;
+            if (!within(root, real)) {
+                result.notices.push({ file: path, message: 'links outside the scanned root; skipped' });
+                return;
+            }
+            outcome = readCandidate(path, real, explicit);
         }
-        const outcome = readCandidate(path, real, explicit);
+        catch (error) {
+            // A file in scope that cannot be read fails the scan, as a broken one does: a clean result means all were read.
+            outcome = unreadable(path, error);
+        }
         if ('skipped' in outcome)
             result.skipped.push(path);
         else if ('text' in outcome)
@@ -12978,8 +13006,15 @@ async function collectFiles(options) {
     };
     /** `chart`: the chart folder being walked; `inKustomization`: below a kustomization (and not in a chart). */
     const walk = (directory, inKustomization, chart) => {
-        const entries = (0,external_node_fs_namespaceObject.readdirSync)(directory, { withFileTypes: true });
         const here = files_toPosix((0,external_node_path_namespaceObject.relative)(root, directory));
+        let entries;
+        try {
+            entries = (0,external_node_fs_namespaceObject.readdirSync)(directory, { withFileTypes: true });
+        }
+        catch (error) {
+            result.errors.push(unreadable(here === '' ? '.' : here, error, true));
+            return;
+        }
         if (chart === null && entries.some((entry) => entry.name === 'Chart.yaml' && entry.isFile())) {
             result.charts.push(here);
             chart = here;
@@ -15332,7 +15367,11 @@ async function runCli(argv, unfiltered) {
             io.stderr.write(`${TOOL_NAME}: ${terminalLines(error.message, '')}\n`);
             return EXIT_USAGE;
         }
-        throw error;
+        // Anything else is a defect of ours. It must not end the process with Node's exit code 1, which says "findings":
+        // it says it could not check, with the stack for a report, through the filter like every other line.
+        const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        io.stderr.write(`${TOOL_NAME}: internal error, nothing was checked: ${terminalLines(detail, '    ')}\n`);
+        return EXIT_USAGE;
     }
 }
 async function run(argv, io, secrets) {

@@ -32,3 +32,26 @@ function binary(path: string): ScanError {
 export function tooLarge(path: string): ScanError {
   return { file: path, line: null, message: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; not scanned` };
 }
+
+/** What keeps a file or folder from being read, in words: the error code's meaning, and the code. */
+const REASONS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOENT: 'it was removed while the scan ran',
+  EIO: 'input/output error',
+  ELOOP: 'too many symbolic links',
+  ENAMETOOLONG: 'name too long',
+};
+
+/** A file or folder the file system refused to read: an error of the scan, which then cannot pass. */
+export function unreadable(path: string, error: unknown, folder = false): ScanError {
+  const code = (error as NodeJS.ErrnoException | null)?.code ?? 'unknown error';
+  const reason = REASONS[code] ? `${REASONS[code]} (${code})` : code;
+  return {
+    file: path,
+    line: null,
+    message: folder
+      ? `this folder cannot be read: ${reason}; none of its files is scanned`
+      : `cannot be read: ${reason}; not scanned`,
+  };
+}

@@ -13,7 +13,7 @@ import type { ScanError, ScanNotice, SourceFile } from '../core/types.js';
 import { ConfigurationError } from '../config/errors.js';
 import type { GitRepository } from './git.js';
 import { KUSTOMIZATION_FILES, kustomizationDirs } from './kustomize.js';
-import { MAX_FILE_BYTES, decodeFile, tooLarge } from './decode.js';
+import { MAX_FILE_BYTES, decodeFile, tooLarge, unreadable } from './decode.js';
 import { judgeCandidate, readCandidate } from './candidates.js';
 import { within } from './links.js';
 import { type HeldFile, type UnbuiltOutcome, unbuiltManifests } from './unbuilt.js';
@@ -137,12 +137,18 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
     if (!explicit && (!matchesAny(path, options.include) || matchesAny(path, options.exclude))) return;
     seen.add(path);
     // Folders are walked from their real path and links to folders are not followed: what is not a link is real.
-    const real = linked ? realpathSync.native(absolute) : absolute;
-    if (!within(root, real)) {
-      result.notices.push({ file: path, message: 'links outside the scanned root; skipped' });
-      return;
+    let outcome: ReturnType<typeof readCandidate>;
+    try {
+      const real = linked ? realpathSync.native(absolute) : absolute;
+      if (!within(root, real)) {
+        result.notices.push({ file: path, message: 'links outside the scanned root; skipped' });
+        return;
+      }
+      outcome = readCandidate(path, real, explicit);
+    } catch (error) {
+      // A file in scope that cannot be read fails the scan, as a broken one does: a clean result means all were read.
+      outcome = unreadable(path, error);
     }
-    const outcome = readCandidate(path, real, explicit);
     if ('skipped' in outcome) result.skipped.push(path);
     else if ('text' in outcome) result.files.push(outcome);
     else result.errors.push(outcome);
@@ -157,8 +163,14 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
   };
   /** `chart`: the chart folder being walked; `inKustomization`: below a kustomization (and not in a chart). */
   const walk = (directory: string, inKustomization: boolean, chart: string | null): void => {
-    const entries: Dirent[] = readdirSync(directory, { withFileTypes: true });
     const here = toPosix(relative(root, directory));
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(directory, { withFileTypes: true });
+    } catch (error) {
+      result.errors.push(unreadable(here === '' ? '.' : here, error, true));
+      return;
+    }
     if (chart === null && entries.some((entry) => entry.name === 'Chart.yaml' && entry.isFile())) {
       result.charts.push(here);
       chart = here;

@@ -73,7 +73,11 @@ export async function runCli(argv: string[], unfiltered: CliIo): Promise<number>
       io.stderr.write(`${TOOL_NAME}: ${terminalLines(error.message, '')}\n`);
       return EXIT_USAGE;
     }
-    throw error;
+    // Anything else is a defect of ours. It must not end the process with Node's exit code 1, which says "findings":
+    // it says it could not check, with the stack for a report, through the filter like every other line.
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    io.stderr.write(`${TOOL_NAME}: internal error, nothing was checked: ${terminalLines(detail, '    ')}\n`);
+    return EXIT_USAGE;
   }
 }
 
