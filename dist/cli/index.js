@@ -7056,17 +7056,24 @@ function minOf(values, empty = Infinity) {
  * and more for its slack (26 MB for a scan of 100,000 documents); this keeps 4, in an array of the exact size.
  * `LineCounter` stays where the `yaml` package fills it while it parses (config files, values files).
  */
+/** Where the constructor collects a file's line starts; its first entry stays 0, the start of the first line. */
+let scratch = new Uint32Array(1 << 14);
 class LineStarts {
     /** Offset of each line's first character: 0, then each one after a line feed (a final one starts an empty line). */
     starts;
     constructor(text) {
+        // One pass into a scratch array shared by all files, then a copy of the exact size.
+        let starts = scratch;
         let count = 1;
-        for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1))
-            count++;
-        this.starts = new Uint32Array(count);
-        let line = 1;
-        for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1))
-            this.starts[line++] = at + 1;
+        for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) {
+            if (count === starts.length) {
+                const grown = new Uint32Array(starts.length * 2);
+                grown.set(starts);
+                scratch = starts = grown;
+            }
+            starts[count++] = at + 1;
+        }
+        this.starts = starts.slice(0, count);
     }
     /**
      * The 1-based line and column of an offset, as `LineCounter.linePos` gives them: an offset past the end is on the
@@ -7098,49 +7105,91 @@ class LineStarts {
  * starting with `---` followed by blanks or a comment (`---#c` too); YAML ends a document at `...`. A chunk is read
  * alone, so both end one here.
  */
-const MARKER = /^(?:---(?=[ \t\r\n#]|$)|\.\.\.(?=[ \t\r\n]|$))/gm;
 const MARKER_REST = /^[ \t]*(?:#[^\n]*)?\r?$/;
 /**
  * Line breaks of YAML 1.1, which Kubernetes' reader follows, that YAML 1.2 readers take as text: a carriage return not
  * followed by a line feed, next line (U+0085), and the line and paragraph separators (U+2028, U+2029). A comment
  * ended by one hides the rest of its line from every reader but Kubernetes'.
  */
-const OTHER_BREAK = /\r(?!\n)|[\u0085\u2028\u2029]/;
+const OTHER_BREAKS = ['\u0085', '\u2028', '\u2029'];
 const BREAK_NAMES = {
     '\u0085': 'next-line character (U+0085)',
     '\u2028': 'line separator (U+2028)',
     '\u2029': 'paragraph separator (U+2029)',
 };
-/** The documents of the file that `fast` may read one by one, as [start, end) offsets; null when the file must go whole. */
+const PERCENT = 0x25;
+const DASH = 0x2d;
+const DOT = 0x2e;
+/** Whether the character after a marker's three characters ends the marker: a blank, a line end, or `#` after `---`. */
+function endsMarker(code, dashes) {
+    // NaN: the end of the text.
+    return (Number.isNaN(code) ||
+        code === 0x20 ||
+        code === 0x09 ||
+        code === 0x0d ||
+        code === 0x0a ||
+        (dashes && code === 0x23));
+}
+/**
+ * The documents of the file that `fast` may read one by one, as [start, end) offsets; null when the file must go whole:
+ * it has a directive, a marker glued to content (`---kind: x`, which js-yaml reads as a marker and YAML does not), or
+ * content on a marker's line (`--- {a: 1}`, `--- |`). Lines are found by their line feeds: a file with any other line
+ * break is refused before (`otherBreakError`). One pass from line start to line start, looking at each line's first
+ * characters only.
+ */
 function documentChunks(text) {
-    // Directives, and `---`/`...` glued to content (`---kind: x`), which js-yaml reads as a marker and YAML does not.
-    if (/^%|^(?:---[^ \t\r\n#]|\.\.\.[^ \t\r\n])/m.test(text))
-        return null;
     const chunks = [];
     // js-yaml drops a byte order mark, which would move every offset of the first document by one.
     let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-    MARKER.lastIndex = 0;
-    for (let match = MARKER.exec(text); match !== null; match = MARKER.exec(text)) {
-        const lineEnd = text.indexOf('\n', match.index);
-        const end = lineEnd === -1 ? text.length : lineEnd;
-        // `--- {a: 1}` and `--- |` start a document on the marker line; such files go whole, as do directives.
-        if (!MARKER_REST.test(text.slice(match.index + 3, end)))
+    for (let line = 0; line < text.length;) {
+        const newline = text.indexOf('\n', line);
+        const end = newline === -1 ? text.length : newline;
+        const first = text.charCodeAt(line);
+        if (first === PERCENT)
             return null;
-        chunks.push([start, match.index]);
-        start = end;
+        if ((first === DASH || first === DOT) &&
+            text.charCodeAt(line + 1) === first &&
+            text.charCodeAt(line + 2) === first) {
+            if (!endsMarker(text.charCodeAt(line + 3), first === DASH))
+                return null;
+            if (!MARKER_REST.test(text.slice(line + 3, end)))
+                return null;
+            chunks.push([start, line]);
+            start = end;
+        }
+        if (newline === -1)
+            break;
+        line = newline + 1;
     }
     chunks.push([start, text.length]);
     return chunks;
 }
+/** The first line break of `text` only Kubernetes' reader knows (see OTHER_BREAKS), as [offset, character], or null. */
+function firstOtherBreak(text) {
+    let found = null;
+    for (let at = text.indexOf('\r'); at !== -1; at = text.indexOf('\r', at + 1)) {
+        if (text.charCodeAt(at + 1) !== 0x0a) {
+            found = [at, '\r'];
+            break;
+        }
+    }
+    for (const character of OTHER_BREAKS) {
+        const at = text.indexOf(character);
+        if (at !== -1 && (found === null || at < found[0]))
+            found = [at, character];
+    }
+    return found;
+}
 /** The error for a file holding a line break only Kubernetes' reader knows (see OTHER_BREAK), or null. */
 function otherBreakError(file, lines) {
-    const found = OTHER_BREAK.exec(file.text);
+    const found = firstOtherBreak(file.text);
     if (found === null)
         return null;
-    const name = found[0] === '\r' ? 'a carriage return without a line feed' : `a ${BREAK_NAMES[found[0]]}`;
+    const [offset, character] = found;
+    const name = character === '\r' ? 'a carriage return without a line feed' : `a ${BREAK_NAMES[character]}`;
     return {
         file: file.path,
-        line: lines.linePos(found.index).line,
+        line: lines.linePos(offset).line,
         message: `${name}: Kubernetes reads it as a line break, other YAML readers as part of the text, so the file is not ` +
             'judged; end lines with LF or CRLF only (write the character as an escape in a double-quoted string).',
     };
