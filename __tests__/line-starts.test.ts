@@ -39,6 +39,20 @@ describe('LineStarts', () => {
     );
   });
 
+  it('indexes texts of more lines than its shared scratch holds, and a short text after a long one', () => {
+    const long = Array.from({ length: 40_000 }, (_, index) => `line ${index}`).join('\n');
+    const short = 'a\nb\n';
+    for (const text of [long, short, long.slice(0, 1000)]) {
+      const starts = new LineStarts(text);
+      const counter = lineCounterOf(text);
+      for (const offset of [0, 1, 7, text.length >> 1, text.length - 1, text.length, text.length + 3]) {
+        expect(starts.linePos(offset), `${text.length}: ${offset}`).toEqual(counter.linePos(offset));
+      }
+    }
+    expect(new LineStarts(long).linePos(long.length).line).toBe(40_000);
+    expect(new LineStarts(short).linePos(short.length)).toEqual({ line: 3, col: 1 });
+  });
+
   it('at, before and after line breaks, at the end, in an empty text and with CRLF', () => {
     const cases: Array<[string, number, { line: number; col: number }]> = [
       ['', 0, { line: 1, col: 1 }],

@@ -4,17 +4,26 @@
  * and more for its slack (26 MB for a scan of 100,000 documents); this keeps 4, in an array of the exact size.
  * `LineCounter` stays where the `yaml` package fills it while it parses (config files, values files).
  */
+/** Where the constructor collects a file's line starts; its first entry stays 0, the start of the first line. */
+let scratch = new Uint32Array(1 << 14);
+
 export class LineStarts {
   /** Offset of each line's first character: 0, then each one after a line feed (a final one starts an empty line). */
   private readonly starts: Uint32Array;
 
   constructor(text: string) {
+    // One pass into a scratch array shared by all files, then a copy of the exact size.
+    let starts = scratch;
     let count = 1;
-    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) count++;
-    this.starts = new Uint32Array(count);
-    let line = 1;
-    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1))
-      this.starts[line++] = at + 1;
+    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) {
+      if (count === starts.length) {
+        const grown = new Uint32Array(starts.length * 2);
+        grown.set(starts);
+        scratch = starts = grown;
+      }
+      starts[count++] = at + 1;
+    }
+    this.starts = starts.slice(0, count);
   }
 
   /**
