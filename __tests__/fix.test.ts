@@ -113,6 +113,15 @@ describe('automount-token fix', () => {
     expect(fix).toMatchObject({ startLine: 2, endLine: 2 });
     expect(fix.replacement).toBe('kind: ServiceAccount\nautomountServiceAccountToken: false');
   });
+
+  it('checks a pod spec with a key named `__proto__` as data, and offers the fix', () => {
+    // The check copies the pod spec to set the field: a copy that took the key for a prototype would differ from
+    // the edited document's reading, and the fix would be withheld.
+    const text =
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  __proto__: {a: 1}\n  containers:\n  - name: c\n    image: x\n';
+    const fix = onlyFix(text, 'automount-token');
+    expect(fix.replacement).toBe('  automountServiceAccountToken: false\n  __proto__: {a: 1}');
+  });
 });
 
 describe('other fixes', () => {

@@ -43627,7 +43627,10 @@ function fix_check_valueAt(root, path) {
 function shallowCopy(value) {
     if (Array.isArray(value))
         return [...value];
-    // Own properties one by one: a key named `__proto__` stays a key, and the prototype stays the original's.
+    // A spread defines each own property as it is (a key named `__proto__` stays a key) on a plain object.
+    if (Object.getPrototypeOf(value) === Object.prototype)
+        return { ...value };
+    // Any other prototype is kept: own properties one by one.
     const copy = Object.create(Object.getPrototypeOf(value));
     for (const key of Object.keys(value)) {
         Object.defineProperty(copy, key, {

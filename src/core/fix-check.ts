@@ -78,7 +78,9 @@ function valueAt(root: unknown, path: readonly PathSegment[]): Record<string | n
 
 function shallowCopy(value: object): Record<string | number, unknown> {
   if (Array.isArray(value)) return [...(value as unknown[])] as unknown as Record<number, unknown>;
-  // Own properties one by one: a key named `__proto__` stays a key, and the prototype stays the original's.
+  // A spread defines each own property as it is (a key named `__proto__` stays a key) on a plain object.
+  if (Object.getPrototypeOf(value) === Object.prototype) return { ...value } as Record<string, unknown>;
+  // Any other prototype is kept: own properties one by one.
   const copy = Object.create(Object.getPrototypeOf(value) as object | null) as Record<string, unknown>;
   for (const key of Object.keys(value)) {
     Object.defineProperty(copy, key, {
