@@ -143,10 +143,12 @@ export function credentialPairs(text: string): CredentialPair[] {
   const pairs: CredentialPair[] = [];
   const hints = HINTS;
   hints.lastIndex = 0;
-  for (let hint = hints.exec(text); hint; hint = hints.exec(text)) {
-    let start = hint.index;
+  // `test`, not `exec`: no match object for each of the many hits. The hint's letters are key characters, so the key
+  // around it is found by walking both ways from where the hint ends.
+  while (hints.test(text)) {
+    let start = hints.lastIndex;
     while (start > 0 && isKeyChar(text.charCodeAt(start - 1))) start--;
-    let end = hint.index + hint[0].length;
+    let end = hints.lastIndex;
     while (end < text.length && isKeyChar(text.charCodeAt(end))) end++;
     hints.lastIndex = end;
     // Most keys found are followed by none of these (`automountServiceAccountToken` in backticks, `tokens,` in
