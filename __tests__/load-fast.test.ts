@@ -25,6 +25,7 @@ import {
 import { scanFiles } from '../src/core/scan.js';
 import { readFast } from '../src/core/tree.js';
 import type { SourceFile } from '../src/core/types.js';
+import type { NodeSpan, PathSegment, TreeNode } from '../src/core/tree-types.js';
 import { generateCorpus } from '../bench/generate-corpus.js';
 import { comparable, expectFullReadingAgrees } from './fast-reader.js';
 import { filesIn, findingsOf, manifestFiles, scan, yaml } from './helpers.js';
@@ -390,6 +391,58 @@ describe('the fast reader agrees with the full parser', () => {
         full.objects.map((object) => object.doc.contents),
       );
     }
+  });
+
+  it('finds each collection in the numbers as the unpacked tree has it, entries placed, and nothing else', () => {
+    const span = (node: TreeNode): NodeSpan =>
+      node.kind === 'map' || node.kind === 'seq'
+        ? { kind: node.kind, start: node.start, end: node.end, flow: node.flow }
+        : node;
+    const shallow = (node: TreeNode) =>
+      node.kind === 'map'
+        ? { ...span(node), items: node.items.map((pair) => ({ key: pair.key, value: span(pair.value) })) }
+        : node.kind === 'seq'
+          ? { ...span(node), items: node.items.map(span) }
+          : undefined;
+    /** Every path of the tree, with its node. */
+    const paths = (node: TreeNode, path: PathSegment[] = []): Array<[PathSegment[], TreeNode]> => [
+      [path, node],
+      ...(node.kind === 'map'
+        ? node.items.flatMap((pair) => paths(pair.value, [...path, pair.key!.value as string]))
+        : node.kind === 'seq'
+          ? node.items.flatMap((item, index) => paths(item, [...path, index]))
+          : []),
+    ];
+    const numbered =
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels: {b: x, "10": y, a: z, "2": w}\nspec:\n  nodeSelector:\n    zone: a\n    "0": b\n  containers:\n  - name: a\n    args: [x, y]\n    env:\n    - {name: A, value: b}\n';
+    const long = `${numbered}  hostname: ${'x'.repeat(70_000)}\n`;
+    const list =
+      'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: a\n  spec:\n    containers:\n    - name: c\n';
+    let checked = 0;
+    const packedOwn = new Set<string>();
+    for (const file of [
+      ...manifestFiles(200),
+      { path: 'n.yaml', text: numbered },
+      { path: 'l.yaml', text: long },
+      { path: 'list.yaml', text: list },
+    ]) {
+      const documents = new Set(loadDocuments(file).objects.map((object) => object.doc));
+      for (const doc of documents) {
+        if (!doc.collectionAt) continue;
+        if (['l.yaml', 'list.yaml', 'n.yaml'].includes(file.path)) packedOwn.add(file.path);
+        // A copy of the document, so that no tree unpacked before serves the lookups: they read the numbers.
+        const packed = documentOfParts(partsOf(doc)!);
+        for (const [path, node] of paths(doc.contents!)) {
+          expect(packed.collectionAt!(path), `${file.path} ${path.join('.')}`).toEqual(shallow(node));
+          expect(packed.collectionAt!([...path, 'no-such-key'])).toBeUndefined();
+          expect(packed.collectionAt!([...path, 1_000])).toBeUndefined();
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(10_000);
+    // The three made here were read fast: kept key names, a layout of 32-bit numbers, a List's items.
+    expect([...packedOwn].sort()).toEqual(['l.yaml', 'list.yaml', 'n.yaml']);
   });
 
   it('writes packed trees into shared numbers, and refuses a writer used after a newer one was made', () => {

@@ -37256,6 +37256,52 @@ class PackedDocument {
     parts() {
         return { start: this.start, end: this.end, value: this.value, layout: this.#layout, keys: this.#keys };
     }
+    /**
+     * The map or sequence at `path` read off the numbers: the nodes before it are stepped over, and only the collection
+     * and the places of its entries are made. A fix to a pod spec, or the lines of a finding, need no more; unpacking
+     * whole documents for them was a third of what a scan allocated.
+     */
+    collectionAt(path) {
+        for (let index = recent.length - 1; index >= 0; index--) {
+            if (recent[index].document === this)
+                return collectionIn(recent[index].contents, path);
+        }
+        const layout = this.#layout;
+        const keys = this.#keys;
+        const by = this.start;
+        const cursor = { at: 0, key: 0 };
+        let data = this.value;
+        for (const segment of path) {
+            if (!stepInto(layout, keys, data, segment, cursor))
+                return undefined;
+            data = data[segment];
+        }
+        const at = cursor.at;
+        const tag = layout[at];
+        if ((tag & (MAP | SEQ)) === 0)
+            return undefined;
+        const [start, end, count] = [layout[at + 1] + by, layout[at + 2] + by, layout[at + 3]];
+        const flow = (tag & FLOW) !== 0;
+        cursor.at = at + 4;
+        if (tag & SEQ) {
+            const items = [];
+            for (let index = 0; index < count; index++) {
+                items.push(spanAt(layout, cursor.at, by, data[index]));
+                skip(layout, cursor);
+            }
+            return { kind: 'seq', start, end, flow, items };
+        }
+        const own = keys ? null : Object.keys(data);
+        const items = [];
+        for (let index = 0; index < count; index++) {
+            const name = own ? own[index] : keys[cursor.key++];
+            const key = scalarAt(layout, cursor.at, by, name);
+            cursor.at += 3;
+            items.push({ key, value: spanAt(layout, cursor.at, by, data[name]) });
+            skip(layout, cursor);
+        }
+        return { kind: 'map', start, end, flow, items };
+    }
     /** The tree, unpacked anew when it is not among the last few: nodes are compared by offsets, never by identity. */
     get contents() {
         for (let index = recent.length - 1; index >= 0; index--) {
@@ -37274,6 +37320,91 @@ function isArrayIndex(name) {
     if (first < 48 || first > 57)
         return false;
     return /^(?:0|[1-9]\d{0,9})$/.test(name) && Number(name) < 2 ** 32 - 1;
+}
+/** The collection at `path` in an unpacked tree, as `collectionAt` makes it from the numbers. */
+function collectionIn(node, path) {
+    let found = node;
+    for (const segment of path) {
+        if (found?.kind === 'map')
+            found = found.items.find((pair) => pair.key?.value === segment)?.value;
+        else if (found?.kind === 'seq' && typeof segment === 'number')
+            found = found.items[segment];
+        else
+            return undefined;
+    }
+    return found?.kind === 'map' || found?.kind === 'seq' ? found : undefined;
+}
+/**
+ * Moves `cursor` (a position in the numbers, and in the key names when a document keeps them) from the collection at
+ * it to its entry `segment`, whose data `data` holds; false when there is none. The entries before it are stepped over.
+ */
+function stepInto(layout, keys, data, segment, cursor) {
+    const tag = layout[cursor.at];
+    const count = layout[cursor.at + 3];
+    if (tag & MAP) {
+        const own = keys ? null : Object.keys(data);
+        cursor.at += 4;
+        for (let index = 0; index < count; index++) {
+            const name = own ? own[index] : keys[cursor.key++];
+            cursor.at += 3;
+            if (name === segment)
+                return true;
+            skip(layout, cursor);
+        }
+        return false;
+    }
+    if (tag & SEQ) {
+        if (typeof segment !== 'number' || segment >= count)
+            return false;
+        cursor.at += 4;
+        for (let index = 0; index < segment; index++)
+            skip(layout, cursor);
+        return true;
+    }
+    return false;
+}
+/** Moves `cursor` past the node at it and everything inside, counting the key names of the maps inside. */
+function skip(layout, cursor) {
+    let at = cursor.at;
+    for (let pending = 1; pending > 0; pending--) {
+        const tag = layout[at];
+        if ((tag & (MAP | SEQ)) === 0) {
+            at += 3;
+            continue;
+        }
+        const count = layout[at + 3];
+        // A map's entries are a key scalar and a value each.
+        if (tag & MAP) {
+            pending += 2 * count;
+            cursor.key += count;
+        }
+        else {
+            pending += count;
+        }
+        at += 4;
+    }
+    cursor.at = at;
+}
+function scalarAt(layout, at, by, value) {
+    return {
+        kind: 'scalar',
+        start: layout[at + 1] + by,
+        end: layout[at + 2] + by,
+        value,
+        style: STYLES[layout[at]],
+    };
+}
+/** The node at `at` without what it holds. */
+function spanAt(layout, at, by, value) {
+    const tag = layout[at];
+    if ((tag & (MAP | SEQ)) === 0)
+        return scalarAt(layout, at, by, value);
+    return {
+        kind: tag & MAP ? 'map' : 'seq',
+        start: layout[at + 1] + by,
+        end: layout[at + 2] + by,
+        flow: (tag & FLOW) !== 0,
+    };
 }
 function unpack(layout, keys, value, by) {
     let at = 0;
@@ -41441,11 +41572,13 @@ function credentialPairs(text) {
     const pairs = [];
     const hints = HINTS;
     hints.lastIndex = 0;
-    for (let hint = hints.exec(text); hint; hint = hints.exec(text)) {
-        let start = hint.index;
+    // `test`, not `exec`: no match object for each of the many hits. The hint's letters are key characters, so the key
+    // around it is found by walking both ways from where the hint ends.
+    while (hints.test(text)) {
+        let start = hints.lastIndex;
         while (start > 0 && isKeyChar(text.charCodeAt(start - 1)))
             start--;
-        let end = hint.index + hint[0].length;
+        let end = hints.lastIndex;
         while (end < text.length && isKeyChar(text.charCodeAt(end)))
             end++;
         hints.lastIndex = end;
@@ -42271,6 +42404,37 @@ function nodeAt(object, path) {
         node = childOf(node, segment);
     return node;
 }
+/**
+ * The map or sequence at `path` below the object, with the places of its entries (see ShallowMap), or undefined: made
+ * without the rest of the tree where the document can.
+ */
+function collectionAt(object, path) {
+    if (object.doc.collectionAt)
+        return object.doc.collectionAt([...object.basePath, ...path]);
+    const node = nodeAt(object, path);
+    return node?.kind === 'map' || node?.kind === 'seq' ? node : undefined;
+}
+/** The map at `path` below the object (see `collectionAt`), or undefined. */
+function mapAt(object, path) {
+    const found = collectionAt(object, path);
+    return found?.kind === 'map' ? found : undefined;
+}
+/** The entry `segment` of a collection, as `nodeAt` steps to it: by key in a map, by index in a sequence. */
+function entryOf(parent, segment) {
+    if (parent?.kind === 'map')
+        return parent.items.find((pair) => pair.key?.value === segment);
+    if (parent?.kind === 'seq' && typeof segment === 'number') {
+        const value = parent.items[segment];
+        return value && { key: null, value };
+    }
+    return undefined;
+}
+/** The kind and place of the node at `path` below the object (not what it holds), or undefined. */
+function nodeSpanAt(object, path) {
+    if (path.length === 0)
+        return collectionAt(object, []) ?? nodeAt(object, []);
+    return entryOf(collectionAt(object, path.slice(0, -1)), path[path.length - 1])?.value;
+}
 function childOf(node, segment) {
     if (node?.kind === 'map')
         return node.items.find((pair) => pair.key?.value === segment)?.value;
@@ -42282,11 +42446,8 @@ function childOf(node, segment) {
 function keyNodeAt(object, path) {
     if (path.length === 0)
         return undefined;
-    const parent = nodeAt(object, path.slice(0, -1));
-    const key = path[path.length - 1];
-    if (parent?.kind !== 'map')
-        return undefined;
-    return parent.items.find((pair) => pair.key?.value === key)?.key ?? undefined;
+    const parent = mapAt(object, path.slice(0, -1));
+    return entryOf(parent, path[path.length - 1])?.key ?? undefined;
 }
 /**
  * The lines of the deepest node along `path` that exists: the field itself when present, else its closest ancestor,
@@ -42294,9 +42455,10 @@ function keyNodeAt(object, path) {
  */
 function spanOf(object, path) {
     for (let depth = path.length; depth > 0; depth--) {
-        const prefix = path.slice(0, depth);
-        const key = typeof prefix[prefix.length - 1] === 'string' ? keyNodeAt(object, prefix) : undefined;
-        const node = nodeAt(object, prefix);
+        const segment = path[depth - 1];
+        const entry = entryOf(collectionAt(object, path.slice(0, depth - 1)), segment);
+        const key = typeof segment === 'string' ? (entry?.key ?? undefined) : undefined;
+        const node = entry?.value;
         if (key) {
             const line = object.lines.linePos(key.start).line;
             const end = node?.kind === 'scalar' ? object.lines.linePos(node.end).line : line;
@@ -42310,7 +42472,7 @@ function spanOf(object, path) {
     return documentStart(object);
 }
 function documentStart(object) {
-    const offset = nodeAt(object, [])?.start ?? object.doc.start;
+    const offset = nodeSpanAt(object, [])?.start ?? object.doc.start;
     const line = object.lines.linePos(offset).line;
     return { line, endLine: line };
 }
@@ -42367,7 +42529,7 @@ function isSecretEnvValue(variable, extraNames) {
 }
 /** Adds the lines (1-based) a node spans, from its first character to its last non-blank one. */
 function addNodeLines(lines, object, path) {
-    const node = nodeAt(object, path);
+    const node = nodeSpanAt(object, path);
     if (node)
         addRangeLines(lines, object, node.start, node.end);
 }
@@ -43401,8 +43563,8 @@ function windowReading(object, edits, path, original) {
     if (!object.doc.fast || Array.isArray(original) || Object.getPrototypeOf(original) !== Object.prototype) {
         return undefined;
     }
-    const map = nodeAt(object, path);
-    if (map?.kind !== 'map' || map.flow || map.items.length === 0)
+    const map = mapAt(object, path);
+    if (!map || map.flow || map.items.length === 0)
         return undefined;
     const text = object.file.text;
     const bounds = windowOf(text, map, edits, object.doc.end);
@@ -43770,8 +43932,8 @@ function keyQuote(key) {
  * of its own at the siblings' indentation; in a flow map or JSON object beside its siblings, in their layout.
  */
 function setMapEntry(object, mapPath, key, valueText, position) {
-    const map = nodeAt(object, mapPath);
-    if (map?.kind !== 'map' || map.items.length === 0)
+    const map = mapAt(object, mapPath);
+    if (!map || map.items.length === 0)
         return null;
     const value = parseValue(valueText);
     const mutate = (container) => {

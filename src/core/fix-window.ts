@@ -3,8 +3,8 @@ import { applyEdits } from './apply.js';
 import { readBlock } from './block-reader.js';
 import { KUBERNETES_SCHEMA } from './kubernetes-scalars.js';
 import type { LoadedObject, PathSegment } from './load.js';
-import { nodeAt } from './locate.js';
-import type { TreeMap } from './tree-types.js';
+import { mapAt } from './locate.js';
+import type { ShallowMap } from './tree-types.js';
 import { readsDifferently } from './tree.js';
 import { sameData } from './same-data.js';
 import type { TextEdit } from './types.js';
@@ -52,8 +52,8 @@ export function windowReading(
   if (!object.doc.fast || Array.isArray(original) || Object.getPrototypeOf(original) !== Object.prototype) {
     return undefined;
   }
-  const map = nodeAt(object, path);
-  if (map?.kind !== 'map' || map.flow || map.items.length === 0) return undefined;
+  const map = mapAt(object, path);
+  if (!map || map.flow || map.items.length === 0) return undefined;
   const text = object.file.text;
   const bounds = windowOf(text, map, edits, object.doc.end);
   if (!bounds) return undefined;
@@ -91,7 +91,7 @@ export function windowReading(
  */
 function windowOf(
   text: string,
-  map: TreeMap,
+  map: ShallowMap,
   edits: readonly TextEdit[],
   documentEnd: number,
 ): { start: number; end: number; first: number; last: number } | undefined {

@@ -4,9 +4,10 @@ import { documentsOf, editReadsAs, parseValue } from './fix-check.js';
 import { LineStarts } from './line-starts.js';
 import { sameData } from './same-data.js';
 import type { LoadedObject, PathSegment } from './load.js';
-import { nodeAt } from './locate.js';
+import { mapAt, nodeAt } from './locate.js';
 import type { Resource } from './model.js';
-import { type TreeMap, type TreeNode, type TreePair, type TreeScalar, readsDifferently } from './tree.js';
+import { type TreeNode, type TreeScalar, readsDifferently } from './tree.js';
+import type { ShallowMap } from './tree-types.js';
 import type { Fix, TextEdit } from './types.js';
 
 /**
@@ -42,9 +43,11 @@ function contentEnd(text: string, offset: number): number {
   return end;
 }
 
-function pairOf(map: TreeNode, key: string): TreePair | undefined {
+type Entry = ShallowMap['items'][number];
+
+function pairOf(map: TreeNode | ShallowMap, key: string): Entry | undefined {
   if (map.kind !== 'map') return undefined;
-  return map.items.find((item) => item.key?.value === key);
+  return (map.items as Entry[]).find((item) => item.key?.value === key);
 }
 
 /** The line form of a set of edits: the whole lines they touch, and those lines after the edits. */
@@ -108,8 +111,8 @@ export function setMapEntry(
   valueText: string,
   position: InsertPosition,
 ): Fix | null {
-  const map = nodeAt(object, mapPath);
-  if (map?.kind !== 'map' || map.items.length === 0) return null;
+  const map = mapAt(object, mapPath);
+  if (!map || map.items.length === 0) return null;
   const value = parseValue(valueText);
   const mutate = (container: Json) => {
     if (Array.isArray(container)) return false;
@@ -122,7 +125,7 @@ export function setMapEntry(
     if (node.kind !== 'scalar') return null;
     return verifiedFix(object, [{ start: node.start, end: node.end, text: valueText }], mapPath, mutate);
   }
-  let anchor: TreePair | undefined;
+  let anchor: Entry | undefined;
   if (position === 'last') anchor = map.items[map.items.length - 1];
   else if (position !== 'first') anchor = position.after.map((name) => pairOf(map, name)).find(Boolean);
   const edit = map.flow
@@ -133,10 +136,10 @@ export function setMapEntry(
 
 function blockInsert(
   object: LoadedObject,
-  map: TreeMap,
+  map: ShallowMap,
   key: string,
   valueText: string,
-  anchor: TreePair | undefined,
+  anchor: Entry | undefined,
 ): TextEdit | null {
   const text = object.file.text;
   const firstKey = map.items[0]!.key;
@@ -172,10 +175,10 @@ function blockInsert(
 
 function flowInsert(
   object: LoadedObject,
-  map: TreeMap,
+  map: ShallowMap,
   key: string,
   valueText: string,
-  anchor: TreePair | undefined,
+  anchor: Entry | undefined,
 ): TextEdit | null {
   const text = object.file.text;
   const [first, second] = map.items;

@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../config/config.js';
 import { credentialPairs } from './credentials.js';
 import { type LoadedObject, type PathSegment, loadDocuments } from './load.js';
-import { nodeAt } from './locate.js';
+import { nodeSpanAt } from './locate.js';
 import { type Model, buildModel, containersOf, isRecord } from './model.js';
 import type { Finding, SourceFile } from './types.js';
 
@@ -58,7 +58,7 @@ function isSecretEnvValue(variable: Record<string, unknown>, extraNames: Readonl
 
 /** Adds the lines (1-based) a node spans, from its first character to its last non-blank one. */
 function addNodeLines(lines: Set<number>, object: LoadedObject, path: readonly PathSegment[]): void {
-  const node = nodeAt(object, path);
+  const node = nodeSpanAt(object, path);
   if (node) addRangeLines(lines, object, node.start, node.end);
 }
 

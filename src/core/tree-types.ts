@@ -58,6 +58,31 @@ export interface TreeOpaque {
   end: number;
 }
 
+/** A node's kind and place (and a scalar's value and style), without what a collection holds. */
+export type NodeSpan =
+  TreeScalar | TreeOpaque | { kind: 'map' | 'seq'; start: number; end: number; flow: boolean };
+
+/**
+ * A map with the places of its keys and values but not what its values hold: what a fix to the map's own entries
+ * works from. A TreeMap is one.
+ */
+export interface ShallowMap {
+  kind: 'map';
+  start: number;
+  end: number;
+  flow: boolean;
+  items: Array<{ key: TreeScalar | null; value: NodeSpan }>;
+}
+
+/** A sequence with the places of its items but not what they hold. A TreeSeq is one. */
+export interface ShallowSeq {
+  kind: 'seq';
+  start: number;
+  end: number;
+  flow: boolean;
+  items: NodeSpan[];
+}
+
 /** One document of a file. */
 export interface TreeDocument {
   /** The document's text in the file, markers excluded: `text.slice(start, end)` parses as this document alone. */
@@ -68,6 +93,11 @@ export interface TreeDocument {
   value: unknown;
   /** Read by js-yaml with the YAML 1.1 schema (true), or by the `yaml` package (false). */
   fast: boolean;
+  /**
+   * The map or sequence at `path` from the document's root, made without the rest of the tree; undefined when no
+   * collection is there. Absent where `contents` is at hand anyway.
+   */
+  collectionAt?(path: readonly PathSegment[]): ShallowMap | ShallowSeq | undefined;
 }
 
 export type PathSegment = string | number;
