@@ -105,8 +105,21 @@ export interface CredentialPair {
   end: number;
 }
 
-/** What follows a key: its closing quote if it has an opening one, then `:` or `=`. */
-const AFTER_KEY = /(["']?)[ \t]*([:=])[ \t]*/y;
+/**
+ * What follows a key at `at`: its closing quote if it has an opening one, blanks, then `:` or `=` and blanks. Its
+ * quote (or ''), its separator, and where the value starts; null when no separator follows.
+ */
+function afterKey(text: string, at: number): { quote: string; separator: string; value: number } | null {
+  let position = at;
+  const quote = text[position] === '"' || text[position] === "'" ? text[position]! : '';
+  if (quote) position++;
+  while (text[position] === ' ' || text[position] === '\t') position++;
+  const separator = text[position];
+  if (separator !== ':' && separator !== '=') return null;
+  position++;
+  while (text[position] === ' ' || text[position] === '\t') position++;
+  return { quote, separator, value: position };
+}
 
 function isKeyChar(code: number): boolean {
   // A-Z a-z 0-9 _ . / -
@@ -124,7 +137,7 @@ function isKeyChar(code: number): boolean {
 /** CREDENTIAL_HINT for `credentialPairs`, which sets `lastIndex` before each search (and calls nothing that uses it). */
 const HINTS = new RegExp(CREDENTIAL_HINT.source, 'gi');
 
-/** Whether AFTER_KEY can match at a unit: a closing quote, a blank, `:` or `=`. */
+/** Whether `afterKey` can find a separator from a unit: a closing quote, a blank, `:` or `=`. */
 function mayFollowKey(code: number): boolean {
   // " ' space tab : =
   return code === 34 || code === 39 || code === 32 || code === 9 || code === 58 || code === 61;
@@ -152,12 +165,11 @@ export function credentialPairs(text: string): CredentialPair[] {
     while (end < text.length && isKeyChar(text.charCodeAt(end))) end++;
     hints.lastIndex = end;
     // Most keys found are followed by none of these (`automountServiceAccountToken` in backticks, `tokens,` in
-    // prose), and AFTER_KEY cannot match there.
+    // prose), and no separator can follow.
     if (!mayFollowKey(text.charCodeAt(end))) continue;
     const quote = text[start - 1] === '"' || text[start - 1] === "'" ? text[start - 1]! : '';
-    AFTER_KEY.lastIndex = end;
-    const after = AFTER_KEY.exec(text);
-    if (!after || after[1] !== quote) continue;
+    const after = afterKey(text, end);
+    if (!after || after.quote !== quote) continue;
     const keyStart = start - quote.length;
     // What comes before the key on its line, past blanks (and a list's `- `); walked back over only those, as a text
     // can be one long line (JSON).
@@ -166,11 +178,11 @@ export function credentialPairs(text: string): CredentialPair[] {
     const atLineStart = before < 0 || text[before] === '\n' || text[before] === '\r';
     const inFlow = before >= 0 && '{,[('.includes(text[before]!);
     // In a sentence, `token: it never expires` is no pair; `password=x` in a literal a tool quotes is one.
-    const literal = after[2] === '=' && /\s/.test(text[keyStart - 1] ?? '');
+    const literal = after.separator === '=' && /\s/.test(text[keyStart - 1] ?? '');
     if (!atLineStart && !inFlow && !literal) continue;
     const key = text.slice(start, end);
     if (!/^[A-Za-z_]/.test(key) || !isCredentialKey(key)) continue;
-    const value = valueAt(text, AFTER_KEY.lastIndex, atLineStart, keyStart - before - 1);
+    const value = valueAt(text, after.value, atLineStart, keyStart - before - 1);
     if (!value || !isCredentialValue(value.value)) continue;
     pairs.push({ key, ...value });
     // Text inside a value is not searched for keys: `password: "a token: b"` is one pair.
