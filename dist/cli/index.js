@@ -10172,9 +10172,16 @@ function parseValue(valueText) {
 
 
 
+/** The text's line break: CRLF when it has one, else LF. The last text asked about is remembered: fixes come a file at a time. */
 function newlineOf(text) {
-    return text.includes('\r\n') ? '\r\n' : '\n';
+    if (text !== lastText) {
+        lastText = text;
+        lastNewline = text.includes('\r\n') ? '\r\n' : '\n';
+    }
+    return lastNewline;
 }
+let lastText = '';
+let lastNewline = '\n';
 function lineStartOf(text, offset) {
     return text.lastIndexOf('\n', offset - 1) + 1;
 }

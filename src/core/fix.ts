@@ -21,9 +21,17 @@ import type { Fix, TextEdit } from './types.js';
 
 type Json = Record<string, unknown>;
 
+/** The text's line break: CRLF when it has one, else LF. The last text asked about is remembered: fixes come a file at a time. */
 export function newlineOf(text: string): string {
-  return text.includes('\r\n') ? '\r\n' : '\n';
+  if (text !== lastText) {
+    lastText = text;
+    lastNewline = text.includes('\r\n') ? '\r\n' : '\n';
+  }
+  return lastNewline;
 }
+
+let lastText = '';
+let lastNewline = '\n';
 
 function lineStartOf(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;
