@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateCorpus } from '../bench/generate-corpus.js';
@@ -6,6 +6,7 @@ import { defaultConfig, parseConfig, type ResolvedConfig } from '../src/config/c
 import { type ScanResult, scanFiles } from '../src/core/scan.js';
 import type { Finding, SourceFile } from '../src/core/types.js';
 import { runCli } from '../src/cli/main.js';
+import { afterEach } from 'vitest';
 
 /** Strips the common indentation of a template literal, so manifests can be written indented in tests. */
 export function yaml(strings: TemplateStringsArray, ...values: unknown[]): string {
@@ -83,4 +84,24 @@ export function manifestFiles(documents = 600): SourceFile[] {
     ...filesIn(join(import.meta.dirname, 'fixtures')),
     ...filesIn(join(import.meta.dirname, '../examples')),
   ];
+}
+
+/**
+ * Makes folders of files (path relative to the folder, and content) for the tests of one test file, each removed
+ * after its test. Call it at the top level of the test file.
+ */
+export function temporaryTrees(prefix: string): (files: Record<string, string | Buffer>) => string {
+  const made: string[] = [];
+  afterEach(() => {
+    for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+  return (files) => {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    made.push(dir);
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    return dir;
+  };
 }

@@ -4,33 +4,19 @@
  * manifest is still an error, and a broken lock file is not. The skip decision itself is tested in
  * kubernetes-candidate.test.ts.
  */
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { collectFiles, collectFromGit } from '../src/adapters/files.js';
 import type { GitRepository } from '../src/adapters/git.js';
-import { runCliCaptured } from './helpers.js';
+import { runCliCaptured, temporaryTrees } from './helpers.js';
 
 const POD =
   'apiVersion: v1\nkind: Pod\nmetadata: {name: tool, namespace: ops}\nspec:\n  containers: [{name: c, image: x}]\n';
 const LOCK = `${JSON.stringify({ name: 'app', lockfileVersion: 3, packages: { 'node_modules/kind-of': { version: '6.0.3' } } }, null, 2)}\n`;
 const MB = 1024 * 1024;
 
-const folders: string[] = [];
-afterEach(() => {
-  for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function tree(files: Record<string, string | Buffer>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ktg-tree-'));
-  folders.push(dir);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(dir, path, '..'), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
-}
+const tree = temporaryTrees('ktg-tree-');
 
 const collect = (root: string, paths: string[] = []) =>
   collectFiles({ root, paths, include: ['**/*.yaml', '**/*.yml', '**/*.json'], exclude: [] });

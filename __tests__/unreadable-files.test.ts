@@ -4,12 +4,11 @@
  * hold when they run as root, whom permissions do not stop; one more test uses real permissions when it can.
  */
 import * as fs from 'node:fs';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { collectFiles } from '../src/adapters/files.js';
-import { runCliCaptured } from './helpers.js';
+import { runCliCaptured, temporaryTrees } from './helpers.js';
 
 /** Paths (ending with these) that the stand-in refuses to read or list, and the error it throws for each. */
 const refused = new Map<string, () => Error>();
@@ -37,21 +36,9 @@ vi.mock('node:fs', async (original) => {
 const errno = (code: string) => () => Object.assign(new Error(`${code}: refused`), { code });
 const POD = 'apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers: [{name: c, image: x}]\n';
 
-const folders: string[] = [];
-afterEach(() => {
-  refused.clear();
-  for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => refused.clear());
 
-function tree(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ktg-unreadable-'));
-  folders.push(dir);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(dir, path, '..'), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
-}
+const tree = temporaryTrees('ktg-unreadable-');
 
 describe('files and folders that cannot be read', () => {
   it('are errors naming the file or folder and the reason, and the rest is read', async () => {
