@@ -436,6 +436,7 @@ describe('the fast reader agrees with the full parser', () => {
           expect(packed.collectionAt!(path), `${file.path} ${path.join('.')}`).toEqual(shallow(node));
           expect(packed.collectionAt!([...path, 'no-such-key'])).toBeUndefined();
           expect(packed.collectionAt!([...path, 1_000])).toBeUndefined();
+          expect(packed.collectionAt!([...path, -1])).toBeUndefined();
           checked++;
         }
       }

@@ -12618,7 +12618,7 @@ function scanFiles(files, config, registry = rules_registry, load = { secondThre
     let inert = 0;
     const started = performance.now();
     const { results, secondThread: helped } = loadFiles(files, load);
-    const loaded = performance.now();
+    const read = performance.now();
     results.forEach((loaded, index) => {
         const file = files[index];
         // An error in rendered output points at the template document that wrote it, never at a rendered line.
@@ -12633,8 +12633,8 @@ function scanFiles(files, config, registry = rules_registry, load = { secondThre
     });
     const judged = judgeInstalls(objects, config, registry);
     const timing = {
-        documents: Math.round(loaded - started),
-        rules: Math.round(performance.now() - loaded),
+        documents: Math.round(read - started),
+        rules: Math.round(performance.now() - read),
     };
     return {
         findings: sortFindings(judged.findings),
@@ -13153,7 +13153,8 @@ async function collectFiles(options) {
     };
     for (const given of options.paths.length > 0 ? options.paths : ['.']) {
         const absolute = (0,external_node_path_namespaceObject.resolve)(options.root, given);
-        if (!statOrNull(external_node_fs_namespaceObject.lstatSync, absolute))
+        // Followed through links: a link that leads nowhere (or in a loop) is no file either.
+        if (!statOrNull(external_node_fs_namespaceObject.statSync, absolute))
             throw new ConfigurationError(`${given}: no such file or directory`);
         const real = external_node_fs_namespaceObject.realpathSync.native(absolute);
         if (!within(root, real)) {
@@ -17267,7 +17268,7 @@ function stepInto(layout, keys, data, segment, cursor) {
         return false;
     }
     if (tag & SEQ) {
-        if (typeof segment !== 'number' || segment >= count)
+        if (typeof segment !== 'number' || !Number.isInteger(segment) || segment < 0 || segment >= count)
             return false;
         cursor.at += 4;
         for (let index = 0; index < segment; index++)

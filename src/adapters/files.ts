@@ -1,7 +1,6 @@
 import {
   type Dirent,
   type Stats,
-  lstatSync,
   readFileSync,
   readdirSync,
   realpathSync,
@@ -200,7 +199,8 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
 
   for (const given of options.paths.length > 0 ? options.paths : ['.']) {
     const absolute = resolve(options.root, given);
-    if (!statOrNull(lstatSync, absolute)) throw new ConfigurationError(`${given}: no such file or directory`);
+    // Followed through links: a link that leads nowhere (or in a loop) is no file either.
+    if (!statOrNull(statSync, absolute)) throw new ConfigurationError(`${given}: no such file or directory`);
     const real = realpathSync.native(absolute);
     if (!within(root, real)) {
       throw new ConfigurationError(`${given}: outside the scanned root ${root}`);

@@ -256,7 +256,8 @@ function stepInto(
     return false;
   }
   if (tag & SEQ) {
-    if (typeof segment !== 'number' || segment >= count) return false;
+    if (typeof segment !== 'number' || !Number.isInteger(segment) || segment < 0 || segment >= count)
+      return false;
     cursor.at += 4;
     for (let index = 0; index < segment; index++) skip(layout, cursor);
     return true;

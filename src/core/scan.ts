@@ -48,7 +48,7 @@ export function scanFiles(
   let inert = 0;
   const started = performance.now();
   const { results, secondThread: helped } = loadFiles(files, load);
-  const loaded = performance.now();
+  const read = performance.now();
   results.forEach((loaded, index) => {
     const file = files[index]!;
     // An error in rendered output points at the template document that wrote it, never at a rendered line.
@@ -61,8 +61,8 @@ export function scanFiles(
   });
   const judged = judgeInstalls(objects, config, registry);
   const timing = {
-    documents: Math.round(loaded - started),
-    rules: Math.round(performance.now() - loaded),
+    documents: Math.round(read - started),
+    rules: Math.round(performance.now() - read),
   };
   return {
     findings: sortFindings(judged.findings),
