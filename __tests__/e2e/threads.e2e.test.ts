@@ -36,7 +36,7 @@ const RUNTIMES: Array<[string, string, string | null]> = [
 
 /** The thread's part of the log: how many documents it read, and how many it screened. */
 function threadCounts(log: string): { read: number; screened: number } | null {
-  const found = /\(a second thread read (\d+) documents and screened (\d+) of kinds no rule reads\)/.exec(
+  const found = /; a second thread read (\d+) documents and screened (\d+) of kinds no rule reads\)/.exec(
     log,
   );
   return found ? { read: Number(found[1]), screened: Number(found[2]) } : null;
