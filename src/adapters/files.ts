@@ -1,11 +1,4 @@
-import {
-  type Dirent,
-  type Stats,
-  readFileSync,
-  readdirSync,
-  realpathSync,
-  statSync,
-} from 'node:fs';
+import { type Dirent, type Stats, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { minimatch } from 'minimatch';
 import type { ScanError, ScanNotice, SourceFile } from '../core/types.js';
