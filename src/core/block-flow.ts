@@ -8,7 +8,6 @@ import {
   CLOSE_BRACE,
   CLOSE_BRACKET,
   COMMA,
-  DASH,
   DOUBLE,
   DOUBLE_QUOTE,
   OPEN_BRACE,
@@ -24,7 +23,7 @@ import {
   unmodelled,
 } from './block-scalars.js';
 import type { PackedWriter } from './packed-tree.js';
-import { COLON, SPACE } from './yaml-text.js';
+import { COLON, DASH, SPACE } from './yaml-text.js';
 
 export class FlowReader {
   /** Just past the last node read. */

@@ -12,7 +12,6 @@
  * manifests and on mutated ones, and to Kubernetes' own reader on the mutated ones.
  */
 import {
-  DASH,
   DOUBLE,
   DOUBLE_QUOTE,
   GREATER,
@@ -37,7 +36,7 @@ import {
 import { FlowReader } from './block-flow.js';
 import { PackedWriter } from './packed-tree.js';
 import type { TreeDocument } from './tree-types.js';
-import { COLON, HASH, SPACE } from './yaml-text.js';
+import { COLON, DASH, HASH, SPACE } from './yaml-text.js';
 
 /** YAML's limit on the length of a key written without `?`. */
 const MAX_KEY = 1024;

@@ -5,9 +5,7 @@
  */
 import { resolvePlain } from './kubernetes-scalars.js';
 import { STYLES } from './packed-tree.js';
-import { COLON, CR, HASH, LF, SPACE } from './yaml-text.js';
-
-export const DASH = 0x2d;
+import { COLON, CR, DASH, HASH, LF, SPACE } from './yaml-text.js';
 export const PLUS = 0x2b;
 export const SINGLE_QUOTE = 0x27;
 export const DOUBLE_QUOTE = 0x22;

@@ -4,6 +4,7 @@
  */
 import type { LineStarts } from './line-starts.js';
 import type { ScanError, SourceFile } from './types.js';
+import { DASH, HASH, isBlank } from './yaml-text.js';
 
 /**
  * A document marker line: `---` or `...`, alone or followed by a comment. kubectl splits a stream at every line
@@ -24,20 +25,12 @@ const BREAK_NAMES: Record<string, string> = {
 };
 
 const PERCENT = 0x25;
-const DASH = 0x2d;
 const DOT = 0x2e;
 
 /** Whether the character after a marker's three characters ends the marker: a blank, a line end, or `#` after `---`. */
 function endsMarker(code: number, dashes: boolean): boolean {
   // NaN: the end of the text.
-  return (
-    Number.isNaN(code) ||
-    code === 0x20 ||
-    code === 0x09 ||
-    code === 0x0d ||
-    code === 0x0a ||
-    (dashes && code === 0x23)
-  );
+  return Number.isNaN(code) || isBlank(code) || (dashes && code === HASH);
 }
 
 /**

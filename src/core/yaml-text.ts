@@ -6,6 +6,7 @@ export const LF = 0x0a;
 export const CR = 0x0d;
 export const HASH = 0x23;
 export const COLON = 0x3a;
+export const DASH = 0x2d;
 
 export function isBlank(code: number): boolean {
   return code === SPACE || code === TAB || code === LF || code === CR;
