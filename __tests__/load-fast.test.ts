@@ -430,7 +430,7 @@ describe('the fast reader agrees with the full parser', () => {
       for (const doc of documents) {
         if (!doc.collectionAt) continue;
         if (['l.yaml', 'list.yaml', 'n.yaml'].includes(file.path)) packedOwn.add(file.path);
-        // A copy of the document, so that no tree unpacked before serves the lookups: they read the numbers.
+        // The document as a second thread sends it: the lookups read its numbers alone.
         const packed = documentOfParts(partsOf(doc)!);
         for (const [path, node] of paths(doc.contents!)) {
           expect(packed.collectionAt!(path), `${file.path} ${path.join('.')}`).toEqual(shallow(node));

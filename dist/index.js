@@ -35726,7 +35726,6 @@ var yaml_text = __nccwpck_require__(9662);
 
 
 
-const DASH = 0x2d;
 const PLUS = 0x2b;
 const SINGLE_QUOTE = 0x27;
 const DOUBLE_QUOTE = 0x22;
@@ -35768,7 +35767,7 @@ function startsPlain(code, next) {
         case 0x3f /* ? */:
         case yaml_text/* COLON */.oH:
             return false;
-        case DASH:
+        case yaml_text/* DASH */.jr:
             // `-x` is text, `- ` a list item.
             return next !== yaml_text/* SPACE */.t6 && !Number.isNaN(next) && next !== yaml_text.CR && next !== yaml_text.LF;
         default:
@@ -35783,7 +35782,7 @@ function inFlowPlain(code) {
         code === 0x2e /* . */ ||
         code === 0x5f /* _ */ ||
         code === 0x2f /* / */ ||
-        code === DASH ||
+        code === yaml_text/* DASH */.jr ||
         code === 0x3d /* = */);
 }
 /**
@@ -35891,7 +35890,7 @@ function blockScalarAt(text, at, line, to, column) {
     const folded = text.charCodeAt(at) === GREATER;
     let header = at + 1;
     const chomping = text.charCodeAt(header);
-    const strip = chomping === DASH;
+    const strip = chomping === yaml_text/* DASH */.jr;
     const keep = chomping === PLUS;
     if (strip || keep)
         header++;
@@ -36059,7 +36058,7 @@ class FlowReader {
         while (stop < this.lineEnd && inFlowPlain(text.charCodeAt(stop)))
             stop++;
         // Nothing there, or a lone `-`.
-        if (stop === at || (code === DASH && stop === at + 1))
+        if (stop === at || (code === yaml_text/* DASH */.jr && stop === at + 1))
             unmodelled();
         this.#scalar = plainValue(text.slice(at, stop));
         this.#style = PLAIN;
@@ -36171,7 +36170,7 @@ class BlockReader {
     }
     /** A list item's dash at `at`: `-` followed by a space or the end of the line. */
     #dashAt(at) {
-        if (this.text.charCodeAt(at) !== DASH)
+        if (this.text.charCodeAt(at) !== yaml_text/* DASH */.jr)
             return false;
         return at + 1 === this.#lineEnd || this.text.charCodeAt(at + 1) === yaml_text/* SPACE */.t6;
     }
@@ -37262,10 +37261,6 @@ class PackedDocument {
      * whole documents for them was a third of what a scan allocated.
      */
     collectionAt(path) {
-        for (let index = recent.length - 1; index >= 0; index--) {
-            if (recent[index].document === this)
-                return collectionIn(recent[index].contents, path);
-        }
         const layout = this.#layout;
         const keys = this.#keys;
         const by = this.start;
@@ -37320,19 +37315,6 @@ function isArrayIndex(name) {
     if (first < 48 || first > 57)
         return false;
     return /^(?:0|[1-9]\d{0,9})$/.test(name) && Number(name) < 2 ** 32 - 1;
-}
-/** The collection at `path` in an unpacked tree, as `collectionAt` makes it from the numbers. */
-function collectionIn(node, path) {
-    let found = node;
-    for (const segment of path) {
-        if (found?.kind === 'map')
-            found = found.items.find((pair) => pair.key?.value === segment)?.value;
-        else if (found?.kind === 'seq' && typeof segment === 'number')
-            found = found.items[segment];
-        else
-            return undefined;
-    }
-    return found?.kind === 'map' || found?.kind === 'seq' ? found : undefined;
 }
 /**
  * Moves `cursor` (a position in the numbers, and in the key names when a document keeps them) from the collection at
@@ -38092,12 +38074,14 @@ function valueAfter(source, key) {
 /* harmony export */   LF: () => (/* binding */ LF),
 /* harmony export */   Rk: () => (/* binding */ skipSpaces),
 /* harmony export */   UQ: () => (/* binding */ skipSeparation),
+/* harmony export */   jr: () => (/* binding */ DASH),
 /* harmony export */   oH: () => (/* binding */ COLON),
 /* harmony export */   t6: () => (/* binding */ SPACE),
 /* harmony export */   uV: () => (/* binding */ columnOf),
-/* harmony export */   v9: () => (/* binding */ HASH)
+/* harmony export */   v9: () => (/* binding */ HASH),
+/* harmony export */   z3: () => (/* binding */ isBlank)
 /* harmony export */ });
-/* unused harmony exports TAB, isBlank */
+/* unused harmony export TAB */
 /** Small scans over YAML text that both tree producers and the fast reader's checks share. */
 const SPACE = 0x20;
 const TAB = 0x09;
@@ -38105,6 +38089,7 @@ const LF = 0x0a;
 const CR = 0x0d;
 const HASH = 0x23;
 const COLON = 0x3a;
+const DASH = 0x2d;
 function isBlank(code) {
     return code === SPACE || code === TAB || code === LF || code === CR;
 }
@@ -41775,7 +41760,10 @@ class LineStarts {
     }
 }
 
+// EXTERNAL MODULE: ./src/core/yaml-text.ts
+var yaml_text = __nccwpck_require__(9662);
 ;// CONCATENATED MODULE: ./src/core/chunks.ts
+
 /**
  * A document marker line: `---` or `...`, alone or followed by a comment. kubectl splits a stream at every line
  * starting with `---` followed by blanks or a comment (`---#c` too); YAML ends a document at `...`. A chunk is read
@@ -41794,17 +41782,11 @@ const BREAK_NAMES = {
     '\u2029': 'paragraph separator (U+2029)',
 };
 const PERCENT = 0x25;
-const DASH = 0x2d;
 const DOT = 0x2e;
 /** Whether the character after a marker's three characters ends the marker: a blank, a line end, or `#` after `---`. */
 function endsMarker(code, dashes) {
     // NaN: the end of the text.
-    return (Number.isNaN(code) ||
-        code === 0x20 ||
-        code === 0x09 ||
-        code === 0x0d ||
-        code === 0x0a ||
-        (dashes && code === 0x23));
+    return Number.isNaN(code) || (0,yaml_text/* isBlank */.z3)(code) || (dashes && code === yaml_text/* HASH */.v9);
 }
 /**
  * The documents of the file that `fast` may read one by one, as [start, end) offsets; null when the file must go whole:
@@ -41823,10 +41805,10 @@ function documentChunks(text) {
         const first = text.charCodeAt(line);
         if (first === PERCENT)
             return null;
-        if ((first === DASH || first === DOT) &&
+        if ((first === yaml_text/* DASH */.jr || first === DOT) &&
             text.charCodeAt(line + 1) === first &&
             text.charCodeAt(line + 2) === first) {
-            if (!endsMarker(text.charCodeAt(line + 3), first === DASH))
+            if (!endsMarker(text.charCodeAt(line + 3), first === yaml_text/* DASH */.jr))
                 return null;
             if (!MARKER_REST.test(text.slice(line + 3, end)))
                 return null;
@@ -42008,8 +41990,6 @@ function mergedKeys(doc, node, depth) {
     return keys;
 }
 
-// EXTERNAL MODULE: ./src/core/yaml-text.ts
-var yaml_text = __nccwpck_require__(9662);
 ;// CONCATENATED MODULE: ./src/core/full-read.ts
 /**
  * The full reader: documents the fast reader leaves (see `tree.ts`), and whole files with directives, markers followed
@@ -42435,7 +42415,7 @@ function mapAt(object, path) {
     const found = collectionAt(object, path);
     return found?.kind === 'map' ? found : undefined;
 }
-/** The entry `segment` of a collection, as `nodeAt` steps to it: by key in a map, by index in a sequence. */
+/** The entry `segment` of a collection, as every lookup here steps to it: by key in a map, by index in a sequence. */
 function entryOf(parent, segment) {
     if (parent?.kind === 'map')
         return parent.items.find((pair) => pair.key?.value === segment);
@@ -42451,12 +42431,9 @@ function nodeSpanAt(object, path) {
         return collectionAt(object, []) ?? nodeAt(object, []);
     return entryOf(collectionAt(object, path.slice(0, -1)), path[path.length - 1])?.value;
 }
+/** The child `segment` of a node of a whole tree: its entries are whole nodes too. */
 function childOf(node, segment) {
-    if (node?.kind === 'map')
-        return node.items.find((pair) => pair.key?.value === segment)?.value;
-    if (node?.kind === 'seq' && typeof segment === 'number')
-        return node.items[segment];
-    return undefined;
+    return entryOf(node, segment)?.value;
 }
 /** The key node of the pair at `path` (the last segment must be a key), or undefined. */
 function keyNodeAt(object, path) {

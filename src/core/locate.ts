@@ -30,9 +30,9 @@ export function mapAt(object: LoadedObject, path: readonly PathSegment[]): Shall
   return found?.kind === 'map' ? found : undefined;
 }
 
-/** The entry `segment` of a collection, as `nodeAt` steps to it: by key in a map, by index in a sequence. */
+/** The entry `segment` of a collection, as every lookup here steps to it: by key in a map, by index in a sequence. */
 function entryOf(
-  parent: ShallowMap | ShallowSeq | undefined,
+  parent: TreeNode | ShallowMap | ShallowSeq | undefined,
   segment: PathSegment,
 ): { key: TreeScalar | null; value: NodeSpan } | undefined {
   if (parent?.kind === 'map') return parent.items.find((pair) => pair.key?.value === segment);
@@ -49,10 +49,9 @@ export function nodeSpanAt(object: LoadedObject, path: readonly PathSegment[]): 
   return entryOf(collectionAt(object, path.slice(0, -1)), path[path.length - 1]!)?.value;
 }
 
+/** The child `segment` of a node of a whole tree: its entries are whole nodes too. */
 function childOf(node: TreeNode | undefined, segment: PathSegment): TreeNode | undefined {
-  if (node?.kind === 'map') return node.items.find((pair) => pair.key?.value === segment)?.value;
-  if (node?.kind === 'seq' && typeof segment === 'number') return node.items[segment];
-  return undefined;
+  return entryOf(node, segment)?.value as TreeNode | undefined;
 }
 
 /** The key node of the pair at `path` (the last segment must be a key), or undefined. */

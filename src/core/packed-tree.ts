@@ -164,9 +164,6 @@ class PackedDocument implements TreeDocument {
    * whole documents for them was a third of what a scan allocated.
    */
   collectionAt(path: readonly PathSegment[]): ShallowMap | ShallowSeq | undefined {
-    for (let index = recent.length - 1; index >= 0; index--) {
-      if (recent[index]!.document === this) return collectionIn(recent[index]!.contents, path);
-    }
     const layout = this.#layout;
     const keys = this.#keys;
     const by = this.start;
@@ -218,17 +215,6 @@ function isArrayIndex(name: string): boolean {
   const first = name.charCodeAt(0);
   if (first < 48 || first > 57) return false;
   return /^(?:0|[1-9]\d{0,9})$/.test(name) && Number(name) < 2 ** 32 - 1;
-}
-
-/** The collection at `path` in an unpacked tree, as `collectionAt` makes it from the numbers. */
-function collectionIn(node: TreeNode, path: readonly PathSegment[]): ShallowMap | ShallowSeq | undefined {
-  let found: TreeNode | undefined = node;
-  for (const segment of path) {
-    if (found?.kind === 'map') found = found.items.find((pair) => pair.key?.value === segment)?.value;
-    else if (found?.kind === 'seq' && typeof segment === 'number') found = found.items[segment];
-    else return undefined;
-  }
-  return found?.kind === 'map' || found?.kind === 'seq' ? found : undefined;
 }
 
 /**
