@@ -15706,7 +15706,7 @@ function plainValue(text) {
             case 0x79 /* y */:
                 break;
             default:
-                return text;
+                return shared(text);
         }
     }
     if (first >= 0x31 && first <= 0x39 && text.length <= 15 && /^[0-9]+$/.test(text)) {
@@ -15717,6 +15717,28 @@ function plainValue(text) {
     if (resolved.tag === 'merge' || (resolved.tag === 'float' && !Number.isFinite(resolved.value)))
         unmodelled();
     return resolved.value;
+}
+/** Scalar texts up to this long are shared (`shared`), up to this many distinct ones. */
+const SHARED_LENGTH = 64;
+const SHARED_COUNT = 1 << 16;
+const sharedTexts = new Map();
+/**
+ * One string for each scalar text, where a string of its own would cost more than the lookup. A repository repeats
+ * its values in every copy of a manifest (pull policies, protocols, label values, images, resource sizes), and the
+ * values read are kept to the end of the scan: at 100,000 documents, a million strings are duplicates (28 MB). The
+ * first of each is copied, as a slice of 13 characters or more is a view that would keep its file's text alive.
+ */
+function shared(text) {
+    if (text.length > SHARED_LENGTH)
+        return text;
+    const known = sharedTexts.get(text);
+    if (known !== undefined)
+        return known;
+    if (sharedTexts.size >= SHARED_COUNT)
+        return text;
+    const copy = text.length < 13 ? text : `${text} `.slice(0, -1);
+    sharedTexts.set(copy, copy);
+    return copy;
 }
 /** Only printable ASCII, line feeds and CRLF: no tab, no other line break, nothing a reader might take otherwise. */
 function plainAscii(text, from, to) {
@@ -15766,7 +15788,7 @@ function quotedAt(text, at, end) {
             if (code === BACKSLASH)
                 unmodelled();
             if (code === DOUBLE_QUOTE)
-                return { value: text.slice(at + 1, position), close: position + 1 };
+                return { value: shared(text.slice(at + 1, position)), close: position + 1 };
         }
         unmodelled();
     }
@@ -15781,7 +15803,7 @@ function quotedAt(text, at, end) {
             start = position = quote + 2;
             continue;
         }
-        return { value: value + text.slice(start, quote), close: quote + 1 };
+        return { value: shared(value + text.slice(start, quote)), close: quote + 1 };
     }
 }
 /**
@@ -16796,17 +16818,19 @@ function getPath(value, path) {
     }
     return current;
 }
+/** What `stringMap` gives for a map without text: one object for all (most resources have no annotations). */
+const NO_STRINGS = Object.freeze({});
 function stringMap(value) {
-    const result = {};
     if (!isRecord(value))
-        return result;
+        return NO_STRINGS;
+    let result = null;
     for (const [key, entry] of Object.entries(value)) {
         if (typeof entry === 'string')
-            result[key] = entry;
+            (result ??= {})[key] = entry;
         else if (typeof entry === 'number' || typeof entry === 'boolean')
-            result[key] = String(entry);
+            (result ??= {})[key] = String(entry);
     }
-    return result;
+    return result ?? NO_STRINGS;
 }
 function nsKey(namespace, name) {
     return `${namespace ?? ''}/${name}`;
@@ -16959,7 +16983,7 @@ function toWorkload(resource) {
         podSpec = found;
     }
     const templateMetadata = paths.metadata ? getPath(value, paths.metadata) : undefined;
-    const templateAnnotations = isRecord(templateMetadata) ? stringMap(templateMetadata.annotations) : {};
+    const templateAnnotations = stringMap(isRecord(templateMetadata) ? templateMetadata.annotations : undefined);
     const byName = nonEmptyString(podSpec.serviceAccountName);
     const byDeprecated = nonEmptyString(podSpec.serviceAccount);
     return {

@@ -8,7 +8,7 @@ export interface Resource {
   object: LoadedObject;
   ref: ResourceRef;
   /** `metadata.annotations` with string values only. */
-  annotations: Record<string, string>;
+  annotations: Readonly<Record<string, string>>;
   /** Its place among the model's objects: a judgement of some of them reports in the order one of all would. */
   order: number;
 }
@@ -20,7 +20,7 @@ export interface Workload {
   podSpec: Json;
   /** Path of the pod template's metadata, when the workload has a template. */
   templateMetadataPath: PathSegment[] | null;
-  templateAnnotations: Record<string, string>;
+  templateAnnotations: Readonly<Record<string, string>>;
   /** The ServiceAccount the pod runs as: `serviceAccountName`, else `serviceAccount`, else `default`. */
   serviceAccountName: string;
   /** Which field named it, or null when it defaulted. */
@@ -158,14 +158,17 @@ export function getPath(value: unknown, path: readonly PathSegment[]): unknown {
   return current;
 }
 
-export function stringMap(value: unknown): Record<string, string> {
-  const result: Record<string, string> = {};
-  if (!isRecord(value)) return result;
+/** What `stringMap` gives for a map without text: one object for all (most resources have no annotations). */
+const NO_STRINGS: Readonly<Record<string, string>> = Object.freeze({});
+
+export function stringMap(value: unknown): Readonly<Record<string, string>> {
+  if (!isRecord(value)) return NO_STRINGS;
+  let result: Record<string, string> | null = null;
   for (const [key, entry] of Object.entries(value)) {
-    if (typeof entry === 'string') result[key] = entry;
-    else if (typeof entry === 'number' || typeof entry === 'boolean') result[key] = String(entry);
+    if (typeof entry === 'string') (result ??= {})[key] = entry;
+    else if (typeof entry === 'number' || typeof entry === 'boolean') (result ??= {})[key] = String(entry);
   }
-  return result;
+  return result ?? NO_STRINGS;
 }
 
 export function nsKey(namespace: string | null, name: string): string {
@@ -319,7 +322,9 @@ function toWorkload(resource: Resource): Workload | null {
     podSpec = found;
   }
   const templateMetadata = paths.metadata ? getPath(value, paths.metadata) : undefined;
-  const templateAnnotations = isRecord(templateMetadata) ? stringMap(templateMetadata.annotations) : {};
+  const templateAnnotations = stringMap(
+    isRecord(templateMetadata) ? templateMetadata.annotations : undefined,
+  );
   const byName = nonEmptyString(podSpec.serviceAccountName);
   const byDeprecated = nonEmptyString(podSpec.serviceAccount);
   return {
