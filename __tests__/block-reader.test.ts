@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readBlock } from '../src/core/block-reader.js';
-import { plainValue, shared } from '../src/core/block-scalars.js';
+import { plainValue } from '../src/core/block-scalars.js';
 import { resolvePlain } from '../src/core/kubernetes-scalars.js';
 import { documentChunks } from '../src/core/chunks.js';
 import { loadDocuments } from '../src/core/load.js';
@@ -227,27 +227,6 @@ describe('the block reader', () => {
     ];
     for (const text of texts) expect(plainValue(text), text).toStrictEqual(resolvePlain(text).value);
     for (const text of ['.inf', '-.Inf', '.nan', '<<']) expect(() => plainValue(text), text).toThrow();
-  });
-
-  it('keeps each scalar text as it is when it shares it: short, long, cut from a larger text, and past its limit', () => {
-    const source = `image: registry.example.com/team/${'a'.repeat(80)}:1.2.3 # end`;
-    const texts = [
-      'IfNotPresent',
-      'registry.example.com/team/app',
-      source.slice(7, 40),
-      source.slice(7, source.indexOf(' #')),
-      '',
-      'é ✓ 𝔘',
-      ...Array.from({ length: 70_000 }, (_, index) => `value-${index}-${'x'.repeat(index % 20)}`),
-    ];
-    for (const round of [1, 2])
-      for (const text of texts) expect(shared(text), `${text} (round ${round})`).toBe(text);
-    const document = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a-long-repeated-name-here\n';
-    const [first, second] = [
-      readBlock(document, 0, document.length),
-      readBlock(document, 0, document.length),
-    ];
-    expect(second!.value).toStrictEqual(first!.value);
   });
 
   it('leaves nesting deep enough to exhaust the stack to the others, which report it', () => {

@@ -35800,7 +35800,7 @@ function plainValue(text) {
             case 0x79 /* y */:
                 break;
             default:
-                return shared(text);
+                return text;
         }
     }
     if (first >= 0x31 && first <= 0x39 && text.length <= 15 && /^[0-9]+$/.test(text)) {
@@ -35811,28 +35811,6 @@ function plainValue(text) {
     if (resolved.tag === 'merge' || (resolved.tag === 'float' && !Number.isFinite(resolved.value)))
         unmodelled();
     return resolved.value;
-}
-/** Scalar texts up to this long are shared (`shared`), up to this many distinct ones. */
-const SHARED_LENGTH = 64;
-const SHARED_COUNT = 1 << 16;
-const sharedTexts = new Map();
-/**
- * One string for each scalar text, where a string of its own would cost more than the lookup. A repository repeats
- * its values in every copy of a manifest (pull policies, protocols, label values, images, resource sizes), and the
- * values read are kept to the end of the scan: at 100,000 documents, a million strings are duplicates (28 MB). The
- * first of each is copied, as a slice of 13 characters or more is a view that would keep its file's text alive.
- */
-function shared(text) {
-    if (text.length > SHARED_LENGTH)
-        return text;
-    const known = sharedTexts.get(text);
-    if (known !== undefined)
-        return known;
-    if (sharedTexts.size >= SHARED_COUNT)
-        return text;
-    const copy = text.length < 13 ? text : `${text} `.slice(0, -1);
-    sharedTexts.set(copy, copy);
-    return copy;
 }
 /** Only printable ASCII, line feeds and CRLF: no tab, no other line break, nothing a reader might take otherwise. */
 function plainAscii(text, from, to) {
@@ -35882,7 +35860,7 @@ function quotedAt(text, at, end) {
             if (code === BACKSLASH)
                 unmodelled();
             if (code === DOUBLE_QUOTE)
-                return { value: shared(text.slice(at + 1, position)), close: position + 1 };
+                return { value: text.slice(at + 1, position), close: position + 1 };
         }
         unmodelled();
     }
@@ -35897,7 +35875,7 @@ function quotedAt(text, at, end) {
             start = position = quote + 2;
             continue;
         }
-        return { value: shared(value + text.slice(start, quote)), close: quote + 1 };
+        return { value: value + text.slice(start, quote), close: quote + 1 };
     }
 }
 /**

@@ -88,7 +88,7 @@ export function plainValue(text: string): unknown {
       case 0x79 /* y */:
         break;
       default:
-        return shared(text);
+        return text;
     }
   }
   if (first >= 0x31 && first <= 0x39 && text.length <= 15 && /^[0-9]+$/.test(text)) {
@@ -99,27 +99,6 @@ export function plainValue(text: string): unknown {
   if (resolved.tag === 'merge' || (resolved.tag === 'float' && !Number.isFinite(resolved.value)))
     unmodelled();
   return resolved.value;
-}
-
-/** Scalar texts up to this long are shared (`shared`), up to this many distinct ones. */
-const SHARED_LENGTH = 64;
-const SHARED_COUNT = 1 << 16;
-const sharedTexts = new Map<string, string>();
-
-/**
- * One string for each scalar text, where a string of its own would cost more than the lookup. A repository repeats
- * its values in every copy of a manifest (pull policies, protocols, label values, images, resource sizes), and the
- * values read are kept to the end of the scan: at 100,000 documents, a million strings are duplicates (28 MB). The
- * first of each is copied, as a slice of 13 characters or more is a view that would keep its file's text alive.
- */
-export function shared(text: string): string {
-  if (text.length > SHARED_LENGTH) return text;
-  const known = sharedTexts.get(text);
-  if (known !== undefined) return known;
-  if (sharedTexts.size >= SHARED_COUNT) return text;
-  const copy = text.length < 13 ? text : `${text} `.slice(0, -1);
-  sharedTexts.set(copy, copy);
-  return copy;
 }
 
 /** Only printable ASCII, line feeds and CRLF: no tab, no other line break, nothing a reader might take otherwise. */
@@ -169,7 +148,7 @@ export function quotedAt(text: string, at: number, end: number): { value: string
     for (let position = at + 1; position < end; position++) {
       const code = text.charCodeAt(position);
       if (code === BACKSLASH) unmodelled();
-      if (code === DOUBLE_QUOTE) return { value: shared(text.slice(at + 1, position)), close: position + 1 };
+      if (code === DOUBLE_QUOTE) return { value: text.slice(at + 1, position), close: position + 1 };
     }
     unmodelled();
   }
@@ -183,7 +162,7 @@ export function quotedAt(text: string, at: number, end: number): { value: string
       start = position = quote + 2;
       continue;
     }
-    return { value: shared(value + text.slice(start, quote)), close: quote + 1 };
+    return { value: value + text.slice(start, quote), close: quote + 1 };
   }
 }
 
