@@ -11,6 +11,7 @@ import { type LoadedObject, loadFiles } from '../src/core/load.js';
 import { type Model, buildModel } from '../src/core/model.js';
 import { apiClientJudge, mountedClients } from '../src/core/api-clients.js';
 import { buildRbacIndex } from '../src/core/rbac.js';
+import { credentialPairs } from '../src/core/credentials.js';
 import { extraCredentialEnvNames, secretValues } from '../src/core/secrets.js';
 import { sortFindings } from '../src/core/evaluate.js';
 import { originErrorLine } from '../src/core/source-map.js';
@@ -108,7 +109,9 @@ export function referenceScan(
   const notices: unknown[] = [];
   let documents = 0;
   let inert = 0;
-  loadFiles(files, {}).results.forEach((loaded, index) => {
+  const loaded = loadFiles(files, {});
+  loaded.close();
+  loaded.results.forEach((loaded, index) => {
     const file = files[index]!;
     if (file.origin) for (const error of loaded.errors) error.line = originErrorLine(file, error.line);
     objects.push(...loaded.objects);
@@ -144,7 +147,12 @@ export function referenceScan(
     errors,
     notices,
     stats: { files: files.length, documents, resources: objects.length + inert, workloads: workloads.size },
-    secretValues: [...new Set(installs.flatMap((install) => [...secretValues(install.model, extra)]))].sort(),
+    secretValues: [
+      ...new Set([
+        ...installs.flatMap((install) => [...secretValues(install.model, extra)]),
+        ...files.flatMap((file) => credentialPairs(file.text).map((pair) => pair.value)),
+      ]),
+    ].sort(),
     mountedClients: [
       ...new Set(
         installs.flatMap((install) => {

@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig, parseConfig } from '../src/config/config.js';
 import { applyFixes } from '../src/core/apply.js';
 import { isInert } from '../src/core/inert.js';
+import { credentialPairs } from '../src/core/credentials.js';
 import { type LoadResult, loadDocuments, loadFiles } from '../src/core/load.js';
 import { readFastAlone } from '../src/core/fast-reading.js';
 import { PackedWriter, documentOfParts, partsOf } from '../src/core/packed-tree.js';
@@ -543,6 +544,11 @@ describe('documents taken by a second thread', () => {
             tree: parts ? documentOfParts(structuredClone(parts)) : null,
           };
         },
+        credentialValues(text) {
+          return answers && text % 2 === 0
+            ? credentialPairs(texts[text]!).map((pair) => pair.value)
+            : undefined;
+        },
         close: () => ({ screened: 0, read: 0 }),
       };
     };
@@ -550,10 +556,19 @@ describe('documents taken by a second thread', () => {
   }
 
   it('gives the same result whether the thread answers or leaves its tasks to the caller', () => {
-    const alone = loadFiles(files).results;
+    const loadedAlone = loadFiles(files);
+    const alone = loadedAlone.results;
+    const credentialsAlone = loadedAlone.credentialValues();
+    expect(credentialsAlone).toStrictEqual(
+      files.map((file) => credentialPairs(file.text).map((pair) => pair.value)),
+    );
+    expect(credentialsAlone.flat().length).toBeGreaterThan(0);
     for (const answers of [true, false]) {
       const thread = playedThread(answers);
-      const helped = loadFiles(files, { secondThread: thread }).results;
+      const loaded = loadFiles(files, { secondThread: thread });
+      expect(loaded.credentialValues(), String(answers)).toStrictEqual(credentialsAlone);
+      expect(loaded.close()).toStrictEqual({ screened: 0, read: 0 });
+      const helped = loaded.results;
       expect(helped.map(comparable), String(answers)).toStrictEqual(alone.map(comparable));
       const bounds = (results: LoadResult[]) =>
         results.flatMap((result) => result.objects.map((object) => [object.doc.start, object.doc.end]));

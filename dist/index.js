@@ -36428,6 +36428,265 @@ class BlockReader {
 
 /***/ }),
 
+/***/ 2633:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   D$: () => (/* binding */ credentialPairs),
+/* harmony export */   dF: () => (/* binding */ CREDENTIAL_SHAPES)
+/* harmony export */ });
+/* unused harmony exports isCredentialKey, isCredentialValue */
+/**
+ * What a credential looks like in text, whatever the text is: a key that names one and the value written after it, or
+ * the shape of a well-known credential. Pairs are found the same way in a manifest, a chart's values, JSON, an env
+ * file, a kustomize literal or a line a tool printed, so the secret filter needs no parser to recognise them.
+ */
+/** Last words of a key that names a credential; separators and case are ignored (`AWS_SECRET_ACCESS_KEY`, `apiKey`). */
+const CREDENTIAL_WORDS = new Set([
+    'password',
+    'passwd',
+    'pwd',
+    'passphrase',
+    'secret',
+    'token',
+    'apikey',
+    'privatekey',
+    'accesskey',
+    'secretkey',
+    'clientsecret',
+    'secretaccesskey',
+]);
+/**
+ * Words that make a key a reference to a credential or a setting about one (`secretName`, `existingSecret`,
+ * `tokenPath`, `passwordFile`, `secretKeyRef`), or the automount switch, rather than the credential itself.
+ */
+const NOT_A_CREDENTIAL_WORDS = new Set([
+    'automount',
+    'existing',
+    'name',
+    'names',
+    'ref',
+    'path',
+    'file',
+    'files',
+    'dir',
+    'url',
+    'uri',
+    'endpoint',
+    'length',
+    'ttl',
+    'expiration',
+    'policy',
+    'enabled',
+    'type',
+    'format',
+    'audience',
+    'header',
+    'template',
+    'field',
+    'mode',
+]);
+/** The words of a key: `dbPassword` → db, password; `AWS_SECRET_ACCESS_KEY` → aws, secret, access, key. */
+function wordsOf(key) {
+    return key
+        .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .filter(Boolean);
+}
+/** Every credential word holds one of these: most keys are rejected without being split into words. */
+const CREDENTIAL_HINT = /pass|pwd|secret|token|key/i;
+/** Whether a key names a credential: its last one, two or three words are a credential's, and no word a reference's. */
+function isCredentialKey(key) {
+    if (!CREDENTIAL_HINT.test(key))
+        return false;
+    let known = credentialKeys.get(key);
+    if (known === undefined) {
+        // A scan meets the same few keys (`automountServiceAccountToken`) thousands of times.
+        if (credentialKeys.size > 10_000)
+            credentialKeys.clear();
+        known = namesCredential(wordsOf(key));
+        credentialKeys.set(key, known);
+    }
+    return known;
+}
+const credentialKeys = new Map();
+function namesCredential(words) {
+    if (words.length === 0 || words.some((word) => NOT_A_CREDENTIAL_WORDS.has(word)))
+        return false;
+    for (let count = 1; count <= Math.min(3, words.length); count++) {
+        if (CREDENTIAL_WORDS.has(words.slice(-count).join('')))
+            return true;
+    }
+    return false;
+}
+/** Booleans and nulls as YAML 1.1 reads them, numbers, and what stands for a value rather than being one. */
+const NOT_A_VALUE = /^(?:y|yes|n|no|true|false|on|off|null|~|[-+]?(?:\d[\d_]*)?(?:\.\d+)?(?:e[-+]?\d+)?|[*&!].*|.*(?:\{\{|\$\{|\$\().*)$/i;
+/** Whether a credential key's value is one: not empty, not a boolean, number, alias, tag or template expression. */
+function isCredentialValue(value) {
+    const trimmed = value.trim();
+    return trimmed !== '' && trimmed !== '[redacted]' && !NOT_A_VALUE.test(trimmed);
+}
+/**
+ * What follows a key at `at`: its closing quote if it has an opening one, blanks, then `:` or `=` and blanks. Its
+ * quote (or ''), its separator, and where the value starts; null when no separator follows.
+ */
+function afterKey(text, at) {
+    let position = at;
+    const quote = text[position] === '"' || text[position] === "'" ? text[position] : '';
+    if (quote)
+        position++;
+    while (text[position] === ' ' || text[position] === '\t')
+        position++;
+    const separator = text[position];
+    if (separator !== ':' && separator !== '=')
+        return null;
+    position++;
+    while (text[position] === ' ' || text[position] === '\t')
+        position++;
+    return { quote, separator, value: position };
+}
+function isKeyChar(code) {
+    // A-Z a-z 0-9 _ . / -
+    return ((code >= 65 && code <= 90) ||
+        (code >= 97 && code <= 122) ||
+        (code >= 48 && code <= 57) ||
+        code === 95 ||
+        code === 46 ||
+        code === 47 ||
+        code === 45);
+}
+/** CREDENTIAL_HINT for `credentialPairs`, which sets `lastIndex` before each search (and calls nothing that uses it). */
+const HINTS = new RegExp(CREDENTIAL_HINT.source, 'gi');
+/** Whether `afterKey` can find a separator from a unit: a closing quote, a blank, `:` or `=`. */
+function mayFollowKey(code) {
+    // " ' space tab : =
+    return code === 34 || code === 39 || code === 32 || code === 9 || code === 58 || code === 61;
+}
+/**
+ * The credential pairs of a text: values of keys that name a credential, wherever a key can be. A key starts a line
+ * (YAML, env files, after a `- `) or follows `{`, `,`, `[` or `(` (flow maps, JSON), optionally quoted, and is followed
+ * by `:` or `=`; or it follows a blank and is followed by `=` (a literal a tool quotes). A key anywhere else
+ * (`"automount-token: <reason>"` inside an annotation's value, `token: it` in a sentence) is not one. A value reads as
+ * YAML writes it: quoted (to the closing quote), a block scalar (`|` or `>`: the more indented lines below), or plain
+ * (to the end of the line at the start of a line, else to the next blank, comma or bracket). The search starts from
+ * the words a credential key holds, which most keys lack.
+ */
+function credentialPairs(text) {
+    const pairs = [];
+    const hints = HINTS;
+    hints.lastIndex = 0;
+    // `test`, not `exec`: no match object for each of the many hits. The hint's letters are key characters, so the key
+    // around it is found by walking both ways from where the hint ends.
+    while (hints.test(text)) {
+        let start = hints.lastIndex;
+        while (start > 0 && isKeyChar(text.charCodeAt(start - 1)))
+            start--;
+        let end = hints.lastIndex;
+        while (end < text.length && isKeyChar(text.charCodeAt(end)))
+            end++;
+        hints.lastIndex = end;
+        // Most keys found are followed by none of these (`automountServiceAccountToken` in backticks, `tokens,` in
+        // prose), and no separator can follow.
+        if (!mayFollowKey(text.charCodeAt(end)))
+            continue;
+        const quote = text[start - 1] === '"' || text[start - 1] === "'" ? text[start - 1] : '';
+        const after = afterKey(text, end);
+        if (!after || after.quote !== quote)
+            continue;
+        const keyStart = start - quote.length;
+        // What comes before the key on its line, past blanks (and a list's `- `); walked back over only those, as a text
+        // can be one long line (JSON).
+        let before = keyStart - 1;
+        while (before >= 0 && (text[before] === ' ' || text[before] === '\t' || text[before] === '-'))
+            before--;
+        const atLineStart = before < 0 || text[before] === '\n' || text[before] === '\r';
+        const inFlow = before >= 0 && '{,[('.includes(text[before]);
+        // In a sentence, `token: it never expires` is no pair; `password=x` in a literal a tool quotes is one.
+        const literal = after.separator === '=' && /\s/.test(text[keyStart - 1] ?? '');
+        if (!atLineStart && !inFlow && !literal)
+            continue;
+        const key = text.slice(start, end);
+        if (!/^[A-Za-z_]/.test(key) || !isCredentialKey(key))
+            continue;
+        const value = valueAt(text, after.value, atLineStart, keyStart - before - 1);
+        if (!value || !isCredentialValue(value.value))
+            continue;
+        pairs.push({ key, ...value });
+        // Text inside a value is not searched for keys: `password: "a token: b"` is one pair.
+        hints.lastIndex = Math.max(hints.lastIndex, value.end);
+    }
+    return pairs;
+}
+function valueAt(text, from, atLineStart, indent) {
+    const first = text[from];
+    if (first === '"' || first === "'") {
+        const close = first === '"' ? /(?:[^"\\\n]|\\.)*"/y : /(?:[^'\n]|'')*'/y;
+        close.lastIndex = from + 1;
+        if (!close.exec(text))
+            return null;
+        const end = close.lastIndex - 1;
+        const written = text.slice(from + 1, end);
+        return {
+            value: first === '"' ? unescapeDouble(written) : written.replace(/''/g, "'"),
+            start: from + 1,
+            end,
+        };
+    }
+    const block = /[|>][-+0-9]*[ \t]*(?:#.*)?(?:\r?\n|$)/y;
+    block.lastIndex = from;
+    if (atLineStart && block.exec(text)) {
+        // The block's lines are those indented deeper than the key's line.
+        const start = block.lastIndex;
+        const lines = /(?:(?:[ \t]*\r?\n)|(?:[ \t]+[^\n]*(?:\n|$)))/y;
+        let end = start;
+        lines.lastIndex = start;
+        for (let line = lines.exec(text); line && line[0] !== ''; line = lines.exec(text)) {
+            if (line[0].trim() !== '' && line[0].length - line[0].trimStart().length <= indent)
+                break;
+            end = lines.lastIndex;
+        }
+        const written = text.slice(start, end).replace(/\s+$/, '');
+        const rows = written.split('\n');
+        const margin = Math.min(...rows.filter((row) => row.trim() !== '').map((row) => /^[ \t]*/.exec(row)[0].length));
+        return { value: rows.map((row) => row.slice(margin)).join('\n'), start, end: start + written.length };
+    }
+    const plain = atLineStart
+        ? /[^\s"'`{[\\][^\n]*?(?=[ \t]+#|[ \t]*(?:\r?\n|$))/y
+        : /[^\s"'`{[\\][^\s,}\])"'`\\]*/y;
+    plain.lastIndex = from;
+    const found = plain.exec(text);
+    if (!found)
+        return null;
+    return { value: found[0], start: from, end: from + found[0].length };
+}
+/** A double-quoted YAML or JSON string's content as it reads; as written when it is not valid JSON. */
+function unescapeDouble(written) {
+    try {
+        return JSON.parse(`"${written}"`);
+    }
+    catch {
+        return written;
+    }
+}
+/**
+ * Credentials recognisable by their shape alone, anywhere: AWS access key ids, PEM private keys, GitHub tokens, JWTs,
+ * Google API keys and Slack tokens. A private key runs to its END line, or when cut short to the end of the text; in
+ * JSON, never past the end of the string it is in (so redacting it keeps the JSON valid). Only that one runs past a
+ * line break: `redact-pieces.ts` relies on it, and on a pair's value doing so only as a block scalar.
+ */
+const CREDENTIAL_SHAPES = [
+    /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/,
+    /-----BEGIN[A-Z ]*PRIVATE KEY-----(?:\\.|[^"\\])*?(?:-----END[A-Z ]*PRIVATE KEY-----|(?="|$))/,
+    /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})/,
+    /\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/,
+    /\bAIza[0-9A-Za-z_-]{35}/,
+    /\bxox[abprs]-[A-Za-z0-9-]{10,}/,
+];
+
+
+/***/ }),
+
 /***/ 9024:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -37450,9 +37709,11 @@ function unpack(layout, keys, value, by) {
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5919);
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _fast_reading_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9024);
-/* harmony import */ var _inert_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8275);
-/* harmony import */ var _packed_tree_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4288);
+/* harmony import */ var _credentials_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2633);
+/* harmony import */ var _fast_reading_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9024);
+/* harmony import */ var _inert_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8275);
+/* harmony import */ var _packed_tree_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4288);
+
 
 
 
@@ -37470,7 +37731,9 @@ function unpack(layout, keys, value, by) {
  * Both threads share one Int32Array of task states; each task is claimed with a compare-and-swap by whichever thread
  * gets to it first. The main thread reads from the first document on and screens from the last candidate back; this
  * one screens from the first candidate on, then reads from the last document back, so the two meet somewhere in the
- * middle whatever each task costs. What this thread cannot read (a document the fast reader does not model, or
+ * middle whatever each task costs. Then, while the main thread judges the documents, this one finds the values of
+ * credential-named keys in each text for the secret filter (`credentialPairs`): one more task a text, claimed the same
+ * way, which the main thread does itself when it asks before this one has begun it. What this thread cannot read (a document the fast reader does not model, or
  * js-yaml rejects) it gives back: the main thread reads it the full way and reports any error. The main thread never
  * waits for long: a task this thread holds for more than WAIT_MS (a stalled or dead worker) is done again by the main
  * thread, which then waits no more; the answer is the same either way.
@@ -37520,7 +37783,9 @@ const secondThread = (texts, tasks) => {
         bytes += tasks[at + 2] - tasks[at + 1];
     if (bytes < MIN_BYTES)
         return null;
-    const state = new Int32Array(new SharedArrayBuffer((tasks.length / TASK_FIELDS) * Int32Array.BYTES_PER_ELEMENT));
+    // One state for each task, then one for each text's credentials task.
+    const firstCredentials = tasks.length / TASK_FIELDS;
+    const state = new Int32Array(new SharedArrayBuffer((firstCredentials + texts.length) * Int32Array.BYTES_PER_ELEMENT));
     const { port1, port2 } = new node_worker_threads__WEBPACK_IMPORTED_MODULE_1__.MessageChannel();
     let worker;
     try {
@@ -37538,6 +37803,7 @@ const secondThread = (texts, tasks) => {
     // A worker that fails leaves its tasks to the main thread (see `waited`); nothing to report.
     worker.on('error', () => undefined);
     const received = new Map();
+    const credentials = new Map();
     let stalled = false;
     let screened = 0;
     let read = 0;
@@ -37549,14 +37815,21 @@ const secondThread = (texts, tasks) => {
         stalled = Atomics.wait(state, task, WORKER_HAS_IT, WAIT_MS) === 'timed-out';
         return !stalled;
     };
-    const parts = (task) => {
-        if (!received.has(task)) {
-            // The worker posts a batch before it marks the batch's tasks POSTED, so the batch is in the port by now.
-            for (let message = (0,node_worker_threads__WEBPACK_IMPORTED_MODULE_1__.receiveMessageOnPort)(port1); message; message = (0,node_worker_threads__WEBPACK_IMPORTED_MODULE_1__.receiveMessageOnPort)(port1)) {
-                for (const posted of message.message)
+    /** Takes what the worker has posted. It posts before it marks the tasks POSTED, so a POSTED task's answer is in. */
+    const drain = () => {
+        for (let message = (0,node_worker_threads__WEBPACK_IMPORTED_MODULE_1__.receiveMessageOnPort)(port1); message; message = (0,node_worker_threads__WEBPACK_IMPORTED_MODULE_1__.receiveMessageOnPort)(port1)) {
+            const body = message.message;
+            if (Array.isArray(body))
+                for (const posted of body)
                     received.set(posted.task, posted.parts);
-            }
+            else
+                for (const [text, values] of body.credentialValues)
+                    credentials.set(text, values);
         }
+    };
+    const parts = (task) => {
+        if (!received.has(task))
+            drain();
         const found = received.get(task);
         received.delete(task);
         return found;
@@ -37596,7 +37869,16 @@ const secondThread = (texts, tasks) => {
             if (!found)
                 return undefined;
             read++;
-            return { documents: 1, tree: (0,_packed_tree_js__WEBPACK_IMPORTED_MODULE_4__/* .documentOfParts */ .Lp)(found) };
+            return { documents: 1, tree: (0,_packed_tree_js__WEBPACK_IMPORTED_MODULE_5__/* .documentOfParts */ .Lp)(found) };
+        },
+        credentialValues(text) {
+            if (settled(firstCredentials + text) !== POSTED)
+                return undefined;
+            if (!credentials.has(text))
+                drain();
+            const found = credentials.get(text);
+            credentials.delete(text);
+            return found;
         },
         close() {
             port1.close();
@@ -37616,7 +37898,7 @@ function runSecondThreadIfAsked() {
     if (data?.role !== ROLE)
         return false;
     const { texts, tasks, state, port } = data;
-    const count = state.length;
+    const count = tasks.length / TASK_FIELDS;
     const claim = (task) => Atomics.compareExchange(state, task, UNTOUCHED, WORKER_HAS_IT) === UNTOUCHED;
     const settle = (task, value) => {
         Atomics.store(state, task, value);
@@ -37630,7 +37912,7 @@ function runSecondThreadIfAsked() {
         const { text, from, to, kind } = task(index);
         if (kind !== SCREEN || !claim(index))
             continue;
-        settle(index, (0,_inert_js__WEBPACK_IMPORTED_MODULE_3__/* .isInert */ .ND)(text, from, to) ? INERT : NOT_INERT);
+        settle(index, (0,_inert_js__WEBPACK_IMPORTED_MODULE_4__/* .isInert */ .ND)(text, from, to) ? INERT : NOT_INERT);
     }
     let batch = [];
     let bytes = 0;
@@ -37647,8 +37929,8 @@ function runSecondThreadIfAsked() {
         const { text, from, to, kind } = task(index);
         if (kind !== READ || !claim(index))
             continue;
-        const reading = (0,_fast_reading_js__WEBPACK_IMPORTED_MODULE_2__/* .readFastAlone */ .q)(text, from, to, false);
-        const parts = reading?.tree ? (0,_packed_tree_js__WEBPACK_IMPORTED_MODULE_4__/* .partsOf */ .CI)(reading.tree) : null;
+        const reading = (0,_fast_reading_js__WEBPACK_IMPORTED_MODULE_3__/* .readFastAlone */ .q)(text, from, to, false);
+        const parts = reading?.tree ? (0,_packed_tree_js__WEBPACK_IMPORTED_MODULE_5__/* .partsOf */ .CI)(reading.tree) : null;
         if (parts) {
             batch.push({ task: index, parts });
             bytes += to - from;
@@ -37663,6 +37945,25 @@ function runSecondThreadIfAsked() {
         }
     }
     flush();
+    let found = [];
+    bytes = 0;
+    const post = () => {
+        port.postMessage({ credentialValues: found });
+        for (const [text] of found)
+            settle(count + text, POSTED);
+        found = [];
+        bytes = 0;
+    };
+    texts.forEach((text, index) => {
+        if (!claim(count + index))
+            return;
+        found.push([index, (0,_credentials_js__WEBPACK_IMPORTED_MODULE_2__/* .credentialPairs */ .D$)(text).map((pair) => pair.value)]);
+        bytes += text.length;
+        if (bytes >= BATCH_BYTES)
+            post();
+    });
+    if (found.length > 0)
+        post();
     return true;
 }
 
@@ -38168,7 +38469,7 @@ function useEnvironmentCopy() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_second_thread_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(312);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2228);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9541);
 
 
 
@@ -38185,7 +38486,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2228:
+/***/ 9541:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41442,255 +41743,8 @@ async function getPullRequest(github, owner, repo, pullNumber) {
 
 // EXTERNAL MODULE: ./src/core/model.ts
 var core_model = __nccwpck_require__(4146);
-;// CONCATENATED MODULE: ./src/core/credentials.ts
-/**
- * What a credential looks like in text, whatever the text is: a key that names one and the value written after it, or
- * the shape of a well-known credential. Pairs are found the same way in a manifest, a chart's values, JSON, an env
- * file, a kustomize literal or a line a tool printed, so the secret filter needs no parser to recognise them.
- */
-/** Last words of a key that names a credential; separators and case are ignored (`AWS_SECRET_ACCESS_KEY`, `apiKey`). */
-const CREDENTIAL_WORDS = new Set([
-    'password',
-    'passwd',
-    'pwd',
-    'passphrase',
-    'secret',
-    'token',
-    'apikey',
-    'privatekey',
-    'accesskey',
-    'secretkey',
-    'clientsecret',
-    'secretaccesskey',
-]);
-/**
- * Words that make a key a reference to a credential or a setting about one (`secretName`, `existingSecret`,
- * `tokenPath`, `passwordFile`, `secretKeyRef`), or the automount switch, rather than the credential itself.
- */
-const NOT_A_CREDENTIAL_WORDS = new Set([
-    'automount',
-    'existing',
-    'name',
-    'names',
-    'ref',
-    'path',
-    'file',
-    'files',
-    'dir',
-    'url',
-    'uri',
-    'endpoint',
-    'length',
-    'ttl',
-    'expiration',
-    'policy',
-    'enabled',
-    'type',
-    'format',
-    'audience',
-    'header',
-    'template',
-    'field',
-    'mode',
-]);
-/** The words of a key: `dbPassword` → db, password; `AWS_SECRET_ACCESS_KEY` → aws, secret, access, key. */
-function wordsOf(key) {
-    return key
-        .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-        .toLowerCase()
-        .split(/[^a-z0-9]+/)
-        .filter(Boolean);
-}
-/** Every credential word holds one of these: most keys are rejected without being split into words. */
-const CREDENTIAL_HINT = /pass|pwd|secret|token|key/i;
-/** Whether a key names a credential: its last one, two or three words are a credential's, and no word a reference's. */
-function isCredentialKey(key) {
-    if (!CREDENTIAL_HINT.test(key))
-        return false;
-    let known = credentialKeys.get(key);
-    if (known === undefined) {
-        // A scan meets the same few keys (`automountServiceAccountToken`) thousands of times.
-        if (credentialKeys.size > 10_000)
-            credentialKeys.clear();
-        known = namesCredential(wordsOf(key));
-        credentialKeys.set(key, known);
-    }
-    return known;
-}
-const credentialKeys = new Map();
-function namesCredential(words) {
-    if (words.length === 0 || words.some((word) => NOT_A_CREDENTIAL_WORDS.has(word)))
-        return false;
-    for (let count = 1; count <= Math.min(3, words.length); count++) {
-        if (CREDENTIAL_WORDS.has(words.slice(-count).join('')))
-            return true;
-    }
-    return false;
-}
-/** Booleans and nulls as YAML 1.1 reads them, numbers, and what stands for a value rather than being one. */
-const NOT_A_VALUE = /^(?:y|yes|n|no|true|false|on|off|null|~|[-+]?(?:\d[\d_]*)?(?:\.\d+)?(?:e[-+]?\d+)?|[*&!].*|.*(?:\{\{|\$\{|\$\().*)$/i;
-/** Whether a credential key's value is one: not empty, not a boolean, number, alias, tag or template expression. */
-function isCredentialValue(value) {
-    const trimmed = value.trim();
-    return trimmed !== '' && trimmed !== '[redacted]' && !NOT_A_VALUE.test(trimmed);
-}
-/**
- * What follows a key at `at`: its closing quote if it has an opening one, blanks, then `:` or `=` and blanks. Its
- * quote (or ''), its separator, and where the value starts; null when no separator follows.
- */
-function afterKey(text, at) {
-    let position = at;
-    const quote = text[position] === '"' || text[position] === "'" ? text[position] : '';
-    if (quote)
-        position++;
-    while (text[position] === ' ' || text[position] === '\t')
-        position++;
-    const separator = text[position];
-    if (separator !== ':' && separator !== '=')
-        return null;
-    position++;
-    while (text[position] === ' ' || text[position] === '\t')
-        position++;
-    return { quote, separator, value: position };
-}
-function isKeyChar(code) {
-    // A-Z a-z 0-9 _ . / -
-    return ((code >= 65 && code <= 90) ||
-        (code >= 97 && code <= 122) ||
-        (code >= 48 && code <= 57) ||
-        code === 95 ||
-        code === 46 ||
-        code === 47 ||
-        code === 45);
-}
-/** CREDENTIAL_HINT for `credentialPairs`, which sets `lastIndex` before each search (and calls nothing that uses it). */
-const HINTS = new RegExp(CREDENTIAL_HINT.source, 'gi');
-/** Whether `afterKey` can find a separator from a unit: a closing quote, a blank, `:` or `=`. */
-function mayFollowKey(code) {
-    // " ' space tab : =
-    return code === 34 || code === 39 || code === 32 || code === 9 || code === 58 || code === 61;
-}
-/**
- * The credential pairs of a text: values of keys that name a credential, wherever a key can be. A key starts a line
- * (YAML, env files, after a `- `) or follows `{`, `,`, `[` or `(` (flow maps, JSON), optionally quoted, and is followed
- * by `:` or `=`; or it follows a blank and is followed by `=` (a literal a tool quotes). A key anywhere else
- * (`"automount-token: <reason>"` inside an annotation's value, `token: it` in a sentence) is not one. A value reads as
- * YAML writes it: quoted (to the closing quote), a block scalar (`|` or `>`: the more indented lines below), or plain
- * (to the end of the line at the start of a line, else to the next blank, comma or bracket). The search starts from
- * the words a credential key holds, which most keys lack.
- */
-function credentialPairs(text) {
-    const pairs = [];
-    const hints = HINTS;
-    hints.lastIndex = 0;
-    // `test`, not `exec`: no match object for each of the many hits. The hint's letters are key characters, so the key
-    // around it is found by walking both ways from where the hint ends.
-    while (hints.test(text)) {
-        let start = hints.lastIndex;
-        while (start > 0 && isKeyChar(text.charCodeAt(start - 1)))
-            start--;
-        let end = hints.lastIndex;
-        while (end < text.length && isKeyChar(text.charCodeAt(end)))
-            end++;
-        hints.lastIndex = end;
-        // Most keys found are followed by none of these (`automountServiceAccountToken` in backticks, `tokens,` in
-        // prose), and no separator can follow.
-        if (!mayFollowKey(text.charCodeAt(end)))
-            continue;
-        const quote = text[start - 1] === '"' || text[start - 1] === "'" ? text[start - 1] : '';
-        const after = afterKey(text, end);
-        if (!after || after.quote !== quote)
-            continue;
-        const keyStart = start - quote.length;
-        // What comes before the key on its line, past blanks (and a list's `- `); walked back over only those, as a text
-        // can be one long line (JSON).
-        let before = keyStart - 1;
-        while (before >= 0 && (text[before] === ' ' || text[before] === '\t' || text[before] === '-'))
-            before--;
-        const atLineStart = before < 0 || text[before] === '\n' || text[before] === '\r';
-        const inFlow = before >= 0 && '{,[('.includes(text[before]);
-        // In a sentence, `token: it never expires` is no pair; `password=x` in a literal a tool quotes is one.
-        const literal = after.separator === '=' && /\s/.test(text[keyStart - 1] ?? '');
-        if (!atLineStart && !inFlow && !literal)
-            continue;
-        const key = text.slice(start, end);
-        if (!/^[A-Za-z_]/.test(key) || !isCredentialKey(key))
-            continue;
-        const value = valueAt(text, after.value, atLineStart, keyStart - before - 1);
-        if (!value || !isCredentialValue(value.value))
-            continue;
-        pairs.push({ key, ...value });
-        // Text inside a value is not searched for keys: `password: "a token: b"` is one pair.
-        hints.lastIndex = Math.max(hints.lastIndex, value.end);
-    }
-    return pairs;
-}
-function valueAt(text, from, atLineStart, indent) {
-    const first = text[from];
-    if (first === '"' || first === "'") {
-        const close = first === '"' ? /(?:[^"\\\n]|\\.)*"/y : /(?:[^'\n]|'')*'/y;
-        close.lastIndex = from + 1;
-        if (!close.exec(text))
-            return null;
-        const end = close.lastIndex - 1;
-        const written = text.slice(from + 1, end);
-        return {
-            value: first === '"' ? unescapeDouble(written) : written.replace(/''/g, "'"),
-            start: from + 1,
-            end,
-        };
-    }
-    const block = /[|>][-+0-9]*[ \t]*(?:#.*)?(?:\r?\n|$)/y;
-    block.lastIndex = from;
-    if (atLineStart && block.exec(text)) {
-        // The block's lines are those indented deeper than the key's line.
-        const start = block.lastIndex;
-        const lines = /(?:(?:[ \t]*\r?\n)|(?:[ \t]+[^\n]*(?:\n|$)))/y;
-        let end = start;
-        lines.lastIndex = start;
-        for (let line = lines.exec(text); line && line[0] !== ''; line = lines.exec(text)) {
-            if (line[0].trim() !== '' && line[0].length - line[0].trimStart().length <= indent)
-                break;
-            end = lines.lastIndex;
-        }
-        const written = text.slice(start, end).replace(/\s+$/, '');
-        const rows = written.split('\n');
-        const margin = Math.min(...rows.filter((row) => row.trim() !== '').map((row) => /^[ \t]*/.exec(row)[0].length));
-        return { value: rows.map((row) => row.slice(margin)).join('\n'), start, end: start + written.length };
-    }
-    const plain = atLineStart
-        ? /[^\s"'`{[\\][^\n]*?(?=[ \t]+#|[ \t]*(?:\r?\n|$))/y
-        : /[^\s"'`{[\\][^\s,}\])"'`\\]*/y;
-    plain.lastIndex = from;
-    const found = plain.exec(text);
-    if (!found)
-        return null;
-    return { value: found[0], start: from, end: from + found[0].length };
-}
-/** A double-quoted YAML or JSON string's content as it reads; as written when it is not valid JSON. */
-function unescapeDouble(written) {
-    try {
-        return JSON.parse(`"${written}"`);
-    }
-    catch {
-        return written;
-    }
-}
-/**
- * Credentials recognisable by their shape alone, anywhere: AWS access key ids, PEM private keys, GitHub tokens, JWTs,
- * Google API keys and Slack tokens. A private key runs to its END line, or when cut short to the end of the text; in
- * JSON, never past the end of the string it is in (so redacting it keeps the JSON valid). Only that one runs past a
- * line break: `redact-pieces.ts` relies on it, and on a pair's value doing so only as a block scalar.
- */
-const CREDENTIAL_SHAPES = [
-    /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/,
-    /-----BEGIN[A-Z ]*PRIVATE KEY-----(?:\\.|[^"\\])*?(?:-----END[A-Z ]*PRIVATE KEY-----|(?="|$))/,
-    /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})/,
-    /\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/,
-    /\bAIza[0-9A-Za-z_-]{35}/,
-    /\bxox[abprs]-[A-Za-z0-9-]{10,}/,
-];
-
+// EXTERNAL MODULE: ./src/core/credentials.ts
+var credentials = __nccwpck_require__(2633);
 ;// CONCATENATED MODULE: ./src/core/arrays.ts
 /**
  * Array helpers that hold for any length. `target.push(...items)` and `Math.max(...values)` pass every element as an
@@ -42232,6 +42286,7 @@ var second_thread = __nccwpck_require__(312);
 
 
 
+
 /**
  * Parses a YAML or JSON file into the Kubernetes objects it holds.
  *
@@ -42246,7 +42301,9 @@ var second_thread = __nccwpck_require__(312);
  * whole.
  */
 function loadDocuments(file, options = {}) {
-    return loadFiles([file], options).results[0];
+    const loaded = loadFiles([file], options);
+    loaded.close();
+    return loaded.results[0];
 }
 const INERT = { documents: 1, inert: 1, errors: [], tree: null };
 const NOTHING = { documents: 0, inert: 0, errors: [], tree: null };
@@ -42274,10 +42331,11 @@ function loadFiles(files, options = {}) {
             refused,
             candidates: new Set(),
             firstTask: taskFields.length / second_thread/* TASK_FIELDS */._Y,
+            textIndex: -1,
             outcomes: [],
         };
         if (chunks && chunks.length > 0) {
-            const textIndex = texts.push(file.text) - 1;
+            const textIndex = (plan.textIndex = texts.push(file.text) - 1);
             chunks.forEach(([from, to], chunk) => {
                 const candidate = (0,core_inert/* inertCandidate */.mQ)(file.text, from, to);
                 if (candidate) {
@@ -42290,13 +42348,12 @@ function loadFiles(files, options = {}) {
         return plan;
     });
     const thread = taskFields.length > 0 ? (options.secondThread?.(texts, Int32Array.from(taskFields)) ?? null) : null;
-    let helped = { screened: 0, read: 0 };
     try {
         readAll(plans, candidates, thread, options.onDocuments);
     }
-    finally {
-        if (thread)
-            helped = thread.close();
+    catch (error) {
+        thread?.close();
+        throw error;
     }
     const results = plans.map((plan) => {
         const result = { objects: [], errors: [], notices: [], documents: 0, inert: 0 };
@@ -42321,7 +42378,21 @@ function loadFiles(files, options = {}) {
         }
         return result;
     });
-    return { results, secondThread: helped };
+    return {
+        results,
+        credentialValues: () => {
+            const values = new Array(plans.length);
+            // From the last file back: the second thread takes them from the first on.
+            for (let index = plans.length - 1; index >= 0; index--) {
+                const plan = plans[index];
+                values[index] =
+                    (plan.textIndex >= 0 ? thread?.credentialValues(plan.textIndex) : undefined) ??
+                        (0,credentials/* credentialPairs */.D$)(plan.file.text).map((pair) => pair.value);
+            }
+            return values;
+        },
+        close: () => thread?.close() ?? { screened: 0, read: 0 },
+    };
 }
 /** Every document's outcome: this thread's share first, then what the second thread did. */
 function readAll(plans, candidates, thread, onDocuments) {
@@ -42600,7 +42671,7 @@ function secretValues(model, extraEnvNames = []) {
         const copy = resource.annotations[LAST_APPLIED];
         if (copy === undefined)
             continue;
-        for (const pair of credentialPairs(copy))
+        for (const pair of (0,credentials/* credentialPairs */.D$)(copy))
             values.add(pair.value);
         let parsed;
         try {
@@ -42647,7 +42718,7 @@ function addSecretData(values, secret) {
                 continue;
             values.add(text);
             // A credentials file or key document stored whole: its credentials are secret on their own.
-            for (const pair of credentialPairs(text))
+            for (const pair of (0,credentials/* credentialPairs */.D$)(text))
                 values.add(pair.value);
         }
     }
@@ -43756,7 +43827,7 @@ function editReadsAs(object, edits, path, mutate, window = true) {
     if (expected === undefined || !mutate(expected.container))
         return false;
     const inWindow = window
-        ? windowReadsAs(object, edits, path, fix_check_valueAt(object.doc.value, fullPath), expected.container)
+        ? windowReadsAs(object, edits, path, valueAt(object.doc.value, fullPath), expected.container)
         : undefined;
     if (inWindow !== undefined)
         return inWindow;
@@ -43782,7 +43853,7 @@ function copiedAlong(root, path) {
     }
     return { root: top, container };
 }
-function fix_check_valueAt(root, path) {
+function valueAt(root, path) {
     let value = root;
     for (const segment of path)
         value = value[segment];
@@ -55814,30 +55885,42 @@ function scanFiles(files, config, registry = rules_registry, load = { secondThre
     let documents = 0;
     let inert = 0;
     const started = performance.now();
-    const { results, secondThread: helped } = loadFiles(files, load);
+    const loaded = loadFiles(files, load);
     const read = performance.now();
-    results.forEach((loaded, index) => {
-        const file = files[index];
-        // An error in rendered output points at the template document that wrote it, never at a rendered line.
-        if (file.origin)
-            for (const error of loaded.errors)
-                error.line = originErrorLine(file, error.line);
-        append(objects, loaded.objects);
-        append(errors, loaded.errors);
-        append(notices, loaded.notices);
-        documents += loaded.documents;
-        inert += loaded.inert;
-    });
-    const judged = judgeInstalls(objects, config, registry);
-    const timing = {
-        documents: Math.round(read - started),
-        rules: Math.round(performance.now() - read),
-    };
+    let judged;
+    let judgedAt;
+    let credentialValues;
+    let helped;
+    try {
+        loaded.results.forEach((result, index) => {
+            const file = files[index];
+            // An error in rendered output points at the template document that wrote it, never at a rendered line.
+            if (file.origin)
+                for (const error of result.errors)
+                    error.line = originErrorLine(file, error.line);
+            append(objects, result.objects);
+            append(errors, result.errors);
+            append(notices, result.notices);
+            documents += result.documents;
+            inert += result.inert;
+        });
+        judged = judgeInstalls(objects, config, registry);
+        judgedAt = performance.now();
+        // Found by the second thread while this one judged, where it could.
+        credentialValues = loaded.credentialValues();
+    }
+    finally {
+        helped = loaded.close();
+    }
+    const secretValues = judged.secretValues;
+    for (const values of credentialValues)
+        for (const value of values)
+            secretValues.add(value);
     return {
         findings: sortFindings(judged.findings),
         errors,
         notices,
-        secretValues: judged.secretValues,
+        secretValues,
         // A client in any install keeps its token: a fix to a shared file serves them all.
         mountedClients: judged.mountedClients,
         stats: {
@@ -55848,7 +55931,11 @@ function scanFiles(files, config, registry = rules_registry, load = { secondThre
             screened: helped.screened,
             readInSecondThread: helped.read,
         },
-        timing,
+        timing: {
+            documents: Math.round(read - started),
+            rules: Math.round(judgedAt - read),
+            secrets: Math.round(performance.now() - judgedAt),
+        },
     };
 }
 
@@ -58177,7 +58264,8 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
         for (const notice of head.notices)
             info(`Notice: ${logText(notice.file)}: ${logText(notice.message)}`);
         const headResult = scanFiles(head.files, config);
-        secrets.learnScan(head.files, headResult.secretValues);
+        // The credentials in the files' texts are among the scan's secret values (see scanFiles).
+        secrets.addAll(headResult.secretValues);
         const probe = await probeValues({
             root: headRender.root,
             config,
@@ -58475,7 +58563,8 @@ async function scanWorkspace(root, paths, config, tools, log, secrets, progress)
         onDocuments: progress?.documents,
     });
     const judging = clock();
-    secrets.learnScan(collected.files, result.secretValues);
+    // The credentials in the files' texts are among the scan's secret values (see scanFiles).
+    secrets.addAll(result.secretValues);
     const learning = clock();
     let probing = 0;
     if (rendering.charts.length > 0) {
@@ -58497,10 +58586,10 @@ async function scanWorkspace(root, paths, config, tools, log, secrets, progress)
     secrets.cleanFindings(result.findings);
     for (const list of [collected.errors, collected.notices, result.errors, result.notices])
         secrets.cleanMessages(list);
-    const { documents, rules } = result.timing;
+    const { documents, rules, secrets: found } = result.timing;
     log(`Timing: read ${collecting} ms, render ${rendered} ms, scan ${judging + learning} ms` +
         (rendering.charts.length > 0 ? `, probe ${probing} ms` : '') +
-        ` (documents ${documents} ms, rules ${rules} ms, secrets ${learning} ms` +
+        ` (documents ${documents} ms, rules ${rules} ms, secrets ${found + learning} ms` +
         (result.stats.screened + result.stats.readInSecondThread > 0
             ? `; a second thread read ${result.stats.readInSecondThread} documents and screened ${result.stats.screened} of kinds no rule reads).`
             : ').'));
@@ -58710,7 +58799,7 @@ class SecretFilter {
     }
     /** Learns the values of credential-named keys in any text: YAML, JSON, an env file, a tool's output. */
     learnText(text) {
-        for (const pair of credentialPairs(text))
+        for (const pair of (0,credentials/* credentialPairs */.D$)(text))
             this.add(pair.value);
     }
     /** Learns from a scan: the credential keys of every file read, and the secret values the scan's model found. */
@@ -58803,7 +58892,7 @@ class SecretFilter {
             if (backslashes % 2 === 1)
                 span[0]--;
         }
-        for (const pair of credentialPairs(text))
+        for (const pair of (0,credentials/* credentialPairs */.D$)(text))
             found.push([pair.start, pair.end]);
         found.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
         const merged = [];
@@ -58835,7 +58924,7 @@ function withMarkers(text, spans) {
     return result + text.slice(at);
 }
 /** The credential shapes as one pattern; `lastIndex` is set before each use. */
-const SHAPES = new RegExp(CREDENTIAL_SHAPES.map((shape) => shape.source).join('|'), 'g');
+const SHAPES = new RegExp(credentials/* CREDENTIAL_SHAPES */.dF.map((shape) => shape.source).join('|'), 'g');
 /**
  * The credential shapes of a text: those the one RegExp of known values and shapes (values first, longest first)
  * found, and those it did not. It resumed each search at the end of its last match, and took a value where a value

@@ -47,6 +47,17 @@ describe('a second thread', () => {
   // reads, which the thread screens first; whether it then reads any depends on how fast each thread is.
   const generated = mkdtempSync(join(tmpdir(), 'ktg-threads-'));
   generateCorpus(6000, generated);
+  // A credential written in one file's text, and a name another file gives a workload: the thread finds the one (it
+  // finds the credentials of the first files while the main thread judges), and no report may print the other.
+  const credential = 'quietly-kept-credential-9';
+  writeFileSync(
+    join(generated, 'aa-settings.yaml'),
+    `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: team-1}\ndata:\n  db_password: ${credential}\n`,
+  );
+  writeFileSync(
+    join(generated, 'zz-named.yaml'),
+    `apiVersion: v1\nkind: Pod\nmetadata: {name: ${credential}, namespace: team-1}\nspec:\n  containers: [{name: c, image: i}]\n`,
+  );
 
   // Only documents that matter, so the thread reads from the start, from the last document back: first those of
   // `zz-odd.yaml`, which it must hand back (an alias bomb, a tag, a merge key, a `__proto__` key, a syntax error, a
@@ -91,6 +102,9 @@ describe('a second thread', () => {
         expect(single.log).not.toMatch(/second thread/);
         expect(threaded.report.findings.length).toBeGreaterThan(1000);
         expect(threaded.report).toStrictEqual(single.report);
+        const printed = JSON.stringify(threaded.report);
+        expect(printed).not.toContain(credential);
+        expect(printed).toContain('[redacted]');
       },
       60_000,
     );

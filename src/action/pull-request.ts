@@ -118,7 +118,8 @@ export async function reviewPullRequest(
     for (const notice of head.notices)
       core.info(`Notice: ${logText(notice.file)}: ${logText(notice.message)}`);
     const headResult = scanFiles(head.files, config);
-    secrets.learnScan(head.files, headResult.secretValues);
+    // The credentials in the files' texts are among the scan's secret values (see scanFiles).
+    secrets.addAll(headResult.secretValues);
     const probe = await probeValues({
       root: headRender.root,
       config,

@@ -55,7 +55,8 @@ export async function scanWorkspace(
     onDocuments: progress?.documents,
   });
   const judging = clock();
-  secrets.learnScan(collected.files, result.secretValues);
+  // The credentials in the files' texts are among the scan's secret values (see scanFiles).
+  secrets.addAll(result.secretValues);
   const learning = clock();
   let probing = 0;
   if (rendering.charts.length > 0) {
@@ -76,11 +77,11 @@ export async function scanWorkspace(
   secrets.cleanFindings(result.findings);
   for (const list of [collected.errors, collected.notices, result.errors, result.notices])
     secrets.cleanMessages(list);
-  const { documents, rules } = result.timing;
+  const { documents, rules, secrets: found } = result.timing;
   log(
     `Timing: read ${collecting} ms, render ${rendered} ms, scan ${judging + learning} ms` +
       (rendering.charts.length > 0 ? `, probe ${probing} ms` : '') +
-      ` (documents ${documents} ms, rules ${rules} ms, secrets ${learning} ms` +
+      ` (documents ${documents} ms, rules ${rules} ms, secrets ${found + learning} ms` +
       (result.stats.screened + result.stats.readInSecondThread > 0
         ? `; a second thread read ${result.stats.readInSecondThread} documents and screened ${result.stats.screened} of kinds no rule reads).`
         : ').'),

@@ -1,3 +1,4 @@
+import { credentialPairs } from './credentials.js';
 import { mayMatter } from './model.js';
 import type { LoadedObject, TreeDocument } from './tree-types.js';
 import type { ScanError, ScanNotice, SourceFile } from './types.js';
@@ -47,7 +48,22 @@ export interface LoadOptions {
  * whole.
  */
 export function loadDocuments(file: SourceFile, options: LoadOptions = {}): LoadResult {
-  return loadFiles([file], options).results[0]!;
+  const loaded = loadFiles([file], options);
+  loaded.close();
+  return loaded.results[0]!;
+}
+
+/** The files loaded; a second thread may still be at work on them until `close`. */
+export interface LoadedFiles {
+  /** In the order of the files. */
+  results: LoadResult[];
+  /**
+   * The values of credential-named keys in each file's text (`credentialPairs`), in the order of the files, for the
+   * secret filter: the second thread finds them while the caller judges the documents. At most once, before `close`.
+   */
+  credentialValues(): string[][];
+  /** Stops the second thread, and says what it did. Once, also when judging failed. */
+  close(): { screened: number; read: number };
 }
 
 /** What one document of a file gave: counted in order when the file's result is put together. */
@@ -72,6 +88,8 @@ interface FilePlan {
   candidates: Set<number>;
   /** The task of the file's first document: its documents are tasks `firstTask`, `firstTask + 1`, ... */
   firstTask: number;
+  /** The file's index among the texts given to the second thread, or -1 (a file read whole, or refused). */
+  textIndex: number;
   outcomes: ChunkOutcome[];
 }
 
@@ -80,10 +98,7 @@ interface FilePlan {
  * look inert (a kind no rule reads) are confirmed last here and first there, the others read first here and last
  * there. Results come out in file order either way.
  */
-export function loadFiles(
-  files: readonly SourceFile[],
-  options: LoadOptions = {},
-): { results: LoadResult[]; secondThread: { screened: number; read: number } } {
+export function loadFiles(files: readonly SourceFile[], options: LoadOptions = {}): LoadedFiles {
   const texts: string[] = [];
   const taskFields: number[] = [];
   const candidates: Array<{ plan: FilePlan; chunk: number }> = [];
@@ -103,10 +118,11 @@ export function loadFiles(
       refused,
       candidates: new Set(),
       firstTask: taskFields.length / TASK_FIELDS,
+      textIndex: -1,
       outcomes: [],
     };
     if (chunks && chunks.length > 0) {
-      const textIndex = texts.push(file.text) - 1;
+      const textIndex = (plan.textIndex = texts.push(file.text) - 1);
       chunks.forEach(([from, to], chunk) => {
         const candidate = inertCandidate(file.text, from, to);
         if (candidate) {
@@ -120,11 +136,11 @@ export function loadFiles(
   });
   const thread =
     taskFields.length > 0 ? (options.secondThread?.(texts, Int32Array.from(taskFields)) ?? null) : null;
-  let helped = { screened: 0, read: 0 };
   try {
     readAll(plans, candidates, thread, options.onDocuments);
-  } finally {
-    if (thread) helped = thread.close();
+  } catch (error) {
+    thread?.close();
+    throw error;
   }
   const results = plans.map((plan) => {
     const result: LoadResult = { objects: [], errors: [], notices: [], documents: 0, inert: 0 };
@@ -147,7 +163,21 @@ export function loadFiles(
     }
     return result;
   });
-  return { results, secondThread: helped };
+  return {
+    results,
+    credentialValues: () => {
+      const values = new Array<string[]>(plans.length);
+      // From the last file back: the second thread takes them from the first on.
+      for (let index = plans.length - 1; index >= 0; index--) {
+        const plan = plans[index]!;
+        values[index] =
+          (plan.textIndex >= 0 ? thread?.credentialValues(plan.textIndex) : undefined) ??
+          credentialPairs(plan.file.text).map((pair) => pair.value);
+      }
+      return values;
+    },
+    close: () => thread?.close() ?? { screened: 0, read: 0 },
+  };
 }
 
 /** Every document's outcome: this thread's share first, then what the second thread did. */

@@ -23,12 +23,18 @@ export interface ScanResult {
   errors: ScanError[];
   notices: ScanNotice[];
   stats: ScanStats;
-  /** The secret values the files hold, for the filter of everything that leaves (`redact.ts`). Never output. */
+  /**
+   * The secret values the files hold, for the filter of everything that leaves (`redact.ts`): those of the objects
+   * (`secrets.ts`), and the values of credential-named keys in the files' texts (`credentialPairs`). Never output.
+   */
   secretValues: Set<string>;
   /** API clients whose token is mounted (`Kind/namespace/name`), worked out when asked: what no fix may remove. */
   mountedClients(): Set<string>;
-  /** Whole milliseconds spent reading the documents, and modelling and judging them, for the log. */
-  timing: { documents: number; rules: number };
+  /**
+   * Whole milliseconds spent reading the documents, modelling and judging them, and finding the credentials in the
+   * texts (what a second thread had not found by then), for the log.
+   */
+  timing: { documents: number; rules: number; secrets: number };
 }
 
 /**
@@ -47,28 +53,37 @@ export function scanFiles(
   let documents = 0;
   let inert = 0;
   const started = performance.now();
-  const { results, secondThread: helped } = loadFiles(files, load);
+  const loaded = loadFiles(files, load);
   const read = performance.now();
-  results.forEach((loaded, index) => {
-    const file = files[index]!;
-    // An error in rendered output points at the template document that wrote it, never at a rendered line.
-    if (file.origin) for (const error of loaded.errors) error.line = originErrorLine(file, error.line);
-    append(objects, loaded.objects);
-    append(errors, loaded.errors);
-    append(notices, loaded.notices);
-    documents += loaded.documents;
-    inert += loaded.inert;
-  });
-  const judged = judgeInstalls(objects, config, registry);
-  const timing = {
-    documents: Math.round(read - started),
-    rules: Math.round(performance.now() - read),
-  };
+  let judged: ReturnType<typeof judgeInstalls>;
+  let judgedAt: number;
+  let credentialValues: string[][];
+  let helped: { screened: number; read: number };
+  try {
+    loaded.results.forEach((result, index) => {
+      const file = files[index]!;
+      // An error in rendered output points at the template document that wrote it, never at a rendered line.
+      if (file.origin) for (const error of result.errors) error.line = originErrorLine(file, error.line);
+      append(objects, result.objects);
+      append(errors, result.errors);
+      append(notices, result.notices);
+      documents += result.documents;
+      inert += result.inert;
+    });
+    judged = judgeInstalls(objects, config, registry);
+    judgedAt = performance.now();
+    // Found by the second thread while this one judged, where it could.
+    credentialValues = loaded.credentialValues();
+  } finally {
+    helped = loaded.close();
+  }
+  const secretValues = judged.secretValues;
+  for (const values of credentialValues) for (const value of values) secretValues.add(value);
   return {
     findings: sortFindings(judged.findings),
     errors,
     notices,
-    secretValues: judged.secretValues,
+    secretValues,
     // A client in any install keeps its token: a fix to a shared file serves them all.
     mountedClients: judged.mountedClients,
     stats: {
@@ -79,6 +94,10 @@ export function scanFiles(
       screened: helped.screened,
       readInSecondThread: helped.read,
     },
-    timing,
+    timing: {
+      documents: Math.round(read - started),
+      rules: Math.round(judgedAt - read),
+      secrets: Math.round(performance.now() - judgedAt),
+    },
   };
 }

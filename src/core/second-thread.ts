@@ -7,6 +7,7 @@ import {
   receiveMessageOnPort,
   workerData,
 } from 'node:worker_threads';
+import { credentialPairs } from './credentials.js';
 import { type FastReading, readFastAlone } from './fast-reading.js';
 import { isInert } from './inert.js';
 import { type PackedParts, documentOfParts, partsOf } from './packed-tree.js';
@@ -23,7 +24,9 @@ import { type PackedParts, documentOfParts, partsOf } from './packed-tree.js';
  * Both threads share one Int32Array of task states; each task is claimed with a compare-and-swap by whichever thread
  * gets to it first. The main thread reads from the first document on and screens from the last candidate back; this
  * one screens from the first candidate on, then reads from the last document back, so the two meet somewhere in the
- * middle whatever each task costs. What this thread cannot read (a document the fast reader does not model, or
+ * middle whatever each task costs. Then, while the main thread judges the documents, this one finds the values of
+ * credential-named keys in each text for the secret filter (`credentialPairs`): one more task a text, claimed the same
+ * way, which the main thread does itself when it asks before this one has begun it. What this thread cannot read (a document the fast reader does not model, or
  * js-yaml rejects) it gives back: the main thread reads it the full way and reports any error. The main thread never
  * waits for long: a task this thread holds for more than WAIT_MS (a stalled or dead worker) is done again by the main
  * thread, which then waits no more; the answer is the same either way.
@@ -42,6 +45,11 @@ export interface SecondThread {
   claim(task: number): boolean;
   /** What the second thread read for a READ task it took; undefined when the caller is to read it after all. */
   reading(task: number): Exclude<FastReading, null> | undefined;
+  /**
+   * The values of `credentialPairs` in texts[text], when the second thread found them (it does after its other tasks);
+   * undefined when the caller is to find them. Asked once a text, after the documents.
+   */
+  credentialValues(text: number): string[] | undefined;
   /** Stops the thread; says how many documents it screened and read for the caller. */
   close(): { screened: number; read: number };
 }
@@ -79,6 +87,9 @@ interface Posted {
   parts: PackedParts;
 }
 
+/** A message from the worker: a batch of documents read, or the credential values of a batch of texts. */
+type Message = Posted[] | { credentialValues: Array<[text: number, values: string[]]> };
+
 let entry: URL | null = null;
 
 /**
@@ -95,8 +106,10 @@ export const secondThread: SecondThreadFactory = (texts, tasks) => {
   let bytes = 0;
   for (let at = 0; at < tasks.length; at += TASK_FIELDS) bytes += tasks[at + 2]! - tasks[at + 1]!;
   if (bytes < MIN_BYTES) return null;
+  // One state for each task, then one for each text's credentials task.
+  const firstCredentials = tasks.length / TASK_FIELDS;
   const state = new Int32Array(
-    new SharedArrayBuffer((tasks.length / TASK_FIELDS) * Int32Array.BYTES_PER_ELEMENT),
+    new SharedArrayBuffer((firstCredentials + texts.length) * Int32Array.BYTES_PER_ELEMENT),
   );
   const { port1, port2 } = new MessageChannel();
   let worker: Worker;
@@ -114,6 +127,7 @@ export const secondThread: SecondThreadFactory = (texts, tasks) => {
   // A worker that fails leaves its tasks to the main thread (see `waited`); nothing to report.
   worker.on('error', () => undefined);
   const received = new Map<number, PackedParts>();
+  const credentials = new Map<number, string[]>();
   let stalled = false;
   let screened = 0;
   let read = 0;
@@ -124,13 +138,16 @@ export const secondThread: SecondThreadFactory = (texts, tasks) => {
     stalled = Atomics.wait(state, task, WORKER_HAS_IT, WAIT_MS) === 'timed-out';
     return !stalled;
   };
-  const parts = (task: number): PackedParts | undefined => {
-    if (!received.has(task)) {
-      // The worker posts a batch before it marks the batch's tasks POSTED, so the batch is in the port by now.
-      for (let message = receiveMessageOnPort(port1); message; message = receiveMessageOnPort(port1)) {
-        for (const posted of message.message as Posted[]) received.set(posted.task, posted.parts);
-      }
+  /** Takes what the worker has posted. It posts before it marks the tasks POSTED, so a POSTED task's answer is in. */
+  const drain = () => {
+    for (let message = receiveMessageOnPort(port1); message; message = receiveMessageOnPort(port1)) {
+      const body = message.message as Message;
+      if (Array.isArray(body)) for (const posted of body) received.set(posted.task, posted.parts);
+      else for (const [text, values] of body.credentialValues) credentials.set(text, values);
     }
+  };
+  const parts = (task: number): PackedParts | undefined => {
+    if (!received.has(task)) drain();
     const found = received.get(task);
     received.delete(task);
     return found;
@@ -167,6 +184,13 @@ export const secondThread: SecondThreadFactory = (texts, tasks) => {
       read++;
       return { documents: 1, tree: documentOfParts(found) };
     },
+    credentialValues(text) {
+      if (settled(firstCredentials + text) !== POSTED) return undefined;
+      if (!credentials.has(text)) drain();
+      const found = credentials.get(text);
+      credentials.delete(text);
+      return found;
+    },
     close() {
       port1.close();
       void worker.terminate();
@@ -185,7 +209,7 @@ export function runSecondThreadIfAsked(): boolean {
     { role?: unknown; texts: string[]; tasks: Int32Array; state: Int32Array; port: MessagePort } | undefined;
   if (data?.role !== ROLE) return false;
   const { texts, tasks, state, port } = data;
-  const count = state.length;
+  const count = tasks.length / TASK_FIELDS;
   const claim = (task: number) =>
     Atomics.compareExchange(state, task, UNTOUCHED, WORKER_HAS_IT) === UNTOUCHED;
   const settle = (task: number, value: number) => {
@@ -229,5 +253,20 @@ export function runSecondThreadIfAsked(): boolean {
     }
   }
   flush();
+  let found: Array<[number, string[]]> = [];
+  bytes = 0;
+  const post = () => {
+    port.postMessage({ credentialValues: found } satisfies Message);
+    for (const [text] of found) settle(count + text, POSTED);
+    found = [];
+    bytes = 0;
+  };
+  texts.forEach((text, index) => {
+    if (!claim(count + index)) return;
+    found.push([index, credentialPairs(text).map((pair) => pair.value)]);
+    bytes += text.length;
+    if (bytes >= BATCH_BYTES) post();
+  });
+  if (found.length > 0) post();
   return true;
 }
