@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { readBlock } from '../src/core/block-reader.js';
 import { plainValue } from '../src/core/block-scalars.js';
+import { KNOWN_KEYS, knownKey } from '../src/core/known-keys.js';
 import { resolvePlain } from '../src/core/kubernetes-scalars.js';
 import { documentChunks } from '../src/core/chunks.js';
 import { loadDocuments } from '../src/core/load.js';
@@ -227,6 +228,19 @@ describe('the block reader', () => {
     ];
     for (const text of texts) expect(plainValue(text), text).toStrictEqual(resolvePlain(text).value);
     for (const text of ['.inf', '-.Inf', '.nan', '<<']) expect(() => plainValue(text), text).toThrow();
+  });
+
+  it('takes a known key only where the text spells exactly it, and every known key reads as plain text', () => {
+    for (const key of KNOWN_KEYS) {
+      expect(plainValue(key), key).toBe(key);
+      const line = `  ${key}: x`;
+      expect(knownKey(line, 2, 2 + key.length), key).toBe(key);
+      expect(knownKey(line, 2, 1 + key.length), key).not.toBe(key);
+      expect(knownKey(`${line.slice(0, -4)}X: x`, 2, 2 + key.length), key).toBeUndefined();
+    }
+    expect(new Set(KNOWN_KEYS).size).toBe(KNOWN_KEYS.length);
+    expect(knownKey('nameé', 0, 5)).toBeUndefined();
+    expect(knownKey('é', 0, 1)).toBeUndefined();
   });
 
   it('leaves nesting deep enough to exhaust the stack to the others, which report it', () => {

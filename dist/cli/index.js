@@ -9837,8 +9837,8 @@ function sameData(a, b) {
     return true;
 }
 
-// EXTERNAL MODULE: ./src/core/block-reader.ts + 2 modules
-var block_reader = __nccwpck_require__(3656);
+// EXTERNAL MODULE: ./src/core/block-reader.ts + 3 modules
+var block_reader = __nccwpck_require__(2269);
 // EXTERNAL MODULE: ./src/core/tree.ts + 1 modules
 var tree = __nccwpck_require__(6101);
 ;// CONCATENATED MODULE: ./src/core/fix-window.ts
@@ -15395,7 +15395,7 @@ function* redacted(batches, secrets) {
 
 /***/ }),
 
-/***/ 3656:
+/***/ 2269:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -15766,6 +15766,185 @@ class FlowReader {
     }
 }
 
+;// CONCATENATED MODULE: ./src/core/known-keys.ts
+/**
+ * Keys Kubernetes manifests repeat in nearly every document. The block reader takes a key it finds here as this
+ * constant rather than a new string cut from the text: a constant is already a property name (V8 looks a new string
+ * up among its property names before it can store a property under it), and costs no allocation.
+ */
+const KNOWN_KEYS = [
+    'apiVersion',
+    'kind',
+    'metadata',
+    'name',
+    'namespace',
+    'labels',
+    'annotations',
+    'spec',
+    'app',
+    'selector',
+    'matchLabels',
+    'template',
+    'containers',
+    'initContainers',
+    'image',
+    'imagePullPolicy',
+    'args',
+    'command',
+    'env',
+    'value',
+    'valueFrom',
+    'key',
+    'optional',
+    'configMapKeyRef',
+    'secretKeyRef',
+    'fieldRef',
+    'fieldPath',
+    'envFrom',
+    'ports',
+    'port',
+    'containerPort',
+    'targetPort',
+    'protocol',
+    'resources',
+    'limits',
+    'requests',
+    'cpu',
+    'memory',
+    'volumeMounts',
+    'mountPath',
+    'subPath',
+    'readOnly',
+    'volumes',
+    'configMap',
+    'secret',
+    'secretName',
+    'emptyDir',
+    'items',
+    'path',
+    'type',
+    'data',
+    'stringData',
+    'replicas',
+    'strategy',
+    'securityContext',
+    'runAsNonRoot',
+    'runAsUser',
+    'runAsGroup',
+    'fsGroup',
+    'readOnlyRootFilesystem',
+    'allowPrivilegeEscalation',
+    'privileged',
+    'capabilities',
+    'drop',
+    'add',
+    'seccompProfile',
+    'livenessProbe',
+    'readinessProbe',
+    'startupProbe',
+    'httpGet',
+    'tcpSocket',
+    'grpc',
+    'initialDelaySeconds',
+    'periodSeconds',
+    'timeoutSeconds',
+    'failureThreshold',
+    'successThreshold',
+    'serviceAccountName',
+    'serviceAccount',
+    'automountServiceAccountToken',
+    'nodeSelector',
+    'tolerations',
+    'affinity',
+    'podAffinityTerm',
+    'labelSelector',
+    'topologyKey',
+    'weight',
+    'operator',
+    'effect',
+    'terminationGracePeriodSeconds',
+    'restartPolicy',
+    'rules',
+    'apiGroups',
+    'verbs',
+    'subjects',
+    'roleRef',
+    'apiGroup',
+    'clusterIP',
+    'sessionAffinity',
+    'podSelector',
+    'policyTypes',
+    'ingress',
+    'egress',
+    'from',
+    'to',
+    'schedule',
+    'jobTemplate',
+    'backoffLimit',
+    'hostNetwork',
+    'dnsPolicy',
+    'priorityClassName',
+    'projected',
+    'sources',
+    'serviceAccountToken',
+    'expirationSeconds',
+    'audience',
+    'description',
+    'properties',
+    'required',
+    'format',
+    'default',
+    'enum',
+    'x-kubernetes-preserve-unknown-fields',
+    'additionalProperties',
+    'served',
+    'storage',
+    'versions',
+    'schema',
+    'openAPIV3Schema',
+    'names',
+    'plural',
+    'singular',
+    'shortNames',
+    'group',
+    'scope',
+    'version',
+    'component',
+    'part-of',
+    'instance',
+    'managed-by',
+    'app.kubernetes.io/name',
+    'app.kubernetes.io/instance',
+    'app.kubernetes.io/component',
+    'app.kubernetes.io/part-of',
+    'app.kubernetes.io/managed-by',
+    'app.kubernetes.io/version',
+    'helm.sh/chart',
+];
+const MAX_LENGTH = 40;
+/** The keys by length and first character: `(length << 7) | first`. */
+const byStart = [];
+for (const key of KNOWN_KEYS) {
+    const slot = (key.length << 7) | key.charCodeAt(0);
+    (byStart[slot] ??= []).push(key);
+}
+/** The known key `text.slice(from, to)` spells, or undefined. */
+function knownKey(text, from, to) {
+    const length = to - from;
+    if (length > MAX_LENGTH)
+        return undefined;
+    const first = text.charCodeAt(from);
+    if (first > 0x7f)
+        return undefined;
+    const keys = byStart[(length << 7) | first];
+    if (keys === undefined)
+        return undefined;
+    for (const key of keys)
+        if (text.startsWith(key, from))
+            return key;
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/core/block-reader.ts
 /**
  * The block YAML most manifests are written in, read without a general parser: maps and lists by indentation, scalars
@@ -15780,6 +15959,7 @@ class FlowReader {
  * (`__tests__/block-reader.test.ts`) hold its trees and data to js-yaml's and the `yaml` package's readings, on real
  * manifests and on mutated ones, and to Kubernetes' own reader on the mutated ones.
  */
+
 
 
 
@@ -15925,10 +16105,13 @@ class BlockReader {
                 keyEnd--;
             if (keyEnd - at > MAX_KEY)
                 unmodelled();
-            const name = text.slice(at, keyEnd);
-            // A key that reads as a boolean, a number or null, or a merge key: the other readers decide.
-            if (plainValue(name) !== name)
-                unmodelled();
+            let name = knownKey(text, at, keyEnd);
+            if (name === undefined) {
+                name = text.slice(at, keyEnd);
+                // A key that reads as a boolean, a number or null, or a merge key: the other readers decide.
+                if (plainValue(name) !== name)
+                    unmodelled();
+            }
             this.#keyName = name;
             this.#keyStyle = PLAIN;
             this.#keyEnd = keyEnd;
@@ -16386,7 +16569,7 @@ const CREDENTIAL_SHAPES = [
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   q: () => (/* binding */ readFastAlone)
 /* harmony export */ });
-/* harmony import */ var _block_reader_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3656);
+/* harmony import */ var _block_reader_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2269);
 /* harmony import */ var _inert_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8275);
 /* harmony import */ var _tree_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6101);
 
@@ -16449,7 +16632,7 @@ function detachStrings(data) {
 /* harmony export */   mQ: () => (/* binding */ inertCandidate)
 /* harmony export */ });
 /* harmony import */ var js_yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3243);
-/* harmony import */ var _block_reader_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3656);
+/* harmony import */ var _block_reader_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2269);
 /* harmony import */ var _kubernetes_scalars_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3367);
 /* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4146);
 /* harmony import */ var _tree_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6101);

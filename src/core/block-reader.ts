@@ -34,6 +34,7 @@ import {
   unmodelled,
 } from './block-scalars.js';
 import { FlowReader } from './block-flow.js';
+import { knownKey } from './known-keys.js';
 import { PackedWriter } from './packed-tree.js';
 import type { TreeDocument } from './tree-types.js';
 import { COLON, DASH, HASH, SPACE } from './yaml-text.js';
@@ -170,9 +171,12 @@ class BlockReader {
       let keyEnd = colon;
       while (text.charCodeAt(keyEnd - 1) === SPACE) keyEnd--;
       if (keyEnd - at > MAX_KEY) unmodelled();
-      const name = text.slice(at, keyEnd);
-      // A key that reads as a boolean, a number or null, or a merge key: the other readers decide.
-      if (plainValue(name) !== name) unmodelled();
+      let name = knownKey(text, at, keyEnd);
+      if (name === undefined) {
+        name = text.slice(at, keyEnd);
+        // A key that reads as a boolean, a number or null, or a merge key: the other readers decide.
+        if (plainValue(name) !== name) unmodelled();
+      }
       this.#keyName = name;
       this.#keyStyle = PLAIN;
       this.#keyEnd = keyEnd;
