@@ -22,6 +22,7 @@ import {
   quotedAt,
   unmodelled,
 } from './block-scalars.js';
+import { knownKey } from './known-keys.js';
 import type { PackedWriter } from './packed-tree.js';
 import { COLON, DASH, SPACE } from './yaml-text.js';
 
@@ -104,7 +105,8 @@ export class FlowReader {
     while (stop < this.lineEnd && inFlowPlain(text.charCodeAt(stop))) stop++;
     // Nothing there, or a lone `-`.
     if (stop === at || (code === DASH && stop === at + 1)) unmodelled();
-    this.#scalar = plainValue(text.slice(at, stop));
+    // A known key is plain text (see `known-keys.ts`): taken as its constant, whether it is a key here or a value.
+    this.#scalar = knownKey(text, at, stop) ?? plainValue(text.slice(at, stop));
     this.#style = PLAIN;
     this.end = stop;
   }
