@@ -61,7 +61,7 @@ describe('a second thread', () => {
 
   // Only documents that matter, so the thread reads from the start, from the last document back: first those of
   // `zz-odd.yaml`, which it must hand back (an alias bomb, a tag, a merge key, a `__proto__` key, a syntax error, a
-  // duplicate key) or read as the main thread would (integer keys, no object, comments only).
+  // duplicate key) or read as the main thread would (integer keys, -0, no object, comments only).
   const workloads = mkdtempSync(join(tmpdir(), 'ktg-threads-read-'));
   const pod = (name: string, extra = '') =>
     `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  namespace: odd\n${extra}spec:\n  containers: [{name: c, image: registry.example/app:1.2.3}]\n`;
@@ -87,6 +87,8 @@ describe('a second thread', () => {
       pod('broken', '  labels: {app: [}\n'),
       pod('twice', '  labels: {app: a, app: b}\n'),
       pod('numbered', '  labels: {"10": a, b: c, "2": d}\n'),
+      // -0 (a float), which JSON would make 0 on its way from the thread: the fix's check would then refuse the fix.
+      pod('zero').replace('spec:\n', 'spec:\n  priority: -0.0\n'),
       '[1, 2, 3]',
       '# only a comment',
     ].join('---\n'),
