@@ -13,7 +13,7 @@
  * The scans, the baseline and the floor run on Node 24, the runtime the Action declares (`runs.using: node24`) and one
  * the CLI supports (`engines`), as `.ci/run` installs it into `.tools/node24`; without it, on the Node running the
  * bench. Node versions differ here (Node 24's V8 lets the main thread's young generation grow to four times Node 20's:
- * a fifth less time at 100,000 documents, about 80 MB more peak memory), so the table names the one it ran on.
+ * a fifth less time at 100,000 documents, about 100 MB more peak memory), so the table names the one it ran on.
  *
  * Four corpora: `generated` (bench/generate-corpus.ts) and `real`, the install manifests of the test fixtures
  * repeated, a Namespace per copy (real files fall back to the full reader more often, and carry Namespace fixes),
