@@ -17606,21 +17606,22 @@ var packed_tree = __nccwpck_require__(4288);
 
 
 /**
- * A second thread for large scans, which takes documents off the main thread while it reads the others. Two kinds of
- * task:
+ * A second thread for large scans, which takes documents off the main thread while it reads the others, then finds
+ * the credentials in the texts while the main thread runs the rules. Two kinds of task for each document, and one for
+ * each text:
  *
  * - SCREEN: confirm that a document of a kind no rule reads (a CRD, a Service, a ConfigMap: often half of a
  *   repository's bytes) is inert. That takes a full read by js-yaml and gives back one bit.
  * - READ: read a document with the fast reader and send back its packed tree (numbers, key names and the document's
  *   data: see `packed-tree.ts`). Receiving it costs the main thread a fifth to a third of reading it.
+ * - Credentials: the values of credential-named keys in a text (`credentialPairs`), for the secret filter.
  *
  * Both threads share one Int32Array of task states; each task is claimed with a compare-and-swap by whichever thread
  * gets to it first. The main thread reads from the first document on and screens from the last candidate back; this
  * one screens from the first candidate on, then reads from the last document back, so the two meet somewhere in the
- * middle whatever each task costs. Then, while the main thread judges the documents, this one finds the values of
- * credential-named keys in each text for the secret filter (`credentialPairs`): one more task a text, claimed the same
- * way, which the main thread does itself when it asks before this one has begun it. What this thread cannot read (a document the fast reader does not model, or
- * js-yaml rejects) it gives back: the main thread reads it the full way and reports any error. The main thread never
+ * middle whatever each task costs. Then this one takes the texts from the first on, and the main thread, once it has
+ * judged the documents, from the last back. What this thread cannot read (a document the fast reader does not model,
+ * or js-yaml rejects) it gives back: the main thread reads it the full way and reports any error. The main thread never
  * waits for long: a task this thread holds for more than WAIT_MS (a stalled or dead worker) is done again by the main
  * thread, which then waits no more; the answer is the same either way.
  */
