@@ -22,7 +22,7 @@ const CORPUS = join(import.meta.dirname, 'fixtures', 'corpus');
 /** The engine's scan and the reference's agree in everything `scanFiles` returns. */
 function expectSameScan(files: SourceFile[], configText = ''): void {
   const settings = config(configText);
-  const actual = scanFiles(files, settings, undefined, {});
+  const actual = scanFiles(files, settings, undefined, { credentials: true });
   const expected = referenceScan(files, settings);
   const json = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
   expect(json(actual.findings)).toEqual(json(expected.findings));

@@ -7,6 +7,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CREDENTIAL_SHAPES, credentialPairs, isCredentialKey } from '../src/core/credentials.js';
 import { MIN_SECRET_LENGTH, REDACTED, SecretFilter } from '../src/core/redact.js';
+import { defaultConfig } from '../src/config/config.js';
+import { scanFiles } from '../src/core/scan.js';
 import { registry } from '../src/rules/index.js';
 import { scan, yaml } from './helpers.js';
 import { PLANTED, SECRET_MANIFESTS, forbiddenForms, leaksIn } from './secret-material.js';
@@ -15,11 +17,33 @@ import { PLANTED, SECRET_MANIFESTS, forbiddenForms, leaksIn } from './secret-mat
 function learned(files: Record<string, string>): SecretFilter {
   const secrets = new SecretFilter();
   const list = Object.entries(files).map(([path, text]) => ({ path, text }));
-  secrets.learnScan(list, scan(list).secretValues);
+  secrets.addAll(scanFiles(list, defaultConfig(), undefined, { credentials: true }).secretValues);
   return secrets;
 }
 
 describe('SecretFilter', () => {
+  it('learns from a scan what learning its texts and its objects teaches, when the scan is asked for credentials', () => {
+    const list = Object.entries(SECRET_MANIFESTS).map(([path, text]) => ({ path, text }));
+    // A credential in no Secret and no variable: only the text says it is one.
+    list.push({
+      path: 'settings.yaml',
+      text: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata:\n  db_password: text-only-credential-1\n',
+    });
+    const fromTexts = new SecretFilter();
+    fromTexts.learnScan(list, scan(list).secretValues);
+    const found = scanFiles(list, defaultConfig(), undefined, { credentials: true }).secretValues;
+    const fromScan = new SecretFilter();
+    fromScan.addAll(found);
+    const texts = list.flatMap((file) => credentialPairs(file.text).map((pair) => pair.value));
+    expect(texts.length).toBeGreaterThan(3);
+    for (const value of texts) expect(found, value).toContain(value);
+    // Without `credentials` (a fix's or a probe's scan), the objects' values alone.
+    expect(scan(list).secretValues).not.toContain('text-only-credential-1');
+    expect(found).toContain('text-only-credential-1');
+    const probe = list.map((file) => file.text).join('\n');
+    expect(fromScan.redact(probe)).toBe(fromTexts.redact(probe));
+  });
+
   it('learns every value planted in Secrets, their copies and credential variables, in every form', () => {
     const secrets = learned(SECRET_MANIFESTS);
     const manifests = Object.values(SECRET_MANIFESTS).join('\n');

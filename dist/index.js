@@ -56064,18 +56064,18 @@ function combineInstallFindings(plain, renders, installFiles) {
  * Text in, findings out: loads every file, models its installs (so ServiceAccounts and bindings in any file of an
  * install count, see `installs.ts`), runs the enabled rules and applies suppressions. No I/O.
  */
-function scanFiles(files, config, registry = rules_registry, load = { secondThread: second_thread/* secondThread */.hg }) {
+function scanFiles(files, config, registry = rules_registry, options = { secondThread: second_thread/* secondThread */.hg }) {
     const objects = [];
     const errors = [];
     const notices = [];
     let documents = 0;
     let inert = 0;
     const started = performance.now();
-    const loaded = loadFiles(files, load);
+    const loaded = loadFiles(files, options);
     const read = performance.now();
     let judged;
     let judgedAt;
-    let credentialValues;
+    let credentialValues = [];
     let helped;
     try {
         loaded.results.forEach((result, index) => {
@@ -56093,7 +56093,8 @@ function scanFiles(files, config, registry = rules_registry, load = { secondThre
         judged = judgeInstalls(objects, config, registry);
         judgedAt = performance.now();
         // Found by the second thread while this one judged, where it could.
-        credentialValues = loaded.credentialValues();
+        if (options.credentials)
+            credentialValues = loaded.credentialValues();
     }
     finally {
         helped = loaded.close();
@@ -58407,6 +58408,7 @@ function listed(findings, detail) {
 
 
 
+
 /**
  * Reviews one pull request: scans the repository at the head and at the merge base, reports the findings of the
  * changed files as introduced or existing, and publishes them as one review, a check run and the job summary.
@@ -58449,7 +58451,7 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
         await learnSecretSources(secrets, headRender.root, head, config);
         for (const notice of head.notices)
             info(`Notice: ${logText(notice.file)}: ${logText(notice.message)}`);
-        const headResult = scanFiles(head.files, config);
+        const headResult = scanFiles(head.files, config, undefined, { secondThread: second_thread/* secondThread */.hg, credentials: true });
         // The credentials in the files' texts are among the scan's secret values (see scanFiles).
         secrets.addAll(headResult.secretValues);
         const probe = await probeValues({
@@ -58527,7 +58529,7 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
             ...headRender.files.filter((file) => !fromTouchedChart(file) && !(kustomizeTouched && fromKustomize(file))),
             ...baseRendered,
         ];
-        const baseResult = scanFiles(baseFiles, config);
+        const baseResult = scanFiles(baseFiles, config, undefined, { secondThread: second_thread/* secondThread */.hg, credentials: true });
         secrets.addAll(baseResult.secretValues);
         info(`Scanned the merge base: ${plural(baseFiles.length, 'file')}, ${plural(baseResult.findings.length, 'finding')} in ${since(started)}.`);
         const split = splitFindings(headResult.findings, baseResult.findings, changedPaths);
@@ -58747,6 +58749,7 @@ async function scanWorkspace(root, paths, config, tools, log, secrets, progress)
     const result = scanFiles(collected.files, config, undefined, {
         secondThread: second_thread/* secondThread */.hg,
         onDocuments: progress?.documents,
+        credentials: true,
     });
     const judging = clock();
     // The credentials in the files' texts are among the scan's secret values (see scanFiles).

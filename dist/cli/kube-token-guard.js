@@ -12372,18 +12372,18 @@ function combineInstallFindings(plain, renders, installFiles) {
  * Text in, findings out: loads every file, models its installs (so ServiceAccounts and bindings in any file of an
  * install count, see `installs.ts`), runs the enabled rules and applies suppressions. No I/O.
  */
-function scanFiles(files, config, registry = rules_registry, load = { secondThread: second_thread/* secondThread */.hg }) {
+function scanFiles(files, config, registry = rules_registry, options = { secondThread: second_thread/* secondThread */.hg }) {
     const objects = [];
     const errors = [];
     const notices = [];
     let documents = 0;
     let inert = 0;
     const started = performance.now();
-    const loaded = loadFiles(files, load);
+    const loaded = loadFiles(files, options);
     const read = performance.now();
     let judged;
     let judgedAt;
-    let credentialValues;
+    let credentialValues = [];
     let helped;
     try {
         loaded.results.forEach((result, index) => {
@@ -12401,7 +12401,8 @@ function scanFiles(files, config, registry = rules_registry, load = { secondThre
         judged = judgeInstalls(objects, config, registry);
         judgedAt = performance.now();
         // Found by the second thread while this one judged, where it could.
-        credentialValues = loaded.credentialValues();
+        if (options.credentials)
+            credentialValues = loaded.credentialValues();
     }
     finally {
         helped = loaded.close();
@@ -13607,6 +13608,7 @@ async function scanWorkspace(root, paths, config, tools, log, secrets, progress)
     const result = scanFiles(collected.files, config, undefined, {
         secondThread: second_thread/* secondThread */.hg,
         onDocuments: progress?.documents,
+        credentials: true,
     });
     const judging = clock();
     // The credentials in the files' texts are among the scan's secret values (see scanFiles).

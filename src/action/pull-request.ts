@@ -12,6 +12,7 @@ import { append } from '../core/arrays.js';
 import { mergeRenderedDuplicates } from '../core/duplicates.js';
 import type { SecretFilter } from '../core/redact.js';
 import { type ScanResult, scanFiles } from '../core/scan.js';
+import { secondThread } from '../core/second-thread.js';
 import type { Finding, ScanError, Severity, SourceFile } from '../core/types.js';
 import { plural } from '../core/words.js';
 import { splitFindings } from '../pr/differential.js';
@@ -117,7 +118,7 @@ export async function reviewPullRequest(
     await learnSecretSources(secrets, headRender.root, head, config);
     for (const notice of head.notices)
       core.info(`Notice: ${logText(notice.file)}: ${logText(notice.message)}`);
-    const headResult = scanFiles(head.files, config);
+    const headResult = scanFiles(head.files, config, undefined, { secondThread, credentials: true });
     // The credentials in the files' texts are among the scan's secret values (see scanFiles).
     secrets.addAll(headResult.secretValues);
     const probe = await probeValues({
@@ -207,7 +208,7 @@ export async function reviewPullRequest(
       ),
       ...baseRendered,
     ];
-    const baseResult = scanFiles(baseFiles, config);
+    const baseResult = scanFiles(baseFiles, config, undefined, { secondThread, credentials: true });
     secrets.addAll(baseResult.secretValues);
     core.info(
       `Scanned the merge base: ${plural(baseFiles.length, 'file')}, ${plural(baseResult.findings.length, 'finding')} in ${since(started)}.`,

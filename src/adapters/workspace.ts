@@ -53,6 +53,7 @@ export async function scanWorkspace(
   const result = scanFiles(collected.files, config, undefined, {
     secondThread,
     onDocuments: progress?.documents,
+    credentials: true,
   });
   const judging = clock();
   // The credentials in the files' texts are among the scan's secret values (see scanFiles).

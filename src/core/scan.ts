@@ -25,7 +25,8 @@ export interface ScanResult {
   stats: ScanStats;
   /**
    * The secret values the files hold, for the filter of everything that leaves (`redact.ts`): those of the objects
-   * (`secrets.ts`), and the values of credential-named keys in the files' texts (`credentialPairs`). Never output.
+   * (`secrets.ts`), and with `credentials`, the values of credential-named keys in the files' texts
+   * (`credentialPairs`). Never output.
    */
   secretValues: Set<string>;
   /** API clients whose token is mounted (`Kind/namespace/name`), worked out when asked: what no fix may remove. */
@@ -37,6 +38,14 @@ export interface ScanResult {
   timing: { documents: number; rules: number; secrets: number };
 }
 
+export interface ScanOptions extends LoadOptions {
+  /**
+   * Also find the values of credential-named keys in the files' texts, for `secretValues`: for the scans whose
+   * secrets the filter learns (not a fix's or a probe's scan again, which would only find them again).
+   */
+  credentials?: boolean;
+}
+
 /**
  * Text in, findings out: loads every file, models its installs (so ServiceAccounts and bindings in any file of an
  * install count, see `installs.ts`), runs the enabled rules and applies suppressions. No I/O.
@@ -45,7 +54,7 @@ export function scanFiles(
   files: readonly SourceFile[],
   config: ResolvedConfig,
   registry: RuleRegistry = defaultRegistry,
-  load: LoadOptions = { secondThread },
+  options: ScanOptions = { secondThread },
 ): ScanResult {
   const objects: LoadedObject[] = [];
   const errors: ScanError[] = [];
@@ -53,11 +62,11 @@ export function scanFiles(
   let documents = 0;
   let inert = 0;
   const started = performance.now();
-  const loaded = loadFiles(files, load);
+  const loaded = loadFiles(files, options);
   const read = performance.now();
   let judged: ReturnType<typeof judgeInstalls>;
   let judgedAt: number;
-  let credentialValues: string[][];
+  let credentialValues: string[][] = [];
   let helped: { screened: number; read: number };
   try {
     loaded.results.forEach((result, index) => {
@@ -73,7 +82,7 @@ export function scanFiles(
     judged = judgeInstalls(objects, config, registry);
     judgedAt = performance.now();
     // Found by the second thread while this one judged, where it could.
-    credentialValues = loaded.credentialValues();
+    if (options.credentials) credentialValues = loaded.credentialValues();
   } finally {
     helped = loaded.close();
   }
