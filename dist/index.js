@@ -37961,7 +37961,7 @@ function enableSecondThread(bundle) {
     entry = (0,node_os__WEBPACK_IMPORTED_MODULE_0__.availableParallelism)() > 1 ? bundle : null;
 }
 /** The factory scans use: a worker when enabled and worth it, else none. */
-const secondThread = (texts, tasks) => {
+const secondThread = (texts, tasks, findCredentials) => {
     if (!entry)
         return null;
     let bytes = 0;
@@ -37976,7 +37976,7 @@ const secondThread = (texts, tasks) => {
     let worker;
     try {
         worker = new node_worker_threads__WEBPACK_IMPORTED_MODULE_1__.Worker(entry, {
-            workerData: { role: ROLE, texts, tasks, state, port: port2 },
+            workerData: { role: ROLE, texts, tasks, credentials: findCredentials, state, port: port2 },
             transferList: [port2],
             resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
         });
@@ -38083,7 +38083,7 @@ function runSecondThreadIfAsked() {
     const data = node_worker_threads__WEBPACK_IMPORTED_MODULE_1__.workerData;
     if (data?.role !== ROLE)
         return false;
-    const { texts, tasks, state, port } = data;
+    const { texts, tasks, credentials, state, port } = data;
     const count = tasks.length / TASK_FIELDS;
     const claim = (task) => Atomics.compareExchange(state, task, UNTOUCHED, WORKER_HAS_IT) === UNTOUCHED;
     const settle = (task, value) => {
@@ -38141,7 +38141,7 @@ function runSecondThreadIfAsked() {
         bytes = 0;
     };
     texts.forEach((text, index) => {
-        if (!claim(count + index))
+        if (!credentials || !claim(count + index))
             return;
         found.push([index, (0,_credentials_js__WEBPACK_IMPORTED_MODULE_2__/* .credentialPairs */ .D$)(text).map((pair) => pair.value)]);
         bytes += text.length;
@@ -42533,7 +42533,9 @@ function loadFiles(files, options = {}) {
         }
         return plan;
     });
-    const thread = taskFields.length > 0 ? (options.secondThread?.(texts, Int32Array.from(taskFields)) ?? null) : null;
+    const thread = taskFields.length > 0
+        ? (options.secondThread?.(texts, Int32Array.from(taskFields), options.credentials === true) ?? null)
+        : null;
     try {
         readAll(plans, candidates, thread, options.onDocuments);
     }

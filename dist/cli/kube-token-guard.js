@@ -7623,7 +7623,9 @@ function loadFiles(files, options = {}) {
         }
         return plan;
     });
-    const thread = taskFields.length > 0 ? (options.secondThread?.(texts, Int32Array.from(taskFields)) ?? null) : null;
+    const thread = taskFields.length > 0
+        ? (options.secondThread?.(texts, Int32Array.from(taskFields), options.credentials === true) ?? null)
+        : null;
     try {
         readAll(plans, candidates, thread, options.onDocuments);
     }
@@ -17593,7 +17595,7 @@ var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: external "node:worker_threads"
 const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
 // EXTERNAL MODULE: ./src/core/credentials.ts
-var credentials = __nccwpck_require__(2633);
+var core_credentials = __nccwpck_require__(2633);
 // EXTERNAL MODULE: ./src/core/fast-reading.ts
 var fast_reading = __nccwpck_require__(9024);
 // EXTERNAL MODULE: ./src/core/inert.ts
@@ -17664,7 +17666,7 @@ function enableSecondThread(bundle) {
     entry = (0,external_node_os_.availableParallelism)() > 1 ? bundle : null;
 }
 /** The factory scans use: a worker when enabled and worth it, else none. */
-const secondThread = (texts, tasks) => {
+const secondThread = (texts, tasks, findCredentials) => {
     if (!entry)
         return null;
     let bytes = 0;
@@ -17679,7 +17681,7 @@ const secondThread = (texts, tasks) => {
     let worker;
     try {
         worker = new external_node_worker_threads_namespaceObject.Worker(entry, {
-            workerData: { role: ROLE, texts, tasks, state, port: port2 },
+            workerData: { role: ROLE, texts, tasks, credentials: findCredentials, state, port: port2 },
             transferList: [port2],
             resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
         });
@@ -17786,7 +17788,7 @@ function runSecondThreadIfAsked() {
     const data = external_node_worker_threads_namespaceObject.workerData;
     if (data?.role !== ROLE)
         return false;
-    const { texts, tasks, state, port } = data;
+    const { texts, tasks, credentials, state, port } = data;
     const count = tasks.length / TASK_FIELDS;
     const claim = (task) => Atomics.compareExchange(state, task, UNTOUCHED, WORKER_HAS_IT) === UNTOUCHED;
     const settle = (task, value) => {
@@ -17844,9 +17846,9 @@ function runSecondThreadIfAsked() {
         bytes = 0;
     };
     texts.forEach((text, index) => {
-        if (!claim(count + index))
+        if (!credentials || !claim(count + index))
             return;
-        found.push([index, (0,credentials/* credentialPairs */.D$)(text).map((pair) => pair.value)]);
+        found.push([index, (0,core_credentials/* credentialPairs */.D$)(text).map((pair) => pair.value)]);
         bytes += text.length;
         if (bytes >= BATCH_BYTES)
             post();

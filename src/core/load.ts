@@ -32,6 +32,11 @@ export interface LoadOptions {
   secondThread?: SecondThreadFactory;
   /** Called now and then with the number of documents read so far, for a progress line. */
   onDocuments?: (documents: number) => void;
+  /**
+   * The caller will ask for the credentials in the texts (`LoadedFiles.credentialValues`): the second thread finds
+   * them after its other tasks.
+   */
+  credentials?: boolean;
 }
 
 /**
@@ -59,7 +64,8 @@ export interface LoadedFiles {
   results: LoadResult[];
   /**
    * The values of credential-named keys in each file's text (`credentialPairs`), in the order of the files, for the
-   * secret filter: the second thread finds them while the caller judges the documents. At most once, before `close`.
+   * secret filter: the second thread finds them while the caller judges the documents when `credentials` was given
+   * (this thread finds the others). At most once, before `close`.
    */
   credentialValues(): string[][];
   /** Stops the second thread, and says what it did. Once, also when judging failed. */
@@ -135,7 +141,9 @@ export function loadFiles(files: readonly SourceFile[], options: LoadOptions = {
     return plan;
   });
   const thread =
-    taskFields.length > 0 ? (options.secondThread?.(texts, Int32Array.from(taskFields)) ?? null) : null;
+    taskFields.length > 0
+      ? (options.secondThread?.(texts, Int32Array.from(taskFields), options.credentials === true) ?? null)
+      : null;
   try {
     readAll(plans, candidates, thread, options.onDocuments);
   } catch (error) {

@@ -38,14 +38,6 @@ export interface ScanResult {
   timing: { documents: number; rules: number; secrets: number };
 }
 
-export interface ScanOptions extends LoadOptions {
-  /**
-   * Also find the values of credential-named keys in the files' texts, for `secretValues`: for the scans whose
-   * secrets the filter learns (not a fix's or a probe's scan again, which would only find them again).
-   */
-  credentials?: boolean;
-}
-
 /**
  * Text in, findings out: loads every file, models its installs (so ServiceAccounts and bindings in any file of an
  * install count, see `installs.ts`), runs the enabled rules and applies suppressions. No I/O.
@@ -54,7 +46,7 @@ export function scanFiles(
   files: readonly SourceFile[],
   config: ResolvedConfig,
   registry: RuleRegistry = defaultRegistry,
-  options: ScanOptions = { secondThread },
+  options: LoadOptions = { secondThread },
 ): ScanResult {
   const objects: LoadedObject[] = [];
   const errors: ScanError[] = [];

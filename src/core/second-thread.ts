@@ -55,8 +55,15 @@ export interface SecondThread {
   close(): { screened: number; read: number };
 }
 
-/** Starts a second thread on `tasks` (TASK_FIELDS numbers each, indexing `texts`), or returns null to do them all here. */
-export type SecondThreadFactory = (texts: readonly string[], tasks: Int32Array) => SecondThread | null;
+/**
+ * Starts a second thread on `tasks` (TASK_FIELDS numbers each, indexing `texts`), and with `credentials` on the
+ * credentials of the texts; or returns null to do them all here.
+ */
+export type SecondThreadFactory = (
+  texts: readonly string[],
+  tasks: Int32Array,
+  credentials: boolean,
+) => SecondThread | null;
 
 const ROLE = 'kube-token-guard/second-thread';
 const UNTOUCHED = 0;
@@ -102,7 +109,7 @@ export function enableSecondThread(bundle: URL): void {
 }
 
 /** The factory scans use: a worker when enabled and worth it, else none. */
-export const secondThread: SecondThreadFactory = (texts, tasks) => {
+export const secondThread: SecondThreadFactory = (texts, tasks, findCredentials) => {
   if (!entry) return null;
   let bytes = 0;
   for (let at = 0; at < tasks.length; at += TASK_FIELDS) bytes += tasks[at + 2]! - tasks[at + 1]!;
@@ -116,7 +123,7 @@ export const secondThread: SecondThreadFactory = (texts, tasks) => {
   let worker: Worker;
   try {
     worker = new Worker(entry, {
-      workerData: { role: ROLE, texts, tasks, state, port: port2 },
+      workerData: { role: ROLE, texts, tasks, credentials: findCredentials, state, port: port2 },
       transferList: [port2],
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     });
@@ -207,9 +214,17 @@ export const secondThread: SecondThreadFactory = (texts, tasks) => {
 export function runSecondThreadIfAsked(): boolean {
   if (isMainThread) return false;
   const data = workerData as
-    { role?: unknown; texts: string[]; tasks: Int32Array; state: Int32Array; port: MessagePort } | undefined;
+    | {
+        role?: unknown;
+        texts: string[];
+        tasks: Int32Array;
+        credentials: boolean;
+        state: Int32Array;
+        port: MessagePort;
+      }
+    | undefined;
   if (data?.role !== ROLE) return false;
-  const { texts, tasks, state, port } = data;
+  const { texts, tasks, credentials, state, port } = data;
   const count = tasks.length / TASK_FIELDS;
   const claim = (task: number) =>
     Atomics.compareExchange(state, task, UNTOUCHED, WORKER_HAS_IT) === UNTOUCHED;
@@ -263,7 +278,7 @@ export function runSecondThreadIfAsked(): boolean {
     bytes = 0;
   };
   texts.forEach((text, index) => {
-    if (!claim(count + index)) return;
+    if (!credentials || !claim(count + index)) return;
     found.push([index, credentialPairs(text).map((pair) => pair.value)]);
     bytes += text.length;
     if (bytes >= BATCH_BYTES) post();
