@@ -42075,7 +42075,7 @@ function documentChunks(text) {
 function firstOtherBreak(text) {
     let found = null;
     for (let at = text.indexOf('\r'); at !== -1; at = text.indexOf('\r', at + 1)) {
-        if (text.charCodeAt(at + 1) !== 0x0a) {
+        if (text.charCodeAt(at + 1) !== yaml_text.LF) {
             found = [at, '\r'];
             break;
         }
@@ -42087,7 +42087,7 @@ function firstOtherBreak(text) {
     }
     return found;
 }
-/** The error for a file holding a line break only Kubernetes' reader knows (see OTHER_BREAK), or null. */
+/** The error for a file holding a line break only Kubernetes' reader knows (see OTHER_BREAKS), or null. */
 function otherBreakError(file, lines) {
     const found = firstOtherBreak(file.text);
     if (found === null)
@@ -42683,7 +42683,7 @@ function mapAt(object, path) {
     const found = collectionAt(object, path);
     return found?.kind === 'map' ? found : undefined;
 }
-/** The entry `segment` of a collection, as every lookup here steps to it: by key in a map, by index in a sequence. */
+/** The entry `segment` of a collection, as every lookup steps to it: by key in a map, by index in a sequence. */
 function entryOf(parent, segment) {
     if (parent?.kind === 'map')
         return parent.items.find((pair) => pair.key?.value === segment);
@@ -44154,11 +44154,6 @@ function contentEnd(text, offset) {
         end--;
     return end;
 }
-function pairOf(map, key) {
-    if (map.kind !== 'map')
-        return undefined;
-    return map.items.find((item) => item.key?.value === key);
-}
 /** The line form of a set of edits: the whole lines they touch, and those lines after the edits. */
 function toLineFix(text, edits, lineOf) {
     const sorted = [...edits].sort((a, b) => a.start - b.start);
@@ -44210,7 +44205,7 @@ function setMapEntry(object, mapPath, key, valueText, position) {
         container[key] = value;
         return true;
     };
-    const existing = pairOf(map, key);
+    const existing = entryOf(map, key);
     if (existing) {
         const node = existing.value;
         if (node.kind !== 'scalar')
@@ -44221,7 +44216,7 @@ function setMapEntry(object, mapPath, key, valueText, position) {
     if (position === 'last')
         anchor = map.items[map.items.length - 1];
     else if (position !== 'first')
-        anchor = position.after.map((name) => pairOf(map, name)).find(Boolean);
+        anchor = position.after.map((name) => entryOf(map, name)).find(Boolean);
     const edit = map.flow
         ? flowInsert(object, map, key, valueText, anchor)
         : blockInsert(object, map, key, valueText, anchor);
@@ -44293,8 +44288,7 @@ function flowInsert(object, map, key, valueText, anchor) {
 function renameKey(object, path, newKey) {
     const parentPath = path.slice(0, -1);
     const oldKey = String(path[path.length - 1]);
-    const map = nodeAt(object, parentPath);
-    const key = map ? pairOf(map, oldKey)?.key : undefined;
+    const key = keyNodeAt(object, path);
     if (!key)
         return null;
     const quote = keyQuote(key);

@@ -4,7 +4,7 @@
  */
 import type { LineStarts } from './line-starts.js';
 import type { ScanError, SourceFile } from './types.js';
-import { DASH, HASH, isBlank } from './yaml-text.js';
+import { DASH, HASH, LF, isBlank } from './yaml-text.js';
 
 /**
  * A document marker line: `---` or `...`, alone or followed by a comment. kubectl splits a stream at every line
@@ -70,7 +70,7 @@ export function documentChunks(text: string): Array<[number, number]> | null {
 function firstOtherBreak(text: string): [number, string] | null {
   let found: [number, string] | null = null;
   for (let at = text.indexOf('\r'); at !== -1; at = text.indexOf('\r', at + 1)) {
-    if (text.charCodeAt(at + 1) !== 0x0a) {
+    if (text.charCodeAt(at + 1) !== LF) {
       found = [at, '\r'];
       break;
     }
@@ -82,7 +82,7 @@ function firstOtherBreak(text: string): [number, string] | null {
   return found;
 }
 
-/** The error for a file holding a line break only Kubernetes' reader knows (see OTHER_BREAK), or null. */
+/** The error for a file holding a line break only Kubernetes' reader knows (see OTHER_BREAKS), or null. */
 export function otherBreakError(file: SourceFile, lines: LineStarts): ScanError | null {
   const found = firstOtherBreak(file.text);
   if (found === null) return null;

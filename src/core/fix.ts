@@ -4,9 +4,9 @@ import { documentsOf, editReadsAs, parseValue } from './fix-check.js';
 import { LineStarts } from './line-starts.js';
 import { sameData } from './same-data.js';
 import type { LoadedObject, PathSegment } from './load.js';
-import { mapAt, nodeAt } from './locate.js';
+import { entryOf, keyNodeAt, mapAt, nodeAt } from './locate.js';
 import type { Resource } from './model.js';
-import { type TreeNode, type TreeScalar, readsDifferently } from './tree.js';
+import { type TreeScalar, readsDifferently } from './tree.js';
 import type { ShallowMap } from './tree-types.js';
 import type { Fix, TextEdit } from './types.js';
 
@@ -52,11 +52,6 @@ function contentEnd(text: string, offset: number): number {
 }
 
 type Entry = ShallowMap['items'][number];
-
-function pairOf(map: TreeNode | ShallowMap, key: string): Entry | undefined {
-  if (map.kind !== 'map') return undefined;
-  return (map.items as Entry[]).find((item) => item.key?.value === key);
-}
 
 /** The line form of a set of edits: the whole lines they touch, and those lines after the edits. */
 export function toLineFix(text: string, edits: TextEdit[], lineOf: (offset: number) => number): Fix {
@@ -127,7 +122,7 @@ export function setMapEntry(
     container[key] = value;
     return true;
   };
-  const existing = pairOf(map, key);
+  const existing = entryOf(map, key);
   if (existing) {
     const node = existing.value;
     if (node.kind !== 'scalar') return null;
@@ -135,7 +130,7 @@ export function setMapEntry(
   }
   let anchor: Entry | undefined;
   if (position === 'last') anchor = map.items[map.items.length - 1];
-  else if (position !== 'first') anchor = position.after.map((name) => pairOf(map, name)).find(Boolean);
+  else if (position !== 'first') anchor = position.after.map((name) => entryOf(map, name)).find(Boolean);
   const edit = map.flow
     ? flowInsert(object, map, key, valueText, anchor)
     : blockInsert(object, map, key, valueText, anchor);
@@ -214,8 +209,7 @@ function flowInsert(
 export function renameKey(object: LoadedObject, path: readonly PathSegment[], newKey: string): Fix | null {
   const parentPath = path.slice(0, -1);
   const oldKey = String(path[path.length - 1]);
-  const map = nodeAt(object, parentPath);
-  const key = map ? pairOf(map, oldKey)?.key : undefined;
+  const key = keyNodeAt(object, path);
   if (!key) return null;
   const quote = keyQuote(key);
   return verifiedFix(

@@ -30,8 +30,8 @@ export function mapAt(object: LoadedObject, path: readonly PathSegment[]): Shall
   return found?.kind === 'map' ? found : undefined;
 }
 
-/** The entry `segment` of a collection, as every lookup here steps to it: by key in a map, by index in a sequence. */
-function entryOf(
+/** The entry `segment` of a collection, as every lookup steps to it: by key in a map, by index in a sequence. */
+export function entryOf(
   parent: TreeNode | ShallowMap | ShallowSeq | undefined,
   segment: PathSegment,
 ): { key: TreeScalar | null; value: NodeSpan } | undefined {
