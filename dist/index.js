@@ -37838,13 +37838,7 @@ function unpack(layout, keys, value, by) {
     let at = 0;
     let keyIndex = 0;
     const scalar = (scalarValue) => {
-        const node = {
-            kind: 'scalar',
-            start: layout[at + 1] + by,
-            end: layout[at + 2] + by,
-            value: scalarValue,
-            style: STYLES[layout[at]],
-        };
+        const node = scalarAt(layout, at, by, scalarValue);
         at += 3;
         return node;
     };

@@ -299,13 +299,7 @@ function unpack(layout: Layout, keys: readonly string[] | null, value: unknown, 
   let at = 0;
   let keyIndex = 0;
   const scalar = (scalarValue: unknown): TreeScalar => {
-    const node: TreeScalar = {
-      kind: 'scalar',
-      start: layout[at + 1]! + by,
-      end: layout[at + 2]! + by,
-      value: scalarValue,
-      style: STYLES[layout[at]!]!,
-    };
+    const node = scalarAt(layout, at, by, scalarValue);
     at += 3;
     return node;
   };
