@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, parseConfig } from '../src/config/config.js';
 import { applyFixes } from '../src/core/apply.js';
-import { isInert } from '../src/core/inert.js';
+import { hasAnchor, inertCandidate, isInert } from '../src/core/inert.js';
 import { credentialPairs } from '../src/core/credentials.js';
 import { type LoadResult, loadDocuments, loadFiles } from '../src/core/load.js';
 import { readFastAlone } from '../src/core/fast-reading.js';
@@ -24,7 +24,7 @@ import {
   TASK_FIELDS,
 } from '../src/core/second-thread.js';
 import { scanFiles } from '../src/core/scan.js';
-import { readFast } from '../src/core/tree.js';
+import { readFast, readsDifferently } from '../src/core/tree.js';
 import type { SourceFile } from '../src/core/types.js';
 import type { NodeSpan, PathSegment, TreeNode } from '../src/core/tree-types.js';
 import { generateCorpus } from '../bench/generate-corpus.js';
@@ -150,6 +150,57 @@ describe('documents that cannot matter', () => {
       expect(result.inert).toBe(text.match(/kind: Service/g)!.length);
       expect(result.objects.every((object) => !object.doc.fast)).toBe(true);
       expect(result.errors).toEqual([]);
+    }
+  });
+
+  it('go the full way when they hold an anchor, found as the pattern for one finds it', () => {
+    // The pattern the search stands for: `&` at the start or after a blank, `[`, `{` or `,`, then a name's start.
+    const pattern = /(?:^|[\s[{,])&[^\s,[\]{}]/;
+    const pieces = [
+      '&',
+      '&a',
+      ' ',
+      '\t',
+      '\n',
+      '\r',
+      '\u00a0',
+      '\u2028',
+      '[',
+      ']',
+      '{',
+      '}',
+      ',',
+      'x',
+      ':',
+      '-',
+      '*',
+      '🚢',
+      '\ud83d',
+    ];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    let found = 0;
+    for (let round = 0; round < 20_000; round++) {
+      const text = Array.from({ length: 1 + (next() % 6) }, () => pieces[next() % pieces.length]).join('');
+      expect(hasAnchor(text), JSON.stringify(text)).toBe(pattern.test(text));
+      if (pattern.test(text)) found++;
+    }
+    expect(found).toBeGreaterThan(1000);
+    for (const file of manifestFiles()) expect(hasAnchor(file.text), file.path).toBe(pattern.test(file.text));
+    const anchored = SERVICE.replace('metadata:', 'metadata: &meta');
+    expect(inertCandidate(SERVICE, 0, SERVICE.length)).toBe(true);
+    expect(inertCandidate(anchored, 0, anchored.length)).toBe(false);
+  });
+
+  it('go the full way when they hold a tab or a lone carriage return', () => {
+    for (const [text, expected] of [
+      ['a: 1\r\nb: 2\r\n', false],
+      ['a: 1\rb: 2', true],
+      ['a: 1\r\n\rb: 2', true],
+      ['a:\t1', true],
+      ['a: 1\n', false],
+    ] as const) {
+      expect(readsDifferently(text), JSON.stringify(text)).toBe(expected);
     }
   });
 
