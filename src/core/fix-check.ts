@@ -3,6 +3,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { loadAll as loadAllQuickly } from 'js-yaml';
 import { applyEdits } from './apply.js';
 import type { LoadedObject, PathSegment } from './load.js';
+import type { ShallowMap } from './tree-types.js';
 import type { TextEdit } from './types.js';
 import { KUBERNETES_PARSE_OPTIONS, KUBERNETES_SCHEMA } from './kubernetes-scalars.js';
 import { sameData } from './same-data.js';
@@ -26,7 +27,8 @@ export const MAX_ALIAS_COUNT = 1000;
  * Whether the document edited by `edits` parses to exactly the original with `mutate` applied to the container at
  * `path` (from the object), and nothing else: no other field, no other document, no comment turned into content.
  * The edited entries are read alone when that tells what the whole document would (see `fix-window.ts`); `window`
- * false reads the whole document always (the reference the window is tested against).
+ * false reads the whole document always (the reference the window is tested against). `map`: the container's node,
+ * when the caller has it at hand.
  */
 export function editReadsAs(
   object: LoadedObject,
@@ -34,6 +36,7 @@ export function editReadsAs(
   path: readonly PathSegment[],
   mutate: (container: Record<string | number, unknown>) => boolean,
   window = true,
+  map?: ShallowMap,
 ): boolean {
   const text = object.file.text;
   const { start, end } = object.doc;
@@ -42,7 +45,7 @@ export function editReadsAs(
   const expected = copiedAlong(object.doc.value, fullPath);
   if (expected === undefined || !mutate(expected.container)) return false;
   const inWindow = window
-    ? windowReadsAs(object, edits, path, valueAt(object.doc.value, fullPath), expected.container)
+    ? windowReadsAs(object, edits, path, valueAt(object.doc.value, fullPath), expected.container, map)
     : undefined;
   if (inWindow !== undefined) return inWindow;
   const shifted = edits.map((edit) => ({ ...edit, start: edit.start - start, end: edit.end - start }));

@@ -25,8 +25,9 @@ import type { TextEdit } from './types.js';
  */
 
 /**
- * Whether `edits` to `object` (offsets into the file) change the map at `path` (`original`) to exactly `expected`:
- * true or false when the window decides it, undefined when the whole document must be read.
+ * Whether `edits` to `object` (offsets into the file) change the map at `path` (`original`; its node `map` when the
+ * caller has it) to exactly `expected`: true or false when the window decides it, undefined when the whole document
+ * must be read.
  */
 export function windowReadsAs(
   object: LoadedObject,
@@ -34,25 +35,26 @@ export function windowReadsAs(
   path: readonly PathSegment[],
   original: Record<string | number, unknown>,
   expected: Record<string | number, unknown>,
+  map?: ShallowMap,
 ): boolean | undefined {
-  const reading = windowReading(object, edits, path, original);
+  const reading = windowReading(object, edits, path, original, map);
   return reading === undefined ? undefined : sameData(reading, expected);
 }
 
 /**
  * The map at `path` (`original`) as the whole edited document reads it, found by reading the edited entries alone;
- * undefined when that cannot tell (the whole document must be read).
+ * undefined when that cannot tell (the whole document must be read). `map` is the map's node, when the caller has it.
  */
 export function windowReading(
   object: LoadedObject,
   edits: readonly TextEdit[],
   path: readonly PathSegment[],
   original: Record<string | number, unknown>,
+  map = mapAt(object, path),
 ): Record<string, unknown> | undefined {
   if (!object.doc.fast || Array.isArray(original) || Object.getPrototypeOf(original) !== Object.prototype) {
     return undefined;
   }
-  const map = mapAt(object, path);
   if (!map || map.flow || map.items.length === 0) return undefined;
   const text = object.file.text;
   const bounds = windowOf(text, map, edits, object.doc.end);

@@ -83,14 +83,18 @@ export function lineFixOf(text: string, edits: TextEdit[]): Fix {
   return toLineFix(text, edits, (position) => lines.linePos(position).line);
 }
 
-/** The fix of `edits` when they change exactly what `mutate` does to the container at `path` (see `editReadsAs`). */
+/**
+ * The fix of `edits` when they change exactly what `mutate` does to the container at `path` (see `editReadsAs`; `map`
+ * is the container's node when at hand).
+ */
 function verifiedFix(
   object: LoadedObject,
   edits: TextEdit[],
   path: readonly PathSegment[],
   mutate: (container: Record<string | number, unknown>) => boolean,
+  map?: ShallowMap,
 ): Fix | null {
-  return editReadsAs(object, edits, path, mutate)
+  return editReadsAs(object, edits, path, mutate, true, map)
     ? toLineFix(object.file.text, edits, (offset) => object.lines.linePos(offset).line)
     : null;
 }
@@ -126,7 +130,7 @@ export function setMapEntry(
   if (existing) {
     const node = existing.value;
     if (node.kind !== 'scalar') return null;
-    return verifiedFix(object, [{ start: node.start, end: node.end, text: valueText }], mapPath, mutate);
+    return verifiedFix(object, [{ start: node.start, end: node.end, text: valueText }], mapPath, mutate, map);
   }
   let anchor: Entry | undefined;
   if (position === 'last') anchor = map.items[map.items.length - 1];
@@ -134,7 +138,7 @@ export function setMapEntry(
   const edit = map.flow
     ? flowInsert(object, map, key, valueText, anchor)
     : blockInsert(object, map, key, valueText, anchor);
-  return edit ? verifiedFix(object, [edit], mapPath, mutate) : null;
+  return edit ? verifiedFix(object, [edit], mapPath, mutate, map) : null;
 }
 
 function blockInsert(
