@@ -9866,22 +9866,22 @@ var tree = __nccwpck_require__(6101);
  * that duplicates a key outside the window, a window that does not read as one map.
  */
 /**
- * Whether `edits` to `object` (offsets into the file) change the map at `path` (`original`) to exactly `expected`:
- * true or false when the window decides it, undefined when the whole document must be read.
+ * Whether `edits` to `object` (offsets into the file) change the map at `path` (`original`; its node `map` when the
+ * caller has it) to exactly `expected`: true or false when the window decides it, undefined when the whole document
+ * must be read.
  */
-function windowReadsAs(object, edits, path, original, expected) {
-    const reading = windowReading(object, edits, path, original);
+function windowReadsAs(object, edits, path, original, expected, map) {
+    const reading = windowReading(object, edits, path, original, map);
     return reading === undefined ? undefined : sameData(reading, expected);
 }
 /**
  * The map at `path` (`original`) as the whole edited document reads it, found by reading the edited entries alone;
- * undefined when that cannot tell (the whole document must be read).
+ * undefined when that cannot tell (the whole document must be read). `map` is the map's node, when the caller has it.
  */
-function windowReading(object, edits, path, original) {
+function windowReading(object, edits, path, original, map = mapAt(object, path)) {
     if (!object.doc.fast || Array.isArray(original) || Object.getPrototypeOf(original) !== Object.prototype) {
         return undefined;
     }
-    const map = mapAt(object, path);
     if (!map || map.flow || map.items.length === 0)
         return undefined;
     const text = object.file.text;
@@ -10060,9 +10060,10 @@ const fix_check_MAX_ALIAS_COUNT = 1000;
  * Whether the document edited by `edits` parses to exactly the original with `mutate` applied to the container at
  * `path` (from the object), and nothing else: no other field, no other document, no comment turned into content.
  * The edited entries are read alone when that tells what the whole document would (see `fix-window.ts`); `window`
- * false reads the whole document always (the reference the window is tested against).
+ * false reads the whole document always (the reference the window is tested against). `map`: the container's node,
+ * when the caller has it at hand.
  */
-function editReadsAs(object, edits, path, mutate, window = true) {
+function editReadsAs(object, edits, path, mutate, window = true, map) {
     const text = object.file.text;
     const { start, end } = object.doc;
     if (edits.some((edit) => edit.start < start || edit.end > end))
@@ -10072,7 +10073,7 @@ function editReadsAs(object, edits, path, mutate, window = true) {
     if (expected === undefined || !mutate(expected.container))
         return false;
     const inWindow = window
-        ? windowReadsAs(object, edits, path, valueAt(object.doc.value, fullPath), expected.container)
+        ? windowReadsAs(object, edits, path, valueAt(object.doc.value, fullPath), expected.container, map)
         : undefined;
     if (inWindow !== undefined)
         return inWindow;
@@ -10236,9 +10237,12 @@ function lineFixOf(text, edits) {
     const lines = new LineStarts(text);
     return toLineFix(text, edits, (position) => lines.linePos(position).line);
 }
-/** The fix of `edits` when they change exactly what `mutate` does to the container at `path` (see `editReadsAs`). */
-function verifiedFix(object, edits, path, mutate) {
-    return editReadsAs(object, edits, path, mutate)
+/**
+ * The fix of `edits` when they change exactly what `mutate` does to the container at `path` (see `editReadsAs`; `map`
+ * is the container's node when at hand).
+ */
+function verifiedFix(object, edits, path, mutate, map) {
+    return editReadsAs(object, edits, path, mutate, true, map)
         ? toLineFix(object.file.text, edits, (offset) => object.lines.linePos(offset).line)
         : null;
 }
@@ -10267,7 +10271,7 @@ function setMapEntry(object, mapPath, key, valueText, position) {
         const node = existing.value;
         if (node.kind !== 'scalar')
             return null;
-        return verifiedFix(object, [{ start: node.start, end: node.end, text: valueText }], mapPath, mutate);
+        return verifiedFix(object, [{ start: node.start, end: node.end, text: valueText }], mapPath, mutate, map);
     }
     let anchor;
     if (position === 'last')
@@ -10277,7 +10281,7 @@ function setMapEntry(object, mapPath, key, valueText, position) {
     const edit = map.flow
         ? flowInsert(object, map, key, valueText, anchor)
         : blockInsert(object, map, key, valueText, anchor);
-    return edit ? verifiedFix(object, [edit], mapPath, mutate) : null;
+    return edit ? verifiedFix(object, [edit], mapPath, mutate, map) : null;
 }
 function blockInsert(object, map, key, valueText, anchor) {
     const text = object.file.text;
@@ -16631,6 +16635,7 @@ function detachStrings(data) {
 /* harmony export */   i1: () => (/* binding */ isKubernetesObject),
 /* harmony export */   mQ: () => (/* binding */ inertCandidate)
 /* harmony export */ });
+/* unused harmony export hasAnchor */
 /* harmony import */ var js_yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3243);
 /* harmony import */ var _block_reader_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2269);
 /* harmony import */ var _kubernetes_scalars_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3367);
@@ -16655,7 +16660,7 @@ function inertCandidate(text, from, to) {
     const kind = KIND_LINE.exec(chunk);
     return (kind !== null &&
         isInertKind(kind[1]) &&
-        !ANCHOR.test(chunk) &&
+        !hasAnchor(chunk) &&
         !chunk.includes('<<') &&
         !(0,_tree_js__WEBPACK_IMPORTED_MODULE_4__/* .readsDifferently */ .S)(chunk));
 }
@@ -16695,8 +16700,24 @@ const TEMPLATE_KINDS = new Set([
 function isInertKind(kind) {
     return !TEMPLATE_KINDS.has(kind) && !(0,_model_js__WEBPACK_IMPORTED_MODULE_3__/* .mayMatter */ .dx)({ kind });
 }
-/** An anchor: documents with aliases go the full way, which refuses alias bombs with an error of their own. */
-const ANCHOR = /(?:^|[\s[{,])&[^\s,[\]{}]/;
+/**
+ * Whether a text holds an anchor (`&` at its start or after a blank, `[`, `{` or `,`, then a character that can start
+ * its name): documents with aliases go the full way, which refuses alias bombs with an error of their own. Found from
+ * each `&`, which most documents lack: a search for the pattern as a whole took most of the time of deciding which
+ * documents to screen.
+ */
+function hasAnchor(text) {
+    for (let at = text.indexOf('&'); at !== -1; at = text.indexOf('&', at + 1)) {
+        if (at > 0 && !ANCHOR_AFTER.test(text[at - 1]))
+            continue;
+        const next = text[at + 1];
+        if (next !== undefined && ANCHOR_NAME.test(next))
+            return true;
+    }
+    return false;
+}
+const ANCHOR_AFTER = /[\s[{,]/;
+const ANCHOR_NAME = /[^\s,[\]{}]/;
 /** A top-level `kind:` written as a plain scalar, the way nearly every manifest writes it. */
 const KIND_LINE = /^kind:[ \t]*([A-Za-z][\w.-]*)[ \t]*(?:#[^\n]*)?\r?$/m;
 function isKubernetesObject(value) {
@@ -18108,7 +18129,8 @@ function pack(event, writer) {
  * package keeps it as content. Both are rare in manifests; such a document goes the full way.
  */
 function readsDifferently(source) {
-    return source.includes('\t') || /\r(?!\n)/.test(source);
+    // `includes` first: a search for the pattern took longer than one for the character, which most texts lack.
+    return source.includes('\t') || (source.includes('\r') && /\r(?!\n)/.test(source));
 }
 /** A null scalar written as nothing at `at` (past any spaces), where the full parser puts it. */
 function emptyScalar(source, at) {
