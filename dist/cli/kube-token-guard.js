@@ -7165,13 +7165,8 @@ function documentChunks(text) {
 }
 /** The first line break of `text` only Kubernetes' reader knows (see OTHER_BREAKS), as [offset, character], or null. */
 function firstOtherBreak(text) {
-    let found = null;
-    for (let at = text.indexOf('\r'); at !== -1; at = text.indexOf('\r', at + 1)) {
-        if (text.charCodeAt(at + 1) !== yaml_text.LF) {
-            found = [at, '\r'];
-            break;
-        }
-    }
+    const lone = (0,yaml_text/* loneCarriageReturn */["do"])(text);
+    let found = lone === -1 ? null : [lone, '\r'];
     for (const character of OTHER_BREAKS) {
         const at = text.indexOf(character);
         if (at !== -1 && (found === null || at < found[0]))
@@ -17624,9 +17619,10 @@ var packed_tree = __nccwpck_require__(4288);
  * each text:
  *
  * - SCREEN: confirm that a document of a kind no rule reads (a CRD, a Service, a ConfigMap: often half of a
- *   repository's bytes) is inert. That takes a full read by js-yaml and gives back one bit.
+ *   repository's bytes) is inert. That takes a full read (`isInert`) and gives back one bit.
  * - READ: read a document with the fast reader and send back its packed tree (numbers, key names and the document's
- *   data: see `packed-tree.ts`). Receiving it costs the main thread a fifth to a third of reading it.
+ *   data: see `packed-tree.ts`). Receiving it costs the main thread half to three quarters of reading it (the real
+ *   corpus on Node 24): screening is what this thread saves most.
  * - Credentials: the values of credential-named keys in a text (`credentialPairs`), for the secret filter.
  *
  * Both threads share one Int32Array of task states; each task is claimed with a compare-and-swap by whichever thread
@@ -18129,8 +18125,7 @@ function pack(event, writer) {
  * package keeps it as content. Both are rare in manifests; such a document goes the full way.
  */
 function readsDifferently(source) {
-    // `includes` first: a search for the pattern took longer than one for the character, which most texts lack.
-    return source.includes('\t') || (source.includes('\r') && /\r(?!\n)/.test(source));
+    return source.includes('\t') || (0,yaml_text/* loneCarriageReturn */["do"])(source) !== -1;
 }
 /** A null scalar written as nothing at `at` (past any spaces), where the full parser puts it. */
 function emptyScalar(source, at) {
@@ -18285,6 +18280,7 @@ function valueAfter(source, key) {
 /* harmony export */   LF: () => (/* binding */ LF),
 /* harmony export */   Rk: () => (/* binding */ skipSpaces),
 /* harmony export */   UQ: () => (/* binding */ skipSeparation),
+/* harmony export */   "do": () => (/* binding */ loneCarriageReturn),
 /* harmony export */   jr: () => (/* binding */ DASH),
 /* harmony export */   oH: () => (/* binding */ COLON),
 /* harmony export */   t6: () => (/* binding */ SPACE),
@@ -18338,6 +18334,14 @@ function skipSpaces(text, position) {
 /** The 0-based column of `position`: its distance from the start of its line. */
 function columnOf(text, position) {
     return position - (text.lastIndexOf('\n', position - 1) + 1);
+}
+/** The offset of the first carriage return that no line feed follows (a line break of its own), or -1. */
+function loneCarriageReturn(text) {
+    for (let at = text.indexOf('\r'); at !== -1; at = text.indexOf('\r', at + 1)) {
+        if (text.charCodeAt(at + 1) !== LF)
+            return at;
+    }
+    return -1;
 }
 
 

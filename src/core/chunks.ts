@@ -4,7 +4,7 @@
  */
 import type { LineStarts } from './line-starts.js';
 import type { ScanError, SourceFile } from './types.js';
-import { DASH, HASH, LF, isBlank } from './yaml-text.js';
+import { DASH, HASH, isBlank, loneCarriageReturn } from './yaml-text.js';
 
 /**
  * A document marker line: `---` or `...`, alone or followed by a comment. kubectl splits a stream at every line
@@ -68,13 +68,8 @@ export function documentChunks(text: string): Array<[number, number]> | null {
 
 /** The first line break of `text` only Kubernetes' reader knows (see OTHER_BREAKS), as [offset, character], or null. */
 function firstOtherBreak(text: string): [number, string] | null {
-  let found: [number, string] | null = null;
-  for (let at = text.indexOf('\r'); at !== -1; at = text.indexOf('\r', at + 1)) {
-    if (text.charCodeAt(at + 1) !== LF) {
-      found = [at, '\r'];
-      break;
-    }
-  }
+  const lone = loneCarriageReturn(text);
+  let found: [number, string] | null = lone === -1 ? null : [lone, '\r'];
   for (const character of OTHER_BREAKS) {
     const at = text.indexOf(character);
     if (at !== -1 && (found === null || at < found[0])) found = [at, character];

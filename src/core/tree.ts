@@ -3,7 +3,7 @@ import { KUBERNETES_SCHEMA } from './kubernetes-scalars.js';
 import { PackedWriter, STYLES } from './packed-tree.js';
 import type { TreeDocument } from './tree-types.js';
 import { foldedPlainModelled } from './plain-lines.js';
-import { COLON, HASH, skipSeparation, skipSpaces, trimBack } from './yaml-text.js';
+import { COLON, HASH, loneCarriageReturn, skipSeparation, skipSpaces, trimBack } from './yaml-text.js';
 
 const AMPERSAND = 0x26;
 const ASTERISK = 0x2a;
@@ -165,8 +165,7 @@ function pack(event: Event, writer: PackedWriter): void {
  * package keeps it as content. Both are rare in manifests; such a document goes the full way.
  */
 export function readsDifferently(source: string): boolean {
-  // `includes` first: a search for the pattern took longer than one for the character, which most texts lack.
-  return source.includes('\t') || (source.includes('\r') && /\r(?!\n)/.test(source));
+  return source.includes('\t') || loneCarriageReturn(source) !== -1;
 }
 
 /** A null scalar written as nothing at `at` (past any spaces), where the full parser puts it. */

@@ -44,3 +44,11 @@ export function skipSpaces(text: string, position: number): number {
 export function columnOf(text: string, position: number): number {
   return position - (text.lastIndexOf('\n', position - 1) + 1);
 }
+
+/** The offset of the first carriage return that no line feed follows (a line break of its own), or -1. */
+export function loneCarriageReturn(text: string): number {
+  for (let at = text.indexOf('\r'); at !== -1; at = text.indexOf('\r', at + 1)) {
+    if (text.charCodeAt(at + 1) !== LF) return at;
+  }
+  return -1;
+}
