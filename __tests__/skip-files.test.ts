@@ -7,6 +7,8 @@
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readReusing } from '../src/adapters/candidates.js';
+import { MAX_FILE_BYTES } from '../src/adapters/decode.js';
 import { collectFiles, collectFromGit } from '../src/adapters/files.js';
 import type { GitRepository } from '../src/adapters/git.js';
 import { runCliCaptured, temporaryTrees } from './helpers.js';
@@ -134,6 +136,37 @@ describe('files that cannot hold a Kubernetes object', () => {
     expect(collected.files).toHaveLength(1201);
     expect(collected.skipped).toHaveLength(1201);
     expect(Math.max(...batches)).toBeLessThanOrEqual(500);
+  });
+});
+
+describe('reading the files of a tree', () => {
+  it('reads each file whole through one reused buffer: a large file, then smaller ones, each only its own bytes', async () => {
+    const padded = (name: string, bytes: number) =>
+      POD.replace('name: tool', `name: ${name}`) + `# ${'y'.repeat(78)}\n`.repeat(Math.ceil(bytes / 81));
+    const written: Record<string, string> = {
+      'a/large.yaml': padded('large', 700 * 1024),
+      'b/small.yaml': POD,
+      'c/middle.yaml': padded('middle', 300 * 1024),
+      'd/utf8.yaml': POD.replace('name: tool', 'name: tööl'),
+      'e/empty.yaml': '',
+    };
+    const root = tree(written);
+    const collected = await collect(root);
+    const { 'e/empty.yaml': empty, ...manifests } = written;
+    expect(Object.fromEntries(collected.files.map((file) => [file.path, file.text]))).toEqual(manifests);
+    // Read as empty (no bytes of the file before it), so it holds no object.
+    expect(empty).toBe('');
+    expect(collected.skipped).toEqual(['e/empty.yaml']);
+    expect(readReusing(join(root, 'b/small.yaml'))?.toString()).toBe(POD);
+  });
+
+  it('stops reading a file once it holds more than the size limit', () => {
+    const root = tree({
+      'huge.yaml': 'x'.repeat(MAX_FILE_BYTES + 1),
+      'limit.yaml': 'x'.repeat(MAX_FILE_BYTES),
+    });
+    expect(readReusing(join(root, 'huge.yaml'))).toBeNull();
+    expect(readReusing(join(root, 'limit.yaml'))?.length).toBe(MAX_FILE_BYTES);
   });
 });
 

@@ -1,4 +1,4 @@
-import { type Dirent, type Stats, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { type Dirent, type Stats, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { minimatch } from 'minimatch';
 import type { ScanError, ScanNotice, SourceFile } from '../core/types.js';
@@ -6,7 +6,7 @@ import { ConfigurationError } from '../config/errors.js';
 import type { GitRepository } from './git.js';
 import { KUSTOMIZATION_FILES, kustomizationDirs } from './kustomize.js';
 import { MAX_FILE_BYTES, decodeFile, tooLarge, unreadable } from './decode.js';
-import { judgeCandidate, readCandidate } from './candidates.js';
+import { judgeCandidate, readCandidate, readReusing } from './candidates.js';
 import { within } from './links.js';
 import { type HeldFile, type UnbuiltOutcome, unbuiltManifests } from './unbuilt.js';
 import { append } from '../core/arrays.js';
@@ -209,7 +209,8 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
       return null;
     }
     if (!within(root, real)) return null;
-    return statSync(real).size > MAX_FILE_BYTES ? tooLarge(path) : decodeFile(path, readFileSync(real));
+    const bytes = statSync(real).size > MAX_FILE_BYTES ? null : readReusing(real);
+    return bytes ? decodeFile(path, bytes) : tooLarge(path);
   };
   addUnbuilt(result, await unbuiltManifests(held, result.kustomizations, readInRoot));
   return result;
