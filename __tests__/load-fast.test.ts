@@ -15,7 +15,7 @@ import { hasAnchor, inertCandidate, isInert } from '../src/core/inert.js';
 import { credentialPairs } from '../src/core/credentials.js';
 import { type LoadResult, loadDocuments, loadFiles } from '../src/core/load.js';
 import { readFastAlone } from '../src/core/fast-reading.js';
-import { PackedWriter, documentOfParts, partsOf } from '../src/core/packed-tree.js';
+import { PackedWriter, documentOfParts, gatherForSending, partsOf } from '../src/core/packed-tree.js';
 import {
   READ,
   SCREEN,
@@ -512,6 +512,32 @@ describe('the fast reader agrees with the full parser', () => {
       value: 'abc',
       style: 'plain',
     });
+  });
+
+  it('keeps the numbers of documents read one after another in shared slabs, and sends a batch in one buffer', () => {
+    const wide = DEPLOYMENT.replace(
+      'name: web',
+      `name: web\n  annotations:\n    note: ${'x'.repeat(70_000)}`,
+    );
+    const docs = [...manifestFiles(120), { path: 'wide.yaml', text: wide }]
+      .flatMap((file) => loadDocuments(file).objects.map((object) => object.doc))
+      .filter((doc) => partsOf(doc) !== null);
+    const layouts = new Set(docs.map((doc) => partsOf(doc)!.layout));
+    expect(docs.length).toBeGreaterThan(250);
+    expect(layouts.size).toBeLessThan(docs.length / 20);
+    const expected = docs.map((doc) => doc.contents);
+    const batch = docs.slice(-40).map((doc) => partsOf(doc)!);
+    const buffers = gatherForSending(batch);
+    // One buffer of 16-bit numbers for the batch, one of 32-bit numbers for the wide document.
+    expect(buffers).toHaveLength(2);
+    expect(batch.every((parts) => buffers.includes(parts.layout.buffer as ArrayBuffer))).toBe(true);
+    const received = structuredClone(batch, { transfer: buffers }).map(documentOfParts);
+    expect(buffers.every((buffer) => buffer.byteLength === 0)).toBe(true);
+    expect(received.map((doc) => doc.contents)).toStrictEqual(expected.slice(-40));
+    // The slabs the documents were read into stay whole here.
+    expect(docs.map((doc) => doc.collectionAt!([])?.items.length)).toEqual(
+      expected.map((node) => (node?.kind === 'map' ? node.items.length : undefined)),
+    );
   });
 
   it('gives up on a document rather than mislead: a merge key found as a value of the wrong key', () => {

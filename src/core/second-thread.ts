@@ -10,7 +10,7 @@ import {
 import { credentialPairs } from './credentials.js';
 import { type FastReading, readFastAlone } from './fast-reading.js';
 import { isInert } from './inert.js';
-import { type PackedParts, documentOfParts, partsOf } from './packed-tree.js';
+import { type PackedParts, documentOfParts, gatherForSending, partsOf } from './packed-tree.js';
 
 /**
  * A second thread for large scans, which takes documents off the main thread while it reads the others, then finds
@@ -246,10 +246,7 @@ export function runSecondThreadIfAsked(): boolean {
   let bytes = 0;
   const flush = () => {
     if (batch.length === 0) return;
-    port.postMessage(
-      batch,
-      batch.map((posted) => posted.parts.layout.buffer as ArrayBuffer),
-    );
+    port.postMessage(batch, gatherForSending(batch.map((posted) => posted.parts)));
     for (const posted of batch) settle(posted.task, POSTED);
     batch = [];
     bytes = 0;
