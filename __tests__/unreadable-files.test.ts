@@ -29,6 +29,7 @@ vi.mock('node:fs', async (original) => {
       refuse(path),
       real.readFileSync(path, ...rest)
     ),
+    openSync: (path: fs.PathLike, flags?: fs.OpenMode) => (refuse(path), real.openSync(path, flags ?? 'r')),
     readdirSync: (path: fs.PathLike, ...rest: [never]) => (refuse(path), real.readdirSync(path, ...rest)),
   };
 });
