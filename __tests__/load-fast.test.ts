@@ -22,6 +22,9 @@ import {
   type SecondThread,
   type SecondThreadFactory,
   TASK_FIELDS,
+  planTexts,
+  textReader,
+  writeTexts,
 } from '../src/core/second-thread.js';
 import { scanFiles } from '../src/core/scan.js';
 import { readFast, readsDifferently } from '../src/core/tree.js';
@@ -575,6 +578,39 @@ describe('the fast reader agrees with the full parser', () => {
       expect(fast.errors).toStrictEqual(full.errors);
       expect(fast.stats).toStrictEqual(full.stats);
     }
+  });
+});
+
+describe('the texts a second thread reads', () => {
+  it('come back from shared memory as they were: ASCII, other characters, empty, and ill-formed ones sent as they are', () => {
+    const texts = [
+      DEPLOYMENT,
+      '',
+      'name: tööl # ✓ 🚀\n',
+      'a: \ud800 lone\n',
+      'x'.repeat(70_000),
+      'b: \udc00\n',
+      'kind: Pod\r\n',
+    ];
+    const plan = planTexts(texts);
+    expect([...plan.lengths].map((length) => length >= 0)).toEqual([
+      true,
+      true,
+      true,
+      false,
+      true,
+      false,
+      true,
+    ]);
+    expect(plan.strings.filter((text) => text !== null)).toEqual([texts[3], texts[5]]);
+    expect(plan.bytes).toBe(
+      texts.reduce((sum, text, index) => sum + (plan.lengths[index]! >= 0 ? Buffer.byteLength(text) : 0), 0),
+    );
+    const memory = new SharedArrayBuffer(plan.bytes);
+    writeTexts(texts, plan, memory);
+    const read = textReader(plan, memory);
+    // Out of order and twice, as the thread asks for them.
+    for (const index of [6, 2, 2, 0, 3, 4, 1, 5, 6]) expect(read(index)).toBe(texts[index]);
   });
 });
 
