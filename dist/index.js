@@ -37961,6 +37961,7 @@ function unpack(layout, base, keys, value, by) {
 /* harmony export */   hg: () => (/* binding */ secondThread),
 /* harmony export */   it: () => (/* binding */ enableSecondThread)
 /* harmony export */ });
+/* unused harmony exports planTexts, writeTexts, textReader */
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5919);
@@ -37986,6 +37987,10 @@ function unpack(layout, base, keys, value, by) {
  *   data: see `packed-tree.ts`). Receiving it costs the main thread half to three quarters of reading it (the real
  *   corpus on Node 24): screening is what this thread saves most.
  * - Credentials: the values of credential-named keys in a text (`credentialPairs`), for the secret filter.
+ *
+ * The texts reach the thread through shared memory the thread makes and first touches itself: sent in the start
+ * message, they were copied on the main thread into fresh memory (a page fault every 4 KiB, 0.25 s of the main thread
+ * at 100,000 documents). The main thread copies them in when the thread asks (`serve`), into pages already mapped.
  *
  * Both threads share one Int32Array of task states; each task is claimed with a compare-and-swap by whichever thread
  * gets to it first. The main thread reads from the first document on and screens from the last candidate back; this
@@ -38024,6 +38029,65 @@ const BATCH_BYTES = 256 * 1024;
  * documents, for no time). 48 MB is what Node 20 gives a thread.
  */
 const YOUNG_GENERATION_MB = 48;
+/** The state of the texts' hand-over, in the last cell of the shared states (0 until the worker asks). */
+const TEXTS_ASKED = 1;
+const TEXTS_WRITTEN = 2;
+const TEXTS_CLOSED = 3;
+/** Memory is mapped a page at a time. */
+const PAGE_BYTES = 4096;
+function planTexts(texts) {
+    const lengths = new Int32Array(texts.length);
+    const strings = new Array(texts.length).fill(null);
+    let bytes = 0;
+    texts.forEach((text, index) => {
+        if (isWellFormed(text)) {
+            lengths[index] = Buffer.byteLength(text, 'utf8');
+            bytes += lengths[index];
+        }
+        else {
+            lengths[index] = -1;
+            strings[index] = text;
+        }
+    });
+    return { lengths, strings, bytes };
+}
+/** Writes the texts `plan` puts in shared memory into `memory`, one after another. */
+function writeTexts(texts, plan, memory) {
+    const buffer = Buffer.from(memory);
+    let at = 0;
+    texts.forEach((text, index) => {
+        if (plan.lengths[index] >= 0)
+            at += buffer.write(text, at, 'utf8');
+    });
+}
+/**
+ * The texts as the thread reads them from `memory`: each decoded when asked, and kept until another is (its tasks come
+ * a text at a time), so the thread holds one text rather than all.
+ */
+function textReader(plan, memory) {
+    const starts = new Array(plan.lengths.length);
+    let at = 0;
+    plan.lengths.forEach((length, index) => {
+        starts[index] = at;
+        if (length > 0)
+            at += length;
+    });
+    let last = -1;
+    let lastText = '';
+    return (index) => {
+        if (index === last)
+            return lastText;
+        const length = plan.lengths[index];
+        lastText =
+            length < 0 ? plan.strings[index] : Buffer.from(memory, starts[index], length).toString('utf8');
+        last = index;
+        return lastText;
+    };
+}
+/** `String.prototype.isWellFormed`, which ES2023's library does not declare. */
+function isWellFormed(text) {
+    return text.isWellFormed();
+}
 let entry = null;
 /**
  * Lets scans use a worker thread that runs `bundle` (the running entry point, which must call `runSecondThreadIfAsked`
@@ -38041,14 +38105,26 @@ const secondThread = (texts, tasks, findCredentials) => {
         bytes += tasks[at + 2] - tasks[at + 1];
     if (bytes < MIN_BYTES)
         return null;
-    // One state for each task, then one for each text's credentials task.
+    // One state for each task, then one for each text's credentials task, then the texts' hand-over.
     const firstCredentials = tasks.length / TASK_FIELDS;
-    const state = new Int32Array(new SharedArrayBuffer((firstCredentials + texts.length) * Int32Array.BYTES_PER_ELEMENT));
+    const textsState = firstCredentials + texts.length;
+    const state = new Int32Array(new SharedArrayBuffer((textsState + 1) * Int32Array.BYTES_PER_ELEMENT));
+    const plan = planTexts(texts);
     const { port1, port2 } = new node_worker_threads__WEBPACK_IMPORTED_MODULE_1__.MessageChannel();
     let worker;
     try {
+        const { lengths, strings, bytes: textBytes } = plan;
         worker = new node_worker_threads__WEBPACK_IMPORTED_MODULE_1__.Worker(entry, {
-            workerData: { role: ROLE, texts, tasks, credentials: findCredentials, state, port: port2 },
+            workerData: {
+                role: ROLE,
+                lengths,
+                strings,
+                textBytes,
+                tasks,
+                credentials: findCredentials,
+                state,
+                port: port2,
+            },
             transferList: [port2],
             resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
         });
@@ -38065,6 +38141,20 @@ const secondThread = (texts, tasks, findCredentials) => {
     let stalled = false;
     let screened = 0;
     let read = 0;
+    let textMemory = null;
+    let served = false;
+    /** Copies the texts in once the worker has made the memory for them: it starts no task before. */
+    const serve = () => {
+        if (served || Atomics.load(state, textsState) !== TEXTS_ASKED)
+            return;
+        served = true;
+        drain();
+        if (textMemory)
+            writeTexts(texts, plan, textMemory);
+        textMemory = null;
+        Atomics.store(state, textsState, TEXTS_WRITTEN);
+        Atomics.notify(state, textsState);
+    };
     const claim = (task) => Atomics.compareExchange(state, task, UNTOUCHED, MAIN_HAS_IT) === UNTOUCHED;
     /** Waits for a task the worker holds; false when it takes too long, and from then on at once. */
     const waited = (task) => {
@@ -38080,6 +38170,8 @@ const secondThread = (texts, tasks, findCredentials) => {
             if (Array.isArray(body))
                 for (const posted of body)
                     received.set(posted.task, posted.parts);
+            else if ('textMemory' in body)
+                textMemory = body.textMemory;
             else
                 for (const [text, values] of body.credentialValues)
                     credentials.set(text, values);
@@ -38094,6 +38186,7 @@ const secondThread = (texts, tasks, findCredentials) => {
     };
     /** A task's state once the worker has settled it, waiting if need be; MAIN_HAS_IT when it is the caller's to do. */
     const settled = (task) => {
+        serve();
         for (;;) {
             const current = Atomics.load(state, task);
             if (current === UNTOUCHED) {
@@ -38116,7 +38209,10 @@ const secondThread = (texts, tasks, findCredentials) => {
             screened++;
             return current === INERT;
         },
-        claim,
+        claim(task) {
+            serve();
+            return claim(task);
+        },
         reading(task) {
             const current = settled(task);
             if (current === NO_DOCUMENT || current === NOT_AN_OBJECT) {
@@ -38139,6 +38235,11 @@ const secondThread = (texts, tasks, findCredentials) => {
             return found;
         },
         close() {
+            // A worker still waiting for the texts stops waiting.
+            if (!served) {
+                Atomics.store(state, textsState, TEXTS_CLOSED);
+                Atomics.notify(state, textsState);
+            }
             port1.close();
             void worker.terminate();
             return { screened, read };
@@ -38155,21 +38256,36 @@ function runSecondThreadIfAsked() {
     const data = node_worker_threads__WEBPACK_IMPORTED_MODULE_1__.workerData;
     if (data?.role !== ROLE)
         return false;
-    const { texts, tasks, credentials, state, port } = data;
+    const { lengths, strings, textBytes, tasks, credentials, state, port } = data;
     const count = tasks.length / TASK_FIELDS;
+    const textsState = count + lengths.length;
+    // The memory for the texts, each page touched here, then handed to the main thread to fill.
+    const memory = new SharedArrayBuffer(textBytes);
+    const pages = new Uint8Array(memory);
+    for (let at = 0; at < textBytes; at += PAGE_BYTES)
+        pages[at] = 0;
+    port.postMessage({ textMemory: memory });
+    Atomics.store(state, textsState, TEXTS_ASKED);
+    while (Atomics.wait(state, textsState, TEXTS_ASKED) !== 'not-equal')
+        ;
+    if (Atomics.load(state, textsState) !== TEXTS_WRITTEN)
+        return true;
+    const textAt = textReader({ lengths, strings }, memory);
     const claim = (task) => Atomics.compareExchange(state, task, UNTOUCHED, WORKER_HAS_IT) === UNTOUCHED;
     const settle = (task, value) => {
         Atomics.store(state, task, value);
         Atomics.notify(state, task);
     };
+    /** The task's text and range, once it is this thread's: its text is decoded only then. */
     const task = (index) => {
         const at = index * TASK_FIELDS;
-        return { text: texts[tasks[at]], from: tasks[at + 1], to: tasks[at + 2], kind: tasks[at + 3] };
+        return { text: textAt(tasks[at]), from: tasks[at + 1], to: tasks[at + 2] };
     };
+    const kind = (index) => tasks[index * TASK_FIELDS + 3];
     for (let index = 0; index < count; index++) {
-        const { text, from, to, kind } = task(index);
-        if (kind !== SCREEN || !claim(index))
+        if (kind(index) !== SCREEN || !claim(index))
             continue;
+        const { text, from, to } = task(index);
         settle(index, (0,_inert_js__WEBPACK_IMPORTED_MODULE_4__/* .isInert */ .ND)(text, from, to) ? INERT : NOT_INERT);
     }
     let batch = [];
@@ -38184,9 +38300,9 @@ function runSecondThreadIfAsked() {
         bytes = 0;
     };
     for (let index = count - 1; index >= 0; index--) {
-        const { text, from, to, kind } = task(index);
-        if (kind !== READ || !claim(index))
+        if (kind(index) !== READ || !claim(index))
             continue;
+        const { text, from, to } = task(index);
         const reading = (0,_fast_reading_js__WEBPACK_IMPORTED_MODULE_3__/* .readFastAlone */ .q)(text, from, to, false);
         const parts = reading?.tree ? (0,_packed_tree_js__WEBPACK_IMPORTED_MODULE_5__/* .partsOf */ .CI)(reading.tree) : null;
         if (parts) {
@@ -38212,14 +38328,15 @@ function runSecondThreadIfAsked() {
         found = [];
         bytes = 0;
     };
-    texts.forEach((text, index) => {
-        if (!credentials || !claim(count + index))
-            return;
+    for (let index = 0; credentials && index < lengths.length; index++) {
+        if (!claim(count + index))
+            continue;
+        const text = textAt(index);
         found.push([index, (0,_credentials_js__WEBPACK_IMPORTED_MODULE_2__/* .credentialPairs */ .D$)(text).map((pair) => pair.value)]);
         bytes += text.length;
         if (bytes >= BATCH_BYTES)
             post();
-    });
+    }
     if (found.length > 0)
         post();
     return true;

@@ -17689,6 +17689,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   hg: () => (/* binding */ secondThread)
 });
 
+// UNUSED EXPORTS: planTexts, textReader, writeTexts
+
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: external "node:worker_threads"
@@ -17719,6 +17721,10 @@ var packed_tree = __nccwpck_require__(4288);
  *   data: see `packed-tree.ts`). Receiving it costs the main thread half to three quarters of reading it (the real
  *   corpus on Node 24): screening is what this thread saves most.
  * - Credentials: the values of credential-named keys in a text (`credentialPairs`), for the secret filter.
+ *
+ * The texts reach the thread through shared memory the thread makes and first touches itself: sent in the start
+ * message, they were copied on the main thread into fresh memory (a page fault every 4 KiB, 0.25 s of the main thread
+ * at 100,000 documents). The main thread copies them in when the thread asks (`serve`), into pages already mapped.
  *
  * Both threads share one Int32Array of task states; each task is claimed with a compare-and-swap by whichever thread
  * gets to it first. The main thread reads from the first document on and screens from the last candidate back; this
@@ -17757,6 +17763,65 @@ const BATCH_BYTES = 256 * 1024;
  * documents, for no time). 48 MB is what Node 20 gives a thread.
  */
 const YOUNG_GENERATION_MB = 48;
+/** The state of the texts' hand-over, in the last cell of the shared states (0 until the worker asks). */
+const TEXTS_ASKED = 1;
+const TEXTS_WRITTEN = 2;
+const TEXTS_CLOSED = 3;
+/** Memory is mapped a page at a time. */
+const PAGE_BYTES = 4096;
+function planTexts(texts) {
+    const lengths = new Int32Array(texts.length);
+    const strings = new Array(texts.length).fill(null);
+    let bytes = 0;
+    texts.forEach((text, index) => {
+        if (isWellFormed(text)) {
+            lengths[index] = Buffer.byteLength(text, 'utf8');
+            bytes += lengths[index];
+        }
+        else {
+            lengths[index] = -1;
+            strings[index] = text;
+        }
+    });
+    return { lengths, strings, bytes };
+}
+/** Writes the texts `plan` puts in shared memory into `memory`, one after another. */
+function writeTexts(texts, plan, memory) {
+    const buffer = Buffer.from(memory);
+    let at = 0;
+    texts.forEach((text, index) => {
+        if (plan.lengths[index] >= 0)
+            at += buffer.write(text, at, 'utf8');
+    });
+}
+/**
+ * The texts as the thread reads them from `memory`: each decoded when asked, and kept until another is (its tasks come
+ * a text at a time), so the thread holds one text rather than all.
+ */
+function textReader(plan, memory) {
+    const starts = new Array(plan.lengths.length);
+    let at = 0;
+    plan.lengths.forEach((length, index) => {
+        starts[index] = at;
+        if (length > 0)
+            at += length;
+    });
+    let last = -1;
+    let lastText = '';
+    return (index) => {
+        if (index === last)
+            return lastText;
+        const length = plan.lengths[index];
+        lastText =
+            length < 0 ? plan.strings[index] : Buffer.from(memory, starts[index], length).toString('utf8');
+        last = index;
+        return lastText;
+    };
+}
+/** `String.prototype.isWellFormed`, which ES2023's library does not declare. */
+function isWellFormed(text) {
+    return text.isWellFormed();
+}
 let entry = null;
 /**
  * Lets scans use a worker thread that runs `bundle` (the running entry point, which must call `runSecondThreadIfAsked`
@@ -17774,14 +17839,26 @@ const secondThread = (texts, tasks, findCredentials) => {
         bytes += tasks[at + 2] - tasks[at + 1];
     if (bytes < MIN_BYTES)
         return null;
-    // One state for each task, then one for each text's credentials task.
+    // One state for each task, then one for each text's credentials task, then the texts' hand-over.
     const firstCredentials = tasks.length / TASK_FIELDS;
-    const state = new Int32Array(new SharedArrayBuffer((firstCredentials + texts.length) * Int32Array.BYTES_PER_ELEMENT));
+    const textsState = firstCredentials + texts.length;
+    const state = new Int32Array(new SharedArrayBuffer((textsState + 1) * Int32Array.BYTES_PER_ELEMENT));
+    const plan = planTexts(texts);
     const { port1, port2 } = new external_node_worker_threads_namespaceObject.MessageChannel();
     let worker;
     try {
+        const { lengths, strings, bytes: textBytes } = plan;
         worker = new external_node_worker_threads_namespaceObject.Worker(entry, {
-            workerData: { role: ROLE, texts, tasks, credentials: findCredentials, state, port: port2 },
+            workerData: {
+                role: ROLE,
+                lengths,
+                strings,
+                textBytes,
+                tasks,
+                credentials: findCredentials,
+                state,
+                port: port2,
+            },
             transferList: [port2],
             resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
         });
@@ -17798,6 +17875,20 @@ const secondThread = (texts, tasks, findCredentials) => {
     let stalled = false;
     let screened = 0;
     let read = 0;
+    let textMemory = null;
+    let served = false;
+    /** Copies the texts in once the worker has made the memory for them: it starts no task before. */
+    const serve = () => {
+        if (served || Atomics.load(state, textsState) !== TEXTS_ASKED)
+            return;
+        served = true;
+        drain();
+        if (textMemory)
+            writeTexts(texts, plan, textMemory);
+        textMemory = null;
+        Atomics.store(state, textsState, TEXTS_WRITTEN);
+        Atomics.notify(state, textsState);
+    };
     const claim = (task) => Atomics.compareExchange(state, task, UNTOUCHED, MAIN_HAS_IT) === UNTOUCHED;
     /** Waits for a task the worker holds; false when it takes too long, and from then on at once. */
     const waited = (task) => {
@@ -17813,6 +17904,8 @@ const secondThread = (texts, tasks, findCredentials) => {
             if (Array.isArray(body))
                 for (const posted of body)
                     received.set(posted.task, posted.parts);
+            else if ('textMemory' in body)
+                textMemory = body.textMemory;
             else
                 for (const [text, values] of body.credentialValues)
                     credentials.set(text, values);
@@ -17827,6 +17920,7 @@ const secondThread = (texts, tasks, findCredentials) => {
     };
     /** A task's state once the worker has settled it, waiting if need be; MAIN_HAS_IT when it is the caller's to do. */
     const settled = (task) => {
+        serve();
         for (;;) {
             const current = Atomics.load(state, task);
             if (current === UNTOUCHED) {
@@ -17849,7 +17943,10 @@ const secondThread = (texts, tasks, findCredentials) => {
             screened++;
             return current === INERT;
         },
-        claim,
+        claim(task) {
+            serve();
+            return claim(task);
+        },
         reading(task) {
             const current = settled(task);
             if (current === NO_DOCUMENT || current === NOT_AN_OBJECT) {
@@ -17872,6 +17969,11 @@ const secondThread = (texts, tasks, findCredentials) => {
             return found;
         },
         close() {
+            // A worker still waiting for the texts stops waiting.
+            if (!served) {
+                Atomics.store(state, textsState, TEXTS_CLOSED);
+                Atomics.notify(state, textsState);
+            }
             port1.close();
             void worker.terminate();
             return { screened, read };
@@ -17888,21 +17990,36 @@ function runSecondThreadIfAsked() {
     const data = external_node_worker_threads_namespaceObject.workerData;
     if (data?.role !== ROLE)
         return false;
-    const { texts, tasks, credentials, state, port } = data;
+    const { lengths, strings, textBytes, tasks, credentials, state, port } = data;
     const count = tasks.length / TASK_FIELDS;
+    const textsState = count + lengths.length;
+    // The memory for the texts, each page touched here, then handed to the main thread to fill.
+    const memory = new SharedArrayBuffer(textBytes);
+    const pages = new Uint8Array(memory);
+    for (let at = 0; at < textBytes; at += PAGE_BYTES)
+        pages[at] = 0;
+    port.postMessage({ textMemory: memory });
+    Atomics.store(state, textsState, TEXTS_ASKED);
+    while (Atomics.wait(state, textsState, TEXTS_ASKED) !== 'not-equal')
+        ;
+    if (Atomics.load(state, textsState) !== TEXTS_WRITTEN)
+        return true;
+    const textAt = textReader({ lengths, strings }, memory);
     const claim = (task) => Atomics.compareExchange(state, task, UNTOUCHED, WORKER_HAS_IT) === UNTOUCHED;
     const settle = (task, value) => {
         Atomics.store(state, task, value);
         Atomics.notify(state, task);
     };
+    /** The task's text and range, once it is this thread's: its text is decoded only then. */
     const task = (index) => {
         const at = index * TASK_FIELDS;
-        return { text: texts[tasks[at]], from: tasks[at + 1], to: tasks[at + 2], kind: tasks[at + 3] };
+        return { text: textAt(tasks[at]), from: tasks[at + 1], to: tasks[at + 2] };
     };
+    const kind = (index) => tasks[index * TASK_FIELDS + 3];
     for (let index = 0; index < count; index++) {
-        const { text, from, to, kind } = task(index);
-        if (kind !== SCREEN || !claim(index))
+        if (kind(index) !== SCREEN || !claim(index))
             continue;
+        const { text, from, to } = task(index);
         settle(index, (0,inert/* isInert */.ND)(text, from, to) ? INERT : NOT_INERT);
     }
     let batch = [];
@@ -17917,9 +18034,9 @@ function runSecondThreadIfAsked() {
         bytes = 0;
     };
     for (let index = count - 1; index >= 0; index--) {
-        const { text, from, to, kind } = task(index);
-        if (kind !== READ || !claim(index))
+        if (kind(index) !== READ || !claim(index))
             continue;
+        const { text, from, to } = task(index);
         const reading = (0,fast_reading/* readFastAlone */.q)(text, from, to, false);
         const parts = reading?.tree ? (0,packed_tree/* partsOf */.CI)(reading.tree) : null;
         if (parts) {
@@ -17945,14 +18062,15 @@ function runSecondThreadIfAsked() {
         found = [];
         bytes = 0;
     };
-    texts.forEach((text, index) => {
-        if (!credentials || !claim(count + index))
-            return;
+    for (let index = 0; credentials && index < lengths.length; index++) {
+        if (!claim(count + index))
+            continue;
+        const text = textAt(index);
         found.push([index, (0,core_credentials/* credentialPairs */.D$)(text).map((pair) => pair.value)]);
         bytes += text.length;
         if (bytes >= BATCH_BYTES)
             post();
-    });
+    }
     if (found.length > 0)
         post();
     return true;
