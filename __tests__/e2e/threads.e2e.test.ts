@@ -34,6 +34,20 @@ const RUNTIMES: Array<[string, string, string | null]> = [
   ['Node 24', node24() ?? '', NO_NODE24],
 ];
 
+/**
+ * A threaded scan in which the thread did `part`: on a loaded machine the main thread can finish before the thread
+ * has started, and then does every task itself (the report is the same). Up to five tries, each report kept.
+ */
+function threadedScan(node: string, folder: string, status: number, part: 'read' | 'screened') {
+  const runs = [];
+  for (let tries = 0; tries < 5; tries++) {
+    const run = scan(node, folder, undefined, status);
+    runs.push(run);
+    if ((threadCounts(run.log)?.[part] ?? 0) > 0) break;
+  }
+  return runs;
+}
+
 /** The thread's part of the log: how many documents it read, and how many it screened. */
 function threadCounts(log: string): { read: number; screened: number } | null {
   const found = /; a second thread read (\d+) documents and screened (\d+) of kinds no rule reads\)/.exec(
@@ -98,32 +112,32 @@ describe('a second thread', () => {
     it.skipIf(skip)(
       because(skip, `gives the same report with and without it on generated manifests (${name})`),
       () => {
-        const threaded = scan(node, generated, undefined, 0);
+        const runs = threadedScan(node, generated, 0, 'screened');
         const single = scan(node, generated, '1', 0);
-        expect(threadCounts(threaded.log)?.screened).toBeGreaterThan(0);
+        expect(threadCounts(runs.at(-1)!.log)?.screened).toBeGreaterThan(0);
         expect(single.log).not.toMatch(/second thread/);
-        expect(threaded.report.findings.length).toBeGreaterThan(1000);
-        expect(threaded.report).toStrictEqual(single.report);
-        const printed = JSON.stringify(threaded.report);
+        expect(single.report.findings.length).toBeGreaterThan(1000);
+        for (const threaded of runs) expect(threaded.report).toStrictEqual(single.report);
+        const printed = JSON.stringify(single.report);
         expect(printed).not.toContain(credential);
         expect(printed).toContain('[redacted]');
       },
-      60_000,
+      180_000,
     );
 
     it.skipIf(skip)(
       because(skip, `reads, hands back and reports errors as the main thread does (${name})`),
       () => {
         // The syntax error and the duplicate key are errors: the scan fails closed either way.
-        const threaded = scan(node, workloads, undefined, 2);
+        const runs = threadedScan(node, workloads, 2, 'read');
         const single = scan(node, workloads, '1', 2);
-        expect(threadCounts(threaded.log)?.read).toBeGreaterThan(0);
+        expect(threadCounts(runs.at(-1)!.log)?.read).toBeGreaterThan(0);
         expect(single.log).not.toMatch(/second thread/);
-        expect(threaded.report.errors.length).toBeGreaterThanOrEqual(2);
-        expect(threaded.report.findings.length).toBeGreaterThan(15_000);
-        expect(threaded.report).toStrictEqual(single.report);
+        expect(single.report.errors.length).toBeGreaterThanOrEqual(2);
+        expect(single.report.findings.length).toBeGreaterThan(15_000);
+        for (const threaded of runs) expect(threaded.report).toStrictEqual(single.report);
       },
-      60_000,
+      180_000,
     );
   }
 });
