@@ -14819,7 +14819,8 @@ function* batchesToRedact(pieces, size = BATCH_UNITS) {
         batch.push(lines);
         units += lines.length;
         // Each text tested here is whole lines, and neither test reads past a line break: each is tested once.
-        blockStart ||= BLOCK_START.test(lines);
+        // The pattern needs a `|` or `>`, which most reports' lines lack: looking for those first is the cheaper test.
+        blockStart ||= (lines.includes('|') || lines.includes('>')) && BLOCK_START.test(lines);
         privateKey ||= lines.includes(PRIVATE_KEY_BEGIN);
     }
     if (batch.length > 0)
