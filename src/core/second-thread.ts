@@ -350,7 +350,8 @@ export function runSecondThreadIfAsked(): boolean {
   const pages = new Uint8Array(memory);
   for (let at = 0; at < textBytes; at += PAGE_BYTES) pages[at] = 0;
   port.postMessage({ textMemory: memory } satisfies Message);
-  Atomics.store(state, textsState, TEXTS_ASKED);
+  // Unless the main thread has closed already, done with every task.
+  if (Atomics.compareExchange(state, textsState, 0, TEXTS_ASKED) !== 0) return true;
   while (Atomics.wait(state, textsState, TEXTS_ASKED) !== 'not-equal');
   if (Atomics.load(state, textsState) !== TEXTS_WRITTEN) return true;
   const textAt = textReader({ lengths, strings }, memory);
