@@ -1,10 +1,12 @@
 import { enableSecondThread, runSecondThreadIfAsked } from './core/second-thread.js';
+import { enableYoungGenerationHold } from './core/young-generation.js';
 import { useEnvironmentCopy } from './environment.js';
 import { run } from './main.js';
 
 // The same bundle runs the second thread of large scans (see core/second-thread.ts).
 if (!runSecondThreadIfAsked()) {
   useEnvironmentCopy();
+  enableYoungGenerationHold();
   if (process.env.KUBE_TOKEN_GUARD_THREADS !== '1') enableSecondThread(new URL(import.meta.url));
   await run();
 }

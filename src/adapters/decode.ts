@@ -1,4 +1,5 @@
 import type { ScanError, SourceFile } from '../core/types.js';
+import { holdYoungGeneration } from '../core/young-generation.js';
 
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
@@ -18,7 +19,10 @@ export function decodeFile(path: string, buffer: Buffer): SourceFile | ScanError
     return { path, text, encoding };
   }
   if (buffer.includes(0)) return binary(path);
-  return { path, text: buffer.toString('utf8').replace(/^\uFEFF/, '') };
+  const text = buffer.toString('utf8').replace(/^\uFEFF/, '');
+  // The texts are what first grows the young generation of a large scan.
+  holdYoungGeneration();
+  return { path, text };
 }
 
 function binary(path: string): ScanError {

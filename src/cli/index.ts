@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 import { enableSecondThread, runSecondThreadIfAsked } from '../core/second-thread.js';
+import { enableYoungGenerationHold } from '../core/young-generation.js';
 import { useEnvironmentCopy } from '../environment.js';
 import { runCli } from './main.js';
 
 // The same bundle runs the second thread of large scans (see core/second-thread.ts).
 if (!runSecondThreadIfAsked()) {
   useEnvironmentCopy();
+  enableYoungGenerationHold();
   if (process.env.KUBE_TOKEN_GUARD_THREADS !== '1') enableSecondThread(new URL(import.meta.url));
   process.exitCode = await runCli(process.argv.slice(2), {
     cwd: process.cwd(),

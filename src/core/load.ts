@@ -9,6 +9,7 @@ import { type FastReading, readFastAlone } from './fast-reading.js';
 import { readFully, readWhole } from './full-read.js';
 import { inertCandidate, isInert, isKubernetesObject } from './inert.js';
 import { READ, SCREEN, TASK_FIELDS, type SecondThread, type SecondThreadFactory } from './second-thread.js';
+import { holdYoungGeneration } from './young-generation.js';
 
 export type { LoadedObject, PathSegment } from './tree-types.js';
 
@@ -207,6 +208,7 @@ function readAll(
       plan.outcomes[chunk] = readChunk(plan, from, to);
       read += plan.outcomes[chunk].documents;
     });
+    holdYoungGeneration();
     onDocuments?.(read);
   }
   for (let index = candidates.length - 1; index >= 0; index--) {
