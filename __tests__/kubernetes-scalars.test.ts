@@ -183,6 +183,23 @@ describe('the meanings Kubernetes manifests depend on', () => {
     expect(value('12345678901234567890')).toBe(12345678901234567000);
   });
 
+  it('reads decimal integers as their exact value, rounded to a float64 past 2^53 as JSON numbers are', () => {
+    expect(value('999999999999999')).toBe(999999999999999);
+    expect(value('-999999999999999')).toBe(-999999999999999);
+    expect(value('9007199254740993')).toBe(9007199254740992);
+    expect(value('0')).toBe(0);
+    expect(value('00')).toBe(0);
+    expect(value('1-')).toBe('1-');
+    expect(value('12a')).toBe('12a');
+    fc.assert(
+      fc.property(fc.boolean(), fc.stringMatching(/^[1-9][0-9]{0,18}$/), (negative, digits) => {
+        const text = (negative ? '-' : '') + digits;
+        expect(value(text)).toBe(Number(BigInt(text)));
+      }),
+      { seed: SEED, numRuns: 300 * RUNS_FACTOR },
+    );
+  });
+
   it('reads no base-60 numbers', () => {
     expect(value('1:30')).toBe('1:30');
     expect(value('190:20:30')).toBe('190:20:30');
