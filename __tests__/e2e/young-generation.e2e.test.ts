@@ -3,8 +3,8 @@
  * Action's Node 24, a scan of 20,000 generated documents otherwise grows it to 64 MiB a semi-space, and takes a fifth
  * longer (docs/performance.md). V8's own trace of each collection says how large it was.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -20,12 +20,17 @@ describe('the young generation of a large scan', () => {
     because(NO_NODE24, 'stays at the size the hold sets, on the Action’s Node 24'),
     () => {
       const corpus = mkdtempSync(join(tmpdir(), 'ktg-young-'));
-      generateCorpus(20000, corpus);
-      const run = spawnSync(
-        node24()!,
-        ['--trace-gc-nvp', CLI, 'scan', '.', '--format', 'text', '--fail-on', 'none'],
-        { cwd: corpus, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
-      );
+      let run: SpawnSyncReturns<string>;
+      try {
+        generateCorpus(20000, corpus);
+        run = spawnSync(
+          node24()!,
+          ['--trace-gc-nvp', CLI, 'scan', '.', '--format', 'text', '--fail-on', 'none'],
+          { cwd: corpus, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
+        );
+      } finally {
+        rmSync(corpus, { recursive: true, force: true });
+      }
       expect(run.status, run.stderr).toBe(0);
       // `[pid:isolate:thread] ... new_space_capacity=N`: the main thread's isolate is the first to collect.
       const collections = [
