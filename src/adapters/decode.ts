@@ -5,6 +5,8 @@ export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
 /** A file's bytes as a SourceFile, or the reason it is not scanned. */
 export function decodeFile(path: string, buffer: Buffer): SourceFile | ScanError {
+  // The texts are what first grows the young generation of a large scan: each file is a moment to look at it.
+  holdYoungGeneration();
   if (buffer.length > MAX_FILE_BYTES) return tooLarge(path);
   // kubectl reads UTF-16 behind a byte order mark (and UTF-8 with or without one), so the scan does too.
   const encoding =
@@ -19,10 +21,7 @@ export function decodeFile(path: string, buffer: Buffer): SourceFile | ScanError
     return { path, text, encoding };
   }
   if (buffer.includes(0)) return binary(path);
-  const text = buffer.toString('utf8').replace(/^\uFEFF/, '');
-  // The texts are what first grows the young generation of a large scan.
-  holdYoungGeneration();
-  return { path, text };
+  return { path, text: buffer.toString('utf8').replace(/^\uFEFF/, '') };
 }
 
 function binary(path: string): ScanError {

@@ -8,7 +8,7 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
  * machine with a few GiB of memory, and a scan of 20,000 documents got there. A young generation that large makes each
  * collection copy more at a time into memory not used before, and first use of memory is dear (a page fault every
  * 4 KiB, about 2.8 ms a megabyte on the 2-core VM of docs/performance.md). Held at 8 MiB a semi-space, the bench's
- * scans took 16-22% less time at 20,000 documents and 30% less memory (docs/performance.md, "the young generation").
+ * scans took 16-22% less time at 20,000 documents and 30-35% less memory (docs/performance.md, "the young generation").
  *
  * V8 reads its size limits once, when the isolate starts, so the limit cannot be lowered from inside the process; its
  * growth factor is read each time it grows, so once the young generation is as large as wanted, a factor of 1 stops it
