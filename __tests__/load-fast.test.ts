@@ -22,10 +22,9 @@ import {
   type SecondThread,
   type SecondThreadFactory,
   TASK_FIELDS,
-  planTexts,
-  textReader,
-  writeTexts,
 } from '../src/core/second-thread.js';
+import { planTexts, textReader, writeTexts } from '../src/core/shared-texts.js';
+import { lineStartsOf } from '../src/core/line-starts.js';
 import { scanFiles } from '../src/core/scan.js';
 import { readFast, readsDifferently } from '../src/core/tree.js';
 import type { SourceFile } from '../src/core/types.js';
@@ -662,6 +661,10 @@ describe('documents taken by a second thread', () => {
             ? credentialPairs(texts[text]!).map((pair) => pair.value)
             : undefined;
         },
+        lineStarts(text) {
+          asked.push(`lines of ${text}`);
+          return answers && text % 2 === 0 ? lineStartsOf(texts[text]!) : undefined;
+        },
         close: () => ({ screened: 0, read: 0 }),
       };
     };
@@ -686,6 +689,18 @@ describe('documents taken by a second thread', () => {
       const bounds = (results: LoadResult[]) =>
         results.flatMap((result) => result.objects.map((object) => [object.doc.start, object.doc.end]));
       expect(bounds(helped)).toStrictEqual(bounds(alone));
+      // Every line placed where the caller alone places it, the thread's line starts taken or not.
+      const places = (results: LoadResult[]) =>
+        results.flatMap((result) =>
+          result.objects.map((object) =>
+            [object.doc.start, object.doc.end].map((at) => object.lines.linePos(at)),
+          ),
+        );
+      expect(places(helped), String(answers)).toStrictEqual(places(alone));
+      // Asked once for each file with an object, when an object is first placed; never before.
+      const lineAsks = thread.asked.filter((entry) => entry.startsWith('lines of '));
+      expect(lineAsks).toHaveLength(new Set(lineAsks).size);
+      expect(lineAsks.length).toBe(helped.filter((result) => result.objects.length > 0).length);
       expect(thread.asked.length).toBeGreaterThan(20);
       expect(new Set(thread.asked)).not.toContain('Deployment');
       expect(new Set(thread.asked)).not.toContain('ServiceAccount');

@@ -5808,10 +5808,10 @@ function escapeJsonPtr(str) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _core_second_thread_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6771);
+/* harmony import */ var _core_second_thread_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1406);
 /* harmony import */ var _core_young_generation_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5312);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8250);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1871);
 
 
 
@@ -5835,7 +5835,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8250:
+/***/ 1871:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -7054,56 +7054,8 @@ function minOf(values, empty = Infinity) {
     return result;
 }
 
-;// CONCATENATED MODULE: ./src/core/line-starts.ts
-/**
- * Where each line of a file starts, for turning offsets into lines: the objects loaded from a file keep one, to
- * locate their findings. The `yaml` package's `LineCounter` keeps them in an array that grows a line at a time, 8 bytes a line
- * and more for its slack (26 MB for a scan of 100,000 documents); this keeps 4, in an array of the exact size.
- * `LineCounter` stays where the `yaml` package fills it while it parses (config files, values files).
- */
-/** Where the constructor collects a file's line starts; its first entry stays 0, the start of the first line. */
-let scratch = new Uint32Array(1 << 14);
-class LineStarts {
-    /** Offset of each line's first character: 0, then each one after a line feed (a final one starts an empty line). */
-    starts;
-    constructor(text) {
-        // One pass into a scratch array shared by all files, then a copy of the exact size.
-        let starts = scratch;
-        let count = 1;
-        for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) {
-            if (count === starts.length) {
-                const grown = new Uint32Array(starts.length * 2);
-                grown.set(starts);
-                scratch = starts = grown;
-            }
-            starts[count++] = at + 1;
-        }
-        this.starts = starts.slice(0, count);
-    }
-    /**
-     * The 1-based line and column of an offset, as `LineCounter.linePos` gives them: an offset past the end is on the
-     * last line, one before the start on line 0.
-     */
-    linePos(offset) {
-        const starts = this.starts;
-        // The first line starting at or after the offset.
-        let low = 0;
-        let high = starts.length;
-        while (low < high) {
-            const middle = (low + high) >> 1;
-            if (starts[middle] < offset)
-                low = middle + 1;
-            else
-                high = middle;
-        }
-        if (starts[low] === offset)
-            return { line: low + 1, col: 1 };
-        if (low === 0)
-            return { line: 0, col: offset };
-        return { line: low, col: offset - starts[low - 1] + 1 };
-    }
-}
-
+// EXTERNAL MODULE: ./src/core/line-starts.ts
+var line_starts = __nccwpck_require__(8759);
 // EXTERNAL MODULE: ./src/core/yaml-text.ts
 var yaml_text = __nccwpck_require__(9662);
 ;// CONCATENATED MODULE: ./src/core/chunks.ts
@@ -7549,8 +7501,8 @@ function styleOf(type) {
 
 // EXTERNAL MODULE: ./src/core/inert.ts
 var core_inert = __nccwpck_require__(8275);
-// EXTERNAL MODULE: ./src/core/second-thread.ts + 1 modules
-var second_thread = __nccwpck_require__(6771);
+// EXTERNAL MODULE: ./src/core/second-thread.ts + 2 modules
+var second_thread = __nccwpck_require__(1406);
 // EXTERNAL MODULE: ./src/core/young-generation.ts + 1 modules
 var young_generation = __nccwpck_require__(5312);
 ;// CONCATENATED MODULE: ./src/core/load.ts
@@ -7594,7 +7546,7 @@ function loadFiles(files, options = {}) {
     const taskFields = [];
     const candidates = [];
     const plans = files.map((file) => {
-        const lines = new LineStarts(file.text);
+        const lines = new line_starts/* LineStarts */.C(file.text);
         const refused = otherBreakError(file, lines);
         const chunks = refused !== null
             ? []
@@ -7627,6 +7579,15 @@ function loadFiles(files, options = {}) {
     const thread = taskFields.length > 0
         ? (options.secondThread?.(texts, Int32Array.from(taskFields), options.credentials === true) ?? null)
         : null;
+    // The thread finds each text's line starts after its documents; those a finding or an error asks for first are
+    // found here.
+    if (thread) {
+        for (const plan of plans) {
+            const text = plan.textIndex;
+            if (text >= 0)
+                plan.lines.offer(() => thread.lineStarts(text));
+        }
+    }
     try {
         readAll(plans, candidates, thread, options.onDocuments);
     }
@@ -10236,7 +10197,7 @@ function toLineFix(text, edits, lineOf) {
 }
 /** The line form of edits to a text that has no line index at hand: one is built from the text. */
 function lineFixOf(text, edits) {
-    const lines = new LineStarts(text);
+    const lines = new line_starts/* LineStarts */.C(text);
     return toLineFix(text, edits, (position) => lines.linePos(position).line);
 }
 /**
@@ -12637,7 +12598,7 @@ function readCandidate(path, real, explicit) {
  * let them go, and first use of memory is dear (a page fault every 4 KiB: about 2.8 ms a megabyte on a 2-core VM).
  * Reading the 4,000 files of the 100,000-document corpus took 0.68-0.72 s that way, 0.54-0.55 s this way.
  */
-let candidates_scratch = Buffer.allocUnsafeSlow(256 * 1024);
+let scratch = Buffer.allocUnsafeSlow(256 * 1024);
 /**
  * The bytes of a file, valid until the next call (they are decoded before it), or null when it holds more than
  * MAX_FILE_BYTES by the time it is read. Only the file's own descriptor is read, to its end.
@@ -12647,14 +12608,14 @@ function readReusing(real) {
     try {
         let length = 0;
         for (;;) {
-            if (length === candidates_scratch.length) {
-                const grown = Buffer.allocUnsafeSlow(candidates_scratch.length * 2);
-                candidates_scratch.copy(grown, 0, 0, length);
-                candidates_scratch = grown;
+            if (length === scratch.length) {
+                const grown = Buffer.allocUnsafeSlow(scratch.length * 2);
+                scratch.copy(grown, 0, 0, length);
+                scratch = grown;
             }
-            const count = (0,external_node_fs_namespaceObject.readSync)(file, candidates_scratch, length, candidates_scratch.length - length, null);
+            const count = (0,external_node_fs_namespaceObject.readSync)(file, scratch, length, scratch.length - length, null);
             if (count === 0)
-                return candidates_scratch.subarray(0, length);
+                return scratch.subarray(0, length);
             length += count;
             if (length > MAX_FILE_BYTES)
                 return null;
@@ -16974,6 +16935,89 @@ const KUBERNETES_PARSE_OPTIONS = {
 
 /***/ }),
 
+/***/ 8759:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C: () => (/* binding */ LineStarts),
+/* harmony export */   x: () => (/* binding */ lineStartsOf)
+/* harmony export */ });
+/**
+ * Where each line of a file starts, for turning offsets into lines: the objects loaded from a file keep one, to
+ * locate their findings. The `yaml` package's `LineCounter` keeps them in an array that grows a line at a time, 8 bytes a line
+ * and more for its slack (26 MB for a scan of 100,000 documents); this keeps 4, in an array of the exact size.
+ * `LineCounter` stays where the `yaml` package fills it while it parses (config files, values files).
+ */
+/** Where `lineStartsOf` collects a text's line starts; its first entry stays 0, the start of the first line. */
+let scratch = new Uint32Array(1 << 14);
+/**
+ * Offset of each line's first character: 0, then each one after a line feed (a final one starts an empty line). One
+ * pass into a scratch array shared by all texts, then a copy of the exact size.
+ */
+function lineStartsOf(text) {
+    let starts = scratch;
+    let count = 1;
+    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) {
+        if (count === starts.length) {
+            const grown = new Uint32Array(starts.length * 2);
+            grown.set(starts);
+            scratch = starts = grown;
+        }
+        starts[count++] = at + 1;
+    }
+    return starts.slice(0, count);
+}
+/**
+ * A text's line starts, found when first asked: most files of a large scan have no finding and no error to place, and
+ * a second thread may have found them meanwhile (`offer`).
+ */
+class LineStarts {
+    #text;
+    #starts = null;
+    #source = null;
+    constructor(text) {
+        this.#text = text;
+    }
+    /** Where the line starts may be had before they are found here: `lineStartsOf` the same text, or undefined. */
+    offer(source) {
+        if (this.#starts === null)
+            this.#source = source;
+    }
+    #lineStarts() {
+        if (this.#starts === null) {
+            this.#starts = this.#source?.() ?? lineStartsOf(this.#text);
+            this.#text = null;
+            this.#source = null;
+        }
+        return this.#starts;
+    }
+    /**
+     * The 1-based line and column of an offset, as `LineCounter.linePos` gives them: an offset past the end is on the
+     * last line, one before the start on line 0.
+     */
+    linePos(offset) {
+        const starts = this.#lineStarts();
+        // The first line starting at or after the offset.
+        let low = 0;
+        let high = starts.length;
+        while (low < high) {
+            const middle = (low + high) >> 1;
+            if (starts[middle] < offset)
+                low = middle + 1;
+            else
+                high = middle;
+        }
+        if (starts[low] === offset)
+            return { line: low + 1, col: 1 };
+        if (low === 0)
+            return { line: 0, col: offset };
+        return { line: low, col: offset - starts[low - 1] + 1 };
+    }
+}
+
+
+/***/ }),
+
 /***/ 4146:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -17686,7 +17730,7 @@ function unpack(layout, base, keys, value, by) {
 
 /***/ }),
 
-/***/ 6771:
+/***/ 1406:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -17700,8 +17744,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   hg: () => (/* binding */ secondThread)
 });
 
-// UNUSED EXPORTS: planTexts, textReader, writeTexts
-
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: external "node:worker_threads"
@@ -17712,75 +17754,13 @@ var core_credentials = __nccwpck_require__(2633);
 var fast_reading = __nccwpck_require__(9024);
 // EXTERNAL MODULE: ./src/core/inert.ts
 var inert = __nccwpck_require__(8275);
-// EXTERNAL MODULE: ./src/core/packed-tree.ts
-var packed_tree = __nccwpck_require__(4288);
-;// CONCATENATED MODULE: ./src/core/second-thread.ts
-
-
-
-
-
-
+// EXTERNAL MODULE: ./src/core/line-starts.ts
+var line_starts = __nccwpck_require__(8759);
+;// CONCATENATED MODULE: ./src/core/shared-texts.ts
 /**
- * A second thread for large scans, which takes documents off the main thread while it reads the others, then finds
- * the credentials in the texts while the main thread runs the rules. Two kinds of task for each document, and one for
- * each text:
- *
- * - SCREEN: confirm that a document of a kind no rule reads (a CRD, a Service, a ConfigMap: often half of a
- *   repository's bytes) is inert. That takes a full read (`isInert`) and gives back one bit.
- * - READ: read a document with the fast reader and send back its packed tree (numbers, key names and the document's
- *   data: see `packed-tree.ts`). Receiving it costs the main thread half to three quarters of reading it (the real
- *   corpus on Node 24): screening is what this thread saves most.
- * - Credentials: the values of credential-named keys in a text (`credentialPairs`), for the secret filter.
- *
- * The texts reach the thread through shared memory the thread makes and first touches itself: sent in the start
- * message, they were copied on the main thread into fresh memory (a page fault every 4 KiB, 0.25 s of the main thread
- * at 100,000 documents). The main thread copies them in when the thread asks (`serve`), into pages already mapped.
- *
- * Both threads share one Int32Array of task states; each task is claimed with a compare-and-swap by whichever thread
- * gets to it first. The main thread reads from the first document on and screens from the last candidate back; this
- * one screens from the first candidate on, then reads from the last document back, so the two meet somewhere in the
- * middle whatever each task costs. Then this one takes the texts from the first on, and the main thread, once it has
- * judged the documents, from the last back. What this thread cannot read (a document the fast reader does not model,
- * or js-yaml rejects) it gives back: the main thread reads it the full way and reports any error. The main thread never
- * waits for long: a task this thread holds for more than WAIT_MS (a stalled or dead worker) is done again by the main
- * thread, which then waits no more; the answer is the same either way.
+ * How a second thread gets the texts of a scan (see `second-thread.ts`): as UTF-8 in memory both threads share, each
+ * text decoded by the thread when its tasks ask for it.
  */
-/** What a task asks, its fourth number (after the index into the texts and the document's start and end offset). */
-const SCREEN = 0;
-const READ = 1;
-const TASK_FIELDS = 4;
-const ROLE = 'kube-token-guard/second-thread';
-const UNTOUCHED = 0;
-const WORKER_HAS_IT = 1;
-const MAIN_HAS_IT = 2;
-const INERT = 3;
-const NOT_INERT = 4;
-/** Read, and its parts posted to the main thread. */
-const POSTED = 5;
-const NO_DOCUMENT = 6;
-const NOT_AN_OBJECT = 7;
-/** Not read by the fast reader: the main thread reads it the full way. */
-const GIVEN_BACK = 8;
-const WAIT_MS = 200;
-/** Below this many bytes of documents, starting a thread costs more than it saves. */
-const MIN_BYTES = 2 * 1024 * 1024;
-/** Read documents are posted in batches of this many, or of this many bytes of text, whichever comes first. */
-const BATCH_DOCUMENTS = 32;
-const BATCH_BYTES = 256 * 1024;
-/**
- * The worker's young generation, in MB. What it makes either dies young or is posted away, so a small one is as fast
- * as a large one; Node 24's V8 would let it grow to three times this and keep it (75 MB more peak memory at 100,000
- * documents, for no time). 48 MB is what Node 20 gives a thread. Where the entry point holds the young generation
- * (`young-generation.ts`), it grows no further than it has by then.
- */
-const YOUNG_GENERATION_MB = 48;
-/** The state of the texts' hand-over, in the last cell of the shared states (0 until the worker asks). */
-const TEXTS_ASKED = 1;
-const TEXTS_WRITTEN = 2;
-const TEXTS_CLOSED = 3;
-/** Memory is mapped a page at a time. */
-const PAGE_BYTES = 4096;
 function planTexts(texts) {
     const lengths = new Int32Array(texts.length);
     const strings = new Array(texts.length).fill(null);
@@ -17834,6 +17814,80 @@ function textReader(plan, memory) {
 function isWellFormed(text) {
     return text.isWellFormed();
 }
+
+// EXTERNAL MODULE: ./src/core/packed-tree.ts
+var packed_tree = __nccwpck_require__(4288);
+;// CONCATENATED MODULE: ./src/core/second-thread.ts
+
+
+
+
+
+
+
+
+/**
+ * A second thread for large scans, which takes documents off the main thread while it reads the others, then finds
+ * the credentials in the texts while the main thread runs the rules. Two kinds of task for each document, and one for
+ * each text:
+ *
+ * - SCREEN: confirm that a document of a kind no rule reads (a CRD, a Service, a ConfigMap: often half of a
+ *   repository's bytes) is inert. That takes a full read (`isInert`) and gives back one bit.
+ * - READ: read a document with the fast reader and send back its packed tree (numbers, key names and the document's
+ *   data: see `packed-tree.ts`). Receiving it costs the main thread half to three quarters of reading it (the real
+ *   corpus on Node 24): screening is what this thread saves most.
+ * - Each text: its line starts (`lineStartsOf`), which the main thread needs for the files that have a finding or an
+ *   error to place, and with `credentials` the values of credential-named keys in it (`credentialPairs`), for the
+ *   secret filter.
+ *
+ * The texts reach the thread through shared memory the thread makes and first touches itself: sent in the start
+ * message, they were copied on the main thread into fresh memory (a page fault every 4 KiB, 0.25 s of the main thread
+ * at 100,000 documents). The main thread copies them in when the thread asks (`serve`), into pages already mapped.
+ *
+ * Both threads share one Int32Array of task states; each task is claimed with a compare-and-swap by whichever thread
+ * gets to it first. The main thread reads from the first document on and screens from the last candidate back; this
+ * one screens from the first candidate on, then reads from the last document back, so the two meet somewhere in the
+ * middle whatever each task costs. Then this one takes the texts from the first on, and the main thread, once it has
+ * judged the documents, from the last back. What this thread cannot read (a document the fast reader does not model,
+ * or js-yaml rejects) it gives back: the main thread reads it the full way and reports any error. The main thread never
+ * waits for long: a task this thread holds for more than WAIT_MS (a stalled or dead worker) is done again by the main
+ * thread, which then waits no more; the answer is the same either way.
+ */
+/** What a task asks, its fourth number (after the index into the texts and the document's start and end offset). */
+const SCREEN = 0;
+const READ = 1;
+const TASK_FIELDS = 4;
+const ROLE = 'kube-token-guard/second-thread';
+const UNTOUCHED = 0;
+const WORKER_HAS_IT = 1;
+const MAIN_HAS_IT = 2;
+const INERT = 3;
+const NOT_INERT = 4;
+/** Read, and its parts posted to the main thread. */
+const POSTED = 5;
+const NO_DOCUMENT = 6;
+const NOT_AN_OBJECT = 7;
+/** Not read by the fast reader: the main thread reads it the full way. */
+const GIVEN_BACK = 8;
+const WAIT_MS = 200;
+/** Below this many bytes of documents, starting a thread costs more than it saves. */
+const MIN_BYTES = 2 * 1024 * 1024;
+/** Read documents are posted in batches of this many, or of this many bytes of text, whichever comes first. */
+const BATCH_DOCUMENTS = 32;
+const BATCH_BYTES = 256 * 1024;
+/**
+ * The worker's young generation, in MB. What it makes either dies young or is posted away, so a small one is as fast
+ * as a large one; Node 24's V8 would let it grow to three times this and keep it (75 MB more peak memory at 100,000
+ * documents, for no time). 48 MB is what Node 20 gives a thread. Where the entry point holds the young generation
+ * (`young-generation.ts`), it grows no further than it has by then.
+ */
+const YOUNG_GENERATION_MB = 48;
+/** The state of the texts' hand-over, in the last cell of the shared states (0 until the worker asks). */
+const TEXTS_ASKED = 1;
+const TEXTS_WRITTEN = 2;
+const TEXTS_CLOSED = 3;
+/** Memory is mapped a page at a time. */
+const PAGE_BYTES = 4096;
 let entry = null;
 /**
  * Lets scans use a worker thread that runs `bundle` (the running entry point, which must call `runSecondThreadIfAsked`
@@ -17884,6 +17938,8 @@ const secondThread = (texts, tasks, findCredentials) => {
     worker.on('error', () => undefined);
     const received = new Map();
     const credentials = new Map();
+    const lineStarts = new Map();
+    let closed = false;
     let stalled = false;
     let screened = 0;
     let read = 0;
@@ -17918,9 +17974,13 @@ const secondThread = (texts, tasks, findCredentials) => {
                     received.set(posted.task, posted.parts);
             else if ('textMemory' in body)
                 textMemory = body.textMemory;
-            else
-                for (const [text, values] of body.credentialValues)
-                    credentials.set(text, values);
+            else {
+                for (const [text, values, at, count] of body.texts) {
+                    if (values)
+                        credentials.set(text, values);
+                    lineStarts.set(text, body.lines.subarray(at, at + count));
+                }
+            }
         }
     };
     const parts = (task) => {
@@ -17980,14 +18040,28 @@ const secondThread = (texts, tasks, findCredentials) => {
             credentials.delete(text);
             return found;
         },
+        lineStarts(text) {
+            if (closed || Atomics.load(state, firstCredentials + text) !== POSTED)
+                return undefined;
+            if (!lineStarts.has(text))
+                drain();
+            const found = lineStarts.get(text);
+            lineStarts.delete(text);
+            return found;
+        },
         close() {
             // A worker still waiting for the texts stops waiting.
             if (!served) {
                 Atomics.store(state, textsState, TEXTS_CLOSED);
                 Atomics.notify(state, textsState);
             }
+            closed = true;
             port1.close();
             void worker.terminate();
+            // What was not asked for stays with no one.
+            received.clear();
+            credentials.clear();
+            lineStarts.clear();
             return { screened, read };
         },
     };
@@ -18067,25 +18141,40 @@ function runSecondThreadIfAsked() {
         }
     }
     flush();
-    let found = [];
+    // Each text's line starts, and its credentials when asked, from the first text on.
+    let done = [];
+    let starts = [];
+    let lines = 0;
     bytes = 0;
     const post = () => {
-        port.postMessage({ credentialValues: found });
-        for (const [text] of found)
+        const gathered = new Uint32Array(lines);
+        done.forEach((entry, index) => gathered.set(starts[index], entry[2]));
+        port.postMessage({ texts: done, lines: gathered }, [gathered.buffer]);
+        for (const [text] of done)
             settle(count + text, POSTED);
-        found = [];
+        done = [];
+        starts = [];
+        lines = 0;
         bytes = 0;
     };
-    for (let index = 0; credentials && index < lengths.length; index++) {
+    for (let index = 0; index < lengths.length; index++) {
         if (!claim(count + index))
             continue;
         const text = textAt(index);
-        found.push([index, (0,core_credentials/* credentialPairs */.D$)(text).map((pair) => pair.value)]);
+        const found = (0,line_starts/* lineStartsOf */.x)(text);
+        done.push([
+            index,
+            credentials ? (0,core_credentials/* credentialPairs */.D$)(text).map((pair) => pair.value) : null,
+            lines,
+            found.length,
+        ]);
+        starts.push(found);
+        lines += found.length;
         bytes += text.length;
         if (bytes >= BATCH_BYTES)
             post();
     }
-    if (found.length > 0)
+    if (done.length > 0)
         post();
     return true;
 }

@@ -145,6 +145,14 @@ export function loadFiles(files: readonly SourceFile[], options: LoadOptions = {
     taskFields.length > 0
       ? (options.secondThread?.(texts, Int32Array.from(taskFields), options.credentials === true) ?? null)
       : null;
+  // The thread finds each text's line starts after its documents; those a finding or an error asks for first are
+  // found here.
+  if (thread) {
+    for (const plan of plans) {
+      const text = plan.textIndex;
+      if (text >= 0) plan.lines.offer(() => thread.lineStarts(text));
+    }
+  }
   try {
     readAll(plans, candidates, thread, options.onDocuments);
   } catch (error) {

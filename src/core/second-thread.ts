@@ -10,6 +10,8 @@ import {
 import { credentialPairs } from './credentials.js';
 import { type FastReading, readFastAlone } from './fast-reading.js';
 import { isInert } from './inert.js';
+import { lineStartsOf } from './line-starts.js';
+import { planTexts, textReader, writeTexts } from './shared-texts.js';
 import { type PackedParts, documentOfParts, gatherForSending, partsOf } from './packed-tree.js';
 
 /**
@@ -22,7 +24,9 @@ import { type PackedParts, documentOfParts, gatherForSending, partsOf } from './
  * - READ: read a document with the fast reader and send back its packed tree (numbers, key names and the document's
  *   data: see `packed-tree.ts`). Receiving it costs the main thread half to three quarters of reading it (the real
  *   corpus on Node 24): screening is what this thread saves most.
- * - Credentials: the values of credential-named keys in a text (`credentialPairs`), for the secret filter.
+ * - Each text: its line starts (`lineStartsOf`), which the main thread needs for the files that have a finding or an
+ *   error to place, and with `credentials` the values of credential-named keys in it (`credentialPairs`), for the
+ *   secret filter.
  *
  * The texts reach the thread through shared memory the thread makes and first touches itself: sent in the start
  * message, they were copied on the main thread into fresh memory (a page fault every 4 KiB, 0.25 s of the main thread
@@ -56,6 +60,11 @@ export interface SecondThread {
    * undefined when the caller is to find them. Asked once a text, after the documents.
    */
   credentialValues(text: number): string[] | undefined;
+  /**
+   * `lineStartsOf(texts[text])`, when the second thread has found them (as it finds the credentials), without waiting;
+   * undefined when the caller is to find them. Asked at most once a text.
+   */
+  lineStarts(text: number): Uint32Array | undefined;
   /** Stops the thread; says how many documents it screened and read for the caller. */
   close(): { screened: number; read: number };
 }
@@ -102,13 +111,16 @@ interface Posted {
 }
 
 /**
- * A message from the worker: the shared memory for the texts, a batch of documents read, or the credential values of
- * a batch of texts.
+ * What the worker found in a batch of texts: for each, its credential values (null when not asked) and where its line
+ * starts are in `lines`.
  */
-type Message =
-  | Posted[]
-  | { credentialValues: Array<[text: number, values: string[]]> }
-  | { textMemory: SharedArrayBuffer };
+interface TextsDone {
+  texts: Array<[text: number, credentialValues: string[] | null, at: number, count: number]>;
+  lines: Uint32Array;
+}
+
+/** A message from the worker: the shared memory for the texts, a batch of documents read, or a batch of texts done. */
+type Message = Posted[] | TextsDone | { textMemory: SharedArrayBuffer };
 
 /** The state of the texts' hand-over, in the last cell of the shared states (0 until the worker asks). */
 const TEXTS_ASKED = 1;
@@ -116,72 +128,6 @@ const TEXTS_WRITTEN = 2;
 const TEXTS_CLOSED = 3;
 /** Memory is mapped a page at a time. */
 const PAGE_BYTES = 4096;
-
-/**
- * How the texts travel: each text's length in UTF-8 bytes in the shared memory, or -1 for one sent as it is (in
- * `strings`): a text that is not well-formed UTF-16 would not come back the same from UTF-8.
- */
-export interface TextPlan {
-  lengths: Int32Array;
-  strings: Array<string | null>;
-  bytes: number;
-}
-
-export function planTexts(texts: readonly string[]): TextPlan {
-  const lengths = new Int32Array(texts.length);
-  const strings = new Array<string | null>(texts.length).fill(null);
-  let bytes = 0;
-  texts.forEach((text, index) => {
-    if (isWellFormed(text)) {
-      lengths[index] = Buffer.byteLength(text, 'utf8');
-      bytes += lengths[index]!;
-    } else {
-      lengths[index] = -1;
-      strings[index] = text;
-    }
-  });
-  return { lengths, strings, bytes };
-}
-
-/** Writes the texts `plan` puts in shared memory into `memory`, one after another. */
-export function writeTexts(texts: readonly string[], plan: TextPlan, memory: SharedArrayBuffer): void {
-  const buffer = Buffer.from(memory);
-  let at = 0;
-  texts.forEach((text, index) => {
-    if (plan.lengths[index]! >= 0) at += buffer.write(text, at, 'utf8');
-  });
-}
-
-/**
- * The texts as the thread reads them from `memory`: each decoded when asked, and kept until another is (its tasks come
- * a text at a time), so the thread holds one text rather than all.
- */
-export function textReader(
-  plan: Omit<TextPlan, 'bytes'>,
-  memory: SharedArrayBuffer,
-): (index: number) => string {
-  const starts = new Array<number>(plan.lengths.length);
-  let at = 0;
-  plan.lengths.forEach((length, index) => {
-    starts[index] = at;
-    if (length > 0) at += length;
-  });
-  let last = -1;
-  let lastText = '';
-  return (index) => {
-    if (index === last) return lastText;
-    const length = plan.lengths[index]!;
-    lastText =
-      length < 0 ? plan.strings[index]! : Buffer.from(memory, starts[index], length).toString('utf8');
-    last = index;
-    return lastText;
-  };
-}
-
-/** `String.prototype.isWellFormed`, which ES2023's library does not declare. */
-function isWellFormed(text: string): boolean {
-  return (text as string & { isWellFormed(): boolean }).isWellFormed();
-}
 
 let entry: URL | null = null;
 
@@ -231,6 +177,8 @@ export const secondThread: SecondThreadFactory = (texts, tasks, findCredentials)
   worker.on('error', () => undefined);
   const received = new Map<number, PackedParts>();
   const credentials = new Map<number, string[]>();
+  const lineStarts = new Map<number, Uint32Array>();
+  let closed = false;
   let stalled = false;
   let screened = 0;
   let read = 0;
@@ -259,7 +207,12 @@ export const secondThread: SecondThreadFactory = (texts, tasks, findCredentials)
       const body = message.message as Message;
       if (Array.isArray(body)) for (const posted of body) received.set(posted.task, posted.parts);
       else if ('textMemory' in body) textMemory = body.textMemory;
-      else for (const [text, values] of body.credentialValues) credentials.set(text, values);
+      else {
+        for (const [text, values, at, count] of body.texts) {
+          if (values) credentials.set(text, values);
+          lineStarts.set(text, body.lines.subarray(at, at + count));
+        }
+      }
     }
   };
   const parts = (task: number): PackedParts | undefined => {
@@ -311,14 +264,26 @@ export const secondThread: SecondThreadFactory = (texts, tasks, findCredentials)
       credentials.delete(text);
       return found;
     },
+    lineStarts(text) {
+      if (closed || Atomics.load(state, firstCredentials + text) !== POSTED) return undefined;
+      if (!lineStarts.has(text)) drain();
+      const found = lineStarts.get(text);
+      lineStarts.delete(text);
+      return found;
+    },
     close() {
       // A worker still waiting for the texts stops waiting.
       if (!served) {
         Atomics.store(state, textsState, TEXTS_CLOSED);
         Atomics.notify(state, textsState);
       }
+      closed = true;
       port1.close();
       void worker.terminate();
+      // What was not asked for stays with no one.
+      received.clear();
+      credentials.clear();
+      lineStarts.clear();
       return { screened, read };
     },
   };
@@ -398,21 +363,36 @@ export function runSecondThreadIfAsked(): boolean {
     }
   }
   flush();
-  let found: Array<[number, string[]]> = [];
+  // Each text's line starts, and its credentials when asked, from the first text on.
+  let done: TextsDone['texts'] = [];
+  let starts: Uint32Array[] = [];
+  let lines = 0;
   bytes = 0;
   const post = () => {
-    port.postMessage({ credentialValues: found } satisfies Message);
-    for (const [text] of found) settle(count + text, POSTED);
-    found = [];
+    const gathered = new Uint32Array(lines);
+    done.forEach((entry, index) => gathered.set(starts[index]!, entry[2]));
+    port.postMessage({ texts: done, lines: gathered } satisfies Message, [gathered.buffer]);
+    for (const [text] of done) settle(count + text, POSTED);
+    done = [];
+    starts = [];
+    lines = 0;
     bytes = 0;
   };
-  for (let index = 0; credentials && index < lengths.length; index++) {
+  for (let index = 0; index < lengths.length; index++) {
     if (!claim(count + index)) continue;
     const text = textAt(index);
-    found.push([index, credentialPairs(text).map((pair) => pair.value)]);
+    const found = lineStartsOf(text);
+    done.push([
+      index,
+      credentials ? credentialPairs(text).map((pair) => pair.value) : null,
+      lines,
+      found.length,
+    ]);
+    starts.push(found);
+    lines += found.length;
     bytes += text.length;
     if (bytes >= BATCH_BYTES) post();
   }
-  if (found.length > 0) post();
+  if (done.length > 0) post();
   return true;
 }
