@@ -25,6 +25,7 @@ import {
 } from '../src/core/second-thread.js';
 import { planTexts, textReader, writeTexts } from '../src/core/shared-texts.js';
 import { lineStartsOf } from '../src/core/line-starts.js';
+import { SLAB_BYTES, offerSlabMemory } from '../src/core/slab-memory.js';
 import { scanFiles } from '../src/core/scan.js';
 import { readFast, readsDifferently } from '../src/core/tree.js';
 import type { SourceFile } from '../src/core/types.js';
@@ -540,6 +541,32 @@ describe('the fast reader agrees with the full parser', () => {
     expect(docs.map((doc) => doc.collectionAt!([])?.items.length)).toEqual(
       expected.map((node) => (node?.kind === 'map' ? node.items.length : undefined)),
     );
+  });
+
+  it('writes slabs into memory offered for them before fresh memory, a slab at a time, in the order offered', () => {
+    const files = manifestFiles(1500);
+    const alone = files.flatMap((file) => loadDocuments(file).objects.map((object) => object.doc.contents));
+    // Two slabs and a half, then one slab; and a piece too small for a slab, which is not taken.
+    const pieces = [
+      new ArrayBuffer(2.5 * SLAB_BYTES),
+      new ArrayBuffer(SLAB_BYTES),
+      new ArrayBuffer(SLAB_BYTES - 2),
+    ];
+    for (const piece of pieces) offerSlabMemory(piece);
+    const docs = files.flatMap((file) => loadDocuments(file).objects.map((object) => object.doc));
+    const layouts = [...new Set(docs.flatMap((doc) => partsOf(doc)?.layout ?? []))];
+    expect(layouts.length).toBeGreaterThan(6);
+    // After the slab being written when the memory came: the three slabs offered, in order; then fresh memory.
+    const placed = layouts.map((layout) => [pieces.indexOf(layout.buffer as ArrayBuffer), layout.byteOffset]);
+    expect(placed.slice(1, 5)).toStrictEqual([
+      [0, 0],
+      [0, SLAB_BYTES],
+      [1, 0],
+      [-1, 0],
+    ]);
+    expect(placed.filter(([piece]) => piece !== -1)).toHaveLength(3);
+    // The same trees read from offered memory as from fresh.
+    expect(docs.map((doc) => doc.contents)).toStrictEqual(alone);
   });
 
   it('gives up on a document rather than mislead: a merge key found as a value of the wrong key', () => {

@@ -37687,6 +37687,8 @@ function projectedTokensOf(workload) {
 /* harmony export */   jv: () => (/* binding */ gatherForSending),
 /* harmony export */   rY: () => (/* binding */ STYLES)
 /* harmony export */ });
+/* harmony import */ var _slab_memory_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9331);
+
 /** A scalar's style as a number: its index here. */
 const STYLES = ['plain', 'single', 'double', 'literal', 'folded'];
 /** The first number of a node: its style when a scalar, else MAP or SEQ, with FLOW for a flow collection. */
@@ -37769,11 +37771,11 @@ class PackedWriter {
         // The first number of a node is below 64; every other one was taken into `#widest`.
         if (this.#widest > 0xffff)
             return new PackedDocument(start, end, value, written.slice(), 0, length, keys);
-        if (length > SLAB_NUMBERS / 8) {
+        if (length > _slab_memory_js__WEBPACK_IMPORTED_MODULE_0__/* .SLAB_NUMBERS */ .KC / 8) {
             return new PackedDocument(start, end, value, new Uint16Array(written), 0, length, keys);
         }
         if (slabUsed + length > slab.length) {
-            slab = new Uint16Array(SLAB_NUMBERS);
+            slab = (0,_slab_memory_js__WEBPACK_IMPORTED_MODULE_0__/* .newSlab */ .vJ)();
             slabUsed = 0;
         }
         const base = slabUsed;
@@ -37788,8 +37790,7 @@ class PackedWriter {
  * its buffer, their records outside the heap and the allocator's), 27 MB at 100,000 documents, and the collector
  * tracks every buffer. A document with more numbers than an eighth of a slab gets an array of its own.
  */
-const SLAB_NUMBERS = 1 << 15;
-let slab = new Uint16Array(SLAB_NUMBERS);
+let slab = new Uint16Array(_slab_memory_js__WEBPACK_IMPORTED_MODULE_0__/* .SLAB_NUMBERS */ .KC);
 let slabUsed = 0;
 /** The parts of a document `packedDocument` made, or null for any other tree. */
 function partsOf(document) {
@@ -38120,7 +38121,10 @@ function isWellFormed(text) {
 
 // EXTERNAL MODULE: ./src/core/packed-tree.ts
 var packed_tree = __nccwpck_require__(4288);
+// EXTERNAL MODULE: ./src/core/slab-memory.ts
+var slab_memory = __nccwpck_require__(9331);
 ;// CONCATENATED MODULE: ./src/core/second-thread.ts
+
 
 
 
@@ -38191,6 +38195,14 @@ const TEXTS_WRITTEN = 2;
 const TEXTS_CLOSED = 3;
 /** Memory is mapped a page at a time. */
 const PAGE_BYTES = 4096;
+/**
+ * The slab memory the worker maps for the main thread (see `slab-memory.ts`), as a share of the bytes of the documents
+ * to read: the main thread writes 0.36-0.38 bytes of slab a byte of its documents on the bench's corpora, and reads
+ * most of them. Memory mapped and not taken is lost, so the share is a little below.
+ */
+const SLAB_SHARE = 0.3;
+/** Slab memory goes in pieces of this many bytes: what the last slab taken from a piece leaves is lost. */
+const SLAB_PIECE_BYTES = 16 * slab_memory/* SLAB_BYTES */.zp;
 let entry = null;
 /**
  * Lets scans use a worker thread that runs `bundle` (the running entry point, which must call `runSecondThreadIfAsked`
@@ -38277,6 +38289,9 @@ const secondThread = (texts, tasks, findCredentials) => {
                     received.set(posted.task, posted.parts);
             else if ('textMemory' in body)
                 textMemory = body.textMemory;
+            else if ('slabMemory' in body)
+                for (const memory of body.slabMemory)
+                    (0,slab_memory/* offerSlabMemory */.O5)(memory);
             else {
                 for (const [text, values, at, count] of body.texts) {
                     if (values)
@@ -38369,6 +38384,25 @@ const secondThread = (texts, tasks, findCredentials) => {
         },
     };
 };
+/** Maps memory for the slabs of the documents the main thread will read, and hands it over. */
+function postSlabMemory(port, tasks) {
+    let bytes = 0;
+    for (let at = 0; at < tasks.length; at += TASK_FIELDS) {
+        if (tasks[at + 3] === READ)
+            bytes += tasks[at + 2] - tasks[at + 1];
+    }
+    const pieces = Math.floor((bytes * SLAB_SHARE) / SLAB_PIECE_BYTES);
+    if (pieces === 0)
+        return;
+    const slabMemory = Array.from({ length: pieces }, () => {
+        const piece = new ArrayBuffer(SLAB_PIECE_BYTES);
+        const pages = new Uint8Array(piece);
+        for (let at = 0; at < SLAB_PIECE_BYTES; at += PAGE_BYTES)
+            pages[at] = 0;
+        return piece;
+    });
+    port.postMessage({ slabMemory }, slabMemory);
+}
 /**
  * In a worker started by `secondThread`, does the tasks and returns true; anywhere else returns false at once. Entry
  * points call it before anything else.
@@ -38388,6 +38422,7 @@ function runSecondThreadIfAsked() {
     for (let at = 0; at < textBytes; at += PAGE_BYTES)
         pages[at] = 0;
     port.postMessage({ textMemory: memory });
+    postSlabMemory(port, tasks);
     // Unless the main thread has closed already, done with every task.
     if (Atomics.compareExchange(state, textsState, 0, TEXTS_ASKED) !== 0)
         return true;
@@ -38480,6 +38515,49 @@ function runSecondThreadIfAsked() {
     if (done.length > 0)
         post();
     return true;
+}
+
+
+/***/ }),
+
+/***/ 9331:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   KC: () => (/* binding */ SLAB_NUMBERS),
+/* harmony export */   O5: () => (/* binding */ offerSlabMemory),
+/* harmony export */   vJ: () => (/* binding */ newSlab),
+/* harmony export */   zp: () => (/* binding */ SLAB_BYTES)
+/* harmony export */ });
+/**
+ * Memory for the slabs packed trees keep their numbers in (`packed-tree.ts`). First use of memory is dear (a page fault
+ * every 4 KiB: about 2.8 ms a megabyte on the 2-core VM of docs/performance.md), and a slab is fresh memory the scan
+ * keeps. A second thread, which has time for it while this one reads, maps memory (touches each page) and hands it
+ * over; slabs are taken from it before fresh memory.
+ */
+/** The numbers of a slab. */
+const SLAB_NUMBERS = 1 << 15;
+/** The bytes of a slab: offered memory is taken this many bytes at a time. */
+const SLAB_BYTES = SLAB_NUMBERS * Uint16Array.BYTES_PER_ELEMENT;
+/** Memory offered, the next to take from last, and how much of that one is taken. */
+const offered = [];
+let offeredUsed = 0;
+/** Takes `memory` for slabs, a slab's bytes at a time, before any fresh memory. */
+function offerSlabMemory(memory) {
+    if (memory.byteLength >= SLAB_BYTES)
+        offered.unshift(memory);
+}
+/** A slab: offered memory while there is some, else fresh. */
+function newSlab() {
+    for (let memory = offered.at(-1); memory; memory = offered.at(-1)) {
+        if (offeredUsed + SLAB_BYTES <= memory.byteLength) {
+            offeredUsed += SLAB_BYTES;
+            return new Uint16Array(memory, offeredUsed - SLAB_BYTES, SLAB_NUMBERS);
+        }
+        offered.pop();
+        offeredUsed = 0;
+    }
+    return new Uint16Array(SLAB_NUMBERS);
 }
 
 

@@ -18,6 +18,7 @@ import type {
   TreePair,
   TreeScalar,
 } from './tree-types.js';
+import { SLAB_NUMBERS, newSlab } from './slab-memory.js';
 
 /** A scalar's style as a number: its index here. */
 export const STYLES: readonly ScalarStyle[] = ['plain', 'single', 'double', 'literal', 'folded'];
@@ -109,7 +110,7 @@ export class PackedWriter {
       return new PackedDocument(start, end, value, new Uint16Array(written), 0, length, keys);
     }
     if (slabUsed + length > slab.length) {
-      slab = new Uint16Array(SLAB_NUMBERS);
+      slab = newSlab();
       slabUsed = 0;
     }
     const base = slabUsed;
@@ -125,7 +126,6 @@ export class PackedWriter {
  * its buffer, their records outside the heap and the allocator's), 27 MB at 100,000 documents, and the collector
  * tracks every buffer. A document with more numbers than an eighth of a slab gets an array of its own.
  */
-const SLAB_NUMBERS = 1 << 15;
 let slab = new Uint16Array(SLAB_NUMBERS);
 let slabUsed = 0;
 
