@@ -4,9 +4,10 @@
  * Kubernetes' own reader (the Go oracle) on mutated documents. It may leave any document to the others; it must never
  * take one and read it otherwise.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readBlock } from '../src/core/block-reader.js';
-import { plainValue } from '../src/core/block-scalars.js';
+import { plainAscii, plainValue } from '../src/core/block-scalars.js';
 import { KNOWN_KEYS, knownKey } from '../src/core/known-keys.js';
 import { resolvePlain } from '../src/core/kubernetes-scalars.js';
 import { documentChunks } from '../src/core/chunks.js';
@@ -228,6 +229,45 @@ describe('the block reader', () => {
     ];
     for (const text of texts) expect(plainValue(text), text).toStrictEqual(resolvePlain(text).value);
     for (const text of ['.inf', '-.Inf', '.nan', '<<']) expect(() => plainValue(text), text).toThrow();
+  });
+
+  it('takes only documents of printable ASCII, line feeds and CRLF, judged within their own bounds', () => {
+    /** The rule, a character at a time: a carriage return counts only with its line feed inside the document. */
+    const reference = (text: string, from: number, to: number) => {
+      for (let at = from; at < to; at++) {
+        const code = text.charCodeAt(at);
+        if ((code >= 0x20 && code <= 0x7e) || code === 0x0a) continue;
+        if (code === 0x0d && at + 1 < to && text.charCodeAt(at + 1) === 0x0a) continue;
+        return false;
+      }
+      return true;
+    };
+    const characters = fc.constantFrom(
+      'a',
+      ' ',
+      '~',
+      '\n',
+      '\r',
+      '\t',
+      '\x7f',
+      '\x1f',
+      '\u00e9',
+      '\u2028',
+      '\ud83d',
+    );
+    fc.assert(
+      fc.property(fc.array(characters, { maxLength: 40 }), fc.nat(), fc.nat(), (chars, a, b) => {
+        const text = chars.join('');
+        const from = Math.min(a, b) % (text.length + 1);
+        const to = from + (Math.max(a, b) % (text.length - from + 1));
+        expect(plainAscii(text, from, to)).toBe(reference(text, from, to));
+      }),
+      { numRuns: 3000 },
+    );
+    // A carriage return whose line feed is past the end, and one at the very end.
+    expect(plainAscii('a\r\nb', 0, 2)).toBe(false);
+    expect(plainAscii('a\r\nb', 0, 4)).toBe(true);
+    expect(plainAscii('ab\r', 0, 3)).toBe(false);
   });
 
   it('takes a known key only where the text spells exactly it, and every known key reads as plain text', () => {

