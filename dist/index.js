@@ -38382,11 +38382,14 @@ const secondThread = (texts, tasks, findCredentials) => {
         },
     };
 };
-/** Maps memory for the slabs of the documents the main thread will read, and hands it over. */
-function postSlabMemory(port, tasks) {
+/**
+ * Maps memory for the slabs of the documents the main thread has still to read (the READ tasks no thread has taken
+ * yet: it reads on meanwhile), and hands it over.
+ */
+function postSlabMemory(port, tasks, state) {
     let bytes = 0;
-    for (let at = 0; at < tasks.length; at += TASK_FIELDS) {
-        if (tasks[at + 3] === READ)
+    for (let task = 0, at = 0; at < tasks.length; task++, at += TASK_FIELDS) {
+        if (tasks[at + 3] === READ && Atomics.load(state, task) === UNTOUCHED)
             bytes += tasks[at + 2] - tasks[at + 1];
     }
     const pieces = Math.floor((bytes * SLAB_SHARE) / SLAB_PIECE_BYTES);
@@ -38420,7 +38423,7 @@ function runSecondThreadIfAsked() {
     for (let at = 0; at < textBytes; at += PAGE_BYTES)
         pages[at] = 0;
     port.postMessage({ textMemory: memory });
-    postSlabMemory(port, tasks);
+    postSlabMemory(port, tasks, state);
     // Unless the main thread has closed already, done with every task.
     if (Atomics.compareExchange(state, textsState, 0, TEXTS_ASKED) !== 0)
         return true;

@@ -303,11 +303,15 @@ export const secondThread: SecondThreadFactory = (texts, tasks, findCredentials)
   };
 };
 
-/** Maps memory for the slabs of the documents the main thread will read, and hands it over. */
-function postSlabMemory(port: MessagePort, tasks: Int32Array): void {
+/**
+ * Maps memory for the slabs of the documents the main thread has still to read (the READ tasks no thread has taken
+ * yet: it reads on meanwhile), and hands it over.
+ */
+function postSlabMemory(port: MessagePort, tasks: Int32Array, state: Int32Array): void {
   let bytes = 0;
-  for (let at = 0; at < tasks.length; at += TASK_FIELDS) {
-    if (tasks[at + 3] === READ) bytes += tasks[at + 2]! - tasks[at + 1]!;
+  for (let task = 0, at = 0; at < tasks.length; task++, at += TASK_FIELDS) {
+    if (tasks[at + 3] === READ && Atomics.load(state, task) === UNTOUCHED)
+      bytes += tasks[at + 2]! - tasks[at + 1]!;
   }
   const pieces = Math.floor((bytes * SLAB_SHARE) / SLAB_PIECE_BYTES);
   if (pieces === 0) return;
@@ -347,7 +351,7 @@ export function runSecondThreadIfAsked(): boolean {
   const pages = new Uint8Array(memory);
   for (let at = 0; at < textBytes; at += PAGE_BYTES) pages[at] = 0;
   port.postMessage({ textMemory: memory } satisfies Message);
-  postSlabMemory(port, tasks);
+  postSlabMemory(port, tasks, state);
   // Unless the main thread has closed already, done with every task.
   if (Atomics.compareExchange(state, textsState, 0, TEXTS_ASKED) !== 0) return true;
   while (Atomics.wait(state, textsState, TEXTS_ASKED) !== 'not-equal');
