@@ -38147,6 +38147,8 @@ var slab_memory = __nccwpck_require__(9331);
  * The texts reach the thread through shared memory the thread makes and first touches itself: sent in the start
  * message, they were copied on the main thread into fresh memory (a page fault every 4 KiB, 0.25 s of the main thread
  * at 100,000 documents). The main thread copies them in when the thread asks (`serve`), into pages already mapped.
+ * For the same reason the thread maps memory for the slabs the main thread writes its packed trees in, and hands it
+ * over (`postSlabMemory`, `slab-memory.ts`), and the line starts it finds are in memory it mapped.
  *
  * Both threads share one Int32Array of task states; each task is claimed with a compare-and-swap by whichever thread
  * gets to it first. The main thread reads from the first document on and screens from the last candidate back; this
@@ -42966,8 +42968,7 @@ function loadFiles(files, options = {}) {
     const thread = taskFields.length > 0
         ? (options.secondThread?.(texts, Int32Array.from(taskFields), options.credentials === true) ?? null)
         : null;
-    // The thread finds each text's line starts after its documents; those a finding or an error asks for first are
-    // found here.
+    // The thread finds each text's line starts after its documents; those asked for before it has are found here.
     if (thread) {
         for (const plan of plans) {
             const text = plan.textIndex;

@@ -145,8 +145,7 @@ export function loadFiles(files: readonly SourceFile[], options: LoadOptions = {
     taskFields.length > 0
       ? (options.secondThread?.(texts, Int32Array.from(taskFields), options.credentials === true) ?? null)
       : null;
-  // The thread finds each text's line starts after its documents; those a finding or an error asks for first are
-  // found here.
+  // The thread finds each text's line starts after its documents; those asked for before it has are found here.
   if (thread) {
     for (const plan of plans) {
       const text = plan.textIndex;

@@ -32,6 +32,8 @@ import { SLAB_BYTES, offerSlabMemory } from './slab-memory.js';
  * The texts reach the thread through shared memory the thread makes and first touches itself: sent in the start
  * message, they were copied on the main thread into fresh memory (a page fault every 4 KiB, 0.25 s of the main thread
  * at 100,000 documents). The main thread copies them in when the thread asks (`serve`), into pages already mapped.
+ * For the same reason the thread maps memory for the slabs the main thread writes its packed trees in, and hands it
+ * over (`postSlabMemory`, `slab-memory.ts`), and the line starts it finds are in memory it mapped.
  *
  * Both threads share one Int32Array of task states; each task is claimed with a compare-and-swap by whichever thread
  * gets to it first. The main thread reads from the first document on and screens from the last candidate back; this
