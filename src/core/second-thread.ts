@@ -134,6 +134,13 @@ const TEXTS_WRITTEN = 2;
 const TEXTS_CLOSED = 3;
 /** Memory is mapped a page at a time. */
 const PAGE_BYTES = 4096;
+
+/** `memory` with each of its pages touched (mapped) by this thread, so that the thread it goes to finds them mapped. */
+function mapped<T extends ArrayBuffer | SharedArrayBuffer>(memory: T): T {
+  const pages = new Uint8Array(memory);
+  for (let at = 0; at < pages.length; at += PAGE_BYTES) pages[at] = 0;
+  return memory;
+}
 /**
  * The slab memory the worker maps for the main thread (see `slab-memory.ts`), as a share of the bytes of the documents
  * to read (READ tasks): their slabs take 0.45 bytes a byte on the bench's real corpus (long strings), 0.76 on the
@@ -317,12 +324,7 @@ function postSlabMemory(port: MessagePort, tasks: Int32Array, state: Int32Array)
   }
   const pieces = Math.floor((bytes * SLAB_SHARE) / SLAB_PIECE_BYTES);
   if (pieces === 0) return;
-  const slabMemory = Array.from({ length: pieces }, () => {
-    const piece = new ArrayBuffer(SLAB_PIECE_BYTES);
-    const pages = new Uint8Array(piece);
-    for (let at = 0; at < SLAB_PIECE_BYTES; at += PAGE_BYTES) pages[at] = 0;
-    return piece;
-  });
+  const slabMemory = Array.from({ length: pieces }, () => mapped(new ArrayBuffer(SLAB_PIECE_BYTES)));
   port.postMessage({ slabMemory } satisfies Message, slabMemory);
 }
 
@@ -349,9 +351,7 @@ export function runSecondThreadIfAsked(): boolean {
   const count = tasks.length / TASK_FIELDS;
   const textsState = count + lengths.length;
   // The memory for the texts, each page touched here, then handed to the main thread to fill.
-  const memory = new SharedArrayBuffer(textBytes);
-  const pages = new Uint8Array(memory);
-  for (let at = 0; at < textBytes; at += PAGE_BYTES) pages[at] = 0;
+  const memory = mapped(new SharedArrayBuffer(textBytes));
   port.postMessage({ textMemory: memory } satisfies Message);
   postSlabMemory(port, tasks, state);
   // Unless the main thread has closed already, done with every task.
