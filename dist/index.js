@@ -38210,13 +38210,23 @@ function mapped(memory) {
 const SLAB_SHARE = 0.5;
 /** Slab memory goes in pieces of this many bytes: what the last slab taken from a piece leaves is lost. */
 const SLAB_PIECE_BYTES = 16 * slab_memory/* SLAB_BYTES */.zp;
+/** How long the main thread waits for the thread to start, when asked to (`KUBE_TOKEN_GUARD_THREADS=2`). */
+const START_WAIT_MS = 30_000;
 let entry = null;
+let waitForStart = false;
 /**
  * Lets scans use a worker thread that runs `bundle` (the running entry point, which must call `runSecondThreadIfAsked`
- * first thing). Without this call, or with one core, everything runs in the calling thread.
+ * first thing), as `setting` (the value of `KUBE_TOKEN_GUARD_THREADS`) says:
+ * - unset: when there is more than one core; the main thread reads on while the thread starts, so on a busy machine
+ *   it may finish before the thread has done anything (the report is the same);
+ * - `1`: never, everything runs in the calling thread;
+ * - `2`: always, and the main thread waits until the thread has started, so that the thread takes its share however
+ *   busy the machine (for tests and measurements).
+ * Without this call everything runs in the calling thread.
  */
-function enableSecondThread(bundle) {
-    entry = (0,external_node_os_.availableParallelism)() > 1 ? bundle : null;
+function enableSecondThread(bundle, setting) {
+    waitForStart = setting === '2';
+    entry = setting !== '1' && (waitForStart || (0,external_node_os_.availableParallelism)() > 1) ? bundle : null;
 }
 /** The factory scans use: a worker when enabled and worth it, else none. */
 const secondThread = (texts, tasks, findCredentials) => {
@@ -38332,6 +38342,11 @@ const secondThread = (texts, tasks, findCredentials) => {
             }
         }
     };
+    if (waitForStart) {
+        // The worker asks for the texts first thing, and notifies; one that fails to start is waited for START_WAIT_MS.
+        Atomics.wait(state, textsState, 0, START_WAIT_MS);
+        serve();
+    }
     return {
         verdict(task) {
             const current = settled(task);
@@ -38427,6 +38442,7 @@ function runSecondThreadIfAsked() {
     // Unless the main thread has closed already, done with every task.
     if (Atomics.compareExchange(state, textsState, 0, TEXTS_ASKED) !== 0)
         return true;
+    Atomics.notify(state, textsState);
     while (Atomics.wait(state, textsState, TEXTS_ASKED) !== 'not-equal')
         ;
     if (Atomics.load(state, textsState) !== TEXTS_WRITTEN)
@@ -39142,8 +39158,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 if (!(0,_core_second_thread_js__WEBPACK_IMPORTED_MODULE_0__/* .runSecondThreadIfAsked */ .T6)()) {
     (0,_environment_js__WEBPACK_IMPORTED_MODULE_3__/* .useEnvironmentCopy */ ._)();
     (0,_core_young_generation_js__WEBPACK_IMPORTED_MODULE_1__/* .enableYoungGenerationHold */ .zT)();
-    if (process.env.KUBE_TOKEN_GUARD_THREADS !== '1')
-        (0,_core_second_thread_js__WEBPACK_IMPORTED_MODULE_0__/* .enableSecondThread */ .it)(new URL(import.meta.url));
+    (0,_core_second_thread_js__WEBPACK_IMPORTED_MODULE_0__/* .enableSecondThread */ .it)(new URL(import.meta.url), process.env.KUBE_TOKEN_GUARD_THREADS);
     await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)();
 }
 

@@ -7,6 +7,6 @@ import { run } from './main.js';
 if (!runSecondThreadIfAsked()) {
   useEnvironmentCopy();
   enableYoungGenerationHold();
-  if (process.env.KUBE_TOKEN_GUARD_THREADS !== '1') enableSecondThread(new URL(import.meta.url));
+  enableSecondThread(new URL(import.meta.url), process.env.KUBE_TOKEN_GUARD_THREADS);
   await run();
 }

@@ -8,7 +8,7 @@ import { runCli } from './main.js';
 if (!runSecondThreadIfAsked()) {
   useEnvironmentCopy();
   enableYoungGenerationHold();
-  if (process.env.KUBE_TOKEN_GUARD_THREADS !== '1') enableSecondThread(new URL(import.meta.url));
+  enableSecondThread(new URL(import.meta.url), process.env.KUBE_TOKEN_GUARD_THREADS);
   process.exitCode = await runCli(process.argv.slice(2), {
     cwd: process.cwd(),
     env: process.env,

@@ -151,14 +151,25 @@ const SLAB_SHARE = 0.5;
 /** Slab memory goes in pieces of this many bytes: what the last slab taken from a piece leaves is lost. */
 const SLAB_PIECE_BYTES = 16 * SLAB_BYTES;
 
+/** How long the main thread waits for the thread to start, when asked to (`KUBE_TOKEN_GUARD_THREADS=2`). */
+const START_WAIT_MS = 30_000;
+
 let entry: URL | null = null;
+let waitForStart = false;
 
 /**
  * Lets scans use a worker thread that runs `bundle` (the running entry point, which must call `runSecondThreadIfAsked`
- * first thing). Without this call, or with one core, everything runs in the calling thread.
+ * first thing), as `setting` (the value of `KUBE_TOKEN_GUARD_THREADS`) says:
+ * - unset: when there is more than one core; the main thread reads on while the thread starts, so on a busy machine
+ *   it may finish before the thread has done anything (the report is the same);
+ * - `1`: never, everything runs in the calling thread;
+ * - `2`: always, and the main thread waits until the thread has started, so that the thread takes its share however
+ *   busy the machine (for tests and measurements).
+ * Without this call everything runs in the calling thread.
  */
-export function enableSecondThread(bundle: URL): void {
-  entry = availableParallelism() > 1 ? bundle : null;
+export function enableSecondThread(bundle: URL, setting: string | undefined): void {
+  waitForStart = setting === '2';
+  entry = setting !== '1' && (waitForStart || availableParallelism() > 1) ? bundle : null;
 }
 
 /** The factory scans use: a worker when enabled and worth it, else none. */
@@ -258,6 +269,11 @@ export const secondThread: SecondThreadFactory = (texts, tasks, findCredentials)
       }
     }
   };
+  if (waitForStart) {
+    // The worker asks for the texts first thing, and notifies; one that fails to start is waited for START_WAIT_MS.
+    Atomics.wait(state, textsState, 0, START_WAIT_MS);
+    serve();
+  }
   return {
     verdict(task) {
       const current = settled(task);
@@ -356,6 +372,7 @@ export function runSecondThreadIfAsked(): boolean {
   postSlabMemory(port, tasks, state);
   // Unless the main thread has closed already, done with every task.
   if (Atomics.compareExchange(state, textsState, 0, TEXTS_ASKED) !== 0) return true;
+  Atomics.notify(state, textsState);
   while (Atomics.wait(state, textsState, TEXTS_ASKED) !== 'not-equal');
   if (Atomics.load(state, textsState) !== TEXTS_WRITTEN) return true;
   const textAt = textReader({ lengths, strings }, memory);
