@@ -16,13 +16,8 @@ import { credentialPairs } from '../src/core/credentials.js';
 import { type LoadResult, loadDocuments, loadFiles } from '../src/core/load.js';
 import { readFastAlone } from '../src/core/fast-reading.js';
 import { PackedWriter, documentOfParts, gatherForSending, partsOf } from '../src/core/packed-tree.js';
-import {
-  READ,
-  SCREEN,
-  type SecondThread,
-  type SecondThreadFactory,
-  TASK_FIELDS,
-} from '../src/core/second-thread.js';
+import type { SecondThread, SecondThreadFactory } from '../src/core/second-thread.js';
+import { READ, SCREEN, TASK_FIELDS } from '../src/core/thread-protocol.js';
 import { planTexts, textReader, writeTexts } from '../src/core/shared-texts.js';
 import { lineStartsOf } from '../src/core/line-starts.js';
 import { SLAB_BYTES, offerSlabMemory } from '../src/core/slab-memory.js';

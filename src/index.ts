@@ -1,4 +1,5 @@
-import { enableSecondThread, runSecondThreadIfAsked } from './core/second-thread.js';
+import { enableSecondThread } from './core/second-thread.js';
+import { runSecondThreadIfAsked } from './core/second-thread-worker.js';
 import { enableYoungGenerationHold } from './core/young-generation.js';
 import { useEnvironmentCopy } from './environment.js';
 import { run } from './main.js';

@@ -5808,20 +5808,22 @@ function escapeJsonPtr(str) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _core_second_thread_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1406);
-/* harmony import */ var _core_young_generation_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5312);
-/* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1871);
+/* harmony import */ var _core_second_thread_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(312);
+/* harmony import */ var _core_second_thread_worker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3123);
+/* harmony import */ var _core_young_generation_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5312);
+/* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2678);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1871);
+
 
 
 
 
 // The same bundle runs the second thread of large scans (see core/second-thread.ts).
-if (!(0,_core_second_thread_js__WEBPACK_IMPORTED_MODULE_0__/* .runSecondThreadIfAsked */ .T6)()) {
-    (0,_environment_js__WEBPACK_IMPORTED_MODULE_3__/* .useEnvironmentCopy */ ._)();
-    (0,_core_young_generation_js__WEBPACK_IMPORTED_MODULE_1__/* .enableYoungGenerationHold */ .zT)();
-    (0,_core_second_thread_js__WEBPACK_IMPORTED_MODULE_0__/* .enableSecondThread */ .it)(new URL(import.meta.url), process.env.KUBE_TOKEN_GUARD_THREADS);
-    process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .runCli */ .ak)(process.argv.slice(2), {
+if (!(0,_core_second_thread_worker_js__WEBPACK_IMPORTED_MODULE_1__/* .runSecondThreadIfAsked */ .T)()) {
+    (0,_environment_js__WEBPACK_IMPORTED_MODULE_4__/* .useEnvironmentCopy */ ._)();
+    (0,_core_young_generation_js__WEBPACK_IMPORTED_MODULE_2__/* .enableYoungGenerationHold */ .zT)();
+    (0,_core_second_thread_js__WEBPACK_IMPORTED_MODULE_0__/* .enableSecondThread */ .i)(new URL(import.meta.url), process.env.KUBE_TOKEN_GUARD_THREADS);
+    process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_3__/* .runCli */ .ak)(process.argv.slice(2), {
         cwd: process.cwd(),
         env: process.env,
         stdout: process.stdout,
@@ -7500,8 +7502,8 @@ function styleOf(type) {
 
 // EXTERNAL MODULE: ./src/core/inert.ts
 var core_inert = __nccwpck_require__(8275);
-// EXTERNAL MODULE: ./src/core/second-thread.ts + 2 modules
-var second_thread = __nccwpck_require__(1406);
+// EXTERNAL MODULE: ./src/core/thread-protocol.ts
+var thread_protocol = __nccwpck_require__(8460);
 // EXTERNAL MODULE: ./src/core/young-generation.ts + 1 modules
 var young_generation = __nccwpck_require__(5312);
 ;// CONCATENATED MODULE: ./src/core/load.ts
@@ -7558,7 +7560,7 @@ function loadFiles(files, options = {}) {
             chunks,
             refused,
             candidates: new Set(),
-            firstTask: taskFields.length / second_thread/* TASK_FIELDS */._Y,
+            firstTask: taskFields.length / thread_protocol/* TASK_FIELDS */._Y,
             textIndex: -1,
             outcomes: [],
         };
@@ -7570,7 +7572,7 @@ function loadFiles(files, options = {}) {
                     plan.candidates.add(chunk);
                     candidates.push({ plan, chunk });
                 }
-                taskFields.push(textIndex, from, to, candidate ? second_thread/* SCREEN */.P$ : second_thread/* READ */.Pz);
+                taskFields.push(textIndex, from, to, candidate ? thread_protocol/* SCREEN */.P$ : thread_protocol/* READ */.Pz);
             });
         }
         return plan;
@@ -12321,6 +12323,8 @@ function combineInstallFindings(plain, renders, installFiles) {
     return result;
 }
 
+// EXTERNAL MODULE: ./src/core/second-thread.ts
+var second_thread = __nccwpck_require__(312);
 ;// CONCATENATED MODULE: ./src/core/scan.ts
 
 
@@ -12333,7 +12337,7 @@ function combineInstallFindings(plain, renders, installFiles) {
  * Text in, findings out: loads every file, models its installs (so ServiceAccounts and bindings in any file of an
  * install count, see `installs.ts`), runs the enabled rules and applies suppressions. No I/O.
  */
-function scanFiles(files, config, registry = rules_registry, options = { secondThread: second_thread/* secondThread */.hg }) {
+function scanFiles(files, config, registry = rules_registry, options = { secondThread: second_thread/* secondThread */.h }) {
     const objects = [];
     const errors = [];
     const notices = [];
@@ -13605,7 +13609,7 @@ async function scanWorkspace(root, paths, config, tools, log, secrets, progress)
     if (rendering.log)
         log(rendering.log);
     const result = scanFiles(collected.files, config, undefined, {
-        secondThread: second_thread/* secondThread */.hg,
+        secondThread: second_thread/* secondThread */.h,
         onDocuments: progress?.documents,
         credentials: true,
     });
@@ -17726,33 +17730,423 @@ function unpack(layout, base, keys, value, by) {
 
 /***/ }),
 
-/***/ 1406:
+/***/ 3123:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   T: () => (/* binding */ runSecondThreadIfAsked)
+/* harmony export */ });
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _credentials_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2633);
+/* harmony import */ var _fast_reading_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9024);
+/* harmony import */ var _inert_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8275);
+/* harmony import */ var _line_starts_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8759);
+/* harmony import */ var _packed_tree_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4288);
+/* harmony import */ var _shared_texts_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(207);
+/* harmony import */ var _slab_memory_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9331);
+/* harmony import */ var _thread_protocol_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(8460);
 
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Pz: () => (/* binding */ READ),
-  P$: () => (/* binding */ SCREEN),
-  _Y: () => (/* binding */ TASK_FIELDS),
-  it: () => (/* binding */ enableSecondThread),
-  T6: () => (/* binding */ runSecondThreadIfAsked),
-  hg: () => (/* binding */ secondThread)
-});
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: external "node:worker_threads"
-const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-// EXTERNAL MODULE: ./src/core/credentials.ts
-var core_credentials = __nccwpck_require__(2633);
-// EXTERNAL MODULE: ./src/core/fast-reading.ts
-var fast_reading = __nccwpck_require__(9024);
-// EXTERNAL MODULE: ./src/core/inert.ts
-var inert = __nccwpck_require__(8275);
-// EXTERNAL MODULE: ./src/core/line-starts.ts
-var line_starts = __nccwpck_require__(8759);
-;// CONCATENATED MODULE: ./src/core/shared-texts.ts
+
+
+
+
+
+
+
+/** The second thread of large scans: the worker's side (see `second-thread.ts`). */
+/** Read documents are posted in batches of this many, or of this many bytes of text, whichever comes first. */
+const BATCH_DOCUMENTS = 32;
+const BATCH_BYTES = 256 * 1024;
+/** Memory is mapped a page at a time. */
+const PAGE_BYTES = 4096;
+/** `memory` with each of its pages touched (mapped) by this thread, so that the thread it goes to finds them mapped. */
+function mapped(memory) {
+    const pages = new Uint8Array(memory);
+    for (let at = 0; at < pages.length; at += PAGE_BYTES)
+        pages[at] = 0;
+    return memory;
+}
+/**
+ * The slab memory the worker maps for the main thread (see `slab-memory.ts`), as a share of the bytes of the documents
+ * to read (READ tasks): their slabs take 0.45 bytes a byte on the bench's real corpus (long strings), 0.76 on the
+ * generated one (short lines), and the main thread reads most of them. Memory mapped and not taken is lost; memory
+ * that runs short is made fresh.
+ */
+const SLAB_SHARE = 0.5;
+/** Slab memory goes in pieces of this many bytes: what the last slab taken from a piece leaves is lost. */
+const SLAB_PIECE_BYTES = 16 * _slab_memory_js__WEBPACK_IMPORTED_MODULE_6__/* .SLAB_BYTES */ .zp;
+/**
+ * Maps memory for the slabs of the documents the main thread has still to read (the READ tasks no thread has taken
+ * yet: it reads on meanwhile), and hands it over.
+ */
+function postSlabMemory(port, tasks, state) {
+    let bytes = 0;
+    for (let task = 0, at = 0; at < tasks.length; task++, at += _thread_protocol_js__WEBPACK_IMPORTED_MODULE_7__/* .TASK_FIELDS */ ._Y) {
+        if (tasks[at + 3] === _thread_protocol_js__WEBPACK_IMPORTED_MODULE_7__/* .READ */ .Pz && Atomics.load(state, task) === _thread_protocol_js__WEBPACK_IMPORTED_MODULE_7__/* .UNTOUCHED */ ._m)
+            bytes += tasks[at + 2] - tasks[at + 1];
+    }
+    const pieces = Math.floor((bytes * SLAB_SHARE) / SLAB_PIECE_BYTES);
+    if (pieces === 0)
+        return;
+    const slabMemory = Array.from({ length: pieces }, () => mapped(new ArrayBuffer(SLAB_PIECE_BYTES)));
+    port.postMessage({ slabMemory }, slabMemory);
+}
+/**
+ * In a worker started by `secondThread`, does the tasks and returns true; anywhere else returns false at once. Entry
+ * points call it before anything else.
+ */
+function runSecondThreadIfAsked() {
+    if (node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.isMainThread)
+        return false;
+    const data = node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.workerData;
+    if (data?.role !== _thread_protocol_js__WEBPACK_IMPORTED_MODULE_7__/* .ROLE */ .z7)
+        return false;
+    const { lengths, strings, textBytes, tasks, credentials, state, port } = data;
+    const count = tasks.length / _thread_protocol_js__WEBPACK_IMPORTED_MODULE_7__/* .TASK_FIELDS */ ._Y;
+    const textsState = count + lengths.length;
+    // The memory for the texts, each page touched here, then handed to the main thread to fill.
+    const memory = mapped(new SharedArrayBuffer(textBytes));
+    port.postMessage({ textMemory: memory });
+    postSlabMemory(port, tasks, state);
+    // Unless the main thread has closed already, done with every task.
+    if (Atomics.compareExchange(state, textsState, 0, _thread_protocol_js__WEBPACK_IMPORTED_MODULE_7__/* .TEXTS_ASKED */ .wh) !== 0)
+        return true;
+    Atomics.notify(state, textsState);
+    while (Atomics.wait(state, textsState, _thread_protocol_js__WEBPACK_IMPORTED_MODULE_7__/* .TEXTS_ASKED */ .wh) !== 'not-equal')
+        ;
+    if (Atomics.load(state, textsState) !== _thread_protocol_js__WEBPACK_IMPORTED_MODULE_7__/* .TEXTS_WRITTEN */ .Ly)
+        return true;
+    const textAt = (0,_shared_texts_js__WEBPACK_IMPORTED_MODULE_8__/* .textReader */ .D5)({ lengths, strings }, memory);
+    const claim = (task) => Atomics.compareExchange(state, task, _thread_protocol_js__WEBPACK_IMPORTED_MODULE_7__/* .UNTOUCHED */ ._m, _thread_protocol_js__WEBPACK_IMPORTED_MODULE_7__/* .WORKER_HAS_IT */ .oF) === _thread_protocol_js__WEBPACK_IMPORTED_MODULE_7__/* .UNTOUCHED */ ._m;
+    const settle = (task, value) => {
+        Atomics.store(state, task, value);
+        Atomics.notify(state, task);
+    };
+    /** The task's text and range, once it is this thread's: its text is decoded only then. */
+    const task = (index) => {
+        const at = index * _thread_protocol_js__WEBPACK_IMPORTED_MODULE_7__/* .TASK_FIELDS */ ._Y;
+        return { text: textAt(tasks[at]), from: tasks[at + 1], to: tasks[at + 2] };
+    };
+    const kind = (index) => tasks[index * _thread_protocol_js__WEBPACK_IMPORTED_MODULE_7__/* .TASK_FIELDS */ ._Y + 3];
+    for (let index = 0; index < count; index++) {
+        if (kind(index) !== _thread_protocol_js__WEBPACK_IMPORTED_MODULE_7__/* .SCREEN */ .P$ || !claim(index))
+            continue;
+        const { text, from, to } = task(index);
+        settle(index, (0,_inert_js__WEBPACK_IMPORTED_MODULE_3__/* .isInert */ .ND)(text, from, to) ? _thread_protocol_js__WEBPACK_IMPORTED_MODULE_7__/* .INERT */ .$q : _thread_protocol_js__WEBPACK_IMPORTED_MODULE_7__/* .NOT_INERT */ .X1);
+    }
+    let batch = [];
+    let bytes = 0;
+    const flush = () => {
+        if (batch.length === 0)
+            return;
+        port.postMessage(batch, (0,_packed_tree_js__WEBPACK_IMPORTED_MODULE_5__/* .gatherForSending */ .jv)(batch.map((posted) => posted.parts)));
+        for (const posted of batch)
+            settle(posted.task, _thread_protocol_js__WEBPACK_IMPORTED_MODULE_7__/* .POSTED */ .MQ);
+        batch = [];
+        bytes = 0;
+    };
+    for (let index = count - 1; index >= 0; index--) {
+        if (kind(index) !== _thread_protocol_js__WEBPACK_IMPORTED_MODULE_7__/* .READ */ .Pz || !claim(index))
+            continue;
+        const { text, from, to } = task(index);
+        const reading = (0,_fast_reading_js__WEBPACK_IMPORTED_MODULE_2__/* .readFastAlone */ .q)(text, from, to, false);
+        const parts = reading?.tree ? (0,_packed_tree_js__WEBPACK_IMPORTED_MODULE_5__/* .partsOf */ .CI)(reading.tree) : null;
+        if (parts) {
+            batch.push({ task: index, parts });
+            bytes += to - from;
+            if (batch.length >= BATCH_DOCUMENTS || bytes >= BATCH_BYTES)
+                flush();
+        }
+        else if (reading === null || reading.tree) {
+            settle(index, _thread_protocol_js__WEBPACK_IMPORTED_MODULE_7__/* .GIVEN_BACK */ .Ad);
+        }
+        else {
+            settle(index, reading.documents === 0 ? _thread_protocol_js__WEBPACK_IMPORTED_MODULE_7__/* .NO_DOCUMENT */ .gm : _thread_protocol_js__WEBPACK_IMPORTED_MODULE_7__/* .NOT_AN_OBJECT */ .qB);
+        }
+    }
+    flush();
+    // Each text's line starts, and its credentials when asked, from the first text on.
+    let done = [];
+    let starts = [];
+    let lines = 0;
+    bytes = 0;
+    const post = () => {
+        const gathered = new Uint32Array(lines);
+        done.forEach((entry, index) => gathered.set(starts[index], entry[2]));
+        port.postMessage({ texts: done, lines: gathered }, [gathered.buffer]);
+        for (const [text] of done)
+            settle(count + text, _thread_protocol_js__WEBPACK_IMPORTED_MODULE_7__/* .POSTED */ .MQ);
+        done = [];
+        starts = [];
+        lines = 0;
+        bytes = 0;
+    };
+    for (let index = 0; index < lengths.length; index++) {
+        if (!claim(count + index))
+            continue;
+        const text = textAt(index);
+        const found = (0,_line_starts_js__WEBPACK_IMPORTED_MODULE_4__/* .lineStartsOf */ .x)(text);
+        done.push([
+            index,
+            credentials ? (0,_credentials_js__WEBPACK_IMPORTED_MODULE_1__/* .credentialPairs */ .D$)(text).map((pair) => pair.value) : null,
+            lines,
+            found.length,
+        ]);
+        starts.push(found);
+        lines += found.length;
+        bytes += text.length;
+        if (bytes >= BATCH_BYTES)
+            post();
+    }
+    if (done.length > 0)
+        post();
+    return true;
+}
+
+
+/***/ }),
+
+/***/ 312:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   h: () => (/* binding */ secondThread),
+/* harmony export */   i: () => (/* binding */ enableSecondThread)
+/* harmony export */ });
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5919);
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _packed_tree_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4288);
+/* harmony import */ var _shared_texts_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(207);
+/* harmony import */ var _slab_memory_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9331);
+/* harmony import */ var _thread_protocol_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8460);
+
+
+
+
+
+
+const WAIT_MS = 200;
+/** Below this many bytes of documents, starting a thread costs more than it saves. */
+const MIN_BYTES = 2 * 1024 * 1024;
+/**
+ * The worker's young generation, in MB. What it makes either dies young or is posted away, so a small one is as fast
+ * as a large one; Node 24's V8 would let it grow to three times this and keep it (75 MB more peak memory at 100,000
+ * documents, for no time). 48 MB is what Node 20 gives a thread. Where the entry point holds the young generation
+ * (`young-generation.ts`), it grows no further than it has by then.
+ */
+const YOUNG_GENERATION_MB = 48;
+/** How long the main thread waits for the thread to start, when asked to (`KUBE_TOKEN_GUARD_THREADS=2`). */
+const START_WAIT_MS = 30_000;
+let entry = null;
+let waitForStart = false;
+/**
+ * Lets scans use a worker thread that runs `bundle` (the running entry point, which must call `runSecondThreadIfAsked`
+ * first thing), as `setting` (the value of `KUBE_TOKEN_GUARD_THREADS`) says:
+ * - unset: when there is more than one core; the main thread reads on while the thread starts, so on a busy machine
+ *   it may finish before the thread has done anything (the report is the same);
+ * - `1`: never, everything runs in the calling thread;
+ * - `2`: always, and the main thread waits until the thread has started, so that the thread takes its share however
+ *   busy the machine (for tests and measurements).
+ * Without this call everything runs in the calling thread.
+ */
+function enableSecondThread(bundle, setting) {
+    waitForStart = setting === '2';
+    entry = setting !== '1' && (waitForStart || (0,node_os__WEBPACK_IMPORTED_MODULE_0__.availableParallelism)() > 1) ? bundle : null;
+}
+/** The factory scans use: a worker when enabled and worth it, else none. */
+const secondThread = (texts, tasks, findCredentials) => {
+    if (!entry)
+        return null;
+    let bytes = 0;
+    for (let at = 0; at < tasks.length; at += _thread_protocol_js__WEBPACK_IMPORTED_MODULE_4__/* .TASK_FIELDS */ ._Y)
+        bytes += tasks[at + 2] - tasks[at + 1];
+    if (bytes < MIN_BYTES)
+        return null;
+    // One state for each task, then one for each text's credentials task, then the texts' hand-over.
+    const firstCredentials = tasks.length / _thread_protocol_js__WEBPACK_IMPORTED_MODULE_4__/* .TASK_FIELDS */ ._Y;
+    const textsState = firstCredentials + texts.length;
+    const state = new Int32Array(new SharedArrayBuffer((textsState + 1) * Int32Array.BYTES_PER_ELEMENT));
+    const plan = (0,_shared_texts_js__WEBPACK_IMPORTED_MODULE_5__/* .planTexts */ ._r)(texts);
+    const { port1, port2 } = new node_worker_threads__WEBPACK_IMPORTED_MODULE_1__.MessageChannel();
+    let worker;
+    try {
+        const { lengths, strings, bytes: textBytes } = plan;
+        worker = new node_worker_threads__WEBPACK_IMPORTED_MODULE_1__.Worker(entry, {
+            workerData: {
+                role: _thread_protocol_js__WEBPACK_IMPORTED_MODULE_4__/* .ROLE */ .z7,
+                lengths,
+                strings,
+                textBytes,
+                tasks,
+                credentials: findCredentials,
+                state,
+                port: port2,
+            },
+            transferList: [port2],
+            resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+        });
+    }
+    catch {
+        port1.close();
+        return null;
+    }
+    worker.unref();
+    // A worker that fails leaves its tasks to the main thread (see `waited`); nothing to report.
+    worker.on('error', () => undefined);
+    const received = new Map();
+    const credentials = new Map();
+    const lineStarts = new Map();
+    let closed = false;
+    let stalled = false;
+    let screened = 0;
+    let read = 0;
+    let textMemory = null;
+    let served = false;
+    /** Copies the texts in once the worker has made the memory for them: it starts no task before. */
+    const serve = () => {
+        if (served || Atomics.load(state, textsState) !== _thread_protocol_js__WEBPACK_IMPORTED_MODULE_4__/* .TEXTS_ASKED */ .wh)
+            return;
+        served = true;
+        drain();
+        if (textMemory)
+            (0,_shared_texts_js__WEBPACK_IMPORTED_MODULE_5__/* .writeTexts */ .qm)(texts, plan, textMemory);
+        textMemory = null;
+        Atomics.store(state, textsState, _thread_protocol_js__WEBPACK_IMPORTED_MODULE_4__/* .TEXTS_WRITTEN */ .Ly);
+        Atomics.notify(state, textsState);
+    };
+    const claim = (task) => Atomics.compareExchange(state, task, _thread_protocol_js__WEBPACK_IMPORTED_MODULE_4__/* .UNTOUCHED */ ._m, _thread_protocol_js__WEBPACK_IMPORTED_MODULE_4__/* .MAIN_HAS_IT */ .FI) === _thread_protocol_js__WEBPACK_IMPORTED_MODULE_4__/* .UNTOUCHED */ ._m;
+    /** Waits for a task the worker holds; false when it takes too long, and from then on at once. */
+    const waited = (task) => {
+        if (stalled)
+            return false;
+        stalled = Atomics.wait(state, task, _thread_protocol_js__WEBPACK_IMPORTED_MODULE_4__/* .WORKER_HAS_IT */ .oF, WAIT_MS) === 'timed-out';
+        return !stalled;
+    };
+    /** Takes what the worker has posted. It posts before it marks the tasks POSTED, so a POSTED task's answer is in. */
+    const drain = () => {
+        for (let message = (0,node_worker_threads__WEBPACK_IMPORTED_MODULE_1__.receiveMessageOnPort)(port1); message; message = (0,node_worker_threads__WEBPACK_IMPORTED_MODULE_1__.receiveMessageOnPort)(port1)) {
+            const body = message.message;
+            if (Array.isArray(body))
+                for (const posted of body)
+                    received.set(posted.task, posted.parts);
+            else if ('textMemory' in body)
+                textMemory = body.textMemory;
+            else if ('slabMemory' in body)
+                for (const memory of body.slabMemory)
+                    (0,_slab_memory_js__WEBPACK_IMPORTED_MODULE_3__/* .offerSlabMemory */ .O5)(memory);
+            else {
+                for (const [text, values, at, count] of body.texts) {
+                    if (values)
+                        credentials.set(text, values);
+                    lineStarts.set(text, body.lines.subarray(at, at + count));
+                }
+            }
+        }
+    };
+    const parts = (task) => {
+        if (!received.has(task))
+            drain();
+        const found = received.get(task);
+        received.delete(task);
+        return found;
+    };
+    /** A task's state once the worker has settled it, waiting if need be; MAIN_HAS_IT when it is the caller's to do. */
+    const settled = (task) => {
+        serve();
+        for (;;) {
+            const current = Atomics.load(state, task);
+            if (current === _thread_protocol_js__WEBPACK_IMPORTED_MODULE_4__/* .UNTOUCHED */ ._m) {
+                if (claim(task))
+                    return _thread_protocol_js__WEBPACK_IMPORTED_MODULE_4__/* .MAIN_HAS_IT */ .FI;
+            }
+            else if (current !== _thread_protocol_js__WEBPACK_IMPORTED_MODULE_4__/* .WORKER_HAS_IT */ .oF) {
+                return current;
+            }
+            else if (!waited(task)) {
+                return _thread_protocol_js__WEBPACK_IMPORTED_MODULE_4__/* .MAIN_HAS_IT */ .FI;
+            }
+        }
+    };
+    if (waitForStart) {
+        // The worker asks for the texts first thing, and notifies; one that fails to start is waited for START_WAIT_MS.
+        Atomics.wait(state, textsState, 0, START_WAIT_MS);
+        serve();
+    }
+    return {
+        verdict(task) {
+            const current = settled(task);
+            if (current !== _thread_protocol_js__WEBPACK_IMPORTED_MODULE_4__/* .INERT */ .$q && current !== _thread_protocol_js__WEBPACK_IMPORTED_MODULE_4__/* .NOT_INERT */ .X1)
+                return undefined;
+            screened++;
+            return current === _thread_protocol_js__WEBPACK_IMPORTED_MODULE_4__/* .INERT */ .$q;
+        },
+        claim(task) {
+            serve();
+            return claim(task);
+        },
+        reading(task) {
+            const current = settled(task);
+            if (current === _thread_protocol_js__WEBPACK_IMPORTED_MODULE_4__/* .NO_DOCUMENT */ .gm || current === _thread_protocol_js__WEBPACK_IMPORTED_MODULE_4__/* .NOT_AN_OBJECT */ .qB) {
+                read++;
+                return { documents: current === _thread_protocol_js__WEBPACK_IMPORTED_MODULE_4__/* .NO_DOCUMENT */ .gm ? 0 : 1, tree: null };
+            }
+            const found = current === _thread_protocol_js__WEBPACK_IMPORTED_MODULE_4__/* .POSTED */ .MQ ? parts(task) : undefined;
+            if (!found)
+                return undefined;
+            read++;
+            return { documents: 1, tree: (0,_packed_tree_js__WEBPACK_IMPORTED_MODULE_2__/* .documentOfParts */ .Lp)(found) };
+        },
+        credentialValues(text) {
+            if (settled(firstCredentials + text) !== _thread_protocol_js__WEBPACK_IMPORTED_MODULE_4__/* .POSTED */ .MQ)
+                return undefined;
+            if (!credentials.has(text))
+                drain();
+            const found = credentials.get(text);
+            credentials.delete(text);
+            return found;
+        },
+        lineStarts(text) {
+            if (closed || Atomics.load(state, firstCredentials + text) !== _thread_protocol_js__WEBPACK_IMPORTED_MODULE_4__/* .POSTED */ .MQ)
+                return undefined;
+            if (!lineStarts.has(text))
+                drain();
+            const found = lineStarts.get(text);
+            lineStarts.delete(text);
+            return found;
+        },
+        close() {
+            // A worker still waiting for the texts stops waiting.
+            if (!served) {
+                Atomics.store(state, textsState, _thread_protocol_js__WEBPACK_IMPORTED_MODULE_4__/* .TEXTS_CLOSED */ .KU);
+                Atomics.notify(state, textsState);
+            }
+            closed = true;
+            port1.close();
+            void worker.terminate();
+            // What was not asked for stays with no one.
+            received.clear();
+            credentials.clear();
+            lineStarts.clear();
+            return { screened, read };
+        },
+    };
+};
+
+
+/***/ }),
+
+/***/ 207:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   D5: () => (/* binding */ textReader),
+/* harmony export */   _r: () => (/* binding */ planTexts),
+/* harmony export */   qm: () => (/* binding */ writeTexts)
+/* harmony export */ });
 /**
  * How a second thread gets the texts of a scan (see `second-thread.ts`): as UTF-8 in memory both threads share, each
  * text decoded by the thread when its tasks ask for it.
@@ -17809,424 +18203,6 @@ function textReader(plan, memory) {
 /** `String.prototype.isWellFormed`, which ES2023's library does not declare. */
 function isWellFormed(text) {
     return text.isWellFormed();
-}
-
-// EXTERNAL MODULE: ./src/core/packed-tree.ts
-var packed_tree = __nccwpck_require__(4288);
-// EXTERNAL MODULE: ./src/core/slab-memory.ts
-var slab_memory = __nccwpck_require__(9331);
-;// CONCATENATED MODULE: ./src/core/second-thread.ts
-
-
-
-
-
-
-
-
-
-/**
- * A second thread for large scans, which takes documents off the main thread while it reads the others, then finds
- * the credentials in the texts while the main thread runs the rules. Two kinds of task for each document, and one for
- * each text:
- *
- * - SCREEN: confirm that a document of a kind no rule reads (a CRD, a Service, a ConfigMap: often half of a
- *   repository's bytes) is inert. That takes a full read (`isInert`) and gives back one bit.
- * - READ: read a document with the fast reader and send back its packed tree (numbers, key names and the document's
- *   data: see `packed-tree.ts`). Receiving it costs the main thread half to three quarters of reading it (the real
- *   corpus on Node 24): screening is what this thread saves most.
- * - Each text: its line starts (`lineStartsOf`), which the main thread needs for the files that have a finding or an
- *   error to place, and with `credentials` the values of credential-named keys in it (`credentialPairs`), for the
- *   secret filter.
- *
- * The texts reach the thread through shared memory the thread makes and first touches itself: sent in the start
- * message, they were copied on the main thread into fresh memory (a page fault every 4 KiB, 0.25 s of the main thread
- * at 100,000 documents). The main thread copies them in when the thread asks (`serve`), into pages already mapped.
- * For the same reason the thread maps memory for the slabs the main thread writes its packed trees in, and hands it
- * over (`postSlabMemory`, `slab-memory.ts`), and the line starts it finds are in memory it mapped.
- *
- * Both threads share one Int32Array of task states; each task is claimed with a compare-and-swap by whichever thread
- * gets to it first. The main thread reads from the first document on and screens from the last candidate back; this
- * one screens from the first candidate on, then reads from the last document back, so the two meet somewhere in the
- * middle whatever each task costs. Then this one takes the texts from the first on, and the main thread, once it has
- * judged the documents, from the last back. What this thread cannot read (a document the fast reader does not model,
- * or js-yaml rejects) it gives back: the main thread reads it the full way and reports any error. The main thread never
- * waits for long: a task this thread holds for more than WAIT_MS (a stalled or dead worker) is done again by the main
- * thread, which then waits no more; the answer is the same either way.
- */
-/** What a task asks, its fourth number (after the index into the texts and the document's start and end offset). */
-const SCREEN = 0;
-const READ = 1;
-const TASK_FIELDS = 4;
-const ROLE = 'kube-token-guard/second-thread';
-const UNTOUCHED = 0;
-const WORKER_HAS_IT = 1;
-const MAIN_HAS_IT = 2;
-const INERT = 3;
-const NOT_INERT = 4;
-/** Read, and its parts posted to the main thread. */
-const POSTED = 5;
-const NO_DOCUMENT = 6;
-const NOT_AN_OBJECT = 7;
-/** Not read by the fast reader: the main thread reads it the full way. */
-const GIVEN_BACK = 8;
-const WAIT_MS = 200;
-/** Below this many bytes of documents, starting a thread costs more than it saves. */
-const MIN_BYTES = 2 * 1024 * 1024;
-/** Read documents are posted in batches of this many, or of this many bytes of text, whichever comes first. */
-const BATCH_DOCUMENTS = 32;
-const BATCH_BYTES = 256 * 1024;
-/**
- * The worker's young generation, in MB. What it makes either dies young or is posted away, so a small one is as fast
- * as a large one; Node 24's V8 would let it grow to three times this and keep it (75 MB more peak memory at 100,000
- * documents, for no time). 48 MB is what Node 20 gives a thread. Where the entry point holds the young generation
- * (`young-generation.ts`), it grows no further than it has by then.
- */
-const YOUNG_GENERATION_MB = 48;
-/** The state of the texts' hand-over, in the last cell of the shared states (0 until the worker asks). */
-const TEXTS_ASKED = 1;
-const TEXTS_WRITTEN = 2;
-const TEXTS_CLOSED = 3;
-/** Memory is mapped a page at a time. */
-const PAGE_BYTES = 4096;
-/** `memory` with each of its pages touched (mapped) by this thread, so that the thread it goes to finds them mapped. */
-function mapped(memory) {
-    const pages = new Uint8Array(memory);
-    for (let at = 0; at < pages.length; at += PAGE_BYTES)
-        pages[at] = 0;
-    return memory;
-}
-/**
- * The slab memory the worker maps for the main thread (see `slab-memory.ts`), as a share of the bytes of the documents
- * to read (READ tasks): their slabs take 0.45 bytes a byte on the bench's real corpus (long strings), 0.76 on the
- * generated one (short lines), and the main thread reads most of them. Memory mapped and not taken is lost; memory
- * that runs short is made fresh.
- */
-const SLAB_SHARE = 0.5;
-/** Slab memory goes in pieces of this many bytes: what the last slab taken from a piece leaves is lost. */
-const SLAB_PIECE_BYTES = 16 * slab_memory/* SLAB_BYTES */.zp;
-/** How long the main thread waits for the thread to start, when asked to (`KUBE_TOKEN_GUARD_THREADS=2`). */
-const START_WAIT_MS = 30_000;
-let entry = null;
-let waitForStart = false;
-/**
- * Lets scans use a worker thread that runs `bundle` (the running entry point, which must call `runSecondThreadIfAsked`
- * first thing), as `setting` (the value of `KUBE_TOKEN_GUARD_THREADS`) says:
- * - unset: when there is more than one core; the main thread reads on while the thread starts, so on a busy machine
- *   it may finish before the thread has done anything (the report is the same);
- * - `1`: never, everything runs in the calling thread;
- * - `2`: always, and the main thread waits until the thread has started, so that the thread takes its share however
- *   busy the machine (for tests and measurements).
- * Without this call everything runs in the calling thread.
- */
-function enableSecondThread(bundle, setting) {
-    waitForStart = setting === '2';
-    entry = setting !== '1' && (waitForStart || (0,external_node_os_.availableParallelism)() > 1) ? bundle : null;
-}
-/** The factory scans use: a worker when enabled and worth it, else none. */
-const secondThread = (texts, tasks, findCredentials) => {
-    if (!entry)
-        return null;
-    let bytes = 0;
-    for (let at = 0; at < tasks.length; at += TASK_FIELDS)
-        bytes += tasks[at + 2] - tasks[at + 1];
-    if (bytes < MIN_BYTES)
-        return null;
-    // One state for each task, then one for each text's credentials task, then the texts' hand-over.
-    const firstCredentials = tasks.length / TASK_FIELDS;
-    const textsState = firstCredentials + texts.length;
-    const state = new Int32Array(new SharedArrayBuffer((textsState + 1) * Int32Array.BYTES_PER_ELEMENT));
-    const plan = planTexts(texts);
-    const { port1, port2 } = new external_node_worker_threads_namespaceObject.MessageChannel();
-    let worker;
-    try {
-        const { lengths, strings, bytes: textBytes } = plan;
-        worker = new external_node_worker_threads_namespaceObject.Worker(entry, {
-            workerData: {
-                role: ROLE,
-                lengths,
-                strings,
-                textBytes,
-                tasks,
-                credentials: findCredentials,
-                state,
-                port: port2,
-            },
-            transferList: [port2],
-            resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-        });
-    }
-    catch {
-        port1.close();
-        return null;
-    }
-    worker.unref();
-    // A worker that fails leaves its tasks to the main thread (see `waited`); nothing to report.
-    worker.on('error', () => undefined);
-    const received = new Map();
-    const credentials = new Map();
-    const lineStarts = new Map();
-    let closed = false;
-    let stalled = false;
-    let screened = 0;
-    let read = 0;
-    let textMemory = null;
-    let served = false;
-    /** Copies the texts in once the worker has made the memory for them: it starts no task before. */
-    const serve = () => {
-        if (served || Atomics.load(state, textsState) !== TEXTS_ASKED)
-            return;
-        served = true;
-        drain();
-        if (textMemory)
-            writeTexts(texts, plan, textMemory);
-        textMemory = null;
-        Atomics.store(state, textsState, TEXTS_WRITTEN);
-        Atomics.notify(state, textsState);
-    };
-    const claim = (task) => Atomics.compareExchange(state, task, UNTOUCHED, MAIN_HAS_IT) === UNTOUCHED;
-    /** Waits for a task the worker holds; false when it takes too long, and from then on at once. */
-    const waited = (task) => {
-        if (stalled)
-            return false;
-        stalled = Atomics.wait(state, task, WORKER_HAS_IT, WAIT_MS) === 'timed-out';
-        return !stalled;
-    };
-    /** Takes what the worker has posted. It posts before it marks the tasks POSTED, so a POSTED task's answer is in. */
-    const drain = () => {
-        for (let message = (0,external_node_worker_threads_namespaceObject.receiveMessageOnPort)(port1); message; message = (0,external_node_worker_threads_namespaceObject.receiveMessageOnPort)(port1)) {
-            const body = message.message;
-            if (Array.isArray(body))
-                for (const posted of body)
-                    received.set(posted.task, posted.parts);
-            else if ('textMemory' in body)
-                textMemory = body.textMemory;
-            else if ('slabMemory' in body)
-                for (const memory of body.slabMemory)
-                    (0,slab_memory/* offerSlabMemory */.O5)(memory);
-            else {
-                for (const [text, values, at, count] of body.texts) {
-                    if (values)
-                        credentials.set(text, values);
-                    lineStarts.set(text, body.lines.subarray(at, at + count));
-                }
-            }
-        }
-    };
-    const parts = (task) => {
-        if (!received.has(task))
-            drain();
-        const found = received.get(task);
-        received.delete(task);
-        return found;
-    };
-    /** A task's state once the worker has settled it, waiting if need be; MAIN_HAS_IT when it is the caller's to do. */
-    const settled = (task) => {
-        serve();
-        for (;;) {
-            const current = Atomics.load(state, task);
-            if (current === UNTOUCHED) {
-                if (claim(task))
-                    return MAIN_HAS_IT;
-            }
-            else if (current !== WORKER_HAS_IT) {
-                return current;
-            }
-            else if (!waited(task)) {
-                return MAIN_HAS_IT;
-            }
-        }
-    };
-    if (waitForStart) {
-        // The worker asks for the texts first thing, and notifies; one that fails to start is waited for START_WAIT_MS.
-        Atomics.wait(state, textsState, 0, START_WAIT_MS);
-        serve();
-    }
-    return {
-        verdict(task) {
-            const current = settled(task);
-            if (current !== INERT && current !== NOT_INERT)
-                return undefined;
-            screened++;
-            return current === INERT;
-        },
-        claim(task) {
-            serve();
-            return claim(task);
-        },
-        reading(task) {
-            const current = settled(task);
-            if (current === NO_DOCUMENT || current === NOT_AN_OBJECT) {
-                read++;
-                return { documents: current === NO_DOCUMENT ? 0 : 1, tree: null };
-            }
-            const found = current === POSTED ? parts(task) : undefined;
-            if (!found)
-                return undefined;
-            read++;
-            return { documents: 1, tree: (0,packed_tree/* documentOfParts */.Lp)(found) };
-        },
-        credentialValues(text) {
-            if (settled(firstCredentials + text) !== POSTED)
-                return undefined;
-            if (!credentials.has(text))
-                drain();
-            const found = credentials.get(text);
-            credentials.delete(text);
-            return found;
-        },
-        lineStarts(text) {
-            if (closed || Atomics.load(state, firstCredentials + text) !== POSTED)
-                return undefined;
-            if (!lineStarts.has(text))
-                drain();
-            const found = lineStarts.get(text);
-            lineStarts.delete(text);
-            return found;
-        },
-        close() {
-            // A worker still waiting for the texts stops waiting.
-            if (!served) {
-                Atomics.store(state, textsState, TEXTS_CLOSED);
-                Atomics.notify(state, textsState);
-            }
-            closed = true;
-            port1.close();
-            void worker.terminate();
-            // What was not asked for stays with no one.
-            received.clear();
-            credentials.clear();
-            lineStarts.clear();
-            return { screened, read };
-        },
-    };
-};
-/**
- * Maps memory for the slabs of the documents the main thread has still to read (the READ tasks no thread has taken
- * yet: it reads on meanwhile), and hands it over.
- */
-function postSlabMemory(port, tasks, state) {
-    let bytes = 0;
-    for (let task = 0, at = 0; at < tasks.length; task++, at += TASK_FIELDS) {
-        if (tasks[at + 3] === READ && Atomics.load(state, task) === UNTOUCHED)
-            bytes += tasks[at + 2] - tasks[at + 1];
-    }
-    const pieces = Math.floor((bytes * SLAB_SHARE) / SLAB_PIECE_BYTES);
-    if (pieces === 0)
-        return;
-    const slabMemory = Array.from({ length: pieces }, () => mapped(new ArrayBuffer(SLAB_PIECE_BYTES)));
-    port.postMessage({ slabMemory }, slabMemory);
-}
-/**
- * In a worker started by `secondThread`, does the tasks and returns true; anywhere else returns false at once. Entry
- * points call it before anything else.
- */
-function runSecondThreadIfAsked() {
-    if (external_node_worker_threads_namespaceObject.isMainThread)
-        return false;
-    const data = external_node_worker_threads_namespaceObject.workerData;
-    if (data?.role !== ROLE)
-        return false;
-    const { lengths, strings, textBytes, tasks, credentials, state, port } = data;
-    const count = tasks.length / TASK_FIELDS;
-    const textsState = count + lengths.length;
-    // The memory for the texts, each page touched here, then handed to the main thread to fill.
-    const memory = mapped(new SharedArrayBuffer(textBytes));
-    port.postMessage({ textMemory: memory });
-    postSlabMemory(port, tasks, state);
-    // Unless the main thread has closed already, done with every task.
-    if (Atomics.compareExchange(state, textsState, 0, TEXTS_ASKED) !== 0)
-        return true;
-    Atomics.notify(state, textsState);
-    while (Atomics.wait(state, textsState, TEXTS_ASKED) !== 'not-equal')
-        ;
-    if (Atomics.load(state, textsState) !== TEXTS_WRITTEN)
-        return true;
-    const textAt = textReader({ lengths, strings }, memory);
-    const claim = (task) => Atomics.compareExchange(state, task, UNTOUCHED, WORKER_HAS_IT) === UNTOUCHED;
-    const settle = (task, value) => {
-        Atomics.store(state, task, value);
-        Atomics.notify(state, task);
-    };
-    /** The task's text and range, once it is this thread's: its text is decoded only then. */
-    const task = (index) => {
-        const at = index * TASK_FIELDS;
-        return { text: textAt(tasks[at]), from: tasks[at + 1], to: tasks[at + 2] };
-    };
-    const kind = (index) => tasks[index * TASK_FIELDS + 3];
-    for (let index = 0; index < count; index++) {
-        if (kind(index) !== SCREEN || !claim(index))
-            continue;
-        const { text, from, to } = task(index);
-        settle(index, (0,inert/* isInert */.ND)(text, from, to) ? INERT : NOT_INERT);
-    }
-    let batch = [];
-    let bytes = 0;
-    const flush = () => {
-        if (batch.length === 0)
-            return;
-        port.postMessage(batch, (0,packed_tree/* gatherForSending */.jv)(batch.map((posted) => posted.parts)));
-        for (const posted of batch)
-            settle(posted.task, POSTED);
-        batch = [];
-        bytes = 0;
-    };
-    for (let index = count - 1; index >= 0; index--) {
-        if (kind(index) !== READ || !claim(index))
-            continue;
-        const { text, from, to } = task(index);
-        const reading = (0,fast_reading/* readFastAlone */.q)(text, from, to, false);
-        const parts = reading?.tree ? (0,packed_tree/* partsOf */.CI)(reading.tree) : null;
-        if (parts) {
-            batch.push({ task: index, parts });
-            bytes += to - from;
-            if (batch.length >= BATCH_DOCUMENTS || bytes >= BATCH_BYTES)
-                flush();
-        }
-        else if (reading === null || reading.tree) {
-            settle(index, GIVEN_BACK);
-        }
-        else {
-            settle(index, reading.documents === 0 ? NO_DOCUMENT : NOT_AN_OBJECT);
-        }
-    }
-    flush();
-    // Each text's line starts, and its credentials when asked, from the first text on.
-    let done = [];
-    let starts = [];
-    let lines = 0;
-    bytes = 0;
-    const post = () => {
-        const gathered = new Uint32Array(lines);
-        done.forEach((entry, index) => gathered.set(starts[index], entry[2]));
-        port.postMessage({ texts: done, lines: gathered }, [gathered.buffer]);
-        for (const [text] of done)
-            settle(count + text, POSTED);
-        done = [];
-        starts = [];
-        lines = 0;
-        bytes = 0;
-    };
-    for (let index = 0; index < lengths.length; index++) {
-        if (!claim(count + index))
-            continue;
-        const text = textAt(index);
-        const found = (0,line_starts/* lineStartsOf */.x)(text);
-        done.push([
-            index,
-            credentials ? (0,core_credentials/* credentialPairs */.D$)(text).map((pair) => pair.value) : null,
-            lines,
-            found.length,
-        ]);
-        starts.push(found);
-        lines += found.length;
-        bytes += text.length;
-        if (bytes >= BATCH_BYTES)
-            post();
-    }
-    if (done.length > 0)
-        post();
-    return true;
 }
 
 
@@ -18335,6 +18311,53 @@ function exemptionFor(finding, exemptions) {
         matchesAny(finding.resource.name, exemption.names) &&
         matchesAny(finding.file, exemption.paths));
 }
+
+
+/***/ }),
+
+/***/ 8460:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $q: () => (/* binding */ INERT),
+/* harmony export */   Ad: () => (/* binding */ GIVEN_BACK),
+/* harmony export */   FI: () => (/* binding */ MAIN_HAS_IT),
+/* harmony export */   KU: () => (/* binding */ TEXTS_CLOSED),
+/* harmony export */   Ly: () => (/* binding */ TEXTS_WRITTEN),
+/* harmony export */   MQ: () => (/* binding */ POSTED),
+/* harmony export */   P$: () => (/* binding */ SCREEN),
+/* harmony export */   Pz: () => (/* binding */ READ),
+/* harmony export */   X1: () => (/* binding */ NOT_INERT),
+/* harmony export */   _Y: () => (/* binding */ TASK_FIELDS),
+/* harmony export */   _m: () => (/* binding */ UNTOUCHED),
+/* harmony export */   gm: () => (/* binding */ NO_DOCUMENT),
+/* harmony export */   oF: () => (/* binding */ WORKER_HAS_IT),
+/* harmony export */   qB: () => (/* binding */ NOT_AN_OBJECT),
+/* harmony export */   wh: () => (/* binding */ TEXTS_ASKED),
+/* harmony export */   z7: () => (/* binding */ ROLE)
+/* harmony export */ });
+/** What a task asks, its fourth number (after the index into the texts and the document's start and end offset). */
+const SCREEN = 0;
+const READ = 1;
+const TASK_FIELDS = 4;
+/** What tells this worker from one a library user may run in the same program. */
+const ROLE = 'kube-token-guard/second-thread';
+/** A task's state. */
+const UNTOUCHED = 0;
+const WORKER_HAS_IT = 1;
+const MAIN_HAS_IT = 2;
+const INERT = 3;
+const NOT_INERT = 4;
+/** Read, and its parts posted to the main thread. */
+const POSTED = 5;
+const NO_DOCUMENT = 6;
+const NOT_AN_OBJECT = 7;
+/** Not read by the fast reader: the main thread reads it the full way. */
+const GIVEN_BACK = 8;
+/** The state of the texts' hand-over, in the last cell of the shared states (0 until the worker asks). */
+const TEXTS_ASKED = 1;
+const TEXTS_WRITTEN = 2;
+const TEXTS_CLOSED = 3;
 
 
 /***/ }),
@@ -18848,6 +18871,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 5919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
 
 /***/ }),
 
@@ -35962,6 +35992,18 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { enableSecondThread, runSecondThreadIfAsked } from '../core/second-thread.js';
+import { enableSecondThread } from '../core/second-thread.js';
+import { runSecondThreadIfAsked } from '../core/second-thread-worker.js';
 import { enableYoungGenerationHold } from '../core/young-generation.js';
 import { useEnvironmentCopy } from '../environment.js';
 import { runCli } from './main.js';

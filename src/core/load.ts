@@ -8,7 +8,8 @@ import { documentChunks, otherBreakError } from './chunks.js';
 import { type FastReading, readFastAlone } from './fast-reading.js';
 import { readFully, readWhole } from './full-read.js';
 import { inertCandidate, isInert, isKubernetesObject } from './inert.js';
-import { READ, SCREEN, TASK_FIELDS, type SecondThread, type SecondThreadFactory } from './second-thread.js';
+import type { SecondThread, SecondThreadFactory } from './second-thread.js';
+import { READ, SCREEN, TASK_FIELDS } from './thread-protocol.js';
 import { holdYoungGeneration } from './young-generation.js';
 
 export type { LoadedObject, PathSegment } from './tree-types.js';

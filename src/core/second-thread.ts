@@ -1,19 +1,26 @@
 import { availableParallelism } from 'node:os';
+import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
+import type { FastReading } from './fast-reading.js';
+import { type PackedParts, documentOfParts } from './packed-tree.js';
+import { planTexts, writeTexts } from './shared-texts.js';
+import { offerSlabMemory } from './slab-memory.js';
 import {
-  MessageChannel,
-  type MessagePort,
-  Worker,
-  isMainThread,
-  receiveMessageOnPort,
-  workerData,
-} from 'node:worker_threads';
-import { credentialPairs } from './credentials.js';
-import { type FastReading, readFastAlone } from './fast-reading.js';
-import { isInert } from './inert.js';
-import { lineStartsOf } from './line-starts.js';
-import { planTexts, textReader, writeTexts } from './shared-texts.js';
-import { type PackedParts, documentOfParts, gatherForSending, partsOf } from './packed-tree.js';
-import { SLAB_BYTES, offerSlabMemory } from './slab-memory.js';
+  MAIN_HAS_IT,
+  INERT,
+  type Message,
+  NOT_AN_OBJECT,
+  NOT_INERT,
+  NO_DOCUMENT,
+  POSTED,
+  ROLE,
+  TASK_FIELDS,
+  TEXTS_ASKED,
+  TEXTS_CLOSED,
+  TEXTS_WRITTEN,
+  UNTOUCHED,
+  WORKER_HAS_IT,
+  type WorkerData,
+} from './thread-protocol.js';
 
 /**
  * A second thread for large scans, which takes documents off the main thread while it reads the others, then finds
@@ -44,11 +51,6 @@ import { SLAB_BYTES, offerSlabMemory } from './slab-memory.js';
  * waits for long: a task this thread holds for more than WAIT_MS (a stalled or dead worker) is done again by the main
  * thread, which then waits no more; the answer is the same either way.
  */
-
-/** What a task asks, its fourth number (after the index into the texts and the document's start and end offset). */
-export const SCREEN = 0;
-export const READ = 1;
-export const TASK_FIELDS = 4;
 
 /** The main thread's side of the second thread. */
 export interface SecondThread {
@@ -82,24 +84,9 @@ export type SecondThreadFactory = (
   credentials: boolean,
 ) => SecondThread | null;
 
-const ROLE = 'kube-token-guard/second-thread';
-const UNTOUCHED = 0;
-const WORKER_HAS_IT = 1;
-const MAIN_HAS_IT = 2;
-const INERT = 3;
-const NOT_INERT = 4;
-/** Read, and its parts posted to the main thread. */
-const POSTED = 5;
-const NO_DOCUMENT = 6;
-const NOT_AN_OBJECT = 7;
-/** Not read by the fast reader: the main thread reads it the full way. */
-const GIVEN_BACK = 8;
 const WAIT_MS = 200;
 /** Below this many bytes of documents, starting a thread costs more than it saves. */
 const MIN_BYTES = 2 * 1024 * 1024;
-/** Read documents are posted in batches of this many, or of this many bytes of text, whichever comes first. */
-const BATCH_DOCUMENTS = 32;
-const BATCH_BYTES = 256 * 1024;
 /**
  * The worker's young generation, in MB. What it makes either dies young or is posted away, so a small one is as fast
  * as a large one; Node 24's V8 would let it grow to three times this and keep it (75 MB more peak memory at 100,000
@@ -107,49 +94,6 @@ const BATCH_BYTES = 256 * 1024;
  * (`young-generation.ts`), it grows no further than it has by then.
  */
 const YOUNG_GENERATION_MB = 48;
-
-interface Posted {
-  task: number;
-  parts: PackedParts;
-}
-
-/**
- * What the worker found in a batch of texts: for each, its credential values (null when not asked) and where its line
- * starts are in `lines`.
- */
-interface TextsDone {
-  texts: Array<[text: number, credentialValues: string[] | null, at: number, count: number]>;
-  lines: Uint32Array;
-}
-
-/**
- * A message from the worker: the shared memory for the texts, memory for the main thread's slabs, a batch of documents
- * read, or a batch of texts done.
- */
-type Message = Posted[] | TextsDone | { textMemory: SharedArrayBuffer } | { slabMemory: ArrayBuffer[] };
-
-/** The state of the texts' hand-over, in the last cell of the shared states (0 until the worker asks). */
-const TEXTS_ASKED = 1;
-const TEXTS_WRITTEN = 2;
-const TEXTS_CLOSED = 3;
-/** Memory is mapped a page at a time. */
-const PAGE_BYTES = 4096;
-
-/** `memory` with each of its pages touched (mapped) by this thread, so that the thread it goes to finds them mapped. */
-function mapped<T extends ArrayBuffer | SharedArrayBuffer>(memory: T): T {
-  const pages = new Uint8Array(memory);
-  for (let at = 0; at < pages.length; at += PAGE_BYTES) pages[at] = 0;
-  return memory;
-}
-/**
- * The slab memory the worker maps for the main thread (see `slab-memory.ts`), as a share of the bytes of the documents
- * to read (READ tasks): their slabs take 0.45 bytes a byte on the bench's real corpus (long strings), 0.76 on the
- * generated one (short lines), and the main thread reads most of them. Memory mapped and not taken is lost; memory
- * that runs short is made fresh.
- */
-const SLAB_SHARE = 0.5;
-/** Slab memory goes in pieces of this many bytes: what the last slab taken from a piece leaves is lost. */
-const SLAB_PIECE_BYTES = 16 * SLAB_BYTES;
 
 /** How long the main thread waits for the thread to start, when asked to (`KUBE_TOKEN_GUARD_THREADS=2`). */
 const START_WAIT_MS = 30_000;
@@ -197,7 +141,7 @@ export const secondThread: SecondThreadFactory = (texts, tasks, findCredentials)
         credentials: findCredentials,
         state,
         port: port2,
-      },
+      } satisfies WorkerData,
       transferList: [port2],
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     });
@@ -327,127 +271,3 @@ export const secondThread: SecondThreadFactory = (texts, tasks, findCredentials)
     },
   };
 };
-
-/**
- * Maps memory for the slabs of the documents the main thread has still to read (the READ tasks no thread has taken
- * yet: it reads on meanwhile), and hands it over.
- */
-function postSlabMemory(port: MessagePort, tasks: Int32Array, state: Int32Array): void {
-  let bytes = 0;
-  for (let task = 0, at = 0; at < tasks.length; task++, at += TASK_FIELDS) {
-    if (tasks[at + 3] === READ && Atomics.load(state, task) === UNTOUCHED)
-      bytes += tasks[at + 2]! - tasks[at + 1]!;
-  }
-  const pieces = Math.floor((bytes * SLAB_SHARE) / SLAB_PIECE_BYTES);
-  if (pieces === 0) return;
-  const slabMemory = Array.from({ length: pieces }, () => mapped(new ArrayBuffer(SLAB_PIECE_BYTES)));
-  port.postMessage({ slabMemory } satisfies Message, slabMemory);
-}
-
-/**
- * In a worker started by `secondThread`, does the tasks and returns true; anywhere else returns false at once. Entry
- * points call it before anything else.
- */
-export function runSecondThreadIfAsked(): boolean {
-  if (isMainThread) return false;
-  const data = workerData as
-    | {
-        role?: unknown;
-        lengths: Int32Array;
-        strings: Array<string | null>;
-        textBytes: number;
-        tasks: Int32Array;
-        credentials: boolean;
-        state: Int32Array;
-        port: MessagePort;
-      }
-    | undefined;
-  if (data?.role !== ROLE) return false;
-  const { lengths, strings, textBytes, tasks, credentials, state, port } = data;
-  const count = tasks.length / TASK_FIELDS;
-  const textsState = count + lengths.length;
-  // The memory for the texts, each page touched here, then handed to the main thread to fill.
-  const memory = mapped(new SharedArrayBuffer(textBytes));
-  port.postMessage({ textMemory: memory } satisfies Message);
-  postSlabMemory(port, tasks, state);
-  // Unless the main thread has closed already, done with every task.
-  if (Atomics.compareExchange(state, textsState, 0, TEXTS_ASKED) !== 0) return true;
-  Atomics.notify(state, textsState);
-  while (Atomics.wait(state, textsState, TEXTS_ASKED) !== 'not-equal');
-  if (Atomics.load(state, textsState) !== TEXTS_WRITTEN) return true;
-  const textAt = textReader({ lengths, strings }, memory);
-  const claim = (task: number) =>
-    Atomics.compareExchange(state, task, UNTOUCHED, WORKER_HAS_IT) === UNTOUCHED;
-  const settle = (task: number, value: number) => {
-    Atomics.store(state, task, value);
-    Atomics.notify(state, task);
-  };
-  /** The task's text and range, once it is this thread's: its text is decoded only then. */
-  const task = (index: number) => {
-    const at = index * TASK_FIELDS;
-    return { text: textAt(tasks[at]!), from: tasks[at + 1]!, to: tasks[at + 2]! };
-  };
-  const kind = (index: number) => tasks[index * TASK_FIELDS + 3]!;
-  for (let index = 0; index < count; index++) {
-    if (kind(index) !== SCREEN || !claim(index)) continue;
-    const { text, from, to } = task(index);
-    settle(index, isInert(text, from, to) ? INERT : NOT_INERT);
-  }
-  let batch: Posted[] = [];
-  let bytes = 0;
-  const flush = () => {
-    if (batch.length === 0) return;
-    port.postMessage(batch, gatherForSending(batch.map((posted) => posted.parts)));
-    for (const posted of batch) settle(posted.task, POSTED);
-    batch = [];
-    bytes = 0;
-  };
-  for (let index = count - 1; index >= 0; index--) {
-    if (kind(index) !== READ || !claim(index)) continue;
-    const { text, from, to } = task(index);
-    const reading = readFastAlone(text, from, to, false);
-    const parts = reading?.tree ? partsOf(reading.tree) : null;
-    if (parts) {
-      batch.push({ task: index, parts });
-      bytes += to - from;
-      if (batch.length >= BATCH_DOCUMENTS || bytes >= BATCH_BYTES) flush();
-    } else if (reading === null || reading.tree) {
-      settle(index, GIVEN_BACK);
-    } else {
-      settle(index, reading.documents === 0 ? NO_DOCUMENT : NOT_AN_OBJECT);
-    }
-  }
-  flush();
-  // Each text's line starts, and its credentials when asked, from the first text on.
-  let done: TextsDone['texts'] = [];
-  let starts: Uint32Array[] = [];
-  let lines = 0;
-  bytes = 0;
-  const post = () => {
-    const gathered = new Uint32Array(lines);
-    done.forEach((entry, index) => gathered.set(starts[index]!, entry[2]));
-    port.postMessage({ texts: done, lines: gathered } satisfies Message, [gathered.buffer]);
-    for (const [text] of done) settle(count + text, POSTED);
-    done = [];
-    starts = [];
-    lines = 0;
-    bytes = 0;
-  };
-  for (let index = 0; index < lengths.length; index++) {
-    if (!claim(count + index)) continue;
-    const text = textAt(index);
-    const found = lineStartsOf(text);
-    done.push([
-      index,
-      credentials ? credentialPairs(text).map((pair) => pair.value) : null,
-      lines,
-      found.length,
-    ]);
-    starts.push(found);
-    lines += found.length;
-    bytes += text.length;
-    if (bytes >= BATCH_BYTES) post();
-  }
-  if (done.length > 0) post();
-  return true;
-}
