@@ -5812,7 +5812,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _core_second_thread_worker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3123);
 /* harmony import */ var _core_young_generation_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5312);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1871);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6249);
 
 
 
@@ -5836,7 +5836,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1871:
+/***/ 6249:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -14259,63 +14259,19 @@ function nearestOption(given, options) {
     return near === null ? null : `--${near}`;
 }
 
-;// CONCATENATED MODULE: ./src/cli/init.ts
+;// CONCATENATED MODULE: ./src/cli/init-texts.ts
+/** The files `init` writes: a commented config and a pull request workflow, for the layout it found. */
 
 
 
 
-
-
-
-
-
-
-
-
-const WORKFLOW_PATHS = [
-    '.github/workflows/kube-token-guard.yml',
-    '.github/workflows/kube-token-guard.yaml',
-];
 /** The Action's major tag, which the workflow and the schema link follow. */
 const ACTION_REF = `v${TOOL_VERSION.split('.')[0]}`;
-const init_ACTION = `${new URL(PROJECT_URL).pathname.slice(1)}@${ACTION_REF}`;
+const init_texts_ACTION = `${new URL(PROJECT_URL).pathname.slice(1)}@${ACTION_REF}`;
 const SCHEMA_URL = `${PROJECT_URL.replace('https://github.com/', 'https://raw.githubusercontent.com/')}/${ACTION_REF}/schema/kube-token-guard.schema.json`;
 /** Beyond this many charts, the config lists only a count: the others render with the defaults anyway. */
 const MAX_LISTED_CHARTS = 25;
 const WIDTH = 110;
-const INIT_USAGE = `Usage: ${TOOL_NAME} init [--dry-run] [--force]
-
-Writes a commented config (.github/kube-token-guard.yml, every setting at its default, preset recommended) and a
-pull request workflow (.github/workflows/kube-token-guard.yml) into the current directory, which should be the root
-of the repository. Helm charts and kustomizations found in the repository are named in the config.
-
-Options:
-  --dry-run    print what would be written; write nothing
-  --force      overwrite files that already exist
-  -h, --help   show this help
-
-Exit status: 0 written (or printed), 2 usage error or a file that exists without --force.
-`;
-/** Finds the Helm charts and kustomizations below `root`, the way a scan does (`.git` and `node_modules` skipped). */
-async function detectLayout(root) {
-    // Globs that match nothing: the walk then records charts and kustomizations without reading any file.
-    const collected = await collectFiles({ root, paths: [], include: [], exclude: [] });
-    const charts = [];
-    for (const path of collected.charts) {
-        const render = await defaultRender(root, path, 'default');
-        const entries = await (0,promises_namespaceObject.readdir)((0,external_node_path_namespaceObject.resolve)(root, path)).catch(() => []);
-        const extraValues = entries
-            .filter((name) => /^values[-_.].+\.ya?ml$/.test(name))
-            .sort()
-            .map((name) => (path ? `${path}/${name}` : name));
-        charts.push({ path, name: render.release, extraValues });
-    }
-    return {
-        charts,
-        kustomizations: collected.kustomizations,
-        overlays: await findOverlays(root, collected.kustomizations),
-    };
-}
 /** `text` as comment lines of at most WIDTH characters, each starting with `prefix`. */
 function comment(text, prefix = '# ') {
     const lines = [];
@@ -14334,7 +14290,7 @@ function comment(text, prefix = '# ') {
     return lines;
 }
 /** A YAML path in single quotes, so globs and odd characters stay strings. */
-function init_quoted(path) {
+function init_texts_quoted(path) {
     return `'${path.replace(/'/g, "''")}'`;
 }
 function chartLines(charts, defaultNamespace) {
@@ -14356,13 +14312,13 @@ function chartLines(charts, defaultNamespace) {
             : `${charts.length === 1 ? 'It is' : 'They are'} listed with the default settings, so nothing changes until you edit an entry. `) +
         'Uncomment a setting to change it.'), 'charts:');
     for (const chart of listed) {
-        lines.push(`  - path: ${init_quoted(chart.path || '.')}`);
+        lines.push(`  - path: ${init_texts_quoted(chart.path || '.')}`);
         lines.push(`    # release: ${chart.name}`, `    # namespace: ${defaultNamespace}`);
         if (chart.extraValues.length > 0) {
-            lines.push(`    # values: [${chart.extraValues.map(init_quoted).join(', ')}]   # found next to values.yaml`);
+            lines.push(`    # values: [${chart.extraValues.map(init_texts_quoted).join(', ')}]   # found next to values.yaml`);
         }
         else {
-            lines.push(`    # values: [${init_quoted(`${chart.path ? `${chart.path}/` : ''}values-prod.yaml`)}]`);
+            lines.push(`    # values: [${init_texts_quoted(`${chart.path ? `${chart.path}/` : ''}values-prod.yaml`)}]`);
         }
         lines.push('    # set: {}');
     }
@@ -14382,7 +14338,7 @@ function overlayLines(layout) {
         `built by default: ${layout.overlays.map((dir) => dir || '.').join(', ')}` +
         (included.length > 0
             ? ` (${included.map((dir) => dir || '.').join(', ')} ${included.length === 1 ? 'is' : 'are'} built as part of them).`
-            : '.')), '# overlays:', ...layout.overlays.map((dir) => `#   - ${init_quoted(dir || '.')}`));
+            : '.')), '# overlays:', ...layout.overlays.map((dir) => `#   - ${init_texts_quoted(dir || '.')}`));
     return lines;
 }
 /** A default value as YAML flow text: `[cluster-admin, admin, edit]`, `true`, `3600`. */
@@ -14390,7 +14346,7 @@ function flow(value) {
     if (Array.isArray(value))
         return `[${value.map(flow).join(', ')}]`;
     if (typeof value === 'string')
-        return /^[a-z0-9][\w.-]*$/i.test(value) ? value : init_quoted(value);
+        return /^[a-z0-9][\w.-]*$/i.test(value) ? value : init_texts_quoted(value);
     return String(value);
 }
 function ruleLines() {
@@ -14545,7 +14501,7 @@ function workflowText(layout, configPath) {
         '          ref: ${{ github.event.pull_request.head.sha }} # review comments point at lines of the head',
         '          fetch-depth: 0 # the merge base, to tell new findings from existing ones',
         '          persist-credentials: false',
-        `      - uses: ${init_ACTION}`,
+        `      - uses: ${init_texts_ACTION}`,
         '        id: guard',
         '        with:',
         '          comment-mode: review # or summary (no inline comments), or off (check run and SARIF only)',
@@ -14571,6 +14527,56 @@ function workflowText(layout, configPath) {
         '',
     ];
     return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/cli/init.ts
+
+
+
+
+
+
+
+
+
+
+
+const WORKFLOW_PATHS = [
+    '.github/workflows/kube-token-guard.yml',
+    '.github/workflows/kube-token-guard.yaml',
+];
+const INIT_USAGE = `Usage: ${TOOL_NAME} init [--dry-run] [--force]
+
+Writes a commented config (.github/kube-token-guard.yml, every setting at its default, preset recommended) and a
+pull request workflow (.github/workflows/kube-token-guard.yml) into the current directory, which should be the root
+of the repository. Helm charts and kustomizations found in the repository are named in the config.
+
+Options:
+  --dry-run    print what would be written; write nothing
+  --force      overwrite files that already exist
+  -h, --help   show this help
+
+Exit status: 0 written (or printed), 2 usage error or a file that exists without --force.
+`;
+/** Finds the Helm charts and kustomizations below `root`, the way a scan does (`.git` and `node_modules` skipped). */
+async function detectLayout(root) {
+    // Globs that match nothing: the walk then records charts and kustomizations without reading any file.
+    const collected = await collectFiles({ root, paths: [], include: [], exclude: [] });
+    const charts = [];
+    for (const path of collected.charts) {
+        const render = await defaultRender(root, path, 'default');
+        const entries = await (0,promises_namespaceObject.readdir)((0,external_node_path_namespaceObject.resolve)(root, path)).catch(() => []);
+        const extraValues = entries
+            .filter((name) => /^values[-_.].+\.ya?ml$/.test(name))
+            .sort()
+            .map((name) => (path ? `${path}/${name}` : name));
+        charts.push({ path, name: render.release, extraValues });
+    }
+    return {
+        charts,
+        kustomizations: collected.kustomizations,
+        overlays: await findOverlays(root, collected.kustomizations),
+    };
 }
 async function init_exists(path) {
     return (0,promises_namespaceObject.access)(path).then(() => true, () => false);
