@@ -142,6 +142,69 @@ describe('evidence that a workload calls the API', () => {
   });
 });
 
+describe('objects that name no namespace go where they are applied', () => {
+  // Plain `helm template` output: the chart writes `{{ .Release.Namespace }}` into binding subjects only, so the
+  // workload and its ServiceAccount name none, and `kubectl apply -n ops` puts them where the binding points.
+  const unplaced = (text: string) => text.replace(/\n {2}namespace: ops/g, '');
+  const grant = binding(
+    'ClusterRoleBinding',
+    '{kind: ServiceAccount, name: operator, namespace: ops}',
+    'view',
+  );
+
+  it('a binding to its account in any namespace is evidence for a workload that names none', () => {
+    const files = `${unplaced(OPERATOR)}---\n${grant}`;
+    const [finding, ...rest] = findingsOf(scan(files), 'automount-token');
+    expect(rest).toEqual([]);
+    expect(finding!.severity).toBe('info');
+    expect(finding!.apiClient).toBe(
+      'ServiceAccount `ops/operator` is a subject of ClusterRoleBinding grant (ClusterRole `view`), and Deployment ' +
+        'default/operator names no namespace: applied in `ops` it runs as that account',
+    );
+    expect(finding!.fix!.replacement).toContain('automountServiceAccountToken: true');
+    expect(autofix([{ path: 'all.yaml', text: files }], config()).changed.size).toBe(0);
+  });
+
+  it('a workload that names its namespace is judged in it, as before', () => {
+    const placed = `${ACCOUNT('operator').replace('ops', 'apps')}---\n${deployment().replace('ops', 'apps')}---\n${grant}`;
+    const [finding] = findingsOf(scan(placed), 'automount-token');
+    expect(finding!.apiClient).toBeUndefined();
+    expect(finding!.fix!.replacement).toContain('automountServiceAccountToken: false');
+  });
+
+  it('a workload that names no namespace and runs as `default` keeps its token where `default` is bound', () => {
+    const files =
+      `${unplaced(deployment({ account: 'default' }))}---\n` +
+      binding('RoleBinding', '{kind: ServiceAccount, name: default, namespace: ops}', 'view');
+    const [finding] = findingsOf(scan(files), 'automount-token');
+    expect(finding!.apiClient).toMatch(
+      /^ServiceAccount `ops\/default` is a subject of RoleBinding ops\/grant/,
+    );
+    expect(autofix([{ path: 'all.yaml', text: files }], config()).changed.size).toBe(0);
+  });
+
+  it('a ServiceAccount that names no namespace keeps its token where an account of its name is bound', () => {
+    const annotated = unplaced(
+      ACCOUNT('operator', '\n  annotations: {eks.amazonaws.com/role-arn: "arn:aws:iam::1:role/x"}'),
+    );
+    const [finding] = findingsOf(scan(`${annotated}---\n${grant}`), 'workload-identity-automount');
+    expect(finding!.apiClient).toMatch(/and ServiceAccount `operator` names no namespace/);
+    expect(finding!.fix!.replacement).toContain('automountServiceAccountToken: true');
+  });
+
+  it('a `default` ServiceAccount a client that names no namespace may run as keeps its token', () => {
+    const namespace = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n';
+    const agent = (annotation?: string) =>
+      unplaced(deployment({ name: 'agent', account: 'default', ...(annotation ? { annotation } : {}) }));
+    const [finding] = findingsOf(scan(`${namespace}---\n${agent('lists pods')}`), 'namespace-default-sa');
+    expect(finding!.fix).toBeNull();
+    expect(finding!.apiClient).toMatch(
+      /^Deployment default\/agent runs as it and is an API client: the annotation/,
+    );
+    expect(findingsOf(scan(`${namespace}---\n${agent()}`), 'namespace-default-sa')[0]!.fix).not.toBeNull();
+  });
+});
+
 describe('every fix that can remove a token asks first', () => {
   const defaultClient =
     `${deployment({ account: 'default' })}---\n` +

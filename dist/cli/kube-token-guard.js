@@ -11597,7 +11597,9 @@ var esm = __nccwpck_require__(1138);
  *
  * - its ServiceAccount is named as a subject (a ServiceAccount, or the `system:serviceaccount:<ns>:<name>` user) of
  *   any RoleBinding or ClusterRoleBinding in the scan or render, whatever the role (`system:auth-delegator` counts):
- *   someone granted it API access. Bindings to groups (`system:serviceaccounts`) are not evidence for one workload;
+ *   someone granted it API access. Bindings to groups (`system:serviceaccounts`) are not evidence for one workload.
+ *   A workload or ServiceAccount that names no namespace (plain `helm template` output, say, whose bindings name
+ *   `{{ .Release.Namespace }}`) goes wherever it is applied, so a binding to its account's name in any namespace counts;
  * - the config's `api-clients` lists it (globs over `namespace/name`), for RBAC kept outside the scanned files;
  * - it carries the annotation `kube-token-guard.io/api-client` (its value says why).
  *
@@ -11607,16 +11609,27 @@ var esm = __nccwpck_require__(1138);
 
 
 
+
 const API_CLIENT_ANNOTATION = 'kube-token-guard.io/api-client';
 /** How the evidence of the base branch's config begins: the one kind a pull request cannot bring itself. */
 const CONFIG_EVIDENCE = "the config's `api-clients`";
 function apiClientJudge(model, rbac, patterns) {
     const byWorkload = new Map();
+    const subjectOf = (grant, namespace, name) => `ServiceAccount \`${namespace}/${name}\` is a subject of ${(0,core_model/* resourceLabel */.bP)(grant.binding.ref)} (${grant.role.kind} \`${grant.role.name}\`)`;
     const bound = (namespace, name) => {
         const grant = rbac.grantsToServiceAccount(namespace, name)[0];
-        if (!grant)
+        return grant ? subjectOf(grant, namespace, name) : null;
+    };
+    // What objects that name no namespace ask (see `namespaceAssumed`), built the first time one asks.
+    let grantsByName = null;
+    let workloadsByName = null;
+    /** A grant to a ServiceAccount of this name in any namespace, as evidence for `who`, which names no namespace. */
+    const boundAnywhere = (name, who) => {
+        grantsByName ??= grantsByAccountName(model, rbac);
+        const found = grantsByName.get(name)?.[0];
+        if (!found)
             return null;
-        return `ServiceAccount \`${namespace}/${name}\` is a subject of ${(0,core_model/* resourceLabel */.bP)(grant.binding.ref)} (${grant.role.kind} \`${grant.role.name}\`)`;
+        return `${subjectOf(found.grant, found.namespace, name)}, and ${who} names no namespace: applied in \`${found.namespace}\` it runs as that account`;
     };
     const judgeWorkload = (workload) => {
         const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
@@ -11630,28 +11643,73 @@ function apiClientJudge(model, rbac, patterns) {
         const pattern = patterns.find((glob) => (0,esm/* minimatch */.xF)(name, glob, { dot: true }));
         if (pattern !== undefined)
             return `${CONFIG_EVIDENCE} lists \`${name}\` (\`${pattern}\`)`;
-        return bound(namespace, workload.serviceAccountName);
+        return (bound(namespace, workload.serviceAccountName) ??
+            (workload.resource.namespaceAssumed
+                ? boundAnywhere(workload.serviceAccountName, (0,core_model/* resourceLabel */.bP)(workload.resource.ref))
+                : null));
     };
     const workload = (entry) => {
         if (!byWorkload.has(entry))
             byWorkload.set(entry, judgeWorkload(entry));
         return byWorkload.get(entry);
     };
-    const runningAs = (namespace, name) => model.workloadIndex.get((0,core_model/* nsKey */.Pv)(namespace, name)) ?? [];
+    const clientAmong = (entries, only) => {
+        for (const entry of entries) {
+            const why = only(entry) ? workload(entry) : null;
+            if (why !== null)
+                return `${(0,core_model/* resourceLabel */.bP)(entry.resource.ref)} runs as it and is an API client: ${why}`;
+        }
+        return null;
+    };
     return {
         workload,
         serviceAccount(namespace, name) {
             const own = bound(namespace, name);
             if (own !== null)
                 return own;
-            for (const entry of runningAs(namespace, name)) {
-                const why = workload(entry);
-                if (why !== null)
-                    return `${(0,core_model/* resourceLabel */.bP)(entry.resource.ref)} runs as it and is an API client: ${why}`;
-            }
-            return null;
+            const key = (0,core_model/* nsKey */.Pv)(namespace, name);
+            // An account that names no namespace goes where it is applied: bound there, or used there, it is a client's.
+            const assumed = (model.serviceAccountIndex.get(key) ?? []).some((account) => account.namespaceAssumed);
+            const anywhere = assumed ? boundAnywhere(name, `ServiceAccount \`${name}\``) : null;
+            if (anywhere !== null)
+                return anywhere;
+            const running = model.workloadIndex.get(key) ?? [];
+            const exact = clientAmong(running, () => true);
+            if (exact !== null)
+                return exact;
+            // Workloads that name no namespace may run as this account wherever it is; any of that name, when it names none.
+            workloadsByName ??= workloadsByAccountName(model.workloads);
+            return clientAmong(workloadsByName.get(name) ?? [], (entry) => !running.includes(entry) && (assumed || entry.resource.namespaceAssumed === true));
         },
     };
+}
+/** Every grant to a ServiceAccount, by the account's name alone, with its namespace, in the model's order. */
+function grantsByAccountName(model, rbac) {
+    const byName = new Map();
+    for (const binding of model.bindings) {
+        for (const grant of rbac.grantsOf(binding)) {
+            const account = serviceAccountOfSubject(grant.subject, grant.binding, model.defaultNamespace);
+            if (!account)
+                continue;
+            const list = byName.get(account.name);
+            if (list)
+                list.push({ grant, namespace: account.namespace });
+            else
+                byName.set(account.name, [{ grant, namespace: account.namespace }]);
+        }
+    }
+    return byName;
+}
+function workloadsByAccountName(workloads) {
+    const byName = new Map();
+    for (const workload of workloads) {
+        const list = byName.get(workload.serviceAccountName);
+        if (list)
+            list.push(workload);
+        else
+            byName.set(workload.serviceAccountName, [workload]);
+    }
+    return byName;
 }
 /**
  * The API clients among a model's workloads that have their token mounted, as `Kind/namespace/name`: what no fix may
@@ -12004,6 +12062,12 @@ function sortFindings(findings) {
  *   ServiceAccount, workload, and every binding subject that names an account, as a ServiceAccount or as the user
  *   `system:serviceaccount:<ns>:<name>`. Group subjects (`system:serviceaccounts:<ns>`) name no account, and no
  *   judgement of another object reads them (see `api-clients.ts`); nor does any read a Namespace but its own.
+ * - `bound-name` and `unplaced-workload`, a ServiceAccount's name alone, for objects that name no namespace (see
+ *   `namespaceAssumed`), which may be applied where a binding points. `bound-name` is written by every binding subject
+ *   that names an account, and read by such workloads (their account's name), by such ServiceAccounts (their own), and
+ *   by the ServiceAccounts and Namespaces (their `default`) of a name such a plain workload runs as.
+ *   `unplaced-workload` is written by a render's workloads that name no namespace, and read by every ServiceAccount and
+ *   Namespace (its `default`): such a workload may run as any of its account's name.
  * - `secrets`, a namespace: the Secrets looked up there by name (`legacy-token-mount`, `legacy-token-secret` on an
  *   account's `secrets`). Read by workloads and ServiceAccounts, written by a render's Secrets.
  * - `role` and `cluster-role`: the role a binding names, which decides its grants' privilege. Read by bindings,
@@ -12029,6 +12093,8 @@ function sortFindings(findings) {
 const key = {
     /** `namespace/name`, as the model's indexes key it. */
     account: (nsName) => `account\u0000${nsName}`,
+    boundName: (name) => `bound-name\u0000${name}`,
+    unplacedWorkload: (name) => `unplaced-workload\u0000${name}`,
     secrets: (namespace) => `secrets\u0000${namespace}`,
     role: (nsName) => `role\u0000${nsName}`,
     clusterRole: (name) => `cluster-role\u0000${name}`,
@@ -12063,12 +12129,28 @@ function reachOf(base) {
         read(key.account((0,core_model/* accountKeyOf */.Cv)(workload, base.defaultNamespace)), workload.resource);
         read(key.secrets(workload.resource.ref.namespace ?? ''), workload.resource);
     }
+    // The names plain workloads that name no namespace run as: bound anywhere, they are clients of any account so named.
+    const unplacedAccounts = new Set();
+    for (const workload of base.workloads) {
+        if (!workload.resource.namespaceAssumed)
+            continue;
+        unplacedAccounts.add(workload.serviceAccountName);
+        read(key.boundName(workload.serviceAccountName), workload.resource);
+    }
+    const readByName = (name, resource, assumed) => {
+        read(key.unplacedWorkload(name), resource);
+        if (assumed || unplacedAccounts.has(name))
+            read(key.boundName(name), resource);
+    };
     for (const account of base.serviceAccounts) {
         read(key.account((0,core_model/* nsKey */.Pv)(account.ref.namespace, account.ref.name)), account);
+        readByName(account.ref.name, account, account.namespaceAssumed === true);
         read(key.secrets(account.ref.namespace ?? ''), account);
     }
-    for (const namespace of base.namespaces)
+    for (const namespace of base.namespaces) {
         read(key.account((0,core_model/* nsKey */.Pv)(namespace.ref.name, 'default')), namespace);
+        readByName('default', namespace, false);
+    }
     for (const binding of base.bindings) {
         for (const entry of bindingReads(base, binding))
             read(entry, binding);
@@ -12100,6 +12182,8 @@ function reachOf(base) {
                         const workload = own.workloadOf(resource);
                         if (workload)
                             written.push(key.account((0,core_model/* accountKeyOf */.Cv)(workload, own.defaultNamespace)));
+                        if (workload && resource.namespaceAssumed)
+                            written.push(key.unplacedWorkload(workload.serviceAccountName));
                     }
                 }
             }
@@ -12130,7 +12214,7 @@ function bindingWrites(binding, defaultNamespace) {
         if (!account)
             continue;
         const nsName = (0,core_model/* nsKey */.Pv)(account.namespace, account.name);
-        written.push(key.account(nsName), ...names(nsName));
+        written.push(key.account(nsName), key.boundName(account.name), ...names(nsName));
     }
     return written;
 }
@@ -17266,9 +17350,8 @@ function toResource(object, defaultNamespace, order) {
     const metadata = isRecord(value.metadata) ? value.metadata : {};
     const kind = String(value.kind);
     const declared = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : null;
-    const namespace = CLUSTER_SCOPED_KINDS.has(kind)
-        ? null
-        : (declared ?? object.file.renderNamespace ?? defaultNamespace);
+    const clusterScoped = CLUSTER_SCOPED_KINDS.has(kind);
+    const namespace = clusterScoped ? null : (declared ?? object.file.renderNamespace ?? defaultNamespace);
     const name = typeof metadata.name === 'string' && metadata.name !== ''
         ? metadata.name
         : typeof metadata.generateName === 'string'
@@ -17279,6 +17362,7 @@ function toResource(object, defaultNamespace, order) {
         ref: { apiVersion: String(value.apiVersion), kind, namespace, name },
         annotations: stringMap(metadata.annotations),
         order,
+        namespaceAssumed: !clusterScoped && declared === null && object.file.renderNamespace === undefined,
     };
 }
 function toWorkload(resource) {

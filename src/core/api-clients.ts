@@ -4,7 +4,9 @@
  *
  * - its ServiceAccount is named as a subject (a ServiceAccount, or the `system:serviceaccount:<ns>:<name>` user) of
  *   any RoleBinding or ClusterRoleBinding in the scan or render, whatever the role (`system:auth-delegator` counts):
- *   someone granted it API access. Bindings to groups (`system:serviceaccounts`) are not evidence for one workload;
+ *   someone granted it API access. Bindings to groups (`system:serviceaccounts`) are not evidence for one workload.
+ *   A workload or ServiceAccount that names no namespace (plain `helm template` output, say, whose bindings name
+ *   `{{ .Release.Namespace }}`) goes wherever it is applied, so a binding to its account's name in any namespace counts;
  * - the config's `api-clients` lists it (globs over `namespace/name`), for RBAC kept outside the scanned files;
  * - it carries the annotation `kube-token-guard.io/api-client` (its value says why).
  *
@@ -13,7 +15,7 @@
  */
 import { minimatch } from 'minimatch';
 import { type Model, type Workload, nsKey, resourceLabel } from './model.js';
-import type { RbacIndex } from './rbac.js';
+import { type Grant, type RbacIndex, serviceAccountOfSubject } from './rbac.js';
 import { automountVolumesOf, effectiveAutomount } from './serviceaccounts.js';
 
 export const API_CLIENT_ANNOTATION = 'kube-token-guard.io/api-client';
@@ -32,10 +34,21 @@ export interface ApiClientJudge {
 
 export function apiClientJudge(model: Model, rbac: RbacIndex, patterns: readonly string[]): ApiClientJudge {
   const byWorkload = new Map<Workload, string | null>();
+  const subjectOf = (grant: Grant, namespace: string, name: string) =>
+    `ServiceAccount \`${namespace}/${name}\` is a subject of ${resourceLabel(grant.binding.ref)} (${grant.role.kind} \`${grant.role.name}\`)`;
   const bound = (namespace: string, name: string): string | null => {
     const grant = rbac.grantsToServiceAccount(namespace, name)[0];
-    if (!grant) return null;
-    return `ServiceAccount \`${namespace}/${name}\` is a subject of ${resourceLabel(grant.binding.ref)} (${grant.role.kind} \`${grant.role.name}\`)`;
+    return grant ? subjectOf(grant, namespace, name) : null;
+  };
+  // What objects that name no namespace ask (see `namespaceAssumed`), built the first time one asks.
+  let grantsByName: Map<string, Array<{ grant: Grant; namespace: string }>> | null = null;
+  let workloadsByName: Map<string, Workload[]> | null = null;
+  /** A grant to a ServiceAccount of this name in any namespace, as evidence for `who`, which names no namespace. */
+  const boundAnywhere = (name: string, who: string): string | null => {
+    grantsByName ??= grantsByAccountName(model, rbac);
+    const found = grantsByName.get(name)?.[0];
+    if (!found) return null;
+    return `${subjectOf(found.grant, found.namespace, name)}, and ${who} names no namespace: applied in \`${found.namespace}\` it runs as that account`;
   };
   const judgeWorkload = (workload: Workload): string | null => {
     const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
@@ -49,27 +62,73 @@ export function apiClientJudge(model: Model, rbac: RbacIndex, patterns: readonly
     const name = `${namespace}/${workload.resource.ref.name}`;
     const pattern = patterns.find((glob) => minimatch(name, glob, { dot: true }));
     if (pattern !== undefined) return `${CONFIG_EVIDENCE} lists \`${name}\` (\`${pattern}\`)`;
-    return bound(namespace, workload.serviceAccountName);
+    return (
+      bound(namespace, workload.serviceAccountName) ??
+      (workload.resource.namespaceAssumed
+        ? boundAnywhere(workload.serviceAccountName, resourceLabel(workload.resource.ref))
+        : null)
+    );
   };
   const workload = (entry: Workload): string | null => {
     if (!byWorkload.has(entry)) byWorkload.set(entry, judgeWorkload(entry));
     return byWorkload.get(entry)!;
   };
-  const runningAs = (namespace: string, name: string) =>
-    model.workloadIndex.get(nsKey(namespace, name)) ?? [];
+  const clientAmong = (entries: readonly Workload[], only: (entry: Workload) => boolean) => {
+    for (const entry of entries) {
+      const why = only(entry) ? workload(entry) : null;
+      if (why !== null) return `${resourceLabel(entry.resource.ref)} runs as it and is an API client: ${why}`;
+    }
+    return null;
+  };
   return {
     workload,
     serviceAccount(namespace, name) {
       const own = bound(namespace, name);
       if (own !== null) return own;
-      for (const entry of runningAs(namespace, name)) {
-        const why = workload(entry);
-        if (why !== null)
-          return `${resourceLabel(entry.resource.ref)} runs as it and is an API client: ${why}`;
-      }
-      return null;
+      const key = nsKey(namespace, name);
+      // An account that names no namespace goes where it is applied: bound there, or used there, it is a client's.
+      const assumed = (model.serviceAccountIndex.get(key) ?? []).some((account) => account.namespaceAssumed);
+      const anywhere = assumed ? boundAnywhere(name, `ServiceAccount \`${name}\``) : null;
+      if (anywhere !== null) return anywhere;
+      const running = model.workloadIndex.get(key) ?? [];
+      const exact = clientAmong(running, () => true);
+      if (exact !== null) return exact;
+      // Workloads that name no namespace may run as this account wherever it is; any of that name, when it names none.
+      workloadsByName ??= workloadsByAccountName(model.workloads);
+      return clientAmong(
+        workloadsByName.get(name) ?? [],
+        (entry) => !running.includes(entry) && (assumed || entry.resource.namespaceAssumed === true),
+      );
     },
   };
+}
+
+/** Every grant to a ServiceAccount, by the account's name alone, with its namespace, in the model's order. */
+function grantsByAccountName(
+  model: Model,
+  rbac: RbacIndex,
+): Map<string, Array<{ grant: Grant; namespace: string }>> {
+  const byName = new Map<string, Array<{ grant: Grant; namespace: string }>>();
+  for (const binding of model.bindings) {
+    for (const grant of rbac.grantsOf(binding)) {
+      const account = serviceAccountOfSubject(grant.subject, grant.binding, model.defaultNamespace);
+      if (!account) continue;
+      const list = byName.get(account.name);
+      if (list) list.push({ grant, namespace: account.namespace });
+      else byName.set(account.name, [{ grant, namespace: account.namespace }]);
+    }
+  }
+  return byName;
+}
+
+function workloadsByAccountName(workloads: readonly Workload[]): Map<string, Workload[]> {
+  const byName = new Map<string, Workload[]>();
+  for (const workload of workloads) {
+    const list = byName.get(workload.serviceAccountName);
+    if (list) list.push(workload);
+    else byName.set(workload.serviceAccountName, [workload]);
+  }
+  return byName;
 }
 
 /**

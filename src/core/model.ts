@@ -11,6 +11,11 @@ export interface Resource {
   annotations: Readonly<Record<string, string>>;
   /** Its place among the model's objects: a judgement of some of them reports in the order one of all would. */
   order: number;
+  /**
+   * True when its namespace is the configured default only because neither the object nor its render names one: it
+   * goes wherever it is applied (`kubectl apply -n`), so it may be the namespace a binding names.
+   */
+  namespaceAssumed?: boolean;
 }
 
 export interface Workload {
@@ -287,9 +292,8 @@ function toResource(object: LoadedObject, defaultNamespace: string, order: numbe
   const kind = String(value.kind);
   const declared =
     typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : null;
-  const namespace = CLUSTER_SCOPED_KINDS.has(kind)
-    ? null
-    : (declared ?? object.file.renderNamespace ?? defaultNamespace);
+  const clusterScoped = CLUSTER_SCOPED_KINDS.has(kind);
+  const namespace = clusterScoped ? null : (declared ?? object.file.renderNamespace ?? defaultNamespace);
   const name =
     typeof metadata.name === 'string' && metadata.name !== ''
       ? metadata.name
@@ -301,6 +305,7 @@ function toResource(object: LoadedObject, defaultNamespace: string, order: numbe
     ref: { apiVersion: String(value.apiVersion), kind, namespace, name },
     annotations: stringMap(metadata.annotations),
     order,
+    namespaceAssumed: !clusterScoped && declared === null && object.file.renderNamespace === undefined,
   };
 }
 

@@ -12,6 +12,12 @@
  *   ServiceAccount, workload, and every binding subject that names an account, as a ServiceAccount or as the user
  *   `system:serviceaccount:<ns>:<name>`. Group subjects (`system:serviceaccounts:<ns>`) name no account, and no
  *   judgement of another object reads them (see `api-clients.ts`); nor does any read a Namespace but its own.
+ * - `bound-name` and `unplaced-workload`, a ServiceAccount's name alone, for objects that name no namespace (see
+ *   `namespaceAssumed`), which may be applied where a binding points. `bound-name` is written by every binding subject
+ *   that names an account, and read by such workloads (their account's name), by such ServiceAccounts (their own), and
+ *   by the ServiceAccounts and Namespaces (their `default`) of a name such a plain workload runs as.
+ *   `unplaced-workload` is written by a render's workloads that name no namespace, and read by every ServiceAccount and
+ *   Namespace (its `default`): such a workload may run as any of its account's name.
  * - `secrets`, a namespace: the Secrets looked up there by name (`legacy-token-mount`, `legacy-token-secret` on an
  *   account's `secrets`). Read by workloads and ServiceAccounts, written by a render's Secrets.
  * - `role` and `cluster-role`: the role a binding names, which decides its grants' privilege. Read by bindings,
@@ -43,6 +49,8 @@ export interface Reach {
 const key = {
   /** `namespace/name`, as the model's indexes key it. */
   account: (nsName: string) => `account\u0000${nsName}`,
+  boundName: (name: string) => `bound-name\u0000${name}`,
+  unplacedWorkload: (name: string) => `unplaced-workload\u0000${name}`,
   secrets: (namespace: string) => `secrets\u0000${namespace}`,
   role: (nsName: string) => `role\u0000${nsName}`,
   clusterRole: (name: string) => `cluster-role\u0000${name}`,
@@ -77,11 +85,26 @@ export function reachOf(base: Model): Reach {
     read(key.account(accountKeyOf(workload, base.defaultNamespace)), workload.resource);
     read(key.secrets(workload.resource.ref.namespace ?? ''), workload.resource);
   }
+  // The names plain workloads that name no namespace run as: bound anywhere, they are clients of any account so named.
+  const unplacedAccounts = new Set<string>();
+  for (const workload of base.workloads) {
+    if (!workload.resource.namespaceAssumed) continue;
+    unplacedAccounts.add(workload.serviceAccountName);
+    read(key.boundName(workload.serviceAccountName), workload.resource);
+  }
+  const readByName = (name: string, resource: Resource, assumed: boolean) => {
+    read(key.unplacedWorkload(name), resource);
+    if (assumed || unplacedAccounts.has(name)) read(key.boundName(name), resource);
+  };
   for (const account of base.serviceAccounts) {
     read(key.account(nsKey(account.ref.namespace, account.ref.name)), account);
+    readByName(account.ref.name, account, account.namespaceAssumed === true);
     read(key.secrets(account.ref.namespace ?? ''), account);
   }
-  for (const namespace of base.namespaces) read(key.account(nsKey(namespace.ref.name, 'default')), namespace);
+  for (const namespace of base.namespaces) {
+    read(key.account(nsKey(namespace.ref.name, 'default')), namespace);
+    readByName('default', namespace, false);
+  }
   for (const binding of base.bindings) {
     for (const entry of bindingReads(base, binding)) read(entry, binding);
   }
@@ -112,6 +135,8 @@ export function reachOf(base: Model): Reach {
           default: {
             const workload = own.workloadOf(resource);
             if (workload) written.push(key.account(accountKeyOf(workload, own.defaultNamespace)));
+            if (workload && resource.namespaceAssumed)
+              written.push(key.unplacedWorkload(workload.serviceAccountName));
           }
         }
       }
@@ -140,7 +165,7 @@ function bindingWrites(binding: Resource, defaultNamespace: string): string[] {
     const account = serviceAccountOfSubject(subject, binding, defaultNamespace);
     if (!account) continue;
     const nsName = nsKey(account.namespace, account.name);
-    written.push(key.account(nsName), ...names(nsName));
+    written.push(key.account(nsName), key.boundName(account.name), ...names(nsName));
   }
   return written;
 }
