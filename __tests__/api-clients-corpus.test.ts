@@ -1,8 +1,9 @@
 /**
- * Issue 16 on real manifests (copies in __tests__/fixtures/corpus, see SOURCES.md there): the Argo CD install and the
- * argo-rollouts chart run controllers that live on their token; the microservices-demo shop runs pods that never call
- * the API. No fix may remove a controller's token, and the shop keeps its 12 verified `false` fixes. Before, 10 of
- * Argo CD's fixes and the argo-rollouts values fix switched off a controller's token.
+ * Issue 16 on real manifests (copies in __tests__/fixtures/corpus, see SOURCES.md there): the Argo CD install, the
+ * argo-rollouts chart and two committed aws/eks-charts renders run controllers that live on their token; the
+ * microservices-demo shop runs pods that never call the API. No fix may remove a controller's token, and the shop keeps
+ * its 12 verified `false` fixes. Before, 10 of Argo CD's fixes, the argo-rollouts values fix and both renders' fixes
+ * switched off a controller's token.
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -85,6 +86,28 @@ describe('the microservices-demo shop', () => {
     const fixed = autofix([shop], config());
     expect(fixed.changed.get('microservices-demo.yaml')).toBe(12);
     expect(findingsOf(fixed.result, 'automount-token')).toEqual([]);
+  });
+});
+
+describe('charts rendered with plain `helm template --namespace` and committed', () => {
+  // The objects name no namespace and the binding subjects name the release's: applied with `-n`, they meet. Before,
+  // the controllers were judged in `default`, where nothing binds them, and `--fix` switched their token off.
+  const renders: Array<[string, string, string]> = [
+    ['eks-charts-rendered/appmesh-inject.yaml', 'Deployment', 'appmesh-inject'],
+    ['eks-charts-rendered/aws-cloudwatch-metrics.yaml', 'DaemonSet', 'aws-cloudwatch-metrics'],
+  ];
+
+  it.each(renders)('%s: the bound %s %s keeps its token, and autofix changes nothing', (path, kind, name) => {
+    const render = read(path);
+    const result = scan([render]);
+    expect(result.errors).toEqual([]);
+    const [finding, ...rest] = findingsOf(result, 'automount-token');
+    expect(rest).toEqual([]);
+    expect(finding!.resource).toMatchObject({ kind, name });
+    expect(finding!.severity).toBe('info');
+    expect(finding!.apiClient).toMatch(/names no namespace: applied in `(appmesh-system|amazon-cloudwatch)`/);
+    const fixed = autofix([render], config());
+    expect(fixed.changed.size).toBe(0);
   });
 });
 
