@@ -76,8 +76,45 @@ describe('mergeRenderedDuplicates', () => {
         apiClient: 'ServiceAccount `prod/web` is a subject of RoleBinding',
       }),
     ]);
-    expect(finding).toMatchObject({ severity: 'medium', fix: null });
+    // The client's finding stands: the line keeps its token, and says so of the other render.
+    expect(finding).toMatchObject({ severity: 'info', fix: null, resource: { name: 'prod-web' } });
     expect(finding!.apiClient).toMatch(/RoleBinding/);
+    expect(finding!.message).toContain(
+      'The same source also renders Deployment default/dev-web (`overlay dev`), which is not judged an API client: ' +
+        'the line keeps the token of every workload it renders, so switching its token off takes a template or ' +
+        'value of its own.',
+    );
+    expect(finding!.also).toEqual([rendered('dev').identity]);
+  });
+
+  it('lets no advice to switch the token off stand for a line that also renders a client (one render, a range)', () => {
+    // A chart's `range` renders web and controller from one template line; only controller is bound.
+    const chart = (name: string, changes: Partial<Finding>) =>
+      rendered('chart shop', {
+        ...changes,
+        message: `Deployment default/${name} mounts the API token.`,
+        resource: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name },
+        identity: `automount-token|apps|Deployment|default|${name}|spec.template.spec`,
+      });
+    for (const order of [
+      ['web', 'controller'],
+      ['controller', 'web'],
+    ]) {
+      const group = order.map((name) =>
+        name === 'web'
+          ? chart(name, { severity: 'medium' })
+          : chart(name, {
+              severity: 'info',
+              apiClient: 'ServiceAccount `default/controller` is a subject of X',
+            }),
+      );
+      const merged = mergeRenderedDuplicates(group);
+      expect(merged).toHaveLength(1);
+      expect(merged[0]).toMatchObject({ severity: 'info', fix: null, resource: { name: 'controller' } });
+      expect(merged[0]!.message).toMatch(
+        /^Deployment default\/controller mounts the API token\. The same source also renders Deployment default\/web, which is not judged/,
+      );
+    }
   });
 
   it('counts a finding as introduced when the pull request adds a render of it', () => {

@@ -57597,10 +57597,11 @@ function keyOf(finding) {
     ].join('\u0001');
 }
 function merged(group) {
-    // The most severe stands for the group; among equals, the first by identity, so base and head agree.
+    // The most severe stands for the group, a client's before any (below); among equals, the first by identity, so base
+    // and head agree.
     const ordered = [...group].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) ||
         (a.identity < b.identity ? -1 : a.identity > b.identity ? 1 : 0));
-    const head = ordered[0];
+    const head = ordered.find((finding) => finding.apiClient !== undefined) ?? ordered[0];
     const result = { ...head };
     const identities = new Set(ordered.flatMap((finding) => [finding.identity, ...(finding.also ?? [])]));
     identities.delete(head.identity);
@@ -57611,10 +57612,11 @@ function merged(group) {
         result.via = via;
     // The source serves every render: an edit is offered only when every render asks for the same one, and never when
     // the workload is an API client in any of them (its token would go there).
-    const client = ordered.find((finding) => finding.apiClient !== undefined);
-    if (client) {
-        result.apiClient = client.apiClient;
+    if (head.apiClient !== undefined) {
         result.fix = null;
+        const others = ordered.filter((finding) => finding.apiClient === undefined);
+        if (others.length > 0)
+            result.message += ` ${notClients(others, head)}`;
     }
     else if (!ordered.every((finding) => sameFix(finding, head))) {
         result.fix = null;
@@ -57625,6 +57627,24 @@ function merged(group) {
         result.message += ` Seen through ${via.length} renders: ${named.join(', ')}${more}.`;
     }
     return result;
+}
+/**
+ * What a client's finding (`head`) says of the workloads rendered from the same line that are not judged API clients,
+ * naming the render of each that is not the client's.
+ */
+function notClients(others, head) {
+    const labels = [
+        ...new Set(others.map(({ resource, via }) => {
+            const through = via?.[0] === undefined || via[0] === head.via?.[0] ? '' : ` (\`${via[0]}\`)`;
+            const namespace = resource.namespace === null ? '' : `${resource.namespace}/`;
+            return `${resource.kind} ${namespace}${resource.name}${through}`;
+        })),
+    ];
+    const named = labels.slice(0, NAMED).join(', ') + (labels.length > NAMED ? ` and ${labels.length - NAMED} more` : '');
+    const one = labels.length === 1;
+    return (`The same source also renders ${named}, which ${one ? 'is' : 'are'} not judged an API client: the line keeps ` +
+        `the token of every workload it renders, so switching ${one ? 'its' : 'their'} token off takes a template or ` +
+        `value of ${one ? 'its' : 'their'} own.`);
 }
 
 ;// CONCATENATED MODULE: ./src/core/words.ts
