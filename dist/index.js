@@ -46191,9 +46191,9 @@ const CATALOG = {
             "strict"
         ],
         "summary": "Flags projected `serviceAccountToken` sources that leave `audience` unset, or set one outside the allowed list.",
-        "description": "Looks at every `serviceAccountToken` source of every `projected` volume in a pod spec and fires when:\n\n- `audience` is absent or empty. The token then defaults to the API server's own audience, so it is a full\n  Kubernetes API token for the pod's ServiceAccount, just mounted at a different path. Severity `low`, or\n  `medium` when `allowed-audiences` is configured;\n- `allowed-audiences` is non-empty and `audience` is not one of its entries. Severity `medium`.\n\nWith the default empty `allowed-audiences`, any explicit audience is accepted.\n\nA volume whose name starts with `kube-api-access-` is not judged here: it is the volume the API server adds at\nadmission for the automounted token, without an audience by design, and appears in manifests exported from a\ncluster. The ServiceAccount admission plugin takes any volume so named as the automounted token, so it is\n`automount-token`'s business.",
+        "description": "Looks at every `serviceAccountToken` source of every `projected` volume in a pod spec and fires when:\n\n- `audience` is absent or empty. The token then defaults to the API server's own audience, so it is a full\n  Kubernetes API token for the pod's ServiceAccount, just mounted at a different path. Severity `low`, or\n  `medium` when `allowed-audiences` is configured;\n- `allowed-audiences` is non-empty and `audience` is not one of its entries. Severity `medium`.\n\nWith the default empty `allowed-audiences`, any explicit audience is accepted.\n\nNor is an API client's own token (see the README's \"Workloads that call the API\"): a projected token without an\naudience, or with one outside `allowed-audiences`, mounted at `/var/run/secrets/kubernetes.io/serviceaccount`,\nwhere the Kubernetes client libraries read their token, in a workload judged an API client from evidence. That is\nthe bounded token a controller mounts in place of the automounted one (the API server is its audience, and another\nwould break it). Mounted there in a workload with no such evidence, the finding says how to mark it a client.\n\nA volume whose name starts with `kube-api-access-` is not judged here: it is the volume the API server adds at\nadmission for the automounted token, without an audience by design, and appears in manifests exported from a\ncluster. The ServiceAccount admission plugin takes any volume so named as the automounted token, so it is\n`automount-token`'s business.",
         "rationale": "Audiences keep a token from being replayed elsewhere: a token minted for Vault or for an internal service\nshould be refused by the Kubernetes API and by every other service. Without an audience, whichever service\nreceives the token (and whoever can read its logs or compromise it) can turn around and call the Kubernetes\nAPI as the pod. An allow-list of audiences also catches typos and tokens aimed at unexpected third parties.",
-        "remediation": "Set `audience` to the identifier of the service that validates the token (for example `vault`, or\n`sts.amazonaws.com`), and make that service require it. If the pod needs a token for the Kubernetes API\nitself, use the regular mounted token with an explicit `automountServiceAccountToken: true` on a dedicated\nServiceAccount instead of hiding it in a projected volume. There is no automatic fix, since the right\naudience depends on the receiving service.",
+        "remediation": "Set `audience` to the identifier of the service that validates the token (for example `vault`, or\n`sts.amazonaws.com`), and make that service require it. If the pod calls the Kubernetes API with it, mount it\nat `/var/run/secrets/kubernetes.io/serviceaccount` with a bounded `expirationSeconds`, on a dedicated\nServiceAccount whose binding (or the annotation `kube-token-guard.io/api-client`) shows it is an API client.\nThere is no automatic fix, since the right audience depends on the receiving service.",
         "options": {
             "allowed-audiences": {
                 "type": "array",
@@ -47002,6 +47002,16 @@ const namespaceDefaultSa = {
 ;// CONCATENATED MODULE: ./src/rules/projected-token-audience.ts
 
 
+/** Where the Kubernetes client libraries read the pod's API token (in-cluster configuration). */
+const API_TOKEN_DIRECTORY = '/var/run/secrets/kubernetes.io/serviceaccount';
+/** Whether a container mounts volume `volume` where the client libraries look for the API token. */
+function mountedForApiClients(workload, volume) {
+    return (0,core_model/* containersOf */.Mz)(workload).some(({ container }) => Array.isArray(container.volumeMounts) &&
+        container.volumeMounts.some((mount) => (0,core_model/* isRecord */.u4)(mount) &&
+            mount.name === volume &&
+            typeof mount.mountPath === 'string' &&
+            mount.mountPath.replace(/\/+$/, '') === API_TOKEN_DIRECTORY));
+}
 const projectedTokenAudience = {
     meta: metaOf('projected-token-audience'),
     check(context) {
@@ -47012,6 +47022,11 @@ const projectedTokenAudience = {
                 // The `kube-api-access-*` volume is the automounted token, whoever wrote it: automount-token judges it.
                 if (automounted)
                     continue;
+                // An API client's own bounded token, where its client library reads it: the API server is its audience, and
+                // another would break it (a controller that turned automounting off for a token with a shorter life).
+                const forApiClients = mountedForApiClients(workload, volume);
+                if (forApiClients && context.apiClients.workload(workload) !== null)
+                    continue;
                 const audience = typeof token.audience === 'string' ? token.audience : '';
                 if (audience === '') {
                     context.report({
@@ -47020,7 +47035,13 @@ const projectedTokenAudience = {
                         key: volume,
                         severity: allowed.length > 0 ? 'medium' : undefined,
                         message: `${label}: the projected token of volume \`${volume}\` has no \`audience\`, so it is issued for the API ` +
-                            'server itself and works against it. Set the audience of the service that will verify the token.',
+                            'server itself and works against it. ' +
+                            (forApiClients
+                                ? `It is mounted at \`${API_TOKEN_DIRECTORY}\`, where Kubernetes clients read their token: if the ` +
+                                    'workload calls the API, it needs this audience; say so with the annotation ' +
+                                    "`kube-token-guard.io/api-client` or the config's `api-clients`. Otherwise set the audience of the " +
+                                    'service that will verify the token.'
+                                : 'Set the audience of the service that will verify the token.'),
                     });
                 }
                 else if (allowed.length > 0 && !allowed.includes(audience)) {

@@ -291,6 +291,22 @@ function projected(...fields: string[]): string {
   ].join('\n');
 }
 
+/**
+ * `projected(...)` mounted where Kubernetes clients read their token, as a controller writes it when it turns
+ * automounting off for a token of its own (the OpenTelemetry target allocator); `bound` adds a binding to its account.
+ */
+function apiTokenVolume(bound: boolean, ...fields: string[]): string {
+  const pod = projected(...fields).replace(
+    '      image: nginx\n',
+    '      image: nginx\n      volumeMounts: [{name: vault-token, mountPath: /var/run/secrets/kubernetes.io/serviceaccount/}]\n',
+  );
+  const binding =
+    'apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: api, namespace: shop}\n' +
+    'roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}\n' +
+    'subjects: [{kind: ServiceAccount, name: api, namespace: shop}]\n';
+  return bound ? `${pod}---\n${binding}` : pod;
+}
+
 const expiry = (seconds: number | null) =>
   projected('path: token', 'audience: vault', ...(seconds === null ? [] : [`expirationSeconds: ${seconds}`]));
 const MAX_1800 = 'rules:\n  projected-token-expiration:\n    max-expiration-seconds: 1800\n';
@@ -398,6 +414,15 @@ ruleTester('projected-token-audience', {
       config: ALLOWED,
     },
     {
+      name: "an API client's own token where its client library reads it: the API server is its audience",
+      files: apiTokenVolume(true, 'path: token'),
+    },
+    {
+      name: "an API client's own token with the API server's audience, outside an allowed list of other services",
+      files: apiTokenVolume(true, 'path: token', 'audience: https://kubernetes.default.svc'),
+      config: ALLOWED,
+    },
+    {
       name: 'a projected volume without a token source',
       files: yaml`
         apiVersion: v1
@@ -419,6 +444,16 @@ ruleTester('projected-token-audience', {
       resource: { kind: 'Pod', namespace: 'shop', name: 'web' },
       message: ['volume `vault-token` has no `audience`', 'API server'],
       fix: null,
+    },
+    {
+      name: 'missing audience where clients read their token, no evidence of an API client: says how to mark one',
+      files: apiTokenVolume(false, 'path: token'),
+      line: 17,
+      severity: 'low',
+      message: [
+        'mounted at `/var/run/secrets/kubernetes.io/serviceaccount`, where Kubernetes clients read their token',
+        'say so with the annotation `kube-token-guard.io/api-client`',
+      ],
     },
     {
       name: 'empty audience: low',

@@ -1,6 +1,24 @@
-import { projectedTokensOf, resourceLabel } from '../core/model.js';
+import { type Workload, containersOf, isRecord, projectedTokensOf, resourceLabel } from '../core/model.js';
 import { metaOf } from './meta.js';
 import type { Rule } from './types.js';
+
+/** Where the Kubernetes client libraries read the pod's API token (in-cluster configuration). */
+const API_TOKEN_DIRECTORY = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/** Whether a container mounts volume `volume` where the client libraries look for the API token. */
+function mountedForApiClients(workload: Workload, volume: string): boolean {
+  return containersOf(workload).some(
+    ({ container }) =>
+      Array.isArray(container.volumeMounts) &&
+      container.volumeMounts.some(
+        (mount) =>
+          isRecord(mount) &&
+          mount.name === volume &&
+          typeof mount.mountPath === 'string' &&
+          mount.mountPath.replace(/\/+$/, '') === API_TOKEN_DIRECTORY,
+      ),
+  );
+}
 
 export const projectedTokenAudience: Rule = {
   meta: metaOf('projected-token-audience'),
@@ -11,6 +29,10 @@ export const projectedTokenAudience: Rule = {
       for (const { token, path, volume, automounted } of projectedTokensOf(workload)) {
         // The `kube-api-access-*` volume is the automounted token, whoever wrote it: automount-token judges it.
         if (automounted) continue;
+        // An API client's own bounded token, where its client library reads it: the API server is its audience, and
+        // another would break it (a controller that turned automounting off for a token with a shorter life).
+        const forApiClients = mountedForApiClients(workload, volume);
+        if (forApiClients && context.apiClients.workload(workload) !== null) continue;
         const audience = typeof token.audience === 'string' ? token.audience : '';
         if (audience === '') {
           context.report({
@@ -20,7 +42,13 @@ export const projectedTokenAudience: Rule = {
             severity: allowed.length > 0 ? 'medium' : undefined,
             message:
               `${label}: the projected token of volume \`${volume}\` has no \`audience\`, so it is issued for the API ` +
-              'server itself and works against it. Set the audience of the service that will verify the token.',
+              'server itself and works against it. ' +
+              (forApiClients
+                ? `It is mounted at \`${API_TOKEN_DIRECTORY}\`, where Kubernetes clients read their token: if the ` +
+                  'workload calls the API, it needs this audience; say so with the annotation ' +
+                  "`kube-token-guard.io/api-client` or the config's `api-clients`. Otherwise set the audience of the " +
+                  'service that will verify the token.'
+                : 'Set the audience of the service that will verify the token.'),
           });
         } else if (allowed.length > 0 && !allowed.includes(audience)) {
           context.report({
