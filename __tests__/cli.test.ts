@@ -198,6 +198,12 @@ describe('--fix', () => {
     );
     expect(rescan.findings).toEqual(after.findings);
     expect(rescan.errors).toEqual([]);
+    // The text report counts what --fix fixes, and tags the rest as suggestions for a person.
+    const text = (await cli(['scan', 'examples/insecure', '--fail-on', 'none'], copyOfExamples())).stdout;
+    const applied = Number(/Fixed (\d+) findings/.exec(fixed.stderr)![1]);
+    expect(text).toContain(`· ${applied} fixable with --fix`);
+    expect(text.match(/ \[fixable\]$/gm)).toHaveLength(applied);
+    expect(text.match(/ \[suggestion\]$/gm)).toHaveLength(kept);
     expect(readFileSync(join(dir, 'examples/insecure/jobs-and-db.yaml'), 'utf8')).toContain(
       'automountServiceAccountToken: false',
     );

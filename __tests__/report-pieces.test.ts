@@ -19,7 +19,7 @@ import {
 import { maxOf } from '../src/core/arrays.js';
 import { formatJson, jsonReportPieces } from '../src/report/json.js';
 import { sarifPieces, toSarif } from '../src/report/sarif.js';
-import { countFindings, severityBreakdown } from '../src/report/summary.js';
+import { appliedByFix, countFindings, severityBreakdown } from '../src/report/summary.js';
 import { type TextOptions, formatText, textPieces } from '../src/report/text.js';
 import { registry } from '../src/rules/index.js';
 
@@ -173,7 +173,7 @@ function textAtOnce(
     );
     for (const finding of list) {
       const tags = [
-        finding.fix ? 'fixable' : '',
+        appliedByFix(finding) ? 'fixable' : finding.fix ? 'suggestion' : '',
         finding.suppressed ? `suppressed: ${terminalText(finding.suppression?.reason ?? '')}` : '',
       ]
         .filter(Boolean)

@@ -45060,7 +45060,16 @@ function artifactUri(path) {
 function isBlocking(finding, failOn) {
     return !finding.suppressed && failOn !== 'none' && atLeast(finding.severity, failOn);
 }
-/** Counts of the unsuppressed findings; `blocking` are those at or above `failOn`. */
+/**
+ * Whether `--fix` applies the finding's fix: not an API client's (its fix makes consent explicit, a person's decision),
+ * and not a rendered one's unless it edits a values file.
+ */
+function appliedByFix(finding) {
+    return (finding.fix !== null &&
+        finding.apiClient === undefined &&
+        (!finding.rendered || finding.fix.file !== undefined));
+}
+/** Counts of the unsuppressed findings; `blocking` are those at or above `failOn`; `fixable`, those `--fix` fixes. */
 function countFindings(findings, failOn) {
     const bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0]));
     const files = new Set();
@@ -45074,7 +45083,7 @@ function countFindings(findings, failOn) {
         }
         bySeverity[finding.severity]++;
         files.add(finding.file);
-        if (finding.fix)
+        if (appliedByFix(finding))
             fixable++;
         if (isBlocking(finding, failOn))
             blocking++;

@@ -14301,7 +14301,16 @@ function shapeFrom(text, at) {
 function isBlocking(finding, failOn) {
     return !finding.suppressed && failOn !== 'none' && atLeast(finding.severity, failOn);
 }
-/** Counts of the unsuppressed findings; `blocking` are those at or above `failOn`. */
+/**
+ * Whether `--fix` applies the finding's fix: not an API client's (its fix makes consent explicit, a person's decision),
+ * and not a rendered one's unless it edits a values file.
+ */
+function appliedByFix(finding) {
+    return (finding.fix !== null &&
+        finding.apiClient === undefined &&
+        (!finding.rendered || finding.fix.file !== undefined));
+}
+/** Counts of the unsuppressed findings; `blocking` are those at or above `failOn`; `fixable`, those `--fix` fixes. */
 function countFindings(findings, failOn) {
     const bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0]));
     const files = new Set();
@@ -14315,7 +14324,7 @@ function countFindings(findings, failOn) {
         }
         bySeverity[finding.severity]++;
         files.add(finding.file);
-        if (finding.fix)
+        if (appliedByFix(finding))
             fixable++;
         if (isBlocking(finding, failOn))
             blocking++;
@@ -15242,7 +15251,7 @@ function* textPieces(findings, errors, notices, options) {
         const width = maxOf(list.map((finding) => String(finding.line).length), 1);
         for (const finding of list) {
             const tags = [
-                finding.fix ? 'fixable' : '',
+                appliedByFix(finding) ? 'fixable' : finding.fix ? 'suggestion' : '',
                 finding.suppressed ? `suppressed: ${terminalText(finding.suppression?.reason ?? '')}` : '',
             ]
                 .filter(Boolean)

@@ -14,7 +14,19 @@ export function isBlocking(finding: Finding, failOn: Severity | 'none'): boolean
   return !finding.suppressed && failOn !== 'none' && atLeast(finding.severity, failOn);
 }
 
-/** Counts of the unsuppressed findings; `blocking` are those at or above `failOn`. */
+/**
+ * Whether `--fix` applies the finding's fix: not an API client's (its fix makes consent explicit, a person's decision),
+ * and not a rendered one's unless it edits a values file.
+ */
+export function appliedByFix(finding: Finding): boolean {
+  return (
+    finding.fix !== null &&
+    finding.apiClient === undefined &&
+    (!finding.rendered || finding.fix.file !== undefined)
+  );
+}
+
+/** Counts of the unsuppressed findings; `blocking` are those at or above `failOn`; `fixable`, those `--fix` fixes. */
 export function countFindings(findings: readonly Finding[], failOn: Severity | 'none'): Counts {
   const bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<
     Severity,
@@ -31,7 +43,7 @@ export function countFindings(findings: readonly Finding[], failOn: Severity | '
     }
     bySeverity[finding.severity]++;
     files.add(finding.file);
-    if (finding.fix) fixable++;
+    if (appliedByFix(finding)) fixable++;
     if (isBlocking(finding, failOn)) blocking++;
   }
   const total = findings.length - suppressed;

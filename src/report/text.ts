@@ -1,7 +1,7 @@
 import { terminalLines, terminalText } from '../core/display-text.js';
 import type { ScanError, ScanNotice, Severity } from '../core/types.js';
 import type { Finding } from '../core/types.js';
-import { countFindings, severityBreakdown } from './summary.js';
+import { appliedByFix, countFindings, severityBreakdown } from './summary.js';
 import { maxOf } from '../core/arrays.js';
 
 const COLORS: Record<Severity | 'dim' | 'bold' | 'path', [number, number]> = {
@@ -62,7 +62,7 @@ export function* textPieces(
     );
     for (const finding of list) {
       const tags = [
-        finding.fix ? 'fixable' : '',
+        appliedByFix(finding) ? 'fixable' : finding.fix ? 'suggestion' : '',
         finding.suppressed ? `suppressed: ${terminalText(finding.suppression?.reason ?? '')}` : '',
       ]
         .filter(Boolean)
