@@ -181,7 +181,7 @@ describe.skipIf(NO_KUSTOMIZE)(
       expect(report.errors).toEqual([
         {
           file: 'remote/kustomization.yaml',
-          line: null,
+          line: 2,
           message:
             'resources[0] is a remote reference (https://github.com/kubernetes-sigs/kustomize//examples/helloWorld?ref=v5.0.0); only files of the repository are read; the overlay is not built',
         },

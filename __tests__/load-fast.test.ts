@@ -100,6 +100,11 @@ describe('documents that cannot matter', () => {
     expect(result.errors.some((error) => error.message.startsWith('YAML syntax error'))).toBe(true);
     const duplicate = result.errors.find((error) => error.message.startsWith('YAML duplicate key'));
     expect(duplicate?.line).toBe(text.split('\n').indexOf('  name: other') + 1);
+    // It names the key and where it was first written.
+    const first = text.split('\n').indexOf('  name: web', text.split('\n').indexOf('---')) + 1;
+    expect(duplicate?.message).toBe(
+      `YAML duplicate key "name" (first at line ${first}): Map keys must be unique`,
+    );
     expect(result.objects.map((object) => object.value.kind)).toEqual(['Deployment']);
   });
 

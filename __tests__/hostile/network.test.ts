@@ -65,7 +65,7 @@ describe.skipIf(NO_KUSTOMIZE)(because(NO_KUSTOMIZE, 'kustomize overlays'), () =>
     expect(report.errors).toEqual([
       {
         file: 'prod/kustomization.yaml',
-        line: null,
+        line: expect.any(Number),
         message: expect.stringMatching(/is a remote (reference|base)|names a remote base/),
       },
     ]);
@@ -85,7 +85,7 @@ describe.skipIf(NO_KUSTOMIZE)(because(NO_KUSTOMIZE, 'kustomize overlays'), () =>
     expect(report.errors).toEqual([
       {
         file: 'base/kustomization.yaml',
-        line: null,
+        line: 3,
         message: `resources[1] is a remote reference (https://127.0.0.1:${counter.port}/x.yaml); only files of the repository are read; the overlay prod is not built`,
       },
     ]);
@@ -102,7 +102,7 @@ describe.skipIf(NO_KUSTOMIZE)(because(NO_KUSTOMIZE, 'kustomize overlays'), () =>
     expect(parseReport(run).errors).toEqual([
       {
         file: 'prod/kustomization.yaml',
-        line: null,
+        line: 2,
         message: 'resources names ../../outside-base, outside the repository; the overlay is not built',
       },
     ]);

@@ -48,7 +48,7 @@ describe.skipIf(NO_RENDERERS)(because(NO_RENDERERS, 'a pull request carrying ren
     expect(counter.connections()).toBe(0);
     expect(fake.violations).toEqual([]);
     expect(run.status, run.stdout).toBe(1);
-    expect(run.stdout).toMatch(/::error file=overlay\/kustomization\.yaml::.*is a remote reference/);
+    expect(run.stdout).toMatch(/::error file=overlay\/kustomization\.yaml,line=\d+::.*is a remote reference/);
     const check = fake.checkRuns[0]!;
     // The refused overlay and the forged template (a lone carriage return: Kubernetes ends a line there, other YAML
     // readers do not, so it is not judged) could not be checked: the check fails for them, whatever the findings.

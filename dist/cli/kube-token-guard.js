@@ -7374,10 +7374,14 @@ function isEmptyDocument(doc) {
 function reportErrors(file, lines, doc, offset, errors) {
     for (const error of doc.errors) {
         const position = error.pos?.[0];
+        const duplicate = error.code === 'DUPLICATE_KEY' && position !== undefined ? duplicateKey(doc, position) : null;
+        const named = duplicate === null
+            ? ''
+            : ` ${JSON.stringify(duplicate.key)} (first at line ${lines.linePos(duplicate.first + offset).line})`;
         errors.push({
             file: file.path,
             line: position === undefined ? null : lines.linePos(position + offset).line,
-            message: `YAML ${error.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'syntax error'}: ${withoutQuotedSource(firstLine(error.message))}`,
+            message: `YAML ${error.code === 'DUPLICATE_KEY' ? `duplicate key${named}` : 'syntax error'}: ${withoutQuotedSource(firstLine(error.message))}`,
         });
     }
     if (doc.errors.length > 0)
@@ -7432,6 +7436,31 @@ function messageOf(error) {
  * A value written as `*something` is read as an alias, and the parser's message names it: that name is the user's
  * value (a password, say), so it is left out.
  */
+/** Keys longer than this are not quoted whole in a message. */
+const MAX_KEY_QUOTED = 60;
+/**
+ * The scalar key at `position` that repeats one of its map (as the `yaml` package reports a duplicate), and where the
+ * first of them starts; null when it is not a scalar key.
+ */
+function duplicateKey(doc, position) {
+    let found = null;
+    (0,dist/* visit */.YR)(doc, {
+        Map(_, map) {
+            const at = map.items.findIndex((pair) => (0,dist/* isScalar */.jn)(pair.key) && pair.key.range?.[0] === position);
+            if (at === -1)
+                return undefined;
+            const key = map.items[at].key;
+            const first = map.items.find((pair) => (0,dist/* isScalar */.jn)(pair.key) && pair.key.value === key.value);
+            const text = String(key.value);
+            found = {
+                key: text.length > MAX_KEY_QUOTED ? `${text.slice(0, MAX_KEY_QUOTED)}…` : text,
+                first: first.key.range[0],
+            };
+            return dist/* visit */.YR.BREAK;
+        },
+    });
+    return found;
+}
 function withoutQuotedSource(message) {
     return message.replace(/^(Unresolved alias[^:]*):.*$/, '$1');
 }
@@ -8618,7 +8647,7 @@ function isRemoteReference(entry) {
  * every file they name stay inside the repository and nothing is remote.
  */
 async function overlayRefusal(root, dir) {
-    const refuse = (file, reason) => ({ file, reason });
+    const refuse = (file, reason, line) => line === undefined ? { file, reason } : { file, line, reason };
     const queue = [dir];
     const seen = new Set();
     for (let current = queue.shift(); current !== undefined; current = queue.shift()) {
@@ -8637,9 +8666,15 @@ async function overlayRefusal(root, dir) {
         const found = await readKustomization(root, current);
         if (found === null)
             continue;
-        const { file, documents } = found;
+        const { file, text, documents } = found;
         if (typeof documents === 'string')
             return refuse(file, documents);
+        /** The line of the node at `path` in the kustomization, when it is there as written (not through an alias). */
+        const lineOf = (path) => {
+            const node = documents[0]?.getIn(path, true);
+            const offset = (0,dist/* isNode */.Ll)(node) ? node.range?.[0] : undefined;
+            return offset === undefined ? undefined : lineAtOffset(text, offset);
+        };
         const content = plainValue(documents[0]);
         if (content === TOO_MANY_ALIASES)
             return refuse(file, 'uses more aliases than any kustomization needs');
@@ -8647,27 +8682,27 @@ async function overlayRefusal(root, dir) {
             continue;
         const url = urlIn(content);
         if (url) {
-            return refuse(file, `${url.path} is a remote reference (${url.value}); only files of the repository are read`);
+            return refuse(file, `${url.path} is a remote reference (${url.value}); only files of the repository are read`, lineOf(url.segments));
         }
         for (const field of TARGET_FIELDS) {
             const entries = content[field];
             if (!Array.isArray(entries))
                 continue;
-            for (const entry of entries) {
+            for (const [index, entry] of entries.entries()) {
                 if (typeof entry !== 'string')
                     continue;
                 if (PLUGIN_FIELDS.has(field) && entry.includes('\n')) {
                     const reason = configRefusal(entry);
                     if (reason)
-                        return refuse(file, `${field}: ${reason}`);
+                        return refuse(file, `${field}: ${reason}`, lineOf([field, index]));
                     continue;
                 }
                 if (isRemoteReference(entry)) {
-                    return refuse(file, `${field} names a remote base (${entry.trim()}); only files of the repository are read`);
+                    return refuse(file, `${field} names a remote base (${entry.trim()}); only files of the repository are read`, lineOf([field, index]));
                 }
                 const target = posixJoin(current, entry.trim());
                 if (insidePath(root, target) === null || !(await resolvesInside(root, target))) {
-                    return refuse(file, `${field} names ${entry.trim()}, outside the repository`);
+                    return refuse(file, `${field} names ${entry.trim()}, outside the repository`, lineOf([field, index]));
                 }
                 const info = await (0,promises_namespaceObject.stat)((0,external_node_path_namespaceObject.join)(root, target)).catch(() => null);
                 if (info?.isDirectory())
@@ -8695,7 +8730,7 @@ async function readKustomization(root, dir) {
         const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, file), 'utf8').catch(() => null);
         if (text === null)
             continue;
-        return { file, documents: parseYaml(text) };
+        return { file, text, documents: parseYaml(text) };
     }
     return null;
 }
@@ -8739,12 +8774,12 @@ function plainValue(document) {
     }
 }
 /** The first string (outside free-text maps) that is a URL, with where it is. */
-function urlIn(value, path = '') {
+function urlIn(value, path = '', segments = []) {
     if (typeof value === 'string')
-        return URL_LIKE.test(value) ? { path: path || '(value)', value } : null;
+        return URL_LIKE.test(value) ? { path: path || '(value)', segments, value } : null;
     if (Array.isArray(value)) {
         for (const [index, item] of value.entries()) {
-            const found = urlIn(item, `${path}[${index}]`);
+            const found = urlIn(item, `${path}[${index}]`, [...segments, index]);
             if (found)
                 return found;
         }
@@ -8753,12 +8788,19 @@ function urlIn(value, path = '') {
         for (const [key, item] of Object.entries(value)) {
             if (FREE_TEXT.has(key))
                 continue;
-            const found = urlIn(item, path ? `${path}.${key}` : key);
+            const found = urlIn(item, path ? `${path}.${key}` : key, [...segments, key]);
             if (found)
                 return found;
         }
     }
     return null;
+}
+/** The 1-based line of `offset` in `text`. */
+function lineAtOffset(text, offset) {
+    let line = 1;
+    for (let at = text.indexOf('\n'); at !== -1 && at < offset; at = text.indexOf('\n', at + 1))
+        line++;
+    return line;
 }
 /**
  * The files of the repository (paths from its root) a kustomization in `dir` reads: resources, bases, components and
@@ -8901,8 +8943,8 @@ async function buildOverlay(root, dir, options = {}) {
     const started = performance.now();
     const result = { dir, files: [], errors: [], notices: [], milliseconds: 0 };
     const label = dir === '' ? 'kustomization.yaml' : `${dir}/kustomization.yaml`;
-    const refuse = (message, file = label) => {
-        result.errors.push({ file, line: null, message });
+    const refuse = (message, file = label, line = null) => {
+        result.errors.push({ file, line, message });
         result.milliseconds = Math.round(performance.now() - started);
         return result;
     };
@@ -8912,7 +8954,7 @@ async function buildOverlay(root, dir, options = {}) {
     if (refusal !== null) {
         const own = refusal.file === null || external_node_path_namespaceObject.posix.dirname(refusal.file) === (dir === '' ? '.' : dir);
         const overlay = own ? 'the overlay' : `the overlay ${dir === '' ? '.' : dir}`;
-        return refuse(`${refusal.reason}; ${overlay} is not built`, refusal.file ?? label);
+        return refuse(`${refusal.reason}; ${overlay} is not built`, refusal.file ?? label, refusal.line ?? null);
     }
     const limits = limitsBefore(options.deadline, options.limits);
     if (limits === null)
@@ -23468,7 +23510,7 @@ exports.Vj = identity.isAlias;
 exports.P3 = identity.isCollection;
 __webpack_unused_export__ = identity.isDocument;
 exports.jh = identity.isMap;
-__webpack_unused_export__ = identity.isNode;
+exports.Ll = identity.isNode;
 exports.tO = identity.isPair;
 exports.jn = identity.isScalar;
 exports.oP = identity.isSeq;

@@ -9,7 +9,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import { parseAllDocuments, type Document } from 'yaml';
+import { type Document, isNode, parseAllDocuments } from 'yaml';
 import { insidePath, linkLeaving, resolvesInside } from './links.js';
 
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
@@ -35,6 +35,8 @@ export function isRemoteReference(entry: string): boolean {
 /** Why an overlay is not built: the file at fault (a kustomization, or null for the overlay itself) and the reason. */
 export interface Refusal {
   file: string | null;
+  /** The line of `file` at fault, when the refusal is about one entry of it. */
+  line?: number;
   reason: string;
 }
 
@@ -43,7 +45,8 @@ export interface Refusal {
  * every file they name stay inside the repository and nothing is remote.
  */
 export async function overlayRefusal(root: string, dir: string): Promise<Refusal | null> {
-  const refuse = (file: string | null, reason: string): Refusal => ({ file, reason });
+  const refuse = (file: string | null, reason: string, line?: number): Refusal =>
+    line === undefined ? { file, reason } : { file, line, reason };
   const queue = [dir];
   const seen = new Set<string>();
   for (let current = queue.shift(); current !== undefined; current = queue.shift()) {
@@ -59,8 +62,14 @@ export async function overlayRefusal(root: string, dir: string): Promise<Refusal
     if (link !== null) return refuse(null, `${link} is a symbolic link leaving the repository`);
     const found = await readKustomization(root, current);
     if (found === null) continue;
-    const { file, documents } = found;
+    const { file, text, documents } = found;
     if (typeof documents === 'string') return refuse(file, documents);
+    /** The line of the node at `path` in the kustomization, when it is there as written (not through an alias). */
+    const lineOf = (path: ReadonlyArray<string | number>) => {
+      const node = documents[0]?.getIn(path, true);
+      const offset = isNode(node) ? node.range?.[0] : undefined;
+      return offset === undefined ? undefined : lineAtOffset(text, offset);
+    };
     const content = plainValue(documents[0]);
     if (content === TOO_MANY_ALIASES) return refuse(file, 'uses more aliases than any kustomization needs');
     if (!isRecord(content)) continue;
@@ -69,27 +78,33 @@ export async function overlayRefusal(root: string, dir: string): Promise<Refusal
       return refuse(
         file,
         `${url.path} is a remote reference (${url.value}); only files of the repository are read`,
+        lineOf(url.segments),
       );
     }
     for (const field of TARGET_FIELDS) {
       const entries = content[field];
       if (!Array.isArray(entries)) continue;
-      for (const entry of entries) {
+      for (const [index, entry] of entries.entries()) {
         if (typeof entry !== 'string') continue;
         if (PLUGIN_FIELDS.has(field) && entry.includes('\n')) {
           const reason = configRefusal(entry);
-          if (reason) return refuse(file, `${field}: ${reason}`);
+          if (reason) return refuse(file, `${field}: ${reason}`, lineOf([field, index]));
           continue;
         }
         if (isRemoteReference(entry)) {
           return refuse(
             file,
             `${field} names a remote base (${entry.trim()}); only files of the repository are read`,
+            lineOf([field, index]),
           );
         }
         const target = posixJoin(current, entry.trim());
         if (insidePath(root, target) === null || !(await resolvesInside(root, target))) {
-          return refuse(file, `${field} names ${entry.trim()}, outside the repository`);
+          return refuse(
+            file,
+            `${field} names ${entry.trim()}, outside the repository`,
+            lineOf([field, index]),
+          );
         }
         const info = await stat(join(root, target)).catch(() => null);
         if (info?.isDirectory()) queue.push(target);
@@ -113,12 +128,12 @@ export async function overlayRefusal(root: string, dir: string): Promise<Refusal
 async function readKustomization(
   root: string,
   dir: string,
-): Promise<{ file: string; documents: Document[] | string } | null> {
+): Promise<{ file: string; text: string; documents: Document[] | string } | null> {
   for (const name of KUSTOMIZATION_FILES) {
     const file = dir === '' ? name : `${dir}/${name}`;
     const text = await readFile(join(root, file), 'utf8').catch(() => null);
     if (text === null) continue;
-    return { file, documents: parseYaml(text) };
+    return { file, text, documents: parseYaml(text) };
   }
   return null;
 }
@@ -162,21 +177,33 @@ function plainValue(document: Document | undefined): unknown {
 }
 
 /** The first string (outside free-text maps) that is a URL, with where it is. */
-function urlIn(value: unknown, path = ''): { path: string; value: string } | null {
-  if (typeof value === 'string') return URL_LIKE.test(value) ? { path: path || '(value)', value } : null;
+function urlIn(
+  value: unknown,
+  path = '',
+  segments: ReadonlyArray<string | number> = [],
+): { path: string; segments: ReadonlyArray<string | number>; value: string } | null {
+  if (typeof value === 'string')
+    return URL_LIKE.test(value) ? { path: path || '(value)', segments, value } : null;
   if (Array.isArray(value)) {
     for (const [index, item] of value.entries()) {
-      const found = urlIn(item, `${path}[${index}]`);
+      const found = urlIn(item, `${path}[${index}]`, [...segments, index]);
       if (found) return found;
     }
   } else if (isRecord(value)) {
     for (const [key, item] of Object.entries(value)) {
       if (FREE_TEXT.has(key)) continue;
-      const found = urlIn(item, path ? `${path}.${key}` : key);
+      const found = urlIn(item, path ? `${path}.${key}` : key, [...segments, key]);
       if (found) return found;
     }
   }
   return null;
+}
+
+/** The 1-based line of `offset` in `text`. */
+function lineAtOffset(text: string, offset: number): number {
+  let line = 1;
+  for (let at = text.indexOf('\n'); at !== -1 && at < offset; at = text.indexOf('\n', at + 1)) line++;
+  return line;
 }
 
 /**

@@ -85,8 +85,8 @@ export async function buildOverlay(
   const started = performance.now();
   const result: RenderedOverlay = { dir, files: [], errors: [], notices: [], milliseconds: 0 };
   const label = dir === '' ? 'kustomization.yaml' : `${dir}/kustomization.yaml`;
-  const refuse = (message: string, file = label) => {
-    result.errors.push({ file, line: null, message });
+  const refuse = (message: string, file = label, line: number | null = null) => {
+    result.errors.push({ file, line, message });
     result.milliseconds = Math.round(performance.now() - started);
     return result;
   };
@@ -96,7 +96,7 @@ export async function buildOverlay(
   if (refusal !== null) {
     const own = refusal.file === null || posix.dirname(refusal.file) === (dir === '' ? '.' : dir);
     const overlay = own ? 'the overlay' : `the overlay ${dir === '' ? '.' : dir}`;
-    return refuse(`${refusal.reason}; ${overlay} is not built`, refusal.file ?? label);
+    return refuse(`${refusal.reason}; ${overlay} is not built`, refusal.file ?? label, refusal.line ?? null);
   }
   const limits = limitsBefore(options.deadline, options.limits);
   if (limits === null) return refuse('not built: the time budget for rendering ran out');

@@ -123,10 +123,16 @@ function reportErrors(
 ): boolean {
   for (const error of doc.errors) {
     const position = error.pos?.[0];
+    const duplicate =
+      error.code === 'DUPLICATE_KEY' && position !== undefined ? duplicateKey(doc, position) : null;
+    const named =
+      duplicate === null
+        ? ''
+        : ` ${JSON.stringify(duplicate.key)} (first at line ${lines.linePos(duplicate.first + offset).line})`;
     errors.push({
       file: file.path,
       line: position === undefined ? null : lines.linePos(position + offset).line,
-      message: `YAML ${error.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'syntax error'}: ${withoutQuotedSource(firstLine(error.message))}`,
+      message: `YAML ${error.code === 'DUPLICATE_KEY' ? `duplicate key${named}` : 'syntax error'}: ${withoutQuotedSource(firstLine(error.message))}`,
     });
   }
   if (doc.errors.length > 0) return false;
@@ -189,6 +195,32 @@ function messageOf(error: unknown): string {
  * A value written as `*something` is read as an alias, and the parser's message names it: that name is the user's
  * value (a password, say), so it is left out.
  */
+/** Keys longer than this are not quoted whole in a message. */
+const MAX_KEY_QUOTED = 60;
+
+/**
+ * The scalar key at `position` that repeats one of its map (as the `yaml` package reports a duplicate), and where the
+ * first of them starts; null when it is not a scalar key.
+ */
+function duplicateKey(doc: Document.Parsed, position: number): { key: string; first: number } | null {
+  let found: { key: string; first: number } | null = null;
+  visit(doc, {
+    Map(_, map) {
+      const at = map.items.findIndex((pair) => isScalar(pair.key) && pair.key.range?.[0] === position);
+      if (at === -1) return undefined;
+      const key = map.items[at]!.key as { value: unknown };
+      const first = map.items.find((pair) => isScalar(pair.key) && pair.key.value === key.value);
+      const text = String(key.value);
+      found = {
+        key: text.length > MAX_KEY_QUOTED ? `${text.slice(0, MAX_KEY_QUOTED)}…` : text,
+        first: (first!.key as YamlNode).range![0],
+      };
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
 function withoutQuotedSource(message: string): string {
   return message.replace(/^(Unresolved alias[^:]*):.*$/, '$1');
 }
