@@ -5812,7 +5812,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _core_second_thread_worker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3123);
 /* harmony import */ var _core_young_generation_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5312);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6249);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5583);
 
 
 
@@ -5836,7 +5836,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6249:
+/***/ 5583:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -9345,7 +9345,67 @@ function notClients(others, head) {
         `value of ${one ? 'its' : 'their'} own.`);
 }
 
+;// CONCATENATED MODULE: ./src/core/pod-spec.ts
+/** The parts of a workload's pod spec that hold tokens: its containers, its volumes, its projected tokens. */
+
+/**
+ * All containers of a pod spec with their paths: containers, initContainers and ephemeralContainers.
+ */
+function containersOf(workload) {
+    const result = [];
+    for (const field of ['initContainers', 'containers', 'ephemeralContainers']) {
+        const list = workload.podSpec[field];
+        if (!Array.isArray(list))
+            continue;
+        list.forEach((container, index) => {
+            if ((0,core_model/* isRecord */.u4)(container))
+                result.push({ container, path: [...workload.podSpecPath, field, index] });
+        });
+    }
+    return result;
+}
+/** The pod spec's volumes with their paths. */
+function volumesOf(workload) {
+    const list = workload.podSpec.volumes;
+    if (!Array.isArray(list))
+        return [];
+    const result = [];
+    list.forEach((volume, index) => {
+        if ((0,core_model/* isRecord */.u4)(volume))
+            result.push({ volume, path: [...workload.podSpecPath, 'volumes', index] });
+    });
+    return result;
+}
+/**
+ * The name prefix of the token volume the ServiceAccount admission plugin adds to a pod that automounts its token,
+ * `kube-api-access-<suffix>`. The plugin takes any volume so named as that volume (and adds no other), so a pod
+ * exported from a cluster, or written to look like one, carries its automounted token in it.
+ */
+const AUTOMOUNT_VOLUME_PREFIX = 'kube-api-access-';
+/** Every projected `serviceAccountToken` source of a pod's volumes, with its path. */
+function projectedTokensOf(workload) {
+    const result = [];
+    for (const { volume, path } of volumesOf(workload)) {
+        const projected = volume.projected;
+        if (!(0,core_model/* isRecord */.u4)(projected) || !Array.isArray(projected.sources))
+            continue;
+        const name = typeof volume.name === 'string' ? volume.name : null;
+        projected.sources.forEach((source, index) => {
+            if ((0,core_model/* isRecord */.u4)(source) && (0,core_model/* isRecord */.u4)(source.serviceAccountToken)) {
+                result.push({
+                    token: source.serviceAccountToken,
+                    path: [...path, 'projected', 'sources', index, 'serviceAccountToken'],
+                    volume: name ?? String(index),
+                    automounted: name?.startsWith(AUTOMOUNT_VOLUME_PREFIX) ?? false,
+                });
+            }
+        });
+    }
+    return result;
+}
+
 ;// CONCATENATED MODULE: ./src/core/serviceaccounts.ts
+
 
 /** The type of a Secret that holds a long-lived ServiceAccount token, filled in by Kubernetes' token controller. */
 const LEGACY_TOKEN_TYPE = 'kubernetes.io/service-account-token';
@@ -9450,7 +9510,7 @@ function effectiveAutomount(model, workload, assumeUnresolvedMounts) {
  */
 function automountVolumesOf(workload) {
     const mountedNames = new Set();
-    for (const { container } of (0,core_model/* containersOf */.Mz)(workload)) {
+    for (const { container } of containersOf(workload)) {
         if (!Array.isArray(container.volumeMounts))
             continue;
         for (const mount of container.volumeMounts)
@@ -9458,7 +9518,7 @@ function automountVolumesOf(workload) {
                 mountedNames.add(mount.name);
     }
     const result = [];
-    for (const { volume, path, automounted } of (0,core_model/* projectedTokensOf */.QT)(workload)) {
+    for (const { volume, path, automounted } of projectedTokensOf(workload)) {
         if (!automounted || result.some((entry) => entry.name === volume))
             continue;
         // The token source's path ends in [...volume, 'projected', 'sources', index, 'serviceAccountToken'].
@@ -9764,8 +9824,10 @@ function buildRbacIndex(model, privilegedRoles) {
         else
             byBinding.set(grant.binding, [grant]);
     }
+    let byName = null;
     return {
         grantsToServiceAccount: (namespace, name) => bySubject.get((0,core_model/* nsKey */.Pv)(namespace, name)) ?? [],
+        grantsToServiceAccountNamed: (name) => (byName ??= grantsByName(grants, model.defaultNamespace)).get(name) ?? [],
         grantsOf: (binding) => byBinding.get(binding) ?? [],
     };
 }
@@ -9790,7 +9852,16 @@ function layerRbacIndex(model, privilegedRoles, base, touched, own) {
     const ownBindings = new Set(own);
     const ownBySubject = grantsBySubject(judged.grants.filter((grant) => ownBindings.has(grant.binding)), model.defaultNamespace);
     const bySubject = new Map();
+    let ownByName = null;
     return {
+        grantsToServiceAccountNamed(name) {
+            ownByName ??= grantsByName(judged.grants.filter((grant) => ownBindings.has(grant.binding)), model.defaultNamespace);
+            const under = base.grantsToServiceAccountNamed(name).map(({ grant, namespace }) => ({
+                grant: replaced.get(grant.binding)?.[grant.subjectIndex] ?? grant,
+                namespace,
+            }));
+            return [...under, ...(ownByName.get(name) ?? [])];
+        },
         grantsToServiceAccount(namespace, name) {
             const key = (0,core_model/* nsKey */.Pv)(namespace, name);
             let list = bySubject.get(key);
@@ -9820,6 +9891,21 @@ function grantsBySubject(grants, defaultNamespace) {
             bySubject.set(key, [grant]);
     }
     return bySubject;
+}
+/** Grants by the name alone of the ServiceAccount they name, with its namespace. */
+function grantsByName(grants, defaultNamespace) {
+    const byName = new Map();
+    for (const grant of grants) {
+        const account = serviceAccountOfSubject(grant.subject, grant.binding, defaultNamespace);
+        if (!account)
+            continue;
+        const list = byName.get(account.name);
+        if (list)
+            list.push({ grant, namespace: account.namespace });
+        else
+            byName.set(account.name, [{ grant, namespace: account.namespace }]);
+    }
+    return byName;
 }
 function describeGrant(grant) {
     return `${(0,core_model/* resourceLabel */.bP)(grant.binding.ref)} → ${grant.role.kind} ${grant.role.name}`;
@@ -10863,6 +10949,7 @@ function checkValue(context, resource, value, path) {
 
 
 
+
 const legacyTokenMount = {
     meta: metaOf('legacy-token-mount'),
     check(context) {
@@ -10871,7 +10958,7 @@ const legacyTokenMount = {
             const namespace = workload.resource.ref.namespace;
             const label = (0,core_model/* resourceLabel */.bP)(workload.resource.ref);
             const uses = [];
-            for (const { volume, path } of (0,core_model/* volumesOf */.v3)(workload)) {
+            for (const { volume, path } of volumesOf(workload)) {
                 const name = String(volume.name ?? '');
                 if ((0,core_model/* isRecord */.u4)(volume.secret) && typeof volume.secret.secretName === 'string') {
                     uses.push({
@@ -10893,7 +10980,7 @@ const legacyTokenMount = {
                     });
                 }
             }
-            for (const { container, path } of (0,core_model/* containersOf */.Mz)(workload)) {
+            for (const { container, path } of containersOf(workload)) {
                 const containerName = String(container.name ?? '');
                 if (Array.isArray(container.env)) {
                     container.env.forEach((variable, index) => {
@@ -11072,11 +11159,12 @@ const namespaceDefaultSa = {
 ;// CONCATENATED MODULE: ./src/rules/projected-token-audience.ts
 
 
+
 /** Where the Kubernetes client libraries read the pod's API token (in-cluster configuration). */
 const API_TOKEN_DIRECTORY = '/var/run/secrets/kubernetes.io/serviceaccount';
 /** Whether a container mounts volume `volume` where the client libraries look for the API token. */
 function mountedForApiClients(workload, volume) {
-    return (0,core_model/* containersOf */.Mz)(workload).some(({ container }) => Array.isArray(container.volumeMounts) &&
+    return containersOf(workload).some(({ container }) => Array.isArray(container.volumeMounts) &&
         container.volumeMounts.some((mount) => (0,core_model/* isRecord */.u4)(mount) &&
             mount.name === volume &&
             typeof mount.mountPath === 'string' &&
@@ -11088,7 +11176,7 @@ const projectedTokenAudience = {
         const allowed = context.options['allowed-audiences'] ?? [];
         for (const workload of context.subjects.workloads) {
             const label = (0,core_model/* resourceLabel */.bP)(workload.resource.ref);
-            for (const { token, path, volume, automounted } of (0,core_model/* projectedTokensOf */.QT)(workload)) {
+            for (const { token, path, volume, automounted } of projectedTokensOf(workload)) {
                 // The `kube-api-access-*` volume is the automounted token, whoever wrote it: automount-token judges it.
                 if (automounted)
                     continue;
@@ -11133,6 +11221,7 @@ const projectedTokenAudience = {
 
 
 
+
 /** The API server rejects shorter tokens, and uses one hour when the field is absent. */
 const MIN_EXPIRATION = 600;
 const DEFAULT_EXPIRATION = 3600;
@@ -11142,7 +11231,7 @@ const projectedTokenExpiration = {
         const max = Number(context.options['max-expiration-seconds']);
         for (const workload of context.subjects.workloads) {
             const label = (0,core_model/* resourceLabel */.bP)(workload.resource.ref);
-            for (const { token, path, volume, automounted } of (0,core_model/* projectedTokensOf */.QT)(workload)) {
+            for (const { token, path, volume, automounted } of projectedTokensOf(workload)) {
                 // The `kube-api-access-*` volume is the automounted token, whoever wrote it: automount-token judges it.
                 if (automounted)
                     continue;
@@ -11277,6 +11366,7 @@ const sharedServiceAccount = {
 
 
 
+
 /**
  * Secret material in manifests: what it is, and where it sits in a file's text.
  *
@@ -11362,7 +11452,7 @@ function secretLines(model, extraEnvNames = []) {
     }
     const extra = new Set(extraEnvNames);
     for (const workload of model.workloads) {
-        for (const { container, path } of (0,core_model/* containersOf */.Mz)(workload)) {
+        for (const { container, path } of containersOf(workload)) {
             if (!Array.isArray(container.env))
                 continue;
             container.env.forEach((variable, index) => {
@@ -11409,7 +11499,7 @@ function secretValues(model, extraEnvNames = []) {
         addSecretData(values, object.value);
     const extra = new Set(extraEnvNames);
     for (const workload of model.workloads) {
-        for (const { container } of (0,core_model/* containersOf */.Mz)(workload)) {
+        for (const { container } of containersOf(workload)) {
             if (!Array.isArray(container.env))
                 continue;
             for (const variable of container.env) {
@@ -11483,6 +11573,7 @@ function withholdSecretFixes(findings, secret) {
 
 
 
+
 /** Secret keys, compared lower-case with `-` and `.` read as `_`. */
 const CREDENTIAL_KEYS = {
     aws_access_key_id: 'an AWS access key',
@@ -11511,7 +11602,7 @@ const staticCloudCredentials = {
             envNames[name] = 'a static cloud credential';
         for (const workload of context.subjects.workloads) {
             const label = (0,core_model/* resourceLabel */.bP)(workload.resource.ref);
-            for (const { container, path } of (0,core_model/* containersOf */.Mz)(workload)) {
+            for (const { container, path } of containersOf(workload)) {
                 if (!Array.isArray(container.env))
                     continue;
                 container.env.forEach((variable, index) => {
@@ -11692,7 +11783,6 @@ var esm = __nccwpck_require__(1138);
 
 
 
-
 const API_CLIENT_ANNOTATION = 'kube-token-guard.io/api-client';
 /** How the evidence of the base branch's config begins: the one kind a pull request cannot bring itself. */
 const CONFIG_EVIDENCE = "the config's `api-clients`";
@@ -11703,13 +11793,9 @@ function apiClientJudge(model, rbac, patterns) {
         const grant = rbac.grantsToServiceAccount(namespace, name)[0];
         return grant ? subjectOf(grant, namespace, name) : null;
     };
-    // What objects that name no namespace ask (see `namespaceAssumed`), built the first time one asks.
-    let grantsByName = null;
-    let workloadsByName = null;
     /** A grant to a ServiceAccount of this name in any namespace, as evidence for `who`, which names no namespace. */
     const boundAnywhere = (name, who) => {
-        grantsByName ??= grantsByAccountName(model, rbac);
-        const found = grantsByName.get(name)?.[0];
+        const found = rbac.grantsToServiceAccountNamed(name)[0];
         if (!found)
             return null;
         return `${subjectOf(found.grant, found.namespace, name)}, and ${who} names no namespace: applied in \`${found.namespace}\` it runs as that account`;
@@ -11761,38 +11847,9 @@ function apiClientJudge(model, rbac, patterns) {
             if (exact !== null)
                 return exact;
             // Workloads that name no namespace may run as this account wherever it is; any of that name, when it names none.
-            workloadsByName ??= workloadsByAccountName(model.workloads);
-            return clientAmong(workloadsByName.get(name) ?? [], (entry) => !running.includes(entry) && (assumed || entry.resource.namespaceAssumed === true));
+            return clientAmong(model.workloadAccountNameIndex.get(name) ?? [], (entry) => !running.includes(entry) && (assumed || entry.resource.namespaceAssumed === true));
         },
     };
-}
-/** Every grant to a ServiceAccount, by the account's name alone, with its namespace, in the model's order. */
-function grantsByAccountName(model, rbac) {
-    const byName = new Map();
-    for (const binding of model.bindings) {
-        for (const grant of rbac.grantsOf(binding)) {
-            const account = serviceAccountOfSubject(grant.subject, grant.binding, model.defaultNamespace);
-            if (!account)
-                continue;
-            const list = byName.get(account.name);
-            if (list)
-                list.push({ grant, namespace: account.namespace });
-            else
-                byName.set(account.name, [{ grant, namespace: account.namespace }]);
-        }
-    }
-    return byName;
-}
-function workloadsByAccountName(workloads) {
-    const byName = new Map();
-    for (const workload of workloads) {
-        const list = byName.get(workload.serviceAccountName);
-        if (list)
-            list.push(workload);
-        else
-            byName.set(workload.serviceAccountName, [workload]);
-    }
-    return byName;
 }
 /**
  * The API clients among a model's workloads that have their token mounted, as `Kind/namespace/name`: what no fix may
@@ -11869,6 +11926,7 @@ function layerModel(base, own) {
         serviceAccountNameIndex: layerIndex(base.serviceAccountNameIndex, own.serviceAccountNameIndex),
         secretNameIndex: layerIndex(base.secretNameIndex, own.secretNameIndex),
         workloadIndex: layerIndex(base.workloadIndex, own.workloadIndex),
+        workloadAccountNameIndex: layerIndex(base.workloadAccountNameIndex, own.workloadAccountNameIndex),
         workloadOf: (resource) => own.workloadOf(resource) ?? base.workloadOf(resource),
     };
 }
@@ -17204,17 +17262,14 @@ class LineStarts {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Cv: () => (/* binding */ accountKeyOf),
-/* harmony export */   Mz: () => (/* binding */ containersOf),
 /* harmony export */   Pv: () => (/* binding */ nsKey),
-/* harmony export */   QT: () => (/* binding */ projectedTokensOf),
 /* harmony export */   Qd: () => (/* binding */ categoryOf),
 /* harmony export */   bP: () => (/* binding */ resourceLabel),
 /* harmony export */   dx: () => (/* binding */ mayMatter),
 /* harmony export */   u4: () => (/* binding */ isRecord),
-/* harmony export */   v3: () => (/* binding */ volumesOf),
 /* harmony export */   yK: () => (/* binding */ buildModel)
 /* harmony export */ });
-/* unused harmony exports MODEL_KINDS, getPath, stringMap, AUTOMOUNT_VOLUME_PREFIX */
+/* unused harmony exports MODEL_KINDS, getPath, stringMap */
 /* harmony import */ var _suppress_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1160);
 
 /** Kinds that are not namespaced; every other kind takes the namespace defaulting below. */
@@ -17329,6 +17384,14 @@ function stringMap(value) {
 function nsKey(namespace, name) {
     return `${namespace ?? ''}/${name}`;
 }
+/** An index made by `build` the first time it is read. */
+function lazyIndex(build) {
+    let built = null;
+    return {
+        get: (key) => (built ??= build()).get(key),
+        has: (key) => (built ??= build()).has(key),
+    };
+}
 function addTo(index, key, entry) {
     const list = index.get(key);
     if (list)
@@ -17366,6 +17429,12 @@ function buildModel(objects, defaultNamespace, first = 0) {
         serviceAccountNameIndex,
         secretNameIndex,
         workloadIndex,
+        workloadAccountNameIndex: lazyIndex(() => {
+            const byName = new Map();
+            for (const workload of model.workloads)
+                addTo(byName, workload.serviceAccountName, workload);
+            return byName;
+        }),
         workloadOf: (resource) => workloadByResource.get(resource),
     };
     for (const object of objects) {
@@ -17495,61 +17564,6 @@ function nonEmptyString(value) {
 }
 function resourceLabel(ref) {
     return ref.namespace ? `${ref.kind} ${ref.namespace}/${ref.name}` : `${ref.kind} ${ref.name}`;
-}
-/**
- * All containers of a pod spec with their paths: containers, initContainers and ephemeralContainers.
- */
-function containersOf(workload) {
-    const result = [];
-    for (const field of ['initContainers', 'containers', 'ephemeralContainers']) {
-        const list = workload.podSpec[field];
-        if (!Array.isArray(list))
-            continue;
-        list.forEach((container, index) => {
-            if (isRecord(container))
-                result.push({ container, path: [...workload.podSpecPath, field, index] });
-        });
-    }
-    return result;
-}
-/** The pod spec's volumes with their paths. */
-function volumesOf(workload) {
-    const list = workload.podSpec.volumes;
-    if (!Array.isArray(list))
-        return [];
-    const result = [];
-    list.forEach((volume, index) => {
-        if (isRecord(volume))
-            result.push({ volume, path: [...workload.podSpecPath, 'volumes', index] });
-    });
-    return result;
-}
-/**
- * The name prefix of the token volume the ServiceAccount admission plugin adds to a pod that automounts its token,
- * `kube-api-access-<suffix>`. The plugin takes any volume so named as that volume (and adds no other), so a pod
- * exported from a cluster, or written to look like one, carries its automounted token in it.
- */
-const AUTOMOUNT_VOLUME_PREFIX = 'kube-api-access-';
-/** Every projected `serviceAccountToken` source of a pod's volumes, with its path. */
-function projectedTokensOf(workload) {
-    const result = [];
-    for (const { volume, path } of volumesOf(workload)) {
-        const projected = volume.projected;
-        if (!isRecord(projected) || !Array.isArray(projected.sources))
-            continue;
-        const name = typeof volume.name === 'string' ? volume.name : null;
-        projected.sources.forEach((source, index) => {
-            if (isRecord(source) && isRecord(source.serviceAccountToken)) {
-                result.push({
-                    token: source.serviceAccountToken,
-                    path: [...path, 'projected', 'sources', index, 'serviceAccountToken'],
-                    volume: name ?? String(index),
-                    automounted: name?.startsWith(AUTOMOUNT_VOLUME_PREFIX) ?? false,
-                });
-            }
-        });
-    }
-    return result;
 }
 
 

@@ -15,7 +15,7 @@
  */
 import { minimatch } from 'minimatch';
 import { type Model, type Workload, nsKey, resourceLabel } from './model.js';
-import { type Grant, type RbacIndex, serviceAccountOfSubject } from './rbac.js';
+import type { Grant, RbacIndex } from './rbac.js';
 import { automountVolumesOf, effectiveAutomount } from './serviceaccounts.js';
 
 export const API_CLIENT_ANNOTATION = 'kube-token-guard.io/api-client';
@@ -40,13 +40,9 @@ export function apiClientJudge(model: Model, rbac: RbacIndex, patterns: readonly
     const grant = rbac.grantsToServiceAccount(namespace, name)[0];
     return grant ? subjectOf(grant, namespace, name) : null;
   };
-  // What objects that name no namespace ask (see `namespaceAssumed`), built the first time one asks.
-  let grantsByName: Map<string, Array<{ grant: Grant; namespace: string }>> | null = null;
-  let workloadsByName: Map<string, Workload[]> | null = null;
   /** A grant to a ServiceAccount of this name in any namespace, as evidence for `who`, which names no namespace. */
   const boundAnywhere = (name: string, who: string): string | null => {
-    grantsByName ??= grantsByAccountName(model, rbac);
-    const found = grantsByName.get(name)?.[0];
+    const found = rbac.grantsToServiceAccountNamed(name)[0];
     if (!found) return null;
     return `${subjectOf(found.grant, found.namespace, name)}, and ${who} names no namespace: applied in \`${found.namespace}\` it runs as that account`;
   };
@@ -94,41 +90,12 @@ export function apiClientJudge(model: Model, rbac: RbacIndex, patterns: readonly
       const exact = clientAmong(running, () => true);
       if (exact !== null) return exact;
       // Workloads that name no namespace may run as this account wherever it is; any of that name, when it names none.
-      workloadsByName ??= workloadsByAccountName(model.workloads);
       return clientAmong(
-        workloadsByName.get(name) ?? [],
+        model.workloadAccountNameIndex.get(name) ?? [],
         (entry) => !running.includes(entry) && (assumed || entry.resource.namespaceAssumed === true),
       );
     },
   };
-}
-
-/** Every grant to a ServiceAccount, by the account's name alone, with its namespace, in the model's order. */
-function grantsByAccountName(
-  model: Model,
-  rbac: RbacIndex,
-): Map<string, Array<{ grant: Grant; namespace: string }>> {
-  const byName = new Map<string, Array<{ grant: Grant; namespace: string }>>();
-  for (const binding of model.bindings) {
-    for (const grant of rbac.grantsOf(binding)) {
-      const account = serviceAccountOfSubject(grant.subject, grant.binding, model.defaultNamespace);
-      if (!account) continue;
-      const list = byName.get(account.name);
-      if (list) list.push({ grant, namespace: account.namespace });
-      else byName.set(account.name, [{ grant, namespace: account.namespace }]);
-    }
-  }
-  return byName;
-}
-
-function workloadsByAccountName(workloads: readonly Workload[]): Map<string, Workload[]> {
-  const byName = new Map<string, Workload[]>();
-  for (const workload of workloads) {
-    const list = byName.get(workload.serviceAccountName);
-    if (list) list.push(workload);
-    else byName.set(workload.serviceAccountName, [workload]);
-  }
-  return byName;
 }
 
 /**

@@ -59,6 +59,7 @@ export function layerModel(base: Model, own: Model): Model {
     serviceAccountNameIndex: layerIndex(base.serviceAccountNameIndex, own.serviceAccountNameIndex),
     secretNameIndex: layerIndex(base.secretNameIndex, own.secretNameIndex),
     workloadIndex: layerIndex(base.workloadIndex, own.workloadIndex),
+    workloadAccountNameIndex: layerIndex(base.workloadAccountNameIndex, own.workloadAccountNameIndex),
     workloadOf: (resource) => own.workloadOf(resource) ?? base.workloadOf(resource),
   };
 }

@@ -141,6 +141,8 @@ export interface Model {
   secretNameIndex: Index<Resource>;
   /** Workloads by the ServiceAccount they run as, `namespace/name` (the namespace defaulted as for resolving it). */
   workloadIndex: Index<Workload>;
+  /** Workloads by the name alone of the ServiceAccount they run as, built when first asked (`api-clients.ts`). */
+  workloadAccountNameIndex: Index<Workload>;
   /** The workload a resource is, if it is one. */
   workloadOf(resource: Resource): Workload | undefined;
 }
@@ -180,6 +182,15 @@ export function nsKey(namespace: string | null, name: string): string {
   return `${namespace ?? ''}/${name}`;
 }
 
+/** An index made by `build` the first time it is read. */
+function lazyIndex<T>(build: () => Map<string, T[]>): Index<T> {
+  let built: Map<string, T[]> | null = null;
+  return {
+    get: (key) => (built ??= build()).get(key),
+    has: (key) => (built ??= build()).has(key),
+  };
+}
+
 function addTo<T>(index: Map<string, T[]>, key: string, entry: T): void {
   const list = index.get(key);
   if (list) list.push(entry);
@@ -216,6 +227,11 @@ export function buildModel(objects: readonly LoadedObject[], defaultNamespace: s
     serviceAccountNameIndex,
     secretNameIndex,
     workloadIndex,
+    workloadAccountNameIndex: lazyIndex(() => {
+      const byName = new Map<string, Workload[]>();
+      for (const workload of model.workloads) addTo(byName, workload.serviceAccountName, workload);
+      return byName;
+    }),
     workloadOf: (resource) => workloadByResource.get(resource),
   };
   for (const object of objects) {
@@ -349,66 +365,4 @@ function nonEmptyString(value: unknown): string | null {
 
 export function resourceLabel(ref: ResourceRef): string {
   return ref.namespace ? `${ref.kind} ${ref.namespace}/${ref.name}` : `${ref.kind} ${ref.name}`;
-}
-
-/**
- * All containers of a pod spec with their paths: containers, initContainers and ephemeralContainers.
- */
-export function containersOf(workload: Workload): { container: Json; path: PathSegment[] }[] {
-  const result: { container: Json; path: PathSegment[] }[] = [];
-  for (const field of ['initContainers', 'containers', 'ephemeralContainers']) {
-    const list = workload.podSpec[field];
-    if (!Array.isArray(list)) continue;
-    list.forEach((container, index) => {
-      if (isRecord(container)) result.push({ container, path: [...workload.podSpecPath, field, index] });
-    });
-  }
-  return result;
-}
-
-/** The pod spec's volumes with their paths. */
-export function volumesOf(workload: Workload): { volume: Json; path: PathSegment[] }[] {
-  const list = workload.podSpec.volumes;
-  if (!Array.isArray(list)) return [];
-  const result: { volume: Json; path: PathSegment[] }[] = [];
-  list.forEach((volume, index) => {
-    if (isRecord(volume)) result.push({ volume, path: [...workload.podSpecPath, 'volumes', index] });
-  });
-  return result;
-}
-
-/**
- * The name prefix of the token volume the ServiceAccount admission plugin adds to a pod that automounts its token,
- * `kube-api-access-<suffix>`. The plugin takes any volume so named as that volume (and adds no other), so a pod
- * exported from a cluster, or written to look like one, carries its automounted token in it.
- */
-export const AUTOMOUNT_VOLUME_PREFIX = 'kube-api-access-';
-
-export interface ProjectedToken {
-  token: Json;
-  path: PathSegment[];
-  volume: string;
-  /** The source sits in a `kube-api-access-*` volume: the automounted token, not one the workload asked for. */
-  automounted: boolean;
-}
-
-/** Every projected `serviceAccountToken` source of a pod's volumes, with its path. */
-export function projectedTokensOf(workload: Workload): ProjectedToken[] {
-  const result: ProjectedToken[] = [];
-  for (const { volume, path } of volumesOf(workload)) {
-    const projected = volume.projected;
-    if (!isRecord(projected) || !Array.isArray(projected.sources)) continue;
-    const name = typeof volume.name === 'string' ? volume.name : null;
-    projected.sources.forEach((source, index) => {
-      if (isRecord(source) && isRecord(source.serviceAccountToken)) {
-        result.push({
-          token: source.serviceAccountToken,
-          path: [...path, 'projected', 'sources', index, 'serviceAccountToken'],
-          volume: name ?? String(index),
-          automounted: name?.startsWith(AUTOMOUNT_VOLUME_PREFIX) ?? false,
-        });
-      }
-    });
-  }
-  return result;
 }

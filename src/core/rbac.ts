@@ -22,8 +22,16 @@ export interface Grant {
 export interface RbacIndex {
   /** Grants whose subject is the ServiceAccount `namespace/name`, in the model's order. */
   grantsToServiceAccount(namespace: string, name: string): readonly Grant[];
+  /** Grants to a ServiceAccount of this name in any namespace, with the namespace, in the model's order. */
+  grantsToServiceAccountNamed(name: string): readonly NamedGrant[];
   /** The grants of a binding, one a subject (none when it names no role it can grant). */
   grantsOf(binding: Resource): readonly Grant[];
+}
+
+/** A grant with the namespace of the ServiceAccount it names. */
+export interface NamedGrant {
+  grant: Grant;
+  namespace: string;
 }
 
 const SERVICE_ACCOUNT_USER = /^system:serviceaccount:([^:]+):([^:]+)$/;
@@ -156,8 +164,11 @@ export function buildRbacIndex(model: Model, privilegedRoles: readonly string[])
     if (list) list.push(grant);
     else byBinding.set(grant.binding, [grant]);
   }
+  let byName: Map<string, NamedGrant[]> | null = null;
   return {
     grantsToServiceAccount: (namespace, name) => bySubject.get(nsKey(namespace, name)) ?? [],
+    grantsToServiceAccountNamed: (name) =>
+      (byName ??= grantsByName(grants, model.defaultNamespace)).get(name) ?? [],
     grantsOf: (binding) => byBinding.get(binding) ?? [],
   };
 }
@@ -189,7 +200,19 @@ export function layerRbacIndex(
     model.defaultNamespace,
   );
   const bySubject = new Map<string, readonly Grant[]>();
+  let ownByName: Map<string, NamedGrant[]> | null = null;
   return {
+    grantsToServiceAccountNamed(name) {
+      ownByName ??= grantsByName(
+        judged.grants.filter((grant) => ownBindings.has(grant.binding)),
+        model.defaultNamespace,
+      );
+      const under = base.grantsToServiceAccountNamed(name).map(({ grant, namespace }) => ({
+        grant: replaced.get(grant.binding)?.[grant.subjectIndex] ?? grant,
+        namespace,
+      }));
+      return [...under, ...(ownByName.get(name) ?? [])];
+    },
     grantsToServiceAccount(namespace, name) {
       const key = nsKey(namespace, name);
       let list = bySubject.get(key);
@@ -217,6 +240,19 @@ function grantsBySubject(grants: readonly Grant[], defaultNamespace: string): Ma
     else bySubject.set(key, [grant]);
   }
   return bySubject;
+}
+
+/** Grants by the name alone of the ServiceAccount they name, with its namespace. */
+function grantsByName(grants: readonly Grant[], defaultNamespace: string): Map<string, NamedGrant[]> {
+  const byName = new Map<string, NamedGrant[]>();
+  for (const grant of grants) {
+    const account = serviceAccountOfSubject(grant.subject, grant.binding, defaultNamespace);
+    if (!account) continue;
+    const list = byName.get(account.name);
+    if (list) list.push({ grant, namespace: account.namespace });
+    else byName.set(account.name, [{ grant, namespace: account.namespace }]);
+  }
+  return byName;
 }
 
 export function describeGrant(grant: Grant): string {

@@ -2,7 +2,8 @@ import type { ResolvedConfig } from '../config/config.js';
 import { credentialPairs } from './credentials.js';
 import { type LoadedObject, type PathSegment, loadDocuments } from './load.js';
 import { nodeSpanAt } from './locate.js';
-import { type Model, buildModel, containersOf, isRecord } from './model.js';
+import { type Model, buildModel, isRecord } from './model.js';
+import { containersOf } from './pod-spec.js';
 import type { Finding, SourceFile } from './types.js';
 
 /**

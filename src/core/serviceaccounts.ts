@@ -1,13 +1,6 @@
 import type { PathSegment } from './load.js';
-import {
-  type Model,
-  type Resource,
-  type Workload,
-  containersOf,
-  isRecord,
-  nsKey,
-  projectedTokensOf,
-} from './model.js';
+import { type Model, type Resource, type Workload, isRecord, nsKey } from './model.js';
+import { containersOf, projectedTokensOf } from './pod-spec.js';
 
 /** The type of a Secret that holds a long-lived ServiceAccount token, filled in by Kubernetes' token controller. */
 export const LEGACY_TOKEN_TYPE = 'kubernetes.io/service-account-token';

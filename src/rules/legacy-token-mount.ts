@@ -1,5 +1,6 @@
 import type { PathSegment } from '../core/load.js';
-import { containersOf, isRecord, resourceLabel, volumesOf } from '../core/model.js';
+import { isRecord, resourceLabel } from '../core/model.js';
+import { containersOf, volumesOf } from '../core/pod-spec.js';
 import { secretKindOf } from '../core/serviceaccounts.js';
 import { metaOf } from './meta.js';
 import type { Rule } from './types.js';

@@ -1,4 +1,5 @@
-import { type Workload, containersOf, isRecord, projectedTokensOf, resourceLabel } from '../core/model.js';
+import { type Workload, isRecord, resourceLabel } from '../core/model.js';
+import { containersOf, projectedTokensOf } from '../core/pod-spec.js';
 import { metaOf } from './meta.js';
 import type { Rule } from './types.js';
 

@@ -1,4 +1,5 @@
-import { projectedTokensOf, resourceLabel } from '../core/model.js';
+import { resourceLabel } from '../core/model.js';
+import { projectedTokensOf } from '../core/pod-spec.js';
 import { replaceScalar, setMapEntry } from '../core/fix.js';
 import { metaOf } from './meta.js';
 import type { Rule } from './types.js';

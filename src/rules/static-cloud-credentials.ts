@@ -1,4 +1,5 @@
-import { containersOf, isRecord, resourceLabel } from '../core/model.js';
+import { isRecord, resourceLabel } from '../core/model.js';
+import { containersOf } from '../core/pod-spec.js';
 import { AWS_KEY_ID, CREDENTIAL_ENV, credentialInContent } from '../core/secrets.js';
 import { metaOf } from './meta.js';
 import type { Rule } from './types.js';
