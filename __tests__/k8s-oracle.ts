@@ -60,6 +60,13 @@ export function verdictOf(
   if ('message' in source) return { refused: true, disagreement: null };
   const ours = loadDocuments(source, options);
   if (ours.errors.length > 0) return { refused: true, disagreement: null };
+  const stop = kubernetes.find((document) => 'error' in document);
+  if (stop !== undefined) {
+    return {
+      refused: false,
+      disagreement: `Kubernetes stops at an error (${stop.error}); the loader reads the file without one`,
+    };
+  }
   const applied = kubernetes.flatMap((document) => ('json' in document ? judgedObjects(document.json) : []));
   const judged = ours.objects.map((object) => object.value);
   let next = 0;

@@ -38890,6 +38890,14 @@ function tree_close(source, event, state, stack) {
     else {
         throw new NotModelled();
     }
+    // A plain scalar starting with `:` in a flow collection (`[a, :30]`): Kubernetes' reader refuses it, and the full
+    // reader says so (`kubernetes-reading.ts`).
+    if (flow) {
+        for (const child of event.entries ?? []) {
+            if (child.kind === SCALAR && child.style === PLAIN && source.charCodeAt(child.start) === yaml_text/* COLON */.oH)
+                throw new NotModelled();
+        }
+    }
     event.loose = flow && source.lastIndexOf('\n', event.end - 1) >= start;
     // A comment glued to a closing bracket, which YAML rejects.
     if (flow && source.charCodeAt(event.end) === yaml_text/* HASH */.v9)
@@ -42520,6 +42528,70 @@ function otherBreakError(file, lines) {
             'judged; end lines with LF or CRLF only (write the character as an escape in a double-quoted string).',
     };
 }
+/** Go's `unicode.IsSpace`, with which kubectl trims what follows `---` on a line. */
+const GO_SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+/** At most this much of a line is quoted in an error. */
+const QUOTED = 40;
+/**
+ * The error for a file Kubernetes' reader refuses whole, line by line, before any YAML is read; or null. kubectl splits
+ * a stream at each line starting with `---` and refuses the file when anything but blanks or a comment follows the
+ * three dashes (`--- {a: 1}`, `--- |`, `---kind: x`, `----`: "invalid Yaml document separator"); and a line starting
+ * with `%` is a directive to its YAML reader, which takes one only before a document starts, and with the stream split
+ * at each `---` there is none after it ("did not find expected <document start>"). Other YAML readers take all of
+ * these, so a scan would judge documents Kubernetes never reads.
+ */
+function streamError(file, lines) {
+    const text = file.text;
+    for (let line = 0; line < text.length;) {
+        const newline = text.indexOf('\n', line);
+        const end = newline === -1 ? text.length : newline;
+        const first = text.charCodeAt(line);
+        let message = null;
+        if (first === yaml_text/* DASH */.jr && text.startsWith('---', line)) {
+            const rest = text.slice(line + 3, end).replace(GO_SPACE, '');
+            if (rest !== '' && !rest.startsWith('#')) {
+                message =
+                    `\`---\` followed by ${JSON.stringify(rest.slice(0, QUOTED))}: Kubernetes refuses the whole file ("invalid ` +
+                        'Yaml document separator"), so it is not judged; put what follows `---` on a line of its own.';
+            }
+        }
+        else if (first === PERCENT) {
+            message =
+                `a YAML directive (${JSON.stringify(text.slice(line, Math.min(end, line + QUOTED)))}): Kubernetes splits the ` +
+                    'file at each `---` first, so its reader meets the directive without the document it belongs to and refuses ' +
+                    'the whole file; it is not judged. Remove the line.';
+        }
+        if (message !== null)
+            return { file: file.path, line: lines.linePos(line).line, message };
+        if (newline === -1)
+            break;
+        line = newline + 1;
+    }
+    return null;
+}
+/**
+ * A character Kubernetes' YAML reader refuses anywhere in a document, comments included ("control characters are not
+ * allowed"): all but tab, line feed, carriage return, printable ASCII, next line (U+0085), U+00A0 to U+FFFD outside
+ * the surrogates, and the characters above U+FFFF (surrogate pairs here).
+ */
+const REFUSED_CHARACTER = /[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ud800-\udfff\ue000-\ufffd]/;
+/**
+ * The error for a control character in `text.slice(from, to)` of a file Kubernetes reads as YAML, or null. A stream
+ * whose first character (after blanks) is `{` is read as JSON, where such characters may stand in a string. Only the
+ * documents the `yaml` package reads are looked at: the fast readers take none with such a character.
+ */
+function controlCharacterError(file, lines, from, to) {
+    const found = REFUSED_CHARACTER.exec(file.text.slice(from, to));
+    if (found === null || /^[\t\n\r \ufeff]*\{/.test(file.text))
+        return null;
+    const code = found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    return {
+        file: file.path,
+        line: lines.linePos(from + found.index).line,
+        message: `a control character (U+${code}): Kubernetes' YAML reader refuses the file ("control characters are not ` +
+            'allowed"), so it is not judged; write it as an escape in a double-quoted string.',
+    };
+}
 
 // EXTERNAL MODULE: ./src/core/fast-reading.ts
 var fast_reading = __nccwpck_require__(9024);
@@ -42554,9 +42626,13 @@ function readingProblem(doc) {
         return dist/* visit */.YR.BREAK;
     };
     (0,dist/* visit */.YR)(doc, {
-        Scalar(_, scalar) {
+        Scalar(_, scalar, path) {
             if (scalar.tag !== undefined && !CORE_TAGS.has(scalar.tag))
                 return report(scalar, tagMessage(scalar.tag));
+            if (scalar.type === 'PLAIN' && scalar.source?.startsWith(':') && inFlow(path)) {
+                return report(scalar, `YAML plain value \`${scalar.source.slice(0, 40)}\` in a flow collection (\`[...]\` or \`{...}\`): ` +
+                    "Kubernetes' reader takes a `:` that starts it for a missing key and refuses the file; quote the value.");
+            }
             if (typeof scalar.value === 'number' && !Number.isFinite(scalar.value)) {
                 return report(scalar, `YAML value \`${String(scalar.source)}\`: JSON, and so Kubernetes, cannot carry it.`);
             }
@@ -42657,6 +42733,10 @@ function mergedKeys(doc, node, depth) {
     }
     return keys;
 }
+/** Whether a node with these ancestors sits in a flow collection. */
+function inFlow(path) {
+    return path.some((ancestor) => ((0,dist/* isMap */.jh)(ancestor) || (0,dist/* isSeq */.oP)(ancestor)) && ancestor.flow === true);
+}
 
 ;// CONCATENATED MODULE: ./src/core/full-read.ts
 /**
@@ -42664,6 +42744,7 @@ function mergedKeys(doc, node, depth) {
  * by content, or template markers, read by the `yaml` package with Kubernetes' YAML 1.1 scalars. It reports every
  * error in the parser's words, without quoting the source.
  */
+
 
 
 
@@ -42683,6 +42764,11 @@ const PARSE_OPTIONS = {
  * errors (reported in `result`), else its tree.
  */
 function readFully(file, lines, from, to, errors) {
+    const refused = controlCharacterError(file, lines, from, to);
+    if (refused !== null) {
+        errors.push(refused);
+        return null;
+    }
     let docs;
     try {
         docs = (0,dist/* parseAllDocuments */.hR)(file.text.slice(from, to), PARSE_OPTIONS);
@@ -42730,6 +42816,11 @@ function readWhole(file, lines, errors, notices) {
             file: file.path,
             message: 'contains Go template markers ({{ ... }}) outside of a Helm chart; skipped. Scan the rendered output, or the chart itself.',
         });
+        return [];
+    }
+    const refused = streamError(file, lines) ?? controlCharacterError(file, lines, 0, text.length);
+    if (refused !== null) {
+        errors.push(refused);
         return [];
     }
     return docs

@@ -91,3 +91,74 @@ export function otherBreakError(file: SourceFile, lines: LineStarts): ScanError 
       'judged; end lines with LF or CRLF only (write the character as an escape in a double-quoted string).',
   };
 }
+
+/** Go's `unicode.IsSpace`, with which kubectl trims what follows `---` on a line. */
+const GO_SPACE =
+  /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+/** At most this much of a line is quoted in an error. */
+const QUOTED = 40;
+
+/**
+ * The error for a file Kubernetes' reader refuses whole, line by line, before any YAML is read; or null. kubectl splits
+ * a stream at each line starting with `---` and refuses the file when anything but blanks or a comment follows the
+ * three dashes (`--- {a: 1}`, `--- |`, `---kind: x`, `----`: "invalid Yaml document separator"); and a line starting
+ * with `%` is a directive to its YAML reader, which takes one only before a document starts, and with the stream split
+ * at each `---` there is none after it ("did not find expected <document start>"). Other YAML readers take all of
+ * these, so a scan would judge documents Kubernetes never reads.
+ */
+export function streamError(file: SourceFile, lines: LineStarts): ScanError | null {
+  const text = file.text;
+  for (let line = 0; line < text.length;) {
+    const newline = text.indexOf('\n', line);
+    const end = newline === -1 ? text.length : newline;
+    const first = text.charCodeAt(line);
+    let message: string | null = null;
+    if (first === DASH && text.startsWith('---', line)) {
+      const rest = text.slice(line + 3, end).replace(GO_SPACE, '');
+      if (rest !== '' && !rest.startsWith('#')) {
+        message =
+          `\`---\` followed by ${JSON.stringify(rest.slice(0, QUOTED))}: Kubernetes refuses the whole file ("invalid ` +
+          'Yaml document separator"), so it is not judged; put what follows `---` on a line of its own.';
+      }
+    } else if (first === PERCENT) {
+      message =
+        `a YAML directive (${JSON.stringify(text.slice(line, Math.min(end, line + QUOTED)))}): Kubernetes splits the ` +
+        'file at each `---` first, so its reader meets the directive without the document it belongs to and refuses ' +
+        'the whole file; it is not judged. Remove the line.';
+    }
+    if (message !== null) return { file: file.path, line: lines.linePos(line).line, message };
+    if (newline === -1) break;
+    line = newline + 1;
+  }
+  return null;
+}
+
+/**
+ * A character Kubernetes' YAML reader refuses anywhere in a document, comments included ("control characters are not
+ * allowed"): all but tab, line feed, carriage return, printable ASCII, next line (U+0085), U+00A0 to U+FFFD outside
+ * the surrogates, and the characters above U+FFFF (surrogate pairs here).
+ */
+const REFUSED_CHARACTER = /[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ud800-\udfff\ue000-\ufffd]/;
+
+/**
+ * The error for a control character in `text.slice(from, to)` of a file Kubernetes reads as YAML, or null. A stream
+ * whose first character (after blanks) is `{` is read as JSON, where such characters may stand in a string. Only the
+ * documents the `yaml` package reads are looked at: the fast readers take none with such a character.
+ */
+export function controlCharacterError(
+  file: SourceFile,
+  lines: LineStarts,
+  from: number,
+  to: number,
+): ScanError | null {
+  const found = REFUSED_CHARACTER.exec(file.text.slice(from, to));
+  if (found === null || /^[\t\n\r \ufeff]*\{/.test(file.text)) return null;
+  const code = found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+  return {
+    file: file.path,
+    line: lines.linePos(from + found.index).line,
+    message:
+      `a control character (U+${code}): Kubernetes' YAML reader refuses the file ("control characters are not ` +
+      'allowed"), so it is not judged; write it as an escape in a double-quoted string.',
+  };
+}

@@ -14,6 +14,7 @@ import {
   parseAllDocuments,
   visit,
 } from 'yaml';
+import { controlCharacterError, streamError } from './chunks.js';
 import { readingProblem } from './kubernetes-reading.js';
 import type { LineStarts } from './line-starts.js';
 import { KUBERNETES_PARSE_OPTIONS } from './kubernetes-scalars.js';
@@ -44,6 +45,11 @@ export function readFully(
   to: number,
   errors: ScanError[],
 ): TreeDocument | null | undefined {
+  const refused = controlCharacterError(file, lines, from, to);
+  if (refused !== null) {
+    errors.push(refused);
+    return null;
+  }
   let docs: Document.Parsed[];
   try {
     docs = parseAllDocuments(file.text.slice(from, to), PARSE_OPTIONS) as Document.Parsed[];
@@ -92,6 +98,11 @@ export function readWhole(
       message:
         'contains Go template markers ({{ ... }}) outside of a Helm chart; skipped. Scan the rendered output, or the chart itself.',
     });
+    return [];
+  }
+  const refused = streamError(file, lines) ?? controlCharacterError(file, lines, 0, text.length);
+  if (refused !== null) {
+    errors.push(refused);
     return [];
   }
 

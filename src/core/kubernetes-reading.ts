@@ -44,9 +44,16 @@ export function readingProblem(doc: Document.Parsed): ReadingProblem | null {
     return visit.BREAK;
   };
   visit(doc, {
-    Scalar(_, scalar) {
+    Scalar(_, scalar, path) {
       if (scalar.tag !== undefined && !CORE_TAGS.has(scalar.tag))
         return report(scalar, tagMessage(scalar.tag));
+      if (scalar.type === 'PLAIN' && scalar.source?.startsWith(':') && inFlow(path)) {
+        return report(
+          scalar,
+          `YAML plain value \`${scalar.source.slice(0, 40)}\` in a flow collection (\`[...]\` or \`{...}\`): ` +
+            "Kubernetes' reader takes a `:` that starts it for a missing key and refuses the file; quote the value.",
+        );
+      }
       if (typeof scalar.value === 'number' && !Number.isFinite(scalar.value)) {
         return report(
           scalar,
@@ -145,4 +152,9 @@ function mergedKeys(doc: Document.Parsed, node: Node | null, depth: number): Set
     }
   }
   return keys;
+}
+
+/** Whether a node with these ancestors sits in a flow collection. */
+function inFlow(path: readonly unknown[]): boolean {
+  return path.some((ancestor) => (isMap(ancestor) || isSeq(ancestor)) && ancestor.flow === true);
 }

@@ -238,6 +238,14 @@ function close(source: string, event: Event, state: JsYamlState, stack: readonly
   } else {
     throw new NotModelled();
   }
+  // A plain scalar starting with `:` in a flow collection (`[a, :30]`): Kubernetes' reader refuses it, and the full
+  // reader says so (`kubernetes-reading.ts`).
+  if (flow) {
+    for (const child of event.entries ?? []) {
+      if (child.kind === SCALAR && child.style === PLAIN && source.charCodeAt(child.start) === COLON)
+        throw new NotModelled();
+    }
+  }
   event.loose = flow && source.lastIndexOf('\n', event.end - 1) >= start;
   // A comment glued to a closing bracket, which YAML rejects.
   if (flow && source.charCodeAt(event.end) === HASH) throw new NotModelled();
