@@ -46,10 +46,10 @@ export interface Verdict {
 }
 
 /**
- * Whether the loader reads a file as Kubernetes does. The rule, from the scan's promise: every object Kubernetes would
- * apply from the file (each document before the first one kubectl cannot read) is among the objects the loader judges,
- * equal to the last detail and in order, unless the loader reports the file as an error. Objects the loader judges
- * beyond those (from documents Kubernetes stops at) cost a false finding at worst, never a missed one.
+ * Whether the loader reads a file as Kubernetes does. The rule, from the scan's promise: a file kubectl stops at with
+ * an error, the loader refuses too (what another tool would apply from it is anyone's guess); and every object
+ * Kubernetes applies from a file it reads is among the objects the loader judges, equal to the last detail and in
+ * order, unless the loader refuses the file. Objects the loader judges beyond those cost a false finding at worst.
  */
 export function verdictOf(
   file: string | Uint8Array,
