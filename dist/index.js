@@ -46786,7 +46786,7 @@ const defaultSaRbac = {
                 else if (subject.kind === 'Group' && Object.hasOwn(BROAD_GROUPS, name)) {
                     who = `group \`${name}\`, ${BROAD_GROUPS[name]}`;
                 }
-                else if (subject.kind === 'Group' && name.startsWith('system:serviceaccounts:')) {
+                else if (subject.kind === 'Group' && /^system:serviceaccounts:./.test(name)) {
                     who = `group \`${name}\`, every ServiceAccount of namespace \`${name.slice('system:serviceaccounts:'.length)}\``;
                 }
                 if (!who)

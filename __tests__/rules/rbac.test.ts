@@ -54,6 +54,10 @@ ruleTester('default-sa-rbac', {
     { name: 'an ordinary user', files: binding({ subjects: ['{kind: User, name: alice@example.com}'] }) },
     { name: 'an ordinary group', files: binding({ subjects: ['{kind: Group, name: developers}'] }) },
     {
+      name: 'the group of a namespace with no name, which no ServiceAccount is in',
+      files: binding({ subjects: ['{kind: Group, name: "system:serviceaccounts:"}'] }),
+    },
+    {
       name: 'a User literally named default is not the SA',
       files: binding({ subjects: ['{kind: User, name: default}'] }),
     },
