@@ -125,6 +125,41 @@ interface Case {
 
 const CASES: Case[] = [
   {
+    name: 'a render binds, in its namespace, the account of a plain workload that names no namespace',
+    files: [
+      { path: 'agent.yaml', text: deployment('agent', 'agent', null) },
+      rendered(
+        'deploy/a/crb.yaml',
+        A,
+        clusterBinding('agent', 'view', '[{kind: ServiceAccount, name: agent, namespace: ops}]'),
+      ),
+      elsewhere,
+    ],
+    changesPlain: true,
+  },
+  {
+    name: 'a render runs an API client in its namespace as a plain ServiceAccount that names no namespace',
+    files: [
+      {
+        path: 'sa.yaml',
+        text: account('operator', 'shop', '', 'eks.amazonaws.com/role-arn: "arn:aws:iam::1:role/x"').replace(
+          '  namespace: shop\n',
+          '',
+        ),
+      },
+      rendered(
+        'deploy/a/operator.yaml',
+        A,
+        deployment('operator', 'operator', 'ops').replace(
+          '  namespace: ops\n',
+          '  namespace: ops\n  annotations: {kube-token-guard.io/api-client: "watches nodes"}\n',
+        ),
+      ),
+      elsewhere,
+    ],
+    changesPlain: true,
+  },
+  {
     name: 'a render binds a plain ServiceAccount to cluster-admin',
     files: [
       { path: 'app.yaml', text: join3(account('web'), deployment('web', 'web')) },

@@ -12291,7 +12291,9 @@ function sortFindings(findings) {
  *   that names an account, and read by such workloads (their account's name), by such ServiceAccounts (their own), and
  *   by the ServiceAccounts and Namespaces (their `default`) of a name such a plain workload runs as.
  *   `unplaced-workload` is written by a render's workloads that name no namespace, and read by every ServiceAccount and
- *   Namespace (its `default`): such a workload may run as any of its account's name.
+ *   Namespace (its `default`): such a workload may run as any of its account's name. `workload-name` is written by
+ *   every workload of a render, and read by the ServiceAccounts that name no namespace: any workload of the name may
+ *   run as one.
  * - `secrets`, a namespace: the Secrets looked up there by name (`legacy-token-mount`, `legacy-token-secret` on an
  *   account's `secrets`). Read by workloads and ServiceAccounts, written by a render's Secrets.
  * - `role` and `cluster-role`: the role a binding names, which decides its grants' privilege. Read by bindings,
@@ -12319,6 +12321,7 @@ const key = {
     account: (nsName) => `account\u0000${nsName}`,
     boundName: (name) => `bound-name\u0000${name}`,
     unplacedWorkload: (name) => `unplaced-workload\u0000${name}`,
+    workloadName: (name) => `workload-name\u0000${name}`,
     secrets: (namespace) => `secrets\u0000${namespace}`,
     role: (nsName) => `role\u0000${nsName}`,
     clusterRole: (name) => `cluster-role\u0000${name}`,
@@ -12363,6 +12366,8 @@ function reachOf(base) {
     }
     const readByName = (name, resource, assumed) => {
         read(key.unplacedWorkload(name), resource);
+        if (assumed)
+            read(key.workloadName(name), resource);
         if (assumed || unplacedAccounts.has(name))
             read(key.boundName(name), resource);
     };
@@ -12404,8 +12409,9 @@ function reachOf(base) {
                         break;
                     default: {
                         const workload = own.workloadOf(resource);
-                        if (workload)
-                            written.push(key.account((0,core_model/* accountKeyOf */.Cv)(workload, own.defaultNamespace)));
+                        if (workload) {
+                            written.push(key.account((0,core_model/* accountKeyOf */.Cv)(workload, own.defaultNamespace)), key.workloadName(workload.serviceAccountName));
+                        }
                         if (workload && resource.namespaceAssumed)
                             written.push(key.unplacedWorkload(workload.serviceAccountName));
                     }

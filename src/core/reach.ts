@@ -17,7 +17,9 @@
  *   that names an account, and read by such workloads (their account's name), by such ServiceAccounts (their own), and
  *   by the ServiceAccounts and Namespaces (their `default`) of a name such a plain workload runs as.
  *   `unplaced-workload` is written by a render's workloads that name no namespace, and read by every ServiceAccount and
- *   Namespace (its `default`): such a workload may run as any of its account's name.
+ *   Namespace (its `default`): such a workload may run as any of its account's name. `workload-name` is written by
+ *   every workload of a render, and read by the ServiceAccounts that name no namespace: any workload of the name may
+ *   run as one.
  * - `secrets`, a namespace: the Secrets looked up there by name (`legacy-token-mount`, `legacy-token-secret` on an
  *   account's `secrets`). Read by workloads and ServiceAccounts, written by a render's Secrets.
  * - `role` and `cluster-role`: the role a binding names, which decides its grants' privilege. Read by bindings,
@@ -51,6 +53,7 @@ const key = {
   account: (nsName: string) => `account\u0000${nsName}`,
   boundName: (name: string) => `bound-name\u0000${name}`,
   unplacedWorkload: (name: string) => `unplaced-workload\u0000${name}`,
+  workloadName: (name: string) => `workload-name\u0000${name}`,
   secrets: (namespace: string) => `secrets\u0000${namespace}`,
   role: (nsName: string) => `role\u0000${nsName}`,
   clusterRole: (name: string) => `cluster-role\u0000${name}`,
@@ -94,6 +97,7 @@ export function reachOf(base: Model): Reach {
   }
   const readByName = (name: string, resource: Resource, assumed: boolean) => {
     read(key.unplacedWorkload(name), resource);
+    if (assumed) read(key.workloadName(name), resource);
     if (assumed || unplacedAccounts.has(name)) read(key.boundName(name), resource);
   };
   for (const account of base.serviceAccounts) {
@@ -134,7 +138,12 @@ export function reachOf(base: Model): Reach {
             break;
           default: {
             const workload = own.workloadOf(resource);
-            if (workload) written.push(key.account(accountKeyOf(workload, own.defaultNamespace)));
+            if (workload) {
+              written.push(
+                key.account(accountKeyOf(workload, own.defaultNamespace)),
+                key.workloadName(workload.serviceAccountName),
+              );
+            }
             if (workload && resource.namespaceAssumed)
               written.push(key.unplacedWorkload(workload.serviceAccountName));
           }
