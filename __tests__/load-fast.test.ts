@@ -182,6 +182,17 @@ describe('documents that cannot matter', () => {
         ),
       },
     ]);
+    // In a comment too, which js-yaml takes: in a document no rule reads (screened), and in one it reads.
+    for (const text of [`${SERVICE}# bell \u0007\n`, `${DEPLOYMENT}# bell \u0007\n`]) {
+      const result = load(text);
+      expect(result.errors).toEqual([
+        {
+          file: 'manifest.yaml',
+          line: text.split('\n').length - 1,
+          message: expect.stringMatching(/^a control character/),
+        },
+      ]);
+    }
     // JSON may carry one in a string: Kubernetes reads a stream starting with `{` as JSON.
     expect(load('{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a\u007f"}}').errors).toEqual(
       [],

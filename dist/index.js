@@ -36610,6 +36610,174 @@ class BlockReader {
 
 /***/ }),
 
+/***/ 7113:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   IJ: () => (/* binding */ hasRefusedCharacter),
+/* harmony export */   Kj: () => (/* binding */ documentChunks),
+/* harmony export */   ki: () => (/* binding */ otherBreakError),
+/* harmony export */   n3: () => (/* binding */ controlCharacterError),
+/* harmony export */   z3: () => (/* binding */ streamError)
+/* harmony export */ });
+/* harmony import */ var _yaml_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9662);
+
+/**
+ * A document marker line: `---` or `...`, alone or followed by a comment. kubectl splits a stream at every line
+ * starting with `---` followed by blanks or a comment (`---#c` too); YAML ends a document at `...`. A chunk is read
+ * alone, so both end one here.
+ */
+const MARKER_REST = /^[ \t]*(?:#[^\n]*)?\r?$/;
+/**
+ * Line breaks of YAML 1.1, which Kubernetes' reader follows, that YAML 1.2 readers take as text: a carriage return not
+ * followed by a line feed, next line (U+0085), and the line and paragraph separators (U+2028, U+2029). A comment
+ * ended by one hides the rest of its line from every reader but Kubernetes'.
+ */
+const OTHER_BREAKS = ['\u0085', '\u2028', '\u2029'];
+const BREAK_NAMES = {
+    '\u0085': 'next-line character (U+0085)',
+    '\u2028': 'line separator (U+2028)',
+    '\u2029': 'paragraph separator (U+2029)',
+};
+const PERCENT = 0x25;
+const DOT = 0x2e;
+/** Whether the character after a marker's three characters ends the marker: a blank, a line end, or `#` after `---`. */
+function endsMarker(code, dashes) {
+    // NaN: the end of the text.
+    return Number.isNaN(code) || (0,_yaml_text_js__WEBPACK_IMPORTED_MODULE_0__/* .isBlank */ .z3)(code) || (dashes && code === _yaml_text_js__WEBPACK_IMPORTED_MODULE_0__/* .HASH */ .v9);
+}
+/**
+ * The documents of the file that `fast` may read one by one, as [start, end) offsets; null when the file must go whole:
+ * it has a directive, a marker glued to content (`---kind: x`, which js-yaml reads as a marker and YAML does not), or
+ * content on a marker's line (`--- {a: 1}`, `--- |`). Lines are found by their line feeds: a file with any other line
+ * break is refused before (`otherBreakError`). One pass from line start to line start, looking at each line's first
+ * characters only.
+ */
+function documentChunks(text) {
+    const chunks = [];
+    // js-yaml drops a byte order mark, which would move every offset of the first document by one.
+    let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    for (let line = 0; line < text.length;) {
+        const newline = text.indexOf('\n', line);
+        const end = newline === -1 ? text.length : newline;
+        const first = text.charCodeAt(line);
+        if (first === PERCENT)
+            return null;
+        if ((first === _yaml_text_js__WEBPACK_IMPORTED_MODULE_0__/* .DASH */ .jr || first === DOT) &&
+            text.charCodeAt(line + 1) === first &&
+            text.charCodeAt(line + 2) === first) {
+            if (!endsMarker(text.charCodeAt(line + 3), first === _yaml_text_js__WEBPACK_IMPORTED_MODULE_0__/* .DASH */ .jr))
+                return null;
+            if (!MARKER_REST.test(text.slice(line + 3, end)))
+                return null;
+            chunks.push([start, line]);
+            start = end;
+        }
+        if (newline === -1)
+            break;
+        line = newline + 1;
+    }
+    chunks.push([start, text.length]);
+    return chunks;
+}
+/** The first line break of `text` only Kubernetes' reader knows (see OTHER_BREAKS), as [offset, character], or null. */
+function firstOtherBreak(text) {
+    const lone = (0,_yaml_text_js__WEBPACK_IMPORTED_MODULE_0__/* .loneCarriageReturn */ ["do"])(text);
+    let found = lone === -1 ? null : [lone, '\r'];
+    for (const character of OTHER_BREAKS) {
+        const at = text.indexOf(character);
+        if (at !== -1 && (found === null || at < found[0]))
+            found = [at, character];
+    }
+    return found;
+}
+/** The error for a file holding a line break only Kubernetes' reader knows (see OTHER_BREAKS), or null. */
+function otherBreakError(file, lines) {
+    const found = firstOtherBreak(file.text);
+    if (found === null)
+        return null;
+    const [offset, character] = found;
+    const name = character === '\r' ? 'a carriage return without a line feed' : `a ${BREAK_NAMES[character]}`;
+    return {
+        file: file.path,
+        line: lines.linePos(offset).line,
+        message: `${name}: Kubernetes reads it as a line break, other YAML readers as part of the text, so the file is not ` +
+            'judged; end lines with LF or CRLF only (write the character as an escape in a double-quoted string).',
+    };
+}
+/** Go's `unicode.IsSpace`, with which kubectl trims what follows `---` on a line. */
+const GO_SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+/** At most this much of a line is quoted in an error. */
+const QUOTED = 40;
+/**
+ * The error for a file Kubernetes' reader refuses whole, line by line, before any YAML is read; or null. kubectl splits
+ * a stream at each line starting with `---` and refuses the file when anything but blanks or a comment follows the
+ * three dashes (`--- {a: 1}`, `--- |`, `---kind: x`, `----`: "invalid Yaml document separator"); and a line starting
+ * with `%` is a directive to its YAML reader, which takes one only before a document starts, and with the stream split
+ * at each `---` there is none after it ("did not find expected <document start>"). Other YAML readers take all of
+ * these, so a scan would judge documents Kubernetes never reads.
+ */
+function streamError(file, lines) {
+    const text = file.text;
+    for (let line = 0; line < text.length;) {
+        const newline = text.indexOf('\n', line);
+        const end = newline === -1 ? text.length : newline;
+        const first = text.charCodeAt(line);
+        let message = null;
+        if (first === _yaml_text_js__WEBPACK_IMPORTED_MODULE_0__/* .DASH */ .jr && text.startsWith('---', line)) {
+            const rest = text.slice(line + 3, end).replace(GO_SPACE, '');
+            if (rest !== '' && !rest.startsWith('#')) {
+                message =
+                    `\`---\` followed by ${JSON.stringify(rest.slice(0, QUOTED))}: Kubernetes refuses the whole file ("invalid ` +
+                        'Yaml document separator"), so it is not judged; put what follows `---` on a line of its own.';
+            }
+        }
+        else if (first === PERCENT) {
+            message =
+                `a YAML directive (${JSON.stringify(text.slice(line, Math.min(end, line + QUOTED)))}): Kubernetes splits the ` +
+                    'file at each `---` first, so its reader meets the directive without the document it belongs to and refuses ' +
+                    'the whole file; it is not judged. Remove the line.';
+        }
+        if (message !== null)
+            return { file: file.path, line: lines.linePos(line).line, message };
+        if (newline === -1)
+            break;
+        line = newline + 1;
+    }
+    return null;
+}
+/**
+ * A character Kubernetes' YAML reader refuses anywhere in a document, comments included ("control characters are not
+ * allowed"): all but tab, line feed, carriage return, printable ASCII, next line (U+0085), U+00A0 to U+FFFD outside
+ * the surrogates, and the characters above U+FFFF (surrogate pairs here).
+ */
+const REFUSED_CHARACTER = /[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ud800-\udfff\ue000-\ufffd]/;
+/** Whether `text` holds a character Kubernetes' YAML reader refuses: the fast readers leave it to the full one. */
+function hasRefusedCharacter(text) {
+    return REFUSED_CHARACTER.test(text);
+}
+/**
+ * The error for a control character in `text.slice(from, to)` of a file Kubernetes reads as YAML, or null. A stream
+ * whose first character (after blanks) is `{` is read as JSON, where such characters may stand in a string. Only the
+ * documents the `yaml` package reads are looked at: the fast readers leave every one with such a character to it (the
+ * block reader takes printable ASCII only; js-yaml would take one in a comment).
+ */
+function controlCharacterError(file, lines, from, to) {
+    const found = REFUSED_CHARACTER.exec(file.text.slice(from, to));
+    if (found === null || /^[\t\n\r \ufeff]*\{/.test(file.text))
+        return null;
+    const code = found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    return {
+        file: file.path,
+        line: lines.linePos(from + found.index).line,
+        message: `a control character (U+${code}): Kubernetes' YAML reader refuses the file ("control characters are not ` +
+            'allowed"), so it is not judged; write it as an escape in a double-quoted string.',
+    };
+}
+
+
+/***/ }),
+
 /***/ 2633:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -36939,14 +37107,16 @@ function detachStrings(data) {
 /* harmony export */ });
 /* unused harmony export hasAnchor */
 /* harmony import */ var js_yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3243);
-/* harmony import */ var _block_reader_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2269);
-/* harmony import */ var _kubernetes_scalars_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3367);
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4146);
-/* harmony import */ var _tree_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6101);
+/* harmony import */ var _chunks_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7113);
+/* harmony import */ var _block_reader_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2269);
+/* harmony import */ var _kubernetes_scalars_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3367);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4146);
+/* harmony import */ var _tree_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6101);
 /**
  * Documents of kinds no rule reads (CRDs, Services, ConfigMaps: often half of a repository's bytes) are only counted:
  * which ones are, and the test that decides it.
  */
+
 
 
 
@@ -36964,7 +37134,7 @@ function inertCandidate(text, from, to) {
         isInertKind(kind[1]) &&
         !hasAnchor(chunk) &&
         !chunk.includes('<<') &&
-        !(0,_tree_js__WEBPACK_IMPORTED_MODULE_4__/* .readsDifferently */ .S)(chunk));
+        !(0,_tree_js__WEBPACK_IMPORTED_MODULE_5__/* .readsDifferently */ .S)(chunk));
 }
 /**
  * Whether a candidate is inert: it reads (by the block reader or js-yaml) as an object of the kind its `kind:` line
@@ -36977,16 +37147,19 @@ function isInert(text, from, to) {
     if (!kind)
         return false;
     // The block reader when it takes the document (it reads as js-yaml does, faster), else js-yaml.
-    let value = (0,_block_reader_js__WEBPACK_IMPORTED_MODULE_1__/* .readBlock */ .G)(text, from, to)?.value;
+    let value = (0,_block_reader_js__WEBPACK_IMPORTED_MODULE_2__/* .readBlock */ .G)(text, from, to)?.value;
     if (value === undefined) {
+        // js-yaml takes a control character in a comment, Kubernetes none: the full reader reports it.
+        if ((0,_chunks_js__WEBPACK_IMPORTED_MODULE_1__/* .hasRefusedCharacter */ .IJ)(chunk))
+            return false;
         try {
-            value = (0,js_yaml__WEBPACK_IMPORTED_MODULE_0__/* .load */ .Hh)(chunk, { schema: _kubernetes_scalars_js__WEBPACK_IMPORTED_MODULE_2__/* .KUBERNETES_SCHEMA */ .dq });
+            value = (0,js_yaml__WEBPACK_IMPORTED_MODULE_0__/* .load */ .Hh)(chunk, { schema: _kubernetes_scalars_js__WEBPACK_IMPORTED_MODULE_3__/* .KUBERNETES_SCHEMA */ .dq });
         }
         catch {
             return false;
         }
     }
-    return isKubernetesObject(value) && value.kind === kind[1] && !(0,_model_js__WEBPACK_IMPORTED_MODULE_3__/* .mayMatter */ .dx)(value);
+    return isKubernetesObject(value) && value.kind === kind[1] && !(0,_model_js__WEBPACK_IMPORTED_MODULE_4__/* .mayMatter */ .dx)(value);
 }
 /** Kinds that carry a pod template by definition: never inert, so not worth a screening read. */
 const TEMPLATE_KINDS = new Set([
@@ -37000,7 +37173,7 @@ const TEMPLATE_KINDS = new Set([
     'DeploymentConfig',
 ]);
 function isInertKind(kind) {
-    return !TEMPLATE_KINDS.has(kind) && !(0,_model_js__WEBPACK_IMPORTED_MODULE_3__/* .mayMatter */ .dx)({ kind });
+    return !TEMPLATE_KINDS.has(kind) && !(0,_model_js__WEBPACK_IMPORTED_MODULE_4__/* .mayMatter */ .dx)({ kind });
 }
 /**
  * Whether a text holds an anchor (`&` at its start or after a blank, `[`, `{` or `,`, then a character that can start
@@ -38631,6 +38804,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
 var js_yaml = __nccwpck_require__(3243);
+// EXTERNAL MODULE: ./src/core/chunks.ts
+var chunks = __nccwpck_require__(7113);
 // EXTERNAL MODULE: ./src/core/kubernetes-scalars.ts
 var kubernetes_scalars = __nccwpck_require__(3367);
 // EXTERNAL MODULE: ./src/core/packed-tree.ts
@@ -38696,6 +38871,7 @@ function enclosingColumn(source, start, opened) {
 
 
 
+
 const AMPERSAND = 0x26;
 const ASTERISK = 0x2a;
 const EXCLAMATION = 0x21;
@@ -38748,7 +38924,8 @@ function opened(open) {
  */
 function readFast(text, start, end) {
     const source = text.slice(start, end);
-    if (readsDifferently(source))
+    // And a control character, which js-yaml takes in a comment and Kubernetes nowhere: the full reader reports it.
+    if (readsDifferently(source) || (0,chunks/* hasRefusedCharacter */.IJ)(source))
         return null;
     // Blank lines and comments only (a licence header before the first marker): no document, as for the `yaml` package;
     // js-yaml would read a null document.
@@ -39133,7 +39310,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _core_second_thread_worker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3123);
 /* harmony import */ var _core_young_generation_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5312);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8924);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2535);
 
 
 
@@ -39152,7 +39329,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8924:
+/***/ 2535:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42441,158 +42618,8 @@ function minOf(values, empty = Infinity) {
 
 // EXTERNAL MODULE: ./src/core/line-starts.ts
 var line_starts = __nccwpck_require__(8759);
-// EXTERNAL MODULE: ./src/core/yaml-text.ts
-var yaml_text = __nccwpck_require__(9662);
-;// CONCATENATED MODULE: ./src/core/chunks.ts
-
-/**
- * A document marker line: `---` or `...`, alone or followed by a comment. kubectl splits a stream at every line
- * starting with `---` followed by blanks or a comment (`---#c` too); YAML ends a document at `...`. A chunk is read
- * alone, so both end one here.
- */
-const MARKER_REST = /^[ \t]*(?:#[^\n]*)?\r?$/;
-/**
- * Line breaks of YAML 1.1, which Kubernetes' reader follows, that YAML 1.2 readers take as text: a carriage return not
- * followed by a line feed, next line (U+0085), and the line and paragraph separators (U+2028, U+2029). A comment
- * ended by one hides the rest of its line from every reader but Kubernetes'.
- */
-const OTHER_BREAKS = ['\u0085', '\u2028', '\u2029'];
-const BREAK_NAMES = {
-    '\u0085': 'next-line character (U+0085)',
-    '\u2028': 'line separator (U+2028)',
-    '\u2029': 'paragraph separator (U+2029)',
-};
-const PERCENT = 0x25;
-const DOT = 0x2e;
-/** Whether the character after a marker's three characters ends the marker: a blank, a line end, or `#` after `---`. */
-function endsMarker(code, dashes) {
-    // NaN: the end of the text.
-    return Number.isNaN(code) || (0,yaml_text/* isBlank */.z3)(code) || (dashes && code === yaml_text/* HASH */.v9);
-}
-/**
- * The documents of the file that `fast` may read one by one, as [start, end) offsets; null when the file must go whole:
- * it has a directive, a marker glued to content (`---kind: x`, which js-yaml reads as a marker and YAML does not), or
- * content on a marker's line (`--- {a: 1}`, `--- |`). Lines are found by their line feeds: a file with any other line
- * break is refused before (`otherBreakError`). One pass from line start to line start, looking at each line's first
- * characters only.
- */
-function documentChunks(text) {
-    const chunks = [];
-    // js-yaml drops a byte order mark, which would move every offset of the first document by one.
-    let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-    for (let line = 0; line < text.length;) {
-        const newline = text.indexOf('\n', line);
-        const end = newline === -1 ? text.length : newline;
-        const first = text.charCodeAt(line);
-        if (first === PERCENT)
-            return null;
-        if ((first === yaml_text/* DASH */.jr || first === DOT) &&
-            text.charCodeAt(line + 1) === first &&
-            text.charCodeAt(line + 2) === first) {
-            if (!endsMarker(text.charCodeAt(line + 3), first === yaml_text/* DASH */.jr))
-                return null;
-            if (!MARKER_REST.test(text.slice(line + 3, end)))
-                return null;
-            chunks.push([start, line]);
-            start = end;
-        }
-        if (newline === -1)
-            break;
-        line = newline + 1;
-    }
-    chunks.push([start, text.length]);
-    return chunks;
-}
-/** The first line break of `text` only Kubernetes' reader knows (see OTHER_BREAKS), as [offset, character], or null. */
-function firstOtherBreak(text) {
-    const lone = (0,yaml_text/* loneCarriageReturn */["do"])(text);
-    let found = lone === -1 ? null : [lone, '\r'];
-    for (const character of OTHER_BREAKS) {
-        const at = text.indexOf(character);
-        if (at !== -1 && (found === null || at < found[0]))
-            found = [at, character];
-    }
-    return found;
-}
-/** The error for a file holding a line break only Kubernetes' reader knows (see OTHER_BREAKS), or null. */
-function otherBreakError(file, lines) {
-    const found = firstOtherBreak(file.text);
-    if (found === null)
-        return null;
-    const [offset, character] = found;
-    const name = character === '\r' ? 'a carriage return without a line feed' : `a ${BREAK_NAMES[character]}`;
-    return {
-        file: file.path,
-        line: lines.linePos(offset).line,
-        message: `${name}: Kubernetes reads it as a line break, other YAML readers as part of the text, so the file is not ` +
-            'judged; end lines with LF or CRLF only (write the character as an escape in a double-quoted string).',
-    };
-}
-/** Go's `unicode.IsSpace`, with which kubectl trims what follows `---` on a line. */
-const GO_SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
-/** At most this much of a line is quoted in an error. */
-const QUOTED = 40;
-/**
- * The error for a file Kubernetes' reader refuses whole, line by line, before any YAML is read; or null. kubectl splits
- * a stream at each line starting with `---` and refuses the file when anything but blanks or a comment follows the
- * three dashes (`--- {a: 1}`, `--- |`, `---kind: x`, `----`: "invalid Yaml document separator"); and a line starting
- * with `%` is a directive to its YAML reader, which takes one only before a document starts, and with the stream split
- * at each `---` there is none after it ("did not find expected <document start>"). Other YAML readers take all of
- * these, so a scan would judge documents Kubernetes never reads.
- */
-function streamError(file, lines) {
-    const text = file.text;
-    for (let line = 0; line < text.length;) {
-        const newline = text.indexOf('\n', line);
-        const end = newline === -1 ? text.length : newline;
-        const first = text.charCodeAt(line);
-        let message = null;
-        if (first === yaml_text/* DASH */.jr && text.startsWith('---', line)) {
-            const rest = text.slice(line + 3, end).replace(GO_SPACE, '');
-            if (rest !== '' && !rest.startsWith('#')) {
-                message =
-                    `\`---\` followed by ${JSON.stringify(rest.slice(0, QUOTED))}: Kubernetes refuses the whole file ("invalid ` +
-                        'Yaml document separator"), so it is not judged; put what follows `---` on a line of its own.';
-            }
-        }
-        else if (first === PERCENT) {
-            message =
-                `a YAML directive (${JSON.stringify(text.slice(line, Math.min(end, line + QUOTED)))}): Kubernetes splits the ` +
-                    'file at each `---` first, so its reader meets the directive without the document it belongs to and refuses ' +
-                    'the whole file; it is not judged. Remove the line.';
-        }
-        if (message !== null)
-            return { file: file.path, line: lines.linePos(line).line, message };
-        if (newline === -1)
-            break;
-        line = newline + 1;
-    }
-    return null;
-}
-/**
- * A character Kubernetes' YAML reader refuses anywhere in a document, comments included ("control characters are not
- * allowed"): all but tab, line feed, carriage return, printable ASCII, next line (U+0085), U+00A0 to U+FFFD outside
- * the surrogates, and the characters above U+FFFF (surrogate pairs here).
- */
-const REFUSED_CHARACTER = /[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ud800-\udfff\ue000-\ufffd]/;
-/**
- * The error for a control character in `text.slice(from, to)` of a file Kubernetes reads as YAML, or null. A stream
- * whose first character (after blanks) is `{` is read as JSON, where such characters may stand in a string. Only the
- * documents the `yaml` package reads are looked at: the fast readers take none with such a character.
- */
-function controlCharacterError(file, lines, from, to) {
-    const found = REFUSED_CHARACTER.exec(file.text.slice(from, to));
-    if (found === null || /^[\t\n\r \ufeff]*\{/.test(file.text))
-        return null;
-    const code = found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
-    return {
-        file: file.path,
-        line: lines.linePos(from + found.index).line,
-        message: `a control character (U+${code}): Kubernetes' YAML reader refuses the file ("control characters are not ` +
-            'allowed"), so it is not judged; write it as an escape in a double-quoted string.',
-    };
-}
-
+// EXTERNAL MODULE: ./src/core/chunks.ts
+var core_chunks = __nccwpck_require__(7113);
 // EXTERNAL MODULE: ./src/core/fast-reading.ts
 var fast_reading = __nccwpck_require__(9024);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
@@ -42738,6 +42765,8 @@ function inFlow(path) {
     return path.some((ancestor) => ((0,dist/* isMap */.jh)(ancestor) || (0,dist/* isSeq */.oP)(ancestor)) && ancestor.flow === true);
 }
 
+// EXTERNAL MODULE: ./src/core/yaml-text.ts
+var yaml_text = __nccwpck_require__(9662);
 ;// CONCATENATED MODULE: ./src/core/full-read.ts
 /**
  * The full reader: documents the fast reader leaves (see `tree.ts`), and whole files with directives, markers followed
@@ -42764,7 +42793,7 @@ const PARSE_OPTIONS = {
  * errors (reported in `result`), else its tree.
  */
 function readFully(file, lines, from, to, errors) {
-    const refused = controlCharacterError(file, lines, from, to);
+    const refused = (0,core_chunks/* controlCharacterError */.n3)(file, lines, from, to);
     if (refused !== null) {
         errors.push(refused);
         return null;
@@ -42818,7 +42847,7 @@ function readWhole(file, lines, errors, notices) {
         });
         return [];
     }
-    const refused = streamError(file, lines) ?? controlCharacterError(file, lines, 0, text.length);
+    const refused = (0,core_chunks/* streamError */.z3)(file, lines) ?? (0,core_chunks/* controlCharacterError */.n3)(file, lines, 0, text.length);
     if (refused !== null) {
         errors.push(refused);
         return [];
@@ -43046,12 +43075,12 @@ function loadFiles(files, options = {}) {
     const candidates = [];
     const plans = files.map((file) => {
         const lines = new line_starts/* LineStarts */.C(file.text);
-        const refused = otherBreakError(file, lines);
+        const refused = (0,core_chunks/* otherBreakError */.ki)(file, lines);
         const chunks = refused !== null
             ? []
             : options.fast === false || file.text.includes('{{')
                 ? null
-                : documentChunks(file.text);
+                : (0,core_chunks/* documentChunks */.Kj)(file.text);
         const plan = {
             file,
             lines,

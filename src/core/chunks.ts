@@ -140,10 +140,16 @@ export function streamError(file: SourceFile, lines: LineStarts): ScanError | nu
  */
 const REFUSED_CHARACTER = /[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ud800-\udfff\ue000-\ufffd]/;
 
+/** Whether `text` holds a character Kubernetes' YAML reader refuses: the fast readers leave it to the full one. */
+export function hasRefusedCharacter(text: string): boolean {
+  return REFUSED_CHARACTER.test(text);
+}
+
 /**
  * The error for a control character in `text.slice(from, to)` of a file Kubernetes reads as YAML, or null. A stream
  * whose first character (after blanks) is `{` is read as JSON, where such characters may stand in a string. Only the
- * documents the `yaml` package reads are looked at: the fast readers take none with such a character.
+ * documents the `yaml` package reads are looked at: the fast readers leave every one with such a character to it (the
+ * block reader takes printable ASCII only; js-yaml would take one in a comment).
  */
 export function controlCharacterError(
   file: SourceFile,

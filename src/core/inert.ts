@@ -3,6 +3,7 @@
  * which ones are, and the test that decides it.
  */
 import { load as loadQuickly } from 'js-yaml';
+import { hasRefusedCharacter } from './chunks.js';
 import { readBlock } from './block-reader.js';
 import { KUBERNETES_SCHEMA } from './kubernetes-scalars.js';
 import { mayMatter } from './model.js';
@@ -37,6 +38,8 @@ export function isInert(text: string, from: number, to: number): boolean {
   // The block reader when it takes the document (it reads as js-yaml does, faster), else js-yaml.
   let value = readBlock(text, from, to)?.value;
   if (value === undefined) {
+    // js-yaml takes a control character in a comment, Kubernetes none: the full reader reports it.
+    if (hasRefusedCharacter(chunk)) return false;
     try {
       value = loadQuickly(chunk, { schema: KUBERNETES_SCHEMA });
     } catch {

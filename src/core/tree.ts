@@ -1,4 +1,5 @@
 import { load as loadFast } from 'js-yaml';
+import { hasRefusedCharacter } from './chunks.js';
 import { KUBERNETES_SCHEMA } from './kubernetes-scalars.js';
 import { PackedWriter, STYLES } from './packed-tree.js';
 import type { TreeDocument } from './tree-types.js';
@@ -107,7 +108,8 @@ function opened(open: number): Event {
  */
 export function readFast(text: string, start: number, end: number): TreeDocument | null | undefined {
   const source = text.slice(start, end);
-  if (readsDifferently(source)) return null;
+  // And a control character, which js-yaml takes in a comment and Kubernetes nowhere: the full reader reports it.
+  if (readsDifferently(source) || hasRefusedCharacter(source)) return null;
   // Blank lines and comments only (a licence header before the first marker): no document, as for the `yaml` package;
   // js-yaml would read a null document.
   if (skipSeparation(source, 0) === source.length) return undefined;
