@@ -128,20 +128,21 @@ export function expectOwnMarkup(markdown: string, where: string, headings: numbe
 }
 
 /**
- * A Deployment whose name, namespace and account are `name` (quoted as JSON): it runs under the deprecated field and
- * mounts its token, so it gets findings with fixes. `podSpec` lines are added to its pod spec.
- */
-/**
- * A name as a double-quoted YAML scalar. JSON leaves U+0085, U+2028 and U+2029 raw, which Kubernetes' reader takes for
- * line breaks (the scan refuses such files); escaped, the name still holds them.
+ * A name as a double-quoted YAML scalar. JSON leaves DEL, the C1 controls (U+0080 to U+009F) and U+2028 and U+2029
+ * raw: Kubernetes' reader refuses the first as control characters and takes U+0085 and the last two for line breaks,
+ * and the scan refuses such files. Escaped, the name still holds them.
  */
 export function yamlQuoted(name: string): string {
   return JSON.stringify(name).replace(
-    /[\u0085\u2028\u2029]/g,
+    /[\u007f-\u009f\u2028\u2029]/g,
     (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }
 
+/**
+ * A Deployment whose name, namespace and account are `name` (quoted as JSON): it runs under the deprecated field and
+ * mounts its token, so it gets findings with fixes. `podSpec` lines are added to its pod spec.
+ */
 export function hostileDeployment(name: string, podSpec: string[] = []): string {
   const q = yamlQuoted(name);
   return [
