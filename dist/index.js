@@ -43337,6 +43337,10 @@ function containersOf(workload) {
     }
     return result;
 }
+/** The `volumeMounts` entries of all the pod spec's containers. */
+function volumeMountsOf(workload) {
+    return containersOf(workload).flatMap(({ container }) => Array.isArray(container.volumeMounts) ? container.volumeMounts.filter(core_model/* isRecord */.u4) : []);
+}
 /** The pod spec's volumes with their paths. */
 function volumesOf(workload) {
     const list = workload.podSpec.volumes;
@@ -45634,14 +45638,7 @@ function effectiveAutomount(model, workload, assumeUnresolvedMounts) {
  * manifest exported from a cluster. Setting `false` does not remove it: the pod then mounts it as a volume of its own.
  */
 function automountVolumesOf(workload) {
-    const mountedNames = new Set();
-    for (const { container } of containersOf(workload)) {
-        if (!Array.isArray(container.volumeMounts))
-            continue;
-        for (const mount of container.volumeMounts)
-            if ((0,core_model/* isRecord */.u4)(mount))
-                mountedNames.add(mount.name);
-    }
+    const mountedNames = new Set(volumeMountsOf(workload).map((mount) => mount.name));
     const result = [];
     for (const { volume, path, automounted } of projectedTokensOf(workload)) {
         if (!automounted || result.some((entry) => entry.name === volume))
@@ -46003,34 +46000,33 @@ function layerRbacIndex(model, privilegedRoles, base, touched, own) {
     };
 }
 function grantsBySubject(grants, defaultNamespace) {
-    const bySubject = new Map();
-    for (const grant of grants) {
-        const account = serviceAccountOfSubject(grant.subject, grant.binding, defaultNamespace);
-        if (!account)
-            continue;
-        const key = (0,core_model/* nsKey */.Pv)(account.namespace, account.name);
-        const list = bySubject.get(key);
-        if (list)
-            list.push(grant);
-        else
-            bySubject.set(key, [grant]);
-    }
-    return bySubject;
+    return groupByAccount(grants, defaultNamespace, (grant, account) => [
+        (0,core_model/* nsKey */.Pv)(account.namespace, account.name),
+        grant,
+    ]);
 }
 /** Grants by the name alone of the ServiceAccount they name, with its namespace. */
 function grantsByName(grants, defaultNamespace) {
-    const byName = new Map();
+    return groupByAccount(grants, defaultNamespace, (grant, account) => [
+        account.name,
+        { grant, namespace: account.namespace },
+    ]);
+}
+/** The grants that name a ServiceAccount, grouped under the key `entry` gives each, in order. */
+function groupByAccount(grants, defaultNamespace, entry) {
+    const groups = new Map();
     for (const grant of grants) {
         const account = serviceAccountOfSubject(grant.subject, grant.binding, defaultNamespace);
         if (!account)
             continue;
-        const list = byName.get(account.name);
+        const [key, value] = entry(grant, account);
+        const list = groups.get(key);
         if (list)
-            list.push({ grant, namespace: account.namespace });
+            list.push(value);
         else
-            byName.set(account.name, [{ grant, namespace: account.namespace }]);
+            groups.set(key, [value]);
     }
-    return byName;
+    return groups;
 }
 function describeGrant(grant) {
     return `${(0,core_model/* resourceLabel */.bP)(grant.binding.ref)} → ${grant.role.kind} ${grant.role.name}`;
@@ -47209,11 +47205,9 @@ const namespaceDefaultSa = {
 const API_TOKEN_DIRECTORY = '/var/run/secrets/kubernetes.io/serviceaccount';
 /** Whether a container mounts volume `volume` where the client libraries look for the API token. */
 function mountedForApiClients(workload, volume) {
-    return containersOf(workload).some(({ container }) => Array.isArray(container.volumeMounts) &&
-        container.volumeMounts.some((mount) => (0,core_model/* isRecord */.u4)(mount) &&
-            mount.name === volume &&
-            typeof mount.mountPath === 'string' &&
-            mount.mountPath.replace(/\/+$/, '') === API_TOKEN_DIRECTORY));
+    return volumeMountsOf(workload).some((mount) => mount.name === volume &&
+        typeof mount.mountPath === 'string' &&
+        mount.mountPath.replace(/\/+$/, '') === API_TOKEN_DIRECTORY);
 }
 const projectedTokenAudience = {
     meta: metaOf('projected-token-audience'),
@@ -54092,6 +54086,7 @@ function within(top, path) {
 
 
 
+
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 /** Fields whose entries are kustomizations (folders) or files kustomize loads, local or remote. */
 const TARGET_FIELDS = ['resources', 'bases', 'components', 'generators', 'transformers', 'validators'];
@@ -54139,7 +54134,7 @@ async function overlayRefusal(root, dir) {
         const lineOf = (path) => {
             const node = documents[0]?.getIn(path, true);
             const offset = (0,dist/* isNode */.Ll)(node) ? node.range?.[0] : undefined;
-            return offset === undefined ? undefined : lineAtOffset(text, offset);
+            return offset === undefined ? undefined : new line_starts/* LineStarts */.C(text).linePos(offset).line;
         };
         const content = plainValue(documents[0]);
         if (content === TOO_MANY_ALIASES)
@@ -54260,13 +54255,6 @@ function urlIn(value, path = '', segments = []) {
         }
     }
     return null;
-}
-/** The 1-based line of `offset` in `text`. */
-function lineAtOffset(text, offset) {
-    let line = 1;
-    for (let at = text.indexOf('\n'); at !== -1 && at < offset; at = text.indexOf('\n', at + 1))
-        line++;
-    return line;
 }
 /**
  * The files of the repository (paths from its root) a kustomization in `dir` reads: resources, bases, components and

@@ -10,6 +10,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { type Document, isNode, parseAllDocuments } from 'yaml';
+import { LineStarts } from '../core/line-starts.js';
 import { insidePath, linkLeaving, resolvesInside } from './links.js';
 
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
@@ -68,7 +69,7 @@ export async function overlayRefusal(root: string, dir: string): Promise<Refusal
     const lineOf = (path: ReadonlyArray<string | number>) => {
       const node = documents[0]?.getIn(path, true);
       const offset = isNode(node) ? node.range?.[0] : undefined;
-      return offset === undefined ? undefined : lineAtOffset(text, offset);
+      return offset === undefined ? undefined : new LineStarts(text).linePos(offset).line;
     };
     const content = plainValue(documents[0]);
     if (content === TOO_MANY_ALIASES) return refuse(file, 'uses more aliases than any kustomization needs');
@@ -197,13 +198,6 @@ function urlIn(
     }
   }
   return null;
-}
-
-/** The 1-based line of `offset` in `text`. */
-function lineAtOffset(text: string, offset: number): number {
-  let line = 1;
-  for (let at = text.indexOf('\n'); at !== -1 && at < offset; at = text.indexOf('\n', at + 1)) line++;
-  return line;
 }
 
 /**

@@ -17,6 +17,13 @@ export function containersOf(workload: Workload): { container: Json; path: PathS
   return result;
 }
 
+/** The `volumeMounts` entries of all the pod spec's containers. */
+export function volumeMountsOf(workload: Workload): Json[] {
+  return containersOf(workload).flatMap(({ container }) =>
+    Array.isArray(container.volumeMounts) ? container.volumeMounts.filter(isRecord) : [],
+  );
+}
+
 /** The pod spec's volumes with their paths. */
 export function volumesOf(workload: Workload): { volume: Json; path: PathSegment[] }[] {
   const list = workload.podSpec.volumes;

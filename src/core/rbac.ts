@@ -230,29 +230,36 @@ export function layerRbacIndex(
 }
 
 function grantsBySubject(grants: readonly Grant[], defaultNamespace: string): Map<string, Grant[]> {
-  const bySubject = new Map<string, Grant[]>();
-  for (const grant of grants) {
-    const account = serviceAccountOfSubject(grant.subject, grant.binding, defaultNamespace);
-    if (!account) continue;
-    const key = nsKey(account.namespace, account.name);
-    const list = bySubject.get(key);
-    if (list) list.push(grant);
-    else bySubject.set(key, [grant]);
-  }
-  return bySubject;
+  return groupByAccount(grants, defaultNamespace, (grant, account) => [
+    nsKey(account.namespace, account.name),
+    grant,
+  ]);
 }
 
 /** Grants by the name alone of the ServiceAccount they name, with its namespace. */
 function grantsByName(grants: readonly Grant[], defaultNamespace: string): Map<string, NamedGrant[]> {
-  const byName = new Map<string, NamedGrant[]>();
+  return groupByAccount(grants, defaultNamespace, (grant, account) => [
+    account.name,
+    { grant, namespace: account.namespace },
+  ]);
+}
+
+/** The grants that name a ServiceAccount, grouped under the key `entry` gives each, in order. */
+function groupByAccount<T>(
+  grants: readonly Grant[],
+  defaultNamespace: string,
+  entry: (grant: Grant, account: { namespace: string; name: string }) => [string, T],
+): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
   for (const grant of grants) {
     const account = serviceAccountOfSubject(grant.subject, grant.binding, defaultNamespace);
     if (!account) continue;
-    const list = byName.get(account.name);
-    if (list) list.push({ grant, namespace: account.namespace });
-    else byName.set(account.name, [{ grant, namespace: account.namespace }]);
+    const [key, value] = entry(grant, account);
+    const list = groups.get(key);
+    if (list) list.push(value);
+    else groups.set(key, [value]);
   }
-  return byName;
+  return groups;
 }
 
 export function describeGrant(grant: Grant): string {

@@ -1,6 +1,6 @@
 import type { PathSegment } from './load.js';
-import { type Model, type Resource, type Workload, isRecord, nsKey } from './model.js';
-import { containersOf, projectedTokensOf } from './pod-spec.js';
+import { type Model, type Resource, type Workload, nsKey } from './model.js';
+import { projectedTokensOf, volumeMountsOf } from './pod-spec.js';
 
 /** The type of a Secret that holds a long-lived ServiceAccount token, filled in by Kubernetes' token controller. */
 export const LEGACY_TOKEN_TYPE = 'kubernetes.io/service-account-token';
@@ -143,11 +143,7 @@ export interface AutomountVolume {
  * manifest exported from a cluster. Setting `false` does not remove it: the pod then mounts it as a volume of its own.
  */
 export function automountVolumesOf(workload: Workload): AutomountVolume[] {
-  const mountedNames = new Set<unknown>();
-  for (const { container } of containersOf(workload)) {
-    if (!Array.isArray(container.volumeMounts)) continue;
-    for (const mount of container.volumeMounts) if (isRecord(mount)) mountedNames.add(mount.name);
-  }
+  const mountedNames = new Set(volumeMountsOf(workload).map((mount) => mount.name));
   const result: AutomountVolume[] = [];
   for (const { volume, path, automounted } of projectedTokensOf(workload)) {
     if (!automounted || result.some((entry) => entry.name === volume)) continue;

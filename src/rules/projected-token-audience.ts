@@ -1,5 +1,5 @@
-import { type Workload, isRecord, resourceLabel } from '../core/model.js';
-import { containersOf, projectedTokensOf } from '../core/pod-spec.js';
+import { type Workload, resourceLabel } from '../core/model.js';
+import { projectedTokensOf, volumeMountsOf } from '../core/pod-spec.js';
 import { metaOf } from './meta.js';
 import type { Rule } from './types.js';
 
@@ -8,16 +8,11 @@ const API_TOKEN_DIRECTORY = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 /** Whether a container mounts volume `volume` where the client libraries look for the API token. */
 function mountedForApiClients(workload: Workload, volume: string): boolean {
-  return containersOf(workload).some(
-    ({ container }) =>
-      Array.isArray(container.volumeMounts) &&
-      container.volumeMounts.some(
-        (mount) =>
-          isRecord(mount) &&
-          mount.name === volume &&
-          typeof mount.mountPath === 'string' &&
-          mount.mountPath.replace(/\/+$/, '') === API_TOKEN_DIRECTORY,
-      ),
+  return volumeMountsOf(workload).some(
+    (mount) =>
+      mount.name === volume &&
+      typeof mount.mountPath === 'string' &&
+      mount.mountPath.replace(/\/+$/, '') === API_TOKEN_DIRECTORY,
   );
 }
 
