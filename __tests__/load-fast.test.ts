@@ -108,6 +108,16 @@ describe('documents that cannot matter', () => {
     expect(result.objects.map((object) => object.value.kind)).toEqual(['Deployment']);
   });
 
+  it('name a JSON document’s errors as JSON errors', () => {
+    const text = '{"apiVersion": "v1", "kind": "ServiceAccount",\n "metadata": {"name": "a", "name": "b"}}\n';
+    const result = load(text, 'sa.json');
+    expect(result.errors.map((error) => [error.line, error.message])).toEqual([
+      [2, 'JSON duplicate key "name" (first at line 2): Map keys must be unique'],
+    ]);
+    const broken = load('{"kind": "ServiceAccount" "apiVersion": "v1"}\n', 'sa.json');
+    expect(broken.errors[0]?.message).toMatch(/^JSON syntax error: /);
+  });
+
   it('never include an object with a pod template, a List, or a suppression annotation', () => {
     const rollout = yaml`
       apiVersion: argoproj.io/v1alpha1

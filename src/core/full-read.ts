@@ -132,6 +132,10 @@ function reportErrors(
   offset: number,
   errors: ScanError[],
 ): boolean {
+  // Kubernetes reads a document that starts with `{` as JSON (and as YAML only when that fails): name it as its author
+  // wrote it.
+  const start = doc.contents?.range[0];
+  const language = start !== undefined && file.text[start + offset] === '{' ? 'JSON' : 'YAML';
   for (const error of doc.errors) {
     const position = error.pos?.[0];
     const duplicate =
@@ -143,7 +147,7 @@ function reportErrors(
     errors.push({
       file: file.path,
       line: position === undefined ? null : lines.linePos(position + offset).line,
-      message: `YAML ${error.code === 'DUPLICATE_KEY' ? `duplicate key${named}` : 'syntax error'}: ${withoutQuotedSource(firstLine(error.message))}`,
+      message: `${language} ${error.code === 'DUPLICATE_KEY' ? `duplicate key${named}` : 'syntax error'}: ${withoutQuotedSource(firstLine(error.message))}`,
     });
   }
   if (doc.errors.length > 0) return false;
