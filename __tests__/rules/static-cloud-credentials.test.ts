@@ -244,3 +244,12 @@ describe('static-cloud-credentials: where the value comes from', () => {
     expect(finding!.message).toContain(`(${words})`);
   });
 });
+
+it('static-cloud-credentials says when the Secret reference is optional', () => {
+  const text = withEnv('AWS_SECRET_ACCESS_KEY', 'aws-secret', 'secret').replace(
+    'key: aws-secret}',
+    'key: aws-secret, optional: true}',
+  );
+  const [finding] = findingsOf(scan(text), RULE);
+  expect(finding!.message).toContain('(read from a Secret when it holds the key: `optional: true`)');
+});

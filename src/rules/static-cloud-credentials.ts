@@ -47,7 +47,9 @@ export const staticCloudCredentials: Rule = {
             typeof variable.value === 'string'
               ? 'written in the manifest'
               : isRecord(from.secretKeyRef)
-                ? 'read from a Secret'
+                ? from.secretKeyRef.optional === true
+                  ? 'read from a Secret when it holds the key: `optional: true`'
+                  : 'read from a Secret'
                 : isRecord(from.configMapKeyRef)
                   ? 'read from a ConfigMap'
                   : 'set at run time';
