@@ -674,3 +674,36 @@ describe('automount-token: bindings declared more than once', () => {
     expect(finding!.message.match(/ClusterRoleBinding api-admin →/g)).toHaveLength(1);
   });
 });
+
+describe('automount-token: a workload that names no namespace, its account declared in another', () => {
+  const workload = deployment({ pod: 'unset', account: 'loki' }).replace('  namespace: shop\n', '');
+
+  it('is judged in the default namespace, and says where an account of its name is declared', () => {
+    const testFiles = {
+      'deploy.yaml': workload,
+      'sa.yaml': serviceAccount('loki', 'false', 'logs') + '---\n' + serviceAccount('loki', 'unset', 'audit'),
+    };
+    const [finding] = findingsOf(scan(testFiles), RULE);
+    expect(finding!.message).toContain('ServiceAccount `default/loki` is not declared in the scanned files');
+    expect(finding!.message).toContain(
+      'The Deployment names no namespace, and a ServiceAccount `loki` is declared in namespace `audit`, `logs`: ' +
+        'if it is applied there, set its `metadata.namespace` so that it is judged with that account.',
+    );
+    const strict = findingsOf(scan(testFiles, 'extends: strict\n'), 'missing-service-account');
+    expect(strict[0]!.message).toMatch(/Declare it next to the workload\. The Deployment names no namespace/);
+  });
+
+  it('gives no such hint to a workload that names its namespace, or when no account of its name is declared', () => {
+    const named = findingsOf(
+      scan({
+        'deploy.yaml': deployment({ pod: 'unset', account: 'loki' }),
+        'sa.yaml': serviceAccount('loki', 'false', 'logs'),
+      }),
+      RULE,
+    );
+    expect(named[0]!.message).toContain('`shop/loki` is not declared');
+    expect(named[0]!.message).not.toContain('names no namespace');
+    const alone = findingsOf(scan({ 'deploy.yaml': workload }), RULE);
+    expect(alone[0]!.message).not.toContain('names no namespace');
+  });
+});

@@ -7307,6 +7307,10 @@ function isEmptyDocument(doc) {
         ((0,dist/* isScalar */.jn)(contents) && contents.value === null && contents.range[0] === contents.range[1]));
 }
 function reportErrors(file, lines, doc, offset, errors) {
+    // Kubernetes reads a document that starts with `{` as JSON (and as YAML only when that fails): name it as its author
+    // wrote it.
+    const start = doc.contents?.range[0];
+    const language = start !== undefined && file.text[start + offset] === '{' ? 'JSON' : 'YAML';
     for (const error of doc.errors) {
         const position = error.pos?.[0];
         const duplicate = error.code === 'DUPLICATE_KEY' && position !== undefined ? duplicateKey(doc, position) : null;
@@ -7316,7 +7320,7 @@ function reportErrors(file, lines, doc, offset, errors) {
         errors.push({
             file: file.path,
             line: position === undefined ? null : lines.linePos(position + offset).line,
-            message: `YAML ${error.code === 'DUPLICATE_KEY' ? `duplicate key${named}` : 'syntax error'}: ${withoutQuotedSource(firstLine(error.message))}`,
+            message: `${language} ${error.code === 'DUPLICATE_KEY' ? `duplicate key${named}` : 'syntax error'}: ${withoutQuotedSource(firstLine(error.message))}`,
         });
     }
     if (doc.errors.length > 0)
@@ -9404,6 +9408,36 @@ function resolveServiceAccount(model, namespace, name) {
         return null;
     return candidates.find((account) => automountField(account.object.value) !== false) ?? candidates[0];
 }
+/**
+ * Where else a workload's undeclared ServiceAccount may be: for a workload that names no namespace (it goes wherever it
+ * is applied, and is judged in the default one), the namespaces in which a ServiceAccount of its account's name is
+ * declared. Empty for a workload that names its namespace. A hint for messages only: the workload may as well be
+ * applied where that account is not declared, so nothing is judged by it.
+ */
+function namespacesDeclaringAccount(model, workload) {
+    if (!workload.resource.namespaceAssumed)
+        return [];
+    const namespaces = new Set();
+    for (const account of model.serviceAccountNameIndex.get(workload.serviceAccountName) ?? []) {
+        if (!account.namespaceAssumed && account.ref.namespace !== null)
+            namespaces.add(account.ref.namespace);
+    }
+    return [...namespaces].sort();
+}
+/** The hint of `namespacesDeclaringAccount` as a sentence, or '' when it has none. */
+function declaredElsewhereHint(model, workload) {
+    const namespaces = namespacesDeclaringAccount(model, workload);
+    if (namespaces.length === 0)
+        return '';
+    const listed = namespaces
+        .slice(0, 3)
+        .map((namespace) => `\`${namespace}\``)
+        .join(', ');
+    const more = namespaces.length > 3 ? ` and ${namespaces.length - 3} more` : '';
+    return (` The ${workload.resource.ref.kind} names no namespace, and a ServiceAccount \`${workload.serviceAccountName}\` is ` +
+        `declared in namespace ${listed}${more}: if it is applied there, set its \`metadata.namespace\` so that it is ` +
+        'judged with that account.');
+}
 /** Kubernetes' precedence: the pod's field wins when set, then the ServiceAccount's, then `true`. */
 function effectiveAutomount(model, workload, assumeUnresolvedMounts) {
     const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
@@ -10569,7 +10603,8 @@ const automountToken = {
             const names = automount_token_quoted(volumes.map((volume) => volume.name));
             const parts = decision.mounts
                 ? [
-                    `${(0,core_model/* resourceLabel */.bP)(workload.resource.ref)} mounts the API token of ServiceAccount \`${account}\`: ${whyMounted(decision, namespace, account)}.`,
+                    `${(0,core_model/* resourceLabel */.bP)(workload.resource.ref)} mounts the API token of ServiceAccount \`${account}\`: ${whyMounted(decision, namespace, account)}.` +
+                        (decision.source === 'unresolved' ? declaredElsewhereHint(model, workload) : ''),
                 ]
                 : [
                     `${(0,core_model/* resourceLabel */.bP)(workload.resource.ref)} mounts the API token of ServiceAccount \`${account}\` through volume ` +
@@ -11037,7 +11072,8 @@ const missingServiceAccount = {
                 path: [...workload.podSpecPath, workload.serviceAccountField],
                 message: `${(0,core_model/* resourceLabel */.bP)(workload.resource.ref)} runs as ServiceAccount \`${namespace}/${workload.serviceAccountName}\`, ` +
                     'which is not declared in the scanned files, so its automount setting and RBAC cannot be checked. ' +
-                    'Declare it next to the workload.',
+                    'Declare it next to the workload.' +
+                    declaredElsewhereHint(model, workload),
             });
         }
     },
@@ -11541,7 +11577,9 @@ const staticCloudCredentials = {
                     const source = typeof variable.value === 'string'
                         ? 'written in the manifest'
                         : (0,core_model/* isRecord */.u4)(from.secretKeyRef)
-                            ? 'read from a Secret'
+                            ? from.secretKeyRef.optional === true
+                                ? 'read from a Secret when it holds the key: `optional: true`'
+                                : 'read from a Secret'
                             : (0,core_model/* isRecord */.u4)(from.configMapKeyRef)
                                 ? 'read from a ConfigMap'
                                 : 'set at run time';

@@ -92,6 +92,37 @@ export function resolveServiceAccount(model: Model, namespace: string, name: str
   return candidates.find((account) => automountField(account.object.value) !== false) ?? candidates[0]!;
 }
 
+/**
+ * Where else a workload's undeclared ServiceAccount may be: for a workload that names no namespace (it goes wherever it
+ * is applied, and is judged in the default one), the namespaces in which a ServiceAccount of its account's name is
+ * declared. Empty for a workload that names its namespace. A hint for messages only: the workload may as well be
+ * applied where that account is not declared, so nothing is judged by it.
+ */
+export function namespacesDeclaringAccount(model: Model, workload: Workload): string[] {
+  if (!workload.resource.namespaceAssumed) return [];
+  const namespaces = new Set<string>();
+  for (const account of model.serviceAccountNameIndex.get(workload.serviceAccountName) ?? []) {
+    if (!account.namespaceAssumed && account.ref.namespace !== null) namespaces.add(account.ref.namespace);
+  }
+  return [...namespaces].sort();
+}
+
+/** The hint of `namespacesDeclaringAccount` as a sentence, or '' when it has none. */
+export function declaredElsewhereHint(model: Model, workload: Workload): string {
+  const namespaces = namespacesDeclaringAccount(model, workload);
+  if (namespaces.length === 0) return '';
+  const listed = namespaces
+    .slice(0, 3)
+    .map((namespace) => `\`${namespace}\``)
+    .join(', ');
+  const more = namespaces.length > 3 ? ` and ${namespaces.length - 3} more` : '';
+  return (
+    ` The ${workload.resource.ref.kind} names no namespace, and a ServiceAccount \`${workload.serviceAccountName}\` is ` +
+    `declared in namespace ${listed}${more}: if it is applied there, set its \`metadata.namespace\` so that it is ` +
+    'judged with that account.'
+  );
+}
+
 /** Kubernetes' precedence: the pod's field wins when set, then the ServiceAccount's, then `true`. */
 export function effectiveAutomount(
   model: Model,

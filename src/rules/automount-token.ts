@@ -1,6 +1,11 @@
 import { nsKey, resourceLabel } from '../core/model.js';
 import { describeGrant } from '../core/rbac.js';
-import { type AutomountDecision, automountVolumesOf, effectiveAutomount } from '../core/serviceaccounts.js';
+import {
+  type AutomountDecision,
+  automountVolumesOf,
+  declaredElsewhereHint,
+  effectiveAutomount,
+} from '../core/serviceaccounts.js';
 import { setMapEntry } from '../core/fix.js';
 import { metaOf } from './meta.js';
 import type { Rule } from './types.js';
@@ -63,7 +68,8 @@ export const automountToken: Rule = {
 
       const parts = decision.mounts
         ? [
-            `${resourceLabel(workload.resource.ref)} mounts the API token of ServiceAccount \`${account}\`: ${whyMounted(decision, namespace, account)}.`,
+            `${resourceLabel(workload.resource.ref)} mounts the API token of ServiceAccount \`${account}\`: ${whyMounted(decision, namespace, account)}.` +
+              (decision.source === 'unresolved' ? declaredElsewhereHint(model, workload) : ''),
           ]
         : [
             `${resourceLabel(workload.resource.ref)} mounts the API token of ServiceAccount \`${account}\` through volume ` +

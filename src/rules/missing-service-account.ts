@@ -1,5 +1,5 @@
 import { resourceLabel } from '../core/model.js';
-import { resolveServiceAccount } from '../core/serviceaccounts.js';
+import { declaredElsewhereHint, resolveServiceAccount } from '../core/serviceaccounts.js';
 import { metaOf } from './meta.js';
 import type { Rule } from './types.js';
 
@@ -17,7 +17,8 @@ export const missingServiceAccount: Rule = {
         message:
           `${resourceLabel(workload.resource.ref)} runs as ServiceAccount \`${namespace}/${workload.serviceAccountName}\`, ` +
           'which is not declared in the scanned files, so its automount setting and RBAC cannot be checked. ' +
-          'Declare it next to the workload.',
+          'Declare it next to the workload.' +
+          declaredElsewhereHint(model, workload),
       });
     }
   },
