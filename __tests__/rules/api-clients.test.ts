@@ -1,7 +1,7 @@
 /**
  * Issue 16: no fix switches off the token of a workload that calls the API. A workload is an API client when its
- * ServiceAccount is a subject of a binding (by name), the config's `api-clients` lists it, or an annotation says so
- * (core/api-clients.ts). Its findings name the evidence, are `info` (never blocking by themselves), and their fixes
+ * ServiceAccount is a subject of a binding (by name), the config's `api-clients` lists it, an annotation says so, or
+ * its pod asks for an injected agent that logs in with its token (core/api-clients.ts). Its findings name the evidence, are `info` (never blocking by themselves), and their fixes
  * only make the consent explicit; every rule whose fix can remove a token asks first. Before, each case below got an
  * `automountServiceAccountToken: false` fix, and `--fix` applied it.
  */
@@ -54,6 +54,15 @@ function binding(kind: 'RoleBinding' | 'ClusterRoleBinding', subject: string, ro
 
 const OPERATOR = `${ACCOUNT('operator')}---\n${deployment()}`;
 
+/** The operator with these annotations on its pod template (`pod`) or on the Deployment itself. */
+function annotated(annotations: Record<string, string>, on: 'pod' | 'workload' = 'pod'): string {
+  const text = deployment(on === 'pod' ? { podAnnotation: 'x' } : { annotation: 'x' });
+  return `${ACCOUNT('operator')}---\n${text.replace(
+    '{kube-token-guard.io/api-client: "x"}',
+    JSON.stringify(annotations),
+  )}`;
+}
+
 describe('evidence that a workload calls the API', () => {
   const clients: Array<[string, string, string | undefined, RegExp]> = [
     [
@@ -92,6 +101,18 @@ describe('evidence that a workload calls the API', () => {
       undefined,
       /says so: "leader election"/,
     ],
+    [
+      "its pod asks for Vault's agent, which logs in to Vault with the pod's token",
+      annotated({ 'vault.hashicorp.com/agent-inject': 'true', 'vault.hashicorp.com/role': 'db' }),
+      undefined,
+      /its pod says `vault.hashicorp.com\/agent-inject: "true"`, so Vault's injected agent logs in with the pod's token/,
+    ],
+    [
+      "its pod asks for Consul's connect init container, which logs in to Consul with the pod's token",
+      annotated({ 'consul.hashicorp.com/connect-inject': 'True' }),
+      undefined,
+      /`consul.hashicorp.com\/connect-inject: "True"`, so Consul's injected init container logs in/,
+    ],
   ];
 
   it.each(clients)(
@@ -121,6 +142,26 @@ describe('evidence that a workload calls the API', () => {
       });
     },
   );
+
+  it.each([
+    ['an injector switched off', annotated({ 'vault.hashicorp.com/agent-inject': 'false' })],
+    ['a value Go does not read as true', annotated({ 'consul.hashicorp.com/connect-inject': 'yes' })],
+    [
+      "Vault's agent pointed at a projected token",
+      annotated({
+        'vault.hashicorp.com/agent-inject': 'true',
+        'vault.hashicorp.com/agent-service-account-token-volume-name': 'vault-token',
+      }),
+    ],
+    [
+      'the annotation on the Deployment, not its pods',
+      annotated({ 'vault.hashicorp.com/agent-inject': 'true' }, 'workload'),
+    ],
+  ])('no evidence from %s', (_name, files) => {
+    const [finding] = findingsOf(scan(files), 'automount-token');
+    expect(finding!.apiClient).toBeUndefined();
+    expect(finding!.fix!.replacement).toContain('automountServiceAccountToken: false');
+  });
 
   it('a binding to the group of all ServiceAccounts is not evidence for one workload', () => {
     const files = `${OPERATOR}---\n${binding('ClusterRoleBinding', '{kind: Group, name: "system:serviceaccounts"}', 'view')}`;

@@ -8,7 +8,9 @@
  *   A workload or ServiceAccount that names no namespace (plain `helm template` output, say, whose bindings name
  *   `{{ .Release.Namespace }}`) goes wherever it is applied, so a binding to its account's name in any namespace counts;
  * - the config's `api-clients` lists it (globs over `namespace/name`), for RBAC kept outside the scanned files;
- * - it carries the annotation `kube-token-guard.io/api-client` (its value says why).
+ * - it carries the annotation `kube-token-guard.io/api-client` (its value says why);
+ * - its pod asks an injector for an agent that logs in with the pod's own token (`TOKEN_INJECTORS`): Vault's agent and
+ *   Consul's connect init container present it to Vault's and Consul's Kubernetes auth, which verify it with the API.
  *
  * A pod or dedicated ServiceAccount that says `automountServiceAccountToken: true` has consented explicitly, and the
  * rules leave it alone already. Every fix that can remove a token asks here first.
@@ -30,6 +32,38 @@ export interface ApiClientJudge {
    * bound, or a workload running as it is a client. null when nothing says so.
    */
   serviceAccount(namespace: string, name: string): string | null;
+}
+
+/**
+ * Pod annotations that have an injector add a container logging in with the token mounted at
+ * `/var/run/secrets/kubernetes.io/serviceaccount`: switching it off breaks the pod as surely as a controller's. The
+ * injectors read the value as Go's `strconv.ParseBool` does. `unless`: an annotation that points the agent at another
+ * token (a projected volume), after which the mounted one is not needed.
+ */
+const TOKEN_INJECTORS: ReadonlyArray<{ annotation: string; agent: string; unless?: string }> = [
+  {
+    annotation: 'vault.hashicorp.com/agent-inject',
+    agent: "Vault's injected agent",
+    unless: 'vault.hashicorp.com/agent-service-account-token-volume-name',
+  },
+  { annotation: 'consul.hashicorp.com/connect-inject', agent: "Consul's injected init container" },
+];
+
+/** What Go's `strconv.ParseBool` reads as true. */
+const GO_TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
+
+/** Why an injected agent logs in with the pod's token, from the annotations of the pod (or its template), or null. */
+function injectedLogin(annotations: Readonly<Record<string, string>>): string | null {
+  for (const { annotation, agent, unless } of TOKEN_INJECTORS) {
+    const value = annotations[annotation];
+    if (value === undefined || !GO_TRUE.has(value) || (unless !== undefined && unless in annotations))
+      continue;
+    return (
+      `its pod says \`${annotation}: ${JSON.stringify(value)}\`, so ${agent} logs in with the pod's token` +
+      (unless === undefined ? '' : `; \`${unless}\` naming a projected token volume would let it do without`)
+    );
+  }
+  return null;
 }
 
 export function apiClientJudge(model: Model, rbac: RbacIndex, patterns: readonly string[]): ApiClientJudge {
@@ -62,7 +96,10 @@ export function apiClientJudge(model: Model, rbac: RbacIndex, patterns: readonly
       bound(namespace, workload.serviceAccountName) ??
       (workload.resource.namespaceAssumed
         ? boundAnywhere(workload.serviceAccountName, resourceLabel(workload.resource.ref))
-        : null)
+        : null) ??
+      injectedLogin(
+        workload.templateMetadataPath ? workload.templateAnnotations : workload.resource.annotations,
+      )
     );
   };
   const workload = (entry: Workload): string | null => {
