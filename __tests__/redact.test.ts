@@ -30,7 +30,7 @@ describe('SecretFilter', () => {
       text: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata:\n  db_password: text-only-credential-1\n',
     });
     const fromTexts = new SecretFilter();
-    fromTexts.learnScan(list, scan(list).secretValues);
+    fromTexts.learnScan(list, scan(list));
     const found = scanFiles(list, defaultConfig(), undefined, { credentials: true }).secretValues;
     const fromScan = new SecretFilter();
     fromScan.addAll(found);

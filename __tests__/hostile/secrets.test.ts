@@ -138,3 +138,48 @@ describe('what a kustomize secretGenerator names', () => {
     expect(secrets.redact('ktgPlantedOutsideFile')).toBe('ktgPlantedOutsideFile');
   });
 });
+
+describe('names the outputs place findings by are never taken for secrets', () => {
+  // A Secret holding a word that is also the name of a folder, a Deployment and a namespace: once, every path, name
+  // and namespace that held it came out as `[redacted]`, and SARIF results, review comments and --fix pointed nowhere.
+  const files = {
+    'payments-api/deploy.yaml': [
+      'apiVersion: v1',
+      'kind: Secret',
+      'metadata: {name: settings, namespace: checkout}',
+      'stringData:',
+      '  EVENT_SOURCE: payments-api',
+      '  NAMESPACE: checkout',
+      '  API_KEY: s3cr3t-value-9f2c1d',
+      '---',
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata: {name: payments-api, namespace: checkout}',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      containers: [{name: app, image: example/app:1}]',
+      '',
+    ].join('\n'),
+  };
+
+  it.each(['text', 'json', 'sarif'])('%s', async (format) => {
+    const dir = workspace(files);
+    const { stdout } = await cli(['scan', '--format', format], dir);
+    expect(stdout).toContain('payments-api/deploy.yaml');
+    expect(stdout).toContain('checkout/payments-api');
+    expect(stdout).not.toContain('s3cr3t-value-9f2c1d');
+  });
+
+  it('a filter told the names keeps out the values that are not names', () => {
+    const secrets = new SecretFilter();
+    secrets.addAll(['payments-api', 's3cr3t-value-9f2c1d']);
+    expect(secrets.redact('payments-api s3cr3t-value-9f2c1d')).toBe(`${REDACTED} ${REDACTED}`);
+    secrets.allowIdentifiers(['payments-api', 'short']);
+    expect(secrets.redact('payments-api/deploy.yaml s3cr3t-value-9f2c1d')).toBe(
+      `payments-api/deploy.yaml ${REDACTED}`,
+    );
+    // Its encoded forms are not names, and stay out.
+    expect(secrets.redact(Buffer.from('payments-api').toString('base64'))).toBe(REDACTED);
+  });
+});

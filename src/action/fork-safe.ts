@@ -21,7 +21,7 @@ import type { ResolvedConfig } from '../config/config.js';
 import { ConfigurationError } from '../config/errors.js';
 import { isRecord } from '../core/model.js';
 import type { SecretFilter } from '../core/redact.js';
-import { secretLinesOfFiles, secretValuesOfFiles } from '../core/secrets.js';
+import { secretLinesOfFiles, secretsOfFiles } from '../core/secrets.js';
 import { type Finding, type ScanError, type Severity, isSeverity } from '../core/types.js';
 import { type CommentableLines, newSideText, parsePatch } from '../pr/patch.js';
 import { escapeMarkdown } from '../pr/review.js';
@@ -179,7 +179,7 @@ export async function publishFromResults(
     file.patch ? [{ path: file.filename, text: newSideText(file.patch) }] : [],
   );
   const given = Object.entries(results.file.texts).map(([path, text]) => ({ path, text }));
-  for (const source of [shown, given]) secrets.learnScan(source, secretValuesOfFiles(source, config));
+  for (const source of [shown, given]) secrets.learnScan(source, secretsOfFiles(source, config));
   const notes = results.file.notes.map((note) => escapeMarkdown(secrets.redact(note)));
   const inPullRequest = (finding: Finding) => lines.has(finding.file);
   const introduced = results.file.introduced.filter(inPullRequest);

@@ -12,6 +12,7 @@ import { append } from '../core/arrays.js';
 import { mergeRenderedDuplicates } from '../core/duplicates.js';
 import type { SecretFilter } from '../core/redact.js';
 import { type ScanResult, scanFiles } from '../core/scan.js';
+import { identifiersOf } from '../core/secrets.js';
 import { secondThread } from '../core/second-thread.js';
 import type { Finding, ScanError, Severity, SourceFile } from '../core/types.js';
 import { plural } from '../core/words.js';
@@ -115,12 +116,15 @@ export async function reviewPullRequest(
     append(head.files, headRender.files);
     append(head.errors, headRender.errors);
     append(head.notices, headRender.notices);
+    // The paths of the files are names, never secrets (`allowIdentifiers`).
+    secrets.allowIdentifiers(identifiersOf(head.files));
     await learnSecretSources(secrets, headRender.root, head, config);
     for (const notice of head.notices)
       core.info(`Notice: ${logText(notice.file)}: ${logText(notice.message)}`);
     const headResult = scanFiles(head.files, config, undefined, { secondThread, credentials: true });
     // The credentials in the files' texts are among the scan's secret values (see scanFiles).
     secrets.addAll(headResult.secretValues);
+    secrets.allowIdentifiers(headResult.identifiers);
     const probe = await probeValues({
       root: headRender.root,
       config,
@@ -210,6 +214,7 @@ export async function reviewPullRequest(
     ];
     const baseResult = scanFiles(baseFiles, config, undefined, { secondThread, credentials: true });
     secrets.addAll(baseResult.secretValues);
+    secrets.allowIdentifiers(baseResult.identifiers);
     core.info(
       `Scanned the merge base: ${plural(baseFiles.length, 'file')}, ${plural(baseResult.findings.length, 'finding')} in ${since(started)}.`,
     );

@@ -2,6 +2,7 @@ import type { ResolvedConfig } from '../config/config.js';
 import type { SecretFilter } from '../core/redact.js';
 import { mergeRenderedDuplicates } from '../core/duplicates.js';
 import { type ScanResult, scanFiles } from '../core/scan.js';
+import { identifiersOf } from '../core/secrets.js';
 import { secondThread } from '../core/second-thread.js';
 import { plural } from '../core/words.js';
 import { type CollectedFiles, collectFiles } from './files.js';
@@ -45,6 +46,8 @@ export async function scanWorkspace(
         '(no `apiVersion` or no `kind` key in any spelling, or JSON without both at its top level).',
     );
   }
+  // Before anything is logged: the paths of the files are names, never secrets.
+  secrets.allowIdentifiers(identifiersOf(collected.files));
   // Before rendering: a failed render's error quotes what it read.
   await learnSecretSources(secrets, root, collected, config);
   const rendering = await renderCollected(collected, root, config, tools);
@@ -58,6 +61,7 @@ export async function scanWorkspace(
   const judging = clock();
   // The credentials in the files' texts are among the scan's secret values (see scanFiles).
   secrets.addAll(result.secretValues);
+  secrets.allowIdentifiers(result.identifiers);
   const learning = clock();
   let probing = 0;
   if (rendering.charts.length > 0) {

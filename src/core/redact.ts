@@ -24,6 +24,8 @@ export const MIN_SECRET_LENGTH = 8;
 
 export class SecretFilter {
   private readonly known = new Set<string>();
+  /** Values that are names the outputs place things by (`allowIdentifiers`): never kept out. */
+  private readonly identifiers = new Set<string>();
   /** The known values' index, rebuilt on the next search after a value is added. */
   private search: LiteralSearch | null = null;
 
@@ -49,15 +51,37 @@ export class SecretFilter {
     for (const value of values) this.add(value);
   }
 
+  /**
+   * Names the outputs place things by and print as such: path segments of the scanned files, names and namespaces of
+   * their objects (`identifiersOf`). A learned value equal to one (a Secret holding `payments-api`, the name of a
+   * folder and a Deployment) is not replaced: replaced, it broke the paths of findings, SARIF results and review
+   * comments. It is no secret either, being written in the repository as a name; and only someone who knows a value
+   * can write a name equal to it.
+   */
+  allowIdentifiers(names: Iterable<string>): void {
+    for (const name of names) {
+      if (name.length < MIN_SECRET_LENGTH || this.identifiers.has(name)) continue;
+      this.identifiers.add(name);
+      if (this.known.has(name)) this.search = null;
+    }
+  }
+
   /** Learns the values of credential-named keys in any text: YAML, JSON, an env file, a tool's output. */
   learnText(text: string): void {
     for (const pair of credentialPairs(text)) this.add(pair.value);
   }
 
-  /** Learns from a scan: the credential keys of every file read, and the secret values the scan's model found. */
-  learnScan(files: readonly SourceFile[], secretValues: Iterable<string>): void {
+  /**
+   * Learns from a scan: the credential keys of every file read, and the secret values the scan's model found; and the
+   * names it places things by.
+   */
+  learnScan(
+    files: readonly SourceFile[],
+    found: { secretValues: Iterable<string>; identifiers: Iterable<string> },
+  ): void {
     for (const file of files) this.learnText(file.text);
-    this.addAll(secretValues);
+    this.addAll(found.secretValues);
+    this.allowIdentifiers(found.identifiers);
   }
 
   /** Prose with every secret replaced by `[redacted]`: known values, credential shapes, values of credential keys. */
@@ -150,7 +174,10 @@ export class SecretFilter {
   }
 
   private valueSearch(): LiteralSearch {
-    this.search ??= new LiteralSearch(this.known, MIN_SECRET_LENGTH);
+    this.search ??= new LiteralSearch(
+      [...this.known].filter((value) => !this.identifiers.has(value)),
+      MIN_SECRET_LENGTH,
+    );
     return this.search;
   }
 }

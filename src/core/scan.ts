@@ -3,6 +3,7 @@ import { registry as defaultRegistry, type RuleRegistry } from '../rules/index.j
 import { type LoadOptions, type LoadedObject, loadFiles } from './load.js';
 import { sortFindings } from './evaluate.js';
 import { judgeInstalls } from './installs.js';
+import { identifiersOf } from './secrets.js';
 import { secondThread } from './second-thread.js';
 import { originErrorLine } from './source-map.js';
 import type { Finding, ScanError, ScanNotice, SourceFile } from './types.js';
@@ -29,6 +30,8 @@ export interface ScanResult {
    * (`credentialPairs`). Never output.
    */
   secretValues: Set<string>;
+  /** The names outputs place things by (`identifiersOf`): no secret value, even when a Secret holds one. */
+  identifiers: Set<string>;
   /** API clients whose token is mounted (`Kind/namespace/name`), worked out when asked: what no fix may remove. */
   mountedClients(): Set<string>;
   /**
@@ -85,6 +88,7 @@ export function scanFiles(
     errors,
     notices,
     secretValues,
+    identifiers: identifiersOf(files, objects),
     // A client in any install keeps its token: a fix to a shared file serves them all.
     mountedClients: judged.mountedClients,
     stats: {

@@ -181,10 +181,38 @@ function decodedText(data: string): string | null {
   return text === '' || text.includes('\uFFFD') || /[\u0000-\u0008\u000e-\u001f]/.test(text) ? null : text;
 }
 
-/** The secret values of files given as text: for callers outside a scan (the fork-safe publisher). */
-export function secretValuesOfFiles(files: readonly SourceFile[], config: ResolvedConfig): Set<string> {
+/**
+ * The names outputs place things by and print (`SecretFilter.allowIdentifiers`): the segments of the files' paths, and
+ * the names and namespaces of the objects read from them.
+ */
+export function identifiersOf(
+  files: readonly { path: string }[],
+  objects: readonly LoadedObject[] = [],
+): Set<string> {
+  const names = new Set<string>();
+  for (const file of files) for (const segment of file.path.split('/')) names.add(segment);
+  for (const { value } of objects) {
+    const metadata = value.metadata;
+    if (!isRecord(metadata)) continue;
+    if (typeof metadata.name === 'string') names.add(metadata.name);
+    if (typeof metadata.namespace === 'string') names.add(metadata.namespace);
+  }
+  return names;
+}
+
+/**
+ * The secret values of files given as text, and the names they place things by: for callers outside a scan (the
+ * fork-safe publisher).
+ */
+export function secretsOfFiles(
+  files: readonly SourceFile[],
+  config: ResolvedConfig,
+): { secretValues: Set<string>; identifiers: Set<string> } {
   const objects = files.flatMap((file) => loadDocuments(file).objects);
-  return secretValues(buildModel(objects, config.defaultNamespace), extraCredentialEnvNames(config));
+  return {
+    secretValues: secretValues(buildModel(objects, config.defaultNamespace), extraCredentialEnvNames(config)),
+    identifiers: identifiersOf(files, objects),
+  };
 }
 
 /**
