@@ -123,11 +123,71 @@ describe.skipIf(NO_HELM)(because(NO_HELM, 'Helm charts rendered with the real he
       'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a, image: b}]}\n',
     );
     const { report, code } = await scanJson(dir);
+    // At the template and line helm names.
     expect(report.errors).toEqual([
-      { file: 'broken/Chart.yaml', line: null, message: expect.stringMatching(/^helm template failed: /) },
+      {
+        file: 'broken/templates/service.yaml',
+        line: 3,
+        message: expect.stringMatching(
+          /^helm template failed: .*parse error at \(broken\/templates\/service.yaml:3\)/,
+        ),
+      },
     ]);
     expect(report.findings.some((finding) => finding.file === 'plain.yaml')).toBe(true);
     expect(code).toBe(2);
+  });
+
+  it.each([
+    ['helm 3', HELM],
+    ['helm 4', HELM4],
+  ])(
+    '%s: a `required` value that is missing is an error at the template line that asks for it',
+    async (_name, helm) => {
+      if (!helm) return;
+      const dir = workspace();
+      execFileSync(HELM!, ['create', 'lb'], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir } });
+      const deployment = join(dir, 'lb/templates/deployment.yaml');
+      const lines = readFileSync(deployment, 'utf8').split('\n');
+      const at = lines.findIndex((line) => /^\s+containers:/.test(line));
+      lines.splice(at, 0, '      {{- $cluster := required "clusterName is required" .Values.clusterName }}');
+      writeFileSync(deployment, lines.join('\n'));
+      // A missing value in a nested template: helm 3 says `template: ...:<line>:<column>: executing`, helm 4 `Error:
+      // <template>:<line>:<column>` and `executing` on the next line.
+      writeFileSync(
+        join(dir, 'lb/templates/extra.yaml'),
+        'kind: ConfigMap\n\ndata: {{ .Values.nothing.here }}\n',
+      );
+      writeFileSync(join(dir, 'lb/values.yaml'), `${readFileSync(join(dir, 'lb/values.yaml'), 'utf8')}`);
+      const { report } = await scanJson(dir, [], helm);
+      expect(report.errors).toHaveLength(1);
+      expect(report.errors[0]).toMatchObject({
+        file: expect.stringMatching(/^lb\/templates\/(deployment|extra)\.yaml$/),
+      });
+      const error = report.errors[0] as { file: string; line: number };
+      expect(error.line).toBe(error.file.endsWith('deployment.yaml') ? at + 1 : 3);
+    },
+  );
+
+  it('leaves a library chart to the charts that depend on it, and a chart whose Chart.yaml is excluded out', async () => {
+    const dir = workspace();
+    const files: Record<string, string> = {
+      'lib/Chart.yaml': 'apiVersion: v2\nname: common\nversion: 1.0.0\ntype: library\n',
+      'lib/templates/_helpers.tpl': '{{- define "common.name" -}}common{{- end }}\n',
+      'needs-values/Chart.yaml': 'apiVersion: v2\nname: needs-values\nversion: 1.0.0\n',
+      'needs-values/templates/cm.yaml': 'kind: ConfigMap\nname: {{ required "name" .Values.name }}\n',
+      '.github/kube-token-guard.yml': 'exclude: ["needs-values/Chart.yaml"]\n',
+    };
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    const { report, code, stderr } = await scanJson(dir);
+    expect(report.errors).toEqual([]);
+    expect(code).toBe(0);
+    expect(stderr).toContain(
+      'notice: lib/Chart.yaml: a library chart (`type: library`) is not rendered on its own: the charts depending on it render it',
+    );
+    expect(stderr).not.toContain('needs-values');
   });
 });
 

@@ -39310,7 +39310,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _core_second_thread_worker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3123);
 /* harmony import */ var _core_young_generation_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5312);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2535);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7820);
 
 
 
@@ -39329,7 +39329,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2535:
+/***/ 7820:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -43565,10 +43565,36 @@ function decodedText(data) {
     // eslint-disable-next-line no-control-regex -- control characters tell binary data apart
     return text === '' || text.includes('\uFFFD') || /[\u0000-\u0008\u000e-\u001f]/.test(text) ? null : text;
 }
-/** The secret values of files given as text: for callers outside a scan (the fork-safe publisher). */
-function secretValuesOfFiles(files, config) {
+/**
+ * The names outputs place things by and print (`SecretFilter.allowIdentifiers`): the segments of the files' paths, and
+ * the names and namespaces of the objects read from them.
+ */
+function identifiersOf(files, objects = []) {
+    const names = new Set();
+    for (const file of files)
+        for (const segment of file.path.split('/'))
+            names.add(segment);
+    for (const { value } of objects) {
+        const metadata = value.metadata;
+        if (!(0,core_model/* isRecord */.u4)(metadata))
+            continue;
+        if (typeof metadata.name === 'string')
+            names.add(metadata.name);
+        if (typeof metadata.namespace === 'string')
+            names.add(metadata.namespace);
+    }
+    return names;
+}
+/**
+ * The secret values of files given as text, and the names they place things by: for callers outside a scan (the
+ * fork-safe publisher).
+ */
+function secretsOfFiles(files, config) {
     const objects = files.flatMap((file) => loadDocuments(file).objects);
-    return secretValues((0,core_model/* buildModel */.yK)(objects, config.defaultNamespace), extraCredentialEnvNames(config));
+    return {
+        secretValues: secretValues((0,core_model/* buildModel */.yK)(objects, config.defaultNamespace), extraCredentialEnvNames(config)),
+        identifiers: identifiersOf(files, objects),
+    };
 }
 /**
  * Withholds the fixes whose whole lines would quote secret material: a fix is shown as those lines (a review
@@ -46078,7 +46104,7 @@ const CATALOG = {
             "strict"
         ],
         "summary": "Flags workloads whose pods get a Kubernetes API token mounted although nobody explicitly asked for one.",
-        "description": "The rule works out the *effective* automount setting of every pod spec the way the API server does. Pod specs\nare those of Kubernetes' own workload kinds, judged by kind and API group whatever their pod template holds\n(Pod, PodTemplate and ReplicationController of the core group; Deployment, StatefulSet, DaemonSet and\nReplicaSet of `apps`; Job and CronJob of `batch`): a template without `containers`, which the API server\nrefuses, still says how its pods would run, and one without any pod spec is read as an empty one. Any other\nobject counts when it has `spec.template.spec.containers` (Argo Rollouts and similar custom resources,\nincluding a kind of the same name in another group). The effective setting:\n\n1. `automountServiceAccountToken` in the pod spec, when it is set, decides;\n2. otherwise the field on the pod's ServiceAccount decides;\n3. otherwise the token is mounted (Kubernetes defaults to `true`).\n\nThe pod's ServiceAccount is `serviceAccountName`, else the deprecated `serviceAccount`, else `default`. It is\nlooked up by name in the workload's namespace across every scanned document, not only the changed files.\nWhen it is declared more than once (overlays, copies), a copy that mounts the token is the one used, so a\nhardening that only one copy has is not assumed.\nYAML 1.1 booleans count as the API server reads them, so `automountServiceAccountToken: no` or `off` is\n`false`. A value the API server refuses (the string `\"false\"`, a number) is neither set nor unset: a pod spec\nthat holds one is not created, so nothing fires here (`invalid-automount-value` reports it), and a\nServiceAccount that holds one cannot be relied on, so its pods that set no value of their own are treated as\nfor an unresolved account (below), and the message names the value.\n\nIt fires when the token ends up mounted **without explicit opt-in**. Opt-in means `true` written in the pod\nspec, or `true` on a dedicated (non-`default`) ServiceAccount. A `true` on the `default` ServiceAccount is not\nconsent from the workload and does not count.\n\nWhen the ServiceAccount is not declared anywhere in the scanned set it is *unresolved*. With\n`assume-unresolved-mounts` on (the default) an unresolved ServiceAccount is treated as mounting the token, as\nKubernetes would for an account created without the field, and the message says the ServiceAccount was not\nfound. Turn the option off to skip such workloads instead.\n\nSeverity is `medium`, raised to `high` when the ServiceAccount is `default`, or when it is the subject of a\nbinding to privileged RBAC in the scanned set (see `sa-privileged-rbac`); the message then names the binding\nand the role.\n\nIt does not fire when the effective value is `false`, or when the workload opted in as described above.\n\n**The `kube-api-access-*` volume.** A pod exported from a cluster carries the volume Kubernetes added for the\nautomounted token: a projected volume named `kube-api-access-<suffix>` with a `serviceAccountToken` source\n(`expirationSeconds: 3607`, no audience), mounted at `/var/run/secrets/kubernetes.io/serviceaccount`. The\nServiceAccount admission plugin takes any volume whose name starts with `kube-api-access-` as that volume, so\nit is judged here, and only here (the projected-token rules leave it alone):\n\n- when the token is mounted without opt-in, the message names the volume and the fix is withheld, since\n  `automountServiceAccountToken: false` alone would leave the volume, and the token, mounted: remove the volume\n  and the `volumeMounts` that name it as well;\n- when the setting says `false` (the pod's, or the ServiceAccount's) but a container mounts such a volume,\n  the token is mounted all the same: the rule fires, pointing at the volume, without a fix;\n- after an opt-in it is the token the workload asked for, and nothing fires.\n\n**API clients.** A workload that calls the API must keep its token, so the rule first asks whether it is an\nAPI client, from evidence: its ServiceAccount is a subject (by name, or as the user\n`system:serviceaccount:<namespace>:<name>`) of any RoleBinding or ClusterRoleBinding in the scanned or rendered\nset, whatever the role; the config's `api-clients` globs match its `namespace/name`; or the workload or its pod\ntemplate carries the annotation `kube-token-guard.io/api-client`. Bindings to groups are not evidence. For an\nAPI client the finding is `info` whatever the configured severity (it never blocks by itself; the binding's own\nfindings carry the privilege), its message names the evidence, and its fix writes\n`automountServiceAccountToken: true` in the pod spec: the consent made explicit, after which the rule is quiet.\nNo values or template fix is probed for it, and autofix leaves it to a person.",
+        "description": "The rule works out the *effective* automount setting of every pod spec the way the API server does. Pod specs\nare those of Kubernetes' own workload kinds, judged by kind and API group whatever their pod template holds\n(Pod, PodTemplate and ReplicationController of the core group; Deployment, StatefulSet, DaemonSet and\nReplicaSet of `apps`; Job and CronJob of `batch`): a template without `containers`, which the API server\nrefuses, still says how its pods would run, and one without any pod spec is read as an empty one. Any other\nobject counts when it has `spec.template.spec.containers` (Argo Rollouts and similar custom resources,\nincluding a kind of the same name in another group). The effective setting:\n\n1. `automountServiceAccountToken` in the pod spec, when it is set, decides;\n2. otherwise the field on the pod's ServiceAccount decides;\n3. otherwise the token is mounted (Kubernetes defaults to `true`).\n\nThe pod's ServiceAccount is `serviceAccountName`, else the deprecated `serviceAccount`, else `default`. It is\nlooked up by name in the workload's namespace across every scanned document, not only the changed files.\nWhen it is declared more than once (overlays, copies), a copy that mounts the token is the one used, so a\nhardening that only one copy has is not assumed.\nYAML 1.1 booleans count as the API server reads them, so `automountServiceAccountToken: no` or `off` is\n`false`. A value the API server refuses (the string `\"false\"`, a number) is neither set nor unset: a pod spec\nthat holds one is not created, so nothing fires here (`invalid-automount-value` reports it), and a\nServiceAccount that holds one cannot be relied on, so its pods that set no value of their own are treated as\nfor an unresolved account (below), and the message names the value.\n\nIt fires when the token ends up mounted **without explicit opt-in**. Opt-in means `true` written in the pod\nspec, or `true` on a dedicated (non-`default`) ServiceAccount. A `true` on the `default` ServiceAccount is not\nconsent from the workload and does not count.\n\nWhen the ServiceAccount is not declared anywhere in the scanned set it is *unresolved*. With\n`assume-unresolved-mounts` on (the default) an unresolved ServiceAccount is treated as mounting the token, as\nKubernetes would for an account created without the field, and the message says the ServiceAccount was not\nfound. Turn the option off to skip such workloads instead.\n\nSeverity is `medium`, raised to `high` when the ServiceAccount is `default`, or when it is the subject of a\nbinding to privileged RBAC in the scanned set (see `sa-privileged-rbac`); the message then names the binding\nand the role.\n\nIt does not fire when the effective value is `false`, or when the workload opted in as described above.\n\n**The `kube-api-access-*` volume.** A pod exported from a cluster carries the volume Kubernetes added for the\nautomounted token: a projected volume named `kube-api-access-<suffix>` with a `serviceAccountToken` source\n(`expirationSeconds: 3607`, no audience), mounted at `/var/run/secrets/kubernetes.io/serviceaccount`. The\nServiceAccount admission plugin takes any volume whose name starts with `kube-api-access-` as that volume, so\nit is judged here, and only here (the projected-token rules leave it alone):\n\n- when the token is mounted without opt-in, the message names the volume and the fix is withheld, since\n  `automountServiceAccountToken: false` alone would leave the volume, and the token, mounted: remove the volume\n  and the `volumeMounts` that name it as well;\n- when the setting says `false` (the pod's, or the ServiceAccount's) but a container mounts such a volume,\n  the token is mounted all the same: the rule fires, pointing at the volume, without a fix;\n- after an opt-in it is the token the workload asked for, and nothing fires.\n\n**API clients.** A workload that calls the API must keep its token, so the rule first asks whether it is an\nAPI client, from evidence: its ServiceAccount is a subject (by name, or as the user\n`system:serviceaccount:<namespace>:<name>`) of any RoleBinding or ClusterRoleBinding in the scanned or rendered\nset, whatever the role; the config's `api-clients` globs match its `namespace/name`; the workload or its pod\ntemplate carries the annotation `kube-token-guard.io/api-client`; or its pod asks an injector for an agent that\nlogs in with the pod's token (`vault.hashicorp.com/agent-inject: \"true\"` without\n`vault.hashicorp.com/agent-service-account-token-volume-name`, `consul.hashicorp.com/connect-inject: \"true\"`).\nBindings to groups are not evidence. For an\nAPI client the finding is `info` whatever the configured severity (it never blocks by itself; the binding's own\nfindings carry the privilege), its message names the evidence, and its fix writes\n`automountServiceAccountToken: true` in the pod spec: the consent made explicit, after which the rule is quiet.\nNo values or template fix is probed for it, and autofix leaves it to a person.",
         "rationale": "A mounted token lets anything running in the container call the Kubernetes API as the pod's ServiceAccount.\nMost application pods never talk to the API, so for them the token is pure attack surface: a remote code\nexecution bug, a path traversal or a server-side request forgery that can read\n`/var/run/secrets/kubernetes.io/serviceaccount/token` hands the attacker a cluster credential. How far the\nattacker gets then depends on the RBAC bound to that account, which is why a token for `default` or for a\nprivileged account is rated higher.",
         "remediation": "Set `automountServiceAccountToken: false` in the pod spec, or on a dedicated ServiceAccount used only by this\nworkload. The automatic fix inserts `automountServiceAccountToken: false` into the pod spec, next to\n`serviceAccountName` when that key is present; none is offered for a pod spec carrying a `kube-api-access-*`\nvolume, which has to go too. For a workload judged an API client the fix inserts\n`automountServiceAccountToken: true` instead: it removes nothing.\n\nWhen the workload really calls the Kubernetes API (an operator, a controller, a leader-election sidecar), give\nit a dedicated ServiceAccount bound to a least-privilege Role and say `automountServiceAccountToken: true`\nexplicitly in the pod spec; the rule then treats the mount as intended. If the workload only needs to prove\nits identity to another service, prefer a projected `serviceAccountToken` volume with an `audience` and a\nshort `expirationSeconds`. For a case that fits neither, suppress it with\n`kube-token-guard.io/ignore: \"automount-token: <reason>\"` or a config exemption, both of which need a reason.",
         "options": {
@@ -53837,7 +53863,7 @@ async function publishFromResults(github, inputs, context, config, failOn, secre
     const shown = files.flatMap((file) => file.patch ? [{ path: file.filename, text: newSideText(file.patch) }] : []);
     const given = Object.entries(results.file.texts).map(([path, text]) => ({ path, text }));
     for (const source of [shown, given])
-        secrets.learnScan(source, secretValuesOfFiles(source, config));
+        secrets.learnScan(source, secretsOfFiles(source, config));
     const notes = results.file.notes.map((note) => escapeMarkdown(secrets.redact(note)));
     const inPullRequest = (finding) => lines.has(finding.file);
     const introduced = results.file.introduced.filter(inPullRequest);
@@ -55113,9 +55139,13 @@ function matchesAny(path, globs) {
 }
 /** Picks the files to scan from a repository listing (paths relative to the root, forward slashes). */
 function selectPaths(paths, include, exclude) {
-    const charts = paths
-        .filter((path) => path === 'Chart.yaml' || path.endsWith('/Chart.yaml'))
-        .map((path) => path.slice(0, -'Chart.yaml'.length).replace(/\/$/, ''));
+    const chartFiles = paths.filter((path) => path === 'Chart.yaml' || path.endsWith('/Chart.yaml'));
+    const toDir = (path) => path.slice(0, -'Chart.yaml'.length).replace(/\/$/, '');
+    // A chart whose Chart.yaml is excluded is left out whole, as the walk of a folder leaves it.
+    const excludedCharts = chartFiles.filter((path) => matchesAny(path, exclude)).map(toDir);
+    const charts = chartFiles
+        .map(toDir)
+        .filter((dir) => !excludedCharts.some((excluded) => under(`${dir}/x`, excluded)));
     const chartOf = (path) => charts.filter((chart) => under(path, chart)).sort((a, b) => a.length - b.length)[0];
     const kustomizations = kustomizationDirs(paths).filter((dir) => chartOf(`${dir}/x`) === undefined);
     const inKustomization = (path) => kustomizations.some((dir) => under(path, dir));
@@ -55124,6 +55154,8 @@ function selectPaths(paths, include, exclude) {
     const held = [];
     for (const path of [...paths].sort()) {
         if (skipped(path) || !matchesAny(path, include) || matchesAny(path, exclude))
+            continue;
+        if (excludedCharts.some((excluded) => under(path, excluded)))
             continue;
         const chart = chartOf(path);
         if (chart !== undefined)
@@ -55203,6 +55235,9 @@ async function collectFiles(options) {
             return;
         }
         if (chart === null && entries.some((entry) => entry.name === 'Chart.yaml' && entry.isFile())) {
+            // Excluded by its Chart.yaml (`charts/common/**`), a chart is left out whole: not rendered, nothing in it read.
+            if (matchesAny(here === '' ? 'Chart.yaml' : `${here}/Chart.yaml`, options.exclude))
+                return;
             result.charts.push(here);
             chart = here;
         }
@@ -55938,7 +55973,9 @@ function verified(doc, text, edit, keyPath, valueText) {
  *   A workload or ServiceAccount that names no namespace (plain `helm template` output, say, whose bindings name
  *   `{{ .Release.Namespace }}`) goes wherever it is applied, so a binding to its account's name in any namespace counts;
  * - the config's `api-clients` lists it (globs over `namespace/name`), for RBAC kept outside the scanned files;
- * - it carries the annotation `kube-token-guard.io/api-client` (its value says why).
+ * - it carries the annotation `kube-token-guard.io/api-client` (its value says why);
+ * - its pod asks an injector for an agent that logs in with the pod's own token (`TOKEN_INJECTORS`): Vault's agent and
+ *   Consul's connect init container present it to Vault's and Consul's Kubernetes auth, which verify it with the API.
  *
  * A pod or dedicated ServiceAccount that says `automountServiceAccountToken: true` has consented explicitly, and the
  * rules leave it alone already. Every fix that can remove a token asks here first.
@@ -55949,6 +55986,33 @@ function verified(doc, text, edit, keyPath, valueText) {
 const API_CLIENT_ANNOTATION = 'kube-token-guard.io/api-client';
 /** How the evidence of the base branch's config begins: the one kind a pull request cannot bring itself. */
 const CONFIG_EVIDENCE = "the config's `api-clients`";
+/**
+ * Pod annotations that have an injector add a container logging in with the token mounted at
+ * `/var/run/secrets/kubernetes.io/serviceaccount`: switching it off breaks the pod as surely as a controller's. The
+ * injectors read the value as Go's `strconv.ParseBool` does. `unless`: an annotation that points the agent at another
+ * token (a projected volume), after which the mounted one is not needed.
+ */
+const TOKEN_INJECTORS = [
+    {
+        annotation: 'vault.hashicorp.com/agent-inject',
+        agent: "Vault's injected agent",
+        unless: 'vault.hashicorp.com/agent-service-account-token-volume-name',
+    },
+    { annotation: 'consul.hashicorp.com/connect-inject', agent: "Consul's injected init container" },
+];
+/** What Go's `strconv.ParseBool` reads as true. */
+const GO_TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
+/** Why an injected agent logs in with the pod's token, from the annotations of the pod (or its template), or null. */
+function injectedLogin(annotations) {
+    for (const { annotation, agent, unless } of TOKEN_INJECTORS) {
+        const value = annotations[annotation];
+        if (value === undefined || !GO_TRUE.has(value) || (unless !== undefined && unless in annotations))
+            continue;
+        return (`its pod says \`${annotation}: ${JSON.stringify(value)}\`, so ${agent} logs in with the pod's token` +
+            (unless === undefined ? '' : `; \`${unless}\` naming a projected token volume would let it do without`));
+    }
+    return null;
+}
 function apiClientJudge(model, rbac, patterns) {
     const byWorkload = new Map();
     const subjectOf = (grant, namespace, name) => `ServiceAccount \`${namespace}/${name}\` is a subject of ${(0,core_model/* resourceLabel */.bP)(grant.binding.ref)} (${grant.role.kind} \`${grant.role.name}\`)`;
@@ -55978,7 +56042,8 @@ function apiClientJudge(model, rbac, patterns) {
         return (bound(namespace, workload.serviceAccountName) ??
             (workload.resource.namespaceAssumed
                 ? boundAnywhere(workload.serviceAccountName, (0,core_model/* resourceLabel */.bP)(workload.resource.ref))
-                : null));
+                : null) ??
+            injectedLogin(workload.templateMetadataPath ? workload.templateAnnotations : workload.resource.annotations));
     };
     const workload = (entry) => {
         if (!byWorkload.has(entry))
@@ -56897,6 +56962,7 @@ var second_thread = __nccwpck_require__(312);
 
 
 
+
 /**
  * Text in, findings out: loads every file, models its installs (so ServiceAccounts and bindings in any file of an
  * install count, see `installs.ts`), runs the enabled rules and applies suppressions. No I/O.
@@ -56945,6 +57011,7 @@ function scanFiles(files, config, registry = rules_registry, options = { secondT
         errors,
         notices,
         secretValues,
+        identifiers: identifiersOf(files, objects),
         // A client in any install keeps its token: a fix to a shared file serves them all.
         mountedClients: judged.mountedClients,
         stats: {
@@ -57148,7 +57215,38 @@ function configSchema() {
     };
 }
 
+;// CONCATENATED MODULE: ./src/adapters/helm-errors.ts
+/**
+ * Where a failed `helm template` says its error is. helm 3 and 4 name the template (as `<chart name>/templates/...`,
+ * the way `# Source:` does) and, for an error in the template's own text, its line:
+ *
+ * - `execution error at (<source>:<line>:<column>): ...` (`fail`, `required`);
+ * - `parse error at (<source>:<line>): ...` (a template that does not parse);
+ * - `template: <source>:<line>:<column>: executing ...` (helm 3), `Error: <source>:<line>:<column>` then `executing` on
+ *   the next line (helm 4): an error while executing;
+ * - `YAML parse error on <source>: ... line <n>: ...`: the line is the rendered output's, not the template's, so only
+ *   the template is named.
+ */
+const PLACES = [
+    /\b(?:execution|parse) error at \(([^\s():]+):(\d+)(?::\d+)?\)/,
+    /(?:\btemplate: |^Error: )([^\s():]+):(\d+):\d+(?=[:\s]|$)/m,
+    /\bYAML parse error on ([^\s():]+):/,
+];
+/** The first place helm's error output names, or null. */
+function helmErrorPlace(stderr) {
+    let first = null;
+    for (const pattern of PLACES) {
+        const match = pattern.exec(stderr);
+        if (!match || (first !== null && match.index >= first.at))
+            continue;
+        const line = match[2] === undefined ? null : Number(match[2]);
+        first = { at: match.index, place: { source: match[1], line: line !== null && line > 0 ? line : null } };
+    }
+    return first?.place ?? null;
+}
+
 ;// CONCATENATED MODULE: ./src/adapters/helm.ts
+
 
 
 
@@ -57229,9 +57327,13 @@ async function renderChart(chart, options) {
             return result;
         }
         if (output.code !== 0) {
+            // At the template and line helm names, when it names one of this chart's files; else at the Chart.yaml.
+            const place = typeof output.code === 'number' ? helmErrorPlace(output.stderr) : null;
+            const template = place === null ? null : templatePath(chart.dir, place.source);
+            const found = template !== null && (await isFileInside(options.root, template));
             result.errors.push({
-                file: chartFile,
-                line: null,
+                file: found ? template : chartFile,
+                line: found ? place.line : null,
                 message: `helm template failed: ${failureReason(output, limits)}`,
             });
             return result;
@@ -57353,9 +57455,13 @@ function releaseNameFor(chartName) {
         .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
     return RELEASE_NAME.test(made) ? made : 'release';
 }
-/** The release name, namespace and values helm is given for a chart found in the repository. */
+/**
+ * The release name, namespace and values helm is given for a chart found in the repository; and whether it is a
+ * library chart (`type: library`), which helm does not install: it renders only through the charts depending on it.
+ */
 async function defaultRender(root, dir, namespace) {
     let name = (0,external_node_path_namespaceObject.basename)(dir || (0,external_node_path_namespaceObject.resolve)(root));
+    let library = false;
     try {
         // A Chart.yaml that links out of the repository is refused by the render; its text is never used. (Read through
         // readInside, not with a path built here: ncc would take `resolve(root, dir, 'Chart.yaml')` for an asset and copy
@@ -57363,6 +57469,7 @@ async function defaultRender(root, dir, namespace) {
         const chart = (0,dist/* parse */.qg)(await readInside(root, (0,external_node_path_namespaceObject.join)(dir, 'Chart.yaml')));
         if (typeof chart?.name === 'string' && chart.name !== '')
             name = chart.name;
+        library = chart?.type === 'library';
     }
     catch {
         // helm reports a broken Chart.yaml itself.
@@ -57374,7 +57481,15 @@ async function defaultRender(root, dir, namespace) {
         kubeVersion: DEFAULT_KUBE_VERSION,
         valuesFiles: [],
         set: {},
+        library,
     };
+}
+/** Whether `file` (relative to `root`) is a file inside it by its path. */
+async function isFileInside(root, file) {
+    const absolute = insidePath(root, file);
+    if (absolute === null)
+        return false;
+    return (await (0,promises_namespaceObject.stat)(absolute).catch(() => null))?.isFile() === true;
 }
 
 ;// CONCATENATED MODULE: ./src/adapters/probe.ts
@@ -57644,8 +57759,16 @@ async function renderCollected(collected, root, config, tools = {}, budgetMs = R
     }
     const renders = [];
     for (const dir of collected.charts) {
-        const base = await defaultRender(root, dir, config.defaultNamespace);
+        const { library, ...base } = await defaultRender(root, dir, config.defaultNamespace);
         base.kubeVersion = config.kubeVersion;
+        if (library) {
+            // helm refuses to install one; what its templates define is judged in the charts that use them.
+            collected.notices.push({
+                file: chartFile(dir),
+                message: 'a library chart (`type: library`) is not rendered on its own: the charts depending on it render it',
+            });
+            continue;
+        }
         const listed = config.charts.filter((chart) => chart.path === dir);
         if (listed.length === 0)
             renders.push(base);
@@ -59266,6 +59389,7 @@ function listed(findings, detail) {
 
 
 
+
 /**
  * Reviews one pull request: scans the repository at the head and at the merge base, reports the findings of the
  * changed files as introduced or existing, and publishes them as one review, a check run and the job summary.
@@ -59305,12 +59429,15 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
         append(head.files, headRender.files);
         append(head.errors, headRender.errors);
         append(head.notices, headRender.notices);
+        // The paths of the files are names, never secrets (`allowIdentifiers`).
+        secrets.allowIdentifiers(identifiersOf(head.files));
         await learnSecretSources(secrets, headRender.root, head, config);
         for (const notice of head.notices)
             info(`Notice: ${logText(notice.file)}: ${logText(notice.message)}`);
         const headResult = scanFiles(head.files, config, undefined, { secondThread: second_thread/* secondThread */.h, credentials: true });
         // The credentials in the files' texts are among the scan's secret values (see scanFiles).
         secrets.addAll(headResult.secretValues);
+        secrets.allowIdentifiers(headResult.identifiers);
         const probe = await probeValues({
             root: headRender.root,
             config,
@@ -59388,6 +59515,7 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
         ];
         const baseResult = scanFiles(baseFiles, config, undefined, { secondThread: second_thread/* secondThread */.h, credentials: true });
         secrets.addAll(baseResult.secretValues);
+        secrets.allowIdentifiers(baseResult.identifiers);
         info(`Scanned the merge base: ${plural(baseFiles.length, 'file')}, ${plural(baseResult.findings.length, 'finding')} in ${since(started)}.`);
         const split = splitFindings(headResult.findings, baseResult.findings, changedPaths);
         let autofixCommit = null;
@@ -59577,6 +59705,7 @@ async function config_file_exists(path) {
 
 
 
+
 /**
  * A scan of a working tree, as the CLI and the Action's non-pull-request runs make it: collect the files, render
  * charts and overlays, scan everything together, point rendered findings at their sources and look for fixes at
@@ -59597,6 +59726,8 @@ async function scanWorkspace(root, paths, config, tools, log, secrets, progress)
         log(`Skipped ${plural(collected.skipped.length, 'file')} that cannot hold a Kubernetes object ` +
             '(no `apiVersion` or no `kind` key in any spelling, or JSON without both at its top level).');
     }
+    // Before anything is logged: the paths of the files are names, never secrets.
+    secrets.allowIdentifiers(identifiersOf(collected.files));
     // Before rendering: a failed render's error quotes what it read.
     await learnSecretSources(secrets, root, collected, config);
     const rendering = await renderCollected(collected, root, config, tools);
@@ -59611,6 +59742,7 @@ async function scanWorkspace(root, paths, config, tools, log, secrets, progress)
     const judging = clock();
     // The credentials in the files' texts are among the scan's secret values (see scanFiles).
     secrets.addAll(result.secretValues);
+    secrets.allowIdentifiers(result.identifiers);
     const learning = clock();
     let probing = 0;
     if (rendering.charts.length > 0) {
@@ -59816,6 +59948,8 @@ const REDACTED = '[redacted]';
 const MIN_SECRET_LENGTH = 8;
 class SecretFilter {
     known = new Set();
+    /** Values that are names the outputs place things by (`allowIdentifiers`): never kept out. */
+    identifiers = new Set();
     /** The known values' index, rebuilt on the next search after a value is added. */
     search = null;
     /** Learns a secret value, with the forms it takes in outputs: trimmed, JSON-escaped and base64-encoded. */
@@ -59843,16 +59977,36 @@ class SecretFilter {
         for (const value of values)
             this.add(value);
     }
+    /**
+     * Names the outputs place things by and print as such: path segments of the scanned files, names and namespaces of
+     * their objects (`identifiersOf`). A learned value equal to one (a Secret holding `payments-api`, the name of a
+     * folder and a Deployment) is not replaced: replaced, it broke the paths of findings, SARIF results and review
+     * comments. It is no secret either, being written in the repository as a name; and only someone who knows a value
+     * can write a name equal to it.
+     */
+    allowIdentifiers(names) {
+        for (const name of names) {
+            if (name.length < MIN_SECRET_LENGTH || this.identifiers.has(name))
+                continue;
+            this.identifiers.add(name);
+            if (this.known.has(name))
+                this.search = null;
+        }
+    }
     /** Learns the values of credential-named keys in any text: YAML, JSON, an env file, a tool's output. */
     learnText(text) {
         for (const pair of (0,credentials/* credentialPairs */.D$)(text))
             this.add(pair.value);
     }
-    /** Learns from a scan: the credential keys of every file read, and the secret values the scan's model found. */
-    learnScan(files, secretValues) {
+    /**
+     * Learns from a scan: the credential keys of every file read, and the secret values the scan's model found; and the
+     * names it places things by.
+     */
+    learnScan(files, found) {
         for (const file of files)
             this.learnText(file.text);
-        this.addAll(secretValues);
+        this.addAll(found.secretValues);
+        this.allowIdentifiers(found.identifiers);
     }
     /** Prose with every secret replaced by `[redacted]`: known values, credential shapes, values of credential keys. */
     redact(text) {
@@ -59952,7 +60106,7 @@ class SecretFilter {
         return merged;
     }
     valueSearch() {
-        this.search ??= new LiteralSearch(this.known, MIN_SECRET_LENGTH);
+        this.search ??= new LiteralSearch([...this.known].filter((value) => !this.identifiers.has(value)), MIN_SECRET_LENGTH);
         return this.search;
     }
 }

@@ -83,9 +83,13 @@ export function selectPaths(
   include: readonly string[],
   exclude: readonly string[],
 ): PathSelection {
-  const charts = paths
-    .filter((path) => path === 'Chart.yaml' || path.endsWith('/Chart.yaml'))
-    .map((path) => path.slice(0, -'Chart.yaml'.length).replace(/\/$/, ''));
+  const chartFiles = paths.filter((path) => path === 'Chart.yaml' || path.endsWith('/Chart.yaml'));
+  const toDir = (path: string) => path.slice(0, -'Chart.yaml'.length).replace(/\/$/, '');
+  // A chart whose Chart.yaml is excluded is left out whole, as the walk of a folder leaves it.
+  const excludedCharts = chartFiles.filter((path) => matchesAny(path, exclude)).map(toDir);
+  const charts = chartFiles
+    .map(toDir)
+    .filter((dir) => !excludedCharts.some((excluded) => under(`${dir}/x`, excluded)));
   const chartOf = (path: string) =>
     charts.filter((chart) => under(path, chart)).sort((a, b) => a.length - b.length)[0];
   const kustomizations = kustomizationDirs(paths).filter((dir) => chartOf(`${dir}/x`) === undefined);
@@ -95,6 +99,7 @@ export function selectPaths(
   const held: HeldFile[] = [];
   for (const path of [...paths].sort()) {
     if (skipped(path) || !matchesAny(path, include) || matchesAny(path, exclude)) continue;
+    if (excludedCharts.some((excluded) => under(path, excluded))) continue;
     const chart = chartOf(path);
     if (chart !== undefined) held.push({ path, chart });
     else if (inKustomization(path)) held.push({ path, chart: null });
@@ -164,6 +169,8 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
       return;
     }
     if (chart === null && entries.some((entry) => entry.name === 'Chart.yaml' && entry.isFile())) {
+      // Excluded by its Chart.yaml (`charts/common/**`), a chart is left out whole: not rendered, nothing in it read.
+      if (matchesAny(here === '' ? 'Chart.yaml' : `${here}/Chart.yaml`, options.exclude)) return;
       result.charts.push(here);
       chart = here;
     }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, posix, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -6,7 +6,8 @@ import { KUBE_VERSION_PATTERN, NAMESPACE_PATTERN, RELEASE_NAME_PATTERN } from '.
 import { splitRenderedDocuments } from '../core/source-map.js';
 import { alignSections, renderedIdentity, templateSections } from '../core/template-sections.js';
 import type { RenderOrigin, ScanError, ScanNotice, SourceFile } from '../core/types.js';
-import { linkLeaving, readInside, resolvesInside } from './links.js';
+import { helmErrorPlace } from './helm-errors.js';
+import { insidePath, linkLeaving, readInside, resolvesInside } from './links.js';
 import {
   type ToolLimits,
   failureReason,
@@ -115,9 +116,13 @@ export async function renderChart(chart: ChartRender, options: HelmOptions): Pro
       return result;
     }
     if (output.code !== 0) {
+      // At the template and line helm names, when it names one of this chart's files; else at the Chart.yaml.
+      const place = typeof output.code === 'number' ? helmErrorPlace(output.stderr) : null;
+      const template = place === null ? null : templatePath(chart.dir, place.source);
+      const found = template !== null && (await isFileInside(options.root, template));
       result.errors.push({
-        file: chartFile,
-        line: null,
+        file: found ? template : chartFile,
+        line: found ? place!.line : null,
         message: `helm template failed: ${failureReason(output, limits)}`,
       });
       return result;
@@ -235,15 +240,27 @@ export function releaseNameFor(chartName: string): string {
   return RELEASE_NAME.test(made) ? made : 'release';
 }
 
-/** The release name, namespace and values helm is given for a chart found in the repository. */
-export async function defaultRender(root: string, dir: string, namespace: string): Promise<ChartRender> {
+/**
+ * The release name, namespace and values helm is given for a chart found in the repository; and whether it is a
+ * library chart (`type: library`), which helm does not install: it renders only through the charts depending on it.
+ */
+export async function defaultRender(
+  root: string,
+  dir: string,
+  namespace: string,
+): Promise<ChartRender & { library: boolean }> {
   let name = basename(dir || resolve(root));
+  let library = false;
   try {
     // A Chart.yaml that links out of the repository is refused by the render; its text is never used. (Read through
     // readInside, not with a path built here: ncc would take `resolve(root, dir, 'Chart.yaml')` for an asset and copy
     // every Chart.yaml of the project into dist/.)
-    const chart = parse(await readInside(root, join(dir, 'Chart.yaml'))) as { name?: unknown };
+    const chart = parse(await readInside(root, join(dir, 'Chart.yaml'))) as {
+      name?: unknown;
+      type?: unknown;
+    };
     if (typeof chart?.name === 'string' && chart.name !== '') name = chart.name;
+    library = chart?.type === 'library';
   } catch {
     // helm reports a broken Chart.yaml itself.
   }
@@ -254,5 +271,13 @@ export async function defaultRender(root: string, dir: string, namespace: string
     kubeVersion: DEFAULT_KUBE_VERSION,
     valuesFiles: [],
     set: {},
+    library,
   };
+}
+
+/** Whether `file` (relative to `root`) is a file inside it by its path. */
+async function isFileInside(root: string, file: string): Promise<boolean> {
+  const absolute = insidePath(root, file);
+  if (absolute === null) return false;
+  return (await stat(absolute).catch(() => null))?.isFile() === true;
 }

@@ -64,8 +64,17 @@ export async function renderCollected(
   }
   const renders: ChartRender[] = [];
   for (const dir of collected.charts) {
-    const base = await defaultRender(root, dir, config.defaultNamespace);
+    const { library, ...base } = await defaultRender(root, dir, config.defaultNamespace);
     base.kubeVersion = config.kubeVersion;
+    if (library) {
+      // helm refuses to install one; what its templates define is judged in the charts that use them.
+      collected.notices.push({
+        file: chartFile(dir),
+        message:
+          'a library chart (`type: library`) is not rendered on its own: the charts depending on it render it',
+      });
+      continue;
+    }
     const listed = config.charts.filter((chart) => chart.path === dir);
     if (listed.length === 0) renders.push(base);
     for (const chart of listed) {

@@ -37,6 +37,8 @@ export async function detectLayout(root: string): Promise<RepositoryLayout> {
   const charts: DetectedChart[] = [];
   for (const path of collected.charts) {
     const render = await defaultRender(root, path, 'default');
+    // helm renders a library chart only through the charts depending on it.
+    if (render.library) continue;
     const entries = await readdir(resolve(root, path)).catch(() => [] as string[]);
     const extraValues = entries
       .filter((name) => /^values[-_.].+\.ya?ml$/.test(name))

@@ -225,9 +225,13 @@ async function run(argv: string[], io: CliIo, secrets: SecretFilter): Promise<nu
   // Files that could not be judged outrank findings: a clean result must mean every file in scope was read.
   if (errors.length > 0) {
     const files = new Set(errors.map((error) => error.file)).size;
+    const charts = errors.some((error) => error.message.startsWith('helm template failed'));
     io.stderr.write(
       `${TOOL_NAME}: ${plural(files, 'file')} could not be checked (the errors above); ` +
-        'leave out files that are not Kubernetes manifests with `exclude` in the config.\n',
+        'leave out files that are not Kubernetes manifests with `exclude` in the config' +
+        (charts
+          ? ', and give a chart the values it needs to render in its `charts` entry (or exclude its Chart.yaml).\n'
+          : '.\n'),
     );
     return EXIT_USAGE;
   }
