@@ -75,7 +75,15 @@ function combineInstallFindings(
       entry.seen++;
       entry.agreed &&= sameFix(entry.finding, finding);
       entry.apiClient ??= finding.apiClient;
-      if (severityRank(finding.severity) > severityRank(entry.finding.severity)) entry.finding = finding;
+      // An install's report of an API client stands over those that lack the evidence; else the most severe.
+      const clientBefore = entry.finding.apiClient !== undefined;
+      const clientNow = finding.apiClient !== undefined;
+      if (clientNow && !clientBefore) entry.finding = finding;
+      else if (
+        clientNow === clientBefore &&
+        severityRank(finding.severity) > severityRank(entry.finding.severity)
+      )
+        entry.finding = finding;
     }
   }
   for (const { finding, seen, agreed, apiClient } of plain.values()) {

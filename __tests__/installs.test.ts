@@ -125,6 +125,40 @@ describe('installs', () => {
     expect(withClient.map((finding) => finding.fix)).toEqual(withClient.map(() => null));
   });
 
+  it("lets an install that judges a plain workload an API client speak for it: the client's finding stands", () => {
+    // The plain Job runs as `ops/purger`, which only the overlay declares and binds; the chart's render knows nothing
+    // of it. Before, the render's "switch it off" (medium) stood, carrying the overlay's evidence of a client.
+    const overlay = yaml`
+      apiVersion: v1
+      kind: ServiceAccount
+      metadata: {name: purger, namespace: ops}
+      ---
+      apiVersion: rbac.authorization.k8s.io/v1
+      kind: RoleBinding
+      metadata: {name: purger, namespace: ops}
+      roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+      subjects: [{kind: ServiceAccount, name: purger, namespace: ops}]
+    `;
+    const chart = yaml`
+      apiVersion: v1
+      kind: ServiceAccount
+      metadata: {name: purger, namespace: default}
+    `;
+    const files = [
+      { path: 'job.yaml', text: workload('Job', 'purge', 'purger', 'ops') },
+      rendered('base/rbac.yaml', 'overlay base', overlay),
+      rendered('chart/templates/sa.yaml', 'chart chart', chart),
+    ];
+    const [finding, ...rest] = findingsOf(scan(files), 'automount-token');
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({ file: 'job.yaml', severity: 'info', fix: null });
+    expect(finding!.apiClient).toMatch(
+      /ServiceAccount `ops\/purger` is a subject of RoleBinding ops\/purger/,
+    );
+    expect(finding!.message).toContain('It is judged an API client, so its token stays');
+    expect(finding!.message).not.toContain('is not declared');
+  });
+
   it('keeps the findings of alternatives in two plain files apart, whatever the renders', () => {
     // The same workload in two plain bundles: one identity, two places, each its own finding.
     const files = [

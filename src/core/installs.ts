@@ -7,7 +7,8 @@
  * install of their own in the same way.
  *
  * Plain manifests belong to every install. A finding on one of them stands when any install reports it, at its
- * highest severity; its fix only when every install asks for the same one and none judges the workload an API
+ * highest severity, unless an install judges the workload an API client: then that install's finding stands (its token
+ * stays everywhere). Its fix stands only when every install asks for the same one and none judges the workload an API
  * client (a fix on a shared file serves them all). A rendered object is judged in its own install only.
  *
  * The plain manifests are judged once, alone; a render's install judges its own objects and, again, only the plain
@@ -146,7 +147,12 @@ function combineInstallFindings(
     entry.seen += reports;
     entry.agreed &&= sameFix(entry.finding, finding);
     entry.apiClient ??= finding.apiClient;
-    if (severityRank(finding.severity) > severityRank(entry.finding.severity)) entry.finding = finding;
+    // A workload that is an API client in one install keeps its token in all (it is the same object): the client's
+    // finding stands, as the one that says so, whatever an install that lacks the evidence reported.
+    const client = (report: Finding) => (report.apiClient === undefined ? 0 : 1);
+    const rank = client(finding) - client(entry.finding);
+    if (rank > 0 || (rank === 0 && severityRank(finding.severity) > severityRank(entry.finding.severity)))
+      entry.finding = finding;
   };
   // A finding of the plain install is made again, unchanged, by every render that did not judge its object again: the
   // same fix, client and severity, so those reports are only counted.
