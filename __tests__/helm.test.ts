@@ -168,6 +168,55 @@ describe.skipIf(NO_HELM)(because(NO_HELM, 'Helm charts rendered with the real he
     },
   );
 
+  it('knows an object named with randAlphaNum by its template line: the same identity at every render', async () => {
+    const dir = workspace();
+    execFileSync(HELM!, ['create', 'web'], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir } });
+    writeFileSync(
+      join(dir, 'web/templates/tests/test-connection.yaml'),
+      [
+        'apiVersion: v1',
+        'kind: Pod',
+        'metadata:',
+        '  name: "{{ .Release.Name }}-test-{{ randAlphaNum 5 | lower }}"',
+        '  annotations: {"helm.sh/hook": test}',
+        'spec:',
+        '  containers: [{name: wget, image: busybox}]',
+        '  restartPolicy: Never',
+        '',
+      ].join('\n'),
+    );
+    const fingerprints = async () => {
+      const { stdout } = await runCliCaptured(
+        ['scan', '--format', 'sarif', '--fail-on', 'none'],
+        dir,
+        false,
+        {
+          KUBE_TOKEN_GUARD_HELM: HELM!,
+        },
+      );
+      const results = (
+        JSON.parse(stdout) as {
+          runs: {
+            results: {
+              ruleId: string;
+              partialFingerprints: object;
+              locations: { physicalLocation: { artifactLocation: { uri: string } } }[];
+            }[];
+          }[];
+        }
+      ).runs[0]!.results;
+      return results
+        .filter((result) =>
+          result.locations[0]!.physicalLocation.artifactLocation.uri.endsWith('test-connection.yaml'),
+        )
+        .map((result) => `${result.ruleId} ${JSON.stringify(result.partialFingerprints)}`)
+        .sort();
+    };
+    const first = await fingerprints();
+    expect(first.some((entry) => entry.startsWith('automount-token '))).toBe(true);
+    expect(await fingerprints()).toEqual(first);
+  });
+
   it('leaves a library chart to the charts that depend on it, and a chart whose Chart.yaml is excluded out', async () => {
     const dir = workspace();
     const files: Record<string, string> = {

@@ -7860,6 +7860,32 @@ function documentAt(documents, renderedLine) {
             document = entry;
     return document;
 }
+/** Template functions whose value changes from one render to the next. */
+const CHANGING = /\b(?:rand(?:AlphaNum|Alpha|Numeric|Ascii|Int|Bytes)|uuidv4|now)\b/;
+const NAME_LINE = /^\s*(?:name|generateName)\s*:.*\{\{/;
+/**
+ * The name an object rendered from a Helm template is known by from one render to the next: its rendered name, unless
+ * a `name:` line of the template document that wrote it calls a function whose value changes at each render
+ * (`{{ randAlphaNum 5 }}`, `uuidv4`, `now`, as test pods do): then that line as written, after `~`. Else the base's
+ * and the head's renders of an unchanged chart would name two objects, and its findings would be new in every pull
+ * request (and their SARIF fingerprints new at every scan).
+ */
+function renderedName(file, renderedLine, name) {
+    const origin = file.origin;
+    if (!origin?.documents)
+        return name;
+    const section = documentAt(origin.documents, renderedLine)?.section;
+    if (!section)
+        return name;
+    let lines = originLines.get(origin);
+    if (!lines)
+        originLines.set(origin, (lines = origin.text.split('\n')));
+    const changing = lines
+        .slice(section.start, section.end)
+        .find((line) => NAME_LINE.test(line) && CHANGING.test(line));
+    return changing === undefined ? name : `~${changing.trim()}`;
+}
+const originLines = new WeakMap();
 const originObjects = new WeakMap();
 /**
  * Where a field of a rendered object sits in the file users edit, or null when the rendered file has no origin. In a
@@ -12214,7 +12240,7 @@ function toFinding(ruleId, defaultSeverity, configured, report) {
             group,
             ref.kind,
             ref.namespace ?? '',
-            ref.name,
+            rendered ? renderedName(object.file, own.line, ref.name) : ref.name,
             report.key ?? report.path.join('.'),
         ].join('|'),
     };

@@ -6,7 +6,7 @@ import { type InstallScope, privilegedRoles, wholeScope } from './install-scope.
 import { type Model, type Resource } from './model.js';
 import { withholdSecretFixes } from './secrets.js';
 import { IGNORE_ANNOTATION, exemptionFor, ignoreCovers, parseIgnoreAnnotation } from './suppress.js';
-import { originSpan } from './source-map.js';
+import { originSpan, renderedName } from './source-map.js';
 import type { Finding } from './types.js';
 
 /**
@@ -96,7 +96,7 @@ function toFinding(
       group,
       ref.kind,
       ref.namespace ?? '',
-      ref.name,
+      rendered ? renderedName(object.file, own.line, ref.name) : ref.name,
       report.key ?? report.path.join('.'),
     ].join('|'),
   };
