@@ -110,6 +110,7 @@ ruleTester(RULE, {
     envFires('AWS_SECRET_ACCESS_KEY', 'an AWS secret access key'),
     envFires('AWS_SESSION_TOKEN', 'an AWS session token'),
     envFires('GOOGLE_APPLICATION_CREDENTIALS', 'a GCP service-account key file'),
+    envFires('AWS_SHARED_CREDENTIALS_FILE', 'an AWS credentials file'),
     envFires('AZURE_CLIENT_SECRET', 'an Azure client secret'),
     envFires('AZURE_CLIENT_CERTIFICATE_PASSWORD', 'an Azure client certificate password'),
     {

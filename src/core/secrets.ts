@@ -20,6 +20,7 @@ export const CREDENTIAL_ENV: Readonly<Record<string, string>> = {
   AWS_SECRET_ACCESS_KEY: 'an AWS secret access key',
   AWS_SESSION_TOKEN: 'an AWS session token',
   GOOGLE_APPLICATION_CREDENTIALS: 'a GCP service-account key file',
+  AWS_SHARED_CREDENTIALS_FILE: 'an AWS credentials file',
   AZURE_CLIENT_SECRET: 'an Azure client secret',
   AZURE_CLIENT_CERTIFICATE_PASSWORD: 'an Azure client certificate password',
 };
