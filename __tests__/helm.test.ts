@@ -64,6 +64,46 @@ describe('rendered output mapping', () => {
     expect(templateLine(template, ['spec', 'template', 'spec', 'automountServiceAccountToken'])).toBe(7);
     expect(templateLine(template, ['metadata', 'name'])).toBe(1);
   });
+
+  it('finds a list item by its literal `- name:` line, inside actions such as `with`', () => {
+    const template = [
+      'spec:',
+      '  containers:',
+      '    - name: {{ .Chart.Name }}',
+      '      env:',
+      '        - name: CSI_ENDPOINT',
+      '          value: unix:///csi.sock',
+      '        {{- with .Values.awsAccessSecret }}',
+      '        - name: AWS_ACCESS_KEY_ID',
+      '          valueFrom:',
+      '            secretKeyRef: {name: {{ .name }}, key: {{ .keyId }}}',
+      '        - name: "AWS_SECRET_ACCESS_KEY"',
+      '          valueFrom: {secretKeyRef: {name: {{ .name }}, key: {{ .accessKey }}}}',
+      '        {{- end }}',
+      '    - name: sidecar',
+      '      env:',
+      '        - name: AWS_ACCESS_KEY_ID',
+    ].join('\n');
+    const env = (...names: string[]) => names.map((name) => ({ name }));
+    const rendered = {
+      spec: {
+        containers: [
+          { name: 'plugin', env: env('CSI_ENDPOINT', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY') },
+          { name: 'sidecar', env: env('AWS_ACCESS_KEY_ID') },
+        ],
+      },
+    };
+    const line = (path: Array<string | number>) => templateLine(template, path, undefined, rendered);
+    expect(line(['spec', 'containers', 0, 'env', 1])).toBe(8);
+    expect(line(['spec', 'containers', 0, 'env', 1, 'valueFrom'])).toBe(9);
+    expect(line(['spec', 'containers', 0, 'env', 2])).toBe(11);
+    // The first container's name is written with an action: its fields are found from the list's key on, as before.
+    expect(line(['spec', 'containers', 0, 'env'])).toBe(4);
+    expect(line(['spec', 'containers', 1])).toBe(14);
+    expect(line(['spec', 'containers', 1, 'env', 0])).toBe(16);
+    // Without the rendered object, the list's key.
+    expect(templateLine(template, ['spec', 'containers', 0, 'env', 1])).toBe(4);
+  });
 });
 
 describe.skipIf(NO_HELM)(because(NO_HELM, 'Helm charts rendered with the real helm'), () => {

@@ -56292,6 +56292,7 @@ function fixGuards(model, config) {
 ;// CONCATENATED MODULE: ./src/core/source-map.ts
 
 
+
 /** What `helm template` writes before each document: helm 3 and 4 alike. */
 const BOUNDARY = '---\n# Source: ';
 /**
@@ -56339,15 +56340,28 @@ function escapeRegExp(text) {
  * `section` (0-based lines [start, end) of one of the template's documents), only that document is searched, and a
  * field found nowhere points at its first line.
  */
-function templateLine(template, path, section) {
+function templateLine(template, path, section, rendered) {
     const lines = template.split('\n');
     const first = section?.start ?? 0;
     const end = Math.min(section?.end ?? lines.length, lines.length);
     let current = -1;
     let parentIndent = -1;
+    let value = rendered;
     for (const segment of path) {
-        if (typeof segment !== 'string')
+        value = (0,core_model/* isRecord */.u4)(value) || Array.isArray(value) ? value[segment] : undefined;
+        if (typeof segment !== 'string') {
+            // A list item with a `name` (a container, a variable, a volume) is found by its `- name: <name>` line, when the
+            // template writes that name literally; else the search goes on from the list's key.
+            const name = (0,core_model/* isRecord */.u4)(value) && typeof value.name === 'string' ? value.name : null;
+            if (current === -1 || name === null)
+                continue;
+            const item = listItemLine(lines, current + 1, end, parentIndent, name);
+            if (item !== -1) {
+                current = item;
+                parentIndent = lines[item].length - lines[item].trimStart().length;
+            }
             continue;
+        }
         const key = new RegExp(`^(\\s*(?:-\\s+)?)["']?${escapeRegExp(segment)}["']?\\s*:`);
         let found = -1;
         for (let index = current === -1 ? first : current + 1; index < end; index++) {
@@ -56374,6 +56388,25 @@ function templateLine(template, path, section) {
     if (current === -1)
         return firstContentLine(lines, first, end) + 1;
     return current + 1;
+}
+/**
+ * The line from `start` on, inside the block of a key indented `indent`, that starts a list item `- name: <name>` (the
+ * name plain or quoted); -1 when there is none.
+ */
+function listItemLine(lines, start, end, indent, name) {
+    const item = new RegExp(`^\\s*-\\s+["']?name["']?\\s*:\\s*(["']?)${escapeRegExp(name)}\\1\\s*(?:#.*)?$`);
+    for (let index = start; index < end; index++) {
+        const line = lines[index];
+        const trimmed = line.trimStart();
+        if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('{{'))
+            continue;
+        if (line.length - trimmed.length < indent ||
+            (line.length - trimmed.length === indent && !trimmed.startsWith('-')))
+            break;
+        if (item.test(line))
+            return index;
+    }
+    return -1;
 }
 /** The first line of [start, end) that is not blank: where a document of a template begins. */
 function firstContentLine(lines, start, end) {
@@ -56423,13 +56456,13 @@ const originObjects = new WeakMap();
  * template when none can be told). In a plain file a kustomization took in: the field's exact lines in the resource's
  * document, matched by kind and name (names possibly prefixed or suffixed by the overlay).
  */
-function originSpan(file, renderedLine, resource, path) {
+function originSpan(file, renderedLine, resource, path, value) {
     const origin = file.origin;
     if (!origin)
         return null;
     if (origin.documents) {
         const document = documentAt(origin.documents, renderedLine);
-        const line = document?.section ? templateLine(origin.text, path, document.section) : 1;
+        const line = document?.section ? templateLine(origin.text, path, document.section, value) : 1;
         return { line, endLine: line };
     }
     let objects = originObjects.get(origin);
@@ -56547,7 +56580,7 @@ function toFinding(ruleId, defaultSeverity, configured, report) {
     const { object, ref } = report.resource;
     const rendered = object.file.rendered === true;
     const own = spanOf(object, report.path);
-    const span = (rendered && originSpan(object.file, own.line, ref, report.path)) || own;
+    const span = (rendered && originSpan(object.file, own.line, ref, report.path, object.value)) || own;
     const group = ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] : '';
     const finding = {
         ruleId,

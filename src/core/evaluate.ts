@@ -77,7 +77,7 @@ function toFinding(
   const { object, ref } = report.resource;
   const rendered = object.file.rendered === true;
   const own = spanOf(object, report.path);
-  const span = (rendered && originSpan(object.file, own.line, ref, report.path)) || own;
+  const span = (rendered && originSpan(object.file, own.line, ref, report.path, object.value)) || own;
   const group = ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] : '';
   const finding: Finding = {
     ruleId,

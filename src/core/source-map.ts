@@ -1,5 +1,6 @@
 import { type PathSegment, loadDocuments } from './load.js';
 import { type LineSpan, spanOf } from './locate.js';
+import { isRecord } from './model.js';
 import type { RenderOrigin, ResourceRef, SourceFile } from './types.js';
 
 export interface RenderedDocument {
@@ -60,14 +61,28 @@ export function templateLine(
   template: string,
   path: readonly PathSegment[],
   section?: { start: number; end: number },
+  rendered?: unknown,
 ): number {
   const lines = template.split('\n');
   const first = section?.start ?? 0;
   const end = Math.min(section?.end ?? lines.length, lines.length);
   let current = -1;
   let parentIndent = -1;
+  let value = rendered;
   for (const segment of path) {
-    if (typeof segment !== 'string') continue;
+    value = isRecord(value) || Array.isArray(value) ? (value as Record<string, unknown>)[segment] : undefined;
+    if (typeof segment !== 'string') {
+      // A list item with a `name` (a container, a variable, a volume) is found by its `- name: <name>` line, when the
+      // template writes that name literally; else the search goes on from the list's key.
+      const name = isRecord(value) && typeof value.name === 'string' ? value.name : null;
+      if (current === -1 || name === null) continue;
+      const item = listItemLine(lines, current + 1, end, parentIndent, name);
+      if (item !== -1) {
+        current = item;
+        parentIndent = lines[item]!.length - lines[item]!.trimStart().length;
+      }
+      continue;
+    }
     const key = new RegExp(`^(\\s*(?:-\\s+)?)["']?${escapeRegExp(segment)}["']?\\s*:`);
     let found = -1;
     for (let index = current === -1 ? first : current + 1; index < end; index++) {
@@ -89,6 +104,32 @@ export function templateLine(
   }
   if (current === -1) return firstContentLine(lines, first, end) + 1;
   return current + 1;
+}
+
+/**
+ * The line from `start` on, inside the block of a key indented `indent`, that starts a list item `- name: <name>` (the
+ * name plain or quoted); -1 when there is none.
+ */
+function listItemLine(
+  lines: readonly string[],
+  start: number,
+  end: number,
+  indent: number,
+  name: string,
+): number {
+  const item = new RegExp(`^\\s*-\\s+["']?name["']?\\s*:\\s*(["']?)${escapeRegExp(name)}\\1\\s*(?:#.*)?$`);
+  for (let index = start; index < end; index++) {
+    const line = lines[index]!;
+    const trimmed = line.trimStart();
+    if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('{{')) continue;
+    if (
+      line.length - trimmed.length < indent ||
+      (line.length - trimmed.length === indent && !trimmed.startsWith('-'))
+    )
+      break;
+    if (item.test(line)) return index;
+  }
+  return -1;
 }
 
 /** The first line of [start, end) that is not blank: where a document of a template begins. */
@@ -145,12 +186,13 @@ export function originSpan(
   renderedLine: number,
   resource: ResourceRef,
   path: readonly PathSegment[],
+  value?: unknown,
 ): LineSpan | null {
   const origin = file.origin;
   if (!origin) return null;
   if (origin.documents) {
     const document = documentAt(origin.documents, renderedLine);
-    const line = document?.section ? templateLine(origin.text, path, document.section) : 1;
+    const line = document?.section ? templateLine(origin.text, path, document.section, value) : 1;
     return { line, endLine: line };
   }
   let objects = originObjects.get(origin);
