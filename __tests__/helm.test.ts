@@ -104,6 +104,29 @@ describe('rendered output mapping', () => {
     // Without the rendered object, the list's key.
     expect(templateLine(template, ['spec', 'containers', 0, 'env', 1])).toBe(4);
   });
+
+  it("finds an item's keys in a list written in its key's column", () => {
+    const template = [
+      'spec:',
+      '  volumes:',
+      '  - name: token',
+      '    projected:',
+      '      sources:',
+      '      - serviceAccountToken:',
+      '          path: token',
+      '          expirationSeconds: {{ .Values.expiration }}',
+      '  nodeSelector: {}',
+    ].join('\n');
+    const rendered = {
+      spec: { volumes: [{ name: 'token', projected: { sources: [{ serviceAccountToken: {} }] } }] },
+    };
+    const sources = ['spec', 'volumes', 0, 'projected', 'sources', 0, 'serviceAccountToken'];
+    expect(templateLine(template, sources, undefined, rendered)).toBe(6);
+    expect(templateLine(template, [...sources, 'expirationSeconds'], undefined, rendered)).toBe(8);
+    expect(templateLine(template, [...sources, 'expirationSeconds'])).toBe(8);
+    // A key of the list's own column that is no item ends it.
+    expect(templateLine(template, ['spec', 'volumes', 0, 'nodeSelector'])).toBe(2);
+  });
 });
 
 describe.skipIf(NO_HELM)(because(NO_HELM, 'Helm charts rendered with the real helm'), () => {

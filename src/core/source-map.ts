@@ -69,8 +69,13 @@ export function templateLine(
   let current = -1;
   let parentIndent = -1;
   let value = rendered;
+  // Whether the last segment was a list index: an item's first key may then sit on a `- ` line at the list key's own
+  // indentation (`sources:` then `- serviceAccountToken:` in the same column, as YAML allows).
+  let inItem = false;
   for (const segment of path) {
     value = isRecord(value) || Array.isArray(value) ? (value as Record<string, unknown>)[segment] : undefined;
+    const itemKey = inItem;
+    inItem = typeof segment !== 'string';
     if (typeof segment !== 'string') {
       // A list item with a `name` (a container, a variable, a volume) is found by its `- name: <name>` line, when the
       // template writes that name literally; else the search goes on from the list's key.
@@ -90,7 +95,8 @@ export function templateLine(
       const trimmed = line.trimStart();
       if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('{{')) continue;
       const indent = line.length - trimmed.length;
-      if (current >= 0 && indent <= parentIndent) break;
+      const sameColumnItem = itemKey && indent === parentIndent && trimmed.startsWith('-');
+      if (current >= 0 && indent <= parentIndent && !sameColumnItem) break;
       if (trimmed === '---' && current >= 0) break;
       const match = key.exec(line);
       if (match && (current >= 0 || match[1]!.length === 0)) {
