@@ -344,3 +344,42 @@ function referenceRedact(values: readonly string[], text: string): string {
   }
   return redacted + text.slice(at);
 }
+
+describe('plain secret values: Secret data that may be configuration', () => {
+  it('are the data of an Opaque Secret under keys that name no credential, and nothing learned another way', () => {
+    const b64 = (text: string) => Buffer.from(text).toString('base64');
+    const files = {
+      'secrets.yaml': yaml`
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: config, namespace: shop}
+        stringData:
+          EVENT_SOURCE: payments-api
+          DB_PASSWORD: hunter2-hunter2
+          SHARED: also-a-token-1
+          AWS_FILE: "[default]\\naws_secret_access_key = wJalrXUtnFEMIK7MDENG"
+        data:
+          REGION: ${b64('eu-central-1x')}
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: tls, namespace: shop}
+        type: kubernetes.io/tls
+        stringData: {tls.crt: certificate-body-1, tls.key: private-key-body-1}
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: settings, namespace: shop}
+        data:
+          api_token: also-a-token-1
+      `,
+    };
+    const list = Object.entries(files).map(([path, text]) => ({ path, text }));
+    const result = scanFiles(list, defaultConfig(), undefined, { credentials: true });
+    expect([...result.plainSecretValues].sort()).toEqual(
+      ['payments-api', 'eu-central-1x', b64('eu-central-1x')].sort(),
+    );
+    for (const value of ['hunter2-hunter2', 'also-a-token-1', 'certificate-body-1', 'private-key-body-1'])
+      expect(result.secretValues, value).toContain(value);
+  });
+});

@@ -36783,9 +36783,10 @@ function controlCharacterError(file, lines, from, to) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   D$: () => (/* binding */ credentialPairs),
+/* harmony export */   N9: () => (/* binding */ isCredentialKey),
 /* harmony export */   dF: () => (/* binding */ CREDENTIAL_SHAPES)
 /* harmony export */ });
-/* unused harmony exports isCredentialKey, isCredentialValue */
+/* unused harmony export isCredentialValue */
 /**
  * What a credential looks like in text, whatever the text is: a key that names one and the value written after it, or
  * the shape of a well-known credential. Pairs are found the same way in a manifest, a chart's values, JSON, an env
@@ -43502,8 +43503,9 @@ const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
  * (as written and decoded) and `stringData`, the same in the copies `last-applied-configuration` keeps, credential
  * keys inside those values and annotations, and literal credential values of container variables.
  */
-function secretValues(model, extraEnvNames = []) {
+function secretValues(model, extraEnvNames = [], plain) {
     const values = new Set();
+    const found = { values, plain: new Set() };
     for (const resource of model.resources) {
         const copy = resource.annotations[LAST_APPLIED];
         if (copy === undefined)
@@ -43518,10 +43520,10 @@ function secretValues(model, extraEnvNames = []) {
             continue;
         }
         if ((0,core_model/* isRecord */.u4)(parsed) && parsed.kind === 'Secret')
-            addSecretData(values, parsed);
+            addSecretData(found, parsed);
     }
     for (const { object } of model.secrets)
-        addSecretData(values, object.value);
+        addSecretData(found, object.value);
     const extra = new Set(extraEnvNames);
     for (const workload of model.workloads) {
         for (const { container } of containersOf(workload)) {
@@ -43533,6 +43535,12 @@ function secretValues(model, extraEnvNames = []) {
             }
         }
     }
+    if (plain)
+        for (const value of found.plain)
+            if (!values.has(value))
+                plain.add(value);
+    for (const value of found.plain)
+        values.add(value);
     return values;
 }
 /**
@@ -43540,8 +43548,9 @@ function secretValues(model, extraEnvNames = []) {
  * cluster's CA certificate.
  */
 const PUBLIC_TOKEN_KEYS = new Set(['namespace', 'ca.crt']);
-function addSecretData(values, secret) {
+function addSecretData(found, secret) {
     const isToken = secret.type === 'kubernetes.io/service-account-token';
+    const typed = secret.type !== undefined && secret.type !== 'Opaque';
     for (const field of ['data', 'stringData']) {
         const entries = secret[field];
         if (!(0,core_model/* isRecord */.u4)(entries))
@@ -43549,14 +43558,16 @@ function addSecretData(values, secret) {
         for (const [key, value] of Object.entries(entries)) {
             if (typeof value !== 'string' || (isToken && PUBLIC_TOKEN_KEYS.has(key)))
                 continue;
-            values.add(value);
             const text = field === 'data' ? decodedText(value) : value;
+            const plain = !typed && !(0,credentials/* isCredentialKey */.N9)(key) && (text === null || credentialInContent(text) === null);
+            const into = plain ? found.plain : found.values;
+            into.add(value);
             if (text === null)
                 continue;
-            values.add(text);
+            into.add(text);
             // A credentials file or key document stored whole: its credentials are secret on their own.
             for (const pair of (0,credentials/* credentialPairs */.D$)(text))
-                values.add(pair.value);
+                found.values.add(pair.value);
         }
     }
 }
@@ -43592,8 +43603,11 @@ function identifiersOf(files, objects = []) {
  */
 function secretsOfFiles(files, config) {
     const objects = files.flatMap((file) => loadDocuments(file).objects);
+    const plainSecretValues = new Set();
+    const model = (0,core_model/* buildModel */.yK)(objects, config.defaultNamespace);
     return {
-        secretValues: secretValues((0,core_model/* buildModel */.yK)(objects, config.defaultNamespace), extraCredentialEnvNames(config)),
+        secretValues: secretValues(model, extraCredentialEnvNames(config), plainSecretValues),
+        plainSecretValues,
         identifiers: identifiersOf(files, objects),
     };
 }
@@ -56347,8 +56361,13 @@ function templateLine(template, path, section, rendered) {
     let current = -1;
     let parentIndent = -1;
     let value = rendered;
+    // Whether the last segment was a list index: an item's first key may then sit on a `- ` line at the list key's own
+    // indentation (`sources:` then `- serviceAccountToken:` in the same column, as YAML allows).
+    let inItem = false;
     for (const segment of path) {
         value = (0,core_model/* isRecord */.u4)(value) || Array.isArray(value) ? value[segment] : undefined;
+        const itemKey = inItem;
+        inItem = typeof segment !== 'string';
         if (typeof segment !== 'string') {
             // A list item with a `name` (a container, a variable, a volume) is found by its `- name: <name>` line, when the
             // template writes that name literally; else the search goes on from the list's key.
@@ -56370,7 +56389,8 @@ function templateLine(template, path, section, rendered) {
             if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('{{'))
                 continue;
             const indent = line.length - trimmed.length;
-            if (current >= 0 && indent <= parentIndent)
+            const sameColumnItem = itemKey && indent === parentIndent && trimmed.startsWith('-');
+            if (current >= 0 && indent <= parentIndent && !sameColumnItem)
                 break;
             if (trimmed === '---' && current >= 0)
                 break;
@@ -56928,7 +56948,7 @@ function judgeInstalls(objects, config, registry) {
         const scope = install_scope_wholeScope((0,core_model/* buildModel */.yK)(objects, config.defaultNamespace), config);
         return {
             findings: evaluateScope(scope, config, registry),
-            secretValues: secretValues(scope.model, extraEnvNames),
+            ...secretsOf([scope.model], extraEnvNames),
             mountedClients: () => mountedClients(scope.model, scope.apiClients),
             workloads: scope.model.workloads.length,
         };
@@ -56949,13 +56969,32 @@ function judgeInstalls(objects, config, registry) {
     return {
         findings: combineInstallFindings(baseFindings, judged, config.installFiles),
         // Each object's secrets are its own: those of every install are those of every object.
-        secretValues: new Set(models.flatMap((model) => [...secretValues(model, extraEnvNames)])),
+        ...secretsOf(models, extraEnvNames),
         // A plain workload not judged again in an install is there the client it is in the plain install.
         mountedClients: () => new Set(scopes.flatMap((scope) => [
             ...mountedClients(scope.model, scope.apiClients, scope.subjects.workloads),
         ])),
         workloads: models.reduce((sum, model) => sum + model.workloads.length, 0),
     };
+}
+/** The secret values of the models, and those of them that are plain in all (`secretValues`). */
+function secretsOf(models, extraEnvNames) {
+    const all = new Set();
+    const plain = new Set();
+    const strong = new Set();
+    for (const model of models) {
+        const own = new Set();
+        for (const value of secretValues(model, extraEnvNames, own)) {
+            all.add(value);
+            if (!own.has(value))
+                strong.add(value);
+        }
+        for (const value of own)
+            plain.add(value);
+    }
+    for (const value of strong)
+        plain.delete(value);
+    return { secretValues: all, plainSecretValues: plain };
 }
 /**
  * The findings of all installs: a rendered object's from its own install; a plain object's from every install, merged
@@ -57068,14 +57107,20 @@ function scanFiles(files, config, registry = rules_registry, options = { secondT
         helped = loaded.close();
     }
     const secretValues = judged.secretValues;
-    for (const values of credentialValues)
-        for (const value of values)
+    const plainSecretValues = judged.plainSecretValues;
+    for (const values of credentialValues) {
+        for (const value of values) {
             secretValues.add(value);
+            // Next to a credential key somewhere, a value is a credential everywhere.
+            plainSecretValues.delete(value);
+        }
+    }
     return {
         findings: sortFindings(judged.findings),
         errors,
         notices,
         secretValues,
+        plainSecretValues,
         identifiers: identifiersOf(files, objects),
         // A client in any install keeps its token: a fix to a shared file serves them all.
         mountedClients: judged.mountedClients,
@@ -59501,7 +59546,7 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
             info(`Notice: ${logText(notice.file)}: ${logText(notice.message)}`);
         const headResult = scanFiles(head.files, config, undefined, { secondThread: second_thread/* secondThread */.h, credentials: true });
         // The credentials in the files' texts are among the scan's secret values (see scanFiles).
-        secrets.addAll(headResult.secretValues);
+        secrets.addScan(headResult);
         secrets.allowIdentifiers(headResult.identifiers);
         const probe = await probeValues({
             root: headRender.root,
@@ -59579,7 +59624,7 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
             ...baseRendered,
         ];
         const baseResult = scanFiles(baseFiles, config, undefined, { secondThread: second_thread/* secondThread */.h, credentials: true });
-        secrets.addAll(baseResult.secretValues);
+        secrets.addScan(baseResult);
         secrets.allowIdentifiers(baseResult.identifiers);
         info(`Scanned the merge base: ${plural(baseFiles.length, 'file')}, ${plural(baseResult.findings.length, 'finding')} in ${since(started)}.`);
         const split = splitFindings(headResult.findings, baseResult.findings, changedPaths);
@@ -59806,7 +59851,7 @@ async function scanWorkspace(root, paths, config, tools, log, secrets, progress)
     });
     const judging = clock();
     // The credentials in the files' texts are among the scan's secret values (see scanFiles).
-    secrets.addAll(result.secretValues);
+    secrets.addScan(result);
     secrets.allowIdentifiers(result.identifiers);
     const learning = clock();
     let probing = 0;
@@ -59994,6 +60039,7 @@ function firstFrom(sorted, low, high, depth, unit) {
 ;// CONCATENATED MODULE: ./src/core/redact.ts
 
 
+
 /**
  * The one filter every text that leaves the tool goes through. A pull request is attacker-controlled, and the files it
  * scans may hold secrets of the repository's owner: a review, a check run, a log line, a report or a patch that quoted
@@ -60013,15 +60059,35 @@ const REDACTED = '[redacted]';
 const MIN_SECRET_LENGTH = 8;
 class SecretFilter {
     known = new Set();
-    /** Values that are names the outputs place things by (`allowIdentifiers`): never kept out. */
+    /** Names the outputs place things by (`allowIdentifiers`). */
     identifiers = new Set();
+    /** Values learned only as plain ones (`addScan`), and values learned any other way. */
+    plain = new Set();
+    strong = new Set();
     /** The known values' index, rebuilt on the next search after a value is added. */
     search = null;
     /** Learns a secret value, with the forms it takes in outputs: trimmed, JSON-escaped and base64-encoded. */
     add(value) {
+        this.learn(value, this.strong);
+    }
+    /**
+     * Learns a scan's secret values (`ScanResult`). Its plain ones (data of an Opaque Secret under a key that names no
+     * credential, often configuration kept in a Secret) are kept out of outputs too, but not where one is a name the
+     * outputs place things by (`allowIdentifiers`) or a word of the tool's own texts: `PLATFORM: Kubernetes` blanked
+     * the tool's wording in every message. A value also learned any other way is no plain value.
+     */
+    addScan(found) {
+        for (const value of found.secretValues)
+            this.learn(value, found.plainSecretValues.has(value) ? this.plain : this.strong);
+    }
+    learn(value, kind) {
         const trimmed = value.trim();
         if (trimmed.length < MIN_SECRET_LENGTH)
             return;
+        if (!kind.has(trimmed)) {
+            kind.add(trimmed);
+            this.search = null;
+        }
         const forms = new Set([value, trimmed, JSON.stringify(trimmed).slice(1, -1)]);
         forms.add(Buffer.from(trimmed, 'utf8').toString('base64'));
         // A private key's body lines, which a tool may quote one at a time. (Not the lines of any multi-line value: those
@@ -60044,17 +60110,16 @@ class SecretFilter {
     }
     /**
      * Names the outputs place things by and print as such: path segments of the scanned files, names and namespaces of
-     * their objects (`identifiersOf`). A learned value equal to one (a Secret holding `payments-api`, the name of a
-     * folder and a Deployment) is not replaced: replaced, it broke the paths of findings, SARIF results and review
-     * comments. It is no secret either, being written in the repository as a name; and only someone who knows a value
-     * can write a name equal to it.
+     * their objects (`identifiersOf`). A plain value (`addScan`) equal to one (a Secret holding `payments-api` under
+     * `EVENT_SOURCE`, the name of a folder and a Deployment) is not replaced: replaced, it broke the paths of findings,
+     * SARIF results and review comments. A credential equal to one still is, wherever it is written.
      */
     allowIdentifiers(names) {
         for (const name of names) {
             if (name.length < MIN_SECRET_LENGTH || this.identifiers.has(name))
                 continue;
             this.identifiers.add(name);
-            if (this.known.has(name))
+            if (this.plain.has(name))
                 this.search = null;
         }
     }
@@ -60070,7 +60135,7 @@ class SecretFilter {
     learnScan(files, found) {
         for (const file of files)
             this.learnText(file.text);
-        this.addAll(found.secretValues);
+        this.addScan(found);
         this.allowIdentifiers(found.identifiers);
     }
     /** Prose with every secret replaced by `[redacted]`: known values, credential shapes, values of credential keys. */
@@ -60171,11 +60236,25 @@ class SecretFilter {
         return merged;
     }
     valueSearch() {
-        this.search ??= new LiteralSearch([...this.known].filter((value) => !this.identifiers.has(value)), MIN_SECRET_LENGTH);
+        const words = toolWords();
+        const yields = (value) => this.plain.has(value) && !this.strong.has(value) && (this.identifiers.has(value) || words.has(value));
+        this.search ??= new LiteralSearch([...this.known].filter((value) => !yields(value)), MIN_SECRET_LENGTH);
         return this.search;
     }
 }
 const BACKSLASH = 0x5c;
+let words = null;
+/**
+ * The words of the tool's own texts (the rules' catalog: titles, descriptions, remediations, examples), as whole
+ * values. A plain value that is one (`PLATFORM: Kubernetes`, `SCOPE: identity`) blanked the tool's wording in every
+ * message and in SARIF's rule help.
+ */
+function toolWords() {
+    words ??= new Set(JSON.stringify(CATALOG)
+        .split(/[^A-Za-z0-9]+/)
+        .filter((word) => word.length >= MIN_SECRET_LENGTH));
+    return words;
+}
 /** `text` with each span replaced by the marker. */
 function withMarkers(text, spans) {
     if (spans.length === 0)

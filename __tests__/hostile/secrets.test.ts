@@ -139,7 +139,7 @@ describe('what a kustomize secretGenerator names', () => {
   });
 });
 
-describe('names the outputs place findings by are never taken for secrets', () => {
+describe("names the outputs place findings by, and the tool's own words, are never taken for secrets", () => {
   // A Secret holding a word that is also the name of a folder, a Deployment and a namespace: once, every path, name
   // and namespace that held it came out as `[redacted]`, and SARIF results, review comments and --fix pointed nowhere.
   const files = {
@@ -151,6 +151,10 @@ describe('names the outputs place findings by are never taken for secrets', () =
       '  EVENT_SOURCE: payments-api',
       '  NAMESPACE: checkout',
       '  API_KEY: s3cr3t-value-9f2c1d',
+      // Words of the tool's own texts, which redacting blanked in every message and in SARIF's rule help.
+      '  PLATFORM: Kubernetes',
+      '  OIDC_SCOPE: identity',
+      '  MODE: automountServiceAccountToken',
       '---',
       'apiVersion: apps/v1',
       'kind: Deployment',
@@ -169,17 +173,27 @@ describe('names the outputs place findings by are never taken for secrets', () =
     expect(stdout).toContain('payments-api/deploy.yaml');
     expect(stdout).toContain('checkout/payments-api');
     expect(stdout).not.toContain('s3cr3t-value-9f2c1d');
+    // The one secret is redacted where the report quotes it (nowhere here): the tool's own wording is whole.
+    expect(stdout).not.toContain('[redacted]');
+    expect(stdout).toContain('`automountServiceAccountToken: false`');
   });
 
-  it('a filter told the names keeps out the values that are not names', () => {
+  it('a filter told the names keeps out the values that are not names, and credentials whatever they equal', () => {
     const secrets = new SecretFilter();
-    secrets.addAll(['payments-api', 's3cr3t-value-9f2c1d']);
+    secrets.addScan({
+      secretValues: ['payments-api', 's3cr3t-value-9f2c1d', 'Kubernetes', 'checkout-db-pass'],
+      plainSecretValues: new Set(['payments-api', 'Kubernetes']),
+    });
     expect(secrets.redact('payments-api s3cr3t-value-9f2c1d')).toBe(`${REDACTED} ${REDACTED}`);
-    secrets.allowIdentifiers(['payments-api', 'short']);
-    expect(secrets.redact('payments-api/deploy.yaml s3cr3t-value-9f2c1d')).toBe(
-      `payments-api/deploy.yaml ${REDACTED}`,
+    secrets.allowIdentifiers(['payments-api', 'checkout-db-pass', 'short']);
+    expect(secrets.redact('payments-api/deploy.yaml s3cr3t-value-9f2c1d on Kubernetes')).toBe(
+      `payments-api/deploy.yaml ${REDACTED} on Kubernetes`,
     );
     // Its encoded forms are not names, and stay out.
     expect(secrets.redact(Buffer.from('payments-api').toString('base64'))).toBe(REDACTED);
+    // A credential (no plain value) stays out even as a name; so does a plain value learned as a credential too.
+    expect(secrets.redact('Deployment checkout-db-pass')).toBe(`Deployment ${REDACTED}`);
+    secrets.add('Kubernetes');
+    expect(secrets.redact('on Kubernetes')).toBe(`on ${REDACTED}`);
   });
 });

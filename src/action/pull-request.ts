@@ -123,7 +123,7 @@ export async function reviewPullRequest(
       core.info(`Notice: ${logText(notice.file)}: ${logText(notice.message)}`);
     const headResult = scanFiles(head.files, config, undefined, { secondThread, credentials: true });
     // The credentials in the files' texts are among the scan's secret values (see scanFiles).
-    secrets.addAll(headResult.secretValues);
+    secrets.addScan(headResult);
     secrets.allowIdentifiers(headResult.identifiers);
     const probe = await probeValues({
       root: headRender.root,
@@ -213,7 +213,7 @@ export async function reviewPullRequest(
       ...baseRendered,
     ];
     const baseResult = scanFiles(baseFiles, config, undefined, { secondThread, credentials: true });
-    secrets.addAll(baseResult.secretValues);
+    secrets.addScan(baseResult);
     secrets.allowIdentifiers(baseResult.identifiers);
     core.info(
       `Scanned the merge base: ${plural(baseFiles.length, 'file')}, ${plural(baseResult.findings.length, 'finding')} in ${since(started)}.`,

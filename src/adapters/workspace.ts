@@ -60,7 +60,7 @@ export async function scanWorkspace(
   });
   const judging = clock();
   // The credentials in the files' texts are among the scan's secret values (see scanFiles).
-  secrets.addAll(result.secretValues);
+  secrets.addScan(result);
   secrets.allowIdentifiers(result.identifiers);
   const learning = clock();
   let probing = 0;

@@ -48,6 +48,8 @@ export interface JudgedInstalls {
   findings: Finding[];
   /** The secret values of every object (`secretValues`). */
   secretValues: Set<string>;
+  /** Those of them that are only data of a Secret under a key that names no credential (`secretValues`' `plain`). */
+  plainSecretValues: Set<string>;
   /** The mounted API clients of every install (`mountedClients`): a client in any keeps its token. */
   mountedClients(): Set<string>;
   /** How many of the objects are workloads. */
@@ -84,7 +86,7 @@ export function judgeInstalls(
     const scope = wholeScope(buildModel(objects, config.defaultNamespace), config);
     return {
       findings: evaluateScope(scope, config, registry),
-      secretValues: secretValues(scope.model, extraEnvNames),
+      ...secretsOf([scope.model], extraEnvNames),
       mountedClients: () => mountedClients(scope.model, scope.apiClients),
       workloads: scope.model.workloads.length,
     };
@@ -106,7 +108,7 @@ export function judgeInstalls(
   return {
     findings: combineInstallFindings(baseFindings, judged, config.installFiles),
     // Each object's secrets are its own: those of every install are those of every object.
-    secretValues: new Set(models.flatMap((model) => [...secretValues(model, extraEnvNames)])),
+    ...secretsOf(models, extraEnvNames),
     // A plain workload not judged again in an install is there the client it is in the plain install.
     mountedClients: () =>
       new Set(
@@ -116,6 +118,26 @@ export function judgeInstalls(
       ),
     workloads: models.reduce((sum, model) => sum + model.workloads.length, 0),
   };
+}
+
+/** The secret values of the models, and those of them that are plain in all (`secretValues`). */
+function secretsOf(
+  models: readonly Model[],
+  extraEnvNames: readonly string[],
+): Pick<JudgedInstalls, 'secretValues' | 'plainSecretValues'> {
+  const all = new Set<string>();
+  const plain = new Set<string>();
+  const strong = new Set<string>();
+  for (const model of models) {
+    const own = new Set<string>();
+    for (const value of secretValues(model, extraEnvNames, own)) {
+      all.add(value);
+      if (!own.has(value)) strong.add(value);
+    }
+    for (const value of own) plain.add(value);
+  }
+  for (const value of strong) plain.delete(value);
+  return { secretValues: all, plainSecretValues: plain };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { CREDENTIAL_SHAPES, credentialPairs } from './credentials.js';
+import { CATALOG } from '../rules/catalog.generated.js';
 import { LiteralSearch } from './literal-search.js';
 import type { Finding, SourceFile } from './types.js';
 
@@ -24,15 +25,37 @@ export const MIN_SECRET_LENGTH = 8;
 
 export class SecretFilter {
   private readonly known = new Set<string>();
-  /** Values that are names the outputs place things by (`allowIdentifiers`): never kept out. */
+  /** Names the outputs place things by (`allowIdentifiers`). */
   private readonly identifiers = new Set<string>();
+  /** Values learned only as plain ones (`addScan`), and values learned any other way. */
+  private readonly plain = new Set<string>();
+  private readonly strong = new Set<string>();
   /** The known values' index, rebuilt on the next search after a value is added. */
   private search: LiteralSearch | null = null;
 
   /** Learns a secret value, with the forms it takes in outputs: trimmed, JSON-escaped and base64-encoded. */
   add(value: string): void {
+    this.learn(value, this.strong);
+  }
+
+  /**
+   * Learns a scan's secret values (`ScanResult`). Its plain ones (data of an Opaque Secret under a key that names no
+   * credential, often configuration kept in a Secret) are kept out of outputs too, but not where one is a name the
+   * outputs place things by (`allowIdentifiers`) or a word of the tool's own texts: `PLATFORM: Kubernetes` blanked
+   * the tool's wording in every message. A value also learned any other way is no plain value.
+   */
+  addScan(found: { secretValues: Iterable<string>; plainSecretValues: ReadonlySet<string> }): void {
+    for (const value of found.secretValues)
+      this.learn(value, found.plainSecretValues.has(value) ? this.plain : this.strong);
+  }
+
+  private learn(value: string, kind: Set<string>): void {
     const trimmed = value.trim();
     if (trimmed.length < MIN_SECRET_LENGTH) return;
+    if (!kind.has(trimmed)) {
+      kind.add(trimmed);
+      this.search = null;
+    }
     const forms = new Set([value, trimmed, JSON.stringify(trimmed).slice(1, -1)]);
     forms.add(Buffer.from(trimmed, 'utf8').toString('base64'));
     // A private key's body lines, which a tool may quote one at a time. (Not the lines of any multi-line value: those
@@ -53,16 +76,15 @@ export class SecretFilter {
 
   /**
    * Names the outputs place things by and print as such: path segments of the scanned files, names and namespaces of
-   * their objects (`identifiersOf`). A learned value equal to one (a Secret holding `payments-api`, the name of a
-   * folder and a Deployment) is not replaced: replaced, it broke the paths of findings, SARIF results and review
-   * comments. It is no secret either, being written in the repository as a name; and only someone who knows a value
-   * can write a name equal to it.
+   * their objects (`identifiersOf`). A plain value (`addScan`) equal to one (a Secret holding `payments-api` under
+   * `EVENT_SOURCE`, the name of a folder and a Deployment) is not replaced: replaced, it broke the paths of findings,
+   * SARIF results and review comments. A credential equal to one still is, wherever it is written.
    */
   allowIdentifiers(names: Iterable<string>): void {
     for (const name of names) {
       if (name.length < MIN_SECRET_LENGTH || this.identifiers.has(name)) continue;
       this.identifiers.add(name);
-      if (this.known.has(name)) this.search = null;
+      if (this.plain.has(name)) this.search = null;
     }
   }
 
@@ -77,10 +99,14 @@ export class SecretFilter {
    */
   learnScan(
     files: readonly SourceFile[],
-    found: { secretValues: Iterable<string>; identifiers: Iterable<string> },
+    found: {
+      secretValues: Iterable<string>;
+      plainSecretValues: ReadonlySet<string>;
+      identifiers: Iterable<string>;
+    },
   ): void {
     for (const file of files) this.learnText(file.text);
-    this.addAll(found.secretValues);
+    this.addScan(found);
     this.allowIdentifiers(found.identifiers);
   }
 
@@ -174,8 +200,11 @@ export class SecretFilter {
   }
 
   private valueSearch(): LiteralSearch {
+    const words = toolWords();
+    const yields = (value: string) =>
+      this.plain.has(value) && !this.strong.has(value) && (this.identifiers.has(value) || words.has(value));
     this.search ??= new LiteralSearch(
-      [...this.known].filter((value) => !this.identifiers.has(value)),
+      [...this.known].filter((value) => !yields(value)),
       MIN_SECRET_LENGTH,
     );
     return this.search;
@@ -183,6 +212,22 @@ export class SecretFilter {
 }
 
 const BACKSLASH = 0x5c;
+
+let words: Set<string> | null = null;
+
+/**
+ * The words of the tool's own texts (the rules' catalog: titles, descriptions, remediations, examples), as whole
+ * values. A plain value that is one (`PLATFORM: Kubernetes`, `SCOPE: identity`) blanked the tool's wording in every
+ * message and in SARIF's rule help.
+ */
+function toolWords(): Set<string> {
+  words ??= new Set(
+    JSON.stringify(CATALOG)
+      .split(/[^A-Za-z0-9]+/)
+      .filter((word) => word.length >= MIN_SECRET_LENGTH),
+  );
+  return words;
+}
 
 /** `text` with each span replaced by the marker. */
 function withMarkers(text: string, spans: readonly [number, number][]): string {

@@ -30,6 +30,11 @@ export interface ScanResult {
    * (`credentialPairs`). Never output.
    */
   secretValues: Set<string>;
+  /**
+   * Those of them that are only data of a Secret under a key that names no credential (`EVENT_SOURCE: payments-api`):
+   * they yield to the names outputs place things by, and to the tool's own words (`SecretFilter.markPlain`).
+   */
+  plainSecretValues: Set<string>;
   /** The names outputs place things by (`identifiersOf`): no secret value, even when a Secret holds one. */
   identifiers: Set<string>;
   /** API clients whose token is mounted (`Kind/namespace/name`), worked out when asked: what no fix may remove. */
@@ -82,12 +87,20 @@ export function scanFiles(
     helped = loaded.close();
   }
   const secretValues = judged.secretValues;
-  for (const values of credentialValues) for (const value of values) secretValues.add(value);
+  const plainSecretValues = judged.plainSecretValues;
+  for (const values of credentialValues) {
+    for (const value of values) {
+      secretValues.add(value);
+      // Next to a credential key somewhere, a value is a credential everywhere.
+      plainSecretValues.delete(value);
+    }
+  }
   return {
     findings: sortFindings(judged.findings),
     errors,
     notices,
     secretValues,
+    plainSecretValues,
     identifiers: identifiersOf(files, objects),
     // A client in any install keeps its token: a fix to a shared file serves them all.
     mountedClients: judged.mountedClients,

@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/config.js';
-import { credentialPairs } from './credentials.js';
+import { credentialPairs, isCredentialKey } from './credentials.js';
 import { type LoadedObject, type PathSegment, loadDocuments } from './load.js';
 import { nodeSpanAt } from './locate.js';
 import { type Model, buildModel, isRecord } from './model.js';
@@ -125,8 +125,13 @@ const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
  * (as written and decoded) and `stringData`, the same in the copies `last-applied-configuration` keeps, credential
  * keys inside those values and annotations, and literal credential values of container variables.
  */
-export function secretValues(model: Model, extraEnvNames: readonly string[] = []): Set<string> {
+export function secretValues(
+  model: Model,
+  extraEnvNames: readonly string[] = [],
+  plain?: Set<string>,
+): Set<string> {
   const values = new Set<string>();
+  const found: SecretData = { values, plain: new Set() };
   for (const resource of model.resources) {
     const copy = resource.annotations[LAST_APPLIED];
     if (copy === undefined) continue;
@@ -137,9 +142,9 @@ export function secretValues(model: Model, extraEnvNames: readonly string[] = []
     } catch {
       continue;
     }
-    if (isRecord(parsed) && parsed.kind === 'Secret') addSecretData(values, parsed);
+    if (isRecord(parsed) && parsed.kind === 'Secret') addSecretData(found, parsed);
   }
-  for (const { object } of model.secrets) addSecretData(values, object.value);
+  for (const { object } of model.secrets) addSecretData(found, object.value);
   const extra = new Set(extraEnvNames);
   for (const workload of model.workloads) {
     for (const { container } of containersOf(workload)) {
@@ -149,7 +154,21 @@ export function secretValues(model: Model, extraEnvNames: readonly string[] = []
       }
     }
   }
+  if (plain) for (const value of found.plain) if (!values.has(value)) plain.add(value);
+  for (const value of found.plain) values.add(value);
   return values;
+}
+
+/**
+ * What Secret data gives: `values`, secret by what they are or where they are (a credential-named key, a typed
+ * Secret's data, a credential document); and `plain`, the data of an Opaque Secret under a key that names no
+ * credential (`EVENT_SOURCE: payments-api`), which is often configuration kept in a Secret. Both are kept out of every
+ * output, but a plain value yields to a name the outputs place things by, or to a word of the tool's own texts
+ * (`SecretFilter.markPlain`).
+ */
+interface SecretData {
+  values: Set<string>;
+  plain: Set<string>;
 }
 
 /**
@@ -158,19 +177,22 @@ export function secretValues(model: Model, extraEnvNames: readonly string[] = []
  */
 const PUBLIC_TOKEN_KEYS = new Set(['namespace', 'ca.crt']);
 
-function addSecretData(values: Set<string>, secret: Record<string, unknown>): void {
+function addSecretData(found: SecretData, secret: Record<string, unknown>): void {
   const isToken = secret.type === 'kubernetes.io/service-account-token';
+  const typed = secret.type !== undefined && secret.type !== 'Opaque';
   for (const field of ['data', 'stringData']) {
     const entries = secret[field];
     if (!isRecord(entries)) continue;
     for (const [key, value] of Object.entries(entries)) {
       if (typeof value !== 'string' || (isToken && PUBLIC_TOKEN_KEYS.has(key))) continue;
-      values.add(value);
       const text = field === 'data' ? decodedText(value) : value;
+      const plain = !typed && !isCredentialKey(key) && (text === null || credentialInContent(text) === null);
+      const into = plain ? found.plain : found.values;
+      into.add(value);
       if (text === null) continue;
-      values.add(text);
+      into.add(text);
       // A credentials file or key document stored whole: its credentials are secret on their own.
-      for (const pair of credentialPairs(text)) values.add(pair.value);
+      for (const pair of credentialPairs(text)) found.values.add(pair.value);
     }
   }
 }
@@ -208,10 +230,13 @@ export function identifiersOf(
 export function secretsOfFiles(
   files: readonly SourceFile[],
   config: ResolvedConfig,
-): { secretValues: Set<string>; identifiers: Set<string> } {
+): { secretValues: Set<string>; plainSecretValues: Set<string>; identifiers: Set<string> } {
   const objects = files.flatMap((file) => loadDocuments(file).objects);
+  const plainSecretValues = new Set<string>();
+  const model = buildModel(objects, config.defaultNamespace);
   return {
-    secretValues: secretValues(buildModel(objects, config.defaultNamespace), extraCredentialEnvNames(config)),
+    secretValues: secretValues(model, extraCredentialEnvNames(config), plainSecretValues),
+    plainSecretValues,
     identifiers: identifiersOf(files, objects),
   };
 }
