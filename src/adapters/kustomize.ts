@@ -1,8 +1,9 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import type { ScanError, ScanNotice, SourceFile } from '../core/types.js';
+import { originDocuments } from './kustomize-origin.js';
 import { KUSTOMIZATION_FILES, overlayRefusal } from './kustomize-sources.js';
 import {
   type ToolLimits,
@@ -15,7 +16,6 @@ import {
 import { readInside } from './links.js';
 
 export { KUSTOMIZATION_FILES };
-const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
 
 export interface RenderedOverlay {
   dir: string;
@@ -129,17 +129,11 @@ export async function buildOverlay(
       return result;
     }
     const bySource = new Map<string, string[]>();
-    for (const document of parseAllDocuments(output.stdout)) {
-      if (document.errors.length > 0 || !document.contents) continue;
-      const origin = document.getIn(['metadata', 'annotations', ORIGIN_ANNOTATION]);
-      const path = typeof origin === 'string' ? (/^path:\s*(.+)$/m.exec(origin)?.[1]?.trim() ?? null) : null;
-      document.deleteIn(['metadata', 'annotations', ORIGIN_ANNOTATION]);
-      const annotations = document.getIn(['metadata', 'annotations']) as { items?: unknown[] } | undefined;
-      if (annotations?.items?.length === 0) document.deleteIn(['metadata', 'annotations']);
+    for (const { text, path } of originDocuments(output.stdout)) {
       const source = path ? toPosix(relative(root, resolve(wrapper, path))) : label;
       const documents = bySource.get(source);
-      if (documents) documents.push(document.toString());
-      else bySource.set(source, [document.toString()]);
+      if (documents) documents.push(text);
+      else bySource.set(source, [text]);
     }
     for (const [path, documents] of bySource) {
       const file: SourceFile = {
