@@ -96,6 +96,11 @@ describe('originDocuments', () => {
     expect(taken.text).not.toContain(ORIGIN_ANNOTATION);
   });
 
+  it('keeps a document the yaml package cannot read as it is, for the scan to report', () => {
+    const broken = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: [x}\n';
+    expect(originDocuments(`${OUTPUT}---\n${broken}`).at(-1)).toEqual({ text: broken, path: null });
+  });
+
   it('leaves documents written otherwise to the yaml package', () => {
     const [, , generated, flow] = OUTPUT.split(/^---$\n/m);
     expect(takeOriginFromText(generated!)).toBeNull();

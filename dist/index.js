@@ -54134,11 +54134,17 @@ function takeOriginFromText(text) {
         : [...lines.slice(0, origin), ...lines.slice(after)];
     return { text: kept.join('\n'), path: paths[0] };
 }
-/** A document read and written again with the `yaml` package, its origin annotation deleted. */
+/**
+ * A document read and written again with the `yaml` package, its origin annotation deleted. One the package cannot
+ * read is kept as it is, with no origin: the scan reads it, and reports what it cannot read (it was once left out).
+ */
 function withTheYamlPackage(text) {
+    const parsed = (0,dist/* parseAllDocuments */.hR)(text);
+    if (!Array.isArray(parsed) || parsed.some((document) => document.errors.length > 0))
+        return [{ text, path: null }];
     const documents = [];
-    for (const document of (0,dist/* parseAllDocuments */.hR)(text)) {
-        if (document.errors.length > 0 || !document.contents)
+    for (const document of parsed) {
+        if (!document.contents)
             continue;
         const origin = document.getIn(['metadata', 'annotations', ORIGIN_ANNOTATION]);
         const path = typeof origin === 'string' ? (/^path:\s*(.+)$/m.exec(origin)?.[1]?.trim() ?? null) : null;

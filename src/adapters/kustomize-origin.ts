@@ -72,11 +72,17 @@ export function takeOriginFromText(text: string): OriginDocument | null {
   return { text: kept.join('\n'), path: paths[0]! };
 }
 
-/** A document read and written again with the `yaml` package, its origin annotation deleted. */
+/**
+ * A document read and written again with the `yaml` package, its origin annotation deleted. One the package cannot
+ * read is kept as it is, with no origin: the scan reads it, and reports what it cannot read (it was once left out).
+ */
 function withTheYamlPackage(text: string): OriginDocument[] {
+  const parsed = parseAllDocuments(text);
+  if (!Array.isArray(parsed) || parsed.some((document) => document.errors.length > 0))
+    return [{ text, path: null }];
   const documents: OriginDocument[] = [];
-  for (const document of parseAllDocuments(text)) {
-    if (document.errors.length > 0 || !document.contents) continue;
+  for (const document of parsed) {
+    if (!document.contents) continue;
     const origin = document.getIn(['metadata', 'annotations', ORIGIN_ANNOTATION]);
     const path = typeof origin === 'string' ? (/^path:\s*(.+)$/m.exec(origin)?.[1]?.trim() ?? null) : null;
     document.deleteIn(['metadata', 'annotations', ORIGIN_ANNOTATION]);
