@@ -7905,9 +7905,10 @@ const NAME_LINE = /^\s*(?:name|generateName)\s*:.*\{\{/;
 /**
  * The name an object rendered from a Helm template is known by from one render to the next: its rendered name, unless
  * a `name:` line of the template document that wrote it calls a function whose value changes at each render
- * (`{{ randAlphaNum 5 }}`, `uuidv4`, `now`, as test pods do): then that line as written, after `~`. Else the base's
- * and the head's renders of an unchanged chart would name two objects, and its findings would be new in every pull
- * request (and their SARIF fingerprints new at every scan).
+ * (`{{ randAlphaNum 5 }}`, `uuidv4`, `now`, as test pods do): then the template's path and that line as written, after
+ * `~`. Else the base's and the head's renders of an unchanged chart would name two objects, and its findings would be
+ * new in every pull request (and their SARIF fingerprints new at every scan). A template that writes two such objects
+ * with the same name line gives them one name; a pull request adding the second gets no new finding for it.
  */
 function renderedName(file, renderedLine, name) {
     const origin = file.origin;
@@ -7922,7 +7923,8 @@ function renderedName(file, renderedLine, name) {
     const changing = lines
         .slice(section.start, section.end)
         .find((line) => NAME_LINE.test(line) && CHANGING.test(line));
-    return changing === undefined ? name : `~${changing.trim()}`;
+    // With the template's path: a copy of the template elsewhere writes other objects.
+    return changing === undefined ? name : `~${file.path}:${changing.trim()}`;
 }
 const originLines = new WeakMap();
 const originObjects = new WeakMap();
