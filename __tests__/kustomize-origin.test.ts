@@ -48,7 +48,7 @@ const OUTPUT = [
   '  annotations:',
   '    a.example/first: "1"',
   '    config.kubernetes.io/origin: |',
-  '      path: ../shared/cm.yaml',
+  '      path: ../common/cm.yaml',
   '      ref: v1.2.0',
   '    z.example/last: |',
   '      two',
@@ -78,7 +78,7 @@ describe('originDocuments', () => {
     expect(read(OUTPUT)).toEqual(reference(OUTPUT));
     expect(read(OUTPUT).map((document) => document.path)).toEqual([
       'base/sa.yaml',
-      '../shared/cm.yaml',
+      '../common/cm.yaml',
       null,
       'ns.yaml',
     ]);
@@ -91,7 +91,7 @@ describe('originDocuments', () => {
       path: 'base/sa.yaml',
     });
     const taken = takeOriginFromText(second!)!;
-    expect(taken.path).toBe('../shared/cm.yaml');
+    expect(taken.path).toBe('../common/cm.yaml');
     expect(taken.text).toContain('    a.example/first: "1"\n    z.example/last: |\n');
     expect(taken.text).not.toContain(ORIGIN_ANNOTATION);
   });
