@@ -125,6 +125,20 @@ describe('mergeRenderedDuplicates', () => {
     expect(splitFindings(same, base, changed).introduced).toEqual([]);
     expect(splitFindings(added, base, changed).introduced).toHaveLength(1);
   });
+
+  it('counts identities: a second finding of one the base had once is new, and unchanged files count first', () => {
+    // Two objects of one randomly named template line share an identity; so do copies of a manifest.
+    const one = rendered('dev', { file: 'chart/templates/test.yaml', via: undefined });
+    const copy = { ...one, line: 20 };
+    const changed = new Set(['chart/templates/test.yaml']);
+    expect(splitFindings([one], [one], changed)).toEqual({ introduced: [], existing: [one] });
+    expect(splitFindings([one, copy], [one], changed)).toEqual({ introduced: [copy], existing: [one] });
+    expect(splitFindings([one, copy], [one, copy], changed).introduced).toEqual([]);
+    // The same identity in a file the pull request leaves alone is that file's: it takes the base's one first.
+    const elsewhere = { ...one, file: 'other/test.yaml' };
+    expect(splitFindings([elsewhere, one], [elsewhere], changed).introduced).toEqual([one]);
+    expect(splitFindings([elsewhere, one], [elsewhere, one], changed).introduced).toEqual([]);
+  });
 });
 
 describe('one review comment for one suggestion', () => {

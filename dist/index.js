@@ -56538,8 +56538,8 @@ const NAME_LINE = /^\s*(?:name|generateName)\s*:.*\{\{/;
  * a `name:` line of the template document that wrote it calls a function whose value changes at each render
  * (`{{ randAlphaNum 5 }}`, `uuidv4`, `now`, as test pods do): then the template's path and that line as written, after
  * `~`. Else the base's and the head's renders of an unchanged chart would name two objects, and its findings would be
- * new in every pull request (and their SARIF fingerprints new at every scan). A template that writes two such objects
- * with the same name line gives them one name; a pull request adding the second gets no new finding for it.
+ * new in every pull request (and their SARIF fingerprints new at every scan). A template that writes several such
+ * objects from one name line (a `range`) gives them one name: the pull request's classification counts them.
  */
 function renderedName(file, renderedLine, name) {
     const origin = file.origin;
@@ -58239,16 +58239,31 @@ function editDistance(a, b) {
 /**
  * Splits the head's findings in the changed files into introduced and existing ones. A finding is matched by its
  * identity (rule, resource and the part of the resource), not by file or line: moving a manifest, or editing lines
- * above it, does not make its findings new.
+ * above it, does not make its findings new. Identities are counted, not only known: where the base had one finding
+ * of an identity and the head has two (a second copy of a manifest, one more object of a randomly named template
+ * line), one of them is new. The head's findings in unchanged files take their counts first.
  */
 function splitFindings(head, base, changedFiles) {
-    const before = new Set(base.flatMap(identitiesOf));
+    const before = new Map();
+    for (const finding of base) {
+        for (const identity of identitiesOf(finding))
+            before.set(identity, (before.get(identity) ?? 0) + 1);
+    }
+    const take = (finding) => {
+        for (const identity of identitiesOf(finding))
+            before.set(identity, (before.get(identity) ?? 0) - 1);
+    };
+    for (const finding of head)
+        if (!changedFiles.has(finding.file))
+            take(finding);
     const result = { introduced: [], existing: [] };
     for (const finding of head) {
         if (!changedFiles.has(finding.file))
             continue;
         // A finding seen through several renders is new when any of them is: an overlay added over an insecure base.
-        const known = identitiesOf(finding).every((identity) => before.has(identity));
+        const known = identitiesOf(finding).every((identity) => (before.get(identity) ?? 0) > 0);
+        if (known)
+            take(finding);
         (known ? result.existing : result.introduced).push(finding);
     }
     return result;

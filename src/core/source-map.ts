@@ -163,8 +163,8 @@ const NAME_LINE = /^\s*(?:name|generateName)\s*:.*\{\{/;
  * a `name:` line of the template document that wrote it calls a function whose value changes at each render
  * (`{{ randAlphaNum 5 }}`, `uuidv4`, `now`, as test pods do): then the template's path and that line as written, after
  * `~`. Else the base's and the head's renders of an unchanged chart would name two objects, and its findings would be
- * new in every pull request (and their SARIF fingerprints new at every scan). A template that writes two such objects
- * with the same name line gives them one name; a pull request adding the second gets no new finding for it.
+ * new in every pull request (and their SARIF fingerprints new at every scan). A template that writes several such
+ * objects from one name line (a `range`) gives them one name: the pull request's classification counts them.
  */
 export function renderedName(file: SourceFile, renderedLine: number, name: string): string {
   const origin = file.origin;
