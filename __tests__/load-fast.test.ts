@@ -255,6 +255,37 @@ describe('documents that cannot matter', () => {
     expect(inertCandidate(anchored, 0, anchored.length)).toBe(false);
   });
 
+  it('screen a CRD whose validation rules hold `&&`, and still no document with an anchor', () => {
+    const crd = [
+      'apiVersion: apiextensions.k8s.io/v1',
+      'kind: CustomResourceDefinition',
+      'metadata: {name: workflows.example.com}',
+      'spec:',
+      '  versions:',
+      '  - name: v1',
+      '    schema:',
+      '      openAPIV3Schema:',
+      '        x-kubernetes-validations:',
+      "        - rule: '!(has(self.count) && has(self.end))'",
+      '        - rule: (has(self.manifest) && !has(self.from)) || (!has(self.manifest)',
+      '            && has(self.from))',
+      '        - message: a && b # && c',
+      '',
+    ].join('\n');
+    expect(hasAnchor(crd)).toBe(true);
+    expect(inertCandidate(crd, 0, crd.length)).toBe(true);
+    expect(isInert(crd, 0, crd.length)).toBe(true);
+    const anchored = [
+      crd.replace("        - rule: '!(has", "        - &rule\n          rule: '!(has"),
+      crd.replace('            && has(self.from))', '          x: &&anchor has(self.from)'),
+      crd.replace('        - message: a && b # && c', '        - message: !!str &m a && b'),
+    ];
+    for (const text of anchored) {
+      expect(text).not.toBe(crd);
+      expect(inertCandidate(text, 0, text.length), text).toBe(false);
+    }
+  });
+
   it('go the full way when they hold a tab or a lone carriage return', () => {
     for (const [text, expected] of [
       ['a: 1\r\nb: 2\r\n', false],

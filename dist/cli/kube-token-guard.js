@@ -50,7 +50,7 @@ Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function (
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-var validation_error_1 = __nccwpck_require__(3021);
+var validation_error_1 = __nccwpck_require__(5402);
 Object.defineProperty(exports, "ValidationError", ({ enumerable: true, get: function () { return validation_error_1.default; } }));
 var ref_error_1 = __nccwpck_require__(3162);
 Object.defineProperty(exports, "MissingRefError", ({ enumerable: true, get: function () { return ref_error_1.default; } }));
@@ -227,7 +227,7 @@ exports.regexpCode = regexpCode;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.or = exports.and = exports.not = exports.CodeGen = exports.operators = exports.varKinds = exports.ValueScopeName = exports.ValueScope = exports.Scope = exports.Name = exports.regexpCode = exports.stringify = exports.getProperty = exports.nil = exports.strConcat = exports.str = exports._ = void 0;
 const code_1 = __nccwpck_require__(567);
-const scope_1 = __nccwpck_require__(7788);
+const scope_1 = __nccwpck_require__(5407);
 var code_2 = __nccwpck_require__(567);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return code_2._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return code_2.str; } }));
@@ -237,7 +237,7 @@ Object.defineProperty(exports, "getProperty", ({ enumerable: true, get: function
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return code_2.stringify; } }));
 Object.defineProperty(exports, "regexpCode", ({ enumerable: true, get: function () { return code_2.regexpCode; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return code_2.Name; } }));
-var scope_2 = __nccwpck_require__(7788);
+var scope_2 = __nccwpck_require__(5407);
 Object.defineProperty(exports, "Scope", ({ enumerable: true, get: function () { return scope_2.Scope; } }));
 Object.defineProperty(exports, "ValueScope", ({ enumerable: true, get: function () { return scope_2.ValueScope; } }));
 Object.defineProperty(exports, "ValueScopeName", ({ enumerable: true, get: function () { return scope_2.ValueScopeName; } }));
@@ -923,7 +923,7 @@ function par(x) {
 
 /***/ }),
 
-/***/ 7788:
+/***/ 5407:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -1208,7 +1208,7 @@ function extraErrorProps(cxt, { params, message }, keyValues) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.resolveSchema = exports.getCompilingSchema = exports.resolveRef = exports.compileSchema = exports.SchemaEnv = void 0;
 const codegen_1 = __nccwpck_require__(1436);
-const validation_error_1 = __nccwpck_require__(3021);
+const validation_error_1 = __nccwpck_require__(5402);
 const names_1 = __nccwpck_require__(630);
 const resolve_1 = __nccwpck_require__(4090);
 const util_1 = __nccwpck_require__(4464);
@@ -2967,7 +2967,7 @@ Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function (
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-const validation_error_1 = __nccwpck_require__(3021);
+const validation_error_1 = __nccwpck_require__(5402);
 const ref_error_1 = __nccwpck_require__(3162);
 const rules_1 = __nccwpck_require__(7353);
 const compile_1 = __nccwpck_require__(2718);
@@ -3631,7 +3631,7 @@ exports["default"] = uri;
 
 /***/ }),
 
-/***/ 3021:
+/***/ 5402:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -4146,7 +4146,7 @@ const anyOf_1 = __nccwpck_require__(9380);
 const oneOf_1 = __nccwpck_require__(2490);
 const allOf_1 = __nccwpck_require__(9205);
 const if_1 = __nccwpck_require__(8584);
-const thenElse_1 = __nccwpck_require__(6829);
+const thenElse_1 = __nccwpck_require__(9210);
 function getApplicator(draft2020 = false) {
     const applicator = [
         // any
@@ -4571,7 +4571,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6829:
+/***/ 9210:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -17403,14 +17403,16 @@ function detachStrings(data) {
 /* unused harmony export hasAnchor */
 /* harmony import */ var js_yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3243);
 /* harmony import */ var _chunks_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7113);
-/* harmony import */ var _block_reader_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2269);
-/* harmony import */ var _kubernetes_scalars_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3367);
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4146);
-/* harmony import */ var _tree_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6101);
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8815);
+/* harmony import */ var _block_reader_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2269);
+/* harmony import */ var _kubernetes_scalars_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3367);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4146);
+/* harmony import */ var _tree_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6101);
 /**
  * Documents of kinds no rule reads (CRDs, Services, ConfigMaps: often half of a repository's bytes) are only counted:
  * which ones are, and the test that decides it.
  */
+
 
 
 
@@ -17427,9 +17429,9 @@ function inertCandidate(text, from, to) {
     const kind = KIND_LINE.exec(chunk);
     return (kind !== null &&
         isInertKind(kind[1]) &&
-        !hasAnchor(chunk) &&
+        !(hasAnchor(chunk) && lexesAnchor(chunk)) &&
         !chunk.includes('<<') &&
-        !(0,_tree_js__WEBPACK_IMPORTED_MODULE_5__/* .readsDifferently */ .S)(chunk));
+        !(0,_tree_js__WEBPACK_IMPORTED_MODULE_6__/* .readsDifferently */ .S)(chunk));
 }
 /**
  * Whether a candidate is inert: it reads (by the block reader or js-yaml) as an object of the kind its `kind:` line
@@ -17442,19 +17444,19 @@ function isInert(text, from, to) {
     if (!kind)
         return false;
     // The block reader when it takes the document (it reads as js-yaml does, faster), else js-yaml.
-    let value = (0,_block_reader_js__WEBPACK_IMPORTED_MODULE_2__/* .readBlock */ .G)(text, from, to)?.value;
+    let value = (0,_block_reader_js__WEBPACK_IMPORTED_MODULE_3__/* .readBlock */ .G)(text, from, to)?.value;
     if (value === undefined) {
         // js-yaml takes a control character in a comment, Kubernetes none: the full reader reports it.
         if ((0,_chunks_js__WEBPACK_IMPORTED_MODULE_1__/* .hasRefusedCharacter */ .IJ)(chunk))
             return false;
         try {
-            value = (0,js_yaml__WEBPACK_IMPORTED_MODULE_0__/* .load */ .Hh)(chunk, { schema: _kubernetes_scalars_js__WEBPACK_IMPORTED_MODULE_3__/* .KUBERNETES_SCHEMA */ .dq });
+            value = (0,js_yaml__WEBPACK_IMPORTED_MODULE_0__/* .load */ .Hh)(chunk, { schema: _kubernetes_scalars_js__WEBPACK_IMPORTED_MODULE_4__/* .KUBERNETES_SCHEMA */ .dq });
         }
         catch {
             return false;
         }
     }
-    return isKubernetesObject(value) && value.kind === kind[1] && !(0,_model_js__WEBPACK_IMPORTED_MODULE_4__/* .mayMatter */ .dx)(value);
+    return isKubernetesObject(value) && value.kind === kind[1] && !(0,_model_js__WEBPACK_IMPORTED_MODULE_5__/* .mayMatter */ .dx)(value);
 }
 /** Kinds that carry a pod template by definition: never inert, so not worth a screening read. */
 const TEMPLATE_KINDS = new Set([
@@ -17468,7 +17470,7 @@ const TEMPLATE_KINDS = new Set([
     'DeploymentConfig',
 ]);
 function isInertKind(kind) {
-    return !TEMPLATE_KINDS.has(kind) && !(0,_model_js__WEBPACK_IMPORTED_MODULE_4__/* .mayMatter */ .dx)({ kind });
+    return !TEMPLATE_KINDS.has(kind) && !(0,_model_js__WEBPACK_IMPORTED_MODULE_5__/* .mayMatter */ .dx)({ kind });
 }
 /**
  * Whether a text holds an anchor (`&` at its start or after a blank, `[`, `{` or `,`, then a character that can start
@@ -17484,6 +17486,19 @@ function hasAnchor(text) {
         if (next !== undefined && ANCHOR_NAME.test(next))
             return true;
     }
+    return false;
+}
+/**
+ * Whether the `yaml` package's lexer, the first stage of the full reader, finds an anchor: it tells a node's
+ * properties from scalars and comments, which `hasAnchor` cannot. CRDs' validation rules (`rule: '!(has(self.count) &&
+ * has(self.end))'`, continued on lines starting with `&&`) made every modern CRD look anchored, and a 2.5 MB one went
+ * the slow way (1.2 s) rather than to screening (0.2 s); the lexer takes about 0.1 s a MB, and only where `hasAnchor`
+ * says yes.
+ */
+function lexesAnchor(text) {
+    for (const token of new yaml__WEBPACK_IMPORTED_MODULE_2__/* .Lexer */ .JG().lex(text))
+        if (token.startsWith('&'))
+            return true;
     return false;
 }
 const ANCHOR_AFTER = /[\s[{,]/;
@@ -21530,9 +21545,9 @@ exports.composeCollection = composeCollection;
 
 
 
-var Document = __nccwpck_require__(5402);
+var Document = __nccwpck_require__(3021);
 var composeNode = __nccwpck_require__(5937);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 var resolveProps = __nccwpck_require__(4631);
 
 function composeDoc(options, directives, { offset, start, value, end }, onError) {
@@ -21586,7 +21601,7 @@ var Alias = __nccwpck_require__(4065);
 var identity = __nccwpck_require__(1127);
 var composeCollection = __nccwpck_require__(7349);
 var composeScalar = __nccwpck_require__(5413);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 var utilEmptyScalarPosition = __nccwpck_require__(2599);
 
 const CN = { composeNode, composeEmptyNode };
@@ -21798,11 +21813,11 @@ exports.composeScalar = composeScalar;
 
 var node_process = __nccwpck_require__(932);
 var directives = __nccwpck_require__(1342);
-var Document = __nccwpck_require__(5402);
+var Document = __nccwpck_require__(3021);
 var errors = __nccwpck_require__(1464);
 var identity = __nccwpck_require__(1127);
 var composeDoc = __nccwpck_require__(3683);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 
 function getErrorPos(src) {
     if (typeof src === 'number')
@@ -22411,7 +22426,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 5407:
+/***/ 7788:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -22466,7 +22481,7 @@ var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
 var YAMLMap = __nccwpck_require__(4454);
 var YAMLSeq = __nccwpck_require__(2223);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 var resolveProps = __nccwpck_require__(4631);
 var utilContainsNewline = __nccwpck_require__(9499);
 var utilMapIncludes = __nccwpck_require__(1187);
@@ -22679,7 +22694,7 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 
 var Scalar = __nccwpck_require__(3301);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 
 function resolveFlowScalar(scalar, strict, onError) {
     const { offset, type, source, end } = scalar;
@@ -23187,7 +23202,7 @@ exports.mapIncludes = mapIncludes;
 
 /***/ }),
 
-/***/ 5402:
+/***/ 3021:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -23198,7 +23213,7 @@ var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
 var toJS = __nccwpck_require__(4043);
 var Schema = __nccwpck_require__(5840);
-var stringifyDocument = __nccwpck_require__(9210);
+var stringifyDocument = __nccwpck_require__(6829);
 var anchors = __nccwpck_require__(1596);
 var applyReviver = __nccwpck_require__(3661);
 var createNode = __nccwpck_require__(2404);
@@ -24036,7 +24051,7 @@ var __webpack_unused_export__;
 
 
 var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(5402);
+var Document = __nccwpck_require__(3021);
 var Schema = __nccwpck_require__(5840);
 var errors = __nccwpck_require__(1464);
 var Alias = __nccwpck_require__(4065);
@@ -24074,7 +24089,7 @@ __webpack_unused_export__ = Scalar.Scalar;
 __webpack_unused_export__ = YAMLMap.YAMLMap;
 __webpack_unused_export__ = YAMLSeq.YAMLSeq;
 __webpack_unused_export__ = cst;
-__webpack_unused_export__ = lexer.Lexer;
+exports.JG = lexer.Lexer;
 exports.HN = lineCounter.LineCounter;
 __webpack_unused_export__ = parser.Parser;
 exports.qg = publicApi.parse;
@@ -27270,7 +27285,7 @@ exports.Parser = Parser;
 
 
 var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(5402);
+var Document = __nccwpck_require__(3021);
 var errors = __nccwpck_require__(1464);
 var log = __nccwpck_require__(7249);
 var identity = __nccwpck_require__(1127);
@@ -29120,7 +29135,7 @@ exports.stringifyComment = stringifyComment;
 
 /***/ }),
 
-/***/ 9210:
+/***/ 6829:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
