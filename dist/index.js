@@ -37108,8 +37108,8 @@ function detachStrings(data) {
 /* harmony export */ });
 /* unused harmony export hasAnchor */
 /* harmony import */ var js_yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3243);
-/* harmony import */ var _chunks_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7113);
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8815);
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8815);
+/* harmony import */ var _chunks_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7113);
 /* harmony import */ var _block_reader_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2269);
 /* harmony import */ var _kubernetes_scalars_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3367);
 /* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4146);
@@ -37153,7 +37153,7 @@ function isInert(text, from, to) {
     let value = (0,_block_reader_js__WEBPACK_IMPORTED_MODULE_3__/* .readBlock */ .G)(text, from, to)?.value;
     if (value === undefined) {
         // js-yaml takes a control character in a comment, Kubernetes none: the full reader reports it.
-        if ((0,_chunks_js__WEBPACK_IMPORTED_MODULE_1__/* .hasRefusedCharacter */ .IJ)(chunk))
+        if ((0,_chunks_js__WEBPACK_IMPORTED_MODULE_2__/* .hasRefusedCharacter */ .IJ)(chunk))
             return false;
         try {
             value = (0,js_yaml__WEBPACK_IMPORTED_MODULE_0__/* .load */ .Hh)(chunk, { schema: _kubernetes_scalars_js__WEBPACK_IMPORTED_MODULE_4__/* .KUBERNETES_SCHEMA */ .dq });
@@ -37202,7 +37202,7 @@ function hasAnchor(text) {
  * says yes.
  */
 function lexesAnchor(text) {
-    for (const token of new yaml__WEBPACK_IMPORTED_MODULE_2__/* .Lexer */ .JG().lex(text))
+    for (const token of new yaml__WEBPACK_IMPORTED_MODULE_1__/* .Lexer */ .JG().lex(text))
         if (token.startsWith('&'))
             return true;
     return false;
@@ -43613,16 +43613,35 @@ function identifiersOf(files, objects = []) {
     return names;
 }
 /**
+ * The secret values of the models (`secretValues`), and those of them that are plain in all: a value secret by what
+ * or where it is in one model is no plain value in another.
+ */
+function secretsOf(models, extraEnvNames) {
+    const all = new Set();
+    const plain = new Set();
+    const strong = new Set();
+    for (const model of models) {
+        const own = new Set();
+        for (const value of secretValues(model, extraEnvNames, own)) {
+            all.add(value);
+            if (!own.has(value))
+                strong.add(value);
+        }
+        for (const value of own)
+            plain.add(value);
+    }
+    for (const value of strong)
+        plain.delete(value);
+    return { secretValues: all, plainSecretValues: plain };
+}
+/**
  * The secret values of files given as text, and the names they place things by: for callers outside a scan (the
  * fork-safe publisher).
  */
 function secretsOfFiles(files, config) {
     const objects = files.flatMap((file) => loadDocuments(file).objects);
-    const plainSecretValues = new Set();
-    const model = (0,core_model/* buildModel */.yK)(objects, config.defaultNamespace);
     return {
-        secretValues: secretValues(model, extraCredentialEnvNames(config), plainSecretValues),
-        plainSecretValues,
+        ...secretsOf([(0,core_model/* buildModel */.yK)(objects, config.defaultNamespace)], extraCredentialEnvNames(config)),
         identifiers: identifiersOf(files, objects),
     };
 }
@@ -56457,7 +56476,10 @@ function escapeRegExp(text) {
  * field found nowhere points at its first line.
  */
 function templateLine(template, path, section, rendered) {
-    const lines = template.split('\n');
+    return templateLineOf(template.split('\n'), path, section, rendered);
+}
+/** `templateLine` of a template already cut into lines. */
+function templateLineOf(lines, path, section, rendered) {
     const first = section?.start ?? 0;
     const end = Math.min(section?.end ?? lines.length, lines.length);
     let current = -1;
@@ -56563,16 +56585,20 @@ function renderedName(file, renderedLine, name) {
     const section = documentAt(origin.documents, renderedLine)?.section;
     if (!section)
         return name;
-    let lines = originLines.get(origin);
-    if (!lines)
-        originLines.set(origin, (lines = origin.text.split('\n')));
-    const changing = lines
+    const changing = linesOf(origin)
         .slice(section.start, section.end)
         .find((line) => NAME_LINE.test(line) && CHANGING.test(line));
     // With the template's path: a copy of the template elsewhere writes other objects.
     return changing === undefined ? name : `~${file.path}:${changing.trim()}`;
 }
 const originLines = new WeakMap();
+/** A template's lines, cut once for all the findings on what it rendered. */
+function linesOf(origin) {
+    let lines = originLines.get(origin);
+    if (!lines)
+        originLines.set(origin, (lines = origin.text.split('\n')));
+    return lines;
+}
 const originObjects = new WeakMap();
 /**
  * Where a field of a rendered object sits in the file users edit, or null when the rendered file has no origin. In a
@@ -56586,7 +56612,7 @@ function originSpan(file, renderedLine, resource, path, value) {
         return null;
     if (origin.documents) {
         const document = documentAt(origin.documents, renderedLine);
-        const line = document?.section ? templateLine(origin.text, path, document.section, value) : 1;
+        const line = document?.section ? templateLineOf(linesOf(origin), path, document.section, value) : 1;
         return { line, endLine: line };
     }
     let objects = originObjects.get(origin);
@@ -56610,7 +56636,7 @@ function originSpan(file, renderedLine, resource, path, value) {
         const span = spanOf(object, path);
         return { line: span.line, endLine: Math.max(span.line, span.endLine) };
     }
-    const line = templateLine(origin.text, path);
+    const line = templateLineOf(linesOf(origin), path);
     return { line, endLine: line };
 }
 /**
@@ -57080,25 +57106,6 @@ function judgeInstalls(objects, config, registry) {
         ])),
         workloads: models.reduce((sum, model) => sum + model.workloads.length, 0),
     };
-}
-/** The secret values of the models, and those of them that are plain in all (`secretValues`). */
-function secretsOf(models, extraEnvNames) {
-    const all = new Set();
-    const plain = new Set();
-    const strong = new Set();
-    for (const model of models) {
-        const own = new Set();
-        for (const value of secretValues(model, extraEnvNames, own)) {
-            all.add(value);
-            if (!own.has(value))
-                strong.add(value);
-        }
-        for (const value of own)
-            plain.add(value);
-    }
-    for (const value of strong)
-        plain.delete(value);
-    return { secretValues: all, plainSecretValues: plain };
 }
 /**
  * The findings of all installs: a rendered object's from its own install; a plain object's from every install, merged
@@ -60355,9 +60362,11 @@ class SecretFilter {
         return merged;
     }
     valueSearch() {
+        if (this.search)
+            return this.search;
         const words = toolWords();
         const yields = (value) => this.plain.has(value) && !this.strong.has(value) && (this.identifiers.has(value) || words.has(value));
-        this.search ??= new LiteralSearch([...this.known].filter((value) => !yields(value)), MIN_SECRET_LENGTH);
+        this.search = new LiteralSearch([...this.known].filter((value) => !yields(value)), MIN_SECRET_LENGTH);
         return this.search;
     }
 }

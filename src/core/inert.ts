@@ -3,8 +3,8 @@
  * which ones are, and the test that decides it.
  */
 import { load as loadQuickly } from 'js-yaml';
-import { hasRefusedCharacter } from './chunks.js';
 import { Lexer } from 'yaml';
+import { hasRefusedCharacter } from './chunks.js';
 import { readBlock } from './block-reader.js';
 import { KUBERNETES_SCHEMA } from './kubernetes-scalars.js';
 import { mayMatter } from './model.js';

@@ -27,7 +27,7 @@ import { layerObjects } from './layered-model.js';
 import type { LoadedObject } from './load.js';
 import { type Model, type Resource, buildModel } from './model.js';
 import { reachOf } from './reach.js';
-import { extraCredentialEnvNames, secretValues } from './secrets.js';
+import { extraCredentialEnvNames, secretsOf } from './secrets.js';
 import { type Finding, severityRank } from './types.js';
 
 /**
@@ -46,9 +46,8 @@ export function installLabel(
 /** The judgement of a scan's objects, over all its installs. */
 export interface JudgedInstalls {
   findings: Finding[];
-  /** The secret values of every object (`secretValues`). */
+  /** The secret values of every object, and those of them that are plain (`secretsOf`). */
   secretValues: Set<string>;
-  /** Those of them that are only data of a Secret under a key that names no credential (`secretValues`' `plain`). */
   plainSecretValues: Set<string>;
   /** The mounted API clients of every install (`mountedClients`): a client in any keeps its token. */
   mountedClients(): Set<string>;
@@ -118,26 +117,6 @@ export function judgeInstalls(
       ),
     workloads: models.reduce((sum, model) => sum + model.workloads.length, 0),
   };
-}
-
-/** The secret values of the models, and those of them that are plain in all (`secretValues`). */
-function secretsOf(
-  models: readonly Model[],
-  extraEnvNames: readonly string[],
-): Pick<JudgedInstalls, 'secretValues' | 'plainSecretValues'> {
-  const all = new Set<string>();
-  const plain = new Set<string>();
-  const strong = new Set<string>();
-  for (const model of models) {
-    const own = new Set<string>();
-    for (const value of secretValues(model, extraEnvNames, own)) {
-      all.add(value);
-      if (!own.has(value)) strong.add(value);
-    }
-    for (const value of own) plain.add(value);
-  }
-  for (const value of strong) plain.delete(value);
-  return { secretValues: all, plainSecretValues: plain };
 }
 
 /**

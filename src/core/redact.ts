@@ -200,10 +200,11 @@ export class SecretFilter {
   }
 
   private valueSearch(): LiteralSearch {
+    if (this.search) return this.search;
     const words = toolWords();
     const yields = (value: string) =>
       this.plain.has(value) && !this.strong.has(value) && (this.identifiers.has(value) || words.has(value));
-    this.search ??= new LiteralSearch(
+    this.search = new LiteralSearch(
       [...this.known].filter((value) => !yields(value)),
       MIN_SECRET_LENGTH,
     );

@@ -32,7 +32,7 @@ export interface ScanResult {
   secretValues: Set<string>;
   /**
    * Those of them that are only data of a Secret under a key that names no credential (`EVENT_SOURCE: payments-api`):
-   * they yield to the names outputs place things by, and to the tool's own words (`SecretFilter.markPlain`).
+   * they yield to the names outputs place things by, and to the tool's own words (`SecretFilter.addScan`).
    */
   plainSecretValues: Set<string>;
   /** The names outputs place things by (`identifiersOf`): no secret value, even when a Secret holds one. */

@@ -164,7 +164,7 @@ export function secretValues(
  * Secret's data, a credential document); and `plain`, the data of an Opaque Secret under a key that names no
  * credential (`EVENT_SOURCE: payments-api`), which is often configuration kept in a Secret. Both are kept out of every
  * output, but a plain value yields to a name the outputs place things by, or to a word of the tool's own texts
- * (`SecretFilter.markPlain`).
+ * (`SecretFilter.addScan`).
  */
 interface SecretData {
   values: Set<string>;
@@ -224,6 +224,29 @@ export function identifiersOf(
 }
 
 /**
+ * The secret values of the models (`secretValues`), and those of them that are plain in all: a value secret by what
+ * or where it is in one model is no plain value in another.
+ */
+export function secretsOf(
+  models: readonly Model[],
+  extraEnvNames: readonly string[],
+): { secretValues: Set<string>; plainSecretValues: Set<string> } {
+  const all = new Set<string>();
+  const plain = new Set<string>();
+  const strong = new Set<string>();
+  for (const model of models) {
+    const own = new Set<string>();
+    for (const value of secretValues(model, extraEnvNames, own)) {
+      all.add(value);
+      if (!own.has(value)) strong.add(value);
+    }
+    for (const value of own) plain.add(value);
+  }
+  for (const value of strong) plain.delete(value);
+  return { secretValues: all, plainSecretValues: plain };
+}
+
+/**
  * The secret values of files given as text, and the names they place things by: for callers outside a scan (the
  * fork-safe publisher).
  */
@@ -232,11 +255,8 @@ export function secretsOfFiles(
   config: ResolvedConfig,
 ): { secretValues: Set<string>; plainSecretValues: Set<string>; identifiers: Set<string> } {
   const objects = files.flatMap((file) => loadDocuments(file).objects);
-  const plainSecretValues = new Set<string>();
-  const model = buildModel(objects, config.defaultNamespace);
   return {
-    secretValues: secretValues(model, extraCredentialEnvNames(config), plainSecretValues),
-    plainSecretValues,
+    ...secretsOf([buildModel(objects, config.defaultNamespace)], extraCredentialEnvNames(config)),
     identifiers: identifiersOf(files, objects),
   };
 }

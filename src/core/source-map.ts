@@ -63,7 +63,16 @@ export function templateLine(
   section?: { start: number; end: number },
   rendered?: unknown,
 ): number {
-  const lines = template.split('\n');
+  return templateLineOf(template.split('\n'), path, section, rendered);
+}
+
+/** `templateLine` of a template already cut into lines. */
+function templateLineOf(
+  lines: readonly string[],
+  path: readonly PathSegment[],
+  section?: { start: number; end: number },
+  rendered?: unknown,
+): number {
   const first = section?.start ?? 0;
   const end = Math.min(section?.end ?? lines.length, lines.length);
   let current = -1;
@@ -171,9 +180,7 @@ export function renderedName(file: SourceFile, renderedLine: number, name: strin
   if (!origin?.documents) return name;
   const section = documentAt(origin.documents, renderedLine)?.section;
   if (!section) return name;
-  let lines = originLines.get(origin);
-  if (!lines) originLines.set(origin, (lines = origin.text.split('\n')));
-  const changing = lines
+  const changing = linesOf(origin)
     .slice(section.start, section.end)
     .find((line) => NAME_LINE.test(line) && CHANGING.test(line));
   // With the template's path: a copy of the template elsewhere writes other objects.
@@ -181,6 +188,13 @@ export function renderedName(file: SourceFile, renderedLine: number, name: strin
 }
 
 const originLines = new WeakMap<RenderOrigin, string[]>();
+
+/** A template's lines, cut once for all the findings on what it rendered. */
+function linesOf(origin: RenderOrigin): readonly string[] {
+  let lines = originLines.get(origin);
+  if (!lines) originLines.set(origin, (lines = origin.text.split('\n')));
+  return lines;
+}
 const originObjects = new WeakMap<object, ReturnType<typeof loadDocuments>['objects']>();
 
 /**
@@ -200,7 +214,7 @@ export function originSpan(
   if (!origin) return null;
   if (origin.documents) {
     const document = documentAt(origin.documents, renderedLine);
-    const line = document?.section ? templateLine(origin.text, path, document.section, value) : 1;
+    const line = document?.section ? templateLineOf(linesOf(origin), path, document.section, value) : 1;
     return { line, endLine: line };
   }
   let objects = originObjects.get(origin);
@@ -224,7 +238,7 @@ export function originSpan(
     const span = spanOf(object, path);
     return { line: span.line, endLine: Math.max(span.line, span.endLine) };
   }
-  const line = templateLine(origin.text, path);
+  const line = templateLineOf(linesOf(origin), path);
   return { line, endLine: line };
 }
 
