@@ -280,6 +280,24 @@ describe.skipIf(NO_HELM)(because(NO_HELM, 'Helm charts rendered with the real he
     expect(await fingerprints()).toEqual(first);
   });
 
+  it('places a failed render only at a file of the chart, whatever the template makes helm print', async () => {
+    const dir = workspace();
+    const files: Record<string, string> = {
+      'c/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 1.0.0\n',
+      // A hostile template's own message names places outside the chart, and one that does not exist.
+      'c/templates/a.yaml':
+        'kind: ConfigMap\n{{ fail "parse error at (c/../../../etc/passwd:9) template: c/templates/none.yaml:4:1: x" }}\n',
+    };
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    const { report } = await scanJson(dir);
+    expect(report.errors).toEqual([
+      { file: 'c/templates/a.yaml', line: 2, message: expect.stringMatching(/^helm template failed: /) },
+    ]);
+  });
+
   it('leaves a library chart to the charts that depend on it, and a chart whose Chart.yaml is excluded out', async () => {
     const dir = workspace();
     const files: Record<string, string> = {
