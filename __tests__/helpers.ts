@@ -73,14 +73,16 @@ export function filesIn(folder: string): SourceFile[] {
 }
 
 /**
- * The manifests the readers' differential tests run on: a generated corpus of `documents` documents (in a fresh
- * temporary folder), the fixtures (real install manifests among them) and the examples.
+ * The manifests the readers' differential tests run on: a generated corpus of `documents` documents (written to a
+ * temporary folder, read and removed), the fixtures (real install manifests among them) and the examples.
  */
 export function manifestFiles(documents = 600): SourceFile[] {
   const corpus = mkdtempSync(join(tmpdir(), 'ktg-corpus-'));
   generateCorpus(documents, corpus);
+  const generated = filesIn(corpus);
+  rmSync(corpus, { recursive: true, force: true });
   return [
-    ...filesIn(corpus),
+    ...generated,
     ...filesIn(join(import.meta.dirname, 'fixtures')),
     ...filesIn(join(import.meta.dirname, '../examples')),
   ];
