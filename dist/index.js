@@ -39301,8 +39301,15 @@ function holdYoungGeneration() {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C: () => (/* binding */ useRunnerTemp),
 /* harmony export */   _: () => (/* binding */ useEnvironmentCopy)
 /* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+
+
 /**
  * Replaces `process.env` with a plain copy of itself.
  *
@@ -39310,9 +39317,29 @@ function holdYoungGeneration() {
  * operating system's environment, so each read costs far more than a property look-up: on a 20,000-document scan
  * that is about a quarter of the parse time. The copy holds the same values; child processes inherit it as before
  * (they are given `process.env` when they start), and writes to it are seen by everything in this process.
+ *
+ * `os.tmpdir()` reads the operating system's environment, not the copy: set TMPDIR before (see useRunnerTemp).
  */
 function useEnvironmentCopy() {
     process.env = { ...process.env };
+}
+/**
+ * Makes the runner's temporary folder the Action's, when the runner names one (RUNNER_TEMP) that is a folder. The
+ * runner empties it at the start and end of every job, so the scratch copies of a pull request's files (renders, the
+ * head's charts, helm's home) go with the job even when it is cancelled or killed mid-way; the machine's /tmp outlives
+ * jobs on a self-hosted runner and is shared between them. Call it before useEnvironmentCopy.
+ */
+function useRunnerTemp() {
+    const temp = process.env.RUNNER_TEMP;
+    if (!temp || !(0,node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute)(temp))
+        return;
+    try {
+        if ((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(temp).isDirectory())
+            process.env.TMPDIR = temp;
+    }
+    catch {
+        // No such folder: the machine's temporary folder it is.
+    }
 }
 
 
@@ -39325,8 +39352,8 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _core_second_thread_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(312);
 /* harmony import */ var _core_second_thread_worker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3123);
 /* harmony import */ var _core_young_generation_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5312);
-/* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6387);
+/* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2678);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5907);
 
 
 
@@ -39334,10 +39361,11 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 // The same bundle runs the second thread of large scans (see core/second-thread.ts).
 if (!(0,_core_second_thread_worker_js__WEBPACK_IMPORTED_MODULE_1__/* .runSecondThreadIfAsked */ .T)()) {
-    (0,_environment_js__WEBPACK_IMPORTED_MODULE_4__/* .useEnvironmentCopy */ ._)();
+    (0,_environment_js__WEBPACK_IMPORTED_MODULE_3__/* .useRunnerTemp */ .C)();
+    (0,_environment_js__WEBPACK_IMPORTED_MODULE_3__/* .useEnvironmentCopy */ ._)();
     (0,_core_young_generation_js__WEBPACK_IMPORTED_MODULE_2__/* .enableYoungGenerationHold */ .zT)();
     (0,_core_second_thread_js__WEBPACK_IMPORTED_MODULE_0__/* .enableSecondThread */ .i)(new URL(import.meta.url), process.env.KUBE_TOKEN_GUARD_THREADS);
-    await (0,_main_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .e)();
+    await (0,_main_js__WEBPACK_IMPORTED_MODULE_4__/* .run */ .e)();
 }
 
 __webpack_async_result__();
@@ -39345,7 +39373,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6387:
+/***/ 5907:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39356,8 +39384,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -53856,7 +53884,7 @@ async function writeResults(inputs, pr, results, config) {
         errors: results.errors,
         texts: Object.fromEntries(withoutSecrets([...results.texts].filter(([path]) => withFindings.has(path)), results.secrets, config)),
     };
-    const path = (0,external_node_path_namespaceObject.resolve)(inputs.workingDirectory, inputs.resultsFile);
+    const path = (0,external_node_path_.resolve)(inputs.workingDirectory, inputs.resultsFile);
     await (0,promises_namespaceObject.writeFile)(path, `${results.secrets.redact(JSON.stringify(file))}\n`);
     return path;
 }
@@ -53874,7 +53902,7 @@ async function publishFromResults(github, inputs, context, config, failOn, secre
     if (run.event !== 'pull_request') {
         throw new ConfigurationError(`mode publish publishes scans of pull requests; workflow run ${run.id} ran on ${run.event}`);
     }
-    const path = (0,external_node_path_namespaceObject.resolve)(inputs.workingDirectory, inputs.resultsFile);
+    const path = (0,external_node_path_.resolve)(inputs.workingDirectory, inputs.resultsFile);
     const results = parseResults(await readResults(path), path);
     const [owner, repo] = context.repository.split('/');
     if (!owner || !repo)
@@ -54090,8 +54118,8 @@ function isCount(value) {
     return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./node_modules/minimatch/dist/esm/index.js + 8 modules
 var esm = __nccwpck_require__(1138);
 // EXTERNAL MODULE: external "node:os"
@@ -54203,14 +54231,14 @@ function withTheYamlPackage(text) {
  * link hide behind that many files), and costs one directory read per folder and one `realpath` per link.
  */
 async function linkLeaving(root, dir) {
-    const top = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(root));
-    const start = (0,external_node_path_namespaceObject.resolve)(root, dir);
+    const top = await (0,promises_namespaceObject.realpath)((0,external_node_path_.resolve)(root));
+    const start = (0,external_node_path_.resolve)(root, dir);
     const outside = async (path) => {
         const target = await (0,promises_namespaceObject.realpath)(path).catch(() => null);
         // A dangling link reads nothing; one that resolves must stay inside the repository.
         return target !== null && !within(top, target);
     };
-    const name = (path) => (0,external_node_path_namespaceObject.relative)(root, path).split(external_node_path_namespaceObject.sep).join('/');
+    const name = (path) => (0,external_node_path_.relative)(root, path).split(external_node_path_.sep).join('/');
     if (await outside(start))
         return name(start);
     const folders = [start];
@@ -54223,7 +54251,7 @@ async function linkLeaving(root, dir) {
             continue;
         }
         for (const entry of entries) {
-            const path = (0,external_node_path_namespaceObject.join)(folder, entry.name);
+            const path = (0,external_node_path_.join)(folder, entry.name);
             if (entry.isSymbolicLink()) {
                 if (await outside(path))
                     return name(path);
@@ -54240,8 +54268,8 @@ async function linkLeaving(root, dir) {
  * does not exist is judged by its path.
  */
 async function resolvesInside(root, file) {
-    const top = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(root));
-    const target = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(root, file)).catch(() => null);
+    const top = await (0,promises_namespaceObject.realpath)((0,external_node_path_.resolve)(root));
+    const target = await (0,promises_namespaceObject.realpath)((0,external_node_path_.resolve)(root, file)).catch(() => null);
     if (target !== null)
         return within(top, target);
     return insidePath(root, file) !== null;
@@ -54254,9 +54282,9 @@ async function resolvesInside(root, file) {
 function insidePath(root, file) {
     if (file.includes('\0'))
         return null;
-    const absolute = (0,external_node_path_namespaceObject.resolve)(root, file);
-    const path = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(root), absolute);
-    return path === '..' || path.startsWith(`..${external_node_path_namespaceObject.sep}`) || (0,external_node_path_namespaceObject.isAbsolute)(path) ? null : absolute;
+    const absolute = (0,external_node_path_.resolve)(root, file);
+    const path = (0,external_node_path_.relative)((0,external_node_path_.resolve)(root), absolute);
+    return path === '..' || path.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(path) ? null : absolute;
 }
 /**
  * Reads or writes a file of the repository by a path that may come from a pull request: refused (an Error naming the
@@ -54277,7 +54305,7 @@ async function checkedPath(root, file) {
 }
 /** Whether `path` is `top` or below it (both real paths; `top` may be `/`). */
 function within(top, path) {
-    return path === top || path.startsWith(top.endsWith(external_node_path_namespaceObject.sep) ? top : top + external_node_path_namespaceObject.sep);
+    return path === top || path.startsWith(top.endsWith(external_node_path_.sep) ? top : top + external_node_path_.sep);
 }
 
 ;// CONCATENATED MODULE: ./src/adapters/kustomize-sources.ts
@@ -54373,7 +54401,7 @@ async function overlayRefusal(root, dir) {
                 if (insidePath(root, target) === null || !(await resolvesInside(root, target))) {
                     return refuse(file, `${field} names ${entry.trim()}, outside the repository`, lineOf([field, index]));
                 }
-                const info = await (0,promises_namespaceObject.stat)((0,external_node_path_namespaceObject.join)(root, target)).catch(() => null);
+                const info = await (0,promises_namespaceObject.stat)((0,external_node_path_.join)(root, target)).catch(() => null);
                 if (info?.isDirectory())
                     queue.push(target);
                 else if (info?.isFile() && PLUGIN_FIELDS.has(field)) {
@@ -54396,7 +54424,7 @@ async function overlayRefusal(root, dir) {
 async function readKustomization(root, dir) {
     for (const name of KUSTOMIZATION_FILES) {
         const file = dir === '' ? name : `${dir}/${name}`;
-        const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, file), 'utf8').catch(() => null);
+        const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(root, file), 'utf8').catch(() => null);
         if (text === null)
             continue;
         return { file, text, documents: parseYaml(text) };
@@ -54429,7 +54457,7 @@ function configRefusal(text) {
     return null;
 }
 async function pluginFileRefusal(root, file) {
-    const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, file), 'utf8').catch(() => null);
+    const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(root, file), 'utf8').catch(() => null);
     return text === null ? null : configRefusal(text);
 }
 const TOO_MANY_ALIASES = Symbol('too many aliases');
@@ -54525,8 +54553,8 @@ function localFiles(content) {
     return files;
 }
 function posixJoin(dir, path) {
-    const joined = (0,external_node_path_namespaceObject.relative)('/r', (0,external_node_path_namespaceObject.resolve)('/r', dir, path));
-    return joined.split(external_node_path_namespaceObject.sep).join('/');
+    const joined = (0,external_node_path_.relative)('/r', (0,external_node_path_.resolve)('/r', dir, path));
+    return joined.split(external_node_path_.sep).join('/');
 }
 function display(dir) {
     return dir === '' ? '.' : dir;
@@ -54672,16 +54700,16 @@ function failureReason(result, limits = DEFAULT_TOOL_LIMITS) {
  * PATH; null when there is none. Lets a tool run with an empty PATH of its own.
  */
 async function findExecutable(name) {
-    const executable = (path) => (0,promises_namespaceObject.access)(path, external_node_fs_namespaceObject.constants.X_OK).then(() => path, () => null);
-    if (name.includes('/') || (0,external_node_path_namespaceObject.isAbsolute)(name))
-        return executable((0,external_node_path_namespaceObject.resolve)(name));
+    const executable = (path) => (0,promises_namespaceObject.access)(path, external_node_fs_.constants.X_OK).then(() => path, () => null);
+    if (name.includes('/') || (0,external_node_path_.isAbsolute)(name))
+        return executable((0,external_node_path_.resolve)(name));
     // Windows finds `helm` as `helm.exe`: the extensions it tries are in PATHEXT.
     const extensions = process.platform === 'win32' ? ['', ...(process.env.PATHEXT ?? '.EXE;.CMD;.BAT;.COM').split(';')] : [''];
-    for (const dir of (process.env.PATH ?? '').split(external_node_path_namespaceObject.delimiter)) {
+    for (const dir of (process.env.PATH ?? '').split(external_node_path_.delimiter)) {
         if (dir === '')
             continue;
         for (const extension of extensions) {
-            const found = await executable((0,external_node_path_namespaceObject.join)(dir, name + extension));
+            const found = await executable((0,external_node_path_.join)(dir, name + extension));
             if (found !== null)
                 return found;
         }
@@ -54722,7 +54750,7 @@ function missingTool(tool, named) {
 
 
 function toPosix(path) {
-    return path.split(external_node_path_namespaceObject.sep).join('/');
+    return path.split(external_node_path_.sep).join('/');
 }
 /**
  * The overlays to build: folders with a kustomization that no other kustomization of the repository includes
@@ -54755,7 +54783,7 @@ async function findOverlays(root, kustomizationDirs) {
             for (const entry of entries) {
                 if (typeof entry !== 'string' || /^[a-z]+:\/\//i.test(entry) || entry.includes('?'))
                     continue;
-                included.add(toPosix((0,external_node_path_namespaceObject.relative)(root, (0,external_node_path_namespaceObject.resolve)(root, dir, entry))));
+                included.add(toPosix((0,external_node_path_.relative)(root, (0,external_node_path_.resolve)(root, dir, entry))));
             }
         }
     }
@@ -54765,7 +54793,7 @@ async function findOverlays(root, kustomizationDirs) {
 async function kustomize_readKustomization(root, dir) {
     for (const name of KUSTOMIZATION_FILES) {
         try {
-            return await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, dir, name), 'utf8');
+            return await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(root, dir, name), 'utf8');
         }
         catch {
             // try the next name
@@ -54790,7 +54818,7 @@ async function buildOverlay(root, dir, options = {}) {
     // sits on the kustomization at fault, which may be a base of the overlay.
     const refusal = await overlayRefusal(root, dir);
     if (refusal !== null) {
-        const own = refusal.file === null || external_node_path_namespaceObject.posix.dirname(refusal.file) === (dir === '' ? '.' : dir);
+        const own = refusal.file === null || external_node_path_.posix.dirname(refusal.file) === (dir === '' ? '.' : dir);
         const overlay = own ? 'the overlay' : `the overlay ${dir === '' ? '.' : dir}`;
         return refuse(`${refusal.reason}; ${overlay} is not built`, refusal.file ?? label, refusal.line ?? null);
     }
@@ -54800,10 +54828,10 @@ async function buildOverlay(root, dir, options = {}) {
     const binary = await findExecutable(options.binary ?? 'kustomize');
     if (binary === null)
         return refuse(missingTool('kustomize', options.binary));
-    const wrapper = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'ktg-kustomize-'));
+    const wrapper = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'ktg-kustomize-'));
     try {
-        const target = toPosix((0,external_node_path_namespaceObject.relative)(wrapper, (0,external_node_path_namespaceObject.resolve)(root, dir)));
-        await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(wrapper, 'kustomization.yaml'), `resources:\n  - ${JSON.stringify(target)}\nbuildMetadata: [originAnnotations]\n`);
+        const target = toPosix((0,external_node_path_.relative)(wrapper, (0,external_node_path_.resolve)(root, dir)));
+        await (0,promises_namespaceObject.writeFile)((0,external_node_path_.join)(wrapper, 'kustomization.yaml'), `resources:\n  - ${JSON.stringify(target)}\nbuildMetadata: [originAnnotations]\n`);
         const output = await runTool(binary, 
         // kustomize's default restrictor: a kustomization reads files only below its own folder (bases are folders
         // of their own), so an overlay cannot pull a file of the runner, such as ~/.ssh or /etc, into the output.
@@ -54821,7 +54849,7 @@ async function buildOverlay(root, dir, options = {}) {
         }
         const bySource = new Map();
         for (const { text, path } of originDocuments(output.stdout)) {
-            const source = path ? toPosix((0,external_node_path_namespaceObject.relative)(root, (0,external_node_path_namespaceObject.resolve)(wrapper, path))) : label;
+            const source = path ? toPosix((0,external_node_path_.relative)(root, (0,external_node_path_.resolve)(wrapper, path))) : label;
             const documents = bySource.get(source);
             if (documents)
                 documents.push(text);
@@ -54856,7 +54884,7 @@ function kustomizationDirs(paths) {
     for (const path of paths) {
         const name = path.slice(path.lastIndexOf('/') + 1);
         if (KUSTOMIZATION_FILES.includes(name))
-            dirs.add((0,external_node_path_namespaceObject.dirname)(path) === '.' ? '' : toPosix((0,external_node_path_namespaceObject.dirname)(path)));
+            dirs.add((0,external_node_path_.dirname)(path) === '.' ? '' : toPosix((0,external_node_path_.dirname)(path)));
     }
     return [...dirs].sort();
 }
@@ -55050,7 +55078,7 @@ const CHUNK_BYTES = 64 * 1024;
  */
 function readCandidate(path, real, explicit) {
     // Checked before reading, so a huge file is never loaded whole.
-    if ((0,external_node_fs_namespaceObject.statSync)(real).size > decode_MAX_FILE_BYTES) {
+    if ((0,external_node_fs_.statSync)(real).size > decode_MAX_FILE_BYTES) {
         return explicit || largeFileMayHoldObjects(real) ? tooLarge(path) : { skipped: path };
     }
     const bytes = readReusing(real);
@@ -55068,7 +55096,7 @@ let scratch = Buffer.allocUnsafeSlow(256 * 1024);
  * MAX_FILE_BYTES by the time it is read. Only the file's own descriptor is read, to its end.
  */
 function readReusing(real) {
-    const file = (0,external_node_fs_namespaceObject.openSync)(real, 'r');
+    const file = (0,external_node_fs_.openSync)(real, 'r');
     try {
         let length = 0;
         for (;;) {
@@ -55077,7 +55105,7 @@ function readReusing(real) {
                 scratch.copy(grown, 0, 0, length);
                 scratch = grown;
             }
-            const count = (0,external_node_fs_namespaceObject.readSync)(file, scratch, length, scratch.length - length, null);
+            const count = (0,external_node_fs_.readSync)(file, scratch, length, scratch.length - length, null);
             if (count === 0)
                 return scratch.subarray(0, length);
             length += count;
@@ -55086,7 +55114,7 @@ function readReusing(real) {
         }
     }
     finally {
-        (0,external_node_fs_namespaceObject.closeSync)(file);
+        (0,external_node_fs_.closeSync)(file);
     }
 }
 /** `readCandidate` for bytes already read (from git's objects, say). */
@@ -55109,12 +55137,12 @@ function judgeCandidate(path, buffer, explicit) {
 }
 /** A file over the size limit, read a chunk at a time: false only when it provably holds no Kubernetes object. */
 function largeFileMayHoldObjects(real) {
-    const file = (0,external_node_fs_namespaceObject.openSync)(real, 'r');
+    const file = (0,external_node_fs_.openSync)(real, 'r');
     try {
         const candidate = new ChunkedCandidate();
         const buffer = Buffer.alloc(CHUNK_BYTES);
         for (let first = true;; first = false) {
-            const bytesRead = (0,external_node_fs_namespaceObject.readSync)(file, buffer, 0, CHUNK_BYTES, null);
+            const bytesRead = (0,external_node_fs_.readSync)(file, buffer, 0, CHUNK_BYTES, null);
             if (bytesRead === 0)
                 return candidate.mayHoldObjects();
             const chunk = buffer.subarray(0, bytesRead);
@@ -55126,7 +55154,7 @@ function largeFileMayHoldObjects(real) {
         }
     }
     finally {
-        (0,external_node_fs_namespaceObject.closeSync)(file);
+        (0,external_node_fs_.closeSync)(file);
     }
 }
 /**
@@ -55157,7 +55185,7 @@ function addChunk(chunk, candidate) {
 const CHART_FILES = /^(Chart\.ya?ml|Chart\.lock|values[^/]*\.(ya?ml|json)|values\.schema\.json|requirements\.ya?ml)$/;
 /** Whether helm or kustomize reads this file of its folder by its place alone. */
 function readByItsBuild(file) {
-    const name = external_node_path_namespaceObject.posix.basename(file.path);
+    const name = external_node_path_.posix.basename(file.path);
     if (file.chart === null)
         return KUSTOMIZATION_FILES.includes(name);
     const inChart = file.chart === '' ? file.path : file.path.slice(file.chart.length + 1);
@@ -55259,7 +55287,7 @@ function under(path, dir) {
     return dir === '' || path.startsWith(`${dir}/`);
 }
 function files_toPosix(path) {
-    return path.split(external_node_path_namespaceObject.sep).join('/');
+    return path.split(external_node_path_.sep).join('/');
 }
 /** The file's status, or null when it cannot be had (no such file, a loop of links, no permission). */
 function statOrNull(call, path) {
@@ -55311,7 +55339,7 @@ async function collectFiles(options) {
     // The file system is read with synchronous calls: a scan has nothing else to do meanwhile, and each asynchronous
     // call is a round trip through libuv's thread pool. 4,000 files of 20 KB took 0.9-1.9 s that way, 0.4 s this way;
     // only files not yet in the page cache (a first scan after a reboot) came a tenth slower, one read waiting at a time.
-    const root = external_node_fs_namespaceObject.realpathSync.native((0,external_node_path_namespaceObject.resolve)(options.root));
+    const root = external_node_fs_.realpathSync.native((0,external_node_path_.resolve)(options.root));
     const result = {
         files: [],
         charts: [],
@@ -55324,7 +55352,7 @@ async function collectFiles(options) {
     let read = 0;
     /** `linked`: reached through a symbolic link of its own, so its real path is still to be found. */
     const addFile = (absolute, explicit, linked) => {
-        const path = files_toPosix((0,external_node_path_namespaceObject.relative)(root, absolute));
+        const path = files_toPosix((0,external_node_path_.relative)(root, absolute));
         if (seen.has(path))
             return;
         if (!explicit && (!matchesAny(path, options.include) || matchesAny(path, options.exclude)))
@@ -55333,7 +55361,7 @@ async function collectFiles(options) {
         // Folders are walked from their real path and links to folders are not followed: what is not a link is real.
         let outcome;
         try {
-            const real = linked ? external_node_fs_namespaceObject.realpathSync.native(absolute) : absolute;
+            const real = linked ? external_node_fs_.realpathSync.native(absolute) : absolute;
             if (!within(root, real)) {
                 result.notices.push({ file: path, message: 'links outside the scanned root; skipped' });
                 return;
@@ -55355,16 +55383,16 @@ async function collectFiles(options) {
     // Files in chart and kustomization folders are their builds' to read; those no build reads are judged afterwards.
     const held = [];
     const addHeld = (absolute, chart) => {
-        const path = files_toPosix((0,external_node_path_namespaceObject.relative)(root, absolute));
+        const path = files_toPosix((0,external_node_path_.relative)(root, absolute));
         if (matchesAny(path, options.include) && !matchesAny(path, options.exclude))
             held.push({ path, chart });
     };
     /** `chart`: the chart folder being walked; `inKustomization`: below a kustomization (and not in a chart). */
     const walk = (directory, inKustomization, chart) => {
-        const here = files_toPosix((0,external_node_path_namespaceObject.relative)(root, directory));
+        const here = files_toPosix((0,external_node_path_.relative)(root, directory));
         let entries;
         try {
-            entries = (0,external_node_fs_namespaceObject.readdirSync)(directory, { withFileTypes: true });
+            entries = (0,external_node_fs_.readdirSync)(directory, { withFileTypes: true });
         }
         catch (error) {
             result.errors.push(unreadable(here === '' ? '.' : here, error, true));
@@ -55384,7 +55412,7 @@ async function collectFiles(options) {
         }
         entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
         for (const entry of entries) {
-            const absolute = (0,external_node_path_namespaceObject.join)(directory, entry.name);
+            const absolute = (0,external_node_path_.join)(directory, entry.name);
             if (entry.isDirectory()) {
                 // A chart's templates and subcharts are helm's alone.
                 const rendered = chart === here && (entry.name === 'templates' || entry.name === 'charts');
@@ -55392,7 +55420,7 @@ async function collectFiles(options) {
                     walk(absolute, inKustomization, chart);
             }
             else if (entry.isFile() || entry.isSymbolicLink()) {
-                if (entry.isSymbolicLink() && !statOrNull(external_node_fs_namespaceObject.statSync, absolute)?.isFile())
+                if (entry.isSymbolicLink() && !statOrNull(external_node_fs_.statSync, absolute)?.isFile())
                     continue;
                 if (chart !== null)
                     addHeld(absolute, chart);
@@ -55404,15 +55432,15 @@ async function collectFiles(options) {
         }
     };
     for (const given of options.paths.length > 0 ? options.paths : ['.']) {
-        const absolute = (0,external_node_path_namespaceObject.resolve)(options.root, given);
+        const absolute = (0,external_node_path_.resolve)(options.root, given);
         // Followed through links: a link that leads nowhere (or in a loop) is no file either.
-        if (!statOrNull(external_node_fs_namespaceObject.statSync, absolute))
+        if (!statOrNull(external_node_fs_.statSync, absolute))
             throw new ConfigurationError(`${given}: no such file or directory`);
-        const real = external_node_fs_namespaceObject.realpathSync.native(absolute);
+        const real = external_node_fs_.realpathSync.native(absolute);
         if (!within(root, real)) {
             throw new ConfigurationError(`${given}: outside the scanned root ${root}`);
         }
-        if ((0,external_node_fs_namespaceObject.statSync)(real).isDirectory())
+        if ((0,external_node_fs_.statSync)(real).isDirectory())
             walk(real, false, null);
         else
             addFile(real, true, false);
@@ -55420,14 +55448,14 @@ async function collectFiles(options) {
     const readInRoot = async (path) => {
         let real;
         try {
-            real = external_node_fs_namespaceObject.realpathSync.native((0,external_node_path_namespaceObject.join)(root, path));
+            real = external_node_fs_.realpathSync.native((0,external_node_path_.join)(root, path));
         }
         catch {
             return null;
         }
         if (!within(root, real))
             return null;
-        const bytes = (0,external_node_fs_namespaceObject.statSync)(real).size > decode_MAX_FILE_BYTES ? null : readReusing(real);
+        const bytes = (0,external_node_fs_.statSync)(real).size > decode_MAX_FILE_BYTES ? null : readReusing(real);
         return bytes ? decodeFile(path, bytes) : tooLarge(path);
     };
     addUnbuilt(result, await unbuiltManifests(held, result.kustomizations, readInRoot));
@@ -55605,7 +55633,7 @@ async function materialize(repo, rev, prefix, dest) {
         const target = insidePath(dest, path);
         if (target === null)
             continue;
-        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(target), { recursive: true });
+        await (0,promises_namespaceObject.mkdir)((0,external_node_path_.dirname)(target), { recursive: true });
         await (0,promises_namespaceObject.writeFile)(target, buffer);
     }
     return contents.size;
@@ -57520,7 +57548,7 @@ async function renderChart(chart, options) {
     const binary = await findExecutable(options.binary ?? 'helm');
     if (binary === null)
         return refuse(missingTool('helm', options.binary));
-    const home = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'ktg-helm-'));
+    const home = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'ktg-helm-'));
     try {
         const args = [
             'template',
@@ -57528,18 +57556,18 @@ async function renderChart(chart, options) {
             `--kube-version=${chart.kubeVersion}`,
             // A values schema may `$ref` a file of the runner or a loopback URL; rendering needs no validation of values.
             '--skip-schema-validation',
-            ...chart.valuesFiles.map((file) => `--values=${(0,external_node_path_namespaceObject.resolve)(options.root, file)}`),
+            ...chart.valuesFiles.map((file) => `--values=${(0,external_node_path_.resolve)(options.root, file)}`),
             ...Object.entries(chart.set).map(([key, value]) => `--set=${key}=${value}`),
             '--',
             chart.release,
-            (0,external_node_path_namespaceObject.resolve)(options.root, chart.dir || '.'),
+            (0,external_node_path_.resolve)(options.root, chart.dir || '.'),
         ];
         const env = {
             PATH: process.env.PATH ?? '',
             HOME: home,
-            HELM_CACHE_HOME: (0,external_node_path_namespaceObject.join)(home, 'cache'),
-            HELM_CONFIG_HOME: (0,external_node_path_namespaceObject.join)(home, 'config'),
-            HELM_DATA_HOME: (0,external_node_path_namespaceObject.join)(home, 'data'),
+            HELM_CACHE_HOME: (0,external_node_path_.join)(home, 'cache'),
+            HELM_CONFIG_HOME: (0,external_node_path_.join)(home, 'config'),
+            HELM_DATA_HOME: (0,external_node_path_.join)(home, 'data'),
         };
         // The scratch folder is helm's working folder too: a relative path it was somehow made to write lands there.
         const output = await runTool(binary, args, env, home, limits);
@@ -57656,8 +57684,8 @@ function templatePath(chartDir, source) {
     const slash = source.indexOf('/');
     if (slash === -1 || source.includes('\0'))
         return null;
-    const inChart = external_node_path_namespaceObject.posix.normalize(source.slice(slash + 1));
-    if (inChart === '.' || inChart === '..' || inChart.startsWith('../') || external_node_path_namespaceObject.posix.isAbsolute(inChart))
+    const inChart = external_node_path_.posix.normalize(source.slice(slash + 1));
+    if (inChart === '.' || inChart === '..' || inChart.startsWith('../') || external_node_path_.posix.isAbsolute(inChart))
         return null;
     return `${prefix}${inChart}`;
 }
@@ -57681,13 +57709,13 @@ function releaseNameFor(chartName) {
  * library chart (`type: library`), which helm does not install: it renders only through the charts depending on it.
  */
 async function defaultRender(root, dir, namespace) {
-    let name = (0,external_node_path_namespaceObject.basename)(dir || (0,external_node_path_namespaceObject.resolve)(root));
+    let name = (0,external_node_path_.basename)(dir || (0,external_node_path_.resolve)(root));
     let library = false;
     try {
         // A Chart.yaml that links out of the repository is refused by the render; its text is never used. (Read through
         // readInside, not with a path built here: ncc would take `resolve(root, dir, 'Chart.yaml')` for an asset and copy
         // every Chart.yaml of the project into dist/.)
-        const chart = (0,dist/* parse */.qg)(await readInside(root, (0,external_node_path_namespaceObject.join)(dir, 'Chart.yaml')));
+        const chart = (0,dist/* parse */.qg)(await readInside(root, (0,external_node_path_.join)(dir, 'Chart.yaml')));
         if (typeof chart?.name === 'string' && chart.name !== '')
             name = chart.name;
         library = chart?.type === 'library';
@@ -57891,16 +57919,16 @@ async function probeTemplateFixes(options, before, report, timeLeft, deadline, t
             // The template's path came from helm's output: it is edited only as a file of this chart, in a scratch copy.
             if (!finding.file.startsWith(prefix))
                 continue;
-            const template = await readInside((0,external_node_path_namespaceObject.join)(options.root, chartDir), finding.file.slice(prefix.length)).catch(() => null);
+            const template = await readInside((0,external_node_path_.join)(options.root, chartDir), finding.file.slice(prefix.length)).catch(() => null);
             if (template === null)
                 continue;
             const edit = isPodSpecPath(finding.path) ? podSpecInsertion(template, finding.line) : null;
             if (!edit || !timeLeft())
                 continue;
-            const copy = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'ktg-template-'));
+            const copy = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'ktg-template-'));
             try {
                 // Links are copied as the files they point to, so writing the copy can never write through one.
-                await (0,promises_namespaceObject.cp)(insidePath(options.root, chartDir), (0,external_node_path_namespaceObject.join)(copy, chartDir), {
+                await (0,promises_namespaceObject.cp)(insidePath(options.root, chartDir), (0,external_node_path_.join)(copy, chartDir), {
                     recursive: true,
                     dereference: true,
                 });
@@ -58072,7 +58100,7 @@ const MAX_SOURCE_BYTES = 1024 * 1024;
  */
 async function learnSecretSources(secrets, root, units, config) {
     const valuesFiles = [
-        ...units.charts.map((dir) => (0,external_node_path_namespaceObject.join)(dir, 'values.yaml')),
+        ...units.charts.map((dir) => (0,external_node_path_.join)(dir, 'values.yaml')),
         ...config.charts.filter((chart) => units.charts.includes(chart.path)).flatMap((chart) => chart.values),
     ];
     for (const path of valuesFiles) {
@@ -58082,7 +58110,7 @@ async function learnSecretSources(secrets, root, units, config) {
     }
     for (const dir of units.kustomizations) {
         for (const name of KUSTOMIZATION_FILES) {
-            const text = await secret_sources_readInside(root, (0,external_node_path_namespaceObject.join)(dir, name));
+            const text = await secret_sources_readInside(root, (0,external_node_path_.join)(dir, name));
             if (text !== null)
                 await learnGenerators(secrets, root, dir, text);
         }
@@ -58106,14 +58134,14 @@ async function learnGenerators(secrets, root, dir, text) {
         for (const literal of secret_sources_strings(generator.literals))
             secrets.add(literal.slice(literal.indexOf('=') + 1));
         for (const entry of secret_sources_strings(generator.files)) {
-            const content = await secret_sources_readInside(root, (0,external_node_path_namespaceObject.join)(dir, entry.slice(entry.indexOf('=') + 1)));
+            const content = await secret_sources_readInside(root, (0,external_node_path_.join)(dir, entry.slice(entry.indexOf('=') + 1)));
             if (content === null)
                 continue;
             secrets.add(content);
             secrets.learnText(content);
         }
         for (const entry of [...secret_sources_strings(generator.envs), ...secret_sources_strings([generator.env])]) {
-            const content = await secret_sources_readInside(root, (0,external_node_path_namespaceObject.join)(dir, entry));
+            const content = await secret_sources_readInside(root, (0,external_node_path_.join)(dir, entry));
             for (const line of content?.split(/\r?\n/) ?? []) {
                 // A line without `=` becomes a key of the Secret: kustomize quotes it either way.
                 if (line.trim() !== '' && !line.trimStart().startsWith('#'))
@@ -58129,7 +58157,7 @@ function secret_sources_strings(list) {
 async function secret_sources_readInside(root, path) {
     if (!(await resolvesInside(root, path)))
         return null;
-    const absolute = (0,external_node_path_namespaceObject.resolve)(root, path);
+    const absolute = (0,external_node_path_.resolve)(root, path);
     const info = await (0,promises_namespaceObject.stat)(absolute).catch(() => null);
     if (!info?.isFile() || info.size > MAX_SOURCE_BYTES)
         return null;
@@ -58719,7 +58747,7 @@ async function runAutofix(options) {
         outcome.notes.push(`The patch leaves out the fixes of ${withheld.map((path) => codeSpan(path)).join(', ')}: they change lines next to Secret data.`);
     }
     if (pr.fork) {
-        const patchPath = (0,external_node_path_namespaceObject.resolve)(inputs.workingDirectory, 'kube-token-guard.patch');
+        const patchPath = (0,external_node_path_.resolve)(inputs.workingDirectory, 'kube-token-guard.patch');
         await (0,promises_namespaceObject.writeFile)(patchPath, outcome.patch);
         setOutput('patch-file', patchPath);
         outcome.notes.push(`The fixes were not pushed: this pull request comes from a fork, which the workflow token cannot write to. ` +
@@ -58962,7 +58990,7 @@ async function copyFoldersAt(source, dirs, dest) {
                     throw new Error(`${entry.path} is listed at ${source.ref.slice(0, 7)} but cannot be read`);
                 copy.fetched += 1;
             }
-            await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(target), { recursive: true });
+            await (0,promises_namespaceObject.mkdir)((0,external_node_path_.dirname)(target), { recursive: true });
             await (0,promises_namespaceObject.writeFile)(target, bytes);
             copy.files += 1;
         }
@@ -58975,7 +59003,7 @@ async function copyFoldersAt(source, dirs, dest) {
  */
 async function unitsAtCommit(github, repository, ref, workspace, units) {
     const dirs = outermost([...units.charts, ...units.kustomizations]);
-    const dest = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'ktg-at-'));
+    const dest = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'ktg-at-'));
     const started = performance.now();
     const source = { github, ...repository, ref, workspace, budget: { requests: MAX_FOLDER_REQUESTS } };
     try {
@@ -59024,10 +59052,10 @@ async function copyFromWorkspace(workspace, top, dest) {
                 pending.push(path);
             let bytes = null;
             if (entry.isFile())
-                bytes = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(source, entry.name));
+                bytes = await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(source, entry.name));
             else if (entry.isSymbolicLink()) {
                 bytes = (await resolvesInside(workspace, path).catch(() => false))
-                    ? await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(source, entry.name)).catch(() => null)
+                    ? await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(source, entry.name)).catch(() => null)
                     : null;
                 if (bytes === null)
                     throw new Error(`${path} is a link out of the repository or to a folder`);
@@ -59035,7 +59063,7 @@ async function copyFromWorkspace(workspace, top, dest) {
             const target = bytes === null ? null : insidePath(dest, path);
             if (target === null)
                 continue;
-            await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(target), { recursive: true });
+            await (0,promises_namespaceObject.mkdir)((0,external_node_path_.dirname)(target), { recursive: true });
             await (0,promises_namespaceObject.writeFile)(target, bytes);
         }
     }
@@ -59046,7 +59074,7 @@ async function emptyFolder(dest, dir) {
     if (folder === null)
         return;
     for (const entry of await (0,promises_namespaceObject.readdir)(folder).catch(() => []))
-        await (0,promises_namespaceObject.rm)((0,external_node_path_namespaceObject.join)(folder, entry), { recursive: true, force: true });
+        await (0,promises_namespaceObject.rm)((0,external_node_path_.join)(folder, entry), { recursive: true, force: true });
 }
 async function spend(source, what, request) {
     if (source.budget.requests <= 0)
@@ -59205,7 +59233,7 @@ async function unitsAtHead(github, pr, root, collected, differing) {
         return { renderRoot: null, unjudged };
     // A folder inside one read at the head comes with it.
     const atHead = outermost([...stale]);
-    const renderRoot = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'ktg-head-'));
+    const renderRoot = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'ktg-head-'));
     for (const dir of units.filter((unit) => !atHead.some((other) => unit === other || under(unit, other)))) {
         const refused = await copyFolderWhole(root, dir, renderRoot);
         if (refused)
@@ -59265,7 +59293,7 @@ async function renderAt(units, source, config, temporary) {
         root = source.root;
     }
     else {
-        root = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'ktg-render-'));
+        root = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'ktg-render-'));
         temporary.push(root);
         for (const dir of [...units.charts, ...units.kustomizations])
             await materialize(source.git, source.rev, dir, root);
@@ -59911,7 +59939,7 @@ async function loadConfigFile(root, explicit, cwd = root) {
         let text;
         // A config in the repository may be a link a pull request made to any file of the runner. (A path outside the
         // repository can only come from the command line or the workflow, which are trusted.)
-        const path = (0,external_node_path_namespaceObject.resolve)(explicit ? cwd : root, candidate);
+        const path = (0,external_node_path_.resolve)(explicit ? cwd : root, candidate);
         if (insidePath(root, path) !== null && (await config_file_exists(path)) && !(await resolvesInside(root, path))) {
             throw new ConfigurationError(`${candidate}: the config file is a symbolic link leading outside the repository; it is not read`);
         }
@@ -60570,7 +60598,7 @@ async function main_run() {
         const rules = rules_registry.rules
             .filter((rule) => config.rules[rule.meta.id]?.enabled)
             .map((rule) => rule.meta);
-        const sarifPath = (0,external_node_path_namespaceObject.resolve)(inputs.workingDirectory, inputs.sarifFile);
+        const sarifPath = (0,external_node_path_.resolve)(inputs.workingDirectory, inputs.sarifFile);
         await (0,promises_namespaceObject.writeFile)(sarifPath, secrets.redact(JSON.stringify(toSarif(findings, errors, rules))));
         const counts = countFindings(findings, failOn);
         const conclusion = checkConclusion(blocking, unjudged);
@@ -60728,6 +60756,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
 /***/ 7067:
 /***/ ((module) => {
 
@@ -60753,6 +60788,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 
