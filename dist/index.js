@@ -39353,7 +39353,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _core_second_thread_worker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3123);
 /* harmony import */ var _core_young_generation_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5312);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5907);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4729);
 
 
 
@@ -39373,7 +39373,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5907:
+/***/ 4729:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42536,8 +42536,13 @@ async function readRunContext(env) {
         headRepo,
         baseRepo,
         fork: headRepo !== baseRepo,
+        changedFiles: fileCount(pull.changed_files),
     };
     return context;
+}
+/** A count GitHub sent, or null for anything else. */
+function fileCount(value) {
+    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null;
 }
 
 ;// CONCATENATED MODULE: ./src/core/types.ts
@@ -47733,166 +47738,6 @@ const rules_registry = new RuleRegistry([
     missingServiceAccount,
     invalidSuppression,
 ]);
-
-;// CONCATENATED MODULE: ./src/api/check-run.ts
-
-/** GitHub takes at most 50 annotations per request; the rest follow in updates of the same run. */
-const ANNOTATIONS_PER_REQUEST = 50;
-async function publishCheckRun(github, owner, repo, run) {
-    // What GitHub renders goes without bidirectional controls, whatever a builder let through, so that no text from
-    // the pull request can reorder what a reviewer reads. Paths stay as they are: GitHub matches them to the files.
-    const output = {
-        title: withoutBidiControls(run.output.title),
-        summary: withoutBidiControls(run.output.summary),
-        ...(run.output.text !== undefined ? { text: withoutBidiControls(run.output.text) } : {}),
-    };
-    const annotations = run.annotations.map((annotation) => ({
-        ...annotation,
-        message: withoutBidiControls(annotation.message),
-        ...(annotation.title !== undefined ? { title: withoutBidiControls(annotation.title) } : {}),
-    }));
-    const batches = [];
-    for (let index = 0; index < annotations.length; index += ANNOTATIONS_PER_REQUEST) {
-        batches.push(annotations.slice(index, index + ANNOTATIONS_PER_REQUEST));
-    }
-    const created = await github.rest.checks.create({
-        owner,
-        repo,
-        name: run.name,
-        head_sha: run.headSha,
-        status: 'completed',
-        conclusion: run.conclusion,
-        completed_at: new Date().toISOString(),
-        ...(run.detailsUrl ? { details_url: run.detailsUrl } : {}),
-        output: { ...output, annotations: batches[0] ?? [] },
-    });
-    for (const batch of batches.slice(1)) {
-        await github.rest.checks.update({
-            owner,
-            repo,
-            check_run_id: created.data.id,
-            output: { ...output, annotations: batch },
-        });
-    }
-    return { id: created.data.id, htmlUrl: created.data.html_url ?? null };
-}
-
-;// CONCATENATED MODULE: ./src/pr/summary.ts
-
-
-
-
-/** GitHub refuses check run summaries and texts longer than this. */
-const MAX_OUTPUT_CHARS = 65535;
-/** How many files in a list of errors: one file may carry several. */
-function unjudgedFiles(errors) {
-    return new Set(errors.map((error) => error.file)).size;
-}
-/** Errors listed in a summary; the rest are counted. */
-const MAX_LISTED_ERRORS = 50;
-/**
- * The files that could not be judged, first in a summary: a check that read only part of what it promises to check
- * must not look green.
- */
-function unjudgedSection(errors) {
-    if (errors.length === 0)
-        return [];
-    const files = unjudgedFiles(errors);
-    const listed = errors
-        .slice(0, MAX_LISTED_ERRORS)
-        .map((error) => `- ${codeSpan(error.line ? `${error.file}:${error.line}` : error.file)}: ${escapeMarkdown(error.message)}`);
-    if (errors.length > listed.length)
-        listed.push(`- … and ${errors.length - listed.length} more`);
-    return [
-        `❌ **Could not check ${files} file${files === 1 ? '' : 's'}: the check fails until ${files === 1 ? 'it reads' : 'they read'} as Kubernetes would read ${files === 1 ? 'it' : 'them'}.** ` +
-            'A file that is not a Kubernetes manifest can be left out by path with `exclude` in the config.',
-        '',
-        ...listed,
-        '',
-    ];
-}
-function row(cells) {
-    return `| ${cells.join(' | ')} |`;
-}
-/** The table of the check run, the job summary and the review body: new, existing and suppressed per rule. */
-function summaryMarkdown(input) {
-    const all = [...input.introduced, ...input.existing];
-    const rules = [...new Set(all.map((finding) => finding.ruleId))].sort((a, b) => {
-        const top = (id) => maxOf(all.filter((f) => f.ruleId === id).map((f) => severityRank(f.severity)));
-        return top(b) - top(a) || a.localeCompare(b);
-    });
-    const open = (list) => list.filter((finding) => !finding.suppressed);
-    const lines = [];
-    const newOpen = open(input.introduced);
-    const workspace = input.scope === 'workspace';
-    const noun = (count) => `${workspace ? '' : 'new '}finding${count === 1 ? '' : 's'}`;
-    const unjudged = input.unjudged ?? [];
-    lines.push(...unjudgedSection(unjudged));
-    if (input.blocking.length > 0) {
-        lines.push(`❌ **${input.blocking.length} ${noun(input.blocking.length)} at or above \`${input.failOn}\` fail the check.**`);
-    }
-    else if (newOpen.length > 0) {
-        lines.push(`⚠️ ${newOpen.length} ${noun(newOpen.length)} (${severityCounts(newOpen)}), none at or above \`${input.failOn}\`.`);
-    }
-    else if (unjudged.length > 0) {
-        lines.push(`No ${workspace ? '' : 'new '}ServiceAccount token findings in the files that could be read.`);
-    }
-    else {
-        lines.push(workspace
-            ? '✅ No ServiceAccount token findings.'
-            : '✅ This pull request introduces no ServiceAccount token findings.');
-    }
-    lines.push('');
-    if (rules.length > 0) {
-        lines.push(row(['Rule', 'Highest severity', 'New', 'Existing', 'Suppressed']), row(['---', '---', '---:', '---:', '---:']));
-        for (const id of rules) {
-            const of = (list) => list.filter((finding) => finding.ruleId === id);
-            const highest = all
-                .filter((finding) => finding.ruleId === id)
-                .reduce((top, finding) => (severityRank(finding.severity) > severityRank(top) ? finding.severity : top), 'info');
-            lines.push(row([
-                `[\`${id}\`](${RULE_DOCS_URL}/${id}.md)`,
-                highest,
-                String(open(of(input.introduced)).length),
-                String(open(of(input.existing)).length),
-                String(of(all).filter((finding) => finding.suppressed).length),
-            ]));
-        }
-        lines.push('');
-    }
-    const files = [...new Set(all.map((finding) => finding.file))].sort();
-    lines.push(`${input.changedManifests} ${workspace ? '' : 'changed '}file${input.changedManifests === 1 ? '' : 's'} scanned` +
-        (files.length > 0 ? `; findings in ${files.map((file) => codeSpan(file)).join(', ')}` : '') +
-        '.');
-    for (const note of input.notes)
-        lines.push('', note);
-    return truncate(lines.join('\n'), MAX_OUTPUT_CHARS);
-}
-/** One line per finding, for the check run's text and the review body. */
-function findingList(findings, limit = MAX_OUTPUT_CHARS) {
-    const lines = findings.map((finding) => {
-        const line = `- **${finding.severity}** \`${finding.ruleId}\` ${codeSpan(`${finding.file}:${finding.line}`)}` +
-            `${finding.suppressed ? ' (suppressed)' : ''}: ${escapeMarkdown(finding.message)}`;
-        const fix = finding.fix;
-        if (!fix?.file)
-            return line;
-        const fence = codeFence(fix.replacement);
-        return (`${line} Suggested change at ${codeSpan(`${fix.file}:${fix.startLine}`)}:\n\n` +
-            `  ${fence}yaml\n  ${fix.replacement.split('\n').join('\n  ')}\n  ${fence}`);
-    });
-    return truncate(lines.join('\n'), limit);
-}
-function truncate(text, limit) {
-    if (text.length <= limit)
-        return text;
-    const note = '\n\n… (truncated: the full list is in the SARIF report and the job log)';
-    return text.slice(0, limit - note.length) + note;
-}
-function annotationLevel(finding, failOn, introduced) {
-    if (introduced && failOn !== 'none' && severityRank(finding.severity) >= severityRank(failOn))
-        return 'failure';
-    return severityRank(finding.severity) >= severityRank('medium') ? 'warning' : 'notice';
-}
 
 // EXTERNAL MODULE: ./node_modules/bottleneck/light.js
 var light = __nccwpck_require__(3251);
@@ -53247,6 +53092,55 @@ function apiErrorDetail(error) {
     return (error instanceof Error ? error.message : String(error)).split('\n')[0];
 }
 
+;// CONCATENATED MODULE: ./src/core/words.ts
+/** A count and its noun, agreeing in number: `1 file`, `2 files`. */
+function plural(count, word) {
+    return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+/** The candidate closest to a mistyped word (at most a third of its letters off, at least one), or null. */
+function nearest(given, candidates) {
+    let best = null;
+    for (const candidate of candidates) {
+        const distance = editDistance(given, candidate);
+        if (distance <= Math.max(1, Math.floor(candidate.length / 3)) && (!best || distance < best.distance))
+            best = { candidate, distance };
+    }
+    return best?.candidate ?? null;
+}
+/** Levenshtein distance: insertions, deletions and substitutions. */
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+
+;// CONCATENATED MODULE: ./src/action/checkout.ts
+/**
+ * Completing a checkout that lacks the commits a review compares: a plain `actions/checkout` of a `pull_request` event
+ * holds only the test merge commit, one commit deep, neither the pull request's head nor its merge base.
+ */
+
+/**
+ * Fetches a commit the checkout lacks (a plain `actions/checkout` of a `pull_request` event holds only the test merge
+ * commit, one commit deep) from the remote it was cloned from. True when git has it afterwards.
+ */
+async function fetchMissing(git, sha, what) {
+    if (await git.hasCommit(sha))
+        return true;
+    const started = performance.now();
+    const fetched = (await git.fetchCommits([sha])).includes(sha);
+    info(fetched
+        ? `Fetched ${what} ${sha.slice(0, 7)}, which the checkout lacked, in ${Math.round(performance.now() - started)} ms.`
+        : `The checkout lacks ${what} ${sha.slice(0, 7)} and it could not be fetched from the remote \`origin\`.`);
+    return fetched;
+}
+
 ;// CONCATENATED MODULE: ./src/action/hints.ts
 
 /** Milliseconds since `start`, for the log. */
@@ -53263,859 +53157,6 @@ function permissionHint(error, permission) {
         return `the token cannot do this (HTTP ${status}: ${apiErrorDetail(error)}); grant it \`${permission}\` in the workflow's \`permissions:\` block`;
     }
     return status !== undefined ? `HTTP ${status}: ${apiErrorDetail(error)}` : apiErrorDetail(error);
-}
-
-;// CONCATENATED MODULE: ./src/api/create-review.ts
-
-
-/** Posts one review with all its inline comments at once (event COMMENT: it neither approves nor blocks). */
-async function createReview(github, owner, repo, pullNumber, commitId, body, comments) {
-    const response = await github.rest.pulls.createReview({
-        owner,
-        repo,
-        pull_number: pullNumber,
-        commit_id: commitId,
-        event: 'COMMENT',
-        body: withoutBidiControls(body),
-        comments: comments.map(renderable),
-    });
-    return response.data.id;
-}
-/**
- * A comment as GitHub renders it: without bidirectional controls, whatever its builder let through, so that no text
- * from the pull request can reorder what a reviewer reads (their escapes show instead).
- */
-function renderable(comment) {
-    return { ...comment, body: withoutBidiControls(comment.body) };
-}
-/** GitHub refuses a new review while the token's user has a pending one on the pull request. */
-function isPendingReviewConflict(error) {
-    return (statusOf(error) === 422 && /pending review/i.test(error instanceof Error ? error.message : String(error)));
-}
-/**
- * Whether GitHub accepts these inline comments, found out without publishing anything: they are created as a pending
- * review (which only the token's user sees) and deleted at once. False when GitHub refuses them (422).
- */
-async function acceptsReviewComments(github, owner, repo, pullNumber, commitId, comments) {
-    let reviewId;
-    try {
-        // Without an event the review stays pending.
-        const response = await github.rest.pulls.createReview({
-            owner,
-            repo,
-            pull_number: pullNumber,
-            commit_id: commitId,
-            comments: comments.map(renderable),
-        });
-        reviewId = response.data.id;
-    }
-    catch (error) {
-        if (statusOf(error) === 422 && !isPendingReviewConflict(error))
-            return false;
-        throw error;
-    }
-    await github.rest.pulls.deletePendingReview({ owner, repo, pull_number: pullNumber, review_id: reviewId });
-    return true;
-}
-/**
- * Deletes the token's own pending reviews (only their author can see them): GitHub allows one per user and pull
- * request, and a leftover one from an interrupted run would refuse every new review.
- */
-async function deletePendingReviews(github, owner, repo, pullNumber) {
-    const reviews = await github.paginate(github.rest.pulls.listReviews, {
-        owner,
-        repo,
-        pull_number: pullNumber,
-        per_page: 100,
-    });
-    const pending = reviews.filter((review) => review.state === 'PENDING');
-    for (const review of pending) {
-        await github.rest.pulls.deletePendingReview({
-            owner,
-            repo,
-            pull_number: pullNumber,
-            review_id: review.id,
-        });
-    }
-    return pending.length;
-}
-
-;// CONCATENATED MODULE: ./src/api/review-comments.ts
-
-/** Pages of review comments read (100 each): a pull request's comment count does not set a run's request count. */
-const MAX_REVIEW_COMMENT_PAGES = 10;
-async function listReviewComments(github, owner, repo, pullNumber) {
-    const comments = [];
-    let pages = 0;
-    for await (const page of github.paginate.iterator(github.rest.pulls.listReviewComments, {
-        owner,
-        repo,
-        pull_number: pullNumber,
-        per_page: 100,
-    })) {
-        comments.push(...page.data);
-        if (++pages >= MAX_REVIEW_COMMENT_PAGES)
-            break;
-    }
-    return comments;
-}
-async function updateReviewComment(github, owner, repo, commentId, body) {
-    // Rendered for reviewers: no bidirectional controls (see create-review.ts).
-    await github.rest.pulls.updateReviewComment({
-        owner,
-        repo,
-        comment_id: commentId,
-        body: withoutBidiControls(body),
-    });
-}
-
-;// CONCATENATED MODULE: ./src/pr/isolate.ts
-/**
- * Tells the items a judge accepts from those it refuses, when the judge only answers for a whole group and is known
- * to refuse `items` as a whole (GitHub refusing a review for one comment it does not name). A refused group is
- * halved until the refused item is alone; the halves left aside on the way are asked about together afterwards, as
- * they are most likely fine: one refused item among n takes about log2(n) + 1 questions. At most `maxQuestions` are
- * asked; what is still undecided then counts as refused, and so does everything undecided when a question throws.
- */
-async function isolateRefused(items, accepts, maxQuestions) {
-    const order = new Map(items.map((item, index) => [item, index]));
-    const accepted = new Set();
-    /** Groups nothing is known about yet. */
-    let asideGroups = [];
-    let questions = 0;
-    let error;
-    let failed = false;
-    /** Yes, no, or undefined when no question may be asked any more. */
-    const ask = async (group) => {
-        if (failed || questions >= maxQuestions)
-            return undefined;
-        questions += 1;
-        try {
-            return await accepts(group);
-        }
-        catch (caught) {
-            failed = true;
-            error = caught;
-            return undefined;
-        }
-    };
-    /** Halves `group`, which holds at least one refused item, down to that item. */
-    const narrow = async (group) => {
-        while (group.length > 1) {
-            const half = Math.ceil(group.length / 2);
-            const first = group.slice(0, half);
-            const second = group.slice(half);
-            const answer = await ask(first);
-            if (answer === undefined)
-                return;
-            if (answer) {
-                for (const item of first)
-                    accepted.add(item);
-                group = second;
-            }
-            else {
-                asideGroups.push(second);
-                group = first;
-            }
-        }
-    };
-    await narrow([...items]);
-    while (asideGroups.length > 0 && !failed && questions < maxQuestions) {
-        const aside = asideGroups.flat().sort((a, b) => order.get(a) - order.get(b));
-        asideGroups = [];
-        const answer = await ask(aside);
-        if (answer === true)
-            for (const item of aside)
-                accepted.add(item);
-        else if (answer === false)
-            await narrow(aside);
-    }
-    return {
-        accepted: items.filter((item) => accepted.has(item)),
-        refused: items.filter((item) => !accepted.has(item)),
-        questions,
-        ...(failed ? { error } : {}),
-    };
-}
-
-;// CONCATENATED MODULE: ./src/api/viewer.ts
-/**
- * The login of the token's user: GraphQL's `viewer`, which answers an installation token (a workflow token is
- * `github-actions[bot]`, a GitHub App's `<slug>[bot]`) and a personal token alike, where REST's `GET /user` refuses
- * installation tokens.
- */
-async function viewerLogin(github) {
-    const { viewer } = await github.graphql('query { viewer { login } }');
-    return viewer.login;
-}
-
-;// CONCATENATED MODULE: ./src/action/own-comments.ts
-/**
- * Which review comments are this Action's own. Its comments end in a fingerprint marker, which decides what a later
- * run leaves alone (a finding already commented) and what it edits (a comment whose finding is gone, marked resolved).
- * Anyone can copy that marker into a comment of their own, so a marker counts only in a comment the token's user wrote:
- * otherwise another user could silence the review of a finding, or have the Action edit their comment.
- */
-
-
-
-
-
-/**
- * The comments carrying a marker that the token's user wrote. Who that is comes from GraphQL; when GraphQL cannot say
- * (an old GitHub Enterprise Server), the comments of bots count: a person cannot write as a bot, and the Action runs
- * with a workflow or GitHub App token, whose user is one. Asks GitHub only when some comment carries a marker.
- */
-async function ownMarkedComments(github, comments) {
-    const marked = comments.filter((comment) => hasFingerprintMarker(comment.body));
-    if (marked.length === 0)
-        return [];
-    let own;
-    let author;
-    try {
-        const login = (await viewerLogin(github)).toLowerCase();
-        own = marked.filter((comment) => comment.user?.login.toLowerCase() === login);
-        author = logText(login);
-    }
-    catch (error) {
-        info(`Cannot tell which user the token is (GraphQL viewer: ${logText(apiErrorDetail(error))}); ` +
-            "only comments of bots count as this Action's own.");
-        own = marked.filter((comment) => comment.user?.type === 'Bot');
-        author = 'a bot';
-    }
-    if (own.length < marked.length) {
-        info(`${marked.length - own.length} review comment(s) carry this Action's markers but were not written by ${author}: ignored.`);
-    }
-    return own;
-}
-
-;// CONCATENATED MODULE: ./src/action/publish-review.ts
-/**
- * The review of a pull request: one review whose inline comments carry suggestions, posted once per run. Earlier
- * comments are recognised by their markers (the Action's own only), comments GitHub cannot place are found with a
- * few trial reviews and moved to the review body, and what could not be done becomes a note.
- */
-
-
-
-
-
-
-
-
-
-
-/**
- * The most trial reviews (pending, deleted at once) spent on finding the inline comments GitHub refuses when it
- * refuses a review without naming them: enough to find one among 32 comments. Each costs two requests, and GitHub
- * paces review creation, so a few seconds.
- */
-const MAX_REVIEW_PROBES = 6;
-/** Earlier comments a run marks resolved; each is a request. */
-const MAX_RESOLVED_UPDATES = 10;
-async function publishReview(github, pr, inputs, introduced, commentContext, failOn, blocking, notes, secrets) {
-    const started = performance.now();
-    let listed;
-    try {
-        listed = await listReviewComments(github, pr.owner, pr.repo, pr.number);
-    }
-    catch (error) {
-        notes.push(`Review comments could not be read: ${hintNote(error, 'pull-requests: read')}.`);
-        return false;
-    }
-    // Only the Action's own comments say what was commented or is to be marked resolved.
-    const existing = (await ownMarkedComments(github, listed)).map((comment) => ({
-        id: Number(comment.id),
-        body: comment.body,
-        outdated: isOutdated(comment),
-    }));
-    const plan = planReview(introduced, existing, commentContext);
-    // Never expected to change anything (fixes that would quote a secret were withheld); a net, as the body is sent.
-    for (const comment of plan.comments)
-        comment.body = secrets.redact(comment.body);
-    // One request each: a run marks a bounded number; the rest are marked by the next runs.
-    let updates = MAX_RESOLVED_UPDATES;
-    const mark = async (comments, body, what) => {
-        for (const comment of comments.slice(0, Math.max(0, updates))) {
-            updates -= 1;
-            await updateReviewComment(github, pr.owner, pr.repo, comment.id, body(secrets.redact(comment.body), pr.headSha)).catch((error) => {
-                notes.push(`An earlier comment could not be marked ${what}: ${hintNote(error, 'pull-requests: write')}.`);
-            });
-        }
-    };
-    await mark(plan.resolved, resolvedBody, 'resolved');
-    if (plan.comments.length === 0 && plan.inBody.length === 0) {
-        info(`Review: nothing new to comment (${plan.alreadyCommented.length} already commented, ${plan.resolved.length} marked resolved).`);
-        return false;
-    }
-    const open = introduced.filter((finding) => !finding.suppressed);
-    const bodyOf = (inline, refused) => secrets.redact(reviewBody({
-        open,
-        blocking,
-        failOn,
-        inline,
-        inBody: plan.inBody,
-        refused,
-        maxComments: inputs.maxComments,
-    }));
-    const post = (inline, refused) => createReview(github, pr.owner, pr.repo, pr.number, pr.headSha, bodyOf(inline, refused), inline.map(draft));
-    // A run that died between creating and submitting a review leaves it pending, and GitHub then refuses new ones.
-    const postClearingPending = async (inline, refused) => {
-        try {
-            await post(inline, refused);
-        }
-        catch (error) {
-            if (!isPendingReviewConflict(error))
-                throw error;
-            const deleted = await deletePendingReviews(github, pr.owner, pr.repo, pr.number);
-            info(`Deleted ${deleted} leftover pending review(s) of this token; posting again.`);
-            await post(inline, refused);
-        }
-    };
-    let inline = plan.comments;
-    try {
-        try {
-            await postClearingPending(plan.comments, []);
-        }
-        catch (error) {
-            // A 422 that is not about a pending review: GitHub cannot place some inline comment, and does not say which.
-            if (statusOf(error) !== 422 || isPendingReviewConflict(error) || plan.comments.length === 0)
-                throw error;
-            const detail = apiErrorDetail(error);
-            let refused = await findRefusedComments(github, pr, plan.comments, detail);
-            inline = plan.comments.filter((comment) => !refused.includes(comment));
-            try {
-                await postClearingPending(inline, refused);
-            }
-            catch (again) {
-                if (statusOf(again) !== 422 || inline.length === 0)
-                    throw again;
-                // Refused again: the trials and the review disagree. Every finding goes to the body rather than none.
-                info(`GitHub refused the review again (${apiErrorDetail(again)}); posting it without inline comments.`);
-                refused = plan.comments;
-                inline = [];
-                await post([], refused);
-            }
-            const count = refused.length;
-            // The paths are the pull request author's to choose: code spans, so no link, image or mention renders.
-            const places = refused.slice(0, 5).map((comment) => codeSpan(`${comment.path}:${comment.line}`));
-            if (count > places.length)
-                places.push(`${count - places.length} more`);
-            notes.push(`GitHub refused ${count} inline comment${count === 1 ? '' : 's'} (${places.join(', ')}): ${escapeMarkdown(detail)}. ` +
-                `The findings ${count === 1 ? 'it carried are' : 'they carried are'} listed in the review body instead.`);
-        }
-        info(`Posted a review with ${inline.length} inline comments in ${since(started)}.`);
-        // Only once their findings are commented again: an outdated comment is the only trace of them until then.
-        await mark(plan.superseded, supersededBody, 'superseded');
-        if (plan.superseded.length > 0)
-            info(`Commented again the findings of ${plan.superseded.length} outdated comment(s), marked superseded.`);
-        return true;
-    }
-    catch (error) {
-        notes.push(`The review was not posted: ${hintNote(error, 'pull-requests: write')}.`);
-        return false;
-    }
-}
-/**
- * Why a request failed, for a note: GitHub's answer may quote what the request carried (a path, a branch), so it is
- * escaped; the hint's own code spans (the permission to grant) stay code.
- */
-function hintNote(error, permission) {
-    return escapeMarkdown(permissionHint(error, permission));
-}
-/**
- * Whether GitHub shows a comment as outdated: a push changed the lines it was on. GitHub then answers `line` and
- * `position` null (keeping `original_line` and `original_position`); a file-level comment has no line at all.
- */
-function isOutdated(comment) {
-    return comment.subject_type !== 'file' && comment.line == null && comment.position == null;
-}
-/** A planned comment as the review request carries it. */
-function draft(comment) {
-    return {
-        path: comment.path,
-        line: comment.line,
-        side: 'RIGHT',
-        ...(comment.startLine !== undefined
-            ? { start_line: comment.startLine, start_side: 'RIGHT' }
-            : {}),
-        body: comment.body,
-    };
-}
-/**
- * The inline comments GitHub refuses, when it refused a review with all of them (422) without saying which: found with
- * a few trial reviews, pending and deleted at once, of half the comments at a time. Comments of one file go together,
- * as a file GitHub cannot resolve or whose diff it sees otherwise makes all of them fail.
- */
-async function findRefusedComments(github, pr, comments, detail) {
-    const started = performance.now();
-    info(`GitHub refused the review with ${comments.length} inline comments (HTTP 422: ${detail}) without naming one; ` +
-        `finding which with at most ${MAX_REVIEW_PROBES} trial reviews, deleted at once.`);
-    const byFile = [...comments].sort((a, b) => a.path.localeCompare(b.path));
-    const isolated = await isolateRefused(byFile, (group) => acceptsReviewComments(github, pr.owner, pr.repo, pr.number, pr.headSha, group.map(draft)), MAX_REVIEW_PROBES);
-    info(`${isolated.refused.length} of ${comments.length} inline comments refused or undecided after ${isolated.questions} trial reviews in ${since(started)}` +
-        (isolated.error !== undefined
-            ? ` (a trial failed: ${permissionHint(isolated.error, 'pull-requests: write')})`
-            : '') +
-        '.');
-    return comments.filter((comment) => isolated.refused.includes(comment));
-}
-/** The review's own text: what the pull request introduces, and the findings without an inline comment. */
-function reviewBody(input) {
-    const { open, blocking, failOn, inline, refused } = input;
-    const listed = [...input.inBody, ...refused.flatMap((comment) => comment.findings)].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.file.localeCompare(b.file) || a.line - b.line);
-    const reasons = ['outside the diff', ...(input.maxComments > 0 ? ['over the comment limit'] : [])];
-    if (refused.length > 0)
-        reasons.push('refused by GitHub');
-    const last = reasons.pop();
-    const reasonText = reasons.length > 0 ? `${reasons.join(', ')} or ${last}` : last;
-    return [
-        '### kube-token-guard',
-        '',
-        `This pull request introduces ${open.length} ServiceAccount token finding${open.length === 1 ? '' : 's'} (${severityCounts(open)})` +
-            (blocking.length > 0 ? `; ${blocking.length} at or above \`${failOn}\` block the merge.` : '.'),
-        inline.length > 0
-            ? `${inline.length} ${inline.length === 1 ? 'is' : 'are'} commented inline${inline.some((comment) => comment.body.includes('````suggestion')) ? ' with suggested fixes' : ''}.`
-            : '',
-        refused.length > 0
-            ? `GitHub refused ${refused.length} inline comment${refused.length === 1 ? '' : 's'}; the findings ${refused.length === 1 ? 'it carried are' : 'they carried are'} listed below.`
-            : '',
-        listed.length > 0 ? `\nNot commented inline (${reasonText}):\n\n${findingList(listed, 60000)}` : '',
-    ]
-        .filter((line) => line !== '')
-        .join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/action/publish.ts
-/**
- * Publishing a scanned pull request: one review with inline suggestions, a check run with a summary table and
- * annotations, and workflow annotations where a check run cannot be made. Used by the one-job mode and by the
- * fork-safe publisher alike; it reads nothing of the repository, only the results it is given.
- */
-
-
-
-
-
-
-
-
-
-/**
- * Publishes the review and the check run of a scanned pull request (falling back to workflow annotations when the
- * check run cannot be created, or `canWrite` is false). Notes on what could not be done are added to `results.notes`.
- */
-async function publishPullRequest(github, context, inputs, pr, failOn, report, results, canWrite) {
-    const { introduced, existing, blocking, lines, texts, notes, secrets, errors } = results;
-    const { owner, repo } = pr;
-    let started;
-    const rules = new Map(rules_registry.rules.map((rule) => [rule.meta.id, rule.meta]));
-    let published = false;
-    if (canWrite && inputs.commentMode !== 'off') {
-        published = await publishReview(github, pr, inputs, introduced, { rules, lines, texts, maxComments: inputs.commentMode === 'summary' ? 0 : inputs.maxComments }, failOn, blocking, notes, secrets);
-    }
-    // The check run is on `checkSha`: after an autofix commit, that commit's lines (so are workflow annotations).
-    const atCheck = results.atCheck ?? { introduced, existing, blocking, errors };
-    let checked = false;
-    if (canWrite) {
-        started = performance.now();
-        const { annotations, left } = checkAnnotations(atCheck.introduced, atCheck.existing, atCheck.errors, failOn);
-        const summary = summaryMarkdown({
-            introduced: atCheck.introduced,
-            existing: atCheck.existing,
-            failOn,
-            blocking: atCheck.blocking,
-            unjudged: atCheck.errors,
-            changedManifests: results.changedFiles,
-            // What happened so far (an autofix commit, a review that could not be posted) belongs on the check too.
-            notes: [
-                ...notes,
-                ...(left > 0
-                    ? [
-                        `${left} more finding${left === 1 ? ' is' : 's are'} not annotated: a check run carries at most ${MAX_CHECK_ANNOTATIONS} annotations (the new and most severe first). Every finding is listed below, in the job summary and in SARIF.`,
-                    ]
-                    : []),
-            ],
-        });
-        try {
-            const run = await publishCheckRun(github, owner, repo, {
-                name: inputs.checkName,
-                headSha: results.checkSha,
-                conclusion: checkConclusion(atCheck.blocking, atCheck.errors),
-                output: {
-                    title: checkTitle(atCheck.introduced, atCheck.blocking, atCheck.errors, failOn, report),
-                    summary: secrets.redact(summary),
-                    text: secrets.redact(truncate([
-                        atCheck.introduced.length > 0 ? `### New findings\n\n${findingList(atCheck.introduced)}` : '',
-                        atCheck.existing.length > 0
-                            ? `### Existing findings in the changed files\n\n${findingList(atCheck.existing)}`
-                            : '',
-                    ]
-                        .filter(Boolean)
-                        .join('\n\n') || 'No findings in the changed files.', MAX_OUTPUT_CHARS)),
-                },
-                annotations: annotations.map((annotation) => ({
-                    ...annotation,
-                    message: secrets.redact(annotation.message),
-                })),
-                detailsUrl: context.runUrl ?? undefined,
-            });
-            checked = true;
-            info(`Published check run "${inputs.checkName}" (${run.id}) in ${since(started)}.`);
-        }
-        catch (error) {
-            notes.push(`The check run was not created: ${hintNote(error, 'checks: write')}. Findings are reported as workflow annotations instead.`);
-        }
-    }
-    if (!checked) {
-        annotate([...atCheck.introduced, ...atCheck.existing], (finding) => annotationLevel(finding, failOn, atCheck.introduced.includes(finding)));
-    }
-    if (!published && canWrite && inputs.commentMode !== 'off')
-        info('No review was posted.');
-}
-/**
- * Annotations a check run carries: GitHub takes 50 a request, so each 50 more is one more request. However many
- * findings a pull request produces (thousands of pods, or a tampered results file), a run spends at most
- * `MAX_CHECK_ANNOTATIONS / 50` requests on them; the new and most severe go first, and the count left is reported.
- */
-const MAX_CHECK_ANNOTATIONS = 200;
-function checkAnnotations(introduced, existing, errors, failOn) {
-    const levels = { failure: 2, warning: 1, notice: 0 };
-    const open = [
-        ...introduced.filter((finding) => !finding.suppressed).map((finding) => ({ finding, isNew: true })),
-        ...existing.filter((finding) => !finding.suppressed).map((finding) => ({ finding, isNew: false })),
-    ].map((entry) => ({ ...entry, level: annotationLevel(entry.finding, failOn, entry.isNew) }));
-    const ranked = open
-        .map((entry, order) => ({ ...entry, order }))
-        .sort((a, b) => Number(b.isNew) - Number(a.isNew) ||
-        levels[b.level] - levels[a.level] ||
-        severityRank(b.finding.severity) - severityRank(a.finding.severity) ||
-        a.order - b.order);
-    // Files that could not be checked fail the check: they go first.
-    const unjudged = errors.map((error) => ({
-        path: error.file,
-        start_line: error.line ?? 1,
-        end_line: error.line ?? 1,
-        annotation_level: 'failure',
-        title: 'could not check this file',
-        message: error.message,
-    }));
-    const findings = ranked.map(({ finding, isNew, level }) => ({
-        path: finding.file,
-        start_line: finding.line,
-        end_line: finding.endLine,
-        annotation_level: level,
-        title: `${finding.ruleId} (${finding.severity}, ${isNew ? 'new' : 'existing'})`,
-        message: finding.message,
-    }));
-    const annotations = [...unjudged, ...findings].slice(0, MAX_CHECK_ANNOTATIONS);
-    return { annotations, left: unjudged.length + findings.length - annotations.length };
-}
-/** A check fails on blocking findings and on any file in scope it could not judge: green means all was read. */
-function checkConclusion(blocking, errors) {
-    return blocking.length > 0 || errors.length > 0 ? 'failure' : 'success';
-}
-function checkTitle(introduced, blocking, errors, failOn, report) {
-    const open = introduced.filter((finding) => !finding.suppressed);
-    const kind = report === 'all' ? '' : 'new ';
-    const findings = blocking.length > 0
-        ? `${blocking.length} ${kind}finding${blocking.length === 1 ? '' : 's'} at or above ${failOn}`
-        : open.length > 0
-            ? `${open.length} new finding${open.length === 1 ? '' : 's'} (${severityCounts(open)})`
-            : '';
-    if (errors.length > 0) {
-        const files = unjudgedFiles(errors);
-        return `Could not check ${files} file${files === 1 ? '' : 's'}${findings ? `; ${findings}` : ''}`;
-    }
-    return findings || 'No new ServiceAccount token findings';
-}
-
-;// CONCATENATED MODULE: ./src/action/fork-safe.ts
-/**
- * The fork-safe pair. A `pull_request` job from a fork gets a read-only token, so `mode: scan` writes what the review
- * and the check run are made from to a results file, which the workflow uploads as an artifact. A `workflow_run` job,
- * which has a write token and runs the base repository's workflow, downloads it and `mode: publish` posts them,
- * without checking out or running anything of the pull request.
- *
- * The results file was made by a job the pull request's author controls, so the publisher trusts none of it: it
- * finds the pull request through GitHub and requires its head to be the commit the scanning run ran on, recomputes
- * the commentable lines from GitHub's own diff, applies its own `fail-on`, drops any finding that is malformed,
- * names an unknown rule or a file the pull request does not change, and escapes the notes it passes on. Nor does it
- * trust the file to have kept secrets out: it learns the pull request's secrets from GitHub's own diff (and from the
- * texts in the file), and filters the findings and notes as the scanning run does.
- */
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-const FORMAT = 'kube-token-guard-results';
-const fork_safe_VERSION = 1;
-/** Bounds on what the publisher reads: far above any real scan, far below what could exhaust the runner. */
-const MAX_FILE_BYTES = 50 * 1024 * 1024;
-const MAX_FINDINGS = 20_000;
-const MAX_NOTES = 20;
-const MAX_TEXT = 2_000;
-const MAX_ERRORS = 200;
-/**
- * `mode: scan`: writes the results next to the workspace and returns the absolute path. The file is uploaded as an
- * artifact, which anyone who can read the repository's runs can download: it goes through the secret filter like any
- * output, and carries no text of a file holding a secret (texts only serve to merge suggestions).
- */
-async function writeResults(inputs, pr, results, config) {
-    const withFindings = new Set(results.introduced.flatMap((finding) => [finding.file, ...(finding.fix?.file ? [finding.fix.file] : [])]));
-    const file = {
-        format: FORMAT,
-        version: fork_safe_VERSION,
-        pullRequest: { number: pr.number, headSha: pr.headSha },
-        introduced: results.introduced,
-        existing: results.existing,
-        changedFiles: results.changedFiles,
-        notes: results.notes,
-        errors: results.errors,
-        texts: Object.fromEntries(withoutSecrets([...results.texts].filter(([path]) => withFindings.has(path)), results.secrets, config)),
-    };
-    const path = (0,external_node_path_.resolve)(inputs.workingDirectory, inputs.resultsFile);
-    await (0,promises_namespaceObject.writeFile)(path, `${results.secrets.redact(JSON.stringify(file))}\n`);
-    return path;
-}
-/** The texts that hold no secret: no Secret or literal credential (by the scan's rules), no value the filter knows. */
-function withoutSecrets(texts, secrets, config) {
-    const secretLines = secretLinesOfFiles(texts.map(([path, text]) => ({ path, text })), config);
-    return texts.filter(([path, text]) => !secretLines.get(path)?.size && !secrets.contains(text));
-}
-/** `mode: publish`: posts the review and the check run of the results the scanning run left. */
-async function publishFromResults(github, inputs, context, config, failOn, secrets) {
-    const run = context.workflowRun;
-    if (!run) {
-        throw new ConfigurationError(`mode publish runs on workflow_run events (this is ${context.eventName || 'no event'}): see docs/examples/fork-safe-publish.yml`);
-    }
-    if (run.event !== 'pull_request') {
-        throw new ConfigurationError(`mode publish publishes scans of pull requests; workflow run ${run.id} ran on ${run.event}`);
-    }
-    const path = (0,external_node_path_.resolve)(inputs.workingDirectory, inputs.resultsFile);
-    const results = parseResults(await readResults(path), path);
-    const [owner, repo] = context.repository.split('/');
-    if (!owner || !repo)
-        throw new ConfigurationError('GITHUB_REPOSITORY is not set');
-    const number = results.file.pullRequest.number;
-    if (run.pullRequests.length > 0 && !run.pullRequests.includes(number)) {
-        throw new ConfigurationError(`the results are for pull request #${number}, but workflow run ${run.id} ran for #${run.pullRequests.join(', #')}`);
-    }
-    const pull = await getPullRequest(github, owner, repo, number);
-    // The one fact the publisher takes from GitHub rather than the file: which commit was scanned.
-    if (pull.head.sha !== run.headSha || results.file.pullRequest.headSha !== run.headSha) {
-        throw new ConfigurationError(`the results do not belong to this workflow run: it ran on ${run.headSha}, pull request #${number} is at ` +
-            `${pull.head.sha} and the results claim ${results.file.pullRequest.headSha}`);
-    }
-    const headRepo = pull.head.repo?.full_name ?? '';
-    const pr = {
-        owner,
-        repo,
-        number,
-        headSha: pull.head.sha,
-        headRef: pull.head.ref,
-        baseSha: pull.base.sha,
-        headRepo,
-        baseRepo: pull.base.repo.full_name,
-        fork: headRepo !== pull.base.repo.full_name,
-    };
-    info(`Publishing the results of workflow run ${run.id} for pull request #${number} (${pr.headSha.slice(0, 7)}).`);
-    const files = await listPullFiles(github, owner, repo, number);
-    const lines = new Map();
-    for (const file of files) {
-        if (file.status !== 'removed')
-            lines.set(file.filename, file.patch ? parsePatch(file.patch) : EMPTY_LINES);
-    }
-    // What the pull request holds, as GitHub shows it, and what the file says it holds: the secrets to keep out.
-    const shown = files.flatMap((file) => file.patch ? [{ path: file.filename, text: newSideText(file.patch) }] : []);
-    const given = Object.entries(results.file.texts).map(([path, text]) => ({ path, text }));
-    for (const source of [shown, given])
-        secrets.learnScan(source, secretsOfFiles(source, config));
-    const notes = results.file.notes.map((note) => escapeMarkdown(secrets.redact(note)));
-    const inPullRequest = (finding) => lines.has(finding.file);
-    const introduced = results.file.introduced.filter(inPullRequest);
-    const existing = results.file.existing.filter(inPullRequest);
-    secrets.cleanFindings([...introduced, ...existing]);
-    const outside = results.file.introduced.length + results.file.existing.length - introduced.length - existing.length;
-    if (results.dropped > 0 || outside > 0) {
-        notes.push(`${results.dropped + outside} finding(s) of the results file were left out: ` +
-            `${results.dropped} malformed or of an unknown rule, ${outside} in files the pull request does not change.`);
-    }
-    const counted = config.report === 'all' ? [...introduced, ...existing] : introduced;
-    const blocking = counted.filter((finding) => isBlocking(finding, failOn));
-    // Errors only fail the check, so they are honoured as given (a scan that hides its own can do so anyway).
-    const unjudged = results.file.errors;
-    secrets.cleanMessages(unjudged);
-    const texts = new Map(withoutSecrets(Object.entries(results.file.texts).filter(([file]) => lines.has(file)), secrets, config));
-    const publishable = {
-        introduced,
-        existing,
-        blocking,
-        changedFiles: results.file.changedFiles,
-        lines,
-        texts,
-        notes,
-        errors: unjudged,
-        checkSha: pr.headSha,
-        secrets,
-    };
-    await publishPullRequest(github, context, inputs, pr, failOn, config.report, publishable, true);
-    for (const note of notes)
-        warning(note);
-    return { pr, introduced, existing, blocking, changedFiles: results.file.changedFiles, notes, unjudged };
-}
-const EMPTY_LINES = parsePatch('');
-async function readResults(path) {
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
-    }
-    catch (error) {
-        throw new ConfigurationError(`cannot read the results file ${path} (${error.code ?? 'error'}): download the ` +
-            "scanning run's artifact first, e.g. actions/download-artifact with `run-id: ${{ github.event.workflow_run.id }}`");
-    }
-    if (Buffer.byteLength(text) > MAX_FILE_BYTES) {
-        throw new ConfigurationError(`the results file ${path} is larger than ${MAX_FILE_BYTES} bytes`);
-    }
-    return text;
-}
-/** Checks the untrusted file's shape; findings that do not pass are dropped and counted, the rest kept. */
-function parseResults(text, path) {
-    let value;
-    try {
-        value = JSON.parse(text);
-    }
-    catch (error) {
-        throw new ConfigurationError(`the results file ${path} is not JSON: ${error.message}`);
-    }
-    const record = (0,core_model/* isRecord */.u4)(value) ? value : {};
-    const pull = (0,core_model/* isRecord */.u4)(record.pullRequest) ? record.pullRequest : {};
-    if (record.format !== FORMAT || record.version !== fork_safe_VERSION) {
-        throw new ConfigurationError(`${path} is not a kube-token-guard results file of version ${fork_safe_VERSION}: use the same version of the Action in both jobs`);
-    }
-    if (!isCount(pull.number) ||
-        pull.number < 1 ||
-        typeof pull.headSha !== 'string' ||
-        !/^[0-9a-f]{40}$/.test(pull.headSha)) {
-        throw new ConfigurationError(`${path} names no pull request number and head commit`);
-    }
-    let dropped = 0;
-    const findings = (list) => {
-        const items = Array.isArray(list) ? list.slice(0, MAX_FINDINGS) : [];
-        dropped += (Array.isArray(list) ? list.length : 0) - items.length;
-        return items.filter((item) => {
-            const ok = isFinding(item);
-            if (!ok)
-                dropped++;
-            return ok;
-        });
-    };
-    const texts = {};
-    if ((0,core_model/* isRecord */.u4)(record.texts)) {
-        for (const [file, content] of Object.entries(record.texts)) {
-            if (typeof content === 'string')
-                texts[file] = content;
-        }
-    }
-    const file = {
-        format: FORMAT,
-        version: fork_safe_VERSION,
-        pullRequest: { number: pull.number, headSha: pull.headSha },
-        introduced: findings(record.introduced),
-        existing: findings(record.existing),
-        changedFiles: isCount(record.changedFiles) ? record.changedFiles : 0,
-        notes: (Array.isArray(record.notes) ? record.notes : [])
-            .filter((note) => typeof note === 'string')
-            .slice(0, MAX_NOTES)
-            .map((note) => note.slice(0, MAX_TEXT)),
-        texts,
-        errors: scanErrors(record.errors),
-    };
-    return { file, dropped };
-}
-/** The errors of a results file that have the shape of errors (bounded); others are left out. */
-function scanErrors(list) {
-    if (!Array.isArray(list))
-        return [];
-    return list
-        .slice(0, MAX_ERRORS)
-        .filter((item) => (0,core_model/* isRecord */.u4)(item) &&
-        isRelativePath(item.file) &&
-        (item.line === null || (isCount(item.line) && item.line >= 1)) &&
-        isText(item.message, MAX_TEXT))
-        .map((error) => ({ file: error.file, line: error.line, message: error.message }));
-}
-function isFinding(value) {
-    if (!(0,core_model/* isRecord */.u4)(value))
-        return false;
-    const { resource, fix, suppression } = value;
-    return (typeof value.ruleId === 'string' &&
-        rules_registry.ids.includes(value.ruleId) &&
-        isSeverity(value.severity) &&
-        isText(value.message, 8_000) &&
-        isRelativePath(value.file) &&
-        isCount(value.line) &&
-        value.line >= 1 &&
-        isCount(value.endLine) &&
-        value.endLine >= value.line &&
-        typeof value.suppressed === 'boolean' &&
-        (suppression === undefined ||
-            ((0,core_model/* isRecord */.u4)(suppression) &&
-                (suppression.kind === 'annotation' || suppression.kind === 'config') &&
-                isText(suppression.reason, MAX_TEXT))) &&
-        (value.rendered === undefined || typeof value.rendered === 'boolean') &&
-        isText(value.identity, MAX_TEXT) &&
-        isTextList(value.via) &&
-        isTextList(value.also) &&
-        Array.isArray(value.path) &&
-        value.path.every((segment) => typeof segment === 'string' || isCount(segment)) &&
-        (0,core_model/* isRecord */.u4)(resource) &&
-        isText(resource.apiVersion, 300) &&
-        isText(resource.kind, 300) &&
-        isText(resource.name, 300) &&
-        (resource.namespace === null || isText(resource.namespace, 300)) &&
-        (fix === null || isFix(fix)));
-}
-/** An optional list of texts, bounded like the rest of a finding. */
-function isTextList(value) {
-    return (value === undefined ||
-        (Array.isArray(value) && value.length <= 1_000 && value.every((entry) => isText(entry, MAX_TEXT))));
-}
-function isFix(value) {
-    if (!(0,core_model/* isRecord */.u4)(value))
-        return false;
-    return ((value.file === undefined || isRelativePath(value.file)) &&
-        Array.isArray(value.edits) &&
-        value.edits.every((edit) => (0,core_model/* isRecord */.u4)(edit) && isCount(edit.start) && isCount(edit.end) && isText(edit.text, 100_000)) &&
-        isCount(value.startLine) &&
-        value.startLine >= 1 &&
-        isCount(value.endLine) &&
-        value.endLine >= value.startLine &&
-        isText(value.replacement, 100_000));
-}
-function isRelativePath(value) {
-    return (isText(value, 1_000) &&
-        value !== '' &&
-        !value.startsWith('/') &&
-        !value.split('/').includes('..') &&
-        // eslint-disable-next-line no-control-regex -- control characters are what is refused here
-        !/[\u0000-\u001f]/.test(value));
-}
-function isText(value, max) {
-    return typeof value === 'string' && value.length <= max;
-}
-function isCount(value) {
-    return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }
 
 // EXTERNAL MODULE: external "node:fs"
@@ -54891,12 +53932,12 @@ function kustomizationDirs(paths) {
 
 ;// CONCATENATED MODULE: ./src/adapters/decode.ts
 
-const decode_MAX_FILE_BYTES = 20 * 1024 * 1024;
+const MAX_FILE_BYTES = 20 * 1024 * 1024;
 /** A file's bytes as a SourceFile, or the reason it is not scanned. */
 function decodeFile(path, buffer) {
     // The texts are what first grows the young generation of a large scan: each file is a moment to look at it.
     (0,young_generation/* holdYoungGeneration */.kK)();
-    if (buffer.length > decode_MAX_FILE_BYTES)
+    if (buffer.length > MAX_FILE_BYTES)
         return tooLarge(path);
     // kubectl reads UTF-16 behind a byte order mark (and UTF-8 with or without one), so the scan does too.
     const encoding = buffer[0] === 0xff && buffer[1] === 0xfe
@@ -54922,7 +53963,7 @@ function binary(path) {
     };
 }
 function tooLarge(path) {
-    return { file: path, line: null, message: `larger than ${decode_MAX_FILE_BYTES / 1024 / 1024} MiB; not scanned` };
+    return { file: path, line: null, message: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; not scanned` };
 }
 /** What keeps a file or folder from being read, in words: the error code's meaning, and the code. */
 const REASONS = {
@@ -55078,7 +54119,7 @@ const CHUNK_BYTES = 64 * 1024;
  */
 function readCandidate(path, real, explicit) {
     // Checked before reading, so a huge file is never loaded whole.
-    if ((0,external_node_fs_.statSync)(real).size > decode_MAX_FILE_BYTES) {
+    if ((0,external_node_fs_.statSync)(real).size > MAX_FILE_BYTES) {
         return explicit || largeFileMayHoldObjects(real) ? tooLarge(path) : { skipped: path };
     }
     const bytes = readReusing(real);
@@ -55109,7 +54150,7 @@ function readReusing(real) {
             if (count === 0)
                 return scratch.subarray(0, length);
             length += count;
-            if (length > decode_MAX_FILE_BYTES)
+            if (length > MAX_FILE_BYTES)
                 return null;
         }
     }
@@ -55119,7 +54160,7 @@ function readReusing(real) {
 }
 /** `readCandidate` for bytes already read (from git's objects, say). */
 function judgeCandidate(path, buffer, explicit) {
-    if (buffer.length > decode_MAX_FILE_BYTES) {
+    if (buffer.length > MAX_FILE_BYTES) {
         if (explicit)
             return tooLarge(path);
         const candidate = new ChunkedCandidate();
@@ -55455,7 +54496,7 @@ async function collectFiles(options) {
         }
         if (!within(root, real))
             return null;
-        const bytes = (0,external_node_fs_.statSync)(real).size > decode_MAX_FILE_BYTES ? null : readReusing(real);
+        const bytes = (0,external_node_fs_.statSync)(real).size > MAX_FILE_BYTES ? null : readReusing(real);
         return bytes ? decodeFile(path, bytes) : tooLarge(path);
     };
     addUnbuilt(result, await unbuiltManifests(held, result.kustomizations, readInRoot));
@@ -55501,6 +54542,1207 @@ async function collectFromGit(repo, rev, include, exclude) {
     };
     addUnbuilt(result, await unbuiltManifests(held, kustomizations, readAtRev));
     return result;
+}
+
+;// CONCATENATED MODULE: ./src/api/contents.ts
+
+/** A file's bytes at `ref`, or null when it does not exist there. */
+async function getFileContent(github, owner, repo, path, ref) {
+    try {
+        const response = await github.rest.repos.getContent({ owner, repo, path, ref });
+        const data = response.data;
+        if (Array.isArray(data) || data.type !== 'file' || !('content' in data))
+            return null;
+        if (data.encoding === 'base64')
+            return Buffer.from(data.content, 'base64');
+        // Over 1 MB the JSON carries no content (encoding `none`): the raw media type gives the bytes (up to 100 MB).
+        const raw = await github.request('GET /repos/{owner}/{repo}/contents/{path}', {
+            owner,
+            repo,
+            path,
+            ref,
+            mediaType: { format: 'raw' },
+        });
+        // Octokit reads a text or charset response as a string, anything else as bytes.
+        const body = raw.data;
+        if (typeof body === 'string')
+            return Buffer.from(body, 'utf8');
+        return body instanceof ArrayBuffer ? Buffer.from(new Uint8Array(body)) : null;
+    }
+    catch (error) {
+        if (statusOf(error) === 404)
+            return null;
+        throw error;
+    }
+}
+/** The merge base of the pull request, which the differential compares with (not the base branch's tip). */
+async function getMergeBase(github, owner, repo, base, head) {
+    const response = await github.rest.repos.compareCommitsWithBasehead({
+        owner,
+        repo,
+        basehead: `${base}...${head}`,
+        per_page: 1,
+    });
+    return response.data.merge_base_commit.sha;
+}
+/** The entries the contents API lists of one folder at most. */
+const MAX_FOLDER_ENTRIES = 1000;
+/** The entries of a folder at `ref`; an error when it is not a folder there, or holds more than the API lists. */
+async function listFolder(github, owner, repo, path, ref) {
+    const response = await github.rest.repos.getContent({ owner, repo, path, ref });
+    if (!Array.isArray(response.data))
+        throw new Error(`${path} is not a folder at ${ref.slice(0, 7)}`);
+    // The API lists the first 1,000 entries of a folder and says nothing of the others: a partial list is refused.
+    if (response.data.length >= MAX_FOLDER_ENTRIES)
+        throw new Error(`${path} holds ${MAX_FOLDER_ENTRIES} or more entries, more than the contents API lists`);
+    return response.data.map((entry) => ({
+        type: entry.type,
+        path: entry.path,
+        sha: entry.sha,
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/action/merge-base.ts
+
+
+
+
+
+/** Base files read one request each when the checkout lacks the merge base. */
+const MAX_BASE_FILES_THROUGH_API = 30;
+/**
+ * The pull request's merge base, which GitHub compares its head with: from git when the checkout holds the base and the
+ * head with their history, else from the API; the base branch's tip when neither can say (with a warning).
+ */
+async function findMergeBase(github, git, pr) {
+    const fromGit = (await git.hasCommit(pr.baseSha)) && (await git.hasCommit(pr.headSha));
+    const found = fromGit ? await git.mergeBase(pr.baseSha, pr.headSha) : null;
+    if (found)
+        return found;
+    return getMergeBase(github, pr.owner, pr.repo, pr.baseSha, pr.headSha).catch((error) => {
+        warning(`Cannot find the merge base (${permissionHint(error, 'contents: read')}); comparing with the base branch tip.`);
+        return pr.baseSha;
+    });
+}
+/**
+ * Contents of the changed files at the merge base (the differential's reference, not the base branch's tip): from git
+ * when the checkout has it, else from the API. Null for files that did not exist there.
+ */
+async function readBase(github, git, pr, files) {
+    const paths = files
+        .filter((file) => file.status !== 'added')
+        .map((file) => file.previous_filename ?? file.filename);
+    const result = new Map(paths.map((path) => [path, null]));
+    const mergeBase = await findMergeBase(github, git, pr);
+    if ((await git.isRepository()) && (await fetchMissing(git, mergeBase, 'the merge base'))) {
+        const contents = await git.readFiles(mergeBase, paths);
+        for (const [path, buffer] of contents) {
+            const decoded = decodeFile(path, buffer);
+            result.set(path, 'text' in decoded ? decoded.text : null);
+        }
+        return { texts: result, mergeBase };
+    }
+    // Only files the scan could read matter; the others' base versions would not be scanned anyway. Each is a request,
+    // so a bounded number is read: the findings of the rest count as new, which can only fail more, never hide one.
+    const readable = paths.filter((path) => /\.(ya?ml|json)$/i.test(path));
+    const wanted = readable.slice(0, MAX_BASE_FILES_THROUGH_API);
+    info(`The checkout lacks the merge base ${mergeBase.slice(0, 7)}: reading ${wanted.length} base files through the API` +
+        (readable.length > wanted.length
+            ? ` (of ${readable.length}: the findings of the other ${readable.length - wanted.length} count as new; check out with \`fetch-depth: 0\`).`
+            : '.'));
+    for (const path of wanted) {
+        const buffer = await getFileContent(github, pr.owner, pr.repo, path, mergeBase);
+        if (!buffer)
+            continue;
+        const decoded = decodeFile(path, buffer);
+        result.set(path, 'text' in decoded ? decoded.text : null);
+    }
+    return { texts: result, mergeBase };
+}
+
+;// CONCATENATED MODULE: ./src/action/changed-files.ts
+/**
+ * The files a pull request changes. GitHub lists at most 3,000 of them; a pull request changing more must not hide a
+ * finding in the 3,001st file (files are listed in path order, so naming files to sort first would push any file out).
+ */
+
+
+
+
+
+
+
+
+/**
+ * Every file the pull request changes: GitHub's list, completed from git's diff of the merge base and the head when
+ * GitHub stops at 3,000. The files only git names carry no patch (no inline comment can go on them; their findings
+ * are reported in the check run and the summary). When neither can list them all, the run fails: a check that has
+ * not read every file of the pull request cannot pass it.
+ */
+async function listChangedFiles(github, git, pr) {
+    const started = performance.now();
+    const listed = await listPullFiles(github, pr.owner, pr.repo, pr.number).catch((error) => {
+        // A server error that outlived the retries is reported by run() with the request it was.
+        if ((statusOf(error) ?? 0) >= 500)
+            throw error;
+        throw new Error(`cannot list the pull request's files: ${permissionHint(error, 'pull-requests: read')}`);
+    });
+    if (!isCut(listed.length, pr.changedFiles)) {
+        info(`Pull request #${pr.number} changes ${plural(listed.length, 'file')} (listed in ${since(started)}).`);
+        return listed;
+    }
+    const counted = pr.changedFiles === null ? 'more' : pr.changedFiles.toLocaleString('en-US');
+    info(`Pull request #${pr.number} changes ${counted} files; GitHub lists the first ${MAX_PULL_FILES.toLocaleString('en-US')}: ` +
+        'the rest are read from git.');
+    const mergeBase = await findMergeBase(github, git, pr);
+    const present = (await fetchMissing(git, pr.headSha, 'the pull request head')) &&
+        (await fetchMissing(git, mergeBase, 'the merge base'));
+    const diff = present ? await git.changedFiles(mergeBase, pr.headSha).catch(() => null) : null;
+    if (diff === null) {
+        throw new ConfigurationError(`pull request #${pr.number} changes ${counted} files, GitHub lists only the first ${MAX_PULL_FILES.toLocaleString('en-US')}, ` +
+            'and the checkout lacks the commits to list the others: they cannot be checked, so the check fails. ' +
+            'Check out with `fetch-depth: 0` (actions/checkout) and `persist-credentials` left on, or split the pull request.');
+    }
+    const known = new Set(listed.map((file) => file.filename));
+    const added = diff
+        .filter((entry) => !known.has(entry.path))
+        .map((entry) => ({
+        sha: entry.blob,
+        filename: entry.path,
+        status: entry.status,
+        ...(entry.previousPath === undefined ? {} : { previous_filename: entry.previousPath }),
+        additions: 0,
+        deletions: 0,
+        changes: 0,
+        blob_url: '',
+        raw_url: '',
+        contents_url: '',
+    }));
+    info(`Read ${plural(added.length, 'more changed file')} from git's diff of the merge base ${mergeBase.slice(0, 7)} and ` +
+        `the head in ${since(started)}; no inline comment can go on them.`);
+    return [...listed, ...added];
+}
+/** True when GitHub's list of a pull request's files may have stopped short of them all. */
+function isCut(listed, changedFiles) {
+    return listed >= MAX_PULL_FILES && (changedFiles === null || changedFiles > listed);
+}
+
+;// CONCATENATED MODULE: ./src/api/check-run.ts
+
+/** GitHub takes at most 50 annotations per request; the rest follow in updates of the same run. */
+const ANNOTATIONS_PER_REQUEST = 50;
+async function publishCheckRun(github, owner, repo, run) {
+    // What GitHub renders goes without bidirectional controls, whatever a builder let through, so that no text from
+    // the pull request can reorder what a reviewer reads. Paths stay as they are: GitHub matches them to the files.
+    const output = {
+        title: withoutBidiControls(run.output.title),
+        summary: withoutBidiControls(run.output.summary),
+        ...(run.output.text !== undefined ? { text: withoutBidiControls(run.output.text) } : {}),
+    };
+    const annotations = run.annotations.map((annotation) => ({
+        ...annotation,
+        message: withoutBidiControls(annotation.message),
+        ...(annotation.title !== undefined ? { title: withoutBidiControls(annotation.title) } : {}),
+    }));
+    const batches = [];
+    for (let index = 0; index < annotations.length; index += ANNOTATIONS_PER_REQUEST) {
+        batches.push(annotations.slice(index, index + ANNOTATIONS_PER_REQUEST));
+    }
+    const created = await github.rest.checks.create({
+        owner,
+        repo,
+        name: run.name,
+        head_sha: run.headSha,
+        status: 'completed',
+        conclusion: run.conclusion,
+        completed_at: new Date().toISOString(),
+        ...(run.detailsUrl ? { details_url: run.detailsUrl } : {}),
+        output: { ...output, annotations: batches[0] ?? [] },
+    });
+    for (const batch of batches.slice(1)) {
+        await github.rest.checks.update({
+            owner,
+            repo,
+            check_run_id: created.data.id,
+            output: { ...output, annotations: batch },
+        });
+    }
+    return { id: created.data.id, htmlUrl: created.data.html_url ?? null };
+}
+
+;// CONCATENATED MODULE: ./src/pr/summary.ts
+
+
+
+
+/** GitHub refuses check run summaries and texts longer than this. */
+const MAX_OUTPUT_CHARS = 65535;
+/** How many files in a list of errors: one file may carry several. */
+function unjudgedFiles(errors) {
+    return new Set(errors.map((error) => error.file)).size;
+}
+/** Errors listed in a summary; the rest are counted. */
+const MAX_LISTED_ERRORS = 50;
+/**
+ * The files that could not be judged, first in a summary: a check that read only part of what it promises to check
+ * must not look green.
+ */
+function unjudgedSection(errors) {
+    if (errors.length === 0)
+        return [];
+    const files = unjudgedFiles(errors);
+    const listed = errors
+        .slice(0, MAX_LISTED_ERRORS)
+        .map((error) => `- ${codeSpan(error.line ? `${error.file}:${error.line}` : error.file)}: ${escapeMarkdown(error.message)}`);
+    if (errors.length > listed.length)
+        listed.push(`- … and ${errors.length - listed.length} more`);
+    return [
+        `❌ **Could not check ${files} file${files === 1 ? '' : 's'}: the check fails until ${files === 1 ? 'it reads' : 'they read'} as Kubernetes would read ${files === 1 ? 'it' : 'them'}.** ` +
+            'A file that is not a Kubernetes manifest can be left out by path with `exclude` in the config.',
+        '',
+        ...listed,
+        '',
+    ];
+}
+function row(cells) {
+    return `| ${cells.join(' | ')} |`;
+}
+/** The table of the check run, the job summary and the review body: new, existing and suppressed per rule. */
+function summaryMarkdown(input) {
+    const all = [...input.introduced, ...input.existing];
+    const rules = [...new Set(all.map((finding) => finding.ruleId))].sort((a, b) => {
+        const top = (id) => maxOf(all.filter((f) => f.ruleId === id).map((f) => severityRank(f.severity)));
+        return top(b) - top(a) || a.localeCompare(b);
+    });
+    const open = (list) => list.filter((finding) => !finding.suppressed);
+    const lines = [];
+    const newOpen = open(input.introduced);
+    const workspace = input.scope === 'workspace';
+    const noun = (count) => `${workspace ? '' : 'new '}finding${count === 1 ? '' : 's'}`;
+    const unjudged = input.unjudged ?? [];
+    lines.push(...unjudgedSection(unjudged));
+    if (input.blocking.length > 0) {
+        lines.push(`❌ **${input.blocking.length} ${noun(input.blocking.length)} at or above \`${input.failOn}\` fail the check.**`);
+    }
+    else if (newOpen.length > 0) {
+        lines.push(`⚠️ ${newOpen.length} ${noun(newOpen.length)} (${severityCounts(newOpen)}), none at or above \`${input.failOn}\`.`);
+    }
+    else if (unjudged.length > 0) {
+        lines.push(`No ${workspace ? '' : 'new '}ServiceAccount token findings in the files that could be read.`);
+    }
+    else {
+        lines.push(workspace
+            ? '✅ No ServiceAccount token findings.'
+            : '✅ This pull request introduces no ServiceAccount token findings.');
+    }
+    lines.push('');
+    if (rules.length > 0) {
+        lines.push(row(['Rule', 'Highest severity', 'New', 'Existing', 'Suppressed']), row(['---', '---', '---:', '---:', '---:']));
+        for (const id of rules) {
+            const of = (list) => list.filter((finding) => finding.ruleId === id);
+            const highest = all
+                .filter((finding) => finding.ruleId === id)
+                .reduce((top, finding) => (severityRank(finding.severity) > severityRank(top) ? finding.severity : top), 'info');
+            lines.push(row([
+                `[\`${id}\`](${RULE_DOCS_URL}/${id}.md)`,
+                highest,
+                String(open(of(input.introduced)).length),
+                String(open(of(input.existing)).length),
+                String(of(all).filter((finding) => finding.suppressed).length),
+            ]));
+        }
+        lines.push('');
+    }
+    const files = [...new Set(all.map((finding) => finding.file))].sort();
+    lines.push(`${input.changedManifests} ${workspace ? '' : 'changed '}file${input.changedManifests === 1 ? '' : 's'} scanned` +
+        (files.length > 0 ? `; findings in ${files.map((file) => codeSpan(file)).join(', ')}` : '') +
+        '.');
+    for (const note of input.notes)
+        lines.push('', note);
+    return truncate(lines.join('\n'), MAX_OUTPUT_CHARS);
+}
+/** One line per finding, for the check run's text and the review body. */
+function findingList(findings, limit = MAX_OUTPUT_CHARS) {
+    const lines = findings.map((finding) => {
+        const line = `- **${finding.severity}** \`${finding.ruleId}\` ${codeSpan(`${finding.file}:${finding.line}`)}` +
+            `${finding.suppressed ? ' (suppressed)' : ''}: ${escapeMarkdown(finding.message)}`;
+        const fix = finding.fix;
+        if (!fix?.file)
+            return line;
+        const fence = codeFence(fix.replacement);
+        return (`${line} Suggested change at ${codeSpan(`${fix.file}:${fix.startLine}`)}:\n\n` +
+            `  ${fence}yaml\n  ${fix.replacement.split('\n').join('\n  ')}\n  ${fence}`);
+    });
+    return truncate(lines.join('\n'), limit);
+}
+function truncate(text, limit) {
+    if (text.length <= limit)
+        return text;
+    const note = '\n\n… (truncated: the full list is in the SARIF report and the job log)';
+    return text.slice(0, limit - note.length) + note;
+}
+function annotationLevel(finding, failOn, introduced) {
+    if (introduced && failOn !== 'none' && severityRank(finding.severity) >= severityRank(failOn))
+        return 'failure';
+    return severityRank(finding.severity) >= severityRank('medium') ? 'warning' : 'notice';
+}
+
+;// CONCATENATED MODULE: ./src/api/create-review.ts
+
+
+/** Posts one review with all its inline comments at once (event COMMENT: it neither approves nor blocks). */
+async function createReview(github, owner, repo, pullNumber, commitId, body, comments) {
+    const response = await github.rest.pulls.createReview({
+        owner,
+        repo,
+        pull_number: pullNumber,
+        commit_id: commitId,
+        event: 'COMMENT',
+        body: withoutBidiControls(body),
+        comments: comments.map(renderable),
+    });
+    return response.data.id;
+}
+/**
+ * A comment as GitHub renders it: without bidirectional controls, whatever its builder let through, so that no text
+ * from the pull request can reorder what a reviewer reads (their escapes show instead).
+ */
+function renderable(comment) {
+    return { ...comment, body: withoutBidiControls(comment.body) };
+}
+/** GitHub refuses a new review while the token's user has a pending one on the pull request. */
+function isPendingReviewConflict(error) {
+    return (statusOf(error) === 422 && /pending review/i.test(error instanceof Error ? error.message : String(error)));
+}
+/**
+ * Whether GitHub accepts these inline comments, found out without publishing anything: they are created as a pending
+ * review (which only the token's user sees) and deleted at once. False when GitHub refuses them (422).
+ */
+async function acceptsReviewComments(github, owner, repo, pullNumber, commitId, comments) {
+    let reviewId;
+    try {
+        // Without an event the review stays pending.
+        const response = await github.rest.pulls.createReview({
+            owner,
+            repo,
+            pull_number: pullNumber,
+            commit_id: commitId,
+            comments: comments.map(renderable),
+        });
+        reviewId = response.data.id;
+    }
+    catch (error) {
+        if (statusOf(error) === 422 && !isPendingReviewConflict(error))
+            return false;
+        throw error;
+    }
+    await github.rest.pulls.deletePendingReview({ owner, repo, pull_number: pullNumber, review_id: reviewId });
+    return true;
+}
+/**
+ * Deletes the token's own pending reviews (only their author can see them): GitHub allows one per user and pull
+ * request, and a leftover one from an interrupted run would refuse every new review.
+ */
+async function deletePendingReviews(github, owner, repo, pullNumber) {
+    const reviews = await github.paginate(github.rest.pulls.listReviews, {
+        owner,
+        repo,
+        pull_number: pullNumber,
+        per_page: 100,
+    });
+    const pending = reviews.filter((review) => review.state === 'PENDING');
+    for (const review of pending) {
+        await github.rest.pulls.deletePendingReview({
+            owner,
+            repo,
+            pull_number: pullNumber,
+            review_id: review.id,
+        });
+    }
+    return pending.length;
+}
+
+;// CONCATENATED MODULE: ./src/api/review-comments.ts
+
+/** Pages of review comments read (100 each): a pull request's comment count does not set a run's request count. */
+const MAX_REVIEW_COMMENT_PAGES = 10;
+async function listReviewComments(github, owner, repo, pullNumber) {
+    const comments = [];
+    let pages = 0;
+    for await (const page of github.paginate.iterator(github.rest.pulls.listReviewComments, {
+        owner,
+        repo,
+        pull_number: pullNumber,
+        per_page: 100,
+    })) {
+        comments.push(...page.data);
+        if (++pages >= MAX_REVIEW_COMMENT_PAGES)
+            break;
+    }
+    return comments;
+}
+async function updateReviewComment(github, owner, repo, commentId, body) {
+    // Rendered for reviewers: no bidirectional controls (see create-review.ts).
+    await github.rest.pulls.updateReviewComment({
+        owner,
+        repo,
+        comment_id: commentId,
+        body: withoutBidiControls(body),
+    });
+}
+
+;// CONCATENATED MODULE: ./src/pr/isolate.ts
+/**
+ * Tells the items a judge accepts from those it refuses, when the judge only answers for a whole group and is known
+ * to refuse `items` as a whole (GitHub refusing a review for one comment it does not name). A refused group is
+ * halved until the refused item is alone; the halves left aside on the way are asked about together afterwards, as
+ * they are most likely fine: one refused item among n takes about log2(n) + 1 questions. At most `maxQuestions` are
+ * asked; what is still undecided then counts as refused, and so does everything undecided when a question throws.
+ */
+async function isolateRefused(items, accepts, maxQuestions) {
+    const order = new Map(items.map((item, index) => [item, index]));
+    const accepted = new Set();
+    /** Groups nothing is known about yet. */
+    let asideGroups = [];
+    let questions = 0;
+    let error;
+    let failed = false;
+    /** Yes, no, or undefined when no question may be asked any more. */
+    const ask = async (group) => {
+        if (failed || questions >= maxQuestions)
+            return undefined;
+        questions += 1;
+        try {
+            return await accepts(group);
+        }
+        catch (caught) {
+            failed = true;
+            error = caught;
+            return undefined;
+        }
+    };
+    /** Halves `group`, which holds at least one refused item, down to that item. */
+    const narrow = async (group) => {
+        while (group.length > 1) {
+            const half = Math.ceil(group.length / 2);
+            const first = group.slice(0, half);
+            const second = group.slice(half);
+            const answer = await ask(first);
+            if (answer === undefined)
+                return;
+            if (answer) {
+                for (const item of first)
+                    accepted.add(item);
+                group = second;
+            }
+            else {
+                asideGroups.push(second);
+                group = first;
+            }
+        }
+    };
+    await narrow([...items]);
+    while (asideGroups.length > 0 && !failed && questions < maxQuestions) {
+        const aside = asideGroups.flat().sort((a, b) => order.get(a) - order.get(b));
+        asideGroups = [];
+        const answer = await ask(aside);
+        if (answer === true)
+            for (const item of aside)
+                accepted.add(item);
+        else if (answer === false)
+            await narrow(aside);
+    }
+    return {
+        accepted: items.filter((item) => accepted.has(item)),
+        refused: items.filter((item) => !accepted.has(item)),
+        questions,
+        ...(failed ? { error } : {}),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/api/viewer.ts
+/**
+ * The login of the token's user: GraphQL's `viewer`, which answers an installation token (a workflow token is
+ * `github-actions[bot]`, a GitHub App's `<slug>[bot]`) and a personal token alike, where REST's `GET /user` refuses
+ * installation tokens.
+ */
+async function viewerLogin(github) {
+    const { viewer } = await github.graphql('query { viewer { login } }');
+    return viewer.login;
+}
+
+;// CONCATENATED MODULE: ./src/action/own-comments.ts
+/**
+ * Which review comments are this Action's own. Its comments end in a fingerprint marker, which decides what a later
+ * run leaves alone (a finding already commented) and what it edits (a comment whose finding is gone, marked resolved).
+ * Anyone can copy that marker into a comment of their own, so a marker counts only in a comment the token's user wrote:
+ * otherwise another user could silence the review of a finding, or have the Action edit their comment.
+ */
+
+
+
+
+
+/**
+ * The comments carrying a marker that the token's user wrote. Who that is comes from GraphQL; when GraphQL cannot say
+ * (an old GitHub Enterprise Server), the comments of bots count: a person cannot write as a bot, and the Action runs
+ * with a workflow or GitHub App token, whose user is one. Asks GitHub only when some comment carries a marker.
+ */
+async function ownMarkedComments(github, comments) {
+    const marked = comments.filter((comment) => hasFingerprintMarker(comment.body));
+    if (marked.length === 0)
+        return [];
+    let own;
+    let author;
+    try {
+        const login = (await viewerLogin(github)).toLowerCase();
+        own = marked.filter((comment) => comment.user?.login.toLowerCase() === login);
+        author = logText(login);
+    }
+    catch (error) {
+        info(`Cannot tell which user the token is (GraphQL viewer: ${logText(apiErrorDetail(error))}); ` +
+            "only comments of bots count as this Action's own.");
+        own = marked.filter((comment) => comment.user?.type === 'Bot');
+        author = 'a bot';
+    }
+    if (own.length < marked.length) {
+        info(`${marked.length - own.length} review comment(s) carry this Action's markers but were not written by ${author}: ignored.`);
+    }
+    return own;
+}
+
+;// CONCATENATED MODULE: ./src/action/publish-review.ts
+/**
+ * The review of a pull request: one review whose inline comments carry suggestions, posted once per run. Earlier
+ * comments are recognised by their markers (the Action's own only), comments GitHub cannot place are found with a
+ * few trial reviews and moved to the review body, and what could not be done becomes a note.
+ */
+
+
+
+
+
+
+
+
+
+
+/**
+ * The most trial reviews (pending, deleted at once) spent on finding the inline comments GitHub refuses when it
+ * refuses a review without naming them: enough to find one among 32 comments. Each costs two requests, and GitHub
+ * paces review creation, so a few seconds.
+ */
+const MAX_REVIEW_PROBES = 6;
+/** Earlier comments a run marks resolved; each is a request. */
+const MAX_RESOLVED_UPDATES = 10;
+async function publishReview(github, pr, inputs, introduced, commentContext, failOn, blocking, notes, secrets) {
+    const started = performance.now();
+    let listed;
+    try {
+        listed = await listReviewComments(github, pr.owner, pr.repo, pr.number);
+    }
+    catch (error) {
+        notes.push(`Review comments could not be read: ${hintNote(error, 'pull-requests: read')}.`);
+        return false;
+    }
+    // Only the Action's own comments say what was commented or is to be marked resolved.
+    const existing = (await ownMarkedComments(github, listed)).map((comment) => ({
+        id: Number(comment.id),
+        body: comment.body,
+        outdated: isOutdated(comment),
+    }));
+    const plan = planReview(introduced, existing, commentContext);
+    // Never expected to change anything (fixes that would quote a secret were withheld); a net, as the body is sent.
+    for (const comment of plan.comments)
+        comment.body = secrets.redact(comment.body);
+    // One request each: a run marks a bounded number; the rest are marked by the next runs.
+    let updates = MAX_RESOLVED_UPDATES;
+    const mark = async (comments, body, what) => {
+        for (const comment of comments.slice(0, Math.max(0, updates))) {
+            updates -= 1;
+            await updateReviewComment(github, pr.owner, pr.repo, comment.id, body(secrets.redact(comment.body), pr.headSha)).catch((error) => {
+                notes.push(`An earlier comment could not be marked ${what}: ${hintNote(error, 'pull-requests: write')}.`);
+            });
+        }
+    };
+    await mark(plan.resolved, resolvedBody, 'resolved');
+    if (plan.comments.length === 0 && plan.inBody.length === 0) {
+        info(`Review: nothing new to comment (${plan.alreadyCommented.length} already commented, ${plan.resolved.length} marked resolved).`);
+        return false;
+    }
+    const open = introduced.filter((finding) => !finding.suppressed);
+    const bodyOf = (inline, refused) => secrets.redact(reviewBody({
+        open,
+        blocking,
+        failOn,
+        inline,
+        inBody: plan.inBody,
+        refused,
+        maxComments: inputs.maxComments,
+    }));
+    const post = (inline, refused) => createReview(github, pr.owner, pr.repo, pr.number, pr.headSha, bodyOf(inline, refused), inline.map(draft));
+    // A run that died between creating and submitting a review leaves it pending, and GitHub then refuses new ones.
+    const postClearingPending = async (inline, refused) => {
+        try {
+            await post(inline, refused);
+        }
+        catch (error) {
+            if (!isPendingReviewConflict(error))
+                throw error;
+            const deleted = await deletePendingReviews(github, pr.owner, pr.repo, pr.number);
+            info(`Deleted ${deleted} leftover pending review(s) of this token; posting again.`);
+            await post(inline, refused);
+        }
+    };
+    let inline = plan.comments;
+    try {
+        try {
+            await postClearingPending(plan.comments, []);
+        }
+        catch (error) {
+            // A 422 that is not about a pending review: GitHub cannot place some inline comment, and does not say which.
+            if (statusOf(error) !== 422 || isPendingReviewConflict(error) || plan.comments.length === 0)
+                throw error;
+            const detail = apiErrorDetail(error);
+            let refused = await findRefusedComments(github, pr, plan.comments, detail);
+            inline = plan.comments.filter((comment) => !refused.includes(comment));
+            try {
+                await postClearingPending(inline, refused);
+            }
+            catch (again) {
+                if (statusOf(again) !== 422 || inline.length === 0)
+                    throw again;
+                // Refused again: the trials and the review disagree. Every finding goes to the body rather than none.
+                info(`GitHub refused the review again (${apiErrorDetail(again)}); posting it without inline comments.`);
+                refused = plan.comments;
+                inline = [];
+                await post([], refused);
+            }
+            const count = refused.length;
+            // The paths are the pull request author's to choose: code spans, so no link, image or mention renders.
+            const places = refused.slice(0, 5).map((comment) => codeSpan(`${comment.path}:${comment.line}`));
+            if (count > places.length)
+                places.push(`${count - places.length} more`);
+            notes.push(`GitHub refused ${count} inline comment${count === 1 ? '' : 's'} (${places.join(', ')}): ${escapeMarkdown(detail)}. ` +
+                `The findings ${count === 1 ? 'it carried are' : 'they carried are'} listed in the review body instead.`);
+        }
+        info(`Posted a review with ${inline.length} inline comments in ${since(started)}.`);
+        // Only once their findings are commented again: an outdated comment is the only trace of them until then.
+        await mark(plan.superseded, supersededBody, 'superseded');
+        if (plan.superseded.length > 0)
+            info(`Commented again the findings of ${plan.superseded.length} outdated comment(s), marked superseded.`);
+        return true;
+    }
+    catch (error) {
+        notes.push(`The review was not posted: ${hintNote(error, 'pull-requests: write')}.`);
+        return false;
+    }
+}
+/**
+ * Why a request failed, for a note: GitHub's answer may quote what the request carried (a path, a branch), so it is
+ * escaped; the hint's own code spans (the permission to grant) stay code.
+ */
+function hintNote(error, permission) {
+    return escapeMarkdown(permissionHint(error, permission));
+}
+/**
+ * Whether GitHub shows a comment as outdated: a push changed the lines it was on. GitHub then answers `line` and
+ * `position` null (keeping `original_line` and `original_position`); a file-level comment has no line at all.
+ */
+function isOutdated(comment) {
+    return comment.subject_type !== 'file' && comment.line == null && comment.position == null;
+}
+/** A planned comment as the review request carries it. */
+function draft(comment) {
+    return {
+        path: comment.path,
+        line: comment.line,
+        side: 'RIGHT',
+        ...(comment.startLine !== undefined
+            ? { start_line: comment.startLine, start_side: 'RIGHT' }
+            : {}),
+        body: comment.body,
+    };
+}
+/**
+ * The inline comments GitHub refuses, when it refused a review with all of them (422) without saying which: found with
+ * a few trial reviews, pending and deleted at once, of half the comments at a time. Comments of one file go together,
+ * as a file GitHub cannot resolve or whose diff it sees otherwise makes all of them fail.
+ */
+async function findRefusedComments(github, pr, comments, detail) {
+    const started = performance.now();
+    info(`GitHub refused the review with ${comments.length} inline comments (HTTP 422: ${detail}) without naming one; ` +
+        `finding which with at most ${MAX_REVIEW_PROBES} trial reviews, deleted at once.`);
+    const byFile = [...comments].sort((a, b) => a.path.localeCompare(b.path));
+    const isolated = await isolateRefused(byFile, (group) => acceptsReviewComments(github, pr.owner, pr.repo, pr.number, pr.headSha, group.map(draft)), MAX_REVIEW_PROBES);
+    info(`${isolated.refused.length} of ${comments.length} inline comments refused or undecided after ${isolated.questions} trial reviews in ${since(started)}` +
+        (isolated.error !== undefined
+            ? ` (a trial failed: ${permissionHint(isolated.error, 'pull-requests: write')})`
+            : '') +
+        '.');
+    return comments.filter((comment) => isolated.refused.includes(comment));
+}
+/** The review's own text: what the pull request introduces, and the findings without an inline comment. */
+function reviewBody(input) {
+    const { open, blocking, failOn, inline, refused } = input;
+    const listed = [...input.inBody, ...refused.flatMap((comment) => comment.findings)].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.file.localeCompare(b.file) || a.line - b.line);
+    const reasons = ['outside the diff', ...(input.maxComments > 0 ? ['over the comment limit'] : [])];
+    if (refused.length > 0)
+        reasons.push('refused by GitHub');
+    const last = reasons.pop();
+    const reasonText = reasons.length > 0 ? `${reasons.join(', ')} or ${last}` : last;
+    return [
+        '### kube-token-guard',
+        '',
+        `This pull request introduces ${open.length} ServiceAccount token finding${open.length === 1 ? '' : 's'} (${severityCounts(open)})` +
+            (blocking.length > 0 ? `; ${blocking.length} at or above \`${failOn}\` block the merge.` : '.'),
+        inline.length > 0
+            ? `${inline.length} ${inline.length === 1 ? 'is' : 'are'} commented inline${inline.some((comment) => comment.body.includes('````suggestion')) ? ' with suggested fixes' : ''}.`
+            : '',
+        refused.length > 0
+            ? `GitHub refused ${refused.length} inline comment${refused.length === 1 ? '' : 's'}; the findings ${refused.length === 1 ? 'it carried are' : 'they carried are'} listed below.`
+            : '',
+        listed.length > 0 ? `\nNot commented inline (${reasonText}):\n\n${findingList(listed, 60000)}` : '',
+    ]
+        .filter((line) => line !== '')
+        .join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/action/publish.ts
+/**
+ * Publishing a scanned pull request: one review with inline suggestions, a check run with a summary table and
+ * annotations, and workflow annotations where a check run cannot be made. Used by the one-job mode and by the
+ * fork-safe publisher alike; it reads nothing of the repository, only the results it is given.
+ */
+
+
+
+
+
+
+
+
+
+/**
+ * Publishes the review and the check run of a scanned pull request (falling back to workflow annotations when the
+ * check run cannot be created, or `canWrite` is false). Notes on what could not be done are added to `results.notes`.
+ */
+async function publishPullRequest(github, context, inputs, pr, failOn, report, results, canWrite) {
+    const { introduced, existing, blocking, lines, texts, notes, secrets, errors } = results;
+    const { owner, repo } = pr;
+    let started;
+    const rules = new Map(rules_registry.rules.map((rule) => [rule.meta.id, rule.meta]));
+    let published = false;
+    if (canWrite && inputs.commentMode !== 'off') {
+        published = await publishReview(github, pr, inputs, introduced, { rules, lines, texts, maxComments: inputs.commentMode === 'summary' ? 0 : inputs.maxComments }, failOn, blocking, notes, secrets);
+    }
+    // The check run is on `checkSha`: after an autofix commit, that commit's lines (so are workflow annotations).
+    const atCheck = results.atCheck ?? { introduced, existing, blocking, errors };
+    let checked = false;
+    if (canWrite) {
+        started = performance.now();
+        const { annotations, left } = checkAnnotations(atCheck.introduced, atCheck.existing, atCheck.errors, failOn);
+        const summary = summaryMarkdown({
+            introduced: atCheck.introduced,
+            existing: atCheck.existing,
+            failOn,
+            blocking: atCheck.blocking,
+            unjudged: atCheck.errors,
+            changedManifests: results.changedFiles,
+            // What happened so far (an autofix commit, a review that could not be posted) belongs on the check too.
+            notes: [
+                ...notes,
+                ...(left > 0
+                    ? [
+                        `${left} more finding${left === 1 ? ' is' : 's are'} not annotated: a check run carries at most ${MAX_CHECK_ANNOTATIONS} annotations (the new and most severe first). Every finding is listed below, in the job summary and in SARIF.`,
+                    ]
+                    : []),
+            ],
+        });
+        try {
+            const run = await publishCheckRun(github, owner, repo, {
+                name: inputs.checkName,
+                headSha: results.checkSha,
+                conclusion: checkConclusion(atCheck.blocking, atCheck.errors),
+                output: {
+                    title: checkTitle(atCheck.introduced, atCheck.blocking, atCheck.errors, failOn, report),
+                    summary: secrets.redact(summary),
+                    text: secrets.redact(truncate([
+                        atCheck.introduced.length > 0 ? `### New findings\n\n${findingList(atCheck.introduced)}` : '',
+                        atCheck.existing.length > 0
+                            ? `### Existing findings in the changed files\n\n${findingList(atCheck.existing)}`
+                            : '',
+                    ]
+                        .filter(Boolean)
+                        .join('\n\n') || 'No findings in the changed files.', MAX_OUTPUT_CHARS)),
+                },
+                annotations: annotations.map((annotation) => ({
+                    ...annotation,
+                    message: secrets.redact(annotation.message),
+                })),
+                detailsUrl: context.runUrl ?? undefined,
+            });
+            checked = true;
+            info(`Published check run "${inputs.checkName}" (${run.id}) in ${since(started)}.`);
+        }
+        catch (error) {
+            notes.push(`The check run was not created: ${hintNote(error, 'checks: write')}. Findings are reported as workflow annotations instead.`);
+        }
+    }
+    if (!checked) {
+        annotate([...atCheck.introduced, ...atCheck.existing], (finding) => annotationLevel(finding, failOn, atCheck.introduced.includes(finding)));
+    }
+    if (!published && canWrite && inputs.commentMode !== 'off')
+        info('No review was posted.');
+}
+/**
+ * Annotations a check run carries: GitHub takes 50 a request, so each 50 more is one more request. However many
+ * findings a pull request produces (thousands of pods, or a tampered results file), a run spends at most
+ * `MAX_CHECK_ANNOTATIONS / 50` requests on them; the new and most severe go first, and the count left is reported.
+ */
+const MAX_CHECK_ANNOTATIONS = 200;
+function checkAnnotations(introduced, existing, errors, failOn) {
+    const levels = { failure: 2, warning: 1, notice: 0 };
+    const open = [
+        ...introduced.filter((finding) => !finding.suppressed).map((finding) => ({ finding, isNew: true })),
+        ...existing.filter((finding) => !finding.suppressed).map((finding) => ({ finding, isNew: false })),
+    ].map((entry) => ({ ...entry, level: annotationLevel(entry.finding, failOn, entry.isNew) }));
+    const ranked = open
+        .map((entry, order) => ({ ...entry, order }))
+        .sort((a, b) => Number(b.isNew) - Number(a.isNew) ||
+        levels[b.level] - levels[a.level] ||
+        severityRank(b.finding.severity) - severityRank(a.finding.severity) ||
+        a.order - b.order);
+    // Files that could not be checked fail the check: they go first.
+    const unjudged = errors.map((error) => ({
+        path: error.file,
+        start_line: error.line ?? 1,
+        end_line: error.line ?? 1,
+        annotation_level: 'failure',
+        title: 'could not check this file',
+        message: error.message,
+    }));
+    const findings = ranked.map(({ finding, isNew, level }) => ({
+        path: finding.file,
+        start_line: finding.line,
+        end_line: finding.endLine,
+        annotation_level: level,
+        title: `${finding.ruleId} (${finding.severity}, ${isNew ? 'new' : 'existing'})`,
+        message: finding.message,
+    }));
+    const annotations = [...unjudged, ...findings].slice(0, MAX_CHECK_ANNOTATIONS);
+    return { annotations, left: unjudged.length + findings.length - annotations.length };
+}
+/** A check fails on blocking findings and on any file in scope it could not judge: green means all was read. */
+function checkConclusion(blocking, errors) {
+    return blocking.length > 0 || errors.length > 0 ? 'failure' : 'success';
+}
+function checkTitle(introduced, blocking, errors, failOn, report) {
+    const open = introduced.filter((finding) => !finding.suppressed);
+    const kind = report === 'all' ? '' : 'new ';
+    const findings = blocking.length > 0
+        ? `${blocking.length} ${kind}finding${blocking.length === 1 ? '' : 's'} at or above ${failOn}`
+        : open.length > 0
+            ? `${open.length} new finding${open.length === 1 ? '' : 's'} (${severityCounts(open)})`
+            : '';
+    if (errors.length > 0) {
+        const files = unjudgedFiles(errors);
+        return `Could not check ${files} file${files === 1 ? '' : 's'}${findings ? `; ${findings}` : ''}`;
+    }
+    return findings || 'No new ServiceAccount token findings';
+}
+
+;// CONCATENATED MODULE: ./src/action/fork-safe.ts
+/**
+ * The fork-safe pair. A `pull_request` job from a fork gets a read-only token, so `mode: scan` writes what the review
+ * and the check run are made from to a results file, which the workflow uploads as an artifact. A `workflow_run` job,
+ * which has a write token and runs the base repository's workflow, downloads it and `mode: publish` posts them,
+ * without checking out or running anything of the pull request.
+ *
+ * The results file was made by a job the pull request's author controls, so the publisher trusts none of it: it
+ * finds the pull request through GitHub and requires its head to be the commit the scanning run ran on, recomputes
+ * the commentable lines from GitHub's own diff, applies its own `fail-on`, drops any finding that is malformed,
+ * names an unknown rule or a file the pull request does not change, and escapes the notes it passes on. Nor does it
+ * trust the file to have kept secrets out: it learns the pull request's secrets from GitHub's own diff (and from the
+ * texts in the file), and filters the findings and notes as the scanning run does.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const FORMAT = 'kube-token-guard-results';
+const fork_safe_VERSION = 1;
+/** Bounds on what the publisher reads: far above any real scan, far below what could exhaust the runner. */
+const fork_safe_MAX_FILE_BYTES = 50 * 1024 * 1024;
+const MAX_FINDINGS = 20_000;
+const MAX_NOTES = 20;
+const MAX_TEXT = 2_000;
+const MAX_ERRORS = 200;
+/**
+ * `mode: scan`: writes the results next to the workspace and returns the absolute path. The file is uploaded as an
+ * artifact, which anyone who can read the repository's runs can download: it goes through the secret filter like any
+ * output, and carries no text of a file holding a secret (texts only serve to merge suggestions).
+ */
+async function writeResults(inputs, pr, results, config) {
+    const withFindings = new Set(results.introduced.flatMap((finding) => [finding.file, ...(finding.fix?.file ? [finding.fix.file] : [])]));
+    const file = {
+        format: FORMAT,
+        version: fork_safe_VERSION,
+        pullRequest: { number: pr.number, headSha: pr.headSha },
+        introduced: results.introduced,
+        existing: results.existing,
+        changedFiles: results.changedFiles,
+        notes: results.notes,
+        errors: results.errors,
+        texts: Object.fromEntries(withoutSecrets([...results.texts].filter(([path]) => withFindings.has(path)), results.secrets, config)),
+    };
+    const path = (0,external_node_path_.resolve)(inputs.workingDirectory, inputs.resultsFile);
+    await (0,promises_namespaceObject.writeFile)(path, `${results.secrets.redact(JSON.stringify(file))}\n`);
+    return path;
+}
+/** The texts that hold no secret: no Secret or literal credential (by the scan's rules), no value the filter knows. */
+function withoutSecrets(texts, secrets, config) {
+    const secretLines = secretLinesOfFiles(texts.map(([path, text]) => ({ path, text })), config);
+    return texts.filter(([path, text]) => !secretLines.get(path)?.size && !secrets.contains(text));
+}
+/** `mode: publish`: posts the review and the check run of the results the scanning run left. */
+async function publishFromResults(github, inputs, context, config, failOn, secrets) {
+    const run = context.workflowRun;
+    if (!run) {
+        throw new ConfigurationError(`mode publish runs on workflow_run events (this is ${context.eventName || 'no event'}): see docs/examples/fork-safe-publish.yml`);
+    }
+    if (run.event !== 'pull_request') {
+        throw new ConfigurationError(`mode publish publishes scans of pull requests; workflow run ${run.id} ran on ${run.event}`);
+    }
+    const path = (0,external_node_path_.resolve)(inputs.workingDirectory, inputs.resultsFile);
+    const results = parseResults(await readResults(path), path);
+    const [owner, repo] = context.repository.split('/');
+    if (!owner || !repo)
+        throw new ConfigurationError('GITHUB_REPOSITORY is not set');
+    const number = results.file.pullRequest.number;
+    if (run.pullRequests.length > 0 && !run.pullRequests.includes(number)) {
+        throw new ConfigurationError(`the results are for pull request #${number}, but workflow run ${run.id} ran for #${run.pullRequests.join(', #')}`);
+    }
+    const pull = await getPullRequest(github, owner, repo, number);
+    // The one fact the publisher takes from GitHub rather than the file: which commit was scanned.
+    if (pull.head.sha !== run.headSha || results.file.pullRequest.headSha !== run.headSha) {
+        throw new ConfigurationError(`the results do not belong to this workflow run: it ran on ${run.headSha}, pull request #${number} is at ` +
+            `${pull.head.sha} and the results claim ${results.file.pullRequest.headSha}`);
+    }
+    const headRepo = pull.head.repo?.full_name ?? '';
+    const pr = {
+        owner,
+        repo,
+        number,
+        headSha: pull.head.sha,
+        headRef: pull.head.ref,
+        baseSha: pull.base.sha,
+        headRepo,
+        baseRepo: pull.base.repo.full_name,
+        fork: headRepo !== pull.base.repo.full_name,
+        changedFiles: fileCount(pull.changed_files),
+    };
+    info(`Publishing the results of workflow run ${run.id} for pull request #${number} (${pr.headSha.slice(0, 7)}).`);
+    const files = await listPullFiles(github, owner, repo, number);
+    const lines = new Map();
+    for (const file of files) {
+        if (file.status !== 'removed')
+            lines.set(file.filename, file.patch ? parsePatch(file.patch) : EMPTY_LINES);
+    }
+    // What the pull request holds, as GitHub shows it, and what the file says it holds: the secrets to keep out.
+    const shown = files.flatMap((file) => file.patch ? [{ path: file.filename, text: newSideText(file.patch) }] : []);
+    const given = Object.entries(results.file.texts).map(([path, text]) => ({ path, text }));
+    for (const source of [shown, given])
+        secrets.learnScan(source, secretsOfFiles(source, config));
+    const notes = results.file.notes.map((note) => escapeMarkdown(secrets.redact(note)));
+    // Past GitHub's 3,000 files the scanning job's findings are kept whatever their file: it read the others from git.
+    const cut = isCut(files.length, pr.changedFiles);
+    const inPullRequest = (finding) => cut || lines.has(finding.file);
+    const introduced = results.file.introduced.filter(inPullRequest);
+    const existing = results.file.existing.filter(inPullRequest);
+    secrets.cleanFindings([...introduced, ...existing]);
+    const outside = results.file.introduced.length + results.file.existing.length - introduced.length - existing.length;
+    if (results.dropped > 0 || outside > 0) {
+        notes.push(`${results.dropped + outside} finding(s) of the results file were left out: ` +
+            `${results.dropped} malformed or of an unknown rule, ${outside} in files the pull request does not change.`);
+    }
+    const counted = config.report === 'all' ? [...introduced, ...existing] : introduced;
+    const blocking = counted.filter((finding) => isBlocking(finding, failOn));
+    // Errors only fail the check, so they are honoured as given (a scan that hides its own can do so anyway).
+    const unjudged = results.file.errors;
+    secrets.cleanMessages(unjudged);
+    const texts = new Map(withoutSecrets(Object.entries(results.file.texts).filter(([file]) => lines.has(file)), secrets, config));
+    const publishable = {
+        introduced,
+        existing,
+        blocking,
+        changedFiles: results.file.changedFiles,
+        lines,
+        texts,
+        notes,
+        errors: unjudged,
+        checkSha: pr.headSha,
+        secrets,
+    };
+    await publishPullRequest(github, context, inputs, pr, failOn, config.report, publishable, true);
+    for (const note of notes)
+        warning(note);
+    return { pr, introduced, existing, blocking, changedFiles: results.file.changedFiles, notes, unjudged };
+}
+const EMPTY_LINES = parsePatch('');
+async function readResults(path) {
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
+    }
+    catch (error) {
+        throw new ConfigurationError(`cannot read the results file ${path} (${error.code ?? 'error'}): download the ` +
+            "scanning run's artifact first, e.g. actions/download-artifact with `run-id: ${{ github.event.workflow_run.id }}`");
+    }
+    if (Buffer.byteLength(text) > fork_safe_MAX_FILE_BYTES) {
+        throw new ConfigurationError(`the results file ${path} is larger than ${fork_safe_MAX_FILE_BYTES} bytes`);
+    }
+    return text;
+}
+/** Checks the untrusted file's shape; findings that do not pass are dropped and counted, the rest kept. */
+function parseResults(text, path) {
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch (error) {
+        throw new ConfigurationError(`the results file ${path} is not JSON: ${error.message}`);
+    }
+    const record = (0,core_model/* isRecord */.u4)(value) ? value : {};
+    const pull = (0,core_model/* isRecord */.u4)(record.pullRequest) ? record.pullRequest : {};
+    if (record.format !== FORMAT || record.version !== fork_safe_VERSION) {
+        throw new ConfigurationError(`${path} is not a kube-token-guard results file of version ${fork_safe_VERSION}: use the same version of the Action in both jobs`);
+    }
+    if (!isCount(pull.number) ||
+        pull.number < 1 ||
+        typeof pull.headSha !== 'string' ||
+        !/^[0-9a-f]{40}$/.test(pull.headSha)) {
+        throw new ConfigurationError(`${path} names no pull request number and head commit`);
+    }
+    let dropped = 0;
+    const findings = (list) => {
+        const items = Array.isArray(list) ? list.slice(0, MAX_FINDINGS) : [];
+        dropped += (Array.isArray(list) ? list.length : 0) - items.length;
+        return items.filter((item) => {
+            const ok = isFinding(item);
+            if (!ok)
+                dropped++;
+            return ok;
+        });
+    };
+    const texts = {};
+    if ((0,core_model/* isRecord */.u4)(record.texts)) {
+        for (const [file, content] of Object.entries(record.texts)) {
+            if (typeof content === 'string')
+                texts[file] = content;
+        }
+    }
+    const file = {
+        format: FORMAT,
+        version: fork_safe_VERSION,
+        pullRequest: { number: pull.number, headSha: pull.headSha },
+        introduced: findings(record.introduced),
+        existing: findings(record.existing),
+        changedFiles: isCount(record.changedFiles) ? record.changedFiles : 0,
+        notes: (Array.isArray(record.notes) ? record.notes : [])
+            .filter((note) => typeof note === 'string')
+            .slice(0, MAX_NOTES)
+            .map((note) => note.slice(0, MAX_TEXT)),
+        texts,
+        errors: scanErrors(record.errors),
+    };
+    return { file, dropped };
+}
+/** The errors of a results file that have the shape of errors (bounded); others are left out. */
+function scanErrors(list) {
+    if (!Array.isArray(list))
+        return [];
+    return list
+        .slice(0, MAX_ERRORS)
+        .filter((item) => (0,core_model/* isRecord */.u4)(item) &&
+        isRelativePath(item.file) &&
+        (item.line === null || (isCount(item.line) && item.line >= 1)) &&
+        isText(item.message, MAX_TEXT))
+        .map((error) => ({ file: error.file, line: error.line, message: error.message }));
+}
+function isFinding(value) {
+    if (!(0,core_model/* isRecord */.u4)(value))
+        return false;
+    const { resource, fix, suppression } = value;
+    return (typeof value.ruleId === 'string' &&
+        rules_registry.ids.includes(value.ruleId) &&
+        isSeverity(value.severity) &&
+        isText(value.message, 8_000) &&
+        isRelativePath(value.file) &&
+        isCount(value.line) &&
+        value.line >= 1 &&
+        isCount(value.endLine) &&
+        value.endLine >= value.line &&
+        typeof value.suppressed === 'boolean' &&
+        (suppression === undefined ||
+            ((0,core_model/* isRecord */.u4)(suppression) &&
+                (suppression.kind === 'annotation' || suppression.kind === 'config') &&
+                isText(suppression.reason, MAX_TEXT))) &&
+        (value.rendered === undefined || typeof value.rendered === 'boolean') &&
+        isText(value.identity, MAX_TEXT) &&
+        isTextList(value.via) &&
+        isTextList(value.also) &&
+        Array.isArray(value.path) &&
+        value.path.every((segment) => typeof segment === 'string' || isCount(segment)) &&
+        (0,core_model/* isRecord */.u4)(resource) &&
+        isText(resource.apiVersion, 300) &&
+        isText(resource.kind, 300) &&
+        isText(resource.name, 300) &&
+        (resource.namespace === null || isText(resource.namespace, 300)) &&
+        (fix === null || isFix(fix)));
+}
+/** An optional list of texts, bounded like the rest of a finding. */
+function isTextList(value) {
+    return (value === undefined ||
+        (Array.isArray(value) && value.length <= 1_000 && value.every((entry) => isText(entry, MAX_TEXT))));
+}
+function isFix(value) {
+    if (!(0,core_model/* isRecord */.u4)(value))
+        return false;
+    return ((value.file === undefined || isRelativePath(value.file)) &&
+        Array.isArray(value.edits) &&
+        value.edits.every((edit) => (0,core_model/* isRecord */.u4)(edit) && isCount(edit.start) && isCount(edit.end) && isText(edit.text, 100_000)) &&
+        isCount(value.startLine) &&
+        value.startLine >= 1 &&
+        isCount(value.endLine) &&
+        value.endLine >= value.startLine &&
+        isText(value.replacement, 100_000));
+}
+function isRelativePath(value) {
+    return (isText(value, 1_000) &&
+        value !== '' &&
+        !value.startsWith('/') &&
+        !value.split('/').includes('..') &&
+        // eslint-disable-next-line no-control-regex -- control characters are what is refused here
+        !/[\u0000-\u001f]/.test(value));
+}
+function isText(value, max) {
+    return typeof value === 'string' && value.length <= max;
+}
+function isCount(value) {
+    return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }
 
 ;// CONCATENATED MODULE: ./src/adapters/git.ts
@@ -55580,6 +55822,28 @@ class GitRepository {
             return null;
         return this.git(['log', '-1', '--format=%B', sha]).then((out) => out, () => null);
     }
+    /**
+     * The files that differ from commit `from` to commit `to`, as `git diff --raw` lists them with renames found (as
+     * GitHub lists a pull request's files): status, path, the path before a rename and the blob id at `to`. No diff
+     * driver or text conversion the repository configures runs: only trees are compared.
+     */
+    async changedFiles(from, to) {
+        if (![from, to].every((sha) => /^[0-9a-f]{40,64}$/i.test(sha)))
+            return [];
+        const out = await this.git([
+            'diff',
+            '--raw',
+            '-z',
+            '-M',
+            '--no-abbrev',
+            '--no-ext-diff',
+            '--no-textconv',
+            from,
+            to,
+            '--',
+        ]);
+        return parseRawDiff(out);
+    }
     /** Paths of every file at `rev`. */
     async listFiles(rev) {
         const out = await this.git(['ls-tree', '-r', '-z', '--name-only', rev]);
@@ -55622,6 +55886,29 @@ class GitRepository {
         }
         return result;
     }
+}
+/** Reads `git diff --raw -z` output: `:<modes> <blobs> <status>\0<path>\0`, a second path after a rename or copy. */
+function parseRawDiff(out) {
+    const fields = out.split('\0');
+    const entries = [];
+    for (let index = 0; index + 1 < fields.length;) {
+        const header = fields[index].split(' ');
+        const letter = (header[4] ?? '').charAt(0);
+        const blob = header[3] ?? '';
+        const first = fields[index + 1];
+        if (letter === 'R' || letter === 'C') {
+            const second = fields[index + 2] ?? '';
+            entries.push(letter === 'R'
+                ? { status: 'renamed', path: second, previousPath: first, blob }
+                : { status: 'added', path: second, blob });
+            index += 3;
+            continue;
+        }
+        const status = letter === 'A' ? 'added' : letter === 'D' ? 'removed' : 'modified';
+        entries.push({ status, path: first, blob });
+        index += 2;
+    }
+    return entries;
 }
 /** Writes the files below `prefix` at `rev` into `dest` (same relative paths), for tools that read a folder. */
 async function materialize(repo, rev, prefix, dest) {
@@ -58257,34 +58544,6 @@ function notClients(others, head) {
         `value of ${one ? 'its' : 'their'} own.`);
 }
 
-;// CONCATENATED MODULE: ./src/core/words.ts
-/** A count and its noun, agreeing in number: `1 file`, `2 files`. */
-function plural(count, word) {
-    return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
-/** The candidate closest to a mistyped word (at most a third of its letters off, at least one), or null. */
-function nearest(given, candidates) {
-    let best = null;
-    for (const candidate of candidates) {
-        const distance = editDistance(given, candidate);
-        if (distance <= Math.max(1, Math.floor(candidate.length / 3)) && (!best || distance < best.distance))
-            best = { candidate, distance };
-    }
-    return best?.candidate ?? null;
-}
-/** Levenshtein distance: insertions, deletions and substitutions. */
-function editDistance(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-        previous = current;
-    }
-    return previous[b.length];
-}
-
 ;// CONCATENATED MODULE: ./src/pr/differential.ts
 /**
  * Splits the head's findings in the changed files into introduced and existing ones. A finding is matched by its
@@ -58803,136 +59062,6 @@ function apiClientNote(findings) {
         'their token, and only a person makes their consent explicit (`automountServiceAccountToken: true`).');
 }
 
-;// CONCATENATED MODULE: ./src/api/contents.ts
-
-/** A file's bytes at `ref`, or null when it does not exist there. */
-async function getFileContent(github, owner, repo, path, ref) {
-    try {
-        const response = await github.rest.repos.getContent({ owner, repo, path, ref });
-        const data = response.data;
-        if (Array.isArray(data) || data.type !== 'file' || !('content' in data))
-            return null;
-        if (data.encoding === 'base64')
-            return Buffer.from(data.content, 'base64');
-        // Over 1 MB the JSON carries no content (encoding `none`): the raw media type gives the bytes (up to 100 MB).
-        const raw = await github.request('GET /repos/{owner}/{repo}/contents/{path}', {
-            owner,
-            repo,
-            path,
-            ref,
-            mediaType: { format: 'raw' },
-        });
-        // Octokit reads a text or charset response as a string, anything else as bytes.
-        const body = raw.data;
-        if (typeof body === 'string')
-            return Buffer.from(body, 'utf8');
-        return body instanceof ArrayBuffer ? Buffer.from(new Uint8Array(body)) : null;
-    }
-    catch (error) {
-        if (statusOf(error) === 404)
-            return null;
-        throw error;
-    }
-}
-/** The merge base of the pull request, which the differential compares with (not the base branch's tip). */
-async function getMergeBase(github, owner, repo, base, head) {
-    const response = await github.rest.repos.compareCommitsWithBasehead({
-        owner,
-        repo,
-        basehead: `${base}...${head}`,
-        per_page: 1,
-    });
-    return response.data.merge_base_commit.sha;
-}
-/** The entries the contents API lists of one folder at most. */
-const MAX_FOLDER_ENTRIES = 1000;
-/** The entries of a folder at `ref`; an error when it is not a folder there, or holds more than the API lists. */
-async function listFolder(github, owner, repo, path, ref) {
-    const response = await github.rest.repos.getContent({ owner, repo, path, ref });
-    if (!Array.isArray(response.data))
-        throw new Error(`${path} is not a folder at ${ref.slice(0, 7)}`);
-    // The API lists the first 1,000 entries of a folder and says nothing of the others: a partial list is refused.
-    if (response.data.length >= MAX_FOLDER_ENTRIES)
-        throw new Error(`${path} holds ${MAX_FOLDER_ENTRIES} or more entries, more than the contents API lists`);
-    return response.data.map((entry) => ({
-        type: entry.type,
-        path: entry.path,
-        sha: entry.sha,
-    }));
-}
-
-;// CONCATENATED MODULE: ./src/action/checkout.ts
-/**
- * Completing a checkout that lacks the commits a review compares: a plain `actions/checkout` of a `pull_request` event
- * holds only the test merge commit, one commit deep, neither the pull request's head nor its merge base.
- */
-
-/**
- * Fetches a commit the checkout lacks (a plain `actions/checkout` of a `pull_request` event holds only the test merge
- * commit, one commit deep) from the remote it was cloned from. True when git has it afterwards.
- */
-async function fetchMissing(git, sha, what) {
-    if (await git.hasCommit(sha))
-        return true;
-    const started = performance.now();
-    const fetched = (await git.fetchCommits([sha])).includes(sha);
-    info(fetched
-        ? `Fetched ${what} ${sha.slice(0, 7)}, which the checkout lacked, in ${Math.round(performance.now() - started)} ms.`
-        : `The checkout lacks ${what} ${sha.slice(0, 7)} and it could not be fetched from the remote \`origin\`.`);
-    return fetched;
-}
-
-;// CONCATENATED MODULE: ./src/action/merge-base.ts
-
-
-
-
-
-/** Base files read one request each when the checkout lacks the merge base. */
-const MAX_BASE_FILES_THROUGH_API = 30;
-/**
- * Contents of the changed files at the merge base (the differential's reference, not the base branch's tip): from git
- * when the checkout has it, else from the API. Null for files that did not exist there.
- */
-async function readBase(github, git, pr, files) {
-    const paths = files
-        .filter((file) => file.status !== 'added')
-        .map((file) => file.previous_filename ?? file.filename);
-    const result = new Map(paths.map((path) => [path, null]));
-    const fromGit = (await git.hasCommit(pr.baseSha)) && (await git.hasCommit(pr.headSha));
-    let mergeBase = fromGit ? await git.mergeBase(pr.baseSha, pr.headSha) : null;
-    if (!mergeBase) {
-        mergeBase = await getMergeBase(github, pr.owner, pr.repo, pr.baseSha, pr.headSha).catch((error) => {
-            warning(`Cannot find the merge base (${permissionHint(error, 'contents: read')}); comparing with the base branch tip.`);
-            return pr.baseSha;
-        });
-    }
-    if ((await git.isRepository()) && (await fetchMissing(git, mergeBase, 'the merge base'))) {
-        const contents = await git.readFiles(mergeBase, paths);
-        for (const [path, buffer] of contents) {
-            const decoded = decodeFile(path, buffer);
-            result.set(path, 'text' in decoded ? decoded.text : null);
-        }
-        return { texts: result, mergeBase };
-    }
-    // Only files the scan could read matter; the others' base versions would not be scanned anyway. Each is a request,
-    // so a bounded number is read: the findings of the rest count as new, which can only fail more, never hide one.
-    const readable = paths.filter((path) => /\.(ya?ml|json)$/i.test(path));
-    const wanted = readable.slice(0, MAX_BASE_FILES_THROUGH_API);
-    info(`The checkout lacks the merge base ${mergeBase.slice(0, 7)}: reading ${wanted.length} base files through the API` +
-        (readable.length > wanted.length
-            ? ` (of ${readable.length}: the findings of the other ${readable.length - wanted.length} count as new; check out with \`fetch-depth: 0\`).`
-            : '.'));
-    for (const path of wanted) {
-        const buffer = await getFileContent(github, pr.owner, pr.repo, path, mergeBase);
-        if (!buffer)
-            continue;
-        const decoded = decodeFile(path, buffer);
-        result.set(path, 'text' in decoded ? decoded.text : null);
-    }
-    return { texts: result, mergeBase };
-}
-
 ;// CONCATENATED MODULE: ./src/action/units-through-api.ts
 /**
  * Chart and overlay folders at a commit the checkout lacks and git could not fetch, written into a scratch folder
@@ -59088,7 +59217,7 @@ async function regularFile(root, path) {
     if (absolute === null || !(await resolvesInside(root, path).catch(() => false)))
         return null;
     const info = await (0,promises_namespaceObject.lstat)(absolute).catch(() => null);
-    return info?.isFile() && info.size <= decode_MAX_FILE_BYTES ? (0,promises_namespaceObject.readFile)(absolute) : null;
+    return info?.isFile() && info.size <= MAX_FILE_BYTES ? (0,promises_namespaceObject.readFile)(absolute) : null;
 }
 /** Git's blob id of a regular file (or link) in the workspace, or null. */
 async function blobId(root, path) {
@@ -59653,7 +59782,6 @@ function listed(findings, detail) {
 
 
 
-
 /**
  * Reviews one pull request: scans the repository at the head and at the merge base, reports the findings of the
  * changed files as introduced or existing, and publishes them as one review, a check run and the job summary.
@@ -59661,21 +59789,13 @@ function listed(findings, detail) {
  */
 async function reviewPullRequest(github, inputs, context, config, failOn, secrets) {
     const pr = context.pullRequest;
-    const { owner, repo } = pr;
     const notes = [];
-    let started = performance.now();
-    const files = await listPullFiles(github, owner, repo, pr.number).catch((error) => {
-        // A server error that outlived the retries is reported by run() with the request it was.
-        if ((statusOf(error) ?? 0) >= 500)
-            throw error;
-        throw new Error(`cannot list the pull request's files: ${permissionHint(error, 'pull-requests: read')}`);
-    });
-    info(`Pull request #${pr.number} changes ${plural(files.length, 'file')} (listed in ${since(started)}).`);
+    const git = new GitRepository(inputs.workingDirectory);
+    const files = await listChangedFiles(github, git, pr);
     const configChange = configChangeNote(files, inputs.config);
     if (configChange)
         notes.push(configChange);
-    started = performance.now();
-    const git = new GitRepository(inputs.workingDirectory);
+    let started = performance.now();
     const temporary = [];
     try {
         const { collected: head, fromGit, renderRoot, notAtHead, } = await readHead(github, git, inputs, config, pr, files);

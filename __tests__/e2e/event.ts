@@ -27,6 +27,8 @@ export interface PullRequestEventOptions {
   mergeCommitSha?: string;
   /** Where to write `event.json`; default a new temporary folder. */
   dir?: string;
+  /** `changed_files`, how many files GitHub counts the pull request changing; default the example's 1. */
+  changedFiles?: number;
 }
 
 const EXAMPLE_OWNER = 'Codertocat';
@@ -85,6 +87,7 @@ export function pullRequestEvent(options: PullRequestEventOptions): PullRequestE
   const pr = payload.pull_request;
   payload.number = options.number;
   pr.number = options.number;
+  if (options.changedFiles !== undefined) pr.changed_files = options.changedFiles;
   pr.merge_commit_sha = options.mergeCommitSha ?? defaultMergeCommitSha(options.headSha, options.baseSha);
   pr.head.sha = options.headSha;
   pr.head.ref = headRef;

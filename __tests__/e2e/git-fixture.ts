@@ -160,31 +160,35 @@ const STATUS: Record<string, PullFile['status']> = {
 /** The files of a pull request from `base` to `head`, as `GET /repos/{o}/{r}/pulls/{n}/files` returns them. */
 export function pullFiles(dir: string, base: string, head: string, fullName: string): PullFile[] {
   const diffOptions = ['--find-renames', '--no-color', '--no-ext-diff', '--no-textconv', '--unified=3'];
-  // -z: paths verbatim. Records: `STATUS\0path\0` or, for renames and copies, `R100\0old\0new\0`.
-  const names = git(dir, ['diff', ...diffOptions, '-z', '--name-status', base, head]).split('\0');
+  // -z: paths verbatim. Records: `:<modes> <old blob> <new blob> STATUS\0path\0` or, for renames and copies,
+  // `... R100\0old\0new\0`.
+  const raw = git(dir, [
+    'diff',
+    '--find-renames',
+    '--no-ext-diff',
+    '-z',
+    '--raw',
+    '--no-abbrev',
+    base,
+    head,
+  ]).split('\0');
   const numstat = numstats(git(dir, ['diff', ...diffOptions, '-z', '--numstat', base, head]));
+  // One diff of every file, in the order of the records above: each file's part starts at a line `diff --git `, which
+  // no line of a hunk can be (those start with a space, `+`, `-`, `@` or `\`).
+  const parts = git(dir, ['diff', ...diffOptions, base, head]).split(/^(?=diff --git )/m);
   const files: PullFile[] = [];
-  for (let index = 0; index < names.length - 1;) {
-    const code = names[index++]!;
+  for (let index = 0, part = 0; index < raw.length - 1; part++) {
+    const [, , oldBlob = '', newBlob = '', code = ''] = raw[index++]!.split(' ');
     const letter = code[0]!;
-    const previous = letter === 'R' || letter === 'C' ? names[index++] : undefined;
-    const filename = names[index++]!;
+    const previous = letter === 'R' || letter === 'C' ? raw[index++] : undefined;
+    const filename = raw[index++]!;
     const status = STATUS[letter];
     if (!status) throw new Error(`unexpected git diff status ${code} for ${filename}`);
     const stat = numstat.get(filename) ?? { additions: 0, deletions: 0, binary: false };
-    const output = git(dir, [
-      'diff',
-      ...diffOptions,
-      base,
-      head,
-      '--',
-      ...(previous ? [previous] : []),
-      filename,
-    ]);
+    const output = parts[part] ?? '';
     const hunks = output.indexOf('\n@@');
     const patch = stat.binary || hunks < 0 ? undefined : output.slice(hunks + 1).replace(/\n$/, '');
-    const ref = status === 'removed' ? base : head;
-    const sha = git(dir, ['rev-parse', `${ref}:${filename}`]).trim();
+    const sha = status === 'removed' ? oldBlob : newBlob;
     const encoded = filename.split('/').map(encodeURIComponent).join('/');
     files.push({
       sha,

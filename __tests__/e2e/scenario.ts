@@ -56,6 +56,7 @@ export async function pullRequestScenario(options: ScenarioOptions): Promise<Sce
     baseSha: repo.baseSha,
     headRef: repo.headRef,
     headRepoFullName,
+    changedFiles: repo.files.length,
   });
   return {
     repo,

@@ -13,6 +13,8 @@ export interface PullRequestContext {
   baseRepo: string;
   /** From another repository: the workflow's token cannot write to this one. */
   fork: boolean;
+  /** How many files GitHub counts the pull request changing (`changed_files`), when the event says. */
+  changedFiles: number | null;
 }
 
 /** The run a `workflow_run` event reports on: the fork-safe publisher's only trusted facts about the scan. */
@@ -40,6 +42,7 @@ export interface RunContext {
 type Payload = {
   pull_request?: {
     number?: number;
+    changed_files?: number;
     head?: { sha?: string; ref?: string; repo?: { full_name?: string } | null };
     base?: { sha?: string; repo?: { full_name?: string } };
   };
@@ -114,6 +117,12 @@ export async function readRunContext(env: NodeJS.ProcessEnv): Promise<RunContext
     headRepo,
     baseRepo,
     fork: headRepo !== baseRepo,
+    changedFiles: fileCount(pull.changed_files),
   };
   return context;
+}
+
+/** A count GitHub sent, or null for anything else. */
+export function fileCount(value: unknown): number | null {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null;
 }

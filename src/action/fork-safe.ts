@@ -27,7 +27,8 @@ import { type CommentableLines, newSideText, parsePatch } from '../pr/patch.js';
 import { escapeMarkdown } from '../pr/review.js';
 import { isBlocking } from '../report/summary.js';
 import { registry } from '../rules/index.js';
-import type { PullRequestContext, RunContext } from './context.js';
+import { type PullRequestContext, type RunContext, fileCount } from './context.js';
+import { isCut } from './changed-files.js';
 import type { ActionInputs } from './inputs.js';
 import { type PublishableResults, publishPullRequest } from './publish.js';
 
@@ -163,6 +164,7 @@ export async function publishFromResults(
     headRepo,
     baseRepo: pull.base.repo.full_name,
     fork: headRepo !== pull.base.repo.full_name,
+    changedFiles: fileCount(pull.changed_files),
   };
   core.info(
     `Publishing the results of workflow run ${run.id} for pull request #${number} (${pr.headSha.slice(0, 7)}).`,
@@ -181,7 +183,9 @@ export async function publishFromResults(
   const given = Object.entries(results.file.texts).map(([path, text]) => ({ path, text }));
   for (const source of [shown, given]) secrets.learnScan(source, secretsOfFiles(source, config));
   const notes = results.file.notes.map((note) => escapeMarkdown(secrets.redact(note)));
-  const inPullRequest = (finding: Finding) => lines.has(finding.file);
+  // Past GitHub's 3,000 files the scanning job's findings are kept whatever their file: it read the others from git.
+  const cut = isCut(files.length, pr.changedFiles);
+  const inPullRequest = (finding: Finding) => cut || lines.has(finding.file);
   const introduced = results.file.introduced.filter(inPullRequest);
   const existing = results.file.existing.filter(inPullRequest);
   secrets.cleanFindings([...introduced, ...existing]);

@@ -12,6 +12,26 @@ import { fetchMissing } from './checkout.js';
 const MAX_BASE_FILES_THROUGH_API = 30;
 
 /**
+ * The pull request's merge base, which GitHub compares its head with: from git when the checkout holds the base and the
+ * head with their history, else from the API; the base branch's tip when neither can say (with a warning).
+ */
+export async function findMergeBase(
+  github: GitHub,
+  git: GitRepository,
+  pr: PullRequestContext,
+): Promise<string> {
+  const fromGit = (await git.hasCommit(pr.baseSha)) && (await git.hasCommit(pr.headSha));
+  const found = fromGit ? await git.mergeBase(pr.baseSha, pr.headSha) : null;
+  if (found) return found;
+  return getMergeBase(github, pr.owner, pr.repo, pr.baseSha, pr.headSha).catch((error: unknown) => {
+    core.warning(
+      `Cannot find the merge base (${permissionHint(error, 'contents: read')}); comparing with the base branch tip.`,
+    );
+    return pr.baseSha;
+  });
+}
+
+/**
  * Contents of the changed files at the merge base (the differential's reference, not the base branch's tip): from git
  * when the checkout has it, else from the API. Null for files that did not exist there.
  */
@@ -25,18 +45,7 @@ export async function readBase(
     .filter((file) => file.status !== 'added')
     .map((file) => file.previous_filename ?? file.filename);
   const result = new Map<string, string | null>(paths.map((path) => [path, null]));
-  const fromGit = (await git.hasCommit(pr.baseSha)) && (await git.hasCommit(pr.headSha));
-  let mergeBase = fromGit ? await git.mergeBase(pr.baseSha, pr.headSha) : null;
-  if (!mergeBase) {
-    mergeBase = await getMergeBase(github, pr.owner, pr.repo, pr.baseSha, pr.headSha).catch(
-      (error: unknown) => {
-        core.warning(
-          `Cannot find the merge base (${permissionHint(error, 'contents: read')}); comparing with the base branch tip.`,
-        );
-        return pr.baseSha;
-      },
-    );
-  }
+  const mergeBase = await findMergeBase(github, git, pr);
   if ((await git.isRepository()) && (await fetchMissing(git, mergeBase, 'the merge base'))) {
     const contents = await git.readFiles(mergeBase, paths);
     for (const [path, buffer] of contents) {

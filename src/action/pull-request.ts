@@ -5,8 +5,8 @@ import { GitRepository } from '../adapters/git.js';
 import { probeSummary, probeValues } from '../adapters/probe.js';
 import { renderTools } from '../adapters/render.js';
 import { learnSecretSources } from '../adapters/secret-sources.js';
-import { type GitHub, statusOf } from '../api/client.js';
-import { type PullFile, listPullFiles } from '../api/pull-files.js';
+import type { GitHub } from '../api/client.js';
+import type { PullFile } from '../api/pull-files.js';
 import type { ResolvedConfig } from '../config/config.js';
 import { append } from '../core/arrays.js';
 import { mergeRenderedDuplicates } from '../core/duplicates.js';
@@ -24,13 +24,14 @@ import { annotationLevel, unjudgedFiles } from '../pr/summary.js';
 import { isBlocking } from '../report/summary.js';
 import { annotate, logText } from './annotations.js';
 import { runAutofix } from './autofix.js';
+import { listChangedFiles } from './changed-files.js';
 import { writeResults } from './fork-safe.js';
 import { readBase } from './merge-base.js';
 import { onHeadLines, readHead } from './read-head.js';
 import { unitsAtCommit } from './units-through-api.js';
 import { readInside } from '../adapters/links.js';
 import { renderAt } from './render-at.js';
-import { permissionHint, since } from './hints.js';
+import { since } from './hints.js';
 import { addedApiClientsNote, addedSuppressionsNote, configChangeNote } from './policy.js';
 import type { ActionInputs } from './inputs.js';
 import type { RunContext } from './context.js';
@@ -69,23 +70,14 @@ export async function reviewPullRequest(
   secrets: SecretFilter,
 ): Promise<PullRequestOutcome> {
   const pr = context.pullRequest!;
-  const { owner, repo } = pr;
   const notes: string[] = [];
 
-  let started = performance.now();
-  const files = await listPullFiles(github, owner, repo, pr.number).catch((error: unknown) => {
-    // A server error that outlived the retries is reported by run() with the request it was.
-    if ((statusOf(error) ?? 0) >= 500) throw error;
-    throw new Error(`cannot list the pull request's files: ${permissionHint(error, 'pull-requests: read')}`);
-  });
-  core.info(
-    `Pull request #${pr.number} changes ${plural(files.length, 'file')} (listed in ${since(started)}).`,
-  );
+  const git = new GitRepository(inputs.workingDirectory);
+  const files = await listChangedFiles(github, git, pr);
   const configChange = configChangeNote(files, inputs.config);
   if (configChange) notes.push(configChange);
 
-  started = performance.now();
-  const git = new GitRepository(inputs.workingDirectory);
+  let started = performance.now();
   const temporary: string[] = [];
   try {
     const {

@@ -98,6 +98,28 @@ export class GitRepository {
     );
   }
 
+  /**
+   * The files that differ from commit `from` to commit `to`, as `git diff --raw` lists them with renames found (as
+   * GitHub lists a pull request's files): status, path, the path before a rename and the blob id at `to`. No diff
+   * driver or text conversion the repository configures runs: only trees are compared.
+   */
+  async changedFiles(from: string, to: string): Promise<DiffEntry[]> {
+    if (![from, to].every((sha) => /^[0-9a-f]{40,64}$/i.test(sha))) return [];
+    const out = await this.git([
+      'diff',
+      '--raw',
+      '-z',
+      '-M',
+      '--no-abbrev',
+      '--no-ext-diff',
+      '--no-textconv',
+      from,
+      to,
+      '--',
+    ]);
+    return parseRawDiff(out);
+  }
+
   /** Paths of every file at `rev`. */
   async listFiles(rev: string): Promise<string[]> {
     const out = await this.git(['ls-tree', '-r', '-z', '--name-only', rev]);
@@ -139,6 +161,41 @@ export class GitRepository {
     }
     return result;
   }
+}
+
+export interface DiffEntry {
+  status: 'added' | 'removed' | 'modified' | 'renamed';
+  path: string;
+  /** The path at `from`, for a rename. */
+  previousPath?: string;
+  /** The blob id at `to`; zeros for a removed file. */
+  blob: string;
+}
+
+/** Reads `git diff --raw -z` output: `:<modes> <blobs> <status>\0<path>\0`, a second path after a rename or copy. */
+export function parseRawDiff(out: string): DiffEntry[] {
+  const fields = out.split('\0');
+  const entries: DiffEntry[] = [];
+  for (let index = 0; index + 1 < fields.length;) {
+    const header = fields[index]!.split(' ');
+    const letter = (header[4] ?? '').charAt(0);
+    const blob = header[3] ?? '';
+    const first = fields[index + 1]!;
+    if (letter === 'R' || letter === 'C') {
+      const second = fields[index + 2] ?? '';
+      entries.push(
+        letter === 'R'
+          ? { status: 'renamed', path: second, previousPath: first, blob }
+          : { status: 'added', path: second, blob },
+      );
+      index += 3;
+      continue;
+    }
+    const status = letter === 'A' ? 'added' : letter === 'D' ? 'removed' : 'modified';
+    entries.push({ status, path: first, blob });
+    index += 2;
+  }
+  return entries;
 }
 
 /** Writes the files below `prefix` at `rev` into `dest` (same relative paths), for tools that read a folder. */
