@@ -118,6 +118,34 @@ describe('loadDocuments', () => {
     expect(result.notices[0]!.message).toMatch(/Go template/);
   });
 
+  it('checks the documents of a templated file that are no template: kubectl applies them', () => {
+    const pod =
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: app}\nspec:\n  containers: [{name: a, image: a}]\n';
+    const result = load(`${pod}---\n{{ placeholder }}: 1\n---\nname: {{ .Release.Name }}\n`);
+    expect(result.objects.map((object) => object.value.kind)).toEqual(['Pod']);
+    expect(result.errors).toEqual([]);
+    expect(result.notices).toEqual([
+      {
+        file: 'manifest.yaml',
+        message: expect.stringContaining('the documents at lines 6, 8 skipped, the others checked') as string,
+      },
+    ]);
+  });
+
+  it('reports a broken document without template markers of its own, in a file that has some elsewhere', () => {
+    const pod =
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: app}\nspec:\n  containers: [{name: a, image: a}]\n';
+    const result = load(`${pod}  note: "{{"\n---\nbad: [unclosed\n`);
+    expect(result.errors).toEqual([
+      {
+        file: 'manifest.yaml',
+        line: expect.any(Number) as number,
+        message: expect.stringMatching(/^YAML syntax error/) as string,
+      },
+    ]);
+    expect(result.notices).toEqual([]);
+  });
+
   it('keeps manifests whose string values hold template text', () => {
     const result = load(yaml`
       apiVersion: v1

@@ -7277,21 +7277,29 @@ function readWhole(file, lines, errors, notices) {
     }
     if (!Array.isArray(docs))
         docs = [docs];
-    if (text.includes('{{') && docs.some((doc) => looksLikeGoTemplate(doc))) {
+    // A document that is a Go template is not a manifest: it is skipped with a notice. Kubernetes cannot read it either
+    // (it breaks the YAML, or has keys that are maps), so it holds nothing that would be applied; the file's other
+    // documents are checked as kubectl would apply them.
+    const templates = text.includes('{{') ? docs.filter((doc) => isGoTemplate(doc, text)) : [];
+    const checked = docs.filter((doc) => !templates.includes(doc) && !isEmptyDocument(doc));
+    if (templates.length > 0) {
+        const at = templates.map((doc) => lines.linePos(doc.range[0]).line);
         notices.push({
             file: file.path,
-            message: 'contains Go template markers ({{ ... }}) outside of a Helm chart; skipped. Scan the rendered output, or the chart itself.',
+            message: checked.length === 0
+                ? 'contains Go template markers ({{ ... }}) outside of a Helm chart; skipped. Scan the rendered output, or the chart itself.'
+                : `holds Go templates ({{ ... }}) outside of a Helm chart: the ${templates.length === 1 ? 'document' : 'documents'} at ` +
+                    `${at.length === 1 ? 'line' : 'lines'} ${at.join(', ')} skipped, the others checked. Scan the rendered output, or the chart itself.`,
         });
-        return [];
+        if (checked.length === 0)
+            return [];
     }
     const refused = (0,core_chunks/* streamError */.z3)(file, lines) ?? (0,core_chunks/* controlCharacterError */.n3)(file, lines, 0, text.length);
     if (refused !== null) {
         errors.push(refused);
         return [];
     }
-    return docs
-        .filter((doc) => !isEmptyDocument(doc))
-        .map((doc) => {
+    return checked.map((doc) => {
         if (!reportErrors(file, lines, doc, 0, errors))
             return null;
         const value = full_read_valueOf(file, lines, doc, 0, errors);
@@ -7348,9 +7356,12 @@ function full_read_valueOf(file, lines, doc, offset, errors) {
 }
 /**
  * Template actions such as `{{ .Values.x }}` or `{{- if ... }}` either break the YAML or parse as flow maps whose
- * keys are maps, which no manifest has. `{{` inside quoted or block strings (alert templates, scripts) is data.
+ * keys are maps, which no manifest has. `{{` inside quoted or block strings (alert templates, scripts) is data. A
+ * document that breaks without a `{{` of its own is no template: its errors are reported.
  */
-function looksLikeGoTemplate(doc) {
+function isGoTemplate(doc, text) {
+    if (!text.slice(doc.range[0], doc.range[2]).includes('{{'))
+        return false;
     if (doc.errors.length > 0)
         return true;
     let found = false;

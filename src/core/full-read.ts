@@ -92,13 +92,22 @@ export function readWhole(
   }
   if (!Array.isArray(docs)) docs = [docs];
 
-  if (text.includes('{{') && docs.some((doc) => looksLikeGoTemplate(doc))) {
+  // A document that is a Go template is not a manifest: it is skipped with a notice. Kubernetes cannot read it either
+  // (it breaks the YAML, or has keys that are maps), so it holds nothing that would be applied; the file's other
+  // documents are checked as kubectl would apply them.
+  const templates = text.includes('{{') ? docs.filter((doc) => isGoTemplate(doc, text)) : [];
+  const checked = docs.filter((doc) => !templates.includes(doc) && !isEmptyDocument(doc));
+  if (templates.length > 0) {
+    const at = templates.map((doc) => lines.linePos(doc.range[0]).line);
     notices.push({
       file: file.path,
       message:
-        'contains Go template markers ({{ ... }}) outside of a Helm chart; skipped. Scan the rendered output, or the chart itself.',
+        checked.length === 0
+          ? 'contains Go template markers ({{ ... }}) outside of a Helm chart; skipped. Scan the rendered output, or the chart itself.'
+          : `holds Go templates ({{ ... }}) outside of a Helm chart: the ${templates.length === 1 ? 'document' : 'documents'} at ` +
+            `${at.length === 1 ? 'line' : 'lines'} ${at.join(', ')} skipped, the others checked. Scan the rendered output, or the chart itself.`,
     });
-    return [];
+    if (checked.length === 0) return [];
   }
   const refused = streamError(file, lines) ?? controlCharacterError(file, lines, 0, text.length);
   if (refused !== null) {
@@ -106,13 +115,11 @@ export function readWhole(
     return [];
   }
 
-  return docs
-    .filter((doc) => !isEmptyDocument(doc))
-    .map((doc) => {
-      if (!reportErrors(file, lines, doc, 0, errors)) return null;
-      const value = valueOf(file, lines, doc, 0, errors);
-      return value === FAILED ? null : treeOfParsed(doc, text, 0, value);
-    });
+  return checked.map((doc) => {
+    if (!reportErrors(file, lines, doc, 0, errors)) return null;
+    const value = valueOf(file, lines, doc, 0, errors);
+    return value === FAILED ? null : treeOfParsed(doc, text, 0, value);
+  });
 }
 
 /** A document with nothing in it: comments only, or an explicit `---` with no content (not even `~`). */
@@ -181,9 +188,11 @@ function valueOf(
 
 /**
  * Template actions such as `{{ .Values.x }}` or `{{- if ... }}` either break the YAML or parse as flow maps whose
- * keys are maps, which no manifest has. `{{` inside quoted or block strings (alert templates, scripts) is data.
+ * keys are maps, which no manifest has. `{{` inside quoted or block strings (alert templates, scripts) is data. A
+ * document that breaks without a `{{` of its own is no template: its errors are reported.
  */
-function looksLikeGoTemplate(doc: Document.Parsed): boolean {
+function isGoTemplate(doc: Document.Parsed, text: string): boolean {
+  if (!text.slice(doc.range[0], doc.range[2]).includes('{{')) return false;
   if (doc.errors.length > 0) return true;
   let found = false;
   visit(doc, {
