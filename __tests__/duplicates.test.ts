@@ -139,6 +139,35 @@ describe('mergeRenderedDuplicates', () => {
     expect(splitFindings([elsewhere, one], [elsewhere], changed).introduced).toEqual([one]);
     expect(splitFindings([elsewhere, one], [elsewhere, one], changed).introduced).toEqual([]);
   });
+
+  it('counts a finding in a file the pull request leaves alone as introduced when the base did not have it', () => {
+    // The pull request took `automountServiceAccountToken: false` off the account an unchanged workload runs as.
+    const unchanged = rendered('dev', { file: 'deploy/web.yaml', via: undefined });
+    const changed = new Set(['deploy/accounts.yaml']);
+    expect(splitFindings([unchanged], [], changed)).toEqual({ introduced: [unchanged], existing: [] });
+    // Findings of unchanged files the base had are neither new nor listed as existing: they are not the pull request's.
+    expect(splitFindings([unchanged], [unchanged], changed)).toEqual({ introduced: [], existing: [] });
+  });
+
+  it('counts a finding whose severity rose as introduced: the base had a lesser one', () => {
+    const high = rendered('dev', { file: 'deploy/web.yaml', via: undefined, severity: 'high' });
+    const medium = { ...high, severity: 'medium' as const };
+    const info = { ...high, severity: 'info' as const };
+    for (const changed of [new Set(['deploy/web.yaml']), new Set<string>()]) {
+      expect(splitFindings([high], [medium], changed).introduced).toEqual([high]);
+      expect(splitFindings([high], [info], changed).introduced).toEqual([high]);
+      // Lower or the same: the base had it.
+      expect(splitFindings([medium], [high], changed).introduced).toEqual([]);
+      expect(splitFindings([high], [high], changed).introduced).toEqual([]);
+    }
+    // Two of one identity: each head finding takes the base's finding nearest above its severity.
+    expect(splitFindings([medium, high], [high, medium], new Set(['deploy/web.yaml'])).introduced).toEqual(
+      [],
+    );
+    expect(splitFindings([high, medium], [medium, info], new Set(['deploy/web.yaml'])).introduced).toEqual([
+      high,
+    ]);
+  });
 });
 
 describe('one review comment for one suggestion', () => {

@@ -55578,16 +55578,17 @@ async function publishFromResults(github, inputs, context, config, failOn, secre
     for (const source of [shown, given])
         secrets.learnScan(source, secretsOfFiles(source, config));
     const notes = results.file.notes.map((note) => escapeMarkdown(secrets.redact(note)));
-    // Past GitHub's 3,000 files the scanning job's findings are kept whatever their file: it read the others from git.
+    // New findings may be in files the pull request leaves alone (it changed an account or a binding they use), and
+    // past GitHub's 3,000 files the scanning job read the others from git: new ones are kept whatever their file (a
+    // results file that adds some can only fail its own check). Existing ones are those of the changed files.
     const cut = isCut(files.length, pr.changedFiles);
-    const inPullRequest = (finding) => cut || lines.has(finding.file);
-    const introduced = results.file.introduced.filter(inPullRequest);
-    const existing = results.file.existing.filter(inPullRequest);
+    const introduced = results.file.introduced;
+    const existing = results.file.existing.filter((finding) => cut || lines.has(finding.file));
     secrets.cleanFindings([...introduced, ...existing]);
     const outside = results.file.introduced.length + results.file.existing.length - introduced.length - existing.length;
     if (results.dropped > 0 || outside > 0) {
         notes.push(`${results.dropped + outside} finding(s) of the results file were left out: ` +
-            `${results.dropped} malformed or of an unknown rule, ${outside} in files the pull request does not change.`);
+            `${results.dropped} malformed or of an unknown rule, ${outside} existing ones in files the pull request does not change.`);
     }
     const counted = config.report === 'all' ? [...introduced, ...existing] : introduced;
     const blocking = counted.filter((finding) => isBlocking(finding, failOn));
@@ -58556,40 +58557,60 @@ function notClients(others, head) {
 }
 
 ;// CONCATENATED MODULE: ./src/pr/differential.ts
+
 /**
- * Splits the head's findings in the changed files into introduced and existing ones. A finding is matched by its
- * identity (rule, resource and the part of the resource), not by file or line: moving a manifest, or editing lines
- * above it, does not make its findings new. Identities are counted, not only known: where the base had one finding
- * of an identity and the head has two (a second copy of a manifest, one more object of a randomly named template
- * line), one of them is new. The head's findings in unchanged files take their counts first.
+ * Splits the head's findings into introduced and existing ones. A finding is matched by its identity (rule, resource
+ * and the part of the resource), not by file or line: moving a manifest, or editing lines above it, does not make its
+ * findings new. Identities are counted, not only known: where the base had one finding of an identity and the head
+ * has two (a second copy of a manifest, one more object of a randomly named template line), one of them is new. A
+ * finding whose severity rose (a workload moved to the `default` account, an API client's evidence taken away) is
+ * new: the base had a lesser one. The head's findings in unchanged files take their counts first; those the base did
+ * not have are introduced too, since only the pull request can have changed them.
  */
 function splitFindings(head, base, changedFiles) {
+    /** Per identity, the severities of the base's findings not matched yet, highest last. */
     const before = new Map();
     for (const finding of base) {
-        for (const identity of identitiesOf(finding))
-            before.set(identity, (before.get(identity) ?? 0) + 1);
+        for (const identity of identitiesOf(finding)) {
+            const ranks = before.get(identity);
+            if (ranks)
+                ranks.push(severityRank(finding.severity));
+            else
+                before.set(identity, [severityRank(finding.severity)]);
+        }
     }
-    const take = (finding) => {
-        for (const identity of identitiesOf(finding))
-            before.set(identity, (before.get(identity) ?? 0) - 1);
+    for (const ranks of before.values())
+        ranks.sort((a, b) => a - b);
+    /** The base's finding of this identity at the finding's severity or the least above it, if one is left. */
+    const matchOf = (identity, rank) => {
+        const ranks = before.get(identity);
+        const index = ranks ? ranks.findIndex((candidate) => candidate >= rank) : -1;
+        return index === -1 ? null : { ranks: ranks, index };
     };
-    for (const finding of head)
-        if (!changedFiles.has(finding.file))
-            take(finding);
-    const result = { introduced: [], existing: [] };
-    for (const finding of head) {
-        if (!changedFiles.has(finding.file))
-            continue;
-        // A finding seen through several renders is new when any of them is: an overlay added over an insecure base.
-        const known = identitiesOf(finding).every((identity) => (before.get(identity) ?? 0) > 0);
-        if (known)
-            take(finding);
-        (known ? result.existing : result.introduced).push(finding);
-    }
-    return result;
+    // A finding seen through several renders is new when any of them is: an overlay added over an insecure base.
+    const match = (finding) => {
+        const rank = severityRank(finding.severity);
+        const matches = identitiesOf(finding).map((identity) => matchOf(identity, rank));
+        if (matches.some((found) => found === null))
+            return false;
+        for (const found of matches)
+            found.ranks.splice(found.index, 1);
+        return true;
+    };
+    const changed = head.map((finding) => changedFiles.has(finding.file));
+    const known = new Array(head.length);
+    for (const pass of [false, true])
+        head.forEach((finding, index) => {
+            if (changed[index] === pass)
+                known[index] = match(finding);
+        });
+    return {
+        introduced: head.filter((_, index) => !known[index]),
+        existing: head.filter((_, index) => changed[index] && known[index]),
+    };
 }
 function identitiesOf(finding) {
-    return finding.also ? [finding.identity, ...finding.also] : [finding.identity];
+    return finding.also ? [...new Set([finding.identity, ...finding.also])] : [finding.identity];
 }
 
 ;// CONCATENATED MODULE: ./src/pr/line-map.ts
@@ -59913,6 +59934,12 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
         secrets.allowIdentifiers(baseResult.identifiers);
         info(`Scanned the merge base: ${plural(baseFiles.length, 'file')}, ${plural(baseResult.findings.length, 'finding')} in ${since(started)}.`);
         const split = splitFindings(headResult.findings, baseResult.findings, changedPaths);
+        const newElsewhere = split.introduced.filter((finding) => !changedPaths.has(finding.file)).length;
+        if (newElsewhere > 0) {
+            notes.push(`${newElsewhere === 1 ? '1 new finding is' : `${newElsewhere} new findings are`} in files this pull request does not change: ` +
+                'its changes elsewhere (a ServiceAccount, a binding, a namespace) gave them. GitHub shows no diff of those files, ' +
+                'so they are listed here rather than commented on.');
+        }
         let autofixCommit = null;
         let fixedCount = 0;
         let patch = null;

@@ -183,18 +183,19 @@ export async function publishFromResults(
   const given = Object.entries(results.file.texts).map(([path, text]) => ({ path, text }));
   for (const source of [shown, given]) secrets.learnScan(source, secretsOfFiles(source, config));
   const notes = results.file.notes.map((note) => escapeMarkdown(secrets.redact(note)));
-  // Past GitHub's 3,000 files the scanning job's findings are kept whatever their file: it read the others from git.
+  // New findings may be in files the pull request leaves alone (it changed an account or a binding they use), and
+  // past GitHub's 3,000 files the scanning job read the others from git: new ones are kept whatever their file (a
+  // results file that adds some can only fail its own check). Existing ones are those of the changed files.
   const cut = isCut(files.length, pr.changedFiles);
-  const inPullRequest = (finding: Finding) => cut || lines.has(finding.file);
-  const introduced = results.file.introduced.filter(inPullRequest);
-  const existing = results.file.existing.filter(inPullRequest);
+  const introduced = results.file.introduced;
+  const existing = results.file.existing.filter((finding) => cut || lines.has(finding.file));
   secrets.cleanFindings([...introduced, ...existing]);
   const outside =
     results.file.introduced.length + results.file.existing.length - introduced.length - existing.length;
   if (results.dropped > 0 || outside > 0) {
     notes.push(
       `${results.dropped + outside} finding(s) of the results file were left out: ` +
-        `${results.dropped} malformed or of an unknown rule, ${outside} in files the pull request does not change.`,
+        `${results.dropped} malformed or of an unknown rule, ${outside} existing ones in files the pull request does not change.`,
     );
   }
   const counted = config.report === 'all' ? [...introduced, ...existing] : introduced;

@@ -211,6 +211,14 @@ export async function reviewPullRequest(
       `Scanned the merge base: ${plural(baseFiles.length, 'file')}, ${plural(baseResult.findings.length, 'finding')} in ${since(started)}.`,
     );
     const split = splitFindings(headResult.findings, baseResult.findings, changedPaths);
+    const newElsewhere = split.introduced.filter((finding) => !changedPaths.has(finding.file)).length;
+    if (newElsewhere > 0) {
+      notes.push(
+        `${newElsewhere === 1 ? '1 new finding is' : `${newElsewhere} new findings are`} in files this pull request does not change: ` +
+          'its changes elsewhere (a ServiceAccount, a binding, a namespace) gave them. GitHub shows no diff of those files, ' +
+          'so they are listed here rather than commented on.',
+      );
+    }
     let autofixCommit: string | null = null;
     let fixedCount = 0;
     let patch: string | null = null;
