@@ -59834,7 +59834,11 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
         if (renderRoot !== null)
             temporary.push(renderRoot);
         const { charts, kustomizations } = head;
-        const isTouched = (dir) => files.some((file) => under(file.filename, dir) || (file.previous_filename && under(file.previous_filename, dir)));
+        // A chart's files, or a values file the config gives it from elsewhere (`charts[].values`), change its output.
+        const isTouched = (dir) => {
+            const values = new Set(config.charts.filter((chart) => chart.path === dir).flatMap((chart) => chart.values));
+            return files.some((file) => [file.filename, file.previous_filename].some((path) => typeof path === 'string' && (under(path, dir) || values.has(path))));
+        };
         const touchedCharts = charts.filter(isTouched);
         // Overlays share bases and patches across folders: a change to any kustomization folder may change any output.
         const kustomizeTouched = kustomizations.some(isTouched);

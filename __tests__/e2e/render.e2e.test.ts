@@ -161,6 +161,26 @@ describe.skipIf(NO_HELM)(because(NO_HELM, 'pull requests touching Helm charts'),
     expect(run.status).toBe(0);
     expect(fake.checkRuns[0]!.annotations).toEqual([]);
   });
+
+  it('a values file the config gives a chart from outside its folder touches the chart when it changes', async () => {
+    const chart = helmCreate('web');
+    const config =
+      'charts:\n  - path: charts/web\n    release: web\n    values: [environments/prod/web.yaml]\n';
+    const base = {
+      ...chart,
+      '.github/kube-token-guard.yml': config,
+      'environments/prod/web.yaml': 'serviceAccount:\n  create: true\n  automount: false\n',
+    };
+    const { fake, run } = await review(base, {
+      'environments/prod/web.yaml': 'serviceAccount:\n  create: false\n',
+    });
+    expect(fake.violations).toEqual([]);
+    expect(run.status, run.stdout).toBe(1);
+    expect(fake.checkRuns[0]!.conclusion).toBe('failure');
+    expect(fake.checkRuns[0]!.output.text).toMatch(
+      /### New findings[\s\S]*charts\/web\/templates\/deployment\.yaml/,
+    );
+  });
 });
 
 describe.skipIf(NO_KUSTOMIZE)(because(NO_KUSTOMIZE, 'pull requests touching kustomize overlays'), () => {
