@@ -16,8 +16,11 @@ export const ORACLE_PATH = ORACLE ?? 'k8s-yaml-oracle';
 /** Why the oracle cannot run here, or null when it can. */
 export const ORACLE_MISSING: string | null = NO_ORACLE;
 
-/** One document as kubectl reads it: the JSON it sends, or the error it stops the file at (always last). */
-export type KubernetesDocument = { json: unknown } | { error: string };
+/**
+ * One document as kubectl reads it: the JSON it sends, or the error it stops the file at (always last). A document
+ * kubectl reads as a list (any with an `items` field) has the objects it applies instead of it, or why it applies none.
+ */
+export type KubernetesDocument = { json: unknown; items?: unknown[]; listError?: string } | { error: string };
 
 /** kubectl's reading of each file (text is written as UTF-8; bytes are passed as they are). */
 export function readAsKubernetes(files: ReadonlyArray<string | Uint8Array>): KubernetesDocument[][] {
@@ -26,16 +29,18 @@ export function readAsKubernetes(files: ReadonlyArray<string | Uint8Array>): Kub
   return JSON.parse(output.toString('utf8')) as KubernetesDocument[][];
 }
 
-/** The objects of a document the scan would judge: the document itself, or a List's items. */
-function judgedObjects(value: unknown): Record<string, unknown>[] {
-  if (!isKubernetesObject(value)) return [];
-  if (value.kind.endsWith('List') && Array.isArray(value.items)) {
-    return value.items.filter(
-      (item): item is Record<string, unknown> & { kind: string } =>
-        isKubernetesObject(item) && mayMatter(item),
-    );
-  }
-  return mayMatter(value) ? [value] : [];
+/** The objects of a document the scan would judge: the document itself, or what kubectl applies of a list. */
+function judgedObjects(document: {
+  json: unknown;
+  items?: unknown[];
+  listError?: string;
+}): Record<string, unknown>[] {
+  if (document.listError !== undefined) return [];
+  const objects = document.items ?? [document.json];
+  return objects.filter(
+    (object): object is Record<string, unknown> & { kind: string } =>
+      isKubernetesObject(object) && mayMatter(object),
+  );
 }
 
 export interface Verdict {
@@ -67,7 +72,7 @@ export function verdictOf(
       disagreement: `Kubernetes stops at an error (${stop.error}); the loader reads the file without one`,
     };
   }
-  const applied = kubernetes.flatMap((document) => ('json' in document ? judgedObjects(document.json) : []));
+  const applied = kubernetes.flatMap((document) => ('json' in document ? judgedObjects(document) : []));
   const judged = ours.objects.map((object) => object.value);
   let next = 0;
   for (const object of applied) {

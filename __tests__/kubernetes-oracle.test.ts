@@ -138,7 +138,7 @@ describe.skipIf(ORACLE_MISSING)(
       const scalars = [...SCALARS, ...sample(numberLike, 300, 3)].filter(isPlainEverywhere);
       const files = scalars.flatMap((scalar) => [
         serviceAccount(`value: ${scalar}\n`),
-        serviceAccount(`items: [a, ${scalar}]\n`),
+        serviceAccount(`entries: [a, ${scalar}]\n`),
         serviceAccount(`labels:\n  ${scalar}: v\n`),
         serviceAccount(`labels: {${scalar}: v, other: w}\n`),
       ]);
@@ -267,6 +267,15 @@ const HOSTILE: readonly string[] = [
   // Control characters, a byte order mark in the middle, and invalid UTF-8 (as bytes, below).
   serviceAccount('automountServiceAccountToken: false\u0007\n'),
   serviceAccount('x: 1\n\uFEFFautomountServiceAccountToken: true\n'),
+  // Lists: kubectl reads any document with `items` as one, and applies the items, untyped ones taking its kind.
+  'apiVersion: v1\nkind: PodList\nitems:\n  - metadata: {name: p}\n    spec: {containers: [{name: a, image: a}]}\n',
+  'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\nitems:\n  - {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {containers: [{name: a, image: a}]}}\n',
+  'apiVersion: apps/v1\nkind: DeploymentList\nitems:\n  - metadata: {name: d}\n    spec: {template: {spec: {containers: [{name: a, image: a}]}}}\n  - {kind: Pod, metadata: {name: p}}\n',
+  'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a, image: a}]}\nitems: null\n',
+  'apiVersion: v1\nkind: List\nitems: {a: b}\n',
+  'apiVersion: v1\nkind: List\nitems: [x]\n',
+  'apiVersion: v1\nkind: List\nitems:\n  - {apiVersion: v1, kind: List, items: [{apiVersion: v1, kind: Pod, metadata: {name: p}}]}\n',
+  '{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "s"}, "items": [{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"automountServiceAccountToken": true, "containers": [{"name": "a", "image": "a"}]}}]}\n',
 ];
 
 describe.skipIf(ORACLE_MISSING)(because(ORACLE_MISSING, 'hostile documents'), () => {

@@ -42,6 +42,40 @@ describe('loadDocuments', () => {
     expect(spanOf(result.objects[1]!, ['metadata', 'name'])).toEqual({ line: 11, endLine: 11 });
   });
 
+  it('reads any document with `items` as kubectl does: a list, whose untyped items take its kind', () => {
+    const pod = '{metadata: {name: p}, spec: {containers: [{name: a, image: a}]}}';
+    // A typed list: items without apiVersion and kind are Pods of v1, as kubectl's decoding makes them.
+    const typed = load(`apiVersion: v1\nkind: PodList\nitems:\n  - ${pod}\n`);
+    expect(typed.errors).toEqual([]);
+    expect(typed.objects.map((object) => [object.value.apiVersion, object.value.kind])).toEqual([
+      ['v1', 'Pod'],
+    ]);
+    expect(spanOf(typed.objects[0]!, ['metadata', 'name']).line).toBe(4);
+    // Any kind with `items` is flattened; the ConfigMap itself is not applied, its items are.
+    const disguised = load(
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\nitems:\n  - {apiVersion: v1, kind: Pod, ${pod.slice(1)}\n`,
+    );
+    expect(disguised.objects.map((object) => object.value.kind)).toEqual(['Pod']);
+    // An item naming only one of the two is refused by kubectl: not judged.
+    expect(load(`apiVersion: v1\nkind: List\nitems:\n  - {kind: Pod, ${pod.slice(1)}\n`).objects).toEqual([]);
+    // `items: null` makes no list: the document is applied as itself.
+    const itself = load(`apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nitems: null\n`);
+    expect([itself.objects.map((object) => object.value.kind), itself.errors]).toEqual([['Pod'], []]);
+  });
+
+  it('refuses a list kubectl refuses: `items` that is no list, or an item that is no object', () => {
+    expect(load('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\nitems: {a: b}\n').errors).toEqual([
+      {
+        file: 'manifest.yaml',
+        line: 4,
+        message: expect.stringMatching(/^`items` is not a list: kubectl/) as string,
+      },
+    ]);
+    expect(load('apiVersion: v1\nkind: List\nitems:\n  - x\n').errors).toEqual([
+      { file: 'manifest.yaml', line: 3, message: '`items[0]` is not an object: kubectl refuses the list' },
+    ]);
+  });
+
   it('reads JSON manifests with line numbers', () => {
     const text =
       '{\n  "apiVersion": "v1",\n  "kind": "ServiceAccount",\n  "metadata": {\n    "name": "json-sa"\n  }\n}\n';

@@ -17,12 +17,18 @@ import (
 
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 )
 
 type document struct {
 	JSON  json.RawMessage `json:"json,omitempty"`
 	Error string          `json:"error,omitempty"`
+	// For a document kubectl reads as a list (any document with an `items` field): the objects it applies instead of
+	// the document, as apimachinery's unstructured decoding and the builder's flattening make them, or why it applies
+	// none of them.
+	Items     []json.RawMessage `json:"items,omitempty"`
+	ListError string            `json:"listError,omitempty"`
 }
 
 func main() {
@@ -64,6 +70,44 @@ func read(file []byte) (docs []document) {
 		if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
 			continue
 		}
-		docs = append(docs, document{JSON: raw})
+		docs = append(docs, flatten(document{JSON: raw}))
 	}
+}
+
+// flatten adds to a document what kubectl applies from it when it reads it as a list: apimachinery's unstructured
+// decoding takes any document with an `items` field for one (an item with neither apiVersion nor kind takes the
+// list's apiVersion and its kind without "List"), and the builder's flattening applies the items, refusing an item
+// that is itself a list.
+func flatten(doc document) document {
+	object, _, err := unstructured.UnstructuredJSONScheme.Decode(doc.JSON, nil, nil)
+	list, isList := object.(*unstructured.UnstructuredList)
+	if !isList {
+		var probe struct {
+			Items json.RawMessage `json:"items"`
+		}
+		if json.Unmarshal(doc.JSON, &probe) == nil && probe.Items != nil && err != nil {
+			doc.ListError = err.Error()
+		}
+		return doc
+	}
+	if err != nil {
+		doc.ListError = err.Error()
+		return doc
+	}
+	doc.Items = []json.RawMessage{}
+	for _, item := range list.Items {
+		if item.IsList() {
+			doc.ListError = "an item is itself a list"
+			doc.Items = nil
+			return doc
+		}
+		encoded, err := json.Marshal(item.Object)
+		if err != nil {
+			doc.ListError = err.Error()
+			doc.Items = nil
+			return doc
+		}
+		doc.Items = append(doc.Items, encoded)
+	}
+	return doc
 }

@@ -7656,18 +7656,41 @@ function readChunk(plan, from, to, read) {
         return NOTHING;
     return { documents: 1, inert: 0, errors, tree: full && (0,core_inert/* isKubernetesObject */.i1)(full.value) ? full : null };
 }
-/** The Kubernetes objects of a document that may matter to a rule: the document itself, or the items of a List. */
+/**
+ * The Kubernetes objects of a document that may matter to a rule: the document itself, or the items of a list. kubectl
+ * and helm read any document with an `items` field as a list, whatever its kind, and apply its items instead of it
+ * (apimachinery's unstructured decoding, then the builder's flattening); an item with neither `apiVersion` nor `kind`
+ * takes the list's `apiVersion` and its kind without the `List` suffix (a `PodList`'s items are Pods). `items: null`
+ * is no list (the document is applied itself); `items` that is no list, or an item that is no mapping, is refused by
+ * kubectl, and by the scan.
+ */
 function addObjects(file, lines, doc, result) {
     const value = doc.value;
     const docIndex = result.documents - 1;
     if (!(0,core_inert/* isKubernetesObject */.i1)(value))
         return;
-    const items = value.items;
-    if (value.kind.endsWith('List') && Array.isArray(items)) {
+    if ('items' in value && value.items !== null) {
+        const items = value.items;
+        const broken = !Array.isArray(items)
+            ? -1
+            : items.findIndex((item) => typeof item !== 'object' || item === null || Array.isArray(item));
+        if (!Array.isArray(items) || broken !== -1) {
+            result.errors.push({
+                file: file.path,
+                line: lines.linePos(itemsOffset(doc)).line,
+                message: !Array.isArray(items)
+                    ? '`items` is not a list: kubectl reads a document with `items` as a list of objects, and refuses this one'
+                    : `\`items[${broken}]\` is not an object: kubectl refuses the list`,
+            });
+            return;
+        }
+        const itemKind = value.kind.endsWith('List') ? value.kind.slice(0, -'List'.length) : value.kind;
         items.forEach((item, itemIndex) => {
-            if (!(0,core_inert/* isKubernetesObject */.i1)(item))
+            const typed = !isBlank(item.apiVersion) || !isBlank(item.kind);
+            const object = typed ? item : { ...item, apiVersion: value.apiVersion, kind: itemKind };
+            if (!(0,core_inert/* isKubernetesObject */.i1)(object))
                 return;
-            if (!(0,core_model/* mayMatter */.dx)(item)) {
+            if (!(0,core_model/* mayMatter */.dx)(object)) {
                 result.inert++;
                 return;
             }
@@ -7675,7 +7698,7 @@ function addObjects(file, lines, doc, result) {
                 file,
                 doc,
                 basePath: ['items', itemIndex],
-                value: item,
+                value: object,
                 lines,
                 docIndex,
                 itemIndex,
@@ -7688,6 +7711,16 @@ function addObjects(file, lines, doc, result) {
         return;
     }
     result.objects.push({ file, doc, basePath: [], value, lines, docIndex, itemIndex: null });
+}
+/** Where the document's `items` key is written, or where the document starts. */
+function itemsOffset(doc) {
+    const root = doc.contents?.kind === 'map' ? doc.contents : doc.collectionAt?.([]);
+    const pair = root?.kind === 'map' ? root.items.find((item) => item.key?.value === 'items') : undefined;
+    return pair?.key?.start ?? doc.start;
+}
+/** Empty as apimachinery reads a string field: missing, not a string, or "". */
+function isBlank(value) {
+    return typeof value !== 'string' || value === '';
 }
 
 ;// CONCATENATED MODULE: ./src/core/locate.ts
@@ -17899,12 +17932,13 @@ const MODEL_KINDS = new Set([
     'ClusterRoleBinding',
 ]);
 /**
- * Whether an object can change what the rules see: a kind the model reads, a List, anything with a pod template,
+ * Whether an object can change what the rules see: a kind the model reads, a list, anything with a pod template,
  * or anything carrying a suppression annotation (a broken one is reported wherever it is written).
  */
 function mayMatter(value) {
     const kind = typeof value.kind === 'string' ? value.kind : '';
-    if (MODEL_KINDS.has(kind) || kind.endsWith('List'))
+    // Any document with `items` is a list to kubectl (see addObjects in load.ts).
+    if (MODEL_KINDS.has(kind) || kind.endsWith('List') || value.items != null)
         return true;
     const templateSpec = getPath(value, TEMPLATE_SPEC.spec);
     if (isRecord(templateSpec) && 'containers' in templateSpec)

@@ -244,16 +244,39 @@ function readChunk(plan: FilePlan, from: number, to: number, read?: FastReading)
   return { documents: 1, inert: 0, errors, tree: full && isKubernetesObject(full.value) ? full : null };
 }
 
-/** The Kubernetes objects of a document that may matter to a rule: the document itself, or the items of a List. */
+/**
+ * The Kubernetes objects of a document that may matter to a rule: the document itself, or the items of a list. kubectl
+ * and helm read any document with an `items` field as a list, whatever its kind, and apply its items instead of it
+ * (apimachinery's unstructured decoding, then the builder's flattening); an item with neither `apiVersion` nor `kind`
+ * takes the list's `apiVersion` and its kind without the `List` suffix (a `PodList`'s items are Pods). `items: null`
+ * is no list (the document is applied itself); `items` that is no list, or an item that is no mapping, is refused by
+ * kubectl, and by the scan.
+ */
 function addObjects(file: SourceFile, lines: LineStarts, doc: TreeDocument, result: LoadResult): void {
   const value = doc.value;
   const docIndex = result.documents - 1;
   if (!isKubernetesObject(value)) return;
-  const items = value.items;
-  if (value.kind.endsWith('List') && Array.isArray(items)) {
-    items.forEach((item, itemIndex) => {
-      if (!isKubernetesObject(item)) return;
-      if (!mayMatter(item)) {
+  if ('items' in value && value.items !== null) {
+    const items = value.items;
+    const broken = !Array.isArray(items)
+      ? -1
+      : items.findIndex((item) => typeof item !== 'object' || item === null || Array.isArray(item));
+    if (!Array.isArray(items) || broken !== -1) {
+      result.errors.push({
+        file: file.path,
+        line: lines.linePos(itemsOffset(doc)).line,
+        message: !Array.isArray(items)
+          ? '`items` is not a list: kubectl reads a document with `items` as a list of objects, and refuses this one'
+          : `\`items[${broken}]\` is not an object: kubectl refuses the list`,
+      });
+      return;
+    }
+    const itemKind = value.kind.endsWith('List') ? value.kind.slice(0, -'List'.length) : value.kind;
+    items.forEach((item: Record<string, unknown>, itemIndex) => {
+      const typed = !isBlank(item.apiVersion) || !isBlank(item.kind);
+      const object = typed ? item : { ...item, apiVersion: value.apiVersion, kind: itemKind };
+      if (!isKubernetesObject(object)) return;
+      if (!mayMatter(object)) {
         result.inert++;
         return;
       }
@@ -261,7 +284,7 @@ function addObjects(file: SourceFile, lines: LineStarts, doc: TreeDocument, resu
         file,
         doc,
         basePath: ['items', itemIndex],
-        value: item,
+        value: object,
         lines,
         docIndex,
         itemIndex,
@@ -274,4 +297,16 @@ function addObjects(file: SourceFile, lines: LineStarts, doc: TreeDocument, resu
     return;
   }
   result.objects.push({ file, doc, basePath: [], value, lines, docIndex, itemIndex: null });
+}
+
+/** Where the document's `items` key is written, or where the document starts. */
+function itemsOffset(doc: TreeDocument): number {
+  const root = doc.contents?.kind === 'map' ? doc.contents : doc.collectionAt?.([]);
+  const pair = root?.kind === 'map' ? root.items.find((item) => item.key?.value === 'items') : undefined;
+  return pair?.key?.start ?? doc.start;
+}
+
+/** Empty as apimachinery reads a string field: missing, not a string, or "". */
+function isBlank(value: unknown): boolean {
+  return typeof value !== 'string' || value === '';
 }

@@ -103,12 +103,13 @@ export const MODEL_KINDS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Whether an object can change what the rules see: a kind the model reads, a List, anything with a pod template,
+ * Whether an object can change what the rules see: a kind the model reads, a list, anything with a pod template,
  * or anything carrying a suppression annotation (a broken one is reported wherever it is written).
  */
 export function mayMatter(value: Record<string, unknown>): boolean {
   const kind = typeof value.kind === 'string' ? value.kind : '';
-  if (MODEL_KINDS.has(kind) || kind.endsWith('List')) return true;
+  // Any document with `items` is a list to kubectl (see addObjects in load.ts).
+  if (MODEL_KINDS.has(kind) || kind.endsWith('List') || value.items != null) return true;
   const templateSpec = getPath(value, TEMPLATE_SPEC.spec);
   if (isRecord(templateSpec) && 'containers' in templateSpec) return true;
   const metadata = isRecord(value.metadata) ? value.metadata : {};
