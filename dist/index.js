@@ -54322,7 +54322,8 @@ async function unbuiltManifests(held, kustomizationDirs, read) {
         else if (file.chart === null) {
             outcome.notices.push({
                 file: file.path,
-                message: 'no kustomization here reads it and it holds no complete Kubernetes object (apiVersion, kind and name); not checked',
+                message: 'no kustomization here reads it and it holds no complete Kubernetes object (apiVersion, kind and name, and ' +
+                    'a selector for a Deployment, StatefulSet, DaemonSet or ReplicaSet): a patch, not checked on its own',
             });
         }
     }
@@ -54345,13 +54346,23 @@ function holdsCompleteObjects(text) {
                 return false;
             const record = object;
             const metadata = record.metadata;
+            const spec = record.spec;
             return (typeof record.apiVersion === 'string' &&
                 typeof record.kind === 'string' &&
                 typeof metadata === 'object' &&
                 metadata !== null &&
-                typeof metadata.name === 'string');
+                typeof metadata.name === 'string' &&
+                // A patch of one (kubebuilder's `manager_*_patch.yaml`, left for a kustomization to enable) names no selector;
+                // the API server refuses such a Deployment, so `kubectl apply -f` never creates it.
+                (!SELECTED_KINDS.has(record.kind) ||
+                    (typeof spec === 'object' &&
+                        spec !== null &&
+                        typeof spec.selector === 'object' &&
+                        spec.selector !== null)));
         }));
 }
+/** Kinds the API server refuses without `spec.selector` (apps/v1). */
+const SELECTED_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
 
 ;// CONCATENATED MODULE: ./src/adapters/files.ts
 

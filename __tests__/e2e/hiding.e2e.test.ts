@@ -60,6 +60,27 @@ describe('manifests beside a kustomization or a chart', () => {
     expect(run.stderr).not.toContain('chart/ci/test-values.yaml');
     expect(parseReport(run).findings.map((finding) => finding.file)).toContain('chart/examples/worker.yaml');
   });
+
+  it('leave a workload patch no kustomization enables yet alone: a Deployment without a selector is no manifest', () => {
+    // kubebuilder's `config/default/manager_*_patch.yaml`, enabled by uncommenting a line: judged alone, its fix would
+    // take the token from the controller it patches once enabled.
+    const patch =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: controller-manager, namespace: system}\n' +
+      'spec:\n  template:\n    spec:\n      containers:\n        - name: kube-rbac-proxy\n          image: proxy:1\n';
+    const run = runCliOn(
+      {
+        'config/default/kustomization.yaml':
+          'resources: []\n#patches:\n#- path: manager_auth_proxy_patch.yaml\n',
+        'config/default/manager_auth_proxy_patch.yaml': patch,
+      },
+      ['scan', '--fail-on', 'none', '--format', 'json'],
+      { KUBE_TOKEN_GUARD_KUSTOMIZE: '/nonexistent/kustomize' },
+    );
+    expect(run.stderr).toContain(
+      'notice: config/default/manager_auth_proxy_patch.yaml: no kustomization here reads it and it holds no complete',
+    );
+    expect(parseReport(run).findings.filter((finding) => finding.file.endsWith('patch.yaml'))).toEqual([]);
+  });
 });
 
 describe.skipIf(NO_KUSTOMIZE)(
