@@ -383,3 +383,22 @@ describe('plain secret values: Secret data that may be configuration', () => {
       expect(result.secretValues, value).toContain(value);
   });
 });
+
+describe('paths: where findings are placed', () => {
+  it('keep a credential that is also a folder or file name, where the path is written whole, and nowhere else', () => {
+    const filter = new SecretFilter();
+    filter.add('postgres');
+    filter.allowPaths([{ path: 'postgres/postgres.yaml' }, { path: 'overlays/postgres' }]);
+    expect(
+      filter.redact('postgres/postgres.yaml:3: Deployment shop/catalog-postgres, password postgres'),
+    ).toBe('postgres/postgres.yaml:3: Deployment shop/catalog-[redacted], password [redacted]');
+    expect(filter.redact('via overlay overlays/postgres; overlays/postgresql')).toBe(
+      'via overlay overlays/postgres; overlays/[redacted]ql',
+    );
+    // A folder of a known file is a known path too.
+    filter.allowPaths([{ path: 'apps/postgres-db/deploy.yaml' }]);
+    expect(filter.redact('in apps/postgres-db (postgres)')).toBe('in apps/postgres-db ([redacted])');
+    expect(filter.contains('postgres/postgres.yaml')).toBe(false);
+    expect(filter.contains('user: postgres')).toBe(true);
+  });
+});

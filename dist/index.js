@@ -43690,6 +43690,13 @@ function identifiersOf(files, objects = []) {
     }
     return names;
 }
+/** The files read and the chart and kustomization folders, whose paths outputs write whole (`allowPaths`). */
+function placesOf(collected) {
+    return [
+        ...collected.files,
+        ...[...collected.charts, ...collected.kustomizations].map((path) => ({ path })),
+    ];
+}
 /**
  * The secret values of the models (`secretValues`), and those of them that are plain in all: a value secret by what
  * or where it is in one model is no plain value in another.
@@ -55622,6 +55629,8 @@ async function publishFromResults(github, inputs, context, config, failOn, secre
     const given = Object.entries(results.file.texts).map(([path, text]) => ({ path, text }));
     for (const source of [shown, given])
         secrets.learnScan(source, secretsOfFiles(source, config));
+    // Only the paths GitHub lists: a path the results file made up could carry a secret out whole.
+    secrets.allowPaths(files.map((file) => ({ path: file.filename })));
     const notes = results.file.notes.map((note) => escapeMarkdown(secrets.redact(note)));
     // New findings may be in files the pull request leaves alone (it changed an account or a binding they use), and
     // past GitHub's 3,000 files the scanning job read the others from git: new ones are kept whatever their file (a
@@ -59896,6 +59905,7 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
         append(head.notices, headRender.notices);
         // The paths of the files are names, never secrets (`allowIdentifiers`).
         secrets.allowIdentifiers(identifiersOf(head.files));
+        secrets.allowPaths(placesOf(head));
         await learnSecretSources(secrets, headRender.root, head, config);
         for (const notice of head.notices)
             info(`Notice: ${logText(notice.file)}: ${logText(notice.message)}`);
@@ -60199,9 +60209,12 @@ async function scanWorkspace(root, paths, config, tools, log, secrets, progress)
     }
     // Before anything is logged: the paths of the files are names, never secrets.
     secrets.allowIdentifiers(identifiersOf(collected.files));
+    secrets.allowPaths(placesOf(collected));
     // Before rendering: a failed render's error quotes what it read.
     await learnSecretSources(secrets, root, collected, config);
     const rendering = await renderCollected(collected, root, config, tools);
+    // The rendered files are named by their templates and bases.
+    secrets.allowPaths(collected.files);
     const rendered = clock();
     if (rendering.log)
         log(rendering.log);
@@ -60422,6 +60435,9 @@ class SecretFilter {
     known = new Set();
     /** Names the outputs place things by (`allowIdentifiers`). */
     identifiers = new Set();
+    /** The paths of the files read and of their folders (`allowPaths`), and their index, made when first needed. */
+    paths = new Set();
+    pathSearch = null;
     /** Values learned only as plain ones (`addScan`), and values learned any other way. */
     plain = new Set();
     strong = new Set();
@@ -60482,6 +60498,27 @@ class SecretFilter {
             this.identifiers.add(name);
             if (this.plain.has(name))
                 this.search = null;
+        }
+    }
+    /**
+     * Learns the paths of the files a run read, and of their folders: where one is written whole in a text, no value in
+     * it is replaced, a credential's included. A path places a finding (a review comment, an annotation, a SARIF location)
+     * and names a file anyone with the repository sees; a password that happens to be a folder's name (`postgres`) made
+     * `[redacted]/[redacted].yaml` of it, a place no output can use, while the name proves nothing about the secret.
+     */
+    allowPaths(files) {
+        for (const { path } of files) {
+            // The path and its folders of two segments or more: a folder of one segment is a word like any other, and the
+            // secret itself may be one.
+            for (let end = path.length; end > 0; end = path.lastIndexOf('/', end - 1)) {
+                const prefix = path.slice(0, end);
+                if (prefix.length < MIN_SECRET_LENGTH || this.paths.has(prefix))
+                    break;
+                if (end < path.length && !prefix.includes('/'))
+                    break;
+                this.paths.add(prefix);
+                this.pathSearch = null;
+            }
         }
     }
     /** Learns the values of credential-named keys in any text: YAML, JSON, an env file, a tool's output. */
@@ -60571,7 +60608,7 @@ class SecretFilter {
      * match was not found, and its part past that match stayed in the text. Covering it is more, never less.)
      */
     spans(text) {
-        const found = this.valueSearch().longestAt(text);
+        const found = this.outsidePaths(text, this.valueSearch().longestAt(text));
         for (const shape of shapesBetween(text, found))
             found.push(shape);
         // Inside an escaped string (JSON), a match right after a lone backslash takes it along: `\` + marker would be an
@@ -60596,6 +60633,27 @@ class SecretFilter {
         }
         return merged;
     }
+    /** The values' matches that are not inside a known path written whole (`allowPaths`). */
+    outsidePaths(text, found) {
+        if (found.length === 0 || this.paths.size === 0)
+            return found;
+        this.pathSearch ??= new LiteralSearch(this.paths, MIN_SECRET_LENGTH);
+        // A path written whole: not the start of a longer name (`overlays/postgresql`), nor the end of one.
+        const paths = this.pathSearch
+            .longestAt(text)
+            .filter(([from, to]) => !PATH_CHARACTER.test(text.charAt(from - 1)) && !NAME_CHARACTER.test(text.charAt(to)));
+        if (paths.length === 0)
+            return found;
+        // Both in order of their starts: a match is inside a path when the furthest end of the paths starting at or
+        // before it reaches its end.
+        let next = 0;
+        let reach = -1;
+        return found.filter(([start, end]) => {
+            while (next < paths.length && paths[next][0] <= start)
+                reach = Math.max(reach, paths[next++][1]);
+            return reach < end;
+        });
+    }
     valueSearch() {
         if (this.search)
             return this.search;
@@ -60606,6 +60664,9 @@ class SecretFilter {
     }
 }
 const BACKSLASH = 0x5c;
+/** Characters that continue a path before it, and a name after it (a `.` may end a sentence). */
+const PATH_CHARACTER = /[\w./-]/;
+const NAME_CHARACTER = /[\w-]/;
 let words = null;
 /**
  * The words of the tool's own texts (the rules' catalog: titles, descriptions, remediations, examples), as whole

@@ -182,6 +182,8 @@ export async function publishFromResults(
   );
   const given = Object.entries(results.file.texts).map(([path, text]) => ({ path, text }));
   for (const source of [shown, given]) secrets.learnScan(source, secretsOfFiles(source, config));
+  // Only the paths GitHub lists: a path the results file made up could carry a secret out whole.
+  secrets.allowPaths(files.map((file) => ({ path: file.filename })));
   const notes = results.file.notes.map((note) => escapeMarkdown(secrets.redact(note)));
   // New findings may be in files the pull request leaves alone (it changed an account or a binding they use), and
   // past GitHub's 3,000 files the scanning job read the others from git: new ones are kept whatever their file (a

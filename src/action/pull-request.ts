@@ -12,7 +12,7 @@ import { append } from '../core/arrays.js';
 import { mergeRenderedDuplicates } from '../core/duplicates.js';
 import type { SecretFilter } from '../core/redact.js';
 import { type ScanResult, scanFiles } from '../core/scan.js';
-import { identifiersOf } from '../core/secrets.js';
+import { identifiersOf, placesOf } from '../core/secrets.js';
 import { secondThread } from '../core/second-thread.js';
 import type { Finding, ScanError, Severity, SourceFile } from '../core/types.js';
 import { plural } from '../core/words.js';
@@ -117,6 +117,7 @@ export async function reviewPullRequest(
     append(head.notices, headRender.notices);
     // The paths of the files are names, never secrets (`allowIdentifiers`).
     secrets.allowIdentifiers(identifiersOf(head.files));
+    secrets.allowPaths(placesOf(head));
     await learnSecretSources(secrets, headRender.root, head, config);
     for (const notice of head.notices)
       core.info(`Notice: ${logText(notice.file)}: ${logText(notice.message)}`);

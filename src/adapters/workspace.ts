@@ -2,7 +2,7 @@ import type { ResolvedConfig } from '../config/config.js';
 import type { SecretFilter } from '../core/redact.js';
 import { mergeRenderedDuplicates } from '../core/duplicates.js';
 import { type ScanResult, scanFiles } from '../core/scan.js';
-import { identifiersOf } from '../core/secrets.js';
+import { identifiersOf, placesOf } from '../core/secrets.js';
 import { secondThread } from '../core/second-thread.js';
 import { plural } from '../core/words.js';
 import { type CollectedFiles, collectFiles } from './files.js';
@@ -48,9 +48,12 @@ export async function scanWorkspace(
   }
   // Before anything is logged: the paths of the files are names, never secrets.
   secrets.allowIdentifiers(identifiersOf(collected.files));
+  secrets.allowPaths(placesOf(collected));
   // Before rendering: a failed render's error quotes what it read.
   await learnSecretSources(secrets, root, collected, config);
   const rendering = await renderCollected(collected, root, config, tools);
+  // The rendered files are named by their templates and bases.
+  secrets.allowPaths(collected.files);
   const rendered = clock();
   if (rendering.log) log(rendering.log);
   const result = scanFiles(collected.files, config, undefined, {

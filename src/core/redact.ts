@@ -27,6 +27,9 @@ export class SecretFilter {
   private readonly known = new Set<string>();
   /** Names the outputs place things by (`allowIdentifiers`). */
   private readonly identifiers = new Set<string>();
+  /** The paths of the files read and of their folders (`allowPaths`), and their index, made when first needed. */
+  private readonly paths = new Set<string>();
+  private pathSearch: LiteralSearch | null = null;
   /** Values learned only as plain ones (`addScan`), and values learned any other way. */
   private readonly plain = new Set<string>();
   private readonly strong = new Set<string>();
@@ -85,6 +88,26 @@ export class SecretFilter {
       if (name.length < MIN_SECRET_LENGTH || this.identifiers.has(name)) continue;
       this.identifiers.add(name);
       if (this.plain.has(name)) this.search = null;
+    }
+  }
+
+  /**
+   * Learns the paths of the files a run read, and of their folders: where one is written whole in a text, no value in
+   * it is replaced, a credential's included. A path places a finding (a review comment, an annotation, a SARIF location)
+   * and names a file anyone with the repository sees; a password that happens to be a folder's name (`postgres`) made
+   * `[redacted]/[redacted].yaml` of it, a place no output can use, while the name proves nothing about the secret.
+   */
+  allowPaths(files: Iterable<{ path: string }>): void {
+    for (const { path } of files) {
+      // The path and its folders of two segments or more: a folder of one segment is a word like any other, and the
+      // secret itself may be one.
+      for (let end = path.length; end > 0; end = path.lastIndexOf('/', end - 1)) {
+        const prefix = path.slice(0, end);
+        if (prefix.length < MIN_SECRET_LENGTH || this.paths.has(prefix)) break;
+        if (end < path.length && !prefix.includes('/')) break;
+        this.paths.add(prefix);
+        this.pathSearch = null;
+      }
     }
   }
 
@@ -179,7 +202,7 @@ export class SecretFilter {
    * match was not found, and its part past that match stayed in the text. Covering it is more, never less.)
    */
   private spans(text: string): [number, number][] {
-    const found = this.valueSearch().longestAt(text);
+    const found = this.outsidePaths(text, this.valueSearch().longestAt(text));
     for (const shape of shapesBetween(text, found)) found.push(shape);
     // Inside an escaped string (JSON), a match right after a lone backslash takes it along: `\` + marker would be an
     // invalid escape. (Only now: `shapesBetween` reads where the values' matches begin.)
@@ -199,6 +222,27 @@ export class SecretFilter {
     return merged;
   }
 
+  /** The values' matches that are not inside a known path written whole (`allowPaths`). */
+  private outsidePaths(text: string, found: [number, number][]): [number, number][] {
+    if (found.length === 0 || this.paths.size === 0) return found;
+    this.pathSearch ??= new LiteralSearch(this.paths, MIN_SECRET_LENGTH);
+    // A path written whole: not the start of a longer name (`overlays/postgresql`), nor the end of one.
+    const paths = this.pathSearch
+      .longestAt(text)
+      .filter(
+        ([from, to]) => !PATH_CHARACTER.test(text.charAt(from - 1)) && !NAME_CHARACTER.test(text.charAt(to)),
+      );
+    if (paths.length === 0) return found;
+    // Both in order of their starts: a match is inside a path when the furthest end of the paths starting at or
+    // before it reaches its end.
+    let next = 0;
+    let reach = -1;
+    return found.filter(([start, end]) => {
+      while (next < paths.length && paths[next]![0] <= start) reach = Math.max(reach, paths[next++]![1]);
+      return reach < end;
+    });
+  }
+
   private valueSearch(): LiteralSearch {
     if (this.search) return this.search;
     const words = toolWords();
@@ -213,6 +257,9 @@ export class SecretFilter {
 }
 
 const BACKSLASH = 0x5c;
+/** Characters that continue a path before it, and a name after it (a `.` may end a sentence). */
+const PATH_CHARACTER = /[\w./-]/;
+const NAME_CHARACTER = /[\w-]/;
 
 let words: Set<string> | null = null;
 

@@ -223,6 +223,18 @@ export function identifiersOf(
   return names;
 }
 
+/** The files read and the chart and kustomization folders, whose paths outputs write whole (`allowPaths`). */
+export function placesOf(collected: {
+  files: readonly { path: string }[];
+  charts: readonly string[];
+  kustomizations: readonly string[];
+}): { path: string }[] {
+  return [
+    ...collected.files,
+    ...[...collected.charts, ...collected.kustomizations].map((path) => ({ path })),
+  ];
+}
+
 /**
  * The secret values of the models (`secretValues`), and those of them that are plain in all: a value secret by what
  * or where it is in one model is no plain value in another.
