@@ -7,6 +7,7 @@ import type { GitRepository } from './git.js';
 import { KUSTOMIZATION_FILES, kustomizationDirs } from './kustomize.js';
 import { MAX_FILE_BYTES, decodeFile, tooLarge, unreadable } from './decode.js';
 import { judgeCandidate, readCandidate, readReusing } from './candidates.js';
+import { type Focus, focusOf } from './focus.js';
 import { within } from './links.js';
 import { type HeldFile, type UnbuiltOutcome, unbuiltManifests } from './unbuilt.js';
 import { append } from '../core/arrays.js';
@@ -41,6 +42,11 @@ export interface CollectedFiles {
    * always read. Their paths (a pull request's changed files among them are read at its head if the checkout is not).
    */
   skipped: string[];
+  /**
+   * Paths named inside a chart or kustomization folder (see focus.ts): the chart is rendered, the overlays including
+   * the folder are built, and only the findings at those paths are reported. Charts also scanned whole are not here.
+   */
+  focus?: Focus[];
 }
 
 /** Files read from git's objects in one `git cat-file` run. */
@@ -154,12 +160,24 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
 
   // Files in chart and kustomization folders are their builds' to read; those no build reads are judged afterwards.
   const held: HeldFile[] = [];
-  const addHeld = (absolute: string, chart: string | null) => {
+  const heldPaths = new Set<string>();
+  const addHeld = (absolute: string, chart: string | null, explicit = false) => {
     const path = toPosix(relative(root, absolute));
-    if (matchesAny(path, options.include) && !matchesAny(path, options.exclude)) held.push({ path, chart });
+    if (heldPaths.has(path)) return;
+    if (explicit || (matchesAny(path, options.include) && !matchesAny(path, options.exclude))) {
+      heldPaths.add(path);
+      held.push({ path, chart });
+    }
   };
-  /** `chart`: the chart folder being walked; `inKustomization`: below a kustomization (and not in a chart). */
-  const walk = (directory: string, inKustomization: boolean, chart: string | null): void => {
+  /** Charts walked (each once), and those walked whole rather than for a path named inside them. */
+  const walkedCharts = new Set<string>();
+  const wholeCharts = new Set<string>();
+  const focus: Focus[] = [];
+  /**
+   * `chart`: the chart folder being walked; `inKustomization`: below a kustomization (and not in a chart);
+   * `focused`: a chart walked for a path named inside it.
+   */
+  const walk = (directory: string, inKustomization: boolean, chart: string | null, focused = false): void => {
     const here = toPosix(relative(root, directory));
     let entries: Dirent[];
     try {
@@ -171,6 +189,9 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
     if (chart === null && entries.some((entry) => entry.name === 'Chart.yaml' && entry.isFile())) {
       // Excluded by its Chart.yaml (`charts/common/**`), a chart is left out whole: not rendered, nothing in it read.
       if (matchesAny(here === '' ? 'Chart.yaml' : `${here}/Chart.yaml`, options.exclude)) return;
+      if (!focused) wholeCharts.add(here);
+      if (walkedCharts.has(here)) return;
+      walkedCharts.add(here);
       result.charts.push(here);
       chart = here;
     }
@@ -205,7 +226,26 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
     if (!within(root, real)) {
       throw new ConfigurationError(`${given}: outside the scanned root ${root}`);
     }
-    if (statSync(real).isDirectory()) walk(real, false, null);
+    const isDirectory = statSync(real).isDirectory();
+    const inside = focusOf(root, toPosix(relative(root, real)));
+    if (inside?.chart != null) {
+      // A template, values file or folder of a chart means what the chart renders from it: the chart is rendered.
+      const chartFile = inside.chart === '' ? 'Chart.yaml' : `${inside.chart}/Chart.yaml`;
+      if (matchesAny(chartFile, options.exclude)) {
+        result.notices.push({
+          file: inside.path,
+          message: `in the chart ${inside.chart || '.'}, whose Chart.yaml the config excludes; not checked`,
+        });
+        continue;
+      }
+      focus.push(inside);
+      walk(join(root, inside.chart), false, null, true);
+    } else if (inside !== null) {
+      // In a kustomization folder: the overlays including it are built (render.ts); a file none reads is plain.
+      focus.push(inside);
+      if (isDirectory) walk(real, true, null);
+      else addHeld(real, null, true);
+    } else if (isDirectory) walk(real, false, null);
     else addFile(real, true, false);
   }
   const readInRoot = async (path: string) => {
@@ -219,7 +259,14 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
     const bytes = statSync(real).size > MAX_FILE_BYTES ? null : readReusing(real);
     return bytes ? decodeFile(path, bytes) : tooLarge(path);
   };
-  addUnbuilt(result, await unbuiltManifests(held, result.kustomizations, readInRoot));
+  const above = focus.flatMap((entry) => entry.kustomizations);
+  const kustomizations = [...new Set([...result.kustomizations, ...above])];
+  addUnbuilt(result, await unbuiltManifests(held, kustomizations, readInRoot));
+  const plain = new Set(result.files.map((file) => file.path));
+  // A chart scanned whole reports everything; a file no kustomization reads is a plain manifest, reported as such.
+  result.focus = focus.filter((entry) =>
+    entry.chart !== null ? !wholeCharts.has(entry.chart) : !plain.has(entry.path),
+  );
   return result;
 }
 

@@ -38,27 +38,42 @@ function toPosix(path: string): string {
 export async function findOverlays(root: string, kustomizationDirs: readonly string[]): Promise<string[]> {
   const included = new Set<string>();
   for (const dir of kustomizationDirs) {
-    const text = await readKustomization(root, dir);
-    if (text === null) continue;
-    let content: unknown;
-    try {
-      content = parse(text);
-    } catch {
-      continue;
-    }
-    if (typeof content !== 'object' || content === null) continue;
-    const record = content as Record<string, unknown>;
-    if (record.kind === 'Component') included.add(dir);
-    for (const field of ['resources', 'bases', 'components']) {
-      const entries = record[field];
-      if (!Array.isArray(entries)) continue;
-      for (const entry of entries) {
-        if (typeof entry !== 'string' || /^[a-z]+:\/\//i.test(entry) || entry.includes('?')) continue;
-        included.add(toPosix(relative(root, resolve(root, dir, entry))));
-      }
-    }
+    const found = await kustomizationIncludes(root, dir);
+    if (found === null) continue;
+    if (found.component) included.add(dir);
+    for (const path of found.includes) included.add(path);
   }
   return kustomizationDirs.filter((dir) => !included.has(dir)).sort();
+}
+
+/**
+ * What the kustomization of a folder includes as a resource, base or component (paths relative to the root, folders
+ * and files alike; remote entries left out), and whether it is a Component; null when it has none that parses.
+ */
+export async function kustomizationIncludes(
+  root: string,
+  dir: string,
+): Promise<{ component: boolean; includes: string[] } | null> {
+  const text = await readKustomization(root, dir);
+  if (text === null) return null;
+  let content: unknown;
+  try {
+    content = parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof content !== 'object' || content === null) return null;
+  const record = content as Record<string, unknown>;
+  const includes: string[] = [];
+  for (const field of ['resources', 'bases', 'components']) {
+    const entries = record[field];
+    if (!Array.isArray(entries)) continue;
+    for (const entry of entries) {
+      if (typeof entry !== 'string' || /^[a-z]+:\/\//i.test(entry) || entry.includes('?')) continue;
+      includes.push(toPosix(relative(root, resolve(root, dir, entry))));
+    }
+  }
+  return { component: record.kind === 'Component', includes };
 }
 
 /** The text of a folder's kustomization file, whichever of its names it has, or null. */

@@ -1,6 +1,7 @@
 import type { ScanError, ScanNotice, SourceFile } from '../core/types.js';
 import type { ResolvedConfig } from '../config/config.js';
 import { type ChartRender, defaultRender, renderChart } from './helm.js';
+import { type Focus, focusOverlays } from './focus.js';
 import { buildOverlay, findOverlays } from './kustomize.js';
 import { pooled } from './pool.js';
 import { append } from '../core/arrays.js';
@@ -17,6 +18,8 @@ export interface RenderInput {
   kustomizations: string[];
   errors: ScanError[];
   notices: ScanNotice[];
+  /** Paths named inside charts and kustomization folders (see focus.ts). */
+  focus?: Focus[];
 }
 
 export interface RenderOutcome {
@@ -24,6 +27,8 @@ export interface RenderOutcome {
   log: string | null;
   /** Each chart render with the files it produced (for values probing). */
   charts: { render: ChartRender; files: SourceFile[] }[];
+  /** Overlays built only for paths named inside kustomization folders, with those paths. */
+  focusOverlays: Map<string, string[]>;
 }
 
 export interface RenderTools {
@@ -43,7 +48,7 @@ export async function renderCollected(
   budgetMs = RENDER_BUDGET_MS,
 ): Promise<RenderOutcome> {
   const deadline = performance.now() + budgetMs;
-  const overlays = config.overlays ?? (await findOverlays(root, collected.kustomizations));
+  const overlays = [...(config.overlays ?? (await findOverlays(root, collected.kustomizations)))];
   if (!config.render) {
     // Off by the config's choice, visibly: each chart and overlay left unchecked is named.
     for (const dir of collected.charts)
@@ -53,6 +58,13 @@ export async function renderCollected(
       });
     for (const dir of overlays)
       collected.notices.push({ file: overlayFile(dir), message: 'not built: `render: false` in the config' });
+    for (const entry of collected.focus ?? []) {
+      if (entry.chart === null)
+        collected.notices.push({
+          file: entry.path,
+          message: 'in a kustomization folder; not built: `render: false` in the config',
+        });
+    }
     const total = collected.charts.length + overlays.length;
     return {
       log:
@@ -60,6 +72,7 @@ export async function renderCollected(
           ? `Rendering is off (\`render: false\`): ${units(collected.charts.length, overlays.length)} left unchecked.`
           : null,
       charts: [],
+      focusOverlays: new Map(),
     };
   }
   const renders: ChartRender[] = [];
@@ -97,6 +110,15 @@ export async function renderCollected(
       });
     }
   }
+  const focused = await focusOverlays(
+    root,
+    collected.focus ?? [],
+    config.overlays ?? undefined,
+    (dirs) => findOverlays(root, dirs),
+    overlays,
+    collected.notices,
+  );
+  overlays.push(...focused.keys());
   const jobs: (() => Promise<{
     files: SourceFile[];
     errors: ScanError[];
@@ -106,7 +128,7 @@ export async function renderCollected(
     ...renders.map((render) => () => renderChart(render, { root, binary: tools.helm, deadline })),
     ...overlays.map((dir) => () => buildOverlay(root, dir, { binary: tools.kustomize, deadline })),
   ];
-  if (jobs.length === 0) return { log: null, charts: [] };
+  if (jobs.length === 0) return { log: null, charts: [], focusOverlays: focused };
   const results = await pooled(jobs, 2, (job) => job());
   for (const result of results) {
     append(collected.files, result.files);
@@ -129,6 +151,7 @@ export async function renderCollected(
       `Rendered ${rendered || 'nothing'} (${milliseconds} ms of helm/kustomize)` +
       (failed > 0 ? `; ${failed} render${failed === 1 ? '' : 's'} failed (see the errors).` : '.'),
     charts: renders.map((render, index) => ({ render, files: results[index]!.files })),
+    focusOverlays: focused,
   };
 }
 

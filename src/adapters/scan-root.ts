@@ -13,7 +13,8 @@ export interface ScanRoot {
 /**
  * Where a scan of `paths` (as given, relative to `cwd`; none means `cwd`) is rooted: the repository they are in,
  * the nearest folder at or above them holding `.git` (a folder, or the file of a worktree); outside any repository,
- * the folder given (a file's own folder), or the deepest folder holding all of them. Paths in two repositories are
+ * the folder given (a file's own folder; the outermost chart holding it, for a path inside a chart), or the deepest
+ * folder holding all of them. Paths in two repositories are
  * refused: findings are reported relative to one root, and one config applies.
  */
 export async function findScanRoot(cwd: string, paths: readonly string[]): Promise<ScanRoot> {
@@ -22,7 +23,10 @@ export async function findScanRoot(cwd: string, paths: readonly string[]): Promi
     const real = await realpath(resolve(cwd, path)).catch(() => null);
     if (real === null) throw new ConfigurationError(`${path}: no such file or directory`);
     const folder = (await stat(real)).isDirectory() ? real : dirname(real);
-    found.push({ given: path, path: real, folder, repository: await repositoryAbove(folder) });
+    const repository = await repositoryAbove(folder);
+    // Outside a repository, a path inside a chart is rooted at the chart: what it means shows only in its render.
+    const root = repository === null ? ((await chartAbove(real)) ?? folder) : folder;
+    found.push({ given: path, path: real, folder: root, repository });
   }
   const inRepository = found.filter((entry) => entry.repository !== null);
   const first = inRepository[0];
@@ -49,5 +53,14 @@ async function repositoryAbove(folder: string): Promise<string | null> {
   for (let dir = folder; ; dir = dirname(dir)) {
     if ((await lstat(join(dir, '.git')).catch(() => null)) !== null) return dir;
     if (dirname(dir) === dir) return null;
+  }
+}
+
+/** The outermost folder strictly above `path` holding a `Chart.yaml`, or null. */
+async function chartAbove(path: string): Promise<string | null> {
+  let found: string | null = null;
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    if ((await stat(join(dir, 'Chart.yaml')).catch(() => null))?.isFile()) found = dir;
+    if (dirname(dir) === dir) return found;
   }
 }

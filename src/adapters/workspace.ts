@@ -6,6 +6,7 @@ import { identifiersOf, placesOf } from '../core/secrets.js';
 import { secondThread } from '../core/second-thread.js';
 import { plural } from '../core/words.js';
 import { type CollectedFiles, collectFiles } from './files.js';
+import { focusFindings } from './focus.js';
 import { probeSummary, probeValues } from './probe.js';
 import { type RenderTools, renderCollected } from './render.js';
 import { learnSecretSources } from './secret-sources.js';
@@ -82,6 +83,13 @@ export async function scanWorkspace(
   }
   // After probing, which judges each render's findings: one finding per source location and rule.
   result.findings = mergeRenderedDuplicates(result.findings);
+  // Paths named inside a chart or kustomization folder: the findings at them (see focus.ts).
+  result.findings = focusFindings(
+    result.findings,
+    collected.files,
+    collected.focus ?? [],
+    rendering.focusOverlays,
+  );
   secrets.cleanFindings(result.findings);
   for (const list of [collected.errors, collected.notices, result.errors, result.notices])
     secrets.cleanMessages(list);

@@ -152,11 +152,13 @@ async function run(argv: string[], io: CliIo, secrets: SecretFilter): Promise<nu
     // after rendering again.
     const fixed = autofix(collected.files, config);
     const originals = new Map(collected.files.map((file) => [file.path, file.text]));
+    // Only files the report names: a path named inside a chart reports (and fixes) only its own findings.
+    const reported = new Set(result.findings.map((finding) => finding.file));
     for (const file of fixed.files) {
-      if (!file.rendered && file.text !== originals.get(file.path))
+      if (!file.rendered && file.text !== originals.get(file.path) && reported.has(file.path))
         await writeInside(root, file.path, file.text);
     }
-    const changed = new Map(fixed.changed);
+    const changed = new Map([...fixed.changed].filter(([path]) => reported.has(path)));
     const valuesFixes = new Map<string, Fix[]>();
     for (const finding of result.findings) {
       if (finding.suppressed || !finding.fix?.file) continue;
