@@ -206,8 +206,8 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
     for (const entry of entries) {
       const absolute = join(directory, entry.name);
       if (entry.isDirectory()) {
-        // A chart's templates and subcharts are helm's alone.
-        const rendered = chart === here && (entry.name === 'templates' || entry.name === 'charts');
+        // A chart's templates, subcharts and crds are helm's alone (rendered with `--include-crds`).
+        const rendered = chart === here && ['templates', 'charts', 'crds'].includes(entry.name);
         if (!SKIPPED_DIRECTORIES.has(entry.name) && !rendered) walk(absolute, inKustomization, chart);
       } else if (entry.isFile() || entry.isSymbolicLink()) {
         if (entry.isSymbolicLink() && !statOrNull(statSync, absolute)?.isFile()) continue;

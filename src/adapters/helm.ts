@@ -96,6 +96,9 @@ export async function renderChart(chart: ChartRender, options: HelmOptions): Pro
       `--kube-version=${chart.kubeVersion}`,
       // A values schema may `$ref` a file of the runner or a loopback URL; rendering needs no validation of values.
       '--skip-schema-validation',
+      // helm install creates every .yaml, .yml and .json file (any case) below the crds/ folders of the chart and its
+      // dependencies, archived ones included, whatever its kind: they are judged as helm prints them.
+      '--include-crds',
       ...chart.valuesFiles.map((file) => `--values=${resolve(options.root, file)}`),
       ...Object.entries(chart.set).map(([key, value]) => `--set=${key}=${value}`),
       '--',
@@ -135,9 +138,13 @@ export async function renderChart(chart: ChartRender, options: HelmOptions): Pro
         strays.add(document.source ?? '');
         continue;
       }
+      // A crds/ file is printed whole: its documents are cut as a template's are, so each maps to its own lines.
+      const pieces = CRDS_FILE.test(path.slice(chart.dir ? chart.dir.length + 1 : 0))
+        ? documentsOf(document.text)
+        : [document.text];
       const documents = byTemplate.get(path);
-      if (documents) documents.push(document.text);
-      else byTemplate.set(path, [document.text]);
+      if (documents) documents.push(...pieces);
+      else byTemplate.set(path, pieces);
     }
     if (strays.size > 0) {
       // Only a crafted template file name can make helm name such a source: nothing of this chart is trusted.
@@ -165,6 +172,30 @@ export async function renderChart(chart: ChartRender, options: HelmOptions): Pro
     result.milliseconds = Math.round(performance.now() - started);
     await rm(home, { recursive: true, force: true });
   }
+}
+
+/** A file of the crds/ folder of the chart or of one of its dependencies, below the chart's folder. */
+const CRDS_FILE = /^(charts\/[^/]+\/)*crds\//;
+
+/**
+ * The documents of a file printed as it is (with its `# Source:` line), cut at the lines that are a bare `---` (with a
+ * comment at most), as helm cuts a template's output; pieces holding only comments or blank lines are left out.
+ */
+function documentsOf(text: string): string[] {
+  const pieces: string[] = [];
+  let current: string[] = [];
+  const close = () => {
+    const piece = current.join('\n');
+    if (current.some((line) => line.trim() !== '' && !line.trimStart().startsWith('#')))
+      pieces.push(piece.endsWith('\n') ? piece : `${piece}\n`);
+    current = [];
+  };
+  for (const line of text.split('\n')) {
+    if (/^---[ \t]*(#.*)?\r?$/.test(line)) close();
+    else current.push(line);
+  }
+  close();
+  return pieces.length > 0 ? pieces : [text];
 }
 
 /**

@@ -23,7 +23,7 @@ export interface UnbuiltOutcome {
   notices: ScanNotice[];
 }
 
-/** Files a chart's build reads itself, besides its templates and subcharts. */
+/** Files a chart's build reads itself, besides its templates, subcharts and crds (see helm.ts). */
 const CHART_FILES =
   /^(Chart\.ya?ml|Chart\.lock|values[^/]*\.(ya?ml|json)|values\.schema\.json|requirements\.ya?ml)$/;
 
@@ -32,7 +32,7 @@ function readByItsBuild(file: HeldFile): boolean {
   const name = posix.basename(file.path);
   if (file.chart === null) return KUSTOMIZATION_FILES.includes(name);
   const inChart = file.chart === '' ? file.path : file.path.slice(file.chart.length + 1);
-  return /^(templates|charts)\//.test(inChart) || CHART_FILES.test(inChart);
+  return /^(templates|charts|crds)\//.test(inChart) || CHART_FILES.test(inChart);
 }
 
 /**

@@ -17,6 +17,8 @@ const BOUNDARY = '---\n# Source: ';
  * its own boundaries: a line `---` followed by a line `# Source: <template>`, lines ending at `\n` only. Helm splits a
  * template's output at every line that starts with `---` before it writes these boundaries, so no template output can
  * hold one; a lone carriage return, a `# Source:` comment or a `---` further into a line is the template's text.
+ * A file of a chart's `crds/` (`--include-crds`) is printed as it is, several documents in one chunk, and could hold
+ * such a boundary: it would name another file of the chart (a source leaving the chart is refused, see helm.ts).
  * Linear in the size of the output.
  */
 export function splitRenderedDocuments(output: string): RenderedDocument[] {
