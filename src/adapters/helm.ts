@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, posix, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -155,18 +155,27 @@ export async function renderChart(chart: ChartRender, options: HelmOptions): Pro
       });
       return result;
     }
+    const renderedBy = `chart ${chart.dir || '.'} (release ${chart.release})`;
+    const archives = new Map<string, SourceFile>();
     for (const [path, documents] of byTemplate) {
-      const file: SourceFile = {
-        path,
-        text: documents.join('---\n'),
-        rendered: true,
-        renderNamespace: chart.namespace,
-        renderedBy: `chart ${chart.dir || '.'} (release ${chart.release})`,
-      };
+      const text = documents.join('---\n');
+      if (!(await isFileInside(options.root, path))) {
+        // A dependency packed as an archive: its findings point at the archive, which exists, naming the template.
+        const archive = await archiveOf(options.root, chart.dir, path);
+        const file = archives.get(archive) ?? { path: archive, text: '', rendered: true, archived: [] };
+        const line = file.text === '' ? 1 : file.text.split('\n').length;
+        file.archived!.push({ line, template: path.slice(chart.dir ? chart.dir.length + 1 : 0) });
+        file.text = file.text === '' ? text : `${file.text}---\n${text}`;
+        archives.set(archive, file);
+        continue;
+      }
+      const file: SourceFile = { path, text, rendered: true, renderNamespace: chart.namespace, renderedBy };
       const origin = await templateOrigin(options.root, path, documents);
       if (origin) file.origin = origin;
       result.files.push(file);
     }
+    for (const file of archives.values())
+      result.files.push({ ...file, renderNamespace: chart.namespace, renderedBy });
     return result;
   } finally {
     result.milliseconds = Math.round(performance.now() - started);
@@ -304,6 +313,34 @@ export async function defaultRender(
     set: {},
     library,
   };
+}
+
+/**
+ * The archive a template of a packed dependency came from (`charts/sub/templates/x.yaml` of `charts/sub-1.0.0.tgz`,
+ * helm's own naming), followed through unpacked dependencies; the Chart.yaml of the chart holding the `charts/` folder
+ * when no single archive is named so.
+ */
+async function archiveOf(root: string, chartDir: string, path: string): Promise<string> {
+  const parts = path.slice(chartDir ? chartDir.length + 1 : 0).split('/');
+  let dir = chartDir;
+  const join = (...names: string[]) => [dir, ...names].filter(Boolean).join('/');
+  for (let index = 0; index + 1 < parts.length && parts[index] === 'charts'; index += 2) {
+    const name = parts[index + 1]!;
+    const folder = insidePath(root, join('charts', name));
+    if (folder !== null && (await stat(folder).catch(() => null))?.isDirectory()) {
+      dir = join('charts', name);
+      continue;
+    }
+    const charts = insidePath(root, join('charts'));
+    const entries = charts === null ? [] : await readdir(charts).catch(() => [] as string[]);
+    const packed = entries.filter(
+      (entry) =>
+        entry.startsWith(`${name}-`) && /^v?\d[^/]*\.(tgz|tar\.gz)$/i.test(entry.slice(name.length + 1)),
+    );
+    if (packed.length === 1) return join('charts', packed[0]!);
+    break;
+  }
+  return join('Chart.yaml');
 }
 
 /** Whether `file` (relative to `root`) is a file inside it by its path. */

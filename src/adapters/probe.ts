@@ -154,7 +154,8 @@ export async function probeValues(options: {
   };
   for (const { render, files: rendered } of options.charts) {
     if (render.valuesFiles.length > 0 || Object.keys(render.set).length > 0) continue;
-    const renderedPaths = new Set(rendered.map((file) => file.path));
+    // A packed dependency's output is fixed through no file of the repository (see helm.ts).
+    const renderedPaths = new Set(rendered.filter((file) => !file.archived).map((file) => file.path));
     const targets = unfixedRendered(options.scan.findings, renderedPaths, PROBED_RULES);
     if (targets.length === 0) continue;
     const valuesPath = `${render.dir ? `${render.dir}/` : ''}values.yaml`;
@@ -205,7 +206,8 @@ async function probeTemplateFixes(
   takesClientToken: (after: ScanResult) => boolean,
 ): Promise<void> {
   for (const { render, files: rendered } of options.charts) {
-    const renderedPaths = new Set(rendered.map((file) => file.path));
+    // A packed dependency's output is fixed through no file of the repository (see helm.ts).
+    const renderedPaths = new Set(rendered.filter((file) => !file.archived).map((file) => file.path));
     const targets = unfixedRendered(options.scan.findings, renderedPaths, new Set(['automount-token']));
     const others = options.files.filter((file) => !renderedPaths.has(file.path));
     const chartDir = render.dir || '.';

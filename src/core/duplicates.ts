@@ -15,7 +15,8 @@ export function mergeRenderedDuplicates(findings: readonly Finding[]): Finding[]
   const groups = new Map<string, Finding[]>();
   const result: Finding[][] = [];
   for (const finding of findings) {
-    if (!finding.rendered) {
+    // All of a packed dependency's output is at the archive's first line: each of its findings stands alone too.
+    if (!finding.rendered || finding.packed !== undefined) {
       result.push([finding]);
       continue;
     }

@@ -100,6 +100,13 @@ function toFinding(
       report.key ?? report.path.join('.'),
     ].join('|'),
   };
+  const archived = object.file.archived?.findLast((entry) => entry.line <= own.line);
+  if (archived) {
+    finding.line = 1;
+    finding.endLine = 1;
+    finding.packed = archived.template;
+    finding.message += ` It is written by the template \`${archived.template}\`, packed in this archive: change it through the chart's values, or in the dependency's own source.`;
+  }
   if (report.apiClient !== undefined) finding.apiClient = report.apiClient;
   if (rendered) finding.rendered = true;
   if (object.file.renderedBy !== undefined) finding.via = [object.file.renderedBy];

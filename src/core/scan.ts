@@ -73,6 +73,8 @@ export function scanFiles(
       const file = files[index]!;
       // An error in rendered output points at the template document that wrote it, never at a rendered line.
       if (file.origin) for (const error of result.errors) error.line = originErrorLine(file, error.line);
+      // Output of a packed dependency has no line of its own in the archive.
+      if (file.archived) for (const error of result.errors) error.line = null;
       append(objects, result.objects);
       append(errors, result.errors);
       append(notices, result.notices);

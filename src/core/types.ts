@@ -31,6 +31,12 @@ export interface SourceFile {
   origin?: RenderOrigin;
   /** For rendered output: the render it came from, as a person names it (`overlay deploy/prod`). */
   renderedBy?: string;
+  /**
+   * For output of a chart's dependency packed as an archive: `path` is the archive (or the Chart.yaml of the chart
+   * holding it), and each entry the template that wrote the documents from that line of `text` on. Its findings
+   * point at the archive's first line, name the template, and carry no fix.
+   */
+  archived?: Array<{ line: number; template: string }>;
 }
 
 /** The file rendered output came from: a Helm template, or a plain file a kustomization took in. */
@@ -91,6 +97,8 @@ export interface Finding {
   rendered?: boolean;
   /** The renders (overlays, charts) the finding was seen through, when it is rendered. */
   via?: string[];
+  /** For output of a dependency packed as an archive (`file`): the template inside it that wrote the object. */
+  packed?: string;
   /** Identities of the same finding seen through other renders, merged into this one (`duplicates.ts`). */
   also?: string[];
   /** The field the finding is about, below the resource's object (for mapping rendered output back to templates). */

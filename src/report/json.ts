@@ -18,6 +18,7 @@ export function jsonFinding(finding: Finding): Record<string, unknown> {
   if (finding.apiClient !== undefined) entry.apiClient = finding.apiClient;
   if (finding.rendered) entry.rendered = true;
   if (finding.via) entry.via = finding.via;
+  if (finding.packed !== undefined) entry.packed = finding.packed;
   return entry;
 }
 
