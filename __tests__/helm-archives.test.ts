@@ -114,3 +114,42 @@ describe.skipIf(NO_HELM)(because(NO_HELM, 'findings on dependencies packed as ar
     expect([...files]).toEqual(['parent/Chart.yaml']);
   });
 });
+
+describe.skipIf(NO_HELM)(because(NO_HELM, '--fix and dependencies unpacked into charts/'), () => {
+  /** A git repository with `parent` whose dependency `sub` is unpacked into charts/, ignored by `ignore`. */
+  function unpacked(ignore: string | null): string {
+    const dir = mkdtempSync(join(tmpdir(), 'ktg-unpacked-'));
+    execFileSync('git', ['init', '-q'], { cwd: dir });
+    const files: Record<string, string> = {
+      'parent/Chart.yaml':
+        'apiVersion: v2\nname: parent\nversion: 0.1.0\ndependencies:\n  - name: sub\n    version: 0.1.0\n    repository: https://charts.example.com\n',
+      'parent/values.yaml': '{}\n',
+      'parent/charts/sub/Chart.yaml': 'apiVersion: v2\nname: sub\nversion: 0.1.0\n',
+      'parent/charts/sub/templates/deploy.yaml': deployment('web'),
+      ...(ignore === null ? {} : { 'parent/.gitignore': ignore }),
+    };
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    return dir;
+  }
+
+  it('writes no fix into a dependency the repository ignores, and says why', async () => {
+    const dir = unpacked('charts/*\n');
+    const template = join(dir, 'parent/charts/sub/templates/deploy.yaml');
+    const before = readFileSync(template, 'utf8');
+    const { stdout, stderr } = await scan(dir, 'text', ['--fix', '--no-color']);
+    expect(readFileSync(template, 'utf8')).toBe(before);
+    expect(stderr).toContain('Nothing to fix automatically.');
+    expect(stdout).toContain(
+      'No fix is offered: `parent/charts/sub/templates/deploy.yaml` is in a dependency unpacked into `parent/charts/`, which the repository ignores',
+    );
+  });
+
+  it('still fixes a dependency the repository keeps', async () => {
+    const dir = unpacked(null);
+    const { stderr } = await scan(dir, 'text', ['--fix', '--no-color']);
+    expect(stderr).toContain('Fixed 1 finding in 1 file: parent/charts/sub/templates/deploy.yaml (1)');
+  });
+});

@@ -27,6 +27,14 @@ export class GitRepository {
     );
   }
 
+  /** Whether git ignores `path` (relative to the folder; a tracked file never is); false outside a repository. */
+  async ignores(path: string): Promise<boolean> {
+    return this.git(['check-ignore', '--quiet', '--', path]).then(
+      () => true,
+      () => false,
+    );
+  }
+
   async head(): Promise<string | null> {
     return this.git(['rev-parse', 'HEAD']).then(
       (out) => out.trim(),

@@ -10,6 +10,7 @@ import { automountValueRefs, podSpecInsertion } from '../core/template-edit.js';
 import { setValue } from '../core/values-fix.js';
 import { type ScanResult, scanFiles } from '../core/scan.js';
 import type { Finding, SourceFile } from '../core/types.js';
+import { GitRepository } from './git.js';
 import { type ChartRender, renderChart } from './helm.js';
 import { insidePath, readInside } from './links.js';
 
@@ -205,6 +206,7 @@ async function probeTemplateFixes(
   deadline: number,
   takesClientToken: (after: ScanResult) => boolean,
 ): Promise<void> {
+  const repository = new GitRepository(options.root);
   for (const { render, files: rendered } of options.charts) {
     // A packed dependency's output is fixed through no file of the repository (see helm.ts).
     const renderedPaths = new Set(rendered.filter((file) => !file.archived).map((file) => file.path));
@@ -215,6 +217,14 @@ async function probeTemplateFixes(
     for (const finding of targets) {
       // The template's path came from helm's output: it is edited only as a file of this chart, in a scratch copy.
       if (!finding.file.startsWith(prefix)) continue;
+      // A dependency unpacked by `helm dependency build` into a folder the repository ignores: an edit would show in
+      // no commit, and the next build would undo it.
+      if (finding.file.startsWith(`${prefix}charts/`) && (await repository.ignores(finding.file))) {
+        finding.message +=
+          ` No fix is offered: \`${finding.file}\` is in a dependency unpacked into \`${prefix}charts/\`, which the ` +
+          "repository ignores (.gitignore); the fix belongs in the parent chart's values.";
+        continue;
+      }
       const template = await readInside(
         join(options.root, chartDir),
         finding.file.slice(prefix.length),
