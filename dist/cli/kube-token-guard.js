@@ -5812,7 +5812,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _core_second_thread_worker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3123);
 /* harmony import */ var _core_young_generation_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5312);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6589);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8867);
 
 
 
@@ -5836,7 +5836,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6589:
+/***/ 8867:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -6948,14 +6948,14 @@ async function resolvesInside(root, file) {
     const target = await (0,promises_namespaceObject.realpath)((0,external_node_path_.resolve)(root, file)).catch(() => null);
     if (target !== null)
         return within(top, target);
-    return insidePath(root, file) !== null;
+    return links_insidePath(root, file) !== null;
 }
 /**
  * The absolute path of `file` (relative to `root`) when it lies inside `root` by its path alone, else null. Every
  * path that comes from a pull request (a rendered `# Source:`, a fix's file) goes through this before it is read or
  * written.
  */
-function insidePath(root, file) {
+function links_insidePath(root, file) {
     if (file.includes('\0'))
         return null;
     const absolute = (0,external_node_path_.resolve)(root, file);
@@ -6973,7 +6973,7 @@ async function writeInside(root, file, text) {
     await (0,promises_namespaceObject.writeFile)(await checkedPath(root, file), text);
 }
 async function checkedPath(root, file) {
-    const path = insidePath(root, file);
+    const path = links_insidePath(root, file);
     if (path === null || !(await resolvesInside(root, file))) {
         throw new Error(`${file} is outside the repository; not read or written`);
     }
@@ -7001,7 +7001,7 @@ async function loadConfigFile(root, explicit, cwd = root) {
         // A config in the repository may be a link a pull request made to any file of the runner. (A path outside the
         // repository can only come from the command line or the workflow, which are trusted.)
         const path = (0,external_node_path_.resolve)(explicit ? cwd : root, candidate);
-        if (insidePath(root, path) !== null && (await exists(path)) && !(await resolvesInside(root, path))) {
+        if (links_insidePath(root, path) !== null && (await exists(path)) && !(await resolvesInside(root, path))) {
             throw new ConfigurationError(`${candidate}: the config file is a symbolic link leading outside the repository; it is not read`);
         }
         try {
@@ -7814,6 +7814,8 @@ const BOUNDARY = '---\n# Source: ';
  * its own boundaries: a line `---` followed by a line `# Source: <template>`, lines ending at `\n` only. Helm splits a
  * template's output at every line that starts with `---` before it writes these boundaries, so no template output can
  * hold one; a lone carriage return, a `# Source:` comment or a `---` further into a line is the template's text.
+ * A file of a chart's `crds/` (`--include-crds`) is printed as it is, several documents in one chunk, and could hold
+ * such a boundary: it would name another file of the chart (a source leaving the chart is refused, see helm.ts).
  * Linear in the size of the output.
  */
 function splitRenderedDocuments(output) {
@@ -8532,6 +8534,9 @@ async function renderChart(chart, options) {
             `--kube-version=${chart.kubeVersion}`,
             // A values schema may `$ref` a file of the runner or a loopback URL; rendering needs no validation of values.
             '--skip-schema-validation',
+            // helm install creates every .yaml, .yml and .json file (any case) below the crds/ folders of the chart and its
+            // dependencies, archived ones included, whatever its kind: they are judged as helm prints them.
+            '--include-crds',
             ...chart.valuesFiles.map((file) => `--values=${(0,external_node_path_.resolve)(options.root, file)}`),
             ...Object.entries(chart.set).map(([key, value]) => `--set=${key}=${value}`),
             '--',
@@ -8571,11 +8576,15 @@ async function renderChart(chart, options) {
                 strays.add(document.source ?? '');
                 continue;
             }
+            // A crds/ file is printed whole: its documents are cut as a template's are, so each maps to its own lines.
+            const pieces = CRDS_FILE.test(path.slice(chart.dir ? chart.dir.length + 1 : 0))
+                ? documentsOf(document.text)
+                : [document.text];
             const documents = byTemplate.get(path);
             if (documents)
-                documents.push(document.text);
+                documents.push(...pieces);
             else
-                byTemplate.set(path, [document.text]);
+                byTemplate.set(path, pieces);
         }
         if (strays.size > 0) {
             // Only a crafted template file name can make helm name such a source: nothing of this chart is trusted.
@@ -8586,25 +8595,58 @@ async function renderChart(chart, options) {
             });
             return result;
         }
+        const renderedBy = `chart ${chart.dir || '.'} (release ${chart.release})`;
+        const archives = new Map();
         for (const [path, documents] of byTemplate) {
-            const file = {
-                path,
-                text: documents.join('---\n'),
-                rendered: true,
-                renderNamespace: chart.namespace,
-                renderedBy: `chart ${chart.dir || '.'} (release ${chart.release})`,
-            };
+            const text = documents.join('---\n');
+            if (!(await isFileInside(options.root, path))) {
+                // A dependency packed as an archive: its findings point at the archive, which exists, naming the template.
+                const archive = await archiveOf(options.root, chart.dir, path);
+                const file = archives.get(archive) ?? { path: archive, text: '', rendered: true, archived: [] };
+                const line = file.text === '' ? 1 : file.text.split('\n').length;
+                file.archived.push({ line, template: path.slice(chart.dir ? chart.dir.length + 1 : 0) });
+                file.text = file.text === '' ? text : `${file.text}---\n${text}`;
+                archives.set(archive, file);
+                continue;
+            }
+            const file = { path, text, rendered: true, renderNamespace: chart.namespace, renderedBy };
             const origin = await templateOrigin(options.root, path, documents);
             if (origin)
                 file.origin = origin;
             result.files.push(file);
         }
+        for (const file of archives.values())
+            result.files.push({ ...file, renderNamespace: chart.namespace, renderedBy });
         return result;
     }
     finally {
         result.milliseconds = Math.round(performance.now() - started);
         await (0,promises_namespaceObject.rm)(home, { recursive: true, force: true });
     }
+}
+/** A file of the crds/ folder of the chart or of one of its dependencies, below the chart's folder. */
+const CRDS_FILE = /^(charts\/[^/]+\/)*crds\//;
+/**
+ * The documents of a file printed as it is (with its `# Source:` line), cut at the lines that are a bare `---` (with a
+ * comment at most), as helm cuts a template's output; pieces holding only comments or blank lines are left out.
+ */
+function documentsOf(text) {
+    const pieces = [];
+    let current = [];
+    const close = () => {
+        const piece = current.join('\n');
+        if (current.some((line) => line.trim() !== '' && !line.trimStart().startsWith('#')))
+            pieces.push(piece.endsWith('\n') ? piece : `${piece}\n`);
+        current = [];
+    };
+    for (const line of text.split('\n')) {
+        if (/^---[ \t]*(#.*)?\r?$/.test(line))
+            close();
+        else
+            current.push(line);
+    }
+    close();
+    return pieces.length > 0 ? pieces : [text];
 }
 /**
  * The template a file of rendered documents came from, with the template document that wrote each: findings and
@@ -8709,9 +8751,34 @@ async function defaultRender(root, dir, namespace) {
         library,
     };
 }
+/**
+ * The archive a template of a packed dependency came from (`charts/sub/templates/x.yaml` of `charts/sub-1.0.0.tgz`,
+ * helm's own naming), followed through unpacked dependencies; the Chart.yaml of the chart holding the `charts/` folder
+ * when no single archive is named so.
+ */
+async function archiveOf(root, chartDir, path) {
+    const parts = path.slice(chartDir ? chartDir.length + 1 : 0).split('/');
+    let dir = chartDir;
+    const join = (...names) => [dir, ...names].filter(Boolean).join('/');
+    for (let index = 0; index + 1 < parts.length && parts[index] === 'charts'; index += 2) {
+        const name = parts[index + 1];
+        const folder = links_insidePath(root, join('charts', name));
+        if (folder !== null && (await (0,promises_namespaceObject.stat)(folder).catch(() => null))?.isDirectory()) {
+            dir = join('charts', name);
+            continue;
+        }
+        const charts = links_insidePath(root, join('charts'));
+        const entries = charts === null ? [] : await (0,promises_namespaceObject.readdir)(charts).catch(() => []);
+        const packed = entries.filter((entry) => entry.startsWith(`${name}-`) && /^v?\d[^/]*\.(tgz|tar\.gz)$/i.test(entry.slice(name.length + 1)));
+        if (packed.length === 1)
+            return join('charts', packed[0]);
+        break;
+    }
+    return join('Chart.yaml');
+}
 /** Whether `file` (relative to `root`) is a file inside it by its path. */
 async function isFileInside(root, file) {
-    const absolute = insidePath(root, file);
+    const absolute = links_insidePath(root, file);
     if (absolute === null)
         return false;
     return (await (0,promises_namespaceObject.stat)(absolute).catch(() => null))?.isFile() === true;
@@ -8858,7 +8925,7 @@ async function overlayRefusal(root, dir) {
         if (seen.size > MAX_KUSTOMIZATIONS) {
             return refuse(null, `it reaches more than ${MAX_KUSTOMIZATIONS} kustomizations`);
         }
-        if (insidePath(root, current) === null || !(await resolvesInside(root, current))) {
+        if (links_insidePath(root, current) === null || !(await resolvesInside(root, current))) {
             return refuse(null, `${display(current)} is outside the repository`);
         }
         const link = await linkLeaving(root, current);
@@ -8902,7 +8969,7 @@ async function overlayRefusal(root, dir) {
                     return refuse(file, `${field} names a remote base (${entry.trim()}); only files of the repository are read`, lineOf([field, index]));
                 }
                 const target = posixJoin(current, entry.trim());
-                if (insidePath(root, target) === null || !(await resolvesInside(root, target))) {
+                if (links_insidePath(root, target) === null || !(await resolvesInside(root, target))) {
                     return refuse(file, `${field} names ${entry.trim()}, outside the repository`, lineOf([field, index]));
                 }
                 const info = await (0,promises_namespaceObject.stat)((0,external_node_path_.join)(root, target)).catch(() => null);
@@ -8917,7 +8984,7 @@ async function overlayRefusal(root, dir) {
         }
         for (const path of localFiles(content)) {
             const target = posixJoin(current, path);
-            if (insidePath(root, target) === null || !(await resolvesInside(root, target))) {
+            if (links_insidePath(root, target) === null || !(await resolvesInside(root, target))) {
                 return refuse(file, `${path} is outside the repository`);
             }
         }
@@ -9089,33 +9156,46 @@ function toPosix(path) {
 async function findOverlays(root, kustomizationDirs) {
     const included = new Set();
     for (const dir of kustomizationDirs) {
-        const text = await kustomize_readKustomization(root, dir);
-        if (text === null)
+        const found = await kustomizationIncludes(root, dir);
+        if (found === null)
             continue;
-        let content;
-        try {
-            content = (0,dist/* parse */.qg)(text);
-        }
-        catch {
-            continue;
-        }
-        if (typeof content !== 'object' || content === null)
-            continue;
-        const record = content;
-        if (record.kind === 'Component')
+        if (found.component)
             included.add(dir);
-        for (const field of ['resources', 'bases', 'components']) {
-            const entries = record[field];
-            if (!Array.isArray(entries))
-                continue;
-            for (const entry of entries) {
-                if (typeof entry !== 'string' || /^[a-z]+:\/\//i.test(entry) || entry.includes('?'))
-                    continue;
-                included.add(toPosix((0,external_node_path_.relative)(root, (0,external_node_path_.resolve)(root, dir, entry))));
-            }
-        }
+        for (const path of found.includes)
+            included.add(path);
     }
     return kustomizationDirs.filter((dir) => !included.has(dir)).sort();
+}
+/**
+ * What the kustomization of a folder includes as a resource, base or component (paths relative to the root, folders
+ * and files alike; remote entries left out), and whether it is a Component; null when it has none that parses.
+ */
+async function kustomizationIncludes(root, dir) {
+    const text = await kustomize_readKustomization(root, dir);
+    if (text === null)
+        return null;
+    let content;
+    try {
+        content = (0,dist/* parse */.qg)(text);
+    }
+    catch {
+        return null;
+    }
+    if (typeof content !== 'object' || content === null)
+        return null;
+    const record = content;
+    const includes = [];
+    for (const field of ['resources', 'bases', 'components']) {
+        const entries = record[field];
+        if (!Array.isArray(entries))
+            continue;
+        for (const entry of entries) {
+            if (typeof entry !== 'string' || /^[a-z]+:\/\//i.test(entry) || entry.includes('?'))
+                continue;
+            includes.push(toPosix((0,external_node_path_.relative)(root, (0,external_node_path_.resolve)(root, dir, entry))));
+        }
+    }
+    return { component: record.kind === 'Component', includes };
 }
 /** The text of a folder's kustomization file, whichever of its names it has, or null. */
 async function kustomize_readKustomization(root, dir) {
@@ -9217,6 +9297,167 @@ function kustomize_kustomizationDirs(paths) {
     return [...dirs].sort();
 }
 
+;// CONCATENATED MODULE: ./src/adapters/focus.ts
+/**
+ * Paths named inside a chart or a kustomization folder. A template, a values file or a patch is nothing Kubernetes
+ * reads on its own: what it means shows only in the chart's render or the overlay's build. A scan of such a path
+ * (a pre-commit hook, a wrapper passing the changed files) renders the chart, or builds the overlays that include the
+ * folder, and reports the findings at or below the path; when nothing rendered comes from it (`values.yaml`,
+ * `Chart.yaml`, a helper, a patch, the kustomization), every finding of the render, since it changes them all.
+ */
+
+
+
+const SKIPPED = new Set(['.git', 'node_modules']);
+function isFile(path) {
+    try {
+        return (0,external_node_fs_.statSync)(path).isFile();
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * The chart or kustomization folders above `path` (relative to the real root `root`; a folder itself is not above
+ * itself), or null when it lies in neither. A chart wins over kustomizations, as in a walk of the repository.
+ */
+function focusOf(root, path) {
+    const parts = path === '' ? [] : path.split('/');
+    const kustomizations = [];
+    // The folders strictly above it: a folder named is walked as itself, a chart or kustomization or not.
+    for (let index = 0; index < parts.length; index++) {
+        const folder = parts.slice(0, index).join('/');
+        if (parts.slice(0, index).some((part) => SKIPPED.has(part)))
+            break;
+        if (isFile((0,external_node_path_.join)(root, folder, 'Chart.yaml')))
+            return { path, chart: folder, kustomizations: [] };
+        if (kustomize_sources_KUSTOMIZATION_FILES.some((name) => isFile((0,external_node_path_.join)(root, folder, name))))
+            kustomizations.push(folder);
+    }
+    return kustomizations.length > 0 ? { path, chart: null, kustomizations } : null;
+}
+/** Whether `path` is `named` or lies below it (relative paths). */
+function atOrBelow(path, named) {
+    return named === '' || path === named || path.startsWith(`${named}/`);
+}
+/** Every folder below the root holding a kustomization, outside charts (which hold none a scan builds). */
+function allKustomizations(root) {
+    const found = [];
+    const folders = [''];
+    for (let folder = folders.pop(); folder !== undefined; folder = folders.pop()) {
+        let entries;
+        try {
+            entries = (0,external_node_fs_.readdirSync)((0,external_node_path_.join)(root, folder), { withFileTypes: true });
+        }
+        catch {
+            continue;
+        }
+        if (entries.some((entry) => entry.name === 'Chart.yaml' && entry.isFile()))
+            continue;
+        if (entries.some((entry) => kustomize_sources_KUSTOMIZATION_FILES.includes(entry.name) && entry.isFile()))
+            found.push(folder);
+        for (const entry of entries) {
+            if (entry.isDirectory() && !SKIPPED.has(entry.name))
+                folders.push(folder === '' ? entry.name : `${folder}/${entry.name}`);
+        }
+    }
+    return found.sort();
+}
+/**
+ * The overlays to build for the paths named inside kustomization folders, beyond `built` (built whole anyway): each
+ * overlay (of the config's `overlays`, else every kustomization no other includes) that reaches a kustomization
+ * above the path, with the paths it is built for. A path no overlay reaches is named in a notice.
+ */
+async function focusOverlays(root, focus, configured, findOverlays, built, notices) {
+    const wanted = new Map();
+    const inKustomizations = focus.filter((entry) => entry.chart === null);
+    if (inKustomizations.length === 0)
+        return wanted;
+    const dirs = allKustomizations(root);
+    const overlays = configured ?? (await findOverlays(dirs));
+    const includes = new Map();
+    for (const dir of dirs)
+        includes.set(dir, (await kustomizationIncludes(root, dir))?.includes ?? []);
+    const reach = (overlay) => {
+        const reached = new Set();
+        const queue = [overlay];
+        for (let dir = queue.pop(); dir !== undefined; dir = queue.pop()) {
+            if (reached.has(dir))
+                continue;
+            reached.add(dir);
+            queue.push(...(includes.get(dir) ?? []));
+        }
+        return reached;
+    };
+    const reached = new Map(overlays.map((overlay) => [overlay, reach(overlay)]));
+    for (const entry of inKustomizations) {
+        const reaching = overlays.filter((overlay) => entry.kustomizations.some((dir) => reached.get(overlay).has(dir)));
+        if (reaching.length === 0) {
+            const folder = entry.kustomizations.at(-1) || '.';
+            const which = configured ? 'no overlay of the config `overlays`' : 'no overlay';
+            notices.push({
+                file: entry.path,
+                message: `in the kustomization folder ${folder}, which ${which} includes; not checked`,
+            });
+        }
+        for (const overlay of reaching) {
+            if (built.includes(overlay))
+                continue;
+            wanted.set(overlay, [...(wanted.get(overlay) ?? []), entry.path]);
+        }
+    }
+    return wanted;
+}
+/**
+ * The findings to report when paths were named inside charts and kustomization folders: a finding seen only through
+ * renders pulled in by such paths (or on a plain file of such a chart) is kept when it is at or below one of them,
+ * or when one of them holds nothing the render produced.
+ */
+function focusFindings(findings, files, focus, overlays) {
+    const units = [];
+    const charts = new Map();
+    for (const entry of focus) {
+        if (entry.chart === null)
+            continue;
+        charts.set(entry.chart, [...(charts.get(entry.chart) ?? []), entry.path]);
+    }
+    for (const [chart, named] of charts) {
+        const prefix = `chart ${chart || '.'} (release `;
+        units.push({ renders: (label) => label.startsWith(prefix), chart, named, whole: false });
+    }
+    for (const [overlay, named] of overlays) {
+        const label = `overlay ${overlay || '.'}`;
+        units.push({ renders: (other) => other === label, chart: null, named, whole: false });
+    }
+    if (units.length === 0)
+        return findings;
+    for (const unit of units) {
+        const own = files.filter((file) => file.renderedBy !== undefined
+            ? unit.renders(file.renderedBy)
+            : unit.chart !== null && atOrBelow(file.path, unit.chart));
+        unit.whole = unit.named.some((named) => !own.some((file) => atOrBelow(file.path, named)));
+    }
+    return findings.filter((finding) => {
+        let seen;
+        if (finding.via && finding.via.length > 0) {
+            seen = [];
+            for (const label of finding.via) {
+                const unit = units.find((candidate) => candidate.renders(label));
+                // Seen through a render of its own (a chart or overlay scanned whole): reported as ever.
+                if (unit === undefined)
+                    return true;
+                seen.push(unit);
+            }
+        }
+        else {
+            seen = units.filter((unit) => unit.chart !== null && atOrBelow(finding.file, unit.chart));
+            if (seen.length === 0)
+                return true;
+        }
+        return seen.some((unit) => unit.whole || unit.named.some((named) => atOrBelow(finding.file, named)));
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/adapters/pool.ts
 /** Runs `work` over `items`, `parallel` at a time, keeping the order of the results. */
 async function pooled(items, parallel, work) {
@@ -9237,6 +9478,7 @@ async function pooled(items, parallel, work) {
 
 
 
+
 /**
  * What all renders of one scan may take together. Each render has its own timeout too; this bounds a pull request
  * that adds hundreds of slow charts. Renders that would start after it are errors of their chart or overlay.
@@ -9248,7 +9490,7 @@ const RENDER_BUDGET_MS = 10 * 60_000;
  */
 async function renderCollected(collected, root, config, tools = {}, budgetMs = RENDER_BUDGET_MS) {
     const deadline = performance.now() + budgetMs;
-    const overlays = config.overlays ?? (await findOverlays(root, collected.kustomizations));
+    const overlays = [...(config.overlays ?? (await findOverlays(root, collected.kustomizations)))];
     if (!config.render) {
         // Off by the config's choice, visibly: each chart and overlay left unchecked is named.
         for (const dir of collected.charts)
@@ -9258,12 +9500,20 @@ async function renderCollected(collected, root, config, tools = {}, budgetMs = R
             });
         for (const dir of overlays)
             collected.notices.push({ file: overlayFile(dir), message: 'not built: `render: false` in the config' });
+        for (const entry of collected.focus ?? []) {
+            if (entry.chart === null)
+                collected.notices.push({
+                    file: entry.path,
+                    message: 'in a kustomization folder; not built: `render: false` in the config',
+                });
+        }
         const total = collected.charts.length + overlays.length;
         return {
             log: total > 0
                 ? `Rendering is off (\`render: false\`): ${units(collected.charts.length, overlays.length)} left unchecked.`
                 : null,
             charts: [],
+            focusOverlays: new Map(),
         };
     }
     const renders = [];
@@ -9300,12 +9550,14 @@ async function renderCollected(collected, root, config, tools = {}, budgetMs = R
             });
         }
     }
+    const focused = await focusOverlays(root, collected.focus ?? [], config.overlays ?? undefined, (dirs) => findOverlays(root, dirs), overlays, collected.notices);
+    overlays.push(...focused.keys());
     const jobs = [
         ...renders.map((render) => () => renderChart(render, { root, binary: tools.helm, deadline })),
         ...overlays.map((dir) => () => buildOverlay(root, dir, { binary: tools.kustomize, deadline })),
     ];
     if (jobs.length === 0)
-        return { log: null, charts: [] };
+        return { log: null, charts: [], focusOverlays: focused };
     const results = await pooled(jobs, 2, (job) => job());
     for (const result of results) {
         append(collected.files, result.files);
@@ -9322,6 +9574,7 @@ async function renderCollected(collected, root, config, tools = {}, budgetMs = R
         log: `Rendered ${rendered || 'nothing'} (${milliseconds} ms of helm/kustomize)` +
             (failed > 0 ? `; ${failed} render${failed === 1 ? '' : 's'} failed (see the errors).` : '.'),
         charts: renders.map((render, index) => ({ render, files: results[index].files })),
+        focusOverlays: focused,
     };
 }
 /** `2 Helm charts and 1 kustomize overlay`, or '' for none. */
@@ -9351,7 +9604,8 @@ function renderTools(env) {
 /**
  * Where a scan of `paths` (as given, relative to `cwd`; none means `cwd`) is rooted: the repository they are in,
  * the nearest folder at or above them holding `.git` (a folder, or the file of a worktree); outside any repository,
- * the folder given (a file's own folder), or the deepest folder holding all of them. Paths in two repositories are
+ * the folder given (a file's own folder; the outermost chart holding it, for a path inside a chart), or the deepest
+ * folder holding all of them. Paths in two repositories are
  * refused: findings are reported relative to one root, and one config applies.
  */
 async function findScanRoot(cwd, paths) {
@@ -9361,7 +9615,10 @@ async function findScanRoot(cwd, paths) {
         if (real === null)
             throw new ConfigurationError(`${path}: no such file or directory`);
         const folder = (await (0,promises_namespaceObject.stat)(real)).isDirectory() ? real : (0,external_node_path_.dirname)(real);
-        found.push({ given: path, path: real, folder, repository: await repositoryAbove(folder) });
+        const repository = await repositoryAbove(folder);
+        // Outside a repository, a path inside a chart is rooted at the chart: what it means shows only in its render.
+        const root = repository === null ? ((await chartAbove(real)) ?? folder) : folder;
+        found.push({ given: path, path: real, folder: root, repository });
     }
     const inRepository = found.filter((entry) => entry.repository !== null);
     const first = inRepository[0];
@@ -9376,7 +9633,7 @@ async function findScanRoot(cwd, paths) {
 /** The deepest folder holding both (absolute, real) folders. */
 function commonFolder(a, b) {
     let common = a;
-    while (insidePath(common, b) === null)
+    while (links_insidePath(common, b) === null)
         common = (0,external_node_path_.dirname)(common);
     return common;
 }
@@ -9387,6 +9644,16 @@ async function repositoryAbove(folder) {
             return dir;
         if ((0,external_node_path_.dirname)(dir) === dir)
             return null;
+    }
+}
+/** The outermost folder strictly above `path` holding a `Chart.yaml`, or null. */
+async function chartAbove(path) {
+    let found = null;
+    for (let dir = (0,external_node_path_.dirname)(path);; dir = (0,external_node_path_.dirname)(dir)) {
+        if ((await (0,promises_namespaceObject.stat)((0,external_node_path_.join)(dir, 'Chart.yaml')).catch(() => null))?.isFile())
+            found = dir;
+        if ((0,external_node_path_.dirname)(dir) === dir)
+            return found;
     }
 }
 
@@ -9462,7 +9729,8 @@ function mergeRenderedDuplicates(findings) {
     const groups = new Map();
     const result = [];
     for (const finding of findings) {
-        if (!finding.rendered) {
+        // All of a packed dependency's output is at the archive's first line: each of its findings stands alone too.
+        if (!finding.rendered || finding.packed !== undefined) {
             result.push([finding]);
             continue;
         }
@@ -10484,7 +10752,7 @@ function readsFullyAs(edited, expected) {
  * The plain data of each document of `text`, read as a document `fast` or not was read (js-yaml with the schema, or
  * the `yaml` package with its alias limit); undefined when the text does not read without errors.
  */
-function documentsOf(text, fast) {
+function fix_check_documentsOf(text, fast) {
     try {
         if (fast)
             return (0,js_yaml/* loadAll */.gh)(text, null, { schema: kubernetes_scalars/* KUBERNETES_SCHEMA */.dq });
@@ -10772,9 +11040,9 @@ function appendDocument(object, documentText) {
     // Read by the parser that read the document (js-yaml for most), the new document as well, unless it holds text the
     // two parsers read differently.
     const fast = object.doc.fast && !(0,tree/* readsDifferently */.S)(documentText);
-    const before = documentsOf(region, fast);
-    const after = documentsOf(`${region.slice(0, at)}${edit.text}${region.slice(at)}`, fast);
-    const added = documentsOf(documentText, fast);
+    const before = fix_check_documentsOf(region, fast);
+    const after = fix_check_documentsOf(`${region.slice(0, at)}${edit.text}${region.slice(at)}`, fast);
+    const added = fix_check_documentsOf(documentText, fast);
     if (before?.length !== 1 || after?.length !== 2 || added?.length !== 1)
         return null;
     const expected = [before[0], added[0]];
@@ -12463,6 +12731,13 @@ function toFinding(ruleId, defaultSeverity, configured, report) {
             report.key ?? report.path.join('.'),
         ].join('|'),
     };
+    const archived = object.file.archived?.findLast((entry) => entry.line <= own.line);
+    if (archived) {
+        finding.line = 1;
+        finding.endLine = 1;
+        finding.packed = archived.template;
+        finding.message += ` It is written by the template \`${archived.template}\`, packed in this archive: change it through the chart's values, or in the dependency's own source.`;
+    }
     if (report.apiClient !== undefined)
         finding.apiClient = report.apiClient;
     if (rendered)
@@ -12912,6 +13187,10 @@ function scanFiles(files, config, registry = rules_registry, options = { secondT
             if (file.origin)
                 for (const error of result.errors)
                     error.line = originErrorLine(file, error.line);
+            // Output of a packed dependency has no line of its own in the archive.
+            if (file.archived)
+                for (const error of result.errors)
+                    error.line = null;
             append(objects, result.objects);
             append(errors, result.errors);
             append(notices, result.notices);
@@ -13253,7 +13532,7 @@ function addChunk(chunk, candidate) {
 
 
 
-/** Files a chart's build reads itself, besides its templates and subcharts. */
+/** Files a chart's build reads itself, besides its templates, subcharts and crds (see helm.ts). */
 const CHART_FILES = /^(Chart\.ya?ml|Chart\.lock|values[^/]*\.(ya?ml|json)|values\.schema\.json|requirements\.ya?ml)$/;
 /** Whether helm or kustomize reads this file of its folder by its place alone. */
 function readByItsBuild(file) {
@@ -13261,7 +13540,7 @@ function readByItsBuild(file) {
     if (file.chart === null)
         return kustomize_sources_KUSTOMIZATION_FILES.includes(name);
     const inChart = file.chart === '' ? file.path : file.path.slice(file.chart.length + 1);
-    return /^(templates|charts)\//.test(inChart) || CHART_FILES.test(inChart);
+    return /^(templates|charts|crds)\//.test(inChart) || CHART_FILES.test(inChart);
 }
 /**
  * Of the files held in chart and kustomization folders, those no build reads: scanned when they hold complete objects.
@@ -13351,6 +13630,7 @@ function holdsCompleteObjects(text) {
 const SELECTED_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
 
 ;// CONCATENATED MODULE: ./src/adapters/files.ts
+
 
 
 
@@ -13465,13 +13745,25 @@ async function collectFiles(options) {
     };
     // Files in chart and kustomization folders are their builds' to read; those no build reads are judged afterwards.
     const held = [];
-    const addHeld = (absolute, chart) => {
+    const heldPaths = new Set();
+    const addHeld = (absolute, chart, explicit = false) => {
         const path = files_toPosix((0,external_node_path_.relative)(root, absolute));
-        if (matchesAny(path, options.include) && !matchesAny(path, options.exclude))
+        if (heldPaths.has(path))
+            return;
+        if (explicit || (matchesAny(path, options.include) && !matchesAny(path, options.exclude))) {
+            heldPaths.add(path);
             held.push({ path, chart });
+        }
     };
-    /** `chart`: the chart folder being walked; `inKustomization`: below a kustomization (and not in a chart). */
-    const walk = (directory, inKustomization, chart) => {
+    /** Charts walked (each once), and those walked whole rather than for a path named inside them. */
+    const walkedCharts = new Set();
+    const wholeCharts = new Set();
+    const focus = [];
+    /**
+     * `chart`: the chart folder being walked; `inKustomization`: below a kustomization (and not in a chart);
+     * `focused`: a chart walked for a path named inside it.
+     */
+    const walk = (directory, inKustomization, chart, focused = false) => {
         const here = files_toPosix((0,external_node_path_.relative)(root, directory));
         let entries;
         try {
@@ -13485,6 +13777,11 @@ async function collectFiles(options) {
             // Excluded by its Chart.yaml (`charts/common/**`), a chart is left out whole: not rendered, nothing in it read.
             if (matchesAny(here === '' ? 'Chart.yaml' : `${here}/Chart.yaml`, options.exclude))
                 return;
+            if (!focused)
+                wholeCharts.add(here);
+            if (walkedCharts.has(here))
+                return;
+            walkedCharts.add(here);
             result.charts.push(here);
             chart = here;
         }
@@ -13497,8 +13794,8 @@ async function collectFiles(options) {
         for (const entry of entries) {
             const absolute = (0,external_node_path_.join)(directory, entry.name);
             if (entry.isDirectory()) {
-                // A chart's templates and subcharts are helm's alone.
-                const rendered = chart === here && (entry.name === 'templates' || entry.name === 'charts');
+                // A chart's templates, subcharts and crds are helm's alone (rendered with `--include-crds`).
+                const rendered = chart === here && ['templates', 'charts', 'crds'].includes(entry.name);
                 if (!SKIPPED_DIRECTORIES.has(entry.name) && !rendered)
                     walk(absolute, inKustomization, chart);
             }
@@ -13523,7 +13820,30 @@ async function collectFiles(options) {
         if (!within(root, real)) {
             throw new ConfigurationError(`${given}: outside the scanned root ${root}`);
         }
-        if ((0,external_node_fs_.statSync)(real).isDirectory())
+        const isDirectory = (0,external_node_fs_.statSync)(real).isDirectory();
+        const inside = focusOf(root, files_toPosix((0,external_node_path_.relative)(root, real)));
+        if (inside?.chart != null) {
+            // A template, values file or folder of a chart means what the chart renders from it: the chart is rendered.
+            const chartFile = inside.chart === '' ? 'Chart.yaml' : `${inside.chart}/Chart.yaml`;
+            if (matchesAny(chartFile, options.exclude)) {
+                result.notices.push({
+                    file: inside.path,
+                    message: `in the chart ${inside.chart || '.'}, whose Chart.yaml the config excludes; not checked`,
+                });
+                continue;
+            }
+            focus.push(inside);
+            walk((0,external_node_path_.join)(root, inside.chart), false, null, true);
+        }
+        else if (inside !== null) {
+            // In a kustomization folder: the overlays including it are built (render.ts); a file none reads is plain.
+            focus.push(inside);
+            if (isDirectory)
+                walk(real, true, null);
+            else
+                addHeld(real, null, true);
+        }
+        else if (isDirectory)
             walk(real, false, null);
         else
             addFile(real, true, false);
@@ -13541,7 +13861,12 @@ async function collectFiles(options) {
         const bytes = (0,external_node_fs_.statSync)(real).size > MAX_FILE_BYTES ? null : readReusing(real);
         return bytes ? decode_decodeFile(path, bytes) : tooLarge(path);
     };
-    addUnbuilt(result, await unbuilt_unbuiltManifests(held, result.kustomizations, readInRoot));
+    const above = focus.flatMap((entry) => entry.kustomizations);
+    const kustomizations = [...new Set([...result.kustomizations, ...above])];
+    addUnbuilt(result, await unbuilt_unbuiltManifests(held, kustomizations, readInRoot));
+    const plain = new Set(result.files.map((file) => file.path));
+    // A chart scanned whole reports everything; a file no kustomization reads is a plain manifest, reported as such.
+    result.focus = focus.filter((entry) => entry.chart !== null ? !wholeCharts.has(entry.chart) : !plain.has(entry.path));
     return result;
 }
 /** Adds the manifests no build reads to a collection, and keeps its files in path order. */
@@ -13858,7 +14183,193 @@ function verified(doc, text, edit, keyPath, valueText) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/adapters/git.ts
+
+
+
+
+
+const run = (0,external_node_util_namespaceObject.promisify)(external_node_child_process_namespaceObject.execFile);
+/**
+ * Reads a local git repository without a shell: PR-controlled text (paths, refs) is only ever an argument.
+ */
+class GitRepository {
+    dir;
+    constructor(dir) {
+        this.dir = dir;
+    }
+    async git(args) {
+        const { stdout } = await run('git', ['-C', this.dir, ...args], {
+            maxBuffer: 256 * 1024 * 1024,
+            encoding: 'utf8',
+        });
+        return stdout;
+    }
+    async isRepository() {
+        return this.git(['rev-parse', '--git-dir']).then(() => true, () => false);
+    }
+    /** Whether git ignores `path` (relative to the folder; a tracked file never is); false outside a repository. */
+    async ignores(path) {
+        return this.git(['check-ignore', '--quiet', '--', path]).then(() => true, () => false);
+    }
+    async head() {
+        return this.git(['rev-parse', 'HEAD']).then((out) => out.trim(), () => null);
+    }
+    async hasCommit(sha) {
+        if (!/^[0-9a-f]{7,64}$/i.test(sha))
+            return false;
+        return this.git(['cat-file', '-e', `${sha}^{commit}`]).then(() => true, () => false);
+    }
+    async mergeBase(a, b) {
+        return this.git(['merge-base', a, b]).then((out) => out.trim() || null, () => null);
+    }
+    /** True when the clone is shallow (`actions/checkout`'s default `fetch-depth: 1`). */
+    async isShallow() {
+        return this.git(['rev-parse', '--is-shallow-repository']).then((out) => out.trim() === 'true', () => false);
+    }
+    /**
+     * Fetches commits by their full ids from the `origin` remote the checkout configured (with the credentials it
+     * kept), one commit deep when the clone is shallow. Only objects arrive: no ref, branch or file of the workspace
+     * changes, no submodule is fetched, no credential is prompted for. Returns the ids git has afterwards.
+     */
+    async fetchCommits(shas, timeoutMs = 120_000) {
+        const wanted = [...new Set(shas)].filter((sha) => /^[0-9a-f]{40}$/.test(sha));
+        if (wanted.length === 0)
+            return [];
+        const remotes = await this.git(['remote']).catch(() => '');
+        if (!remotes.split('\n').includes('origin'))
+            return [];
+        const depth = (await this.isShallow()) ? ['--depth=1'] : [];
+        await run('git', [
+            '-C',
+            this.dir,
+            'fetch',
+            '--quiet',
+            '--no-tags',
+            '--no-recurse-submodules',
+            '--no-write-fetch-head',
+            ...depth,
+            'origin',
+            ...wanted,
+        ], { timeout: timeoutMs, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }).catch(() => undefined);
+        const present = [];
+        for (const sha of wanted)
+            if (await this.hasCommit(sha))
+                present.push(sha);
+        return present;
+    }
+    /** The full message of commit `sha`, or null when git does not have it. */
+    async commitMessage(sha) {
+        if (!(await this.hasCommit(sha)))
+            return null;
+        return this.git(['log', '-1', '--format=%B', sha]).then((out) => out, () => null);
+    }
+    /**
+     * The files that differ from commit `from` to commit `to`, as `git diff --raw` lists them with renames found (as
+     * GitHub lists a pull request's files): status, path, the path before a rename and the blob id at `to`. No diff
+     * driver or text conversion the repository configures runs: only trees are compared.
+     */
+    async changedFiles(from, to) {
+        if (![from, to].every((sha) => /^[0-9a-f]{40,64}$/i.test(sha)))
+            return [];
+        const out = await this.git([
+            'diff',
+            '--raw',
+            '-z',
+            '-M',
+            '--no-abbrev',
+            '--no-ext-diff',
+            '--no-textconv',
+            from,
+            to,
+            '--',
+        ]);
+        return parseRawDiff(out);
+    }
+    /** Paths of every file at `rev`. */
+    async listFiles(rev) {
+        const out = await this.git(['ls-tree', '-r', '-z', '--name-only', rev]);
+        return out.split('\0').filter((path) => path !== '');
+    }
+    /**
+     * Contents of `paths` at `rev`, read in one `git cat-file --batch` process; paths absent at `rev` are left out.
+     */
+    async readFiles(rev, paths) {
+        const result = new Map();
+        if (paths.length === 0)
+            return result;
+        const child = (0,external_node_child_process_namespaceObject.spawn)('git', ['-C', this.dir, 'cat-file', '--batch'], {
+            stdio: ['pipe', 'pipe', 'ignore'],
+        });
+        const chunks = [];
+        child.stdout.on('data', (chunk) => chunks.push(chunk));
+        const done = new Promise((resolve, reject) => {
+            child.on('error', reject);
+            child.on('close', (code) => code === 0 ? resolve() : reject(new Error(`git cat-file exited with ${code}`)));
+        });
+        const valid = paths.filter((path) => !path.includes('\n'));
+        child.stdin.end(valid.map((path) => `${rev}:${path}\n`).join(''));
+        await done;
+        const output = Buffer.concat(chunks);
+        let offset = 0;
+        for (const path of valid) {
+            const headerEnd = output.indexOf(0x0a, offset);
+            if (headerEnd === -1)
+                break;
+            const header = output.subarray(offset, headerEnd).toString('utf8');
+            offset = headerEnd + 1;
+            if (header.endsWith(' missing') || header.endsWith(' ambiguous'))
+                continue;
+            const size = Number(header.split(' ')[2]);
+            const type = header.split(' ')[1];
+            if (type === 'blob')
+                result.set(path, output.subarray(offset, offset + size));
+            offset += size + 1;
+        }
+        return result;
+    }
+}
+/** Reads `git diff --raw -z` output: `:<modes> <blobs> <status>\0<path>\0`, a second path after a rename or copy. */
+function parseRawDiff(out) {
+    const fields = out.split('\0');
+    const entries = [];
+    for (let index = 0; index + 1 < fields.length;) {
+        const header = fields[index].split(' ');
+        const letter = (header[4] ?? '').charAt(0);
+        const blob = header[3] ?? '';
+        const first = fields[index + 1];
+        if (letter === 'R' || letter === 'C') {
+            const second = fields[index + 2] ?? '';
+            entries.push(letter === 'R'
+                ? { status: 'renamed', path: second, previousPath: first, blob }
+                : { status: 'added', path: second, blob });
+            index += 3;
+            continue;
+        }
+        const status = letter === 'A' ? 'added' : letter === 'D' ? 'removed' : 'modified';
+        entries.push({ status, path: first, blob });
+        index += 2;
+    }
+    return entries;
+}
+/** Writes the files below `prefix` at `rev` into `dest` (same relative paths), for tools that read a folder. */
+async function materialize(repo, rev, prefix, dest) {
+    const below = prefix === '' ? '' : `${prefix}/`;
+    const paths = (await repo.listFiles(rev)).filter((path) => path.startsWith(below));
+    const contents = await repo.readFiles(rev, paths);
+    for (const [path, buffer] of contents) {
+        // git refuses `..` in tree entries, but a path is still only ever written inside the scratch folder.
+        const target = insidePath(dest, path);
+        if (target === null)
+            continue;
+        await mkdir(dirname(target), { recursive: true });
+        await writeFile(target, buffer);
+    }
+    return contents.size;
+}
+
 ;// CONCATENATED MODULE: ./src/adapters/probe.ts
+
 
 
 
@@ -13979,12 +14490,13 @@ async function probeValues(options) {
     for (const { render, files: rendered } of options.charts) {
         if (render.valuesFiles.length > 0 || Object.keys(render.set).length > 0)
             continue;
-        const renderedPaths = new Set(rendered.map((file) => file.path));
+        // A packed dependency's output is fixed through no file of the repository (see helm.ts).
+        const renderedPaths = new Set(rendered.filter((file) => !file.archived).map((file) => file.path));
         const targets = unfixedRendered(options.scan.findings, renderedPaths, PROBED_RULES);
         if (targets.length === 0)
             continue;
         const valuesPath = `${render.dir ? `${render.dir}/` : ''}values.yaml`;
-        const valuesFile = insidePath(options.root, valuesPath);
+        const valuesFile = links_insidePath(options.root, valuesPath);
         const valuesText = valuesFile === null ? null : await (0,promises_namespaceObject.readFile)(valuesFile, 'utf8').catch(() => null);
         if (valuesText === null)
             continue;
@@ -14026,8 +14538,10 @@ async function probeValues(options) {
  * temporary copy) removes the finding and adds nothing.
  */
 async function probeTemplateFixes(options, before, report, timeLeft, deadline, takesClientToken) {
+    const repository = new GitRepository(options.root);
     for (const { render, files: rendered } of options.charts) {
-        const renderedPaths = new Set(rendered.map((file) => file.path));
+        // A packed dependency's output is fixed through no file of the repository (see helm.ts).
+        const renderedPaths = new Set(rendered.filter((file) => !file.archived).map((file) => file.path));
         const targets = unfixedRendered(options.scan.findings, renderedPaths, new Set(['automount-token']));
         const others = options.files.filter((file) => !renderedPaths.has(file.path));
         const chartDir = render.dir || '.';
@@ -14036,6 +14550,14 @@ async function probeTemplateFixes(options, before, report, timeLeft, deadline, t
             // The template's path came from helm's output: it is edited only as a file of this chart, in a scratch copy.
             if (!finding.file.startsWith(prefix))
                 continue;
+            // A dependency unpacked by `helm dependency build` into a folder the repository ignores: an edit would show in
+            // no commit, and the next build would undo it.
+            if (finding.file.startsWith(`${prefix}charts/`) && (await repository.ignores(finding.file))) {
+                finding.message +=
+                    ` No fix is offered: \`${finding.file}\` is in a dependency unpacked into \`${prefix}charts/\`, which the ` +
+                        "repository ignores (.gitignore); the fix belongs in the parent chart's values.";
+                continue;
+            }
             const template = await readInside((0,external_node_path_.join)(options.root, chartDir), finding.file.slice(prefix.length)).catch(() => null);
             if (template === null)
                 continue;
@@ -14045,11 +14567,11 @@ async function probeTemplateFixes(options, before, report, timeLeft, deadline, t
             const copy = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'ktg-template-'));
             try {
                 // Links are copied as the files they point to, so writing the copy can never write through one.
-                await (0,promises_namespaceObject.cp)(insidePath(options.root, chartDir), (0,external_node_path_.join)(copy, chartDir), {
+                await (0,promises_namespaceObject.cp)(links_insidePath(options.root, chartDir), (0,external_node_path_.join)(copy, chartDir), {
                     recursive: true,
                     dereference: true,
                 });
-                const target = insidePath(copy, finding.file);
+                const target = links_insidePath(copy, finding.file);
                 if (target === null)
                     continue;
                 await (0,promises_namespaceObject.rm)(target, { force: true });
@@ -14165,6 +14687,7 @@ async function secret_sources_readInside(root, path) {
 
 
 
+
 /**
  * A scan of a working tree, as the CLI and the Action's non-pull-request runs make it: collect the files, render
  * charts and overlays, scan everything together, point rendered findings at their sources and look for fixes at
@@ -14223,6 +14746,8 @@ async function scanWorkspace(root, paths, config, tools, log, secrets, progress)
     }
     // After probing, which judges each render's findings: one finding per source location and rule.
     result.findings = mergeRenderedDuplicates(result.findings);
+    // Paths named inside a chart or kustomization folder: the findings at them (see focus.ts).
+    result.findings = focusFindings(result.findings, collected.files, collected.focus ?? [], rendering.focusOverlays);
     secrets.cleanFindings(result.findings);
     for (const list of [collected.errors, collected.notices, result.errors, result.notices])
         secrets.cleanMessages(list);
@@ -15594,6 +16119,8 @@ function jsonFinding(finding) {
         entry.rendered = true;
     if (finding.via)
         entry.via = finding.via;
+    if (finding.packed !== undefined)
+        entry.packed = finding.packed;
     return entry;
 }
 function jsonError(error) {
@@ -15965,7 +16492,7 @@ async function runCli(argv, unfiltered) {
         },
     };
     try {
-        return await run(argv, io, secrets);
+        return await main_run(argv, io, secrets);
     }
     catch (error) {
         if (error instanceof ConfigurationError) {
@@ -15979,7 +16506,7 @@ async function runCli(argv, unfiltered) {
         return EXIT_USAGE;
     }
 }
-async function run(argv, io, secrets) {
+async function main_run(argv, io, secrets) {
     const commandAt = argv.findIndex((arg) => !arg.startsWith('-'));
     if (argv[commandAt] === 'init') {
         const initArgs = argv.filter((_, index) => index !== commandAt);
@@ -16032,11 +16559,13 @@ async function run(argv, io, secrets) {
         // after rendering again.
         const fixed = autofix(collected.files, config);
         const originals = new Map(collected.files.map((file) => [file.path, file.text]));
+        // Only files the report names: a path named inside a chart reports (and fixes) only its own findings.
+        const reported = new Set(result.findings.map((finding) => finding.file));
         for (const file of fixed.files) {
-            if (!file.rendered && file.text !== originals.get(file.path))
+            if (!file.rendered && file.text !== originals.get(file.path) && reported.has(file.path))
                 await writeInside(root, file.path, file.text);
         }
-        const changed = new Map(fixed.changed);
+        const changed = new Map([...fixed.changed].filter(([path]) => reported.has(path)));
         const valuesFixes = new Map();
         for (const finding of result.findings) {
             if (finding.suppressed || !finding.fix?.file)
