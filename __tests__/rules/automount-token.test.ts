@@ -706,4 +706,28 @@ describe('automount-token: a workload that names no namespace, its account decla
     const alone = findingsOf(scan({ 'deploy.yaml': workload }), RULE);
     expect(alone[0]!.message).not.toContain('names no namespace');
   });
+
+  it('says so when a chart rendered into the default namespace declares the account in another (istiod)', () => {
+    // The Deployment goes in `.Release.Namespace`, its account in `global.istioNamespace`: rendered into `shop`
+    // without a namespace in the config, they part.
+    const render = (path: string, text: string, renderedBy = 'chart charts/istiod') => ({
+      path,
+      text,
+      rendered: true,
+      renderNamespace: 'shop',
+      renderedBy,
+    });
+    const files = [
+      render('charts/istiod/templates/deployment.yaml', deployment({ pod: 'unset', account: 'istiod' })),
+      render('charts/istiod/templates/sa.yaml', serviceAccount('istiod', 'unset', 'istio-system')),
+    ];
+    const [finding] = findingsOf(scan(files), RULE);
+    expect(finding!.message).toContain(
+      'The chart was rendered into namespace `shop` and declares ServiceAccount `istiod` in namespace ' +
+        '`istio-system`: if it is installed there, give the chart that namespace in the config',
+    );
+    // Not from an account another render or a plain file declares.
+    const [other] = findingsOf(scan([files[0]!, { ...files[1]!, renderedBy: 'chart charts/other' }]), RULE);
+    expect(other!.message).not.toContain('The chart was rendered into namespace');
+  });
 });

@@ -93,16 +93,26 @@ export function resolveServiceAccount(model: Model, namespace: string, name: str
 }
 
 /**
- * Where else a workload's undeclared ServiceAccount may be: for a workload that names no namespace (it goes wherever it
- * is applied, and is judged in the default one), the namespaces in which a ServiceAccount of its account's name is
- * declared. Empty for a workload that names its namespace. A hint for messages only: the workload may as well be
- * applied where that account is not declared, so nothing is judged by it.
+ * Where else a workload's undeclared ServiceAccount may be: the namespaces in which a ServiceAccount of its account's
+ * name is declared, for a workload whose namespace says little. One that names no namespace goes wherever it is
+ * applied (and is judged in the default one). One a chart rendered into the namespace the scan gave helm (a chart
+ * with no `namespace` in the config's `charts` is rendered into the default one), whose own render declares the account
+ * in another namespace, is most likely installed there (istiod: its Deployment goes in `.Release.Namespace`, its
+ * ServiceAccount in `global.istioNamespace`). Empty otherwise. A hint for messages only: the workload may as well run
+ * where that account is not declared, so nothing is judged by it.
  */
 export function namespacesDeclaringAccount(model: Model, workload: Workload): string[] {
-  if (!workload.resource.namespaceAssumed) return [];
+  const file = workload.resource.object.file;
+  const rendered =
+    file.rendered === true &&
+    file.renderNamespace !== undefined &&
+    workload.resource.ref.namespace === file.renderNamespace;
+  if (!workload.resource.namespaceAssumed && !rendered) return [];
   const namespaces = new Set<string>();
   for (const account of model.serviceAccountNameIndex.get(workload.serviceAccountName) ?? []) {
-    if (!account.namespaceAssumed && account.ref.namespace !== null) namespaces.add(account.ref.namespace);
+    if (account.namespaceAssumed || account.ref.namespace === null) continue;
+    if (!workload.resource.namespaceAssumed && account.object.file.renderedBy !== file.renderedBy) continue;
+    if (account.ref.namespace !== workload.resource.ref.namespace) namespaces.add(account.ref.namespace);
   }
   return [...namespaces].sort();
 }
@@ -116,8 +126,17 @@ export function declaredElsewhereHint(model: Model, workload: Workload): string 
     .map((namespace) => `\`${namespace}\``)
     .join(', ');
   const more = namespaces.length > 3 ? ` and ${namespaces.length - 3} more` : '';
+  const { kind, namespace } = workload.resource.ref;
+  if (!workload.resource.namespaceAssumed) {
+    return (
+      ` The chart was rendered into namespace \`${namespace}\` and declares ServiceAccount ` +
+      `\`${workload.serviceAccountName}\` in namespace ${listed}${more}: if it is installed there, give the chart that ` +
+      'namespace in the config (`charts: [{path: ..., namespace: ...}]`) so that the ' +
+      `${kind} is judged with that account before its token is turned off.`
+    );
+  }
   return (
-    ` The ${workload.resource.ref.kind} names no namespace, and a ServiceAccount \`${workload.serviceAccountName}\` is ` +
+    ` The ${kind} names no namespace, and a ServiceAccount \`${workload.serviceAccountName}\` is ` +
     `declared in namespace ${listed}${more}: if it is applied there, set its \`metadata.namespace\` so that it is ` +
     'judged with that account.'
   );
