@@ -46573,7 +46573,7 @@ const CATALOG = {
         "summary": "Flags Namespaces in the scanned set for which no `default` ServiceAccount is declared.",
         "description": "Fires for each Namespace object in the scanned set when no ServiceAccount named `default` is declared in that\nnamespace in any scanned document. A ServiceAccount's namespace is its `metadata.namespace`, else the render\nnamespace (Helm, kustomize), else the configured default namespace.\n\nIt does not fire when such a ServiceAccount is declared, whatever it says: a declared `default` account that\nis not hardened is reported by `default-sa-automount` instead, so the same gap is never reported twice.\nNamespaces that are only referenced (by `metadata.namespace` of other objects) but not declared as a\nNamespace object are not checked.",
         "rationale": "Kubernetes creates the `default` ServiceAccount of a new namespace on its own, with token automounting on.\nIf the manifests that create the namespace do not also declare that account, every pod there that forgets\n`serviceAccountName` silently receives an API token, and nothing in the repository shows it. Declaring the\nhardened account next to the Namespace makes the safe setting part of the namespace's definition.",
-        "remediation": "Declare the `default` ServiceAccount of the namespace with `automountServiceAccountToken: false` in the same\nchange that creates the Namespace. The automatic fix appends such a ServiceAccount document for the\nnamespace to the file that declares the Namespace. Applying it with `kubectl apply` updates the account\nKubernetes already created. When a workload running as `default` in the namespace is an API client (see\n`automount-token`), there is no fix: the finding is `info` and names the workload to move to its own account\nfirst.",
+        "remediation": "Declare the `default` ServiceAccount of the namespace with `automountServiceAccountToken: false` in the same\nchange that creates the Namespace. The automatic fix appends such a ServiceAccount document for the\nnamespace to the file that declares the Namespace. Applying it with `kubectl apply` updates the account\nKubernetes already created. When a workload running as `default` in the namespace is an API client (see\n`automount-token`), there is no fix: the finding is `info` and names the workload to move to its own account\nfirst. Nor is there one for the namespaces every cluster has (`default`, `kube-system`, `kube-public`,\n`kube-node-lease`): the cluster runs pods there that no repository declares (add-ons, the cloud's agents), and\nturning off the `default` account's token could break one the scan never sees.",
         "options": {},
         "examples": {
             "insecure": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: checkout\n  labels:\n    team: payments\n",
@@ -47377,6 +47377,11 @@ const missingServiceAccount = {
 
 
 
+/**
+ * Namespaces every cluster has, where it runs pods of its own (kube-system's add-ons and the cloud's agents; whatever
+ * users put in `default`): a fix turning off the `default` account's token there could break pods the scan never sees.
+ */
+const SYSTEM_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
 const namespaceDefaultSa = {
     meta: metaOf('namespace-default-sa'),
     check(context) {
@@ -47397,14 +47402,19 @@ const namespaceDefaultSa = {
             const message = `Namespace \`${name}\` has no \`default\` ServiceAccount declared, so the one Kubernetes creates mounts its ` +
                 'token into every pod that names no ServiceAccount.';
             const client = context.apiClients.serviceAccount(name, 'default');
+            const system = SYSTEM_NAMESPACES.has(name);
             context.report({
                 resource: namespace,
                 path: ['metadata', 'name'],
-                message: client === null
-                    ? `${message} Declare it with \`automountServiceAccountToken: false\`.`
-                    : `${message} Declaring it with \`automountServiceAccountToken: false\` would break an API client: ` +
-                        `${client}. Give that workload a ServiceAccount of its own first.`,
-                fix: client === null ? appendDocument(namespace.object, document) : null,
+                message: client !== null
+                    ? `${message} Declaring it with \`automountServiceAccountToken: false\` would break an API client: ` +
+                        `${client}. Give that workload a ServiceAccount of its own first.`
+                    : system
+                        ? `${message} Declare it with \`automountServiceAccountToken: false\` once no pod there relies on it: ` +
+                            'the cluster runs pods in this namespace that no repository declares (add-ons, its own components), ' +
+                            'so no fix is offered.'
+                        : `${message} Declare it with \`automountServiceAccountToken: false\`.`,
+                fix: client === null && !system ? appendDocument(namespace.object, document) : null,
                 ...(client === null ? {} : { apiClient: client }),
             });
         }

@@ -121,6 +121,13 @@ ruleTester('namespace-default-sa', {
       fix: { startLine: 4, endLine: 4, replacement: `  name: shop\n${APPENDED_SA}` },
       fixedCleanly: true,
     },
+    ...['kube-system', 'default'].map((name) => ({
+      name: `Namespace \`${name}\`: no fix, the cluster runs pods there that no repository declares`,
+      files: namespace(name),
+      line: 4,
+      message: [`Namespace \`${name}\` has no \`default\` ServiceAccount declared`, 'so no fix is offered'],
+      fix: null,
+    })),
     {
       name: 'default SA declared for another namespace does not count',
       files: {

@@ -3,6 +3,12 @@ import { nsKey } from '../core/model.js';
 import { metaOf } from './meta.js';
 import type { Rule } from './types.js';
 
+/**
+ * Namespaces every cluster has, where it runs pods of its own (kube-system's add-ons and the cloud's agents; whatever
+ * users put in `default`): a fix turning off the `default` account's token there could break pods the scan never sees.
+ */
+const SYSTEM_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
+
 export const namespaceDefaultSa: Rule = {
   meta: metaOf('namespace-default-sa'),
   check(context) {
@@ -23,15 +29,20 @@ export const namespaceDefaultSa: Rule = {
         `Namespace \`${name}\` has no \`default\` ServiceAccount declared, so the one Kubernetes creates mounts its ` +
         'token into every pod that names no ServiceAccount.';
       const client = context.apiClients.serviceAccount(name, 'default');
+      const system = SYSTEM_NAMESPACES.has(name);
       context.report({
         resource: namespace,
         path: ['metadata', 'name'],
         message:
-          client === null
-            ? `${message} Declare it with \`automountServiceAccountToken: false\`.`
-            : `${message} Declaring it with \`automountServiceAccountToken: false\` would break an API client: ` +
-              `${client}. Give that workload a ServiceAccount of its own first.`,
-        fix: client === null ? appendDocument(namespace.object, document) : null,
+          client !== null
+            ? `${message} Declaring it with \`automountServiceAccountToken: false\` would break an API client: ` +
+              `${client}. Give that workload a ServiceAccount of its own first.`
+            : system
+              ? `${message} Declare it with \`automountServiceAccountToken: false\` once no pod there relies on it: ` +
+                'the cluster runs pods in this namespace that no repository declares (add-ons, its own components), ' +
+                'so no fix is offered.'
+              : `${message} Declare it with \`automountServiceAccountToken: false\`.`,
+        fix: client === null && !system ? appendDocument(namespace.object, document) : null,
         ...(client === null ? {} : { apiClient: client }),
       });
     }
