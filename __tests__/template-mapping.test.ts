@@ -123,6 +123,21 @@ describe('which template document wrote a rendered document', () => {
     expect(alignSections(sections, documents)).toEqual([0, 2]);
   });
 
+  it('requires only the literal parts of a name that every render writes, not those inside if, with or range', () => {
+    // istio's convention: the revision suffix only when there is a revision.
+    const template =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n' +
+      '  name: istiod{{- if not (eq .Values.revision "") }}-{{ .Values.revision }}{{- end }}\nspec: {}\n';
+    const [section] = templateSections(template);
+    expect(section).toMatchObject({ name: ['istiod'], literalName: false });
+    for (const name of ['istiod', 'istiod-canary'])
+      expect(alignSections([section!], [{ kind: 'Deployment', name }])).toEqual([0]);
+    const ranged = templateSections(
+      'kind: ConfigMap\nmetadata:\n  name: {{ range .Values.x }}a-{{ end }}b-{{ .Release.Name }}\n',
+    );
+    expect(ranged[0]!.name).toEqual(['b-']);
+  });
+
   it('follows helm`s output order: sorted by kind, in template order within a kind', () => {
     // helm template orders the documents of a release by kind (ServiceAccount before Service before Deployment).
     const template = SERVER.replace('{{- if .Values.redis.enabled }}\n', '').replace('{{- end }}\n', '');

@@ -8115,14 +8115,35 @@ function template_sections_describe(lines, start, end) {
             continue;
         const value = match[1];
         literalName = !value.includes('{{');
-        name = literalName
-            ? [unquote(value)]
-            : value
-                .split(ACTION)
-                .map((part) => part.trim().replace(/^["']|["']$/g, ''))
-                .filter((part) => part !== '');
+        name = literalName ? [unquote(value)] : requiredParts(value);
     }
     return { start, end, kinds: kinds && kinds.size > 0 ? kinds : null, name, literalName };
+}
+/**
+ * The literal parts of a name line built with actions that every render writes: those outside `if`, `with` and `range`
+ * blocks (istio's `name: istiod{{- if .Values.revision }}-{{ .Values.revision }}{{- end }}` writes `-` only with a
+ * revision).
+ */
+function requiredParts(value) {
+    const parts = [];
+    let depth = 0;
+    let at = 0;
+    const take = (text) => {
+        const part = text.trim().replace(/^["']|["']$/g, '');
+        if (depth === 0 && part !== '')
+            parts.push(part);
+    };
+    for (const action of value.matchAll(ACTION)) {
+        take(value.slice(at, action.index));
+        at = action.index + action[0].length;
+        const word = /^\{\{-?\s*(\w+)/.exec(action[0])?.[1];
+        if (word === 'if' || word === 'with' || word === 'range')
+            depth++;
+        else if (word === 'end')
+            depth = Math.max(0, depth - 1);
+    }
+    take(value.slice(at));
+    return parts;
 }
 /** The `kind` and `metadata.name` of a rendered document, read from its top-level lines; null where not plain. */
 function renderedIdentity(text) {
