@@ -209,5 +209,18 @@ describe.skipIf(NO_KUSTOMIZE)(
       );
       expect(code).toBe(2);
     });
+
+    it('names paths in a failed build as the repository does, not by the runner`s folders', async () => {
+      const dir = workspace({
+        'render/app.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n',
+        'overlay/kustomization.yaml': 'resources:\n  - ../render/app.yaml\n',
+      });
+      const { report } = await scanJson(dir);
+      const [error] = report.errors as { file: string; message: string }[];
+      expect(error).toMatchObject({ file: 'overlay/kustomization.yaml' });
+      expect(error!.message).toContain("file 'render/app.yaml' is not in or below 'overlay'");
+      expect(error!.message).not.toContain(dir);
+      expect(error!.message).not.toMatch(/ktg-kustomize|\.\.\/[^']*overlay'/);
+    });
   },
 );

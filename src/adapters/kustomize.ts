@@ -139,7 +139,13 @@ export async function buildOverlay(
       return result;
     }
     if (output.code !== 0) {
-      const reason = failureReason(output, limits);
+      // Paths as the repository names them: kustomize writes the scratch folder's way to the overlay, and the
+      // runner's absolute paths, which say nothing to a reader and take the room the cause needs.
+      const stderr = output.stderr
+        .replaceAll(`'${target}'`, `'${dir || '.'}'`)
+        .replaceAll(`${resolve(root)}/`, '')
+        .replaceAll(wrapper, '<scratch>');
+      const reason = failureReason({ ...output, stderr }, limits);
       result.errors.push({ file: label, line: null, message: `kustomize build failed: ${reason}` });
       return result;
     }
