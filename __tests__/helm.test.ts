@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -474,6 +474,28 @@ for (const [name, helm, skip] of helms)
         'workload-identity-automount',
       );
       expect(readFileSync(join(dir, 'web/values.yaml'), 'utf8')).toContain('  automount: false');
+    });
+
+    it('probes only the values a finding`s templates can see: its subchart`s section and global', async () => {
+      // An umbrella chart: a finding in subchart `web`, automount keys of other sections beside its own.
+      const dir = irsaChart();
+      const umbrella = join(dir, 'umbrella');
+      mkdirSync(join(umbrella, 'charts'), { recursive: true });
+      renameSync(join(dir, 'web'), join(umbrella, 'charts/web'));
+      writeFileSync(join(umbrella, 'Chart.yaml'), 'apiVersion: v2\nname: umbrella\nversion: 0.1.0\n');
+      const others = ['alpha', 'beta', 'gamma']
+        .map((section) => `${section}:\n  serviceAccount:\n    automount: true\n`)
+        .join('');
+      const web = 'web:\n  serviceAccount:\n    automount:\n';
+      const renders = async (values: string) => {
+        writeFileSync(join(umbrella, 'values.yaml'), values);
+        const { stderr } = await run(dir, []);
+        return /Probed chart values with (\d+) renders? .*2 findings fixable at the source/.exec(stderr)?.[1];
+      };
+      // As many renders as without the other sections' keys: none is spent on alpha, beta or gamma.
+      const alone = await renders(web);
+      expect(alone).toBeDefined();
+      expect(await renders(others + web)).toBe(alone);
     });
   });
 
