@@ -380,6 +380,20 @@ describe('check runs', () => {
     ]);
   });
 
+  it('counts a summary in UTF-8 bytes, as GitHub does, and refuses a lone surrogate', async () => {
+    const { fake, octokit } = await start();
+    const create = (summary: string) =>
+      octokit.rest.checks.create({ ...repo, name: 'n', head_sha: HEAD, output: { title: 't', summary } });
+    // 65,535 characters, 65,537 bytes.
+    expect(await statusOf(create('x'.repeat(65534) + '…'))).toBe(422);
+    expect(await statusOf(create('x\ud83d'))).toBe(422);
+    await create('x'.repeat(65532) + '…');
+    expect(fake.violations).toEqual([
+      expect.stringContaining('summary exceeds a maximum bytesize of 65535'),
+      expect.stringContaining('output.summary is not valid UTF-8'),
+    ]);
+  });
+
   it('rejects an output without a title, and completed without a conclusion', async () => {
     const { fake, octokit } = await start();
     const { data: run } = await octokit.rest.checks.create({ ...repo, name: 'n', head_sha: HEAD });

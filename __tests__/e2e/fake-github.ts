@@ -314,7 +314,8 @@ type Handler = (context: Context) => Reply;
 const MAX_FILES = 3000;
 const MAX_COMPARE_FILES = 300;
 const MAX_COMMENT_BODY = 65536;
-const MAX_OUTPUT_TEXT = 65535;
+/** Bytes of a check run's `output.summary` and `output.text`. */
+const MAX_OUTPUT_BYTES = 65535;
 const MAX_ANNOTATIONS_PER_REQUEST = 50;
 const MAX_CONTENT_BYTES = 1024 * 1024;
 const DOCS = 'https://docs.github.com/rest';
@@ -1714,11 +1715,15 @@ export class FakeGitHub {
     if (output) {
       if (!output.title) errors.push('output.title is required');
       if (!output.summary) errors.push('output.summary is required');
-      if ((output.summary?.length ?? 0) > MAX_OUTPUT_TEXT) {
-        errors.push(`output.summary has ${output.summary?.length} characters (maximum 65535)`);
-      }
-      if ((output.text?.length ?? 0) > MAX_OUTPUT_TEXT) {
-        errors.push(`output.text has ${output.text?.length} characters (maximum 65535)`);
+      // GitHub counts UTF-8 bytes here, not characters ("summary exceeds a maximum bytesize of 65535").
+      for (const key of ['summary', 'text'] as const) {
+        const value = output[key];
+        if (value !== undefined && value !== null && Buffer.byteLength(value, 'utf8') > MAX_OUTPUT_BYTES) {
+          errors.push(`${key} exceeds a maximum bytesize of ${MAX_OUTPUT_BYTES}`);
+        }
+        // A lone surrogate (a cut through a pair) is no UTF-8 at all.
+        if (typeof value === 'string' && /\p{Cs}/u.test(value))
+          errors.push(`output.${key} is not valid UTF-8`);
       }
       const annotations = output.annotations ?? [];
       if (annotations.length > MAX_ANNOTATIONS_PER_REQUEST) {

@@ -10,14 +10,7 @@ import type { SecretFilter } from '../core/redact.js';
 import { type Finding, type ScanError, type Severity, severityRank } from '../core/types.js';
 import type { CommentableLines } from '../pr/patch.js';
 import { severityCounts } from '../pr/review.js';
-import {
-  MAX_OUTPUT_CHARS,
-  annotationLevel,
-  findingList,
-  summaryMarkdown,
-  truncate,
-  unjudgedFiles,
-} from '../pr/summary.js';
+import { annotationLevel, findingList, summaryMarkdown, unjudgedFiles } from '../pr/summary.js';
 import { registry } from '../rules/index.js';
 import type { RuleMeta } from '../rules/types.js';
 import { annotate } from './annotations.js';
@@ -122,18 +115,16 @@ export async function publishPullRequest(
         output: {
           title: checkTitle(atCheck.introduced, atCheck.blocking, atCheck.errors, failOn, report),
           summary: secrets.redact(summary),
+          // Cut to GitHub's size by publishCheckRun, once it made its last change to the text.
           text: secrets.redact(
-            truncate(
-              [
-                atCheck.introduced.length > 0 ? `### New findings\n\n${findingList(atCheck.introduced)}` : '',
-                atCheck.existing.length > 0
-                  ? `### Existing findings in the changed files\n\n${findingList(atCheck.existing)}`
-                  : '',
-              ]
-                .filter(Boolean)
-                .join('\n\n') || 'No findings in the changed files.',
-              MAX_OUTPUT_CHARS,
-            ),
+            [
+              atCheck.introduced.length > 0 ? `### New findings\n\n${findingList(atCheck.introduced)}` : '',
+              atCheck.existing.length > 0
+                ? `### Existing findings in the changed files\n\n${findingList(atCheck.existing)}`
+                : '',
+            ]
+              .filter(Boolean)
+              .join('\n\n') || 'No findings in the changed files.',
           ),
         },
         annotations: annotations.map((annotation) => ({

@@ -1,5 +1,6 @@
 import type { Endpoints } from '@octokit/types';
 import { withoutBidiControls } from '../core/display-text.js';
+import { fitBytes, fitChars } from '../core/text-limits.js';
 import type { GitHub } from './client.js';
 
 type CreateCheckRun = Endpoints['POST /repos/{owner}/{repo}/check-runs']['parameters'];
@@ -13,6 +14,13 @@ export interface CheckRunOutput {
 
 /** GitHub takes at most 50 annotations per request; the rest follow in updates of the same run. */
 export const ANNOTATIONS_PER_REQUEST = 50;
+
+/** GitHub refuses (422) an output summary or text of more UTF-8 bytes than this. */
+export const MAX_OUTPUT_BYTES = 65535;
+/** An annotation's message and raw details: 64 KB (bytes, kept one under). */
+export const MAX_ANNOTATION_BYTES = 65535;
+/** An annotation's title, and the output's: 255 characters. */
+export const MAX_TITLE_CHARS = 255;
 
 export async function publishCheckRun(
   github: GitHub,
@@ -29,15 +37,22 @@ export async function publishCheckRun(
 ): Promise<{ id: number; htmlUrl: string | null }> {
   // What GitHub renders goes without bidirectional controls, whatever a builder let through, so that no text from
   // the pull request can reorder what a reviewer reads. Paths stay as they are: GitHub matches them to the files.
+  // GitHub's size limits apply to the text as sent, so they are applied last, after the escapes (which lengthen it).
+  const title = (text: string) => fitChars(withoutBidiControls(text), MAX_TITLE_CHARS, '…');
   const output = {
-    title: withoutBidiControls(run.output.title),
-    summary: withoutBidiControls(run.output.summary),
-    ...(run.output.text !== undefined ? { text: withoutBidiControls(run.output.text) } : {}),
+    title: title(run.output.title),
+    summary: fitBytes(withoutBidiControls(run.output.summary), MAX_OUTPUT_BYTES),
+    ...(run.output.text !== undefined
+      ? { text: fitBytes(withoutBidiControls(run.output.text), MAX_OUTPUT_BYTES) }
+      : {}),
   };
   const annotations = run.annotations.map((annotation) => ({
     ...annotation,
-    message: withoutBidiControls(annotation.message),
-    ...(annotation.title !== undefined ? { title: withoutBidiControls(annotation.title) } : {}),
+    message: fitBytes(withoutBidiControls(annotation.message), MAX_ANNOTATION_BYTES, '\n… (truncated)'),
+    ...(annotation.title !== undefined ? { title: title(annotation.title) } : {}),
+    ...(annotation.raw_details !== undefined
+      ? { raw_details: fitBytes(annotation.raw_details, MAX_ANNOTATION_BYTES, '\n… (truncated)') }
+      : {}),
   }));
   const batches: AnnotationInput[][] = [];
   for (let index = 0; index < annotations.length; index += ANNOTATIONS_PER_REQUEST) {

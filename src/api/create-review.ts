@@ -1,5 +1,9 @@
 import { withoutBidiControls } from '../core/display-text.js';
+import { fitChars } from '../core/text-limits.js';
 import { type GitHub, statusOf } from './client.js';
+
+/** GitHub refuses (422) a review body or a review comment body longer than this (characters). */
+export const MAX_REVIEW_BODY_CHARS = 65536;
 
 export interface DraftReviewComment {
   path: string;
@@ -26,7 +30,7 @@ export async function createReview(
     pull_number: pullNumber,
     commit_id: commitId,
     event: 'COMMENT',
-    body: withoutBidiControls(body),
+    body: fitChars(withoutBidiControls(body), MAX_REVIEW_BODY_CHARS),
     comments: comments.map(renderable),
   });
   return response.data.id;
@@ -34,10 +38,26 @@ export async function createReview(
 
 /**
  * A comment as GitHub renders it: without bidirectional controls, whatever its builder let through, so that no text
- * from the pull request can reorder what a reviewer reads (their escapes show instead).
+ * from the pull request can reorder what a reviewer reads (their escapes show instead); within GitHub's size.
  */
 function renderable(comment: DraftReviewComment): DraftReviewComment {
-  return { ...comment, body: withoutBidiControls(comment.body) };
+  return { ...comment, body: commentBody(comment.body) };
+}
+
+/**
+ * A review comment's body as sent: escaped, then cut to GitHub's size when over. A cut comment offers no suggestion
+ * (accepting part of one would commit part of a fix: its block is shown as YAML), and keeps its last line, where the
+ * Action's marker is, so that later runs still know the comment.
+ */
+export function commentBody(body: string): string {
+  const escaped = withoutBidiControls(body);
+  if (escaped.length <= MAX_REVIEW_BODY_CHARS) return escaped;
+  const lastBreak = escaped.lastIndexOf('\n');
+  const tail = lastBreak >= 0 && escaped.length - lastBreak <= 1024 ? escaped.slice(lastBreak) : '';
+  const head = escaped
+    .slice(0, escaped.length - tail.length)
+    .replace(/^(````+)suggestion(\r?)$/gm, '$1yaml$2');
+  return fitChars(head, MAX_REVIEW_BODY_CHARS - tail.length, '\n\n… (truncated)') + tail;
 }
 
 /** GitHub refuses a new review while the token's user has a pending one on the pull request. */

@@ -1,6 +1,6 @@
 import type { components } from '@octokit/openapi-types';
-import { withoutBidiControls } from '../core/display-text.js';
 import type { GitHub } from './client.js';
+import { commentBody } from './create-review.js';
 
 export type ReviewComment = components['schemas']['pull-request-review-comment'];
 
@@ -34,11 +34,11 @@ export async function updateReviewComment(
   commentId: number,
   body: string,
 ): Promise<void> {
-  // Rendered for reviewers: no bidirectional controls (see create-review.ts).
+  // Rendered for reviewers: no bidirectional controls, within GitHub's size (see create-review.ts).
   await github.rest.pulls.updateReviewComment({
     owner,
     repo,
     comment_id: commentId,
-    body: withoutBidiControls(body),
+    body: commentBody(body),
   });
 }

@@ -2,9 +2,13 @@ import { type Finding, type ScanError, type Severity, severityRank } from '../co
 import { RULE_DOCS_URL } from '../version.js';
 import { codeFence, codeSpan, escapeMarkdown, severityCounts } from './review.js';
 import { maxOf } from '../core/arrays.js';
+import { fitBytes } from '../core/text-limits.js';
 
-/** GitHub refuses check run summaries and texts longer than this. */
-export const MAX_OUTPUT_CHARS = 65535;
+/**
+ * GitHub refuses check run summaries and texts of more UTF-8 bytes than this. A text within it is within as many
+ * characters too (GitHub's limit on review bodies), as no character takes fewer bytes than UTF-16 units.
+ */
+export const MAX_OUTPUT_BYTES = 65535;
 
 export interface SummaryInput {
   introduced: Finding[];
@@ -119,11 +123,11 @@ export function summaryMarkdown(input: SummaryInput): string {
       '.',
   );
   for (const note of input.notes) lines.push('', note);
-  return truncate(lines.join('\n'), MAX_OUTPUT_CHARS);
+  return truncate(lines.join('\n'), MAX_OUTPUT_BYTES);
 }
 
 /** One line per finding, for the check run's text and the review body. */
-export function findingList(findings: readonly Finding[], limit = MAX_OUTPUT_CHARS): string {
+export function findingList(findings: readonly Finding[], limit = MAX_OUTPUT_BYTES): string {
   const lines = findings.map((finding) => {
     const line =
       `- **${finding.severity}** \`${finding.ruleId}\` ${codeSpan(`${finding.file}:${finding.line}`)}` +
@@ -139,10 +143,9 @@ export function findingList(findings: readonly Finding[], limit = MAX_OUTPUT_CHA
   return truncate(lines.join('\n'), limit);
 }
 
+/** `text` cut to `limit` UTF-8 bytes (a note saying so included), on a code point's boundary. */
 export function truncate(text: string, limit: number): string {
-  if (text.length <= limit) return text;
-  const note = '\n\n… (truncated: the full list is in the SARIF report and the job log)';
-  return text.slice(0, limit - note.length) + note;
+  return fitBytes(text, limit);
 }
 
 export function annotationLevel(
