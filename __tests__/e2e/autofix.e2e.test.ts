@@ -200,6 +200,26 @@ describe('autofix: true', () => {
     ).toBe(true);
   });
 
+  it('publishes everything but the commit when a protection rule refuses it (GraphQL)', async () => {
+    const { repo, fake, run } = await setUp(
+      { 'deploy/worker.yaml': WORKER },
+      { protectedBranches: ['feature'] },
+    );
+    expectPublishedWithoutCommit(repo, fake, run);
+    expect(fake.requests.some((request) => request.graphqlFields?.includes('createCommitOnBranch'))).toBe(
+      true,
+    );
+  });
+
+  it('publishes everything but the commit when a protection rule refuses the ref update (Git Data API)', async () => {
+    const { repo, fake, run } = await setUp(
+      { 'deploy/worker.yaml': WORKER },
+      { graphql: 'disabled', protectedBranches: ['feature'] },
+    );
+    expectPublishedWithoutCommit(repo, fake, run);
+    expect(fake.requests.filter((request) => request.operationId === 'git/update-ref')).toHaveLength(1);
+  });
+
   it('falls back to the Git Data API where GraphQL is not available', async () => {
     const { repo, fake, run } = await setUp({ 'deploy/worker.yaml': WORKER }, { graphql: 'disabled' });
     expect(fake.violations).toEqual([]);
@@ -215,3 +235,32 @@ describe('autofix: true', () => {
     expect(run.status).toBe(0);
   });
 });
+
+/**
+ * The run went on without its autofix commit: review, check run on the scanned head, job summary (with the patch)
+ * and SARIF, each saying why the fixes were not pushed.
+ */
+function expectPublishedWithoutCommit(
+  repo: RepoFixture,
+  fake: FakeGitHub,
+  run: Awaited<ReturnType<typeof runAction>>,
+): void {
+  const output = run.stdout + run.stderr;
+  expect(repo.headRef).toBe('feature');
+  expect(fake.violations).toEqual([]);
+  expect(fake.branchCommits).toEqual([]);
+  expect(fake.branchHead('feature')).toBe(repo.headSha);
+  expect(run.status, output).toBe(1);
+  expect(output).not.toContain('kube-token-guard failed');
+  expect(run.outputs).toMatchObject({ 'autofix-commit': '', conclusion: 'failure' });
+  expect(fake.reviews.filter((review) => review.state === 'COMMENTED')).toHaveLength(1);
+  expect(fake.reviewComments.some((comment) => comment.body.includes('````suggestion'))).toBe(true);
+  expect(fake.checkRuns).toHaveLength(1);
+  expect(fake.checkRuns[0]).toMatchObject({ head_sha: repo.headSha, conclusion: 'failure' });
+  const note =
+    /The fixes were not pushed: GitHub refused the commit to `feature` \(.*(?:pull request|Protected branch)/;
+  expect(fake.checkRuns[0]!.output.summary).toMatch(note);
+  expect(run.summary).toMatch(note);
+  expect(run.summary).toContain('+      automountServiceAccountToken: false');
+  expect(readFileSync(run.outputs['sarif-file']!, 'utf8')).toContain('"automount-token"');
+}

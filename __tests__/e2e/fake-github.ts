@@ -133,6 +133,11 @@ export interface FakeGitHubOptions {
   headCommitMessage?: string;
   /** Faults to inject, first matching rule first; more can be added with `addFault`. */
   faults?: FaultRule[];
+  /**
+   * Branches a protection rule (or ruleset) keeps to changes through a pull request: `createCommitOnBranch` answers a
+   * `BRANCH_PROTECTION_RULE_VIOLATION` error and `PATCH /git/refs` 422, as GitHub does.
+   */
+  protectedBranches?: string[];
 }
 
 /** What a fault answers: an HTTP error of GitHub's shape, or `reset` (the connection is destroyed, no answer). */
@@ -2229,6 +2234,12 @@ export class FakeGitHub {
         saml_failure: false,
       });
     }
+    if (this.#options.protectedBranches?.includes(branch)) {
+      throw new GitHubGraphqlError(
+        'BRANCH_PROTECTION_RULE_VIOLATION',
+        'Changes must be made through a pull request.',
+      );
+    }
     const head = this.#git.branches.get(branch)!;
     if (input.expectedHeadOid !== head) {
       // The branch moved since the client read it: no violation, a client must expect it.
@@ -2635,6 +2646,13 @@ export class FakeGitHub {
         `sha ${body.sha} is not a commit of the repository`,
         'Object does not exist',
       );
+    }
+    if (this.#options.protectedBranches?.includes(branch)) {
+      throw new HttpError(422, {
+        message: `Protected branch update failed for refs/heads/${branch}.`,
+        documentation_url: context.operation.documentationUrl,
+        status: '422',
+      });
     }
     const current = this.#git.branches.get(branch)!;
     if (body.force === true) {

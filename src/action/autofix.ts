@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import * as core from '@actions/core';
 import type { GitRepository } from '../adapters/git.js';
 import { readInside } from '../adapters/links.js';
-import type { GitHub } from '../api/client.js';
+import { type GitHub, apiErrorDetail } from '../api/client.js';
 import { commitFiles } from '../api/commit.js';
 import type { ResolvedConfig } from '../config/config.js';
 import { applyFixes } from '../core/apply.js';
@@ -163,6 +163,7 @@ export async function runAutofix(options: {
     return outcome;
   }
   const count = outcome.fixed.size;
+  // A commit that fails never ends the run: the review, check run, summary and SARIF still go out, with a note.
   const result = await commitFiles(github, {
     owner: pr.owner,
     repo: pr.repo,
@@ -172,7 +173,7 @@ export async function runAutofix(options: {
     // `git log` prints the message raw on a terminal: the paths' control characters go as escapes.
     body: `Fixes ${count} ServiceAccount token finding${count === 1 ? '' : 's'} in ${[...outcome.files.keys()].map(logText).join(', ')}.\n\n${AUTOFIX_TRAILER}`,
     files: [...outcome.files].map(([path, contents]) => ({ path, contents })),
-  });
+  }).catch((error: unknown) => ({ kind: 'refused' as const, message: apiErrorDetail(error) }));
   if (result.kind === 'committed') {
     outcome.commit = result.oid;
     core.info(
@@ -186,10 +187,18 @@ export async function runAutofix(options: {
     outcome.notes.push(
       `The fixes were not pushed: ${codeSpan(pr.headRef)} moved since ${pr.headSha.slice(0, 7)} was scanned. The next run will fix the new head.`,
     );
-  } else {
+  } else if (result.kind === 'forbidden') {
     outcome.fixed.clear();
     outcome.notes.push(
       `The fixes were not pushed: the token cannot write to the branch (${escapeMarkdown(result.message)}); grant it \`contents: write\`.`,
+    );
+  } else {
+    outcome.fixed.clear();
+    core.warning(`Autofix: GitHub refused the commit to ${logText(pr.headRef)}: ${logText(result.message)}`);
+    outcome.notes.push(
+      `The fixes were not pushed: GitHub refused the commit to ${codeSpan(pr.headRef)} (${escapeMarkdown(result.message)}). ` +
+        'A branch protection rule or ruleset that requires changes through a pull request refuses commits of the ' +
+        'Action: apply the suggestions, or the patch in the job summary, or exempt the branch from the rule.',
     );
   }
   return outcome;

@@ -1,5 +1,5 @@
 import type { GitHub } from './client.js';
-import { statusOf } from './client.js';
+import { apiErrorDetail, statusOf } from './client.js';
 
 export interface FileAddition {
   path: string;
@@ -21,7 +21,9 @@ export interface CommitRequest {
 export type CommitResult =
   | { kind: 'committed'; oid: string; via: 'graphql' | 'git-data' }
   | { kind: 'head-moved'; current: string | null }
-  | { kind: 'forbidden'; message: string };
+  | { kind: 'forbidden'; message: string }
+  /** GitHub refused the commit otherwise: a branch protection rule or ruleset, a server error, anything else. */
+  | { kind: 'refused'; message: string };
 
 /** GitHub's own commit of file changes: verified (signed by GitHub) and refused when the branch moved. */
 const CREATE_COMMIT = `
@@ -64,16 +66,29 @@ export async function commitFiles(github: GitHub, request: CommitRequest): Promi
     const failure = error as GraphqlFailure;
     const types = (failure.errors ?? []).map((entry) => entry.type);
     if (types.includes('STALE_DATA')) return { kind: 'head-moved', current: null };
-    if (types.includes('FORBIDDEN'))
-      return { kind: 'forbidden', message: failure.errors![0]!.message ?? 'forbidden' };
+    if (types.includes('FORBIDDEN')) {
+      const forbidden = failure.errors!.find((entry) => entry.type === 'FORBIDDEN');
+      return { kind: 'forbidden', message: forbidden?.message ?? 'forbidden' };
+    }
     const unavailable =
       statusOf(error) === 404 ||
       (failure.errors ?? []).some((entry) =>
         /createCommitOnBranch|CreateCommitOnBranchInput/.test(entry.message ?? ''),
       );
-    if (!unavailable) throw error;
+    // Anything else (BRANCH_PROTECTION_RULE_VIOLATION, a ruleset, UNPROCESSABLE, a server error) leaves the branch
+    // as it was: the run goes on without the commit.
+    if (!unavailable) return { kind: 'refused', message: graphqlDetail(error) };
   }
   return commitWithGitData(github, request);
+}
+
+/** What GitHub said of a failed mutation: its errors' messages (with their types), else the request's failure. */
+function graphqlDetail(error: unknown): string {
+  const errors = (error as GraphqlFailure).errors ?? [];
+  const listed = errors
+    .filter((entry) => entry.message)
+    .map((entry) => (entry.type ? `${entry.type}: ${entry.message}` : entry.message!));
+  return listed.length > 0 ? listed.join('; ') : apiErrorDetail(error);
 }
 
 async function commitWithGitData(github: GitHub, request: CommitRequest): Promise<CommitResult> {
@@ -110,7 +125,9 @@ async function commitWithGitData(github: GitHub, request: CommitRequest): Promis
         force: false,
       });
     } catch (error) {
-      if (statusOf(error) === 422) return { kind: 'head-moved', current: null };
+      // Only a branch that moved is no fast-forward; a protected branch or a ruleset refuses with 422 too.
+      if (statusOf(error) === 422 && /fast.forward/i.test(apiErrorDetail(error)))
+        return { kind: 'head-moved', current: null };
       throw error;
     }
     return { kind: 'committed', oid: commit.data.sha, via: 'git-data' };
@@ -118,6 +135,6 @@ async function commitWithGitData(github: GitHub, request: CommitRequest): Promis
     if (statusOf(error) === 403 || statusOf(error) === 404) {
       return { kind: 'forbidden', message: (error as Error).message };
     }
-    throw error;
+    return { kind: 'refused', message: apiErrorDetail(error) };
   }
 }
