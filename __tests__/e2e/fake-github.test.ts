@@ -380,6 +380,30 @@ describe('check runs', () => {
     ]);
   });
 
+  it('afterHandling: does the work, then answers the fault (a lost answer)', async () => {
+    const { fake, octokit } = await start({
+      faults: [
+        {
+          operationId: 'checks/create',
+          afterHandling: true,
+          times: 1,
+          respond: githubFaults.serverError(502),
+        },
+      ],
+    });
+    const create = () =>
+      octokit.rest.checks.create({
+        ...repo,
+        name: 'n',
+        head_sha: HEAD,
+        output: { title: 't', summary: 's' },
+      });
+    expect(await statusOf(create())).toBe(502);
+    expect(fake.checkRuns).toHaveLength(1);
+    expect(fake.faultHits).toEqual([1]);
+    expect(fake.violations).toEqual([]);
+  });
+
   it('counts a summary in UTF-8 bytes, as GitHub does, and refuses a lone surrogate', async () => {
     const { fake, octokit } = await start();
     const create = (summary: string) =>

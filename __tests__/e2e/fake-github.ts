@@ -161,6 +161,11 @@ export interface FaultRule {
   when?: (request: RecordedRequest) => boolean;
   /** How many matching requests get the fault; default every one. */
   times?: number;
+  /**
+   * The fake handles the request first (a review is created, a commit pushed), then answers the fault instead of
+   * its result: GitHub did the work, and the answer was lost (a 502 from a proxy, a connection reset).
+   */
+  afterHandling?: boolean;
   /** The answer, or a function computing it when the request comes (a rate limit's reset time, say). */
   respond: FaultResponse | ((request: RecordedRequest) => FaultResponse);
 }
@@ -641,9 +646,31 @@ export class FakeGitHub {
     this.#send(response, reply);
   }
 
-  /** The answer of the first fault rule the request matches and that has hits left. */
-  #injectFault(record: RecordedRequest): Reply | undefined {
-    const index = this.#faults.findIndex(({ rule, hits }) => {
+  /**
+   * The answer of the first fault rule the request matches and that has hits left, else `handle`'s. A rule
+   * `afterHandling` lets `handle` run first (when it fails, so does the request, and the rule is not spent).
+   */
+  #withFaults(record: RecordedRequest, handle: () => Reply): Reply {
+    const index = this.#matchFault(record);
+    if (index < 0) return handle();
+    const fault = this.#faults[index]!;
+    if (fault.rule.afterHandling) {
+      const handled = handle();
+      // GitHub answers a failed request itself; only a done one can have its answer lost.
+      const graphqlErrors = (handled.json as { errors?: unknown[] } | undefined)?.errors;
+      if (handled.status >= 300 || (graphqlErrors?.length ?? 0) > 0) return handled;
+    }
+    fault.hits += 1;
+    record.fault = index;
+    const response =
+      typeof fault.rule.respond === 'function' ? fault.rule.respond(record) : fault.rule.respond;
+    if (response === 'reset') return { status: 0, reset: true };
+    return { ...response, generic: true };
+  }
+
+  /** The index of the first fault rule the request matches and that has hits left, or -1. */
+  #matchFault(record: RecordedRequest): number {
+    return this.#faults.findIndex(({ rule, hits }) => {
       if (rule.times !== undefined && hits >= rule.times) return false;
       if (rule.method !== undefined && rule.method.toUpperCase() !== record.method) return false;
       if (rule.operationId !== undefined && rule.operationId !== record.operationId) return false;
@@ -651,14 +678,6 @@ export class FakeGitHub {
       if (rule.path instanceof RegExp && !rule.path.test(record.path)) return false;
       return rule.when === undefined || rule.when(record);
     });
-    if (index < 0) return undefined;
-    const fault = this.#faults[index]!;
-    fault.hits += 1;
-    record.fault = index;
-    const response =
-      typeof fault.rule.respond === 'function' ? fault.rule.respond(record) : fault.rule.respond;
-    if (response === 'reset') return { status: 0, reset: true };
-    return { ...response, generic: true };
   }
 
   #checkResponse(operation: Operation, reply: Reply): void {
@@ -746,7 +765,7 @@ export class FakeGitHub {
         throw new HttpError(404, { message: 'Not Found', documentation_url: DOCS, status: '404' });
       }
       record.operationId = 'graphql';
-      return this.#injectFault(record) ?? this.#graphql(record);
+      return this.#withFaults(record, () => this.#graphql(record));
     }
 
     const match = matchOperation(record.method, url.pathname);
@@ -810,18 +829,18 @@ export class FakeGitHub {
       accept: request.headers.accept ?? '',
     };
     this.#checkScope(context);
-    const fault = this.#injectFault(record);
-    if (fault) return fault;
-    const handler = this.#handlers[operation.operationId];
-    if (!handler) {
-      throw new HttpError(
-        404,
-        { message: 'Not Found', documentation_url: operation.documentationUrl, status: '404' },
-        `the fake GitHub does not implement ${operation.operationId} (${operation.method} ${operation.template}); ` +
-          'add it to __tests__/e2e/fake-github.ts if the Action needs it',
-      );
-    }
-    return handler(context);
+    return this.#withFaults(record, () => {
+      const handler = this.#handlers[operation.operationId];
+      if (!handler) {
+        throw new HttpError(
+          404,
+          { message: 'Not Found', documentation_url: operation.documentationUrl, status: '404' },
+          `the fake GitHub does not implement ${operation.operationId} (${operation.method} ${operation.template}); ` +
+            'add it to __tests__/e2e/fake-github.ts if the Action needs it',
+        );
+      }
+      return handler(context);
+    });
   }
 
   /** Requests for another repository or another pull request: the client read the wrong context. */

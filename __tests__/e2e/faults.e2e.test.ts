@@ -190,9 +190,11 @@ describe('server errors', () => {
     expect(run.stdout).toContain(
       'GitHub answered HTTP 502 on GET /repos/octo-org/manifests/pulls/7/comments; trying again (attempt 2 of 4).',
     );
+    // A check run is not made twice: before it is made again, GitHub is asked whether it made it.
     expect(run.stdout).toContain(
-      'GitHub answered HTTP 500 on POST /repos/octo-org/manifests/check-runs; trying again (attempt 2 of 4).',
+      'GitHub answered HTTP 500 on POST /repos/octo-org/manifests/check-runs; looking whether GitHub made the check run before trying again.',
     );
+    expect(run.stdout).toContain('GitHub had not made the check run; trying again.');
     expect(fake.reviews).toHaveLength(1);
     expect(fake.checkRuns).toHaveLength(1);
   });
@@ -233,7 +235,7 @@ describe('a dropped connection', () => {
       'The connection to GitHub failed (other side closed) on GET /repos/octo-org/manifests/pulls/7/files; trying again (attempt 2 of 4).',
     );
     expect(run.stdout).toContain(
-      'The connection to GitHub failed (other side closed) on POST /repos/octo-org/manifests/pulls/7/reviews; trying again',
+      'The connection to GitHub failed (other side closed) on POST /repos/octo-org/manifests/pulls/7/reviews; looking whether GitHub made the review before trying again.',
     );
     expect(fake.reviews).toHaveLength(1);
     expect(fake.reviewComments).toHaveLength(2);

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { Endpoints } from '@octokit/types';
 import { withoutBidiControls } from '../core/display-text.js';
 import { fitBytes, fitChars } from '../core/text-limits.js';
-import type { GitHub } from './client.js';
+import { type GitHub, writeOnce } from './client.js';
 
 type CreateCheckRun = Endpoints['POST /repos/{owner}/{repo}/check-runs']['parameters'];
 export type AnnotationInput = NonNullable<NonNullable<CreateCheckRun['output']>['annotations']>[number];
@@ -58,24 +59,56 @@ export async function publishCheckRun(
   for (let index = 0; index < annotations.length; index += ANNOTATIONS_PER_REQUEST) {
     batches.push(annotations.slice(index, index + ANNOTATIONS_PER_REQUEST));
   }
-  const created = await github.rest.checks.create({
-    owner,
-    repo,
-    name: run.name,
-    head_sha: run.headSha,
-    status: 'completed',
-    conclusion: run.conclusion,
-    completed_at: new Date().toISOString(),
-    ...(run.detailsUrl ? { details_url: run.detailsUrl } : {}),
-    output: { ...output, annotations: batches[0] ?? [] },
-  });
+  // Neither a check run nor a batch of annotations is made twice when an answer is lost (see `writeOnce`): the run
+  // is known by an id of its own, a batch by the count of annotations the run holds.
+  const externalId = `kube-token-guard-${randomUUID()}`;
+  const created = await writeOnce(
+    'the check run',
+    async () =>
+      (
+        await github.rest.checks.create({
+          owner,
+          repo,
+          name: run.name,
+          head_sha: run.headSha,
+          external_id: externalId,
+          status: 'completed',
+          conclusion: run.conclusion,
+          completed_at: new Date().toISOString(),
+          ...(run.detailsUrl ? { details_url: run.detailsUrl } : {}),
+          output: { ...output, annotations: batches[0] ?? [] },
+        })
+      ).data,
+    async () => {
+      const listed = await github.rest.checks.listForRef({
+        owner,
+        repo,
+        ref: run.headSha,
+        check_name: run.name,
+        filter: 'all',
+        per_page: 100,
+      });
+      return listed.data.check_runs.find((candidate) => candidate.external_id === externalId);
+    },
+  );
+  let annotated = batches[0]?.length ?? 0;
   for (const batch of batches.slice(1)) {
-    await github.rest.checks.update({
-      owner,
-      repo,
-      check_run_id: created.data.id,
-      output: { ...output, annotations: batch },
-    });
+    annotated += batch.length;
+    const expected = annotated;
+    await writeOnce(
+      'the check run annotations',
+      () =>
+        github.rest.checks.update({
+          owner,
+          repo,
+          check_run_id: created.id,
+          output: { ...output, annotations: batch },
+        }),
+      async () => {
+        const current = await github.rest.checks.get({ owner, repo, check_run_id: created.id });
+        return current.data.output.annotations_count >= expected ? current : undefined;
+      },
+    );
   }
-  return { id: created.data.id, htmlUrl: created.data.html_url ?? null };
+  return { id: created.id, htmlUrl: created.html_url ?? null };
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as core from '@actions/core';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
@@ -20,8 +21,10 @@ const logRetries: OctokitPlugin = (octokit) => {
       return await request(options);
     } catch (error) {
       const status = statusOf(error);
-      const attempt = Number((options.request as { retryCount?: number } | undefined)?.retryCount ?? 0) + 1;
+      const own = options.request as { retryCount?: number; retries?: number } | undefined;
+      const attempt = Number(own?.retryCount ?? 0) + 1;
       if (
+        own?.retries !== 0 &&
         status !== undefined &&
         status >= 400 &&
         !DO_NOT_RETRY.includes(status) &&
@@ -90,13 +93,92 @@ export function createGitHub(token: string, baseUrl: string): GitHub {
   // one retried request would make each later one start at a longer backoff. The hooks of one request share its
   // options object, so this outermost hook gives that object a `request` of its own.
   github.hook.wrap('request', (request, options) => {
-    const own = { ...options.request } as NonNullable<typeof options.request> & { retryCount?: number };
+    const own = { ...options.request } as NonNullable<typeof options.request> & {
+      retryCount?: number;
+      retries?: number;
+    };
     delete own.retryCount;
+    // A write GitHub may have done although its answer was lost is not repeated blindly (see `writeOnce`).
+    if (!isRepeatable(options)) own.retries = 0;
     options.request = own;
     return request(options);
   });
   return github;
 }
+
+/**
+ * Whether repeating a request cannot do its work twice: reads, GraphQL queries, and writes that set a state (a ref,
+ * a comment's body) or make objects named by their content (trees, commits). A review, a check run, a batch of
+ * annotations or a GraphQL mutation done twice is two.
+ */
+export function isRepeatable(options: { method?: string; url?: string; query?: unknown }): boolean {
+  const method = (options.method ?? 'GET').toUpperCase();
+  const url = options.url ?? '';
+  if (['GET', 'HEAD', 'PUT', 'DELETE'].includes(method)) return true;
+  if (url === '/graphql' || url.endsWith('/graphql')) {
+    return typeof options.query === 'string' && !/^\s*mutation\b/.test(options.query);
+  }
+  if (method === 'POST') return /\/git\/(?:blobs|trees|commits)$/.test(url);
+  if (method === 'PATCH') return /\/pulls\/comments\/[^/]+$|\/git\/refs\/.+$/.test(url);
+  return false;
+}
+
+/**
+ * Whether a failed request may have been done all the same: GitHub's server error (a 502 from a proxy in front of
+ * it) or a dropped connection (which Octokit reports as 500) says nothing of what happened behind it.
+ */
+export function isAmbiguousFailure(error: unknown): boolean {
+  const status = statusOf(error);
+  return status !== undefined && status >= 500;
+}
+
+/**
+ * Makes a write that is not repeatable (a review, a check run) at most once. When its answer is lost (`isAmbiguousFailure`),
+ * `find` looks for what it would have made; when that is not there, the write is made once more. What `find` cannot
+ * tell (it failed too) is left undone rather than risked twice: the first error is thrown.
+ */
+export async function writeOnce<T>(
+  what: string,
+  write: () => Promise<T>,
+  find: () => Promise<T | undefined>,
+): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (!isAmbiguousFailure(error)) throw error;
+    core.info(
+      `${failureOf(error)} on ${requestOf(error)}; looking whether GitHub made ${what} before trying again.`,
+    );
+    let found: T | undefined;
+    try {
+      found = await find();
+    } catch (lookup) {
+      core.info(`Could not tell whether GitHub made ${what} (${apiErrorDetail(lookup)}); not trying again.`);
+      throw error;
+    }
+    if (found !== undefined) {
+      core.info(`GitHub had made ${what} although its answer was lost: not making it again.`);
+      return found;
+    }
+    core.info(`GitHub had not made ${what}; trying again.`);
+    await sleep(WRITE_AGAIN_AFTER_MS);
+    return await write();
+  }
+}
+
+/** `POST /repos/o/r/check-runs`: the request a failure answered, as the log names it. */
+function requestOf(error: unknown): string {
+  const request = (error as { request?: { method?: string; url?: string } }).request;
+  if (!request?.url) return 'the request';
+  try {
+    return `${request.method ?? ''} ${new URL(request.url).pathname}`.trim();
+  } catch {
+    return 'the request';
+  }
+}
+
+/** The wait before a write that failed is made again. */
+const WRITE_AGAIN_AFTER_MS = 1000;
 
 /** The HTTP status of an Octokit request error, if it is one. */
 export function statusOf(error: unknown): number | undefined {
@@ -117,7 +199,7 @@ function responseOf(error: unknown): ErrorResponse | undefined {
 }
 
 /** A failed attempt in a few words: GitHub's status, or what broke the connection (Octokit calls that a 500). */
-function failureOf(error: unknown): string {
+export function failureOf(error: unknown): string {
   if (responseOf(error) === undefined && error instanceof Error && error.cause instanceof Error) {
     const cause = error.cause.cause instanceof Error ? error.cause.cause : error.cause;
     return `The connection to GitHub failed (${cause.message})`;

@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as core from '@actions/core';
 import type { GitHub } from './client.js';
-import { apiErrorDetail, statusOf } from './client.js';
+import { apiErrorDetail, isAmbiguousFailure, statusOf } from './client.js';
 
 export interface FileAddition {
   path: string;
@@ -44,42 +46,89 @@ interface GraphqlFailure {
  * GitHub Enterprise Server), with the Git Data API (blob-less tree, commit, fast-forward ref update).
  */
 export async function commitFiles(github: GitHub, request: CommitRequest): Promise<CommitResult> {
-  try {
-    const response = await github.graphql<{ createCommitOnBranch: { commit: { oid: string } } }>(
-      CREATE_COMMIT,
-      {
-        input: {
-          branch: { repositoryNameWithOwner: `${request.owner}/${request.repo}`, branchName: request.branch },
-          expectedHeadOid: request.expectedHeadOid,
-          message: { headline: request.headline, body: request.body },
-          fileChanges: {
-            additions: request.files.map((file) => ({
-              path: file.path,
-              contents: Buffer.from(file.contents, 'utf8').toString('base64'),
-            })),
-          },
+  // The mutation is not repeated by the client (it is not repeatable in general); this one is, once: it names the
+  // head it expects, so a second attempt after a lost answer cannot commit twice, and says STALE_DATA instead.
+  let answerLost = false;
+  for (;;) {
+    try {
+      return await commitWithGraphql(github, request);
+    } catch (error) {
+      const failure = error as GraphqlFailure;
+      const errors = failure.errors ?? [];
+      const types = errors.map((entry) => entry.type);
+      if (types.includes('STALE_DATA') || (errors.length === 0 && answerLost && isAmbiguousFailure(error))) {
+        // After a lost answer, the branch may have moved by this very commit.
+        if (answerLost) {
+          const landed = await landedCommit(github, request).catch(() => null);
+          if (landed !== null) return { kind: 'committed', oid: landed, via: 'graphql' };
+        }
+        if (types.includes('STALE_DATA')) return { kind: 'head-moved', current: null };
+        return { kind: 'refused', message: apiErrorDetail(error) };
+      }
+      if (errors.length === 0 && isAmbiguousFailure(error)) {
+        answerLost = true;
+        core.info(
+          `Autofix commit: ${apiErrorDetail(error)}; trying again (a commit already made answers STALE_DATA).`,
+        );
+        await sleep(COMMIT_AGAIN_AFTER_MS);
+        continue;
+      }
+      if (types.includes('FORBIDDEN')) {
+        const forbidden = errors.find((entry) => entry.type === 'FORBIDDEN');
+        return { kind: 'forbidden', message: forbidden?.message ?? 'forbidden' };
+      }
+      const unavailable =
+        statusOf(error) === 404 ||
+        errors.some((entry) => /createCommitOnBranch|CreateCommitOnBranchInput/.test(entry.message ?? ''));
+      // Anything else (BRANCH_PROTECTION_RULE_VIOLATION, a ruleset, UNPROCESSABLE, a server error) leaves the branch
+      // as it was: the run goes on without the commit.
+      if (!unavailable) return { kind: 'refused', message: graphqlDetail(error) };
+      return commitWithGitData(github, request);
+    }
+  }
+}
+
+/** The wait before the commit is tried again after a lost answer. */
+const COMMIT_AGAIN_AFTER_MS = 1000;
+
+async function commitWithGraphql(github: GitHub, request: CommitRequest): Promise<CommitResult> {
+  const response = await github.graphql<{ createCommitOnBranch: { commit: { oid: string } } }>(
+    CREATE_COMMIT,
+    {
+      input: {
+        branch: { repositoryNameWithOwner: `${request.owner}/${request.repo}`, branchName: request.branch },
+        expectedHeadOid: request.expectedHeadOid,
+        message: { headline: request.headline, body: request.body },
+        fileChanges: {
+          additions: request.files.map((file) => ({
+            path: file.path,
+            contents: Buffer.from(file.contents, 'utf8').toString('base64'),
+          })),
         },
       },
-    );
-    return { kind: 'committed', oid: response.createCommitOnBranch.commit.oid, via: 'graphql' };
-  } catch (error) {
-    const failure = error as GraphqlFailure;
-    const types = (failure.errors ?? []).map((entry) => entry.type);
-    if (types.includes('STALE_DATA')) return { kind: 'head-moved', current: null };
-    if (types.includes('FORBIDDEN')) {
-      const forbidden = failure.errors!.find((entry) => entry.type === 'FORBIDDEN');
-      return { kind: 'forbidden', message: forbidden?.message ?? 'forbidden' };
-    }
-    const unavailable =
-      statusOf(error) === 404 ||
-      (failure.errors ?? []).some((entry) =>
-        /createCommitOnBranch|CreateCommitOnBranchInput/.test(entry.message ?? ''),
-      );
-    // Anything else (BRANCH_PROTECTION_RULE_VIOLATION, a ruleset, UNPROCESSABLE, a server error) leaves the branch
-    // as it was: the run goes on without the commit.
-    if (!unavailable) return { kind: 'refused', message: graphqlDetail(error) };
-  }
-  return commitWithGitData(github, request);
+    },
+  );
+  return { kind: 'committed', oid: response.createCommitOnBranch.commit.oid, via: 'graphql' };
+}
+
+/**
+ * The commit this request made, when the branch's head is it: its only parent is the expected head and its message
+ * is the request's (which carries the autofix trailer). Null when the branch is elsewhere.
+ */
+async function landedCommit(github: GitHub, request: CommitRequest): Promise<string | null> {
+  const { owner, repo } = request;
+  const ref = await github.rest.git.getRef({ owner, repo, ref: `heads/${request.branch}` });
+  const head = ref.data.object.sha;
+  if (head === request.expectedHeadOid) return null;
+  const commit = await github.rest.git.getCommit({ owner, repo, commit_sha: head });
+  const parents = commit.data.parents.map((parent) => parent.sha);
+  const message = commit.data.message.replace(/\r\n/g, '\n');
+  return parents.length === 1 &&
+    parents[0] === request.expectedHeadOid &&
+    message.startsWith(request.headline) &&
+    message.includes(request.body.trim())
+    ? head
+    : null;
 }
 
 /** What GitHub said of a failed mutation: its errors' messages (with their types), else the request's failure. */

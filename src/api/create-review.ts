@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { withoutBidiControls } from '../core/display-text.js';
 import { fitChars } from '../core/text-limits.js';
-import { type GitHub, statusOf } from './client.js';
+import { type GitHub, statusOf, writeOnce } from './client.js';
 
 /** GitHub refuses (422) a review body or a review comment body longer than this (characters). */
 export const MAX_REVIEW_BODY_CHARS = 65536;
@@ -14,7 +15,11 @@ export interface DraftReviewComment {
   body: string;
 }
 
-/** Posts one review with all its inline comments at once (event COMMENT: it neither approves nor blocks). */
+/**
+ * Posts one review with all its inline comments at once (event COMMENT: it neither approves nor blocks). The body
+ * starts with an id of this review, in an HTML comment no reader sees: when GitHub's answer is lost, the review is
+ * looked for by it, and posted again only when it is not there (never twice).
+ */
 export async function createReview(
   github: GitHub,
   owner: string,
@@ -24,16 +29,31 @@ export async function createReview(
   body: string,
   comments: DraftReviewComment[],
 ): Promise<number> {
-  const response = await github.rest.pulls.createReview({
-    owner,
-    repo,
-    pull_number: pullNumber,
-    commit_id: commitId,
-    event: 'COMMENT',
-    body: fitChars(withoutBidiControls(body), MAX_REVIEW_BODY_CHARS),
-    comments: comments.map(renderable),
-  });
-  return response.data.id;
+  const marker = `<!-- kube-token-guard:review=${randomBytes(12).toString('hex')} -->`;
+  return writeOnce(
+    'the review',
+    async () => {
+      const response = await github.rest.pulls.createReview({
+        owner,
+        repo,
+        pull_number: pullNumber,
+        commit_id: commitId,
+        event: 'COMMENT',
+        body: fitChars(`${marker}\n${withoutBidiControls(body)}`, MAX_REVIEW_BODY_CHARS),
+        comments: comments.map(renderable),
+      });
+      return response.data.id;
+    },
+    async () => {
+      const reviews = await github.paginate(github.rest.pulls.listReviews, {
+        owner,
+        repo,
+        pull_number: pullNumber,
+        per_page: 100,
+      });
+      return reviews.find((review) => review.body?.startsWith(marker))?.id;
+    },
+  );
 }
 
 /**
