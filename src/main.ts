@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
-import { annotate, logText } from './action/annotations.js';
+import { type FindingAnnotations, annotate, logText } from './action/annotations.js';
 import { filterProcessOutput } from './action/log-filter.js';
 import { readRunContext } from './action/context.js';
 import { readInputs } from './action/inputs.js';
@@ -65,6 +65,9 @@ export async function run(): Promise<void> {
     let summary: string;
     let blocking: Finding[];
     let introducedCount: number | null = null;
+    /** Findings for workflow annotations (no check run carries them), and the notes the log shows as warnings. */
+    let annotations: FindingAnnotations | null = null;
+    let notesShown = 0;
     if (inputs.mode === 'publish' || context.pullRequest) {
       const github = createGitHub(inputs.token, context.apiUrl);
       let patch = '';
@@ -75,12 +78,14 @@ export async function run(): Promise<void> {
       if (inputs.mode === 'publish') {
         const published = await publishFromResults(github, inputs, context, config, failOn, secrets);
         outcome = published;
+        annotations = published.annotations;
         findings = [...outcome.introduced, ...outcome.existing];
         errors = published.unjudged;
         unjudged = published.unjudged;
       } else {
         const reviewed = await reviewPullRequest(github, inputs, context, config, failOn, secrets);
         outcome = reviewed;
+        annotations = reviewed.annotations;
         findings = reviewed.head.findings;
         errors = [...reviewed.head.collected.errors, ...reviewed.head.errors];
         unjudged = reviewed.unjudged;
@@ -89,6 +94,7 @@ export async function run(): Promise<void> {
         if (reviewed.patch) patch = patchDetails(reviewed.patch, reviewed.applyCommand);
       }
       blocking = outcome.blocking;
+      notesShown = outcome.notes.length;
       introducedCount = outcome.introduced.filter((finding) => !finding.suppressed).length;
       summary = [
         summaryMarkdown({
@@ -124,7 +130,7 @@ export async function run(): Promise<void> {
       unjudged = errors;
       for (const notice of [...collected.notices, ...result.notices])
         core.info(`Notice: ${logText(notice.file)}: ${logText(notice.message)}`);
-      annotate(findings, (finding) => annotationLevel(finding, failOn, true));
+      annotations = { findings, levelOf: (finding) => annotationLevel(finding, failOn, true) };
       blocking = findings.filter((finding) => isBlocking(finding, failOn));
       summary = [
         summaryMarkdown({
@@ -142,6 +148,8 @@ export async function run(): Promise<void> {
     }
     for (const error of unjudged)
       core.error(terminalLines(error.message, ''), { file: error.file, startLine: error.line ?? undefined });
+    // After the notes and the unjudged files: GitHub shows the first annotations of each level of a step only.
+    if (annotations) annotate(annotations, { failure: unjudged.length, warning: notesShown });
 
     const rules = registry.rules
       .filter((rule) => config.rules[rule.meta.id]?.enabled)

@@ -36,3 +36,34 @@ it('cuts the check run text of 400 insecure Deployments to 65,535 bytes, not cha
   expect(text).not.toMatch(/\p{Cs}/u);
   expect(text).toMatch(/… \(truncated: the full list is in the SARIF report and the job log\)$/);
 }, 400_000);
+
+it('without a check run, makes the notes first and at most 8 finding annotations of each level, logging every finding', async () => {
+  const workers = Array.from({ length: 30 }, (_, index) => insecureWorker(`worker-${index}`)).join('---\n');
+  const scenario = await pullRequestScenario({
+    base: { 'deploy/web.yaml': HARDENED_APP },
+    head: { 'deploy/workers.yaml': workers },
+    fake: { permissions: { checks: 'none' } },
+  });
+  scenarios.push(scenario);
+  const { repo, fake, eventPath } = scenario;
+  const run = await runAction({ workspace: repo.dir, eventPath, apiUrl: fake.url, inputs: {} });
+  expect(run.status, run.stdout + run.stderr).toBe(1);
+  expect(fake.checkRuns).toEqual([]);
+  const commands = run.stdout.split('\n').filter((line) => /^::(?:error|warning|notice)\b/.test(line));
+  const of = (level: string) => commands.filter((line) => line.startsWith(`::${level}`));
+  // The note saying why there is no check run comes before any finding's annotation.
+  expect(commands[0]).toMatch(/^::warning::The check run was not created/);
+  expect(commands.filter((line) => line.startsWith('::error title=')).length).toBeLessThanOrEqual(8);
+  // With the step's failure message.
+  expect(of('error').length).toBeLessThanOrEqual(10);
+  expect(of('warning').length).toBeLessThanOrEqual(10);
+  expect(of('notice').length).toBeLessThanOrEqual(10);
+  expect(commands.length).toBeLessThanOrEqual(50);
+  expect(of('notice').at(-1)).toMatch(/more findings not annotated/);
+  // Every finding is still in the log, as a plain line.
+  for (let index = 0; index < 30; index++) {
+    expect(run.stdout).toMatch(
+      new RegExp(`^  failure deploy/workers\\.yaml:\\d+ automount-token .*worker-${index}\\b`, 'm'),
+    );
+  }
+});

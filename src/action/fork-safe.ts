@@ -30,6 +30,7 @@ import { registry } from '../rules/index.js';
 import { type PullRequestContext, type RunContext, fileCount } from './context.js';
 import { isCut } from './changed-files.js';
 import type { ActionInputs } from './inputs.js';
+import type { FindingAnnotations } from './annotations.js';
 import { type PublishableResults, publishPullRequest } from './publish.js';
 
 const FORMAT = 'kube-token-guard-results';
@@ -112,6 +113,8 @@ export interface PublishOutcome {
   changedFiles: number;
   notes: string[];
   unjudged: ScanError[];
+  /** Findings no check run carries, for workflow annotations made after the notes and the unjudged files. */
+  annotations: FindingAnnotations | null;
 }
 
 /** `mode: publish`: posts the review and the check run of the results the scanning run left. */
@@ -224,9 +227,20 @@ export async function publishFromResults(
     checkSha: pr.headSha,
     secrets,
   };
-  await publishPullRequest(github, context, inputs, pr, failOn, config.report, publishable, true);
+  const { report } = config;
+  const annotations = await publishPullRequest(
+    github,
+    context,
+    inputs,
+    pr,
+    failOn,
+    report,
+    publishable,
+    true,
+  );
   for (const note of notes) core.warning(note);
-  return { pr, introduced, existing, blocking, changedFiles: results.file.changedFiles, notes, unjudged };
+  const changedFiles = results.file.changedFiles;
+  return { pr, introduced, existing, blocking, changedFiles, notes, unjudged, annotations };
 }
 
 const EMPTY_LINES: CommentableLines = parsePatch('');

@@ -13,7 +13,7 @@ import { severityCounts } from '../pr/review.js';
 import { annotationLevel, findingList, summaryMarkdown, unjudgedFiles } from '../pr/summary.js';
 import { registry } from '../rules/index.js';
 import type { RuleMeta } from '../rules/types.js';
-import { annotate } from './annotations.js';
+import type { FindingAnnotations } from './annotations.js';
 import type { ActionInputs } from './inputs.js';
 import type { PullRequestContext, RunContext } from './context.js';
 import { since } from './hints.js';
@@ -47,8 +47,9 @@ export interface PublishableResults {
 }
 
 /**
- * Publishes the review and the check run of a scanned pull request (falling back to workflow annotations when the
- * check run cannot be created, or `canWrite` is false). Notes on what could not be done are added to `results.notes`.
+ * Publishes the review and the check run of a scanned pull request. When the check run cannot be created, or
+ * `canWrite` is false, returns the findings for workflow annotations instead, which the caller makes after its notes
+ * (GitHub shows only the first annotations of a step). Notes on what could not be done are added to `results.notes`.
  */
 export async function publishPullRequest(
   github: GitHub,
@@ -59,7 +60,7 @@ export async function publishPullRequest(
   report: 'new' | 'all',
   results: PublishableResults,
   canWrite: boolean,
-): Promise<void> {
+): Promise<FindingAnnotations | null> {
   const { introduced, existing, blocking, lines, texts, notes, secrets, errors } = results;
   const { owner, repo } = pr;
   let started: number;
@@ -141,12 +142,14 @@ export async function publishPullRequest(
       );
     }
   }
-  if (!checked) {
-    annotate([...atCheck.introduced, ...atCheck.existing], (finding) =>
-      annotationLevel(finding, failOn, atCheck.introduced.includes(finding)),
-    );
-  }
   if (!published && canWrite && inputs.commentMode !== 'off') core.info('No review was posted.');
+  if (checked) return null;
+  const isNew = (finding: Finding) => atCheck.introduced.includes(finding);
+  return {
+    findings: [...atCheck.introduced, ...atCheck.existing],
+    levelOf: (finding) => annotationLevel(finding, failOn, isNew(finding)),
+    isNew,
+  };
 }
 
 /**

@@ -22,7 +22,7 @@ import { type CommentableLines, diffContents, parsePatch } from '../pr/patch.js'
 import { severityCounts } from '../pr/review.js';
 import { annotationLevel, unjudgedFiles } from '../pr/summary.js';
 import { isBlocking } from '../report/summary.js';
-import { annotate, logText } from './annotations.js';
+import { type FindingAnnotations, logText } from './annotations.js';
 import { runAutofix } from './autofix.js';
 import { listChangedFiles } from './changed-files.js';
 import { writeResults } from './fork-safe.js';
@@ -54,6 +54,8 @@ export interface PullRequestOutcome {
   notes: string[];
   /** Files in the pull request's scope that could not be judged: they fail the check. */
   unjudged: ScanError[];
+  /** Findings no check run carries, for workflow annotations made after the notes and the unjudged files. */
+  annotations: FindingAnnotations | null;
 }
 
 /**
@@ -323,12 +325,15 @@ export async function reviewPullRequest(
         : undefined,
       secrets,
     };
+    let annotations: FindingAnnotations | null;
     if (inputs.mode === 'scan') {
       const path = await writeResults(inputs, pr, results, config);
       core.info(`Wrote the results for the publishing job to ${path} (upload it as an artifact).`);
-      annotate([...introduced, ...existing], (finding) =>
-        annotationLevel(finding, failOn, introduced.includes(finding)),
-      );
+      annotations = {
+        findings: [...introduced, ...existing],
+        levelOf: (finding) => annotationLevel(finding, failOn, introduced.includes(finding)),
+        isNew: (finding) => introduced.includes(finding),
+      };
     } else {
       if (pr.fork) {
         notes.push(
@@ -337,7 +342,16 @@ export async function reviewPullRequest(
             '(`mode: scan` and `mode: publish`) posts them as a review and a check run.',
         );
       }
-      await publishPullRequest(github, context, inputs, pr, failOn, config.report, results, !pr.fork);
+      annotations = await publishPullRequest(
+        github,
+        context,
+        inputs,
+        pr,
+        failOn,
+        config.report,
+        results,
+        !pr.fork,
+      );
     }
     for (const note of notes) core.warning(note);
     // The job summary tells what the check run tells, on the same commit's lines.
@@ -354,6 +368,7 @@ export async function reviewPullRequest(
       applyCommand,
       notes,
       unjudged: shown.errors,
+      annotations,
     };
   } finally {
     await Promise.all(temporary.map((dir) => rm(dir, { recursive: true, force: true })));
