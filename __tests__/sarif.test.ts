@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import AjvDraft04Module from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 import { registry } from '../src/rules/index.js';
-import { artifactUri, toSarif } from '../src/report/sarif.js';
+import type { Finding, Severity } from '../src/core/types.js';
+import { MAX_SARIF_RESULTS, artifactUri, sarifPieces, toSarif } from '../src/report/sarif.js';
 import { scan, yaml } from './helpers.js';
 
 const require = createRequire(import.meta.url);
@@ -104,6 +105,52 @@ describe('SARIF output', () => {
     expect(
       invocation.toolExecutionNotifications![0]!.locations![0]!.physicalLocation!.artifactLocation!.uri,
     ).toBe('broken.yaml');
+  });
+});
+
+describe("SARIF fixes and GitHub's limits", () => {
+  const rules = registry.rules.map((rule) => rule.meta);
+  const fixable = scan(MANIFESTS).findings.find((finding) => finding.ruleId === 'automount-token')!;
+
+  it("names the file a fix edits, which may be another than its finding's (a chart's values file)", () => {
+    const rendered: Finding = {
+      ...fixable,
+      file: 'charts/web/templates/deployment.yaml',
+      fix: { ...fixable.fix!, file: 'charts/web/values.yaml' },
+    };
+    const [result] = toSarif([rendered], [], rules).runs[0]!.results!;
+    expect(result!.locations![0]!.physicalLocation!.artifactLocation!.uri).toBe(
+      'charts/web/templates/deployment.yaml',
+    );
+    expect(result!.fixes![0]!.artifactChanges[0]!.artifactLocation.uri).toBe('charts/web/values.yaml');
+    const [own] = toSarif([fixable], [], rules).runs[0]!.results!;
+    expect(own!.fixes![0]!.artifactChanges[0]!.artifactLocation.uri).toBe(fixable.file);
+  });
+
+  it('keeps the 25,000 most severe results GitHub takes, and says how many were left out', () => {
+    const many = (count: number, severity: Severity, from: number): Finding[] =>
+      Array.from({ length: count }, (_, index) => ({
+        ...fixable,
+        severity,
+        line: from + index,
+        identity: `${fixable.identity}#${from + index}`,
+      }));
+    // The most severe come last: they are kept all the same.
+    const findings = [...many(MAX_SARIF_RESULTS, 'low', 1), ...many(7, 'critical', 100_000)];
+    const log = toSarif(findings, [], rules);
+    const results = log.runs[0]!.results!;
+    expect(results).toHaveLength(MAX_SARIF_RESULTS);
+    expect(results.filter((entry) => entry.properties?.severity === 'critical')).toHaveLength(7);
+    const notifications = log.runs[0]!.invocations![0]!.toolExecutionNotifications!;
+    expect(notifications).toEqual([
+      expect.objectContaining({
+        level: 'warning',
+        message: { text: expect.stringMatching(/^7 more findings are not in this log: .*25000 results/) },
+      }),
+    ]);
+    // The CLI's log, written a result at a time, is the same.
+    expect([...sarifPieces(findings, [], rules)].join('')).toBe(JSON.stringify(log, null, 2));
+    expect(validate(log)).toBe(true);
   });
 });
 

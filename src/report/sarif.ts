@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type * as Sarif from 'sarif';
-import type { Finding, ScanError, Severity } from '../core/types.js';
+import { type Finding, type ScanError, type Severity, severityRank } from '../core/types.js';
 import type { RuleMeta } from '../rules/types.js';
 import { jsonPieces } from './json-pieces.js';
 import { RULE_DOCS_URL, PROJECT_URL, TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -47,6 +47,29 @@ function ruleDescriptor(meta: RuleMeta): Sarif.ReportingDescriptor {
   };
 }
 
+/** GitHub code scanning refuses a run of more results than this. */
+export const MAX_SARIF_RESULTS = 25_000;
+
+/**
+ * The findings a run reports, at most `MAX_SARIF_RESULTS`: when there are more, the open ones and the most severe, in
+ * their order, and how many were left out.
+ */
+function reported(findings: readonly Finding[]): { kept: readonly Finding[]; left: number } {
+  if (findings.length <= MAX_SARIF_RESULTS) return { kept: findings, left: 0 };
+  const rank = (finding: Finding) => (finding.suppressed ? 0 : 10) + severityRank(finding.severity);
+  const chosen = new Set(
+    findings
+      .map((finding, order) => ({ finding, order }))
+      .sort((a, b) => rank(b.finding) - rank(a.finding) || a.order - b.order)
+      .slice(0, MAX_SARIF_RESULTS)
+      .map(({ finding }) => finding),
+  );
+  return {
+    kept: findings.filter((finding) => chosen.has(finding)),
+    left: findings.length - MAX_SARIF_RESULTS,
+  };
+}
+
 /** A SARIF 2.1.0 log of one run; file URIs are relative to the repository root (`%SRCROOT%`). */
 export function toSarif(
   findings: readonly Finding[],
@@ -54,10 +77,12 @@ export function toSarif(
   rules: readonly RuleMeta[],
 ): Sarif.Log {
   const ruleIndex = ruleIndexOf(rules);
+  const { kept, left } = reported(findings);
   return sarifLog(
     errors,
     rules,
-    findings.map((finding) => sarifResult(finding, ruleIndex)),
+    kept.map((finding) => sarifResult(finding, ruleIndex)),
+    left,
   );
 }
 
@@ -71,7 +96,8 @@ export function sarifPieces(
   rules: readonly RuleMeta[],
 ): Generator<string> {
   const ruleIndex = ruleIndexOf(rules);
-  return jsonPieces(sarifLog(errors, rules, []), 'results', findings, (finding) =>
+  const { kept, left } = reported(findings);
+  return jsonPieces(sarifLog(errors, rules, [], left), 'results', kept, (finding) =>
     sarifResult(finding, ruleIndex),
   );
 }
@@ -116,7 +142,8 @@ function sarifResult(finding: Finding, ruleIndex: ReadonlyMap<string, number>): 
         description: { text: 'Apply the suggested change' },
         artifactChanges: [
           {
-            artifactLocation: { uri: artifactUri(finding.file), uriBaseId: '%SRCROOT%' },
+            // A fix may edit another file than its finding's (a chart's values file): its edits are offsets there.
+            artifactLocation: { uri: artifactUri(finding.fix.file ?? finding.file), uriBaseId: '%SRCROOT%' },
             replacements: finding.fix.edits.map((edit) => ({
               deletedRegion: { charOffset: edit.start, charLength: edit.end - edit.start },
               insertedContent: { text: edit.text },
@@ -129,12 +156,35 @@ function sarifResult(finding: Finding, ruleIndex: ReadonlyMap<string, number>): 
   return result;
 }
 
-/** The log around its results. */
+/** The log around its results; `left` results were left out. */
 function sarifLog(
   errors: readonly ScanError[],
   rules: readonly RuleMeta[],
   results: Sarif.Result[],
+  left: number,
 ): Sarif.Log {
+  const notifications: Sarif.Notification[] = errors.map((error) => ({
+    level: 'error',
+    message: { text: error.message },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: artifactUri(error.file), uriBaseId: '%SRCROOT%' },
+          ...(error.line ? { region: { startLine: error.line } } : {}),
+        },
+      },
+    ],
+  }));
+  if (left > 0) {
+    notifications.push({
+      level: 'warning',
+      message: {
+        text:
+          `${left} more finding${left === 1 ? ' is' : 's are'} not in this log: GitHub code scanning takes at most ` +
+          `${MAX_SARIF_RESULTS} results per run, and the most severe are kept. The text and JSON reports list every finding.`,
+      },
+    });
+  }
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -152,18 +202,7 @@ function sarifLog(
         invocations: [
           {
             executionSuccessful: errors.length === 0,
-            toolExecutionNotifications: errors.map((error) => ({
-              level: 'error',
-              message: { text: error.message },
-              locations: [
-                {
-                  physicalLocation: {
-                    artifactLocation: { uri: artifactUri(error.file), uriBaseId: '%SRCROOT%' },
-                    ...(error.line ? { region: { startLine: error.line } } : {}),
-                  },
-                },
-              ],
-            })),
+            toolExecutionNotifications: notifications,
           },
         ],
         columnKind: 'utf16CodeUnits',
