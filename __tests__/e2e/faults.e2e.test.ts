@@ -302,3 +302,38 @@ describe('a review comment GitHub refuses (422, naming no comment)', () => {
     expect(requestsOf(fake, 'pulls/create-review')).toHaveLength(4);
   });
 });
+
+describe('a review GitHub refuses (422) for something no comment changes', () => {
+  const refusal = (said: string) => ({
+    status: 422,
+    json: { message: 'Unprocessable Entity', errors: [said], status: '422' },
+  });
+
+  it('the head moved during the run (commit_id is not part of the pull request): says so, probes nothing', async () => {
+    const { run, fake } = await runWithFaults([
+      { operationId: 'pulls/create-review', respond: refusal('commit_id is not part of the pull request') },
+    ]);
+    expectOrderlyEnd(run, 1);
+    expect(fake.violations).toEqual([]);
+    expect(requestsOf(fake, 'pulls/create-review')).toHaveLength(1);
+    expect(requestsOf(fake, 'pulls/delete-pending-review')).toEqual([]);
+    expect(run.stdout).toMatch(
+      /::warning::The review was not posted: the pull request's head moved since \w{7}/,
+    );
+    expect(run.stdout).not.toContain('trial reviews');
+    expect(fake.checkRuns).toHaveLength(1);
+    expect(fake.checkRuns[0]!.output.summary).toContain("the pull request's head moved");
+  });
+
+  it('was submitted too quickly: reports it, probes nothing', async () => {
+    const { run, fake } = await runWithFaults([
+      { operationId: 'pulls/create-review', respond: refusal('was submitted too quickly') },
+    ]);
+    expectOrderlyEnd(run, 1);
+    expect(fake.violations).toEqual([]);
+    expect(requestsOf(fake, 'pulls/create-review')).toHaveLength(1);
+    expect(run.stdout).toMatch(/::warning::The review was not posted: .*submitted too quickly/);
+    expect(run.stdout).not.toContain('trial reviews');
+    expect(fake.checkRuns).toHaveLength(1);
+  });
+});

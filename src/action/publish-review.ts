@@ -4,13 +4,14 @@
  * few trial reviews and moved to the review body, and what could not be done becomes a note.
  */
 import * as core from '@actions/core';
-import { type GitHub, apiErrorDetail, statusOf } from '../api/client.js';
+import { type GitHub, apiErrorDetail } from '../api/client.js';
 import {
   type DraftReviewComment,
   acceptsReviewComments,
   createReview,
   deletePendingReviews,
   isPendingReviewConflict,
+  reviewRefusal,
 } from '../api/create-review.js';
 import { type ReviewComment, listReviewComments, updateReviewComment } from '../api/review-comments.js';
 import type { SecretFilter } from '../core/redact.js';
@@ -134,16 +135,24 @@ export async function publishReview(
     try {
       await postClearingPending(plan.comments, []);
     } catch (error) {
-      // A 422 that is not about a pending review: GitHub cannot place some inline comment, and does not say which.
-      if (statusOf(error) !== 422 || isPendingReviewConflict(error) || plan.comments.length === 0)
-        throw error;
+      const refusal = reviewRefusal(error);
+      if (refusal === 'commit') {
+        // The head moved during the run: no comment placed on the scanned head would do, on any line.
+        notes.push(
+          `The review was not posted: the pull request's head moved since ${pr.headSha.slice(0, 7)} was scanned ` +
+            `(GitHub: ${escapeMarkdown(apiErrorDetail(error))}). The run on the new head reviews it.`,
+        );
+        return false;
+      }
+      // A 422 about the comments: GitHub cannot place some inline comment, and does not say which.
+      if (refusal !== 'comments' || plan.comments.length === 0) throw error;
       const detail = apiErrorDetail(error);
       let refused = await findRefusedComments(github, pr, plan.comments, detail);
       inline = plan.comments.filter((comment) => !refused.includes(comment));
       try {
         await postClearingPending(inline, refused);
       } catch (again) {
-        if (statusOf(again) !== 422 || inline.length === 0) throw again;
+        if (reviewRefusal(again) !== 'comments' || inline.length === 0) throw again;
         // Refused again: the trials and the review disagree. Every finding goes to the body rather than none.
         core.info(
           `GitHub refused the review again (${apiErrorDetail(again)}); posting it without inline comments.`,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { withoutBidiControls } from '../core/display-text.js';
 import { fitChars } from '../core/text-limits.js';
-import { type GitHub, statusOf, writeOnce } from './client.js';
+import { type GitHub, apiErrorDetail, statusOf, writeOnce } from './client.js';
 
 /** GitHub refuses (422) a review body or a review comment body longer than this (characters). */
 export const MAX_REVIEW_BODY_CHARS = 65536;
@@ -88,6 +88,20 @@ export function isPendingReviewConflict(error: unknown): boolean {
 }
 
 /**
+ * What a review refused with 422 was refused for, as far as GitHub's answer tells: `commit` (the commit is no longer
+ * part of the pull request: its head moved), `other` (the review body, pacing: nothing a comment changes), else
+ * `comments` (a comment GitHub cannot place, which it does not name). Null for another status or a pending review.
+ */
+export function reviewRefusal(error: unknown): 'commit' | 'comments' | 'other' | null {
+  if (statusOf(error) !== 422 || isPendingReviewConflict(error)) return null;
+  const said = `${apiErrorDetail(error)} ${error instanceof Error ? error.message : ''}`;
+  if (/commit_id|is not part of the pull request/i.test(said)) return 'commit';
+  if (/submitted too quickly|review body|body is too long|not permitted to approve/i.test(said))
+    return 'other';
+  return 'comments';
+}
+
+/**
  * Whether GitHub accepts these inline comments, found out without publishing anything: they are created as a pending
  * review (which only the token's user sees) and deleted at once. False when GitHub refuses them (422).
  */
@@ -111,7 +125,8 @@ export async function acceptsReviewComments(
     });
     reviewId = response.data.id;
   } catch (error) {
-    if (statusOf(error) === 422 && !isPendingReviewConflict(error)) return false;
+    // Refused for its comments; a refusal for anything else (pacing, the commit) answers nothing about them.
+    if (reviewRefusal(error) === 'comments') return false;
     throw error;
   }
   await github.rest.pulls.deletePendingReview({ owner, repo, pull_number: pullNumber, review_id: reviewId });
