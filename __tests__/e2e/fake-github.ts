@@ -376,6 +376,8 @@ export class FakeGitHub {
   /** Commits the client made (contents API, GraphQL, Git Data API). */
   readonly #madeCommits = new Set<string>();
   #commitClock = 0;
+  /** Ids of the pending reviews the client deleted. */
+  readonly #deletedReviews = new Set<number>();
   /** Injected faults and how many requests each has answered. */
   readonly #faults: { rule: FaultRule; hits: number }[] = [];
 
@@ -1280,6 +1282,10 @@ export class FakeGitHub {
 
   #deletePendingReview(context: Context): Reply {
     this.#requirePermission('pullRequests', context);
+    if (this.#deletedReviews.has(Number(context.params.review_id))) {
+      // Deleted already: a client repeating a deletion whose answer it lost gets GitHub's 404, and broke no rule.
+      throw this.#notFound(context);
+    }
     const review = this.#findReview(context);
     if (review.state !== 'PENDING') {
       throw this.#unprocessable(
@@ -1289,6 +1295,7 @@ export class FakeGitHub {
       );
     }
     this.reviews.splice(this.reviews.indexOf(review), 1);
+    this.#deletedReviews.add(review.id);
     for (const comment of this.reviewComments.filter((candidate) => candidate.review_id === review.id)) {
       this.#removeReviewComment(comment);
     }

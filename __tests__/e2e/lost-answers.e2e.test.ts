@@ -72,6 +72,41 @@ describe('the review', () => {
   });
 });
 
+describe('a trial review', () => {
+  it('deleted by GitHub, which answered 502, is not taken for a failed trial', async () => {
+    const refused = (comment: { path: string; body: string }) =>
+      comment.path === 'deploy/b.yaml' && comment.body.includes('````suggestion');
+    const commentsOf = (request: RecordedRequest) =>
+      (request.body as { comments?: { path: string; body: string }[] }).comments ?? [];
+    const { run, fake } = await runWith(
+      [
+        {
+          operationId: 'pulls/create-review',
+          when: (request) => commentsOf(request).some(refused),
+          respond: githubFaults.unplaceableReviewComment(),
+        },
+        {
+          operationId: 'pulls/delete-pending-review',
+          afterHandling: true,
+          times: 1,
+          respond: githubFaults.serverError(502),
+        },
+      ],
+      { 'deploy/a.yaml': insecureWorker('a'), 'deploy/b.yaml': insecureWorker('b') },
+    );
+    expect(run.status).toBe(1);
+    expect(fake.violations).toEqual([]);
+    expect(fake.faultHits[1]).toBe(1);
+    // The deletion was repeated and found nothing left to delete; the search went on as usual.
+    expect(requestsOf(fake, 'pulls/delete-pending-review').map((request) => request.status)).toEqual([
+      502, 404, 200,
+    ]);
+    expect(fake.reviews.map((review) => review.state)).toEqual(['COMMENTED']);
+    expect(fake.reviewComments).toHaveLength(3);
+    expect(run.stdout).not.toContain('a trial failed');
+  });
+});
+
 describe('the check run', () => {
   it('is created once when GitHub made it and answered 502', async () => {
     const { run, fake } = await runWith(

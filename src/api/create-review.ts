@@ -129,7 +129,7 @@ export async function acceptsReviewComments(
     if (reviewRefusal(error) === 'comments') return false;
     throw error;
   }
-  await github.rest.pulls.deletePendingReview({ owner, repo, pull_number: pullNumber, review_id: reviewId });
+  await deletePending(github, owner, repo, pullNumber, reviewId);
   return true;
 }
 
@@ -151,12 +151,30 @@ export async function deletePendingReviews(
   });
   const pending = reviews.filter((review) => review.state === 'PENDING');
   for (const review of pending) {
+    await deletePending(github, owner, repo, pullNumber, review.id);
+  }
+  return pending.length;
+}
+
+/**
+ * Deletes a pending review; one already gone (404) is what was asked. A deletion is repeated after a lost answer, and
+ * the repeat of one GitHub made finds nothing to delete.
+ */
+async function deletePending(
+  github: GitHub,
+  owner: string,
+  repo: string,
+  pullNumber: number,
+  reviewId: number,
+): Promise<void> {
+  try {
     await github.rest.pulls.deletePendingReview({
       owner,
       repo,
       pull_number: pullNumber,
-      review_id: review.id,
+      review_id: reviewId,
     });
+  } catch (error) {
+    if (statusOf(error) !== 404) throw error;
   }
-  return pending.length;
 }
