@@ -39354,7 +39354,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _core_second_thread_worker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3123);
 /* harmony import */ var _core_young_generation_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5312);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4717);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7951);
 
 
 
@@ -39374,7 +39374,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4717:
+/***/ 7951:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42405,21 +42405,99 @@ function jsonDisplayText(json) {
     return json.replace(JSON_UNESCAPED, visibleEscape);
 }
 
+;// CONCATENATED MODULE: ./src/core/types.ts
+/** Severities, lowest to highest. The order of this array is the order of severity. */
+const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
+function severityRank(severity) {
+    return SEVERITIES.indexOf(severity);
+}
+function isSeverity(value) {
+    return typeof value === 'string' && SEVERITIES.includes(value);
+}
+function atLeast(severity, threshold) {
+    return severityRank(severity) >= severityRank(threshold);
+}
+
+;// CONCATENATED MODULE: ./src/core/words.ts
+/** A count and its noun, agreeing in number: `1 file`, `2 files`. */
+function plural(count, word) {
+    return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+/** The candidate closest to a mistyped word (at most a third of its letters off, at least one), or null. */
+function nearest(given, candidates) {
+    let best = null;
+    for (const candidate of candidates) {
+        const distance = editDistance(given, candidate);
+        if (distance <= Math.max(1, Math.floor(candidate.length / 3)) && (!best || distance < best.distance))
+            best = { candidate, distance };
+    }
+    return best?.candidate ?? null;
+}
+/** Levenshtein distance: insertions, deletions and substitutions. */
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+
 ;// CONCATENATED MODULE: ./src/action/annotations.ts
 
 
-/** Workflow annotations (`::error` and kin) for findings, where no check run carries them. */
-function annotate(findings, levelOf) {
-    for (const finding of findings) {
-        if (finding.suppressed)
+
+
+/**
+ * GitHub shows at most 10 workflow annotations of each level per step (and 50 per job), and drops the rest. The
+ * notes and the files that could not be checked go out first; findings take at most this many of each level, and one
+ * notice counts those left out.
+ */
+const FINDINGS_PER_LEVEL = 8;
+const SHOWN_PER_LEVEL = 10;
+const LEVELS = { failure: 2, warning: 1, notice: 0 };
+/**
+ * Workflow annotations (`::error` and kin) for findings: the most severe of each level (new before existing), at most
+ * `FINDINGS_PER_LEVEL` each, and a notice counting the rest; every finding is also a plain line of the log.
+ * `shown` counts the annotations of each level the step made already (notes, unjudged files), which GitHub shows
+ * first.
+ */
+function annotate({ findings, levelOf, isNew = () => true }, shown = {}) {
+    const open = findings
+        .filter((finding) => !finding.suppressed)
+        .map((finding, order) => ({ finding, order, level: levelOf(finding), isNew: isNew(finding) }));
+    if (open.length === 0)
+        return;
+    info(`Findings (${open.length}):`);
+    for (const { finding, level, isNew: fresh } of open) {
+        info(`  ${level} ${logText(finding.file)}:${finding.line} ${finding.ruleId} (${finding.severity}, ${fresh ? 'new' : 'existing'}): ${logText(finding.message)}`);
+    }
+    const ranked = [...open].sort((a, b) => LEVELS[b.level] - LEVELS[a.level] ||
+        Number(b.isNew) - Number(a.isNew) ||
+        severityRank(b.finding.severity) - severityRank(a.finding.severity) ||
+        a.order - b.order);
+    const room = { failure: 0, warning: 0, notice: 0 };
+    for (const level of Object.keys(room)) {
+        // The notice counting the rest takes one place among the notices, the step's failure one among the errors.
+        const free = SHOWN_PER_LEVEL - (shown[level] ?? 0) - (level === 'warning' ? 0 : 1);
+        room[level] = Math.max(0, Math.min(FINDINGS_PER_LEVEL, free));
+    }
+    let left = 0;
+    for (const { finding, level } of ranked) {
+        if (room[level] === 0) {
+            left += 1;
             continue;
+        }
+        room[level] -= 1;
         const properties = {
             title: finding.ruleId,
             file: finding.file,
             startLine: finding.line,
             endLine: finding.endLine,
         };
-        const level = levelOf(finding);
         const message = logText(finding.message);
         if (level === 'failure')
             core_error(message, properties);
@@ -42427,6 +42505,10 @@ function annotate(findings, levelOf) {
             warning(message, properties);
         else
             notice(message, properties);
+    }
+    if (left > 0) {
+        notice(`${plural(left, 'more finding')} not annotated: GitHub shows at most ${SHOWN_PER_LEVEL} annotations of each level per step. ` +
+            'Every finding is listed in this step\'s log ("Findings"), in the job summary and in SARIF.');
     }
 }
 /**
@@ -42544,19 +42626,6 @@ async function readRunContext(env) {
 /** A count GitHub sent, or null for anything else. */
 function fileCount(value) {
     return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null;
-}
-
-;// CONCATENATED MODULE: ./src/core/types.ts
-/** Severities, lowest to highest. The order of this array is the order of severity. */
-const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
-function severityRank(severity) {
-    return SEVERITIES.indexOf(severity);
-}
-function isSeverity(value) {
-    return typeof value === 'string' && SEVERITIES.includes(value);
-}
-function atLeast(severity, threshold) {
-    return severityRank(severity) >= severityRank(threshold);
 }
 
 ;// CONCATENATED MODULE: ./src/action/inputs.ts
@@ -45223,6 +45292,7 @@ const RULE_DOCS_URL = `${PROJECT_URL}/blob/main/docs/rules`;
 
 
 
+
 const LEVEL = {
     critical: 'error',
     high: 'error',
@@ -45261,10 +45331,31 @@ function ruleDescriptor(meta) {
         },
     };
 }
+/** GitHub code scanning refuses a run of more results than this. */
+const MAX_SARIF_RESULTS = 25_000;
+/**
+ * The findings a run reports, at most `MAX_SARIF_RESULTS`: when there are more, the open ones and the most severe, in
+ * their order, and how many were left out.
+ */
+function reported(findings) {
+    if (findings.length <= MAX_SARIF_RESULTS)
+        return { kept: findings, left: 0 };
+    const rank = (finding) => (finding.suppressed ? 0 : 10) + severityRank(finding.severity);
+    const chosen = new Set(findings
+        .map((finding, order) => ({ finding, order }))
+        .sort((a, b) => rank(b.finding) - rank(a.finding) || a.order - b.order)
+        .slice(0, MAX_SARIF_RESULTS)
+        .map(({ finding }) => finding));
+    return {
+        kept: findings.filter((finding) => chosen.has(finding)),
+        left: findings.length - MAX_SARIF_RESULTS,
+    };
+}
 /** A SARIF 2.1.0 log of one run; file URIs are relative to the repository root (`%SRCROOT%`). */
 function toSarif(findings, errors, rules) {
     const ruleIndex = ruleIndexOf(rules);
-    return sarifLog(errors, rules, findings.map((finding) => sarifResult(finding, ruleIndex)));
+    const { kept, left } = reported(findings);
+    return sarifLog(errors, rules, kept.map((finding) => sarifResult(finding, ruleIndex)), left);
 }
 /**
  * `JSON.stringify(toSarif(...), null, 2)` in pieces, a result at a time (see `json-pieces.ts`): the text of the log
@@ -45272,7 +45363,8 @@ function toSarif(findings, errors, rules) {
  */
 function sarifPieces(findings, errors, rules) {
     const ruleIndex = ruleIndexOf(rules);
-    return jsonPieces(sarifLog(errors, rules, []), 'results', findings, (finding) => sarifResult(finding, ruleIndex));
+    const { kept, left } = reported(findings);
+    return jsonPieces(sarifLog(errors, rules, [], left), 'results', kept, (finding) => sarifResult(finding, ruleIndex));
 }
 function ruleIndexOf(rules) {
     return new Map(rules.map((meta, index) => [meta.id, index]));
@@ -45314,7 +45406,8 @@ function sarifResult(finding, ruleIndex) {
                 description: { text: 'Apply the suggested change' },
                 artifactChanges: [
                     {
-                        artifactLocation: { uri: artifactUri(finding.file), uriBaseId: '%SRCROOT%' },
+                        // A fix may edit another file than its finding's (a chart's values file): its edits are offsets there.
+                        artifactLocation: { uri: artifactUri(finding.fix.file ?? finding.file), uriBaseId: '%SRCROOT%' },
                         replacements: finding.fix.edits.map((edit) => ({
                             deletedRegion: { charOffset: edit.start, charLength: edit.end - edit.start },
                             insertedContent: { text: edit.text },
@@ -45326,8 +45419,29 @@ function sarifResult(finding, ruleIndex) {
     }
     return result;
 }
-/** The log around its results. */
-function sarifLog(errors, rules, results) {
+/** The log around its results; `left` results were left out. */
+function sarifLog(errors, rules, results, left) {
+    const notifications = errors.map((error) => ({
+        level: 'error',
+        message: { text: error.message },
+        locations: [
+            {
+                physicalLocation: {
+                    artifactLocation: { uri: artifactUri(error.file), uriBaseId: '%SRCROOT%' },
+                    ...(error.line ? { region: { startLine: error.line } } : {}),
+                },
+            },
+        ],
+    }));
+    if (left > 0) {
+        notifications.push({
+            level: 'warning',
+            message: {
+                text: `${left} more finding${left === 1 ? ' is' : 's are'} not in this log: GitHub code scanning takes at most ` +
+                    `${MAX_SARIF_RESULTS} results per run, and the most severe are kept. The text and JSON reports list every finding.`,
+            },
+        });
+    }
     return {
         $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
         version: '2.1.0',
@@ -45345,18 +45459,7 @@ function sarifLog(errors, rules, results) {
                 invocations: [
                     {
                         executionSuccessful: errors.length === 0,
-                        toolExecutionNotifications: errors.map((error) => ({
-                            level: 'error',
-                            message: { text: error.message },
-                            locations: [
-                                {
-                                    physicalLocation: {
-                                        artifactLocation: { uri: artifactUri(error.file), uriBaseId: '%SRCROOT%' },
-                                        ...(error.line ? { region: { startLine: error.line } } : {}),
-                                    },
-                                },
-                            ],
-                        })),
+                        toolExecutionNotifications: notifications,
                     },
                 ],
                 columnKind: 'utf16CodeUnits',
@@ -47819,6 +47922,8 @@ const rules_registry = new RuleRegistry([
     invalidSuppression,
 ]);
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 // EXTERNAL MODULE: ./node_modules/bottleneck/light.js
 var light = __nccwpck_require__(3251);
 ;// CONCATENATED MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
@@ -53034,6 +53139,7 @@ const dist_src_Octokit = Octokit.plugin(requestLog, legacyRestEndpointMethods, p
 
 
 
+
 /** How often a request that failed for a server error or a dropped connection is tried again, with backoff. */
 const RETRIES = 3;
 /** Statuses that repeating the same request cannot change (403 rate limits are the throttling plugin's). */
@@ -53049,8 +53155,10 @@ const logRetries = (octokit) => {
         }
         catch (error) {
             const status = statusOf(error);
-            const attempt = Number(options.request?.retryCount ?? 0) + 1;
-            if (status !== undefined &&
+            const own = options.request;
+            const attempt = Number(own?.retryCount ?? 0) + 1;
+            if (own?.retries !== 0 &&
+                status !== undefined &&
                 status >= 400 &&
                 !DO_NOT_RETRY.includes(status) &&
                 !isThrottled(error) &&
@@ -53109,11 +53217,85 @@ function createGitHub(token, baseUrl) {
     github.hook.wrap('request', (request, options) => {
         const own = { ...options.request };
         delete own.retryCount;
+        // A write GitHub may have done although its answer was lost is not repeated blindly (see `writeOnce`).
+        if (!isRepeatable(options))
+            own.retries = 0;
         options.request = own;
         return request(options);
     });
     return github;
 }
+/**
+ * Whether repeating a request cannot do its work twice: reads, GraphQL queries, and writes that set a state (a ref,
+ * a comment's body) or make objects named by their content (trees, commits). A review, a check run, a batch of
+ * annotations or a GraphQL mutation done twice is two.
+ */
+function isRepeatable(options) {
+    const method = (options.method ?? 'GET').toUpperCase();
+    const url = options.url ?? '';
+    if (['GET', 'HEAD', 'PUT', 'DELETE'].includes(method))
+        return true;
+    if (url === '/graphql' || url.endsWith('/graphql')) {
+        return typeof options.query === 'string' && !/^\s*mutation\b/.test(options.query);
+    }
+    if (method === 'POST')
+        return /\/git\/(?:blobs|trees|commits)$/.test(url);
+    if (method === 'PATCH')
+        return /\/pulls\/comments\/[^/]+$|\/git\/refs\/.+$/.test(url);
+    return false;
+}
+/**
+ * Whether a failed request may have been done all the same: GitHub's server error (a 502 from a proxy in front of
+ * it) or a dropped connection (which Octokit reports as 500) says nothing of what happened behind it.
+ */
+function isAmbiguousFailure(error) {
+    const status = statusOf(error);
+    return status !== undefined && status >= 500;
+}
+/**
+ * Makes a write that is not repeatable (a review, a check run) at most once. When its answer is lost (`isAmbiguousFailure`),
+ * `find` looks for what it would have made; when that is not there, the write is made once more. What `find` cannot
+ * tell (it failed too) is left undone rather than risked twice: the first error is thrown.
+ */
+async function writeOnce(what, write, find) {
+    try {
+        return await write();
+    }
+    catch (error) {
+        if (!isAmbiguousFailure(error))
+            throw error;
+        info(`${failureOf(error)} on ${requestOf(error)}; looking whether GitHub made ${what} before trying again.`);
+        let found;
+        try {
+            found = await find();
+        }
+        catch (lookup) {
+            info(`Could not tell whether GitHub made ${what} (${apiErrorDetail(lookup)}); not trying again.`);
+            throw error;
+        }
+        if (found !== undefined) {
+            info(`GitHub had made ${what} although its answer was lost: not making it again.`);
+            return found;
+        }
+        info(`GitHub had not made ${what}; trying again.`);
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(WRITE_AGAIN_AFTER_MS);
+        return await write();
+    }
+}
+/** `POST /repos/o/r/check-runs`: the request a failure answered, as the log names it. */
+function requestOf(error) {
+    const request = error.request;
+    if (!request?.url)
+        return 'the request';
+    try {
+        return `${request.method ?? ''} ${new URL(request.url).pathname}`.trim();
+    }
+    catch {
+        return 'the request';
+    }
+}
+/** The wait before a write that failed is made again. */
+const WRITE_AGAIN_AFTER_MS = 1000;
 /** The HTTP status of an Octokit request error, if it is one. */
 function statusOf(error) {
     return typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number'
@@ -53170,34 +53352,6 @@ function apiErrorDetail(error) {
             return message;
     }
     return (error instanceof Error ? error.message : String(error)).split('\n')[0];
-}
-
-;// CONCATENATED MODULE: ./src/core/words.ts
-/** A count and its noun, agreeing in number: `1 file`, `2 files`. */
-function plural(count, word) {
-    return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
-/** The candidate closest to a mistyped word (at most a third of its letters off, at least one), or null. */
-function nearest(given, candidates) {
-    let best = null;
-    for (const candidate of candidates) {
-        const distance = editDistance(given, candidate);
-        if (distance <= Math.max(1, Math.floor(candidate.length / 3)) && (!best || distance < best.distance))
-            best = { candidate, distance };
-    }
-    return best?.candidate ?? null;
-}
-/** Levenshtein distance: insertions, deletions and substitutions. */
-function editDistance(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-        previous = current;
-    }
-    return previous[b.length];
 }
 
 ;// CONCATENATED MODULE: ./src/action/checkout.ts
@@ -55044,47 +55198,122 @@ function isCut(listed, changedFiles) {
     return listed >= MAX_PULL_FILES && (changedFiles === null || changedFiles > listed);
 }
 
+;// CONCATENATED MODULE: ./src/core/text-limits.ts
+/**
+ * Texts cut to a size a receiver takes, counted as the receiver counts: GitHub measures a check run's summary and
+ * text and an annotation's message in UTF-8 bytes, a review's body and title in characters. A cut never splits a
+ * surrogate pair (which would send a lone surrogate, an encoding error) and leaves room for the note that says so.
+ */
+/** The note that ends a cut text. */
+const TRUNCATED_NOTE = '\n\n… (truncated: the full list is in the SARIF report and the job log)';
+/** `text` if it holds at most `maxBytes` bytes of UTF-8, else its longest start that does with `note` after it. */
+function fitBytes(text, maxBytes, note = TRUNCATED_NOTE) {
+    if (Buffer.byteLength(text, 'utf8') <= maxBytes)
+        return text;
+    const room = Math.max(0, maxBytes - Buffer.byteLength(note, 'utf8'));
+    // At most `room` UTF-16 units fit (each takes one byte or more): measure only that start.
+    let end = codePointBoundary(text, Math.min(text.length, room));
+    let bytes = Buffer.byteLength(text.slice(0, end), 'utf8');
+    while (bytes > room) {
+        const step = text.codePointAt(codePointBoundary(text, end - 1)) > 0xffff ? 2 : 1;
+        bytes -= Buffer.byteLength(text.slice(end - step, end), 'utf8');
+        end -= step;
+    }
+    return text.slice(0, end) + (Buffer.byteLength(note, 'utf8') <= maxBytes ? note : '');
+}
+/** `text` if it holds at most `maxUnits` UTF-16 units, else its longest start that does with `note` after it. */
+function fitChars(text, maxUnits, note = TRUNCATED_NOTE) {
+    if (text.length <= maxUnits)
+        return text;
+    const room = Math.max(0, maxUnits - note.length);
+    return text.slice(0, codePointBoundary(text, room)) + (note.length <= maxUnits ? note : '');
+}
+/** `index`, or one less when it falls inside a surrogate pair: the end of a start of `text` with whole code points. */
+function codePointBoundary(text, index) {
+    if (index <= 0 || index >= text.length)
+        return Math.max(0, Math.min(index, text.length));
+    const before = text.charCodeAt(index - 1);
+    const at = text.charCodeAt(index);
+    return before >= 0xd800 && before <= 0xdbff && at >= 0xdc00 && at <= 0xdfff ? index - 1 : index;
+}
+
 ;// CONCATENATED MODULE: ./src/api/check-run.ts
+
+
+
 
 /** GitHub takes at most 50 annotations per request; the rest follow in updates of the same run. */
 const ANNOTATIONS_PER_REQUEST = 50;
+/** GitHub refuses (422) an output summary or text of more UTF-8 bytes than this. */
+const MAX_OUTPUT_BYTES = 65535;
+/** An annotation's message and raw details: 64 KB (bytes, kept one under). */
+const MAX_ANNOTATION_BYTES = 65535;
+/** An annotation's title, and the output's: 255 characters. */
+const MAX_TITLE_CHARS = 255;
 async function publishCheckRun(github, owner, repo, run) {
     // What GitHub renders goes without bidirectional controls, whatever a builder let through, so that no text from
     // the pull request can reorder what a reviewer reads. Paths stay as they are: GitHub matches them to the files.
+    // GitHub's size limits apply to the text as sent, so they are applied last, after the escapes (which lengthen it).
+    const title = (text) => fitChars(withoutBidiControls(text), MAX_TITLE_CHARS, '…');
     const output = {
-        title: withoutBidiControls(run.output.title),
-        summary: withoutBidiControls(run.output.summary),
-        ...(run.output.text !== undefined ? { text: withoutBidiControls(run.output.text) } : {}),
+        title: title(run.output.title),
+        summary: fitBytes(withoutBidiControls(run.output.summary), MAX_OUTPUT_BYTES),
+        ...(run.output.text !== undefined
+            ? { text: fitBytes(withoutBidiControls(run.output.text), MAX_OUTPUT_BYTES) }
+            : {}),
     };
     const annotations = run.annotations.map((annotation) => ({
         ...annotation,
-        message: withoutBidiControls(annotation.message),
-        ...(annotation.title !== undefined ? { title: withoutBidiControls(annotation.title) } : {}),
+        message: fitBytes(withoutBidiControls(annotation.message), MAX_ANNOTATION_BYTES, '\n… (truncated)'),
+        ...(annotation.title !== undefined ? { title: title(annotation.title) } : {}),
+        ...(annotation.raw_details !== undefined
+            ? { raw_details: fitBytes(annotation.raw_details, MAX_ANNOTATION_BYTES, '\n… (truncated)') }
+            : {}),
     }));
     const batches = [];
     for (let index = 0; index < annotations.length; index += ANNOTATIONS_PER_REQUEST) {
         batches.push(annotations.slice(index, index + ANNOTATIONS_PER_REQUEST));
     }
-    const created = await github.rest.checks.create({
+    // Neither a check run nor a batch of annotations is made twice when an answer is lost (see `writeOnce`): the run
+    // is known by an id of its own, a batch by the count of annotations the run holds.
+    const externalId = `kube-token-guard-${(0,external_node_crypto_.randomUUID)()}`;
+    const created = await writeOnce('the check run', async () => (await github.rest.checks.create({
         owner,
         repo,
         name: run.name,
         head_sha: run.headSha,
+        external_id: externalId,
         status: 'completed',
         conclusion: run.conclusion,
         completed_at: new Date().toISOString(),
         ...(run.detailsUrl ? { details_url: run.detailsUrl } : {}),
         output: { ...output, annotations: batches[0] ?? [] },
-    });
-    for (const batch of batches.slice(1)) {
-        await github.rest.checks.update({
+    })).data, async () => {
+        const listed = await github.rest.checks.listForRef({
             owner,
             repo,
-            check_run_id: created.data.id,
+            ref: run.headSha,
+            check_name: run.name,
+            filter: 'all',
+            per_page: 100,
+        });
+        return listed.data.check_runs.find((candidate) => candidate.external_id === externalId);
+    });
+    let annotated = batches[0]?.length ?? 0;
+    for (const batch of batches.slice(1)) {
+        annotated += batch.length;
+        const expected = annotated;
+        await writeOnce('the check run annotations', () => github.rest.checks.update({
+            owner,
+            repo,
+            check_run_id: created.id,
             output: { ...output, annotations: batch },
+        }), async () => {
+            const current = await github.rest.checks.get({ owner, repo, check_run_id: created.id });
+            return current.data.output.annotations_count >= expected ? current : undefined;
         });
     }
-    return { id: created.data.id, htmlUrl: created.data.html_url ?? null };
+    return { id: created.id, htmlUrl: created.html_url ?? null };
 }
 
 ;// CONCATENATED MODULE: ./src/pr/summary.ts
@@ -55092,8 +55321,12 @@ async function publishCheckRun(github, owner, repo, run) {
 
 
 
-/** GitHub refuses check run summaries and texts longer than this. */
-const MAX_OUTPUT_CHARS = 65535;
+
+/**
+ * GitHub refuses check run summaries and texts of more UTF-8 bytes than this. A text within it is within as many
+ * characters too (GitHub's limit on review bodies), as no character takes fewer bytes than UTF-16 units.
+ */
+const summary_MAX_OUTPUT_BYTES = 65535;
 /** How many files in a list of errors: one file may carry several. */
 function unjudgedFiles(errors) {
     return new Set(errors.map((error) => error.file)).size;
@@ -55176,10 +55409,10 @@ function summaryMarkdown(input) {
         '.');
     for (const note of input.notes)
         lines.push('', note);
-    return truncate(lines.join('\n'), MAX_OUTPUT_CHARS);
+    return truncate(lines.join('\n'), summary_MAX_OUTPUT_BYTES);
 }
 /** One line per finding, for the check run's text and the review body. */
-function findingList(findings, limit = MAX_OUTPUT_CHARS) {
+function findingList(findings, limit = summary_MAX_OUTPUT_BYTES) {
     const lines = findings.map((finding) => {
         const line = `- **${finding.severity}** \`${finding.ruleId}\` ${codeSpan(`${finding.file}:${finding.line}`)}` +
             `${finding.suppressed ? ' (suppressed)' : ''}: ${escapeMarkdown(finding.message)}`;
@@ -55192,11 +55425,9 @@ function findingList(findings, limit = MAX_OUTPUT_CHARS) {
     });
     return truncate(lines.join('\n'), limit);
 }
+/** `text` cut to `limit` UTF-8 bytes (a note saying so included), on a code point's boundary. */
 function truncate(text, limit) {
-    if (text.length <= limit)
-        return text;
-    const note = '\n\n… (truncated: the full list is in the SARIF report and the job log)';
-    return text.slice(0, limit - note.length) + note;
+    return fitBytes(text, limit);
 }
 function annotationLevel(finding, failOn, introduced) {
     if (introduced && failOn !== 'none' && severityRank(finding.severity) >= severityRank(failOn))
@@ -55207,29 +55438,79 @@ function annotationLevel(finding, failOn, introduced) {
 ;// CONCATENATED MODULE: ./src/api/create-review.ts
 
 
-/** Posts one review with all its inline comments at once (event COMMENT: it neither approves nor blocks). */
+
+
+/** GitHub refuses (422) a review body or a review comment body longer than this (characters). */
+const MAX_REVIEW_BODY_CHARS = 65536;
+/**
+ * Posts one review with all its inline comments at once (event COMMENT: it neither approves nor blocks). The body
+ * starts with an id of this review, in an HTML comment no reader sees: when GitHub's answer is lost, the review is
+ * looked for by it, and posted again only when it is not there (never twice).
+ */
 async function createReview(github, owner, repo, pullNumber, commitId, body, comments) {
-    const response = await github.rest.pulls.createReview({
-        owner,
-        repo,
-        pull_number: pullNumber,
-        commit_id: commitId,
-        event: 'COMMENT',
-        body: withoutBidiControls(body),
-        comments: comments.map(renderable),
+    const marker = `<!-- kube-token-guard:review=${(0,external_node_crypto_.randomBytes)(12).toString('hex')} -->`;
+    return writeOnce('the review', async () => {
+        const response = await github.rest.pulls.createReview({
+            owner,
+            repo,
+            pull_number: pullNumber,
+            commit_id: commitId,
+            event: 'COMMENT',
+            body: fitChars(`${marker}\n${withoutBidiControls(body)}`, MAX_REVIEW_BODY_CHARS),
+            comments: comments.map(renderable),
+        });
+        return response.data.id;
+    }, async () => {
+        const reviews = await github.paginate(github.rest.pulls.listReviews, {
+            owner,
+            repo,
+            pull_number: pullNumber,
+            per_page: 100,
+        });
+        return reviews.find((review) => review.body?.startsWith(marker))?.id;
     });
-    return response.data.id;
 }
 /**
  * A comment as GitHub renders it: without bidirectional controls, whatever its builder let through, so that no text
- * from the pull request can reorder what a reviewer reads (their escapes show instead).
+ * from the pull request can reorder what a reviewer reads (their escapes show instead); within GitHub's size.
  */
 function renderable(comment) {
-    return { ...comment, body: withoutBidiControls(comment.body) };
+    return { ...comment, body: commentBody(comment.body) };
+}
+/**
+ * A review comment's body as sent: escaped, then cut to GitHub's size when over. A cut comment offers no suggestion
+ * (accepting part of one would commit part of a fix: its block is shown as YAML), and keeps its last line, where the
+ * Action's marker is, so that later runs still know the comment.
+ */
+function commentBody(body) {
+    const escaped = withoutBidiControls(body);
+    if (escaped.length <= MAX_REVIEW_BODY_CHARS)
+        return escaped;
+    const lastBreak = escaped.lastIndexOf('\n');
+    const tail = lastBreak >= 0 && escaped.length - lastBreak <= 1024 ? escaped.slice(lastBreak) : '';
+    const head = escaped
+        .slice(0, escaped.length - tail.length)
+        .replace(/^(````+)suggestion(\r?)$/gm, '$1yaml$2');
+    return fitChars(head, MAX_REVIEW_BODY_CHARS - tail.length, '\n\n… (truncated)') + tail;
 }
 /** GitHub refuses a new review while the token's user has a pending one on the pull request. */
 function isPendingReviewConflict(error) {
     return (statusOf(error) === 422 && /pending review/i.test(error instanceof Error ? error.message : String(error)));
+}
+/**
+ * What a review refused with 422 was refused for, as far as GitHub's answer tells: `commit` (the commit is no longer
+ * part of the pull request: its head moved), `other` (the review body, pacing: nothing a comment changes), else
+ * `comments` (a comment GitHub cannot place, which it does not name). Null for another status or a pending review.
+ */
+function reviewRefusal(error) {
+    if (statusOf(error) !== 422 || isPendingReviewConflict(error))
+        return null;
+    const said = `${apiErrorDetail(error)} ${error instanceof Error ? error.message : ''}`;
+    if (/commit_id|is not part of the pull request/i.test(said))
+        return 'commit';
+    if (/submitted too quickly|review body|body is too long|not permitted to approve/i.test(said))
+        return 'other';
+    return 'comments';
 }
 /**
  * Whether GitHub accepts these inline comments, found out without publishing anything: they are created as a pending
@@ -55249,11 +55530,12 @@ async function acceptsReviewComments(github, owner, repo, pullNumber, commitId, 
         reviewId = response.data.id;
     }
     catch (error) {
-        if (statusOf(error) === 422 && !isPendingReviewConflict(error))
+        // Refused for its comments; a refusal for anything else (pacing, the commit) answers nothing about them.
+        if (reviewRefusal(error) === 'comments')
             return false;
         throw error;
     }
-    await github.rest.pulls.deletePendingReview({ owner, repo, pull_number: pullNumber, review_id: reviewId });
+    await deletePending(github, owner, repo, pullNumber, reviewId);
     return true;
 }
 /**
@@ -55269,14 +55551,27 @@ async function deletePendingReviews(github, owner, repo, pullNumber) {
     });
     const pending = reviews.filter((review) => review.state === 'PENDING');
     for (const review of pending) {
+        await deletePending(github, owner, repo, pullNumber, review.id);
+    }
+    return pending.length;
+}
+/**
+ * Deletes a pending review; one already gone (404) is what was asked. A deletion is repeated after a lost answer, and
+ * the repeat of one GitHub made finds nothing to delete.
+ */
+async function deletePending(github, owner, repo, pullNumber, reviewId) {
+    try {
         await github.rest.pulls.deletePendingReview({
             owner,
             repo,
             pull_number: pullNumber,
-            review_id: review.id,
+            review_id: reviewId,
         });
     }
-    return pending.length;
+    catch (error) {
+        if (statusOf(error) !== 404)
+            throw error;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/api/review-comments.ts
@@ -55299,12 +55594,12 @@ async function listReviewComments(github, owner, repo, pullNumber) {
     return comments;
 }
 async function updateReviewComment(github, owner, repo, commentId, body) {
-    // Rendered for reviewers: no bidirectional controls (see create-review.ts).
+    // Rendered for reviewers: no bidirectional controls, within GitHub's size (see create-review.ts).
     await github.rest.pulls.updateReviewComment({
         owner,
         repo,
         comment_id: commentId,
-        body: withoutBidiControls(body),
+        body: commentBody(body),
     });
 }
 
@@ -55517,8 +55812,15 @@ async function publishReview(github, pr, inputs, introduced, commentContext, fai
             await postClearingPending(plan.comments, []);
         }
         catch (error) {
-            // A 422 that is not about a pending review: GitHub cannot place some inline comment, and does not say which.
-            if (statusOf(error) !== 422 || isPendingReviewConflict(error) || plan.comments.length === 0)
+            const refusal = reviewRefusal(error);
+            if (refusal === 'commit') {
+                // The head moved during the run: no comment placed on the scanned head would do, on any line.
+                notes.push(`The review was not posted: the pull request's head moved since ${pr.headSha.slice(0, 7)} was scanned ` +
+                    `(GitHub: ${escapeMarkdown(apiErrorDetail(error))}). The run on the new head reviews it.`);
+                return false;
+            }
+            // A 422 about the comments: GitHub cannot place some inline comment, and does not say which.
+            if (refusal !== 'comments' || plan.comments.length === 0)
                 throw error;
             const detail = apiErrorDetail(error);
             let refused = await findRefusedComments(github, pr, plan.comments, detail);
@@ -55527,7 +55829,7 @@ async function publishReview(github, pr, inputs, introduced, commentContext, fai
                 await postClearingPending(inline, refused);
             }
             catch (again) {
-                if (statusOf(again) !== 422 || inline.length === 0)
+                if (reviewRefusal(again) !== 'comments' || inline.length === 0)
                     throw again;
                 // Refused again: the trials and the review disagree. Every finding goes to the body rather than none.
                 info(`GitHub refused the review again (${apiErrorDetail(again)}); posting it without inline comments.`);
@@ -55639,10 +55941,10 @@ function reviewBody(input) {
 
 
 
-
 /**
- * Publishes the review and the check run of a scanned pull request (falling back to workflow annotations when the
- * check run cannot be created, or `canWrite` is false). Notes on what could not be done are added to `results.notes`.
+ * Publishes the review and the check run of a scanned pull request. When the check run cannot be created, or
+ * `canWrite` is false, returns the findings for workflow annotations instead, which the caller makes after its notes
+ * (GitHub shows only the first annotations of a step). Notes on what could not be done are added to `results.notes`.
  */
 async function publishPullRequest(github, context, inputs, pr, failOn, report, results, canWrite) {
     const { introduced, existing, blocking, lines, texts, notes, secrets, errors } = results;
@@ -55684,14 +55986,15 @@ async function publishPullRequest(github, context, inputs, pr, failOn, report, r
                 output: {
                     title: checkTitle(atCheck.introduced, atCheck.blocking, atCheck.errors, failOn, report),
                     summary: secrets.redact(summary),
-                    text: secrets.redact(truncate([
+                    // Cut to GitHub's size by publishCheckRun, once it made its last change to the text.
+                    text: secrets.redact([
                         atCheck.introduced.length > 0 ? `### New findings\n\n${findingList(atCheck.introduced)}` : '',
                         atCheck.existing.length > 0
                             ? `### Existing findings in the changed files\n\n${findingList(atCheck.existing)}`
                             : '',
                     ]
                         .filter(Boolean)
-                        .join('\n\n') || 'No findings in the changed files.', MAX_OUTPUT_CHARS)),
+                        .join('\n\n') || 'No findings in the changed files.'),
                 },
                 annotations: annotations.map((annotation) => ({
                     ...annotation,
@@ -55706,11 +56009,16 @@ async function publishPullRequest(github, context, inputs, pr, failOn, report, r
             notes.push(`The check run was not created: ${hintNote(error, 'checks: write')}. Findings are reported as workflow annotations instead.`);
         }
     }
-    if (!checked) {
-        annotate([...atCheck.introduced, ...atCheck.existing], (finding) => annotationLevel(finding, failOn, atCheck.introduced.includes(finding)));
-    }
     if (!published && canWrite && inputs.commentMode !== 'off')
         info('No review was posted.');
+    if (checked)
+        return null;
+    const isNew = (finding) => atCheck.introduced.includes(finding);
+    return {
+        findings: [...atCheck.introduced, ...atCheck.existing],
+        levelOf: (finding) => annotationLevel(finding, failOn, isNew(finding)),
+        isNew,
+    };
 }
 /**
  * Annotations a check run carries: GitHub takes 50 a request, so each 50 more is one more request. However many
@@ -55916,10 +56224,12 @@ async function publishFromResults(github, inputs, context, config, failOn, secre
         checkSha: pr.headSha,
         secrets,
     };
-    await publishPullRequest(github, context, inputs, pr, failOn, config.report, publishable, true);
+    const { report } = config;
+    const annotations = await publishPullRequest(github, context, inputs, pr, failOn, report, publishable, true);
     for (const note of notes)
         warning(note);
-    return { pr, introduced, existing, blocking, changedFiles: results.file.changedFiles, notes, unjudged };
+    const changedFiles = results.file.changedFiles;
+    return { pr, introduced, existing, blocking, changedFiles, notes, unjudged, annotations };
 }
 const EMPTY_LINES = parsePatch('');
 async function readResults(path) {
@@ -59136,6 +59446,8 @@ function moveLines(files) {
 
 ;// CONCATENATED MODULE: ./src/api/commit.ts
 
+
+
 /** GitHub's own commit of file changes: verified (signed by GitHub) and refused when the branch moved. */
 const CREATE_COMMIT = `
 mutation ($input: CreateCommitOnBranchInput!) {
@@ -59148,35 +59460,93 @@ mutation ($input: CreateCommitOnBranchInput!) {
  * GitHub Enterprise Server), with the Git Data API (blob-less tree, commit, fast-forward ref update).
  */
 async function commitFiles(github, request) {
-    try {
-        const response = await github.graphql(CREATE_COMMIT, {
-            input: {
-                branch: { repositoryNameWithOwner: `${request.owner}/${request.repo}`, branchName: request.branch },
-                expectedHeadOid: request.expectedHeadOid,
-                message: { headline: request.headline, body: request.body },
-                fileChanges: {
-                    additions: request.files.map((file) => ({
-                        path: file.path,
-                        contents: Buffer.from(file.contents, 'utf8').toString('base64'),
-                    })),
-                },
+    // The mutation is not repeated by the client (it is not repeatable in general); this one is, once: it names the
+    // head it expects, so a second attempt after a lost answer cannot commit twice, and says STALE_DATA instead.
+    let answerLost = false;
+    for (;;) {
+        try {
+            return await commitWithGraphql(github, request);
+        }
+        catch (error) {
+            const failure = error;
+            const errors = failure.errors ?? [];
+            const types = errors.map((entry) => entry.type);
+            if (types.includes('STALE_DATA') || (errors.length === 0 && answerLost && isAmbiguousFailure(error))) {
+                // After a lost answer, the branch may have moved by this very commit.
+                if (answerLost) {
+                    const landed = await landedCommit(github, request).catch(() => null);
+                    if (landed !== null)
+                        return { kind: 'committed', oid: landed, via: 'graphql' };
+                }
+                if (types.includes('STALE_DATA'))
+                    return { kind: 'head-moved', current: null };
+                return { kind: 'refused', message: apiErrorDetail(error) };
+            }
+            if (errors.length === 0 && isAmbiguousFailure(error)) {
+                answerLost = true;
+                info(`Autofix commit: ${apiErrorDetail(error)}; trying again (a commit already made answers STALE_DATA).`);
+                await (0,external_node_timers_promises_namespaceObject.setTimeout)(COMMIT_AGAIN_AFTER_MS);
+                continue;
+            }
+            if (types.includes('FORBIDDEN')) {
+                const forbidden = errors.find((entry) => entry.type === 'FORBIDDEN');
+                return { kind: 'forbidden', message: forbidden?.message ?? 'forbidden' };
+            }
+            const unavailable = statusOf(error) === 404 ||
+                errors.some((entry) => /createCommitOnBranch|CreateCommitOnBranchInput/.test(entry.message ?? ''));
+            // Anything else (BRANCH_PROTECTION_RULE_VIOLATION, a ruleset, UNPROCESSABLE, a server error) leaves the branch
+            // as it was: the run goes on without the commit.
+            if (!unavailable)
+                return { kind: 'refused', message: graphqlDetail(error) };
+            return commitWithGitData(github, request);
+        }
+    }
+}
+/** The wait before the commit is tried again after a lost answer. */
+const COMMIT_AGAIN_AFTER_MS = 1000;
+async function commitWithGraphql(github, request) {
+    const response = await github.graphql(CREATE_COMMIT, {
+        input: {
+            branch: { repositoryNameWithOwner: `${request.owner}/${request.repo}`, branchName: request.branch },
+            expectedHeadOid: request.expectedHeadOid,
+            message: { headline: request.headline, body: request.body },
+            fileChanges: {
+                additions: request.files.map((file) => ({
+                    path: file.path,
+                    contents: Buffer.from(file.contents, 'utf8').toString('base64'),
+                })),
             },
-        });
-        return { kind: 'committed', oid: response.createCommitOnBranch.commit.oid, via: 'graphql' };
-    }
-    catch (error) {
-        const failure = error;
-        const types = (failure.errors ?? []).map((entry) => entry.type);
-        if (types.includes('STALE_DATA'))
-            return { kind: 'head-moved', current: null };
-        if (types.includes('FORBIDDEN'))
-            return { kind: 'forbidden', message: failure.errors[0].message ?? 'forbidden' };
-        const unavailable = statusOf(error) === 404 ||
-            (failure.errors ?? []).some((entry) => /createCommitOnBranch|CreateCommitOnBranchInput/.test(entry.message ?? ''));
-        if (!unavailable)
-            throw error;
-    }
-    return commitWithGitData(github, request);
+        },
+    });
+    return { kind: 'committed', oid: response.createCommitOnBranch.commit.oid, via: 'graphql' };
+}
+/**
+ * The commit this request made, when the branch's head is it: its only parent is the expected head and its message
+ * is the request's (which carries the autofix trailer). Null when the branch is elsewhere.
+ */
+async function landedCommit(github, request) {
+    const { owner, repo } = request;
+    const ref = await github.rest.git.getRef({ owner, repo, ref: `heads/${request.branch}` });
+    const head = ref.data.object.sha;
+    if (head === request.expectedHeadOid)
+        return null;
+    const commit = await github.rest.git.getCommit({ owner, repo, commit_sha: head });
+    const parents = commit.data.parents.map((parent) => parent.sha);
+    const message = commit.data.message.replace(/\r\n/g, '\n');
+    return parents.length === 1 &&
+        parents[0] === request.expectedHeadOid &&
+        message.startsWith(request.headline) &&
+        message.includes(request.body.trim())
+        ? head
+        : null;
+}
+/** What GitHub said of a failed mutation: its errors' messages (with their types), else the request's failure. */
+function graphqlDetail(error) {
+    const errors = error.errors ?? [];
+    const listed = errors
+        .filter((entry) => entry.message)
+        .map((entry) => (entry.type ? `${entry.type}: ${entry.message}` : entry.message));
+    return listed.length > 0 ? listed.join('; ') : apiErrorDetail(error);
 }
 async function commitWithGitData(github, request) {
     const { owner, repo } = request;
@@ -59213,7 +59583,8 @@ async function commitWithGitData(github, request) {
             });
         }
         catch (error) {
-            if (statusOf(error) === 422)
+            // Only a branch that moved is no fast-forward; a protected branch or a ruleset refuses with 422 too.
+            if (statusOf(error) === 422 && /fast.forward/i.test(apiErrorDetail(error)))
                 return { kind: 'head-moved', current: null };
             throw error;
         }
@@ -59223,7 +59594,7 @@ async function commitWithGitData(github, request) {
         if (statusOf(error) === 403 || statusOf(error) === 404) {
             return { kind: 'forbidden', message: error.message };
         }
-        throw error;
+        return { kind: 'refused', message: apiErrorDetail(error) };
     }
 }
 
@@ -59394,6 +59765,7 @@ function trailingContext(hunk) {
 
 
 
+
 /** The trailer that marks the Action's own commits, so a run on one of them does not fix again (no loop). */
 const AUTOFIX_TRAILER = 'Kube-Token-Guard-Autofix: true';
 /**
@@ -59503,6 +59875,7 @@ async function runAutofix(options) {
         return outcome;
     }
     const count = outcome.fixed.size;
+    // A commit that fails never ends the run: the review, check run, summary and SARIF still go out, with a note.
     const result = await commitFiles(github, {
         owner: pr.owner,
         repo: pr.repo,
@@ -59512,7 +59885,7 @@ async function runAutofix(options) {
         // `git log` prints the message raw on a terminal: the paths' control characters go as escapes.
         body: `Fixes ${count} ServiceAccount token finding${count === 1 ? '' : 's'} in ${[...outcome.files.keys()].map(logText).join(', ')}.\n\n${AUTOFIX_TRAILER}`,
         files: [...outcome.files].map(([path, contents]) => ({ path, contents })),
-    });
+    }).catch((error) => ({ kind: 'refused', message: apiErrorDetail(error) }));
     if (result.kind === 'committed') {
         outcome.commit = result.oid;
         info(`Autofix: pushed ${result.oid.slice(0, 7)} to ${logText(pr.headRef)} (${result.via}), fixing ${plural(count, 'finding')}.`);
@@ -59522,9 +59895,16 @@ async function runAutofix(options) {
         outcome.fixed.clear();
         outcome.notes.push(`The fixes were not pushed: ${codeSpan(pr.headRef)} moved since ${pr.headSha.slice(0, 7)} was scanned. The next run will fix the new head.`);
     }
-    else {
+    else if (result.kind === 'forbidden') {
         outcome.fixed.clear();
         outcome.notes.push(`The fixes were not pushed: the token cannot write to the branch (${escapeMarkdown(result.message)}); grant it \`contents: write\`.`);
+    }
+    else {
+        outcome.fixed.clear();
+        warning(`Autofix: GitHub refused the commit to ${logText(pr.headRef)}: ${logText(result.message)}`);
+        outcome.notes.push(`The fixes were not pushed: GitHub refused the commit to ${codeSpan(pr.headRef)} (${escapeMarkdown(result.message)}). ` +
+            'A branch protection rule or ruleset that requires changes through a pull request refuses commits of the ' +
+            'Action: apply the suggestions, or the patch in the job summary, or exempt the branch from the rule.');
     }
     return outcome;
 }
@@ -60486,10 +60866,15 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
                 : undefined,
             secrets,
         };
+        let annotations;
         if (inputs.mode === 'scan') {
             const path = await writeResults(inputs, pr, results, config);
             info(`Wrote the results for the publishing job to ${path} (upload it as an artifact).`);
-            annotate([...introduced, ...existing], (finding) => annotationLevel(finding, failOn, introduced.includes(finding)));
+            annotations = {
+                findings: [...introduced, ...existing],
+                levelOf: (finding) => annotationLevel(finding, failOn, introduced.includes(finding)),
+                isNew: (finding) => introduced.includes(finding),
+            };
         }
         else {
             if (pr.fork) {
@@ -60497,7 +60882,7 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
                     'annotations, in this summary and in SARIF instead of a review and a check run. The fork-safe mode ' +
                     '(`mode: scan` and `mode: publish`) posts them as a review and a check run.');
             }
-            await publishPullRequest(github, context, inputs, pr, failOn, config.report, results, !pr.fork);
+            annotations = await publishPullRequest(github, context, inputs, pr, failOn, config.report, results, !pr.fork);
         }
         for (const note of notes)
             warning(note);
@@ -60515,6 +60900,7 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
             applyCommand,
             notes,
             unjudged: shown.errors,
+            annotations,
         };
     }
     finally {
@@ -61197,6 +61583,9 @@ async function main_run() {
         let summary;
         let blocking;
         let introducedCount = null;
+        /** Findings for workflow annotations (no check run carries them), and the notes the log shows as warnings. */
+        let annotations = null;
+        let notesShown = 0;
         if (inputs.mode === 'publish' || context.pullRequest) {
             const github = createGitHub(inputs.token, context.apiUrl);
             let patch = '';
@@ -61204,6 +61593,7 @@ async function main_run() {
             if (inputs.mode === 'publish') {
                 const published = await publishFromResults(github, inputs, context, config, failOn, secrets);
                 outcome = published;
+                annotations = published.annotations;
                 findings = [...outcome.introduced, ...outcome.existing];
                 errors = published.unjudged;
                 unjudged = published.unjudged;
@@ -61211,6 +61601,7 @@ async function main_run() {
             else {
                 const reviewed = await reviewPullRequest(github, inputs, context, config, failOn, secrets);
                 outcome = reviewed;
+                annotations = reviewed.annotations;
                 findings = reviewed.head.findings;
                 errors = [...reviewed.head.collected.errors, ...reviewed.head.errors];
                 unjudged = reviewed.unjudged;
@@ -61220,6 +61611,7 @@ async function main_run() {
                     patch = patchDetails(reviewed.patch, reviewed.applyCommand);
             }
             blocking = outcome.blocking;
+            notesShown = outcome.notes.length;
             introducedCount = outcome.introduced.filter((finding) => !finding.suppressed).length;
             summary = [
                 summaryMarkdown({
@@ -61247,7 +61639,7 @@ async function main_run() {
             unjudged = errors;
             for (const notice of [...collected.notices, ...result.notices])
                 info(`Notice: ${logText(notice.file)}: ${logText(notice.message)}`);
-            annotate(findings, (finding) => annotationLevel(finding, failOn, true));
+            annotations = { findings, levelOf: (finding) => annotationLevel(finding, failOn, true) };
             blocking = findings.filter((finding) => isBlocking(finding, failOn));
             summary = [
                 summaryMarkdown({
@@ -61265,6 +61657,9 @@ async function main_run() {
         }
         for (const error of unjudged)
             core_error(terminalLines(error.message, ''), { file: error.file, startLine: error.line ?? undefined });
+        // After the notes and the unjudged files: GitHub shows the first annotations of each level of a step only.
+        if (annotations)
+            annotate(annotations, { failure: unjudged.length, warning: notesShown });
         const rules = rules_registry.rules
             .filter((rule) => config.rules[rule.meta.id]?.enabled)
             .map((rule) => rule.meta);

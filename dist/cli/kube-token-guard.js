@@ -16217,6 +16217,7 @@ const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
 
 
 
+
 const LEVEL = {
     critical: 'error',
     high: 'error',
@@ -16255,10 +16256,31 @@ function ruleDescriptor(meta) {
         },
     };
 }
+/** GitHub code scanning refuses a run of more results than this. */
+const MAX_SARIF_RESULTS = 25_000;
+/**
+ * The findings a run reports, at most `MAX_SARIF_RESULTS`: when there are more, the open ones and the most severe, in
+ * their order, and how many were left out.
+ */
+function reported(findings) {
+    if (findings.length <= MAX_SARIF_RESULTS)
+        return { kept: findings, left: 0 };
+    const rank = (finding) => (finding.suppressed ? 0 : 10) + severityRank(finding.severity);
+    const chosen = new Set(findings
+        .map((finding, order) => ({ finding, order }))
+        .sort((a, b) => rank(b.finding) - rank(a.finding) || a.order - b.order)
+        .slice(0, MAX_SARIF_RESULTS)
+        .map(({ finding }) => finding));
+    return {
+        kept: findings.filter((finding) => chosen.has(finding)),
+        left: findings.length - MAX_SARIF_RESULTS,
+    };
+}
 /** A SARIF 2.1.0 log of one run; file URIs are relative to the repository root (`%SRCROOT%`). */
 function toSarif(findings, errors, rules) {
     const ruleIndex = ruleIndexOf(rules);
-    return sarifLog(errors, rules, findings.map((finding) => sarifResult(finding, ruleIndex)));
+    const { kept, left } = reported(findings);
+    return sarifLog(errors, rules, kept.map((finding) => sarifResult(finding, ruleIndex)), left);
 }
 /**
  * `JSON.stringify(toSarif(...), null, 2)` in pieces, a result at a time (see `json-pieces.ts`): the text of the log
@@ -16266,7 +16288,8 @@ function toSarif(findings, errors, rules) {
  */
 function sarifPieces(findings, errors, rules) {
     const ruleIndex = ruleIndexOf(rules);
-    return jsonPieces(sarifLog(errors, rules, []), 'results', findings, (finding) => sarifResult(finding, ruleIndex));
+    const { kept, left } = reported(findings);
+    return jsonPieces(sarifLog(errors, rules, [], left), 'results', kept, (finding) => sarifResult(finding, ruleIndex));
 }
 function ruleIndexOf(rules) {
     return new Map(rules.map((meta, index) => [meta.id, index]));
@@ -16308,7 +16331,8 @@ function sarifResult(finding, ruleIndex) {
                 description: { text: 'Apply the suggested change' },
                 artifactChanges: [
                     {
-                        artifactLocation: { uri: artifactUri(finding.file), uriBaseId: '%SRCROOT%' },
+                        // A fix may edit another file than its finding's (a chart's values file): its edits are offsets there.
+                        artifactLocation: { uri: artifactUri(finding.fix.file ?? finding.file), uriBaseId: '%SRCROOT%' },
                         replacements: finding.fix.edits.map((edit) => ({
                             deletedRegion: { charOffset: edit.start, charLength: edit.end - edit.start },
                             insertedContent: { text: edit.text },
@@ -16320,8 +16344,29 @@ function sarifResult(finding, ruleIndex) {
     }
     return result;
 }
-/** The log around its results. */
-function sarifLog(errors, rules, results) {
+/** The log around its results; `left` results were left out. */
+function sarifLog(errors, rules, results, left) {
+    const notifications = errors.map((error) => ({
+        level: 'error',
+        message: { text: error.message },
+        locations: [
+            {
+                physicalLocation: {
+                    artifactLocation: { uri: artifactUri(error.file), uriBaseId: '%SRCROOT%' },
+                    ...(error.line ? { region: { startLine: error.line } } : {}),
+                },
+            },
+        ],
+    }));
+    if (left > 0) {
+        notifications.push({
+            level: 'warning',
+            message: {
+                text: `${left} more finding${left === 1 ? ' is' : 's are'} not in this log: GitHub code scanning takes at most ` +
+                    `${MAX_SARIF_RESULTS} results per run, and the most severe are kept. The text and JSON reports list every finding.`,
+            },
+        });
+    }
     return {
         $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
         version: '2.1.0',
@@ -16339,18 +16384,7 @@ function sarifLog(errors, rules, results) {
                 invocations: [
                     {
                         executionSuccessful: errors.length === 0,
-                        toolExecutionNotifications: errors.map((error) => ({
-                            level: 'error',
-                            message: { text: error.message },
-                            locations: [
-                                {
-                                    physicalLocation: {
-                                        artifactLocation: { uri: artifactUri(error.file), uriBaseId: '%SRCROOT%' },
-                                        ...(error.line ? { region: { startLine: error.line } } : {}),
-                                    },
-                                },
-                            ],
-                        })),
+                        toolExecutionNotifications: notifications,
                     },
                 ],
                 columnKind: 'utf16CodeUnits',
