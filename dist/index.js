@@ -7626,7 +7626,7 @@ const BalancedPool = __nccwpck_require__(837)
 const Agent = __nccwpck_require__(7405)
 const ProxyAgent = __nccwpck_require__(6672)
 const EnvHttpProxyAgent = __nccwpck_require__(3137)
-const RetryAgent = __nccwpck_require__(50)
+const RetryAgent = __nccwpck_require__(7669)
 const errors = __nccwpck_require__(8707)
 const util = __nccwpck_require__(3440)
 const { InvalidArgumentError } = errors
@@ -16278,7 +16278,7 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 50:
+/***/ 7669:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -39354,7 +39354,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _core_second_thread_worker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3123);
 /* harmony import */ var _core_young_generation_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5312);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7951);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(50);
 
 
 
@@ -39374,7 +39374,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7951:
+/***/ 50:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42703,10 +42703,10 @@ async function getPullRequest(github, owner, repo, pullNumber) {
     return data;
 }
 
-// EXTERNAL MODULE: ./src/core/model.ts
-var core_model = __nccwpck_require__(4146);
 // EXTERNAL MODULE: ./src/core/credentials.ts
 var credentials = __nccwpck_require__(2633);
+// EXTERNAL MODULE: ./src/core/model.ts
+var core_model = __nccwpck_require__(4146);
 ;// CONCATENATED MODULE: ./src/core/arrays.ts
 /**
  * Array helpers that hold for any length. `target.push(...items)` and `Math.max(...values)` pass every element as an
@@ -45799,2128 +45799,6 @@ function retiredBody(headline, body, marker) {
 function severityCounts(findings) {
     return severityBreakdown(countFindings(findings, 'none'));
 }
-
-;// CONCATENATED MODULE: ./src/core/serviceaccounts.ts
-
-
-/** The type of a Secret that holds a long-lived ServiceAccount token, filled in by Kubernetes' token controller. */
-const LEGACY_TOKEN_TYPE = 'kubernetes.io/service-account-token';
-/** Annotations that set a ServiceAccount up for a cloud provider's workload identity, and the provider's feature. */
-const WORKLOAD_IDENTITY_ANNOTATIONS = {
-    'eks.amazonaws.com/role-arn': 'EKS IAM roles for service accounts',
-    'iam.gke.io/gcp-service-account': 'GKE Workload Identity',
-    'azure.workload.identity/client-id': 'Azure Workload Identity',
-};
-/** The workload identity annotation a ServiceAccount carries, or undefined. */
-function workloadIdentityOf(account) {
-    return Object.keys(WORKLOAD_IDENTITY_ANNOTATIONS).find((key) => key in account.annotations);
-}
-/**
- * What the scan knows of the Secret `namespace/name`: `token` when a declaration of it is a legacy token Secret,
- * `other` when it is declared with another type (an absent `type` is `Opaque`, as the API server defaults it), and
- * null when the scan does not declare it.
- */
-function secretKindOf(model, namespace, name) {
-    const declared = model.secretIndex.get((0,core_model/* nsKey */.Pv)(namespace, name));
-    if (!declared || declared.length === 0)
-        return null;
-    return declared.some((secret) => secret.object.value.type === LEGACY_TOKEN_TYPE) ? 'token' : 'other';
-}
-function automountSetting(value) {
-    if (typeof value !== 'object' || value === null)
-        return { state: 'unset' };
-    const field = value.automountServiceAccountToken;
-    if (field === undefined || field === null)
-        return { state: 'unset' };
-    if (typeof field === 'boolean')
-        return { state: 'set', value: field };
-    return { state: 'invalid', value: describeValue(field) };
-}
-/** A refused value as a message names it: `"false"` (a string), `0` (a number), a map, a list. */
-function describeValue(value) {
-    if (typeof value === 'string') {
-        const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
-        return `\`${JSON.stringify(shown)}\` (a string)`;
-    }
-    if (typeof value === 'number' || typeof value === 'bigint')
-        return `\`${String(value)}\` (a number)`;
-    if (Array.isArray(value))
-        return 'a list';
-    if (value instanceof Date)
-        return 'a date';
-    return typeof value === 'object' ? 'a map' : `a ${typeof value}`;
-}
-/** `automountServiceAccountToken` of an object part, or null when unset or not a boolean. */
-function automountField(value) {
-    if (typeof value !== 'object' || value === null)
-        return null;
-    const field = value.automountServiceAccountToken;
-    return typeof field === 'boolean' ? field : null;
-}
-/**
- * The declaration of ServiceAccount `namespace/name` in the scanned set. When it is declared more than once
- * (overlays, copies), the one that mounts the token is taken: we must not assume a hardening that one copy lacks.
- */
-function resolveServiceAccount(model, namespace, name) {
-    const candidates = model.serviceAccountIndex.get((0,core_model/* nsKey */.Pv)(namespace, name));
-    if (!candidates || candidates.length === 0)
-        return null;
-    return candidates.find((account) => automountField(account.object.value) !== false) ?? candidates[0];
-}
-/**
- * Where else a workload's undeclared ServiceAccount may be: the namespaces in which a ServiceAccount of its account's
- * name is declared, for a workload whose namespace says little. One that names no namespace goes wherever it is
- * applied (and is judged in the default one). One a chart rendered into the namespace the scan gave helm (a chart
- * with no `namespace` in the config's `charts` is rendered into the default one), whose own render declares the account
- * in another namespace, is most likely installed there (istiod: its Deployment goes in `.Release.Namespace`, its
- * ServiceAccount in `global.istioNamespace`). Empty otherwise. A hint for messages only: the workload may as well run
- * where that account is not declared, so nothing is judged by it.
- */
-function namespacesDeclaringAccount(model, workload) {
-    const file = workload.resource.object.file;
-    const rendered = file.rendered === true &&
-        file.renderNamespace !== undefined &&
-        workload.resource.ref.namespace === file.renderNamespace;
-    if (!workload.resource.namespaceAssumed && !rendered)
-        return [];
-    const namespaces = new Set();
-    for (const account of model.serviceAccountNameIndex.get(workload.serviceAccountName) ?? []) {
-        if (account.namespaceAssumed || account.ref.namespace === null)
-            continue;
-        if (!workload.resource.namespaceAssumed && account.object.file.renderedBy !== file.renderedBy)
-            continue;
-        if (account.ref.namespace !== workload.resource.ref.namespace)
-            namespaces.add(account.ref.namespace);
-    }
-    return [...namespaces].sort();
-}
-/** The hint of `namespacesDeclaringAccount` as a sentence, or '' when it has none. */
-function declaredElsewhereHint(model, workload) {
-    const namespaces = namespacesDeclaringAccount(model, workload);
-    if (namespaces.length === 0)
-        return '';
-    const listed = namespaces
-        .slice(0, 3)
-        .map((namespace) => `\`${namespace}\``)
-        .join(', ');
-    const more = namespaces.length > 3 ? ` and ${namespaces.length - 3} more` : '';
-    const { kind, namespace } = workload.resource.ref;
-    if (!workload.resource.namespaceAssumed) {
-        return (` The chart was rendered into namespace \`${namespace}\` and declares ServiceAccount ` +
-            `\`${workload.serviceAccountName}\` in namespace ${listed}${more}: if it is installed there, give the chart that ` +
-            'namespace in the config (`charts: [{path: ..., namespace: ...}]`) so that the ' +
-            `${kind} is judged with that account before its token is turned off.`);
-    }
-    return (` The ${kind} names no namespace, and a ServiceAccount \`${workload.serviceAccountName}\` is ` +
-        `declared in namespace ${listed}${more}: if it is applied there, set its \`metadata.namespace\` so that it is ` +
-        'judged with that account.');
-}
-/** Kubernetes' precedence: the pod's field wins when set, then the ServiceAccount's, then `true`. */
-function effectiveAutomount(model, workload, assumeUnresolvedMounts) {
-    const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
-    const serviceAccount = resolveServiceAccount(model, namespace, workload.serviceAccountName);
-    const dedicated = workload.serviceAccountName !== 'default';
-    const podField = automountSetting(workload.podSpec);
-    if (podField.state === 'set') {
-        return { mounts: podField.value, source: 'pod', serviceAccount, optedIn: podField.value };
-    }
-    if (podField.state === 'invalid') {
-        // Refused: no pod is created as written. Taken as mounting, so that no fix counts on a token being absent.
-        const invalid = { where: 'pod', value: podField.value };
-        return { mounts: true, source: 'invalid', serviceAccount, optedIn: false, invalid };
-    }
-    if (serviceAccount) {
-        const accountField = automountSetting(serviceAccount.object.value);
-        if (accountField.state === 'set') {
-            return {
-                mounts: accountField.value,
-                source: 'serviceaccount',
-                serviceAccount,
-                optedIn: accountField.value && dedicated,
-            };
-        }
-        if (accountField.state === 'invalid') {
-            // The account is refused: what the cluster holds under its name is unknown, as for an undeclared one.
-            const invalid = { where: 'serviceaccount', value: accountField.value };
-            return { mounts: assumeUnresolvedMounts, source: 'invalid', serviceAccount, optedIn: false, invalid };
-        }
-        return { mounts: true, source: 'default', serviceAccount, optedIn: false };
-    }
-    return { mounts: assumeUnresolvedMounts, source: 'unresolved', serviceAccount: null, optedIn: false };
-}
-/**
- * The pod's `kube-api-access-*` volumes that hold a token: the volume Kubernetes adds for the automounted token, in a
- * manifest exported from a cluster. Setting `false` does not remove it: the pod then mounts it as a volume of its own.
- */
-function automountVolumesOf(workload) {
-    const mountedNames = new Set(volumeMountsOf(workload).map((mount) => mount.name));
-    const result = [];
-    for (const { volume, path, automounted } of projectedTokensOf(workload)) {
-        if (!automounted || result.some((entry) => entry.name === volume))
-            continue;
-        // The token source's path ends in [...volume, 'projected', 'sources', index, 'serviceAccountToken'].
-        result.push({ name: volume, path: path.slice(0, -4), mounted: mountedNames.has(volume) });
-    }
-    return result;
-}
-
-;// CONCATENATED MODULE: ./src/core/rbac-rules.ts
-/**
- * What the rules of a Role or ClusterRole let a token holder do, judged as the RBAC authorizer matches a request
- * (k8s.io/kubernetes pkg/apis/rbac/v1 evaluation_helpers: VerbMatches, APIGroupMatches, ResourceMatches,
- * ResourceNameMatches):
- *
- * - a verb or resource `*` matches any; a resource `*\/<subresource>` matches that subresource of any resource;
- * - `resourceNames`, when present, must contain the request's name. Requests for one object carry its name (get,
- *   update, patch, delete; `list` and `watch` with a `metadata.name` field selector; every subresource, such as
- *   `pods/exec` or `serviceaccounts/token`, whose URL names the parent object). Requests without a name (creating an
- *   object, listing or watching a whole collection, deletecollection) match only an empty entry `""`. So a rule with
- *   `resourceNames` grants access to those objects only, and grants no object-level `create` at all.
- */
-
-
-function strings(value) {
-    return Array.isArray(value) ? value.filter((item) => typeof item === 'string') : [];
-}
-const quoted = (names) => names.map((name) => `\`${name}\``).join(', ');
-/** One policy rule of a role, with the authorizer's matching. */
-class PolicyRule {
-    verbs;
-    resources;
-    apiGroups;
-    /** The names a request for one object may carry; null when the rule names none (any name). */
-    names;
-    /** Requests without a name are granted: no `resourceNames`, or an empty entry among them. */
-    unnamed;
-    constructor(rule) {
-        this.verbs = strings(rule.verbs);
-        this.resources = strings(rule.resources);
-        this.apiGroups = rule.apiGroups === undefined ? [''] : strings(rule.apiGroups);
-        const resourceNames = strings(rule.resourceNames);
-        this.names = resourceNames.length === 0 ? null : resourceNames.filter((name) => name !== '');
-        this.unnamed = resourceNames.length === 0 || resourceNames.includes('');
-    }
-    verb(name) {
-        return this.verbs.includes('*') || this.verbs.includes(name);
-    }
-    /** A core-group resource, `pods` or a subresource such as `pods/exec` (matched by `*\/exec` too). */
-    core(resource) {
-        if (!this.apiGroups.includes('*') && !this.apiGroups.includes(''))
-            return false;
-        const slash = resource.indexOf('/');
-        return (this.resources.includes('*') ||
-            this.resources.includes(resource) ||
-            (slash !== -1 && this.resources.includes(`*${resource.slice(slash)}`)));
-    }
-    /** The objects a request for one object may name: every one, some (listed), or none (only `""` was listed). */
-    get named() {
-        if (this.names === null)
-            return 'any';
-        return this.names.length > 0 ? this.names : 'none';
-    }
-}
-/** `reason` for any object, or naming the objects it is limited to: `pods/exec on \`a\``. */
-function limitedTo(reason, named) {
-    return named === 'any' ? reason : `${reason} on ${quoted(named)}`;
-}
-/**
- * What makes a set of RBAC rules dangerous for a token holder: anything that reads credentials, runs code in other
- * pods, mints tokens, or widens its own permissions. Every rule is looked at, not only the first.
- */
-function privilegeOfRules(rules, scope) {
-    const reasons = new Set();
-    let clusterAdmin = false;
-    const list = Array.isArray(rules) ? rules.filter(core_model/* isRecord */.u4) : [];
-    for (const entry of list) {
-        const rule = new PolicyRule(entry);
-        const anyVerb = rule.verbs.includes('*');
-        const anyResource = rule.resources.includes('*');
-        const anyGroup = rule.apiGroups.includes('*');
-        if (anyVerb)
-            reasons.add('`*` in verbs');
-        if (anyResource)
-            reasons.add('`*` in resources');
-        if (anyGroup)
-            reasons.add('`*` in apiGroups');
-        // Limited to named objects, even `*` everywhere reaches only those: not every object of the cluster.
-        if (anyVerb && anyResource && anyGroup && rule.names === null)
-            clusterAdmin = true;
-        const named = rule.named;
-        // Verbs that widen the holder's own reach, on any resource. Limited to named users, groups or roles, they still
-        // count: whose power a named identity holds is not in the manifests, and escalating a named role edits it freely.
-        for (const verb of ['impersonate', 'escalate']) {
-            if (rule.verbs.includes(verb) && named !== 'none')
-                reasons.add(limitedTo(`\`${verb}\` verb`, named));
-        }
-        if (rule.verbs.includes('bind') && named !== 'none') {
-            if (named === 'any')
-                reasons.add('`bind` verb');
-            else {
-                const privileged = named.filter((role) => privilegedRoleNamed(role, scope));
-                if (privileged.length > 0)
-                    reasons.add(limitedTo('`bind` verb', privileged));
-            }
-        }
-        if (rule.core('secrets')) {
-            // Reading every Secret: get of any name, or list/watch of the whole collection.
-            const all = ['get', 'list', 'watch'].filter((verb) => rule.verb(verb) && (verb === 'get' ? named === 'any' : rule.unnamed));
-            if (all.length > 0)
-                reasons.add(`secrets ${all.join('/')}`);
-            // Reading named Secrets is access to those objects: counted where one of them is a long-lived token.
-            const read = ['get', 'list', 'watch'].filter((verb) => rule.verb(verb) && !all.includes(verb));
-            if (read.length > 0 && Array.isArray(named)) {
-                const tokens = named.filter((name) => tokenSecretNamed(name, scope));
-                if (tokens.length > 0)
-                    reasons.add(`secrets ${read.join('/')} on token Secret ${quoted(tokens)}`);
-            }
-        }
-        // Creating a pod names no pod in its request: `resourceNames` cannot allow it, only deny it.
-        if (rule.core('pods') && rule.verb('create') && rule.unnamed)
-            reasons.add('pods create');
-        // Running code in a pod takes over its identity, token and Secrets: named pods are no less sensitive.
-        for (const subresource of ['pods/exec', 'pods/attach', 'pods/portforward', 'nodes/proxy']) {
-            if (rule.core(subresource) && rule.verbs.length > 0 && named !== 'none') {
-                reasons.add(limitedTo(subresource, named));
-            }
-        }
-        if (rule.core('serviceaccounts/token') && rule.verb('create') && named !== 'none') {
-            if (named === 'any')
-                reasons.add('serviceaccounts/token create');
-            else {
-                const worth = named
-                    .map((name) => [name, accountWorth(name, scope)])
-                    .filter((pair) => pair[1] !== null);
-                if (worth.length > 0) {
-                    reasons.add(`serviceaccounts/token create for ${worth.map(([name, why]) => `\`${name}\` (${why})`).join(', ')}`);
-                }
-            }
-        }
-    }
-    return { reasons: [...reasons], clusterAdmin };
-}
-/** Whether a Secret of that name where the rules apply is, in the scan, a long-lived token Secret. */
-function tokenSecretNamed(name, scope) {
-    if (scope.namespace !== null)
-        return secretKindOf(scope.model, scope.namespace, name) === 'token';
-    return (scope.model.secretNameIndex.get(name) ?? []).some((secret) => secretKindOf(scope.model, secret.ref.namespace, name) === 'token');
-}
-/** Why a token for ServiceAccount `name` where the rules apply is worth minting, or null. */
-function accountWorth(name, scope) {
-    const accounts = (scope.model.serviceAccountNameIndex.get(name) ?? []).filter((account) => scope.namespace === null || account.ref.namespace === scope.namespace);
-    const identity = accounts.map(workloadIdentityOf).find((annotation) => annotation !== undefined);
-    if (identity)
-        return `set up for cloud workload identity, \`${identity}\``;
-    return scope.privilegedAccount?.(name) ?? null;
-}
-/** Whether binding the role `name` where the rules apply would grant privileged RBAC. */
-function privilegedRoleNamed(name, scope) {
-    if (scope.privilegedRoles.includes(name))
-        return true;
-    const declared = [
-        ...(scope.model.clusterRoleIndex.get(name) ?? []),
-        ...(scope.namespace === null ? [] : (scope.model.roleIndex.get((0,core_model/* nsKey */.Pv)(scope.namespace, name)) ?? [])),
-    ];
-    // The named role's own rules, without looking through its own `bind` or token grants again.
-    const inner = { ...scope, privilegedAccount: undefined };
-    return declared.some((role) => privilegeOfRules(withoutBind(role.object.value.rules), inner).reasons.length > 0);
-}
-function withoutBind(rules) {
-    return (Array.isArray(rules) ? rules.filter(core_model/* isRecord */.u4) : []).map((rule) => ({
-        ...rule,
-        verbs: strings(rule.verbs).filter((verb) => verb !== 'bind'),
-    }));
-}
-
-;// CONCATENATED MODULE: ./src/core/rbac.ts
-
-
-const SERVICE_ACCOUNT_USER = /^system:serviceaccount:([^:]+):([^:]+)$/;
-/** The ServiceAccount a binding subject denotes, if it denotes one. */
-function serviceAccountOfSubject(subject, binding, defaultNamespace) {
-    const kind = subject.kind;
-    const name = typeof subject.name === 'string' ? subject.name : '';
-    if (kind === 'ServiceAccount' && name !== '') {
-        const namespace = typeof subject.namespace === 'string' && subject.namespace !== ''
-            ? subject.namespace
-            : (binding.ref.namespace ?? defaultNamespace);
-        return { namespace, name };
-    }
-    if (kind === 'User') {
-        const match = SERVICE_ACCOUNT_USER.exec(name);
-        if (match)
-            return { namespace: match[1], name: match[2] };
-    }
-    return null;
-}
-function subjectsOf(binding) {
-    const subjects = binding.object.value.subjects;
-    return Array.isArray(subjects) ? subjects.filter(core_model/* isRecord */.u4) : [];
-}
-function roleOf(binding, model) {
-    const roleRef = binding.object.value.roleRef;
-    if (!(0,core_model/* isRecord */.u4)(roleRef) || typeof roleRef.name !== 'string')
-        return null;
-    if (roleRef.kind === 'ClusterRole') {
-        return {
-            kind: 'ClusterRole',
-            name: roleRef.name,
-            resource: model.clusterRoleIndex.get(roleRef.name)?.[0] ?? null,
-        };
-    }
-    if (roleRef.kind === 'Role' && binding.ref.kind === 'RoleBinding') {
-        const key = (0,core_model/* nsKey */.Pv)(binding.ref.namespace, roleRef.name);
-        return { kind: 'Role', name: roleRef.name, resource: model.roleIndex.get(key)?.[0] ?? null };
-    }
-    return null;
-}
-/** The privilege of a role granted where `scope` says: by name (`privileged-roles`), else by its rules when declared. */
-function privilegeOfRole(role, scope) {
-    if (role.kind === 'ClusterRole' && scope.privilegedRoles.includes(role.name)) {
-        const fromRules = role.resource ? privilegeOfRules(role.resource.object.value.rules, scope) : null;
-        return {
-            reasons: [`ClusterRole \`${role.name}\``, ...(fromRules?.reasons ?? [])],
-            clusterAdmin: role.name === 'cluster-admin' || (fromRules?.clusterAdmin ?? false),
-        };
-    }
-    if (!role.resource)
-        return null;
-    const privilege = privilegeOfRules(role.resource.object.value.rules, scope);
-    return privilege.reasons.length > 0 ? privilege : null;
-}
-/**
- * The grants of `bindings`, each with the privilege its role gives where it is granted. `asking` holds the bindings
- * whose role mints tokens for named ServiceAccounts: what those tokens are worth depends on every other grant, so
- * `judgeAgain` judges them once all grants are known.
- */
-function judgeGrants(model, privilegedRoles, bindings) {
-    const asking = new Set();
-    const privilegeOf = (binding, role, accounts) => {
-        // A RoleBinding grants in its namespace, a ClusterRoleBinding in every one: named objects are looked up there.
-        const namespace = binding.ref.kind === 'RoleBinding' ? binding.ref.namespace : null;
-        const privilegedAccount = (name) => {
-            if (accounts === null) {
-                asking.add(binding);
-                return null;
-            }
-            if (namespace !== null)
-                return accounts.get((0,core_model/* nsKey */.Pv)(namespace, name)) ?? null;
-            for (const [key, why] of accounts)
-                if (key.endsWith(`/${name}`))
-                    return why;
-            return null;
-        };
-        return privilegeOfRole(role, { model, namespace, privilegedRoles, privilegedAccount });
-    };
-    const grants = [];
-    for (const binding of bindings) {
-        const role = roleOf(binding, model);
-        if (!role)
-            continue;
-        const privilege = privilegeOf(binding, role, null);
-        subjectsOf(binding).forEach((subject, subjectIndex) => {
-            grants.push({ binding, subjectIndex, subject, role, privilege });
-        });
-    }
-    /** Judges the asking bindings again with the accounts that `all` grants make privileged. */
-    const judgeAgain = (all) => {
-        const accounts = new Map();
-        for (const grant of all) {
-            const account = grant.privilege
-                ? serviceAccountOfSubject(grant.subject, grant.binding, model.defaultNamespace)
-                : null;
-            const key = account ? (0,core_model/* nsKey */.Pv)(account.namespace, account.name) : null;
-            if (key !== null && !accounts.has(key))
-                accounts.set(key, `privileged through ${describeGrant(grant)}`);
-        }
-        const again = new Map();
-        for (const grant of grants) {
-            if (!asking.has(grant.binding))
-                continue;
-            if (!again.has(grant.binding))
-                again.set(grant.binding, privilegeOf(grant.binding, grant.role, accounts));
-            grant.privilege = again.get(grant.binding);
-        }
-    };
-    return { grants, asking, judgeAgain };
-}
-/**
- * Every grant of every binding, with its privilege. A role that mints tokens for named ServiceAccounts is as privileged
- * as those accounts, so such a role is judged again once the other grants are known, with the accounts they make
- * privileged (one level deep: a token that mints tokens that mint tokens is not followed further).
- */
-function buildRbacIndex(model, privilegedRoles) {
-    const { grants, asking, judgeAgain } = judgeGrants(model, privilegedRoles, model.bindings);
-    if (asking.size > 0)
-        judgeAgain(grants);
-    const bySubject = grantsBySubject(grants, model.defaultNamespace);
-    const byBinding = new Map();
-    for (const grant of grants) {
-        const list = byBinding.get(grant.binding);
-        if (list)
-            list.push(grant);
-        else
-            byBinding.set(grant.binding, [grant]);
-    }
-    let byName = null;
-    return {
-        grantsToServiceAccount: (namespace, name) => bySubject.get((0,core_model/* nsKey */.Pv)(namespace, name)) ?? [],
-        grantsToServiceAccountNamed: (name) => (byName ??= grantsByName(grants, model.defaultNamespace)).get(name) ?? [],
-        grantsOf: (binding) => byBinding.get(binding) ?? [],
-    };
-}
-/**
- * The index of a layered model (`layered-model.ts`) from the index of its base: the grants of `touched` (the base's
- * bindings whose grants the layer can change, see `reach.ts`) and of `own` (the layer's bindings) are judged in the
- * layered model, every other grant is the base's. When one of them mints tokens for named accounts, what those are
- * worth depends on every grant, and the index is built whole.
- */
-function layerRbacIndex(model, privilegedRoles, base, touched, own) {
-    const judged = judgeGrants(model, privilegedRoles, [...touched, ...own]);
-    if (judged.asking.size > 0)
-        return buildRbacIndex(model, privilegedRoles);
-    const replaced = new Map();
-    for (const grant of judged.grants) {
-        const list = replaced.get(grant.binding);
-        if (list)
-            list.push(grant);
-        else
-            replaced.set(grant.binding, [grant]);
-    }
-    const ownBindings = new Set(own);
-    const ownBySubject = grantsBySubject(judged.grants.filter((grant) => ownBindings.has(grant.binding)), model.defaultNamespace);
-    const bySubject = new Map();
-    let ownByName = null;
-    return {
-        grantsToServiceAccountNamed(name) {
-            ownByName ??= grantsByName(judged.grants.filter((grant) => ownBindings.has(grant.binding)), model.defaultNamespace);
-            const under = base.grantsToServiceAccountNamed(name).map(({ grant, namespace }) => ({
-                grant: replaced.get(grant.binding)?.[grant.subjectIndex] ?? grant,
-                namespace,
-            }));
-            return [...under, ...(ownByName.get(name) ?? [])];
-        },
-        grantsToServiceAccount(namespace, name) {
-            const key = (0,core_model/* nsKey */.Pv)(namespace, name);
-            let list = bySubject.get(key);
-            if (!list) {
-                // The base's grants first, in its order (a grant is its binding's at the subject's place), then the layer's.
-                const under = base
-                    .grantsToServiceAccount(namespace, name)
-                    .map((grant) => replaced.get(grant.binding)?.[grant.subjectIndex] ?? grant);
-                bySubject.set(key, (list = [...under, ...(ownBySubject.get(key) ?? [])]));
-            }
-            return list;
-        },
-        grantsOf: (binding) => replaced.get(binding) ?? base.grantsOf(binding),
-    };
-}
-function grantsBySubject(grants, defaultNamespace) {
-    return groupByAccount(grants, defaultNamespace, (grant, account) => [
-        (0,core_model/* nsKey */.Pv)(account.namespace, account.name),
-        grant,
-    ]);
-}
-/** Grants by the name alone of the ServiceAccount they name, with its namespace. */
-function grantsByName(grants, defaultNamespace) {
-    return groupByAccount(grants, defaultNamespace, (grant, account) => [
-        account.name,
-        { grant, namespace: account.namespace },
-    ]);
-}
-/** The grants that name a ServiceAccount, grouped under the key `entry` gives each, in order. */
-function groupByAccount(grants, defaultNamespace, entry) {
-    const groups = new Map();
-    for (const grant of grants) {
-        const account = serviceAccountOfSubject(grant.subject, grant.binding, defaultNamespace);
-        if (!account)
-            continue;
-        const [key, value] = entry(grant, account);
-        const list = groups.get(key);
-        if (list)
-            list.push(value);
-        else
-            groups.set(key, [value]);
-    }
-    return groups;
-}
-function describeGrant(grant) {
-    return `${(0,core_model/* resourceLabel */.bP)(grant.binding.ref)} → ${grant.role.kind} ${grant.role.name}`;
-}
-
-;// CONCATENATED MODULE: ./src/rules/catalog.generated.ts
-const CATALOG = {
-    "automount-token": {
-        "id": "automount-token",
-        "title": "Pod mounts an API token it did not ask for",
-        "severity": "medium",
-        "fixable": true,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags workloads whose pods get a Kubernetes API token mounted although nobody explicitly asked for one.",
-        "description": "The rule works out the *effective* automount setting of every pod spec the way the API server does. Pod specs\nare those of Kubernetes' own workload kinds, judged by kind and API group whatever their pod template holds\n(Pod, PodTemplate and ReplicationController of the core group; Deployment, StatefulSet, DaemonSet and\nReplicaSet of `apps`; Job and CronJob of `batch`): a template without `containers`, which the API server\nrefuses, still says how its pods would run, and one without any pod spec is read as an empty one. Any other\nobject counts when it has `spec.template.spec.containers` (Argo Rollouts and similar custom resources,\nincluding a kind of the same name in another group). The effective setting:\n\n1. `automountServiceAccountToken` in the pod spec, when it is set, decides;\n2. otherwise the field on the pod's ServiceAccount decides;\n3. otherwise the token is mounted (Kubernetes defaults to `true`).\n\nThe pod's ServiceAccount is `serviceAccountName`, else the deprecated `serviceAccount`, else `default`. It is\nlooked up by name in the workload's namespace across every scanned document, not only the changed files.\nWhen it is declared more than once (overlays, copies), a copy that mounts the token is the one used, so a\nhardening that only one copy has is not assumed.\nYAML 1.1 booleans count as the API server reads them, so `automountServiceAccountToken: no` or `off` is\n`false`. A value the API server refuses (the string `\"false\"`, a number) is neither set nor unset: a pod spec\nthat holds one is not created, so nothing fires here (`invalid-automount-value` reports it), and a\nServiceAccount that holds one cannot be relied on, so its pods that set no value of their own are treated as\nfor an unresolved account (below), and the message names the value.\n\nIt fires when the token ends up mounted **without explicit opt-in**. Opt-in means `true` written in the pod\nspec, or `true` on a dedicated (non-`default`) ServiceAccount. A `true` on the `default` ServiceAccount is not\nconsent from the workload and does not count.\n\nWhen the ServiceAccount is not declared anywhere in the scanned set it is *unresolved*. With\n`assume-unresolved-mounts` on (the default) an unresolved ServiceAccount is treated as mounting the token, as\nKubernetes would for an account created without the field, and the message says the ServiceAccount was not\nfound. Turn the option off to skip such workloads instead.\n\nSeverity is `medium`, raised to `high` when the ServiceAccount is `default`, or when it is the subject of a\nbinding to privileged RBAC in the scanned set (see `sa-privileged-rbac`); the message then names the binding\nand the role.\n\nIt does not fire when the effective value is `false`, or when the workload opted in as described above.\n\n**The `kube-api-access-*` volume.** A pod exported from a cluster carries the volume Kubernetes added for the\nautomounted token: a projected volume named `kube-api-access-<suffix>` with a `serviceAccountToken` source\n(`expirationSeconds: 3607`, no audience), mounted at `/var/run/secrets/kubernetes.io/serviceaccount`. The\nServiceAccount admission plugin takes any volume whose name starts with `kube-api-access-` as that volume, so\nit is judged here, and only here (the projected-token rules leave it alone):\n\n- when the token is mounted without opt-in, the message names the volume and the fix is withheld, since\n  `automountServiceAccountToken: false` alone would leave the volume, and the token, mounted: remove the volume\n  and the `volumeMounts` that name it as well;\n- when the setting says `false` (the pod's, or the ServiceAccount's) but a container mounts such a volume,\n  the token is mounted all the same: the rule fires, pointing at the volume, without a fix;\n- after an opt-in it is the token the workload asked for, and nothing fires.\n\n**API clients.** A workload that calls the API must keep its token, so the rule first asks whether it is an\nAPI client, from evidence: its ServiceAccount is a subject (by name, or as the user\n`system:serviceaccount:<namespace>:<name>`) of any RoleBinding or ClusterRoleBinding in the scanned or rendered\nset, whatever the role; the config's `api-clients` globs match its `namespace/name`; the workload or its pod\ntemplate carries the annotation `kube-token-guard.io/api-client`; or its pod asks an injector for an agent that\nlogs in with the pod's token (`vault.hashicorp.com/agent-inject: \"true\"` without\n`vault.hashicorp.com/agent-service-account-token-volume-name`, `consul.hashicorp.com/connect-inject: \"true\"`).\nBindings to groups are not evidence. For an\nAPI client the finding is `info` whatever the configured severity (it never blocks by itself; the binding's own\nfindings carry the privilege), its message names the evidence, and its fix writes\n`automountServiceAccountToken: true` in the pod spec: the consent made explicit, after which the rule is quiet.\nNo values or template fix is probed for it, and autofix leaves it to a person.",
-        "rationale": "A mounted token lets anything running in the container call the Kubernetes API as the pod's ServiceAccount.\nMost application pods never talk to the API, so for them the token is pure attack surface: a remote code\nexecution bug, a path traversal or a server-side request forgery that can read\n`/var/run/secrets/kubernetes.io/serviceaccount/token` hands the attacker a cluster credential. How far the\nattacker gets then depends on the RBAC bound to that account, which is why a token for `default` or for a\nprivileged account is rated higher.",
-        "remediation": "Set `automountServiceAccountToken: false` in the pod spec, or on a dedicated ServiceAccount used only by this\nworkload. The automatic fix inserts `automountServiceAccountToken: false` into the pod spec, next to\n`serviceAccountName` when that key is present; none is offered for a pod spec carrying a `kube-api-access-*`\nvolume, which has to go too. For a workload judged an API client the fix inserts\n`automountServiceAccountToken: true` instead: it removes nothing.\n\nWhen the workload really calls the Kubernetes API (an operator, a controller, a leader-election sidecar), give\nit a dedicated ServiceAccount bound to a least-privilege Role and say `automountServiceAccountToken: true`\nexplicitly in the pod spec; the rule then treats the mount as intended. If the workload only needs to prove\nits identity to another service, prefer a projected `serviceAccountToken` volume with an `audience` and a\nshort `expirationSeconds`. For a case that fits neither, suppress it with\n`kube-token-guard.io/ignore: \"automount-token: <reason>\"` or a config exemption, both of which need a reason.",
-        "options": {
-            "assume-unresolved-mounts": {
-                "type": "boolean",
-                "default": true,
-                "description": "Treat a ServiceAccount that is not declared in the scanned files as mounting the token, as Kubernetes does when the field is unset."
-            }
-        },
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: payments-api\n  namespace: payments\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: payments-api\n  namespace: payments\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: payments-api\n  template:\n    metadata:\n      labels:\n        app: payments-api\n    spec:\n      serviceAccountName: payments-api\n      containers:\n        - name: api\n          image: registry.example.com/payments-api:1.8.2\n          ports:\n            - containerPort: 8080\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: payments-api\n  namespace: payments\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: payments-api\n  namespace: payments\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: payments-api\n  template:\n    metadata:\n      labels:\n        app: payments-api\n    spec:\n      serviceAccountName: payments-api\n      automountServiceAccountToken: false\n      containers:\n        - name: api\n          image: registry.example.com/payments-api:1.8.2\n          ports:\n            - containerPort: 8080\n"
-        },
-        "references": [
-            {
-                "title": "Configure Service Accounts for Pods",
-                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
-            },
-            {
-                "title": "Service Accounts",
-                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
-            },
-            {
-                "title": "Managing Service Accounts (bound service account token volume, `kube-api-access-*`)",
-                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/#bound-service-account-token-volume"
-            }
-        ]
-    },
-    "default-sa-automount": {
-        "id": "default-sa-automount",
-        "title": "Default ServiceAccount still automounts its token",
-        "severity": "medium",
-        "fixable": true,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags declared `default` ServiceAccounts that do not set `automountServiceAccountToken` to `false`.",
-        "description": "Fires for each ServiceAccount named `default` in the scanned set whose `automountServiceAccountToken` is\nmissing or `true`. YAML 1.1 booleans count as the API server reads them, so `no` and `off` are `false` and\nmake the account compliant.\n\nWhen a workload that runs as `default` in that namespace is an API client (see `automount-token`), or the\n`default` account itself is a binding subject, switching the token off would break it: the finding is then\n`info`, names the evidence, and has no fix; move that workload to a ServiceAccount of its own first.\n\nIt does not fire when the field is `false`. When a Namespace is scanned but no `default` ServiceAccount is\ndeclared for it at all, `namespace-default-sa` reports that instead.",
-        "rationale": "Every pod that names no ServiceAccount runs as `default`, so this one field decides whether all of those pods\ncarry an API token. Turning it off at the account is a namespace-wide safety net: a workload added later, or\na chart that forgets `serviceAccountName`, no longer gets a credential it did not ask for. Workloads that need\nthe API keep working once they opt in on a dedicated account.",
-        "remediation": "Add `automountServiceAccountToken: false` at the top level of the `default` ServiceAccount (next to\n`metadata`, not inside it). The automatic fix adds the field, or replaces a `true` value with `false`.\n\nBefore applying it, check for pods in the namespace that run as `default` and really call the API: give them a\ndedicated ServiceAccount and an explicit `automountServiceAccountToken: true` in their pod spec.",
-        "options": {},
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n  namespace: storefront\nimagePullSecrets:\n  - name: registry-credentials\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n  namespace: storefront\nimagePullSecrets:\n  - name: registry-credentials\nautomountServiceAccountToken: false\n"
-        },
-        "references": [
-            {
-                "title": "Configure Service Accounts for Pods (opt out of API credential automounting)",
-                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
-            },
-            {
-                "title": "Service Accounts",
-                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
-            }
-        ]
-    },
-    "default-sa-rbac": {
-        "id": "default-sa-rbac",
-        "title": "RBAC grants permissions to a default or catch-all identity",
-        "severity": "high",
-        "fixable": false,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags RoleBindings and ClusterRoleBindings whose subjects are `default` ServiceAccounts, groups that include every ServiceAccount or every caller, the anonymous user, or `system:masters`.",
-        "description": "Fires once per offending subject of a RoleBinding or ClusterRoleBinding, whatever role it grants, when the\nsubject is:\n\n- a `ServiceAccount` named `default` (its namespace is the subject's `namespace`, else the binding's);\n- a `User` named `system:serviceaccount:<namespace>:default`, which is the same identity spelled as a user;\n- the `Group` `system:serviceaccounts` (every ServiceAccount in the cluster) or\n  `system:serviceaccounts:<namespace>` (every ServiceAccount in one namespace);\n- the `Group` `system:authenticated` (every authenticated caller) or `system:unauthenticated` (anonymous\n  requests), or the `User` `system:anonymous` (the identity of every anonymous request);\n- the `Group` `system:masters`, whose members bypass RBAC altogether and cannot have their access reduced by\n  removing bindings: a grant to it adds nothing, and suggests the group is being used to hand out access.\n\nIt does not fire for subjects that name a dedicated ServiceAccount, a user or an ordinary group. Whether the\ngranted role is privileged is judged separately by `sa-privileged-rbac`.",
-        "rationale": "A grant to `default` reaches every pod in the namespace that names no ServiceAccount, including ones added\nlater by other teams or charts. A grant to the `system:serviceaccounts` groups reaches every workload in the\nnamespace or cluster, and `system:authenticated`, `system:unauthenticated` or `system:anonymous` reach any\ncaller at all. `system:masters` bypasses RBAC, so a grant to it hints that membership in that group is how\naccess is handed out, access that no removed binding can take back. One\ncompromised pod, or an anonymous request, then holds whatever the role allows, and the grant cannot be\nrevoked for one workload without breaking the others.",
-        "remediation": "Create a dedicated ServiceAccount for the workload that needs the permissions and bind the role to that\naccount only. Remove the `default` or group subject. There is no automatic fix, because which workload\nactually relies on the grant has to be decided by a person.",
-        "options": {},
-        "examples": {
-            "insecure": "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: report-builder-view\n  namespace: reporting\nsubjects:\n  - kind: ServiceAccount\n    name: default\n    namespace: reporting\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: view\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: report-builder\n  namespace: reporting\nautomountServiceAccountToken: false\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: report-builder-view\n  namespace: reporting\nsubjects:\n  - kind: ServiceAccount\n    name: report-builder\n    namespace: reporting\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: view\n"
-        },
-        "references": [
-            {
-                "title": "Using RBAC Authorization (default roles and role bindings)",
-                "url": "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#default-roles-and-role-bindings"
-            },
-            {
-                "title": "Authenticating (anonymous requests, system:anonymous)",
-                "url": "https://kubernetes.io/docs/reference/access-authn-authz/authentication/#anonymous-requests"
-            },
-            {
-                "title": "Role Based Access Control Good Practices",
-                "url": "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#least-privilege"
-            }
-        ]
-    },
-    "default-service-account": {
-        "id": "default-service-account",
-        "title": "Workload runs as the namespace's default ServiceAccount",
-        "severity": "medium",
-        "fixable": false,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags workloads that run as the `default` ServiceAccount instead of an identity of their own.",
-        "description": "Fires for every pod spec whose ServiceAccount is `default`: neither `serviceAccountName` nor the deprecated\n`serviceAccount` is set, one of them is an empty string, or one of them says `default`.\n\nIt fires whatever the effective automount setting is, because the identity itself is shared: even with the\ntoken unmounted, any RBAC granted to `default` (now or later) applies to this workload, and audit logs cannot\ntell its requests apart from those of other pods.\n\nSeverity is `medium`, raised to `high` when the token is mounted because someone said so explicitly, judged\nby Kubernetes' own precedence (the same decision `automount-token` reads): the pod spec says\n`automountServiceAccountToken: true`, or the pod spec leaves the field unset and the `default` ServiceAccount\ndeclared for that namespace in the scanned set says `true`. A pod-level `false` wins over the account's\n`true` (no token is mounted), so it stays `medium`.\n\nIt does not fire for workloads that name any other ServiceAccount, whether or not that account is declared in\nthe scanned set (see `missing-service-account` for the latter).",
-        "rationale": "`default` is created by Kubernetes in every namespace and is used by every pod that names no other account,\nso it is the identity most likely to collect permissions over time: one team binds a Role to it \"to make\nsomething work\" and every pod in the namespace inherits the grant. A compromise of any of those pods then\nexposes all of them, and least privilege per workload becomes impossible. A dedicated ServiceAccount per\nworkload keeps grants, audit trails and revocation scoped to one application.",
-        "remediation": "Create a ServiceAccount for the workload (usually named after it) with `automountServiceAccountToken: false`,\nbind to it only the Roles the workload needs with a RoleBinding, and set `serviceAccountName` in the pod\nspec. There is no automatic fix, since the new account and its grants are a design decision; the finding's\nmessage shows the account to create.\n\nVendor charts that cannot be changed can be exempted with\n`kube-token-guard.io/ignore: \"default-service-account: <reason>\"` or a config exemption with a reason.",
-        "options": {},
-        "examples": {
-            "insecure": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: storefront-web\n  namespace: storefront\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: storefront-web\n  template:\n    metadata:\n      labels:\n        app: storefront-web\n    spec:\n      automountServiceAccountToken: false\n      containers:\n        - name: web\n          image: registry.example.com/storefront-web:2.4.0\n          ports:\n            - containerPort: 3000\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: storefront-web\n  namespace: storefront\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: storefront-web\n  namespace: storefront\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: storefront-web\n  template:\n    metadata:\n      labels:\n        app: storefront-web\n    spec:\n      serviceAccountName: storefront-web\n      automountServiceAccountToken: false\n      containers:\n        - name: web\n          image: registry.example.com/storefront-web:2.4.0\n          ports:\n            - containerPort: 3000\n"
-        },
-        "references": [
-            {
-                "title": "Configure Service Accounts for Pods (the pod spec takes precedence over the ServiceAccount)",
-                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting"
-            },
-            {
-                "title": "Service Accounts",
-                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
-            },
-            {
-                "title": "Role Based Access Control Good Practices",
-                "url": "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"
-            }
-        ]
-    },
-    "deprecated-service-account-field": {
-        "id": "deprecated-service-account-field",
-        "title": "Pod spec uses the deprecated serviceAccount field",
-        "severity": "low",
-        "fixable": true,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags pod specs that name their ServiceAccount with the deprecated `serviceAccount` field.",
-        "description": "Fires when a pod spec (of any workload kind) contains the key `serviceAccount`, the old alias of\n`serviceAccountName`.\n\n- Only `serviceAccount` is set: the finding asks for the key to be renamed.\n- Both are set to the same value: the finding asks for the redundant `serviceAccount` line to be removed.\n- Both are set to different values: Kubernetes uses `serviceAccountName` and ignores the alias, so the\n  manifest reads as one identity while the pod runs as another; the finding asks for a human to decide and\n  carries no fix.\n\nIt does not fire for pod specs that only use `serviceAccountName`. For working out which ServiceAccount the\npod runs as (in the other rules), `serviceAccount` is still honoured when `serviceAccountName` is absent.",
-        "rationale": "`serviceAccount` has been deprecated for years and is kept only for compatibility. Tools, policies and\nreviewers that look at `serviceAccountName` alone can miss the real identity of the pod, and a manifest that\nsets both to different values silently runs as the one a reader is less likely to notice. Using the single\nsupported field keeps the identity of a workload obvious.",
-        "remediation": "Use `serviceAccountName`. The automatic fix renames the `serviceAccount` key to `serviceAccountName` when it\nis alone, or deletes the `serviceAccount` line when `serviceAccountName` is also present with the same value.\nWhen the two disagree, check which account the workload should run as and keep only `serviceAccountName`.",
-        "options": {},
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: inventory-sync\n  namespace: warehouse\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: inventory-sync\n  namespace: warehouse\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: inventory-sync\n  template:\n    metadata:\n      labels:\n        app: inventory-sync\n    spec:\n      serviceAccount: inventory-sync\n      containers:\n        - name: sync\n          image: registry.example.com/inventory-sync:0.9.1\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: inventory-sync\n  namespace: warehouse\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: inventory-sync\n  namespace: warehouse\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: inventory-sync\n  template:\n    metadata:\n      labels:\n        app: inventory-sync\n    spec:\n      serviceAccountName: inventory-sync\n      containers:\n        - name: sync\n          image: registry.example.com/inventory-sync:0.9.1\n"
-        },
-        "references": [
-            {
-                "title": "Pod v1 API reference (serviceAccountName)",
-                "url": "https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/"
-            },
-            {
-                "title": "Configure Service Accounts for Pods",
-                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
-            }
-        ]
-    },
-    "invalid-automount-value": {
-        "id": "invalid-automount-value",
-        "title": "automountServiceAccountToken has a value the API server refuses",
-        "severity": "high",
-        "fixable": false,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags pod specs and ServiceAccounts whose `automountServiceAccountToken` is not a boolean, such as the string `\"false\"` or a number.",
-        "description": "`automountServiceAccountToken` is a boolean in the pod spec and on the ServiceAccount. The API server decodes a\nmanifest into its types before anything else, and a value of another type cannot be decoded: the object is\nrefused (`Deployment in version \"v1\" cannot be handled as a Deployment: json: cannot unmarshal string into Go\nstruct field ... of type bool`), by `kubectl apply` and `helm install` alike. This rule fires for\nevery pod spec (of the workloads `automount-token` reads) and every ServiceAccount whose\n`automountServiceAccountToken` is present, not null, and not a boolean: a quoted `\"false\"` or `'true'`, a\nnumber such as `0`, a map or a list. The message names the value and its type.\n\nValues are read as Kubernetes reads YAML: `false`, `true` and the YAML 1.1 spellings `no`, `off`, `yes`, `on`\nare booleans and valid; an absent field, `null` or `~` is unset and valid.\n\nOther rules do not read such a value as unset. `automount-token` says nothing of a pod spec whose own value\nis refused (no such pod is created); a pod that sets no value of its own and runs as a ServiceAccount with a\nrefused value is judged as for an undeclared account (the token is taken to be mounted), and its message\nnames the value. `default-service-account` raises its severity only for an explicit `true`.",
-        "rationale": "A quoted boolean usually comes from a template (`{{ .Values.automount | quote }}`) or a hand edit, and the\nauthor meant the word inside the quotes. The apply then fails, or a scanner that reads the value loosely\nreports the pod as hardened (or as mounting \"by default\") when no such pod exists. Saying exactly what the API\nserver will do keeps the finding and the cluster in agreement.",
-        "remediation": "Write the value as a YAML boolean without quotes, `false` (or `true` where the workload calls the API). In a\nHelm template, render the value without `quote` (for example `{{ .Values.automount }}` or\n`{{ .Values.automount | toYaml }}`). There is no automatic fix: which of the two the author meant is theirs to\nsay.",
-        "options": {},
-        "examples": {
-            "insecure": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: image-resizer\n  namespace: media\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: image-resizer\n  template:\n    metadata:\n      labels:\n        app: image-resizer\n    spec:\n      serviceAccountName: image-resizer\n      automountServiceAccountToken: \"false\"\n      containers:\n        - name: resizer\n          image: registry.example.com/image-resizer:3.1.0\n",
-            "hardened": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: image-resizer\n  namespace: media\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: image-resizer\n  template:\n    metadata:\n      labels:\n        app: image-resizer\n    spec:\n      serviceAccountName: image-resizer\n      automountServiceAccountToken: false\n      containers:\n        - name: resizer\n          image: registry.example.com/image-resizer:3.1.0\n"
-        },
-        "references": [
-            {
-                "title": "Pod v1 API reference (PodSpec automountServiceAccountToken, boolean)",
-                "url": "https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/"
-            },
-            {
-                "title": "ServiceAccount v1 API reference (automountServiceAccountToken, boolean)",
-                "url": "https://kubernetes.io/docs/reference/kubernetes-api/authentication-resources/service-account-v1/"
-            },
-            {
-                "title": "Configure Service Accounts for Pods (opt out of API credential automounting)",
-                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting"
-            }
-        ]
-    },
-    "invalid-suppression": {
-        "id": "invalid-suppression",
-        "title": "Suppression annotation is malformed and has no effect",
-        "severity": "low",
-        "fixable": false,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags `kube-token-guard.io/ignore` annotations that give no reason or name a rule that does not exist.",
-        "description": "A finding can be suppressed with the annotation\n`kube-token-guard.io/ignore: \"<rule>[,<rule>]: <reason>\"` on the resource's own `metadata`, or on the pod\ntemplate's `metadata` of a workload; the rule list may also be `all`. Everything after the first `:` is the\nreason. This rule checks every such annotation and fires when:\n\n- there is no reason: no `:` after the rule list, or nothing but spaces after it;\n- the rule list is empty; or\n- a listed rule id is not a rule of kube-token-guard (for example a typo such as `automount-tokens`); the\n  message names the unknown ids.\n\nA malformed suppression does not take effect for what it gets wrong, so a typo or a missing reason never\nsilently weakens the scan: an annotation without a reason, or without rules, suppresses nothing, and an\nunknown rule id suppresses nothing (valid ids listed next to it, with a reason, still apply). The findings it\nmeant to hide are reported as usual until the annotation is fixed. It does not fire for well-formed\nannotations, whether or not a finding matches them.",
-        "rationale": "A suppression is a decision to accept a risk, and the reason is what lets a reviewer or an auditor judge it\nlater. An exception without a reason tends to outlive whatever justified it. A misspelled rule id is worse:\nthe author believes a finding is handled on purpose while the annotation does nothing, or, if it were\nhonoured loosely, could hide more than intended.",
-        "remediation": "Write the annotation as `kube-token-guard.io/ignore: \"<rule-id>[,<rule-id>]: <why this is acceptable>\"`,\nwith rule ids exactly as listed in the rule catalog (or `all`, sparingly) and a reason a reviewer can check,\nfor example `\"automount-token: the operator reconciles ConfigMaps through the API\"`. Quote the whole value,\nsince it contains `: `. For exceptions that apply to many resources, prefer a config `exemptions` entry,\nwhich also requires a reason. There is no automatic fix.",
-        "options": {},
-        "examples": {
-            "insecure": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: legacy-reports\n  namespace: reporting\n  annotations:\n    kube-token-guard.io/ignore: default-service-account\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: legacy-reports\n  template:\n    metadata:\n      labels:\n        app: legacy-reports\n    spec:\n      automountServiceAccountToken: false\n      containers:\n        - name: reports\n          image: registry.example.com/legacy-reports:7.3.1\n",
-            "hardened": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: legacy-reports\n  namespace: reporting\n  annotations:\n    kube-token-guard.io/ignore: \"default-service-account: vendor image is certified only with the default account; token not mounted, see OPS-412\"\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: legacy-reports\n  template:\n    metadata:\n      labels:\n        app: legacy-reports\n    spec:\n      automountServiceAccountToken: false\n      containers:\n        - name: reports\n          image: registry.example.com/legacy-reports:7.3.1\n"
-        },
-        "references": [
-            {
-                "title": "Annotations",
-                "url": "https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations/"
-            }
-        ]
-    },
-    "legacy-token-mount": {
-        "id": "legacy-token-mount",
-        "title": "Pod uses a long-lived ServiceAccount token Secret",
-        "severity": "high",
-        "fixable": false,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags pods that mount or read a Secret of type `kubernetes.io/service-account-token`.",
-        "description": "Fires once per reference when a pod spec uses a Secret that is a legacy token Secret, meaning a Secret of\ntype `kubernetes.io/service-account-token` declared in the same namespace in the scanned set. A reference is\nany of:\n\n- a `secret` volume (`secretName`);\n- a `secret` source of a `projected` volume;\n- an environment variable with `valueFrom.secretKeyRef`;\n- an `envFrom` entry with `secretRef`;\n\nin any container, init container or ephemeral container. It does not fire for Secrets of other types, or\nfor Secrets that are not declared in the scanned set (their type is unknown). The Secret itself is reported\nby `legacy-token-secret`.",
-        "rationale": "A token read from such a Secret never expires and is not bound to the pod, so if the pod is compromised the\nattacker leaves with a credential that keeps working after the pod, its node and even the workload are\ngone. Exposing it as an environment variable makes it worse: environment variables end up in crash dumps,\ndebug endpoints and logs far more often than files do.",
-        "remediation": "Replace the Secret with a projected `serviceAccountToken` volume source. Set `audience` to the service that\nwill check the token (so it is not a general API token) and keep `expirationSeconds` short; the kubelet\nrotates the file before it expires, so the application should re-read it rather than cache it. If the pod\nneeds the Kubernetes API itself, run it under a dedicated ServiceAccount and opt in with\n`automountServiceAccountToken: true`. Then delete the legacy Secret. There is no automatic fix.",
-        "options": {},
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ledger-sync\n  namespace: finance\nautomountServiceAccountToken: false\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: ledger-sync-token\n  namespace: finance\n  annotations:\n    kubernetes.io/service-account.name: ledger-sync\ntype: kubernetes.io/service-account-token\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ledger-sync\n  namespace: finance\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: ledger-sync\n  template:\n    metadata:\n      labels:\n        app: ledger-sync\n    spec:\n      serviceAccountName: ledger-sync\n      containers:\n        - name: sync\n          image: registry.example.com/ledger-sync:3.1.0\n          env:\n            - name: VAULT_ADDR\n              value: https://vault.example.internal:8200\n          volumeMounts:\n            - name: sa-token\n              mountPath: /var/run/secrets/ledger-sync\n              readOnly: true\n      volumes:\n        - name: sa-token\n          secret:\n            secretName: ledger-sync-token\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ledger-sync\n  namespace: finance\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ledger-sync\n  namespace: finance\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: ledger-sync\n  template:\n    metadata:\n      labels:\n        app: ledger-sync\n    spec:\n      serviceAccountName: ledger-sync\n      containers:\n        - name: sync\n          image: registry.example.com/ledger-sync:3.1.0\n          env:\n            - name: VAULT_ADDR\n              value: https://vault.example.internal:8200\n          volumeMounts:\n            - name: vault-token\n              mountPath: /var/run/secrets/ledger-sync\n              readOnly: true\n      volumes:\n        - name: vault-token\n          projected:\n            sources:\n              - serviceAccountToken:\n                  path: token\n                  audience: vault\n                  expirationSeconds: 3600\n"
-        },
-        "references": [
-            {
-                "title": "Projected Volumes (serviceAccountToken)",
-                "url": "https://kubernetes.io/docs/concepts/storage/projected-volumes/"
-            },
-            {
-                "title": "Managing Service Accounts (legacy token cleanup)",
-                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/"
-            }
-        ]
-    },
-    "legacy-token-secret": {
-        "id": "legacy-token-secret",
-        "title": "Long-lived ServiceAccount token stored in a Secret",
-        "severity": "high",
-        "fixable": false,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags Secrets of type `kubernetes.io/service-account-token` and ServiceAccounts that list token Secrets or Secrets of unknown type.",
-        "description": "Fires for:\n\n- each Secret whose `type` is `kubernetes.io/service-account-token`. Kubernetes fills such a Secret with a\n  token for the ServiceAccount named in its `kubernetes.io/service-account.name` annotation, and that token\n  does not expire;\n- each ServiceAccount whose `secrets` list (the field through which older clusters attached generated token\n  Secrets to the account) names a token Secret, or a Secret of unknown type. Each entry is judged by the\n  Secret it names in the account's namespace: one the scanned set declares as `kubernetes.io/service-account-token`\n  is a legacy token and is named as one; one declared with any other type (an absent `type` is `Opaque`, as the\n  API server defaults it) is an ordinary Secret and is not reported; one the scanned set does not declare is\n  reported as *of unknown type*, never called a token, since it may be one. One finding per account lists\n  both kinds. When the account carries `kubernetes.io/enforce-mountable-secrets: \"true\"`, the list is an\n  allow-list of Secrets its pods may mount, so only entries that are token Secrets in the scanned set are\n  reported, each at its entry.\n\nThe finding names the Secret or the listed entries, never any Secret data. It does not fire for other Secret\ntypes, for a `secrets` list whose entries all name declared non-token Secrets (Argo CD's `redis-ha` account\nlisting its Opaque password Secret, say), or for ServiceAccounts without `secrets` (an `imagePullSecrets`\nlist is fine). Workloads that mount or read such a Secret are reported separately by `legacy-token-mount`.",
-        "rationale": "A Secret-based token is valid until the Secret is deleted: it has no expiry, is not bound to a pod, and keeps\nworking after the workload that used it is gone. Anyone who can read Secrets in the namespace, a leaked\nbackup, or a copy pasted into a CI system holds a permanent credential for the account. Tokens from the\nTokenRequest API (projected volumes, `kubectl create token`) expire and are bound to their pod, so a leak is\nlimited in time.",
-        "remediation": "Delete the Secret and the `secrets` entries, and obtain tokens through the TokenRequest API instead: a\nprojected `serviceAccountToken` volume with an `audience` and a short `expirationSeconds` for pods, or\n`kubectl create token <account> --duration=...` for tools outside the cluster. If an external system really\nneeds a long-lived credential, prefer its own identity federation (OIDC) over a Kubernetes token. There is no\nautomatic fix, because the consumers of the token have to be moved first. A documented exception can be\nrecorded with `kube-token-guard.io/ignore: \"legacy-token-secret: <reason>\"`.",
-        "options": {},
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: build-bot\n  namespace: ci\nautomountServiceAccountToken: false\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: build-bot-token\n  namespace: ci\n  annotations:\n    kubernetes.io/service-account.name: build-bot\ntype: kubernetes.io/service-account-token\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: build-bot\n  namespace: ci\nautomountServiceAccountToken: false\n"
-        },
-        "references": [
-            {
-                "title": "Managing Service Accounts (legacy token cleanup)",
-                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/"
-            },
-            {
-                "title": "Secrets (types of Secret, service account token Secrets)",
-                "url": "https://kubernetes.io/docs/concepts/configuration/secret/#secret-types"
-            },
-            {
-                "title": "ServiceAccount v1 API reference (secrets)",
-                "url": "https://kubernetes.io/docs/reference/kubernetes-api/authentication-resources/service-account-v1/"
-            },
-            {
-                "title": "Service Accounts (get a token)",
-                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
-            }
-        ]
-    },
-    "missing-service-account": {
-        "id": "missing-service-account",
-        "title": "Workload names a ServiceAccount that is not declared",
-        "severity": "low",
-        "fixable": false,
-        "presets": [
-            "strict"
-        ],
-        "summary": "Flags workloads that run as a non-default ServiceAccount not declared anywhere in the scanned manifests.",
-        "description": "Enabled by the `strict` preset only. Fires when a pod spec names a ServiceAccount other than `default` (with\n`serviceAccountName`, or the deprecated `serviceAccount`) and no ServiceAccount of that name is declared in\nthe workload's namespace in any scanned document.\n\nIt does not fire for `default`, which Kubernetes always creates, or when the account is declared in any\nscanned file, changed or not.",
-        "rationale": "When the account is defined elsewhere (by hand, by another repository, or not at all), its\n`automountServiceAccountToken` setting, its workload identity annotations and its RBAC cannot be reviewed\ntogether with the workload, and the other rules must guess: `automount-token` assumes such an account mounts\nthe token. If the account does not exist, the pods are not created at all, which usually surfaces as a\nstuck rollout rather than a clear error.",
-        "remediation": "Declare the ServiceAccount next to the workload that uses it, with `automountServiceAccountToken: false`\nunless the workload needs the API, or include the manifests that declare it in the scan. If it is managed\non purpose by another system (a platform team, an operator), exempt the workload with a config exemption or\n`kube-token-guard.io/ignore: \"missing-service-account: <reason>\"`. There is no automatic fix.",
-        "options": {},
-        "examples": {
-            "insecure": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: search-indexer\n  namespace: catalog\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: search-indexer\n  template:\n    metadata:\n      labels:\n        app: search-indexer\n    spec:\n      serviceAccountName: search-indexer\n      automountServiceAccountToken: false\n      containers:\n        - name: indexer\n          image: registry.example.com/search-indexer:0.14.2\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: search-indexer\n  namespace: catalog\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: search-indexer\n  namespace: catalog\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: search-indexer\n  template:\n    metadata:\n      labels:\n        app: search-indexer\n    spec:\n      serviceAccountName: search-indexer\n      automountServiceAccountToken: false\n      containers:\n        - name: indexer\n          image: registry.example.com/search-indexer:0.14.2\n"
-        },
-        "references": [
-            {
-                "title": "Configure Service Accounts for Pods",
-                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
-            },
-            {
-                "title": "Managing Service Accounts",
-                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/"
-            }
-        ]
-    },
-    "namespace-default-sa": {
-        "id": "namespace-default-sa",
-        "title": "Namespace has no hardened default ServiceAccount",
-        "severity": "low",
-        "fixable": true,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags Namespaces in the scanned set for which no `default` ServiceAccount is declared.",
-        "description": "Fires for each Namespace object in the scanned set when no ServiceAccount named `default` is declared in that\nnamespace in any scanned document. A ServiceAccount's namespace is its `metadata.namespace`, else the render\nnamespace (Helm, kustomize), else the configured default namespace.\n\nIt does not fire when such a ServiceAccount is declared, whatever it says: a declared `default` account that\nis not hardened is reported by `default-sa-automount` instead, so the same gap is never reported twice.\nNamespaces that are only referenced (by `metadata.namespace` of other objects) but not declared as a\nNamespace object are not checked.",
-        "rationale": "Kubernetes creates the `default` ServiceAccount of a new namespace on its own, with token automounting on.\nIf the manifests that create the namespace do not also declare that account, every pod there that forgets\n`serviceAccountName` silently receives an API token, and nothing in the repository shows it. Declaring the\nhardened account next to the Namespace makes the safe setting part of the namespace's definition.",
-        "remediation": "Declare the `default` ServiceAccount of the namespace with `automountServiceAccountToken: false` in the same\nchange that creates the Namespace. The automatic fix appends such a ServiceAccount document for the\nnamespace to the file that declares the Namespace. Applying it with `kubectl apply` updates the account\nKubernetes already created. When a workload running as `default` in the namespace is an API client (see\n`automount-token`), there is no fix: the finding is `info` and names the workload to move to its own account\nfirst. Nor is there one for the namespaces every cluster has (`default`, `kube-system`, `kube-public`,\n`kube-node-lease`): the cluster runs pods there that no repository declares (add-ons, the cloud's agents), and\nturning off the `default` account's token could break one the scan never sees.",
-        "options": {},
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: checkout\n  labels:\n    team: payments\n",
-            "hardened": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: checkout\n  labels:\n    team: payments\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n  namespace: checkout\nautomountServiceAccountToken: false\n"
-        },
-        "references": [
-            {
-                "title": "Service Accounts (default service accounts)",
-                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
-            },
-            {
-                "title": "Configure Service Accounts for Pods",
-                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
-            }
-        ]
-    },
-    "projected-token-audience": {
-        "id": "projected-token-audience",
-        "title": "Projected token has no specific audience",
-        "severity": "low",
-        "fixable": false,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags projected `serviceAccountToken` sources that leave `audience` unset, or set one outside the allowed list.",
-        "description": "Looks at every `serviceAccountToken` source of every `projected` volume in a pod spec and fires when:\n\n- `audience` is absent or empty. The token then defaults to the API server's own audience, so it is a full\n  Kubernetes API token for the pod's ServiceAccount, just mounted at a different path. Severity `low`, or\n  `medium` when `allowed-audiences` is configured;\n- `allowed-audiences` is non-empty and `audience` is not one of its entries. Severity `medium`.\n\nWith the default empty `allowed-audiences`, any explicit audience is accepted.\n\nNor is an API client's own token (see the README's \"Workloads that call the API\"): a projected token without an\naudience, or with one outside `allowed-audiences`, mounted at `/var/run/secrets/kubernetes.io/serviceaccount`,\nwhere the Kubernetes client libraries read their token, in a workload judged an API client from evidence. That is\nthe bounded token a controller mounts in place of the automounted one (the API server is its audience, and another\nwould break it). Mounted there in a workload with no such evidence, the finding says how to mark it a client.\n\nA volume whose name starts with `kube-api-access-` is not judged here: it is the volume the API server adds at\nadmission for the automounted token, without an audience by design, and appears in manifests exported from a\ncluster. The ServiceAccount admission plugin takes any volume so named as the automounted token, so it is\n`automount-token`'s business.",
-        "rationale": "Audiences keep a token from being replayed elsewhere: a token minted for Vault or for an internal service\nshould be refused by the Kubernetes API and by every other service. Without an audience, whichever service\nreceives the token (and whoever can read its logs or compromise it) can turn around and call the Kubernetes\nAPI as the pod. An allow-list of audiences also catches typos and tokens aimed at unexpected third parties.",
-        "remediation": "Set `audience` to the identifier of the service that validates the token (for example `vault`, or\n`sts.amazonaws.com`), and make that service require it. If the pod calls the Kubernetes API with it, mount it\nat `/var/run/secrets/kubernetes.io/serviceaccount` with a bounded `expirationSeconds`, on a dedicated\nServiceAccount whose binding (or the annotation `kube-token-guard.io/api-client`) shows it is an API client.\nThere is no automatic fix, since the right audience depends on the receiving service.",
-        "options": {
-            "allowed-audiences": {
-                "type": "array",
-                "items": {
-                    "type": "string"
-                },
-                "default": [],
-                "description": "Audiences a projected token may name. When non-empty, a missing audience or one outside this list fires with severity medium."
-            }
-        },
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: invoice-renderer\n  template:\n    metadata:\n      labels:\n        app: invoice-renderer\n    spec:\n      serviceAccountName: invoice-renderer\n      containers:\n        - name: renderer\n          image: registry.example.com/invoice-renderer:5.0.3\n          volumeMounts:\n            - name: vault-token\n              mountPath: /var/run/secrets/vault\n              readOnly: true\n      volumes:\n        - name: vault-token\n          projected:\n            sources:\n              - serviceAccountToken:\n                  path: token\n                  expirationSeconds: 3600\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: invoice-renderer\n  template:\n    metadata:\n      labels:\n        app: invoice-renderer\n    spec:\n      serviceAccountName: invoice-renderer\n      containers:\n        - name: renderer\n          image: registry.example.com/invoice-renderer:5.0.3\n          volumeMounts:\n            - name: vault-token\n              mountPath: /var/run/secrets/vault\n              readOnly: true\n      volumes:\n        - name: vault-token\n          projected:\n            sources:\n              - serviceAccountToken:\n                  path: token\n                  audience: vault\n                  expirationSeconds: 3600\n"
-        },
-        "references": [
-            {
-                "title": "Projected Volumes (serviceAccountToken)",
-                "url": "https://kubernetes.io/docs/concepts/storage/projected-volumes/"
-            },
-            {
-                "title": "Managing Service Accounts (bound service account token volume, `kube-api-access-*`)",
-                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/#bound-service-account-token-volume"
-            },
-            {
-                "title": "TokenRequest v1 API reference (audiences)",
-                "url": "https://kubernetes.io/docs/reference/kubernetes-api/authentication-resources/token-request-v1/"
-            }
-        ]
-    },
-    "projected-token-expiration": {
-        "id": "projected-token-expiration",
-        "title": "Projected token lives too long or too short",
-        "severity": "medium",
-        "fixable": true,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags projected `serviceAccountToken` sources whose `expirationSeconds` is above the configured maximum or below the API's minimum of 600.",
-        "description": "Looks at every `serviceAccountToken` source of every `projected` volume in a pod spec and fires when its\n`expirationSeconds`:\n\n- is greater than `max-expiration-seconds` (3600 by default); or\n- is less than 600, which the API server rejects, so the workload would fail to be created.\n\nWhen `expirationSeconds` is absent the API server uses 3600; the rule then fires only if\n`max-expiration-seconds` is set lower than 3600. It does not fire for values between 600 and the maximum,\ninclusive.\n\nA volume whose name starts with `kube-api-access-` is not judged here. It is the volume the API server adds at\nadmission for the automounted token (its `expirationSeconds: 3607` is Kubernetes' own) and appears in manifests\nexported from a cluster; the ServiceAccount admission plugin takes any volume so named as the automounted\ntoken. Whether that token should be there is `automount-token`'s business, so no finding and no edit here.",
-        "rationale": "A projected token is bound to its pod and is invalidated when the pod is deleted, but until then it is\naccepted for its whole lifetime wherever it is presented. A token copied out of a running pod with a\nlifetime of a day or more gives an attacker a long window, and it stays useful even after the vulnerability\nthat leaked it is patched, as long as the pod keeps running. The kubelet refreshes the file well before\nexpiry, so a short lifetime costs nothing for applications that re-read the token.",
-        "remediation": "Set `expirationSeconds` to a value between 600 and the configured maximum, and make sure the application\nre-reads the token file instead of caching it at start-up. The automatic fix sets `expirationSeconds` to the\nconfigured maximum (adding the field when it is absent and the maximum is below the default of 3600).",
-        "options": {
-            "max-expiration-seconds": {
-                "type": "integer",
-                "minimum": 600,
-                "default": 3600,
-                "description": "Longest token lifetime accepted, in seconds."
-            }
-        },
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: invoice-renderer\n  template:\n    metadata:\n      labels:\n        app: invoice-renderer\n    spec:\n      serviceAccountName: invoice-renderer\n      containers:\n        - name: renderer\n          image: registry.example.com/invoice-renderer:5.0.3\n          volumeMounts:\n            - name: vault-token\n              mountPath: /var/run/secrets/vault\n              readOnly: true\n      volumes:\n        - name: vault-token\n          projected:\n            sources:\n              - serviceAccountToken:\n                  path: token\n                  audience: vault\n                  expirationSeconds: 86400\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: invoice-renderer\n  template:\n    metadata:\n      labels:\n        app: invoice-renderer\n    spec:\n      serviceAccountName: invoice-renderer\n      containers:\n        - name: renderer\n          image: registry.example.com/invoice-renderer:5.0.3\n          volumeMounts:\n            - name: vault-token\n              mountPath: /var/run/secrets/vault\n              readOnly: true\n      volumes:\n        - name: vault-token\n          projected:\n            sources:\n              - serviceAccountToken:\n                  path: token\n                  audience: vault\n                  expirationSeconds: 3600\n"
-        },
-        "references": [
-            {
-                "title": "Projected Volumes (serviceAccountToken)",
-                "url": "https://kubernetes.io/docs/concepts/storage/projected-volumes/"
-            },
-            {
-                "title": "Configure Service Accounts for Pods (ServiceAccount token volume projection)",
-                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
-            },
-            {
-                "title": "Managing Service Accounts (bound service account token volume, `kube-api-access-*`)",
-                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/#bound-service-account-token-volume"
-            }
-        ]
-    },
-    "sa-privileged-rbac": {
-        "id": "sa-privileged-rbac",
-        "title": "ServiceAccount is bound to privileged RBAC",
-        "severity": "high",
-        "fixable": false,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags bindings that give a ServiceAccount a role able to read Secrets, run code in other pods, mint tokens or widen its own access.",
-        "description": "Fires once per ServiceAccount subject of a RoleBinding or ClusterRoleBinding (a `ServiceAccount` subject, or\na `User` named `system:serviceaccount:<namespace>:<name>`) when the bound role is privileged. A role is\nprivileged when:\n\n- it is a ClusterRole whose name is in `privileged-roles` (by default `cluster-admin`, `admin` and `edit`),\n  whether or not its definition is in the scanned set; or\n- its definition (a Role in the binding's namespace, or a ClusterRole) is in the scanned set and **any** of\n  its rules, not only the first:\n  - has `*` in `verbs`, `resources` or `apiGroups`;\n  - lets it read every Secret: `get` on `secrets` for any name, or `list`/`watch` of the whole collection;\n  - lets it read named Secrets (`resourceNames`) of which one is, in the scanned set, a long-lived token\n    Secret (type `kubernetes.io/service-account-token`) where the binding applies;\n  - grants `create` on `pods`;\n  - grants any verb on `pods/exec`, `pods/attach` or `pods/portforward`, named pods included (code run in a\n    pod runs as its ServiceAccount, with its Secrets);\n  - grants `create` on `serviceaccounts/token`, or on named accounts of which one holds privileged RBAC in the\n    scanned set (through another binding) or is set up for cloud workload identity;\n  - grants the verbs `impersonate` or `escalate` on anything, named objects included (whose power a named user\n    or group holds is not in the manifests), or `bind` on any role, or on a named role that is privileged\n    (in `privileged-roles`, or declared with rules that are);\n  - grants any verb on `nodes/proxy`.\n\n  The resource checks apply to rules whose `apiGroups` include the core group (`\"\"`) or `*`; a rule without\n  `apiGroups` is read as the core group. A resource `*/<subresource>` (such as `*/exec`) matches that\n  subresource of every resource, as the authorizer reads it; `pods/*` is not a pattern to the authorizer and\n  matches no request.\n\n**`resourceNames`** are read as the RBAC authorizer matches requests. A request for one object carries its name\n(`get`, `update`, `patch`, `delete`; `list` and `watch` with a `metadata.name` field selector; a subresource\nsuch as `pods/exec` or `serviceaccounts/token`, whose URL names its object) and must name one of them. A\nrequest that names no object (an object-level `create`, `list` or `watch` of the whole collection,\n`deletecollection`) matches only an empty entry `\"\"`. So a rule with `resourceNames` is access to the named\nobjects only, judged as what they are above, and grants no object-level `create` at all (`pods` `create`\nwith `resourceNames` creates nothing); with `\"\"` among them it also grants the requests that name no object.\nNamed Secrets and accounts are looked up in the binding's namespace, or in every namespace for a\nClusterRoleBinding; one the scanned set does not declare is not counted.\n\nThe message names the binding, the role and every reason found. Severity is `high`, raised to `critical` when\nthe grant is equivalent to cluster-admin (the built-in `cluster-admin`, or a role with one rule that has `*`\nin verbs, resources and apiGroups at once and no `resourceNames`) **and** is made through a\nClusterRoleBinding, so it applies in every namespace. The same role granted by a RoleBinding stays `high`.\n\nRoles that are referenced but neither in the scanned set nor named in `privileged-roles` are not judged.\nGroup subjects are not reported here; grants to catch-all groups are reported by `default-sa-rbac`.",
-        "rationale": "A ServiceAccount's token is only as dangerous as its RBAC. Reading Secrets exposes every credential in the\nnamespace, including other accounts' tokens; creating pods or exec-ing into them runs arbitrary code with\nother identities; creating tokens, impersonating, binding or escalating lets the holder give itself more\nrights; `nodes/proxy` reaches the kubelet API. Once such a token leaks from a pod, the attacker usually owns\nthe namespace, and with a cluster-wide admin grant the whole cluster.",
-        "remediation": "Replace the broad role with a Role that lists only the resources, verbs and, where possible, `resourceNames`\nthe workload needs, bound with a RoleBinding in its own namespace rather than a ClusterRoleBinding. Pods\nusing the account should also not mount its token unless they need it (see `automount-token`).\n\nControllers and operators that legitimately need such rights (a secrets operator, a CI deployer) can be\nexempted with `kube-token-guard.io/ignore: \"sa-privileged-rbac: <reason>\"` on the binding, or a config\nexemption with a reason; keep such accounts few and their pods isolated.",
-        "options": {
-            "privileged-roles": {
-                "type": "array",
-                "items": {
-                    "type": "string"
-                },
-                "default": [
-                    "cluster-admin",
-                    "admin",
-                    "edit"
-                ],
-                "description": "ClusterRole names treated as privileged by name, even when their definition is not in the scanned files."
-            }
-        },
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: config-loader\n  namespace: payments\nautomountServiceAccountToken: false\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: config-loader\n  namespace: payments\nrules:\n  - apiGroups: [\"\"]\n    resources: [\"configmaps\"]\n    verbs: [\"get\", \"list\", \"watch\"]\n  - apiGroups: [\"\"]\n    resources: [\"secrets\"]\n    verbs: [\"get\", \"list\"]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: config-loader\n  namespace: payments\nsubjects:\n  - kind: ServiceAccount\n    name: config-loader\n    namespace: payments\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: config-loader\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: config-loader\n  namespace: payments\nautomountServiceAccountToken: false\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: config-loader\n  namespace: payments\nrules:\n  - apiGroups: [\"\"]\n    resources: [\"configmaps\"]\n    verbs: [\"get\", \"list\", \"watch\"]\n  - apiGroups: [\"\"]\n    resources: [\"secrets\"]\n    resourceNames: [\"payments-api-tls\"]\n    verbs: [\"get\"]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: config-loader\n  namespace: payments\nsubjects:\n  - kind: ServiceAccount\n    name: config-loader\n    namespace: payments\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: config-loader\n"
-        },
-        "references": [
-            {
-                "title": "Role Based Access Control Good Practices (privilege escalation risks)",
-                "url": "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#privilege-escalation-risks"
-            },
-            {
-                "title": "Using RBAC Authorization (referring to resources, resourceNames)",
-                "url": "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#referring-to-resources"
-            }
-        ]
-    },
-    "shared-service-account": {
-        "id": "shared-service-account",
-        "title": "ServiceAccount is shared by several workloads",
-        "severity": "low",
-        "fixable": false,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags workloads that run as a non-default ServiceAccount also used by another workload in the same namespace.",
-        "description": "Groups the workloads of each namespace by the ServiceAccount they run as (`serviceAccountName`, else the\ndeprecated `serviceAccount`) and fires when one account is used by more than one distinct workload, counting\nworkloads by kind and name (a Deployment and a CronJob with the same name are two workloads). The finding is\nreported on each of the workloads, and its message names the others.\n\nIt does not fire for the `default` ServiceAccount, which `default-service-account` covers, or for an account\nused by exactly one workload. The ServiceAccount does not have to be declared in the scanned set.",
-        "rationale": "A ServiceAccount is the unit RBAC and cloud identity are granted to. When several workloads share one, each\nof them holds the union of what all of them need, so a compromise of the least important one (a batch job, a\ndebug tool) yields the permissions of the most important one. Shared accounts also make audit logs ambiguous\nand make it impossible to revoke or rotate access for one application alone.",
-        "remediation": "Give each workload its own ServiceAccount, with `automountServiceAccountToken: false` unless it needs the\nAPI, and bind to each one only the roles that workload needs. There is no automatic fix. When several\nworkloads are really one application (for example a server and its migration Job from the same release) and\nmust share an identity, suppress it with `kube-token-guard.io/ignore: \"shared-service-account: <reason>\"` or\na config exemption.",
-        "options": {},
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: storefront\n  namespace: storefront\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: storefront-web\n  namespace: storefront\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: storefront-web\n  template:\n    metadata:\n      labels:\n        app: storefront-web\n    spec:\n      serviceAccountName: storefront\n      containers:\n        - name: web\n          image: registry.example.com/storefront-web:2.4.0\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: storefront-sitemap\n  namespace: storefront\nspec:\n  schedule: \"0 3 * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          serviceAccountName: storefront\n          restartPolicy: OnFailure\n          containers:\n            - name: sitemap\n              image: registry.example.com/storefront-sitemap:1.2.0\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: storefront-web\n  namespace: storefront\nautomountServiceAccountToken: false\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: storefront-sitemap\n  namespace: storefront\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: storefront-web\n  namespace: storefront\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: storefront-web\n  template:\n    metadata:\n      labels:\n        app: storefront-web\n    spec:\n      serviceAccountName: storefront-web\n      containers:\n        - name: web\n          image: registry.example.com/storefront-web:2.4.0\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: storefront-sitemap\n  namespace: storefront\nspec:\n  schedule: \"0 3 * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          serviceAccountName: storefront-sitemap\n          restartPolicy: OnFailure\n          containers:\n            - name: sitemap\n              image: registry.example.com/storefront-sitemap:1.2.0\n"
-        },
-        "references": [
-            {
-                "title": "Role Based Access Control Good Practices (least privilege)",
-                "url": "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"
-            },
-            {
-                "title": "Service Accounts",
-                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
-            }
-        ]
-    },
-    "static-cloud-credentials": {
-        "id": "static-cloud-credentials",
-        "title": "Static cloud credentials in environment variables or Secrets",
-        "severity": "medium",
-        "fixable": false,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags container environment variables and Secret keys that carry long-lived AWS, GCP or Azure credentials.",
-        "description": "Fires for:\n\n- a container (including init and ephemeral containers) with an environment variable named\n  `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `GOOGLE_APPLICATION_CREDENTIALS`\n  (which points the Google client libraries at a service-account key file), `AWS_SHARED_CREDENTIALS_FILE`\n  (which points the AWS SDKs at a file of static keys, often mounted from a Secret), `AZURE_CLIENT_SECRET` or\n  `AZURE_CLIENT_CERTIFICATE_PASSWORD`, or any name listed in `extra-env-names`, whether the value is written\n  inline or comes from a Secret or ConfigMap;\n- an environment variable of any name whose inline `value` has the shape of an AWS access key id (`AKIA` or\n  `ASIA` followed by 16 upper-case letters or digits);\n- a Secret (`data` or `stringData`) with a key such as `aws_access_key_id`, `aws_secret_access_key`,\n  `aws_session_token`, `AZURE_CLIENT_SECRET` or `AZURE_CLIENT_CERTIFICATE_PASSWORD` (compared without regard\n  to case, with `-` and `.` read as `_`), or a key whose value is a GCP service-account key (JSON with\n  `\"type\": \"service_account\"` and a `private_key`) or an AWS credentials file (`aws_secret_access_key = ...`).\n\nOnly the names of variables and keys appear in findings; values are never printed, in any output format.\nIt does not fire for other names, such as `AWS_REGION`, `AWS_ROLE_ARN` or `AZURE_CLIENT_ID`, which identify\nan account or role without granting access.",
-        "rationale": "Static cloud keys do not expire on their own and work from anywhere. Anyone who can read the pod spec, the\nSecret, the environment of the process (a debug endpoint, a crash report) or a backup of the cluster can use\nthem until someone notices and rotates them, and the cloud audit trail shows the application, not the\nattacker. Cloud workload identity gives the same access with short-lived credentials tied to the pod's\nServiceAccount, with nothing to leak or rotate.",
-        "remediation": "Move the workload to the cloud's workload identity: annotate a dedicated ServiceAccount with\n`eks.amazonaws.com/role-arn` (EKS), `iam.gke.io/gcp-service-account` (GKE) or\n`azure.workload.identity/client-id` (AKS), keep `automountServiceAccountToken: false` on it, remove the\nvariables and the Secret, and revoke the old keys. Outside those platforms, use a secrets manager that issues\nshort-lived credentials. There is no automatic fix. Where static keys are unavoidable for now (for example a\nthird-party system with no federation), record the exception with\n`kube-token-guard.io/ignore: \"static-cloud-credentials: <reason>\"` or a config exemption.",
-        "options": {
-            "extra-env-names": {
-                "type": "array",
-                "items": {
-                    "type": "string"
-                },
-                "default": [],
-                "description": "More environment variable names to treat as static cloud credentials, for example an application's own `S3_SECRET_KEY`."
-            }
-        },
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: order-exporter\n  namespace: orders\nautomountServiceAccountToken: false\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: order-exporter\n  namespace: orders\nspec:\n  schedule: \"30 1 * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          serviceAccountName: order-exporter\n          restartPolicy: OnFailure\n          containers:\n            - name: export\n              image: registry.example.com/order-exporter:4.2.0\n              env:\n                - name: AWS_REGION\n                  value: eu-west-1\n                - name: AWS_ACCESS_KEY_ID\n                  value: AKIAEXAMPLEEXAMPLE00\n                - name: AWS_SECRET_ACCESS_KEY\n                  valueFrom:\n                    secretKeyRef:\n                      name: order-exporter-aws\n                      key: secret-access-key\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: order-exporter\n  namespace: orders\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/order-exporter\nautomountServiceAccountToken: false\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: order-exporter\n  namespace: orders\nspec:\n  schedule: \"30 1 * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          serviceAccountName: order-exporter\n          restartPolicy: OnFailure\n          containers:\n            - name: export\n              image: registry.example.com/order-exporter:4.2.0\n              env:\n                - name: AWS_REGION\n                  value: eu-west-1\n"
-        },
-        "references": [
-            {
-                "title": "IAM roles for service accounts (Amazon EKS)",
-                "url": "https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html"
-            },
-            {
-                "title": "Workload Identity Federation for GKE",
-                "url": "https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity"
-            },
-            {
-                "title": "Microsoft Entra Workload ID with AKS",
-                "url": "https://learn.microsoft.com/en-us/azure/aks/workload-identity-overview"
-            }
-        ]
-    },
-    "workload-identity-automount": {
-        "id": "workload-identity-automount",
-        "title": "Cloud workload identity account still mounts the API token",
-        "severity": "medium",
-        "fixable": true,
-        "presets": [
-            "recommended",
-            "strict"
-        ],
-        "summary": "Flags ServiceAccounts set up for cloud workload identity that do not turn off Kubernetes API token automounting.",
-        "description": "Fires for each ServiceAccount that carries one of these annotations:\n\n- `eks.amazonaws.com/role-arn` (EKS IAM Roles for Service Accounts);\n- `iam.gke.io/gcp-service-account` (GKE Workload Identity);\n- `azure.workload.identity/client-id` (Azure AD Workload Identity);\n\nand that does not set `automountServiceAccountToken` (YAML 1.1 `no`/`off` count as `false`).\n\nIt does not fire when the ServiceAccount says `false`, nor when it says `true`: on a dedicated account that is\nexplicit consent, the evidence of a workload that calls the Kubernetes API (cert-manager and the\ncluster-autoscaler set it for EKS), and switching it off would break that workload. A pod-level `true` on a\nworkload using the account is judged by `automount-token` as an explicit opt-in.",
-        "rationale": "Workload identity exists so that pods reach cloud APIs without static keys. The cloud integrations get\ntheir credential from their own mechanism (a projected token with a cloud audience injected by a webhook, or\nthe metadata server), not from the regular Kubernetes API token. Leaving automount on therefore adds a\nsecond, unrelated credential to pods that are often among the most sensitive in the cluster, and a leak of\nit lets an attacker act in the cluster as well as in the cloud account.",
-        "remediation": "Add `automountServiceAccountToken: false` at the top level of the ServiceAccount. The automatic fix adds the\nfield. Cloud credentials keep working: the EKS, GKE and Azure\nintegrations do not rely on the automatically mounted API token. If a pod using the account also needs the\nKubernetes API, opt in with `automountServiceAccountToken: true` in that pod's spec.\n\nWhen the account is a binding subject, or a workload running as it is an API client (see `automount-token`),\nthe cloud identity does not replace its Kubernetes token: the finding is `info`, names the evidence, and its fix\nwrites `automountServiceAccountToken: true` on the ServiceAccount.",
-        "options": {},
-        "examples": {
-            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: order-exporter\n  namespace: orders\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/order-exporter\n",
-            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: order-exporter\n  namespace: orders\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/order-exporter\nautomountServiceAccountToken: false\n"
-        },
-        "references": [
-            {
-                "title": "IAM roles for service accounts (Amazon EKS)",
-                "url": "https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html"
-            },
-            {
-                "title": "Workload Identity Federation for GKE",
-                "url": "https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity"
-            },
-            {
-                "title": "Microsoft Entra Workload ID with AKS",
-                "url": "https://learn.microsoft.com/en-us/azure/aks/workload-identity-overview"
-            },
-            {
-                "title": "Configure Service Accounts for Pods",
-                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
-            }
-        ]
-    }
-};
-
-;// CONCATENATED MODULE: ./src/rules/meta.ts
-
-/** The catalog entry of a rule; a rule module without one is a build error caught by the registry test. */
-function metaOf(id) {
-    const meta = CATALOG[id];
-    if (!meta)
-        throw new Error(`policies/${id}.yml is missing: every rule needs its catalog entry`);
-    return meta;
-}
-
-;// CONCATENATED MODULE: ./src/rules/automount-token.ts
-
-
-
-
-
-/** Why the setting mounts the token, for a decision that does. */
-function whyMounted(decision, namespace, account) {
-    if (decision.source === 'unresolved') {
-        return account === 'default'
-            ? `the \`default\` ServiceAccount of namespace \`${namespace}\` is not declared in the scanned files, and Kubernetes creates it with automounting on`
-            : `ServiceAccount \`${namespace}/${account}\` is not declared in the scanned files, so it is assumed to mount the token as Kubernetes does by default`;
-    }
-    if (decision.source === 'invalid') {
-        return (`ServiceAccount \`${namespace}/${account}\` sets \`automountServiceAccountToken\` to ${decision.invalid.value}, a ` +
-            'value the API server refuses (see invalid-automount-value), so its setting cannot be relied on and the token is ' +
-            'taken to be mounted, as Kubernetes does by default');
-    }
-    if (decision.source === 'serviceaccount') {
-        return `the \`default\` ServiceAccount sets \`automountServiceAccountToken: true\`, which is not a workload's own consent`;
-    }
-    return `neither the pod spec nor ServiceAccount \`${namespace}/${account}\` sets \`automountServiceAccountToken\`, and Kubernetes mounts it by default`;
-}
-const automount_token_quoted = (names) => names.map((name) => `\`${name}\``).join(', ');
-const automountToken = {
-    meta: metaOf('automount-token'),
-    check(context) {
-        const { model } = context;
-        // What a stolen token of each account carries, worked out once an account: copies of one install in a namespace
-        // share an account, and each would otherwise read every copy's bindings (workloads × bindings).
-        const privilegedRbac = new Map();
-        const privilegedRbacOf = (namespace, account) => {
-            const key = (0,core_model/* nsKey */.Pv)(namespace, account);
-            if (privilegedRbac.has(key))
-                return privilegedRbac.get(key);
-            // A binding declared in two files (alternative installs) is one grant to a reader.
-            const described = new Set();
-            for (const grant of context.rbac.grantsToServiceAccount(namespace, account)) {
-                if (grant.privilege)
-                    described.add(`${describeGrant(grant)} (${grant.privilege.reasons.join(', ')})`);
-            }
-            const grants = [...described].slice(0, 3).join('; ');
-            const text = described.size === 0 ? null : `${grants}${described.size > 3 ? '; …' : ''}`;
-            privilegedRbac.set(key, text);
-            return text;
-        };
-        for (const workload of context.subjects.workloads) {
-            const decision = effectiveAutomount(model, workload, context.settings.assumeUnresolvedMounts);
-            // A pod spec whose own value the API server refuses is not created: invalid-automount-value reports that.
-            if (decision.optedIn || decision.invalid?.where === 'pod')
-                continue;
-            // A `kube-api-access-*` volume (a manifest exported from a cluster) is the automounted token. Kubernetes reuses it
-            // when the pod automounts; when it does not, a container that mounts it still holds the token.
-            const volumes = automountVolumesOf(workload).filter((volume) => decision.mounts || volume.mounted);
-            if (!decision.mounts && volumes.length === 0)
-                continue;
-            const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
-            const account = workload.serviceAccountName;
-            const privileged = privilegedRbacOf(namespace, account);
-            const isDefault = account === 'default';
-            const names = automount_token_quoted(volumes.map((volume) => volume.name));
-            const parts = decision.mounts
-                ? [
-                    `${(0,core_model/* resourceLabel */.bP)(workload.resource.ref)} mounts the API token of ServiceAccount \`${account}\`: ${whyMounted(decision, namespace, account)}.` +
-                        (decision.source === 'unresolved' ? declaredElsewhereHint(model, workload) : ''),
-                ]
-                : [
-                    `${(0,core_model/* resourceLabel */.bP)(workload.resource.ref)} mounts the API token of ServiceAccount \`${account}\` through volume ` +
-                        `${names} although automounting is off: that is the token volume Kubernetes adds to a pod that automounts ` +
-                        '(a manifest exported from a cluster), and a container mounts it as a volume of its own.',
-                ];
-            if (decision.mounts && volumes.length > 0) {
-                parts.push(`Its pod spec carries ${names}, the token volume Kubernetes adds itself (a manifest exported from a cluster) and ` +
-                    'reuses as the automounted token, so `automountServiceAccountToken: false` alone would leave the token mounted.');
-            }
-            if (privileged !== null) {
-                parts.push(`A stolen token carries privileged RBAC: ${privileged}.`);
-            }
-            else if (isDefault) {
-                parts.push('It is the shared identity of every pod in the namespace that names no other.');
-            }
-            // A client lives on its token: its fix makes the consent explicit and removes nothing.
-            const client = context.apiClients.workload(workload);
-            const removeVolumes = volumes.length > 0
-                ? `Remove volume ${names} and the \`volumeMounts\` that name it (Kubernetes adds it again to a pod that automounts)`
-                : null;
-            if (client !== null) {
-                parts.push(`It is judged an API client, so its token stays: ${client}. Say \`automountServiceAccountToken: true\` in ` +
-                    'the pod spec to make that consent explicit; where it only proves its identity to other services, a ' +
-                    'projected `serviceAccountToken` volume with an `audience` and an `expirationSeconds` is the bounded ' +
-                    'alternative.');
-            }
-            else if (removeVolumes !== null) {
-                parts.push(decision.mounts
-                    ? `${removeVolumes}, and set \`automountServiceAccountToken: false\` in the pod spec; a pod that calls the API should use a dedicated ServiceAccount and say \`true\` explicitly.`
-                    : `${removeVolumes}.`);
-            }
-            else {
-                parts.push('Set `automountServiceAccountToken: false` in the pod spec; a pod that calls the API should use a dedicated ServiceAccount and say `true` explicitly.');
-            }
-            context.report({
-                resource: workload.resource,
-                path: decision.mounts ? workload.podSpecPath : volumes[0].path,
-                severity: isDefault || privileged !== null ? 'high' : undefined,
-                message: parts.join(' '),
-                ...(client === null ? {} : { apiClient: client }),
-                // `false` alone leaves a `kube-api-access-*` volume mounted: no fix claims to remove a token it leaves.
-                fix: client === null && removeVolumes !== null
-                    ? null
-                    : setMapEntry(workload.resource.object, workload.podSpecPath, 'automountServiceAccountToken', client === null ? 'false' : 'true', { after: ['serviceAccountName', 'serviceAccount'] }),
-            });
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/default-sa-automount.ts
-
-
-
-const defaultSaAutomount = {
-    meta: metaOf('default-sa-automount'),
-    check(context) {
-        for (const account of context.subjects.serviceAccounts) {
-            if (account.ref.name !== 'default')
-                continue;
-            const setting = automountSetting(account.object.value);
-            if (setting.state === 'set' && !setting.value)
-                continue;
-            const set = 'automountServiceAccountToken' in account.object.value;
-            const namespace = account.ref.namespace ?? context.model.defaultNamespace;
-            const says = setting.state === 'set'
-                ? 'sets `automountServiceAccountToken: true`'
-                : setting.state === 'invalid'
-                    ? `sets \`automountServiceAccountToken\` to ${setting.value}, which the API server refuses (so the one Kubernetes creates stays as it is)`
-                    : 'does not set `automountServiceAccountToken: false`';
-            const message = `The \`default\` ServiceAccount of namespace \`${namespace}\` ${says}, ` +
-                'so every pod that names no ServiceAccount gets its API token.';
-            const client = context.apiClients.serviceAccount(namespace, 'default');
-            context.report({
-                resource: account,
-                path: set ? ['automountServiceAccountToken'] : ['metadata', 'name'],
-                message: client === null
-                    ? `${message} Set it to \`false\`.`
-                    : `${message} It is left on, as switching it off would break an API client: ${client}. Give that ` +
-                        'workload a ServiceAccount of its own with the grants it needs, then set this one to `false`.',
-                fix: client === null ? setServiceAccountAutomount(account) : null,
-                ...(client === null ? {} : { apiClient: client }),
-            });
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/default-sa-rbac.ts
-
-
-
-const BROAD_GROUPS = {
-    'system:serviceaccounts': 'every ServiceAccount in the cluster',
-    'system:authenticated': 'every authenticated identity in the cluster',
-    'system:unauthenticated': 'anonymous requests',
-    // Members pass every authorization check whatever RBAC says: a grant to it adds nothing, and suggests the group is
-    // being used to hand out access (Kubernetes' RBAC good practices: avoid adding users to it).
-    'system:masters': 'whose members bypass RBAC and can never have their access reduced',
-};
-/** Users every caller can be: the identity of anonymous requests. */
-const BROAD_USERS = {
-    'system:anonymous': 'the identity of every anonymous request',
-};
-function roleText(roleRef) {
-    return (0,core_model/* isRecord */.u4)(roleRef) ? `${String(roleRef.kind)} \`${String(roleRef.name)}\`` : 'its role';
-}
-const defaultSaRbac = {
-    meta: metaOf('default-sa-rbac'),
-    check(context) {
-        for (const binding of context.subjects.bindings) {
-            const role = roleText(binding.object.value.roleRef);
-            const label = (0,core_model/* resourceLabel */.bP)(binding.ref);
-            subjectsOf(binding).forEach((subject, index) => {
-                const name = typeof subject.name === 'string' ? subject.name : '';
-                let who = null;
-                const account = serviceAccountOfSubject(subject, binding, context.model.defaultNamespace);
-                if (account?.name === 'default') {
-                    who = `the \`default\` ServiceAccount of namespace \`${account.namespace}\`, the identity of every pod there that names no other`;
-                }
-                else if (subject.kind === 'User' && Object.hasOwn(BROAD_USERS, name)) {
-                    who = `user \`${name}\`, ${BROAD_USERS[name]}`;
-                }
-                else if (subject.kind === 'Group' && Object.hasOwn(BROAD_GROUPS, name)) {
-                    who = `group \`${name}\`, ${BROAD_GROUPS[name]}`;
-                }
-                else if (subject.kind === 'Group' && /^system:serviceaccounts:./.test(name)) {
-                    who = `group \`${name}\`, every ServiceAccount of namespace \`${name.slice('system:serviceaccounts:'.length)}\``;
-                }
-                if (!who)
-                    return;
-                context.report({
-                    resource: binding,
-                    path: ['subjects', index],
-                    key: `${String(subject.kind)}:${account ? `${account.namespace}:` : ''}${name}`,
-                    message: `${label} grants ${role} to ${who}. Bind the role to the identity that needs it: a dedicated ` +
-                        'ServiceAccount of the workload, or a named user or group.',
-                });
-            });
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/default-service-account.ts
-
-
-
-const defaultServiceAccount = {
-    meta: metaOf('default-service-account'),
-    check(context) {
-        const { model } = context;
-        for (const workload of context.subjects.workloads) {
-            if (workload.serviceAccountName !== 'default')
-                continue;
-            const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
-            // Kubernetes' precedence decides, as for automount-token: a pod-level `false` wins over the account's `true`.
-            const decision = effectiveAutomount(model, workload, context.settings.assumeUnresolvedMounts);
-            const forcedBy = decision.mounts && decision.source === 'pod'
-                ? 'the pod spec says `automountServiceAccountToken: true`'
-                : decision.mounts && decision.source === 'serviceaccount'
-                    ? 'that ServiceAccount says `automountServiceAccountToken: true` and the pod spec does not override it'
-                    : null;
-            const name = workload.resource.ref.name;
-            const how = workload.serviceAccountField === null
-                ? 'names no ServiceAccount, so it runs as'
-                : `sets \`${workload.serviceAccountField}: default\`, so it runs as`;
-            context.report({
-                resource: workload.resource,
-                path: workload.serviceAccountField
-                    ? [...workload.podSpecPath, workload.serviceAccountField]
-                    : workload.podSpecPath,
-                severity: forcedBy ? 'high' : undefined,
-                message: `${(0,core_model/* resourceLabel */.bP)(workload.resource.ref)} ${how} the \`default\` ServiceAccount of namespace \`${namespace}\`, ` +
-                    `an identity shared by every pod there that names no other${forcedBy ? `, and forces its token to be mounted: ${forcedBy}` : ''}. ` +
-                    `Create a dedicated ServiceAccount \`${namespace}/${name}\` with \`automountServiceAccountToken: false\`, ` +
-                    `grant it only what it needs with a RoleBinding, and set \`serviceAccountName: ${name}\`.`,
-            });
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/deprecated-service-account-field.ts
-
-
-
-const deprecatedServiceAccountField = {
-    meta: metaOf('deprecated-service-account-field'),
-    check(context) {
-        for (const workload of context.subjects.workloads) {
-            const spec = workload.podSpec;
-            if (!('serviceAccount' in spec))
-                continue;
-            const path = [...workload.podSpecPath, 'serviceAccount'];
-            const object = workload.resource.object;
-            const label = (0,core_model/* resourceLabel */.bP)(workload.resource.ref);
-            const deprecated = spec.serviceAccount;
-            const current = spec.serviceAccountName;
-            if (current === undefined) {
-                context.report({
-                    resource: workload.resource,
-                    path,
-                    message: `${label} uses the deprecated \`serviceAccount\` field; use \`serviceAccountName\`.`,
-                    fix: renameKey(object, path, 'serviceAccountName'),
-                });
-            }
-            else if (current === deprecated) {
-                context.report({
-                    resource: workload.resource,
-                    path,
-                    message: `${label} repeats its ServiceAccount in the deprecated \`serviceAccount\` field; remove it and keep \`serviceAccountName\`.`,
-                    fix: removeEntry(object, path),
-                });
-            }
-            else {
-                context.report({
-                    resource: workload.resource,
-                    path,
-                    message: `${label} sets the deprecated \`serviceAccount\` and \`serviceAccountName\` to different values; ` +
-                        `Kubernetes uses \`serviceAccountName\`. Remove \`serviceAccount\` after checking which identity is intended.`,
-                });
-            }
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/invalid-automount-value.ts
-
-
-
-const invalidAutomountValue = {
-    meta: metaOf('invalid-automount-value'),
-    check(context) {
-        const places = [
-            ...context.subjects.workloads.map((workload) => ({
-                resource: workload.resource,
-                owner: workload.podSpec,
-                path: workload.podSpecPath,
-                consequence: 'the object is not created as written',
-            })),
-            ...context.subjects.serviceAccounts.map((account) => ({
-                resource: account,
-                owner: account.object.value,
-                path: [],
-                consequence: 'the ServiceAccount is not created as written, and pods that run as it and set no value of their own ' +
-                    'are taken to mount its token',
-            })),
-        ];
-        for (const { resource, owner, path, consequence } of places) {
-            const setting = automountSetting(owner);
-            if (setting.state !== 'invalid')
-                continue;
-            context.report({
-                resource,
-                path: [...path, 'automountServiceAccountToken'],
-                message: `${(0,core_model/* resourceLabel */.bP)(resource.ref)} sets \`automountServiceAccountToken\` to ${setting.value}, which the API ` +
-                    `server refuses, since the field is a boolean: ${consequence}. Write \`false\` (or \`true\`) without quotes.`,
-            });
-        }
-    },
-};
-
-// EXTERNAL MODULE: ./src/core/suppress.ts
-var suppress = __nccwpck_require__(1160);
-;// CONCATENATED MODULE: ./src/rules/invalid-suppression.ts
-
-
-
-const invalidSuppression = {
-    meta: metaOf('invalid-suppression'),
-    check(context) {
-        // The places an ignore annotation can be: the resource's own annotations, and its pod template's. Few resources
-        // have one, so a place's path is made only where there is.
-        for (const resource of context.subjects.resources) {
-            const own = resource.annotations[suppress/* IGNORE_ANNOTATION */.Z];
-            if (own !== undefined)
-                checkValue(context, resource, own, ['metadata', 'annotations', suppress/* IGNORE_ANNOTATION */.Z]);
-            const workload = context.workloadOf(resource);
-            if (!workload?.templateMetadataPath)
-                continue;
-            const template = workload.templateAnnotations[suppress/* IGNORE_ANNOTATION */.Z];
-            if (template !== undefined)
-                checkValue(context, resource, template, [
-                    ...workload.templateMetadataPath,
-                    'annotations',
-                    suppress/* IGNORE_ANNOTATION */.Z,
-                ]);
-        }
-    },
-};
-function checkValue(context, resource, value, path) {
-    const { problems } = (0,suppress/* parseIgnoreAnnotation */.lR)(value, context.settings.knownRules);
-    if (problems.length === 0)
-        return;
-    context.report({
-        resource,
-        path,
-        key: path.join('.'),
-        message: `${(0,core_model/* resourceLabel */.bP)(resource.ref)}: \`${suppress/* IGNORE_ANNOTATION */.Z}\` does not take effect as written: ${problems.join('; ')}.`,
-    });
-}
-
-;// CONCATENATED MODULE: ./src/rules/legacy-token-mount.ts
-
-
-
-
-const legacyTokenMount = {
-    meta: metaOf('legacy-token-mount'),
-    check(context) {
-        const { model } = context;
-        for (const workload of context.subjects.workloads) {
-            const namespace = workload.resource.ref.namespace;
-            const label = (0,core_model/* resourceLabel */.bP)(workload.resource.ref);
-            const uses = [];
-            for (const { volume, path } of volumesOf(workload)) {
-                const name = String(volume.name ?? '');
-                if ((0,core_model/* isRecord */.u4)(volume.secret) && typeof volume.secret.secretName === 'string') {
-                    uses.push({
-                        secret: volume.secret.secretName,
-                        path: [...path, 'secret', 'secretName'],
-                        how: `volume \`${name}\``,
-                    });
-                }
-                const sources = (0,core_model/* isRecord */.u4)(volume.projected) ? volume.projected.sources : undefined;
-                if (Array.isArray(sources)) {
-                    sources.forEach((source, index) => {
-                        if ((0,core_model/* isRecord */.u4)(source) && (0,core_model/* isRecord */.u4)(source.secret) && typeof source.secret.name === 'string') {
-                            uses.push({
-                                secret: source.secret.name,
-                                path: [...path, 'projected', 'sources', index, 'secret', 'name'],
-                                how: `projected volume \`${name}\``,
-                            });
-                        }
-                    });
-                }
-            }
-            for (const { container, path } of containersOf(workload)) {
-                const containerName = String(container.name ?? '');
-                if (Array.isArray(container.env)) {
-                    container.env.forEach((variable, index) => {
-                        const ref = (0,core_model/* isRecord */.u4)(variable) && (0,core_model/* isRecord */.u4)(variable.valueFrom)
-                            ? variable.valueFrom.secretKeyRef
-                            : undefined;
-                        if ((0,core_model/* isRecord */.u4)(ref) && typeof ref.name === 'string') {
-                            uses.push({
-                                secret: ref.name,
-                                path: [...path, 'env', index, 'valueFrom', 'secretKeyRef', 'name'],
-                                how: `environment variable \`${String(variable.name)}\` of container \`${containerName}\``,
-                            });
-                        }
-                    });
-                }
-                if (Array.isArray(container.envFrom)) {
-                    container.envFrom.forEach((source, index) => {
-                        if ((0,core_model/* isRecord */.u4)(source) && (0,core_model/* isRecord */.u4)(source.secretRef) && typeof source.secretRef.name === 'string') {
-                            uses.push({
-                                secret: source.secretRef.name,
-                                path: [...path, 'envFrom', index, 'secretRef', 'name'],
-                                how: `\`envFrom\` of container \`${containerName}\``,
-                            });
-                        }
-                    });
-                }
-            }
-            for (const use of uses) {
-                if (secretKindOf(model, namespace, use.secret) !== 'token')
-                    continue;
-                context.report({
-                    resource: workload.resource,
-                    path: use.path,
-                    key: `${use.how}:${use.secret}`,
-                    message: `${label} reads the long-lived ServiceAccount token Secret \`${use.secret}\` through ${use.how}. ` +
-                        'Such a token never expires; use a projected `serviceAccountToken` volume with an audience and an expiration.',
-                });
-            }
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/legacy-token-secret.ts
-
-
-
-const ENFORCE_MOUNTABLE_SECRETS = 'kubernetes.io/enforce-mountable-secrets';
-const legacy_token_secret_quoted = (names) => names.map((name) => `\`${name}\``).join(', ');
-const legacyTokenSecret = {
-    meta: metaOf('legacy-token-secret'),
-    check(context) {
-        for (const secret of context.subjects.secrets) {
-            if (secret.object.value.type !== LEGACY_TOKEN_TYPE)
-                continue;
-            const owner = secret.annotations['kubernetes.io/service-account.name'];
-            context.report({
-                resource: secret,
-                path: ['type'],
-                message: `${(0,core_model/* resourceLabel */.bP)(secret.ref)} is a long-lived ServiceAccount token${owner ? ` for \`${owner}\`` : ''}: it never ` +
-                    'expires and stays valid until the Secret is deleted. Use a projected token (TokenRequest) with an audience and an expiration.',
-            });
-        }
-        for (const account of context.subjects.serviceAccounts) {
-            const secrets = account.object.value.secrets;
-            if (!Array.isArray(secrets) || secrets.length === 0)
-                continue;
-            // Each entry is judged by the Secret it names, where the scan declares it (an absent `type` is `Opaque`).
-            const entries = secrets.map((entry, index) => {
-                const name = (0,core_model/* isRecord */.u4)(entry) && typeof entry.name === 'string' && entry.name !== '' ? entry.name : null;
-                const kind = name === null ? null : secretKindOf(context.model, account.ref.namespace, name);
-                return { name, index, kind };
-            });
-            // With enforce-mountable-secrets the list says which Secrets pods may mount: only token Secrets in it count.
-            if (account.annotations[ENFORCE_MOUNTABLE_SECRETS] === 'true') {
-                for (const { name, index, kind } of entries) {
-                    if (kind !== 'token')
-                        continue;
-                    context.report({
-                        resource: account,
-                        path: ['secrets', index],
-                        key: `secrets:${name}`,
-                        message: `${(0,core_model/* resourceLabel */.bP)(account.ref)} lists the long-lived token Secret \`${name}\` among its mountable ` +
-                            'secrets. Remove it and use projected tokens.',
-                    });
-                }
-                continue;
-            }
-            const tokens = entries.filter((entry) => entry.kind === 'token').map((entry) => entry.name);
-            const unknown = entries.filter((entry) => entry.kind === null);
-            if (tokens.length === 0 && unknown.length === 0)
-                continue;
-            const named = unknown.filter((entry) => entry.name !== null).map((entry) => entry.name);
-            const parts = [];
-            if (tokens.length > 0) {
-                parts.push(`${(0,core_model/* resourceLabel */.bP)(account.ref)} lists the long-lived token Secret${tokens.length > 1 ? 's' : ''} ` +
-                    `${legacy_token_secret_quoted(tokens)} in \`secrets\`, the legacy token mechanism: remove ${tokens.length > 1 ? 'them' : 'it'} ` +
-                    'and use projected tokens.');
-            }
-            if (unknown.length > 0) {
-                const what = named.length > 0
-                    ? `${legacy_token_secret_quoted(named)}${unknown.length > named.length ? ' and entries without a name' : ''}`
-                    : 'entries without a name';
-                parts.push(`${tokens.length > 0 ? 'It also lists' : `${(0,core_model/* resourceLabel */.bP)(account.ref)} lists`} ${what} in \`secrets\`, ` +
-                    'of unknown type: the scanned files do not declare them in its namespace. That list is how older ' +
-                    'clusters attached long-lived token Secrets; if one is, remove it and use projected tokens, and if none ' +
-                    'is, declare them in the scan (or remove the list unless `kubernetes.io/enforce-mountable-secrets` uses it).');
-            }
-            context.report({ resource: account, path: ['secrets'], message: parts.join(' ') });
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/missing-service-account.ts
-
-
-
-const missingServiceAccount = {
-    meta: metaOf('missing-service-account'),
-    check(context) {
-        const { model } = context;
-        for (const workload of context.subjects.workloads) {
-            if (workload.serviceAccountName === 'default')
-                continue;
-            const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
-            if (resolveServiceAccount(model, namespace, workload.serviceAccountName))
-                continue;
-            context.report({
-                resource: workload.resource,
-                path: [...workload.podSpecPath, workload.serviceAccountField],
-                message: `${(0,core_model/* resourceLabel */.bP)(workload.resource.ref)} runs as ServiceAccount \`${namespace}/${workload.serviceAccountName}\`, ` +
-                    'which is not declared in the scanned files, so its automount setting and RBAC cannot be checked. ' +
-                    'Declare it next to the workload.' +
-                    declaredElsewhereHint(model, workload),
-            });
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/namespace-default-sa.ts
-
-
-
-/**
- * Namespaces every cluster has, where it runs pods of its own (kube-system's add-ons and the cloud's agents; whatever
- * users put in `default`): a fix turning off the `default` account's token there could break pods the scan never sees.
- */
-const SYSTEM_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
-const namespaceDefaultSa = {
-    meta: metaOf('namespace-default-sa'),
-    check(context) {
-        const { model } = context;
-        for (const namespace of context.subjects.namespaces) {
-            const name = namespace.ref.name;
-            // A declared but unhardened `default` ServiceAccount is default-sa-automount's finding, not this one.
-            if (model.serviceAccountIndex.has((0,core_model/* nsKey */.Pv)(name, 'default')))
-                continue;
-            const document = [
-                'apiVersion: v1',
-                'kind: ServiceAccount',
-                'metadata:',
-                '  name: default',
-                `  namespace: ${name}`,
-                'automountServiceAccountToken: false',
-            ].join('\n');
-            const message = `Namespace \`${name}\` has no \`default\` ServiceAccount declared, so the one Kubernetes creates mounts its ` +
-                'token into every pod that names no ServiceAccount.';
-            const client = context.apiClients.serviceAccount(name, 'default');
-            const system = SYSTEM_NAMESPACES.has(name);
-            context.report({
-                resource: namespace,
-                path: ['metadata', 'name'],
-                message: client !== null
-                    ? `${message} Declaring it with \`automountServiceAccountToken: false\` would break an API client: ` +
-                        `${client}. Give that workload a ServiceAccount of its own first.`
-                    : system
-                        ? `${message} Declare it with \`automountServiceAccountToken: false\` once no pod there relies on it: ` +
-                            'the cluster runs pods in this namespace that no repository declares (add-ons, its own components), ' +
-                            'so no fix is offered.'
-                        : `${message} Declare it with \`automountServiceAccountToken: false\`.`,
-                fix: client === null && !system ? appendDocument(namespace.object, document) : null,
-                ...(client === null ? {} : { apiClient: client }),
-            });
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/projected-token-audience.ts
-
-
-
-/** Where the Kubernetes client libraries read the pod's API token (in-cluster configuration). */
-const API_TOKEN_DIRECTORY = '/var/run/secrets/kubernetes.io/serviceaccount';
-/** Whether a container mounts volume `volume` where the client libraries look for the API token. */
-function mountedForApiClients(workload, volume) {
-    return volumeMountsOf(workload).some((mount) => mount.name === volume &&
-        typeof mount.mountPath === 'string' &&
-        mount.mountPath.replace(/\/+$/, '') === API_TOKEN_DIRECTORY);
-}
-const projectedTokenAudience = {
-    meta: metaOf('projected-token-audience'),
-    check(context) {
-        const allowed = context.options['allowed-audiences'] ?? [];
-        for (const workload of context.subjects.workloads) {
-            const label = (0,core_model/* resourceLabel */.bP)(workload.resource.ref);
-            for (const { token, path, volume, automounted } of projectedTokensOf(workload)) {
-                // The `kube-api-access-*` volume is the automounted token, whoever wrote it: automount-token judges it.
-                if (automounted)
-                    continue;
-                // An API client's own bounded token, where its client library reads it: the API server is its audience, and
-                // another would break it (a controller that turned automounting off for a token with a shorter life).
-                const forApiClients = mountedForApiClients(workload, volume);
-                if (forApiClients && context.apiClients.workload(workload) !== null)
-                    continue;
-                const audience = typeof token.audience === 'string' ? token.audience : '';
-                if (audience === '') {
-                    context.report({
-                        resource: workload.resource,
-                        path,
-                        key: volume,
-                        severity: allowed.length > 0 ? 'medium' : undefined,
-                        message: `${label}: the projected token of volume \`${volume}\` has no \`audience\`, so it is issued for the API ` +
-                            'server itself and works against it. ' +
-                            (forApiClients
-                                ? `It is mounted at \`${API_TOKEN_DIRECTORY}\`, where Kubernetes clients read their token: if the ` +
-                                    'workload calls the API, it needs this audience; say so with the annotation ' +
-                                    "`kube-token-guard.io/api-client` or the config's `api-clients`. Otherwise set the audience of the " +
-                                    'service that will verify the token.'
-                                : 'Set the audience of the service that will verify the token.'),
-                    });
-                }
-                else if (allowed.length > 0 && !allowed.includes(audience)) {
-                    context.report({
-                        resource: workload.resource,
-                        path: [...path, 'audience'],
-                        key: volume,
-                        severity: 'medium',
-                        message: `${label}: the projected token of volume \`${volume}\` has audience \`${audience}\`, which is not in ` +
-                            `the allowed audiences (${allowed.map((entry) => `\`${entry}\``).join(', ')}).`,
-                    });
-                }
-            }
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/projected-token-expiration.ts
-
-
-
-
-/** The API server rejects shorter tokens, and uses one hour when the field is absent. */
-const MIN_EXPIRATION = 600;
-const DEFAULT_EXPIRATION = 3600;
-const projectedTokenExpiration = {
-    meta: metaOf('projected-token-expiration'),
-    check(context) {
-        const max = Number(context.options['max-expiration-seconds']);
-        for (const workload of context.subjects.workloads) {
-            const label = (0,core_model/* resourceLabel */.bP)(workload.resource.ref);
-            for (const { token, path, volume, automounted } of projectedTokensOf(workload)) {
-                // The `kube-api-access-*` volume is the automounted token, whoever wrote it: automount-token judges it.
-                if (automounted)
-                    continue;
-                const seconds = token.expirationSeconds;
-                const object = workload.resource.object;
-                if (seconds === undefined || seconds === null) {
-                    if (DEFAULT_EXPIRATION <= max)
-                        continue;
-                    context.report({
-                        resource: workload.resource,
-                        path,
-                        key: volume,
-                        message: `${label}: the projected token of volume \`${volume}\` sets no \`expirationSeconds\`, so it lives ` +
-                            `${DEFAULT_EXPIRATION} seconds, longer than the allowed ${max}.`,
-                        fix: setMapEntry(object, path, 'expirationSeconds', String(max), 'last'),
-                    });
-                    continue;
-                }
-                if (typeof seconds !== 'number')
-                    continue;
-                if (seconds >= MIN_EXPIRATION && seconds <= max)
-                    continue;
-                const problem = seconds < MIN_EXPIRATION
-                    ? `is below ${MIN_EXPIRATION}, the shortest lifetime the API server accepts, so the pod will not be created`
-                    : `exceeds the allowed maximum of ${max}; a stolen token stays valid that long`;
-                context.report({
-                    resource: workload.resource,
-                    path: [...path, 'expirationSeconds'],
-                    key: volume,
-                    message: `${label}: the projected token of volume \`${volume}\` has \`expirationSeconds: ${seconds}\`, which ${problem}.`,
-                    fix: replaceScalar(object, [...path, 'expirationSeconds'], String(max)),
-                });
-            }
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/sa-privileged-rbac.ts
-
-
-
-const saPrivilegedRbac = {
-    meta: metaOf('sa-privileged-rbac'),
-    check(context) {
-        const grants = context.subjects.bindings.flatMap((binding) => context.rbac.grantsOf(binding));
-        for (const grant of grants) {
-            if (!grant.privilege)
-                continue;
-            const account = serviceAccountOfSubject(grant.subject, grant.binding, context.model.defaultNamespace);
-            if (!account)
-                continue;
-            const viaClusterBinding = grant.binding.ref.kind === 'ClusterRoleBinding';
-            const critical = grant.privilege.clusterAdmin && viaClusterBinding;
-            const scope = viaClusterBinding ? 'cluster-wide' : `in namespace \`${grant.binding.ref.namespace}\``;
-            context.report({
-                resource: grant.binding,
-                path: ['subjects', grant.subjectIndex],
-                key: `ServiceAccount:${account.namespace}:${account.name}`,
-                severity: critical ? 'critical' : undefined,
-                message: `${(0,core_model/* resourceLabel */.bP)(grant.binding.ref)} grants ${grant.role.kind} \`${grant.role.name}\` ` +
-                    `(${grant.privilege.reasons.join(', ')}) ${scope} to ServiceAccount \`${account.namespace}/${account.name}\`` +
-                    `${critical ? ', which makes it cluster-admin' : ''}. Any pod running as it with a mounted token holds these ` +
-                    'permissions; grant only the verbs and resources the workload uses.',
-            });
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/shared-service-account.ts
-
-
-const MAX_NAMED = 5;
-const sharedServiceAccount = {
-    meta: metaOf('shared-service-account'),
-    check(context) {
-        const { model, subjects } = context;
-        // Each account a subject runs as (in the namespace the workload gives, none for a kind without one), with every
-        // workload of the model that runs as it, in the model's order.
-        const accounts = new Map();
-        for (const workload of subjects.workloads) {
-            if (workload.serviceAccountName === 'default')
-                continue;
-            const { namespace } = workload.resource.ref;
-            const key = (0,core_model/* nsKey */.Pv)(namespace, workload.serviceAccountName);
-            if (accounts.has(key))
-                continue;
-            const running = model.workloadIndex.get((0,core_model/* accountKeyOf */.Cv)(workload, model.defaultNamespace)) ?? [];
-            accounts.set(key, running.filter((other) => other.resource.ref.namespace === namespace));
-        }
-        // Accounts in the order of their first workloads, as a pass over all of them would meet them.
-        const ordered = [...accounts.values()].sort((a, b) => a[0].resource.order - b[0].resource.order);
-        for (const running of ordered) {
-            const users = new Map();
-            for (const workload of running) {
-                const identity = `${workload.resource.ref.kind}/${workload.resource.ref.name}`;
-                const copies = users.get(identity);
-                if (copies)
-                    copies.push(workload);
-                else
-                    users.set(identity, [workload]);
-            }
-            if (users.size < 2)
-                continue;
-            // Only the first few other users are named, so a ServiceAccount shared by thousands stays linear.
-            const firstUsers = [...users.keys()].slice(0, MAX_NAMED + 1);
-            for (const [identity, workloads] of users) {
-                const named = firstUsers
-                    .filter((other) => other !== identity)
-                    .slice(0, MAX_NAMED)
-                    .map((other) => `\`${other}\``)
-                    .join(', ');
-                const othersCount = users.size - 1;
-                const more = othersCount > MAX_NAMED ? ` and ${othersCount - MAX_NAMED} more` : '';
-                for (const workload of workloads) {
-                    if (!subjects.has(workload.resource))
-                        continue;
-                    const field = workload.serviceAccountField;
-                    context.report({
-                        resource: workload.resource,
-                        path: [...workload.podSpecPath, field],
-                        message: `${(0,core_model/* resourceLabel */.bP)(workload.resource.ref)} shares ServiceAccount \`${workload.serviceAccountName}\` with ` +
-                            `${named}${more}: each holds the union of the permissions all of them need. Give each workload its own ServiceAccount.`,
-                    });
-                }
-            }
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/static-cloud-credentials.ts
-
-
-
-
-/** Secret keys, compared lower-case with `-` and `.` read as `_`. */
-const CREDENTIAL_KEYS = {
-    aws_access_key_id: 'an AWS access key',
-    aws_secret_access_key: 'an AWS secret access key',
-    aws_session_token: 'an AWS session token',
-    azure_client_secret: 'an Azure client secret',
-    azure_client_certificate_password: 'an Azure client certificate password',
-};
-function normaliseKey(key) {
-    return key.toLowerCase().replace(/[-.]/g, '_');
-}
-function decodeBase64(value) {
-    try {
-        return Buffer.from(value, 'base64').toString('utf8');
-    }
-    catch {
-        return '';
-    }
-}
-const staticCloudCredentials = {
-    meta: metaOf('static-cloud-credentials'),
-    check(context) {
-        const extra = context.options['extra-env-names'] ?? [];
-        const envNames = { ...CREDENTIAL_ENV };
-        for (const name of extra)
-            envNames[name] = 'a static cloud credential';
-        for (const workload of context.subjects.workloads) {
-            const label = (0,core_model/* resourceLabel */.bP)(workload.resource.ref);
-            for (const { container, path } of containersOf(workload)) {
-                if (!Array.isArray(container.env))
-                    continue;
-                container.env.forEach((variable, index) => {
-                    if (!(0,core_model/* isRecord */.u4)(variable) || typeof variable.name !== 'string')
-                        return;
-                    const literalKeyId = typeof variable.value === 'string' && AWS_KEY_ID.test(variable.value.trim());
-                    // Own keys only: a variable named `constructor` or `toString` is not a credential.
-                    const named = Object.hasOwn(envNames, variable.name) ? envNames[variable.name] : undefined;
-                    const what = named ?? (literalKeyId ? 'an AWS access key' : undefined);
-                    if (!what)
-                        return;
-                    const from = (0,core_model/* isRecord */.u4)(variable.valueFrom) ? variable.valueFrom : {};
-                    const source = typeof variable.value === 'string'
-                        ? 'written in the manifest'
-                        : (0,core_model/* isRecord */.u4)(from.secretKeyRef)
-                            ? from.secretKeyRef.optional === true
-                                ? 'read from a Secret when it holds the key: `optional: true`'
-                                : 'read from a Secret'
-                            : (0,core_model/* isRecord */.u4)(from.configMapKeyRef)
-                                ? 'read from a ConfigMap'
-                                : 'set at run time';
-                    context.report({
-                        resource: workload.resource,
-                        path: [...path, 'env', index],
-                        key: `${String(container.name)}:${variable.name}`,
-                        message: `${label}: container \`${String(container.name)}\` gets ${what} in \`${variable.name}\` (${source}). ` +
-                            'Static keys do not expire and leak with the pod; use workload identity (IRSA, GKE Workload Identity, Azure Workload Identity).',
-                    });
-                });
-            }
-        }
-        for (const secret of context.subjects.secrets) {
-            const label = (0,core_model/* resourceLabel */.bP)(secret.ref);
-            for (const field of ['data', 'stringData']) {
-                const entries = secret.object.value[field];
-                if (!(0,core_model/* isRecord */.u4)(entries))
-                    continue;
-                for (const [key, value] of Object.entries(entries)) {
-                    const normalised = normaliseKey(key);
-                    let what = Object.hasOwn(CREDENTIAL_KEYS, normalised)
-                        ? CREDENTIAL_KEYS[normalised]
-                        : null;
-                    if (!what && typeof value === 'string') {
-                        what = credentialInContent(field === 'data' ? decodeBase64(value) : value);
-                    }
-                    if (!what)
-                        continue;
-                    context.report({
-                        resource: secret,
-                        path: [field, key],
-                        key: `${field}:${key}`,
-                        message: `${label} holds ${what} in key \`${key}\`. Static cloud keys do not expire; use workload identity ` +
-                            'and remove the key.',
-                    });
-                }
-            }
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/workload-identity-automount.ts
-
-
-
-
-const workloadIdentityAutomount = {
-    meta: metaOf('workload-identity-automount'),
-    check(context) {
-        for (const account of context.subjects.serviceAccounts) {
-            const annotation = workloadIdentityOf(account);
-            // `false` is the hardening; `true` on this dedicated account is explicit consent, the evidence of an API client.
-            const setting = automountSetting(account.object.value);
-            if (!annotation || setting.state === 'set')
-                continue;
-            const namespace = account.ref.namespace ?? context.model.defaultNamespace;
-            const client = context.apiClients.serviceAccount(namespace, account.ref.name);
-            const setUp = `${(0,core_model/* resourceLabel */.bP)(account.ref)} is set up for ${WORKLOAD_IDENTITY_ANNOTATIONS[annotation]} (\`${annotation}\`)` +
-                (setting.state === 'invalid'
-                    ? `, sets \`automountServiceAccountToken\` to ${setting.value}, which the API server refuses,`
-                    : '');
-            if (client !== null) {
-                // The cloud role is for the cloud; the Kubernetes token is for the API this workload calls. Both stay.
-                context.report({
-                    resource: account,
-                    path: ['metadata', 'annotations', annotation],
-                    message: `${setUp} and mounts the Kubernetes API token, which it needs as an API client: ${client}. Cloud ` +
-                        'identity does not replace that token. Say `automountServiceAccountToken: true` on the ServiceAccount to ' +
-                        'make that consent explicit.',
-                    apiClient: client,
-                    fix: setServiceAccountAutomount(account, 'true'),
-                });
-                continue;
-            }
-            context.report({
-                resource: account,
-                path: ['metadata', 'annotations', annotation],
-                message: `${setUp} but still mounts the Kubernetes API token into its pods. Nothing in the scan calls the API with ` +
-                    'it, and cloud identity does not need it; set `automountServiceAccountToken: false`.',
-                fix: setServiceAccountAutomount(account),
-            });
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/rules/index.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-class RuleRegistry {
-    byId = new Map();
-    constructor(rules) {
-        for (const rule of rules) {
-            if (this.byId.has(rule.meta.id))
-                throw new Error(`duplicate rule id: ${rule.meta.id}`);
-            this.byId.set(rule.meta.id, rule);
-        }
-    }
-    get(id) {
-        return this.byId.get(id);
-    }
-    get ids() {
-        return [...this.byId.keys()];
-    }
-    get rules() {
-        return [...this.byId.values()];
-    }
-}
-const rules_registry = new RuleRegistry([
-    automountToken,
-    invalidAutomountValue,
-    defaultServiceAccount,
-    deprecatedServiceAccountField,
-    defaultSaAutomount,
-    namespaceDefaultSa,
-    defaultSaRbac,
-    saPrivilegedRbac,
-    legacyTokenSecret,
-    legacyTokenMount,
-    projectedTokenExpiration,
-    projectedTokenAudience,
-    sharedServiceAccount,
-    workloadIdentityAutomount,
-    staticCloudCredentials,
-    missingServiceAccount,
-    invalidSuppression,
-]);
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
@@ -55435,6 +53313,2128 @@ function annotationLevel(finding, failOn, introduced) {
     return severityRank(finding.severity) >= severityRank('medium') ? 'warning' : 'notice';
 }
 
+;// CONCATENATED MODULE: ./src/core/serviceaccounts.ts
+
+
+/** The type of a Secret that holds a long-lived ServiceAccount token, filled in by Kubernetes' token controller. */
+const LEGACY_TOKEN_TYPE = 'kubernetes.io/service-account-token';
+/** Annotations that set a ServiceAccount up for a cloud provider's workload identity, and the provider's feature. */
+const WORKLOAD_IDENTITY_ANNOTATIONS = {
+    'eks.amazonaws.com/role-arn': 'EKS IAM roles for service accounts',
+    'iam.gke.io/gcp-service-account': 'GKE Workload Identity',
+    'azure.workload.identity/client-id': 'Azure Workload Identity',
+};
+/** The workload identity annotation a ServiceAccount carries, or undefined. */
+function workloadIdentityOf(account) {
+    return Object.keys(WORKLOAD_IDENTITY_ANNOTATIONS).find((key) => key in account.annotations);
+}
+/**
+ * What the scan knows of the Secret `namespace/name`: `token` when a declaration of it is a legacy token Secret,
+ * `other` when it is declared with another type (an absent `type` is `Opaque`, as the API server defaults it), and
+ * null when the scan does not declare it.
+ */
+function secretKindOf(model, namespace, name) {
+    const declared = model.secretIndex.get((0,core_model/* nsKey */.Pv)(namespace, name));
+    if (!declared || declared.length === 0)
+        return null;
+    return declared.some((secret) => secret.object.value.type === LEGACY_TOKEN_TYPE) ? 'token' : 'other';
+}
+function automountSetting(value) {
+    if (typeof value !== 'object' || value === null)
+        return { state: 'unset' };
+    const field = value.automountServiceAccountToken;
+    if (field === undefined || field === null)
+        return { state: 'unset' };
+    if (typeof field === 'boolean')
+        return { state: 'set', value: field };
+    return { state: 'invalid', value: describeValue(field) };
+}
+/** A refused value as a message names it: `"false"` (a string), `0` (a number), a map, a list. */
+function describeValue(value) {
+    if (typeof value === 'string') {
+        const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+        return `\`${JSON.stringify(shown)}\` (a string)`;
+    }
+    if (typeof value === 'number' || typeof value === 'bigint')
+        return `\`${String(value)}\` (a number)`;
+    if (Array.isArray(value))
+        return 'a list';
+    if (value instanceof Date)
+        return 'a date';
+    return typeof value === 'object' ? 'a map' : `a ${typeof value}`;
+}
+/** `automountServiceAccountToken` of an object part, or null when unset or not a boolean. */
+function automountField(value) {
+    if (typeof value !== 'object' || value === null)
+        return null;
+    const field = value.automountServiceAccountToken;
+    return typeof field === 'boolean' ? field : null;
+}
+/**
+ * The declaration of ServiceAccount `namespace/name` in the scanned set. When it is declared more than once
+ * (overlays, copies), the one that mounts the token is taken: we must not assume a hardening that one copy lacks.
+ */
+function resolveServiceAccount(model, namespace, name) {
+    const candidates = model.serviceAccountIndex.get((0,core_model/* nsKey */.Pv)(namespace, name));
+    if (!candidates || candidates.length === 0)
+        return null;
+    return candidates.find((account) => automountField(account.object.value) !== false) ?? candidates[0];
+}
+/**
+ * Where else a workload's undeclared ServiceAccount may be: the namespaces in which a ServiceAccount of its account's
+ * name is declared, for a workload whose namespace says little. One that names no namespace goes wherever it is
+ * applied (and is judged in the default one). One a chart rendered into the namespace the scan gave helm (a chart
+ * with no `namespace` in the config's `charts` is rendered into the default one), whose own render declares the account
+ * in another namespace, is most likely installed there (istiod: its Deployment goes in `.Release.Namespace`, its
+ * ServiceAccount in `global.istioNamespace`). Empty otherwise. A hint for messages only: the workload may as well run
+ * where that account is not declared, so nothing is judged by it.
+ */
+function namespacesDeclaringAccount(model, workload) {
+    const file = workload.resource.object.file;
+    const rendered = file.rendered === true &&
+        file.renderNamespace !== undefined &&
+        workload.resource.ref.namespace === file.renderNamespace;
+    if (!workload.resource.namespaceAssumed && !rendered)
+        return [];
+    const namespaces = new Set();
+    for (const account of model.serviceAccountNameIndex.get(workload.serviceAccountName) ?? []) {
+        if (account.namespaceAssumed || account.ref.namespace === null)
+            continue;
+        if (!workload.resource.namespaceAssumed && account.object.file.renderedBy !== file.renderedBy)
+            continue;
+        if (account.ref.namespace !== workload.resource.ref.namespace)
+            namespaces.add(account.ref.namespace);
+    }
+    return [...namespaces].sort();
+}
+/** The hint of `namespacesDeclaringAccount` as a sentence, or '' when it has none. */
+function declaredElsewhereHint(model, workload) {
+    const namespaces = namespacesDeclaringAccount(model, workload);
+    if (namespaces.length === 0)
+        return '';
+    const listed = namespaces
+        .slice(0, 3)
+        .map((namespace) => `\`${namespace}\``)
+        .join(', ');
+    const more = namespaces.length > 3 ? ` and ${namespaces.length - 3} more` : '';
+    const { kind, namespace } = workload.resource.ref;
+    if (!workload.resource.namespaceAssumed) {
+        return (` The chart was rendered into namespace \`${namespace}\` and declares ServiceAccount ` +
+            `\`${workload.serviceAccountName}\` in namespace ${listed}${more}: if it is installed there, give the chart that ` +
+            'namespace in the config (`charts: [{path: ..., namespace: ...}]`) so that the ' +
+            `${kind} is judged with that account before its token is turned off.`);
+    }
+    return (` The ${kind} names no namespace, and a ServiceAccount \`${workload.serviceAccountName}\` is ` +
+        `declared in namespace ${listed}${more}: if it is applied there, set its \`metadata.namespace\` so that it is ` +
+        'judged with that account.');
+}
+/** Kubernetes' precedence: the pod's field wins when set, then the ServiceAccount's, then `true`. */
+function effectiveAutomount(model, workload, assumeUnresolvedMounts) {
+    const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
+    const serviceAccount = resolveServiceAccount(model, namespace, workload.serviceAccountName);
+    const dedicated = workload.serviceAccountName !== 'default';
+    const podField = automountSetting(workload.podSpec);
+    if (podField.state === 'set') {
+        return { mounts: podField.value, source: 'pod', serviceAccount, optedIn: podField.value };
+    }
+    if (podField.state === 'invalid') {
+        // Refused: no pod is created as written. Taken as mounting, so that no fix counts on a token being absent.
+        const invalid = { where: 'pod', value: podField.value };
+        return { mounts: true, source: 'invalid', serviceAccount, optedIn: false, invalid };
+    }
+    if (serviceAccount) {
+        const accountField = automountSetting(serviceAccount.object.value);
+        if (accountField.state === 'set') {
+            return {
+                mounts: accountField.value,
+                source: 'serviceaccount',
+                serviceAccount,
+                optedIn: accountField.value && dedicated,
+            };
+        }
+        if (accountField.state === 'invalid') {
+            // The account is refused: what the cluster holds under its name is unknown, as for an undeclared one.
+            const invalid = { where: 'serviceaccount', value: accountField.value };
+            return { mounts: assumeUnresolvedMounts, source: 'invalid', serviceAccount, optedIn: false, invalid };
+        }
+        return { mounts: true, source: 'default', serviceAccount, optedIn: false };
+    }
+    return { mounts: assumeUnresolvedMounts, source: 'unresolved', serviceAccount: null, optedIn: false };
+}
+/**
+ * The pod's `kube-api-access-*` volumes that hold a token: the volume Kubernetes adds for the automounted token, in a
+ * manifest exported from a cluster. Setting `false` does not remove it: the pod then mounts it as a volume of its own.
+ */
+function automountVolumesOf(workload) {
+    const mountedNames = new Set(volumeMountsOf(workload).map((mount) => mount.name));
+    const result = [];
+    for (const { volume, path, automounted } of projectedTokensOf(workload)) {
+        if (!automounted || result.some((entry) => entry.name === volume))
+            continue;
+        // The token source's path ends in [...volume, 'projected', 'sources', index, 'serviceAccountToken'].
+        result.push({ name: volume, path: path.slice(0, -4), mounted: mountedNames.has(volume) });
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/core/rbac-rules.ts
+/**
+ * What the rules of a Role or ClusterRole let a token holder do, judged as the RBAC authorizer matches a request
+ * (k8s.io/kubernetes pkg/apis/rbac/v1 evaluation_helpers: VerbMatches, APIGroupMatches, ResourceMatches,
+ * ResourceNameMatches):
+ *
+ * - a verb or resource `*` matches any; a resource `*\/<subresource>` matches that subresource of any resource;
+ * - `resourceNames`, when present, must contain the request's name. Requests for one object carry its name (get,
+ *   update, patch, delete; `list` and `watch` with a `metadata.name` field selector; every subresource, such as
+ *   `pods/exec` or `serviceaccounts/token`, whose URL names the parent object). Requests without a name (creating an
+ *   object, listing or watching a whole collection, deletecollection) match only an empty entry `""`. So a rule with
+ *   `resourceNames` grants access to those objects only, and grants no object-level `create` at all.
+ */
+
+
+function strings(value) {
+    return Array.isArray(value) ? value.filter((item) => typeof item === 'string') : [];
+}
+const quoted = (names) => names.map((name) => `\`${name}\``).join(', ');
+/** One policy rule of a role, with the authorizer's matching. */
+class PolicyRule {
+    verbs;
+    resources;
+    apiGroups;
+    /** The names a request for one object may carry; null when the rule names none (any name). */
+    names;
+    /** Requests without a name are granted: no `resourceNames`, or an empty entry among them. */
+    unnamed;
+    constructor(rule) {
+        this.verbs = strings(rule.verbs);
+        this.resources = strings(rule.resources);
+        this.apiGroups = rule.apiGroups === undefined ? [''] : strings(rule.apiGroups);
+        const resourceNames = strings(rule.resourceNames);
+        this.names = resourceNames.length === 0 ? null : resourceNames.filter((name) => name !== '');
+        this.unnamed = resourceNames.length === 0 || resourceNames.includes('');
+    }
+    verb(name) {
+        return this.verbs.includes('*') || this.verbs.includes(name);
+    }
+    /** A core-group resource, `pods` or a subresource such as `pods/exec` (matched by `*\/exec` too). */
+    core(resource) {
+        if (!this.apiGroups.includes('*') && !this.apiGroups.includes(''))
+            return false;
+        const slash = resource.indexOf('/');
+        return (this.resources.includes('*') ||
+            this.resources.includes(resource) ||
+            (slash !== -1 && this.resources.includes(`*${resource.slice(slash)}`)));
+    }
+    /** The objects a request for one object may name: every one, some (listed), or none (only `""` was listed). */
+    get named() {
+        if (this.names === null)
+            return 'any';
+        return this.names.length > 0 ? this.names : 'none';
+    }
+}
+/** `reason` for any object, or naming the objects it is limited to: `pods/exec on \`a\``. */
+function limitedTo(reason, named) {
+    return named === 'any' ? reason : `${reason} on ${quoted(named)}`;
+}
+/**
+ * What makes a set of RBAC rules dangerous for a token holder: anything that reads credentials, runs code in other
+ * pods, mints tokens, or widens its own permissions. Every rule is looked at, not only the first.
+ */
+function privilegeOfRules(rules, scope) {
+    const reasons = new Set();
+    let clusterAdmin = false;
+    const list = Array.isArray(rules) ? rules.filter(core_model/* isRecord */.u4) : [];
+    for (const entry of list) {
+        const rule = new PolicyRule(entry);
+        const anyVerb = rule.verbs.includes('*');
+        const anyResource = rule.resources.includes('*');
+        const anyGroup = rule.apiGroups.includes('*');
+        if (anyVerb)
+            reasons.add('`*` in verbs');
+        if (anyResource)
+            reasons.add('`*` in resources');
+        if (anyGroup)
+            reasons.add('`*` in apiGroups');
+        // Limited to named objects, even `*` everywhere reaches only those: not every object of the cluster.
+        if (anyVerb && anyResource && anyGroup && rule.names === null)
+            clusterAdmin = true;
+        const named = rule.named;
+        // Verbs that widen the holder's own reach, on any resource. Limited to named users, groups or roles, they still
+        // count: whose power a named identity holds is not in the manifests, and escalating a named role edits it freely.
+        for (const verb of ['impersonate', 'escalate']) {
+            if (rule.verbs.includes(verb) && named !== 'none')
+                reasons.add(limitedTo(`\`${verb}\` verb`, named));
+        }
+        if (rule.verbs.includes('bind') && named !== 'none') {
+            if (named === 'any')
+                reasons.add('`bind` verb');
+            else {
+                const privileged = named.filter((role) => privilegedRoleNamed(role, scope));
+                if (privileged.length > 0)
+                    reasons.add(limitedTo('`bind` verb', privileged));
+            }
+        }
+        if (rule.core('secrets')) {
+            // Reading every Secret: get of any name, or list/watch of the whole collection.
+            const all = ['get', 'list', 'watch'].filter((verb) => rule.verb(verb) && (verb === 'get' ? named === 'any' : rule.unnamed));
+            if (all.length > 0)
+                reasons.add(`secrets ${all.join('/')}`);
+            // Reading named Secrets is access to those objects: counted where one of them is a long-lived token.
+            const read = ['get', 'list', 'watch'].filter((verb) => rule.verb(verb) && !all.includes(verb));
+            if (read.length > 0 && Array.isArray(named)) {
+                const tokens = named.filter((name) => tokenSecretNamed(name, scope));
+                if (tokens.length > 0)
+                    reasons.add(`secrets ${read.join('/')} on token Secret ${quoted(tokens)}`);
+            }
+        }
+        // Creating a pod names no pod in its request: `resourceNames` cannot allow it, only deny it.
+        if (rule.core('pods') && rule.verb('create') && rule.unnamed)
+            reasons.add('pods create');
+        // Running code in a pod takes over its identity, token and Secrets: named pods are no less sensitive.
+        for (const subresource of ['pods/exec', 'pods/attach', 'pods/portforward', 'nodes/proxy']) {
+            if (rule.core(subresource) && rule.verbs.length > 0 && named !== 'none') {
+                reasons.add(limitedTo(subresource, named));
+            }
+        }
+        if (rule.core('serviceaccounts/token') && rule.verb('create') && named !== 'none') {
+            if (named === 'any')
+                reasons.add('serviceaccounts/token create');
+            else {
+                const worth = named
+                    .map((name) => [name, accountWorth(name, scope)])
+                    .filter((pair) => pair[1] !== null);
+                if (worth.length > 0) {
+                    reasons.add(`serviceaccounts/token create for ${worth.map(([name, why]) => `\`${name}\` (${why})`).join(', ')}`);
+                }
+            }
+        }
+    }
+    return { reasons: [...reasons], clusterAdmin };
+}
+/** Whether a Secret of that name where the rules apply is, in the scan, a long-lived token Secret. */
+function tokenSecretNamed(name, scope) {
+    if (scope.namespace !== null)
+        return secretKindOf(scope.model, scope.namespace, name) === 'token';
+    return (scope.model.secretNameIndex.get(name) ?? []).some((secret) => secretKindOf(scope.model, secret.ref.namespace, name) === 'token');
+}
+/** Why a token for ServiceAccount `name` where the rules apply is worth minting, or null. */
+function accountWorth(name, scope) {
+    const accounts = (scope.model.serviceAccountNameIndex.get(name) ?? []).filter((account) => scope.namespace === null || account.ref.namespace === scope.namespace);
+    const identity = accounts.map(workloadIdentityOf).find((annotation) => annotation !== undefined);
+    if (identity)
+        return `set up for cloud workload identity, \`${identity}\``;
+    return scope.privilegedAccount?.(name) ?? null;
+}
+/** Whether binding the role `name` where the rules apply would grant privileged RBAC. */
+function privilegedRoleNamed(name, scope) {
+    if (scope.privilegedRoles.includes(name))
+        return true;
+    const declared = [
+        ...(scope.model.clusterRoleIndex.get(name) ?? []),
+        ...(scope.namespace === null ? [] : (scope.model.roleIndex.get((0,core_model/* nsKey */.Pv)(scope.namespace, name)) ?? [])),
+    ];
+    // The named role's own rules, without looking through its own `bind` or token grants again.
+    const inner = { ...scope, privilegedAccount: undefined };
+    return declared.some((role) => privilegeOfRules(withoutBind(role.object.value.rules), inner).reasons.length > 0);
+}
+function withoutBind(rules) {
+    return (Array.isArray(rules) ? rules.filter(core_model/* isRecord */.u4) : []).map((rule) => ({
+        ...rule,
+        verbs: strings(rule.verbs).filter((verb) => verb !== 'bind'),
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/core/rbac.ts
+
+
+const SERVICE_ACCOUNT_USER = /^system:serviceaccount:([^:]+):([^:]+)$/;
+/** The ServiceAccount a binding subject denotes, if it denotes one. */
+function serviceAccountOfSubject(subject, binding, defaultNamespace) {
+    const kind = subject.kind;
+    const name = typeof subject.name === 'string' ? subject.name : '';
+    if (kind === 'ServiceAccount' && name !== '') {
+        const namespace = typeof subject.namespace === 'string' && subject.namespace !== ''
+            ? subject.namespace
+            : (binding.ref.namespace ?? defaultNamespace);
+        return { namespace, name };
+    }
+    if (kind === 'User') {
+        const match = SERVICE_ACCOUNT_USER.exec(name);
+        if (match)
+            return { namespace: match[1], name: match[2] };
+    }
+    return null;
+}
+function subjectsOf(binding) {
+    const subjects = binding.object.value.subjects;
+    return Array.isArray(subjects) ? subjects.filter(core_model/* isRecord */.u4) : [];
+}
+function roleOf(binding, model) {
+    const roleRef = binding.object.value.roleRef;
+    if (!(0,core_model/* isRecord */.u4)(roleRef) || typeof roleRef.name !== 'string')
+        return null;
+    if (roleRef.kind === 'ClusterRole') {
+        return {
+            kind: 'ClusterRole',
+            name: roleRef.name,
+            resource: model.clusterRoleIndex.get(roleRef.name)?.[0] ?? null,
+        };
+    }
+    if (roleRef.kind === 'Role' && binding.ref.kind === 'RoleBinding') {
+        const key = (0,core_model/* nsKey */.Pv)(binding.ref.namespace, roleRef.name);
+        return { kind: 'Role', name: roleRef.name, resource: model.roleIndex.get(key)?.[0] ?? null };
+    }
+    return null;
+}
+/** The privilege of a role granted where `scope` says: by name (`privileged-roles`), else by its rules when declared. */
+function privilegeOfRole(role, scope) {
+    if (role.kind === 'ClusterRole' && scope.privilegedRoles.includes(role.name)) {
+        const fromRules = role.resource ? privilegeOfRules(role.resource.object.value.rules, scope) : null;
+        return {
+            reasons: [`ClusterRole \`${role.name}\``, ...(fromRules?.reasons ?? [])],
+            clusterAdmin: role.name === 'cluster-admin' || (fromRules?.clusterAdmin ?? false),
+        };
+    }
+    if (!role.resource)
+        return null;
+    const privilege = privilegeOfRules(role.resource.object.value.rules, scope);
+    return privilege.reasons.length > 0 ? privilege : null;
+}
+/**
+ * The grants of `bindings`, each with the privilege its role gives where it is granted. `asking` holds the bindings
+ * whose role mints tokens for named ServiceAccounts: what those tokens are worth depends on every other grant, so
+ * `judgeAgain` judges them once all grants are known.
+ */
+function judgeGrants(model, privilegedRoles, bindings) {
+    const asking = new Set();
+    const privilegeOf = (binding, role, accounts) => {
+        // A RoleBinding grants in its namespace, a ClusterRoleBinding in every one: named objects are looked up there.
+        const namespace = binding.ref.kind === 'RoleBinding' ? binding.ref.namespace : null;
+        const privilegedAccount = (name) => {
+            if (accounts === null) {
+                asking.add(binding);
+                return null;
+            }
+            if (namespace !== null)
+                return accounts.get((0,core_model/* nsKey */.Pv)(namespace, name)) ?? null;
+            for (const [key, why] of accounts)
+                if (key.endsWith(`/${name}`))
+                    return why;
+            return null;
+        };
+        return privilegeOfRole(role, { model, namespace, privilegedRoles, privilegedAccount });
+    };
+    const grants = [];
+    for (const binding of bindings) {
+        const role = roleOf(binding, model);
+        if (!role)
+            continue;
+        const privilege = privilegeOf(binding, role, null);
+        subjectsOf(binding).forEach((subject, subjectIndex) => {
+            grants.push({ binding, subjectIndex, subject, role, privilege });
+        });
+    }
+    /** Judges the asking bindings again with the accounts that `all` grants make privileged. */
+    const judgeAgain = (all) => {
+        const accounts = new Map();
+        for (const grant of all) {
+            const account = grant.privilege
+                ? serviceAccountOfSubject(grant.subject, grant.binding, model.defaultNamespace)
+                : null;
+            const key = account ? (0,core_model/* nsKey */.Pv)(account.namespace, account.name) : null;
+            if (key !== null && !accounts.has(key))
+                accounts.set(key, `privileged through ${describeGrant(grant)}`);
+        }
+        const again = new Map();
+        for (const grant of grants) {
+            if (!asking.has(grant.binding))
+                continue;
+            if (!again.has(grant.binding))
+                again.set(grant.binding, privilegeOf(grant.binding, grant.role, accounts));
+            grant.privilege = again.get(grant.binding);
+        }
+    };
+    return { grants, asking, judgeAgain };
+}
+/**
+ * Every grant of every binding, with its privilege. A role that mints tokens for named ServiceAccounts is as privileged
+ * as those accounts, so such a role is judged again once the other grants are known, with the accounts they make
+ * privileged (one level deep: a token that mints tokens that mint tokens is not followed further).
+ */
+function buildRbacIndex(model, privilegedRoles) {
+    const { grants, asking, judgeAgain } = judgeGrants(model, privilegedRoles, model.bindings);
+    if (asking.size > 0)
+        judgeAgain(grants);
+    const bySubject = grantsBySubject(grants, model.defaultNamespace);
+    const byBinding = new Map();
+    for (const grant of grants) {
+        const list = byBinding.get(grant.binding);
+        if (list)
+            list.push(grant);
+        else
+            byBinding.set(grant.binding, [grant]);
+    }
+    let byName = null;
+    return {
+        grantsToServiceAccount: (namespace, name) => bySubject.get((0,core_model/* nsKey */.Pv)(namespace, name)) ?? [],
+        grantsToServiceAccountNamed: (name) => (byName ??= grantsByName(grants, model.defaultNamespace)).get(name) ?? [],
+        grantsOf: (binding) => byBinding.get(binding) ?? [],
+    };
+}
+/**
+ * The index of a layered model (`layered-model.ts`) from the index of its base: the grants of `touched` (the base's
+ * bindings whose grants the layer can change, see `reach.ts`) and of `own` (the layer's bindings) are judged in the
+ * layered model, every other grant is the base's. When one of them mints tokens for named accounts, what those are
+ * worth depends on every grant, and the index is built whole.
+ */
+function layerRbacIndex(model, privilegedRoles, base, touched, own) {
+    const judged = judgeGrants(model, privilegedRoles, [...touched, ...own]);
+    if (judged.asking.size > 0)
+        return buildRbacIndex(model, privilegedRoles);
+    const replaced = new Map();
+    for (const grant of judged.grants) {
+        const list = replaced.get(grant.binding);
+        if (list)
+            list.push(grant);
+        else
+            replaced.set(grant.binding, [grant]);
+    }
+    const ownBindings = new Set(own);
+    const ownBySubject = grantsBySubject(judged.grants.filter((grant) => ownBindings.has(grant.binding)), model.defaultNamespace);
+    const bySubject = new Map();
+    let ownByName = null;
+    return {
+        grantsToServiceAccountNamed(name) {
+            ownByName ??= grantsByName(judged.grants.filter((grant) => ownBindings.has(grant.binding)), model.defaultNamespace);
+            const under = base.grantsToServiceAccountNamed(name).map(({ grant, namespace }) => ({
+                grant: replaced.get(grant.binding)?.[grant.subjectIndex] ?? grant,
+                namespace,
+            }));
+            return [...under, ...(ownByName.get(name) ?? [])];
+        },
+        grantsToServiceAccount(namespace, name) {
+            const key = (0,core_model/* nsKey */.Pv)(namespace, name);
+            let list = bySubject.get(key);
+            if (!list) {
+                // The base's grants first, in its order (a grant is its binding's at the subject's place), then the layer's.
+                const under = base
+                    .grantsToServiceAccount(namespace, name)
+                    .map((grant) => replaced.get(grant.binding)?.[grant.subjectIndex] ?? grant);
+                bySubject.set(key, (list = [...under, ...(ownBySubject.get(key) ?? [])]));
+            }
+            return list;
+        },
+        grantsOf: (binding) => replaced.get(binding) ?? base.grantsOf(binding),
+    };
+}
+function grantsBySubject(grants, defaultNamespace) {
+    return groupByAccount(grants, defaultNamespace, (grant, account) => [
+        (0,core_model/* nsKey */.Pv)(account.namespace, account.name),
+        grant,
+    ]);
+}
+/** Grants by the name alone of the ServiceAccount they name, with its namespace. */
+function grantsByName(grants, defaultNamespace) {
+    return groupByAccount(grants, defaultNamespace, (grant, account) => [
+        account.name,
+        { grant, namespace: account.namespace },
+    ]);
+}
+/** The grants that name a ServiceAccount, grouped under the key `entry` gives each, in order. */
+function groupByAccount(grants, defaultNamespace, entry) {
+    const groups = new Map();
+    for (const grant of grants) {
+        const account = serviceAccountOfSubject(grant.subject, grant.binding, defaultNamespace);
+        if (!account)
+            continue;
+        const [key, value] = entry(grant, account);
+        const list = groups.get(key);
+        if (list)
+            list.push(value);
+        else
+            groups.set(key, [value]);
+    }
+    return groups;
+}
+function describeGrant(grant) {
+    return `${(0,core_model/* resourceLabel */.bP)(grant.binding.ref)} → ${grant.role.kind} ${grant.role.name}`;
+}
+
+;// CONCATENATED MODULE: ./src/rules/catalog.generated.ts
+const CATALOG = {
+    "automount-token": {
+        "id": "automount-token",
+        "title": "Pod mounts an API token it did not ask for",
+        "severity": "medium",
+        "fixable": true,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags workloads whose pods get a Kubernetes API token mounted although nobody explicitly asked for one.",
+        "description": "The rule works out the *effective* automount setting of every pod spec the way the API server does. Pod specs\nare those of Kubernetes' own workload kinds, judged by kind and API group whatever their pod template holds\n(Pod, PodTemplate and ReplicationController of the core group; Deployment, StatefulSet, DaemonSet and\nReplicaSet of `apps`; Job and CronJob of `batch`): a template without `containers`, which the API server\nrefuses, still says how its pods would run, and one without any pod spec is read as an empty one. Any other\nobject counts when it has `spec.template.spec.containers` (Argo Rollouts and similar custom resources,\nincluding a kind of the same name in another group). The effective setting:\n\n1. `automountServiceAccountToken` in the pod spec, when it is set, decides;\n2. otherwise the field on the pod's ServiceAccount decides;\n3. otherwise the token is mounted (Kubernetes defaults to `true`).\n\nThe pod's ServiceAccount is `serviceAccountName`, else the deprecated `serviceAccount`, else `default`. It is\nlooked up by name in the workload's namespace across every scanned document, not only the changed files.\nWhen it is declared more than once (overlays, copies), a copy that mounts the token is the one used, so a\nhardening that only one copy has is not assumed.\nYAML 1.1 booleans count as the API server reads them, so `automountServiceAccountToken: no` or `off` is\n`false`. A value the API server refuses (the string `\"false\"`, a number) is neither set nor unset: a pod spec\nthat holds one is not created, so nothing fires here (`invalid-automount-value` reports it), and a\nServiceAccount that holds one cannot be relied on, so its pods that set no value of their own are treated as\nfor an unresolved account (below), and the message names the value.\n\nIt fires when the token ends up mounted **without explicit opt-in**. Opt-in means `true` written in the pod\nspec, or `true` on a dedicated (non-`default`) ServiceAccount. A `true` on the `default` ServiceAccount is not\nconsent from the workload and does not count.\n\nWhen the ServiceAccount is not declared anywhere in the scanned set it is *unresolved*. With\n`assume-unresolved-mounts` on (the default) an unresolved ServiceAccount is treated as mounting the token, as\nKubernetes would for an account created without the field, and the message says the ServiceAccount was not\nfound. Turn the option off to skip such workloads instead.\n\nSeverity is `medium`, raised to `high` when the ServiceAccount is `default`, or when it is the subject of a\nbinding to privileged RBAC in the scanned set (see `sa-privileged-rbac`); the message then names the binding\nand the role.\n\nIt does not fire when the effective value is `false`, or when the workload opted in as described above.\n\n**The `kube-api-access-*` volume.** A pod exported from a cluster carries the volume Kubernetes added for the\nautomounted token: a projected volume named `kube-api-access-<suffix>` with a `serviceAccountToken` source\n(`expirationSeconds: 3607`, no audience), mounted at `/var/run/secrets/kubernetes.io/serviceaccount`. The\nServiceAccount admission plugin takes any volume whose name starts with `kube-api-access-` as that volume, so\nit is judged here, and only here (the projected-token rules leave it alone):\n\n- when the token is mounted without opt-in, the message names the volume and the fix is withheld, since\n  `automountServiceAccountToken: false` alone would leave the volume, and the token, mounted: remove the volume\n  and the `volumeMounts` that name it as well;\n- when the setting says `false` (the pod's, or the ServiceAccount's) but a container mounts such a volume,\n  the token is mounted all the same: the rule fires, pointing at the volume, without a fix;\n- after an opt-in it is the token the workload asked for, and nothing fires.\n\n**API clients.** A workload that calls the API must keep its token, so the rule first asks whether it is an\nAPI client, from evidence: its ServiceAccount is a subject (by name, or as the user\n`system:serviceaccount:<namespace>:<name>`) of any RoleBinding or ClusterRoleBinding in the scanned or rendered\nset, whatever the role; the config's `api-clients` globs match its `namespace/name`; the workload or its pod\ntemplate carries the annotation `kube-token-guard.io/api-client`; or its pod asks an injector for an agent that\nlogs in with the pod's token (`vault.hashicorp.com/agent-inject: \"true\"` without\n`vault.hashicorp.com/agent-service-account-token-volume-name`, `consul.hashicorp.com/connect-inject: \"true\"`).\nBindings to groups are not evidence. For an\nAPI client the finding is `info` whatever the configured severity (it never blocks by itself; the binding's own\nfindings carry the privilege), its message names the evidence, and its fix writes\n`automountServiceAccountToken: true` in the pod spec: the consent made explicit, after which the rule is quiet.\nNo values or template fix is probed for it, and autofix leaves it to a person.",
+        "rationale": "A mounted token lets anything running in the container call the Kubernetes API as the pod's ServiceAccount.\nMost application pods never talk to the API, so for them the token is pure attack surface: a remote code\nexecution bug, a path traversal or a server-side request forgery that can read\n`/var/run/secrets/kubernetes.io/serviceaccount/token` hands the attacker a cluster credential. How far the\nattacker gets then depends on the RBAC bound to that account, which is why a token for `default` or for a\nprivileged account is rated higher.",
+        "remediation": "Set `automountServiceAccountToken: false` in the pod spec, or on a dedicated ServiceAccount used only by this\nworkload. The automatic fix inserts `automountServiceAccountToken: false` into the pod spec, next to\n`serviceAccountName` when that key is present; none is offered for a pod spec carrying a `kube-api-access-*`\nvolume, which has to go too. For a workload judged an API client the fix inserts\n`automountServiceAccountToken: true` instead: it removes nothing.\n\nWhen the workload really calls the Kubernetes API (an operator, a controller, a leader-election sidecar), give\nit a dedicated ServiceAccount bound to a least-privilege Role and say `automountServiceAccountToken: true`\nexplicitly in the pod spec; the rule then treats the mount as intended. If the workload only needs to prove\nits identity to another service, prefer a projected `serviceAccountToken` volume with an `audience` and a\nshort `expirationSeconds`. For a case that fits neither, suppress it with\n`kube-token-guard.io/ignore: \"automount-token: <reason>\"` or a config exemption, both of which need a reason.",
+        "options": {
+            "assume-unresolved-mounts": {
+                "type": "boolean",
+                "default": true,
+                "description": "Treat a ServiceAccount that is not declared in the scanned files as mounting the token, as Kubernetes does when the field is unset."
+            }
+        },
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: payments-api\n  namespace: payments\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: payments-api\n  namespace: payments\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: payments-api\n  template:\n    metadata:\n      labels:\n        app: payments-api\n    spec:\n      serviceAccountName: payments-api\n      containers:\n        - name: api\n          image: registry.example.com/payments-api:1.8.2\n          ports:\n            - containerPort: 8080\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: payments-api\n  namespace: payments\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: payments-api\n  namespace: payments\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: payments-api\n  template:\n    metadata:\n      labels:\n        app: payments-api\n    spec:\n      serviceAccountName: payments-api\n      automountServiceAccountToken: false\n      containers:\n        - name: api\n          image: registry.example.com/payments-api:1.8.2\n          ports:\n            - containerPort: 8080\n"
+        },
+        "references": [
+            {
+                "title": "Configure Service Accounts for Pods",
+                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
+            },
+            {
+                "title": "Service Accounts",
+                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
+            },
+            {
+                "title": "Managing Service Accounts (bound service account token volume, `kube-api-access-*`)",
+                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/#bound-service-account-token-volume"
+            }
+        ]
+    },
+    "default-sa-automount": {
+        "id": "default-sa-automount",
+        "title": "Default ServiceAccount still automounts its token",
+        "severity": "medium",
+        "fixable": true,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags declared `default` ServiceAccounts that do not set `automountServiceAccountToken` to `false`.",
+        "description": "Fires for each ServiceAccount named `default` in the scanned set whose `automountServiceAccountToken` is\nmissing or `true`. YAML 1.1 booleans count as the API server reads them, so `no` and `off` are `false` and\nmake the account compliant.\n\nWhen a workload that runs as `default` in that namespace is an API client (see `automount-token`), or the\n`default` account itself is a binding subject, switching the token off would break it: the finding is then\n`info`, names the evidence, and has no fix; move that workload to a ServiceAccount of its own first.\n\nIt does not fire when the field is `false`. When a Namespace is scanned but no `default` ServiceAccount is\ndeclared for it at all, `namespace-default-sa` reports that instead.",
+        "rationale": "Every pod that names no ServiceAccount runs as `default`, so this one field decides whether all of those pods\ncarry an API token. Turning it off at the account is a namespace-wide safety net: a workload added later, or\na chart that forgets `serviceAccountName`, no longer gets a credential it did not ask for. Workloads that need\nthe API keep working once they opt in on a dedicated account.",
+        "remediation": "Add `automountServiceAccountToken: false` at the top level of the `default` ServiceAccount (next to\n`metadata`, not inside it). The automatic fix adds the field, or replaces a `true` value with `false`.\n\nBefore applying it, check for pods in the namespace that run as `default` and really call the API: give them a\ndedicated ServiceAccount and an explicit `automountServiceAccountToken: true` in their pod spec.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n  namespace: storefront\nimagePullSecrets:\n  - name: registry-credentials\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n  namespace: storefront\nimagePullSecrets:\n  - name: registry-credentials\nautomountServiceAccountToken: false\n"
+        },
+        "references": [
+            {
+                "title": "Configure Service Accounts for Pods (opt out of API credential automounting)",
+                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
+            },
+            {
+                "title": "Service Accounts",
+                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
+            }
+        ]
+    },
+    "default-sa-rbac": {
+        "id": "default-sa-rbac",
+        "title": "RBAC grants permissions to a default or catch-all identity",
+        "severity": "high",
+        "fixable": false,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags RoleBindings and ClusterRoleBindings whose subjects are `default` ServiceAccounts, groups that include every ServiceAccount or every caller, the anonymous user, or `system:masters`.",
+        "description": "Fires once per offending subject of a RoleBinding or ClusterRoleBinding, whatever role it grants, when the\nsubject is:\n\n- a `ServiceAccount` named `default` (its namespace is the subject's `namespace`, else the binding's);\n- a `User` named `system:serviceaccount:<namespace>:default`, which is the same identity spelled as a user;\n- the `Group` `system:serviceaccounts` (every ServiceAccount in the cluster) or\n  `system:serviceaccounts:<namespace>` (every ServiceAccount in one namespace);\n- the `Group` `system:authenticated` (every authenticated caller) or `system:unauthenticated` (anonymous\n  requests), or the `User` `system:anonymous` (the identity of every anonymous request);\n- the `Group` `system:masters`, whose members bypass RBAC altogether and cannot have their access reduced by\n  removing bindings: a grant to it adds nothing, and suggests the group is being used to hand out access.\n\nIt does not fire for subjects that name a dedicated ServiceAccount, a user or an ordinary group. Whether the\ngranted role is privileged is judged separately by `sa-privileged-rbac`.",
+        "rationale": "A grant to `default` reaches every pod in the namespace that names no ServiceAccount, including ones added\nlater by other teams or charts. A grant to the `system:serviceaccounts` groups reaches every workload in the\nnamespace or cluster, and `system:authenticated`, `system:unauthenticated` or `system:anonymous` reach any\ncaller at all. `system:masters` bypasses RBAC, so a grant to it hints that membership in that group is how\naccess is handed out, access that no removed binding can take back. One\ncompromised pod, or an anonymous request, then holds whatever the role allows, and the grant cannot be\nrevoked for one workload without breaking the others.",
+        "remediation": "Create a dedicated ServiceAccount for the workload that needs the permissions and bind the role to that\naccount only. Remove the `default` or group subject. There is no automatic fix, because which workload\nactually relies on the grant has to be decided by a person.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: report-builder-view\n  namespace: reporting\nsubjects:\n  - kind: ServiceAccount\n    name: default\n    namespace: reporting\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: view\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: report-builder\n  namespace: reporting\nautomountServiceAccountToken: false\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: report-builder-view\n  namespace: reporting\nsubjects:\n  - kind: ServiceAccount\n    name: report-builder\n    namespace: reporting\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: view\n"
+        },
+        "references": [
+            {
+                "title": "Using RBAC Authorization (default roles and role bindings)",
+                "url": "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#default-roles-and-role-bindings"
+            },
+            {
+                "title": "Authenticating (anonymous requests, system:anonymous)",
+                "url": "https://kubernetes.io/docs/reference/access-authn-authz/authentication/#anonymous-requests"
+            },
+            {
+                "title": "Role Based Access Control Good Practices",
+                "url": "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#least-privilege"
+            }
+        ]
+    },
+    "default-service-account": {
+        "id": "default-service-account",
+        "title": "Workload runs as the namespace's default ServiceAccount",
+        "severity": "medium",
+        "fixable": false,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags workloads that run as the `default` ServiceAccount instead of an identity of their own.",
+        "description": "Fires for every pod spec whose ServiceAccount is `default`: neither `serviceAccountName` nor the deprecated\n`serviceAccount` is set, one of them is an empty string, or one of them says `default`.\n\nIt fires whatever the effective automount setting is, because the identity itself is shared: even with the\ntoken unmounted, any RBAC granted to `default` (now or later) applies to this workload, and audit logs cannot\ntell its requests apart from those of other pods.\n\nSeverity is `medium`, raised to `high` when the token is mounted because someone said so explicitly, judged\nby Kubernetes' own precedence (the same decision `automount-token` reads): the pod spec says\n`automountServiceAccountToken: true`, or the pod spec leaves the field unset and the `default` ServiceAccount\ndeclared for that namespace in the scanned set says `true`. A pod-level `false` wins over the account's\n`true` (no token is mounted), so it stays `medium`.\n\nIt does not fire for workloads that name any other ServiceAccount, whether or not that account is declared in\nthe scanned set (see `missing-service-account` for the latter).",
+        "rationale": "`default` is created by Kubernetes in every namespace and is used by every pod that names no other account,\nso it is the identity most likely to collect permissions over time: one team binds a Role to it \"to make\nsomething work\" and every pod in the namespace inherits the grant. A compromise of any of those pods then\nexposes all of them, and least privilege per workload becomes impossible. A dedicated ServiceAccount per\nworkload keeps grants, audit trails and revocation scoped to one application.",
+        "remediation": "Create a ServiceAccount for the workload (usually named after it) with `automountServiceAccountToken: false`,\nbind to it only the Roles the workload needs with a RoleBinding, and set `serviceAccountName` in the pod\nspec. There is no automatic fix, since the new account and its grants are a design decision; the finding's\nmessage shows the account to create.\n\nVendor charts that cannot be changed can be exempted with\n`kube-token-guard.io/ignore: \"default-service-account: <reason>\"` or a config exemption with a reason.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: storefront-web\n  namespace: storefront\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: storefront-web\n  template:\n    metadata:\n      labels:\n        app: storefront-web\n    spec:\n      automountServiceAccountToken: false\n      containers:\n        - name: web\n          image: registry.example.com/storefront-web:2.4.0\n          ports:\n            - containerPort: 3000\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: storefront-web\n  namespace: storefront\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: storefront-web\n  namespace: storefront\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: storefront-web\n  template:\n    metadata:\n      labels:\n        app: storefront-web\n    spec:\n      serviceAccountName: storefront-web\n      automountServiceAccountToken: false\n      containers:\n        - name: web\n          image: registry.example.com/storefront-web:2.4.0\n          ports:\n            - containerPort: 3000\n"
+        },
+        "references": [
+            {
+                "title": "Configure Service Accounts for Pods (the pod spec takes precedence over the ServiceAccount)",
+                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting"
+            },
+            {
+                "title": "Service Accounts",
+                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
+            },
+            {
+                "title": "Role Based Access Control Good Practices",
+                "url": "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"
+            }
+        ]
+    },
+    "deprecated-service-account-field": {
+        "id": "deprecated-service-account-field",
+        "title": "Pod spec uses the deprecated serviceAccount field",
+        "severity": "low",
+        "fixable": true,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags pod specs that name their ServiceAccount with the deprecated `serviceAccount` field.",
+        "description": "Fires when a pod spec (of any workload kind) contains the key `serviceAccount`, the old alias of\n`serviceAccountName`.\n\n- Only `serviceAccount` is set: the finding asks for the key to be renamed.\n- Both are set to the same value: the finding asks for the redundant `serviceAccount` line to be removed.\n- Both are set to different values: Kubernetes uses `serviceAccountName` and ignores the alias, so the\n  manifest reads as one identity while the pod runs as another; the finding asks for a human to decide and\n  carries no fix.\n\nIt does not fire for pod specs that only use `serviceAccountName`. For working out which ServiceAccount the\npod runs as (in the other rules), `serviceAccount` is still honoured when `serviceAccountName` is absent.",
+        "rationale": "`serviceAccount` has been deprecated for years and is kept only for compatibility. Tools, policies and\nreviewers that look at `serviceAccountName` alone can miss the real identity of the pod, and a manifest that\nsets both to different values silently runs as the one a reader is less likely to notice. Using the single\nsupported field keeps the identity of a workload obvious.",
+        "remediation": "Use `serviceAccountName`. The automatic fix renames the `serviceAccount` key to `serviceAccountName` when it\nis alone, or deletes the `serviceAccount` line when `serviceAccountName` is also present with the same value.\nWhen the two disagree, check which account the workload should run as and keep only `serviceAccountName`.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: inventory-sync\n  namespace: warehouse\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: inventory-sync\n  namespace: warehouse\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: inventory-sync\n  template:\n    metadata:\n      labels:\n        app: inventory-sync\n    spec:\n      serviceAccount: inventory-sync\n      containers:\n        - name: sync\n          image: registry.example.com/inventory-sync:0.9.1\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: inventory-sync\n  namespace: warehouse\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: inventory-sync\n  namespace: warehouse\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: inventory-sync\n  template:\n    metadata:\n      labels:\n        app: inventory-sync\n    spec:\n      serviceAccountName: inventory-sync\n      containers:\n        - name: sync\n          image: registry.example.com/inventory-sync:0.9.1\n"
+        },
+        "references": [
+            {
+                "title": "Pod v1 API reference (serviceAccountName)",
+                "url": "https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/"
+            },
+            {
+                "title": "Configure Service Accounts for Pods",
+                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
+            }
+        ]
+    },
+    "invalid-automount-value": {
+        "id": "invalid-automount-value",
+        "title": "automountServiceAccountToken has a value the API server refuses",
+        "severity": "high",
+        "fixable": false,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags pod specs and ServiceAccounts whose `automountServiceAccountToken` is not a boolean, such as the string `\"false\"` or a number.",
+        "description": "`automountServiceAccountToken` is a boolean in the pod spec and on the ServiceAccount. The API server decodes a\nmanifest into its types before anything else, and a value of another type cannot be decoded: the object is\nrefused (`Deployment in version \"v1\" cannot be handled as a Deployment: json: cannot unmarshal string into Go\nstruct field ... of type bool`), by `kubectl apply` and `helm install` alike. This rule fires for\nevery pod spec (of the workloads `automount-token` reads) and every ServiceAccount whose\n`automountServiceAccountToken` is present, not null, and not a boolean: a quoted `\"false\"` or `'true'`, a\nnumber such as `0`, a map or a list. The message names the value and its type.\n\nValues are read as Kubernetes reads YAML: `false`, `true` and the YAML 1.1 spellings `no`, `off`, `yes`, `on`\nare booleans and valid; an absent field, `null` or `~` is unset and valid.\n\nOther rules do not read such a value as unset. `automount-token` says nothing of a pod spec whose own value\nis refused (no such pod is created); a pod that sets no value of its own and runs as a ServiceAccount with a\nrefused value is judged as for an undeclared account (the token is taken to be mounted), and its message\nnames the value. `default-service-account` raises its severity only for an explicit `true`.",
+        "rationale": "A quoted boolean usually comes from a template (`{{ .Values.automount | quote }}`) or a hand edit, and the\nauthor meant the word inside the quotes. The apply then fails, or a scanner that reads the value loosely\nreports the pod as hardened (or as mounting \"by default\") when no such pod exists. Saying exactly what the API\nserver will do keeps the finding and the cluster in agreement.",
+        "remediation": "Write the value as a YAML boolean without quotes, `false` (or `true` where the workload calls the API). In a\nHelm template, render the value without `quote` (for example `{{ .Values.automount }}` or\n`{{ .Values.automount | toYaml }}`). There is no automatic fix: which of the two the author meant is theirs to\nsay.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: image-resizer\n  namespace: media\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: image-resizer\n  template:\n    metadata:\n      labels:\n        app: image-resizer\n    spec:\n      serviceAccountName: image-resizer\n      automountServiceAccountToken: \"false\"\n      containers:\n        - name: resizer\n          image: registry.example.com/image-resizer:3.1.0\n",
+            "hardened": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: image-resizer\n  namespace: media\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: image-resizer\n  template:\n    metadata:\n      labels:\n        app: image-resizer\n    spec:\n      serviceAccountName: image-resizer\n      automountServiceAccountToken: false\n      containers:\n        - name: resizer\n          image: registry.example.com/image-resizer:3.1.0\n"
+        },
+        "references": [
+            {
+                "title": "Pod v1 API reference (PodSpec automountServiceAccountToken, boolean)",
+                "url": "https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/"
+            },
+            {
+                "title": "ServiceAccount v1 API reference (automountServiceAccountToken, boolean)",
+                "url": "https://kubernetes.io/docs/reference/kubernetes-api/authentication-resources/service-account-v1/"
+            },
+            {
+                "title": "Configure Service Accounts for Pods (opt out of API credential automounting)",
+                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting"
+            }
+        ]
+    },
+    "invalid-suppression": {
+        "id": "invalid-suppression",
+        "title": "Suppression annotation is malformed and has no effect",
+        "severity": "low",
+        "fixable": false,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags `kube-token-guard.io/ignore` annotations that give no reason or name a rule that does not exist.",
+        "description": "A finding can be suppressed with the annotation\n`kube-token-guard.io/ignore: \"<rule>[,<rule>]: <reason>\"` on the resource's own `metadata`, or on the pod\ntemplate's `metadata` of a workload; the rule list may also be `all`. Everything after the first `:` is the\nreason. This rule checks every such annotation and fires when:\n\n- there is no reason: no `:` after the rule list, or nothing but spaces after it;\n- the rule list is empty; or\n- a listed rule id is not a rule of kube-token-guard (for example a typo such as `automount-tokens`); the\n  message names the unknown ids.\n\nA malformed suppression does not take effect for what it gets wrong, so a typo or a missing reason never\nsilently weakens the scan: an annotation without a reason, or without rules, suppresses nothing, and an\nunknown rule id suppresses nothing (valid ids listed next to it, with a reason, still apply). The findings it\nmeant to hide are reported as usual until the annotation is fixed. It does not fire for well-formed\nannotations, whether or not a finding matches them.",
+        "rationale": "A suppression is a decision to accept a risk, and the reason is what lets a reviewer or an auditor judge it\nlater. An exception without a reason tends to outlive whatever justified it. A misspelled rule id is worse:\nthe author believes a finding is handled on purpose while the annotation does nothing, or, if it were\nhonoured loosely, could hide more than intended.",
+        "remediation": "Write the annotation as `kube-token-guard.io/ignore: \"<rule-id>[,<rule-id>]: <why this is acceptable>\"`,\nwith rule ids exactly as listed in the rule catalog (or `all`, sparingly) and a reason a reviewer can check,\nfor example `\"automount-token: the operator reconciles ConfigMaps through the API\"`. Quote the whole value,\nsince it contains `: `. For exceptions that apply to many resources, prefer a config `exemptions` entry,\nwhich also requires a reason. There is no automatic fix.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: legacy-reports\n  namespace: reporting\n  annotations:\n    kube-token-guard.io/ignore: default-service-account\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: legacy-reports\n  template:\n    metadata:\n      labels:\n        app: legacy-reports\n    spec:\n      automountServiceAccountToken: false\n      containers:\n        - name: reports\n          image: registry.example.com/legacy-reports:7.3.1\n",
+            "hardened": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: legacy-reports\n  namespace: reporting\n  annotations:\n    kube-token-guard.io/ignore: \"default-service-account: vendor image is certified only with the default account; token not mounted, see OPS-412\"\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: legacy-reports\n  template:\n    metadata:\n      labels:\n        app: legacy-reports\n    spec:\n      automountServiceAccountToken: false\n      containers:\n        - name: reports\n          image: registry.example.com/legacy-reports:7.3.1\n"
+        },
+        "references": [
+            {
+                "title": "Annotations",
+                "url": "https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations/"
+            }
+        ]
+    },
+    "legacy-token-mount": {
+        "id": "legacy-token-mount",
+        "title": "Pod uses a long-lived ServiceAccount token Secret",
+        "severity": "high",
+        "fixable": false,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags pods that mount or read a Secret of type `kubernetes.io/service-account-token`.",
+        "description": "Fires once per reference when a pod spec uses a Secret that is a legacy token Secret, meaning a Secret of\ntype `kubernetes.io/service-account-token` declared in the same namespace in the scanned set. A reference is\nany of:\n\n- a `secret` volume (`secretName`);\n- a `secret` source of a `projected` volume;\n- an environment variable with `valueFrom.secretKeyRef`;\n- an `envFrom` entry with `secretRef`;\n\nin any container, init container or ephemeral container. It does not fire for Secrets of other types, or\nfor Secrets that are not declared in the scanned set (their type is unknown). The Secret itself is reported\nby `legacy-token-secret`.",
+        "rationale": "A token read from such a Secret never expires and is not bound to the pod, so if the pod is compromised the\nattacker leaves with a credential that keeps working after the pod, its node and even the workload are\ngone. Exposing it as an environment variable makes it worse: environment variables end up in crash dumps,\ndebug endpoints and logs far more often than files do.",
+        "remediation": "Replace the Secret with a projected `serviceAccountToken` volume source. Set `audience` to the service that\nwill check the token (so it is not a general API token) and keep `expirationSeconds` short; the kubelet\nrotates the file before it expires, so the application should re-read it rather than cache it. If the pod\nneeds the Kubernetes API itself, run it under a dedicated ServiceAccount and opt in with\n`automountServiceAccountToken: true`. Then delete the legacy Secret. There is no automatic fix.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ledger-sync\n  namespace: finance\nautomountServiceAccountToken: false\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: ledger-sync-token\n  namespace: finance\n  annotations:\n    kubernetes.io/service-account.name: ledger-sync\ntype: kubernetes.io/service-account-token\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ledger-sync\n  namespace: finance\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: ledger-sync\n  template:\n    metadata:\n      labels:\n        app: ledger-sync\n    spec:\n      serviceAccountName: ledger-sync\n      containers:\n        - name: sync\n          image: registry.example.com/ledger-sync:3.1.0\n          env:\n            - name: VAULT_ADDR\n              value: https://vault.example.internal:8200\n          volumeMounts:\n            - name: sa-token\n              mountPath: /var/run/secrets/ledger-sync\n              readOnly: true\n      volumes:\n        - name: sa-token\n          secret:\n            secretName: ledger-sync-token\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ledger-sync\n  namespace: finance\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ledger-sync\n  namespace: finance\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: ledger-sync\n  template:\n    metadata:\n      labels:\n        app: ledger-sync\n    spec:\n      serviceAccountName: ledger-sync\n      containers:\n        - name: sync\n          image: registry.example.com/ledger-sync:3.1.0\n          env:\n            - name: VAULT_ADDR\n              value: https://vault.example.internal:8200\n          volumeMounts:\n            - name: vault-token\n              mountPath: /var/run/secrets/ledger-sync\n              readOnly: true\n      volumes:\n        - name: vault-token\n          projected:\n            sources:\n              - serviceAccountToken:\n                  path: token\n                  audience: vault\n                  expirationSeconds: 3600\n"
+        },
+        "references": [
+            {
+                "title": "Projected Volumes (serviceAccountToken)",
+                "url": "https://kubernetes.io/docs/concepts/storage/projected-volumes/"
+            },
+            {
+                "title": "Managing Service Accounts (legacy token cleanup)",
+                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/"
+            }
+        ]
+    },
+    "legacy-token-secret": {
+        "id": "legacy-token-secret",
+        "title": "Long-lived ServiceAccount token stored in a Secret",
+        "severity": "high",
+        "fixable": false,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags Secrets of type `kubernetes.io/service-account-token` and ServiceAccounts that list token Secrets or Secrets of unknown type.",
+        "description": "Fires for:\n\n- each Secret whose `type` is `kubernetes.io/service-account-token`. Kubernetes fills such a Secret with a\n  token for the ServiceAccount named in its `kubernetes.io/service-account.name` annotation, and that token\n  does not expire;\n- each ServiceAccount whose `secrets` list (the field through which older clusters attached generated token\n  Secrets to the account) names a token Secret, or a Secret of unknown type. Each entry is judged by the\n  Secret it names in the account's namespace: one the scanned set declares as `kubernetes.io/service-account-token`\n  is a legacy token and is named as one; one declared with any other type (an absent `type` is `Opaque`, as the\n  API server defaults it) is an ordinary Secret and is not reported; one the scanned set does not declare is\n  reported as *of unknown type*, never called a token, since it may be one. One finding per account lists\n  both kinds. When the account carries `kubernetes.io/enforce-mountable-secrets: \"true\"`, the list is an\n  allow-list of Secrets its pods may mount, so only entries that are token Secrets in the scanned set are\n  reported, each at its entry.\n\nThe finding names the Secret or the listed entries, never any Secret data. It does not fire for other Secret\ntypes, for a `secrets` list whose entries all name declared non-token Secrets (Argo CD's `redis-ha` account\nlisting its Opaque password Secret, say), or for ServiceAccounts without `secrets` (an `imagePullSecrets`\nlist is fine). Workloads that mount or read such a Secret are reported separately by `legacy-token-mount`.",
+        "rationale": "A Secret-based token is valid until the Secret is deleted: it has no expiry, is not bound to a pod, and keeps\nworking after the workload that used it is gone. Anyone who can read Secrets in the namespace, a leaked\nbackup, or a copy pasted into a CI system holds a permanent credential for the account. Tokens from the\nTokenRequest API (projected volumes, `kubectl create token`) expire and are bound to their pod, so a leak is\nlimited in time.",
+        "remediation": "Delete the Secret and the `secrets` entries, and obtain tokens through the TokenRequest API instead: a\nprojected `serviceAccountToken` volume with an `audience` and a short `expirationSeconds` for pods, or\n`kubectl create token <account> --duration=...` for tools outside the cluster. If an external system really\nneeds a long-lived credential, prefer its own identity federation (OIDC) over a Kubernetes token. There is no\nautomatic fix, because the consumers of the token have to be moved first. A documented exception can be\nrecorded with `kube-token-guard.io/ignore: \"legacy-token-secret: <reason>\"`.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: build-bot\n  namespace: ci\nautomountServiceAccountToken: false\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: build-bot-token\n  namespace: ci\n  annotations:\n    kubernetes.io/service-account.name: build-bot\ntype: kubernetes.io/service-account-token\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: build-bot\n  namespace: ci\nautomountServiceAccountToken: false\n"
+        },
+        "references": [
+            {
+                "title": "Managing Service Accounts (legacy token cleanup)",
+                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/"
+            },
+            {
+                "title": "Secrets (types of Secret, service account token Secrets)",
+                "url": "https://kubernetes.io/docs/concepts/configuration/secret/#secret-types"
+            },
+            {
+                "title": "ServiceAccount v1 API reference (secrets)",
+                "url": "https://kubernetes.io/docs/reference/kubernetes-api/authentication-resources/service-account-v1/"
+            },
+            {
+                "title": "Service Accounts (get a token)",
+                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
+            }
+        ]
+    },
+    "missing-service-account": {
+        "id": "missing-service-account",
+        "title": "Workload names a ServiceAccount that is not declared",
+        "severity": "low",
+        "fixable": false,
+        "presets": [
+            "strict"
+        ],
+        "summary": "Flags workloads that run as a non-default ServiceAccount not declared anywhere in the scanned manifests.",
+        "description": "Enabled by the `strict` preset only. Fires when a pod spec names a ServiceAccount other than `default` (with\n`serviceAccountName`, or the deprecated `serviceAccount`) and no ServiceAccount of that name is declared in\nthe workload's namespace in any scanned document.\n\nIt does not fire for `default`, which Kubernetes always creates, or when the account is declared in any\nscanned file, changed or not.",
+        "rationale": "When the account is defined elsewhere (by hand, by another repository, or not at all), its\n`automountServiceAccountToken` setting, its workload identity annotations and its RBAC cannot be reviewed\ntogether with the workload, and the other rules must guess: `automount-token` assumes such an account mounts\nthe token. If the account does not exist, the pods are not created at all, which usually surfaces as a\nstuck rollout rather than a clear error.",
+        "remediation": "Declare the ServiceAccount next to the workload that uses it, with `automountServiceAccountToken: false`\nunless the workload needs the API, or include the manifests that declare it in the scan. If it is managed\non purpose by another system (a platform team, an operator), exempt the workload with a config exemption or\n`kube-token-guard.io/ignore: \"missing-service-account: <reason>\"`. There is no automatic fix.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: search-indexer\n  namespace: catalog\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: search-indexer\n  template:\n    metadata:\n      labels:\n        app: search-indexer\n    spec:\n      serviceAccountName: search-indexer\n      automountServiceAccountToken: false\n      containers:\n        - name: indexer\n          image: registry.example.com/search-indexer:0.14.2\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: search-indexer\n  namespace: catalog\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: search-indexer\n  namespace: catalog\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: search-indexer\n  template:\n    metadata:\n      labels:\n        app: search-indexer\n    spec:\n      serviceAccountName: search-indexer\n      automountServiceAccountToken: false\n      containers:\n        - name: indexer\n          image: registry.example.com/search-indexer:0.14.2\n"
+        },
+        "references": [
+            {
+                "title": "Configure Service Accounts for Pods",
+                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
+            },
+            {
+                "title": "Managing Service Accounts",
+                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/"
+            }
+        ]
+    },
+    "namespace-default-sa": {
+        "id": "namespace-default-sa",
+        "title": "Namespace has no hardened default ServiceAccount",
+        "severity": "low",
+        "fixable": true,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags Namespaces in the scanned set for which no `default` ServiceAccount is declared.",
+        "description": "Fires for each Namespace object in the scanned set when no ServiceAccount named `default` is declared in that\nnamespace in any scanned document. A ServiceAccount's namespace is its `metadata.namespace`, else the render\nnamespace (Helm, kustomize), else the configured default namespace.\n\nIt does not fire when such a ServiceAccount is declared, whatever it says: a declared `default` account that\nis not hardened is reported by `default-sa-automount` instead, so the same gap is never reported twice.\nNamespaces that are only referenced (by `metadata.namespace` of other objects) but not declared as a\nNamespace object are not checked.",
+        "rationale": "Kubernetes creates the `default` ServiceAccount of a new namespace on its own, with token automounting on.\nIf the manifests that create the namespace do not also declare that account, every pod there that forgets\n`serviceAccountName` silently receives an API token, and nothing in the repository shows it. Declaring the\nhardened account next to the Namespace makes the safe setting part of the namespace's definition.",
+        "remediation": "Declare the `default` ServiceAccount of the namespace with `automountServiceAccountToken: false` in the same\nchange that creates the Namespace. The automatic fix appends such a ServiceAccount document for the\nnamespace to the file that declares the Namespace. Applying it with `kubectl apply` updates the account\nKubernetes already created. When a workload running as `default` in the namespace is an API client (see\n`automount-token`), there is no fix: the finding is `info` and names the workload to move to its own account\nfirst. Nor is there one for the namespaces every cluster has (`default`, `kube-system`, `kube-public`,\n`kube-node-lease`): the cluster runs pods there that no repository declares (add-ons, the cloud's agents), and\nturning off the `default` account's token could break one the scan never sees.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: checkout\n  labels:\n    team: payments\n",
+            "hardened": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: checkout\n  labels:\n    team: payments\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n  namespace: checkout\nautomountServiceAccountToken: false\n"
+        },
+        "references": [
+            {
+                "title": "Service Accounts (default service accounts)",
+                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
+            },
+            {
+                "title": "Configure Service Accounts for Pods",
+                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
+            }
+        ]
+    },
+    "projected-token-audience": {
+        "id": "projected-token-audience",
+        "title": "Projected token has no specific audience",
+        "severity": "low",
+        "fixable": false,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags projected `serviceAccountToken` sources that leave `audience` unset, or set one outside the allowed list.",
+        "description": "Looks at every `serviceAccountToken` source of every `projected` volume in a pod spec and fires when:\n\n- `audience` is absent or empty. The token then defaults to the API server's own audience, so it is a full\n  Kubernetes API token for the pod's ServiceAccount, just mounted at a different path. Severity `low`, or\n  `medium` when `allowed-audiences` is configured;\n- `allowed-audiences` is non-empty and `audience` is not one of its entries. Severity `medium`.\n\nWith the default empty `allowed-audiences`, any explicit audience is accepted.\n\nNor is an API client's own token (see the README's \"Workloads that call the API\"): a projected token without an\naudience, or with one outside `allowed-audiences`, mounted at `/var/run/secrets/kubernetes.io/serviceaccount`,\nwhere the Kubernetes client libraries read their token, in a workload judged an API client from evidence. That is\nthe bounded token a controller mounts in place of the automounted one (the API server is its audience, and another\nwould break it). Mounted there in a workload with no such evidence, the finding says how to mark it a client.\n\nA volume whose name starts with `kube-api-access-` is not judged here: it is the volume the API server adds at\nadmission for the automounted token, without an audience by design, and appears in manifests exported from a\ncluster. The ServiceAccount admission plugin takes any volume so named as the automounted token, so it is\n`automount-token`'s business.",
+        "rationale": "Audiences keep a token from being replayed elsewhere: a token minted for Vault or for an internal service\nshould be refused by the Kubernetes API and by every other service. Without an audience, whichever service\nreceives the token (and whoever can read its logs or compromise it) can turn around and call the Kubernetes\nAPI as the pod. An allow-list of audiences also catches typos and tokens aimed at unexpected third parties.",
+        "remediation": "Set `audience` to the identifier of the service that validates the token (for example `vault`, or\n`sts.amazonaws.com`), and make that service require it. If the pod calls the Kubernetes API with it, mount it\nat `/var/run/secrets/kubernetes.io/serviceaccount` with a bounded `expirationSeconds`, on a dedicated\nServiceAccount whose binding (or the annotation `kube-token-guard.io/api-client`) shows it is an API client.\nThere is no automatic fix, since the right audience depends on the receiving service.",
+        "options": {
+            "allowed-audiences": {
+                "type": "array",
+                "items": {
+                    "type": "string"
+                },
+                "default": [],
+                "description": "Audiences a projected token may name. When non-empty, a missing audience or one outside this list fires with severity medium."
+            }
+        },
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: invoice-renderer\n  template:\n    metadata:\n      labels:\n        app: invoice-renderer\n    spec:\n      serviceAccountName: invoice-renderer\n      containers:\n        - name: renderer\n          image: registry.example.com/invoice-renderer:5.0.3\n          volumeMounts:\n            - name: vault-token\n              mountPath: /var/run/secrets/vault\n              readOnly: true\n      volumes:\n        - name: vault-token\n          projected:\n            sources:\n              - serviceAccountToken:\n                  path: token\n                  expirationSeconds: 3600\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: invoice-renderer\n  template:\n    metadata:\n      labels:\n        app: invoice-renderer\n    spec:\n      serviceAccountName: invoice-renderer\n      containers:\n        - name: renderer\n          image: registry.example.com/invoice-renderer:5.0.3\n          volumeMounts:\n            - name: vault-token\n              mountPath: /var/run/secrets/vault\n              readOnly: true\n      volumes:\n        - name: vault-token\n          projected:\n            sources:\n              - serviceAccountToken:\n                  path: token\n                  audience: vault\n                  expirationSeconds: 3600\n"
+        },
+        "references": [
+            {
+                "title": "Projected Volumes (serviceAccountToken)",
+                "url": "https://kubernetes.io/docs/concepts/storage/projected-volumes/"
+            },
+            {
+                "title": "Managing Service Accounts (bound service account token volume, `kube-api-access-*`)",
+                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/#bound-service-account-token-volume"
+            },
+            {
+                "title": "TokenRequest v1 API reference (audiences)",
+                "url": "https://kubernetes.io/docs/reference/kubernetes-api/authentication-resources/token-request-v1/"
+            }
+        ]
+    },
+    "projected-token-expiration": {
+        "id": "projected-token-expiration",
+        "title": "Projected token lives too long or too short",
+        "severity": "medium",
+        "fixable": true,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags projected `serviceAccountToken` sources whose `expirationSeconds` is above the configured maximum or below the API's minimum of 600.",
+        "description": "Looks at every `serviceAccountToken` source of every `projected` volume in a pod spec and fires when its\n`expirationSeconds`:\n\n- is greater than `max-expiration-seconds` (3600 by default); or\n- is less than 600, which the API server rejects, so the workload would fail to be created.\n\nWhen `expirationSeconds` is absent the API server uses 3600; the rule then fires only if\n`max-expiration-seconds` is set lower than 3600. It does not fire for values between 600 and the maximum,\ninclusive.\n\nA volume whose name starts with `kube-api-access-` is not judged here. It is the volume the API server adds at\nadmission for the automounted token (its `expirationSeconds: 3607` is Kubernetes' own) and appears in manifests\nexported from a cluster; the ServiceAccount admission plugin takes any volume so named as the automounted\ntoken. Whether that token should be there is `automount-token`'s business, so no finding and no edit here.",
+        "rationale": "A projected token is bound to its pod and is invalidated when the pod is deleted, but until then it is\naccepted for its whole lifetime wherever it is presented. A token copied out of a running pod with a\nlifetime of a day or more gives an attacker a long window, and it stays useful even after the vulnerability\nthat leaked it is patched, as long as the pod keeps running. The kubelet refreshes the file well before\nexpiry, so a short lifetime costs nothing for applications that re-read the token.",
+        "remediation": "Set `expirationSeconds` to a value between 600 and the configured maximum, and make sure the application\nre-reads the token file instead of caching it at start-up. The automatic fix sets `expirationSeconds` to the\nconfigured maximum (adding the field when it is absent and the maximum is below the default of 3600).",
+        "options": {
+            "max-expiration-seconds": {
+                "type": "integer",
+                "minimum": 600,
+                "default": 3600,
+                "description": "Longest token lifetime accepted, in seconds."
+            }
+        },
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: invoice-renderer\n  template:\n    metadata:\n      labels:\n        app: invoice-renderer\n    spec:\n      serviceAccountName: invoice-renderer\n      containers:\n        - name: renderer\n          image: registry.example.com/invoice-renderer:5.0.3\n          volumeMounts:\n            - name: vault-token\n              mountPath: /var/run/secrets/vault\n              readOnly: true\n      volumes:\n        - name: vault-token\n          projected:\n            sources:\n              - serviceAccountToken:\n                  path: token\n                  audience: vault\n                  expirationSeconds: 86400\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: invoice-renderer\n  namespace: billing\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: invoice-renderer\n  template:\n    metadata:\n      labels:\n        app: invoice-renderer\n    spec:\n      serviceAccountName: invoice-renderer\n      containers:\n        - name: renderer\n          image: registry.example.com/invoice-renderer:5.0.3\n          volumeMounts:\n            - name: vault-token\n              mountPath: /var/run/secrets/vault\n              readOnly: true\n      volumes:\n        - name: vault-token\n          projected:\n            sources:\n              - serviceAccountToken:\n                  path: token\n                  audience: vault\n                  expirationSeconds: 3600\n"
+        },
+        "references": [
+            {
+                "title": "Projected Volumes (serviceAccountToken)",
+                "url": "https://kubernetes.io/docs/concepts/storage/projected-volumes/"
+            },
+            {
+                "title": "Configure Service Accounts for Pods (ServiceAccount token volume projection)",
+                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
+            },
+            {
+                "title": "Managing Service Accounts (bound service account token volume, `kube-api-access-*`)",
+                "url": "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/#bound-service-account-token-volume"
+            }
+        ]
+    },
+    "sa-privileged-rbac": {
+        "id": "sa-privileged-rbac",
+        "title": "ServiceAccount is bound to privileged RBAC",
+        "severity": "high",
+        "fixable": false,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags bindings that give a ServiceAccount a role able to read Secrets, run code in other pods, mint tokens or widen its own access.",
+        "description": "Fires once per ServiceAccount subject of a RoleBinding or ClusterRoleBinding (a `ServiceAccount` subject, or\na `User` named `system:serviceaccount:<namespace>:<name>`) when the bound role is privileged. A role is\nprivileged when:\n\n- it is a ClusterRole whose name is in `privileged-roles` (by default `cluster-admin`, `admin` and `edit`),\n  whether or not its definition is in the scanned set; or\n- its definition (a Role in the binding's namespace, or a ClusterRole) is in the scanned set and **any** of\n  its rules, not only the first:\n  - has `*` in `verbs`, `resources` or `apiGroups`;\n  - lets it read every Secret: `get` on `secrets` for any name, or `list`/`watch` of the whole collection;\n  - lets it read named Secrets (`resourceNames`) of which one is, in the scanned set, a long-lived token\n    Secret (type `kubernetes.io/service-account-token`) where the binding applies;\n  - grants `create` on `pods`;\n  - grants any verb on `pods/exec`, `pods/attach` or `pods/portforward`, named pods included (code run in a\n    pod runs as its ServiceAccount, with its Secrets);\n  - grants `create` on `serviceaccounts/token`, or on named accounts of which one holds privileged RBAC in the\n    scanned set (through another binding) or is set up for cloud workload identity;\n  - grants the verbs `impersonate` or `escalate` on anything, named objects included (whose power a named user\n    or group holds is not in the manifests), or `bind` on any role, or on a named role that is privileged\n    (in `privileged-roles`, or declared with rules that are);\n  - grants any verb on `nodes/proxy`.\n\n  The resource checks apply to rules whose `apiGroups` include the core group (`\"\"`) or `*`; a rule without\n  `apiGroups` is read as the core group. A resource `*/<subresource>` (such as `*/exec`) matches that\n  subresource of every resource, as the authorizer reads it; `pods/*` is not a pattern to the authorizer and\n  matches no request.\n\n**`resourceNames`** are read as the RBAC authorizer matches requests. A request for one object carries its name\n(`get`, `update`, `patch`, `delete`; `list` and `watch` with a `metadata.name` field selector; a subresource\nsuch as `pods/exec` or `serviceaccounts/token`, whose URL names its object) and must name one of them. A\nrequest that names no object (an object-level `create`, `list` or `watch` of the whole collection,\n`deletecollection`) matches only an empty entry `\"\"`. So a rule with `resourceNames` is access to the named\nobjects only, judged as what they are above, and grants no object-level `create` at all (`pods` `create`\nwith `resourceNames` creates nothing); with `\"\"` among them it also grants the requests that name no object.\nNamed Secrets and accounts are looked up in the binding's namespace, or in every namespace for a\nClusterRoleBinding; one the scanned set does not declare is not counted.\n\nThe message names the binding, the role and every reason found. Severity is `high`, raised to `critical` when\nthe grant is equivalent to cluster-admin (the built-in `cluster-admin`, or a role with one rule that has `*`\nin verbs, resources and apiGroups at once and no `resourceNames`) **and** is made through a\nClusterRoleBinding, so it applies in every namespace. The same role granted by a RoleBinding stays `high`.\n\nRoles that are referenced but neither in the scanned set nor named in `privileged-roles` are not judged.\nGroup subjects are not reported here; grants to catch-all groups are reported by `default-sa-rbac`.",
+        "rationale": "A ServiceAccount's token is only as dangerous as its RBAC. Reading Secrets exposes every credential in the\nnamespace, including other accounts' tokens; creating pods or exec-ing into them runs arbitrary code with\nother identities; creating tokens, impersonating, binding or escalating lets the holder give itself more\nrights; `nodes/proxy` reaches the kubelet API. Once such a token leaks from a pod, the attacker usually owns\nthe namespace, and with a cluster-wide admin grant the whole cluster.",
+        "remediation": "Replace the broad role with a Role that lists only the resources, verbs and, where possible, `resourceNames`\nthe workload needs, bound with a RoleBinding in its own namespace rather than a ClusterRoleBinding. Pods\nusing the account should also not mount its token unless they need it (see `automount-token`).\n\nControllers and operators that legitimately need such rights (a secrets operator, a CI deployer) can be\nexempted with `kube-token-guard.io/ignore: \"sa-privileged-rbac: <reason>\"` on the binding, or a config\nexemption with a reason; keep such accounts few and their pods isolated.",
+        "options": {
+            "privileged-roles": {
+                "type": "array",
+                "items": {
+                    "type": "string"
+                },
+                "default": [
+                    "cluster-admin",
+                    "admin",
+                    "edit"
+                ],
+                "description": "ClusterRole names treated as privileged by name, even when their definition is not in the scanned files."
+            }
+        },
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: config-loader\n  namespace: payments\nautomountServiceAccountToken: false\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: config-loader\n  namespace: payments\nrules:\n  - apiGroups: [\"\"]\n    resources: [\"configmaps\"]\n    verbs: [\"get\", \"list\", \"watch\"]\n  - apiGroups: [\"\"]\n    resources: [\"secrets\"]\n    verbs: [\"get\", \"list\"]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: config-loader\n  namespace: payments\nsubjects:\n  - kind: ServiceAccount\n    name: config-loader\n    namespace: payments\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: config-loader\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: config-loader\n  namespace: payments\nautomountServiceAccountToken: false\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: config-loader\n  namespace: payments\nrules:\n  - apiGroups: [\"\"]\n    resources: [\"configmaps\"]\n    verbs: [\"get\", \"list\", \"watch\"]\n  - apiGroups: [\"\"]\n    resources: [\"secrets\"]\n    resourceNames: [\"payments-api-tls\"]\n    verbs: [\"get\"]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: config-loader\n  namespace: payments\nsubjects:\n  - kind: ServiceAccount\n    name: config-loader\n    namespace: payments\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: config-loader\n"
+        },
+        "references": [
+            {
+                "title": "Role Based Access Control Good Practices (privilege escalation risks)",
+                "url": "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#privilege-escalation-risks"
+            },
+            {
+                "title": "Using RBAC Authorization (referring to resources, resourceNames)",
+                "url": "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#referring-to-resources"
+            }
+        ]
+    },
+    "shared-service-account": {
+        "id": "shared-service-account",
+        "title": "ServiceAccount is shared by several workloads",
+        "severity": "low",
+        "fixable": false,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags workloads that run as a non-default ServiceAccount also used by another workload in the same namespace.",
+        "description": "Groups the workloads of each namespace by the ServiceAccount they run as (`serviceAccountName`, else the\ndeprecated `serviceAccount`) and fires when one account is used by more than one distinct workload, counting\nworkloads by kind and name (a Deployment and a CronJob with the same name are two workloads). The finding is\nreported on each of the workloads, and its message names the others.\n\nIt does not fire for the `default` ServiceAccount, which `default-service-account` covers, or for an account\nused by exactly one workload. The ServiceAccount does not have to be declared in the scanned set.",
+        "rationale": "A ServiceAccount is the unit RBAC and cloud identity are granted to. When several workloads share one, each\nof them holds the union of what all of them need, so a compromise of the least important one (a batch job, a\ndebug tool) yields the permissions of the most important one. Shared accounts also make audit logs ambiguous\nand make it impossible to revoke or rotate access for one application alone.",
+        "remediation": "Give each workload its own ServiceAccount, with `automountServiceAccountToken: false` unless it needs the\nAPI, and bind to each one only the roles that workload needs. There is no automatic fix. When several\nworkloads are really one application (for example a server and its migration Job from the same release) and\nmust share an identity, suppress it with `kube-token-guard.io/ignore: \"shared-service-account: <reason>\"` or\na config exemption.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: storefront\n  namespace: storefront\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: storefront-web\n  namespace: storefront\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: storefront-web\n  template:\n    metadata:\n      labels:\n        app: storefront-web\n    spec:\n      serviceAccountName: storefront\n      containers:\n        - name: web\n          image: registry.example.com/storefront-web:2.4.0\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: storefront-sitemap\n  namespace: storefront\nspec:\n  schedule: \"0 3 * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          serviceAccountName: storefront\n          restartPolicy: OnFailure\n          containers:\n            - name: sitemap\n              image: registry.example.com/storefront-sitemap:1.2.0\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: storefront-web\n  namespace: storefront\nautomountServiceAccountToken: false\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: storefront-sitemap\n  namespace: storefront\nautomountServiceAccountToken: false\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: storefront-web\n  namespace: storefront\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: storefront-web\n  template:\n    metadata:\n      labels:\n        app: storefront-web\n    spec:\n      serviceAccountName: storefront-web\n      containers:\n        - name: web\n          image: registry.example.com/storefront-web:2.4.0\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: storefront-sitemap\n  namespace: storefront\nspec:\n  schedule: \"0 3 * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          serviceAccountName: storefront-sitemap\n          restartPolicy: OnFailure\n          containers:\n            - name: sitemap\n              image: registry.example.com/storefront-sitemap:1.2.0\n"
+        },
+        "references": [
+            {
+                "title": "Role Based Access Control Good Practices (least privilege)",
+                "url": "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"
+            },
+            {
+                "title": "Service Accounts",
+                "url": "https://kubernetes.io/docs/concepts/security/service-accounts/"
+            }
+        ]
+    },
+    "static-cloud-credentials": {
+        "id": "static-cloud-credentials",
+        "title": "Static cloud credentials in environment variables or Secrets",
+        "severity": "medium",
+        "fixable": false,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags container environment variables and Secret keys that carry long-lived AWS, GCP or Azure credentials.",
+        "description": "Fires for:\n\n- a container (including init and ephemeral containers) with an environment variable named\n  `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `GOOGLE_APPLICATION_CREDENTIALS`\n  (which points the Google client libraries at a service-account key file), `AWS_SHARED_CREDENTIALS_FILE`\n  (which points the AWS SDKs at a file of static keys, often mounted from a Secret), `AZURE_CLIENT_SECRET` or\n  `AZURE_CLIENT_CERTIFICATE_PASSWORD`, or any name listed in `extra-env-names`, whether the value is written\n  inline or comes from a Secret or ConfigMap;\n- an environment variable of any name whose inline `value` has the shape of an AWS access key id (`AKIA` or\n  `ASIA` followed by 16 upper-case letters or digits);\n- a Secret (`data` or `stringData`) with a key such as `aws_access_key_id`, `aws_secret_access_key`,\n  `aws_session_token`, `AZURE_CLIENT_SECRET` or `AZURE_CLIENT_CERTIFICATE_PASSWORD` (compared without regard\n  to case, with `-` and `.` read as `_`), or a key whose value is a GCP service-account key (JSON with\n  `\"type\": \"service_account\"` and a `private_key`) or an AWS credentials file (`aws_secret_access_key = ...`).\n\nOnly the names of variables and keys appear in findings; values are never printed, in any output format.\nIt does not fire for other names, such as `AWS_REGION`, `AWS_ROLE_ARN` or `AZURE_CLIENT_ID`, which identify\nan account or role without granting access.",
+        "rationale": "Static cloud keys do not expire on their own and work from anywhere. Anyone who can read the pod spec, the\nSecret, the environment of the process (a debug endpoint, a crash report) or a backup of the cluster can use\nthem until someone notices and rotates them, and the cloud audit trail shows the application, not the\nattacker. Cloud workload identity gives the same access with short-lived credentials tied to the pod's\nServiceAccount, with nothing to leak or rotate.",
+        "remediation": "Move the workload to the cloud's workload identity: annotate a dedicated ServiceAccount with\n`eks.amazonaws.com/role-arn` (EKS), `iam.gke.io/gcp-service-account` (GKE) or\n`azure.workload.identity/client-id` (AKS), keep `automountServiceAccountToken: false` on it, remove the\nvariables and the Secret, and revoke the old keys. Outside those platforms, use a secrets manager that issues\nshort-lived credentials. There is no automatic fix. Where static keys are unavoidable for now (for example a\nthird-party system with no federation), record the exception with\n`kube-token-guard.io/ignore: \"static-cloud-credentials: <reason>\"` or a config exemption.",
+        "options": {
+            "extra-env-names": {
+                "type": "array",
+                "items": {
+                    "type": "string"
+                },
+                "default": [],
+                "description": "More environment variable names to treat as static cloud credentials, for example an application's own `S3_SECRET_KEY`."
+            }
+        },
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: order-exporter\n  namespace: orders\nautomountServiceAccountToken: false\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: order-exporter\n  namespace: orders\nspec:\n  schedule: \"30 1 * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          serviceAccountName: order-exporter\n          restartPolicy: OnFailure\n          containers:\n            - name: export\n              image: registry.example.com/order-exporter:4.2.0\n              env:\n                - name: AWS_REGION\n                  value: eu-west-1\n                - name: AWS_ACCESS_KEY_ID\n                  value: AKIAEXAMPLEEXAMPLE00\n                - name: AWS_SECRET_ACCESS_KEY\n                  valueFrom:\n                    secretKeyRef:\n                      name: order-exporter-aws\n                      key: secret-access-key\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: order-exporter\n  namespace: orders\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/order-exporter\nautomountServiceAccountToken: false\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: order-exporter\n  namespace: orders\nspec:\n  schedule: \"30 1 * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          serviceAccountName: order-exporter\n          restartPolicy: OnFailure\n          containers:\n            - name: export\n              image: registry.example.com/order-exporter:4.2.0\n              env:\n                - name: AWS_REGION\n                  value: eu-west-1\n"
+        },
+        "references": [
+            {
+                "title": "IAM roles for service accounts (Amazon EKS)",
+                "url": "https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html"
+            },
+            {
+                "title": "Workload Identity Federation for GKE",
+                "url": "https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity"
+            },
+            {
+                "title": "Microsoft Entra Workload ID with AKS",
+                "url": "https://learn.microsoft.com/en-us/azure/aks/workload-identity-overview"
+            }
+        ]
+    },
+    "workload-identity-automount": {
+        "id": "workload-identity-automount",
+        "title": "Cloud workload identity account still mounts the API token",
+        "severity": "medium",
+        "fixable": true,
+        "presets": [
+            "recommended",
+            "strict"
+        ],
+        "summary": "Flags ServiceAccounts set up for cloud workload identity that do not turn off Kubernetes API token automounting.",
+        "description": "Fires for each ServiceAccount that carries one of these annotations:\n\n- `eks.amazonaws.com/role-arn` (EKS IAM Roles for Service Accounts);\n- `iam.gke.io/gcp-service-account` (GKE Workload Identity);\n- `azure.workload.identity/client-id` (Azure AD Workload Identity);\n\nand that does not set `automountServiceAccountToken` (YAML 1.1 `no`/`off` count as `false`).\n\nIt does not fire when the ServiceAccount says `false`, nor when it says `true`: on a dedicated account that is\nexplicit consent, the evidence of a workload that calls the Kubernetes API (cert-manager and the\ncluster-autoscaler set it for EKS), and switching it off would break that workload. A pod-level `true` on a\nworkload using the account is judged by `automount-token` as an explicit opt-in.",
+        "rationale": "Workload identity exists so that pods reach cloud APIs without static keys. The cloud integrations get\ntheir credential from their own mechanism (a projected token with a cloud audience injected by a webhook, or\nthe metadata server), not from the regular Kubernetes API token. Leaving automount on therefore adds a\nsecond, unrelated credential to pods that are often among the most sensitive in the cluster, and a leak of\nit lets an attacker act in the cluster as well as in the cloud account.",
+        "remediation": "Add `automountServiceAccountToken: false` at the top level of the ServiceAccount. The automatic fix adds the\nfield. Cloud credentials keep working: the EKS, GKE and Azure\nintegrations do not rely on the automatically mounted API token. If a pod using the account also needs the\nKubernetes API, opt in with `automountServiceAccountToken: true` in that pod's spec.\n\nWhen the account is a binding subject, or a workload running as it is an API client (see `automount-token`),\nthe cloud identity does not replace its Kubernetes token: the finding is `info`, names the evidence, and its fix\nwrites `automountServiceAccountToken: true` on the ServiceAccount.",
+        "options": {},
+        "examples": {
+            "insecure": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: order-exporter\n  namespace: orders\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/order-exporter\n",
+            "hardened": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: order-exporter\n  namespace: orders\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/order-exporter\nautomountServiceAccountToken: false\n"
+        },
+        "references": [
+            {
+                "title": "IAM roles for service accounts (Amazon EKS)",
+                "url": "https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html"
+            },
+            {
+                "title": "Workload Identity Federation for GKE",
+                "url": "https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity"
+            },
+            {
+                "title": "Microsoft Entra Workload ID with AKS",
+                "url": "https://learn.microsoft.com/en-us/azure/aks/workload-identity-overview"
+            },
+            {
+                "title": "Configure Service Accounts for Pods",
+                "url": "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
+            }
+        ]
+    }
+};
+
+;// CONCATENATED MODULE: ./src/rules/meta.ts
+
+/** The catalog entry of a rule; a rule module without one is a build error caught by the registry test. */
+function metaOf(id) {
+    const meta = CATALOG[id];
+    if (!meta)
+        throw new Error(`policies/${id}.yml is missing: every rule needs its catalog entry`);
+    return meta;
+}
+
+;// CONCATENATED MODULE: ./src/rules/automount-token.ts
+
+
+
+
+
+/** Why the setting mounts the token, for a decision that does. */
+function whyMounted(decision, namespace, account) {
+    if (decision.source === 'unresolved') {
+        return account === 'default'
+            ? `the \`default\` ServiceAccount of namespace \`${namespace}\` is not declared in the scanned files, and Kubernetes creates it with automounting on`
+            : `ServiceAccount \`${namespace}/${account}\` is not declared in the scanned files, so it is assumed to mount the token as Kubernetes does by default`;
+    }
+    if (decision.source === 'invalid') {
+        return (`ServiceAccount \`${namespace}/${account}\` sets \`automountServiceAccountToken\` to ${decision.invalid.value}, a ` +
+            'value the API server refuses (see invalid-automount-value), so its setting cannot be relied on and the token is ' +
+            'taken to be mounted, as Kubernetes does by default');
+    }
+    if (decision.source === 'serviceaccount') {
+        return `the \`default\` ServiceAccount sets \`automountServiceAccountToken: true\`, which is not a workload's own consent`;
+    }
+    return `neither the pod spec nor ServiceAccount \`${namespace}/${account}\` sets \`automountServiceAccountToken\`, and Kubernetes mounts it by default`;
+}
+const automount_token_quoted = (names) => names.map((name) => `\`${name}\``).join(', ');
+const automountToken = {
+    meta: metaOf('automount-token'),
+    check(context) {
+        const { model } = context;
+        // What a stolen token of each account carries, worked out once an account: copies of one install in a namespace
+        // share an account, and each would otherwise read every copy's bindings (workloads × bindings).
+        const privilegedRbac = new Map();
+        const privilegedRbacOf = (namespace, account) => {
+            const key = (0,core_model/* nsKey */.Pv)(namespace, account);
+            if (privilegedRbac.has(key))
+                return privilegedRbac.get(key);
+            // A binding declared in two files (alternative installs) is one grant to a reader.
+            const described = new Set();
+            for (const grant of context.rbac.grantsToServiceAccount(namespace, account)) {
+                if (grant.privilege)
+                    described.add(`${describeGrant(grant)} (${grant.privilege.reasons.join(', ')})`);
+            }
+            const grants = [...described].slice(0, 3).join('; ');
+            const text = described.size === 0 ? null : `${grants}${described.size > 3 ? '; …' : ''}`;
+            privilegedRbac.set(key, text);
+            return text;
+        };
+        for (const workload of context.subjects.workloads) {
+            const decision = effectiveAutomount(model, workload, context.settings.assumeUnresolvedMounts);
+            // A pod spec whose own value the API server refuses is not created: invalid-automount-value reports that.
+            if (decision.optedIn || decision.invalid?.where === 'pod')
+                continue;
+            // A `kube-api-access-*` volume (a manifest exported from a cluster) is the automounted token. Kubernetes reuses it
+            // when the pod automounts; when it does not, a container that mounts it still holds the token.
+            const volumes = automountVolumesOf(workload).filter((volume) => decision.mounts || volume.mounted);
+            if (!decision.mounts && volumes.length === 0)
+                continue;
+            const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
+            const account = workload.serviceAccountName;
+            const privileged = privilegedRbacOf(namespace, account);
+            const isDefault = account === 'default';
+            const names = automount_token_quoted(volumes.map((volume) => volume.name));
+            const parts = decision.mounts
+                ? [
+                    `${(0,core_model/* resourceLabel */.bP)(workload.resource.ref)} mounts the API token of ServiceAccount \`${account}\`: ${whyMounted(decision, namespace, account)}.` +
+                        (decision.source === 'unresolved' ? declaredElsewhereHint(model, workload) : ''),
+                ]
+                : [
+                    `${(0,core_model/* resourceLabel */.bP)(workload.resource.ref)} mounts the API token of ServiceAccount \`${account}\` through volume ` +
+                        `${names} although automounting is off: that is the token volume Kubernetes adds to a pod that automounts ` +
+                        '(a manifest exported from a cluster), and a container mounts it as a volume of its own.',
+                ];
+            if (decision.mounts && volumes.length > 0) {
+                parts.push(`Its pod spec carries ${names}, the token volume Kubernetes adds itself (a manifest exported from a cluster) and ` +
+                    'reuses as the automounted token, so `automountServiceAccountToken: false` alone would leave the token mounted.');
+            }
+            if (privileged !== null) {
+                parts.push(`A stolen token carries privileged RBAC: ${privileged}.`);
+            }
+            else if (isDefault) {
+                parts.push('It is the shared identity of every pod in the namespace that names no other.');
+            }
+            // A client lives on its token: its fix makes the consent explicit and removes nothing.
+            const client = context.apiClients.workload(workload);
+            const removeVolumes = volumes.length > 0
+                ? `Remove volume ${names} and the \`volumeMounts\` that name it (Kubernetes adds it again to a pod that automounts)`
+                : null;
+            if (client !== null) {
+                parts.push(`It is judged an API client, so its token stays: ${client}. Say \`automountServiceAccountToken: true\` in ` +
+                    'the pod spec to make that consent explicit; where it only proves its identity to other services, a ' +
+                    'projected `serviceAccountToken` volume with an `audience` and an `expirationSeconds` is the bounded ' +
+                    'alternative.');
+            }
+            else if (removeVolumes !== null) {
+                parts.push(decision.mounts
+                    ? `${removeVolumes}, and set \`automountServiceAccountToken: false\` in the pod spec; a pod that calls the API should use a dedicated ServiceAccount and say \`true\` explicitly.`
+                    : `${removeVolumes}.`);
+            }
+            else {
+                parts.push('Set `automountServiceAccountToken: false` in the pod spec; a pod that calls the API should use a dedicated ServiceAccount and say `true` explicitly.');
+            }
+            context.report({
+                resource: workload.resource,
+                path: decision.mounts ? workload.podSpecPath : volumes[0].path,
+                severity: isDefault || privileged !== null ? 'high' : undefined,
+                message: parts.join(' '),
+                ...(client === null ? {} : { apiClient: client }),
+                // `false` alone leaves a `kube-api-access-*` volume mounted: no fix claims to remove a token it leaves.
+                fix: client === null && removeVolumes !== null
+                    ? null
+                    : setMapEntry(workload.resource.object, workload.podSpecPath, 'automountServiceAccountToken', client === null ? 'false' : 'true', { after: ['serviceAccountName', 'serviceAccount'] }),
+            });
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/default-sa-automount.ts
+
+
+
+const defaultSaAutomount = {
+    meta: metaOf('default-sa-automount'),
+    check(context) {
+        for (const account of context.subjects.serviceAccounts) {
+            if (account.ref.name !== 'default')
+                continue;
+            const setting = automountSetting(account.object.value);
+            if (setting.state === 'set' && !setting.value)
+                continue;
+            const set = 'automountServiceAccountToken' in account.object.value;
+            const namespace = account.ref.namespace ?? context.model.defaultNamespace;
+            const says = setting.state === 'set'
+                ? 'sets `automountServiceAccountToken: true`'
+                : setting.state === 'invalid'
+                    ? `sets \`automountServiceAccountToken\` to ${setting.value}, which the API server refuses (so the one Kubernetes creates stays as it is)`
+                    : 'does not set `automountServiceAccountToken: false`';
+            const message = `The \`default\` ServiceAccount of namespace \`${namespace}\` ${says}, ` +
+                'so every pod that names no ServiceAccount gets its API token.';
+            const client = context.apiClients.serviceAccount(namespace, 'default');
+            context.report({
+                resource: account,
+                path: set ? ['automountServiceAccountToken'] : ['metadata', 'name'],
+                message: client === null
+                    ? `${message} Set it to \`false\`.`
+                    : `${message} It is left on, as switching it off would break an API client: ${client}. Give that ` +
+                        'workload a ServiceAccount of its own with the grants it needs, then set this one to `false`.',
+                fix: client === null ? setServiceAccountAutomount(account) : null,
+                ...(client === null ? {} : { apiClient: client }),
+            });
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/default-sa-rbac.ts
+
+
+
+const BROAD_GROUPS = {
+    'system:serviceaccounts': 'every ServiceAccount in the cluster',
+    'system:authenticated': 'every authenticated identity in the cluster',
+    'system:unauthenticated': 'anonymous requests',
+    // Members pass every authorization check whatever RBAC says: a grant to it adds nothing, and suggests the group is
+    // being used to hand out access (Kubernetes' RBAC good practices: avoid adding users to it).
+    'system:masters': 'whose members bypass RBAC and can never have their access reduced',
+};
+/** Users every caller can be: the identity of anonymous requests. */
+const BROAD_USERS = {
+    'system:anonymous': 'the identity of every anonymous request',
+};
+function roleText(roleRef) {
+    return (0,core_model/* isRecord */.u4)(roleRef) ? `${String(roleRef.kind)} \`${String(roleRef.name)}\`` : 'its role';
+}
+const defaultSaRbac = {
+    meta: metaOf('default-sa-rbac'),
+    check(context) {
+        for (const binding of context.subjects.bindings) {
+            const role = roleText(binding.object.value.roleRef);
+            const label = (0,core_model/* resourceLabel */.bP)(binding.ref);
+            subjectsOf(binding).forEach((subject, index) => {
+                const name = typeof subject.name === 'string' ? subject.name : '';
+                let who = null;
+                const account = serviceAccountOfSubject(subject, binding, context.model.defaultNamespace);
+                if (account?.name === 'default') {
+                    who = `the \`default\` ServiceAccount of namespace \`${account.namespace}\`, the identity of every pod there that names no other`;
+                }
+                else if (subject.kind === 'User' && Object.hasOwn(BROAD_USERS, name)) {
+                    who = `user \`${name}\`, ${BROAD_USERS[name]}`;
+                }
+                else if (subject.kind === 'Group' && Object.hasOwn(BROAD_GROUPS, name)) {
+                    who = `group \`${name}\`, ${BROAD_GROUPS[name]}`;
+                }
+                else if (subject.kind === 'Group' && /^system:serviceaccounts:./.test(name)) {
+                    who = `group \`${name}\`, every ServiceAccount of namespace \`${name.slice('system:serviceaccounts:'.length)}\``;
+                }
+                if (!who)
+                    return;
+                context.report({
+                    resource: binding,
+                    path: ['subjects', index],
+                    key: `${String(subject.kind)}:${account ? `${account.namespace}:` : ''}${name}`,
+                    message: `${label} grants ${role} to ${who}. Bind the role to the identity that needs it: a dedicated ` +
+                        'ServiceAccount of the workload, or a named user or group.',
+                });
+            });
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/default-service-account.ts
+
+
+
+const defaultServiceAccount = {
+    meta: metaOf('default-service-account'),
+    check(context) {
+        const { model } = context;
+        for (const workload of context.subjects.workloads) {
+            if (workload.serviceAccountName !== 'default')
+                continue;
+            const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
+            // Kubernetes' precedence decides, as for automount-token: a pod-level `false` wins over the account's `true`.
+            const decision = effectiveAutomount(model, workload, context.settings.assumeUnresolvedMounts);
+            const forcedBy = decision.mounts && decision.source === 'pod'
+                ? 'the pod spec says `automountServiceAccountToken: true`'
+                : decision.mounts && decision.source === 'serviceaccount'
+                    ? 'that ServiceAccount says `automountServiceAccountToken: true` and the pod spec does not override it'
+                    : null;
+            const name = workload.resource.ref.name;
+            const how = workload.serviceAccountField === null
+                ? 'names no ServiceAccount, so it runs as'
+                : `sets \`${workload.serviceAccountField}: default\`, so it runs as`;
+            context.report({
+                resource: workload.resource,
+                path: workload.serviceAccountField
+                    ? [...workload.podSpecPath, workload.serviceAccountField]
+                    : workload.podSpecPath,
+                severity: forcedBy ? 'high' : undefined,
+                message: `${(0,core_model/* resourceLabel */.bP)(workload.resource.ref)} ${how} the \`default\` ServiceAccount of namespace \`${namespace}\`, ` +
+                    `an identity shared by every pod there that names no other${forcedBy ? `, and forces its token to be mounted: ${forcedBy}` : ''}. ` +
+                    `Create a dedicated ServiceAccount \`${namespace}/${name}\` with \`automountServiceAccountToken: false\`, ` +
+                    `grant it only what it needs with a RoleBinding, and set \`serviceAccountName: ${name}\`.`,
+            });
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/deprecated-service-account-field.ts
+
+
+
+const deprecatedServiceAccountField = {
+    meta: metaOf('deprecated-service-account-field'),
+    check(context) {
+        for (const workload of context.subjects.workloads) {
+            const spec = workload.podSpec;
+            if (!('serviceAccount' in spec))
+                continue;
+            const path = [...workload.podSpecPath, 'serviceAccount'];
+            const object = workload.resource.object;
+            const label = (0,core_model/* resourceLabel */.bP)(workload.resource.ref);
+            const deprecated = spec.serviceAccount;
+            const current = spec.serviceAccountName;
+            if (current === undefined) {
+                context.report({
+                    resource: workload.resource,
+                    path,
+                    message: `${label} uses the deprecated \`serviceAccount\` field; use \`serviceAccountName\`.`,
+                    fix: renameKey(object, path, 'serviceAccountName'),
+                });
+            }
+            else if (current === deprecated) {
+                context.report({
+                    resource: workload.resource,
+                    path,
+                    message: `${label} repeats its ServiceAccount in the deprecated \`serviceAccount\` field; remove it and keep \`serviceAccountName\`.`,
+                    fix: removeEntry(object, path),
+                });
+            }
+            else {
+                context.report({
+                    resource: workload.resource,
+                    path,
+                    message: `${label} sets the deprecated \`serviceAccount\` and \`serviceAccountName\` to different values; ` +
+                        `Kubernetes uses \`serviceAccountName\`. Remove \`serviceAccount\` after checking which identity is intended.`,
+                });
+            }
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/invalid-automount-value.ts
+
+
+
+const invalidAutomountValue = {
+    meta: metaOf('invalid-automount-value'),
+    check(context) {
+        const places = [
+            ...context.subjects.workloads.map((workload) => ({
+                resource: workload.resource,
+                owner: workload.podSpec,
+                path: workload.podSpecPath,
+                consequence: 'the object is not created as written',
+            })),
+            ...context.subjects.serviceAccounts.map((account) => ({
+                resource: account,
+                owner: account.object.value,
+                path: [],
+                consequence: 'the ServiceAccount is not created as written, and pods that run as it and set no value of their own ' +
+                    'are taken to mount its token',
+            })),
+        ];
+        for (const { resource, owner, path, consequence } of places) {
+            const setting = automountSetting(owner);
+            if (setting.state !== 'invalid')
+                continue;
+            context.report({
+                resource,
+                path: [...path, 'automountServiceAccountToken'],
+                message: `${(0,core_model/* resourceLabel */.bP)(resource.ref)} sets \`automountServiceAccountToken\` to ${setting.value}, which the API ` +
+                    `server refuses, since the field is a boolean: ${consequence}. Write \`false\` (or \`true\`) without quotes.`,
+            });
+        }
+    },
+};
+
+// EXTERNAL MODULE: ./src/core/suppress.ts
+var suppress = __nccwpck_require__(1160);
+;// CONCATENATED MODULE: ./src/rules/invalid-suppression.ts
+
+
+
+const invalidSuppression = {
+    meta: metaOf('invalid-suppression'),
+    check(context) {
+        // The places an ignore annotation can be: the resource's own annotations, and its pod template's. Few resources
+        // have one, so a place's path is made only where there is.
+        for (const resource of context.subjects.resources) {
+            const own = resource.annotations[suppress/* IGNORE_ANNOTATION */.Z];
+            if (own !== undefined)
+                checkValue(context, resource, own, ['metadata', 'annotations', suppress/* IGNORE_ANNOTATION */.Z]);
+            const workload = context.workloadOf(resource);
+            if (!workload?.templateMetadataPath)
+                continue;
+            const template = workload.templateAnnotations[suppress/* IGNORE_ANNOTATION */.Z];
+            if (template !== undefined)
+                checkValue(context, resource, template, [
+                    ...workload.templateMetadataPath,
+                    'annotations',
+                    suppress/* IGNORE_ANNOTATION */.Z,
+                ]);
+        }
+    },
+};
+function checkValue(context, resource, value, path) {
+    const { problems } = (0,suppress/* parseIgnoreAnnotation */.lR)(value, context.settings.knownRules);
+    if (problems.length === 0)
+        return;
+    context.report({
+        resource,
+        path,
+        key: path.join('.'),
+        message: `${(0,core_model/* resourceLabel */.bP)(resource.ref)}: \`${suppress/* IGNORE_ANNOTATION */.Z}\` does not take effect as written: ${problems.join('; ')}.`,
+    });
+}
+
+;// CONCATENATED MODULE: ./src/rules/legacy-token-mount.ts
+
+
+
+
+const legacyTokenMount = {
+    meta: metaOf('legacy-token-mount'),
+    check(context) {
+        const { model } = context;
+        for (const workload of context.subjects.workloads) {
+            const namespace = workload.resource.ref.namespace;
+            const label = (0,core_model/* resourceLabel */.bP)(workload.resource.ref);
+            const uses = [];
+            for (const { volume, path } of volumesOf(workload)) {
+                const name = String(volume.name ?? '');
+                if ((0,core_model/* isRecord */.u4)(volume.secret) && typeof volume.secret.secretName === 'string') {
+                    uses.push({
+                        secret: volume.secret.secretName,
+                        path: [...path, 'secret', 'secretName'],
+                        how: `volume \`${name}\``,
+                    });
+                }
+                const sources = (0,core_model/* isRecord */.u4)(volume.projected) ? volume.projected.sources : undefined;
+                if (Array.isArray(sources)) {
+                    sources.forEach((source, index) => {
+                        if ((0,core_model/* isRecord */.u4)(source) && (0,core_model/* isRecord */.u4)(source.secret) && typeof source.secret.name === 'string') {
+                            uses.push({
+                                secret: source.secret.name,
+                                path: [...path, 'projected', 'sources', index, 'secret', 'name'],
+                                how: `projected volume \`${name}\``,
+                            });
+                        }
+                    });
+                }
+            }
+            for (const { container, path } of containersOf(workload)) {
+                const containerName = String(container.name ?? '');
+                if (Array.isArray(container.env)) {
+                    container.env.forEach((variable, index) => {
+                        const ref = (0,core_model/* isRecord */.u4)(variable) && (0,core_model/* isRecord */.u4)(variable.valueFrom)
+                            ? variable.valueFrom.secretKeyRef
+                            : undefined;
+                        if ((0,core_model/* isRecord */.u4)(ref) && typeof ref.name === 'string') {
+                            uses.push({
+                                secret: ref.name,
+                                path: [...path, 'env', index, 'valueFrom', 'secretKeyRef', 'name'],
+                                how: `environment variable \`${String(variable.name)}\` of container \`${containerName}\``,
+                            });
+                        }
+                    });
+                }
+                if (Array.isArray(container.envFrom)) {
+                    container.envFrom.forEach((source, index) => {
+                        if ((0,core_model/* isRecord */.u4)(source) && (0,core_model/* isRecord */.u4)(source.secretRef) && typeof source.secretRef.name === 'string') {
+                            uses.push({
+                                secret: source.secretRef.name,
+                                path: [...path, 'envFrom', index, 'secretRef', 'name'],
+                                how: `\`envFrom\` of container \`${containerName}\``,
+                            });
+                        }
+                    });
+                }
+            }
+            for (const use of uses) {
+                if (secretKindOf(model, namespace, use.secret) !== 'token')
+                    continue;
+                context.report({
+                    resource: workload.resource,
+                    path: use.path,
+                    key: `${use.how}:${use.secret}`,
+                    message: `${label} reads the long-lived ServiceAccount token Secret \`${use.secret}\` through ${use.how}. ` +
+                        'Such a token never expires; use a projected `serviceAccountToken` volume with an audience and an expiration.',
+                });
+            }
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/legacy-token-secret.ts
+
+
+
+const ENFORCE_MOUNTABLE_SECRETS = 'kubernetes.io/enforce-mountable-secrets';
+const legacy_token_secret_quoted = (names) => names.map((name) => `\`${name}\``).join(', ');
+const legacyTokenSecret = {
+    meta: metaOf('legacy-token-secret'),
+    check(context) {
+        for (const secret of context.subjects.secrets) {
+            if (secret.object.value.type !== LEGACY_TOKEN_TYPE)
+                continue;
+            const owner = secret.annotations['kubernetes.io/service-account.name'];
+            context.report({
+                resource: secret,
+                path: ['type'],
+                message: `${(0,core_model/* resourceLabel */.bP)(secret.ref)} is a long-lived ServiceAccount token${owner ? ` for \`${owner}\`` : ''}: it never ` +
+                    'expires and stays valid until the Secret is deleted. Use a projected token (TokenRequest) with an audience and an expiration.',
+            });
+        }
+        for (const account of context.subjects.serviceAccounts) {
+            const secrets = account.object.value.secrets;
+            if (!Array.isArray(secrets) || secrets.length === 0)
+                continue;
+            // Each entry is judged by the Secret it names, where the scan declares it (an absent `type` is `Opaque`).
+            const entries = secrets.map((entry, index) => {
+                const name = (0,core_model/* isRecord */.u4)(entry) && typeof entry.name === 'string' && entry.name !== '' ? entry.name : null;
+                const kind = name === null ? null : secretKindOf(context.model, account.ref.namespace, name);
+                return { name, index, kind };
+            });
+            // With enforce-mountable-secrets the list says which Secrets pods may mount: only token Secrets in it count.
+            if (account.annotations[ENFORCE_MOUNTABLE_SECRETS] === 'true') {
+                for (const { name, index, kind } of entries) {
+                    if (kind !== 'token')
+                        continue;
+                    context.report({
+                        resource: account,
+                        path: ['secrets', index],
+                        key: `secrets:${name}`,
+                        message: `${(0,core_model/* resourceLabel */.bP)(account.ref)} lists the long-lived token Secret \`${name}\` among its mountable ` +
+                            'secrets. Remove it and use projected tokens.',
+                    });
+                }
+                continue;
+            }
+            const tokens = entries.filter((entry) => entry.kind === 'token').map((entry) => entry.name);
+            const unknown = entries.filter((entry) => entry.kind === null);
+            if (tokens.length === 0 && unknown.length === 0)
+                continue;
+            const named = unknown.filter((entry) => entry.name !== null).map((entry) => entry.name);
+            const parts = [];
+            if (tokens.length > 0) {
+                parts.push(`${(0,core_model/* resourceLabel */.bP)(account.ref)} lists the long-lived token Secret${tokens.length > 1 ? 's' : ''} ` +
+                    `${legacy_token_secret_quoted(tokens)} in \`secrets\`, the legacy token mechanism: remove ${tokens.length > 1 ? 'them' : 'it'} ` +
+                    'and use projected tokens.');
+            }
+            if (unknown.length > 0) {
+                const what = named.length > 0
+                    ? `${legacy_token_secret_quoted(named)}${unknown.length > named.length ? ' and entries without a name' : ''}`
+                    : 'entries without a name';
+                parts.push(`${tokens.length > 0 ? 'It also lists' : `${(0,core_model/* resourceLabel */.bP)(account.ref)} lists`} ${what} in \`secrets\`, ` +
+                    'of unknown type: the scanned files do not declare them in its namespace. That list is how older ' +
+                    'clusters attached long-lived token Secrets; if one is, remove it and use projected tokens, and if none ' +
+                    'is, declare them in the scan (or remove the list unless `kubernetes.io/enforce-mountable-secrets` uses it).');
+            }
+            context.report({ resource: account, path: ['secrets'], message: parts.join(' ') });
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/missing-service-account.ts
+
+
+
+const missingServiceAccount = {
+    meta: metaOf('missing-service-account'),
+    check(context) {
+        const { model } = context;
+        for (const workload of context.subjects.workloads) {
+            if (workload.serviceAccountName === 'default')
+                continue;
+            const namespace = workload.resource.ref.namespace ?? model.defaultNamespace;
+            if (resolveServiceAccount(model, namespace, workload.serviceAccountName))
+                continue;
+            context.report({
+                resource: workload.resource,
+                path: [...workload.podSpecPath, workload.serviceAccountField],
+                message: `${(0,core_model/* resourceLabel */.bP)(workload.resource.ref)} runs as ServiceAccount \`${namespace}/${workload.serviceAccountName}\`, ` +
+                    'which is not declared in the scanned files, so its automount setting and RBAC cannot be checked. ' +
+                    'Declare it next to the workload.' +
+                    declaredElsewhereHint(model, workload),
+            });
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/namespace-default-sa.ts
+
+
+
+/**
+ * Namespaces every cluster has, where it runs pods of its own (kube-system's add-ons and the cloud's agents; whatever
+ * users put in `default`): a fix turning off the `default` account's token there could break pods the scan never sees.
+ */
+const SYSTEM_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
+const namespaceDefaultSa = {
+    meta: metaOf('namespace-default-sa'),
+    check(context) {
+        const { model } = context;
+        for (const namespace of context.subjects.namespaces) {
+            const name = namespace.ref.name;
+            // A declared but unhardened `default` ServiceAccount is default-sa-automount's finding, not this one.
+            if (model.serviceAccountIndex.has((0,core_model/* nsKey */.Pv)(name, 'default')))
+                continue;
+            const document = [
+                'apiVersion: v1',
+                'kind: ServiceAccount',
+                'metadata:',
+                '  name: default',
+                `  namespace: ${name}`,
+                'automountServiceAccountToken: false',
+            ].join('\n');
+            const message = `Namespace \`${name}\` has no \`default\` ServiceAccount declared, so the one Kubernetes creates mounts its ` +
+                'token into every pod that names no ServiceAccount.';
+            const client = context.apiClients.serviceAccount(name, 'default');
+            const system = SYSTEM_NAMESPACES.has(name);
+            context.report({
+                resource: namespace,
+                path: ['metadata', 'name'],
+                message: client !== null
+                    ? `${message} Declaring it with \`automountServiceAccountToken: false\` would break an API client: ` +
+                        `${client}. Give that workload a ServiceAccount of its own first.`
+                    : system
+                        ? `${message} Declare it with \`automountServiceAccountToken: false\` once no pod there relies on it: ` +
+                            'the cluster runs pods in this namespace that no repository declares (add-ons, its own components), ' +
+                            'so no fix is offered.'
+                        : `${message} Declare it with \`automountServiceAccountToken: false\`.`,
+                fix: client === null && !system ? appendDocument(namespace.object, document) : null,
+                ...(client === null ? {} : { apiClient: client }),
+            });
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/projected-token-audience.ts
+
+
+
+/** Where the Kubernetes client libraries read the pod's API token (in-cluster configuration). */
+const API_TOKEN_DIRECTORY = '/var/run/secrets/kubernetes.io/serviceaccount';
+/** Whether a container mounts volume `volume` where the client libraries look for the API token. */
+function mountedForApiClients(workload, volume) {
+    return volumeMountsOf(workload).some((mount) => mount.name === volume &&
+        typeof mount.mountPath === 'string' &&
+        mount.mountPath.replace(/\/+$/, '') === API_TOKEN_DIRECTORY);
+}
+const projectedTokenAudience = {
+    meta: metaOf('projected-token-audience'),
+    check(context) {
+        const allowed = context.options['allowed-audiences'] ?? [];
+        for (const workload of context.subjects.workloads) {
+            const label = (0,core_model/* resourceLabel */.bP)(workload.resource.ref);
+            for (const { token, path, volume, automounted } of projectedTokensOf(workload)) {
+                // The `kube-api-access-*` volume is the automounted token, whoever wrote it: automount-token judges it.
+                if (automounted)
+                    continue;
+                // An API client's own bounded token, where its client library reads it: the API server is its audience, and
+                // another would break it (a controller that turned automounting off for a token with a shorter life).
+                const forApiClients = mountedForApiClients(workload, volume);
+                if (forApiClients && context.apiClients.workload(workload) !== null)
+                    continue;
+                const audience = typeof token.audience === 'string' ? token.audience : '';
+                if (audience === '') {
+                    context.report({
+                        resource: workload.resource,
+                        path,
+                        key: volume,
+                        severity: allowed.length > 0 ? 'medium' : undefined,
+                        message: `${label}: the projected token of volume \`${volume}\` has no \`audience\`, so it is issued for the API ` +
+                            'server itself and works against it. ' +
+                            (forApiClients
+                                ? `It is mounted at \`${API_TOKEN_DIRECTORY}\`, where Kubernetes clients read their token: if the ` +
+                                    'workload calls the API, it needs this audience; say so with the annotation ' +
+                                    "`kube-token-guard.io/api-client` or the config's `api-clients`. Otherwise set the audience of the " +
+                                    'service that will verify the token.'
+                                : 'Set the audience of the service that will verify the token.'),
+                    });
+                }
+                else if (allowed.length > 0 && !allowed.includes(audience)) {
+                    context.report({
+                        resource: workload.resource,
+                        path: [...path, 'audience'],
+                        key: volume,
+                        severity: 'medium',
+                        message: `${label}: the projected token of volume \`${volume}\` has audience \`${audience}\`, which is not in ` +
+                            `the allowed audiences (${allowed.map((entry) => `\`${entry}\``).join(', ')}).`,
+                    });
+                }
+            }
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/projected-token-expiration.ts
+
+
+
+
+/** The API server rejects shorter tokens, and uses one hour when the field is absent. */
+const MIN_EXPIRATION = 600;
+const DEFAULT_EXPIRATION = 3600;
+const projectedTokenExpiration = {
+    meta: metaOf('projected-token-expiration'),
+    check(context) {
+        const max = Number(context.options['max-expiration-seconds']);
+        for (const workload of context.subjects.workloads) {
+            const label = (0,core_model/* resourceLabel */.bP)(workload.resource.ref);
+            for (const { token, path, volume, automounted } of projectedTokensOf(workload)) {
+                // The `kube-api-access-*` volume is the automounted token, whoever wrote it: automount-token judges it.
+                if (automounted)
+                    continue;
+                const seconds = token.expirationSeconds;
+                const object = workload.resource.object;
+                if (seconds === undefined || seconds === null) {
+                    if (DEFAULT_EXPIRATION <= max)
+                        continue;
+                    context.report({
+                        resource: workload.resource,
+                        path,
+                        key: volume,
+                        message: `${label}: the projected token of volume \`${volume}\` sets no \`expirationSeconds\`, so it lives ` +
+                            `${DEFAULT_EXPIRATION} seconds, longer than the allowed ${max}.`,
+                        fix: setMapEntry(object, path, 'expirationSeconds', String(max), 'last'),
+                    });
+                    continue;
+                }
+                if (typeof seconds !== 'number')
+                    continue;
+                if (seconds >= MIN_EXPIRATION && seconds <= max)
+                    continue;
+                const problem = seconds < MIN_EXPIRATION
+                    ? `is below ${MIN_EXPIRATION}, the shortest lifetime the API server accepts, so the pod will not be created`
+                    : `exceeds the allowed maximum of ${max}; a stolen token stays valid that long`;
+                context.report({
+                    resource: workload.resource,
+                    path: [...path, 'expirationSeconds'],
+                    key: volume,
+                    message: `${label}: the projected token of volume \`${volume}\` has \`expirationSeconds: ${seconds}\`, which ${problem}.`,
+                    fix: replaceScalar(object, [...path, 'expirationSeconds'], String(max)),
+                });
+            }
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/sa-privileged-rbac.ts
+
+
+
+const saPrivilegedRbac = {
+    meta: metaOf('sa-privileged-rbac'),
+    check(context) {
+        const grants = context.subjects.bindings.flatMap((binding) => context.rbac.grantsOf(binding));
+        for (const grant of grants) {
+            if (!grant.privilege)
+                continue;
+            const account = serviceAccountOfSubject(grant.subject, grant.binding, context.model.defaultNamespace);
+            if (!account)
+                continue;
+            const viaClusterBinding = grant.binding.ref.kind === 'ClusterRoleBinding';
+            const critical = grant.privilege.clusterAdmin && viaClusterBinding;
+            const scope = viaClusterBinding ? 'cluster-wide' : `in namespace \`${grant.binding.ref.namespace}\``;
+            context.report({
+                resource: grant.binding,
+                path: ['subjects', grant.subjectIndex],
+                key: `ServiceAccount:${account.namespace}:${account.name}`,
+                severity: critical ? 'critical' : undefined,
+                message: `${(0,core_model/* resourceLabel */.bP)(grant.binding.ref)} grants ${grant.role.kind} \`${grant.role.name}\` ` +
+                    `(${grant.privilege.reasons.join(', ')}) ${scope} to ServiceAccount \`${account.namespace}/${account.name}\`` +
+                    `${critical ? ', which makes it cluster-admin' : ''}. Any pod running as it with a mounted token holds these ` +
+                    'permissions; grant only the verbs and resources the workload uses.',
+            });
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/shared-service-account.ts
+
+
+const MAX_NAMED = 5;
+const sharedServiceAccount = {
+    meta: metaOf('shared-service-account'),
+    check(context) {
+        const { model, subjects } = context;
+        // Each account a subject runs as (in the namespace the workload gives, none for a kind without one), with every
+        // workload of the model that runs as it, in the model's order.
+        const accounts = new Map();
+        for (const workload of subjects.workloads) {
+            if (workload.serviceAccountName === 'default')
+                continue;
+            const { namespace } = workload.resource.ref;
+            const key = (0,core_model/* nsKey */.Pv)(namespace, workload.serviceAccountName);
+            if (accounts.has(key))
+                continue;
+            const running = model.workloadIndex.get((0,core_model/* accountKeyOf */.Cv)(workload, model.defaultNamespace)) ?? [];
+            accounts.set(key, running.filter((other) => other.resource.ref.namespace === namespace));
+        }
+        // Accounts in the order of their first workloads, as a pass over all of them would meet them.
+        const ordered = [...accounts.values()].sort((a, b) => a[0].resource.order - b[0].resource.order);
+        for (const running of ordered) {
+            const users = new Map();
+            for (const workload of running) {
+                const identity = `${workload.resource.ref.kind}/${workload.resource.ref.name}`;
+                const copies = users.get(identity);
+                if (copies)
+                    copies.push(workload);
+                else
+                    users.set(identity, [workload]);
+            }
+            if (users.size < 2)
+                continue;
+            // Only the first few other users are named, so a ServiceAccount shared by thousands stays linear.
+            const firstUsers = [...users.keys()].slice(0, MAX_NAMED + 1);
+            for (const [identity, workloads] of users) {
+                const named = firstUsers
+                    .filter((other) => other !== identity)
+                    .slice(0, MAX_NAMED)
+                    .map((other) => `\`${other}\``)
+                    .join(', ');
+                const othersCount = users.size - 1;
+                const more = othersCount > MAX_NAMED ? ` and ${othersCount - MAX_NAMED} more` : '';
+                for (const workload of workloads) {
+                    if (!subjects.has(workload.resource))
+                        continue;
+                    const field = workload.serviceAccountField;
+                    context.report({
+                        resource: workload.resource,
+                        path: [...workload.podSpecPath, field],
+                        message: `${(0,core_model/* resourceLabel */.bP)(workload.resource.ref)} shares ServiceAccount \`${workload.serviceAccountName}\` with ` +
+                            `${named}${more}: each holds the union of the permissions all of them need. Give each workload its own ServiceAccount.`,
+                    });
+                }
+            }
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/static-cloud-credentials.ts
+
+
+
+
+/** Secret keys, compared lower-case with `-` and `.` read as `_`. */
+const CREDENTIAL_KEYS = {
+    aws_access_key_id: 'an AWS access key',
+    aws_secret_access_key: 'an AWS secret access key',
+    aws_session_token: 'an AWS session token',
+    azure_client_secret: 'an Azure client secret',
+    azure_client_certificate_password: 'an Azure client certificate password',
+};
+function normaliseKey(key) {
+    return key.toLowerCase().replace(/[-.]/g, '_');
+}
+function decodeBase64(value) {
+    try {
+        return Buffer.from(value, 'base64').toString('utf8');
+    }
+    catch {
+        return '';
+    }
+}
+const staticCloudCredentials = {
+    meta: metaOf('static-cloud-credentials'),
+    check(context) {
+        const extra = context.options['extra-env-names'] ?? [];
+        const envNames = { ...CREDENTIAL_ENV };
+        for (const name of extra)
+            envNames[name] = 'a static cloud credential';
+        for (const workload of context.subjects.workloads) {
+            const label = (0,core_model/* resourceLabel */.bP)(workload.resource.ref);
+            for (const { container, path } of containersOf(workload)) {
+                if (!Array.isArray(container.env))
+                    continue;
+                container.env.forEach((variable, index) => {
+                    if (!(0,core_model/* isRecord */.u4)(variable) || typeof variable.name !== 'string')
+                        return;
+                    const literalKeyId = typeof variable.value === 'string' && AWS_KEY_ID.test(variable.value.trim());
+                    // Own keys only: a variable named `constructor` or `toString` is not a credential.
+                    const named = Object.hasOwn(envNames, variable.name) ? envNames[variable.name] : undefined;
+                    const what = named ?? (literalKeyId ? 'an AWS access key' : undefined);
+                    if (!what)
+                        return;
+                    const from = (0,core_model/* isRecord */.u4)(variable.valueFrom) ? variable.valueFrom : {};
+                    const source = typeof variable.value === 'string'
+                        ? 'written in the manifest'
+                        : (0,core_model/* isRecord */.u4)(from.secretKeyRef)
+                            ? from.secretKeyRef.optional === true
+                                ? 'read from a Secret when it holds the key: `optional: true`'
+                                : 'read from a Secret'
+                            : (0,core_model/* isRecord */.u4)(from.configMapKeyRef)
+                                ? 'read from a ConfigMap'
+                                : 'set at run time';
+                    context.report({
+                        resource: workload.resource,
+                        path: [...path, 'env', index],
+                        key: `${String(container.name)}:${variable.name}`,
+                        message: `${label}: container \`${String(container.name)}\` gets ${what} in \`${variable.name}\` (${source}). ` +
+                            'Static keys do not expire and leak with the pod; use workload identity (IRSA, GKE Workload Identity, Azure Workload Identity).',
+                    });
+                });
+            }
+        }
+        for (const secret of context.subjects.secrets) {
+            const label = (0,core_model/* resourceLabel */.bP)(secret.ref);
+            for (const field of ['data', 'stringData']) {
+                const entries = secret.object.value[field];
+                if (!(0,core_model/* isRecord */.u4)(entries))
+                    continue;
+                for (const [key, value] of Object.entries(entries)) {
+                    const normalised = normaliseKey(key);
+                    let what = Object.hasOwn(CREDENTIAL_KEYS, normalised)
+                        ? CREDENTIAL_KEYS[normalised]
+                        : null;
+                    if (!what && typeof value === 'string') {
+                        what = credentialInContent(field === 'data' ? decodeBase64(value) : value);
+                    }
+                    if (!what)
+                        continue;
+                    context.report({
+                        resource: secret,
+                        path: [field, key],
+                        key: `${field}:${key}`,
+                        message: `${label} holds ${what} in key \`${key}\`. Static cloud keys do not expire; use workload identity ` +
+                            'and remove the key.',
+                    });
+                }
+            }
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/workload-identity-automount.ts
+
+
+
+
+const workloadIdentityAutomount = {
+    meta: metaOf('workload-identity-automount'),
+    check(context) {
+        for (const account of context.subjects.serviceAccounts) {
+            const annotation = workloadIdentityOf(account);
+            // `false` is the hardening; `true` on this dedicated account is explicit consent, the evidence of an API client.
+            const setting = automountSetting(account.object.value);
+            if (!annotation || setting.state === 'set')
+                continue;
+            const namespace = account.ref.namespace ?? context.model.defaultNamespace;
+            const client = context.apiClients.serviceAccount(namespace, account.ref.name);
+            const setUp = `${(0,core_model/* resourceLabel */.bP)(account.ref)} is set up for ${WORKLOAD_IDENTITY_ANNOTATIONS[annotation]} (\`${annotation}\`)` +
+                (setting.state === 'invalid'
+                    ? `, sets \`automountServiceAccountToken\` to ${setting.value}, which the API server refuses,`
+                    : '');
+            if (client !== null) {
+                // The cloud role is for the cloud; the Kubernetes token is for the API this workload calls. Both stay.
+                context.report({
+                    resource: account,
+                    path: ['metadata', 'annotations', annotation],
+                    message: `${setUp} and mounts the Kubernetes API token, which it needs as an API client: ${client}. Cloud ` +
+                        'identity does not replace that token. Say `automountServiceAccountToken: true` on the ServiceAccount to ' +
+                        'make that consent explicit.',
+                    apiClient: client,
+                    fix: setServiceAccountAutomount(account, 'true'),
+                });
+                continue;
+            }
+            context.report({
+                resource: account,
+                path: ['metadata', 'annotations', annotation],
+                message: `${setUp} but still mounts the Kubernetes API token into its pods. Nothing in the scan calls the API with ` +
+                    'it, and cloud identity does not need it; set `automountServiceAccountToken: false`.',
+                fix: setServiceAccountAutomount(account),
+            });
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/index.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+class RuleRegistry {
+    byId = new Map();
+    constructor(rules) {
+        for (const rule of rules) {
+            if (this.byId.has(rule.meta.id))
+                throw new Error(`duplicate rule id: ${rule.meta.id}`);
+            this.byId.set(rule.meta.id, rule);
+        }
+    }
+    get(id) {
+        return this.byId.get(id);
+    }
+    get ids() {
+        return [...this.byId.keys()];
+    }
+    get rules() {
+        return [...this.byId.values()];
+    }
+}
+const rules_registry = new RuleRegistry([
+    automountToken,
+    invalidAutomountValue,
+    defaultServiceAccount,
+    deprecatedServiceAccountField,
+    defaultSaAutomount,
+    namespaceDefaultSa,
+    defaultSaRbac,
+    saPrivilegedRbac,
+    legacyTokenSecret,
+    legacyTokenMount,
+    projectedTokenExpiration,
+    projectedTokenAudience,
+    sharedServiceAccount,
+    workloadIdentityAutomount,
+    staticCloudCredentials,
+    missingServiceAccount,
+    invalidSuppression,
+]);
+
 ;// CONCATENATED MODULE: ./src/api/create-review.ts
 
 
@@ -56077,6 +56077,168 @@ function checkTitle(introduced, blocking, errors, failOn, report) {
     return findings || 'No new ServiceAccount token findings';
 }
 
+;// CONCATENATED MODULE: ./src/action/results-file.ts
+/**
+ * The results file of the fork-safe pair (see fork-safe.ts): its shape, and the publisher's reading of it. The file
+ * was made by a job the pull request's author controls: every field is checked and bounded, and findings that do not
+ * pass are dropped and counted.
+ */
+
+
+
+
+
+const FORMAT = 'kube-token-guard-results';
+const results_file_VERSION = 1;
+/** Bounds on what the publisher reads: far above any real scan, far below what could exhaust the runner. */
+const results_file_MAX_FILE_BYTES = 50 * 1024 * 1024;
+const MAX_FINDINGS = 20_000;
+const MAX_NOTES = 20;
+const MAX_TEXT = 2_000;
+const MAX_ERRORS = 200;
+async function readResults(path) {
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
+    }
+    catch (error) {
+        throw new ConfigurationError(`cannot read the results file ${path} (${error.code ?? 'error'}): download the ` +
+            "scanning run's artifact first, e.g. actions/download-artifact with `run-id: ${{ github.event.workflow_run.id }}`");
+    }
+    if (Buffer.byteLength(text) > results_file_MAX_FILE_BYTES) {
+        throw new ConfigurationError(`the results file ${path} is larger than ${results_file_MAX_FILE_BYTES} bytes`);
+    }
+    return text;
+}
+/** Checks the untrusted file's shape; findings that do not pass are dropped and counted, the rest kept. */
+function parseResults(text, path) {
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch (error) {
+        throw new ConfigurationError(`the results file ${path} is not JSON: ${error.message}`);
+    }
+    const record = (0,core_model/* isRecord */.u4)(value) ? value : {};
+    const pull = (0,core_model/* isRecord */.u4)(record.pullRequest) ? record.pullRequest : {};
+    if (record.format !== FORMAT || record.version !== results_file_VERSION) {
+        throw new ConfigurationError(`${path} is not a kube-token-guard results file of version ${results_file_VERSION}: use the same version of the Action in both jobs`);
+    }
+    if (!isCount(pull.number) ||
+        pull.number < 1 ||
+        typeof pull.headSha !== 'string' ||
+        !/^[0-9a-f]{40}$/.test(pull.headSha)) {
+        throw new ConfigurationError(`${path} names no pull request number and head commit`);
+    }
+    let dropped = 0;
+    const findings = (list) => {
+        const items = Array.isArray(list) ? list.slice(0, MAX_FINDINGS) : [];
+        dropped += (Array.isArray(list) ? list.length : 0) - items.length;
+        return items.filter((item) => {
+            const ok = isFinding(item);
+            if (!ok)
+                dropped++;
+            return ok;
+        });
+    };
+    const texts = {};
+    if ((0,core_model/* isRecord */.u4)(record.texts)) {
+        for (const [file, content] of Object.entries(record.texts)) {
+            if (typeof content === 'string')
+                texts[file] = content;
+        }
+    }
+    const file = {
+        format: FORMAT,
+        version: results_file_VERSION,
+        pullRequest: { number: pull.number, headSha: pull.headSha },
+        introduced: findings(record.introduced),
+        existing: findings(record.existing),
+        changedFiles: isCount(record.changedFiles) ? record.changedFiles : 0,
+        notes: (Array.isArray(record.notes) ? record.notes : [])
+            .filter((note) => typeof note === 'string')
+            .slice(0, MAX_NOTES)
+            .map((note) => note.slice(0, MAX_TEXT)),
+        texts,
+        errors: scanErrors(record.errors),
+    };
+    return { file, dropped };
+}
+/** The errors of a results file that have the shape of errors (bounded); others are left out. */
+function scanErrors(list) {
+    if (!Array.isArray(list))
+        return [];
+    return list
+        .slice(0, MAX_ERRORS)
+        .filter((item) => (0,core_model/* isRecord */.u4)(item) &&
+        isRelativePath(item.file) &&
+        (item.line === null || (isCount(item.line) && item.line >= 1)) &&
+        isText(item.message, MAX_TEXT))
+        .map((error) => ({ file: error.file, line: error.line, message: error.message }));
+}
+function isFinding(value) {
+    if (!(0,core_model/* isRecord */.u4)(value))
+        return false;
+    const { resource, fix, suppression } = value;
+    return (typeof value.ruleId === 'string' &&
+        rules_registry.ids.includes(value.ruleId) &&
+        isSeverity(value.severity) &&
+        isText(value.message, 8_000) &&
+        isRelativePath(value.file) &&
+        isCount(value.line) &&
+        value.line >= 1 &&
+        isCount(value.endLine) &&
+        value.endLine >= value.line &&
+        typeof value.suppressed === 'boolean' &&
+        (suppression === undefined ||
+            ((0,core_model/* isRecord */.u4)(suppression) &&
+                (suppression.kind === 'annotation' || suppression.kind === 'config') &&
+                isText(suppression.reason, MAX_TEXT))) &&
+        (value.rendered === undefined || typeof value.rendered === 'boolean') &&
+        isText(value.identity, MAX_TEXT) &&
+        isTextList(value.via) &&
+        isTextList(value.also) &&
+        Array.isArray(value.path) &&
+        value.path.every((segment) => typeof segment === 'string' || isCount(segment)) &&
+        (0,core_model/* isRecord */.u4)(resource) &&
+        isText(resource.apiVersion, 300) &&
+        isText(resource.kind, 300) &&
+        isText(resource.name, 300) &&
+        (resource.namespace === null || isText(resource.namespace, 300)) &&
+        (fix === null || isFix(fix)));
+}
+/** An optional list of texts, bounded like the rest of a finding. */
+function isTextList(value) {
+    return (value === undefined ||
+        (Array.isArray(value) && value.length <= 1_000 && value.every((entry) => isText(entry, MAX_TEXT))));
+}
+function isFix(value) {
+    if (!(0,core_model/* isRecord */.u4)(value))
+        return false;
+    return ((value.file === undefined || isRelativePath(value.file)) &&
+        Array.isArray(value.edits) &&
+        value.edits.every((edit) => (0,core_model/* isRecord */.u4)(edit) && isCount(edit.start) && isCount(edit.end) && isText(edit.text, 100_000)) &&
+        isCount(value.startLine) &&
+        value.startLine >= 1 &&
+        isCount(value.endLine) &&
+        value.endLine >= value.startLine &&
+        isText(value.replacement, 100_000));
+}
+function isRelativePath(value) {
+    return (isText(value, 1_000) &&
+        value !== '' &&
+        !value.startsWith('/') &&
+        !value.split('/').includes('..') &&
+        // eslint-disable-next-line no-control-regex -- control characters are what is refused here
+        !/[\u0000-\u001f]/.test(value));
+}
+function isText(value, max) {
+    return typeof value === 'string' && value.length <= max;
+}
+function isCount(value) {
+    return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
 ;// CONCATENATED MODULE: ./src/action/fork-safe.ts
 /**
  * The fork-safe pair. A `pull_request` job from a fork gets a read-only token, so `mode: scan` writes what the review
@@ -56086,8 +56248,9 @@ function checkTitle(introduced, blocking, errors, failOn, report) {
  *
  * The results file was made by a job the pull request's author controls, so the publisher trusts none of it: it
  * finds the pull request through GitHub and requires its head to be the commit the scanning run ran on, recomputes
- * the commentable lines from GitHub's own diff, applies its own `fail-on`, drops any finding that is malformed,
- * names an unknown rule or a file the pull request does not change, and escapes the notes it passes on. Nor does it
+ * the commentable lines from GitHub's own diff, applies its own `fail-on`, drops any finding that is malformed or
+ * names an unknown rule (and existing ones in files the pull request does not change: a new one may be anywhere, and
+ * adding one can only fail the check), and escapes the notes it passes on (the file's reading: results-file.ts). Nor does it
  * trust the file to have kept secrets out: it learns the pull request's secrets from GitHub's own diff (and from the
  * texts in the file), and filters the findings and notes as the scanning run does.
  */
@@ -56105,16 +56268,6 @@ function checkTitle(introduced, blocking, errors, failOn, report) {
 
 
 
-
-
-const FORMAT = 'kube-token-guard-results';
-const fork_safe_VERSION = 1;
-/** Bounds on what the publisher reads: far above any real scan, far below what could exhaust the runner. */
-const fork_safe_MAX_FILE_BYTES = 50 * 1024 * 1024;
-const MAX_FINDINGS = 20_000;
-const MAX_NOTES = 20;
-const MAX_TEXT = 2_000;
-const MAX_ERRORS = 200;
 /**
  * `mode: scan`: writes the results next to the workspace and returns the absolute path. The file is uploaded as an
  * artifact, which anyone who can read the repository's runs can download: it goes through the secret filter like any
@@ -56124,7 +56277,7 @@ async function writeResults(inputs, pr, results, config) {
     const withFindings = new Set(results.introduced.flatMap((finding) => [finding.file, ...(finding.fix?.file ? [finding.fix.file] : [])]));
     const file = {
         format: FORMAT,
-        version: fork_safe_VERSION,
+        version: results_file_VERSION,
         pullRequest: { number: pr.number, headSha: pr.headSha },
         introduced: results.introduced,
         existing: results.existing,
@@ -56232,148 +56385,6 @@ async function publishFromResults(github, inputs, context, config, failOn, secre
     return { pr, introduced, existing, blocking, changedFiles, notes, unjudged, annotations };
 }
 const EMPTY_LINES = parsePatch('');
-async function readResults(path) {
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
-    }
-    catch (error) {
-        throw new ConfigurationError(`cannot read the results file ${path} (${error.code ?? 'error'}): download the ` +
-            "scanning run's artifact first, e.g. actions/download-artifact with `run-id: ${{ github.event.workflow_run.id }}`");
-    }
-    if (Buffer.byteLength(text) > fork_safe_MAX_FILE_BYTES) {
-        throw new ConfigurationError(`the results file ${path} is larger than ${fork_safe_MAX_FILE_BYTES} bytes`);
-    }
-    return text;
-}
-/** Checks the untrusted file's shape; findings that do not pass are dropped and counted, the rest kept. */
-function parseResults(text, path) {
-    let value;
-    try {
-        value = JSON.parse(text);
-    }
-    catch (error) {
-        throw new ConfigurationError(`the results file ${path} is not JSON: ${error.message}`);
-    }
-    const record = (0,core_model/* isRecord */.u4)(value) ? value : {};
-    const pull = (0,core_model/* isRecord */.u4)(record.pullRequest) ? record.pullRequest : {};
-    if (record.format !== FORMAT || record.version !== fork_safe_VERSION) {
-        throw new ConfigurationError(`${path} is not a kube-token-guard results file of version ${fork_safe_VERSION}: use the same version of the Action in both jobs`);
-    }
-    if (!isCount(pull.number) ||
-        pull.number < 1 ||
-        typeof pull.headSha !== 'string' ||
-        !/^[0-9a-f]{40}$/.test(pull.headSha)) {
-        throw new ConfigurationError(`${path} names no pull request number and head commit`);
-    }
-    let dropped = 0;
-    const findings = (list) => {
-        const items = Array.isArray(list) ? list.slice(0, MAX_FINDINGS) : [];
-        dropped += (Array.isArray(list) ? list.length : 0) - items.length;
-        return items.filter((item) => {
-            const ok = isFinding(item);
-            if (!ok)
-                dropped++;
-            return ok;
-        });
-    };
-    const texts = {};
-    if ((0,core_model/* isRecord */.u4)(record.texts)) {
-        for (const [file, content] of Object.entries(record.texts)) {
-            if (typeof content === 'string')
-                texts[file] = content;
-        }
-    }
-    const file = {
-        format: FORMAT,
-        version: fork_safe_VERSION,
-        pullRequest: { number: pull.number, headSha: pull.headSha },
-        introduced: findings(record.introduced),
-        existing: findings(record.existing),
-        changedFiles: isCount(record.changedFiles) ? record.changedFiles : 0,
-        notes: (Array.isArray(record.notes) ? record.notes : [])
-            .filter((note) => typeof note === 'string')
-            .slice(0, MAX_NOTES)
-            .map((note) => note.slice(0, MAX_TEXT)),
-        texts,
-        errors: scanErrors(record.errors),
-    };
-    return { file, dropped };
-}
-/** The errors of a results file that have the shape of errors (bounded); others are left out. */
-function scanErrors(list) {
-    if (!Array.isArray(list))
-        return [];
-    return list
-        .slice(0, MAX_ERRORS)
-        .filter((item) => (0,core_model/* isRecord */.u4)(item) &&
-        isRelativePath(item.file) &&
-        (item.line === null || (isCount(item.line) && item.line >= 1)) &&
-        isText(item.message, MAX_TEXT))
-        .map((error) => ({ file: error.file, line: error.line, message: error.message }));
-}
-function isFinding(value) {
-    if (!(0,core_model/* isRecord */.u4)(value))
-        return false;
-    const { resource, fix, suppression } = value;
-    return (typeof value.ruleId === 'string' &&
-        rules_registry.ids.includes(value.ruleId) &&
-        isSeverity(value.severity) &&
-        isText(value.message, 8_000) &&
-        isRelativePath(value.file) &&
-        isCount(value.line) &&
-        value.line >= 1 &&
-        isCount(value.endLine) &&
-        value.endLine >= value.line &&
-        typeof value.suppressed === 'boolean' &&
-        (suppression === undefined ||
-            ((0,core_model/* isRecord */.u4)(suppression) &&
-                (suppression.kind === 'annotation' || suppression.kind === 'config') &&
-                isText(suppression.reason, MAX_TEXT))) &&
-        (value.rendered === undefined || typeof value.rendered === 'boolean') &&
-        isText(value.identity, MAX_TEXT) &&
-        isTextList(value.via) &&
-        isTextList(value.also) &&
-        Array.isArray(value.path) &&
-        value.path.every((segment) => typeof segment === 'string' || isCount(segment)) &&
-        (0,core_model/* isRecord */.u4)(resource) &&
-        isText(resource.apiVersion, 300) &&
-        isText(resource.kind, 300) &&
-        isText(resource.name, 300) &&
-        (resource.namespace === null || isText(resource.namespace, 300)) &&
-        (fix === null || isFix(fix)));
-}
-/** An optional list of texts, bounded like the rest of a finding. */
-function isTextList(value) {
-    return (value === undefined ||
-        (Array.isArray(value) && value.length <= 1_000 && value.every((entry) => isText(entry, MAX_TEXT))));
-}
-function isFix(value) {
-    if (!(0,core_model/* isRecord */.u4)(value))
-        return false;
-    return ((value.file === undefined || isRelativePath(value.file)) &&
-        Array.isArray(value.edits) &&
-        value.edits.every((edit) => (0,core_model/* isRecord */.u4)(edit) && isCount(edit.start) && isCount(edit.end) && isText(edit.text, 100_000)) &&
-        isCount(value.startLine) &&
-        value.startLine >= 1 &&
-        isCount(value.endLine) &&
-        value.endLine >= value.startLine &&
-        isText(value.replacement, 100_000));
-}
-function isRelativePath(value) {
-    return (isText(value, 1_000) &&
-        value !== '' &&
-        !value.startsWith('/') &&
-        !value.split('/').includes('..') &&
-        // eslint-disable-next-line no-control-regex -- control characters are what is refused here
-        !/[\u0000-\u001f]/.test(value));
-}
-function isText(value, max) {
-    return typeof value === 'string' && value.length <= max;
-}
-function isCount(value) {
-    return typeof value === 'number' && Number.isInteger(value) && value >= 0;
-}
 
 ;// CONCATENATED MODULE: ./src/adapters/git.ts
 
