@@ -2,32 +2,26 @@
  * Writes GitHub made although their answer was lost (a 502 from a proxy, a dropped connection after the work was
  * done): the Action must not make them twice, nor take a made one for a failure.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type FakeGitHub, type FaultRule, type RecordedRequest, githubFaults } from './fake-github.js';
-import type { RepoFixture } from './git-fixture.js';
-import { type ActionRun, runAction } from './run-action.js';
 import { HARDENED_APP, WORKER, insecureWorker } from './manifests.js';
-import { type Scenario, pullRequestScenario } from './scenario.js';
+import { pullRequestRunner } from './pull-request-run.js';
 
-const scenarios: Scenario[] = [];
-afterEach(async () => {
-  for (const scenario of scenarios.splice(0)) await scenario.dispose();
-});
+const runPullRequest = pullRequestRunner();
 
+/** A pull request adding `head` to a repository with a hardened app, GitHub answering with `faults`, and its run. */
 async function runWith(
   faults: FaultRule[],
   head: Record<string, string>,
   inputs: Record<string, string> = {},
-): Promise<{ run: ActionRun; fake: FakeGitHub; repo: RepoFixture }> {
-  const scenario = await pullRequestScenario({
+) {
+  const { run, fake, scenario } = await runPullRequest({
     base: { 'deploy/web.yaml': HARDENED_APP },
     head,
     fake: { faults },
+    inputs,
   });
-  scenarios.push(scenario);
-  const { repo, fake, eventPath } = scenario;
-  const run = await runAction({ workspace: repo.dir, eventPath, apiUrl: fake.url, inputs });
-  return { run, fake, repo };
+  return { run, fake, repo: scenario.repo };
 }
 
 function requestsOf(fake: FakeGitHub, operationId: string): RecordedRequest[] {
