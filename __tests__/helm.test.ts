@@ -161,6 +161,36 @@ describe.skipIf(NO_HELM)(because(NO_HELM, 'Helm charts rendered with the real he
     expect((automount.resource as { namespace: string }).namespace).toBe('default');
   });
 
+  it('places a duplicate key of a rendered document at its template line, and its first place when it can tell', async () => {
+    const dir = workspace();
+    const chart = join(dir, 'demo');
+    mkdirSync(join(chart, 'templates'), { recursive: true });
+    writeFileSync(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: demo\nversion: 0.1.0\n');
+    writeFileSync(
+      join(chart, 'templates/_helpers.tpl'),
+      '{{- define "demo.labels" -}}\napp: demo\n{{- end }}\n',
+    );
+    // From an `include` and from a line with an action; then two literal lines.
+    writeFileSync(
+      join(chart, 'templates/cm.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo\n  labels:\n    {{- include "demo.labels" . | nindent 4 }}\n' +
+        '    tier: node\n    app: {{ .Chart.Name }}\ndata:\n  a: b\n  c: d\n  a: e\n',
+    );
+    const { report } = await scanJson(dir);
+    expect(report.errors).toEqual([
+      {
+        file: 'demo/templates/cm.yaml',
+        line: 8,
+        message: expect.stringMatching(/^YAML duplicate key "app": /),
+      },
+      {
+        file: 'demo/templates/cm.yaml',
+        line: 12,
+        message: expect.stringMatching(/^YAML duplicate key "a" \(first at line 10\): /),
+      },
+    ]);
+  });
+
   it('renders the real charts of the corpus and reports on their templates', async () => {
     const dir = workspace();
     for (const chart of CORPUS_CHARTS)

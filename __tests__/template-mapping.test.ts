@@ -354,7 +354,7 @@ describe.skipIf(NO_HELM)(because(NO_HELM, 'rendered charts, with the real helm')
     }
   });
 
-  it('points an error in rendered output at the template line that reads as it, else at its document', () => {
+  it('points an error in rendered output at the template line that reads as it, or writes its key, else at its document', () => {
     const repo = sandbox({
       'app/Chart.yaml': CHART,
       'app/templates/_helpers.tpl': HELPERS,
@@ -369,8 +369,12 @@ describe.skipIf(NO_HELM)(because(NO_HELM, 'rendered charts, with the real helm')
     }).repo;
     const report = parseReport(runBundledCli(repo, ['scan', '--format', 'json', '--fail-on', 'none']));
     expect(report.errors).toEqual([
-      // A line an action built reads as no template line: the first line of its document.
-      expect.objectContaining({ file: 'app/templates/built.yaml', line: 16 }),
+      // A line an action built is found by its key, among the lines writing it with an action: the second `name:`.
+      expect.objectContaining({
+        file: 'app/templates/built.yaml',
+        line: 20,
+        message: expect.stringMatching(/^YAML duplicate key "name" \(first at line 19\)/) as string,
+      }),
       // The second `name:` of the third document, as written.
       expect.objectContaining({ file: 'app/templates/literal.yaml', line: 20 }),
     ]);

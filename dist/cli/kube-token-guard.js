@@ -8032,21 +8032,53 @@ function originErrorLine(file, renderedLine) {
     const document = documentAt(documents, renderedLine);
     if (!document?.section)
         return null;
+    const lines = linesOf(file.origin);
+    return ((templateLineOfRendered(file, renderedLine) ??
+        firstContentLine(lines, document.section.start, document.section.end)) + 1);
+}
+/**
+ * The 0-based line of the template document that wrote a rendered line, nearest to where it sits in the document: the
+ * same text, else a line writing the same key with an action (`app: {{ .Chart.Name }}` for `app: web`); null when no
+ * line of the document writes it (it came from an `include`).
+ */
+function templateLineOfRendered(file, renderedLine) {
+    const document = documentAt(file.origin.documents, renderedLine);
+    if (!document?.section)
+        return null;
     const { start, end } = document.section;
-    const lines = file.origin.text.split('\n');
+    const lines = linesOf(file.origin);
     const wanted = file.text.split('\n')[renderedLine - 1]?.trim() ?? '';
+    if (wanted === '')
+        return null;
     // The rendered document's first line is helm's `# Source:` comment.
     const place = start + (renderedLine - document.line - 1);
-    let best = null;
-    if (wanted !== '') {
+    const key = /^(?:-\s+)?(["']?[^\s"':{}[\],#]+["']?\s*:)(?:\s|$)/.exec(wanted)?.[1];
+    const nearest = (fits) => {
+        let best = null;
         for (let index = start; index < Math.min(end, lines.length); index++) {
-            if (lines[index].trim() !== wanted)
+            if (!fits(lines[index].trim()))
                 continue;
             if (best === null || Math.abs(index - place) < Math.abs(best - place))
                 best = index;
         }
-    }
-    return (best ?? firstContentLine(lines, start, end)) + 1;
+        return best;
+    };
+    return (nearest((line) => line === wanted) ??
+        (key === undefined
+            ? null
+            : nearest((line) => line.replace(/^-\s+/, '').startsWith(key) && line.includes('{{'))));
+}
+/**
+ * An error message of a rendered file, its "(first at line N)" told in the template's lines: dropped when the first
+ * place came from no line of the template document (an `include`), or cannot be told from the error's own `line`.
+ */
+function originErrorMessage(file, message, line) {
+    if (!file.origin?.documents)
+        return message;
+    return message.replace(/ \(first at line (\d+)\)/, (_, first) => {
+        const found = templateLineOfRendered(file, Number(first));
+        return found === null || found + 1 === line ? '' : ` (first at line ${found + 1})`;
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/core/template-sections.ts
@@ -13239,9 +13271,13 @@ function scanFiles(files, config, registry = rules_registry, options = { secondT
         loaded.results.forEach((result, index) => {
             const file = files[index];
             // An error in rendered output points at the template document that wrote it, never at a rendered line.
-            if (file.origin)
-                for (const error of result.errors)
-                    error.line = originErrorLine(file, error.line);
+            if (file.origin) {
+                for (const error of result.errors) {
+                    const line = originErrorLine(file, error.line);
+                    error.message = originErrorMessage(file, error.message, line);
+                    error.line = line;
+                }
+            }
             // Output of a packed dependency has no line of its own in the archive.
             if (file.archived)
                 for (const error of result.errors)

@@ -5,7 +5,7 @@ import { sortFindings } from './evaluate.js';
 import { judgeInstalls } from './installs.js';
 import { identifiersOf } from './secrets.js';
 import { secondThread } from './second-thread.js';
-import { originErrorLine } from './source-map.js';
+import { originErrorLine, originErrorMessage } from './source-map.js';
 import type { Finding, ScanError, ScanNotice, SourceFile } from './types.js';
 import { append } from './arrays.js';
 
@@ -72,7 +72,13 @@ export function scanFiles(
     loaded.results.forEach((result, index) => {
       const file = files[index]!;
       // An error in rendered output points at the template document that wrote it, never at a rendered line.
-      if (file.origin) for (const error of result.errors) error.line = originErrorLine(file, error.line);
+      if (file.origin) {
+        for (const error of result.errors) {
+          const line = originErrorLine(file, error.line);
+          error.message = originErrorMessage(file, error.message, line);
+          error.line = line;
+        }
+      }
       // Output of a packed dependency has no line of its own in the archive.
       if (file.archived) for (const error of result.errors) error.line = null;
       append(objects, result.objects);

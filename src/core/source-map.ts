@@ -254,17 +254,52 @@ export function originErrorLine(file: SourceFile, renderedLine: number | null): 
   if (!documents || renderedLine === null) return null;
   const document = documentAt(documents, renderedLine);
   if (!document?.section) return null;
+  const lines = linesOf(file.origin!);
+  return (
+    (templateLineOfRendered(file, renderedLine) ??
+      firstContentLine(lines, document.section.start, document.section.end)) + 1
+  );
+}
+
+/**
+ * The 0-based line of the template document that wrote a rendered line, nearest to where it sits in the document: the
+ * same text, else a line writing the same key with an action (`app: {{ .Chart.Name }}` for `app: web`); null when no
+ * line of the document writes it (it came from an `include`).
+ */
+function templateLineOfRendered(file: SourceFile, renderedLine: number): number | null {
+  const document = documentAt(file.origin!.documents!, renderedLine);
+  if (!document?.section) return null;
   const { start, end } = document.section;
-  const lines = file.origin!.text.split('\n');
+  const lines = linesOf(file.origin!);
   const wanted = file.text.split('\n')[renderedLine - 1]?.trim() ?? '';
+  if (wanted === '') return null;
   // The rendered document's first line is helm's `# Source:` comment.
   const place = start + (renderedLine - document.line - 1);
-  let best: number | null = null;
-  if (wanted !== '') {
+  const key = /^(?:-\s+)?(["']?[^\s"':{}[\],#]+["']?\s*:)(?:\s|$)/.exec(wanted)?.[1];
+  const nearest = (fits: (line: string) => boolean) => {
+    let best: number | null = null;
     for (let index = start; index < Math.min(end, lines.length); index++) {
-      if (lines[index]!.trim() !== wanted) continue;
+      if (!fits(lines[index]!.trim())) continue;
       if (best === null || Math.abs(index - place) < Math.abs(best - place)) best = index;
     }
-  }
-  return (best ?? firstContentLine(lines, start, end)) + 1;
+    return best;
+  };
+  return (
+    nearest((line) => line === wanted) ??
+    (key === undefined
+      ? null
+      : nearest((line) => line.replace(/^-\s+/, '').startsWith(key) && line.includes('{{')))
+  );
+}
+
+/**
+ * An error message of a rendered file, its "(first at line N)" told in the template's lines: dropped when the first
+ * place came from no line of the template document (an `include`), or cannot be told from the error's own `line`.
+ */
+export function originErrorMessage(file: SourceFile, message: string, line: number | null): string {
+  if (!file.origin?.documents) return message;
+  return message.replace(/ \(first at line (\d+)\)/, (_, first: string) => {
+    const found = templateLineOfRendered(file, Number(first));
+    return found === null || found + 1 === line ? '' : ` (first at line ${found + 1})`;
+  });
 }
