@@ -2,29 +2,20 @@
  * GitHub's size limits, counted as GitHub counts them: a check run's summary and text in UTF-8 bytes, after every
  * change the Action makes to them (redaction, escapes). A run with a long list of findings still gets its check run.
  */
-import { afterEach, expect, it } from 'vitest';
-import { runAction } from './run-action.js';
+import { expect, it } from 'vitest';
 import { HARDENED_APP, insecureWorker } from './manifests.js';
-import { type Scenario, pullRequestScenario } from './scenario.js';
+import { pullRequestRunner } from './pull-request-run.js';
 
-const scenarios: Scenario[] = [];
-afterEach(async () => {
-  for (const scenario of scenarios.splice(0)) await scenario.dispose();
-}, 60_000);
+const runPullRequest = pullRequestRunner();
+
+/** `count` insecure Deployments in one file a pull request adds. */
+const workers = (count: number) =>
+  Array.from({ length: count }, (_, index) => insecureWorker(`worker-${index}`)).join('---\n');
 
 it('cuts the check run text of 400 insecure Deployments to 65,535 bytes, not characters', async () => {
-  const workers = Array.from({ length: 400 }, (_, index) => insecureWorker(`worker-${index}`)).join('---\n');
-  const scenario = await pullRequestScenario({
+  const { run, fake } = await runPullRequest({
     base: { 'deploy/web.yaml': HARDENED_APP },
-    head: { 'deploy/workers.yaml': workers },
-  });
-  scenarios.push(scenario);
-  const { repo, fake, eventPath } = scenario;
-  const run = await runAction({
-    workspace: repo.dir,
-    eventPath,
-    apiUrl: fake.url,
-    inputs: {},
+    head: { 'deploy/workers.yaml': workers(400) },
     timeoutMs: 300_000,
   });
   expect(run.status, run.stdout + run.stderr).toBe(1);
@@ -38,15 +29,11 @@ it('cuts the check run text of 400 insecure Deployments to 65,535 bytes, not cha
 }, 400_000);
 
 it('without a check run, makes the notes first and at most 8 finding annotations of each level, logging every finding', async () => {
-  const workers = Array.from({ length: 30 }, (_, index) => insecureWorker(`worker-${index}`)).join('---\n');
-  const scenario = await pullRequestScenario({
+  const { run, fake } = await runPullRequest({
     base: { 'deploy/web.yaml': HARDENED_APP },
-    head: { 'deploy/workers.yaml': workers },
+    head: { 'deploy/workers.yaml': workers(30) },
     fake: { permissions: { checks: 'none' } },
   });
-  scenarios.push(scenario);
-  const { repo, fake, eventPath } = scenario;
-  const run = await runAction({ workspace: repo.dir, eventPath, apiUrl: fake.url, inputs: {} });
   expect(run.status, run.stdout + run.stderr).toBe(1);
   expect(fake.checkRuns).toEqual([]);
   const commands = run.stdout.split('\n').filter((line) => /^::(?:error|warning|notice)\b/.test(line));

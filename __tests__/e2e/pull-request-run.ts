@@ -14,6 +14,8 @@ export interface PullRequestRunOptions {
   fake?: Partial<FakeGitHubOptions>;
   inputs?: Record<string, string>;
   env?: Record<string, string>;
+  /** How long the Action may run (runAction's default otherwise). */
+  timeoutMs?: number;
 }
 
 export interface PullRequestRun {
@@ -39,7 +41,14 @@ export function pullRequestRunner(): (options: PullRequestRunOptions) => Promise
     scenarios.push(scenario);
     const { repo, fake, eventPath } = scenario;
     const runOnce = (inputs: Record<string, string> = options.inputs ?? {}) =>
-      runAction({ workspace: repo.dir, eventPath, apiUrl: fake.url, inputs, env: options.env });
+      runAction({
+        workspace: repo.dir,
+        eventPath,
+        apiUrl: fake.url,
+        inputs,
+        env: options.env,
+        timeoutMs: options.timeoutMs,
+      });
     return { run: await runOnce(), fake, scenario, again: runOnce };
   };
 }
