@@ -53082,6 +53082,11 @@ function isCut(listed, changedFiles) {
  * text and an annotation's message in UTF-8 bytes, a review's body and title in characters. A cut never splits a
  * surrogate pair (which would send a lone surrogate, an encoding error) and leaves room for the note that says so.
  */
+/**
+ * GitHub refuses (422) a check run summary or text of more UTF-8 bytes than this. A text within it is within as many
+ * characters too (GitHub's limit on review bodies), as no character takes fewer bytes than UTF-16 units.
+ */
+const MAX_OUTPUT_BYTES = 65535;
 /** The note that ends a cut text. */
 const TRUNCATED_NOTE = '\n\n… (truncated: the full list is in the SARIF report and the job log)';
 /** `text` if it holds at most `maxBytes` bytes of UTF-8, else its longest start that does with `note` after it. */
@@ -53122,8 +53127,6 @@ function codePointBoundary(text, index) {
 
 /** GitHub takes at most 50 annotations per request; the rest follow in updates of the same run. */
 const ANNOTATIONS_PER_REQUEST = 50;
-/** GitHub refuses (422) an output summary or text of more UTF-8 bytes than this. */
-const MAX_OUTPUT_BYTES = 65535;
 /** An annotation's message and raw details: 64 KB (bytes, kept one under). */
 const MAX_ANNOTATION_BYTES = 65535;
 /** An annotation's title, and the output's: 255 characters. */
@@ -53200,11 +53203,6 @@ async function publishCheckRun(github, owner, repo, run) {
 
 
 
-/**
- * GitHub refuses check run summaries and texts of more UTF-8 bytes than this. A text within it is within as many
- * characters too (GitHub's limit on review bodies), as no character takes fewer bytes than UTF-16 units.
- */
-const summary_MAX_OUTPUT_BYTES = 65535;
 /** How many files in a list of errors: one file may carry several. */
 function unjudgedFiles(errors) {
     return new Set(errors.map((error) => error.file)).size;
@@ -53287,10 +53285,10 @@ function summaryMarkdown(input) {
         '.');
     for (const note of input.notes)
         lines.push('', note);
-    return truncate(lines.join('\n'), summary_MAX_OUTPUT_BYTES);
+    return truncate(lines.join('\n'), MAX_OUTPUT_BYTES);
 }
 /** One line per finding, for the check run's text and the review body. */
-function findingList(findings, limit = summary_MAX_OUTPUT_BYTES) {
+function findingList(findings, limit = MAX_OUTPUT_BYTES) {
     const lines = findings.map((finding) => {
         const line = `- **${finding.severity}** \`${finding.ruleId}\` ${codeSpan(`${finding.file}:${finding.line}`)}` +
             `${finding.suppressed ? ' (suppressed)' : ''}: ${escapeMarkdown(finding.message)}`;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Endpoints } from '@octokit/types';
 import { withoutBidiControls } from '../core/display-text.js';
-import { fitBytes, fitChars } from '../core/text-limits.js';
+import { MAX_OUTPUT_BYTES, fitBytes, fitChars } from '../core/text-limits.js';
 import { type GitHub, writeOnce } from './client.js';
 
 type CreateCheckRun = Endpoints['POST /repos/{owner}/{repo}/check-runs']['parameters'];
@@ -16,8 +16,6 @@ export interface CheckRunOutput {
 /** GitHub takes at most 50 annotations per request; the rest follow in updates of the same run. */
 export const ANNOTATIONS_PER_REQUEST = 50;
 
-/** GitHub refuses (422) an output summary or text of more UTF-8 bytes than this. */
-export const MAX_OUTPUT_BYTES = 65535;
 /** An annotation's message and raw details: 64 KB (bytes, kept one under). */
 export const MAX_ANNOTATION_BYTES = 65535;
 /** An annotation's title, and the output's: 255 characters. */

@@ -4,6 +4,12 @@
  * surrogate pair (which would send a lone surrogate, an encoding error) and leaves room for the note that says so.
  */
 
+/**
+ * GitHub refuses (422) a check run summary or text of more UTF-8 bytes than this. A text within it is within as many
+ * characters too (GitHub's limit on review bodies), as no character takes fewer bytes than UTF-16 units.
+ */
+export const MAX_OUTPUT_BYTES = 65535;
+
 /** The note that ends a cut text. */
 export const TRUNCATED_NOTE = '\n\n… (truncated: the full list is in the SARIF report and the job log)';
 

@@ -2,13 +2,7 @@ import { type Finding, type ScanError, type Severity, severityRank } from '../co
 import { RULE_DOCS_URL } from '../version.js';
 import { codeFence, codeSpan, escapeMarkdown, severityCounts } from './review.js';
 import { maxOf } from '../core/arrays.js';
-import { fitBytes } from '../core/text-limits.js';
-
-/**
- * GitHub refuses check run summaries and texts of more UTF-8 bytes than this. A text within it is within as many
- * characters too (GitHub's limit on review bodies), as no character takes fewer bytes than UTF-16 units.
- */
-export const MAX_OUTPUT_BYTES = 65535;
+import { MAX_OUTPUT_BYTES, fitBytes } from '../core/text-limits.js';
 
 export interface SummaryInput {
   introduced: Finding[];
