@@ -25,8 +25,11 @@ export const MIN_SECRET_LENGTH = 8;
 
 export class SecretFilter {
   private readonly known = new Set<string>();
-  /** Names the outputs place things by (`allowIdentifiers`). */
-  private readonly identifiers = new Set<string>();
+  /**
+   * Names the outputs place things by (`allowIdentifiers`), as given: they matter only for plain values, which most
+   * runs have none of, so they are not hashed into a set (100,000 names took a quarter of a second).
+   */
+  private readonly identifiers: (readonly string[])[] = [];
   /** The paths of the files read and of their folders (`allowPaths`), and their index, made when first needed. */
   private readonly paths = new Set<string>();
   private pathSearch: LiteralSearch | null = null;
@@ -84,11 +87,8 @@ export class SecretFilter {
    * SARIF results and review comments. A credential equal to one still is, wherever it is written.
    */
   allowIdentifiers(names: Iterable<string>): void {
-    for (const name of names) {
-      if (name.length < MIN_SECRET_LENGTH || this.identifiers.has(name)) continue;
-      this.identifiers.add(name);
-      if (this.plain.has(name)) this.search = null;
-    }
+    this.identifiers.push(Array.isArray(names) ? (names as readonly string[]) : [...names]);
+    if (this.plain.size > 0) this.search = null;
   }
 
   /**
@@ -246,8 +246,13 @@ export class SecretFilter {
   private valueSearch(): LiteralSearch {
     if (this.search) return this.search;
     const words = toolWords();
+    // The plain values that are names or words: those alone yield.
+    const named = new Set<string>();
+    if (this.plain.size > 0)
+      for (const names of this.identifiers)
+        for (const name of names) if (this.plain.has(name)) named.add(name);
     const yields = (value: string) =>
-      this.plain.has(value) && !this.strong.has(value) && (this.identifiers.has(value) || words.has(value));
+      this.plain.has(value) && !this.strong.has(value) && (named.has(value) || words.has(value));
     this.search = new LiteralSearch(
       [...this.known].filter((value) => !yields(value)),
       MIN_SECRET_LENGTH,

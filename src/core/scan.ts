@@ -36,7 +36,7 @@ export interface ScanResult {
    */
   plainSecretValues: Set<string>;
   /** The names outputs place things by (`identifiersOf`): no secret value, even when a Secret holds one. */
-  identifiers: Set<string>;
+  identifiers: string[];
   /** API clients whose token is mounted (`Kind/namespace/name`), worked out when asked: what no fix may remove. */
   mountedClients(): Set<string>;
   /**

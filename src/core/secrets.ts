@@ -211,14 +211,14 @@ function decodedText(data: string): string | null {
 export function identifiersOf(
   files: readonly { path: string }[],
   objects: readonly LoadedObject[] = [],
-): Set<string> {
-  const names = new Set<string>();
-  for (const file of files) for (const segment of file.path.split('/')) names.add(segment);
+): string[] {
+  const names: string[] = [];
+  for (const file of files) names.push(...file.path.split('/'));
   for (const { value } of objects) {
     const metadata = value.metadata;
     if (!isRecord(metadata)) continue;
-    if (typeof metadata.name === 'string') names.add(metadata.name);
-    if (typeof metadata.namespace === 'string') names.add(metadata.namespace);
+    if (typeof metadata.name === 'string') names.push(metadata.name);
+    if (typeof metadata.namespace === 'string') names.push(metadata.namespace);
   }
   return names;
 }
@@ -265,7 +265,7 @@ export function secretsOf(
 export function secretsOfFiles(
   files: readonly SourceFile[],
   config: ResolvedConfig,
-): { secretValues: Set<string>; plainSecretValues: Set<string>; identifiers: Set<string> } {
+): { secretValues: Set<string>; plainSecretValues: Set<string>; identifiers: string[] } {
   const objects = files.flatMap((file) => loadDocuments(file).objects);
   return {
     ...secretsOf([buildModel(objects, config.defaultNamespace)], extraCredentialEnvNames(config)),
