@@ -200,7 +200,7 @@ describe.skipIf(NO_KUSTOMIZE)(
       expect(report.errors).toEqual([
         {
           file: 'deploy/overlays/broken/kustomization.yaml',
-          line: null,
+          line: 2,
           message: expect.stringMatching(/^kustomize build failed: /),
         },
       ]);
@@ -217,10 +217,53 @@ describe.skipIf(NO_KUSTOMIZE)(
       });
       const { report } = await scanJson(dir);
       const [error] = report.errors as { file: string; message: string }[];
-      expect(error).toMatchObject({ file: 'overlay/kustomization.yaml' });
+      expect(error).toMatchObject({ file: 'overlay/kustomization.yaml', line: 2 });
       expect(error!.message).toContain("file 'render/app.yaml' is not in or below 'overlay'");
       expect(error!.message).not.toContain(dir);
       expect(error!.message).not.toMatch(/ktg-kustomize|\.\.\/[^']*overlay'/);
+    });
+
+    it('names the kustomization at fault and the line of its entry, down the chain of bases', async () => {
+      const dir = workspace({
+        ...OVERLAY_REPO,
+        // The base the overlay reaches names a file it does not have.
+        'deploy/base/kustomization.yaml': 'resources:\n  - deployment.yaml\n  - service.yaml\n',
+        'deploy/overlays/env/kustomization.yaml': yaml`
+          resources:
+            - ../prod
+          configMapGenerator:
+            - name: settings
+              files:
+                - settings.env
+        `,
+        'deploy/overlays/env/settings.env': 'a=b\n',
+        // A generator's source outside the kustomization's folder: kustomize's load restrictor.
+        'deploy/overlays/gen/kustomization.yaml': yaml`
+          configMapGenerator:
+            - name: settings
+              files:
+                - ../env/settings.env
+        `,
+        // A patch that is not there.
+        'deploy/overlays/patched/kustomization.yaml': yaml`
+          resources:
+            - deployment.yaml
+          patches:
+            - path: replicas.yaml
+        `,
+        'deploy/overlays/patched/deployment.yaml': OVERLAY_REPO['deploy/base/deployment.yaml']!,
+      });
+      const { report } = await scanJson(dir);
+      const errors = (report.errors as { file: string; line: number | null; message: string }[]).map(
+        ({ file, line }) => ({ file, line }),
+      );
+      expect(errors).toEqual(
+        expect.arrayContaining([
+          { file: 'deploy/base/kustomization.yaml', line: 3 },
+          { file: 'deploy/overlays/gen/kustomization.yaml', line: 4 },
+          { file: 'deploy/overlays/patched/kustomization.yaml', line: 4 },
+        ]),
+      );
     });
   },
 );

@@ -64,7 +64,7 @@ describe.skipIf(NO_RENDERERS)(because(NO_RENDERERS, 'the Action lets no secret o
     const annotated = fake.checkRuns[0]!.annotations.map((annotation) => annotation.path);
     expect(annotated).toContain('charts/web/templates/workload.yaml');
     expect(run.stdout).toMatch(
-      /::error file=deploy\/db\/kustomization\.yaml::kustomize build failed: .*invalid literal source \[redacted\], expected key=value/,
+      /::error file=deploy\/db\/kustomization\.yaml,line=5::kustomize build failed: .*invalid literal source \[redacted\], expected key=value/,
     );
   });
 

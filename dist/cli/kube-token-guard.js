@@ -5812,7 +5812,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _core_second_thread_worker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3123);
 /* harmony import */ var _core_young_generation_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5312);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8867);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(767);
 
 
 
@@ -5836,7 +5836,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8867:
+/***/ 767:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -9187,7 +9187,125 @@ function isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+;// CONCATENATED MODULE: ./src/adapters/kustomize-failure.ts
+/**
+ * Where a failed `kustomize build` went wrong, read from kustomize's message: the kustomization at fault and the line
+ * of its entry. kustomize names each entry it was accumulating, outermost first (`accumulating resources from
+ * 'base'`), and then quotes what it could not load (`'missing.yaml'`, `file sources: [../x.env]`). The file is the
+ * innermost kustomization of that chain the repository holds; the line is that of the entry the message names last in
+ * the chain, or else of the file's value the rest of the message quotes last. Best effort: a message that
+ * names nothing the file holds leaves the line out, and the overlay's own kustomization is named.
+ */
+
+
+
+
+
+
+/** Kustomizations walked down a chain at most; a real overlay nests a few deep. */
+const MAX_DEPTH = 50;
+/** Characters that may stand around a value kustomize quotes (`/`: the end of a path it made absolute). */
+const BEFORE = new Set(["'", '"', '[', '(', ' ', '\t', '=', '/']);
+const AFTER = new Set(["'", '"', ']', ')', ' ', '\t', ':', ',']);
+/**
+ * The kustomization at fault for the overlay at `dir` (relative to `root`), given kustomize's message with the
+ * overlay named as `dir` (or `.`) where the build named its scratch wrapper's entry.
+ */
+async function failureLocation(root, dir, message) {
+    const chain = [...message.matchAll(/accumulating (?:resources|components) from '([^']*)'/g)];
+    // The first entry is the wrapper's, which names the overlay itself.
+    if (chain[0]?.[1] === (dir || '.'))
+        chain.shift();
+    let current = dir;
+    let found = await kustomize_failure_readKustomization(root, current);
+    if (found === null)
+        return { file: kustomizationLabel(dir), line: null };
+    let rest = message;
+    for (const match of chain.slice(0, MAX_DEPTH)) {
+        const entry = match[1].trim();
+        const next = external_node_path_.posix.normalize(external_node_path_.posix.join(current || '.', entry));
+        const nested = isLocal(next) && (await isFolder(root, next)) ? await kustomize_failure_readKustomization(root, next) : null;
+        rest = message.slice(match.index + match[0].length);
+        // A file (or a folder without a kustomization) failed to load: the kustomization naming it is at fault.
+        if (nested === null) {
+            const line = lineOfValue(found.text, (value) => value.trim() === entry);
+            return { file: found.file, line: line ?? lastQuoted(found.text, rest) };
+        }
+        current = next === '.' ? '' : next;
+        found = nested;
+    }
+    return { file: found.file, line: lastQuoted(found.text, rest) };
+}
+/**
+ * The line of the kustomization's value that `message` quotes last: kustomize's messages go from the context to the
+ * cause (`literal sources [a=b bad]: invalid literal source bad`, `file sources: [x]: security; file '<root>/x'`).
+ */
+function lastQuoted(text, message) {
+    let best = null;
+    forEachScalar(text, (value, line) => {
+        const needle = value.trim();
+        if (needle.length < 2)
+            return;
+        for (let at = message.lastIndexOf(needle); at !== -1; at = at === 0 ? -1 : message.lastIndexOf(needle, at - 1)) {
+            const before = at === 0 ? ' ' : message[at - 1];
+            const after = message[at + needle.length] ?? ' ';
+            if (BEFORE.has(before) && AFTER.has(after)) {
+                if (best === null || at > best.at)
+                    best = { at, line };
+                break;
+            }
+        }
+    });
+    return best === null ? null : best.line;
+}
+function lineOfValue(text, wanted) {
+    let found = null;
+    forEachScalar(text, (value, line) => {
+        if (found === null && wanted(value))
+            found = line;
+    });
+    return found;
+}
+/** Each string value of the kustomization (not keys: field names are not what kustomize quotes), with its line. */
+function forEachScalar(text, each) {
+    const lines = new line_starts/* LineStarts */.C(text);
+    const walk = (node, depth) => {
+        if (depth > 20)
+            return;
+        if ((0,dist/* isScalar */.jn)(node)) {
+            if (typeof node.value === 'string' && node.range)
+                each(node.value, lines.linePos(node.range[0]).line);
+        }
+        else if ((0,dist/* isMap */.jh)(node))
+            for (const pair of node.items)
+                walk(pair.value, depth + 1);
+        else if ((0,dist/* isSeq */.oP)(node))
+            for (const item of node.items)
+                walk(item, depth + 1);
+    };
+    walk((0,dist/* parseDocument */.Tp)(text, { version: '1.1' }).contents, 0);
+}
+async function kustomize_failure_readKustomization(root, dir) {
+    for (const name of kustomize_sources_KUSTOMIZATION_FILES) {
+        const file = dir === '' ? name : `${dir}/${name}`;
+        const text = await readInside(root, file).catch(() => null);
+        if (text !== null)
+            return { file, text };
+    }
+    return null;
+}
+function kustomizationLabel(dir) {
+    return dir === '' ? 'kustomization.yaml' : `${dir}/kustomization.yaml`;
+}
+function isLocal(path) {
+    return path !== '..' && !path.startsWith('../') && !external_node_path_.posix.isAbsolute(path);
+}
+async function isFolder(root, path) {
+    return (await (0,promises_namespaceObject.stat)((0,external_node_path_.join)(root, path)).catch(() => null))?.isDirectory() ?? false;
+}
+
 ;// CONCATENATED MODULE: ./src/adapters/kustomize.ts
+
 
 
 
@@ -9311,7 +9429,8 @@ async function buildOverlay(root, dir, options = {}) {
                 .replaceAll(`${(0,external_node_path_.resolve)(root)}/`, '')
                 .replaceAll(wrapper, '<scratch>');
             const reason = failureReason({ ...output, stderr }, limits);
-            result.errors.push({ file: label, line: null, message: `kustomize build failed: ${reason}` });
+            const at = await failureLocation(root, dir, stderr);
+            result.errors.push({ file: at.file, line: at.line, message: `kustomize build failed: ${reason}` });
             return result;
         }
         const bySource = new Map();
@@ -12132,18 +12251,17 @@ function decodedText(data) {
  * the names and namespaces of the objects read from them.
  */
 function identifiersOf(files, objects = []) {
-    const names = new Set();
+    const names = [];
     for (const file of files)
-        for (const segment of file.path.split('/'))
-            names.add(segment);
+        names.push(...file.path.split('/'));
     for (const { value } of objects) {
         const metadata = value.metadata;
         if (!(0,core_model/* isRecord */.u4)(metadata))
             continue;
         if (typeof metadata.name === 'string')
-            names.add(metadata.name);
+            names.push(metadata.name);
         if (typeof metadata.namespace === 'string')
-            names.add(metadata.namespace);
+            names.push(metadata.namespace);
     }
     return names;
 }
@@ -15192,8 +15310,11 @@ const REDACTED = '[redacted]';
 const MIN_SECRET_LENGTH = 8;
 class SecretFilter {
     known = new Set();
-    /** Names the outputs place things by (`allowIdentifiers`). */
-    identifiers = new Set();
+    /**
+     * Names the outputs place things by (`allowIdentifiers`), as given: they matter only for plain values, which most
+     * runs have none of, so they are not hashed into a set (100,000 names took a quarter of a second).
+     */
+    identifiers = [];
     /** The paths of the files read and of their folders (`allowPaths`), and their index, made when first needed. */
     paths = new Set();
     pathSearch = null;
@@ -15251,13 +15372,9 @@ class SecretFilter {
      * SARIF results and review comments. A credential equal to one still is, wherever it is written.
      */
     allowIdentifiers(names) {
-        for (const name of names) {
-            if (name.length < MIN_SECRET_LENGTH || this.identifiers.has(name))
-                continue;
-            this.identifiers.add(name);
-            if (this.plain.has(name))
-                this.search = null;
-        }
+        this.identifiers.push(Array.isArray(names) ? names : [...names]);
+        if (this.plain.size > 0)
+            this.search = null;
     }
     /**
      * Learns the paths of the files a run read, and of their folders: where one is written whole in a text, no value in
@@ -15417,7 +15534,14 @@ class SecretFilter {
         if (this.search)
             return this.search;
         const words = toolWords();
-        const yields = (value) => this.plain.has(value) && !this.strong.has(value) && (this.identifiers.has(value) || words.has(value));
+        // The plain values that are names or words: those alone yield.
+        const named = new Set();
+        if (this.plain.size > 0)
+            for (const names of this.identifiers)
+                for (const name of names)
+                    if (this.plain.has(name))
+                        named.add(name);
+        const yields = (value) => this.plain.has(value) && !this.strong.has(value) && (named.has(value) || words.has(value));
         this.search = new LiteralSearch([...this.known].filter((value) => !yields(value)), MIN_SECRET_LENGTH);
         return this.search;
     }

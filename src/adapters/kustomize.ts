@@ -4,6 +4,7 @@ import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
 import type { ScanError, ScanNotice, SourceFile } from '../core/types.js';
 import { originDocuments } from './kustomize-origin.js';
+import { failureLocation } from './kustomize-failure.js';
 import { KUSTOMIZATION_FILES, overlayRefusal } from './kustomize-sources.js';
 import {
   type ToolLimits,
@@ -146,7 +147,8 @@ export async function buildOverlay(
         .replaceAll(`${resolve(root)}/`, '')
         .replaceAll(wrapper, '<scratch>');
       const reason = failureReason({ ...output, stderr }, limits);
-      result.errors.push({ file: label, line: null, message: `kustomize build failed: ${reason}` });
+      const at = await failureLocation(root, dir, stderr);
+      result.errors.push({ file: at.file, line: at.line, message: `kustomize build failed: ${reason}` });
       return result;
     }
     const bySource = new Map<string, string[]>();
