@@ -51732,14 +51732,22 @@ function isRecord(value) {
 
 /** Kustomizations walked down a chain at most; a real overlay nests a few deep. */
 const MAX_DEPTH = 50;
+/**
+ * How much of a message is read, and how many of a kustomization's values are looked for in it: real messages take a
+ * few hundred characters, and a hostile kustomization's thousands of values against a long message must not take
+ * minutes.
+ */
+const MAX_MESSAGE = 16_384;
+const MAX_VALUES = 2_000;
 /** Characters that may stand around a value kustomize quotes (`/`: the end of a path it made absolute). */
 const BEFORE = new Set(["'", '"', '[', '(', ' ', '\t', '=', '/']);
 const AFTER = new Set(["'", '"', ']', ')', ' ', '\t', ':', ',']);
 /**
  * The kustomization at fault for the overlay at `dir` (relative to `root`), given kustomize's message with the
- * overlay named as `dir` (or `.`) where the build named its scratch wrapper's entry.
+ * overlay named as `dir` (or `.`) where the build named its scratch wrapper's entry (`stderr`).
  */
-async function failureLocation(root, dir, message) {
+async function failureLocation(root, dir, stderr) {
+    const message = stderr.slice(0, MAX_MESSAGE);
     const chain = [...message.matchAll(/accumulating (?:resources|components) from '([^']*)'/g)];
     // The first entry is the wrapper's, which names the overlay itself.
     if (chain[0]?.[1] === (dir || '.'))
@@ -51770,10 +51778,12 @@ async function failureLocation(root, dir, message) {
  */
 function lastQuoted(text, message) {
     let best = null;
+    const searched = new Set();
     forEachScalar(text, (value, line) => {
         const needle = value.trim();
-        if (needle.length < 2)
+        if (needle.length < 2 || searched.has(needle))
             return;
+        searched.add(needle);
         for (let at = message.lastIndexOf(needle); at !== -1; at = at === 0 ? -1 : message.lastIndexOf(needle, at - 1)) {
             const before = at === 0 ? ' ' : message[at - 1];
             const after = message[at + needle.length] ?? ' ';
@@ -51797,10 +51807,12 @@ function lineOfValue(text, wanted) {
 /** Each string value of the kustomization (not keys: field names are not what kustomize quotes), with its line. */
 function forEachScalar(text, each) {
     const lines = new line_starts/* LineStarts */.C(text);
+    let count = 0;
     const walk = (node, depth) => {
-        if (depth > 20)
+        if (depth > 20 || count >= MAX_VALUES)
             return;
         if ((0,dist/* isScalar */.jn)(node)) {
+            count++;
             if (typeof node.value === 'string' && node.range)
                 each(node.value, lines.linePos(node.range[0]).line);
         }

@@ -21,15 +21,23 @@ export interface FailureLocation {
 
 /** Kustomizations walked down a chain at most; a real overlay nests a few deep. */
 const MAX_DEPTH = 50;
+/**
+ * How much of a message is read, and how many of a kustomization's values are looked for in it: real messages take a
+ * few hundred characters, and a hostile kustomization's thousands of values against a long message must not take
+ * minutes.
+ */
+const MAX_MESSAGE = 16_384;
+const MAX_VALUES = 2_000;
 /** Characters that may stand around a value kustomize quotes (`/`: the end of a path it made absolute). */
 const BEFORE = new Set(["'", '"', '[', '(', ' ', '\t', '=', '/']);
 const AFTER = new Set(["'", '"', ']', ')', ' ', '\t', ':', ',']);
 
 /**
  * The kustomization at fault for the overlay at `dir` (relative to `root`), given kustomize's message with the
- * overlay named as `dir` (or `.`) where the build named its scratch wrapper's entry.
+ * overlay named as `dir` (or `.`) where the build named its scratch wrapper's entry (`stderr`).
  */
-export async function failureLocation(root: string, dir: string, message: string): Promise<FailureLocation> {
+export async function failureLocation(root: string, dir: string, stderr: string): Promise<FailureLocation> {
+  const message = stderr.slice(0, MAX_MESSAGE);
   const chain = [...message.matchAll(/accumulating (?:resources|components) from '([^']*)'/g)];
   // The first entry is the wrapper's, which names the overlay itself.
   if (chain[0]?.[1] === (dir || '.')) chain.shift();
@@ -59,9 +67,11 @@ export async function failureLocation(root: string, dir: string, message: string
  */
 function lastQuoted(text: string, message: string): number | null {
   let best: { at: number; line: number } | null = null;
+  const searched = new Set<string>();
   forEachScalar(text, (value, line) => {
     const needle = value.trim();
-    if (needle.length < 2) return;
+    if (needle.length < 2 || searched.has(needle)) return;
+    searched.add(needle);
     for (
       let at = message.lastIndexOf(needle);
       at !== -1;
@@ -89,9 +99,11 @@ function lineOfValue(text: string, wanted: (value: string) => boolean): number |
 /** Each string value of the kustomization (not keys: field names are not what kustomize quotes), with its line. */
 function forEachScalar(text: string, each: (value: string, line: number) => void): void {
   const lines = new LineStarts(text);
+  let count = 0;
   const walk = (node: unknown, depth: number): void => {
-    if (depth > 20) return;
+    if (depth > 20 || count >= MAX_VALUES) return;
     if (isScalar(node)) {
+      count++;
       if (typeof node.value === 'string' && node.range) each(node.value, lines.linePos(node.range[0]).line);
     } else if (isMap(node)) for (const pair of node.items) walk(pair.value, depth + 1);
     else if (isSeq(node)) for (const item of node.items) walk(item, depth + 1);
