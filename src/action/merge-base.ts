@@ -11,15 +11,24 @@ import { fetchMissing } from './checkout.js';
 /** Base files read one request each when the checkout lacks the merge base. */
 const MAX_BASE_FILES_THROUGH_API = 30;
 
+/** The merge bases found, per checkout and pair of commits. */
+const found = new WeakMap<GitRepository, Map<string, Promise<string>>>();
+
 /**
  * The pull request's merge base, which GitHub compares its head with: from git when the checkout holds the base and the
- * head with their history, else from the API; the base branch's tip when neither can say (with a warning).
+ * head with their history, else from the API; the base branch's tip when neither can say (with a warning). Found once
+ * a run: a pull request GitHub lists in part asks for it first (changed-files.ts), then its base files do.
  */
-export async function findMergeBase(
-  github: GitHub,
-  git: GitRepository,
-  pr: PullRequestContext,
-): Promise<string> {
+export function findMergeBase(github: GitHub, git: GitRepository, pr: PullRequestContext): Promise<string> {
+  let known = found.get(git);
+  if (known === undefined) found.set(git, (known = new Map()));
+  const key = `${pr.baseSha}...${pr.headSha}`;
+  let answer = known.get(key);
+  if (answer === undefined) known.set(key, (answer = lookUpMergeBase(github, git, pr)));
+  return answer;
+}
+
+async function lookUpMergeBase(github: GitHub, git: GitRepository, pr: PullRequestContext): Promise<string> {
   const fromGit = (await git.hasCommit(pr.baseSha)) && (await git.hasCommit(pr.headSha));
   const found = fromGit ? await git.mergeBase(pr.baseSha, pr.headSha) : null;
   if (found) return found;
