@@ -53789,15 +53789,20 @@ function withoutBind(rules) {
 
 
 const SERVICE_ACCOUNT_USER = /^system:serviceaccount:([^:]+):([^:]+)$/;
-/** The ServiceAccount a binding subject denotes, if it denotes one. */
+/**
+ * The ServiceAccount a binding subject denotes, if it denotes one. A ServiceAccount subject without a namespace is in
+ * a RoleBinding's namespace; a ClusterRoleBinding has none to lend, and the API server refuses one with such a subject
+ * (`subjects[0].namespace: Required value`): it binds no account, and is no evidence of an API client.
+ */
 function serviceAccountOfSubject(subject, binding, defaultNamespace) {
     const kind = subject.kind;
     const name = typeof subject.name === 'string' ? subject.name : '';
     if (kind === 'ServiceAccount' && name !== '') {
-        const namespace = typeof subject.namespace === 'string' && subject.namespace !== ''
-            ? subject.namespace
-            : (binding.ref.namespace ?? defaultNamespace);
-        return { namespace, name };
+        if (typeof subject.namespace === 'string' && subject.namespace !== '')
+            return { namespace: subject.namespace, name };
+        return binding.ref.kind === 'RoleBinding'
+            ? { namespace: binding.ref.namespace ?? defaultNamespace, name }
+            : null;
     }
     if (kind === 'User') {
         const match = SERVICE_ACCOUNT_USER.exec(name);
@@ -54081,7 +54086,7 @@ const CATALOG = {
             "strict"
         ],
         "summary": "Flags RoleBindings and ClusterRoleBindings whose subjects are `default` ServiceAccounts, groups that include every ServiceAccount or every caller, the anonymous user, or `system:masters`.",
-        "description": "Fires once per offending subject of a RoleBinding or ClusterRoleBinding, whatever role it grants, when the\nsubject is:\n\n- a `ServiceAccount` named `default` (its namespace is the subject's `namespace`, else the binding's);\n- a `User` named `system:serviceaccount:<namespace>:default`, which is the same identity spelled as a user;\n- the `Group` `system:serviceaccounts` (every ServiceAccount in the cluster) or\n  `system:serviceaccounts:<namespace>` (every ServiceAccount in one namespace);\n- the `Group` `system:authenticated` (every authenticated caller) or `system:unauthenticated` (anonymous\n  requests), or the `User` `system:anonymous` (the identity of every anonymous request);\n- the `Group` `system:masters`, whose members bypass RBAC altogether and cannot have their access reduced by\n  removing bindings: a grant to it adds nothing, and suggests the group is being used to hand out access.\n\nIt does not fire for subjects that name a dedicated ServiceAccount, a user or an ordinary group. Whether the\ngranted role is privileged is judged separately by `sa-privileged-rbac`.",
+        "description": "Fires once per offending subject of a RoleBinding or ClusterRoleBinding, whatever role it grants, when the\nsubject is:\n\n- a `ServiceAccount` named `default` (its namespace is the subject's `namespace`, else the RoleBinding's; a\n  ClusterRoleBinding's subject without one binds nothing, since the API server refuses such a binding);\n- a `User` named `system:serviceaccount:<namespace>:default`, which is the same identity spelled as a user;\n- the `Group` `system:serviceaccounts` (every ServiceAccount in the cluster) or\n  `system:serviceaccounts:<namespace>` (every ServiceAccount in one namespace);\n- the `Group` `system:authenticated` (every authenticated caller) or `system:unauthenticated` (anonymous\n  requests), or the `User` `system:anonymous` (the identity of every anonymous request);\n- the `Group` `system:masters`, whose members bypass RBAC altogether and cannot have their access reduced by\n  removing bindings: a grant to it adds nothing, and suggests the group is being used to hand out access.\n\nIt does not fire for subjects that name a dedicated ServiceAccount, a user or an ordinary group. Whether the\ngranted role is privileged is judged separately by `sa-privileged-rbac`.",
         "rationale": "A grant to `default` reaches every pod in the namespace that names no ServiceAccount, including ones added\nlater by other teams or charts. A grant to the `system:serviceaccounts` groups reaches every workload in the\nnamespace or cluster, and `system:authenticated`, `system:unauthenticated` or `system:anonymous` reach any\ncaller at all. `system:masters` bypasses RBAC, so a grant to it hints that membership in that group is how\naccess is handed out, access that no removed binding can take back. One\ncompromised pod, or an anonymous request, then holds whatever the role allows, and the grant cannot be\nrevoked for one workload without breaking the others.",
         "remediation": "Create a dedicated ServiceAccount for the workload that needs the permissions and bind the role to that\naccount only. Remove the `default` or group subject. There is no automatic fix, because which workload\nactually relies on the grant has to be decided by a person.",
         "options": {},

@@ -100,12 +100,53 @@ ruleTester('default-sa-rbac', {
       findings: [{ line: 8 }, { line: 10 }],
       resource: { kind: 'RoleBinding', namespace: 'shop', name: 'grant' },
     },
-    {
-      name: 'a subject in the default namespace when the binding has none either',
-      files: binding({ kind: 'ClusterRoleBinding', subjects: ['{kind: ServiceAccount, name: default}'] }),
-      message: 'namespace `default`',
-    },
   ],
+});
+
+describe('a ClusterRoleBinding whose ServiceAccount subject names no namespace', () => {
+  // The API server refuses it ("subjects[0].namespace: Required value"): it binds no account, in the default
+  // namespace or any other, and is no evidence that a workload there calls the API.
+  const refused = binding({
+    kind: 'ClusterRoleBinding',
+    role: 'cluster-admin',
+    subjects: ['{kind: ServiceAccount, name: default}'],
+  });
+  const web = [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata: {name: web, namespace: default}',
+    'spec:',
+    '  selector: {matchLabels: {app: web}}',
+    '  template:',
+    '    metadata: {labels: {app: web}}',
+    '    spec:',
+    '      containers: [{name: web, image: nginx:1.27}]',
+    '',
+  ].join('\n');
+
+  it('grants nothing', () => {
+    const result = scan({ 'crb.yaml': refused });
+    expect(findingsOf(result, 'default-sa-rbac')).toEqual([]);
+    expect(findingsOf(result, 'sa-privileged-rbac')).toEqual([]);
+  });
+
+  it('leaves the token finding of a workload running as that account as it is without the binding', () => {
+    const alone = findingsOf(scan({ 'web.yaml': web }), 'automount-token');
+    const beside = findingsOf(scan({ 'web.yaml': web, 'crb.yaml': refused }), 'automount-token');
+    expect(alone.map((finding) => finding.severity)).toEqual(['high']);
+    expect(beside.map(({ severity, message, fix }) => ({ severity, message, fix }))).toEqual(
+      alone.map(({ severity, message, fix }) => ({ severity, message, fix })),
+    );
+  });
+
+  it('is read in its namespace when a RoleBinding names none for it', () => {
+    const result = scan({
+      'rb.yaml': binding({ role: 'cluster-admin', subjects: ['{kind: ServiceAccount, name: default}'] }),
+    });
+    expect(findingsOf(result, 'default-sa-rbac').map((finding) => finding.message)).toEqual([
+      expect.stringContaining('namespace `shop`'),
+    ]);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -36,7 +36,11 @@ export interface NamedGrant {
 
 const SERVICE_ACCOUNT_USER = /^system:serviceaccount:([^:]+):([^:]+)$/;
 
-/** The ServiceAccount a binding subject denotes, if it denotes one. */
+/**
+ * The ServiceAccount a binding subject denotes, if it denotes one. A ServiceAccount subject without a namespace is in
+ * a RoleBinding's namespace; a ClusterRoleBinding has none to lend, and the API server refuses one with such a subject
+ * (`subjects[0].namespace: Required value`): it binds no account, and is no evidence of an API client.
+ */
 export function serviceAccountOfSubject(
   subject: Json,
   binding: Resource,
@@ -45,11 +49,11 @@ export function serviceAccountOfSubject(
   const kind = subject.kind;
   const name = typeof subject.name === 'string' ? subject.name : '';
   if (kind === 'ServiceAccount' && name !== '') {
-    const namespace =
-      typeof subject.namespace === 'string' && subject.namespace !== ''
-        ? subject.namespace
-        : (binding.ref.namespace ?? defaultNamespace);
-    return { namespace, name };
+    if (typeof subject.namespace === 'string' && subject.namespace !== '')
+      return { namespace: subject.namespace, name };
+    return binding.ref.kind === 'RoleBinding'
+      ? { namespace: binding.ref.namespace ?? defaultNamespace, name }
+      : null;
   }
   if (kind === 'User') {
     const match = SERVICE_ACCOUNT_USER.exec(name);
