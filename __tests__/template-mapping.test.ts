@@ -111,7 +111,7 @@ describe('which template document wrote a rendered document', () => {
       ['ClusterRoleBinding'],
       ['ClusterRoleBinding'],
     ]);
-    expect(sections[2]).toMatchObject({ name: ['-admin'], literalName: false });
+    expect(sections[2]).toMatchObject({ names: [{ parts: ['-admin'], literal: false }] });
   });
 
   it('matches documents by kind and by the literal parts of their names', () => {
@@ -129,13 +129,49 @@ describe('which template document wrote a rendered document', () => {
       'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n' +
       '  name: istiod{{- if not (eq .Values.revision "") }}-{{ .Values.revision }}{{- end }}\nspec: {}\n';
     const [section] = templateSections(template);
-    expect(section).toMatchObject({ name: ['istiod'], literalName: false });
+    expect(section).toMatchObject({ names: [{ parts: ['istiod'], literal: false }] });
     for (const name of ['istiod', 'istiod-canary'])
       expect(alignSections([section!], [{ kind: 'Deployment', name }])).toEqual([0]);
     const ranged = templateSections(
       'kind: ConfigMap\nmetadata:\n  name: {{ range .Values.x }}a-{{ end }}b-{{ .Release.Name }}\n',
     );
-    expect(ranged[0]!.name).toEqual(['b-']);
+    expect(ranged[0]!.names).toEqual([{ parts: ['b-'], literal: false }]);
+  });
+
+  it('takes each name line of an if and its else as a name the section may write', () => {
+    // strimzi's cluster operator: one name when it watches every namespace, another when not.
+    const template = [
+      'apiVersion: rbac.authorization.k8s.io/v1',
+      'kind: RoleBinding',
+      'metadata:',
+      '  {{- if .Values.watchAnyNamespace }}',
+      '  name: op-namespaced',
+      '  {{- else }}',
+      '  name: op-{{ .Release.Name }}',
+      '  {{- end }}',
+      '  labels:',
+      '    name: not-this-one',
+      'subjects: []',
+      '---',
+      'kind: RoleBinding',
+      'metadata:',
+      '  name: other',
+      '',
+    ].join('\n');
+    const sections = templateSections(template);
+    expect(sections[0]!.names).toEqual([
+      { parts: ['op-namespaced'], literal: true },
+      { parts: ['op-'], literal: false },
+    ]);
+    for (const name of ['op-namespaced', 'op-r'])
+      expect(alignSections(sections, [{ kind: 'RoleBinding', name }])).toEqual([0]);
+    expect(alignSections(sections, [{ kind: 'RoleBinding', name: 'other' }])).toEqual([1]);
+    expect(
+      alignSections(sections, [
+        { kind: 'RoleBinding', name: 'op-r' },
+        { kind: 'RoleBinding', name: 'other' },
+      ]),
+    ).toEqual([0, 1]);
   });
 
   it('follows helm`s output order: sorted by kind, in template order within a kind', () => {

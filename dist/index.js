@@ -56749,8 +56749,7 @@ function unquote(text) {
 }
 function describe(lines, start, end) {
     let kinds = new Set();
-    let name = null;
-    let literalName = false;
+    const names = [];
     let inMetadata = false;
     let childIndent = -1;
     for (let index = start; index < end; index++) {
@@ -56772,7 +56771,7 @@ function describe(lines, start, end) {
             }
             continue;
         }
-        if (!inMetadata || name !== null)
+        if (!inMetadata)
             continue;
         if (childIndent === -1)
             childIndent = indent;
@@ -56781,11 +56780,12 @@ function describe(lines, start, end) {
         const match = /^name:(.*)$/.exec(trimmed);
         if (!match)
             continue;
+        // A second name line of one metadata is another branch: YAML refuses a key written twice in a map.
         const value = match[1];
-        literalName = !value.includes('{{');
-        name = literalName ? [unquote(value)] : requiredParts(value);
+        const literal = !value.includes('{{');
+        names.push({ parts: literal ? [unquote(value)] : requiredParts(value), literal });
     }
-    return { start, end, kinds: kinds && kinds.size > 0 ? kinds : null, name, literalName };
+    return { start, end, kinds: kinds && kinds.size > 0 ? kinds : null, names };
 }
 /**
  * The literal parts of a name line built with actions that every render writes: those outside `if`, `with` and `range`
@@ -56851,25 +56851,27 @@ function fit(section, document) {
             return null;
         score += 4;
     }
-    if (section.name && document.name !== null) {
-        if (section.literalName) {
-            if (section.name[0] !== document.name)
-                return null;
-            score += 4;
-        }
-        else {
-            let at = 0;
-            for (const part of section.name) {
-                const found = document.name.indexOf(part, at);
-                if (found === -1)
-                    return null;
-                at = found + part.length;
-            }
-            // Longer literal parts tell more: `-webhook` over `-`.
-            score += 2 + Math.min(1, section.name.join('').length / 64);
-        }
+    if (section.names.length > 0 && document.name !== null) {
+        const fits = section.names.map((line) => nameFit(line, document.name));
+        if (fits.every((value) => value === null))
+            return null;
+        score += Math.max(...fits.map((value) => value ?? 0));
     }
     return score;
+}
+/** How well a name line fits a rendered name: null when it cannot have written it. */
+function nameFit(line, name) {
+    if (line.literal)
+        return line.parts[0] === name ? 4 : null;
+    let at = 0;
+    for (const part of line.parts) {
+        const found = name.indexOf(part, at);
+        if (found === -1)
+            return null;
+        at = found + part.length;
+    }
+    // Longer literal parts tell more: `-webhook` over `-`.
+    return 2 + Math.min(1, line.parts.join('').length / 64);
 }
 /**
  * The section of each rendered document (in output order), or null for one no section can have written. Helm sorts

@@ -11,10 +11,17 @@ export interface TemplateSection {
   end: number;
   /** Kinds the section writes literally at its top level; null when one is built by an action. */
   kinds: Set<string> | null;
-  /** The literal parts of `metadata.name`, in order; null when the section writes no name line. */
-  name: string[] | null;
-  /** Whether the name line is all literal text (so the rendered name must equal it). */
-  literalName: boolean;
+  /**
+   * The section's `metadata.name` lines: one, or several in the branches of an `if` (strimzi's `name: op-namespaced`
+   * `{{- else }}` `name: op`); empty when it writes none.
+   */
+  names: NameLine[];
+}
+
+/** A name line: its literal parts in order, and whether it is all literal (so the rendered name must equal it). */
+export interface NameLine {
+  parts: string[];
+  literal: boolean;
 }
 
 export interface RenderedIdentity {
@@ -48,8 +55,7 @@ function unquote(text: string): string {
 
 function describe(lines: string[], start: number, end: number): TemplateSection {
   let kinds: Set<string> | null = new Set();
-  let name: string[] | null = null;
-  let literalName = false;
+  const names: NameLine[] = [];
   let inMetadata = false;
   let childIndent = -1;
   for (let index = start; index < end; index++) {
@@ -68,16 +74,17 @@ function describe(lines: string[], start: number, end: number): TemplateSection 
       }
       continue;
     }
-    if (!inMetadata || name !== null) continue;
+    if (!inMetadata) continue;
     if (childIndent === -1) childIndent = indent;
     if (indent !== childIndent) continue;
     const match = /^name:(.*)$/.exec(trimmed);
     if (!match) continue;
+    // A second name line of one metadata is another branch: YAML refuses a key written twice in a map.
     const value = match[1]!;
-    literalName = !value.includes('{{');
-    name = literalName ? [unquote(value)] : requiredParts(value);
+    const literal = !value.includes('{{');
+    names.push({ parts: literal ? [unquote(value)] : requiredParts(value), literal });
   }
-  return { start, end, kinds: kinds && kinds.size > 0 ? kinds : null, name, literalName };
+  return { start, end, kinds: kinds && kinds.size > 0 ? kinds : null, names };
 }
 
 /**
@@ -137,22 +144,25 @@ function fit(section: TemplateSection, document: RenderedIdentity): number | nul
     if (!section.kinds.has(document.kind)) return null;
     score += 4;
   }
-  if (section.name && document.name !== null) {
-    if (section.literalName) {
-      if (section.name[0] !== document.name) return null;
-      score += 4;
-    } else {
-      let at = 0;
-      for (const part of section.name) {
-        const found = document.name.indexOf(part, at);
-        if (found === -1) return null;
-        at = found + part.length;
-      }
-      // Longer literal parts tell more: `-webhook` over `-`.
-      score += 2 + Math.min(1, section.name.join('').length / 64);
-    }
+  if (section.names.length > 0 && document.name !== null) {
+    const fits = section.names.map((line) => nameFit(line, document.name!));
+    if (fits.every((value) => value === null)) return null;
+    score += Math.max(...fits.map((value) => value ?? 0));
   }
   return score;
+}
+
+/** How well a name line fits a rendered name: null when it cannot have written it. */
+function nameFit(line: NameLine, name: string): number | null {
+  if (line.literal) return line.parts[0] === name ? 4 : null;
+  let at = 0;
+  for (const part of line.parts) {
+    const found = name.indexOf(part, at);
+    if (found === -1) return null;
+    at = found + part.length;
+  }
+  // Longer literal parts tell more: `-webhook` over `-`.
+  return 2 + Math.min(1, line.parts.join('').length / 64);
 }
 
 /**
