@@ -153,3 +153,48 @@ describe.skipIf(NO_HELM)(because(NO_HELM, '--fix and dependencies unpacked into 
     expect(stderr).toContain('Fixed 1 finding in 1 file: parent/charts/sub/templates/deploy.yaml (1)');
   });
 });
+
+describe.skipIf(NO_HELM)(
+  because(NO_HELM, 'dependencies printed under an alias or a name of their own'),
+  () => {
+    /** `parent` with the chart `worker` kept in `charts/worker-src/`, used under `aliases` (none: by its name). */
+    function parentWithFolder(aliases: string[]): string {
+      const dir = mkdtempSync(join(tmpdir(), 'ktg-alias-'));
+      const dependencies = (aliases.length > 0 ? aliases : [null])
+        .map((alias) => `  - name: worker\n    version: 0.1.0\n${alias ? `    alias: ${alias}\n` : ''}`)
+        .join('');
+      const files: Record<string, string> = {
+        'parent/Chart.yaml': `apiVersion: v2\nname: parent\nversion: 0.1.0\ndependencies:\n${dependencies}`,
+        'parent/values.yaml': '{}\n',
+        'parent/charts/worker-src/Chart.yaml': 'apiVersion: v2\nname: worker\nversion: 0.1.0\n',
+        'parent/charts/worker-src/templates/deploy.yaml': deployment('{{ .Chart.Name }}-{{ .Values.role }}'),
+        'parent/charts/worker-src/values.yaml': 'role: main\n',
+      };
+      for (const [path, text] of Object.entries(files)) {
+        mkdirSync(dirname(join(dir, path)), { recursive: true });
+        writeFileSync(join(dir, path), text);
+      }
+      return dir;
+    }
+
+    const findingsOf = async (dir: string) =>
+      (JSON.parse((await scan(dir)).stdout) as { findings: JsonFinding[] }).findings.filter(
+        (finding) => finding.ruleId === 'automount-token',
+      );
+
+    it('points at the template in the folder holding the chart of that name', async () => {
+      const findings = await findingsOf(parentWithFolder([]));
+      expect(findings.map((finding) => [finding.file, finding.line, finding.packed])).toEqual([
+        ['parent/charts/worker-src/templates/deploy.yaml', 9, undefined],
+      ]);
+    });
+
+    it('points the findings of two aliases of one chart at its template, where one line renders both', async () => {
+      const findings = await findingsOf(parentWithFolder(['ctl', 'web']));
+      expect(findings.map((finding) => [finding.file, finding.line])).toEqual([
+        ['parent/charts/worker-src/templates/deploy.yaml', 9],
+      ]);
+      expect(findings[0]!.message).not.toContain('packed in this archive');
+    });
+  },
+);

@@ -5812,7 +5812,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _core_second_thread_worker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3123);
 /* harmony import */ var _core_young_generation_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5312);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2678);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(767);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(343);
 
 
 
@@ -5836,7 +5836,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 767:
+/***/ 343:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -8319,6 +8319,104 @@ function alignInOrder(sections, documents) {
     return chosen;
 }
 
+;// CONCATENATED MODULE: ./src/adapters/dependency-paths.ts
+/**
+ * Where a dependency's template lives. helm names the templates of a chart's dependencies by the dependency's name, or
+ * its alias (`parent/charts/<alias>/templates/x.yaml`), whatever folder of `charts/` holds the chart: a chart used
+ * twice under two aliases, or kept in a folder named otherwise, is printed under names no file has. The folder is the
+ * one of `charts/` whose `Chart.yaml` carries that name, as helm's loader matches dependencies.
+ */
+
+
+
+/** Chart.yaml files larger than this are not read for names (no real one comes near it). */
+const MAX_CHART_YAML_BYTES = 256 * 1024;
+/** Folders of one `charts/` looked into at most. */
+const MAX_SUBCHARTS = 500;
+/** Answers for one render: each chart folder is read once. */
+class DependencyPaths {
+    root;
+    folders = new Map();
+    constructor(root) {
+        this.root = root;
+    }
+    /**
+     * The file (relative to the root) a template path helm printed stands for, with the chart's folder `chartDir`; the
+     * path itself when no dependency is named by another name, and null when no folder holds the dependency (one packed
+     * as an archive).
+     */
+    async fileOf(chartDir, path) {
+        const parts = (chartDir ? path.slice(chartDir.length + 1) : path).split('/');
+        let dir = chartDir;
+        let index = 0;
+        for (; index + 2 < parts.length && parts[index] === 'charts'; index += 2) {
+            const folder = await this.folderOf(dir);
+            const name = folder.aliases.get(parts[index + 1]) ?? parts[index + 1];
+            const found = folder.subcharts.get(name);
+            if (found === undefined)
+                return null;
+            dir = found;
+        }
+        return [dir, ...parts.slice(index)].filter(Boolean).join('/');
+    }
+    folderOf(dir) {
+        let folder = this.folders.get(dir);
+        if (folder === undefined)
+            this.folders.set(dir, (folder = this.read(dir)));
+        return folder;
+    }
+    async read(dir) {
+        const at = (...names) => [dir, ...names].filter(Boolean).join('/');
+        const aliases = new Map();
+        // apiVersion v2 lists dependencies in Chart.yaml, v1 in requirements.yaml.
+        for (const file of ['Chart.yaml', 'requirements.yaml']) {
+            const dependencies = (await readYaml(this.root, at(file)))?.dependencies;
+            if (!Array.isArray(dependencies))
+                continue;
+            for (const dependency of dependencies) {
+                if (!isRecord(dependency))
+                    continue;
+                const { name, alias } = dependency;
+                if (typeof name === 'string' && typeof alias === 'string' && alias !== '' && !aliases.has(alias))
+                    aliases.set(alias, name);
+            }
+        }
+        const subcharts = new Map();
+        const charts = links_insidePath(this.root, at('charts'));
+        const entries = charts !== null && (await resolvesInside(this.root, at('charts')))
+            ? await (0,promises_namespaceObject.readdir)(charts, { withFileTypes: true }).catch(() => [])
+            : [];
+        // A folder named as its chart first: helm loads each folder, and two holding one name would be an error there.
+        const folders = entries
+            .filter((entry) => entry.isDirectory())
+            .map((entry) => entry.name)
+            .sort()
+            .slice(0, MAX_SUBCHARTS);
+        for (const name of folders) {
+            const chartName = (await readYaml(this.root, at('charts', name, 'Chart.yaml')))?.name;
+            if (typeof chartName === 'string' && (chartName === name || !subcharts.has(chartName)))
+                subcharts.set(chartName, at('charts', name));
+        }
+        return { aliases, subcharts };
+    }
+}
+/** A YAML file of the repository as a map; null when it is missing, outside, too large or not a map. */
+async function readYaml(root, path) {
+    const text = await readInside(root, path).catch(() => null);
+    if (text === null || text.length > MAX_CHART_YAML_BYTES)
+        return null;
+    try {
+        const value = (0,dist/* parse */.qg)(text, { maxAliasCount: 100 });
+        return isRecord(value) ? value : null;
+    }
+    catch {
+        return null;
+    }
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 ;// CONCATENATED MODULE: ./src/adapters/helm-errors.ts
 /**
  * Where a failed `helm template` says its error is. helm 3 and 4 name the template (as `<chart name>/templates/...`,
@@ -8538,6 +8636,7 @@ function missingTool(tool, named) {
 
 
 
+
 const DEFAULT_KUBE_VERSION = '1.31.0';
 const RELEASE_NAME = new RegExp(RELEASE_NAME_PATTERN);
 const MAX_RELEASE_NAME = 53;
@@ -8652,7 +8751,7 @@ async function renderChart(chart, options) {
         }
         const renderedBy = `chart ${chart.dir || '.'} (release ${chart.release})`;
         const archives = new Map();
-        for (const [path, documents] of byTemplate) {
+        for (const [path, documents] of await byTemplateFile(options.root, chart.dir, byTemplate)) {
             const text = documents.join('---\n');
             if (!(await isFileInside(options.root, path))) {
                 // A dependency packed as an archive: its findings point at the archive, which exists, naming the template.
@@ -8678,6 +8777,24 @@ async function renderChart(chart, options) {
         result.milliseconds = Math.round(performance.now() - started);
         await (0,promises_namespaceObject.rm)(home, { recursive: true, force: true });
     }
+}
+/**
+ * The documents of each template by the file it is (`dependency-paths.ts`): a dependency printed under its alias, or
+ * under a name its folder does not have, is read from its folder, and two aliases of one chart are one file's
+ * documents. Templates no folder holds keep the path helm printed (an archived dependency's).
+ */
+async function byTemplateFile(root, chartDir, byTemplate) {
+    const paths = new DependencyPaths(root);
+    const byFile = new Map();
+    for (const [path, documents] of byTemplate) {
+        const file = (await isFileInside(root, path)) ? path : ((await paths.fileOf(chartDir, path)) ?? path);
+        const known = byFile.get(file);
+        if (known)
+            known.push(...documents);
+        else
+            byFile.set(file, [...documents]);
+    }
+    return byFile;
 }
 /** A file of the crds/ folder of the chart or of one of its dependencies, below the chart's folder. */
 const CRDS_FILE = /^(charts\/[^/]+\/)*crds\//;
@@ -9001,7 +9118,7 @@ async function overlayRefusal(root, dir) {
         const content = plainValue(documents[0]);
         if (content === TOO_MANY_ALIASES)
             return refuse(file, 'uses more aliases than any kustomization needs');
-        if (!isRecord(content))
+        if (!kustomize_sources_isRecord(content))
             continue;
         const url = urlIn(content);
         if (url) {
@@ -9107,7 +9224,7 @@ function urlIn(value, path = '', segments = []) {
                 return found;
         }
     }
-    else if (isRecord(value)) {
+    else if (kustomize_sources_isRecord(value)) {
         for (const [key, item] of Object.entries(value)) {
             if (FREE_TEXT.has(key))
                 continue;
@@ -9124,7 +9241,7 @@ function urlIn(value, path = '', segments = []) {
  * out (the build refuses them).
  */
 function kustomizationReferences(dir, content) {
-    if (!isRecord(content))
+    if (!kustomize_sources_isRecord(content))
         return [];
     const named = [];
     for (const field of TARGET_FIELDS) {
@@ -9155,17 +9272,17 @@ function localFiles(content) {
         const entries = content[field];
         if (Array.isArray(entries))
             for (const entry of entries)
-                if (isRecord(entry))
+                if (kustomize_sources_isRecord(entry))
                     add(entry.path);
     }
-    if (isRecord(content.openapi))
+    if (kustomize_sources_isRecord(content.openapi))
         add(content.openapi.path);
     for (const field of ['configMapGenerator', 'secretGenerator']) {
         const entries = content[field];
         if (!Array.isArray(entries))
             continue;
         for (const entry of entries) {
-            if (!isRecord(entry))
+            if (!kustomize_sources_isRecord(entry))
                 continue;
             // `files` entries may be `key=path`.
             if (Array.isArray(entry.files))
@@ -9185,7 +9302,7 @@ function posixJoin(dir, path) {
 function display(dir) {
     return dir === '' ? '.' : dir;
 }
-function isRecord(value) {
+function kustomize_sources_isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

@@ -6,6 +6,7 @@ import { KUBE_VERSION_PATTERN, NAMESPACE_PATTERN, RELEASE_NAME_PATTERN } from '.
 import { splitRenderedDocuments } from '../core/source-map.js';
 import { alignSections, renderedIdentity, templateSections } from '../core/template-sections.js';
 import type { RenderOrigin, ScanError, ScanNotice, SourceFile } from '../core/types.js';
+import { DependencyPaths } from './dependency-paths.js';
 import { helmErrorPlace } from './helm-errors.js';
 import { insidePath, linkLeaving, readInside, resolvesInside } from './links.js';
 import {
@@ -157,7 +158,7 @@ export async function renderChart(chart: ChartRender, options: HelmOptions): Pro
     }
     const renderedBy = `chart ${chart.dir || '.'} (release ${chart.release})`;
     const archives = new Map<string, SourceFile>();
-    for (const [path, documents] of byTemplate) {
+    for (const [path, documents] of await byTemplateFile(options.root, chart.dir, byTemplate)) {
       const text = documents.join('---\n');
       if (!(await isFileInside(options.root, path))) {
         // A dependency packed as an archive: its findings point at the archive, which exists, naming the template.
@@ -181,6 +182,27 @@ export async function renderChart(chart: ChartRender, options: HelmOptions): Pro
     result.milliseconds = Math.round(performance.now() - started);
     await rm(home, { recursive: true, force: true });
   }
+}
+
+/**
+ * The documents of each template by the file it is (`dependency-paths.ts`): a dependency printed under its alias, or
+ * under a name its folder does not have, is read from its folder, and two aliases of one chart are one file's
+ * documents. Templates no folder holds keep the path helm printed (an archived dependency's).
+ */
+async function byTemplateFile(
+  root: string,
+  chartDir: string,
+  byTemplate: ReadonlyMap<string, string[]>,
+): Promise<Map<string, string[]>> {
+  const paths = new DependencyPaths(root);
+  const byFile = new Map<string, string[]>();
+  for (const [path, documents] of byTemplate) {
+    const file = (await isFileInside(root, path)) ? path : ((await paths.fileOf(chartDir, path)) ?? path);
+    const known = byFile.get(file);
+    if (known) known.push(...documents);
+    else byFile.set(file, [...documents]);
+  }
+  return byFile;
 }
 
 /** A file of the crds/ folder of the chart or of one of its dependencies, below the chart's folder. */
