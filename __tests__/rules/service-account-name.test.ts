@@ -189,6 +189,24 @@ ruleTester('deprecated-service-account-field', {
       fixedCleanly: true,
     },
     {
+      name: 'serviceAccountName empty: Kubernetes takes serviceAccount, which must not be removed alone',
+      files: pod('serviceAccountName: ""', 'serviceAccount: ctrl'),
+      line: 8,
+      severity: 'low',
+      message: [
+        'leaves `serviceAccountName` empty, so Kubernetes runs it as the ServiceAccount of the deprecated `serviceAccount` field (`ctrl`)',
+        'Set `serviceAccountName: ctrl` and then remove `serviceAccount`',
+      ],
+      fix: null,
+    },
+    {
+      name: 'serviceAccountName null: the same',
+      files: pod('serviceAccountName: null', 'serviceAccount: ctrl'),
+      line: 8,
+      message: 'Set `serviceAccountName: ctrl`',
+      fix: null,
+    },
+    {
       name: 'conflicting values: no fix',
       files: pod('serviceAccountName: api', 'serviceAccount: worker'),
       line: 8,

@@ -6042,7 +6042,7 @@ const CATALOG = {
             "strict"
         ],
         "summary": "Flags pod specs that name their ServiceAccount with the deprecated `serviceAccount` field.",
-        "description": "Fires when a pod spec (of any workload kind) contains the key `serviceAccount`, the old alias of\n`serviceAccountName`.\n\n- Only `serviceAccount` is set: the finding asks for the key to be renamed.\n- Both are set to the same value: the finding asks for the redundant `serviceAccount` line to be removed.\n- Both are set to different values: Kubernetes uses `serviceAccountName` and ignores the alias, so the\n  manifest reads as one identity while the pod runs as another; the finding asks for a human to decide and\n  carries no fix.\n\nIt does not fire for pod specs that only use `serviceAccountName`. For working out which ServiceAccount the\npod runs as (in the other rules), `serviceAccount` is still honoured when `serviceAccountName` is absent.",
+        "description": "Fires when a pod spec (of any workload kind) contains the key `serviceAccount`, the old alias of\n`serviceAccountName`.\n\n- Only `serviceAccount` is set: the finding asks for the key to be renamed.\n- Both are set to the same value: the finding asks for the redundant `serviceAccount` line to be removed.\n- `serviceAccountName` is empty (`\"\"` or `null`) and `serviceAccount` names an account: Kubernetes reads\n  the empty field as unset and runs the pod as the alias's account, so removing the alias alone would move\n  the pod to `default`. The finding asks for `serviceAccountName` to be set to that account first, and carries\n  no fix.\n- Both are set to different values: Kubernetes uses `serviceAccountName` and ignores the alias, so the\n  manifest reads as one identity while the pod runs as another; the finding asks for a human to decide and\n  carries no fix.\n\nIt does not fire for pod specs that only use `serviceAccountName`. For working out which ServiceAccount the\npod runs as (in the other rules), `serviceAccount` is still honoured when `serviceAccountName` is absent or\nempty.",
         "rationale": "`serviceAccount` has been deprecated for years and is kept only for compatibility. Tools, policies and\nreviewers that look at `serviceAccountName` alone can miss the real identity of the pod, and a manifest that\nsets both to different values silently runs as the one a reader is less likely to notice. Using the single\nsupported field keeps the identity of a workload obvious.",
         "remediation": "Use `serviceAccountName`. The automatic fix renames the `serviceAccount` key to `serviceAccountName` when it\nis alone, or deletes the `serviceAccount` line when `serviceAccountName` is also present with the same value.\nWhen the two disagree, check which account the workload should run as and keep only `serviceAccountName`.",
         "options": {},
@@ -11668,6 +11668,19 @@ const deprecatedServiceAccountField = {
                     path,
                     message: `${label} uses the deprecated \`serviceAccount\` field; use \`serviceAccountName\`.`,
                     fix: renameKey(object, path, 'serviceAccountName'),
+                });
+            }
+            else if ((current === '' || current === null) &&
+                typeof deprecated === 'string' &&
+                deprecated !== '') {
+                // Kubernetes reads an empty `serviceAccountName` as unset and takes the deprecated field's account: removing
+                // that field would move the pod to `default`, away from what its account is granted.
+                context.report({
+                    resource: workload.resource,
+                    path,
+                    message: `${label} leaves \`serviceAccountName\` empty, so Kubernetes runs it as the ServiceAccount of the ` +
+                        `deprecated \`serviceAccount\` field (\`${deprecated}\`). Set \`serviceAccountName: ${deprecated}\` and ` +
+                        'then remove `serviceAccount`: removing it alone would run the pod as `default`.',
                 });
             }
             else if (current === deprecated) {

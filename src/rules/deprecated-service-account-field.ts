@@ -21,6 +21,21 @@ export const deprecatedServiceAccountField: Rule = {
           message: `${label} uses the deprecated \`serviceAccount\` field; use \`serviceAccountName\`.`,
           fix: renameKey(object, path, 'serviceAccountName'),
         });
+      } else if (
+        (current === '' || current === null) &&
+        typeof deprecated === 'string' &&
+        deprecated !== ''
+      ) {
+        // Kubernetes reads an empty `serviceAccountName` as unset and takes the deprecated field's account: removing
+        // that field would move the pod to `default`, away from what its account is granted.
+        context.report({
+          resource: workload.resource,
+          path,
+          message:
+            `${label} leaves \`serviceAccountName\` empty, so Kubernetes runs it as the ServiceAccount of the ` +
+            `deprecated \`serviceAccount\` field (\`${deprecated}\`). Set \`serviceAccountName: ${deprecated}\` and ` +
+            'then remove `serviceAccount`: removing it alone would run the pod as `default`.',
+        });
       } else if (current === deprecated) {
         context.report({
           resource: workload.resource,
