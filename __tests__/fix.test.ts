@@ -108,7 +108,7 @@ describe('automount-token fix', () => {
 
   it('does not insert where it would change a block scalar keeping its trailing lines', () => {
     const text =
-      'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n  annotations:\n    note: |+\n      kept\n\n';
+      'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n  namespace: shop\n  annotations:\n    note: |+\n      kept\n\n';
     const fix = findingsOf(scan(text), 'default-sa-automount')[0]!.fix!;
     expect(fix).toMatchObject({ startLine: 2, endLine: 2 });
     expect(fix.replacement).toBe('kind: ServiceAccount\nautomountServiceAccountToken: false');
@@ -145,12 +145,12 @@ describe('other fixes', () => {
 
   it('sets automountServiceAccountToken: false on a default ServiceAccount, replacing true', () => {
     const text =
-      'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\nautomountServiceAccountToken: true\n';
+      'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n  namespace: shop\nautomountServiceAccountToken: true\n';
     const fix = onlyFix(text, 'default-sa-automount');
     expect(fix).toEqual({
       edits: [{ start: text.indexOf('true'), end: text.indexOf('true') + 4, text: 'false' }],
-      startLine: 5,
-      endLine: 5,
+      startLine: 6,
+      endLine: 6,
       replacement: 'automountServiceAccountToken: false',
     });
   });

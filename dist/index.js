@@ -53480,6 +53480,16 @@ function secretKindOf(model, namespace, name) {
         return null;
     return declared.some((secret) => secret.object.value.type === LEGACY_TOKEN_TYPE) ? 'token' : 'other';
 }
+/**
+ * Namespaces every cluster has, where it runs pods of its own (kube-system's add-ons and the cloud's agents; whatever
+ * users put in `default`): a fix turning off the `default` account's token there could break pods the scan never sees.
+ */
+const CLUSTER_NAMESPACES = new Set([
+    'default',
+    'kube-system',
+    'kube-public',
+    'kube-node-lease',
+]);
 function automountSetting(value) {
     if (typeof value !== 'object' || value === null)
         return { state: 'unset' };
@@ -54057,7 +54067,7 @@ const CATALOG = {
             "strict"
         ],
         "summary": "Flags declared `default` ServiceAccounts that do not set `automountServiceAccountToken` to `false`.",
-        "description": "Fires for each ServiceAccount named `default` in the scanned set whose `automountServiceAccountToken` is\nmissing or `true`. YAML 1.1 booleans count as the API server reads them, so `no` and `off` are `false` and\nmake the account compliant.\n\nWhen a workload that runs as `default` in that namespace is an API client (see `automount-token`), or the\n`default` account itself is a binding subject, switching the token off would break it: the finding is then\n`info`, names the evidence, and has no fix; move that workload to a ServiceAccount of its own first.\n\nIt does not fire when the field is `false`. When a Namespace is scanned but no `default` ServiceAccount is\ndeclared for it at all, `namespace-default-sa` reports that instead.",
+        "description": "Fires for each ServiceAccount named `default` in the scanned set whose `automountServiceAccountToken` is\nmissing or `true`. YAML 1.1 booleans count as the API server reads them, so `no` and `off` are `false` and\nmake the account compliant.\n\nWhen a workload that runs as `default` in that namespace is an API client (see `automount-token`), or the\n`default` account itself is a binding subject, switching the token off would break it: the finding is then\n`info`, names the evidence, and has no fix; move that workload to a ServiceAccount of its own first.\n\nIn the namespaces every cluster has (`default`, `kube-system`, `kube-public`, `kube-node-lease`) the finding\nhas no fix either, as `namespace-default-sa`'s has none there: the cluster runs pods in them that no repository\ndeclares (add-ons, the cloud's agents), and turning off the `default` account's token could break one the scan\nnever sees.\n\nIt does not fire when the field is `false`. When a Namespace is scanned but no `default` ServiceAccount is\ndeclared for it at all, `namespace-default-sa` reports that instead.",
         "rationale": "Every pod that names no ServiceAccount runs as `default`, so this one field decides whether all of those pods\ncarry an API token. Turning it off at the account is a namespace-wide safety net: a workload added later, or\na chart that forgets `serviceAccountName`, no longer gets a credential it did not ask for. Workloads that need\nthe API keep working once they opt in on a dedicated account.",
         "remediation": "Add `automountServiceAccountToken: false` at the top level of the `default` ServiceAccount (next to\n`metadata`, not inside it). The automatic fix adds the field, or replaces a `true` value with `false`.\n\nBefore applying it, check for pods in the namespace that run as `default` and really call the API: give them a\ndedicated ServiceAccount and an explicit `automountServiceAccountToken: true` in their pod spec.",
         "options": {},
@@ -54734,14 +54744,18 @@ const defaultSaAutomount = {
             const message = `The \`default\` ServiceAccount of namespace \`${namespace}\` ${says}, ` +
                 'so every pod that names no ServiceAccount gets its API token.';
             const client = context.apiClients.serviceAccount(namespace, 'default');
+            const cluster = CLUSTER_NAMESPACES.has(namespace);
             context.report({
                 resource: account,
                 path: set ? ['automountServiceAccountToken'] : ['metadata', 'name'],
-                message: client === null
-                    ? `${message} Set it to \`false\`.`
-                    : `${message} It is left on, as switching it off would break an API client: ${client}. Give that ` +
-                        'workload a ServiceAccount of its own with the grants it needs, then set this one to `false`.',
-                fix: client === null ? setServiceAccountAutomount(account) : null,
+                message: client !== null
+                    ? `${message} It is left on, as switching it off would break an API client: ${client}. Give that ` +
+                        'workload a ServiceAccount of its own with the grants it needs, then set this one to `false`.'
+                    : cluster
+                        ? `${message} Set it to \`false\` once no pod there relies on it: the cluster runs pods in this ` +
+                            'namespace that no repository declares (add-ons, its own components), so no fix is offered.'
+                        : `${message} Set it to \`false\`.`,
+                fix: client === null && !cluster ? setServiceAccountAutomount(account) : null,
                 ...(client === null ? {} : { apiClient: client }),
             });
         }
@@ -55152,11 +55166,7 @@ const missingServiceAccount = {
 
 
 
-/**
- * Namespaces every cluster has, where it runs pods of its own (kube-system's add-ons and the cloud's agents; whatever
- * users put in `default`): a fix turning off the `default` account's token there could break pods the scan never sees.
- */
-const SYSTEM_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
+
 const namespaceDefaultSa = {
     meta: metaOf('namespace-default-sa'),
     check(context) {
@@ -55177,7 +55187,7 @@ const namespaceDefaultSa = {
             const message = `Namespace \`${name}\` has no \`default\` ServiceAccount declared, so the one Kubernetes creates mounts its ` +
                 'token into every pod that names no ServiceAccount.';
             const client = context.apiClients.serviceAccount(name, 'default');
-            const system = SYSTEM_NAMESPACES.has(name);
+            const system = CLUSTER_NAMESPACES.has(name);
             context.report({
                 resource: namespace,
                 path: ['metadata', 'name'],

@@ -59,11 +59,20 @@ ruleTester('default-sa-automount', {
       fixedCleanly: true,
     },
     {
-      name: 'default SA without namespace is in `default`',
+      name: 'default SA without namespace is in `default`, where the cluster runs pods of its own: no fix',
       files: 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n',
       resource: { namespace: 'default' },
-      message: 'namespace `default`',
+      severity: 'medium',
+      message: ['namespace `default`', 'the cluster runs pods in this namespace that no repository declares'],
+      fix: null,
     },
+    ...['kube-system', 'kube-public', 'kube-node-lease'].map((namespace) => ({
+      name: `no fix in ${namespace} either`,
+      files: sa('default', '', namespace),
+      severity: 'medium' as const,
+      message: `namespace \`${namespace}\``,
+      fix: null,
+    })),
     {
       name: 'one finding per declared default SA',
       files: { 'a.yaml': sa('default'), 'b.yaml': sa('default', '', 'other') },

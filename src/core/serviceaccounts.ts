@@ -48,6 +48,17 @@ export interface AutomountDecision {
 }
 
 /**
+ * Namespaces every cluster has, where it runs pods of its own (kube-system's add-ons and the cloud's agents; whatever
+ * users put in `default`): a fix turning off the `default` account's token there could break pods the scan never sees.
+ */
+export const CLUSTER_NAMESPACES: ReadonlySet<string> = new Set([
+  'default',
+  'kube-system',
+  'kube-public',
+  'kube-node-lease',
+]);
+
+/**
  * `automountServiceAccountToken` as the API server reads it: unset (absent or null), a boolean, or a value it refuses
  * (the field is a boolean, and decoding a string such as `"false"` or a number into it fails), read as Kubernetes'
  * YAML reading gives it (so `no` and `off` are already `false`).

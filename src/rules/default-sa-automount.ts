@@ -1,5 +1,5 @@
 import { setServiceAccountAutomount } from '../core/fix.js';
-import { automountSetting } from '../core/serviceaccounts.js';
+import { CLUSTER_NAMESPACES, automountSetting } from '../core/serviceaccounts.js';
 import { metaOf } from './meta.js';
 import type { Rule } from './types.js';
 
@@ -22,15 +22,19 @@ export const defaultSaAutomount: Rule = {
         `The \`default\` ServiceAccount of namespace \`${namespace}\` ${says}, ` +
         'so every pod that names no ServiceAccount gets its API token.';
       const client = context.apiClients.serviceAccount(namespace, 'default');
+      const cluster = CLUSTER_NAMESPACES.has(namespace);
       context.report({
         resource: account,
         path: set ? ['automountServiceAccountToken'] : ['metadata', 'name'],
         message:
-          client === null
-            ? `${message} Set it to \`false\`.`
-            : `${message} It is left on, as switching it off would break an API client: ${client}. Give that ` +
-              'workload a ServiceAccount of its own with the grants it needs, then set this one to `false`.',
-        fix: client === null ? setServiceAccountAutomount(account) : null,
+          client !== null
+            ? `${message} It is left on, as switching it off would break an API client: ${client}. Give that ` +
+              'workload a ServiceAccount of its own with the grants it needs, then set this one to `false`.'
+            : cluster
+              ? `${message} Set it to \`false\` once no pod there relies on it: the cluster runs pods in this ` +
+                'namespace that no repository declares (add-ons, its own components), so no fix is offered.'
+              : `${message} Set it to \`false\`.`,
+        fix: client === null && !cluster ? setServiceAccountAutomount(account) : null,
         ...(client === null ? {} : { apiClient: client }),
       });
     }

@@ -1,13 +1,8 @@
 import { appendDocument } from '../core/fix.js';
 import { nsKey } from '../core/model.js';
+import { CLUSTER_NAMESPACES } from '../core/serviceaccounts.js';
 import { metaOf } from './meta.js';
 import type { Rule } from './types.js';
-
-/**
- * Namespaces every cluster has, where it runs pods of its own (kube-system's add-ons and the cloud's agents; whatever
- * users put in `default`): a fix turning off the `default` account's token there could break pods the scan never sees.
- */
-const SYSTEM_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
 
 export const namespaceDefaultSa: Rule = {
   meta: metaOf('namespace-default-sa'),
@@ -29,7 +24,7 @@ export const namespaceDefaultSa: Rule = {
         `Namespace \`${name}\` has no \`default\` ServiceAccount declared, so the one Kubernetes creates mounts its ` +
         'token into every pod that names no ServiceAccount.';
       const client = context.apiClients.serviceAccount(name, 'default');
-      const system = SYSTEM_NAMESPACES.has(name);
+      const system = CLUSTER_NAMESPACES.has(name);
       context.report({
         resource: namespace,
         path: ['metadata', 'name'],
