@@ -55126,10 +55126,14 @@ const legacyTokenSecret = {
                 const what = named.length > 0
                     ? `${legacy_token_secret_quoted(named)}${unknown.length > named.length ? ' and entries without a name' : ''}`
                     : 'entries without a name';
+                const one = unknown.length === 1;
                 parts.push(`${tokens.length > 0 ? 'It also lists' : `${(0,core_model/* resourceLabel */.bP)(account.ref)} lists`} ${what} in \`secrets\`, ` +
-                    'of unknown type: the scanned files do not declare them in its namespace. That list is how older ' +
-                    'clusters attached long-lived token Secrets; if one is, remove it and use projected tokens, and if none ' +
-                    'is, declare them in the scan (or remove the list unless `kubernetes.io/enforce-mountable-secrets` uses it).');
+                    `of unknown type: the scanned files do not declare ${one ? 'it' : 'them'} in its namespace. That list is ` +
+                    'how older clusters attached long-lived token Secrets; ' +
+                    (one
+                        ? 'if it is one, remove it and use projected tokens, and if not, declare it in the scan'
+                        : 'if one is, remove it and use projected tokens, and if none is, declare them in the scan') +
+                    ' (or remove the list unless `kubernetes.io/enforce-mountable-secrets` uses it).');
             }
             context.report({ resource: account, path: ['secrets'], message: parts.join(' ') });
         }

@@ -68,8 +68,17 @@ ruleTester('legacy-token-secret', {
       files: { 'sa.yaml': account('redis-ha-token-x7k2q') },
       line: 6,
       severity: 'high',
-      message: ['lists `redis-ha-token-x7k2q` in `secrets`, of unknown type', 'do not declare them'],
+      message: [
+        'lists `redis-ha-token-x7k2q` in `secrets`, of unknown type',
+        'do not declare it in its namespace',
+        'if it is one, remove it',
+      ],
       notMessage: 'lists the long-lived token Secret',
+    },
+    {
+      name: 'two entries the scan does not declare: spoken of as several',
+      files: { 'sa.yaml': account('a-token', 'b-token') },
+      message: ['do not declare them in its namespace', 'if one is, remove it', 'declare them in the scan'],
     },
     {
       name: 'a Secret of that name in another namespace is not the one listed: unknown',
