@@ -52105,7 +52105,7 @@ async function buildOverlay(root, dir, options = {}) {
     const result = { dir, files: [], errors: [], notices: [], milliseconds: 0 };
     const label = dir === '' ? 'kustomization.yaml' : `${dir}/kustomization.yaml`;
     const refuse = (message, file = label, line = null) => {
-        result.errors.push({ file, line, message });
+        result.errors.push({ file, line, message, build: dir });
         result.milliseconds = Math.round(performance.now() - started);
         return result;
     };
@@ -52134,7 +52134,12 @@ async function buildOverlay(root, dir, options = {}) {
         // No PATH: kustomize needs no other program, and without git on it no remote base can be cloned.
         { PATH: '', HOME: wrapper }, wrapper, limits);
         if (output.code === 'ENOENT') {
-            result.errors.push({ file: label, line: null, message: missingTool('kustomize', options.binary) });
+            result.errors.push({
+                file: label,
+                line: null,
+                message: missingTool('kustomize', options.binary),
+                build: dir,
+            });
             return result;
         }
         if (output.code !== 0) {
@@ -52146,7 +52151,12 @@ async function buildOverlay(root, dir, options = {}) {
                 .replaceAll(wrapper, '<scratch>');
             const reason = failureReason({ ...output, stderr }, limits);
             const at = await failureLocation(root, dir, stderr);
-            result.errors.push({ file: at.file, line: at.line, message: `kustomize build failed: ${reason}` });
+            result.errors.push({
+                file: at.file,
+                line: at.line,
+                message: `kustomize build failed: ${reason}`,
+                build: dir,
+            });
             return result;
         }
         const bySource = new Map();
@@ -61070,9 +61080,12 @@ async function reviewPullRequest(github, inputs, context, config, failOn, secret
             files.some((file) => file.status !== 'removed' && file.filename === path) ||
             touchedCharts.some((dir) => under(path, dir)) ||
             (kustomizeTouched && kustomizations.some((dir) => under(path, dir)));
+        // An overlay's failed build may be placed on a base anywhere, even one no scan walks (`node_modules/`).
+        const errorInScope = (error) => inScope(error.file) ||
+            (error.build !== undefined && kustomizeTouched && kustomizations.includes(error.build));
         const allErrors = [...head.errors, ...headResult.errors];
-        const unjudged = allErrors.filter((error) => inScope(error.file));
-        const elsewhere = allErrors.filter((error) => !inScope(error.file));
+        const unjudged = allErrors.filter(errorInScope);
+        const elsewhere = allErrors.filter((error) => !errorInScope(error));
         for (const error of elsewhere)
             info(`Could not check ${logText(error.file)} (not changed here): ${logText(error.message)}`);
         if (elsewhere.length > 0) {

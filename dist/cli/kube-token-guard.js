@@ -9520,7 +9520,7 @@ async function buildOverlay(root, dir, options = {}) {
     const result = { dir, files: [], errors: [], notices: [], milliseconds: 0 };
     const label = dir === '' ? 'kustomization.yaml' : `${dir}/kustomization.yaml`;
     const refuse = (message, file = label, line = null) => {
-        result.errors.push({ file, line, message });
+        result.errors.push({ file, line, message, build: dir });
         result.milliseconds = Math.round(performance.now() - started);
         return result;
     };
@@ -9549,7 +9549,12 @@ async function buildOverlay(root, dir, options = {}) {
         // No PATH: kustomize needs no other program, and without git on it no remote base can be cloned.
         { PATH: '', HOME: wrapper }, wrapper, limits);
         if (output.code === 'ENOENT') {
-            result.errors.push({ file: label, line: null, message: missingTool('kustomize', options.binary) });
+            result.errors.push({
+                file: label,
+                line: null,
+                message: missingTool('kustomize', options.binary),
+                build: dir,
+            });
             return result;
         }
         if (output.code !== 0) {
@@ -9561,7 +9566,12 @@ async function buildOverlay(root, dir, options = {}) {
                 .replaceAll(wrapper, '<scratch>');
             const reason = failureReason({ ...output, stderr }, limits);
             const at = await failureLocation(root, dir, stderr);
-            result.errors.push({ file: at.file, line: at.line, message: `kustomize build failed: ${reason}` });
+            result.errors.push({
+                file: at.file,
+                line: at.line,
+                message: `kustomize build failed: ${reason}`,
+                build: dir,
+            });
             return result;
         }
         const bySource = new Map();

@@ -169,9 +169,13 @@ export async function reviewPullRequest(
       files.some((file) => file.status !== 'removed' && file.filename === path) ||
       touchedCharts.some((dir) => under(path, dir)) ||
       (kustomizeTouched && kustomizations.some((dir) => under(path, dir)));
+    // An overlay's failed build may be placed on a base anywhere, even one no scan walks (`node_modules/`).
+    const errorInScope = (error: ScanError) =>
+      inScope(error.file) ||
+      (error.build !== undefined && kustomizeTouched && kustomizations.includes(error.build));
     const allErrors = [...head.errors, ...headResult.errors];
-    const unjudged = allErrors.filter((error) => inScope(error.file));
-    const elsewhere = allErrors.filter((error) => !inScope(error.file));
+    const unjudged = allErrors.filter(errorInScope);
+    const elsewhere = allErrors.filter((error) => !errorInScope(error));
     for (const error of elsewhere)
       core.info(`Could not check ${logText(error.file)} (not changed here): ${logText(error.message)}`);
     if (elsewhere.length > 0) {

@@ -102,7 +102,7 @@ export async function buildOverlay(
   const result: RenderedOverlay = { dir, files: [], errors: [], notices: [], milliseconds: 0 };
   const label = dir === '' ? 'kustomization.yaml' : `${dir}/kustomization.yaml`;
   const refuse = (message: string, file = label, line: number | null = null) => {
-    result.errors.push({ file, line, message });
+    result.errors.push({ file, line, message, build: dir });
     result.milliseconds = Math.round(performance.now() - started);
     return result;
   };
@@ -136,7 +136,12 @@ export async function buildOverlay(
       limits,
     );
     if (output.code === 'ENOENT') {
-      result.errors.push({ file: label, line: null, message: missingTool('kustomize', options.binary) });
+      result.errors.push({
+        file: label,
+        line: null,
+        message: missingTool('kustomize', options.binary),
+        build: dir,
+      });
       return result;
     }
     if (output.code !== 0) {
@@ -148,7 +153,12 @@ export async function buildOverlay(
         .replaceAll(wrapper, '<scratch>');
       const reason = failureReason({ ...output, stderr }, limits);
       const at = await failureLocation(root, dir, stderr);
-      result.errors.push({ file: at.file, line: at.line, message: `kustomize build failed: ${reason}` });
+      result.errors.push({
+        file: at.file,
+        line: at.line,
+        message: `kustomize build failed: ${reason}`,
+        build: dir,
+      });
       return result;
     }
     const bySource = new Map<string, string[]>();

@@ -114,6 +114,11 @@ export interface ScanError {
   file: string;
   line: number | null;
   message: string;
+  /**
+   * The kustomization folder whose build failed, when the error comes from one and `file` may be another's (a base
+   * at fault, perhaps in a folder no scan walks): a pull request touching the overlay answers for its build.
+   */
+  build?: string;
 }
 
 export interface ScanNotice {
