@@ -58,3 +58,27 @@ describe('commentBody', () => {
     expect(commentBody('````suggestion\nx\n````')).toBe('````suggestion\nx\n````');
   });
 });
+
+describe('a cut Markdown text', () => {
+  it('ends at a line end, so no code span of the lines kept is left open', () => {
+    const line = (index: number) =>
+      `- \`deploy/${index}<img src=https://evil.example/t.png>.yaml:1\`: a finding`;
+    const text = Array.from({ length: 2000 }, (_, index) => line(index)).join('\n');
+    for (const cut of [
+      fitBytes(text, 65535),
+      fitChars(text, 65535),
+      fitBytes(text, 1000),
+      fitChars(text, 999),
+    ]) {
+      const kept = cut.slice(0, cut.indexOf(TRUNCATED_NOTE));
+      expect(kept.length).toBeGreaterThan(0);
+      for (const keptLine of kept.split('\n')) expect(keptLine.split('`').length % 2).toBe(1);
+      expect(text.startsWith(kept)).toBe(true);
+      expect(text.charAt(kept.length)).toBe('\n');
+    }
+  });
+
+  it('cuts a single line where it must', () => {
+    expect(fitBytes('x'.repeat(500), 200).startsWith('x'.repeat(100))).toBe(true);
+  });
+});

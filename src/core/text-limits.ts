@@ -2,6 +2,8 @@
  * Texts cut to a size a receiver takes, counted as the receiver counts: GitHub measures a check run's summary and
  * text and an annotation's message in UTF-8 bytes, a review's body and title in characters. A cut never splits a
  * surrogate pair (which would send a lone surrogate, an encoding error) and leaves room for the note that says so.
+ * A text of several lines is cut at the end of a line: the Markdown of a line is whole (a code span cut after its
+ * opening backticks let the file name after it, `<img src=…>`, render as HTML).
  */
 
 /**
@@ -25,14 +27,23 @@ export function fitBytes(text: string, maxBytes: number, note = TRUNCATED_NOTE):
     bytes -= Buffer.byteLength(text.slice(end - step, end), 'utf8');
     end -= step;
   }
-  return text.slice(0, end) + (Buffer.byteLength(note, 'utf8') <= maxBytes ? note : '');
+  return text.slice(0, atLineEnd(text, end)) + (Buffer.byteLength(note, 'utf8') <= maxBytes ? note : '');
 }
 
 /** `text` if it holds at most `maxUnits` UTF-16 units, else its longest start that does with `note` after it. */
 export function fitChars(text: string, maxUnits: number, note = TRUNCATED_NOTE): string {
   if (text.length <= maxUnits) return text;
   const room = Math.max(0, maxUnits - note.length);
-  return text.slice(0, codePointBoundary(text, room)) + (note.length <= maxUnits ? note : '');
+  return (
+    text.slice(0, atLineEnd(text, codePointBoundary(text, room))) + (note.length <= maxUnits ? note : '')
+  );
+}
+
+/** The end of the last whole line of `text` before `end`, when the cut falls past a line's start; else `end`. */
+function atLineEnd(text: string, end: number): number {
+  if (end >= text.length || text.charAt(end) === '\n') return end;
+  const lineEnd = text.lastIndexOf('\n', end - 1);
+  return lineEnd > 0 ? lineEnd : end;
 }
 
 /** `index`, or one less when it falls inside a surrogate pair: the end of a start of `text` with whole code points. */
