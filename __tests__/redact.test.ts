@@ -302,6 +302,7 @@ function formsOf(value: string): string[] {
     trimmed,
     JSON.stringify(trimmed).slice(1, -1),
     Buffer.from(trimmed).toString('base64'),
+    Buffer.from(trimmed).toString('base64').replace(/=+$/, ''),
   ];
   return forms.filter((form) => form.length >= MIN_SECRET_LENGTH);
 }
@@ -400,5 +401,16 @@ describe('paths: where findings are placed', () => {
     expect(filter.redact('in apps/postgres-db (postgres)')).toBe('in apps/postgres-db ([redacted])');
     expect(filter.contains('postgres/postgres.yaml')).toBe(false);
     expect(filter.contains('user: postgres')).toBe(true);
+  });
+});
+
+describe('base64 forms', () => {
+  it('include the base64 of a value without its padding, which a cut at `=` leaves', () => {
+    const filter = new SecretFilter();
+    filter.add('Tr0ub4dor-and-3-horses');
+    const unpadded = Buffer.from('Tr0ub4dor-and-3-horses').toString('base64').replace(/=+$/, '');
+    expect(filter.redact(`Pod shop/${unpadded.toLowerCase()} and Pod shop/${unpadded}`)).toBe(
+      `Pod shop/${unpadded.toLowerCase()} and Pod shop/[redacted]`,
+    );
   });
 });

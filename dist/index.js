@@ -43758,10 +43758,15 @@ function identifiersOf(files, objects = []) {
     }
     return names;
 }
-/** The files read and the chart and kustomization folders, whose paths outputs write whole (`allowPaths`). */
+/**
+ * The files read from the repository and the chart and kustomization folders, whose paths outputs write whole
+ * (`allowPaths`). A rendered file counts only when its path is a file that was read (a template, a resource file, an
+ * archive): kustomize names a resource's file in an annotation the build's `replacements` may write, and a password
+ * written there made a path that exempted it from redaction.
+ */
 function placesOf(collected) {
     return [
-        ...collected.files,
+        ...collected.files.filter((file) => !file.rendered || file.origin !== undefined || file.archived !== undefined),
         ...[...collected.charts, ...collected.kustomizations].map((path) => ({ path })),
     ];
 }
@@ -52168,6 +52173,25 @@ async function buildOverlay(root, dir, options = {}) {
             else
                 bySource.set(source, [text]);
         }
+        // The resource file users edit: findings point at its lines. It is read only inside the repository. A path that
+        // is no file there (the annotation is the build's output, which an overlay's `replacements` may rewrite, with a
+        // Secret's value say) places its documents on the overlay's kustomization.
+        const origins = new Map();
+        for (const [path, documents] of [...bySource]) {
+            if (path === label)
+                continue;
+            const text = await readInside(root, path).catch(() => null);
+            if (text !== null)
+                origins.set(path, text);
+            else {
+                bySource.delete(path);
+                const own = bySource.get(label);
+                if (own)
+                    own.push(...documents);
+                else
+                    bySource.set(label, documents);
+            }
+        }
         for (const [path, documents] of bySource) {
             const file = {
                 path,
@@ -52175,12 +52199,9 @@ async function buildOverlay(root, dir, options = {}) {
                 rendered: true,
                 renderedBy: `overlay ${dir || '.'}`,
             };
-            // The resource file users edit: findings point at its lines. It is read only inside the repository.
-            if (path !== label) {
-                const text = await readInside(root, path).catch(() => null);
-                if (text !== null)
-                    file.origin = { text };
-            }
+            const text = origins.get(path);
+            if (text !== undefined)
+                file.origin = { text };
             result.files.push(file);
         }
         return result;
@@ -61361,7 +61382,7 @@ async function scanWorkspace(root, paths, config, tools, log, secrets, progress)
     await learnSecretSources(secrets, root, collected, config);
     const rendering = await renderCollected(collected, root, config, tools);
     // The rendered files are named by their templates and bases.
-    secrets.allowPaths(collected.files);
+    secrets.allowPaths(placesOf({ files: collected.files, charts: [], kustomizations: [] }));
     const rendered = clock();
     if (rendering.log)
         log(rendering.log);
@@ -61618,7 +61639,10 @@ class SecretFilter {
             this.search = null;
         }
         const forms = new Set([value, trimmed, JSON.stringify(trimmed).slice(1, -1)]);
-        forms.add(Buffer.from(trimmed, 'utf8').toString('base64'));
+        // Base64 with and without its padding: a kustomize replacement cut at `=` wrote the rest into a name.
+        const base64 = Buffer.from(trimmed, 'utf8').toString('base64');
+        forms.add(base64);
+        forms.add(base64.replace(/=+$/, ''));
         // A private key's body lines, which a tool may quote one at a time. (Not the lines of any multi-line value: those
         // of a config file stored in a Secret, such as `apiVersion: v1`, are everyone's.)
         if (/-----BEGIN[A-Z ]*PRIVATE KEY-----/.test(trimmed)) {

@@ -168,6 +168,21 @@ export async function buildOverlay(
       if (documents) documents.push(text);
       else bySource.set(source, [text]);
     }
+    // The resource file users edit: findings point at its lines. It is read only inside the repository. A path that
+    // is no file there (the annotation is the build's output, which an overlay's `replacements` may rewrite, with a
+    // Secret's value say) places its documents on the overlay's kustomization.
+    const origins = new Map<string, string>();
+    for (const [path, documents] of [...bySource]) {
+      if (path === label) continue;
+      const text = await readInside(root, path).catch(() => null);
+      if (text !== null) origins.set(path, text);
+      else {
+        bySource.delete(path);
+        const own = bySource.get(label);
+        if (own) own.push(...documents);
+        else bySource.set(label, documents);
+      }
+    }
     for (const [path, documents] of bySource) {
       const file: SourceFile = {
         path,
@@ -175,11 +190,8 @@ export async function buildOverlay(
         rendered: true,
         renderedBy: `overlay ${dir || '.'}`,
       };
-      // The resource file users edit: findings point at its lines. It is read only inside the repository.
-      if (path !== label) {
-        const text = await readInside(root, path).catch(() => null);
-        if (text !== null) file.origin = { text };
-      }
+      const text = origins.get(path);
+      if (text !== undefined) file.origin = { text };
       result.files.push(file);
     }
     return result;

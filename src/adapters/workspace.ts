@@ -54,7 +54,7 @@ export async function scanWorkspace(
   await learnSecretSources(secrets, root, collected, config);
   const rendering = await renderCollected(collected, root, config, tools);
   // The rendered files are named by their templates and bases.
-  secrets.allowPaths(collected.files);
+  secrets.allowPaths(placesOf({ files: collected.files, charts: [], kustomizations: [] }));
   const rendered = clock();
   if (rendering.log) log(rendering.log);
   const result = scanFiles(collected.files, config, undefined, {

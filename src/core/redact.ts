@@ -63,7 +63,10 @@ export class SecretFilter {
       this.search = null;
     }
     const forms = new Set([value, trimmed, JSON.stringify(trimmed).slice(1, -1)]);
-    forms.add(Buffer.from(trimmed, 'utf8').toString('base64'));
+    // Base64 with and without its padding: a kustomize replacement cut at `=` wrote the rest into a name.
+    const base64 = Buffer.from(trimmed, 'utf8').toString('base64');
+    forms.add(base64);
+    forms.add(base64.replace(/=+$/, ''));
     // A private key's body lines, which a tool may quote one at a time. (Not the lines of any multi-line value: those
     // of a config file stored in a Secret, such as `apiVersion: v1`, are everyone's.)
     if (/-----BEGIN[A-Z ]*PRIVATE KEY-----/.test(trimmed)) {

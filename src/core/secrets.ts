@@ -223,14 +223,21 @@ export function identifiersOf(
   return names;
 }
 
-/** The files read and the chart and kustomization folders, whose paths outputs write whole (`allowPaths`). */
+/**
+ * The files read from the repository and the chart and kustomization folders, whose paths outputs write whole
+ * (`allowPaths`). A rendered file counts only when its path is a file that was read (a template, a resource file, an
+ * archive): kustomize names a resource's file in an annotation the build's `replacements` may write, and a password
+ * written there made a path that exempted it from redaction.
+ */
 export function placesOf(collected: {
-  files: readonly { path: string }[];
+  files: readonly SourceFile[];
   charts: readonly string[];
   kustomizations: readonly string[];
 }): { path: string }[] {
   return [
-    ...collected.files,
+    ...collected.files.filter(
+      (file) => !file.rendered || file.origin !== undefined || file.archived !== undefined,
+    ),
     ...[...collected.charts, ...collected.kustomizations].map((path) => ({ path })),
   ];
 }
