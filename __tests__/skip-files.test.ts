@@ -10,8 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { readReusing } from '../src/adapters/candidates.js';
 import { MAX_FILE_BYTES } from '../src/adapters/decode.js';
 import { collectFiles, collectFromGit } from '../src/adapters/files.js';
-import type { GitRepository } from '../src/adapters/git.js';
+import { GitRepository } from '../src/adapters/git.js';
 import { runCliCaptured, temporaryTrees } from './helpers.js';
+import { makeRepo } from './e2e/git-fixture.js';
 
 const POD =
   'apiVersion: v1\nkind: Pod\nmetadata: {name: tool, namespace: ops}\nspec:\n  containers: [{name: c, image: x}]\n';
@@ -116,6 +117,19 @@ describe('files that cannot hold a Kubernetes object', () => {
     const collected = await collectFromGit(repo, 'HEAD', ['**/*.yaml', '**/*.json'], []);
     expect(collected.files.map((file) => file.path)).toEqual(['deploy/pod.yaml']);
     expect(collected.skipped).toEqual(['app/package-lock.json']);
+  });
+
+  it('fails a file whose name git`s batch reader cannot take (a line feed), rather than leave it out', async () => {
+    const repo = makeRepo({ base: {}, head: { 'deploy/web\n.yaml': POD, 'deploy/ok.yaml': POD } });
+    try {
+      const collected = await collectFromGit(new GitRepository(repo.dir), repo.headSha, ['**/*.yaml'], []);
+      expect(collected.files.map((file) => file.path)).toEqual(['deploy/ok.yaml']);
+      expect(collected.errors).toEqual([
+        { file: 'deploy/web\n.yaml', line: null, message: expect.stringContaining('holds a line feed') },
+      ]);
+    } finally {
+      repo.remove();
+    }
   });
 
   it('are read from git a batch at a time, every file of every batch judged', async () => {

@@ -53029,8 +53029,16 @@ async function collectFromGit(repo, rev, include, exclude) {
         const contents = await repo.readFiles(rev, batch);
         for (const path of batch) {
             const buffer = contents.get(path);
-            if (!buffer)
+            if (!buffer) {
+                // Not read, so not judged: a check that passed without it would promise what it did not see.
+                if (path.includes('\n'))
+                    result.errors.push({
+                        file: path,
+                        line: null,
+                        message: "its name holds a line feed, which git's batch reader cannot take: it is not read; rename it",
+                    });
                 continue;
+            }
             // As in a checkout: the same files are left out wherever the head is read from.
             const outcome = judgeCandidate(path, buffer, false);
             if ('skipped' in outcome)
