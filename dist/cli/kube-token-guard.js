@@ -9163,16 +9163,27 @@ async function overlayRefusal(root, dir) {
     }
     return null;
 }
-/** A kustomization file of a folder, parsed; a string when it cannot be read as YAML (refused: kustomize may). */
-async function readKustomization(root, dir) {
+/** The path a folder's kustomization is named by when it has none of its own to name (`kustomization.yaml`). */
+function kustomizationLabel(dir) {
+    return dir === '' ? 'kustomization.yaml' : `${dir}/kustomization.yaml`;
+}
+/**
+ * A folder's kustomization file, whichever of its names it has (path relative to the root, and text), or null. Read
+ * only inside the repository: one linking out is never read.
+ */
+async function kustomizationFile(root, dir) {
     for (const name of kustomize_sources_KUSTOMIZATION_FILES) {
         const file = dir === '' ? name : `${dir}/${name}`;
-        const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(root, file), 'utf8').catch(() => null);
-        if (text === null)
-            continue;
-        return { file, text, documents: parseYaml(text) };
+        const text = await readInside(root, file).catch(() => null);
+        if (text !== null)
+            return { file, text };
     }
     return null;
+}
+/** A kustomization file of a folder, parsed; a string when it cannot be read as YAML (refused: kustomize may). */
+async function readKustomization(root, dir) {
+    const found = await kustomizationFile(root, dir);
+    return found === null ? null : { ...found, documents: parseYaml(found.text) };
 }
 function parseYaml(text) {
     if (text.length > MAX_CONFIG_BYTES)
@@ -9320,7 +9331,6 @@ function kustomize_sources_isRecord(value) {
 
 
 
-
 /** Kustomizations walked down a chain at most; a real overlay nests a few deep. */
 const MAX_DEPTH = 50;
 /**
@@ -9344,14 +9354,14 @@ async function failureLocation(root, dir, stderr) {
     if (chain[0]?.[1] === (dir || '.'))
         chain.shift();
     let current = dir;
-    let found = await kustomize_failure_readKustomization(root, current);
+    let found = await kustomizationFile(root, current);
     if (found === null)
         return { file: kustomizationLabel(dir), line: null };
     let rest = message;
     for (const match of chain.slice(0, MAX_DEPTH)) {
         const entry = match[1].trim();
         const next = external_node_path_.posix.normalize(external_node_path_.posix.join(current || '.', entry));
-        const nested = isLocal(next) && (await isFolder(root, next)) ? await kustomize_failure_readKustomization(root, next) : null;
+        const nested = isLocal(next) && (await isFolder(root, next)) ? await kustomizationFile(root, next) : null;
         rest = message.slice(match.index + match[0].length);
         // A file (or a folder without a kustomization) failed to load: the kustomization naming it is at fault.
         if (nested === null) {
@@ -9416,18 +9426,6 @@ function forEachScalar(text, each) {
     };
     walk((0,dist/* parseDocument */.Tp)(text, { version: '1.1' }).contents, 0);
 }
-async function kustomize_failure_readKustomization(root, dir) {
-    for (const name of kustomize_sources_KUSTOMIZATION_FILES) {
-        const file = dir === '' ? name : `${dir}/${name}`;
-        const text = await readInside(root, file).catch(() => null);
-        if (text !== null)
-            return { file, text };
-    }
-    return null;
-}
-function kustomizationLabel(dir) {
-    return dir === '' ? 'kustomization.yaml' : `${dir}/kustomization.yaml`;
-}
 function isLocal(path) {
     return path !== '..' && !path.startsWith('../') && !external_node_path_.posix.isAbsolute(path);
 }
@@ -9473,12 +9471,12 @@ async function findOverlays(root, kustomizationDirs) {
  * and files alike; remote entries left out), and whether it is a Component; null when it has none that parses.
  */
 async function kustomizationIncludes(root, dir) {
-    const text = await kustomize_readKustomization(root, dir);
-    if (text === null)
+    const found = await kustomizationFile(root, dir);
+    if (found === null)
         return null;
     let content;
     try {
-        content = (0,dist/* parse */.qg)(text);
+        content = (0,dist/* parse */.qg)(found.text);
     }
     catch {
         return null;
@@ -9499,18 +9497,6 @@ async function kustomizationIncludes(root, dir) {
     }
     return { component: record.kind === 'Component', includes };
 }
-/** The text of a folder's kustomization file, whichever of its names it has, or null. */
-async function kustomize_readKustomization(root, dir) {
-    for (const name of kustomize_sources_KUSTOMIZATION_FILES) {
-        try {
-            return await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(root, dir, name), 'utf8');
-        }
-        catch {
-            // try the next name
-        }
-    }
-    return null;
-}
 /**
  * Builds an overlay with the real `kustomize build`, through a wrapper kustomization that adds origin annotations,
  * so each resource can be reported on the file it was written in. The user's files are not touched.
@@ -9518,7 +9504,7 @@ async function kustomize_readKustomization(root, dir) {
 async function buildOverlay(root, dir, options = {}) {
     const started = performance.now();
     const result = { dir, files: [], errors: [], notices: [], milliseconds: 0 };
-    const label = dir === '' ? 'kustomization.yaml' : `${dir}/kustomization.yaml`;
+    const label = kustomizationLabel(dir);
     const refuse = (message, file = label, line = null) => {
         result.errors.push({ file, line, message, build: dir });
         result.milliseconds = Math.round(performance.now() - started);

@@ -10,8 +10,7 @@ import { stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { LineStarts } from '../core/line-starts.js';
-import { KUSTOMIZATION_FILES } from './kustomize-sources.js';
-import { readInside } from './links.js';
+import { kustomizationFile, kustomizationLabel } from './kustomize-sources.js';
 
 export interface FailureLocation {
   /** A kustomization file, relative to the root. */
@@ -42,13 +41,13 @@ export async function failureLocation(root: string, dir: string, stderr: string)
   // The first entry is the wrapper's, which names the overlay itself.
   if (chain[0]?.[1] === (dir || '.')) chain.shift();
   let current = dir;
-  let found = await readKustomization(root, current);
+  let found = await kustomizationFile(root, current);
   if (found === null) return { file: kustomizationLabel(dir), line: null };
   let rest = message;
   for (const match of chain.slice(0, MAX_DEPTH)) {
     const entry = match[1]!.trim();
     const next = posix.normalize(posix.join(current || '.', entry));
-    const nested = isLocal(next) && (await isFolder(root, next)) ? await readKustomization(root, next) : null;
+    const nested = isLocal(next) && (await isFolder(root, next)) ? await kustomizationFile(root, next) : null;
     rest = message.slice(match.index! + match[0].length);
     // A file (or a folder without a kustomization) failed to load: the kustomization naming it is at fault.
     if (nested === null) {
@@ -109,19 +108,6 @@ function forEachScalar(text: string, each: (value: string, line: number) => void
     else if (isSeq(node)) for (const item of node.items) walk(item, depth + 1);
   };
   walk(parseDocument(text, { version: '1.1' }).contents, 0);
-}
-
-async function readKustomization(root: string, dir: string): Promise<{ file: string; text: string } | null> {
-  for (const name of KUSTOMIZATION_FILES) {
-    const file = dir === '' ? name : `${dir}/${name}`;
-    const text = await readInside(root, file).catch(() => null);
-    if (text !== null) return { file, text };
-  }
-  return null;
-}
-
-function kustomizationLabel(dir: string): string {
-  return dir === '' ? 'kustomization.yaml' : `${dir}/kustomization.yaml`;
 }
 
 function isLocal(path: string): boolean {

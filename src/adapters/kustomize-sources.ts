@@ -11,7 +11,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { type Document, isNode, parseAllDocuments } from 'yaml';
 import { LineStarts } from '../core/line-starts.js';
-import { insidePath, linkLeaving, resolvesInside } from './links.js';
+import { insidePath, linkLeaving, readInside, resolvesInside } from './links.js';
 
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
@@ -125,18 +125,34 @@ export async function overlayRefusal(root: string, dir: string): Promise<Refusal
   return null;
 }
 
+/** The path a folder's kustomization is named by when it has none of its own to name (`kustomization.yaml`). */
+export function kustomizationLabel(dir: string): string {
+  return dir === '' ? 'kustomization.yaml' : `${dir}/kustomization.yaml`;
+}
+
+/**
+ * A folder's kustomization file, whichever of its names it has (path relative to the root, and text), or null. Read
+ * only inside the repository: one linking out is never read.
+ */
+export async function kustomizationFile(
+  root: string,
+  dir: string,
+): Promise<{ file: string; text: string } | null> {
+  for (const name of KUSTOMIZATION_FILES) {
+    const file = dir === '' ? name : `${dir}/${name}`;
+    const text = await readInside(root, file).catch(() => null);
+    if (text !== null) return { file, text };
+  }
+  return null;
+}
+
 /** A kustomization file of a folder, parsed; a string when it cannot be read as YAML (refused: kustomize may). */
 async function readKustomization(
   root: string,
   dir: string,
 ): Promise<{ file: string; text: string; documents: Document[] | string } | null> {
-  for (const name of KUSTOMIZATION_FILES) {
-    const file = dir === '' ? name : `${dir}/${name}`;
-    const text = await readFile(join(root, file), 'utf8').catch(() => null);
-    if (text === null) continue;
-    return { file, text, documents: parseYaml(text) };
-  }
-  return null;
+  const found = await kustomizationFile(root, dir);
+  return found === null ? null : { ...found, documents: parseYaml(found.text) };
 }
 
 function parseYaml(text: string): Document[] | string {

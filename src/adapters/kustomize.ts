@@ -1,11 +1,16 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
 import type { ScanError, ScanNotice, SourceFile } from '../core/types.js';
 import { originDocuments } from './kustomize-origin.js';
 import { failureLocation } from './kustomize-failure.js';
-import { KUSTOMIZATION_FILES, overlayRefusal } from './kustomize-sources.js';
+import {
+  KUSTOMIZATION_FILES,
+  kustomizationFile,
+  kustomizationLabel,
+  overlayRefusal,
+} from './kustomize-sources.js';
 import {
   type ToolLimits,
   failureReason,
@@ -55,11 +60,11 @@ export async function kustomizationIncludes(
   root: string,
   dir: string,
 ): Promise<{ component: boolean; includes: string[] } | null> {
-  const text = await readKustomization(root, dir);
-  if (text === null) return null;
+  const found = await kustomizationFile(root, dir);
+  if (found === null) return null;
   let content: unknown;
   try {
-    content = parse(text);
+    content = parse(found.text);
   } catch {
     return null;
   }
@@ -77,18 +82,6 @@ export async function kustomizationIncludes(
   return { component: record.kind === 'Component', includes };
 }
 
-/** The text of a folder's kustomization file, whichever of its names it has, or null. */
-async function readKustomization(root: string, dir: string): Promise<string | null> {
-  for (const name of KUSTOMIZATION_FILES) {
-    try {
-      return await readFile(join(root, dir, name), 'utf8');
-    } catch {
-      // try the next name
-    }
-  }
-  return null;
-}
-
 /**
  * Builds an overlay with the real `kustomize build`, through a wrapper kustomization that adds origin annotations,
  * so each resource can be reported on the file it was written in. The user's files are not touched.
@@ -100,7 +93,7 @@ export async function buildOverlay(
 ): Promise<RenderedOverlay> {
   const started = performance.now();
   const result: RenderedOverlay = { dir, files: [], errors: [], notices: [], milliseconds: 0 };
-  const label = dir === '' ? 'kustomization.yaml' : `${dir}/kustomization.yaml`;
+  const label = kustomizationLabel(dir);
   const refuse = (message: string, file = label, line: number | null = null) => {
     result.errors.push({ file, line, message, build: dir });
     result.milliseconds = Math.round(performance.now() - started);
