@@ -58680,7 +58680,8 @@ function configSchema() {
  * Where a dependency's template lives. helm names the templates of a chart's dependencies by the dependency's name, or
  * its alias (`parent/charts/<alias>/templates/x.yaml`), whatever folder of `charts/` holds the chart: a chart used
  * twice under two aliases, or kept in a folder named otherwise, is printed under names no file has. The folder is the
- * one of `charts/` whose `Chart.yaml` carries that name, as helm's loader matches dependencies.
+ * one of `charts/` whose `Chart.yaml` carries that name, as helm's loader matches dependencies. A dependency no folder
+ * holds is packed as an archive, `charts/<name>-<version>.tgz` (helm's own naming).
  */
 
 
@@ -58697,23 +58698,28 @@ class DependencyPaths {
         this.root = root;
     }
     /**
-     * The file (relative to the root) a template path helm printed stands for, with the chart's folder `chartDir`; the
-     * path itself when no dependency is named by another name, and null when no folder holds the dependency (one packed
-     * as an archive).
+     * The file (relative to the root) a template path helm printed stands for, with the chart's folder `chartDir`: the
+     * dependencies named by alias or by chart name followed to their folders. When no folder holds one, the archive it
+     * is packed in, or the Chart.yaml of the chart whose `charts/` holds no single archive of that name.
      */
-    async fileOf(chartDir, path) {
+    async locate(chartDir, path) {
         const parts = (chartDir ? path.slice(chartDir.length + 1) : path).split('/');
+        const at = (dir, ...names) => [dir, ...names].filter(Boolean).join('/');
         let dir = chartDir;
         let index = 0;
         for (; index + 2 < parts.length && parts[index] === 'charts'; index += 2) {
+            const segment = parts[index + 1];
             const folder = await this.folderOf(dir);
-            const name = folder.aliases.get(parts[index + 1]) ?? parts[index + 1];
-            const found = folder.subcharts.get(name);
-            if (found === undefined)
-                return null;
+            const name = folder.aliases.get(segment) ?? segment;
+            const found = folder.subcharts.get(name) ?? (folder.folders.has(segment) ? at(dir, 'charts', segment) : undefined);
+            if (found === undefined) {
+                const packed = folder.files.filter((entry) => entry.startsWith(`${name}-`) && /^v?\d[^/]*\.(tgz|tar\.gz)$/i.test(entry.slice(name.length + 1)));
+                return { archive: packed.length === 1 ? at(dir, 'charts', packed[0]) : at(dir, 'Chart.yaml') };
+            }
             dir = found;
         }
-        return [dir, ...parts.slice(index)].filter(Boolean).join('/');
+        const file = at(dir, ...parts.slice(index));
+        return (await isFileInside(this.root, file)) ? { file } : { archive: at(dir, 'Chart.yaml') };
     }
     folderOf(dir) {
         let folder = this.folders.get(dir);
@@ -58742,18 +58748,25 @@ class DependencyPaths {
         const entries = charts !== null && (await resolvesInside(this.root, at('charts')))
             ? await (0,promises_namespaceObject.readdir)(charts, { withFileTypes: true }).catch(() => [])
             : [];
+        const folders = new Set();
+        const files = [];
+        for (const entry of entries) {
+            // A link is what it leads to (a link out of the repository is refused before any render).
+            const isFolder = entry.isDirectory() ||
+                (entry.isSymbolicLink() &&
+                    ((await (0,promises_namespaceObject.stat)(`${charts}/${entry.name}`).catch(() => null))?.isDirectory() ?? false));
+            if (isFolder)
+                folders.add(entry.name);
+            else
+                files.push(entry.name);
+        }
         // A folder named as its chart first: helm loads each folder, and two holding one name would be an error there.
-        const folders = entries
-            .filter((entry) => entry.isDirectory())
-            .map((entry) => entry.name)
-            .sort()
-            .slice(0, MAX_SUBCHARTS);
-        for (const name of folders) {
+        for (const name of [...folders].sort().slice(0, MAX_SUBCHARTS)) {
             const chartName = (await readYaml(this.root, at('charts', name, 'Chart.yaml')))?.name;
             if (typeof chartName === 'string' && (chartName === name || !subcharts.has(chartName)))
                 subcharts.set(chartName, at('charts', name));
         }
-        return { aliases, subcharts };
+        return { aliases, subcharts, folders, files };
     }
 }
 /** A YAML file of the repository as a map; null when it is missing, outside, too large or not a map. */
@@ -58768,6 +58781,13 @@ async function readYaml(root, path) {
     catch {
         return null;
     }
+}
+/** Whether `file` (relative to `root`) is a file inside it by its path. */
+async function isFileInside(root, file) {
+    const absolute = insidePath(root, file);
+    if (absolute === null)
+        return false;
+    return (await (0,promises_namespaceObject.stat)(absolute).catch(() => null))?.isFile() === true;
 }
 function dependency_paths_isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -58928,20 +58948,44 @@ async function renderChart(chart, options) {
             return result;
         }
         const renderedBy = `chart ${chart.dir || '.'} (release ${chart.release})`;
+        // Each template by the file it is (`dependency-paths.ts`): a dependency printed under its alias, or under a name
+        // its folder does not have, is read from its folder, and two aliases of one chart are one file's documents.
+        const paths = new DependencyPaths(options.root);
+        const byFile = new Map();
         const archives = new Map();
-        for (const [path, documents] of await byTemplateFile(options.root, chart.dir, byTemplate)) {
-            const text = documents.join('---\n');
-            if (!(await isFileInside(options.root, path))) {
+        for (const [path, documents] of byTemplate) {
+            const place = (await isFileInside(options.root, path))
+                ? { file: path }
+                : await paths.locate(chart.dir, path);
+            if ('archive' in place) {
                 // A dependency packed as an archive: its findings point at the archive, which exists, naming the template.
-                const archive = await archiveOf(options.root, chart.dir, path);
-                const file = archives.get(archive) ?? { path: archive, text: '', rendered: true, archived: [] };
+                const text = documents.join('---\n');
+                const file = archives.get(place.archive) ?? {
+                    path: place.archive,
+                    text: '',
+                    rendered: true,
+                    archived: [],
+                };
                 const line = file.text === '' ? 1 : file.text.split('\n').length;
                 file.archived.push({ line, template: path.slice(chart.dir ? chart.dir.length + 1 : 0) });
                 file.text = file.text === '' ? text : `${file.text}---\n${text}`;
-                archives.set(archive, file);
+                archives.set(place.archive, file);
                 continue;
             }
-            const file = { path, text, rendered: true, renderNamespace: chart.namespace, renderedBy };
+            const known = byFile.get(place.file);
+            if (known)
+                known.push(...documents);
+            else
+                byFile.set(place.file, [...documents]);
+        }
+        for (const [path, documents] of byFile) {
+            const file = {
+                path,
+                text: documents.join('---\n'),
+                rendered: true,
+                renderNamespace: chart.namespace,
+                renderedBy,
+            };
             const origin = await templateOrigin(options.root, path, documents);
             if (origin)
                 file.origin = origin;
@@ -58955,24 +58999,6 @@ async function renderChart(chart, options) {
         result.milliseconds = Math.round(performance.now() - started);
         await (0,promises_namespaceObject.rm)(home, { recursive: true, force: true });
     }
-}
-/**
- * The documents of each template by the file it is (`dependency-paths.ts`): a dependency printed under its alias, or
- * under a name its folder does not have, is read from its folder, and two aliases of one chart are one file's
- * documents. Templates no folder holds keep the path helm printed (an archived dependency's).
- */
-async function byTemplateFile(root, chartDir, byTemplate) {
-    const paths = new DependencyPaths(root);
-    const byFile = new Map();
-    for (const [path, documents] of byTemplate) {
-        const file = (await isFileInside(root, path)) ? path : ((await paths.fileOf(chartDir, path)) ?? path);
-        const known = byFile.get(file);
-        if (known)
-            known.push(...documents);
-        else
-            byFile.set(file, [...documents]);
-    }
-    return byFile;
 }
 /** A file of the crds/ folder of the chart or of one of its dependencies, below the chart's folder. */
 const CRDS_FILE = /^(charts\/[^/]+\/)*crds\//;
@@ -59100,38 +59126,6 @@ async function defaultRender(root, dir, namespace) {
         set: {},
         library,
     };
-}
-/**
- * The archive a template of a packed dependency came from (`charts/sub/templates/x.yaml` of `charts/sub-1.0.0.tgz`,
- * helm's own naming), followed through unpacked dependencies; the Chart.yaml of the chart holding the `charts/` folder
- * when no single archive is named so.
- */
-async function archiveOf(root, chartDir, path) {
-    const parts = path.slice(chartDir ? chartDir.length + 1 : 0).split('/');
-    let dir = chartDir;
-    const join = (...names) => [dir, ...names].filter(Boolean).join('/');
-    for (let index = 0; index + 1 < parts.length && parts[index] === 'charts'; index += 2) {
-        const name = parts[index + 1];
-        const folder = insidePath(root, join('charts', name));
-        if (folder !== null && (await (0,promises_namespaceObject.stat)(folder).catch(() => null))?.isDirectory()) {
-            dir = join('charts', name);
-            continue;
-        }
-        const charts = insidePath(root, join('charts'));
-        const entries = charts === null ? [] : await (0,promises_namespaceObject.readdir)(charts).catch(() => []);
-        const packed = entries.filter((entry) => entry.startsWith(`${name}-`) && /^v?\d[^/]*\.(tgz|tar\.gz)$/i.test(entry.slice(name.length + 1)));
-        if (packed.length === 1)
-            return join('charts', packed[0]);
-        break;
-    }
-    return join('Chart.yaml');
-}
-/** Whether `file` (relative to `root`) is a file inside it by its path. */
-async function isFileInside(root, file) {
-    const absolute = insidePath(root, file);
-    if (absolute === null)
-        return false;
-    return (await (0,promises_namespaceObject.stat)(absolute).catch(() => null))?.isFile() === true;
 }
 
 ;// CONCATENATED MODULE: ./src/adapters/probe.ts

@@ -2,9 +2,10 @@
  * Where a dependency's template lives. helm names the templates of a chart's dependencies by the dependency's name, or
  * its alias (`parent/charts/<alias>/templates/x.yaml`), whatever folder of `charts/` holds the chart: a chart used
  * twice under two aliases, or kept in a folder named otherwise, is printed under names no file has. The folder is the
- * one of `charts/` whose `Chart.yaml` carries that name, as helm's loader matches dependencies.
+ * one of `charts/` whose `Chart.yaml` carries that name, as helm's loader matches dependencies. A dependency no folder
+ * holds is packed as an archive, `charts/<name>-<version>.tgz` (helm's own naming).
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { insidePath, readInside, resolvesInside } from './links.js';
 
@@ -13,11 +14,19 @@ const MAX_CHART_YAML_BYTES = 256 * 1024;
 /** Folders of one `charts/` looked into at most. */
 const MAX_SUBCHARTS = 500;
 
-/** What is known of one chart folder: its dependencies' aliases, and its subcharts' folders by chart name. */
+/**
+ * What is known of one chart folder: its dependencies' aliases, its subcharts' folders by chart name, and the names
+ * of the folders and files of its `charts/`.
+ */
 interface ChartFolder {
   aliases: Map<string, string>;
   subcharts: Map<string, string>;
+  folders: Set<string>;
+  files: string[];
 }
+
+/** Where a template helm printed is: a file of the repository, or inside an archive (or a chart holding one). */
+export type TemplatePlace = { file: string } | { archive: string };
 
 /** Answers for one render: each chart folder is read once. */
 export class DependencyPaths {
@@ -26,22 +35,32 @@ export class DependencyPaths {
   constructor(private readonly root: string) {}
 
   /**
-   * The file (relative to the root) a template path helm printed stands for, with the chart's folder `chartDir`; the
-   * path itself when no dependency is named by another name, and null when no folder holds the dependency (one packed
-   * as an archive).
+   * The file (relative to the root) a template path helm printed stands for, with the chart's folder `chartDir`: the
+   * dependencies named by alias or by chart name followed to their folders. When no folder holds one, the archive it
+   * is packed in, or the Chart.yaml of the chart whose `charts/` holds no single archive of that name.
    */
-  async fileOf(chartDir: string, path: string): Promise<string | null> {
+  async locate(chartDir: string, path: string): Promise<TemplatePlace> {
     const parts = (chartDir ? path.slice(chartDir.length + 1) : path).split('/');
+    const at = (dir: string, ...names: string[]) => [dir, ...names].filter(Boolean).join('/');
     let dir = chartDir;
     let index = 0;
     for (; index + 2 < parts.length && parts[index] === 'charts'; index += 2) {
+      const segment = parts[index + 1]!;
       const folder = await this.folderOf(dir);
-      const name = folder.aliases.get(parts[index + 1]!) ?? parts[index + 1]!;
-      const found = folder.subcharts.get(name);
-      if (found === undefined) return null;
+      const name = folder.aliases.get(segment) ?? segment;
+      const found =
+        folder.subcharts.get(name) ?? (folder.folders.has(segment) ? at(dir, 'charts', segment) : undefined);
+      if (found === undefined) {
+        const packed = folder.files.filter(
+          (entry) =>
+            entry.startsWith(`${name}-`) && /^v?\d[^/]*\.(tgz|tar\.gz)$/i.test(entry.slice(name.length + 1)),
+        );
+        return { archive: packed.length === 1 ? at(dir, 'charts', packed[0]!) : at(dir, 'Chart.yaml') };
+      }
       dir = found;
     }
-    return [dir, ...parts.slice(index)].filter(Boolean).join('/');
+    const file = at(dir, ...parts.slice(index));
+    return (await isFileInside(this.root, file)) ? { file } : { archive: at(dir, 'Chart.yaml') };
   }
 
   private folderOf(dir: string): Promise<ChartFolder> {
@@ -70,18 +89,24 @@ export class DependencyPaths {
       charts !== null && (await resolvesInside(this.root, at('charts')))
         ? await readdir(charts, { withFileTypes: true }).catch(() => [])
         : [];
+    const folders = new Set<string>();
+    const files: string[] = [];
+    for (const entry of entries) {
+      // A link is what it leads to (a link out of the repository is refused before any render).
+      const isFolder =
+        entry.isDirectory() ||
+        (entry.isSymbolicLink() &&
+          ((await stat(`${charts}/${entry.name}`).catch(() => null))?.isDirectory() ?? false));
+      if (isFolder) folders.add(entry.name);
+      else files.push(entry.name);
+    }
     // A folder named as its chart first: helm loads each folder, and two holding one name would be an error there.
-    const folders = entries
-      .filter((entry) => entry.isDirectory())
-      .map((entry) => entry.name)
-      .sort()
-      .slice(0, MAX_SUBCHARTS);
-    for (const name of folders) {
+    for (const name of [...folders].sort().slice(0, MAX_SUBCHARTS)) {
       const chartName = (await readYaml(this.root, at('charts', name, 'Chart.yaml')))?.name;
       if (typeof chartName === 'string' && (chartName === name || !subcharts.has(chartName)))
         subcharts.set(chartName, at('charts', name));
     }
-    return { aliases, subcharts };
+    return { aliases, subcharts, folders, files };
   }
 }
 
@@ -95,6 +120,13 @@ async function readYaml(root: string, path: string): Promise<Record<string, unkn
   } catch {
     return null;
   }
+}
+
+/** Whether `file` (relative to `root`) is a file inside it by its path. */
+export async function isFileInside(root: string, file: string): Promise<boolean> {
+  const absolute = insidePath(root, file);
+  if (absolute === null) return false;
+  return (await stat(absolute).catch(() => null))?.isFile() === true;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, posix, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -6,9 +6,9 @@ import { KUBE_VERSION_PATTERN, NAMESPACE_PATTERN, RELEASE_NAME_PATTERN } from '.
 import { splitRenderedDocuments } from '../core/source-map.js';
 import { alignSections, renderedIdentity, templateSections } from '../core/template-sections.js';
 import type { RenderOrigin, ScanError, ScanNotice, SourceFile } from '../core/types.js';
-import { DependencyPaths } from './dependency-paths.js';
+import { DependencyPaths, isFileInside } from './dependency-paths.js';
 import { helmErrorPlace } from './helm-errors.js';
-import { insidePath, linkLeaving, readInside, resolvesInside } from './links.js';
+import { linkLeaving, readInside, resolvesInside } from './links.js';
 import {
   type ToolLimits,
   failureReason,
@@ -157,20 +157,42 @@ export async function renderChart(chart: ChartRender, options: HelmOptions): Pro
       return result;
     }
     const renderedBy = `chart ${chart.dir || '.'} (release ${chart.release})`;
+    // Each template by the file it is (`dependency-paths.ts`): a dependency printed under its alias, or under a name
+    // its folder does not have, is read from its folder, and two aliases of one chart are one file's documents.
+    const paths = new DependencyPaths(options.root);
+    const byFile = new Map<string, string[]>();
     const archives = new Map<string, SourceFile>();
-    for (const [path, documents] of await byTemplateFile(options.root, chart.dir, byTemplate)) {
-      const text = documents.join('---\n');
-      if (!(await isFileInside(options.root, path))) {
+    for (const [path, documents] of byTemplate) {
+      const place = (await isFileInside(options.root, path))
+        ? { file: path }
+        : await paths.locate(chart.dir, path);
+      if ('archive' in place) {
         // A dependency packed as an archive: its findings point at the archive, which exists, naming the template.
-        const archive = await archiveOf(options.root, chart.dir, path);
-        const file = archives.get(archive) ?? { path: archive, text: '', rendered: true, archived: [] };
+        const text = documents.join('---\n');
+        const file = archives.get(place.archive) ?? {
+          path: place.archive,
+          text: '',
+          rendered: true,
+          archived: [],
+        };
         const line = file.text === '' ? 1 : file.text.split('\n').length;
         file.archived!.push({ line, template: path.slice(chart.dir ? chart.dir.length + 1 : 0) });
         file.text = file.text === '' ? text : `${file.text}---\n${text}`;
-        archives.set(archive, file);
+        archives.set(place.archive, file);
         continue;
       }
-      const file: SourceFile = { path, text, rendered: true, renderNamespace: chart.namespace, renderedBy };
+      const known = byFile.get(place.file);
+      if (known) known.push(...documents);
+      else byFile.set(place.file, [...documents]);
+    }
+    for (const [path, documents] of byFile) {
+      const file: SourceFile = {
+        path,
+        text: documents.join('---\n'),
+        rendered: true,
+        renderNamespace: chart.namespace,
+        renderedBy,
+      };
       const origin = await templateOrigin(options.root, path, documents);
       if (origin) file.origin = origin;
       result.files.push(file);
@@ -182,27 +204,6 @@ export async function renderChart(chart: ChartRender, options: HelmOptions): Pro
     result.milliseconds = Math.round(performance.now() - started);
     await rm(home, { recursive: true, force: true });
   }
-}
-
-/**
- * The documents of each template by the file it is (`dependency-paths.ts`): a dependency printed under its alias, or
- * under a name its folder does not have, is read from its folder, and two aliases of one chart are one file's
- * documents. Templates no folder holds keep the path helm printed (an archived dependency's).
- */
-async function byTemplateFile(
-  root: string,
-  chartDir: string,
-  byTemplate: ReadonlyMap<string, string[]>,
-): Promise<Map<string, string[]>> {
-  const paths = new DependencyPaths(root);
-  const byFile = new Map<string, string[]>();
-  for (const [path, documents] of byTemplate) {
-    const file = (await isFileInside(root, path)) ? path : ((await paths.fileOf(chartDir, path)) ?? path);
-    const known = byFile.get(file);
-    if (known) known.push(...documents);
-    else byFile.set(file, [...documents]);
-  }
-  return byFile;
 }
 
 /** A file of the crds/ folder of the chart or of one of its dependencies, below the chart's folder. */
@@ -335,39 +336,4 @@ export async function defaultRender(
     set: {},
     library,
   };
-}
-
-/**
- * The archive a template of a packed dependency came from (`charts/sub/templates/x.yaml` of `charts/sub-1.0.0.tgz`,
- * helm's own naming), followed through unpacked dependencies; the Chart.yaml of the chart holding the `charts/` folder
- * when no single archive is named so.
- */
-async function archiveOf(root: string, chartDir: string, path: string): Promise<string> {
-  const parts = path.slice(chartDir ? chartDir.length + 1 : 0).split('/');
-  let dir = chartDir;
-  const join = (...names: string[]) => [dir, ...names].filter(Boolean).join('/');
-  for (let index = 0; index + 1 < parts.length && parts[index] === 'charts'; index += 2) {
-    const name = parts[index + 1]!;
-    const folder = insidePath(root, join('charts', name));
-    if (folder !== null && (await stat(folder).catch(() => null))?.isDirectory()) {
-      dir = join('charts', name);
-      continue;
-    }
-    const charts = insidePath(root, join('charts'));
-    const entries = charts === null ? [] : await readdir(charts).catch(() => [] as string[]);
-    const packed = entries.filter(
-      (entry) =>
-        entry.startsWith(`${name}-`) && /^v?\d[^/]*\.(tgz|tar\.gz)$/i.test(entry.slice(name.length + 1)),
-    );
-    if (packed.length === 1) return join('charts', packed[0]!);
-    break;
-  }
-  return join('Chart.yaml');
-}
-
-/** Whether `file` (relative to `root`) is a file inside it by its path. */
-async function isFileInside(root: string, file: string): Promise<boolean> {
-  const absolute = insidePath(root, file);
-  if (absolute === null) return false;
-  return (await stat(absolute).catch(() => null))?.isFile() === true;
 }
