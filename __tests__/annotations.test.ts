@@ -1,23 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FINDINGS_PER_LEVEL, annotate } from '../src/action/annotations.js';
 import type { Finding } from '../src/core/types.js';
-import { scan, yaml } from './helpers.js';
-
-function worker(name: string): string {
-  return yaml`
-    apiVersion: apps/v1
-    kind: Deployment
-    metadata:
-      name: ${name}
-      namespace: shop
-    spec:
-      template:
-        spec:
-          containers:
-            - name: app
-              image: busybox
-  `;
-}
+import { insecureWorker } from './e2e/manifests.js';
+import { scan } from './helpers.js';
 
 /** What `annotate` writes to the log (workflow commands and plain lines). */
 function logOf(run: () => void): string[] {
@@ -39,7 +24,9 @@ afterEach(() => vi.restoreAllMocks());
 describe('annotate: workflow annotations within what GitHub shows of a step', () => {
   // 30 Deployments: 30 automount-token (high) and 30 default-service-account (medium) findings.
   const findings = scan({
-    'deploy/workers.yaml': Array.from({ length: 30 }, (_, index) => worker(`w${index}`)).join('---\n'),
+    'deploy/workers.yaml': Array.from({ length: 30 }, (_, index) => insecureWorker(`w${index}`)).join(
+      '---\n',
+    ),
   }).findings;
   const levelOf = (finding: Finding) => (finding.severity === 'high' ? 'failure' : 'warning');
 
