@@ -51779,25 +51779,26 @@ async function failureLocation(root, dir, stderr) {
         rest = message.slice(match.index + match[0].length);
         // A file (or a folder without a kustomization) failed to load: the kustomization naming it is at fault.
         if (nested === null) {
-            const line = lineOfValue(found.text, (value) => value.trim() === entry);
-            return { file: found.file, line: line ?? lastQuoted(found.text, rest) };
+            const values = valuesOf(found.text);
+            const line = values.find(({ value }) => value.trim() === entry)?.line;
+            return { file: found.file, line: line ?? lastQuoted(values, rest) };
         }
         current = next === '.' ? '' : next;
         found = nested;
     }
-    return { file: found.file, line: lastQuoted(found.text, rest) };
+    return { file: found.file, line: lastQuoted(valuesOf(found.text), rest) };
 }
 /**
  * The line of the kustomization's value that `message` quotes last: kustomize's messages go from the context to the
  * cause (`literal sources [a=b bad]: invalid literal source bad`, `file sources: [x]: security; file '<root>/x'`).
  */
-function lastQuoted(text, message) {
+function lastQuoted(values, message) {
     let best = null;
     const searched = new Set();
-    forEachScalar(text, (value, line) => {
+    for (const { value, line } of values) {
         const needle = value.trim();
         if (needle.length < 2 || searched.has(needle))
-            return;
+            continue;
         searched.add(needle);
         for (let at = message.lastIndexOf(needle); at !== -1; at = at === 0 ? -1 : message.lastIndexOf(needle, at - 1)) {
             const before = at === 0 ? ' ' : message[at - 1];
@@ -51808,20 +51809,16 @@ function lastQuoted(text, message) {
                 break;
             }
         }
-    });
-    return best === null ? null : best.line;
+    }
+    return best?.line ?? null;
 }
-function lineOfValue(text, wanted) {
-    let found = null;
-    forEachScalar(text, (value, line) => {
-        if (found === null && wanted(value))
-            found = line;
-    });
-    return found;
-}
-/** Each string value of the kustomization (not keys: field names are not what kustomize quotes), with its line. */
-function forEachScalar(text, each) {
+/**
+ * The string values of a kustomization (not keys: field names are not what kustomize quotes), with their lines, in
+ * the order written; at most MAX_VALUES.
+ */
+function valuesOf(text) {
     const lines = new line_starts/* LineStarts */.C(text);
+    const values = [];
     let count = 0;
     const walk = (node, depth) => {
         if (depth > 20 || count >= MAX_VALUES)
@@ -51829,7 +51826,7 @@ function forEachScalar(text, each) {
         if ((0,dist/* isScalar */.jn)(node)) {
             count++;
             if (typeof node.value === 'string' && node.range)
-                each(node.value, lines.linePos(node.range[0]).line);
+                values.push({ value: node.value, line: lines.linePos(node.range[0]).line });
         }
         else if ((0,dist/* isMap */.jh)(node))
             for (const pair of node.items)
@@ -51839,6 +51836,7 @@ function forEachScalar(text, each) {
                 walk(item, depth + 1);
     };
     walk((0,dist/* parseDocument */.Tp)(text, { version: '1.1' }).contents, 0);
+    return values;
 }
 function isLocal(path) {
     return path !== '..' && !path.startsWith('../') && !external_node_path_.posix.isAbsolute(path);

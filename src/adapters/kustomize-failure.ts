@@ -51,25 +51,26 @@ export async function failureLocation(root: string, dir: string, stderr: string)
     rest = message.slice(match.index! + match[0].length);
     // A file (or a folder without a kustomization) failed to load: the kustomization naming it is at fault.
     if (nested === null) {
-      const line = lineOfValue(found.text, (value) => value.trim() === entry);
-      return { file: found.file, line: line ?? lastQuoted(found.text, rest) };
+      const values = valuesOf(found.text);
+      const line = values.find(({ value }) => value.trim() === entry)?.line;
+      return { file: found.file, line: line ?? lastQuoted(values, rest) };
     }
     current = next === '.' ? '' : next;
     found = nested;
   }
-  return { file: found.file, line: lastQuoted(found.text, rest) };
+  return { file: found.file, line: lastQuoted(valuesOf(found.text), rest) };
 }
 
 /**
  * The line of the kustomization's value that `message` quotes last: kustomize's messages go from the context to the
  * cause (`literal sources [a=b bad]: invalid literal source bad`, `file sources: [x]: security; file '<root>/x'`).
  */
-function lastQuoted(text: string, message: string): number | null {
+function lastQuoted(values: readonly KustomizationValue[], message: string): number | null {
   let best: { at: number; line: number } | null = null;
   const searched = new Set<string>();
-  forEachScalar(text, (value, line) => {
+  for (const { value, line } of values) {
     const needle = value.trim();
-    if (needle.length < 2 || searched.has(needle)) return;
+    if (needle.length < 2 || searched.has(needle)) continue;
     searched.add(needle);
     for (
       let at = message.lastIndexOf(needle);
@@ -83,31 +84,34 @@ function lastQuoted(text: string, message: string): number | null {
         break;
       }
     }
-  });
-  return best === null ? null : (best as { line: number }).line;
+  }
+  return best?.line ?? null;
 }
 
-function lineOfValue(text: string, wanted: (value: string) => boolean): number | null {
-  let found: number | null = null;
-  forEachScalar(text, (value, line) => {
-    if (found === null && wanted(value)) found = line;
-  });
-  return found;
+interface KustomizationValue {
+  value: string;
+  line: number;
 }
 
-/** Each string value of the kustomization (not keys: field names are not what kustomize quotes), with its line. */
-function forEachScalar(text: string, each: (value: string, line: number) => void): void {
+/**
+ * The string values of a kustomization (not keys: field names are not what kustomize quotes), with their lines, in
+ * the order written; at most MAX_VALUES.
+ */
+function valuesOf(text: string): KustomizationValue[] {
   const lines = new LineStarts(text);
+  const values: KustomizationValue[] = [];
   let count = 0;
   const walk = (node: unknown, depth: number): void => {
     if (depth > 20 || count >= MAX_VALUES) return;
     if (isScalar(node)) {
       count++;
-      if (typeof node.value === 'string' && node.range) each(node.value, lines.linePos(node.range[0]).line);
+      if (typeof node.value === 'string' && node.range)
+        values.push({ value: node.value, line: lines.linePos(node.range[0]).line });
     } else if (isMap(node)) for (const pair of node.items) walk(pair.value, depth + 1);
     else if (isSeq(node)) for (const item of node.items) walk(item, depth + 1);
   };
   walk(parseDocument(text, { version: '1.1' }).contents, 0);
+  return values;
 }
 
 function isLocal(path: string): boolean {
